@@ -1,0 +1,1 @@
+"""coverage checks (family being built; see the issue tracker)."""

@@ -1,0 +1,1 @@
+"""duplicates checks (family being built; see the issue tracker)."""

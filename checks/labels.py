@@ -1,0 +1,1 @@
+"""labels checks (family being built; see the issue tracker)."""

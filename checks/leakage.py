@@ -1,0 +1,1 @@
+"""leakage checks (family being built; see the issue tracker)."""

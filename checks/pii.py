@@ -1,0 +1,1 @@
+"""pii checks (family being built; see the issue tracker)."""

@@ -1,0 +1,1 @@
+"""quality checks (family being built; see the issue tracker)."""

@@ -1,0 +1,243 @@
+"""The `dataqa` command: `scan`, `checks`, `explain`.
+
+Exit codes: 0 the run passes `--fail-on` (default: the verdict is GO); 1 it does not;
+2 usage error, bad configuration, unreadable input or an internal error (never a traceback
+unless `--debug`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dataqa import __version__
+from dataqa.config import FAIL_ON, GOALS, load_config
+from dataqa.formats import FORMATS
+from dataqa.load import InputError
+from dataqa.output import OutputError, write_atomic
+from dataqa.registry import FAMILIES, ConfigError, load_checks
+
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+
+SPLIT_WORDS = {
+    "test": "test",
+    "valid": "valid",
+    "validation": "valid",
+    "val": "valid",
+    "dev": "valid",
+    "eval": "test",
+    "train": "train",
+    "training": "train",
+}
+
+
+def split_of(path: str) -> str | None:
+    """The split a file name names (train/test/valid, with common synonyms), or None."""
+    import re
+
+    words = re.split(r"[^a-z]+", Path(path).name.lower())
+    found = {SPLIT_WORDS[w] for w in words if w in SPLIT_WORDS}
+    return found.pop() if len(found) == 1 else None
+
+
+def assign_splits(files: Sequence[str], test: str | None, valid: str | None) -> dict[str, str]:
+    """Map the positional files (+ --test/--valid) to splits; several files are told apart by name."""
+    paths: dict[str, str] = {}
+    if len(files) == 1:
+        paths["train"] = files[0]
+    else:
+        for f in files:
+            name = split_of(f)
+            if name is None or name in paths:
+                raise click.UsageError(
+                    f"cannot tell which split {f!r} is: with several files, name them train/test/valid "
+                    "(or pass --test / --valid)"
+                )
+            paths[name] = f
+    if test:
+        paths["test"] = test
+    if valid:
+        paths["valid"] = valid
+    if "train" not in paths:
+        raise click.UsageError("no training file: give TRAIN, or a file whose name contains 'train'")
+    return {k: paths[k] for k in ("train", "valid", "test") if k in paths}
+
+
+def _codes(values: Sequence[str]) -> list[str]:
+    """`--select FMT,DUP --select LEAK` → ["FMT", "DUP", "LEAK"]."""
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+def _progress_printer(enabled: bool) -> Callable[[str], None] | None:
+    if not enabled:
+        return None
+
+    def show(message: str) -> None:
+        click.echo(f"\r\x1b[K{message[:100]}", err=True, nl=False)
+
+    return show
+
+
+def _fail(message: str) -> None:
+    click.echo(f"dataqa: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dataqa")
+def main() -> None:
+    """Audit an LLM fine-tuning dataset: format, duplicates, labels, coverage, leakage, GO / NO-GO."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="TRAIN [FILES]...")
+@click.option("--test", "test", metavar="FILE", help="Held-out test split.")
+@click.option("--valid", "valid", metavar="FILE", help="Validation split.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected).")
+@click.option("--goal", type=click.Choice(GOALS), help="Size bar of the verdict (default: production).")
+@click.option(
+    "--select", multiple=True, metavar="CODES", help="Only these check ids or prefixes (comma-separated)."
+)
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Add these to the selection.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these check ids or prefixes.")
+@click.option("--label-field", metavar="KEY", help="Record key holding the label.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), help="What makes the exit code 1 (default: no-go).")
+@click.option("--exit-zero", is_flag=True, help="Always exit 0 unless the scan itself fails.")
+@click.option("--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read.")
+@click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
+@click.option("--json", "json_out", metavar="FILE", help="Write the JSON report ('-' for stdout).")
+@click.option("--html", "html_out", metavar="FILE", help="Write the HTML readiness report.")
+@click.option("--markdown", "md_out", metavar="FILE", help="Write a Markdown summary.")
+@click.option("--sarif", "sarif_out", metavar="FILE", help="Write SARIF 2.1.0 for code scanning.")
+@click.option(
+    "--output-format",
+    type=click.Choice(["full", "concise", "github", "json"]),
+    default="full",
+    show_default=True,
+    help="What to print on stdout.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on stdout.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def scan(
+    files: tuple[str, ...],
+    test: str | None,
+    valid: str | None,
+    fmt: str | None,
+    goal: str | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    label_field: str | None,
+    fail_on: str | None,
+    exit_zero: bool,
+    config_path: str | None,
+    no_config: bool,
+    json_out: str | None,
+    html_out: str | None,
+    md_out: str | None,
+    sarif_out: str | None,
+    output_format: str,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    """Scan TRAIN (and --test/--valid) and print the verdict with every finding's file and line."""
+    from dataqa.runner import run_scan
+
+    paths = assign_splits(files, test, valid)
+    try:
+        config = load_config(
+            config_path,
+            discover=not no_config,
+            format=fmt,
+            goal=goal,
+            select=_codes(select),
+            extend_select=_codes(extend_select),
+            ignore=_codes(ignore),
+            label_field=label_field,
+            fail_on=fail_on,
+        )
+        progress = _progress_printer(sys.stderr.isatty() and not quiet)
+        report = run_scan(paths, config, progress=progress, debug=debug)
+        if progress:
+            click.echo("\r\x1b[K", err=True, nl=False)
+        inputs = list(paths.values())
+        outputs: list[tuple[str | None, Callable[[], str]]] = [
+            (json_out if json_out != "-" else None, report.to_json),
+            (html_out, report.to_html),
+            (md_out, report.to_markdown),
+            (sarif_out, report.to_sarif),
+        ]
+        for target, make in outputs:
+            if target:
+                write_atomic(target, make(), inputs)
+    except (InputError, ConfigError, OutputError) as exc:
+        _fail(str(exc))
+    except Exception as exc:  # an internal error is a bug: say so in one line, keep the traceback for --debug
+        if debug:
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+    if json_out == "-":
+        click.echo(report.to_json())
+    elif not quiet:
+        _print(report, output_format)
+    code = report.exit_code(config.fail_on)
+    sys.exit(EXIT_OK if exit_zero else code)
+
+
+def _print(report: Any, output_format: str) -> None:
+    if output_format == "json":
+        click.echo(report.to_json())
+    elif output_format == "github":
+        click.echo(report.render("github"), nl=False)
+    elif output_format == "concise":
+        from dataqa.reports.terminal import finding_line
+
+        for finding in report.findings:
+            click.echo(finding_line(finding))
+    else:
+        click.echo(report.to_terminal(color=sys.stdout.isatty()), nl=False)
+
+
+@main.command("checks")
+@click.option("--family", help="Only this family.")
+def list_checks(family: str | None) -> None:
+    """List every registered check: id, name, family, default severity, summary."""
+    checks = load_checks()
+    rows = [c for c in checks.values() if family is None or c.family == family]
+    width = max((len(c.name) for c in rows), default=10)
+    for cls in rows:
+        click.echo(
+            f"{cls.id:<8} {cls.name:<{width}}  {cls.family:<10} {cls.severity.label:<7}  {cls.summary()}"
+        )
+
+
+@main.command()
+@click.argument("check_id")
+def explain(check_id: str) -> None:
+    """Explain one check: what it finds, why it matters, an example, the fix, and its options."""
+    checks = load_checks()
+    cls = checks.get(check_id.upper())
+    if cls is None:
+        _fail(f"no check {check_id!r}; see `dataqa checks`")
+    click.echo(
+        f"{cls.id} ({cls.name}) — {FAMILIES.get(cls.family, cls.family)}, default severity "
+        f"{cls.severity.label}"
+    )
+    if cls.needs:
+        click.echo(f"Needs: {', '.join(sorted(cls.needs))}")
+    click.echo("")
+    click.echo(cls.documentation())
+    options = cls.options()
+    if options:
+        click.echo("")
+        click.echo("Options (config: [tool.dataqa.checks." + cls.id + "]):")
+        for name, (kind, default) in options.items():
+            click.echo(f"  {name.replace('_', '-')} = {default!r}  ({getattr(kind, '__name__', kind)})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

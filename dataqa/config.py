@@ -1,0 +1,150 @@
+"""Configuration: `[tool.dataqa]` in pyproject.toml or a dataqa.toml; command-line flags win.
+
+Every key is known: an unknown or mistyped key is a `ConfigError` (exit code 2), never silence.
+Keys may be written kebab-case (as in TOML) or snake_case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dataqa.registry import ConfigError, _coerce
+
+GOALS = ("poc", "production")
+FAIL_ON = ("no-go", "error", "warning", "never")
+
+
+@dataclass
+class VerdictConfig:
+    """Thresholds of the GO / NO-GO conditions (see `dataqa.verdict`)."""
+
+    min_usable_poc: int = 50
+    """Below this many usable training examples, prompting and few-shot examples do better."""
+    min_usable_production: int = 1000
+    """From this many usable examples on, a full fine-tune is worth it."""
+    min_per_class_poc: int = 10
+    min_per_class_production: int = 20
+    require_test: bool = True
+    """Without a held-out test split the fine-tune cannot be evaluated."""
+    block_on_format_errors: bool = True
+    max_leaked_fraction: float = 0.01
+    """Share of test (or valid) examples found in train above which the evaluation is not trusted."""
+    max_refusal_share: float = 0.05
+    block_on_secrets: bool = True
+
+
+@dataclass
+class Config:
+    """Everything a scan can be told; defaults are the documented behaviour."""
+
+    goal: str = "production"
+    format: str | None = None
+    label_field: str | None = None
+    select: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str = "no-go"
+    plugins: list[str] = field(default_factory=list)
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per check id: its options and optionally `severity`."""
+    verdict: VerdictConfig = field(default_factory=VerdictConfig)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    """Glob pattern → check ids or prefixes not reported for matching files."""
+    datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Named datasets: {"train": path, "test": path, "valid": path, options...} (pre-commit)."""
+    cache_dir: str = ".dataqa_cache"
+    source: str | None = None
+    """Where the configuration was read from, for provenance."""
+
+    def validate(self) -> Config:
+        if self.goal not in GOALS:
+            raise ConfigError(f"goal must be one of {', '.join(GOALS)}, not {self.goal!r}")
+        if self.fail_on not in FAIL_ON:
+            raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
+        from dataqa import formats
+
+        if self.format is not None and self.format not in formats.FORMATS:
+            raise ConfigError(f"format must be one of {', '.join(formats.FORMATS)}, not {self.format!r}")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _snake(table: dict[str, Any]) -> dict[str, Any]:
+    return {str(k).replace("-", "_"): v for k, v in table.items()}
+
+
+def _fill(target: Any, table: dict[str, Any], where: str) -> None:
+    """Set dataclass fields from a TOML table, rejecting unknown keys and wrong types."""
+    import typing
+
+    hints = typing.get_type_hints(type(target))
+    names = {f.name for f in dataclasses.fields(target)}
+    for key, value in _snake(table).items():
+        if key not in names or key == "source":
+            raise ConfigError(
+                f"{where}: unknown key {key!r}; known keys: {', '.join(sorted(names - {'source'}))}"
+            )
+        if key == "verdict":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}.verdict must be a table")
+            _fill(target.verdict, value, f"{where}.verdict")
+            continue
+        setattr(target, key, _coerce(value, hints[key], f"{where}.{key}"))
+
+
+def find_config_file(start: Path | None = None) -> Path | None:
+    """The nearest dataqa.toml, or pyproject.toml with a [tool.dataqa] table, from `start` upwards."""
+    here = (start or Path.cwd()).resolve()
+    for folder in [here, *here.parents]:
+        candidate = folder / "dataqa.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+            if "dataqa" in data.get("tool", {}):
+                return pyproject
+    return None
+
+
+def load_config(path: str | Path | None = None, discover: bool = True, **overrides: Any) -> Config:
+    """Read the config file (given, or discovered), then apply non-None `overrides` (flags win)."""
+    config = Config()
+    file = Path(path) if path else (find_config_file() if discover else None)
+    if file is not None:
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {file} does not exist") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {file} cannot be read: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {file} is not valid TOML: {exc}") from None
+        table = data.get("tool", {}).get("dataqa", {}) if file.name == "pyproject.toml" else data
+        if file.name != "pyproject.toml" and "tool" in data and "dataqa" in data["tool"]:
+            table = data["tool"]["dataqa"]
+        _fill(config, table, str(file))
+        config.source = str(file)
+        base = file.parent
+        config.plugins = [str(base / p) if not Path(p).is_absolute() else p for p in config.plugins]
+    for key, value in overrides.items():
+        if value is None or value == () or value == []:
+            continue
+        if key == "verdict" and isinstance(value, dict):
+            _fill(config.verdict, value, "options")
+            continue
+        if key == "checks" and isinstance(value, dict):
+            for cid, opts in value.items():
+                config.checks.setdefault(cid, {}).update(opts)
+            continue
+        _fill(config, {key: list(value) if isinstance(value, tuple) else value}, "options")
+    return config.validate()

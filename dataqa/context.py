@@ -1,0 +1,79 @@
+"""What a check sees of a scan: the splits, the configuration, and shared machinery computed once.
+
+Machinery that several checks need (normalised text, hashes, near-duplicate candidates, language
+detection) is computed lazily through `Context.shared` and cached for the rest of the scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import polars as pl
+
+from dataqa.config import Config
+from dataqa.dataset import SPLIT_NAMES, Split
+from dataqa.models import Location
+
+T = TypeVar("T")
+
+
+class Context:
+    """The scan as checks see it; checks never read files, print or render."""
+
+    def __init__(self, splits: dict[str, Split], config: Config) -> None:
+        ordered = sorted(
+            splits.items(), key=lambda kv: (SPLIT_NAMES.index(kv[0]) if kv[0] in SPLIT_NAMES else 99, kv[0])
+        )
+        self.splits: dict[str, Split] = dict(ordered)
+        self.config = config
+        self._cache: dict[Any, Any] = {}
+
+    @property
+    def train(self) -> Split:
+        return self.splits["train"]
+
+    @property
+    def eval_splits(self) -> list[Split]:
+        """Held-out splits (valid, test), the ones compared against train for leakage and coverage."""
+        return [s for name, s in self.splits.items() if name != "train"]
+
+    def __iter__(self) -> Iterator[Split]:
+        return iter(self.splits.values())
+
+    def shared(self, key: Any, factory: Callable[[], T]) -> T:
+        """Compute `factory()` once per scan under `key`; later calls get the cached value."""
+        if key not in self._cache:
+            self._cache[key] = factory()
+        return self._cache[key]
+
+    def location(self, split: Split | str, line: int) -> Location:
+        s = self.splits[split] if isinstance(split, str) else split
+        return Location(s.name, s.path, int(line))
+
+    def valid_rows(self, split: Split | str) -> pl.DataFrame:
+        """The split's records that passed schema validation (the ones worth comparing)."""
+        s = self.splits[split] if isinstance(split, str) else split
+        return s.frame.filter(pl.col("valid"))
+
+    def has_labels(self, split: Split | str = "train") -> bool:
+        s = self.splits.get(split) if isinstance(split, str) else split
+        return s is not None and s.label_source is not None and s.frame["label"].drop_nulls().len() > 0
+
+    def unmet_need(self, need: str) -> str | None:
+        """Why a check's need is not met, or None when it is."""
+        if need in ("test", "valid"):
+            return None if need in self.splits else f"no {need} split given (use --{need} FILE)"
+        if need == "eval":
+            return None if self.eval_splits else "no test or valid split given (use --test FILE)"
+        if need == "label":
+            return (
+                None
+                if self.has_labels()
+                else (
+                    "the training data has no labels (no label field, and replies are not a small closed set)"
+                )
+            )
+        if need == "train":
+            return None if "train" in self.splits else "no training split"
+        return f"unknown need {need!r}"

@@ -1,0 +1,142 @@
+"""A split (train, test, valid) read from one file and normalised into one polars frame.
+
+`load_split` reads the file twice, streaming: the first pass counts which format each record's
+keys name (the split's format is the most common one), the second normalises every record in
+that format. Nothing but the canonical columns is kept, so memory stays bounded by the frame.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from dataqa import formats
+from dataqa.formats import RecordIssue
+from dataqa.load import FILE_LEVEL, LoadIssue, check_readable, file_sha256, read_records
+
+SPLIT_NAMES = ("train", "valid", "test")
+
+FRAME_SCHEMA: dict[str, pl.DataType] = {
+    "line": pl.Int64(),
+    "format": pl.String(),
+    "valid": pl.Boolean(),
+    "system": pl.String(),
+    "prompt": pl.String(),
+    "response": pl.String(),
+    "label": pl.String(),
+    "rejected": pl.String(),
+    "turns": pl.List(pl.Struct({"role": pl.String(), "content": pl.String()})),
+    "n_turns": pl.Int32(),
+    "n_chars": pl.Int64(),
+    "n_tokens": pl.Int64(),
+    "text": pl.String(),
+}
+"""The canonical columns every check reads (see `dataqa.formats` for what each holds)."""
+
+
+@dataclass
+class Split:
+    """One input file as the checks see it: provenance, the canonical frame, and what was damaged."""
+
+    name: str
+    path: str
+    sha256: str
+    size_bytes: int
+    format: str | None
+    frame: pl.DataFrame
+    n_lines: int
+    load_issues: list[LoadIssue] = field(default_factory=list)
+    record_issues: list[tuple[int, RecordIssue]] = field(default_factory=list)
+    label_source: str | None = None
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+
+def _empty_frame() -> pl.DataFrame:
+    return pl.DataFrame(schema=FRAME_SCHEMA)
+
+
+def load_split(name: str, path: str, fmt: str | None = None, label_field: str | None = None) -> Split:
+    """Read and normalise one split; raises `InputError` only when the path cannot be read at all."""
+    p = check_readable(path)
+    sha_before = file_sha256(p)
+    size = p.stat().st_size
+
+    counts: Counter[str | None] = Counter()
+    scan_issues: list[LoadIssue] = []
+    for _line, obj in read_records(p, scan_issues):
+        counts[formats.detect_format(obj, label_field)] += 1
+    detected = Counter({k: v for k, v in counts.items() if k is not None})
+    split_format = fmt or (max(detected.items(), key=lambda kv: (kv[1], kv[0]))[0] if detected else None)
+
+    load_issues: list[LoadIssue] = []
+    record_issues: list[tuple[int, RecordIssue]] = []
+    columns: dict[str, list] = {key: [] for key in FRAME_SCHEMA}
+    n_lines = 0
+    for line, obj in read_records(p, load_issues):
+        n_lines = max(n_lines, line)
+        if split_format is None:
+            continue
+        own = formats.detect_format(obj, label_field)
+        row = formats.normalise(obj, split_format, label_field)
+        issues = list(row.pop("issues"))
+        if own is not None and own != split_format and fmt is None:
+            # Only the root cause: the record's own keys are fine for its own format.
+            issues = [
+                RecordIssue(
+                    formats.OTHER_FORMAT,
+                    f"record is {formats.FORMATS[own]}; the rest of the "
+                    f"split is {formats.FORMATS[split_format]}",
+                )
+            ]
+            row["valid"] = False
+        for issue in issues:
+            record_issues.append((line, issue))
+        row["line"] = line
+        for key in FRAME_SCHEMA:
+            columns[key].append(row[key])
+    if split_format is None and counts:
+        load_issues.append(
+            LoadIssue(
+                1,
+                FILE_LEVEL,
+                "no record matches a known format ("
+                + "; ".join(formats.FORMATS.values())
+                + "); use --format to name one",
+            )
+        )
+    n_lines = max([n_lines] + [i.line for i in load_issues])
+    if file_sha256(p) != sha_before:
+        load_issues.append(
+            LoadIssue(
+                1,
+                FILE_LEVEL,
+                "file changed while it was being read; results may mix two versions, scan again",
+            )
+        )
+    frame = pl.DataFrame(columns, schema=FRAME_SCHEMA) if columns["line"] else _empty_frame()
+
+    label_source = None
+    if label_field or split_format in (formats.CLASSIFICATION,):
+        label_source = label_field or "label"
+    elif split_format in (formats.CHAT, formats.SHAREGPT) and formats.infer_labels(
+        frame.filter(pl.col("valid"))["response"].to_list()
+    ):
+        frame = frame.with_columns(pl.col("response").str.strip_chars().alias("label"))
+        label_source = "assistant reply (closed set)"
+    return Split(
+        name=name,
+        path=str(path),
+        sha256=sha_before,
+        size_bytes=size,
+        format=split_format,
+        frame=frame,
+        n_lines=n_lines,
+        load_issues=sorted(load_issues, key=lambda i: i.line),
+        record_issues=record_issues,
+        label_source=label_source,
+    )

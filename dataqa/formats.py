@@ -1,0 +1,455 @@
+"""Record formats: detect which one a record uses and normalise it into the canonical columns.
+
+Every format (OpenAI chat, ShareGPT, prompt/completion, Alpaca, text/label classification,
+preference pairs) becomes the same row shape, so every check works for every format:
+
+- `system`: the system prompt ("" when none);
+- `prompt`: the input side (a single user turn as is; several turns as "role: content" lines);
+- `response`: the target side (the final assistant reply, completion, output, chosen answer, label);
+- `label`: an explicit label, or the reply when replies form a small closed set (see `infer_labels`);
+- `rejected`: the rejected answer of a preference pair;
+- `turns`: every message as (role, content), system included;
+- `n_turns`, `n_chars`, `n_tokens` (estimated: see `estimate_tokens`), and `text`, the prompt and
+  response that similarity checks compare (the system prompt is left out on purpose: a shared
+  system prompt does not make two examples alike).
+
+Schema problems found on the way are returned as `RecordIssue`s; the FMT checks report them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import polars as pl
+
+from dataqa.load import json_type
+
+CHAT = "chat"
+SHAREGPT = "sharegpt"
+PROMPT_COMPLETION = "prompt_completion"
+ALPACA = "alpaca"
+CLASSIFICATION = "classification"
+PREFERENCE = "preference"
+
+FORMATS: dict[str, str] = {
+    CHAT: 'OpenAI chat: {"messages": [{"role", "content"}, ...]}',
+    SHAREGPT: 'ShareGPT: {"conversations": [{"from", "value"}, ...]}',
+    PROMPT_COMPLETION: '{"prompt", "completion"}',
+    ALPACA: 'Alpaca: {"instruction", "input", "output"}',
+    CLASSIFICATION: '{"text", "label"}',
+    PREFERENCE: '{"prompt", "chosen", "rejected"}',
+}
+
+KNOWN_KEYS: dict[str, frozenset[str]] = {
+    CHAT: frozenset({"messages", "tools", "functions", "parallel_tool_calls"}),
+    SHAREGPT: frozenset({"conversations", "system", "tools"}),
+    PROMPT_COMPLETION: frozenset({"prompt", "completion"}),
+    ALPACA: frozenset({"instruction", "input", "output", "system", "history"}),
+    CLASSIFICATION: frozenset({"text", "label"}),
+    PREFERENCE: frozenset({"prompt", "chosen", "rejected", "system"}),
+}
+
+CHAT_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+SYSTEM_ROLES = frozenset({"system", "developer"})
+SHAREGPT_ROLES: dict[str, str] = {
+    "system": "system",
+    "human": "user",
+    "user": "user",
+    "gpt": "assistant",
+    "assistant": "assistant",
+    "chatgpt": "assistant",
+    "model": "assistant",
+    "bard": "assistant",
+    "bing": "assistant",
+    "function_call": "assistant",
+    "observation": "tool",
+    "tool": "tool",
+    "function": "tool",
+}
+
+# Issue kinds; each is reported by exactly one FMT check.
+MISSING_FIELD = "missing_field"
+WRONG_TYPE = "wrong_type"
+UNKNOWN_ROLE = "unknown_role"
+EMPTY_CONTENT = "empty_content"
+NO_TARGET = "no_target"
+LAST_NOT_ASSISTANT = "last_not_assistant"
+TURN_ORDER = "turn_order"
+UNKNOWN_KEYS = "unknown_keys"
+OTHER_FORMAT = "other_format"
+
+BLOCKING_KINDS = frozenset(
+    {
+        MISSING_FIELD,
+        WRONG_TYPE,
+        UNKNOWN_ROLE,
+        EMPTY_CONTENT,
+        NO_TARGET,
+        LAST_NOT_ASSISTANT,
+        TURN_ORDER,
+        OTHER_FORMAT,
+    }
+)
+"""Issue kinds that make a record unfit for training (a provider would reject or mis-train on it)."""
+
+
+@dataclass(frozen=True)
+class RecordIssue:
+    """One schema problem in one record; `detail` says which field and how."""
+
+    kind: str
+    detail: str
+
+
+def detect_format(obj: dict[str, Any], label_field: str | None = None) -> str | None:
+    """The format a record's keys say it is in, or None when no known format fits."""
+    if "messages" in obj:
+        return CHAT
+    if "conversations" in obj:
+        return SHAREGPT
+    if "chosen" in obj and "rejected" in obj:
+        return PREFERENCE
+    if "instruction" in obj or ("output" in obj and "input" in obj):
+        return ALPACA
+    if "prompt" in obj and "completion" in obj:
+        return PROMPT_COMPLETION
+    if "text" in obj and ("label" in obj or (label_field is not None and label_field in obj)):
+        return CLASSIFICATION
+    return None
+
+
+def estimate_tokens(text: str) -> int:
+    """Estimated tokens: ASCII at about 4 characters a token, any other character as one token.
+
+    The 4-characters rule is the usual figure for English under BPE tokenisers; counting each
+    non-ASCII character as a token errs on the high side for accented text and is close for CJK,
+    so limits are enforced conservatively. No tokenizer download is needed.
+    """
+    if not text:
+        return 0
+    non_ascii = len(text.encode("utf-8", errors="surrogatepass")) - len(text)
+    non_ascii_chars = 0 if non_ascii == 0 else sum(1 for ch in text if ord(ch) > 127)
+    return math.ceil((len(text) - non_ascii_chars) / 4) + non_ascii_chars
+
+
+def estimate_tokens_expr(text: pl.Expr) -> pl.Expr:
+    """`estimate_tokens` as a vectorised polars expression (tests keep the two in agreement)."""
+    non_ascii = text.str.count_matches(r"[^\x00-\x7F]").fill_null(0)
+    chars = text.str.len_chars().fill_null(0)
+    return ((chars - non_ascii) / 4).ceil().cast(pl.Int64) + non_ascii.cast(pl.Int64)
+
+
+TOKENS_PER_MESSAGE = 4
+"""Role and separator tokens a chat template adds around each message (OpenAI's cookbook uses 3-4)."""
+
+
+class _Record:
+    """Collects one record's canonical fields and issues while it is normalised."""
+
+    def __init__(self) -> None:
+        self.issues: list[RecordIssue] = []
+        self.turns: list[tuple[str, str]] = []
+        self.label: str | None = None
+        self.rejected: str | None = None
+        self.prompt_override: str | None = None
+
+    def issue(self, kind: str, detail: str) -> None:
+        self.issues.append(RecordIssue(kind, detail))
+
+
+def _text_of(value: Any, where: str, rec: _Record, allow_null: bool = False) -> str | None:
+    """A content value as text: strings as they are, lists of typed parts joined by their text."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        if not allow_null:
+            rec.issue(WRONG_TYPE, f"{where} is null; expected a string")
+        return None
+    if isinstance(value, list):
+        texts: list[str] = []
+        for i, part in enumerate(value):
+            if isinstance(part, str):
+                texts.append(part)
+            elif isinstance(part, dict) and isinstance(part.get("text"), str):
+                texts.append(part["text"])
+            elif isinstance(part, dict) and isinstance(part.get("type"), str):
+                continue  # an image, audio or file part: not text, not an error here
+            else:
+                rec.issue(WRONG_TYPE, f"{where}[{i}] is a {json_type(part)}; expected a content part object")
+        return "\n".join(texts)
+    rec.issue(WRONG_TYPE, f"{where} is a {json_type(value)}; expected a string")
+    return None
+
+
+def _messages(
+    value: Any, where: str, rec: _Record, role_key: str, content_key: str, role_map: dict[str, str] | None
+) -> list[dict[str, Any]]:
+    """Validate a list of messages into (role, content, has_tool_calls) and fill `rec.turns`."""
+    if not isinstance(value, list):
+        rec.issue(WRONG_TYPE, f"{where} is a {json_type(value)}; expected an array of messages")
+        return []
+    out: list[dict[str, Any]] = []
+    for i, msg in enumerate(value):
+        at = f"{where}[{i}]"
+        if not isinstance(msg, dict):
+            rec.issue(WRONG_TYPE, f"{at} is a {json_type(msg)}; expected an object")
+            continue
+        role = msg.get(role_key)
+        if role is None:
+            rec.issue(MISSING_FIELD, f'{at} has no "{role_key}"')
+            continue
+        if not isinstance(role, str):
+            rec.issue(WRONG_TYPE, f"{at}.{role_key} is a {json_type(role)}; expected a string")
+            continue
+        if role_map is not None:
+            canonical = role_map.get(role.lower())
+        else:
+            canonical = role if role in CHAT_ROLES else None
+        if canonical is None:
+            rec.issue(UNKNOWN_ROLE, f'{at}.{role_key} is "{role[:40]}"')
+            continue
+        tool_calls = msg.get("tool_calls") or msg.get("function_call")
+        if content_key not in msg and not tool_calls:
+            rec.issue(MISSING_FIELD, f'{at} ({canonical}) has no "{content_key}"')
+            continue
+        content = _text_of(msg.get(content_key), f"{at}.{content_key}", rec, allow_null=bool(tool_calls))
+        if content is None and not tool_calls:
+            continue
+        if tool_calls:
+            calls = orjson.dumps(tool_calls, option=orjson.OPT_SORT_KEYS).decode()
+            content = f"{content}\n{calls}" if content else calls
+        weight = msg.get("weight")
+        if weight is not None and weight not in (0, 1):
+            rec.issue(WRONG_TYPE, f"{at}.weight is {weight!r}; expected 0 or 1")
+        out.append({"role": canonical, "content": content or "", "tool_calls": bool(tool_calls), "at": at})
+    return out
+
+
+def _check_turns(msgs: list[dict[str, Any]], where: str, rec: _Record, need_target: bool = True) -> None:
+    """Turn-order rules shared by every conversational format."""
+    seen_other = False
+    previous: str | None = None
+    for msg in msgs:
+        role, at = msg["role"], msg["at"]
+        if role in SYSTEM_ROLES:
+            if seen_other:
+                rec.issue(TURN_ORDER, f"{at}: system message after the conversation started")
+        else:
+            if not seen_other and role == "assistant":
+                rec.issue(TURN_ORDER, f"{at}: conversation starts with the assistant, not the user")
+            if role == previous and role in ("user", "assistant") and not msg["tool_calls"]:
+                rec.issue(TURN_ORDER, f"{at}: two {role} messages in a row")
+            if role == "tool" and previous not in ("assistant", "tool"):
+                rec.issue(TURN_ORDER, f"{at}: tool result without a preceding assistant tool call")
+            seen_other = True
+            previous = role
+        if (
+            not msg["content"].strip()
+            and not msg["tool_calls"]
+            and not (role == "assistant" and msg is msgs[-1])
+        ):
+            rec.issue(EMPTY_CONTENT, f"{at} ({role}) is empty")
+    if not need_target:
+        return
+    assistants = [m for m in msgs if m["role"] == "assistant"]
+    if not assistants:
+        rec.issue(NO_TARGET, f"{where} has no assistant message to learn from")
+    elif msgs[-1]["role"] != "assistant":
+        rec.issue(LAST_NOT_ASSISTANT, f"{where} ends with a {msgs[-1]['role']} message, not the assistant")
+    elif not msgs[-1]["content"].strip():
+        rec.issue(NO_TARGET, f"{msgs[-1]['at']}: the final assistant message is empty")
+
+
+def _string_field(
+    obj: dict[str, Any], key: str, rec: _Record, required: bool = True, target: bool = False
+) -> str:
+    """A required or optional string field; empty targets are NO_TARGET, empty inputs EMPTY_CONTENT."""
+    if key not in obj:
+        if required:
+            rec.issue(MISSING_FIELD, f'no "{key}" field')
+        return ""
+    value = _text_of(obj[key], key, rec, allow_null=not required)
+    if value is None:
+        return ""
+    if required and not value.strip():
+        rec.issue(NO_TARGET if target else EMPTY_CONTENT, f'"{key}" is empty')
+    return value
+
+
+def _conversation(value: Any, where: str, rec: _Record, need_target: bool = True) -> list[dict[str, Any]]:
+    msgs = _messages(value, where, rec, "role", "content", None)
+    _check_turns(msgs, where, rec, need_target)
+    return msgs
+
+
+def _normalise_chat(obj: dict[str, Any], rec: _Record) -> None:
+    if "messages" not in obj:
+        rec.issue(MISSING_FIELD, 'no "messages" field')
+        return
+    msgs = _conversation(obj["messages"], "messages", rec)
+    rec.turns = [(m["role"], m["content"]) for m in msgs]
+
+
+def _normalise_sharegpt(obj: dict[str, Any], rec: _Record) -> None:
+    if "conversations" not in obj:
+        rec.issue(MISSING_FIELD, 'no "conversations" field')
+        return
+    msgs = _messages(obj["conversations"], "conversations", rec, "from", "value", SHAREGPT_ROLES)
+    if isinstance(obj.get("system"), str) and obj["system"].strip():
+        msgs.insert(0, {"role": "system", "content": obj["system"], "tool_calls": False, "at": "system"})
+    _check_turns(msgs, "conversations", rec)
+    rec.turns = [(m["role"], m["content"]) for m in msgs]
+
+
+def _normalise_prompt_completion(obj: dict[str, Any], rec: _Record) -> None:
+    prompt = _string_field(obj, "prompt", rec)
+    completion = _string_field(obj, "completion", rec, target=True)
+    rec.turns = [("user", prompt), ("assistant", completion)]
+
+
+def _normalise_alpaca(obj: dict[str, Any], rec: _Record) -> None:
+    system = _string_field(obj, "system", rec, required=False)
+    instruction = _string_field(obj, "instruction", rec)
+    extra = _string_field(obj, "input", rec, required=False)
+    output = _string_field(obj, "output", rec, target=True)
+    prompt = f"{instruction}\n\n{extra}" if extra.strip() else instruction
+    rec.turns = ([("system", system)] if system.strip() else []) + [("user", prompt), ("assistant", output)]
+
+
+def _label_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return orjson.dumps(value).decode()
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _normalise_classification(obj: dict[str, Any], rec: _Record, label_field: str | None) -> None:
+    text = _string_field(obj, "text", rec)
+    key = label_field if label_field and label_field in obj else "label"
+    if key not in obj:
+        rec.issue(MISSING_FIELD, f'no "{key}" field')
+        label = None
+    else:
+        label = _label_text(obj[key])
+        if label is None or not label.strip():
+            rec.issue(NO_TARGET, f'"{key}" is empty')
+    rec.label = label
+    rec.turns = [("user", text), ("assistant", label or "")]
+
+
+def _side(obj: dict[str, Any], key: str, rec: _Record) -> str:
+    """One side of a preference pair: a string, or a conversation whose final reply is the answer."""
+    if key not in obj:
+        rec.issue(MISSING_FIELD, f'no "{key}" field')
+        return ""
+    value = obj[key]
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        msgs = _messages(value, key, rec, "role", "content", None)
+        answer = [m["content"] for m in msgs if m["role"] == "assistant"]
+        if not answer or not answer[-1].strip():
+            rec.issue(NO_TARGET, f'"{key}" has no assistant answer')
+            return ""
+        return answer[-1]
+    text = _text_of(value, key, rec) or ""
+    if not text.strip():
+        rec.issue(NO_TARGET, f'"{key}" is empty')
+    return text
+
+
+def _normalise_preference(obj: dict[str, Any], rec: _Record) -> None:
+    system = _string_field(obj, "system", rec, required=False)
+    prompt_value = obj.get("prompt")
+    turns: list[tuple[str, str]] = [("system", system)] if system.strip() else []
+    if isinstance(prompt_value, list):
+        msgs = _conversation(prompt_value, "prompt", rec, need_target=False)
+        turns += [(m["role"], m["content"]) for m in msgs]
+    elif "prompt" in obj:
+        turns.append(("user", _string_field(obj, "prompt", rec)))
+    chosen = _side(obj, "chosen", rec)
+    rec.rejected = _side(obj, "rejected", rec)
+    rec.turns = [*turns, ("assistant", chosen)]
+
+
+def normalise(obj: dict[str, Any], fmt: str, label_field: str | None = None) -> dict[str, Any]:
+    """Normalise one record in format `fmt` into a canonical row (see the module docstring).
+
+    The row carries `issues` (a list of `RecordIssue`) and `valid` (no blocking issue).
+    """
+    rec = _Record()
+    if fmt == CHAT:
+        _normalise_chat(obj, rec)
+    elif fmt == SHAREGPT:
+        _normalise_sharegpt(obj, rec)
+    elif fmt == PROMPT_COMPLETION:
+        _normalise_prompt_completion(obj, rec)
+    elif fmt == ALPACA:
+        _normalise_alpaca(obj, rec)
+    elif fmt == CLASSIFICATION:
+        _normalise_classification(obj, rec, label_field)
+    elif fmt == PREFERENCE:
+        _normalise_preference(obj, rec)
+    else:  # pragma: no cover - guarded by the caller
+        raise ValueError(f"unknown format {fmt!r}")
+    unknown = sorted(set(obj) - KNOWN_KEYS[fmt] - ({label_field} if label_field else set()))
+    if unknown:
+        rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in unknown[:10]))
+    if label_field and fmt != CLASSIFICATION and label_field in obj:
+        rec.label = _label_text(obj[label_field])
+    return _row(rec, fmt)
+
+
+def _row(rec: _Record, fmt: str) -> dict[str, Any]:
+    turns = rec.turns
+    system = "\n".join(c for r, c in turns if r in SYSTEM_ROLES)
+    dialogue = [(r, c) for r, c in turns if r not in SYSTEM_ROLES]
+    if dialogue and dialogue[-1][0] == "assistant":
+        response = dialogue[-1][1]
+        before = dialogue[:-1]
+    else:
+        response = ""
+        before = dialogue
+    prompt = before[0][1] if len(before) == 1 else "\n".join(f"{r}: {c}" for r, c in before)
+    n_chars = sum(len(c) for _, c in turns)
+    n_tokens = sum(estimate_tokens(c) + TOKENS_PER_MESSAGE for _, c in turns)
+    if rec.rejected is not None:
+        n_tokens += estimate_tokens(rec.rejected) + TOKENS_PER_MESSAGE
+    return {
+        "format": fmt,
+        "valid": not any(i.kind in BLOCKING_KINDS for i in rec.issues),
+        "system": system,
+        "prompt": prompt,
+        "response": response,
+        "label": rec.label,
+        "rejected": rec.rejected,
+        "turns": [{"role": r, "content": c} for r, c in turns],
+        "n_turns": len(dialogue),
+        "n_chars": n_chars,
+        "n_tokens": n_tokens,
+        "text": f"{prompt}\n{response}",
+        "issues": rec.issues,
+    }
+
+
+def infer_labels(
+    responses: Iterable[str | None], max_classes: int = 50, max_share: float = 0.2, max_chars: int = 64
+) -> bool:
+    """Whether chat replies form a small closed set, i.e. classification written as chat.
+
+    True when there are at least 10 replies, at most `max_classes` distinct ones, the distinct
+    count is at most `max_share` of the replies, and replies are short (95 % within `max_chars`).
+    """
+    values = [r.strip() for r in responses if r is not None and r.strip()]
+    if len(values) < 10:
+        return False
+    distinct = set(values)
+    if len(distinct) > max_classes or len(distinct) > max_share * len(values):
+        return False
+    short = sum(1 for v in values if len(v) <= max_chars)
+    return short >= 0.95 * len(values)

@@ -1,0 +1,66 @@
+"""Descriptive numbers about a split (sizes, token lengths per role, labels) for reports.
+
+These are measurements, not findings: the report shows them so a reader sees the shape of the data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from dataqa.dataset import Split
+from dataqa.formats import estimate_tokens_expr
+
+TOKEN_BINS = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]
+"""Upper edges of the token-length histogram bins (the last bin is open-ended)."""
+
+
+def _quantiles(series: pl.Series) -> dict[str, float]:
+    if series.len() == 0:
+        return {}
+    return {
+        "min": float(series.min()),
+        "p50": float(series.quantile(0.5, interpolation="nearest")),
+        "p95": float(series.quantile(0.95, interpolation="nearest")),
+        "max": float(series.max()),
+        "mean": round(float(series.mean()), 1),
+    }
+
+
+def histogram(values: pl.Series, edges: list[int] = TOKEN_BINS) -> list[dict[str, Any]]:
+    """Counts of values in (edges[i-1], edges[i]] bins, plus an open bin above the last edge."""
+    counts = []
+    lower = -1
+    for edge in [*edges[1:], None]:
+        mask = values > lower if edge is None else (values > lower) & (values <= edge)
+        counts.append({"from": lower + 1, "to": edge, "count": int(mask.sum())})
+        lower = edge if edge is not None else lower
+    return counts
+
+
+def profile_split(split: Split) -> dict[str, Any]:
+    """Token totals and quantiles, per-role token histograms, turn counts and label counts."""
+    frame = split.frame.filter(pl.col("valid"))
+    out: dict[str, Any] = {"valid_rows": frame.height}
+    if frame.height == 0:
+        return out
+    out["tokens_total"] = int(frame["n_tokens"].sum())
+    out["tokens"] = _quantiles(frame["n_tokens"])
+    turns = frame.select(pl.col("turns")).explode("turns").unnest("turns").drop_nulls("role")
+    per_role: dict[str, Any] = {}
+    for role in sorted(turns["role"].unique().to_list()):
+        lengths = turns.filter(pl.col("role") == role).select(estimate_tokens_expr(pl.col("content")))
+        lengths = lengths.to_series()
+        per_role[role] = {"quantiles": _quantiles(lengths), "histogram": histogram(lengths)}
+    out["tokens_per_role"] = per_role
+    turn_counts = frame["n_turns"].value_counts().sort("n_turns")
+    out["turns"] = {str(k): int(v) for k, v in turn_counts.iter_rows()}
+    if split.label_source is not None:
+        labels = frame["label"].drop_nulls()
+        counts = labels.value_counts(sort=True)
+        out["labels"] = {
+            str(row[0]): int(row[1]) for row in sorted(counts.iter_rows(), key=lambda r: (-r[1], str(r[0])))
+        }
+    out["systems_distinct"] = int(frame["system"].n_unique())
+    return out

@@ -1,0 +1,232 @@
+"""The check registry: the `Check` base class, `@register`, and loading checks from entry points.
+
+A check is a dataclass whose fields are its options. Built-in checks and third-party ones load the
+same way, through the entry-point group `dataqa.checks` (each entry point names a module whose
+import registers its checks); a project's own checks load from the paths its config names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import importlib.util
+import inspect
+import re
+import sys
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from dataqa.models import Finding, Location, Severity
+
+if TYPE_CHECKING:
+    from dataqa.context import Context
+
+ENTRY_POINT_GROUP = "dataqa.checks"
+ID_PATTERN = re.compile(r"^[A-Z]{2,6}\d{3}$")
+
+FAMILIES: dict[str, str] = {
+    "format": "Format and schema",
+    "duplicates": "Duplicates",
+    "labels": "Label consistency",
+    "coverage": "Coverage",
+    "leakage": "Train/test leakage",
+    "size": "Size",
+    "quality": "Content quality",
+    "pii": "Sensitive data",
+}
+"""Known families and their display names; a plugin may add a family of its own."""
+
+
+class ConfigError(ValueError):
+    """A configuration or option the user gave is unknown or of the wrong type (exit code 2)."""
+
+
+class Check:
+    """Base of every check. Subclasses are dataclasses; their fields are the check's options.
+
+    Class attributes: `id` (stable, e.g. "DUP003"), `name` (kebab-case), `family`, `severity`
+    (the default), `needs` (e.g. {"test"}, {"label"}), `version`. The docstring is the check's
+    documentation, in four parts: what it finds, then "Why:", "Example:" and "Fix:" paragraphs.
+    `run` yields findings and may record summary numbers in `self.metrics`.
+    """
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    family: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    needs: ClassVar[frozenset[str]] = frozenset()
+    version: ClassVar[str] = "1"
+
+    metrics: dict[str, Any]
+    effective_severity: Severity
+
+    def run(self, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def finding(
+        self,
+        message: str,
+        locations: list[Location],
+        evidence: Iterable[str] = (),
+        metrics: dict[str, Any] | None = None,
+        unusable: Iterable[Location] = (),
+    ) -> Finding:
+        """A finding of this check at its configured severity."""
+        return Finding(
+            check_id=self.id,
+            severity=self.effective_severity,
+            message=message,
+            locations=list(locations),
+            evidence=list(evidence),
+            metrics=dict(metrics or {}),
+            unusable=list(unusable),
+        )
+
+    @classmethod
+    def summary(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        return doc.splitlines()[0] if doc else ""
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.getdoc(cls) or ""
+
+    @classmethod
+    def options(cls) -> dict[str, tuple[Any, Any]]:
+        """Option name → (type, default)."""
+        hints = typing.get_type_hints(cls)
+        out: dict[str, tuple[Any, Any]] = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+            out[f.name] = (hints.get(f.name, Any), default)
+        return out
+
+
+_REGISTRY: dict[str, type[Check]] = {}
+
+
+def register(cls: type[Check]) -> type[Check]:
+    """Add a check class to the registry; ids must be unique and well-formed."""
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls.__name__} must be a dataclass (its fields are its options)")
+    if not ID_PATTERN.match(getattr(cls, "id", "")):
+        raise TypeError(f"{cls.__name__}.id {getattr(cls, 'id', None)!r} is not like 'ABC123'")
+    existing = _REGISTRY.get(cls.id)
+    if existing is not None and existing.__qualname__ != cls.__qualname__:
+        raise TypeError(
+            f"check id {cls.id} is registered twice ({existing.__qualname__}, {cls.__qualname__})"
+        )
+    _REGISTRY[cls.id] = cls
+    return cls
+
+
+_loaded = False
+
+
+def load_checks(plugin_paths: Iterable[str | Path] = ()) -> dict[str, type[Check]]:
+    """Import every entry-point module once, then the named plugin files; return id → class."""
+    global _loaded
+    if not _loaded:
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            ep.load()
+        _loaded = True
+    for path in plugin_paths:
+        _load_plugin_file(Path(path))
+    return dict(sorted(_REGISTRY.items()))
+
+
+def _load_plugin_file(path: Path) -> None:
+    if not path.is_file():
+        raise ConfigError(f"plugin file {path} does not exist")
+    name = f"dataqa_plugin_{abs(hash(str(path.resolve())))}"
+    if name in sys.modules:
+        return
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ConfigError(f"plugin file {path} cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
+def select_checks(
+    checks: dict[str, type[Check]],
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    extend_select: Iterable[str] = (),
+) -> list[type[Check]]:
+    """Checks whose id starts with a selected prefix (all when none) and no ignored prefix."""
+    select, ignore, extend = list(select), list(ignore), list(extend_select)
+    for code in [*select, *ignore, *extend]:
+        if code.upper() != "ALL" and not any(cid.startswith(code.upper()) for cid in checks):
+            raise ConfigError(f"no check id starts with {code!r} (see `dataqa checks`)")
+
+    def matches(cid: str, codes: list[str]) -> bool:
+        return any(code.upper() == "ALL" or cid.startswith(code.upper()) for code in codes)
+
+    chosen = []
+    for cid, cls in checks.items():
+        if (not select or matches(cid, select) or matches(cid, extend)) and not matches(cid, ignore):
+            chosen.append(cls)
+    return chosen
+
+
+def _coerce(value: Any, kind: Any, where: str) -> Any:
+    """Check a config value against an option's annotated type (ints are accepted as floats)."""
+    origin = typing.get_origin(kind)
+    if kind is Any:
+        return value
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(kind):
+            if arg is type(None) and value is None:
+                return None
+            try:
+                return _coerce(value, arg, where)
+            except ConfigError:
+                continue
+        raise ConfigError(f"{where}: {value!r} is not a {kind}")
+    if origin in (list, tuple, frozenset, set):
+        if not isinstance(value, list | tuple):
+            raise ConfigError(f"{where}: expected a list, got {value!r}")
+        (item,) = typing.get_args(kind)[:1] or (Any,)
+        items = [_coerce(v, item, where) for v in value]
+        return origin(items) if origin is not list else items
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a table, got {value!r}")
+        return dict(value)
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind is bool and isinstance(value, bool):
+        return value
+    if kind is str and isinstance(value, str):
+        return value
+    raise ConfigError(f"{where}: expected {getattr(kind, '__name__', kind)}, got {value!r}")
+
+
+def make_check(cls: type[Check], options: dict[str, Any] | None = None) -> Check:
+    """Instantiate a check with validated options; `severity` among them overrides the default."""
+    options = {k.replace("-", "_"): v for k, v in (options or {}).items()}
+    severity = Severity.parse(options.pop("severity")) if "severity" in options else cls.severity
+    known = cls.options()
+    kwargs = {}
+    for key, value in options.items():
+        if key not in known:
+            raise ConfigError(
+                f"{cls.id}: unknown option {key!r}; options are: {', '.join(known) or 'none'} and severity"
+            )
+        kwargs[key] = _coerce(value, known[key][0], f"{cls.id}.{key}")
+    check = cls(**kwargs)
+    check.effective_severity = severity
+    check.metrics = {}
+    return check
+
+
+def iter_registered() -> Iterator[type[Check]]:
+    yield from load_checks().values()

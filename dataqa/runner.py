@@ -1,0 +1,156 @@
+"""Run the selected checks over the loaded splits and assemble the `Report`.
+
+A check whose needs are not met is recorded as skipped (with the reason), one that raises as
+errored (with the error); either way the scan goes on. Findings are put in a fixed order so the
+same input and config always give the same report.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from dataqa import __version__
+from dataqa.config import Config
+from dataqa.context import Context
+from dataqa.dataset import SPLIT_NAMES, Split, load_split
+from dataqa.models import CheckResult, CheckStatus, Finding, Severity
+from dataqa.profile import profile_split
+from dataqa.registry import Check, load_checks, make_check, select_checks
+from dataqa.report import Report, SplitInfo
+from dataqa.verdict import VerdictInputs, count_usable, judge
+
+Progress = Callable[[str], None]
+
+
+def load_splits(paths: dict[str, str], config: Config, progress: Progress | None = None) -> dict[str, Split]:
+    """Read every named split (train, valid, test, ...); raises InputError for unreadable paths."""
+    splits = {}
+    for name, path in paths.items():
+        if progress:
+            progress(f"reading {name}: {path}")
+        splits[name] = load_split(name, path, fmt=config.format, label_field=config.label_field)
+    return splits
+
+
+def _ignored(finding: Finding, patterns: dict[str, list[str]]) -> bool:
+    """Per-file ignores: drop a finding when every location's file matches a pattern ignoring its id."""
+    if not patterns or not finding.locations:
+        return False
+
+    def ignored_at(path: str) -> bool:
+        return any(
+            (fnmatch.fnmatch(path, pat) or fnmatch.fnmatch(path.split("/")[-1], pat))
+            and any(code.upper() == "ALL" or finding.check_id.startswith(code.upper()) for code in codes)
+            for pat, codes in patterns.items()
+        )
+
+    return all(ignored_at(loc.path) for loc in finding.locations)
+
+
+def run_check(check: Check, ctx: Context, debug: bool = False) -> CheckResult:
+    """Run one configured check, turning unmet needs and exceptions into results."""
+    base = dict(check_id=check.id, name=check.name, family=check.family, severity=check.effective_severity)
+    for need in sorted(check.needs):
+        reason = ctx.unmet_need(need)
+        if reason:
+            return CheckResult(**base, status=CheckStatus.SKIPPED, reason=reason)
+    try:
+        findings = list(check.run(ctx))
+    except Exception as exc:
+        if debug:
+            raise
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return CheckResult(
+            **base,
+            status=CheckStatus.ERRORED,
+            reason=f"{type(exc).__name__}: {exc} (at {where.filename.split('/')[-1]}:{where.lineno})",
+        )
+    order = {name: i for i, name in enumerate(ctx.splits)}
+    findings.sort(
+        key=lambda f: (
+            order.get(f.split or "", 99),
+            f.first_location.line if f.first_location else 0,
+            f.message,
+        )
+    )
+    failing = any(f.severity >= Severity.WARNING for f in findings)
+    return CheckResult(
+        **base,
+        status=CheckStatus.FAILED if failing else CheckStatus.PASSED,
+        metrics=dict(check.metrics),
+        findings=findings,
+    )
+
+
+def run_scan(
+    paths: dict[str, str], config: Config, progress: Progress | None = None, debug: bool = False
+) -> Report:
+    """Load, check, judge: the whole scan. `paths` maps split names to files; train is required."""
+    started = time.perf_counter()
+    if "train" not in paths:
+        raise ValueError("a train split is required")
+    classes = load_checks(config.plugins)
+    selected = select_checks(classes, config.select, config.ignore, config.extend_select)
+    checks = [make_check(cls, config.checks.get(cls.id)) for cls in selected]
+    unknown = sorted(set(config.checks) - set(classes))
+    if unknown:
+        from dataqa.registry import ConfigError
+
+        raise ConfigError(f"options given for unknown check id(s): {', '.join(unknown)}")
+
+    splits = load_splits(paths, config, progress)
+    ctx = Context(splits, config)
+    results = []
+    for check in checks:
+        if progress:
+            progress(f"running {check.id} {check.name}")
+        result = run_check(check, ctx, debug)
+        if config.per_file_ignores:
+            result.findings = [f for f in result.findings if not _ignored(f, config.per_file_ignores)]
+            if result.status == CheckStatus.FAILED and not any(
+                f.severity >= Severity.WARNING for f in result.findings
+            ):
+                result.status = CheckStatus.PASSED
+        results.append(result)
+
+    usable = count_usable(ctx, results, "train")
+    verdict, conditions = judge(VerdictInputs(ctx, results, config.verdict, config.goal, usable))
+    infos = []
+    for split in ctx:
+        split_usable = usable if split.name == "train" else count_usable(ctx, results, split.name)
+        infos.append(
+            SplitInfo(
+                name=split.name,
+                path=split.path,
+                sha256=split.sha256,
+                size_bytes=split.size_bytes,
+                lines=split.n_lines,
+                rows=split_usable.rows,
+                usable_rows=split_usable.usable,
+                format=split.format,
+                label_source=split.label_source,
+                profile=profile_split(split),
+            )
+        )
+    return Report(
+        tool_version=__version__,
+        generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        goal=config.goal,
+        verdict=verdict,
+        conditions=conditions,
+        splits=infos,
+        results=results,
+        usable=usable,
+        config=config.to_dict(),
+        duration_s=time.perf_counter() - started,
+    )
+
+
+def split_paths(train: str, test: str | None = None, valid: str | None = None) -> dict[str, str]:
+    """The split name → path mapping, in the canonical order."""
+    given = {"train": train, "valid": valid, "test": test}
+    return {name: given[name] for name in SPLIT_NAMES if given[name]}

@@ -1,0 +1,259 @@
+"""GO / NO-GO: usable examples (the one place they are counted) and the verdict's conditions.
+
+Measure, then judge: checks measure and report findings; here conditions compare what was measured
+with thresholds from `VerdictConfig`. NO-GO when any blocking condition fails. Check families add
+their own conditions with `@condition` (e.g. the leakage family's "leaked share of the test set").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dataqa.config import VerdictConfig
+from dataqa.context import Context
+from dataqa.models import CheckResult, CheckStatus, Condition, Location, Severity
+
+GO = "GO"
+NO_GO = "NO-GO"
+
+WATERFALL_STAGES: list[tuple[str, frozenset[str] | None]] = [
+    ("valid", frozenset({"format"})),
+    ("distinct", frozenset({"duplicates"})),
+    ("not leaked", frozenset({"leakage"})),
+    ("consistent", frozenset({"labels"})),
+    ("clean", None),  # every other family that marks rows unusable
+]
+"""The order in which problems remove training rows; a row counts against the first that removes it."""
+
+
+@dataclass
+class Usable:
+    """Training rows and what each problem family removed from them, in waterfall order."""
+
+    rows: int
+    steps: list[tuple[str, int]]
+    """(stage, rows left after it), in `WATERFALL_STAGES` order."""
+    unusable_lines: set[int] = field(default_factory=set)
+
+    @property
+    def usable(self) -> int:
+        return self.steps[-1][1] if self.steps else self.rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "usable": self.usable,
+            "waterfall": [{"stage": s, "remaining": n} for s, n in self.steps],
+        }
+
+
+def split_rows(ctx: Context, split: str) -> int:
+    """Records in a split: parsed records plus lines with content that could not be read."""
+    s = ctx.splits[split]
+    return s.frame.height + sum(1 for i in s.load_issues if i.dropped)
+
+
+def count_usable(ctx: Context, results: list[CheckResult], split: str = "train") -> Usable:
+    """Rows of `split` that no finding made unusable, with the waterfall of what removed the rest."""
+    if split not in ctx.splits:
+        return Usable(0, [(stage, 0) for stage, _ in WATERFALL_STAGES])
+    known = {fam for _, fams in WATERFALL_STAGES if fams for fam in fams}
+    removed: dict[str, set[int]] = {stage: set() for stage, _ in WATERFALL_STAGES}
+    for result in results:
+        stage = next(
+            (
+                name
+                for name, fams in WATERFALL_STAGES
+                if (fams and result.family in fams) or (fams is None and result.family not in known)
+            ),
+            "clean",
+        )
+        for finding in result.findings:
+            removed[stage].update(loc.line for loc in finding.unusable if loc.split == split)
+    rows = split_rows(ctx, split)
+    gone: set[int] = set()
+    steps = []
+    for stage, _ in WATERFALL_STAGES:
+        gone |= removed[stage]
+        steps.append((stage, max(rows - len(gone), 0)))
+    return Usable(rows, steps, gone)
+
+
+@dataclass
+class VerdictInputs:
+    """Everything a condition may judge."""
+
+    ctx: Context
+    results: list[CheckResult]
+    config: VerdictConfig
+    goal: str
+    usable: Usable
+
+    def result(self, check_id: str) -> CheckResult | None:
+        return next((r for r in self.results if r.check_id == check_id), None)
+
+    def family_results(self, family: str) -> list[CheckResult]:
+        return [r for r in self.results if r.family == family]
+
+
+ConditionFn = Callable[[VerdictInputs], Condition | None]
+_CONDITIONS: list[ConditionFn] = []
+
+
+def condition(fn: ConditionFn) -> ConditionFn:
+    """Register a verdict condition; it returns None when it does not apply to this scan."""
+    if fn not in _CONDITIONS:
+        _CONDITIONS.append(fn)
+    return fn
+
+
+def size_tier(usable: int, config: VerdictConfig) -> tuple[str, str]:
+    """The minimum-size guidance for a usable-example count: (tier id, plain-language advice)."""
+    if usable < config.min_usable_poc:
+        return (
+            "prompting",
+            f"Under {config.min_usable_poc} usable examples: careful prompting with a few "
+            "examples in the prompt will do better than a fine-tune on this little data.",
+        )
+    if usable < config.min_usable_production:
+        return (
+            "proof-of-concept",
+            "Enough for a proof of concept: try a parameter-efficient fine-tune "
+            "(LoRA/PEFT) and compare it with good prompting. A production fine-tune wants "
+            f"{config.min_usable_production:,}+ clean, distinct examples.",
+        )
+    return ("production", "Enough clean, distinct examples for a full fine-tune.")
+
+
+@condition
+def training_size(v: VerdictInputs) -> Condition:
+    bar = v.config.min_usable_production if v.goal == "production" else v.config.min_usable_poc
+    usable = v.usable.usable
+    _, advice = size_tier(usable, v.config)
+    return Condition(
+        name="training-size",
+        description=f"Usable training examples for a {v.goal} fine-tune (valid, distinct, not leaked, "
+        "consistent)",
+        value=usable,
+        threshold=bar,
+        passed=usable >= bar,
+        reason="" if usable >= bar else advice,
+    )
+
+
+@condition
+def per_class_minimum(v: VerdictInputs) -> Condition | None:
+    if not v.ctx.has_labels("train"):
+        return None
+    frame = v.ctx.train.frame
+    labels = [
+        lab
+        for line, lab in zip(frame["line"].to_list(), frame["label"].to_list(), strict=True)
+        if lab is not None and line not in v.usable.unusable_lines
+    ]
+    if not labels:
+        return None
+    counts = Counter(labels)
+    bar = v.config.min_per_class_production if v.goal == "production" else v.config.min_per_class_poc
+    rarest, n = min(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    short = sorted(lab for lab, c in counts.items() if c < bar)
+    return Condition(
+        name="examples-per-class",
+        description="Usable training examples of the rarest class",
+        value=n,
+        threshold=bar,
+        passed=not short,
+        reason=""
+        if not short
+        else (
+            f"{len(short)} class(es) have fewer than {bar} usable examples (rarest: "
+            f"{rarest[:60]!r} with {n}); the model will barely learn them"
+        ),
+    )
+
+
+@condition
+def held_out_test(v: VerdictInputs) -> Condition:
+    present = "test" in v.ctx.splits
+    return Condition(
+        name="held-out-test",
+        description="A held-out test split is given, so the fine-tune can be evaluated",
+        value=present,
+        threshold=True,
+        passed=present,
+        blocking=v.config.require_test,
+        reason=""
+        if present
+        else "No test split: evaluating on the training data says nothing about "
+        "how the model does on new inputs. Hold out examples with --test.",
+    )
+
+
+@condition
+def format_errors(v: VerdictInputs) -> Condition:
+    errors = len(
+        {
+            (loc.split, loc.line)
+            for r in v.family_results("format")
+            for f in r.findings
+            if f.severity == Severity.ERROR
+            for loc in f.locations
+        }
+    )
+    return Condition(
+        name="format-errors",
+        description="Records a fine-tuning provider would reject (invalid JSON, schema errors)",
+        value=errors,
+        threshold=0,
+        passed=errors == 0,
+        blocking=v.config.block_on_format_errors,
+        reason=""
+        if errors == 0
+        else f"{errors} record(s) would be rejected by a provider's upload validation; fix or drop them.",
+    )
+
+
+@condition
+def checks_ran(v: VerdictInputs) -> Condition:
+    errored = [r.check_id for r in v.results if r.status == CheckStatus.ERRORED]
+    return Condition(
+        name="checks-ran",
+        description="Every selected check ran to completion",
+        value=len(errored),
+        threshold=0,
+        passed=not errored,
+        blocking=False,
+        reason=""
+        if not errored
+        else f"check(s) {', '.join(errored)} failed to run; their families were not fully audited",
+    )
+
+
+def judge(inputs: VerdictInputs) -> tuple[str, list[Condition]]:
+    """Evaluate every registered condition; a condition that raises is itself a failed condition."""
+    conditions: list[Condition] = []
+    for fn in _CONDITIONS:
+        try:
+            cond = fn(inputs)
+        except Exception as exc:  # a broken condition must not hide the others
+            cond = Condition(
+                name=fn.__name__.replace("_", "-"),
+                description="condition raised an error",
+                value=None,
+                threshold=None,
+                passed=False,
+                blocking=True,
+                reason=f"could not be evaluated: {type(exc).__name__}: {exc}",
+            )
+        if cond is not None:
+            conditions.append(cond)
+    verdict = NO_GO if any(c.blocking and not c.passed for c in conditions) else GO
+    return verdict, conditions
+
+
+def unusable_locations(results: list[CheckResult]) -> set[Location]:
+    """Every record some finding made unusable, across splits (for exports and reports)."""
+    return {loc for r in results for f in r.findings for loc in f.unusable}

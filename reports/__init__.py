@@ -1,0 +1,1 @@
+"""Renderers: each module exposes `render(report, **options) -> str` and never computes findings."""

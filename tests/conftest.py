@@ -1,0 +1,63 @@
+"""Shared test helpers: writing JSONL fixtures and running the scan on them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "cases"
+
+
+def chat(user: str, assistant: str, system: str | None = None) -> dict:
+    """One OpenAI chat record."""
+    msgs = ([{"role": "system", "content": system}] if system else []) + [
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": assistant},
+    ]
+    return {"messages": msgs}
+
+
+def write_jsonl(path: Path, records: list) -> Path:
+    """Write records (dicts, or raw str/bytes lines) one per line."""
+    with open(path, "wb") as fh:
+        for rec in records:
+            if isinstance(rec, bytes):
+                fh.write(rec + b"\n")
+            elif isinstance(rec, str):
+                fh.write(rec.encode() + b"\n")
+            else:
+                fh.write(orjson.dumps(rec) + b"\n")
+    return path
+
+
+def dataqa_command() -> list[str]:
+    """The installed `dataqa` console script (end-to-end tests run the real command)."""
+    exe = shutil.which("dataqa")
+    if exe is None:
+        pytest.fail("the dataqa command is not installed; run `pip install -e '.[test]'`")
+    return [exe]
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [*dataqa_command(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture
+def python() -> str:
+    return sys.executable
