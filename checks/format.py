@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-import orjson
 import polars as pl
 
 from dataqa import formats, load
 from dataqa.context import Context
 from dataqa.dataset import Split
+from dataqa.formats import target_shape
 from dataqa.load import excerpt
 from dataqa.models import Finding, Severity
 from dataqa.registry import Check, register
@@ -422,30 +422,6 @@ class TooLong(Check):
                 )
 
 
-_KEY_LINE = re.compile(r"^\s*[*_]{0,2}([A-Za-z][A-Za-z0-9 _/-]{0,40}?)[*_]{0,2}\s*:")
-
-
-def target_shape(text: str) -> str:
-    """A coarse structural signature of a target: JSON with its keys, key-value template, or prose."""
-    stripped = text.strip()
-    body = stripped
-    if body.startswith("```") and body.endswith("```"):
-        body = body.strip("`").partition("\n")[2].strip()
-    if body[:1] in "{[":
-        try:
-            value = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            return "invalid JSON"
-        if isinstance(value, dict):
-            return "JSON object with keys " + ", ".join(sorted(map(str, value)))[:200]
-        return f"JSON {load.json_type(value)}"
-    lines = [ln for ln in stripped.splitlines() if ln.strip()]
-    keys = [m.group(1).strip().lower() for ln in lines if (m := _KEY_LINE.match(ln))]
-    if len(keys) >= 2 and len(keys) >= 0.6 * len(lines):
-        return "template with fields " + ", ".join(keys)[:200]
-    return "free text"
-
-
 @register
 @dataclass
 class InconsistentTargetFormat(Check):
@@ -485,7 +461,8 @@ class InconsistentTargetFormat(Check):
         for (line, response), shape in zip(frame.iter_rows(), shapes, strict=True):
             if shape != dominant:
                 yield self.finding(
-                    f"target is {shape}; {share:.0%} of targets in this split are {dominant}",
+                    f"target is {shape}; {round(share * len(shapes)):,} of {len(shapes):,} targets in this "
+                    f"split are {dominant}",
                     [ctx.location(split, line)],
                     [excerpt(response)],
                 )

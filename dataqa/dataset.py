@@ -123,11 +123,12 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
     label_source = None
     if label_field or split_format in (formats.CLASSIFICATION,):
         label_source = label_field or "label"
-    elif split_format in (formats.CHAT, formats.SHAREGPT) and formats.infer_labels(
-        frame.filter(pl.col("valid"))["response"].to_list()
-    ):
-        frame = frame.with_columns(pl.col("response").str.strip_chars().alias("label"))
-        label_source = "assistant reply (closed set)"
+    elif split_format in (formats.CHAT, formats.SHAREGPT):
+        replies = [r if ok else None for r, ok in zip(frame["response"], frame["valid"], strict=True)]
+        labels = formats.closed_set_labels(replies)
+        if labels is not None:
+            frame = frame.with_columns(pl.Series("label", labels, dtype=pl.String))
+            label_source = "assistant reply (closed set)"
     return Split(
         name=name,
         path=str(path),

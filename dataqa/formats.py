@@ -19,6 +19,7 @@ Schema problems found on the way are returned as `RecordIssue`s; the FMT checks 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -435,6 +436,63 @@ def _row(rec: _Record, fmt: str) -> dict[str, Any]:
         "text": f"{prompt}\n{response}",
         "issues": rec.issues,
     }
+
+
+_KEY_LINE = re.compile(r"^\s*[*_]{0,2}([A-Za-z][A-Za-z0-9 _/-]{0,40}?)[*_]{0,2}\s*:")
+
+
+def target_shape(text: str) -> str:
+    """A coarse structural signature of a target: JSON with its keys, key-value template, or prose."""
+    stripped = text.strip()
+    body = stripped
+    if body.startswith("```") and body.endswith("```"):
+        body = body.strip("`").partition("\n")[2].strip()
+    if body[:1] in "{[":
+        try:
+            value = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return "invalid JSON"
+        if isinstance(value, dict):
+            return "JSON object with keys " + ", ".join(sorted(map(str, value)))[:200]
+        return f"JSON {json_type(value)}"
+    lines = [ln for ln in stripped.splitlines() if ln.strip()]
+    keys = [m.group(1).strip().lower() for ln in lines if (m := _KEY_LINE.match(ln))]
+    if len(keys) >= 2 and len(keys) >= 0.6 * len(lines):
+        return "template with fields " + ", ".join(keys)[:200]
+    return "free text"
+
+
+def canonical_label(reply: str) -> str:
+    """A reply as a label: JSON objects re-serialised with sorted keys, other text stripped."""
+    text = reply.strip()
+    if text[:1] == "{":
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return text
+        if isinstance(value, dict):
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    return text
+
+
+def closed_set_labels(replies: list[str | None], min_share: float = 0.8) -> list[str | None] | None:
+    """Per-row labels when chat replies form a small closed set (classification written as chat).
+
+    When most replies share a structure (e.g. JSON with the same keys), a reply in another shape
+    is a malformed target (FMT017 reports it), not a class of its own: its label is None.
+    Returns None when the replies are not a closed set.
+    """
+    shapes = [target_shape(r) if r else "" for r in replies]
+    counts: dict[str, int] = {}
+    for shape in shapes:
+        counts[shape] = counts.get(shape, 0) + 1
+    dominant = max(counts, key=lambda k: (counts[k], k)) if counts else ""
+    structured = dominant not in ("", "free text") and counts[dominant] >= min_share * len(replies)
+    labels = [
+        canonical_label(r) if r and r.strip() and (not structured or shape == dominant) else None
+        for r, shape in zip(replies, shapes, strict=True)
+    ]
+    return labels if infer_labels(labels) else None
 
 
 def infer_labels(
