@@ -5,31 +5,35 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 
 class OutputError(Exception):
     """An output path that must not or cannot be written (exit code 2)."""
 
 
-def write_atomic(
-    path: str | os.PathLike[str], text: str, inputs: Iterable[str | os.PathLike[str]] = ()
-) -> None:
-    """Write `text` to `path` via a temporary file in the same folder and a rename.
+def _refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    for src in inputs:
+        same = target.resolve() == Path(src).resolve()
+        with contextlib.suppress(OSError):
+            same = same or (target.exists() and os.path.samefile(target, src))
+        if same:
+            raise OutputError(f"{target}: refusing to write over an input file")
 
-    Refuses when `path` is one of `inputs` (same file after resolving links), so a report can never
-    replace the data it describes.
+
+@contextlib.contextmanager
+def atomic_writer(
+    path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]] = ()
+) -> Iterator[IO[bytes]]:
+    """Open a temporary file beside `path` for binary writing; rename it over `path` on success.
+
+    Refuses when `path` is one of `inputs` (same file after resolving links), so an output can
+    never replace the data it describes; on any error the temporary file is removed.
     """
     target = Path(path)
-    for src in inputs:
-        try:
-            if target.exists() and os.path.samefile(target, src):
-                raise OutputError(f"{target}: refusing to write a report over an input file")
-        except FileNotFoundError:
-            continue
-        if target.resolve() == Path(src).resolve():
-            raise OutputError(f"{target}: refusing to write a report over an input file")
+    _refuse_inputs(target, inputs)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{target}: folder {folder} does not exist")
@@ -38,10 +42,18 @@ def write_atomic(
     except OSError as exc:
         raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_atomic(
+    path: str | os.PathLike[str], text: str, inputs: Iterable[str | os.PathLike[str]] = ()
+) -> None:
+    """Write `text` (UTF-8) to `path` atomically, refusing to overwrite an input (see `atomic_writer`)."""
+    with atomic_writer(path, inputs) as fh:
+        fh.write(text.encode("utf-8"))
