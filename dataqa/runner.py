@@ -90,6 +90,13 @@ def run_scan(
     paths: dict[str, str], config: Config, progress: Progress | None = None, debug: bool = False
 ) -> Report:
     """Load, check, judge: the whole scan. `paths` maps split names to files; train is required."""
+    return execute(paths, config, progress, debug)[1]
+
+
+def execute(
+    paths: dict[str, str], config: Config, progress: Progress | None = None, debug: bool = False
+) -> tuple[Context, Report]:
+    """The scan, returning the loaded `Context` with the `Report` (for commands that export data)."""
     started = time.perf_counter()
     if "train" not in paths:
         raise ValueError("a train split is required")
@@ -136,7 +143,7 @@ def run_scan(
                 profile=profile_split(split),
             )
         )
-    return Report(
+    report = Report(
         tool_version=__version__,
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         goal=config.goal,
@@ -148,6 +155,7 @@ def run_scan(
         config=config.to_dict(),
         duration_s=time.perf_counter() - started,
     )
+    return ctx, report
 
 
 def split_paths(train: str, test: str | None = None, valid: str | None = None) -> dict[str, str]:
