@@ -239,5 +239,163 @@ def explain(check_id: str) -> None:
             click.echo(f"  {name.replace('_', '-')} = {default!r}  ({getattr(kind, '__name__', kind)})")
 
 
+def _config_for(config_path: str | None, no_config: bool, **overrides: Any):
+    """Load configuration for the data-fixing commands, turning config errors into exit code 2."""
+    try:
+        return load_config(config_path, discover=not no_config, **overrides)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.argument("train")
+@click.option("--test", "test", metavar="FILE", help="Test split (leaked train rows are removed).")
+@click.option("--valid", "valid", metavar="FILE", help="Validation split.")
+@click.option("-o", "--output", "out_dir", required=True, metavar="DIR", help="Folder for cleaned files.")
+@click.option(
+    "--family",
+    "families",
+    multiple=True,
+    help="Families to clean (default: format, duplicates, leakage, labels).",
+)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected).")
+@click.option("--label-field", metavar="KEY", help="Record key holding the label.")
+@click.option("--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read.")
+@click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
+@click.option(
+    "--json", "json_out", metavar="FILE", help="Write what was removed, per split and check, as JSON."
+)
+def clean(
+    train: str,
+    test: str | None,
+    valid: str | None,
+    out_dir: str,
+    families: tuple[str, ...],
+    fmt: str | None,
+    label_field: str | None,
+    config_path: str | None,
+    no_config: bool,
+    json_out: str | None,
+) -> None:
+    """Write cleaned splits to DIR, and every removed line (verbatim, with why) to <split>.rejects.jsonl."""
+    from dataqa.clean import DEFAULT_FAMILIES
+    from dataqa.clean import clean as run_clean
+    from dataqa.runner import split_paths
+
+    config = _config_for(config_path, no_config, format=fmt, label_field=label_field)
+    try:
+        result = run_clean(
+            split_paths(train, test, valid), out_dir, config, tuple(families) or DEFAULT_FAMILIES
+        )
+        if json_out:
+            import orjson
+
+            payload = {
+                "splits": [s.to_dict() for s in result.splits],
+                "verdict_before": result.report.verdict,
+            }
+            write_atomic(
+                json_out,
+                orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode(),
+                [train, test or "", valid or ""],
+            )
+    except (InputError, ConfigError, OutputError) as exc:
+        _fail(str(exc))
+    for s in result.splits:
+        by = ", ".join(f"{k} {v}" for k, v in sorted(s.by_check.items())) or "nothing"
+        click.echo(
+            f"{s.name}: kept {s.kept:,} of {s.lines:,} lines → {s.output}; "
+            f"rejected {s.rejected:,} → {s.rejects} ({by})"
+        )
+
+
+@main.command("split")
+@click.argument("data")
+@click.option("-o", "--output", "out_dir", required=True, metavar="DIR", help="Folder for the split files.")
+@click.option(
+    "--test-size", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.1, show_default=True
+)
+@click.option("--valid-size", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
+@click.option(
+    "--stratify-by",
+    type=click.Choice(["label", "none"]),
+    default="label",
+    show_default=True,
+    help="Keep label proportions in every split (when the data has labels).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected).")
+@click.option("--label-field", metavar="KEY", help="Record key holding the label.")
+@click.option("--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read.")
+@click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
+def split_command(
+    data: str,
+    out_dir: str,
+    test_size: float,
+    valid_size: float,
+    stratify_by: str,
+    seed: int,
+    fmt: str | None,
+    label_field: str | None,
+    config_path: str | None,
+    no_config: bool,
+) -> None:
+    """Split DATA into train/test(/valid) so that no duplicate group straddles two splits."""
+    from dataqa.splitter import split_dataset
+
+    config = _config_for(config_path, no_config, format=fmt, label_field=label_field)
+    try:
+        result = split_dataset(
+            data, out_dir, config, test_size, valid_size, None if stratify_by == "none" else stratify_by, seed
+        )
+    except (InputError, ConfigError, OutputError) as exc:
+        _fail(str(exc))
+    parts = ", ".join(f"{name} {n:,}" for name, n in result.counts.items())
+    click.echo(
+        f"{parts}; {result.groups:,} duplicate group(s) of {result.grouped_records:,} records kept together"
+    )
+    for name, path in result.outputs.items():
+        click.echo(f"  {name}: {path}")
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "json_out", metavar="FILE", help="Write the diff as JSON ('-' for stdout).")
+@click.option("--html", "html_out", metavar="FILE", help="Write the diff as an HTML page.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected).")
+@click.option("--label-field", metavar="KEY", help="Record key holding the label.")
+@click.option("--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read.")
+@click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
+def diff_command(
+    old: str,
+    new: str,
+    json_out: str | None,
+    html_out: str | None,
+    fmt: str | None,
+    label_field: str | None,
+    config_path: str | None,
+    no_config: bool,
+) -> None:
+    """Show what changed from OLD to NEW: added, removed, modified and re-labelled rows, shifts, verdicts."""
+    import orjson
+
+    from dataqa.diff import diff, render_text
+
+    config = _config_for(config_path, no_config, format=fmt, label_field=label_field)
+    try:
+        result = diff(old, new, config)
+        text = orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode()
+        if json_out and json_out != "-":
+            write_atomic(json_out, text, [old, new])
+        if html_out:
+            from dataqa.reports.diff_html import render as render_diff
+
+            write_atomic(html_out, render_diff(result), [old, new])
+    except (InputError, ConfigError, OutputError) as exc:
+        _fail(str(exc))
+    click.echo(text if json_out == "-" else render_text(result), nl=json_out == "-")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -14,7 +14,8 @@ class OutputError(Exception):
     """An output path that must not or cannot be written (exit code 2)."""
 
 
-def _refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> None:
+def refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise `OutputError` when `target` is (or links to) one of the input files."""
     for src in inputs:
         same = target.resolve() == Path(src).resolve()
         with contextlib.suppress(OSError):
@@ -33,7 +34,7 @@ def atomic_writer(
     never replace the data it describes; on any error the temporary file is removed.
     """
     target = Path(path)
-    _refuse_inputs(target, inputs)
+    refuse_inputs(target, inputs)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{target}: folder {folder} does not exist")
@@ -44,11 +45,18 @@ def atomic_writer(
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_atomic(

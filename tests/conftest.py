@@ -61,3 +61,22 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
 @pytest.fixture
 def python() -> str:
     return sys.executable
+
+
+def ticket_records(n: int, seed: int = 7) -> list[dict]:
+    """`n` distinct, realistic chat records from the sample-data generator (support-ticket routing)."""
+    import importlib.util
+    import random
+
+    spec = importlib.util.spec_from_file_location("sample_generate", ROOT / "sample_data" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    out = []
+    while len(out) < n:
+        text, decision = module.ticket(rng)
+        if text not in seen:
+            seen.add(text)
+            out.append(module.record(text, decision))
+    return out

@@ -1,0 +1,143 @@
+"""`dataqa clean`: write the splits without the rows the scan found unusable, and keep every removed line.
+
+Which rows go is decided by the findings, the same way the verdict counts usable rows: a row is
+removed when a finding of a cleaned family lists it as `unusable` (bad lines, every copy but the
+kept one of a duplicate group, train rows leaked from test, conflicting-label groups), and blank
+lines go too (they hold no record). Nothing is lost: every input line lands in exactly one of
+`<split>.jsonl` (verbatim) or `<split>.rejects.jsonl` (verbatim, with its line number and the
+check ids that removed it).
+"""
+
+from __future__ import annotations
+
+import base64
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from dataqa.config import Config
+from dataqa.load import check_readable
+from dataqa.output import atomic_writer, refuse_inputs
+from dataqa.report import Report
+from dataqa.runner import execute
+
+DEFAULT_FAMILIES = ("format", "duplicates", "leakage", "labels")
+"""Families whose unusable rows `clean` removes by default: exactly the ones the verdict subtracts
+before the "clean" stage. Quality, PII and coverage findings are for a person to judge."""
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class SplitCleaning:
+    """What cleaning did to one split."""
+
+    name: str
+    source: str
+    output: str
+    rejects: str
+    lines: int = 0
+    kept: int = 0
+    rejected: int = 0
+    by_check: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class CleanResult:
+    """The scan that drove the cleaning and what happened to each split."""
+
+    report: Report
+    splits: list[SplitCleaning]
+
+
+def removal_reasons(report: Report, families: tuple[str, ...]) -> dict[tuple[str, int], set[str]]:
+    """(split, line) → ids of the checks whose findings make the line unusable."""
+    reasons: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for result in report.results:
+        if result.family not in families:
+            continue
+        for finding in result.findings:
+            for loc in finding.unusable:
+                reasons[(loc.split, loc.line)].add(finding.check_id)
+    return reasons
+
+
+def physical_lines(path: Path):
+    """Physical lines as bytes without their "\\n" (the loader's numbering), streamed."""
+    import gzip
+
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        try:
+            for number, raw in enumerate(fh, start=1):
+                yield number, raw[:-1] if raw.endswith(b"\n") else raw
+        except (EOFError, OSError, zlib.error):
+            return  # a damaged archive: the unreadable tail holds no lines to keep (FMT018 says so)
+
+
+def reject_record(line: int, raw: bytes, checks: list[str]) -> bytes:
+    record: dict[str, Any] = {"line": line, "checks": checks}
+    try:
+        record["raw"] = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        record["raw_base64"] = base64.b64encode(raw).decode("ascii")
+    return orjson.dumps(record) + b"\n"
+
+
+def clean(
+    paths: dict[str, str], out_dir: str | Path, config: Config, families: tuple[str, ...] = DEFAULT_FAMILIES
+) -> CleanResult:
+    """Scan `paths`, then write cleaned splits and rejects files into `out_dir`."""
+    out = Path(out_dir)
+    for path in paths.values():
+        check_readable(path)
+    for name in paths:  # refuse before scanning, so no split is half-written
+        refuse_inputs(out / f"{name}.jsonl", paths.values())
+        refuse_inputs(out / f"{name}.rejects.jsonl", paths.values())
+    out.mkdir(parents=True, exist_ok=True)
+    _, report = execute(paths, config)
+    reasons = removal_reasons(report, families)
+    located = _located(report)
+    results = []
+    for name, path in paths.items():
+        src = Path(path)
+        target = out / f"{name}.jsonl"
+        rejects = out / f"{name}.rejects.jsonl"
+        summary = SplitCleaning(name, str(src), str(target), str(rejects))
+        with (
+            atomic_writer(target, paths.values()) as kept_fh,
+            atomic_writer(rejects, paths.values()) as rej_fh,
+        ):
+            for number, raw in physical_lines(src):
+                summary.lines += 1
+                why = sorted(reasons.get((name, number), ()))
+                if not why and not raw.strip(b" \t\r"):
+                    why = sorted(located.get((name, number), ())) or ["blank"]
+                if why:
+                    summary.rejected += 1
+                    for check_id in why:
+                        summary.by_check[check_id] = summary.by_check.get(check_id, 0) + 1
+                    rej_fh.write(reject_record(number, raw, why))
+                    continue
+                if number == 1 and raw.startswith(BOM):
+                    raw = raw[len(BOM) :]
+                summary.kept += 1
+                kept_fh.write(raw + b"\n")
+        results.append(summary)
+    return CleanResult(report, results)
+
+
+def _located(report: Report) -> dict[tuple[str, int], set[str]]:
+    """(split, line) → ids of every finding that points at the line (used to label blank lines)."""
+    located: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for finding in report.findings:
+        for loc in finding.locations:
+            located[(loc.split, loc.line)].add(finding.check_id)
+    return located

@@ -1,0 +1,198 @@
+"""`dataqa diff OLD NEW`: what changed between two versions of a dataset.
+
+Rows are matched first by exact content (unchanged), then by the near-duplicate engine (modified:
+the same example edited), and what is left is added or removed. A matched pair whose label
+changed is a re-label. Distribution shifts compare labels, token lengths and, where the scan
+measured them, languages and topics; each side also gets its own verdict.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from dataqa import similarity
+from dataqa.config import Config
+from dataqa.context import Context
+from dataqa.load import excerpt
+from dataqa.report import Report
+from dataqa.runner import execute
+
+MAX_LISTED = 200
+"""Changed rows listed individually per kind; counts are always complete."""
+
+
+@dataclass
+class DatasetDiff:
+    """The change between two versions; line numbers are physical lines of each file."""
+
+    old_path: str
+    new_path: str
+    old_verdict: str
+    new_verdict: str
+    counts: dict[str, int]
+    added: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    modified: list[dict[str, Any]] = field(default_factory=list)
+    relabelled: list[dict[str, Any]] = field(default_factory=list)
+    shifts: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _match_exact(old: pl.DataFrame, new: pl.DataFrame, key: str) -> list[tuple[int, int]]:
+    """Pair rows with equal `key` one to one, in line order (multisets: 3 copies match 3 copies)."""
+    ranked = [
+        frame.select("line", key).with_columns(pl.col("line").rank("ordinal").over(key).alias("_nth"))
+        for frame in (old, new)
+    ]
+    joined = ranked[0].join(ranked[1], on=[key, "_nth"], how="inner", suffix="_new").sort("line")
+    return list(zip(joined["line"].to_list(), joined["line_new"].to_list(), strict=True))
+
+
+def _shift(old: Counter[str], new: Counter[str]) -> list[dict[str, Any]]:
+    keys = sorted(set(old) | set(new), key=lambda k: (-(new[k] + old[k]), k))
+    total_old, total_new = sum(old.values()) or 1, sum(new.values()) or 1
+    return [
+        {
+            "value": k,
+            "old": old[k],
+            "new": new[k],
+            "old_share": round(old[k] / total_old, 4),
+            "new_share": round(new[k] / total_new, 4),
+        }
+        for k in keys
+    ]
+
+
+def _metric(report: Report, key: str) -> Any:
+    return next((r.metrics[key] for r in report.results if key in r.metrics), None)
+
+
+def diff(old_path: str, new_path: str, config: Config) -> DatasetDiff:
+    """Compare two versions of one dataset file."""
+    old_ctx, old_report = execute({"train": old_path}, config)
+    new_ctx, new_report = execute({"train": new_path}, config)
+    old_split, new_split = old_ctx.train, new_ctx.train
+    old_split.name, new_split.name = "old", "new"
+    ctx = Context({"old": old_split, "new": new_split}, config)
+    old_h = similarity.hashes(ctx, "old").join(
+        ctx.valid_rows("old").select("line", "label", "response"), on="line"
+    )
+    new_h = similarity.hashes(ctx, "new").join(
+        ctx.valid_rows("new").select("line", "label", "response"), on="line"
+    )
+
+    unchanged = _match_exact(old_h, new_h, "text_exact")
+    used_old, used_new = {a for a, _ in unchanged}, {b for _, b in unchanged}
+    rest_old = old_h.filter(~pl.col("line").is_in(list(used_old)))
+    rest_new = new_h.filter(~pl.col("line").is_in(list(used_new)))
+
+    # Same input (normalised), different target: the example was edited or re-labelled.
+    same_input = _match_exact(rest_old, rest_new, "prompt_norm")
+    pairs: list[tuple[int, int, float]] = [(a, b, 1.0) for a, b in same_input]
+    taken_old = {a for a, _ in same_input}
+    taken_new = {b for _, b in same_input}
+    near = similarity.near_pairs(ctx, "old", "new", column="text").sort(
+        ["similarity", "left_line", "right_line"], descending=[True, False, False]
+    )
+    for a, b, sim in near.iter_rows():
+        if a in used_old or b in used_new or a in taken_old or b in taken_new:
+            continue
+        pairs.append((a, b, float(sim)))
+        taken_old.add(a)
+        taken_new.add(b)
+    pairs.sort()
+
+    old_rows = {r["line"]: r for r in old_h.select("line", "label", "response").iter_rows(named=True)}
+    new_rows = {r["line"]: r for r in new_h.select("line", "label", "response").iter_rows(named=True)}
+    modified, relabelled = [], []
+    for a, b, sim in pairs:
+        entry = {"old_line": a, "new_line": b, "similarity": round(sim, 4)}
+        if old_rows[a]["label"] != new_rows[b]["label"] and old_rows[a]["label"] is not None:
+            relabelled.append({**entry, "old_label": old_rows[a]["label"], "new_label": new_rows[b]["label"]})
+        else:
+            modified.append(
+                {
+                    **entry,
+                    "old": excerpt(old_rows[a]["response"] or ""),
+                    "new": excerpt(new_rows[b]["response"] or ""),
+                }
+            )
+    matched_old = used_old | taken_old
+    matched_new = used_new | taken_new
+    removed = sorted(set(old_rows) - matched_old)
+    added = sorted(set(new_rows) - matched_new)
+
+    shifts: dict[str, Any] = {}
+    if ctx.has_labels("old") or ctx.has_labels("new"):
+        shifts["labels"] = _shift(
+            Counter(old_split.frame["label"].drop_nulls().to_list()),
+            Counter(new_split.frame["label"].drop_nulls().to_list()),
+        )
+    shifts["tokens"] = {
+        side: {
+            q: float(frame["n_tokens"].quantile(v, interpolation="nearest") or 0)
+            for q, v in (("p50", 0.5), ("p95", 0.95))
+        }
+        | {"total": int(frame["n_tokens"].sum())}
+        for side, frame in (("old", ctx.valid_rows("old")), ("new", ctx.valid_rows("new")))
+    }
+    for key in ("languages", "topics"):
+        before, after = _metric(old_report, key), _metric(new_report, key)
+        if before is not None or after is not None:
+            shifts[key] = {"old": before, "new": after}
+    return DatasetDiff(
+        old_path=old_path,
+        new_path=new_path,
+        old_verdict=old_report.verdict,
+        new_verdict=new_report.verdict,
+        counts={
+            "old_rows": old_split.rows,
+            "new_rows": new_split.rows,
+            "unchanged": len(unchanged),
+            "modified": len(modified),
+            "relabelled": len(relabelled),
+            "added": len(added),
+            "removed": len(removed),
+        },
+        added=added[:MAX_LISTED],
+        removed=removed[:MAX_LISTED],
+        modified=modified[:MAX_LISTED],
+        relabelled=relabelled[:MAX_LISTED],
+        shifts=shifts,
+    )
+
+
+def render_text(d: DatasetDiff) -> str:
+    """Terminal summary of a diff."""
+    from dataqa.reports.terminal import neutralise
+
+    c = d.counts
+    out = [
+        f"{neutralise(d.old_path)} ({c['old_rows']:,} rows, {d.old_verdict}) → "
+        f"{neutralise(d.new_path)} ({c['new_rows']:,} rows, {d.new_verdict})",
+        f"  unchanged {c['unchanged']:,}  modified {c['modified']:,}  re-labelled {c['relabelled']:,}  "
+        f"added {c['added']:,}  removed {c['removed']:,}",
+    ]
+    for r in d.relabelled[:10]:
+        out.append(
+            neutralise(
+                f"  re-labelled: old line {r['old_line']} → new line {r['new_line']}: "
+                f"{r['old_label'][:40]!r} → {str(r['new_label'])[:40]!r}"
+            )
+        )
+    labels = d.shifts.get("labels") or []
+    moved = [s for s in labels if abs(s["new_share"] - s["old_share"]) >= 0.02]
+    for s in moved[:10]:
+        out.append(neutralise(f"  label {s['value'][:40]!r}: {s['old_share']:.1%} → {s['new_share']:.1%}"))
+    tok = d.shifts["tokens"]
+    out.append(
+        f"  tokens p50 {tok['old']['p50']:.0f} → {tok['new']['p50']:.0f}, "
+        f"total {tok['old']['total']:,} → {tok['new']['total']:,}"
+    )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,92 @@
+"""`dataqa clean`: nothing lost, the right rows removed, idempotent, inputs untouched, no overwrite."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import orjson
+import pytest
+from conftest import run_cli, ticket_records, write_jsonl
+
+import dataqa
+from dataqa.clean import clean
+from dataqa.config import load_config
+from dataqa.output import OutputError
+
+
+def _planted(tmp_path: Path) -> tuple[Path, Path, list[bytes]]:
+    records = ticket_records(80)
+    test_records = ticket_records(20, seed=99)
+    lines: list = list(records)
+    lines[10] = records[3]  # line 11: exact duplicate of line 4
+    lines[20] = '{"messages": [{"role": "user", "content": "cut off'  # line 21: invalid JSON
+    lines[30] = {"messages": [{"role": "user", "content": "Where is my parcel?"}]}  # line 31: no target
+    lines[40] = test_records[2]  # line 41: leaked from test line 3
+    lines.insert(50, "")  # line 51: blank
+    train = write_jsonl(tmp_path / "train.jsonl", lines)
+    test = write_jsonl(tmp_path / "test.jsonl", test_records)
+    return train, test, train.read_bytes().split(b"\n")[:-1]
+
+
+def _read(path: Path) -> list[dict]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def test_every_input_line_is_kept_or_rejected_exactly_once(tmp_path: Path) -> None:
+    train, test, original = _planted(tmp_path)
+    digest = hashlib.sha256(train.read_bytes()).hexdigest()
+    result = clean({"train": str(train), "test": str(test)}, tmp_path / "out", load_config(discover=False))
+    out = tmp_path / "out"
+    kept = (out / "train.jsonl").read_bytes().split(b"\n")[:-1]
+    rejects = _read(out / "train.rejects.jsonl")
+    rejected_lines = {r["line"]: r for r in rejects}
+    assert sorted(rejected_lines) == [11, 21, 31, 41, 51]
+    assert rejected_lines[11]["checks"][0].startswith("DUP")
+    assert rejected_lines[21]["checks"] == ["FMT001"]
+    assert rejected_lines[31]["checks"] == ["FMT011"]
+    assert rejected_lines[41]["checks"][0].startswith("LEAK")
+    assert rejected_lines[51]["checks"] == ["FMT004"]
+    # Conservation: kept lines are the other input lines, verbatim and in order; rejects hold the rest.
+    expected_kept = [line for n, line in enumerate(original, 1) if n not in rejected_lines]
+    assert kept == expected_kept
+    for n, rec in rejected_lines.items():
+        assert rec["raw"].encode() == original[n - 1]
+    assert len(kept) + len(rejects) == len(original)
+    split = next(s for s in result.splits if s.name == "train")
+    assert (split.kept, split.rejected, split.lines) == (len(kept), 5, len(original))
+    assert hashlib.sha256(train.read_bytes()).hexdigest() == digest
+
+
+def test_cleaning_is_idempotent_and_rescan_has_no_errors_in_cleaned_families(tmp_path: Path) -> None:
+    train, test, _ = _planted(tmp_path)
+    config = load_config(discover=False)
+    clean({"train": str(train), "test": str(test)}, tmp_path / "once", config)
+    once = tmp_path / "once"
+    clean({"train": str(once / "train.jsonl"), "test": str(once / "test.jsonl")}, tmp_path / "twice", config)
+    twice = tmp_path / "twice"
+    assert (twice / "train.jsonl").read_bytes() == (once / "train.jsonl").read_bytes()
+    assert (twice / "train.rejects.jsonl").read_bytes() == b""
+    report = dataqa.scan(str(once / "train.jsonl"), test=str(once / "test.jsonl"))
+    families = {"format", "duplicates", "leakage", "labels"}
+    errors = [
+        f for r in report.results if r.family in families for f in r.findings if f.severity.label == "error"
+    ]
+    assert errors == []
+
+
+def test_refuses_to_write_over_its_inputs(tmp_path: Path) -> None:
+    train, _, _ = _planted(tmp_path)
+    before = train.read_bytes()
+    with pytest.raises(OutputError):
+        clean({"train": str(train)}, tmp_path, load_config(discover=False))
+    assert train.read_bytes() == before
+
+
+def test_cli_clean(tmp_path: Path) -> None:
+    train, test, _ = _planted(tmp_path)
+    proc = run_cli("clean", str(train), "--test", str(test), "-o", str(tmp_path / "out"), "--no-config")
+    assert proc.returncode == 0, proc.stderr
+    assert "train: kept" in proc.stdout and "rejected 5" in proc.stdout
+    proc = run_cli("clean", str(train), "-o", str(tmp_path), "--no-config")
+    assert proc.returncode == 2 and "input file" in proc.stderr

@@ -1,0 +1,66 @@
+"""`dataqa diff`: two planted versions with known edits give exactly those changes."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from conftest import run_cli, ticket_records, write_jsonl
+
+from dataqa.config import load_config
+from dataqa.diff import diff
+
+
+def _versions(tmp_path: Path) -> tuple[Path, Path]:
+    old = ticket_records(120, seed=21)
+    new = copy.deepcopy(old)
+    # Re-label old line 5 (same ticket, another queue): new line 5.
+    decision = json.loads(new[4]["messages"][-1]["content"])
+    decision["queue"] = "account" if decision["queue"] != "account" else "billing"
+    new[4]["messages"][-1]["content"] = json.dumps(decision)
+    # Edit the ticket of old line 10 by a few words: modified.
+    new[9]["messages"][1]["content"] = new[9]["messages"][1]["content"] + " Please hurry, thanks."
+    # Remove old lines 20 and 21; add three new tickets at the end.
+    del new[19:21]
+    new.extend(ticket_records(3, seed=5150))
+    return write_jsonl(tmp_path / "v1.jsonl", old), write_jsonl(tmp_path / "v2.jsonl", new)
+
+
+def test_diff_finds_the_planted_edits(tmp_path: Path) -> None:
+    old, new = _versions(tmp_path)
+    d = diff(str(old), str(new), load_config(discover=False))
+    assert d.counts["old_rows"] == 120 and d.counts["new_rows"] == 121
+    assert [(r["old_line"], r["new_line"]) for r in d.relabelled] == [(5, 5)]
+    assert [(r["old_line"], r["new_line"]) for r in d.modified] == [(10, 10)]
+    assert d.removed == [20, 21]
+    assert d.added == [119, 120, 121]
+    assert d.counts["unchanged"] == 120 - 4
+    assert {s["value"] for s in d.shifts["labels"]}
+
+
+def test_identical_files_have_no_changes(tmp_path: Path) -> None:
+    old, _ = _versions(tmp_path)
+    d = diff(str(old), str(old), load_config(discover=False))
+    assert d.counts["unchanged"] == 120
+    assert d.added == d.removed == d.modified == d.relabelled == []
+
+
+def test_cli_diff_text_json_html(tmp_path: Path) -> None:
+    old, new = _versions(tmp_path)
+    proc = run_cli(
+        "diff",
+        str(old),
+        str(new),
+        "--no-config",
+        "--json",
+        str(tmp_path / "d.json"),
+        "--html",
+        str(tmp_path / "d.html"),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "re-labelled 1" in proc.stdout and "added 3" in proc.stdout
+    payload = json.loads((tmp_path / "d.json").read_text())
+    assert payload["counts"]["removed"] == 2
+    html = (tmp_path / "d.html").read_text()
+    assert "Content-Security-Policy" in html and "Re-labelled examples" in html
