@@ -12,7 +12,6 @@ import importlib
 import importlib.util
 import inspect
 import re
-import sys
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -125,32 +124,51 @@ def register(cls: type[Check]) -> type[Check]:
 
 
 _loaded = False
+_PLUGIN_FILES: dict[Path, dict[str, type[Check]]] = {}
 
 
 def load_checks(plugin_paths: Iterable[str | Path] = ()) -> dict[str, type[Check]]:
-    """Import every entry-point module once, then the named plugin files; return id → class."""
+    """Every entry-point check (imported once), plus the checks of the plugin files named here.
+
+    A plugin file's checks belong to the scans whose config names the file: they are kept apart
+    from the global registry, so one project's plugins never leak into another scan in the process.
+    """
     global _loaded
     if not _loaded:
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             ep.load()
         _loaded = True
+    checks = dict(_REGISTRY)
     for path in plugin_paths:
-        _load_plugin_file(Path(path))
-    return dict(sorted(_REGISTRY.items()))
+        for cid, cls in _load_plugin_file(Path(path)).items():
+            if cid in checks and checks[cid] is not cls:
+                raise ConfigError(f"plugin {path}: check id {cid} is already registered")
+            checks[cid] = cls
+    return dict(sorted(checks.items()))
 
 
-def _load_plugin_file(path: Path) -> None:
+def _load_plugin_file(path: Path) -> dict[str, type[Check]]:
+    """Import a plugin file once and return the checks it registered."""
+    key = path.resolve()
+    if key in _PLUGIN_FILES:
+        return _PLUGIN_FILES[key]
     if not path.is_file():
         raise ConfigError(f"plugin file {path} does not exist")
-    name = f"dataqa_plugin_{abs(hash(str(path.resolve())))}"
-    if name in sys.modules:
-        return
-    spec = importlib.util.spec_from_file_location(name, path)
+    spec = importlib.util.spec_from_file_location(f"dataqa_plugin_{len(_PLUGIN_FILES)}", path)
     if spec is None or spec.loader is None:
         raise ConfigError(f"plugin file {path} cannot be imported")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
+    before = dict(_REGISTRY)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise ConfigError(f"plugin file {path} failed to import: {type(exc).__name__}: {exc}") from None
+    finally:
+        added = {cid: cls for cid, cls in _REGISTRY.items() if before.get(cid) is not cls}
+        _REGISTRY.clear()
+        _REGISTRY.update(before)
+    _PLUGIN_FILES[key] = added
+    return added
 
 
 def select_checks(

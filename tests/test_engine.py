@@ -1,0 +1,160 @@
+"""The engine's contracts: registry, options, runner outcomes, the usable count and the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ticket_records, write_jsonl
+
+import dataqa
+from dataqa.models import CheckStatus
+from dataqa.registry import ConfigError
+
+PLUGIN = '''
+from dataclasses import dataclass
+from dataqa.models import Severity
+from dataqa.registry import Check, register
+
+
+@register
+@dataclass
+class Exploding(Check):
+    """Raises on purpose.
+
+    Why: a broken plugin must not stop the scan.
+    Example: any data.
+    Fix: none.
+    """
+
+    id = "XPL001"
+    name = "exploding"
+    family = "plugin"
+    severity = Severity.ERROR
+
+    def run(self, ctx):
+        raise RuntimeError("boom")
+
+
+@register
+@dataclass
+class LongAnswers(Check):
+    """Flags answers longer than a limit (a project's own check, loaded from its config).
+
+    Why: shows a path plugin with a typed option.
+    Example: an answer of 300 characters with limit 100.
+    Fix: shorten it.
+    """
+
+    id = "XPL002"
+    name = "long-answers"
+    family = "plugin"
+    severity = Severity.WARNING
+    limit: int = 100
+
+    def run(self, ctx):
+        for line, response in ctx.valid_rows("train").select("line", "response").iter_rows():
+            if len(response) > self.limit:
+                yield self.finding(f"answer has {len(response)} characters", [ctx.location("train", line)])
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    records = ticket_records(60)
+    records[4]["messages"][-1]["content"] = "x" * 300
+    write_jsonl(tmp_path / "train.jsonl", records)
+    write_jsonl(tmp_path / "test.jsonl", ticket_records(10, seed=2))
+    (tmp_path / "my_checks.py").write_text(PLUGIN)
+    (tmp_path / "dataqa.toml").write_text('plugins = ["my_checks.py"]\n[checks.XPL002]\nlimit = 250\n')
+    return tmp_path
+
+
+def test_plugin_from_config_runs_and_a_raising_check_is_reported_not_fatal(project: Path) -> None:
+    report = dataqa.scan(
+        str(project / "train.jsonl"),
+        test=str(project / "test.jsonl"),
+        config=str(project / "dataqa.toml"),
+        select=["XPL", "FMT001"],
+    )
+    status = {r.check_id: r for r in report.results}
+    assert status["XPL001"].status == CheckStatus.ERRORED and "boom" in status["XPL001"].reason
+    assert [(f.check_id, f.locations[0].line) for f in status["XPL002"].findings] == [("XPL002", 5)]
+    assert status["FMT001"].status == CheckStatus.PASSED
+    ran = next(c for c in report.conditions if c.name == "checks-ran")
+    assert not ran.passed and not ran.blocking
+
+
+def test_unknown_and_mistyped_options_are_errors(project: Path) -> None:
+    train = str(project / "train.jsonl")
+    cfg = str(project / "dataqa.toml")
+    with pytest.raises(ConfigError, match="unknown option"):
+        dataqa.scan(train, config=cfg, checks={"XPL002": {"limt": 3}})
+    with pytest.raises(ConfigError, match="expected int"):
+        dataqa.scan(train, config=cfg, checks={"XPL002": {"limit": "3"}})
+    with pytest.raises(ConfigError, match="unknown check"):
+        dataqa.scan(train, checks={"NOPE123": {}})
+    with pytest.raises(ConfigError, match="no check id starts with"):
+        dataqa.scan(train, select=["ZZZ"])
+    with pytest.raises(ConfigError, match="unknown key"):
+        dataqa.scan(train, verdict={"min_usable": 3})
+
+
+def test_unmet_needs_are_skipped_with_a_reason(project: Path) -> None:
+    report = dataqa.scan(str(project / "train.jsonl"), select=["SIZE003"])
+    (result,) = report.results
+    assert result.status == CheckStatus.SKIPPED and "--test" in result.reason
+
+
+def test_select_and_ignore_take_prefixes(project: Path) -> None:
+    report = dataqa.scan(str(project / "train.jsonl"), select=["FMT00"], ignore=["FMT005"])
+    assert [r.check_id for r in report.results] == [
+        "FMT001",
+        "FMT002",
+        "FMT003",
+        "FMT004",
+        "FMT006",
+        "FMT007",
+        "FMT008",
+        "FMT009",
+    ]
+
+
+def test_size_tiers_and_goal(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "train.jsonl", ticket_records(60))
+    write_jsonl(tmp_path / "test.jsonl", ticket_records(10, seed=2))
+    args = (str(tmp_path / "train.jsonl"),)
+    poc = dataqa.scan(
+        *args, test=str(tmp_path / "test.jsonl"), goal="poc", select=["FMT"], verdict={"min_per_class_poc": 1}
+    )
+    size = next(c for c in poc.conditions if c.name == "training-size")
+    assert (size.value, size.threshold, size.passed) == (60, 50, True)
+    assert poc.verdict == "GO"
+    prod = dataqa.scan(*args, test=str(tmp_path / "test.jsonl"), select=["FMT"])
+    size = next(c for c in prod.conditions if c.name == "training-size")
+    assert (size.value, size.threshold, size.passed) == (60, 1000, False)
+    assert prod.verdict == "NO-GO" and "proof of concept" in size.reason
+    tiny = dataqa.scan(*args, goal="poc", select=["FMT"], verdict={"min_usable_poc": 100})
+    assert next(c for c in tiny.conditions if c.name == "training-size").passed is False
+    assert next(c for c in tiny.conditions if c.name == "held-out-test").passed is False
+
+
+def test_usable_count_subtracts_unusable_rows_once_in_waterfall_order(tmp_path: Path) -> None:
+    records: list = ticket_records(30)
+    records[3] = "{broken"
+    records[7] = {"messages": [{"role": "user", "content": "only a question"}]}
+    write_jsonl(tmp_path / "train.jsonl", records)
+    report = dataqa.scan(str(tmp_path / "train.jsonl"), select=["FMT"])
+    assert report.usable.rows == 30
+    assert report.usable.usable == 28
+    assert report.usable.steps[0] == ("valid", 28)
+    assert report.split("train").usable_rows == 28
+
+
+def test_same_input_same_report(project: Path) -> None:
+    def run() -> dict:
+        d = dataqa.scan(str(project / "train.jsonl"), test=str(project / "test.jsonl")).to_dict()
+        d.pop("generated_at"), d.pop("duration_s")
+        return d
+
+    assert run() == run()
