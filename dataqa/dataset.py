@@ -27,13 +27,26 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
     "response": pl.String(),
     "label": pl.String(),
     "rejected": pl.String(),
-    "turns": pl.List(pl.Struct({"role": pl.String(), "content": pl.String()})),
     "n_turns": pl.Int32(),
     "n_chars": pl.Int64(),
     "n_tokens": pl.Int64(),
     "text": pl.String(),
 }
-"""The canonical columns every check reads (see `dataqa.formats` for what each holds)."""
+"""The canonical columns every check reads (see `dataqa.formats` for what each holds).
+
+The messages themselves are in `Split.turns`, one row per message (see `TURNS_SCHEMA`): a
+nested list column costs polars several times the memory of the flat one."""
+
+TURNS_SCHEMA: dict[str, pl.DataType] = {
+    "line": pl.Int64(),
+    "turn": pl.Int32(),
+    "role": pl.Categorical(),
+    "content": pl.String(),
+}
+"""Every message of every record: its record's line, its position (0-based, system included)."""
+
+CHUNK_ROWS = 20_000
+"""Rows normalised in Python before they are handed to polars, which bounds peak memory."""
 
 
 @dataclass
@@ -47,6 +60,7 @@ class Split:
     format: str | None
     frame: pl.DataFrame
     n_lines: int
+    turns: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=TURNS_SCHEMA))
     load_issues: list[LoadIssue] = field(default_factory=list)
     record_issues: list[tuple[int, RecordIssue]] = field(default_factory=list)
     label_source: str | None = None
@@ -76,6 +90,9 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
     load_issues: list[LoadIssue] = []
     record_issues: list[tuple[int, RecordIssue]] = []
     columns: dict[str, list] = {key: [] for key in FRAME_SCHEMA}
+    chunks: list[pl.DataFrame] = []
+    turns: dict[str, list] = {key: [] for key in TURNS_SCHEMA}
+    turn_chunks: list[pl.DataFrame] = []
     n_lines = 0
     for line, obj in read_records(p, load_issues):
         n_lines = max(n_lines, line)
@@ -99,6 +116,16 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
         row["line"] = line
         for key in FRAME_SCHEMA:
             columns[key].append(row[key])
+        for index, message in enumerate(row["turns"]):
+            turns["line"].append(line)
+            turns["turn"].append(index)
+            turns["role"].append(message["role"])
+            turns["content"].append(message["content"])
+        if len(columns["line"]) >= CHUNK_ROWS:  # bound the Python objects alive at once
+            chunks.append(pl.DataFrame(columns, schema=FRAME_SCHEMA))
+            turn_chunks.append(pl.DataFrame(turns, schema=TURNS_SCHEMA))
+            columns = {key: [] for key in FRAME_SCHEMA}
+            turns = {key: [] for key in TURNS_SCHEMA}
     if split_format is None and counts:
         load_issues.append(
             LoadIssue(
@@ -118,7 +145,11 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
                 "file changed while it was being read; results may mix two versions, scan again",
             )
         )
-    frame = pl.DataFrame(columns, schema=FRAME_SCHEMA) if columns["line"] else _empty_frame()
+    if columns["line"]:
+        chunks.append(pl.DataFrame(columns, schema=FRAME_SCHEMA))
+        turn_chunks.append(pl.DataFrame(turns, schema=TURNS_SCHEMA))
+    frame = pl.concat(chunks, rechunk=True) if chunks else _empty_frame()
+    turn_frame = pl.concat(turn_chunks, rechunk=True) if turn_chunks else pl.DataFrame(schema=TURNS_SCHEMA)
 
     label_source = None
     if label_field or split_format in (formats.CLASSIFICATION,):
@@ -137,6 +168,7 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
         format=split_format,
         frame=frame,
         n_lines=n_lines,
+        turns=turn_frame,
         load_issues=sorted(load_issues, key=lambda i: i.line),
         record_issues=record_issues,
         label_source=label_source,

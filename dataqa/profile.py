@@ -47,7 +47,9 @@ def profile_split(split: Split) -> dict[str, Any]:
         return out
     out["tokens_total"] = int(frame["n_tokens"].sum())
     out["tokens"] = _quantiles(frame["n_tokens"])
-    turns = frame.select(pl.col("turns")).explode("turns").unnest("turns").drop_nulls("role")
+    turns = split.turns.filter(pl.col("line").is_in(frame["line"].implode())).with_columns(
+        pl.col("role").cast(pl.String)
+    )
     per_role: dict[str, Any] = {}
     for role in sorted(turns["role"].unique().to_list()):
         lengths = turns.filter(pl.col("role") == role).select(estimate_tokens_expr(pl.col("content")))
