@@ -1,1 +1,535 @@
-"""labels checks (family being built; see the issue tracker)."""
+"""LBL: label consistency. Conflicting labels for the same input, spelling variants of one label,
+labels one split has and another lacks, likely mislabels (confident learning on out-of-fold
+probabilities), and, for generative data, one prompt answered in contradictory ways.
+
+Identity of inputs comes from the shared hashes of `dataqa.similarity`; features for the
+mislabel classifier from the shared TF-IDF space of `dataqa.topics`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from dataqa.checks.coverage import excerpt
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from dataqa.context import Context
+from dataqa.formats import canonical_label
+from dataqa.models import Finding, Location, Severity
+from dataqa.registry import Check, register
+from dataqa.similarity import hashes
+from dataqa.topics import SEED, text_space
+
+CLOSED_SET_SOURCE = "assistant reply (closed set)"
+
+
+def split_labels(ctx: Context, split: str) -> pl.DataFrame:
+    """`line`, `label` of the valid, labelled rows of a split.
+
+    A held-out split of chat data too small to be recognised as a closed set on its own (under
+    ten rows) takes its labels from its replies when train's labels are replies.
+    """
+
+    def compute() -> pl.DataFrame:
+        rows = ctx.valid_rows(split)
+        s = ctx.splits[split]
+        if s.label_source is None and split != "train" and ctx.train.label_source == CLOSED_SET_SOURCE:
+            labels = [canonical_label(r) if r and r.strip() else None for r in rows["response"].to_list()]
+            rows = rows.with_columns(pl.Series("label", labels, dtype=pl.String))
+        return rows.select("line", "label").filter(pl.col("label").is_not_null())
+
+    return ctx.shared(("split_labels", split), compute)
+
+
+def _labelled_splits(ctx: Context) -> list[str]:
+    return [s.name for s in ctx if split_labels(ctx, s.name).height]
+
+
+def _label_list(labels: dict[str, list[int]], split: str) -> list[str]:
+    """Evidence lines: each label with the lines that carry it."""
+    return [
+        f"{label[:80]!r} at {split} line(s) {', '.join(map(str, lines[:12]))}"
+        + (" …" if len(lines) > 12 else "")
+        for label, lines in labels.items()
+    ]
+
+
+@register
+@dataclass
+class ConflictingLabels(Check):
+    """The same input appears with different labels (identical, or equal after normalising case,
+    spacing, punctuation and Unicode), within one split.
+
+    Every row of a conflicting group is unusable (the "consistent" stage of the usable count):
+    which label is right cannot be told from the data.
+    Why: the model is trained to give two answers to one question; it learns neither reliably,
+    and the group's examples in test make the score arbitrary.
+    Example: "My parcel never arrived" labelled `shipping` on line 201 and `billing` on line 881.
+    Fix: decide the right label and keep one example, or make the inputs differ where the labels
+    differ (e.g. add the detail that decides).
+    """
+
+    id = "LBL001"
+    name = "conflicting-labels"
+    family = "labels"
+    severity = Severity.ERROR
+    needs = frozenset({"label"})
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in _labelled_splits(ctx):
+            rows = ctx.valid_rows(split).select("line", "prompt")
+            labelled = (
+                split_labels(ctx, split)
+                .join(
+                    hashes(ctx, split).select("line", "prompt_norm", "prompt_exact", "system_exact"),
+                    on="line",
+                )
+                .join(rows, on="line")
+                .filter(pl.col("prompt").str.strip_chars().str.len_chars() > 0)
+            )
+            groups = (
+                labelled.group_by("system_exact", "prompt_norm")
+                .agg(
+                    pl.col("line").sort_by("line"),
+                    pl.col("label").sort_by("line"),
+                    pl.col("prompt").sort_by("line").first(),
+                    pl.col("prompt_exact").n_unique().alias("forms"),
+                    pl.col("label").n_unique().alias("n_labels"),
+                )
+                .filter(pl.col("n_labels") > 1)
+                .sort(pl.col("line").list.first())
+            )
+            conflicting = 0
+            for lines, labels, prompt, forms in groups.select("line", "label", "prompt", "forms").iter_rows():
+                by_label: dict[str, list[int]] = defaultdict(list)
+                for line, label in zip(lines, labels, strict=True):
+                    by_label[label].append(line)
+                conflicting += len(lines)
+                how = (
+                    "identical inputs"
+                    if forms == 1
+                    else "inputs equal after normalising case and punctuation"
+                )
+                summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
+                locations = [ctx.location(split, line) for line in lines]
+                yield self.finding(
+                    f"{len(lines)} {split} examples with {how} carry {len(by_label)} different labels: "
+                    + summary,
+                    locations,
+                    [excerpt(prompt), *_label_list(by_label, split)],
+                    metrics={"labels": {lab: ls for lab, ls in by_label.items()}},
+                    unusable=locations,
+                )
+            self.metrics[f"{split}_conflict_groups"] = groups.height
+            self.metrics[f"{split}_conflicting_rows"] = conflicting
+
+
+_PUNCT_SPACE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_label(label: str) -> str:
+    """A label's spelling-insensitive key: NFKC, case-folded, punctuation and spaces as one space."""
+    return _PUNCT_SPACE.sub(" ", unicodedata.normalize("NFKC", label).casefold()).strip()
+
+
+def is_typo(a: str, b: str) -> bool:
+    """Two normalised labels differ by a small typo in one word (or only in word breaks).
+
+    Words are compared position by position: exactly one word may differ, by one edit (or
+    transposition) for words of 4+ letters, two edits for words of 8+; so `postive`/`positive`
+    and `{"queue": "biling"}`/`{"queue": "billing"}` are variants, `low`/`high` are not.
+    """
+    if a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return False
+    diffs = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
+    if len(diffs) != 1:
+        return False
+    x, y = diffs[0]
+    shorter = min(len(x), len(y))
+    if shorter < 4 or x.isdigit() or y.isdigit():
+        return False
+    return OSA.distance(x, y) <= (2 if shorter >= 8 else 1)
+
+
+@register
+@dataclass
+class LabelSpellingVariant(Check):
+    """Label values that differ only in case, spacing, punctuation or a small typo, across all
+    splits, with the most frequent form suggested as the canonical one.
+
+    Variants in case, spacing or punctuation are always reported; a typo variant (one word off by
+    one or two edits) only when it is rarer than `max_typo_share` of the form it resembles, so two
+    real classes with similar names are left alone.
+    Why: `Positive`, `positive ` and `postive` become three classes; the model splits its
+    probability between them and the rare spellings are noise.
+    Example: 800 rows labelled `positive`, 3 `Positive`, 1 `postive`.
+    Fix: map every variant to the canonical label before training.
+    """
+
+    id = "LBL003"
+    name = "label-spelling-variant"
+    family = "labels"
+    severity = Severity.WARNING
+    needs = frozenset({"label"})
+    max_typo_share: float = 0.25
+    max_labels: int = 5000
+    """Distinct labels above this: free-text targets, not classes; the typo search is skipped."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        per_split = {split: split_labels(ctx, split) for split in _labelled_splits(ctx)}
+        counts: Counter[str] = Counter()
+        train_counts: Counter[str] = Counter()
+        for split, frame in per_split.items():
+            c = Counter(frame["label"].to_list())
+            counts.update(c)
+            if split == "train":
+                train_counts = c
+        forms: dict[str, list[str]] = defaultdict(list)
+        for label in sorted(counts):
+            forms[normalise_label(label)].append(label)
+        form_count = {form: sum(counts[lab] for lab in labs) for form, labs in forms.items()}
+        ranked = sorted(form_count, key=lambda f: (-form_count[f], f))
+        parent = {form: form for form in ranked}
+        if len(ranked) <= self.max_labels:
+            for i, form in enumerate(ranked):
+                for bigger in ranked[:i]:
+                    if form_count[form] <= self.max_typo_share * form_count[bigger] and is_typo(form, bigger):
+                        parent[form] = parent[bigger]
+                        break
+        clusters: dict[str, list[str]] = defaultdict(list)
+        for form in ranked:
+            clusters[parent[form]].extend(forms[form])
+        n_groups = 0
+        n_rows = 0
+        for members in clusters.values():
+            if len(members) < 2:
+                continue
+            canonical = max(members, key=lambda lab: (counts[lab], train_counts[lab], _neg(lab)))
+            variants = sorted(
+                (lab for lab in members if lab != canonical), key=lambda lab: (-counts[lab], lab)
+            )
+            locations: list[Location] = []
+            for split, frame in per_split.items():
+                lines = frame.filter(pl.col("label").is_in(variants))["line"].sort().to_list()
+                locations.extend(ctx.location(split, line) for line in lines)
+            if not locations:
+                continue
+            n_groups += 1
+            n_rows += len(locations)
+            listed = ", ".join(f"{lab[:60]!r} ({counts[lab]})" for lab in variants)
+            yield self.finding(
+                f"label(s) {listed} look like variants of {canonical[:60]!r} ({counts[canonical]} rows); "
+                f"use {canonical[:60]!r}",
+                locations,
+                [f"{lab[:80]!r} → {canonical[:80]!r}" for lab in variants],
+                metrics={"canonical": canonical, "variants": {lab: counts[lab] for lab in variants}},
+            )
+        self.metrics["variant_groups"] = n_groups
+        self.metrics["variant_rows"] = n_rows
+
+
+def _neg(text: str) -> tuple[int, ...]:
+    """Sort key that prefers the lexicographically smaller string under `max`."""
+    return tuple(-ord(ch) for ch in text)
+
+
+def _closest(label: str, choices: list[str]) -> str | None:
+    """The training label a held-out label most resembles (for a "did you mean" hint)."""
+    if not choices:
+        return None
+    best = process.extractOne(label, choices, scorer=fuzz.ratio, score_cutoff=80)
+    return best[0] if best else None
+
+
+@register
+@dataclass
+class EvalLabelUnseen(Check):
+    """A label in the test or validation split that no training example has.
+
+    Why: the model cannot learn a class it never saw; every held-out example with it counts as an
+    error that no amount of tuning fixes, and it often reveals a renamed or misspelled label.
+    Example: train uses `shipping`, test has 14 rows labelled `delivery`.
+    Fix: add training examples of the class, map the label to the training one, or drop the rows.
+    """
+
+    id = "LBL004"
+    name = "eval-label-unseen"
+    family = "labels"
+    severity = Severity.WARNING
+    needs = frozenset({"label", "eval"})
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        known = set(split_labels(ctx, "train")["label"].to_list())
+        choices = sorted(known)
+        for split in ctx.eval_splits:
+            groups = (
+                split_labels(ctx, split.name)
+                .filter(~pl.col("label").is_in(choices))
+                .group_by("label")
+                .agg(pl.col("line").sort())
+                .sort(pl.col("line").list.first())
+            )
+            self.metrics[f"{split.name}_unseen_labels"] = groups.height
+            self.metrics[f"{split.name}_unseen_rows"] = int(groups["line"].list.len().sum() or 0)
+            for label, lines in groups.iter_rows():
+                near = _closest(label, choices)
+                hint = f"; closest training label: {near[:60]!r}" if near else ""
+                yield self.finding(
+                    f"label {label[:80]!r} on {len(lines)} {split.name} row(s) never occurs in train{hint}",
+                    [ctx.location(split, line) for line in lines],
+                    [label[:160]],
+                    metrics={"label": label, "count": len(lines), "closest": near},
+                )
+
+
+@register
+@dataclass
+class LabelMissingFromEval(Check):
+    """A training label that the test (or validation) split never uses: that class is not evaluated.
+
+    Why: the test score says nothing about a class it does not contain; regressions on it go
+    unnoticed until production.
+    Example: train has 40 `legal` tickets, test has none.
+    Fix: move or add a few examples of each class to the held-out split (a stratified split).
+    """
+
+    id = "LBL005"
+    name = "label-missing-from-eval"
+    family = "labels"
+    severity = Severity.INFO
+    needs = frozenset({"label", "eval"})
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        train = split_labels(ctx, "train").group_by("label").agg(pl.col("line").sort()).sort("label")
+        for split in ctx.eval_splits:
+            present = set(split_labels(ctx, split.name)["label"].to_list())
+            if not present:
+                continue
+            missing = train.filter(~pl.col("label").is_in(sorted(present)))
+            self.metrics[f"{split.name}_missing_labels"] = missing.height
+            for label, lines in missing.iter_rows():
+                yield self.finding(
+                    f"training label {label[:80]!r} ({len(lines)} rows) never occurs in {split.name}; "
+                    "the class is not evaluated",
+                    [ctx.location("train", line) for line in lines],
+                    [label[:160]],
+                    metrics={"label": label, "split": split.name, "train_count": len(lines)},
+                )
+
+
+@register
+@dataclass
+class LikelyMislabel(Check):
+    """Training examples whose given label a classifier, trained without them, finds implausible
+    while it is confident of another label (confident learning).
+
+    Method: TF-IDF of the inputs, logistic regression, `folds`-fold stratified cross-validation
+    (seeded), so each example is scored by a model that never saw it. An example is flagged when
+    another label's out-of-fold probability is at least that label's own average confidence (the
+    confident-learning threshold) and at least `min_confidence`, while its given label has at most
+    `max_given`. Nothing is flagged when the classifier's out-of-fold accuracy is under
+    `min_accuracy` (the task is not learnable from the text alone, so its doubts mean nothing).
+    The defaults favour precision: every flag costs a reviewer's time.
+    Why: a few percent of wrong labels cap the accuracy a fine-tune can reach and teach it the
+    annotators' slips; finding them by reading every row does not scale.
+    Example: "The zip on my new tent broke on the first night" labelled `billing`; the model gives
+    `returns` 0.93 and `billing` 0.01.
+    Fix: review the flagged rows (the suggested label is a hint, not a verdict) and correct them.
+    """
+
+    id = "LBL006"
+    name = "likely-mislabel"
+    family = "labels"
+    severity = Severity.WARNING
+    needs = frozenset({"label"})
+    min_confidence: float = 0.6
+    max_given: float = 0.1
+    min_accuracy: float = 0.6
+    folds: int = 5
+    min_rows: int = 50
+    max_rows: int = 200_000
+    """Above this many rows the classifier is trained on a seeded sample per fold."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
+        space = text_space(ctx)
+        matrix = space.matrices["train"]
+        index = {int(line): i for i, line in enumerate(space.lines["train"])}
+        labelled = split_labels(ctx, "train")
+        counts = Counter(labelled["label"].to_list())
+        keep = [
+            (index[line], label)
+            for line, label in labelled.iter_rows()
+            if counts[label] >= self.folds and line in index
+        ]
+        classes = sorted({label for _, label in keep})
+        self.metrics.update(rows_scored=0, flagged=0)
+        if len(keep) < self.min_rows or len(classes) < 2 or matrix.shape[1] == 0:
+            self.metrics["skipped"] = "too few labelled rows or classes to cross-validate"
+            return
+        rows = np.array([i for i, _ in keep])
+        code = {label: k for k, label in enumerate(classes)}
+        y = np.array([code[label] for _, label in keep])
+        x = matrix[rows]
+        proba = np.zeros((len(rows), len(classes)), dtype=np.float64)
+        rng = np.random.default_rng(SEED)
+        folds = StratifiedKFold(n_splits=self.folds, shuffle=True, random_state=SEED)
+        for fit_idx, score_idx in folds.split(np.zeros(len(y)), y):
+            if len(fit_idx) > self.max_rows:
+                fit_idx = np.sort(rng.choice(fit_idx, self.max_rows, replace=False))
+            model = LogisticRegression(C=4.0, max_iter=300, random_state=SEED)
+            model.fit(x[fit_idx], y[fit_idx])
+            part = np.zeros((len(score_idx), len(classes)))
+            part[:, model.classes_] = model.predict_proba(x[score_idx])
+            proba[score_idx] = part
+        accuracy = float((proba.argmax(axis=1) == y).mean())
+        # Confident-learning per-class threshold: the average self-confidence of the class.
+        thresholds = np.array([proba[y == k, k].mean() for k in range(len(classes))])
+        self.metrics.update(rows_scored=len(rows), oof_accuracy=round(accuracy, 4))
+        if accuracy < self.min_accuracy:
+            self.metrics["skipped"] = (
+                f"out-of-fold accuracy {accuracy:.2f} is under {self.min_accuracy}: the labels are not "
+                "predictable from the text, so the classifier's doubts are not evidence"
+            )
+            return
+        given = proba[np.arange(len(y)), y]
+        others = proba.copy()
+        others[np.arange(len(y)), y] = -1.0
+        others[others < thresholds[None, :]] = -1.0
+        suggested = others.argmax(axis=1)
+        best = others[np.arange(len(y)), suggested]
+        flagged = np.flatnonzero((best >= self.min_confidence) & (given <= self.max_given))
+        self.metrics["flagged"] = len(flagged)
+        lines = space.lines["train"]
+        prompts = ctx.valid_rows("train")["prompt"].to_list()
+        for i in flagged:
+            line = int(lines[rows[i]])
+            given_label, new_label = classes[y[i]], classes[suggested[i]]
+            yield self.finding(
+                f"label {given_label[:60]!r} looks wrong (probability {given[i]:.2f}); a classifier "
+                f"trained on the other examples says {new_label[:60]!r} ({best[i]:.2f})",
+                [ctx.location("train", line)],
+                [excerpt(prompts[rows[i]])],
+                metrics={
+                    "given": given_label,
+                    "given_probability": round(float(given[i]), 4),
+                    "suggested": new_label,
+                    "suggested_probability": round(float(best[i]), 4),
+                },
+            )
+
+
+_YES = {"yes", "true", "correct", "right", "sí", "si", "oui", "ja", "sim"}
+_NO = {"no", "false", "incorrect", "wrong", "non", "nein", "não", "nao"}
+_FIRST_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def _polarity(text: str) -> int:
+    """+1 for an answer that opens with yes/true, -1 with no/false, 0 otherwise."""
+    m = _FIRST_WORD.search(text[:40])
+    if not m or m.start() > 3:
+        return 0
+    word = m.group(0).lower()
+    return 1 if word in _YES else -1 if word in _NO else 0
+
+
+def contradiction(a: str, b: str, max_similarity: float) -> str | None:
+    """Why two answers to one prompt contradict each other, or None when they are compatible."""
+    pa, pb = _polarity(a), _polarity(b)
+    if pa and pb and pa != pb:
+        return "one answer says yes, the other no"
+    na, nb = _NUMBER.findall(a[-200:]), _NUMBER.findall(b[-200:])
+    if na and nb and na[-1] != nb[-1] and len(a.split()) <= 400 and len(b.split()) <= 400:
+        return f"final numbers differ ({na[-1]} vs {nb[-1]})"
+    if len(a.split()) <= 5 and len(b.split()) <= 5:
+        return "short answers differ"
+    if fuzz.token_set_ratio(a, b) / 100 < max_similarity:
+        return "answers are very dissimilar"
+    return None
+
+
+@register
+@dataclass
+class ContradictoryAnswers(Check):
+    """Generative data: one prompt (same after normalisation, same system prompt) answered in
+    contradictory ways.
+
+    Answers contradict when one opens with yes and the other with no, when their final numbers
+    differ, when both are short and different, or when their word overlap (rapidfuzz token-set
+    ratio) is under `max_similarity`. Labelled data is LBL001's job; this check then finds nothing.
+    Hard contradictions (yes/no, numbers, short answers) make every row of the group unusable.
+    Why: the model is taught two answers to one question and learns to be inconsistent.
+    Example: "Is the tent waterproof?" answered "Yes, fully." on one line and "No, only
+    water-resistant." on another.
+    Fix: keep the correct answer (or merge them into one), or make the prompts say what differs.
+    """
+
+    id = "LBL007"
+    name = "contradictory-answers"
+    family = "labels"
+    severity = Severity.WARNING
+    max_similarity: float = 0.5
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.has_labels():
+            self.metrics["skipped"] = "labelled data: conflicting labels are LBL001's job"
+            return
+        for split in ctx:
+            rows = ctx.valid_rows(split).select("line", "prompt", "response")
+            groups = (
+                hashes(ctx, split.name)
+                .select("line", "system_exact", "prompt_norm", "response_norm")
+                .join(rows, on="line")
+                .filter(pl.col("prompt").str.strip_chars().str.len_chars() > 0)
+                .group_by("system_exact", "prompt_norm")
+                .agg(
+                    pl.col("line").sort_by("line"),
+                    pl.col("response").sort_by("line"),
+                    pl.col("prompt").sort_by("line").first(),
+                    pl.col("response_norm").n_unique().alias("answers"),
+                )
+                .filter(pl.col("answers") > 1)
+                .sort(pl.col("line").list.first())
+            )
+            found = 0
+            for lines, responses, prompt in groups.select("line", "response", "prompt").iter_rows():
+                distinct: dict[str, list[int]] = defaultdict(list)
+                for line, response in zip(lines, responses, strict=True):
+                    distinct[response or ""].append(line)
+                answers = list(distinct)
+                reasons = [
+                    reason
+                    for i, a in enumerate(answers)
+                    for b in answers[i + 1 :]
+                    if (reason := contradiction(a, b, self.max_similarity))
+                ]
+                if not reasons:
+                    continue
+                found += 1
+                hard = any(r != "answers are very dissimilar" for r in reasons)
+                locations = [ctx.location(split, line) for line in lines]
+                yield self.finding(
+                    f"one {split.name} prompt has {len(answers)} contradictory answers ({reasons[0]})",
+                    locations,
+                    [excerpt(prompt)]
+                    + [
+                        f"lines {', '.join(map(str, ls[:8]))}: {excerpt(a, 100)}"
+                        for a, ls in distinct.items()
+                    ],
+                    metrics={"answers": len(answers), "reason": reasons[0]},
+                    unusable=locations if hard else [],
+                )
+            self.metrics[f"{split.name}_contradictory_groups"] = found
