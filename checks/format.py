@@ -162,6 +162,24 @@ class DamagedFile(_LoadIssueCheck):
     kind = load.FILE_LEVEL
 
 
+@register
+@dataclass
+class DuplicateKey(_LoadIssueCheck):
+    """One JSON object holds the same key twice (e.g. two "messages" keys on one line).
+
+    Why: JSON parsers disagree on which value wins (Python's json and orjson keep the last, others
+    the first, strict ones reject the line), so the example trained on may not be the one reviewed;
+    it usually marks a botched merge of two records.
+    Example: `{"messages": [...], "messages": [...]}`.
+    Fix: keep the intended value and delete the other key. dataqa reads the last value.
+    """
+
+    id = "FMT019"
+    name = "duplicate-key"
+    severity = Severity.WARNING
+    kind = load.DUPLICATE_KEY
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x{fffd}]"
 

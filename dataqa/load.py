@@ -4,29 +4,42 @@ Nothing here raises on bad *content*: each damaged line becomes a `LoadIssue` (t
 finding by the FMT checks) and reading goes on. Only a path that cannot be read at all raises
 `InputError`, which the CLI reports as a one-line message and exit code 2. Files are opened
 read-only and never written.
+
+Hostile input is bounded: a line over `MAX_LINE_BYTES` is measured but not kept, JSON nested
+deeper than `MAX_DEPTH` is not handed on, and evidence is cut to `EXCERPT_CHARS` (saying how much
+was cut). A file that is not text at all (an image, an archive, UTF-16) is named once, as a whole,
+instead of line by line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import json
 import os
 import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
 EXCERPT_CHARS = 160
 """How much of a damaged line is kept as evidence: enough to recognise it, never the whole line."""
 
-MAX_LINE_BYTES = 64 * 1024 * 1024
-"""A longer line is reported and not parsed, so a single hostile line cannot exhaust memory."""
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""A longer line is measured and reported but not kept or parsed, so one hostile line cannot exhaust
+memory. 16 MiB is about four million tokens, far beyond any model's context."""
+
+MAX_DEPTH = 200
+"""Deeper JSON is reported, not handed on: no fine-tuning format nests this deep, and deeper values
+would overflow recursive code downstream (orjson itself refuses 1,024 levels)."""
 
 _CHUNK = 1 << 20
+_SNIFF_BYTES = 8192
 
 
 class InputError(Exception):
@@ -51,15 +64,26 @@ NOT_OBJECT = "not_object"
 ENCODING = "encoding"
 BLANK_LINE = "blank_line"
 LINE_ENDING = "crlf"
+DUPLICATE_KEY = "duplicate_key"
 FILE_LEVEL = "file"
 
 
 def excerpt(text: str | bytes, limit: int = EXCERPT_CHARS) -> str:
-    """A short, printable excerpt of untrusted text, with an ellipsis when cut."""
+    """A short excerpt of untrusted text; when cut, it says how much was left out.
+
+    Bytes that are not UTF-8 are shown as `\\xNN` escapes so the damage stays visible.
+    """
     if isinstance(text, bytes):
-        text = text[: limit * 4].decode("utf-8", errors="replace")
-    text = text if len(text) <= limit else text[:limit] + "…"
-    return text
+        total = len(text)
+        head = text[: limit * 4].decode("utf-8", errors="backslashreplace")
+        cut = head[:limit]
+        if len(cut) < len(head) or total > limit * 4:
+            shown = len(cut.encode("utf-8", errors="surrogatepass"))
+            return f"{cut}… (+{max(total - shown, 0):,} bytes)"
+        return cut
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… (+{len(text) - limit:,} characters)"
 
 
 def json_type(value: Any) -> str:
@@ -82,6 +106,8 @@ def check_readable(path: str | os.PathLike[str]) -> Path:
         raise InputError(f"{p}: no such file") from None
     except OSError as exc:  # symlink loops, name too long, permission on a parent
         raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    except ValueError as exc:  # a NUL byte in the path
+        raise InputError(f"{p!r}: invalid path ({exc})") from None
     if stat.S_ISDIR(st.st_mode):
         raise InputError(f"{p}: is a directory, not a JSONL file")
     if not stat.S_ISREG(st.st_mode):
@@ -94,100 +120,262 @@ def check_readable(path: str | os.PathLike[str]) -> Path:
 def file_sha256(path: Path) -> str:
     """SHA-256 of the file's bytes as stored (the compressed bytes for .gz), for provenance."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(chunk)
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(_CHUNK), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return digest.hexdigest()
 
 
-def _open_binary(path: Path):
-    if path.name.endswith(".gz"):
-        return gzip.open(path, "rb")
-    return open(path, "rb")
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
-def _raw_lines(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, bytes]]:
+def open_binary(path: Path) -> IO[bytes]:
+    """Open for reading, decompressing gzip by its magic bytes (whatever the file is called)."""
+    fh = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    try:
+        magic = fh.read(2)
+        fh.seek(0)
+    except OSError:
+        fh.close()
+        raise
+    if magic == _GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
+    return fh
+
+
+def _read_chunk(fh: IO[bytes]) -> bytes:
+    # read1 on a gzip stream returns what was decompressed so far, so the lines before a truncation
+    # are kept rather than lost with the chunk that hit the end of the damaged stream.
+    read1 = getattr(fh, "read1", None)
+    return read1(_CHUNK) if read1 is not None else fh.read(_CHUNK)
+
+
+@dataclass
+class _Oversize:
+    """A line longer than MAX_LINE_BYTES: its head (for evidence) and its full length."""
+
+    head: bytes
+    size: int
+
+
+def _raw_lines(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, bytes | _Oversize]]:
     """Physical lines as bytes (without the newline), numbered from 1, with bounded memory.
 
-    A line longer than MAX_LINE_BYTES is yielded as its first MAX_LINE_BYTES bytes plus a marker
-    the caller recognises; a truncated gzip stream ends the file with a file-level issue.
+    A line longer than MAX_LINE_BYTES is yielded as an `_Oversize` (its head and length); a
+    truncated or damaged stream ends the file with a file-level issue.
     """
     number = 0
     pending = bytearray()
-    overflow = False
+    size = 0
+    oversize: bytes | None = None
     try:
-        with _open_binary(path) as fh:
+        with open_binary(path) as fh:
             while True:
-                chunk = fh.read(_CHUNK)
+                chunk = _read_chunk(fh)
                 if not chunk:
                     break
                 start = 0
                 while True:
                     end = chunk.find(b"\n", start)
+                    piece_end = len(chunk) if end < 0 else end
+                    size += piece_end - start
+                    if oversize is None:
+                        pending += chunk[start:piece_end]
+                        if len(pending) > MAX_LINE_BYTES:
+                            oversize = bytes(pending[: EXCERPT_CHARS * 4])
+                            pending = bytearray()
                     if end < 0:
-                        if not overflow:
-                            pending += chunk[start:]
-                            if len(pending) > MAX_LINE_BYTES:
-                                overflow = True
                         break
-                    if not overflow:
-                        pending += chunk[start:end]
                     number += 1
-                    yield number, (_OVERSIZE if overflow else bytes(pending))
+                    yield number, (bytes(pending) if oversize is None else _Oversize(oversize, size))
                     pending.clear()
-                    overflow = False
+                    size, oversize = 0, None
                     start = end + 1
     except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        reason = str(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc))
         issues.append(
             LoadIssue(
-                max(number, 1),
+                number + 1,
                 FILE_LEVEL,
-                f"file ends early or is damaged ({exc}); lines after {number} could not be read",
+                f"file ends early or is damaged ({reason}); nothing after line {number} could be read",
             )
         )
-    if pending or overflow:
+    if pending or oversize is not None:
         number += 1
-        yield number, (_OVERSIZE if overflow else bytes(pending))
+        yield number, (bytes(pending) if oversize is None else _Oversize(oversize, size))
 
 
-_OVERSIZE = b"\x00__dataqa_oversize__"
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an .xlsx/.docx file)"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"\x28\xb5\x2f\xfd", "a zstd archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"PAR1", "a Parquet file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "an executable (ELF)"),
+    (b"\x93NUMPY", "a NumPy array file"),
+    (b"\x80\x04\x95", "a Python pickle"),
+]
 
 
-def _sniff_encoding(path: Path) -> str | None:
-    """Name a UTF-16/UTF-32 file by its byte-order mark; JSONL must be UTF-8."""
+def _sniff(path: Path) -> tuple[str, str] | None:
+    """A whole-file problem visible in the first bytes: (issue kind, detail), or None for text.
+
+    UTF-16/32 (with or without a byte-order mark) is an encoding issue; a known binary format or
+    bytes that are mostly NUL and control characters make the file not JSONL at all.
+    """
     try:
-        with _open_binary(path) as fh:
-            head = fh.read(4)
+        with open_binary(path) as fh:
+            head = fh.read(_SNIFF_BYTES)
     except (EOFError, gzip.BadGzipFile, zlib.error, OSError):
-        return None
+        head = b""  # _raw_lines reports the damage with its position
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return "UTF-32"
+        return ENCODING, "file is UTF-32-encoded (byte-order mark found); JSONL must be UTF-8"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
+        return ENCODING, "file is UTF-16-encoded (byte-order mark found); JSONL must be UTF-8"
+    wide = _utf16_without_bom(head)
+    if wide:
+        return ENCODING, f"file looks {wide}-encoded (every other byte is NUL); JSONL must be UTF-8"
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return FILE_LEVEL, f"file is {what}, not JSONL text"
+    if head:
+        control = sum(1 for b in head if b < 32 and b not in (9, 10, 13)) + head.count(b"\x7f")
+        if control > 0.1 * len(head) and control >= 4:
+            share = round(100 * control / len(head))
+            return (
+                FILE_LEVEL,
+                f"file looks binary ({share}% of its first {len(head):,} bytes are NUL or control "
+                "bytes), not JSONL text",
+            )
     return None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'UTF-16-LE' / 'UTF-16-BE' when the NUL bytes sit on one parity, as in UTF-16 ASCII text."""
+    sample = head[:1024]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "UTF-16-LE"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "UTF-16-BE"
+    return None
+
+
+def _walk(obj: Any) -> tuple[int, int]:
+    """(strings, depth) of a parsed value: every key and string value counted, without recursion."""
+    strings = 0
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if depth > MAX_DEPTH:
+                break
+        if type(value) is dict:
+            strings += len(value)
+            items = value.values()
+        else:
+            items = value
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                strings += 1
+            elif kind is dict or kind is list:
+                stack.append((item, depth + 1))
+    return strings, deepest
+
+
+def _quoted_strings(raw: bytes) -> int:
+    """The number of string tokens (keys and values) written in a valid JSON line."""
+    quotes = raw.count(b'"')
+    if b"\\" in raw:
+        quotes -= raw.replace(b"\\\\", b"").count(b'\\"')
+    return quotes // 2
+
+
+def _duplicate_keys(raw: bytes) -> list[str]:
+    """The keys written twice in one object of a line (only called when a duplicate is certain)."""
+    found: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen and key not in found:
+                found.append(key)
+            seen.add(key)
+        return dict(items)
+
+    with contextlib.suppress(ValueError, RecursionError):
+        json.loads(raw, object_pairs_hook=pairs)
+    return found
+
+
+def _json_error(exc: orjson.JSONDecodeError, raw: bytes) -> tuple[str, str]:
+    """(issue kind, detail) for a line orjson refuses, in words a data person understands."""
+    text = str(exc)
+    pos = getattr(exc, "pos", 0) or 0
+    if raw[pos : pos + 3] in (b"NaN", b"Inf") or raw[pos : pos + 4] == b"-Inf":
+        return INVALID_JSON, f"NaN and Infinity are not JSON numbers ({text})"
+    if "surrogate" in text:
+        return (
+            ENCODING,
+            f"a string holds a lone UTF-16 surrogate escape (such as \\ud800), which is not valid Unicode "
+            f"({text})",
+        )
+    if "infinity" in text or "out of range" in text:
+        return INVALID_JSON, f"number out of range: it overflows a 64-bit float ({text})"
+    if "depth" in text or "recursion" in text:
+        return INVALID_JSON, f"JSON nested deeper than 1,024 levels; not parsed ({text})"
+    return INVALID_JSON, f"invalid JSON: {text}"
+
+
+def _decode_hint(raw: bytes) -> str:
+    """How a line that is not UTF-8 reads in the usual legacy encoding, to name the culprit."""
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    return " (the line reads as Windows-1252/Latin-1 text: a mixed-encoding file)"
 
 
 def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield `(line, object)` for every line holding a JSON object; append issues for the rest."""
-    wide = _sniff_encoding(path)
-    if wide:
-        issues.append(
-            LoadIssue(
-                1,
-                ENCODING,
-                f"file is {wide}-encoded (byte-order mark found); JSONL must be UTF-8, "
-                "re-save it as UTF-8 without BOM",
-            )
+    whole = _sniff(path)
+    if whole:
+        kind, detail = whole
+        fix = (
+            "; re-save it as UTF-8 without BOM"
+            if kind == ENCODING
+            else "; was the wrong file given, or a file renamed to .jsonl?"
         )
+        issues.append(LoadIssue(1, kind, detail + fix))
         return
     crlf_lines: list[int] = []
+    content_lines = 0
+    number = 0
     for number, raw in _raw_lines(path, issues):
-        if raw is _OVERSIZE:
+        if isinstance(raw, _Oversize):
+            content_lines += 1
             issues.append(
                 LoadIssue(
                     number,
                     INVALID_JSON,
-                    f"line is longer than {MAX_LINE_BYTES // 2**20} MiB; not parsed",
+                    f"line is {raw.size / 2**20:,.1f} MiB, over the {MAX_LINE_BYTES // 2**20} MiB limit; "
+                    "not kept or parsed",
+                    excerpt(raw.head),
                     dropped=True,
                 )
             )
@@ -205,10 +393,16 @@ def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dic
         if not raw.strip():
             issues.append(LoadIssue(number, BLANK_LINE, "blank line"))
             continue
-        if b"\x00" in raw:
+        content_lines += 1
+        nul = raw.find(b"\x00")
+        if nul >= 0:
             issues.append(
                 LoadIssue(
-                    number, ENCODING, "NUL byte in line", excerpt(raw.replace(b"\x00", b"\\0")), dropped=True
+                    number,
+                    ENCODING,
+                    f"NUL byte in line (at byte {nul})",
+                    excerpt(raw.replace(b"\x00", b"\\0")),
+                    dropped=True,
                 )
             )
             continue
@@ -216,13 +410,20 @@ def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dic
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             issues.append(
-                LoadIssue(number, ENCODING, f"invalid UTF-8 at byte {exc.start}", excerpt(raw), dropped=True)
+                LoadIssue(
+                    number,
+                    ENCODING,
+                    f"invalid UTF-8 at byte {exc.start}{_decode_hint(raw)}",
+                    excerpt(raw),
+                    dropped=True,
+                )
             )
             continue
         try:
             obj = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            issues.append(LoadIssue(number, INVALID_JSON, f"invalid JSON: {exc}", excerpt(raw), dropped=True))
+            kind, detail = _json_error(exc, raw)
+            issues.append(LoadIssue(number, kind, detail, excerpt(raw), dropped=True))
             continue
         if not isinstance(obj, dict):
             issues.append(
@@ -235,7 +436,34 @@ def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dic
                 )
             )
             continue
+        strings, depth = _walk(obj)
+        if depth > MAX_DEPTH:
+            issues.append(
+                LoadIssue(
+                    number,
+                    INVALID_JSON,
+                    f"JSON nested deeper than {MAX_DEPTH} levels; not read (no fine-tuning format nests "
+                    "this deep)",
+                    excerpt(raw),
+                    dropped=True,
+                )
+            )
+            continue
+        if strings != _quoted_strings(raw):
+            keys = _duplicate_keys(raw)
+            named = ", ".join(f'"{k[:40]}"' for k in keys[:3]) + (" and more" if len(keys) > 3 else "")
+            issues.append(
+                LoadIssue(
+                    number,
+                    DUPLICATE_KEY,
+                    f"key {named or '(unnamed)'} appears twice in one object; the last value is used, "
+                    "but other parsers may keep the first or reject the line",
+                    excerpt(raw),
+                )
+            )
         yield number, obj
-    if crlf_lines:
-        for line in crlf_lines:
-            issues.append(LoadIssue(line, LINE_ENDING, "Windows line ending (CRLF)"))
+    if content_lines == 0 and not any(i.kind == FILE_LEVEL for i in issues):
+        what = "file is empty" if number == 0 else f"file holds only blank lines ({number:,})"
+        issues.append(LoadIssue(1, FILE_LEVEL, f"{what}: there are no records to check"))
+    for line in crlf_lines:
+        issues.append(LoadIssue(line, LINE_ENDING, "Windows line ending (CRLF)"))
