@@ -19,6 +19,7 @@ import polars as pl
 from dataqa.checks.coverage import excerpt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+from rapidfuzz.utils import default_process
 
 from dataqa.context import Context
 from dataqa.formats import canonical_label
@@ -334,12 +335,14 @@ class LikelyMislabel(Check):
     while it is confident of another label (confident learning).
 
     Method: TF-IDF of the inputs, logistic regression, `folds`-fold stratified cross-validation
-    (seeded), so each example is scored by a model that never saw it. An example is flagged when
-    another label's out-of-fold probability is at least that label's own average confidence (the
-    confident-learning threshold) and at least `min_confidence`, while its given label has at most
-    `max_given`. Nothing is flagged when the classifier's out-of-fold accuracy is under
-    `min_accuracy` (the task is not learnable from the text alone, so its doubts mean nothing).
-    The defaults favour precision: every flag costs a reviewer's time.
+    (seeded), so each example is scored by a model that never saw it (the out-of-fold
+    probabilities of confident learning). An example is flagged when another label gets at least
+    `min_confidence` while its given label gets at most `max_given`. The per-class
+    self-confidence of confident learning is reported (`class_thresholds`) but not used as a gate:
+    on planted flips it cost a fifth of the recall for no precision (benchmarks/labels_coverage.md).
+    Nothing is flagged when the out-of-fold accuracy is under `min_accuracy` (the labels are not
+    predictable from the text, so the classifier's doubts mean nothing). The defaults favour
+    precision: every flag costs a reviewer's time.
     Why: a few percent of wrong labels cap the accuracy a fine-tune can reach and teach it the
     annotators' slips; finding them by reading every row does not scale.
     Example: "The zip on my new tent broke on the first night" labelled `billing`; the model gives
@@ -395,9 +398,11 @@ class LikelyMislabel(Check):
             part[:, model.classes_] = model.predict_proba(x[score_idx])
             proba[score_idx] = part
         accuracy = float((proba.argmax(axis=1) == y).mean())
-        # Confident-learning per-class threshold: the average self-confidence of the class.
-        thresholds = np.array([proba[y == k, k].mean() for k in range(len(classes))])
-        self.metrics.update(rows_scored=len(rows), oof_accuracy=round(accuracy, 4))
+        # Confident learning's per-class threshold: the class's average self-confidence.
+        thresholds = {classes[k]: round(float(proba[y == k, k].mean()), 4) for k in range(len(classes))}
+        self.metrics.update(
+            rows_scored=len(rows), oof_accuracy=round(accuracy, 4), class_thresholds=thresholds
+        )
         if accuracy < self.min_accuracy:
             self.metrics["skipped"] = (
                 f"out-of-fold accuracy {accuracy:.2f} is under {self.min_accuracy}: the labels are not "
@@ -407,7 +412,6 @@ class LikelyMislabel(Check):
         given = proba[np.arange(len(y)), y]
         others = proba.copy()
         others[np.arange(len(y)), y] = -1.0
-        others[others < thresholds[None, :]] = -1.0
         suggested = others.argmax(axis=1)
         best = others[np.arange(len(y)), suggested]
         flagged = np.flatnonzero((best >= self.min_confidence) & (given <= self.max_given))
@@ -454,11 +458,11 @@ def contradiction(a: str, b: str, max_similarity: float) -> str | None:
     na, nb = _NUMBER.findall(a[-200:]), _NUMBER.findall(b[-200:])
     if na and nb and na[-1] != nb[-1] and len(a.split()) <= 400 and len(b.split()) <= 400:
         return f"final numbers differ ({na[-1]} vs {nb[-1]})"
+    if fuzz.token_set_ratio(a, b, processor=default_process) / 100 >= max_similarity:
+        return None
     if len(a.split()) <= 5 and len(b.split()) <= 5:
         return "short answers differ"
-    if fuzz.token_set_ratio(a, b) / 100 < max_similarity:
-        return "answers are very dissimilar"
-    return None
+    return "answers are very dissimilar"
 
 
 @register
@@ -468,8 +472,9 @@ class ContradictoryAnswers(Check):
     contradictory ways.
 
     Answers contradict when one opens with yes and the other with no, when their final numbers
-    differ, when both are short and different, or when their word overlap (rapidfuzz token-set
-    ratio) is under `max_similarity`. Labelled data is LBL001's job; this check then finds nothing.
+    differ, or when their word overlap (rapidfuzz token-set ratio, case and punctuation ignored) is
+    under `max_similarity` (for two short answers, under five words, a hard contradiction).
+    Labelled data is LBL001's job; this check then finds nothing.
     Hard contradictions (yes/no, numbers, short answers) make every row of the group unusable.
     Why: the model is taught two answers to one question and learns to be inconsistent.
     Example: "Is the tent waterproof?" answered "Yes, fully." on one line and "No, only

@@ -1,0 +1,106 @@
+"""LBL + COV benchmark: detection quality on planted defects and speed at scale.
+
+    python benchmarks/labels_coverage/bench.py quality      # precision/recall on planted data
+    python benchmarks/labels_coverage/bench.py speed 100000 # per-check wall time at 100k rows
+
+Results are written by hand into benchmarks/labels_coverage.md (with the machine and date).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import synth
+
+from dataqa.config import load_config
+from dataqa.context import Context
+from dataqa.registry import load_checks, make_check, select_checks
+from dataqa.runner import load_splits, run_check
+
+
+def write(path: Path, records: list[dict]) -> str:
+    with open(path, "wb") as fh:
+        for rec in records:
+            fh.write(orjson.dumps(rec) + b"\n")
+    return str(path)
+
+
+def scan(paths: dict[str, str], select: list[str], options: dict | None = None) -> tuple[dict, dict]:
+    """Run the selected checks in one context; per-check results and wall times (shared work is
+    charged to the first check that needs it)."""
+    config = load_config(discover=False, select=select, checks=options or {})
+    t0 = time.perf_counter()
+    ctx = Context(load_splits(paths, config), config)
+    times = {"load": time.perf_counter() - t0}
+    results = {}
+    for cls in select_checks(load_checks(), config.select):
+        check = make_check(cls, config.checks.get(cls.id))
+        t = time.perf_counter()
+        results[cls.id] = run_check(check, ctx)
+        times[cls.id] = time.perf_counter() - t
+    return results, times
+
+
+def pr(found: set[int], truth: set[int]) -> str:
+    tp = len(found & truth)
+    precision = tp / len(found) if found else 1.0
+    recall = tp / len(truth) if truth else 1.0
+    return f"found {len(found)}, true {len(truth)}, precision {precision:.3f}, recall {recall:.3f}"
+
+
+def quality() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, seed in ((2000, 1), (5000, 2), (20000, 3)):
+            records, planted = synth.classification(n, seed=seed, flip_rate=0.02, foreign_rate=0.01)
+            path = write(Path(tmp) / f"train{n}.jsonl", records)
+            truth_flips = {i + 1 for i in planted.flips}
+            truth_foreign = {i + 1 for i in planted.foreign}
+            for conf, given in ((0.6, 0.1), (0.5, 0.2), (0.4, 0.3), (0.3, 0.5)):
+                results, _ = scan(
+                    {"train": path}, ["LBL006"], {"LBL006": {"min_confidence": conf, "max_given": given}}
+                )
+                r = results["LBL006"]
+                found = {loc.line for f in r.findings for loc in f.locations}
+                print(
+                    f"n={n} LBL006 min_confidence={conf} max_given={given}: {pr(found, truth_flips)} "
+                    f"(oof accuracy {r.metrics.get('oof_accuracy')})"
+                )
+            results, _ = scan({"train": path}, ["COV002"])
+            found = {loc.line for f in results["COV002"].findings for loc in f.locations}
+            print(f"n={n} COV002 minority language: {pr(found, truth_foreign)}")
+
+
+def speed(n: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        records, _ = synth.classification(n, seed=7, flip_rate=0.02, foreign_rate=0.01, rare=15)
+        test, _ = synth.classification(max(n // 10, 10), seed=8, foreign_rate=0.01)
+        paths = {
+            "train": write(Path(tmp) / "train.jsonl", records),
+            "test": write(Path(tmp) / "test.jsonl", test),
+        }
+        t = time.perf_counter()
+        results, times = scan(paths, ["LBL", "COV"])
+        total = time.perf_counter() - t
+        for key, value in times.items():
+            extra = ""
+            if key in results:
+                r = results[key]
+                extra = f" {r.status.value} findings={len(r.findings)} {r.reason}"
+            print(f"{key:8s} {value:7.2f} s{extra}")
+        print(
+            f"checks only {sum(v for k, v in times.items() if k != 'load'):.2f} s; with loading {total:.2f} s"
+        )
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "quality":
+        quality()
+    else:
+        speed(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
