@@ -1,19 +1,64 @@
-"""Shared text-similarity machinery: normalisation, content hashes (and, from #3, near-duplicates).
+"""Shared text-similarity machinery: normalisation, content hashes, near-duplicates, n-gram overlap.
 
-Duplicates, leakage and label checks all ask "are these the same text?", inside one split or
+Duplicates, leakage, label and diff checks all ask "are these the same text?", inside one split or
 across two; they share this one engine, computed once per scan through `Context.shared`.
+
+How near-duplicates are found (see `benchmarks/similarity.md` for the measurements behind it):
+
+1. Texts are normalised (`normalise_expr`); rows whose normalised text is identical form one
+   *class*, represented by its first line. Only the distinct normalised texts go further.
+2. Each distinct text becomes a set of word shingles (`shingle` words each; default 1, i.e. its set
+   of words: a 1-3 word edit changes only 1-3 elements of the set, where word 5-grams change up to
+   15). A shingle set is sketched with one-permutation MinHash (one hash per shingle, `NUM_PERM`
+   bins, empty bins filled by optimal densification), computed vectorised in numpy.
+3. LSH banding (`BANDS` bands of `NUM_PERM // BANDS` rows) turns sketches into candidate pairs:
+   a pair whose word sets have Jaccard 0.6 becomes a candidate with probability 0.99.
+4. Every candidate is verified on the normalised texts with rapidfuzz's Indel ratio
+   (`1 - edit distance / total length`, insertions and deletions): the similarity reported is
+   this true score, never the sketch's estimate, and pairs under the threshold are dropped.
+5. Verified pairs are joined into groups by connected components (union-find).
+
+Short texts: the ratio counts characters, so one different word in a five-word text costs about
+20 % ("how do i reset my password" vs "... my email" is 0.78): such pairs stay under the default
+threshold of 0.85 on purpose, since one word often changes what a short input asks.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import polars as pl
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from dataqa.context import Context
 
 HASHED_COLUMNS = ("text", "prompt", "response")
 """Canonical columns that get exact and normalised hashes."""
 
+DEFAULT_THRESHOLD = 0.85
+"""Default verified similarity (rapidfuzz Indel ratio of the normalised texts) of a near-duplicate."""
+DEFAULT_SHINGLE = 1
+"""Default shingle size in words for the MinHash candidates."""
+NUM_PERM = 128
+"""MinHash bins per text (one-permutation hashing)."""
+BANDS = 32
+"""LSH bands; each band is NUM_PERM // BANDS bins. 32 x 4: P(candidate | Jaccard 0.6) = 0.99."""
+BUCKET_CAP = 64
+"""An LSH bucket with more members than this is paired along a sliding window, not all pairs."""
+CHUNK_DOCS = 20_000
+"""Texts sketched per numpy batch, which bounds the memory of the shingle arrays."""
+VERIFY_CHUNK = 100_000
+"""Candidate pairs verified per rapidfuzz batch."""
+
 _HASH_SEED = 0x5EED
+_EMPTY = np.uint32(0xFFFFFFFF)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 def normalise_expr(text: pl.Expr) -> pl.Expr:
@@ -47,3 +92,456 @@ def hashes(ctx: Context, split: str) -> pl.DataFrame:
     and response, plus `system_exact` and `label_exact`. Computed once per scan.
     """
     return ctx.shared(("hashes", split), lambda: _hash_frame(ctx.valid_rows(split)))
+
+
+# --------------------------------------------------------------------------- distinct texts
+
+
+@dataclass
+class Distinct:
+    """The distinct non-empty normalised texts of one column of one split.
+
+    `members` maps every valid row with a non-empty normalised text (`line`) to its class
+    representative (`rep`, the first line with the same normalised text). `lines` are the
+    representatives in line order and `texts` their normalised texts (same order).
+    """
+
+    members: pl.DataFrame
+    lines: np.ndarray
+    texts: pl.Series
+
+    @property
+    def size(self) -> int:
+        return len(self.lines)
+
+
+def distinct(ctx: Context, split: str, column: str = "text") -> Distinct:
+    """Rows grouped by normalised text (computed once per scan): see `Distinct`."""
+
+    def build() -> Distinct:
+        frame = (
+            ctx.valid_rows(split)
+            .select(pl.col("line"), normalise_expr(pl.col(column)).alias("norm"))
+            .filter(pl.col("norm") != "")
+        )
+        members = frame.select(pl.col("line"), pl.col("line").min().over("norm").alias("rep")).sort("line")
+        reps = frame.filter(pl.col("line") == pl.col("line").min().over("norm")).sort("line")
+        return Distinct(members, reps["line"].to_numpy().astype(np.int64), reps["norm"])
+
+    return ctx.shared(("distinct", split, column), build)
+
+
+# --------------------------------------------------------------------------- sketches
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: a fast, well-spread 64-bit mix (uint64 arithmetic wraps on purpose)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def _shingle_hashes(texts: pl.Series, shingle: int) -> tuple[np.ndarray, np.ndarray]:
+    """(document index, 64-bit shingle hash) for every word `shingle`-gram of each text.
+
+    A text with fewer words than `shingle` has one shingle: the text itself.
+    """
+    with np.errstate(over="ignore"):
+        words = (
+            pl.DataFrame({"t": texts}).with_row_index("doc").select(pl.col("doc"), pl.col("t").str.split(" "))
+        )
+        words = words.explode("t")
+        doc = words["doc"].to_numpy().astype(np.int64)
+        h = _mix(words["t"].hash(_HASH_SEED).to_numpy())
+        if shingle <= 1:
+            return doc, h
+        n = len(h)
+        acc = h[: max(n - shingle + 1, 0)].copy()
+        valid = np.ones(len(acc), dtype=bool)
+        for j in range(1, shingle):
+            acc = _mix(acc * _GOLDEN + h[j : n - shingle + 1 + j])
+            valid &= doc[j : n - shingle + 1 + j] == doc[: len(acc)]
+        docs = doc[: len(acc)][valid]
+        acc = acc[valid]
+        # Texts too short for one full shingle: the whole text is its shingle.
+        counts = np.bincount(doc, minlength=len(texts))
+        short = np.flatnonzero(counts < shingle)
+        if len(short):
+            whole = _mix(texts.gather(short).hash(_HASH_SEED).to_numpy())
+            docs = np.concatenate([docs, short.astype(np.int64)])
+            acc = np.concatenate([acc, whole])
+        return docs, acc
+
+
+def _borrow_table(k: int, attempts: int) -> np.ndarray:
+    """For optimal densification: the bin an empty bin `j` borrows from at attempt `t` (same for all docs)."""
+    with np.errstate(over="ignore"):
+        grid = np.arange(attempts * k, dtype=np.uint64) + np.uint64(0xD1B54A32D192ED03)
+        return (_mix(grid) % np.uint64(k)).astype(np.int64).reshape(attempts, k)
+
+
+_BORROW = _borrow_table(NUM_PERM, 4096)
+
+
+def _sketch_chunk(texts: pl.Series, shingle: int, k: int = NUM_PERM) -> np.ndarray:
+    """One-permutation MinHash sketches (uint32, shape (len(texts), k)) with optimal densification."""
+    n = len(texts)
+    doc, h = _shingle_hashes(texts, shingle)
+    sig = np.full(n * k, _EMPTY, dtype=np.uint32)
+    bins = (h % np.uint64(k)).astype(np.int64)
+    values = np.minimum(h >> np.uint64(32), np.uint64(0xFFFFFFFE)).astype(np.uint32)
+    np.minimum.at(sig, doc * k + bins, values)
+    sig = sig.reshape(n, k)
+    rows, cols = np.nonzero(sig == _EMPTY)
+    out = sig.copy()
+    for attempt in range(_BORROW.shape[0]):
+        if not len(rows):
+            break
+        got = sig[rows, _BORROW[attempt, cols]]
+        ok = got != _EMPTY
+        out[rows[ok], cols[ok]] = got[ok]
+        rows, cols = rows[~ok], cols[~ok]
+    if len(rows):  # practically never: fall back to the text's smallest value
+        out[rows, cols] = sig.min(axis=1)[rows]
+    return out
+
+
+def sketches(ctx: Context, split: str, column: str = "text", shingle: int = DEFAULT_SHINGLE) -> np.ndarray:
+    """MinHash sketches of the distinct normalised texts of a column (rows as in `distinct().lines`)."""
+
+    def build() -> np.ndarray:
+        texts = distinct(ctx, split, column).texts
+        parts = [
+            _sketch_chunk(texts.slice(start, CHUNK_DOCS), shingle)
+            for start in range(0, len(texts), CHUNK_DOCS)
+        ]
+        return np.concatenate(parts) if parts else np.empty((0, NUM_PERM), dtype=np.uint32)
+
+    return ctx.shared(("sketches", split, column, shingle), build)
+
+
+def band_keys(sig: np.ndarray, bands: int = BANDS) -> np.ndarray:
+    """One 64-bit key per (text, band): shape (len(sig), bands). Equal keys = a candidate pair."""
+    n, k = sig.shape
+    rows = k // bands
+    with np.errstate(over="ignore"):
+        keys = np.empty((n, bands), dtype=np.uint64)
+        for b in range(bands):
+            acc = np.full(n, np.uint64(b + 1) * _GOLDEN, dtype=np.uint64)
+            for r in range(rows):
+                acc = _mix(acc ^ sig[:, b * rows + r].astype(np.uint64))
+            keys[:, b] = acc
+    return keys
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def _window_pairs(key: np.ndarray, idx: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (idx[i], idx[i+d]) with equal `key`, 1 <= d < cap, on arrays sorted by key."""
+    lefts, rights = [], []
+    for d in range(1, cap):
+        if d >= len(key):
+            break
+        same = key[:-d] == key[d:]
+        if not same.any():
+            break
+        lefts.append(idx[:-d][same])
+        rights.append(idx[d:][same])
+    if not lefts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(lefts), np.concatenate(rights)
+
+
+def _candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
+    """Candidate pairs (i < j) of rows sharing a band key; shape (m, 2), unique, sorted."""
+    n, bands = keys.shape
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    flat = keys.reshape(-1)
+    idx = np.repeat(np.arange(n, dtype=np.int64)[:, None], bands, axis=1).reshape(-1)
+    order = np.lexsort((idx, flat))
+    flat, idx = flat[order], idx[order]
+    a, b = _window_pairs(flat, idx, cap)
+    # Big buckets: the window pairs each member with its next `cap` neighbours; add a star to the
+    # bucket's first member so that the bucket stays connected for grouping.
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    sizes = np.diff(np.r_[starts, len(flat)])
+    big = np.flatnonzero(sizes > cap)
+    if len(big):
+        first = np.repeat(idx[starts[big]], sizes[big])
+        members = np.concatenate([idx[starts[i] : starts[i] + sizes[i]] for i in big])
+        a, b = np.concatenate([a, first]), np.concatenate([b, members])
+    pairs = np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), dtype=np.int64)
+
+
+def _candidates_across(left: np.ndarray, right: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
+    """Candidate pairs (left row, right row) sharing a band key; shape (m, 2), unique, sorted."""
+    if not len(left) or not len(right):
+        return np.empty((0, 2), dtype=np.int64)
+    bands = left.shape[1]
+    frames = []
+    for keys in (left, right):
+        frames.append(
+            pl.DataFrame(
+                {
+                    "key": keys.reshape(-1),
+                    "row": np.repeat(np.arange(len(keys), dtype=np.int64), bands),
+                }
+            )
+        )
+    lf, rf = frames
+    rf = rf.join(lf.select("key").unique(), on="key", how="semi")
+    lf = lf.join(rf.select("key").unique(), on="key", how="semi")
+    # Cap each bucket's right side at its first `cap` rows (by row order), so templated text that
+    # fills one bucket cannot explode the pair count.
+    rf = rf.sort(["key", "row"]).filter(pl.int_range(pl.len()).over("key") < cap)
+    joined = lf.join(rf, on="key", suffix="_r").select("row", "row_r").unique().sort(["row", "row_r"])
+    return joined.to_numpy().astype(np.int64).reshape(-1, 2)
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def _verify(
+    left_texts: pl.Series, right_texts: pl.Series, pairs: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the candidate pairs whose true similarity reaches `threshold`: (pairs kept, similarity)."""
+    if not len(pairs):
+        return pairs, np.empty(0, dtype=np.float64)
+    left_len = left_texts.str.len_chars().to_numpy()[pairs[:, 0]].astype(np.float64)
+    right_len = right_texts.str.len_chars().to_numpy()[pairs[:, 1]].astype(np.float64)
+    # The Indel ratio cannot exceed 2 * min / (sum) of the lengths: skip pairs that cannot reach it.
+    bound = 2 * np.minimum(left_len, right_len) / np.maximum(left_len + right_len, 1)
+    pairs = pairs[bound >= threshold - 1e-9]
+    kept, sims = [], []
+    for start in range(0, len(pairs), VERIFY_CHUNK):
+        chunk = pairs[start : start + VERIFY_CHUNK]
+        a = left_texts.gather(chunk[:, 0]).to_list()
+        b = right_texts.gather(chunk[:, 1]).to_list()
+        scores = cpdist(a, b, scorer=fuzz.ratio, score_cutoff=threshold * 100 - 1e-6, workers=-1)
+        scores = np.asarray(scores, dtype=np.float64) / 100.0
+        ok = scores >= threshold - 1e-9
+        kept.append(chunk[ok])
+        sims.append(scores[ok])
+    if not kept:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
+    return np.concatenate(kept), np.concatenate(sims)
+
+
+def similarity(a: str, b: str) -> float:
+    """The verified similarity of two raw texts: rapidfuzz Indel ratio of their normalised forms."""
+    norm = pl.DataFrame({"t": [a, b]}).select(normalise_expr(pl.col("t")))["t"].to_list()
+    return fuzz.ratio(norm[0], norm[1]) / 100.0
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _empty_pairs() -> pl.DataFrame:
+    return pl.DataFrame(schema={"left_line": pl.Int64, "right_line": pl.Int64, "similarity": pl.Float64})
+
+
+def near_pairs(
+    ctx: Context,
+    left: str,
+    right: str,
+    column: str = "text",
+    threshold: float | None = None,
+    *,
+    shingle: int = DEFAULT_SHINGLE,
+) -> pl.DataFrame:
+    """Verified near pairs between two splits (or inside one when `left == right`).
+
+    Columns `left_line`, `right_line`, `similarity` (the rapidfuzz Indel ratio of the normalised
+    texts, >= `threshold`, default `DEFAULT_THRESHOLD`), sorted by lines. Texts identical after
+    normalisation are one distinct text, represented by their first line (their copies are in
+    `distinct(ctx, split, column).members`); inside one split, pairs have left_line < right_line
+    and copies of one text are not paired with each other. Only valid rows, computed once per scan.
+    """
+    t = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+
+    def build() -> pl.DataFrame:
+        ld = distinct(ctx, left, column)
+        rd = ld if left == right else distinct(ctx, right, column)
+        if not ld.size or not rd.size:
+            return _empty_pairs()
+        lk = band_keys(sketches(ctx, left, column, shingle))
+        if left == right:
+            cand = _candidates_within(lk)
+        else:
+            cand = _candidates_across(lk, band_keys(sketches(ctx, right, column, shingle)))
+        kept, sims = _verify(ld.texts, rd.texts, cand, t)
+        return pl.DataFrame(
+            {
+                "left_line": ld.lines[kept[:, 0]] if len(kept) else np.empty(0, np.int64),
+                "right_line": rd.lines[kept[:, 1]] if len(kept) else np.empty(0, np.int64),
+                "similarity": sims,
+            },
+            schema={"left_line": pl.Int64, "right_line": pl.Int64, "similarity": pl.Float64},
+        ).sort(["left_line", "right_line"])
+
+    return ctx.shared(("near_pairs", left, right, column, t, shingle), build)
+
+
+def near_duplicate_groups(
+    ctx: Context,
+    split: str,
+    column: str = "text",
+    threshold: float | None = None,
+    *,
+    shingle: int = DEFAULT_SHINGLE,
+) -> list[list[int]]:
+    """Groups (two or more rows) of `split` whose `column` texts are identical after normalisation
+    or near-identical (verified similarity >= `threshold`, joined transitively).
+
+    Each group is a sorted list of line numbers (the first is the representative); groups are
+    sorted by their first line. Only valid rows with a non-empty text; computed once per scan.
+    """
+    t = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+
+    def build() -> list[list[int]]:
+        d = distinct(ctx, split, column)
+        if not d.size:
+            return []
+        pairs = near_pairs(ctx, split, split, column, t, shingle=shingle)
+        index = pl.DataFrame({"rep": d.lines, "i": np.arange(d.size, dtype=np.int64)})
+        a = pairs.join(index.rename({"rep": "left_line"}), on="left_line")["i"].to_numpy()
+        b = pairs.join(index.rename({"rep": "right_line"}), on="right_line")["i"].to_numpy()
+        graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(d.size, d.size))
+        _, component = connected_components(graph, directed=False)
+        comp = pl.DataFrame({"rep": d.lines, "component": component.astype(np.int64)})
+        frame = d.members.join(comp, on="rep").group_by("component").agg(pl.col("line").sort())
+        groups = [lines for lines in frame["line"].to_list() if len(lines) > 1]
+        return sorted(groups, key=lambda g: g[0])
+
+    return ctx.shared(("near_groups", split, column, t, shingle), build)
+
+
+# --------------------------------------------------------------------------- n-gram overlap
+
+
+def _token_frame(texts: pl.Series, lines: np.ndarray) -> pl.DataFrame:
+    """One row per word of each normalised text: `line`, `pos` (0-based), `h` (word hash)."""
+    frame = (
+        pl.DataFrame({"line": lines, "t": texts})
+        .select(pl.col("line"), pl.col("t").str.split(" "))
+        .explode("t")
+        .with_columns(pl.int_range(pl.len()).over("line").alias("pos"))
+    )
+    return frame.select("line", "pos", pl.col("t").hash(_HASH_SEED).alias("h"))
+
+
+def _ngram_hashes(tokens: pl.DataFrame, n: int) -> pl.DataFrame:
+    """`line`, `pos`, `g`: the hash of the n words starting at `pos` (texts shorter than n have none)."""
+    line = tokens["line"].to_numpy()
+    h = _mix(tokens["h"].to_numpy())
+    m = len(h) - n + 1
+    if m <= 0:
+        return pl.DataFrame(schema={"line": pl.Int64, "pos": pl.Int64, "g": pl.UInt64})
+    with np.errstate(over="ignore"):
+        acc = h[:m].copy()
+        valid = np.ones(m, dtype=bool)
+        for j in range(1, n):
+            acc = _mix(acc * _GOLDEN + h[j : m + j])
+            valid &= line[j : m + j] == line[:m]
+    pos = tokens["pos"].to_numpy()[:m][valid]
+    return pl.DataFrame({"line": line[:m][valid].astype(np.int64), "pos": pos, "g": acc[valid]})
+
+
+def ngram_overlaps(
+    ctx: Context,
+    eval_split: str,
+    ref_split: str,
+    n: int = 13,
+    column: str = "text",
+    max_ref_rows: int = 10,
+) -> pl.DataFrame:
+    """Eval rows that share a word n-gram with the reference split (contamination, as in LLM papers).
+
+    An n-gram found in more than `max_ref_rows` reference rows is a stock phrase or template (not a
+    leak of this example) and is ignored. One row per eval line with an overlap: `line`, `ref_line`
+    (the reference row sharing the most n-grams with it), `start` and `length` (in words) of the
+    longest run of overlapping words, `span` (those normalised words) and `shared` (n-grams shared
+    with `ref_line`). Valid rows only; the reference side is streamed in chunks.
+    """
+    key = ("ngram", eval_split, ref_split, n, column, max_ref_rows)
+
+    def build() -> pl.DataFrame:
+        empty = pl.DataFrame(
+            schema={
+                "line": pl.Int64,
+                "ref_line": pl.Int64,
+                "start": pl.Int64,
+                "length": pl.Int64,
+                "span": pl.String,
+                "shared": pl.UInt32,
+            }
+        )
+        ev = distinct(ctx, eval_split, column)
+        ev_texts = (
+            ctx.valid_rows(eval_split)
+            .select(pl.col("line"), normalise_expr(pl.col(column)).alias("t"))
+            .filter(pl.col("t") != "")
+        )
+        if not ev.size or not ev_texts.height:
+            return empty
+        ev_grams = _ngram_hashes(_token_frame(ev_texts["t"], ev_texts["line"].to_numpy()), n)
+        wanted = np.unique(ev_grams["g"].to_numpy())
+        if not len(wanted):
+            return empty
+        ref = ctx.valid_rows(ref_split).select(pl.col("line"), normalise_expr(pl.col(column)).alias("t"))
+        hits = []
+        for start in range(0, ref.height, CHUNK_DOCS):
+            chunk = ref.slice(start, CHUNK_DOCS)
+            grams = _ngram_hashes(_token_frame(chunk["t"], chunk["line"].to_numpy()), n)
+            g = grams["g"].to_numpy()
+            at = np.minimum(np.searchsorted(wanted, g), len(wanted) - 1)
+            found = wanted[at] == g
+            if found.any():
+                found_grams = grams.filter(pl.Series(found))
+                hits.append(found_grams.select("g", pl.col("line").alias("ref_line")).unique())
+        if not hits:
+            return empty
+        ref_hits = pl.concat(hits)
+        counts = ref_hits.group_by("g").agg(pl.len().alias("rows"))
+        keep = counts.filter(pl.col("rows") <= max_ref_rows).select("g")
+        ref_hits = ref_hits.join(keep, on="g", how="semi")
+        matched = ev_grams.join(ref_hits, on="g")
+        if not matched.height:
+            return empty
+        best = (
+            matched.group_by("line", "ref_line")
+            .agg(pl.len().alias("shared"))
+            .sort(["line", "shared", "ref_line"], descending=[False, True, False])
+            .group_by("line", maintain_order=True)
+            .first()
+        )
+        # Longest run of consecutive matched n-gram starts with the best reference row.
+        runs = (
+            matched.join(best.select("line", "ref_line"), on=["line", "ref_line"])
+            .select("line", "pos")
+            .unique()
+            .sort(["line", "pos"])
+            .with_columns((pl.col("pos") - pl.int_range(pl.len()).over("line")).alias("run"))
+            .group_by("line", "run")
+            .agg(pl.col("pos").min().alias("start"), pl.len().alias("grams"))
+            .sort(["line", "grams", "start"], descending=[False, True, False])
+            .group_by("line", maintain_order=True)
+            .first()
+            .with_columns((pl.col("grams") + n - 1).cast(pl.Int64).alias("length"))
+        )
+        out = best.join(runs.select("line", "start", "length"), on="line").join(ev_texts, on="line")
+        columns = (out["t"].to_list(), out["start"].to_list(), out["length"].to_list())
+        spans = [" ".join(t.split(" ")[s : s + ln]) for t, s, ln in zip(*columns, strict=True)]
+        return (
+            out.with_columns(pl.Series("span", spans, dtype=pl.String), pl.col("start").cast(pl.Int64))
+            .select("line", "ref_line", "start", "length", "span", pl.col("shared").cast(pl.UInt32))
+            .sort("line")
+        )
+
+    return ctx.shared(key, build)
