@@ -202,6 +202,19 @@ def _print(report: Any, output_format: str) -> None:
         click.echo(report.to_terminal(color=sys.stdout.isatty()), nl=False)
 
 
+@main.command(
+    "hook",
+    context_settings={"ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def hook(args: tuple[str, ...]) -> None:
+    """The pre-commit hook: lint the given JSONL files with their datasets (`dataqa hook --help`)."""
+    from dataqa.hook import main as hook_main
+
+    sys.exit(hook_main(list(args)))
+
+
 @main.command("checks")
 @click.option("--family", help="Only this family.")
 def list_checks(family: str | None) -> None:

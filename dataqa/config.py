@@ -6,7 +6,9 @@ Keys may be written kebab-case (as in TOML) or snake_case.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,20 @@ from dataqa.registry import ConfigError, _coerce
 
 GOALS = ("poc", "production")
 FAIL_ON = ("no-go", "error", "warning", "never")
+DATASET_SPLITS = ("train", "valid", "test")
+DATASET_OPTIONS = (
+    "goal",
+    "format",
+    "label_field",
+    "select",
+    "extend_select",
+    "ignore",
+    "checks",
+    "verdict",
+    "per_file_ignores",
+)
+"""Keys a `[tool.dataqa.datasets.<name>]` table may hold besides its split paths."""
+_CODE = re.compile(r"^(ALL|[A-Za-z]{1,6}\d{0,3})$")
 
 
 @dataclass
@@ -69,7 +85,32 @@ class Config:
 
         if self.format is not None and self.format not in formats.FORMATS:
             raise ConfigError(f"format must be one of {', '.join(formats.FORMATS)}, not {self.format!r}")
+        for pattern, codes in self.per_file_ignores.items():
+            if not isinstance(codes, list) or any(
+                not isinstance(c, str) or not _CODE.match(c) for c in codes
+            ):
+                raise ConfigError(
+                    f'per-file-ignores.{pattern!r} must be a list of check ids or prefixes (e.g. ["SIZE", '
+                    f'"DUP003"]), not {codes!r}'
+                )
         return self
+
+    def for_dataset(self, name: str) -> tuple[dict[str, str], Config]:
+        """Split paths of the declared dataset `name`, and the configuration to scan it with.
+
+        The dataset's own options win over the file-wide ones; `checks` and `per_file_ignores`
+        are merged per key, `verdict` per threshold, everything else is replaced.
+        """
+        table = self.datasets[name]
+        config = copy.deepcopy(self)
+        config.datasets = {}
+        options = {k: v for k, v in table.items() if k not in DATASET_SPLITS}
+        for cid, opts in options.pop("checks", {}).items():
+            config.checks.setdefault(cid, {}).update(opts)
+        config.per_file_ignores.update(options.pop("per_file_ignores", {}))
+        _fill(config, options, f"datasets.{name}")
+        paths = {split: table[split] for split in DATASET_SPLITS if split in table}
+        return paths, config.validate()
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -95,7 +136,39 @@ def _fill(target: Any, table: dict[str, Any], where: str) -> None:
                 raise ConfigError(f"{where}.verdict must be a table")
             _fill(target.verdict, value, f"{where}.verdict")
             continue
+        if key == "datasets":
+            target.datasets = _datasets(value, f"{where}.datasets")
+            continue
         setattr(target, key, _coerce(value, hints[key], f"{where}.{key}"))
+
+
+def _datasets(value: Any, where: str) -> dict[str, dict[str, Any]]:
+    """Check the shape of `[tool.dataqa.datasets.<name>]` tables: a train path, optional test and
+    valid paths, and options among `DATASET_OPTIONS` of the right types."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of named datasets")
+    out: dict[str, dict[str, Any]] = {}
+    for name, table in value.items():
+        here = f"{where}.{name}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{here} must be a table with train/test/valid paths")
+        table = _snake(table)
+        for key, item in table.items():
+            if key in DATASET_SPLITS:
+                if not isinstance(item, str) or not item.strip():
+                    raise ConfigError(f"{here}.{key} must be a file path, not {item!r}")
+            elif key not in DATASET_OPTIONS:
+                known = ", ".join([*DATASET_SPLITS, *DATASET_OPTIONS])
+                raise ConfigError(f"{here}: unknown key {key!r}; known keys: {known}")
+        if "train" not in table:
+            raise ConfigError(f"{here}: a dataset needs a train path")
+        trial = Config()
+        _fill(trial, {k: v for k, v in table.items() if k not in DATASET_SPLITS}, here)
+        if any(not isinstance(opts, dict) for opts in trial.checks.values()):
+            raise ConfigError(f"{here}.checks must map check ids to tables of options")
+        trial.validate()
+        out[str(name)] = table
+    return out
 
 
 def find_config_file(start: Path | None = None) -> Path | None:
@@ -136,6 +209,15 @@ def load_config(path: str | Path | None = None, discover: bool = True, **overrid
         config.source = str(file)
         base = file.parent
         config.plugins = [str(base / p) if not Path(p).is_absolute() else p for p in config.plugins]
+        for table in config.datasets.values():  # dataset paths are relative to the config file
+            for split in DATASET_SPLITS:
+                if split in table and not Path(table[split]).is_absolute():
+                    table[split] = str(base / table[split])
+    return apply_overrides(config, **overrides)
+
+
+def apply_overrides(config: Config, **overrides: Any) -> Config:
+    """Apply non-None `overrides` (command-line flags, API options) over `config`: flags win."""
     for key, value in overrides.items():
         if value is None or value == () or value == []:
             continue

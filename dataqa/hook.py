@@ -1,0 +1,374 @@
+"""The pre-commit hook, `dataqa hook [FILES]...`: a lint-style scan of the JSONL files a commit touches.
+
+pre-commit passes the staged files. Each one is scanned with the files it belongs with, so that a
+commit touching only `test.jsonl` is still checked for leakage against `train.jsonl`:
+- a dataset declared in `[tool.dataqa.datasets.<name>]` (train/test/valid paths relative to the
+  config file, and that dataset's own options) is scanned whole when any of its files is passed;
+- other files named by split (`train.jsonl` + `test.jsonl`, `sft_train.jsonl` + `sft_dev.jsonl`)
+  are scanned with their siblings in the same folder;
+- any other file is scanned on its own.
+Only findings that point at a passed file are reported (`pre-commit run --all-files` passes them
+all): the old problems of an untouched file do not block someone else's commit. Output is one
+`path:line: ID message` line per finding, then a one-line summary; nothing at all when clean.
+Exit codes: 0 passes `--fail-on` (default `error`), 1 does not, 2 the scan could not run (bad
+configuration, unreadable file, or a check that crashed). Results are cached by content hash
+under `.dataqa_cache/` (see `dataqa.cache`), so a re-run on unchanged data costs a few hashes.
+With no FILES, every declared dataset is scanned (a CI lint job).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dataqa.config import FAIL_ON, GOALS, Config, apply_overrides, load_config
+from dataqa.models import Finding, Location, Severity
+
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass
+class Unit:
+    """One scan the hook runs: split → file (as shown), the configuration, and the passed files in it."""
+
+    name: str
+    paths: dict[str, str]
+    config: Config
+    touched: frozenset[str]
+    """Absolute paths of the files the caller passed: only findings on these are reported."""
+
+    def reports(self, finding: Finding) -> bool:
+        """Whether `finding` concerns a passed file (a finding without locations concerns the unit)."""
+        return not finding.locations or any(_absolute(loc.path) in self.touched for loc in finding.locations)
+
+
+@dataclass
+class Outcome:
+    """What the hook keeps of one scan; this is what the cache stores."""
+
+    findings: list[Finding]
+    verdict: str
+    blocking_failures: list[str] = field(default_factory=list)
+    """Failed blocking conditions of the verdict, as `name: reason`."""
+    errored: list[str] = field(default_factory=list)
+    """Checks that crashed, as `ID errored: reason` (such an outcome is never cached)."""
+    cached: bool = False
+
+    @classmethod
+    def from_report(cls, report: Any) -> Outcome:
+        return cls(
+            findings=list(report.findings),
+            verdict=report.verdict,
+            blocking_failures=[f"{c.name}: {c.reason}" for c in report.failed_conditions if c.blocking],
+            errored=[
+                f"{r.check_id} errored: {r.reason}" for r in report.results if r.status.value == "errored"
+            ],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_dict() for f in self.findings],
+            "verdict": self.verdict,
+            "blocking_failures": self.blocking_failures,
+            "errored": self.errored,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Outcome:
+        """Rebuild from `to_dict()`; raises on anything malformed (the cache then treats it as a miss)."""
+
+        def locations(items: Iterable[dict[str, Any]]) -> list[Location]:
+            return [Location(str(i["split"]), str(i["path"]), int(i["line"])) for i in items]
+
+        findings = [
+            Finding(
+                check_id=str(f["check_id"]),
+                severity=Severity.parse(f["severity"]),
+                message=str(f["message"]),
+                locations=locations(f["locations"]),
+                evidence=[str(e) for e in f["evidence"]],
+                metrics=dict(f["metrics"]),
+                unusable=locations(f["unusable"]),
+            )
+            for f in data["findings"]
+        ]
+        return cls(
+            findings=findings,
+            verdict=str(data["verdict"]),
+            blocking_failures=[str(x) for x in data["blocking_failures"]],
+            errored=[str(x) for x in data["errored"]],
+            cached=True,
+        )
+
+
+def _absolute(path: str | os.PathLike[str]) -> str:
+    """The absolute, normalised form of a path (symlinks kept: a linked file keeps its own name)."""
+    return os.path.normpath(os.path.abspath(path))
+
+
+def _shown(path: str) -> str:
+    """A path as printed and passed to the scan: relative to the working directory when inside it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith(os.pardir) else rel
+
+
+def name_template(name: str) -> tuple[str, str] | None:
+    """`"sft_Test.jsonl"` → (`"sft_{}.jsonl"`, `"test"`): the file name with its one split word taken
+    out (case-folded), and the split it names; None when the name names no split or several."""
+    from dataqa.cli import SPLIT_WORDS
+
+    lower = name.lower()
+    hits = [m for m in _WORD.finditer(lower) if m.group() in SPLIT_WORDS]
+    if len(hits) != 1:
+        return None
+    m = hits[0]
+    return lower[: m.start()] + "{}" + lower[m.end() :], SPLIT_WORDS[m.group()]
+
+
+def _siblings(folder: str, template: str) -> dict[str, list[str]]:
+    """Files in `folder` whose name fits `template`, by split (sorted, absolute)."""
+    found: dict[str, list[str]] = {}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return found
+    for entry in entries:
+        named = name_template(entry.name)
+        if named and named[0] == template and entry.is_file():
+            found.setdefault(named[1], []).append(_absolute(entry.path))
+    return found
+
+
+def plan(files: Sequence[str], config: Config, overrides: dict[str, Any]) -> list[Unit]:
+    """Group the passed files into scans: declared datasets first, then name-based groups, then singles.
+
+    With no files, every declared dataset is planned, whole.
+    """
+    passed = list(dict.fromkeys(_absolute(f) for f in files))
+    wanted = set(passed)
+    units: list[Unit] = []
+    claimed: set[str] = set()
+    for name in config.datasets:
+        paths, ds_config = config.for_dataset(name)
+        absolute = {split: _absolute(p) for split, p in paths.items()}
+        touched = {p for p in absolute.values() if p in wanted} if files else set(absolute.values())
+        if not touched:
+            continue
+        claimed |= touched
+        units.append(
+            Unit(
+                name=name,
+                paths={split: _shown(p) for split, p in absolute.items()},
+                config=apply_overrides(ds_config, **overrides),
+                touched=frozenset(touched),
+            )
+        )
+    rest = [p for p in passed if p not in claimed]
+    if rest:
+        base = apply_overrides(config, **overrides)
+        units.extend(_by_name(rest, base))
+    return units
+
+
+def _by_name(files: list[str], config: Config) -> list[Unit]:
+    """Scans for undeclared files: files named by split go with their siblings, others alone."""
+    units: list[Unit] = []
+    done: set[str] = set()
+    alone: list[str] = []
+    for path in files:
+        if path in done:
+            continue
+        named = name_template(os.path.basename(path))
+        if named is None:
+            alone.append(path)
+            continue
+        siblings = _siblings(os.path.dirname(path), named[0])
+        chosen: dict[str, str] = {}
+        touched: set[str] = set()
+        for split in ("train", "valid", "test"):
+            candidates = siblings.get(split, [])
+            mine = [c for c in candidates if c in files and c not in done]
+            if mine:  # a passed file wins; two passed files for one split: the others go alone
+                chosen[split] = mine[0]
+                touched.add(mine[0])
+            elif len(candidates) == 1:  # an unpassed sibling joins only when it is unambiguous
+                chosen[split] = candidates[0]
+        if "train" not in chosen or path not in touched:
+            alone.append(path)
+            done.add(path)
+            continue
+        done |= touched
+        units.append(
+            Unit(
+                name=_shown(chosen["train"]),
+                paths={split: _shown(p) for split, p in chosen.items()},
+                config=config,
+                touched=frozenset(touched),
+            )
+        )
+    for path in alone:
+        units.append(Unit(_shown(path), {"train": _shown(path)}, config, frozenset({path})))
+    return units
+
+
+def _cache_for(config: Config, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from dataqa.cache import ScanCache
+
+    base = Path(config.source).parent if config.source else Path.cwd()
+    return ScanCache(base / config.cache_dir)
+
+
+def scan_unit(unit: Unit, cache: Any, fingerprint: str, debug: bool = False) -> Outcome:
+    """Scan one unit, or take its outcome from the cache when every input and setting is unchanged."""
+    from dataqa.cache import scan_key
+    from dataqa.load import check_readable
+    from dataqa.runner import run_scan
+
+    for path in unit.paths.values():
+        check_readable(path)
+    key = scan_key(unit.paths, unit.config, fingerprint) if cache is not None else None
+    if key is not None:
+        hit = cache.get(key, Outcome.from_dict)
+        if hit is not None:
+            return hit
+    outcome = Outcome.from_report(run_scan(unit.paths, unit.config, debug=debug))
+    if key is not None and not outcome.errored:
+        cache.put(key, outcome.to_dict())
+    return outcome
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _fails(findings: list[Finding], outcomes: list[Outcome], fail_on: str) -> bool:
+    """Whether the run fails `--fail-on` (the same rule as `Report.exit_code`, over the shown findings)."""
+    if fail_on == "never":
+        return False
+    if fail_on == "no-go":
+        return any(o.verdict != "GO" for o in outcomes)
+    bar = Severity.ERROR if fail_on == "error" else Severity.WARNING
+    return any(f.severity >= bar for f in findings)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The hook proper, on parsed arguments; prints findings and the summary, returns the exit code."""
+    from dataqa.cache import code_fingerprint
+    from dataqa.cli import _codes
+    from dataqa.load import InputError
+    from dataqa.output import OutputError
+    from dataqa.registry import ConfigError, load_checks
+    from dataqa.reports.terminal import finding_line, neutralise
+
+    overrides = {
+        "select": _codes(args.select),
+        "extend_select": _codes(args.extend_select),
+        "ignore": _codes(args.ignore),
+        "goal": args.goal,
+        "format": args.format,
+        "label_field": args.label_field,
+    }
+    try:
+        config = load_config(args.config, discover=not args.no_config)
+        units = plan(args.files, config, overrides)
+        if not args.files and not units:
+            print(
+                "dataqa hook: no files given and no datasets declared in [tool.dataqa.datasets]",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
+        cache = _cache_for(config, not args.no_cache)
+        fingerprint = code_fingerprint(load_checks(config.plugins).values()) if cache is not None else ""
+        outcomes = [scan_unit(unit, cache, fingerprint, args.debug) for unit in units]
+    except (InputError, ConfigError, OutputError) as exc:
+        print(f"dataqa: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: one line, the traceback only with --debug
+        if args.debug:
+            raise
+        print(f"dataqa: internal error: {type(exc).__name__}: {exc} (run with --debug)", file=sys.stderr)
+        return EXIT_ERROR
+
+    shown: dict[tuple, Finding] = {}
+    for unit, outcome in zip(units, outcomes, strict=True):
+        for f in outcome.findings:
+            if unit.reports(f):
+                loc = f.first_location
+                shown.setdefault((loc.path if loc else "", loc.line if loc else 0, f.check_id, f.message), f)
+    findings = [shown[k] for k in sorted(shown)]
+    lines = [finding_line(f) for f in findings]
+    for unit, outcome in zip(units, outcomes, strict=True):
+        lines.extend(neutralise(f"{unit.paths['train']}: {e}") for e in outcome.errored)
+        if args.fail_on == "no-go" and outcome.verdict != "GO":
+            lines.extend(
+                neutralise(f"{unit.paths['train']}: NO-GO: {why}") for why in outcome.blocking_failures
+            )
+    failed = _fails(findings, outcomes, args.fail_on)
+    errored = any(o.errored for o in outcomes)
+    if lines:
+        print("\n".join(lines))
+        counts = [
+            _plural(sum(1 for f in findings if f.severity == Severity.ERROR), "error"),
+            _plural(sum(1 for f in findings if f.severity == Severity.WARNING), "warning"),
+            _plural(sum(1 for f in findings if f.severity == Severity.INFO), "note"),
+        ]
+        files = len({p for u in units for p in u.touched})
+        cached = sum(1 for o in outcomes if o.cached)
+        print(
+            f"dataqa: {', '.join(counts)} in {_plural(files, 'file')} "
+            f"({_plural(len(units), 'scan')}, {cached} from cache)"
+            + ("; blocking (--fail-on " + args.fail_on + ")" if failed else "")
+        )
+    if errored:
+        return EXIT_ERROR
+    return EXIT_OK if args.exit_zero or not failed else EXIT_FAIL
+
+
+def parser() -> argparse.ArgumentParser:
+    from dataqa.formats import FORMATS
+
+    p = argparse.ArgumentParser(
+        prog="dataqa hook",
+        description="Lint JSONL fine-tuning files as a pre-commit hook: one `path:line: ID message` line "
+        "per finding, then a summary. Files are scanned with the dataset they belong to.",
+    )
+    p.add_argument(
+        "files", nargs="*", metavar="FILE", help="Files to check (default: every declared dataset)."
+    )
+    p.add_argument(
+        "--fail-on", choices=FAIL_ON, default="error", help="What fails the hook (default: error)."
+    )
+    p.add_argument("--select", action="append", default=[], metavar="CODES", help="Only these ids/prefixes.")
+    p.add_argument("--extend-select", action="append", default=[], metavar="CODES", help="Add these.")
+    p.add_argument("--ignore", action="append", default=[], metavar="CODES", help="Skip these ids/prefixes.")
+    p.add_argument("--goal", choices=GOALS, help="Size bar (matters with --fail-on no-go).")
+    p.add_argument("--format", choices=list(FORMATS), help="Record format (default: detected).")
+    p.add_argument("--label-field", metavar="KEY", help="Record key holding the label.")
+    p.add_argument("--config", metavar="FILE", help="dataqa.toml or pyproject.toml (default: discovered).")
+    p.add_argument("--no-config", action="store_true", help="Do not look for a configuration file.")
+    p.add_argument("--no-cache", action="store_true", help="Scan even when a cached result exists.")
+    p.add_argument("--exit-zero", action="store_true", help="Exit 0 even when findings fail --fail-on.")
+    p.add_argument("--debug", action="store_true", help="Show tracebacks of internal errors.")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point (`dataqa hook`); returns the exit code instead of exiting, in pre-commit-hooks style."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2)
+        return int(exc.code or 0)
+    return run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
