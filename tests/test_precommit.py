@@ -1,0 +1,185 @@
+"""The hook through the real pre-commit framework, in temporary git repositories, on real `git commit`s.
+
+The hook repository is a snapshot of this working copy (tracked and untracked, not ignored files;
+what `pre-commit try-repo` would use), committed into a temporary git repository that the data
+repositories' `.pre-commit-config.yaml` points at. pre-commit builds its own virtualenv for the hook
+and pip-installs the project into it (about 20-30 s here); one PRE_COMMIT_HOME is shared by the
+whole module so that happens once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+import pytest
+
+from dataqa.registry import load_checks
+from tests.conftest import ROOT, ticket_records, write_jsonl
+
+RECORDS = ticket_records(80, seed=23)
+HAS_LEAK = any(cid.startswith("LEAK") for cid in load_checks())
+SELECT = "FMT,LEAK" if HAS_LEAK else "FMT"
+"""The families these tests are about (other checks may warn on tiny sets; that is not the point here)."""
+
+
+@dataclass
+class HookRepo:
+    path: Path
+    rev: str
+    env: dict[str, str]
+
+
+def git(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
+    if shutil.which("pre-commit") is None or shutil.which("git") is None:
+        pytest.fail("pre-commit and git are test dependencies: pip install -e '.[test]'")
+    base = tmp_path_factory.mktemp("precommit")
+    (base / "gitconfig").write_text(
+        "[user]\n\tname = dataqa tests\n\temail = tests@example.invalid\n[init]\n\tdefaultBranch = main\n"
+    )
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(base / "pre-commit-home"),
+        "GIT_CONFIG_GLOBAL": str(base / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PRE_COMMIT_COLOR": "never",
+    }
+    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        env.pop(key, None)
+    snapshot = base / "hook-repo"
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=ROOT, env=env)
+    assert listed.returncode == 0, listed.stderr
+    for name in filter(None, listed.stdout.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            target = snapshot / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "snapshot of the working copy")):
+        done = git(*args, cwd=snapshot, env=env)
+        assert done.returncode == 0, done.stderr
+    rev = git("rev-parse", "HEAD", cwd=snapshot, env=env).stdout.strip()
+    return HookRepo(snapshot, rev, env)
+
+
+@dataclass
+class DataRepo:
+    path: Path
+    env: dict[str, str]
+
+    def write(self, name: str, records: list) -> None:
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_jsonl(target, records)
+
+    def commit(self, *names: str) -> subprocess.CompletedProcess:
+        """`git add NAMES && git commit` (the installed pre-commit hook runs); output merged."""
+        added = git("add", *names, cwd=self.path, env=self.env)
+        assert added.returncode == 0, added.stderr
+        done = git("commit", "-m", f"update {' '.join(names)}", cwd=self.path, env=self.env)
+        done.stdout += done.stderr
+        return done
+
+    def commits(self) -> int:
+        done = git("rev-list", "--count", "HEAD", cwd=self.path, env=self.env)
+        return int(done.stdout.strip()) if done.returncode == 0 else 0
+
+    def pre_commit(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["pre-commit", *args], cwd=self.path, env=self.env, capture_output=True, text=True, check=False
+        )
+
+
+def make_data_repo(root: Path, hook: HookRepo, pyproject: str = "") -> DataRepo:
+    repo = DataRepo(root, hook.env)
+    root.mkdir()
+    assert git("init", "-q", cwd=root, env=hook.env).returncode == 0
+    (root / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        f"-   repo: {hook.path}\n"
+        f"    rev: {hook.rev}\n"
+        "    hooks:\n"
+        "    -   id: dataqa\n"
+        f"        args: [--select, '{SELECT}']\n"
+    )
+    names = [".pre-commit-config.yaml"]
+    if pyproject:
+        (root / "pyproject.toml").write_text(pyproject)
+        names.append("pyproject.toml")
+    installed = repo.pre_commit("install")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    first = repo.commit(*names)  # no JSONL yet: the hook is skipped
+    assert first.returncode == 0, first.stdout
+    return repo
+
+
+def test_a_clean_dataset_commits_and_a_rerun_comes_from_the_cache(
+    tmp_path: Path, hook_repo: HookRepo
+) -> None:
+    repo = make_data_repo(tmp_path / "data-repo", hook_repo)
+    repo.write("data/train.jsonl", RECORDS[:50])
+    repo.write("data/test.jsonl", RECORDS[50:60])
+    done = repo.commit("data/train.jsonl", "data/test.jsonl")
+    assert done.returncode == 0, done.stdout
+    assert "dataqa" in done.stdout and "Passed" in done.stdout
+    assert repo.commits() == 2
+    # The cache folder ignores itself: the data repository stays clean without a .gitignore entry.
+    assert (repo.path / ".dataqa_cache").is_dir()
+    assert git("status", "--porcelain", cwd=repo.path, env=repo.env).stdout == ""
+
+    stats = repo.path / ".dataqa_cache" / "stats.json"
+    before = orjson.loads(stats.read_bytes())
+    again = repo.pre_commit("run", "--all-files")
+    assert again.returncode == 0, again.stdout
+    after = orjson.loads(stats.read_bytes())
+    assert after["hits"] == before["hits"] + 1
+    assert after["stores"] == before["stores"], "unchanged data was scanned again"
+
+
+def test_a_bad_line_blocks_the_commit_and_names_file_and_line(tmp_path: Path, hook_repo: HookRepo) -> None:
+    repo = make_data_repo(tmp_path / "data-repo", hook_repo)
+    repo.write(
+        "data/train.jsonl", [*RECORDS[:2], '{"messages": [{"role": "user", "content": "hi"}', *RECORDS[2:9]]
+    )
+    done = repo.commit("data/train.jsonl")
+    assert done.returncode == 1, done.stdout
+    assert "Failed" in done.stdout
+    assert "data/train.jsonl:3: FMT001 " in done.stdout
+    assert "dataqa: 1 error" in done.stdout
+    assert repo.commits() == 1, "the commit went through although the hook failed"
+
+    repo.write("data/train.jsonl", RECORDS[:9])  # fixed: the same commit now goes through
+    assert repo.commit("data/train.jsonl").returncode == 0
+
+
+DATASET = """
+[tool.dataqa.datasets.support]
+train = "sets/sft.jsonl"
+test = "sets/heldout.jsonl"
+"""
+
+
+@pytest.mark.skipif(not HAS_LEAK, reason="no LEAK checks registered yet (checks/leakage.py)")
+def test_a_test_file_leaking_into_train_blocks_a_commit_of_the_test_file_alone(
+    tmp_path: Path, hook_repo: HookRepo
+) -> None:
+    repo = make_data_repo(tmp_path / "data-repo", hook_repo, pyproject=DATASET)
+    repo.write("sets/sft.jsonl", RECORDS[:60])
+    repo.write("sets/heldout.jsonl", RECORDS[60:75])
+    done = repo.commit("sets/sft.jsonl", "sets/heldout.jsonl")
+    assert done.returncode == 0, done.stdout
+
+    repo.write("sets/heldout.jsonl", [*RECORDS[60:75], RECORDS[31]])  # line 16 is train line 32
+    done = repo.commit("sets/heldout.jsonl")
+    assert done.returncode == 1, done.stdout
+    assert "sets/heldout.jsonl:16: LEAK" in done.stdout
+    assert repo.commits() == 2
