@@ -181,5 +181,5 @@ def test_a_test_file_leaking_into_train_blocks_a_commit_of_the_test_file_alone(
     repo.write("sets/heldout.jsonl", [*RECORDS[60:75], RECORDS[31]])  # line 16 is train line 32
     done = repo.commit("sets/heldout.jsonl")
     assert done.returncode == 1, done.stdout
-    assert "sets/heldout.jsonl:16: LEAK" in done.stdout
+    assert "sets/heldout.jsonl:16: LEAK001 " in done.stdout
     assert repo.commits() == 2
