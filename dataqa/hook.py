@@ -10,8 +10,10 @@ commit touching only `test.jsonl` is still checked for leakage against `train.js
 Only findings that point at a passed file are reported (`pre-commit run --all-files` passes them
 all): the old problems of an untouched file do not block someone else's commit. Output is one
 `path:line: ID message` line per finding, then a one-line summary; nothing at all when clean.
-Exit codes: 0 passes `--fail-on` (default `error`), 1 does not, 2 the scan could not run (bad
-configuration, unreadable file, or a check that crashed). Results are cached by content hash
+A shown finding blocks when it is an error (`--fail-on error`, the default) or a warning of a
+`--block` code (default `DUP`: duplicates block; size, coverage and quality warnings are reported).
+Exit codes: 0 nothing blocks, 1 something does, 2 the scan could not run (bad configuration,
+unreadable file, or a check that crashed). Results are cached by content hash
 under `.dataqa_cache/` (see `dataqa.cache`), so a re-run on unchanged data costs a few hashes.
 With no FILES, every declared dataset is scanned (a CI lint job).
 """
@@ -31,6 +33,8 @@ from dataqa.config import FAIL_ON, GOALS, Config, apply_overrides, load_config
 from dataqa.models import Finding, Location, Severity
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+DEFAULT_BLOCK = ("DUP",)
+"""Codes whose warnings fail the hook too (`--block`): duplicates block a commit, size and coverage do not."""
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -250,14 +254,18 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _fails(findings: list[Finding], outcomes: list[Outcome], fail_on: str) -> bool:
-    """Whether the run fails `--fail-on` (the same rule as `Report.exit_code`, over the shown findings)."""
+def blocks(finding: Finding, fail_on: str, block: Sequence[str]) -> bool:
+    """Whether one shown finding fails the hook: at or above the `--fail-on` severity, or a warning of
+    a `--block` code (by default duplicates: a lint should stop copies, which are warnings in a scan)."""
     if fail_on == "never":
         return False
-    if fail_on == "no-go":
-        return any(o.verdict != "GO" for o in outcomes)
-    bar = Severity.ERROR if fail_on == "error" else Severity.WARNING
-    return any(f.severity >= bar for f in findings)
+    if finding.severity >= Severity.WARNING and any(
+        code == "ALL" or finding.check_id.startswith(code) for code in block
+    ):
+        return True
+    if fail_on in ("error", "warning"):
+        return finding.severity >= (Severity.ERROR if fail_on == "error" else Severity.WARNING)
+    return False
 
 
 def run(args: argparse.Namespace) -> int:
@@ -286,8 +294,13 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_ERROR
+        known = load_checks(config.plugins)
+        block = [c.upper() for c in _codes(args.block if args.block is not None else DEFAULT_BLOCK)]
+        unknown = [c for c in block if c != "ALL" and not any(cid.startswith(c) for cid in known)]
+        if unknown:
+            raise ConfigError(f"--block: no check id starts with {', '.join(unknown)} (see `dataqa checks`)")
         cache = _cache_for(config, not args.no_cache)
-        fingerprint = code_fingerprint(load_checks(config.plugins).values()) if cache is not None else ""
+        fingerprint = code_fingerprint(known.values()) if cache is not None else ""
         outcomes = [scan_unit(unit, cache, fingerprint, args.debug) for unit in units]
     except (InputError, ConfigError, OutputError) as exc:
         print(f"dataqa: error: {exc}", file=sys.stderr)
@@ -312,7 +325,9 @@ def run(args: argparse.Namespace) -> int:
             lines.extend(
                 neutralise(f"{unit.paths['train']}: NO-GO: {why}") for why in outcome.blocking_failures
             )
-    failed = _fails(findings, outcomes, args.fail_on)
+    blocking = sum(1 for f in findings if blocks(f, args.fail_on, block))
+    no_go = sum(1 for o in outcomes if o.verdict != "GO") if args.fail_on == "no-go" else 0
+    failed = bool(blocking or no_go)
     errored = any(o.errored for o in outcomes)
     if lines:
         print("\n".join(lines))
@@ -326,7 +341,8 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"dataqa: {', '.join(counts)} in {_plural(files, 'file')} "
             f"({_plural(len(units), 'scan')}, {cached} from cache)"
-            + ("; blocking (--fail-on " + args.fail_on + ")" if failed else "")
+            + (f"; {blocking} blocking" if blocking else "")
+            + (f"; {_plural(no_go, 'dataset')} NO-GO" if no_go else "")
         )
     if errored:
         return EXIT_ERROR
@@ -346,6 +362,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--fail-on", choices=FAIL_ON, default="error", help="What fails the hook (default: error)."
+    )
+    p.add_argument(
+        "--block",
+        action="append",
+        metavar="CODES",
+        help="Ids/prefixes whose warnings fail the hook too (default: DUP; --block= for none).",
     )
     p.add_argument("--select", action="append", default=[], metavar="CODES", help="Only these ids/prefixes.")
     p.add_argument("--extend-select", action="append", default=[], metavar="CODES", help="Add these.")

@@ -67,8 +67,7 @@ def test_bad_line_fails_with_file_line_and_summary(repo: Path, capsys) -> None:
     assert code == 1
     assert reported(lines) == [("data/train.jsonl", 2, "FMT001"), ("data/train.jsonl", 4, "FMT002")]
     assert len(lines) == 3, "one line per finding, then one summary line"
-    assert lines[-1].startswith("dataqa: 2 errors, 0 warnings, 0 notes in 1 file (1 scan, 0 from cache)")
-    assert "blocking" in lines[-1]
+    assert lines[-1] == "dataqa: 2 errors, 0 warnings, 0 notes in 1 file (1 scan, 0 from cache); 2 blocking"
 
 
 def test_warnings_are_reported_but_pass_by_default(repo: Path, capsys) -> None:
@@ -97,6 +96,20 @@ def test_usage_and_input_errors_exit_2(repo: Path, capsys) -> None:
     code, _, err = run_hook(capsys)  # no files and no declared datasets
     assert code == 2 and "no files given" in err
     assert run_hook(capsys, "--help")[0] == 0
+
+
+def test_duplicates_block_by_default_and_block_is_configurable(repo: Path, capsys) -> None:
+    dataset(repo, [*RECORDS[:20], RECORDS[4], RECORDS[30]])
+    code, lines, _ = run_hook(capsys, "--select", "DUP,SIZE", "train.jsonl")
+    assert code == 1
+    found = reported(lines)
+    assert ("train.jsonl", 5, "DUP001") in found and ("train.jsonl", 1, "SIZE001") in found
+    assert lines[-1].endswith("; 1 blocking"), "the duplicate blocks, the size warning does not"
+    assert run_hook(capsys, "--select", "DUP,SIZE", "--block=", "train.jsonl")[0] == 0
+    assert run_hook(capsys, "--select", "SIZE", "--block", "SIZE001", "train.jsonl")[0] == 1
+    assert run_hook(capsys, "--select", "DUP", "--fail-on", "never", "train.jsonl")[0] == 0
+    code, _, err = run_hook(capsys, "--block", "NOPE", "train.jsonl")
+    assert code == 2 and "--block: no check id starts with NOPE" in err
 
 
 def test_dataset_text_cannot_reach_the_terminal(repo: Path, capsys) -> None:
@@ -267,7 +280,7 @@ def test_rerun_on_unchanged_data_is_served_from_the_cache(repo: Path, capsys, mo
     assert cache.stats() == {"hits": 1, "misses": 1, "stores": 1}
     assert second[0] == first[0] == 1
     assert second[1][:-1] == first[1][:-1]  # the same findings, word for word
-    assert second[1][-1].endswith("(1 scan, 1 from cache); blocking (--fail-on error)")
+    assert second[1][-1].endswith("(1 scan, 1 from cache); 1 blocking")
     # The cache folder keeps itself out of git and backups.
     assert (repo / ".dataqa_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
     assert (repo / ".dataqa_cache" / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172")
@@ -310,9 +323,7 @@ def test_a_corrupt_cache_entry_is_ignored_and_replaced(repo: Path, capsys, garba
     entry.write_bytes(garbage)
     assert run_hook(capsys, "--select", "FMT", "train.jsonl") == first
     assert ScanCache(repo / ".dataqa_cache").stats() == {"hits": 0, "misses": 2, "stores": 2}
-    assert run_hook(capsys, "--select", "FMT", "train.jsonl")[1][-1].endswith(
-        "1 from cache); blocking (--fail-on error)"
-    )
+    assert run_hook(capsys, "--select", "FMT", "train.jsonl")[1][-1].endswith("1 from cache); 1 blocking")
 
 
 def test_corrupt_stats_and_an_unwritable_cache_never_fail_the_hook(repo: Path, capsys) -> None:
