@@ -18,7 +18,7 @@ from dataqa import __version__
 from dataqa.config import FAIL_ON, GOALS, load_config
 from dataqa.formats import FORMATS
 from dataqa.load import InputError
-from dataqa.output import OutputError, write_atomic
+from dataqa.output import OutputError, refuse_inputs, write_atomic
 from dataqa.registry import FAMILIES, ConfigError, load_checks
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
@@ -83,7 +83,10 @@ def _progress_printer(enabled: bool) -> Callable[[str], None] | None:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"dataqa: error: {message}", err=True)
+    from dataqa.reports.terminal import neutralise  # paths and config values may carry escapes
+
+    text = neutralise(message).replace("\n", "\\n")
+    click.echo(f"dataqa: error: {text}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -160,6 +163,9 @@ def scan(
             label_field=label_field,
             fail_on=fail_on,
         )
+        for target in (json_out, html_out, md_out, sarif_out):
+            if target and target != "-":  # refuse before the scan, not after minutes of work
+                refuse_inputs(Path(target), paths.values())
         progress = _progress_printer(sys.stderr.isatty() and not quiet)
         report = run_scan(paths, config, progress=progress, debug=debug)
         if progress:
@@ -174,16 +180,16 @@ def scan(
         for target, make in outputs:
             if target:
                 write_atomic(target, make(), inputs)
+        if json_out == "-":
+            click.echo(report.to_json())
+        elif not quiet:
+            _print(report, output_format)
     except (InputError, ConfigError, OutputError) as exc:
         _fail(str(exc))
     except Exception as exc:  # an internal error is a bug: say so in one line, keep the traceback for --debug
         if debug:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
-    if json_out == "-":
-        click.echo(report.to_json())
-    elif not quiet:
-        _print(report, output_format)
     code = report.exit_code(config.fail_on)
     sys.exit(EXIT_OK if exit_zero else code)
 

@@ -17,7 +17,10 @@ class OutputError(Exception):
 def refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> None:
     """Raise `OutputError` when `target` is (or links to) one of the input files."""
     for src in inputs:
-        same = target.resolve() == Path(src).resolve()
+        try:
+            same = target.resolve() == Path(src).resolve()
+        except (OSError, RuntimeError):  # a symlink loop resolves to nothing: it cannot be the target
+            same = False
         with contextlib.suppress(OSError):
             same = same or (target.exists() and os.path.samefile(target, src))
         if same:
