@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
-from sklearn.cluster import MiniBatchKMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from dataqa.context import Context
 from dataqa.language import FUNCTION_WORDS
@@ -27,6 +29,13 @@ TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 """Words of two or more letters: order numbers, amounts and dates are not topics."""
 MAX_FEATURES = 1 << 17
 CHUNK = 2048
+LSA_DIMS = 100
+MINIBATCH_FROM = 20_000
+OUTLIER_Z = 3.0
+GROUP_SIMILARITY = 0.5
+GROUP_MIN = 3
+MAX_OUTLIERS = 20_000
+"""Rows above which k-means runs in mini-batches."""
 
 
 @dataclass
@@ -89,15 +98,20 @@ class Topics:
     sizes: list[int]
     terms: list[list[str]]
     centers: np.ndarray | None
+    """Mean TF-IDF vector of each cluster (what its terms are read from)."""
 
 
 def auto_topic_count(n_rows: int) -> int:
-    """A topic count that grows with the data: about sqrt(n / 20), between 2 and 40."""
-    return max(2, min(40, round(math.sqrt(n_rows / 20))))
+    """A topic count that grows with the data: about sqrt(n / 5), between 2 and 50.
+
+    Deliberately fine-grained: a rare topic only gets a cluster of its own when there are more
+    clusters than common topics.
+    """
+    return max(2, min(50, round(math.sqrt(n_rows / 5))))
 
 
 def topics(ctx: Context, n_topics: int = 0, n_terms: int = 6) -> Topics:
-    """Seeded MiniBatchKMeans over the train TF-IDF rows (cosine geometry: rows are L2-normalised).
+    """Seeded k-means over the LSA projection of the train TF-IDF rows (cosine geometry).
 
     Clusters are renumbered by decreasing size (ties by their first row), so ids are stable.
     """
@@ -112,10 +126,20 @@ def topics(ctx: Context, n_topics: int = 0, n_terms: int = 6) -> Topics:
         assignment = np.full(matrix.shape[0], -1, dtype=np.int64)
         if k < 2:
             return Topics(assignment, [], [], None)
-        model = MiniBatchKMeans(
-            n_clusters=k, random_state=SEED, n_init=3, batch_size=4096, max_iter=100, max_no_improvement=10
+        # LSA (truncated SVD of the TF-IDF rows, re-normalised) then k-means: cosine clusters.
+        dims = min(LSA_DIMS, matrix.shape[1] - 1, len(rows) - 1)
+        points = matrix[rows]
+        if dims >= 2:
+            points = normalize(TruncatedSVD(dims, random_state=SEED).fit_transform(points))
+        model = (
+            MiniBatchKMeans(n_clusters=k, random_state=SEED, n_init=3, batch_size=4096, max_no_improvement=10)
+            if len(rows) > MINIBATCH_FROM
+            else KMeans(n_clusters=k, random_state=SEED, n_init=3)
         )
-        raw = model.fit_predict(matrix[rows])
+        raw = model.fit_predict(points)
+        if isinstance(points, np.ndarray):
+            raw = _split_off_small_groups(points, raw, k)
+        k = int(raw.max()) + 1
         counts = np.bincount(raw, minlength=k)
         first = np.full(k, len(rows))
         for i, c in enumerate(raw):
@@ -138,9 +162,100 @@ def topics(ctx: Context, n_topics: int = 0, n_terms: int = 6) -> Topics:
     return ctx.shared(("topics", n_topics, n_terms), compute)
 
 
+def _split_off_small_groups(points: np.ndarray, raw: np.ndarray, k: int) -> np.ndarray:
+    """Give small coherent groups that k-means buried in a big cluster a cluster of their own.
+
+    k-means would rather split a big topic than spend a centre on a handful of rows, so a rare
+    topic ends up as outliers of some cluster. Rows far less similar to their cluster centre than
+    the cluster's other rows (robust z under -OUTLIER_Z) that resemble each other (cosine at least
+    GROUP_SIMILARITY, linked transitively) in groups of GROUP_MIN or more become new clusters.
+    """
+    if points.shape[0] < GROUP_MIN:
+        return raw
+    dense = points
+    centres = normalize(
+        np.vstack([dense[raw == c].mean(axis=0) if (raw == c).any() else dense[0] for c in range(k)])
+    )
+    sim = (dense * centres[raw]).sum(axis=1)
+    outlier = np.zeros(len(raw), dtype=bool)
+    for c in range(k):
+        members = raw == c
+        if members.sum() < 10:
+            continue
+        med = np.median(sim[members])
+        mad = 1.4826 * np.median(np.abs(sim[members] - med))
+        if mad > 0:
+            outlier |= members & (sim < med - OUTLIER_Z * mad)
+    idx = np.flatnonzero(outlier)[:MAX_OUTLIERS]
+    if len(idx) < GROUP_MIN:
+        return raw
+    parent = list(range(len(idx)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    sub = dense[idx]
+    for start in range(0, len(idx), CHUNK):
+        block = sub[start : start + CHUNK] @ sub.T
+        for i, j in zip(*np.nonzero(block >= GROUP_SIMILARITY), strict=True):
+            a, b = find(start + int(i)), find(int(j))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(idx)):
+        groups.setdefault(find(i), []).append(i)
+    out = raw.copy()
+    nxt = k
+    for members in sorted(groups.values(), key=lambda m: m[0]):
+        if len(members) >= GROUP_MIN:
+            out[idx[members]] = nxt
+            nxt += 1
+    return out
+
+
+def vocabulary_share(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text: its content-word count, and the share of its TF-IDF norm that train's vocabulary
+    holds, counting each word train never had at the highest IDF (a word never seen is maximally
+    rare). Words train has but dropped as too common or too rare count for nothing.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    counts = CountVectorizer.transform(vectorizer, texts).tocsr().astype(np.float64)
+    counts.data = 1.0 + np.log(counts.data)
+    known = np.sqrt(
+        np.asarray(
+            counts.multiply(vectorizer.idf_[None, :])
+            .multiply(counts.multiply(vectorizer.idf_[None, :]))
+            .sum(axis=1)
+        ).ravel()
+    )
+    analyse = vectorizer.build_analyzer()
+    vocab = vectorizer.vocabulary_
+    dropped = getattr(vectorizer, "stop_words_", None) or set()
+    top_idf = float(vectorizer.idf_.max()) if len(vectorizer.idf_) else 1.0
+    words = np.zeros(len(texts), dtype=np.int64)
+    unseen = np.zeros(len(texts), dtype=np.float64)
+    for i, text in enumerate(texts):
+        tokens = analyse(text)
+        words[i] = len(tokens)
+        new: dict[str, int] = {}
+        for t in tokens:
+            if t not in vocab and t not in dropped:
+                new[t] = new.get(t, 0) + 1
+        unseen[i] = sum(((1.0 + math.log(c)) * top_idf) ** 2 for c in new.values())
+    total = np.sqrt(known**2 + unseen)
+    share = np.divide(known, total, out=np.zeros_like(known), where=total > 0)
+    return words, share
+
+
 def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
-    """Per valid row of `split`: `line`, `n_terms` (known words), the most similar train row
-    (`nearest_line`, first in line order on ties) and its TF-IDF cosine `similarity`.
+    """Per valid row of `split`: `line`, `n_words` (content words), the most similar train row
+    (`nearest_line`, first in line order on ties, 0 when none) and `similarity`: the TF-IDF cosine
+    in train's vocabulary, scaled by the share of the row's words train knows (see
+    `vocabulary_share`), so a text of mostly unseen words is far even if one word matches.
     """
 
     def compute() -> pl.DataFrame:
@@ -156,14 +271,19 @@ def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
                 sims = (query[start : start + CHUNK] @ train_t).tocsr()
                 where[start : start + CHUNK] = np.asarray(sims.argmax(axis=1)).ravel()
                 best[start : start + CHUNK] = sims.max(axis=1).toarray().ravel()
+        texts = ctx.valid_rows(split)["prompt"].fill_null("").to_list()
+        if space.vectorizer is not None:
+            words, share = vocabulary_share(space.vectorizer, texts)
+        else:
+            words, share = np.array([len(t.split()) for t in texts], dtype=np.int64), np.zeros(n)
         train_lines = space.lines["train"]
         nearest = train_lines[where] if len(train_lines) else np.zeros(n, dtype=np.int64)
         return pl.DataFrame(
             {
                 "line": space.lines[split],
-                "n_terms": query.getnnz(axis=1).astype(np.int64),
+                "n_words": words,
                 "nearest_line": np.where(best > 0, nearest, 0),
-                "similarity": np.clip(best, 0.0, 1.0).astype(np.float64),
+                "similarity": np.clip(best * share, 0.0, 1.0).astype(np.float64),
             }
         )
 

@@ -133,9 +133,9 @@ AMBIGUOUS: list[tuple[str, tuple[str, str]]] = [
 """Tickets two queues could own: the label is a coin toss between them, as in real triage data."""
 RARE_CLASS = {
     "warranty": [
-        "The frame of my bike cracked after eight months; is this covered by the warranty?",
-        "The zip of the {product} broke within the two-year guarantee period.",
-        "Does the lifetime guarantee on the {product} cover a bent pole?",
+        "Is the cracked frame of my bike covered by the warranty? It cracked after eight months.",
+        "The zip of the {product} broke; is that covered by the warranty?",
+        "Does the warranty cover the bent pole of my {product}? I need a warranty claim form.",
     ]
 }
 FOREIGN: dict[str, list[str]] = {
