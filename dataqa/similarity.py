@@ -13,14 +13,16 @@ How near-duplicates are found (see `benchmarks/similarity.md` for the measuremen
    bins, empty bins filled by optimal densification), computed vectorised in numpy.
 3. LSH banding (`BANDS` bands of `NUM_PERM // BANDS` rows) turns sketches into candidate pairs:
    a pair whose word sets have Jaccard 0.6 becomes a candidate with probability 0.99.
-4. Every candidate is verified on the normalised texts with rapidfuzz's Indel ratio
-   (`1 - edit distance / total length`, insertions and deletions): the similarity reported is
-   this true score, never the sketch's estimate, and pairs under the threshold are dropped.
+4. Every candidate is verified with rapidfuzz's Indel ratio over the *words* of the normalised
+   texts (`1 - words inserted or deleted / words in both`; a changed word counts twice): the
+   similarity reported is this true score, never the sketch's estimate, and pairs under the
+   threshold are dropped. Words, not characters, because edits to data are edits of words.
 5. Verified pairs are joined into groups by connected components (union-find).
 
-Short texts: the ratio counts characters, so one different word in a five-word text costs about
-20 % ("how do i reset my password" vs "... my email" is 0.78): such pairs stay under the default
-threshold of 0.85 on purpose, since one word often changes what a short input asks.
+Short texts: one changed word in an n-word text scores 1 - 1/n, so at the default threshold of
+0.85 texts of six words or fewer are never near-duplicates by one changed word ("what is the
+capital of france" vs "... of spain" is 0.83), where a character ratio would call them 0.88
+alike. That is on purpose: one word often changes what a short input asks.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
-from rapidfuzz.process import cpdist
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -40,7 +41,7 @@ HASHED_COLUMNS = ("text", "prompt", "response")
 """Canonical columns that get exact and normalised hashes."""
 
 DEFAULT_THRESHOLD = 0.85
-"""Default verified similarity (rapidfuzz Indel ratio of the normalised texts) of a near-duplicate."""
+"""Default verified similarity (word-level Indel ratio of the normalised texts) of a near-duplicate."""
 DEFAULT_SHINGLE = 1
 """Default shingle size in words for the MinHash candidates."""
 NUM_PERM = 128
@@ -307,24 +308,35 @@ def _candidates_across(left: np.ndarray, right: np.ndarray, cap: int = BUCKET_CA
 # --------------------------------------------------------------------------- verification
 
 
+def _word_counts(texts: pl.Series) -> np.ndarray:
+    """Words in each normalised text (single spaces, no leading or trailing space)."""
+    return (texts.str.count_matches(" ") + 1).to_numpy().astype(np.float64)
+
+
 def _verify(
     left_texts: pl.Series, right_texts: pl.Series, pairs: np.ndarray, threshold: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Keep the candidate pairs whose true similarity reaches `threshold`: (pairs kept, similarity)."""
     if not len(pairs):
         return pairs, np.empty(0, dtype=np.float64)
-    left_len = left_texts.str.len_chars().to_numpy()[pairs[:, 0]].astype(np.float64)
-    right_len = right_texts.str.len_chars().to_numpy()[pairs[:, 1]].astype(np.float64)
-    # The Indel ratio cannot exceed 2 * min / (sum) of the lengths: skip pairs that cannot reach it.
+    left_len = _word_counts(left_texts)[pairs[:, 0]]
+    right_len = _word_counts(right_texts)[pairs[:, 1]]
+    # The ratio cannot exceed 2 * min / sum of the word counts: skip pairs that cannot reach it.
     bound = 2 * np.minimum(left_len, right_len) / np.maximum(left_len + right_len, 1)
     pairs = pairs[bound >= threshold - 1e-9]
+    cutoff = threshold * 100 - 1e-6
     kept, sims = [], []
     for start in range(0, len(pairs), VERIFY_CHUNK):
         chunk = pairs[start : start + VERIFY_CHUNK]
-        a = left_texts.gather(chunk[:, 0]).to_list()
-        b = right_texts.gather(chunk[:, 1]).to_list()
-        scores = cpdist(a, b, scorer=fuzz.ratio, score_cutoff=threshold * 100 - 1e-6, workers=-1)
-        scores = np.asarray(scores, dtype=np.float64) / 100.0
+        a = left_texts.gather(chunk[:, 0]).str.split(" ").to_list()
+        b = right_texts.gather(chunk[:, 1]).str.split(" ").to_list()
+        # Word lists: rapidfuzz compares sequences of hashables, so this is an edit ratio over words.
+        scores = np.fromiter(
+            (fuzz.ratio(x, y, score_cutoff=cutoff) for x, y in zip(a, b, strict=True)),
+            dtype=np.float64,
+            count=len(a),
+        )
+        scores /= 100.0
         ok = scores >= threshold - 1e-9
         kept.append(chunk[ok])
         sims.append(scores[ok])
@@ -333,10 +345,16 @@ def _verify(
     return np.concatenate(kept), np.concatenate(sims)
 
 
+def word_similarity(a: str, b: str) -> float:
+    """Edit ratio over the words of two already normalised texts: 1 - (words inserted or deleted to
+    turn one into the other) / (words in both). One changed word in a 20-word text: 0.95."""
+    return fuzz.ratio(a.split(" ") if a else [], b.split(" ") if b else []) / 100.0
+
+
 def similarity(a: str, b: str) -> float:
-    """The verified similarity of two raw texts: rapidfuzz Indel ratio of their normalised forms."""
+    """The verified similarity of two raw texts: `word_similarity` of their normalised forms."""
     norm = pl.DataFrame({"t": [a, b]}).select(normalise_expr(pl.col("t")))["t"].to_list()
-    return fuzz.ratio(norm[0], norm[1]) / 100.0
+    return word_similarity(norm[0], norm[1])
 
 
 # --------------------------------------------------------------------------- public API
@@ -357,8 +375,8 @@ def near_pairs(
 ) -> pl.DataFrame:
     """Verified near pairs between two splits (or inside one when `left == right`).
 
-    Columns `left_line`, `right_line`, `similarity` (the rapidfuzz Indel ratio of the normalised
-    texts, >= `threshold`, default `DEFAULT_THRESHOLD`), sorted by lines. Texts identical after
+    Columns `left_line`, `right_line`, `similarity` (`word_similarity` of the normalised texts,
+    >= `threshold`, default `DEFAULT_THRESHOLD`), sorted by lines. Texts identical after
     normalisation are one distinct text, represented by their first line (their copies are in
     `distinct(ctx, split, column).members`); inside one split, pairs have left_line < right_line
     and copies of one text are not paired with each other. Only valid rows, computed once per scan.
@@ -459,17 +477,17 @@ def ngram_overlaps(
     ref_split: str,
     n: int = 13,
     column: str = "text",
-    max_ref_rows: int = 10,
+    max_rows: int = 10,
 ) -> pl.DataFrame:
     """Eval rows that share a word n-gram with the reference split (contamination, as in LLM papers).
 
-    An n-gram found in more than `max_ref_rows` reference rows is a stock phrase or template (not a
-    leak of this example) and is ignored. One row per eval line with an overlap: `line`, `ref_line`
+    An n-gram found in more than `max_rows` rows of either split is a stock phrase or template (not
+    a leak of one example) and is ignored. One row per eval line with an overlap: `line`, `ref_line`
     (the reference row sharing the most n-grams with it), `start` and `length` (in words) of the
     longest run of overlapping words, `span` (those normalised words) and `shared` (n-grams shared
     with `ref_line`). Valid rows only; the reference side is streamed in chunks.
     """
-    key = ("ngram", eval_split, ref_split, n, column, max_ref_rows)
+    key = ("ngram", eval_split, ref_split, n, column, max_rows)
 
     def build() -> pl.DataFrame:
         empty = pl.DataFrame(
@@ -491,6 +509,8 @@ def ngram_overlaps(
         if not ev.size or not ev_texts.height:
             return empty
         ev_grams = _ngram_hashes(_token_frame(ev_texts["t"], ev_texts["line"].to_numpy()), n)
+        ev_rows = ev_grams.group_by("g").agg(pl.col("line").n_unique().alias("rows"))
+        ev_grams = ev_grams.join(ev_rows.filter(pl.col("rows") <= max_rows), on="g", how="semi")
         wanted = np.unique(ev_grams["g"].to_numpy())
         if not len(wanted):
             return empty
@@ -509,7 +529,7 @@ def ngram_overlaps(
             return empty
         ref_hits = pl.concat(hits)
         counts = ref_hits.group_by("g").agg(pl.len().alias("rows"))
-        keep = counts.filter(pl.col("rows") <= max_ref_rows).select("g")
+        keep = counts.filter(pl.col("rows") <= max_rows).select("g")
         ref_hits = ref_hits.join(keep, on="g", how="semi")
         matched = ev_grams.join(ref_hits, on="g")
         if not matched.height:
