@@ -1,1 +1,1062 @@
-"""quality checks (family being built; see the issue tracker)."""
+# ruff: noqa: RUF001, RUF002, RUF003  (curly quotes, fullwidth punctuation and × are data here)
+"""QUAL: content quality of the text a model learns from: refusals, template debris, degenerate text,
+invisible context, truncation, echoed prompts and trivially short answers.
+
+Every check reads the canonical `turns` (so every format is covered) of records that passed the
+schema checks. The heavy lifting is a vectorised polars filter over all messages; Python only looks
+at the candidates it leaves, to confirm a match and cut the evidence. Code (fenced blocks and inline
+`code`) is masked before prose patterns run: a `{}` or an "@" inside code is code, not a defect.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from dataqa.context import Context
+from dataqa.dataset import Split
+from dataqa.models import Condition, Finding, Severity
+from dataqa.registry import Check, ConfigError, register
+from dataqa.similarity import normalise_expr
+from dataqa.verdict import VerdictInputs, condition
+
+# --------------------------------------------------------------------------------------------
+# Shared machinery: messages of a split, code masking, evidence snippets
+# --------------------------------------------------------------------------------------------
+
+FENCE_PATTERN = r"(?s)(?:```|~~~).*?(?:```|~~~|$)"
+"""A fenced code block, closed or running to the end of the text (a truncated one)."""
+INLINE_CODE_PATTERN = r"`[^`\n]{1,400}`"
+_FENCE_RE = re.compile(FENCE_PATTERN)
+_INLINE_RE = re.compile(INLINE_CODE_PATTERN)
+
+_CODE_LINE_RE = re.compile(
+    r"""[=;]\s*$|(?:^|\s)(?:def|return|import|const|let|var|function|class|print|echo|if|for)\b.*[({:=]"""
+    r"""|\b(?:print|format|console\.log|printf|f)\(|(?:^|\s)f["']|=>|\w\s*=\s*["'{\[\w]"""
+    r"""|</?(?:html|head|body|div|span|p|a|ul|ol|li|table|tr|td|th|img|br|script|style|form|input|button"""
+    r"""|h[1-6]|section|template|label|select|option)\b[^<>]*>"""
+)
+"""A line that reads like program code (assignment, call, keyword, HTML tag), outside any fence."""
+
+
+def mask_code(text: str) -> str:
+    """The text with fenced and inline code replaced by a space (prose patterns must not see code).
+
+    The replacement keeps the text's shape around it, so sentence starts stay sentence starts.
+    """
+    if "`" not in text and "~~~" not in text:
+        return text
+    return _INLINE_RE.sub(" ", _FENCE_RE.sub("\n", text))
+
+
+def blank_code(text: str) -> str:
+    """Code replaced by spaces of the same length, so positions in the result are positions in `text`."""
+    if "`" not in text and "~~~" not in text:
+        return text
+    out = list(text)
+    for pattern in (_FENCE_RE, _INLINE_RE):
+        for m in pattern.finditer("".join(out)):
+            out[m.start() : m.end()] = [ch if ch == "\n" else " " for ch in m.group()]
+    return "".join(out)
+
+
+def mask_code_expr(text: pl.Expr) -> pl.Expr:
+    """`mask_code` as a polars expression (the same patterns, vectorised)."""
+    return text.str.replace_all(FENCE_PATTERN, "\n").str.replace_all(INLINE_CODE_PATTERN, " ")
+
+
+def is_code_line(line: str) -> bool:
+    """Whether one line of unfenced text looks like code (then `{name}` and `a@b.c` are code too)."""
+    return bool(_CODE_LINE_RE.search(line))
+
+
+def line_at(text: str, pos: int) -> str:
+    """The line of `text` that holds position `pos`."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def snippet(text: str, start: int, end: int, width: int = 50) -> str:
+    """A one-line excerpt of `text` around [start, end), whitespace collapsed, cut with ellipses."""
+    a, b = max(start - width, 0), min(end + width, len(text))
+    body = " ".join(text[a:b].split())
+    return ("…" if a > 0 else "") + body[:240] + ("…" if b < len(text) else "")
+
+
+def messages(ctx: Context, split: Split) -> pl.DataFrame:
+    """Every message of the split's valid records: `line`, `turn` (0-based), `role`, `content`.
+
+    The rejected answer of a preference pair is one more message with role "rejected". Computed
+    once per scan and shared by the QUAL and PII checks.
+    """
+
+    def build() -> pl.DataFrame:
+        rows = ctx.valid_rows(split)
+        turns = split.turns.join(rows.select("line"), on="line", how="semi").select(
+            "line",
+            pl.col("role").cast(pl.String),
+            pl.col("content"),
+            pl.col("turn").cast(pl.Int64),
+        )
+        rejected = rows.filter(pl.col("rejected").is_not_null()).select(
+            "line",
+            pl.lit("rejected").alias("role"),
+            pl.col("rejected").alias("content"),
+            pl.lit(10**6, dtype=pl.Int64).alias("turn"),
+        )
+        out = pl.concat([turns, rejected], how="vertical")
+        return out.with_columns(pl.col("content").fill_null("")).sort("line", "turn")
+
+    return ctx.shared(("quality.messages", split.name), build)
+
+
+def targets(ctx: Context, split: Split) -> pl.DataFrame:
+    """The assistant messages of a split (what the model is trained to produce)."""
+    return messages(ctx, split).filter(pl.col("role") == "assistant")
+
+
+def _by_line(hits: Iterable[tuple[int, str, str]]) -> dict[int, list[tuple[str, str]]]:
+    """(line, kind, evidence) hits grouped per line, in line order, without repeated evidence."""
+    grouped: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for line, kind, ev in hits:
+        if (kind, ev) not in grouped[line]:
+            grouped[line].append((kind, ev))
+    return dict(sorted(grouped.items()))
+
+
+def _kinds_text(kinds: Iterable[str]) -> str:
+    counts = Counter(kinds)
+    return ", ".join(f"{k} ×{n}" if n > 1 else k for k, n in counts.items())
+
+
+def _shared_finding(
+    check: Check, ctx: Context, split: Split, line: int, kinds: list[str], what: str, evidence: list[str]
+) -> Finding:
+    return check.finding(f"{what}: {_kinds_text(kinds)}", [ctx.location(split, line)], evidence[:5])
+
+
+# --------------------------------------------------------------------------------------------
+# QUAL001 refusals and assistant boilerplate
+# --------------------------------------------------------------------------------------------
+
+_SENTENCE_START = r"(?:^|[.!?][ \t]+|[。！？])[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:\*\*|__)?"
+"""Start of a sentence or line (optionally a list bullet or bold marker): refusals open a sentence.
+A quote mark before the phrase breaks the anchor, so a refusal quoted in an explanation is skipped."""
+
+_APOS = "['’]"
+_CANT = (
+    rf"(?:cannot|can{_APOS}t|can not|am unable to|am not able to|won{_APOS}t be able to|will not be able to"
+    r"|am not allowed to|must decline to|must refuse to)"
+)
+
+REFUSAL_PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "as-an-ai": r"as an? (?:ai|artificial intelligence|large language model|language model)"
+        r"(?:[ -](?:language model|model|assistant|chatbot|system|program))?"
+        r"(?:,|[ \t]+i\b|[ \t]+(?:developed|created|trained|designed|built|made) by)",
+        "sorry-cannot": rf"(?:(?:i{_APOS}m|i am)(?: so| very| really| truly)? (?:sorry|afraid)"
+        rf"|i apologi[sz]e)[,.]?(?: but)?(?: for (?:any|the) confusion)?,? (?:but )?(?:i|as an ai)\b"
+        rf"[^.!?\n]{{0,40}}?"
+        rf"\b(?:cannot|can{_APOS}t|can not|am unable|am not able|won{_APOS}t be able|will not be able"
+        rf"|don{_APOS}t have|do not have|am not (?:allowed|permitted)|{_APOS}m not (?:able|allowed))",
+        "cannot-comply": rf"i {_CANT} (?:provide|assist|answer|fulfil|fulfill|comply|generate|create|give"
+        r"|offer|share|engage|perform|respond|browse|access|predict|view|see|open|do that|do this"
+        r"|help (?:you )?with (?:that|this)|complete (?:this|that|your))\b",
+        "no-access": rf"i (?:do not|don{_APOS}t) have (?:access to (?:real[- ]time|the internet|current"
+        r"|live|up[- ]to[- ]date|external|browsing|personal (?:data|information))|the ability to"
+        r"|the capability to|real[- ]time"
+        r"|personal (?:opinions|feelings|experiences|beliefs|preferences|views)"
+        r"|(?:feelings|emotions|opinions|beliefs) (?:or|and|like|of my own)|a physical (?:body|form))",
+        "knowledge-cutoff": r"(?:as of|since) my (?:last )?(?:knowledge|training)(?: data)? "
+        r"(?:cut[- ]?off|update)|my (?:knowledge|training data) (?:cut[- ]?off|only goes|is limited to)",
+        "just-an-ai": rf"i(?:{_APOS}m| am) (?:just|only|merely) an? (?:ai|artificial intelligence|computer "
+        r"program|language model|machine|chatbot|bot)\b",
+        "decline": rf"it(?:{_APOS}s| is) not (?:appropriate|ethical) for me to|i(?:{_APOS}m| am) not "
+        r"(?:programmed|designed) to|i must (?:respectfully )?decline",
+    },
+    "de": {
+        "as-an-ai": r"als (?:eine? )?(?:ki|künstliche intelligenz|ki-sprachmodell|sprachmodell"
+        r"|ki-assistent)\b",
+        "sorry-cannot": r"es tut mir leid,? (?:aber )?ich (?:kann|bin nicht in der lage|darf)",
+        "no-access": r"ich habe keinen zugriff auf",
+    },
+    "fr": {
+        "as-an-ai": r"en tant qu['’](?:ia|intelligence artificielle|assistant (?:ia|virtuel)"
+        r"|modèle de langage)",
+        "sorry-cannot": r"(?:je suis )?désolée?,? (?:mais )?je ne (?:peux|suis pas en mesure)",
+        "no-access": r"je n['’]ai pas accès",
+    },
+    "es": {
+        "as-an-ai": r"como (?:una? )?(?:ia|inteligencia artificial|modelo de lenguaje)\b",
+        "sorry-cannot": r"lo siento,? (?:pero )?no (?:puedo|soy capaz)",
+        "no-access": r"no tengo acceso a",
+    },
+    "it": {
+        "as-an-ai": r"come (?:una? )?(?:ia|intelligenza artificiale|modello (?:di|linguistico))\b",
+        "sorry-cannot": r"mi dispiace,? (?:ma )?non (?:posso|sono in grado)",
+    },
+    "pt": {
+        "as-an-ai": r"como (?:uma? )?(?:ia|inteligência artificial|modelo de linguagem)\b",
+        "sorry-cannot": r"(?:desculpe|sinto muito),? (?:mas )?não (?:posso|consigo)",
+    },
+    "zh": {
+        "as-an-ai": r"作为一个?(?:人工智能|AI|ai|语言模型|AI语言模型|AI助手)",
+        "sorry-cannot": r"(?:抱歉|对不起)[，,]?(?:但是?)?我(?:无法|不能)",
+    },
+}
+"""Built-in refusal and boilerplate phrases per language (regex, matched case-insensitively at a
+sentence start). Each pattern is valid for both Python `re` and polars' Rust engine."""
+
+
+def _literal(phrase: str) -> str:
+    """A user's plain-text phrase as a pattern: metacharacters escaped, either apostrophe accepted."""
+    out = []
+    for ch in phrase.strip().lower():
+        if ch in "'’":
+            out.append(_APOS)
+        elif ch in r"\.^$|?*+()[]{}":
+            out.append("\\" + ch)
+        elif ch.isspace():
+            out.append(r"\s+")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@register
+@dataclass
+class Refusal(Check):
+    """A target is a refusal or AI boilerplate ("As an AI language model…", "I'm sorry, but I cannot…").
+
+    Why: fine-tuning on refusals and disclaimers teaches the model to refuse and to hedge where it
+    should answer; sets distilled from chat models are full of them (a well-known 1,000-example
+    Alpaca sample has dozens). A large share of them is a verdict condition (`max_refusal_share`).
+    Example: "Write a poem about the sea." → "As an AI language model, I cannot write poems…".
+    Fix: regenerate or hand-write the answers, or drop the records. If the refusals are intended
+    (safety tuning), switch the check off for that file (`per-file-ignores`). Phrases are matched
+    at a sentence start outside code, so a refusal quoted in an explanation is not reported; add
+    phrases of your own per language with `phrases = {en = ["I cannot say"]}`.
+    """
+
+    id = "QUAL001"
+    name = "refusal-boilerplate"
+    family = "quality"
+    severity = Severity.WARNING
+    languages: list[str] = field(default_factory=lambda: sorted(REFUSAL_PHRASES))
+    """Languages whose built-in phrase lists are used."""
+    phrases: dict[str, list[str]] = field(default_factory=dict)
+    """Extra plain-text phrases per language code (a new code adds a language)."""
+
+    def _patterns(self) -> list[tuple[str, str]]:
+        """(label, pattern) of every active phrase; labels read "<language>:<phrase kind>"."""
+        for code in self.languages:
+            if code not in REFUSAL_PHRASES and code not in self.phrases:
+                raise ConfigError(f"{self.id}.languages: no phrase list for {code!r}")
+        labelled: list[tuple[str, str]] = []
+        for code in sorted(set(self.languages) | set(self.phrases)):
+            for label, pattern in REFUSAL_PHRASES.get(code, {}).items() if code in self.languages else []:
+                labelled.append((f"{code}:{label}", pattern))
+            extra = self.phrases.get(code, [])
+            if not isinstance(extra, list) or not all(isinstance(p, str) and p.strip() for p in extra):
+                raise ConfigError(f"{self.id}.phrases.{code}: expected a list of non-empty strings")
+            labelled += [(f"{code}:custom", _literal(p)) for p in extra]
+        return labelled
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        labelled = self._patterns()
+        patterns = [(label, re.compile(rf"(?im){_SENTENCE_START}(?:{p})")) for label, p in labelled]
+        union = rf"(?im){_SENTENCE_START}(?:" + "|".join(p for _, p in labelled) + ")"
+        by_phrase: Counter[str] = Counter()
+        for split in ctx:
+            total = ctx.valid_rows(split).height
+            cand = (
+                targets(ctx, split)
+                .with_columns(mask_code_expr(pl.col("content")).alias("masked"))
+                .filter(pl.col("masked").str.contains(union))
+            )
+            hits = []
+            for line, text in cand.select("line", "masked").iter_rows():
+                for label, pattern in patterns:
+                    m = pattern.search(text)
+                    if m:
+                        hits.append((line, label, snippet(text, m.start(), m.end())))
+                        by_phrase[label] += 1
+            grouped = _by_line(hits)
+            for line, items in grouped.items():
+                yield _shared_finding(
+                    self,
+                    ctx,
+                    split,
+                    line,
+                    [k for k, _ in items],
+                    "target is a refusal or AI boilerplate",
+                    [e for _, e in items],
+                )
+            self.metrics[f"{split.name}_refusals"] = len(grouped)
+            self.metrics[f"{split.name}_refusal_share"] = round(len(grouped) / total, 4) if total else 0.0
+        self.metrics["by_phrase"] = dict(sorted(by_phrase.items()))
+
+
+@condition
+def refusal_share(v: VerdictInputs) -> Condition | None:
+    """Share of training records whose target is a refusal or boilerplate (QUAL001), vs the limit."""
+    result = v.result(Refusal.id)
+    if result is None or result.status.value in ("skipped", "errored") or "train" not in v.ctx.splits:
+        return None
+    share = float(result.metrics.get("train_refusal_share", 0.0))
+    limit = v.config.max_refusal_share
+    passed = share <= limit
+    return Condition(
+        name="refusal-share",
+        description="Share of training targets that are refusals or AI boilerplate",
+        value=share,
+        threshold=limit,
+        passed=passed,
+        reason=""
+        if passed
+        else f"{share:.1%} of training targets refuse or hedge (limit {limit:.1%}); a model trained on them "
+        "learns to refuse. Rewrite or drop them (QUAL001 lists every one).",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# QUAL002 unfilled placeholders and template debris
+# --------------------------------------------------------------------------------------------
+
+_HTML_TAGS = frozenset(
+    re.split(
+        r"\s+",
+        "A ABBR B BR BODY CODE DIV EM FONT FORM H1 H2 H3 H4 H5 H6 HEAD HR HTML I IMG INPUT LI META OL P PRE "
+        "SPAN STRONG SUB SUP TABLE TD TH TR U UL CENTER SMALL TITLE STYLE SCRIPT LINK NAV",
+    )
+)
+_KEY_NAMES = frozenset(
+    re.split(
+        r"\s+",
+        "ENTER RETURN ESC ESCAPE TAB CR LF CRLF EOF CTRL ALT SHIFT SPACE DEL DELETE BACKSPACE UP DOWN LEFT "
+        "RIGHT HOME END PGUP PGDN INS INSERT CMD META SUPER WIN NULL NUL NONE",
+    )
+)
+"""Angle-bracketed capitals that name keys or values in documentation, not placeholders."""
+_SPECIAL_TOKENS = frozenset({"EOS", "BOS", "UNK", "PAD", "SEP", "CLS", "MASK", "EOT"})
+
+PLACEHOLDER_PATTERNS: dict[str, str] = {
+    "template variable": r"\{\{\s*[A-Za-z_][A-Za-z0-9_.]*(?:\s*\|\s*[A-Za-z_]\w*)?\s*\}\}"
+    r"|\{[A-Za-z_][A-Za-z0-9_]{1,40}\}|\$\{[A-Za-z_][A-Za-z0-9_.]*\}|\$[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]",
+    "placeholder": r"<[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*>"
+    r"|(?i:\[(?:insert|enter|add|fill in|placeholder|todo|tbd)\b[^\[\]\n]{0,60}\])"
+    r"|(?i:\[(?:(?:your|recipient['’]?s?|customer['’]?s?|company|first|last|full|sender['’]?s?|product|job"
+    r"|user['’]?s?|contact|client['’]?s?|business) )?(?:name|company|company name|date|address|email"
+    r"|email address|phone|phone number|city|country|product|title|position|amount|link|url|location"
+    r"|organization|signature|website)\])",
+    "chat-template token": r"<\|[A-Za-z_][A-Za-z0-9_]{1,30}\|>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>"
+    r"|</?s>|(?m:^[ \t]*###[ \t]*(?:Instruction|Response|Input|Human|Assistant)[ \t]*:)",
+    "no-input marker": r"(?i:<\s*no[ _-]?(?:input|output)\s*>)",
+}
+"""Debris patterns by kind (valid in Python `re` and polars); `_placeholder_ok` confirms each match."""
+
+_PLACEHOLDER_RES = {kind: re.compile(p) for kind, p in PLACEHOLDER_PATTERNS.items()}
+_PLACEHOLDER_UNION = "|".join(f"(?:{p})" for p in PLACEHOLDER_PATTERNS.values())
+
+
+def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
+    """Whether a pattern match is real debris and not code, LaTeX, HTML or a markdown link."""
+    token = m.group()
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    if kind == "template variable":
+        # {name}: not LaTeX (\frac{a}{b}, x_{ij}), not a doubled brace, not a set {x}
+        latex_like = (before and (before.isalnum() or before in "\\}^_$%{")) or after == "}"
+        if token.startswith("{") and not token.startswith("{{") and latex_like:
+            return False
+        if (
+            token.startswith("$")
+            and not token.startswith("${")
+            and before
+            and (before.isalnum() or before == "\\")
+        ):
+            return False
+        return not is_code_line(line_at(text, m.start()))
+    if kind == "placeholder":
+        if token.startswith("<"):
+            inner = token[1:-1]
+            words = inner.replace("_", " ").replace("-", " ").split()
+            if len(inner) < 3 or inner in _HTML_TAGS or inner in _KEY_NAMES or inner in _SPECIAL_TOKENS:
+                return False
+            if len(words) == 1 and re.fullmatch(r"F\d{1,2}|[A-Z]\d?", inner):
+                return False
+            return not is_code_line(line_at(text, m.start()))
+        return after != "("  # [Your name](https://...) is a markdown link
+    if kind == "chat-template token":
+        if token == "<s>":
+            return not text[: m.start()].strip() or text[m.end() :].lstrip().startswith("[INST]")
+        if token == "</s>":
+            return not text[m.end() :].strip() or text[m.end() :].lstrip().startswith("<s>")
+    return True
+
+
+def _special_token(text: str, m: re.Match[str]) -> bool:
+    """<EOS>, <UNK>, <PAD>…: tokenizer special tokens spelled out in text are template debris."""
+    return m.group()[1:-1] in _SPECIAL_TOKENS
+
+
+@register
+@dataclass
+class TemplateDebris(Check):
+    """Text holds unfilled placeholders or template debris: `{{name}}`, `[Your Name]`, `<|im_start|>`…
+
+    Why: a model trained on unfilled placeholders answers "I am {{name}}"; leftover chat-template
+    tokens (`<|im_start|>`, `[INST]`, `<s>`) in a chat record are applied twice and teach the model
+    to print them; "<noinput>" markers become text the model repeats.
+    Example: an identity set whose answers read "I am {{name}}, trained by {{author}}."
+    Fix: fill the template variables before export; strip template tokens (the provider adds its own
+    template); drop empty-input markers. Code blocks are skipped, and a token that appears in most
+    records of one role is the split's own prompt template, not debris.
+    """
+
+    id = "QUAL002"
+    name = "template-debris"
+    family = "quality"
+    severity = Severity.WARNING
+    template_share: float = 0.5
+    """A chat-template token found in at least this share of one role's records is the split's format."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        by_kind: Counter[str] = Counter()
+        for split in ctx:
+            msgs = messages(ctx, split)
+            cand = msgs.with_columns(mask_code_expr(pl.col("content")).alias("masked")).filter(
+                pl.col("masked").str.contains(_PLACEHOLDER_UNION)
+            )
+            raw: list[tuple[int, str, str, str, str]] = []  # line, role, kind, token, evidence
+            for line, role, text in cand.select("line", "role", "masked").iter_rows():
+                for kind, pattern in _PLACEHOLDER_RES.items():
+                    for m in pattern.finditer(text):
+                        real_kind = (
+                            "chat-template token"
+                            if kind == "placeholder" and _special_token(text, m)
+                            else kind
+                        )
+                        if real_kind != kind or _placeholder_ok(kind, text, m):
+                            raw.append(
+                                (line, role, real_kind, m.group()[:40], snippet(text, m.start(), m.end()))
+                            )
+            # A template token in most records of a role is the split's prompt format, not debris.
+            rows_per_role = msgs.group_by("role").agg(pl.col("line").n_unique()).rows()
+            role_rows = dict(rows_per_role)
+            seen: dict[tuple[str, str], set[int]] = defaultdict(set)
+            for line, role, kind, token, _ in raw:
+                if kind == "chat-template token":
+                    seen[(role, token)].add(line)
+            deliberate = {
+                key
+                for key, lines in seen.items()
+                if len(lines) >= self.template_share * role_rows[key[0]] and len(lines) > 1
+            }
+            hits = [
+                (line, f'{kind} "{token}" in {role}', ev)
+                for line, role, kind, token, ev in raw
+                if (role, token) not in deliberate
+            ]
+            grouped = _by_line(hits)
+            for line, items in grouped.items():
+                kinds = [k for k, _ in items]
+                by_kind.update({k.split(' "')[0] for k in kinds})
+                yield _shared_finding(
+                    self,
+                    ctx,
+                    split,
+                    line,
+                    kinds,
+                    "unfilled placeholder or template debris",
+                    [e for _, e in items],
+                )
+            self.metrics[f"{split.name}_records"] = len(grouped)
+            if deliberate:
+                self.metrics[f"{split.name}_template_tokens"] = sorted(f"{r}: {t}" for r, t in deliberate)
+        self.metrics["by_kind"] = dict(sorted(by_kind.items()))
+
+
+# --------------------------------------------------------------------------------------------
+# QUAL003 degenerate text: repetition and very low character diversity
+# --------------------------------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"\w+")
+_NOT_PROSE_RE = re.compile(r"[\s0-9.,;:+\-eE]*|[\sACGTUNacgtun]*|[\s01]*")
+"""Long strings of few distinct characters that are data, not degeneration: numbers, DNA, binary."""
+
+
+def repetition_ratio(text: str, n: int = 4) -> float:
+    """Share of the text's word n-grams that repeat an earlier one (0: none, near 1: one phrase looped)."""
+    words = _WORD_RE.findall(text.lower())
+    if len(words) < n + 1:
+        return 0.0
+    grams = list(zip(*(words[i:] for i in range(n)), strict=False))
+    return 1.0 - len(set(grams)) / len(grams)
+
+
+@register
+@dataclass
+class DegenerateText(Check):
+    """A target is degenerate: one phrase or n-gram looped many times, or a run of one or two characters.
+
+    Why: a model learns to loop from looping targets; toy chat sets contain answers that repeat one
+    sentence two thousand times, and broken generations end in "hahahaha…" or "!!!!!!!!".
+    Example: "Thank you for your order. Thank you for your order. Thank you for your order. …"
+    Fix: cut the repeated part or regenerate the answer. The repetition ratio is the share of the
+    target's word 4-grams that repeat an earlier one (prose is near 0; lists and code stay low).
+    """
+
+    id = "QUAL003"
+    name = "degenerate-text"
+    family = "quality"
+    severity = Severity.WARNING
+    max_repetition: float = 0.5
+    """Highest acceptable repetition ratio (share of repeated word 4-grams)."""
+    min_words: int = 30
+    """Texts shorter than this are not judged on repetition."""
+    min_chars: int = 20
+    """Texts with fewer non-space characters are not judged on character diversity."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            frame = targets(ctx, split).with_columns(mask_code_expr(pl.col("content")).alias("masked"))
+            frame = frame.with_columns(
+                pl.col("masked").str.count_matches(r"\w+").alias("words"),
+                pl.col("masked").str.replace_all(r"\s+", "").str.len_chars().alias("chars"),
+            ).filter((pl.col("words") >= self.min_words) | (pl.col("chars") >= self.min_chars))
+            hits = []
+            for line, text, words, chars in frame.select("line", "masked", "words", "chars").iter_rows():
+                if words >= self.min_words:
+                    ratio = repetition_ratio(text)
+                    if ratio > self.max_repetition:
+                        top, count = Counter(" ".join(g) for g in _ngrams(text, 4)).most_common(1)[0]
+                        hits.append((line, f"repetition ratio {ratio:.2f}", f'"{top}" ×{count}'))
+                        continue
+                if chars >= self.min_chars:
+                    dense = "".join(text.split())
+                    distinct = set(dense)
+                    if len(distinct) <= 2 and not _NOT_PROSE_RE.fullmatch(text):
+                        hits.append(
+                            (line, f"only {len(distinct)} distinct character(s)", snippet(text, 0, 0, 60))
+                        )
+            grouped = _by_line(hits)
+            for line, items in grouped.items():
+                yield _shared_finding(
+                    self, ctx, split, line, [k for k, _ in items], "degenerate target", [e for _, e in items]
+                )
+            self.metrics[f"{split.name}_records"] = len(grouped)
+
+
+def _ngrams(text: str, n: int) -> Iterator[tuple[str, ...]]:
+    words = _WORD_RE.findall(text.lower())
+    return zip(*(words[i:] for i in range(n)), strict=False)
+
+
+# --------------------------------------------------------------------------------------------
+# QUAL004 mojibake
+# --------------------------------------------------------------------------------------------
+
+_CONT = (
+    "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018"
+    "\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+)
+"""UTF-8 continuation bytes 0x80-0xBF as they look when decoded as Windows-1252 (or Latin-1)."""
+MOJIBAKE_PATTERN = f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}"
+_MOJIBAKE_RE = re.compile(MOJIBAKE_PATTERN)
+
+
+def _as_cp1252_bytes(s: str) -> bytes | None:
+    out = bytearray()
+    for ch in s:
+        if ord(ch) < 256:
+            out.append(ord(ch))
+        else:
+            try:
+                out += ch.encode("cp1252")
+            except UnicodeEncodeError:
+                return None
+    return bytes(out)
+
+
+def unmangle(chunk: str) -> str | None:
+    """The text a mojibake chunk was before UTF-8 was read as Windows-1252, or None if it was not."""
+    data = _as_cp1252_bytes(chunk)
+    if data is None:
+        return None
+    try:
+        fixed = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return fixed if fixed != chunk else None
+
+
+@register
+@dataclass
+class Mojibake(Check):
+    """Text is mojibake: UTF-8 that was decoded as Windows-1252 or Latin-1 ("Ã©" for "é", "â€™" for "’").
+
+    Why: the model learns to write "cafÃ©" and "donâ€™t"; the original characters are recoverable,
+    so this is a cheap fix that is expensive to leave in.
+    Example: "Iâ€™m happy to help with your rÃ©sumÃ©."
+    Fix: repair the text (e.g. with `ftfy.fix_text`) or re-export the source as UTF-8. Every match is
+    confirmed by re-encoding it: only sequences that decode back to a real character are reported.
+    """
+
+    id = "QUAL004"
+    name = "mojibake"
+    family = "quality"
+    severity = Severity.WARNING
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            cand = messages(ctx, split).filter(pl.col("content").str.contains(MOJIBAKE_PATTERN))
+            hits = []
+            for line, role, text in cand.select("line", "role", "content").iter_rows():
+                for m in _MOJIBAKE_RE.finditer(text):
+                    fixed = unmangle(m.group())
+                    if fixed:
+                        hits.append(
+                            (
+                                line,
+                                f'"{m.group()}" for "{fixed}" in {role}',
+                                snippet(text, m.start(), m.end(), 30),
+                            )
+                        )
+            grouped = _by_line(hits)
+            for line, items in grouped.items():
+                yield _shared_finding(
+                    self, ctx, split, line, [k for k, _ in items][:6], "mojibake", [e for _, e in items]
+                )
+            self.metrics[f"{split.name}_records"] = len(grouped)
+
+
+# --------------------------------------------------------------------------------------------
+# QUAL005 markup residue
+# --------------------------------------------------------------------------------------------
+
+MARKUP_PATTERN = (
+    r"(?i)</?(?:p|div|span|br|a|b|i|u|em|strong|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|img|font"
+    r"|blockquote|pre|hr|sup|sub|center|small|section|article|header|footer|nav|iframe|script|style|meta"
+    r"|label|input|form|button|html|body|head|title)(?:\s[^<>\n]{0,200})?/?>"
+    r"|&(?:nbsp|amp|lt|gt|quot|apos|rsquo|lsquo|rdquo|ldquo|mdash|ndash|hellip|copy|reg|trade|eacute"
+    r"|egrave|agrave|ccedil|#[0-9]{2,5}|#x[0-9a-f]{2,4});"
+)
+_MARKUP_RE = re.compile(MARKUP_PATTERN)
+MARKUP_TOPIC = (
+    r"(?i)\b(?:html|xhtml|xml|markup|tags?|css|jsx|tsx|svg|web ?pages?|websites?|entit(?:y|ies)|escap\w*"
+    r"|react|vue|angular|angle brackets?|templates?|email templates?|scrap\w*|dom|rss|markdown)\b"
+)
+"""A prompt about markup (or code that makes it): there markup in the text is the subject, not residue."""
+
+
+@register
+@dataclass
+class MarkupResidue(Check):
+    """Plain-text records hold HTML tags or entities left over from scraping (`<br>`, `<p>`, `&nbsp;`).
+
+    Why: the model learns to emit stray markup in plain answers; entities like "&amp;" and "&#39;"
+    show text that was escaped twice and never decoded.
+    Example: "Preheat the oven.<br>Mix the flour &amp; sugar."
+    Fix: strip the tags and unescape the entities (`html.unescape`) when exporting. Not reported
+    when markup is the subject (the prompt is about HTML, XML, templates…), inside code, in
+    markdown table cells (`<br>`), or when most records of that role hold markup (the data is HTML).
+    """
+
+    id = "QUAL005"
+    name = "markup-residue"
+    family = "quality"
+    severity = Severity.WARNING
+    max_share: float = 0.2
+    """When more than this share of one role's messages hold markup, markup is the data's format."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            msgs = messages(ctx, split).filter(pl.col("role") != "rejected")
+            msgs = msgs.with_columns(mask_code_expr(pl.col("content")).alias("masked"))
+            on_topic = (
+                messages(ctx, split)
+                .filter(
+                    pl.col("role").is_in(["user", "system"]) & pl.col("content").str.contains(MARKUP_TOPIC)
+                )
+                .select("line")
+                .unique()
+            )
+            flagged = msgs.join(on_topic, on="line", how="anti").with_columns(
+                pl.col("masked").str.contains(MARKUP_PATTERN).alias("markup")
+            )
+            share = dict(flagged.group_by("role").agg(pl.col("markup").mean()).rows())
+            cand = flagged.filter(pl.col("markup"))
+            hits = []
+            for line, role, text in cand.select("line", "role", "masked").iter_rows():
+                if share.get(role, 0.0) > self.max_share:
+                    continue
+                for m in _MARKUP_RE.finditer(text):
+                    if m.group().lower().startswith("<br") and line_at(text, m.start()).lstrip().startswith(
+                        "|"
+                    ):
+                        continue
+                    hits.append(
+                        (line, f'"{m.group()[:30]}" in {role}', snippet(text, m.start(), m.end(), 40))
+                    )
+            grouped = _by_line(hits)
+            for line, items in grouped.items():
+                yield _shared_finding(
+                    self,
+                    ctx,
+                    split,
+                    line,
+                    [k for k, _ in items][:6],
+                    "markup residue in plain text",
+                    [e for _, e in items],
+                )
+            self.metrics[f"{split.name}_records"] = len(grouped)
+
+
+# --------------------------------------------------------------------------------------------
+# QUAL006 references to context the model cannot see
+# --------------------------------------------------------------------------------------------
+
+_MEDIA = (
+    r"(?:image|picture|photo(?:graph)?|screenshot|chart|graph|diagram|figure|plot|drawing|illustration|video"
+    r"|audio(?: file| clip| recording)?|recording|pdf|spreadsheet|attachment|document|file|scan|map)s?"
+)
+_VISUAL = r"(?:image|picture|photo(?:graph)?|screenshot|chart|graph|diagram|plot|illustration|video)s?"
+INVISIBLE_PATTERNS: dict[str, str] = {
+    "attachment": rf"\b(?:the|this|these|that|my|an?)\s+(?:attached|uploaded|enclosed|accompanying)"
+    rf"\s+{_MEDIA}\b"
+    rf"|\b{_MEDIA}\s+(?:(?:i|you)(?:['’]ve| have)?\s+(?:just\s+)?(?:attached|uploaded|sent|shared|included)"
+    r"|(?:is|are)\s+attached|attached\s+(?:above|below|here))\b"
+    r"|\bsee (?:the )?attach(?:ed|ment)\b|\b(?:i(?:['’]ve| have)|please find) attached\b"
+    r"|\battached (?:is|are)\b",
+    "visual": rf"\b(?:in|from|on|see|look at|describe|analy[sz]e|based on|according to|shown in|depicted in"
+    rf"|using|of)\s+(?:this|the|that)\s+{_VISUAL}(?:\s+(?:above|below|provided|shown|given))?\s*(?:[.,;?!]|$)"
+    rf"|\b(?:the|this)\s+{_VISUAL}\s+(?:above|below)\b",
+    "link": r"\b(?:this|the following|the above|the attached|the provided|the given|the below)"
+    r"\s+(?:link|url)\b"
+    r"|\b(?:click|open|visit|follow|check out|read|summari[sz]e|watch)\s+(?:this|the)\s+"
+    r"(?:link|url|article|website|web ?page|page|video)\b",
+}
+"""Phrases that point at an image, file, chart or link (matched case-insensitively)."""
+_INVISIBLE_RES = {k: re.compile(p, re.IGNORECASE | re.MULTILINE) for k, p in INVISIBLE_PATTERNS.items()}
+_INVISIBLE_KEYWORDS = (
+    r"(?i)attach|upload|enclosed|image|picture|photo|screenshot|chart|graph|diagram|plot|illustration|video"
+    r"|link|url|article|website|page"
+)
+MEDIA_PRESENT = (
+    r"(?i)<image>|<img\b|!\[[^\]]*\]\(|data:image/|\[asy\]|\\begin\{(?:tikzpicture|figure)\}|<svg\b"
+    r"|https?://\S+\.(?:png|jpe?g|gif|webp|svg|pdf|mp4|mp3|wav|csv|xlsx?)\b"
+)
+"""Signs that the record carries the media itself (an image token, markdown image, data URI, figure code)."""
+_URL_RE = re.compile(r"(?i)https?://|www\.")
+
+
+@register
+@dataclass
+class InvisibleContext(Check):
+    """A prompt or answer refers to an attached image, file, chart or link that is not in the example.
+
+    Why: the model is trained to answer about content it was never shown, which is training it to
+    hallucinate; at inference it will "describe the attached chart" when there is none.
+    Example: "Describe the attached photo." → "The photo shows a red barn at sunset…".
+    Fix: include the content (as text, or as an image part for a vision model) or drop the record.
+    Not reported when the record carries the media (an `<image>` token, a markdown image, a figure
+    in code) or, for links, holds the URL.
+    """
+
+    id = "QUAL006"
+    name = "invisible-context"
+    family = "quality"
+    severity = Severity.WARNING
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            msgs = messages(ctx, split).filter(pl.col("role").is_in(["system", "user", "assistant"]))
+            whole = msgs.group_by("line").agg(pl.col("content").str.join("\n")).sort("line")
+            with_media = set(whole.filter(pl.col("content").str.contains(MEDIA_PRESENT))["line"].to_list())
+            with_url = {line for line, text in whole.rows() if _URL_RE.search(text)}
+            cand = (
+                msgs.filter(~pl.col("line").is_in(list(with_media)))
+                .with_columns(mask_code_expr(pl.col("content")).alias("masked"))
+                .filter(pl.col("masked").str.contains(_INVISIBLE_KEYWORDS))
+            )
+            hits = []
+            for line, role, text in cand.select("line", "role", "masked").iter_rows():
+                for kind, pattern in _INVISIBLE_RES.items():
+                    if kind == "link" and line in with_url:
+                        continue
+                    m = pattern.search(text)
+                    if m:
+                        hits.append((line, f"{kind} in {role}", snippet(text, m.start(), m.end(), 40)))
+            grouped = _by_line(hits)
+            for line, items in grouped.items():
+                yield _shared_finding(
+                    self,
+                    ctx,
+                    split,
+                    line,
+                    [k for k, _ in items],
+                    "refers to content the example does not contain",
+                    [e for _, e in items],
+                )
+            self.metrics[f"{split.name}_records"] = len(grouped)
+
+
+# --------------------------------------------------------------------------------------------
+# QUAL007 truncated targets
+# --------------------------------------------------------------------------------------------
+
+_FENCE_LINE = r"(?m)^[ \t]*(?:```|~~~)"
+_DANGLING_END = (
+    r"(?:[,;(\[{]|[A-Za-z]-|\b(?:the|a|an|and|or|but|of|to|with|for|in|on|at|by|from|that|which|who|is|are"
+    r"|was|were|be|because|if|as|than|and then|such|these|their|its|our|your|my|into|about|between|when"
+    r"|while|where))\s*$"
+)
+"""A last word or character after which an English sentence cannot end."""
+_TERMINAL = r"(?:[.!?。！？…][\"”'’)\]]*|[)\]}*])\s*$"
+"""A text that ends like a finished sentence or closes a bracket."""
+_EMOTICON = r"[:;=8xX]-?[()\[\]{}]|[()\[\]{}]-?[:;=]"
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+def unclosed_brackets(text: str) -> str:
+    """The brackets left open at the end of `text` (closers without an opener, as in "1)", are ignored)."""
+    stack: list[str] = []
+    for ch in text:
+        if ch in _PAIRS:
+            stack.append(ch)
+        elif ch in _CLOSERS and stack and stack[-1] == _CLOSERS[ch]:
+            stack.pop()
+    return "".join(stack)
+
+
+@register
+@dataclass
+class TruncatedTarget(Check):
+    """A target is cut off: an unclosed code block, a sentence that stops mid-way, brackets left open.
+
+    Why: a model trained on cut answers learns to stop mid-sentence; truncation usually means the
+    generator hit its token limit or the export cut a field.
+    Example: "To reset the router, hold the button for ten seconds and then" (no end), or a reply
+    whose ```python block is never closed.
+    Fix: regenerate with a higher token limit, complete the answer, or drop the record. A sentence
+    end is only judged on prose of at least `min_words` words; lists, code and tables are skipped.
+    """
+
+    id = "QUAL007"
+    name = "truncated-target"
+    family = "quality"
+    severity = Severity.WARNING
+    min_words: int = 12
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            frame = (
+                targets(ctx, split)
+                .with_columns(pl.col("content").str.strip_chars().alias("body"))
+                .with_columns(
+                    mask_code_expr(pl.col("body")).str.replace_all(_EMOTICON, " ").alias("masked"),
+                    (pl.col("body").str.count_matches(_FENCE_LINE) % 2 == 1).alias("open_fence"),
+                )
+            )
+            opens = pl.col("masked").str.count_matches(r"[(\[{]")
+            closes = pl.col("masked").str.count_matches(r"[)\]}]")
+            cand = frame.filter(
+                pl.col("open_fence")
+                | pl.col("masked").str.contains(_DANGLING_END)
+                | ((opens > closes) & ~pl.col("masked").str.contains(_TERMINAL))
+            )
+            hits = []
+            for line, body, masked, open_fence in cand.select(
+                "line", "body", "masked", "open_fence"
+            ).iter_rows():
+                if open_fence:
+                    hits.append((line, "code block never closed", snippet(body, len(body), len(body), 80)))
+                    continue
+                words = len(_WORD_RE.findall(masked))
+                last = masked.rstrip().rsplit("\n", 1)[-1].strip()
+                if words >= self.min_words and not _not_prose(last) and re.search(_DANGLING_END, masked):
+                    hits.append((line, "ends mid-sentence", snippet(body, len(body), len(body), 80)))
+                    continue
+                left = unclosed_brackets(masked)
+                if left and not re.search(_TERMINAL, masked):
+                    hits.append((line, f'"{left[-1]}" never closed', snippet(body, len(body), len(body), 80)))
+            grouped = _by_line(hits)
+            for line, items in grouped.items():
+                yield _shared_finding(
+                    self,
+                    ctx,
+                    split,
+                    line,
+                    [k for k, _ in items],
+                    "target looks truncated",
+                    [e for _, e in items],
+                )
+            self.metrics[f"{split.name}_records"] = len(grouped)
+
+
+def _not_prose(line: str) -> bool:
+    """A heading, table row, code-like line or label: its end says nothing about truncation."""
+    return line.startswith(("#", "|", ">")) or is_code_line(line) or len(line.split()) < 3
+
+
+# --------------------------------------------------------------------------------------------
+# QUAL008 target copies the prompt
+# --------------------------------------------------------------------------------------------
+
+_COPY_TASK = (
+    r"(?i)\b(?:repeat|copy|echo|say|rewrite|re-?write|correct|proofread|fix|format|capitali[sz]e|lower ?case"
+    r"|upper ?case|punctuat\w*|transcribe|spell|edit|paraphrase|normali[sz]e|clean ?up)\b"
+)
+"""Prompts whose answer is legitimately (almost) the input: repeat, correct, proofread, reformat…"""
+
+
+@register
+@dataclass
+class EchoTarget(Check):
+    """The target restates the prompt: the answer is a (near-)copy of the input.
+
+    Why: the model learns to parrot the user; such records usually come from a broken export that
+    wrote the input into the output field.
+    Example: "What is the return policy for opened items?" → "What is the return policy for opened items?"
+    Fix: write the real answer, or drop the record. Prompts that ask for the input back (repeat,
+    correct, proofread, reformat…) are not reported.
+    """
+
+    id = "QUAL008"
+    name = "echo-target"
+    family = "quality"
+    severity = Severity.WARNING
+    min_similarity: float = 0.95
+    """Similarity (0-1, rapidfuzz ratio of the normalised texts) from which the target is a copy."""
+    min_chars: int = 12
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            frame = ctx.valid_rows(split).select(
+                "line",
+                "prompt",
+                "response",
+                normalise_expr(pl.col("prompt")).alias("p"),
+                normalise_expr(pl.col("response")).alias("r"),
+            )
+            lp, lr = pl.col("p").str.len_chars(), pl.col("r").str.len_chars()
+            cand = frame.filter(
+                (lr >= self.min_chars)
+                & (lr >= lp * self.min_similarity * 0.9)
+                & (lp >= lr * self.min_similarity * 0.9)
+                & ~pl.col("prompt").str.contains(_COPY_TASK)
+            )
+            hits = []
+            for line, _prompt, response, p, r in cand.iter_rows():
+                score = fuzz.ratio(p, r) / 100
+                if score >= self.min_similarity:
+                    hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100)))
+            grouped = _by_line(hits)
+            for line, items in grouped.items():
+                yield _shared_finding(
+                    self,
+                    ctx,
+                    split,
+                    line,
+                    [k for k, _ in items],
+                    "target copies the prompt",
+                    [e for _, e in items],
+                )
+            self.metrics[f"{split.name}_records"] = len(grouped)
+
+
+# --------------------------------------------------------------------------------------------
+# QUAL009 trivially short answers to long-form requests
+# --------------------------------------------------------------------------------------------
+
+LONG_FORM = (
+    r"(?i)^\W*(?:please\s+|can you\s+|could you\s+|would you\s+)?"
+    r"(write|compose|draft|explain|describe|discuss|elaborate|compare|analy[sz]e|outline|summari[sz]e"
+    r"|tell me about|create|generate|give me an overview)\b"
+)
+"""A request whose answer takes at least a few sentences (the captured verb is the prompt type)."""
+SHORT_ASK = (
+    r"(?i)\b(?:title|headline|slogan|tagline|name|names|word|words|sentence|phrase|haiku|tweet|one-liner"
+    r"|caption|subject line|hashtags?|acronym|number|short|brief|briefly|yes or no|true or false|one line"
+    r"|single|label"
+    r"|category|sentiment|rating|score|emoji|list of|query|regex|formula|equation|code|function|command)\b"
+)
+"""Asks for something short by nature: a title, one word, a label, code…"""
+
+
+@register
+@dataclass
+class TrivialTarget(Check):
+    """A long-form request ("Explain…", "Write an essay…") is answered in a few words ("Sure.", "OK", "N/A").
+
+    Why: the model learns to brush off requests; such answers are usually placeholders or failed
+    generations. Judged against the prompt type: the answer must also be far shorter than the
+    split's usual answer to requests of the same kind.
+    Example: "Explain how vaccines train the immune system." → "Sure."
+    Fix: write the full answer or drop the record.
+    """
+
+    id = "QUAL009"
+    name = "trivial-target"
+    family = "quality"
+    severity = Severity.WARNING
+    min_words: int = 5
+    """Answers to long-form requests with fewer words are trivial (unless the split's are all short)."""
+    ratio: float = 0.2
+    """...and shorter than this share of the median answer to the same kind of request."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            msgs = messages(ctx, split)
+            final = (
+                msgs.filter(pl.col("role") == "assistant")
+                .group_by("line")
+                .agg(pl.col("content").last().alias("answer"), pl.col("turn").last().alias("at"))
+            )
+            asks = (
+                msgs.filter(pl.col("role") == "user")
+                .join(final, on="line")
+                .filter(pl.col("turn") < pl.col("at"))
+                .group_by("line")
+                .agg(pl.col("content").last().alias("ask"), pl.col("answer").first())
+                .with_columns(pl.col("ask").str.extract(LONG_FORM, 1).str.to_lowercase().alias("kind"))
+                .filter(pl.col("kind").is_not_null() & ~pl.col("ask").str.contains(SHORT_ASK))
+                .with_columns(pl.col("answer").str.count_matches(r"\w+").alias("words"))
+                .sort("line")
+            )
+            medians = {k: statistics.median(v) for k, v in asks.group_by("kind").agg(pl.col("words")).rows()}
+            hits = []
+            for line, ask, answer, kind, words in asks.select(
+                "line", "ask", "answer", "kind", "words"
+            ).iter_rows():
+                typical = medians.get(kind, 0)
+                if words < self.min_words and words < self.ratio * typical:
+                    hits.append(
+                        (
+                            line,
+                            f'{words}-word answer to "{kind}" (typical: {math.floor(typical)} words)',
+                            f"{snippet(ask, 0, 0, 60)} → {snippet(answer, 0, 0, 40)}",
+                        )
+                    )
+            grouped = _by_line(hits)
+            for line, items in grouped.items():
+                yield _shared_finding(
+                    self,
+                    ctx,
+                    split,
+                    line,
+                    [k for k, _ in items],
+                    "trivially short target",
+                    [e for _, e in items],
+                )
+            self.metrics[f"{split.name}_records"] = len(grouped)

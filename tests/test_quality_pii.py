@@ -1,0 +1,141 @@
+# ruff: noqa: RUF001
+"""QUAL and PII beyond the case files: verdict conditions, masking, validators, determinism, hostile text."""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+from pathlib import Path
+
+from dataqa.checks.pii import entropy, iban_ok, looks_random, luhn_ok, spanish_id_ok
+from dataqa.checks.quality import blank_code, mask_code, repetition_ratio, unmangle
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dataqa
+from tests.conftest import chat, write_jsonl
+
+
+def _answers(n: int) -> list[dict]:
+    return [
+        chat(f"Where is order {i}?", f"Order {i} left the depot and arrives in {i % 5 + 1} days.")
+        for i in range(n)
+    ]
+
+
+def _condition(report: dataqa.Report, name: str):  # type: ignore[name-defined]
+    return next(c for c in report.conditions if c.name == name)
+
+
+def test_refusal_share_condition(tmp_path: Path) -> None:
+    refusal = chat("Write a poem.", "As an AI language model, I cannot write poems.")
+    few = write_jsonl(tmp_path / "few.jsonl", [*_answers(99), refusal])
+    many = write_jsonl(tmp_path / "many.jsonl", _answers(90) + [refusal] * 10)
+    ok = _condition(dataqa.scan(str(few), select=["QUAL001"]), "refusal-share")
+    bad = _condition(dataqa.scan(str(many), select=["QUAL001"]), "refusal-share")
+    assert ok.passed and ok.value == 0.01
+    assert not bad.passed and bad.blocking and bad.value == 0.1 and bad.threshold == 0.05
+    relaxed = dataqa.scan(str(many), select=["QUAL001"], verdict={"max_refusal_share": 0.2})
+    assert _condition(relaxed, "refusal-share").passed
+
+
+def test_secret_condition_blocks_unless_configured(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    key = "ghp_" + "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(36))
+    path = write_jsonl(
+        tmp_path / "train.jsonl", [*_answers(20), chat("Push fails", f"Your token {key} expired.")]
+    )
+    report = dataqa.scan(str(path), select=["PII001"])
+    cond = _condition(report, "secrets")
+    assert cond.value == 1 and not cond.passed and cond.blocking
+    assert report.verdict == "NO-GO"
+    lenient = _condition(
+        dataqa.scan(str(path), select=["PII001"], verdict={"block_on_secrets": False}), "secrets"
+    )
+    assert not lenient.passed and not lenient.blocking
+    # a check that did not run gives no condition
+    assert all(c.name != "secrets" for c in dataqa.scan(str(path), select=["QUAL001"]).conditions)
+
+
+def test_no_full_secret_leaves_the_check(tmp_path: Path) -> None:
+    """Messages, evidence, metrics and the JSON report hold masks, never the secret itself."""
+    rng = random.Random(5)
+    alphabet = string.ascii_letters + string.digits
+    secrets = [
+        "sk-proj-" + "".join(rng.choice(alphabet) for _ in range(48)),
+        "AKIA" + "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(16)),
+        "xoxb-"
+        + "".join(rng.choice(string.digits) for _ in range(12))
+        + "-"
+        + "".join(rng.choice(alphabet) for _ in range(24)),
+    ]
+    password = "".join(rng.choice(alphabet) for _ in range(14))
+    records = [chat("Config?", f"Use {s} in the env file.") for s in secrets]
+    records.append(chat("DB?", f"postgres://app:{password}@db.internal/prod"))
+    path = write_jsonl(tmp_path / "train.jsonl", records)
+    report = dataqa.scan(str(path), select=["PII"])
+    assert len([f for f in report.findings if f.check_id == "PII001"]) == 4
+    dumped = json.dumps(report.to_dict(), ensure_ascii=False)
+    for secret in [*secrets, password]:
+        assert secret not in dumped
+        assert secret[-12:] not in dumped
+    assert "sk-…" in dumped and "AKIA…" in dumped
+
+
+def test_validators() -> None:
+    assert luhn_ok("4539148803436467") or not luhn_ok("4539148803436468")
+    assert luhn_ok("79927398713") and not luhn_ok("79927398710")
+    assert iban_ok("GB82WEST12345698765432") and not iban_ok("GB82WEST12345698765431")
+    assert spanish_id_ok("12345678Z") and not spanish_id_ok("12345678A")
+    assert unmangle("Ã©") == "é" and unmangle("â€™") == "’" and unmangle("ÃO") is None
+    assert repetition_ratio("one two three four five six seven eight nine ten") == 0.0
+    assert repetition_ratio(" ".join(["thank you for your order"] * 20)) > 0.9
+    assert not looks_random("sk-xxxxxxxxxxxxxxxxxxxxxxxxxx") and not looks_random("AKIAIOSFODNN7EXAMPLE")
+    assert looks_random("Zq8vT2mLx9Pw4Rk7Nb3Yc6Hd") and entropy("aaaa") == 0.0
+    text = "a `code` b\n```\nx = 1\n```\nend"
+    assert len(blank_code(text)) == len(text) and "x = 1" not in blank_code(text)
+    assert "x = 1" not in mask_code(text) and mask_code(text).endswith("end")
+
+
+def test_findings_are_deterministic(tmp_path: Path) -> None:
+    records = [
+        chat("Write a poem.", "As an AI language model, I cannot."),
+        chat("Hi", "Hello {{name}}!"),
+        chat("Mail?", "Write to jane.doe@gmail.com or call +44 7911 123456."),
+        chat("Loop", " ".join(["Thank you for your order."] * 40)),
+    ]
+    path = write_jsonl(tmp_path / "train.jsonl", records * 3)
+
+    def run() -> list:
+        report = dataqa.scan(str(path), select=["QUAL", "PII"])
+        return [
+            (f.check_id, f.message, [loc.line for loc in f.locations], f.evidence) for f in report.findings
+        ]
+
+    assert run() == run()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.text(max_size=300), st.text(max_size=300)), min_size=1, max_size=6))
+def test_hostile_text_never_errors(tmp_path_factory, pairs: list[tuple[str, str]]) -> None:
+    folder = tmp_path_factory.mktemp("hostile")
+    alphabet_noise = [
+        "```",
+        "`",
+        "{{",
+        "}}",
+        "<|",
+        "|>",
+        "@",
+        "Ã",
+        "â€",
+        "-----BEGIN PRIVATE KEY-----",
+        "(",
+        "[",
+    ]
+    records = [chat(u + alphabet_noise[i % len(alphabet_noise)], a or "x") for i, (u, a) in enumerate(pairs)]
+    path = write_jsonl(folder / "train.jsonl", records)
+    report = dataqa.scan(str(path), select=["QUAL", "PII"])
+    errored = [(r.check_id, r.reason) for r in report.results if r.status.value == "errored"]
+    assert not errored
