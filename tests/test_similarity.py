@@ -1,0 +1,245 @@
+"""The shared similarity engine: its contract (what other checks call), its properties, its limits."""
+
+from __future__ import annotations
+
+import json
+import random
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import dataqa
+from dataqa import similarity
+from dataqa.config import Config
+from dataqa.context import Context
+from dataqa.runner import load_splits
+
+SYSTEM = (
+    "You are the support assistant of Northwind Outdoor. Answer in the customer's language, keep "
+    "answers under 120 words, never promise refunds, and hand legal or safety questions to a human."
+)
+
+
+def _chat(user: str, assistant: str, system: str | None = None) -> str:
+    messages = ([{"role": "system", "content": system}] if system else []) + [
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": assistant},
+    ]
+    return json.dumps({"messages": messages}, ensure_ascii=False)
+
+
+def _context(tmp_path: Path, **splits: list[str]) -> Context:
+    paths = {}
+    for name, lines in splits.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths[name] = str(path)
+    config = Config()
+    return Context(load_splits(paths, config), config)
+
+
+WORDS = [
+    "order",
+    "parcel",
+    "refund",
+    "jacket",
+    "boots",
+    "size",
+    "return",
+    "warehouse",
+    "tracking",
+    "courier",
+    "invoice",
+    "receipt",
+    "discount",
+    "voucher",
+    "account",
+    "password",
+    "email",
+    "address",
+    "delivery",
+    "week",
+    "monday",
+    "friday",
+    "colour",
+    "green",
+    "blue",
+    "small",
+    "large",
+    "stock",
+    "shop",
+    "online",
+    "store",
+    "price",
+    "shipping",
+    "customs",
+    "payment",
+    "card",
+    "bank",
+    "transfer",
+]
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def test_near_pairs_contract(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    rows = [(_sentence(rng, 12), " ".join(_sentence(rng, 10) for _ in range(5))) for _ in range(40)]
+    user, answer = rows[3]
+    words = answer.split()
+    words[5] = "zebra"
+    rows.append((user, " ".join(words)))  # line 41 ~ line 4
+    rows.append(rows[10])  # line 42 = line 11: one distinct text, not a near pair
+    ctx = _context(tmp_path, train=[_chat(u, a) for u, a in rows])
+    pairs = similarity.near_pairs(ctx, "train", "train")
+    assert pairs.columns == ["left_line", "right_line", "similarity"]
+    assert pairs.schema["similarity"] == pl.Float64
+    assert pairs.select("left_line", "right_line").rows() == [(4, 41)]
+    norm = similarity.distinct(ctx, "train").texts.to_list()
+    lines = similarity.distinct(ctx, "train").lines.tolist()
+    expected = similarity.word_similarity(norm[lines.index(4)], norm[lines.index(41)])
+    assert pairs["similarity"][0] == pytest.approx(expected)
+    assert 0.85 <= expected < 1.0
+    # Groups include the copies; the representative comes first; computed once.
+    groups = similarity.near_duplicate_groups(ctx, "train")
+    assert groups == [[4, 41], [11, 42]]
+    assert similarity.near_duplicate_groups(ctx, "train") is groups
+    # A stricter threshold drops the near pair, never the copies.
+    assert similarity.near_duplicate_groups(ctx, "train", threshold=0.999) == [[11, 42]]
+
+
+def test_cross_split_pairs_name_left_then_right(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    train = [(_sentence(rng, 10), " ".join(_sentence(rng, 12) for _ in range(4))) for _ in range(30)]
+    user, answer = train[20]
+    test = [(user, answer + " Thanks for waiting."), (_sentence(rng, 10), _sentence(rng, 30))]
+    ctx = _context(tmp_path, train=[_chat(*r) for r in train], test=[_chat(*r) for r in test])
+    pairs = similarity.near_pairs(ctx, "test", "train")
+    assert pairs.select("left_line", "right_line").rows() == [(1, 21)]
+    flipped = similarity.near_pairs(ctx, "train", "test")
+    assert flipped.select("left_line", "right_line").rows() == [(21, 1)]
+    assert flipped["similarity"][0] == pytest.approx(pairs["similarity"][0])
+
+
+def test_shared_system_prompt_is_not_a_near_duplicate(tmp_path: Path) -> None:
+    """Boilerplate that every record shares (a long system prompt) must not make them alike."""
+    pairs = [
+        ("Do you ship to Norway?", "Yes; customs fees are paid on delivery."),
+        ("Is the kettle dishwasher safe?", "No, wipe it with a damp cloth."),
+        ("What is the capital of France?", "Paris."),
+        ("What is the capital of Spain?", "Madrid."),
+    ]
+    ctx = _context(tmp_path, train=[_chat(u, a, SYSTEM) for u, a in pairs])
+    assert similarity.near_pairs(ctx, "train", "train").height == 0
+    assert similarity.near_duplicate_groups(ctx, "train") == []
+    report = dataqa.scan(str(tmp_path / "train.jsonl"), select=["DUP"])
+    assert [f.check_id for f in report.findings] == []
+
+
+def test_short_texts_one_word_apart_stay_under_the_default_threshold() -> None:
+    """One changed word in an n-word text scores 1 - 1/n (documented in `dataqa.similarity`)."""
+    assert similarity.similarity("What is the capital of France?", "What is the capital of Spain?") < 0.85
+    assert similarity.similarity("How do I reset my password", "How do I reset my email") < 0.85
+    long_a = "please " + " ".join(WORDS[:30])
+    long_b = long_a.replace("refund", "credit")
+    assert similarity.similarity(long_a, long_b) == pytest.approx(1 - 1 / 31)
+
+
+def _variant(text: str, data: st.DataObject) -> str:
+    """A rewrite of `text` that normalisation must undo: case, punctuation, spacing, Unicode form."""
+    words = text.split()
+    out = []
+    for word in words:
+        case = data.draw(st.sampled_from([str.lower, str.upper, str.title, lambda w: w]))
+        punct = data.draw(st.sampled_from(["", "!", ",", "?!", " -", "...", ' "']))
+        out.append(case(word) + punct)
+    spaced = data.draw(st.sampled_from([" ", "  ", "\t", " \n "])).join(out)
+    form = data.draw(st.sampled_from(["NFC", "NFD", "NFKC", "NFKD"]))
+    return unicodedata.normalize(form, spaced)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.text(
+        alphabet=st.characters(categories=["Lu", "Ll", "Nd", "Zs", "Po", "Lo"]), min_size=1, max_size=80
+    ),
+    data=st.data(),
+)
+def test_a_record_and_its_normalised_variant_share_a_group(
+    text: str, data: st.DataObject, tmp_path: Path
+) -> None:
+    variant = _variant(text, data)
+    norm = pl.DataFrame({"t": [text, variant]}).select(similarity.normalise_expr(pl.col("t")))["t"]
+    assume(norm[0] != "")
+    # A distinct filler keeps the split from being a single row of each kind.
+    lines = [
+        json.dumps({"prompt": "filler question about shipping times", "completion": "three days"}),
+        json.dumps({"prompt": text, "completion": "same answer"}),
+        json.dumps({"prompt": variant, "completion": "Same answer!"}),
+    ]
+    folder = tmp_path / f"case{abs(hash((text, variant)))}"
+    folder.mkdir()
+    ctx = _context(folder, train=lines)
+    if norm[0] == norm[1]:
+        assert [2, 3] in similarity.near_duplicate_groups(ctx, "train")
+        assert [2, 3] in similarity.near_duplicate_groups(ctx, "train", column="prompt")
+    else:  # only case mappings that are not one-to-one (e.g. "ß".upper() == "SS") can differ
+        assert norm[0].upper() == norm[1].upper()
+
+
+def test_ngram_overlap_reports_the_span_and_ignores_stock_phrases(tmp_path: Path) -> None:
+    passage = " ".join(WORDS[:20])
+    stock = "if you have any other questions just reply to this message and we will be happy to help"
+    train = [_chat(f"question {i}", f"answer {i} {stock}") for i in range(12)]
+    train.append(_chat("tell me about it", f"as the guide says {passage} so that is that"))
+    test = [
+        _chat("another question", f"first of all {passage} end"),
+        _chat("different question", f"short answer {stock}"),
+    ]
+    ctx = _context(tmp_path, train=train, test=test)
+    overlaps = similarity.ngram_overlaps(ctx, "test", "train", n=13)
+    assert overlaps["line"].to_list() == [1]
+    row = overlaps.row(0, named=True)
+    assert row["ref_line"] == 13
+    assert row["length"] == 20
+    assert row["span"] == passage
+    # With a higher stock-phrase limit the closing phrase counts too.
+    loose = similarity.ngram_overlaps(ctx, "test", "train", n=13, max_rows=50)
+    assert loose["line"].to_list() == [1, 2]
+
+
+def test_deterministic_and_robust_to_hostile_text(tmp_path: Path) -> None:
+    rng = random.Random(11)
+    hostile = ["", " ", "\u0000", "🙂" * 50, "\u202e" + "abc", "a" * 5000, "\ud7ff", "x\u0301" * 20]
+    rows = [_chat(rng.choice(hostile) + _sentence(rng, 8), rng.choice(hostile)) for _ in range(60)]
+    rows += rows[:10]
+    first = _context(tmp_path, train=rows)
+    groups = similarity.near_duplicate_groups(first, "train")
+    second = _context(tmp_path, train=rows)
+    assert similarity.near_duplicate_groups(second, "train") == groups
+    assert all(g == sorted(g) and len(g) > 1 for g in groups)
+    assert similarity.near_pairs(first, "train", "train").equals(
+        similarity.near_pairs(second, "train", "train")
+    )
+
+
+def test_sketch_collisions_track_jaccard() -> None:
+    """One-permutation MinHash with densification: bins agree about as often as the sets overlap."""
+    rng = np.random.default_rng(5)
+    vocab = [f"w{i}" for i in range(5000)]
+    shared = list(rng.choice(vocab, 120, replace=False))
+    a = " ".join(shared + [f"a{i}" for i in range(40)])
+    b = " ".join(shared + [f"b{i}" for i in range(40)])
+    jaccard = 120 / 200
+    sig = similarity._sketch_chunk(pl.Series([a, b]), 1)
+    agree = float(np.mean(sig[0] == sig[1]))
+    assert abs(agree - jaccard) < 0.12
+    tiny = similarity._sketch_chunk(pl.Series(["one two", "one three"]), 1)
+    assert (tiny != similarity._EMPTY).all()
