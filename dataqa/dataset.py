@@ -31,6 +31,7 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
     "n_chars": pl.Int64(),
     "n_tokens": pl.Int64(),
     "text": pl.String(),
+    "structure": pl.String(),
 }
 """The canonical columns every check reads (see `dataqa.formats` for what each holds).
 
@@ -154,7 +155,7 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
     label_source = None
     if label_field or split_format in (formats.CLASSIFICATION,):
         label_source = label_field or "label"
-    elif split_format in (formats.CHAT, formats.SHAREGPT):
+    elif split_format in (formats.CHAT, formats.SHAREGPT, formats.VERTEX):
         replies = [r if ok else None for r, ok in zip(frame["response"], frame["valid"], strict=True)]
         labels = formats.closed_set_labels(replies)
         if labels is not None:

@@ -8,7 +8,9 @@ preference pairs) becomes the same row shape, so every check works for every for
 - `response`: the target side (the final assistant reply, completion, output, chosen answer, label);
 - `label`: an explicit label, or the reply when replies form a small closed set (see `infer_labels`);
 - `rejected`: the rejected answer of a preference pair;
-- `turns`: every message as (role, content), system included;
+- `turns`: every message as (role, content), system included (stored flat in `Split.turns`);
+- `structure`: what the text columns lose (tools, tool calls and results, content parts, images,
+  weights, extra keys) as compact JSON, null for plain records (see `dataqa.structure`);
 - `n_turns`, `n_chars`, `n_tokens` (estimated: see `estimate_tokens`), and `text`, the prompt and
   response that similarity checks compare (the system prompt is left out on purpose: a shared
   system prompt does not make two examples alike).
@@ -28,6 +30,7 @@ import orjson
 import polars as pl
 
 from dataqa.load import json_type
+from dataqa.structure import Structure
 
 CHAT = "chat"
 SHAREGPT = "sharegpt"
@@ -35,6 +38,12 @@ PROMPT_COMPLETION = "prompt_completion"
 ALPACA = "alpaca"
 CLASSIFICATION = "classification"
 PREFERENCE = "preference"
+OPENAI_PREFERENCE = "openai_preference"
+KTO = "kto"
+VERTEX = "vertex"
+
+PREFERENCE_FORMATS = frozenset({PREFERENCE, OPENAI_PREFERENCE})
+"""Formats whose records are chosen/rejected pairs (the `rejected` column is set)."""
 
 FORMATS: dict[str, str] = {
     CHAT: 'OpenAI chat: {"messages": [{"role", "content"}, ...]}',
@@ -43,16 +52,44 @@ FORMATS: dict[str, str] = {
     ALPACA: 'Alpaca: {"instruction", "input", "output"}',
     CLASSIFICATION: '{"text", "label"}',
     PREFERENCE: '{"prompt", "chosen", "rejected"}',
+    OPENAI_PREFERENCE: 'OpenAI DPO: {"input": {"messages"}, "preferred_output", "non_preferred_output"}',
+    KTO: 'KTO: {"prompt", "completion", "label": true|false}',
+    VERTEX: 'Vertex AI Gemini: {"contents": [{"role": "user"|"model", "parts"}, ...]}',
 }
 
 KNOWN_KEYS: dict[str, frozenset[str]] = {
-    CHAT: frozenset({"messages", "tools", "functions", "parallel_tool_calls"}),
+    # "system" and "schemaVersion": Amazon Bedrock's Claude and Nova fine-tuning records;
+    # a root "weight": Fireworks weighted training.
+    CHAT: frozenset(
+        {"messages", "tools", "functions", "parallel_tool_calls", "system", "schemaVersion", "weight"}
+    ),
     SHAREGPT: frozenset({"conversations", "system", "tools"}),
     PROMPT_COMPLETION: frozenset({"prompt", "completion"}),
     ALPACA: frozenset({"instruction", "input", "output", "system", "history"}),
     CLASSIFICATION: frozenset({"text", "label"}),
     PREFERENCE: frozenset({"prompt", "chosen", "rejected", "system"}),
+    OPENAI_PREFERENCE: frozenset({"input", "preferred_output", "non_preferred_output"}),
+    KTO: frozenset({"prompt", "completion", "label", "system"}),
+    VERTEX: frozenset({"contents", "systemInstruction", "system_instruction", "tools"}),
 }
+
+CORE_KEYS: dict[str, frozenset[str]] = {
+    CHAT: frozenset({"messages"}),
+    SHAREGPT: frozenset({"conversations"}),
+    PROMPT_COMPLETION: frozenset({"prompt", "completion"}),
+    ALPACA: frozenset({"instruction", "input", "output"}),
+    CLASSIFICATION: frozenset({"text", "label"}),
+    PREFERENCE: frozenset({"prompt", "chosen", "rejected"}),
+    OPENAI_PREFERENCE: frozenset({"input", "preferred_output", "non_preferred_output"}),
+    KTO: frozenset({"prompt", "completion", "label"}),
+    VERTEX: frozenset({"contents"}),
+}
+"""The keys that make a record its format; any other top-level key is kept in `structure` so a
+provider profile can say whether that provider accepts it."""
+
+VERTEX_ROLES: dict[str, str] = {"user": "user", "model": "assistant", "function": "tool"}
+"""Gemini `contents` roles (Vertex AI tuning accepts user and model; function is the older
+role of function responses)."""
 
 CHAT_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 SYSTEM_ROLES = frozenset({"system", "developer"})
@@ -82,6 +119,9 @@ LAST_NOT_ASSISTANT = "last_not_assistant"
 TURN_ORDER = "turn_order"
 UNKNOWN_KEYS = "unknown_keys"
 OTHER_FORMAT = "other_format"
+EMPTY_SIDE = "empty_side"
+PROMPT_MISMATCH = "prompt_mismatch"
+SIDE_ENDS_USER = "side_ends_user"
 
 BLOCKING_KINDS = frozenset(
     {
@@ -93,6 +133,9 @@ BLOCKING_KINDS = frozenset(
         LAST_NOT_ASSISTANT,
         TURN_ORDER,
         OTHER_FORMAT,
+        EMPTY_SIDE,
+        PROMPT_MISMATCH,
+        SIDE_ENDS_USER,
     }
 )
 """Issue kinds that make a record unfit for training (a provider would reject or mis-train on it)."""
@@ -112,12 +155,16 @@ def detect_format(obj: dict[str, Any], label_field: str | None = None) -> str | 
         return CHAT
     if "conversations" in obj:
         return SHAREGPT
+    if "contents" in obj:
+        return VERTEX
+    if "preferred_output" in obj or "non_preferred_output" in obj:
+        return OPENAI_PREFERENCE
     if "chosen" in obj and "rejected" in obj:
         return PREFERENCE
     if "instruction" in obj or ("output" in obj and "input" in obj):
         return ALPACA
     if "prompt" in obj and "completion" in obj:
-        return PROMPT_COMPLETION
+        return KTO if "label" in obj and label_field != "label" else PROMPT_COMPLETION
     if "text" in obj and ("label" in obj or (label_field is not None and label_field in obj)):
         return CLASSIFICATION
     return None
@@ -157,13 +204,20 @@ class _Record:
         self.label: str | None = None
         self.rejected: str | None = None
         self.prompt_override: str | None = None
+        self.structure = Structure()
 
     def issue(self, kind: str, detail: str) -> None:
         self.issues.append(RecordIssue(kind, detail))
 
 
-def _text_of(value: Any, where: str, rec: _Record, allow_null: bool = False) -> str | None:
-    """A content value as text: strings as they are, lists of typed parts joined by their text."""
+def _text_of(
+    value: Any, where: str, rec: _Record, allow_null: bool = False, role: str | None = None, turn: int = -1
+) -> str | None:
+    """A content value as text: strings as they are, lists of typed parts joined by their text parts.
+
+    Every part is classified into `rec.structure` (its type, and what is wrong with its keys);
+    tool calls and results written as parts are recorded there too.
+    """
     if isinstance(value, str):
         return value
     if value is None:
@@ -175,10 +229,10 @@ def _text_of(value: Any, where: str, rec: _Record, allow_null: bool = False) -> 
         for i, part in enumerate(value):
             if isinstance(part, str):
                 texts.append(part)
-            elif isinstance(part, dict) and isinstance(part.get("text"), str):
-                texts.append(part["text"])
-            elif isinstance(part, dict) and isinstance(part.get("type"), str):
-                continue  # an image, audio or file part: not text, not an error here
+            elif isinstance(part, dict):
+                text = rec.structure.part(f"{where}[{i}]", role, part, turn)
+                if text is not None:
+                    texts.append(text)
             else:
                 rec.issue(WRONG_TYPE, f"{where}[{i}] is a {json_type(part)}; expected a content part object")
         return "\n".join(texts)
@@ -194,6 +248,9 @@ def _messages(
         rec.issue(WRONG_TYPE, f"{where} is a {json_type(value)}; expected an array of messages")
         return []
     out: list[dict[str, Any]] = []
+    st = rec.structure
+    base = st.next_turn
+    st.next_turn += len(value)
     for i, msg in enumerate(value):
         at = f"{where}[{i}]"
         if not isinstance(msg, dict):
@@ -213,19 +270,44 @@ def _messages(
         if canonical is None:
             rec.issue(UNKNOWN_ROLE, f'{at}.{role_key} is "{role[:40]}"')
             continue
-        tool_calls = msg.get("tool_calls") or msg.get("function_call")
+        sharegpt_call = role_map is SHAREGPT_ROLES and role.lower() == "function_call"
+        tool_calls = msg.get("tool_calls") or msg.get("function_call") or sharegpt_call
         if content_key not in msg and not tool_calls:
             rec.issue(MISSING_FIELD, f'{at} ({canonical}) has no "{content_key}"')
             continue
-        content = _text_of(msg.get(content_key), f"{at}.{content_key}", rec, allow_null=bool(tool_calls))
+        turn = base + i
+        before = len(st.events)
+        if sharegpt_call:
+            st.message_calls(msg, at, turn, sharegpt=True)
+            content = msg.get(content_key) if isinstance(msg.get(content_key), str) else None
+            if content is None:
+                content = _text_of(msg.get(content_key), f"{at}.{content_key}", rec, allow_null=True)
+        else:
+            calls_made = st.message_calls(msg, at, turn) if tool_calls else []
+            content = _text_of(
+                msg.get(content_key), f"{at}.{content_key}", rec, bool(tool_calls), canonical, turn
+            )
+            if calls_made:
+                calls = orjson.dumps(calls_made, option=orjson.OPT_SORT_KEYS, default=repr).decode()
+                content = f"{content}\n{calls}" if content else calls
+        new = st.events[before:]
+        if not tool_calls and any(e["kind"] == "call" for e in new):
+            tool_calls = True  # calls written as content parts (Gemini functionCall, Claude tool_use)
+            content = content or orjson.dumps(msg.get(content_key), default=repr).decode()
+        results = [e for e in new if e["kind"] == "result"]
+        if canonical == "user" and results and len(results) == len(new) and not (content or "").strip():
+            canonical = "tool"  # a user turn that only returns function results
+            content = orjson.dumps(msg.get(content_key), default=repr).decode()
+        if canonical in ("tool", "function") and not results:
+            st.result(at, turn, msg.get("tool_call_id"), msg.get("name"))
         if content is None and not tool_calls:
             continue
-        if tool_calls:
-            calls = orjson.dumps(tool_calls, option=orjson.OPT_SORT_KEYS).decode()
-            content = f"{content}\n{calls}" if content else calls
-        weight = msg.get("weight")
-        if weight is not None and weight not in (0, 1):
-            rec.issue(WRONG_TYPE, f"{at}.weight is {weight!r}; expected 0 or 1")
+        if "weight" in msg:
+            weight = msg["weight"]
+            if st.collect:
+                st.weights.append({"at": at, "role": canonical, "value": weight})
+            if weight not in (0, 1) or isinstance(weight, bool):
+                rec.issue(WRONG_TYPE, f"{at}.weight is {weight!r}; expected 0 or 1")
         out.append({"role": canonical, "content": content or "", "tool_calls": bool(tool_calls), "at": at})
     return out
 
@@ -287,11 +369,35 @@ def _conversation(value: Any, where: str, rec: _Record, need_target: bool = True
     return msgs
 
 
+def _system_field(obj: dict[str, Any], key: str, rec: _Record) -> dict[str, Any] | None:
+    """A top-level system prompt (Bedrock "system", Gemini "systemInstruction") as a leading message."""
+    if key not in obj or obj[key] is None:
+        return None
+    value = obj[key]
+    if isinstance(value, dict) and "parts" in value:  # Gemini Content object
+        value = value["parts"]
+        where = f"{key}.parts"
+    else:
+        where = key
+    text = _text_of(value, where, rec, role="system")
+    if text is None or not text.strip():
+        return None
+    rec.structure.system_field = True
+    return {"role": "system", "content": text, "tool_calls": False, "at": key}
+
+
 def _normalise_chat(obj: dict[str, Any], rec: _Record) -> None:
     if "messages" not in obj:
         rec.issue(MISSING_FIELD, 'no "messages" field')
         return
-    msgs = _conversation(obj["messages"], "messages", rec)
+    for key in ("tools", "functions"):
+        if key in obj:
+            rec.structure.set_tools(obj[key], key)
+    system = _system_field(obj, "system", rec)
+    msgs = _messages(obj["messages"], "messages", rec, "role", "content", None)
+    if system:
+        msgs.insert(0, system)
+    _check_turns(msgs, "messages", rec)
     rec.turns = [(m["role"], m["content"]) for m in msgs]
 
 
@@ -299,10 +405,26 @@ def _normalise_sharegpt(obj: dict[str, Any], rec: _Record) -> None:
     if "conversations" not in obj:
         rec.issue(MISSING_FIELD, 'no "conversations" field')
         return
+    if "tools" in obj:
+        rec.structure.set_tools(obj["tools"], "tools")
     msgs = _messages(obj["conversations"], "conversations", rec, "from", "value", SHAREGPT_ROLES)
     if isinstance(obj.get("system"), str) and obj["system"].strip():
+        rec.structure.system_field = True
         msgs.insert(0, {"role": "system", "content": obj["system"], "tool_calls": False, "at": "system"})
     _check_turns(msgs, "conversations", rec)
+    rec.turns = [(m["role"], m["content"]) for m in msgs]
+
+
+def _normalise_vertex(obj: dict[str, Any], rec: _Record) -> None:
+    """Gemini tuning records: `contents` of {role: user|model, parts}, optional `systemInstruction`."""
+    if "tools" in obj:
+        rec.structure.set_tools(obj["tools"], "tools")
+    key = "systemInstruction" if "systemInstruction" in obj else "system_instruction"
+    system = _system_field(obj, key, rec)
+    msgs = _messages(obj["contents"], "contents", rec, "role", "parts", VERTEX_ROLES)
+    if system:
+        msgs.insert(0, system)
+    _check_turns(msgs, "contents", rec)
     rec.turns = [(m["role"], m["content"]) for m in msgs]
 
 
@@ -345,23 +467,59 @@ def _normalise_classification(obj: dict[str, Any], rec: _Record, label_field: st
     rec.turns = [("user", text), ("assistant", label or "")]
 
 
-def _side(obj: dict[str, Any], key: str, rec: _Record) -> str:
-    """One side of a preference pair: a string, or a conversation whose final reply is the answer."""
+HH_ASSISTANT = "\n\nAssistant:"
+"""The marker before each reply in Anthropic HH-style pairs written as one string per side."""
+
+
+def _side(obj: dict[str, Any], key: str, rec: _Record) -> tuple[list[tuple[str, str]] | None, str]:
+    """One side of a preference pair: (the turns before its answer, the answer).
+
+    A side is a string (the answer alone, or a whole HH-style dialogue), or a conversation whose
+    final assistant message is the answer. The turns are None when the side carries no prompt.
+    """
     if key not in obj:
         rec.issue(MISSING_FIELD, f'no "{key}" field')
-        return ""
+        return None, ""
     value = obj[key]
     if isinstance(value, list) and value and isinstance(value[0], dict):
         msgs = _messages(value, key, rec, "role", "content", None)
-        answer = [m["content"] for m in msgs if m["role"] == "assistant"]
-        if not answer or not answer[-1].strip():
-            rec.issue(NO_TARGET, f'"{key}" has no assistant answer')
-            return ""
-        return answer[-1]
+        last_answer = max((i for i, m in enumerate(msgs) if m["role"] == "assistant"), default=None)
+        if last_answer is None or not msgs[last_answer]["content"].strip():
+            rec.issue(EMPTY_SIDE, f'"{key}" has no assistant answer')
+            return [(m["role"], m["content"]) for m in msgs], ""
+        if msgs[-1]["role"] != "assistant":
+            rec.issue(SIDE_ENDS_USER, f'"{key}" ends with a {msgs[-1]["role"]} message, not the answer')
+        prefix = [(m["role"], m["content"]) for m in msgs[:last_answer]]
+        return prefix or None, msgs[last_answer]["content"]
     text = _text_of(value, key, rec) or ""
     if not text.strip():
-        rec.issue(NO_TARGET, f'"{key}" is empty')
-    return text
+        rec.issue(EMPTY_SIDE, f'"{key}" is empty')
+        return None, text
+    cut = text.rfind(HH_ASSISTANT)
+    if "prompt" not in obj and cut > 0 and "Human:" in text[:cut]:
+        return [("user", text[: cut + len(HH_ASSISTANT)])], text[cut + len(HH_ASSISTANT) :].strip()
+    return None, text
+
+
+def _pair(obj: dict[str, Any], rec: _Record, chosen_key: str, rejected_key: str) -> tuple[list, str]:
+    """Read both sides of a pair; the rejected side is not trained towards, so its structure is not kept."""
+    chosen_prefix, chosen = _side(obj, chosen_key, rec)
+    st = rec.structure
+    st.collect, turns = False, st.next_turn
+    rejected_prefix, rec.rejected = _side(obj, rejected_key, rec)
+    st.collect, st.next_turn = True, turns
+    a = [(r, c.strip()) for r, c in chosen_prefix or []]
+    b = [(r, c.strip()) for r, c in rejected_prefix or []]
+    if a != b:
+        i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+        if i < min(len(a), len(b)):
+            where = f"turn {i + 1} differs ({a[i][0]}: {a[i][1][:40]!r} vs {b[i][0]}: {b[i][1][:40]!r})"
+        else:
+            where = f"{len(a)} and {len(b)} turns before the answer"
+        rec.issue(
+            PROMPT_MISMATCH, f'"{chosen_key}" and "{rejected_key}" answer different conversations: {where}'
+        )
+    return chosen_prefix or [], chosen
 
 
 def _normalise_preference(obj: dict[str, Any], rec: _Record) -> None:
@@ -373,9 +531,50 @@ def _normalise_preference(obj: dict[str, Any], rec: _Record) -> None:
         turns += [(m["role"], m["content"]) for m in msgs]
     elif "prompt" in obj:
         turns.append(("user", _string_field(obj, "prompt", rec)))
-    chosen = _side(obj, "chosen", rec)
-    rec.rejected = _side(obj, "rejected", rec)
-    rec.turns = [*turns, ("assistant", chosen)]
+    prefix, chosen = _pair(obj, rec, "chosen", "rejected")
+    rec.turns = [*turns, *prefix, ("assistant", chosen)]
+
+
+def _normalise_openai_preference(obj: dict[str, Any], rec: _Record) -> None:
+    """OpenAI (and Together) DPO records: `input.messages`, `preferred_output`, `non_preferred_output`."""
+    turns: list[tuple[str, str]] = []
+    inp = obj.get("input")
+    if not isinstance(inp, dict):
+        rec.issue(MISSING_FIELD if inp is None else WRONG_TYPE, '"input" must be an object with "messages"')
+    elif "messages" not in inp:
+        rec.issue(MISSING_FIELD, 'no "input.messages" field')
+    else:
+        if "tools" in inp:
+            rec.structure.set_tools(inp["tools"], "input.tools")
+        msgs = _conversation(inp["messages"], "input.messages", rec, need_target=False)
+        turns = [(m["role"], m["content"]) for m in msgs]
+    prefix, chosen = _pair(obj, rec, "preferred_output", "non_preferred_output")
+    rec.turns = [*turns, *prefix, ("assistant", chosen)]
+
+
+def _normalise_kto(obj: dict[str, Any], rec: _Record) -> None:
+    """KTO unpaired records: a prompt, one completion and a boolean label (desirable or not)."""
+    system = _string_field(obj, "system", rec, required=False)
+    turns: list[tuple[str, str]] = [("system", system)] if system.strip() else []
+    if isinstance(obj.get("prompt"), list):
+        turns += [(m["role"], m["content"]) for m in _conversation(obj["prompt"], "prompt", rec, False)]
+    else:
+        turns.append(("user", _string_field(obj, "prompt", rec)))
+    completion = obj.get("completion")
+    if isinstance(completion, list):
+        msgs = _messages(completion, "completion", rec, "role", "content", None)
+        answers = [m["content"] for m in msgs if m["role"] == "assistant"]
+        answer = answers[-1] if answers else ""
+        if not answer.strip():
+            rec.issue(NO_TARGET, '"completion" has no assistant answer')
+    else:
+        answer = _string_field(obj, "completion", rec, target=True)
+    label = obj.get("label")
+    if not isinstance(label, bool):
+        rec.issue(WRONG_TYPE, f'"label" is a {json_type(label)}; KTO labels are true (desirable) or false')
+    else:
+        rec.label = "true" if label else "false"
+    rec.turns = [*turns, ("assistant", answer)]
 
 
 def normalise(obj: dict[str, Any], fmt: str, label_field: str | None = None) -> dict[str, Any]:
@@ -396,6 +595,15 @@ def normalise(obj: dict[str, Any], fmt: str, label_field: str | None = None) -> 
         _normalise_classification(obj, rec, label_field)
     elif fmt == PREFERENCE:
         _normalise_preference(obj, rec)
+    elif fmt == OPENAI_PREFERENCE:
+        _normalise_openai_preference(obj, rec)
+    elif fmt == KTO:
+        _normalise_kto(obj, rec)
+    elif fmt == VERTEX:
+        if "contents" not in obj:
+            rec.issue(MISSING_FIELD, 'no "contents" field')
+        else:
+            _normalise_vertex(obj, rec)
     else:  # pragma: no cover - guarded by the caller
         raise ValueError(f"unknown format {fmt!r}")
     unknown = sorted(set(obj) - KNOWN_KEYS[fmt] - ({label_field} if label_field else set()))
@@ -403,6 +611,11 @@ def normalise(obj: dict[str, Any], fmt: str, label_field: str | None = None) -> 
         rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in unknown[:10]))
     if label_field and fmt != CLASSIFICATION and label_field in obj:
         rec.label = _label_text(obj[label_field])
+    extra = sorted(set(obj) - CORE_KEYS[fmt] - ({label_field} if label_field else set()))
+    if extra:
+        rec.structure.keys = [k[:40] for k in extra[:20]]
+    if "weight" in obj:
+        rec.structure.root_weight = obj["weight"]
     return _row(rec, fmt)
 
 
@@ -434,6 +647,7 @@ def _row(rec: _Record, fmt: str) -> dict[str, Any]:
         "n_chars": n_chars,
         "n_tokens": n_tokens,
         "text": f"{prompt}\n{response}",
+        "structure": rec.structure.to_json(),
         "issues": rec.issues,
     }
 

@@ -1,0 +1,492 @@
+"""What the canonical columns flatten away, kept per record for the checks that judge it.
+
+The normaliser (`dataqa.formats`) turns every record into text columns; tool definitions, tool
+calls and their results, typed content parts, images, per-message weights and extra top-level keys
+do not survive that. While a record is normalised they are collected here into a `Structure`, and
+stored as one compact JSON string in the frame's `structure` column, which is null for plain
+records (so plain data costs one validity bit per row). Image bytes are never kept: an image is its
+media type and decoded size.
+
+Only extraction lives here; the provider, tool-call and preference checks do the judging.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from dataqa.load import json_type
+
+if TYPE_CHECKING:  # the loader imports this module, so the context is only named here
+    from dataqa.context import Context
+    from dataqa.dataset import Split
+
+# How a call's arguments are encoded (`args` in a call event): the one place that decodes them.
+ARGS_OK = "ok"
+ARGS_MISSING = "missing"
+ARGS_NOT_JSON = "not_json"
+ARGS_DOUBLE = "double_encoded"
+ARGS_UNENCODED = "object_not_encoded"
+ARGS_NOT_OBJECT = "not_object"
+
+
+def classify_args(args: Any, style: str) -> tuple[str, str | None, list[str] | None]:
+    """(code, detail, keys) for a call's arguments.
+
+    `style` "string": OpenAI, arguments are a string holding one JSON object. `style` "object":
+    ShareGPT/glaive, Gemini, Claude, Converse, arguments are the object itself. A string that
+    decodes to a string holding an object (or, for "object" style, any string holding an object)
+    is double-encoded.
+    """
+    if args is None:
+        return ARGS_MISSING, None, None
+    if isinstance(args, str):
+        try:
+            value = orjson.loads(args)
+        except orjson.JSONDecodeError as exc:
+            if style == "string":
+                return ARGS_NOT_JSON, str(exc)[:80], None
+            return ARGS_NOT_OBJECT, "string", None
+        if style == "object":
+            return (ARGS_DOUBLE, None, None) if isinstance(value, dict) else (ARGS_NOT_OBJECT, "string", None)
+        if isinstance(value, str):
+            try:
+                inner = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                return ARGS_NOT_OBJECT, "string", None
+            return (
+                (ARGS_DOUBLE, None, None)
+                if isinstance(inner, dict | list)
+                else (ARGS_NOT_OBJECT, "string", None)
+            )
+        if not isinstance(value, dict):
+            return ARGS_NOT_OBJECT, json_type(value), None
+        return ARGS_OK, None, [str(k)[:80] for k in list(value)[:100]]
+    if isinstance(args, dict):
+        if style == "string":
+            return ARGS_UNENCODED, None, [str(k)[:80] for k in list(args)[:100]]
+        return ARGS_OK, None, [str(k)[:80] for k in list(args)[:100]]
+    return ARGS_NOT_OBJECT, json_type(args), None
+
+
+TYPED_PARTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # OpenAI chat completions content parts
+    "text": (frozenset({"text"}), frozenset({"cache_control", "citations"})),
+    "image_url": (frozenset({"image_url"}), frozenset()),
+    "input_audio": (frozenset({"input_audio"}), frozenset()),
+    "file": (frozenset({"file"}), frozenset()),
+    "refusal": (frozenset({"refusal"}), frozenset()),
+    # OpenAI Responses API parts
+    "input_text": (frozenset({"text"}), frozenset()),
+    "output_text": (frozenset({"text"}), frozenset({"annotations"})),
+    "input_image": (frozenset(), frozenset({"image_url", "file_id", "detail"})),
+    # Anthropic Messages API content blocks
+    "image": (frozenset({"source"}), frozenset({"cache_control"})),
+    "document": (frozenset({"source"}), frozenset({"title", "context", "citations", "cache_control"})),
+    "tool_use": (frozenset({"id", "name", "input"}), frozenset({"cache_control"})),
+    "tool_result": (frozenset({"tool_use_id"}), frozenset({"content", "is_error", "cache_control"})),
+    "thinking": (frozenset({"thinking"}), frozenset({"signature"})),
+}
+"""Parts written `{"type": T, ...}`: T → (required keys, optional keys), besides "type"."""
+
+KEYED_PARTS: dict[str, frozenset[str]] = {
+    # Gemini / Vertex AI `parts`
+    "text": frozenset(),
+    "inlineData": frozenset({"mimeType", "data"}),
+    "fileData": frozenset({"mimeType", "fileUri"}),
+    "functionCall": frozenset({"name"}),
+    "functionResponse": frozenset({"name", "response"}),
+    "executableCode": frozenset({"language", "code"}),
+    "codeExecutionResult": frozenset({"outcome"}),
+    # Amazon Bedrock Converse / Nova content blocks
+    "image": frozenset({"format", "source"}),
+    "video": frozenset({"format", "source"}),
+    "document": frozenset({"format", "name", "source"}),
+    "toolUse": frozenset({"toolUseId", "name", "input"}),
+    "toolResult": frozenset({"toolUseId", "content"}),
+    "reasoningContent": frozenset(),
+}
+"""Parts written `{KIND: value}` (no "type" key): KIND → keys its value object requires."""
+
+KEYED_MODIFIERS = frozenset({"thought", "thoughtSignature", "videoMetadata", "cachePoint"})
+"""Keys a keyed part may carry beside its one kind key."""
+
+TEXT_PART_TYPES = frozenset({"text", "input_text", "output_text"})
+KNOWN_PART_TYPES = frozenset(TYPED_PARTS) | frozenset(KEYED_PARTS)
+
+_DATA_URL = re.compile(r"^data:([^;,]*)((?:;[^;,]*)*),", re.IGNORECASE)
+_EXT_MEDIA = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "bmp": "image/bmp",
+    "tif": "image/tiff",
+    "tiff": "image/tiff",
+    "heic": "image/heic",
+}
+
+
+def b64_size(data: str) -> int:
+    """Decoded size in bytes of base64 text, without decoding it."""
+    data = data.strip()
+    return max(len(data) * 3 // 4 - data[-2:].count("="), 0) if data else 0
+
+
+def _valid_b64(data: str) -> bool:
+    try:
+        base64.b64decode(data[:4096].rstrip("=") + "=" * (-len(data[:4096].rstrip("=")) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def url_image(url: str) -> dict[str, Any]:
+    """Media type and size of an image given by URL: a data URL carries both, an http URL its extension."""
+    m = _DATA_URL.match(url[:300])
+    if m:
+        data = url[m.end() :]
+        info: dict[str, Any] = {"media": m.group(1).lower() or None, "bytes": b64_size(data), "url": False}
+        if ";base64" not in m.group(2).lower() or not _valid_b64(data):
+            info["problem"] = "data URL is not valid base64"
+        return info
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    ext = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    return {"media": _EXT_MEDIA.get(ext), "bytes": None, "url": True}
+
+
+def _image_of(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
+    """Image facts of a part, or None when the part is not an image."""
+    if ptype in ("image_url", "input_image"):
+        value = part.get("image_url")
+        url = value.get("url") if isinstance(value, dict) else value
+        return url_image(url) if isinstance(url, str) else {"media": None, "bytes": None, "url": False}
+    if ptype == "image" and "type" in part:  # Anthropic: {"source": {"type": "base64", ...}}
+        src = part.get("source")
+        if not isinstance(src, dict):
+            return {"media": None, "bytes": None, "url": False}
+        if isinstance(src.get("url"), str):
+            return url_image(src["url"])
+        data = src.get("data")
+        media = src.get("media_type")
+        return {
+            "media": media.lower() if isinstance(media, str) else None,
+            "bytes": b64_size(data) if isinstance(data, str) else None,
+            "url": False,
+        }
+    if ptype == "image":  # Bedrock Converse / Nova: {"image": {"format": "png", "source": {"bytes": ...}}}
+        value = part.get("image")
+        if not isinstance(value, dict):
+            return {"media": None, "bytes": None, "url": False}
+        fmt = value.get("format")
+        src = value.get("source") if isinstance(value.get("source"), dict) else {}
+        data = src.get("bytes")
+        return {
+            "media": f"image/{fmt.lower().replace('jpg', 'jpeg')}" if isinstance(fmt, str) else None,
+            "bytes": b64_size(data) if isinstance(data, str) else None,
+            "url": "s3Location" in src,
+        }
+    if ptype in ("inlineData", "fileData"):
+        value = part.get(ptype)
+        if not isinstance(value, dict) or not str(value.get("mimeType", "")).lower().startswith("image/"):
+            return None
+        data = value.get("data")
+        return {
+            "media": str(value["mimeType"]).lower(),
+            "bytes": b64_size(data) if isinstance(data, str) else None,
+            "url": ptype == "fileData",
+        }
+    return None
+
+
+def _keys_problem(
+    kind: str, keys: set[str], required: frozenset[str], optional: frozenset[str]
+) -> str | None:
+    missing = sorted(required - keys)
+    extra = sorted(keys - required - optional)
+    problems = []
+    if missing:
+        problems.append("missing " + ", ".join(f'"{k}"' for k in missing))
+    if extra:
+        problems.append("unexpected " + ", ".join(f'"{k[:40]}"' for k in extra[:5]))
+    return f"{kind} part: " + "; ".join(problems) if problems else None
+
+
+def classify_part(part: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    """A content part's (type, text, problem): text is set for readable text parts only."""
+    if "type" in part:
+        ptype = part["type"]
+        if not isinstance(ptype, str):
+            return "?", None, f'part "type" is a {json_type(ptype)}; expected a string'
+        spec = TYPED_PARTS.get(ptype)
+        if spec is None:
+            return ptype[:40], None, f'unknown part type "{ptype[:40]}"'
+        problem = _keys_problem(ptype, set(part) - {"type"}, *spec)
+        text = part.get("text")
+        if ptype in TEXT_PART_TYPES and "text" in part and not isinstance(text, str):
+            problem = problem or f'{ptype} part: "text" is a {json_type(text)}; expected a string'
+        return ptype, text if ptype in TEXT_PART_TYPES and isinstance(text, str) else None, problem
+    kinds = [k for k in part if k in KEYED_PARTS]
+    if len(kinds) != 1:
+        keys = ", ".join(f'"{k[:40]}"' for k in list(part)[:5]) or "none"
+        if kinds:
+            return "?", None, f"part has several kinds ({', '.join(kinds)}); a part holds exactly one"
+        return "?", None, f'part has no "type" and no known kind key (keys: {keys})'
+    kind = kinds[0]
+    value = part[kind]
+    extra = sorted(set(part) - {kind} - KEYED_MODIFIERS)
+    problem = f"{kind} part: unexpected " + ", ".join(f'"{k[:40]}"' for k in extra[:5]) if extra else None
+    if kind == "text":
+        if not isinstance(value, str):
+            return kind, None, problem or f'text part: "text" is a {json_type(value)}; expected a string'
+        return kind, value, problem
+    required = KEYED_PARTS[kind]
+    if required and not isinstance(value, dict):
+        return kind, None, problem or f"{kind} part is a {json_type(value)}; expected an object"
+    if required:
+        missing = sorted(required - set(value))
+        if missing and not (kind in ("image", "video", "document") and "source" in value):
+            problem = problem or f"{kind} part: missing " + ", ".join(f'"{k}"' for k in missing)
+    return kind, None, problem
+
+
+def part_call(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
+    """A tool call written as a content part (Gemini functionCall, Anthropic tool_use, Converse toolUse)."""
+    if ptype == "functionCall" and isinstance(part.get("functionCall"), dict):
+        v = part["functionCall"]
+        return {"id": v.get("id"), "name": v.get("name"), "args": v.get("args", {}), "style": "object"}
+    if ptype == "tool_use":
+        return {"id": part.get("id"), "name": part.get("name"), "args": part.get("input"), "style": "object"}
+    if ptype == "toolUse" and isinstance(part.get("toolUse"), dict):
+        v = part["toolUse"]
+        return {"id": v.get("toolUseId"), "name": v.get("name"), "args": v.get("input"), "style": "object"}
+    return None
+
+
+def part_result(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
+    """A tool result written as a content part (functionResponse, tool_result, toolResult)."""
+    if ptype == "functionResponse" and isinstance(part.get("functionResponse"), dict):
+        v = part["functionResponse"]
+        return {"id": v.get("id"), "name": v.get("name")}
+    if ptype == "tool_result":
+        return {"id": part.get("tool_use_id"), "name": None}
+    if ptype == "toolResult" and isinstance(part.get("toolResult"), dict):
+        return {"id": part["toolResult"].get("toolUseId"), "name": None}
+    return None
+
+
+def _scalar(value: Any) -> Any:
+    """An id or name as stored: strings and numbers as they are, anything else as its JSON type."""
+    if value is None or isinstance(value, str | int | float):
+        return value[:200] if isinstance(value, str) else value
+    return f"<{json_type(value)}>"
+
+
+class Structure:
+    """Collects one record's structural facts while it is normalised (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.tools: list[dict[str, Any]] | None = None
+        self.events: list[dict[str, Any]] = []
+        self.parts: list[dict[str, Any]] = []
+        self.images: list[dict[str, Any]] = []
+        self.weights: list[dict[str, Any]] = []
+        self.keys: list[str] = []
+        self.root_weight: Any = None
+        self.system_field = False
+        self.next_turn = 0
+        """Turn numbers run across every message list of the record (prompt, then answer)."""
+        self.collect = True
+        """False while a part that is not trained on (a rejected answer) is read."""
+
+    # -- tool calls and results -------------------------------------------------------------
+    def call(self, at: str, turn: int, id: Any, name: Any, args: Any, style: str, problem: str | None = None):
+        if self.collect:
+            code, detail, keys = classify_args(args, style)
+            event = {"kind": "call", "at": at, "turn": turn, "id": _scalar(id), "name": _scalar(name)}
+            event.update(args=code, style=style)
+            if detail:
+                event["args_detail"] = detail
+            if keys is not None:
+                event["arg_keys"] = keys
+            if problem:
+                event["problem"] = problem
+            self.events.append(event)
+
+    def result(self, at: str, turn: int, id: Any = None, name: Any = None) -> None:
+        if self.collect:
+            self.events.append(
+                {"kind": "result", "at": at, "turn": turn, "id": _scalar(id), "name": _scalar(name)}
+            )
+
+    def message_calls(self, msg: dict[str, Any], at: str, turn: int, sharegpt: bool = False) -> list[Any]:
+        """Record the calls a message makes; returns their payloads (for the message's text)."""
+        payloads: list[Any] = []
+        if sharegpt:
+            value = msg.get("value")
+            try:
+                decoded = orjson.loads(value) if isinstance(value, str) else value
+            except orjson.JSONDecodeError:
+                self.call(at, turn, None, None, value, "object", "function_call value is not valid JSON")
+                return [value]
+            calls = decoded if isinstance(decoded, list) else [decoded]
+            for j, call in enumerate(calls):
+                where = f"{at}.value" + (f"[{j}]" if isinstance(decoded, list) else "")
+                if not isinstance(call, dict):
+                    self.call(where, turn, None, None, None, "object", f"call is a {json_type(call)}")
+                    continue
+                args = call.get("arguments", call.get("parameters"))
+                self.call(where, turn, call.get("id"), call.get("name"), args, "object")
+                payloads.append(call)
+            return payloads
+        tool_calls = msg.get("tool_calls")
+        if tool_calls is not None:
+            if not isinstance(tool_calls, list):
+                self.call(f"{at}.tool_calls", turn, None, None, None, "string", "tool_calls is not an array")
+                return [tool_calls]
+            for j, call in enumerate(tool_calls):
+                where = f"{at}.tool_calls[{j}]"
+                fn = call.get("function") if isinstance(call, dict) else None
+                if not isinstance(fn, dict):
+                    self.call(where, turn, None, None, None, "string", 'call has no "function" object')
+                    continue
+                problem = None if "arguments" in fn else 'call has no "arguments"'
+                self.call(where, turn, call.get("id"), fn.get("name"), fn.get("arguments"), "string", problem)
+                payloads.append(call)
+        function_call = msg.get("function_call")
+        if isinstance(function_call, dict):
+            self.call(
+                f"{at}.function_call",
+                turn,
+                None,
+                function_call.get("name"),
+                function_call.get("arguments"),
+                "string",
+                None if "arguments" in function_call else 'call has no "arguments"',
+            )
+            payloads.append(function_call)
+        elif function_call is not None:
+            self.call(
+                f"{at}.function_call", turn, None, None, None, "string", "function_call is not an object"
+            )
+        return payloads
+
+    # -- content parts ----------------------------------------------------------------------
+    def part(self, at: str, role: str | None, part: dict[str, Any], turn: int) -> str | None:
+        """Classify one content part; returns its text (None for a part that is not text)."""
+        ptype, text, problem = classify_part(part)
+        if self.collect and not (text is not None and problem is None):  # a sound text part is just text
+            entry: dict[str, Any] = {"at": at, "role": role, "type": ptype}
+            if problem:
+                entry["problem"] = problem
+            self.parts.append(entry)
+            image = _image_of(ptype, part)
+            if image is not None:
+                self.images.append({"at": at, "role": role, **image})
+        call = part_call(ptype, part)
+        if call is not None:
+            self.call(at, turn, call["id"], call["name"], call["args"], call["style"])
+        res = part_result(ptype, part)
+        if res is not None:
+            self.result(at, turn, res["id"], res["name"])
+        return text
+
+    # -- tools ------------------------------------------------------------------------------
+    def set_tools(self, value: Any, where: str) -> None:
+        """Normalise the record's tool definitions (OpenAI, legacy functions, ShareGPT, Gemini, Claude)."""
+        tools: list[dict[str, Any]] = [] if self.tools is None else self.tools
+        if isinstance(value, str):
+            try:
+                value = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                tools.append({"at": where, "name": None, "problem": f"{where} is a string that is not JSON"})
+                self.tools = tools
+                return
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list):
+            tools.append({"at": where, "name": None, "problem": f"{where} is a {json_type(value)}"})
+            self.tools = tools
+            return
+        for i, item in enumerate(value):
+            at = f"{where}[{i}]"
+            if not isinstance(item, dict):
+                tools.append({"at": at, "name": None, "problem": f"{at} is a {json_type(item)}"})
+                continue
+            decls = item.get("functionDeclarations", item.get("function_declarations"))
+            if isinstance(decls, list):
+                for j, decl in enumerate(decls):
+                    entry = _tool(decl, f"{at}.functionDeclarations[{j}]", "parameters")
+                    entry["dialect"] = "openapi"  # Gemini schemas: OpenAPI 3 subset, types in any case
+                    tools.append(entry)
+            elif isinstance(item.get("function"), dict):
+                tools.append(_tool(item["function"], f"{at}.function", "parameters"))
+            elif isinstance(item.get("toolSpec"), dict):
+                spec = item["toolSpec"]
+                schema = spec.get("inputSchema")
+                entry = _tool(spec, f"{at}.toolSpec", "-")
+                if isinstance(schema, dict) and "json" in schema:
+                    entry["schema"] = schema["json"]
+                tools.append(entry)
+            elif "name" in item:
+                tools.append(_tool(item, at, "input_schema" if "input_schema" in item else "parameters"))
+            elif isinstance(item.get("type"), str) and item["type"] != "function":
+                continue  # a built-in tool (code interpreter, web search): no schema of ours to check
+            elif len(item) == 1 and next(iter(item)) in ("googleSearch", "codeExecution", "retrieval"):
+                continue
+            else:
+                tools.append({"at": at, "name": None, "problem": f"{at} is not a function definition"})
+        self.tools = tools
+
+    def to_json(self) -> str | None:
+        """The collected facts as compact JSON, or None when the record has nothing structural."""
+        out: dict[str, Any] = {}
+        if self.tools is not None:
+            out["tools"] = self.tools
+        for key in ("events", "parts", "images", "weights", "keys"):
+            value = getattr(self, key)
+            if value:
+                out[key] = value
+        if self.events:
+            out["last_turn"] = self.next_turn - 1
+        if self.root_weight is not None:
+            out["root_weight"] = self.root_weight
+        if self.system_field:
+            out["system_field"] = True
+        if not out:
+            return None
+        return orjson.dumps(out, default=repr).decode()
+
+
+def _tool(spec: Any, at: str, schema_key: str) -> dict[str, Any]:
+    if not isinstance(spec, dict):
+        return {"at": at, "name": None, "problem": f"{at} is a {json_type(spec)}"}
+    name = spec.get("name")
+    entry: dict[str, Any] = {"at": at, "name": _scalar(name)}
+    if not isinstance(name, str) or not name.strip():
+        entry["problem"] = f'{at} has no function "name"'
+    if schema_key in spec:
+        entry["schema"] = spec[schema_key]
+    return entry
+
+
+def load(value: str | None) -> dict[str, Any]:
+    """A `structure` cell back as a dict ({} for a plain record)."""
+    return orjson.loads(value) if value else {}
+
+
+def records(ctx: Context, split: Split) -> list[tuple[int, dict[str, Any]]]:
+    """(line, structure) of every record of `split` that has structure, parsed once per scan."""
+
+    def parse() -> list[tuple[int, dict[str, Any]]]:
+        import polars as pl
+
+        rows = split.frame.filter(pl.col("structure").is_not_null()).select("line", "structure")
+        return [(line, orjson.loads(raw)) for line, raw in rows.iter_rows()]
+
+    return ctx.shared(("structure", split.name), parse)
