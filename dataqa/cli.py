@@ -108,6 +108,12 @@ def main() -> None:
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Add these to the selection.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these check ids or prefixes.")
 @click.option("--label-field", metavar="KEY", help="Record key holding the label.")
+@click.option(
+    "--profile",
+    metavar="PROVIDER",
+    help="Apply a provider's upload rules: openai, azure-openai, vertex-gemini, bedrock, fireworks, "
+    "mistral, together, generic (default), or a profile TOML file.",
+)
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="What makes the exit code 1 (default: no-go).")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 unless the scan itself fails.")
 @click.option("--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read.")
@@ -135,6 +141,7 @@ def scan(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     label_field: str | None,
+    profile: str | None,
     fail_on: str | None,
     exit_zero: bool,
     config_path: str | None,
@@ -161,6 +168,7 @@ def scan(
             extend_select=_codes(extend_select),
             ignore=_codes(ignore),
             label_field=label_field,
+            profile=profile,
             fail_on=fail_on,
         )
         for target in (json_out, html_out, md_out, sarif_out):

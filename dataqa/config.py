@@ -60,6 +60,8 @@ class Config:
     goal: str = "production"
     format: str | None = None
     label_field: str | None = None
+    profile: str = "generic"
+    """Provider whose upload rules the scan applies (`dataqa.profile_rules`), or a profile TOML path."""
     select: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -85,6 +87,9 @@ class Config:
 
         if self.format is not None and self.format not in formats.FORMATS:
             raise ConfigError(f"format must be one of {', '.join(formats.FORMATS)}, not {self.format!r}")
+        from dataqa.profile_rules import load_profile
+
+        load_profile(self.profile)  # an unknown profile is a usage error, not a silent generic scan
         for pattern, codes in self.per_file_ignores.items():
             if not isinstance(codes, list) or any(
                 not isinstance(c, str) or not _CODE.match(c) for c in codes

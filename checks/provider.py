@@ -1,0 +1,542 @@
+"""PROV: will the provider's upload accept this file? Judged against the profile (`--profile`).
+
+The rules are data (`dataqa/profiles/*.toml`, read by `dataqa.profile_rules`); these checks only
+apply them. With the "generic" profile they find nothing, except content parts that no provider
+knows or whose keys are wrong (PROV006). Test splits are not uploaded to a provider, so only the
+train and valid splits are judged. Every record-level finding says in `metrics["rejected"]`
+whether the provider refuses the record (the verdict's provider condition counts those).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from dataqa import structure
+from dataqa.context import Context
+from dataqa.dataset import Split
+from dataqa.formats import FORMATS, SYSTEM_ROLES
+from dataqa.models import Condition, Finding, Severity
+from dataqa.profile_rules import Profile, load_profile
+from dataqa.registry import Check, register
+from dataqa.structure import KNOWN_PART_TYPES
+from dataqa.verdict import VerdictInputs, condition
+
+FAMILY = "provider"
+
+
+def profile_of(ctx: Context) -> Profile:
+    """The scan's provider profile (generic when none is configured)."""
+    return load_profile(getattr(ctx.config, "profile", "generic") or "generic")
+
+
+def uploaded_splits(ctx: Context) -> list[Split]:
+    """The splits a provider receives: train and valid (a test split stays with you)."""
+    return [s for name, s in ctx.splits.items() if name != "test" and s.format is not None]
+
+
+def _first_line(split: Split) -> int:
+    return int(split.frame["line"].min() or 1) if split.frame.height else 1
+
+
+def _join(problems: list[str]) -> str:
+    return "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+
+
+class _ProviderCheck(Check):
+    """Shared bookkeeping: the profile, and one finding per record listing its problems."""
+
+    family = FAMILY
+    severity = Severity.ERROR
+
+    def record(self, ctx: Context, split: Split, line: int, problems: list[str], rejected: bool) -> Finding:
+        loc = ctx.location(split, line)
+        return self.finding(
+            _join(problems), [loc], metrics={"rejected": rejected}, unusable=[loc] if rejected else []
+        )
+
+
+@register
+@dataclass
+class UnsupportedShape(_ProviderCheck):
+    """The provider does not accept the file's record format, or a top-level key in a record.
+
+    Why: the upload is refused outright (a wrong format) or record by record (extraneous keys:
+    Bedrock, for one, allows only "system" and "messages").
+    Example: an Alpaca file for OpenAI, or `{"messages": [...], "source": "crm"}` for Bedrock.
+    Fix: convert the file to a format the provider lists (`dataqa explain` names them), and drop
+    keys it does not know.
+    """
+
+    id = "PROV001"
+    name = "unsupported-shape"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        if profile.is_generic:
+            return
+        for split in uploaded_splits(ctx):
+            if profile.formats and split.format not in profile.formats:
+                accepted = "; ".join(FORMATS[f] for f in profile.formats)
+                loc = ctx.location(split, _first_line(split))
+                yield self.finding(
+                    f"{split.name} is {FORMATS[split.format]}; {profile.title} accepts {accepted}",
+                    [loc],
+                    metrics={"rejected": True, "file_level": True},
+                )
+                continue
+            allowed = profile.keys.get(split.format or "")
+            if allowed is None:
+                continue
+            by_key: dict[str, list[int]] = defaultdict(list)
+            for line, st in structure.records(ctx, split):
+                for key in st.get("keys", []):
+                    if key not in allowed:
+                        by_key[key].append(line)
+            for key, lines in sorted(by_key.items(), key=lambda kv: kv[1][0]):
+                locs = [ctx.location(split, n) for n in lines]
+                yield self.finding(
+                    f'{profile.title} does not accept the top-level key "{key}" ({len(lines)} record(s)); '
+                    f"it accepts {', '.join(allowed)}",
+                    locs,
+                    metrics={"rejected": True, "records": len(lines)},
+                    unusable=locs,
+                )
+            self.metrics[f"{split.name}_keys_rejected"] = len(by_key)
+
+
+@register
+@dataclass
+class UnsupportedRole(_ProviderCheck):
+    """A message has a role the provider does not accept, or a system prompt where it may not go.
+
+    Why: providers validate roles and system-prompt placement and refuse the record: Bedrock
+    and Vertex take the system prompt only in a top-level field, Fireworks and Together only as
+    the first message, Bedrock allows no tool turns.
+    Example: `{"role": "system", ...}` inside Bedrock `messages`; a `developer` message for Fireworks.
+    Fix: move the system prompt where the provider wants it; map or drop roles it does not know.
+    """
+
+    id = "PROV002"
+    name = "unsupported-role"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        if profile.is_generic or (not profile.roles and profile.system == "any"):
+            return
+        total = 0
+        for split in uploaded_splits(ctx):
+            fields = {line for line, st in structure.records(ctx, split) if st.get("system_field")}
+            roles = (
+                split.turns.sort("line", "turn")
+                .group_by("line", maintain_order=True)
+                .agg(pl.col("role").cast(pl.String))
+            )
+            for line, turn_roles in roles.iter_rows():
+                problems = self._problems(profile, turn_roles, line in fields)
+                if problems:
+                    total += 1
+                    yield self.record(ctx, split, line, problems, True)
+        self.metrics["records"] = total
+
+    @staticmethod
+    def _problems(profile: Profile, roles: list[str], system_field: bool) -> list[str]:
+        problems: list[str] = []
+        for i, role in enumerate(roles):
+            from_field = system_field and i == 0
+            if role in SYSTEM_ROLES and not from_field:
+                if profile.system == "field":
+                    problems.append(
+                        f"turn {i + 1}: {role} message; {profile.title} takes the system prompt "
+                        "only in its top-level field"
+                    )
+                    continue
+                if profile.system == "none":
+                    problems.append(f"turn {i + 1}: {profile.title} accepts no system prompt")
+                    continue
+                if profile.system == "first" and i > 0:
+                    problems.append(
+                        f"turn {i + 1}: {role} message after the conversation started; "
+                        f"{profile.title} accepts it only as the first message"
+                    )
+            if from_field:
+                continue
+            if (
+                profile.roles
+                and role not in profile.roles
+                and not (role in SYSTEM_ROLES and profile.system == "field")
+            ):
+                problems.append(
+                    f'turn {i + 1}: role "{role}" is not accepted (roles: {", ".join(profile.roles)})'
+                )
+        return problems
+
+
+@register
+@dataclass
+class OverModelContext(_ProviderCheck):
+    """An example is longer than the chosen base model's per-example training limit (estimated tokens).
+
+    Why: the provider cuts the example at the limit, losing the end of the target, or refuses it
+    (the profile says which).
+    Example: a 70,000-token transcript for gpt-4o-mini, whose training examples hold 65,536.
+    Fix: shorten or split the example, or pick a model with a longer training context (`model`).
+    """
+
+    id = "PROV003"
+    name = "over-model-context"
+    severity = Severity.WARNING
+    model: str = ""
+    """Base model whose limit applies (default: the profile's default model)."""
+    max_tokens: int = 0
+    """Use this limit instead of the model's (e.g. a job's shorter maximum sequence length)."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        limit = None if profile.is_generic else profile.token_limit(self.model)
+        if limit is None:
+            return
+        model, max_tokens = limit
+        max_tokens = self.max_tokens or max_tokens
+        self.metrics.update(model=model, max_tokens=max_tokens)
+        rejected = profile.over_limit == "reject"
+        fate = "refused" if rejected else "truncated"
+        for split in uploaded_splits(ctx):
+            long = split.frame.filter(pl.col("n_tokens") > max_tokens).select("line", "n_tokens")
+            self.metrics[f"{split.name}_over_limit"] = long.height
+            for line, n in long.iter_rows():
+                loc = ctx.location(split, line)
+                yield self.finding(
+                    f"about {n:,} tokens, over the {max_tokens:,}-token training limit of {model}; "
+                    f"{profile.title} {fate} it",
+                    [loc],
+                    metrics={"tokens": n, "rejected": rejected},
+                    unusable=[loc] if rejected else [],
+                )
+
+
+@register
+@dataclass
+class InvalidWeight(_ProviderCheck):
+    """A `weight` the provider does not accept: a value, a role or a place it does not allow.
+
+    Why: OpenAI, Mistral and Together accept `weight` 0 or 1 on assistant messages only; Vertex
+    and Bedrock have no weights; Fireworks' record-level weights must be on every record or none.
+    Example: `{"role": "user", "content": "...", "weight": 0}`, or `"weight": 0.5` for OpenAI.
+    Fix: keep weights to the values and roles the provider lists, or remove them.
+    """
+
+    id = "PROV004"
+    name = "invalid-weight"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        if profile.is_generic:
+            return
+        total = 0
+        for split in uploaded_splits(ctx):
+            with_root: list[int] = []
+            for line, st in structure.records(ctx, split):
+                problems = self._message_weights(profile, st.get("weights", []))
+                root = st.get("root_weight")
+                if root is not None:
+                    with_root.append(line)
+                    if profile.root_weight is False:
+                        problems.append(
+                            f"record-level weight {root!r}: {profile.title} has no record weights"
+                        )
+                    elif not isinstance(root, int | float) or isinstance(root, bool):
+                        problems.append(f"record-level weight {root!r} is not a number")
+                if problems:
+                    total += 1
+                    yield self.record(ctx, split, line, problems, True)
+            if profile.root_weight and with_root and len(with_root) < split.frame.height:
+                have = set(with_root)
+                missing = [n for n in split.frame["line"].to_list() if n not in have]
+                locs = [ctx.location(split, n) for n in missing]
+                yield self.finding(
+                    f"{len(with_root)} record(s) carry a record-level weight and {len(missing)} do not; "
+                    f"{profile.title} needs it on every record or on none",
+                    locs,
+                    metrics={"rejected": True},
+                )
+        self.metrics["records"] = total
+
+    @staticmethod
+    def _message_weights(profile: Profile, weights: list[dict[str, Any]]) -> list[str]:
+        if profile.weight_values is None:
+            return []
+        problems = []
+        for w in weights:
+            value, role, at = w.get("value"), w.get("role"), w.get("at")
+            if not profile.weight_values:
+                problems.append(f"{at}: {profile.title} has no message weights")
+            elif isinstance(value, bool) or value not in profile.weight_values:
+                allowed = ", ".join(f"{v:g}" for v in profile.weight_values)
+                problems.append(f"{at}: weight {value!r} is not one of {allowed}")
+            elif profile.weight_roles and role not in profile.weight_roles:
+                problems.append(f"{at}: weight on a {role} message ({', '.join(profile.weight_roles)} only)")
+        return problems
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n:,} bytes"
+
+
+@register
+@dataclass
+class ImageLimits(_ProviderCheck):
+    """Images the provider does not accept: too many, too large, an unsupported type, role or source.
+
+    Why: vision fine-tuning uploads validate every image; OpenAI allows 10 JPEG/PNG/WEBP images of
+    at most 10 MB per example and none in assistant messages; Together and Fireworks want base64
+    data URLs, not links; text-only fine-tunes (Bedrock Claude, Mistral) take no images at all.
+    Example: a GIF data URL in an OpenAI example, or an image in an assistant reply.
+    Fix: convert, resize or drop the image; inline it as base64 where the provider needs it.
+    """
+
+    id = "PROV005"
+    name = "image-limits"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        if profile.is_generic or profile.images is None:
+            return
+        total = 0
+        for split in uploaded_splits(ctx):
+            with_images: list[int] = []
+            for line, st in structure.records(ctx, split):
+                images = st.get("images", [])
+                if not images:
+                    continue
+                with_images.append(line)
+                problems = self._problems(profile, images)
+                if problems:
+                    total += 1
+                    yield self.record(ctx, split, line, problems, True)
+            cap = profile.image_max_examples
+            if cap and len(with_images) > cap:
+                locs = [ctx.location(split, n) for n in with_images[cap:]]
+                yield self.finding(
+                    f"{len(with_images):,} examples contain images; {profile.title} accepts at most {cap:,}",
+                    locs,
+                    metrics={"rejected": True, "examples_with_images": len(with_images)},
+                )
+            self.metrics[f"{split.name}_examples_with_images"] = len(with_images)
+        self.metrics["records"] = total
+
+    @staticmethod
+    def _problems(profile: Profile, images: list[dict[str, Any]]) -> list[str]:
+        if profile.images is False:
+            return [f"{len(images)} image(s); {profile.title} accepts no images"]
+        problems = []
+        if profile.image_max_per_example and len(images) > profile.image_max_per_example:
+            problems.append(f"{len(images)} images; at most {profile.image_max_per_example} per example")
+        for img in images:
+            at, media, size = img.get("at"), img.get("media"), img.get("bytes")
+            if img.get("problem"):
+                problems.append(f"{at}: {img['problem']}")
+            if profile.image_roles and img.get("role") not in profile.image_roles:
+                problems.append(
+                    f"{at}: image in a {img.get('role')} message ({', '.join(profile.image_roles)} only)"
+                )
+            if img.get("url") and not profile.image_urls:
+                problems.append(f"{at}: image given as a link; {profile.title} needs base64 data")
+            if profile.image_types and media is not None and media not in profile.image_types:
+                problems.append(f"{at}: {media} is not accepted ({', '.join(profile.image_types)})")
+            if profile.image_max_bytes and size is not None and size > profile.image_max_bytes:
+                problems.append(f"{at}: image is {_mb(size)}, over {_mb(profile.image_max_bytes)}")
+        return problems
+
+
+@register
+@dataclass
+class ContentPart(_ProviderCheck):
+    """A content part of unknown type, with wrong keys, or of a type the provider does not accept.
+
+    Why: a part the trainer does not recognise is refused or silently dropped, and its text is
+    lost (a `{"type": "text", "content": ...}` part contributes no text at all).
+    Example: `{"type": "txt", "text": "hi"}`, `{"type": "text", "value": "hi"}`, or an
+    `input_audio` part for a provider that takes text and images only.
+    Fix: write parts as the provider documents them (`{"type": "text", "text": ...}` for OpenAI,
+    `{"text": ...}` for Gemini), or drop parts it does not accept.
+    """
+
+    id = "PROV006"
+    name = "content-part"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        splits = uploaded_splits(ctx) if not profile.is_generic else [s for s in ctx if s.format]
+        total = 0
+        for split in splits:
+            for line, st in structure.records(ctx, split):
+                problems = []
+                for part in st.get("parts", []):
+                    ptype, at = part.get("type"), part.get("at")
+                    if part.get("problem"):
+                        problems.append(f"{at}: {part['problem']}")
+                    elif ptype in KNOWN_PART_TYPES and profile.part_types and ptype not in profile.part_types:
+                        problems.append(
+                            f'{at}: "{ptype}" parts are not accepted by {profile.title} '
+                            f"({', '.join(profile.part_types)})"
+                        )
+                if problems:
+                    total += 1
+                    yield self.record(ctx, split, line, problems, True)
+        self.metrics["records"] = total
+
+
+@register
+@dataclass
+class ExampleCount(_ProviderCheck):
+    """The training file has fewer or more examples than the provider accepts.
+
+    Why: the job is refused before it starts (OpenAI needs at least 10 examples, Fireworks at
+    least 3 and at most 3 million, Bedrock Claude 3 Haiku 32 to 10,000).
+    Example: 8 valid examples for OpenAI.
+    Fix: add examples (or fix the invalid ones), or split a too-large file into several jobs.
+    """
+
+    id = "PROV007"
+    name = "example-count"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        if profile.is_generic or "train" not in ctx.splits:
+            return
+        train = ctx.train
+        n = ctx.valid_rows(train).height
+        self.metrics["valid_examples"] = n
+        bound = None
+        if profile.min_examples and n < profile.min_examples:
+            bound = f"at least {profile.min_examples:,}"
+        elif profile.max_examples and n > profile.max_examples:
+            bound = f"at most {profile.max_examples:,}"
+        if bound:
+            yield self.finding(
+                f"{n:,} valid training example(s); {profile.title} needs {bound}",
+                [ctx.location(train, _first_line(train))],
+                metrics={"valid_examples": n, "file_level": True},
+            )
+
+
+@register
+@dataclass
+class FileSize(_ProviderCheck):
+    """A file is larger than the provider's upload limit.
+
+    Why: the upload fails (OpenAI and Mistral take files up to 512 MB, Vertex 1 GB).
+    Example: a 700 MB training file for OpenAI.
+    Fix: remove duplicates and oversized examples, or split the data into several jobs.
+    """
+
+    id = "PROV008"
+    name = "file-size"
+    max_bytes: int = 0
+    """Use this limit instead of the profile's (e.g. an account with a raised upload quota)."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        limit = self.max_bytes or profile.max_file_bytes
+        if profile.is_generic or not limit:
+            return
+        for split in uploaded_splits(ctx):
+            self.metrics[f"{split.name}_bytes"] = split.size_bytes
+            if split.size_bytes > limit:
+                yield self.finding(
+                    f"{split.name} file is {_mb(split.size_bytes)}; {profile.title} accepts files up to "
+                    f"{_mb(limit)}",
+                    [ctx.location(split, 1)],
+                    metrics={"bytes": split.size_bytes, "file_level": True},
+                )
+
+
+# -- verdict conditions: the profile's rules as GO / NO-GO conditions -------------------------------
+
+
+def _profile_for(v: VerdictInputs) -> Profile | None:
+    profile = load_profile(getattr(v.ctx.config, "profile", "generic") or "generic")
+    return None if profile.is_generic else profile
+
+
+@condition
+def provider_rejections(v: VerdictInputs) -> Condition | None:
+    """Records the profile's provider would refuse (provider findings marked rejected)."""
+    profile = _profile_for(v)
+    if profile is None:
+        return None
+    records = {
+        (loc.split, loc.line)
+        for r in v.family_results(FAMILY)
+        for f in r.findings
+        if f.metrics.get("rejected") and not f.metrics.get("file_level")
+        for loc in f.locations
+    }
+    shape = [
+        f.message
+        for r in v.family_results(FAMILY)
+        for f in r.findings
+        if f.metrics.get("file_level") and r.check_id == UnsupportedShape.id
+    ]
+    value = len(records)
+    passed = value == 0 and not shape
+    return Condition(
+        name="provider-accepts-records",
+        description=f"Records {profile.title} would refuse at upload (shape, roles, weights, images, parts)",
+        value=value,
+        threshold=0,
+        passed=passed,
+        reason=""
+        if passed
+        else (
+            shape[0] if shape else f"{value} record(s) would be refused by {profile.title}; fix or drop them."
+        ),
+    )
+
+
+@condition
+def provider_example_count(v: VerdictInputs) -> Condition | None:
+    """The provider's minimum and maximum number of training examples."""
+    profile = _profile_for(v)
+    if profile is None or "train" not in v.ctx.splits or not (profile.min_examples or profile.max_examples):
+        return None
+    n = v.ctx.valid_rows("train").height
+    low, high = profile.min_examples, profile.max_examples
+    passed = n >= low and (not high or n <= high)
+    bounds = f"{low:,}..{high:,}" if high else f">= {low:,}"
+    return Condition(
+        name="provider-example-count",
+        description=f"Valid training examples within {profile.title}'s limits",
+        value=n,
+        threshold=bounds,
+        passed=passed,
+        reason="" if passed else f"{profile.title} accepts {bounds} training examples; the file has {n:,}.",
+    )
+
+
+@condition
+def provider_file_size(v: VerdictInputs) -> Condition | None:
+    """The provider's upload size limit, for every file that is uploaded."""
+    profile = _profile_for(v)
+    if profile is None or not profile.max_file_bytes:
+        return None
+    sizes = {name: s.size_bytes for name, s in v.ctx.splits.items() if name != "test"}
+    if not sizes:
+        return None
+    largest = max(sizes.values())
+    passed = largest <= profile.max_file_bytes
+    return Condition(
+        name="provider-file-size",
+        description=f"Uploaded files within {profile.title}'s file-size limit (bytes)",
+        value=largest,
+        threshold=profile.max_file_bytes,
+        passed=passed,
+        reason=""
+        if passed
+        else f"a file is {_mb(largest)}, over {profile.title}'s {_mb(profile.max_file_bytes)}.",
+    )
