@@ -469,6 +469,7 @@ class InconsistentTargetFormat(Check):
             dominant, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
             share = n / len(shapes)
             self.metrics[f"{split.name}_dominant_share"] = round(share, 4)
+            self.metrics[f"{split.name}_dominant_shape"] = dominant
             if dominant == "free text" or share < self.min_share or n == len(shapes):
                 continue
             yield from self._deviants(ctx, split, frame, shapes, dominant, share)

@@ -54,6 +54,16 @@ class VerdictConfig:
 
 
 @dataclass
+class ReportConfig:
+    """`[tool.dataqa.report]`: settings of the HTML report's cost estimate (edit to your provider's)."""
+
+    price_per_million_tokens: float = 3.0
+    """US dollars per million training tokens (a small hosted model's training price)."""
+    epochs: int = 3
+    """Passes over the data the fine-tune will make (a common provider default)."""
+
+
+@dataclass
 class Config:
     """Everything a scan can be told; defaults are the documented behaviour."""
 
@@ -70,6 +80,7 @@ class Config:
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per check id: its options and optionally `severity`."""
     verdict: VerdictConfig = field(default_factory=VerdictConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     """Glob pattern → check ids or prefixes not reported for matching files."""
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -136,10 +147,10 @@ def _fill(target: Any, table: dict[str, Any], where: str) -> None:
             raise ConfigError(
                 f"{where}: unknown key {key!r}; known keys: {', '.join(sorted(names - {'source'}))}"
             )
-        if key == "verdict":
+        if key in ("verdict", "report"):
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}.verdict must be a table")
-            _fill(target.verdict, value, f"{where}.verdict")
+                raise ConfigError(f"{where}.{key} must be a table")
+            _fill(getattr(target, key), value, f"{where}.{key}")
             continue
         if key == "datasets":
             target.datasets = _datasets(value, f"{where}.datasets")

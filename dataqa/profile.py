@@ -65,4 +65,35 @@ def profile_split(split: Split) -> dict[str, Any]:
             str(row[0]): int(row[1]) for row in sorted(counts.iter_rows(), key=lambda r: (-r[1], str(r[0])))
         }
     out["systems_distinct"] = int(frame["system"].n_unique())
+    out["knowledge"] = knowledge_signals(frame)
     return out
+
+
+_QUESTION = (
+    r"(?i)(^\s*(what|who|whom|whose|when|where|which|why|how|is|are|was|were|do|does|did|can|could|"
+    r"should|would|will|list|name|define|explain|describe|tell me)\b)|\?\s*$"
+)
+
+
+def knowledge_signals(frame: pl.DataFrame) -> dict[str, float]:
+    """How much the data looks like knowledge lookup: questions in, facts out (for the report's advice).
+
+    `question_prompts`: share of prompts phrased as a question. `fact_density`: names (capitalised
+    words not starting a sentence) and numbers per word of the targets. Fact-dense answers to
+    questions are usually served better by retrieval than by fine-tuning.
+    """
+    if frame.height == 0:
+        return {"question_prompts": 0.0, "fact_density": 0.0}
+    r = pl.col("response").fill_null("")
+    counts = frame.select(
+        questions=pl.col("prompt").fill_null("").str.contains(_QUESTION).sum(),
+        caps=r.str.count_matches(r"\b\p{Lu}[\p{Ll}\p{Lu}]+").sum(),
+        starts=r.str.count_matches(r"(?:^|[.!?:]\s+)[\"'(\[]*\p{Lu}[\p{Ll}\p{Lu}]+").sum(),
+        numbers=r.str.count_matches(r"\b\d[\d,.]*\b").sum(),
+        words=r.str.count_matches(r"\b\w+\b").sum(),
+    ).row(0, named=True)
+    facts = max(int(counts["caps"]) - int(counts["starts"]), 0) + int(counts["numbers"])
+    return {
+        "question_prompts": round(int(counts["questions"]) / frame.height, 4),
+        "fact_density": round(facts / max(int(counts["words"]), 1), 4),
+    }
