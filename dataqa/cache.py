@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import inspect
+import importlib.util
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -42,33 +42,67 @@ _TAG = (
 )
 
 
-def code_fingerprint(check_classes: Iterable[type]) -> str:
-    """A hash of the code that produces findings: dataqa's modules and each check's source file.
+def code_fingerprint(plugin_paths: Iterable[str | os.PathLike[str]] = ()) -> str:
+    """A hash of the code that produces findings: dataqa's engine, every package that registers
+    checks through the `dataqa.checks` entry points, and the config's plugin files.
 
     The version number alone is not enough: an editable install keeps it while the code changes.
+    Files are named by package-relative path, so an editable install and a regular one of the same
+    code agree. Nothing is imported beyond the packages' `__init__`: a cache hit stays cheap.
     """
-    import dataqa
+    from importlib.metadata import entry_points
 
-    files = set(Path(dataqa.__file__).parent.rglob("*.py"))
-    for cls in check_classes:
-        with contextlib.suppress(TypeError, OSError):
-            source = inspect.getsourcefile(cls)
-            if source:
-                files.add(Path(source))
+    import dataqa
+    from dataqa.registry import ENTRY_POINT_GROUP
+
+    engine = Path(dataqa.__file__).parent
+    files: dict[str, Path] = {
+        f"dataqa/{rel}": path
+        for rel, path in _source_files(engine)
+        if rel.parts[0] not in ("checks", "reports")  # checks: below; reports: output only
+    }
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        module = ep.value.split(":")[0]
+        package = module.rpartition(".")[0] or module
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        if folders:  # the whole package: checks may share helper modules
+            for folder in map(Path, folders):
+                files.update({f"{package}/{rel}": path for rel, path in _source_files(folder)})
+        elif spec and spec.origin:
+            files[module] = Path(spec.origin)
+    for plugin in plugin_paths:
+        files[f"plugin:{Path(plugin).resolve()}"] = Path(plugin)
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(files):
-        with contextlib.suppress(OSError):
-            digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in sorted(files):
+        try:
+            digest.update(name.encode() + b"\0" + files[name].read_bytes() + b"\0")
+        except OSError:
+            digest.update(name.encode() + b"\0unreadable\0")
     return digest.hexdigest()
 
 
-def scan_key(paths: Mapping[str, str], config: Config, fingerprint: str) -> str:
-    """The cache key of scanning `paths` (split → file) with `config` under the code `fingerprint`."""
+def _source_files(folder: Path) -> list[tuple[Path, Path]]:
+    """(relative, absolute) for every file below `folder` that is code or data, not bytecode."""
+    return [
+        (path.relative_to(folder), path)
+        for path in folder.rglob("*")
+        if "__pycache__" not in path.parts and path.suffix != ".pyc" and path.is_file()
+    ]
+
+
+def scan_key(paths: Mapping[str, str], config: Config, fingerprint: str, extra: Any = None) -> str:
+    """The cache key of scanning `paths` (split → file) with `config` under the code `fingerprint`;
+    `extra` is anything else the caller's result depends on (JSON-serialisable)."""
     settings = {k: v for k, v in config.to_dict().items() if k not in _NOT_IN_KEY}
     material = {
         "cache_version": CACHE_VERSION,
         "code": fingerprint,
         "config": settings,
+        "extra": extra,
         "inputs": [[split, path, file_sha256(Path(path))] for split, path in paths.items()],
     }
     blob = orjson.dumps(material, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)

@@ -24,7 +24,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,19 +231,33 @@ def _cache_for(config: Config, enabled: bool) -> Any:
     return ScanCache(base / config.cache_dir)
 
 
-def scan_unit(unit: Unit, cache: Any, fingerprint: str, debug: bool = False) -> Outcome:
-    """Scan one unit, or take its outcome from the cache when every input and setting is unchanged."""
+def scan_unit(
+    unit: Unit,
+    cache: Any,
+    fingerprint: str,
+    debug: bool = False,
+    extra: Any = None,
+    before_scan: Callable[[], None] | None = None,
+) -> Outcome:
+    """Scan one unit, or take its outcome from the cache when every input and setting is unchanged.
+
+    `extra` joins the cache key; `before_scan` runs before a real scan (validation that needs the
+    check registry, whose import is what a cache hit saves).
+    """
     from dataqa.cache import scan_key
     from dataqa.load import check_readable
-    from dataqa.runner import run_scan
 
     for path in unit.paths.values():
         check_readable(path)
-    key = scan_key(unit.paths, unit.config, fingerprint) if cache is not None else None
+    key = scan_key(unit.paths, unit.config, fingerprint, extra) if cache is not None else None
     if key is not None:
         hit = cache.get(key, Outcome.from_dict)
         if hit is not None:
             return hit
+    if before_scan is not None:
+        before_scan()
+    from dataqa.runner import run_scan
+
     outcome = Outcome.from_report(run_scan(unit.paths, unit.config, debug=debug))
     if key is not None and not outcome.errored:
         cache.put(key, outcome.to_dict())
@@ -294,14 +308,22 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_ERROR
-        known = load_checks(config.plugins)
         block = [c.upper() for c in _codes(args.block if args.block is not None else DEFAULT_BLOCK)]
-        unknown = [c for c in block if c != "ALL" and not any(cid.startswith(c) for cid in known)]
-        if unknown:
-            raise ConfigError(f"--block: no check id starts with {', '.join(unknown)} (see `dataqa checks`)")
+
+        def check_block() -> None:  # on a cache miss only: a hit was validated when it was stored
+            known = load_checks(config.plugins)
+            unknown = [c for c in block if c != "ALL" and not any(cid.startswith(c) for cid in known)]
+            if unknown:
+                raise ConfigError(
+                    f"--block: no check id starts with {', '.join(unknown)} (see `dataqa checks`)"
+                )
+
         cache = _cache_for(config, not args.no_cache)
-        fingerprint = code_fingerprint(known.values()) if cache is not None else ""
-        outcomes = [scan_unit(unit, cache, fingerprint, args.debug) for unit in units]
+        fingerprint = code_fingerprint(config.plugins) if cache is not None else ""
+        outcomes = [
+            scan_unit(unit, cache, fingerprint, args.debug, extra={"block": block}, before_scan=check_block)
+            for unit in units
+        ]
     except (InputError, ConfigError, OutputError) as exc:
         print(f"dataqa: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -364,3 +364,15 @@ def test_a_test_file_leaking_into_train_fails_when_only_the_test_file_is_passed(
     # The copied record is named, with the train line it came from; nothing else is an exact leak.
     assert [(path, line) for path, line, cid in found if cid == "LEAK001"] == [("data/test.jsonl", 16)]
     assert any(line.startswith("data/test.jsonl:16: LEAK001 ") and "train.jsonl:18" in line for line in lines)
+
+
+def test_the_code_fingerprint_follows_the_code_not_the_install(tmp_path: Path) -> None:
+    from dataqa.cache import code_fingerprint
+
+    plugin = tmp_path / "my_checks.py"
+    plugin.write_text("# version 1\n")
+    first = code_fingerprint([plugin])
+    assert code_fingerprint([plugin]) == first
+    plugin.write_text("# version 2\n")
+    assert code_fingerprint([plugin]) != first
+    assert code_fingerprint() != first
