@@ -376,11 +376,19 @@ class ContentPart(_ProviderCheck):
         for split in splits:
             for line, st in structure.records(ctx, split):
                 problems = []
+                images = (
+                    {img.get("at") for img in st.get("images", [])} if profile.images is not None else set()
+                )
                 for part in st.get("parts", []):
                     ptype, at = part.get("type"), part.get("at")
                     if part.get("problem"):
                         problems.append(f"{at}: {part['problem']}")
-                    elif ptype in KNOWN_PART_TYPES and profile.part_types and ptype not in profile.part_types:
+                    elif (
+                        ptype in KNOWN_PART_TYPES
+                        and profile.part_types
+                        and ptype not in profile.part_types
+                        and at not in images  # images are judged by PROV005
+                    ):
                         problems.append(
                             f'{at}: "{ptype}" parts are not accepted by {profile.title} '
                             f"({', '.join(profile.part_types)})"
