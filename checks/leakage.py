@@ -65,21 +65,26 @@ def normalised_matches(ctx: Context, eval_split: str, ref_split: str) -> pl.Data
     )
 
 
-def near_matches(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
-    """`line`, `ref_line`, `similarity`: held-out rows near a reference row (LEAK003's options),
-    every normalised copy on either side included, pairs identical after normalisation excluded."""
+def near_matches(
+    ctx: Context, eval_split: str, ref_split: str, threshold: float | None = None, shingle: int | None = None
+) -> pl.DataFrame:
+    """`line`, `ref_line`, `similarity`: held-out rows near a reference row, every normalised copy
+    on either side included, held-out rows with a normalised (or exact) copy in the reference split
+    excluded (LEAK001/LEAK002 report those). Threshold and shingle default to LEAK003's options."""
     opts = _options(
         ctx, "LEAK003", threshold=similarity.DEFAULT_THRESHOLD, shingle=similarity.DEFAULT_SHINGLE
     )
-    pairs = similarity.near_pairs(
-        ctx, eval_split, ref_split, "text", float(opts["threshold"]), shingle=int(opts["shingle"])
-    )
+    t = float(opts["threshold"] if threshold is None else threshold)
+    k = int(opts["shingle"] if shingle is None else shingle)
+    pairs = similarity.near_pairs(ctx, eval_split, ref_split, "text", t, shingle=k)
     left = similarity.distinct(ctx, eval_split, "text").members
     right = similarity.distinct(ctx, ref_split, "text").members
+    taken = normalised_matches(ctx, eval_split, ref_split).select("line").unique()
     return (
-        pairs.join(left.rename({"rep": "left_line", "line": "line"}), on="left_line")
+        pairs.join(left.rename({"rep": "left_line"}), on="left_line")
         .join(right.rename({"rep": "right_line", "line": "ref_line"}), on="right_line")
-        .select("line", "ref_line", "similarity")
+        .join(taken, on="line", how="anti")
+        .select("line", "ref_line", "similarity", "left_line")
         .sort(["line", "similarity", "ref_line"], descending=[False, True, False])
     )
 
@@ -225,17 +230,7 @@ class NearLeak(_LeakCheck):
     shingle: int = similarity.DEFAULT_SHINGLE
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
-        taken = normalised_matches(ctx, eval_split, ref_split).select("line").unique()
-        pairs = similarity.near_pairs(
-            ctx, eval_split, ref_split, "text", self.threshold, shingle=self.shingle
-        )
-        left = similarity.distinct(ctx, eval_split, "text").members
-        right = similarity.distinct(ctx, ref_split, "text").members
-        near = (
-            pairs.join(left.rename({"rep": "left_line"}), on="left_line")
-            .join(right.rename({"rep": "right_line", "line": "ref_line"}), on="right_line")
-            .join(taken, on="line", how="anti")
-        )
+        near = near_matches(ctx, eval_split, ref_split, self.threshold, self.shingle)
         # One finding per distinct held-out text: its copies, then the reference rows, best first.
         per_rep = near.group_by("left_line").agg(
             pl.col("line").unique().sort().alias("lines"),

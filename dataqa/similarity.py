@@ -7,12 +7,13 @@ How near-duplicates are found (see `benchmarks/similarity.md` for the measuremen
 
 1. Texts are normalised (`normalise_expr`); rows whose normalised text is identical form one
    *class*, represented by its first line. Only the distinct normalised texts go further.
-2. Each distinct text becomes a set of word shingles (`shingle` words each; default 1, i.e. its set
-   of words: a 1-3 word edit changes only 1-3 elements of the set, where word 5-grams change up to
-   15). A shingle set is sketched with one-permutation MinHash (one hash per shingle, `NUM_PERM`
-   bins, empty bins filled by optimal densification), computed vectorised in numpy.
+2. Each distinct text becomes a set of word shingles (`shingle` words each; default 2: a 1-3 word
+   edit changes at most 6 word pairs, where the textbook word 5-grams change up to 15, and word
+   pairs, unlike single words, are rarely shared by unrelated English texts, which keeps the
+   candidate pairs few). A shingle set is sketched with one-permutation MinHash (one hash per
+   shingle, `NUM_PERM` bins, empty bins filled by optimal densification), vectorised in numpy.
 3. LSH banding (`BANDS` bands of `NUM_PERM // BANDS` rows) turns sketches into candidate pairs:
-   a pair whose word sets have Jaccard 0.6 becomes a candidate with probability 0.99.
+   a pair whose shingle sets have Jaccard 0.6 becomes a candidate with probability 0.99.
 4. Every candidate is verified with rapidfuzz's Indel ratio over the *words* of the normalised
    texts (`1 - words inserted or deleted / words in both`; a changed word counts twice): the
    similarity reported is this true score, never the sketch's estimate, and pairs under the
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -42,8 +44,8 @@ HASHED_COLUMNS = ("text", "prompt", "response")
 
 DEFAULT_THRESHOLD = 0.85
 """Default verified similarity (word-level Indel ratio of the normalised texts) of a near-duplicate."""
-DEFAULT_SHINGLE = 1
-"""Default shingle size in words for the MinHash candidates."""
+DEFAULT_SHINGLE = 2
+"""Default shingle size in words for the MinHash candidates (word pairs: see the module docstring)."""
 NUM_PERM = 128
 """MinHash bins per text (one-permutation hashing)."""
 BANDS = 32
@@ -313,6 +315,29 @@ def _word_counts(texts: pl.Series) -> np.ndarray:
     return (texts.str.count_matches(" ") + 1).to_numpy().astype(np.float64)
 
 
+class _WordCodes:
+    """Each distinct word as one character, so that rapidfuzz's fast string path computes the
+    edit ratio over words. Codes skip the surrogate range; past 1.1 million distinct words (far
+    beyond any one scan's candidates) codes wrap around and a score may be slightly overstated."""
+
+    LIMIT = 0x10FFFF - 0x800
+
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
+
+    def encode(self, text: str) -> str:
+        codes = self.codes
+        out = []
+        for word in text.split(" "):
+            code = codes.get(word)
+            if code is None:
+                n = len(codes) % self.LIMIT + 1
+                code = chr(n if n < 0xD800 else n + 0x800)
+                codes[word] = code
+            out.append(code)
+        return "".join(out)
+
+
 def _verify(
     left_texts: pl.Series, right_texts: pl.Series, pairs: np.ndarray, threshold: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -325,21 +350,28 @@ def _verify(
     bound = 2 * np.minimum(left_len, right_len) / np.maximum(left_len + right_len, 1)
     pairs = pairs[bound >= threshold - 1e-9]
     cutoff = threshold * 100 - 1e-6
+    words = _WordCodes()
+    left_codes: dict[int, str] = {}
+    right_codes: dict[int, str] = left_codes if left_texts is right_texts else {}
     kept, sims = [], []
     for start in range(0, len(pairs), VERIFY_CHUNK):
         chunk = pairs[start : start + VERIFY_CHUNK]
-        a = left_texts.gather(chunk[:, 0]).str.split(" ").to_list()
-        b = right_texts.gather(chunk[:, 1]).str.split(" ").to_list()
-        # Word lists: rapidfuzz compares sequences of hashables, so this is an edit ratio over words.
-        scores = np.fromiter(
-            (fuzz.ratio(x, y, score_cutoff=cutoff) for x, y in zip(a, b, strict=True)),
-            dtype=np.float64,
-            count=len(a),
-        )
-        scores /= 100.0
+        for codes, texts, column in ((left_codes, left_texts, 0), (right_codes, right_texts, 1)):
+            missing = np.unique(chunk[:, column])
+            missing = [int(i) for i in missing if int(i) not in codes]
+            if missing:
+                for i, text in zip(missing, texts.gather(missing).to_list(), strict=True):
+                    codes[i] = words.encode(text)
+        a = [left_codes[int(i)] for i in chunk[:, 0]]
+        b = [right_codes[int(i)] for i in chunk[:, 1]]
+        scores = cpdist(a, b, scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1)
+        scores = np.asarray(scores, dtype=np.float64) / 100.0
         ok = scores >= threshold - 1e-9
         kept.append(chunk[ok])
         sims.append(scores[ok])
+        if len(left_codes) + len(right_codes) > 4 * VERIFY_CHUNK:  # bound memory on huge candidate sets
+            left_codes.clear()
+            right_codes.clear()
     if not kept:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
     return np.concatenate(kept), np.concatenate(sims)
