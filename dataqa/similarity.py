@@ -163,9 +163,10 @@ def _shingle_hashes(texts: pl.Series, shingle: int) -> tuple[np.ndarray, np.ndar
         n = len(h)
         acc = h[: max(n - shingle + 1, 0)].copy()
         valid = np.ones(len(acc), dtype=bool)
-        for j in range(1, shingle):
-            acc = _mix(acc * _GOLDEN + h[j : n - shingle + 1 + j])
+        for j in range(1, shingle):  # polynomial over mixed word hashes, mixed once at the end
+            acc = acc * _GOLDEN + h[j : n - shingle + 1 + j]
             valid &= doc[j : n - shingle + 1 + j] == doc[: len(acc)]
+        acc = _mix(acc)
         docs = doc[: len(acc)][valid]
         acc = acc[valid]
         # Texts too short for one full shingle: the whole text is its shingle.
@@ -495,10 +496,10 @@ def _ngram_hashes(tokens: pl.DataFrame, n: int) -> pl.DataFrame:
         return pl.DataFrame(schema={"line": pl.Int64, "pos": pl.Int64, "g": pl.UInt64})
     with np.errstate(over="ignore"):
         acc = h[:m].copy()
-        valid = np.ones(m, dtype=bool)
-        for j in range(1, n):
-            acc = _mix(acc * _GOLDEN + h[j : m + j])
-            valid &= line[j : m + j] == line[:m]
+        for j in range(1, n):  # polynomial over mixed word hashes, mixed once at the end
+            acc = acc * _GOLDEN + h[j : m + j]
+        acc = _mix(acc)
+        valid = line[n - 1 : m + n - 1] == line[:m]  # same text at both ends of the window
     pos = tokens["pos"].to_numpy()[:m][valid]
     return pl.DataFrame({"line": line[:m][valid].astype(np.int64), "pos": pos, "g": acc[valid]})
 
@@ -517,7 +518,8 @@ def ngram_overlaps(
     a leak of one example) and is ignored. One row per eval line with an overlap: `line`, `ref_line`
     (the reference row sharing the most n-grams with it), `start` and `length` (in words) of the
     longest run of overlapping words, `span` (those normalised words) and `shared` (n-grams shared
-    with `ref_line`). Valid rows only; the reference side is streamed in chunks.
+    with `ref_line`, the first line of its normalised text). Valid rows only; the distinct texts
+    of the reference side are streamed in chunks.
     """
     key = ("ngram", eval_split, ref_split, n, column, max_rows)
 
@@ -533,24 +535,19 @@ def ngram_overlaps(
             }
         )
         ev = distinct(ctx, eval_split, column)
-        ev_texts = (
-            ctx.valid_rows(eval_split)
-            .select(pl.col("line"), normalise_expr(pl.col(column)).alias("t"))
-            .filter(pl.col("t") != "")
-        )
-        if not ev.size or not ev_texts.height:
+        if not ev.size:
             return empty
-        ev_grams = _ngram_hashes(_token_frame(ev_texts["t"], ev_texts["line"].to_numpy()), n)
+        ev_grams = _ngram_hashes(_token_frame(ev.texts, ev.lines), n)
         ev_rows = ev_grams.group_by("g").agg(pl.col("line").n_unique().alias("rows"))
         ev_grams = ev_grams.join(ev_rows.filter(pl.col("rows") <= max_rows), on="g", how="semi")
         wanted = np.unique(ev_grams["g"].to_numpy())
         if not len(wanted):
             return empty
-        ref = ctx.valid_rows(ref_split).select(pl.col("line"), normalise_expr(pl.col(column)).alias("t"))
+        ref = distinct(ctx, ref_split, column)
         hits = []
-        for start in range(0, ref.height, CHUNK_DOCS):
-            chunk = ref.slice(start, CHUNK_DOCS)
-            grams = _ngram_hashes(_token_frame(chunk["t"], chunk["line"].to_numpy()), n)
+        for start in range(0, ref.size, CHUNK_DOCS):
+            texts, lines = ref.texts.slice(start, CHUNK_DOCS), ref.lines[start : start + CHUNK_DOCS]
+            grams = _ngram_hashes(_token_frame(texts, lines), n)
             g = grams["g"].to_numpy()
             at = np.minimum(np.searchsorted(wanted, g), len(wanted) - 1)
             found = wanted[at] == g
@@ -587,13 +584,21 @@ def ngram_overlaps(
             .first()
             .with_columns((pl.col("grams") + n - 1).cast(pl.Int64).alias("length"))
         )
+        ev_texts = pl.DataFrame({"line": ev.lines, "t": ev.texts})
         out = best.join(runs.select("line", "start", "length"), on="line").join(ev_texts, on="line")
         columns = (out["t"].to_list(), out["start"].to_list(), out["length"].to_list())
         spans = [" ".join(t.split(" ")[s : s + ln]) for t, s, ln in zip(*columns, strict=True)]
-        return (
-            out.with_columns(pl.Series("span", spans, dtype=pl.String), pl.col("start").cast(pl.Int64))
-            .select("line", "ref_line", "start", "length", "span", pl.col("shared").cast(pl.UInt32))
-            .sort("line")
+        per_rep = out.with_columns(
+            pl.Series("span", spans, dtype=pl.String), pl.col("start").cast(pl.Int64)
+        ).select(
+            pl.col("line").alias("rep"),
+            "ref_line",
+            "start",
+            "length",
+            "span",
+            pl.col("shared").cast(pl.UInt32),
         )
+        # Every copy of a distinct held-out text shares its overlap.
+        return ev.members.join(per_rep, on="rep").drop("rep").sort("line")
 
     return ctx.shared(key, build)
