@@ -11,7 +11,8 @@ Only findings that point at a passed file are reported (`pre-commit run --all-fi
 all): the old problems of an untouched file do not block someone else's commit. Output is one
 `path:line: ID message` line per finding, then a one-line summary; nothing at all when clean.
 A shown finding blocks when it is an error (`--fail-on error`, the default) or a warning of a
-`--block` code (default `DUP`: duplicates block; size, coverage and quality warnings are reported).
+`--block` code (default DUP001-DUP003: duplicated examples block; size, coverage, quality warnings
+are reported).
 Exit codes: 0 nothing blocks, 1 something does, 2 the scan could not run (bad configuration,
 unreadable file, or a check that crashed). Results are cached by content hash
 under `.dataqa_cache/` (see `dataqa.cache`), so a re-run on unchanged data costs a few hashes.
@@ -33,8 +34,9 @@ from dataqa.config import FAIL_ON, GOALS, Config, apply_overrides, load_config
 from dataqa.models import Finding, Location, Severity
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-DEFAULT_BLOCK = ("DUP",)
-"""Codes whose warnings fail the hook too (`--block`): duplicates block a commit, size and coverage do not."""
+DEFAULT_BLOCK = ("DUP001", "DUP002", "DUP003")
+"""Codes whose warnings fail the hook too (`--block`): copies of whole examples (exact, normalised,
+near) block a commit; the same input with different answers (DUP004), size and coverage only report."""
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -270,7 +272,7 @@ def _plural(n: int, word: str) -> str:
 
 def blocks(finding: Finding, fail_on: str, block: Sequence[str]) -> bool:
     """Whether one shown finding fails the hook: at or above the `--fail-on` severity, or a warning of
-    a `--block` code (by default duplicates: a lint should stop copies, which are warnings in a scan)."""
+    a `--block` code (by default duplicated examples: a lint stops copies, which a scan only warns of)."""
     if fail_on == "never":
         return False
     if finding.severity >= Severity.WARNING and any(
@@ -389,7 +391,7 @@ def parser() -> argparse.ArgumentParser:
         "--block",
         action="append",
         metavar="CODES",
-        help="Ids/prefixes whose warnings fail the hook too (default: DUP; --block= for none).",
+        help="Ids/prefixes whose warnings fail too (default: DUP001,DUP002,DUP003; --block= for none).",
     )
     p.add_argument("--select", action="append", default=[], metavar="CODES", help="Only these ids/prefixes.")
     p.add_argument("--extend-select", action="append", default=[], metavar="CODES", help="Add these.")
