@@ -1,0 +1,177 @@
+"""Format detection and normalisation into the canonical columns (issue #2, item 3).
+
+Each format's record becomes the same row shape (system, prompt, response, label, rejected,
+n_turns, n_tokens, text), so every check works for every format; `--format` overrides detection;
+chat replies that form a small closed set become labels; the token estimate is one rule in Python
+and in polars.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from conftest import chat, write_jsonl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataqa import formats
+from dataqa.dataset import load_split
+
+CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        formats.CHAT,
+        {
+            "messages": [
+                {"role": "system", "content": "Be brief."},
+                {"role": "user", "content": "Hi"},
+                {"role": "assistant", "content": "Hello"},
+            ]
+        },
+        {"system": "Be brief.", "prompt": "Hi", "response": "Hello", "n_turns": 2},
+    ),
+    (
+        formats.SHAREGPT,
+        {
+            "conversations": [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello"}],
+            "system": "Be brief.",
+        },
+        {"system": "Be brief.", "prompt": "Hi", "response": "Hello", "n_turns": 2},
+    ),
+    (
+        formats.PROMPT_COMPLETION,
+        {"prompt": "Hi", "completion": "Hello"},
+        {"system": "", "prompt": "Hi", "response": "Hello", "n_turns": 2},
+    ),
+    (
+        formats.ALPACA,
+        {"instruction": "Translate", "input": "Hi", "output": "Salut"},
+        {"system": "", "prompt": "Translate\n\nHi", "response": "Salut"},
+    ),
+    (
+        formats.CLASSIFICATION,
+        {"text": "refund please", "label": "billing"},
+        {"prompt": "refund please", "response": "billing", "label": "billing"},
+    ),
+    (
+        formats.PREFERENCE,
+        {"prompt": "Hi", "chosen": "Hello", "rejected": "Go away"},
+        {"prompt": "Hi", "response": "Hello", "rejected": "Go away"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("fmt", "record", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_each_format_is_detected_and_normalised(fmt: str, record: dict, expected: dict) -> None:
+    assert formats.detect_format(record) == fmt
+    row = formats.normalise(record, fmt)
+    assert row["valid"] and row["issues"] == []
+    assert {key: row[key] for key in expected} == expected
+    assert row["text"] == f"{row['prompt']}\n{row['response']}", "the system prompt is not compared text"
+
+
+def test_multi_turn_prompt_keeps_the_dialogue_and_the_last_reply_is_the_target() -> None:
+    record = {
+        "messages": [
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": "Hello"},
+            {"role": "user", "content": "Order?"},
+            {"role": "assistant", "content": "Shipped"},
+        ]
+    }
+    row = formats.normalise(record, formats.CHAT)
+    assert row["prompt"] == "user: Hi\nassistant: Hello\nuser: Order?"
+    assert (row["response"], row["n_turns"]) == ("Shipped", 4)
+
+
+def test_unknown_shape_is_no_format() -> None:
+    assert formats.detect_format({"question": "Hi", "answer": "Hello"}) is None
+    assert formats.detect_format({}) is None
+
+
+def test_tokens_per_record_are_the_estimate_plus_per_message_overhead() -> None:
+    row = formats.normalise(chat("Where is my order?", "It shipped.", system="Be brief."), formats.CHAT)
+    texts = ["Be brief.", "Where is my order?", "It shipped."]
+    assert row["n_tokens"] == sum(formats.estimate_tokens(t) + formats.TOKENS_PER_MESSAGE for t in texts)
+
+
+def test_estimate_tokens_counts_ascii_by_four_and_other_characters_one_each() -> None:
+    assert formats.estimate_tokens("") == 0
+    assert formats.estimate_tokens("abcd") == 1
+    assert formats.estimate_tokens("abcde") == 2
+    assert formats.estimate_tokens("我的订单") == 4
+    assert formats.estimate_tokens("café") == 2  # "caf" → 1, "é" → 1
+
+
+@settings(deadline=None, derandomize=True, max_examples=200, database=None)
+@given(st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60), max_size=20))
+def test_token_estimate_is_the_same_in_python_and_polars(texts: list[str]) -> None:
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+    vectorised = frame.select(formats.estimate_tokens_expr(pl.col("t"))).to_series().to_list()
+    assert vectorised == [formats.estimate_tokens(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("target", "shape"),
+    [
+        ('{"queue": "billing", "priority": "low"}', "JSON object with keys priority, queue"),
+        ('```json\n{"priority": "low", "queue": "billing"}\n```', "JSON object with keys priority, queue"),
+        ("Queue: billing\nPriority: low", "template with fields queue, priority"),
+        ('{"queue": "billing", ', "invalid JSON"),
+        ("[1, 2]", "JSON array"),
+        ("Your parcel left the depot this morning.", "free text"),
+    ],
+)
+def test_target_shape(target: str, shape: str) -> None:
+    assert formats.target_shape(target) == shape
+
+
+def test_format_flag_overrides_detection(tmp_path: Path) -> None:
+    pc = {"prompt": "Hi", "completion": "Hello"}
+    path = write_jsonl(tmp_path / "train.jsonl", [pc, pc | {"prompt": "Bye"}, chat("Hi", "Hello")])
+    detected = load_split("train", str(path))
+    assert detected.format == formats.PROMPT_COMPLETION, "the format of most records"
+    assert [(line, i.kind) for line, i in detected.record_issues] == [(3, formats.OTHER_FORMAT)]
+    forced = load_split("train", str(path), fmt=formats.CHAT)
+    assert forced.format == formats.CHAT
+    kinds = [(line, issue.kind) for line, issue in forced.record_issues]
+    assert (1, formats.MISSING_FIELD) in kinds and (2, formats.MISSING_FIELD) in kinds
+    assert formats.OTHER_FORMAT not in {k for _, k in kinds}, "a named format is not second-guessed"
+    assert forced.frame["valid"].to_list() == [False, False, True]
+
+
+def test_closed_set_replies_become_labels(tmp_path: Path) -> None:
+    labels = ["billing", "shipping", "account"]
+    records = [chat(f"ticket number {i} about something", labels[i % 3]) for i in range(15)]
+    split = load_split("train", str(write_jsonl(tmp_path / "train.jsonl", records)))
+    assert split.label_source == "assistant reply (closed set)"
+    assert split.frame["label"].to_list() == [labels[i % 3] for i in range(15)]
+
+
+def test_free_text_replies_are_not_labels(tmp_path: Path) -> None:
+    records = [chat(f"question {i}", f"a different and longer answer number {i}") for i in range(15)]
+    split = load_split("train", str(write_jsonl(tmp_path / "train.jsonl", records)))
+    assert split.label_source is None
+    assert split.frame["label"].null_count() == 15
+
+
+def test_label_field_names_the_label(tmp_path: Path) -> None:
+    records = [chat("refund please", "I have refunded you.") | {"intent": "billing"}]
+    split = load_split("train", str(write_jsonl(tmp_path / "train.jsonl", records)), label_field="intent")
+    assert split.label_source == "intent"
+    assert split.frame["label"].to_list() == ["billing"]
+    assert not [i for _, i in split.record_issues if i.kind == formats.UNKNOWN_KEYS]
+
+
+def test_line_numbers_are_physical_lines(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "train.jsonl", [chat("a", "b"), "", "not json", chat("c", "d"), "   "])
+    split = load_split("train", str(path))
+    assert split.frame["line"].to_list() == [1, 4]
+    assert split.n_lines == 5
+    assert sorted((i.line, i.kind) for i in split.load_issues) == [
+        (2, "blank_line"),
+        (3, "invalid_json"),
+        (5, "blank_line"),
+    ]
