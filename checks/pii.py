@@ -349,6 +349,12 @@ def _card_ok(m: re.Match[str], text: str) -> bool:
         r"[\d.,]$", text[max(m.start() - 1, 0) : m.start()]
     ):
         return False
+    if re.search(
+        r"(?i)(?:order|tracking|reference|ref|invoice|account|ticket|serial|isbn|id|#)"
+        r"(?:\s*(?:number|no\.?|nr\.?|#))?\W{0,3}$",
+        text[max(m.start() - 24, 0) : m.start()],
+    ):
+        return False  # a long number named as something else is not a card number
     iin = int(digits[:6])
     known = (
         digits[0] == "4"

@@ -16,6 +16,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 import polars as pl
 from rapidfuzz import fuzz
@@ -100,7 +101,7 @@ def messages(ctx: Context, split: Split) -> pl.DataFrame:
 
     def build() -> pl.DataFrame:
         rows = ctx.valid_rows(split)
-        turns = split.turns.join(rows.select("line"), on="line", how="semi").select(
+        turns = split.turns.filter(pl.col("line").is_in(rows["line"].implode())).select(
             "line",
             pl.col("role").cast(pl.String),
             pl.col("content"),
@@ -112,8 +113,8 @@ def messages(ctx: Context, split: Split) -> pl.DataFrame:
             pl.col("rejected").alias("content"),
             pl.lit(10**6, dtype=pl.Int64).alias("turn"),
         )
-        out = pl.concat([turns, rejected], how="vertical")
-        return out.with_columns(pl.col("content").fill_null("")).sort("line", "turn")
+        out = turns if rejected.is_empty() else pl.concat([turns, rejected]).sort("line", "turn")
+        return out.with_columns(pl.col("content").fill_null(""))
 
     return ctx.shared(("quality.messages", split.name), build)
 
@@ -147,8 +148,12 @@ def _shared_finding(
 # QUAL001 refusals and assistant boilerplate
 # --------------------------------------------------------------------------------------------
 
-_SENTENCE_START = r"(?:^|[.!?][ \t]+|[。！？])[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:\*\*|__)?"
-"""Start of a sentence or line (optionally a list bullet or bold marker): refusals open a sentence.
+_SENTENCE_START = (
+    r"(?:^|[.!?][ \t]+|[。！？])[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:\*\*|__)?"
+    r"(?:(?:unfortunately|however|sadly|regrettably|but|no|ok|okay|well),?[ \t]+)?"
+)
+"""Start of a sentence or line (optionally a list bullet, bold marker or a lead-in like "Unfortunately,"):
+refusals open a sentence.
 A quote mark before the phrase breaks the anchor, so a refusal quoted in an explanation is skipped."""
 
 _APOS = "['’]"
@@ -490,13 +495,16 @@ class TemplateDebris(Check):
 # --------------------------------------------------------------------------------------------
 
 _WORD_RE = re.compile(r"\w+")
-_NOT_PROSE_RE = re.compile(r"[\s0-9.,;:+\-eE]*|[\sACGTUNacgtun]*|[\s01]*")
-"""Long strings of few distinct characters that are data, not degeneration: numbers, DNA, binary."""
+_NOT_PROSE_RE = re.compile(r"[\s0-9]*[0-9][\s0-9]*[0-9][\s0-9]*")
+"""Digits only (a binary number, a digit string asked for): few distinct characters, but data."""
 
 
 def repetition_ratio(text: str, n: int = 4) -> float:
-    """Share of the text's word n-grams that repeat an earlier one (0: none, near 1: one phrase looped)."""
-    words = _WORD_RE.findall(text.lower())
+    """Share of the text's word n-grams that repeat an earlier one (0: none, near 1: one phrase looped).
+
+    Words are the lower-cased whitespace-separated tokens (fast, and a loop repeats its tokens exactly).
+    """
+    words = text.lower().split()
     if len(words) < n + 1:
         return 0.0
     grams = list(zip(*(words[i:] for i in range(n)), strict=False))
@@ -529,20 +537,38 @@ class DegenerateText(Check):
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
             frame = targets(ctx, split).with_columns(mask_code_expr(pl.col("content")).alias("masked"))
+            # Whitespace tokens, as `repetition_ratio` splits them (a run of blanks is one separator).
+            tokens = (
+                pl.col("masked")
+                .str.to_lowercase()
+                .str.replace_all(r"[\t\n\r\f\v]", " ")
+                .str.split(" ")
+                .list.filter(pl.element() != "")
+            )
             frame = frame.with_columns(
-                pl.col("masked").str.count_matches(r"\w+").alias("words"),
-                pl.col("masked").str.replace_all(r"\s+", "").str.len_chars().alias("chars"),
-            ).filter((pl.col("words") >= self.min_words) | (pl.col("chars") >= self.min_chars))
+                tokens.list.len().alias("words"),
+                tokens.list.n_unique().alias("distinct"),
+                pl.col("masked").str.len_chars().alias("chars"),  # an upper bound of the non-blank count
+            )
+            # Each word type's first use starts a new 4-gram, so distinct words <= distinct 4-grams + 3:
+            # a text whose distinct-word share is above the bound cannot be over `max_repetition`.
+            bound = (1 - self.max_repetition) + 4 / pl.max_horizontal(pl.col("words"), 1)
+            frame = frame.filter(
+                ((pl.col("words") >= self.min_words) & (pl.col("distinct") / pl.col("words") <= bound))
+                | ((pl.col("chars") >= self.min_chars) & (pl.col("distinct") <= 2))
+            )
             hits = []
-            for line, text, words, chars in frame.select("line", "masked", "words", "chars").iter_rows():
+            for line, text, words, distinct_words in frame.select(
+                "line", "masked", "words", "distinct"
+            ).iter_rows():
                 if words >= self.min_words:
                     ratio = repetition_ratio(text)
                     if ratio > self.max_repetition:
-                        top, count = Counter(" ".join(g) for g in _ngrams(text, 4)).most_common(1)[0]
-                        hits.append((line, f"repetition ratio {ratio:.2f}", f'"{top}" ×{count}'))
+                        top, count = Counter(islice(_ngrams(text, 4), 1000)).most_common(1)[0]
+                        hits.append((line, f"repetition ratio {ratio:.2f}", f'"{" ".join(top)}" ×{count}+'))
                         continue
-                if chars >= self.min_chars:
-                    dense = "".join(text.split())
+                dense = "".join(text.split()) if distinct_words <= 2 else ""
+                if len(dense) >= self.min_chars:
                     distinct = set(dense)
                     if len(distinct) <= 2 and not _NOT_PROSE_RE.fullmatch(text):
                         hits.append(
@@ -557,7 +583,7 @@ class DegenerateText(Check):
 
 
 def _ngrams(text: str, n: int) -> Iterator[tuple[str, ...]]:
-    words = _WORD_RE.findall(text.lower())
+    words = text.lower().split()
     return zip(*(words[i:] for i in range(n)), strict=False)
 
 
@@ -756,7 +782,17 @@ MEDIA_PRESENT = (
     r"|https?://\S+\.(?:png|jpe?g|gif|webp|svg|pdf|mp4|mp3|wav|csv|xlsx?)\b"
 )
 """Signs that the record carries the media itself (an image token, markdown image, data URI, figure code)."""
-_URL_RE = re.compile(r"(?i)https?://|www\.")
+_NEGATED = re.compile(
+    r"(?i)\b(?:nothing|not|no|never|cannot|can['’]?t|couldn['’]?t|unable|forgot|without|instead of)\b"
+)
+"""A reference that says there is no attachment ("attached is nothing", "I could not attach")."""
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (or line) that holds text[start:end]."""
+    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
+    return text[left : min(rights) if rights else len(text)]
 
 
 @register
@@ -779,23 +815,36 @@ class InvisibleContext(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
+            # With closed-set answers (labels) the target cannot depend on what the prompt points at.
+            roles = ["assistant"] if split.label_source else ["system", "user", "assistant"]
             msgs = messages(ctx, split).filter(pl.col("role").is_in(["system", "user", "assistant"]))
-            whole = msgs.group_by("line").agg(pl.col("content").str.join("\n")).sort("line")
-            with_media = set(whole.filter(pl.col("content").str.contains(MEDIA_PRESENT))["line"].to_list())
-            with_url = {line for line, text in whole.rows() if _URL_RE.search(text)}
+            cand = msgs.filter(
+                pl.col("role").is_in(roles) & pl.col("content").str.contains(_INVISIBLE_KEYWORDS)
+            )
+            whole = (
+                msgs.join(cand.select("line").unique(), on="line", how="semi")
+                .group_by("line")
+                .agg(pl.col("content").str.join("\n"))
+            )
+            with_media = whole.filter(pl.col("content").str.contains(MEDIA_PRESENT)).select("line")
+            with_url = set(
+                whole.filter(pl.col("content").str.contains(r"(?i)https?://|www\."))["line"].to_list()
+            )
             cand = (
-                msgs.filter(~pl.col("line").is_in(list(with_media)))
+                cand.join(with_media, on="line", how="anti")
                 .with_columns(mask_code_expr(pl.col("content")).alias("masked"))
                 .filter(pl.col("masked").str.contains(_INVISIBLE_KEYWORDS))
+                .sort("line", "turn")
             )
             hits = []
             for line, role, text in cand.select("line", "role", "masked").iter_rows():
                 for kind, pattern in _INVISIBLE_RES.items():
                     if kind == "link" and line in with_url:
                         continue
-                    m = pattern.search(text)
-                    if m:
-                        hits.append((line, f"{kind} in {role}", snippet(text, m.start(), m.end(), 40)))
+                    for m in pattern.finditer(text):
+                        if not _NEGATED.search(_sentence_around(text, m.start(), m.end())):
+                            hits.append((line, f"{kind} in {role}", snippet(text, m.start(), m.end(), 40)))
+                            break
             grouped = _by_line(hits)
             for line, items in grouped.items():
                 yield _shared_finding(
@@ -823,6 +872,8 @@ _DANGLING_END = (
 """A last word or character after which an English sentence cannot end."""
 _TERMINAL = r"(?:[.!?。！？…][\"”'’)\]]*|[)\]}*])\s*$"
 """A text that ends like a finished sentence or closes a bracket."""
+_ENDED = r"(?:[.!?。！？…:;][\"”'’)\]]*|[)\]}*`|])\s*$"
+"""How a finished target usually ends: sentence punctuation, a closing bracket, a fence or table."""
 _EMOTICON = r"[:;=8xX]-?[()\[\]{}]|[()\[\]{}]-?[:;=]"
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
@@ -868,6 +919,11 @@ class TruncatedTarget(Check):
                     (pl.col("body").str.count_matches(_FENCE_LINE) % 2 == 1).alias("open_fence"),
                 )
             )
+            # Only where the split writes sentences is a missing sentence end a sign of truncation.
+            long = frame.filter(pl.col("masked").str.count_matches(r"\S+") >= self.min_words)
+            ended = long.select(pl.col("masked").str.contains(_ENDED).mean()).item() if long.height else 1.0
+            sentences = long.height < 20 or (ended or 0.0) >= 0.5
+            self.metrics[f"{split.name}_sentence_end_share"] = round(ended or 0.0, 4)
             opens = pl.col("masked").str.count_matches(r"[(\[{]")
             closes = pl.col("masked").str.count_matches(r"[)\]}]")
             cand = frame.filter(
@@ -884,7 +940,8 @@ class TruncatedTarget(Check):
                     continue
                 words = len(_WORD_RE.findall(masked))
                 last = masked.rstrip().rsplit("\n", 1)[-1].strip()
-                if words >= self.min_words and not _not_prose(last) and re.search(_DANGLING_END, masked):
+                dangling = re.search(_DANGLING_END, masked)
+                if sentences and words >= self.min_words and not _not_prose(last) and dangling:
                     hits.append((line, "ends mid-sentence", snippet(body, len(body), len(body), 80)))
                     continue
                 left = unclosed_brackets(masked)
@@ -942,12 +999,15 @@ class EchoTarget(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
-            frame = ctx.valid_rows(split).select(
-                "line",
-                "prompt",
-                "response",
-                normalise_expr(pl.col("prompt")).alias("p"),
-                normalise_expr(pl.col("response")).alias("r"),
+            raw_p, raw_r = pl.col("prompt").str.len_chars(), pl.col("response").str.len_chars()
+            loose = self.min_similarity * 0.6  # raw lengths differ from normalised ones by punctuation
+            frame = (
+                ctx.valid_rows(split)
+                .select("line", "prompt", "response")
+                .filter((raw_r >= raw_p * loose) & (raw_p >= raw_r * loose))
+                .with_columns(
+                    normalise_expr(pl.col("prompt")).alias("p"), normalise_expr(pl.col("response")).alias("r")
+                )
             )
             lp, lr = pl.col("p").str.len_chars(), pl.col("r").str.len_chars()
             cand = frame.filter(
