@@ -461,8 +461,12 @@ def near_duplicate_groups(
             return []
         pairs = near_pairs(ctx, split, split, column, t, shingle=shingle)
         index = pl.DataFrame({"rep": d.lines, "i": np.arange(d.size, dtype=np.int64)})
-        a = pairs.join(index.rename({"rep": "left_line"}), on="left_line")["i"].to_numpy()
-        b = pairs.join(index.rename({"rep": "right_line"}), on="right_line")["i"].to_numpy()
+        a = pairs.join(index.rename({"rep": "left_line"}), on="left_line", maintain_order="left")[
+            "i"
+        ].to_numpy()
+        b = pairs.join(index.rename({"rep": "right_line"}), on="right_line", maintain_order="left")[
+            "i"
+        ].to_numpy()
         graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(d.size, d.size))
         _, component = connected_components(graph, directed=False)
         comp = pl.DataFrame({"rep": d.lines, "component": component.astype(np.int64)})
