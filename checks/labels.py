@@ -25,7 +25,7 @@ from dataqa.context import Context
 from dataqa.formats import canonical_label
 from dataqa.models import Finding, Location, Severity
 from dataqa.registry import Check, register
-from dataqa.similarity import hashes
+from dataqa.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups
 from dataqa.topics import SEED, text_space
 
 CLOSED_SET_SOURCE = "assistant reply (closed set)"
@@ -130,6 +130,74 @@ class ConflictingLabels(Check):
                 )
             self.metrics[f"{split}_conflict_groups"] = groups.height
             self.metrics[f"{split}_conflicting_rows"] = conflicting
+
+
+@register
+@dataclass
+class NearIdenticalConflict(Check):
+    """Near-identical inputs (a word or two apart) with different labels, within one split.
+
+    Inputs are grouped by the shared near-duplicate engine (verified word similarity at least
+    `threshold`, joined transitively); a group is reported when two of its inputs that are not
+    the same after normalisation carry different labels (identical inputs are LBL001's). Every
+    row of the group is unusable until someone decides.
+    Why: when a greeting or an order number is all that separates two examples, different labels
+    teach the model noise; either one label is wrong or the deciding detail is missing.
+    Example: "Hi, my parcel never arrived, order NW-123" labelled `shipping` and "My parcel never
+    arrived, order NW-789" labelled `billing`.
+    Fix: correct the wrong label, or make the difference that decides the label explicit.
+    """
+
+    id = "LBL002"
+    name = "near-identical-conflict"
+    family = "labels"
+    severity = Severity.WARNING
+    needs = frozenset({"label"})
+    threshold: float = DEFAULT_THRESHOLD
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in _labelled_splits(ctx):
+            labels = dict(split_labels(ctx, split).iter_rows())
+            info = (
+                hashes(ctx, split)
+                .select("line", "prompt_norm")
+                .join(ctx.valid_rows(split).select("line", "prompt"), on="line")
+            )
+            norm = dict(zip(info["line"].to_list(), info["prompt_norm"].to_list(), strict=True))
+            prompts = dict(zip(info["line"].to_list(), info["prompt"].to_list(), strict=True))
+            found = 0
+            for group in near_duplicate_groups(ctx, split, column="prompt", threshold=self.threshold):
+                members = [line for line in group if line in labels]
+                forms: dict[int, set[str]] = defaultdict(set)
+                for line in members:
+                    forms[norm[line]].add(labels[line])
+                if len(forms) < 2 or not any(
+                    a != b
+                    for fa, la in forms.items()
+                    for fb, lb in forms.items()
+                    if fa != fb
+                    for a in la
+                    for b in lb
+                ):
+                    continue
+                found += 1
+                by_label: dict[str, list[int]] = defaultdict(list)
+                for line in members:
+                    by_label[labels[line]].append(line)
+                locations = [ctx.location(split, line) for line in members]
+                summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
+                yield self.finding(
+                    f"{len(members)} near-identical {split} inputs carry {len(by_label)} different labels: "
+                    + summary,
+                    locations,
+                    [
+                        f"line {line} ({labels[line][:40]!r}): {excerpt(prompts[line], 100)}"
+                        for line in members[:6]
+                    ],
+                    metrics={"labels": dict(by_label)},
+                    unusable=locations,
+                )
+            self.metrics[f"{split}_near_conflict_groups"] = found
 
 
 _PUNCT_SPACE = re.compile(r"[\W_]+", re.UNICODE)

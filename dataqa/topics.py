@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
-from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -30,7 +30,10 @@ TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 MAX_FEATURES = 1 << 17
 CHUNK = 2048
 LSA_DIMS = 100
-MINIBATCH_FROM = 20_000
+SAMPLE_ROWS = 20_000
+"""Rows the SVD and k-means are fitted on (a seeded sample); every row is then projected."""
+CANDIDATES = 3
+"""Nearest train rows in LSA space whose exact TF-IDF similarity is computed."""
 OUTLIER_Z = 3.0
 GROUP_SIMILARITY = 0.5
 GROUP_MIN = 3
@@ -90,6 +93,32 @@ def text_space(ctx: Context, column: str = "prompt") -> TextSpace:
     return ctx.shared(("text_space", column), compute)
 
 
+def lsa(ctx: Context) -> dict[str, np.ndarray]:
+    """Per split, the L2-normalised LSA projection (truncated SVD, `LSA_DIMS` dimensions) of the
+    TF-IDF rows, float32, rows in `TextSpace.lines` order; the SVD is fitted on a seeded sample of
+    at most `SAMPLE_ROWS` training rows, so its cost does not grow with the data. Cached.
+    """
+
+    def compute() -> dict[str, np.ndarray]:
+        space = text_space(ctx)
+        train = space.matrices["train"]
+        dims = min(LSA_DIMS, train.shape[1] - 1, train.shape[0] - 1)
+        if dims < 2:
+            return {name: normalize(m.toarray()).astype(np.float32) for name, m in space.matrices.items()}
+        sample = _sample(train.shape[0])
+        svd = TruncatedSVD(dims, random_state=SEED).fit(train[sample])
+        return {name: normalize(svd.transform(m)).astype(np.float32) for name, m in space.matrices.items()}
+
+    return ctx.shared(("lsa",), compute)
+
+
+def _sample(n: int) -> np.ndarray:
+    """A seeded, sorted sample of at most SAMPLE_ROWS row indices out of n."""
+    if n <= SAMPLE_ROWS:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(SEED).choice(n, SAMPLE_ROWS, replace=False))
+
+
 @dataclass
 class Topics:
     """Clusters of the training inputs: per-row cluster id (-1 = no words), sizes and top terms."""
@@ -97,8 +126,6 @@ class Topics:
     assignment: np.ndarray
     sizes: list[int]
     terms: list[list[str]]
-    centers: np.ndarray | None
-    """Mean TF-IDF vector of each cluster (what its terms are read from)."""
 
 
 def auto_topic_count(n_rows: int) -> int:
@@ -125,20 +152,13 @@ def topics(ctx: Context, n_topics: int = 0, n_terms: int = 6) -> Topics:
         k = min(k, len(rows))
         assignment = np.full(matrix.shape[0], -1, dtype=np.int64)
         if k < 2:
-            return Topics(assignment, [], [], None)
-        # LSA (truncated SVD of the TF-IDF rows, re-normalised) then k-means: cosine clusters.
-        dims = min(LSA_DIMS, matrix.shape[1] - 1, len(rows) - 1)
-        points = matrix[rows]
-        if dims >= 2:
-            points = normalize(TruncatedSVD(dims, random_state=SEED).fit_transform(points))
-        model = (
-            MiniBatchKMeans(n_clusters=k, random_state=SEED, n_init=3, batch_size=4096, max_no_improvement=10)
-            if len(rows) > MINIBATCH_FROM
-            else KMeans(n_clusters=k, random_state=SEED, n_init=3)
-        )
-        raw = model.fit_predict(points)
-        if isinstance(points, np.ndarray):
-            raw = _split_off_small_groups(points, raw, k)
+            return Topics(assignment, [], [])
+        # k-means on the LSA points (cosine clusters), fitted on a seeded sample, applied to all.
+        points = lsa(ctx)["train"][rows]
+        fit_rows = _sample(len(rows))
+        model = KMeans(n_clusters=k, random_state=SEED, n_init=1).fit(points[fit_rows])
+        raw = model.predict(points)
+        raw = _split_off_small_groups(points, raw, k)
         k = int(raw.max()) + 1
         counts = np.bincount(raw, minlength=k)
         first = np.full(k, len(rows))
@@ -149,15 +169,14 @@ def topics(ctx: Context, n_topics: int = 0, n_terms: int = 6) -> Topics:
         remap = {c: i for i, c in enumerate(order)}
         assignment[rows] = [remap[c] for c in raw]
         vocab = space.terms
-        sizes, terms, centers = [], [], []
+        sizes, terms = [], []
         for c in order:
             members = matrix[rows[raw == c]]
             center = np.asarray(members.mean(axis=0)).ravel()
-            centers.append(center)
             top = np.argsort(-center, kind="stable")[:n_terms]
             terms.append([str(vocab[t]) for t in top if center[t] > 0])
             sizes.append(int(counts[c]))
-        return Topics(assignment, sizes, terms, np.vstack(centers))
+        return Topics(assignment, sizes, terms)
 
     return ctx.shared(("topics", n_topics, n_terms), compute)
 
@@ -253,9 +272,10 @@ def vocabulary_share(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.
 
 def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
     """Per valid row of `split`: `line`, `n_words` (content words), the most similar train row
-    (`nearest_line`, first in line order on ties, 0 when none) and `similarity`: the TF-IDF cosine
-    in train's vocabulary, scaled by the share of the row's words train knows (see
-    `vocabulary_share`), so a text of mostly unseen words is far even if one word matches.
+    (`nearest_line`, 0 when none) and `similarity`. Candidates are the `CANDIDATES` nearest train
+    rows in LSA space; among them the best by exact TF-IDF cosine in train's vocabulary wins,
+    scaled by the share of the row's words train knows (see `vocabulary_share`), so a text of
+    mostly unseen words is far even if one word matches.
     """
 
     def compute() -> pl.DataFrame:
@@ -265,12 +285,27 @@ def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
         n = query.shape[0]
         best = np.zeros(n, dtype=np.float32)
         where = np.zeros(n, dtype=np.int64)
-        if train.shape[0] and train.shape[1]:
-            train_t = train.T.tocsr()
-            for start in range(0, n, CHUNK):
-                sims = (query[start : start + CHUNK] @ train_t).tocsr()
-                where[start : start + CHUNK] = np.asarray(sims.argmax(axis=1)).ravel()
-                best[start : start + CHUNK] = sims.max(axis=1).toarray().ravel()
+        if train.shape[0] and train.shape[1] and n:
+            projected = lsa(ctx)
+            q_points, t_points = projected[split], projected["train"]
+            c = min(CANDIDATES, train.shape[0])
+            step = max(1, (1 << 25) // max(train.shape[0], 1))
+            for start in range(0, n, step):
+                sims = q_points[start : start + step] @ t_points.T
+                # Top candidates by repeated argmax: cheaper than a partial sort of every row.
+                picks = []
+                for _ in range(c):
+                    top = sims.argmax(axis=1)
+                    picks.append(top)
+                    sims[np.arange(len(top)), top] = -np.inf
+                cand = np.stack(picks, axis=1)
+                cand = np.sort(cand, axis=1)  # ties go to the first train row
+                block = query[start : start + step]
+                rep = np.repeat(np.arange(block.shape[0]), c)
+                exact = np.asarray(block[rep].multiply(train[cand.ravel()]).sum(axis=1)).reshape(-1, c)
+                pick = exact.argmax(axis=1)
+                where[start : start + step] = cand[np.arange(len(pick)), pick]
+                best[start : start + step] = exact[np.arange(len(pick)), pick]
         texts = ctx.valid_rows(split)["prompt"].fill_null("").to_list()
         if space.vectorizer is not None:
             words, share = vocabulary_share(space.vectorizer, texts)

@@ -8,6 +8,7 @@ Results are written by hand into benchmarks/labels_coverage.md (with the machine
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -36,15 +37,15 @@ def scan(paths: dict[str, str], select: list[str], options: dict | None = None) 
     """Run the selected checks in one context; per-check results and wall times (shared work is
     charged to the first check that needs it)."""
     config = load_config(discover=False, select=select, checks=options or {})
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     ctx = Context(load_splits(paths, config), config)
-    times = {"load": time.perf_counter() - t0}
+    times = {"load": (time.perf_counter() - t0, time.process_time() - c0)}
     results = {}
     for cls in select_checks(load_checks(), config.select):
         check = make_check(cls, config.checks.get(cls.id))
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         results[cls.id] = run_check(check, ctx)
-        times[cls.id] = time.perf_counter() - t
+        times[cls.id] = (time.perf_counter() - t, time.process_time() - c)
     return results, times
 
 
@@ -88,15 +89,17 @@ def speed(n: int) -> None:
         t = time.perf_counter()
         results, times = scan(paths, ["LBL", "COV"])
         total = time.perf_counter() - t
-        for key, value in times.items():
+        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        for key, (wall, cpu) in times.items():
             extra = ""
             if key in results:
                 r = results[key]
                 extra = f" {r.status.value} findings={len(r.findings)} {r.reason}"
-            print(f"{key:8s} {value:7.2f} s{extra}")
-        print(
-            f"checks only {sum(v for k, v in times.items() if k != 'load'):.2f} s; with loading {total:.2f} s"
-        )
+            print(f"{key:8s} wall {wall:7.2f} s  cpu {cpu:7.2f} s{extra}")
+        walls = sum(w for k, (w, _) in times.items() if k != "load")
+        cpus = sum(c for k, (_, c) in times.items() if k != "load")
+        print(f"LBL+COV checks: wall {walls:.2f} s, cpu {cpus:.2f} s; with loading {total:.2f} s wall")
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
