@@ -503,3 +503,18 @@ def test_terminal_output_neutralises_ansi_and_control_characters(tmp_path: Path,
     missing = folder / f"gone{esc}.jsonl"
     result = CliRunner().invoke(main, ["scan", str(missing), "--no-config"])
     assert result.exit_code == 2 and "\x1b" not in result.stderr and "\\x1b" in result.stderr
+
+
+# --- outputs are atomic ---------------------------------------------------------------------------
+
+
+def test_a_failed_write_leaves_the_previous_report_and_no_temporary_file(tmp_path: Path) -> None:
+    from dataqa.output import atomic_writer
+
+    target = tmp_path / "report.json"
+    target.write_text("previous report", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="renderer failed"), atomic_writer(target) as fh:
+        fh.write(b'{"half": ')
+        raise RuntimeError("renderer failed")
+    assert target.read_text(encoding="utf-8") == "previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
