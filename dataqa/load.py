@@ -142,7 +142,8 @@ def open_binary(path: Path) -> IO[bytes]:
         fh.close()
         raise
     if magic == _GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
+        fh.close()  # a GzipFile over a file object would leave it open on close: open by path
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     return fh
 
 
