@@ -156,6 +156,10 @@ def topics(ctx: Context, n_topics: int = 0, n_terms: int = 6) -> Topics:
         # k-means on the LSA points (cosine clusters), fitted on a seeded sample, applied to all.
         points = lsa(ctx)["train"][rows]
         fit_rows = _sample(len(rows))
+        distinct_points = len(np.unique(points[fit_rows].round(5), axis=0))
+        k = min(k, distinct_points)
+        if k < 2:
+            return Topics(assignment, [], [])
         model = KMeans(n_clusters=k, random_state=SEED, n_init=1).fit(points[fit_rows])
         raw = model.predict(points)
         raw = _split_off_small_groups(points, raw, k)
