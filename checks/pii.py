@@ -170,7 +170,17 @@ def _jwt_ok(m: re.Match[str], text: str) -> bool:
         header = orjson.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
     except (binascii.Error, ValueError, orjson.JSONDecodeError):
         return False
-    return isinstance(header, dict) and "alg" in header
+    if not (isinstance(header, dict) and "alg" in header):
+        return False
+    body = m.group().split(".")[1]
+    try:
+        claims = orjson.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        return False
+    # A session or API token carries registered claims (subject, expiry, issuer…); a documentation
+    # example like {"some": "payload"} does not.
+    registered = {"iss", "sub", "aud", "exp", "nbf", "iat", "jti"}
+    return isinstance(claims, dict) and len(registered & set(claims)) >= 2
 
 
 def _private_key_ok(m: re.Match[str], text: str) -> bool:

@@ -40,7 +40,7 @@ _INLINE_RE = re.compile(INLINE_CODE_PATTERN)
 
 _CODE_LINE_RE = re.compile(
     r"""[=;]\s*$|(?:^|\s)(?:def|return|import|const|let|var|function|class|print|echo|if|for)\b.*[({:=]"""
-    r"""|\b(?:print|format|console\.log|printf|f)\(|(?:^|\s)f["']|=>|\w\s*=\s*["'{\[\w]"""
+    r"""|^\s*(?:>>>|\.\.\.|\$|#include|//)\s|\w\(\s*f?["'{\[]|(?<!\w)f["']|=>|\w\s*=\s*["'{\[\w]"""
     r"""|</?(?:html|head|body|div|span|p|a|ul|ol|li|table|tr|td|th|img|br|script|style|form|input|button"""
     r"""|h[1-6]|section|template|label|select|option)\b[^<>]*>"""
 )
@@ -379,7 +379,11 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
     after = text[m.end()] if m.end() < len(text) else ""
     if kind == "template variable":
         # {name}: not LaTeX (\frac{a}{b}, x_{ij}), not a doubled brace, not a set {x}
-        latex_like = (before and (before.isalnum() or before in "\\}^_$%{")) or after == "}"
+        latex_like = (
+            (before and (before.isalnum() or before in "\\}^_$%{")) or after == "}" or after.isalnum()
+        )
+        if before and before in "\"'`" and after == before:
+            return False  # "{name}" in quotes names the placeholder (documentation), it does not use it
         if token.startswith("{") and not token.startswith("{{") and latex_like:
             return False
         if (
@@ -672,7 +676,7 @@ class Mojibake(Check):
 MARKUP_PATTERN = (
     r"(?i)</?(?:p|div|span|br|a|b|i|u|em|strong|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|img|font"
     r"|blockquote|pre|hr|sup|sub|center|small|section|article|header|footer|nav|iframe|script|style|meta"
-    r"|label|input|form|button|html|body|head|title)(?:\s[^<>\n]{0,200})?/?>"
+    r")(?:\s[^<>\n]{0,200})?/?>|<(?:label|input|form|button|html|body|head|title)\s[^<>\n]{1,200}>"
     r"|&(?:nbsp|amp|lt|gt|quot|apos|rsquo|lsquo|rdquo|ldquo|mdash|ndash|hellip|copy|reg|trade|eacute"
     r"|egrave|agrave|ccedil|#[0-9]{2,5}|#x[0-9a-f]{2,4});"
 )
@@ -726,10 +730,12 @@ class MarkupResidue(Check):
                 if share.get(role, 0.0) > self.max_share:
                     continue
                 for m in _MARKUP_RE.finditer(text):
-                    if m.group().lower().startswith("<br") and line_at(text, m.start()).lstrip().startswith(
-                        "|"
-                    ):
+                    line_text = line_at(text, m.start())
+                    if m.group().lower().startswith("<br") and line_text.lstrip().startswith("|"):
                         continue
+                    quoted = m.start() > 0 and text[m.start() - 1] in "\"'"
+                    if quoted or line_text.lstrip().startswith((">>>", "... ")):
+                        continue  # markup in a string literal or a doctest is code's data, not residue
                     hits.append(
                         (line, f'"{m.group()[:30]}" in {role}', snippet(text, m.start(), m.end(), 40))
                     )
@@ -874,20 +880,28 @@ _TERMINAL = r"(?:[.!?。！？…][\"”'’)\]]*|[)\]}*])\s*$"
 """A text that ends like a finished sentence or closes a bracket."""
 _ENDED = r"(?:[.!?。！？…:;][\"”'’)\]]*|[)\]}*`|])\s*$"
 """How a finished target usually ends: sentence punctuation, a closing bracket, a fence or table."""
-_EMOTICON = r"[:;=8xX]-?[()\[\]{}]|[()\[\]{}]-?[:;=]"
+_EMOTICON = r"(?:^|\s)[:;=]-?[()\[\]{}]"
+"""A smiley like ":(" or ";-)": its bracket is not a bracket."""
+_EMOTICON_RE = re.compile(_EMOTICON)
+_JSON_START = re.compile(r'\s*(?:\{\s*"|\[\s*[\[{"\d-])')
+"""A target that starts like JSON (an object with a key, an array of values)."""
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 
 
-def unclosed_brackets(text: str) -> str:
-    """The brackets left open at the end of `text` (closers without an opener, as in "1)", are ignored)."""
-    stack: list[str] = []
-    for ch in text:
-        if ch in _PAIRS:
-            stack.append(ch)
-        elif ch in _CLOSERS and stack and stack[-1] == _CLOSERS[ch]:
+def unclosed_brackets(text: str) -> list[int]:
+    """Positions of the brackets still open at the end of `text`.
+
+    Lenient on purpose: any closer closes the latest opener (so "[0, 1)" is balanced), and a closer
+    without an opener (as in "1)" list items) is ignored.
+    """
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            stack.append(i)
+        elif ch in ")]}" and stack:
             stack.pop()
-    return "".join(stack)
+    return stack
 
 
 @register
@@ -940,13 +954,21 @@ class TruncatedTarget(Check):
                     continue
                 words = len(_WORD_RE.findall(masked))
                 last = masked.rstrip().rsplit("\n", 1)[-1].strip()
-                dangling = re.search(_DANGLING_END, masked)
-                if sentences and words >= self.min_words and not _not_prose(last) and dangling:
+                last_body = body.rsplit("\n", 1)[-1].strip()
+                prose_end = not _not_prose(last) and not _not_prose(last_body)
+                dangling = re.search(_DANGLING_END, masked) and re.search(_DANGLING_END, body)
+                if sentences and words >= self.min_words and prose_end and dangling:
                     hits.append((line, "ends mid-sentence", snippet(body, len(body), len(body), 80)))
                     continue
-                left = unclosed_brackets(masked)
-                if left and not re.search(_TERMINAL, masked):
-                    hits.append((line, f'"{left[-1]}" never closed', snippet(body, len(body), len(body), 80)))
+                # A bracket left open near the end (cut inside a parenthesis) or in a JSON-like target.
+                # Inline code is kept here: its brackets balance, and backtick pairs are easy to mis-read.
+                unfenced = _EMOTICON_RE.sub(" ", _FENCE_RE.sub("\n", body))
+                left = unclosed_brackets(unfenced)
+                structured = _JSON_START.match(body) is not None
+                near_end = bool(left) and len(unfenced.rstrip()) - left[-1] <= 120 and prose_end
+                if left and (structured or near_end) and not re.search(_TERMINAL, unfenced):
+                    what = unfenced[left[-1]]
+                    hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
             grouped = _by_line(hits)
             for line, items in grouped.items():
                 yield _shared_finding(

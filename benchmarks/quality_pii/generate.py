@@ -294,7 +294,7 @@ def plant_secret(rng: random.Random, q: str, a: str) -> tuple[str, str]:
         ),
         lambda: "AIza" + _rnd(rng, 35, string.ascii_letters + string.digits + "_-"),
         lambda: "hf_" + _rnd(rng, 34),
-        lambda: b64({"alg": "HS256", "typ": "JWT"}) + "." + b64({"sub": _rnd(rng, 8)}) + "." + _rnd(rng, 43),
+        lambda: b64({"alg": "HS256", "typ": "JWT"}) + "." + b64({"sub": _rnd(rng, 8), "iat": 1_700_000_000, "exp": 1_700_003_600}) + "." + _rnd(rng, 43),
         lambda: f"postgres://svc:{_rnd(rng, 16)}@db-{rng.randint(1, 9)}.internal:5432/prod",
         lambda: (
             "-----BEGIN OPENSSH PRIVATE KEY-----\n"
