@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import polars as pl
 
@@ -103,6 +104,8 @@ class _LeakCheck(Check):
 
     family = "leakage"
     needs = frozenset({"eval"})
+    blocks: ClassVar[bool] = True
+    """Whether this layer's leaks remove the training rows and count in the verdict's leaked share."""
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         """Per leak: (held-out lines, reference lines, metrics and optional extra `evidence`)."""
@@ -133,7 +136,7 @@ class _LeakCheck(Check):
                     eval_locs + ref_locs,
                     evidence,
                     metrics={"reference_split": ref_split, **extra},
-                    unusable=ref_locs,
+                    unusable=ref_locs if self.blocks else [],
                 )
         for split, lines in leaked.items():
             rows = ctx.valid_rows(split).height
@@ -263,6 +266,9 @@ class NgramOverlap(_LeakCheck):
     the training data leaks part of the example even when the rest differs. Examples already
     reported as exact, normalised or near copies are not repeated. A sequence found in more than
     `max_rows` rows of either split is a stock phrase or a template, not a leak, and is ignored.
+    A shared span is a signal to review, not proof: unlike LEAK001-003 it does not remove training
+    rows from the usable count nor count toward the verdict's leaked share (templated data, such as
+    form-generated tickets, shares long spans without leaking answers).
     Example: test.jsonl:5 quotes a 40-word paragraph that train.jsonl:310 also quotes.
     Fix: remove or rewrite the training rows that carry the passage, or move the example (and every
     example built on the same source) to one side of the split.
@@ -271,6 +277,7 @@ class NgramOverlap(_LeakCheck):
     id = "LEAK004"
     name = "ngram-overlap"
     severity = Severity.WARNING
+    blocks = False  # a shared span is evidence to review, not proof the example leaked
     ngram: int = 13
     max_rows: int = 10
 
@@ -317,6 +324,8 @@ def held_out_leakage(v: VerdictInputs) -> Condition | None:
     exact: list[str] = []
     for result in ran:
         for finding in result.findings:
+            if not finding.unusable:  # a layer that does not block (LEAK004)
+                continue
             refs = set(finding.unusable)
             heldout = [loc for loc in finding.locations if loc not in refs and loc.split in leaked]
             for loc in heldout:
