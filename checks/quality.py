@@ -158,9 +158,30 @@ A quote mark before the phrase breaks the anchor, so a refusal quoted in an expl
 
 _APOS = "['’]"
 _CANT = (
-    rf"(?:cannot|can{_APOS}t|can not|am unable to|am not able to|won{_APOS}t be able to|will not be able to"
-    r"|am not allowed to|must decline to|must refuse to)"
+    rf"(?: cannot| can{_APOS}t| can not| am unable to| am not able to|{_APOS}m unable to|{_APOS}m not able to"
+    rf"| won{_APOS}t be able to| will not be able to| am not allowed to| must decline to| must refuse to)"
 )
+
+_REFUSED = (
+    r"(?:provide (?:personal|real[- ]time|medical|legal|financial|an? opinion|opinions|that|this|assistance"
+    r"|help|an answer|a response|any (?:information|assistance|help|opinion)|information (?:on|about) (?:that"
+    r"|this|current|real))|assist(?: you)?(?: with (?:that|this|your request|such requests?))?|help(?: you)? "
+    r"with (?:that|this|your request)|answer (?:that|this|your question)|fulfil+ (?:that|this|your)|comply"
+    r"|generate (?:that|this|such|content)|create (?:that|this|such|content)|engage in|browse|access (?:real"
+    r"|the internet|current|live|external|personal)|predict|view (?:images|the image|attachments)|see "
+    r"(?:images|the image|pictures|attachments)|open (?:links|the link|attachments|files)|do that|do this"
+    r"|complete (?:this|that|your) (?:request|task)|perform (?:that|this|actions|physical)|share (?:personal"
+    r"|opinions)|give (?:personal|medical|legal|financial|an? opinion|opinions)|offer (?:personal|opinions)"
+    r"|respond to (?:that|this))\b"
+)
+"""What an assistant refuses to do in boilerplate; "I cannot find your order" is not among it."""
+_NOT_HAD = (
+    r"(?:access to (?:real[- ]time|the internet|current|live|up[- ]to[- ]date|external|browsing|personal "
+    r"(?:data|information))|the ability to|the capability to|real[- ]time|personal (?:opinions|feelings"
+    r"|experiences|beliefs|preferences|views)|(?:feelings|emotions|opinions|beliefs) (?:or|and|like"
+    r"|of my own)|a physical (?:body|form))"
+)
+"""What an assistant disclaims having: access to live data, the ability, feelings, a body."""
 
 REFUSAL_PHRASES: dict[str, dict[str, str]] = {
     "en": {
@@ -168,22 +189,19 @@ REFUSAL_PHRASES: dict[str, dict[str, str]] = {
         r"(?:[ -](?:language model|model|assistant|chatbot|system|program))?"
         r"(?:,|[ \t]+i\b|[ \t]+(?:developed|created|trained|designed|built|made) by)",
         "sorry-cannot": rf"(?:(?:i{_APOS}m|i am)(?: so| very| really| truly)? (?:sorry|afraid)"
-        rf"|i apologi[sz]e)[,.]?(?: but)?(?: for (?:any|the) confusion)?,? (?:but )?(?:i|as an ai)\b"
-        rf"[^.!?\n]{{0,40}}?"
-        rf"\b(?:cannot|can{_APOS}t|can not|am unable|am not able|won{_APOS}t be able|will not be able"
-        rf"|don{_APOS}t have|do not have|am not (?:allowed|permitted)|{_APOS}m not (?:able|allowed))",
-        "cannot-comply": rf"i {_CANT} (?:provide|assist|answer|fulfil|fulfill|comply|generate|create|give"
-        r"|offer|share|engage|perform|respond|browse|access|predict|view|see|open|do that|do this"
-        r"|help (?:you )?with (?:that|this)|complete (?:this|that|your))\b",
-        "no-access": rf"i (?:do not|don{_APOS}t) have (?:access to (?:real[- ]time|the internet|current"
-        r"|live|up[- ]to[- ]date|external|browsing|personal (?:data|information))|the ability to"
-        r"|the capability to|real[- ]time"
-        r"|personal (?:opinions|feelings|experiences|beliefs|preferences|views)"
-        r"|(?:feelings|emotions|opinions|beliefs) (?:or|and|like|of my own)|a physical (?:body|form))",
+        rf"|i apologi[sz]e|sorry|apologies|my apologies)[,.]?(?: but)?(?: for (?:any|the) confusion)?,?"
+        rf" (?:but )?(?:as an ai(?: language model)?,? )?i\b[^.!?\n]{{0,40}}?(?:{_CANT} {_REFUSED}"
+        rf"| (?:do not|don{_APOS}t) have {_NOT_HAD})",
+        "cannot-comply": rf"i{_CANT} {_REFUSED}",
+        "no-access": rf"i (?:do not|don{_APOS}t) have {_NOT_HAD}",
         "knowledge-cutoff": r"(?:as of|since) my (?:last )?(?:knowledge|training)(?: data)? "
         r"(?:cut[- ]?off|update)|my (?:knowledge|training data) (?:cut[- ]?off|only goes|is limited to)",
         "just-an-ai": rf"i(?:{_APOS}m| am) (?:just|only|merely) an? (?:ai|artificial intelligence|computer "
-        r"program|language model|machine|chatbot|bot)\b",
+        r"program|language model|machine|chatbot|bot)\b"
+        rf"|i(?:{_APOS}m| am) an? (?:ai |large )?language model\b"
+        rf"|i(?:{_APOS}m| am) an? (?:ai|artificial intelligence)(?: assistant| model| system)?,?"
+        rf"(?: and| so)? "
+        rf"(?:i )?(?:do not|don{_APOS}t|cannot|can{_APOS}t|am not|have no)\b",
         "decline": rf"it(?:{_APOS}s| is) not (?:appropriate|ethical) for me to|i(?:{_APOS}m| am) not "
         r"(?:programmed|designed) to|i must (?:respectfully )?decline",
     },
