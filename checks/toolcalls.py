@@ -343,10 +343,22 @@ class InvalidToolSchema(_ToolCheck):
     id = "TOOL004"
     name = "invalid-tool-schema"
 
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        # Records repeating one tool set share one parsed list (`structure.records`): judge it once.
+        self._seen: dict[int, tuple[list, list[str]]] = {}
+        yield from super().run(ctx)
+
     def problems(self, st: dict[str, Any], split: Split, line: int) -> list[str]:
+        tools = st.get("tools") or []
+        if id(tools) not in self._seen:  # the list is kept alive in the cache, so ids are not reused
+            self._seen[id(tools)] = (tools, self._judge(tools))
+        return self._seen[id(tools)][1]
+
+    @staticmethod
+    def _judge(tools: list[dict[str, Any]]) -> list[str]:
         out: list[str] = []
         seen: set[str] = set()
-        for tool in st.get("tools") or []:
+        for tool in tools:
             if tool.get("problem"):
                 out.append(tool["problem"])
                 continue

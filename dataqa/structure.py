@@ -447,7 +447,8 @@ class Structure:
         """The collected facts as compact JSON, or None when the record has nothing structural."""
         out: dict[str, Any] = {}
         if self.tools is not None:
-            out["tools"] = self.tools
+            # A nested string: records repeating one tool set share one parsed copy (see `records`).
+            out["tools_json"] = orjson.dumps(self.tools, default=repr).decode()
         for key in ("events", "parts", "images", "weights", "keys"):
             value = getattr(self, key)
             if value:
@@ -475,9 +476,24 @@ def _tool(spec: Any, at: str, schema_key: str) -> dict[str, Any]:
     return entry
 
 
-def load(value: str | None) -> dict[str, Any]:
-    """A `structure` cell back as a dict ({} for a plain record)."""
-    return orjson.loads(value) if value else {}
+def load(value: str | None, shared: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A `structure` cell back as a dict ({} for a plain record), its tool list under "tools".
+
+    `shared` maps tool-list JSON to its parsed list, so records that repeat one tool set (the
+    usual case) hold one copy of it instead of one per record.
+    """
+    if not value:
+        return {}
+    st = orjson.loads(value)
+    raw = st.pop("tools_json", None)
+    if raw is not None:
+        if shared is None:
+            st["tools"] = orjson.loads(raw)
+        else:
+            if raw not in shared:
+                shared[raw] = orjson.loads(raw)
+            st["tools"] = shared[raw]
+    return st
 
 
 def records(ctx: Context, split: Split) -> list[tuple[int, dict[str, Any]]]:
@@ -487,6 +503,7 @@ def records(ctx: Context, split: Split) -> list[tuple[int, dict[str, Any]]]:
         import polars as pl
 
         rows = split.frame.filter(pl.col("structure").is_not_null()).select("line", "structure")
-        return [(line, orjson.loads(raw)) for line, raw in rows.iter_rows()]
+        shared: dict[str, Any] = {}
+        return [(line, load(raw, shared)) for line, raw in rows.iter_rows()]
 
     return ctx.shared(("structure", split.name), parse)
