@@ -276,7 +276,7 @@ class NgramOverlap(_LeakCheck):
 
     id = "LEAK004"
     name = "ngram-overlap"
-    severity = Severity.WARNING
+    severity = Severity.INFO
     blocks = False  # a shared span is evidence to review, not proof the example leaked
     ngram: int = 13
     max_rows: int = 10

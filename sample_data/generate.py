@@ -22,15 +22,70 @@ SYSTEM = (
     'only: {"queue": "billing|shipping|technical|account|returns", "priority": "low|normal|urgent"}.'
 )
 
-NAMES = ["Maria", "James", "Aiko", "Tom", "Priya", "Lukas", "Fatima", "Chen", "Olivia", "Diego", "Hannah",
-         "Kwame", "Sofia", "Noah", "Elena", "Ravi", "Grace", "Mateo", "Yuki", "Amara", "Ben", "Ines", "Omar",
-         "Zoe", "Ivan", "Leila", "Sam", "Nora", "Felix", "Mina"]
-PRODUCTS = ["trail backpack", "rain jacket", "hiking boots", "down sleeping bag", "camping stove",
-            "two-person tent", "trekking poles", "headlamp", "water filter", "fleece hoodie", "gaiters",
-            "insulated bottle", "climbing harness", "merino base layer", "camp chair", "dry bag"]
+NAMES = [
+    "Maria",
+    "James",
+    "Aiko",
+    "Tom",
+    "Priya",
+    "Lukas",
+    "Fatima",
+    "Chen",
+    "Olivia",
+    "Diego",
+    "Hannah",
+    "Kwame",
+    "Sofia",
+    "Noah",
+    "Elena",
+    "Ravi",
+    "Grace",
+    "Mateo",
+    "Yuki",
+    "Amara",
+    "Ben",
+    "Ines",
+    "Omar",
+    "Zoe",
+    "Ivan",
+    "Leila",
+    "Sam",
+    "Nora",
+    "Felix",
+    "Mina",
+]
+PRODUCTS = [
+    "trail backpack",
+    "rain jacket",
+    "hiking boots",
+    "down sleeping bag",
+    "camping stove",
+    "two-person tent",
+    "trekking poles",
+    "headlamp",
+    "water filter",
+    "fleece hoodie",
+    "gaiters",
+    "insulated bottle",
+    "climbing harness",
+    "merino base layer",
+    "camp chair",
+    "dry bag",
+]
 CARRIERS = ["UPS", "DHL", "FedEx", "the postal service", "the courier"]
-GREETINGS = ["Hi,", "Hello,", "Hi there,", "Good morning,", "Dear support,", "Hey,", "To whom it may concern,",
-             "Hello team,", "", "", ""]
+GREETINGS = [
+    "Hi,",
+    "Hello,",
+    "Hi there,",
+    "Good morning,",
+    "Dear support,",
+    "Hey,",
+    "To whom it may concern,",
+    "Hello team,",
+    "",
+    "",
+    "",
+]
 CLOSINGS = ["Thanks,", "Thank you.", "Regards,", "Cheers,", "Best,", "Thanks in advance!", "", ""]
 
 QUEUES: dict[str, list[str]] = {
@@ -95,27 +150,167 @@ QUEUES: dict[str, list[str]] = {
         "You charged a restocking fee of {amount} on my return, I wasn't told about that.",
     ],
 }
-DETAILS = [
-    "I've already tried contacting you through the chat.",
-    "This is the second time I'm writing about this.",
-    "My order number is {order} if that helps.",
-    "I bought it on {day} for a trip next month.",
-    "I'm a member since {year}.",
-    "Attached is nothing because your form does not allow files.",
-    "Please let me know what you need from me.",
-    "It's not a big deal, just wanted to flag it.",
-    "I would appreciate a quick answer.",
-    "The item was a present for my {relative}.",
-    "I live in {country}, in case that matters.",
-    "Your phone line kept me on hold for {n} minutes.",
+COLORS = ["green", "navy", "black", "red", "grey", "orange", "olive", "blue", "sand", "purple"]
+BOUGHT = ["ordered", "bought", "purchased", "picked up", "got", "paid for"]
+WHEN = [
+    "last week",
+    "on {day}",
+    "about {n} days ago",
+    "in {month}",
+    "yesterday",
+    "this morning",
+    "over the weekend",
+    "a month ago",
+    "during the sale",
+    "before Christmas",
+    "two weeks back",
+]
+CHANNELS = [
+    "through your app",
+    "on the website",
+    "in your downtown store",
+    "by phone",
+    "from the catalogue",
+    "with a gift card",
+    "as a member",
+    "for my {relative}",
     "",
     "",
 ]
-URGENT_HINTS = ["I leave for the mountains on {day} and need this sorted before then.",
-                "This is urgent, I've been charged and have no money left this month.",
-                "I need an answer today please.", "This is really urgent."]
-LOW_HINTS = ["No rush at all.", "Whenever you get a chance.", "Just curious, not urgent.",
-             "Not in a hurry, thanks."]
+OPENERS = [
+    "",
+    "",
+    "",
+    "Unfortunately",
+    "The problem is that",
+    "Now",
+    "Long story short,",
+    "Sadly",
+    "I'm writing because",
+    "Quick question:",
+    "So,",
+    "Just to let you know,",
+]
+TRIED = [
+    "I tried calling {n} times",
+    "I already used the live chat",
+    "I emailed you on {day}",
+    "I checked the FAQ",
+    "I filled in the contact form",
+    "I asked in the store",
+    "I messaged you on Instagram",
+    "I waited {n} days",
+]
+OUTCOMES = [
+    "but nobody got back to me.",
+    "and it didn't help.",
+    "but the line dropped.",
+    "and was told to write here.",
+    "with no luck.",
+    "and still have no answer.",
+    "and the agent said it would be fixed.",
+    "but the form gave an error.",
+]
+EXTRAS = [
+    "My order number is {order}.",
+    "The order is {order}, if that helps.",
+    "I'm a member since {year}.",
+    "I live in {country}.",
+    "It was a present for my {relative}.",
+    "I paid {amount} in total.",
+    "Please reply by email rather than phone.",
+    "You can reach me in the afternoons.",
+    "I've been a loyal customer for years.",
+    "This is the first time I've had a problem with you.",
+    "I'd rather not have to go to the store again.",
+    "My {relative} has the same problem.",
+]
+URGENT_HINTS = [
+    "I leave for the mountains on {day} and need this sorted before then.",
+    "This is urgent, I have no money left this month.",
+    "I need an answer today please.",
+    "This is really urgent.",
+    "Please treat this as urgent, my trip starts in {n} days.",
+    "I need this fixed before {day} at the latest.",
+    "It's urgent, sorry to push.",
+]
+LOW_HINTS = [
+    "No rush at all.",
+    "Whenever you get a chance.",
+    "Just curious, not urgent.",
+    "Not in a hurry, thanks.",
+    "No hurry on this one.",
+    "It can wait until after the holidays.",
+    "Low priority for me, just wanted you to know.",
+]
+SYNONYMS: dict[str, list[str]] = {
+    "order": ["order", "purchase"],
+    "charged": ["charged", "billed"],
+    "arrived": ["arrived", "came", "turned up"],
+    "parcel": ["parcel", "package", "box"],
+    "package": ["package", "parcel", "delivery"],
+    "but": ["but", "yet", "however"],
+    "never": ["never", "still hasn't", "didn't"],
+    "please": ["please", "kindly", ""],
+    "want": ["want", "would like", "need"],
+    "I'd": ["I'd", "I would"],
+    "can't": ["can't", "cannot"],
+    "don't": ["don't", "do not"],
+    "it's": ["it's", "it is"],
+    "the": ["the", "the", "my"],
+    "my": ["my", "my", "the"],
+    "still": ["still", "yet", ""],
+    "again": ["again", "once more"],
+    "help": ["help", "assist"],
+    "problem": ["problem", "issue"],
+    "now": ["now", "currently"],
+    "shows": ["shows", "says", "displays"],
+    "get": ["get", "receive"],
+    "tried": ["tried", "attempted"],
+    "broke": ["broke", "failed", "snapped"],
+    "wrong": ["wrong", "incorrect"],
+    "account": ["account", "profile"],
+    "just": ["just", "simply", ""],
+}
+"""Word-level variation, so that two tickets built on the same sentence rarely share long spans."""
+
+
+CONNECTORS = [
+    "Also,",
+    "By the way,",
+    "Oh, and",
+    "Anyway,",
+    "Plus",
+    "Btw",
+    "And",
+    "FYI",
+    "Honestly,",
+    "Ok so",
+    "Note:",
+    "(",
+    "-",
+    "Also -",
+    "P.S.",
+]
+
+
+def _join(rng: random.Random, parts: list[str]) -> str:
+    """Sentences joined as people write them: now and then with a connector word in between."""
+    out = parts[:1]
+    for part in parts[1:]:
+        connector = rng.choice(CONNECTORS) if rng.random() < 0.9 else ""
+        out.append(f"{connector} {part}" if connector else part)
+    return " ".join(out)
+
+
+def _vary(rng: random.Random, text: str) -> str:
+    words = []
+    for word in text.split(" "):
+        choices = SYNONYMS.get(word)
+        words.append(rng.choice(choices) if choices and rng.random() < 0.6 else word)
+    return " ".join(w for w in words if w)
+
+
 COUNTRIES = ["Canada", "Norway", "Portugal", "Japan", "Australia", "Ireland", "Chile", "Poland", "Kenya"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "the 3rd", "the 14th", "the 22nd", "the 9th"]
@@ -140,14 +335,22 @@ def _fill(rng: random.Random, template: str) -> str:
 
 
 def ticket(rng: random.Random) -> tuple[str, dict[str, str]]:
-    """One ticket text and its routing decision."""
+    """One ticket text and its routing decision, composed from independent parts."""
     queue = rng.choice(sorted(QUEUES))
     weights = {"low": 0.25, "normal": 0.55, "urgent": 0.2}
     priority = rng.choices(list(weights), weights=list(weights.values()))[0]
-    parts = [rng.choice(GREETINGS), _fill(rng, rng.choice(QUEUES[queue]))]
-    for detail in rng.sample(DETAILS, k=rng.randint(1, 3)):
-        if detail:
-            parts.append(_fill(rng, detail))
+    parts = [rng.choice(GREETINGS)]
+    if rng.random() < 0.6:
+        channel = rng.choice(CHANNELS)
+        intro = f"I {rng.choice(BOUGHT)} a {rng.choice(COLORS)} {{product}} {rng.choice(WHEN)}"
+        parts.append(_fill(rng, f"{intro} {channel}".rstrip() + "."))
+    issue = _fill(rng, rng.choice(QUEUES[queue]))
+    opener = rng.choice(OPENERS)
+    parts.append(f"{opener} {issue[0].lower()}{issue[1:]}" if opener else issue)
+    if rng.random() < 0.5:
+        parts.append(_fill(rng, f"{rng.choice(TRIED)} {rng.choice(OUTCOMES)}"))
+    for extra in rng.sample(EXTRAS, k=rng.randint(0, 2)):
+        parts.append(_fill(rng, extra))
     if priority == "urgent":
         parts.append(_fill(rng, rng.choice(URGENT_HINTS)))
     elif priority == "low":
@@ -155,7 +358,7 @@ def ticket(rng: random.Random) -> tuple[str, dict[str, str]]:
     closing = rng.choice(CLOSINGS)
     if closing:
         parts.append(f"{closing} {rng.choice(NAMES)}")
-    text = " ".join(p for p in parts if p)
+    text = _vary(rng, _join(rng, [p for p in parts if p]))
     if rng.random() < 0.15:
         text = text.lower()
     return text, {"queue": queue, "priority": priority}
@@ -163,8 +366,13 @@ def ticket(rng: random.Random) -> tuple[str, dict[str, str]]:
 
 def record(text: str, decision: dict[str, str] | str) -> dict:
     reply = decision if isinstance(decision, str) else json.dumps(decision)
-    return {"messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": text},
-                         {"role": "assistant", "content": reply}]}
+    return {
+        "messages": [
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": text},
+            {"role": "assistant", "content": reply},
+        ]
+    }
 
 
 def main() -> None:
@@ -202,8 +410,9 @@ def main() -> None:
     lines.insert(1000, "")  # blank line at line 1001 (everything after shifts by one)
 
     (HERE / "train.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (HERE / "test.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in test) + "\n",
-                                     encoding="utf-8")
+    (HERE / "test.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in test) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":
