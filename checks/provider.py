@@ -9,6 +9,7 @@ whether the provider refuses the record (the verdict's provider condition counts
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -393,6 +394,39 @@ class ContentPart(_ProviderCheck):
                             f'{at}: "{ptype}" parts are not accepted by {profile.title} '
                             f"({', '.join(profile.part_types)})"
                         )
+                if problems:
+                    total += 1
+                    yield self.record(ctx, split, line, problems, True)
+        self.metrics["records"] = total
+
+
+@register
+@dataclass
+class ToolCallId(_ProviderCheck):
+    """A tool-call id (or a tool result's `tool_call_id`) is not in the form the provider requires.
+
+    Why: Mistral's fine-tuning validation refuses tool calls whose id is not exactly nine letters
+    or digits, the form its models emit; OpenAI-style ids such as "call_abc123" are rejected.
+    Example: `"id": "call_1"` in a Mistral function-calling example.
+    Fix: rewrite every call id (and the `tool_call_id` of its result) in the provider's form.
+    """
+
+    id = "PROV009"
+    name = "tool-call-id"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        if profile.is_generic or not profile.tool_call_id_pattern:
+            return
+        pattern = re.compile(profile.tool_call_id_pattern)
+        total = 0
+        for split in uploaded_splits(ctx):
+            for line, st in structure.records(ctx, split):
+                problems = [
+                    f"{e['at']}: id {str(e.get('id'))[:40]!r} does not match {profile.tool_call_id_pattern}"
+                    for e in st.get("events", [])
+                    if e.get("id") is not None and not pattern.fullmatch(str(e["id"]))
+                ]
                 if problems:
                     total += 1
                     yield self.record(ctx, split, line, problems, True)

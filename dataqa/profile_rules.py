@@ -13,6 +13,7 @@ A project can also point `profile` at its own TOML file written in the same shap
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -29,7 +30,19 @@ OVER_LIMIT = ("truncate", "reject")
 
 _SECTIONS: dict[str, frozenset[str]] = {
     "": frozenset(
-        {"name", "title", "sources", "shape", "examples", "file", "tokens", "weight", "images", "parts"}
+        {
+            "name",
+            "title",
+            "sources",
+            "shape",
+            "examples",
+            "file",
+            "tokens",
+            "weight",
+            "images",
+            "parts",
+            "tools",
+        }
     ),
     "shape": frozenset({"formats", "keys", "roles", "system"}),
     "examples": frozenset({"min", "max"}),
@@ -40,6 +53,7 @@ _SECTIONS: dict[str, frozenset[str]] = {
         {"accepted", "max_per_example", "max_bytes", "types", "roles", "urls", "max_examples"}
     ),
     "parts": frozenset({"types"}),
+    "tools": frozenset({"id_pattern"}),
 }
 
 
@@ -79,6 +93,8 @@ class Profile:
     image_urls: bool = True
     image_max_examples: int = 0
     part_types: tuple[str, ...] = ()
+    tool_call_id_pattern: str = ""
+    """A regular expression every tool-call id must match in full (empty: any id)."""
 
     @property
     def is_generic(self) -> bool:
@@ -110,6 +126,16 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 def _int(value: Any, where: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ConfigError(f"{where}: expected a non-negative integer")
+    return value
+
+
+def _pattern(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a regular expression string")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ConfigError(f"{where}: not a valid regular expression ({exc})") from None
     return value
 
 
@@ -171,6 +197,9 @@ def parse_profile(data: dict[str, Any], where: str) -> Profile:
         image_urls=bool(images.get("urls", True)),
         image_max_examples=_int(images.get("max_examples", 0), f"{where}: images.max_examples"),
         part_types=_strings(data.get("parts", {}).get("types", []), f"{where}: parts.types"),
+        tool_call_id_pattern=_pattern(
+            data.get("tools", {}).get("id_pattern", ""), f"{where}: tools.id_pattern"
+        ),
     )
 
 

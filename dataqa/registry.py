@@ -36,6 +36,9 @@ FAMILIES: dict[str, str] = {
     "size": "Size",
     "quality": "Content quality",
     "pii": "Sensitive data",
+    "provider": "Provider upload rules",
+    "toolcalls": "Tool calls",
+    "preference": "Preference pairs",
 }
 """Known families and their display names; a plugin may add a family of its own."""
 

@@ -347,3 +347,92 @@ def test_schema_validator_agrees_with_jsonschema(schema: dict) -> None:
         assert ours, orjson.dumps(schema).decode()
     else:
         assert all("not among its properties" in p for p in ours), (ours, schema)
+
+
+# -- hostile structure: odd shapes anywhere in tool calls, parts and tools never break a check -----
+
+ANY = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.text(max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+PART = st.one_of(
+    ANY,
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["text", "image_url", "tool_use", "tool_result", "zzz"])},
+        optional={"text": ANY, "image_url": ANY, "id": ANY, "name": ANY, "input": ANY, "tool_use_id": ANY},
+    ),
+    st.fixed_dictionaries(
+        {}, optional={"text": ANY, "inlineData": ANY, "functionCall": ANY, "functionResponse": ANY}
+    ),
+)
+MESSAGE = st.fixed_dictionaries(
+    {"role": st.sampled_from(["user", "assistant", "tool", "system", "function"])},
+    optional={
+        "content": st.one_of(ANY, st.lists(PART, max_size=3)),
+        "tool_calls": st.one_of(
+            ANY,
+            st.lists(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "id": ANY,
+                        "type": ANY,
+                        "function": st.one_of(
+                            ANY,
+                            st.fixed_dictionaries(
+                                {},
+                                optional={
+                                    "name": ANY,
+                                    "arguments": st.one_of(ANY, st.just('"{\\"a\\": 1}"')),
+                                },
+                            ),
+                        ),
+                    },
+                ),
+                max_size=3,
+            ),
+        ),
+        "tool_call_id": ANY,
+        "weight": ANY,
+    },
+)
+RECORD = st.one_of(
+    st.fixed_dictionaries(
+        {"messages": st.lists(MESSAGE, max_size=5)}, optional={"tools": ANY, "system": ANY, "weight": ANY}
+    ),
+    st.fixed_dictionaries(
+        {
+            "contents": st.lists(
+                st.fixed_dictionaries(
+                    {"role": st.sampled_from(["user", "model", "function", "x"])},
+                    optional={"parts": st.lists(PART, max_size=3)},
+                ),
+                max_size=4,
+            )
+        },
+        optional={"systemInstruction": ANY, "tools": ANY},
+    ),
+    st.fixed_dictionaries(
+        {
+            "chosen": st.one_of(ANY, st.lists(MESSAGE, max_size=3)),
+            "rejected": st.one_of(ANY, st.lists(MESSAGE, max_size=3)),
+        },
+        optional={"prompt": ANY},
+    ),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(st.lists(RECORD, min_size=1, max_size=4), st.sampled_from(["openai", "vertex-gemini", "generic"]))
+def test_odd_structures_never_break_a_check(
+    tmp_path_factory: pytest.TempPathFactory, records: list, profile: str
+) -> None:
+    path = write_jsonl(tmp_path_factory.mktemp("odd") / "train.jsonl", records)
+    report = dataqa.scan(str(path), select=["PROV", "TOOL", "PREF"], profile=profile)
+    errored = [(r.check_id, r.reason) for r in report.results if r.status.value == "errored"]
+    assert not errored, errored
