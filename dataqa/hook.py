@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from dataqa.config import FAIL_ON, GOALS, Config, apply_overrides, load_config
-from dataqa.models import Finding, Location, Severity
+from dataqa.models import CheckStatus, Finding, Location, Severity
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 DEFAULT_BLOCK = ("DUP001", "DUP002", "DUP003")
@@ -74,7 +74,7 @@ class Outcome:
             verdict=report.verdict,
             blocking_failures=[f"{c.name}: {c.reason}" for c in report.failed_conditions if c.blocking],
             errored=[
-                f"{r.check_id} errored: {r.reason}" for r in report.results if r.status.value == "errored"
+                f"{r.check_id} errored: {r.reason}" for r in report.results if r.status == CheckStatus.ERRORED
             ],
         )
 
@@ -201,7 +201,7 @@ def _by_name(files: list[str], config: Config) -> list[Unit]:
         for split in ("train", "valid", "test"):
             candidates = siblings.get(split, [])
             mine = [c for c in candidates if c in files and c not in done]
-            if mine:  # a passed file wins; two passed files for one split: the others go alone
+            if mine:  # a passed file wins; another passed file for the same split gets its own scan
                 chosen[split] = mine[0]
                 touched.add(mine[0])
             elif len(candidates) == 1:  # an unpassed sibling joins only when it is unambiguous
