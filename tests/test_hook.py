@@ -112,6 +112,19 @@ def test_duplicates_block_by_default_and_block_is_configurable(repo: Path, capsy
     assert code == 2 and "--block: no check id starts with NOPE" in err
 
 
+def test_a_crashing_check_exits_2_names_the_check_and_is_not_cached(repo: Path, capsys, monkeypatch) -> None:
+    def crash(self, ctx):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(load_checks()["FMT004"], "run", crash)
+    dataset(repo, [RECORDS[0], "", "{bad"])
+    code, lines, _ = run_hook(capsys, "--select", "FMT001,FMT004", "train.jsonl")
+    assert code == 2
+    assert reported(lines) == [("train.jsonl", 3, "FMT001")]
+    assert any(line.startswith("train.jsonl: FMT004 errored: RuntimeError: boom") for line in lines)
+    assert ScanCache(repo / ".dataqa_cache").stats()["stores"] == 0
+
+
 def test_dataset_text_cannot_reach_the_terminal(repo: Path, capsys) -> None:
     name = "we\x1b[31mird_train.jsonl"
     write_jsonl(repo / name, ["{\x1b]0;pwned\x07"])
