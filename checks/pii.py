@@ -52,11 +52,19 @@ def entropy(text: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
-def looks_random(body: str, min_entropy: float = 3.0) -> bool:
-    """Whether a token body looks like a real random secret, not a placeholder or a documented example."""
+def looks_random(body: str, min_entropy: float = 3.0, mixed: bool = True) -> bool:
+    """Whether a token body looks like a real random secret, not a placeholder or a documented example.
+
+    `mixed` asks for digits and letters (or both cases): true of generated keys of a mixed alphabet,
+    not of one-case alphabets like AWS key ids, which may hold no digit at all.
+    """
     if _PLACEHOLDER_WORDS.search(body) or _RUN.search(body):
         return False
-    if not (re.search(r"[0-9]", body) and re.search(r"[A-Za-z]", body)):
+    if not mixed:
+        return entropy(body) >= min_entropy
+    digits_and_letters = re.search(r"[0-9]", body) and re.search(r"[A-Za-z]", body)
+    mixed_case = len(body) >= 20 and re.search(r"[a-z]", body) and re.search(r"[A-Z]", body)
+    if not (digits_and_letters or mixed_case):
         return False
     return entropy(body) >= min_entropy
 
@@ -210,7 +218,7 @@ SECRET_DETECTORS: list[Detector] = [
     Detector(
         "AWS access key id",
         r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",
-        lambda m, t: looks_random(m.group()[4:], 2.5),
+        lambda m, t: looks_random(m.group()[4:], 2.5, mixed=False),
         lambda s: mask(s, 4),
     ),
     Detector(
@@ -246,7 +254,7 @@ SECRET_DETECTORS: list[Detector] = [
     ),
     Detector(
         "Google API key",
-        r"\bAIza[0-9A-Za-z_-]{35}\b",
+        r"\bAIza[0-9A-Za-z_-]{35}",
         _body_random(re.compile(r"^AIza")),
         lambda s: mask(s, 4),
     ),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import ipaddress
 import json
 import random
 import string
@@ -294,7 +295,13 @@ def plant_secret(rng: random.Random, q: str, a: str) -> tuple[str, str]:
         ),
         lambda: "AIza" + _rnd(rng, 35, string.ascii_letters + string.digits + "_-"),
         lambda: "hf_" + _rnd(rng, 34),
-        lambda: b64({"alg": "HS256", "typ": "JWT"}) + "." + b64({"sub": _rnd(rng, 8), "iat": 1_700_000_000, "exp": 1_700_003_600}) + "." + _rnd(rng, 43),
+        lambda: (
+            b64({"alg": "HS256", "typ": "JWT"})
+            + "."
+            + b64({"sub": _rnd(rng, 8), "iat": 1_700_000_000, "exp": 1_700_003_600})
+            + "."
+            + _rnd(rng, 43)
+        ),
         lambda: f"postgres://svc:{_rnd(rng, 16)}@db-{rng.randint(1, 9)}.internal:5432/prod",
         lambda: (
             "-----BEGIN OPENSSH PRIVATE KEY-----\n"
@@ -332,17 +339,25 @@ def _iban(rng: random.Random) -> str:
     return f"DE{check:02d}{bban}"
 
 
+def _public_ip(rng: random.Random) -> str:
+    """A global unicast IPv4 address (private, shared, reserved and documentation ranges are not personal)."""
+    while True:
+        value = ipaddress.ip_address(rng.randint(0x01000000, 0xDFFFFFFF))
+        if value.is_global:
+            return str(value)
+
+
 def plant_personal(rng: random.Random, q: str, a: str) -> tuple[str, str]:
     first = rng.choice(("maria", "john", "li", "ahmed", "sofia", "lukas", "emma", "raj"))
     last = rng.choice(("garcia", "smith", "wang", "khan", "rossi", "muller", "dubois", "patel"))
-    card = _luhn(rng.choice(("4", "51", "52", "37")), 15 if False else 16, rng)
+    card = _luhn(rng.choice(("4", "51", "52", "6011")), 16, rng)
     values = (
         f"{first}.{last}{rng.randint(1, 99)}@{rng.choice(('gmail.com', 'outlook.com', 'yahoo.fr', 'web.de'))}",
         f"+44 7{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
-        f"({rng.randint(201, 989)}) {rng.randint(201, 989)}-{rng.randint(1000, 9999)}",
+        f"({rng.choice((212, 303, 415, 512, 617, 702, 808, 919))}) {rng.randint(201, 989)}-{rng.randint(1000, 9999)}",
         " ".join(card[i : i + 4] for i in range(0, 16, 4)),
         _iban(rng),
-        f"{rng.randint(11, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+        _public_ip(rng),
     )
     value = rng.choice(values)
     return q, f"{a} You can reach the customer via {value} if needed."

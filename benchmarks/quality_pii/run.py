@@ -85,8 +85,8 @@ def main() -> None:
     print("checks alone (one shared context): " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
     print(f"checks total {sum(timings.values()):.1f} s")
     print()
-    print("| check | planted | found | true pos. | false pos. | recall | precision |")
-    print("|---|---|---|---|---|---|---|")
+    print("| check | planted | found | true pos. | false pos. | on clean rows | recall | precision |")
+    print("|---|---|---|---|---|---|---|---|")
     for result in sorted(report.results, key=lambda r: r.check_id):
         cid = result.check_id
         p, fnd = planted.get(cid, set()), found.get(cid, set())
@@ -94,7 +94,8 @@ def main() -> None:
         fp = fnd - p
         recall = f"{tp / len(p):.3f}" if p else "–"
         precision = f"{tp / len(fnd):.3f}" if fnd and p else ("–" if not fnd else "0")
-        print(f"| {cid} | {len(p)} | {len(fnd)} | {tp} | {len(fp)} | {recall} | {precision} |")
+        on_clean = len([line for line in fp if line not in truth])
+        print(f"| {cid} | {len(p)} | {len(fnd)} | {tp} | {len(fp)} | {on_clean} | {recall} | {precision} |")
         if args.show_fp:
             for line in sorted(fp)[: args.show_fp]:
                 msgs = records[line - 1]["messages"]
