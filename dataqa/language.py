@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import polars as pl
 
@@ -165,8 +166,12 @@ def detect_languages(texts: Sequence[str | None], workers: int = 2) -> list[str]
     if len(unique) >= PARALLEL_FROM and workers > 1:
         size = (len(unique) + workers * 4 - 1) // (workers * 4)
         chunks = [unique[i : i + size] for i in range(0, len(unique), size)]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            detected = [lang for part in pool.map(_detect_batch, chunks) for lang in part]
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                detected = [lang for part in pool.map(_detect_batch, chunks) for lang in part]
+        except (BrokenProcessPool, OSError):
+            # Workers could not start (e.g. a __main__ that cannot be re-imported): same result, serially.
+            detected = _detect_batch(unique)
     else:
         detected = _detect_batch(unique)
     found = dict(zip(unique, detected, strict=True))
