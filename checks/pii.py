@@ -192,9 +192,14 @@ def _jwt_ok(m: re.Match[str], text: str) -> bool:
 
 
 def _private_key_ok(m: re.Match[str], text: str) -> bool:
-    after = text[m.end() : m.end() + 400]
-    body = re.sub(r"\s+", "", after.split("-----END", 1)[0])
-    return len(re.match(r"[A-Za-z0-9+/=]*", body).group()) >= 64  # type: ignore[union-attr]
+    """A key block with real key material (at least 64 base64 characters), not "…" in documentation."""
+    block = m.group()
+    body = block.split("-----", 2)[2].split("-----END", 1)[0]
+    return len(re.sub(r"[^A-Za-z0-9+/=]", "", body)) >= 64 and "..." not in body and "…" not in body
+
+
+def _show_key_block(block: str) -> str:
+    return block[: block.index("-----", 5) + 5] + "…"
 
 
 _PLACEHOLDER_PASSWORDS = frozenset(
@@ -223,7 +228,7 @@ SECRET_DETECTORS: list[Detector] = [
     ),
     Detector(
         "AWS secret access key",
-        r"(?i)aws_?secret_?(?:access_?)?key[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9/+]{40})\b",
+        r"(?i:aws_?secret_?(?:access_?)?key)[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9/+]{40})\b",
         lambda m, t: looks_random(m.group(1), 4.0),
         lambda s: mask(s, 0),
         group=1,
@@ -272,9 +277,10 @@ SECRET_DETECTORS: list[Detector] = [
     ),
     Detector(
         "private key",
-        r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY(?: BLOCK)?-----",
+        r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s:,.…-]{0,6000}?"
+        r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)",
         _private_key_ok,
-        lambda s: s + "…",
+        _show_key_block,
     ),
     Detector(
         "JWT",
@@ -481,6 +487,8 @@ PERSONAL_DETECTORS: list[Detector] = [
 ]
 """Personal data; each candidate is confirmed by a checksum or a validity rule."""
 PERSONAL_KINDS = [d.kind for d in PERSONAL_DETECTORS]
+ALL_DETECTORS = SECRET_DETECTORS + PERSONAL_DETECTORS
+_ANY_CANDIDATE = re.compile("|".join(f"(?:{d.pattern})" for d in ALL_DETECTORS))
 
 
 # --------------------------------------------------------------------------------------------
@@ -501,38 +509,57 @@ class Hit:
     """A masked excerpt of the text around the value."""
 
 
+def find_values(
+    text: str, detectors: list[Detector], extra_ok: Callable[[Detector, str], bool] | None = None
+) -> list[tuple[int, int, Detector, str]]:
+    """(start, end, detector, value) of every confirmed sensitive value of `text`."""
+    prose: str | None = None
+    spans: list[tuple[int, int, Detector, str]] = []
+    for det in detectors:
+        searched = text
+        if not det.in_code:
+            prose = prose if prose is not None else blank_code(text)
+            searched = prose
+        for m in det.regex.finditer(searched):
+            if not det.validate(m, searched):
+                continue
+            value = m.group(det.group)
+            if extra_ok is not None and not extra_ok(det, value):
+                continue
+            spans.append((m.start(det.group), m.end(det.group), det, value))
+    return spans
+
+
+def redact(text: str) -> str:
+    """`text` with every secret and personal value masked (for evidence of any check)."""
+    if not _ANY_CANDIDATE.search(text):
+        return text
+    return _mask_spans(text, find_values(text, ALL_DETECTORS)).text
+
+
 def scan_messages(
     ctx: Context,
     split_name: str,
     detectors: list[Detector],
     extra_ok: Callable[[Detector, str], bool] | None = None,
 ) -> list[Hit]:
-    """Every confirmed value of the given kinds in one split's messages, in line order."""
+    """Every confirmed value of the given kinds in one split's messages, in line order.
+
+    Evidence is cut from the text with every sensitive value masked, of these kinds or others.
+    """
     split = ctx.splits[split_name]
     union = "|".join(f"(?:{d.pattern})" for d in detectors)
     cand = messages(ctx, split).filter(pl.col("content").str.contains(union))
+    others = [d for d in ALL_DETECTORS if d not in detectors]
     hits: list[Hit] = []
     for line, role, text in cand.select("line", "role", "content").iter_rows():
-        prose = None
-        spans: list[tuple[int, int, Detector, str]] = []
-        for det in detectors:
-            searched = text
-            if not det.in_code:
-                prose = prose if prose is not None else blank_code(text)
-                searched = prose
-            for m in det.regex.finditer(searched):
-                if not det.validate(m, searched):
-                    continue
-                value = m.group(det.group)
-                if extra_ok is not None and not extra_ok(det, value):
-                    continue
-                spans.append((m.start(det.group), m.end(det.group), det, value))
+        spans = find_values(text, detectors, extra_ok)
         if not spans:
             continue
-        masked = _mask_spans(text, spans)
+        masked = _mask_spans(text, spans + find_values(text, others))
         for start, _end, det, value in spans:
             shown = det.show(value)
-            pos = masked.positions[start]
+            pos = masked.positions.get(start, 0)
             hits.append(Hit(line, role, det.kind, shown, snippet(masked.text, pos, pos + len(shown), 40)))
     return hits
 
@@ -587,8 +614,11 @@ def _describe(hits: list[Hit]) -> str:
 @register
 @dataclass
 class Secret(Check):
-    """Text holds a secret: an API key or token (AWS, GitHub, OpenAI, Slack, Google, Stripe, Hugging Face),
-    a private key block, a JWT, or a password in a connection string.
+    """Text holds a secret: an API key or token, a private key, a JWT or a password in a connection string.
+
+    Kinds: AWS access key ids and secret keys, GitHub, OpenAI/Anthropic-style `sk-`, Slack, Google,
+    Stripe live and Hugging Face tokens, Slack webhooks, PEM/OpenSSH private key blocks, JWTs with
+    registered claims, passwords in postgres://, mysql://, mongodb://, redis://… URLs.
 
     Why: a model trained on a credential can repeat it to anyone who asks the right way, and the
     training set itself becomes a leak; any secret is a NO-GO by default (`block-on-secrets`).
@@ -648,8 +678,7 @@ def secrets(v: VerdictInputs) -> Condition | None:
 @register
 @dataclass
 class PersonalData(Check):
-    """Text holds personal data: email addresses, phone numbers, payment card numbers, IBANs,
-    national id numbers, IP addresses.
+    """Text holds personal data: e-mail addresses, phone, card and IBAN numbers, national ids, IP addresses.
 
     Why: a model can reproduce personal data from its training set, which makes the data set a
     compliance question (GDPR, CCPA) before it is a quality one.

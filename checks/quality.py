@@ -86,10 +86,36 @@ def line_at(text: str, pos: int) -> str:
 
 
 def snippet(text: str, start: int, end: int, width: int = 50) -> str:
-    """A one-line excerpt of `text` around [start, end), whitespace collapsed, cut with ellipses."""
+    """A one-line excerpt of `text` around [start, end), whitespace collapsed, cut with ellipses.
+
+    The cut never splits a word (up to 120 characters more), so a token such as a key is either
+    whole, and can be masked, or absent.
+    """
     a, b = max(start - width, 0), min(end + width, len(text))
-    body = " ".join(text[a:b].split())
+    while a > 0 and not text[a - 1].isspace() and start - a < width + 120:
+        a -= 1
+    while b < len(text) and not text[b].isspace() and b - end < width + 120:
+        b += 1
+    cut_left = a > 0 and not text[a - 1].isspace()
+    cut_right = b < len(text) and not text[b].isspace()
+    window = text[a:b]
+    if cut_left or cut_right:  # drop the partial tokens at the edges: a cut key would escape masking
+        words = window.split()
+        words = words[1 if cut_left else 0 : len(words) - (1 if cut_right else 0)]
+        window = " ".join(words) or _low_entropy_prefix(window)
+    body = _redact(" ".join(window.split()))
     return ("…" if a > 0 else "") + body[:240] + ("…" if b < len(text) else "")
+
+
+def _low_entropy_prefix(run: str) -> str:
+    """The start of one long unbroken run when it cannot be a key (few distinct characters), else nothing."""
+    return run[:40] if len(set(run)) <= 8 else ""
+
+
+def _redact(text: str) -> str:
+    from dataqa.checks.pii import redact  # pii builds on this module; imported late to avoid a cycle
+
+    return redact(text)
 
 
 def messages(ctx: Context, split: Split) -> pl.DataFrame:

@@ -71,15 +71,22 @@ def test_no_full_secret_leaves_the_check(tmp_path: Path) -> None:
         + "".join(rng.choice(alphabet) for _ in range(24)),
     ]
     password = "".join(rng.choice(alphabet) for _ in range(14))
+    key_lines = ["".join(rng.choice(alphabet + "+/") for _ in range(64)) for _ in range(3)]
+    block = "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(key_lines) + "\n-----END RSA PRIVATE KEY-----"
     records = [chat("Config?", f"Use {s} in the env file.") for s in secrets]
     records.append(chat("DB?", f"postgres://app:{password}@db.internal/prod"))
+    records.append(chat("Key?", f"Here it is:\n{block}\nKeep it safe."))
+    # other findings next to a secret: their evidence is masked too
+    records.append(chat("Hi", f"Hello {{{{name}}}}, your key is {secrets[0]} and mail is jane.doe@gmail.com"))
     path = write_jsonl(tmp_path / "train.jsonl", records)
-    report = dataqa.scan(str(path), select=["PII"])
-    assert len([f for f in report.findings if f.check_id == "PII001"]) == 4
+    report = dataqa.scan(str(path), select=["PII", "QUAL002"])
+    assert len([f for f in report.findings if f.check_id == "PII001"]) == 6
+    assert any(f.check_id == "QUAL002" for f in report.findings)
+    assert any(f.check_id == "PII002" for f in report.findings)
     dumped = json.dumps(report.to_dict(), ensure_ascii=False)
-    for secret in [*secrets, password]:
+    for secret in [*secrets, password, *key_lines]:
         assert secret not in dumped
-        assert secret[-12:] not in dumped
+        assert secret[-12:] not in dumped and secret[:12] not in dumped.replace("sk-proj-…", "")
     assert "sk-…" in dumped and "AKIA…" in dumped
 
 
