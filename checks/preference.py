@@ -25,6 +25,8 @@ from dataqa.registry import Check, register
 from dataqa.similarity import normalise_expr
 
 FAMILY = "preference"
+MAX_LISTED = 1000
+"""A dataset-level finding (length bias, label balance) lists at most this many example records."""
 
 
 def pairs(ctx: Context, split) -> pl.DataFrame:
@@ -156,7 +158,7 @@ class LengthBias(Check):
     Example: in 85 % of pairs the chosen answer is longer, 2.1 times on average.
     Fix: add pairs where the concise answer wins, trim padding from chosen answers, or use a
     length-normalised objective. The finding lists the pairs where chosen is `max_ratio` times
-    longer or more.
+    longer or more (the first 1,000).
     """
 
     id = "PREF005"
@@ -181,11 +183,12 @@ class LengthBias(Check):
             if frame.height < self.min_pairs or longer <= self.max_longer_share or ratio <= self.max_ratio:
                 continue
             strong = frame.filter(pl.col("chosen_chars") >= self.max_ratio * pl.col("rejected_chars"))
+            listed = min(strong.height, MAX_LISTED)
             yield self.finding(
                 f"chosen is the longer answer in {longer:.0%} of {frame.height:,} pairs and "
                 f"{ratio:.2f} times as long overall: the model will learn that longer wins "
-                f"({strong.height:,} pairs listed, chosen {self.max_ratio:g}x longer or more)",
-                [ctx.location(split, n) for n in strong["line"].to_list()],
+                f"({strong.height:,} pairs with chosen {self.max_ratio:g}x as long, {listed:,} listed)",
+                [ctx.location(split, n) for n in strong["line"].head(MAX_LISTED).to_list()],
                 metrics={"length_ratio": round(ratio, 3), "chosen_longer_share": round(longer, 4)},
             )
 
@@ -200,6 +203,7 @@ class KtoLabelBalance(Check):
     for it (TRL recommends weighted counts within 1:1 to 4:3).
     Example: 950 examples labelled true and 50 labelled false.
     Fix: collect examples of the rare kind, or set the trainer's weights to the ratio reported.
+    The finding lists the rarer kind's examples (the first 1,000).
     """
 
     id = "PREF006"
@@ -225,7 +229,8 @@ class KtoLabelBalance(Check):
                 continue
             rare = "false" if undesirable < desirable else "true"
             weight = max(desirable, undesirable) / max(min(desirable, undesirable), 1)
-            lines = frame.filter(pl.col("label") == rare)["line"].to_list() or [int(frame["line"].min())]
+            lines = frame.filter(pl.col("label") == rare)["line"].head(MAX_LISTED).to_list()
+            lines = lines or [int(frame["line"].min())]
             yield self.finding(
                 f"{desirable:,} desirable and {undesirable:,} undesirable examples: the rarer kind is "
                 f"{share:.0%}; weigh it about {weight:.1f}x (e.g. "
