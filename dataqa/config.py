@@ -225,6 +225,8 @@ def load_config(path: str | Path | None = None, discover: bool = True, **overrid
         config.source = str(file)
         base = file.parent
         config.plugins = [str(base / p) if not Path(p).is_absolute() else p for p in config.plugins]
+        if config.profile.endswith(".toml") and not Path(config.profile).is_absolute():
+            config.profile = str(base / config.profile)  # a project's own profile, next to its config
         for table in config.datasets.values():  # dataset paths are relative to the config file
             for split in DATASET_SPLITS:
                 if split in table and not Path(table[split]).is_absolute():

@@ -436,3 +436,18 @@ def test_odd_structures_never_break_a_check(
     report = dataqa.scan(str(path), select=["PROV", "TOOL", "PREF"], profile=profile)
     errored = [(r.check_id, r.reason) for r in report.results if r.status.value == "errored"]
     assert not errored, errored
+
+
+def test_a_project_profile_file_is_read_relative_to_its_config(tmp_path: Path) -> None:
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "inhouse.toml").write_text(
+        'name = "inhouse"\ntitle = "In-house trainer"\n'
+        '[shape]\nformats = ["chat"]\nroles = ["user", "assistant"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "dataqa.toml").write_text('profile = "profiles/inhouse.toml"\n', encoding="utf-8")
+    path = write_jsonl(
+        tmp_path / "train.jsonl", [_chat(("system", "Be brief."), HI, ANSWER), _chat(HI, ANSWER)]
+    )
+    report = dataqa.scan(str(path), config=str(tmp_path / "dataqa.toml"), select=["PROV002"])
+    assert [f.first_location.line for f in report.findings] == [1]
