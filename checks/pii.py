@@ -150,6 +150,8 @@ class Detector:
     in_code: bool = True
     group: int = 0
     """The pattern group that is the secret itself (0: the whole match)."""
+    hint: str = ""
+    """A substring every match holds ("" for none; "0" for a digit): texts without it are skipped."""
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -225,6 +227,7 @@ SECRET_DETECTORS: list[Detector] = [
         r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",
         lambda m, t: looks_random(m.group()[4:], 2.5, mixed=False),
         lambda s: mask(s, 4),
+        hint="A",
     ),
     Detector(
         "AWS secret access key",
@@ -232,48 +235,56 @@ SECRET_DETECTORS: list[Detector] = [
         lambda m, t: looks_random(m.group(1), 4.0),
         lambda s: mask(s, 0),
         group=1,
+        hint="0",
     ),
     Detector(
         "GitHub token",
         r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{50,255})\b",
         _body_random(re.compile(r"^(?:gh[pousr]_|github_pat_)")),
         lambda s: mask(s, 11 if s.startswith("github_pat_") else 4),
+        hint="_",
     ),
     Detector(
         "OpenAI/Anthropic-style key",
         r"\bsk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\d\d-)?[A-Za-z0-9_-]{20,}",
         _body_random(re.compile(r"^sk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\d\d-)?")),
         lambda s: mask(s, 3),
+        hint="sk-",
     ),
     Detector(
         "Slack token",
         r"\bxox[abposr]-[A-Za-z0-9-]{10,}",
         _body_random(re.compile(r"^xox[abposr]-"), 2.8),
         lambda s: mask(s, 5),
+        hint="xox",
     ),
     Detector(
         "Slack webhook",
         r"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]{16,}",
         lambda m, t: looks_random(m.group().rsplit("/", 1)[1]),
         lambda s: mask(s, 33),
+        hint="hooks.slack.com",
     ),
     Detector(
         "Google API key",
         r"\bAIza[0-9A-Za-z_-]{35}",
         _body_random(re.compile(r"^AIza")),
         lambda s: mask(s, 4),
+        hint="AIza",
     ),
     Detector(
         "Stripe live key",
         r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b",
         _body_random(re.compile(r"^(?:sk|rk)_live_")),
         lambda s: mask(s, 8),
+        hint="_live_",
     ),
     Detector(
         "Hugging Face token",
         r"\bhf_[A-Za-z0-9]{30,}\b",
         _body_random(re.compile(r"^hf_")),
         lambda s: mask(s, 3),
+        hint="hf_",
     ),
     Detector(
         "private key",
@@ -281,12 +292,14 @@ SECRET_DETECTORS: list[Detector] = [
         r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)",
         _private_key_ok,
         _show_key_block,
+        hint="PRIVATE KEY",
     ),
     Detector(
         "JWT",
         r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}",
         _jwt_ok,
         lambda s: mask(s, 3),
+        hint="eyJ",
     ),
     Detector(
         "password in connection string",
@@ -295,6 +308,7 @@ SECRET_DETECTORS: list[Detector] = [
         _password_ok,
         lambda s: "…",
         group=1,
+        hint="://",
     ),
 ]
 """Secrets of common providers; each candidate is confirmed by its validator."""
@@ -450,6 +464,7 @@ PERSONAL_DETECTORS: list[Detector] = [
         _email_ok,
         _mask_email,
         in_code=False,
+        hint="@",
     ),
     Detector(
         "phone",
@@ -458,24 +473,28 @@ PERSONAL_DETECTORS: list[Detector] = [
         _phone_ok,
         lambda s: "…" + re.sub(r"\D", "", s)[-2:],
         in_code=False,
+        hint="0",
     ),
     Detector(
         "payment card",
         r"\b\d(?:[ -]?\d){12,18}\b",
         _card_ok,
         lambda s: "…" + re.sub(r"\D", "", s)[-4:],
+        hint="0",
     ),
     Detector(
         "iban",
         r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b",
         _iban_ok,
         lambda s: s[:2] + "…" + s.replace(" ", "")[-4:],
+        hint="0",
     ),
     Detector(
         "national id",
         r"\b\d{3}-\d{2}-\d{4}\b|\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b|\b[XYZ]?\d{7,8}-?[A-Z]\b",
         _national_id_ok,
         lambda s: "…" + s[-2:],
+        hint="0",
     ),
     Detector(
         "ip address",
@@ -483,12 +502,12 @@ PERSONAL_DETECTORS: list[Detector] = [
         _ip_ok,
         _mask_ip,
         in_code=False,
+        hint=".",
     ),
 ]
 """Personal data; each candidate is confirmed by a checksum or a validity rule."""
 PERSONAL_KINDS = [d.kind for d in PERSONAL_DETECTORS]
 ALL_DETECTORS = SECRET_DETECTORS + PERSONAL_DETECTORS
-_ANY_CANDIDATE = re.compile("|".join(f"(?:{d.pattern})" for d in ALL_DETECTORS))
 
 
 # --------------------------------------------------------------------------------------------
@@ -515,7 +534,10 @@ def find_values(
     """(start, end, detector, value) of every confirmed sensitive value of `text`."""
     prose: str | None = None
     spans: list[tuple[int, int, Detector, str]] = []
+    has_digit = _DIGIT.search(text) is not None
     for det in detectors:
+        if det.hint and not (has_digit if det.hint == "0" else det.hint in text):
+            continue
         searched = text
         if not det.in_code:
             prose = prose if prose is not None else blank_code(text)
@@ -530,9 +552,14 @@ def find_values(
     return spans
 
 
+_DIGIT = re.compile(r"\d")
+_KEY_MARKS = ("@", "AKIA", "ASIA", "ABIA", "ACCA", "_", "sk-", "xox", "AIza", "-----BEGIN", "eyJ", "://")
+"""What every sensitive value holds besides a digit (an "@" or a key prefix): most prose has none."""
+
+
 def redact(text: str) -> str:
     """`text` with every secret and personal value masked (for evidence of any check)."""
-    if not _ANY_CANDIDATE.search(text):
+    if not _DIGIT.search(text) and not any(mark in text for mark in _KEY_MARKS):
         return text
     return _mask_spans(text, find_values(text, ALL_DETECTORS)).text
 

@@ -1112,10 +1112,12 @@ LONG_FORM = (
 )
 """A request whose answer takes at least a few sentences (the captured verb is the prompt type)."""
 SHORT_ASK = (
-    r"(?i)\b(?:title|headline|slogan|tagline|name|names|word|words|sentence|phrase|haiku|tweet|one-liner"
-    r"|caption|subject line|hashtags?|acronym|number|short|brief|briefly|yes or no|true or false|one line"
-    r"|single|label"
-    r"|category|sentiment|rating|score|emoji|list of|query|regex|formula|equation|code|function|command)\b"
+    r"(?i)\b(?:titles?|headlines?|slogans?|taglines?|haikus?|tweets?|one-liners?|captions?|subject lines?"
+    r"|hashtags?|acronyms?|yes or no|true or false|one line|(?:one|a single|a|\d+|a few|three|five) words?"
+    r"|(?:in )?(?:one|a single|a) (?:sentence|phrase)|labels?|categor(?:y|ies)|sentiment|rating|score|emojis?"
+    r"|regex|formula|equation|code|function|command|query|names? (?:for|of)|briefly|in brief|in short"
+    r"|be brief|keep it short|(?:short|brief) (?:answer|reply|response|description|summary|definition"
+    r"|explanation|overview|title|sentence|paragraph|note|caption|statement|version))\b"
 )
 """Asks for something short by nature: a title, one word, a label, code…"""
 

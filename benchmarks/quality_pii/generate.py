@@ -376,12 +376,64 @@ def plant_truncated(rng: random.Random, q: str, a: str) -> tuple[str, str]:
     return q, "Here is the code:\n```python\ndef run(items):\n    for item in items:\n        process(item"
 
 
+def plant_markup(rng: random.Random, q: str, a: str) -> tuple[str, str]:
+    sentences = a.split(". ")
+    glue = rng.choice((".<br>", ".<br/>\n", ". &nbsp;", ".</p><p>"))
+    text = glue.join(sentences)
+    return q, text.replace(" and ", rng.choice((" &amp; ", " and "))) + rng.choice(("", " Don&#39;t wait."))
+
+
+def plant_invisible(rng: random.Random, q: str, a: str) -> tuple[str, str]:
+    return rng.choice(
+        (
+            (
+                "Describe the attached photo.",
+                "The photo shows a red barn at sunset with two horses in front of it.",
+            ),
+            (
+                "What trend does the chart above show?",
+                "Sales rise steadily from January to June, then flatten.",
+            ),
+            (
+                "Summarize the article at this link.",
+                "The article argues that remote work raises productivity.",
+            ),
+            (
+                "Can you check the file I uploaded?",
+                "Your spreadsheet has three empty columns and a broken formula in C4.",
+            ),
+            (
+                "What is wrong in this screenshot?",
+                "The error dialog says the disk is full. Free some space and retry.",
+            ),
+            (q, "As shown in the diagram above, " + a[0].lower() + a[1:]),
+        )
+    )
+
+
+def plant_echo(rng: random.Random, q: str, a: str) -> tuple[str, str]:
+    return q, rng.choice((q, q.rstrip("?.") + ".", q.lower()))
+
+
+def plant_trivial(rng: random.Random, q: str, a: str) -> tuple[str, str]:
+    topic = rng.choice(list(TOPICS))
+    x, y = rng.sample(TOPICS[topic], 2)
+    ask_ = rng.choice(
+        (f"Explain how {x} affects {y}.", f"Describe {x} in simple terms.", f"Compare {x} and {y}.")
+    )
+    return ask_, rng.choice(("Sure.", "OK", "N/A", "Yes.", "I will.", "See above."))
+
+
 PLANTS: dict[str, Callable[[random.Random, str, str], tuple[str, str]]] = {
     "QUAL001": plant_refusal,
     "QUAL002": plant_placeholder,
     "QUAL003": plant_repetition,
     "QUAL004": plant_mojibake,
+    "QUAL005": plant_markup,
+    "QUAL006": plant_invisible,
     "QUAL007": plant_truncated,
+    "QUAL008": plant_echo,
+    "QUAL009": plant_trivial,
     "PII001": plant_secret,
     "PII002": plant_personal,
 }
