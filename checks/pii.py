@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import orjson
 import polars as pl
-from dataqa.checks.quality import blank_code, messages, snippet
 
+from dataqa.checks.quality import blank_code, messages, snippet
 from dataqa.context import Context
 from dataqa.models import Condition, Finding, Severity
 from dataqa.registry import Check, ConfigError, register

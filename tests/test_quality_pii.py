@@ -8,12 +8,12 @@ import random
 import string
 from pathlib import Path
 
-from dataqa.checks.pii import entropy, iban_ok, looks_random, luhn_ok, spanish_id_ok
-from dataqa.checks.quality import blank_code, mask_code, repetition_ratio, unmangle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataqa
+from dataqa.checks.pii import entropy, iban_ok, looks_random, luhn_ok, spanish_id_ok
+from dataqa.checks.quality import blank_code, mask_code, repetition_ratio, unmangle
 from tests.conftest import chat, write_jsonl
 
 
