@@ -12,10 +12,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dataqa.reports.terminal import neutralise
-
 from dataqa.models import Finding, Severity
 from dataqa.registry import FAMILIES, Check, load_checks
+from dataqa.reports.terminal import neutralise
 
 if TYPE_CHECKING:
     from dataqa.report import Report

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dataqa.reports.common import display_path, ranked_findings, trim
-
 from dataqa.models import Severity
+from dataqa.reports.common import display_path, ranked_findings, trim
+from dataqa.reports.terminal import neutralise
 
 if TYPE_CHECKING:
     from dataqa.report import Report
@@ -21,8 +21,8 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def escape_data(text: str) -> str:
-    """A workflow-command message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow-command message: control and escape characters from the data shown, not sent."""
+    return neutralise(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

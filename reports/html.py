@@ -22,6 +22,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from dataqa.config import ReportConfig, VerdictConfig
+from dataqa.models import CheckResult, CheckStatus, Finding, Severity
+from dataqa.registry import FAMILIES
 from dataqa.reports.common import (
     check_classes,
     display_path,
@@ -30,11 +35,6 @@ from dataqa.reports.common import (
     fmt_value,
     trim,
 )
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
-from dataqa.config import ReportConfig, VerdictConfig
-from dataqa.models import CheckResult, CheckStatus, Finding, Severity
-from dataqa.registry import FAMILIES
 from dataqa.verdict import size_tier
 
 if TYPE_CHECKING:

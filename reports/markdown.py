@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from dataqa.reports.common import display_path, family_title, fmt_value, ranked_findings, trim
-
 from dataqa.models import Severity
+from dataqa.reports.common import display_path, family_title, fmt_value, ranked_findings, trim
 
 if TYPE_CHECKING:
     from dataqa.report import Report

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import orjson
-from dataqa.reports.common import check_classes, display_path, family_title, trim
 
 from dataqa.models import CheckStatus, Finding, Location, Severity
+from dataqa.reports.common import check_classes, display_path, family_title, trim
 
 if TYPE_CHECKING:
     from dataqa.report import Report

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from conftest import chat, run_cli, ticket_records, write_jsonl
-from dataqa.reports.html import Limits, render, word_diff
 from test_report_outputs import XSS, synthetic_report
 
 from dataqa.models import Finding, Location, Severity
+from dataqa.reports.html import Limits, render, word_diff
 
 
 class Node:
