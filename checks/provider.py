@@ -64,7 +64,7 @@ class _ProviderCheck(Check):
 @register
 @dataclass
 class UnsupportedShape(_ProviderCheck):
-    """The provider does not accept the file's record format, or a top-level key in a record.
+    """The provider does not accept the file's record format, or a top-level or message key in a record.
 
     Why: the upload is refused outright (a wrong format) or record by record (extraneous keys:
     Bedrock, for one, allows only "system" and "messages").
@@ -91,18 +91,24 @@ class UnsupportedShape(_ProviderCheck):
                 )
                 continue
             allowed = profile.keys.get(split.format or "")
-            if allowed is None:
-                continue
-            by_key: dict[str, list[int]] = defaultdict(list)
+            allowed_in_messages = profile.message_keys.get(split.format or "")
+            by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
             for line, st in structure.records(ctx, split):
-                for key in st.get("keys", []):
+                for key in st.get("keys", []) if allowed is not None else []:
                     if key not in allowed:
-                        by_key[key].append(line)
-            for key, lines in sorted(by_key.items(), key=lambda kv: kv[1][0]):
+                        by_key[("top-level key", key)].append(line)
+                for msg in st.get("message_keys", []) if allowed_in_messages is not None else []:
+                    for key in msg["keys"]:
+                        if key not in allowed_in_messages:
+                            seen = by_key[("message key", key)]
+                            if not seen or seen[-1] != line:  # records come in line order
+                                seen.append(line)
+            for (where, key), lines in sorted(by_key.items(), key=lambda kv: (kv[1][0], kv[0])):
+                accepted = allowed if where == "top-level key" else allowed_in_messages
                 locs = [ctx.location(split, n) for n in lines]
                 yield self.finding(
-                    f'{profile.title} does not accept the top-level key "{key}" ({len(lines)} record(s)); '
-                    f"it accepts {', '.join(allowed)}",
+                    f'{profile.title} does not accept the {where} "{key}" ({len(lines)} record(s)); '
+                    f"it accepts {', '.join(accepted or ())}",
                     locs,
                     metrics={"rejected": True, "records": len(lines)},
                     unusable=locs,

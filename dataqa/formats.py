@@ -270,6 +270,10 @@ def _messages(
         if canonical is None:
             rec.issue(UNKNOWN_ROLE, f'{at}.{role_key} is "{role[:40]}"')
             continue
+        if st.collect and len(msg) > 2:
+            extra = sorted(k[:40] for k in msg if k not in (role_key, content_key))
+            if extra:
+                st.message_keys.append({"at": at, "keys": extra[:10]})
         sharegpt_call = role_map is SHAREGPT_ROLES and role.lower() == "function_call"
         tool_calls = msg.get("tool_calls") or msg.get("function_call") or sharegpt_call
         if content_key not in msg and not tool_calls:

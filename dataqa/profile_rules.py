@@ -44,7 +44,7 @@ _SECTIONS: dict[str, frozenset[str]] = {
             "tools",
         }
     ),
-    "shape": frozenset({"formats", "keys", "roles", "system"}),
+    "shape": frozenset({"formats", "keys", "message_keys", "roles", "system"}),
     "examples": frozenset({"min", "max"}),
     "file": frozenset({"max_bytes"}),
     "tokens": frozenset({"default_model", "over_limit", "models"}),
@@ -68,6 +68,8 @@ class Profile:
     """dataqa format names the provider accepts (see `dataqa.formats.FORMATS`)."""
     keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per accepted format, every top-level key the provider accepts."""
+    message_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per accepted format, every key a message (a `contents` entry for Gemini) may carry."""
     roles: tuple[str, ...] = ()
     """Canonical roles (system, developer, user, assistant, tool, function); Gemini "model" is assistant."""
     system: str = "any"
@@ -159,6 +161,10 @@ def parse_profile(data: dict[str, Any], where: str) -> Profile:
         if fmt not in FORMATS:
             raise ConfigError(f"{where}: shape.formats names unknown format {fmt!r}")
     keys = {fmt: _strings(v, f"{where}: shape.keys.{fmt}") for fmt, v in shape.get("keys", {}).items()}
+    message_keys = {
+        fmt: _strings(v, f"{where}: shape.message_keys.{fmt}")
+        for fmt, v in shape.get("message_keys", {}).items()
+    }
     system = shape.get("system", "any")
     if system not in SYSTEM_RULES:
         raise ConfigError(f"{where}: shape.system must be one of {', '.join(SYSTEM_RULES)}")
@@ -178,6 +184,7 @@ def parse_profile(data: dict[str, Any], where: str) -> Profile:
         sources=_strings(data.get("sources", []), f"{where}: sources"),
         formats=formats,
         keys=keys,
+        message_keys=message_keys,
         roles=_strings(shape.get("roles", []), f"{where}: shape.roles"),
         system=system,
         min_examples=_int(examples.get("min", 0), f"{where}: examples.min"),

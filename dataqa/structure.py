@@ -297,6 +297,8 @@ class Structure:
         self.images: list[dict[str, Any]] = []
         self.weights: list[dict[str, Any]] = []
         self.keys: list[str] = []
+        self.message_keys: list[dict[str, Any]] = []
+        """Messages with keys beyond their role and content: [{"at", "keys"}]."""
         self.root_weight: Any = None
         self.system_field = False
         self.next_turn = 0
@@ -449,7 +451,7 @@ class Structure:
         if self.tools is not None:
             # A nested string: records repeating one tool set share one parsed copy (see `records`).
             out["tools_json"] = orjson.dumps(self.tools, default=repr).decode()
-        for key in ("events", "parts", "images", "weights", "keys"):
+        for key in ("events", "parts", "images", "weights", "keys", "message_keys"):
             value = getattr(self, key)
             if value:
                 out[key] = value
