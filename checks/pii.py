@@ -739,10 +739,12 @@ class PersonalData(Check):
                 return False
         return True
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def __post_init__(self) -> None:
         unknown = sorted(set(self.kinds) - set(PERSONAL_KINDS))
         if unknown:
             raise ConfigError(f"{self.id}.kinds: unknown {unknown}; kinds are {', '.join(PERSONAL_KINDS)}")
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
         detectors = [d for d in PERSONAL_DETECTORS if d.kind in self.kinds]
         by_kind: Counter[str] = Counter()
         for split in ctx:

@@ -304,6 +304,9 @@ class Refusal(Check):
     phrases: dict[str, list[str]] = field(default_factory=dict)
     """Extra plain-text phrases per language code (a new code adds a language)."""
 
+    def __post_init__(self) -> None:
+        self._patterns()  # a bad option is a configuration error before the scan starts
+
     def _patterns(self) -> list[tuple[str, str]]:
         """(label, pattern) of every active phrase; labels read "<language>:<phrase kind>"."""
         for code in self.languages:
@@ -321,6 +324,12 @@ class Refusal(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         labelled = self._patterns()
+        if not labelled:  # every language switched off and no phrase of one's own
+            for split in ctx:
+                self.metrics[f"{split.name}_refusals"] = 0
+                self.metrics[f"{split.name}_refusal_share"] = 0.0
+            self.metrics["by_phrase"] = {}
+            return
         patterns = [(label, re.compile(rf"(?im){_SENTENCE_START}(?:{p})")) for label, p in labelled]
         union = rf"(?im){_SENTENCE_START}(?:" + "|".join(p for _, p in labelled) + ")"
         by_phrase: Counter[str] = Counter()

@@ -8,12 +8,14 @@ import random
 import string
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataqa
 from dataqa.checks.pii import entropy, iban_ok, looks_random, luhn_ok, spanish_id_ok
 from dataqa.checks.quality import blank_code, mask_code, repetition_ratio, unmangle
+from dataqa.registry import ConfigError
 from tests.conftest import chat, write_jsonl
 
 
@@ -88,6 +90,17 @@ def test_no_full_secret_leaves_the_check(tmp_path: Path) -> None:
         assert secret not in dumped
         assert secret[-12:] not in dumped and secret[:12] not in dumped.replace("sk-proj-…", "")
     assert "sk-…" in dumped and "AKIA…" in dumped
+
+
+def test_bad_options_are_configuration_errors(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "train.jsonl", _answers(3))
+    for select, options in (
+        ("QUAL001", {"languages": ["xx"]}),
+        ("QUAL001", {"phrases": {"en": "not a list"}}),
+        ("PII002", {"kinds": ["email", "shoe size"]}),
+    ):
+        with pytest.raises(ConfigError):
+            dataqa.scan(str(path), select=[select], checks={select: options})
 
 
 def test_validators() -> None:
