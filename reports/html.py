@@ -188,6 +188,11 @@ def _evidence(finding: Finding, family: str, limits: Limits, where: list[str]) -
     """How to show a finding's excerpts: a side-by-side pair, a per-line table, or a list."""
     excerpts = [trim(e, limits.excerpt_chars) for e in finding.evidence]
     if family in PAIR_FAMILIES and len(excerpts) >= 2:
+        # Checks prefix each side with its "path:line: "; the labels show that, the diff should not.
+        for i in (0, 1):
+            prefix = f"{finding.locations[i]}: " if i < len(finding.locations) else ""
+            if prefix and finding.evidence[i].startswith(prefix):
+                excerpts[i] = trim(finding.evidence[i][len(prefix):], limits.excerpt_chars)
         left, right = word_diff(excerpts[0], excerpts[1])
         labels = [where[i] if i < len(where) else "" for i in (0, 1)]
         return {"kind": "pair", "left": left, "right": right, "labels": labels}
