@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,30 +35,63 @@ def profile_of(ctx: Context) -> Profile:
     return load_profile(getattr(ctx.config, "profile", "generic") or "generic")
 
 
-def uploaded_splits(ctx: Context) -> list[Split]:
-    """The splits a provider receives: train and valid (a test split stays with you)."""
-    return [s for name, s in ctx.splits.items() if name != "test" and s.format is not None]
+def uploaded_splits(ctx: Context, profile: Profile | None = None) -> list[Split]:
+    """The splits a provider receives: train and valid (a test split stays with you).
+
+    With `profile`, only splits in a format it accepts: a file in the wrong format is one PROV001
+    finding, not one finding per record from every other check.
+    """
+    return [
+        s
+        for name, s in ctx.splits.items()
+        if name != "test"
+        and s.format is not None
+        and (profile is None or not profile.formats or s.format in profile.formats)
+    ]
+
+
+Problem = tuple[str, str]
+"""(where in the record, what is wrong): records are grouped by what is wrong."""
 
 
 def _first_line(split: Split) -> int:
     return int(split.frame["line"].min() or 1) if split.frame.height else 1
 
 
-def _join(problems: list[str]) -> str:
-    return "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-
-
 class _ProviderCheck(Check):
-    """Shared bookkeeping: the profile, and one finding per record listing its problems."""
+    """Shared bookkeeping: one finding per distinct problem, listing every record that has it."""
 
     family = FAMILY
     severity = Severity.ERROR
 
-    def record(self, ctx: Context, split: Split, line: int, problems: list[str], rejected: bool) -> Finding:
-        loc = ctx.location(split, line)
-        return self.finding(
-            _join(problems), [loc], metrics={"rejected": rejected}, unusable=[loc] if rejected else []
-        )
+    def grouped(
+        self, ctx: Context, split: Split, records: Iterable[tuple[int, list[Problem]]]
+    ) -> Iterator[Finding]:
+        """Group (line, problems) by what is wrong; the provider refuses every listed record."""
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for line, problems in records:
+            for where, what in problems:
+                entries = groups.setdefault(what, [])
+                if not entries or entries[-1][0] != line:
+                    entries.append((line, where))
+        lines = {line for entries in groups.values() for line, _ in entries}
+        self.metrics[f"{split.name}_records"] = len(lines)
+        for what, entries in sorted(groups.items(), key=lambda kv: (kv[1][0][0], kv[0])):
+            locs = [ctx.location(split, line) for line, _ in entries]
+            first = entries[0][1]
+            if len(entries) == 1:
+                message = f"{first}: {what}" if first else what
+            else:
+                message = f"{what} ({len(entries):,} records)"
+            yield self.finding(
+                message,
+                locs,
+                evidence=[f"line {line}: {where}" for line, where in entries[:5] if where]
+                if len(entries) > 1
+                else [],
+                metrics={"rejected": True, "records": len(entries)},
+                unusable=locs,
+            )
 
 
 @register
@@ -135,40 +168,41 @@ class UnsupportedRole(_ProviderCheck):
         profile = profile_of(ctx)
         if profile.is_generic or (not profile.roles and profile.system == "any"):
             return
-        total = 0
-        for split in uploaded_splits(ctx):
+        for split in uploaded_splits(ctx, profile):
             fields = {line for line, st in structure.records(ctx, split) if st.get("system_field")}
             roles = (
                 split.turns.sort("line", "turn")
                 .group_by("line", maintain_order=True)
                 .agg(pl.col("role").cast(pl.String))
             )
-            for line, turn_roles in roles.iter_rows():
-                problems = self._problems(profile, turn_roles, line in fields)
-                if problems:
-                    total += 1
-                    yield self.record(ctx, split, line, problems, True)
-        self.metrics["records"] = total
+            records = ((line, self._problems(profile, r, line in fields)) for line, r in roles.iter_rows())
+            yield from self.grouped(ctx, split, records)
 
     @staticmethod
-    def _problems(profile: Profile, roles: list[str], system_field: bool) -> list[str]:
-        problems: list[str] = []
+    def _problems(profile: Profile, roles: list[str], system_field: bool) -> list[Problem]:
+        problems: list[Problem] = []
         for i, role in enumerate(roles):
             from_field = system_field and i == 0
             if role in SYSTEM_ROLES and not from_field:
                 if profile.system == "field":
                     problems.append(
-                        f"turn {i + 1}: {role} message; {profile.title} takes the system prompt "
-                        "only in its top-level field"
+                        (
+                            f"turn {i + 1}",
+                            f"{role} message in the conversation; {profile.title} takes the system "
+                            "prompt only in its top-level field",
+                        )
                     )
                     continue
                 if profile.system == "none":
-                    problems.append(f"turn {i + 1}: {profile.title} accepts no system prompt")
+                    problems.append((f"turn {i + 1}", f"{profile.title} accepts no system prompt"))
                     continue
                 if profile.system == "first" and i > 0:
                     problems.append(
-                        f"turn {i + 1}: {role} message after the conversation started; "
-                        f"{profile.title} accepts it only as the first message"
+                        (
+                            f"turn {i + 1}",
+                            f"{role} message after the conversation started; {profile.title} "
+                            "accepts it only as the first message",
+                        )
                     )
             if from_field:
                 continue
@@ -178,7 +212,7 @@ class UnsupportedRole(_ProviderCheck):
                 and not (role in SYSTEM_ROLES and profile.system == "field")
             ):
                 problems.append(
-                    f'turn {i + 1}: role "{role}" is not accepted (roles: {", ".join(profile.roles)})'
+                    (f"turn {i + 1}", f'role "{role}" is not accepted (roles: {", ".join(profile.roles)})')
                 )
         return problems
 
@@ -212,7 +246,7 @@ class OverModelContext(_ProviderCheck):
         self.metrics.update(model=model, max_tokens=max_tokens)
         rejected = profile.over_limit == "reject"
         fate = "refused" if rejected else "truncated"
-        for split in uploaded_splits(ctx):
+        for split in uploaded_splits(ctx, profile):
             long = split.frame.filter(pl.col("n_tokens") > max_tokens).select("line", "n_tokens")
             self.metrics[f"{split.name}_over_limit"] = long.height
             for line, n in long.iter_rows():
@@ -244,23 +278,20 @@ class InvalidWeight(_ProviderCheck):
         profile = profile_of(ctx)
         if profile.is_generic:
             return
-        total = 0
-        for split in uploaded_splits(ctx):
+        for split in uploaded_splits(ctx, profile):
             with_root: list[int] = []
+            records = []
             for line, st in structure.records(ctx, split):
                 problems = self._message_weights(profile, st.get("weights", []))
                 root = st.get("root_weight")
                 if root is not None:
                     with_root.append(line)
                     if profile.root_weight is False:
-                        problems.append(
-                            f"record-level weight {root!r}: {profile.title} has no record weights"
-                        )
+                        problems.append(("weight", f"{profile.title} has no record-level weight"))
                     elif not isinstance(root, int | float) or isinstance(root, bool):
-                        problems.append(f"record-level weight {root!r} is not a number")
-                if problems:
-                    total += 1
-                    yield self.record(ctx, split, line, problems, True)
+                        problems.append(("weight", f"record-level weight {str(root)[:20]!r} is not a number"))
+                records.append((line, problems))
+            yield from self.grouped(ctx, split, records)
             if profile.root_weight and with_root and len(with_root) < split.frame.height:
                 have = set(with_root)
                 missing = [n for n in split.frame["line"].to_list() if n not in have]
@@ -270,23 +301,23 @@ class InvalidWeight(_ProviderCheck):
                     f"{profile.title} needs it on every record or on none",
                     locs,
                     metrics={"rejected": True},
+                    unusable=locs,
                 )
-        self.metrics["records"] = total
 
     @staticmethod
-    def _message_weights(profile: Profile, weights: list[dict[str, Any]]) -> list[str]:
+    def _message_weights(profile: Profile, weights: list[dict[str, Any]]) -> list[Problem]:
         if profile.weight_values is None:
             return []
-        problems = []
+        problems: list[Problem] = []
         for w in weights:
-            value, role, at = w.get("value"), w.get("role"), w.get("at")
+            value, role, at = w.get("value"), w.get("role"), str(w.get("at"))
             if not profile.weight_values:
-                problems.append(f"{at}: {profile.title} has no message weights")
+                problems.append((at, f"{profile.title} has no message weights"))
             elif isinstance(value, bool) or value not in profile.weight_values:
                 allowed = ", ".join(f"{v:g}" for v in profile.weight_values)
-                problems.append(f"{at}: weight {value!r} is not one of {allowed}")
+                problems.append((at, f"weight {str(value)[:20]!r} is not one of {allowed}"))
             elif profile.weight_roles and role not in profile.weight_roles:
-                problems.append(f"{at}: weight on a {role} message ({', '.join(profile.weight_roles)} only)")
+                problems.append((at, f"weight on a {role} message ({', '.join(profile.weight_roles)} only)"))
         return problems
 
 
@@ -313,18 +344,15 @@ class ImageLimits(_ProviderCheck):
         profile = profile_of(ctx)
         if profile.is_generic or profile.images is None:
             return
-        total = 0
-        for split in uploaded_splits(ctx):
+        for split in uploaded_splits(ctx, profile):
             with_images: list[int] = []
+            records = []
             for line, st in structure.records(ctx, split):
                 images = st.get("images", [])
-                if not images:
-                    continue
-                with_images.append(line)
-                problems = self._problems(profile, images)
-                if problems:
-                    total += 1
-                    yield self.record(ctx, split, line, problems, True)
+                if images:
+                    with_images.append(line)
+                    records.append((line, self._problems(profile, images)))
+            yield from self.grouped(ctx, split, records)
             cap = profile.image_max_examples
             if cap and len(with_images) > cap:
                 locs = [ctx.location(split, n) for n in with_images[cap:]]
@@ -332,31 +360,32 @@ class ImageLimits(_ProviderCheck):
                     f"{len(with_images):,} examples contain images; {profile.title} accepts at most {cap:,}",
                     locs,
                     metrics={"rejected": True, "examples_with_images": len(with_images)},
+                    unusable=locs,
                 )
             self.metrics[f"{split.name}_examples_with_images"] = len(with_images)
-        self.metrics["records"] = total
 
     @staticmethod
-    def _problems(profile: Profile, images: list[dict[str, Any]]) -> list[str]:
+    def _problems(profile: Profile, images: list[dict[str, Any]]) -> list[Problem]:
         if profile.images is False:
-            return [f"{len(images)} image(s); {profile.title} accepts no images"]
-        problems = []
+            return [(str(images[0].get("at")), f"{profile.title} accepts no images")]
+        problems: list[Problem] = []
         if profile.image_max_per_example and len(images) > profile.image_max_per_example:
-            problems.append(f"{len(images)} images; at most {profile.image_max_per_example} per example")
+            problems.append(
+                (f"{len(images)} images", f"more than {profile.image_max_per_example} images in one example")
+            )
         for img in images:
-            at, media, size = img.get("at"), img.get("media"), img.get("bytes")
+            at, media, size = str(img.get("at")), img.get("media"), img.get("bytes")
             if img.get("problem"):
-                problems.append(f"{at}: {img['problem']}")
+                problems.append((at, img["problem"]))
             if profile.image_roles and img.get("role") not in profile.image_roles:
-                problems.append(
-                    f"{at}: image in a {img.get('role')} message ({', '.join(profile.image_roles)} only)"
-                )
+                roles = ", ".join(profile.image_roles)
+                problems.append((at, f"image in a {img.get('role')} message ({roles} only)"))
             if img.get("url") and not profile.image_urls:
-                problems.append(f"{at}: image given as a link; {profile.title} needs base64 data")
+                problems.append((at, f"image given as a link; {profile.title} needs base64 data"))
             if profile.image_types and media is not None and media not in profile.image_types:
-                problems.append(f"{at}: {media} is not accepted ({', '.join(profile.image_types)})")
+                problems.append((at, f"{media[:40]} is not accepted ({', '.join(profile.image_types)})"))
             if profile.image_max_bytes and size is not None and size > profile.image_max_bytes:
-                problems.append(f"{at}: image is {_mb(size)}, over {_mb(profile.image_max_bytes)}")
+                problems.append((at, f"image over {_mb(profile.image_max_bytes)} ({_mb(size)})"))
         return problems
 
 
@@ -378,32 +407,30 @@ class ContentPart(_ProviderCheck):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         profile = profile_of(ctx)
-        splits = uploaded_splits(ctx) if not profile.is_generic else [s for s in ctx if s.format]
-        total = 0
+        splits = uploaded_splits(ctx, profile) if not profile.is_generic else [s for s in ctx if s.format]
         for split in splits:
+            records = []
             for line, st in structure.records(ctx, split):
-                problems = []
+                problems: list[Problem] = []
                 images = (
                     {img.get("at") for img in st.get("images", [])} if profile.images is not None else set()
                 )
                 for part in st.get("parts", []):
                     ptype, at = part.get("type"), part.get("at")
                     if part.get("problem"):
-                        problems.append(f"{at}: {part['problem']}")
+                        problems.append((str(at), part["problem"]))
                     elif (
                         ptype in KNOWN_PART_TYPES
                         and profile.part_types
                         and ptype not in profile.part_types
                         and at not in images  # images are judged by PROV005
                     ):
+                        accepted = ", ".join(profile.part_types)
                         problems.append(
-                            f'{at}: "{ptype}" parts are not accepted by {profile.title} '
-                            f"({', '.join(profile.part_types)})"
+                            (str(at), f'"{ptype}" parts are not accepted by {profile.title} ({accepted})')
                         )
-                if problems:
-                    total += 1
-                    yield self.record(ctx, split, line, problems, True)
-        self.metrics["records"] = total
+                records.append((line, problems))
+            yield from self.grouped(ctx, split, records)
 
 
 @register
@@ -425,18 +452,20 @@ class ToolCallId(_ProviderCheck):
         if profile.is_generic or not profile.tool_call_id_pattern:
             return
         pattern = re.compile(profile.tool_call_id_pattern)
-        total = 0
-        for split in uploaded_splits(ctx):
-            for line, st in structure.records(ctx, split):
-                problems = [
-                    f"{e['at']}: id {str(e.get('id'))[:40]!r} does not match {profile.tool_call_id_pattern}"
-                    for e in st.get("events", [])
-                    if e.get("id") is not None and not pattern.fullmatch(str(e["id"]))
-                ]
-                if problems:
-                    total += 1
-                    yield self.record(ctx, split, line, problems, True)
-        self.metrics["records"] = total
+        what = f"tool-call id not of the form {profile.tool_call_id_pattern}"
+        for split in uploaded_splits(ctx, profile):
+            records = [
+                (
+                    line,
+                    [
+                        (f"{e['at']} ({str(e.get('id'))[:40]!r})", what)
+                        for e in st.get("events", [])
+                        if e.get("id") is not None and not pattern.fullmatch(str(e["id"]))
+                    ],
+                )
+                for line, st in structure.records(ctx, split)
+            ]
+            yield from self.grouped(ctx, split, records)
 
 
 @register

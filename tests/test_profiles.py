@@ -13,13 +13,13 @@ import jsonschema
 import orjson
 import pytest
 from conftest import run_cli, write_jsonl
-from dataqa.checks.provider import ImageLimits
-from dataqa.checks.toolcalls import pairing_problems, schema_problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataqa
 from dataqa import formats, structure
+from dataqa.checks.provider import ImageLimits
+from dataqa.checks.toolcalls import pairing_problems, schema_problems
 from dataqa.profile_rules import load_profile, parse_profile, profile_names
 from dataqa.registry import ConfigError
 
@@ -215,12 +215,19 @@ def test_profile_files_are_strict(tmp_path: Path) -> None:
 
 def test_image_limits_judge_size_type_count_and_role() -> None:
     profile = load_profile("openai")
+
+    def problems(images: list[dict]) -> list[str]:
+        return [what for _, what in ImageLimits._problems(profile, images)]
+
     big = {"at": "m[0]", "role": "user", "media": "image/png", "bytes": 11 * 2**20, "url": False}
-    assert "over 10.0 MB" in ImageLimits._problems(profile, [big])[0]
+    assert problems([big]) == ["image over 10.0 MB (11.0 MB)"]
     ok = {**big, "bytes": 1000}
-    assert ImageLimits._problems(profile, [ok] * 10) == []
-    assert "11 images" in ImageLimits._problems(profile, [ok] * 11)[0]
-    assert "assistant" in ImageLimits._problems(profile, [{**ok, "role": "assistant"}])[0]
+    assert problems([ok] * 10) == []
+    assert problems([ok] * 11) == ["more than 10 images in one example"]
+    assert "assistant message" in problems([{**ok, "role": "assistant"}])[0]
+    assert problems([{**ok, "media": "image/gif"}]) == [
+        "image/gif is not accepted (image/jpeg, image/png, image/webp)"
+    ]
 
 
 def test_data_url_sizes_are_measured_without_decoding() -> None:
