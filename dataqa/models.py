@@ -110,6 +110,7 @@ class CheckResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     reason: str = ""
+    duration_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +122,7 @@ class CheckResult:
             "metrics": dict(self.metrics),
             "findings": len(self.findings),
             "reason": self.reason,
+            "duration_s": round(self.duration_s, 3),
         }
 
 

@@ -115,7 +115,9 @@ def execute(
     for check in checks:
         if progress:
             progress(f"running {check.id} {check.name}")
+        began = time.perf_counter()
         result = run_check(check, ctx, debug)
+        result.duration_s = time.perf_counter() - began
         if config.per_file_ignores:
             result.findings = [f for f in result.findings if not _ignored(f, config.per_file_ignores)]
             if result.status == CheckStatus.FAILED and not any(
