@@ -58,6 +58,35 @@ def _first_line(split: Split) -> int:
     return int(split.frame["line"].min() or 1) if split.frame.height else 1
 
 
+def grouped(
+    check: Check, ctx: Context, split: Split, records: Iterable[tuple[int, list[Problem]]]
+) -> Iterator[Finding]:
+    """One finding per distinct problem, listing every record that has it (all made unusable).
+
+    A systematic defect (every record double-encodes its arguments, every record carries a system
+    message the provider refuses) is one finding with all its records, not thousands of findings;
+    a few positions go into the evidence.
+    """
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for line, problems in records:
+        for where, what in problems:
+            entries = groups.setdefault(what, [])
+            if not entries or entries[-1][0] != line:
+                entries.append((line, where))
+    check.metrics[f"{split.name}_records"] = len({line for entries in groups.values() for line, _ in entries})
+    for what, entries in sorted(groups.items(), key=lambda kv: (kv[1][0][0], kv[0])):
+        locs = [ctx.location(split, line) for line, _ in entries]
+        first = entries[0][1]
+        if len(entries) == 1:
+            message, evidence = (f"{first}: {what}" if first else what), []
+        else:
+            message = f"{what} ({len(entries):,} records)"
+            evidence = [f"line {line}: {where}" for line, where in entries[:5] if where]
+        yield check.finding(
+            message, locs, evidence, metrics={"rejected": True, "records": len(entries)}, unusable=locs
+        )
+
+
 class _ProviderCheck(Check):
     """Shared bookkeeping: one finding per distinct problem, listing every record that has it."""
 
@@ -67,31 +96,7 @@ class _ProviderCheck(Check):
     def grouped(
         self, ctx: Context, split: Split, records: Iterable[tuple[int, list[Problem]]]
     ) -> Iterator[Finding]:
-        """Group (line, problems) by what is wrong; the provider refuses every listed record."""
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for line, problems in records:
-            for where, what in problems:
-                entries = groups.setdefault(what, [])
-                if not entries or entries[-1][0] != line:
-                    entries.append((line, where))
-        lines = {line for entries in groups.values() for line, _ in entries}
-        self.metrics[f"{split.name}_records"] = len(lines)
-        for what, entries in sorted(groups.items(), key=lambda kv: (kv[1][0][0], kv[0])):
-            locs = [ctx.location(split, line) for line, _ in entries]
-            first = entries[0][1]
-            if len(entries) == 1:
-                message = f"{first}: {what}" if first else what
-            else:
-                message = f"{what} ({len(entries):,} records)"
-            yield self.finding(
-                message,
-                locs,
-                evidence=[f"line {line}: {where}" for line, where in entries[:5] if where]
-                if len(entries) > 1
-                else [],
-                metrics={"rejected": True, "records": len(entries)},
-                unusable=locs,
-            )
+        return grouped(self, ctx, split, records)
 
 
 @register

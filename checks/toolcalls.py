@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataqa import structure
+from dataqa.checks.provider import Problem, grouped
 from dataqa.context import Context
 from dataqa.dataset import Split
 from dataqa.load import json_type
@@ -27,10 +28,6 @@ SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
 SCHEMA_ONE = ("not", "if", "then", "else", "contains", "propertyNames", "additionalItems")
 
 
-def _join(problems: list[str]) -> str:
-    return "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-
-
 def _name(value: Any) -> str:
     return repr(value)[:60]
 
@@ -41,32 +38,29 @@ class _ToolCheck(Check):
     family = "toolcalls"
     severity = Severity.ERROR
 
-    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[str]:  # pragma: no cover
+    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:  # pragma: no cover
         raise NotImplementedError
 
     def run(self, ctx: Context) -> Iterator[Finding]:
-        total = with_tools = 0
+        with_tools = 0
         for split in ctx:
+            records = []
             for line, st in structure.records(ctx, split):
-                if not st.get("events") and "tools" not in st:
-                    continue
-                with_tools += 1
-                problems = self.problems(st, split, line)
-                if problems:
-                    total += 1
-                    loc = ctx.location(split, line)
-                    yield self.finding(_join(problems), [loc], unusable=[loc])
-        self.metrics.update(records=total, tool_records=with_tools)
+                if st.get("events") or "tools" in st:
+                    with_tools += 1
+                    records.append((line, self.problems(st, split, line)))
+            yield from grouped(self, ctx, split, records)
+        self.metrics["tool_records"] = with_tools
 
 
-def pairing_problems(events: list[dict[str, Any]], last_turn: int) -> list[str]:
+def pairing_problems(events: list[dict[str, Any]], last_turn: int) -> list[Problem]:
     """Calls without results, results without calls, results out of order, reused call ids.
 
     Results must follow their call turn directly (consecutive tool turns), in the order of the
     calls; results carrying an id must name a pending call. An example may end on the call turn
     (it teaches the model to call), but a call followed by any other turn was never answered.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     pending: list[dict[str, Any]] = []
     seen_ids: set[Any] = set()
     answered: set[Any] = set()
@@ -75,7 +69,7 @@ def pairing_problems(events: list[dict[str, Any]], last_turn: int) -> list[str]:
     for turn in turns:
         here = [e for e in events if e["turn"] == turn]
         if pending and previous_turn is not None and turn > previous_turn + 1:
-            problems += [f"{_call(c)} has no result before turn {previous_turn + 2}" for c in pending]
+            problems += [(_call(c), "tool call has no result before the next turn") for c in pending]
             pending = []
         calls = [e for e in here if e["kind"] == "call"]
         for res in (e for e in here if e["kind"] == "result"):
@@ -84,48 +78,59 @@ def pairing_problems(events: list[dict[str, Any]], last_turn: int) -> list[str]:
                 match = next((i for i, c in enumerate(pending) if c.get("id") == rid), None)
                 if match is None:
                     problems.append(
-                        f"{res['at']}: result for id {_name(rid)} "
-                        + ("answers a call twice" if rid in answered else "matches no earlier call")
+                        (
+                            f"{res['at']} (id {_name(rid)})",
+                            "tool result answers a call twice"
+                            if rid in answered
+                            else "tool result id matches no earlier call",
+                        )
                     )
                     continue
                 if match != 0:
                     problems.append(
-                        f"{res['at']}: result for {_name(rid)} comes before the result for "
-                        f"{_name(pending[0].get('id'))} (results out of call order)"
+                        (
+                            f"{res['at']} (id {_name(rid)} before {_name(pending[0].get('id'))})",
+                            "tool results out of call order",
+                        )
                     )
                 answered.add(rid)
                 pending.pop(match)
             elif not pending:
-                problems.append(f"{res['at']}: tool result without a pending call")
+                problems.append((res["at"], "tool result without a pending call"))
             else:
                 call = pending.pop(0)
                 if res.get("name") and call.get("name") and res["name"] != call["name"]:
                     problems.append(
-                        f"{res['at']}: result names {_name(res['name'])} but the call it answers "
-                        f"({call['at']}) is {_name(call['name'])}"
+                        (
+                            f"{res['at']} ({_name(res['name'])} answering {_name(call['name'])})",
+                            "tool result names another function than the call it answers",
+                        )
                     )
         if calls:
             if pending:
-                problems += [f"{_call(c)} has no result before the next call" for c in pending]
+                problems += [(_call(c), "tool call has no result before the next call") for c in pending]
             pending = []
             for call in calls:
                 cid = call.get("id")
                 if cid is not None and cid in seen_ids:
-                    problems.append(f"{call['at']}: call id {_name(cid)} is used twice in the example")
+                    problems.append((f"{call['at']} (id {_name(cid)})", "call id used twice in one example"))
                 if cid is not None:
                     seen_ids.add(cid)
                 pending.append(call)
         previous_turn = turn
     if pending and previous_turn is not None and previous_turn < last_turn:
-        problems += [f"{_call(c)} has no result (the conversation goes on without it)" for c in pending]
+        problems += [
+            (_call(c), "tool call has no result (the conversation goes on without it)") for c in pending
+        ]
     return problems
 
 
 def _call(call: dict[str, Any]) -> str:
-    what = f"call {_name(call.get('name'))}"
+    """Where a call is: its position, function name and id."""
+    what = _name(call.get("name"))
     if call.get("id") is not None:
-        what += f" (id {_name(call['id'])})"
-    return f"{call['at']}: {what}"
+        what += f", id {_name(call['id'])}"
+    return f"{call['at']} ({what})"
 
 
 @register
@@ -144,7 +149,7 @@ class UnpairedToolCall(_ToolCheck):
     id = "TOOL001"
     name = "unpaired-tool-call"
 
-    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[str]:
+    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
         events = st.get("events", [])
         return pairing_problems(events, st.get("last_turn", -1)) if events else []
 
@@ -174,23 +179,21 @@ class BadToolArguments(_ToolCheck):
     id = "TOOL002"
     name = "bad-tool-arguments"
 
-    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[str]:
-        out = []
+    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
+        out: list[Problem] = []
         for call in st.get("events", []):
             if call["kind"] != "call":
                 continue
             if call.get("problem"):
-                out.append(f"{call['at']}: {call['problem']}")
+                out.append((call["at"], call["problem"]))
                 continue
             code = call.get("args")
             if code == structure.ARGS_MISSING and call.get("style") == "object":
                 continue  # Gemini and Claude calls may leave arguments out
             if code != structure.ARGS_OK:
                 detail = call.get("args_detail")
-                out.append(
-                    f"{_call(call)}: {ARG_MESSAGES.get(code, code)}"
-                    + (f" ({detail})" if detail and code != structure.ARGS_NOT_JSON else "")
-                )
+                where = _call(call) + (f": {detail}" if detail else "")
+                out.append((where, f"tool call {ARG_MESSAGES.get(code, code)}"))
         return out
 
 
@@ -217,25 +220,26 @@ class UndefinedTool(_ToolCheck):
                 self._systems[(split.name, line)] = system or ""
         yield from super().run(ctx)
 
-    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[str]:
+    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
         tools = st.get("tools")
         names = {t["name"] for t in tools or [] if isinstance(t.get("name"), str)}
         system = self._systems.get((split.name, line), "")
-        out = []
+        out: list[Problem] = []
         for call in st.get("events", []):
             if call["kind"] != "call" or call.get("problem"):
                 continue
             name = call.get("name")
             if not isinstance(name, str) or not name.strip():
-                out.append(f"{call['at']}: call names no function")
+                out.append((call["at"], "tool call names no function"))
             elif tools is None:
                 if name not in system:
-                    out.append(
-                        f"{_call(call)}: the example defines no tools (no `tools`, not in the system prompt)"
-                    )
+                    what = "call to a function the example never defines (no tools, not in the system prompt)"
+                    out.append((_call(call), what))
             elif name not in names:
                 defined = ", ".join(sorted(names)[:8]) or "none"
-                out.append(f"{_call(call)}: not among the example's tools ({defined})")
+                out.append(
+                    (f"{_call(call)}; defined: {defined}", "call to a function not among the example's tools")
+                )
         return out
 
 
@@ -345,17 +349,18 @@ class InvalidToolSchema(_ToolCheck):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         # Records repeating one tool set share one parsed list (`structure.records`): judge it once.
-        self._seen: dict[int, tuple[list, list[str]]] = {}
+        self._seen: dict[int, tuple[list, list[Problem]]] = {}
         yield from super().run(ctx)
 
-    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[str]:
+    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
         tools = st.get("tools") or []
         if id(tools) not in self._seen:  # the list is kept alive in the cache, so ids are not reused
             self._seen[id(tools)] = (tools, self._judge(tools))
         return self._seen[id(tools)][1]
 
     @staticmethod
-    def _judge(tools: list[dict[str, Any]]) -> list[str]:
+    def _judge(tools: list[dict[str, Any]]) -> list[Problem]:
+        """Problems of one tool set, each with an empty position (the message names it)."""
         out: list[str] = []
         seen: set[str] = set()
         for tool in tools:
@@ -378,4 +383,4 @@ class InvalidToolSchema(_ToolCheck):
                     f"{where}.type is {_name(schema.get('type'))}; function parameters must be an object"
                 )
             out += schema_problems(schema, where, openapi=openapi)
-        return out
+        return [("", problem) for problem in out]
