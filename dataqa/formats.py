@@ -67,7 +67,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     PROMPT_COMPLETION: frozenset({"prompt", "completion"}),
     ALPACA: frozenset({"instruction", "input", "output", "system", "history"}),
     CLASSIFICATION: frozenset({"text", "label"}),
-    PREFERENCE: frozenset({"prompt", "chosen", "rejected", "system"}),
+    PREFERENCE: frozenset({"prompt", "chosen", "rejected", "system", "conversations", "tools"}),
     OPENAI_PREFERENCE: frozenset({"input", "preferred_output", "non_preferred_output"}),
     KTO: frozenset({"prompt", "completion", "label", "system"}),
     VERTEX: frozenset({"contents", "systemInstruction", "system_instruction", "tools"}),
@@ -154,7 +154,8 @@ def detect_format(obj: dict[str, Any], label_field: str | None = None) -> str | 
     if "messages" in obj:
         return CHAT
     if "conversations" in obj:
-        return SHAREGPT
+        # LLaMA-Factory's ShareGPT preference form: the dialogue, then one chosen and one rejected turn.
+        return PREFERENCE if "chosen" in obj and "rejected" in obj else SHAREGPT
     if "contents" in obj:
         return VERTEX
     if "preferred_output" in obj or "non_preferred_output" in obj:
@@ -485,8 +486,13 @@ def _side(obj: dict[str, Any], key: str, rec: _Record) -> tuple[list[tuple[str, 
         rec.issue(MISSING_FIELD, f'no "{key}" field')
         return None, ""
     value = obj[key]
+    if isinstance(value, dict) and "from" in value:  # LLaMA-Factory: one ShareGPT turn
+        value = [value]
     if isinstance(value, list) and value and isinstance(value[0], dict):
-        msgs = _messages(value, key, rec, "role", "content", None)
+        if "from" in value[0]:
+            msgs = _messages(value, key, rec, "from", "value", SHAREGPT_ROLES)
+        else:
+            msgs = _messages(value, key, rec, "role", "content", None)
         last_answer = max((i for i, m in enumerate(msgs) if m["role"] == "assistant"), default=None)
         if last_answer is None or not msgs[last_answer]["content"].strip():
             rec.issue(EMPTY_SIDE, f'"{key}" has no assistant answer')
@@ -535,6 +541,12 @@ def _normalise_preference(obj: dict[str, Any], rec: _Record) -> None:
         turns += [(m["role"], m["content"]) for m in msgs]
     elif "prompt" in obj:
         turns.append(("user", _string_field(obj, "prompt", rec)))
+    elif "conversations" in obj:
+        if "tools" in obj:
+            rec.structure.set_tools(obj["tools"], "tools")
+        msgs = _messages(obj["conversations"], "conversations", rec, "from", "value", SHAREGPT_ROLES)
+        _check_turns(msgs, "conversations", rec, need_target=False)
+        turns += [(m["role"], m["content"]) for m in msgs]
     prefix, chosen = _pair(obj, rec, "chosen", "rejected")
     rec.turns = [*turns, *prefix, ("assistant", chosen)]
 
