@@ -38,6 +38,10 @@ MAX_DEPTH = 200
 """Deeper JSON is reported, not handed on: no fine-tuning format nests this deep, and deeper values
 would overflow recursive code downstream (orjson itself refuses 1,024 levels)."""
 
+MAX_BLANK_LISTED = 10_000
+"""Blank lines listed one by one; past this many the rest are counted in one issue, so a file (or a
+small .gz) of a billion newlines costs a counter, not a billion findings."""
+
 _CHUNK = 1 << 20
 _SNIFF_BYTES = 8192
 
@@ -365,7 +369,7 @@ def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dic
         issues.append(LoadIssue(1, kind, detail + fix))
         return
     crlf_lines: list[int] = []
-    content_lines = 0
+    content_lines = blanks = first_unlisted = 0
     number = 0
     for number, raw in _raw_lines(path, issues):
         if isinstance(raw, _Oversize):
@@ -381,8 +385,8 @@ def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dic
                 )
             )
             continue
-        if raw.endswith(b"\r"):
-            crlf_lines.append(number)
+        crlf = raw.endswith(b"\r")
+        if crlf:
             raw = raw[:-1]
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             issues.append(
@@ -391,9 +395,15 @@ def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dic
                 )
             )
             raw = raw[3:]
-        if not raw.strip():
-            issues.append(LoadIssue(number, BLANK_LINE, "blank line"))
+        if not raw.strip():  # a blank line's CRLF is not worth a second finding
+            blanks += 1
+            if blanks <= MAX_BLANK_LISTED:
+                issues.append(LoadIssue(number, BLANK_LINE, "blank line"))
+            elif blanks == MAX_BLANK_LISTED + 1:
+                first_unlisted = number
             continue
+        if crlf:
+            crlf_lines.append(number)
         content_lines += 1
         nul = raw.find(b"\x00")
         if nul >= 0:
@@ -463,6 +473,15 @@ def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dic
                 )
             )
         yield number, obj
+    if blanks > MAX_BLANK_LISTED:
+        issues.append(
+            LoadIssue(
+                first_unlisted,
+                BLANK_LINE,
+                f"{blanks - MAX_BLANK_LISTED:,} more blank lines from line {first_unlisted:,} on "
+                f"(only the first {MAX_BLANK_LISTED:,} are listed one by one)",
+            )
+        )
     if content_lines == 0 and not any(i.kind == FILE_LEVEL for i in issues):
         what = "file is empty" if number == 0 else f"file holds only blank lines ({number:,})"
         issues.append(LoadIssue(1, FILE_LEVEL, f"{what}: there are no records to check"))

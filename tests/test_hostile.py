@@ -194,6 +194,25 @@ def test_gzip_is_recognised_by_its_bytes_not_its_name(tmp_path: Path) -> None:
         assert run.report["splits"][0]["rows"] == 3
 
 
+def test_a_gzip_newline_bomb_is_counted_not_listed(tmp_path: Path) -> None:
+    """A few kB of gzip that inflate to millions of blank lines: bounded findings, one summary."""
+    n = 2_000_000
+    path = tmp_path / "train.jsonl.gz"
+    path.write_bytes(gzip.compress(line(GOOD[0]) + b"\n" + b"\r\n" * n + line(GOOD[1]) + b"\n", mtime=0))
+    assert path.stat().st_size < 20_000
+    run = scan(path, "--select", "FMT,SIZE")
+    blank = run.findings("FMT004")
+    assert len(blank) == load.MAX_BLANK_LISTED + 1
+    first_unlisted = load.MAX_BLANK_LISTED + 2
+    assert blank[-1]["locations"] == [{"split": "train", "path": str(path), "line": first_unlisted}]
+    assert blank[-1]["message"] == (
+        f"{n - load.MAX_BLANK_LISTED:,} more blank lines from line {first_unlisted:,} on "
+        f"(only the first {load.MAX_BLANK_LISTED:,} are listed one by one)"
+    )
+    assert run.findings("FMT005") == [], "a blank line's CRLF is not a second finding"
+    assert (run.report["splits"][0]["lines"], run.report["splits"][0]["rows"]) == (n + 2, 2)
+
+
 # --- encodings ------------------------------------------------------------------------------------
 
 
