@@ -11,7 +11,8 @@ preference pairs) becomes the same row shape, so every check works for every for
 - `turns`: every message as (role, content), system included (stored flat in `Split.turns`);
 - `structure`: what the text columns lose (tools, tool calls and results, content parts, images,
   weights, extra keys) as compact JSON, null for plain records (see `dataqa.structure`);
-- `n_turns`, `n_chars`, `n_tokens` (estimated: see `estimate_tokens`), and `text`, the prompt and
+- `n_turns`, `n_chars`, `n_tokens` (estimated: see `estimate_tokens`; the example's tool
+  definitions count, as providers put them in the prompt), and `text`, the prompt and
   response that similarity checks compare (the system prompt is left out on purpose: a shared
   system prompt does not make two examples alike).
 
@@ -206,6 +207,8 @@ class _Record:
         self.rejected: str | None = None
         self.prompt_override: str | None = None
         self.structure = Structure()
+        self.tool_tokens = 0
+        """Estimated tokens of the tool definitions sent with the example (they count toward limits)."""
 
     def issue(self, kind: str, detail: str) -> None:
         self.issues.append(RecordIssue(kind, detail))
@@ -632,6 +635,10 @@ def normalise(obj: dict[str, Any], fmt: str, label_field: str | None = None) -> 
         rec.structure.keys = [k[:40] for k in extra[:20]]
     if "weight" in obj:
         rec.structure.root_weight = obj["weight"]
+    inp = obj.get("input")
+    tools = obj.get("tools", obj.get("functions", inp.get("tools") if isinstance(inp, dict) else None))
+    if tools:
+        rec.tool_tokens = estimate_tokens(tools if isinstance(tools, str) else orjson.dumps(tools).decode())
     return _row(rec, fmt)
 
 
@@ -650,6 +657,7 @@ def _row(rec: _Record, fmt: str) -> dict[str, Any]:
     n_tokens = sum(estimate_tokens(c) + TOKENS_PER_MESSAGE for _, c in turns)
     if rec.rejected is not None:
         n_tokens += estimate_tokens(rec.rejected) + TOKENS_PER_MESSAGE
+    n_tokens += rec.tool_tokens  # providers put the tool definitions in the prompt and count them
     return {
         "format": fmt,
         "valid": not any(i.kind in BLOCKING_KINDS for i in rec.issues),

@@ -458,3 +458,10 @@ def test_a_project_profile_file_is_read_relative_to_its_config(tmp_path: Path) -
     )
     report = dataqa.scan(str(path), config=str(tmp_path / "dataqa.toml"), select=["PROV002"])
     assert [f.first_location.line for f in report.findings] == [1]
+
+
+def test_tool_definitions_count_toward_an_examples_tokens() -> None:
+    plain = formats.normalise(_chat(HI, ANSWER), formats.CHAT)
+    with_tools = formats.normalise({**_chat(HI, ANSWER), "tools": CASES["mistral"][1]["tools"]}, formats.CHAT)
+    tools_json = orjson.dumps(CASES["mistral"][1]["tools"]).decode()
+    assert with_tools["n_tokens"] - plain["n_tokens"] == formats.estimate_tokens(tools_json)
