@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from dataqa.config import Config
-from dataqa.load import check_readable
+from dataqa.load import check_readable, open_binary
 from dataqa.output import atomic_writer, refuse_inputs
 from dataqa.report import Report
 from dataqa.runner import execute
@@ -70,11 +70,12 @@ def removal_reasons(report: Report, families: tuple[str, ...]) -> dict[tuple[str
 
 
 def physical_lines(path: Path):
-    """Physical lines as bytes without their "\\n" (the loader's numbering), streamed."""
-    import gzip
+    """Physical lines as bytes without their "\\n", numbered as the loader numbers them, streamed.
 
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rb") as fh:
+    The file is opened the way the loader opens it (gzip recognised by its bytes, not its name), so
+    line numbers in the findings and in the exports always agree.
+    """
+    with open_binary(path) as fh:
         try:
             for number, raw in enumerate(fh, start=1):
                 yield number, raw[:-1] if raw.endswith(b"\n") else raw
