@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import polars as pl
-from dataqa.checks.format import _RecordIssueCheck
 from rapidfuzz import fuzz
 
 from dataqa import formats
+from dataqa.checks.format import _RecordIssueCheck
 from dataqa.context import Context
 from dataqa.load import excerpt
 from dataqa.models import Finding, Severity
