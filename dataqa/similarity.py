@@ -481,14 +481,20 @@ def near_duplicate_groups(
 
 
 def _token_frame(texts: pl.Series, lines: np.ndarray) -> pl.DataFrame:
-    """One row per word of each normalised text: `line`, `pos` (0-based), `h` (word hash)."""
-    frame = (
-        pl.DataFrame({"line": lines, "t": texts})
-        .select(pl.col("line"), pl.col("t").str.split(" "))
-        .explode("t")
-        .with_columns(pl.int_range(pl.len()).over("line").alias("pos"))
+    """One row per word of each normalised text: `line`, `pos` (0-based), `h` (word hash).
+
+    Positions come from the word counts (numpy), not a polars window over the lines: the reference
+    side of an n-gram search has tens of millions of words."""
+    words = texts.str.split(" ")
+    counts = words.list.len().to_numpy().astype(np.int64)
+    starts = np.cumsum(counts) - counts
+    return pl.DataFrame(
+        {
+            "line": np.repeat(np.asarray(lines, dtype=np.int64), counts),
+            "pos": np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(starts, counts),
+            "h": words.explode().hash(_HASH_SEED),
+        }
     )
-    return frame.select("line", "pos", pl.col("t").hash(_HASH_SEED).alias("h"))
 
 
 def _ngram_hashes(tokens: pl.DataFrame, n: int) -> pl.DataFrame:
@@ -544,19 +550,17 @@ def ngram_overlaps(
         ev_grams = _ngram_hashes(_token_frame(ev.texts, ev.lines), n)
         ev_rows = ev_grams.group_by("g").agg(pl.col("line").n_unique().alias("rows"))
         ev_grams = ev_grams.join(ev_rows.filter(pl.col("rows") <= max_rows), on="g", how="semi")
-        wanted = np.unique(ev_grams["g"].to_numpy())
-        if not len(wanted):
+        wanted = ev_grams.select("g").unique()
+        if not wanted.height:
             return empty
         ref = distinct(ctx, ref_split, column)
         hits = []
         for start in range(0, ref.size, CHUNK_DOCS):
             texts, lines = ref.texts.slice(start, CHUNK_DOCS), ref.lines[start : start + CHUNK_DOCS]
             grams = _ngram_hashes(_token_frame(texts, lines), n)
-            g = grams["g"].to_numpy()
-            at = np.minimum(np.searchsorted(wanted, g), len(wanted) - 1)
-            found = wanted[at] == g
-            if found.any():
-                found_grams = grams.filter(pl.Series(found))
+            # A hash join, not a binary search: tens of millions of lookups stay cache-friendly.
+            found_grams = grams.join(wanted, on="g", how="semi")
+            if found_grams.height:
                 hits.append(found_grams.select("g", pl.col("line").alias("ref_line")).unique())
         if not hits:
             return empty

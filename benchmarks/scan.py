@@ -1,0 +1,189 @@
+"""Full-scan benchmark (issue #3, "Speed bar"): `dataqa scan` of N chat rows (train) + N/10 (test).
+
+For each size the data is generated once with `benchmarks/similarity/generate.py` (seeded, cached
+under `--data`), then scanned in a fresh child process that runs the real CLI (`dataqa scan ...
+--no-config --json`). The parent records the child's wall time, CPU time (user + system) and peak
+resident memory (`os.wait4`); inside the child, the loading of the splits and every check are timed
+and the peak RSS reached by the end of each stage is noted, so the stage that sets the peak is
+visible. The machine's load average (other work on the same 2 cores) is recorded with each run.
+
+    python benchmarks/scan.py --sizes 10000 100000 [1000000] [--data /tmp/dataqa-scan]
+        [--out benchmarks/scan.md]
+
+Prints a Markdown section per run; `--out` appends it to the results file (the file keeps the
+history: before/after figures of each change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATE = ROOT / "benchmarks" / "similarity" / "generate.py"
+TARGET_S = 300.0
+TARGET_GB = 8.0
+
+
+def dataset(folder: Path, rows: int, test_rows: int) -> tuple[Path, Path]:
+    """The generated train/test files for `rows` (generated on first use, reused afterwards)."""
+    out = folder / f"{rows}"
+    train, test = out / "train.jsonl", out / "test.jsonl"
+    if not (train.exists() and test.exists() and (out / "truth.json").exists()):
+        out.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, str(GENERATE), "--rows", str(rows), "--test-rows", str(test_rows)]
+        subprocess.run([*cmd, "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
+    return train, test
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def child(train: str, test: str, json_out: str, stages_out: str) -> None:
+    """Run the real CLI scan in this process, timing the load and each check (the child side)."""
+    from dataqa import cli, runner
+
+    stages: list[dict] = []
+    load_splits, run_check = runner.load_splits, runner.run_check
+
+    def timed_load(*args, **kwargs):
+        began, cpu = time.perf_counter(), time.process_time()
+        out = load_splits(*args, **kwargs)
+        stages.append(
+            {
+                "stage": "load",
+                "wall_s": time.perf_counter() - began,
+                "cpu_s": time.process_time() - cpu,
+                "peak_mb": _maxrss_mb(),
+            }
+        )
+        return out
+
+    def timed_check(check, ctx, debug=False):
+        began, cpu = time.perf_counter(), time.process_time()
+        result = run_check(check, ctx, debug)
+        stages.append(
+            {
+                "stage": check.id,
+                "wall_s": time.perf_counter() - began,
+                "cpu_s": time.process_time() - cpu,
+                "peak_mb": _maxrss_mb(),
+                "status": result.status.value,
+                "findings": len(result.findings),
+            }
+        )
+        return result
+
+    runner.load_splits, runner.run_check = timed_load, timed_check
+    began = time.perf_counter()
+    try:
+        cli.main(
+            ["scan", train, "--test", test, "--no-config", "--quiet", "--exit-zero", "--json", json_out],
+            standalone_mode=False,
+        )
+    finally:
+        stages.append({"stage": "total", "wall_s": time.perf_counter() - began, "peak_mb": _maxrss_mb()})
+        Path(stages_out).write_text(json.dumps(stages))
+
+
+def measure(train: Path, test: Path) -> dict:
+    """Scan in a fresh process; wall, CPU and peak RSS of that process, plus its stage timings."""
+    with tempfile.TemporaryDirectory(prefix="dataqa-scan-") as tmp:
+        json_out, stages_out = Path(tmp) / "report.json", Path(tmp) / "stages.json"
+        load_before = os.getloadavg()
+        began = time.perf_counter()
+        cmd = [sys.executable, __file__, "--child", str(train), str(test), str(json_out), str(stages_out)]
+        proc = subprocess.Popen(cmd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - began
+        load_after = os.getloadavg()
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"scan failed with status {status}")
+        stages = json.loads(stages_out.read_text())
+        report = json.loads(json_out.read_text())
+    return {
+        "train": str(train),
+        "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "load": (load_before, load_after),
+        "stages": stages,
+        "findings": {c["id"]: c["findings"] for c in report["checks"]},
+        "verdict": report["verdict"],
+    }
+
+
+def render(rows: int, test_rows: int, run: dict, top: int) -> str:
+    """One Markdown section: totals, then the costliest stages with the peak RSS after each."""
+    lb, la = run["load"]
+    stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    meets = run["wall_s"] < TARGET_S and run["peak_mb"] < TARGET_GB * 1024
+    lines = [
+        f"### {rows:,} train + {test_rows:,} test rows ({stamp}, HEAD {commit})",
+        "",
+        f"- wall **{run['wall_s']:.1f} s**, CPU {run['cpu_s']:.1f} s, "
+        f"peak RSS **{run['peak_mb'] / 1024:.2f} GB**"
+        + (f" (target < {TARGET_S:.0f} s and < {TARGET_GB:.0f} GB: {'met' if meets else 'missed'})"),
+        f"- machine load average (1 min) before / after: {lb[0]:.1f} / {la[0]:.1f} on {os.cpu_count()} cores",
+        f"- verdict {run['verdict']}",
+        "",
+        "| stage | wall s | CPU s | peak RSS after (GB) | findings |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    stages = [s for s in run["stages"] if s["stage"] != "total"]
+    shown = sorted(stages, key=lambda s: -s["wall_s"])[:top]
+    for s in sorted(shown, key=stages.index):
+        lines.append(
+            f"| {s['stage']} | {s['wall_s']:.2f} | {s.get('cpu_s', 0):.2f} | {s['peak_mb'] / 1024:.2f} "
+            f"| {s.get('findings', '')} |"
+        )
+    rest = [s for s in stages if s not in shown]
+    if rest:
+        lines.append(
+            f"| {len(rest)} other checks | {sum(s['wall_s'] for s in rest):.2f} "
+            f"| {sum(s.get('cpu_s', 0) for s in rest):.2f} | | |"
+        )
+    total = next(s for s in run["stages"] if s["stage"] == "total")
+    in_checks = sum(s["wall_s"] for s in stages)
+    lines.append(f"| report, verdict, profile, JSON | {total['wall_s'] - in_checks:.2f} | | | |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(*sys.argv[2:6])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--data", type=Path, default=Path("/tmp/dataqa-scan"), help="generated data cache")
+    parser.add_argument("--top", type=int, default=14, help="stages listed one by one (costliest)")
+    parser.add_argument("--note", default="", help="a line to put under the heading (what changed)")
+    parser.add_argument("--out", type=Path, help="append the Markdown to this file")
+    args = parser.parse_args()
+    for rows in args.sizes:
+        test_rows = max(rows // 10, 1)
+        train, test = dataset(args.data, rows, test_rows)
+        text = render(rows, test_rows, measure(train, test), args.top)
+        if args.note:
+            head, rest = text.split("\n", 1)
+            text = f"{head}\n\n{args.note}\n{rest}"
+        print(text)
+        if args.out:
+            with args.out.open("a", encoding="utf-8") as f:
+                f.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
