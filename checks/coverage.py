@@ -17,17 +17,10 @@ import polars as pl
 from dataqa.context import Context
 from dataqa.formats import estimate_tokens_expr
 from dataqa.language import UNDETERMINED, languages
+from dataqa.load import excerpt
 from dataqa.models import Finding, Severity
 from dataqa.registry import Check, register
 from dataqa.topics import nearest_train, text_space, topics
-
-EXCERPT = 120
-
-
-def excerpt(text: str | None, limit: int = EXCERPT) -> str:
-    """A one-line excerpt of dataset text for evidence (renderers escape it)."""
-    flat = " ".join((text or "").split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _per_class_bar(ctx: Context) -> int:
@@ -220,7 +213,7 @@ class LengthOutlier(Check):
                     f"{len(idx)} {role}(s) far {word} than the rest (typical {typical:.0f} tokens; "
                     f"most extreme {tokens[extreme]:.0f} tokens at line {lines[extreme]})",
                     [ctx.location("train", int(lines[i])) for i in ordered],
-                    [excerpt(rows[role][int(extreme)])],
+                    [excerpt(rows[role][int(extreme)], flat=True)],
                     metrics={"role": role, "direction": direction, "count": len(idx), "typical": typical},
                 )
 
@@ -336,7 +329,7 @@ class TestCoverage(Check):
                 yield self.finding(
                     f"{split.name} example has no similar training example ({hint})",
                     [ctx.location(split, int(lines[i]))],
-                    [excerpt(prompts[i])],
+                    [excerpt(prompts[i], flat=True)],
                     metrics={"similarity": round(float(sims[i]), 4), "nearest_train_line": int(nearest[i])},
                 )
         self.metrics["uncovered"] = uncovered_total
@@ -402,11 +395,11 @@ class ConversationStructure(Check):
                 .sort(pl.col("line").list.first())
             )
             for system, lines in unseen.iter_rows():
-                what = f"system prompt {excerpt(system, 80)!r}" if system else "no system prompt"
+                what = f"system prompt {excerpt(system, 80, flat=True)!r}" if system else "no system prompt"
                 yield self.finding(
                     f"{len(lines)} {split.name} example(s) use {what}, which no training example uses "
                     f"(train has {len(systems)} distinct)",
                     [ctx.location(split, line) for line in lines],
-                    [excerpt(system)],
+                    [excerpt(system, flat=True)],
                     metrics={"count": len(lines)},
                 )

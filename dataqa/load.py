@@ -72,11 +72,16 @@ DUPLICATE_KEY = "duplicate_key"
 FILE_LEVEL = "file"
 
 
-def excerpt(text: str | bytes, limit: int = EXCERPT_CHARS) -> str:
+def excerpt(text: str | bytes | None, limit: int = EXCERPT_CHARS, flat: bool = False) -> str:
     """A short excerpt of untrusted text; when cut, it says how much was left out.
 
-    Bytes that are not UTF-8 are shown as `\\xNN` escapes so the damage stays visible.
+    Bytes that are not UTF-8 are shown as `\\xNN` escapes so the damage stays visible. `flat`
+    collapses every run of whitespace (newlines too) to one space first: one-line evidence.
     """
+    if text is None:
+        text = ""
+    if flat and isinstance(text, str):
+        text = " ".join(text.split())
     if isinstance(text, bytes):
         total = len(text)
         head = text[: limit * 4].decode("utf-8", errors="backslashreplace")

@@ -1,7 +1,8 @@
 """Shared TF-IDF space of the inputs, topic clusters, and nearest-train similarity, once per scan.
 
-The topic check, the test-coverage check and the likely-mislabel check all need the inputs as
-TF-IDF vectors; the vectoriser is fitted once on the training prompts and every split is
+The topic check and the test-coverage check need the inputs as TF-IDF vectors of content words
+(the likely-mislabel check has its own space in `dataqa.checks.labels`: negations and function
+words carry labels); the vectoriser is fitted once on the training prompts and every split is
 projected into that one space, so "far from train" means far in train's own vocabulary.
 Everything is seeded and ordered by line, so the same input always gives the same clusters.
 """
