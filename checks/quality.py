@@ -832,6 +832,8 @@ INVISIBLE_PATTERNS: dict[str, str] = {
 }
 """Phrases that point at an image, file, chart or link (matched case-insensitively)."""
 _INVISIBLE_RES = {k: re.compile(p, re.IGNORECASE | re.MULTILINE) for k, p in INVISIBLE_PATTERNS.items()}
+_INVISIBLE_VEC = [f"(?im){p}" for p in INVISIBLE_PATTERNS.values()]
+"""The same patterns for polars (Rust regex: the same Unicode case folding, word and space classes)."""
 _INVISIBLE_KEYWORDS = (
     r"(?i)attach|upload|enclosed|image|picture|photo|screenshot|chart|graph|diagram|plot|illustration|video"
     r"|link|url|article|website|page"
@@ -893,6 +895,10 @@ class InvisibleContext(Check):
                 cand.join(with_media, on="line", how="anti")
                 .with_columns(mask_code_expr(pl.col("content")).alias("masked"))
                 .filter(pl.col("masked").str.contains(_INVISIBLE_KEYWORDS))
+                # The phrase patterns themselves, vectorised, before the Python loop below (which
+                # also checks for negation): common words such as "page" or "graph" pass the
+                # keyword filter in most long texts.
+                .filter(pl.any_horizontal(pl.col("masked").str.contains(p) for p in _INVISIBLE_VEC))
                 .sort("line", "turn")
             )
             hits = []
