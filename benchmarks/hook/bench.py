@@ -172,7 +172,10 @@ def main() -> None:
         s, done = run(["pre-commit", "run", "--files", "test.jsonl"], data, env)
         rows.append(("pre-commit run --files test.jsonl, unchanged (warm cache)", s, _outcome(done)))
 
-        hook = [shutil.which("dataqa") or "dataqa", "hook"]
+        # The hook's own virtualenv: the snapshot's code, which (unlike an editable install of a
+        # working copy others edit) cannot change between the cold and the warm run.
+        venv_dataqa = sorted((base / "pre-commit-home").glob("repo*/py_env-*/bin/dataqa"))
+        hook = [str(venv_dataqa[0]) if venv_dataqa else (shutil.which("dataqa") or "dataqa"), "hook"]
         stats = json.loads((data / ".dataqa_cache" / "stats.json").read_text())
         shutil.rmtree(data / ".dataqa_cache")
         s, done = run(["/usr/bin/time", "-f", "maxrss_kib=%M", *hook, "train.jsonl", "test.jsonl"], data, env)
