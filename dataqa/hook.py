@@ -49,6 +49,8 @@ class Unit:
     config: Config
     touched: frozenset[str]
     """Absolute paths of the files the caller passed: only findings on these are reported."""
+    declared: bool = False
+    """A dataset of the configuration (rather than files grouped by name)."""
 
     def reports(self, finding: Finding) -> bool:
         """Whether `finding` concerns a passed file (a finding without locations concerns the unit)."""
@@ -174,6 +176,7 @@ def plan(files: Sequence[str], config: Config, overrides: dict[str, Any]) -> lis
                 paths={split: _shown(p) for split, p in absolute.items()},
                 config=apply_overrides(ds_config, **overrides),
                 touched=frozenset(touched),
+                declared=True,
             )
         )
     rest = [p for p in passed if p not in claimed]
@@ -247,10 +250,15 @@ def scan_unit(
     check registry, whose import is what a cache hit saves).
     """
     from dataqa.cache import scan_key
-    from dataqa.load import check_readable
+    from dataqa.load import InputError, check_readable
 
     for path in unit.paths.values():
-        check_readable(path)
+        try:
+            check_readable(path)
+        except InputError as exc:
+            if unit.declared:  # say where a missing path comes from
+                raise InputError(f"{exc} (a file of dataset {unit.name!r} in {unit.config.source})") from None
+            raise
     key = scan_key(unit.paths, unit.config, fingerprint, extra) if cache is not None else None
     if key is not None:
         hit = cache.get(key, Outcome.from_dict)

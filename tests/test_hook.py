@@ -204,6 +204,14 @@ def test_declared_dataset_is_scanned_whole_when_one_of_its_files_changes(repo: P
     ]
 
 
+def test_a_missing_file_of_a_declared_dataset_names_the_dataset(repo: Path, capsys) -> None:
+    (repo / "pyproject.toml").write_text(DATASETS)
+    dataset(repo / "sets" / "support", [RECORDS[0]], names=("sft", "heldout"))
+    code, lines, err = run_hook(capsys, "sets/support/sft.jsonl")
+    assert (code, lines) == (2, [])
+    assert "sets/support/heldout.jsonl: no such file (a file of dataset 'support' in " in err
+
+
 def test_per_dataset_options_apply_to_that_dataset_only(repo: Path, capsys) -> None:
     (repo / "pyproject.toml").write_text(DATASETS)
     (repo / "sets").mkdir()
