@@ -568,6 +568,10 @@ def repetition_ratio(text: str, n: int = 4) -> float:
     return 1.0 - len(set(grams)) / len(grams)
 
 
+STATS_ROWS = 20_000
+"""Rows whose word lists are built at once (QUAL003), which bounds the memory of the lists."""
+
+
 @register
 @dataclass
 class DegenerateText(Check):
@@ -602,17 +606,22 @@ class DegenerateText(Check):
                 .str.split(" ")
                 .list.filter(pl.element() != "")
             )
-            frame = frame.with_columns(
-                tokens.list.len().alias("words"),
-                tokens.list.n_unique().alias("distinct"),
-                pl.col("masked").str.len_chars().alias("chars"),  # an upper bound of the non-blank count
-            )
             # Each word type's first use starts a new 4-gram, so distinct words <= distinct 4-grams + 3:
             # a text whose distinct-word share is above the bound cannot be over `max_repetition`.
             bound = (1 - self.max_repetition) + 4 / pl.max_horizontal(pl.col("words"), 1)
-            frame = frame.filter(
-                ((pl.col("words") >= self.min_words) & (pl.col("distinct") / pl.col("words") <= bound))
-                | ((pl.col("chars") >= self.min_chars) & (pl.col("distinct") <= 2))
+            # In slices: the token lists of a whole split would cost several times its text.
+            frame = pl.concat(
+                frame.slice(start, STATS_ROWS)
+                .with_columns(
+                    tokens.list.len().alias("words"),
+                    tokens.list.n_unique().alias("distinct"),
+                    pl.col("masked").str.len_chars().alias("chars"),  # an upper bound of the non-blanks
+                )
+                .filter(
+                    ((pl.col("words") >= self.min_words) & (pl.col("distinct") / pl.col("words") <= bound))
+                    | ((pl.col("chars") >= self.min_chars) & (pl.col("distinct") <= 2))
+                )
+                for start in range(0, max(frame.height, 1), STATS_ROWS)
             )
             hits = []
             for line, text, words, distinct_words in frame.select(

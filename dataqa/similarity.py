@@ -219,17 +219,29 @@ def _sketch_chunk(texts: pl.Series, shingle: int, k: int = NUM_PERM) -> np.ndarr
 
 
 def sketches(ctx: Context, split: str, column: str = "text", shingle: int = DEFAULT_SHINGLE) -> np.ndarray:
-    """MinHash sketches of the distinct normalised texts of a column (rows as in `distinct().lines`)."""
+    """MinHash sketches of the distinct normalised texts of a column (rows as in `distinct().lines`).
+
+    Not cached: the scan keeps only their band keys (`bands`), half the memory."""
+    texts = distinct(ctx, split, column).texts
+    parts = [
+        _sketch_chunk(texts.slice(start, CHUNK_DOCS), shingle) for start in range(0, len(texts), CHUNK_DOCS)
+    ]
+    return np.concatenate(parts) if parts else np.empty((0, NUM_PERM), dtype=np.uint32)
+
+
+def bands(ctx: Context, split: str, column: str = "text", shingle: int = DEFAULT_SHINGLE) -> np.ndarray:
+    """LSH band keys (`band_keys`) of the distinct normalised texts of a column, computed once per
+    scan chunk by chunk, so the full sketch matrix is never held."""
 
     def build() -> np.ndarray:
         texts = distinct(ctx, split, column).texts
         parts = [
-            _sketch_chunk(texts.slice(start, CHUNK_DOCS), shingle)
+            band_keys(_sketch_chunk(texts.slice(start, CHUNK_DOCS), shingle))
             for start in range(0, len(texts), CHUNK_DOCS)
         ]
-        return np.concatenate(parts) if parts else np.empty((0, NUM_PERM), dtype=np.uint32)
+        return np.concatenate(parts) if parts else np.empty((0, BANDS), dtype=np.uint64)
 
-    return ctx.shared(("sketches", split, column, shingle), build)
+    return ctx.shared(("bands", split, column, shingle), build)
 
 
 def band_keys(sig: np.ndarray, bands: int = BANDS) -> np.ndarray:
@@ -427,11 +439,11 @@ def near_pairs(
         rd = ld if left == right else distinct(ctx, right, column)
         if not ld.size or not rd.size:
             return _empty_pairs()
-        lk = band_keys(sketches(ctx, left, column, shingle))
+        lk = bands(ctx, left, column, shingle)
         if left == right:
             cand = _candidates_within(lk)
         else:
-            cand = _candidates_across(lk, band_keys(sketches(ctx, right, column, shingle)))
+            cand = _candidates_across(lk, bands(ctx, right, column, shingle))
         kept, sims = _verify(ld.texts, rd.texts, cand, t)
         return pl.DataFrame(
             {
