@@ -505,7 +505,7 @@ class LikelyMislabel(Check):
     min_gain: float = 0.5
     folds: int = 5
     min_rows: int = 50
-    max_rows: int = 200_000
+    max_rows: int = 50_000
     """Above this many rows the classifier is trained on a seeded sample per fold."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:
