@@ -95,7 +95,16 @@ def child(train: str, test: str, json_out: str, stages_out: str) -> None:
         Path(stages_out).write_text(json.dumps(stages))
 
 
-def measure(train: Path, test: Path) -> dict:
+def _rss_gb(pid: int) -> float:
+    """Resident memory of a running process (Linux /proc), 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**30
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def measure(train: Path, test: Path, max_gb: float) -> dict:
     """Scan in a fresh process; wall, CPU and peak RSS of that process, plus its stage timings."""
     with tempfile.TemporaryDirectory(prefix="dataqa-scan-") as tmp:
         json_out, stages_out = Path(tmp) / "report.json", Path(tmp) / "stages.json"
@@ -103,9 +112,19 @@ def measure(train: Path, test: Path) -> dict:
         began = time.perf_counter()
         cmd = [sys.executable, __file__, "--child", str(train), str(test), str(json_out), str(stages_out)]
         proc = subprocess.Popen(cmd)
-        _, status, usage = os.wait4(proc.pid, 0)
+        killed = False
+        while True:  # poll, so that a run past `max_gb` is stopped before it starves the machine
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if not killed and _rss_gb(proc.pid) > max_gb:
+                proc.kill()
+                killed = True
+            time.sleep(0.2)
         wall = time.perf_counter() - began
         load_after = os.getloadavg()
+        if killed:
+            raise SystemExit(f"scan stopped after {wall:.0f} s: resident memory passed {max_gb} GB")
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"scan failed with status {status}")
         stages = json.loads(stages_out.read_text())
@@ -169,13 +188,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--data", type=Path, default=Path("/tmp/dataqa-scan"), help="generated data cache")
     parser.add_argument("--top", type=int, default=14, help="stages listed one by one (costliest)")
+    parser.add_argument("--max-gb", type=float, default=14.0, help="stop a scan past this resident memory")
     parser.add_argument("--note", default="", help="a line to put under the heading (what changed)")
     parser.add_argument("--out", type=Path, help="append the Markdown to this file")
     args = parser.parse_args()
     for rows in args.sizes:
         test_rows = max(rows // 10, 1)
         train, test = dataset(args.data, rows, test_rows)
-        text = render(rows, test_rows, measure(train, test), args.top)
+        text = render(rows, test_rows, measure(train, test, args.max_gb), args.top)
         if args.note:
             head, rest = text.split("\n", 1)
             text = f"{head}\n\n{args.note}\n{rest}"
