@@ -251,9 +251,12 @@ class NearDuplicateInput(Check):
             needed = sorted({line for g in findings for line in g[:2]})
             prompts = raw_texts(ctx, split, needed, "prompt") if needed else {}
             answers = raw_texts(ctx, split, needed, "response") if needed else {}
+            # Normalised once for all findings (`similarity.similarity` per pair would build a frame each).
+            raw = pl.Series([prompts.get(line, "") for line in needed], dtype=pl.String)
+            norm = dict(zip(needed, similarity.normalise(raw).to_list(), strict=True))
             for group in findings:
                 first, second = group[0], group[1]
-                score = similarity.similarity(prompts.get(first, ""), prompts.get(second, ""))
+                score = similarity.word_similarity(norm[first], norm[second])
                 yield self.finding(
                     f"{len(group)} different answers to the same input: {ctx.location(split, first)} ~ "
                     f"{ctx.location(split, second)} (input similarity {score:.2f})"
