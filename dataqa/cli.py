@@ -90,6 +90,23 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
+def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every data command shares: record format, label field, configuration file."""
+    options = [
+        click.option(
+            "--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected)."
+        ),
+        click.option("--label-field", metavar="KEY", help="Record key holding the label."),
+        click.option(
+            "--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read."
+        ),
+        click.option("--no-config", is_flag=True, help="Do not look for a configuration file."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dataqa")
 def main() -> None:
@@ -98,16 +115,15 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, metavar="TRAIN [FILES]...")
+@data_options
 @click.option("--test", "test", metavar="FILE", help="Held-out test split.")
 @click.option("--valid", "valid", metavar="FILE", help="Validation split.")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected).")
 @click.option("--goal", type=click.Choice(GOALS), help="Size bar of the verdict (default: production).")
 @click.option(
     "--select", multiple=True, metavar="CODES", help="Only these check ids or prefixes (comma-separated)."
 )
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Add these to the selection.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these check ids or prefixes.")
-@click.option("--label-field", metavar="KEY", help="Record key holding the label.")
 @click.option(
     "--profile",
     metavar="PROVIDER",
@@ -116,8 +132,6 @@ def main() -> None:
 )
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="What makes the exit code 1 (default: no-go).")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 unless the scan itself fails.")
-@click.option("--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read.")
-@click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
 @click.option("--json", "json_out", metavar="FILE", help="Write the JSON report ('-' for stdout).")
 @click.option("--html", "html_out", metavar="FILE", help="Write the HTML readiness report.")
 @click.option("--markdown", "md_out", metavar="FILE", help="Write a Markdown summary.")
@@ -285,10 +299,7 @@ def _config_for(config_path: str | None, no_config: bool, **overrides: Any):
     multiple=True,
     help="Families to clean (default: format, duplicates, leakage, labels).",
 )
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected).")
-@click.option("--label-field", metavar="KEY", help="Record key holding the label.")
-@click.option("--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read.")
-@click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
+@data_options
 @click.option(
     "--json", "json_out", metavar="FILE", help="Write what was removed, per split and check, as JSON."
 )
@@ -351,10 +362,7 @@ def clean(
     help="Keep label proportions in every split (when the data has labels).",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected).")
-@click.option("--label-field", metavar="KEY", help="Record key holding the label.")
-@click.option("--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read.")
-@click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
+@data_options
 def split_command(
     data: str,
     out_dir: str,
@@ -390,10 +398,7 @@ def split_command(
 @click.argument("new")
 @click.option("--json", "json_out", metavar="FILE", help="Write the diff as JSON ('-' for stdout).")
 @click.option("--html", "html_out", metavar="FILE", help="Write the diff as an HTML page.")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected).")
-@click.option("--label-field", metavar="KEY", help="Record key holding the label.")
-@click.option("--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read.")
-@click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
+@data_options
 def diff_command(
     old: str,
     new: str,
