@@ -104,8 +104,21 @@ def execute(
     multi-threaded OpenBLAS on a busy machine spin-waits; measured on the sample data with the
     other core busy: 24 s with two BLAS threads, 1.2 s with one.
     """
+    _load_native_thread_pools()
     with threadpool_limits(limits=1):
         return _execute(paths, config, progress, debug)
+
+
+def _load_native_thread_pools() -> None:
+    """Load the BLAS and OpenMP runtimes the checks use, so that the thread limit reaches them.
+
+    threadpoolctl only limits libraries already loaded, and scipy ships its own OpenBLAS beside
+    numpy's; scikit-learn's OpenMP runtime comes with its compiled estimators.
+    """
+    import scipy.linalg
+    import scipy.sparse.linalg  # noqa: F401
+    import sklearn.cluster
+    import sklearn.linear_model  # noqa: F401
 
 
 def _execute(
