@@ -11,6 +11,7 @@ check ids that removed it).
 from __future__ import annotations
 
 import base64
+import contextlib
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ class SplitCleaning:
     lines: int = 0
     kept: int = 0
     rejected: int = 0
+    relabelled: int = 0
     by_check: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,6 +86,7 @@ def physical_lines(path: Path):
 
 
 def reject_record(line: int, raw: bytes, checks: list[str]) -> bytes:
+    """One line of a rejects file: the line number, why, and the line verbatim (base64 if not UTF-8)."""
     record: dict[str, Any] = {"line": line, "checks": checks}
     try:
         record["raw"] = raw.decode("utf-8")
@@ -92,30 +95,94 @@ def reject_record(line: int, raw: bytes, checks: list[str]) -> bytes:
     return orjson.dumps(record) + b"\n"
 
 
+def label_corrections(report: Report) -> dict[tuple[str, int], tuple[str, str]]:
+    """(split, line) → (canonical label, check id) for every record a finding says carries a variant
+    spelling of a label. The contract: such a finding has `metrics["canonical"]` (the label to use)
+    and `metrics["variants"]`, and its locations are the records holding a variant (LBL003).
+    """
+    out: dict[tuple[str, int], tuple[str, str]] = {}
+    for finding in report.findings:
+        canonical = finding.metrics.get("canonical")
+        if not isinstance(canonical, str) or not isinstance(finding.metrics.get("variants"), dict):
+            continue
+        for loc in finding.locations:
+            out[(loc.split, loc.line)] = (canonical, finding.check_id)
+    return out
+
+
+REPLY_LABEL = "assistant reply (closed set)"
+_ASSISTANT = {"assistant", "gpt", "chatgpt", "model", "bard", "bing"}
+
+
+def relabel(raw: bytes, canonical: str, label_source: str) -> bytes | None:
+    """The record with its label set to `canonical`, or None when the record's shape is not one
+    whose label can be rewritten safely (it is then kept as it was)."""
+    try:
+        obj = orjson.loads(raw.removeprefix(BOM))
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(obj, dict):
+        return None
+    if label_source == REPLY_LABEL:
+        for key, role_key, text_key in (("messages", "role", "content"), ("conversations", "from", "value")):
+            turns = obj.get(key)
+            last = turns[-1] if isinstance(turns, list) and turns else None
+            if isinstance(last, dict) and str(last.get(role_key, "")).lower() in _ASSISTANT:
+                last[text_key] = canonical
+                return orjson.dumps(obj)
+        return None
+    if label_source not in obj:
+        return None
+    if isinstance(obj[label_source], str):
+        obj[label_source] = canonical
+    else:
+        try:
+            obj[label_source] = orjson.loads(canonical)
+        except orjson.JSONDecodeError:
+            return None
+    return orjson.dumps(obj)
+
+
 def clean(
-    paths: dict[str, str], out_dir: str | Path, config: Config, families: tuple[str, ...] = DEFAULT_FAMILIES
+    paths: dict[str, str],
+    out_dir: str | Path,
+    config: Config,
+    families: tuple[str, ...] = DEFAULT_FAMILIES,
+    map_label_variants: bool = False,
 ) -> CleanResult:
-    """Scan `paths`, then write cleaned splits and rejects files into `out_dir`."""
+    """Scan `paths`, then write cleaned splits and rejects files into `out_dir`.
+
+    With `map_label_variants`, records holding a variant spelling of a label get the canonical
+    label instead (the rewritten line is compact JSON); each original line is kept verbatim in
+    `<split>.relabelled.jsonl` with the label it got.
+    """
     out = Path(out_dir)
     for path in paths.values():
         check_readable(path)
+    outputs = ["jsonl", "rejects.jsonl"] + (["relabelled.jsonl"] if map_label_variants else [])
     for name in paths:  # refuse before scanning, so no split is half-written
-        refuse_inputs(out / f"{name}.jsonl", paths.values())
-        refuse_inputs(out / f"{name}.rejects.jsonl", paths.values())
+        for suffix in outputs:
+            refuse_inputs(out / f"{name}.{suffix}", paths.values())
     out.mkdir(parents=True, exist_ok=True)
-    _, report = execute(paths, config)
+    ctx, report = execute(paths, config)
     reasons = removal_reasons(report, families)
     located = _located(report)
+    corrections = label_corrections(report) if map_label_variants else {}
     results = []
     for name, path in paths.items():
         src = Path(path)
         target = out / f"{name}.jsonl"
         rejects = out / f"{name}.rejects.jsonl"
         summary = SplitCleaning(name, str(src), str(target), str(rejects))
-        with (
-            atomic_writer(target, paths.values()) as kept_fh,
-            atomic_writer(rejects, paths.values()) as rej_fh,
-        ):
+        label_source = ctx.splits[name].label_source or ""
+        with contextlib.ExitStack() as stack:
+            kept_fh = stack.enter_context(atomic_writer(target, paths.values()))
+            rej_fh = stack.enter_context(atomic_writer(rejects, paths.values()))
+            relabelled_fh = (
+                stack.enter_context(atomic_writer(out / f"{name}.relabelled.jsonl", paths.values()))
+                if map_label_variants
+                else None
+            )
             for number, raw in physical_lines(src):
                 summary.lines += 1
                 why = sorted(reasons.get((name, number), ()))
@@ -129,6 +196,13 @@ def clean(
                     continue
                 if number == 1 and raw.startswith(BOM):
                     raw = raw[len(BOM) :]
+                fix = corrections.get((name, number))
+                rewritten = relabel(raw, fix[0], label_source) if fix and relabelled_fh else None
+                if rewritten is not None and relabelled_fh is not None:
+                    record = orjson.loads(reject_record(number, raw, [fix[1]]))
+                    relabelled_fh.write(orjson.dumps({**record, "label": fix[0]}) + b"\n")
+                    summary.relabelled += 1
+                    raw = rewritten
                 summary.kept += 1
                 kept_fh.write(raw + b"\n")
         results.append(summary)

@@ -303,6 +303,11 @@ def _config_for(config_path: str | None, no_config: bool, **overrides: Any):
 @click.option(
     "--json", "json_out", metavar="FILE", help="Write what was removed, per split and check, as JSON."
 )
+@click.option(
+    "--map-label-variants",
+    is_flag=True,
+    help="Give records with a variant spelling of a label (LBL003) the canonical label instead.",
+)
 def clean(
     train: str,
     test: str | None,
@@ -314,6 +319,7 @@ def clean(
     config_path: str | None,
     no_config: bool,
     json_out: str | None,
+    map_label_variants: bool,
 ) -> None:
     """Write cleaned splits to DIR, and every removed line (verbatim, with why) to <split>.rejects.jsonl."""
     from dataqa.clean import DEFAULT_FAMILIES
@@ -323,7 +329,11 @@ def clean(
     config = _config_for(config_path, no_config, format=fmt, label_field=label_field)
     try:
         result = run_clean(
-            split_paths(train, test, valid), out_dir, config, tuple(families) or DEFAULT_FAMILIES
+            split_paths(train, test, valid),
+            out_dir,
+            config,
+            tuple(families) or DEFAULT_FAMILIES,
+            map_label_variants=map_label_variants,
         )
         if json_out:
             import orjson
@@ -344,6 +354,7 @@ def clean(
         click.echo(
             f"{s.name}: kept {s.kept:,} of {s.lines:,} lines → {s.output}; "
             f"rejected {s.rejected:,} → {s.rejects} ({by})"
+            + (f"; relabelled {s.relabelled:,}" if map_label_variants else "")
         )
 
 

@@ -90,3 +90,42 @@ def test_cli_clean(tmp_path: Path) -> None:
     assert "train: kept" in proc.stdout and "rejected 5" in proc.stdout
     proc = run_cli("clean", str(train), "-o", str(tmp_path), "--no-config")
     assert proc.returncode == 2 and "input file" in proc.stderr
+
+
+def _variant_labels(tmp_path: Path) -> Path:
+    """40 distinct texts labelled positive/negative, three with variant spellings of the labels."""
+    texts = [r["messages"][1]["content"] for r in ticket_records(40, seed=8)]
+    records = [{"text": t, "label": "positive" if i % 2 else "negative"} for i, t in enumerate(texts)]
+    records[5]["label"] = "Positive "
+    records[9]["label"] = "postive"
+    records[12]["label"] = "Negative"
+    return write_jsonl(tmp_path / "reviews.jsonl", records)
+
+
+def test_label_variants_are_mapped_when_asked_and_originals_kept(tmp_path: Path) -> None:
+    data = _variant_labels(tmp_path)
+    original = data.read_bytes().split(b"\n")[:-1]
+    result = clean(
+        {"train": str(data)}, tmp_path / "out", load_config(discover=False), map_label_variants=True
+    )
+    out = tmp_path / "out"
+    cleaned = [orjson.loads(line) for line in (out / "train.jsonl").read_bytes().splitlines()]
+    assert {r["label"] for r in cleaned} == {"positive", "negative"}
+    relabelled = _read(out / "train.relabelled.jsonl")
+    assert [(r["line"], r["label"]) for r in relabelled] == [
+        (6, "positive"),
+        (10, "positive"),
+        (13, "negative"),
+    ]
+    for r in relabelled:
+        assert r["raw"].encode() == original[r["line"] - 1] and r["checks"] == ["LBL003"]
+    assert result.splits[0].relabelled == 3 and result.splits[0].kept == len(original)
+    rescan = dataqa.scan(str(out / "train.jsonl"), select=["LBL003"])
+    assert rescan.findings == []
+
+
+def test_label_variants_stay_as_they_are_unless_asked(tmp_path: Path) -> None:
+    data = _variant_labels(tmp_path)
+    clean({"train": str(data)}, tmp_path / "out", load_config(discover=False))
+    assert (tmp_path / "out" / "train.jsonl").read_bytes() == data.read_bytes()
+    assert not (tmp_path / "out" / "train.relabelled.jsonl").exists()
