@@ -283,9 +283,10 @@ def _candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
     flat = keys.reshape(-1)
-    idx = np.repeat(np.arange(n, dtype=np.int64)[:, None], bands, axis=1).reshape(-1)
-    order = np.lexsort((idx, flat))
-    flat, idx = flat[order], idx[order]
+    # Rows are already in ascending order along `flat`, so a stable sort by key alone gives the
+    # (key, row) order: numpy's radix sort, several times faster than a two-key lexsort.
+    order = np.argsort(flat, kind="stable")
+    flat, idx = flat[order], order // bands
     a, b = _window_pairs(flat, idx, cap)
     # Big buckets: the window pairs each member with its next `cap` neighbours; add a star to the
     # bucket's first member so that the bucket stays connected for grouping.
