@@ -7,10 +7,11 @@ same input and config always give the same report.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from threadpoolctl import threadpool_limits
@@ -104,21 +105,24 @@ def execute(
     multi-threaded OpenBLAS on a busy machine spin-waits; measured on the sample data with the
     other core busy: 24 s with two BLAS threads, 1.2 s with one.
     """
-    _load_native_thread_pools()
-    with threadpool_limits(limits=1):
+    with native_threads_limited():
         return _execute(paths, config, progress, debug)
 
 
-def _load_native_thread_pools() -> None:
-    """Load the BLAS and OpenMP runtimes the checks use, so that the thread limit reaches them.
+@contextlib.contextmanager
+def native_threads_limited() -> Iterator[None]:
+    """BLAS and OpenMP on one thread for the duration (the scan's policy; benchmarks reuse it).
 
     threadpoolctl only limits libraries already loaded, and scipy ships its own OpenBLAS beside
-    numpy's; scikit-learn's OpenMP runtime comes with its compiled estimators.
+    numpy's; scikit-learn's OpenMP runtime comes with its compiled estimators: load them first.
     """
     import scipy.linalg
     import scipy.sparse.linalg  # noqa: F401
     import sklearn.cluster
     import sklearn.linear_model  # noqa: F401
+
+    with threadpool_limits(limits=1):
+        yield
 
 
 def _execute(

@@ -24,7 +24,7 @@ import synth
 from dataqa.config import load_config
 from dataqa.context import Context
 from dataqa.registry import load_checks, make_check, select_checks
-from dataqa.runner import load_splits, run_check
+from dataqa.runner import load_splits, native_threads_limited, run_check
 
 
 def write(path: Path, records: list[dict]) -> str:
@@ -37,6 +37,11 @@ def write(path: Path, records: list[dict]) -> str:
 def scan(paths: dict[str, str], select: list[str], options: dict | None = None) -> tuple[dict, dict]:
     """Run the selected checks in one context; per-check results and wall times (shared work is
     charged to the first check that needs it)."""
+    with native_threads_limited():  # the scan's own thread policy (see dataqa.runner.execute)
+        return _scan(paths, select, options)
+
+
+def _scan(paths: dict[str, str], select: list[str], options: dict | None) -> tuple[dict, dict]:
     config = load_config(discover=False, select=select, checks=options or {})
     t0, c0 = time.perf_counter(), time.process_time()
     ctx = Context(load_splits(paths, config), config)
