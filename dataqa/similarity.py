@@ -204,8 +204,13 @@ def _sketch_chunk(texts: pl.Series, shingle: int, k: int = NUM_PERM) -> np.ndarr
     values = np.minimum(h >> np.uint64(32), np.uint64(0xFFFFFFFE)).astype(np.uint32)
     np.minimum.at(sig, doc * k + bins, values)
     sig = sig.reshape(n, k)
-    rows, cols = np.nonzero(sig == _EMPTY)
     out = sig.copy()
+    # A text with one filled bin (a one-shingle text) borrows that bin's value for every empty bin,
+    # which is what the loop below computes, after ~k attempts per bin; set it directly.
+    single = (sig != _EMPTY).sum(axis=1) == 1
+    if single.any():
+        out[single] = sig[single].min(axis=1)[:, None]
+    rows, cols = np.nonzero((sig == _EMPTY) & ~single[:, None])
     for attempt in range(_BORROW.shape[0]):
         if not len(rows):
             break
