@@ -192,7 +192,7 @@ def _evidence(finding: Finding, family: str, limits: Limits, where: list[str]) -
         for i in (0, 1):
             prefix = f"{finding.locations[i]}: " if i < len(finding.locations) else ""
             if prefix and finding.evidence[i].startswith(prefix):
-                excerpts[i] = trim(finding.evidence[i][len(prefix):], limits.excerpt_chars)
+                excerpts[i] = trim(finding.evidence[i][len(prefix) :], limits.excerpt_chars)
         left, right = word_diff(excerpts[0], excerpts[1])
         labels = [where[i] if i < len(where) else "" for i in (0, 1)]
         return {"kind": "pair", "left": left, "right": right, "labels": labels}
