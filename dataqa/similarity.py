@@ -302,9 +302,12 @@ def _candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
         first = np.repeat(idx[starts[big]], sizes[big])
         members = np.concatenate([idx[starts[i] : starts[i] + sizes[i]] for i in big])
         a, b = np.concatenate([a, first]), np.concatenate([b, members])
-    pairs = np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), dtype=np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    # Unique pairs via one int64 key per pair (lo * n + hi keeps the (lo, hi) order): a 1-D sort,
+    # several times faster than np.unique(axis=0), which sorts rows lexicographically.
+    keys = np.unique(lo[keep] * np.int64(n) + hi[keep])
+    return np.stack([keys // n, keys % n], axis=1) if len(keys) else np.empty((0, 2), dtype=np.int64)
 
 
 def _candidates_across(left: np.ndarray, right: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
