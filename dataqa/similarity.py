@@ -266,6 +266,18 @@ def band_keys(sig: np.ndarray, bands: int = BANDS) -> np.ndarray:
 # --------------------------------------------------------------------------- candidates
 
 
+def unique_ints(values: np.ndarray) -> np.ndarray:
+    """Sorted unique values of an integer array, by sorting.
+
+    numpy 2.4's np.unique takes a hash-based path that measured ~100x slower than a sort on 5M
+    int64 values (5.1 s against 0.05 s).
+    """
+    if not len(values):
+        return values
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+
+
 def _window_pairs(key: np.ndarray, idx: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (idx[i], idx[i+d]) with equal `key`, 1 <= d < cap, on arrays sorted by key."""
     lefts, rights = [], []
@@ -306,7 +318,7 @@ def _candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
     keep = lo != hi
     # Unique pairs via one int64 key per pair (lo * n + hi keeps the (lo, hi) order): a 1-D sort,
     # several times faster than np.unique(axis=0), which sorts rows lexicographically.
-    keys = np.unique(lo[keep] * np.int64(n) + hi[keep])
+    keys = unique_ints(lo[keep] * np.int64(n) + hi[keep])
     return np.stack([keys // n, keys % n], axis=1) if len(keys) else np.empty((0, 2), dtype=np.int64)
 
 
@@ -385,7 +397,7 @@ def _verify(
     for start in range(0, len(pairs), VERIFY_CHUNK):
         chunk = pairs[start : start + VERIFY_CHUNK]
         for codes, texts, column in ((left_codes, left_texts, 0), (right_codes, right_texts, 1)):
-            missing = np.unique(chunk[:, column])
+            missing = unique_ints(chunk[:, column])
             missing = [int(i) for i in missing if int(i) not in codes]
             if missing:
                 for i, text in zip(missing, texts.gather(missing).to_list(), strict=True):
