@@ -107,9 +107,10 @@ def cheap_language(prefix: str) -> str | None:
     words = _WORD.findall(prefix)
     letters = sum(len(w) for w in words)
     scripts: Counter[str] = Counter()
-    for ch in prefix:
-        if ch.isalpha() and ord(ch) > 0x24F:
-            scripts[_script(ch)] += 1
+    if not prefix.isascii():  # ASCII holds no letter beyond Latin Extended-B: skip the loop
+        for ch in prefix:
+            if ch.isalpha() and ord(ch) > 0x24F:
+                scripts[_script(ch)] += 1
     non_latin = sum(scripts.values())
     # CJK and kana text has no spaces: count characters, not words.
     if non_latin and non_latin >= 0.5 * letters:
