@@ -170,6 +170,23 @@ def _shared_finding(
     return check.finding(f"{what}: {_kinds_text(kinds)}", [ctx.location(split, line)], evidence[:5])
 
 
+def _record_findings(
+    check: Check,
+    ctx: Context,
+    split: Split,
+    hits: Iterable[tuple[int, str, str]],
+    what: str,
+    max_kinds: int | None = None,
+) -> Iterator[Finding]:
+    """One finding per record from (line, kind, evidence) hits, and the `<split>_records` metric."""
+    grouped = _by_line(hits)
+    for line, items in grouped.items():
+        yield _shared_finding(
+            check, ctx, split, line, [k for k, _ in items][:max_kinds], what, [e for _, e in items]
+        )
+    check.metrics[f"{split.name}_records"] = len(grouped)
+
+
 # --------------------------------------------------------------------------------------------
 # QUAL001 refusals and assistant boilerplate
 # --------------------------------------------------------------------------------------------
@@ -640,12 +657,7 @@ class DegenerateText(Check):
                         hits.append(
                             (line, f"only {len(distinct)} distinct character(s)", snippet(text, 0, 0, 60))
                         )
-            grouped = _by_line(hits)
-            for line, items in grouped.items():
-                yield _shared_finding(
-                    self, ctx, split, line, [k for k, _ in items], "degenerate target", [e for _, e in items]
-                )
-            self.metrics[f"{split.name}_records"] = len(grouped)
+            yield from _record_findings(self, ctx, split, hits, "degenerate target")
 
 
 def _ngrams(text: str, n: int) -> Iterator[tuple[str, ...]]:
@@ -723,12 +735,7 @@ class Mojibake(Check):
                                 snippet(text, m.start(), m.end(), 30),
                             )
                         )
-            grouped = _by_line(hits)
-            for line, items in grouped.items():
-                yield _shared_finding(
-                    self, ctx, split, line, [k for k, _ in items][:6], "mojibake", [e for _, e in items]
-                )
-            self.metrics[f"{split.name}_records"] = len(grouped)
+            yield from _record_findings(self, ctx, split, hits, "mojibake", max_kinds=6)
 
 
 # --------------------------------------------------------------------------------------------
@@ -801,18 +808,7 @@ class MarkupResidue(Check):
                     hits.append(
                         (line, f'"{m.group()[:30]}" in {role}', snippet(text, m.start(), m.end(), 40))
                     )
-            grouped = _by_line(hits)
-            for line, items in grouped.items():
-                yield _shared_finding(
-                    self,
-                    ctx,
-                    split,
-                    line,
-                    [k for k, _ in items][:6],
-                    "markup residue in plain text",
-                    [e for _, e in items],
-                )
-            self.metrics[f"{split.name}_records"] = len(grouped)
+            yield from _record_findings(self, ctx, split, hits, "markup residue in plain text", max_kinds=6)
 
 
 # --------------------------------------------------------------------------------------------
@@ -919,18 +915,9 @@ class InvisibleContext(Check):
                         if not _NEGATED.search(_sentence_around(text, m.start(), m.end())):
                             hits.append((line, f"{kind} in {role}", snippet(text, m.start(), m.end(), 40)))
                             break
-            grouped = _by_line(hits)
-            for line, items in grouped.items():
-                yield _shared_finding(
-                    self,
-                    ctx,
-                    split,
-                    line,
-                    [k for k, _ in items],
-                    "refers to content the example does not contain",
-                    [e for _, e in items],
-                )
-            self.metrics[f"{split.name}_records"] = len(grouped)
+            yield from _record_findings(
+                self, ctx, split, hits, "refers to content the example does not contain"
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1037,18 +1024,7 @@ class TruncatedTarget(Check):
                 if left and (structured or near_end) and not re.search(_TERMINAL, unfenced):
                     what = unfenced[left[-1]]
                     hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
-            grouped = _by_line(hits)
-            for line, items in grouped.items():
-                yield _shared_finding(
-                    self,
-                    ctx,
-                    split,
-                    line,
-                    [k for k, _ in items],
-                    "target looks truncated",
-                    [e for _, e in items],
-                )
-            self.metrics[f"{split.name}_records"] = len(grouped)
+            yield from _record_findings(self, ctx, split, hits, "target looks truncated")
 
 
 def _not_prose(line: str) -> bool:
@@ -1111,18 +1087,7 @@ class EchoTarget(Check):
                 score = fuzz.ratio(p, r) / 100
                 if score >= self.min_similarity:
                     hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100)))
-            grouped = _by_line(hits)
-            for line, items in grouped.items():
-                yield _shared_finding(
-                    self,
-                    ctx,
-                    split,
-                    line,
-                    [k for k, _ in items],
-                    "target copies the prompt",
-                    [e for _, e in items],
-                )
-            self.metrics[f"{split.name}_records"] = len(grouped)
+            yield from _record_findings(self, ctx, split, hits, "target copies the prompt")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1200,15 +1165,4 @@ class TrivialTarget(Check):
                             f"{snippet(ask, 0, 0, 60)} → {snippet(answer, 0, 0, 40)}",
                         )
                     )
-            grouped = _by_line(hits)
-            for line, items in grouped.items():
-                yield _shared_finding(
-                    self,
-                    ctx,
-                    split,
-                    line,
-                    [k for k, _ in items],
-                    "trivially short target",
-                    [e for _, e in items],
-                )
-            self.metrics[f"{split.name}_records"] = len(grouped)
+            yield from _record_findings(self, ctx, split, hits, "trivially short target")
