@@ -7,8 +7,9 @@ unless `--debug`).
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,20 @@ def _fail(message: str) -> None:
     text = neutralise(message).replace("\n", "\\n")
     click.echo(f"dataqa: error: {text}", err=True)
     sys.exit(EXIT_ERROR)
+
+
+@contextlib.contextmanager
+def _errors_exit_2(debug: bool = False) -> Iterator[None]:
+    """Bad input, config or output paths, and internal errors, end as one line on stderr and exit
+    code 2; an internal error keeps its traceback only under --debug (a traceback is a bug)."""
+    try:
+        yield
+    except (InputError, ConfigError, OutputError) as exc:
+        _fail(str(exc))
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
 
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -172,7 +187,7 @@ def scan(
     from dataqa.runner import run_scan
 
     paths = assign_splits(files, test, valid)
-    try:
+    with _errors_exit_2(debug):
         config = load_config(
             config_path,
             discover=not no_config,
@@ -206,12 +221,6 @@ def scan(
             click.echo(report.to_json())
         elif not quiet:
             _print(report, output_format)
-    except (InputError, ConfigError, OutputError) as exc:
-        _fail(str(exc))
-    except Exception as exc:  # an internal error is a bug: say so in one line, keep the traceback for --debug
-        if debug:
-            raise
-        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
     code = report.exit_code(config.fail_on)
     sys.exit(EXIT_OK if exit_zero else code)
 
@@ -282,10 +291,8 @@ def explain(check_id: str) -> None:
 
 def _config_for(config_path: str | None, no_config: bool, **overrides: Any):
     """Load configuration for the data-fixing commands, turning config errors into exit code 2."""
-    try:
+    with _errors_exit_2():
         return load_config(config_path, discover=not no_config, **overrides)
-    except ConfigError as exc:
-        _fail(str(exc))
 
 
 @main.command()
@@ -327,7 +334,7 @@ def clean(
     from dataqa.runner import split_paths
 
     config = _config_for(config_path, no_config, format=fmt, label_field=label_field)
-    try:
+    with _errors_exit_2():
         result = run_clean(
             split_paths(train, test, valid),
             out_dir,
@@ -347,8 +354,6 @@ def clean(
                 orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode(),
                 [train, test or "", valid or ""],
             )
-    except (InputError, ConfigError, OutputError) as exc:
-        _fail(str(exc))
     for s in result.splits:
         by = ", ".join(f"{k} {v}" for k, v in sorted(s.by_check.items())) or "nothing"
         click.echo(
@@ -390,12 +395,10 @@ def split_command(
     from dataqa.splitter import split_dataset
 
     config = _config_for(config_path, no_config, format=fmt, label_field=label_field)
-    try:
+    with _errors_exit_2():
         result = split_dataset(
             data, out_dir, config, test_size, valid_size, None if stratify_by == "none" else stratify_by, seed
         )
-    except (InputError, ConfigError, OutputError) as exc:
-        _fail(str(exc))
     parts = ", ".join(f"{name} {n:,}" for name, n in result.counts.items())
     click.echo(
         f"{parts}; {result.groups:,} duplicate group(s) of {result.grouped_records:,} records kept together"
@@ -426,7 +429,7 @@ def diff_command(
     from dataqa.diff import diff, render_text
 
     config = _config_for(config_path, no_config, format=fmt, label_field=label_field)
-    try:
+    with _errors_exit_2():
         result = diff(old, new, config)
         text = orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode()
         if json_out and json_out != "-":
@@ -435,8 +438,6 @@ def diff_command(
             from dataqa.reports.diff_html import render as render_diff
 
             write_atomic(html_out, render_diff(result), [old, new])
-    except (InputError, ConfigError, OutputError) as exc:
-        _fail(str(exc))
     click.echo(text if json_out == "-" else render_text(result), nl=json_out == "-")
 
 
