@@ -31,7 +31,7 @@ from dataqa.checks.quality import blank_code, messages, snippet
 from dataqa.context import Context
 from dataqa.models import Condition, Finding, Severity
 from dataqa.registry import Check, ConfigError, register
-from dataqa.verdict import VerdictInputs, condition
+from dataqa.verdict import VerdictInputs, condition, records_in
 
 # --------------------------------------------------------------------------------------------
 # Validators and masks
@@ -687,7 +687,7 @@ def secrets(v: VerdictInputs) -> Condition | None:
     result = v.result(Secret.id)
     if result is None or result.status.value in ("skipped", "errored"):
         return None
-    n = len({(loc.split, loc.line) for f in result.findings for loc in f.locations})
+    n = records_in(result.findings)
     return Condition(
         name="secrets",
         description="Records that hold an API key, token, private key or password",

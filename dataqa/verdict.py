@@ -8,13 +8,13 @@ their own conditions with `@condition` (e.g. the leakage family's "leaked share 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from dataqa.config import VerdictConfig
 from dataqa.context import Context
-from dataqa.models import CheckResult, CheckStatus, Condition, Location, Severity
+from dataqa.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
 
 GO = "GO"
 NO_GO = "NO-GO"
@@ -128,6 +128,11 @@ def size_tier(usable: int, config: VerdictConfig) -> tuple[str, str]:
     return ("production", "Enough clean, distinct examples for a full fine-tune.")
 
 
+def records_in(findings: Iterable[Finding]) -> int:
+    """Distinct records (split, line) the findings point at: a record with two problems counts once."""
+    return len({(loc.split, loc.line) for f in findings for loc in f.locations})
+
+
 @condition
 def training_size(v: VerdictInputs) -> Condition:
     bar = v.config.min_usable_production if v.goal == "production" else v.config.min_usable_poc
@@ -194,14 +199,8 @@ def held_out_test(v: VerdictInputs) -> Condition:
 
 @condition
 def format_errors(v: VerdictInputs) -> Condition:
-    errors = len(
-        {
-            (loc.split, loc.line)
-            for r in v.family_results("format")
-            for f in r.findings
-            if f.severity == Severity.ERROR
-            for loc in f.locations
-        }
+    errors = records_in(
+        f for r in v.family_results("format") for f in r.findings if f.severity == Severity.ERROR
     )
     return Condition(
         name="format-errors",
