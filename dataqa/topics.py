@@ -39,6 +39,16 @@ OUTLIER_Z = 3.0
 GROUP_SIMILARITY = 0.5
 GROUP_MIN = 3
 MAX_OUTLIERS = 20_000
+BLOCK_PRODUCTS = 1 << 25
+"""Entries of a dense similarity block computed at once (128 MiB of float32)."""
+BRUTE_FORCE_PRODUCTS = 2_000_000_000
+"""Held-out x train rows up to which nearest candidates are found by brute force (exact)."""
+IVF_PROBES = 8
+"""Cells of the inverted-file search each held-out row is compared with."""
+RECHECK_BELOW = 0.3
+"""Similarity under which an inverted-file answer is searched again, wider."""
+RECHECK_CELLS = 0.125
+"""Share of the cells that wider search compares a row with."""
 """Rows above which k-means runs in mini-batches."""
 
 
@@ -113,11 +123,11 @@ def lsa(ctx: Context) -> dict[str, np.ndarray]:
     return ctx.shared(("lsa",), compute)
 
 
-def _sample(n: int) -> np.ndarray:
-    """A seeded, sorted sample of at most SAMPLE_ROWS row indices out of n."""
-    if n <= SAMPLE_ROWS:
+def _sample(n: int, size: int = SAMPLE_ROWS) -> np.ndarray:
+    """A seeded, sorted sample of at most `size` row indices out of n."""
+    if n <= size:
         return np.arange(n)
-    return np.sort(np.random.default_rng(SEED).choice(n, SAMPLE_ROWS, replace=False))
+    return np.sort(np.random.default_rng(SEED).choice(n, size, replace=False))
 
 
 @dataclass
@@ -275,12 +285,108 @@ def vocabulary_share(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.
     return words, share
 
 
+def _top_candidates(block: np.ndarray, c: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of a similarity block: the `c` highest columns, best first, ties to the first
+    column, and their values. Repeated argmax: cheaper than a partial sort for a handful. Overwrites
+    the block."""
+    rows = np.arange(block.shape[0])
+    cols = np.zeros((block.shape[0], c), dtype=np.int64)
+    values = np.zeros((block.shape[0], c), dtype=block.dtype)
+    for k in range(c):
+        cols[:, k] = block.argmax(axis=1)
+        values[:, k] = block[rows, cols[:, k]]
+        block[rows, cols[:, k]] = -np.inf
+    return cols, values
+
+
+def _exact_nearest(queries: np.ndarray, points: np.ndarray, c: int) -> np.ndarray:
+    """The `c` points with the highest dot product with each query, by brute force in blocks."""
+    out = np.zeros((len(queries), c), dtype=np.int64)
+    step = max(1, BLOCK_PRODUCTS // max(len(points), 1))
+    for start in range(0, len(queries), step):
+        out[start : start + step] = _top_candidates(queries[start : start + step] @ points.T, c)[0]
+    return out
+
+
+@dataclass
+class _Cells:
+    """An inverted file over unit vectors: k-means cells and the points of each, in row order."""
+
+    points: np.ndarray
+    centres: np.ndarray
+    members: np.ndarray
+    bounds: np.ndarray
+
+    @classmethod
+    def build(cls, points: np.ndarray) -> _Cells:
+        """About sqrt(n) cells from a seeded k-means sample; every point goes to its nearest centre."""
+        n_cells = max(2, min(int(math.sqrt(len(points))), len(points) // 4))
+        sample = points[_sample(len(points), max(SAMPLE_ROWS, 20 * n_cells))]
+        model = KMeans(n_clusters=n_cells, random_state=SEED, n_init=1, max_iter=10).fit(sample)
+        centres = normalize(model.cluster_centers_).astype(np.float32)
+        cell_of_point = _exact_nearest(points, centres, 1)[:, 0]
+        members = np.argsort(cell_of_point, kind="stable")
+        bounds = np.searchsorted(cell_of_point[members], np.arange(n_cells + 1))
+        return cls(points, centres, members, bounds)
+
+    def nearest(self, queries: np.ndarray, probes: int, c: int) -> np.ndarray:
+        """Approximately the `c` points nearest each query: among the points of its `probes`
+        nearest cells only, so the work grows with queries x probes x cell size."""
+        n_cells = len(self.centres)
+        probed = _exact_nearest(queries, self.centres, min(probes, n_cells))
+        best = np.full((len(queries), c), -np.inf, dtype=np.float32)
+        where = np.zeros((len(queries), c), dtype=np.int64)
+        cells = probed.ravel()
+        asking_queries = np.repeat(np.arange(len(queries)), probed.shape[1])
+        order = np.argsort(cells, kind="stable")
+        query_bounds = np.searchsorted(cells[order], np.arange(n_cells + 1))
+        for cell in range(n_cells):
+            cell_points = self.members[self.bounds[cell] : self.bounds[cell + 1]]
+            asking = asking_queries[order[query_bounds[cell] : query_bounds[cell + 1]]]
+            if not len(cell_points) or not len(asking):
+                continue
+            step = max(1, BLOCK_PRODUCTS // len(cell_points))
+            for start in range(0, len(asking), step):
+                rows = asking[start : start + step]
+                cols, sims = _top_candidates(queries[rows] @ self.points[cell_points].T, c)
+                merged_sims = np.concatenate([best[rows], sims], axis=1)
+                merged_where = np.concatenate([where[rows], cell_points[cols]], axis=1)
+                keep = np.argsort(-merged_sims, axis=1, kind="stable")[:, :c]
+                best[rows] = np.take_along_axis(merged_sims, keep, axis=1)
+                where[rows] = np.take_along_axis(merged_where, keep, axis=1)
+        return where
+
+
+def _best_exact(
+    query: sp.csr_matrix, train: sp.csr_matrix, cand: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Among each query row's candidates, the train row of highest exact TF-IDF cosine (ties: first)."""
+    cand = np.sort(cand, axis=1)
+    c = cand.shape[1]
+    where = np.zeros(query.shape[0], dtype=np.int64)
+    best = np.zeros(query.shape[0], dtype=np.float32)
+    step = max(1, BLOCK_PRODUCTS // (c * 1024))
+    for start in range(0, query.shape[0], step):
+        block, picks = query[start : start + step], cand[start : start + step]
+        rep = np.repeat(np.arange(block.shape[0]), c)
+        exact = np.asarray(block[rep].multiply(train[picks.ravel()]).sum(axis=1)).reshape(-1, c)
+        pick = exact.argmax(axis=1)
+        where[start : start + step] = picks[np.arange(len(pick)), pick]
+        best[start : start + step] = exact[np.arange(len(pick)), pick]
+    return where, best
+
+
 def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
     """Per valid row of `split`: `line`, `n_words` (content words), the most similar train row
     (`nearest_line`, 0 when none) and `similarity`. Candidates are the `CANDIDATES` nearest train
     rows in LSA space; among them the best by exact TF-IDF cosine in train's vocabulary wins,
     scaled by the share of the row's words train knows (see `vocabulary_share`), so a text of
     mostly unseen words is far even if one word matches.
+
+    Above `BRUTE_FORCE_PRODUCTS` (held-out rows x train rows) the LSA candidates come from an
+    inverted file (`_Cells`: each row compared with the train rows of its `IVF_PROBES` nearest
+    k-means cells, not all); rows it leaves under `RECHECK_BELOW`, the ones a coverage finding
+    could name, are searched again in `RECHECK_CELLS` of the cells.
     """
 
     def compute() -> pl.DataFrame:
@@ -290,32 +396,29 @@ def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
         n = query.shape[0]
         best = np.zeros(n, dtype=np.float32)
         where = np.zeros(n, dtype=np.int64)
+        cells = None
         if train.shape[0] and train.shape[1] and n:
             projected = lsa(ctx)
             q_points, t_points = projected[split], projected["train"]
             c = min(CANDIDATES, train.shape[0])
-            step = max(1, (1 << 25) // max(train.shape[0], 1))
-            for start in range(0, n, step):
-                sims = q_points[start : start + step] @ t_points.T
-                # Top candidates by repeated argmax: cheaper than a partial sort of every row.
-                picks = []
-                for _ in range(c):
-                    top = sims.argmax(axis=1)
-                    picks.append(top)
-                    sims[np.arange(len(top)), top] = -np.inf
-                cand = np.stack(picks, axis=1)
-                cand = np.sort(cand, axis=1)  # ties go to the first train row
-                block = query[start : start + step]
-                rep = np.repeat(np.arange(block.shape[0]), c)
-                exact = np.asarray(block[rep].multiply(train[cand.ravel()]).sum(axis=1)).reshape(-1, c)
-                pick = exact.argmax(axis=1)
-                where[start : start + step] = cand[np.arange(len(pick)), pick]
-                best[start : start + step] = exact[np.arange(len(pick)), pick]
+            cells = _Cells.build(t_points) if n * len(t_points) > BRUTE_FORCE_PRODUCTS else None
+            if cells is None:
+                where, best = _best_exact(query, train, _exact_nearest(q_points, t_points, c))
+            else:
+                where, best = _best_exact(query, train, cells.nearest(q_points, IVF_PROBES, c))
         texts = ctx.valid_rows(split)["prompt"].fill_null("").to_list()
         if space.vectorizer is not None:
             words, share = vocabulary_share(space.vectorizer, texts)
         else:
             words, share = np.array([len(t.split()) for t in texts], dtype=np.int64), np.zeros(n)
+        if n and cells is not None:
+            # The approximate search can only miss a nearer row: look again, wider, where a miss
+            # could make a row look uncovered.
+            low = np.flatnonzero(best * share < RECHECK_BELOW)
+            wider = max(IVF_PROBES, math.ceil(len(cells.centres) * RECHECK_CELLS))
+            again_where, again_best = _best_exact(query[low], train, cells.nearest(q_points[low], wider, c))
+            better = again_best > best[low]
+            where[low[better]], best[low[better]] = again_where[better], again_best[better]
         train_lines = space.lines["train"]
         nearest = train_lines[where] if len(train_lines) else np.zeros(n, dtype=np.int64)
         return pl.DataFrame(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 from conftest import write_jsonl
 
 import dataqa
@@ -72,3 +73,34 @@ def test_scan_with_label_and_coverage_checks_is_deterministic(tmp_path: Path) ->
         return [(r.check_id, r.metrics, [f.to_dict() for f in r.findings]) for r in report.results]
 
     assert run() == run()
+
+
+def test_inverted_file_search_finds_what_brute_force_finds(tmp_path: Path, monkeypatch) -> None:
+    """Above the brute-force budget the nearest train rows come from k-means cells; the uncovered
+    rows (the ones COV005 names) and their similarities must be the brute-force ones."""
+    import random
+
+    rng = random.Random(7)
+    vocab = {
+        topic: text.split()
+        for topic, text in {
+            **TOPICS,
+            "garden": "seeds soil tomato watering compost greenhouse pruning hedge lawn",
+            "travel": "flight passport luggage boarding hotel visa airport delayed gate",
+        }.items()
+    }
+    topic_names = sorted(vocab)
+
+    def text(topic: str) -> str:
+        return " ".join(rng.choice(vocab[topic]) for _ in range(12))
+
+    train = [{"text": text(topic_names[i % 4]), "label": "x"} for i in range(400)]
+    test = [{"text": text(topic_names[i % 5]), "label": "x"} for i in range(60)]  # "travel": uncovered
+    context = _context(tmp_path, train, test)
+    exact = nearest_train(context, "test")
+    monkeypatch.setattr("dataqa.topics.BRUTE_FORCE_PRODUCTS", 0)
+    approximate = nearest_train(_context(tmp_path, train, test), "test")
+    uncovered = exact.filter(pl.col("similarity") < 0.2)["line"].to_list()
+    assert uncovered == list(range(5, 61, 5))  # every fifth test row is about travel
+    assert approximate.filter(pl.col("similarity") < 0.2)["line"].to_list() == uncovered
+    assert (approximate["similarity"] - exact["similarity"]).abs().max() < 0.05
