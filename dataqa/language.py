@@ -10,10 +10,17 @@ Method (fast enough for 100k rows on two cores, deterministic):
    decisive (enough hits and a clear margin over the runner-up).
 3. Only the ambiguous rest goes to `langdetect` (seeded: `DetectorFactory.seed = 0`), in two
    worker processes when there are enough of them to pay for the start-up.
+
+Steps 1 and 2 run vectorised in polars (`cheap_languages`) for every text, except the ones with
+letters beyond Latin Extended-B, whose script count stays in Python. The per-text functions
+`clean_prefix` and `cheap_language` are the reference: the vectorised path gives the same answer
+for every text (tests/test_language_vector.py), because its regexes are built from the same
+patterns with Python's own character classes spelled out for Rust's regex engine.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import re
 import unicodedata
@@ -22,6 +29,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+import numpy as np
 import polars as pl
 
 from dataqa.context import Context
@@ -34,8 +42,16 @@ MIN_WORDS = 4
 PARALLEL_FROM = 4000
 """Ambiguous texts needed before langdetect runs in two processes (start-up costs about a second)."""
 
-_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|`[^`]*`|\{[^{}]*\}|<[^<>]*>|\d+")
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+BATCH_ROWS = 100_000
+"""Texts tokenised at once by the vectorised path (bounds the memory of the word lists)."""
+
+# One pattern text for both engines: {S} non-space, {D} digit, {W} letter ("[^\W\d_]").
+_NOISE_PATTERN = r"https?://{S}+|www\.{S}+|{S}+@{S}+|`[^`]*`|\{{[^{{}}]*\}}|<[^<>]*>|{D}+"
+_WORD_PATTERN = r"{W}+(?:['\u2019]{W}+)?"
+_NOISE = re.compile(_NOISE_PATTERN.format(S=r"\S", D=r"\d"))
+_WORD = re.compile(_WORD_PATTERN.format(W=r"[^\W\d_]"))
+LATIN_END = 0x24F
+"""Last code point of Latin Extended-B: letters beyond it are counted by script."""
 
 # Frequent function words, chosen to be distinctive between the languages listed (shared forms
 # such as "de", "a", "en", "que" are left out so that a hit is evidence for one language).
@@ -94,6 +110,7 @@ def clean_prefix(text: str | None) -> str:
     return _NOISE.sub(" ", text[: PREFIX_CHARS * 2])[:PREFIX_CHARS]
 
 
+@functools.lru_cache(maxsize=65536)
 def _script(ch: str) -> str:
     try:
         name = unicodedata.name(ch)
@@ -109,7 +126,7 @@ def cheap_language(prefix: str) -> str | None:
     scripts: Counter[str] = Counter()
     if not prefix.isascii():  # ASCII holds no letter beyond Latin Extended-B: skip the loop
         for ch in prefix:
-            if ch.isalpha() and ord(ch) > 0x24F:
+            if ch.isalpha() and ord(ch) > LATIN_END:
                 scripts[_script(ch)] += 1
     non_latin = sum(scripts.values())
     # CJK and kana text has no spaces: count characters, not words.
@@ -157,13 +174,20 @@ def _detect_batch(texts: Sequence[str]) -> list[str]:
     return out
 
 
-def detect_languages(texts: Sequence[str | None], workers: int = 2) -> list[str]:
+def detect_languages(texts: Sequence[str | None] | pl.Series, workers: int = 2) -> list[str]:
     """An ISO 639-1 code (or "und") per text, by the method in the module docstring."""
-    prefixes = [clean_prefix(t) for t in texts]
-    result: list[str | None] = [cheap_language(p) for p in prefixes]
-    todo = [i for i, r in enumerate(result) if r is None]
+    series, odd = _text_series(texts)
+    table = cheap_languages(series)
+    result: list[str | None] = table["lang"].to_list()
+    todo = np.flatnonzero(table["lang"].is_null().to_numpy()).tolist()
+    prefixes = dict(zip(todo, table["prefix"].gather(todo).to_list(), strict=True))
+    for i, text in odd.items():  # texts polars cannot hold: the per-text reference path
+        prefix = clean_prefix(text)
+        result[i] = cheap_language(prefix)
+        if result[i] is None:
+            prefixes[i] = prefix
     # Identical prefixes are detected once.
-    unique = sorted({prefixes[i] for i in todo})
+    unique = sorted(set(prefixes.values()))
     if len(unique) >= PARALLEL_FROM and workers > 1:
         size = (len(unique) + workers * 4 - 1) // (workers * 4)
         chunks = [unique[i : i + size] for i in range(0, len(unique), size)]
@@ -176,9 +200,167 @@ def detect_languages(texts: Sequence[str | None], workers: int = 2) -> list[str]
     else:
         detected = _detect_batch(unique)
     found = dict(zip(unique, detected, strict=True))
-    for i in todo:
-        result[i] = found[prefixes[i]]
+    for i, prefix in prefixes.items():
+        result[i] = found[prefix]
     return [r or UNDETERMINED for r in result]
+
+
+def _text_series(texts: Sequence[str | None] | pl.Series) -> tuple[pl.Series, dict[int, str]]:
+    """The texts as a polars String column, and apart (by position) any it cannot hold.
+
+    Python strings may carry lone surrogates (not UTF-8): they stay out of the column (null there)
+    and take the per-text path, so untrusted text never makes detection fail.
+    """
+    if isinstance(texts, pl.Series):
+        return texts.cast(pl.String), {}
+    values = list(texts)
+    try:
+        return pl.Series("text", values, dtype=pl.String), {}
+    except UnicodeEncodeError:
+        odd = {i: t for i, t in enumerate(values) if t and not _is_utf8(t)}
+        kept = [None if i in odd else t for i, t in enumerate(values)]
+        return pl.Series("text", kept, dtype=pl.String), odd
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def cheap_languages(texts: pl.Series) -> pl.DataFrame:
+    """`clean_prefix` and `cheap_language` of every text at once: columns `prefix` and `lang`.
+
+    `lang` is null where langdetect must decide, exactly where `cheap_language` returns None.
+    Texts are taken `BATCH_ROWS` at a time so that the word lists of a million texts never
+    exist at once.
+    """
+    batches = [_cheap_batch(texts.slice(start, BATCH_ROWS)) for start in range(0, len(texts), BATCH_ROWS)]
+    if not batches:
+        return pl.DataFrame(schema={"prefix": pl.String, "lang": pl.String})
+    return pl.concat(batches)
+
+
+def _cheap_batch(texts: pl.Series) -> pl.DataFrame:
+    classes = _rust_classes()
+    noise = _NOISE_PATTERN.format(S=classes["S"], D=classes["D"])
+    prefix = (
+        texts.cast(pl.String)
+        .fill_null("")
+        .str.slice(0, PREFIX_CHARS * 2)
+        .str.replace_all(noise, " ")
+        .str.slice(0, PREFIX_CHARS)
+        .rename("prefix")
+    )
+    # Letters beyond Latin Extended-B need the per-character script count: Python, per distinct prefix.
+    scripted = prefix.str.contains(classes["N"]).to_numpy()
+    lang = np.empty(len(prefix), dtype=object)
+    latin = np.flatnonzero(~scripted)
+    lang[latin] = _latin_languages(prefix.gather(latin))
+    others = np.flatnonzero(scripted)
+    memo: dict[str, str | None] = {}
+    for i, text in zip(others.tolist(), prefix.gather(others).to_list(), strict=True):
+        if text not in memo:
+            memo[text] = cheap_language(text)
+        lang[i] = memo[text]
+    return pl.DataFrame([prefix, pl.Series("lang", lang.tolist(), dtype=pl.String)])
+
+
+_LANGS = sorted(FUNCTION_WORDS)
+"""Languages by index; alphabetical, so the lowest index wins a tie as in `cheap_language`."""
+
+
+def _latin_languages(prefixes: pl.Series) -> np.ndarray:
+    """`cheap_language` of prefixes with no letter beyond Latin: word and function-word counts."""
+    n = len(prefixes)
+    words = prefixes.str.extract_all(_WORD_PATTERN.format(W=_rust_classes()["W"]))
+    n_words = words.list.len().to_numpy()
+    flat = words.list.explode(empty_as_null=False, keep_nulls=False)  # every word, text after text
+    ends = np.cumsum(n_words)
+    chars = np.concatenate(([0], np.cumsum(flat.str.len_chars().to_numpy())))
+    letters = chars[ends] - chars[ends - n_words]
+    variants = _function_word_spellings()
+    hit = flat.is_in(variants["word"].implode()).to_numpy()
+    rows = np.repeat(np.arange(n), n_words)[hit]
+    hits = pl.DataFrame({"word": flat.filter(hit)})
+    lang = hits.join(variants, on="word", how="left", maintain_order="left")["lang"].to_numpy()
+    n_langs = len(_LANGS)
+    counts = np.bincount(rows * n_langs + lang, minlength=n * n_langs).reshape(n, n_langs)
+    best = counts.argmax(axis=1)  # first maximum: the alphabetically first language on a tie
+    top = counts.max(axis=1)
+    second = np.sort(counts, axis=1)[:, -2]
+    decided = (top >= 3) & (top >= 3 * second) & (top >= 0.15 * n_words)
+    out = np.where(decided, np.array(_LANGS, dtype=object)[best], None)
+    out[(letters < MIN_LETTERS) | (n_words < MIN_WORDS)] = UNDETERMINED
+    return out
+
+
+@functools.cache
+def _every_character() -> str:
+    """Every Unicode scalar value (all code points but the surrogates), in order, as one string."""
+    points = np.arange(0x110000, dtype="<u4")
+    return points[(points < 0xD800) | (points > 0xDFFF)].tobytes().decode("utf-32-le")
+
+
+@functools.cache
+def _rust_classes() -> dict[str, str]:
+    """Python `re`'s own classes written out for the Rust regex engine that polars runs.
+
+    S: a non-space, D: a digit, W: a letter (`[^\\W\\d_]`), N: a W beyond Latin Extended-B. The
+    engines' built-in classes differ (Python's space takes the separators 0x1C-0x1F, its word
+    characters take numerals such as "½", Rust's take combining marks; their Unicode versions
+    differ), so the ranges are read off Python's own patterns run over every character, once per
+    process (about 0.15 s).
+    """
+    every = _every_character()
+
+    def ranges(pattern: str, start: int = 0) -> str:
+        out = []
+        for run in re.finditer(pattern, every):
+            # Consecutive in `every`: consecutive scalar values (a range over the surrogate gap holds none).
+            lo, hi = max(ord(run.group()[0]), start), ord(run.group()[-1])
+            if hi >= lo:
+                out.append(f"\\x{{{lo:X}}}-\\x{{{hi:X}}}")
+        return "".join(out)
+
+    space, digit = ranges(r"\s+"), ranges(r"\d+")
+    letter, beyond = ranges(r"[^\W\d_]+"), ranges(r"[^\W\d_]+", LATIN_END + 1)
+    return {"S": f"[^{space}]", "D": f"[{digit}]", "W": f"[{letter}]", "N": f"[{beyond}]"}
+
+
+@functools.cache
+def _function_word_spellings() -> pl.DataFrame:
+    """Every string whose `str.lower()` is a function word (`word`), with its language index (`lang`).
+
+    Matching these exactly needs no lowercasing in polars, whose case tables need not be Python's.
+    """
+    letters = {ch for word in _WORD_LANG for ch in word}
+    # Candidates: what matches a letter ignoring case (re's simple case folding also catches the
+    # Kelvin sign, the long s and the dotted capital I, whose full lowercase is two characters);
+    # each is kept if its `lower()` is made of those letters.
+    pattern = "[" + "".join(re.escape(ch) for ch in sorted(letters)) + "]"
+    similar = sorted(set(re.findall(pattern, _every_character(), re.IGNORECASE)))
+    by_lower: dict[str, list[str]] = {}
+    for ch in similar:
+        low = ch.lower()
+        if set(low) <= letters:
+            by_lower.setdefault(low, []).append(ch)
+
+    def spellings(word: str) -> list[str]:
+        if not word:
+            return [""]
+        return [
+            ch + rest
+            for low, chars in by_lower.items()
+            if word.startswith(low)
+            for rest in spellings(word[len(low) :])
+            for ch in chars
+        ]
+
+    pairs = sorted((s, _LANGS.index(lang)) for word, lang in _WORD_LANG.items() for s in spellings(word))
+    return pl.DataFrame(pairs, schema={"word": pl.String, "lang": pl.UInt8}, orient="row")
 
 
 def languages(ctx: Context, split: str, column: str = "text") -> pl.DataFrame:
@@ -186,7 +368,7 @@ def languages(ctx: Context, split: str, column: str = "text") -> pl.DataFrame:
 
     def compute() -> pl.DataFrame:
         rows = ctx.valid_rows(split)
-        langs = detect_languages(rows[column].to_list())
+        langs = detect_languages(rows[column])
         return pl.DataFrame({"line": rows["line"], "lang": pl.Series(langs, dtype=pl.String)})
 
     return ctx.shared(("languages", split, column), compute)
