@@ -125,9 +125,9 @@ def cheap_language(prefix: str) -> str | None:
     letters = sum(len(w) for w in words)
     scripts: Counter[str] = Counter()
     if not prefix.isascii():  # ASCII holds no letter beyond Latin Extended-B: skip the loop
-        for ch in prefix:
+        for ch, n in Counter(prefix).items():  # each distinct character once
             if ch.isalpha() and ord(ch) > LATIN_END:
-                scripts[_script(ch)] += 1
+                scripts[_script(ch)] += n
     non_latin = sum(scripts.values())
     # CJK and kana text has no spaces: count characters, not words.
     if non_latin and non_latin >= 0.5 * letters:
