@@ -262,3 +262,16 @@ def test_list_and_series_input_agree() -> None:
         detect_languages(texts) == detect_languages(pl.Series(texts, dtype=pl.String)) == ["en", "es", "und"]
     )
     assert detect_languages([]) == []
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        [None],
+        [None, ""],
+        ["注文した商品がまだ届いていません。", "Мой заказ еще не прибыл. Скажите, где посылка?"],
+    ],
+)
+def test_batches_without_latin_text(texts: list[str | None]) -> None:
+    assert vectorised(texts) == reference(texts)
