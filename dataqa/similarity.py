@@ -355,27 +355,68 @@ def _word_counts(texts: pl.Series) -> np.ndarray:
     return (texts.str.count_matches(" ") + 1).to_numpy().astype(np.float64)
 
 
+VERIFY_CACHE_WORDS = 64_000_000
+"""Words of encoded texts kept between verification batches (about 128-256 MB)."""
+
+
 class _WordCodes:
-    """Each distinct word as one character, so that rapidfuzz's fast string path computes the
-    edit ratio over words. Codes skip the surrogate range; past 1.1 million distinct words (far
-    beyond any one scan's candidates) codes wrap around and a score may be slightly overstated."""
+    """Texts as strings of one character per word, equal words equal characters, so that
+    rapidfuzz's fast string path computes the edit ratio over words.
+
+    Codes come from one table of word hashes that grows batch by batch (numpy binary search, no
+    Python loop per word). Codes skip NUL and the surrogates; past
+    1.1 million distinct words (far beyond most scans' candidates) they wrap around and a score
+    may be slightly overstated.
+    """
 
     LIMIT = 0x10FFFF - 0x800
 
     def __init__(self) -> None:
-        self.codes: dict[str, str] = {}
+        self.keys = np.empty(0, dtype=np.uint64)  # word hashes, sorted
+        self.codes = np.empty(0, dtype=np.uint32)  # their codes, same order
 
-    def encode(self, text: str) -> str:
-        codes = self.codes
-        out = []
-        for word in text.split(" "):
-            code = codes.get(word)
-            if code is None:
-                n = len(codes) % self.LIMIT + 1
-                code = chr(n if n < 0xD800 else n + 0x800)
-                codes[word] = code
-            out.append(code)
-        return "".join(out)
+    def encode(self, texts: pl.Series) -> list[str]:
+        words = texts.str.split(" ")
+        counts = words.list.len().to_numpy().astype(np.int64)
+        hashed = words.explode().hash(_HASH_SEED).to_numpy()
+        at = np.searchsorted(self.keys, hashed)
+        known = self.keys[np.minimum(at, len(self.keys) - 1)] == hashed if len(self.keys) else at < 0
+        unseen = unique_ints(hashed[~known])
+        if len(unseen):
+            keys = np.concatenate([self.keys, unseen])
+            codes = np.concatenate([self.codes, np.arange(len(self.keys), len(keys), dtype=np.uint32)])
+            order = np.argsort(keys, kind="stable")
+            self.keys, self.codes = keys[order], codes[order]
+            at = np.searchsorted(self.keys, hashed)
+        found = self.codes[at]
+        codes = found % np.uint32(self.LIMIT) + np.uint32(1)
+        codes[codes >= 0xD800] += 0x800
+        joined = codes.astype("<u4").tobytes().decode("utf-32-le")
+        ends = np.cumsum(counts)
+        return [joined[start:end] for start, end in zip((ends - counts).tolist(), ends.tolist(), strict=True)]
+
+
+class _EncodedTexts:
+    """The `_WordCodes` strings of one column's distinct texts, encoded on demand in batches and
+    kept (up to `VERIFY_CACHE_WORDS` words) so that each text is encoded about once."""
+
+    def __init__(self, texts: pl.Series, words: _WordCodes) -> None:
+        self.texts, self.words = texts, words
+        self.strings = np.full(len(texts), None, dtype=object)
+        self.kept_words = 0
+        self.counts = _word_counts(texts)
+
+    def get(self, rows: np.ndarray) -> np.ndarray:
+        needed = unique_ints(rows)
+        missing = needed[self.strings[needed] == None]  # noqa: E711 (element-wise comparison)
+        if len(missing):
+            words = int(self.counts[missing].sum())
+            if self.kept_words + words > VERIFY_CACHE_WORDS:
+                self.strings[:] = None
+                self.kept_words = 0
+            self.strings[missing] = self.words.encode(self.texts.gather(missing))
+            self.kept_words += words
+        return self.strings[rows]
 
 
 def _verify(
@@ -384,34 +425,24 @@ def _verify(
     """Keep the candidate pairs whose true similarity reaches `threshold`: (pairs kept, similarity)."""
     if not len(pairs):
         return pairs, np.empty(0, dtype=np.float64)
-    left_len = _word_counts(left_texts)[pairs[:, 0]]
-    right_len = _word_counts(right_texts)[pairs[:, 1]]
+    words = _WordCodes()
+    left = _EncodedTexts(left_texts, words)
+    right = left if left_texts is right_texts else _EncodedTexts(right_texts, words)
     # The ratio cannot exceed 2 * min / sum of the word counts: skip pairs that cannot reach it.
+    left_len, right_len = left.counts[pairs[:, 0]], right.counts[pairs[:, 1]]
     bound = 2 * np.minimum(left_len, right_len) / np.maximum(left_len + right_len, 1)
     pairs = pairs[bound >= threshold - 1e-9]
     cutoff = threshold * 100 - 1e-6
-    words = _WordCodes()
-    left_codes: dict[int, str] = {}
-    right_codes: dict[int, str] = left_codes if left_texts is right_texts else {}
     kept, sims = [], []
     for start in range(0, len(pairs), VERIFY_CHUNK):
         chunk = pairs[start : start + VERIFY_CHUNK]
-        for codes, texts, column in ((left_codes, left_texts, 0), (right_codes, right_texts, 1)):
-            missing = unique_ints(chunk[:, column])
-            missing = [int(i) for i in missing if int(i) not in codes]
-            if missing:
-                for i, text in zip(missing, texts.gather(missing).to_list(), strict=True):
-                    codes[i] = words.encode(text)
-        a = [left_codes[int(i)] for i in chunk[:, 0]]
-        b = [right_codes[int(i)] for i in chunk[:, 1]]
+        a = left.get(chunk[:, 0]).tolist()
+        b = right.get(chunk[:, 1]).tolist()
         scores = cpdist(a, b, scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1)
         scores = np.asarray(scores, dtype=np.float64) / 100.0
         ok = scores >= threshold - 1e-9
         kept.append(chunk[ok])
         sims.append(scores[ok])
-        if len(left_codes) + len(right_codes) > 4 * VERIFY_CHUNK:  # bound memory on huge candidate sets
-            left_codes.clear()
-            right_codes.clear()
     if not kept:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
     return np.concatenate(kept), np.concatenate(sims)

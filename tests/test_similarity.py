@@ -209,3 +209,29 @@ def test_sketch_collisions_track_jaccard() -> None:
     assert abs(agree - jaccard) < 0.12
     tiny = similarity._sketch_chunk(pl.Series(["one two", "one three"]), 1)
     assert (tiny != similarity._EMPTY).all()
+
+
+def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes() -> None:
+    """Verification encodes each word as one character; with more distinct words than the code
+    points below the surrogate range (0xD800), in batches that share one word table, every score
+    must still be the plain word-level ratio and no encoded text may hold a surrogate."""
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(0xD800 + 5000)]
+    texts = [" ".join(rng.sample(vocabulary, 50)) for _ in range(4000)]
+    texts += [" ".join([*t.split()[:-1], "changed"]) for t in texts[:500]]  # near copies: 49 of 50 words
+    series = pl.Series(texts)
+    pairs = np.array([(i, 4000 + i) for i in range(500)] + [(i, i + 1) for i in range(0, 3999, 7)])
+    encoded = similarity._EncodedTexts(series, similarity._WordCodes())
+    strings = encoded.get(np.arange(len(texts)))
+    assert len({ch for s in strings for ch in s}) > 0xD800
+    assert not any(0xD800 <= ord(ch) <= 0xDFFF for s in strings for ch in s)
+    assert [len(s) for s in strings] == [len(t.split()) for t in texts]
+    kept, sims = similarity._verify(series, series, pairs, 0.9)
+    expected = [
+        (i, j, similarity.word_similarity(texts[i], texts[j]))
+        for i, j in pairs
+        if similarity.word_similarity(texts[i], texts[j]) >= 0.9
+    ]
+    assert [(int(i), int(j)) for i, j in kept] == [(i, j) for i, j, _ in expected]
+    assert sims.tolist() == pytest.approx([s for _, _, s in expected])
+    assert len(expected) == 500
