@@ -1,0 +1,210 @@
+# ruff: noqa: RUF001
+"""LBL007 at scale: the linear `contradictions()` must give exactly what the old pair-by-pair scan gave.
+
+The reference below is the check's original code, kept verbatim: every pair of distinct answers
+through `contradiction()` (regexes and a token-set ratio per pair), the finding's reason the first
+pair's, every row unusable when any pair contradicts hard.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+import dataqa
+from dataqa.checks.labels import PY_WHITESPACE, answer_facts, contradictions
+from tests.conftest import chat, write_jsonl
+
+# --------------------------------------------------------------------------- the old pairwise code
+
+_YES = {"yes", "true", "correct", "right", "sí", "si", "oui", "ja", "sim"}
+_NO = {"no", "false", "incorrect", "wrong", "non", "nein", "não", "nao"}
+_FIRST_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def _polarity(text: str) -> int:
+    m = _FIRST_WORD.search(text[:40])
+    if not m or m.start() > 3:
+        return 0
+    word = m.group(0).lower()
+    return 1 if word in _YES else -1 if word in _NO else 0
+
+
+def _contradiction(a: str, b: str, max_similarity: float) -> str | None:
+    pa, pb = _polarity(a), _polarity(b)
+    if pa and pb and pa != pb:
+        return "one answer says yes, the other no"
+    na, nb = _NUMBER.findall(a[-200:]), _NUMBER.findall(b[-200:])
+    if na and nb and na[-1] != nb[-1] and len(a.split()) <= 400 and len(b.split()) <= 400:
+        return f"final numbers differ ({na[-1]} vs {nb[-1]})"
+    if fuzz.token_set_ratio(a, b, processor=default_process) / 100 >= max_similarity:
+        return None
+    if len(a.split()) <= 5 and len(b.split()) <= 5:
+        return "short answers differ"
+    return "answers are very dissimilar"
+
+
+def reference(answers: list[str], max_similarity: float) -> tuple[str | None, bool]:
+    """(first reason in pair order, any hard reason) by scoring every pair."""
+    reasons = [
+        reason
+        for i, a in enumerate(answers)
+        for b in answers[i + 1 :]
+        if (reason := _contradiction(a, b, max_similarity))
+    ]
+    return (reasons[0] if reasons else None), any(r != "answers are very dissimilar" for r in reasons)
+
+
+# --------------------------------------------------------------------------- generated answers
+
+WORDS = [
+    *("tent", "fly", "seam", "pole", "stake", "guy", "line", "vestibule", "floor", "mesh", "zipper"),
+    *("pack", "frame", "strap", "hip", "belt", "stove", "fuel", "canister", "valve", "burner", "pot"),
+    *("windscreen", "lighter", "match", "kettle", "mug", "spork", "bowl"),
+]
+BASE = "The Trailhead tent keeps you dry in steady rain thanks to taped seams and a full fly"
+
+
+def variant(rng: random.Random, i: int, ending: str = "") -> str:
+    """A rewording of BASE (extra words, a different order of clauses): similar to every other."""
+    extra = " ".join(rng.sample(WORDS, 3))
+    tag = "".join("abcdefghij"[int(d)] for d in str(i))  # distinct, and no number of its own
+    return f"{BASE} {extra} (note {tag}){ending}"
+
+
+def stranger(rng: random.Random) -> str:
+    """An answer with (almost) no word in common with BASE: dissimilar to the variants."""
+    return " ".join(
+        rng.choice(["Quantum", "ledger", "sonnet", "violin", "glacier", "tax", "opera"]) for _ in range(12)
+    )
+
+
+def scenario(name: str, rng: random.Random, n: int = 60) -> list[str]:
+    """`n` distinct answers to one prompt, with the one kind of contradiction `name` plants late."""
+    answers = [variant(rng, i) for i in range(n)]
+    late = rng.randrange(n // 2, n)
+    if name == "dissimilar":
+        answers[late] = stranger(rng)
+    elif name == "short":  # two short answers far apart: dissimilar first, but hard
+        answers[late], answers[late - 20] = "Oslo.", "Bergen, Norway."
+    elif name == "numbers":
+        answers = [variant(rng, i, " Total: 42 kg.") for i in range(n)]
+        answers[late] = variant(rng, late, " Total: 41.5 kg.")
+    elif name == "yes-no":
+        answers = ["Yes. " + a for a in answers]
+        answers[late] = "No. " + answers[late][5:]
+    elif name == "mixed":  # every kind at once, non-ASCII openings and digits included
+        answers[late] = "«No», " + answers[late]
+        answers[late - 3] = "Sí, " + answers[late - 3]
+        answers[late - 7] = answers[late - 7] + " Gesamt: ٣٤"
+        answers[late - 9] = answers[late - 9] + " Gesamt: 34"
+        answers[n // 3] = stranger(rng)
+    return answers
+
+
+SCENARIOS = ["agree", "dissimilar", "short", "numbers", "yes-no", "mixed"]
+
+
+@pytest.mark.parametrize("max_similarity", [0.5, 0.8])
+def test_sixty_answers_check_matches_pairwise(tmp_path: Path, max_similarity: float) -> None:
+    """Prompts with 60 distinct answers each (interleaved, some repeated): the check's findings are
+    exactly the pairwise code's: message, reason, locations, unusable."""
+    rng = random.Random(7)
+    records, lines_of = [], defaultdict(list)
+    plans = {name: scenario(name, rng) for name in SCENARIOS}
+    order = [(name, a) for name, answers in plans.items() for a in answers]
+    order += [(name, answers[0]) for name, answers in plans.items()]  # a repeated answer per prompt
+    rng.shuffle(order)
+    for name, answer in order:
+        records.append(chat(f"Is the {name} tent waterproof?", answer))
+        lines_of[name].append(len(records))
+    path = write_jsonl(tmp_path / "train.jsonl", records)
+    report = dataqa.scan(str(path), select=["LBL007"], checks={"LBL007": {"max_similarity": max_similarity}})
+    found = {f.locations[0].line: f for r in report.results for f in r.findings}
+    expected_reasons = set()
+    for name in SCENARIOS:
+        answers = list(dict.fromkeys(a for n, a in order if n == name))
+        reason, hard = reference(answers, max_similarity)
+        lines = lines_of[name]
+        if reason is None:
+            assert lines[0] not in found, name
+            continue
+        expected_reasons.add(reason)
+        f = found.pop(lines[0])
+        assert f.message == f"one train prompt has 60 contradictory answers ({reason})", name
+        assert f.metrics == {"answers": 60, "reason": reason}, name
+        assert [loc.line for loc in f.locations] == lines, name
+        assert [loc.line for loc in f.unusable] == (lines if hard else []), name
+    assert not found
+    if max_similarity == 0.5:  # the scenarios really plant what they say, deep in the pair order
+        assert {"answers are very dissimilar", "final numbers differ (42 vs 41.5)"} <= expected_reasons
+        assert "one answer says yes, the other no" in expected_reasons
+
+
+def test_random_groups_match_pairwise() -> None:
+    """Seeded random groups of up to 60 answers mixing every rule: same reason and hardness."""
+    rng = random.Random(11)
+    pool = [
+        *(variant(rng, i) for i in range(30)),
+        *(variant(rng, i, f" = {rng.choice(['7', '7.0', '-7', '1,5', '٧'])}") for i in range(15)),
+        *(
+            f"{rng.choice(['Yes', 'no', 'TRUE', 'Wrong', 'oui', 'Não', '  sí'])}, {variant(rng, i)}"
+            for i in range(15)
+        ),
+        *(stranger(rng) for _ in range(5)),
+        "Oslo.",
+        "oslo",
+        "Bergen.",
+        "",
+        "42",
+        " 43 ",
+        "Yes",
+        "No",
+        " ".join(["word"] * 401) + " 5",
+        " ".join(["word"] * 399) + " 6",
+        "\u3000".join(["mot"] * 6) + " 9",
+    ]
+    for _ in range(40):
+        answers = list(dict.fromkeys(rng.choices(pool, k=rng.randrange(2, 61))))
+        if len(answers) < 2:
+            continue
+        for max_similarity in (0.3, 0.5, 0.9):
+            assert contradictions(answers, max_similarity) == reference(answers, max_similarity), answers
+
+
+texts = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=50)
+opening = st.sampled_from(["Yes", "no", "«No»", "1. Yes", "Sí", "NAO", "", " ", "\u2003No"])
+ending = st.sampled_from(["", " 3", " -3.5", " 3,5", " ٣", " 𝟑", " x3", "\x1c4"])
+answer = st.builds(lambda a, b, c: a + b + c, opening, texts, ending)
+
+
+@settings(deadline=None, derandomize=True, max_examples=300, database=None)
+@given(st.lists(answer, min_size=2, max_size=6, unique=True), st.sampled_from([0.0, 0.5, 0.75, 1.0]))
+def test_hostile_answers_match_pairwise(answers: list[str], max_similarity: float) -> None:
+    """Arbitrary Unicode (other digits, other spaces, non-ASCII openings): still the pairwise result."""
+    assert contradictions(answers, max_similarity) == reference(answers, max_similarity)
+
+
+def test_python_whitespace_is_complete() -> None:
+    """The polars word regexes split where `str.split()` does: every `isspace()` character."""
+    assert set(PY_WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+
+
+def test_answer_facts_none_and_empty() -> None:
+    """A missing response counts as the empty answer: no opening word, no number, short."""
+    import polars as pl
+
+    facts = answer_facts(pl.Series([None, "", "Yes 4"], dtype=pl.String))
+    assert facts.polarity == [0, 0, 1]
+    assert facts.final == [None, None, "4"]
+    assert facts.short == [True, True, True]
+    assert facts.number[:2] == [-1, -1] and facts.number[2] >= 0
