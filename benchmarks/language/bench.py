@@ -1,0 +1,69 @@
+"""Language detection benchmark (COV002's cost): vectorised path vs the per-text reference.
+
+Loads the splits once, then for each split times (CPU, `time.process_time`, since the machine is
+shared) `detect_languages` and the per-text reference it replaced (`clean_prefix` +
+`cheap_language` per text, then the same langdetect step), and compares the language of every row.
+
+    python benchmarks/language/bench.py TRAIN [--test TEST] [--no-reference] [--out benchmarks/language.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from datetime import UTC, datetime
+
+from dataqa import language
+from dataqa.config import Config
+from dataqa.context import Context
+from dataqa.runner import load_splits, split_paths
+
+
+def reference_languages(texts: list[str | None]) -> list[str]:
+    """The per-text method the vectorised path must equal (the module before vectorisation)."""
+    prefixes = [language.clean_prefix(t) for t in texts]
+    result = [language.cheap_language(p) for p in prefixes]
+    unique = sorted({p for p, r in zip(prefixes, result, strict=True) if r is None})
+    found = dict(zip(unique, language._detect_batch(unique), strict=True))
+    return [r or found[p] or language.UNDETERMINED for p, r in zip(prefixes, result, strict=True)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("train")
+    parser.add_argument("--test")
+    parser.add_argument("--no-reference", action="store_true", help="time the vectorised path only")
+    parser.add_argument("--out", help="append the Markdown section to this file")
+    args = parser.parse_args()
+
+    ctx = Context(load_splits(split_paths(args.train, args.test), Config()), Config())
+    lines = [
+        f"## {datetime.now(UTC):%Y-%m-%d} `{args.train}`" + (f" + `{args.test}`" if args.test else ""),
+        "",
+        f"{platform.machine()}, Python {platform.python_version()}; CPU seconds (process_time).",
+        "",
+        "| split | rows | vectorised CPU s | reference CPU s | rows that differ |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for split in ctx:
+        texts = ctx.valid_rows(split.name)["text"]
+        began = time.process_time()
+        new = language.detect_languages(texts)
+        new_s = time.process_time() - began
+        if args.no_reference:
+            ref_s, differ = "", ""
+        else:
+            began = time.process_time()
+            old = reference_languages(texts.to_list())
+            ref_s = f"{time.process_time() - began:.2f}"
+            differ = str(sum(a != b for a, b in zip(old, new, strict=True)))
+        lines.append(f"| {split.name} | {len(texts):,} | {new_s:.2f} | {ref_s} | {differ} |")
+        print(lines[-1], flush=True)
+    if args.out:
+        with open(args.out, "a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n\n")
+
+
+if __name__ == "__main__":
+    main()
