@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -75,19 +76,44 @@ def _empty_frame() -> pl.DataFrame:
     return pl.DataFrame(schema=FRAME_SCHEMA)
 
 
-def load_split(name: str, path: str, fmt: str | None = None, label_field: str | None = None) -> Split:
-    """Read and normalise one split; raises `InputError` only when the path cannot be read at all."""
-    p = check_readable(path)
-    sha_before = file_sha256(p)
-    size = p.stat().st_size
+GUESS_RECORDS = 1000
+"""Records read to guess a split's format before the pass that normalises it."""
 
+
+def _guess_format(path: Path, label_field: str | None) -> str | None:
+    """The most common record format among the first `GUESS_RECORDS` records."""
     counts: Counter[str | None] = Counter()
-    scan_issues: list[LoadIssue] = []
-    for _line, obj in read_records(p, scan_issues):
-        counts[formats.detect_format(obj, label_field)] += 1
-    detected = Counter({k: v for k, v in counts.items() if k is not None})
-    split_format = fmt or (max(detected.items(), key=lambda kv: (kv[1], kv[0]))[0] if detected else None)
+    for i, (_line, obj) in enumerate(read_records(path, [])):
+        if i >= GUESS_RECORDS:
+            break
+        own = formats.detect_format(obj, label_field)
+        if own is not None:
+            counts[own] += 1
+    return _most_common(counts)
 
+
+def _most_common(counts: Counter[str | None]) -> str | None:
+    detected = {k: v for k, v in counts.items() if k is not None}
+    return max(detected.items(), key=lambda kv: (kv[1], kv[0]))[0] if detected else None
+
+
+@dataclass
+class _Pass:
+    """What one pass over a file found: the majority format by its record counts (or the one the
+    user named), the frame and turns normalised in the format the pass assumed, and the issues."""
+
+    split_format: str | None
+    counts: Counter[str | None]
+    frame: pl.DataFrame
+    turns: pl.DataFrame
+    load_issues: list[LoadIssue]
+    record_issues: list[tuple[int, RecordIssue]]
+    n_lines: int
+
+
+def _normalise_file(path: Path, split_format: str | None, fmt: str | None, label_field: str | None) -> _Pass:
+    """One pass: every record normalised as `split_format`, and the format counts of the records."""
+    counts: Counter[str | None] = Counter()
     load_issues: list[LoadIssue] = []
     record_issues: list[tuple[int, RecordIssue]] = []
     columns: dict[str, list] = {key: [] for key in FRAME_SCHEMA}
@@ -95,11 +121,12 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
     turns: dict[str, list] = {key: [] for key in TURNS_SCHEMA}
     turn_chunks: list[pl.DataFrame] = []
     n_lines = 0
-    for line, obj in read_records(p, load_issues):
+    for line, obj in read_records(path, load_issues):
         n_lines = max(n_lines, line)
+        own = formats.detect_format(obj, label_field)
+        counts[own] += 1
         if split_format is None:
             continue
-        own = formats.detect_format(obj, label_field)
         row = formats.normalise(obj, split_format, label_field)
         issues = list(row.pop("issues"))
         if own is not None and own != split_format and fmt is None:
@@ -127,7 +154,29 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
             turn_chunks.append(pl.DataFrame(turns, schema=TURNS_SCHEMA))
             columns = {key: [] for key in FRAME_SCHEMA}
             turns = {key: [] for key in TURNS_SCHEMA}
-    if split_format is None and counts:
+    if columns["line"]:
+        chunks.append(pl.DataFrame(columns, schema=FRAME_SCHEMA))
+        turn_chunks.append(pl.DataFrame(turns, schema=TURNS_SCHEMA))
+    frame = pl.concat(chunks, rechunk=True) if chunks else _empty_frame()
+    turn_frame = pl.concat(turn_chunks, rechunk=True) if turn_chunks else pl.DataFrame(schema=TURNS_SCHEMA)
+    return _Pass(fmt or _most_common(counts), counts, frame, turn_frame, load_issues, record_issues, n_lines)
+
+
+def load_split(name: str, path: str, fmt: str | None = None, label_field: str | None = None) -> Split:
+    """Read and normalise one split; raises `InputError` only when the path cannot be read at all."""
+    p = check_readable(path)
+    sha_before = file_sha256(p)
+    size = p.stat().st_size
+
+    # The split's format is the most common one among its records. It is guessed from the first
+    # records and confirmed by the counts of the one full pass that normalises every record under
+    # the guess; only when the guess loses is the file read a second time.
+    guess = fmt or _guess_format(p, label_field)
+    read = _normalise_file(p, guess, fmt, label_field)
+    if read.split_format != guess:
+        read = _normalise_file(p, read.split_format, fmt, label_field)
+    split_format, frame, load_issues, n_lines = read.split_format, read.frame, read.load_issues, read.n_lines
+    if split_format is None and read.counts:
         load_issues.append(
             LoadIssue(
                 1,
@@ -146,11 +195,6 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
                 "file changed while it was being read; results may mix two versions, scan again",
             )
         )
-    if columns["line"]:
-        chunks.append(pl.DataFrame(columns, schema=FRAME_SCHEMA))
-        turn_chunks.append(pl.DataFrame(turns, schema=TURNS_SCHEMA))
-    frame = pl.concat(chunks, rechunk=True) if chunks else _empty_frame()
-    turn_frame = pl.concat(turn_chunks, rechunk=True) if turn_chunks else pl.DataFrame(schema=TURNS_SCHEMA)
 
     label_source = None
     if label_field or split_format in (formats.CLASSIFICATION,):
@@ -169,8 +213,8 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
         format=split_format,
         frame=frame,
         n_lines=n_lines,
-        turns=turn_frame,
+        turns=read.turns,
         load_issues=sorted(load_issues, key=lambda i: i.line),
-        record_issues=record_issues,
+        record_issues=read.record_issues,
         label_source=label_source,
     )

@@ -142,6 +142,27 @@ def test_format_flag_overrides_detection(tmp_path: Path) -> None:
     assert forced.frame["valid"].to_list() == [False, False, True]
 
 
+def test_split_format_is_the_majority_even_when_the_first_records_disagree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The format is guessed from the first records and normalised in one pass; when the whole
+    file's majority differs from the guess, the file is normalised again in the majority format."""
+    monkeypatch.setattr("dataqa.dataset.GUESS_RECORDS", 3)
+    pc = [{"prompt": f"Question {i}", "completion": f"Answer {i}"} for i in range(4)]
+    chats = [chat(f"Question {i}", f"Answer {i}") for i in range(5)]
+    path = write_jsonl(tmp_path / "train.jsonl", [*pc, *chats])
+    split = load_split("train", str(path))
+    assert split.format == formats.CHAT
+    assert [(line, i.kind) for line, i in split.record_issues] == [
+        (n, formats.OTHER_FORMAT) for n in range(1, 5)
+    ]
+    assert split.frame["valid"].to_list() == [False] * 4 + [True] * 5
+    assert split.frame["prompt"].to_list()[4:] == [f"Question {i}" for i in range(5)]
+    guessed_right = load_split("train", str(write_jsonl(tmp_path / "b.jsonl", [*chats, *pc])))
+    assert guessed_right.format == formats.CHAT
+    assert [line for line, _ in guessed_right.record_issues] == [6, 7, 8, 9]
+
+
 def test_closed_set_replies_become_labels(tmp_path: Path) -> None:
     labels = ["billing", "shipping", "account"]
     records = [chat(f"ticket number {i} about something", labels[i % 3]) for i in range(15)]
