@@ -87,13 +87,21 @@ def normalise_expr(text: pl.Expr) -> pl.Expr:
 
 
 def _hash_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    exprs = [pl.col("line")]
+    # `text` is prompt + "\n" + response, and normalisation turns the newline and the punctuation
+    # and spaces around it into one space (NFKC and case folding never reach across a newline),
+    # so its normalised form is built from the other two instead of normalising it again.
+    normalised = frame.select(
+        normalise_expr(pl.col("prompt")).alias("prompt"), normalise_expr(pl.col("response")).alias("response")
+    )
+    norm = {column: normalised[column] for column in ("prompt", "response")}
+    norm["text"] = (norm["prompt"] + " " + norm["response"]).str.strip_chars()
+    columns = [frame["line"]]
     for column in HASHED_COLUMNS:
-        exprs.append(pl.col(column).fill_null("").hash(_HASH_SEED).alias(f"{column}_exact"))
-        exprs.append(normalise_expr(pl.col(column)).hash(_HASH_SEED).alias(f"{column}_norm"))
-    exprs.append(pl.col("system").fill_null("").hash(_HASH_SEED).alias("system_exact"))
-    exprs.append(pl.col("label").hash(_HASH_SEED).alias("label_exact"))
-    return frame.select(exprs)
+        columns.append(frame[column].fill_null("").hash(_HASH_SEED).alias(f"{column}_exact"))
+        columns.append(norm[column].hash(_HASH_SEED).alias(f"{column}_norm"))
+    columns.append(frame["system"].fill_null("").hash(_HASH_SEED).alias("system_exact"))
+    columns.append(frame["label"].hash(_HASH_SEED).alias("label_exact"))
+    return pl.DataFrame(columns)
 
 
 def hashes(ctx: Context, split: str) -> pl.DataFrame:
@@ -409,13 +417,12 @@ class _EncodedTexts:
     def get(self, rows: np.ndarray) -> np.ndarray:
         needed = unique_ints(rows)
         missing = needed[self.strings[needed] == None]  # noqa: E711 (element-wise comparison)
+        if len(missing) and self.kept_words + self.counts[missing].sum() > VERIFY_CACHE_WORDS:
+            self.strings[:] = None  # full: start again with just this batch's texts
+            self.kept_words, missing = 0, needed
         if len(missing):
-            words = int(self.counts[missing].sum())
-            if self.kept_words + words > VERIFY_CACHE_WORDS:
-                self.strings[:] = None
-                self.kept_words = 0
             self.strings[missing] = self.words.encode(self.texts.gather(missing))
-            self.kept_words += words
+            self.kept_words += int(self.counts[missing].sum())
         return self.strings[rows]
 
 

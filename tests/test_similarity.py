@@ -211,16 +211,26 @@ def test_sketch_collisions_track_jaccard() -> None:
     assert (tiny != similarity._EMPTY).all()
 
 
-def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes() -> None:
+@pytest.mark.parametrize("cache_words", [similarity.VERIFY_CACHE_WORDS, 5000])
+def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes(
+    cache_words: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Verification encodes each word as one character; with more distinct words than the code
     points below the surrogate range (0xD800), in batches that share one word table, every score
-    must still be the plain word-level ratio and no encoded text may hold a surrogate."""
+    must still be the plain word-level ratio and no encoded text may hold a surrogate; also when
+    the cache of encoded texts fills up and starts again between small batches."""
+    monkeypatch.setattr(similarity, "VERIFY_CACHE_WORDS", cache_words)
+    monkeypatch.setattr(similarity, "VERIFY_CHUNK", 97)
     rng = random.Random(3)
     vocabulary = [f"w{i}" for i in range(0xD800 + 5000)]
     texts = [" ".join(rng.sample(vocabulary, 50)) for _ in range(4000)]
     texts += [" ".join([*t.split()[:-1], "changed"]) for t in texts[:500]]  # near copies: 49 of 50 words
     series = pl.Series(texts)
-    pairs = np.array([(i, 4000 + i) for i in range(500)] + [(i, i + 1) for i in range(0, 3999, 7)])
+    # Each near pair twice in a row: with batches of 97 pairs, one copy ends a batch and the other
+    # starts the next, whose texts were encoded by the batch before.
+    pairs = np.array(
+        [(i, 4000 + i) for i in range(500) for _ in (0, 1)] + [(i, i + 1) for i in range(0, 3999, 7)]
+    )
     encoded = similarity._EncodedTexts(series, similarity._WordCodes())
     strings = encoded.get(np.arange(len(texts)))
     assert len({ch for s in strings for ch in s}) > 0xD800
@@ -234,4 +244,33 @@ def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes() -> Non
     ]
     assert [(int(i), int(j)) for i, j in kept] == [(i, j) for i, j, _ in expected]
     assert sims.tolist() == pytest.approx([s for _, _, s in expected])
-    assert len(expected) == 500
+    assert len(expected) == 1000
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30),
+            st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_normalised_text_hash_is_built_from_the_prompt_and_response(pairs: list[tuple[str, str]]) -> None:
+    """`hashes` builds the normalised `text` (prompt + newline + response) from the normalised
+    prompt and response: its hash must be the hash of normalising the whole text."""
+    frame = pl.DataFrame(
+        {
+            "line": list(range(1, len(pairs) + 1)),
+            "prompt": [p for p, _ in pairs],
+            "response": [r for _, r in pairs],
+            "text": [f"{p}\n{r}" for p, r in pairs],
+            "system": [""] * len(pairs),
+            "label": [None] * len(pairs),
+        },
+        schema_overrides={"label": pl.String},
+    )
+    whole = similarity.normalise(frame["text"]).hash(similarity._HASH_SEED)
+    assert similarity._hash_frame(frame)["text_norm"].to_list() == whole.to_list()
