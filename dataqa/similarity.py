@@ -56,6 +56,9 @@ CHUNK_DOCS = 20_000
 """Texts sketched per numpy batch, which bounds the memory of the shingle arrays."""
 VERIFY_CHUNK = 100_000
 """Candidate pairs verified per rapidfuzz batch."""
+GRAM_FILTER_BITS = 28
+"""Largest size (2^bits booleans: 256 MB) of the n-gram overlap search's pre-filter of the wanted
+n-grams; it gets 16 bits per wanted n-gram up to that (a false-positive rate of at most 1/16)."""
 
 _HASH_SEED = 0x5EED
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -631,17 +634,23 @@ def ngram_overlaps(
         if not wanted.height:
             return empty
         ref = distinct(ctx, ref_split, column)
+        # A filter of the wanted n-grams by their top bits: one array lookup per reference n-gram
+        # drops all but a few percent, and the survivors meet the wanted set in one hash join at
+        # the end (a join per chunk would build the tens of millions of wanted n-grams each time).
+        bits = int(min(GRAM_FILTER_BITS, max(16, np.ceil(np.log2(wanted.height * 16)))))
+        maybe = np.zeros(1 << bits, dtype=bool)
+        maybe[wanted["g"].to_numpy() >> np.uint64(64 - bits)] = True
         hits = []
         for start in range(0, ref.size, CHUNK_DOCS):
             texts, lines = ref.texts.slice(start, CHUNK_DOCS), ref.lines[start : start + CHUNK_DOCS]
             grams = _ngram_hashes(_token_frame(texts, lines), n)
-            # A hash join, not a binary search: tens of millions of lookups stay cache-friendly.
-            found_grams = grams.join(wanted, on="g", how="semi")
-            if found_grams.height:
-                hits.append(found_grams.select("g", pl.col("line").alias("ref_line")).unique())
+            g = grams["g"].to_numpy()
+            keep = maybe[g >> np.uint64(64 - bits)]
+            if keep.any():
+                hits.append(pl.DataFrame({"g": g[keep], "ref_line": grams["line"].to_numpy()[keep]}).unique())
         if not hits:
             return empty
-        ref_hits = pl.concat(hits)
+        ref_hits = pl.concat(hits).join(wanted, on="g", how="semi")
         counts = ref_hits.group_by("g").agg(pl.len().alias("rows"))
         keep = counts.filter(pl.col("rows") <= max_rows).select("g")
         ref_hits = ref_hits.join(keep, on="g", how="semi")
