@@ -319,11 +319,15 @@ def _candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
     n, bands = keys.shape
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    flat = keys.reshape(-1)
-    # Rows are already in ascending order along `flat`, so a stable sort by key alone gives the
-    # (key, row) order: numpy's radix sort, several times faster than a two-key lexsort.
-    order = np.argsort(flat, kind="stable")
-    flat, idx = flat[order], order // bands
+    # One sort of (key, row) packed into 64 bits, the row in the low bits: several times faster
+    # than an argsort. The key keeps its top 64 - row_bits bits; two keys that agree on those
+    # (about 60 pairs among 32M keys at a million rows) merge their buckets, which adds a few
+    # candidate pairs and changes nothing else, since every candidate is verified.
+    row_bits = np.uint64(max(1, (n - 1).bit_length()))
+    rows = np.repeat(np.arange(n, dtype=np.uint64), bands)
+    packed = np.sort((keys.reshape(-1) >> row_bits << row_bits) | rows)
+    flat, idx = packed >> row_bits, (packed & ((np.uint64(1) << row_bits) - np.uint64(1))).astype(np.int64)
+    del rows, packed
     a, b = _window_pairs(flat, idx, cap)
     # Big buckets: the window pairs each member with its next `cap` neighbours; add a star to the
     # bucket's first member so that the bucket stays connected for grouping.
