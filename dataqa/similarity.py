@@ -387,32 +387,30 @@ class _WordCodes:
     """Texts as strings of one character per word, equal words equal characters, so that
     rapidfuzz's fast string path computes the edit ratio over words.
 
-    Codes come from one table of word hashes that grows batch by batch (numpy binary search, no
-    Python loop per word). Codes skip NUL and the surrogates; past
-    1.1 million distinct words (far beyond most scans' candidates) they wrap around and a score
-    may be slightly overstated.
+    Codes come from one table of word hashes that grows batch by batch (polars hash lookups, no
+    Python loop per word). Codes skip NUL and the surrogates; past 1.1 million distinct words (far
+    beyond most scans' candidates) they wrap around and a score may be slightly overstated.
     """
 
     LIMIT = 0x10FFFF - 0x800
 
     def __init__(self) -> None:
-        self.keys = np.empty(0, dtype=np.uint64)  # word hashes, sorted
-        self.codes = np.empty(0, dtype=np.uint32)  # their codes, same order
+        self.keys = pl.Series(dtype=pl.UInt64)  # word hashes, in order of first batch
+        self.codes = pl.Series(dtype=pl.UInt32)  # their codes, same order
 
     def encode(self, texts: pl.Series) -> list[str]:
         words = texts.str.split(" ")
         counts = words.list.len().to_numpy().astype(np.int64)
-        hashed = words.explode().hash(_HASH_SEED).to_numpy()
-        at = np.searchsorted(self.keys, hashed)
-        known = self.keys[np.minimum(at, len(self.keys) - 1)] == hashed if len(self.keys) else at < 0
-        unseen = unique_ints(hashed[~known])
+        hashed = words.explode().hash(_HASH_SEED)
+        batch = hashed.unique()
+        unseen = np.sort(batch.filter(~batch.is_in(self.keys.implode())).to_numpy())
         if len(unseen):
-            keys = np.concatenate([self.keys, unseen])
-            codes = np.concatenate([self.codes, np.arange(len(self.keys), len(keys), dtype=np.uint32)])
-            order = np.argsort(keys, kind="stable")
-            self.keys, self.codes = keys[order], codes[order]
-            at = np.searchsorted(self.keys, hashed)
-        found = self.codes[at]
+            first = len(self.keys)
+            self.keys = pl.concat([self.keys, pl.Series(unseen, dtype=pl.UInt64)], rechunk=True)
+            self.codes = pl.concat(
+                [self.codes, pl.int_range(first, first + len(unseen), dtype=pl.UInt32, eager=True)]
+            )
+        found = hashed.replace_strict(self.keys, self.codes, return_dtype=pl.UInt32).to_numpy()
         codes = found % np.uint32(self.LIMIT) + np.uint32(1)
         codes[codes >= 0xD800] += 0x800
         joined = codes.astype("<u4").tobytes().decode("utf-32-le")
