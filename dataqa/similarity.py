@@ -99,6 +99,14 @@ def normalise_expr(text: pl.Expr) -> pl.Expr:
 
 
 def _hash_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """`hashes` of a frame, computed `CHUNK_DOCS` rows at a time: the normalised texts of a slice
+    live only until they are hashed."""
+    return pl.concat(
+        [_hash_slice(frame.slice(start, CHUNK_DOCS)) for start in range(0, max(frame.height, 1), CHUNK_DOCS)]
+    )
+
+
+def _hash_slice(frame: pl.DataFrame) -> pl.DataFrame:
     # `text` is prompt + "\n" + response, and normalisation turns the newline and the punctuation
     # and spaces around it into one space (NFKC and case folding never reach across a newline),
     # so its normalised form is built from the other two instead of normalising it again.
