@@ -306,37 +306,44 @@ def unique_ints(values: np.ndarray) -> np.ndarray:
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
 
 
-def _window_pairs(key: np.ndarray, idx: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (idx[i], idx[i+d]) with equal `key`, 1 <= d < cap, on arrays sorted by key."""
-    lefts, rights = [], []
+def _pair_codes(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
+    """Each pair of rows as one int64, lo * n + hi (which keeps the (lo, hi) order); self-pairs dropped."""
+    lo, hi = np.minimum(left, right).astype(np.int64), np.maximum(left, right).astype(np.int64)
+    codes = lo * np.int64(n) + hi
+    return codes[lo != hi]
+
+
+def _window_pairs(key: np.ndarray, idx: np.ndarray, cap: int, n: int) -> list[np.ndarray]:
+    """`_pair_codes` of (idx[i], idx[i+d]) with equal `key`, 1 <= d < cap, on arrays sorted by key."""
+    parts = []
     for d in range(1, cap):
         if d >= len(key):
             break
         same = key[:-d] == key[d:]
         if not same.any():
             break
-        lefts.append(idx[:-d][same])
-        rights.append(idx[d:][same])
-    if not lefts:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.concatenate(lefts), np.concatenate(rights)
+        parts.append(_pair_codes(idx[:-d][same], idx[d:][same], n))
+    return parts
 
 
 def _candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
     """Candidate pairs (i < j) of rows sharing a band key; shape (m, 2), unique, sorted."""
-    n, bands = keys.shape
+    n = keys.shape[0]
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    # One sort of (key, row) packed into 64 bits, the row in the low bits: several times faster
-    # than an argsort. The key keeps its top 64 - row_bits bits; two keys that agree on those
-    # (about 60 pairs among 32M keys at a million rows) merge their buckets, which adds a few
-    # candidate pairs and changes nothing else, since every candidate is verified.
+    # One in-place sort of (key, row) packed into 64 bits, the row in the low bits: several times
+    # faster than an argsort. The key keeps its top 64 - row_bits bits; two keys that agree on
+    # those (about 60 pairs among 32M keys at a million rows) merge their buckets, which adds a
+    # few candidate pairs and changes nothing else, since every candidate is verified.
     row_bits = np.uint64(max(1, (n - 1).bit_length()))
-    rows = np.repeat(np.arange(n, dtype=np.uint64), bands)
-    packed = np.sort((keys.reshape(-1) >> row_bits << row_bits) | rows)
-    flat, idx = packed >> row_bits, (packed & ((np.uint64(1) << row_bits) - np.uint64(1))).astype(np.int64)
-    del rows, packed
-    a, b = _window_pairs(flat, idx, cap)
+    packed = keys >> row_bits
+    packed <<= row_bits
+    packed |= np.arange(n, dtype=np.uint64)[:, None]
+    flat = packed.reshape(-1)
+    flat.sort()
+    idx = (flat & ((np.uint64(1) << row_bits) - np.uint64(1))).astype(np.int32 if n < 2**31 else np.int64)
+    flat >>= row_bits
+    parts = _window_pairs(flat, idx, cap, n)
     # Big buckets: the window pairs each member with its next `cap` neighbours; add a star to the
     # bucket's first member so that the bucket stays connected for grouping.
     starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
@@ -345,13 +352,12 @@ def _candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
     if len(big):
         first = np.repeat(idx[starts[big]], sizes[big])
         members = np.concatenate([idx[starts[i] : starts[i] + sizes[i]] for i in big])
-        a, b = np.concatenate([a, first]), np.concatenate([b, members])
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    keep = lo != hi
-    # Unique pairs via one int64 key per pair (lo * n + hi keeps the (lo, hi) order): a 1-D sort,
-    # several times faster than np.unique(axis=0), which sorts rows lexicographically.
-    keys = unique_ints(lo[keep] * np.int64(n) + hi[keep])
-    return np.stack([keys // n, keys % n], axis=1) if len(keys) else np.empty((0, 2), dtype=np.int64)
+        parts.append(_pair_codes(first, members, n))
+    del packed, flat, idx
+    # Unique pairs by one int64 code per pair: a 1-D sort, several times faster than
+    # np.unique(axis=0), which sorts rows lexicographically.
+    codes = unique_ints(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+    return np.stack([codes // n, codes % n], axis=1) if len(codes) else np.empty((0, 2), dtype=np.int64)
 
 
 def _candidates_across(left: np.ndarray, right: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
