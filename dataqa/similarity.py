@@ -160,9 +160,10 @@ def distinct(ctx: Context, split: str, column: str = "text") -> Distinct:
             ctx.valid_rows(split)
             .select(pl.col("line"), normalise_expr(pl.col(column)).alias("norm"))
             .filter(pl.col("norm") != "")
+            .with_columns(pl.col("line").min().over("norm").alias("rep"))
         )
-        members = frame.select(pl.col("line"), pl.col("line").min().over("norm").alias("rep")).sort("line")
-        reps = frame.filter(pl.col("line") == pl.col("line").min().over("norm")).sort("line")
+        members = frame.select("line", "rep").sort("line")
+        reps = frame.filter(pl.col("line") == pl.col("rep")).sort("line")
         return Distinct(members, reps["line"].to_numpy().astype(np.int64), reps["norm"])
 
     return ctx.shared(("distinct", split, column), build)
