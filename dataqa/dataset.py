@@ -200,7 +200,7 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
     if label_field or split_format in (formats.CLASSIFICATION,):
         label_source = label_field or "label"
     elif split_format in (formats.CHAT, formats.SHAREGPT, formats.VERTEX):
-        replies = [r if ok else None for r, ok in zip(frame["response"], frame["valid"], strict=True)]
+        replies = frame.select(pl.when(pl.col("valid")).then(pl.col("response")))["response"]
         labels = formats.closed_set_labels(replies)
         if labels is not None:
             frame = frame.with_columns(pl.Series("label", labels, dtype=pl.String))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -713,24 +713,46 @@ def canonical_label(reply: str) -> str:
     return text
 
 
-def closed_set_labels(replies: list[str | None], min_share: float = 0.8) -> list[str | None] | None:
+LABEL_SLICE = 20_000
+"""Replies turned into Python strings at once while looking for a closed set of labels."""
+
+
+def closed_set_labels(
+    replies: pl.Series, min_share: float = 0.8, max_classes: int = 50
+) -> list[str | None] | None:
     """Per-row labels when chat replies form a small closed set (classification written as chat).
 
     When most replies share a structure (e.g. JSON with the same keys), a reply in another shape
     is a malformed target (FMT017 reports it), not a class of its own: its label is None.
-    Returns None when the replies are not a closed set.
+    Returns None when the replies are not a closed set. Replies (a String Series, null for rows
+    without one) are read `LABEL_SLICE` at a time, and the labels pass stops at the first label
+    past `max_classes` distinct ones: free-text chat data is ruled out after one slice.
     """
-    shapes = [target_shape(r) if r else "" for r in replies]
+
+    def slices() -> Iterator[list[str | None]]:
+        for start in range(0, len(replies), LABEL_SLICE):
+            yield replies.slice(start, LABEL_SLICE).to_list()
+
     counts: dict[str, int] = {}
-    for shape in shapes:
-        counts[shape] = counts.get(shape, 0) + 1
+    for part in slices():
+        for reply in part:
+            shape = target_shape(reply) if reply else ""
+            counts[shape] = counts.get(shape, 0) + 1
     dominant = max(counts, key=lambda k: (counts[k], k)) if counts else ""
     structured = dominant not in ("", "free text") and counts[dominant] >= min_share * len(replies)
-    labels = [
-        canonical_label(r) if r and r.strip() and (not structured or shape == dominant) else None
-        for r, shape in zip(replies, shapes, strict=True)
-    ]
-    return labels if infer_labels(labels) else None
+    labels: list[str | None] = []
+    distinct: set[str] = set()
+    for part in slices():
+        for reply in part:
+            label = None
+            if reply and reply.strip() and (not structured or target_shape(reply) == dominant):
+                label = canonical_label(reply)
+                if label.strip():
+                    distinct.add(label.strip())
+            labels.append(label)
+        if len(distinct) > max_classes:
+            return None
+    return labels if infer_labels(labels, max_classes=max_classes) else None
 
 
 def infer_labels(

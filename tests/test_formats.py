@@ -171,6 +171,21 @@ def test_closed_set_replies_become_labels(tmp_path: Path) -> None:
     assert split.frame["label"].to_list() == [labels[i % 3] for i in range(15)]
 
 
+@pytest.mark.parametrize("label_slice", [20_000, 7])
+def test_closed_set_labels_read_in_slices(label_slice: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replies are read a slice at a time, and the labels pass stops once past the class limit:
+    the answer must not depend on the slice size."""
+    monkeypatch.setattr(formats, "LABEL_SLICE", label_slice)
+    shaped = ['{"queue": "billing"}', '{ "queue":"shipping" }', '{"queue": "account"}']
+    replies = pl.Series([shaped[i % 3] for i in range(40)] + ["Sorry, I cannot tell.", None, ""])
+    labels = formats.closed_set_labels(replies)
+    assert labels is not None and labels[40:] == [None, None, None], "the free-text reply is malformed"
+    assert labels[:3] == ['{"queue":"billing"}', '{"queue":"shipping"}', '{"queue":"account"}']
+    many = pl.Series([f"class {i % 60}" for i in range(600)])
+    assert formats.closed_set_labels(many) is None, "60 distinct replies are not a closed set"
+    assert formats.closed_set_labels(many, max_classes=60) is not None
+
+
 def test_free_text_replies_are_not_labels(tmp_path: Path) -> None:
     records = [chat(f"question {i}", f"a different and longer answer number {i}") for i in range(15)]
     split = load_split("train", str(write_jsonl(tmp_path / "train.jsonl", records)))
