@@ -73,6 +73,34 @@ def mask_code_expr(text: pl.Expr) -> pl.Expr:
     return text.str.replace_all(FENCE_PATTERN, "\n").str.replace_all(INLINE_CODE_PATTERN, " ")
 
 
+def has_code_expr(text: pl.Expr) -> pl.Expr:
+    """Whether masking can change the text: both code patterns start with "`" or "~~~" (cheap literals)."""
+    return text.str.contains("`", literal=True) | text.str.contains("~~~", literal=True)
+
+
+def compute_where(
+    frame: pl.DataFrame, cond: pl.Expr, expr: pl.Expr, otherwise: pl.Expr, name: str
+) -> pl.Series:
+    """`pl.when(cond).then(expr).otherwise(otherwise).alias(name)` over `frame`, with `expr` evaluated
+    only where `cond` holds.
+
+    Polars evaluates both branches of `when` on every row; when `cond` picks few rows and `expr`
+    is a costly regex, evaluating it on those rows alone is most of the saving.
+    """
+    out = frame.with_columns(otherwise.alias(name))[name]  # with_columns broadcasts a literal
+    picked = frame.with_columns(cond.alias("_cond"))["_cond"]
+    rows = picked.arg_true()
+    if len(rows):
+        out = out.scatter(rows, frame.filter(picked).select(expr).to_series().cast(out.dtype))
+    return out
+
+
+def masked_column(frame: pl.DataFrame, column: str = "content") -> pl.Series:
+    """`mask_code_expr` of a column, computed only on the rows that hold code markers (identical result)."""
+    source = pl.col(column)
+    return compute_where(frame, has_code_expr(source), mask_code_expr(source), source, "masked")
+
+
 def is_code_line(line: str) -> bool:
     """Whether one line of unfenced text looks like code (then `{name}` and `a@b.c` are code too)."""
     return bool(_CODE_LINE_RE.search(line))
@@ -612,34 +640,43 @@ class DegenerateText(Check):
     min_chars: int = 20
     """Texts with fewer non-space characters are not judged on character diversity."""
 
+    def candidates(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The rows of `frame` (with `content`) that may be degenerate, with `masked`, `words` and
+        `distinct` (the lower-cased whitespace tokens of the masked text and how many differ).
+
+        A vectorised bound: the rows it drops provably have too few words, too many distinct words
+        for `max_repetition`, or more than two distinct words.
+        """
+        frame = frame.with_columns(masked_column(frame))
+        # Whitespace tokens, as `repetition_ratio` splits them. Runs of blanks leave empty tokens:
+        # they are counted and subtracted rather than filtered out, which would copy every list.
+        tokens = pl.col("masked").str.to_lowercase().str.replace_all(r"[\t\n\r\f\v]", " ").str.split(" ")
+        empty = pl.col("_empty")
+        # Each word type's first use starts a new 4-gram, so distinct words <= distinct 4-grams + 3:
+        # a text whose distinct-word share is above the bound cannot be over `max_repetition`.
+        bound = (1 - self.max_repetition) + 4 / pl.max_horizontal(pl.col("words"), 1)
+        # In slices: the token lists of a whole split would cost several times its text. Each step
+        # is a column of its own (in an eager frame, an expression used twice is computed twice).
+        return pl.concat(
+            frame.slice(start, STATS_ROWS)
+            .with_columns(tokens.alias("_tokens"))
+            .with_columns(pl.col("_tokens").list.count_matches("").alias("_empty"))
+            .with_columns(
+                (pl.col("_tokens").list.len() - empty).alias("words"),
+                (pl.col("_tokens").list.n_unique() - (empty > 0).cast(pl.UInt32)).alias("distinct"),
+                pl.col("masked").str.len_chars().alias("chars"),  # an upper bound of the non-blanks
+            )
+            .drop("_tokens", "_empty")
+            .filter(
+                ((pl.col("words") >= self.min_words) & (pl.col("distinct") / pl.col("words") <= bound))
+                | ((pl.col("chars") >= self.min_chars) & (pl.col("distinct") <= 2))
+            )
+            for start in range(0, max(frame.height, 1), STATS_ROWS)
+        )
+
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
-            frame = targets(ctx, split).with_columns(mask_code_expr(pl.col("content")).alias("masked"))
-            # Whitespace tokens, as `repetition_ratio` splits them (a run of blanks is one separator).
-            tokens = (
-                pl.col("masked")
-                .str.to_lowercase()
-                .str.replace_all(r"[\t\n\r\f\v]", " ")
-                .str.split(" ")
-                .list.filter(pl.element() != "")
-            )
-            # Each word type's first use starts a new 4-gram, so distinct words <= distinct 4-grams + 3:
-            # a text whose distinct-word share is above the bound cannot be over `max_repetition`.
-            bound = (1 - self.max_repetition) + 4 / pl.max_horizontal(pl.col("words"), 1)
-            # In slices: the token lists of a whole split would cost several times its text.
-            frame = pl.concat(
-                frame.slice(start, STATS_ROWS)
-                .with_columns(
-                    tokens.list.len().alias("words"),
-                    tokens.list.n_unique().alias("distinct"),
-                    pl.col("masked").str.len_chars().alias("chars"),  # an upper bound of the non-blanks
-                )
-                .filter(
-                    ((pl.col("words") >= self.min_words) & (pl.col("distinct") / pl.col("words") <= bound))
-                    | ((pl.col("chars") >= self.min_chars) & (pl.col("distinct") <= 2))
-                )
-                for start in range(0, max(frame.height, 1), STATS_ROWS)
-            )
+            frame = self.candidates(targets(ctx, split))
             hits = []
             for line, text, words, distinct_words in frame.select(
                 "line", "masked", "words", "distinct"
@@ -780,20 +817,29 @@ class MarkupResidue(Check):
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
             msgs = messages(ctx, split).filter(pl.col("role") != "rejected")
-            msgs = msgs.with_columns(mask_code_expr(pl.col("content")).alias("masked"))
             on_topic = (
                 messages(ctx, split)
-                .filter(
-                    pl.col("role").is_in(["user", "system"]) & pl.col("content").str.contains(MARKUP_TOPIC)
-                )
+                .filter(pl.col("role").is_in(["user", "system"]))  # first: the regex then reads only these
+                .filter(pl.col("content").str.contains(MARKUP_TOPIC))
                 .select("line")
                 .unique()
             )
-            flagged = msgs.join(on_topic, on="line", how="anti").with_columns(
-                pl.col("masked").str.contains(MARKUP_PATTERN).alias("markup")
+            flagged = msgs.join(on_topic, on="line", how="anti")
+            # Every markup pattern holds a "<" or "&", which masking (code -> blanks) cannot add:
+            # only the rows with one are masked and matched.
+            content = pl.col("content")
+            flagged = flagged.with_columns(
+                compute_where(
+                    flagged,
+                    content.str.contains("[<&]"),
+                    mask_code_expr(content).str.contains(MARKUP_PATTERN),
+                    pl.lit(False),
+                    "markup",
+                )
             )
             share = dict(flagged.group_by("role").agg(pl.col("markup").mean()).rows())
             cand = flagged.filter(pl.col("markup"))
+            cand = cand.with_columns(masked_column(cand))
             hits = []
             for line, role, text in cand.select("line", "role", "masked").iter_rows():
                 if share.get(role, 0.0) > self.max_share:
@@ -837,8 +883,8 @@ INVISIBLE_PATTERNS: dict[str, str] = {
 }
 """Phrases that point at an image, file, chart or link (matched case-insensitively)."""
 _INVISIBLE_RES = {k: re.compile(p, re.IGNORECASE | re.MULTILINE) for k, p in INVISIBLE_PATTERNS.items()}
-_INVISIBLE_VEC = [f"(?im){p}" for p in INVISIBLE_PATTERNS.values()]
-"""The same patterns for polars (Rust regex: the same Unicode case folding, word and space classes)."""
+_INVISIBLE_ANY = "(?im)" + "|".join(f"(?:{p})" for p in INVISIBLE_PATTERNS.values())
+"""Any of the patterns, for polars (Rust regex: the same Unicode case folding, word and space classes)."""
 _INVISIBLE_KEYWORDS = (
     r"(?i)attach|upload|enclosed|image|picture|photo|screenshot|chart|graph|diagram|plot|illustration|video"
     r"|link|url|article|website|page"
@@ -884,9 +930,18 @@ class InvisibleContext(Check):
             # With closed-set answers (labels) the target cannot depend on what the prompt points at.
             roles = ["assistant"] if split.label_source else ["system", "user", "assistant"]
             msgs = messages(ctx, split).filter(pl.col("role").is_in(["system", "user", "assistant"]))
-            cand = msgs.filter(
-                pl.col("role").is_in(roles) & pl.col("content").str.contains(_INVISIBLE_KEYWORDS)
+            cand = msgs.filter(pl.col("role").is_in(roles)).filter(
+                pl.col("content").str.contains(_INVISIBLE_KEYWORDS)
             )
+            cand = (
+                cand.with_columns(masked_column(cand))
+                # The phrase patterns themselves (one alternation, one pass), vectorised, before the
+                # Python loop below (which also checks for negation): common words such as "page" or
+                # "graph" pass the keyword filter in most long texts.
+                .filter(pl.col("masked").str.contains(_INVISIBLE_ANY))
+                .filter(pl.col("masked").str.contains(_INVISIBLE_KEYWORDS))
+            )
+            # Whether the record carries the media or a URL, asked only of the records still in question.
             whole = (
                 msgs.join(cand.select("line").unique(), on="line", how="semi")
                 .group_by("line")
@@ -896,16 +951,7 @@ class InvisibleContext(Check):
             with_url = set(
                 whole.filter(pl.col("content").str.contains(r"(?i)https?://|www\."))["line"].to_list()
             )
-            cand = (
-                cand.join(with_media, on="line", how="anti")
-                .with_columns(mask_code_expr(pl.col("content")).alias("masked"))
-                .filter(pl.col("masked").str.contains(_INVISIBLE_KEYWORDS))
-                # The phrase patterns themselves, vectorised, before the Python loop below (which
-                # also checks for negation): common words such as "page" or "graph" pass the
-                # keyword filter in most long texts.
-                .filter(pl.any_horizontal(pl.col("masked").str.contains(p) for p in _INVISIBLE_VEC))
-                .sort("line", "turn")
-            )
+            cand = cand.join(with_media, on="line", how="anti").sort("line", "turn")
             hits = []
             for line, role, text in cand.select("line", "role", "masked").iter_rows():
                 for kind, pattern in _INVISIBLE_RES.items():
@@ -978,28 +1024,34 @@ class TruncatedTarget(Check):
     severity = Severity.WARNING
     min_words: int = 12
 
+    def candidates(self, frame: pl.DataFrame) -> tuple[int, int, pl.DataFrame]:
+        """Of the targets in `frame`: how many have at least `min_words` words, how many of those end
+        like a finished sentence, and the rows that may be truncated (with the columns of
+        `_truncation_frame`, in frame order)."""
+        n_long, n_ended, rows = 0, 0, []
+        for part in _truncation_parts(frame):
+            flags = part.select(
+                "_row",
+                _at_least_words(pl.col("masked"), self.min_words).alias("long"),
+                pl.col("masked").str.contains(_ENDED).alias("ended"),
+                (
+                    pl.col("open_fence")
+                    | pl.col("masked").str.contains(_DANGLING_END)
+                    | ((_OPENS > _CLOSES) & ~pl.col("masked").str.contains(_TERMINAL))
+                ).alias("cand"),
+            )
+            n_long += flags["long"].sum()
+            n_ended += (flags["long"] & flags["ended"]).sum()
+            rows.append(flags.filter("cand")["_row"])
+        return n_long, n_ended, _truncation_frame(frame[pl.concat(rows).sort()])
+
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
-            frame = (
-                targets(ctx, split)
-                .with_columns(pl.col("content").str.strip_chars().alias("body"))
-                .with_columns(
-                    mask_code_expr(pl.col("body")).str.replace_all(_EMOTICON, " ").alias("masked"),
-                    (pl.col("body").str.count_matches(_FENCE_LINE) % 2 == 1).alias("open_fence"),
-                )
-            )
+            n_long, n_ended, cand = self.candidates(targets(ctx, split))
             # Only where the split writes sentences is a missing sentence end a sign of truncation.
-            long = frame.filter(pl.col("masked").str.count_matches(r"\S+") >= self.min_words)
-            ended = long.select(pl.col("masked").str.contains(_ENDED).mean()).item() if long.height else 1.0
-            sentences = long.height < 20 or (ended or 0.0) >= 0.5
-            self.metrics[f"{split.name}_sentence_end_share"] = round(ended or 0.0, 4)
-            opens = pl.col("masked").str.count_matches(r"[(\[{]")
-            closes = pl.col("masked").str.count_matches(r"[)\]}]")
-            cand = frame.filter(
-                pl.col("open_fence")
-                | pl.col("masked").str.contains(_DANGLING_END)
-                | ((opens > closes) & ~pl.col("masked").str.contains(_TERMINAL))
-            )
+            ended = n_ended / n_long if n_long else 1.0
+            sentences = n_long < 20 or ended >= 0.5
+            self.metrics[f"{split.name}_sentence_end_share"] = round(ended, 4)
             hits = []
             for line, body, masked, open_fence in cand.select(
                 "line", "body", "masked", "open_fence"
@@ -1025,6 +1077,64 @@ class TruncatedTarget(Check):
                     what = unfenced[left[-1]]
                     hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
             yield from _record_findings(self, ctx, split, hits, "target looks truncated")
+
+
+_OPENS = pl.col("masked").str.count_matches(r"[(\[{]")
+_CLOSES = pl.col("masked").str.count_matches(r"[)\]}]")
+_EMOTICON_CORE = r"[:;=]-?[()\[\]{}]"
+"""The part of `_EMOTICON` that is no whitespace: a text without it has no smiley to blank."""
+
+
+def _truncation_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Targets with the columns QUAL007 judges: `body` (stripped), `masked` (code and smileys
+    blanked) and `open_fence`. The reference computation, applied to every row it is given."""
+    return frame.with_columns(pl.col("content").str.strip_chars().alias("body")).with_columns(
+        mask_code_expr(pl.col("body")).str.replace_all(_EMOTICON, " ").alias("masked"),
+        (pl.col("body").str.count_matches(_FENCE_LINE) % 2 == 1).alias("open_fence"),
+    )
+
+
+def _truncation_parts(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    r"""The targets in two parts, each with `_row` (position in `frame`), `masked` and `open_fence`
+    equal in effect to `_truncation_frame`'s, but computed cheaply where they provably can be.
+
+    Plain rows (no "`", "~~~" or smiley core) are their own `masked`: masking has nothing to
+    replace, and stripping only drops white space (`char::is_whitespace`, the same set as the
+    regex `\s`), which neither the word count, the bracket counts nor the end patterns (all
+    `\s*$`-anchored) can see. The other rows get the reference computation, with the fence count
+    and the smiley pass run only on the rows that hold a fence or a smiley core.
+    """
+    content = pl.col("content")
+    frame = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "content")
+    special = has_code_expr(content) | content.str.contains(_EMOTICON_CORE)
+    plain = frame.filter(~special)
+    yield plain.select("_row", content.alias("masked"), pl.lit(False).alias("open_fence"))
+    rest = frame.filter(special).with_columns(content.str.strip_chars().alias("body"))
+    body = pl.col("body")
+    fenced = body.str.contains("```", literal=True) | body.str.contains("~~~", literal=True)
+    rest = rest.with_columns(
+        compute_where(
+            rest, fenced, body.str.count_matches(_FENCE_LINE) % 2 == 1, pl.lit(False), "open_fence"
+        ),
+        mask_code_expr(body).alias("masked"),
+    )
+    masked = pl.col("masked")
+    rest = rest.with_columns(
+        compute_where(
+            rest, body.str.contains(_EMOTICON_CORE), masked.str.replace_all(_EMOTICON, " "), masked, "masked"
+        )
+    )
+    yield rest.select("_row", "masked", "open_fence")
+
+
+def _at_least_words(text: pl.Expr, n: int) -> pl.Expr:
+    r"""Whether `text` holds at least `n` runs of non-space (`count_matches(r"\S+") >= n`), stopping at
+    the n-th instead of counting them all."""
+    if n <= 0:
+        return pl.lit(True)
+    if n > 64:  # a long repetition makes a large automaton: count instead
+        return text.str.count_matches(r"\S+") >= n
+    return text.str.contains(r"\S+(?:\s+\S+){" + str(n - 1) + "}")
 
 
 def _not_prose(line: str) -> bool:

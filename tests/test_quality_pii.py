@@ -8,13 +8,29 @@ import random
 import string
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataqa
 from dataqa.checks.pii import entropy, iban_ok, looks_random, luhn_ok, spanish_id_ok
-from dataqa.checks.quality import blank_code, mask_code, repetition_ratio, unmangle
+from dataqa.checks.quality import (
+    _DANGLING_END,
+    _ENDED,
+    _TERMINAL,
+    MARKUP_PATTERN,
+    DegenerateText,
+    TruncatedTarget,
+    _truncation_frame,
+    blank_code,
+    compute_where,
+    mask_code,
+    mask_code_expr,
+    masked_column,
+    repetition_ratio,
+    unmangle,
+)
 from dataqa.registry import ConfigError
 from tests.conftest import chat, write_jsonl
 
@@ -159,3 +175,133 @@ def test_hostile_text_never_errors(tmp_path_factory, pairs: list[tuple[str, str]
     report = dataqa.scan(str(path), select=["QUAL", "PII"])
     errored = [(r.check_id, r.reason) for r in report.results if r.status.value == "errored"]
     assert not errored
+
+
+# The vectorised shortcuts of QUAL003, QUAL005 and QUAL007 against the computation they replace:
+# the same rows and values on text made of the pieces the shortcuts reason about (code markers,
+# smileys, brackets, sentence ends, ASCII and Unicode white space, cases).
+_PIECES = [
+    "the",
+    "The",
+    "and",
+    "word",
+    "WORD",
+    "ok.",
+    "end!",
+    "x-",
+    ",",
+    ";",
+    ":",
+    "=",
+    "-",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":(",
+    ";-)",
+    "=]",
+    "`",
+    "```",
+    "~~~",
+    "`a`",
+    "<br>",
+    "&amp;",
+    "<p>",
+    "&",
+    "<",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x85",
+    "\u00a0",
+    "\u2003",
+    "\u3000",
+    "\u212a",
+    "ß",
+    "İ",
+    "…",
+    "。",
+    '"',
+    "’",
+    "*",
+    "|",
+    "#",
+]
+_TEXTS = st.lists(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join), min_size=1, max_size=12)
+
+
+def _targets(texts: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({"line": list(range(1, len(texts) + 1)), "content": texts})
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, st.sampled_from([0, 1, 2, 12, 70]))
+def test_truncation_shortcut_matches_reference(texts: list[str], min_words: int) -> None:
+    frame = _targets(texts)
+    ref = _truncation_frame(frame)
+    masked = pl.col("masked")
+    long = ref.filter(masked.str.count_matches(r"\S+") >= min_words)
+    cand = ref.filter(
+        pl.col("open_fence")
+        | masked.str.contains(_DANGLING_END)
+        | (
+            (masked.str.count_matches(r"[(\[{]") > masked.str.count_matches(r"[)\]}]"))
+            & ~masked.str.contains(_TERMINAL)
+        )
+    )
+    n_long, n_ended, got = TruncatedTarget(min_words=min_words).candidates(frame)
+    assert n_long == long.height
+    assert n_ended == long.filter(masked.str.contains(_ENDED)).height
+    assert got.equals(cand)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, st.sampled_from([0, 1, 4, 30]), st.sampled_from([1, 20]))
+def test_degenerate_shortcut_matches_reference(texts: list[str], min_words: int, min_chars: int) -> None:
+    frame = _targets([t * 3 if i % 2 else t for i, t in enumerate(texts)])  # some repeat
+    check = DegenerateText(min_words=min_words, min_chars=min_chars)
+    tokens = (
+        pl.col("masked")
+        .str.to_lowercase()
+        .str.replace_all(r"[\t\n\r\f\v]", " ")
+        .str.split(" ")
+        .list.filter(pl.element() != "")
+    )
+    ref = (
+        frame.with_columns(mask_code_expr(pl.col("content")).alias("masked"))
+        .with_columns(
+            tokens.list.len().alias("words"),
+            tokens.list.n_unique().alias("distinct"),
+            pl.col("masked").str.len_chars().alias("chars"),
+        )
+        .filter(
+            (
+                (pl.col("words") >= min_words)
+                & (pl.col("distinct") / pl.col("words") <= 0.5 + 4 / pl.max_horizontal(pl.col("words"), 1))
+            )
+            | ((pl.col("chars") >= min_chars) & (pl.col("distinct") <= 2))
+        )
+    )
+    assert check.candidates(frame).equals(ref)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXTS)
+def test_partial_masking_matches_full_masking(texts: list[str]) -> None:
+    frame = _targets(texts)
+    content = pl.col("content")
+    assert masked_column(frame).to_list() == frame.select(mask_code_expr(content))["content"].to_list()
+    # QUAL005's markup flag: matched only on rows with "<" or "&"
+    markup = mask_code_expr(content).str.contains(MARKUP_PATTERN)
+    got = compute_where(frame, content.str.contains("[<&]"), markup, pl.lit(False), "markup")
+    assert got.to_list() == frame.select(markup)["content"].to_list()
