@@ -172,13 +172,21 @@ def distinct(ctx: Context, split: str, column: str = "text") -> Distinct:
 # --------------------------------------------------------------------------- sketches
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: a fast, well-spread 64-bit mix (uint64 arithmetic wraps on purpose)."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * _M1
-    x = x ^ (x >> np.uint64(27))
-    x = x * _M2
-    return x ^ (x >> np.uint64(31))
+def _mix(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """splitmix64 finaliser: a fast, well-spread 64-bit mix (uint64 arithmetic wraps on purpose).
+
+    In place on `out` (a new array when None; `out=x` mixes x itself): half the memory traffic
+    of building a temporary for every step, which matters on tens of millions of hashes."""
+    out = np.copy(x) if out is None else out
+    if out is not x:
+        np.copyto(out, x)
+    with np.errstate(over="ignore"):
+        out ^= out >> np.uint64(30)
+        out *= _M1
+        out ^= out >> np.uint64(27)
+        out *= _M2
+        out ^= out >> np.uint64(31)
+    return out
 
 
 def _shingle_hashes(texts: pl.Series, shingle: int) -> tuple[np.ndarray, np.ndarray]:
@@ -187,12 +195,11 @@ def _shingle_hashes(texts: pl.Series, shingle: int) -> tuple[np.ndarray, np.ndar
     A text with fewer words than `shingle` has one shingle: the text itself.
     """
     with np.errstate(over="ignore"):
-        words = (
-            pl.DataFrame({"t": texts}).with_row_index("doc").select(pl.col("doc"), pl.col("t").str.split(" "))
-        )
-        words = words.explode("t")
-        doc = words["doc"].to_numpy().astype(np.int64)
-        h = _mix(words["t"].hash(_HASH_SEED).to_numpy())
+        words = pl.DataFrame({"t": texts.fill_null("")}).select(pl.col("t").str.split(" "))
+        counts = words["t"].list.len().to_numpy().astype(np.int64)
+        doc = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+        h = words["t"].explode().hash(_HASH_SEED).to_numpy()
+        h = _mix(h, out=h if h.flags.writeable else None)
         if shingle <= 1:
             return doc, h
         n = len(h)
@@ -201,7 +208,7 @@ def _shingle_hashes(texts: pl.Series, shingle: int) -> tuple[np.ndarray, np.ndar
         for j in range(1, shingle):  # polynomial over mixed word hashes, mixed once at the end
             acc = acc * _GOLDEN + h[j : n - shingle + 1 + j]
             valid &= doc[j : n - shingle + 1 + j] == doc[: len(acc)]
-        acc = _mix(acc)
+        acc = _mix(acc, out=acc)
         docs = doc[: len(acc)][valid]
         acc = acc[valid]
         # Texts too short for one full shingle: the whole text is its shingle.
@@ -229,7 +236,7 @@ def _sketch_chunk(texts: pl.Series, shingle: int, k: int = NUM_PERM) -> np.ndarr
     n = len(texts)
     doc, h = _shingle_hashes(texts, shingle)
     sig = np.full(n * k, _EMPTY, dtype=np.uint32)
-    bins = (h % np.uint64(k)).astype(np.int64)
+    bins = (h & np.uint64(k - 1) if k & (k - 1) == 0 else h % np.uint64(k)).astype(np.int64)
     values = np.minimum(h >> np.uint64(32), np.uint64(0xFFFFFFFE)).astype(np.uint32)
     np.minimum.at(sig, doc * k + bins, values)
     sig = sig.reshape(n, k)
