@@ -668,22 +668,41 @@ def ngram_overlaps(
             return empty
         ref = distinct(ctx, ref_split, column)
         # A filter of the wanted n-grams by their top bits: one array lookup per reference n-gram
-        # drops all but a few percent, and the survivors meet the wanted set in one hash join at
-        # the end (a join per chunk would build the tens of millions of wanted n-grams each time).
+        # drops all but a few percent before any join (a semi join per chunk would build the tens
+        # of millions of wanted n-grams into a hash table each time). An n-gram found in more than
+        # `max_rows` reference rows is a stock phrase: it stops being collected once known.
         bits = int(min(GRAM_FILTER_BITS, max(16, np.ceil(np.log2(wanted.height * 16)))))
         maybe = np.zeros(1 << bits, dtype=bool)
         maybe[wanted["g"].to_numpy() >> np.uint64(64 - bits)] = True
         hits = []
+        seen = pl.DataFrame(schema={"g": pl.UInt64, "rows": pl.UInt32})
+        stock = pl.DataFrame(schema={"g": pl.UInt64})
         for start in range(0, ref.size, CHUNK_DOCS):
             texts, lines = ref.texts.slice(start, CHUNK_DOCS), ref.lines[start : start + CHUNK_DOCS]
             grams = _ngram_hashes(_token_frame(texts, lines), n)
             g = grams["g"].to_numpy()
             keep = maybe[g >> np.uint64(64 - bits)]
-            if keep.any():
-                hits.append(pl.DataFrame({"g": g[keep], "ref_line": grams["line"].to_numpy()[keep]}).unique())
+            if not keep.any():
+                continue
+            found = (
+                pl.DataFrame({"g": g[keep], "ref_line": grams["line"].to_numpy()[keep]})
+                .join(stock, on="g", how="anti")
+                .join(wanted, on="g", how="inner")
+                .unique()
+            )
+            if not found.height:
+                continue
+            hits.append(found)
+            seen = (
+                pl.concat([seen, found.group_by("g").agg(pl.len().alias("rows").cast(pl.UInt32))])
+                .group_by("g")
+                .agg(pl.col("rows").sum())
+            )
+            stock = pl.concat([stock, seen.filter(pl.col("rows") > max_rows).select("g")]).unique()
+            seen = seen.filter(pl.col("rows") <= max_rows)
         if not hits:
             return empty
-        ref_hits = pl.concat(hits).join(wanted, on="g", how="semi")
+        ref_hits = pl.concat(hits).join(stock, on="g", how="anti")
         counts = ref_hits.group_by("g").agg(pl.len().alias("rows"))
         keep = counts.filter(pl.col("rows") <= max_rows).select("g")
         ref_hits = ref_hits.join(keep, on="g", how="semi")
