@@ -42,7 +42,7 @@ MIN_WORDS = 4
 PARALLEL_FROM = 4000
 """Ambiguous texts needed before langdetect runs in two processes (start-up costs about a second)."""
 
-BATCH_ROWS = 100_000
+BATCH_ROWS = 20_000
 """Texts tokenised at once by the vectorised path (bounds the memory of the word lists)."""
 
 # One pattern text for both engines: {S} non-space, {D} digit, {W} letter ("[^\W\d_]").
