@@ -380,11 +380,8 @@ class Refusal(Check):
         by_phrase: Counter[str] = Counter()
         for split in ctx:
             total = ctx.valid_rows(split).height
-            cand = (
-                targets(ctx, split)
-                .with_columns(mask_code_expr(pl.col("content")).alias("masked"))
-                .filter(pl.col("masked").str.contains(union))
-            )
+            cand = targets(ctx, split)
+            cand = cand.with_columns(masked_column(cand)).filter(pl.col("masked").str.contains(union))
             hits = []
             for line, text in cand.select("line", "masked").iter_rows():
                 for label, pattern in patterns:
@@ -468,6 +465,8 @@ PLACEHOLDER_PATTERNS: dict[str, str] = {
 
 _PLACEHOLDER_RES = {kind: re.compile(p) for kind, p in PLACEHOLDER_PATTERNS.items()}
 _PLACEHOLDER_UNION = "|".join(f"(?:{p})" for p in PLACEHOLDER_PATTERNS.values())
+DEBRIS_CHARS = r"[{$<\[#]"
+"""A character every match of `PLACEHOLDER_PATTERNS` holds (tests/test_quality_pii.py)."""
 
 
 def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
@@ -540,7 +539,10 @@ class TemplateDebris(Check):
         by_kind: Counter[str] = Counter()
         for split in ctx:
             msgs = messages(ctx, split)
-            cand = msgs.with_columns(mask_code_expr(pl.col("content")).alias("masked")).filter(
+            # Every debris pattern holds a "{", "$", "<", "[" or "#", which masking (code -> blanks)
+            # cannot add: only the messages with one are masked and matched.
+            cand = msgs.filter(pl.col("content").str.contains(DEBRIS_CHARS))
+            cand = cand.with_columns(masked_column(cand)).filter(
                 pl.col("masked").str.contains(_PLACEHOLDER_UNION)
             )
             raw: list[tuple[int, str, str, str, str]] = []  # line, role, kind, token, evidence
@@ -1134,34 +1136,32 @@ TRUNCATION_ROWS = 50_000
 
 
 def _truncation_parts(frame: pl.DataFrame, offset: int = 0) -> Iterator[pl.DataFrame]:
-    r"""The targets in two parts, each with `_row` (`offset` + position in `frame`), `masked` and `open_fence`
-    equal in effect to `_truncation_frame`'s, but computed cheaply where they provably can be.
+    r"""The targets in two parts, each with `_row` (`offset` + position in `frame`), `masked` and
+    `open_fence` equal in effect to `_truncation_frame`'s, but computed cheaply where they provably can be.
 
-    Plain rows (no "`", "~~~" or smiley core) are their own `masked`: masking has nothing to
-    replace, and stripping only drops white space (`char::is_whitespace`, the same set as the
-    regex `\s`), which neither the word count, the bracket counts nor the end patterns (all
-    `\s*$`-anchored) can see. The other rows get the reference computation, with the fence count
-    and the smiley pass run only on the rows that hold a fence or a smiley core.
+    Stripping only drops white space at the ends (`char::is_whitespace`, the same set as the regex
+    `\s`), which neither the word count, the bracket counts nor the end patterns (all
+    `\s*$`-anchored) can see; nor can masking and the smiley pass tell it apart, as they match
+    nothing in white space and replace with white space. So plain rows (no "`", "~~~" or smiley
+    core) are their own `masked`, the others are masked unstripped, and only the fence count (whose
+    `^[ \t]*` does see leading white space) reads the stripped text, on the rows with a fence.
     """
     content = pl.col("content")
     frame = frame.select(pl.int_range(offset, offset + pl.len(), dtype=pl.UInt32).alias("_row"), "content")
     special = has_code_expr(content) | content.str.contains(_EMOTICON_CORE)
     plain = frame.filter(~special)
     yield plain.select("_row", content.alias("masked"), pl.lit(False).alias("open_fence"))
-    rest = frame.filter(special).with_columns(content.str.strip_chars().alias("body"))
-    body = pl.col("body")
-    fenced = body.str.contains("```", literal=True) | body.str.contains("~~~", literal=True)
+    rest = frame.filter(special)
+    fenced = content.str.contains("```", literal=True) | content.str.contains("~~~", literal=True)
+    open_fence = content.str.strip_chars().str.count_matches(_FENCE_LINE) % 2 == 1
     rest = rest.with_columns(
-        compute_where(
-            rest, fenced, body.str.count_matches(_FENCE_LINE) % 2 == 1, pl.lit(False), "open_fence"
-        ),
-        mask_code_expr(body).alias("masked"),
+        compute_where(rest, fenced, open_fence, pl.lit(False), "open_fence"),
+        mask_code_expr(content).alias("masked"),
     )
     masked = pl.col("masked")
+    smiley = masked.str.replace_all(_EMOTICON, " ")
     rest = rest.with_columns(
-        compute_where(
-            rest, body.str.contains(_EMOTICON_CORE), masked.str.replace_all(_EMOTICON, " "), masked, "masked"
-        )
+        compute_where(rest, content.str.contains(_EMOTICON_CORE), smiley, masked, "masked")
     )
     yield rest.select("_row", "masked", "open_fence")
 

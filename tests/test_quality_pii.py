@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import string
 from pathlib import Path
 from unittest.mock import patch
@@ -22,7 +23,9 @@ from dataqa.checks.quality import (
     _ENDED,
     _INVISIBLE_RES,
     _INVISIBLE_WORDS,
+    _PLACEHOLDER_UNION,
     _TERMINAL,
+    DEBRIS_CHARS,
     MARKUP_PATTERN,
     DegenerateText,
     TruncatedTarget,
@@ -401,3 +404,54 @@ def test_invisible_context_examples_match() -> None:
         ["visual"],
         ["link"],
     ]
+
+
+_DEBRIS_PIECES = [
+    "{{name}}",
+    "{{ user.name | upper }}",
+    "{name}",
+    "${HOME}",
+    "$API_KEY",
+    "<NAME>",
+    "<FIRST_NAME>",
+    "[insert date]",
+    "[Your Name]",
+    "[email]",
+    "<|im_start|>",
+    "[INST]",
+    "[/INST]",
+    "<<SYS>>",
+    "<s>",
+    "</s>",
+    "<start_of_turn>",
+    "### Instruction:",
+    "###Response :",
+    "<noinput>",
+    "< no output >",
+    "x",
+    " ",
+    "\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    "<",
+    ">",
+    "$",
+    "#",
+    "|",
+    "_",
+    "A",
+    "b",
+    "1",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DEBRIS_PIECES), max_size=12).map("".join))
+def test_debris_needs_one_of_its_characters(text: str) -> None:
+    """QUAL002 matches its patterns only in messages with one of `DEBRIS_CHARS`."""
+    if re.search(_PLACEHOLDER_UNION, text):
+        assert re.search(DEBRIS_CHARS, text)
+    for piece in _DEBRIS_PIECES[:21]:
+        assert re.search(_PLACEHOLDER_UNION, piece), piece
