@@ -56,6 +56,8 @@ CHUNK_DOCS = 20_000
 """Texts sketched per numpy batch, which bounds the memory of the shingle arrays."""
 VERIFY_CHUNK = 100_000
 """Candidate pairs verified per rapidfuzz batch."""
+GRAM_JOIN_ROWS = 16_000_000
+"""Reference n-grams past the pre-filter held (256 MB) before they meet the wanted set in one join."""
 GRAM_FILTER_BITS = 28
 """Largest size (2^bits booleans: 256 MB) of the n-gram overlap search's pre-filter of the wanted
 n-grams; it gets 16 bits per wanted n-gram up to that (a false-positive rate of at most 1/16)."""
@@ -668,30 +670,26 @@ def ngram_overlaps(
             return empty
         ref = distinct(ctx, ref_split, column)
         # A filter of the wanted n-grams by their top bits: one array lookup per reference n-gram
-        # drops all but a few percent before any join (a semi join per chunk would build the tens
-        # of millions of wanted n-grams into a hash table each time). An n-gram found in more than
-        # `max_rows` reference rows is a stock phrase: it stops being collected once known.
+        # drops all but a few percent; the survivors meet the wanted set in a hash join once per
+        # `GRAM_JOIN_ROWS` of them (a join per chunk would build the tens of millions of wanted
+        # n-grams into a hash table each time). An n-gram found in more than `max_rows` reference
+        # rows is a stock phrase: it stops being collected once known.
         bits = int(min(GRAM_FILTER_BITS, max(16, np.ceil(np.log2(wanted.height * 16)))))
         maybe = np.zeros(1 << bits, dtype=bool)
         maybe[wanted["g"].to_numpy() >> np.uint64(64 - bits)] = True
-        hits = []
+        hits: list[pl.DataFrame] = []
         seen = pl.DataFrame(schema={"g": pl.UInt64, "rows": pl.UInt32})
         stock = pl.DataFrame(schema={"g": pl.UInt64})
-        for start in range(0, ref.size, CHUNK_DOCS):
-            texts, lines = ref.texts.slice(start, CHUNK_DOCS), ref.lines[start : start + CHUNK_DOCS]
-            grams = _ngram_hashes(_token_frame(texts, lines), n)
-            g = grams["g"].to_numpy()
-            keep = maybe[g >> np.uint64(64 - bits)]
-            if not keep.any():
-                continue
+        pending: list[pl.DataFrame] = []
+
+        def flush() -> None:
+            nonlocal seen, stock
             found = (
-                pl.DataFrame({"g": g[keep], "ref_line": grams["line"].to_numpy()[keep]})
-                .join(stock, on="g", how="anti")
-                .join(wanted, on="g", how="inner")
-                .unique()
+                pl.concat(pending).join(stock, on="g", how="anti").join(wanted, on="g", how="semi").unique()
             )
+            pending.clear()
             if not found.height:
-                continue
+                return
             hits.append(found)
             seen = (
                 pl.concat([seen, found.group_by("g").agg(pl.len().alias("rows").cast(pl.UInt32))])
@@ -700,6 +698,18 @@ def ngram_overlaps(
             )
             stock = pl.concat([stock, seen.filter(pl.col("rows") > max_rows).select("g")]).unique()
             seen = seen.filter(pl.col("rows") <= max_rows)
+
+        for start in range(0, ref.size, CHUNK_DOCS):
+            texts, lines = ref.texts.slice(start, CHUNK_DOCS), ref.lines[start : start + CHUNK_DOCS]
+            grams = _ngram_hashes(_token_frame(texts, lines), n)
+            g = grams["g"].to_numpy()
+            keep = maybe[g >> np.uint64(64 - bits)]
+            if keep.any():
+                pending.append(pl.DataFrame({"g": g[keep], "ref_line": grams["line"].to_numpy()[keep]}))
+            if sum(p.height for p in pending) >= GRAM_JOIN_ROWS:
+                flush()
+        if pending:
+            flush()
         if not hits:
             return empty
         ref_hits = pl.concat(hits).join(stock, on="g", how="anti")

@@ -181,6 +181,30 @@ def test_ngram_overlap_reports_the_span_and_ignores_stock_phrases(tmp_path: Path
     assert loose["line"].to_list() == [1, 2]
 
 
+def test_ngram_overlap_does_not_depend_on_chunks_or_joins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reference side is read in chunks and its n-grams meet the wanted ones in batched joins,
+    dropping stock phrases once seen in more than `max_rows` rows: one text per chunk and one join
+    per chunk must give what one chunk and one join give."""
+    rng = random.Random(11)
+    stock = "if you have any other questions just reply to this message and we will be happy to help"
+    answers = [" ".join(rng.choice(WORDS) for _ in range(30)) for _ in range(40)]
+    train = [_chat(f"q {i}", f"{a} {stock}" if i % 2 else a) for i, a in enumerate(answers)]
+    test = [_chat("q", f"{' '.join(a.split()[:20])} then something else") for a in answers[::3]]
+    test.append(_chat("q", f"intro {stock} outro"))
+
+    def overlaps() -> pl.DataFrame:
+        ctx = _context(tmp_path, train=train, test=test)
+        return similarity.ngram_overlaps(ctx, "test", "train", max_rows=15)
+
+    expected = overlaps()
+    assert expected["line"].to_list() == list(range(1, 15)), "every copied opening, not the stock phrase"
+    monkeypatch.setattr(similarity, "CHUNK_DOCS", 1)
+    monkeypatch.setattr(similarity, "GRAM_JOIN_ROWS", 1)
+    assert overlaps().equals(expected)
+
+
 def test_deterministic_and_robust_to_hostile_text(tmp_path: Path) -> None:
     rng = random.Random(11)
     hostile = ["", " ", "\u0000", "🙂" * 50, "\u202e" + "abc", "a" * 5000, "\ud7ff", "x\u0301" * 20]
