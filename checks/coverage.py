@@ -272,10 +272,12 @@ class ThinTopic(Check):
 class TestCoverage(Check):
     """Test (or validation) examples whose nearest training example is far: cases train never shows.
 
-    Method: TF-IDF cosine similarity between each held-out input and every training input, in
-    train's vocabulary and scaled by the share of the input's words that train knows (unseen
-    words weigh as the rarest); an input with at least `min_words` content words and a best
-    similarity under `min_similarity` is uncovered. Metrics: `distance_histogram` (1 - similarity, test split)
+    Method: TF-IDF cosine similarity between each held-out input and its nearest training inputs
+    (in LSA space: all of them up to 2e9 held-out x train pairs, above that the train rows of the
+    nearest k-means cells, searched wider for the inputs that look far), in train's vocabulary and
+    scaled by the share of the input's words that train knows (unseen words weigh as the
+    rarest); an input with at least `min_words` content words and a best similarity under
+    `min_similarity` is uncovered. Metrics: `distance_histogram` (1 - similarity, test split)
     and `uncovered`; labels that train lacks are LBL004's job.
     Why: the test score on uncovered examples measures generalisation to unseen kinds of input; if
     they matter, train needs examples like them, and if they are many the test set measures
