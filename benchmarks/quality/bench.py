@@ -14,7 +14,6 @@ are compared with `diff -r`: a speed change must leave them identical.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import time
 import tomllib
@@ -80,9 +79,13 @@ def time_checks(args: argparse.Namespace) -> None:
 
 def dump_cases(args: argparse.Namespace) -> None:
     """Every case of the QUAL/PII case files, run like tests/test_cases.py, findings dumped in full."""
+    import sys
     import tempfile
 
     import dataqa
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_cases import _materialise as materialise
 
     out = Path(args.cases)
     out.mkdir(parents=True, exist_ok=True)
@@ -95,20 +98,12 @@ def dump_cases(args: argparse.Namespace) -> None:
         dumped = []
         for case in cases:
             with tempfile.TemporaryDirectory() as tmp:
-                paths = {}
-                for split in ("train", "valid", "test"):
-                    target = Path(tmp) / f"{split}.jsonl"
-                    if split in case:
-                        target.write_bytes(case[split].encode("utf-8"))
-                    elif f"{split}_base64" in case:
-                        target.write_bytes(base64.b64decode(case[f"{split}_base64"]))
-                    elif f"{split}_file" in case:
-                        source = case_file.parent / case[f"{split}_file"]
-                        target = Path(tmp) / source.name.replace(source.stem.split(".")[0], split, 1)
-                        target.write_bytes(source.read_bytes())
-                    else:
-                        continue
-                    paths[split] = str(target)
+                # The case files' own reader (tests/test_cases.py), so both read a case the same way.
+                paths = {
+                    split: path
+                    for split in ("train", "valid", "test")
+                    if (path := materialise(case, split, Path(tmp), case_file))
+                }
                 report = dataqa.scan(
                     paths["train"],
                     test=paths.get("test"),
