@@ -39,6 +39,7 @@ OUTLIER_Z = 3.0
 GROUP_SIMILARITY = 0.5
 GROUP_MIN = 3
 MAX_OUTLIERS = 20_000
+"""Rows above which k-means runs in mini-batches."""
 BLOCK_PRODUCTS = 1 << 25
 """Entries of a dense similarity block computed at once (128 MiB of float32)."""
 BRUTE_FORCE_PRODUCTS = 2_000_000_000
@@ -49,7 +50,6 @@ RECHECK_BELOW = 0.3
 """Similarity under which an inverted-file answer is searched again, wider."""
 RECHECK_CELLS = 0.125
 """Share of the cells that wider search compares a row with."""
-"""Rows above which k-means runs in mini-batches."""
 
 
 @dataclass
