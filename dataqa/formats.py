@@ -734,18 +734,23 @@ def closed_set_labels(
             yield replies.slice(start, LABEL_SLICE).to_list()
 
     counts: dict[str, int] = {}
+    shape_ids: dict[str, int] = {}
+    shape_of_row: list[int] = []  # an id per reply, so the labels pass need not parse it again
     for part in slices():
         for reply in part:
             shape = target_shape(reply) if reply else ""
             counts[shape] = counts.get(shape, 0) + 1
+            shape_of_row.append(shape_ids.setdefault(shape, len(shape_ids)))
     dominant = max(counts, key=lambda k: (counts[k], k)) if counts else ""
     structured = dominant not in ("", "free text") and counts[dominant] >= min_share * len(replies)
+    dominant_id = shape_ids.get(dominant)
     labels: list[str | None] = []
     distinct: set[str] = set()
     for part in slices():
         for reply in part:
             label = None
-            if reply and reply.strip() and (not structured or target_shape(reply) == dominant):
+            in_shape = not structured or shape_of_row[len(labels)] == dominant_id
+            if reply and reply.strip() and in_shape:
                 label = canonical_label(reply)
                 if label.strip():
                     distinct.add(label.strip())
