@@ -33,7 +33,7 @@ CACHE_VERSION = 1
 """Bump when the layout of an entry changes: older entries then simply miss."""
 MAX_ENTRIES = 128
 """Entries kept; the least recently used beyond this are deleted after each store."""
-_NOT_IN_KEY = ("source", "datasets", "cache_dir")
+_NOT_IN_KEY = ("source", "datasets", "cache_dir", "jobs")
 """Config keys that do not change what one scan finds."""
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"

@@ -106,7 +106,7 @@ def _errors_exit_2(debug: bool = False) -> Iterator[None]:
 
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every data command shares: record format, label field, configuration file."""
+    """The options every data command shares: format, label field, configuration file, threads."""
     options = [
         click.option(
             "--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected)."
@@ -116,6 +116,12 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read."
         ),
         click.option("--no-config", is_flag=True, help="Do not look for a configuration file."),
+        click.option(
+            "--jobs",
+            type=click.IntRange(min=0),
+            metavar="N",
+            help="Checks run at once on threads (default 0: one per core, at most 2).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -175,6 +181,7 @@ def scan(
     exit_zero: bool,
     config_path: str | None,
     no_config: bool,
+    jobs: int | None,
     json_out: str | None,
     html_out: str | None,
     md_out: str | None,
@@ -199,6 +206,7 @@ def scan(
             label_field=label_field,
             profile=profile,
             fail_on=fail_on,
+            jobs=jobs,
         )
         for target in (json_out, html_out, md_out, sarif_out):
             if target and target != "-":  # refuse before the scan, not after minutes of work
@@ -325,6 +333,7 @@ def clean(
     label_field: str | None,
     config_path: str | None,
     no_config: bool,
+    jobs: int | None,
     json_out: str | None,
     map_label_variants: bool,
 ) -> None:
@@ -333,7 +342,7 @@ def clean(
     from dataqa.clean import clean as run_clean
     from dataqa.runner import split_paths
 
-    config = _config_for(config_path, no_config, format=fmt, label_field=label_field)
+    config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
     with _errors_exit_2():
         result = run_clean(
             split_paths(train, test, valid),
@@ -390,11 +399,12 @@ def split_command(
     label_field: str | None,
     config_path: str | None,
     no_config: bool,
+    jobs: int | None,
 ) -> None:
     """Split DATA into train/test(/valid) so that no duplicate group straddles two splits."""
     from dataqa.splitter import split_dataset
 
-    config = _config_for(config_path, no_config, format=fmt, label_field=label_field)
+    config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
     with _errors_exit_2():
         result = split_dataset(
             data, out_dir, config, test_size, valid_size, None if stratify_by == "none" else stratify_by, seed
@@ -422,13 +432,14 @@ def diff_command(
     label_field: str | None,
     config_path: str | None,
     no_config: bool,
+    jobs: int | None,
 ) -> None:
     """Show what changed from OLD to NEW: added, removed, modified and re-labelled rows, shifts, verdicts."""
     import orjson
 
     from dataqa.diff import diff, render_text
 
-    config = _config_for(config_path, no_config, format=fmt, label_field=label_field)
+    config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
     with _errors_exit_2():
         result = diff(old, new, config)
         text = orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode()

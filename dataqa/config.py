@@ -86,6 +86,8 @@ class Config:
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Named datasets: {"train": path, "test": path, "valid": path, options...} (pre-commit)."""
     cache_dir: str = ".dataqa_cache"
+    jobs: int = 0
+    """Checks run at once, on threads (0: one per available core, at most `runner.AUTO_JOBS_MAX`)."""
     source: str | None = None
     """Where the configuration was read from, for provenance."""
 
@@ -96,6 +98,8 @@ class Config:
             raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
         from dataqa import formats
 
+        if self.jobs < 0:
+            raise ConfigError(f"jobs must be 0 (automatic) or a positive number, not {self.jobs}")
         if self.format is not None and self.format not in formats.FORMATS:
             raise ConfigError(f"format must be one of {', '.join(formats.FORMATS)}, not {self.format!r}")
         from dataqa.profile_rules import load_profile

@@ -1,11 +1,14 @@
 """What a check sees of a scan: the splits, the configuration, and shared machinery computed once.
 
 Machinery that several checks need (normalised text, hashes, near-duplicate candidates, language
-detection) is computed lazily through `Context.shared` and cached for the rest of the scan.
+detection) is computed lazily through `Context.shared` and cached for the rest of the scan. Checks
+may run on several threads at once (`Config.jobs`): each key is computed by one thread while the
+others that want it wait, so the work is done once whatever the interleaving.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -28,6 +31,8 @@ class Context:
         self.splits: dict[str, Split] = dict(ordered)
         self.config = config
         self._cache: dict[Any, Any] = {}
+        self._key_locks: dict[Any, threading.RLock] = {}
+        self._locks_guard = threading.Lock()
 
     @property
     def train(self) -> Split:
@@ -42,10 +47,17 @@ class Context:
         return iter(self.splits.values())
 
     def shared(self, key: Any, factory: Callable[[], T]) -> T:
-        """Compute `factory()` once per scan under `key`; later calls get the cached value."""
-        if key not in self._cache:
-            self._cache[key] = factory()
-        return self._cache[key]
+        """Compute `factory()` once per scan under `key`; later calls get the cached value.
+
+        A factory may ask for other keys (always lower-level ones: the dependencies form no cycle,
+        so threads taking key locks in that order cannot deadlock).
+        """
+        with self._locks_guard:
+            lock = self._key_locks.setdefault(key, threading.RLock())
+        with lock:
+            if key not in self._cache:
+                self._cache[key] = factory()
+            return self._cache[key]
 
     def location(self, split: Split | str, line: int) -> Location:
         s = self.splits[split] if isinstance(split, str) else split

@@ -308,6 +308,7 @@ def run(args: argparse.Namespace) -> int:
         "goal": args.goal,
         "format": args.format,
         "label_field": args.label_field,
+        "jobs": args.jobs,
     }
     try:
         config = load_config(args.config, discover=not args.no_config)
@@ -409,6 +410,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--label-field", metavar="KEY", help="Record key holding the label.")
     p.add_argument("--config", metavar="FILE", help="dataqa.toml or pyproject.toml (default: discovered).")
     p.add_argument("--no-config", action="store_true", help="Do not look for a configuration file.")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="Checks run at once on threads (default 0: one per core, at most 2).",
+    )
     p.add_argument("--no-cache", action="store_true", help="Scan even when a cached result exists.")
     p.add_argument("--exit-zero", action="store_true", help="Exit 0 even when findings fail --fail-on.")
     p.add_argument("--debug", action="store_true", help="Show tracebacks of internal errors.")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import os
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from threadpoolctl import threadpool_limits
@@ -27,6 +29,27 @@ from dataqa.report import Report, SplitInfo
 from dataqa.verdict import VerdictInputs, count_usable, judge
 
 Progress = Callable[[str], None]
+
+AUTO_JOBS_MAX = 2
+"""Threads that run checks when `Config.jobs` is 0 (automatic), if the machine has the cores.
+
+Much of the checks' work is in polars, numpy and rapidfuzz, which release the GIL, so a second
+thread overlaps well: a 100k-row chat scan took 70 s on one thread and 44 s on two, on this
+project's 2-core machine (`benchmarks/scan.md`). Each check running at once holds its own working
+memory, and the Python parts share one GIL, so more threads are asked for with `--jobs`."""
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def effective_jobs(jobs: int) -> int:
+    """The number of check threads for the configured `jobs` (0: automatic)."""
+    return jobs if jobs > 0 else max(1, min(AUTO_JOBS_MAX, available_cores()))
 
 
 def load_splits(paths: dict[str, str], config: Config, progress: Progress | None = None) -> dict[str, Split]:
@@ -142,13 +165,25 @@ def _execute(
 
     splits = load_splits(paths, config, progress)
     ctx = Context(splits, config)
-    results = []
-    for check in checks:
+
+    def timed(check: Check) -> CheckResult:
         if progress:
             progress(f"running {check.id} {check.name}")
         began = time.perf_counter()
         result = run_check(check, ctx, debug)
         result.duration_s = time.perf_counter() - began
+        return result
+
+    # Checks run on threads; results keep the registry order, so the report does not depend on
+    # which check finished first.
+    jobs = min(effective_jobs(config.jobs), len(checks))
+    if jobs > 1:
+        with ThreadPoolExecutor(jobs, thread_name_prefix="dataqa-check") as pool:
+            done = list(pool.map(timed, checks))
+    else:
+        done = [timed(check) for check in checks]
+    results = []
+    for result in done:
         if config.per_file_ignores:
             result.findings = [f for f in result.findings if not _ignored(f, config.per_file_ignores)]
             if result.status == CheckStatus.FAILED and not any(

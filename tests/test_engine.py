@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -160,3 +163,54 @@ def test_same_input_same_report(project: Path) -> None:
         return d
 
     assert run() == run()
+
+
+def _timeless(report: dataqa.Report) -> dict:
+    """The report without what legitimately differs between runs: timings and the thread count."""
+    d = report.to_dict()
+    d.pop("generated_at"), d.pop("duration_s"), d["config"].pop("jobs")
+    for check in d["checks"]:
+        check.pop("duration_s")
+    return d
+
+
+def test_checks_on_threads_give_the_same_report_as_one_thread() -> None:
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    train, test = str(sample / "train.jsonl"), str(sample / "test.jsonl")
+    one = _timeless(dataqa.scan(train, test=test, jobs=1))
+    assert one["findings"], "the sample data has planted defects"
+    for jobs in (2, 4):
+        assert _timeless(dataqa.scan(train, test=test, jobs=jobs)) == one
+
+
+def test_a_shared_value_is_computed_once_when_threads_ask_together(project: Path) -> None:
+    from dataqa.config import Config
+    from dataqa.context import Context
+    from dataqa.dataset import load_split
+
+    ctx = Context({"train": load_split("train", str(project / "train.jsonl"))}, Config())
+    calls: list[int] = []
+    start = threading.Barrier(4)
+
+    def factory() -> int:
+        calls.append(1)
+        time.sleep(0.05)  # long enough for every other thread to arrive while this one computes
+        return ctx.shared("inner", lambda: 41) + 1  # a factory may ask for another key
+
+    def ask() -> int:
+        start.wait()
+        return ctx.shared("outer", factory)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: ask(), range(4)))
+    assert answers == [42] * 4
+    assert calls == [1]
+
+
+def test_jobs_option(project: Path) -> None:
+    from dataqa.runner import AUTO_JOBS_MAX, available_cores, effective_jobs
+
+    assert effective_jobs(3) == 3
+    assert effective_jobs(0) == min(AUTO_JOBS_MAX, available_cores())
+    with pytest.raises(ConfigError, match="jobs"):
+        dataqa.scan(str(project / "train.jsonl"), jobs=-1)
