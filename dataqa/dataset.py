@@ -1,13 +1,15 @@
 """A split (train, test, valid) read from one file and normalised into one polars frame.
 
-`load_split` reads the file twice, streaming: the first pass counts which format each record's
-keys name (the split's format is the most common one), the second normalises every record in
-that format. Nothing but the canonical columns is kept, so memory stays bounded by the frame.
+`load_split` streams the file once: it guesses the split's format from the first records, then
+normalises every record in that format while counting which format each record's keys name (the
+split's format is the most common one; a lost guess costs a second pass). Nothing but the
+canonical columns is kept, so memory stays bounded by the frame.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,19 +164,28 @@ def _normalise_file(path: Path, split_format: str | None, fmt: str | None, label
     return _Pass(fmt or _most_common(counts), counts, frame, turn_frame, load_issues, record_issues, n_lines)
 
 
+def _signature(path: Path) -> tuple[int, int, int]:
+    """Size, modification time (ns) and inode: any write to the file, or a file replaced under the
+    same name, changes one of them. Compared before and after reading, at no cost to read."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
 def load_split(name: str, path: str, fmt: str | None = None, label_field: str | None = None) -> Split:
     """Read and normalise one split; raises `InputError` only when the path cannot be read at all."""
     p = check_readable(path)
-    sha_before = file_sha256(p)
-    size = p.stat().st_size
-
-    # The split's format is the most common one among its records. It is guessed from the first
-    # records and confirmed by the counts of the one full pass that normalises every record under
-    # the guess; only when the guess loses is the file read a second time.
-    guess = fmt or _guess_format(p, label_field)
-    read = _normalise_file(p, guess, fmt, label_field)
-    if read.split_format != guess:
-        read = _normalise_file(p, read.split_format, fmt, label_field)
+    before = _signature(p)
+    # The digest is taken on another thread while this one parses: hashlib releases the GIL.
+    with ThreadPoolExecutor(1, thread_name_prefix="dataqa-sha256") as hasher:
+        digest = hasher.submit(file_sha256, p)
+        # The split's format is the most common one among its records. It is guessed from the
+        # first records and confirmed by the counts of the one full pass that normalises every
+        # record under the guess; only when the guess loses is the file read a second time.
+        guess = fmt or _guess_format(p, label_field)
+        read = _normalise_file(p, guess, fmt, label_field)
+        if read.split_format != guess:
+            read = _normalise_file(p, read.split_format, fmt, label_field)
+        sha256 = digest.result()
     split_format, frame, load_issues, n_lines = read.split_format, read.frame, read.load_issues, read.n_lines
     if split_format is None and read.counts:
         load_issues.append(
@@ -187,7 +198,7 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
             )
         )
     n_lines = max([n_lines] + [i.line for i in load_issues])
-    if file_sha256(p) != sha_before:
+    if _signature(p) != before:
         load_issues.append(
             LoadIssue(
                 1,
@@ -208,8 +219,8 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
     return Split(
         name=name,
         path=str(path),
-        sha256=sha_before,
-        size_bytes=size,
+        sha256=sha256,
+        size_bytes=before[0],
         format=split_format,
         frame=frame,
         n_lines=n_lines,
