@@ -188,9 +188,21 @@ def estimate_tokens(text: str) -> int:
 
 def estimate_tokens_expr(text: pl.Expr) -> pl.Expr:
     """`estimate_tokens` as a vectorised polars expression (tests keep the two in agreement)."""
-    non_ascii = text.str.count_matches(r"[^\x00-\x7F]").fill_null(0)
+    non_ascii = text.map_batches(_non_ascii_chars, return_dtype=pl.Int64, is_elementwise=True)
     chars = text.str.len_chars().fill_null(0)
-    return ((chars - non_ascii) / 4).ceil().cast(pl.Int64) + non_ascii.cast(pl.Int64)
+    return ((chars - non_ascii) / 4).ceil().cast(pl.Int64) + non_ascii
+
+
+def _non_ascii_chars(texts: pl.Series) -> pl.Series:
+    """Characters above U+007F in each text (0 for null). The regex count runs only on the texts
+    whose UTF-8 is longer than their characters: most text is ASCII, and the count is the cost."""
+    texts = texts.cast(pl.String)
+    counts = pl.zeros(texts.len(), dtype=pl.Int64, eager=True)
+    wide = (texts.str.len_bytes() != texts.str.len_chars()).fill_null(False)
+    if wide.any():
+        at = wide.arg_true()
+        counts = counts.scatter(at, texts.gather(at).str.count_matches(r"[^\x00-\x7F]").cast(pl.Int64))
+    return counts
 
 
 TOKENS_PER_MESSAGE = 4
