@@ -100,6 +100,7 @@ class LanguageMix(Check):
     """
 
     id = "COV002"
+    shares = frozenset({"languages"})
     name = "language-mix"
     family = "coverage"
     severity = Severity.WARNING
@@ -233,6 +234,7 @@ class ThinTopic(Check):
     """
 
     id = "COV004"
+    shares = frozenset({"lsa", "text_space", "topics"})
     name = "thin-topic"
     family = "coverage"
     severity = Severity.INFO
@@ -287,6 +289,7 @@ class TestCoverage(Check):
     """
 
     id = "COV005"
+    shares = frozenset({"lsa", "nearest_train", "text_space"})
     name = "test-coverage"
     family = "coverage"
     severity = Severity.WARNING

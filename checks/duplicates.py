@@ -130,6 +130,7 @@ class NormalisedDuplicate(_DuplicateCheck):
     """
 
     id = "DUP002"
+    shares = frozenset({"distinct"})
     name = "normalised-duplicate"
     severity = Severity.WARNING
 
@@ -163,6 +164,7 @@ class NearDuplicate(_DuplicateCheck):
     """
 
     id = "DUP003"
+    shares = frozenset({"bands", "distinct", "near_groups", "near_pairs"})
     name = "near-duplicate"
     severity = Severity.WARNING
     threshold: float = similarity.DEFAULT_THRESHOLD
@@ -216,6 +218,7 @@ class NearDuplicateInput(Check):
     """
 
     id = "DUP004"
+    shares = frozenset({"bands", "distinct", "near_groups", "near_pairs"})
     name = "near-duplicate-input"
     family = "duplicates"
     severity = Severity.WARNING

@@ -81,6 +81,7 @@ class ConflictingLabels(Check):
     """
 
     id = "LBL001"
+    shares = frozenset({"hashes", "split_labels"})
     name = "conflicting-labels"
     family = "labels"
     severity = Severity.ERROR
@@ -152,6 +153,7 @@ class NearIdenticalConflict(Check):
     """
 
     id = "LBL002"
+    shares = frozenset({"bands", "distinct", "hashes", "near_groups", "near_pairs", "split_labels"})
     name = "near-identical-conflict"
     family = "labels"
     severity = Severity.WARNING
@@ -249,6 +251,7 @@ class LabelSpellingVariant(Check):
     """
 
     id = "LBL003"
+    shares = frozenset({"split_labels"})
     name = "label-spelling-variant"
     family = "labels"
     severity = Severity.WARNING
@@ -335,6 +338,7 @@ class EvalLabelUnseen(Check):
     """
 
     id = "LBL004"
+    shares = frozenset({"split_labels"})
     name = "eval-label-unseen"
     family = "labels"
     severity = Severity.WARNING
@@ -376,6 +380,7 @@ class LabelMissingFromEval(Check):
     """
 
     id = "LBL005"
+    shares = frozenset({"split_labels"})
     name = "label-missing-from-eval"
     family = "labels"
     severity = Severity.INFO
@@ -495,6 +500,7 @@ class LikelyMislabel(Check):
     """
 
     id = "LBL006"
+    shares = frozenset({"label_features", "split_labels"})
     name = "likely-mislabel"
     family = "labels"
     severity = Severity.WARNING
@@ -853,6 +859,7 @@ class ContradictoryAnswers(Check):
     """
 
     id = "LBL007"
+    shares = frozenset({"hashes"})
     name = "contradictory-answers"
     family = "labels"
     severity = Severity.WARNING

@@ -194,6 +194,7 @@ class NormalisedLeak(_LeakCheck):
     """
 
     id = "LEAK002"
+    shares = frozenset({"distinct"})
     name = "normalised-leak"
     severity = Severity.ERROR
 
@@ -227,6 +228,7 @@ class NearLeak(_LeakCheck):
     """
 
     id = "LEAK003"
+    shares = frozenset({"bands", "distinct", "near_pairs"})
     name = "near-leak"
     severity = Severity.ERROR
     threshold: float = similarity.DEFAULT_THRESHOLD
@@ -275,6 +277,7 @@ class NgramOverlap(_LeakCheck):
     """
 
     id = "LEAK004"
+    shares = frozenset({"bands", "distinct", "near_pairs", "ngram"})
     name = "ngram-overlap"
     severity = Severity.INFO
     blocks = False  # a shared span is evidence to review, not proof the example leaked

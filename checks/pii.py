@@ -657,6 +657,7 @@ class Secret(Check):
     """
 
     id = "PII001"
+    shares = frozenset({"quality.messages"})
     name = "secret"
     family = "pii"
     severity = Severity.ERROR
@@ -718,6 +719,7 @@ class PersonalData(Check):
     """
 
     id = "PII002"
+    shares = frozenset({"quality.messages"})
     name = "personal-data"
     family = "pii"
     severity = Severity.WARNING

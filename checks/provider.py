@@ -408,6 +408,7 @@ class ContentPart(_ProviderCheck):
     """
 
     id = "PROV006"
+    shares = frozenset({"structure"})
     name = "content-part"
 
     def run(self, ctx: Context) -> Iterator[Finding]:

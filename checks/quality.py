@@ -341,6 +341,7 @@ class Refusal(Check):
     """
 
     id = "QUAL001"
+    shares = frozenset({"quality.messages"})
     name = "refusal-boilerplate"
     family = "quality"
     severity = Severity.WARNING
@@ -529,6 +530,7 @@ class TemplateDebris(Check):
     """
 
     id = "QUAL002"
+    shares = frozenset({"quality.messages"})
     name = "template-debris"
     family = "quality"
     severity = Severity.WARNING
@@ -633,6 +635,7 @@ class DegenerateText(Check):
     """
 
     id = "QUAL003"
+    shares = frozenset({"quality.messages"})
     name = "degenerate-text"
     family = "quality"
     severity = Severity.WARNING
@@ -756,6 +759,7 @@ class Mojibake(Check):
     """
 
     id = "QUAL004"
+    shares = frozenset({"quality.messages"})
     name = "mojibake"
     family = "quality"
     severity = Severity.WARNING
@@ -811,6 +815,7 @@ class MarkupResidue(Check):
     """
 
     id = "QUAL005"
+    shares = frozenset({"quality.messages"})
     name = "markup-residue"
     family = "quality"
     severity = Severity.WARNING
@@ -941,6 +946,7 @@ class InvisibleContext(Check):
     """
 
     id = "QUAL006"
+    shares = frozenset({"quality.messages"})
     name = "invisible-context"
     family = "quality"
     severity = Severity.WARNING
@@ -1044,6 +1050,7 @@ class TruncatedTarget(Check):
     """
 
     id = "QUAL007"
+    shares = frozenset({"quality.messages"})
     name = "truncated-target"
     family = "quality"
     severity = Severity.WARNING
@@ -1273,6 +1280,7 @@ class TrivialTarget(Check):
     """
 
     id = "QUAL009"
+    shares = frozenset({"quality.messages"})
     name = "trivial-target"
     family = "quality"
     severity = Severity.WARNING

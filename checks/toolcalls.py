@@ -147,6 +147,7 @@ class UnpairedToolCall(_ToolCheck):
     """
 
     id = "TOOL001"
+    shares = frozenset({"structure"})
     name = "unpaired-tool-call"
 
     def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
@@ -177,6 +178,7 @@ class BadToolArguments(_ToolCheck):
     """
 
     id = "TOOL002"
+    shares = frozenset({"structure"})
     name = "bad-tool-arguments"
 
     def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
@@ -210,6 +212,7 @@ class UndefinedTool(_ToolCheck):
     """
 
     id = "TOOL003"
+    shares = frozenset({"structure"})
     name = "undefined-tool"
 
     def run(self, ctx: Context) -> Iterator[Finding]:
@@ -345,6 +348,7 @@ class InvalidToolSchema(_ToolCheck):
     """
 
     id = "TOOL004"
+    shares = frozenset({"structure"})
     name = "invalid-tool-schema"
 
     def run(self, ctx: Context) -> Iterator[Finding]:
@@ -399,6 +403,7 @@ class ArgumentsOffSchema(_ToolCheck):
     """
 
     id = "TOOL005"
+    shares = frozenset({"structure"})
     name = "arguments-off-schema"
     severity = Severity.WARNING
 

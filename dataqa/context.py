@@ -1,15 +1,16 @@
 """What a check sees of a scan: the splits, the configuration, and shared machinery computed once.
 
 Machinery that several checks need (normalised text, hashes, near-duplicate candidates, language
-detection) is computed lazily through `Context.shared` and cached for the rest of the scan. Checks
-may run on several threads at once (`Config.jobs`): each key is computed by one thread while the
-others that want it wait, so the work is done once whatever the interleaving.
+detection) is computed lazily through `Context.shared` and cached until the last check that reads
+it has finished (`Check.shares`). Checks may run on several threads at once (`Config.jobs`): each
+key is computed by one thread while the others that want it wait, so the work is done once
+whatever the interleaving.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import polars as pl
@@ -19,6 +20,11 @@ from dataqa.dataset import SPLIT_NAMES, Split
 from dataqa.models import Location
 
 T = TypeVar("T")
+
+
+def _family(key: Any) -> Any:
+    """The family of a shared key: its first element ("distinct" of ("distinct", "train", "text"))."""
+    return key[0] if isinstance(key, tuple) and key else key
 
 
 class Context:
@@ -33,6 +39,7 @@ class Context:
         self._cache: dict[Any, Any] = {}
         self._key_locks: dict[Any, threading.RLock] = {}
         self._locks_guard = threading.Lock()
+        self._holders: dict[str, int] = {}  # family -> checks still to finish that read it
 
     @property
     def train(self) -> Split:
@@ -55,9 +62,31 @@ class Context:
         with self._locks_guard:
             lock = self._key_locks.setdefault(key, threading.RLock())
         with lock:
-            if key not in self._cache:
-                self._cache[key] = factory()
-            return self._cache[key]
+            if key in self._cache:
+                return self._cache[key]
+            value = factory()
+            with self._locks_guard:
+                if self._holders.get(_family(key), 1) > 0:  # not released while it was computed
+                    self._cache[key] = value
+            return value
+
+    def hold(self, families: Iterable[str]) -> None:
+        """A check that will read these families is about to run (see `Check.shares`)."""
+        with self._locks_guard:
+            for family in families:
+                self._holders[family] = self._holders.get(family, 0) + 1
+
+    def release(self, families: Iterable[str]) -> None:
+        """A check that read these families has finished: free each one no check still holds."""
+        with self._locks_guard:
+            freed = set()
+            for family in families:
+                self._holders[family] -= 1
+                if self._holders[family] == 0:
+                    freed.add(family)
+            for key in [k for k in self._cache if _family(k) in freed]:
+                del self._cache[key]
+                self._key_locks.pop(key, None)
 
     def location(self, split: Split | str, line: int) -> Location:
         s = self.splits[split] if isinstance(split, str) else split

@@ -51,8 +51,9 @@ class Check:
     """Base of every check. Subclasses are dataclasses; their fields are the check's options.
 
     Class attributes: `id` (stable, e.g. "DUP003"), `name` (kebab-case), `family`, `severity`
-    (the default), `needs` (e.g. {"test"}, {"label"}), `version`. The docstring is the check's
-    documentation, in four parts: what it finds, then "Why:", "Example:" and "Fix:" paragraphs.
+    (the default), `needs` (e.g. {"test"}, {"label"}), `shares` (below), `version`. The docstring
+    is the check's documentation, in four parts: what it finds, then "Why:", "Example:" and "Fix:"
+    paragraphs.
     `run` yields findings and may record summary numbers in `self.metrics`.
     """
 
@@ -61,6 +62,10 @@ class Check:
     family: ClassVar[str]
     severity: ClassVar[Severity] = Severity.WARNING
     needs: ClassVar[frozenset[str]] = frozenset()
+    shares: ClassVar[frozenset[str]] = frozenset()
+    """Families of `Context.shared` values the check reads, directly or through the engine (a key's
+    first element, e.g. "distinct"). Once every check naming a family has finished, the scan frees
+    it; a check that reads a family without naming it still works, but may compute it again."""
     version: ClassVar[str] = "1"
 
     metrics: dict[str, Any]

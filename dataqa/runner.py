@@ -170,18 +170,27 @@ def _execute(
         if progress:
             progress(f"running {check.id} {check.name}")
         began = time.perf_counter()
-        result = run_check(check, ctx, debug)
+        try:
+            result = run_check(check, ctx, debug)
+        finally:
+            ctx.release(check.shares)  # what no later check reads is freed now, not at the end
         result.duration_s = time.perf_counter() - began
         return result
 
-    # Checks run on threads; results keep the registry order, so the report does not depend on
-    # which check finished first.
-    jobs = min(effective_jobs(config.jobs), len(checks))
+    for check in checks:
+        ctx.hold(check.shares)
+
+    # Checks run on threads, and so do the splits' profiles (which need no check's result);
+    # results keep the registry order, so the report does not depend on which finished first.
+    jobs = min(effective_jobs(config.jobs), len(checks) + len(ctx.splits))
     if jobs > 1:
         with ThreadPoolExecutor(jobs, thread_name_prefix="dataqa-check") as pool:
+            profiling = {split.name: pool.submit(profile_split, split) for split in ctx}
             done = list(pool.map(timed, checks))
+            profiles = {name: future.result() for name, future in profiling.items()}
     else:
         done = [timed(check) for check in checks]
+        profiles = {split.name: profile_split(split) for split in ctx}
     results = []
     for result in done:
         if config.per_file_ignores:
@@ -208,7 +217,7 @@ def _execute(
                 usable_rows=split_usable.usable,
                 format=split.format,
                 label_source=split.label_source,
-                profile=profile_split(split),
+                profile=profiles[split.name],
             )
         )
     report = Report(

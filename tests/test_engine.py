@@ -214,3 +214,55 @@ def test_jobs_option(project: Path) -> None:
     assert effective_jobs(0) == min(AUTO_JOBS_MAX, available_cores())
     with pytest.raises(ConfigError, match="jobs"):
         dataqa.scan(str(project / "train.jsonl"), jobs=-1)
+
+
+@pytest.mark.parametrize("data", ["sample", "project"])
+def test_every_check_names_the_shared_families_it_reads(data: str, project: Path) -> None:
+    """`Check.shares` frees a shared value after its last reader: a reader left out would compute
+    it again after it is freed. Each check runs in a fresh context, so every family it reaches
+    (directly or through the engine) is computed, and seen, on its behalf."""
+    from dataqa.config import Config
+    from dataqa.context import Context, _family
+    from dataqa.registry import load_checks, make_check
+    from dataqa.runner import load_splits, run_check, split_paths
+
+    folder = Path(__file__).resolve().parent.parent / "sample_data" if data == "sample" else project
+    config = Config()
+    splits = load_splits(split_paths(str(folder / "train.jsonl"), str(folder / "test.jsonl")), config)
+    unnamed = {}
+    for cid, cls in sorted(load_checks([]).items()):
+        ctx = Context(splits, config)
+        read: set[str] = set()
+        compute = ctx.shared
+
+        def recording(key, factory, compute=compute, read=read):
+            read.add(_family(key))
+            return compute(key, factory)
+
+        ctx.shared = recording  # type: ignore[method-assign]
+        run_check(make_check(cls, None), ctx, debug=True)
+        if read - cls.shares:
+            unnamed[cid] = sorted(read - cls.shares)
+    assert unnamed == {}
+
+
+def test_a_shared_value_is_freed_after_its_last_reader(project: Path) -> None:
+    from dataqa.config import Config
+    from dataqa.context import Context
+    from dataqa.dataset import load_split
+
+    ctx = Context({"train": load_split("train", str(project / "train.jsonl"))}, Config())
+    ctx.hold({"numbers"}), ctx.hold({"numbers"})
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return 7
+
+    assert ctx.shared(("numbers", "train"), compute) == 7
+    ctx.release({"numbers"})  # one reader still to finish: kept
+    assert ctx.shared(("numbers", "train"), compute) == 7 and len(calls) == 1
+    ctx.release({"numbers"})  # the last one: freed
+    assert ("numbers", "train") not in ctx._cache
+    ctx.shared(("undeclared", 1), compute)
+    assert ("undeclared", 1) in ctx._cache  # a family no check names is kept to the end
