@@ -211,3 +211,35 @@ def test_line_numbers_are_physical_lines(tmp_path: Path) -> None:
         (3, "invalid_json"),
         (5, "blank_line"),
     ]
+
+
+def test_messages_of_every_shape_are_kept_in_line_and_turn_order(tmp_path: Path) -> None:
+    """One-exchange records' messages are rebuilt from the frame; every other shape is stored."""
+    records: list[Any] = [
+        {"messages": [{"role": "system", "content": "Be brief."}, *chat("hi", "hello")["messages"][-2:]]},
+        {"messages": chat("no system", "reply")["messages"][-2:]},
+        {"messages": [{"role": "system", "content": ""}, *chat("empty system", "ok")["messages"][-2:]]},
+        {
+            "messages": [
+                {"role": "user", "content": "first"},
+                {"role": "assistant", "content": "one"},
+                {"role": "user", "content": "second"},
+                {"role": "assistant", "content": "two"},
+            ]
+        },
+        {"messages": [{"role": "developer", "content": "dev rules"}, *chat("q", "a")["messages"][-2:]]},
+        {"messages": [{"role": "user", "content": "no reply"}]},
+        {"messages": [{"role": "assistant", "content": "reply first"}, {"role": "user", "content": "q"}]},
+    ]
+    split = load_split("train", str(write_jsonl(tmp_path / "train.jsonl", records)))
+    assert split.exchanges["line"].to_list() == [1, 2, 3]  # the rest are stored as they are
+    got = split.turns.with_columns(pl.col("role").cast(pl.String)).rows()
+    expected = [
+        (line, turn, m["role"], m["content"])
+        for line, record in enumerate(records, start=1)
+        for turn, m in enumerate(record["messages"])
+    ]
+    assert got == expected
+    assert split.turns.schema == pl.Schema(
+        {"line": pl.Int64, "turn": pl.Int32, "role": pl.Categorical(), "content": pl.String}
+    )
