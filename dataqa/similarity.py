@@ -665,6 +665,7 @@ def ngram_overlaps(
         ev_grams = _ngram_hashes(_token_frame(ev.texts, ev.lines), n)
         ev_rows = ev_grams.group_by("g").agg(pl.col("line").n_unique().alias("rows"))
         ev_grams = ev_grams.join(ev_rows.filter(pl.col("rows") <= max_rows), on="g", how="semi")
+        del ev_rows  # the largest frames here are held only as long as they are needed (peak RSS)
         wanted = ev_grams.select("g").unique()
         if not wanted.height:
             return empty
@@ -682,7 +683,7 @@ def ngram_overlaps(
         stock = pl.DataFrame(schema={"g": pl.UInt64})
         pending: list[pl.DataFrame] = []
 
-        def flush() -> None:
+        def flush(wanted: pl.DataFrame) -> None:
             nonlocal seen, stock
             found = (
                 pl.concat(pending).join(stock, on="g", how="anti").join(wanted, on="g", how="semi").unique()
@@ -690,14 +691,17 @@ def ngram_overlaps(
             pending.clear()
             if not found.height:
                 return
-            hits.append(found)
             seen = (
                 pl.concat([seen, found.group_by("g").agg(pl.len().alias("rows").cast(pl.UInt32))])
                 .group_by("g")
                 .agg(pl.col("rows").sum())
             )
-            stock = pl.concat([stock, seen.filter(pl.col("rows") > max_rows).select("g")]).unique()
+            new_stock = seen.filter(pl.col("rows") > max_rows).select("g")
+            stock = pl.concat([stock, new_stock]).unique()
             seen = seen.filter(pl.col("rows") <= max_rows)
+            # A phrase found stock in this batch leaves it now, not at the end: the hits then hold
+            # at most `max_rows` rows of any phrase (on templated data they were mostly stock).
+            hits.append(found.join(new_stock, on="g", how="anti"))
 
         for start in range(0, ref.size, CHUNK_DOCS):
             texts, lines = ref.texts.slice(start, CHUNK_DOCS), ref.lines[start : start + CHUNK_DOCS]
@@ -707,16 +711,19 @@ def ngram_overlaps(
             if keep.any():
                 pending.append(pl.DataFrame({"g": g[keep], "ref_line": grams["line"].to_numpy()[keep]}))
             if sum(p.height for p in pending) >= GRAM_JOIN_ROWS:
-                flush()
+                flush(wanted)
         if pending:
-            flush()
+            flush(wanted)
+        del maybe, wanted
         if not hits:
             return empty
         ref_hits = pl.concat(hits).join(stock, on="g", how="anti")
+        hits.clear()
         counts = ref_hits.group_by("g").agg(pl.len().alias("rows"))
-        keep = counts.filter(pl.col("rows") <= max_rows).select("g")
-        ref_hits = ref_hits.join(keep, on="g", how="semi")
+        ref_hits = ref_hits.join(counts.filter(pl.col("rows") <= max_rows).select("g"), on="g", how="semi")
+        del counts
         matched = ev_grams.join(ref_hits, on="g")
+        del ev_grams, ref_hits
         if not matched.height:
             return empty
         best = (
