@@ -96,6 +96,12 @@ class Report:
         return 1 if worst is not None and worst >= bar else 0
 
     def to_dict(self) -> dict[str, Any]:
+        from dataqa.runner import gc_paused  # an object per finding, and no cycles (see gc_paused)
+
+        with gc_paused():
+            return self._to_dict()
+
+    def _to_dict(self) -> dict[str, Any]:
         checks = [r.to_dict() for r in self.results]
         return {
             "schema_version": SCHEMA_VERSION,
@@ -126,8 +132,11 @@ class Report:
 
     def render(self, renderer: str, **options: Any) -> str:
         """Render with `dataqa.reports.<renderer>.render(report, **options)`."""
+        from dataqa.runner import gc_paused
+
         module = importlib.import_module(f"dataqa.reports.{renderer}")
-        return module.render(self, **options)
+        with gc_paused():
+            return module.render(self, **options)
 
     def to_terminal(self, **options: Any) -> str:
         return self.render("terminal", **options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import gc
 import os
 import time
 import traceback
@@ -128,8 +129,26 @@ def execute(
     multi-threaded OpenBLAS on a busy machine spin-waits; measured on the sample data with the
     other core busy: 24 s with two BLAS threads, 1.2 s with one.
     """
-    with native_threads_limited():
+    with native_threads_limited(), gc_paused():
         return _execute(paths, config, progress, debug)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector off for the duration; reference counting still frees the rest.
+
+    A scan builds millions of objects that live to its end and makes almost no reference cycles
+    (1,127 unreachable objects after a 100k-row scan), yet every automatic collection walks them
+    all: a 100k-row scan took 38 s with the collector on and 32-34 s with it off. Nested uses
+    leave it off until the outermost one ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager
