@@ -181,6 +181,8 @@ def estimate_tokens(text: str) -> int:
     """
     if not text:
         return 0
+    if text.isascii():  # a flag of the string's storage: no scan, no copy
+        return math.ceil(len(text) / 4)
     non_ascii = len(text.encode("utf-8", errors="surrogatepass")) - len(text)
     non_ascii_chars = 0 if non_ascii == 0 else sum(1 for ch in text if ord(ch) > 127)
     return math.ceil((len(text) - non_ascii_chars) / 4) + non_ascii_chars

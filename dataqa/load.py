@@ -423,21 +423,21 @@ def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dic
             )
             continue
         try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            issues.append(
-                LoadIssue(
-                    number,
-                    ENCODING,
-                    f"invalid UTF-8 at byte {exc.start}{_decode_hint(raw)}",
-                    excerpt(raw),
-                    dropped=True,
-                )
-            )
-            continue
-        try:
-            obj = orjson.loads(raw)
+            obj = orjson.loads(raw)  # it accepts only valid UTF-8: a line it parses needs no decode
         except orjson.JSONDecodeError as exc:
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as bad:
+                issues.append(
+                    LoadIssue(
+                        number,
+                        ENCODING,
+                        f"invalid UTF-8 at byte {bad.start}{_decode_hint(raw)}",
+                        excerpt(raw),
+                        dropped=True,
+                    )
+                )
+                continue
             kind, detail = _json_error(exc, raw)
             issues.append(LoadIssue(number, kind, detail, excerpt(raw), dropped=True))
             continue
