@@ -266,3 +266,15 @@ def test_a_shared_value_is_freed_after_its_last_reader(project: Path) -> None:
     assert ("numbers", "train") not in ctx._cache
     ctx.shared(("undeclared", 1), compute)
     assert ("undeclared", 1) in ctx._cache  # a family no check names is kept to the end
+
+
+def test_a_free_thread_skips_checks_that_read_what_a_running_check_reads() -> None:
+    from dataqa.registry import load_checks
+    from dataqa.runner import next_check
+
+    checks = load_checks([])
+    pending = [checks["DUP004"], checks["LEAK004"], checks["COV002"]]
+    assert next_check(pending, set()) == 0
+    assert next_check(pending, {"near_groups"}) == 1  # DUP004 would wait for DUP003's groups
+    assert next_check(pending, {"distinct"}) == 2  # so would LEAK004 (and hold texts beside it)
+    assert next_check(pending, {"distinct", "languages"}) == 0  # all would wait: keep the order
