@@ -195,14 +195,18 @@ def estimate_tokens_expr(text: pl.Expr) -> pl.Expr:
     return ((chars - non_ascii) / 4).ceil().cast(pl.Int64) + non_ascii
 
 
+def non_ascii_rows(texts: pl.Series) -> pl.Series:
+    """Positions of the texts with a character above U+007F (their UTF-8 is longer than their
+    characters). Most fine-tuning text is ASCII: costly Unicode work runs on these rows only."""
+    return (texts.str.len_bytes() != texts.str.len_chars()).fill_null(False).arg_true()
+
+
 def _non_ascii_chars(texts: pl.Series) -> pl.Series:
-    """Characters above U+007F in each text (0 for null). The regex count runs only on the texts
-    whose UTF-8 is longer than their characters: most text is ASCII, and the count is the cost."""
+    """Characters above U+007F in each text (0 for null); the regex count is the cost."""
     texts = texts.cast(pl.String)
     counts = pl.zeros(texts.len(), dtype=pl.Int64, eager=True)
-    wide = (texts.str.len_bytes() != texts.str.len_chars()).fill_null(False)
-    if wide.any():
-        at = wide.arg_true()
+    at = non_ascii_rows(texts)
+    if len(at):
         counts = counts.scatter(at, texts.gather(at).str.count_matches(r"[^\x00-\x7F]").cast(pl.Int64))
     return counts
 

@@ -38,6 +38,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from dataqa.context import Context
+from dataqa.formats import non_ascii_rows
 
 HASHED_COLUMNS = ("text", "prompt", "response")
 """Canonical columns that get exact and normalised hashes."""
@@ -78,9 +79,8 @@ def normalise(texts: pl.Series) -> pl.Series:
     The regex leaves the runs that are one plain space alone (`SEPARATOR_RUNS`): they are already
     what they would become, and they are most of the matches."""
     texts = texts.fill_null("")
-    wide = texts.str.len_bytes() != texts.str.len_chars()
-    if wide.any():
-        at = wide.arg_true()
+    at = non_ascii_rows(texts)
+    if len(at):
         texts = texts.scatter(at, texts.gather(at).str.normalize("NFKC"))
     return texts.str.to_lowercase().str.replace_all(SEPARATOR_RUNS, " ").str.strip_chars()
 
