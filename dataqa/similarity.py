@@ -58,9 +58,9 @@ CHUNK_DOCS = 20_000
 VERIFY_CHUNK = 100_000
 """Candidate pairs verified per rapidfuzz batch."""
 GRAM_JOIN_ROWS = 16_000_000
-"""Reference n-grams past the pre-filter held (256 MB) before they meet the wanted set in one join."""
-GRAM_FILTER_BITS = 28
-"""Largest size (2^bits booleans: 256 MB) of the n-gram overlap search's pre-filter of the wanted
+"""Reference rows of wanted n-grams held (256 MB) before the stock-phrase bookkeeping of one batch."""
+GRAM_FILTER_BITS = 30
+"""Largest size (2^bits bits: 128 MB) of the n-gram overlap search's bitset pre-filter of the wanted
 n-grams; it gets 16 bits per wanted n-gram up to that (a false-positive rate of at most 1/16)."""
 
 _HASH_SEED = 0x5EED
@@ -629,6 +629,52 @@ def _ngram_hashes(tokens: pl.DataFrame, n: int) -> pl.DataFrame:
     return pl.DataFrame({"line": line[:m][valid].astype(np.int64), "pos": pos, "g": acc[valid]})
 
 
+def _bitset(values: np.ndarray, bits: int) -> np.ndarray:
+    """A bitset of 2^bits bits (as bytes) with the bits of `values` (each < 2^bits) set."""
+    out = np.zeros(1 << max(bits - 3, 0), dtype=np.uint8)
+    if len(values):
+        values = unique_ints(values)
+        byte = values >> np.uint64(3)
+        starts = np.flatnonzero(np.concatenate(([True], byte[1:] != byte[:-1])))
+        flags = np.left_shift(np.uint8(1), (values & np.uint64(7)).astype(np.uint8))
+        out[byte[starts]] = np.bitwise_or.reduceat(flags, starts)
+    return out
+
+
+def _in_bitset(bitset: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each of `values` has its bit set in `bitset` (see `_bitset`)."""
+    return ((bitset[values >> np.uint64(3)] >> (values & np.uint64(7)).astype(np.uint8)) & 1).astype(bool)
+
+
+def _in_sorted(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each of `values` is in the sorted unique array `sorted_values`.
+
+    The needles are looked up in sorted order: numpy's binary search then walks the array forward
+    instead of jumping across it for each one (7x faster on ten million wanted n-grams)."""
+    found = np.zeros(len(values), dtype=bool)
+    if not len(values) or not len(sorted_values):
+        return found
+    order = np.argsort(values)
+    needles = values[order]
+    at = np.minimum(np.searchsorted(sorted_values, needles), len(sorted_values) - 1)
+    found[order] = sorted_values[at] == needles
+    return found
+
+
+def _chunked_ngram_hashes(texts: Distinct, n: int) -> pl.DataFrame:
+    """`_ngram_hashes` of every distinct text, built `CHUNK_DOCS` texts at a time (the split words
+    of a whole held-out split at once weigh several times its n-gram hashes)."""
+    return pl.concat(
+        [
+            _ngram_hashes(
+                _token_frame(texts.texts.slice(start, CHUNK_DOCS), texts.lines[start : start + CHUNK_DOCS]), n
+            )
+            for start in range(0, texts.size, CHUNK_DOCS)
+        ],
+        rechunk=True,
+    )
+
+
 def ngram_overlaps(
     ctx: Context,
     eval_split: str,
@@ -662,32 +708,29 @@ def ngram_overlaps(
         ev = distinct(ctx, eval_split, column)
         if not ev.size:
             return empty
-        ev_grams = _ngram_hashes(_token_frame(ev.texts, ev.lines), n)
+        ev_grams = _chunked_ngram_hashes(ev, n)
         ev_rows = ev_grams.group_by("g").agg(pl.col("line").n_unique().alias("rows"))
         ev_grams = ev_grams.join(ev_rows.filter(pl.col("rows") <= max_rows), on="g", how="semi")
         del ev_rows  # the largest frames here are held only as long as they are needed (peak RSS)
-        wanted = ev_grams.select("g").unique()
-        if not wanted.height:
+        wanted = unique_ints(ev_grams["g"].to_numpy())
+        if not len(wanted):
             return empty
         ref = distinct(ctx, ref_split, column)
-        # A filter of the wanted n-grams by their top bits: one array lookup per reference n-gram
-        # drops all but a few percent; the survivors meet the wanted set in a hash join once per
-        # `GRAM_JOIN_ROWS` of them (a join per chunk would build the tens of millions of wanted
-        # n-grams into a hash table each time). An n-gram found in more than `max_rows` reference
-        # rows is a stock phrase: it stops being collected once known.
-        bits = int(min(GRAM_FILTER_BITS, max(16, np.ceil(np.log2(wanted.height * 16)))))
-        maybe = np.zeros(1 << bits, dtype=bool)
-        maybe[wanted["g"].to_numpy() >> np.uint64(64 - bits)] = True
+        # Each reference n-gram meets a bitset of the wanted n-grams' top bits (16 bits per wanted
+        # n-gram, at most 2^GRAM_FILTER_BITS): all but a few percent stop there, and the survivors
+        # are looked up in the sorted wanted array. An n-gram found in more than `max_rows`
+        # reference rows is a stock phrase: it stops being collected once known.
+        bits = int(min(GRAM_FILTER_BITS, max(16, np.ceil(np.log2(len(wanted) * 16)))))
+        shift = np.uint64(64 - bits)
+        maybe = _bitset(wanted >> shift, bits)
         hits: list[pl.DataFrame] = []
         seen = pl.DataFrame(schema={"g": pl.UInt64, "rows": pl.UInt32})
         stock = pl.DataFrame(schema={"g": pl.UInt64})
         pending: list[pl.DataFrame] = []
 
-        def flush(wanted: pl.DataFrame) -> None:
+        def flush() -> None:
             nonlocal seen, stock
-            found = (
-                pl.concat(pending).join(stock, on="g", how="anti").join(wanted, on="g", how="semi").unique()
-            )
+            found = pl.concat(pending).join(stock, on="g", how="anti").unique()
             pending.clear()
             if not found.height:
                 return
@@ -707,13 +750,14 @@ def ngram_overlaps(
             texts, lines = ref.texts.slice(start, CHUNK_DOCS), ref.lines[start : start + CHUNK_DOCS]
             grams = _ngram_hashes(_token_frame(texts, lines), n)
             g = grams["g"].to_numpy()
-            keep = maybe[g >> np.uint64(64 - bits)]
-            if keep.any():
+            keep = np.flatnonzero(_in_bitset(maybe, g >> shift))
+            keep = keep[_in_sorted(wanted, g[keep])]
+            if len(keep):
                 pending.append(pl.DataFrame({"g": g[keep], "ref_line": grams["line"].to_numpy()[keep]}))
             if sum(p.height for p in pending) >= GRAM_JOIN_ROWS:
-                flush(wanted)
+                flush()
         if pending:
-            flush(wanted)
+            flush()
         del maybe, wanted
         if not hits:
             return empty

@@ -205,6 +205,28 @@ def test_ngram_overlap_does_not_depend_on_chunks_or_joins(
     assert overlaps().equals(expected)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    wanted=st.lists(st.integers(0, 2**64 - 1), max_size=200, unique=True),
+    others=st.lists(st.integers(0, 2**64 - 1), max_size=200),
+    bits=st.integers(3, 20),
+)
+def test_ngram_membership_filters_never_drop_a_wanted_ngram(
+    wanted: list[int], others: list[int], bits: int
+) -> None:
+    """The bitset pre-filter may pass strangers but never stops a wanted n-gram; the sorted lookup
+    after it is exact (what `np.isin` says), whatever the order of the values looked up."""
+    sorted_wanted = np.array(sorted(wanted), dtype=np.uint64)
+    values = np.array(others + wanted[::2], dtype=np.uint64)
+    shift = np.uint64(64 - bits)
+    bitset = similarity._bitset(sorted_wanted >> shift, bits)
+    assert similarity._in_bitset(bitset, sorted_wanted >> shift).all()
+    passed = similarity._in_bitset(bitset, values >> shift)
+    exact = np.isin(values, sorted_wanted)
+    assert passed[exact].all()
+    assert (similarity._in_sorted(sorted_wanted, values) == exact).all()
+
+
 def test_deterministic_and_robust_to_hostile_text(tmp_path: Path) -> None:
     rng = random.Random(11)
     hostile = ["", " ", "\u0000", "🙂" * 50, "\u202e" + "abc", "a" * 5000, "\ud7ff", "x\u0301" * 20]
