@@ -132,6 +132,44 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.version_option(__version__, prog_name="dataqa")
 def main() -> None:
     """Audit an LLM fine-tuning dataset: format, duplicates, labels, coverage, leakage, GO / NO-GO."""
+    tune_malloc()
+
+
+MALLOC_MMAP_THRESHOLD = 256 * 1024
+"""Blocks from this size up are mapped on their own and given back to the system when freed."""
+
+
+def tune_malloc() -> dict[str, int]:
+    """Set glibc's allocator for a process that runs one scan; returns the settings it changed.
+
+    A scan allocates and frees large arrays on several threads. By default glibc raises its mmap
+    threshold after each large free (up to 32 MiB), so later arrays come from the heap, and it
+    keeps up to 8 arenas per core; both keep freed memory resident. With a fixed 256 KiB threshold
+    and one arena per core, a 300k-row scan peaked at 2.46 GB instead of 3.0 GB in the same time
+    (`benchmarks/scan.md`). Only the command does this, as it owns its process: `dataqa.scan()`
+    leaves its host's allocator alone. A setting given in the environment (`MALLOC_ARENA_MAX`,
+    `MALLOC_MMAP_THRESHOLD_`) is left as it is; other C libraries (musl, macOS) are left alone.
+    """
+    import ctypes
+    import os
+
+    from dataqa.runner import available_cores
+
+    if not sys.platform.startswith("linux"):
+        return {}
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return {}
+    wanted = {
+        "MALLOC_MMAP_THRESHOLD_": (-3, MALLOC_MMAP_THRESHOLD),  # M_MMAP_THRESHOLD
+        "MALLOC_ARENA_MAX": (-8, max(2, available_cores())),  # M_ARENA_MAX
+    }
+    changed = {}
+    for variable, (param, value) in wanted.items():
+        if variable not in os.environ and mallopt(param, value) == 1:
+            changed[variable] = value
+    return changed
 
 
 @main.command()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -285,3 +287,24 @@ def test_explain_shows_docs_and_options(data: dict[str, Path]) -> None:
         assert part in text
     unknown = cli("explain", "XYZ123", cwd=data["folder"])
     assert error_line(unknown) == "dataqa: error: no check 'XYZ123'; see `dataqa checks`"
+
+
+# --- the process ----------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_the_command_tunes_glibc_malloc_unless_the_environment_does() -> None:
+    """`dataqa` fixes glibc's mmap threshold and arena count (peak memory); a value the user gave
+    in the environment wins. Run in a child, so this test process keeps its own allocator."""
+    script = "import json; from dataqa.cli import tune_malloc; print(json.dumps(tune_malloc()))"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+
+    def changed(**extra: str) -> dict[str, int]:
+        out = subprocess.run([sys.executable, "-c", script], env={**env, **extra}, capture_output=True)
+        return json.loads(out.stdout)
+
+    assert changed() == {
+        "MALLOC_MMAP_THRESHOLD_": 256 * 1024,
+        "MALLOC_ARENA_MAX": max(2, len(os.sched_getaffinity(0))),
+    }
+    assert changed(MALLOC_ARENA_MAX="4") == {"MALLOC_MMAP_THRESHOLD_": 256 * 1024}
