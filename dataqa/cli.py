@@ -8,8 +8,9 @@ unless `--debug`).
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -132,30 +133,39 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.version_option(__version__, prog_name="dataqa")
 def main() -> None:
     """Audit an LLM fine-tuning dataset: format, duplicates, labels, coverage, leakage, GO / NO-GO."""
-    tune_malloc()
 
 
 MALLOC_MMAP_THRESHOLD = 256 * 1024
 """Blocks from this size up are mapped on their own and given back to the system when freed."""
+MALLOC_TUNED_FROM = 256 * 2**20
+"""Input bytes from which a scan's process tunes its allocator (`tune_malloc`)."""
 
 
-def tune_malloc() -> dict[str, int]:
-    """Set glibc's allocator for a process that runs one scan; returns the settings it changed.
+def tune_malloc(paths: Iterable[str | os.PathLike[str]]) -> dict[str, int]:
+    """Set glibc's allocator for a command about to scan `paths`; returns the settings it changed.
 
     A scan allocates and frees large arrays on several threads. By default glibc raises its mmap
     threshold after each large free (up to 32 MiB), so later arrays come from the heap, and it
     keeps up to 8 arenas per core; both keep freed memory resident. With a fixed 256 KiB threshold
-    and one arena per core, a 300k-row scan peaked at 2.46 GB instead of 3.0 GB in the same time
-    (`benchmarks/scan.md`). Only the command does this, as it owns its process: `dataqa.scan()`
-    leaves its host's allocator alone. A setting given in the environment (`MALLOC_ARENA_MAX`,
-    `MALLOC_MMAP_THRESHOLD_`) is left as it is; other C libraries (musl, macOS) are left alone.
+    and one arena per core a 300k-row scan peaked at 2.5 GB instead of 2.9-3.1 GB, a 1M-row scan
+    at 7.1 GB instead of 8.3 GB (`benchmarks/scan.md`). The price is page faults, about 10 % more
+    CPU: inputs under `MALLOC_TUNED_FROM` bytes (a pre-commit run on a 100k-row file) keep the
+    defaults, as they need the speed more than the memory. Only the commands do this, as they own
+    their process: `dataqa.scan()` leaves its host's allocator alone. A setting given in the
+    environment (`MALLOC_ARENA_MAX`, `MALLOC_MMAP_THRESHOLD_`) wins; other C libraries (musl,
+    macOS) are left alone.
     """
     import ctypes
-    import os
 
     from dataqa.runner import available_cores
 
     if not sys.platform.startswith("linux"):
+        return {}
+    size = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            size += os.path.getsize(path)
+    if size < MALLOC_TUNED_FROM:
         return {}
     try:
         mallopt = ctypes.CDLL("libc.so.6").mallopt
@@ -232,6 +242,7 @@ def scan(
     from dataqa.runner import run_scan
 
     paths = assign_splits(files, test, valid)
+    tune_malloc(paths.values())
     with _errors_exit_2(debug):
         config = load_config(
             config_path,

@@ -266,7 +266,10 @@ def scan_unit(
             return hit
     if before_scan is not None:
         before_scan()
+    from dataqa.cli import tune_malloc
     from dataqa.runner import run_scan
+
+    tune_malloc(unit.paths.values())
 
     outcome = Outcome.from_report(run_scan(unit.paths, unit.config, debug=debug))
     if key is not None and not outcome.errored:

@@ -293,18 +293,27 @@ def test_explain_shows_docs_and_options(data: dict[str, Path]) -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
-def test_the_command_tunes_glibc_malloc_unless_the_environment_does() -> None:
-    """`dataqa` fixes glibc's mmap threshold and arena count (peak memory); a value the user gave
-    in the environment wins. Run in a child, so this test process keeps its own allocator."""
-    script = "import json; from dataqa.cli import tune_malloc; print(json.dumps(tune_malloc()))"
+def test_a_large_scan_tunes_glibc_malloc_unless_the_environment_does(tmp_path: Path) -> None:
+    """`dataqa` fixes glibc's mmap threshold and arena count (peak memory) for large inputs only;
+    a value the user gave in the environment wins. Run in a child, so this test process keeps its
+    own allocator; the large input is a sparse file (no disk used)."""
+    small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
+    small.write_text('{"text": "a", "label": "b"}\n')
+    with large.open("wb") as f:
+        f.truncate(256 * 2**20)
     env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
 
-    def changed(**extra: str) -> dict[str, int]:
-        out = subprocess.run([sys.executable, "-c", script], env={**env, **extra}, capture_output=True)
+    def changed(*paths: Path, **extra: str) -> dict[str, int]:
+        script = (
+            "import json, sys; from dataqa.cli import tune_malloc; "
+            "print(json.dumps(tune_malloc(sys.argv[1:])))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", script, *map(str, paths)], env={**env, **extra}, capture_output=True
+        )
         return json.loads(out.stdout)
 
-    assert changed() == {
-        "MALLOC_MMAP_THRESHOLD_": 256 * 1024,
-        "MALLOC_ARENA_MAX": max(2, len(os.sched_getaffinity(0))),
-    }
-    assert changed(MALLOC_ARENA_MAX="4") == {"MALLOC_MMAP_THRESHOLD_": 256 * 1024}
+    tuned = {"MALLOC_MMAP_THRESHOLD_": 256 * 1024, "MALLOC_ARENA_MAX": max(2, len(os.sched_getaffinity(0)))}
+    assert changed(small) == {}
+    assert changed(small, large) == tuned
+    assert changed(large, MALLOC_ARENA_MAX="4") == {"MALLOC_MMAP_THRESHOLD_": 256 * 1024}
