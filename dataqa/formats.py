@@ -731,6 +731,8 @@ def canonical_label(reply: str) -> str:
     return text
 
 
+UNSTRUCTURED_SHAPES = ("", "free text")
+"""`target_shape` values of replies without a structure (empty, prose)."""
 LABEL_SLICE = 20_000
 """Replies turned into Python strings at once while looking for a closed set of labels."""
 
@@ -754,13 +756,25 @@ def closed_set_labels(
     counts: dict[str, int] = {}
     shape_ids: dict[str, int] = {}
     shape_of_row: list[int] = []  # an id per reply, so the labels pass need not parse it again
+    # Once more than 1 - min_share of the replies are prose or empty, no structure can hold
+    # min_share of them: the shapes pass stops there (after about a fifth of a free-text split).
+    unstructured, ruled_out = 0, False
     for part in slices():
         for reply in part:
             shape = target_shape(reply) if reply else ""
             counts[shape] = counts.get(shape, 0) + 1
             shape_of_row.append(shape_ids.setdefault(shape, len(shape_ids)))
+            if shape in UNSTRUCTURED_SHAPES:
+                unstructured += 1
+                if len(replies) - unstructured < min_share * len(replies):
+                    ruled_out = True
+                    break
+        if ruled_out:
+            break
     dominant = max(counts, key=lambda k: (counts[k], k)) if counts else ""
-    structured = dominant not in ("", "free text") and counts[dominant] >= min_share * len(replies)
+    structured = (
+        not ruled_out and dominant not in UNSTRUCTURED_SHAPES and counts[dominant] >= min_share * len(replies)
+    )
     dominant_id = shape_ids.get(dominant)
     labels: list[str | None] = []
     distinct: set[str] = set()

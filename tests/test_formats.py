@@ -186,6 +186,25 @@ def test_closed_set_labels_read_in_slices(label_slice: int, monkeypatch: pytest.
     assert formats.closed_set_labels(many, max_classes=60) is not None
 
 
+def test_shapes_pass_stops_once_no_structure_can_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prose replies: once more than a fifth are prose, no structure can hold 80 % of them, so the
+    shapes pass stops (it parsed every reply of a million-row chat split before). The answer is
+    the one a full pass gives, for prose and on either side of the 80 % line."""
+    calls = []
+    shape = formats.target_shape
+    monkeypatch.setattr(formats, "target_shape", lambda text: calls.append(text) or shape(text))
+    prose = pl.Series([f"a longer answer in words, number {i}" for i in range(1000)])
+    assert formats.closed_set_labels(prose) is None
+    assert len(calls) == 201
+    shaped = [f'{{"queue": "q{i % 3}"}}' for i in range(800)] + [f"prose {i}" for i in range(200)]
+    calls.clear()
+    labels = formats.closed_set_labels(pl.Series(shaped))
+    assert len(calls) == 1000 and labels is not None and labels[800:] == [None] * 200
+    calls.clear()
+    assert formats.closed_set_labels(pl.Series([*shaped[1:], "prose"])) is None, "799 of 1000 shaped"
+    assert len(calls) == 1000, "ruled out at the last reply"
+
+
 def test_free_text_replies_are_not_labels(tmp_path: Path) -> None:
     records = [chat(f"question {i}", f"a different and longer answer number {i}") for i in range(15)]
     split = load_split("train", str(write_jsonl(tmp_path / "train.jsonl", records)))
