@@ -21,6 +21,7 @@ Schema problems found on the way are returned as `RecordIssue`s; the FMT checks 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -759,18 +760,15 @@ def closed_set_labels(
     # Once more than 1 - min_share of the replies are prose or empty, no structure can hold
     # min_share of them: the shapes pass stops there (after about a fifth of a free-text split).
     unstructured, ruled_out = 0, False
-    for part in slices():
-        for reply in part:
-            shape = target_shape(reply) if reply else ""
-            counts[shape] = counts.get(shape, 0) + 1
-            shape_of_row.append(shape_ids.setdefault(shape, len(shape_ids)))
-            if shape in UNSTRUCTURED_SHAPES:
-                unstructured += 1
-                if len(replies) - unstructured < min_share * len(replies):
-                    ruled_out = True
-                    break
-        if ruled_out:
-            break
+    for reply in itertools.chain.from_iterable(slices()):
+        shape = target_shape(reply) if reply else ""
+        counts[shape] = counts.get(shape, 0) + 1
+        shape_of_row.append(shape_ids.setdefault(shape, len(shape_ids)))
+        if shape in UNSTRUCTURED_SHAPES:
+            unstructured += 1
+            if len(replies) - unstructured < min_share * len(replies):
+                ruled_out = True
+                break
     dominant = max(counts, key=lambda k: (counts[k], k)) if counts else ""
     structured = (
         not ruled_out and dominant not in UNSTRUCTURED_SHAPES and counts[dominant] >= min_share * len(replies)

@@ -28,6 +28,7 @@ alike. That is on purpose: one word often changes what a short input asks.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -661,18 +662,12 @@ def _in_sorted(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
     return found
 
 
-def _chunked_ngram_hashes(texts: Distinct, n: int) -> pl.DataFrame:
-    """`_ngram_hashes` of every distinct text, built `CHUNK_DOCS` texts at a time (the split words
-    of a whole held-out split at once weigh several times its n-gram hashes)."""
-    return pl.concat(
-        [
-            _ngram_hashes(
-                _token_frame(texts.texts.slice(start, CHUNK_DOCS), texts.lines[start : start + CHUNK_DOCS]), n
-            )
-            for start in range(0, texts.size, CHUNK_DOCS)
-        ],
-        rechunk=True,
-    )
+def _ngram_chunks(texts: Distinct, n: int) -> Iterator[pl.DataFrame]:
+    """`_ngram_hashes` of the distinct texts, `CHUNK_DOCS` texts at a time: the split words of a
+    whole split at once weigh several times its n-gram hashes."""
+    for start in range(0, texts.size, CHUNK_DOCS):
+        chunk = texts.texts.slice(start, CHUNK_DOCS), texts.lines[start : start + CHUNK_DOCS]
+        yield _ngram_hashes(_token_frame(*chunk), n)
 
 
 def ngram_overlaps(
@@ -708,7 +703,7 @@ def ngram_overlaps(
         ev = distinct(ctx, eval_split, column)
         if not ev.size:
             return empty
-        ev_grams = _chunked_ngram_hashes(ev, n)
+        ev_grams = pl.concat(list(_ngram_chunks(ev, n)), rechunk=True)
         ev_rows = ev_grams.group_by("g").agg(pl.col("line").n_unique().alias("rows"))
         ev_grams = ev_grams.join(ev_rows.filter(pl.col("rows") <= max_rows), on="g", how="semi")
         del ev_rows  # the largest frames here are held only as long as they are needed (peak RSS)
@@ -746,9 +741,7 @@ def ngram_overlaps(
             # at most `max_rows` rows of any phrase (on templated data they were mostly stock).
             hits.append(found.join(new_stock, on="g", how="anti"))
 
-        for start in range(0, ref.size, CHUNK_DOCS):
-            texts, lines = ref.texts.slice(start, CHUNK_DOCS), ref.lines[start : start + CHUNK_DOCS]
-            grams = _ngram_hashes(_token_frame(texts, lines), n)
+        for grams in _ngram_chunks(ref, n):
             g = grams["g"].to_numpy()
             keep = np.flatnonzero(_in_bitset(maybe, g >> shift))
             keep = keep[_in_sorted(wanted, g[keep])]
