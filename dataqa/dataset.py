@@ -19,7 +19,20 @@ import polars as pl
 
 from dataqa import formats
 from dataqa.formats import RecordIssue
-from dataqa.load import FILE_LEVEL, LoadIssue, check_readable, file_sha256, read_records
+from dataqa.load import (
+    FILE_LEVEL,
+    LineTally,
+    LoadIssue,
+    Span,
+    check_readable,
+    file_sha256,
+    is_gzip,
+    line_spans,
+    read_records,
+    read_span,
+    sniff_issue,
+)
+from dataqa.processes import map_in_processes
 
 SPLIT_NAMES = ("train", "valid", "test")
 
@@ -146,11 +159,20 @@ class _Pass:
     load_issues: list[LoadIssue]
     record_issues: list[tuple[int, RecordIssue]]
     n_lines: int
+    tally: LineTally
+    """What a span's lines counted for the file-level issues (`_merge` draws them); empty after a
+    whole-file pass, whose file-level issues are already in `load_issues`."""
 
 
-def _normalise_file(path: Path, split_format: str | None, fmt: str | None, label_field: str | None) -> _Pass:
-    """One pass: every record normalised as `split_format`, and the format counts of the records."""
+def _normalise_file(
+    path: Path, split_format: str | None, fmt: str | None, label_field: str | None, span: Span | None = None
+) -> _Pass:
+    """One pass: every record normalised as `split_format`, and the format counts of the records.
+
+    With a `span`, only its lines: the file-level issues are then left to `_merge`, which draws
+    them from the tallies of all the spans."""
     counts: Counter[str | None] = Counter()
+    tally = LineTally()
     load_issues: list[LoadIssue] = []
     record_issues: list[tuple[int, RecordIssue]] = []
     columns: dict[str, list] = {key: [] for key in FRAME_SCHEMA}
@@ -159,7 +181,8 @@ def _normalise_file(path: Path, split_format: str | None, fmt: str | None, label
     turn_chunks: list[pl.DataFrame] = []
     exchanges: dict[str, list] = {key: [] for key in EXCHANGES_SCHEMA}
     n_lines = 0
-    for line, obj in read_records(path, load_issues):
+    records = read_records(path, load_issues) if span is None else read_span(path, load_issues, tally, span)
+    for line, obj in records:
         n_lines = max(n_lines, line)
         own = formats.detect_format(obj, label_field)
         counts[own] += 1
@@ -212,7 +235,70 @@ def _normalise_file(path: Path, split_format: str | None, fmt: str | None, label
         load_issues,
         record_issues,
         n_lines,
+        tally,
     )
+
+
+def _merge(passes: list[_Pass], fmt: str | None) -> _Pass:
+    """The spans' passes of one file as one pass over the whole file (spans in file order)."""
+    counts: Counter[str | None] = Counter()
+    tally = LineTally()
+    load_issues: list[LoadIssue] = []
+    record_issues: list[tuple[int, RecordIssue]] = []
+    for part in passes:
+        counts.update(part.counts)
+        tally.add(part.tally)
+        load_issues += part.load_issues
+        record_issues += part.record_issues
+    load_issues += tally.file_issues(load_issues)
+    return _Pass(
+        fmt or _most_common(counts),
+        counts,
+        pl.concat([p.frame for p in passes], rechunk=True),
+        pl.concat([p.turns for p in passes], rechunk=True),
+        pl.concat([p.exchanges for p in passes], rechunk=True),
+        load_issues,
+        record_issues,
+        max(p.n_lines for p in passes),
+        tally,
+    )
+
+
+PARALLEL_FROM_BYTES = 32 * 2**20
+"""Files this large are read by several processes (`load_split`'s `workers`), span by span.
+Below it, starting the processes costs about what they save: 16 MB loaded in 0.8-1.0 s in one
+pass and 1.0-1.3 s on two processes, 32 MB in 1.9-2.3 s and 1.5-1.8 s."""
+
+SPAN_BYTES = 4 * 2**20
+"""The bytes of one span, read by one process at a time. Small spans keep both processes busy to
+the end: on the 141 MB hook benchmark file, 16 MiB spans loaded in 5.3-6.4 s and 4 MiB spans in
+4.8-5.1 s, against 8.2-8.5 s in one pass; each span's result is still cheap to hand back."""
+
+
+def _spans(path: Path, workers: int) -> list[Span] | None:
+    """The spans to read `path` in on `workers` processes, or None when it is read in one pass:
+    one worker, a small or compressed file, or a file that is not JSONL text at all."""
+    if workers < 2 or path.stat().st_size < PARALLEL_FROM_BYTES or is_gzip(path) or sniff_issue(path):
+        return None
+    spans = line_spans(path, SPAN_BYTES)
+    return spans if len(spans) > 1 else None
+
+
+def _read(
+    path: Path,
+    split_format: str | None,
+    fmt: str | None,
+    label_field: str | None,
+    spans: list[Span] | None,
+    workers: int,
+) -> _Pass:
+    """One pass over the file: span by span on `workers` processes, or in this process."""
+    if spans is not None:
+        normalise_span = functools.partial(_normalise_file, path, split_format, fmt, label_field)
+        passes = map_in_processes(normalise_span, spans, workers)
+        if passes is not None:
+            return _merge(passes, fmt)
+    return _normalise_file(path, split_format, fmt, label_field)
 
 
 def _one_exchange(row: dict[str, Any]) -> bool | None:
@@ -245,10 +331,16 @@ def _signature(path: Path) -> tuple[int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
-def load_split(name: str, path: str, fmt: str | None = None, label_field: str | None = None) -> Split:
-    """Read and normalise one split; raises `InputError` only when the path cannot be read at all."""
+def load_split(
+    name: str, path: str, fmt: str | None = None, label_field: str | None = None, workers: int = 1
+) -> Split:
+    """Read and normalise one split; raises `InputError` only when the path cannot be read at all.
+
+    With `workers` > 1, a large uncompressed file is parsed span by span on that many processes
+    (`PARALLEL_FROM_BYTES`): the same split as one pass, 1.6 times as fast on two cores."""
     p = check_readable(path)
     before = _signature(p)
+    spans = _spans(p, workers)
     # The digest is taken on another thread while this one parses: hashlib releases the GIL.
     with ThreadPoolExecutor(1, thread_name_prefix="dataqa-sha256") as hasher:
         digest = hasher.submit(file_sha256, p)
@@ -256,9 +348,9 @@ def load_split(name: str, path: str, fmt: str | None = None, label_field: str | 
         # first records and confirmed by the counts of the one full pass that normalises every
         # record under the guess; only when the guess loses is the file read a second time.
         guess = fmt or _guess_format(p, label_field)
-        read = _normalise_file(p, guess, fmt, label_field)
+        read = _read(p, guess, fmt, label_field, spans, workers)
         if read.split_format != guess:
-            read = _normalise_file(p, read.split_format, fmt, label_field)
+            read = _read(p, read.split_format, fmt, label_field, spans, workers)
         sha256 = digest.result()
     split_format, frame, load_issues, n_lines = read.split_format, read.frame, read.load_issues, read.n_lines
     if split_format is None and read.counts:

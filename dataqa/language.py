@@ -21,18 +21,16 @@ patterns with Python's own character classes spelled out for Rust's regex engine
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 import polars as pl
 
 from dataqa.context import Context
+from dataqa.processes import map_in_processes
 
 UNDETERMINED = "und"
 PREFIX_CHARS = 400
@@ -191,12 +189,8 @@ def detect_languages(texts: Sequence[str | None] | pl.Series, workers: int = 2) 
     if len(unique) >= PARALLEL_FROM and workers > 1:
         size = (len(unique) + workers * 4 - 1) // (workers * 4)
         chunks = [unique[i : i + size] for i in range(0, len(unique), size)]
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                detected = [lang for part in pool.map(_detect_batch, chunks) for lang in part]
-        except (BrokenProcessPool, OSError):
-            # Workers could not start (e.g. a __main__ that cannot be re-imported): same result, serially.
-            detected = _detect_batch(unique)
+        parts = map_in_processes(_detect_batch, chunks, workers)
+        detected = _detect_batch(unique) if parts is None else [lang for part in parts for lang in part]
     else:
         detected = _detect_batch(unique)
     found = dict(zip(unique, detected, strict=True))

@@ -21,7 +21,7 @@ import os
 import stat
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -141,6 +141,12 @@ def file_sha256(path: Path) -> str:
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
+def is_gzip(path: Path) -> bool:
+    """Whether the file is gzip-compressed (by its magic bytes, whatever it is called)."""
+    with open(path, "rb") as fh:
+        return fh.read(2) == _GZIP_MAGIC
+
+
 def open_binary(path: Path) -> IO[bytes]:
     """Open for reading, decompressing gzip by its magic bytes (whatever the file is called)."""
     fh = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
@@ -171,22 +177,30 @@ class _Oversize:
     size: int
 
 
-def _raw_lines(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, bytes | _Oversize]]:
+def _raw_lines(
+    path: Path, issues: list[LoadIssue], span: Span | None = None
+) -> Iterator[tuple[int, bytes | _Oversize]]:
     """Physical lines as bytes (without the newline), numbered from 1, with bounded memory.
 
     A line longer than MAX_LINE_BYTES is yielded as an `_Oversize` (its head and length); a
-    truncated or damaged stream ends the file with a file-level issue.
+    truncated or damaged stream ends the file with a file-level issue. With a `span`, only its
+    lines (of an uncompressed file), numbered from its first line.
     """
-    number = 0
+    number = 0 if span is None else span.first_line - 1
+    remaining = None if span is None else span.stop - span.start
     pending = bytearray()
     size = 0
     oversize: bytes | None = None
     try:
         with open_binary(path) as fh:
+            if span is not None:
+                fh.seek(span.start)
             while True:
-                chunk = _read_chunk(fh)
+                chunk = _read_chunk(fh) if remaining is None else fh.read(min(_CHUNK, remaining))
                 if not chunk:
                     break
+                if remaining is not None:
+                    remaining -= len(chunk)
                 start = 0
                 while True:
                     end = chunk.find(b"\n", start)
@@ -216,6 +230,39 @@ def _raw_lines(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, bytes
     if pending or oversize is not None:
         number += 1
         yield number, (bytes(pending) if oversize is None else _Oversize(oversize, size))
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of whole lines of an uncompressed file: bytes [start, stop), the first one's number."""
+
+    start: int
+    stop: int
+    first_line: int
+
+
+def line_spans(path: Path, target_bytes: int) -> list[Span]:
+    """The file cut into spans of whole lines of about `target_bytes` each, in order, so that they
+    can be read apart (on several processes) and their lines keep their numbers in the file."""
+    spans: list[Span] = []
+    start, first_line = 0, 1
+    seen_bytes = seen_lines = 0  # before the current chunk
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            cut = start + target_bytes - 1 - seen_bytes  # where in this chunk the current span is full
+            while cut < len(chunk):
+                end = chunk.find(b"\n", max(cut, 0))
+                if end < 0:
+                    break
+                stop = seen_bytes + end + 1
+                spans.append(Span(start, stop, first_line))
+                start, first_line = stop, seen_lines + chunk.count(b"\n", 0, end + 1) + 1
+                cut = start + target_bytes - 1 - seen_bytes
+            seen_bytes += len(chunk)
+            seen_lines += chunk.count(b"\n")
+    if start < seen_bytes:
+        spans.append(Span(start, seen_bytes, first_line))
+    return spans
 
 
 _MAGIC: list[tuple[bytes, str]] = [
@@ -361,24 +408,84 @@ def _decode_hint(raw: bytes) -> str:
     return " (the line reads as Windows-1252/Latin-1 text: a mixed-encoding file)"
 
 
+@dataclass
+class LineTally:
+    """What reading lines counted for the issues about the file as a whole (`file_issues`), drawn
+    once the whole file is read; the tallies of spans read apart are merged in order (`add`)."""
+
+    lines: int = 0
+    """The last physical line read."""
+    content_lines: int = 0
+    blanks: int = 0
+    blank_lines: list[int] = field(default_factory=list)
+    """The first `MAX_BLANK_LISTED` + 1 blank lines: the listed ones and the first unlisted."""
+    crlf_lines: list[int] = field(default_factory=list)
+
+    def add(self, later: LineTally) -> None:
+        """Take in the tally of the span that follows this one."""
+        self.lines = max(self.lines, later.lines)
+        self.content_lines += later.content_lines
+        self.blanks += later.blanks
+        self.blank_lines += later.blank_lines[: MAX_BLANK_LISTED + 1 - len(self.blank_lines)]
+        self.crlf_lines += later.crlf_lines
+
+    def file_issues(self, issues: list[LoadIssue]) -> list[LoadIssue]:
+        """The blank lines, the empty file and the CRLF endings, given the issues found so far."""
+        found = [
+            LoadIssue(number, BLANK_LINE, "blank line") for number in self.blank_lines[:MAX_BLANK_LISTED]
+        ]
+        if self.blanks > MAX_BLANK_LISTED:
+            first_unlisted = self.blank_lines[MAX_BLANK_LISTED]
+            found.append(
+                LoadIssue(
+                    first_unlisted,
+                    BLANK_LINE,
+                    f"{self.blanks - MAX_BLANK_LISTED:,} more blank lines from line {first_unlisted:,} on "
+                    f"(only the first {MAX_BLANK_LISTED:,} are listed one by one)",
+                )
+            )
+        if self.content_lines == 0 and not any(i.kind == FILE_LEVEL for i in issues):
+            lines = self.lines
+            what = "file is empty" if lines == 0 else f"file holds only blank lines ({lines:,})"
+            found.append(LoadIssue(1, FILE_LEVEL, f"{what}: there are no records to check"))
+        found += [LoadIssue(line, LINE_ENDING, "Windows line ending (CRLF)") for line in self.crlf_lines]
+        return found
+
+
+def sniff_issue(path: Path) -> LoadIssue | None:
+    """The one issue of a file that is not JSONL text at all (binary, UTF-16/32), or None."""
+    whole = _sniff(path)
+    if not whole:
+        return None
+    kind, detail = whole
+    fix = (
+        "; re-save it as UTF-8 without BOM"
+        if kind == ENCODING
+        else "; was the wrong file given, or a file renamed to .jsonl?"
+    )
+    return LoadIssue(1, kind, detail + fix)
+
+
 def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield `(line, object)` for every line holding a JSON object; append issues for the rest."""
-    whole = _sniff(path)
+    whole = sniff_issue(path)
     if whole:
-        kind, detail = whole
-        fix = (
-            "; re-save it as UTF-8 without BOM"
-            if kind == ENCODING
-            else "; was the wrong file given, or a file renamed to .jsonl?"
-        )
-        issues.append(LoadIssue(1, kind, detail + fix))
+        issues.append(whole)
         return
-    crlf_lines: list[int] = []
-    content_lines = blanks = first_unlisted = 0
-    number = 0
-    for number, raw in _raw_lines(path, issues):
+    tally = LineTally()
+    yield from read_span(path, issues, tally)
+    issues += tally.file_issues(issues)
+
+
+def read_span(
+    path: Path, issues: list[LoadIssue], tally: LineTally, span: Span | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """`read_records` over the lines of one span (the whole file when None) of a file that
+    `sniff_issue` passed, counting into `tally` what the file-level issues are drawn from."""
+    for number, raw in _raw_lines(path, issues, span):
+        tally.lines = number
         if isinstance(raw, _Oversize):
-            content_lines += 1
+            tally.content_lines += 1
             issues.append(
                 LoadIssue(
                     number,
@@ -401,15 +508,13 @@ def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dic
             )
             raw = raw[3:]
         if not raw.strip():  # a blank line's CRLF is not worth a second finding
-            blanks += 1
-            if blanks <= MAX_BLANK_LISTED:
-                issues.append(LoadIssue(number, BLANK_LINE, "blank line"))
-            elif blanks == MAX_BLANK_LISTED + 1:
-                first_unlisted = number
+            tally.blanks += 1
+            if len(tally.blank_lines) <= MAX_BLANK_LISTED:
+                tally.blank_lines.append(number)
             continue
         if crlf:
-            crlf_lines.append(number)
-        content_lines += 1
+            tally.crlf_lines.append(number)
+        tally.content_lines += 1
         nul = raw.find(b"\x00")
         if nul >= 0:
             issues.append(
@@ -478,17 +583,3 @@ def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dic
                 )
             )
         yield number, obj
-    if blanks > MAX_BLANK_LISTED:
-        issues.append(
-            LoadIssue(
-                first_unlisted,
-                BLANK_LINE,
-                f"{blanks - MAX_BLANK_LISTED:,} more blank lines from line {first_unlisted:,} on "
-                f"(only the first {MAX_BLANK_LISTED:,} are listed one by one)",
-            )
-        )
-    if content_lines == 0 and not any(i.kind == FILE_LEVEL for i in issues):
-        what = "file is empty" if number == 0 else f"file holds only blank lines ({number:,})"
-        issues.append(LoadIssue(1, FILE_LEVEL, f"{what}: there are no records to check"))
-    for line in crlf_lines:
-        issues.append(LoadIssue(line, LINE_ENDING, "Windows line ending (CRLF)"))

@@ -69,7 +69,9 @@ def load_splits(paths: dict[str, str], config: Config, progress: Progress | None
     for name, path in paths.items():
         if progress:
             progress(f"reading {name}: {path}")
-        splits[name] = load_split(name, path, fmt=config.format, label_field=config.label_field)
+        splits[name] = load_split(
+            name, path, fmt=config.format, label_field=config.label_field, workers=effective_jobs(config.jobs)
+        )
     return splits
 
 

@@ -1,0 +1,49 @@
+"""Work spread over spawned processes, for the CPU-bound pure-Python stages (reading records,
+detecting languages) that threads cannot overlap because they hold the GIL."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import sys
+import types
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R] | None:
+    """`fn` over `items` on `workers` processes, the results in item order; None when processes
+    cannot run here (a sandbox, a process limit), and the caller does the work itself.
+
+    The processes are spawned, not forked: this process already runs polars' threads, which a
+    fork would copy without their state. `fn` must be importable by its module's name.
+    """
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            with _main_module_hidden():  # the processes start on the first submissions
+                futures = [pool.submit(fn, item) for item in items]
+            return [future.result() for future in futures]
+    except (BrokenProcessPool, OSError):
+        return None
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Spawned processes start without the caller's `__main__`.
+
+    multiprocessing imports the parent's main script again in every spawned process, which runs
+    a script without an `if __name__ == "__main__":` guard a second time there (a notebook or a
+    script calling `dataqa.scan()`). The work here needs nothing from `__main__`: while the
+    processes start, an empty module stands in for it, so they import nothing of the caller's.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
