@@ -305,15 +305,20 @@ def band_keys(sig: np.ndarray, bands: int = BANDS) -> np.ndarray:
 # --------------------------------------------------------------------------- candidates
 
 
-def unique_ints(values: np.ndarray) -> np.ndarray:
-    """Sorted unique values of an integer array, by sorting.
+def unique_ints(values: np.ndarray, in_place: bool = False) -> np.ndarray:
+    """Sorted unique values of an integer array, by sorting (`in_place`: sorting `values` itself,
+    which the caller no longer needs, instead of a copy).
 
     numpy 2.4's np.unique takes a hash-based path that measured ~100x slower than a sort on 5M
     int64 values (5.1 s against 0.05 s).
     """
     if not len(values):
         return values
-    ordered = np.sort(values)
+    if in_place and values.flags.writeable:
+        values.sort()
+        ordered = values
+    else:
+        ordered = np.sort(values)
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
 
 
@@ -338,43 +343,52 @@ def _window_pairs(key: np.ndarray, idx: np.ndarray, cap: int, n: int) -> list[np
 
 
 def _candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
-    """Candidate pairs (i < j) of rows sharing a band key; shape (m, 2), unique, sorted."""
+    """Candidate pairs (i < j) of rows sharing a band key, as sorted unique codes i * n + j.
+
+    One int64 per pair, not an (m, 2) array: at a million chat rows the prompts made 21M
+    candidates, and the pairs, their copies and the sort's buffers were DUP004's peak."""
     n = keys.shape[0]
     if n < 2:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty(0, dtype=np.int64)
     # One in-place sort of (key, row) packed into 64 bits, the row in the low bits: several times
     # faster than an argsort. The key keeps its top 64 - row_bits bits; two keys that agree on
     # those (about 60 pairs among 32M keys at a million rows) merge their buckets, which adds a
     # few candidate pairs and changes nothing else, since every candidate is verified.
     row_bits = np.uint64(max(1, (n - 1).bit_length()))
-    packed = keys >> row_bits
-    packed <<= row_bits
-    packed |= np.arange(n, dtype=np.uint64)[:, None]
-    flat = packed.reshape(-1)
+    flat = keys >> row_bits
+    flat <<= row_bits
+    flat |= np.arange(n, dtype=np.uint64)[:, None]
+    flat = flat.reshape(-1)
     flat.sort()
     idx = (flat & ((np.uint64(1) << row_bits) - np.uint64(1))).astype(np.int32 if n < 2**31 else np.int64)
     flat >>= row_bits
     parts = _window_pairs(flat, idx, cap, n)
     # Big buckets: the window pairs each member with its next `cap` neighbours; add a star to the
     # bucket's first member so that the bucket stays connected for grouping.
-    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
-    sizes = np.diff(np.r_[starts, len(flat)])
-    big = np.flatnonzero(sizes > cap)
-    if len(big):
-        first = np.repeat(idx[starts[big]], sizes[big])
-        members = np.concatenate([idx[starts[i] : starts[i] + sizes[i]] for i in big])
+    # A bucket holds more than `cap` keys where a key equals the one `cap` places on; found so,
+    # without a start and size per bucket (18M buckets, 0.4 GB of arrays, for 1M prompts).
+    big_keys = unique_ints(flat[:-cap][flat[:-cap] == flat[cap:]]) if len(flat) > cap else flat[:0]
+    if len(big_keys):
+        starts = np.searchsorted(flat, big_keys, side="left")
+        stops = np.searchsorted(flat, big_keys, side="right")
+        first = np.repeat(idx[starts], stops - starts)
+        members = np.concatenate([idx[a:b] for a, b in zip(starts, stops, strict=True)])
         parts.append(_pair_codes(first, members, n))
-    del packed, flat, idx
+    del flat, idx
+    if not parts:
+        return np.empty(0, dtype=np.int64)
+    codes = np.concatenate(parts)
+    del parts
     # Unique pairs by one int64 code per pair: a 1-D sort, several times faster than
     # np.unique(axis=0), which sorts rows lexicographically.
-    codes = unique_ints(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
-    return np.stack([codes // n, codes % n], axis=1) if len(codes) else np.empty((0, 2), dtype=np.int64)
+    return unique_ints(codes, in_place=True)
 
 
 def _candidates_across(left: np.ndarray, right: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
-    """Candidate pairs (left row, right row) sharing a band key; shape (m, 2), unique, sorted."""
+    """Candidate pairs (left row, right row) sharing a band key, as sorted unique codes
+    left * len(right) + right (see `_candidates_within`)."""
     if not len(left) or not len(right):
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty(0, dtype=np.int64)
     bands = left.shape[1]
     frames = []
     for keys in (left, right):
@@ -392,8 +406,8 @@ def _candidates_across(left: np.ndarray, right: np.ndarray, cap: int = BUCKET_CA
     # Cap each bucket's right side at its first `cap` rows (by row order), so templated text that
     # fills one bucket cannot explode the pair count.
     rf = rf.sort(["key", "row"]).filter(pl.int_range(pl.len()).over("key") < cap)
-    joined = lf.join(rf, on="key", suffix="_r").select("row", "row_r").unique().sort(["row", "row_r"])
-    return joined.to_numpy().astype(np.int64).reshape(-1, 2)
+    joined = lf.join(rf, on="key", suffix="_r").select(pl.col("row") * len(right) + pl.col("row_r"))
+    return unique_ints(joined.to_series().to_numpy().astype(np.int64), in_place=True)
 
 
 # --------------------------------------------------------------------------- verification
@@ -466,28 +480,34 @@ class _EncodedTexts:
 
 
 def _verify(
-    left_texts: pl.Series, right_texts: pl.Series, pairs: np.ndarray, threshold: float
+    left_texts: pl.Series, right_texts: pl.Series, codes: np.ndarray, width: int, threshold: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Keep the candidate pairs whose true similarity reaches `threshold`: (pairs kept, similarity)."""
-    if not len(pairs):
-        return pairs, np.empty(0, dtype=np.float64)
+    """Keep the candidate pairs whose true similarity reaches `threshold`: (pairs kept as an
+    (m, 2) array of (left row, right row), their similarity). The candidates are codes
+    left * `width` + right, decoded a batch at a time."""
+    if not len(codes):
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
     words = _WordCodes()
     left = _EncodedTexts(left_texts, words)
     right = left if left_texts is right_texts else _EncodedTexts(right_texts, words)
-    # The ratio cannot exceed 2 * min / sum of the word counts: skip pairs that cannot reach it.
-    left_len, right_len = left.counts[pairs[:, 0]], right.counts[pairs[:, 1]]
-    bound = 2 * np.minimum(left_len, right_len) / np.maximum(left_len + right_len, 1)
-    pairs = pairs[bound >= threshold - 1e-9]
     cutoff = threshold * 100 - 1e-6
     kept, sims = [], []
-    for start in range(0, len(pairs), VERIFY_CHUNK):
-        chunk = pairs[start : start + VERIFY_CHUNK]
-        a = left.get(chunk[:, 0]).tolist()
-        b = right.get(chunk[:, 1]).tolist()
+    for start in range(0, len(codes), VERIFY_CHUNK):
+        chunk = codes[start : start + VERIFY_CHUNK]
+        lo, hi = chunk // width, chunk % width
+        # The ratio cannot exceed 2 * min / sum of the word counts: skip pairs that cannot reach it.
+        left_len, right_len = left.counts[lo], right.counts[hi]
+        bound = 2 * np.minimum(left_len, right_len) / np.maximum(left_len + right_len, 1)
+        possible = bound >= threshold - 1e-9
+        lo, hi = lo[possible], hi[possible]
+        if not len(lo):
+            continue
+        a = left.get(lo).tolist()
+        b = right.get(hi).tolist()
         scores = cpdist(a, b, scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1)
         scores = np.asarray(scores, dtype=np.float64) / 100.0
         ok = scores >= threshold - 1e-9
-        kept.append(chunk[ok])
+        kept.append(np.stack([lo[ok], hi[ok]], axis=1))
         sims.append(scores[ok])
     if not kept:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
@@ -539,10 +559,10 @@ def near_pairs(
             return _empty_pairs()
         lk = bands(ctx, left, column, shingle)
         if left == right:
-            cand = _candidates_within(lk)
+            codes = _candidates_within(lk)
         else:
-            cand = _candidates_across(lk, bands(ctx, right, column, shingle))
-        kept, sims = _verify(ld.texts, rd.texts, cand, t)
+            codes = _candidates_across(lk, bands(ctx, right, column, shingle))
+        kept, sims = _verify(ld.texts, rd.texts, codes, rd.size, t)
         return pl.DataFrame(
             {
                 "left_line": ld.lines[kept[:, 0]] if len(kept) else np.empty(0, np.int64),

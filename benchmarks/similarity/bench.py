@@ -57,7 +57,7 @@ def engine(ctx: Context, threshold: float, stages: Stages) -> dict:
     keys = similarity.band_keys(sig)
     cand = similarity._candidates_within(keys)
     stages.mark(f"LSH bands + candidates ({len(cand)})")
-    kept, sims = similarity._verify(d.texts, d.texts, cand, threshold)
+    kept, sims = similarity._verify(d.texts, d.texts, cand, d.size, threshold)
     stages.mark(f"verify ({len(kept)} pairs >= {threshold})")
     return {"lines": d.lines, "kept": kept, "sims": sims, "candidates": len(cand)}
 
