@@ -165,6 +165,7 @@ class NearDuplicate(_DuplicateCheck):
 
     id = "DUP003"
     shares = frozenset({"bands", "distinct", "near_groups", "near_pairs"})
+    heavy = True
     name = "near-duplicate"
     severity = Severity.WARNING
     threshold: float = similarity.DEFAULT_THRESHOLD
@@ -219,6 +220,7 @@ class NearDuplicateInput(Check):
 
     id = "DUP004"
     shares = frozenset({"bands", "distinct", "near_groups", "near_pairs"})
+    heavy = True
     name = "near-duplicate-input"
     family = "duplicates"
     severity = Severity.WARNING

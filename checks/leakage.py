@@ -278,6 +278,7 @@ class NgramOverlap(_LeakCheck):
 
     id = "LEAK004"
     shares = frozenset({"bands", "distinct", "near_pairs", "ngram"})
+    heavy = True
     name = "ngram-overlap"
     severity = Severity.INFO
     blocks = False  # a shared span is evidence to review, not proof the example leaked

@@ -51,9 +51,9 @@ class Check:
     """Base of every check. Subclasses are dataclasses; their fields are the check's options.
 
     Class attributes: `id` (stable, e.g. "DUP003"), `name` (kebab-case), `family`, `severity`
-    (the default), `needs` (e.g. {"test"}, {"label"}), `shares` (below), `version`. The docstring
-    is the check's documentation, in four parts: what it finds, then "Why:", "Example:" and "Fix:"
-    paragraphs.
+    (the default), `needs` (e.g. {"test"}, {"label"}), `shares` and `heavy` (below), `version`.
+    The docstring is the check's documentation, in four parts: what it finds, then "Why:",
+    "Example:" and "Fix:" paragraphs.
     `run` yields findings and may record summary numbers in `self.metrics`.
     """
 
@@ -66,6 +66,10 @@ class Check:
     """Families of `Context.shared` values the check reads, directly or through the engine (a key's
     first element, e.g. "distinct"). Once every check naming a family has finished, the scan frees
     it; a check that reads a family without naming it still works, but may compute it again."""
+    heavy: ClassVar[bool] = False
+    """The check needs working memory beyond the shared values that grows with the data (0.5-1 GB
+    at a million rows: a pairwise or n-gram search). The scan never runs two heavy checks at once,
+    so that their working sets do not add up, and starts them before the others."""
     version: ClassVar[str] = "1"
 
     metrics: dict[str, Any]

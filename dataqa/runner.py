@@ -49,13 +49,22 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def next_check(pending: list[Check], busy: set[str]) -> int:
-    """Index of the check a free thread runs next: the first that reads none of the shared
-    families the running checks read, else the first. Two readers of one family would wait for
-    each other (at 1M rows DUP004 waited a minute for DUP003's near-duplicate groups) while
-    checks they could run beside waited their turn: 1M scan 294 -> 256 s (`benchmarks/scan.md`).
-    Waiting instead of taking the first was slower and held no less memory (271 s, 8.40 GB)."""
-    return next((i for i, check in enumerate(pending) if not check.shares & busy), 0)
+def next_check(pending: list[Check], running: list[Check]) -> int | None:
+    """Index of the check a free thread runs next, or None when it must wait for a running check.
+
+    Not a second heavy check (`Check.heavy`) while one runs: their working sets would add up (at
+    1M rows DUP004 and LEAK004 side by side set the scan's peak, 7.1-8.5 GB). Among the others,
+    the first that reads none of the shared families the running checks read, else the first. Two
+    readers of one family would wait for each other (at 1M rows DUP004 waited a minute for
+    DUP003's near-duplicate groups) while checks they could run beside waited their turn: 1M scan
+    294 -> 256 s (`benchmarks/scan.md`). Waiting instead of taking the first was slower and held
+    no less memory (271 s, 8.40 GB)."""
+    heavy_running = any(check.heavy for check in running)
+    allowed = [i for i, check in enumerate(pending) if not (heavy_running and check.heavy)]
+    if not allowed:
+        return None
+    busy = set().union(*(check.shares for check in running))
+    return next((i for i in allowed if not pending[i].shares & busy), allowed[0])
 
 
 def effective_jobs(jobs: int) -> int:
@@ -216,23 +225,31 @@ def _execute(
     jobs = min(effective_jobs(config.jobs), len(checks) + len(ctx.splits))
     if jobs > 1:
         done: list[CheckResult] = [None] * len(checks)  # type: ignore[list-item]
-        pending = list(enumerate(checks))
-        running: dict[int, frozenset[str]] = {}  # position -> families the running check reads
-        picking = threading.Lock()
+        # Heavy checks run one after another, the scan's longest chain: they go first, so that it
+        # starts with the checks rather than after the light ones listed before it.
+        pending = sorted(enumerate(checks), key=lambda item: not item[1].heavy)
+        running: dict[int, Check] = {}  # position -> check
+        picking = threading.Condition()
 
         def work() -> None:
             while True:
                 with picking:
-                    if not pending:
+                    index = None
+                    while pending:
+                        index = next_check([c for _, c in pending], list(running.values()))
+                        if index is not None:
+                            break
+                        picking.wait()  # only heavy checks are left, and one of them runs
+                    if index is None:
                         return
-                    busy = set().union(*running.values())
-                    position, check = pending.pop(next_check([c for _, c in pending], busy))
-                    running[position] = check.shares
+                    position, check = pending.pop(index)
+                    running[position] = check
                 try:
                     done[position] = timed(check)
                 finally:
                     with picking:
                         del running[position]
+                        picking.notify_all()
 
         with ThreadPoolExecutor(jobs, thread_name_prefix="dataqa-check") as pool:
             profiling = {split.name: pool.submit(profile_split, split) for split in ctx}

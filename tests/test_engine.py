@@ -273,8 +273,47 @@ def test_a_free_thread_skips_checks_that_read_what_a_running_check_reads() -> No
     from dataqa.runner import next_check
 
     checks = load_checks([])
-    pending = [checks["DUP004"], checks["LEAK004"], checks["COV002"]]
-    assert next_check(pending, set()) == 0
-    assert next_check(pending, {"near_groups"}) == 1  # DUP004 would wait for DUP003's groups
-    assert next_check(pending, {"distinct"}) == 2  # so would LEAK004 (and hold texts beside it)
-    assert next_check(pending, {"distinct", "languages"}) == 0  # all would wait: keep the order
+    dup004, leak004, cov002 = checks["DUP004"](), checks["LEAK004"](), checks["COV002"]()
+    pending = [dup004, leak004, cov002]
+    assert next_check(pending, []) == 0
+    dup003 = checks["DUP003"]()
+    assert next_check(pending, [dup003]) == 2  # DUP004 and LEAK004 would wait for DUP003's groups
+    assert next_check(pending, [checks["DUP002"]()]) == 2  # so would both for DUP002's distinct texts
+    assert next_check([dup004, leak004], [checks["DUP002"]()]) == 0  # all would wait: keep the order
+
+
+def test_heavy_checks_run_one_at_a_time_and_first(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two heavy checks' working sets would add up: a free thread takes a light check, or waits.
+    Run one after another they are the scan's longest chain, so the first of them starts first."""
+    from dataqa import runner
+    from dataqa.registry import load_checks
+    from dataqa.runner import next_check
+
+    checks = load_checks([])
+    heavy = sorted(cid for cid, cls in checks.items() if cls.heavy)
+    assert heavy == ["DUP003", "DUP004", "LEAK004"]
+    dup004, leak004, cov002 = checks["DUP004"](), checks["LEAK004"](), checks["COV002"]()
+    assert next_check([leak004, cov002], [dup004]) == 1
+    assert next_check([leak004], [dup004]) is None  # wait for DUP004 to finish
+    assert next_check([leak004], [cov002]) == 0
+    running: set[str] = set()
+    overlaps: list[tuple[str, str]] = []
+    started: list[str] = []
+    real = runner.run_check
+
+    def recording(check, ctx, debug=False):  # type: ignore[no-untyped-def]
+        started.append(check.id)
+        if check.heavy:
+            overlaps.extend((other, check.id) for other in running)
+            running.add(check.id)
+        try:
+            time.sleep(0.05 if check.heavy else 0)  # long enough for the other thread to look
+            return real(check, ctx, debug)
+        finally:
+            running.discard(check.id)
+
+    monkeypatch.setattr(runner, "run_check", recording)
+    report = dataqa.scan(str(project / "train.jsonl"), test=str(project / "test.jsonl"), jobs=2)
+    assert overlaps == []
+    assert started[0] == "DUP003"
+    assert [r.check_id for r in report.results] == sorted(checks)  # the report keeps the registry order
