@@ -121,7 +121,8 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--jobs",
             type=click.IntRange(min=0),
             metavar="N",
-            help="Checks run at once on threads (default 0: one per core, at most 2).",
+            help="Checks run at once on threads, and processes that parse a large file "
+            "(default 0: one per core, at most 2).",
         ),
     ]
     for option in reversed(options):

@@ -87,7 +87,8 @@ class Config:
     """Named datasets: {"train": path, "test": path, "valid": path, options...} (pre-commit)."""
     cache_dir: str = ".dataqa_cache"
     jobs: int = 0
-    """Checks run at once, on threads (0: one per available core, at most `runner.AUTO_JOBS_MAX`)."""
+    """Checks run at once, on threads, and processes that parse a large file (0: one per available
+    core, at most `runner.AUTO_JOBS_MAX`)."""
     source: str | None = None
     """Where the configuration was read from, for provenance."""
 
