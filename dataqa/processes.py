@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -15,20 +16,29 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+_STARTING = threading.Lock()
+"""Held while processes start with `__main__` hidden: two threads swapping it at once would leave
+the stand-in in place for good."""
+
+STARTUP_ERRORS = (BrokenProcessPool, OSError, NotImplementedError, RuntimeError)
+"""What processes that cannot run here raise: a broken or killed pool, no fork/spawn or too few
+semaphores (NotImplementedError from the executor), a start-up refused by multiprocessing."""
+
 
 def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R] | None:
     """`fn` over `items` on `workers` processes, the results in item order; None when processes
-    cannot run here (a sandbox, a process limit), and the caller does the work itself.
+    cannot run here (a sandbox, a process limit, a worker killed), and the caller does the work
+    itself (where an error of `fn`'s own, not the processes', then shows).
 
     The processes are spawned, not forked: this process already runs polars' threads, which a
     fork would copy without their state. `fn` must be importable by its module's name.
     """
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            with _main_module_hidden():  # the processes start on the first submissions
+            with _STARTING, _main_module_hidden():  # the processes start on the first submissions
                 futures = [pool.submit(fn, item) for item in items]
             return [future.result() for future in futures]
-    except (BrokenProcessPool, OSError):
+    except STARTUP_ERRORS:
         return None
 
 

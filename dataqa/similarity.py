@@ -350,6 +350,7 @@ def _candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
     n = keys.shape[0]
     if n < 2:
         return np.empty(0, dtype=np.int64)
+    cap = max(cap, 1)  # a cap of 0 pairs no neighbours either; every bucket of two or more is a star
     # One in-place sort of (key, row) packed into 64 bits, the row in the low bits: several times
     # faster than an argsort. The key keeps its top 64 - row_bits bits; two keys that agree on
     # those (about 60 pairs among 32M keys at a million rows) merge their buckets, which adds a

@@ -140,3 +140,64 @@ def test_processes_do_not_run_the_callers_script_again(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "script ran\n[1, 2, 3]\n"
+
+
+def test_a_read_error_in_a_span_ends_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An I/O error part-way ends one pass at that line ("nothing after line N could be read");
+    spans read apart keep reading past it, so the merge drops the spans after the damaged one."""
+    path = damaged_file(tmp_path / "train.jsonl")
+    real = load._raw_lines
+
+    def failing(p: Path, issues: list, span: Span | None = None) -> Any:
+        for number, raw in real(p, issues, span):
+            if number == 60:
+                issues.append(load.LoadIssue(60, load.FILE_LEVEL, "file ends early or is damaged (EIO)"))
+                return
+            yield number, raw
+
+    monkeypatch.setattr(load, "_raw_lines", failing)
+    one_pass = dataset._normalise_file(path, "chat", None, None)
+    spans = line_spans(path, 300)
+    merged = dataset._merge([dataset._normalise_file(path, "chat", None, None, span) for span in spans], None)
+    assert len(spans) > 10 and one_pass.frame["line"].max() < 60
+    assert merged.frame.equals(one_pass.frame)
+    assert (merged.load_issues, merged.record_issues) == (one_pass.load_issues, one_pass.record_issues)
+
+
+def test_processes_that_cannot_start_leave_the_work_to_the_caller(
+    tmp_path: Path, counted_processes: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No semaphores, no spawn, a sandbox: the executor raises, the file is read in one pass."""
+    from dataqa import processes
+
+    class NoProcesses:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise NotImplementedError("no semaphores here")
+
+    monkeypatch.setattr(processes, "ProcessPoolExecutor", NoProcesses)
+    assert processes.map_in_processes(abs, [-1], 2) is None
+    path = damaged_file(tmp_path / "train.jsonl")
+    same_split(load_split("train", str(path)), load_split("train", str(path), workers=2))
+    assert counted_processes == []
+
+
+def test_two_threads_starting_processes_leave_main_in_place() -> None:
+    """`__main__` is hidden while processes start; two threads doing so at once must not leave the
+    stand-in behind (a library user running two scans on threads)."""
+    import threading
+
+    main = sys.modules["__main__"]
+    results: list[Any] = []
+    start = threading.Barrier(3)
+
+    def run() -> None:
+        start.wait()
+        results.append(map_in_processes(abs, [-1, -2, -3], 2))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [[1, 2, 3]] * 3
+    assert sys.modules["__main__"] is main

@@ -227,6 +227,30 @@ def test_ngram_membership_filters_never_drop_a_wanted_ngram(
     assert (similarity._in_sorted(sorted_wanted, values) == exact).all()
 
 
+@pytest.mark.parametrize("cap", [0, 1, 2, 5])
+def test_candidates_are_every_pair_sharing_a_bucket_within_the_window(cap: int) -> None:
+    """Band keys with buckets of 1-7 rows: the candidates are each member with its next `cap - 1`
+    neighbours in the bucket, plus a star from the first member of a bucket over `cap` rows (so the
+    bucket stays connected); as codes i * n + j, sorted and unique. A cap of 0 acts as 1."""
+    rng = np.random.default_rng(5)
+    n = 60
+    values = rng.integers(0, 12, size=(n, 3)) + np.array([0, 100, 200])  # one key space per band
+    keys = values.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    expected: set[tuple[int, int]] = set()
+    window = max(cap, 1)
+    for band in range(keys.shape[1]):
+        buckets: dict[int, list[int]] = {}
+        for row in range(n):
+            buckets.setdefault(int(keys[row, band]), []).append(row)
+        for members in buckets.values():
+            for i, row in enumerate(members):
+                expected |= {(row, other) for other in members[i + 1 : i + window]}
+            if len(members) > window:
+                expected |= {(members[0], other) for other in members[1:]}
+    codes = similarity._candidates_within(keys, cap)
+    assert codes.tolist() == sorted(i * n + j for i, j in expected)
+
+
 def test_deterministic_and_robust_to_hostile_text(tmp_path: Path) -> None:
     rng = random.Random(11)
     hostile = ["", " ", "\u0000", "🙂" * 50, "\u202e" + "abc", "a" * 5000, "\ud7ff", "x\u0301" * 20]
