@@ -19,7 +19,9 @@ import base64
 import tomllib
 from pathlib import Path
 
+import orjson
 import pytest
+from behaviour import GOLDEN, UPDATE, report_json
 
 import dataqa
 from dataqa.registry import load_checks
@@ -83,6 +85,25 @@ def test_case(case_file: Path, case: dict, tmp_path: Path) -> None:
     if "expect_unusable" in case:
         unusable = sorted({loc.line for f in result.findings for loc in f.unusable if loc.split == "train"})
         assert unusable == sorted(case["expect_unusable"])
+    _assert_case_golden(case_file, case, report.to_dict(), tmp_path)
+
+
+def _assert_case_golden(case_file: Path, case: dict, report: dict, folder: Path) -> None:
+    """The case's whole check result (messages, severities, evidence, metrics) equals its golden copy."""
+    check_id = case_file.stem
+    report = {
+        "checks": [c for c in report["checks"] if c["id"] == check_id],
+        "findings": [f for f in report["findings"] if f["check_id"] == check_id],
+    }
+    actual = orjson.loads(report_json(report, folder))
+    path = GOLDEN / "cases" / f"{check_id}.json"
+    stored = orjson.loads(path.read_bytes()) if path.exists() else {}
+    key = case.get("name", "")
+    if UPDATE or key not in stored:
+        stored[key] = actual
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(orjson.dumps(stored, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    assert actual == stored[key], f"behaviour changed: {check_id} case {key!r} differs from its golden copy"
 
 
 def test_every_check_has_docs_and_both_kinds_of_case() -> None:
