@@ -40,11 +40,12 @@ def main() -> None:
         spec.loader.exec_module(module)
 
     from dataqa.checks.labels import ContradictoryAnswers
-    from dataqa.config import Config
-    from dataqa.context import Context
-    from dataqa.registry import make_check
-    from dataqa.runner import load_splits, native_threads_limited, run_check, split_paths
-    from dataqa.similarity import hashes
+    from dataqa.core.resources import native_threads_limited
+    from dataqa.engine.config import Config
+    from dataqa.engine.context import Context
+    from dataqa.engine.registry import make_check
+    from dataqa.engine.runner import load_splits, run_check, split_paths
+    from dataqa.text.similarity import hashes
 
     with native_threads_limited():
         config = Config()

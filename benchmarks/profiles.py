@@ -95,8 +95,8 @@ def pair(rng: random.Random) -> dict:
 
 MEASURE = r"""
 import resource, sys, time
-from dataqa.config import load_config
-from dataqa.runner import execute
+from dataqa.engine.config import load_config
+from dataqa.engine.runner import execute
 path, profile = sys.argv[1], sys.argv[2]
 config = load_config(discover=False, select=["PROV", "TOOL", "PREF"], profile=profile)
 t0 = time.perf_counter()

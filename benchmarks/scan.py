@@ -50,7 +50,8 @@ def _maxrss_mb() -> float:
 
 def child(train: str, test: str, json_out: str, stages_out: str) -> None:
     """Run the real CLI scan in this process, timing the load and each check (the child side)."""
-    from dataqa import cli, runner
+    from dataqa.commands import cli
+    from dataqa.engine import runner
 
     stages: list[dict] = []
     load_splits, run_check = runner.load_splits, runner.run_check

@@ -1,8 +1,8 @@
 """COV: coverage gaps. Class balance, language mix, length outliers, thin topics, test examples
 train does not cover, and conversation structure that differs between train and test.
 
-Shared machinery: language detection in `dataqa.language`, TF-IDF space, topics and nearest-train
-similarity in `dataqa.topics` (each computed once per scan).
+Shared machinery: language detection in `dataqa.text.language`, TF-IDF space, topics and nearest-train
+similarity in `dataqa.text.topics` (each computed once per scan).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from dataqa.context import Context
-from dataqa.formats import estimate_tokens_expr
-from dataqa.language import UNDETERMINED, languages
-from dataqa.load import excerpt
-from dataqa.models import Finding, Severity
-from dataqa.registry import Check, register
-from dataqa.topics import nearest_train, text_space, topics
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest.formats import estimate_tokens_expr
+from dataqa.ingest.load import excerpt
+from dataqa.text.language import UNDETERMINED, languages
+from dataqa.text.topics import nearest_train, text_space, topics
 
 
 def _per_class_bar(ctx: Context) -> int:

@@ -3,7 +3,7 @@
 The layers do not report the same copies twice: exact copies (DUP001) are collapsed to their first
 line before normalised duplicates (DUP002) are looked for, and normalised classes to their first
 line before near-duplicates (DUP003). Each finding is one group, its first location the kept
-representative; `unusable` lists every other member. All text work is `dataqa.similarity`'s.
+representative; `unusable` lists every other member. All text work is `dataqa.text.similarity`'s.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa import similarity
-from dataqa.context import Context
-from dataqa.load import excerpt
-from dataqa.models import Finding, Severity
-from dataqa.registry import Check, register
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest.load import excerpt
+from dataqa.text import similarity
 
 EVIDENCE_CHARS = 160
 

@@ -1,6 +1,6 @@
 """FMT: format and schema checks. Every damaged line or record is reported with its line number.
 
-The loader (`dataqa.load`) and the format normaliser (`dataqa.formats`) record what they meet on
+The loader (`dataqa.ingest.load`) and the format normaliser (`dataqa.ingest.formats`) record what they meet on
 the way as issues of a known kind; each check here reports one kind. Checks that need the text
 itself (damaged characters, token limits, target structure) read the canonical columns.
 """
@@ -15,13 +15,13 @@ from typing import ClassVar
 
 import polars as pl
 
-from dataqa import formats, load
-from dataqa.context import Context
-from dataqa.dataset import Split
-from dataqa.formats import target_shape
-from dataqa.load import excerpt
-from dataqa.models import Finding, Severity
-from dataqa.registry import Check, register
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest import formats, load
+from dataqa.ingest.dataset import Split
+from dataqa.ingest.formats import target_shape
+from dataqa.ingest.load import excerpt
 
 
 class _LoadIssueCheck(Check):

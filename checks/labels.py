@@ -2,9 +2,9 @@
 labels one split has and another lacks, likely mislabels (confident learning on out-of-fold
 probabilities), and, for generative data, one prompt answered in contradictory ways.
 
-Identity of inputs comes from the shared hashes of `dataqa.similarity`. The mislabel classifier
+Identity of inputs comes from the shared hashes of `dataqa.text.similarity`. The mislabel classifier
 has its own feature space (`label_features`: every word kept, word pairs), not the topic space of
-`dataqa.topics`, whose stop-word list would turn "not urgent" into "urgent".
+`dataqa.text.topics`, whose stop-word list would turn "not urgent" into "urgent".
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
-from dataqa.context import Context
-from dataqa.formats import canonical_label
-from dataqa.load import excerpt
-from dataqa.models import Finding, Location, Severity
-from dataqa.registry import Check, register
-from dataqa.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups
-from dataqa.topics import SEED
+from dataqa.core.models import Finding, Location, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest.formats import canonical_label
+from dataqa.ingest.load import excerpt
+from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups
+from dataqa.text.topics import SEED
 
 CLOSED_SET_SOURCE = "assistant reply (closed set)"
 
@@ -411,7 +411,7 @@ LABEL_TOKENS = r"(?u)[^\W\d_]+(?:['\u2019][^\W\d_]+)?"
 def label_features(ctx: Context) -> tuple[sp.csr_matrix, np.ndarray]:
     """TF-IDF features for predicting labels from the valid training prompts, and their lines (cached).
 
-    Not the topic space of `dataqa.topics`: label-bearing words are often function words and
+    Not the topic space of `dataqa.text.topics`: label-bearing words are often function words and
     negations ("not urgent", "no rush", "low priority"), so every word is kept (no stop-word
     list) and word pairs are features beside single words; sublinear tf, words in at least two
     prompts and at most half of them. Character n-grams were measured and left out: no gain in

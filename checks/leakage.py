@@ -15,12 +15,12 @@ from typing import ClassVar
 
 import polars as pl
 
-from dataqa import similarity
-from dataqa.context import Context
-from dataqa.load import excerpt
-from dataqa.models import CheckStatus, Condition, Finding, Severity
-from dataqa.registry import Check, register
-from dataqa.verdict import VerdictInputs, condition
+from dataqa.core.models import CheckStatus, Condition, Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.engine.verdict import VerdictInputs, condition
+from dataqa.ingest.load import excerpt
+from dataqa.text import similarity
 
 EVIDENCE_CHARS = 160
 

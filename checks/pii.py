@@ -28,10 +28,11 @@ import orjson
 import polars as pl
 
 from dataqa.checks.quality import blank_code, messages, snippet
-from dataqa.context import Context
-from dataqa.models import Condition, Finding, Severity
-from dataqa.registry import Check, ConfigError, register
-from dataqa.verdict import VerdictInputs, condition, records_in
+from dataqa.core.errors import ConfigError
+from dataqa.core.models import Condition, Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.engine.verdict import VerdictInputs, condition, records_in
 
 # --------------------------------------------------------------------------------------------
 # Validators and masks

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import polars as pl
 from rapidfuzz import fuzz
 
-from dataqa import formats
 from dataqa.checks.format import _RecordIssueCheck
-from dataqa.context import Context
-from dataqa.load import excerpt
-from dataqa.models import Finding, Severity
-from dataqa.registry import Check, register
-from dataqa.similarity import normalise_expr
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest import formats
+from dataqa.ingest.load import excerpt
+from dataqa.text.similarity import normalise_expr
 
 FAMILY = "preference"
 MAX_LISTED = 1000

@@ -1,6 +1,6 @@
 """PROV: will the provider's upload accept this file? Judged against the profile (`--profile`).
 
-The rules are data (`dataqa/profiles/*.toml`, read by `dataqa.profile_rules`); these checks only
+The rules are data (`dataqa/profiles/*.toml`, read by `dataqa.engine.profile_rules`); these checks only
 apply them. With the "generic" profile they find nothing, except content parts that no provider
 knows or whose keys are wrong (PROV006). Test splits are not uploaded to a provider, so only the
 train and valid splits are judged. Every record-level finding says in `metrics["rejected"]`
@@ -17,15 +17,15 @@ from typing import Any
 
 import polars as pl
 
-from dataqa import structure
-from dataqa.context import Context
-from dataqa.dataset import Split
-from dataqa.formats import FORMATS, SYSTEM_ROLES
-from dataqa.models import Condition, Finding, Severity
-from dataqa.profile_rules import Profile, load_profile
-from dataqa.registry import Check, register
-from dataqa.structure import KNOWN_PART_TYPES
-from dataqa.verdict import VerdictInputs, condition
+from dataqa.core.models import Condition, Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.profile_rules import Profile, load_profile
+from dataqa.engine.registry import Check, register
+from dataqa.engine.verdict import VerdictInputs, condition
+from dataqa.ingest import structure
+from dataqa.ingest.dataset import Split
+from dataqa.ingest.formats import FORMATS, SYSTEM_ROLES
+from dataqa.ingest.structure import KNOWN_PART_TYPES
 
 FAMILY = "provider"
 

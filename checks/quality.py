@@ -21,12 +21,13 @@ from itertools import islice
 import polars as pl
 from rapidfuzz import fuzz
 
-from dataqa.context import Context
-from dataqa.dataset import Split
-from dataqa.models import Condition, Finding, Severity
-from dataqa.registry import Check, ConfigError, register
-from dataqa.similarity import normalise_expr
-from dataqa.verdict import VerdictInputs, condition
+from dataqa.core.errors import ConfigError
+from dataqa.core.models import Condition, Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.engine.verdict import VerdictInputs, condition
+from dataqa.ingest.dataset import Split
+from dataqa.text.similarity import normalise_expr
 
 # --------------------------------------------------------------------------------------------
 # Shared machinery: messages of a split, code masking, evidence snippets

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.context import Context
-from dataqa.models import Finding, Severity
-from dataqa.registry import Check, register
-from dataqa.verdict import size_tier, split_rows
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.engine.verdict import size_tier, split_rows
 
 
 @register

@@ -1,7 +1,7 @@
 """TOOL: tool-calling examples whose calls, results, arguments or tool definitions are broken.
 
 Reads the calls, results and tool definitions the normaliser keeps in the `structure` column
-(`dataqa.structure`), for every style it knows: OpenAI `tool_calls` (and legacy `function_call`),
+(`dataqa.ingest.structure`), for every style it knows: OpenAI `tool_calls` (and legacy `function_call`),
 ShareGPT/glaive `function_call`/`observation` turns, Gemini `functionCall`/`functionResponse`
 parts, Claude `tool_use`/`tool_result` and Bedrock Converse `toolUse`/`toolResult` parts. An
 assistant message with `tool_calls` and null content is valid and is not reported.
@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dataqa import structure
 from dataqa.checks.provider import Problem, grouped
-from dataqa.context import Context
-from dataqa.dataset import Split
-from dataqa.load import json_type
-from dataqa.models import Finding, Severity
-from dataqa.registry import Check, register
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest import structure
+from dataqa.ingest.dataset import Split
+from dataqa.ingest.load import json_type
 
 JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
 MAX_SCHEMA_DEPTH = 32

@@ -8,16 +8,12 @@ report.to_json(); report.to_html()
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("dataqa-finetune")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0+unknown"
+from dataqa.core.version import VERSION as __version__
 
 if TYPE_CHECKING:
-    from dataqa.report import Report
+    from dataqa.engine.report import Report
 
 __all__ = ["__version__", "scan"]
 
@@ -35,10 +31,10 @@ def scan(
 
     `options` are config keys (`goal="poc"`, `select=["FMT", "DUP"]`, `checks={"FMT014":
     {"max_tokens": 2048}}`, `verdict={"min_usable_poc": 100}`); `config` names a TOML file.
-    Raises `dataqa.load.InputError` for an unreadable path, `ConfigError` for a bad option.
+    Raises `dataqa.core.errors.InputError` for an unreadable path, `ConfigError` for a bad option.
     """
-    from dataqa.config import load_config
-    from dataqa.runner import run_scan, split_paths
+    from dataqa.engine.config import load_config
+    from dataqa.engine.runner import run_scan, split_paths
 
     cfg = load_config(config, discover=discover_config, **options)
     return run_scan(split_paths(train, test, valid), cfg)

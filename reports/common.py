@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dataqa.models import Finding, Severity
-from dataqa.registry import FAMILIES, Check, load_checks
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.registry import FAMILIES, Check, load_checks
 from dataqa.reports.terminal import neutralise
 
 if TYPE_CHECKING:
-    from dataqa.report import Report
+    from dataqa.engine.report import Report
 
 __all__ = [
     "check_classes",

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from dataqa import __version__
+from dataqa.core.version import VERSION
 
 if TYPE_CHECKING:
-    from dataqa.diff import DatasetDiff
+    from dataqa.commands.diff import DatasetDiff
 
 
 def render(d: DatasetDiff) -> str:
     env = Environment(
         loader=PackageLoader("dataqa.reports", "templates"), autoescape=True, undefined=StrictUndefined
     )
-    return env.get_template("diff.html.j2").render(d=d, version=__version__)
+    return env.get_template("diff.html.j2").render(d=d, version=VERSION)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dataqa.models import Severity
+from dataqa.core.models import Severity
 from dataqa.reports.common import display_path, ranked_findings, trim
 from dataqa.reports.terminal import neutralise
 
 if TYPE_CHECKING:
-    from dataqa.report import Report
+    from dataqa.engine.report import Report
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from dataqa.config import ReportConfig, VerdictConfig
-from dataqa.models import CheckResult, CheckStatus, Finding, Severity
-from dataqa.registry import FAMILIES
+from dataqa.core.models import CheckResult, CheckStatus, Finding, Severity
+from dataqa.engine.config import ReportConfig, VerdictConfig
+from dataqa.engine.registry import FAMILIES
+from dataqa.engine.verdict import size_tier
 from dataqa.reports.common import (
     check_classes,
     display_path,
@@ -35,10 +36,9 @@ from dataqa.reports.common import (
     fmt_value,
     trim,
 )
-from dataqa.verdict import size_tier
 
 if TYPE_CHECKING:
-    from dataqa.report import Report
+    from dataqa.engine.report import Report
 
 DEFAULT_PRICE_PER_MILLION = ReportConfig.price_per_million_tokens
 DEFAULT_EPOCHS = ReportConfig.epochs

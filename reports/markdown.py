@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from dataqa.models import Severity
+from dataqa.core.models import Severity
 from dataqa.reports.common import display_path, family_title, fmt_value, ranked_findings, trim
 
 if TYPE_CHECKING:
-    from dataqa.report import Report
+    from dataqa.engine.report import Report
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 """Markdown punctuation that can take effect mid-line (emphasis, code, links/images, table cells, math)."""

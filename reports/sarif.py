@@ -17,11 +17,11 @@ from urllib.parse import quote
 
 import orjson
 
-from dataqa.models import CheckStatus, Finding, Location, Severity
+from dataqa.core.models import CheckStatus, Finding, Location, Severity
 from dataqa.reports.common import check_classes, display_path, family_title, trim
 
 if TYPE_CHECKING:
-    from dataqa.report import Report
+    from dataqa.engine.report import Report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -10,11 +10,11 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from dataqa.models import CheckStatus, Finding, Severity
-from dataqa.registry import FAMILIES
+from dataqa.core.models import CheckStatus, Finding, Severity
+from dataqa.engine.registry import FAMILIES
 
 if TYPE_CHECKING:
-    from dataqa.report import Report
+    from dataqa.engine.report import Report
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

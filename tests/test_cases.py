@@ -24,7 +24,7 @@ import pytest
 from behaviour import GOLDEN, UPDATE, report_json
 
 import dataqa
-from dataqa.registry import load_checks
+from dataqa.engine.registry import load_checks
 
 CASES = Path(__file__).parent / "cases"
 

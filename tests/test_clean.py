@@ -10,9 +10,9 @@ import pytest
 from conftest import run_cli, ticket_records, write_jsonl
 
 import dataqa
-from dataqa.clean import clean
-from dataqa.config import load_config
-from dataqa.output import OutputError
+from dataqa.commands.clean import clean
+from dataqa.core.errors import OutputError
+from dataqa.engine.config import load_config
 
 
 def _planted(tmp_path: Path) -> tuple[Path, Path, list[bytes]]:

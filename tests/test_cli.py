@@ -20,8 +20,8 @@ import pytest
 from conftest import chat, run_cli, write_jsonl
 from test_hostile import unchanged
 
-from dataqa.registry import load_checks
-from dataqa.report import SCHEMA_VERSION
+from dataqa.engine.registry import load_checks
+from dataqa.engine.report import SCHEMA_VERSION
 
 SCHEMA = json.loads((importlib.resources.files("dataqa") / "schema" / "report.schema.json").read_text())
 
@@ -226,8 +226,8 @@ def test_plugins_load_only_when_the_config_names_them(data: dict[str, Path], tmp
         "from pathlib import Path\n"
         f"Path({str(marker)!r}).write_text('yes')\n"
         "from dataclasses import dataclass\n"
-        "from dataqa.registry import Check, register\n"
-        "from dataqa.models import Severity\n"
+        "from dataqa.engine.registry import Check, register\n"
+        "from dataqa.core.models import Severity\n"
         "@register\n@dataclass\nclass Always(Check):\n"
         '    """Always one finding.\n\n    Why: a test.\n    Example: any.\n    Fix: none.\n    """\n'
         "    id = 'ZZZ001'; name = 'always'; family = 'custom'; severity = Severity.INFO\n"
@@ -305,7 +305,7 @@ def test_a_large_scan_tunes_glibc_malloc_unless_the_environment_does(tmp_path: P
 
     def changed(*paths: Path, **extra: str) -> dict[str, int]:
         script = (
-            "import json, sys; from dataqa.cli import tune_malloc; "
+            "import json, sys; from dataqa.commands.cli import tune_malloc; "
             "print(json.dumps(tune_malloc(sys.argv[1:])))"
         )
         out = subprocess.run(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import run_cli, ticket_records, write_jsonl
 
-from dataqa.config import load_config
-from dataqa.diff import diff
+from dataqa.commands.diff import diff
+from dataqa.engine.config import load_config
 
 
 def _versions(tmp_path: Path) -> tuple[Path, Path]:

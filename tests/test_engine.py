@@ -11,13 +11,13 @@ import pytest
 from conftest import ticket_records, write_jsonl
 
 import dataqa
-from dataqa.models import CheckStatus
-from dataqa.registry import ConfigError
+from dataqa.core.errors import ConfigError
+from dataqa.core.models import CheckStatus
 
 PLUGIN = '''
 from dataclasses import dataclass
-from dataqa.models import Severity
-from dataqa.registry import Check, register
+from dataqa.core.models import Severity
+from dataqa.engine.registry import Check, register
 
 
 @register
@@ -184,9 +184,9 @@ def test_checks_on_threads_give_the_same_report_as_one_thread() -> None:
 
 
 def test_a_shared_value_is_computed_once_when_threads_ask_together(project: Path) -> None:
-    from dataqa.config import Config
-    from dataqa.context import Context
-    from dataqa.dataset import load_split
+    from dataqa.engine.config import Config
+    from dataqa.engine.context import Context
+    from dataqa.ingest.dataset import load_split
 
     ctx = Context({"train": load_split("train", str(project / "train.jsonl"))}, Config())
     calls: list[int] = []
@@ -208,7 +208,8 @@ def test_a_shared_value_is_computed_once_when_threads_ask_together(project: Path
 
 
 def test_jobs_option(project: Path) -> None:
-    from dataqa.runner import AUTO_JOBS_MAX, available_cores, effective_jobs
+    from dataqa.core.resources import available_cores
+    from dataqa.engine.runner import AUTO_JOBS_MAX, effective_jobs
 
     assert effective_jobs(3) == 3
     assert effective_jobs(0) == min(AUTO_JOBS_MAX, available_cores())
@@ -221,10 +222,10 @@ def test_every_check_names_the_shared_families_it_reads(data: str, project: Path
     """`Check.shares` frees a shared value after its last reader: a reader left out would compute
     it again after it is freed. Each check runs in a fresh context, so every family it reaches
     (directly or through the engine) is computed, and seen, on its behalf."""
-    from dataqa.config import Config
-    from dataqa.context import Context, _family
-    from dataqa.registry import load_checks, make_check
-    from dataqa.runner import load_splits, run_check, split_paths
+    from dataqa.engine.config import Config
+    from dataqa.engine.context import Context, _family
+    from dataqa.engine.registry import load_checks, make_check
+    from dataqa.engine.runner import load_splits, run_check, split_paths
 
     folder = Path(__file__).resolve().parent.parent / "sample_data" if data == "sample" else project
     config = Config()
@@ -247,9 +248,9 @@ def test_every_check_names_the_shared_families_it_reads(data: str, project: Path
 
 
 def test_a_shared_value_is_freed_after_its_last_reader(project: Path) -> None:
-    from dataqa.config import Config
-    from dataqa.context import Context
-    from dataqa.dataset import load_split
+    from dataqa.engine.config import Config
+    from dataqa.engine.context import Context
+    from dataqa.ingest.dataset import load_split
 
     ctx = Context({"train": load_split("train", str(project / "train.jsonl"))}, Config())
     ctx.hold({"numbers"}), ctx.hold({"numbers"})
@@ -269,8 +270,8 @@ def test_a_shared_value_is_freed_after_its_last_reader(project: Path) -> None:
 
 
 def test_a_free_thread_skips_checks_that_read_what_a_running_check_reads() -> None:
-    from dataqa.registry import load_checks
-    from dataqa.runner import next_check
+    from dataqa.engine.registry import load_checks
+    from dataqa.engine.runner import next_check
 
     checks = load_checks([])
     dup004, leak004, cov002 = checks["DUP004"](), checks["LEAK004"](), checks["COV002"]()
@@ -285,9 +286,9 @@ def test_a_free_thread_skips_checks_that_read_what_a_running_check_reads() -> No
 def test_heavy_checks_run_one_at_a_time_and_first(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two heavy checks' working sets would add up: a free thread takes a light check, or waits.
     Run one after another they are the scan's longest chain, so the first of them starts first."""
-    from dataqa import runner
-    from dataqa.registry import load_checks
-    from dataqa.runner import next_check
+    from dataqa.engine import runner
+    from dataqa.engine.registry import load_checks
+    from dataqa.engine.runner import next_check
 
     checks = load_checks([])
     heavy = sorted(cid for cid, cls in checks.items() if cls.heavy)

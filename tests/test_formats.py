@@ -17,8 +17,8 @@ from conftest import chat, write_jsonl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataqa import formats
-from dataqa.dataset import load_split
+from dataqa.ingest import formats
+from dataqa.ingest.dataset import load_split
 
 CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (
@@ -147,7 +147,7 @@ def test_split_format_is_the_majority_even_when_the_first_records_disagree(
 ) -> None:
     """The format is guessed from the first records and normalised in one pass; when the whole
     file's majority differs from the guess, the file is normalised again in the majority format."""
-    monkeypatch.setattr("dataqa.dataset.GUESS_RECORDS", 3)
+    monkeypatch.setattr("dataqa.ingest.dataset.GUESS_RECORDS", 3)
     pc = [{"prompt": f"Question {i}", "completion": f"Answer {i}"} for i in range(4)]
     chats = [chat(f"Question {i}", f"Answer {i}") for i in range(5)]
     path = write_jsonl(tmp_path / "train.jsonl", [*pc, *chats])

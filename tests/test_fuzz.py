@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataqa
+from dataqa.engine.report import Report
 
 SCHEMA = json.loads((importlib.resources.files("dataqa") / "schema" / "report.schema.json").read_text())
 FUZZ = settings(
@@ -83,7 +84,7 @@ newlines = st.sampled_from([b"\n", b"\r\n"])
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def scan_bytes(content: bytes, name: str = "train.jsonl", text: bytes | None = None) -> dataqa.report.Report:
+def scan_bytes(content: bytes, name: str = "train.jsonl", text: bytes | None = None) -> Report:
     """Scan `content` written to a file called `name` (`text`: its bytes once decompressed)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name

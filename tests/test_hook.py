@@ -1,4 +1,4 @@
-"""The pre-commit hook in-process (`dataqa.hook.main`): grouping, output, exit codes, config, cache.
+"""The pre-commit hook in-process (`dataqa.commands.hook.main`): grouping, output, exit codes, config, cache.
 
 The real pre-commit framework runs it in `tests/test_precommit.py`; here every path through the hook
 is exercised quickly, in a temporary folder that stands for the data repository's root.
@@ -13,10 +13,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dataqa import hook
-from dataqa.cache import ScanCache
-from dataqa.config import load_config
-from dataqa.registry import load_checks
+from dataqa.commands import hook
+from dataqa.engine.cache import ScanCache
+from dataqa.engine.config import load_config
+from dataqa.engine.registry import load_checks
 from tests.conftest import run_cli, ticket_records, write_jsonl
 
 RECORDS = ticket_records(90, seed=11)
@@ -296,7 +296,7 @@ def test_rerun_on_unchanged_data_is_served_from_the_cache(repo: Path, capsys, mo
     def no_scan(*args, **kwargs):
         raise AssertionError("scanned again although nothing changed")
 
-    monkeypatch.setattr("dataqa.runner.run_scan", no_scan)
+    monkeypatch.setattr("dataqa.engine.runner.run_scan", no_scan)
     second = run_hook(capsys, "--select", "FMT", "test.jsonl", "train.jsonl")
     assert cache.stats() == {"hits": 1, "misses": 1, "stores": 1}
     assert second[0] == first[0] == 1
@@ -359,7 +359,7 @@ def test_corrupt_stats_and_an_unwritable_cache_never_fail_the_hook(repo: Path, c
 
 
 def test_old_entries_are_pruned(repo: Path, monkeypatch) -> None:
-    monkeypatch.setattr("dataqa.cache.MAX_ENTRIES", 3)
+    monkeypatch.setattr("dataqa.engine.cache.MAX_ENTRIES", 3)
     cache = ScanCache(repo / ".dataqa_cache")
     for i in range(5):
         cache.put(f"k{i}", {"n": i})
@@ -388,7 +388,7 @@ def test_a_test_file_leaking_into_train_fails_when_only_the_test_file_is_passed(
 
 
 def test_the_code_fingerprint_follows_the_code_not_the_install(tmp_path: Path) -> None:
-    from dataqa.cache import code_fingerprint
+    from dataqa.engine.cache import code_fingerprint
 
     plugin = tmp_path / "my_checks.py"
     plugin.write_text("# version 1\n")

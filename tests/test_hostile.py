@@ -27,10 +27,10 @@ from click.testing import CliRunner
 from conftest import chat, dataqa_command, write_jsonl
 
 import dataqa
-from dataqa import load
-from dataqa.cli import main
-from dataqa.dataset import load_split
-from dataqa.load import InputError
+from dataqa.commands.cli import main
+from dataqa.core.errors import InputError
+from dataqa.ingest import load
+from dataqa.ingest.dataset import load_split
 
 GOOD = [
     chat("Where is my order #4411?", "It shipped yesterday and arrives Friday."),
@@ -528,7 +528,7 @@ def test_terminal_output_neutralises_ansi_and_control_characters(tmp_path: Path,
 
 
 def test_a_failed_write_leaves_the_previous_report_and_no_temporary_file(tmp_path: Path) -> None:
-    from dataqa.output import atomic_writer
+    from dataqa.core.output import atomic_writer
 
     target = tmp_path / "report.json"
     target.write_text("previous report", encoding="utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataqa.language import UNDETERMINED, cheap_language, clean_prefix, detect_languages
+from dataqa.text.language import UNDETERMINED, cheap_language, clean_prefix, detect_languages
 
 TWO_SENTENCES = {
     "en": "My order has not arrived yet. Can you tell me where the parcel is?",

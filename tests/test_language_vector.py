@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dataqa import language
-from dataqa.language import (
+from dataqa.text import language
+from dataqa.text.language import (
     FUNCTION_WORDS,
     UNDETERMINED,
     cheap_language,

@@ -13,10 +13,10 @@ import orjson
 import pytest
 from conftest import chat
 
-from dataqa import dataset, load
-from dataqa.dataset import Split, load_split
-from dataqa.load import Span, line_spans
-from dataqa.processes import map_in_processes
+from dataqa.core.processes import map_in_processes
+from dataqa.ingest import dataset, load
+from dataqa.ingest.dataset import Split, load_split
+from dataqa.ingest.load import Span, line_spans
 
 
 def damaged_file(path: Path) -> Path:
@@ -133,7 +133,7 @@ def test_processes_do_not_run_the_callers_script_again(tmp_path: Path) -> None:
     spawned processes must not run it a second time."""
     script = tmp_path / "unguarded.py"
     script.write_text(
-        "from dataqa.processes import map_in_processes\n"
+        "from dataqa.core.processes import map_in_processes\n"
         "print('script ran', flush=True)\n"
         "print(map_in_processes(abs, [-1, -2, 3], 2))\n"
     )
@@ -168,7 +168,7 @@ def test_processes_that_cannot_start_leave_the_work_to_the_caller(
     tmp_path: Path, counted_processes: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No semaphores, no spawn, a sandbox: the executor raises, the file is read in one pass."""
-    from dataqa import processes
+    from dataqa.core import processes
 
     class NoProcesses:
         def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dataqa.registry import load_checks
+from dataqa.engine.registry import load_checks
 from tests.conftest import ROOT, ticket_records, write_jsonl
 
 RECORDS = ticket_records(80, seed=23)

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataqa
-from dataqa import formats, structure
 from dataqa.checks.provider import ImageLimits
 from dataqa.checks.toolcalls import pairing_problems, schema_problems
-from dataqa.profile_rules import load_profile, parse_profile, profile_names
-from dataqa.registry import ConfigError
+from dataqa.core.errors import ConfigError
+from dataqa.engine.profile_rules import load_profile, parse_profile, profile_names
+from dataqa.ingest import formats, structure
 
 RECORD_CHECKS = ["PROV001", "PROV002", "PROV003", "PROV004", "PROV005", "PROV006"]
 PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40).decode()

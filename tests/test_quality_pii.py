@@ -38,7 +38,7 @@ from dataqa.checks.quality import (
     repetition_ratio,
     unmangle,
 )
-from dataqa.registry import ConfigError
+from dataqa.core.errors import ConfigError
 from tests.conftest import chat, write_jsonl
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dataqa.docs import END, START, checks_table
+from dataqa.commands.docs import END, START, checks_table
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -25,4 +25,4 @@ def test_readme_first_command_scans_the_sample_data() -> None:
 
 def test_checks_table_matches_the_registry() -> None:
     table = README.split(START, 1)[1].split(END, 1)[0].strip()
-    assert table == checks_table(), "run `python -m dataqa.docs README.md` to refresh the table"
+    assert table == checks_table(), "run `python -m dataqa.commands.docs README.md` to refresh the table"

@@ -16,7 +16,7 @@ import pytest
 from conftest import chat, run_cli, ticket_records, write_jsonl
 from test_report_outputs import XSS, synthetic_report
 
-from dataqa.models import Finding, Location, Severity
+from dataqa.core.models import Finding, Location, Severity
 from dataqa.reports.html import Limits, render, word_diff
 
 

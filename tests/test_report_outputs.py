@@ -16,9 +16,9 @@ import jsonschema
 import pytest
 from conftest import chat, run_cli, ticket_records, write_jsonl
 
-from dataqa.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
-from dataqa.report import Report, SplitInfo
-from dataqa.verdict import Usable
+from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
+from dataqa.engine.report import Report, SplitInfo
+from dataqa.engine.verdict import Usable
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"

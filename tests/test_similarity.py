@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import dataqa
-from dataqa import similarity
-from dataqa.config import Config
-from dataqa.context import Context
-from dataqa.runner import load_splits
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.runner import load_splits
+from dataqa.text import similarity
 
 SYSTEM = (
     "You are the support assistant of Northwind Outdoor. Answer in the customer's language, keep "
@@ -110,7 +110,7 @@ def test_shared_system_prompt_is_not_a_near_duplicate(tmp_path: Path) -> None:
 
 
 def test_short_texts_one_word_apart_stay_under_the_default_threshold() -> None:
-    """One changed word in an n-word text scores 1 - 1/n (documented in `dataqa.similarity`)."""
+    """One changed word in an n-word text scores 1 - 1/n (documented in `dataqa.text.similarity`)."""
     assert similarity.similarity("What is the capital of France?", "What is the capital of Spain?") < 0.85
     assert similarity.similarity("How do I reset my password", "How do I reset my email") < 0.85
     long_a = "please " + " ".join(WORDS[:30])

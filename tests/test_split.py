@@ -10,8 +10,8 @@ import orjson
 from conftest import run_cli, ticket_records, write_jsonl
 
 import dataqa
-from dataqa.config import load_config
-from dataqa.splitter import split_dataset
+from dataqa.commands.splitter import split_dataset
+from dataqa.engine.config import load_config
 
 
 def _planted(tmp_path: Path) -> tuple[Path, list[set[bytes]]]:

@@ -229,10 +229,10 @@ def main() -> None:
 
 def time_checks(folder: Path) -> list[tuple[str, float, int | str]]:
     """Seconds to load the splits, then per check (the runner's own steps, timed one by one)."""
-    from dataqa.config import load_config
-    from dataqa.context import Context
-    from dataqa.registry import load_checks, make_check
-    from dataqa.runner import load_splits, run_check
+    from dataqa.engine.config import load_config
+    from dataqa.engine.context import Context
+    from dataqa.engine.registry import load_checks, make_check
+    from dataqa.engine.runner import load_splits, run_check
 
     config = load_config(discover=False)
     start = time.perf_counter()

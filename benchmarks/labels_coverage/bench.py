@@ -21,10 +21,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 import flip_demo
 import synth
 
-from dataqa.config import load_config
-from dataqa.context import Context
-from dataqa.registry import load_checks, make_check, select_checks
-from dataqa.runner import load_splits, native_threads_limited, run_check
+from dataqa.core.resources import native_threads_limited
+from dataqa.engine.config import load_config
+from dataqa.engine.context import Context
+from dataqa.engine.registry import load_checks, make_check, select_checks
+from dataqa.engine.runner import load_splits, run_check
 
 
 def write(path: Path, records: list[dict]) -> str:
@@ -37,7 +38,7 @@ def write(path: Path, records: list[dict]) -> str:
 def scan(paths: dict[str, str], select: list[str], options: dict | None = None) -> tuple[dict, dict]:
     """Run the selected checks in one context; per-check results and wall times (shared work is
     charged to the first check that needs it)."""
-    with native_threads_limited():  # the scan's own thread policy (see dataqa.runner.execute)
+    with native_threads_limited():  # the scan's own thread policy (see dataqa.engine.runner.execute)
         return _scan(paths, select, options)
 
 

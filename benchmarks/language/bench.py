@@ -14,10 +14,10 @@ import platform
 import time
 from datetime import UTC, datetime
 
-from dataqa import language
-from dataqa.config import Config
-from dataqa.context import Context
-from dataqa.runner import load_splits, split_paths
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.runner import load_splits, split_paths
+from dataqa.text import language
 
 
 def reference_languages(texts: list[str | None]) -> list[str]:

@@ -19,11 +19,12 @@ import time
 import tomllib
 from pathlib import Path
 
-from dataqa.config import load_config
-from dataqa.context import Context
-from dataqa.dataset import load_split
-from dataqa.registry import load_checks, make_check
-from dataqa.runner import native_threads_limited, run_check
+from dataqa.core.resources import native_threads_limited
+from dataqa.engine.config import load_config
+from dataqa.engine.context import Context
+from dataqa.engine.registry import load_checks, make_check
+from dataqa.engine.runner import run_check
+from dataqa.ingest.dataset import load_split
 
 ROOT = Path(__file__).resolve().parents[2]
 

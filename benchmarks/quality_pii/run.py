@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate
 
 import dataqa
-from dataqa.config import load_config
-from dataqa.context import Context
-from dataqa.dataset import load_split
-from dataqa.registry import load_checks, make_check
+from dataqa.engine.config import load_config
+from dataqa.engine.context import Context
+from dataqa.engine.registry import load_checks, make_check
+from dataqa.ingest.dataset import load_split
 
 
 def _time_checks(split) -> dict[str, float]:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import polars as pl
 
-from dataqa import similarity
-from dataqa.config import Config
-from dataqa.context import Context
-from dataqa.runner import load_splits
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.runner import load_splits
+from dataqa.text import similarity
 
 HERE = Path(__file__).parent
 

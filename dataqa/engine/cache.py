@@ -22,10 +22,11 @@ from typing import Any, TypeVar
 
 import orjson
 
-from dataqa import __version__
-from dataqa.config import Config
-from dataqa.load import file_sha256
-from dataqa.output import OutputError, write_atomic
+from dataqa.core.errors import OutputError
+from dataqa.core.output import write_atomic
+from dataqa.core.version import VERSION
+from dataqa.engine.config import Config
+from dataqa.ingest.load import file_sha256
 
 T = TypeVar("T")
 
@@ -52,10 +53,9 @@ def code_fingerprint(plugin_paths: Iterable[str | os.PathLike[str]] = ()) -> str
     """
     from importlib.metadata import entry_points
 
-    import dataqa
-    from dataqa.registry import ENTRY_POINT_GROUP
+    from dataqa.engine.registry import ENTRY_POINT_GROUP
 
-    engine = Path(dataqa.__file__).parent
+    engine = Path(__file__).resolve().parents[1]  # the dataqa package
     files: dict[str, Path] = {
         f"dataqa/{rel}": path
         for rel, path in _source_files(engine)
@@ -76,7 +76,7 @@ def code_fingerprint(plugin_paths: Iterable[str | os.PathLike[str]] = ()) -> str
             files[module] = Path(spec.origin)
     for plugin in plugin_paths:
         files[f"plugin:{Path(plugin).resolve()}"] = Path(plugin)
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(VERSION.encode())
     for name in sorted(files):
         try:
             digest.update(name.encode() + b"\0" + files[name].read_bytes() + b"\0")
@@ -149,7 +149,7 @@ class ScanCache:
 
     def put(self, key: str, payload: dict[str, Any]) -> bool:
         """Store `payload` under `key` atomically; False when the cache folder cannot be written."""
-        entry = {"cache_version": CACHE_VERSION, "key": key, "tool_version": __version__, "payload": payload}
+        entry = {"cache_version": CACHE_VERSION, "key": key, "tool_version": VERSION, "payload": payload}
         try:
             self._prepare()
             write_atomic(self._entry(key), orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS).decode())

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dataqa.clean import physical_lines, reject_record
-from dataqa.config import Config
-from dataqa.load import check_readable
-from dataqa.output import OutputError, atomic_writer, refuse_inputs
-from dataqa.runner import execute
+from dataqa.commands.clean import physical_lines, reject_record
+from dataqa.core.errors import OutputError
+from dataqa.core.output import atomic_writer, refuse_inputs
+from dataqa.engine.config import Config
+from dataqa.engine.runner import execute
+from dataqa.ingest.load import check_readable
 
 GROUPING_FAMILIES = ("duplicates", "labels")
 

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dataqa.config import VerdictConfig
-from dataqa.context import Context
-from dataqa.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
+from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
+from dataqa.engine.config import VerdictConfig
+from dataqa.engine.context import Context
 
 GO = "GO"
 NO_GO = "NO-GO"

@@ -9,8 +9,8 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.dataset import Split
-from dataqa.formats import estimate_tokens_expr
+from dataqa.ingest.dataset import Split
+from dataqa.ingest.formats import estimate_tokens_expr
 
 TOKEN_BINS = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]
 """Upper edges of the token-length histogram bins (the last bin is open-ended)."""

@@ -38,8 +38,8 @@ from rapidfuzz.process import cpdist
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from dataqa.context import Context
-from dataqa.formats import non_ascii_rows
+from dataqa.engine.context import Context
+from dataqa.ingest.formats import non_ascii_rows
 
 HASHED_COLUMNS = ("text", "prompt", "response")
 """Canonical columns that get exact and normalised hashes."""

@@ -10,7 +10,7 @@ preference pairs) becomes the same row shape, so every check works for every for
 - `rejected`: the rejected answer of a preference pair;
 - `turns`: every message as (role, content), system included (stored flat in `Split.turns`);
 - `structure`: what the text columns lose (tools, tool calls and results, content parts, images,
-  weights, extra keys) as compact JSON, null for plain records (see `dataqa.structure`);
+  weights, extra keys) as compact JSON, null for plain records (see `dataqa.ingest.structure`);
 - `n_turns`, `n_chars`, `n_tokens` (estimated: see `estimate_tokens`; the example's tool
   definitions count, as providers put them in the prompt), and `text`, the prompt and
   response that similarity checks compare (the system prompt is left out on purpose: a shared
@@ -31,8 +31,8 @@ from typing import Any
 import orjson
 import polars as pl
 
-from dataqa.load import json_type
-from dataqa.structure import Structure
+from dataqa.ingest.load import json_type
+from dataqa.ingest.structure import Structure
 
 CHAT = "chat"
 SHAREGPT = "sharegpt"

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from dataqa.registry import ConfigError
+from dataqa.core.errors import ConfigError
 
 GENERIC = "generic"
 SYSTEM_RULES = ("any", "first", "field", "none")
@@ -65,7 +65,7 @@ class Profile:
     title: str
     sources: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
-    """dataqa format names the provider accepts (see `dataqa.formats.FORMATS`)."""
+    """dataqa format names the provider accepts (see `dataqa.ingest.formats.FORMATS`)."""
     keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per accepted format, every top-level key the provider accepts."""
     message_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -143,7 +143,7 @@ def _pattern(value: Any, where: str) -> str:
 
 def parse_profile(data: dict[str, Any], where: str) -> Profile:
     """Build a `Profile` from a parsed TOML table; unknown keys and wrong types are errors."""
-    from dataqa.formats import FORMATS
+    from dataqa.ingest.formats import FORMATS
 
     _check_keys(data, "", where)
     for section in _SECTIONS:

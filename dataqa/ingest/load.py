@@ -27,6 +27,8 @@ from typing import IO, Any
 
 import orjson
 
+from dataqa.core.errors import InputError
+
 EXCERPT_CHARS = 160
 """How much of a damaged line is kept as evidence: enough to recognise it, never the whole line."""
 
@@ -44,10 +46,6 @@ small .gz) of a billion newlines costs a counter, not a billion findings."""
 
 _CHUNK = 1 << 20
 _SNIFF_BYTES = 8192
-
-
-class InputError(Exception):
-    """A path that cannot be scanned at all (missing, a directory, unreadable)."""
 
 
 @dataclass(frozen=True)

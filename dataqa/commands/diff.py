@@ -14,12 +14,12 @@ from typing import Any
 
 import polars as pl
 
-from dataqa import similarity
-from dataqa.config import Config
-from dataqa.context import Context
-from dataqa.load import excerpt
-from dataqa.report import Report
-from dataqa.runner import execute
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.report import Report
+from dataqa.engine.runner import execute
+from dataqa.ingest.load import excerpt
+from dataqa.text import similarity
 
 MAX_LISTED = 200
 """Changed rows listed individually per kind; counts are always complete."""

@@ -20,11 +20,11 @@ from typing import Any
 
 import orjson
 
-from dataqa.config import Config
-from dataqa.load import check_readable, open_binary
-from dataqa.output import atomic_writer, refuse_inputs
-from dataqa.report import Report
-from dataqa.runner import execute
+from dataqa.core.output import atomic_writer, refuse_inputs
+from dataqa.engine.config import Config
+from dataqa.engine.report import Report
+from dataqa.engine.runner import execute
+from dataqa.ingest.load import check_readable, open_binary
 
 DEFAULT_FAMILIES = ("format", "duplicates", "leakage", "labels")
 """Families whose unusable rows `clean` removes by default: exactly the ones the verdict subtracts

@@ -1,7 +1,7 @@
 """The data every part of dataqa exchanges: findings, check results, conditions, the verdict.
 
 Checks produce `Finding`s; the runner wraps them in `CheckResult`s; the verdict turns them into
-`Condition`s. The `Report` (in `dataqa.report`) holds all of it and is what every renderer reads.
+`Condition`s. The `Report` (in `dataqa.engine.report`) holds all of it and is what every renderer reads.
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from dataqa.context import Context
-from dataqa.processes import map_in_processes
+from dataqa.core.processes import map_in_processes
+from dataqa.engine.context import Context
 
 UNDETERMINED = "und"
 PREFIX_CHARS = 400

@@ -12,8 +12,8 @@ from typing import Any
 
 import orjson
 
-from dataqa.models import CheckResult, CheckStatus, Condition, Finding, Severity
-from dataqa.verdict import GO, Usable
+from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Severity
+from dataqa.engine.verdict import GO, Usable
 
 SCHEMA_VERSION = "1.0"
 
@@ -96,7 +96,7 @@ class Report:
         return 1 if worst is not None and worst >= bar else 0
 
     def to_dict(self) -> dict[str, Any]:
-        from dataqa.runner import gc_paused  # an object per finding, and no cycles (see gc_paused)
+        from dataqa.core.resources import gc_paused  # an object per finding, and no cycles (see gc_paused)
 
         with gc_paused():
             return self._to_dict()
@@ -132,7 +132,7 @@ class Report:
 
     def render(self, renderer: str, **options: Any) -> str:
         """Render with `dataqa.reports.<renderer>.render(report, **options)`."""
-        from dataqa.runner import gc_paused
+        from dataqa.core.resources import gc_paused
 
         module = importlib.import_module(f"dataqa.reports.{renderer}")
         with gc_paused():

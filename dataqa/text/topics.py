@@ -20,12 +20,12 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from dataqa.context import Context
-from dataqa.language import FUNCTION_WORDS
+from dataqa.engine.context import Context
+from dataqa.text.language import FUNCTION_WORDS
 
 SEED = 0
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | {w for ws in FUNCTION_WORDS.values() for w in ws})
-"""English stop words plus the function words of the other languages `dataqa.language` knows."""
+"""English stop words plus the function words of the other languages `dataqa.text.language` knows."""
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 """Words of two or more letters: order numbers, amounts and dates are not topics."""
 MAX_FEATURES = 1 << 17

@@ -17,9 +17,10 @@ from typing import Any
 
 import polars as pl
 
-from dataqa import formats
-from dataqa.formats import RecordIssue
-from dataqa.load import (
+from dataqa.core.processes import map_in_processes
+from dataqa.ingest import formats
+from dataqa.ingest.formats import RecordIssue
+from dataqa.ingest.load import (
     FILE_LEVEL,
     LineTally,
     LoadIssue,
@@ -32,7 +33,6 @@ from dataqa.load import (
     read_span,
     sniff_issue,
 )
-from dataqa.processes import map_in_processes
 
 SPLIT_NAMES = ("train", "valid", "test")
 
@@ -51,7 +51,7 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
     "text": pl.String(),
     "structure": pl.String(),
 }
-"""The canonical columns every check reads (see `dataqa.formats` for what each holds).
+"""The canonical columns every check reads (see `dataqa.ingest.formats` for what each holds).
 
 The messages themselves are in `Split.turns`, one row per message (see `TURNS_SCHEMA`): a
 nested list column costs polars several times the memory of the flat one."""

@@ -15,7 +15,7 @@ A shown finding blocks when it is an error (`--fail-on error`, the default) or a
 are reported).
 Exit codes: 0 nothing blocks, 1 something does, 2 the scan could not run (bad configuration,
 unreadable file, or a check that crashed). Results are cached by content hash
-under `.dataqa_cache/` (see `dataqa.cache`), so a re-run on unchanged data costs a few hashes.
+under `.dataqa_cache/` (see `dataqa.engine.cache`), so a re-run on unchanged data costs a few hashes.
 With no FILES, every declared dataset is scanned (a CI lint job).
 """
 
@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dataqa.config import FAIL_ON, GOALS, Config, apply_overrides, load_config
-from dataqa.models import CheckStatus, Finding, Location, Severity
+from dataqa.core.models import CheckStatus, Finding, Location, Severity
+from dataqa.engine.config import FAIL_ON, GOALS, Config, apply_overrides, load_config
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 DEFAULT_BLOCK = ("DUP001", "DUP002", "DUP003")
@@ -130,7 +130,7 @@ def _shown(path: str) -> str:
 def name_template(name: str) -> tuple[str, str] | None:
     """`"sft_Test.jsonl"` → (`"sft_{}.jsonl"`, `"test"`): the file name with its one split word taken
     out (case-folded), and the split it names; None when the name names no split or several."""
-    from dataqa.cli import SPLIT_WORDS
+    from dataqa.commands.cli import SPLIT_WORDS
 
     lower = name.lower()
     hits = [m for m in _WORD.finditer(lower) if m.group() in SPLIT_WORDS]
@@ -230,7 +230,7 @@ def _by_name(files: list[str], config: Config) -> list[Unit]:
 def _cache_for(config: Config, enabled: bool) -> Any:
     if not enabled:
         return None
-    from dataqa.cache import ScanCache
+    from dataqa.engine.cache import ScanCache
 
     base = Path(config.source).parent if config.source else Path.cwd()
     return ScanCache(base / config.cache_dir)
@@ -249,8 +249,9 @@ def scan_unit(
     `extra` joins the cache key; `before_scan` runs before a real scan (validation that needs the
     check registry, whose import is what a cache hit saves).
     """
-    from dataqa.cache import scan_key
-    from dataqa.load import InputError, check_readable
+    from dataqa.core.errors import InputError
+    from dataqa.engine.cache import scan_key
+    from dataqa.ingest.load import check_readable
 
     for path in unit.paths.values():
         try:
@@ -266,8 +267,8 @@ def scan_unit(
             return hit
     if before_scan is not None:
         before_scan()
-    from dataqa.cli import tune_malloc
-    from dataqa.runner import run_scan
+    from dataqa.core.resources import tune_malloc
+    from dataqa.engine.runner import run_scan
 
     tune_malloc(unit.paths.values())
 
@@ -297,11 +298,10 @@ def blocks(finding: Finding, fail_on: str, block: Sequence[str]) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """The hook proper, on parsed arguments; prints findings and the summary, returns the exit code."""
-    from dataqa.cache import code_fingerprint
-    from dataqa.cli import _codes
-    from dataqa.load import InputError
-    from dataqa.output import OutputError
-    from dataqa.registry import ConfigError, load_checks
+    from dataqa.commands.cli import _codes
+    from dataqa.core.errors import ConfigError, InputError, OutputError
+    from dataqa.engine.cache import code_fingerprint
+    from dataqa.engine.registry import load_checks
     from dataqa.reports.terminal import finding_line, neutralise
 
     overrides = {
@@ -386,7 +386,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from dataqa.formats import FORMATS
+    from dataqa.ingest.formats import FORMATS
 
     p = argparse.ArgumentParser(
         prog="dataqa hook",

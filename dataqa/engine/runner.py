@@ -7,28 +7,24 @@ same input and config always give the same report.
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
-import gc
-import os
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from threadpoolctl import threadpool_limits
-
-from dataqa import __version__
-from dataqa.config import Config
-from dataqa.context import Context
-from dataqa.dataset import SPLIT_NAMES, Split, load_split
-from dataqa.models import CheckResult, CheckStatus, Finding, Severity
-from dataqa.profile import profile_split
-from dataqa.registry import Check, load_checks, make_check, select_checks
-from dataqa.report import Report, SplitInfo
-from dataqa.verdict import VerdictInputs, count_usable, judge
+from dataqa.core.models import CheckResult, CheckStatus, Finding, Severity
+from dataqa.core.resources import available_cores, gc_paused, native_threads_limited
+from dataqa.core.version import VERSION
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, load_checks, make_check, select_checks
+from dataqa.engine.report import Report, SplitInfo
+from dataqa.engine.verdict import VerdictInputs, count_usable, judge
+from dataqa.ingest.dataset import SPLIT_NAMES, Split, load_split
+from dataqa.ingest.profile import profile_split
 
 Progress = Callable[[str], None]
 
@@ -39,14 +35,6 @@ Much of the checks' work is in polars, numpy and rapidfuzz, which release the GI
 thread overlaps well: a 100k-row chat scan took 70 s on one thread and 44 s on two, on this
 project's 2-core machine (`benchmarks/scan.md`). Each check running at once holds its own working
 memory, and the Python parts share one GIL, so more threads are asked for with `--jobs`."""
-
-
-def available_cores() -> int:
-    """Cores this process may run on (its CPU affinity where the OS tells it)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def next_check(pending: list[Check], running: list[Check]) -> int | None:
@@ -154,40 +142,6 @@ def execute(
         return _execute(paths, config, progress, debug)
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cycle collector off for the duration; reference counting still frees the rest.
-
-    A scan builds millions of objects that live to its end and makes almost no reference cycles
-    (1,127 unreachable objects after a 100k-row scan), yet every automatic collection walks them
-    all: a 100k-row scan took 38 s with the collector on and 32-34 s with it off. Nested uses
-    leave it off until the outermost one ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextlib.contextmanager
-def native_threads_limited() -> Iterator[None]:
-    """BLAS and OpenMP on one thread for the duration (the scan's policy; benchmarks reuse it).
-
-    threadpoolctl only limits libraries already loaded, and scipy ships its own OpenBLAS beside
-    numpy's; scikit-learn's OpenMP runtime comes with its compiled estimators: load them first.
-    """
-    import scipy.linalg
-    import scipy.sparse.linalg  # noqa: F401
-    import sklearn.cluster
-    import sklearn.linear_model  # noqa: F401
-
-    with threadpool_limits(limits=1):
-        yield
-
-
 def _execute(
     paths: dict[str, str], config: Config, progress: Progress | None, debug: bool
 ) -> tuple[Context, Report]:
@@ -199,7 +153,7 @@ def _execute(
     checks = [make_check(cls, config.checks.get(cls.id)) for cls in selected]
     unknown = sorted(set(config.checks) - set(classes))
     if unknown:
-        from dataqa.registry import ConfigError
+        from dataqa.core.errors import ConfigError
 
         raise ConfigError(f"options given for unknown check id(s): {', '.join(unknown)}")
 
@@ -289,7 +243,7 @@ def _execute(
             )
         )
     report = Report(
-        tool_version=__version__,
+        tool_version=VERSION,
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         goal=config.goal,
         verdict=verdict,

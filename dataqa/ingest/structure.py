@@ -1,6 +1,6 @@
 """What the canonical columns flatten away, kept per record for the checks that judge it.
 
-The normaliser (`dataqa.formats`) turns every record into text columns; tool definitions, tool
+The normaliser (`dataqa.ingest.formats`) turns every record into text columns; tool definitions, tool
 calls and their results, typed content parts, images, per-message weights and extra top-level keys
 do not survive that. While a record is normalised they are collected here into a `Structure`, and
 stored as one compact JSON string in the frame's `structure` column, which is null for plain
@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from dataqa.load import json_type
+from dataqa.ingest.load import json_type
 
 if TYPE_CHECKING:  # the loader imports this module, so the context is only named here
-    from dataqa.context import Context
-    from dataqa.dataset import Split
+    from dataqa.engine.context import Context
+    from dataqa.ingest.dataset import Split
 
 # How a call's arguments are encoded (`args` in a call event): the one place that decodes them.
 ARGS_OK = "ok"

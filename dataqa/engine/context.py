@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from dataqa.config import Config
-from dataqa.dataset import SPLIT_NAMES, Split
-from dataqa.models import Location
+from dataqa.core.models import Location
+from dataqa.engine.config import Config
+from dataqa.ingest.dataset import SPLIT_NAMES, Split
 
 T = TypeVar("T")
 

@@ -8,20 +8,20 @@ unless `--debug`).
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from dataqa import __version__
-from dataqa.config import FAIL_ON, GOALS, load_config
-from dataqa.formats import FORMATS
-from dataqa.load import InputError
-from dataqa.output import OutputError, refuse_inputs, write_atomic
-from dataqa.registry import FAMILIES, ConfigError, load_checks
+from dataqa.core.errors import ConfigError, InputError, OutputError
+from dataqa.core.output import refuse_inputs, write_atomic
+from dataqa.core.resources import tune_malloc
+from dataqa.core.version import VERSION
+from dataqa.engine.config import FAIL_ON, GOALS, load_config
+from dataqa.engine.registry import FAMILIES, load_checks
+from dataqa.ingest.formats import FORMATS
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -131,56 +131,9 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dataqa")
+@click.version_option(VERSION, prog_name="dataqa")
 def main() -> None:
     """Audit an LLM fine-tuning dataset: format, duplicates, labels, coverage, leakage, GO / NO-GO."""
-
-
-MALLOC_MMAP_THRESHOLD = 256 * 1024
-"""Blocks from this size up are mapped on their own and given back to the system when freed."""
-MALLOC_TUNED_FROM = 256 * 2**20
-"""Input bytes from which a scan's process tunes its allocator (`tune_malloc`)."""
-
-
-def tune_malloc(paths: Iterable[str | os.PathLike[str]]) -> dict[str, int]:
-    """Set glibc's allocator for a command about to scan `paths`; returns the settings it changed.
-
-    A scan allocates and frees large arrays on several threads. By default glibc raises its mmap
-    threshold after each large free (up to 32 MiB), so later arrays come from the heap, and it
-    keeps up to 8 arenas per core; both keep freed memory resident. With a fixed 256 KiB threshold
-    and one arena per core a 300k-row scan peaked at 2.5 GB instead of 2.9-3.1 GB, a 1M-row scan
-    at 7.1 GB instead of 8.3 GB (`benchmarks/scan.md`). The price is page faults, about 10 % more
-    CPU: inputs under `MALLOC_TUNED_FROM` bytes (a pre-commit run on a 100k-row file) keep the
-    defaults, as they need the speed more than the memory. Only the commands do this, as they own
-    their process: `dataqa.scan()` leaves its host's allocator alone. A setting given in the
-    environment (`MALLOC_ARENA_MAX`, `MALLOC_MMAP_THRESHOLD_`) wins; other C libraries (musl,
-    macOS) are left alone.
-    """
-    import ctypes
-
-    from dataqa.runner import available_cores
-
-    if not sys.platform.startswith("linux"):
-        return {}
-    size = 0
-    for path in paths:
-        with contextlib.suppress(OSError):
-            size += os.path.getsize(path)
-    if size < MALLOC_TUNED_FROM:
-        return {}
-    try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
-    except (OSError, AttributeError):
-        return {}
-    wanted = {
-        "MALLOC_MMAP_THRESHOLD_": (-3, MALLOC_MMAP_THRESHOLD),  # M_MMAP_THRESHOLD
-        "MALLOC_ARENA_MAX": (-8, max(2, available_cores())),  # M_ARENA_MAX
-    }
-    changed = {}
-    for variable, (param, value) in wanted.items():
-        if variable not in os.environ and mallopt(param, value) == 1:
-            changed[variable] = value
-    return changed
 
 
 @main.command()
@@ -240,7 +193,7 @@ def scan(
     debug: bool,
 ) -> None:
     """Scan TRAIN (and --test/--valid) and print the verdict with every finding's file and line."""
-    from dataqa.runner import run_scan
+    from dataqa.engine.runner import run_scan
 
     paths = assign_splits(files, test, valid)
     tune_malloc(paths.values())
@@ -305,7 +258,7 @@ def _print(report: Any, output_format: str) -> None:
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def hook(args: tuple[str, ...]) -> None:
     """The pre-commit hook: lint the given JSONL files with their datasets (`dataqa hook --help`)."""
-    from dataqa.hook import main as hook_main
+    from dataqa.commands.hook import main as hook_main
 
     sys.exit(hook_main(list(args)))
 
@@ -388,9 +341,9 @@ def clean(
     map_label_variants: bool,
 ) -> None:
     """Write cleaned splits to DIR, and every removed line (verbatim, with why) to <split>.rejects.jsonl."""
-    from dataqa.clean import DEFAULT_FAMILIES
-    from dataqa.clean import clean as run_clean
-    from dataqa.runner import split_paths
+    from dataqa.commands.clean import DEFAULT_FAMILIES
+    from dataqa.commands.clean import clean as run_clean
+    from dataqa.engine.runner import split_paths
 
     config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
     with _errors_exit_2():
@@ -452,7 +405,7 @@ def split_command(
     jobs: int | None,
 ) -> None:
     """Split DATA into train/test(/valid) so that no duplicate group straddles two splits."""
-    from dataqa.splitter import split_dataset
+    from dataqa.commands.splitter import split_dataset
 
     config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
     with _errors_exit_2():
@@ -487,7 +440,7 @@ def diff_command(
     """Show what changed from OLD to NEW: added, removed, modified and re-labelled rows, shifts, verdicts."""
     import orjson
 
-    from dataqa.diff import diff, render_text
+    from dataqa.commands.diff import diff, render_text
 
     config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
     with _errors_exit_2():

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dataqa.registry import ConfigError, _coerce
+from dataqa.core.errors import ConfigError
+from dataqa.core.options import coerce_option
 
 GOALS = ("poc", "production")
 FAIL_ON = ("no-go", "error", "warning", "never")
@@ -36,7 +37,7 @@ _CODE = re.compile(r"^(ALL|[A-Za-z]{1,6}\d{0,3})$")
 
 @dataclass
 class VerdictConfig:
-    """Thresholds of the GO / NO-GO conditions (see `dataqa.verdict`)."""
+    """Thresholds of the GO / NO-GO conditions (see `dataqa.engine.verdict`)."""
 
     min_usable_poc: int = 50
     """Below this many usable training examples, prompting and few-shot examples do better."""
@@ -71,7 +72,7 @@ class Config:
     format: str | None = None
     label_field: str | None = None
     profile: str = "generic"
-    """Provider whose upload rules the scan applies (`dataqa.profile_rules`), or a profile TOML path."""
+    """Provider whose upload rules the scan applies (`engine.profile_rules`), or a profile TOML path."""
     select: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -97,13 +98,13 @@ class Config:
             raise ConfigError(f"goal must be one of {', '.join(GOALS)}, not {self.goal!r}")
         if self.fail_on not in FAIL_ON:
             raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
-        from dataqa import formats
+        from dataqa.ingest import formats
 
         if self.jobs < 0:
             raise ConfigError(f"jobs must be 0 (automatic) or a positive number, not {self.jobs}")
         if self.format is not None and self.format not in formats.FORMATS:
             raise ConfigError(f"format must be one of {', '.join(formats.FORMATS)}, not {self.format!r}")
-        from dataqa.profile_rules import load_profile
+        from dataqa.engine.profile_rules import load_profile
 
         load_profile(self.profile)  # an unknown profile is a usage error, not a silent generic scan
         for pattern, codes in self.per_file_ignores.items():
@@ -160,7 +161,7 @@ def _fill(target: Any, table: dict[str, Any], where: str) -> None:
         if key == "datasets":
             target.datasets = _datasets(value, f"{where}.datasets")
             continue
-        setattr(target, key, _coerce(value, hints[key], f"{where}.{key}"))
+        setattr(target, key, coerce_option(value, hints[key], f"{where}.{key}"))
 
 
 def _datasets(value: Any, where: str) -> dict[str, dict[str, Any]]:

@@ -1,6 +1,6 @@
 """Documentation drawn from the registry, so nothing is written twice.
 
-python -m dataqa.docs README.md    # rewrite the checks table between its markers
+python -m dataqa.commands.docs README.md    # rewrite the checks table between its markers
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dataqa.registry import FAMILIES, load_checks
+from dataqa.engine.registry import FAMILIES, load_checks
 
 START, END = "<!-- checks-table:start -->", "<!-- checks-table:end -->"
 

@@ -9,9 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-
-class OutputError(Exception):
-    """An output path that must not or cannot be written (exit code 2)."""
+from dataqa.core.errors import OutputError
 
 
 def refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> None:

@@ -1,0 +1,15 @@
+"""The errors a command turns into a one-line message and exit code 2; a leaf every layer may raise."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """A path that cannot be scanned at all (missing, a directory, unreadable)."""
+
+
+class OutputError(Exception):
+    """An output path that must not or cannot be written (exit code 2)."""
+
+
+class ConfigError(ValueError):
+    """A configuration or option the user gave is unknown or of the wrong type (exit code 2)."""

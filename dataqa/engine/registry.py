@@ -1,0 +1,224 @@
+"""The check registry: the `Check` base class, `@register`, and loading checks from entry points.
+
+A check is a dataclass whose fields are its options. Built-in checks and third-party ones load the
+same way, through the entry-point group `dataqa.checks` (each entry point names a module whose
+import registers its checks); a project's own checks load from the paths its config names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import importlib.util
+import inspect
+import re
+import typing
+from collections.abc import Iterable, Iterator
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from dataqa.core.errors import ConfigError
+from dataqa.core.models import Finding, Location, Severity
+from dataqa.core.options import coerce_option
+
+if TYPE_CHECKING:
+    from dataqa.engine.context import Context
+
+ENTRY_POINT_GROUP = "dataqa.checks"
+ID_PATTERN = re.compile(r"^[A-Z]{2,6}\d{3}$")
+
+FAMILIES: dict[str, str] = {
+    "format": "Format and schema",
+    "duplicates": "Duplicates",
+    "labels": "Label consistency",
+    "coverage": "Coverage",
+    "leakage": "Train/test leakage",
+    "size": "Size",
+    "quality": "Content quality",
+    "pii": "Sensitive data",
+    "provider": "Provider upload rules",
+    "toolcalls": "Tool calls",
+    "preference": "Preference pairs",
+}
+"""Known families and their display names; a plugin may add a family of its own."""
+
+
+class Check:
+    """Base of every check. Subclasses are dataclasses; their fields are the check's options.
+
+    Class attributes: `id` (stable, e.g. "DUP003"), `name` (kebab-case), `family`, `severity`
+    (the default), `needs` (e.g. {"test"}, {"label"}), `shares` and `heavy` (below), `version`.
+    The docstring is the check's documentation, in four parts: what it finds, then "Why:",
+    "Example:" and "Fix:" paragraphs.
+    `run` yields findings and may record summary numbers in `self.metrics`.
+    """
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    family: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    needs: ClassVar[frozenset[str]] = frozenset()
+    shares: ClassVar[frozenset[str]] = frozenset()
+    """Families of `Context.shared` values the check reads, directly or through the engine (a key's
+    first element, e.g. "distinct"). Once every check naming a family has finished, the scan frees
+    it; a check that reads a family without naming it still works, but may compute it again."""
+    heavy: ClassVar[bool] = False
+    """The check needs working memory beyond the shared values that grows with the data (0.5-1 GB
+    at a million rows: a pairwise or n-gram search). The scan never runs two heavy checks at once,
+    so that their working sets do not add up, and starts them before the others."""
+    version: ClassVar[str] = "1"
+
+    metrics: dict[str, Any]
+    effective_severity: Severity
+
+    def run(self, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def finding(
+        self,
+        message: str,
+        locations: list[Location],
+        evidence: Iterable[str] = (),
+        metrics: dict[str, Any] | None = None,
+        unusable: Iterable[Location] = (),
+    ) -> Finding:
+        """A finding of this check at its configured severity."""
+        return Finding(
+            check_id=self.id,
+            severity=self.effective_severity,
+            message=message,
+            locations=list(locations),
+            evidence=list(evidence),
+            metrics=dict(metrics or {}),
+            unusable=list(unusable),
+        )
+
+    @classmethod
+    def summary(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        return doc.splitlines()[0] if doc else ""
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.getdoc(cls) or ""
+
+    @classmethod
+    def options(cls) -> dict[str, tuple[Any, Any]]:
+        """Option name → (type, default)."""
+        hints = typing.get_type_hints(cls)
+        out: dict[str, tuple[Any, Any]] = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+            out[f.name] = (hints.get(f.name, Any), default)
+        return out
+
+
+_REGISTRY: dict[str, type[Check]] = {}
+
+
+def register(cls: type[Check]) -> type[Check]:
+    """Add a check class to the registry; ids must be unique and well-formed."""
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls.__name__} must be a dataclass (its fields are its options)")
+    if not ID_PATTERN.match(getattr(cls, "id", "")):
+        raise TypeError(f"{cls.__name__}.id {getattr(cls, 'id', None)!r} is not like 'ABC123'")
+    existing = _REGISTRY.get(cls.id)
+    if existing is not None and existing.__qualname__ != cls.__qualname__:
+        raise TypeError(
+            f"check id {cls.id} is registered twice ({existing.__qualname__}, {cls.__qualname__})"
+        )
+    _REGISTRY[cls.id] = cls
+    return cls
+
+
+_loaded = False
+_PLUGIN_FILES: dict[Path, dict[str, type[Check]]] = {}
+
+
+def load_checks(plugin_paths: Iterable[str | Path] = ()) -> dict[str, type[Check]]:
+    """Every entry-point check (imported once), plus the checks of the plugin files named here.
+
+    A plugin file's checks belong to the scans whose config names the file: they are kept apart
+    from the global registry, so one project's plugins never leak into another scan in the process.
+    """
+    global _loaded
+    if not _loaded:
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            ep.load()
+        _loaded = True
+    checks = dict(_REGISTRY)
+    for path in plugin_paths:
+        for cid, cls in _load_plugin_file(Path(path)).items():
+            if cid in checks and checks[cid] is not cls:
+                raise ConfigError(f"plugin {path}: check id {cid} is already registered")
+            checks[cid] = cls
+    return dict(sorted(checks.items()))
+
+
+def _load_plugin_file(path: Path) -> dict[str, type[Check]]:
+    """Import a plugin file once and return the checks it registered."""
+    key = path.resolve()
+    if key in _PLUGIN_FILES:
+        return _PLUGIN_FILES[key]
+    if not path.is_file():
+        raise ConfigError(f"plugin file {path} does not exist")
+    spec = importlib.util.spec_from_file_location(f"dataqa_plugin_{len(_PLUGIN_FILES)}", path)
+    if spec is None or spec.loader is None:
+        raise ConfigError(f"plugin file {path} cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    before = dict(_REGISTRY)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise ConfigError(f"plugin file {path} failed to import: {type(exc).__name__}: {exc}") from None
+    finally:
+        added = {cid: cls for cid, cls in _REGISTRY.items() if before.get(cid) is not cls}
+        _REGISTRY.clear()
+        _REGISTRY.update(before)
+    _PLUGIN_FILES[key] = added
+    return added
+
+
+def select_checks(
+    checks: dict[str, type[Check]],
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    extend_select: Iterable[str] = (),
+) -> list[type[Check]]:
+    """Checks whose id starts with a selected prefix (all when none) and no ignored prefix."""
+    select, ignore, extend = list(select), list(ignore), list(extend_select)
+    for code in [*select, *ignore, *extend]:
+        if code.upper() != "ALL" and not any(cid.startswith(code.upper()) for cid in checks):
+            raise ConfigError(f"no check id starts with {code!r} (see `dataqa checks`)")
+
+    def matches(cid: str, codes: list[str]) -> bool:
+        return any(code.upper() == "ALL" or cid.startswith(code.upper()) for code in codes)
+
+    chosen = []
+    for cid, cls in checks.items():
+        if (not select or matches(cid, select) or matches(cid, extend)) and not matches(cid, ignore):
+            chosen.append(cls)
+    return chosen
+
+
+def make_check(cls: type[Check], options: dict[str, Any] | None = None) -> Check:
+    """Instantiate a check with validated options; `severity` among them overrides the default."""
+    options = {k.replace("-", "_"): v for k, v in (options or {}).items()}
+    severity = Severity.parse(options.pop("severity")) if "severity" in options else cls.severity
+    known = cls.options()
+    kwargs = {}
+    for key, value in options.items():
+        if key not in known:
+            raise ConfigError(
+                f"{cls.id}: unknown option {key!r}; options are: {', '.join(known) or 'none'} and severity"
+            )
+        kwargs[key] = coerce_option(value, known[key][0], f"{cls.id}.{key}")
+    check = cls(**kwargs)
+    check.effective_severity = severity
+    check.metrics = {}
+    return check
+
+
+def iter_registered() -> Iterator[type[Check]]:
+    yield from load_checks().values()
