@@ -1,0 +1,122 @@
+"""The package's layers hold: no module imports a layer above its own, and no import cycle exists.
+
+Every import counts: at module level, inside functions and under `TYPE_CHECKING`. Layers, lowest
+first (README, "Development"): core < ingest < engine < text < checks < reports < commands < the
+package's public face (`dataqa/__init__.py`, `dataqa.plugin`, `dataqa.registry`). A module may
+import its own layer and any layer below; modules of one layer may not import each other in a loop.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = {"dataqa": ROOT / "dataqa", "dataqa.checks": ROOT / "checks", "dataqa.reports": ROOT / "reports"}
+LAYERS = ["core", "ingest", "engine", "text", "checks", "reports", "commands", "face"]
+
+
+def layer_of(module: str) -> str:
+    """The layer of a dotted module name inside dataqa."""
+    parts = module.split(".")
+    if len(parts) >= 2 and parts[1] in LAYERS:
+        return parts[1]
+    return "face"  # dataqa, dataqa.plugin, dataqa.registry
+
+
+def modules() -> dict[str, Path]:
+    """Every module of the package, by dotted name."""
+    found: dict[str, Path] = {}
+    for package, folder in SOURCES.items():
+        for path in sorted(folder.rglob("*.py")):
+            rel = path.relative_to(folder).with_suffix("")
+            parts = [p for p in rel.parts if p != "__init__"]
+            if package == "dataqa" and parts and parts[0] in ("checks", "reports"):
+                continue
+            found[".".join([package, *parts])] = path
+    return found
+
+
+def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
+    """The dataqa modules `name` imports anywhere in its source (resolved to known module names)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    targets: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                targets.add(full if full in known else base)
+    resolved = set()
+    for target in targets:
+        while target and target not in known:
+            target = target.rpartition(".")[0]
+        if target and target != name and target.startswith("dataqa"):
+            resolved.add(target)
+    return resolved
+
+
+def graph() -> dict[str, set[str]]:
+    mods = modules()
+    known = set(mods)
+    return {name: imports_of(name, path, known) for name, path in mods.items()}
+
+
+def test_no_module_imports_a_higher_layer() -> None:
+    wrong = []
+    for name, targets in graph().items():
+        for target in sorted(targets):
+            if target == "dataqa":  # the package itself is imported first by everything, and defines nothing low
+                continue
+            if LAYERS.index(layer_of(target)) > LAYERS.index(layer_of(name)):
+                wrong.append(f"{name} ({layer_of(name)}) imports {target} ({layer_of(target)})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_import_cycle() -> None:
+    edges = graph()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join([*stack[stack.index(nxt) :], nxt]))
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node)
+    assert not cycles, "\n".join(cycles)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from dataqa.commands import cli\n", {"dataqa.commands.cli"}),
+        ("def f():\n    from dataqa.engine.runner import run_scan\n", {"dataqa.engine.runner"}),
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import dataqa.text.topics\n", {"dataqa.text.topics"}),
+        ("from .runner import x\n", {"dataqa.engine.runner"}),
+    ],
+)
+def test_every_kind_of_import_is_seen(tmp_path: Path, source: str, expected: set[str]) -> None:
+    """The walk sees module-level, function-level, TYPE_CHECKING and relative imports alike."""
+    path = tmp_path / "probe.py"
+    path.write_text(source, encoding="utf-8")
+    known = set(modules())
+    assert imports_of("dataqa.engine.probe", path, known) == expected
