@@ -75,7 +75,7 @@ def test_no_module_imports_a_higher_layer() -> None:
     wrong = []
     for name, targets in graph().items():
         for target in sorted(targets):
-            if target == "dataqa":  # the package itself is imported first by everything, and defines nothing low
+            if target == "dataqa":  # the package itself: imported first by everything, defines nothing low
                 continue
             if LAYERS.index(layer_of(target)) > LAYERS.index(layer_of(name)):
                 wrong.append(f"{name} ({layer_of(name)}) imports {target} ({layer_of(target)})")
@@ -110,7 +110,10 @@ def test_no_import_cycle() -> None:
     [
         ("from dataqa.commands import cli\n", {"dataqa.commands.cli"}),
         ("def f():\n    from dataqa.engine.runner import run_scan\n", {"dataqa.engine.runner"}),
-        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import dataqa.text.topics\n", {"dataqa.text.topics"}),
+        (
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import dataqa.text.topics\n",
+            {"dataqa.text.topics"},
+        ),
         ("from .runner import x\n", {"dataqa.engine.runner"}),
     ],
 )
