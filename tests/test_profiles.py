@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataqa
-from dataqa.checks.provider import ImageLimits
-from dataqa.checks.toolcalls import pairing_problems, schema_problems
+from dataqa.checks.provider.prov005_image_limits import ImageLimits
+from dataqa.checks.toolcalls.tool001_unpaired_tool_call import pairing_problems
+from dataqa.checks.toolcalls.tool004_invalid_tool_schema import schema_problems
 from dataqa.core.errors import ConfigError
 from dataqa.engine.profile_rules import load_profile, parse_profile, profile_names
 from dataqa.ingest import formats, structure

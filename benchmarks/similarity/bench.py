@@ -134,7 +134,7 @@ def main() -> None:
     stages.mark("exact + normalised groups")
 
     # Leaks: test rows against train, every layer.
-    from dataqa.checks.leakage import exact_matches, near_matches, normalised_matches
+    from dataqa.checks.leakage.base import exact_matches, near_matches, normalised_matches
 
     ex = set(exact_matches(ctx, "test", "train").iter_rows())
     nm = set(normalised_matches(ctx, "test", "train").iter_rows()) - ex

@@ -1,0 +1,42 @@
+"""DUP001 exact-duplicate: records identical character for character."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.duplicates.base import DuplicateCheck, exact_groups, other_lines
+from dataqa.core.models import Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import register
+
+
+@register
+@dataclass
+class ExactDuplicate(DuplicateCheck):
+    """Records whose prompt and response are identical, character for character.
+
+    Why: every copy is trained on again, so a few examples weigh more than the rest, and the data
+    set looks bigger than it is. The system prompt is not compared (it is often shared by design).
+    Example: the same support ticket and reply exported twice, at lines 12 and 4,810.
+    Fix: keep the first record of each group (`dataqa clean` does it) and find out why the export
+    repeated it.
+    """
+
+    id = "DUP001"
+    name = "exact-duplicate"
+    family = "duplicates"
+    severity = Severity.WARNING
+
+    def groups(self, ctx: Context, split: str) -> list[list[int]]:
+        frame = exact_groups(ctx, split)
+        grouped = frame.group_by("rep").agg(pl.col("line").sort()).filter(pl.col("line").list.len() > 1)
+        return sorted(grouped["line"].to_list(), key=lambda g: g[0])
+
+    def describe(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> tuple[str, dict]:
+        first = ctx.location(split, group[0])
+        return (
+            f"{len(group)} identical copies of {first} ({other_lines(ctx, split, group)} repeat it)",
+            {"similarity": 1.0},
+        )

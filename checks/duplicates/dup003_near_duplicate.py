@@ -1,0 +1,68 @@
+"""DUP003 near-duplicate: groups of near-identical examples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.duplicates.base import DuplicateCheck
+from dataqa.core.models import Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import register
+from dataqa.text import similarity
+
+
+@register
+@dataclass
+class NearDuplicate(DuplicateCheck):
+    """Groups of near-identical examples: a few words changed, a sentence added or removed.
+
+    Why: near-copies over-weight a few examples just like exact ones, and they are what templated
+    or paraphrase-augmented data is full of. Similarity is the word-level edit ratio of the
+    normalised prompt + response (1.0 = identical; one changed word in 20 gives 0.95); copies
+    already reported by DUP001 and DUP002 stand here as their first line. One changed word in a
+    text of six words or fewer stays under the default threshold: in short texts it changes meaning.
+    Example: two replies that differ only in a greeting or one product name (similarity 0.96).
+    Fix: keep one example of each group, or rewrite the others so they teach something new.
+    """
+
+    id = "DUP003"
+    shares = frozenset({"bands", "distinct", "near_groups", "near_pairs"})
+    heavy = True
+    name = "near-duplicate"
+    family = "duplicates"
+    severity = Severity.WARNING
+    threshold: float = similarity.DEFAULT_THRESHOLD
+    shingle: int = similarity.DEFAULT_SHINGLE
+
+    def groups(self, ctx: Context, split: str) -> list[list[int]]:
+        reps = similarity.distinct(ctx, split, "text").lines
+        rep_set = set(reps.tolist())
+        out = []
+        for group in similarity.near_duplicate_groups(
+            ctx, split, "text", self.threshold, shingle=self.shingle
+        ):
+            distinct_lines = [line for line in group if line in rep_set]
+            if len(distinct_lines) > 1:
+                out.append(distinct_lines)
+        return out
+
+    def describe(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> tuple[str, dict]:
+        pairs = similarity.near_pairs(ctx, split, split, "text", self.threshold, shingle=self.shingle)
+        inside = pairs.filter(pl.col("left_line").is_in(group) & pl.col("right_line").is_in(group))
+        low = float(inside["similarity"].min() or self.threshold)
+        high = float(inside["similarity"].max() or 1.0)
+        first, second = ctx.location(split, group[0]), ctx.location(split, group[1])
+        direct = inside.filter((pl.col("left_line") == group[0]) & (pl.col("right_line") == group[1]))
+        score = (
+            float(direct["similarity"][0])
+            if direct.height
+            else similarity.similarity(texts.get(group[0], ""), texts.get(group[1], ""))
+        )
+        spread = f"similarity {low:.2f}-{high:.2f}" if low != high else f"similarity {low:.2f}"
+        return (
+            f"{len(group)} near-duplicate records ({spread}): {first} ~ {second} (similarity {score:.2f})"
+            + (f" and {len(group) - 2} more" if len(group) > 2 else ""),
+            {"similarity_min": round(low, 4), "similarity_max": round(high, 4)},
+        )

@@ -1,0 +1,99 @@
+"""DUP004 near-duplicate-input: the same (or a near-identical) input with different answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, raw_texts
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest.load import excerpt
+from dataqa.text import similarity
+
+
+def near_options(ctx: Context) -> tuple[float, int]:
+    """DUP003's configured threshold and shingle size, which the other layers must agree with."""
+    options = ctx.config.checks.get("DUP003", {})
+    threshold = options.get("threshold", similarity.DEFAULT_THRESHOLD)
+    shingle = options.get("shingle", similarity.DEFAULT_SHINGLE)
+    return float(threshold), int(shingle)
+
+
+@register
+@dataclass
+class NearDuplicateInput(Check):
+    """The same (or a near-identical) input appears with different answers.
+
+    Why: the model is taught two answers to one question, so it learns to hedge between them; for
+    classification it is a conflicting label. Inputs are compared after normalisation with the
+    near-duplicate similarity; answers count as different when the whole examples are not
+    near-duplicates of each other (those are DUP001-DUP003's). Nothing is removed from the usable
+    count here: one of the answers may be right (the label checks judge conflicts).
+    Example: "How do I cancel my order?" answered "Go to Orders > Cancel." at line 40 and "You
+    cannot cancel an order once placed." at line 913.
+    Fix: decide which answer is right and fix or drop the others; if both are valid, merge them.
+    """
+
+    id = "DUP004"
+    shares = frozenset({"bands", "distinct", "near_groups", "near_pairs"})
+    heavy = True
+    name = "near-duplicate-input"
+    family = "duplicates"
+    severity = Severity.WARNING
+    threshold: float = similarity.DEFAULT_THRESHOLD
+    shingle: int = similarity.DEFAULT_SHINGLE
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        text_threshold, text_shingle = near_options(ctx)
+        for split in ctx.splits:
+            rows = ctx.valid_rows(split).height
+            # Whole examples that are copies of each other count as one answer.
+            answer_of: dict[int, int] = {}
+            for group in similarity.near_duplicate_groups(
+                ctx, split, "text", text_threshold, shingle=text_shingle
+            ):
+                for line in group:
+                    answer_of[line] = group[0]
+            findings = []
+            for group in similarity.near_duplicate_groups(
+                ctx, split, "prompt", self.threshold, shingle=self.shingle
+            ):
+                kept: list[int] = []
+                seen: set[int] = set()
+                for line in group:
+                    answer = answer_of.get(line, line)
+                    if answer not in seen:
+                        seen.add(answer)
+                        kept.append(line)
+                if len(kept) > 1:
+                    findings.append(kept)
+            self.metrics[f"{split}_duplicate_rate"] = duplicate_rate(sum(len(g) - 1 for g in findings), rows)
+            self.metrics[f"{split}_groups"] = len(findings)
+            needed = sorted({line for g in findings for line in g[:2]})
+            prompts = raw_texts(ctx, split, needed, "prompt") if needed else {}
+            answers = raw_texts(ctx, split, needed, "response") if needed else {}
+            # Normalised once for all findings (`similarity.similarity` per pair would build a frame each).
+            raw = pl.Series([prompts.get(line, "") for line in needed], dtype=pl.String)
+            norm = dict(zip(needed, similarity.normalise(raw).to_list(), strict=True))
+            for group in findings:
+                first, second = group[0], group[1]
+                score = similarity.word_similarity(norm[first], norm[second])
+                yield self.finding(
+                    f"{len(group)} different answers to the same input: {ctx.location(split, first)} ~ "
+                    f"{ctx.location(split, second)} (input similarity {score:.2f})"
+                    + (f" and {len(group) - 2} more" if len(group) > 2 else ""),
+                    [ctx.location(split, line) for line in group],
+                    [
+                        f"input: {excerpt(prompts.get(first, ''), EVIDENCE_CHARS)}",
+                        *(
+                            f"{ctx.location(split, line)} answer: "
+                            f"{excerpt(answers.get(line, ''), EVIDENCE_CHARS)}"
+                            for line in (first, second)
+                        ),
+                    ],
+                    metrics={"group_size": len(group), "input_similarity": round(score, 4)},
+                )

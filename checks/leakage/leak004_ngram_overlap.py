@@ -1,0 +1,74 @@
+"""LEAK004 ngram-overlap: a held-out example sharing a long word sequence with a training example."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.leakage.base import Group, LeakCheck, near_matches, normalised_matches
+from dataqa.core.models import Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import register
+from dataqa.ingest.load import excerpt
+from dataqa.text import similarity
+
+
+@register
+@dataclass
+class NgramOverlap(LeakCheck):
+    """A held-out example shares a long word sequence (default 13 words) with a training example.
+
+    Why: this is contamination as LLM papers measure it: a passage, question or answer copied into
+    the training data leaks part of the example even when the rest differs. Examples already
+    reported as exact, normalised or near copies are not repeated. A sequence found in more than
+    `max_rows` rows of either split is a stock phrase or a template, not a leak, and is ignored.
+    A shared span is a signal to review, not proof: unlike LEAK001-003 it does not remove training
+    rows from the usable count nor count toward the verdict's leaked share (templated data, such as
+    form-generated tickets, shares long spans without leaking answers).
+    Example: test.jsonl:5 quotes a 40-word paragraph that train.jsonl:310 also quotes.
+    Fix: remove or rewrite the training rows that carry the passage, or move the example (and every
+    example built on the same source) to one side of the split.
+    """
+
+    id = "LEAK004"
+    shares = frozenset({"bands", "distinct", "near_pairs", "ngram"})
+    heavy = True
+    name = "ngram-overlap"
+    family = "leakage"
+    severity = Severity.INFO
+    blocks = False  # a shared span is evidence to review, not proof the example leaked
+    ngram: int = 13
+    max_rows: int = 10
+
+    def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
+        if self.ngram < 1:
+            raise ValueError(f"ngram must be at least 1, not {self.ngram}")
+        taken = pl.concat(
+            [
+                normalised_matches(ctx, eval_split, ref_split).select("line"),
+                near_matches(ctx, eval_split, ref_split).select("line"),
+            ]
+        ).unique()
+        overlaps = similarity.ngram_overlaps(
+            ctx, eval_split, ref_split, n=self.ngram, column="text", max_rows=self.max_rows
+        ).join(taken, on="line", how="anti")
+        for row in overlaps.iter_rows(named=True):
+            yield (
+                [row["line"]],
+                [row["ref_line"]],
+                {
+                    "span_words": int(row["length"]),
+                    "shared_ngrams": int(row["shared"]),
+                    "evidence": [f"shared span: {excerpt(row['span'], 240)}"],
+                },
+            )
+
+    def describe(self, ctx: Context, eval_split: str, ref_split: str, group: Group) -> str:
+        lines, refs, extra = group
+        return (
+            f"{ctx.location(eval_split, lines[0])} shares a {extra['span_words']}-word span with "
+            f"{ctx.location(ref_split, refs[0])} "
+            f"({extra['shared_ngrams']} shared {self.ngram}-word sequences)"
+        )

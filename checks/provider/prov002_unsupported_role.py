@@ -1,0 +1,86 @@
+"""PROV002 unsupported-role: a role or system-prompt placement the provider refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.provider.base import ProviderCheck, profile_of, uploaded_splits
+from dataqa.checks.provider.problems import Problem
+from dataqa.core.models import Finding
+from dataqa.engine.context import Context
+from dataqa.engine.profile_rules import Profile
+from dataqa.engine.registry import register
+from dataqa.ingest import structure
+from dataqa.ingest.formats import SYSTEM_ROLES
+
+
+@register
+@dataclass
+class UnsupportedRole(ProviderCheck):
+    """A message has a role the provider does not accept, or a system prompt where it may not go.
+
+    Why: providers validate roles and system-prompt placement and refuse the record: Bedrock
+    and Vertex take the system prompt only in a top-level field, Fireworks and Together only as
+    the first message, Bedrock allows no tool turns.
+    Example: `{"role": "system", ...}` inside Bedrock `messages`; a `developer` message for Fireworks.
+    Fix: move the system prompt where the provider wants it; map or drop roles it does not know.
+    """
+
+    id = "PROV002"
+    name = "unsupported-role"
+    family = "provider"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        if profile.is_generic or (not profile.roles and profile.system == "any"):
+            return
+        for split in uploaded_splits(ctx, profile):
+            fields = {line for line, st in structure.records(ctx, split) if st.get("system_field")}
+            roles = (
+                split.turns.sort("line", "turn")
+                .group_by("line", maintain_order=True)
+                .agg(pl.col("role").cast(pl.String))
+            )
+            records = ((line, self._problems(profile, r, line in fields)) for line, r in roles.iter_rows())
+            yield from self.grouped(ctx, split, records)
+
+    @staticmethod
+    def _problems(profile: Profile, roles: list[str], system_field: bool) -> list[Problem]:
+        problems: list[Problem] = []
+        for i, role in enumerate(roles):
+            from_field = system_field and i == 0
+            if role in SYSTEM_ROLES and not from_field:
+                if profile.system == "field":
+                    problems.append(
+                        (
+                            f"turn {i + 1}",
+                            f"{role} message in the conversation; {profile.title} takes the system "
+                            "prompt only in its top-level field",
+                        )
+                    )
+                    continue
+                if profile.system == "none":
+                    problems.append((f"turn {i + 1}", f"{profile.title} accepts no system prompt"))
+                    continue
+                if profile.system == "first" and i > 0:
+                    problems.append(
+                        (
+                            f"turn {i + 1}",
+                            f"{role} message after the conversation started; {profile.title} "
+                            "accepts it only as the first message",
+                        )
+                    )
+            if from_field:
+                continue
+            if (
+                profile.roles
+                and role not in profile.roles
+                and not (role in SYSTEM_ROLES and profile.system == "field")
+            ):
+                problems.append(
+                    (f"turn {i + 1}", f'role "{role}" is not accepted (roles: {", ".join(profile.roles)})')
+                )
+        return problems

@@ -1,0 +1,60 @@
+"""PROV006 content-part: a content part of unknown type, wrong keys or a refused type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dataqa.checks.provider.base import ProviderCheck, profile_of, uploaded_splits
+from dataqa.checks.provider.problems import Problem
+from dataqa.core.models import Finding
+from dataqa.engine.context import Context
+from dataqa.engine.registry import register
+from dataqa.ingest import structure
+from dataqa.ingest.structure import KNOWN_PART_TYPES
+
+
+@register
+@dataclass
+class ContentPart(ProviderCheck):
+    """A content part of unknown type, with wrong keys, or of a type the provider does not accept.
+
+    Why: a part the trainer does not recognise is refused or silently dropped, and its text is
+    lost (a `{"type": "text", "content": ...}` part contributes no text at all).
+    Example: `{"type": "txt", "text": "hi"}`, `{"type": "text", "value": "hi"}`, or an
+    `input_audio` part for a provider that takes text and images only.
+    Fix: write parts as the provider documents them (`{"type": "text", "text": ...}` for OpenAI,
+    `{"text": ...}` for Gemini), or drop parts it does not accept.
+    """
+
+    id = "PROV006"
+    shares = frozenset({"structure"})
+    name = "content-part"
+    family = "provider"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        profile = profile_of(ctx)
+        splits = uploaded_splits(ctx, profile) if not profile.is_generic else [s for s in ctx if s.format]
+        for split in splits:
+            records = []
+            for line, st in structure.records(ctx, split):
+                problems: list[Problem] = []
+                images = (
+                    {img.get("at") for img in st.get("images", [])} if profile.images is not None else set()
+                )
+                for part in st.get("parts", []):
+                    ptype, at = part.get("type"), part.get("at")
+                    if part.get("problem"):
+                        problems.append((str(at), part["problem"]))
+                    elif (
+                        ptype in KNOWN_PART_TYPES
+                        and profile.part_types
+                        and ptype not in profile.part_types
+                        and at not in images  # images are judged by PROV005
+                    ):
+                        accepted = ", ".join(profile.part_types)
+                        problems.append(
+                            (str(at), f'"{ptype}" parts are not accepted by {profile.title} ({accepted})')
+                        )
+                records.append((line, problems))
+            yield from self.grouped(ctx, split, records)

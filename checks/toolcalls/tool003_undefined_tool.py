@@ -1,0 +1,65 @@
+"""TOOL003 undefined-tool: a call to a function the example does not define."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dataqa.checks.provider.problems import Problem
+from dataqa.checks.toolcalls.base import ToolCheck, call_position
+from dataqa.core.models import Finding
+from dataqa.engine.context import Context
+from dataqa.engine.registry import register
+from dataqa.ingest.dataset import Split
+
+
+@register
+@dataclass
+class UndefinedTool(ToolCheck):
+    """A call names a function the example's `tools` do not define, or names no function at all.
+
+    Why: the model learns to call functions that will not exist at inference (or that it was
+    never shown), which is how hallucinated tool names are trained in.
+    Example: `tools` defines `get_weather` and the assistant calls `get_forecast`.
+    Fix: add the function to `tools`, or correct the call's name. Without a `tools` field the
+    name must at least appear in the system prompt (the glaive style of declaring functions).
+    """
+
+    id = "TOOL003"
+    shares = frozenset({"structure"})
+    name = "undefined-tool"
+    family = "toolcalls"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        self._systems: dict[tuple[str, int], str] = {}
+        for split in ctx:
+            frame = split.frame.filter(split.frame["structure"].is_not_null()).select("line", "system")
+            for line, system in frame.iter_rows():
+                self._systems[(split.name, line)] = system or ""
+        yield from super().run(ctx)
+
+    def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
+        tools = st.get("tools")
+        names = {t["name"] for t in tools or [] if isinstance(t.get("name"), str)}
+        system = self._systems.get((split.name, line), "")
+        out: list[Problem] = []
+        for call in st.get("events", []):
+            if call["kind"] != "call" or call.get("problem"):
+                continue
+            name = call.get("name")
+            if not isinstance(name, str) or not name.strip():
+                out.append((call["at"], "tool call names no function"))
+            elif tools is None:
+                if name not in system:
+                    what = "call to a function the example never defines (no tools, not in the system prompt)"
+                    out.append((call_position(call), what))
+            elif name not in names:
+                defined = ", ".join(sorted(names)[:8]) or "none"
+                out.append(
+                    (
+                        f"{call_position(call)}; defined: {defined}",
+                        "call to a function not among the example's tools",
+                    )
+                )
+        return out
