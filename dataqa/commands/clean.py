@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from dataqa.core.output import atomic_writer, refuse_inputs
+from dataqa.core.output import atomic_writer, check_outputs
 from dataqa.engine.config import Config
 from dataqa.engine.report import Report
 from dataqa.engine.runner import execute
@@ -143,6 +143,12 @@ def relabel(raw: bytes, canonical: str, label_source: str) -> bytes | None:
     return orjson.dumps(obj)
 
 
+def clean_outputs(paths: dict[str, str], out_dir: str | Path, map_label_variants: bool = False) -> list[Path]:
+    """Every file `clean` writes into `out_dir` for `paths`, to check them all before the scan."""
+    suffixes = ["jsonl", "rejects.jsonl"] + (["relabelled.jsonl"] if map_label_variants else [])
+    return [Path(out_dir) / f"{name}.{suffix}" for name in paths for suffix in suffixes]
+
+
 def clean(
     paths: dict[str, str],
     out_dir: str | Path,
@@ -159,10 +165,8 @@ def clean(
     out = Path(out_dir)
     for path in paths.values():
         check_readable(path)
-    outputs = ["jsonl", "rejects.jsonl"] + (["relabelled.jsonl"] if map_label_variants else [])
-    for name in paths:  # refuse before scanning, so no split is half-written
-        for suffix in outputs:
-            refuse_inputs(out / f"{name}.{suffix}", paths.values())
+    # refuse before scanning, so that no split is half-written and no scan is wasted
+    check_outputs(clean_outputs(paths, out, map_label_variants), paths.values(), folder=out)
     out.mkdir(parents=True, exist_ok=True)
     ctx, report = execute(paths, config)
     reasons = removal_reasons(report, families)

@@ -18,7 +18,7 @@ from typing import Any
 
 from dataqa.commands.clean import physical_lines, reject_record
 from dataqa.core.errors import OutputError
-from dataqa.core.output import atomic_writer, refuse_inputs
+from dataqa.core.output import atomic_writer, check_outputs
 from dataqa.engine.config import Config
 from dataqa.engine.runner import execute
 from dataqa.ingest.load import check_readable
@@ -121,8 +121,7 @@ def split_dataset(
     check_readable(path)
     out = Path(out_dir)
     names = ["train", "test"] + (["valid"] if valid_size > 0 else [])
-    for name in [*names, "rejects"]:
-        refuse_inputs(out / f"{name}.jsonl", [path])
+    check_outputs([out / f"{name}.jsonl" for name in [*names, "rejects"]], [path], folder=out)
     out.mkdir(parents=True, exist_ok=True)
     ctx, report = execute({"train": path}, config)
     frame = ctx.train.frame
