@@ -39,13 +39,13 @@ def main() -> None:
         sys.modules["dataqa.checks.labels"] = module
         spec.loader.exec_module(module)
 
-    from dataqa.checks.labels import ContradictoryAnswers
+    from dataqa.checks.labels.lbl007_contradictory_answers import ContradictoryAnswers
     from dataqa.core.resources import native_threads_limited
     from dataqa.engine.config import Config
     from dataqa.engine.context import Context
     from dataqa.engine.registry import make_check
     from dataqa.engine.runner import load_splits, run_check, split_paths
-    from dataqa.text.similarity import hashes
+    from dataqa.text.normalise import hashes
 
     with native_threads_limited():
         config = Config()

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 import dataqa
-from dataqa.checks.labels import PY_WHITESPACE, answer_facts, contradictions
+from dataqa.text.answers import PY_WHITESPACE, answer_facts, contradictions
 from tests.conftest import chat, write_jsonl
 
 # --------------------------------------------------------------------------- the old pairwise code

@@ -1,0 +1,43 @@
+"""FMT015 unknown-key: top-level keys the format does not define, often typos of real ones."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest import formats
+
+
+@register
+@dataclass
+class UnknownKey(Check):
+    """Records carry top-level keys the format does not define.
+
+    Why: most providers ignore or reject unknown keys; often they are a typo of a real key
+    ("mesages") or metadata that should live elsewhere.
+    Example: `{"messages": [...], "source": "crm-export"}`.
+    Fix: remove the key, or fix its spelling. One finding per key, listing every record.
+    """
+
+    id = "FMT015"
+    name = "unknown-key"
+    family = "format"
+    severity = Severity.WARNING
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            by_key: dict[str, list[int]] = defaultdict(list)
+            for line, issue in split.record_issues:
+                if issue.kind == formats.UNKNOWN_KEYS:
+                    for key in issue.detail.split(", "):
+                        by_key[key].append(line)
+            for key, lines in sorted(by_key.items(), key=lambda kv: kv[1][0]):
+                yield self.finding(
+                    f'unknown top-level key "{key}" in {len(lines)} record(s) of a {split.format} file',
+                    [ctx.location(split, n) for n in lines],
+                )
+            self.metrics[f"{split.name}_keys"] = len(by_key)

@@ -1,0 +1,96 @@
+"""LBL001 conflicting-labels: one input with different labels, which teaches two answers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.labels.base import labelled_splits, split_labels
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest.load import excerpt
+from dataqa.text.similarity import hashes
+
+
+def _label_list(labels: dict[str, list[int]], split: str) -> list[str]:
+    """Evidence lines: each label with the lines that carry it."""
+    return [
+        f"{label[:80]!r} at {split} line(s) {', '.join(map(str, lines[:12]))}"
+        + (" …" if len(lines) > 12 else "")
+        for label, lines in labels.items()
+    ]
+
+
+@register
+@dataclass
+class ConflictingLabels(Check):
+    """The same input appears with different labels (identical, or equal after normalising case,
+    spacing, punctuation and Unicode), within one split.
+
+    Every row of a conflicting group is unusable (the "consistent" stage of the usable count):
+    which label is right cannot be told from the data.
+    Why: the model is trained to give two answers to one question; it learns neither reliably,
+    and the group's examples in test make the score arbitrary.
+    Example: "My parcel never arrived" labelled `shipping` on line 201 and `billing` on line 881.
+    Fix: decide the right label and keep one example, or make the inputs differ where the labels
+    differ (e.g. add the detail that decides).
+    """
+
+    id = "LBL001"
+    shares = frozenset({"hashes", "split_labels"})
+    name = "conflicting-labels"
+    family = "labels"
+    severity = Severity.ERROR
+    needs = frozenset({"label"})
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in labelled_splits(ctx):
+            rows = ctx.valid_rows(split).select("line", "prompt")
+            labelled = (
+                split_labels(ctx, split)
+                .join(
+                    hashes(ctx, split).select("line", "prompt_norm", "prompt_exact", "system_exact"),
+                    on="line",
+                )
+                .join(rows, on="line")
+                .filter(pl.col("prompt").str.strip_chars().str.len_chars() > 0)
+            )
+            groups = (
+                labelled.group_by("system_exact", "prompt_norm")
+                .agg(
+                    pl.col("line").sort_by("line"),
+                    pl.col("label").sort_by("line"),
+                    pl.col("prompt").sort_by("line").first(),
+                    pl.col("prompt_exact").n_unique().alias("forms"),
+                    pl.col("label").n_unique().alias("n_labels"),
+                )
+                .filter(pl.col("n_labels") > 1)
+                .sort(pl.col("line").list.first())
+            )
+            conflicting = 0
+            for lines, labels, prompt, forms in groups.select("line", "label", "prompt", "forms").iter_rows():
+                by_label: dict[str, list[int]] = defaultdict(list)
+                for line, label in zip(lines, labels, strict=True):
+                    by_label[label].append(line)
+                conflicting += len(lines)
+                how = (
+                    "identical inputs"
+                    if forms == 1
+                    else "inputs equal after normalising case and punctuation"
+                )
+                summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
+                locations = [ctx.location(split, line) for line in lines]
+                yield self.finding(
+                    f"{len(lines)} {split} examples with {how} carry {len(by_label)} different labels: "
+                    + summary,
+                    locations,
+                    [excerpt(prompt), *_label_list(by_label, split)],
+                    metrics={"labels": {lab: ls for lab, ls in by_label.items()}},
+                    unusable=locations,
+                )
+            self.metrics[f"{split}_conflict_groups"] = groups.height
+            self.metrics[f"{split}_conflicting_rows"] = conflicting

@@ -1,0 +1,83 @@
+"""LBL002 near-identical-conflict: near-identical inputs with different labels."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dataqa.checks.labels.base import labelled_splits, split_labels
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest.load import excerpt
+from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups
+
+
+@register
+@dataclass
+class NearIdenticalConflict(Check):
+    """Near-identical inputs (a word or two apart) with different labels, within one split.
+
+    Inputs are grouped by the shared near-duplicate engine (verified word similarity at least
+    `threshold`, joined transitively); a group is reported when two of its inputs that are not
+    the same after normalisation carry different labels (identical inputs are LBL001's). Every
+    row of the group is unusable until someone decides.
+    Why: when a greeting or an order number is all that separates two examples, different labels
+    teach the model noise; either one label is wrong or the deciding detail is missing.
+    Example: "Hi, my parcel never arrived, order NW-123" labelled `shipping` and "My parcel never
+    arrived, order NW-789" labelled `billing`.
+    Fix: correct the wrong label, or make the difference that decides the label explicit.
+    """
+
+    id = "LBL002"
+    shares = frozenset({"bands", "distinct", "hashes", "near_groups", "near_pairs", "split_labels"})
+    name = "near-identical-conflict"
+    family = "labels"
+    severity = Severity.WARNING
+    needs = frozenset({"label"})
+    threshold: float = DEFAULT_THRESHOLD
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in labelled_splits(ctx):
+            labels = dict(split_labels(ctx, split).iter_rows())
+            info = (
+                hashes(ctx, split)
+                .select("line", "prompt_norm")
+                .join(ctx.valid_rows(split).select("line", "prompt"), on="line")
+            )
+            norm = dict(zip(info["line"].to_list(), info["prompt_norm"].to_list(), strict=True))
+            prompts = dict(zip(info["line"].to_list(), info["prompt"].to_list(), strict=True))
+            found = 0
+            for group in near_duplicate_groups(ctx, split, column="prompt", threshold=self.threshold):
+                members = [line for line in group if line in labels]
+                forms: dict[int, set[str]] = defaultdict(set)
+                for line in members:
+                    forms[norm[line]].add(labels[line])
+                if len(forms) < 2 or not any(
+                    a != b
+                    for fa, la in forms.items()
+                    for fb, lb in forms.items()
+                    if fa != fb
+                    for a in la
+                    for b in lb
+                ):
+                    continue
+                found += 1
+                by_label: dict[str, list[int]] = defaultdict(list)
+                for line in members:
+                    by_label[labels[line]].append(line)
+                locations = [ctx.location(split, line) for line in members]
+                summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
+                yield self.finding(
+                    f"{len(members)} near-identical {split} inputs carry {len(by_label)} different labels: "
+                    + summary,
+                    locations,
+                    [
+                        f"line {line} ({labels[line][:40]!r}): {excerpt(prompts[line], 100)}"
+                        for line in members[:6]
+                    ],
+                    metrics={"labels": dict(by_label)},
+                    unusable=locations,
+                )
+            self.metrics[f"{split}_near_conflict_groups"] = found

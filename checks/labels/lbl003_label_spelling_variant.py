@@ -1,0 +1,129 @@
+"""LBL003 label-spelling-variant: spellings of one label that become classes of their own."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+from rapidfuzz.distance import OSA
+
+from dataqa.checks.labels.base import labelled_splits, split_labels
+from dataqa.core.models import Finding, Location, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+
+_PUNCT_SPACE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_label(label: str) -> str:
+    """A label's spelling-insensitive key: NFKC, case-folded, punctuation and spaces as one space."""
+    return _PUNCT_SPACE.sub(" ", unicodedata.normalize("NFKC", label).casefold()).strip()
+
+
+def is_typo(a: str, b: str) -> bool:
+    """Two normalised labels differ by a small typo in one word (or only in word breaks).
+
+    Words are compared position by position: exactly one word may differ, by one edit (or
+    transposition) for words of 4+ letters, two edits for words of 8+; so `postive`/`positive`
+    and `{"queue": "biling"}`/`{"queue": "billing"}` are variants, `low`/`high` are not.
+    """
+    if a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return False
+    diffs = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
+    if len(diffs) != 1:
+        return False
+    x, y = diffs[0]
+    shorter = min(len(x), len(y))
+    if shorter < 4 or x.isdigit() or y.isdigit():
+        return False
+    return OSA.distance(x, y) <= (2 if shorter >= 8 else 1)
+
+
+@register
+@dataclass
+class LabelSpellingVariant(Check):
+    """Label values that differ only in case, spacing, punctuation or a small typo, across all
+    splits, with the most frequent form suggested as the canonical one.
+
+    Variants in case, spacing or punctuation are always reported; a typo variant (one word off by
+    one or two edits) only when it is rarer than `max_typo_share` of the form it resembles, so two
+    real classes with similar names are left alone.
+    Why: `Positive`, `positive ` and `postive` become three classes; the model splits its
+    probability between them and the rare spellings are noise.
+    Example: 800 rows labelled `positive`, 3 `Positive`, 1 `postive`.
+    Fix: map every variant to the canonical label before training.
+    """
+
+    id = "LBL003"
+    shares = frozenset({"split_labels"})
+    name = "label-spelling-variant"
+    family = "labels"
+    severity = Severity.WARNING
+    needs = frozenset({"label"})
+    max_typo_share: float = 0.25
+    max_labels: int = 5000
+    """Distinct labels above this: free-text targets, not classes; the typo search is skipped."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        per_split = {split: split_labels(ctx, split) for split in labelled_splits(ctx)}
+        counts: Counter[str] = Counter()
+        train_counts: Counter[str] = Counter()
+        for split, frame in per_split.items():
+            c = Counter(frame["label"].to_list())
+            counts.update(c)
+            if split == "train":
+                train_counts = c
+        forms: dict[str, list[str]] = defaultdict(list)
+        for label in sorted(counts):
+            forms[normalise_label(label)].append(label)
+        form_count = {form: sum(counts[lab] for lab in labs) for form, labs in forms.items()}
+        ranked = sorted(form_count, key=lambda f: (-form_count[f], f))
+        parent = {form: form for form in ranked}
+        if len(ranked) <= self.max_labels:
+            for i, form in enumerate(ranked):
+                for bigger in ranked[:i]:
+                    if form_count[form] <= self.max_typo_share * form_count[bigger] and is_typo(form, bigger):
+                        parent[form] = parent[bigger]
+                        break
+        clusters: dict[str, list[str]] = defaultdict(list)
+        for form in ranked:
+            clusters[parent[form]].extend(forms[form])
+        n_groups = 0
+        n_rows = 0
+        for members in clusters.values():
+            if len(members) < 2:
+                continue
+            canonical = max(members, key=lambda lab: (counts[lab], train_counts[lab], _neg(lab)))
+            variants = sorted(
+                (lab for lab in members if lab != canonical), key=lambda lab: (-counts[lab], lab)
+            )
+            locations: list[Location] = []
+            for split, frame in per_split.items():
+                lines = frame.filter(pl.col("label").is_in(variants))["line"].sort().to_list()
+                locations.extend(ctx.location(split, line) for line in lines)
+            if not locations:
+                continue
+            n_groups += 1
+            n_rows += len(locations)
+            listed = ", ".join(f"{lab[:60]!r} ({counts[lab]})" for lab in variants)
+            yield self.finding(
+                f"label(s) {listed} look like variants of {canonical[:60]!r} ({counts[canonical]} rows); "
+                f"use {canonical[:60]!r}",
+                locations,
+                [f"{lab[:80]!r} → {canonical[:80]!r}" for lab in variants],
+                metrics={"canonical": canonical, "variants": {lab: counts[lab] for lab in variants}},
+            )
+        self.metrics["variant_groups"] = n_groups
+        self.metrics["variant_rows"] = n_rows
+
+
+def _neg(text: str) -> tuple[int, ...]:
+    """Sort key that prefers the lexicographically smaller string under `max`."""
+    return tuple(-ord(ch) for ch in text)

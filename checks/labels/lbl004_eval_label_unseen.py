@@ -1,0 +1,64 @@
+"""LBL004 eval-label-unseen: held-out labels no training example has, never learnable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from dataqa.checks.labels.base import split_labels
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+
+
+def _closest(label: str, choices: list[str]) -> str | None:
+    """The training label a held-out label most resembles (for a "did you mean" hint)."""
+    if not choices:
+        return None
+    best = process.extractOne(label, choices, scorer=fuzz.ratio, score_cutoff=80)
+    return best[0] if best else None
+
+
+@register
+@dataclass
+class EvalLabelUnseen(Check):
+    """A label in the test or validation split that no training example has.
+
+    Why: the model cannot learn a class it never saw; every held-out example with it counts as an
+    error that no amount of tuning fixes, and it often reveals a renamed or misspelled label.
+    Example: train uses `shipping`, test has 14 rows labelled `delivery`.
+    Fix: add training examples of the class, map the label to the training one, or drop the rows.
+    """
+
+    id = "LBL004"
+    shares = frozenset({"split_labels"})
+    name = "eval-label-unseen"
+    family = "labels"
+    severity = Severity.WARNING
+    needs = frozenset({"label", "eval"})
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        known = set(split_labels(ctx, "train")["label"].to_list())
+        choices = sorted(known)
+        for split in ctx.eval_splits:
+            groups = (
+                split_labels(ctx, split.name)
+                .filter(~pl.col("label").is_in(choices))
+                .group_by("label")
+                .agg(pl.col("line").sort())
+                .sort(pl.col("line").list.first())
+            )
+            self.metrics[f"{split.name}_unseen_labels"] = groups.height
+            self.metrics[f"{split.name}_unseen_rows"] = int(groups["line"].list.len().sum() or 0)
+            for label, lines in groups.iter_rows():
+                near = _closest(label, choices)
+                hint = f"; closest training label: {near[:60]!r}" if near else ""
+                yield self.finding(
+                    f"label {label[:80]!r} on {len(lines)} {split.name} row(s) never occurs in train{hint}",
+                    [ctx.location(split, line) for line in lines],
+                    [label[:160]],
+                    metrics={"label": label, "count": len(lines), "closest": near},
+                )

@@ -1,0 +1,98 @@
+"""LBL007 contradictory-answers: one prompt answered in contradictory ways (rules: `dataqa.text.answers`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest.load import excerpt
+from dataqa.text.answers import answer_facts, contradictions
+from dataqa.text.similarity import hashes
+
+
+@register
+@dataclass
+class ContradictoryAnswers(Check):
+    """Generative data: one prompt (same after normalisation, same system prompt) answered in
+    contradictory ways.
+
+    Answers contradict when one opens with yes and the other with no, when their final numbers
+    differ, or when their word overlap (rapidfuzz token-set ratio, case and punctuation ignored) is
+    under `max_similarity` (for two short answers, under five words, a hard contradiction).
+    Labelled data is LBL001's job; this check then finds nothing.
+    Hard contradictions (yes/no, numbers, short answers) make every row of the group unusable.
+    Why: the model is taught two answers to one question and learns to be inconsistent.
+    Example: "Is the tent waterproof?" answered "Yes, fully." on one line and "No, only
+    water-resistant." on another.
+    Fix: keep the correct answer (or merge them into one), or make the prompts say what differs.
+    """
+
+    id = "LBL007"
+    shares = frozenset({"hashes"})
+    name = "contradictory-answers"
+    family = "labels"
+    severity = Severity.WARNING
+    max_similarity: float = 0.5
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.has_labels():
+            self.metrics["skipped"] = "labelled data: conflicting labels are LBL001's job"
+            return
+        for split in ctx:
+            rows = ctx.valid_rows(split).select("line", "prompt", "response")
+            group = ("system_exact", "prompt_norm")
+            candidates = (
+                hashes(ctx, split.name)
+                .select("line", *group, "response_norm")
+                .join(rows, on="line")
+                .filter(pl.col("prompt").str.strip_chars().str.len_chars() > 0)
+                .filter(pl.col("response_norm").n_unique().over(group) > 1)
+                .sort("line")
+            )
+            facts = answer_facts(candidates["response"])
+            groups = (
+                candidates.with_row_index("row")
+                .group_by(group)
+                .agg(
+                    pl.col("line").sort_by("line"),
+                    pl.col("row").sort_by("line"),
+                    pl.col("response").sort_by("line"),
+                    pl.col("prompt").sort_by("line").first(),
+                )
+                .sort(pl.col("line").list.first())
+            )
+            found = 0
+            for lines, row_ids, responses, prompt in groups.select(
+                "line", "row", "response", "prompt"
+            ).iter_rows():
+                distinct: dict[str, list[int]] = defaultdict(list)
+                first_rows: dict[str, int] = {}
+                for line, row, response in zip(lines, row_ids, responses, strict=True):
+                    distinct[response or ""].append(line)
+                    first_rows.setdefault(response or "", row)
+                answers = list(distinct)
+                reason, hard = contradictions(
+                    answers, self.max_similarity, facts.take([first_rows[a] for a in answers])
+                )
+                if reason is None:
+                    continue
+                found += 1
+                locations = [ctx.location(split, line) for line in lines]
+                yield self.finding(
+                    f"one {split.name} prompt has {len(answers)} contradictory answers ({reason})",
+                    locations,
+                    [excerpt(prompt)]
+                    + [
+                        f"lines {', '.join(map(str, ls[:8]))}: {excerpt(a, 100)}"
+                        for a, ls in distinct.items()
+                    ],
+                    metrics={"answers": len(answers), "reason": reason},
+                    unusable=locations if hard else [],
+                )
+            self.metrics[f"{split.name}_contradictory_groups"] = found

@@ -1,0 +1,50 @@
+"""SIZE001 training-set-size: too few valid training examples for the chosen goal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.engine.verdict import size_tier, split_rows
+
+
+@register
+@dataclass
+class TrainingSetSize(Check):
+    """The training split has fewer valid examples than the bar for the chosen goal.
+
+    Why: under about 50 examples prompting with a few examples does better than fine-tuning; a few
+    hundred support a proof of concept with LoRA/PEFT; a production fine-tune wants thousands of
+    clean, distinct examples. (The verdict applies the same bars to the *usable* count, after
+    duplicates, leaks and conflicts are removed.)
+    Example: 120 valid chat examples with `--goal production`.
+    Fix: collect more examples, or aim at a proof of concept (`--goal poc`) first.
+    """
+
+    id = "SIZE001"
+    name = "training-set-size"
+    family = "size"
+    severity = Severity.WARNING
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        train = ctx.train
+        valid = ctx.valid_rows(train).height
+        verdict = ctx.config.verdict
+        bar = verdict.min_usable_production if ctx.config.goal == "production" else verdict.min_usable_poc
+        tier, advice = size_tier(valid, verdict)
+        self.metrics.update(
+            rows=split_rows(ctx, "train"),
+            valid_rows=valid,
+            tier=tier,
+            tokens_total=int(ctx.valid_rows(train)["n_tokens"].sum() or 0),
+        )
+        if valid < bar:
+            first = train.frame["line"].min() if train.frame.height else 1
+            yield self.finding(
+                f"{valid} valid training example(s), under the {ctx.config.goal} bar of {bar}. {advice}",
+                [ctx.location(train, int(first or 1))],
+                metrics={"valid_rows": valid, "threshold": bar},
+            )

@@ -1,0 +1,50 @@
+"""SIZE002 rare-class: classes with too few training examples to be learned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+
+
+@register
+@dataclass
+class RareClass(Check):
+    """A class (label) has fewer training examples than the per-class minimum.
+
+    Why: a class seen a handful of times is barely learned; the model will rarely predict it, and
+    its test score is noise.
+    Example: 600 "billing" tickets, 450 "shipping", 7 "legal".
+    Fix: collect more examples of the class, merge it into a related class, or drop it.
+    """
+
+    id = "SIZE002"
+    name = "rare-class"
+    family = "size"
+    severity = Severity.WARNING
+    needs = frozenset({"label"})
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        verdict = ctx.config.verdict
+        bar = (
+            verdict.min_per_class_production if ctx.config.goal == "production" else verdict.min_per_class_poc
+        )
+        frame = ctx.valid_rows("train").filter(pl.col("label").is_not_null())
+        groups = frame.group_by("label").agg(pl.col("line").sort()).sort("label")
+        self.metrics["classes"] = groups.height
+        rare = 0
+        for label, lines in groups.iter_rows():
+            if len(lines) < bar:
+                rare += 1
+                yield self.finding(
+                    f"class {label[:80]!r} has {len(lines)} training example(s), under the minimum of {bar}",
+                    [ctx.location("train", n) for n in lines],
+                    [label[:160]],
+                    metrics={"count": len(lines), "threshold": bar},
+                )
+        self.metrics["rare_classes"] = rare

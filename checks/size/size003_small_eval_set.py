@@ -1,0 +1,42 @@
+"""SIZE003 small-eval-set: held-out splits too small to tell two models apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+
+
+@register
+@dataclass
+class SmallEvalSet(Check):
+    """A held-out split (test or valid) is too small to measure a difference between models.
+
+    Why: with a few dozen test examples one answer moves accuracy by several points, so a
+    fine-tune cannot be told apart from the baseline.
+    Example: 900 training examples and a 12-example test set.
+    Fix: hold out more examples (10-20 % of the data, at least `min_rows`).
+    """
+
+    id = "SIZE003"
+    name = "small-eval-set"
+    family = "size"
+    severity = Severity.WARNING
+    needs = frozenset({"eval"})
+    min_rows: int = 50
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx.eval_splits:
+            valid = ctx.valid_rows(split).height
+            self.metrics[f"{split.name}_valid_rows"] = valid
+            if valid < self.min_rows:
+                first = int(split.frame["line"].min() or 1) if split.frame.height else 1
+                yield self.finding(
+                    f"{split.name} split has {valid} valid example(s), under {self.min_rows}: "
+                    "too few to tell a better model from a worse one",
+                    [ctx.location(split, first)],
+                    metrics={"valid_rows": valid},
+                )

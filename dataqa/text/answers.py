@@ -1,0 +1,205 @@
+"""Whether answers to one prompt contradict each other (yes vs no, final numbers, wording): LBL007's rules.
+
+Pure text machinery: the pairwise rule `contradiction()`, per-answer facts read in polars
+(`answer_facts`), and `contradictions()`, which finds the first contradiction of a group in linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+
+_YES = {"yes", "true", "correct", "right", "sí", "si", "oui", "ja", "sim"}
+_NO = {"no", "false", "incorrect", "wrong", "non", "nein", "não", "nao"}
+_FIRST_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+YES_NO = "one answer says yes, the other no"
+SHORT_DIFFER = "short answers differ"
+DISSIMILAR = "answers are very dissimilar"
+_MAX_WORDS_FOR_NUMBERS = 400  # the final number of a longer answer is not its answer
+_SHORT_WORDS = 5
+# What `str.split()` splits on (every character whose `isspace()` is true), for polars regexes.
+PY_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+PY_WHITESPACE += "\u2028\u2029\u202f\u205f\u3000"
+_SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE)
+_MORE_THAN_SHORT = rf"^[{_SPACE}]*(?:[^{_SPACE}]+[{_SPACE}]+){{{_SHORT_WORDS}}}[^{_SPACE}]"
+
+
+def _polarity(text: str) -> int:
+    """+1 for an answer that opens with yes/true, -1 with no/false, 0 otherwise."""
+    m = _FIRST_WORD.search(text[:40])
+    if not m or m.start() > 3:
+        return 0
+    word = m.group(0).lower()
+    return 1 if word in _YES else -1 if word in _NO else 0
+
+
+def _counts_numbers(text: str) -> bool:
+    """Whether the answer is short enough (at most 400 words) for its final number to be its answer."""
+    # 401 words take at least 801 characters; split stops after the 401st word.
+    return (
+        len(text) <= 2 * _MAX_WORDS_FOR_NUMBERS
+        or len(text.split(None, _MAX_WORDS_FOR_NUMBERS)) <= _MAX_WORDS_FOR_NUMBERS
+    )
+
+
+def _final_number(text: str) -> str | None:
+    """The last number of the answer's last 200 characters, when it counts (see `_counts_numbers`)."""
+    numbers = _NUMBER.findall(text[-200:])
+    return numbers[-1] if numbers and _counts_numbers(text) else None
+
+
+def _is_short(text: str) -> bool:
+    """At most five words: two such answers that differ contradict each other."""
+    return len(text.split(None, _SHORT_WORDS)) <= _SHORT_WORDS
+
+
+def _hard_reason(pa: int, pb: int, na: str | None, nb: str | None) -> str | None:
+    """Why two answers contradict whatever their wording (yes vs no, other final numbers), or None."""
+    if pa and pb and pa != pb:
+        return YES_NO
+    if na is not None and nb is not None and na != nb:
+        return f"final numbers differ ({na} vs {nb})"
+    return None
+
+
+def _similar(score: float | np.ndarray, max_similarity: float) -> bool | np.ndarray:
+    """Whether a token-set ratio (0-100) makes two answers compatible rewordings."""
+    return score / 100 >= max_similarity
+
+
+def contradiction(a: str, b: str, max_similarity: float) -> str | None:
+    """Why two answers to one prompt contradict each other, or None when they are compatible."""
+    reason = _hard_reason(_polarity(a), _polarity(b), _final_number(a), _final_number(b))
+    if reason:
+        return reason
+    if _similar(fuzz.token_set_ratio(a, b, processor=default_process), max_similarity):
+        return None
+    return SHORT_DIFFER if _is_short(a) and _is_short(b) else DISSIMILAR
+
+
+@dataclass
+class AnswerFacts:
+    """What the pair rules of `contradiction()` read from each answer, one entry per answer."""
+
+    polarity: list[int]  # +1 opens with yes, -1 with no, 0 neither
+    number: list[int]  # the same code for the same final number, -1 when none counts
+    final: list[str | None]  # the final number as written
+    short: list[bool]  # at most five words
+
+    def take(self, rows: list[int]) -> AnswerFacts:
+        return AnswerFacts(
+            [self.polarity[r] for r in rows],
+            [self.number[r] for r in rows],
+            [self.final[r] for r in rows],
+            [self.short[r] for r in rows],
+        )
+
+
+def answer_facts(texts: pl.Series) -> AnswerFacts:
+    """The facts of every text (None counts as ""), in polars where that gives exactly Python's answer.
+
+    Polars reads the opening word when the first 40 characters are ASCII, the final number when no
+    digit of the last 200 characters is outside ASCII (Python's and Rust's Unicode digit tables may
+    differ in version); the other texts, and the word count of long texts with a final number, go
+    through the Python functions. "At most five words" is a polars regex on `str.split()`'s own
+    whitespace.
+    """
+    text = pl.col("text").fill_null("")
+    head, tail = text.str.slice(0, 40), text.str.slice(-200)
+    word = head.str.extract(r"^[^A-Za-z]{0,3}([A-Za-z]+)", 1).str.to_lowercase()
+    frame = pl.DataFrame({"text": texts}, schema={"text": pl.String}).select(
+        (head.str.contains(r"[^\x00-\x7F]") | tail.str.contains(r"[\d&&[^\x00-\x7F]]")).alias("slow"),
+        pl.when(word.is_in(sorted(_YES)))
+        .then(1)
+        .when(word.is_in(sorted(_NO)))
+        .then(-1)
+        .otherwise(0)
+        .cast(pl.Int8)
+        .alias("polarity"),
+        tail.str.extract_all(r"-?[0-9]+(?:[.,][0-9]+)?").list.last().alias("final"),
+        (text.str.len_chars() > 2 * _MAX_WORDS_FOR_NUMBERS).alias("long"),
+        (~text.str.contains(_MORE_THAN_SHORT)).alias("short"),
+    )
+    polarity = frame["polarity"].to_list()
+    final = frame["final"].to_list()
+    recheck = frame.with_row_index().filter(pl.col("slow") | (pl.col("long") & pl.col("final").is_not_null()))
+    for row, slow in recheck.select("index", "slow").iter_rows():
+        t = texts[row] or ""
+        if slow:
+            polarity[row] = _polarity(t)
+            final[row] = _final_number(t)
+        elif not _counts_numbers(t):
+            final[row] = None
+    codes = (pl.Series(final, dtype=pl.String).rank("dense").fill_null(0).cast(pl.Int64) - 1).to_list()
+    return AnswerFacts(polarity, codes, final, frame["short"].to_list())
+
+
+def _first_dissimilar(processed: list[str], i: int, stop: int, max_similarity: float) -> int:
+    """The first j in [i + 1, stop) whose answer is dissimilar to answer i, or `stop`.
+
+    `processed` are the answers after `default_process` (what the scorer would do to them on
+    each call). Scored one, then in growing batches: the first dissimilar answer is usually
+    near, and every score past it would be wasted.
+    """
+    if i + 1 < stop and not _similar(fuzz.token_set_ratio(processed[i], processed[i + 1]), max_similarity):
+        return i + 1
+    start, size = i + 2, 2
+    while start < stop:
+        end = min(start + size, stop)
+        scores = process.cdist(
+            [processed[i]], processed[start:end], scorer=fuzz.token_set_ratio, dtype=np.float64
+        )
+        differ = ~_similar(scores[0], max_similarity)
+        if differ.any():
+            return start + int(differ.argmax())
+        start, size = end, size * 2
+    return stop
+
+
+def contradictions(
+    answers: list[str], max_similarity: float, facts: AnswerFacts | None = None
+) -> tuple[str | None, bool]:
+    """The first contradiction among one prompt's distinct answers in pair order (0,1), (0,2), ...,
+    (1,2), ..., exactly as `contradiction()` pair by pair would find it, and whether ANY pair
+    contradicts hard (a reason other than dissimilar wording). `(None, False)` when all agree.
+
+    The hard rules are read from per-answer facts (`facts`: `answer_facts` of `answers`), and the
+    similarity, the costly part, is scored only for the pairs before the first contradiction:
+    linear in the answers when they contradict early, quadratic only when all of them agree.
+    """
+    if facts is None:
+        facts = answer_facts(pl.Series(answers, dtype=pl.String))
+    k = len(answers)
+    pol, num, short = facts.polarity, facts.number, facts.short
+    hard = (1 in pol and -1 in pol) or len({n for n in num if n >= 0}) > 1
+    processed = [default_process(a) for a in answers]
+    first = None
+    for i in range(k - 1):
+        p, n = pol[i], num[i]
+        stop = k  # the first answer that contradicts answer i whatever the wording
+        if hard and (p or n >= 0):
+            stop = next(
+                (j for j in range(i + 1, k) if (p and pol[j] == -p) or (n >= 0 and num[j] not in (-1, n))),
+                k,
+            )
+        j = _first_dissimilar(processed, i, stop, max_similarity)
+        if j < stop:
+            first = SHORT_DIFFER if short[i] and short[j] else DISSIMILAR
+            break
+        if stop < k:
+            first = _hard_reason(p, pol[stop], facts.final[i], facts.final[stop])
+            break
+    if first is None or hard or first == SHORT_DIFFER:
+        return first, first is not None
+    # Only dissimilar wording so far: hard if two short answers differ anywhere in the group.
+    brief = [a for a, s in zip(processed, short, strict=True) if s]
+    if len(brief) > 1:
+        scores = process.cdist(brief, brief, scorer=fuzz.token_set_ratio, dtype=np.float64)
+        hard = bool((~_similar(scores, max_similarity))[np.triu_indices(len(brief), 1)].any())
+    return first, hard
