@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from dataqa.core.version import VERSION
 
 if TYPE_CHECKING:
-    from dataqa.commands.diff import DatasetDiff
+    from dataqa.engine.diff_model import DatasetDiff
 
 
 def render(d: DatasetDiff) -> str:

@@ -138,7 +138,7 @@ def test_the_dataqa_hook_subcommand_passes_arguments_through(repo: Path) -> None
     done = run_cli("hook", "--select", "FMT", "--fail-on", "error", "train.jsonl", cwd=repo)
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines()[0].startswith("train.jsonl:2: FMT001 ")
-    assert run_cli("hook", "--help", cwd=repo).stdout.startswith("usage: dataqa hook")
+    assert run_cli("hook", "--help", cwd=repo).stdout.startswith("Usage: dataqa hook")
 
 
 # --- which files are scanned together -----------------------------------------------------------------

@@ -15,35 +15,25 @@ from typing import Any
 
 import click
 
+from dataqa.commands.hook import command as hook_command
+from dataqa.commands.options import (
+    codes,
+    data_options,
+    debug_option,
+    exit_zero_option,
+    fail_on_option,
+    goal_option,
+    select_options,
+)
 from dataqa.core.errors import ConfigError, InputError, OutputError
 from dataqa.core.output import refuse_inputs, write_atomic
 from dataqa.core.resources import tune_malloc
 from dataqa.core.version import VERSION
-from dataqa.engine.config import FAIL_ON, GOALS, load_config
+from dataqa.engine.config import load_config
 from dataqa.engine.registry import FAMILIES, load_checks
-from dataqa.ingest.formats import FORMATS
+from dataqa.ingest.splits import split_of
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-
-SPLIT_WORDS = {
-    "test": "test",
-    "valid": "valid",
-    "validation": "valid",
-    "val": "valid",
-    "dev": "valid",
-    "eval": "test",
-    "train": "train",
-    "training": "train",
-}
-
-
-def split_of(path: str) -> str | None:
-    """The split a file name names (train/test/valid, with common synonyms), or None."""
-    import re
-
-    words = re.split(r"[^a-z]+", Path(path).name.lower())
-    found = {SPLIT_WORDS[w] for w in words if w in SPLIT_WORDS}
-    return found.pop() if len(found) == 1 else None
 
 
 def assign_splits(files: Sequence[str], test: str | None, valid: str | None) -> dict[str, str]:
@@ -67,11 +57,6 @@ def assign_splits(files: Sequence[str], test: str | None, valid: str | None) -> 
     if "train" not in paths:
         raise click.UsageError("no training file: give TRAIN, or a file whose name contains 'train'")
     return {k: paths[k] for k in ("train", "valid", "test") if k in paths}
-
-
-def _codes(values: Sequence[str]) -> list[str]:
-    """`--select FMT,DUP --select LEAK` → ["FMT", "DUP", "LEAK"]."""
-    return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
 def _progress_printer(enabled: bool) -> Callable[[str], None] | None:
@@ -106,30 +91,6 @@ def _errors_exit_2(debug: bool = False) -> Iterator[None]:
         _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
 
 
-def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every data command shares: format, label field, configuration file, threads."""
-    options = [
-        click.option(
-            "--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected)."
-        ),
-        click.option("--label-field", metavar="KEY", help="Record key holding the label."),
-        click.option(
-            "--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read."
-        ),
-        click.option("--no-config", is_flag=True, help="Do not look for a configuration file."),
-        click.option(
-            "--jobs",
-            type=click.IntRange(min=0),
-            metavar="N",
-            help="Checks run at once on threads, and processes that parse a large file "
-            "(default 0: one per core, at most 2).",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="dataqa")
 def main() -> None:
@@ -141,20 +102,16 @@ def main() -> None:
 @data_options
 @click.option("--test", "test", metavar="FILE", help="Held-out test split.")
 @click.option("--valid", "valid", metavar="FILE", help="Validation split.")
-@click.option("--goal", type=click.Choice(GOALS), help="Size bar of the verdict (default: production).")
-@click.option(
-    "--select", multiple=True, metavar="CODES", help="Only these check ids or prefixes (comma-separated)."
-)
-@click.option("--extend-select", multiple=True, metavar="CODES", help="Add these to the selection.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these check ids or prefixes.")
+@goal_option(help="Size bar of the verdict (default: production).")
+@select_options
 @click.option(
     "--profile",
     metavar="PROVIDER",
     help="Apply a provider's upload rules: openai, azure-openai, vertex-gemini, bedrock, fireworks, "
     "mistral, together, generic (default), or a profile TOML file.",
 )
-@click.option("--fail-on", type=click.Choice(FAIL_ON), help="What makes the exit code 1 (default: no-go).")
-@click.option("--exit-zero", is_flag=True, help="Always exit 0 unless the scan itself fails.")
+@fail_on_option(default=None, help="What makes the exit code 1 (default: no-go).")
+@exit_zero_option(help="Always exit 0 unless the scan itself fails.")
 @click.option("--json", "json_out", metavar="FILE", help="Write the JSON report ('-' for stdout).")
 @click.option("--html", "html_out", metavar="FILE", help="Write the HTML readiness report.")
 @click.option("--markdown", "md_out", metavar="FILE", help="Write a Markdown summary.")
@@ -167,7 +124,7 @@ def main() -> None:
     help="What to print on stdout.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on stdout.")
-@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@debug_option
 def scan(
     files: tuple[str, ...],
     test: str | None,
@@ -203,9 +160,9 @@ def scan(
             discover=not no_config,
             format=fmt,
             goal=goal,
-            select=_codes(select),
-            extend_select=_codes(extend_select),
-            ignore=_codes(ignore),
+            select=codes(select),
+            extend_select=codes(extend_select),
+            ignore=codes(ignore),
             label_field=label_field,
             profile=profile,
             fail_on=fail_on,
@@ -250,17 +207,7 @@ def _print(report: Any, output_format: str) -> None:
         click.echo(report.to_terminal(color=sys.stdout.isatty()), nl=False)
 
 
-@main.command(
-    "hook",
-    context_settings={"ignore_unknown_options": True, "help_option_names": []},
-    add_help_option=False,
-)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def hook(args: tuple[str, ...]) -> None:
-    """The pre-commit hook: lint the given JSONL files with their datasets (`dataqa hook --help`)."""
-    from dataqa.commands.hook import main as hook_main
-
-    sys.exit(hook_main(list(args)))
+main.add_command(hook_command, "hook")
 
 
 @main.command("checks")

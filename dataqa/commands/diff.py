@@ -9,13 +9,13 @@ measured them, languages and topics; each side also gets its own verdict.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
+from dataqa.engine.diff_model import DatasetDiff
 from dataqa.engine.report import Report
 from dataqa.engine.runner import execute
 from dataqa.ingest.load import excerpt
@@ -23,25 +23,6 @@ from dataqa.text import similarity
 
 MAX_LISTED = 200
 """Changed rows listed individually per kind; counts are always complete."""
-
-
-@dataclass
-class DatasetDiff:
-    """The change between two versions; line numbers are physical lines of each file."""
-
-    old_path: str
-    new_path: str
-    old_verdict: str
-    new_verdict: str
-    counts: dict[str, int]
-    added: list[int] = field(default_factory=list)
-    removed: list[int] = field(default_factory=list)
-    modified: list[dict[str, Any]] = field(default_factory=list)
-    relabelled: list[dict[str, Any]] = field(default_factory=list)
-    shifts: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 def _match_exact(old: pl.DataFrame, new: pl.DataFrame, key: str) -> list[tuple[int, int]]:

@@ -21,7 +21,6 @@ With no FILES, every declared dataset is scanned (a CI lint job).
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -30,8 +29,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import click
+
+from dataqa.commands.options import (
+    codes,
+    data_options,
+    debug_option,
+    exit_zero_option,
+    fail_on_option,
+    goal_option,
+    select_options,
+)
 from dataqa.core.models import CheckStatus, Finding, Location, Severity
-from dataqa.engine.config import FAIL_ON, GOALS, Config, apply_overrides, load_config
+from dataqa.engine.config import Config, apply_overrides, load_config
+from dataqa.ingest.splits import SPLIT_WORDS
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 DEFAULT_BLOCK = ("DUP001", "DUP002", "DUP003")
@@ -130,8 +141,6 @@ def _shown(path: str) -> str:
 def name_template(name: str) -> tuple[str, str] | None:
     """`"sft_Test.jsonl"` → (`"sft_{}.jsonl"`, `"test"`): the file name with its one split word taken
     out (case-folded), and the split it names; None when the name names no split or several."""
-    from dataqa.commands.cli import SPLIT_WORDS
-
     lower = name.lower()
     hits = [m for m in _WORD.finditer(lower) if m.group() in SPLIT_WORDS]
     if len(hits) != 1:
@@ -296,33 +305,52 @@ def blocks(finding: Finding, fail_on: str, block: Sequence[str]) -> bool:
     return False
 
 
-def run(args: argparse.Namespace) -> int:
-    """The hook proper, on parsed arguments; prints findings and the summary, returns the exit code."""
-    from dataqa.commands.cli import _codes
+def run(
+    files: Sequence[str],
+    *,
+    fail_on: str = "error",
+    block: Sequence[str] = (),
+    select: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    goal: str | None = None,
+    fmt: str | None = None,
+    label_field: str | None = None,
+    config_path: str | None = None,
+    no_config: bool = False,
+    jobs: int | None = None,
+    no_cache: bool = False,
+    exit_zero: bool = False,
+    debug: bool = False,
+) -> int:
+    """The hook proper, on parsed arguments; prints findings and the summary, returns the exit code.
+
+    An empty `block` means the default (`DEFAULT_BLOCK`); `--block=` passes `("",)`, which blocks nothing.
+    """
     from dataqa.core.errors import ConfigError, InputError, OutputError
     from dataqa.engine.cache import code_fingerprint
     from dataqa.engine.registry import load_checks
     from dataqa.reports.terminal import finding_line, neutralise
 
     overrides = {
-        "select": _codes(args.select),
-        "extend_select": _codes(args.extend_select),
-        "ignore": _codes(args.ignore),
-        "goal": args.goal,
-        "format": args.format,
-        "label_field": args.label_field,
-        "jobs": args.jobs,
+        "select": codes(select),
+        "extend_select": codes(extend_select),
+        "ignore": codes(ignore),
+        "goal": goal,
+        "format": fmt,
+        "label_field": label_field,
+        "jobs": jobs,
     }
     try:
-        config = load_config(args.config, discover=not args.no_config)
-        units = plan(args.files, config, overrides)
-        if not args.files and not units:
+        config = load_config(config_path, discover=not no_config)
+        units = plan(files, config, overrides)
+        if not files and not units:
             print(
                 "dataqa hook: no files given and no datasets declared in [tool.dataqa.datasets]",
                 file=sys.stderr,
             )
             return EXIT_ERROR
-        block = [c.upper() for c in _codes(args.block if args.block is not None else DEFAULT_BLOCK)]
+        block = [c.upper() for c in codes(block or DEFAULT_BLOCK)]
 
         def check_block() -> None:  # on a cache miss only: a hit was validated when it was stored
             known = load_checks(config.plugins)
@@ -332,17 +360,17 @@ def run(args: argparse.Namespace) -> int:
                     f"--block: no check id starts with {', '.join(unknown)} (see `dataqa checks`)"
                 )
 
-        cache = _cache_for(config, not args.no_cache)
+        cache = _cache_for(config, not no_cache)
         fingerprint = code_fingerprint(config.plugins) if cache is not None else ""
         outcomes = [
-            scan_unit(unit, cache, fingerprint, args.debug, extra={"block": block}, before_scan=check_block)
+            scan_unit(unit, cache, fingerprint, debug, extra={"block": block}, before_scan=check_block)
             for unit in units
         ]
     except (InputError, ConfigError, OutputError) as exc:
         print(f"dataqa: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # a bug: one line, the traceback only with --debug
-        if args.debug:
+        if debug:
             raise
         print(f"dataqa: internal error: {type(exc).__name__}: {exc} (run with --debug)", file=sys.stderr)
         return EXIT_ERROR
@@ -357,12 +385,12 @@ def run(args: argparse.Namespace) -> int:
     lines = [finding_line(f) for f in findings]
     for unit, outcome in zip(units, outcomes, strict=True):
         lines.extend(neutralise(f"{unit.paths['train']}: {e}") for e in outcome.errored)
-        if args.fail_on == "no-go" and outcome.verdict != "GO":
+        if fail_on == "no-go" and outcome.verdict != "GO":
             lines.extend(
                 neutralise(f"{unit.paths['train']}: NO-GO: {why}") for why in outcome.blocking_failures
             )
-    blocking = sum(1 for f in findings if blocks(f, args.fail_on, block))
-    no_go = sum(1 for o in outcomes if o.verdict != "GO") if args.fail_on == "no-go" else 0
+    blocking = sum(1 for f in findings if blocks(f, fail_on, block))
+    no_go = sum(1 for o in outcomes if o.verdict != "GO") if fail_on == "no-go" else 0
     failed = bool(blocking or no_go)
     errored = any(o.errored for o in outcomes)
     if lines:
@@ -382,56 +410,44 @@ def run(args: argparse.Namespace) -> int:
         )
     if errored:
         return EXIT_ERROR
-    return EXIT_OK if args.exit_zero or not failed else EXIT_FAIL
+    return EXIT_OK if exit_zero or not failed else EXIT_FAIL
 
 
-def parser() -> argparse.ArgumentParser:
-    from dataqa.ingest.formats import FORMATS
-
-    p = argparse.ArgumentParser(
-        prog="dataqa hook",
-        description="Lint JSONL fine-tuning files as a pre-commit hook: one `path:line: ID message` line "
-        "per finding, then a summary. Files are scanned with the dataset they belong to.",
-    )
-    p.add_argument(
-        "files", nargs="*", metavar="FILE", help="Files to check (default: every declared dataset)."
-    )
-    p.add_argument(
-        "--fail-on", choices=FAIL_ON, default="error", help="What fails the hook (default: error)."
-    )
-    p.add_argument(
-        "--block",
-        action="append",
-        metavar="CODES",
-        help="Ids/prefixes whose warnings fail too (default: DUP001,DUP002,DUP003; --block= for none).",
-    )
-    p.add_argument("--select", action="append", default=[], metavar="CODES", help="Only these ids/prefixes.")
-    p.add_argument("--extend-select", action="append", default=[], metavar="CODES", help="Add these.")
-    p.add_argument("--ignore", action="append", default=[], metavar="CODES", help="Skip these ids/prefixes.")
-    p.add_argument("--goal", choices=GOALS, help="Size bar (matters with --fail-on no-go).")
-    p.add_argument("--format", choices=list(FORMATS), help="Record format (default: detected).")
-    p.add_argument("--label-field", metavar="KEY", help="Record key holding the label.")
-    p.add_argument("--config", metavar="FILE", help="dataqa.toml or pyproject.toml (default: discovered).")
-    p.add_argument("--no-config", action="store_true", help="Do not look for a configuration file.")
-    p.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="Checks run at once on threads (default 0: one per core, at most 2).",
-    )
-    p.add_argument("--no-cache", action="store_true", help="Scan even when a cached result exists.")
-    p.add_argument("--exit-zero", action="store_true", help="Exit 0 even when findings fail --fail-on.")
-    p.add_argument("--debug", action="store_true", help="Show tracebacks of internal errors.")
-    return p
+@click.command(
+    "hook",
+    short_help="The pre-commit hook: lint JSONL files with their datasets.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@fail_on_option(default="error", help="What fails the hook (default: error).")
+@click.option(
+    "--block",
+    multiple=True,
+    metavar="CODES",
+    help="Ids/prefixes whose warnings fail too (default: DUP001,DUP002,DUP003; --block= for none).",
+)
+@select_options
+@goal_option(help="Size bar (matters with --fail-on no-go).")
+@data_options
+@click.option("--no-cache", is_flag=True, help="Scan even when a cached result exists.")
+@exit_zero_option(help="Exit 0 even when findings fail --fail-on.")
+@debug_option
+@click.pass_context
+def command(ctx: click.Context, files: tuple[str, ...], **options: Any) -> None:
+    """Lint JSONL fine-tuning files as a pre-commit hook: one `path:line: ID message` line per finding,
+    then a summary. Files are scanned with the dataset they belong to (default: every declared dataset)."""
+    ctx.exit(run(files, **options))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point (`dataqa hook`); returns the exit code instead of exiting, in pre-commit-hooks style."""
     try:
-        args = parser().parse_args(argv)
-    except SystemExit as exc:  # --help (0) or a usage error (2)
-        return int(exc.code or 0)
-    return run(args)
+        return int(command.main(argv, prog_name="dataqa hook", standalone_mode=False) or 0)
+    except click.ClickException as exc:  # a usage error (2)
+        exc.show()
+        return exc.exit_code
+    except click.Abort:  # Ctrl-C: as before, an interrupt rather than an exit code
+        raise KeyboardInterrupt from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,95 @@
+"""Command-line options `dataqa scan` and `dataqa hook` share, each defined once, and their parsing.
+
+Both commands read the same flags into the same configuration (`dataqa.engine.config`); defining
+them here keeps their names, choices and meaning from drifting apart, and lets the hook stay a
+module of its own that the CLI imports (not the other way round).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from dataqa.engine.config import FAIL_ON, GOALS
+from dataqa.ingest.formats import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def codes(values: Sequence[str]) -> list[str]:
+    """`--select FMT,DUP --select LEAK` → ["FMT", "DUP", "LEAK"]."""
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+def _stack(command: F, options: Sequence[Callable[[F], F]]) -> F:
+    """Apply `options` so that they show in `--help` in the order given."""
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def data_options(command: F) -> F:
+    """The options every data command shares: format, label field, configuration file, threads."""
+    return _stack(
+        command,
+        [
+            click.option(
+                "--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected)."
+            ),
+            click.option("--label-field", metavar="KEY", help="Record key holding the label."),
+            click.option(
+                "--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read."
+            ),
+            click.option("--no-config", is_flag=True, help="Do not look for a configuration file."),
+            click.option(
+                "--jobs",
+                type=click.IntRange(min=0),
+                metavar="N",
+                help="Checks run at once on threads, and processes that parse a large file "
+                "(default 0: one per core, at most 2).",
+            ),
+        ],
+    )
+
+
+def select_options(command: F) -> F:
+    """`--select`, `--extend-select`, `--ignore`: which checks run (repeatable, comma-separated)."""
+    return _stack(
+        command,
+        [
+            click.option(
+                "--select",
+                multiple=True,
+                metavar="CODES",
+                help="Only these check ids or prefixes (comma-separated).",
+            ),
+            click.option(
+                "--extend-select", multiple=True, metavar="CODES", help="Add these to the selection."
+            ),
+            click.option(
+                "--ignore", multiple=True, metavar="CODES", help="Skip these check ids or prefixes."
+            ),
+        ],
+    )
+
+
+def goal_option(help: str) -> Callable[[F], F]:
+    """`--goal`: the size bar of the verdict; `help` says what it means to the command."""
+    return click.option("--goal", type=click.Choice(GOALS), help=help)
+
+
+def fail_on_option(default: str | None, help: str) -> Callable[[F], F]:
+    """`--fail-on`: what makes the exit code 1; the scan defaults to the configuration, the hook to errors."""
+    return click.option("--fail-on", type=click.Choice(FAIL_ON), default=default, help=help)
+
+
+def exit_zero_option(help: str) -> Callable[[F], F]:
+    """`--exit-zero`: exit 0 whatever the findings (a run that could not happen still exits 2)."""
+    return click.option("--exit-zero", is_flag=True, help=help)
+
+
+def debug_option(command: F) -> F:
+    """`--debug`: let an internal error end with its traceback instead of one line."""
+    return click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")(command)
