@@ -17,7 +17,7 @@ from conftest import chat, write_jsonl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataqa.ingest import formats
+from dataqa.ingest import formats, label_inference, normalisers, tokens
 from dataqa.ingest.dataset import load_split
 
 CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
@@ -66,7 +66,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 @pytest.mark.parametrize(("fmt", "record", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_each_format_is_detected_and_normalised(fmt: str, record: dict, expected: dict) -> None:
     assert formats.detect_format(record) == fmt
-    row = formats.normalise(record, fmt)
+    row = normalisers.normalise(record, fmt)
     assert row["valid"] and row["issues"] == []
     assert {key: row[key] for key in expected} == expected
     assert row["text"] == f"{row['prompt']}\n{row['response']}", "the system prompt is not compared text"
@@ -81,7 +81,7 @@ def test_multi_turn_prompt_keeps_the_dialogue_and_the_last_reply_is_the_target()
             {"role": "assistant", "content": "Shipped"},
         ]
     }
-    row = formats.normalise(record, formats.CHAT)
+    row = normalisers.normalise(record, formats.CHAT)
     assert row["prompt"] == "user: Hi\nassistant: Hello\nuser: Order?"
     assert (row["response"], row["n_turns"]) == ("Shipped", 4)
 
@@ -92,25 +92,25 @@ def test_unknown_shape_is_no_format() -> None:
 
 
 def test_tokens_per_record_are_the_estimate_plus_per_message_overhead() -> None:
-    row = formats.normalise(chat("Where is my order?", "It shipped.", system="Be brief."), formats.CHAT)
+    row = normalisers.normalise(chat("Where is my order?", "It shipped.", system="Be brief."), formats.CHAT)
     texts = ["Be brief.", "Where is my order?", "It shipped."]
-    assert row["n_tokens"] == sum(formats.estimate_tokens(t) + formats.TOKENS_PER_MESSAGE for t in texts)
+    assert row["n_tokens"] == sum(tokens.estimate_tokens(t) + tokens.TOKENS_PER_MESSAGE for t in texts)
 
 
 def test_estimate_tokens_counts_ascii_by_four_and_other_characters_one_each() -> None:
-    assert formats.estimate_tokens("") == 0
-    assert formats.estimate_tokens("abcd") == 1
-    assert formats.estimate_tokens("abcde") == 2
-    assert formats.estimate_tokens("我的订单") == 4
-    assert formats.estimate_tokens("café") == 2  # "caf" → 1, "é" → 1
+    assert tokens.estimate_tokens("") == 0
+    assert tokens.estimate_tokens("abcd") == 1
+    assert tokens.estimate_tokens("abcde") == 2
+    assert tokens.estimate_tokens("我的订单") == 4
+    assert tokens.estimate_tokens("café") == 2  # "caf" → 1, "é" → 1
 
 
 @settings(deadline=None, derandomize=True, max_examples=200, database=None)
 @given(st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60), max_size=20))
 def test_token_estimate_is_the_same_in_python_and_polars(texts: list[str]) -> None:
     frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
-    vectorised = frame.select(formats.estimate_tokens_expr(pl.col("t"))).to_series().to_list()
-    assert vectorised == [formats.estimate_tokens(t) for t in texts]
+    vectorised = frame.select(tokens.estimate_tokens_expr(pl.col("t"))).to_series().to_list()
+    assert vectorised == [tokens.estimate_tokens(t) for t in texts]
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_token_estimate_is_the_same_in_python_and_polars(texts: list[str]) -> No
     ],
 )
 def test_target_shape(target: str, shape: str) -> None:
-    assert formats.target_shape(target) == shape
+    assert label_inference.target_shape(target) == shape
 
 
 def test_format_flag_overrides_detection(tmp_path: Path) -> None:
@@ -175,15 +175,15 @@ def test_closed_set_replies_become_labels(tmp_path: Path) -> None:
 def test_closed_set_labels_read_in_slices(label_slice: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Replies are read a slice at a time, and the labels pass stops once past the class limit:
     the answer must not depend on the slice size."""
-    monkeypatch.setattr(formats, "LABEL_SLICE", label_slice)
+    monkeypatch.setattr(label_inference, "LABEL_SLICE", label_slice)
     shaped = ['{"queue": "billing"}', '{ "queue":"shipping" }', '{"queue": "account"}']
     replies = pl.Series([shaped[i % 3] for i in range(40)] + ["Sorry, I cannot tell.", None, ""])
-    labels = formats.closed_set_labels(replies)
+    labels = label_inference.closed_set_labels(replies)
     assert labels is not None and labels[40:] == [None, None, None], "the free-text reply is malformed"
     assert labels[:3] == ['{"queue":"billing"}', '{"queue":"shipping"}', '{"queue":"account"}']
     many = pl.Series([f"class {i % 60}" for i in range(600)])
-    assert formats.closed_set_labels(many) is None, "60 distinct replies are not a closed set"
-    assert formats.closed_set_labels(many, max_classes=60) is not None
+    assert label_inference.closed_set_labels(many) is None, "60 distinct replies are not a closed set"
+    assert label_inference.closed_set_labels(many, max_classes=60) is not None
 
 
 def test_shapes_pass_stops_once_no_structure_can_hold(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,17 +191,17 @@ def test_shapes_pass_stops_once_no_structure_can_hold(monkeypatch: pytest.Monkey
     shapes pass stops (it parsed every reply of a million-row chat split before). The answer is
     the one a full pass gives, for prose and on either side of the 80 % line."""
     calls = []
-    shape = formats.target_shape
-    monkeypatch.setattr(formats, "target_shape", lambda text: calls.append(text) or shape(text))
+    shape = label_inference.target_shape
+    monkeypatch.setattr(label_inference, "target_shape", lambda text: calls.append(text) or shape(text))
     prose = pl.Series([f"a longer answer in words, number {i}" for i in range(1000)])
-    assert formats.closed_set_labels(prose) is None
+    assert label_inference.closed_set_labels(prose) is None
     assert len(calls) == 201
     shaped = [f'{{"queue": "q{i % 3}"}}' for i in range(800)] + [f"prose {i}" for i in range(200)]
     calls.clear()
-    labels = formats.closed_set_labels(pl.Series(shaped))
+    labels = label_inference.closed_set_labels(pl.Series(shaped))
     assert len(calls) == 1000 and labels is not None and labels[800:] == [None] * 200
     calls.clear()
-    assert formats.closed_set_labels(pl.Series([*shaped[1:], "prose"])) is None, "799 of 1000 shaped"
+    assert label_inference.closed_set_labels(pl.Series([*shaped[1:], "prose"])) is None, "799 of 1000 shaped"
     assert len(calls) == 1000, "ruled out at the last reply"
 
 

@@ -22,7 +22,7 @@ from dataqa.checks.toolcalls.tool001_unpaired_tool_call import pairing_problems
 from dataqa.checks.toolcalls.tool004_invalid_tool_schema import schema_problems
 from dataqa.core.errors import ConfigError
 from dataqa.engine.profile_rules import load_profile, parse_profile, profile_names
-from dataqa.ingest import formats, structure
+from dataqa.ingest import formats, normalisers, structure, tokens
 
 RECORD_CHECKS = ["PROV001", "PROV002", "PROV003", "PROV004", "PROV005", "PROV006"]
 PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40).decode()
@@ -259,18 +259,20 @@ def test_arguments_are_classified_by_encoding(args: object, style: str, code: st
 
 
 def test_normaliser_keeps_structure_only_for_structured_records() -> None:
-    plain = formats.normalise(_chat(HI, ANSWER), formats.CHAT)
+    plain = normalisers.normalise(_chat(HI, ANSWER), formats.CHAT)
     assert plain["structure"] is None
-    parts = formats.normalise(_chat(("user", [{"type": "text", "text": "Hi"}]), ANSWER), formats.CHAT)
+    parts = normalisers.normalise(_chat(("user", [{"type": "text", "text": "Hi"}]), ANSWER), formats.CHAT)
     assert parts["structure"] is None and parts["prompt"] == "Hi"
-    tools = formats.normalise(CASES["mistral"][1], formats.CHAT)
+    tools = normalisers.normalise(CASES["mistral"][1], formats.CHAT)
     st_ = structure.load(tools["structure"])
     assert [e["kind"] for e in st_["events"]] == ["call", "result"]
     assert tools["valid"] and st_["tools"][0]["name"] == "status"
 
 
 def test_vertex_kto_and_openai_preference_are_normalised() -> None:
-    vertex = formats.normalise(CASES["vertex-gemini"][1], formats.detect_format(CASES["vertex-gemini"][1]))
+    vertex = normalisers.normalise(
+        CASES["vertex-gemini"][1], formats.detect_format(CASES["vertex-gemini"][1])
+    )
     assert (vertex["format"], vertex["system"], vertex["prompt"], vertex["response"]) == (
         "vertex",
         "Be brief.",
@@ -278,16 +280,16 @@ def test_vertex_kto_and_openai_preference_are_normalised() -> None:
         "Hello.",
     )
     kto = {"prompt": "Hi", "completion": "Go away.", "label": False}
-    row = formats.normalise(kto, formats.detect_format(kto))
+    row = normalisers.normalise(kto, formats.detect_format(kto))
     assert (row["format"], row["label"], row["valid"]) == ("kto", "false", True)
-    bad = formats.normalise({**kto, "label": "no"}, formats.KTO)
+    bad = normalisers.normalise({**kto, "label": "no"}, formats.KTO)
     assert not bad["valid"]
     dpo = {
         "input": {"messages": [{"role": "user", "content": "Hi"}]},
         "preferred_output": [{"role": "assistant", "content": "Hello!"}],
         "non_preferred_output": [{"role": "assistant", "content": "What."}],
     }
-    row = formats.normalise(dpo, formats.detect_format(dpo))
+    row = normalisers.normalise(dpo, formats.detect_format(dpo))
     assert (row["format"], row["prompt"], row["response"], row["rejected"]) == (
         "openai_preference",
         "Hi",
@@ -462,7 +464,9 @@ def test_a_project_profile_file_is_read_relative_to_its_config(tmp_path: Path) -
 
 
 def test_tool_definitions_count_toward_an_examples_tokens() -> None:
-    plain = formats.normalise(_chat(HI, ANSWER), formats.CHAT)
-    with_tools = formats.normalise({**_chat(HI, ANSWER), "tools": CASES["mistral"][1]["tools"]}, formats.CHAT)
+    plain = normalisers.normalise(_chat(HI, ANSWER), formats.CHAT)
+    with_tools = normalisers.normalise(
+        {**_chat(HI, ANSWER), "tools": CASES["mistral"][1]["tools"]}, formats.CHAT
+    )
     tools_json = orjson.dumps(CASES["mistral"][1]["tools"]).decode()
-    assert with_tools["n_tokens"] - plain["n_tokens"] == formats.estimate_tokens(tools_json)
+    assert with_tools["n_tokens"] - plain["n_tokens"] == tokens.estimate_tokens(tools_json)

@@ -17,7 +17,8 @@ from conftest import chat, run_cli, ticket_records, write_jsonl
 from test_report_outputs import XSS, synthetic_report
 
 from dataqa.core.models import Finding, Location, Severity
-from dataqa.reports.html import Limits, render, word_diff
+from dataqa.reports.html import render
+from dataqa.reports.html_view import Limits, word_diff
 
 
 class Node:

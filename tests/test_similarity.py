@@ -17,7 +17,7 @@ import dataqa
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.text import similarity
+from dataqa.text import candidates, hashing, minhash, near_duplicates, normalise, overlap, verify
 
 SYSTEM = (
     "You are the support assistant of Northwind Outdoor. Answer in the customer's language, keep "
@@ -64,21 +64,21 @@ def test_near_pairs_contract(tmp_path: Path) -> None:
     rows.append((user, " ".join(words)))  # line 41 ~ line 4
     rows.append(rows[10])  # line 42 = line 11: one distinct text, not a near pair
     ctx = _context(tmp_path, train=[_chat(u, a) for u, a in rows])
-    pairs = similarity.near_pairs(ctx, "train", "train")
+    pairs = near_duplicates.near_pairs(ctx, "train", "train")
     assert pairs.columns == ["left_line", "right_line", "similarity"]
     assert pairs.schema["similarity"] == pl.Float64
     assert pairs.select("left_line", "right_line").rows() == [(4, 41)]
-    norm = similarity.distinct(ctx, "train").texts.to_list()
-    lines = similarity.distinct(ctx, "train").lines.tolist()
-    expected = similarity.word_similarity(norm[lines.index(4)], norm[lines.index(41)])
+    norm = normalise.distinct(ctx, "train").texts.to_list()
+    lines = normalise.distinct(ctx, "train").lines.tolist()
+    expected = verify.word_similarity(norm[lines.index(4)], norm[lines.index(41)])
     assert pairs["similarity"][0] == pytest.approx(expected)
     assert 0.85 <= expected < 1.0
     # Groups include the copies; the representative comes first; computed once.
-    groups = similarity.near_duplicate_groups(ctx, "train")
+    groups = near_duplicates.near_duplicate_groups(ctx, "train")
     assert groups == [[4, 41], [11, 42]]
-    assert similarity.near_duplicate_groups(ctx, "train") is groups
+    assert near_duplicates.near_duplicate_groups(ctx, "train") is groups
     # A stricter threshold drops the near pair, never the copies.
-    assert similarity.near_duplicate_groups(ctx, "train", threshold=0.999) == [[11, 42]]
+    assert near_duplicates.near_duplicate_groups(ctx, "train", threshold=0.999) == [[11, 42]]
 
 
 def test_cross_split_pairs_name_left_then_right(tmp_path: Path) -> None:
@@ -87,9 +87,9 @@ def test_cross_split_pairs_name_left_then_right(tmp_path: Path) -> None:
     user, answer = train[20]
     test = [(user, answer + " Thanks for waiting."), (_sentence(rng, 10), _sentence(rng, 30))]
     ctx = _context(tmp_path, train=[_chat(*r) for r in train], test=[_chat(*r) for r in test])
-    pairs = similarity.near_pairs(ctx, "test", "train")
+    pairs = near_duplicates.near_pairs(ctx, "test", "train")
     assert pairs.select("left_line", "right_line").rows() == [(1, 21)]
-    flipped = similarity.near_pairs(ctx, "train", "test")
+    flipped = near_duplicates.near_pairs(ctx, "train", "test")
     assert flipped.select("left_line", "right_line").rows() == [(21, 1)]
     assert flipped["similarity"][0] == pytest.approx(pairs["similarity"][0])
 
@@ -103,19 +103,19 @@ def test_shared_system_prompt_is_not_a_near_duplicate(tmp_path: Path) -> None:
         ("What is the capital of Spain?", "Madrid."),
     ]
     ctx = _context(tmp_path, train=[_chat(u, a, SYSTEM) for u, a in pairs])
-    assert similarity.near_pairs(ctx, "train", "train").height == 0
-    assert similarity.near_duplicate_groups(ctx, "train") == []
+    assert near_duplicates.near_pairs(ctx, "train", "train").height == 0
+    assert near_duplicates.near_duplicate_groups(ctx, "train") == []
     report = dataqa.scan(str(tmp_path / "train.jsonl"), select=["DUP"])
     assert [f.check_id for f in report.findings] == []
 
 
 def test_short_texts_one_word_apart_stay_under_the_default_threshold() -> None:
-    """One changed word in an n-word text scores 1 - 1/n (documented in `dataqa.text.similarity`)."""
-    assert similarity.similarity("What is the capital of France?", "What is the capital of Spain?") < 0.85
-    assert similarity.similarity("How do I reset my password", "How do I reset my email") < 0.85
+    """One changed word in an n-word text scores 1 - 1/n (documented in `dataqa.text.near_duplicates`)."""
+    assert verify.similarity("What is the capital of France?", "What is the capital of Spain?") < 0.85
+    assert verify.similarity("How do I reset my password", "How do I reset my email") < 0.85
     long_a = "please " + " ".join(WORDS[:30])
     long_b = long_a.replace("refund", "credit")
-    assert similarity.similarity(long_a, long_b) == pytest.approx(1 - 1 / 31)
+    assert verify.similarity(long_a, long_b) == pytest.approx(1 - 1 / 31)
 
 
 def _variant(text: str, data: st.DataObject) -> str:
@@ -142,7 +142,7 @@ def test_a_record_and_its_normalised_variant_share_a_group(
     text: str, data: st.DataObject, tmp_path: Path
 ) -> None:
     variant = _variant(text, data)
-    norm = pl.DataFrame({"t": [text, variant]}).select(similarity.normalise_expr(pl.col("t")))["t"]
+    norm = pl.DataFrame({"t": [text, variant]}).select(normalise.normalise_expr(pl.col("t")))["t"]
     assume(norm[0] != "")
     # A distinct filler keeps the split from being a single row of each kind.
     lines = [
@@ -154,8 +154,8 @@ def test_a_record_and_its_normalised_variant_share_a_group(
     folder.mkdir()
     ctx = _context(folder, train=lines)
     if norm[0] == norm[1]:
-        assert [2, 3] in similarity.near_duplicate_groups(ctx, "train")
-        assert [2, 3] in similarity.near_duplicate_groups(ctx, "train", column="prompt")
+        assert [2, 3] in near_duplicates.near_duplicate_groups(ctx, "train")
+        assert [2, 3] in near_duplicates.near_duplicate_groups(ctx, "train", column="prompt")
     else:  # only case mappings that are not one-to-one (e.g. "ß".upper() == "SS") can differ
         assert norm[0].upper() == norm[1].upper()
 
@@ -170,14 +170,14 @@ def test_ngram_overlap_reports_the_span_and_ignores_stock_phrases(tmp_path: Path
         _chat("different question", f"short answer {stock}"),
     ]
     ctx = _context(tmp_path, train=train, test=test)
-    overlaps = similarity.ngram_overlaps(ctx, "test", "train", n=13)
+    overlaps = overlap.ngram_overlaps(ctx, "test", "train", n=13)
     assert overlaps["line"].to_list() == [1]
     row = overlaps.row(0, named=True)
     assert row["ref_line"] == 13
     assert row["length"] == 20
     assert row["span"] == passage
     # With a higher stock-phrase limit the closing phrase counts too.
-    loose = similarity.ngram_overlaps(ctx, "test", "train", n=13, max_rows=50)
+    loose = overlap.ngram_overlaps(ctx, "test", "train", n=13, max_rows=50)
     assert loose["line"].to_list() == [1, 2]
 
 
@@ -196,12 +196,12 @@ def test_ngram_overlap_does_not_depend_on_chunks_or_joins(
 
     def overlaps() -> pl.DataFrame:
         ctx = _context(tmp_path, train=train, test=test)
-        return similarity.ngram_overlaps(ctx, "test", "train", max_rows=15)
+        return overlap.ngram_overlaps(ctx, "test", "train", max_rows=15)
 
     expected = overlaps()
     assert expected["line"].to_list() == list(range(1, 15)), "every copied opening, not the stock phrase"
-    monkeypatch.setattr(similarity, "CHUNK_DOCS", 1)
-    monkeypatch.setattr(similarity, "GRAM_JOIN_ROWS", 1)
+    monkeypatch.setattr(overlap, "CHUNK_DOCS", 1)
+    monkeypatch.setattr(overlap, "GRAM_JOIN_ROWS", 1)
     assert overlaps().equals(expected)
 
 
@@ -219,12 +219,12 @@ def test_ngram_membership_filters_never_drop_a_wanted_ngram(
     sorted_wanted = np.array(sorted(wanted), dtype=np.uint64)
     values = np.array(others + wanted[::2], dtype=np.uint64)
     shift = np.uint64(64 - bits)
-    bitset = similarity._bitset(sorted_wanted >> shift, bits)
-    assert similarity._in_bitset(bitset, sorted_wanted >> shift).all()
-    passed = similarity._in_bitset(bitset, values >> shift)
+    bitset = overlap._bitset(sorted_wanted >> shift, bits)
+    assert overlap._in_bitset(bitset, sorted_wanted >> shift).all()
+    passed = overlap._in_bitset(bitset, values >> shift)
     exact = np.isin(values, sorted_wanted)
     assert passed[exact].all()
-    assert (similarity._in_sorted(sorted_wanted, values) == exact).all()
+    assert (overlap._in_sorted(sorted_wanted, values) == exact).all()
 
 
 @pytest.mark.parametrize("cap", [0, 1, 2, 5])
@@ -247,7 +247,7 @@ def test_candidates_are_every_pair_sharing_a_bucket_within_the_window(cap: int) 
                 expected |= {(row, other) for other in members[i + 1 : i + window]}
             if len(members) > window:
                 expected |= {(members[0], other) for other in members[1:]}
-    codes = similarity._candidates_within(keys, cap)
+    codes = candidates.candidates_within(keys, cap)
     assert codes.tolist() == sorted(i * n + j for i, j in expected)
 
 
@@ -257,12 +257,12 @@ def test_deterministic_and_robust_to_hostile_text(tmp_path: Path) -> None:
     rows = [_chat(rng.choice(hostile) + _sentence(rng, 8), rng.choice(hostile)) for _ in range(60)]
     rows += rows[:10]
     first = _context(tmp_path, train=rows)
-    groups = similarity.near_duplicate_groups(first, "train")
+    groups = near_duplicates.near_duplicate_groups(first, "train")
     second = _context(tmp_path, train=rows)
-    assert similarity.near_duplicate_groups(second, "train") == groups
+    assert near_duplicates.near_duplicate_groups(second, "train") == groups
     assert all(g == sorted(g) and len(g) > 1 for g in groups)
-    assert similarity.near_pairs(first, "train", "train").equals(
-        similarity.near_pairs(second, "train", "train")
+    assert near_duplicates.near_pairs(first, "train", "train").equals(
+        near_duplicates.near_pairs(second, "train", "train")
     )
 
 
@@ -274,14 +274,14 @@ def test_sketch_collisions_track_jaccard() -> None:
     a = " ".join(shared + [f"a{i}" for i in range(40)])
     b = " ".join(shared + [f"b{i}" for i in range(40)])
     jaccard = 120 / 200
-    sig = similarity._sketch_chunk(pl.Series([a, b]), 1)
+    sig = minhash._sketch_chunk(pl.Series([a, b]), 1)
     agree = float(np.mean(sig[0] == sig[1]))
     assert abs(agree - jaccard) < 0.12
-    tiny = similarity._sketch_chunk(pl.Series(["one two", "one three"]), 1)
-    assert (tiny != similarity._EMPTY).all()
+    tiny = minhash._sketch_chunk(pl.Series(["one two", "one three"]), 1)
+    assert (tiny != minhash._EMPTY).all()
 
 
-@pytest.mark.parametrize("cache_words", [similarity.VERIFY_CACHE_WORDS, 5000])
+@pytest.mark.parametrize("cache_words", [verify.VERIFY_CACHE_WORDS, 5000])
 def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes(
     cache_words: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -289,8 +289,8 @@ def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes(
     points below the surrogate range (0xD800), in batches that share one word table, every score
     must still be the plain word-level ratio and no encoded text may hold a surrogate; also when
     the cache of encoded texts fills up and starts again between small batches."""
-    monkeypatch.setattr(similarity, "VERIFY_CACHE_WORDS", cache_words)
-    monkeypatch.setattr(similarity, "VERIFY_CHUNK", 97)
+    monkeypatch.setattr(verify, "VERIFY_CACHE_WORDS", cache_words)
+    monkeypatch.setattr(verify, "VERIFY_CHUNK", 97)
     rng = random.Random(3)
     vocabulary = [f"w{i}" for i in range(0xD800 + 5000)]
     texts = [" ".join(rng.sample(vocabulary, 50)) for _ in range(4000)]
@@ -301,16 +301,16 @@ def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes(
     pairs = np.array(
         [(i, 4000 + i) for i in range(500) for _ in (0, 1)] + [(i, i + 1) for i in range(0, 3999, 7)]
     )
-    encoded = similarity._EncodedTexts(series, similarity._WordCodes())
+    encoded = verify._EncodedTexts(series, verify._WordCodes())
     strings = encoded.get(np.arange(len(texts)))
     assert len({ch for s in strings for ch in s}) > 0xD800
     assert not any(0xD800 <= ord(ch) <= 0xDFFF for s in strings for ch in s)
     assert [len(s) for s in strings] == [len(t.split()) for t in texts]
-    kept, sims = similarity._verify(series, series, pairs[:, 0] * len(texts) + pairs[:, 1], len(texts), 0.9)
+    kept, sims = verify.verify_pairs(series, series, pairs[:, 0] * len(texts) + pairs[:, 1], len(texts), 0.9)
     expected = [
-        (i, j, similarity.word_similarity(texts[i], texts[j]))
+        (i, j, verify.word_similarity(texts[i], texts[j]))
         for i, j in pairs
-        if similarity.word_similarity(texts[i], texts[j]) >= 0.9
+        if verify.word_similarity(texts[i], texts[j]) >= 0.9
     ]
     assert [(int(i), int(j)) for i, j in kept] == [(i, j) for i, j, _ in expected]
     assert sims.tolist() == pytest.approx([s for _, _, s in expected])
@@ -342,8 +342,8 @@ def test_normalised_text_hash_is_built_from_the_prompt_and_response(pairs: list[
         },
         schema_overrides={"label": pl.String},
     )
-    whole = similarity.normalise(frame["text"]).hash(similarity._HASH_SEED)
-    assert similarity._hash_frame(frame)["text_norm"].to_list() == whole.to_list()
+    whole = normalise.normalise(frame["text"]).hash(hashing.HASH_SEED)
+    assert normalise._hash_frame(frame)["text_norm"].to_list() == whole.to_list()
 
 
 _SEPARATOR_HEAVY = st.one_of(
@@ -357,5 +357,5 @@ def test_separator_runs_replace_like_every_run(texts: list[str]) -> None:
     """The faster normalisation regex leaves single plain spaces alone: same result as replacing
     every run of punctuation, symbols and whitespace."""
     series = pl.Series(texts, dtype=pl.String)
-    fast = series.str.replace_all(similarity.SEPARATOR_RUNS, " ")
+    fast = series.str.replace_all(normalise.SEPARATOR_RUNS, " ")
     assert fast.to_list() == series.str.replace_all(r"[\p{P}\p{S}\s]+", " ").to_list()

@@ -23,7 +23,7 @@ import polars as pl
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.text import similarity
+from dataqa.text import candidates, minhash, near_duplicates, normalise, overlap, verify
 
 HERE = Path(__file__).parent
 
@@ -50,14 +50,14 @@ def pr(found: set, truth: set) -> tuple[float, float]:
 
 
 def engine(ctx: Context, threshold: float, stages: Stages) -> dict:
-    d = similarity.distinct(ctx, "train")
+    d = normalise.distinct(ctx, "train")
     stages.mark(f"normalise + distinct ({d.size} texts)")
-    sig = similarity.sketches(ctx, "train")
+    sig = minhash.sketches(ctx, "train")
     stages.mark("sketches (one-permutation MinHash)")
-    keys = similarity.band_keys(sig)
-    cand = similarity._candidates_within(keys)
+    keys = minhash.band_keys(sig)
+    cand = candidates.candidates_within(keys)
     stages.mark(f"LSH bands + candidates ({len(cand)})")
-    kept, sims = similarity._verify(d.texts, d.texts, cand, d.size, threshold)
+    kept, sims = verify.verify_pairs(d.texts, d.texts, cand, d.size, threshold)
     stages.mark(f"verify ({len(kept)} pairs >= {threshold})")
     return {"lines": d.lines, "kept": kept, "sims": sims, "candidates": len(cand)}
 
@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--test-rows", type=int, default=1_000)
     parser.add_argument("--data", type=Path, default=None, help="folder (generated when missing)")
-    parser.add_argument("--threshold", type=float, default=similarity.DEFAULT_THRESHOLD)
+    parser.add_argument("--threshold", type=float, default=near_duplicates.DEFAULT_THRESHOLD)
     parser.add_argument("--datasketch", action="store_true")
     parser.add_argument("--scan", action="store_true", help="time a full dataqa scan of the files too")
     parser.add_argument("--select", default="", help="check ids for --scan (default: every check)")
@@ -121,7 +121,7 @@ def main() -> None:
         by_kind[kind] = pr(found & subset | (found - near_truth), subset)[1]
     results["near"]["recall_by_edit"] = by_kind
     # Exact and normalised duplicates as the DUP checks see them (exact copies, then normalised classes).
-    members = similarity.distinct(ctx, "train").members
+    members = normalise.distinct(ctx, "train").members
     exact_rep = ctx.valid_rows("train").select("line", pl.col("line").min().over("text").alias("rep"))
     exact_found = {(r, line) for line, r in exact_rep.iter_rows() if r != line}
     norm_found = {(r, line) for line, r in members.iter_rows() if r != line} - exact_found
@@ -140,7 +140,7 @@ def main() -> None:
     nm = set(normalised_matches(ctx, "test", "train").iter_rows()) - ex
     nr = set(near_matches(ctx, "test", "train").select("line", "ref_line").iter_rows())
     stages.mark("leaks: exact, normalised, near (test x train)")
-    ng = similarity.ngram_overlaps(ctx, "test", "train")
+    ng = overlap.ngram_overlaps(ctx, "test", "train")
     stages.mark(f"leaks: 13-gram overlap ({ng.height} test rows)")
     leak_truth = {tuple(p[:2]) for k in ("leak_exact", "leak_normalised", "leak_near") for p in truth[k]}
     leak_found = ex | nm | nr
@@ -151,7 +151,7 @@ def main() -> None:
     results["stages"] = {name: {"seconds": round(s, 2), "peak_mb": round(m)} for name, s, m in stages.rows}
 
     if args.datasketch:
-        texts = similarity.distinct(ctx, "train").texts.to_list()
+        texts = normalise.distinct(ctx, "train").texts.to_list()
         comparisons = {}
         t = time.perf_counter()
         ours = engine(Context(splits, config), 0.8, Stages())

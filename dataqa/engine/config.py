@@ -16,6 +16,8 @@ from typing import Any
 
 from dataqa.core.errors import ConfigError
 from dataqa.core.options import coerce_option
+from dataqa.engine.profile_rules import load_profile
+from dataqa.ingest import formats
 
 GOALS = ("poc", "production")
 FAIL_ON = ("no-go", "error", "warning", "never")
@@ -98,14 +100,10 @@ class Config:
             raise ConfigError(f"goal must be one of {', '.join(GOALS)}, not {self.goal!r}")
         if self.fail_on not in FAIL_ON:
             raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
-        from dataqa.ingest import formats
-
         if self.jobs < 0:
             raise ConfigError(f"jobs must be 0 (automatic) or a positive number, not {self.jobs}")
         if self.format is not None and self.format not in formats.FORMATS:
             raise ConfigError(f"format must be one of {', '.join(formats.FORMATS)}, not {self.format!r}")
-        from dataqa.engine.profile_rules import load_profile
-
         load_profile(self.profile)  # an unknown profile is a usage error, not a silent generic scan
         for pattern, codes in self.per_file_ignores.items():
             if not isinstance(codes, list) or any(

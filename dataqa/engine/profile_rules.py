@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dataqa.core.errors import ConfigError
+from dataqa.ingest.formats import FORMATS
 
 GENERIC = "generic"
 SYSTEM_RULES = ("any", "first", "field", "none")
@@ -143,8 +144,6 @@ def _pattern(value: Any, where: str) -> str:
 
 def parse_profile(data: dict[str, Any], where: str) -> Profile:
     """Build a `Profile` from a parsed TOML table; unknown keys and wrong types are errors."""
-    from dataqa.ingest.formats import FORMATS
-
     _check_keys(data, "", where)
     for section in _SECTIONS:
         if section and section in data:

@@ -20,6 +20,7 @@ import polars as pl
 from dataqa.core.processes import map_in_processes
 from dataqa.ingest import formats
 from dataqa.ingest.formats import RecordIssue
+from dataqa.ingest.label_inference import closed_set_labels
 from dataqa.ingest.load import (
     FILE_LEVEL,
     LineTally,
@@ -33,6 +34,7 @@ from dataqa.ingest.load import (
     read_span,
     sniff_issue,
 )
+from dataqa.ingest.normalisers import normalise
 
 SPLIT_NAMES = ("train", "valid", "test")
 
@@ -188,7 +190,7 @@ def _normalise_file(
         counts[own] += 1
         if split_format is None:
             continue
-        row = formats.normalise(obj, split_format, label_field)
+        row = normalise(obj, split_format, label_field)
         issues = list(row.pop("issues"))
         if own is not None and own != split_format and fmt is None:
             # Only the root cause: the record's own keys are fine for its own format.
@@ -386,7 +388,7 @@ def load_split(
         label_source = label_field or "label"
     elif split_format in (formats.CHAT, formats.SHAREGPT, formats.VERTEX):
         replies = frame.select(pl.when(pl.col("valid")).then(pl.col("response")))["response"]
-        labels = formats.closed_set_labels(replies)
+        labels = closed_set_labels(replies)
         if labels is not None:
             frame = frame.with_columns(pl.Series("label", labels, dtype=pl.String))
             label_source = "assistant reply (closed set)"

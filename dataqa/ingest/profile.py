@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from dataqa.ingest.dataset import Split
-from dataqa.ingest.formats import estimate_tokens_expr
+from dataqa.ingest.tokens import estimate_tokens_expr
 
 TOKEN_BINS = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]
 """Upper edges of the token-length histogram bins (the last bin is open-ended)."""

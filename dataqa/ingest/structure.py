@@ -1,6 +1,6 @@
 """What the canonical columns flatten away, kept per record for the checks that judge it.
 
-The normaliser (`dataqa.ingest.formats`) turns every record into text columns; tool definitions, tool
+The normaliser (`dataqa.ingest.normalisers`) turns every record into text columns; tool definitions, tool
 calls and their results, typed content parts, images, per-message weights and extra top-level keys
 do not survive that. While a record is normalised they are collected here into a `Structure`, and
 stored as one compact JSON string in the frame's `structure` column, which is null for plain
@@ -15,15 +15,12 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
+from dataqa.core.shared import FramedSplit, SharedValues
 from dataqa.ingest.load import json_type
-
-if TYPE_CHECKING:  # the loader imports this module, so the context is only named here
-    from dataqa.engine.context import Context
-    from dataqa.ingest.dataset import Split
 
 # How a call's arguments are encoded (`args` in a call event): the one place that decodes them.
 ARGS_OK = "ok"
@@ -498,7 +495,7 @@ def load(value: str | None, shared: dict[str, Any] | None = None) -> dict[str, A
     return st
 
 
-def records(ctx: Context, split: Split) -> list[tuple[int, dict[str, Any]]]:
+def records(ctx: SharedValues, split: FramedSplit) -> list[tuple[int, dict[str, Any]]]:
     """(line, structure) of every record of `split` that has structure, parsed once per scan."""
 
     def parse() -> list[tuple[int, dict[str, Any]]]:

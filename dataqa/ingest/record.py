@@ -1,0 +1,222 @@
+"""One record while it is normalised: the collector of its fields and issues, and the readers every
+format shares (content values, message lists, turn order, string fields, a top-level system prompt)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from dataqa.ingest.formats import (
+    CHAT_ROLES,
+    EMPTY_CONTENT,
+    LAST_NOT_ASSISTANT,
+    MISSING_FIELD,
+    NO_TARGET,
+    SHAREGPT_ROLES,
+    SYSTEM_ROLES,
+    TURN_ORDER,
+    UNKNOWN_ROLE,
+    WRONG_TYPE,
+    RecordIssue,
+)
+from dataqa.ingest.load import json_type
+from dataqa.ingest.structure import Structure
+
+
+class Record:
+    """Collects one record's canonical fields and issues while it is normalised."""
+
+    def __init__(self) -> None:
+        self.issues: list[RecordIssue] = []
+        self.turns: list[tuple[str, str]] = []
+        self.label: str | None = None
+        self.rejected: str | None = None
+        self.prompt_override: str | None = None
+        self.structure = Structure()
+        self.tool_tokens = 0
+        """Estimated tokens of the tool definitions sent with the example (they count toward limits)."""
+
+    def issue(self, kind: str, detail: str) -> None:
+        self.issues.append(RecordIssue(kind, detail))
+
+
+def text_of(
+    value: Any, where: str, rec: Record, allow_null: bool = False, role: str | None = None, turn: int = -1
+) -> str | None:
+    """A content value as text: strings as they are, lists of typed parts joined by their text parts.
+
+    Every part is classified into `rec.structure` (its type, and what is wrong with its keys);
+    tool calls and results written as parts are recorded there too.
+    """
+    if isinstance(value, str):
+        return value
+    if value is None:
+        if not allow_null:
+            rec.issue(WRONG_TYPE, f"{where} is null; expected a string")
+        return None
+    if isinstance(value, list):
+        texts: list[str] = []
+        for i, part in enumerate(value):
+            if isinstance(part, str):
+                texts.append(part)
+            elif isinstance(part, dict):
+                text = rec.structure.part(f"{where}[{i}]", role, part, turn)
+                if text is not None:
+                    texts.append(text)
+            else:
+                rec.issue(WRONG_TYPE, f"{where}[{i}] is a {json_type(part)}; expected a content part object")
+        return "\n".join(texts)
+    rec.issue(WRONG_TYPE, f"{where} is a {json_type(value)}; expected a string")
+    return None
+
+
+def messages(
+    value: Any, where: str, rec: Record, role_key: str, content_key: str, role_map: dict[str, str] | None
+) -> list[dict[str, Any]]:
+    """Validate a list of messages into (role, content, has_tool_calls) and fill `rec.turns`."""
+    if not isinstance(value, list):
+        rec.issue(WRONG_TYPE, f"{where} is a {json_type(value)}; expected an array of messages")
+        return []
+    out: list[dict[str, Any]] = []
+    st = rec.structure
+    base = st.next_turn
+    st.next_turn += len(value)
+    for i, msg in enumerate(value):
+        at = f"{where}[{i}]"
+        if not isinstance(msg, dict):
+            rec.issue(WRONG_TYPE, f"{at} is a {json_type(msg)}; expected an object")
+            continue
+        role = msg.get(role_key)
+        if role is None:
+            rec.issue(MISSING_FIELD, f'{at} has no "{role_key}"')
+            continue
+        if not isinstance(role, str):
+            rec.issue(WRONG_TYPE, f"{at}.{role_key} is a {json_type(role)}; expected a string")
+            continue
+        if role_map is not None:
+            canonical = role_map.get(role.lower())
+        else:
+            canonical = role if role in CHAT_ROLES else None
+        if canonical is None:
+            rec.issue(UNKNOWN_ROLE, f'{at}.{role_key} is "{role[:40]}"')
+            continue
+        if st.collect and len(msg) > 2:
+            extra = sorted(k[:40] for k in msg if k not in (role_key, content_key))
+            if extra:
+                st.message_keys.append({"at": at, "keys": extra[:10]})
+        sharegpt_call = role_map is SHAREGPT_ROLES and role.lower() == "function_call"
+        tool_calls = msg.get("tool_calls") or msg.get("function_call") or sharegpt_call
+        if content_key not in msg and not tool_calls:
+            rec.issue(MISSING_FIELD, f'{at} ({canonical}) has no "{content_key}"')
+            continue
+        turn = base + i
+        before = len(st.events)
+        if sharegpt_call:
+            st.message_calls(msg, at, turn, sharegpt=True)
+            content = msg.get(content_key) if isinstance(msg.get(content_key), str) else None
+            if content is None:
+                content = text_of(msg.get(content_key), f"{at}.{content_key}", rec, allow_null=True)
+        else:
+            calls_made = st.message_calls(msg, at, turn) if tool_calls else []
+            content = text_of(
+                msg.get(content_key), f"{at}.{content_key}", rec, bool(tool_calls), canonical, turn
+            )
+            if calls_made:
+                calls = orjson.dumps(calls_made, option=orjson.OPT_SORT_KEYS, default=repr).decode()
+                content = f"{content}\n{calls}" if content else calls
+        new = st.events[before:]
+        if not tool_calls and any(e["kind"] == "call" for e in new):
+            tool_calls = True  # calls written as content parts (Gemini functionCall, Claude tool_use)
+            content = content or orjson.dumps(msg.get(content_key), default=repr).decode()
+        results = [e for e in new if e["kind"] == "result"]
+        if canonical == "user" and results and len(results) == len(new) and not (content or "").strip():
+            canonical = "tool"  # a user turn that only returns function results
+            content = orjson.dumps(msg.get(content_key), default=repr).decode()
+        if canonical in ("tool", "function") and not results:
+            st.result(at, turn, msg.get("tool_call_id"), msg.get("name"))
+        if content is None and not tool_calls:
+            continue
+        if "weight" in msg:
+            weight = msg["weight"]
+            if st.collect:
+                st.weights.append({"at": at, "role": canonical, "value": weight})
+            if weight not in (0, 1) or isinstance(weight, bool):
+                rec.issue(WRONG_TYPE, f"{at}.weight is {weight!r}; expected 0 or 1")
+        out.append({"role": canonical, "content": content or "", "tool_calls": bool(tool_calls), "at": at})
+    return out
+
+
+def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target: bool = True) -> None:
+    """Turn-order rules shared by every conversational format."""
+    seen_other = False
+    previous: str | None = None
+    for msg in msgs:
+        role, at = msg["role"], msg["at"]
+        if role in SYSTEM_ROLES:
+            if seen_other:
+                rec.issue(TURN_ORDER, f"{at}: system message after the conversation started")
+        else:
+            if not seen_other and role == "assistant":
+                rec.issue(TURN_ORDER, f"{at}: conversation starts with the assistant, not the user")
+            if role == previous and role in ("user", "assistant") and not msg["tool_calls"]:
+                rec.issue(TURN_ORDER, f"{at}: two {role} messages in a row")
+            if role == "tool" and previous not in ("assistant", "tool"):
+                rec.issue(TURN_ORDER, f"{at}: tool result without a preceding assistant tool call")
+            seen_other = True
+            previous = role
+        if (
+            not msg["content"].strip()
+            and not msg["tool_calls"]
+            and not (role == "assistant" and msg is msgs[-1])
+        ):
+            rec.issue(EMPTY_CONTENT, f"{at} ({role}) is empty")
+    if not need_target:
+        return
+    assistants = [m for m in msgs if m["role"] == "assistant"]
+    if not assistants:
+        rec.issue(NO_TARGET, f"{where} has no assistant message to learn from")
+    elif msgs[-1]["role"] != "assistant":
+        rec.issue(LAST_NOT_ASSISTANT, f"{where} ends with a {msgs[-1]['role']} message, not the assistant")
+    elif not msgs[-1]["content"].strip():
+        rec.issue(NO_TARGET, f"{msgs[-1]['at']}: the final assistant message is empty")
+
+
+def string_field(
+    obj: dict[str, Any], key: str, rec: Record, required: bool = True, target: bool = False
+) -> str:
+    """A required or optional string field; empty targets are NO_TARGET, empty inputs EMPTY_CONTENT."""
+    if key not in obj:
+        if required:
+            rec.issue(MISSING_FIELD, f'no "{key}" field')
+        return ""
+    value = text_of(obj[key], key, rec, allow_null=not required)
+    if value is None:
+        return ""
+    if required and not value.strip():
+        rec.issue(NO_TARGET if target else EMPTY_CONTENT, f'"{key}" is empty')
+    return value
+
+
+def conversation(value: Any, where: str, rec: Record, need_target: bool = True) -> list[dict[str, Any]]:
+    """A chat-style message list (role/content) read and checked for turn order, as one step."""
+    msgs = messages(value, where, rec, "role", "content", None)
+    check_turns(msgs, where, rec, need_target)
+    return msgs
+
+
+def system_field(obj: dict[str, Any], key: str, rec: Record) -> dict[str, Any] | None:
+    """A top-level system prompt (Bedrock "system", Gemini "systemInstruction") as a leading message."""
+    if key not in obj or obj[key] is None:
+        return None
+    value = obj[key]
+    if isinstance(value, dict) and "parts" in value:  # Gemini Content object
+        value = value["parts"]
+        where = f"{key}.parts"
+    else:
+        where = key
+    text = text_of(value, where, rec, role="system")
+    if text is None or not text.strip():
+        return None
+    rec.structure.system_field = True
+    return {"role": "system", "content": text, "tool_calls": False, "at": key}

@@ -1,0 +1,133 @@
+"""MinHash sketches and LSH band keys of the distinct normalised texts (see `dataqa.text.near_duplicates`).
+
+One-permutation MinHash over word shingles, empty bins filled by optimal densification, then one
+64-bit key per band: texts sharing a band key become candidate pairs (`dataqa.text.candidates`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from dataqa.engine.context import Context
+from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
+from dataqa.text.normalise import CHUNK_DOCS, distinct
+
+DEFAULT_SHINGLE = 2
+"""Default shingle size in words for the MinHash candidates (word pairs: see `near_duplicates`)."""
+NUM_PERM = 128
+"""MinHash bins per text (one-permutation hashing)."""
+BANDS = 32
+"""LSH bands; each band is NUM_PERM // BANDS bins. 32 x 4: P(candidate | Jaccard 0.6) = 0.99."""
+
+_EMPTY = np.uint32(0xFFFFFFFF)
+
+
+def _shingle_hashes(texts: pl.Series, shingle: int) -> tuple[np.ndarray, np.ndarray]:
+    """(document index, 64-bit shingle hash) for every word `shingle`-gram of each text.
+
+    A text with fewer words than `shingle` has one shingle: the text itself.
+    """
+    with np.errstate(over="ignore"):
+        words = pl.DataFrame({"t": texts.fill_null("")}).select(pl.col("t").str.split(" "))
+        counts = words["t"].list.len().to_numpy().astype(np.int64)
+        doc = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+        h = words["t"].explode().hash(HASH_SEED).to_numpy()
+        h = mix(h, out=h if h.flags.writeable else None)
+        if shingle <= 1:
+            return doc, h
+        n = len(h)
+        acc = h[: max(n - shingle + 1, 0)].copy()
+        valid = np.ones(len(acc), dtype=bool)
+        for j in range(1, shingle):  # polynomial over mixed word hashes, mixed once at the end
+            acc = acc * GOLDEN + h[j : n - shingle + 1 + j]
+            valid &= doc[j : n - shingle + 1 + j] == doc[: len(acc)]
+        acc = mix(acc, out=acc)
+        docs = doc[: len(acc)][valid]
+        acc = acc[valid]
+        # Texts too short for one full shingle: the whole text is its shingle.
+        counts = np.bincount(doc, minlength=len(texts))
+        short = np.flatnonzero(counts < shingle)
+        if len(short):
+            whole = mix(texts.gather(short).hash(HASH_SEED).to_numpy())
+            docs = np.concatenate([docs, short.astype(np.int64)])
+            acc = np.concatenate([acc, whole])
+        return docs, acc
+
+
+def _borrow_table(k: int, attempts: int) -> np.ndarray:
+    """For optimal densification: the bin an empty bin `j` borrows from at attempt `t` (same for all docs)."""
+    with np.errstate(over="ignore"):
+        grid = np.arange(attempts * k, dtype=np.uint64) + np.uint64(0xD1B54A32D192ED03)
+        return (mix(grid) % np.uint64(k)).astype(np.int64).reshape(attempts, k)
+
+
+_BORROW = _borrow_table(NUM_PERM, 4096)
+
+
+def _sketch_chunk(texts: pl.Series, shingle: int, k: int = NUM_PERM) -> np.ndarray:
+    """One-permutation MinHash sketches (uint32, shape (len(texts), k)) with optimal densification."""
+    n = len(texts)
+    doc, h = _shingle_hashes(texts, shingle)
+    sig = np.full(n * k, _EMPTY, dtype=np.uint32)
+    bins = (h & np.uint64(k - 1) if k & (k - 1) == 0 else h % np.uint64(k)).astype(np.int64)
+    values = np.minimum(h >> np.uint64(32), np.uint64(0xFFFFFFFE)).astype(np.uint32)
+    np.minimum.at(sig, doc * k + bins, values)
+    sig = sig.reshape(n, k)
+    out = sig.copy()
+    # A text with one filled bin (a one-shingle text) borrows that bin's value for every empty bin,
+    # which is what the loop below computes, after ~k attempts per bin; set it directly.
+    single = (sig != _EMPTY).sum(axis=1) == 1
+    if single.any():
+        out[single] = sig[single].min(axis=1)[:, None]
+    rows, cols = np.nonzero((sig == _EMPTY) & ~single[:, None])
+    for attempt in range(_BORROW.shape[0]):
+        if not len(rows):
+            break
+        got = sig[rows, _BORROW[attempt, cols]]
+        ok = got != _EMPTY
+        out[rows[ok], cols[ok]] = got[ok]
+        rows, cols = rows[~ok], cols[~ok]
+    if len(rows):  # practically never: fall back to the text's smallest value
+        out[rows, cols] = sig.min(axis=1)[rows]
+    return out
+
+
+def sketches(ctx: Context, split: str, column: str = "text", shingle: int = DEFAULT_SHINGLE) -> np.ndarray:
+    """MinHash sketches of the distinct normalised texts of a column (rows as in `distinct().lines`).
+
+    Not cached: the scan keeps only their band keys (`bands`), half the memory."""
+    texts = distinct(ctx, split, column).texts
+    parts = [
+        _sketch_chunk(texts.slice(start, CHUNK_DOCS), shingle) for start in range(0, len(texts), CHUNK_DOCS)
+    ]
+    return np.concatenate(parts) if parts else np.empty((0, NUM_PERM), dtype=np.uint32)
+
+
+def bands(ctx: Context, split: str, column: str = "text", shingle: int = DEFAULT_SHINGLE) -> np.ndarray:
+    """LSH band keys (`band_keys`) of the distinct normalised texts of a column, computed once per
+    scan chunk by chunk, so the full sketch matrix is never held."""
+
+    def build() -> np.ndarray:
+        texts = distinct(ctx, split, column).texts
+        parts = [
+            band_keys(_sketch_chunk(texts.slice(start, CHUNK_DOCS), shingle))
+            for start in range(0, len(texts), CHUNK_DOCS)
+        ]
+        return np.concatenate(parts) if parts else np.empty((0, BANDS), dtype=np.uint64)
+
+    return ctx.shared(("bands", split, column, shingle), build)
+
+
+def band_keys(sig: np.ndarray, bands: int = BANDS) -> np.ndarray:
+    """One 64-bit key per (text, band): shape (len(sig), bands). Equal keys = a candidate pair."""
+    n, k = sig.shape
+    rows = k // bands
+    with np.errstate(over="ignore"):
+        keys = np.empty((n, bands), dtype=np.uint64)
+        for b in range(bands):
+            acc = np.full(n, np.uint64(b + 1) * GOLDEN, dtype=np.uint64)
+            for r in range(rows):
+                acc = mix(acc ^ sig[:, b * rows + r].astype(np.uint64))
+            keys[:, b] = acc
+    return keys

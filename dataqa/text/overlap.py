@@ -1,0 +1,227 @@
+"""Word n-gram overlap between an eval split and a reference split: contamination, as in LLM papers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import polars as pl
+
+from dataqa.engine.context import Context
+from dataqa.text.candidates import unique_ints
+from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
+from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct
+
+GRAM_JOIN_ROWS = 16_000_000
+"""Reference rows of wanted n-grams held (256 MB) before the stock-phrase bookkeeping of one batch."""
+GRAM_FILTER_BITS = 30
+"""Largest size (2^bits bits: 128 MB) of the n-gram overlap search's bitset pre-filter of the wanted
+n-grams; it gets 16 bits per wanted n-gram up to that (a false-positive rate of at most 1/16)."""
+
+
+def _token_frame(texts: pl.Series, lines: np.ndarray) -> pl.DataFrame:
+    """One row per word of each normalised text: `line`, `pos` (0-based), `h` (word hash).
+
+    Positions come from the word counts (numpy), not a polars window over the lines: the reference
+    side of an n-gram search has tens of millions of words."""
+    words = texts.str.split(" ")
+    counts = words.list.len().to_numpy().astype(np.int64)
+    starts = np.cumsum(counts) - counts
+    return pl.DataFrame(
+        {
+            "line": np.repeat(np.asarray(lines, dtype=np.int64), counts),
+            "pos": np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(starts, counts),
+            "h": words.explode().hash(HASH_SEED),
+        }
+    )
+
+
+def _ngram_hashes(tokens: pl.DataFrame, n: int) -> pl.DataFrame:
+    """`line`, `pos`, `g`: the hash of the n words starting at `pos` (texts shorter than n have none)."""
+    line = tokens["line"].to_numpy()
+    h = mix(tokens["h"].to_numpy())
+    m = len(h) - n + 1
+    if m <= 0:
+        return pl.DataFrame(schema={"line": pl.Int64, "pos": pl.Int64, "g": pl.UInt64})
+    with np.errstate(over="ignore"):
+        acc = h[:m].copy()
+        for j in range(1, n):  # polynomial over mixed word hashes, mixed once at the end
+            acc = acc * GOLDEN + h[j : m + j]
+        acc = mix(acc)
+        valid = line[n - 1 : m + n - 1] == line[:m]  # same text at both ends of the window
+    pos = tokens["pos"].to_numpy()[:m][valid]
+    return pl.DataFrame({"line": line[:m][valid].astype(np.int64), "pos": pos, "g": acc[valid]})
+
+
+def _bitset(values: np.ndarray, bits: int) -> np.ndarray:
+    """A bitset of 2^bits bits (as bytes) with the bits of `values` (each < 2^bits) set."""
+    out = np.zeros(1 << max(bits - 3, 0), dtype=np.uint8)
+    if len(values):
+        values = unique_ints(values)
+        byte = values >> np.uint64(3)
+        starts = np.flatnonzero(np.concatenate(([True], byte[1:] != byte[:-1])))
+        flags = np.left_shift(np.uint8(1), (values & np.uint64(7)).astype(np.uint8))
+        out[byte[starts]] = np.bitwise_or.reduceat(flags, starts)
+    return out
+
+
+def _in_bitset(bitset: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each of `values` has its bit set in `bitset` (see `_bitset`)."""
+    return ((bitset[values >> np.uint64(3)] >> (values & np.uint64(7)).astype(np.uint8)) & 1).astype(bool)
+
+
+def _in_sorted(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each of `values` is in the sorted unique array `sorted_values`.
+
+    The needles are looked up in sorted order: numpy's binary search then walks the array forward
+    instead of jumping across it for each one (7x faster on ten million wanted n-grams)."""
+    found = np.zeros(len(values), dtype=bool)
+    if not len(values) or not len(sorted_values):
+        return found
+    order = np.argsort(values)
+    needles = values[order]
+    at = np.minimum(np.searchsorted(sorted_values, needles), len(sorted_values) - 1)
+    found[order] = sorted_values[at] == needles
+    return found
+
+
+def _ngram_chunks(texts: Distinct, n: int) -> Iterator[pl.DataFrame]:
+    """`_ngram_hashes` of the distinct texts, `CHUNK_DOCS` texts at a time: the split words of a
+    whole split at once weigh several times its n-gram hashes."""
+    for start in range(0, texts.size, CHUNK_DOCS):
+        chunk = texts.texts.slice(start, CHUNK_DOCS), texts.lines[start : start + CHUNK_DOCS]
+        yield _ngram_hashes(_token_frame(*chunk), n)
+
+
+def ngram_overlaps(
+    ctx: Context,
+    eval_split: str,
+    ref_split: str,
+    n: int = 13,
+    column: str = "text",
+    max_rows: int = 10,
+) -> pl.DataFrame:
+    """Eval rows that share a word n-gram with the reference split (contamination, as in LLM papers).
+
+    An n-gram found in more than `max_rows` rows of either split is a stock phrase or template (not
+    a leak of one example) and is ignored. One row per eval line with an overlap: `line`, `ref_line`
+    (the reference row sharing the most n-grams with it), `start` and `length` (in words) of the
+    longest run of overlapping words, `span` (those normalised words) and `shared` (n-grams shared
+    with `ref_line`, the first line of its normalised text). Valid rows only; the distinct texts
+    of the reference side are streamed in chunks.
+    """
+    key = ("ngram", eval_split, ref_split, n, column, max_rows)
+
+    def build() -> pl.DataFrame:
+        empty = pl.DataFrame(
+            schema={
+                "line": pl.Int64,
+                "ref_line": pl.Int64,
+                "start": pl.Int64,
+                "length": pl.Int64,
+                "span": pl.String,
+                "shared": pl.UInt32,
+            }
+        )
+        ev = distinct(ctx, eval_split, column)
+        if not ev.size:
+            return empty
+        ev_grams = pl.concat(list(_ngram_chunks(ev, n)), rechunk=True)
+        ev_rows = ev_grams.group_by("g").agg(pl.col("line").n_unique().alias("rows"))
+        ev_grams = ev_grams.join(ev_rows.filter(pl.col("rows") <= max_rows), on="g", how="semi")
+        del ev_rows  # the largest frames here are held only as long as they are needed (peak RSS)
+        wanted = unique_ints(ev_grams["g"].to_numpy())
+        if not len(wanted):
+            return empty
+        ref = distinct(ctx, ref_split, column)
+        # Each reference n-gram meets a bitset of the wanted n-grams' top bits (16 bits per wanted
+        # n-gram, at most 2^GRAM_FILTER_BITS): all but a few percent stop there, and the survivors
+        # are looked up in the sorted wanted array. An n-gram found in more than `max_rows`
+        # reference rows is a stock phrase: it stops being collected once known.
+        bits = int(min(GRAM_FILTER_BITS, max(16, np.ceil(np.log2(len(wanted) * 16)))))
+        shift = np.uint64(64 - bits)
+        maybe = _bitset(wanted >> shift, bits)
+        hits: list[pl.DataFrame] = []
+        seen = pl.DataFrame(schema={"g": pl.UInt64, "rows": pl.UInt32})
+        stock = pl.DataFrame(schema={"g": pl.UInt64})
+        pending: list[pl.DataFrame] = []
+
+        def flush() -> None:
+            nonlocal seen, stock
+            found = pl.concat(pending).join(stock, on="g", how="anti").unique()
+            pending.clear()
+            if not found.height:
+                return
+            seen = (
+                pl.concat([seen, found.group_by("g").agg(pl.len().alias("rows").cast(pl.UInt32))])
+                .group_by("g")
+                .agg(pl.col("rows").sum())
+            )
+            new_stock = seen.filter(pl.col("rows") > max_rows).select("g")
+            stock = pl.concat([stock, new_stock]).unique()
+            seen = seen.filter(pl.col("rows") <= max_rows)
+            # A phrase found stock in this batch leaves it now, not at the end: the hits then hold
+            # at most `max_rows` rows of any phrase (on templated data they were mostly stock).
+            hits.append(found.join(new_stock, on="g", how="anti"))
+
+        for grams in _ngram_chunks(ref, n):
+            g = grams["g"].to_numpy()
+            keep = np.flatnonzero(_in_bitset(maybe, g >> shift))
+            keep = keep[_in_sorted(wanted, g[keep])]
+            if len(keep):
+                pending.append(pl.DataFrame({"g": g[keep], "ref_line": grams["line"].to_numpy()[keep]}))
+            if sum(p.height for p in pending) >= GRAM_JOIN_ROWS:
+                flush()
+        if pending:
+            flush()
+        del maybe, wanted
+        if not hits:
+            return empty
+        ref_hits = pl.concat(hits).join(stock, on="g", how="anti")
+        hits.clear()
+        counts = ref_hits.group_by("g").agg(pl.len().alias("rows"))
+        ref_hits = ref_hits.join(counts.filter(pl.col("rows") <= max_rows).select("g"), on="g", how="semi")
+        del counts
+        matched = ev_grams.join(ref_hits, on="g")
+        del ev_grams, ref_hits
+        if not matched.height:
+            return empty
+        best = (
+            matched.group_by("line", "ref_line")
+            .agg(pl.len().alias("shared"))
+            .sort(["line", "shared", "ref_line"], descending=[False, True, False])
+            .group_by("line", maintain_order=True)
+            .first()
+        )
+        # Longest run of consecutive matched n-gram starts with the best reference row.
+        runs = (
+            matched.join(best.select("line", "ref_line"), on=["line", "ref_line"])
+            .select("line", "pos")
+            .unique()
+            .sort(["line", "pos"])
+            .with_columns((pl.col("pos") - pl.int_range(pl.len()).over("line")).alias("run"))
+            .group_by("line", "run")
+            .agg(pl.col("pos").min().alias("start"), pl.len().alias("grams"))
+            .sort(["line", "grams", "start"], descending=[False, True, False])
+            .group_by("line", maintain_order=True)
+            .first()
+            .with_columns((pl.col("grams") + n - 1).cast(pl.Int64).alias("length"))
+        )
+        ev_texts = pl.DataFrame({"line": ev.lines, "t": ev.texts})
+        out = best.join(runs.select("line", "start", "length"), on="line").join(ev_texts, on="line")
+        columns = (out["t"].to_list(), out["start"].to_list(), out["length"].to_list())
+        spans = [" ".join(t.split(" ")[s : s + ln]) for t, s, ln in zip(*columns, strict=True)]
+        per_rep = out.with_columns(
+            pl.Series("span", spans, dtype=pl.String), pl.col("start").cast(pl.Int64)
+        ).select(
+            pl.col("line").alias("rep"),
+            "ref_line",
+            "start",
+            "length",
+            "span",
+            pl.col("shared").cast(pl.UInt32),
+        )
+        # Every copy of a distinct held-out text shares its overlap.
+        return ev.members.join(per_rep, on="rep").drop("rep").sort("line")
+
+    return ctx.shared(key, build)
