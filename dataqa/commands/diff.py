@@ -19,7 +19,8 @@ from dataqa.engine.diff_model import DatasetDiff
 from dataqa.engine.report import Report
 from dataqa.engine.runner import execute
 from dataqa.ingest.load import excerpt
-from dataqa.text import similarity
+from dataqa.text.near_duplicates import near_pairs
+from dataqa.text.normalise import hashes
 
 MAX_LISTED = 200
 """Changed rows listed individually per kind; counts are always complete."""
@@ -61,12 +62,8 @@ def diff(old_path: str, new_path: str, config: Config) -> DatasetDiff:
     old_split, new_split = old_ctx.train, new_ctx.train
     old_split.name, new_split.name = "old", "new"
     ctx = Context({"old": old_split, "new": new_split}, config)
-    old_h = similarity.hashes(ctx, "old").join(
-        ctx.valid_rows("old").select("line", "label", "response"), on="line"
-    )
-    new_h = similarity.hashes(ctx, "new").join(
-        ctx.valid_rows("new").select("line", "label", "response"), on="line"
-    )
+    old_h = hashes(ctx, "old").join(ctx.valid_rows("old").select("line", "label", "response"), on="line")
+    new_h = hashes(ctx, "new").join(ctx.valid_rows("new").select("line", "label", "response"), on="line")
 
     unchanged = _match_exact(old_h, new_h, "text_exact")
     used_old, used_new = {a for a, _ in unchanged}, {b for _, b in unchanged}
@@ -78,7 +75,7 @@ def diff(old_path: str, new_path: str, config: Config) -> DatasetDiff:
     pairs: list[tuple[int, int, float]] = [(a, b, 1.0) for a, b in same_input]
     taken_old = {a for a, _ in same_input}
     taken_new = {b for _, b in same_input}
-    near = similarity.near_pairs(ctx, "old", "new", column="text").sort(
+    near = near_pairs(ctx, "old", "new", column="text").sort(
         ["similarity", "left_line", "right_line"], descending=[True, False, False]
     )
     for a, b, sim in near.iter_rows():
