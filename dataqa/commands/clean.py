@@ -1,18 +1,22 @@
 """`dataqa clean`: write the splits without the rows the scan found unusable, and keep every removed line.
 
-Which rows go is decided by the findings, the same way the verdict counts usable rows: a row is
-removed when a finding of a cleaned family lists it as `unusable` (bad lines, every copy but the
-kept one of a duplicate group, train rows leaked from test, conflicting-label groups), and blank
-lines go too (they hold no record). Nothing is lost: every input line lands in exactly one of
-`<split>.jsonl` (verbatim) or `<split>.rejects.jsonl` (verbatim, with its line number and the
-check ids that removed it).
+Which rows go is decided by the scan, the same way the verdict counts usable rows: a line is kept
+only when the scan read a record from it and no finding of a cleaned family lists it as `unusable`
+(bad lines, every copy but the kept one of a duplicate group, train rows leaked from test,
+conflicting-label groups). Blank lines, lines that hold no record, a truncated archive's partial
+last line and every line of a file the scan could not read as JSONL text (UTF-16, binary) are
+rejected. Nothing is lost: every physical line, read from the same stream and numbered as the scan
+numbers it, lands in exactly one of `<split>.jsonl` (verbatim) or `<split>.rejects.jsonl`
+(verbatim, with its line number and the check ids that removed it). The one change to a kept line
+is a UTF-8 byte-order mark removed from line 1, which the split's `notes` report, as they report
+an input that changed during the run.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import zlib
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +24,12 @@ from typing import Any
 
 import orjson
 
+from dataqa.core.errors import InputError
 from dataqa.core.output import atomic_writer, check_outputs
 from dataqa.engine.config import Config
 from dataqa.engine.report import Report
 from dataqa.engine.runner import execute
-from dataqa.ingest.load import check_readable, open_binary
+from dataqa.ingest.load import check_readable, file_sha256, physical_lines
 
 DEFAULT_FAMILIES = ("format", "duplicates", "leakage", "labels")
 """Families whose unusable rows `clean` removes by default: exactly the ones the verdict subtracts
@@ -46,6 +51,9 @@ class SplitCleaning:
     rejected: int = 0
     relabelled: int = 0
     by_check: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """What the user must know: the one change made to a kept line (a UTF-8 byte-order mark
+    removed), an input that changed during the run."""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -69,20 +77,6 @@ def removal_reasons(report: Report, families: tuple[str, ...]) -> dict[tuple[str
             for loc in finding.unusable:
                 reasons[(loc.split, loc.line)].add(finding.check_id)
     return reasons
-
-
-def physical_lines(path: Path):
-    """Physical lines as bytes without their "\\n", numbered as the loader numbers them, streamed.
-
-    The file is opened the way the loader opens it (gzip recognised by its bytes, not its name), so
-    line numbers in the findings and in the exports always agree.
-    """
-    with open_binary(path) as fh:
-        try:
-            for number, raw in enumerate(fh, start=1):
-                yield number, raw[:-1] if raw.endswith(b"\n") else raw
-        except (EOFError, OSError, zlib.error):
-            return  # a damaged archive: the unreadable tail holds no lines to keep (FMT018 says so)
 
 
 def reject_record(line: int, raw: bytes, checks: list[str]) -> bytes:
@@ -167,6 +161,7 @@ def clean(
         check_readable(path)
     # refuse before scanning, so that no split is half-written and no scan is wasted
     check_outputs(clean_outputs(paths, out, map_label_variants), paths.values(), folder=out)
+    before = {name: _signature(path) for name, path in paths.items()}
     out.mkdir(parents=True, exist_ok=True)
     ctx, report = execute(paths, config)
     reasons = removal_reasons(report, families)
@@ -178,7 +173,11 @@ def clean(
         target = out / f"{name}.jsonl"
         rejects = out / f"{name}.rejects.jsonl"
         summary = SplitCleaning(name, str(src), str(target), str(rejects))
-        label_source = ctx.splits[name].label_source or ""
+        split = ctx.splits[name]
+        label_source = split.label_source or ""
+        records = set(split.frame["line"].to_list())
+        # A file the scan read no record from (UTF-16, binary) is judged as a whole, on line 1.
+        whole = sorted(located.get((name, 1), ())) if not records else []
         with contextlib.ExitStack() as stack:
             kept_fh = stack.enter_context(atomic_writer(target, paths.values()))
             rej_fh = stack.enter_context(atomic_writer(rejects, paths.values()))
@@ -190,27 +189,55 @@ def clean(
             for number, raw in physical_lines(src):
                 summary.lines += 1
                 why = sorted(reasons.get((name, number), ()))
-                if not why and not raw.strip(b" \t\r"):
-                    why = sorted(located.get((name, number), ())) or ["blank"]
+                if not why and number not in records:  # kept only what the scan read as a record
+                    why = sorted(located.get((name, number), ())) or whole or [_not_a_record(raw)]
                 if why:
                     summary.rejected += 1
                     for check_id in why:
                         summary.by_check[check_id] = summary.by_check.get(check_id, 0) + 1
                     rej_fh.write(reject_record(number, raw, why))
                     continue
+                original = raw
                 if number == 1 and raw.startswith(BOM):
                     raw = raw[len(BOM) :]
+                    summary.notes.append(
+                        "removed the UTF-8 byte-order mark (BOM) from line 1: the one change to a kept line"
+                    )
                 fix = corrections.get((name, number))
                 rewritten = relabel(raw, fix[0], label_source) if fix and relabelled_fh else None
                 if rewritten is not None and relabelled_fh is not None:
-                    record = orjson.loads(reject_record(number, raw, [fix[1]]))
+                    record = orjson.loads(reject_record(number, original, [fix[1]]))
                     relabelled_fh.write(orjson.dumps({**record, "label": fix[0]}) + b"\n")
                     summary.relabelled += 1
                     raw = rewritten
                 summary.kept += 1
                 kept_fh.write(raw + b"\n")
+        if _changed(src, before[name], split.sha256):
+            summary.notes.append(
+                f"{src} changed during the run: the cleaned files may mix two versions; clean again"
+            )
         results.append(summary)
     return CleanResult(report, results)
+
+
+def _not_a_record(raw: bytes) -> str:
+    """Why a line no finding names was not kept: it is blank, or it holds no record the scan read."""
+    return "blank" if not raw.strip() else "no-record"
+
+
+def _signature(path: str | Path) -> tuple[int, int, int]:
+    """Size, modification time (ns) and inode of a file: a write or a replacement changes one."""
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _changed(path: Path, before: tuple[int, int, int], sha256: str) -> bool:
+    """Whether the input changed since the command started: its signature, or its bytes since the
+    scan hashed them (the export read it again), or it is gone."""
+    try:
+        return _signature(path) != before or file_sha256(path) != sha256
+    except (OSError, InputError):
+        return True
 
 
 def _located(report: Report) -> dict[tuple[str, int], set[str]]:

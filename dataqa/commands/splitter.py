@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dataqa.commands.clean import physical_lines, reject_record
+from dataqa.commands.clean import reject_record
 from dataqa.core.errors import OutputError
 from dataqa.core.output import atomic_writer, check_outputs
 from dataqa.engine.config import Config
 from dataqa.engine.runner import execute
-from dataqa.ingest.load import check_readable
+from dataqa.ingest.load import check_readable, physical_lines
 
 GROUPING_FAMILIES = ("duplicates", "labels")
 

@@ -167,6 +167,36 @@ def _read_chunk(fh: IO[bytes]) -> bytes:
     return read1(_CHUNK) if read1 is not None else fh.read(_CHUNK)
 
 
+def physical_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Every physical line as bytes without its "\\n", numbered from 1, streamed, whole whatever its
+    length: the lines the scan reads (`_raw_lines`), split the same way from the same stream, so an
+    export (`dataqa clean`, `dataqa split`) numbers and bounds them exactly as the findings do. A
+    damaged stream ends at the damage, keeping its partial last line, as the scan does."""
+    number = 0
+    pending = bytearray()
+    try:
+        fh = open_binary(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    with fh:
+        try:
+            while chunk := _read_chunk(fh):
+                pieces = chunk.split(b"\n")
+                if len(pieces) == 1:
+                    pending += chunk
+                    continue
+                pending += pieces[0]
+                pieces[0] = bytes(pending)
+                pending = bytearray(pieces.pop())
+                for piece in pieces:
+                    number += 1
+                    yield number, piece
+        except (EOFError, gzip.BadGzipFile, zlib.error, OSError):
+            pass  # the scan reports the damage (FMT018); what was read before it is kept
+    if pending:
+        yield number + 1, bytes(pending)
+
+
 @dataclass
 class _Oversize:
     """A line longer than MAX_LINE_BYTES: its head (for evidence) and its full length."""
@@ -495,9 +525,10 @@ def read_span(
                 )
             )
             continue
-        crlf = raw.endswith(b"\r")
-        if crlf:
+        ends_cr = raw.endswith(b"\r")
+        if ends_cr:
             raw = raw[:-1]
+        crlf = ends_cr and b"\r" not in raw  # bare CRs inside: the ends are CR alone, not CRLF (FMT001)
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             issues.append(
                 LoadIssue(
@@ -542,6 +573,12 @@ def read_span(
                 )
                 continue
             kind, detail = _json_error(exc, raw)
+            if b"\r" in raw:  # the file's lines end with CR alone (classic Mac): they read as one line
+                crs = raw.count(b"\r") + ends_cr
+                detail = (
+                    f"lines end with a bare CR (carriage return, no line feed): {crs:,} in this line, "
+                    f"so several records read as one; convert the line ends to LF ({detail})"
+                )
             issues.append(LoadIssue(number, kind, detail, excerpt(raw), dropped=True))
             continue
         if not isinstance(obj, dict):
