@@ -16,29 +16,23 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import dataqa
-from dataqa.checks import quality
-from dataqa.checks.pii import entropy, iban_ok, looks_random, luhn_ok, spanish_id_ok
-from dataqa.checks.quality import (
-    _DANGLING_END,
-    _ENDED,
-    _INVISIBLE_RES,
-    _INVISIBLE_WORDS,
-    _PLACEHOLDER_UNION,
-    _TERMINAL,
-    DEBRIS_CHARS,
-    MARKUP_PATTERN,
-    DegenerateText,
-    TruncatedTarget,
-    _truncation_frame,
-    blank_code,
-    compute_where,
-    mask_code,
-    mask_code_expr,
-    masked_column,
-    repetition_ratio,
-    unmangle,
-)
+from dataqa.checks.quality import qual003_degenerate_text, qual007_truncated_target
+from dataqa.checks.quality.qual002_template_debris import DEBRIS_CHARS
+from dataqa.checks.quality.qual002_template_debris import PLACEHOLDER_UNION as _PLACEHOLDER_UNION
+from dataqa.checks.quality.qual003_degenerate_text import DegenerateText, repetition_ratio
+from dataqa.checks.quality.qual004_mojibake import unmangle
+from dataqa.checks.quality.qual005_markup_residue import MARKUP_PATTERN
+from dataqa.checks.quality.qual006_invisible_context import INVISIBLE_RES as _INVISIBLE_RES
+from dataqa.checks.quality.qual006_invisible_context import INVISIBLE_WORDS as _INVISIBLE_WORDS
+from dataqa.checks.quality.qual007_truncated_target import DANGLING_END as _DANGLING_END
+from dataqa.checks.quality.qual007_truncated_target import ENDED as _ENDED
+from dataqa.checks.quality.qual007_truncated_target import TERMINAL as _TERMINAL
+from dataqa.checks.quality.qual007_truncated_target import TruncatedTarget
+from dataqa.checks.quality.qual007_truncated_target import truncation_frame as _truncation_frame
 from dataqa.core.errors import ConfigError
+from dataqa.text.markup import blank_code, compute_where, mask_code, mask_code_expr, masked_column
+from dataqa.text.personal_data import iban_ok, luhn_ok, spanish_id_ok
+from dataqa.text.secrets import entropy, looks_random
 from tests.conftest import chat, write_jsonl
 
 
@@ -266,7 +260,7 @@ def test_truncation_shortcut_matches_reference(texts: list[str], min_words: int)
             & ~masked.str.contains(_TERMINAL)
         )
     )
-    with patch.object(quality, "TRUNCATION_ROWS", 5):  # several slices
+    with patch.object(qual007_truncated_target, "TRUNCATION_ROWS", 5):  # several slices
         n_long, n_ended, got = TruncatedTarget(min_words=min_words).candidates(frame)
     assert n_long == long.height
     assert n_ended == long.filter(masked.str.contains(_ENDED)).height
@@ -300,7 +294,7 @@ def test_degenerate_shortcut_matches_reference(texts: list[str], min_words: int,
             | ((pl.col("chars") >= min_chars) & (pl.col("distinct") <= 2))
         )
     )
-    with patch.object(quality, "STATS_ROWS", 5):  # several slices
+    with patch.object(qual003_degenerate_text, "STATS_ROWS", 5):  # several slices
         assert check.candidates(frame).equals(ref)
 
 

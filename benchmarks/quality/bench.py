@@ -49,7 +49,7 @@ def _selected(select: str | None) -> dict:
 
 
 def time_checks(args: argparse.Namespace) -> None:
-    from dataqa.checks.quality import messages
+    from dataqa.checks.quality.common import messages
 
     t0 = time.process_time()
     splits = {"train": load_split("train", args.train)}

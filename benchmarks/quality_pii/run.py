@@ -32,7 +32,7 @@ from dataqa.ingest.dataset import load_split
 
 def _time_checks(split) -> dict[str, float]:
     """Seconds per check on one shared context (the shared message frame is timed on its own)."""
-    from dataqa.checks.quality import messages
+    from dataqa.checks.quality.common import messages
 
     ctx = Context({"train": split}, load_config(discover=False))
     out = {}

@@ -1,0 +1,74 @@
+"""COV001 class-balance: classes far smaller than the largest one."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+
+
+def _per_class_bar(ctx: Context) -> int:
+    verdict = ctx.config.verdict
+    return verdict.min_per_class_production if ctx.config.goal == "production" else verdict.min_per_class_poc
+
+
+@register
+@dataclass
+class ClassBalance(Check):
+    """A class is far smaller than the largest one (class imbalance), with the full distribution.
+
+    Why: with a 1:50 imbalance a fine-tuned model learns to answer the majority class and still
+    scores well on accuracy; the minority classes are the ones that fail in production. Classes
+    under the absolute per-class minimum are reported by SIZE002; this check judges proportions.
+    Example: 2,000 "billing" tickets and 35 "legal" ones (ratio 57:1 with `max_ratio` 20).
+    Fix: collect more minority examples, up-sample or re-weight them, or merge rare classes.
+    """
+
+    id = "COV001"
+    name = "class-balance"
+    family = "coverage"
+    severity = Severity.WARNING
+    needs = frozenset({"label"})
+    max_ratio: float = 20.0
+    """A class smaller than the largest one divided by this is under-represented."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        frame = ctx.valid_rows("train").filter(pl.col("label").is_not_null())
+        groups = frame.group_by("label").agg(pl.col("line").sort()).sort("label")
+        counts = {label: len(lines) for label, lines in groups.iter_rows()}
+        if not counts:
+            return
+        top_label, top = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        low = min(counts.values())
+        bar = _per_class_bar(ctx)
+        self.metrics["counts"] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        self.metrics["classes"] = len(counts)
+        self.metrics["imbalance_ratio"] = round(top / low, 2)
+        self.metrics["under_minimum"] = sorted(label for label, n in counts.items() if n < bar)
+        for split in ctx.eval_splits:
+            other = ctx.valid_rows(split)["label"].drop_nulls()
+            if other.len():
+                self.metrics[f"{split.name}_label_distance"] = _total_variation(counts, Counter(other))
+        for label, lines in groups.iter_rows():
+            n = len(lines)
+            if n * self.max_ratio < top and n >= bar:
+                yield self.finding(
+                    f"class {label[:80]!r} has {n} training example(s), 1:{top / n:.0f} against the "
+                    f"largest class {top_label[:80]!r} ({top}); the model will lean towards the majority",
+                    [ctx.location("train", line) for line in lines],
+                    [label[:160]],
+                    metrics={"count": n, "largest": top, "ratio": round(top / n, 2)},
+                )
+
+
+def _total_variation(a: dict[str, int], b: Counter[str]) -> float:
+    """Total variation distance between two label distributions (0 same, 1 disjoint)."""
+    na, nb = sum(a.values()), sum(b.values())
+    keys = set(a) | set(b)
+    return round(0.5 * sum(abs(a.get(k, 0) / na - b.get(k, 0) / nb) for k in keys), 4)

@@ -1,0 +1,61 @@
+"""COV004 thin-topic: topics of training inputs with few examples (topics in `dataqa.text.topics`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.text.topics import text_space, topics
+
+
+@register
+@dataclass
+class ThinTopic(Check):
+    """A topic (cluster of similar training inputs) with far fewer examples than the others.
+
+    Method: TF-IDF of the training inputs (stop words and numbers dropped), seeded MiniBatchKMeans
+    (`n_topics`, or about sqrt(rows / 20) between 2 and 40); each topic is named by its top terms.
+    A topic under `thin_share` of the average topic size is thin. Metric `topics` lists them all.
+    Why: the model sees a thin topic a handful of times; that is where it will fail first, and
+    where a few more examples help most.
+    Example: 1,000 tickets about orders and billing, 9 about warranty claims.
+    Fix: collect more examples of the thin topics (or confirm they are meant to be rare).
+    """
+
+    id = "COV004"
+    shares = frozenset({"lsa", "text_space", "topics"})
+    name = "thin-topic"
+    family = "coverage"
+    severity = Severity.INFO
+    n_topics: int = 0
+    """Number of clusters; 0 chooses from the data size."""
+    thin_share: float = 0.2
+    min_rows: int = 40
+    """Fewer training rows with words than this: too few to cluster."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        space = text_space(ctx)
+        n_rows = int((space.matrices["train"].getnnz(axis=1) > 0).sum())
+        self.metrics["topics"] = []
+        if n_rows < self.min_rows:
+            return
+        model = topics(ctx, self.n_topics)
+        if not model.sizes:
+            return
+        average = sum(model.sizes) / len(model.sizes)
+        lines = space.lines["train"]
+        for tid, (size, terms) in enumerate(zip(model.sizes, model.terms, strict=True)):
+            thin = size < self.thin_share * average
+            self.metrics["topics"].append({"id": tid, "size": size, "terms": terms, "thin": thin})
+            if thin:
+                members = sorted(int(x) for x in lines[model.assignment == tid])
+                yield self.finding(
+                    f"topic {tid} ({', '.join(terms[:4]) or 'no terms'}) has {size} training example(s); "
+                    f"the average topic has {average:.0f}",
+                    [ctx.location("train", line) for line in members],
+                    [", ".join(terms)],
+                    metrics={"topic": tid, "size": size, "terms": terms},
+                )

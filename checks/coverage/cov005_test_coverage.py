@@ -1,0 +1,85 @@
+"""COV005 test-coverage: held-out examples whose nearest training example is far."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest.load import excerpt
+from dataqa.text.topics import nearest_train
+
+
+@register
+@dataclass
+class TestCoverage(Check):
+    """Test (or validation) examples whose nearest training example is far: cases train never shows.
+
+    Method: TF-IDF cosine similarity between each held-out input and its nearest training inputs
+    (in LSA space: all of them up to 2e9 held-out x train pairs, above that the train rows of the
+    nearest k-means cells, searched wider for the inputs that look far), in train's vocabulary and
+    scaled by the share of the input's words that train knows (unseen words weigh as the
+    rarest); an input with at least `min_words` content words and a best similarity under
+    `min_similarity` is uncovered. Metrics: `distance_histogram` (1 - similarity, test split)
+    and `uncovered`; labels that train lacks are LBL004's job.
+    Why: the test score on uncovered examples measures generalisation to unseen kinds of input; if
+    they matter, train needs examples like them, and if they are many the test set measures
+    another task.
+    Example: a test ticket about a product recall when no training ticket mentions recalls.
+    Fix: add training examples of the uncovered kinds, or move such examples from test to train.
+    """
+
+    id = "COV005"
+    shares = frozenset({"lsa", "nearest_train", "text_space"})
+    name = "test-coverage"
+    family = "coverage"
+    severity = Severity.WARNING
+    needs = frozenset({"eval"})
+    min_similarity: float = 0.2
+    """Under a fifth of the input's TF-IDF weight shared with its nearest training input."""
+    min_words: int = 3
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        uncovered_total = 0
+        primary = "test" if "test" in ctx.splits else ctx.eval_splits[0].name
+        for split in ctx.eval_splits:
+            near = nearest_train(ctx, split.name)
+            prompts = ctx.valid_rows(split)["prompt"].fill_null("").to_list()
+            words = near["n_words"].to_numpy()
+            sims = near["similarity"].to_numpy()
+            scored = words >= self.min_words
+            distances = 1.0 - sims[scored]
+            edges = np.linspace(0.0, 1.0, 11)
+            counts, _ = np.histogram(distances, bins=edges)
+            histogram = [
+                {"from": round(float(a), 2), "to": round(float(b), 2), "count": int(c)}
+                for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)
+            ]
+            uncovered = np.flatnonzero(scored & (sims < self.min_similarity))
+            self.metrics[f"{split.name}_distance_histogram"] = histogram
+            self.metrics[f"{split.name}_uncovered"] = len(uncovered)
+            self.metrics[f"{split.name}_median_similarity"] = (
+                round(float(np.median(sims[scored])), 4) if scored.any() else None
+            )
+            if split.name == primary:
+                self.metrics["distance_histogram"] = histogram
+            uncovered_total += len(uncovered)
+            lines = near["line"].to_numpy()
+            nearest = near["nearest_line"].to_numpy()
+            for i in uncovered:
+                hint = (
+                    f"nearest training input is line {nearest[i]} at similarity {sims[i]:.2f}"
+                    if nearest[i]
+                    else "it shares no word with any training input"
+                )
+                yield self.finding(
+                    f"{split.name} example has no similar training example ({hint})",
+                    [ctx.location(split, int(lines[i]))],
+                    [excerpt(prompts[i], flat=True)],
+                    metrics={"similarity": round(float(sims[i]), 4), "nearest_train_line": int(nearest[i])},
+                )
+        self.metrics["uncovered"] = uncovered_total

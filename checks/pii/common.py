@@ -1,0 +1,85 @@
+"""What the PII checks share: scanning a split's messages for confirmed values, and grouping them per record.
+
+PII: sensitive data in training text: secrets (API keys, tokens, private keys, passwords in
+connection strings) and personal data (emails, phone numbers, card numbers, IBANs, national ids,
+IP addresses).
+
+Regexes find candidates (vectorised in polars over every message of every valid record, the
+rejected answer of a preference pair included); validators confirm them: checksums (Luhn, IBAN
+mod 97, national id check letters), entropy and placeholder tests for keys, reserved ranges for
+addresses. Nothing leaves the machine, and no finding, message or metric holds a full secret:
+evidence is masked (`sk-…3f9a`).
+
+Rows with a secret count as unusable (a model must not be trained on a live credential; redact it
+and the row is usable again). Personal data is a warning and leaves rows usable: it is often
+synthetic or intended, and the data owner decides.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.quality.common import messages
+from dataqa.engine.context import Context
+from dataqa.text.detectors import Detector
+from dataqa.text.redaction import ALL_DETECTORS, find_values, mask_spans, snippet
+
+
+@dataclass
+class Hit:
+    """One confirmed sensitive value in one message."""
+
+    line: int
+    role: str
+    kind: str
+    shown: str
+    """The masked value (never the value itself)."""
+    evidence: str
+    """A masked excerpt of the text around the value."""
+
+
+def scan_messages(
+    ctx: Context,
+    split_name: str,
+    detectors: list[Detector],
+    extra_ok: Callable[[Detector, str], bool] | None = None,
+) -> list[Hit]:
+    """Every confirmed value of the given kinds in one split's messages, in line order.
+
+    Evidence is cut from the text with every sensitive value masked, of these kinds or others.
+    """
+    split = ctx.splits[split_name]
+    union = "|".join(f"(?:{d.pattern})" for d in detectors)
+    cand = messages(ctx, split).filter(pl.col("content").str.contains(union))
+    others = [d for d in ALL_DETECTORS if d not in detectors]
+    hits: list[Hit] = []
+    for line, role, text in cand.select("line", "role", "content").iter_rows():
+        spans = find_values(text, detectors, extra_ok)
+        if not spans:
+            continue
+        masked = mask_spans(text, spans + find_values(text, others))
+        for start, _end, det, value in spans:
+            shown = det.show(value)
+            pos = masked.positions.get(start, 0)
+            hits.append(Hit(line, role, det.kind, shown, snippet(masked.text, pos, pos + len(shown), 40)))
+    return hits
+
+
+def group_hits(hits: list[Hit]) -> dict[int, list[Hit]]:
+    """Hits per line, in line order, each value named once per role (one finding per record)."""
+    grouped: dict[int, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        if all((h.kind, h.shown, h.role) != (hit.kind, hit.shown, hit.role) for h in grouped[hit.line]):
+            grouped[hit.line].append(hit)
+    return dict(sorted(grouped.items()))
+
+
+def describe(hits: list[Hit]) -> str:
+    """A record's hits as message text: kind, masked value and role of the first six."""
+    parts = [f"{h.kind} ({h.shown}) in {h.role}" for h in hits[:6]]
+    more = f"; and {len(hits) - 6} more" if len(hits) > 6 else ""
+    return "; ".join(parts) + more

@@ -1,0 +1,231 @@
+# ruff: noqa: RUF001, RUF003  (curly quotes, fullwidth punctuation and × are data here)
+"""QUAL001 refusal-boilerplate: targets that refuse or hedge ("As an AI…"), and the
+verdict's refusal-share condition."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from dataqa.checks.quality.common import by_line, shared_finding, targets
+from dataqa.core.errors import ConfigError
+from dataqa.core.models import Condition, Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.engine.verdict import VerdictInputs, condition
+from dataqa.text.markup import (
+    masked_column,
+)
+from dataqa.text.redaction import snippet
+
+_SENTENCE_START = (
+    r"(?:^|[.!?][ \t]+|[。！？])[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:\*\*|__)?"
+    r"(?:(?:unfortunately|however|sadly|regrettably|but|no|ok|okay|well),?[ \t]+)?"
+)
+"""Start of a sentence or line (optionally a list bullet, bold marker or a lead-in like "Unfortunately,"):
+refusals open a sentence.
+A quote mark before the phrase breaks the anchor, so a refusal quoted in an explanation is skipped."""
+
+_APOS = "['’]"
+_CANT = (
+    rf"(?: cannot| can{_APOS}t| can not| am unable to| am not able to|{_APOS}m unable to|{_APOS}m not able to"
+    rf"| won{_APOS}t be able to| will not be able to| am not allowed to| must decline to| must refuse to)"
+)
+
+_REFUSED = (
+    r"(?:provide (?:personal|real[- ]time|medical|legal|financial|an? opinion|opinions|that|this|assistance"
+    r"|help|an answer|a response|any (?:information|assistance|help|opinion)|information (?:on|about) (?:that"
+    r"|this|current|real))|assist(?: you)?(?: with (?:that|this|your request|such requests?))?|help(?: you)? "
+    r"with (?:that|this|your request)|answer (?:that|this|your question)|fulfil+ (?:that|this|your)|comply"
+    r"|generate (?:that|this|such|content)|create (?:that|this|such|content)|engage in|browse|access (?:real"
+    r"|the internet|current|live|external|personal)|predict|view (?:images|the image|attachments)|see "
+    r"(?:images|the image|pictures|attachments)|open (?:links|the link|attachments|files)|do that|do this"
+    r"|complete (?:this|that|your) (?:request|task)|perform (?:that|this|actions|physical)|share (?:personal"
+    r"|opinions)|give (?:personal|medical|legal|financial|an? opinion|opinions)|offer (?:personal|opinions)"
+    r"|respond to (?:that|this))\b"
+)
+"""What an assistant refuses to do in boilerplate; "I cannot find your order" is not among it."""
+_NOT_HAD = (
+    r"(?:access to (?:real[- ]time|the internet|current|live|up[- ]to[- ]date|external|browsing|personal "
+    r"(?:data|information))|the ability to|the capability to|real[- ]time|personal (?:opinions|feelings"
+    r"|experiences|beliefs|preferences|views)|(?:feelings|emotions|opinions|beliefs) (?:or|and|like"
+    r"|of my own)|a physical (?:body|form))"
+)
+"""What an assistant disclaims having: access to live data, the ability, feelings, a body."""
+
+REFUSAL_PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "as-an-ai": r"as an? (?:ai|artificial intelligence|large language model|language model)"
+        r"(?:[ -](?:language model|model|assistant|chatbot|system|program))?"
+        r"(?:,|[ \t]+i\b|[ \t]+(?:developed|created|trained|designed|built|made) by)",
+        "sorry-cannot": rf"(?:(?:i{_APOS}m|i am)(?: so| very| really| truly)? (?:sorry|afraid)"
+        rf"|i apologi[sz]e|sorry|apologies|my apologies)[,.]?(?: but)?(?: for (?:any|the) confusion)?,?"
+        rf" (?:but )?(?:as an ai(?: language model)?,? )?i\b[^.!?\n]{{0,40}}?(?:{_CANT} {_REFUSED}"
+        rf"| (?:do not|don{_APOS}t) have {_NOT_HAD})",
+        "cannot-comply": rf"i{_CANT} {_REFUSED}",
+        "no-access": rf"i (?:do not|don{_APOS}t) have {_NOT_HAD}",
+        "knowledge-cutoff": r"(?:as of|since) my (?:last )?(?:knowledge|training)(?: data)? "
+        r"(?:cut[- ]?off|update)|my (?:knowledge|training data) (?:cut[- ]?off|only goes|is limited to)",
+        "just-an-ai": rf"i(?:{_APOS}m| am) (?:just|only|merely) an? (?:ai|artificial intelligence|computer "
+        r"program|language model|machine|chatbot|bot)\b"
+        rf"|i(?:{_APOS}m| am) an? (?:ai |large )?language model\b"
+        rf"|i(?:{_APOS}m| am) an? (?:ai|artificial intelligence)(?: assistant| model| system)?,?"
+        rf"(?: and| so)? "
+        rf"(?:i )?(?:do not|don{_APOS}t|cannot|can{_APOS}t|am not|have no)\b",
+        "decline": rf"it(?:{_APOS}s| is) not (?:appropriate|ethical) for me to|i(?:{_APOS}m| am) not "
+        r"(?:programmed|designed) to|i must (?:respectfully )?decline",
+    },
+    "de": {
+        "as-an-ai": r"als (?:eine? )?(?:ki|künstliche intelligenz|ki-sprachmodell|sprachmodell"
+        r"|ki-assistent)\b",
+        "sorry-cannot": r"es tut mir leid,? (?:aber )?ich (?:kann|bin nicht in der lage|darf)",
+        "no-access": r"ich habe keinen zugriff auf",
+    },
+    "fr": {
+        "as-an-ai": r"en tant qu['’](?:ia|intelligence artificielle|assistant (?:ia|virtuel)"
+        r"|modèle de langage)",
+        "sorry-cannot": r"(?:je suis )?désolée?,? (?:mais )?je ne (?:peux|suis pas en mesure)",
+        "no-access": r"je n['’]ai pas accès",
+    },
+    "es": {
+        "as-an-ai": r"como (?:una? )?(?:ia|inteligencia artificial|modelo de lenguaje)\b",
+        "sorry-cannot": r"lo siento,? (?:pero )?no (?:puedo|soy capaz)",
+        "no-access": r"no tengo acceso a",
+    },
+    "it": {
+        "as-an-ai": r"come (?:una? )?(?:ia|intelligenza artificiale|modello (?:di|linguistico))\b",
+        "sorry-cannot": r"mi dispiace,? (?:ma )?non (?:posso|sono in grado)",
+    },
+    "pt": {
+        "as-an-ai": r"como (?:uma? )?(?:ia|inteligência artificial|modelo de linguagem)\b",
+        "sorry-cannot": r"(?:desculpe|sinto muito),? (?:mas )?não (?:posso|consigo)",
+    },
+    "zh": {
+        "as-an-ai": r"作为一个?(?:人工智能|AI|ai|语言模型|AI语言模型|AI助手)",
+        "sorry-cannot": r"(?:抱歉|对不起)[，,]?(?:但是?)?我(?:无法|不能)",
+    },
+}
+"""Built-in refusal and boilerplate phrases per language (regex, matched case-insensitively at a
+sentence start). Each pattern is valid for both Python `re` and polars' Rust engine."""
+
+
+def _literal(phrase: str) -> str:
+    """A user's plain-text phrase as a pattern: metacharacters escaped, either apostrophe accepted."""
+    out = []
+    for ch in phrase.strip().lower():
+        if ch in "'’":
+            out.append(_APOS)
+        elif ch in r"\.^$|?*+()[]{}":
+            out.append("\\" + ch)
+        elif ch.isspace():
+            out.append(r"\s+")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@register
+@dataclass
+class Refusal(Check):
+    """A target is a refusal or AI boilerplate ("As an AI language model…", "I'm sorry, but I cannot…").
+
+    Why: fine-tuning on refusals and disclaimers teaches the model to refuse and to hedge where it
+    should answer; sets distilled from chat models are full of them (a well-known 1,000-example
+    Alpaca sample has dozens). A large share of them is a verdict condition (`max_refusal_share`).
+    Example: "Write a poem about the sea." → "As an AI language model, I cannot write poems…".
+    Fix: regenerate or hand-write the answers, or drop the records. If the refusals are intended
+    (safety tuning), switch the check off for that file (`per-file-ignores`). Phrases are matched
+    at a sentence start outside code, so a refusal quoted in an explanation is not reported; add
+    phrases of your own per language with `phrases = {en = ["I cannot say"]}`.
+    """
+
+    id = "QUAL001"
+    shares = frozenset({"quality.messages"})
+    name = "refusal-boilerplate"
+    family = "quality"
+    severity = Severity.WARNING
+    languages: list[str] = field(default_factory=lambda: sorted(REFUSAL_PHRASES))
+    """Languages whose built-in phrase lists are used."""
+    phrases: dict[str, list[str]] = field(default_factory=dict)
+    """Extra plain-text phrases per language code (a new code adds a language)."""
+
+    def __post_init__(self) -> None:
+        self._patterns()  # a bad option is a configuration error before the scan starts
+
+    def _patterns(self) -> list[tuple[str, str]]:
+        """(label, pattern) of every active phrase; labels read "<language>:<phrase kind>"."""
+        for code in self.languages:
+            if code not in REFUSAL_PHRASES and code not in self.phrases:
+                raise ConfigError(f"{self.id}.languages: no phrase list for {code!r}")
+        labelled: list[tuple[str, str]] = []
+        for code in sorted(set(self.languages) | set(self.phrases)):
+            for label, pattern in REFUSAL_PHRASES.get(code, {}).items() if code in self.languages else []:
+                labelled.append((f"{code}:{label}", pattern))
+            extra = self.phrases.get(code, [])
+            if not isinstance(extra, list) or not all(isinstance(p, str) and p.strip() for p in extra):
+                raise ConfigError(f"{self.id}.phrases.{code}: expected a list of non-empty strings")
+            labelled += [(f"{code}:custom", _literal(p)) for p in extra]
+        return labelled
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        labelled = self._patterns()
+        if not labelled:  # every language switched off and no phrase of one's own
+            for split in ctx:
+                self.metrics[f"{split.name}_refusals"] = 0
+                self.metrics[f"{split.name}_refusal_share"] = 0.0
+            self.metrics["by_phrase"] = {}
+            return
+        patterns = [(label, re.compile(rf"(?im){_SENTENCE_START}(?:{p})")) for label, p in labelled]
+        union = rf"(?im){_SENTENCE_START}(?:" + "|".join(p for _, p in labelled) + ")"
+        by_phrase: Counter[str] = Counter()
+        for split in ctx:
+            total = ctx.valid_rows(split).height
+            cand = targets(ctx, split)
+            cand = cand.with_columns(masked_column(cand)).filter(pl.col("masked").str.contains(union))
+            hits = []
+            for line, text in cand.select("line", "masked").iter_rows():
+                for label, pattern in patterns:
+                    m = pattern.search(text)
+                    if m:
+                        hits.append((line, label, snippet(text, m.start(), m.end())))
+                        by_phrase[label] += 1
+            grouped = by_line(hits)
+            for line, items in grouped.items():
+                yield shared_finding(
+                    self,
+                    ctx,
+                    split,
+                    line,
+                    [k for k, _ in items],
+                    "target is a refusal or AI boilerplate",
+                    [e for _, e in items],
+                )
+            self.metrics[f"{split.name}_refusals"] = len(grouped)
+            self.metrics[f"{split.name}_refusal_share"] = round(len(grouped) / total, 4) if total else 0.0
+        self.metrics["by_phrase"] = dict(sorted(by_phrase.items()))
+
+
+@condition
+def refusal_share(v: VerdictInputs) -> Condition | None:
+    """Share of training records whose target is a refusal or boilerplate (QUAL001), vs the limit."""
+    result = v.result(Refusal.id)
+    if result is None or result.status.value in ("skipped", "errored") or "train" not in v.ctx.splits:
+        return None
+    share = float(result.metrics.get("train_refusal_share", 0.0))
+    limit = v.config.max_refusal_share
+    passed = share <= limit
+    return Condition(
+        name="refusal-share",
+        description="Share of training targets that are refusals or AI boilerplate",
+        value=share,
+        threshold=limit,
+        passed=passed,
+        reason=""
+        if passed
+        else f"{share:.1%} of training targets refuse or hedge (limit {limit:.1%}); a model trained on them "
+        "learns to refuse. Rewrite or drop them (QUAL001 lists every one).",
+    )

@@ -1,0 +1,185 @@
+# ruff: noqa: RUF001, RUF003  (curly quotes, fullwidth punctuation and × are data here)
+"""QUAL002 template-debris: unfilled placeholders and chat-template tokens left in the text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.quality.common import by_line, messages, shared_finding
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.text.markup import (
+    is_code_line,
+    line_at,
+    masked_column,
+)
+from dataqa.text.redaction import snippet
+
+_HTML_TAGS = frozenset(
+    re.split(
+        r"\s+",
+        "A ABBR B BR BODY CODE DIV EM FONT FORM H1 H2 H3 H4 H5 H6 HEAD HR HTML I IMG INPUT LI META OL P PRE "
+        "SPAN STRONG SUB SUP TABLE TD TH TR U UL CENTER SMALL TITLE STYLE SCRIPT LINK NAV",
+    )
+)
+_KEY_NAMES = frozenset(
+    re.split(
+        r"\s+",
+        "ENTER RETURN ESC ESCAPE TAB CR LF CRLF EOF CTRL ALT SHIFT SPACE DEL DELETE BACKSPACE UP DOWN LEFT "
+        "RIGHT HOME END PGUP PGDN INS INSERT CMD META SUPER WIN NULL NUL NONE",
+    )
+)
+"""Angle-bracketed capitals that name keys or values in documentation, not placeholders."""
+_SPECIAL_TOKENS = frozenset({"EOS", "BOS", "UNK", "PAD", "SEP", "CLS", "MASK", "EOT"})
+
+PLACEHOLDER_PATTERNS: dict[str, str] = {
+    "template variable": r"\{\{\s*[A-Za-z_][A-Za-z0-9_.]*(?:\s*\|\s*[A-Za-z_]\w*)?\s*\}\}"
+    r"|\{[A-Za-z_][A-Za-z0-9_]{1,40}\}|\$\{[A-Za-z_][A-Za-z0-9_.]*\}|\$[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]",
+    "placeholder": r"<[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*>"
+    r"|(?i:\[(?:insert|enter|add|fill in|placeholder|todo|tbd)\b[^\[\]\n]{0,60}\])"
+    r"|(?i:\[(?:(?:your|recipient['’]?s?|customer['’]?s?|company|first|last|full|sender['’]?s?|product|job"
+    r"|user['’]?s?|contact|client['’]?s?|business) )?(?:name|company|company name|date|address|email"
+    r"|email address|phone|phone number|city|country|product|title|position|amount|link|url|location"
+    r"|organization|signature|website)\])",
+    "chat-template token": r"<\|[A-Za-z_][A-Za-z0-9_]{1,30}\|>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>"
+    r"|</?s>|(?m:^[ \t]*###[ \t]*(?:Instruction|Response|Input|Human|Assistant)[ \t]*:)",
+    "no-input marker": r"(?i:<\s*no[ _-]?(?:input|output)\s*>)",
+}
+"""Debris patterns by kind (valid in Python `re` and polars); `_placeholder_ok` confirms each match."""
+
+_PLACEHOLDER_RES = {kind: re.compile(p) for kind, p in PLACEHOLDER_PATTERNS.items()}
+PLACEHOLDER_UNION = "|".join(f"(?:{p})" for p in PLACEHOLDER_PATTERNS.values())
+DEBRIS_CHARS = r"[{$<\[#]"
+"""A character every match of `PLACEHOLDER_PATTERNS` holds (tests/test_quality_pii.py)."""
+
+
+def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
+    """Whether a pattern match is real debris and not code, LaTeX, HTML or a markdown link."""
+    token = m.group()
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    if kind == "template variable":
+        # {name}: not LaTeX (\frac{a}{b}, x_{ij}), not a doubled brace, not a set {x}
+        latex_like = (
+            (before and (before.isalnum() or before in "\\}^_$%{")) or after == "}" or after.isalnum()
+        )
+        if before and before in "\"'`" and after == before:
+            return False  # "{name}" in quotes names the placeholder (documentation), it does not use it
+        if token.startswith("{") and not token.startswith("{{") and latex_like:
+            return False
+        if (
+            token.startswith("$")
+            and not token.startswith("${")
+            and before
+            and (before.isalnum() or before == "\\")
+        ):
+            return False
+        return not is_code_line(line_at(text, m.start()))
+    if kind == "placeholder":
+        if token.startswith("<"):
+            inner = token[1:-1]
+            words = inner.replace("_", " ").replace("-", " ").split()
+            if len(inner) < 3 or inner in _HTML_TAGS or inner in _KEY_NAMES or inner in _SPECIAL_TOKENS:
+                return False
+            if len(words) == 1 and re.fullmatch(r"F\d{1,2}|[A-Z]\d?", inner):
+                return False
+            return not is_code_line(line_at(text, m.start()))
+        return after != "("  # [Your name](https://...) is a markdown link
+    if kind == "chat-template token":
+        if token == "<s>":
+            return not text[: m.start()].strip() or text[m.end() :].lstrip().startswith("[INST]")
+        if token == "</s>":
+            return not text[m.end() :].strip() or text[m.end() :].lstrip().startswith("<s>")
+    return True
+
+
+def _special_token(text: str, m: re.Match[str]) -> bool:
+    """<EOS>, <UNK>, <PAD>…: tokenizer special tokens spelled out in text are template debris."""
+    return m.group()[1:-1] in _SPECIAL_TOKENS
+
+
+@register
+@dataclass
+class TemplateDebris(Check):
+    """Text holds unfilled placeholders or template debris: `{{name}}`, `[Your Name]`, `<|im_start|>`…
+
+    Why: a model trained on unfilled placeholders answers "I am {{name}}"; leftover chat-template
+    tokens (`<|im_start|>`, `[INST]`, `<s>`) in a chat record are applied twice and teach the model
+    to print them; "<noinput>" markers become text the model repeats.
+    Example: an identity set whose answers read "I am {{name}}, trained by {{author}}."
+    Fix: fill the template variables before export; strip template tokens (the provider adds its own
+    template); drop empty-input markers. Code blocks are skipped, and a token that appears in most
+    records of one role is the split's own prompt template, not debris.
+    """
+
+    id = "QUAL002"
+    shares = frozenset({"quality.messages"})
+    name = "template-debris"
+    family = "quality"
+    severity = Severity.WARNING
+    template_share: float = 0.5
+    """A chat-template token found in at least this share of one role's records is the split's format."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        by_kind: Counter[str] = Counter()
+        for split in ctx:
+            msgs = messages(ctx, split)
+            # Every debris pattern holds a "{", "$", "<", "[" or "#", which masking (code -> blanks)
+            # cannot add: only the messages with one are masked and matched.
+            cand = msgs.filter(pl.col("content").str.contains(DEBRIS_CHARS))
+            cand = cand.with_columns(masked_column(cand)).filter(
+                pl.col("masked").str.contains(PLACEHOLDER_UNION)
+            )
+            raw: list[tuple[int, str, str, str, str]] = []  # line, role, kind, token, evidence
+            for line, role, text in cand.select("line", "role", "masked").iter_rows():
+                for kind, pattern in _PLACEHOLDER_RES.items():
+                    for m in pattern.finditer(text):
+                        real_kind = (
+                            "chat-template token"
+                            if kind == "placeholder" and _special_token(text, m)
+                            else kind
+                        )
+                        if real_kind != kind or _placeholder_ok(kind, text, m):
+                            raw.append(
+                                (line, role, real_kind, m.group()[:40], snippet(text, m.start(), m.end()))
+                            )
+            # A template token in most records of a role is the split's prompt format, not debris.
+            rows_per_role = msgs.group_by("role").agg(pl.col("line").n_unique()).rows()
+            role_rows = dict(rows_per_role)
+            seen: dict[tuple[str, str], set[int]] = defaultdict(set)
+            for line, role, kind, token, _ in raw:
+                if kind == "chat-template token":
+                    seen[(role, token)].add(line)
+            deliberate = {
+                key
+                for key, lines in seen.items()
+                if len(lines) >= self.template_share * role_rows[key[0]] and len(lines) > 1
+            }
+            hits = [
+                (line, f'{kind} "{token}" in {role}', ev)
+                for line, role, kind, token, ev in raw
+                if (role, token) not in deliberate
+            ]
+            grouped = by_line(hits)
+            for line, items in grouped.items():
+                kinds = [k for k, _ in items]
+                by_kind.update({k.split(' "')[0] for k in kinds})
+                yield shared_finding(
+                    self,
+                    ctx,
+                    split,
+                    line,
+                    kinds,
+                    "unfilled placeholder or template debris",
+                    [e for _, e in items],
+                )
+            self.metrics[f"{split.name}_records"] = len(grouped)
+            if deliberate:
+                self.metrics[f"{split.name}_template_tokens"] = sorted(f"{r}: {t}" for r, t in deliberate)
+        self.metrics["by_kind"] = dict(sorted(by_kind.items()))

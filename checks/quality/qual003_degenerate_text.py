@@ -1,0 +1,127 @@
+# ruff: noqa: RUF001, RUF003  (curly quotes, fullwidth punctuation and × are data here)
+"""QUAL003 degenerate-text: targets that loop one phrase or hold one or two characters."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+import polars as pl
+
+from dataqa.checks.quality.common import record_findings, targets
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.text.markup import (
+    masked_column,
+)
+from dataqa.text.redaction import snippet
+
+_NOT_PROSE_RE = re.compile(r"[\s0-9]*[0-9][\s0-9]*[0-9][\s0-9]*")
+"""Digits only (a binary number, a digit string asked for): few distinct characters, but data."""
+
+
+def repetition_ratio(text: str, n: int = 4) -> float:
+    """Share of the text's word n-grams that repeat an earlier one (0: none, near 1: one phrase looped).
+
+    Words are the lower-cased whitespace-separated tokens (fast, and a loop repeats its tokens exactly).
+    """
+    words = text.lower().split()
+    if len(words) < n + 1:
+        return 0.0
+    grams = list(zip(*(words[i:] for i in range(n)), strict=False))
+    return 1.0 - len(set(grams)) / len(grams)
+
+
+STATS_ROWS = 4_000
+"""Rows whose word lists are built at once (QUAL003): bounds the memory of the lists, and lists this
+small stay in cache (measured: 10-20 % less CPU than 20,000 rows at a time)."""
+
+
+@register
+@dataclass
+class DegenerateText(Check):
+    """A target is degenerate: one phrase or n-gram looped many times, or a run of one or two characters.
+
+    Why: a model learns to loop from looping targets; toy chat sets contain answers that repeat one
+    sentence two thousand times, and broken generations end in "hahahaha…" or "!!!!!!!!".
+    Example: "Thank you for your order. Thank you for your order. Thank you for your order. …"
+    Fix: cut the repeated part or regenerate the answer. The repetition ratio is the share of the
+    target's word 4-grams that repeat an earlier one (prose is near 0; lists and code stay low).
+    """
+
+    id = "QUAL003"
+    shares = frozenset({"quality.messages"})
+    name = "degenerate-text"
+    family = "quality"
+    severity = Severity.WARNING
+    max_repetition: float = 0.5
+    """Highest acceptable repetition ratio (share of repeated word 4-grams)."""
+    min_words: int = 30
+    """Texts shorter than this are not judged on repetition."""
+    min_chars: int = 20
+    """Texts with fewer non-space characters are not judged on character diversity."""
+
+    def candidates(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The rows of `frame` (with `content`) that may be degenerate, with `masked`, `words` and
+        `distinct` (the lower-cased whitespace tokens of the masked text and how many differ).
+
+        A vectorised bound: the rows it drops provably have too few words, too many distinct words
+        for `max_repetition`, or more than two distinct words.
+        """
+        frame = frame.with_columns(masked_column(frame))
+        # Whitespace tokens, as `repetition_ratio` splits them. Runs of blanks leave empty tokens:
+        # they are counted and subtracted rather than filtered out, which would copy every list.
+        tokens = pl.col("masked").str.to_lowercase().str.replace_all(r"[\t\n\r\f\v]", " ").str.split(" ")
+        empty = pl.col("_empty")
+        # Each word type's first use starts a new 4-gram, so distinct words <= distinct 4-grams + 3:
+        # a text whose distinct-word share is above the bound cannot be over `max_repetition`.
+        bound = (1 - self.max_repetition) + 4 / pl.max_horizontal(pl.col("words"), 1)
+        # In slices: the token lists of a whole split would cost several times its text. Each step
+        # is a column of its own (in an eager frame, an expression used twice is computed twice).
+        return pl.concat(
+            frame.slice(start, STATS_ROWS)
+            .with_columns(tokens.alias("_tokens"))
+            .with_columns(pl.col("_tokens").list.count_matches("").alias("_empty"))
+            .with_columns(
+                (pl.col("_tokens").list.len() - empty).alias("words"),
+                (pl.col("_tokens").list.n_unique() - (empty > 0).cast(pl.UInt32)).alias("distinct"),
+                pl.col("masked").str.len_chars().alias("chars"),  # an upper bound of the non-blanks
+            )
+            .drop("_tokens", "_empty")
+            .filter(
+                ((pl.col("words") >= self.min_words) & (pl.col("distinct") / pl.col("words") <= bound))
+                | ((pl.col("chars") >= self.min_chars) & (pl.col("distinct") <= 2))
+            )
+            for start in range(0, max(frame.height, 1), STATS_ROWS)
+        )
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            frame = self.candidates(targets(ctx, split))
+            hits = []
+            for line, text, words, distinct_words in frame.select(
+                "line", "masked", "words", "distinct"
+            ).iter_rows():
+                if words >= self.min_words:
+                    ratio = repetition_ratio(text)
+                    if ratio > self.max_repetition:
+                        top, count = Counter(islice(_ngrams(text, 4), 1000)).most_common(1)[0]
+                        hits.append((line, f"repetition ratio {ratio:.2f}", f'"{" ".join(top)}" ×{count}+'))
+                        continue
+                dense = "".join(text.split()) if distinct_words <= 2 else ""
+                if len(dense) >= self.min_chars:
+                    distinct = set(dense)
+                    if len(distinct) <= 2 and not _NOT_PROSE_RE.fullmatch(text):
+                        hits.append(
+                            (line, f"only {len(distinct)} distinct character(s)", snippet(text, 0, 0, 60))
+                        )
+            yield from record_findings(self, ctx, split, hits, "degenerate target")
+
+
+def _ngrams(text: str, n: int) -> Iterator[tuple[str, ...]]:
+    words = text.lower().split()
+    return zip(*(words[i:] for i in range(n)), strict=False)

@@ -1,0 +1,100 @@
+# ruff: noqa: RUF003  (curly quotes, fullwidth punctuation and × are data here)
+"""QUAL005 markup-residue: HTML tags and entities left in plain text by scraping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.quality.common import messages, record_findings
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.text.markup import (
+    compute_where,
+    line_at,
+    mask_code_expr,
+    masked_column,
+)
+from dataqa.text.redaction import snippet
+
+MARKUP_PATTERN = (
+    r"(?i)</?(?:p|div|span|br|a|b|i|u|em|strong|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|img|font"
+    r"|blockquote|pre|hr|sup|sub|center|small|section|article|header|footer|nav|iframe|script|style|meta"
+    r")(?:\s[^<>\n]{0,200})?/?>|<(?:label|input|form|button|html|body|head|title)\s[^<>\n]{1,200}>"
+    r"|&(?:nbsp|amp|lt|gt|quot|apos|rsquo|lsquo|rdquo|ldquo|mdash|ndash|hellip|copy|reg|trade|eacute"
+    r"|egrave|agrave|ccedil|#[0-9]{2,5}|#x[0-9a-f]{2,4});"
+)
+_MARKUP_RE = re.compile(MARKUP_PATTERN)
+MARKUP_TOPIC = (
+    r"(?i)\b(?:html|xhtml|xml|markup|tags?|css|jsx|tsx|svg|web ?pages?|websites?|entit(?:y|ies)|escap\w*"
+    r"|react|vue|angular|angle brackets?|templates?|email templates?|scrap\w*|dom|rss|markdown)\b"
+)
+"""A prompt about markup (or code that makes it): there markup in the text is the subject, not residue."""
+
+
+@register
+@dataclass
+class MarkupResidue(Check):
+    """Plain-text records hold HTML tags or entities left over from scraping (`<br>`, `<p>`, `&nbsp;`).
+
+    Why: the model learns to emit stray markup in plain answers; entities like "&amp;" and "&#39;"
+    show text that was escaped twice and never decoded.
+    Example: "Preheat the oven.<br>Mix the flour &amp; sugar."
+    Fix: strip the tags and unescape the entities (`html.unescape`) when exporting. Not reported
+    when markup is the subject (the prompt is about HTML, XML, templates…), inside code, in
+    markdown table cells (`<br>`), or when most records of that role hold markup (the data is HTML).
+    """
+
+    id = "QUAL005"
+    shares = frozenset({"quality.messages"})
+    name = "markup-residue"
+    family = "quality"
+    severity = Severity.WARNING
+    max_share: float = 0.2
+    """When more than this share of one role's messages hold markup, markup is the data's format."""
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            msgs = messages(ctx, split).filter(pl.col("role") != "rejected")
+            on_topic = (
+                messages(ctx, split)
+                .filter(pl.col("role").is_in(["user", "system"]))  # first: the regex then reads only these
+                .filter(pl.col("content").str.contains(MARKUP_TOPIC))
+                .select("line")
+                .unique()
+            )
+            flagged = msgs.join(on_topic, on="line", how="anti")
+            # Every markup pattern holds a "<" or "&", which masking (code -> blanks) cannot add:
+            # only the rows with one are masked and matched.
+            content = pl.col("content")
+            flagged = flagged.with_columns(
+                compute_where(
+                    flagged,
+                    content.str.contains("[<&]"),
+                    mask_code_expr(content).str.contains(MARKUP_PATTERN),
+                    pl.lit(False),
+                    "markup",
+                )
+            )
+            share = dict(flagged.group_by("role").agg(pl.col("markup").mean()).rows())
+            cand = flagged.filter(pl.col("markup"))
+            cand = cand.with_columns(masked_column(cand))
+            hits = []
+            for line, role, text in cand.select("line", "role", "masked").iter_rows():
+                if share.get(role, 0.0) > self.max_share:
+                    continue
+                for m in _MARKUP_RE.finditer(text):
+                    line_text = line_at(text, m.start())
+                    if m.group().lower().startswith("<br") and line_text.lstrip().startswith("|"):
+                        continue
+                    quoted = m.start() > 0 and text[m.start() - 1] in "\"'"
+                    if quoted or line_text.lstrip().startswith((">>>", "... ")):
+                        continue  # markup in a string literal or a doctest is code's data, not residue
+                    hits.append(
+                        (line, f'"{m.group()[:30]}" in {role}', snippet(text, m.start(), m.end(), 40))
+                    )
+            yield from record_findings(self, ctx, split, hits, "markup residue in plain text", max_kinds=6)

@@ -1,0 +1,146 @@
+# ruff: noqa: RUF001, RUF003  (curly quotes, fullwidth punctuation and × are data here)
+"""QUAL006 invisible-context: references to an image, file or link the example does not hold."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.quality.common import messages, record_findings
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.text.markup import (
+    masked_column,
+)
+from dataqa.text.redaction import snippet
+
+_MEDIA = (
+    r"(?:image|picture|photo(?:graph)?|screenshot|chart|graph|diagram|figure|plot|drawing|illustration|video"
+    r"|audio(?: file| clip| recording)?|recording|pdf|spreadsheet|attachment|document|file|scan|map)s?"
+)
+_VISUAL = r"(?:image|picture|photo(?:graph)?|screenshot|chart|graph|diagram|plot|illustration|video)s?"
+INVISIBLE_PATTERNS: dict[str, str] = {
+    "attachment": rf"\b(?:the|this|these|that|my|an?)\s+(?:attached|uploaded|enclosed|accompanying)"
+    rf"\s+{_MEDIA}\b"
+    rf"|\b{_MEDIA}\s+(?:(?:i|you)(?:['’]ve| have)?\s+(?:just\s+)?(?:attached|uploaded|sent|shared|included)"
+    r"|(?:is|are)\s+attached|attached\s+(?:above|below|here))\b"
+    r"|\bsee (?:the )?attach(?:ed|ment)\b|\b(?:i(?:['’]ve| have)|please find) attached\b"
+    r"|\battached (?:is|are)\b",
+    "visual": rf"\b(?:in|from|on|see|look at|describe|analy[sz]e|based on|according to|shown in|depicted in"
+    rf"|using|of)\s+(?:this|the|that)\s+{_VISUAL}(?:\s+(?:above|below|provided|shown|given))?\s*(?:[.,;?!]|$)"
+    rf"|\b(?:the|this)\s+{_VISUAL}\s+(?:above|below)\b",
+    "link": r"\b(?:this|the following|the above|the attached|the provided|the given|the below)"
+    r"\s+(?:link|url)\b"
+    r"|\b(?:click|open|visit|follow|check out|read|summari[sz]e|watch)\s+(?:this|the)\s+"
+    r"(?:link|url|article|website|web ?page|page|video)\b",
+}
+"""Phrases that point at an image, file, chart or link (matched case-insensitively)."""
+INVISIBLE_RES = {k: re.compile(p, re.IGNORECASE | re.MULTILINE) for k, p in INVISIBLE_PATTERNS.items()}
+INVISIBLE_WORDS = {
+    "attachment": ("attach", "upload", "enclosed", "accompanying", "sent", "shared", "included"),
+    "visual": (
+        "image",
+        "picture",
+        "photo",
+        "screenshot",
+        "chart",
+        "graph",
+        "diagram",
+        "plot",
+        "illustration",
+        "video",
+    ),
+    "link": ("link", "url", "article", "website", "page", "video"),
+}
+"""Words (lower case) of which every match of a kind's pattern holds one (tests/test_quality_pii.py)."""
+_INVISIBLE_ANY = "(?im)" + "|".join(f"(?:{p})" for p in INVISIBLE_PATTERNS.values())
+"""Any of the patterns, for polars (Rust regex: the same Unicode case folding, word and space classes)."""
+_INVISIBLE_KEYWORDS = (
+    r"(?i)attach|upload|enclosed|image|picture|photo|screenshot|chart|graph|diagram|plot|illustration|video"
+    r"|link|url|article|website|page"
+)
+MEDIA_PRESENT = (
+    r"(?i)<image>|<img\b|!\[[^\]]*\]\(|data:image/|\[asy\]|\\begin\{(?:tikzpicture|figure)\}|<svg\b"
+    r"|https?://\S+\.(?:png|jpe?g|gif|webp|svg|pdf|mp4|mp3|wav|csv|xlsx?)\b"
+)
+"""Signs that the record carries the media itself (an image token, markdown image, data URI, figure code)."""
+_NEGATED = re.compile(
+    r"(?i)\b(?:nothing|not|no|never|cannot|can['’]?t|couldn['’]?t|unable|forgot|without|instead of)\b"
+)
+"""A reference that says there is no attachment ("attached is nothing", "I could not attach")."""
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (or line) that holds text[start:end]."""
+    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
+    return text[left : min(rights) if rights else len(text)]
+
+
+@register
+@dataclass
+class InvisibleContext(Check):
+    """A prompt or answer refers to an attached image, file, chart or link that is not in the example.
+
+    Why: the model is trained to answer about content it was never shown, which is training it to
+    hallucinate; at inference it will "describe the attached chart" when there is none.
+    Example: "Describe the attached photo." → "The photo shows a red barn at sunset…".
+    Fix: include the content (as text, or as an image part for a vision model) or drop the record.
+    Not reported when the record carries the media (an `<image>` token, a markdown image, a figure
+    in code) or, for links, holds the URL.
+    """
+
+    id = "QUAL006"
+    shares = frozenset({"quality.messages"})
+    name = "invisible-context"
+    family = "quality"
+    severity = Severity.WARNING
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            # With closed-set answers (labels) the target cannot depend on what the prompt points at.
+            roles = ["assistant"] if split.label_source else ["system", "user", "assistant"]
+            msgs = messages(ctx, split).filter(pl.col("role").is_in(["system", "user", "assistant"]))
+            cand = msgs.filter(pl.col("role").is_in(roles)).filter(
+                pl.col("content").str.contains(_INVISIBLE_KEYWORDS)
+            )
+            cand = (
+                cand.with_columns(masked_column(cand))
+                # The phrase patterns themselves (one alternation, one pass), vectorised, before the
+                # Python loop below (which also checks for negation): common words such as "page" or
+                # "graph" pass the keyword filter in most long texts.
+                .filter(pl.col("masked").str.contains(_INVISIBLE_ANY))
+                .filter(pl.col("masked").str.contains(_INVISIBLE_KEYWORDS))
+            )
+            # Whether the record carries the media or a URL, asked only of the records still in question.
+            whole = (
+                msgs.join(cand.select("line").unique(), on="line", how="semi")
+                .group_by("line")
+                .agg(pl.col("content").str.join("\n"))
+            )
+            with_media = whole.filter(pl.col("content").str.contains(MEDIA_PRESENT)).select("line")
+            with_url = set(
+                whole.filter(pl.col("content").str.contains(r"(?i)https?://|www\."))["line"].to_list()
+            )
+            cand = cand.join(with_media, on="line", how="anti").sort("line", "turn")
+            hits = []
+            for line, role, text in cand.select("line", "role", "masked").iter_rows():
+                # In ASCII text, case-insensitive matching is matching the lower-cased text: a kind
+                # whose every match holds one of its words cannot match when none is there.
+                lower = text.lower() if text.isascii() else None
+                for kind, pattern in INVISIBLE_RES.items():
+                    if kind == "link" and line in with_url:
+                        continue
+                    if lower is not None and not any(word in lower for word in INVISIBLE_WORDS[kind]):
+                        continue
+                    for m in pattern.finditer(text):
+                        if not _NEGATED.search(_sentence_around(text, m.start(), m.end())):
+                            hits.append((line, f"{kind} in {role}", snippet(text, m.start(), m.end(), 40)))
+                            break
+            yield from record_findings(
+                self, ctx, split, hits, "refers to content the example does not contain"
+            )

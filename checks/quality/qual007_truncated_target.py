@@ -1,0 +1,210 @@
+# ruff: noqa: RUF001, RUF003  (curly quotes, fullwidth punctuation and × are data here)
+"""QUAL007 truncated-target: targets cut off mid-sentence, in an open code block or bracket."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.quality.common import record_findings, targets
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.text.markup import (
+    FENCE_RE,
+    compute_where,
+    has_code_expr,
+    is_code_line,
+    mask_code_expr,
+)
+from dataqa.text.redaction import snippet
+
+_WORD_RE = re.compile(r"\w+")
+_FENCE_LINE = r"(?m)^[ \t]*(?:```|~~~)"
+DANGLING_END = (
+    r"(?:[,;(\[{]|[A-Za-z]-|\b(?:the|a|an|and|or|but|of|to|with|for|in|on|at|by|from|that|which|who|is|are"
+    r"|was|were|be|because|if|as|than|and then|such|these|their|its|our|your|my|into|about|between|when"
+    r"|while|where))\s*$"
+)
+"""A last word or character after which an English sentence cannot end."""
+TERMINAL = r"(?:[.!?。！？…][\"”'’)\]]*|[)\]}*])\s*$"
+"""A text that ends like a finished sentence or closes a bracket."""
+ENDED = r"(?:[.!?。！？…:;][\"”'’)\]]*|[)\]}*`|])\s*$"
+"""How a finished target usually ends: sentence punctuation, a closing bracket, a fence or table."""
+_EMOTICON = r"(?:^|\s)[:;=]-?[()\[\]{}]"
+"""A smiley like ":(" or ";-)": its bracket is not a bracket."""
+_EMOTICON_RE = re.compile(_EMOTICON)
+_JSON_START = re.compile(r'\s*(?:\{\s*"|\[\s*[\[{"\d-])')
+"""A target that starts like JSON (an object with a key, an array of values)."""
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+def unclosed_brackets(text: str) -> list[int]:
+    """Positions of the brackets still open at the end of `text`.
+
+    Lenient on purpose: any closer closes the latest opener (so "[0, 1)" is balanced), and a closer
+    without an opener (as in "1)" list items) is ignored.
+    """
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            stack.append(i)
+        elif ch in ")]}" and stack:
+            stack.pop()
+    return stack
+
+
+@register
+@dataclass
+class TruncatedTarget(Check):
+    """A target is cut off: an unclosed code block, a sentence that stops mid-way, brackets left open.
+
+    Why: a model trained on cut answers learns to stop mid-sentence; truncation usually means the
+    generator hit its token limit or the export cut a field.
+    Example: "To reset the router, hold the button for ten seconds and then" (no end), or a reply
+    whose ```python block is never closed.
+    Fix: regenerate with a higher token limit, complete the answer, or drop the record. A sentence
+    end is only judged on prose of at least `min_words` words; lists, code and tables are skipped.
+    """
+
+    id = "QUAL007"
+    shares = frozenset({"quality.messages"})
+    name = "truncated-target"
+    family = "quality"
+    severity = Severity.WARNING
+    min_words: int = 12
+
+    def candidates(self, frame: pl.DataFrame) -> tuple[int, int, pl.DataFrame]:
+        """Of the targets in `frame`: how many have at least `min_words` words, how many of those end
+        like a finished sentence, and the rows that may be truncated (with the columns of
+        `truncation_frame`, in frame order)."""
+        n_long, n_ended, rows = 0, 0, []
+        parts = (
+            part
+            for start in range(0, frame.height, TRUNCATION_ROWS)
+            for part in _truncation_parts(frame.slice(start, TRUNCATION_ROWS), start)
+        )
+        masked = pl.col("masked")
+        for part in parts:
+            # Brackets are counted only in targets that do not end like a sentence (few do not).
+            part = part.with_columns(masked.str.contains(TERMINAL).alias("_terminal"))
+            part = part.with_columns(
+                compute_where(part, ~pl.col("_terminal"), _OPENS > _CLOSES, pl.lit(False), "_unbalanced")
+            )
+            flags = part.select(
+                "_row",
+                _at_least_words(masked, self.min_words).alias("long"),
+                masked.str.contains(ENDED).alias("ended"),
+                (
+                    pl.col("open_fence")
+                    | masked.str.contains(DANGLING_END)
+                    | (pl.col("_unbalanced") & ~pl.col("_terminal"))
+                ).alias("cand"),
+            )
+            n_long += flags["long"].sum()
+            n_ended += (flags["long"] & flags["ended"]).sum()
+            rows.append(flags.filter("cand")["_row"])
+        picked = pl.concat(rows).sort() if rows else pl.Series("_row", [], dtype=pl.UInt32)
+        return n_long, n_ended, truncation_frame(frame[picked])
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            n_long, n_ended, cand = self.candidates(targets(ctx, split))
+            # Only where the split writes sentences is a missing sentence end a sign of truncation.
+            ended = n_ended / n_long if n_long else 1.0
+            sentences = n_long < 20 or ended >= 0.5
+            self.metrics[f"{split.name}_sentence_end_share"] = round(ended, 4)
+            hits = []
+            for line, body, masked, open_fence in cand.select(
+                "line", "body", "masked", "open_fence"
+            ).iter_rows():
+                if open_fence:
+                    hits.append((line, "code block never closed", snippet(body, len(body), len(body), 80)))
+                    continue
+                words = len(_WORD_RE.findall(masked))
+                last = masked.rstrip().rsplit("\n", 1)[-1].strip()
+                last_body = body.rsplit("\n", 1)[-1].strip()
+                prose_end = not _not_prose(last) and not _not_prose(last_body)
+                dangling = re.search(DANGLING_END, masked) and re.search(DANGLING_END, body)
+                if sentences and words >= self.min_words and prose_end and dangling:
+                    hits.append((line, "ends mid-sentence", snippet(body, len(body), len(body), 80)))
+                    continue
+                # A bracket left open near the end (cut inside a parenthesis) or in a JSON-like target.
+                # Inline code is kept here: its brackets balance, and backtick pairs are easy to mis-read.
+                unfenced = _EMOTICON_RE.sub(" ", FENCE_RE.sub("\n", body))
+                left = unclosed_brackets(unfenced)
+                structured = _JSON_START.match(body) is not None
+                near_end = bool(left) and len(unfenced.rstrip()) - left[-1] <= 120 and prose_end
+                if left and (structured or near_end) and not re.search(TERMINAL, unfenced):
+                    what = unfenced[left[-1]]
+                    hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
+            yield from record_findings(self, ctx, split, hits, "target looks truncated")
+
+
+_OPENS = pl.col("masked").str.count_matches(r"[(\[{]")
+_CLOSES = pl.col("masked").str.count_matches(r"[)\]}]")
+_EMOTICON_CORE = r"[:;=]-?[()\[\]{}]"
+"""The part of `_EMOTICON` that is no whitespace: a text without it has no smiley to blank."""
+
+
+def truncation_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Targets with the columns QUAL007 judges: `body` (stripped), `masked` (code and smileys
+    blanked) and `open_fence`. The reference computation, applied to every row it is given."""
+    return frame.with_columns(pl.col("content").str.strip_chars().alias("body")).with_columns(
+        mask_code_expr(pl.col("body")).str.replace_all(_EMOTICON, " ").alias("masked"),
+        (pl.col("body").str.count_matches(_FENCE_LINE) % 2 == 1).alias("open_fence"),
+    )
+
+
+TRUNCATION_ROWS = 50_000
+"""Targets QUAL007 reads at once (smaller intermediate copies stay in cache and bound the memory)."""
+
+
+def _truncation_parts(frame: pl.DataFrame, offset: int = 0) -> Iterator[pl.DataFrame]:
+    r"""The targets in two parts, each with `_row` (`offset` + position in `frame`), `masked` and
+    `open_fence` equal in effect to `truncation_frame`'s, but computed cheaply where they provably can be.
+
+    Stripping only drops white space at the ends (`char::is_whitespace`, the same set as the regex
+    `\s`), which neither the word count, the bracket counts nor the end patterns (all
+    `\s*$`-anchored) can see; nor can masking and the smiley pass tell it apart, as they match
+    nothing in white space and replace with white space. So plain rows (no "`", "~~~" or smiley
+    core) are their own `masked`, the others are masked unstripped, and only the fence count (whose
+    `^[ \t]*` does see leading white space) reads the stripped text, on the rows with a fence.
+    """
+    content = pl.col("content")
+    frame = frame.select(pl.int_range(offset, offset + pl.len(), dtype=pl.UInt32).alias("_row"), "content")
+    special = has_code_expr(content) | content.str.contains(_EMOTICON_CORE)
+    plain = frame.filter(~special)
+    yield plain.select("_row", content.alias("masked"), pl.lit(False).alias("open_fence"))
+    rest = frame.filter(special)
+    fenced = content.str.contains("```", literal=True) | content.str.contains("~~~", literal=True)
+    open_fence = content.str.strip_chars().str.count_matches(_FENCE_LINE) % 2 == 1
+    rest = rest.with_columns(
+        compute_where(rest, fenced, open_fence, pl.lit(False), "open_fence"),
+        mask_code_expr(content).alias("masked"),
+    )
+    masked = pl.col("masked")
+    smiley = masked.str.replace_all(_EMOTICON, " ")
+    rest = rest.with_columns(
+        compute_where(rest, content.str.contains(_EMOTICON_CORE), smiley, masked, "masked")
+    )
+    yield rest.select("_row", "masked", "open_fence")
+
+
+def _at_least_words(text: pl.Expr, n: int) -> pl.Expr:
+    r"""Whether `text` holds at least `n` runs of non-space (`count_matches(r"\S+") >= n`), stopping at
+    the n-th instead of counting them all."""
+    if n <= 0:
+        return pl.lit(True)
+    if n > 64:  # a long repetition makes a large automaton: count instead
+        return text.str.count_matches(r"\S+") >= n
+    return text.str.contains(r"\S+(?:\s+\S+){" + str(n - 1) + "}")
+
+
+def _not_prose(line: str) -> bool:
+    """A heading, table row, code-like line or label: its end says nothing about truncation."""
+    return line.startswith(("#", "|", ">")) or is_code_line(line) or len(line.split()) < 3

@@ -1,0 +1,70 @@
+# ruff: noqa: RUF003  (curly quotes, fullwidth punctuation and × are data here)
+"""QUAL008 echo-target: targets that copy the prompt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from dataqa.checks.quality.common import record_findings
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.text.normalise import normalise_expr
+from dataqa.text.redaction import snippet
+
+_COPY_TASK = (
+    r"(?i)\b(?:repeat|copy|echo|say|rewrite|re-?write|correct|proofread|fix|format|capitali[sz]e|lower ?case"
+    r"|upper ?case|punctuat\w*|transcribe|spell|edit|paraphrase|normali[sz]e|clean ?up)\b"
+)
+"""Prompts whose answer is legitimately (almost) the input: repeat, correct, proofread, reformat…"""
+
+
+@register
+@dataclass
+class EchoTarget(Check):
+    """The target restates the prompt: the answer is a (near-)copy of the input.
+
+    Why: the model learns to parrot the user; such records usually come from a broken export that
+    wrote the input into the output field.
+    Example: "What is the return policy for opened items?" → "What is the return policy for opened items?"
+    Fix: write the real answer, or drop the record. Prompts that ask for the input back (repeat,
+    correct, proofread, reformat…) are not reported.
+    """
+
+    id = "QUAL008"
+    name = "echo-target"
+    family = "quality"
+    severity = Severity.WARNING
+    min_similarity: float = 0.95
+    """Similarity (0-1, rapidfuzz ratio of the normalised texts) from which the target is a copy."""
+    min_chars: int = 12
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            raw_p, raw_r = pl.col("prompt").str.len_chars(), pl.col("response").str.len_chars()
+            loose = self.min_similarity * 0.6  # raw lengths differ from normalised ones by punctuation
+            frame = (
+                ctx.valid_rows(split)
+                .select("line", "prompt", "response")
+                .filter((raw_r >= raw_p * loose) & (raw_p >= raw_r * loose))
+                .with_columns(
+                    normalise_expr(pl.col("prompt")).alias("p"), normalise_expr(pl.col("response")).alias("r")
+                )
+            )
+            lp, lr = pl.col("p").str.len_chars(), pl.col("r").str.len_chars()
+            cand = frame.filter(
+                (lr >= self.min_chars)
+                & (lr >= lp * self.min_similarity * 0.9)
+                & (lp >= lr * self.min_similarity * 0.9)
+                & ~pl.col("prompt").str.contains(_COPY_TASK)
+            )
+            hits = []
+            for line, _prompt, response, p, r in cand.iter_rows():
+                score = fuzz.ratio(p, r) / 100
+                if score >= self.min_similarity:
+                    hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100)))
+            yield from record_findings(self, ctx, split, hits, "target copies the prompt")

@@ -1,0 +1,92 @@
+"""Code inside text: masking fenced and inline code so prose patterns never read code, and code-like lines.
+
+The QUAL checks match prose (refusals, placeholders, markup) outside code; the PII detectors
+search some kinds (emails, phones, addresses) in prose only. Polars and Python versions of each
+mask give the same result.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+FENCE_PATTERN = r"(?s)(?:```|~~~).*?(?:```|~~~|$)"
+"""A fenced code block, closed or running to the end of the text (a truncated one)."""
+INLINE_CODE_PATTERN = r"`[^`\n]{1,400}`"
+FENCE_RE = re.compile(FENCE_PATTERN)
+_INLINE_RE = re.compile(INLINE_CODE_PATTERN)
+
+_CODE_LINE_RE = re.compile(
+    r"""[=;]\s*$|(?:^|\s)(?:def|return|import|const|let|var|function|class|print|echo|if|for)\b.*[({:=]"""
+    r"""|^\s*(?:>>>|\.\.\.|\$|#include|//)\s|\w\(\s*f?["'{\[]|(?<!\w)f["']|=>|\w\s*=\s*["'{\[\w]"""
+    r"""|</?(?:html|head|body|div|span|p|a|ul|ol|li|table|tr|td|th|img|br|script|style|form|input|button"""
+    r"""|h[1-6]|section|template|label|select|option)\b[^<>]*>"""
+)
+"""A line that reads like program code (assignment, call, keyword, HTML tag), outside any fence."""
+
+
+def mask_code(text: str) -> str:
+    """The text with fenced and inline code replaced by a space (prose patterns must not see code).
+
+    The replacement keeps the text's shape around it, so sentence starts stay sentence starts.
+    """
+    if "`" not in text and "~~~" not in text:
+        return text
+    return _INLINE_RE.sub(" ", FENCE_RE.sub("\n", text))
+
+
+def blank_code(text: str) -> str:
+    """Code replaced by spaces of the same length, so positions in the result are positions in `text`."""
+    if "`" not in text and "~~~" not in text:
+        return text
+    out = list(text)
+    for pattern in (FENCE_RE, _INLINE_RE):
+        for m in pattern.finditer("".join(out)):
+            out[m.start() : m.end()] = [ch if ch == "\n" else " " for ch in m.group()]
+    return "".join(out)
+
+
+def mask_code_expr(text: pl.Expr) -> pl.Expr:
+    """`mask_code` as a polars expression (the same patterns, vectorised)."""
+    return text.str.replace_all(FENCE_PATTERN, "\n").str.replace_all(INLINE_CODE_PATTERN, " ")
+
+
+def has_code_expr(text: pl.Expr) -> pl.Expr:
+    """Whether masking can change the text: both code patterns start with "`" or "~~~" (cheap literals)."""
+    return text.str.contains("`", literal=True) | text.str.contains("~~~", literal=True)
+
+
+def compute_where(
+    frame: pl.DataFrame, cond: pl.Expr, expr: pl.Expr, otherwise: pl.Expr, name: str
+) -> pl.Series:
+    """`pl.when(cond).then(expr).otherwise(otherwise).alias(name)` over `frame`, with `expr` evaluated
+    only where `cond` holds.
+
+    Polars evaluates both branches of `when` on every row; when `cond` picks few rows and `expr`
+    is a costly regex, evaluating it on those rows alone is most of the saving.
+    """
+    out = frame.with_columns(otherwise.alias(name))[name]  # with_columns broadcasts a literal
+    picked = frame.with_columns(cond.alias("_cond"))["_cond"]
+    rows = picked.arg_true()
+    if len(rows):
+        out = out.scatter(rows, frame.filter(picked).select(expr).to_series().cast(out.dtype))
+    return out
+
+
+def masked_column(frame: pl.DataFrame, column: str = "content") -> pl.Series:
+    """`mask_code_expr` of a column, computed only on the rows that hold code markers (identical result)."""
+    source = pl.col(column)
+    return compute_where(frame, has_code_expr(source), mask_code_expr(source), source, "masked")
+
+
+def is_code_line(line: str) -> bool:
+    """Whether one line of unfenced text looks like code (then `{name}` and `a@b.c` are code too)."""
+    return bool(_CODE_LINE_RE.search(line))
+
+
+def line_at(text: str, pos: int) -> str:
+    """The line of `text` that holds position `pos`."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)]

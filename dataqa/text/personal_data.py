@@ -1,0 +1,261 @@
+"""Personal-data detectors (emails, phones, cards, IBANs, national ids, IP addresses) and the
+checksums and validity rules that confirm each candidate."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from dataqa.text.detectors import Detector
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn (mod 10) checksum of a card number."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+IBAN_LENGTHS: dict[str, int] = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
+    "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24,
+    "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21,
+    "HU": 28, "IE": 22, "IL": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LI": 21,
+    "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30,
+    "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
+    "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TN": 24, "TR": 26, "UA": 29, "VG": 24, "XK": 20,
+}  # fmt: skip
+"""IBAN length per country (ISO 13616 registry)."""
+
+
+def iban_ok(iban: str) -> bool:
+    """A well-formed IBAN: known country, its length, and the mod-97 check digits."""
+    if IBAN_LENGTHS.get(iban[:2]) != len(iban):
+        return False
+    moved = iban[4:] + iban[:4]
+    number = "".join(str(int(ch, 36)) for ch in moved)
+    return int(number) % 97 == 1
+
+
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def spanish_id_ok(value: str) -> bool:
+    """Spanish DNI (8 digits + letter) or NIE (X/Y/Z + 7 digits + letter): the mod-23 check letter."""
+    value = value.replace("-", "").upper()
+    prefix = {"X": "0", "Y": "1", "Z": "2"}.get(value[0], value[0])
+    digits = prefix + value[1:-1]
+    return digits.isdigit() and len(digits) == 8 and _DNI_LETTERS[int(digits) % 23] == value[-1]
+
+
+def us_ssn_ok(value: str) -> bool:
+    """A US SSN that could be issued: area not 000, 666 or 9xx; group not 00; serial not 0000."""
+    area, group, serial = value.split("-")
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+_NINO_BAD_PREFIXES = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
+
+
+def uk_nino_ok(value: str) -> bool:
+    """A UK National Insurance number: allowed letters and prefix (no checksum exists)."""
+    compact = value.replace(" ", "").upper()
+    return compact[:2] not in _NINO_BAD_PREFIXES and compact[1] != "O"
+
+
+_COMMON_TLDS = frozenset(
+    {
+        "com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "io", "ai", "co", "app", "dev", "me",
+        "name", "pro", "mobi", "email", "online", "site", "tech", "store", "shop", "cloud", "xyz", "club",
+        "company", "agency", "digital", "global", "solutions", "services", "media", "news", "blog", "live",
+        "life", "world", "today", "group", "team", "work", "studio", "design", "health", "law", "bank",
+        "finance", "capital", "consulting", "network", "systems", "software", "page", "one", "family",
+    }
+)  # fmt: skip
+DEFAULT_IGNORED_DOMAINS = ["example.com", "example.org", "example.net", "*.example", "*.test", "*.invalid",
+                           "*.localhost", "*.local"]  # fmt: skip
+"""Reserved for documentation and testing (RFC 2606 / RFC 6761): addresses there are not anyone's."""
+
+
+def _email_ok(m: re.Match[str], text: str) -> bool:
+    domain = m.group().rsplit("@", 1)[1].lower()
+    tld = domain.rsplit(".", 1)[1]
+    if not (len(tld) == 2 or tld in _COMMON_TLDS):
+        return False
+    return text[m.end() : m.end() + 1] != ":"  # git@github.com:org/repo is an address of a repository
+
+
+def _mask_email(value: str) -> str:
+    local, domain = value.rsplit("@", 1)
+    return f"{local[:1]}…@{domain}"
+
+
+def _phone_ok(m: re.Match[str], text: str) -> bool:
+    value = m.group()
+    digits = re.sub(r"\D", "", value)
+    before = text[max(m.start() - 12, 0) : m.start()].lower()
+    if (
+        "isbn" in before
+        or re.search(r"[\d.,/-]$", before)
+        or re.match(r"[\d/-]", text[m.end() : m.end() + 1])
+    ):
+        return False
+    if value.startswith("+"):
+        return 8 <= len(digits) <= 15 and len(set(digits)) > 2
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) != 10:
+        return False
+    area, exchange = digits[:3], digits[3:6]
+    return area[0] in "23456789" and exchange[0] in "23456789" and exchange != "555" and area[1:] != "11"
+
+
+_TEST_CARDS = frozenset(
+    {
+        "4111111111111111", "4242424242424242", "4012888888881881", "4000056655665556", "5555555555554444",
+        "5105105105105100", "378282246310005", "371449635398431", "6011111111111117", "6011000990139424",
+        "30569309025904", "38520000023237", "3530111333300000", "3566002020360505", "4222222222222",
+        "2223003122003222", "5200828282828210", "4000000000000002", "4000000000009995",
+    }
+)  # fmt: skip
+"""Card numbers the payment providers publish for testing: documentation, not anyone's card."""
+
+
+def _card_ok(m: re.Match[str], text: str) -> bool:
+    value = m.group()
+    digits = re.sub(r"\D", "", value)
+    if not 13 <= len(digits) <= 19 or digits in _TEST_CARDS or len(set(digits)) < 3:
+        return False
+    groups = re.split(r"[ -]", value)
+    if len(groups) > 1 and not (
+        all(len(g) == 4 for g in groups[:-1]) or [len(g) for g in groups] in ([4, 6, 5], [4, 6, 4])
+    ):
+        return False  # digits grouped like a card, or not grouped at all
+    if re.match(r"[\d.,]", text[m.end() : m.end() + 1]) or re.search(
+        r"[\d.,]$", text[max(m.start() - 1, 0) : m.start()]
+    ):
+        return False
+    if re.search(
+        r"(?i)(?:order|tracking|reference|ref|invoice|account|ticket|serial|isbn|id|#)"
+        r"(?:\s*(?:number|no\.?|nr\.?|#))?\W{0,3}$",
+        text[max(m.start() - 24, 0) : m.start()],
+    ):
+        return False  # a long number named as something else is not a card number
+    iin = int(digits[:6])
+    known = (
+        digits[0] == "4"
+        or 510000 <= iin <= 559999
+        or 222100 <= iin <= 272099
+        or digits[:2] in ("34", "37", "36", "38", "30", "35", "62", "65")
+        or digits[:4] == "6011"
+        or 644000 <= iin <= 649999
+    )
+    return known and luhn_ok(digits)
+
+
+_EXAMPLE_IBANS = frozenset(
+    {
+        "DE89370400440532013000", "GB82WEST12345698765432", "GB29NWBK60161331926819",
+        "FR1420041010050500013M02606", "NL91ABNA0417164300", "CH9300762011623852957",
+    }
+)  # fmt: skip
+"""IBANs printed in the IBAN standard and bank documentation as examples."""
+
+
+def _iban_ok(m: re.Match[str], text: str) -> bool:
+    compact = m.group().replace(" ", "")
+    return compact not in _EXAMPLE_IBANS and iban_ok(compact)
+
+
+def _national_id_ok(m: re.Match[str], text: str) -> bool:
+    value = m.group()
+    if re.fullmatch(r"\d{3}-\d{2}-\d{4}", value):
+        context = text[max(m.start() - 40, 0) : m.start()].lower()
+        return (
+            us_ssn_ok(value)
+            and value not in ("123-45-6789", "078-05-1120")
+            and bool(re.search(r"ssn|social security|soc\.? ?sec|ss#", context))
+        )
+    if re.fullmatch(r"[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]", value):
+        return uk_nino_ok(value) and value.replace(" ", "").upper() != "QQ123456C"
+    return spanish_id_ok(value)
+
+
+_WELL_KNOWN_IPS = frozenset({"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112",
+                             "208.67.222.222", "208.67.220.220", "4.2.2.2", "64.6.64.6"})  # fmt: skip
+"""Public DNS resolvers: infrastructure everyone names, not a person's address."""
+
+
+def _ip_ok(m: re.Match[str], text: str) -> bool:
+    value = m.group()
+    before = text[max(m.start() - 9, 0) : m.start()].lower()
+    if re.search(r"(?:v|version|ver\.?)\s*$", before) or re.match(r"\.\d", text[m.end() : m.end() + 2]):
+        return False
+    if m.start() and text[m.start() - 1] in ".-":
+        return False
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return address.is_global and value not in _WELL_KNOWN_IPS
+
+
+def _mask_ip(value: str) -> str:
+    return ".".join(value.split(".")[:2]) + ".…"
+
+
+PERSONAL_DETECTORS: list[Detector] = [
+    Detector(
+        "email",
+        r"\b[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b",
+        _email_ok,
+        _mask_email,
+        in_code=False,
+        hint="@",
+    ),
+    Detector(
+        "phone",
+        r"\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){2,4}\b"
+        r"|(?:\b1[ .-])?(?:\(\d{3}\)[ ]?|\b\d{3}[ .-])\d{3}[ .-]\d{4}\b",
+        _phone_ok,
+        lambda s: "…" + re.sub(r"\D", "", s)[-2:],
+        in_code=False,
+        hint="0",
+    ),
+    Detector(
+        "payment card",
+        r"\b\d(?:[ -]?\d){12,18}\b",
+        _card_ok,
+        lambda s: "…" + re.sub(r"\D", "", s)[-4:],
+        hint="0",
+    ),
+    Detector(
+        "iban",
+        r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b",
+        _iban_ok,
+        lambda s: s[:2] + "…" + s.replace(" ", "")[-4:],
+        hint="0",
+    ),
+    Detector(
+        "national id",
+        r"\b\d{3}-\d{2}-\d{4}\b|\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b|\b[XYZ]?\d{7,8}-?[A-Z]\b",
+        _national_id_ok,
+        lambda s: "…" + s[-2:],
+        hint="0",
+    ),
+    Detector(
+        "ip address",
+        r"\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b",
+        _ip_ok,
+        _mask_ip,
+        in_code=False,
+        hint=".",
+    ),
+]
+"""Personal data; each candidate is confirmed by a checksum or a validity rule."""
+PERSONAL_KINDS = [d.kind for d in PERSONAL_DETECTORS]
