@@ -42,6 +42,13 @@ STAGE_WORDS = {
 }
 
 
+COUNTS_NOTE = (
+    "errors, warnings and notes count findings; a blocking problem is a failed verdict condition, "
+    "which may stand for many findings or for none (too few examples)"
+)
+"""How the finding counts differ from the blocking problems, said wherever both appear."""
+
+
 @dataclass
 class Limits:
     """Caps that keep the file small whatever the size of the scan."""
@@ -146,6 +153,7 @@ def verdict_view(report: Report) -> dict[str, Any]:
             "warnings": report.count(Severity.WARNING),
             "notes": report.count(Severity.INFO),
         },
+        "counts_note": COUNTS_NOTE,
     }
 
 

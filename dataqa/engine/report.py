@@ -7,15 +7,95 @@ Renderers live in `dataqa.reports.<name>` and each exposes `render(report) -> st
 from __future__ import annotations
 
 import importlib
+import math
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Severity
 from dataqa.engine.verdict import GO, Usable
 
+if TYPE_CHECKING:
+    import pandas
+    import polars
+
 SCHEMA_VERSION = "1.0"
+
+SEVERITIES = ["info", "warning", "error"]
+"""Severity labels, least serious first: the order of the frames' `severity` enum."""
+
+
+def findings_schema() -> dict[str, Any]:
+    """Column → polars dtype of `Report.findings_frame()`, fixed whatever the findings."""
+    import polars as pl
+
+    return {
+        "check_id": pl.String,
+        "check_name": pl.String,
+        "family": pl.String,
+        "severity": pl.Enum(SEVERITIES),
+        "message": pl.String,
+        "split": pl.String,
+        "path": pl.String,
+        "line": pl.Int64,
+        "group": pl.Int64,
+        "group_size": pl.Int64,
+        "similarity": pl.Float64,
+        "unusable": pl.Boolean,
+    }
+
+
+def conditions_schema() -> dict[str, Any]:
+    """Column → polars dtype of `Report.conditions_frame()`."""
+    import polars as pl
+
+    return {
+        "name": pl.String,
+        "blocking": pl.Boolean,
+        "passed": pl.Boolean,
+        "value": pl.Float64,
+        "threshold": pl.Float64,
+        "value_text": pl.String,
+        "threshold_text": pl.String,
+        "description": pl.String,
+        "reason": pl.String,
+    }
+
+
+def usable_schema() -> dict[str, Any]:
+    """Column → polars dtype of `Report.usable_frame()`."""
+    import polars as pl
+
+    return {"stage": pl.String, "removed": pl.Int64, "remaining": pl.Int64}
+
+
+def _number(value: Any) -> float | None:
+    """A finite int or float as a float (booleans and everything else: None)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _text(value: Any) -> str:
+    """A condition's value as plain text: yes/no for booleans, lists comma-separated, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(v) for v in value)
+    return str(value)
+
+
+def _similarity(metrics: dict[str, Any]) -> float | None:
+    """The similarity a finding's metrics carry (a pair's score, or a group's lowest verified one)."""
+    for key in ("similarity", "similarity_min"):
+        score = _number(metrics.get(key))
+        if score is not None:
+            return score
+    return None
 
 
 @dataclass
@@ -125,6 +205,105 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "config": self.config,
         }
+
+    def findings_frame(self) -> polars.DataFrame:
+        """One row per affected record of every finding (a polars DataFrame, columns `findings_schema()`).
+
+        `group` is the finding's index in `report.findings` (a duplicate group's rows share it);
+        `unusable` says whether this finding removes that record from the usable count (the verdict
+        counts training rows); `similarity` is set where the finding's metrics carry a score. A
+        finding that points at no record (a dataset-wide one) is one row with no split, path or line.
+        """
+        import polars as pl
+
+        columns: dict[str, list[Any]] = {name: [] for name in findings_schema()}
+        checks = {r.check_id: r for r in self.results}
+        for group, finding in enumerate(self.findings):
+            result = checks.get(finding.check_id)
+            unusable = set(finding.unusable)
+            score = _similarity(finding.metrics)
+            for loc in finding.locations or [None]:
+                columns["check_id"].append(finding.check_id)
+                columns["check_name"].append(result.name if result else None)
+                columns["family"].append(result.family if result else None)
+                columns["severity"].append(finding.severity.label)
+                columns["message"].append(finding.message)
+                columns["split"].append(loc.split if loc else None)
+                columns["path"].append(loc.path if loc else None)
+                columns["line"].append(loc.line if loc else None)
+                columns["group"].append(group)
+                columns["group_size"].append(len(finding.locations))
+                columns["similarity"].append(score)
+                columns["unusable"].append(loc in unusable if loc else False)
+        return pl.DataFrame(columns, schema=findings_schema())
+
+    def conditions_frame(self) -> polars.DataFrame:
+        """Every verdict condition as a row: numeric value and threshold where they are numbers, and
+        both as text (`yes`/`no` for booleans) whatever they are."""
+        import polars as pl
+
+        rows = [
+            {
+                "name": c.name,
+                "blocking": c.blocking,
+                "passed": c.passed,
+                "value": _number(c.value),
+                "threshold": _number(c.threshold),
+                "value_text": _text(c.value),
+                "threshold_text": _text(c.threshold),
+                "description": c.description,
+                "reason": c.reason,
+            }
+            for c in self.conditions
+        ]
+        return pl.DataFrame(rows, schema=conditions_schema(), orient="row")
+
+    def usable_frame(self) -> polars.DataFrame:
+        """The usable-rows waterfall: training rows, then each stage with what it removed and what is left."""
+        import polars as pl
+
+        stages, removed, remaining = ["rows"], [0], [self.usable.rows]
+        for stage, left in self.usable.steps:
+            stages.append(stage)
+            removed.append(remaining[-1] - left)
+            remaining.append(left)
+        return pl.DataFrame(
+            {"stage": stages, "removed": removed, "remaining": remaining}, schema=usable_schema()
+        )
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """`findings_frame()` as a pandas DataFrame with nullable dtypes (needs pandas, not pyarrow)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("Report.to_pandas() needs pandas: pip install pandas") from None
+        frame = self.findings_frame()
+        kinds = {"line": "Int64", "group": "Int64", "group_size": "Int64", "similarity": "Float64"}
+        kinds["unusable"] = "boolean"
+        data = {}
+        for name in frame.columns:
+            values = frame[name].to_list()
+            if name == "severity":
+                data[name] = pd.Categorical(values, categories=SEVERITIES, ordered=True)
+            else:
+                data[name] = pd.array(values, dtype=kinds.get(name, "string"))
+        return pd.DataFrame(data, columns=frame.columns)
+
+    def __repr__(self) -> str:
+        """One line: verdict, usable rows, finding counts (the full report is `to_terminal()`)."""
+        seen = Counter(f.severity for f in self.findings)
+        words = ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "note"))
+        counts = ", ".join(f"{seen[sev]:,} {word}{'' if seen[sev] == 1 else 's'}" for sev, word in words)
+        blocking = sum(1 for c in self.failed_conditions if c.blocking)
+        why = f"; {blocking} blocking condition{'s' if blocking != 1 else ''} failed" if blocking else ""
+        return (
+            f"<dataqa.Report {self.verdict}: {self.usable.usable:,} of {self.usable.rows:,} training rows "
+            f"usable; {counts}{why}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a compact, escaped version of the HTML report's first screen."""
+        return self.render("html_summary")
 
     def to_json(self, indent: bool = True) -> str:
         option = orjson.OPT_INDENT_2 if indent else 0
