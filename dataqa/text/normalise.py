@@ -24,8 +24,9 @@ CHUNK_DOCS = 20_000
 def normalise(texts: pl.Series) -> pl.Series:
     """`normalise_expr` on a Series: NFKC (only on the texts that are not pure ASCII, which NFKC
     leaves unchanged: most fine-tuning text is ASCII and polars' NFKC costs as much as the rest of
-    the normalisation), lower case, then every run of punctuation, symbols and whitespace becomes
-    one space (the same result as replacing punctuation runs, then whitespace runs, in one pass).
+    the normalisation), apostrophes inside words dropped ("let's" = "lets"), lower case, then every
+    run of punctuation, symbols and whitespace becomes one space (the same result as replacing
+    punctuation runs, then whitespace runs, in one pass).
 
     The regex leaves the runs that are one plain space alone (`SEPARATOR_RUNS`): they are already
     what they would become, and they are most of the matches."""
@@ -33,7 +34,17 @@ def normalise(texts: pl.Series) -> pl.Series:
     at = non_ascii_rows(texts)
     if len(at):
         texts = texts.scatter(at, texts.gather(at).str.normalize("NFKC"))
+    at = texts.str.contains(APOSTROPHES).arg_true()
+    if len(at):
+        texts = texts.scatter(at, texts.gather(at).str.replace_all(APOSTROPHE_IN_WORD, ""))
     return texts.str.to_lowercase().str.replace_all(SEPARATOR_RUNS, " ").str.strip_chars()
+
+
+APOSTROPHES = "['\u2019]"
+"""A straight or typographic apostrophe: the rows that may hold one inside a word."""
+APOSTROPHE_IN_WORD = "\\b['\u2019]\\b"
+"""An apostrophe between two word characters ("let's", "don't"): dropped, not turned into a
+space, so that "let's" and "lets" normalise alike, as two spellings of one word."""
 
 
 SEPARATOR_RUNS = r"[\p{P}\p{S}\s]{2,}|[\p{P}\p{S}\s--\x20]"
