@@ -92,6 +92,10 @@ class Config:
     jobs: int = 0
     """Checks run at once, on threads, and processes that parse a large file (0: one per available
     core, at most `runner.AUTO_JOBS_MAX`)."""
+    check_timeout: float = 600.0
+    """Seconds one check may run before the scan reports it as errored and goes on without it (a
+    plugin that hangs cannot stall a hook or CI job); 0: no limit. Generous: the slowest built-in
+    check took one to two minutes on a million rows (`benchmarks/scan.md`)."""
     source: str | None = None
     """Where the configuration was read from, for provenance."""
 
@@ -102,6 +106,10 @@ class Config:
             raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
         if self.jobs < 0:
             raise ConfigError(f"jobs must be 0 (automatic) or a positive number, not {self.jobs}")
+        if not 0 <= self.check_timeout < float("inf"):
+            raise ConfigError(
+                f"check-timeout must be 0 (no limit) or a number of seconds, not {self.check_timeout}"
+            )
         if self.format is not None and self.format not in formats.FORMATS:
             raise ConfigError(f"format must be one of {', '.join(formats.FORMATS)}, not {self.format!r}")
         load_profile(self.profile)  # an unknown profile is a usage error, not a silent generic scan

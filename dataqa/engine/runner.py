@@ -1,7 +1,8 @@
 """Run the selected checks over the loaded splits and assemble the `Report`.
 
 A check whose needs are not met is recorded as skipped (with the reason), one that raises as
-errored (with the error); either way the scan goes on. Findings are put in a fixed order so the
+errored (with the error), one that runs past its time limit (`check-timeout`) as errored ("did not
+finish within N s"); either way the scan goes on. Findings are put in a fixed order so the
 same input and config always give the same report.
 """
 
@@ -122,6 +123,45 @@ def run_check(check: Check, ctx: Context, debug: bool = False) -> CheckResult:
     )
 
 
+def run_limited(check: Check, ctx: Context, timeout: float, debug: bool = False) -> CheckResult:
+    """`run_check` with a time limit of `timeout` seconds (0: none).
+
+    A Python thread cannot be stopped from outside, so the check runs on a daemon thread of its
+    own and the scan stops waiting for it at the limit: the check is reported as errored ("did not
+    finish within N s"), the scan goes on, and whatever the check still computes is discarded (its
+    thread may run on in the background until it returns or the process exits)."""
+    if timeout <= 0:
+        return run_check(check, ctx, debug)
+    outcome: list[CheckResult] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(run_check(check, ctx, debug))
+        except BaseException as exc:  # only under --debug, or a BaseException from the check
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name=f"dataqa-check-{check.id}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if failure:
+        raise failure[0]
+    if outcome:
+        return outcome[0]
+    if thread.is_alive():
+        reason = f"{check.id} ({check.name}) did not finish within {timeout:g} s; its result is discarded"
+    else:
+        reason = "the check's thread ended without a result"
+    return CheckResult(
+        check_id=check.id,
+        name=check.name,
+        family=check.family,
+        severity=check.effective_severity,
+        status=CheckStatus.ERRORED,
+        reason=reason,
+    )
+
+
 def run_scan(
     paths: dict[str, str], config: Config, progress: Progress | None = None, debug: bool = False
 ) -> Report:
@@ -165,7 +205,7 @@ def _execute(
             progress(f"running {check.id} {check.name}")
         began = time.perf_counter()
         try:
-            result = run_check(check, ctx, debug)
+            result = run_limited(check, ctx, config.check_timeout, debug)
         finally:
             ctx.release(check.shares)  # what no later check reads is freed now, not at the end
         result.duration_s = time.perf_counter() - began

@@ -1,0 +1,114 @@
+"""Plugin containment (issue #21, item 3): a check that hangs or raises is reported as errored, by
+name, and the scan goes on with every other check's result unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import chat, write_jsonl
+
+import dataqa
+from dataqa.commands.cli import main
+from dataqa.core.errors import ConfigError
+from dataqa.core.models import CheckStatus
+
+PLUGIN = '''
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from dataqa.plugin import Check, Severity, register
+
+RELEASE = Path({release!r})
+
+
+@register
+@dataclass
+class Sleeper(Check):
+    """Never finishes in time: waits until the test releases it.
+
+    Why: a test plugin. Example: none. Fix: none.
+    """
+
+    id = "SLOW001"
+    name = "sleeper"
+    family = "house-rules"
+    severity = Severity.WARNING
+
+    def run(self, ctx):
+        while not RELEASE.exists():
+            time.sleep(0.05)
+        return iter(())
+
+
+@register
+@dataclass
+class Raiser(Check):
+    """Always raises.
+
+    Why: a test plugin. Example: none. Fix: none.
+    """
+
+    id = "BOOM001"
+    name = "raiser"
+    family = "house-rules"
+    severity = Severity.WARNING
+
+    def run(self, ctx):
+        raise RuntimeError("plugin bug")
+'''
+
+RECORDS = [
+    chat("Where is my order #4411?", "It shipped yesterday and arrives Friday."),
+    chat("Where is my order #4411?", "It shipped yesterday and arrives Friday."),
+    chat("Cancel my plan", "Done: your plan ends on the 30th."),
+]
+
+
+@pytest.fixture
+def plugin(tmp_path: Path):
+    release = tmp_path / "release"
+    path = tmp_path / "plugins.py"
+    path.write_text(PLUGIN.format(release=str(release)), encoding="utf-8")
+    yield path
+    release.touch()  # let the abandoned thread end
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_hanging_check_is_errored_and_the_scan_goes_on(tmp_path: Path, plugin: Path, jobs: int) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", RECORDS)
+    report = dataqa.scan(
+        str(train),
+        plugins=[str(plugin)],
+        select=["SLOW001", "BOOM001", "DUP001"],
+        check_timeout=0.5,
+        jobs=jobs,
+    )
+    by_id = {r.check_id: r for r in report.results}
+    assert by_id["SLOW001"].status == CheckStatus.ERRORED
+    assert by_id["SLOW001"].reason == "SLOW001 (sleeper) did not finish within 0.5 s; its result is discarded"
+    assert by_id["BOOM001"].status == CheckStatus.ERRORED
+    assert by_id["BOOM001"].reason.startswith("RuntimeError: plugin bug (at plugins.py:")
+    assert by_id["DUP001"].status == CheckStatus.FAILED
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("DUP001", [1, 2])]
+    ran = next(c for c in report.conditions if c.name == "checks-ran")
+    assert not ran.passed and ran.value == 2 and "BOOM001, SLOW001" in ran.reason
+
+
+def test_the_terminal_report_names_the_check_that_did_not_finish(tmp_path: Path, plugin: Path) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", RECORDS)
+    config = tmp_path / "dataqa.toml"
+    config.write_text(f'plugins = ["{plugin.name}"]\ncheck-timeout = 0.25\nselect = ["SLOW001"]\n')
+    result = CliRunner().invoke(main, ["scan", str(train), "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    assert "! SLOW001 errored: SLOW001 (sleeper) did not finish within 0.25 s" in result.stdout
+
+
+def test_no_limit_is_zero_and_a_negative_limit_is_refused(tmp_path: Path) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", RECORDS)
+    report = dataqa.scan(str(train), select=["DUP001"], check_timeout=0)
+    assert report.results[0].status == CheckStatus.FAILED
+    with pytest.raises(ConfigError):
+        dataqa.scan(str(train), select=["DUP001"], check_timeout=-1)
