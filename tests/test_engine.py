@@ -318,3 +318,18 @@ def test_heavy_checks_run_one_at_a_time_and_first(project: Path, monkeypatch: py
     assert overlaps == []
     assert started[0] == "DUP003"
     assert [r.check_id for r in report.results] == sorted(checks)  # the report keeps the registry order
+
+
+def test_condition_order_does_not_depend_on_import_order() -> None:
+    """Conditions come out engine first, then by family, however the check modules were imported."""
+    from dataqa.engine import verdict
+    from dataqa.engine.registry import load_checks
+
+    load_checks()
+    names = [fn.__name__ for fn in sorted(verdict._CONDITIONS, key=verdict.condition_order)]
+    shuffled = list(reversed(verdict._CONDITIONS))
+    assert [fn.__name__ for fn in sorted(shuffled, key=verdict.condition_order)] == names
+    assert names.index("held_out_leakage") < names.index("refusal_share") < names.index("secrets")
+    assert names[: names.index("checks_ran") + 1] == [
+        fn.__name__ for fn in verdict._CONDITIONS if fn.__module__ == verdict.__name__
+    ]

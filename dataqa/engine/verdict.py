@@ -15,6 +15,7 @@ from typing import Any
 from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
 from dataqa.engine.config import VerdictConfig
 from dataqa.engine.context import Context
+from dataqa.engine.registry import FAMILIES
 
 GO = "GO"
 NO_GO = "NO-GO"
@@ -231,10 +232,25 @@ def checks_ran(v: VerdictInputs) -> Condition:
     )
 
 
+def condition_order(fn: ConditionFn) -> tuple[int, int, str, int]:
+    """Where a condition stands in the verdict, whatever order the modules were imported in.
+
+    The engine's own conditions first, then the built-in families' in `FAMILIES` order, then any
+    plugin's, by module and line: a test that imports one family early must not reorder the report.
+    """
+    module = fn.__module__
+    if module == __name__:
+        return (0, 0, "", fn.__code__.co_firstlineno)
+    parts = module.split(".")
+    family = parts[2] if len(parts) > 2 and parts[:2] == ["dataqa", "checks"] else None
+    rank = list(FAMILIES).index(family) if family in FAMILIES else len(FAMILIES)
+    return (1, rank, module, fn.__code__.co_firstlineno)
+
+
 def judge(inputs: VerdictInputs) -> tuple[str, list[Condition]]:
     """Evaluate every registered condition; a condition that raises is itself a failed condition."""
     conditions: list[Condition] = []
-    for fn in _CONDITIONS:
+    for fn in sorted(_CONDITIONS, key=condition_order):
         try:
             cond = fn(inputs)
         except Exception as exc:  # a broken condition must not hide the others
