@@ -123,3 +123,20 @@ def test_every_kind_of_import_is_seen(tmp_path: Path, source: str, expected: set
     path.write_text(source, encoding="utf-8")
     known = set(modules())
     assert imports_of("dataqa.engine.probe", path, known) == expected
+
+
+def test_every_package_is_in_the_distribution() -> None:
+    """pyproject lists every package folder: a built wheel carries them all, not only an editable install."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    )
+    folders = set()
+    for package, folder in SOURCES.items():
+        for init in folder.rglob("__init__.py"):
+            rel = init.parent.relative_to(folder).parts
+            if package == "dataqa" and rel and rel[0] in ("checks", "reports"):
+                continue
+            folders.add(".".join([package, *rel]))
+    assert listed == folders

@@ -12,7 +12,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.dataset import Split
-from dataqa.ingest.formats import target_shape
+from dataqa.ingest.label_inference import target_shape
 from dataqa.ingest.load import excerpt
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from dataqa.engine.context import Context
-from dataqa.ingest.formats import canonical_label
+from dataqa.ingest.label_inference import canonical_label
 
 CLOSED_SET_SOURCE = "assistant reply (closed set)"
 

@@ -9,14 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dataqa.ingest.label_inference import (
-    canonical_label,  # re-export for checks/, removed once checks/ imports the new home (#17)  # noqa: F401
-    target_shape,  # re-export for checks/, removed once checks/ imports the new home (#17)  # noqa: F401
-)
-from dataqa.ingest.tokens import (
-    estimate_tokens_expr,  # re-export for checks/, removed once checks/ imports the new home (#17)  # noqa: F401
-)
-
 CHAT = "chat"
 SHAREGPT = "sharegpt"
 PROMPT_COMPLETION = "prompt_completion"
