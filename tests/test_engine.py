@@ -333,3 +333,22 @@ def test_condition_order_does_not_depend_on_import_order() -> None:
     assert names[: names.index("checks_ran") + 1] == [
         fn.__name__ for fn in verdict._CONDITIONS if fn.__module__ == verdict.__name__
     ]
+
+
+def test_a_check_declares_its_own_family() -> None:
+    """The family is said one way, on the check class: an inherited one is refused."""
+    import dataclasses
+
+    from dataqa.engine.registry import Check, register
+
+    @dataclasses.dataclass
+    class Base(Check):
+        family = "quality"
+
+    @dataclasses.dataclass
+    class Inherits(Base):
+        id = "ZZZ901"
+        name = "inherits-family"
+
+    with pytest.raises(TypeError, match="must declare its own `family`"):
+        register(Inherits)

@@ -123,6 +123,8 @@ def register(cls: type[Check]) -> type[Check]:
         raise TypeError(f"{cls.__name__} must be a dataclass (its fields are its options)")
     if not ID_PATTERN.match(getattr(cls, "id", "")):
         raise TypeError(f"{cls.__name__}.id {getattr(cls, 'id', None)!r} is not like 'ABC123'")
+    if not isinstance(cls.__dict__.get("family"), str):  # one way to say it: on the check itself
+        raise TypeError(f'{cls.__name__} must declare its own `family` (e.g. family = "quality")')
     existing = _REGISTRY.get(cls.id)
     if existing is not None and existing.__qualname__ != cls.__qualname__:
         raise TypeError(
