@@ -48,10 +48,6 @@ def dataset(folder: Path, train: list, test: list | None = None, names: tuple[st
         write_jsonl(folder / f"{names[1]}.jsonl", test)
 
 
-def has_leak_checks() -> bool:
-    return any(cid.startswith("LEAK") for cid in load_checks())
-
-
 # --- output and exit codes ---------------------------------------------------------------------------
 
 
@@ -373,7 +369,6 @@ def test_old_entries_are_pruned(repo: Path, monkeypatch) -> None:
 # --- leakage across files (needs the LEAK checks of the duplicates/leakage family) --------------------
 
 
-@pytest.mark.skipif(not has_leak_checks(), reason="no LEAK checks registered yet (checks/leakage.py)")
 def test_a_test_file_leaking_into_train_fails_when_only_the_test_file_is_passed(repo: Path, capsys) -> None:
     dataset(repo / "data", RECORDS[:60], RECORDS[60:75])
     assert run_hook(capsys, "--select", "LEAK", "data/test.jsonl")[0] == 0
