@@ -460,8 +460,8 @@ def test_file_that_changes_while_it_is_read(tmp_path: Path, monkeypatch: pytest.
     path = write_jsonl(tmp_path / "train.jsonl", GOOD * 3)
     real = load._raw_lines
 
-    def appending(p: Path, issues: list, span: Any = None) -> Iterator:
-        for number, raw in real(p, issues, span):
+    def appending(p: Path, issues: list, span: Any = None, **limits: Any) -> Iterator:
+        for number, raw in real(p, issues, span, **limits):
             if number == 2:
                 with open(path, "ab") as fh:  # another process appends while we read
                     fh.write(line(GOOD[0]) + b"\n")

@@ -148,8 +148,8 @@ def test_a_read_error_in_a_span_ends_the_file(tmp_path: Path, monkeypatch: pytes
     path = damaged_file(tmp_path / "train.jsonl")
     real = load._raw_lines
 
-    def failing(p: Path, issues: list, span: Span | None = None) -> Any:
-        for number, raw in real(p, issues, span):
+    def failing(p: Path, issues: list, span: Span | None = None, **limits: Any) -> Any:
+        for number, raw in real(p, issues, span, **limits):
             if number == 60:
                 issues.append(load.LoadIssue(60, load.FILE_LEVEL, "file ends early or is damaged (EIO)"))
                 return

@@ -164,6 +164,10 @@ def clean(
     before = {name: _signature(path) for name, path in paths.items()}
     out.mkdir(parents=True, exist_ok=True)
     ctx, report = execute(paths, config)
+    for name, path in paths.items():  # every line or none: a file read only up to a limit is not cleaned
+        cut = next((i for i in ctx.splits[name].load_issues if i.cut), None)
+        if cut is not None:
+            raise InputError(f"{path}: {cut.detail}; clean writes every line or none, so nothing was written")
     reasons = removal_reasons(report, families)
     located = _located(report)
     corrections = label_corrections(report) if map_label_variants else {}

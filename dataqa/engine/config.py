@@ -18,6 +18,7 @@ from dataqa.core.errors import ConfigError
 from dataqa.core.options import coerce_option
 from dataqa.engine.profile_rules import load_profile
 from dataqa.ingest import formats
+from dataqa.ingest.load import DEFAULT_LIMITS, Limits
 
 GOALS = ("poc", "production")
 FAIL_ON = ("no-go", "error", "warning", "never")
@@ -96,6 +97,12 @@ class Config:
     """Seconds one check may run before the scan reports it as errored and goes on without it (a
     plugin that hangs cannot stall a hook or CI job); 0: no limit. Generous: the slowest built-in
     check took one to two minutes on a million rows (`benchmarks/scan.md`)."""
+    max_input_bytes: int = DEFAULT_LIMITS.max_input_bytes
+    """Bytes of data (after decompression) read from one file; past it, FMT018 and the rest is not read."""
+    max_lines: int = DEFAULT_LIMITS.max_lines
+    """Physical lines read from one file, blank ones included; past it, FMT018."""
+    max_line_bytes: int = DEFAULT_LIMITS.max_line_bytes
+    """A longer line is reported (FMT001) but not kept or parsed."""
     source: str | None = None
     """Where the configuration was read from, for provenance."""
 
@@ -122,6 +129,10 @@ class Config:
                     f'"DUP003"]), not {codes!r}'
                 )
         return self
+
+    def limits(self) -> Limits:
+        """What reading one file may cost (`dataqa.ingest.load.Limits`); 0 is no limit."""
+        return Limits(self.max_input_bytes, self.max_lines, self.max_line_bytes)
 
     def for_dataset(self, name: str) -> tuple[dict[str, str], Config]:
         """Split paths of the declared dataset `name`, and the configuration to scan it with.

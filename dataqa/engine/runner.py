@@ -68,7 +68,12 @@ def load_splits(paths: dict[str, str], config: Config, progress: Progress | None
         if progress:
             progress(f"reading {name}: {path}")
         splits[name] = load_split(
-            name, path, fmt=config.format, label_field=config.label_field, workers=effective_jobs(config.jobs)
+            name,
+            path,
+            fmt=config.format,
+            label_field=config.label_field,
+            workers=effective_jobs(config.jobs),
+            limits=config.limits(),
         )
     return splits
 

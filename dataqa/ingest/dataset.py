@@ -22,7 +22,9 @@ from dataqa.ingest import formats
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.label_inference import closed_set_labels
 from dataqa.ingest.load import (
+    DEFAULT_LIMITS,
     FILE_LEVEL,
+    Limits,
     LineTally,
     LoadIssue,
     Span,
@@ -131,10 +133,10 @@ GUESS_RECORDS = 1000
 """Records read to guess a split's format before the pass that normalises it."""
 
 
-def _guess_format(path: Path, label_field: str | None) -> str | None:
+def _guess_format(path: Path, label_field: str | None, limits: Limits = DEFAULT_LIMITS) -> str | None:
     """The most common record format among the first `GUESS_RECORDS` records."""
     counts: Counter[str | None] = Counter()
-    for i, (_line, obj) in enumerate(read_records(path, [])):
+    for i, (_line, obj) in enumerate(read_records(path, [], limits)):
         if i >= GUESS_RECORDS:
             break
         own = formats.detect_format(obj, label_field)
@@ -167,7 +169,12 @@ class _Pass:
 
 
 def _normalise_file(
-    path: Path, split_format: str | None, fmt: str | None, label_field: str | None, span: Span | None = None
+    path: Path,
+    split_format: str | None,
+    fmt: str | None,
+    label_field: str | None,
+    span: Span | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> _Pass:
     """One pass: every record normalised as `split_format`, and the format counts of the records.
 
@@ -183,7 +190,11 @@ def _normalise_file(
     turn_chunks: list[pl.DataFrame] = []
     exchanges: dict[str, list] = {key: [] for key in EXCHANGES_SCHEMA}
     n_lines = 0
-    records = read_records(path, load_issues) if span is None else read_span(path, load_issues, tally, span)
+    records = (
+        read_records(path, load_issues, limits)
+        if span is None
+        else read_span(path, load_issues, tally, span, limits)
+    )
     for line, obj in records:
         n_lines = max(n_lines, line)
         own = formats.detect_format(obj, label_field)
@@ -300,14 +311,17 @@ def _read(
     label_field: str | None,
     spans: list[Span] | None,
     workers: int,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> _Pass:
     """One pass over the file: span by span on `workers` processes, or in this process."""
     if spans is not None:
-        normalise_span = functools.partial(_normalise_file, path, split_format, fmt, label_field)
+        normalise_span = functools.partial(
+            _normalise_file, path, split_format, fmt, label_field, limits=limits
+        )
         passes = map_in_processes(normalise_span, spans, workers)
         if passes is not None:
             return _merge(passes, fmt)
-    return _normalise_file(path, split_format, fmt, label_field)
+    return _normalise_file(path, split_format, fmt, label_field, limits=limits)
 
 
 def _one_exchange(row: dict[str, Any]) -> bool | None:
@@ -341,7 +355,12 @@ def _signature(path: Path) -> tuple[int, int, int]:
 
 
 def load_split(
-    name: str, path: str, fmt: str | None = None, label_field: str | None = None, workers: int = 1
+    name: str,
+    path: str,
+    fmt: str | None = None,
+    label_field: str | None = None,
+    workers: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Split:
     """Read and normalise one split; raises `InputError` only when the path cannot be read at all.
 
@@ -357,10 +376,10 @@ def load_split(
         # The split's format is the most common one among its records. It is guessed from the
         # first records and confirmed by the counts of the one full pass that normalises every
         # record under the guess; only when the guess loses is the file read a second time.
-        guess = fmt or _guess_format(p, label_field)
-        read = _read(p, guess, fmt, label_field, spans, workers)
+        guess = fmt or _guess_format(p, label_field, limits)
+        read = _read(p, guess, fmt, label_field, spans, workers, limits)
         if read.split_format != guess:
-            read = _read(p, read.split_format, fmt, label_field, spans, workers)
+            read = _read(p, read.split_format, fmt, label_field, spans, workers, limits)
         sha256 = digest.result()
     split_format, frame, load_issues, n_lines = read.split_format, read.frame, read.load_issues, read.n_lines
     if split_format is None and read.counts:

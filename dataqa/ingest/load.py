@@ -18,7 +18,9 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import stat
+import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,6 +51,25 @@ _SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What reading one file may cost. Past a limit reading stops, with a file-level issue (FMT018)
+    saying which limit and where, and the lines before it are checked as usual; 0 is no limit.
+    The defaults are far above real fine-tuning data (a million-row chat set is about 1-2 GB and a
+    scan of it needs 7 GB of memory), so only a hostile or broken file meets them: a 243 KB .gz can
+    hold 250 million newlines. `max-input-bytes`, `max-lines`, `max-line-bytes` in [tool.dataqa]."""
+
+    max_input_bytes: int = 32 * 2**30
+    """Bytes of data read from one file, after decompression."""
+    max_lines: int = 100_000_000
+    """Physical lines read from one file, blank ones included."""
+    max_line_bytes: int = MAX_LINE_BYTES
+    """A longer line is measured and reported (FMT001) but not kept or parsed."""
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
 class LoadIssue:
     """Damage found while reading one line (or the file as a whole, on line 1)."""
 
@@ -58,6 +79,8 @@ class LoadIssue:
     excerpt: str = ""
     dropped: bool = False
     """True when the line held content that could not be read as a record (it counts as a row)."""
+    cut: bool = False
+    """True when reading stopped here at a limit (`Limits`): the rest of the file was not read."""
 
 
 # The kinds of LoadIssue, each handled by exactly one FMT check.
@@ -199,47 +222,100 @@ def physical_lines(path: Path) -> Iterator[tuple[int, bytes]]:
 
 @dataclass
 class _Oversize:
-    """A line longer than MAX_LINE_BYTES: its head (for evidence) and its full length."""
+    """A line longer than the line limit: its head (for evidence) and its full length."""
 
     head: bytes
     size: int
 
 
+@dataclass
+class _Blanks:
+    """A run of `count` blank (empty or whitespace-only) lines read in bulk; it ends on the line
+    number yielded with it. A file of a billion newlines costs a few regex scans per MiB, not a
+    billion Python iterations."""
+
+    count: int
+
+
+_WHITESPACE = re.compile(rb"[ \t\r\n\x0b\x0c]*")
+"""ASCII whitespace, as `bytes.strip` sees it: a line of nothing else is blank."""
+_BLANK_START = frozenset(b" \t\r\n\x0b\x0c")
+_NEWLINES = b"\n" * 65536
+"""Compared a block at a time (a memcmp) before the regex: a run of newlines is skipped at memory speed."""
+
+
+def _amount(n: int) -> str:
+    return f"{n // 2**20:,} MiB" if n >= 2**20 and n % 2**20 == 0 else f"{n:,} bytes"
+
+
 def _raw_lines(
-    path: Path, issues: list[LoadIssue], span: Span | None = None
-) -> Iterator[tuple[int, bytes | _Oversize]]:
+    path: Path, issues: list[LoadIssue], span: Span | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, bytes | _Oversize | _Blanks]]:
     """Physical lines as bytes (without the newline), numbered from 1, with bounded memory.
 
-    A line longer than MAX_LINE_BYTES is yielded as an `_Oversize` (its head and length); a
-    truncated or damaged stream ends the file with a file-level issue. With a `span`, only its
-    lines (of an uncompressed file), numbered from its first line.
+    A line longer than `limits.max_line_bytes` is yielded as an `_Oversize` (its head and length),
+    a run of blank lines as one `_Blanks`; a truncated or damaged stream ends the file with a
+    file-level issue, and so does a limit on the data or the lines (`Limits`). With a `span`, only
+    its lines (of an uncompressed file), numbered from its first line.
     """
     number = 0 if span is None else span.first_line - 1
+    offset = 0 if span is None else span.start  # bytes of data before the current chunk
     remaining = None if span is None else span.stop - span.start
+    max_bytes = limits.max_input_bytes or sys.maxsize
+    max_lines = limits.max_lines or sys.maxsize
+    max_line = limits.max_line_bytes or sys.maxsize
     pending = bytearray()
     size = 0
     oversize: bytes | None = None
+    cut = ""
     try:
         with open_binary(path) as fh:
             if span is not None:
                 fh.seek(span.start)
-            while True:
+            while not cut:
                 chunk = _read_chunk(fh) if remaining is None else fh.read(min(_CHUNK, remaining))
                 if not chunk:
                     break
                 if remaining is not None:
                     remaining -= len(chunk)
+                if offset + len(chunk) > max_bytes:
+                    chunk, cut = chunk[: max(max_bytes - offset, 0)], "bytes"
+                offset += len(chunk)
                 start = 0
                 while True:
+                    if (
+                        not pending
+                        and oversize is None
+                        and start < len(chunk)
+                        and chunk[start] in _BLANK_START
+                    ):
+                        pos = start
+                        while chunk.startswith(_NEWLINES, pos):
+                            pos += len(_NEWLINES)
+                        stop = chunk.rfind(b"\n", start, _WHITESPACE.match(chunk, pos).end()) + 1
+                        if stop > start:  # whole blank lines from `start` to `stop`
+                            count = chunk.count(b"\n", start, stop)
+                            if number + count > max_lines:
+                                count, cut = max_lines - number, "lines"
+                            if count:
+                                number += count
+                                yield number, _Blanks(count)
+                            if cut:
+                                break
+                            start = stop
+                            continue
                     end = chunk.find(b"\n", start)
                     piece_end = len(chunk) if end < 0 else end
                     size += piece_end - start
                     if oversize is None:
                         pending += chunk[start:piece_end]
-                        if len(pending) > MAX_LINE_BYTES:
+                        if len(pending) > max_line:
                             oversize = bytes(pending[: EXCERPT_CHARS * 4])
                             pending = bytearray()
                     if end < 0:
+                        break
+                    if number >= max_lines:
+                        cut = "lines"
                         break
                     number += 1
                     yield number, (bytes(pending) if oversize is None else _Oversize(oversize, size))
@@ -255,9 +331,31 @@ def _raw_lines(
                 f"file ends early or is damaged ({reason}); nothing after line {number} could be read",
             )
         )
+    if (pending or oversize is not None) and number >= max_lines and not cut:
+        cut = "lines"
+    if cut:  # the line in progress at the limit is not read: it belongs to the part left out
+        issues.append(_cut_issue(path, number, cut, limits, span))
+        return
     if pending or oversize is not None:
         number += 1
         yield number, (bytes(pending) if oversize is None else _Oversize(oversize, size))
+
+
+def _cut_issue(path: Path, number: int, cut: str, limits: Limits, span: Span | None) -> LoadIssue:
+    """The file-level issue of reading stopped at a limit after line `number`."""
+    if cut == "bytes":
+        data = "of data after decompression" if span is None and is_gzip(path) else "of data"
+        what = f"holds more than the max-input-bytes limit of {_amount(limits.max_input_bytes)} {data}"
+        key = "max-input-bytes"
+    else:
+        what, key = f"has more than the max-lines limit of {limits.max_lines:,} lines", "max-lines"
+    return LoadIssue(
+        number + 1,
+        FILE_LEVEL,
+        f"file {what}; reading stopped there and nothing after line {number:,} was checked "
+        f"(raise {key} in [tool.dataqa] if the data is real)",
+        cut=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -494,32 +592,45 @@ def sniff_issue(path: Path) -> LoadIssue | None:
     return LoadIssue(1, kind, detail + fix)
 
 
-def read_records(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_records(
+    path: Path, issues: list[LoadIssue], limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield `(line, object)` for every line holding a JSON object; append issues for the rest."""
     whole = sniff_issue(path)
     if whole:
         issues.append(whole)
         return
     tally = LineTally()
-    yield from read_span(path, issues, tally)
+    yield from read_span(path, issues, tally, limits=limits)
     issues += tally.file_issues(issues)
 
 
 def read_span(
-    path: Path, issues: list[LoadIssue], tally: LineTally, span: Span | None = None
+    path: Path,
+    issues: list[LoadIssue],
+    tally: LineTally,
+    span: Span | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """`read_records` over the lines of one span (the whole file when None) of a file that
     `sniff_issue` passed, counting into `tally` what the file-level issues are drawn from."""
-    for number, raw in _raw_lines(path, issues, span):
+    for number, raw in _raw_lines(path, issues, span, limits=limits):
         tally.lines = number
+        if isinstance(raw, _Blanks):
+            tally.blanks += raw.count
+            first = number - raw.count + 1
+            room = MAX_BLANK_LISTED + 1 - len(tally.blank_lines)
+            if room > 0:
+                tally.blank_lines.extend(range(first, first + min(room, raw.count)))
+            continue
         if isinstance(raw, _Oversize):
             tally.content_lines += 1
+            shown = f"{raw.size / 2**20:,.1f} MiB" if raw.size >= 2**20 else f"{raw.size:,} bytes"
             issues.append(
                 LoadIssue(
                     number,
                     INVALID_JSON,
-                    f"line is {raw.size / 2**20:,.1f} MiB, over the {MAX_LINE_BYTES // 2**20} MiB limit; "
-                    "not kept or parsed",
+                    f"line is {shown}, over the {_amount(limits.max_line_bytes)} limit; not kept or parsed",
                     excerpt(raw.head),
                     dropped=True,
                 )
