@@ -30,6 +30,7 @@ from typing import IO, Any
 import orjson
 
 from dataqa.core.errors import InputError
+from dataqa.ingest.compression import file_compression, open_stream
 
 EXCERPT_CHARS = 160
 """How much of a damaged line is kept as evidence: enough to recognise it, never the whole line."""
@@ -163,24 +164,14 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 def is_gzip(path: Path) -> bool:
-    """Whether the file is gzip-compressed (by its magic bytes, whatever it is called)."""
-    with open(path, "rb") as fh:
-        return fh.read(2) == _GZIP_MAGIC
+    """Whether the file is compressed (gzip, zstd, bzip2, xz: by its magic bytes, whatever it is called)."""
+    return file_compression(path) is not None
 
 
 def open_binary(path: Path) -> IO[bytes]:
-    """Open for reading, decompressing gzip by its magic bytes (whatever the file is called)."""
-    fh = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
-    try:
-        magic = fh.read(2)
-        fh.seek(0)
-    except OSError:
-        fh.close()
-        raise
-    if magic == _GZIP_MAGIC:
-        fh.close()  # a GzipFile over a file object would leave it open on close: open by path
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return fh
+    """Open for reading, decompressing gzip, zstd, bzip2 or xz by the magic bytes (whatever the file
+    is called); a damaged stream raises `EOFError`/`OSError` after its readable bytes."""
+    return open_stream(path)
 
 
 def _read_chunk(fh: IO[bytes]) -> bytes:
