@@ -23,9 +23,14 @@ class TestCoverage(Check):
     (in LSA space: all of them up to 2e9 held-out x train pairs, above that the train rows of the
     nearest k-means cells, searched wider for the inputs that look far), in train's vocabulary and
     scaled by the share of the input's words that train knows (unseen words weigh as the
-    rarest); an input with at least `min_words` content words and a best similarity under
-    `min_similarity` is uncovered. Metrics: `distance_histogram` (1 - similarity, test split)
-    and `uncovered`; labels that train lacks are LBL004's job.
+    rarest). An input with at least `min_words` content words is uncovered when its best
+    similarity is under `min_similarity` and, in a split of at least `min_rows` such inputs, an
+    outlier of the split's own distribution: more than `outlier_mads` median absolute deviations
+    under the median nearest similarity. Where short texts share few words with their nearest
+    training example by nature (math word problems, trivia questions), the typical similarity is
+    low, and only the inputs far below it are reported. Metrics: `distance_histogram`
+    (1 - similarity, test split), `uncovered`, and per split the median and the bar used;
+    labels that train lacks are LBL004's job.
     Why: the test score on uncovered examples measures generalisation to unseen kinds of input; if
     they matter, train needs examples like them, and if they are many the test set measures
     another task.
@@ -42,6 +47,18 @@ class TestCoverage(Check):
     min_similarity: float = 0.2
     """Under a fifth of the input's TF-IDF weight shared with its nearest training input."""
     min_words: int = 3
+    outlier_mads: float = 3.0
+    """How far (in median absolute deviations) under the split's median similarity an input must be."""
+    min_rows: int = 20
+    """Scored inputs a split needs for its own distribution to set the bar (fewer: `min_similarity` alone)."""
+
+    def bar(self, sims: np.ndarray) -> float:
+        """The similarity under which an input is uncovered, given the split's scored similarities."""
+        if len(sims) < self.min_rows:
+            return self.min_similarity
+        median = float(np.median(sims))
+        spread = float(np.median(np.abs(sims - median)))
+        return min(self.min_similarity, median - self.outlier_mads * spread)
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         uncovered_total = 0
@@ -59,17 +76,20 @@ class TestCoverage(Check):
                 {"from": round(float(a), 2), "to": round(float(b), 2), "count": int(c)}
                 for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)
             ]
-            uncovered = np.flatnonzero(scored & (sims < self.min_similarity))
+            bar = self.bar(sims[scored])
+            uncovered = np.flatnonzero(scored & (sims < bar))
             self.metrics[f"{split.name}_distance_histogram"] = histogram
             self.metrics[f"{split.name}_uncovered"] = len(uncovered)
             self.metrics[f"{split.name}_median_similarity"] = (
                 round(float(np.median(sims[scored])), 4) if scored.any() else None
             )
+            self.metrics[f"{split.name}_similarity_bar"] = round(max(bar, 0.0), 4)
             if split.name == primary:
                 self.metrics["distance_histogram"] = histogram
             uncovered_total += len(uncovered)
             lines = near["line"].to_numpy()
             nearest = near["nearest_line"].to_numpy()
+            typical = self.metrics[f"{split.name}_median_similarity"]
             for i in uncovered:
                 hint = (
                     f"nearest training input is line {nearest[i]} at similarity {sims[i]:.2f}"
@@ -77,7 +97,8 @@ class TestCoverage(Check):
                     else "it shares no word with any training input"
                 )
                 yield self.finding(
-                    f"{split.name} example has no similar training example ({hint})",
+                    f"{split.name} example has no similar training example ({hint}; the split's typical "
+                    f"nearest similarity is {typical:.2f})",
                     [ctx.location(split, int(lines[i]))],
                     [excerpt(prompts[i], flat=True)],
                     metrics={"similarity": round(float(sims[i]), 4), "nearest_train_line": int(nearest[i])},
