@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
@@ -496,8 +495,6 @@ def test_report_over_an_input_is_refused(tmp_path: Path, flag: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["full", "concise", "github"])
 def test_terminal_output_neutralises_ansi_and_control_characters(tmp_path: Path, fmt: str) -> None:
-    if fmt == "github" and importlib.util.find_spec("dataqa.reports.github") is None:
-        pytest.skip("the GitHub annotations renderer (issue #5) is not there yet")
     esc = "\x1b[2J\x1b]0;pwned\x07"
     records = [
         GOOD[0],
