@@ -21,8 +21,10 @@ class ContentPart(ProviderCheck):
 
     Why: a part the trainer does not recognise is refused or silently dropped, and its text is
     lost (a `{"type": "text", "content": ...}` part contributes no text at all).
-    Example: `{"type": "txt", "text": "hi"}`, `{"type": "text", "value": "hi"}`, or an
-    `input_audio` part for a provider that takes text and images only.
+    Example: `{"type": "txt", "text": "hi"}`, `{"type": "text", "content": "hi"}`, or an
+    `input_audio` part for a provider that takes text and images only. A `{"type": "text",
+    "value": "hi"}` part (as some Hugging Face sets write it) is read as text, and reported only
+    under a provider's profile.
     Fix: write parts as the provider documents them (`{"type": "text", "text": ...}` for OpenAI,
     `{"text": ...}` for Gemini), or drop parts it does not accept.
     """
@@ -46,6 +48,10 @@ class ContentPart(ProviderCheck):
                     ptype, at = part.get("type"), part.get("at")
                     if part.get("problem"):
                         problems.append((str(at), part["problem"]))
+                    elif part.get("value_text") and not profile.is_generic:  # Hugging Face writes "value"
+                        problems.append(
+                            (str(at), f'{ptype} part: its text is in "value"; {profile.title} reads "text"')
+                        )
                     elif (
                         ptype in KNOWN_PART_TYPES
                         and profile.part_types

@@ -21,6 +21,7 @@ from dataqa.core.processes import map_in_processes
 from dataqa.ingest import formats
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.label_inference import closed_set_labels
+from dataqa.ingest.layouts import LAYOUTS, Detector, KeySurvey, Layout, mapped_layouts
 from dataqa.ingest.load import (
     DEFAULT_LIMITS,
     FILE_LEVEL,
@@ -37,6 +38,7 @@ from dataqa.ingest.load import (
     sniff_issue,
 )
 from dataqa.ingest.normalisers import normalise
+from dataqa.ingest.unrecognised import unrecognised_detail
 
 SPLIT_NAMES = ("train", "valid", "test")
 
@@ -94,10 +96,23 @@ class Split:
     load_issues: list[LoadIssue] = field(default_factory=list)
     record_issues: list[tuple[int, RecordIssue]] = field(default_factory=list)
     label_source: str | None = None
+    layout: Layout | None = None
+    """The layout the split was read in (`dataqa.ingest.layouts`): its kind and field names."""
 
     @property
     def rows(self) -> int:
         return self.frame.height
+
+    @property
+    def kind(self) -> str | None:
+        """How the split's records were read (chat, pair, kto, text, ...; `dataqa.ingest.layouts`)."""
+        return self.layout.kind if self.layout is not None else None
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """Role -> the data set's own field that plays it ({"prompt": "question", "response":
+        "answer"}): what a message about the split calls its prompt, target or label."""
+        return self.layout.roles() if self.layout is not None else {}
 
     @functools.cached_property
     def turns(self) -> pl.DataFrame:
@@ -133,21 +148,49 @@ GUESS_RECORDS = 1000
 """Records read to guess a split's format before the pass that normalises it."""
 
 
-def _guess_format(path: Path, label_field: str | None, limits: Limits = DEFAULT_LIMITS) -> str | None:
-    """The most common record format among the first `GUESS_RECORDS` records."""
-    counts: Counter[str | None] = Counter()
+@dataclass(frozen=True)
+class Reading:
+    """How a split's records are read: the layouts to detect among (a field map's first), or the one
+    layout `--format` (with `--map`, its mapped form) forces, and the `--label-field`."""
+
+    layouts: tuple[Layout, ...]
+    forced: Layout | None = None
+    label_field: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    """The user's field map, as given (for the message when no record fits it)."""
+
+    @classmethod
+    def of(cls, fmt: str | None, label_field: str | None, fields: dict[str, str] | None) -> Reading:
+        """The reading `--format`, `--label-field` and `--map` ask for; raises `FieldMapError`."""
+        mapped = mapped_layouts(fields, fmt) if fields else []
+        forced = (mapped[0] if mapped else LAYOUTS[fmt]) if fmt else None
+        return cls((*mapped, *LAYOUTS.values()), forced, label_field, tuple((fields or {}).items()))
+
+    def detector(self) -> Detector:
+        return Detector(self.layouts, self.label_field)
+
+
+def _guess_format(
+    path: Path, reading: Reading, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Layout | None, KeySurvey]:
+    """The most common layout among the first `GUESS_RECORDS` records, and a survey of their keys."""
+    counts: Counter[Layout | None] = Counter()
+    survey = KeySurvey()
+    detector = reading.detector()
     for i, (_line, obj) in enumerate(read_records(path, [], limits)):
         if i >= GUESS_RECORDS:
             break
-        own = formats.detect_format(obj, label_field)
-        if own is not None:
+        survey.add(obj)
+        own, complete = detector.detect(obj)
+        if complete:
             counts[own] += 1
-    return _most_common(counts)
+    return _most_common(counts), survey
 
 
-def _most_common(counts: Counter[str | None]) -> str | None:
+def _most_common(counts: Counter[Layout | None]) -> Layout | None:
+    """The layout most records are complete in (ties: by name, then by fields, for determinism)."""
     detected = {k: v for k, v in counts.items() if k is not None}
-    return max(detected.items(), key=lambda kv: (kv[1], kv[0]))[0] if detected else None
+    return max(detected.items(), key=lambda kv: (kv[1], kv[0].name, kv[0].summary))[0] if detected else None
 
 
 @dataclass
@@ -155,8 +198,8 @@ class _Pass:
     """What one pass over a file found: the majority format by its record counts (or the one the
     user named), the frame and turns normalised in the format the pass assumed, and the issues."""
 
-    split_format: str | None
-    counts: Counter[str | None]
+    split_format: Layout | None
+    counts: Counter[Layout | None]
     frame: pl.DataFrame
     turns: pl.DataFrame
     exchanges: pl.DataFrame
@@ -170,9 +213,8 @@ class _Pass:
 
 def _normalise_file(
     path: Path,
-    split_format: str | None,
-    fmt: str | None,
-    label_field: str | None,
+    split_format: Layout | None,
+    reading: Reading,
     span: Span | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> _Pass:
@@ -180,10 +222,12 @@ def _normalise_file(
 
     With a `span`, only its lines: the file-level issues are then left to `_merge`, which draws
     them from the tallies of all the spans."""
-    counts: Counter[str | None] = Counter()
+    counts: Counter[Layout | None] = Counter()
     tally = LineTally()
     load_issues: list[LoadIssue] = []
     record_issues: list[tuple[int, RecordIssue]] = []
+    detector = reading.detector()
+    label_field = reading.label_field
     columns: dict[str, list] = {key: [] for key in FRAME_SCHEMA}
     chunks: list[pl.DataFrame] = []
     turns: dict[str, list] = {key: [] for key in TURNS_SCHEMA}
@@ -197,19 +241,23 @@ def _normalise_file(
     )
     for line, obj in records:
         n_lines = max(n_lines, line)
-        own = formats.detect_format(obj, label_field)
-        counts[own] += 1
+        own, complete = detector.detect(obj)
+        counts[own if complete else None] += 1
         if split_format is None:
             continue
         row = normalise(obj, split_format, label_field)
         issues = list(row.pop("issues"))
-        if own is not None and own != split_format and fmt is None:
+        if (
+            own is not None
+            and own is not split_format
+            and reading.forced is None
+            and not (own.kind == split_format.kind and detector.complete_in(obj, split_format))
+        ):
             # Only the root cause: the record's own keys are fine for its own format.
             issues = [
                 RecordIssue(
                     formats.OTHER_FORMAT,
-                    f"record is {formats.FORMATS[own]}; the rest of the "
-                    f"split is {formats.FORMATS[split_format]}",
+                    f"record is {own.summary}; the rest of the split is {split_format.summary}",
                 )
             ]
             row["valid"] = False
@@ -240,7 +288,7 @@ def _normalise_file(
     turn_frame = pl.concat(turn_chunks, rechunk=True) if turn_chunks else pl.DataFrame(schema=TURNS_SCHEMA)
     exchange_frame = pl.DataFrame(exchanges, schema=EXCHANGES_SCHEMA)
     return _Pass(
-        fmt or _most_common(counts),
+        reading.forced or _most_common(counts),
         counts,
         frame,
         turn_frame,
@@ -252,7 +300,7 @@ def _normalise_file(
     )
 
 
-def _merge(passes: list[_Pass], fmt: str | None) -> _Pass:
+def _merge(passes: list[_Pass], forced: Layout | None) -> _Pass:
     """The spans' passes of one file as one pass over the whole file (spans in file order).
 
     A span whose read failed part-way (a file-level issue: "nothing after line N could be read")
@@ -261,7 +309,7 @@ def _merge(passes: list[_Pass], fmt: str | None) -> _Pass:
         if any(issue.kind == FILE_LEVEL for issue in part.load_issues):
             passes = passes[: i + 1]
             break
-    counts: Counter[str | None] = Counter()
+    counts: Counter[Layout | None] = Counter()
     tally = LineTally()
     load_issues: list[LoadIssue] = []
     record_issues: list[tuple[int, RecordIssue]] = []
@@ -272,7 +320,7 @@ def _merge(passes: list[_Pass], fmt: str | None) -> _Pass:
         record_issues += part.record_issues
     load_issues += tally.file_issues(load_issues)
     return _Pass(
-        fmt or _most_common(counts),
+        forced or _most_common(counts),
         counts,
         pl.concat([p.frame for p in passes], rechunk=True),
         pl.concat([p.turns for p in passes], rechunk=True),
@@ -306,22 +354,19 @@ def _spans(path: Path, workers: int) -> list[Span] | None:
 
 def _read(
     path: Path,
-    split_format: str | None,
-    fmt: str | None,
-    label_field: str | None,
+    split_format: Layout | None,
+    reading: Reading,
     spans: list[Span] | None,
     workers: int,
     limits: Limits = DEFAULT_LIMITS,
 ) -> _Pass:
     """One pass over the file: span by span on `workers` processes, or in this process."""
     if spans is not None:
-        normalise_span = functools.partial(
-            _normalise_file, path, split_format, fmt, label_field, limits=limits
-        )
+        normalise_span = functools.partial(_normalise_file, path, split_format, reading, limits=limits)
         passes = map_in_processes(normalise_span, spans, workers)
         if passes is not None:
-            return _merge(passes, fmt)
-    return _normalise_file(path, split_format, fmt, label_field, limits=limits)
+            return _merge(passes, reading.forced)
+    return _normalise_file(path, split_format, reading, limits=limits)
 
 
 def _one_exchange(row: dict[str, Any]) -> bool | None:
@@ -361,12 +406,17 @@ def load_split(
     label_field: str | None = None,
     workers: int = 1,
     limits: Limits = DEFAULT_LIMITS,
+    fields: dict[str, str] | None = None,
 ) -> Split:
     """Read and normalise one split; raises `InputError` only when the path cannot be read at all.
+
+    `fmt` forces a layout, `fields` maps the data's own field names to roles (`dataqa.ingest.
+    layouts`; a `FieldMapError` when the map fits no layout), `label_field` names the label.
 
     With `workers` > 1, a large uncompressed file is parsed span by span on that many processes
     (`PARALLEL_FROM_BYTES`): the same split as one pass, faster on two idle cores (the 141 MB hook
     benchmark file: 8.2-8.5 s in one pass, 4.8-5.1 s on two processes)."""
+    reading = Reading.of(fmt, label_field, fields)
     p = check_readable(path)
     before = _signature(p)
     spans = _spans(p, workers)
@@ -376,22 +426,16 @@ def load_split(
         # The split's format is the most common one among its records. It is guessed from the
         # first records and confirmed by the counts of the one full pass that normalises every
         # record under the guess; only when the guess loses is the file read a second time.
-        guess = fmt or _guess_format(p, label_field, limits)
-        read = _read(p, guess, fmt, label_field, spans, workers, limits)
+        guess, survey = (reading.forced, None) if reading.forced else _guess_format(p, reading, limits)
+        read = _read(p, guess, reading, spans, workers, limits)
         if read.split_format != guess:
-            read = _read(p, read.split_format, fmt, label_field, spans, workers, limits)
+            read = _read(p, read.split_format, reading, spans, workers, limits)
         sha256 = digest.result()
     split_format, frame, load_issues, n_lines = read.split_format, read.frame, read.load_issues, read.n_lines
-    if split_format is None and read.counts:
-        load_issues.append(
-            LoadIssue(
-                1,
-                FILE_LEVEL,
-                "no record matches a known format ("
-                + "; ".join(formats.FORMATS.values())
-                + "); use --format to name one",
-            )
-        )
+    if split_format is None and read.counts:  # one finding for the file, not one per record
+        records = sum(read.counts.values())
+        detail = unrecognised_detail(survey or KeySurvey(), records, dict(reading.fields), label_field)
+        load_issues.append(LoadIssue(1, FILE_LEVEL, detail))
     n_lines = max([n_lines] + [i.line for i in load_issues])
     if _signature(p) != before:
         load_issues.append(
@@ -403,9 +447,13 @@ def load_split(
         )
 
     label_source = None
-    if label_field or split_format in (formats.CLASSIFICATION,):
-        label_source = label_field or "label"
-    elif split_format in (formats.CHAT, formats.SHAREGPT, formats.VERTEX):
+    kind = split_format.kind if split_format is not None else None
+    label_key = split_format.source("label") if split_format is not None else None
+    if label_field or kind == formats.CLASSIFICATION:
+        label_source = label_field or label_key or "label"
+    elif label_key is not None and kind != formats.KTO:  # a field map that gives chat data a label
+        label_source = label_key
+    elif kind in (formats.CHAT, formats.SHAREGPT, formats.VERTEX):
         replies = frame.select(pl.when(pl.col("valid")).then(pl.col("response")))["response"]
         labels = closed_set_labels(replies)
         if labels is not None:
@@ -416,7 +464,7 @@ def load_split(
         path=str(path),
         sha256=sha256,
         size_bytes=before[0],
-        format=split_format,
+        format=split_format.name if split_format is not None else None,
         frame=frame,
         n_lines=n_lines,
         stored_turns=read.turns,
@@ -424,4 +472,5 @@ def load_split(
         load_issues=sorted(load_issues, key=lambda i: i.line),
         record_issues=read.record_issues,
         label_source=label_source,
+        layout=split_format,
     )

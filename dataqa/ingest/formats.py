@@ -1,7 +1,8 @@
-"""Record formats: their names, the keys and roles each accepts, the schema issue kinds, and detection.
+"""Record formats: their names, the roles of their messages, the schema issue kinds, and detection.
 
-How a record in each format becomes the canonical row is `dataqa.ingest.normalisers`; label
-inference is `dataqa.ingest.label_inference`, the token estimate `dataqa.ingest.tokens`.
+A format is a record layout (`dataqa.ingest.layouts`, one table of field names and their roles);
+how a record in it becomes the canonical row is `dataqa.ingest.normalisers`; label inference is
+`dataqa.ingest.label_inference`, the token estimate `dataqa.ingest.tokens`.
 """
 
 from __future__ import annotations
@@ -9,60 +10,58 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-CHAT = "chat"
-SHAREGPT = "sharegpt"
-PROMPT_COMPLETION = "prompt_completion"
-ALPACA = "alpaca"
-CLASSIFICATION = "classification"
-PREFERENCE = "preference"
-OPENAI_PREFERENCE = "openai_preference"
-KTO = "kto"
-VERTEX = "vertex"
+from dataqa.ingest.layouts import (
+    ALPACA,
+    CHAT,
+    CLASSIFICATION,
+    KTO,
+    LAYOUTS,
+    MAPPED,
+    OPENAI_PREFERENCE,
+    PAIR,
+    PREFERENCE,
+    PROMPT_COMPLETION,
+    SHAREGPT,
+    TEXT,
+    VERTEX,
+    Layout,
+    detect_layout,
+)
+
+__all__ = [
+    "ALPACA",
+    "CHAT",
+    "CLASSIFICATION",
+    "KTO",
+    "MAPPED",
+    "OPENAI_PREFERENCE",
+    "PAIR",
+    "PREFERENCE",
+    "PROMPT_COMPLETION",
+    "SHAREGPT",
+    "TEXT",
+    "VERTEX",
+]
 
 PREFERENCE_FORMATS = frozenset({PREFERENCE, OPENAI_PREFERENCE})
-"""Formats whose records are chosen/rejected pairs (the `rejected` column is set)."""
+"""Kinds whose records are chosen/rejected pairs (the `rejected` column is set)."""
 
-FORMATS: dict[str, str] = {
-    CHAT: 'OpenAI chat: {"messages": [{"role", "content"}, ...]}',
-    SHAREGPT: 'ShareGPT: {"conversations": [{"from", "value"}, ...]}',
-    PROMPT_COMPLETION: '{"prompt", "completion"}',
-    ALPACA: 'Alpaca: {"instruction", "input", "output"}',
-    CLASSIFICATION: '{"text", "label"}',
-    PREFERENCE: '{"prompt", "chosen", "rejected"}',
-    OPENAI_PREFERENCE: 'OpenAI DPO: {"input": {"messages"}, "preferred_output", "non_preferred_output"}',
-    KTO: 'KTO: {"prompt", "completion", "label": true|false}',
-    VERTEX: 'Vertex AI Gemini: {"contents": [{"role": "user"|"model", "parts"}, ...]}',
-}
+FORMATS: dict[str, str] = {name: layout.title for name, layout in LAYOUTS.items()}
+"""Every built-in layout by name (what `--format` accepts), with its one-line description."""
 
-KNOWN_KEYS: dict[str, frozenset[str]] = {
-    # "system" and "schemaVersion": Amazon Bedrock's Claude and Nova fine-tuning records;
-    # a root "weight": Fireworks weighted training.
-    CHAT: frozenset(
-        {"messages", "tools", "functions", "parallel_tool_calls", "system", "schemaVersion", "weight"}
-    ),
-    SHAREGPT: frozenset({"conversations", "system", "tools"}),
-    PROMPT_COMPLETION: frozenset({"prompt", "completion"}),
-    ALPACA: frozenset({"instruction", "input", "output", "system", "history"}),
-    CLASSIFICATION: frozenset({"text", "label"}),
-    PREFERENCE: frozenset({"prompt", "chosen", "rejected", "system", "conversations", "tools"}),
-    OPENAI_PREFERENCE: frozenset({"input", "preferred_output", "non_preferred_output"}),
-    KTO: frozenset({"prompt", "completion", "label", "system"}),
-    VERTEX: frozenset({"contents", "systemInstruction", "system_instruction", "tools"}),
-}
 
-CORE_KEYS: dict[str, frozenset[str]] = {
-    CHAT: frozenset({"messages"}),
-    SHAREGPT: frozenset({"conversations"}),
-    PROMPT_COMPLETION: frozenset({"prompt", "completion"}),
-    ALPACA: frozenset({"instruction", "input", "output"}),
-    CLASSIFICATION: frozenset({"text", "label"}),
-    PREFERENCE: frozenset({"prompt", "chosen", "rejected"}),
-    OPENAI_PREFERENCE: frozenset({"input", "preferred_output", "non_preferred_output"}),
-    KTO: frozenset({"prompt", "completion", "label"}),
-    VERTEX: frozenset({"contents"}),
-}
-"""The keys that make a record its format; any other top-level key is kept in `structure` so a
-provider profile can say whether that provider accepts it."""
+def describe(name: str | None, layout: Layout | None = None) -> str:
+    """A layout's one-line description, for messages: the built-in title, or the user's field map."""
+    if layout is not None:
+        return layout.summary
+    return FORMATS.get(name or "", name or "no known layout")
+
+
+def kind_of(name: str | None) -> str | None:
+    """The kind of a built-in layout name (KTO for "kto_messages"); a kind's own name maps to itself."""
+    layout = LAYOUTS.get(name or "")
+    return layout.kind if layout is not None else name
+
 
 VERTEX_ROLES: dict[str, str] = {"user": "user", "model": "assistant", "function": "tool"}
 """Gemini `contents` roles (Vertex AI tuning accepts user and model; function is the older
@@ -127,22 +126,6 @@ class RecordIssue:
 
 
 def detect_format(obj: dict[str, Any], label_field: str | None = None) -> str | None:
-    """The format a record's keys say it is in, or None when no known format fits."""
-    if "messages" in obj:
-        return CHAT
-    if "conversations" in obj:
-        # LLaMA-Factory's ShareGPT preference form: the dialogue, then one chosen and one rejected turn.
-        return PREFERENCE if "chosen" in obj and "rejected" in obj else SHAREGPT
-    if "contents" in obj:
-        return VERTEX
-    if "preferred_output" in obj or "non_preferred_output" in obj:
-        return OPENAI_PREFERENCE
-    if "chosen" in obj and "rejected" in obj:
-        return PREFERENCE
-    if "instruction" in obj or ("output" in obj and "input" in obj):
-        return ALPACA
-    if "prompt" in obj and "completion" in obj:
-        return KTO if "label" in obj and label_field != "label" else PROMPT_COMPLETION
-    if "text" in obj and ("label" in obj or (label_field is not None and label_field in obj)):
-        return CLASSIFICATION
-    return None
+    """The built-in layout a record's keys say it is in, or None when no layout fits."""
+    layout = detect_layout(obj, label_field)
+    return layout.name if layout is not None else None

@@ -1,7 +1,9 @@
-"""Per-format normalisers: a record in any format (`dataqa.ingest.formats`) becomes one canonical row.
+"""Per-kind normalisers: a record in any layout (`dataqa.ingest.layouts`) becomes one canonical row.
 
-Every format (OpenAI chat, ShareGPT, prompt/completion, Alpaca, text/label classification,
-preference pairs) becomes the same row shape, so every check works for every format:
+Every layout (OpenAI chat, ShareGPT, prompt/completion, Alpaca, question/answer, text/label
+classification, preference pairs, KTO, plain text) becomes the same row shape, so every check
+works for every layout. A normaliser reads each field through its layout, so a message about a
+record names the data set's own field ("answer" is empty), whatever the field's role:
 
 - `system`: the system prompt ("" when none);
 - `prompt`: the input side (a single user turn as is; several turns as "role: content" lines);
@@ -11,6 +13,7 @@ preference pairs) becomes the same row shape, so every check works for every for
 - `turns`: every message as (role, content), system included (stored flat in `Split.turns`);
 - `structure`: what the text columns lose (tools, tool calls and results, content parts, images,
   weights, extra keys) as compact JSON, null for plain records (see `dataqa.ingest.structure`);
+- plain text (continued pre-training) is all target: `prompt` is "", `response` and `text` the text;
 - `n_turns`, `n_chars`, `n_tokens` (estimated: see `estimate_tokens`; the example's tool
   definitions count, as providers put them in the prompt), and `text`, the prompt and
   response that similarity checks compare (the system prompt is left out on purpose: a shared
@@ -26,28 +29,32 @@ from typing import Any
 import orjson
 
 from dataqa.ingest.formats import (
-    ALPACA,
     BLOCKING_KINDS,
-    CHAT,
-    CLASSIFICATION,
-    CORE_KEYS,
     EMPTY_SIDE,
-    KNOWN_KEYS,
-    KTO,
     MISSING_FIELD,
     NO_TARGET,
-    OPENAI_PREFERENCE,
-    PREFERENCE,
-    PROMPT_COMPLETION,
     PROMPT_MISMATCH,
-    SHAREGPT,
     SHAREGPT_ROLES,
     SIDE_ENDS_USER,
     SYSTEM_ROLES,
     UNKNOWN_KEYS,
-    VERTEX,
     VERTEX_ROLES,
     WRONG_TYPE,
+)
+from dataqa.ingest.layouts import (
+    CHAT,
+    CLASSIFICATION,
+    KTO,
+    LAYOUTS,
+    MISSING,
+    OPENAI_PREFERENCE,
+    PAIR,
+    PREFERENCE,
+    SHAREGPT,
+    TEXT,
+    VERTEX,
+    Layout,
+    lookup,
 )
 from dataqa.ingest.load import json_type
 from dataqa.ingest.record import (
@@ -62,61 +69,81 @@ from dataqa.ingest.record import (
 from dataqa.ingest.tokens import TOKENS_PER_MESSAGE, estimate_tokens
 
 
-def _normalise_chat(obj: dict[str, Any], rec: Record) -> None:
-    if "messages" not in obj:
-        rec.issue(MISSING_FIELD, 'no "messages" field')
+def _message_keys(value: Any, default_sharegpt: bool) -> tuple[str, str, dict[str, str] | None]:
+    """(role key, content key, role map) of a message list: ShareGPT's from/value or role/content,
+    as its first message writes them, else as the layout's kind says."""
+    first = value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else {}
+    if "from" in first and "role" not in first:
+        return "from", "value", SHAREGPT_ROLES
+    if "role" in first and "from" not in first:
+        return "role", "content", None
+    return ("from", "value", SHAREGPT_ROLES) if default_sharegpt else ("role", "content", None)
+
+
+def _set_tools(obj: dict[str, Any], layout: Layout, rec: Record) -> None:
+    for key in layout.sources("tools"):
+        value = lookup(obj, key)
+        if value is not MISSING:
+            rec.structure.set_tools(value, key)
+
+
+def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
+    """OpenAI chat, ShareGPT and Gemini `contents`: one message list, a system field, tools."""
+    src = layout.source("messages") or "messages"
+    value = lookup(obj, src)
+    if value is MISSING:
+        rec.issue(MISSING_FIELD, f'no "{src}" field')
         return
-    for key in ("tools", "functions"):
-        if key in obj:
-            rec.structure.set_tools(obj[key], key)
-    system = system_field(obj, "system", rec)
-    msgs = messages(obj["messages"], "messages", rec, "role", "content", None)
-    if system:
-        msgs.insert(0, system)
-    check_turns(msgs, "messages", rec)
+    _set_tools(obj, layout, rec)
+    system = None
+    if layout.kind == SHAREGPT:
+        keys = _message_keys(value, True)
+        msgs = messages(value, src, rec, *keys)
+        text = next(
+            (v for k in layout.sources("system") if isinstance(v := obj.get(k), str) and v.strip()), None
+        )
+        if text is not None:
+            rec.structure.system_field = True
+            msgs.insert(0, {"role": "system", "content": text, "tool_calls": False, "at": "system"})
+    else:
+        sources = layout.sources("system")
+        if layout.kind == VERTEX:  # the first of systemInstruction, system_instruction present
+            sources = [next((k for k in sources if k in obj), sources[-1])] if sources else []
+        for key in sources:
+            system = system or system_field(obj, key, rec)
+        if layout.kind == VERTEX:
+            msgs = messages(value, src, rec, "role", "parts", VERTEX_ROLES)
+        else:
+            msgs = messages(value, src, rec, *_message_keys(value, False))
+        if system:
+            msgs.insert(0, system)
+    check_turns(msgs, src, rec)
     rec.turns = [(m["role"], m["content"]) for m in msgs]
 
 
-def _normalise_sharegpt(obj: dict[str, Any], rec: Record) -> None:
-    if "conversations" not in obj:
-        rec.issue(MISSING_FIELD, 'no "conversations" field')
-        return
-    if "tools" in obj:
-        rec.structure.set_tools(obj["tools"], "tools")
-    msgs = messages(obj["conversations"], "conversations", rec, "from", "value", SHAREGPT_ROLES)
-    if isinstance(obj.get("system"), str) and obj["system"].strip():
-        rec.structure.system_field = True
-        msgs.insert(0, {"role": "system", "content": obj["system"], "tool_calls": False, "at": "system"})
-    check_turns(msgs, "conversations", rec)
-    rec.turns = [(m["role"], m["content"]) for m in msgs]
+def _optional(obj: dict[str, Any], layout: Layout, role: str, rec: Record) -> str:
+    src = layout.source(role)
+    return string_field(obj, src, rec, required=False, lenient=layout.lenient) if src else ""
 
 
-def _normalise_vertex(obj: dict[str, Any], rec: Record) -> None:
-    """Gemini tuning records: `contents` of {role: user|model, parts}, optional `systemInstruction`."""
-    if "tools" in obj:
-        rec.structure.set_tools(obj["tools"], "tools")
-    key = "systemInstruction" if "systemInstruction" in obj else "system_instruction"
-    system = system_field(obj, key, rec)
-    msgs = messages(obj["contents"], "contents", rec, "role", "parts", VERTEX_ROLES)
-    if system:
-        msgs.insert(0, system)
-    check_turns(msgs, "contents", rec)
-    rec.turns = [(m["role"], m["content"]) for m in msgs]
-
-
-def _normalise_prompt_completion(obj: dict[str, Any], rec: Record) -> None:
-    prompt = string_field(obj, "prompt", rec)
-    completion = string_field(obj, "completion", rec, target=True)
-    rec.turns = [("user", prompt), ("assistant", completion)]
-
-
-def _normalise_alpaca(obj: dict[str, Any], rec: Record) -> None:
-    system = string_field(obj, "system", rec, required=False)
-    instruction = string_field(obj, "instruction", rec)
-    extra = string_field(obj, "input", rec, required=False)
-    output = string_field(obj, "output", rec, target=True)
-    prompt = f"{instruction}\n\n{extra}" if extra.strip() else instruction
+def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
+    """Every prompt/response layout (Alpaca, question/answer, prompt/completion, ...): a prompt,
+    optional context appended to it, a target, an optional system prompt."""
+    system = _optional(obj, layout, "system", rec)
+    prompt = string_field(obj, layout.source("prompt") or "prompt", rec, lenient=layout.lenient)
+    extra = _optional(obj, layout, "context", rec)
+    output = string_field(
+        obj, layout.source("response") or "response", rec, target=True, lenient=layout.lenient
+    )
+    prompt = f"{prompt}\n\n{extra}" if extra.strip() else prompt
     rec.turns = ([("system", system)] if system.strip() else []) + [("user", prompt), ("assistant", output)]
+
+
+def _normalise_text(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
+    """Plain text for continued pre-training: every token is trained on, so it is the target side."""
+    rec.turns = [
+        ("assistant", string_field(obj, layout.source("text") or "text", rec, lenient=layout.lenient))
+    ]
 
 
 def _label_text(value: Any) -> str | None:
@@ -129,14 +156,17 @@ def _label_text(value: Any) -> str | None:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
-def _normalise_classification(obj: dict[str, Any], rec: Record, label_field: str | None) -> None:
-    text = string_field(obj, "text", rec)
-    key = label_field if label_field and label_field in obj else "label"
-    if key not in obj:
+def _normalise_classification(
+    obj: dict[str, Any], rec: Record, layout: Layout, label_field: str | None
+) -> None:
+    text = string_field(obj, layout.source("text") or "text", rec, lenient=layout.lenient)
+    key = label_field if label_field and label_field in obj else layout.source("label") or "label"
+    value = lookup(obj, key)
+    if value is MISSING:
         rec.issue(MISSING_FIELD, f'no "{key}" field')
         label = None
     else:
-        label = _label_text(obj[key])
+        label = _label_text(value)
         if label is None or not label.strip():
             rec.issue(NO_TARGET, f'"{key}" is empty')
     rec.label = label
@@ -147,23 +177,23 @@ HH_ASSISTANT = "\n\nAssistant:"
 """The marker before each reply in Anthropic HH-style pairs written as one string per side."""
 
 
-def _side(obj: dict[str, Any], key: str, rec: Record) -> tuple[list[tuple[str, str]] | None, str]:
+def _side(
+    obj: dict[str, Any], key: str, rec: Record, has_prompt: bool
+) -> tuple[list[tuple[str, str]] | None, str]:
     """One side of a preference pair: (the turns before its answer, the answer).
 
-    A side is a string (the answer alone, or a whole HH-style dialogue), or a conversation whose
-    final assistant message is the answer. The turns are None when the side carries no prompt.
+    A side is a string (the answer alone, or a whole HH-style dialogue when the record has no
+    prompt), or a conversation whose final assistant message is the answer. The turns are None
+    when the side carries no prompt.
     """
-    if key not in obj:
+    value = lookup(obj, key)
+    if value is MISSING:
         rec.issue(MISSING_FIELD, f'no "{key}" field')
         return None, ""
-    value = obj[key]
     if isinstance(value, dict) and "from" in value:  # LLaMA-Factory: one ShareGPT turn
         value = [value]
     if isinstance(value, list) and value and isinstance(value[0], dict):
-        if "from" in value[0]:
-            msgs = messages(value, key, rec, "from", "value", SHAREGPT_ROLES)
-        else:
-            msgs = messages(value, key, rec, "role", "content", None)
+        msgs = messages(value, key, rec, *_message_keys(value, False))
         last_answer = max((i for i, m in enumerate(msgs) if m["role"] == "assistant"), default=None)
         if last_answer is None or not msgs[last_answer]["content"].strip():
             rec.issue(EMPTY_SIDE, f'"{key}" has no assistant answer')
@@ -177,17 +207,21 @@ def _side(obj: dict[str, Any], key: str, rec: Record) -> tuple[list[tuple[str, s
         rec.issue(EMPTY_SIDE, f'"{key}" is empty')
         return None, text
     cut = text.rfind(HH_ASSISTANT)
-    if "prompt" not in obj and cut > 0 and "Human:" in text[:cut]:
+    if not has_prompt and cut > 0 and "Human:" in text[:cut]:
         return [("user", text[: cut + len(HH_ASSISTANT)])], text[cut + len(HH_ASSISTANT) :].strip()
     return None, text
 
 
-def _pair(obj: dict[str, Any], rec: Record, chosen_key: str, rejected_key: str) -> tuple[list, str]:
+def _pair(obj: dict[str, Any], rec: Record, layout: Layout) -> tuple[list, str]:
     """Read both sides of a pair; the rejected side is not trained towards, so its structure is not kept."""
-    chosen_prefix, chosen = _side(obj, chosen_key, rec)
+    chosen_key = layout.source("chosen") or "chosen"
+    rejected_key = layout.source("rejected") or "rejected"
+    prompt_key = layout.source("prompt")
+    has_prompt = prompt_key is not None and lookup(obj, prompt_key) is not MISSING
+    chosen_prefix, chosen = _side(obj, chosen_key, rec, has_prompt)
     st = rec.structure
     st.collect, turns = False, st.next_turn
-    rejected_prefix, rec.rejected = _side(obj, rejected_key, rec)
+    rejected_prefix, rec.rejected = _side(obj, rejected_key, rec, has_prompt)
     st.collect, st.next_turn = True, turns
     a = [(r, c.strip()) for r, c in chosen_prefix or []]
     b = [(r, c.strip()) for r, c in rejected_prefix or []]
@@ -203,102 +237,124 @@ def _pair(obj: dict[str, Any], rec: Record, chosen_key: str, rejected_key: str) 
     return chosen_prefix or [], chosen
 
 
-def _normalise_preference(obj: dict[str, Any], rec: Record) -> None:
-    system = string_field(obj, "system", rec, required=False)
-    prompt_value = obj.get("prompt")
+def _normalise_preference(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
+    system = _optional(obj, layout, "system", rec)
+    prompt_key = layout.source("prompt")
+    prompt_value = lookup(obj, prompt_key) if prompt_key else MISSING
     turns: list[tuple[str, str]] = [("system", system)] if system.strip() else []
+    conversation_key = layout.source("messages")
     if isinstance(prompt_value, list):
-        msgs = conversation(prompt_value, "prompt", rec, need_target=False)
+        msgs = conversation(prompt_value, prompt_key or "prompt", rec, need_target=False)
         turns += [(m["role"], m["content"]) for m in msgs]
-    elif "prompt" in obj:
-        turns.append(("user", string_field(obj, "prompt", rec)))
-    elif "conversations" in obj:
-        if "tools" in obj:
-            rec.structure.set_tools(obj["tools"], "tools")
-        msgs = messages(obj["conversations"], "conversations", rec, "from", "value", SHAREGPT_ROLES)
-        check_turns(msgs, "conversations", rec, need_target=False)
+    elif prompt_value is not MISSING:
+        turns.append(("user", string_field(obj, prompt_key or "prompt", rec, lenient=layout.lenient)))
+    elif conversation_key is not None and (value := lookup(obj, conversation_key)) is not MISSING:
+        _set_tools(obj, layout, rec)
+        msgs = messages(value, conversation_key, rec, *_message_keys(value, True))
+        check_turns(msgs, conversation_key, rec, need_target=False)
         turns += [(m["role"], m["content"]) for m in msgs]
-    prefix, chosen = _pair(obj, rec, "chosen", "rejected")
+    prefix, chosen = _pair(obj, rec, layout)
     rec.turns = [*turns, *prefix, ("assistant", chosen)]
 
 
-def _normalise_openai_preference(obj: dict[str, Any], rec: Record) -> None:
+def _normalise_openai_preference(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     """OpenAI (and Together) DPO records: `input.messages`, `preferred_output`, `non_preferred_output`."""
     turns: list[tuple[str, str]] = []
-    inp = obj.get("input")
+    key = layout.source("prompt") or "input"
+    inp = lookup(obj, key)
     if not isinstance(inp, dict):
-        rec.issue(MISSING_FIELD if inp is None else WRONG_TYPE, '"input" must be an object with "messages"')
+        missing = inp is MISSING or inp is None
+        rec.issue(MISSING_FIELD if missing else WRONG_TYPE, f'"{key}" must be an object with "messages"')
     elif "messages" not in inp:
-        rec.issue(MISSING_FIELD, 'no "input.messages" field')
+        rec.issue(MISSING_FIELD, f'no "{key}.messages" field')
     else:
         if "tools" in inp:
-            rec.structure.set_tools(inp["tools"], "input.tools")
-        msgs = conversation(inp["messages"], "input.messages", rec, need_target=False)
+            rec.structure.set_tools(inp["tools"], f"{key}.tools")
+        msgs = conversation(inp["messages"], f"{key}.messages", rec, need_target=False)
         turns = [(m["role"], m["content"]) for m in msgs]
-    prefix, chosen = _pair(obj, rec, "preferred_output", "non_preferred_output")
+    prefix, chosen = _pair(obj, rec, layout)
     rec.turns = [*turns, *prefix, ("assistant", chosen)]
 
 
-def _normalise_kto(obj: dict[str, Any], rec: Record) -> None:
-    """KTO unpaired records: a prompt, one completion and a boolean label (desirable or not)."""
-    system = string_field(obj, "system", rec, required=False)
+def _normalise_kto(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
+    """KTO unpaired records: a prompt and one completion (or one conversation) and a boolean label."""
+    system = _optional(obj, layout, "system", rec)
     turns: list[tuple[str, str]] = [("system", system)] if system.strip() else []
-    if isinstance(obj.get("prompt"), list):
-        turns += [(m["role"], m["content"]) for m in conversation(obj["prompt"], "prompt", rec, False)]
+    conversation_key = layout.source("messages")
+    if conversation_key is not None:
+        value = lookup(obj, conversation_key)
+        if value is MISSING:
+            rec.issue(MISSING_FIELD, f'no "{conversation_key}" field')
+            msgs = []
+        else:
+            msgs = messages(value, conversation_key, rec, *_message_keys(value, False))
+            check_turns(msgs, conversation_key, rec)
+        rec.turns = [*turns, *[(m["role"], m["content"]) for m in msgs]]
     else:
-        turns.append(("user", string_field(obj, "prompt", rec)))
-    completion = obj.get("completion")
-    if isinstance(completion, list):
-        msgs = messages(completion, "completion", rec, "role", "content", None)
-        answers = [m["content"] for m in msgs if m["role"] == "assistant"]
-        answer = answers[-1] if answers else ""
-        if not answer.strip():
-            rec.issue(NO_TARGET, '"completion" has no assistant answer')
-    else:
-        answer = string_field(obj, "completion", rec, target=True)
-    label = obj.get("label")
+        prompt_key = layout.source("prompt") or "prompt"
+        if isinstance(lookup(obj, prompt_key), list):
+            msgs = conversation(lookup(obj, prompt_key), prompt_key, rec, False)
+            turns += [(m["role"], m["content"]) for m in msgs]
+        else:
+            turns.append(("user", string_field(obj, prompt_key, rec, lenient=layout.lenient)))
+        completion_key = layout.source("response") or "completion"
+        completion = lookup(obj, completion_key)
+        if isinstance(completion, list):
+            msgs = messages(completion, completion_key, rec, "role", "content", None)
+            answers = [m["content"] for m in msgs if m["role"] == "assistant"]
+            answer = answers[-1] if answers else ""
+            if not answer.strip():
+                rec.issue(NO_TARGET, f'"{completion_key}" has no assistant answer')
+        else:
+            answer = string_field(obj, completion_key, rec, target=True, lenient=layout.lenient)
+        rec.turns = [*turns, ("assistant", answer)]
+    label_key = layout.source("label") or "label"
+    label = lookup(obj, label_key)
     if not isinstance(label, bool):
-        rec.issue(WRONG_TYPE, f'"label" is a {json_type(label)}; KTO labels are true (desirable) or false')
+        found = json_type(None if label is MISSING else label)
+        rec.issue(WRONG_TYPE, f'"{label_key}" is a {found}; KTO labels are true (desirable) or false')
     else:
         rec.label = "true" if label else "false"
-    rec.turns = [*turns, ("assistant", answer)]
 
 
-def normalise(obj: dict[str, Any], fmt: str, label_field: str | None = None) -> dict[str, Any]:
-    """Normalise one record in format `fmt` into a canonical row (see the module docstring).
-
-    The row carries `issues` (a list of `RecordIssue`) and `valid` (no blocking issue).
-    """
+def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None = None) -> dict[str, Any]:
+    """Normalise one record in `layout` (a `Layout`, or a built-in layout's name) into a canonical
+    row (see the module docstring). The row carries `issues` (a list of `RecordIssue`) and `valid`
+    (no blocking issue)."""
+    if isinstance(layout, str):
+        if layout not in LAYOUTS:  # pragma: no cover - guarded by the caller
+            raise ValueError(f"unknown format {layout!r}")
+        layout = LAYOUTS[layout]
     rec = Record()
-    if fmt == CHAT:
-        _normalise_chat(obj, rec)
-    elif fmt == SHAREGPT:
-        _normalise_sharegpt(obj, rec)
-    elif fmt == PROMPT_COMPLETION:
-        _normalise_prompt_completion(obj, rec)
-    elif fmt == ALPACA:
-        _normalise_alpaca(obj, rec)
-    elif fmt == CLASSIFICATION:
-        _normalise_classification(obj, rec, label_field)
-    elif fmt == PREFERENCE:
-        _normalise_preference(obj, rec)
-    elif fmt == OPENAI_PREFERENCE:
-        _normalise_openai_preference(obj, rec)
-    elif fmt == KTO:
-        _normalise_kto(obj, rec)
-    elif fmt == VERTEX:
-        if "contents" not in obj:
-            rec.issue(MISSING_FIELD, 'no "contents" field')
-        else:
-            _normalise_vertex(obj, rec)
-    else:  # pragma: no cover - guarded by the caller
-        raise ValueError(f"unknown format {fmt!r}")
-    unknown = sorted(set(obj) - KNOWN_KEYS[fmt] - ({label_field} if label_field else set()))
-    if unknown:
-        rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in unknown[:10]))
-    if label_field and fmt != CLASSIFICATION and label_field in obj:
+    kind = layout.kind
+    if kind in (CHAT, SHAREGPT, VERTEX):
+        _normalise_conversation(obj, rec, layout)
+    elif kind == PAIR:
+        _normalise_pair(obj, rec, layout)
+    elif kind == CLASSIFICATION:
+        _normalise_classification(obj, rec, layout, label_field)
+    elif kind == PREFERENCE:
+        _normalise_preference(obj, rec, layout)
+    elif kind == OPENAI_PREFERENCE:
+        _normalise_openai_preference(obj, rec, layout)
+    elif kind == KTO:
+        _normalise_kto(obj, rec, layout)
+    elif kind == TEXT:
+        _normalise_text(obj, rec, layout)
+    else:  # pragma: no cover - every kind is above
+        raise ValueError(f"unknown kind {kind!r}")
+    label_keys = {label_field} if label_field else set()
+    if layout.base is None:  # a mapped layout names the fields the user cares about; the rest is kept
+        unknown = sorted(set(obj) - layout.known_keys - label_keys)
+        if unknown:
+            rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in unknown[:10]))
+    if label_field and kind != CLASSIFICATION and label_field in obj:
         rec.label = _label_text(obj[label_field])
-    extra = sorted(set(obj) - CORE_KEYS[fmt] - ({label_field} if label_field else set()))
+    elif kind not in (CLASSIFICATION, KTO) and (label_key := layout.source("label")) is not None:
+        value = lookup(obj, label_key)
+        if value is not MISSING:
+            rec.label = _label_text(value)
+    extra = sorted(set(obj) - layout.core_keys - label_keys)
     if extra:
         rec.structure.keys = [k[:40] for k in extra[:20]]
     if "weight" in obj:
@@ -307,10 +363,10 @@ def normalise(obj: dict[str, Any], fmt: str, label_field: str | None = None) -> 
     tools = obj.get("tools", obj.get("functions", inp.get("tools") if isinstance(inp, dict) else None))
     if tools:
         rec.tool_tokens = estimate_tokens(tools if isinstance(tools, str) else orjson.dumps(tools).decode())
-    return _row(rec, fmt)
+    return _row(rec, layout.name, kind)
 
 
-def _row(rec: Record, fmt: str) -> dict[str, Any]:
+def _row(rec: Record, fmt: str, kind: str) -> dict[str, Any]:
     turns = rec.turns
     system = "\n".join(c for r, c in turns if r in SYSTEM_ROLES)
     dialogue = [(r, c) for r, c in turns if r not in SYSTEM_ROLES]
@@ -338,7 +394,7 @@ def _row(rec: Record, fmt: str) -> dict[str, Any]:
         "n_turns": len(dialogue),
         "n_chars": n_chars,
         "n_tokens": n_tokens,
-        "text": f"{prompt}\n{response}",
+        "text": response if kind == TEXT else f"{prompt}\n{response}",
         "structure": rec.structure.to_json(),
         "issues": rec.issues,
     }

@@ -20,6 +20,7 @@ from dataqa.ingest.formats import (
     WRONG_TYPE,
     RecordIssue,
 )
+from dataqa.ingest.layouts import MISSING, lookup
 from dataqa.ingest.load import json_type
 from dataqa.ingest.structure import Structure
 
@@ -183,18 +184,42 @@ def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target
 
 
 def string_field(
-    obj: dict[str, Any], key: str, rec: Record, required: bool = True, target: bool = False
+    obj: dict[str, Any],
+    key: str,
+    rec: Record,
+    required: bool = True,
+    target: bool = False,
+    lenient: bool = False,
 ) -> str:
-    """A required or optional string field; empty targets are NO_TARGET, empty inputs EMPTY_CONTENT."""
-    if key not in obj:
+    """A required or optional string field; empty targets are NO_TARGET, empty inputs EMPTY_CONTENT.
+
+    `key` may be a dotted path into nested values (`layouts.lookup`). `lenient` (a field the user
+    mapped) also reads numbers, and lists of strings or numbers one per line, as text."""
+    value = lookup(obj, key)
+    if value is MISSING:
         if required:
             rec.issue(MISSING_FIELD, f'no "{key}" field')
         return ""
-    value = text_of(obj[key], key, rec, allow_null=not required)
-    if value is None:
+    if lenient:
+        value = _scalars_as_text(value)
+    text = text_of(value, key, rec, allow_null=not required)
+    if text is None:
         return ""
-    if required and not value.strip():
+    if required and not text.strip():
         rec.issue(NO_TARGET if target else EMPTY_CONTENT, f'"{key}" is empty')
+    return text
+
+
+def _scalars_as_text(value: Any) -> Any:
+    """A number as its text, a list of strings and numbers as one per line; anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return orjson.dumps(value).decode()
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in value)
+    ):
+        return "\n".join(v if isinstance(v, str) else orjson.dumps(v).decode() for v in value)
     return value
 
 
@@ -207,9 +232,9 @@ def conversation(value: Any, where: str, rec: Record, need_target: bool = True) 
 
 def system_field(obj: dict[str, Any], key: str, rec: Record) -> dict[str, Any] | None:
     """A top-level system prompt (Bedrock "system", Gemini "systemInstruction") as a leading message."""
-    if key not in obj or obj[key] is None:
+    value = lookup(obj, key)
+    if value is MISSING or value is None:
         return None
-    value = obj[key]
     if isinstance(value, dict) and "parts" in value:  # Gemini Content object
         value = value["parts"]
         where = f"{key}.parts"

@@ -223,8 +223,11 @@ def classify_part(part: dict[str, Any]) -> tuple[str, str | None, str | None]:
         spec = TYPED_PARTS.get(ptype)
         if spec is None:
             return ptype[:40], None, f'unknown part type "{ptype[:40]}"'
-        problem = _keys_problem(ptype, set(part) - {"type"}, *spec)
+        keys = set(part) - {"type"}
         text = part.get("text")
+        if ptype in TEXT_PART_TYPES and "text" not in part and isinstance(part.get("value"), str):
+            keys, text = keys - {"value"} | {"text"}, part["value"]  # {"type": "text", "value": ...}
+        problem = _keys_problem(ptype, keys, *spec)
         if ptype in TEXT_PART_TYPES and "text" in part and not isinstance(text, str):
             problem = problem or f'{ptype} part: "text" is a {json_type(text)}; expected a string'
         return ptype, text if ptype in TEXT_PART_TYPES and isinstance(text, str) else None, problem
@@ -379,10 +382,13 @@ class Structure:
     def part(self, at: str, role: str | None, part: dict[str, Any], turn: int) -> str | None:
         """Classify one content part; returns its text (None for a part that is not text)."""
         ptype, text, problem = classify_part(part)
-        if self.collect and not (text is not None and problem is None):  # a sound text part is just text
+        value_text = text is not None and "text" not in part  # the text written under "value"
+        if self.collect and not (text is not None and problem is None and not value_text):
             entry: dict[str, Any] = {"at": at, "role": role, "type": ptype}
             if problem:
                 entry["problem"] = problem
+            if value_text:
+                entry["value_text"] = True  # read as text; a provider's own profile may refuse it
             self.parts.append(entry)
             image = _image_of(ptype, part)
             if image is not None:

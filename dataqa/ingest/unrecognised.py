@@ -1,0 +1,105 @@
+"""The one message for a file whose records are in no known layout: the keys most records have, and
+the exact option that would read them (a `--map` guessed from the keys and tried on the first
+records, or a `--format`), instead of one error per record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rapidfuzz import fuzz, process
+
+from dataqa.ingest.layouts import (
+    LAYOUTS,
+    ROLES,
+    KeySurvey,
+    Layout,
+    map_options,
+    mapped_layouts,
+    readable_share,
+    suggest_map,
+)
+
+READ_SHARE = 0.5
+"""A suggestion is made only when it reads at least this share of the surveyed records."""
+
+_KNOWN: dict[str, str] = {}
+for _layout in LAYOUTS.values():
+    for _key, _role in (*_layout.fields, *_layout.optional):
+        _KNOWN.setdefault(_key, _role)
+"""Every field name a built-in layout reads, with its role (for keys misspelt in the data)."""
+
+
+def _typos(survey: KeySurvey, keys: list[str]) -> dict[str, str]:
+    """Keys that are a near spelling of a built-in field ("mesages"), mapped to that field's role."""
+    out: dict[str, str] = {}
+    for key in keys:
+        if key in _KNOWN:
+            continue
+        match = process.extractOne(key, list(_KNOWN), scorer=fuzz.ratio, score_cutoff=85)
+        if match is not None:
+            out[key] = _KNOWN[match[0]]
+    return out
+
+
+def _reads(fields: Mapping[str, str], survey: KeySurvey, label_field: str | None) -> bool:
+    try:
+        layouts = mapped_layouts(fields)
+    except ValueError:
+        return False
+    return readable_share([*layouts, *LAYOUTS.values()], survey.samples, label_field) >= READ_SHARE
+
+
+def suggestion(survey: KeySurvey, label_field: str | None = None) -> str | None:
+    """The options that read the surveyed records (`--map ...` or `--format ...`), or None."""
+    keys = survey.common()
+    guesses = [_typos(survey, keys), suggest_map(survey) or {}]
+    for guess in guesses:
+        if not guess:
+            continue
+        # Fields named as a layout already names them need no map ("text" as text): leave them out.
+        short = {k: r for k, r in guess.items() if _KNOWN.get(k) != r}
+        for fields in (short, guess) if short else ():
+            if _reads(fields, survey, label_field):
+                return map_options(fields)
+    for name, layout in LAYOUTS.items():  # a layout that only its strict rules or types kept out
+        relaxed = Layout(name, layout.kind, layout.title, layout.example, layout.fields)
+        if readable_share([relaxed], survey.samples, label_field) >= READ_SHARE:
+            return f"--format {name}"
+    return None
+
+
+def _keys_text(survey: KeySurvey) -> str:
+    keys = survey.common() or [k for k, _ in survey.keys.most_common(10)]
+    shown = ", ".join(f'"{k[:40]}"' for k in keys[:12]) + (
+        f" and {len(keys) - 12} more" if len(keys) > 12 else ""
+    )
+    return f"most records have the keys {shown}" if survey.common() else f"the keys seen most are {shown}"
+
+
+def unrecognised_detail(
+    survey: KeySurvey,
+    records: int,
+    fields: Mapping[str, str] | None = None,
+    label_field: str | None = None,
+) -> str:
+    """The message of the one finding for a file of `records` records in no known layout (see the
+    module docstring); `survey` holds its first records."""
+    n = survey.records
+    counted = f"{records:,} record(s)" if n >= records else f"the first {n:,} of {records:,} records"
+    if fields:
+        head = (
+            "no record has the fields your field map names ("
+            + ", ".join(f"{k} = {r}" for k, r in fields.items())
+            + ") with a layout's other fields"
+        )
+    else:
+        head = "no record is in a layout dataqa knows"
+    head += f"; {_keys_text(survey)} ({counted})"
+    option = suggestion(survey, label_field)
+    if option is not None:
+        return f"{head}. Read it with: {option} (`dataqa formats` lists the layouts)"
+    return (
+        f"{head}. Name the fields with --map FIELD=ROLE (roles: {', '.join(ROLES)}) or a layout with "
+        "--format (`dataqa formats` lists them)"
+    )
