@@ -32,7 +32,10 @@ class EchoTarget(Check):
     wrote the input into the output field.
     Example: "What is the return policy for opened items?" → "What is the return policy for opened items?"
     Fix: write the real answer, or drop the record. Prompts that ask for the input back (repeat,
-    correct, proofread, reformat…) are not reported.
+    correct, proofread, reformat…) are not reported, nor are classification targets: a label is
+    a class name, and an utterance that is a label's name ("play audiobook" → `play_audiobook`)
+    is a valid example. A label is checked only when it is long free text (`label_words`), the
+    shape of an input exported into the label field.
     """
 
     id = "QUAL008"
@@ -42,15 +45,21 @@ class EchoTarget(Check):
     min_similarity: float = 0.95
     """Similarity (0-1, rapidfuzz ratio of the normalised texts) from which the target is a copy."""
     min_chars: int = 12
+    label_words: int = 8
+    """A target that is the record's label is checked only from this many words (shorter: a class name)."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
             raw_p, raw_r = pl.col("prompt").str.len_chars(), pl.col("response").str.len_chars()
             loose = self.min_similarity * 0.6  # raw lengths differ from normalised ones by punctuation
+            label = pl.col("label").str.strip_chars()
+            class_name = (label == pl.col("response").str.strip_chars()) & (
+                pl.col("response").str.count_matches(r"\w+") < self.label_words
+            )
             frame = (
                 ctx.valid_rows(split)
+                .filter((raw_r >= raw_p * loose) & (raw_p >= raw_r * loose) & ~class_name.fill_null(False))
                 .select("line", "prompt", "response")
-                .filter((raw_r >= raw_p * loose) & (raw_p >= raw_r * loose))
                 .with_columns(
                     normalise_expr(pl.col("prompt")).alias("p"), normalise_expr(pl.col("response")).alias("r")
                 )
