@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dataqa.core.errors import ConfigError
+from dataqa.core.models import Severity
 from dataqa.core.options import coerce_option
 from dataqa.engine.profile_rules import load_profile
 from dataqa.ingest import formats
@@ -113,10 +115,6 @@ class Config:
             raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
         if self.jobs < 0:
             raise ConfigError(f"jobs must be 0 (automatic) or a positive number, not {self.jobs}")
-        if not 0 <= self.check_timeout < float("inf"):
-            raise ConfigError(
-                f"check-timeout must be 0 (no limit) or a number of seconds, not {self.check_timeout}"
-            )
         if self.format is not None and self.format not in formats.FORMATS:
             raise ConfigError(f"format must be one of {', '.join(formats.FORMATS)}, not {self.format!r}")
         load_profile(self.profile)  # an unknown profile is a usage error, not a silent generic scan
@@ -178,7 +176,65 @@ def _fill(target: Any, table: dict[str, Any], where: str) -> None:
         if key == "datasets":
             target.datasets = _datasets(value, f"{where}.datasets")
             continue
-        setattr(target, key, coerce_option(value, hints[key], f"{where}.{key}"))
+        value = coerce_option(value, hints[key], f"{where}.{key}")
+        if key == "checks":
+            _check_tables(value, f"{where}.checks")
+        _check_range(type(target), key, value, where)
+        setattr(target, key, value)
+
+
+INF = float("inf")
+RANGES: dict[tuple[type, str], tuple[float, float]] = {
+    (Config, "jobs"): (0, 1024),
+    (Config, "check_timeout"): (0, INF),
+    (Config, "max_input_bytes"): (0, INF),
+    (Config, "max_lines"): (0, INF),
+    (Config, "max_line_bytes"): (0, INF),
+    (VerdictConfig, "min_usable_poc"): (0, INF),
+    (VerdictConfig, "min_usable_production"): (0, INF),
+    (VerdictConfig, "min_per_class_poc"): (0, INF),
+    (VerdictConfig, "min_per_class_production"): (0, INF),
+    (VerdictConfig, "max_leaked_fraction"): (0, 1),
+    (VerdictConfig, "max_refusal_share"): (0, 1),
+    (ReportConfig, "price_per_million_tokens"): (0, INF),
+    (ReportConfig, "epochs"): (1, 1000),
+}
+"""The valid range of every numeric option (both ends included; INF: any finite number). A value
+outside it (a negative count, a share above 1, `1e999` read as infinity) is a `ConfigError` naming
+the file, the key and the range, never a silent GO."""
+
+
+def _range_text(low: float, high: float, whole: bool) -> str:
+    kind = "a whole number" if whole else "a finite number"
+    if high == INF:
+        return f"{kind}, {low:g} or more"
+    return f"{kind} from {low:g} to {high:,g}"
+
+
+def _check_range(owner: type, key: str, value: Any, where: str) -> None:
+    """Raise `ConfigError` when a numeric option is outside its range in `RANGES`."""
+    bounds = RANGES.get((owner, key))
+    if bounds is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    low, high = bounds
+    if not (low <= value <= high and math.isfinite(value)):
+        rule = _range_text(low, high, isinstance(value, int))
+        raise ConfigError(f"{where}: {key.replace('_', '-')} = {value!r} is out of range; it must be {rule}")
+
+
+def _check_tables(checks: dict[str, Any], where: str) -> None:
+    """Each `[checks.<ID>]` is a table, and its `severity`, when given, is one the tool knows."""
+    for cid, opts in checks.items():
+        if not isinstance(opts, dict):
+            raise ConfigError(f"{where} must map check ids to tables of options, not {cid} = {opts!r}")
+        if "severity" in opts:
+            try:
+                Severity.parse(opts["severity"])
+            except ValueError:
+                raise ConfigError(
+                    f"{where}.{cid}: severity = {opts['severity']!r} is not a severity; it must be one of "
+                    "error, warning, info"
+                ) from None
 
 
 def _datasets(value: Any, where: str) -> dict[str, dict[str, Any]]:
@@ -266,6 +322,7 @@ def apply_overrides(config: Config, **overrides: Any) -> Config:
             _fill(config.verdict, value, "options")
             continue
         if key == "checks" and isinstance(value, dict):
+            _check_tables(value, "options.checks")
             for cid, opts in value.items():
                 config.checks.setdefault(cid, {}).update(opts)
             continue
