@@ -317,3 +317,30 @@ def test_a_large_scan_tunes_glibc_malloc_unless_the_environment_does(tmp_path: P
     assert changed(small) == {}
     assert changed(small, large) == tuned
     assert changed(large, MALLOC_ARENA_MAX="4") == {"MALLOC_MMAP_THRESHOLD_": 256 * 1024}
+
+
+HEAVY = ("polars", "numpy", "sklearn", "scipy", "jinja2", "rapidfuzz", "langdetect", "dataqa.engine.runner")
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["-h"]])
+def test_version_and_help_import_no_heavy_module(args: list[str]) -> None:
+    """`dataqa --version` / `--help` answer without polars, numpy, scikit-learn, jinja2 or the engine
+    (their import is most of a second); the child reports which of them ended up imported."""
+    script = (
+        "import json, sys\n"
+        "from dataqa.commands.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r} or m in {HEAVY!r})\n"
+        "print(json.dumps({'code': code, 'heavy': heavy}), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", script], capture_output=True, text=True)
+    result = json.loads(out.stderr.strip().splitlines()[-1])
+    assert result == {"code": 0, "heavy": []}, result
+    imported = {
+        line.split("|")[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")
+    }
+    assert not {name for name in imported if name.split(".")[0] in HEAVY}, "importtime saw a heavy module"
+    assert ("dataqa, version" in out.stdout) if args == ["--version"] else ("scan" in out.stdout)

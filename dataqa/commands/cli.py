@@ -29,9 +29,11 @@ from dataqa.core.errors import ConfigError, InputError, OutputError
 from dataqa.core.output import refuse_inputs, write_atomic
 from dataqa.core.resources import tune_malloc
 from dataqa.core.version import VERSION
-from dataqa.engine.config import load_config
-from dataqa.engine.registry import FAMILIES, load_checks
 from dataqa.ingest.splits import split_of
+
+# Nothing heavy at module level: `dataqa --version` and `dataqa --help` import click and this
+# package's light modules only; polars, numpy, scikit-learn, jinja2 and the engine are imported by
+# the commands that use them (tests/test_cli.py checks it).
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -150,6 +152,7 @@ def scan(
     debug: bool,
 ) -> None:
     """Scan TRAIN (and --test/--valid) and print the verdict with every finding's file and line."""
+    from dataqa.engine.config import load_config
     from dataqa.engine.runner import run_scan
 
     paths = assign_splits(files, test, valid)
@@ -214,6 +217,8 @@ main.add_command(hook_command, "hook")
 @click.option("--family", help="Only this family.")
 def list_checks(family: str | None) -> None:
     """List every registered check: id, name, family, default severity, summary."""
+    from dataqa.engine.registry import load_checks
+
     checks = load_checks()
     rows = [c for c in checks.values() if family is None or c.family == family]
     width = max((len(c.name) for c in rows), default=10)
@@ -227,6 +232,8 @@ def list_checks(family: str | None) -> None:
 @click.argument("check_id")
 def explain(check_id: str) -> None:
     """Explain one check: what it finds, why it matters, an example, the fix, and its options."""
+    from dataqa.engine.registry import FAMILIES, load_checks
+
     checks = load_checks()
     cls = checks.get(check_id.upper())
     if cls is None:
@@ -249,6 +256,8 @@ def explain(check_id: str) -> None:
 
 def _config_for(config_path: str | None, no_config: bool, **overrides: Any):
     """Load configuration for the data-fixing commands, turning config errors into exit code 2."""
+    from dataqa.engine.config import load_config
+
     with _errors_exit_2():
         return load_config(config_path, discover=not no_config, **overrides)
 

@@ -27,7 +27,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -41,8 +41,10 @@ from dataqa.commands.options import (
     select_options,
 )
 from dataqa.core.models import CheckStatus, Finding, Location, Severity
-from dataqa.engine.config import Config, apply_overrides, load_config
 from dataqa.ingest.splits import SPLIT_WORDS
+
+if TYPE_CHECKING:  # the configuration imports polars: loaded when the hook runs, not with `dataqa --help`
+    from dataqa.engine.config import Config
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 DEFAULT_BLOCK = ("DUP001", "DUP002", "DUP003")
@@ -168,6 +170,8 @@ def plan(files: Sequence[str], config: Config, overrides: dict[str, Any]) -> lis
 
     With no files, every declared dataset is planned, whole.
     """
+    from dataqa.engine.config import apply_overrides
+
     passed = list(dict.fromkeys(_absolute(f) for f in files))
     wanted = set(passed)
     units: list[Unit] = []
@@ -329,6 +333,7 @@ def run(
     """
     from dataqa.core.errors import ConfigError, InputError, OutputError
     from dataqa.engine.cache import code_fingerprint
+    from dataqa.engine.config import load_config
     from dataqa.engine.registry import load_checks
     from dataqa.reports.terminal import finding_line, neutralise
 

@@ -12,10 +12,44 @@ from typing import Any, TypeVar
 
 import click
 
-from dataqa.engine.config import FAIL_ON, GOALS
-from dataqa.ingest.formats import FORMATS
-
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class LazyChoice(click.Choice):
+    """A `click.Choice` whose choices are read when first needed, not when the command is defined.
+
+    The choices live in modules that import polars (formats) or the configuration; reading them
+    lazily keeps `dataqa --version` and `dataqa --help` from importing either.
+    """
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = load
+        self._choices: tuple[str, ...] | None = None
+        self.case_sensitive = True
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        if self._choices is None:
+            self._choices = tuple(self._load())
+        return self._choices
+
+
+def _formats() -> Sequence[str]:
+    from dataqa.ingest.formats import FORMATS
+
+    return list(FORMATS)
+
+
+def _goals() -> Sequence[str]:
+    from dataqa.engine.config import GOALS
+
+    return GOALS
+
+
+def _fail_on() -> Sequence[str]:
+    from dataqa.engine.config import FAIL_ON
+
+    return FAIL_ON
 
 
 def codes(values: Sequence[str]) -> list[str]:
@@ -36,7 +70,7 @@ def data_options(command: F) -> F:
         command,
         [
             click.option(
-                "--format", "fmt", type=click.Choice(list(FORMATS)), help="Record format (default: detected)."
+                "--format", "fmt", type=LazyChoice(_formats), help="Record format (default: detected)."
             ),
             click.option("--label-field", metavar="KEY", help="Record key holding the label."),
             click.option(
@@ -77,12 +111,12 @@ def select_options(command: F) -> F:
 
 def goal_option(help: str) -> Callable[[F], F]:
     """`--goal`: the size bar of the verdict; `help` says what it means to the command."""
-    return click.option("--goal", type=click.Choice(GOALS), help=help)
+    return click.option("--goal", type=LazyChoice(_goals), help=help)
 
 
 def fail_on_option(default: str | None, help: str) -> Callable[[F], F]:
     """`--fail-on`: what makes the exit code 1; the scan defaults to the configuration, the hook to errors."""
-    return click.option("--fail-on", type=click.Choice(FAIL_ON), default=default, help=help)
+    return click.option("--fail-on", type=LazyChoice(_fail_on), default=default, help=help)
 
 
 def exit_zero_option(help: str) -> Callable[[F], F]:
