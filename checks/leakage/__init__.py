@@ -5,6 +5,7 @@ from dataqa.checks.leakage import (
     leak002_normalised_leak,
     leak003_near_leak,
     leak004_ngram_overlap,
+    leak005_input_leak,
 )
 
 __all__ = [
@@ -12,4 +13,5 @@ __all__ = [
     "leak002_normalised_leak",
     "leak003_near_leak",
     "leak004_ngram_overlap",
+    "leak005_input_leak",
 ]

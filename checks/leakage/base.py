@@ -4,19 +4,29 @@ LEAK: held-out examples (test, valid) that are also in the training data, or in 
 
 Each held-out split is compared with train, and test with valid. The layers do not report the same
 example twice: an eval example copied exactly (LEAK001) is not reported again as a normalised copy
-(LEAK002), a near copy (LEAK003) or an n-gram overlap (LEAK004). A finding names the held-out
-example first, then the reference rows; `unusable` holds the reference rows (drop them to keep the
-evaluation honest). The verdict condition (with LEAK001) judges the leaked share of each held-out split.
+(LEAK002), a near copy (LEAK003), an input with another label or answer (LEAK005) or an n-gram
+overlap (LEAK004). A finding names the held-out example first, then the reference rows; `unusable`
+holds the reference rows (drop them to keep the evaluation honest). The verdict condition (with
+LEAK001) judges the leaked share of each held-out split.
 
+Labelled data (a label field, or chat replies that form a closed set) is an input to classify: a
+near copy (LEAK003) is a near-identical input with the same label, and an input found in train with
+another label, identical, normalised or near, is a cross-split label conflict (LEAK005), which
+takes precedence over a near copy with the same label when the conflicting input is identical.
+Generative data is matched on prompt and response (LEAK001-003); a prompt found identical (or
+normalised) in train with a rewritten answer is a leak of the input (LEAK005).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import ClassVar
 
+import numpy as np
 import polars as pl
 
+from dataqa.checks.labels.base import split_labels
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
@@ -72,12 +82,18 @@ def near_matches(
 ) -> pl.DataFrame:
     """`line`, `ref_line`, `similarity`: held-out rows near a reference row, every normalised copy
     on either side included, held-out rows with a normalised (or exact) copy in the reference split
-    excluded (LEAK001/LEAK002 report those). Threshold and shingle default to LEAK003's options."""
+    excluded (LEAK001/LEAK002 report those). Threshold and shingle default to LEAK003's options.
+
+    Labelled data is matched on the input with the same label (`left_line` is then the held-out
+    input's representative); held-out rows whose identical input has another label in the
+    reference split are LEAK005's and left out."""
     opts = _options(
         ctx, "LEAK003", threshold=similarity.DEFAULT_THRESHOLD, shingle=similarity.DEFAULT_SHINGLE
     )
     t = float(opts["threshold"] if threshold is None else threshold)
     k = int(opts["shingle"] if shingle is None else shingle)
+    if labelled(ctx):
+        return _labelled_near_matches(ctx, eval_split, ref_split, t, k)
     pairs = similarity.near_pairs(ctx, eval_split, ref_split, "text", t, shingle=k)
     left = similarity.distinct(ctx, eval_split, "text").members
     right = similarity.distinct(ctx, ref_split, "text").members
@@ -89,6 +105,257 @@ def near_matches(
         .select("line", "ref_line", "similarity", "left_line")
         .sort(["line", "similarity", "ref_line"], descending=[False, True, False])
     )
+
+
+def labelled(ctx: Context) -> bool:
+    """Whether the data is labelled (a label field, or chat replies that form a closed set): its
+    leaks are then matched on the input, and the label says whether they conflict."""
+    return ctx.has_labels()
+
+
+def _sides(ctx: Context, split: str) -> pl.DataFrame:
+    """`line`, `rep` (the representative of its normalised input), `prompt_exact`, `system_exact`
+    and `target` (its label, or its reply when it has none; "" for generative data) of each valid
+    row with a non-empty input."""
+
+    def build() -> pl.DataFrame:
+        frame = similarity.distinct(ctx, split, "prompt").members.join(
+            similarity.hashes(ctx, split).select("line", "prompt_exact", "system_exact"), on="line"
+        )
+        if not labelled(ctx):
+            return frame.with_columns(pl.lit("").alias("target"))
+        targets = (
+            ctx.valid_rows(split)
+            .select("line", "response")
+            .join(split_labels(ctx, split), on="line", how="left")
+            .select("line", pl.coalesce("label", "response").fill_null("").alias("target"))
+        )
+        return frame.join(targets, on="line")
+
+    return ctx.shared(("input_sides", split), build)
+
+
+def _same_inputs(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
+    """`left_rep`, `right_rep`, `similarity` (1.0), `same` (true): held-out and reference inputs
+    identical after normalisation, as their representatives (one row per distinct input pair)."""
+    left = similarity.distinct(ctx, eval_split, "prompt")
+    right = similarity.distinct(ctx, ref_split, "prompt")
+    return (
+        pl.DataFrame({"left_rep": left.lines, "norm": left.texts})
+        .join(pl.DataFrame({"right_rep": right.lines, "norm": right.texts}), on="norm")
+        .select("left_rep", "right_rep", pl.lit(1.0).alias("similarity"), pl.lit(True).alias("same"))
+    )
+
+
+def input_rep_pairs(
+    ctx: Context, eval_split: str, ref_split: str, threshold: float | None, shingle: int
+) -> pl.DataFrame:
+    """`left_rep`, `right_rep`, `similarity`, `same`: held-out and reference inputs (prompts, as
+    their normalised representatives) identical after normalisation (`same`, similarity 1.0) or,
+    with a `threshold`, near (verified similarity >= `threshold`; a near pair may score 1.0 when
+    only filler words differ). One row per pair of distinct inputs, never per copy; identical
+    pairs first, then by similarity."""
+
+    def build() -> pl.DataFrame:
+        same = _same_inputs(ctx, eval_split, ref_split)
+        if threshold is None:
+            return same.sort(["left_rep", "right_rep"])
+        # Across two splits the near pairs include inputs identical after normalisation (`same`
+        # has them all, even those a crowded LSH bucket leaves out).
+        near = (
+            similarity.near_pairs(ctx, eval_split, ref_split, "prompt", threshold, shingle=shingle)
+            .select(
+                pl.col("left_line").alias("left_rep"), pl.col("right_line").alias("right_rep"), "similarity"
+            )
+            .join(same.select("left_rep", "right_rep"), on=["left_rep", "right_rep"], how="anti")
+            .with_columns(pl.lit(False).alias("same"))
+        )
+        return pl.concat([same, near]).sort(
+            ["left_rep", "same", "similarity", "right_rep"], descending=[False, True, True, False]
+        )
+
+    return ctx.shared(("input_pairs", eval_split, ref_split, threshold, shingle), build)
+
+
+_FILLER = (
+    "a an the please pls plz hi hello hey thanks thank ok okay oh ah um uh well just now so also really "
+    "i me my you your we us our it this that is are was were be am do does did can could would will "
+    "should shall may might"
+)
+FILLER_WORDS = frozenset(_FILLER.split())
+"""Words that seldom decide a label: near inputs under two labels that differ only in these (and
+in numbers) are a conflict; any other word that differs may be what decides the label."""
+
+
+def filler_only(a: str, b: str) -> bool:
+    """Whether two normalised texts differ only in `FILLER_WORDS` and numbers (an order number,
+    "hi", "please"), not in a word that may decide a label ("city" or "building", "radio")."""
+    left, right = Counter(a.split()), Counter(b.split())
+    return all(w in FILLER_WORDS or w.isdigit() for w in (left - right) + (right - left))
+
+
+def _taken_by_text(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
+    """`line`: held-out rows with an exact or normalised copy in the reference split (LEAK001/002)."""
+    return normalised_matches(ctx, eval_split, ref_split).select("line").unique()
+
+
+def _strong_conflicts(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
+    """Labelled data: `line`, `ref_line` of held-out rows (not LEAK001/002's) whose input is in the
+    reference split, identical after normalisation and with the same system prompt, under another label."""
+
+    def build() -> pl.DataFrame:
+        pairs = input_rep_pairs(ctx, eval_split, ref_split, None, similarity.DEFAULT_SHINGLE)
+        left = _sides(ctx, eval_split).join(_taken_by_text(ctx, eval_split, ref_split), on="line", how="anti")
+        right = _sides(ctx, ref_split).rename(
+            {"line": "ref_line", "rep": "right_rep", "target": "ref_target", "prompt_exact": "ref_prompt"}
+        )
+        return (
+            left.join(pairs, left_on="rep", right_on="left_rep")
+            .join(right, on=["right_rep", "system_exact"])
+            .filter(pl.col("target") != pl.col("ref_target"))
+            .select("line", "ref_line")
+        )
+
+    return ctx.shared(("input_conflicts", eval_split, ref_split), build)
+
+
+def _labelled_near_matches(
+    ctx: Context, eval_split: str, ref_split: str, threshold: float, shingle: int
+) -> pl.DataFrame:
+    """`near_matches` of labelled data: inputs near (or equal to) a reference input with the same label."""
+    pairs = input_rep_pairs(ctx, eval_split, ref_split, threshold, shingle)
+    left = (
+        _sides(ctx, eval_split)
+        .join(_taken_by_text(ctx, eval_split, ref_split), on="line", how="anti")
+        .join(_strong_conflicts(ctx, eval_split, ref_split).select("line").unique(), on="line", how="anti")
+        .select("line", pl.col("rep").alias("left_line"), "target")
+    )
+    right = _sides(ctx, ref_split).select(
+        pl.col("line").alias("ref_line"), pl.col("rep").alias("right_rep"), "target"
+    )
+    return (
+        left.join(pairs, left_on="left_line", right_on="left_rep")
+        .join(right, on=["right_rep", "target"])
+        .select("line", "ref_line", "similarity", "left_line")
+        .sort(["line", "similarity", "ref_line"], descending=[False, True, False])
+    )
+
+
+def _filler_mask(ctx: Context, eval_split: str, ref_split: str, pairs: pl.DataFrame) -> pl.Series:
+    """Per row of `pairs` (`rep`, `right_rep`, `same`): identical after normalisation, or near with
+    only filler words and numbers between the two inputs (`filler_only`)."""
+    near = pairs.filter(~pl.col("same"))
+    if near.is_empty():
+        return pl.Series([True] * pairs.height, dtype=pl.Boolean)
+    texts = {}
+    for split, column in ((eval_split, "rep"), (ref_split, "right_rep")):
+        d = similarity.distinct(ctx, split, "prompt")
+        wanted = near[column].unique().to_numpy()
+        at = np.searchsorted(d.lines, wanted)
+        texts[column] = dict(zip(wanted.tolist(), d.texts.gather(at).to_list(), strict=True))
+    keep = [
+        same or filler_only(texts["rep"][a], texts["right_rep"][b])
+        for a, b, same in pairs.select("rep", "right_rep", "same").iter_rows()
+    ]
+    return pl.Series(keep, dtype=pl.Boolean)
+
+
+def input_leaks(
+    ctx: Context, eval_split: str, ref_split: str, threshold: float | None = None, shingle: int | None = None
+) -> pl.DataFrame:
+    """LEAK005's leaks, one row per held-out input (its normalised form, system prompt and label):
+    `lines` (held-out rows), `refs` (reference rows, best match first), `similarity` (the best),
+    `match` ("identical" when a held-out and a reference input are equal character for character,
+    "normalised" when they are equal after normalisation, else "near"),
+    `target` and `ref_targets` (labelled data: the labels, one per reference row).
+
+    A held-out row counts when its input (same system prompt) is in the reference split and no
+    other layer reports it: for labelled data under another label (identical or normalised input
+    first, else near at `threshold`, default LEAK005's option); for generative data with an answer
+    that LEAK001-003 do not match (identical or normalised input only: a near input with another
+    answer is most often another question, a changed number or name)."""
+    opts = _options(
+        ctx, "LEAK005", threshold=similarity.DEFAULT_THRESHOLD, shingle=similarity.DEFAULT_SHINGLE
+    )
+    t = float(opts["threshold"] if threshold is None else threshold)
+    k = int(opts["shingle"] if shingle is None else shingle)
+
+    def build() -> pl.DataFrame:
+        is_labelled = labelled(ctx)
+        pairs = input_rep_pairs(ctx, eval_split, ref_split, t if is_labelled else None, k)
+        taken = pl.concat(
+            [
+                _taken_by_text(ctx, eval_split, ref_split),
+                near_matches(ctx, eval_split, ref_split).select("line"),
+            ]
+        )
+        left = _sides(ctx, eval_split).join(taken, on="line", how="anti")
+        right = _sides(ctx, ref_split).rename(
+            {"line": "ref_line", "rep": "right_rep", "target": "ref_target", "prompt_exact": "ref_prompt"}
+        )
+        # Copies first grouped on each side, then the groups joined: no product of copies.
+        key = ["rep", "system_exact", "target"]
+        eval_groups = left.group_by(key).agg(
+            pl.col("line").sort(), pl.col("prompt_exact").unique().alias("prompts")
+        )
+        ref_groups = right.group_by("right_rep", "system_exact", "ref_target").agg(
+            pl.col("ref_line").sort().alias("refs"), pl.col("ref_prompt").unique().alias("ref_prompts")
+        )
+        joined = eval_groups.join(pairs, left_on="rep", right_on="left_rep").join(
+            ref_groups, on=["right_rep", "system_exact"]
+        )
+        if is_labelled:
+            joined = joined.filter(pl.col("target") != pl.col("ref_target"))
+            # An identical input under another label outranks near ones: keep only those for its row.
+            strong = _strong_conflicts(ctx, eval_split, ref_split).select("line").unique()
+            strong_reps = left.join(strong, on="line").select(key).unique()
+            joined = joined.join(
+                strong_reps.with_columns(pl.lit(True).alias("strong")), on=key, how="left"
+            ).filter(pl.col("strong").is_null() | pl.col("same"))
+            joined = joined.filter(_filler_mask(ctx, eval_split, ref_split, joined))
+        joined = joined.with_columns(
+            (pl.col("prompts").list.set_intersection("ref_prompts").list.len() > 0).alias("identical")
+        ).sort(
+            [*key, "same", "similarity", pl.col("refs").list.first()],
+            descending=[False, False, False, True, True, False],
+        )
+        rows = []
+        for (_rep, _system, target), group in joined.group_by(key, maintain_order=True):
+            refs, ref_targets = [], []
+            for group_refs, ref_target in zip(
+                group["refs"].to_list(), group["ref_target"].to_list(), strict=True
+            ):
+                refs.extend(group_refs)
+                ref_targets.extend([ref_target] * len(group_refs))
+            first = group.row(0, named=True)
+            rows.append(
+                {
+                    "lines": first["line"],
+                    "refs": refs,
+                    "similarity": float(first["similarity"]),
+                    "match": (
+                        ("identical" if group.filter("same")["identical"].any() else "normalised")
+                        if first["same"]
+                        else "near"
+                    ),
+                    "target": target,
+                    "ref_targets": ref_targets,
+                }
+            )
+        rows.sort(key=lambda r: r["lines"][0])
+        return pl.DataFrame(
+            rows,
+            schema={
+                "lines": pl.List(pl.Int64),
+                "refs": pl.List(pl.Int64),
+                "similarity": pl.Float64,
+                "match": pl.String,
+                "target": pl.String,
+                "ref_targets": pl.List(pl.String),
+            },
+        )
+
+    return ctx.shared(("input_leaks", eval_split, ref_split, t, k), build)
 
 
 def _texts(ctx: Context, split: str, lines: list[int]) -> dict[int, str]:

@@ -21,14 +21,19 @@ class NearLeak(LeakCheck):
 
     Why: paraphrased or lightly edited copies leak the answer as surely as exact ones; they are the
     usual result of splitting templated or augmented data at random. Similarity is the word-level
-    edit ratio of the normalised prompt + response, verified for every pair.
+    edit ratio of the normalised prompt + response, verified for every pair. Labelled data is
+    compared on the input alone, with the same label (another label is LEAK005's conflict), so
+    that the label's words do not make two short inputs look alike.
     Example: test.jsonl:17 ~ train.jsonl:2045 (similarity 0.93): the same ticket with another
     order number.
     Fix: remove the near-copies from train, and split by template, user or source document.
     """
 
     id = "LEAK003"
-    shares = frozenset({"bands", "distinct", "near_pairs"})
+    shares = frozenset(
+        {"bands", "distinct", "hashes", "input_conflicts", "input_pairs", "input_sides", "near_pairs"}
+        | {"split_labels"}
+    )
     name = "near-leak"
     family = "leakage"
     severity = Severity.ERROR

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.leakage.base import Group, LeakCheck, near_matches, normalised_matches
+from dataqa.checks.leakage.base import Group, LeakCheck, input_leaks, near_matches, normalised_matches
 from dataqa.core.models import Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
@@ -22,7 +22,8 @@ class NgramOverlap(LeakCheck):
 
     Why: this is contamination as LLM papers measure it: a passage, question or answer copied into
     the training data leaks part of the example even when the rest differs. Examples already
-    reported as exact, normalised or near copies are not repeated. A sequence found in more than
+    reported as exact, normalised or near copies, or as inputs with another label or answer
+    (LEAK005), are not repeated. A sequence found in more than
     `max_rows` rows of either split is a stock phrase or a template, not a leak, and is ignored.
     A shared span is a signal to review, not proof: unlike LEAK001-003 it does not remove training
     rows from the usable count nor count toward the verdict's leaked share (templated data, such as
@@ -33,7 +34,10 @@ class NgramOverlap(LeakCheck):
     """
 
     id = "LEAK004"
-    shares = frozenset({"bands", "distinct", "near_pairs", "ngram"})
+    shares = frozenset(
+        {"bands", "distinct", "hashes", "input_conflicts", "input_leaks", "input_pairs", "input_sides"}
+        | {"near_pairs", "ngram", "split_labels"}
+    )
     heavy = True
     name = "ngram-overlap"
     family = "leakage"
@@ -49,6 +53,7 @@ class NgramOverlap(LeakCheck):
             [
                 normalised_matches(ctx, eval_split, ref_split).select("line"),
                 near_matches(ctx, eval_split, ref_split).select("line"),
+                input_leaks(ctx, eval_split, ref_split).select(pl.col("lines").explode().alias("line")),
             ]
         ).unique()
         overlaps = similarity.ngram_overlaps(

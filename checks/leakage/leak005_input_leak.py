@@ -1,0 +1,87 @@
+"""LEAK005 input-leak: a held-out input found in train with another label (or a rewritten answer)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dataqa.checks.leakage.base import Group, LeakCheck, and_more, input_leaks, labelled
+from dataqa.core.models import Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import register
+from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD
+
+LABEL_CHARS = 60
+"""A label is cut to this many characters in a message."""
+
+
+def _label(value: str) -> str:
+    return repr(value[:LABEL_CHARS] + ("…" if len(value) > LABEL_CHARS else ""))
+
+
+@register
+@dataclass
+class InputLeak(LeakCheck):
+    """A held-out input is in the training data under another label, or with a rewritten answer.
+
+    A cross-split label conflict, or for generative data a leak of the input.
+    Labelled data (a label field, or chat replies that form a closed set): the held-out input is
+    identical to a training input, equal after normalisation, or near it (verified similarity at
+    least `threshold`, the same measure as LEAK003's, on the input alone), and the labels differ.
+    Both labels are named. An input identical to a training input under another label is
+    reported here even when it is also near a training input with its own label (LEAK003 then
+    leaves it out). Generative data: the same prompt (identical or equal after
+    normalisation, same system prompt) with an answer that LEAK001-003 do not match; a near prompt
+    with another answer is not reported (it is most often another question). Rows reported by
+    LEAK001-003 are not repeated here. Like them, a leak removes the training rows from the usable
+    count and counts toward the verdict's leaked share.
+    Why: the model has seen the input; on a conflict it was also taught another answer, so the
+    held-out score measures which of two labels it memorised, and one of the two labels is wrong.
+    Example: test.jsonl:252 "What are the twin cities ?" is labelled `LOC:city`; train.jsonl:1194
+    "What are the Twin Cities ?" is labelled `DESC:def`.
+    Fix: decide the right label and correct the wrong one, then keep the input on one side of the
+    split only (remove the training copies, or the held-out example).
+    """
+
+    id = "LEAK005"
+    shares = frozenset(
+        {"bands", "distinct", "hashes", "input_conflicts", "input_leaks", "input_pairs", "input_sides"}
+        | {"near_pairs", "split_labels"}
+    )
+    name = "input-leak"
+    family = "leakage"
+    severity = Severity.ERROR
+    threshold: float = DEFAULT_THRESHOLD
+    shingle: int = DEFAULT_SHINGLE
+
+    def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
+        leaks = input_leaks(ctx, eval_split, ref_split, self.threshold, self.shingle)
+        for row in leaks.iter_rows(named=True):
+            extra: dict = {"similarity": round(row["similarity"], 4), "input_match": row["match"]}
+            if labelled(ctx):
+                extra["label"] = row["target"]
+                extra["reference_labels"] = dict(Counter(row["ref_targets"]))
+            yield row["lines"], row["refs"], extra
+
+    def describe(self, ctx: Context, eval_split: str, ref_split: str, group: Group) -> str:
+        lines, refs, extra = group
+        match = extra["input_match"]
+        if match == "near":
+            how, sign = f"similarity {extra['similarity']:.2f}", "~"
+        else:
+            how, sign = ("identical" if match == "identical" else "identical after normalisation"), "="
+        head = f"{ctx.location(eval_split, lines[0])} {sign} {ctx.location(ref_split, refs[0])} input ({how})"
+        if "label" in extra:
+            theirs = ", ".join(
+                _label(label) + (f" x{n}" if n > 1 else "") for label, n in extra["reference_labels"].items()
+            )
+            tail = f" with another label: {_label(extra['label'])} in {eval_split}, {theirs} in {ref_split}"
+        else:
+            tail = " with a different answer"
+        return (
+            head
+            + tail
+            + and_more(len(lines) - 1, f"{eval_split} copies")
+            + and_more(len(refs) - 1, f"{ref_split} rows")
+        )
