@@ -19,9 +19,9 @@ __all__ = ["__version__", "scan"]
 
 
 def scan(
-    train: str,
-    test: str | None = None,
-    valid: str | None = None,
+    train: Any,
+    test: Any = None,
+    valid: Any = None,
     *,
     config: str | None = None,
     discover_config: bool = False,
@@ -29,12 +29,18 @@ def scan(
 ) -> Report:
     """Scan a training file (and optional test/valid files) and return the `Report`.
 
+    Each split is a path (a JSONL, JSON, CSV/TSV, Parquet or Arrow file, compressed or not; a folder;
+    a glob), a list of paths, a list of dicts, a polars or pandas DataFrame, or a `datasets.Dataset`.
+    A folder or a `datasets.DatasetDict` given alone is read as the splits it holds.
+
     `options` are config keys (`goal="poc"`, `select=["FMT", "DUP"]`, `checks={"FMT014":
     {"max_tokens": 2048}}`, `verdict={"min_usable_poc": 100}`); `config` names a TOML file.
     Raises `dataqa.core.errors.InputError` for an unreadable path, `ConfigError` for a bad option.
     """
     from dataqa.engine.config import load_config
-    from dataqa.engine.runner import run_scan, split_paths
+    from dataqa.engine.runner import run_scan
+    from dataqa.ingest.readers.layout import expand
 
     cfg = load_config(config, discover=discover_config, **options)
-    return run_scan(split_paths(train, test, valid), cfg)
+    sources, _notes = expand(train, test, valid)  # the notes are in each split's `input`
+    return run_scan(sources, cfg)

@@ -38,14 +38,19 @@ def render(report: Report, max_annotations: int = 200) -> str:
         loc = f.first_location
         props = []
         if loc:
-            props += [f"file={escape_property(display_path(loc.path))}", f"line={max(loc.line, 1)}"]
+            props.append(f"file={escape_property(display_path(loc.path))}")
+            if loc.physical_line is not None:  # a table row has no line: the message names the row
+                props.append(f"line={max(loc.physical_line, 1)}")
         props.append(f"title={escape_property(f'dataqa {f.check_id}')}")
         extra = len(f.locations) - 1
         more = ""
         if extra > 0:
-            others = ", ".join(str(o.line) for o in f.locations[1:11])
-            more = f" (also line{'s' if extra > 1 else ''} {others}{' …' if extra > 10 else ''})"
-        message = trim(f.message, 1000) + more
+            unit = "line" if loc is None or loc.physical_line is not None else "row"
+            places = [o.row if o.physical_line is None else o.physical_line for o in f.locations[1:11]]
+            others = ", ".join(map(str, places))
+            more = f" (also {unit}{'s' if extra > 1 else ''} {others}{' …' if extra > 10 else ''})"
+        at_row = f"row {loc.row}: " if loc is not None and loc.physical_line is None else ""
+        message = at_row + trim(f.message, 1000) + more
         lines.append(f"::{COMMANDS[f.severity]} {','.join(props)}::{escape_data(message)}")
     if len(findings) > max_annotations:
         lines.append(

@@ -26,7 +26,7 @@ def render(report: Report, max_findings: int = 5) -> str:
             {
                 "severity": f.severity.label,
                 "id": f.check_id,
-                "where": trim(f"{display_path(loc.path)}:{loc.line}", 120) if loc else "",
+                "where": trim(loc.where(display_path(loc.path)), 120) if loc else "",
                 "message": trim(f.message, 200),
             }
         )

@@ -101,7 +101,7 @@ def _evidence(finding: Finding, family: str, limits: Limits, where: list[str]) -
 
 
 def _finding_view(finding: Finding, family: str, limits: Limits) -> dict[str, Any]:
-    where = [f"{display_path(loc.path)}:{loc.line}" for loc in finding.locations]
+    where = [loc.where(display_path(loc.path)) for loc in finding.locations]
     metrics = [
         (k.replace("_", " "), fmt_value(v, k))
         for k, v in finding.metrics.items()

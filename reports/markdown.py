@@ -68,7 +68,7 @@ def render(report: Report, max_findings: int = 15) -> str:
         out += ["", f"### Top findings ({len(findings):,} in all)", ""]
         for f in findings[:max_findings]:
             loc = f.first_location
-            where = _code(f"{display_path(loc.path)}:{loc.line}") if loc else "—"
+            where = _code(loc.where(display_path(loc.path))) if loc else "—"
             extra = len(f.locations) - 1
             more = f" (+{extra} more line{'s' if extra != 1 else ''})" if extra > 0 else ""
             out.append(f"- {where} **{f.check_id}** {f.severity.label}: {escape(f.message)}{more}")

@@ -70,9 +70,12 @@ def _location(loc: Location, base: Path, artifacts: dict[str, int], msg: str | N
         artifact["uriBaseId"] = "%SRCROOT%"
     if loc.path in artifacts:
         artifact["index"] = artifacts[loc.path]
-    out: dict[str, Any] = {
-        "physicalLocation": {"artifactLocation": artifact, "region": {"startLine": max(int(loc.line), 1)}}
-    }
+    physical: dict[str, Any] = {"artifactLocation": artifact}
+    if loc.physical_line is not None:  # a table row has no line; the message names its row
+        physical["region"] = {"startLine": max(int(loc.physical_line), 1)}
+    out: dict[str, Any] = {"physicalLocation": physical}
+    if loc.row is not None:
+        msg = f"row {loc.row}" + (f": {msg}" if msg else "")
     if msg:
         out["message"] = {"text": msg}
     return out
@@ -80,7 +83,8 @@ def _location(loc: Location, base: Path, artifacts: dict[str, int], msg: str | N
 
 def _fingerprint(finding: Finding, loc: Location) -> str:
     """Stable across runs for the same problem at the same place (code scanning de-duplicates on it)."""
-    key = f"{finding.check_id}\0{finding.message}\0{display_path(loc.path)}\0{loc.line}"
+    place = loc.line if loc.row is None else f"row {loc.row}"
+    key = f"{finding.check_id}\0{finding.message}\0{display_path(loc.path)}\0{place}"
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -27,7 +27,7 @@ def neutralise(text: str) -> str:
 def finding_line(finding: Finding, max_locations: int = 1) -> str:
     """`path:line: ID message` (the form editors and pre-commit understand)."""
     loc = finding.first_location
-    where = f"{loc.path}:{loc.line}" if loc else "-"
+    where = loc.where() if loc else "-"
     extra = len(finding.locations) - 1
     more = f" (+{extra} more line{'s' if extra > 1 else ''})" if extra > 0 and max_locations == 1 else ""
     return neutralise(f"{where}: {finding.check_id} {finding.message}{more}")

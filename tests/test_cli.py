@@ -253,8 +253,10 @@ def test_missing_directory_and_usage_errors_exit_2(data: dict[str, Path]) -> Non
     assert error_line(missing) == "dataqa: error: nope.jsonl: no such file"
     test_missing = cli("scan", str(data["train"]), "--test", "gone.jsonl", "--no-config", cwd=folder)
     assert error_line(test_missing) == "dataqa: error: gone.jsonl: no such file"
-    directory = cli("scan", str(folder), "--no-config", cwd=folder)
-    assert error_line(directory) == f"dataqa: error: {folder}: is a directory, not a JSONL file"
+    empty = folder / "empty"
+    empty.mkdir()
+    directory = cli("scan", str(empty), "--no-config", cwd=folder)
+    assert error_line(directory).startswith(f"dataqa: error: {empty}: no data file in the folder")
     assert cli("scan", cwd=folder).returncode == 2
     ambiguous = cli("scan", str(data["train"]), str(data["broken"]), "--no-config", cwd=folder)
     assert "cannot tell which split" in ambiguous.stderr

@@ -34,17 +34,61 @@ class Severity(enum.IntEnum):
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """One record a finding points at: its split, file and 1-based physical line."""
+    """One record a finding points at: its split, its file, and where in the file it is.
+
+    `line` is the record's key in its split (the frame's `line` column, what checks compare). For
+    one line-based file (JSONL, a JSON array, CSV) it is the record's 1-based physical line, and
+    that is all a location holds. Otherwise `row` (a table: Parquet, Arrow, an in-memory object)
+    or `file_line` (one file of several) says where the record is in `path`."""
 
     split: str
     path: str
     line: int
+    row: int | None = field(default=None, compare=False)
+    """The record's 0-based row in `path`, for inputs that have rows, not lines."""
+    file_line: int | None = field(default=None, compare=False)
+    """The record's 1-based physical line in `path`, when it is not `line` (a split of several files)."""
+
+    @property
+    def physical_line(self) -> int | None:
+        """The 1-based line an editor opens, or None for a row of a table."""
+        if self.row is not None:
+            return None
+        return self.file_line if self.file_line is not None else self.line
+
+    def where(self, path: str | None = None) -> str:
+        """`path:line`, or `path row N` for a table row (`path` defaults to the location's own)."""
+        shown = self.path if path is None else path
+        line = self.physical_line
+        return f"{shown}:{line}" if line is not None else f"{shown} row {self.row}"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return self.where()
 
     def to_dict(self) -> dict[str, Any]:
+        """`line` alone for a line of a one-file split (as before); else `line` (the physical line)
+        or `row`, with the split-wide `record` key."""
+        if self.row is not None:
+            return {"split": self.split, "path": self.path, "row": self.row, "record": self.line}
+        if self.file_line is not None:
+            return {"split": self.split, "path": self.path, "line": self.file_line, "record": self.line}
         return {"split": self.split, "path": self.path, "line": self.line}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Location:
+        """The location `to_dict` wrote."""
+        split, path = str(data["split"]), str(data["path"])
+        if "record" not in data:
+            return cls(split, path, int(data["line"]))
+        row = data.get("row")
+        line = data.get("line")
+        return cls(
+            split,
+            path,
+            int(data["record"]),
+            row=None if row is None else int(row),
+            file_line=None if line is None else int(line),
+        )
 
 
 @dataclass

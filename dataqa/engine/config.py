@@ -76,6 +76,9 @@ class Config:
     goal: str = "production"
     format: str | None = None
     label_field: str | None = None
+    records_path: str | None = None
+    """Dotted keys to the list of records in a JSON document (`rasa_nlu_data.common_examples`);
+    by default a top-level array, or the only list of records an object holds."""
     profile: str = "generic"
     """Provider whose upload rules the scan applies (`engine.profile_rules`), or a profile TOML path."""
     select: list[str] = field(default_factory=list)

@@ -89,7 +89,10 @@ class Context:
                 self._key_locks.pop(key, None)
 
     def location(self, split: Split | str, line: int) -> Location:
+        """The location of the record keyed `line`: its file and line, or its file and row."""
         s = self.splits[split] if isinstance(split, str) else split
+        if s.source is not None:
+            return s.source.location(s.name, int(line))
         return Location(s.name, s.path, int(line))
 
     def valid_rows(self, split: Split | str) -> pl.DataFrame:

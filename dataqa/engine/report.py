@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     import pandas
     import polars
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+"""1.1: locations of tables carry `row` (and `record`) instead of `line`; splits carry `input`."""
 
 SEVERITIES = ["info", "warning", "error"]
 """Severity labels, least serious first: the order of the frames' `severity` enum."""
@@ -112,6 +113,9 @@ class SplitInfo:
     format: str | None
     label_source: str | None
     profile: dict[str, Any] = field(default_factory=dict)
+    input: dict[str, Any] = field(default_factory=dict)
+    """What the split was read from: `kind` (jsonl, json, csv, tsv, parquet, arrow, memory), `files`,
+    and `note`, which says how a folder or glob was read (empty for a file given by name)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +129,7 @@ class SplitInfo:
             "format": self.format,
             "label_source": self.label_source,
             "profile": self.profile,
+            "input": self.input,
         }
 
 

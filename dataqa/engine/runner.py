@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 from dataqa.core.models import CheckResult, CheckStatus, Finding, Severity
 from dataqa.core.resources import available_cores, gc_paused, native_threads_limited
@@ -74,6 +75,7 @@ def load_splits(paths: dict[str, str], config: Config, progress: Progress | None
             label_field=config.label_field,
             workers=effective_jobs(config.jobs),
             limits=config.limits(),
+            records_path=config.records_path,
         )
     return splits
 
@@ -285,6 +287,7 @@ def _execute(
                 format=split.format,
                 label_source=split.label_source,
                 profile=profiles[split.name],
+                input=split.source.describe() if split.source is not None else {},
             )
         )
     report = Report(
@@ -302,7 +305,8 @@ def _execute(
     return ctx, report
 
 
-def split_paths(train: str, test: str | None = None, valid: str | None = None) -> dict[str, str]:
-    """The split name → path mapping, in the canonical order."""
+def split_paths(train: Any, test: Any = None, valid: Any = None) -> dict[str, Any]:
+    """The split name → source mapping, in the canonical order. A source is a path (file, folder,
+    glob) or an in-memory table (`dataqa.ingest.readers`)."""
     given = {"train": train, "valid": valid, "test": test}
-    return {name: given[name] for name in SPLIT_NAMES if given[name]}
+    return {name: given[name] for name in SPLIT_NAMES if given[name] is not None}

@@ -12,7 +12,6 @@ import functools
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -28,16 +27,9 @@ from dataqa.ingest.load import (
     Limits,
     LineTally,
     LoadIssue,
-    Span,
-    check_readable,
-    file_sha256,
-    is_gzip,
-    line_spans,
-    read_records,
-    read_span,
-    sniff_issue,
 )
 from dataqa.ingest.normalisers import normalise
+from dataqa.ingest.readers.source import Input, SpanJob, open_input
 from dataqa.ingest.unrecognised import unrecognised_detail
 
 SPLIT_NAMES = ("train", "valid", "test")
@@ -98,6 +90,8 @@ class Split:
     label_source: str | None = None
     layout: Layout | None = None
     """The layout the split was read in (`dataqa.ingest.layouts`): its kind and field names."""
+    source: Input | None = None
+    """What the split was read from (`dataqa.ingest.readers`): its files, and where each record is."""
 
     @property
     def rows(self) -> int:
@@ -170,14 +164,12 @@ class Reading:
         return Detector(self.layouts, self.label_field)
 
 
-def _guess_format(
-    path: Path, reading: Reading, limits: Limits = DEFAULT_LIMITS
-) -> tuple[Layout | None, KeySurvey]:
+def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySurvey]:
     """The most common layout among the first `GUESS_RECORDS` records, and a survey of their keys."""
     counts: Counter[Layout | None] = Counter()
     survey = KeySurvey()
     detector = reading.detector()
-    for i, (_line, obj) in enumerate(read_records(path, [], limits)):
+    for i, (_line, obj) in enumerate(source.records([])):
         if i >= GUESS_RECORDS:
             break
         survey.add(obj)
@@ -212,11 +204,7 @@ class _Pass:
 
 
 def _normalise_file(
-    path: Path,
-    split_format: Layout | None,
-    reading: Reading,
-    span: Span | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    source: Input, split_format: Layout | None, reading: Reading, span: SpanJob | None = None
 ) -> _Pass:
     """One pass: every record normalised as `split_format`, and the format counts of the records.
 
@@ -234,11 +222,7 @@ def _normalise_file(
     turn_chunks: list[pl.DataFrame] = []
     exchanges: dict[str, list] = {key: [] for key in EXCHANGES_SCHEMA}
     n_lines = 0
-    records = (
-        read_records(path, load_issues, limits)
-        if span is None
-        else read_span(path, load_issues, tally, span, limits)
-    )
+    records = source.records(load_issues) if span is None else source.read_span(load_issues, tally, span)
     for line, obj in records:
         n_lines = max(n_lines, line)
         own, complete = detector.detect(obj)
@@ -300,12 +284,13 @@ def _normalise_file(
     )
 
 
-def _merge(passes: list[_Pass], forced: Layout | None) -> _Pass:
+def _merge(passes: list[_Pass], forced: Layout | None, cut: bool = True) -> _Pass:
     """The spans' passes of one file as one pass over the whole file (spans in file order).
 
     A span whose read failed part-way (a file-level issue: "nothing after line N could be read")
-    ends the file there, as it does for one pass: the spans after it are dropped."""
-    for i, part in enumerate(passes):
+    ends the file there, as it does for one pass: the spans after it are dropped (unless not `cut`:
+    the spans of a table's row ranges, whose damage ends one file, not the split)."""
+    for i, part in enumerate(passes if cut else []):
         if any(issue.kind == FILE_LEVEL for issue in part.load_issues):
             passes = passes[: i + 1]
             break
@@ -343,30 +328,16 @@ the end: on the 141 MB hook benchmark file, 16 MiB spans loaded in 5.3-6.4 s and
 4.8-5.1 s, against 8.2-8.5 s in one pass; each span's result is still cheap to hand back."""
 
 
-def _spans(path: Path, workers: int) -> list[Span] | None:
-    """The spans to read `path` in on `workers` processes, or None when it is read in one pass:
-    one worker, a small or compressed file, or a file that is not JSONL text at all."""
-    if workers < 2 or path.stat().st_size < PARALLEL_FROM_BYTES or is_gzip(path) or sniff_issue(path):
-        return None
-    spans = line_spans(path, SPAN_BYTES)
-    return spans if len(spans) > 1 else None
-
-
 def _read(
-    path: Path,
-    split_format: Layout | None,
-    reading: Reading,
-    spans: list[Span] | None,
-    workers: int,
-    limits: Limits = DEFAULT_LIMITS,
+    source: Input, split_format: Layout | None, reading: Reading, spans: list[SpanJob] | None, workers: int
 ) -> _Pass:
     """One pass over the file: span by span on `workers` processes, or in this process."""
     if spans is not None:
-        normalise_span = functools.partial(_normalise_file, path, split_format, reading, limits=limits)
+        normalise_span = functools.partial(_normalise_file, source, split_format, reading)
         passes = map_in_processes(normalise_span, spans, workers)
         if passes is not None:
-            return _merge(passes, reading.forced)
-    return _normalise_file(path, split_format, reading, limits=limits)
+            return _merge(passes, reading.forced, cut=source.spans_end_early())
+    return _normalise_file(source, split_format, reading)
 
 
 def _one_exchange(row: dict[str, Any]) -> bool | None:
@@ -392,21 +363,15 @@ def _one_exchange(row: dict[str, Any]) -> bool | None:
     return system_turn
 
 
-def _signature(path: Path) -> tuple[int, int, int]:
-    """Size, modification time (ns) and inode: any write to the file, or a file replaced under the
-    same name, changes one of them. Compared before and after reading, at no cost to read."""
-    st = path.stat()
-    return st.st_size, st.st_mtime_ns, st.st_ino
-
-
 def load_split(
     name: str,
-    path: str,
+    path: Any,
     fmt: str | None = None,
     label_field: str | None = None,
     workers: int = 1,
     limits: Limits = DEFAULT_LIMITS,
     fields: dict[str, str] | None = None,
+    records_path: str | None = None,
 ) -> Split:
     """Read and normalise one split; raises `InputError` only when the path cannot be read at all.
 
@@ -417,19 +382,19 @@ def load_split(
     (`PARALLEL_FROM_BYTES`): the same split as one pass, faster on two idle cores (the 141 MB hook
     benchmark file: 8.2-8.5 s in one pass, 4.8-5.1 s on two processes)."""
     reading = Reading.of(fmt, label_field, fields)
-    p = check_readable(path)
-    before = _signature(p)
-    spans = _spans(p, workers)
+    source = open_input(path, records_path, limits)
+    before = source.signature()
+    spans = source.spans(workers, PARALLEL_FROM_BYTES, SPAN_BYTES)
     # The digest is taken on another thread while this one parses: hashlib releases the GIL.
     with ThreadPoolExecutor(1, thread_name_prefix="dataqa-sha256") as hasher:
-        digest = hasher.submit(file_sha256, p)
+        digest = hasher.submit(source.sha256)
         # The split's format is the most common one among its records. It is guessed from the
         # first records and confirmed by the counts of the one full pass that normalises every
         # record under the guess; only when the guess loses is the file read a second time.
-        guess, survey = (reading.forced, None) if reading.forced else _guess_format(p, reading, limits)
-        read = _read(p, guess, reading, spans, workers, limits)
+        guess, survey = (reading.forced, None) if reading.forced else _guess_format(source, reading)
+        read = _read(source, guess, reading, spans, workers)
         if read.split_format != guess:
-            read = _read(p, read.split_format, reading, spans, workers, limits)
+            read = _read(source, read.split_format, reading, spans, workers)
         sha256 = digest.result()
     split_format, frame, load_issues, n_lines = read.split_format, read.frame, read.load_issues, read.n_lines
     if split_format is None and read.counts:  # one finding for the file, not one per record
@@ -437,7 +402,7 @@ def load_split(
         detail = unrecognised_detail(survey or KeySurvey(), records, dict(reading.fields), label_field)
         load_issues.append(LoadIssue(1, FILE_LEVEL, detail))
     n_lines = max([n_lines] + [i.line for i in load_issues])
-    if _signature(p) != before:
+    if source.signature() != before:
         load_issues.append(
             LoadIssue(
                 1,
@@ -461,9 +426,9 @@ def load_split(
             label_source = "assistant reply (closed set)"
     return Split(
         name=name,
-        path=str(path),
+        path=source.shown,
         sha256=sha256,
-        size_bytes=before[0],
+        size_bytes=source.size_bytes(),
         format=split_format.name if split_format is not None else None,
         frame=frame,
         n_lines=n_lines,
@@ -473,4 +438,5 @@ def load_split(
         record_issues=read.record_issues,
         label_source=label_source,
         layout=split_format,
+        source=source,
     )

@@ -1,0 +1,226 @@
+"""Tables read as records: Parquet and Arrow IPC files, and in-memory polars/pandas frames, Hugging
+Face `datasets` objects and lists of dicts.
+
+A record's position is its 0-based row. Tables are turned into records a batch of rows at a time:
+a polars batch through its own JSON writer and orjson (several times faster than `to_dicts` on
+nested columns), other objects value by value. A table has a fixed schema, so a field a record
+lacks is stored as null: null fields are dropped, so that a record reads as it would in JSONL
+(`{"input": null}` would otherwise be a "wrong type" on every row of a column that is mostly
+empty). Values JSON has no type for (bytes, dates, decimals) become strings.
+
+pandas and datasets are imported by their objects' owners, never here: an object is recognised by
+its type's module name.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import decimal
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+import polars as pl
+
+from dataqa.ingest.load import FILE_LEVEL, LoadIssue
+from dataqa.ingest.readers.records import check_mapping
+
+BATCH_ROWS = 20_000
+"""Rows turned into Python records at once: bounds the Python objects alive at a time."""
+
+_JSON_NATIVE = (
+    pl.String,
+    pl.Boolean,
+    pl.Null,
+    pl.Int8,
+    pl.Int16,
+    pl.Int32,
+    pl.Int64,
+    pl.UInt8,
+    pl.UInt16,
+    pl.UInt32,
+    pl.UInt64,
+    pl.Float32,
+    pl.Float64,
+)
+
+
+def _native(dtype: pl.DataType) -> bool:
+    """Whether polars' JSON writer writes `dtype` as the JSON a JSONL file would hold."""
+    if isinstance(dtype, pl.List | pl.Array):
+        return _native(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return all(_native(f.dtype) for f in dtype.fields)
+    if isinstance(dtype, pl.Categorical | pl.Enum):
+        return True
+    return any(dtype == native for native in _JSON_NATIVE)
+
+
+def without_nulls(value: Any) -> Any:
+    """`value` with every null-valued key of every object in it dropped (recursively)."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
+def jsonable(value: Any) -> Any:
+    """`value` as JSON types: nulls dropped from objects, NaN as null, bytes, dates, decimals and
+    numpy values as their JSON counterparts, anything else as a short string naming its type."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            v = jsonable(v)
+            if v is not None:
+                out[str(k)] = v
+        return out
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, bytes | bytearray | memoryview):
+        raw = bytes(value)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return "base64:" + base64.b64encode(raw).decode("ascii")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal):
+        return float(value) if value.is_finite() else None
+    module = type(value).__module__.split(".")[0]
+    if module in ("numpy", "pandas"):
+        if hasattr(value, "tolist"):  # numpy arrays and scalars
+            return jsonable(value.tolist())
+        if hasattr(value, "isoformat"):  # pandas.Timestamp
+            return None if str(value) == "NaT" else value.isoformat()
+        if str(value) in ("NaT", "<NA>", "nan"):
+            return None
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes):
+        try:
+            return [jsonable(v) for v in value]
+        except TypeError:
+            pass
+    return f"<{type(value).__name__}>"
+
+
+def frame_records(frame: pl.DataFrame, first_row: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row, record) for every row of a polars frame, `first_row` being the first one's number."""
+    row = first_row
+    native = all(_native(dtype) for dtype in frame.schema.values())
+    for batch in frame.iter_slices(BATCH_ROWS):
+        if native:
+            text = batch.write_ndjson()
+            data = text.encode() if isinstance(text, str) else text
+            for line in data.splitlines():
+                obj = orjson.loads(line)
+                if b"null" in line:
+                    obj = without_nulls(obj)
+                yield row, obj
+                row += 1
+        else:
+            for obj in batch.to_dicts():
+                yield row, jsonable(obj)
+                row += 1
+
+
+def _failure(kind: str, exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:300]
+    return f"not a readable {kind} file ({type(exc).__name__}: {text})"
+
+
+def table_rows(path: Path, kind: str) -> int:
+    """The number of rows of a Parquet or Arrow IPC (file format) file, from its metadata."""
+    lazy = pl.scan_parquet(path) if kind == "parquet" else pl.scan_ipc(path)
+    return int(lazy.select(pl.len()).collect().item())
+
+
+def read_table_file(
+    path: Path,
+    kind: str,
+    issues: list[LoadIssue],
+    start: int = 0,
+    stop: int | None = None,
+    stream: bool = False,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row, record) for rows [start, stop) of a Parquet or Arrow IPC file; a file that cannot be
+    read (damaged, truncated, not that format) becomes one issue on its first row."""
+    name = "Parquet" if kind == "parquet" else "Arrow IPC"
+    try:
+        if kind == "parquet":
+            lazy = pl.scan_parquet(path)
+            frame = (
+                lazy
+                if not start and stop is None
+                else lazy.slice(start, None if stop is None else stop - start)
+            ).collect()
+        elif stream:
+            frame = pl.read_ipc_stream(path)
+            if start or stop is not None:
+                frame = frame.slice(start, None if stop is None else stop - start)
+        else:
+            lazy = pl.scan_ipc(path)
+            frame = (
+                lazy
+                if not start and stop is None
+                else lazy.slice(start, None if stop is None else stop - start)
+            ).collect()
+    except Exception as exc:  # polars raises many kinds for a damaged file; none may escape
+        issues.append(LoadIssue(start + 1, FILE_LEVEL, _failure(name, exc)))
+        return
+    if frame.width == 0 and start == 0:
+        issues.append(LoadIssue(1, FILE_LEVEL, f"{name} file has no columns: there are no records to check"))
+        return
+    yield from frame_records(frame, start)
+
+
+def mapping_records(rows: Iterable[Any], issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, record) for an in-memory sequence of records: a list of dicts, a `datasets.Dataset`."""
+    for index, item in enumerate(rows):
+        if not isinstance(item, Mapping):
+            issues.append(
+                LoadIssue(
+                    index + 1,
+                    "not_object",
+                    f"item {index} is a {type(item).__name__}, where a record (a dict) was expected",
+                    dropped=True,
+                )
+            )
+            continue
+        obj = jsonable(item)
+        if check_mapping(obj, index + 1, issues):
+            yield index, obj
+
+
+def pandas_records(frame: Any, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row position, record) for a pandas DataFrame, a slice of rows at a time."""
+    for begin in range(0, len(frame), BATCH_ROWS):
+        chunk = frame.iloc[begin : begin + BATCH_ROWS]
+        for offset, item in enumerate(chunk.to_dict(orient="records")):
+            obj = jsonable(item)
+            if check_mapping(obj, begin + offset + 1, issues):
+                yield begin + offset, obj
+
+
+def dataset_records(dataset: Any, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row, record) for a Hugging Face `datasets.Dataset` (or IterableDataset), in batches."""
+    batches = getattr(dataset, "iter", None)
+    if batches is None:
+        yield from mapping_records(dataset, issues)
+        return
+    row = 0
+    for batch in batches(batch_size=BATCH_ROWS):
+        names = list(batch)
+        for values in zip(*(batch[n] for n in names), strict=True):
+            obj = jsonable(dict(zip(names, values, strict=True)))
+            if check_mapping(obj, row + 1, issues):
+                yield row, obj
+            row += 1

@@ -1,0 +1,177 @@
+"""CSV and TSV files with a header row, read record by record with the line each record starts on.
+
+Python's `csv` module reads them (not polars), because a damaged table must be reported row by
+row: a row with more or fewer fields than the header, a quoted field that runs over many lines (an
+unclosed quote), bytes that are not UTF-8. Every such row becomes an issue at the physical line
+where it starts and is left out; the rows around it are read. Values are strings, as in the file;
+an empty cell is an empty string.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from dataqa.ingest.compression import open_stream
+from dataqa.ingest.load import (
+    BLANK_LINE,
+    ENCODING,
+    FILE_LEVEL,
+    INVALID_JSON,
+    MAX_LINE_BYTES,
+    LoadIssue,
+    excerpt,
+)
+
+LONG_RECORD_LINES = 1000
+"""A record spanning more physical lines than this is reported: an unclosed quote swallows rows."""
+
+_CHUNK = 1 << 20
+
+
+def _lines(path: Path, bad: dict[int, str], issues: list[LoadIssue]) -> Iterator[str]:
+    """The file's physical lines as text (with their newline), numbered in order from 1; a line that
+    is not UTF-8 is decoded with replacement characters and noted in `bad`."""
+    number = 0
+    pending = b""
+    try:
+        with open_stream(path) as fh:
+            read1 = getattr(fh, "read1", fh.read)
+            while chunk := read1(_CHUNK):
+                pieces = (pending + chunk).split(b"\n")
+                pending = pieces.pop()
+                if len(pending) > MAX_LINE_BYTES:
+                    raise ValueError(f"line {number + len(pieces) + 1} is over {MAX_LINE_BYTES // 2**20} MiB")
+                for piece in pieces:
+                    number += 1
+                    yield _decode(piece + b"\n", number, bad)
+    except (EOFError, OSError) as exc:
+        issues.append(
+            LoadIssue(
+                number + 1,
+                FILE_LEVEL,
+                f"file ends early or is damaged ({exc}); nothing after line {number} could be read",
+            )
+        )
+    except ValueError as exc:
+        issues.append(
+            LoadIssue(
+                number + 1, FILE_LEVEL, f"{exc}, not read; nothing from there on could be read", dropped=True
+            )
+        )
+        return
+    if pending:
+        yield _decode(pending, number + 1, bad)
+
+
+def _decode(raw: bytes, number: int, bad: dict[int, str]) -> str:
+    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # Excel writes a BOM; every CSV reader skips it
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad[number] = f"invalid UTF-8 at byte {exc.start} of line {number}"
+        return raw.decode("utf-8", errors="replace")
+
+
+def read_table(path: Path, delimiter: str, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(start line, record) for every data row of the table at `path`; its first row names the
+    fields. Damaged rows become issues (see the module docstring)."""
+    if csv.field_size_limit() < MAX_LINE_BYTES:
+        csv.field_size_limit(min(MAX_LINE_BYTES, sys.maxsize))
+    bad: dict[int, str] = {}
+    reader = csv.reader(_lines(path, bad, issues), delimiter=delimiter)
+    header: list[str] | None = None
+    rows = 0
+    end = 0  # the last physical line of the previous record
+    what = "TSV" if delimiter == "\t" else "CSV"
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            start = end + 1
+            end = reader.line_num
+            issues.append(LoadIssue(start, INVALID_JSON, f"{what} row cannot be read ({exc})", dropped=True))
+            continue
+        start, end = end + 1, reader.line_num
+        damaged = [bad[n] for n in range(start, end + 1) if n in bad]
+        if not row or (len(row) == 1 and not row[0].strip()):
+            if header is not None or start > 1:
+                issues.append(LoadIssue(start, BLANK_LINE, "blank line"))
+            continue
+        if header is None:
+            header = [name.strip() for name in row]
+            twice = sorted({name for name in header if header.count(name) > 1})
+            if twice:
+                issues.append(
+                    LoadIssue(
+                        start,
+                        FILE_LEVEL,
+                        f"the header names {', '.join(repr(n[:40]) for n in twice)} more than once; the last "
+                        "column of each name is read",
+                    )
+                )
+            if damaged:
+                issues.append(LoadIssue(start, ENCODING, f"header: {damaged[0]}"))
+            continue
+        if damaged:
+            issues.append(
+                LoadIssue(
+                    start,
+                    ENCODING,
+                    f"{damaged[0]} (the row is left out)",
+                    excerpt(delimiter.join(row)),
+                    dropped=True,
+                )
+            )
+            continue
+        if "\x00" in "".join(row):
+            issues.append(
+                LoadIssue(
+                    start,
+                    ENCODING,
+                    f"NUL byte in {what} row",
+                    excerpt(delimiter.join(row).replace("\x00", "\\0")),
+                    dropped=True,
+                )
+            )
+            continue
+        if len(row) != len(header):
+            issues.append(
+                LoadIssue(
+                    start,
+                    INVALID_JSON,
+                    f"{what} row has {len(row)} field(s) where the header has {len(header)}"
+                    + (f" (the row runs over lines {start}-{end})" if end > start else "")
+                    + (
+                        ": a field with an unquoted delimiter or a stray quote?"
+                        if len(row) > len(header)
+                        else ""
+                    ),
+                    excerpt(delimiter.join(row), flat=True),
+                    dropped=True,
+                )
+            )
+            continue
+        if end - start >= LONG_RECORD_LINES:
+            issues.append(
+                LoadIssue(
+                    start,
+                    INVALID_JSON,
+                    f"{what} row runs over {end - start + 1:,} lines ({start}-{end}): an unclosed quote "
+                    "swallows the rows after it",
+                    excerpt(delimiter.join(row), flat=True),
+                    dropped=True,
+                )
+            )
+            continue
+        rows += 1
+        yield start, dict(zip(header, row, strict=True))
+    if header is not None and not rows and not any(issue.dropped for issue in issues):
+        issues.append(LoadIssue(1, FILE_LEVEL, "file holds a header row and no records"))
+    if header is None and not any(issue.kind == FILE_LEVEL for issue in issues):
+        issues.append(LoadIssue(1, FILE_LEVEL, "file is empty: there are no records to check"))

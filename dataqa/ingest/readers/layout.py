@@ -1,0 +1,275 @@
+"""A dataset folder in the shapes data sets are published in, split by file and folder names.
+
+A Hugging Face repository keeps its splits as `data/train-00000-of-00002.parquet`,
+`validation/0000.parquet` or `test.jsonl`; `datasets.save_to_disk` writes `train/data-00000-of-00001.arrow`
+(with `dataset_info.json` and `state.json`); a folder of shards (`part-0.parquet`, ...) is one split.
+Each data file's split is the one its name or the nearest folder name gives (`splits.split_of`);
+files that name none are train when no file names a split, and are otherwise left out. Metadata,
+READMEs, scripts and other files are skipped and named. When a split has files of several kinds
+(`train.jsonl` beside `train.parquet`, often the same rows twice), one kind is read and the others
+are named as skipped.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dataqa.core.errors import InputError
+from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TSV, named_kind
+from dataqa.ingest.splits import split_of
+
+MAX_FILES = 10_000
+"""Files looked at in one folder tree; a larger tree is refused with the count."""
+
+MAX_DEPTH = 4
+"""Folder levels looked into below the given folder."""
+
+PREFERENCE = (PARQUET, ARROW, JSONL, JSON, CSV, TSV)
+"""Which kind is read when a split has files of several kinds."""
+
+METADATA = frozenset(
+    {
+        "dataset_info.json",
+        "dataset_infos.json",
+        "dataset_dict.json",
+        "state.json",
+        "config.json",
+        "metadata.json",
+        "package.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+    }
+)
+"""JSON files of dataset and tool metadata, never records."""
+
+GLOB_CHARS = frozenset("*?[")
+
+ORDER = ("train", "valid", "test")
+
+
+@dataclass
+class Layout:
+    """The data files of a folder (or glob) by split, and what was left out and why."""
+
+    root: str
+    splits: dict[str, list[Path]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    """Files not read, each with the reason ("README.md: not a data file")."""
+    unnamed: bool = False
+    """True when no file named a split, so every data file was taken as train."""
+
+    def summary(self, split: str) -> str:
+        """One line saying which files one split was read from, and how they were chosen."""
+        files = self.splits.get(split, [])
+        shown = ", ".join(_relative(f, self.root) for f in files[:3]) + (
+            f" and {len(files) - 3} more" if len(files) > 3 else ""
+        )
+        how = "no file names a split, so all are train" if self.unnamed else "split taken from the file names"
+        return f"{split} = {len(files)} {self.kinds.get(split, '')} file(s) in {self.root}: {shown} ({how})"
+
+
+def _relative(path: Path, root: str) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def is_pattern(text: str) -> bool:
+    """Whether a command-line path is a glob pattern (`data/train-*.parquet`) rather than a path."""
+    return any(c in GLOB_CHARS for c in text) and not os.path.exists(text)
+
+
+def data_kind(path: Path) -> str | None:
+    """The kind of data file a name promises, or None for metadata and other files."""
+    if path.name.lower() in METADATA or path.name.startswith("."):
+        return None
+    return named_kind(path)
+
+
+def _walk(root: Path) -> tuple[list[Path], list[str]]:
+    """Every file under `root` (at most MAX_DEPTH levels, hidden folders left out), sorted."""
+    found: list[Path] = []
+    notes: list[str] = []
+
+    def failed(exc: OSError) -> None:
+        raise InputError(f"{exc.filename}: cannot list the folder ({exc.strerror or exc})")
+
+    for folder, dirs, files in os.walk(root, onerror=failed):
+        depth = len(Path(folder).relative_to(root).parts)
+        hidden = sorted(d for d in dirs if d.startswith(".") or d == "__pycache__")
+        dirs[:] = sorted(d for d in dirs if d not in hidden)
+        if depth >= MAX_DEPTH and dirs:
+            notes += [f"{Path(folder, d)}: deeper than {MAX_DEPTH} levels, not looked into" for d in dirs]
+            dirs[:] = []
+        for name in sorted(files):
+            found.append(Path(folder) / name)
+            if len(found) > MAX_FILES:
+                raise InputError(
+                    f"{root}: more than {MAX_FILES:,} files under the folder; give the data files"
+                )
+    return sorted(found), notes
+
+
+def _split_of(path: Path, root: Path) -> str | None:
+    """The split a file's name gives, else the nearest folder name under `root` that gives one."""
+    named = split_of(path.name)
+    if named is not None:
+        return named
+    for parent in path.relative_to(root).parents:
+        if parent.name:
+            named = split_of(parent.name)
+            if named is not None:
+                return named
+    return None
+
+
+def discover(root: str) -> Layout:
+    """The data files of the folder `root` by split (see the module docstring); raises `InputError`
+    for a folder that cannot be listed or holds no data file."""
+    base = Path(root)
+    files, notes = _walk(base)
+    layout = Layout(root)
+    layout.skipped += notes
+    by_split: dict[str | None, dict[str, list[Path]]] = {}
+    for path in files:
+        kind = data_kind(path)
+        if kind is None:
+            layout.skipped.append(f"{_relative(path, root)}: not a data file")
+            continue
+        by_split.setdefault(_split_of(path, base), {}).setdefault(kind, []).append(path)
+    if not by_split:
+        raise InputError(
+            f"{root}: no data file in the folder (looked for .jsonl, .json, .parquet, .arrow, .csv, .tsv, "
+            "compressed or not)"
+        )
+    named = {k: v for k, v in by_split.items() if k is not None}
+    if not named:
+        layout.unnamed = True
+        named = {"train": by_split[None]}
+    else:
+        for paths in by_split.get(None, {}).values():
+            layout.skipped += [
+                f"{_relative(p, root)}: its name gives no split (train, validation, test)" for p in paths
+            ]
+    for split, kinds in sorted(named.items()):
+        chosen = next(k for k in PREFERENCE if k in kinds)
+        layout.splits[split] = sorted(kinds[chosen])
+        layout.kinds[split] = chosen
+        for other, paths in kinds.items():
+            if other != chosen:
+                layout.skipped += [
+                    f"{_relative(p, root)}: {split} is read from its {chosen} file(s); {other} skipped"
+                    for p in paths
+                ]
+    return layout
+
+
+def expand_pattern(pattern: str) -> list[Path]:
+    """The data files a glob pattern matches, sorted; raises `InputError` when it matches none."""
+    matches = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+    if not matches:
+        raise InputError(f"{pattern}: no file matches the pattern")
+    data = [p for p in matches if data_kind(p) is not None or not fnmatch.fnmatch(p.name, "*.*")]
+    return data or matches
+
+
+def split_files(root: str) -> tuple[list[Path], str]:
+    """The data files of a folder given as one split (`--test shards/`), with a note of what was
+    taken; raises `InputError` when its files name several splits."""
+    layout = discover(root)
+    if len(layout.splits) > 1:
+        raise InputError(
+            f"{root}: the folder holds several splits ({', '.join(sorted(layout.splits))}); give it as the "
+            "only input to read them all, or give one split's files"
+        )
+    ((split, files),) = layout.splits.items()
+    return files, layout.summary(split)
+
+
+@dataclass
+class FileSet:
+    """Several files read as one split, with the note saying how they were chosen."""
+
+    files: list[str]
+    note: str
+    shown: str
+
+
+def _dataset_dict(obj: Any) -> bool:
+    return type(obj).__module__.split(".")[0] == "datasets" and type(obj).__name__.endswith("DatasetDict")
+
+
+def expand(train: Any, test: Any = None, valid: Any = None) -> tuple[dict[str, Any], list[str]]:
+    """The split sources for a scan, and notes on what was chosen: a folder (or a `datasets.DatasetDict`)
+    given as the training data alone is opened into the splits it holds; a folder given with
+    `test`/`valid` is the training split's files. Raises `InputError` for an unusable folder."""
+    notes: list[str] = []
+    sources: dict[str, Any] = {}
+    if _dataset_dict(train) and test is None and valid is None:
+        taken = []
+        for key in train:
+            split = split_of(str(key))
+            if split is None or split in sources:
+                notes.append(
+                    f"DatasetDict split {str(key)!r} skipped: its name is not train, validation or test"
+                )
+                continue
+            sources[split] = train[key]
+            taken.append(f"{split} = {key}")
+        if "train" not in sources:
+            names = ", ".join(map(str, train))
+            raise InputError(f"the DatasetDict has no train split (its splits: {names}); pass one split")
+        notes.insert(0, "DatasetDict read as " + ", ".join(taken))
+        return sources, notes
+    if isinstance(train, str | os.PathLike) and os.path.isdir(train) and test is None and valid is None:
+        root = os.fspath(train)
+        layout = discover(root)
+        if "train" not in layout.splits:
+            found = ", ".join(sorted(layout.splits))
+            raise InputError(
+                f"{root}: the folder has no training data (found {found}); name the training files "
+                "train-*, or give the others with --test/--valid"
+            )
+        for split, files in sorted(layout.splits.items(), key=lambda kv: ORDER.index(kv[0])):
+            sources[split] = FileSet([str(f) for f in files], layout.summary(split), root)
+            notes.append(layout.summary(split))
+        if layout.skipped:
+            more = len(layout.skipped) - 5
+            notes.append(
+                f"skipped in {root}: "
+                + "; ".join(layout.skipped[:5])
+                + (f"; and {more} more" if more > 0 else "")
+            )
+        return sources, notes
+    sources = {"train": train, "valid": valid, "test": test}
+    return {k: v for k, v in sources.items() if v is not None}, notes
+
+
+def input_files(sources: dict[str, Any]) -> list[str]:
+    """Every file the split sources name (folders and globs opened), for the checks that no output
+    is written over an input; in-memory sources name none."""
+    found: list[str] = []
+    for source in sources.values():
+        if isinstance(source, FileSet):
+            found += source.files
+        elif isinstance(source, str | os.PathLike):
+            text = os.fspath(source)
+            if is_pattern(text):
+                found += [str(p) for p in sorted(Path(p) for p in glob.glob(text, recursive=True))]
+            elif os.path.isdir(text):
+                try:
+                    found += [str(p) for p in _walk(Path(text))[0]]
+                except InputError:
+                    found.append(text)
+            else:
+                found.append(text)
+        elif isinstance(source, list | tuple) and all(isinstance(p, str | os.PathLike) for p in source):
+            found += [os.fspath(p) for p in source]
+    return found

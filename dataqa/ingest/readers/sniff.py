@@ -1,0 +1,186 @@
+"""What a data file is, by its first bytes, and what its name says it is.
+
+The content decides how a file is read; the name only decides whether to say that it lies. A JSON
+array, a CSV table or a Parquet file saved as `.jsonl` is read as what it is, with one finding
+that names it and the fix, instead of one "invalid JSON" per line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from dataqa.ingest.compression import compression_of, open_stream
+
+JSONL, JSON, CSV, TSV, PARQUET, ARROW = "jsonl", "json", "csv", "tsv", "parquet", "arrow"
+
+KIND_NAMES = {
+    JSONL: "JSON Lines (one JSON record per line)",
+    JSON: "a JSON document (an array of records, or an object holding one)",
+    CSV: "CSV text with a header",
+    TSV: "tab-separated text with a header",
+    PARQUET: "a Parquet file",
+    ARROW: "an Arrow IPC file",
+}
+
+SUFFIXES = {
+    ".jsonl": JSONL,
+    ".ndjson": JSONL,
+    ".jsonlines": JSONL,
+    ".json": JSON,
+    ".csv": CSV,
+    ".tsv": TSV,
+    ".tab": TSV,
+    ".parquet": PARQUET,
+    ".pq": PARQUET,
+    ".arrow": ARROW,
+    ".ipc": ARROW,
+    ".feather": ARROW,
+}
+"""File name endings and the kind they promise (after any compression ending)."""
+
+COMPRESSION_SUFFIXES = (".gz", ".gzip", ".zst", ".zstd", ".bz2", ".xz")
+
+PARQUET_MAGIC = b"PAR1"
+ARROW_FILE_MAGIC = b"ARROW1"
+ARROW_STREAM_MAGIC = b"\xff\xff\xff\xff"
+
+_HEAD_BYTES = 64 * 1024
+_CSV_PROBE_LINES = 20
+
+
+def named_kind(path: Path | str) -> str | None:
+    """The kind a file's name promises (`train.jsonl.zst` -> jsonl), or None for another name."""
+    name = Path(path).name.lower()
+    for ending in COMPRESSION_SUFFIXES:
+        if name.endswith(ending):
+            name = name[: -len(ending)]
+            break
+    return SUFFIXES.get(Path(name).suffix)
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What a file is: its kind, and the one-line warning when its name says something else."""
+
+    kind: str
+    compression: str | None
+    mismatch: str | None = None
+    """A sentence naming what the file is, what its name says and how to fix it, or None."""
+    arrow_stream: bool = False
+
+
+def sniff_file(path: Path) -> Sniffed:
+    """The kind of the data file at `path` from its content (its name breaks ties)."""
+    named = named_kind(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(8)
+    except OSError:
+        return Sniffed(named or JSONL, None)
+    compression = compression_of(raw)
+    if compression is None and raw.startswith(PARQUET_MAGIC):
+        return _decided(path, PARQUET, None, named)
+    if compression is None and (raw.startswith(ARROW_FILE_MAGIC) or raw.startswith(ARROW_STREAM_MAGIC)):
+        return _decided(path, ARROW, None, named, arrow_stream=raw.startswith(ARROW_STREAM_MAGIC))
+    if named in (PARQUET, ARROW) and compression is None:
+        return Sniffed(named, None)  # not its magic: the reader reports it as damaged
+    head = _head(path)
+    kind = _text_kind(head, named)
+    return _decided(path, kind, compression, named)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open_stream(path) as fh:
+            return fh.read(_HEAD_BYTES)
+    except (EOFError, OSError):
+        return b""
+
+
+def _decided(
+    path: Path, kind: str, compression: str | None, named: str | None, arrow_stream: bool = False
+) -> Sniffed:
+    mismatch = None
+    if named is not None and named != kind and not (named == JSON and kind == JSONL):
+        # A `.json` holding JSON Lines is common and every JSON loader reads it: not worth a word.
+        fix = _FIXES.get(kind, "")
+        mismatch = (
+            f"{Path(path).name} is {KIND_NAMES[kind]}, not {KIND_NAMES[named]} as its name says; "
+            f"it was read as {kind.upper() if kind in (CSV, TSV) else KIND_NAMES[kind].split(' (')[0]}"
+            f"{fix}"
+        )
+    return Sniffed(kind, compression, mismatch, arrow_stream)
+
+
+_FIXES = {
+    JSON: ": rename it to .json, or write JSON Lines with `dataqa clean` (JSONL tools refuse it)",
+    JSONL: ": rename it to .jsonl",
+    CSV: ": rename it to .csv, or write JSON Lines with `dataqa clean`",
+    TSV: ": rename it to .tsv, or write JSON Lines with `dataqa clean`",
+    PARQUET: ": rename it to .parquet, or write JSON Lines with `dataqa clean`",
+    ARROW: ": rename it to .arrow, or write JSON Lines with `dataqa clean`",
+}
+
+
+def _text_kind(head: bytes, named: str | None) -> str:
+    """JSONL, JSON or CSV/TSV for a text file's first bytes; JSONL when unsure (its reader names
+    binary and badly encoded files)."""
+    text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    stripped = text.lstrip(b" \t\r\n")
+    if not stripped:
+        return named if named in (JSON, CSV, TSV) else JSONL
+    first_line, _, rest = stripped.partition(b"\n")
+    more = bool(rest.strip())
+    complete = _parses(first_line)
+    if stripped[:1] == b"[":
+        if complete and more:
+            return JSONL  # one array per line: the JSONL reader says each is not an object
+        return JSON
+    if stripped[:1] == b"{":
+        if complete:
+            if not more and named == JSON:
+                return JSON  # one object, on one line, in a .json: a document
+            return JSONL
+        if first_line.strip() == b"{" or named == JSON:
+            return JSON  # a pretty-printed document
+        return JSONL  # a JSONL file whose first line is broken
+    if named in (CSV, TSV):
+        return named
+    return _table_kind(text) or JSONL
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def _table_kind(text: bytes) -> str | None:
+    """CSV or TSV when the first lines read as a table with a header of two or more names."""
+    try:
+        sample = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        sample = text[: exc.start].decode("utf-8")
+    lines = sample.splitlines()[:_CSV_PROBE_LINES]
+    if len(lines) < 2:
+        return None
+    for kind, delimiter in ((TSV, "\t"), (CSV, ",")):
+        if delimiter not in lines[0]:
+            continue
+        rows = list(
+            csv.reader(io.StringIO("\n".join(lines[:-1] if len(lines) > 2 else lines)), delimiter=delimiter)
+        )
+        header = rows[0] if rows else []
+        if len(header) < 2 or any(not name.strip() or len(name) > 100 for name in header):
+            continue
+        body = rows[1:]
+        if body and sum(len(row) == len(header) for row in body) >= 0.8 * len(body):
+            return kind
+    return None
