@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,13 +25,48 @@ LONG_FORM = (
 """A request whose answer takes at least a few sentences (the captured verb is the prompt type)."""
 SHORT_ASK = (
     r"(?i)\b(?:titles?|headlines?|slogans?|taglines?|haikus?|tweets?|one-liners?|captions?|subject lines?"
-    r"|hashtags?|acronyms?|yes or no|true or false|one line|(?:one|a single|a|\d+|a few|three|five) words?"
+    r"|hashtags?|acronyms?|yes or no|yes/no|true or false|true/false|one line"
+    r"|(?:one|a single|a|[1-9]|1\d|20|a few|three|five) words?"
     r"|(?:in )?(?:one|a single|a) (?:sentence|phrase)|labels?|categor(?:y|ies)|sentiment|rating|score|emojis?"
-    r"|regex|formula|equation|code|function|command|query|names? (?:for|of)|briefly|in brief|in short"
-    r"|be brief|keep it short|(?:short|brief) (?:answer|reply|response|description|summary|definition"
-    r"|explanation|overview|title|sentence|paragraph|note|caption|statement|version))\b"
+    r"|regex|regular expression|formula|equation|code|function|command|query|selector|names? (?:for|of)"
+    r"|briefly|in brief|in short|be brief|keep it short|(?:short|brief) (?:answer|reply|response|description"
+    r"|summary|definition|explanation|overview|title|sentence|paragraph|note|caption|statement|version)"
+    r"|(?:antonyms?|synonyms?) (?:for|of)|rhym(?:e|es|ing) with"
+    r"|random (?:\w+ )?(?:strings?|characters?|letters?|numbers?"
+    r"|words?|names?)|(?:answer|reply|respond) (?:with|in (?:one|a single|a) (?:word|number|letter))"
+    r"|(?:just|only) (?:the|a|one) (?:number|answer|name|word|value|result|letter|digit|option|choice)"
+    r"|nothing else|one[- ]word|(?:choose|pick|select) (?:one|the|from|between)"
+    r"|true\b[^.?!\n]{0,60}\bfalse|yes\b[^.?!\n]{0,60}\bno)\b"
+    # a value as the object of the request ("a strong password for…", "4 random numbers between…"), not as
+    # a topic ("a password manager", "a number system"): the noun ends the phrase
+    r"|\b(?:a|an|one|single|\d+)(?: random| secure| strong| new| unique| valid| whole| prime|-character)*"
+    r" (?:numbers?|integers?|digits?|pins?|urls?|passwords?|passphrases?|usernames?|user names?|nicknames?)"
+    r"(?:\s*$|\s*[.,;:!?)]|\s+(?:between|from|for|to|in|of|that|which|with|using|under|over|greater|less"
+    r"|and|or|so|at)\b)"
 )
-"""Asks for something short by nature: a title, one word, a label, code…"""
+"""Asks for something short by nature: a title, one word, a label, a password, a number, code…"""
+SHORT_QUESTION = (
+    r"(?i)(?:^|[.!?\n]\s*)(?:what(?:'s| is| are the (?:names?|numbers?|values?))"
+    r"|how (?:many|much|old|long|far|often)|which|who|whom|when|where|what (?:year|time|date|day|colou?r))"
+    r"\b[^.!?\n]*\?"
+)
+"""A sentence of the request asking a factoid question ("How many peaks are there?"): a short answer fits."""
+VALUE_ANSWER = r"[{}\[\];=<>\\^$|*]|\w\(|://|\d"
+"""An answer holding code syntax, a URL or digits is a value or code (a password, a number, a CSS rule,
+a regex), not a brush-off, however few words it has."""
+
+
+_VALUE = re.compile(VALUE_ANSWER)
+
+
+def _listed_option(ask: str, answer: str) -> bool:
+    """Whether the answer is one of the options the request lists ("…tones include Worried, Calm, Sad")."""
+    option = answer.strip().strip(".!\"'").strip()
+    if not option:
+        return False
+    word = re.escape(option)
+    listed = rf"(?i)(?:,|\bor\b|\band\b)\s*[\"']?{word}\b|(?<!\w){word}[\"']?\s*(?:,|\bor\b)"
+    return re.search(listed, ask) is not None
 
 
 @register
@@ -40,7 +76,10 @@ class TrivialTarget(Check):
 
     Why: the model learns to brush off requests; such answers are usually placeholders or failed
     generations. Judged against the prompt type: the answer must also be far shorter than the
-    split's usual answer to requests of the same kind.
+    split's usual answer to requests of the same kind. A request for something short (a title, one
+    word, a password, a number, yes or no, "answer with…", a factoid question such as "How many…?")
+    is not long-form, and an answer that is code or a value (digits, code syntax, a URL) or one of
+    the options the request lists is not a brush-off, however few its words.
     Example: "Explain how vaccines train the immune system." → "Sure."
     Fix: write the full answer or drop the record.
     """
@@ -70,7 +109,11 @@ class TrivialTarget(Check):
                 .group_by("line")
                 .agg(pl.col("content").last().alias("ask"), pl.col("answer").first())
                 .with_columns(pl.col("ask").str.extract(LONG_FORM, 1).str.to_lowercase().alias("kind"))
-                .filter(pl.col("kind").is_not_null() & ~pl.col("ask").str.contains(SHORT_ASK))
+                .filter(
+                    pl.col("kind").is_not_null()
+                    & ~pl.col("ask").str.contains(SHORT_ASK)
+                    & ~pl.col("ask").str.contains(SHORT_QUESTION)
+                )
                 .with_columns(pl.col("answer").str.count_matches(r"\w+").alias("words"))
                 .sort("line")
             )
@@ -80,7 +123,12 @@ class TrivialTarget(Check):
                 "line", "ask", "answer", "kind", "words"
             ).iter_rows():
                 typical = medians.get(kind, 0)
-                if words < self.min_words and words < self.ratio * typical:
+                if (
+                    words < self.min_words
+                    and words < self.ratio * typical
+                    and not _VALUE.search(answer)
+                    and not _listed_option(ask, answer)
+                ):
                     hits.append(
                         (
                             line,
