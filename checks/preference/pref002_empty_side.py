@@ -14,6 +14,8 @@ from dataqa.ingest import formats
 class EmptySide(PairIssueCheck):
     """A preference pair whose chosen or rejected side is empty (or a conversation with no answer).
 
+    Full-transcript sides count too: a side that is a list of messages, or an HH-style
+    "Human: ... Assistant: ..." string, whose last assistant turn is empty.
     Why: with one side empty the pair compares an answer with nothing; DPO learns "say
     anything" rather than which answer is better.
     Example: `{"prompt": "...", "chosen": "Sure, ...", "rejected": ""}`.

@@ -14,6 +14,8 @@ from dataqa.ingest import formats
 class PromptMismatch(PairIssueCheck):
     """The chosen and rejected sides answer different prompts (implicit-prompt or conversational pairs).
 
+    The message names the turn where the two sides part and, inside it, the character and word
+    where their texts first differ, with a little context.
     Why: a preference is only meaningful between two answers to the same conversation; a pair
     built from two different conversations (a join or shuffle gone wrong) teaches noise.
     Example: chosen = [user "Reset my password", assistant ...], rejected = [user "Cancel my

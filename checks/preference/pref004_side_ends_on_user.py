@@ -14,6 +14,7 @@ from dataqa.ingest import formats
 class SideEndsOnUser(PairIssueCheck):
     """A conversational chosen or rejected side ends on a user (or tool) turn instead of the answer.
 
+    An HH-style "Human: ... Assistant: ..." string that ends on a "Human:" turn counts too.
     Why: the compared answer is the final assistant turn; a side that ends with the user's next
     message compares truncated or misaligned dialogues.
     Example: chosen = [user, assistant, user].

@@ -175,6 +175,10 @@ def _normalise_classification(
 
 HH_ASSISTANT = "\n\nAssistant:"
 """The marker before each reply in Anthropic HH-style pairs written as one string per side."""
+HH_HUMAN = "\n\nHuman:"
+"""The marker before each user turn in the same strings."""
+PART_CONTEXT = 30
+"""Characters shown on each side of the place where two sides' conversations part."""
 
 
 def _side(
@@ -195,9 +199,14 @@ def _side(
     if isinstance(value, list) and value and isinstance(value[0], dict):
         msgs = messages(value, key, rec, *_message_keys(value, False))
         last_answer = max((i for i, m in enumerate(msgs) if m["role"] == "assistant"), default=None)
-        if last_answer is None or not msgs[last_answer]["content"].strip():
+        if last_answer is None:
             rec.issue(EMPTY_SIDE, f'"{key}" has no assistant answer')
             return [(m["role"], m["content"]) for m in msgs], ""
+        if not msgs[last_answer]["content"].strip():
+            # The turns before the empty answer are the side's prompt: compared with the other
+            # side's, they do not make a second (prompt-mismatch) finding of this one defect.
+            rec.issue(EMPTY_SIDE, f'"{key}" ends with an empty assistant turn (message {last_answer + 1})')
+            return [(m["role"], m["content"]) for m in msgs[:last_answer]] or None, ""
         if msgs[-1]["role"] != "assistant":
             rec.issue(SIDE_ENDS_USER, f'"{key}" ends with a {msgs[-1]["role"]} message, not the answer')
         prefix = [(m["role"], m["content"]) for m in msgs[:last_answer]]
@@ -208,8 +217,47 @@ def _side(
         return None, text
     cut = text.rfind(HH_ASSISTANT)
     if not has_prompt and cut > 0 and "Human:" in text[:cut]:
-        return [("user", text[: cut + len(HH_ASSISTANT)])], text[cut + len(HH_ASSISTANT) :].strip()
+        answer = text[cut + len(HH_ASSISTANT) :]
+        human = answer.find(HH_HUMAN)
+        if human >= 0:
+            answer = answer[:human]
+        if not answer.strip():  # as in a conversation side: an empty last answer is this finding
+            rec.issue(EMPTY_SIDE, f'"{key}" ends with an empty "Assistant:" turn')
+        elif human >= 0:
+            rec.issue(SIDE_ENDS_USER, f'"{key}" ends with a "Human:" turn, not the answer')
+        return [("user", text[: cut + len(HH_ASSISTANT)])], answer.strip()
     return None, text
+
+
+def where_sides_part(a: list[tuple[str, str]], b: list[tuple[str, str]], names: tuple[str, str]) -> str:
+    """Where two sides' turns before the answer first differ: the turn, and inside it the character
+    and word where the texts part, with a little context on each side (a long shared opening, such
+    as an HH transcript's earlier turns, is not shown as the difference)."""
+    i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    if i == min(len(a), len(b)):
+        longer, extra = (names[0], a[i]) if len(a) > len(b) else (names[1], b[i])
+        return (
+            f'{len(a)} and {len(b)} turns before the answer; turn {i + 1} is only in "{longer}" '
+            f"({extra[0]}: {extra[1][:40]!r})"
+        )
+    (role_a, text_a), (role_b, text_b) = a[i], b[i]
+    if role_a != role_b:
+        return f'turn {i + 1} is {role_a} in "{names[0]}" and {role_b} in "{names[1]}"'
+    at = next((k for k, (x, y) in enumerate(zip(text_a, text_b, strict=False)) if x != y), None)
+    at = min(len(text_a), len(text_b)) if at is None else at
+    word = len(text_a[:at].split()) + (1 if at == 0 or text_a[at - 1].isspace() else 0)
+    start = max(0, at - PART_CONTEXT)
+    if start and (space := text_a.find(" ", start, at)) >= 0:
+        start = space + 1
+
+    def shown(text: str) -> str:
+        end = at + PART_CONTEXT
+        return ("…" if start else "") + repr(text[start:end]) + ("…" if len(text) > end else "")
+
+    return (
+        f"turn {i + 1} ({role_a}) parts at character {at + 1}, word {word}: "
+        f"{shown(text_a)} vs {shown(text_b)}"
+    )
 
 
 def _pair(obj: dict[str, Any], rec: Record, layout: Layout) -> tuple[list, str]:
@@ -226,11 +274,7 @@ def _pair(obj: dict[str, Any], rec: Record, layout: Layout) -> tuple[list, str]:
     a = [(r, c.strip()) for r, c in chosen_prefix or []]
     b = [(r, c.strip()) for r, c in rejected_prefix or []]
     if a != b:
-        i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-        if i < min(len(a), len(b)):
-            where = f"turn {i + 1} differs ({a[i][0]}: {a[i][1][:40]!r} vs {b[i][0]}: {b[i][1][:40]!r})"
-        else:
-            where = f"{len(a)} and {len(b)} turns before the answer"
+        where = where_sides_part(a, b, (chosen_key, rejected_key))
         rec.issue(
             PROMPT_MISMATCH, f'"{chosen_key}" and "{rejected_key}" answer different conversations: {where}'
         )
