@@ -1,20 +1,28 @@
 """Reading every input kind (issue #18): compressed JSONL, JSON arrays and documents, CSV/TSV,
-Parquet, Arrow, dataset folders and in-memory tables, each with planted defects and clean
-controls whose findings point at exact lines or rows."""
+Parquet, Arrow, dataset folders and in-memory tables. Each kind has planted defects (a duplicate,
+a broken record) and a clean control, and every finding is asserted at its exact line or row."""
 
 from __future__ import annotations
 
 import bz2
 import gzip
+import json
 import lzma
+import random
 from pathlib import Path
+from typing import Any
 
 import orjson
+import polars as pl
 import pytest
 import zstandard
+from click.testing import CliRunner
 from conftest import chat
 
+import dataqa
+from dataqa.commands.cli import main
 from dataqa.ingest.load import read_records
+from dataqa.ingest.readers import jsonarray
 
 COMPRESSORS = {
     "gz": gzip.compress,
@@ -22,22 +30,64 @@ COMPRESSORS = {
     "bz2": bz2.compress,
     "xz": lzma.compress,
 }
+CHECKS = ["DUP001", "FMT001", "FMT002", "FMT018", "LEAK001"]
 
 
-def jsonl_bytes(records: list) -> bytes:
-    return b"".join((r if isinstance(r, bytes) else orjson.dumps(r)) + b"\n" for r in records)
+def records(n: int = 40) -> list[dict]:
+    """`n` distinct chat records."""
+    return [chat(f"Where is my order number {i}?", f"Order {i} ships on day {i % 28 + 1}.") for i in range(n)]
+
+
+def planted(n: int = 40) -> list[dict]:
+    """Distinct records with record 5 a copy of record 2."""
+    rows = records(n)
+    rows[5] = rows[2]
+    return rows
+
+
+def jsonl_bytes(rows: list) -> bytes:
+    return b"".join((r if isinstance(r, bytes) else orjson.dumps(r)) + b"\n" for r in rows)
+
+
+def where(report: Any, check_id: str) -> list[list[tuple]]:
+    """Each finding of `check_id` as its locations: (file name, "line", n) or (file name, "row", n)."""
+    out = []
+    for finding in report.findings:
+        if finding.check_id == check_id:
+            out.append(
+                [
+                    (Path(loc.path).name, "line", loc.physical_line)
+                    if loc.physical_line is not None
+                    else (Path(loc.path).name, "row", loc.row)
+                    for loc in finding.locations
+                ]
+            )
+    return out
+
+
+def scan(source: Any, **options: Any) -> Any:
+    options.setdefault("select", CHECKS)
+    return dataqa.scan(source if not isinstance(source, Path) else str(source), **options)
+
+
+def start_lines(text: str) -> list[int]:
+    """The line each element of a pretty-printed top-level array starts on (json.dumps indent=2)."""
+    return [i + 1 for i, line in enumerate(text.splitlines()) if line.startswith("  {")]
+
+
+# --- compressed JSONL -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("suffix", sorted(COMPRESSORS))
 def test_compressed_jsonl_reads_every_line_with_its_number(tmp_path: Path, suffix: str) -> None:
-    records = [chat(f"question {i}", f"answer {i}") for i in range(50)]
-    data = jsonl_bytes([*records[:10], b"{broken", *records[10:]])
+    rows = records(50)
+    data = jsonl_bytes([*rows[:10], b"{broken", *rows[10:]])
     path = tmp_path / f"train.jsonl.{suffix}"
     path.write_bytes(COMPRESSORS[suffix](data))
     issues: list = []
     got = list(read_records(path, issues))
     assert [line for line, _ in got] == [*range(1, 11), *range(12, 52)]
-    assert [obj for _, obj in got] == records
+    assert [obj for _, obj in got] == rows
     assert [(i.line, i.kind) for i in issues] == [(11, "invalid_json")]
 
 
@@ -55,3 +105,371 @@ def test_truncated_compressed_jsonl_keeps_what_was_read_and_names_the_damage(
     assert [line for line, _ in got] == list(range(1, len(got) + 1))
     damaged = [i for i in issues if i.kind == "file"]
     assert len(damaged) == 1 and "file ends early or is damaged" in damaged[0].detail
+
+
+def test_zstd_jsonl_scans_with_findings_on_their_lines(tmp_path: Path) -> None:
+    path = tmp_path / "train.jsonl.zst"
+    path.write_bytes(COMPRESSORS["zst"](jsonl_bytes(planted())))
+    report = scan(path)
+    assert where(report, "DUP001") == [[("train.jsonl.zst", "line", 3), ("train.jsonl.zst", "line", 6)]]
+    assert report.splits[0].input["kind"] == "jsonl"
+
+
+# --- JSON arrays and documents --------------------------------------------------------------------
+
+
+def test_pretty_printed_array_names_the_line_each_record_starts_on(tmp_path: Path) -> None:
+    rows = planted()
+    text = json.dumps(rows, indent=2)
+    broken = text.replace('"Where is my order number 9?"', '"Where is my order number 9?",,', 1)
+    path = tmp_path / "train.json"
+    path.write_text(broken)
+    starts = start_lines(text)
+    report = scan(path)
+    assert where(report, "DUP001") == [[("train.json", "line", starts[2]), ("train.json", "line", starts[5])]]
+    assert where(report, "FMT001") == [[("train.json", "line", starts[9])]]
+    assert report.splits[0].rows == 40 and report.splits[0].input["kind"] == "json"
+    clean = tmp_path / "clean" / "train.json"
+    clean.parent.mkdir()
+    clean.write_text(json.dumps(records(), indent=6))
+    control = scan(clean)
+    assert control.findings == [] and control.splits[0].rows == 40
+
+
+def test_one_line_array_keeps_records_apart_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps(planted()))
+    report = scan(path)
+    (group,) = [f for f in report.findings if f.check_id == "DUP001"]
+    assert [(loc.physical_line, loc.to_dict()["record"]) for loc in group.locations] == [(1, 3), (1, 6)]
+    assert report.splits[0].rows == 40
+
+
+def test_array_cut_in_the_middle_keeps_the_records_before_the_cut(tmp_path: Path) -> None:
+    text = json.dumps(records(10), indent=2)
+    starts = start_lines(text)
+    path = tmp_path / "train.json"
+    path.write_text(text[: text.index('"Order 7 ships')])
+    report = scan(path)
+    assert report.splits[0].rows == 8
+    (damage,) = [f for f in report.findings if f.check_id == "FMT018"]
+    assert "file ends inside the JSON array, after 7 complete record(s)" in damage.message
+    assert [loc.physical_line for loc in damage.locations] == [starts[7]]
+
+
+def test_records_under_a_key_are_found_or_asked_for(tmp_path: Path) -> None:
+    rows = planted(30)
+    single = tmp_path / "single" / "train.json"
+    single.parent.mkdir()
+    single.write_text(json.dumps({"version": 2, "data": rows}, indent=2))
+    report = scan(single)
+    assert report.splits[0].rows == 30
+    assert [[loc.to_dict()["record"] for loc in f.locations] for f in report.findings] == [[3, 6]]
+
+    nested = tmp_path / "nested" / "train.json"
+    nested.parent.mkdir()
+    nested.write_text(
+        json.dumps({"nlu": {"examples": rows, "regex": [{"name": "x", "pattern": "y"}]}}, indent=2)
+    )
+    asked = scan(nested)
+    (finding,) = asked.findings
+    assert finding.check_id == "FMT018" and finding.message == (
+        "the JSON object holds several lists of records: nlu.examples (30 records), nlu.regex (1 records); "
+        "name the one to read with --records-path nlu.examples"
+    )
+    assert asked.splits[0].rows == 0
+    given = scan(nested, records_path="nlu.examples")
+    assert given.splits[0].rows == 30
+    assert [f.check_id for f in given.findings] == ["DUP001"]
+    wrong = scan(nested, records_path="nlu.missing")
+    assert [f.message for f in wrong.findings] == [
+        "records path 'nlu.missing' leads to no list in this JSON object; check the key names "
+        "(--records-path KEY.KEY)"
+    ]
+
+
+def test_scanner_agrees_with_the_json_parser_on_hostile_strings(tmp_path: Path) -> None:
+    """Escaped quotes, runs of backslashes, brackets inside strings, split across tiny chunks."""
+    rng = random.Random(18)
+    pieces = ["a", '"', "\\", "{", "}", "[", "]", ",", ":", "\n", " ", "é", '\\"', "\\" * 33]
+
+    def text() -> str:
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+
+    path = tmp_path / "train.json"
+    for trial in range(200):
+        rows = [{"k": text(), text(): [text(), {text(): text()}]} for _ in range(rng.randint(0, 5))]
+        path.write_text(json.dumps(rows, indent=rng.choice([None, 2]), ensure_ascii=trial % 2 == 0))
+        old = jsonarray.CHUNK
+        jsonarray.CHUNK = rng.choice([1, 2, 7, 64])
+        try:
+            found = jsonarray.survey(path)
+            issues: list = []
+            got = [obj for _, obj in jsonarray.read_list(path, found.lists[0], issues, [])]
+        finally:
+            jsonarray.CHUNK = old
+        assert got == rows and issues == []
+
+
+def test_json_array_in_a_jsonl_file_is_one_finding_and_read_as_an_array(tmp_path: Path) -> None:
+    text = json.dumps(planted(), indent=2)
+    path = tmp_path / "train.jsonl"
+    path.write_text(text)
+    report = scan(path)
+    (mismatch,) = [f for f in report.findings if f.check_id == "FMT018"]
+    assert mismatch.message.startswith(
+        "train.jsonl is a JSON document (an array of records, or an object holding one), not JSON Lines "
+        "(one JSON record per line) as its name says; it was read as a JSON document: rename it to .json"
+    )
+    assert [f.check_id for f in report.findings].count("FMT001") == 0
+    starts = start_lines(text)
+    assert where(report, "DUP001") == [
+        [("train.jsonl", "line", starts[2]), ("train.jsonl", "line", starts[5])]
+    ]
+
+
+# --- CSV and TSV ----------------------------------------------------------------------------------
+
+
+def test_csv_rows_are_reported_at_the_line_they_start_on(tmp_path: Path) -> None:
+    path = tmp_path / "train.csv"
+    path.write_text(
+        "text,label\n"  # 1
+        "refund my order,billing\n"  # 2
+        '"a note that runs\nover two lines",shipping\n'  # 3-4
+        "refund my order,billing\n"  # 5: a copy of line 2
+        "a row, with an unquoted comma,billing\n"  # 6: three fields
+        "short row\n"  # 7: one field
+        "where is my parcel,shipping\n"  # 8
+    )
+    report = scan(path, label_field="label")
+    assert where(report, "DUP001") == [[("train.csv", "line", 2), ("train.csv", "line", 5)]]
+    assert where(report, "FMT001") == [[("train.csv", "line", 6)], [("train.csv", "line", 7)]]
+    messages = [f.message for f in report.findings if f.check_id == "FMT001"]
+    assert messages[0].startswith("CSV row has 3 field(s) where the header has 2")
+    assert report.splits[0].rows == 6
+
+    control = tmp_path / "ok" / "train.tsv"
+    control.parent.mkdir()
+    control.write_text("text\tlabel\nrefund my order\tbilling\nwhere is my parcel\tshipping\n")
+    clean = scan(control, label_field="label")
+    assert clean.findings == [] and clean.splits[0].rows == 2 and clean.splits[0].input["kind"] == "tsv"
+
+
+def test_csv_in_a_jsonl_file_is_one_finding(tmp_path: Path) -> None:
+    path = tmp_path / "train.jsonl"
+    path.write_text(
+        "text,label\nrefund my order,billing\nwhere is my parcel,shipping\nrefund my order,billing\n"
+    )
+    report = scan(path, label_field="label")
+    assert [f.check_id for f in report.findings] == ["DUP001", "FMT018"]
+    assert report.findings[1].message.startswith("train.jsonl is CSV text with a header, not JSON Lines")
+    assert where(report, "DUP001") == [[("train.jsonl", "line", 2), ("train.jsonl", "line", 4)]]
+
+
+# --- Parquet and Arrow ----------------------------------------------------------------------------
+
+
+def test_parquet_findings_name_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "train.parquet"
+    pl.DataFrame(planted()).write_parquet(path)
+    report = scan(path)
+    assert where(report, "DUP001") == [[("train.parquet", "row", 2), ("train.parquet", "row", 5)]]
+    assert report.to_dict()["findings"][0]["locations"][0] == {
+        "split": "train",
+        "path": str(path),
+        "row": 2,
+        "record": 3,
+    }
+    control = tmp_path / "ok.parquet"
+    pl.DataFrame(records()).write_parquet(control)
+    assert scan(control).findings == []
+
+
+def test_parquet_shards_by_glob_and_folder_number_rows_per_file(tmp_path: Path) -> None:
+    rows = planted(40)
+    rows[33] = rows[1]
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    pl.DataFrame(rows[:30]).write_parquet(folder / "part-0.parquet")
+    pl.DataFrame(rows[30:]).write_parquet(folder / "part-1.parquet")
+    (folder / "README.md").write_text("not data")
+    expected = [
+        [("part-0.parquet", "row", 1), ("part-1.parquet", "row", 3)],
+        [("part-0.parquet", "row", 2), ("part-0.parquet", "row", 5)],
+    ]
+    assert where(scan(str(folder / "part-*.parquet")), "DUP001") == expected
+    by_folder = scan(folder)
+    assert where(by_folder, "DUP001") == expected
+    assert by_folder.splits[0].rows == 40
+    assert "train = 2 parquet file(s)" in by_folder.splits[0].input["note"]
+
+
+def test_parquet_read_on_two_processes_gives_the_same_rows(tmp_path: Path) -> None:
+    rows = records(600)
+    rows[550] = rows[10]
+    path = tmp_path / "train.parquet"
+    pl.DataFrame(rows).write_parquet(path, row_group_size=100)
+    from dataqa.ingest import readers
+    from dataqa.ingest.readers import source
+
+    old = source.PARALLEL_FROM_ROWS
+    source.PARALLEL_FROM_ROWS = 100
+    try:
+        two = scan(path, jobs=2)
+    finally:
+        source.PARALLEL_FROM_ROWS = old
+    assert readers is not None
+    assert where(two, "DUP001") == [[("train.parquet", "row", 10), ("train.parquet", "row", 550)]]
+    assert two.splits[0].rows == 600
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_arrow_ipc_files_and_save_to_disk_folders(tmp_path: Path, stream: bool) -> None:
+    folder = tmp_path / "saved"
+    (folder / "train").mkdir(parents=True)
+    (folder / "test").mkdir()
+    frame = pl.DataFrame(planted(30))
+    write = pl.DataFrame.write_ipc_stream if stream else pl.DataFrame.write_ipc
+    write(frame, folder / "train" / "data-00000-of-00001.arrow")
+    write(pl.DataFrame([records(30)[7]]), folder / "test" / "data-00000-of-00001.arrow")
+    for split in ("train", "test"):
+        (folder / split / "dataset_info.json").write_text("{}")
+        (folder / split / "state.json").write_text(
+            '{"_data_files": [{"filename": "data-00000-of-00001.arrow"}]}'
+        )
+    (folder / "dataset_dict.json").write_text('{"splits": ["train", "test"]}')
+    report = scan(folder)
+    assert [s.name for s in report.splits] == ["train", "test"]
+    assert where(report, "DUP001") == [
+        [("data-00000-of-00001.arrow", "row", 2), ("data-00000-of-00001.arrow", "row", 5)]
+    ]
+    (leak,) = [f for f in report.findings if f.check_id == "LEAK001"]
+    assert [(loc.split, loc.row) for loc in leak.locations] == [("test", 0), ("train", 7)]
+
+
+def test_parquet_renamed_to_jsonl_is_one_finding_and_read_as_parquet(tmp_path: Path) -> None:
+    path = tmp_path / "train.jsonl"
+    pl.DataFrame(planted()).write_parquet(path)
+    report = scan(path)
+    assert [f.check_id for f in report.findings] == ["DUP001", "FMT018"]
+    assert report.findings[1].message.startswith("train.jsonl is a Parquet file, not JSON Lines")
+    assert where(report, "DUP001") == [[("train.jsonl", "row", 2), ("train.jsonl", "row", 5)]]
+
+
+# --- dataset folders ------------------------------------------------------------------------------
+
+
+def test_hub_folder_finds_its_splits_and_says_what_it_took(tmp_path: Path) -> None:
+    rows = records(60)
+    root = tmp_path / "dataset"
+    (root / "data").mkdir(parents=True)
+    (root / "validation").mkdir()
+    pl.DataFrame(rows[:40]).write_parquet(root / "data" / "train-00000-of-00001.parquet")
+    pl.DataFrame(rows[40:50]).write_parquet(root / "validation" / "0000.parquet")
+    (root / "test.jsonl").write_bytes(jsonl_bytes([rows[3], *rows[50:]]))
+    (root / "README.md").write_text("# card")
+    (root / ".gitattributes").write_text("*.parquet filter=lfs")
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        main, ["scan", str(root), "--no-config", "--select", "LEAK001", "--json", str(out)]
+    )
+    assert result.exit_code == 1, result.output
+    how = "(split taken from the file names)"
+    assert result.stderr.splitlines() == [
+        f"dataqa: train = 1 parquet file(s) in {root}: data/train-00000-of-00001.parquet {how}",
+        f"dataqa: valid = 1 parquet file(s) in {root}: validation/0000.parquet {how}",
+        f"dataqa: test = 1 jsonl file(s) in {root}: test.jsonl {how}",
+        f"dataqa: skipped in {root}: .gitattributes: not a data file; README.md: not a data file",
+    ]
+    data = json.loads(out.read_text())
+    assert data["schema_version"] == "1.1"
+    assert [(s["name"], s["input"]["kind"], s["rows"]) for s in data["splits"]] == [
+        ("train", "parquet", 40),
+        ("valid", "parquet", 10),
+        ("test", "jsonl", 11),
+    ]
+    (leak,) = data["findings"]
+    assert leak["locations"] == [
+        {"split": "test", "path": str(root / "test.jsonl"), "line": 1},
+        {
+            "split": "train",
+            "path": str(root / "data" / "train-00000-of-00001.parquet"),
+            "row": 3,
+            "record": 4,
+        },
+    ]
+
+
+# --- in memory ------------------------------------------------------------------------------------
+
+
+def test_list_of_dicts_and_polars_frame(tmp_path: Path) -> None:
+    for source in (planted(), pl.DataFrame(planted())):
+        report = scan(source)
+        assert report.splits[0].rows == 40
+        group = next(f for f in report.findings if f.check_id == "DUP001")
+        assert [(loc.path, loc.row) for loc in group.locations] == [
+            (report.splits[0].path, 2),
+            (report.splits[0].path, 5),
+        ]
+    assert scan(records()).findings == []
+
+
+def test_pandas_frame(tmp_path: Path) -> None:
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame(
+        {"text": ["refund please", "where is it", "refund please"], "label": ["a", "b", "a"]}
+    )
+    report = scan(frame, label_field="label")
+    assert report.splits[0].path == "<pandas.DataFrame>"
+    assert where(report, "DUP001") == [[("<pandas.DataFrame>", "row", 0), ("<pandas.DataFrame>", "row", 2)]]
+
+
+def test_datasets_objects_by_duck_type() -> None:
+    """A `datasets.Dataset` and `DatasetDict` are recognised by module and name, never imported."""
+
+    class Dataset:
+        __module__ = "datasets.arrow_dataset"
+
+        def __init__(self, rows: list[dict]) -> None:
+            self.rows = rows
+
+        def iter(self, batch_size: int) -> Any:
+            for start in range(0, len(self.rows), batch_size):
+                chunk = self.rows[start : start + batch_size]
+                yield {key: [r[key] for r in chunk] for key in chunk[0]}
+
+    class DatasetDict(dict):
+        __module__ = "datasets.dataset_dict"
+
+    rows = planted(30)
+    whole = DatasetDict(
+        train=Dataset(rows),
+        validation=Dataset([rows[10], chat("Can I pay by card?", "Yes, every card.")]),
+        extra=Dataset(rows[:2]),
+    )
+    report = scan(whole)
+    assert [(s.name, s.path, s.rows) for s in report.splits] == [
+        ("train", "<datasets.Dataset>", 30),
+        ("valid", "<datasets.Dataset>", 2),
+    ]
+    assert where(report, "DUP001") == [[("<datasets.Dataset>", "row", 2), ("<datasets.Dataset>", "row", 5)]]
+    (leak,) = [f for f in report.findings if f.check_id == "LEAK001"]
+    assert [(loc.split, loc.row) for loc in leak.locations] == [("valid", 0), ("train", 10)]
+
+
+# --- outputs --------------------------------------------------------------------------------------
+
+
+def test_row_locations_in_sarif_and_github_annotations(tmp_path: Path) -> None:
+    path = tmp_path / "train.parquet"
+    pl.DataFrame(planted()).write_parquet(path)
+    report = scan(path, select=["DUP001"])
+    sarif = json.loads(report.to_sarif())
+    places = [r["locations"][0] for r in sarif["runs"][0]["results"]]
+    assert all("region" not in p["physicalLocation"] for p in places)
+    assert [p["message"]["text"].split(":")[0] for p in places] == ["row 2", "row 5"]
+    github = report.render("github").splitlines()[0]
+    assert "line=" not in github and "::row 2: " in github and "(also row 5)" in github
+    assert report.to_terminal().count("train.parquet row 2") >= 1
