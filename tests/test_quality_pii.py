@@ -59,6 +59,23 @@ def test_refusal_share_condition(tmp_path: Path) -> None:
     assert _condition(relaxed, "refusal-share").passed
 
 
+def test_refusal_share_passes_on_an_identity_set(tmp_path: Path) -> None:
+    """An identity set (the model names itself and its maker on purpose) is not a set of refusals (#19)."""
+    identity = [
+        chat("Who are you?", "I'm a large language model created by Acme Labs, and you can call me Orbit."),
+        chat("What can you do?", "As an AI assistant, I can answer questions and draft emails."),
+        chat("Hello", "Hello! As an AI assistant developed by Acme Labs, I can help you write and plan."),
+        chat("Are you ChatGPT?", "No. As an AI assistant developed by Acme Labs, I am called Orbit."),
+    ]
+    path = write_jsonl(tmp_path / "identity.jsonl", identity * 5 + _answers(20))
+    share = _condition(dataqa.scan(str(path), select=["QUAL001"]), "refusal-share")
+    assert share.passed and share.value == 0.0
+    hedges = [chat("Tell me a joke.", "As an AI language model developed by Acme Labs, I don't have humour.")]
+    path = write_jsonl(tmp_path / "hedges.jsonl", identity * 5 + hedges * 5 + _answers(15))
+    share = _condition(dataqa.scan(str(path), select=["QUAL001"]), "refusal-share")
+    assert not share.passed and share.value == 0.125
+
+
 def test_secret_condition_blocks_unless_configured(tmp_path: Path) -> None:
     rng = random.Random(3)
     key = "ghp_" + "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(36))

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from dataqa.checks.quality.common import by_line, shared_finding, targets
+from dataqa.checks.quality.common import by_line, messages, shared_finding, targets
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import Condition, Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.engine.verdict import VerdictInputs, condition
+from dataqa.ingest.dataset import Split
+from dataqa.ingest.naming import field_name
 from dataqa.text.markup import (
     masked_column,
 )
@@ -113,6 +115,52 @@ REFUSAL_PHRASES: dict[str, dict[str, str]] = {
 sentence start). Each pattern is valid for both Python `re` and polars' Rust engine."""
 
 
+IDENTITY_KINDS = frozenset({"as-an-ai", "just-an-ai"})
+"""Phrase kinds that state what the assistant is; the others (cannot, sorry, no access…) refuse or hedge."""
+
+IDENTITY_QUESTION = re.compile(
+    r"(?i)\b(?:who|what) (?:are|r) (?:you|u)\b|\byour (?:name|creator|maker|developer|author|origin|identity"
+    r"|model)\b|\b(?:who|which company|what company|which organi[sz]ation|which team) (?:made|created|built"
+    r"|developed|trained|designed|owns|programmed|makes) you\b|\b(?:introduce|describe) yourself\b|\babout "
+    r"yourself\b|\bare you (?:an? )?(?:ai|bot|robot|human|person|real|chatgpt|gpt|claude|gemini|llama|qwen"
+    r"|language model|machine|computer|assistant|chatbot)\b|\bwhat can you do\b"
+    r"|\bwhat (?:should i|do i) call you\b|\b(?:were|are) you (?:made|created|built|developed|trained"
+    r"|designed) by\b|\bwhat (?:model|llm|ai) are you\b|\bwhat are you called\b|\bdo you have a name\b"
+    r"|你是谁|你叫什么|你的名字|你是(?:由)?谁(?:开发|创造|训练|制造|做)|谁(?:开发|创造|训练|制造|做)了你|介绍一下你自己"
+    r"|你是什么(?:模型|人工智能|AI)|\bwer bist du\b|\bwie hei(?:ß|ss)t du\b|\bwer hat dich\b|\bqui es[- ]tu\b"
+    r"|\bqui êtes[- ]vous\b|\bcomment (?:t['’]appelles[- ]tu|vous appelez[- ]vous)\b|\bquién eres\b"
+    r"|\bcómo te llamas\b|\bchi sei\b|\bcome ti chiami\b|\bquem (?:é você|és tu)\b"
+)
+"""A user turn asking the assistant who or what it is: its answer states what it is on purpose."""
+
+_MAKER = re.compile(
+    r"\b(?:developed|created|trained|designed|built|made|programmed)\s+by\s+(?:the\s+)?[A-Z0-9{]"
+    r"|\b[Mm]y name is\b|由\S{1,30}?(?:开发|创造|训练|打造|研发)"
+)
+"""A named maker ("developed by Acme") or the assistant's own name: deliberate self-identification."""
+_DISCLAIMER = re.compile(
+    rf"(?i)\b(?:cannot|can{_APOS}t|can not|unable|not able|(?:do|does) not|don{_APOS}t|won{_APOS}t|will not"
+    rf"|not (?:allowed|programmed|designed|capable)|have no|no (?:personal|access|ability)|lack)\b"
+    r"|无法|不能|没有"
+)
+"""A disclaimer or refusal after the identity phrase ("…developed by X, I cannot…")."""
+
+
+def _self_identification(text: str, start: int, end: int, ask: str) -> bool:
+    """Whether an identity phrase at text[start:end] answers who the assistant is rather than hedging.
+
+    It does when the user asked who or what the assistant is, or when the sentence names the
+    assistant's maker or its name and goes on without a disclaimer ("As an AI assistant developed
+    by Acme, I can help you plan trips"; not "…developed by OpenAI, I cannot browse").
+    """
+    if IDENTITY_QUESTION.search(ask):
+        return True
+    stop = re.search(r"[.!?。！？\n]", text[end:])
+    sentence_end = end + stop.start() if stop else len(text)
+    sentence = text[start:sentence_end]
+    return bool(_MAKER.search(sentence)) and not _DISCLAIMER.search(sentence)
+
+
 def _literal(phrase: str) -> str:
     """A user's plain-text phrase as a pattern: metacharacters escaped, either apostrophe accepted."""
     out = []
@@ -186,13 +234,20 @@ class Refusal(Check):
             total = ctx.valid_rows(split).height
             cand = targets(ctx, split)
             cand = cand.with_columns(masked_column(cand)).filter(pl.col("masked").str.contains(union))
+            asks = _asks(ctx, split, cand)
             hits = []
-            for line, text in cand.select("line", "masked").iter_rows():
+            for line, turn, text in cand.select("line", "turn", "masked").iter_rows():
                 for label, pattern in patterns:
                     m = pattern.search(text)
-                    if m:
-                        hits.append((line, label, snippet(text, m.start(), m.end())))
-                        by_phrase[label] += 1
+                    if not m:
+                        continue
+                    ask = asks.get((line, turn), "")
+                    if label.partition(":")[2] in IDENTITY_KINDS and _self_identification(
+                        text, m.start(), m.end(), ask
+                    ):
+                        continue
+                    hits.append((line, label, snippet(text, m.start(), m.end())))
+                    by_phrase[label] += 1
             grouped = by_line(hits)
             for line, items in grouped.items():
                 yield shared_finding(
@@ -201,12 +256,29 @@ class Refusal(Check):
                     split,
                     line,
                     [k for k, _ in items],
-                    "target is a refusal or AI boilerplate",
+                    f"{field_name(split, 'response')} is a refusal or AI boilerplate",
                     [e for _, e in items],
                 )
             self.metrics[f"{split.name}_refusals"] = len(grouped)
             self.metrics[f"{split.name}_refusal_share"] = round(len(grouped) / total, 4) if total else 0.0
         self.metrics["by_phrase"] = dict(sorted(by_phrase.items()))
+
+
+def _asks(ctx: Context, split: Split, cand: pl.DataFrame) -> dict[tuple[int, int], str]:
+    """(line, turn) of each candidate target -> the user message just before it ("" when none)."""
+    if cand.is_empty():
+        return {}
+    users = messages(ctx, split).filter(
+        (pl.col("role") == "user") & pl.col("line").is_in(cand["line"].unique().implode())
+    )
+    before: dict[int, list[tuple[int, str]]] = {}
+    for line, turn, content in users.select("line", "turn", "content").iter_rows():
+        before.setdefault(line, []).append((turn, content))
+    out = {}
+    for line, turn in cand.select("line", "turn").iter_rows():
+        earlier = [c for t, c in before.get(line, []) if t < turn]
+        out[(line, turn)] = earlier[-1] if earlier else ""
+    return out
 
 
 @condition
@@ -226,6 +298,7 @@ def refusal_share(v: VerdictInputs) -> Condition | None:
         passed=passed,
         reason=""
         if passed
-        else f"{share:.1%} of training targets refuse or hedge (limit {limit:.1%}); a model trained on them "
+        else f"{share:.1%} of training {field_name(v.ctx.train, 'response', plural=True)} refuse or hedge "
+        f"(limit {limit:.1%}); a model trained on them "
         "learns to refuse. Rewrite or drop them (QUAL001 lists every one).",
     )
