@@ -209,3 +209,17 @@ def test_every_line_is_kept_or_rejected_byte_for_byte(
     assert summary.kept == result.report.usable.usable
     split = next(s for s in result.report.splits if s.name == "train")
     assert summary.kept == split.usable_rows
+
+
+def test_the_command_prints_the_notes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dataqa.commands.cli import main
+
+    data = tmp_path / "train.jsonl"
+    data.write_bytes(BOM + record(1) + b"\n")
+    result = CliRunner().invoke(main, ["clean", str(data), "--no-config", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "dataqa: train: removed the UTF-8 byte-order mark (BOM) from line 1: the one change to a kept line\n"
+    )

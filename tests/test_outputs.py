@@ -186,12 +186,7 @@ def test_check_outputs_output_folder_rules(tmp_path: Path, train: Path) -> None:
 
 # --- every command refuses a bad output before its scan -------------------------------------------
 
-WIRING = pytest.mark.xfail(
-    strict=True, reason="check_outputs is wired into cli.py once the #17 rework of cli.py has landed"
-)
 
-
-@WIRING
 @pytest.mark.usefixtures("no_scan")
 @pytest.mark.parametrize("flag", ["--json", "--html", "--markdown", "--sarif"])
 def test_scan_refuses_bad_outputs_before_scanning(tmp_path: Path, train: Path, flag: str) -> None:
@@ -209,7 +204,6 @@ def test_scan_refuses_bad_outputs_before_scanning(tmp_path: Path, train: Path, f
         assert result.stderr.strip() == f"dataqa: error: {message}"
 
 
-@WIRING
 @pytest.mark.usefixtures("no_scan")
 def test_scan_refuses_two_outputs_to_one_file(tmp_path: Path, train: Path) -> None:
     out = tmp_path / "r.txt"
@@ -220,7 +214,6 @@ def test_scan_refuses_two_outputs_to_one_file(tmp_path: Path, train: Path) -> No
     assert result.stderr.strip() == f"dataqa: error: {out}: the same file as another output ({out})"
 
 
-@WIRING
 @pytest.mark.usefixtures("no_scan")
 def test_clean_and_split_refuse_bad_outputs_before_scanning(tmp_path: Path, train: Path) -> None:
     taken = tmp_path / "taken"
@@ -253,7 +246,6 @@ def test_clean_and_split_refuse_bad_outputs_before_scanning(tmp_path: Path, trai
     assert result.stderr.strip() == f"dataqa: error: {train}: refusing to write over an input file"
 
 
-@WIRING
 @pytest.mark.usefixtures("no_scan")
 def test_diff_refuses_bad_outputs_before_scanning(tmp_path: Path, train: Path) -> None:
     new = write_jsonl(tmp_path / "new.jsonl", GOOD[:2])

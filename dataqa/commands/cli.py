@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import click
@@ -26,7 +25,7 @@ from dataqa.commands.options import (
     select_options,
 )
 from dataqa.core.errors import ConfigError, InputError, OutputError
-from dataqa.core.output import refuse_inputs, write_atomic
+from dataqa.core.output import check_outputs, write_atomic
 from dataqa.core.resources import tune_malloc
 from dataqa.core.version import VERSION
 from dataqa.ingest.splits import split_of
@@ -171,9 +170,8 @@ def scan(
             fail_on=fail_on,
             jobs=jobs,
         )
-        for target in (json_out, html_out, md_out, sarif_out):
-            if target and target != "-":  # refuse before the scan, not after minutes of work
-                refuse_inputs(Path(target), paths.values())
+        # every output is checked before the scan, not after minutes of work
+        check_outputs([json_out, html_out, md_out, sarif_out], paths.values())
         progress = _progress_printer(sys.stderr.isatty() and not quiet)
         report = run_scan(paths, config, progress=progress, debug=debug)
         if progress:
@@ -297,14 +295,18 @@ def clean(
     map_label_variants: bool,
 ) -> None:
     """Write cleaned splits to DIR, and every removed line (verbatim, with why) to <split>.rejects.jsonl."""
-    from dataqa.commands.clean import DEFAULT_FAMILIES
+    from dataqa.commands.clean import DEFAULT_FAMILIES, clean_outputs
     from dataqa.commands.clean import clean as run_clean
     from dataqa.engine.runner import split_paths
+    from dataqa.reports.terminal import neutralise
 
     config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
     with _errors_exit_2():
+        paths = split_paths(train, test, valid)
+        outputs = clean_outputs(paths, out_dir, map_label_variants)
+        check_outputs([json_out, *outputs], paths.values(), folder=out_dir)  # before the scan
         result = run_clean(
-            split_paths(train, test, valid),
+            paths,
             out_dir,
             config,
             tuple(families) or DEFAULT_FAMILIES,
@@ -329,6 +331,8 @@ def clean(
             f"rejected {s.rejected:,} → {s.rejects} ({by})"
             + (f"; relabelled {s.relabelled:,}" if map_label_variants else "")
         )
+        for note in s.notes:  # the BOM removed from a kept line, an input changed during the run
+            click.echo(f"dataqa: {s.name}: {neutralise(note)}", err=True)
 
 
 @main.command("split")
@@ -400,6 +404,7 @@ def diff_command(
 
     config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
     with _errors_exit_2():
+        check_outputs([json_out, html_out], [old, new])  # before the scan
         result = diff(old, new, config)
         text = orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode()
         if json_out and json_out != "-":
