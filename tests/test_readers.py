@@ -473,3 +473,52 @@ def test_row_locations_in_sarif_and_github_annotations(tmp_path: Path) -> None:
     github = report.render("github").splitlines()[0]
     assert "line=" not in github and "::row 2: " in github and "(also row 5)" in github
     assert report.to_terminal().count("train.parquet row 2") >= 1
+
+
+# --- clean and split write JSONL whatever the input -----------------------------------------------
+
+
+def test_clean_and_split_write_jsonl_from_parquet_and_say_so(tmp_path: Path) -> None:
+    path = tmp_path / "train.parquet"
+    rows = planted()
+    pl.DataFrame(rows).write_parquet(path)
+    before = path.read_bytes()
+    cleaned = CliRunner().invoke(main, ["clean", str(path), "-o", str(tmp_path / "out"), "--no-config"])
+    assert cleaned.exit_code == 0, cleaned.output
+    assert "is parquet, not one JSONL file: its records are written as JSON Lines" in cleaned.stderr
+    kept = [orjson.loads(line) for line in (tmp_path / "out" / "train.jsonl").read_bytes().splitlines()]
+    assert kept == rows[:5] + rows[6:]
+    (reject,) = [
+        orjson.loads(x) for x in (tmp_path / "out" / "train.rejects.jsonl").read_bytes().splitlines()
+    ]
+    assert {k: reject[k] for k in ("path", "row", "checks")} == {
+        "path": str(path),
+        "row": 5,
+        "checks": ["DUP001"],
+    }
+    assert orjson.loads(reject["raw"]) == rows[5]
+
+    split = CliRunner().invoke(main, ["split", str(path), "-o", str(tmp_path / "parts"), "--no-config"])
+    assert split.exit_code == 0, split.output
+    assert "the splits are written as JSON Lines" in split.stderr
+    written = [
+        orjson.loads(line)
+        for name in ("train", "test")
+        for line in (tmp_path / "parts" / f"{name}.jsonl").read_bytes().splitlines()
+    ]
+    assert sorted(map(orjson.dumps, written)) == sorted(map(orjson.dumps, rows))
+    assert path.read_bytes() == before
+
+
+def test_clean_a_json_array_keeps_its_records(tmp_path: Path) -> None:
+    path = tmp_path / "train.json"
+    rows = planted()
+    path.write_text(json.dumps(rows, indent=2))
+    result = CliRunner().invoke(main, ["clean", str(path), "-o", str(tmp_path / "out"), "--no-config"])
+    assert result.exit_code == 0, result.output
+    kept = [orjson.loads(line) for line in (tmp_path / "out" / "train.jsonl").read_bytes().splitlines()]
+    assert kept == rows[:5] + rows[6:]
+    (reject,) = [
+        orjson.loads(x) for x in (tmp_path / "out" / "train.rejects.jsonl").read_bytes().splitlines()
+    ]
+    assert (reject["line"], reject["record"]) == (start_lines(path.read_text())[5], 6)

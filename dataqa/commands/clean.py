@@ -29,7 +29,8 @@ from dataqa.core.output import atomic_writer, check_outputs
 from dataqa.engine.config import Config
 from dataqa.engine.report import Report
 from dataqa.engine.runner import execute
-from dataqa.ingest.load import check_readable, file_sha256, physical_lines
+from dataqa.ingest.load import check_readable, file_sha256
+from dataqa.ingest.readers.layout import input_files
 
 DEFAULT_FAMILIES = ("format", "duplicates", "leakage", "labels")
 """Families whose unusable rows `clean` removes by default: exactly the ones the verdict subtracts
@@ -86,6 +87,14 @@ def reject_record(line: int, raw: bytes, checks: list[str]) -> bytes:
         record["raw"] = raw.decode("utf-8")
     except UnicodeDecodeError:
         record["raw_base64"] = base64.b64encode(raw).decode("ascii")
+    return orjson.dumps(record) + b"\n"
+
+
+def reject_row(where: dict[str, Any], raw: bytes, checks: list[str]) -> bytes:
+    """One line of a rejects file for an input that is not one JSONL file: where the record is (its
+    file and line or row), why, and the record as JSON (or the excerpt of what could not be read)."""
+    record: dict[str, Any] = {**{k: v for k, v in where.items() if k != "split"}, "checks": checks}
+    record["raw"] = raw.decode("utf-8", errors="replace")
     return orjson.dumps(record) + b"\n"
 
 
@@ -157,11 +166,12 @@ def clean(
     `<split>.relabelled.jsonl` with the label it got.
     """
     out = Path(out_dir)
-    for path in paths.values():
+    inputs = input_files(paths)
+    for path in inputs:
         check_readable(path)
     # refuse before scanning, so that no split is half-written and no scan is wasted
-    check_outputs(clean_outputs(paths, out, map_label_variants), paths.values(), folder=out)
-    before = {name: _signature(path) for name, path in paths.items()}
+    check_outputs(clean_outputs(paths, out, map_label_variants), inputs, folder=out)
+    before = {name: _signature(path) if _one_file(path) else None for name, path in paths.items()}
     out.mkdir(parents=True, exist_ok=True)
     ctx, report = execute(paths, config)
     for name, path in paths.items():  # every line or none: a file read only up to a limit is not cleaned
@@ -172,25 +182,31 @@ def clean(
     located = _located(report)
     corrections = label_corrections(report) if map_label_variants else {}
     results = []
-    for name, path in paths.items():
-        src = Path(path)
+    for name in paths:
+        split = ctx.splits[name]
+        source = split.source
+        assert source is not None
         target = out / f"{name}.jsonl"
         rejects = out / f"{name}.rejects.jsonl"
-        summary = SplitCleaning(name, str(src), str(target), str(rejects))
-        split = ctx.splits[name]
+        summary = SplitCleaning(name, split.path, str(target), str(rejects))
+        if not source.verbatim:
+            summary.notes.append(
+                f"{split.path} is {source.kind}, not one JSONL file: its records are written as JSON Lines "
+                "(one compact JSON object per line), and each line of the rejects file names its record"
+            )
         label_source = split.label_source or ""
         records = set(split.frame["line"].to_list())
         # A file the scan read no record from (UTF-16, binary) is judged as a whole, on line 1.
         whole = sorted(located.get((name, 1), ())) if not records else []
         with contextlib.ExitStack() as stack:
-            kept_fh = stack.enter_context(atomic_writer(target, paths.values()))
-            rej_fh = stack.enter_context(atomic_writer(rejects, paths.values()))
+            kept_fh = stack.enter_context(atomic_writer(target, inputs))
+            rej_fh = stack.enter_context(atomic_writer(rejects, inputs))
             relabelled_fh = (
-                stack.enter_context(atomic_writer(out / f"{name}.relabelled.jsonl", paths.values()))
+                stack.enter_context(atomic_writer(out / f"{name}.relabelled.jsonl", inputs))
                 if map_label_variants
                 else None
             )
-            for number, raw in physical_lines(src):
+            for number, raw in source.export():
                 summary.lines += 1
                 why = sorted(reasons.get((name, number), ()))
                 if not why and number not in records:  # kept only what the scan read as a record
@@ -199,7 +215,11 @@ def clean(
                     summary.rejected += 1
                     for check_id in why:
                         summary.by_check[check_id] = summary.by_check.get(check_id, 0) + 1
-                    rej_fh.write(reject_record(number, raw, why))
+                    rej_fh.write(
+                        reject_record(number, raw, why)
+                        if source.verbatim
+                        else reject_row(ctx.location(split, number).to_dict(), raw, why)
+                    )
                     continue
                 original = raw
                 if number == 1 and raw.startswith(BOM):
@@ -216,9 +236,9 @@ def clean(
                     raw = rewritten
                 summary.kept += 1
                 kept_fh.write(raw + b"\n")
-        if _changed(src, before[name], split.sha256):
+        if _changed(split.path, before[name], split.sha256, source):
             summary.notes.append(
-                f"{src} changed during the run: the cleaned files may mix two versions; clean again"
+                f"{split.path} changed during the run: the cleaned files may mix two versions; clean again"
             )
         results.append(summary)
     return CleanResult(report, results)
@@ -235,13 +255,21 @@ def _signature(path: str | Path) -> tuple[int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
-def _changed(path: Path, before: tuple[int, int, int], sha256: str) -> bool:
+def _changed(path: str, before: tuple[int, int, int] | None, sha256: str, source: Any) -> bool:
     """Whether the input changed since the command started: its signature, or its bytes since the
-    scan hashed them (the export read it again), or it is gone."""
+    scan hashed them (the export read it again), or it is gone. An input of several files or in
+    memory is compared by its digest alone."""
     try:
-        return _signature(path) != before or file_sha256(path) != sha256
+        if before is None:
+            return source.sha256() != sha256
+        return _signature(path) != before or file_sha256(Path(path)) != sha256
     except (OSError, InputError):
         return True
+
+
+def _one_file(path: Any) -> bool:
+    """Whether a split's source is one file given by its path (its signature can be taken)."""
+    return isinstance(path, str | os.PathLike) and os.path.isfile(path)
 
 
 def _located(report: Report) -> dict[tuple[str, int], set[str]]:

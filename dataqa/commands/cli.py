@@ -37,20 +37,22 @@ from dataqa.ingest.splits import split_of
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
 
-def assign_splits(files: Sequence[str], test: str | None, valid: str | None) -> dict[str, str]:
-    """Map the positional files (+ --test/--valid) to splits; several files are told apart by name."""
-    paths: dict[str, str] = {}
+def assign_splits(files: Sequence[str], test: str | None, valid: str | None) -> dict[str, Any]:
+    """Map the positional files (+ --test/--valid) to splits; several files are told apart by name,
+    and files naming the same split are its shards (`data/train-0000*.parquet`), read in order."""
+    paths: dict[str, Any] = {}
     if len(files) == 1:
         paths["train"] = files[0]
     else:
         for f in files:
             name = split_of(f)
-            if name is None or name in paths:
+            if name is None:
                 raise click.UsageError(
                     f"cannot tell which split {f!r} is: with several files, name them train/test/valid "
                     "(or pass --test / --valid)"
                 )
-            paths[name] = f
+            paths[name] = [*paths[name], f] if isinstance(paths.get(name), list) else [f]
+        paths = {k: v[0] if len(v) == 1 else v for k, v in paths.items()}
     if test:
         paths["test"] = test
     if valid:
@@ -136,6 +138,7 @@ def scan(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     label_field: str | None,
+    records_path: str | None,
     profile: str | None,
     fail_on: str | None,
     exit_zero: bool,
@@ -153,10 +156,16 @@ def scan(
     """Scan TRAIN (and --test/--valid) and print the verdict with every finding's file and line."""
     from dataqa.engine.config import load_config
     from dataqa.engine.runner import run_scan
+    from dataqa.ingest.readers.layout import expand, input_files
+    from dataqa.reports.terminal import neutralise
 
     paths = assign_splits(files, test, valid)
-    tune_malloc(paths.values())
     with _errors_exit_2(debug):
+        paths, notes = expand(paths["train"], paths.get("test"), paths.get("valid"))
+        for note in notes:  # a folder: which files each split was read from, and what was skipped
+            click.echo(f"dataqa: {neutralise(note)}", err=True)
+        inputs = input_files(paths)
+        tune_malloc(inputs)
         config = load_config(
             config_path,
             discover=not no_config,
@@ -169,14 +178,14 @@ def scan(
             profile=profile,
             fail_on=fail_on,
             jobs=jobs,
+            records_path=records_path,
         )
         # every output is checked before the scan, not after minutes of work
-        check_outputs([json_out, html_out, md_out, sarif_out], paths.values())
+        check_outputs([json_out, html_out, md_out, sarif_out], inputs)
         progress = _progress_printer(sys.stderr.isatty() and not quiet)
         report = run_scan(paths, config, progress=progress, debug=debug)
         if progress:
             click.echo("\r\x1b[K", err=True, nl=False)
-        inputs = list(paths.values())
         outputs: list[tuple[str | None, Callable[[], str]]] = [
             (json_out if json_out != "-" else None, report.to_json),
             (html_out, report.to_html),
@@ -288,6 +297,7 @@ def clean(
     families: tuple[str, ...],
     fmt: str | None,
     label_field: str | None,
+    records_path: str | None,
     config_path: str | None,
     no_config: bool,
     jobs: int | None,
@@ -300,7 +310,9 @@ def clean(
     from dataqa.engine.runner import split_paths
     from dataqa.reports.terminal import neutralise
 
-    config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
+    config = _config_for(
+        config_path, no_config, format=fmt, label_field=label_field, records_path=records_path, jobs=jobs
+    )
     with _errors_exit_2():
         paths = split_paths(train, test, valid)
         outputs = clean_outputs(paths, out_dir, map_label_variants)
@@ -360,6 +372,7 @@ def split_command(
     seed: int,
     fmt: str | None,
     label_field: str | None,
+    records_path: str | None,
     config_path: str | None,
     no_config: bool,
     jobs: int | None,
@@ -367,7 +380,9 @@ def split_command(
     """Split DATA into train/test(/valid) so that no duplicate group straddles two splits."""
     from dataqa.commands.splitter import split_dataset
 
-    config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
+    config = _config_for(
+        config_path, no_config, format=fmt, label_field=label_field, records_path=records_path, jobs=jobs
+    )
     with _errors_exit_2():
         result = split_dataset(
             data, out_dir, config, test_size, valid_size, None if stratify_by == "none" else stratify_by, seed
@@ -378,6 +393,11 @@ def split_command(
     )
     for name, path in result.outputs.items():
         click.echo(f"  {name}: {path}")
+    if result.notes:  # an input that is not one JSONL file is written as JSONL
+        from dataqa.reports.terminal import neutralise
+
+        for note in result.notes:
+            click.echo(f"dataqa: {neutralise(note)}", err=True)
 
 
 @main.command("diff")
@@ -393,6 +413,7 @@ def diff_command(
     html_out: str | None,
     fmt: str | None,
     label_field: str | None,
+    records_path: str | None,
     config_path: str | None,
     no_config: bool,
     jobs: int | None,
@@ -402,7 +423,9 @@ def diff_command(
 
     from dataqa.commands.diff import diff, render_text
 
-    config = _config_for(config_path, no_config, format=fmt, label_field=label_field, jobs=jobs)
+    config = _config_for(
+        config_path, no_config, format=fmt, label_field=label_field, records_path=records_path, jobs=jobs
+    )
     with _errors_exit_2():
         check_outputs([json_out, html_out], [old, new])  # before the scan
         result = diff(old, new, config)

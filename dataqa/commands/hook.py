@@ -106,7 +106,7 @@ class Outcome:
         """Rebuild from `to_dict()`; raises on anything malformed (the cache then treats it as a miss)."""
 
         def locations(items: Iterable[dict[str, Any]]) -> list[Location]:
-            return [Location(str(i["split"]), str(i["path"]), int(i["line"])) for i in items]
+            return [Location.from_dict(i) for i in items]
 
         findings = [
             Finding(
@@ -320,6 +320,7 @@ def run(
     goal: str | None = None,
     fmt: str | None = None,
     label_field: str | None = None,
+    records_path: str | None = None,
     config_path: str | None = None,
     no_config: bool = False,
     jobs: int | None = None,
@@ -344,6 +345,7 @@ def run(
         "goal": goal,
         "format": fmt,
         "label_field": label_field,
+        "records_path": records_path,
         "jobs": jobs,
     }
     try:

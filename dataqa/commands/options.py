@@ -74,6 +74,12 @@ def data_options(command: F) -> F:
             ),
             click.option("--label-field", metavar="KEY", help="Record key holding the label."),
             click.option(
+                "--records-path",
+                metavar="KEY.KEY",
+                help="Where the records are in a JSON document (e.g. rasa_nlu_data.common_examples); "
+                "default: a top-level array, or the only list of records an object holds.",
+            ),
+            click.option(
                 "--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read."
             ),
             click.option("--no-config", is_flag=True, help="Do not look for a configuration file."),

@@ -21,7 +21,8 @@ from dataqa.core.errors import OutputError
 from dataqa.core.output import atomic_writer, check_outputs
 from dataqa.engine.config import Config
 from dataqa.engine.runner import execute
-from dataqa.ingest.load import check_readable, physical_lines
+from dataqa.ingest.load import check_readable
+from dataqa.ingest.readers.layout import input_files
 
 GROUPING_FAMILIES = ("duplicates", "labels")
 
@@ -54,6 +55,8 @@ class SplitResult:
     groups: int
     grouped_records: int
     label_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """What the user must know: an input that is not JSONL is written as JSONL."""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -118,13 +121,25 @@ def split_dataset(
     """Split one file into train/test(/valid) files in `out_dir`; see the module docstring."""
     if not 0 < test_size < 1 or not 0 <= valid_size < 1 or test_size + valid_size >= 1:
         raise OutputError("sizes must satisfy 0 < test-size, 0 <= valid-size, test-size + valid-size < 1")
-    check_readable(path)
+    inputs = input_files({"train": path})
+    for one in inputs:
+        check_readable(one)
     out = Path(out_dir)
     names = ["train", "test"] + (["valid"] if valid_size > 0 else [])
-    check_outputs([out / f"{name}.jsonl" for name in [*names, "rejects"]], [path], folder=out)
+    check_outputs([out / f"{name}.jsonl" for name in [*names, "rejects"]], inputs, folder=out)
     out.mkdir(parents=True, exist_ok=True)
     ctx, report = execute({"train": path}, config)
     frame = ctx.train.frame
+    source = ctx.train.source
+    assert source is not None
+    notes = (
+        []
+        if source.verbatim
+        else [
+            f"{ctx.train.path} is {source.kind}, not one JSONL file: the splits are written as JSON Lines "
+            "(one compact JSON object per line)"
+        ]
+    )
     lines = frame["line"].to_list()
     findings = [
         f for r in report.results if r.family in GROUPING_FAMILIES for f in r.findings if len(f.locations) > 1
@@ -141,8 +156,8 @@ def split_dataset(
     label_counts: dict[str, Counter[str]] = defaultdict(Counter)
     outputs = {name: str(out / f"{name}.jsonl") for name in [*names, "rejects"]}
     with contextlib.ExitStack() as stack:
-        fhs = {name: stack.enter_context(atomic_writer(t, [path])) for name, t in outputs.items()}
-        for number, raw in physical_lines(Path(path)):
+        fhs = {name: stack.enter_context(atomic_writer(t, inputs)) for name, t in outputs.items()}
+        for number, raw in source.export():
             dest = where.get(number)
             if dest is None:
                 fhs["rejects"].write(reject_record(number, raw, ["no-record"]))
@@ -158,4 +173,5 @@ def split_dataset(
         sum(1 for g in groups if len(g) > 1),
         sum(len(g) for g in groups if len(g) > 1),
         {k: dict(sorted(v.items())) for k, v in sorted(label_counts.items())},
+        notes,
     )

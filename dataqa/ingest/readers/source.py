@@ -35,6 +35,7 @@ from dataqa.ingest.load import (
     check_readable,
     file_sha256,
     line_spans,
+    physical_lines,
     read_records,
     read_span,
     sniff_issue,
@@ -203,6 +204,25 @@ class Input:
                 issues.append(
                     LoadIssue(1, FILE_LEVEL, "the table has no rows: there are no records to check")
                 )
+
+    @property
+    def verbatim(self) -> bool:
+        """Whether the input is one JSONL file, which `export` copies line by line as it is."""
+        return len(self.parts) == 1 and self.parts[0].kind == JSONL and self.parts[0].file is not None
+
+    def export(self) -> Iterator[tuple[int, bytes]]:
+        """(key, bytes of one JSONL line) for everything the scan read, for `clean` and `split`,
+        which write JSONL whatever the input: one JSONL file's physical lines verbatim; otherwise
+        every record as compact JSON, then every piece that held no record (its excerpt)."""
+        if self.verbatim:
+            yield from physical_lines(self.parts[0].file)  # type: ignore[arg-type]
+            return
+        issues: list[LoadIssue] = []
+        for key, obj in self.records(issues):
+            yield key, orjson.dumps(obj)
+        for issue in issues:
+            if issue.dropped:
+                yield issue.line, (issue.excerpt or issue.detail).encode("utf-8", "surrogatepass")
 
     def spans(self, workers: int, from_bytes: int, span_bytes: int) -> list[SpanJob] | None:
         """Pieces to read on `workers` processes, or None to read in one pass: one large uncompressed
