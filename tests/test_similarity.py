@@ -302,7 +302,7 @@ def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes(
         [(i, 4000 + i) for i in range(500) for _ in (0, 1)] + [(i, i + 1) for i in range(0, 3999, 7)]
     )
     encoded = verify._EncodedTexts(series, verify._WordCodes())
-    strings = encoded.get(np.arange(len(texts)))
+    strings, _ = encoded.get(np.arange(len(texts)))
     assert len({ch for s in strings for ch in s}) > 0xD800
     assert not any(0xD800 <= ord(ch) <= 0xDFFF for s in strings for ch in s)
     assert [len(s) for s in strings] == [len(t.split()) for t in texts]

@@ -50,6 +50,10 @@ class DuplicateCheck(Check):
         """A group's message and extra metrics."""
         raise NotImplementedError  # pragma: no cover - abstract
 
+    def extra_evidence(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> list[str]:
+        """Evidence after the excerpts of the group's first two rows (none by default)."""
+        return []
+
     def run(self, ctx: Context) -> Iterator[Finding]:
         """One finding per group, every member but the first unusable."""
         for split in ctx.splits:
@@ -67,6 +71,7 @@ class DuplicateCheck(Check):
                     f"{ctx.location(split, line)}: {excerpt(texts.get(line, ''), EVIDENCE_CHARS)}"
                     for line in group[:2]
                 ]
+                evidence += self.extra_evidence(ctx, split, group, texts)
                 yield self.finding(
                     message,
                     locations,

@@ -11,6 +11,7 @@ from dataqa.core.models import Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.text import similarity
+from dataqa.text.similarity import word_diff
 
 
 @register
@@ -20,10 +21,14 @@ class NearDuplicate(DuplicateCheck):
 
     Why: near-copies over-weight a few examples just like exact ones, and they are what templated
     or paraphrase-augmented data is full of. Similarity is the word-level edit ratio of the
-    normalised prompt + response (1.0 = identical; one changed word in 20 gives 0.95); copies
-    already reported by DUP001 and DUP002 stand here as their first line. One changed word in a
-    text of six words or fewer stays under the default threshold: in short texts it changes meaning.
-    Example: two replies that differ only in a greeting or one product name (similarity 0.96).
+    normalised prompt + response (1.0 = identical; one changed word in 20 gives 0.95), with typo
+    fixes and filler words ("please", "hi") forgiven; what many rows share (a preamble, the fixed
+    words of a template: word pairs in 1 % of the rows) is discounted, so that rows are compared
+    on what differs. Another number, name or negation, or another word in a short text, makes
+    another example ("about closures" / "about decorators"). Every member of a group is near its
+    first row (groups never chain); copies already reported by DUP001 and DUP002 stand here as
+    their first line. The evidence shows what the first two share and where they differ.
+    Example: two replies that differ in a typo fix and one added closing sentence (similarity 0.96).
     Fix: keep one example of each group, or rewrite the others so they teach something new.
     """
 
@@ -47,6 +52,10 @@ class NearDuplicate(DuplicateCheck):
             if len(distinct_lines) > 1:
                 out.append(distinct_lines)
         return out
+
+    def extra_evidence(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> list[str]:
+        first, second = ctx.location(split, group[0]), ctx.location(split, group[1])
+        return [f"{first} ~ {second}: {word_diff(texts.get(group[0], ''), texts.get(group[1], ''))}"]
 
     def describe(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> tuple[str, dict]:
         pairs = similarity.near_pairs(ctx, split, split, "text", self.threshold, shingle=self.shingle)

@@ -30,9 +30,11 @@ class NearDuplicateInput(Check):
 
     Why: the model is taught two answers to one question, so it learns to hedge between them; for
     classification it is a conflicting label. Inputs are compared after normalisation with the
-    near-duplicate similarity; answers count as different when the whole examples are not
-    near-duplicates of each other (those are DUP001-DUP003's). Nothing is removed from the usable
-    count here: one of the answers may be right (the label checks judge conflicts).
+    near-duplicate similarity (DUP003's: what many rows share is discounted, and inputs that differ
+    in a number, a name or the word a short question turns on are different inputs); answers
+    count as different when the whole examples are not near-duplicates of each other (those are
+    DUP001-DUP003's). Nothing is removed from the usable count here: one of the answers may be
+    right (the label checks judge conflicts). The evidence shows where near inputs differ.
     Example: "How do I cancel my order?" answered "Go to Orders > Cancel." at line 40 and "You
     cannot cancel an order once placed." at line 913.
     Fix: decide which answer is right and fix or drop the others; if both are valid, merge them.
@@ -76,12 +78,24 @@ class NearDuplicateInput(Check):
             needed = sorted({line for g in findings for line in g[:2]})
             prompts = raw_texts(ctx, split, needed, "prompt") if needed else {}
             answers = raw_texts(ctx, split, needed, "response") if needed else {}
-            # Normalised once for all findings (`similarity.similarity` per pair would build a frame each).
-            raw = pl.Series([prompts.get(line, "") for line in needed], dtype=pl.String)
-            norm = dict(zip(needed, similarity.normalise(raw).to_list(), strict=True))
+            # The verified similarity of each group's first two distinct inputs (1.0: the same
+            # after normalisation, then they are one distinct text and no near pair).
+            pairs = similarity.near_pairs(ctx, split, split, "prompt", self.threshold, shingle=self.shingle)
+            reps = similarity.distinct(ctx, split, "prompt").members
+            rep_of = dict(reps.filter(pl.col("line").is_in(needed)).iter_rows()) if needed else {}
+            wanted = {(rep_of.get(g[0], g[0]), rep_of.get(g[1], g[1])) for g in findings}
+            scores = {
+                (a, b): s
+                for a, b, s in pairs.filter(
+                    pl.col("left_line").is_in([a for a, _ in wanted])
+                    & pl.col("right_line").is_in([b for _, b in wanted])
+                ).iter_rows()
+            }
             for group in findings:
                 first, second = group[0], group[1]
-                score = similarity.word_similarity(norm[first], norm[second])
+                key = (rep_of.get(first, first), rep_of.get(second, second))
+                score = 1.0 if key[0] == key[1] else scores.get(key, self.threshold)
+                same = key[0] == key[1]
                 yield self.finding(
                     f"{len(group)} different answers to the same input: {ctx.location(split, first)} ~ "
                     f"{ctx.location(split, second)} (input similarity {score:.2f})"
@@ -89,6 +103,14 @@ class NearDuplicateInput(Check):
                     [ctx.location(split, line) for line in group],
                     [
                         f"input: {excerpt(prompts.get(first, ''), EVIDENCE_CHARS)}",
+                        *(
+                            []
+                            if same
+                            else [
+                                f"inputs {ctx.location(split, first)} ~ {ctx.location(split, second)}: "
+                                + similarity.word_diff(prompts.get(first, ""), prompts.get(second, ""))
+                            ]
+                        ),
                         *(
                             f"{ctx.location(split, line)} answer: "
                             f"{excerpt(answers.get(line, ''), EVIDENCE_CHARS)}"

@@ -11,7 +11,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.load import excerpt
-from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups
+from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups, word_diff
 
 
 @register
@@ -20,13 +20,16 @@ class NearIdenticalConflict(Check):
     """Near-identical inputs (a word or two apart) with different labels, within one split.
 
     Inputs are grouped by the shared near-duplicate engine (verified word similarity at least
-    `threshold`, joined transitively); a group is reported when two of its inputs that are not
-    the same after normalisation carry different labels (identical inputs are LBL001's). Every
-    row of the group is unusable until someone decides.
+    `threshold` to the group's first input; what many rows share is discounted, and inputs that
+    differ in a number, a name, a negation or, in a short input, the word it turns on, such as
+    "physical" / "virtual card", are different inputs); a group is reported when two of its inputs
+    that are not the same after normalisation carry different labels (identical inputs are
+    LBL001's). Every row of the group is unusable until someone decides. The evidence shows where
+    the two inputs differ.
     Why: when a greeting or an order number is all that separates two examples, different labels
     teach the model noise; either one label is wrong or the deciding detail is missing.
-    Example: "Hi, my parcel never arrived, order NW-123" labelled `shipping` and "My parcel never
-    arrived, order NW-789" labelled `billing`.
+    Example: "Hi, my parcel never arrived, order 48213" labelled `shipping` and "My parcel never
+    arrived, order 48877" labelled `billing`.
     Fix: correct the wrong label, or make the difference that decides the label explicit.
     """
 
@@ -69,13 +72,19 @@ class NearIdenticalConflict(Check):
                     by_label[labels[line]].append(line)
                 locations = [ctx.location(split, line) for line in members]
                 summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
+                first = members[0]
+                other = next(line for line in members if labels[line] != labels[first])
+                diff = f"line {first} ~ line {other}: {word_diff(prompts[first] or '', prompts[other] or '')}"
                 yield self.finding(
                     f"{len(members)} near-identical {split} inputs carry {len(by_label)} different labels: "
                     + summary,
                     locations,
                     [
-                        f"line {line} ({labels[line][:40]!r}): {excerpt(prompts[line], 100)}"
-                        for line in members[:6]
+                        *(
+                            f"line {line} ({labels[line][:40]!r}): {excerpt(prompts[line], 100)}"
+                            for line in members[:6]
+                        ),
+                        diff,
                     ],
                     metrics={"labels": dict(by_label)},
                     unusable=locations,

@@ -1,7 +1,8 @@
 """MinHash sketches and LSH band keys of the distinct normalised texts (see `dataqa.text.near_duplicates`).
 
-One-permutation MinHash over word shingles, empty bins filled by optimal densification, then one
-64-bit key per band: texts sharing a band key become candidate pairs (`dataqa.text.candidates`).
+One-permutation MinHash over word shingles (template shingles left out: `dataqa.text.templates`),
+empty bins filled by optimal densification, then one 64-bit key per band: texts sharing a band key
+become candidate pairs (`dataqa.text.candidates`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import polars as pl
 from dataqa.engine.context import Context
 from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
 from dataqa.text.normalise import CHUNK_DOCS, distinct
+from dataqa.text.templates import in_sorted, shingle_starts, templates, word_table
 
 DEFAULT_SHINGLE = 2
 """Default shingle size in words for the MinHash candidates (word pairs: see `near_duplicates`)."""
@@ -23,36 +25,34 @@ BANDS = 32
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
-def _shingle_hashes(texts: pl.Series, shingle: int) -> tuple[np.ndarray, np.ndarray]:
+def _shingle_hashes(
+    texts: pl.Series, shingle: int, templates: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(document index, 64-bit shingle hash) for every word `shingle`-gram of each text.
 
-    A text with fewer words than `shingle` has one shingle: the text itself.
+    A text with fewer words than `shingle` has one shingle: the text itself. Template shingles
+    (`dataqa.text.templates`) are left out, except from a text that has no other shingle.
     """
-    with np.errstate(over="ignore"):
-        words = pl.DataFrame({"t": texts.fill_null("")}).select(pl.col("t").str.split(" "))
-        counts = words["t"].list.len().to_numpy().astype(np.int64)
-        doc = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
-        h = words["t"].explode().hash(HASH_SEED).to_numpy()
-        h = mix(h, out=h if h.flags.writeable else None)
-        if shingle <= 1:
-            return doc, h
-        n = len(h)
-        acc = h[: max(n - shingle + 1, 0)].copy()
-        valid = np.ones(len(acc), dtype=bool)
-        for j in range(1, shingle):  # polynomial over mixed word hashes, mixed once at the end
-            acc = acc * GOLDEN + h[j : n - shingle + 1 + j]
-            valid &= doc[j : n - shingle + 1 + j] == doc[: len(acc)]
-        acc = mix(acc, out=acc)
-        docs = doc[: len(acc)][valid]
-        acc = acc[valid]
+    doc, h = word_table(texts)
+    if shingle <= 1:
+        docs, acc = doc, h
+    else:
+        acc, valid = shingle_starts(doc, h, shingle)
+        docs, acc = doc[valid], acc[valid]
         # Texts too short for one full shingle: the whole text is its shingle.
         counts = np.bincount(doc, minlength=len(texts))
         short = np.flatnonzero(counts < shingle)
         if len(short):
-            whole = mix(texts.gather(short).hash(HASH_SEED).to_numpy())
+            whole = mix(texts.gather(short).fill_null("").hash(HASH_SEED).to_numpy())
             docs = np.concatenate([docs, short.astype(np.int64)])
             acc = np.concatenate([acc, whole])
-        return docs, acc
+    if templates is not None and len(templates) and len(acc):
+        common = in_sorted(templates, acc)
+        if common.any():
+            kept = np.bincount(docs[~common], minlength=len(texts))
+            keep = ~common | (kept[docs] == 0)
+            docs, acc = docs[keep], acc[keep]
+    return docs, acc
 
 
 def _borrow_table(k: int, attempts: int) -> np.ndarray:
@@ -65,10 +65,13 @@ def _borrow_table(k: int, attempts: int) -> np.ndarray:
 _BORROW = _borrow_table(NUM_PERM, 4096)
 
 
-def _sketch_chunk(texts: pl.Series, shingle: int, k: int = NUM_PERM) -> np.ndarray:
-    """One-permutation MinHash sketches (uint32, shape (len(texts), k)) with optimal densification."""
+def _sketch_chunk(
+    texts: pl.Series, shingle: int, k: int = NUM_PERM, common: np.ndarray | None = None
+) -> np.ndarray:
+    """One-permutation MinHash sketches (uint32, shape (len(texts), k)) with optimal densification,
+    of each text's shingles but the template shingles `common`."""
     n = len(texts)
-    doc, h = _shingle_hashes(texts, shingle)
+    doc, h = _shingle_hashes(texts, shingle, common)
     sig = np.full(n * k, _EMPTY, dtype=np.uint32)
     bins = (h & np.uint64(k - 1) if k & (k - 1) == 0 else h % np.uint64(k)).astype(np.int64)
     values = np.minimum(h >> np.uint64(32), np.uint64(0xFFFFFFFE)).astype(np.uint32)
@@ -96,10 +99,13 @@ def _sketch_chunk(texts: pl.Series, shingle: int, k: int = NUM_PERM) -> np.ndarr
 def sketches(ctx: Context, split: str, column: str = "text", shingle: int = DEFAULT_SHINGLE) -> np.ndarray:
     """MinHash sketches of the distinct normalised texts of a column (rows as in `distinct().lines`).
 
-    Not cached: the scan keeps only their band keys (`bands`), half the memory."""
+    Template shingles (`dataqa.text.templates`) are left out. Not cached: the scan keeps only
+    their band keys (`bands`), half the memory."""
     texts = distinct(ctx, split, column).texts
+    common = templates(ctx, column, shingle)
     parts = [
-        _sketch_chunk(texts.slice(start, CHUNK_DOCS), shingle) for start in range(0, len(texts), CHUNK_DOCS)
+        _sketch_chunk(texts.slice(start, CHUNK_DOCS), shingle, common=common)
+        for start in range(0, len(texts), CHUNK_DOCS)
     ]
     return np.concatenate(parts) if parts else np.empty((0, NUM_PERM), dtype=np.uint32)
 
@@ -110,8 +116,9 @@ def bands(ctx: Context, split: str, column: str = "text", shingle: int = DEFAULT
 
     def build() -> np.ndarray:
         texts = distinct(ctx, split, column).texts
+        common = templates(ctx, column, shingle)
         parts = [
-            band_keys(_sketch_chunk(texts.slice(start, CHUNK_DOCS), shingle))
+            band_keys(_sketch_chunk(texts.slice(start, CHUNK_DOCS), shingle, common=common))
             for start in range(0, len(texts), CHUNK_DOCS)
         ]
         return np.concatenate(parts) if parts else np.empty((0, BANDS), dtype=np.uint64)

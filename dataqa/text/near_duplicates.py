@@ -7,36 +7,45 @@ How near-duplicates are found (see `benchmarks/similarity.md` for the measuremen
 
 1. Texts are normalised (`normalise_expr`); rows whose normalised text is identical form one
    *class*, represented by its first line. Only the distinct normalised texts go further.
-2. Each distinct text becomes a set of word shingles (`shingle` words each; default 2: a 1-3 word
+2. What many rows share is discounted (`dataqa.text.templates`): a word shingle found in at least
+   1 % of a split's distinct texts (a preamble, a tool description, the fixed words of a
+   slot-filled template) is a template shingle, and the words it alone covers are template words.
+3. Each distinct text becomes a set of word shingles (`shingle` words each; default 2: a 1-3 word
    edit changes at most 6 word pairs, where the textbook word 5-grams change up to 15, and word
    pairs, unlike single words, are rarely shared by unrelated English texts, which keeps the
-   candidate pairs few). A shingle set is sketched with one-permutation MinHash (one hash per
-   shingle, `NUM_PERM` bins, empty bins filled by optimal densification), vectorised in numpy.
-3. LSH banding (`BANDS` bands of `NUM_PERM // BANDS` rows) turns sketches into candidate pairs:
+   candidate pairs few), template shingles left out. A shingle set is sketched with
+   one-permutation MinHash (one hash per shingle, `NUM_PERM` bins, empty bins filled by optimal
+   densification), vectorised in numpy.
+4. LSH banding (`BANDS` bands of `NUM_PERM // BANDS` rows) turns sketches into candidate pairs:
    a pair whose shingle sets have Jaccard 0.6 becomes a candidate with probability 0.99.
-4. Every candidate is verified with rapidfuzz's Indel ratio over the *words* of the normalised
-   texts (`1 - words inserted or deleted / words in both`; a changed word counts twice): the
-   similarity reported is this true score, never the sketch's estimate, and pairs under the
-   threshold are dropped. Words, not characters, because edits to data are edits of words.
-5. Verified pairs are joined into groups by connected components (union-find).
+5. Every candidate is verified on the normalised texts (`dataqa.text.verify`): the word-level
+   edit ratio (`1 - words inserted or deleted / words in both`; a changed word counts twice) of
+   the content words, and of all words when there are template words, with typo fixes counted
+   as the same word and filler words ("please", "hi") left out; a pair that differs in something
+   decisive (another number or name, a negation, another word in a short text:
+   `dataqa.text.slots`) is dropped. The similarity reported is this score, never the sketch's
+   estimate. Words, not characters, because edits to data are edits of words.
+6. Groups never chain: taken in line order, a text heads a group of every text verified near it
+   that is in no group yet, so every member is near its group's first row.
 
-Short texts: one changed word in an n-word text scores 1 - 1/n, so at the default threshold of
-0.85 texts of six words or fewer are never near-duplicates by one changed word ("what is the
-capital of france" vs "... of spain" is 0.83), where a character ratio would call them 0.88
-alike. That is on purpose: one word often changes what a short input asks.
+Short texts: one word swapped for another (not a typo, not filler) in a text of 20 content words
+or fewer makes another text ("what is the capital of france" / "... of spain", "why is my physical
+card not working" / "... virtual card ..."): in short inputs one word decides what is asked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csr_matrix
 
 from dataqa.engine.context import Context
 from dataqa.text.candidates import candidates_across, candidates_within
 from dataqa.text.minhash import DEFAULT_SHINGLE, bands
-from dataqa.text.normalise import distinct
+from dataqa.text.normalise import Distinct, distinct
+from dataqa.text.templates import templates
 from dataqa.text.verify import verify_pairs
 
 DEFAULT_THRESHOLD = 0.85
@@ -45,6 +54,24 @@ DEFAULT_THRESHOLD = 0.85
 
 def _empty_pairs() -> pl.DataFrame:
     return pl.DataFrame(schema={"left_line": pl.Int64, "right_line": pl.Int64, "similarity": pl.Float64})
+
+
+def _raw_texts(
+    ctx: Context, splits: tuple[str, str], texts: tuple[Distinct, Distinct], column: str
+) -> Callable[[int, np.ndarray], list[str]]:
+    """`verify_pairs`'s access to the raw texts of distinct rows (side 0: `splits[0]`, 1: `splits[1]`)."""
+
+    def raw(side: int, rows: np.ndarray) -> list[str]:
+        lines = texts[side].lines[rows]
+        frame = (
+            ctx.valid_rows(splits[side])
+            .select("line", column)
+            .filter(pl.col("line").is_in(pl.Series(lines, dtype=pl.Int64).implode()))
+        )
+        found = dict(frame.iter_rows())
+        return [found.get(int(line)) or "" for line in lines.tolist()]
+
+    return raw
 
 
 def near_pairs(
@@ -76,7 +103,16 @@ def near_pairs(
             codes = candidates_within(lk)
         else:
             codes = candidates_across(lk, bands(ctx, right, column, shingle))
-        kept, sims = verify_pairs(ld.texts, rd.texts, codes, rd.size, t)
+        kept, sims = verify_pairs(
+            ld.texts,
+            rd.texts,
+            codes,
+            rd.size,
+            t,
+            common=templates(ctx, column, shingle),
+            shingle=shingle,
+            raw=_raw_texts(ctx, (left, right), (ld, rd), column),
+        )
         return pl.DataFrame(
             {
                 "left_line": ld.lines[kept[:, 0]] if len(kept) else np.empty(0, np.int64),
@@ -89,6 +125,28 @@ def near_pairs(
     return ctx.shared(("near_pairs", left, right, column, t, shingle), build)
 
 
+def _stars(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Group of each of `n` distinct texts (in line order) given the verified pairs (a, b): taken in
+    order, a text not yet in a group heads one with every verified neighbour not yet in a group.
+    Every member is near the head itself, so groups never chain unrelated texts through their
+    neighbours (connected components did: A ~ B ~ C put A and C together)."""
+    group = np.arange(n, dtype=np.int64)
+    if not len(a):
+        return group
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    graph = csr_matrix((np.ones(len(lo), dtype=np.int8), (lo, hi)), shape=(n, n))
+    taken = np.zeros(n, dtype=bool)
+    indptr, indices = graph.indptr, graph.indices
+    for head in np.flatnonzero(np.diff(indptr)).tolist():
+        if taken[head]:
+            continue
+        later = indices[indptr[head] : indptr[head + 1]]
+        later = later[~taken[later]]
+        group[later] = head
+        taken[later] = True
+    return group
+
+
 def near_duplicate_groups(
     ctx: Context,
     split: str,
@@ -98,7 +156,8 @@ def near_duplicate_groups(
     shingle: int = DEFAULT_SHINGLE,
 ) -> list[list[int]]:
     """Groups (two or more rows) of `split` whose `column` texts are identical after normalisation
-    or near-identical (verified similarity >= `threshold`, joined transitively).
+    or near-identical to the group's first row (verified similarity >= `threshold`; never chained
+    through other members: see `_stars`).
 
     Each group is a sorted list of line numbers (the first is the representative); groups are
     sorted by their first line. Only valid rows with a non-empty text; computed once per scan.
@@ -117,10 +176,8 @@ def near_duplicate_groups(
         b = pairs.join(index.rename({"rep": "right_line"}), on="right_line", maintain_order="left")[
             "i"
         ].to_numpy()
-        graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(d.size, d.size))
-        _, component = connected_components(graph, directed=False)
-        comp = pl.DataFrame({"rep": d.lines, "component": component.astype(np.int64)})
-        frame = d.members.join(comp, on="rep").group_by("component").agg(pl.col("line").sort())
+        group = pl.DataFrame({"rep": d.lines, "group": _stars(a, b, d.size)})
+        frame = d.members.join(group, on="rep").group_by("group").agg(pl.col("line").sort())
         groups = [lines for lines in frame["line"].to_list() if len(lines) > 1]
         return sorted(groups, key=lambda g: g[0])
 

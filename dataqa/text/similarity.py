@@ -2,8 +2,10 @@
 
 Checks import the engine from here, so its inner seams can move without touching them. The machinery
 lives beside it in `dataqa.text`: `normalise` (normalised text, content hashes, distinct texts),
-`minhash` (sketches, band keys), `candidates` (LSH candidate pairs), `verify` (the true similarity of a
-pair), `near_duplicates` (near pairs and groups), `overlap` (n-gram overlap).
+`templates` (what many rows share, discounted), `minhash` (sketches, band keys), `candidates` (LSH
+candidate pairs), `verify` and `slots` (the true similarity of a pair, and the differences that
+decide), `near_duplicates` (near pairs and groups), `worddiff` (what two texts share and where they
+differ, for evidence), `overlap` (n-gram overlap).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataqa.text.minhash import DEFAULT_SHINGLE
 from dataqa.text.near_duplicates import DEFAULT_THRESHOLD, near_duplicate_groups, near_pairs
 from dataqa.text.normalise import distinct, hashes, normalise, normalise_expr
 from dataqa.text.overlap import ngram_overlaps
+from dataqa.text.templates import templates
 from dataqa.text.verify import similarity, word_similarity
+from dataqa.text.worddiff import word_diff
 
 __all__ = [
     "DEFAULT_SHINGLE",
@@ -25,5 +29,7 @@ __all__ = [
     "normalise",
     "normalise_expr",
     "similarity",
+    "templates",
+    "word_diff",
     "word_similarity",
 ]

@@ -1,19 +1,26 @@
-"""Verification of candidate pairs: the true word-level edit ratio of their normalised texts.
+"""Verification of candidate pairs: the true word-level similarity of their normalised texts.
 
-The similarity reported for a pair is this score, never a sketch's estimate; pairs under the
-threshold are dropped.
+The similarity reported for a pair is computed from the texts, never a sketch's estimate: the
+word-level edit ratio of their content words (template words left out, `dataqa.text.templates`),
+adjusted for typo fixes and filler words, and pairs whose difference is decisive (another number,
+name, negation, or in a short text another word: `dataqa.text.slots`) are dropped like pairs under
+the threshold.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
+from dataqa.text import slots
 from dataqa.text.candidates import unique_ints
-from dataqa.text.hashing import HASH_SEED
+from dataqa.text.hashing import HASH_SEED, mix
 from dataqa.text.normalise import normalise_expr
+from dataqa.text.templates import template_words
 
 VERIFY_CHUNK = 100_000
 """Candidate pairs verified per rapidfuzz batch."""
@@ -26,6 +33,13 @@ def _word_counts(texts: pl.Series) -> np.ndarray:
 
 VERIFY_CACHE_WORDS = 64_000_000
 """Words of encoded texts kept between verification batches (about 128-256 MB)."""
+DISTINCT_CAP = 0.99
+"""The highest similarity of two texts that differ after normalisation (1.0 means the same text):
+a difference of filler words or typos alone is forgiven up to this."""
+SLACK_WORDS = 3
+"""Typo fixes and filler words that the adjusted score (`dataqa.text.slots`) may forgive beyond the
+plain word ratio: a pair whose plain ratio is further than this many words under the threshold is
+not looked at word by word."""
 
 
 class _WordCodes:
@@ -35,15 +49,21 @@ class _WordCodes:
     Codes come from one table of word hashes that grows batch by batch (polars hash lookups, no
     Python loop per word). Codes skip NUL and the surrogates; past 1.1 million distinct words (far
     beyond most scans' candidates) they wrap around and a score may be slightly overstated.
+    With template shingles (`common`), each text also gets its content string: the codes of its
+    words but the template words (`dataqa.text.templates`).
     """
 
     LIMIT = 0x10FFFF - 0x800
 
-    def __init__(self) -> None:
+    def __init__(self, common: np.ndarray | None = None, shingle: int = 2) -> None:
         self.keys = pl.Series(dtype=pl.UInt64)  # word hashes, in order of first batch
         self.codes = pl.Series(dtype=pl.UInt32)  # their codes, same order
+        self.common = common if common is not None and len(common) else None
+        self.shingle = shingle
 
-    def encode(self, texts: pl.Series) -> list[str]:
+    def encode(self, texts: pl.Series) -> tuple[list[str], list[str | None], list[np.ndarray | None]]:
+        """Per text: its code string, its content code string (None: no template word) and the
+        positions of its content words (None likewise)."""
         words = texts.str.split(" ")
         counts = words.list.len().to_numpy().astype(np.int64)
         hashed = words.explode().hash(HASH_SEED)
@@ -60,7 +80,27 @@ class _WordCodes:
         codes[codes >= 0xD800] += 0x800
         joined = codes.astype("<u4").tobytes().decode("utf-32-le")
         ends = np.cumsum(counts)
-        return [joined[start:end] for start, end in zip((ends - counts).tolist(), ends.tolist(), strict=True)]
+        bounds = list(zip((ends - counts).tolist(), ends.tolist(), strict=True))
+        full = [joined[start:end] for start, end in bounds]
+        content: list[str | None] = [None] * len(full)
+        positions: list[np.ndarray | None] = [None] * len(full)
+        if self.common is None or not len(codes):
+            return full, content, positions
+        doc = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        template = template_words(doc, mix(hashed.to_numpy()), self.common, self.shingle)
+        kept = np.bincount(doc[~template], minlength=len(counts))
+        template &= kept[doc] > 0  # a text of template words only is compared whole
+        marked = np.bincount(doc[template], minlength=len(counts))
+        where = np.flatnonzero(~template)
+        at = where - np.repeat(ends - counts, counts)[where]
+        joined_content = codes[where].astype("<u4").tobytes().decode("utf-32-le")
+        content_ends = np.cumsum(np.bincount(doc[where], minlength=len(counts)))
+        content_starts = np.concatenate([[0], content_ends[:-1]])
+        for i in np.flatnonzero(marked).tolist():
+            s, e = int(content_starts[i]), int(content_ends[i])
+            content[i] = joined_content[s:e]
+            positions[i] = at[s:e]
+        return full, content, positions
 
 
 class _EncodedTexts:
@@ -70,54 +110,177 @@ class _EncodedTexts:
     def __init__(self, texts: pl.Series, words: _WordCodes) -> None:
         self.texts, self.words = texts, words
         self.strings = np.full(len(texts), None, dtype=object)
+        self.content = np.full(len(texts), None, dtype=object)
+        self.positions = np.full(len(texts), None, dtype=object)
         self.kept_words = 0
         self.counts = _word_counts(texts)
 
-    def get(self, rows: np.ndarray) -> np.ndarray:
+    def get(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(code strings, content code strings) of `rows`; a text without template words is its
+        own content (the same object)."""
         needed = unique_ints(rows)
         missing = needed[self.strings[needed] == None]  # noqa: E711 (element-wise comparison)
         if len(missing) and self.kept_words + self.counts[missing].sum() > VERIFY_CACHE_WORDS:
             self.strings[:] = None  # full: start again with just this batch's texts
+            self.content[:] = None
+            self.positions[:] = None
             self.kept_words, missing = 0, needed
         if len(missing):
-            self.strings[missing] = self.words.encode(self.texts.gather(missing))
+            full, content, positions = self.words.encode(self.texts.gather(missing))
+            self.strings[missing] = full
+            self.content[missing] = [f if c is None else c for f, c in zip(full, content, strict=True)]
+            at = np.full(len(missing), None, dtype=object)
+            at[:] = positions
+            self.positions[missing] = at
             self.kept_words += int(self.counts[missing].sum())
-        return self.strings[rows]
+        return self.strings[rows], self.content[rows]
+
+
+def _judge(
+    a: list[str],
+    b: list[str],
+    codes: tuple[str, str, str, str],
+    positions: tuple[np.ndarray | None, np.ndarray | None],
+) -> slots.Comparison:
+    """`slots.compare` of one pair: on the content words for the score, and on all the words (for
+    the score too, and for the decisive differences) when either text has template words."""
+    full_a, full_b, content_a, content_b = codes
+    pos_a, pos_b = positions
+    content_words = min(len(content_a), len(content_b))
+    whole = slots.compare(a, b, full_a, full_b, content_words)
+    if pos_a is None and pos_b is None:
+        return whole
+    ca = a if pos_a is None else [a[i] for i in pos_a.tolist()]
+    cb = b if pos_b is None else [b[i] for i in pos_b.tolist()]
+    content = slots.compare(ca, cb, content_a, content_b, content_words)
+    whole.score = min(whole.score, content.score)
+    return whole
 
 
 def verify_pairs(
-    left_texts: pl.Series, right_texts: pl.Series, codes: np.ndarray, width: int, threshold: float
+    left_texts: pl.Series,
+    right_texts: pl.Series,
+    codes: np.ndarray,
+    width: int,
+    threshold: float,
+    *,
+    common: np.ndarray | None = None,
+    shingle: int = 2,
+    raw: Callable[[int, np.ndarray], list[str]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Keep the candidate pairs whose true similarity reaches `threshold`: (pairs kept as an
-    (m, 2) array of (left row, right row), their similarity). The candidates are codes
-    left * `width` + right, decoded a batch at a time."""
+    """Keep the candidate pairs whose similarity reaches `threshold` and that differ in nothing
+    decisive (`dataqa.text.slots`): (pairs kept as an (m, 2) array of (left row, right row), their
+    similarity). The candidates are codes left * `width` + right, decoded a batch at a time.
+
+    The similarity is the adjusted word ratio of the content words (template shingles `common`
+    discounted) and, when a text has template words, of all the words too: the lower of the two.
+    `raw(side, rows)` gives the raw texts of rows (side 0 left, 1 right), to tell names apart;
+    without it no difference is judged a name."""
     if not len(codes):
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
-    words = _WordCodes()
+    words = _WordCodes(common, shingle)
     left = _EncodedTexts(left_texts, words)
     right = left if left_texts is right_texts else _EncodedTexts(right_texts, words)
-    cutoff = threshold * 100 - 1e-6
     kept, sims = [], []
     for start in range(0, len(codes), VERIFY_CHUNK):
         chunk = codes[start : start + VERIFY_CHUNK]
         lo, hi = chunk // width, chunk % width
-        # The ratio cannot exceed 2 * min / sum of the word counts: skip pairs that cannot reach it.
+        # The ratio cannot exceed 2 * min / sum of the word counts: skip pairs that cannot reach it
+        # (less the few words that typo fixes and filler may forgive).
         left_len, right_len = left.counts[lo], right.counts[hi]
-        bound = 2 * np.minimum(left_len, right_len) / np.maximum(left_len + right_len, 1)
-        possible = bound >= threshold - 1e-9
+        total = np.maximum(left_len + right_len, 1)
+        bound = 2 * np.minimum(left_len, right_len) / total
+        possible = bound >= threshold - 2 * SLACK_WORDS / total - 1e-9
         lo, hi = lo[possible], hi[possible]
         if not len(lo):
             continue
-        a = left.get(lo).tolist()
-        b = right.get(hi).tolist()
-        scores = cpdist(a, b, scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1)
-        scores = np.asarray(scores, dtype=np.float64) / 100.0
-        ok = scores >= threshold - 1e-9
-        kept.append(np.stack([lo[ok], hi[ok]], axis=1))
-        sims.append(scores[ok])
+        full_a, content_a = left.get(lo)
+        full_b, content_b = right.get(hi)
+        plain = _ratios(content_a, content_b)
+        content_total = np.array([len(x) + len(y) for x, y in zip(content_a, content_b, strict=True)])
+        ok = plain >= threshold - 2 * SLACK_WORDS / np.maximum(content_total, 1) - 1e-9
+        templated = np.fromiter(
+            (
+                x is not f or y is not g
+                for x, y, f, g in zip(content_a, content_b, full_a, full_b, strict=True)
+            ),
+            dtype=bool,
+            count=len(lo),
+        )
+        again = np.flatnonzero(ok & templated)
+        if len(again):
+            whole = _ratios(full_a[again], full_b[again])
+            ok[again] &= whole >= threshold - 2 * SLACK_WORDS / total[possible][again] - 1e-9
+        at = np.flatnonzero(ok)
+        if not len(at):
+            continue
+        a_words = _split(left_texts, lo[at])
+        b_words = _split(right_texts, hi[at])
+        scores = np.zeros(len(at), dtype=np.float64)
+        good = np.zeros(len(at), dtype=bool)
+        pending: list[tuple[int, slots.Comparison]] = []
+        for k, i in enumerate(at.tolist()):
+            x, y = int(lo[i]), int(hi[i])
+            verdict = _judge(
+                a_words[x],
+                b_words[y],
+                (full_a[i], full_b[i], content_a[i], content_b[i]),
+                (left.positions[x], right.positions[y]),
+            )
+            scores[k] = min(verdict.score, DISTINCT_CAP)
+            good[k] = verdict.reason is None and verdict.score >= threshold - 1e-9
+            if good[k] and verdict.maybe_names:
+                pending.append((k, verdict))
+        if pending and raw is not None:
+            _names(pending, good, lo[at], hi[at], a_words, b_words, raw)
+        kept.append(np.stack([lo[at][good], hi[at][good]], axis=1))
+        sims.append(scores[good])
     if not kept:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
     return np.concatenate(kept), np.concatenate(sims)
+
+
+def _ratios(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Plain word-level edit ratios of code strings, pair by pair (rapidfuzz, every core)."""
+    scores = cpdist(a.tolist(), b.tolist(), scorer=fuzz.ratio, workers=-1)
+    return np.asarray(scores, dtype=np.float64) / 100.0
+
+
+def _split(texts: pl.Series, rows: np.ndarray) -> dict[int, list[str]]:
+    """The normalised words of the given rows of `texts`, by row."""
+    needed = unique_ints(rows)
+    return {
+        int(row): text.split(" ")
+        for row, text in zip(needed.tolist(), texts.gather(needed).to_list(), strict=True)
+    }
+
+
+def _names(
+    pending: list[tuple[int, slots.Comparison]],
+    good: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    a_words: dict[int, list[str]],
+    b_words: dict[int, list[str]],
+    raw: Callable[[int, np.ndarray], list[str]],
+) -> None:
+    """Drop (in `good`) the pending pairs whose swapped words are names in either raw text."""
+    found: list[dict[int, set[int] | None]] = []
+    for side, rows, words in ((0, lo, a_words), (1, hi, b_words)):
+        needed = unique_ints(np.array([rows[k] for k, _ in pending], dtype=np.int64))
+        texts = raw(side, needed)
+        found.append(
+            {
+                int(row): slots.name_positions(text, words[int(row)])
+                for row, text in zip(needed.tolist(), texts, strict=True)
+            }
+        )
+    for k, verdict in pending:
+        names_a, names_b = found[0][int(lo[k])], found[1][int(hi[k])]
+        for swapped_a, swapped_b in verdict.maybe_names:
+            if (names_a and names_a.intersection(swapped_a)) or (names_b and names_b.intersection(swapped_b)):
+                good[k] = False
+                break
 
 
 def word_similarity(a: str, b: str) -> float:

@@ -1,0 +1,188 @@
+"""Where two near-identical texts differ, and whether the difference decides what they say.
+
+Verification (`dataqa.text.verify`) aligns the words of a candidate pair and looks at every gap
+between the words they share:
+
+- a typo fix ("recieve" / "receive", "e mail" / "email") counts as the same word;
+- a filler word added, dropped or swapped for another ("please", "hi", "can" / "could") is left
+  out of the comparison, which is what makes reordered filler a near copy;
+- a *decisive* difference makes two texts different however much else they share: another
+  quantity ("270 miles in 3 hours" / "360 miles in 4 hours"; an order number or other identifier
+  of five digits or more is not one), a negation added or dropped ("is" /
+  "isn't"), and in a short text (`SHORT_WORDS` content words or fewer) any other word swapped for
+  another ("physical" / "virtual card", "where" / "when were you born", "closures" /
+  "decorators"); in a text of up to `NAME_WORDS` words a swapped name (a capitalised word inside
+  a sentence: "news anchor A" / "B", "Ada Lovelace" / "Alan Turing").
+
+The score is the word-level edit ratio with those adjustments: (words matched on both sides) /
+(words on both sides, filler differences left out).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA, Indel
+
+SHORT_WORDS = 20
+"""In a text of this many content words or fewer, one word swapped for another changes what it says."""
+NAME_WORDS = 60
+"""In a text of this many content words or fewer, a swapped name changes what it says."""
+
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as one string."""
+    return frozenset(text.split())
+
+
+FILLER = _words(
+    "a an the please pls plz kindly hi hello hey dear thanks thank thx just really very so um uh oh "
+    "ok okay well also actually can could would will may might do does and then now some any"
+)
+"""Words whose addition, removal or exchange for another filler word never decides what a text says."""
+NEGATIONS = _words(
+    "not no never cannot cant dont doesnt didnt isnt arent wasnt werent wont wouldnt shouldnt couldnt "
+    "hasnt havent hadnt mustnt neednt aint nor none nothing neither nobody without"
+)
+"""Negations (normalised, apostrophes dropped): adding or dropping one reverses a statement."""
+SMALL_GAP = 3
+"""A negation decides, and filler is left out, only in a small gap (a word or three a side); in a
+longer one they are part of a passage that differs."""
+TITLE_SHARE = 0.6
+"""A text with more than this share of capitalised words is a title or shouting: it names nothing."""
+QUANTITY_DIGITS = 4
+"""Digits of the longest number that counts as a quantity (`is_quantity`)."""
+_NOT_NAMES = frozenset({"i", "im", "ive", "id", "ill"})
+
+
+def is_number(word: str) -> bool:
+    """A word holding a digit: a quantity, a date, an identifier."""
+    return any(c.isdigit() for c in word)
+
+
+def is_quantity(word: str) -> bool:
+    """A number that says how much or when (at most `QUANTITY_DIGITS` digits, nothing else): "270",
+    "3", "2024". Longer numbers and codes of letters and digits ("55120", "nw123") identify a
+    record (an order, a ticket) rather than change what it asks."""
+    return word.isdigit() and len(word) <= QUANTITY_DIGITS
+
+
+def is_typo(a: str, b: str) -> bool:
+    """Two spellings of one word: one edit (a transposition counts as one) between words of four
+    letters or more, two between words of eight or more. Never two different numbers."""
+    if a == b:
+        return True
+    if is_number(a) or is_number(b):
+        return False
+    shortest = min(len(a), len(b))
+    if shortest < 4:
+        return False
+    limit = 2 if shortest >= 8 else 1
+    return OSA.distance(a, b, score_cutoff=limit) <= limit
+
+
+def gaps(a_codes: str, b_codes: str) -> tuple[int, list[tuple[int, int, int, int]]]:
+    """(words matched, the gaps between matched runs as (a start, a end, b start, b end)) of the
+    longest common subsequence of two word-coded strings (one character per word)."""
+    matched = 0
+    out: list[tuple[int, int, int, int]] = []
+    a_at = b_at = 0
+    for op in Indel.opcodes(a_codes, b_codes):
+        if op.tag != "equal":
+            continue
+        if op.src_start > a_at or op.dest_start > b_at:
+            out.append((a_at, op.src_start, b_at, op.dest_start))
+        matched += op.src_end - op.src_start
+        a_at, b_at = op.src_end, op.dest_end
+    if a_at < len(a_codes) or b_at < len(b_codes):
+        out.append((a_at, len(a_codes), b_at, len(b_codes)))
+    return matched, out
+
+
+@dataclass
+class Comparison:
+    """One aligned pair: its adjusted score, the decisive difference if any, and the swapped words
+    that decide only if they are names (positions in each text), to be checked on the raw texts."""
+
+    score: float
+    reason: str | None = None
+    maybe_names: list[tuple[list[int], list[int]]] = field(default_factory=list)
+
+
+def compare(a: list[str], b: list[str], a_codes: str, b_codes: str, content_words: int) -> Comparison:
+    """Compare two word sequences (and their one-character-per-word codes, equal words equal
+    characters). `content_words`: the shorter text's content words (template words left out),
+    which says whether it is short (see the module doc)."""
+    matched, holes = gaps(a_codes, b_codes)
+    got_a = got_b = matched
+    ignored = 0
+    reason: str | None = None
+    maybe_names: list[tuple[list[int], list[int]]] = []
+    for a0, a1, b0, b1 in holes:
+        sa, sb = a[a0:a1], b[b0:b1]
+        small = max(len(sa), len(sb)) <= SMALL_GAP
+        if reason is None and small and sum(w in NEGATIONS for w in sa) != sum(w in NEGATIONS for w in sb):
+            reason = "negation"
+        if not sa or not sb:  # words added on one side: filler is left out, the rest differs
+            ignored += sum(w in FILLER for w in sa or sb) if small else 0
+            continue
+        numbers_a, numbers_b = [w for w in sa if is_quantity(w)], [w for w in sb if is_quantity(w)]
+        if reason is None and numbers_a and numbers_b and sorted(numbers_a) != sorted(numbers_b):
+            reason = "number"
+        if "".join(sa) == "".join(sb) or (len(sa) + len(sb) > 2 and is_typo("".join(sa), "".join(sb))):
+            got_a, got_b = got_a + len(sa), got_b + len(sb)  # "e mail" / "email"
+            continue
+        swapped_a: list[int] = []
+        swapped_b: list[int] = []
+        if len(sa) == len(sb):
+            for i, (x, y) in enumerate(zip(sa, sb, strict=True)):
+                if is_typo(x, y):
+                    got_a, got_b = got_a + 1, got_b + 1
+                elif x in FILLER and y in FILLER:
+                    ignored += 2 if small else 0
+                elif not (is_number(x) and is_number(y)):  # identifiers differ: not what is asked
+                    swapped_a.append(a0 + i)
+                    swapped_b.append(b0 + i)
+        else:
+            if small:
+                ignored += sum(w in FILLER for w in sa) + sum(w in FILLER for w in sb)
+            swapped_a = [a0 + i for i, w in enumerate(sa) if w not in FILLER and not is_number(w)]
+            swapped_b = [b0 + i for i, w in enumerate(sb) if w not in FILLER and not is_number(w)]
+        if reason is None and swapped_a and swapped_b:
+            if content_words <= SHORT_WORDS:
+                reason = "word"
+            elif content_words <= NAME_WORDS:
+                maybe_names.append((swapped_a, swapped_b))
+    total = len(a) + len(b) - ignored
+    score = (got_a + got_b) / total if matched and total > 0 else (1.0 if a == b else 0.0)
+    return Comparison(min(score, 1.0), reason, maybe_names)
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=[^\W_])['\u2019](?=[^\W_])")
+_SENTENCE_END = re.compile(r"[.!?:\n]")
+
+
+def name_positions(raw: str, words: list[str]) -> set[int] | None:
+    """Positions in `words` (a text's normalised words) of the words written as names in the raw
+    text: capitalised, not opening a sentence, not "I". None when the raw words cannot be lined
+    up with the normalised ones, or when most words are capitalised (`TITLE_SHARE`: a title,
+    shouting)."""
+    text = unicodedata.normalize("NFKC", raw) if not raw.isascii() else raw
+    text = _APOSTROPHE_IN_WORD.sub("", text)
+    tokens = list(_TOKEN.finditer(text))
+    if len(tokens) != len(words) or any(t.group().lower() != w for t, w in zip(tokens, words, strict=True)):
+        return None
+    capitalised = [t.group()[:1].isupper() for t in tokens]
+    if sum(capitalised) > TITLE_SHARE * len(tokens):
+        return None
+    found = set()
+    end = 0
+    for i, token in enumerate(tokens):
+        opens = i == 0 or _SENTENCE_END.search(text, end, token.start()) is not None
+        if capitalised[i] and not opens and words[i] not in _NOT_NAMES:
+            found.add(i)
+        end = token.end()
+    return found

@@ -1,0 +1,118 @@
+"""What many rows of a data set share: template shingles, and the content words left once they are discounted.
+
+A preamble on every record, a tool description at the top of each instruction or the fixed words
+of a slot-filled template ("What does the reference say about {topic}?") are shared by many rows;
+near-duplicate search must weigh what differs, not what all rows say. A word shingle is a
+*template shingle* when it is found in at least `TEMPLATE_SHARE` of a split's distinct texts
+(and in at least `TEMPLATE_MIN_ROWS` of them); a word is a *template word* when every shingle
+covering it is one. The MinHash sketches leave template shingles out (which also removes the
+giant LSH buckets that every templated row fell into), and verification compares the *content*
+words, the rest (`dataqa.text.verify`).
+
+Template shingles are counted on a fixed sample of each split's distinct texts (`TEMPLATE_SAMPLE`)
+and the sets of all splits are united, so that every split's sketches leave out the same shingles
+and cross-split candidates stay comparable.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+
+from dataqa.engine.context import Context
+from dataqa.text.candidates import unique_ints
+from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
+from dataqa.text.normalise import distinct
+
+TEMPLATE_SHARE = 0.01
+"""A shingle in at least this share of a split's distinct texts is a template shingle."""
+TEMPLATE_MIN_ROWS = 10
+"""... and in at least this many of them: in a small set a few rows sharing a passage are a
+near-duplicate group, not a template."""
+TEMPLATE_SAMPLE = 20_000
+"""Distinct texts per split whose shingles are counted (evenly spaced): 200 sample rows make the
+1 % share, so the estimate is steady and costs the same at a million rows as at 20,000."""
+
+
+def word_table(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(document index, mixed 64-bit hash) of every word of each normalised text, in order."""
+    words = pl.DataFrame({"t": texts.fill_null("")}).select(pl.col("t").str.split(" "))
+    counts = words["t"].list.len().to_numpy().astype(np.int64)
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    h = words["t"].explode().hash(HASH_SEED).to_numpy()
+    return doc, mix(h, out=h if h.flags.writeable else None)
+
+
+def shingle_starts(doc: np.ndarray, h: np.ndarray, shingle: int) -> tuple[np.ndarray, np.ndarray]:
+    """(hash, valid) of the `shingle`-word window starting at each word (`word_table`'s arrays):
+    `valid` is False where the window runs past its text's end. With `shingle` <= 1, the words."""
+    if shingle <= 1:
+        return h, np.ones(len(h), dtype=bool)
+    n = len(h)
+    m = max(n - shingle + 1, 0)
+    with np.errstate(over="ignore"):
+        acc = h[:m].copy()
+        valid = np.ones(m, dtype=bool)
+        for j in range(1, shingle):  # polynomial over mixed word hashes, mixed once at the end
+            acc = acc * GOLDEN + h[j : m + j]
+            valid &= doc[j : m + j] == doc[:m]
+        acc = mix(acc, out=acc)
+    pad = n - m
+    return np.concatenate([acc, np.zeros(pad, np.uint64)]), np.concatenate([valid, np.zeros(pad, bool)])
+
+
+def in_sorted(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each of `values` is in the sorted unique array `sorted_values`."""
+    if not len(sorted_values) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[at] == values
+
+
+def template_words(doc: np.ndarray, h: np.ndarray, templates: np.ndarray, shingle: int) -> np.ndarray:
+    """Per word (`word_table`'s arrays): whether every shingle covering it is a template shingle.
+
+    A word no full shingle covers (a text shorter than `shingle` words) is content."""
+    n = len(h)
+    if not len(templates) or not n:
+        return np.zeros(n, dtype=bool)
+    g, valid = shingle_starts(doc, h, shingle)
+    template = valid & in_sorted(templates, g)
+    content = valid & ~template
+    k = max(shingle, 1)
+    # Windows starting at i-k+1 .. i cover word i: count the content and the valid ones among them.
+    c_content = np.concatenate([[0], np.cumsum(content)])
+    c_valid = np.concatenate([[0], np.cumsum(valid)])
+    hi = np.arange(1, n + 1)
+    lo = np.maximum(hi - k, 0)
+    covering = c_valid[hi] - c_valid[lo]
+    return (covering > 0) & (c_content[hi] - c_content[lo] == 0)
+
+
+def _split_templates(ctx: Context, split: str, column: str, shingle: int) -> np.ndarray:
+    """Sorted template shingle hashes of one split's distinct `column` texts (see the module doc)."""
+    texts = distinct(ctx, split, column).texts
+    n = len(texts)
+    if n < TEMPLATE_MIN_ROWS:
+        return np.empty(0, dtype=np.uint64)
+    if n > TEMPLATE_SAMPLE:
+        texts = texts.gather(np.linspace(0, n - 1, TEMPLATE_SAMPLE).astype(np.int64))
+    sample = len(texts)
+    need = max(TEMPLATE_MIN_ROWS if sample == n else 0, math.ceil(TEMPLATE_SHARE * sample))
+    doc, h = word_table(texts)
+    g, valid = shingle_starts(doc, h, shingle)
+    frame = pl.DataFrame({"doc": doc[valid], "g": g[valid]}).unique()
+    counts = frame.group_by("g").agg(pl.len().alias("rows")).filter(pl.col("rows") >= need)
+    return unique_ints(counts["g"].to_numpy().astype(np.uint64))
+
+
+def templates(ctx: Context, column: str, shingle: int) -> np.ndarray:
+    """Sorted template shingle hashes of a column: those of every split, united. Once per scan."""
+
+    def build() -> np.ndarray:
+        parts = [_split_templates(ctx, name, column, shingle) for name in ctx.splits]
+        return unique_ints(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
+
+    return ctx.shared(("templates", column, shingle), build)

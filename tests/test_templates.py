@@ -1,0 +1,226 @@
+"""Template-aware similarity (#19): what many rows share is discounted, decisive slots keep inputs
+apart, genuine near copies still pair, groups never chain, and evidence says where texts differ."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.runner import load_splits
+from dataqa.text import candidates, minhash, near_duplicates, slots, templates, verify
+from dataqa.text.worddiff import word_diff
+
+PREAMBLE = (
+    "You can use one tool. Tool name: search_docs. Description: searches the internal reference "
+    "documentation of the library and returns the most relevant passages with their titles. Use "
+    "the tool whenever the question is about the documented library, answer from the returned "
+    "passages only, cite the titles of the passages you used, and say so plainly when the "
+    "documentation does not cover the question. Question:"
+)
+TASKS = [
+    "How do I open a file for appending?",
+    "Which exception does int() raise on bad input?",
+    "Can a dataclass have default values?",
+    "What is the difference between a list and a tuple?",
+    "How are keyword-only arguments declared?",
+    "Why does my generator stop after one pass?",
+    "Where is the default encoding of open() documented?",
+    "How can I sort a dictionary by its values?",
+    "What does the walrus operator do?",
+    "Is the GIL released during file reads?",
+    "How do I compare two floats safely?",
+    "When should I use a frozenset?",
+]
+
+
+def _chat(user: str, assistant: str = "Let me check the documentation.") -> str:
+    return json.dumps(
+        {"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}
+    )
+
+
+def _context(tmp_path: Path, **splits: list[str]) -> Context:
+    paths = {}
+    for name, lines in splits.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths[name] = str(path)
+    config = Config()
+    return Context(load_splits(paths, config), config)
+
+
+# (first, second, whether they are near copies)
+PAIRS = [
+    ("What does the reference say about closures?", "What does the reference say about decorators?", False),
+    (
+        "A train travels 270 miles in 3 hours. What is its average speed in miles per hour?",
+        "A train travels 360 miles in 4 hours. What is its average speed in miles per hour?",
+        False,
+    ),
+    ("why is my physical card not working", "why is my virtual card not working", False),
+    ("where were you born", "when were you born", False),
+    (
+        "What is the home address of news anchor Tom Brokaw, who presented the evening news for many "
+        "years on national television?",
+        "What is the home address of news anchor Diane Sawyer, who presented the evening news for many "
+        "years on national television?",
+        False,
+    ),
+    (
+        "Is my card working again now that the replacement has arrived in the mail?",
+        "Is my card not working again now that the replacement has arrived in the mail?",
+        False,
+    ),
+    (
+        "why has my transfer to my savings account not arrived",
+        "why has my transfer to my savings acount not arrived",
+        True,
+    ),
+    (
+        "Can you please help me reset the password of my account?",
+        "Please can you help me reset the password of my account",
+        True,
+    ),
+    (
+        "How do I cancel my order that I placed yesterday evening?",
+        "How can I cancel my order that I placed yesterday evening?",
+        True,
+    ),
+    (
+        "I recieve an error when I open the settings page of the app",
+        "I receive an error when I open the settings page of the app",
+        True,
+    ),
+    (
+        "Where is my parcel for order 48213? It never arrived.",
+        "Where is my parcel for order 48877? It never arrived.",
+        True,
+    ),
+]
+
+
+def test_templated_inputs_that_differ_in_the_deciding_slot_are_not_near(tmp_path: Path) -> None:
+    """The issue's examples stay apart; typo fixes, filler, reordered filler and another order
+    number (an identifier, not a quantity) still pair."""
+    rows = [_chat(text, "ok") for a, b, _ in PAIRS for text in (a, b)]
+    ctx = _context(tmp_path, train=rows)
+    found = set(
+        near_duplicates.near_pairs(ctx, "train", "train", "prompt")
+        .select("left_line", "right_line")
+        .iter_rows()
+    )
+    expected = {(2 * i + 1, 2 * i + 2) for i, (_, _, near) in enumerate(PAIRS) if near}
+    assert found == expected
+
+
+def test_a_shared_preamble_over_unrelated_tasks_is_discounted(tmp_path: Path) -> None:
+    """Twelve unrelated questions under one 60-word preamble and one shared reply: before, every
+    pair scored about 0.9 and all twelve rows made one group; now the preamble's word pairs are
+    template shingles, and only the planted typo copy (line 13 of line 2) pairs."""
+    rows = [_chat(f"{PREAMBLE} {task}") for task in TASKS]
+    rows.append(_chat(f"{PREAMBLE} Which exception does int() raise on bad imput?"))
+    ctx = _context(tmp_path, train=rows)
+    common = templates.templates(ctx, "prompt", 2)
+    assert len(common) >= 55  # the preamble's word pairs
+    for column in ("prompt", "text"):
+        assert near_duplicates.near_duplicate_groups(ctx, "train", column) == [[2, 13]]
+    pairs = near_duplicates.near_pairs(ctx, "train", "train", "prompt")
+    assert pairs.select("left_line", "right_line").rows() == [(2, 13)]
+    # A typo fix counts as the same word; texts that differ never score 1.0 (the same text).
+    assert pairs["similarity"][0] == pytest.approx(verify.DISTINCT_CAP)
+
+
+def test_template_shingles_leave_the_sketches_so_templated_rows_share_no_giant_bucket(tmp_path: Path) -> None:
+    """With the preamble's shingles in the sketches, 300 rows under it fall into shared LSH buckets
+    (tens of thousands of candidate pairs); without them, candidates are about as few as on text
+    without a preamble."""
+    rng = np.random.default_rng(3)
+    vocab = [f"word{i}" for i in range(3000)]
+    tasks = [" ".join(rng.choice(vocab, 8)) + "?" for _ in range(300)]
+    ctx = _context(tmp_path, train=[_chat(f"{PREAMBLE} {t}", "ok") for t in tasks])
+    with_template = candidates.candidates_within(minhash.bands(ctx, "train", "prompt", 2))
+    texts = near_duplicates.distinct(ctx, "train", "prompt").texts
+    plain = candidates.candidates_within(minhash.band_keys(minhash._sketch_chunk(texts, 2)))
+    assert len(plain) > 5000
+    assert len(with_template) < 100
+
+
+def test_groups_never_chain_through_a_middle_row(tmp_path: Path) -> None:
+    """A ~ B and B ~ C but A is not near C: A heads a group with B, and C is left alone (connected
+    components made one group of all three)."""
+    a = "the blue rain jacket in size medium is back in stock on monday and ships the same day with a link"
+    b = a.replace("blue", "green").replace("monday", "tuesday")
+    c = b.replace("medium", "large").replace("link", "receipt")
+    rows = [_chat("Where is my jacket?", text) for text in (a, b, c)]
+    ctx = _context(tmp_path, train=rows)
+    pairs = set(
+        near_duplicates.near_pairs(ctx, "train", "train", "response")
+        .select("left_line", "right_line")
+        .iter_rows()
+    )
+    assert pairs == {(1, 2), (2, 3)}
+    assert near_duplicates.near_duplicate_groups(ctx, "train", "response") == [[1, 2]]
+
+
+def _compare(a: str, b: str, content: int | None = None) -> slots.Comparison:
+    wa, wb = a.split(), b.split()
+    codes: dict[str, str] = {}
+    ca = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wa)
+    cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wb)
+    return slots.compare(wa, wb, ca, cb, min(len(wa), len(wb)) if content is None else content)
+
+
+def test_slot_rules_word_by_word() -> None:
+    assert _compare("what is the capital of france", "what is the capital of spain").reason == "word"
+    assert (
+        _compare(
+            "a b c d e 270 f g h i j k l m n o p q r s t u v w",
+            "a b c d e 360 f g h i j k l m n o p q r s t u v w",
+        ).reason
+        == "number"
+    )
+    assert _compare("order 48213 never came", "order 48877 never came").reason is None  # identifiers
+    assert _compare("it is working now", "it isnt working now").reason == "negation"
+    typo = _compare("please check my recieved payment", "check my received payment")
+    assert typo.reason is None and typo.score == 1.0
+    assert _compare("hi", "hello").score == 0.0  # nothing shared: never near, filler or not
+    assert _compare("can i return the shoes", "could i return the shoes").reason is None
+    long = " ".join(f"w{i}" for i in range(30))
+    swapped = _compare(long + " alpha", long + " beta")
+    assert swapped.reason is None and swapped.maybe_names  # a name? only the raw text can tell
+    assert _compare(long + " alpha", long + " beta", content=slots.NAME_WORDS + 1).maybe_names == []
+    # A whole sentence added keeps its filler in the score: it is a passage, not a filler word.
+    added = _compare("the kettle is steel", "the kettle is steel and the lid is made of glass too")
+    assert added.score == pytest.approx(8 / 16)
+
+
+def test_name_positions_skip_sentence_starts_and_titles() -> None:
+    words = ["please", "ask", "ada", "lovelace", "about", "it", "then", "i", "will", "ask", "grace", "too"]
+    assert slots.name_positions("Please ask Ada Lovelace about it. Then I will ask Grace too!", words) == {
+        2,
+        3,
+        10,
+    }
+    assert slots.name_positions("PLEASE ASK ADA LOVELACE ABOUT IT THEN I WILL ASK GRACE TOO", words) is None
+    assert slots.name_positions("Please Ask Ada Lovelace About It Then I Will Ask Grace Too", words) is None
+    assert slots.name_positions("Ask Ada-Lovelace", ["ask", "adalovelace"]) is None  # not aligned
+
+
+def test_word_diff_says_what_is_shared_and_where_texts_differ() -> None:
+    assert (
+        word_diff(
+            "What does the reference say about closures?", "What does the reference say about decorators?"
+        )
+        == 'shares 6 of 7 words ("What does the reference say about"); differs: "closures" → "decorators"'
+    )
+    assert word_diff("Hi, I can't log in", "I cant log in please") == (
+        'shares 4 of 5 words ("I can\'t log in"); differs: -"Hi", +"please"'
+    )
+    assert word_diff("Same!", "same") == 'shares 1 of 1 words ("Same"); differs only in case and punctuation'
+    many = word_diff(" ".join(f"a{i} x" for i in range(8)), " ".join(f"b{i} x" for i in range(8)))
+    assert many.endswith("and 4 more")
