@@ -76,6 +76,8 @@ def render(
     css = _css()
     train = report.split("train")
     title_name = display_path(train.path) if train else "dataset"
+    # Nothing read (verdict "cannot read the data"): no size guidance, no fine-tuning advice.
+    unread = any(c.name == "data-readable" and not c.passed for c in report.conditions)
     return (
         _environment()
         .get_template("report.html.j2")
@@ -85,11 +87,11 @@ def render(
             csp=csp(css),
             verdict=verdict_view(report),
             conditions=condition_views(report),
-            gauge=gauge_view(report, vc),
+            gauge=None if unread else gauge_view(report, vc),
             waterfall=waterfall_view(report),
             families=family_views(report, limits),
             charts=report_charts(report, limits),
-            advice=advice_items(report, vc, price, n_epochs),
+            advice=None if unread else advice_items(report, vc, price, n_epochs),
             prov=provenance_view(report),
         )
     )

@@ -32,6 +32,7 @@ class LengthOutlier(Check):
     id = "COV003"
     name = "length-outlier"
     family = "coverage"
+    needs = frozenset({"target"})
     severity = Severity.WARNING
     z: float = 4.0
     """Robust z-score (log scale) beyond which a length is an outlier."""

@@ -45,6 +45,7 @@ class NearDuplicateInput(Check):
     heavy = True
     name = "near-duplicate-input"
     family = "duplicates"
+    needs = frozenset({"target"})
     severity = Severity.WARNING
     threshold: float = similarity.DEFAULT_THRESHOLD
     shingle: int = similarity.DEFAULT_SHINGLE

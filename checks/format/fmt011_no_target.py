@@ -23,5 +23,6 @@ class NoTarget(RecordIssueCheck):
     id = "FMT011"
     name = "no-target"
     family = "format"
+    needs = frozenset({"target"})
     severity = Severity.ERROR
     kind = formats.NO_TARGET

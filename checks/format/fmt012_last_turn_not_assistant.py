@@ -24,5 +24,6 @@ class LastTurnNotAssistant(RecordIssueCheck):
     id = "FMT012"
     name = "last-turn-not-assistant"
     family = "format"
+    needs = frozenset({"target"})
     severity = Severity.ERROR
     kind = formats.LAST_NOT_ASSISTANT

@@ -30,6 +30,7 @@ class InconsistentTargetFormat(Check):
     id = "FMT017"
     name = "inconsistent-target-format"
     family = "format"
+    needs = frozenset({"target"})
     severity = Severity.WARNING
     min_share: float = 0.8
     """The dominant structure must cover at least this share of targets."""

@@ -37,6 +37,7 @@ class ContradictoryAnswers(Check):
     shares = frozenset({"hashes"})
     name = "contradictory-answers"
     family = "labels"
+    needs = frozenset({"target"})
     severity = Severity.WARNING
     max_similarity: float = 0.5
 

@@ -36,7 +36,7 @@ class KtoLabelBalance(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
-            if split.format != formats.KTO:
+            if split.kind != formats.KTO:  # prompt/completion or messages, with a boolean label
                 continue
             frame = ctx.valid_rows(split).filter(pl.col("label").is_in(["true", "false"]))
             if frame.height == 0:

@@ -18,7 +18,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.engine.verdict import VerdictInputs, condition
 from dataqa.ingest import structure
-from dataqa.ingest.formats import FORMATS
+from dataqa.ingest.formats import FORMATS, describe
 
 
 @register
@@ -46,7 +46,8 @@ class UnsupportedShape(ProviderCheck):
                 accepted = "; ".join(FORMATS[f] for f in profile.formats)
                 loc = ctx.location(split, first_line(split))
                 yield self.finding(
-                    f"{split.name} is {FORMATS[split.format]}; {profile.title} accepts {accepted}",
+                    f"{split.name} is {describe(split.format, split.layout)}; "
+                    f"{profile.title} accepts {accepted}",
                     [loc],
                     metrics={"rejected": True, "file_level": True},
                 )

@@ -75,6 +75,7 @@ class TruncatedTarget(Check):
     shares = frozenset({"quality.messages"})
     name = "truncated-target"
     family = "quality"
+    needs = frozenset({"target"})
     severity = Severity.WARNING
     min_words: int = 12
 

@@ -41,6 +41,7 @@ class EchoTarget(Check):
     id = "QUAL008"
     name = "echo-target"
     family = "quality"
+    needs = frozenset({"target"})
     severity = Severity.WARNING
     min_similarity: float = 0.95
     """Similarity (0-1, rapidfuzz ratio of the normalised texts) from which the target is a copy."""

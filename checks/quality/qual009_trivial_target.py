@@ -88,6 +88,7 @@ class TrivialTarget(Check):
     shares = frozenset({"quality.messages"})
     name = "trivial-target"
     family = "quality"
+    needs = frozenset({"target"})
     severity = Severity.WARNING
     min_words: int = 5
     """Answers to long-form requests with fewer words are trivial (unless the split's are all short)."""

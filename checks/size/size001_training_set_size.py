@@ -27,6 +27,7 @@ class TrainingSetSize(Check):
     id = "SIZE001"
     name = "training-set-size"
     family = "size"
+    needs = frozenset({"records"})
     severity = Severity.WARNING
 
     def run(self, ctx: Context) -> Iterator[Finding]:

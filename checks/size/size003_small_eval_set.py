@@ -25,7 +25,7 @@ class SmallEvalSet(Check):
     name = "small-eval-set"
     family = "size"
     severity = Severity.WARNING
-    needs = frozenset({"eval"})
+    needs = frozenset({"eval", "records"})
     min_rows: int = 50
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from dataqa.commands.formats import command as formats_command
 from dataqa.commands.hook import command as hook_command
 from dataqa.commands.options import (
     codes,
@@ -138,6 +139,7 @@ def scan(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     label_field: str | None,
+    field_map: dict[str, str] | None,
     records_path: str | None,
     profile: str | None,
     fail_on: str | None,
@@ -175,6 +177,7 @@ def scan(
             extend_select=codes(extend_select),
             ignore=codes(ignore),
             label_field=label_field,
+            fields=field_map,
             profile=profile,
             fail_on=fail_on,
             jobs=jobs,
@@ -218,6 +221,7 @@ def _print(report: Any, output_format: str) -> None:
 
 
 main.add_command(hook_command, "hook")
+main.add_command(formats_command, "formats")
 
 
 @main.command("checks")
@@ -297,6 +301,7 @@ def clean(
     families: tuple[str, ...],
     fmt: str | None,
     label_field: str | None,
+    field_map: dict[str, str] | None,
     records_path: str | None,
     config_path: str | None,
     no_config: bool,
@@ -311,7 +316,13 @@ def clean(
     from dataqa.reports.terminal import neutralise
 
     config = _config_for(
-        config_path, no_config, format=fmt, label_field=label_field, records_path=records_path, jobs=jobs
+        config_path,
+        no_config,
+        format=fmt,
+        label_field=label_field,
+        fields=field_map,
+        records_path=records_path,
+        jobs=jobs,
     )
     with _errors_exit_2():
         paths = split_paths(train, test, valid)
@@ -372,6 +383,7 @@ def split_command(
     seed: int,
     fmt: str | None,
     label_field: str | None,
+    field_map: dict[str, str] | None,
     records_path: str | None,
     config_path: str | None,
     no_config: bool,
@@ -381,7 +393,13 @@ def split_command(
     from dataqa.commands.splitter import split_dataset
 
     config = _config_for(
-        config_path, no_config, format=fmt, label_field=label_field, records_path=records_path, jobs=jobs
+        config_path,
+        no_config,
+        format=fmt,
+        label_field=label_field,
+        fields=field_map,
+        records_path=records_path,
+        jobs=jobs,
     )
     with _errors_exit_2():
         result = split_dataset(
@@ -413,6 +431,7 @@ def diff_command(
     html_out: str | None,
     fmt: str | None,
     label_field: str | None,
+    field_map: dict[str, str] | None,
     records_path: str | None,
     config_path: str | None,
     no_config: bool,
@@ -424,7 +443,13 @@ def diff_command(
     from dataqa.commands.diff import diff, render_text
 
     config = _config_for(
-        config_path, no_config, format=fmt, label_field=label_field, records_path=records_path, jobs=jobs
+        config_path,
+        no_config,
+        format=fmt,
+        label_field=label_field,
+        fields=field_map,
+        records_path=records_path,
+        jobs=jobs,
     )
     with _errors_exit_2():
         check_outputs([json_out, html_out], [old, new])  # before the scan

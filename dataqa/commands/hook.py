@@ -320,6 +320,7 @@ def run(
     goal: str | None = None,
     fmt: str | None = None,
     label_field: str | None = None,
+    field_map: dict[str, str] | None = None,
     records_path: str | None = None,
     config_path: str | None = None,
     no_config: bool = False,
@@ -345,6 +346,7 @@ def run(
         "goal": goal,
         "format": fmt,
         "label_field": label_field,
+        "fields": field_map,
         "records_path": records_path,
         "jobs": jobs,
     }

@@ -64,8 +64,21 @@ def _stack(command: F, options: Sequence[Callable[[F], F]]) -> F:
     return command
 
 
+def _field_map(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, str] | None:
+    """`--map question=prompt --map answer=response` as {"question": "prompt", "answer": "response"}."""
+    if not values:
+        return None
+    from dataqa.ingest.layouts import FieldMapError, parse_map
+
+    try:
+        return parse_map(values)
+    except FieldMapError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 def data_options(command: F) -> F:
-    """The options every data command shares: format, label field, configuration file, threads."""
+    """The options every data command shares: format, label field, field map, configuration file,
+    threads."""
     return _stack(
         command,
         [
@@ -73,6 +86,15 @@ def data_options(command: F) -> F:
                 "--format", "fmt", type=LazyChoice(_formats), help="Record format (default: detected)."
             ),
             click.option("--label-field", metavar="KEY", help="Record key holding the label."),
+            click.option(
+                "--map",
+                "field_map",
+                multiple=True,
+                metavar="FIELD=ROLE",
+                callback=_field_map,
+                help="Read FIELD as ROLE (prompt, response, messages, text, label, ...; repeatable): "
+                "--map question=prompt --map answer=response. `dataqa formats` lists the roles.",
+            ),
             click.option(
                 "--records-path",
                 metavar="KEY.KEY",

@@ -20,6 +20,7 @@ from dataqa.core.models import Severity
 from dataqa.core.options import coerce_option
 from dataqa.engine.profile_rules import load_profile
 from dataqa.ingest import formats
+from dataqa.ingest.layouts import FieldMapError, check_map, mapped_layouts
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits
 
 GOALS = ("poc", "production")
@@ -29,6 +30,7 @@ DATASET_OPTIONS = (
     "goal",
     "format",
     "label_field",
+    "fields",
     "select",
     "extend_select",
     "ignore",
@@ -76,6 +78,9 @@ class Config:
     goal: str = "production"
     format: str | None = None
     label_field: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    """The data's own field names and the roles they play (`question = "prompt"`): `[tool.dataqa.
+    fields]`, `--map question=prompt`, `fields=` in `dataqa.scan()`; `dataqa formats` lists the roles."""
     records_path: str | None = None
     """Dotted keys to the list of records in a JSON document (`rasa_nlu_data.common_examples`);
     by default a top-level array, or the only list of records an object holds."""
@@ -120,6 +125,11 @@ class Config:
             raise ConfigError(f"jobs must be 0 (automatic) or a positive number, not {self.jobs}")
         if self.format is not None and self.format not in formats.FORMATS:
             raise ConfigError(f"format must be one of {', '.join(formats.FORMATS)}, not {self.format!r}")
+        if self.fields:
+            try:
+                mapped_layouts(check_map(self.fields, "fields"), self.format)
+            except FieldMapError as exc:
+                raise ConfigError(str(exc)) from None
         load_profile(self.profile)  # an unknown profile is a usage error, not a silent generic scan
         for pattern, codes in self.per_file_ignores.items():
             if not isinstance(codes, list) or any(
@@ -178,6 +188,14 @@ def _fill(target: Any, table: dict[str, Any], where: str) -> None:
             continue
         if key == "datasets":
             target.datasets = _datasets(value, f"{where}.datasets")
+            continue
+        if key == "fields" and isinstance(target, Config):
+            if not isinstance(value, dict):
+                raise ConfigError(f'{where}.fields must be a table of field = role, e.g. question = "prompt"')
+            try:
+                target.fields = check_map(value, f"{where}.fields")
+            except FieldMapError as exc:
+                raise ConfigError(str(exc)) from None
             continue
         value = coerce_option(value, hints[key], f"{where}.{key}")
         if key == "checks":

@@ -18,6 +18,7 @@ import polars as pl
 from dataqa.core.models import Location
 from dataqa.engine.config import Config
 from dataqa.ingest.dataset import SPLIT_NAMES, Split
+from dataqa.ingest.layouts import TEXT
 
 T = TypeVar("T")
 
@@ -120,4 +121,20 @@ class Context:
             )
         if need == "train":
             return None if "train" in self.splits else "no training split"
+        if need == "records":
+            empty = [s.name for s in self if s.frame.height == 0]
+            return (
+                None
+                if not empty
+                else f"nothing could be read from {', '.join(empty)} (the FMT findings say why), so there is "
+                "nothing to measure"
+            )
+        if need == "target":
+            text = [s.name for s in self if s.kind == TEXT]
+            return (
+                None
+                if not text
+                else f"{', '.join(text)} is plain text for continued pre-training: every token is trained "
+                "on, there is no prompt and target to compare"
+            )
         return f"unknown need {need!r}"

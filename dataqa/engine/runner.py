@@ -77,6 +77,7 @@ def load_splits(paths: dict[str, str], config: Config, progress: Progress | None
             label_field=config.label_field,
             workers=effective_jobs(config.jobs),
             limits=config.limits(),
+            fields=config.fields,
             records_path=config.records_path,
         )
     return splits

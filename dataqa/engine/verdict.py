@@ -247,8 +247,43 @@ def condition_order(fn: ConditionFn) -> tuple[int, int, str, int]:
     return (1, rank, module, fn.__code__.co_firstlineno)
 
 
+def unread_inputs(ctx: Context) -> list[str]:
+    """Each split no record could be read from, named with its file and why."""
+    reasons = []
+    for split in ctx:
+        if split.frame.height:
+            continue
+        name = split.path.replace("\\", "/").rsplit("/", 1)[-1] or split.path
+        if split.load_issues:
+            reasons.append(f"no record could be read from {split.name} ({name}); the FMT findings say why")
+        else:
+            reasons.append(f"{split.name} ({name}) holds no records")
+    return reasons
+
+
+def readable(inputs: VerdictInputs) -> Condition | None:
+    """NO-GO with nothing else to say when a split gave no record: size, balance and fine-tuning advice
+    would judge data that was never read. None when every split was read."""
+    unread = unread_inputs(inputs.ctx)
+    if not unread:
+        return None
+    return Condition(
+        name="data-readable",
+        description="Records could be read from every input",
+        value=len(unread),
+        threshold=0,
+        passed=False,
+        reason="cannot read the data: " + "; ".join(unread),
+    )
+
+
 def judge(inputs: VerdictInputs) -> tuple[str, list[Condition]]:
-    """Evaluate every registered condition; a condition that raises is itself a failed condition."""
+    """Evaluate every registered condition; a condition that raises is itself a failed condition.
+
+    When an input gave no record at all, the verdict is NO-GO on that alone (`readable`)."""
+    unread = readable(inputs)
+    if unread is not None:
+        return NO_GO, [unread]
     conditions: list[Condition] = []
     for fn in sorted(_CONDITIONS, key=condition_order):
         try:

@@ -235,9 +235,10 @@ def _normalise_file(
             own is not None
             and own is not split_format
             and reading.forced is None
-            and not (own.kind == split_format.kind and detector.complete_in(obj, split_format))
+            and not detector.complete_in(obj, split_format, types=False)
         ):
-            # Only the root cause: the record's own keys are fine for its own format.
+            # Only the root cause: the record's own keys are fine for its own format. A record with
+            # every field of the split's layout is read in it, and its own issues say what is wrong.
             issues = [
                 RecordIssue(
                     formats.OTHER_FORMAT,

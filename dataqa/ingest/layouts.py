@@ -482,9 +482,10 @@ class Detector:
             self._cache[key] = hit
         return hit
 
-    def complete_in(self, obj: dict[str, Any], layout: Layout) -> bool:
-        """Whether the record has every required field of `layout` (of the right type)."""
-        return self._fits(obj, layout, self._keys(obj)) is not None
+    def complete_in(self, obj: dict[str, Any], layout: Layout, types: bool = True) -> bool:
+        """Whether the record has every required field of `layout` (of the right type, unless not
+        `types`: then a KTO record whose label is a string is still KTO, with a wrong-type label)."""
+        return self._fits(obj, layout, self._keys(obj), types) is not None
 
     def _keys(self, obj: dict[str, Any]) -> set[str]:
         keys = set(obj)
@@ -492,7 +493,7 @@ class Detector:
             keys.discard(self.label_field)
         return keys
 
-    def _fits(self, obj: dict[str, Any], layout: Layout, keys: set[str]) -> int | None:
+    def _fits(self, obj: dict[str, Any], layout: Layout, keys: set[str], types: bool = True) -> int | None:
         """The number of required fields when the record is complete in `layout`, else None."""
         fields = layout.fields
         if (
@@ -505,7 +506,7 @@ class Detector:
         for f, _ in fields:
             if not (f in keys if "." not in f else lookup(obj, f) is not MISSING):
                 return None
-        if any(json_kind(obj[f]) != t for f, t in layout.types if f in obj):
+        if types and any(json_kind(obj[f]) != t for f, t in layout.types if f in obj):
             return None
         if layout.strict and keys - layout.known_keys:
             return None

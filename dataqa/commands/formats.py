@@ -1,0 +1,42 @@
+"""`dataqa formats`: every record layout dataqa reads without options, with a one-line example, and
+the roles a field map (`--map FIELD=ROLE`, `[tool.dataqa.fields]`, `fields=`) can give other names.
+
+Reads only the layout table (`dataqa.ingest.layouts`), which imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+def render() -> str:
+    """The text `dataqa formats` prints: the layouts, the roles, and how to map other field names."""
+    from dataqa.ingest.layouts import LAYOUTS, ROLES
+
+    width = max(len(name) for name in LAYOUTS)
+    lines = [
+        "Record layouts read without options (each record's keys decide; --format NAME forces one):",
+        "",
+    ]
+    for name, layout in LAYOUTS.items():
+        lines.append(f"  {name:<{width}}  {layout.title}")
+        lines.append(f"  {'':<{width}}  e.g. {layout.example}")
+    lines += [
+        "",
+        'Message content may be a string or a list of parts: {"type": "text", "text" (or "value"): ...}.',
+        "",
+        'Other field names: --map FIELD=ROLE (repeatable), [tool.dataqa.fields] FIELD = "ROLE" in the',
+        "configuration, or fields={FIELD: ROLE} in dataqa.scan(). A FIELD may be a path into nested",
+        "values (instances.0.output). Fields a map leaves out keep their usual names. Roles:",
+        "",
+    ]
+    role_width = max(len(role) for role in ROLES)
+    lines += [f"  {role:<{role_width}}  {meaning}" for role, meaning in ROLES.items()]
+    lines += ["", "Example: dataqa scan qa.json --map qText=prompt --map answers=response"]
+    return "\n".join(lines)
+
+
+@click.command("formats", short_help="List the record layouts dataqa reads, and the roles --map takes.")
+def command() -> None:
+    """List every record layout dataqa recognises, with a one-line example, and the field-map roles."""
+    click.echo(render())

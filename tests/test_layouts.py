@@ -1,0 +1,468 @@
+"""Record layouts (issue #18, items 3-4): every layout public fine-tuning sets use is read without
+options, any other field names through a field map (`--map`, `[tool.dataqa.fields]`, `fields=`), and
+a file in no known layout is one finding with the option that reads it, and a NO-GO that says the
+data could not be read.
+
+Each layout's case: three clean records and one planted defect on line 4; the scan (format checks)
+must report exactly that defect, on that line, naming the data set's own field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import write_jsonl
+
+import dataqa
+from dataqa.commands.cli import main
+from dataqa.core.errors import ConfigError
+from dataqa.ingest import formats
+from dataqa.ingest.dataset import load_split
+from dataqa.ingest.layouts import LAYOUTS, ROLES, Detector, KeySurvey, mapped_layouts, parse_map
+from dataqa.ingest.normalisers import normalise
+from dataqa.ingest.unrecognised import suggestion
+
+
+def _msgs(user: str, reply: str, role_key: str = "role", content_key: str = "content") -> list[dict]:
+    if role_key == "from":
+        return [{"from": "human", "value": user}, {"from": "gpt", "value": reply}]
+    return [{role_key: "user", content_key: user}, {role_key: "assistant", content_key: reply}]
+
+
+QUESTIONS = [
+    ("Where is my order #4411?", "It shipped yesterday and arrives on Friday."),
+    ("How do I reset my password?", "Open Settings, choose Security and press Reset password."),
+    ("Can I change my delivery address?", "Yes: open the order and choose Edit address before it ships."),
+    ("Do you ship to Norway?", ""),  # line 4: the planted defect, an empty target
+]
+
+
+KTO_LABELS = dict(zip([q for q, _ in QUESTIONS], [True, False, True, "yes"], strict=True))
+"""Desirable and undesirable examples in balance, and a label that is not a boolean on line 4."""
+
+
+def _records(make) -> list[dict[str, Any]]:
+    return [make(q, a) for q, a in QUESTIONS]
+
+
+# layout name -> (record builder, the finding the defect on line 4 gives: check id, message part)
+LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
+    "chat": (lambda q, a: {"messages": _msgs(q, a)}, "FMT011", "the final assistant message is empty"),
+    "sharegpt": (
+        lambda q, a: {"conversations": _msgs(q, a, "from")},
+        "FMT011",
+        "conversations[1]: the final assistant message is empty",
+    ),
+    "vertex": (
+        lambda q, a: {
+            "contents": [
+                {"role": "user", "parts": [{"text": q}]},
+                {"role": "model", "parts": [{"text": a}]},
+            ]
+        },
+        "FMT011",
+        "contents[1]: the final assistant message is empty",
+    ),
+    "kto_messages": (
+        lambda q, a: {"messages": _msgs(q, a or "Sure."), "label": KTO_LABELS[q]},
+        "FMT008",
+        '"label" is a string; KTO labels are true (desirable) or false',
+    ),
+    "kto": (
+        lambda q, a: {"prompt": q, "completion": a or "Sure.", "label": KTO_LABELS[q]},
+        "FMT008",
+        '"label" is a string',
+    ),
+    "openai_preference": (
+        lambda q, a: {
+            "input": {"messages": [{"role": "user", "content": q}]},
+            "preferred_output": [{"role": "assistant", "content": a}],
+            "non_preferred_output": [{"role": "assistant", "content": "No idea."}],
+        },
+        "PREF002",
+        '"preferred_output"',
+    ),
+    "preference": (
+        lambda q, a: {"prompt": q, "chosen": a, "rejected": "No idea."},
+        "PREF002",
+        '"chosen" is empty',
+    ),
+    "prompt_completion": (lambda q, a: {"prompt": q, "completion": a}, "FMT011", '"completion" is empty'),
+    "alpaca": (lambda q, a: {"instruction": q, "input": "", "output": a}, "FMT011", '"output" is empty'),
+    "instruction_response": (
+        lambda q, a: {"instruction": q, "input": "", "response": a},
+        "FMT011",
+        '"response" is empty',
+    ),
+    "dolly": (
+        lambda q, a: {"instruction": q, "context": "Store FAQ", "response": a, "category": "closed_qa"},
+        "FMT011",
+        '"response" is empty',
+    ),
+    "question_answer": (lambda q, a: {"question": q, "answer": a}, "FMT011", '"answer" is empty'),
+    "prompt_response": (lambda q, a: {"prompt": q, "response": a}, "FMT011", '"response" is empty'),
+    "query_response": (lambda q, a: {"query": q, "response": a}, "FMT011", '"response" is empty'),
+    "input_output": (lambda q, a: {"input": q, "output": a}, "FMT011", '"output" is empty'),
+    "classification": (
+        lambda q, a: {"text": q, "label": "shipping" if a else ""},
+        "FMT011",
+        '"label" is empty',
+    ),
+    "text": (lambda q, a: {"text": f"{q} {a}" if a else ""}, "FMT010", '"text" is empty'),
+}
+
+
+def test_every_built_in_layout_has_a_case() -> None:
+    assert set(LAYOUT_CASES) == set(LAYOUTS)
+
+
+def _found(report, prefixes: tuple[str, ...] = ("FMT", "PREF")) -> list[tuple[str, list[str], str]]:
+    return sorted(
+        (f.check_id, [f"{loc.split}:{loc.line}" for loc in f.locations], f.message)
+        for f in report.findings
+        if f.check_id.startswith(prefixes)
+    )
+
+
+@pytest.mark.parametrize("name", list(LAYOUT_CASES))
+def test_each_layout_is_read_without_options_and_the_defect_found_on_its_line(
+    name: str, tmp_path: Path
+) -> None:
+    make, check_id, message = LAYOUT_CASES[name]
+    train = write_jsonl(tmp_path / "train.jsonl", _records(make))
+    split = load_split("train", str(train))
+    assert split.format == name and split.rows == 4
+    assert [
+        (line, issue.kind) for line, issue in split.record_issues if issue.kind != formats.UNKNOWN_KEYS
+    ] == [(4, issue.kind) for _, issue in split.record_issues if issue.kind != formats.UNKNOWN_KEYS], (
+        "only line 4 has an issue"
+    )
+    report = dataqa.scan(str(train), select=["FMT", "PREF"])
+    found = _found(report)
+    assert [(c, locs) for c, locs, _ in found] == [(check_id, ["train:4"])], found
+    assert message in found[0][2]
+    # clean control: the three clean records alone give no finding
+    clean = write_jsonl(tmp_path / "clean.jsonl", _records(make)[:3])
+    assert _found(dataqa.scan(str(clean), select=["FMT", "PREF"])) == []
+
+
+def test_the_split_knows_its_fields_by_role(tmp_path: Path) -> None:
+    make = LAYOUT_CASES["question_answer"][0]
+    split = load_split("train", str(write_jsonl(tmp_path / "t.jsonl", _records(make))))
+    assert split.kind == formats.PAIR
+    assert split.fields["prompt"] == "question" and split.fields["response"] == "answer"
+    chat = load_split("train", str(write_jsonl(tmp_path / "c.jsonl", _records(LAYOUT_CASES["chat"][0]))))
+    assert chat.fields["messages"] == "messages" and chat.kind == formats.CHAT
+
+
+def test_dolly_context_and_category_are_read_not_unknown(tmp_path: Path) -> None:
+    row = normalise(
+        {
+            "instruction": "Who wrote it?",
+            "context": "Hamlet is a play.",
+            "response": "Shakespeare",
+            "category": "qa",
+        },
+        "dolly",
+    )
+    assert row["valid"] and row["issues"] == []
+    assert row["prompt"] == "Who wrote it?\n\nHamlet is a play." and row["response"] == "Shakespeare"
+    empty_context = normalise({"instruction": "Hi", "context": "", "response": "Hello"}, "dolly")
+    assert empty_context["valid"] and empty_context["prompt"] == "Hi"
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"messages": _msgs("a", "b"), "label": "billing"}, "chat"),  # a string label is not KTO's
+        ({"messages": _msgs("a", "b"), "label": False}, "kto_messages"),
+        ({"prompt": "a", "completion": "b", "label": True}, "kto"),
+        ({"instruction": "a", "input": "x", "output": "b"}, "alpaca"),
+        ({"instruction": "a", "output": "b"}, "alpaca"),
+        ({"instruction": "a", "input": "x", "response": "b"}, "instruction_response"),
+        ({"instruction": "a", "context": "x", "response": "b", "category": "qa"}, "dolly"),
+        ({"instruction": "a"}, "alpaca"),  # claimed by its anchor: an Alpaca record without output
+        ({"conversations": _msgs("a", "b", "from"), "chosen": "x", "rejected": "y"}, "preference"),
+        ({"text": "a", "label": "b"}, "classification"),
+        ({"text": "a", "id": 3, "url": "https://example.org"}, "text"),
+        ({"text": "a", "intent": "greet"}, None),
+        ({"preferred_output": []}, "openai_preference"),
+    ],
+)
+def test_detection_picks_the_most_specific_layout(record: dict, expected: str | None) -> None:
+    assert formats.detect_format(record) == expected
+
+
+def test_label_field_keeps_its_old_meaning() -> None:
+    assert (
+        formats.detect_format({"prompt": "a", "completion": "b", "label": "x"}, "label")
+        == "prompt_completion"
+    )
+    assert formats.detect_format({"text": "a", "intent": "greet"}, "intent") == "classification"
+    assert formats.detect_format({"messages": _msgs("a", "b"), "label": True}, "label") == "chat"
+
+
+def test_text_parts_written_with_value_are_not_empty_content(tmp_path: Path) -> None:
+    def parts(text: str) -> list[dict]:
+        return [{"type": "text", "value": text}] if text else [{"type": "text", "value": ""}]
+
+    records = [
+        {
+            "messages": [
+                {"role": "user", "content": parts(q)},
+                {"role": "assistant", "content": parts(a or "Sure.")},
+            ]
+        }
+        for q, a in QUESTIONS
+    ]
+    records[2]["messages"][0]["content"] = parts("")  # line 3: a user turn that is really empty
+    train = write_jsonl(tmp_path / "train.jsonl", records)
+    report = dataqa.scan(str(train), select=["FMT"])
+    assert [(c, locs) for c, locs, _ in _found(report)] == [("FMT010", ["train:3"])]
+    split = load_split("train", str(train))
+    assert split.frame["prompt"].to_list()[0] == QUESTIONS[0][0]
+
+
+def test_kto_chat_runs_the_kto_checks_and_label_is_not_an_unknown_key(tmp_path: Path) -> None:
+    records = [{"messages": _msgs(f"Question {i}?", f"Answer {i}."), "label": i != 7} for i in range(12)]
+    train = write_jsonl(tmp_path / "train.jsonl", records)
+    report = dataqa.scan(str(train), select=["FMT", "PREF"])
+    assert [(c, locs) for c, locs, _ in _found(report)] == [("PREF006", ["train:8"])]
+
+
+def _text_rows() -> list[dict]:
+    words = ["river", "lamp", "invoice", "garden", "rocket", "tiger", "violin", "harbor", "pencil", "meadow"]
+    rows = [
+        {"text": f"Note {i}: " + " ".join(words[(i + k) % len(words)] for k in range(9)) + f" ends here {i}."}
+        for i in range(30)
+    ]
+    rows[9] = dict(rows[2])  # line 10 copies line 3
+    rows[14] = {"text": "Write to jane.doe@gmail.com about the harbor lamp invoice, she said on Monday."}
+    return rows
+
+
+def test_plain_text_runs_duplicates_pii_and_leakage_and_skips_target_checks(tmp_path: Path) -> None:
+    rows = _text_rows()
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    test = write_jsonl(tmp_path / "test.jsonl", [rows[20], {"text": "A held-out note about a quiet garden."}])
+    report = dataqa.scan(str(train), test=str(test))
+    assert report.split("train").format == "text"
+    by_id = {f.check_id: [f"{loc.split}:{loc.line}" for loc in f.locations] for f in report.findings}
+    assert by_id["DUP001"] == ["train:3", "train:10"]
+    assert by_id["PII002"] == ["train:15"]
+    assert sorted(by_id["LEAK001"]) == ["test:1", "train:21"]
+    targeted = ["FMT011", "FMT012", "FMT017", "LBL007", "QUAL007", "QUAL008", "QUAL009", "COV003", "DUP004"]
+    results = {r.check_id: r for r in report.results}
+    for check_id in targeted:
+        assert results[check_id].status.value == "skipped", check_id
+        assert "plain text for continued pre-training" in results[check_id].reason
+    assert results["QUAL004"].status.value != "skipped" and results["DUP003"].status.value != "skipped"
+
+
+# -- a file in no known layout: one finding, the option that reads it, NO-GO "cannot read the data" ----
+
+
+def _webquestions(n: int = 40) -> list[dict]:
+    return [
+        {"qId": f"wq{i:04d}", "answers": [f"Answer {i}"], "qText": f"what is question number {i} about?"}
+        for i in range(n)
+    ]
+
+
+def test_a_file_in_no_known_layout_is_one_finding_with_the_map_that_reads_it(tmp_path: Path) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", _webquestions())
+    report = dataqa.scan(str(train), select=["FMT"])
+    found = _found(report)
+    assert [(c, locs) for c, locs, _ in found] == [("FMT018", ["train:1"])]
+    assert found[0][2] == (
+        'no record is in a layout dataqa knows; most records have the keys "qId", "answers", "qText" '
+        "(40 record(s)). Read it with: --map qText=prompt --map answers=response (`dataqa formats` lists "
+        "the layouts)"
+    )
+    assert report.verdict == "NO-GO"
+    assert [c.name for c in report.conditions] == ["data-readable"]
+    (cond,) = report.conditions
+    assert (
+        cond.reason
+        == "cannot read the data: no record could be read from train (train.jsonl); the FMT findings say why"
+    )
+    assert not any(c.name == "training-size" for c in report.conditions)
+    sizes = {r.check_id: r for r in report.results if r.check_id.startswith("SIZE")}
+    assert all(r.status.value == "skipped" for r in sizes.values())
+    html = report.to_html()
+    assert "Should we fine-tune?" not in html and 'id="size"' not in html
+
+
+def test_the_suggested_map_reads_the_file(tmp_path: Path) -> None:
+    rows = _webquestions()
+    rows[2]["answers"] = []  # line 3: no answer
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    report = dataqa.scan(str(train), select=["FMT"], fields={"qText": "prompt", "answers": "response"})
+    assert [(c, locs, m) for c, locs, m in _found(report)] == [("FMT011", ["train:3"], '"answers" is empty')]
+    split = report.split("train")
+    assert split.format == "mapped" and split.rows == 40
+
+
+def test_cannot_read_names_every_unread_split_and_a_read_file_is_judged_as_usual(tmp_path: Path) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", _records(LAYOUT_CASES["question_answer"][0])[:3])
+    test = write_jsonl(tmp_path / "test.jsonl", [])
+    report = dataqa.scan(str(train), test=str(test), select=["FMT"])
+    assert [c.reason for c in report.conditions] == [
+        "cannot read the data: no record could be read from test (test.jsonl); the FMT findings say why"
+    ]
+    fine = dataqa.scan(str(train), select=["FMT"])
+    assert "data-readable" not in [c.name for c in fine.conditions]
+    assert "training-size" in [c.name for c in fine.conditions]
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        (_webquestions(), "--map qText=prompt --map answers=response"),
+        (
+            [
+                {"iIndex": i, "lSolutions": [float(i)], "sQuestion": f" Sam has {i} apples. How many? "}
+                for i in range(9)
+            ],
+            "--map sQuestion=prompt --map lSolutions=response",
+        ),
+        (
+            [
+                {
+                    "id": f"t{i}",
+                    "instruction": f"Task {i}",
+                    "instances": [{"input": "", "output": f"Out {i}"}],
+                }
+                for i in range(9)
+            ],
+            "--map instances.0.input=context --map instances.0.output=response",
+        ),
+        (
+            [{"text": f"hello {i}", "intent": ["greet", "bye"][i % 2]} for i in range(20)],
+            "--map intent=label",
+        ),
+        ([{"mesages": _msgs("a", "b")} for _ in range(5)], "--map mesages=messages"),
+        ([{"text": f"page {i}", "score": 0.5, "dump": "CC-2024"} for i in range(5)], "--format text"),
+        ([{"a": 1, "b": 2} for _ in range(5)], None),
+    ],
+)
+def test_suggestions_are_tried_on_the_records_before_they_are_made(
+    records: list[dict], expected: str | None
+) -> None:
+    survey = KeySurvey()
+    for record in records:
+        survey.add(record)
+    assert suggestion(survey) == expected
+
+
+def test_a_map_that_reads_no_record_says_so(tmp_path: Path) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", _webquestions(5))
+    report = dataqa.scan(str(train), select=["FMT"], fields={"question": "prompt", "answers": "response"})
+    (finding,) = [f for f in report.findings if f.check_id == "FMT018"]
+    assert finding.message.startswith("no record has the fields your field map names (question = prompt")
+
+
+# -- field maps: the command line, the configuration, the API --------------------------------------
+
+
+def test_map_on_the_command_line(tmp_path: Path) -> None:
+    rows = _webquestions(12)
+    rows[4]["qText"] = "   "
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    runner = CliRunner()
+    args = ["scan", str(train), "--no-config", "--select", "FMT", "--output-format", "concise"]
+    result = runner.invoke(main, [*args, "--map", "qText=prompt", "--map", "answers=response"])
+    assert f"{train}:5: FMT010" in result.output and "FMT018" not in result.output
+    bad = runner.invoke(main, [*args, "--map", "qText=question"])
+    assert bad.exit_code == 2 and "unknown role 'question'" in bad.output
+    clash = runner.invoke(main, [*args, "--map", "qText=prompt", "--map", "qId=prompt"])
+    assert clash.exit_code == 2 and "one field plays each role" in clash.output
+
+
+def test_map_on_clean_keeps_the_readable_rows(tmp_path: Path) -> None:
+    rows = _webquestions(6)
+    rows[1]["answers"] = []
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "clean",
+            str(train),
+            "-o",
+            str(out),
+            "--no-config",
+            "--map",
+            "qText=prompt",
+            "--map",
+            "answers=response",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "kept 5 of 6 lines" in result.output
+
+
+def test_fields_in_the_configuration(tmp_path: Path) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", _webquestions(6))
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.dataqa.fields]\nqText = "prompt"\nanswers = "response"\n')
+    report = dataqa.scan(str(train), config=str(config), select=["FMT"])
+    assert _found(report) == [] and report.split("train").format == "mapped"
+    config.write_text('[tool.dataqa.fields]\nqText = "promt"\n')
+    with pytest.raises(ConfigError, match=r"pyproject\.toml\.fields\.qText: unknown role 'promt'"):
+        dataqa.scan(str(train), config=str(config))
+    config.write_text('[tool.dataqa.fields]\nqText = "chosen"\nanswers = "context"\n')
+    with pytest.raises(ConfigError, match="do not fit any layout"):
+        dataqa.scan(str(train), config=str(config))
+    config.write_text(
+        '[tool.dataqa.datasets.qa]\ntrain = "train.jsonl"\n'
+        'fields = { qText = "prompt", answers = "response" }\n'
+    )
+    from dataqa.engine.config import load_config
+
+    _paths, cfg = load_config(config).for_dataset("qa")
+    assert cfg.fields == {"qText": "prompt", "answers": "response"}
+
+
+def test_a_map_with_format_renames_one_field_of_that_layout(tmp_path: Path) -> None:
+    rows = [{"prompt": f"Q{i}", "completion": f"A{i}", "thumbs_up": i % 3 != 0} for i in range(6)]
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    split = load_split("train", str(train), fmt="kto", fields={"thumbs_up": "label"})
+    assert split.kind == formats.KTO and split.frame["label"].to_list()[:2] == ["false", "true"]
+    assert not split.record_issues
+    detected = load_split("train", str(train), fields={"thumbs_up": "label"})
+    assert detected.kind == formats.KTO
+
+
+def test_a_label_map_on_chat_keeps_chat_and_gives_labels(tmp_path: Path) -> None:
+    rows = [{"messages": _msgs(f"Q{i}", f"A{i}"), "intent": ["a", "b"][i % 2]} for i in range(6)]
+    split = load_split("train", str(write_jsonl(tmp_path / "t.jsonl", rows)), fields={"intent": "label"})
+    assert split.format == "chat" and split.label_source == "intent"
+    assert split.frame["label"].to_list() == ["a", "b"] * 3
+
+
+def test_parse_map_and_mapped_layouts() -> None:
+    assert parse_map(["question=prompt", " answer = response "]) == {
+        "question": "prompt",
+        "answer": "response",
+    }
+    with pytest.raises(ValueError, match="write FIELD=ROLE"):
+        parse_map(["question"])
+    layouts = mapped_layouts({"answer": "response"})
+    detector = Detector([*layouts, *LAYOUTS.values()])
+    layout, complete = detector.detect({"instruction": "a", "input": "b", "answer": "c"})
+    assert complete and layout.kind == formats.PAIR and layout.source("response") == "answer"
+    assert layout.source("prompt") == "instruction" and layout.source("context") == "input"
+
+
+def test_formats_command_lists_every_layout_and_role() -> None:
+    result = CliRunner().invoke(main, ["formats"])
+    assert result.exit_code == 0
+    for name, layout in LAYOUTS.items():
+        assert f"  {name} " in result.output and layout.example in result.output
+    for role in ROLES:
+        assert f"  {role} " in result.output
+    assert "--map qText=prompt --map answers=response" in result.output
