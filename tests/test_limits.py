@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -15,7 +16,7 @@ from dataqa.commands.clean import clean
 from dataqa.core.errors import InputError
 from dataqa.engine.config import load_config
 from dataqa.ingest import dataset
-from dataqa.ingest.load import Limits, line_spans
+from dataqa.ingest.load import Limits
 
 RECORD = orjson.dumps(chat("Where is my order?", "It ships on Friday."))
 BLANKS = 30_000_000
@@ -94,17 +95,24 @@ def test_the_line_length_limit_is_configurable(tmp_path: Path) -> None:
     assert dataqa.scan(str(path), select=["FMT001"]).findings == []
 
 
-def test_spans_read_apart_stop_at_the_same_line(tmp_path: Path) -> None:
+def test_spans_read_apart_stop_at_the_same_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_jsonl(tmp_path / "train.jsonl", [RECORD, "", "  ", RECORD] * 40)
     limits = Limits(max_lines=50)
-    one_pass = dataset._normalise_file(path, "chat", None, None, limits=limits)
-    spans = line_spans(path, 300)
-    merged = dataset._merge(
-        [dataset._normalise_file(path, "chat", None, None, span, limits=limits) for span in spans], None
-    )
-    assert len(spans) > 5 and one_pass.frame["line"].max() == 49
-    assert merged.frame.equals(one_pass.frame)
-    assert merged.load_issues == one_pass.load_issues
+    one_pass = dataset.load_split("train", str(path), limits=limits)
+    monkeypatch.setattr(dataset, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(dataset, "SPAN_BYTES", 300)  # about a dozen spans, read on two processes
+    real, pieces = dataset.map_in_processes, []
+
+    def spy(fn: Any, jobs: list, workers: int) -> Any:  # records the spans handed out
+        pieces.extend(jobs)
+        return real(fn, jobs, workers)
+
+    monkeypatch.setattr(dataset, "map_in_processes", spy)
+    spans = dataset.load_split("train", str(path), limits=limits, workers=2)
+    assert len(pieces) > 10
+    assert one_pass.frame["line"].max() == 49
+    assert spans.frame.equals(one_pass.frame)
+    assert spans.load_issues == one_pass.load_issues
     assert [i.line for i in one_pass.load_issues if i.cut] == [51]
 
 
