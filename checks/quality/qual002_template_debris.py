@@ -15,6 +15,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.text.markup import (
+    in_indented_code,
     is_code_line,
     line_at,
     masked_column,
@@ -37,6 +38,11 @@ _KEY_NAMES = frozenset(
 )
 """Angle-bracketed capitals that name keys or values in documentation, not placeholders."""
 _SPECIAL_TOKENS = frozenset({"EOS", "BOS", "UNK", "PAD", "SEP", "CLS", "MASK", "EOT"})
+_CI_EXPRESSION = re.compile(
+    r"\{\{\s*(?:secrets|github|env|vars|matrix|steps|needs|inputs|runner|job|jobs|strategy|parameters"
+    r"|variables)\."
+)
+"""`${{ secrets.TOKEN }}`, `${{ matrix.os }}`: a CI workflow expression (GitHub Actions, Azure), code."""
 
 PLACEHOLDER_PATTERNS: dict[str, str] = {
     "template variable": r"\{\{\s*[A-Za-z_][A-Za-z0-9_.]*(?:\s*\|\s*[A-Za-z_]\w*)?\s*\}\}"
@@ -80,7 +86,9 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             and (before.isalnum() or before == "\\")
         ):
             return False
-        return not is_code_line(line_at(text, m.start()))
+        if before == "$" and _CI_EXPRESSION.match(token):
+            return False
+        return not is_code_line(line_at(text, m.start())) and not in_indented_code(text, m.start())
     if kind == "placeholder":
         if token.startswith("<"):
             inner = token[1:-1]
@@ -89,7 +97,7 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
                 return False
             if len(words) == 1 and re.fullmatch(r"F\d{1,2}|[A-Z]\d?", inner):
                 return False
-            return not is_code_line(line_at(text, m.start()))
+            return not is_code_line(line_at(text, m.start())) and not in_indented_code(text, m.start())
         return after != "("  # [Your name](https://...) is a markdown link
     if kind == "chat-template token":
         if token == "<s>":
@@ -114,8 +122,9 @@ class TemplateDebris(Check):
     to print them; "<noinput>" markers become text the model repeats.
     Example: an identity set whose answers read "I am {{name}}, trained by {{author}}."
     Fix: fill the template variables before export; strip template tokens (the provider adds its own
-    template); drop empty-input markers. Code blocks are skipped, and a token that appears in most
-    records of one role is the split's own prompt template, not debris.
+    template); drop empty-input markers. Code is skipped (fenced and indented code blocks, inline
+    code, code-like lines, CI expressions such as `${{ secrets.TOKEN }}`), and a token that appears
+    in most records of one role is the split's own prompt template, not debris.
     """
 
     id = "QUAL002"

@@ -7,6 +7,8 @@ mask give the same result.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 import polars as pl
@@ -90,3 +92,37 @@ def line_at(text: str, pos: int) -> str:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     return text[start : end if end >= 0 else len(text)]
+
+
+@functools.lru_cache(maxsize=64)
+def indented_code_starts(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Start and end offsets of the lines of Markdown indented code blocks in `text`, in order.
+
+    A line indented by four spaces or a tab is code when it opens after a blank line (or the text's
+    start) or continues such a block (blank lines may separate its lines); an indented line right
+    after a paragraph line continues the paragraph, as in Markdown.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    pos, prev_blank, in_block = 0, True, False
+    for line in text.split("\n"):
+        blank = not line.strip()
+        if not blank and line.startswith(("    ", "\t")) and (in_block or prev_blank):
+            in_block = True
+            starts.append(pos)
+            ends.append(pos + len(line))
+        elif not blank:
+            in_block = False
+        prev_blank = blank
+        pos += len(line) + 1
+    return tuple(starts), tuple(ends)
+
+
+def in_indented_code(text: str, pos: int) -> bool:
+    """Whether position `pos` of `text` is on a line of a Markdown indented code block."""
+    start = text.rfind("\n", 0, pos) + 1
+    if not text.startswith(("    ", "\t"), start):  # cheap: most lines are not indented
+        return False
+    starts, ends = indented_code_starts(text)
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos <= ends[i]
