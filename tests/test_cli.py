@@ -92,7 +92,8 @@ def test_go_exits_0_and_no_go_exits_1(data: dict[str, Path]) -> None:
     no_go = scan(data, "train", "--goal", "poc", "--select", "FMT,SIZE")  # no held-out test split
     assert no_go.returncode == 1
     assert no_go.stdout.startswith("NO-GO ")
-    assert "held-out-test (blocking)" in no_go.stdout
+    assert "Blocking:\n  ✗ held-out-test: no (threshold yes). No test split" in no_go.stdout
+    assert no_go.stdout.endswith("Next: hold out a test split: `dataqa split train.jsonl -o split/`\n")
 
 
 def test_fail_on_and_exit_zero(data: dict[str, Path]) -> None:

@@ -8,6 +8,8 @@ unless `--debug`).
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -63,14 +65,47 @@ def assign_splits(files: Sequence[str], test: str | None, valid: str | None) -> 
     return {k: paths[k] for k in ("train", "valid", "test") if k in paths}
 
 
-def _progress_printer(enabled: bool) -> Callable[[str], None] | None:
-    if not enabled:
-        return None
+def use_color(choice: str, stream: Any) -> bool:
+    """Whether to colour `stream`, like ruff: `--color always/never` wins; with `auto`, a non-empty
+    FORCE_COLOR turns colour on, a non-empty NO_COLOR turns it off, else only a terminal gets it."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
 
-    def show(message: str) -> None:
-        click.echo(f"\r\x1b[K{message[:100]}", err=True, nl=False)
 
-    return show
+def _arguments(value: Any) -> list[str]:
+    """A split as it was given on the command line (a file, or a split's several files)."""
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def next_step(report: Any, given: dict[str, Any]) -> str | None:
+    """What to do next, as one line ending with the command to run: clean when the scan found rows
+    to remove, split when there is no test split, else re-scan with the HTML report."""
+    import shlex
+
+    from dataqa.commands.clean import DEFAULT_FAMILIES, removal_reasons
+    from dataqa.reports.common import short_path
+
+    def command(*words: str) -> str:
+        return "`" + shlex.join(words) + "`"
+
+    train = [short_path(p) for p in _arguments(given["train"])]
+    extra = [
+        w for name in ("test", "valid") if name in given for w in (f"--{name}", *_arguments(given[name]))
+    ]
+    removed = len(removal_reasons(report, DEFAULT_FAMILIES))
+    if removed:
+        rows = f"{removed:,} row{'' if removed == 1 else 's'}"
+        return f"{rows} would be removed: {command('dataqa', 'clean', *train[:1], *extra, '-o', 'cleaned/')}"
+    if "test" not in given and "valid" not in given:
+        return f"hold out a test split: {command('dataqa', 'split', *train[:1], '-o', 'split/')}"
+    if not report.go:
+        return "fix what blocks (above), then scan again"
+    return f"share the readiness report: {command('dataqa', 'scan', *train, *extra, '--html', 'report.html')}"
 
 
 def _fail(message: str) -> None:
@@ -127,7 +162,17 @@ def main() -> None:
     show_default=True,
     help="What to print on stdout.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing on stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on stdout, and no progress.")
+@click.option(
+    "--statistics", is_flag=True, help="One line per check (findings, records affected, seconds) instead."
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the output; auto: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).",
+)
 @debug_option
 def scan(
     files: tuple[str, ...],
@@ -153,6 +198,8 @@ def scan(
     sarif_out: str | None,
     output_format: str,
     quiet: bool,
+    statistics: bool,
+    color: str,
     debug: bool,
 ) -> None:
     """Scan TRAIN (and --test/--valid) and print the verdict with every finding's file and line."""
@@ -161,7 +208,7 @@ def scan(
     from dataqa.ingest.readers.layout import expand, input_files
     from dataqa.reports.terminal import neutralise
 
-    paths = assign_splits(files, test, valid)
+    paths = given = assign_splits(files, test, valid)
     with _errors_exit_2(debug):
         paths, notes = expand(paths["train"], paths.get("test"), paths.get("valid"))
         for note in notes:  # a folder: which files each split was read from, and what was skipped
@@ -185,10 +232,12 @@ def scan(
         )
         # every output is checked before the scan, not after minutes of work
         check_outputs([json_out, html_out, md_out, sarif_out], inputs)
-        progress = _progress_printer(sys.stderr.isatty() and not quiet)
-        report = run_scan(paths, config, progress=progress, debug=debug)
-        if progress:
-            click.echo("\r\x1b[K", err=True, nl=False)
+        progress = _progress(config, quiet)
+        try:
+            report = run_scan(paths, config, progress=progress, debug=debug)
+        finally:
+            if progress is not None:
+                progress.close()
         outputs: list[tuple[str | None, Callable[[], str]]] = [
             (json_out if json_out != "-" else None, report.to_json),
             (html_out, report.to_html),
@@ -201,37 +250,118 @@ def scan(
         if json_out == "-":
             click.echo(report.to_json())
         elif not quiet:
-            _print(report, output_format)
+            _print(report, output_format, use_color(color, sys.stdout), statistics, next_step(report, given))
     code = report.exit_code(config.fail_on)
     sys.exit(EXIT_OK if exit_zero else code)
 
 
-def _print(report: Any, output_format: str) -> None:
+def _progress(config: Any, quiet: bool) -> Any:
+    """The progress line for a terminal (stderr), or None when piped, redirected or --quiet."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from dataqa.commands.progress import ScanProgress
+    from dataqa.engine.registry import load_checks, select_checks
+    from dataqa.engine.runner import effective_jobs
+
+    try:
+        total = len(
+            select_checks(load_checks(config.plugins), config.select, config.ignore, config.extend_select)
+        )
+    except Exception:  # the scan itself reports a bad selection
+        total = 1
+    return ScanProgress(total, sys.stderr, jobs=effective_jobs(config.jobs))
+
+
+def _print(report: Any, output_format: str, color: bool, statistics: bool, next_step: str | None) -> None:
+    """Print the report on stdout; every format but json ends with the verdict, counts and next step."""
+    from dataqa.reports import terminal
+
     if output_format == "json":
         click.echo(report.to_json())
     elif output_format == "github":
         click.echo(report.render("github"), nl=False)
+        click.echo("\n".join(terminal.summary_lines(report, False, next_step)))
     elif output_format == "concise":
-        from dataqa.reports.terminal import finding_line
-
-        for finding in report.findings:
-            click.echo(finding_line(finding))
+        if statistics:
+            lines = [
+                *terminal.statistics_lines(report),
+                "",
+                *terminal.summary_lines(report, color, next_step),
+            ]
+            text = "\n".join(lines) + "\n"
+        else:
+            text = terminal.render_concise(report, color=color, next_step=next_step)
+        click.echo(text, nl=False, color=color)
     else:
-        click.echo(report.to_terminal(color=sys.stdout.isatty()), nl=False)
+        text = report.to_terminal(color=color, statistics=statistics, next_step=next_step)
+        click.echo(text, nl=False, color=color)
 
 
 main.add_command(hook_command, "hook")
 main.add_command(formats_command, "formats")
 
 
+def _squash(text: str) -> str:
+    """`Train/test leakage` → `traintestleakage`: names compared without case, spaces or punctuation."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def family_matcher(value: str, checks: dict[str, Any]) -> Callable[[Any], bool]:
+    """Which checks `--family VALUE` means: a family key (`duplicates`), its display name
+    (`"Train/test leakage"`) or an id prefix (`FMT`, `LEAK00`); an unknown value is a usage error
+    that lists the families."""
+    from dataqa.engine.registry import FAMILIES
+
+    families = list(dict.fromkeys(c.family for c in checks.values()))
+    wanted = _squash(value)
+    for family in families:
+        if wanted and wanted in (_squash(family), _squash(FAMILIES.get(family, family))):
+            return lambda cls: cls.family == family
+    prefix = value.strip().upper()
+    if prefix and any(cid.startswith(prefix) for cid in checks):
+        return lambda cls: cls.id.startswith(prefix)
+    prefixes = {
+        f: next(c.id for c in checks.values() if c.family == f).rstrip("0123456789") for f in families
+    }
+    known = ", ".join(f"{f} ({FAMILIES.get(f, f)}, {prefixes[f]})" for f in families)
+    raise click.BadParameter(
+        f"no family or check id prefix {value!r}; families: {known}", param_hint="--family"
+    )
+
+
 @main.command("checks")
-@click.option("--family", help="Only this family.")
-def list_checks(family: str | None) -> None:
+@click.option("--family", metavar="FAMILY", help="Only this family: its key, its name or an id prefix (FMT).")
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A table, or JSON for tools.",
+)
+def list_checks(family: str | None, output_format: str) -> None:
     """List every registered check: id, name, family, default severity, summary."""
-    from dataqa.engine.registry import load_checks
+    from dataqa.engine.registry import FAMILIES, load_checks
 
     checks = load_checks()
-    rows = [c for c in checks.values() if family is None or c.family == family]
+    keep = family_matcher(family, checks) if family is not None else (lambda cls: True)
+    rows = [c for c in checks.values() if keep(c)]
+    if output_format == "json":
+        import orjson
+
+        items = [
+            {
+                "id": c.id,
+                "name": c.name,
+                "family": c.family,
+                "family_name": FAMILIES.get(c.family, c.family),
+                "severity": c.severity.label,
+                "needs": sorted(c.needs),
+                "summary": c.summary(),
+            }
+            for c in rows
+        ]
+        click.echo(orjson.dumps(items, option=orjson.OPT_INDENT_2).decode())
+        return
     width = max((len(c.name) for c in rows), default=10)
     for cls in rows:
         click.echo(
@@ -239,16 +369,42 @@ def list_checks(family: str | None) -> None:
         )
 
 
+_REPOSITORY_FILE = re.compile(r"\s*\((?:see )?(?:benchmarks|tests|sample_data)/[^()\s]*\)")
+"""A parenthesised reference to a file of the source repository, which a pip install does not have."""
+
+
+def find_check(name: str, checks: dict[str, Any]) -> Any:
+    """The check `name` means: an id in any case (`fmt016`) or a check name (`too-long`, `too_long`);
+    None when there is none."""
+    by_name = {_squash(c.name): c for c in checks.values()}
+    return checks.get(name.strip().upper()) or by_name.get(_squash(name))
+
+
+def closest_check(name: str, checks: dict[str, Any]) -> Any:
+    """The check whose id or name is closest to a mistyped `name` (difflib), or None."""
+    import difflib
+
+    candidates = dict(checks) | {c.name: c for c in checks.values()}
+    typed = name.strip()
+    match = difflib.get_close_matches(
+        typed.upper(), list(checks), n=1, cutoff=0.6
+    ) or difflib.get_close_matches(typed.lower(), [c.name for c in checks.values()], n=1, cutoff=0.6)
+    return candidates[match[0]] if match else None
+
+
 @main.command()
-@click.argument("check_id")
+@click.argument("check_id", metavar="CHECK")
 def explain(check_id: str) -> None:
-    """Explain one check: what it finds, why it matters, an example, the fix, and its options."""
+    """Explain one check (an id such as LEAK001, or a name such as exact-leak): what it finds, why it
+    matters, an example, the fix, and its options."""
     from dataqa.engine.registry import FAMILIES, load_checks
 
     checks = load_checks()
-    cls = checks.get(check_id.upper())
+    cls = find_check(check_id, checks)
     if cls is None:
-        _fail(f"no check {check_id!r}; see `dataqa checks`")
+        near = closest_check(check_id, checks)
+        hint = f"did you mean {near.id} ({near.name})? See" if near is not None else "see"
+        _fail(f"no check {check_id!r}; {hint} `dataqa checks`")
     click.echo(
         f"{cls.id} ({cls.name}) — {FAMILIES.get(cls.family, cls.family)}, default severity "
         f"{cls.severity.label}"
@@ -256,7 +412,7 @@ def explain(check_id: str) -> None:
     if cls.needs:
         click.echo(f"Needs: {', '.join(sorted(cls.needs))}")
     click.echo("")
-    click.echo(cls.documentation())
+    click.echo(_REPOSITORY_FILE.sub("", cls.documentation()))
     options = cls.options()
     if options:
         click.echo("")
