@@ -122,6 +122,8 @@ def _errors_exit_2(debug: bool = False) -> Iterator[None]:
     code 2; an internal error keeps its traceback only under --debug (a traceback is a bug)."""
     try:
         yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise  # a usage error click reports itself (exit 2)
     except (InputError, ConfigError, OutputError) as exc:
         _fail(str(exc))
     except Exception as exc:
@@ -338,11 +340,13 @@ def family_matcher(value: str, checks: dict[str, Any]) -> Callable[[Any], bool]:
     show_default=True,
     help="A table, or JSON for tools.",
 )
-def list_checks(family: str | None, output_format: str) -> None:
+@debug_option
+def list_checks(family: str | None, output_format: str, debug: bool) -> None:
     """List every registered check: id, name, family, default severity, summary."""
     from dataqa.engine.registry import FAMILIES, load_checks
 
-    checks = load_checks()
+    with _errors_exit_2(debug):  # a plugin that fails to import is one line, not a traceback
+        checks = load_checks()
     keep = family_matcher(family, checks) if family is not None else (lambda cls: True)
     rows = [c for c in checks.values() if keep(c)]
     if output_format == "json":
@@ -394,12 +398,14 @@ def closest_check(name: str, checks: dict[str, Any]) -> Any:
 
 @main.command()
 @click.argument("check_id", metavar="CHECK")
-def explain(check_id: str) -> None:
+@debug_option
+def explain(check_id: str, debug: bool) -> None:
     """Explain one check (an id such as LEAK001, or a name such as exact-leak): what it finds, why it
     matters, an example, the fix, and its options."""
     from dataqa.engine.registry import FAMILIES, load_checks
 
-    checks = load_checks()
+    with _errors_exit_2(debug):
+        checks = load_checks()
     cls = find_check(check_id, checks)
     if cls is None:
         near = closest_check(check_id, checks)
@@ -421,11 +427,11 @@ def explain(check_id: str) -> None:
             click.echo(f"  {name.replace('_', '-')} = {default!r}  ({getattr(kind, '__name__', kind)})")
 
 
-def _config_for(config_path: str | None, no_config: bool, **overrides: Any):
+def _config_for(config_path: str | None, no_config: bool, debug: bool = False, **overrides: Any):
     """Load configuration for the data-fixing commands, turning config errors into exit code 2."""
     from dataqa.engine.config import load_config
 
-    with _errors_exit_2():
+    with _errors_exit_2(debug):
         return load_config(config_path, discover=not no_config, **overrides)
 
 
@@ -449,6 +455,7 @@ def _config_for(config_path: str | None, no_config: bool, **overrides: Any):
     is_flag=True,
     help="Give records with a variant spelling of a label (LBL003) the canonical label instead.",
 )
+@debug_option
 def clean(
     train: str,
     test: str | None,
@@ -464,6 +471,7 @@ def clean(
     jobs: int | None,
     json_out: str | None,
     map_label_variants: bool,
+    debug: bool,
 ) -> None:
     """Write cleaned splits to DIR, and every removed line (verbatim, with why) to <split>.rejects.jsonl."""
     from dataqa.commands.clean import DEFAULT_FAMILIES, clean_outputs
@@ -474,13 +482,14 @@ def clean(
     config = _config_for(
         config_path,
         no_config,
+        debug,
         format=fmt,
         label_field=label_field,
         fields=field_map,
         records_path=records_path,
         jobs=jobs,
     )
-    with _errors_exit_2():
+    with _errors_exit_2(debug):
         paths = split_paths(train, test, valid)
         outputs = clean_outputs(paths, out_dir, map_label_variants)
         check_outputs([json_out, *outputs], paths.values(), folder=out_dir)  # before the scan
@@ -530,6 +539,7 @@ def clean(
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @data_options
+@debug_option
 def split_command(
     data: str,
     out_dir: str,
@@ -544,6 +554,7 @@ def split_command(
     config_path: str | None,
     no_config: bool,
     jobs: int | None,
+    debug: bool,
 ) -> None:
     """Split DATA into train/test(/valid) so that no duplicate group straddles two splits."""
     from dataqa.commands.splitter import split_dataset
@@ -551,13 +562,14 @@ def split_command(
     config = _config_for(
         config_path,
         no_config,
+        debug,
         format=fmt,
         label_field=label_field,
         fields=field_map,
         records_path=records_path,
         jobs=jobs,
     )
-    with _errors_exit_2():
+    with _errors_exit_2(debug):
         result = split_dataset(
             data, out_dir, config, test_size, valid_size, None if stratify_by == "none" else stratify_by, seed
         )
@@ -580,6 +592,7 @@ def split_command(
 @click.option("--json", "json_out", metavar="FILE", help="Write the diff as JSON ('-' for stdout).")
 @click.option("--html", "html_out", metavar="FILE", help="Write the diff as an HTML page.")
 @data_options
+@debug_option
 def diff_command(
     old: str,
     new: str,
@@ -592,6 +605,7 @@ def diff_command(
     config_path: str | None,
     no_config: bool,
     jobs: int | None,
+    debug: bool,
 ) -> None:
     """Show what changed from OLD to NEW: added, removed, modified and re-labelled rows, shifts, verdicts."""
     import orjson
@@ -601,13 +615,14 @@ def diff_command(
     config = _config_for(
         config_path,
         no_config,
+        debug,
         format=fmt,
         label_field=label_field,
         fields=field_map,
         records_path=records_path,
         jobs=jobs,
     )
-    with _errors_exit_2():
+    with _errors_exit_2(debug):
         check_outputs([json_out, html_out], [old, new])  # before the scan
         result = diff(old, new, config)
         text = orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode()

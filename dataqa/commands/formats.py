@@ -6,7 +6,11 @@ Reads only the layout table (`dataqa.ingest.layouts`), which imports nothing hea
 
 from __future__ import annotations
 
+import sys
+
 import click
+
+from dataqa.commands.options import debug_option
 
 
 def render() -> str:
@@ -37,6 +41,14 @@ def render() -> str:
 
 
 @click.command("formats", short_help="List the record layouts dataqa reads, and the roles --map takes.")
-def command() -> None:
+@debug_option
+def command(debug: bool) -> None:
     """List every record layout dataqa recognises, with a one-line example, and the field-map roles."""
-    click.echo(render())
+    try:
+        text = render()
+    except Exception as exc:  # a bug: one line and exit 2, like every command; the traceback under --debug
+        if debug:
+            raise
+        click.echo(f"dataqa: error: internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True)
+        sys.exit(2)
+    click.echo(text)
