@@ -522,3 +522,31 @@ def test_clean_a_json_array_keeps_its_records(tmp_path: Path) -> None:
         orjson.loads(x) for x in (tmp_path / "out" / "train.rejects.jsonl").read_bytes().splitlines()
     ]
     assert (reject["line"], reject["record"]) == (start_lines(path.read_text())[5], 6)
+
+
+# --- plain text and messages ----------------------------------------------------------------------
+
+
+def test_text_file_is_one_record_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "train.txt"
+    path.write_bytes(
+        b"DESC:manner How did serfdom develop ?\nNUM:count How many ?\n"
+        b"\nDESC:manner How did serfdom develop ?\n"
+    )
+    report = scan(path, select=["DUP001", "FMT004"])
+    assert report.splits[0].input["kind"] == "text" and report.splits[0].rows == 3
+    assert where(report, "DUP001") == [[("train.txt", "line", 1), ("train.txt", "line", 4)]]
+    assert where(report, "FMT004") == [[("train.txt", "line", 3)]]
+
+
+def test_duplicate_messages_name_rows_and_the_lines_records_start_on(tmp_path: Path) -> None:
+    table = tmp_path / "train.parquet"
+    pl.DataFrame(planted()).write_parquet(table)
+    (message,) = [f.message for f in scan(table, select=["DUP001"]).findings]
+    assert message == f"2 identical copies of {table} row 2 (row(s) 5 repeat it)"
+    document = tmp_path / "train.json"
+    text = json.dumps(planted(), indent=2)
+    document.write_text(text)
+    (message,) = [f.message for f in scan(document, select=["DUP001"]).findings]
+    starts = start_lines(text)
+    assert message == f"2 identical copies of {document}:{starts[2]} (line(s) {starts[5]} repeat it)"

@@ -83,6 +83,5 @@ class DuplicateCheck(Check):
 
 def other_lines(ctx: Context, split: str, group: list[int], limit: int = 5) -> str:
     """The lines of a group after its first, a few of them, for a finding's message."""
-    shown = ", ".join(str(line) for line in group[1 : limit + 1])
     more = f" and {len(group) - 1 - limit} more" if len(group) - 1 > limit else ""
-    return f"line(s) {shown}{more}"
+    return ctx.describe(split, group[1 : limit + 1]) + more

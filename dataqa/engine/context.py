@@ -96,6 +96,19 @@ class Context:
             return s.source.location(s.name, int(line))
         return Location(s.name, s.path, int(line))
 
+    def describe(self, split: Split | str, lines: list[int]) -> str:
+        """Records named for a message: `line(s) 5, 9` for one line-based file (its keys are its
+        lines), the lines records start on in a JSON document, `row(s) 4, 8` in a table, and the file
+        too when the split has several."""
+        places = [self.location(split, line) for line in lines]
+        if all(p.row is None and p.file_line is None for p in places):
+            return "line(s) " + ", ".join(str(p.line) for p in places)
+        s = self.splits[split] if isinstance(split, str) else split
+        if all(p.path == s.path for p in places):
+            unit = "row(s) " if all(p.row is not None for p in places) else "line(s) "
+            return unit + ", ".join(str(p.row if p.row is not None else p.physical_line) for p in places)
+        return ", ".join(p.where(p.path.rsplit("/", 1)[-1]) for p in places)
+
     def valid_rows(self, split: Split | str) -> pl.DataFrame:
         """The split's records that passed schema validation (the ones worth comparing)."""
         s = self.splits[split] if isinstance(split, str) else split

@@ -76,6 +76,29 @@ def _decode(raw: bytes, number: int, bad: dict[int, str]) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
+def read_text_lines(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {"text": line}) for every line of a plain text file (`.txt`): one record per line, the
+    shape of continued pre-training text. Blank lines and lines that are not UTF-8 become issues."""
+    bad: dict[int, str] = {}
+    number = 0
+    for number, text in enumerate(_lines(path, bad, issues), start=1):
+        body = text.rstrip("\r\n")
+        if number in bad:
+            issues.append(LoadIssue(number, ENCODING, bad[number], excerpt(body), dropped=True))
+        elif not body.strip():
+            issues.append(LoadIssue(number, BLANK_LINE, "blank line"))
+        elif "\x00" in body:
+            issues.append(
+                LoadIssue(
+                    number, ENCODING, "NUL byte in line", excerpt(body.replace("\x00", "\\0")), dropped=True
+                )
+            )
+        else:
+            yield number, {"text": body}
+    if not number and not issues:
+        issues.append(LoadIssue(1, FILE_LEVEL, "file is empty: there are no records to check"))
+
+
 def read_table(path: Path, delimiter: str, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, str]]]:
     """(start line, record) for every data row of the table at `path`; its first row names the
     fields. Damaged rows become issues (see the module docstring)."""

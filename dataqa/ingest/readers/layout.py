@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dataqa.core.errors import InputError
-from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TSV, named_kind
+from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TEXT, TSV, named_kind
 from dataqa.ingest.splits import split_of
 
 MAX_FILES = 10_000
@@ -90,7 +90,8 @@ def data_kind(path: Path) -> str | None:
     """The kind of data file a name promises, or None for metadata and other files."""
     if path.name.lower() in METADATA or path.name.startswith("."):
         return None
-    return named_kind(path)
+    kind = named_kind(path)
+    return None if kind == TEXT else kind  # .txt in a folder is a README or a licence, not data
 
 
 def _walk(root: Path) -> tuple[list[Path], list[str]]:

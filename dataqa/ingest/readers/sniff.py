@@ -16,7 +16,7 @@ import orjson
 
 from dataqa.ingest.compression import compression_of, open_stream
 
-JSONL, JSON, CSV, TSV, PARQUET, ARROW = "jsonl", "json", "csv", "tsv", "parquet", "arrow"
+JSONL, JSON, CSV, TSV, PARQUET, ARROW, TEXT = "jsonl", "json", "csv", "tsv", "parquet", "arrow", "text"
 
 KIND_NAMES = {
     JSONL: "JSON Lines (one JSON record per line)",
@@ -25,6 +25,7 @@ KIND_NAMES = {
     TSV: "tab-separated text with a header",
     PARQUET: "a Parquet file",
     ARROW: "an Arrow IPC file",
+    TEXT: "plain text (one record per line)",
 }
 
 SUFFIXES = {
@@ -40,6 +41,7 @@ SUFFIXES = {
     ".arrow": ARROW,
     ".ipc": ARROW,
     ".feather": ARROW,
+    ".txt": TEXT,
 }
 """File name endings and the kind they promise (after any compression ending)."""
 
@@ -122,6 +124,7 @@ _FIXES = {
     JSONL: ": rename it to .jsonl",
     CSV: ": rename it to .csv, or write JSON Lines with `dataqa clean`",
     TSV: ": rename it to .tsv, or write JSON Lines with `dataqa clean`",
+    TEXT: "",
     PARQUET: ": rename it to .parquet, or write JSON Lines with `dataqa clean`",
     ARROW: ": rename it to .arrow, or write JSON Lines with `dataqa clean`",
 }
@@ -149,7 +152,7 @@ def _text_kind(head: bytes, named: str | None) -> str:
         if first_line.strip() == b"{" or named == JSON:
             return JSON  # a pretty-printed document
         return JSONL  # a JSONL file whose first line is broken
-    if named in (CSV, TSV):
+    if named in (CSV, TSV, TEXT):
         return named
     return _table_kind(text) or JSONL
 

@@ -41,10 +41,10 @@ from dataqa.ingest.load import (
     sniff_issue,
 )
 from dataqa.ingest.readers import columnar, jsonarray
-from dataqa.ingest.readers.delimited import read_table
+from dataqa.ingest.readers.delimited import read_table, read_text_lines
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
 from dataqa.ingest.readers.records import parse_record
-from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TSV, Sniffed, sniff_file
+from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TEXT, TSV, Sniffed, sniff_file
 
 MEMORY = "memory"
 LINE, ROW = "line", "row"
@@ -71,7 +71,7 @@ class Part:
 
     @property
     def unit(self) -> str:
-        return LINE if self.kind in (JSONL, JSON, CSV, TSV) else ROW
+        return LINE if self.kind in (JSONL, JSON, CSV, TSV, TEXT) else ROW
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,8 @@ class Input:
         elif part.kind == JSON:
             part.lines = array("q")
             yield from _document_records(path, issues, self.records_path, part.lines)  # type: ignore[arg-type]
+        elif part.kind == TEXT:
+            yield from read_text_lines(path, issues)
         elif part.kind in (CSV, TSV):
             yield from read_table(path, "\t" if part.kind == TSV else ",", issues)
         else:
