@@ -12,6 +12,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.load import excerpt
+from dataqa.ingest.naming import field_name
 from dataqa.ingest.tokens import estimate_tokens_expr
 
 
@@ -75,7 +76,8 @@ class LengthOutlier(Check):
                 ordered = [extreme, *[i for i in idx if i != extreme]]
                 word = "longer" if direction == "long" else "shorter"
                 yield self.finding(
-                    f"{len(idx)} {role}(s) far {word} than the rest (typical {typical:.0f} tokens; "
+                    f"{len(idx)} {field_name(ctx.train, role, plural=len(idx) > 1)} far {word} than the rest "
+                    f"(typical {typical:.0f} tokens; "
                     f"most extreme {tokens[extreme]:.0f} tokens at line {lines[extreme]})",
                     [ctx.location("train", int(lines[i])) for i in ordered],
                     [excerpt(rows[role][int(extreme)], flat=True)],

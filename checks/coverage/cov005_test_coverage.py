@@ -11,6 +11,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.load import excerpt
+from dataqa.ingest.naming import field_name
 from dataqa.text.topics import nearest_train
 
 
@@ -92,9 +93,10 @@ class TestCoverage(Check):
             typical = self.metrics[f"{split.name}_median_similarity"]
             for i in uncovered:
                 hint = (
-                    f"nearest training input is line {nearest[i]} at similarity {sims[i]:.2f}"
+                    f"nearest training {field_name(ctx.train, 'prompt')} is line {nearest[i]} at similarity "
+                    f"{sims[i]:.2f}"
                     if nearest[i]
-                    else "it shares no word with any training input"
+                    else f"it shares no word with any training {field_name(ctx.train, 'prompt')}"
                 )
                 yield self.finding(
                     f"{split.name} example has no similar training example ({hint}; the split's typical "

@@ -12,6 +12,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.load import excerpt
+from dataqa.ingest.naming import field_name
 from dataqa.text import similarity
 
 
@@ -97,13 +98,18 @@ class NearDuplicateInput(Check):
                 key = (rep_of.get(first, first), rep_of.get(second, second))
                 score = 1.0 if key[0] == key[1] else scores.get(key, self.threshold)
                 same = key[0] == key[1]
+                named = ctx.splits[split]
+                prompt = field_name(named, "prompt")
+                answer_word = field_name(named, "response")
+                answers_word = field_name(named, "response", plural=True)
+                where = f"{ctx.location(split, first)} ~ {ctx.location(split, second)}"
                 yield self.finding(
-                    f"{len(group)} different answers to the same input: {ctx.location(split, first)} ~ "
-                    f"{ctx.location(split, second)} (input similarity {score:.2f})"
+                    f"{len(group)} different {answers_word} to the same {prompt}: {where} "
+                    f"({prompt} similarity {score:.2f})"
                     + (f" and {len(group) - 2} more" if len(group) > 2 else ""),
                     [ctx.location(split, line) for line in group],
                     [
-                        f"input: {excerpt(prompts.get(first, ''), EVIDENCE_CHARS)}",
+                        f"{prompt}: {excerpt(prompts.get(first, ''), EVIDENCE_CHARS)}",
                         *(
                             []
                             if same
@@ -113,7 +119,7 @@ class NearDuplicateInput(Check):
                             ]
                         ),
                         *(
-                            f"{ctx.location(split, line)} answer: "
+                            f"{ctx.location(split, line)} {answer_word}: "
                             f"{excerpt(answers.get(line, ''), EVIDENCE_CHARS)}"
                             for line in (first, second)
                         ),

@@ -14,6 +14,7 @@ from dataqa.engine.registry import Check, register
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.label_inference import target_shape
 from dataqa.ingest.load import excerpt
+from dataqa.ingest.naming import field_name
 
 
 @register
@@ -56,9 +57,10 @@ class InconsistentTargetFormat(Check):
     ) -> Iterator[Finding]:
         for (line, response), shape in zip(frame.iter_rows(), shapes, strict=True):
             if shape != dominant:
+                target, targets = field_name(split, "response"), field_name(split, "response", plural=True)
                 yield self.finding(
-                    f"target is {shape}; {round(share * len(shapes)):,} of {len(shapes):,} targets in this "
-                    f"split are {dominant}",
+                    f"{target} is {shape}; {round(share * len(shapes)):,} of {len(shapes):,} {targets} in "
+                    f"this split are {dominant}",
                     [ctx.location(split, line)],
                     [excerpt(response)],
                 )

@@ -13,6 +13,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.load import excerpt
+from dataqa.ingest.naming import field_name
 from dataqa.text.similarity import hashes
 
 
@@ -77,10 +78,11 @@ class ConflictingLabels(Check):
                 for line, label in zip(lines, labels, strict=True):
                     by_label[label].append(line)
                 conflicting += len(lines)
+                inputs = field_name(ctx.splits[split], "prompt", plural=True)
                 how = (
-                    "identical inputs"
+                    f"identical {inputs}"
                     if forms == 1
-                    else "inputs equal after normalising case and punctuation"
+                    else f"{inputs} equal after normalising case and punctuation"
                 )
                 summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
                 locations = [ctx.location(split, line) for line in lines]

@@ -11,6 +11,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.load import excerpt
+from dataqa.ingest.naming import field_name
 from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups, word_diff
 
 
@@ -75,8 +76,9 @@ class NearIdenticalConflict(Check):
                 first = members[0]
                 other = next(line for line in members if labels[line] != labels[first])
                 diff = f"line {first} ~ line {other}: {word_diff(prompts[first] or '', prompts[other] or '')}"
+                inputs = field_name(ctx.splits[split], "prompt", plural=True)
                 yield self.finding(
-                    f"{len(members)} near-identical {split} inputs carry {len(by_label)} different labels: "
+                    f"{len(members)} near-identical {split} {inputs} carry {len(by_label)} different labels: "
                     + summary,
                     locations,
                     [

@@ -12,6 +12,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.load import excerpt
+from dataqa.ingest.naming import field_name
 from dataqa.text.answers import answer_facts, contradictions
 from dataqa.text.similarity import hashes
 
@@ -86,7 +87,8 @@ class ContradictoryAnswers(Check):
                 found += 1
                 locations = [ctx.location(split, line) for line in lines]
                 yield self.finding(
-                    f"one {split.name} prompt has {len(answers)} contradictory answers ({reason})",
+                    f"one {split.name} {field_name(split, 'prompt')} has {len(answers)} contradictory "
+                    f"{field_name(split, 'response', plural=True)} ({reason})",
                     locations,
                     [excerpt(prompt)]
                     + [

@@ -10,6 +10,7 @@ from dataqa.checks.leakage.base import Group, LeakCheck, and_more, input_leaks, 
 from dataqa.core.models import Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
+from dataqa.ingest.naming import field_name
 from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD
 
 LABEL_CHARS = 60
@@ -71,14 +72,18 @@ class InputLeak(LeakCheck):
             how, sign = f"similarity {extra['similarity']:.2f}", "~"
         else:
             how, sign = ("identical" if match == "identical" else "identical after normalisation"), "="
-        head = f"{ctx.location(eval_split, lines[0])} {sign} {ctx.location(ref_split, refs[0])} input ({how})"
+        named = ctx.splits[eval_split]
+        head = (
+            f"{ctx.location(eval_split, lines[0])} {sign} {ctx.location(ref_split, refs[0])} "
+            f"{field_name(named, 'prompt')} ({how})"
+        )
         if "label" in extra:
             theirs = ", ".join(
                 _label(label) + (f" x{n}" if n > 1 else "") for label, n in extra["reference_labels"].items()
             )
             tail = f" with another label: {_label(extra['label'])} in {eval_split}, {theirs} in {ref_split}"
         else:
-            tail = " with a different answer"
+            tail = f" with a different {field_name(named, 'response')}"
         return (
             head
             + tail

@@ -25,6 +25,7 @@ import polars as pl
 
 from dataqa.checks.quality.common import messages
 from dataqa.engine.context import Context
+from dataqa.ingest.naming import role_name
 from dataqa.text.detectors import Detector
 from dataqa.text.redaction import ALL_DETECTORS, find_values, mask_spans, snippet
 
@@ -35,6 +36,7 @@ class Hit:
 
     line: int
     role: str
+    """Where the value is: the message's role in a conversation, else the record's own field."""
     kind: str
     shown: str
     """The masked value (never the value itself)."""
@@ -65,7 +67,8 @@ def scan_messages(
         for start, _end, det, value in spans:
             shown = det.show(value)
             pos = masked.positions.get(start, 0)
-            hits.append(Hit(line, role, det.kind, shown, snippet(masked.text, pos, pos + len(shown), 40)))
+            where = role_name(split, role)  # the data's own field ("instruction", "output") or chat role
+            hits.append(Hit(line, where, det.kind, shown, snippet(masked.text, pos, pos + len(shown), 40)))
     return hits
 
 

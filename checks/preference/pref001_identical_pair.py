@@ -12,8 +12,21 @@ from dataqa.checks.preference.base import pairs
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.dataset import Split
 from dataqa.ingest.load import excerpt
+from dataqa.ingest.naming import field_name
 from dataqa.text.similarity import normalise_expr
+
+
+def _sides(split: Split) -> str:
+    """The pair's two answers as the split names them ("chosen and rejected answers",
+    "preferred_output and non_preferred_output")."""
+    chosen, rejected = field_name(split, "chosen"), field_name(split, "rejected")
+    return (
+        "chosen and rejected answers"
+        if (chosen, rejected) == ("chosen", "rejected")
+        else f"{chosen} and {rejected}"
+    )
 
 
 @register
@@ -56,7 +69,7 @@ class IdenticalPair(Check):
                 n += 1
                 loc = ctx.location(split, line)
                 yield self.finding(
-                    f"chosen and rejected answers are {how}",
+                    f"{_sides(split)} are {how}",
                     [loc],
                     [excerpt(chosen), excerpt(rejected)],
                     unusable=[loc],

@@ -11,6 +11,7 @@ from dataqa.checks.preference.base import MAX_LISTED, pairs
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.naming import field_name
 
 
 @register
@@ -49,10 +50,11 @@ class LengthBias(Check):
                 continue
             strong = frame.filter(pl.col("chosen_chars") >= self.max_ratio * pl.col("rejected_chars"))
             listed = min(strong.height, MAX_LISTED)
+            chosen = field_name(split, "chosen")
             yield self.finding(
-                f"chosen is the longer answer in {longer:.0%} of {frame.height:,} pairs and "
+                f"{chosen} is the longer answer in {longer:.0%} of {frame.height:,} pairs and "
                 f"{ratio:.2f} times as long overall: the model will learn that longer wins "
-                f"({strong.height:,} pairs with chosen {self.max_ratio:g}x as long, {listed:,} listed)",
+                f"({strong.height:,} pairs with {chosen} {self.max_ratio:g}x as long, {listed:,} listed)",
                 [ctx.location(split, n) for n in strong["line"].head(MAX_LISTED).to_list()],
                 metrics={"length_ratio": round(ratio, 3), "chosen_longer_share": round(longer, 4)},
             )

@@ -18,6 +18,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.engine.verdict import VerdictInputs, condition
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.naming import field_name
 from dataqa.text.markup import (
     masked_column,
 )
@@ -255,7 +256,7 @@ class Refusal(Check):
                     split,
                     line,
                     [k for k, _ in items],
-                    "target is a refusal or AI boilerplate",
+                    f"{field_name(split, 'response')} is a refusal or AI boilerplate",
                     [e for _, e in items],
                 )
             self.metrics[f"{split.name}_refusals"] = len(grouped)
@@ -297,6 +298,7 @@ def refusal_share(v: VerdictInputs) -> Condition | None:
         passed=passed,
         reason=""
         if passed
-        else f"{share:.1%} of training targets refuse or hedge (limit {limit:.1%}); a model trained on them "
+        else f"{share:.1%} of training {field_name(v.ctx.train, 'response', plural=True)} refuse or hedge "
+        f"(limit {limit:.1%}); a model trained on them "
         "learns to refuse. Rewrite or drop them (QUAL001 lists every one).",
     )

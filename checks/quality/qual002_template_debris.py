@@ -14,6 +14,7 @@ from dataqa.checks.quality.common import by_line, messages, shared_finding
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.naming import role_name
 from dataqa.text.markup import (
     in_indented_code,
     is_code_line,
@@ -171,7 +172,7 @@ class TemplateDebris(Check):
                 if len(lines) >= self.template_share * role_rows[key[0]] and len(lines) > 1
             }
             hits = [
-                (line, f'{kind} "{token}" in {role}', ev)
+                (line, f'{kind} "{token}" in {role_name(split, role)}', ev)
                 for line, role, kind, token, ev in raw
                 if (role, token) not in deliberate
             ]

@@ -15,6 +15,7 @@ from dataqa.checks.quality.common import record_findings, targets
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.naming import field_name
 from dataqa.text.markup import (
     masked_column,
 )
@@ -119,7 +120,7 @@ class DegenerateText(Check):
                         hits.append(
                             (line, f"only {len(distinct)} distinct character(s)", snippet(text, 0, 0, 60))
                         )
-            yield from record_findings(self, ctx, split, hits, "degenerate target")
+            yield from record_findings(self, ctx, split, hits, f"degenerate {field_name(split, 'response')}")
 
 
 def _ngrams(text: str, n: int) -> Iterator[tuple[str, ...]]:

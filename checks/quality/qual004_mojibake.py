@@ -13,6 +13,7 @@ from dataqa.checks.quality.common import messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.naming import role_name
 from dataqa.text.redaction import snippet
 
 _CONT = (
@@ -78,7 +79,7 @@ class Mojibake(Check):
                         hits.append(
                             (
                                 line,
-                                f'"{m.group()}" for "{fixed}" in {role}',
+                                f'"{m.group()}" for "{fixed}" in {role_name(split, role)}',
                                 snippet(text, m.start(), m.end(), 30),
                             )
                         )

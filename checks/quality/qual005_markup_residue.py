@@ -13,6 +13,7 @@ from dataqa.checks.quality.common import messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.naming import role_name
 from dataqa.text.markup import (
     compute_where,
     line_at,
@@ -95,6 +96,10 @@ class MarkupResidue(Check):
                     if quoted or line_text.lstrip().startswith((">>>", "... ")):
                         continue  # markup in a string literal or a doctest is code's data, not residue
                     hits.append(
-                        (line, f'"{m.group()[:30]}" in {role}', snippet(text, m.start(), m.end(), 40))
+                        (
+                            line,
+                            f'"{m.group()[:30]}" in {role_name(split, role)}',
+                            snippet(text, m.start(), m.end(), 40),
+                        )
                     )
             yield from record_findings(self, ctx, split, hits, "markup residue in plain text", max_kinds=6)

@@ -13,6 +13,7 @@ from dataqa.checks.quality.common import messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.naming import role_name
 from dataqa.text.markup import (
     masked_column,
 )
@@ -139,7 +140,13 @@ class InvisibleContext(Check):
                         continue
                     for m in pattern.finditer(text):
                         if not _NEGATED.search(_sentence_around(text, m.start(), m.end())):
-                            hits.append((line, f"{kind} in {role}", snippet(text, m.start(), m.end(), 40)))
+                            hits.append(
+                                (
+                                    line,
+                                    f"{kind} in {role_name(split, role)}",
+                                    snippet(text, m.start(), m.end(), 40),
+                                )
+                            )
                             break
             yield from record_findings(
                 self, ctx, split, hits, "refers to content the example does not contain"

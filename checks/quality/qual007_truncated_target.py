@@ -13,6 +13,7 @@ from dataqa.checks.quality.common import record_findings, targets
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.naming import field_name
 from dataqa.text.markup import (
     FENCE_RE,
     compute_where,
@@ -143,7 +144,9 @@ class TruncatedTarget(Check):
                 if left and (structured or near_end) and not re.search(TERMINAL, unfenced):
                     what = unfenced[left[-1]]
                     hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
-            yield from record_findings(self, ctx, split, hits, "target looks truncated")
+            yield from record_findings(
+                self, ctx, split, hits, f"{field_name(split, 'response')} looks truncated"
+            )
 
 
 _OPENS = pl.col("masked").str.count_matches(r"[(\[{]")

@@ -13,6 +13,7 @@ from dataqa.checks.quality.common import record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.naming import field_name
 from dataqa.text.normalise import normalise_expr
 from dataqa.text.redaction import snippet
 
@@ -77,4 +78,10 @@ class EchoTarget(Check):
                 score = fuzz.ratio(p, r) / 100
                 if score >= self.min_similarity:
                     hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100)))
-            yield from record_findings(self, ctx, split, hits, "target copies the prompt")
+            yield from record_findings(
+                self,
+                ctx,
+                split,
+                hits,
+                f"{field_name(split, 'response')} copies the {field_name(split, 'prompt')}",
+            )

@@ -15,6 +15,7 @@ from dataqa.checks.quality.common import messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.naming import field_name
 from dataqa.text.redaction import snippet
 
 LONG_FORM = (
@@ -137,4 +138,6 @@ class TrivialTarget(Check):
                             f"{snippet(ask, 0, 0, 60)} → {snippet(answer, 0, 0, 40)}",
                         )
                     )
-            yield from record_findings(self, ctx, split, hits, "trivially short target")
+            yield from record_findings(
+                self, ctx, split, hits, f"trivially short {field_name(split, 'response')}"
+            )

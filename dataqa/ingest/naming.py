@@ -1,0 +1,98 @@
+"""What a split's own records call their parts, so that a finding names the data set's fields.
+
+A finding about Alpaca data says "output copies the instruction", about question/answer data
+"answer copies the question", about text/label data "2 texts carry different labels", and about
+a field map (`--map q=prompt`) the mapped names; conversations keep the chat words ("prompt",
+"assistant reply", "system prompt"). The names come from the split's layout
+(`dataqa.ingest.layouts`, `Split.fields`), the one table that knows which field plays which role.
+"""
+
+from __future__ import annotations
+
+from dataqa.ingest.dataset import Split
+from dataqa.ingest.layouts import (
+    CHAT,
+    CLASSIFICATION,
+    KTO,
+    OPENAI_PREFERENCE,
+    PREFERENCE,
+    SHAREGPT,
+    TEXT,
+    VERTEX,
+)
+
+PARTS = ("prompt", "response", "label", "system", "chosen", "rejected")
+"""The parts a message may name: the input, the target the model learns, the class label, the
+system prompt, and a preference pair's two answers."""
+
+CHAT_WORDS = {
+    "prompt": "prompt",
+    "response": "assistant reply",
+    "label": "label",
+    "system": "system prompt",
+    "chosen": "chosen",
+    "rejected": "rejected",
+}
+"""The words for conversations (and for a split of no known layout)."""
+MESSAGE_KINDS = frozenset({CHAT, SHAREGPT, VERTEX})
+"""Kinds whose records are conversations: their messages keep their roles' names."""
+
+
+def field_name(split: Split | None, part: str, *, plural: bool = False) -> str:
+    """The split's own name for `part` (one of `PARTS`): its field ("instruction", "answer",
+    "completion", "text", "label", ...) or, for conversations, the chat word ("assistant reply").
+
+    Used by every message that names the input or the target of a record, so that findings on
+    non-chat data do not speak of users and assistants.
+    """
+    if part not in PARTS:
+        raise ValueError(f"unknown part {part!r}; one of {', '.join(PARTS)}")
+    roles = split.fields if split is not None else {}
+    kind = split.kind if split is not None else None
+    name: str | None
+    if part == "prompt":
+        name = roles.get("prompt") or (roles.get("text") if kind == CLASSIFICATION else None)
+    elif part == "response":
+        if kind == TEXT:
+            name = roles.get("text")
+        elif kind == CLASSIFICATION:
+            name = roles.get("label")
+        elif kind in (PREFERENCE, OPENAI_PREFERENCE):
+            chosen = roles.get("chosen")
+            name = f"{chosen} answer" if chosen == "chosen" else chosen
+        else:
+            name = roles.get("response")
+    elif part == "system":  # a field called "system" is the system prompt
+        name = roles.get("system") if "messages" not in roles and roles.get("system") != "system" else None
+    else:
+        name = roles.get(part)
+    word = name or CHAT_WORDS[part]
+    return plural_of(word) if plural else word
+
+
+def role_name(split: Split | None, role: str) -> str:
+    """What a message role ("user", "assistant", "system", "rejected", "tool") is called in the
+    split's records: the role itself in conversations, else the field that holds it ("e-mail
+    address in instruction", "in output", "in label")."""
+    kind = split.kind if split is not None else None
+    if role == "rejected":
+        return field_name(split, "rejected")
+    if kind in MESSAGE_KINDS or (kind == KTO and "messages" in (split.fields if split else {})):
+        return role
+    part = {"user": "prompt", "assistant": "response", "system": "system"}.get(role)
+    return field_name(split, part) if part is not None and split is not None else role
+
+
+def plural_of(name: str) -> str:
+    """The plural of a field name or phrase: its last word made plural ("assistant replies",
+    "outputs", "answers", "texts")."""
+    head, _, last = name.rpartition(" ")
+    if last.endswith(("ss", "x", "ch", "sh")):
+        last += "es"
+    elif last.endswith("s"):  # already plural ("messages", "labels")
+        pass
+    elif last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
