@@ -99,7 +99,7 @@ class NearDuplicateInput(Check):
                 score = 1.0 if key[0] == key[1] else scores.get(key, self.threshold)
                 same = key[0] == key[1]
                 named = ctx.splits[split]
-                prompt = field_name(named, "prompt")
+                prompt, prompts_word = field_name(named, "prompt"), field_name(named, "prompt", plural=True)
                 answer_word = field_name(named, "response")
                 answers_word = field_name(named, "response", plural=True)
                 where = f"{ctx.location(split, first)} ~ {ctx.location(split, second)}"
@@ -114,7 +114,7 @@ class NearDuplicateInput(Check):
                             []
                             if same
                             else [
-                                f"inputs {ctx.location(split, first)} ~ {ctx.location(split, second)}: "
+                                f"{prompts_word} {where}: "
                                 + similarity.word_diff(prompts.get(first, ""), prompts.get(second, ""))
                             ]
                         ),
