@@ -14,10 +14,10 @@ from dataqa.checks.quality.common import by_line, messages, shared_finding
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.ingest.naming import role_name
 from dataqa.text.markup import (
     in_indented_code,
     is_code_line,
+    is_code_text,
     line_at,
     masked_column,
 )
@@ -71,6 +71,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
     token = m.group()
     before = text[m.start() - 1] if m.start() else ""
     after = text[m.end()] if m.end() < len(text) else ""
+    if kind in ("template variable", "placeholder") and is_code_text(text):
+        return False  # an unfenced program: `{name}`, `#{x}`, `arr[name]` are its syntax
     if kind == "template variable":
         # {name}: not LaTeX (\frac{a}{b}, x_{ij}), not a doubled brace, not a set {x}
         latex_like = (
@@ -124,8 +126,8 @@ class TemplateDebris(Check):
     Example: an identity set whose answers read "I am {{name}}, trained by {{author}}."
     Fix: fill the template variables before export; strip template tokens (the provider adds its own
     template); drop empty-input markers. Code is skipped (fenced and indented code blocks, inline
-    code, code-like lines, CI expressions such as `${{ secrets.TOKEN }}`), and a token that appears
-    in most records of one role is the split's own prompt template, not debris.
+    code, code-like lines, a whole unfenced program, CI expressions such as `${{ secrets.TOKEN }}`),
+    and a token that appears in most records of one role is the split's own prompt template.
     """
 
     id = "QUAL002"
@@ -172,7 +174,7 @@ class TemplateDebris(Check):
                 if len(lines) >= self.template_share * role_rows[key[0]] and len(lines) > 1
             }
             hits = [
-                (line, f'{kind} "{token}" in {role_name(split, role)}', ev)
+                (line, f'{kind} "{token}" in {role}', ev)
                 for line, role, kind, token, ev in raw
                 if (role, token) not in deliberate
             ]

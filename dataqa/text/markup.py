@@ -126,3 +126,37 @@ def in_indented_code(text: str, pos: int) -> bool:
     starts, ends = indented_code_starts(text)
     i = bisect.bisect_right(starts, pos) - 1
     return i >= 0 and pos <= ends[i]
+
+
+_CODE_SHAPE_RE = re.compile(
+    r"^\s*(?:[{}()\[\];,]+|end|fi|done|esac|else|/\*\*?|\*/|\*\s*@\w+.*|#!.*|<\?php|\?>)\s*$"
+    r"|[{;\[(]\s*(?://.*)?$|^\s*[})\]]"
+    r"|^\s*(?:def|class|function|import|from \S+ import|public|private|static|#include|package|fn|func|let"
+    r"|const|var|return|puts|print|echo|console\.log|elif|elsif|begin)\b"
+    r"|^\s*(?:SELECT|FROM|WHERE|(?:INNER |LEFT |RIGHT |OUTER )?JOIN|GROUP BY|ORDER BY|HAVING|LIMIT"
+    r"|CREATE TABLE|INSERT INTO|UPDATE|DELETE FROM|VALUES)\b"
+)
+"""A line whose shape is code's: a lone brace or keyword, a doc-comment line, a line ending in `{`, `(`,
+`[` or `;`, a definition, a declaration, a return, an SQL clause."""
+_CODE_ISH_RE = re.compile(r",\s*$|^\s*#\s?\S|^\s*@\w|^\s*--\s")
+"""A line that is code in a code text (a list item ending in a comma, a comment, a decorator), though
+prose has such lines too."""
+
+
+@functools.lru_cache(maxsize=64)
+def is_code_text(text: str, min_lines: int = 3, share: float = 0.6) -> bool:
+    """Whether an unfenced text is code as a whole: at least `min_lines` non-blank lines, at least
+    `share` of them read like code (`is_code_line`, a code shape, a comment), and one of them has a
+    shape only code has (prose with formulas or a letter's commas has no brace, `def` or SELECT).
+
+    Code answers without fences (common in code-instruction sets) hold `{name}`, `#{x}` and
+    `{{ x }}` as syntax, not as placeholders.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < min_lines:
+        return False
+    shaped = sum(1 for line in lines if _CODE_SHAPE_RE.search(line))
+    code = sum(
+        1 for line in lines if _CODE_SHAPE_RE.search(line) or _CODE_ISH_RE.search(line) or is_code_line(line)
+    )
+    return shaped > 0 and code >= share * len(lines)
