@@ -346,6 +346,10 @@ def test_cannot_read_names_every_unread_split_and_a_read_file_is_judged_as_usual
         ),
         ([{"mesages": _msgs("a", "b")} for _ in range(5)], "--map mesages=messages"),
         ([{"text": f"page {i}", "score": 0.5, "dump": "CC-2024"} for i in range(5)], "--format text"),
+        (
+            [{"data": [{"text": "Rate "}, {"text": f"book {i}", "entity": "object_name"}]} for i in range(5)],
+            "--map data=text",
+        ),
         ([{"a": 1, "b": 2} for _ in range(5)], None),
     ],
 )
@@ -356,6 +360,31 @@ def test_suggestions_are_tried_on_the_records_before_they_are_made(
     for record in records:
         survey.add(record)
     assert suggestion(survey) == expected
+
+
+def test_mapped_fields_read_numbers_lists_and_segments_as_text(tmp_path: Path) -> None:
+    rows = [
+        {
+            "data": [
+                {"text": "Rate "},
+                {"text": "All That Remains", "entity": "object_name"},
+                {"text": " five"},
+            ]
+        },
+        {"data": [{"text": "give this novel 5 stars"}]},
+    ]
+    split = load_split("train", str(write_jsonl(tmp_path / "s.jsonl", rows)), fields={"data": "text"})
+    assert split.frame["text"].to_list() == ["Rate All That Remains five", "give this novel 5 stars"]
+    rows = [
+        {"sQuestion": " Sam has 3 apples. ", "lSolutions": [3.0]},
+        {"sQuestion": "Two?", "lSolutions": [1, 2]},
+    ]
+    split = load_split(
+        "train",
+        str(write_jsonl(tmp_path / "m.jsonl", rows)),
+        fields={"sQuestion": "prompt", "lSolutions": "response"},
+    )
+    assert split.frame["response"].to_list() == ["3.0", "1\n2"] and not split.record_issues
 
 
 def test_a_map_that_reads_no_record_says_so(tmp_path: Path) -> None:

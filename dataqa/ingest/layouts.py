@@ -656,6 +656,8 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
     for key in keys:
         if _messages_like(survey, key):
             give(key, "messages")
+        elif survey.kind(key) == "array of object" and "text" in survey.nested.get(key, ()):
+            give(key, "text")  # text in segments (SNIPS: [{"text": "Rate "}, {"text": ..., "entity": ...}])
     for key in keys:
         role = _role_by_name(key)
         kind = survey.kind(key)

@@ -211,9 +211,17 @@ def string_field(
 
 
 def _scalars_as_text(value: Any) -> Any:
-    """A number as its text, a list of strings and numbers as one per line; anything else as it is."""
+    """A number as its text, a list of strings and numbers as one per line, a list of untyped
+    segments (`[{"text": "Rate "}, {"text": "this book", "entity": "object"}]`, SNIPS) as their texts
+    run together; anything else as it is."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return orjson.dumps(value).decode()
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, dict) and isinstance(v.get("text"), str) and "type" not in v for v in value)
+    ):
+        return "".join(v["text"] for v in value)
     if (
         isinstance(value, list)
         and value
