@@ -198,3 +198,51 @@ def test_checks_ran_fails_as_advice_when_a_check_errors(tmp_path: Path) -> None:
     c = condition(report, "checks-ran")
     assert (c.passed, c.blocking, c.value) == (False, False, 1)
     assert "ZZV001" in c.reason and report.verdict == "GO"
+
+
+def test_splits_match_and_its_switch(tmp_path: Path) -> None:
+    rng = random.Random(8)
+    train = [
+        {"text": " ".join(rng.sample(WORDS, 7)) + f" {i}", "label": ["big", "small"][i % 2]}
+        for i in range(40)
+    ]
+    same = [
+        {"text": " ".join(rng.sample(WORDS, 7)) + f" t{i}", "label": ["big", "small"][i % 2]}
+        for i in range(10)
+    ]
+    matched = scan(tmp_path, train, same)
+    c = condition(matched, "splits-match")
+    assert (c.passed, c.value, c.reason) == (True, 0, "") and matched.verdict == "GO"
+
+    report = scan(tmp_path, train, rows(10, seed=1))  # a classification train, a prompt/completion test
+    c = condition(report, "splits-match")
+    assert (c.passed, c.blocking, c.value) == (False, True, 1) and report.verdict == "NO-GO"
+    assert c.reason == (
+        'test is {"prompt", "completion"} (prompt_completion) but train is {"text", "label"} '
+        "(classification): another task (instruction following, not classification); write test in "
+        "train's format, or scan the two as separate datasets"
+    )
+    lenient = scan(tmp_path, train, rows(10, seed=1), block_on_split_mismatch=False)
+    c = condition(lenient, "splits-match")
+    assert (c.passed, c.blocking) == (False, False) and lenient.verdict == "GO"
+
+
+def test_splits_match_names_a_format_change_within_one_task(tmp_path: Path) -> None:
+    chat = [
+        {
+            "messages": [
+                {"role": "user", "content": r["prompt"]},
+                {"role": "assistant", "content": r["completion"]},
+            ]
+        }
+        for r in rows(40)
+    ]
+    report = scan(tmp_path, chat, rows(10, seed=1))
+    c = condition(report, "splits-match")
+    assert (c.passed, c.blocking) == (False, True) and report.verdict == "NO-GO"
+    assert c.reason.startswith(
+        'test is {"prompt", "completion"} (prompt_completion) but train is OpenAI chat'
+    )
+    assert "another record format;" in c.reason
+    no_test = scan(tmp_path, chat, require_test=False)
+    assert not [x for x in no_test.conditions if x.name == "splits-match"]  # nothing to compare

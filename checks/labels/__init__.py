@@ -8,6 +8,7 @@ from dataqa.checks.labels import (
     lbl005_label_missing_from_eval,
     lbl006_likely_mislabel,
     lbl007_contradictory_answers,
+    lbl008_structured_label,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "lbl005_label_missing_from_eval",
     "lbl006_likely_mislabel",
     "lbl007_contradictory_answers",
+    "lbl008_structured_label",
 ]

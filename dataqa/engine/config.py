@@ -59,6 +59,8 @@ class VerdictConfig:
     """Share of test (or valid) examples found in train above which the evaluation is not trusted."""
     max_refusal_share: float = 0.05
     block_on_secrets: bool = True
+    block_on_split_mismatch: bool = True
+    """A test or validation split in another record format (or task) than train blocks."""
 
 
 @dataclass

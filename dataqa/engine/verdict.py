@@ -216,6 +216,57 @@ def format_errors(v: VerdictInputs) -> Condition:
     )
 
 
+TASKS: dict[str, str] = {
+    "chat": "instruction following",
+    "sharegpt": "instruction following",
+    "vertex": "instruction following",
+    "pair": "instruction following",
+    "classification": "classification",
+    "preference": "preference tuning",
+    "openai_preference": "preference tuning",
+    "kto": "preference tuning",
+    "text": "continued pre-training",
+}
+"""The task each layout kind trains (`dataqa.ingest.layouts`); an unknown kind is a task of its own."""
+
+
+def _layout_text(split: Any) -> str:
+    layout = split.layout
+    return f"{layout.summary} ({layout.name})" if layout.base is None else layout.summary
+
+
+@condition
+def splits_match(v: VerdictInputs) -> Condition | None:
+    """Held-out splits in train's record format: a model trained on one format or task cannot be
+    evaluated on another (a classification train set with a prompt/completion test set)."""
+    train = v.ctx.splits.get("train")
+    held = [s for s in v.ctx.eval_splits if s.layout is not None]
+    if train is None or train.layout is None or not held:
+        return None
+    reasons = []
+    for s in held:
+        if s.layout == train.layout:
+            continue
+        own, trained = (
+            TASKS.get(s.layout.kind, s.layout.kind),
+            TASKS.get(train.layout.kind, train.layout.kind),
+        )
+        what = f"another task ({own}, not {trained})" if own != trained else "another record format"
+        reasons.append(
+            f"{s.name} is {_layout_text(s)} but train is {_layout_text(train)}: {what}; write {s.name} in "
+            "train's format, or scan the two as separate datasets"
+        )
+    return Condition(
+        name="splits-match",
+        description="Test and validation splits are in train's record format and task",
+        value=len(reasons),
+        threshold=0,
+        passed=not reasons,
+        blocking=v.config.block_on_split_mismatch,
+        reason="; ".join(reasons),
+    )
+
+
 @condition
 def checks_ran(v: VerdictInputs) -> Condition:
     errored = [r.check_id for r in v.results if r.status == CheckStatus.ERRORED]

@@ -146,11 +146,15 @@ def _normalise_text(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     ]
 
 
-def _label_text(value: Any) -> str | None:
+def _label_text(value: Any, rec: Record) -> str | None:
+    """A label value as text; a JSON object, array or boolean label is noted in the record's
+    structure (LBL008 says once per split that such values became classes)."""
     if value is None:
         return None
     if isinstance(value, str):
         return value
+    if isinstance(value, bool | dict | list):
+        rec.structure.label_type = json_type(value)
     if isinstance(value, bool | int | float):
         return orjson.dumps(value).decode()
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
@@ -166,7 +170,7 @@ def _normalise_classification(
         rec.issue(MISSING_FIELD, f'no "{key}" field')
         label = None
     else:
-        label = _label_text(value)
+        label = _label_text(value, rec)
         if label is None or not label.strip():
             rec.issue(NO_TARGET, f'"{key}" is empty')
     rec.label = label
@@ -393,11 +397,11 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
         if unknown:
             rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in unknown[:10]))
     if label_field and kind != CLASSIFICATION and label_field in obj:
-        rec.label = _label_text(obj[label_field])
+        rec.label = _label_text(obj[label_field], rec)
     elif kind not in (CLASSIFICATION, KTO) and (label_key := layout.source("label")) is not None:
         value = lookup(obj, label_key)
         if value is not MISSING:
-            rec.label = _label_text(value)
+            rec.label = _label_text(value, rec)
     extra = sorted(set(obj) - layout.core_keys - label_keys)
     if extra:
         rec.structure.keys = [k[:40] for k in extra[:20]]

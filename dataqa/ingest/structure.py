@@ -305,6 +305,8 @@ class Structure:
         """Turn numbers run across every message list of the record (prompt, then answer)."""
         self.collect = True
         """False while a part that is not trained on (a rejected answer) is read."""
+        self.label_type: str | None = None
+        """The JSON type of a label given as an object, array or boolean (not text)."""
 
     # -- tool calls and results -------------------------------------------------------------
     def call(self, at: str, turn: int, id: Any, name: Any, args: Any, style: str, problem: str | None = None):
@@ -464,6 +466,8 @@ class Structure:
             out["root_weight"] = self.root_weight
         if self.system_field:
             out["system_field"] = True
+        if self.label_type is not None:
+            out["label_type"] = self.label_type
         if not out:
             return None
         return orjson.dumps(out, default=repr).decode()
