@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from dataqa.text.language import UNDETERMINED, cheap_language, clean_prefix, detect_languages
+from dataqa.text.language import (
+    UNDETERMINED,
+    cheap_language,
+    clean_prefix,
+    detect_languages,
+    gather_evidence,
+    language_prior,
+    named_languages,
+)
 
 TWO_SENTENCES = {
     "en": "My order has not arrived yet. Can you tell me where the parcel is?",
@@ -38,7 +46,7 @@ def test_noise_is_removed_before_detection() -> None:
 
 def test_function_words_decide_only_when_clear() -> None:
     assert cheap_language("the parcel is not here and the tracking page is not working for me") == "en"
-    # Too few function words: left to langdetect (None), never forced.
+    # Too few function words: left to the n-gram model (None), never forced.
     assert cheap_language("Parcel missing, tracking broken, refund requested immediately") is None
 
 
@@ -51,3 +59,91 @@ def test_detection_is_deterministic_and_order_independent() -> None:
     first = detect_languages(texts)
     assert detect_languages(texts) == first
     assert detect_languages(list(reversed(texts))) == list(reversed(first))
+
+
+# Short utterances (#19): a text too short to tell gets the data set's language, never a guess.
+SHORT_ENGLISH = [
+    "please roll a dice",
+    "my passcode won't work",
+    "4 km is 2.48 miles",
+    "can you define conservative politics",
+    "i'd like a cappuccino please",
+    "order a latte from starbucks",
+    "will it get warmer here next week",
+    "what does a baguette look like",
+    "where did helen keller die?",
+    "where did giovanni da verrazano live?",
+    "what did einstein invent?",
+    "How did Jayne Mansfield die ?",
+    "order a large pepperoni pizza from dominos to go",
+    "does peking garden deliver",
+    "put El Mejor Rock en Español playlist",
+]
+ENGLISH_SET = [
+    "set an alarm for seven tomorrow morning",
+    "what is the weather like in london today",
+    "remind me to call my mother at six",
+    "how much money is left in my savings account",
+    "cancel my order from yesterday evening",
+    "can you turn the volume down a little",
+    "read me the latest news about the elections",
+    "book a table for two at an italian restaurant",
+    "send an email to john about the meeting",
+    "how long will it take to drive to the airport",
+] * 3
+
+
+def test_short_english_utterances_get_no_other_language() -> None:
+    langs = detect_languages(ENGLISH_SET + SHORT_ENGLISH)
+    assert set(langs) <= {"en", UNDETERMINED}
+    # Alone, the n-gram model reads some of them as Afrikaans or Italian; the set's prior decides.
+    assert (
+        detect_languages(SHORT_ENGLISH, prior=language_prior(gather_evidence(ENGLISH_SET))).count("en") >= 12
+    )
+
+
+def test_a_clear_foreign_sentence_is_still_found_in_an_english_set() -> None:
+    prior = language_prior(gather_evidence(ENGLISH_SET))
+    texts = ["pon una alarma a las siete de la mañana", "stell einen Wecker auf sieben Uhr morgen früh"]
+    assert detect_languages(texts, prior=prior) == ["es", "de"]
+
+
+def test_without_a_dominant_language_an_ambiguous_text_is_undetermined() -> None:
+    mixed = [TWO_SENTENCES[code] for code in ("en", "es", "fr", "de", "it", "nl")]
+    prior = language_prior(gather_evidence(mixed))
+    assert prior.dominant is None
+    assert detect_languages(["where did helen keller die?"], prior=prior) == [UNDETERMINED]
+
+
+def test_a_handful_of_examples_does_not_lower_the_bar_for_their_language() -> None:
+    # Three Italian rows in an English set: ambiguous English stays English.
+    italian = ["metti una sveglia alle sette di mattina", "voglio ascoltare musica rilassante stasera"]
+    texts = ENGLISH_SET * 2 + italian + ["where did giovanni da verrazano live?"]
+    assert detect_languages(texts)[-3:] == ["it", "it", "en"]
+
+
+def test_the_dominant_script_outweighs_code_and_latin_terms() -> None:
+    chinese = [
+        TWO_SENTENCES["zh"],
+        "请用简单的语言解释量子计算并举一个例子。",
+        "写一首关于秋天的短诗。四句就好。",
+    ] * 4
+    code = (
+        "这个函数太慢了。你能让它运行得更快吗\n"
+        "public string GenerateCsv(User[] users) { var csv = users.Select(u => u.Name); return csv; }"
+    )
+    assert detect_languages([*chinese, code])[-1] == "zh"
+    # A language written in the dominant script keeps its own name: Ukrainian in a Russian set.
+    russian = [
+        TWO_SENTENCES["ru"],
+        "Пожалуйста, объясните простыми словами, что такое квантовые вычисления.",
+    ] * 4
+    ukrainian = "Будь ласка, поясніть простими словами, що таке квантові обчислення і навіщо вони потрібні."  # noqa: RUF001
+    assert detect_languages([*russian, ukrainian])[-1] == "uk"
+
+
+def test_named_languages_in_english_and_their_own_names() -> None:
+    assert named_languages("Translate into French, please") == {"fr"}
+    assert named_languages("Wie sagt man das auf Deutsch oder Englisch?") == {"de", "en"}
+    assert named_languages("请翻译成英文。今天天气很好") == {"en"}
+    assert named_languages("a frenchman walks in") == set()

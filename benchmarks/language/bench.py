@@ -2,7 +2,7 @@
 
 Loads the splits once, then for each split times (CPU, `time.process_time`, since the machine is
 shared) `detect_languages` and the per-text reference it replaced (`clean_prefix` +
-`cheap_language` per text, then the same langdetect step), and compares the language of every row.
+`cheap_language` per text, then the same n-gram step), and compares the language of every row.
 
     python benchmarks/language/bench.py TRAIN [--test TEST] [--no-reference] [--out benchmarks/language.md]
 """
@@ -14,6 +14,8 @@ import platform
 import time
 from datetime import UTC, datetime
 
+import numpy as np
+
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits, split_paths
@@ -21,12 +23,15 @@ from dataqa.text import language
 
 
 def reference_languages(texts: list[str | None]) -> list[str]:
-    """The per-text method the vectorised path must equal (the module before vectorisation)."""
+    """The per-text method the vectorised path must equal: `clean_prefix` + `cheap_language` per
+    text, then the same n-gram step and prior."""
     prefixes = [language.clean_prefix(t) for t in texts]
-    result = [language.cheap_language(p) for p in prefixes]
-    unique = sorted({p for p, r in zip(prefixes, result, strict=True) if r is None})
-    found = dict(zip(unique, language._detect_batch(unique), strict=True))
-    return [r or found[p] or language.UNDETERMINED for p, r in zip(prefixes, result, strict=True)]
+    cheap = [language.cheap_language(p) for p in prefixes]
+    todo = [i for i, r in enumerate(cheap) if r is None]
+    ids, ll = language.ngram_scores([prefixes[i] for i in todo])
+    scripts = [language.script_of(p) for p in prefixes]
+    evidence = language.Evidence(cheap, np.array(todo, dtype=np.int64), ids, ll, scripts)
+    return language.decide(evidence, language.language_prior(evidence))
 
 
 def main() -> None:
