@@ -392,3 +392,46 @@ def test_the_code_fingerprint_follows_the_code_not_the_install(tmp_path: Path) -
     plugin.write_text("# version 2\n")
     assert code_fingerprint([plugin]) != first
     assert code_fingerprint() != first
+
+
+# --- what the hook shows first, and what it hides -------------------------------------------------------
+
+
+def test_blocking_findings_come_first_and_say_so(repo: Path, capsys) -> None:
+    dataset(repo, [RECORDS[0], "", RECORDS[1], "{not json", RECORDS[2]])
+    code, lines, _ = run_hook(capsys, "--select", "FMT001,FMT004", "train.jsonl")
+    assert code == 1
+    assert lines[:2] == [
+        "train.jsonl:4: FMT001 [blocking error] invalid JSON: " + lines[0].split("invalid JSON: ", 1)[1],
+        "train.jsonl:2: FMT004 [warning] blank line",
+    ]
+    assert lines[-1].endswith("; 1 blocking")
+
+
+def test_notes_are_hidden_unless_asked_for(repo: Path, capsys) -> None:
+    crlf = b"\r\n".join(orjson.dumps(r) for r in RECORDS[:3]) + b"\r\n"
+    (repo / "train.jsonl").write_bytes(crlf + b"{not json\r\n")
+    code, lines, _ = run_hook(capsys, "--select", "FMT001,FMT005", "train.jsonl")
+    assert code == 1
+    assert [cid for _, _, cid in reported(lines)] == ["FMT001"]
+    assert lines[-1] == (
+        "dataqa: 1 error, 0 warnings in 1 file (1 scan, 0 from cache); 1 blocking; "
+        "1 note not shown (--show-info)"
+    )
+    code, lines, _ = run_hook(capsys, "--select", "FMT001,FMT005", "--show-info", "train.jsonl")
+    assert [cid for _, _, cid in reported(lines)] == ["FMT001", "FMT005"]
+    assert "[note]" in lines[1] and "not shown" not in lines[-1]
+    (repo / "train.jsonl").write_bytes(crlf)  # only a note: the hook is silent and passes
+    assert run_hook(capsys, "--select", "FMT001,FMT005", "train.jsonl") == (0, [], "")
+
+
+def test_a_leak_names_the_committed_file_first_and_its_partner(repo: Path, capsys) -> None:
+    dataset(repo / "data", RECORDS[:60], RECORDS[60:75])
+    write_jsonl(repo / "data" / "train.jsonl", [*RECORDS[:60], RECORDS[62]])  # train line 61 = test line 3
+    code, lines, _ = run_hook(capsys, "--select", "LEAK001", "data/train.jsonl")
+    assert code == 1
+    assert reported(lines) == [("data/train.jsonl", 61, "LEAK001")]
+    assert (
+        lines[0].startswith("data/train.jsonl:61: LEAK001 [blocking error] ")
+        and "data/test.jsonl:3" in lines[0]
+    )

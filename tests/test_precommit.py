@@ -180,3 +180,45 @@ def test_a_test_file_leaking_into_train_blocks_a_commit_of_the_test_file_alone(
     assert done.returncode == 1, done.stdout
     assert "sets/heldout.jsonl:16: LEAK001 " in done.stdout
     assert repo.commits() == 2
+
+
+def readme_local_config() -> str:
+    """The README's `repo: local` snippet, exactly as a user pastes it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```yaml\n")[1:]]
+    local = [b for b in blocks if "-   repo: local" in b]
+    assert len(local) == 1, "the README shows one repo: local snippet"
+    return local[0]
+
+
+def test_the_readme_local_snippet_works_when_pasted(tmp_path: Path, hook_repo: HookRepo) -> None:
+    """`repo: local` with `entry: dataqa hook` and `language: system` runs the dataqa already installed."""
+    config = readme_local_config()
+    assert "entry: dataqa hook" in config and "language: system" in config
+    root = tmp_path / "data-repo"
+    root.mkdir()
+    repo = DataRepo(root, hook_repo.env)
+    assert git("init", "-q", cwd=root, env=repo.env).returncode == 0
+    (root / ".pre-commit-config.yaml").write_text(config)
+    (root / "pyproject.toml").write_text(f"[tool.dataqa]\nselect = {SELECT.split(',')!r}\n".replace("'", '"'))
+    assert repo.pre_commit("install").returncode == 0
+    assert repo.commit(".pre-commit-config.yaml", "pyproject.toml").returncode == 0
+    repo.write("data/train.jsonl", [*RECORDS[:2], "{broken", *RECORDS[2:9]])
+    done = repo.commit("data/train.jsonl")
+    assert done.returncode == 1, done.stdout
+    assert "data/train.jsonl:3: FMT001 [blocking error] " in done.stdout
+    repo.write("data/train.jsonl", RECORDS[:9])
+    assert repo.commit("data/train.jsonl").returncode == 0
+    assert repo.commits() == 2
+
+
+def test_a_leak_blocks_first_and_notes_stay_hidden(tmp_path: Path, hook_repo: HookRepo) -> None:
+    """Through pre-commit: the blocking leak is the first line, and no info-level note is listed."""
+    repo = make_data_repo(tmp_path / "data-repo", hook_repo)
+    repo.write("data/train.jsonl", RECORDS[:60])
+    repo.write("data/test.jsonl", [*RECORDS[60:70], RECORDS[5]])
+    done = repo.commit("data/train.jsonl", "data/test.jsonl")
+    assert done.returncode == 1, done.stdout
+    lines = [line for line in done.stdout.splitlines() if line.startswith("data/")]
+    assert lines[0].startswith("data/test.jsonl:11: LEAK001 [blocking error] ")
+    assert not any("[note]" in line for line in lines)

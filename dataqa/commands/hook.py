@@ -8,8 +8,10 @@ commit touching only `test.jsonl` is still checked for leakage against `train.js
   are scanned with their siblings in the same folder;
 - any other file is scanned on its own.
 Only findings that point at a passed file are reported (`pre-commit run --all-files` passes them
-all): the old problems of an untouched file do not block someone else's commit. Output is one
-`path:line: ID message` line per finding, then a one-line summary; nothing at all when clean.
+all): the old problems of an untouched file do not block someone else's commit; a finding's line
+names the committed file, with a leak's partner in another split named in its message. Output is
+one `path:line: ID [severity] message` line per finding, blocking ones first, then a one-line
+summary; info-level notes only with `--show-info`; nothing at all when nothing else is found.
 A shown finding blocks when it is an error (`--fail-on error`, the default) or a warning of a
 `--block` code (default DUP001-DUP003: duplicated examples block; size, coverage, quality warnings
 are reported).
@@ -21,6 +23,7 @@ With no FILES, every declared dataset is scanned (a CI lint job).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sys
@@ -68,6 +71,15 @@ class Unit:
     def reports(self, finding: Finding) -> bool:
         """Whether `finding` concerns a passed file (a finding without locations concerns the unit)."""
         return not finding.locations or any(_absolute(loc.path) in self.touched for loc in finding.locations)
+
+    def committed_first(self, finding: Finding) -> Finding:
+        """`finding` with its locations in passed files first, so that its line names a committed
+        file; the others (a leak's partner in an untouched split) stay, after them."""
+        mine = [loc for loc in finding.locations if _absolute(loc.path) in self.touched]
+        if not mine or mine[0] is finding.locations[0]:
+            return finding
+        rest = [loc for loc in finding.locations if _absolute(loc.path) not in self.touched]
+        return dataclasses.replace(finding, locations=mine + rest)
 
 
 @dataclass
@@ -327,6 +339,7 @@ def run(
     jobs: int | None = None,
     no_cache: bool = False,
     exit_zero: bool = False,
+    show_info: bool = False,
     debug: bool = False,
 ) -> int:
     """The hook proper, on parsed arguments; prints findings and the summary, returns the exit code.
@@ -388,17 +401,21 @@ def run(
     for unit, outcome in zip(units, outcomes, strict=True):
         for f in outcome.findings:
             if unit.reports(f):
+                f = unit.committed_first(f)
                 loc = f.first_location
                 shown.setdefault((loc.path if loc else "", loc.line if loc else 0, f.check_id, f.message), f)
-    findings = [shown[k] for k in sorted(shown)]
-    lines = [finding_line(f) for f in findings]
+    found = [shown[k] for k in sorted(shown)]
+    findings = [f for f in found if show_info or f.severity > Severity.INFO]
+    hidden = len(found) - len(findings)
+    blocking = {id(f) for f in findings if blocks(f, fail_on, block)}
+    findings.sort(key=lambda f: (id(f) not in blocking, -int(f.severity)))  # stable: path, line within
+    lines = [finding_line(f, blocking=id(f) in blocking) for f in findings]
     for unit, outcome in zip(units, outcomes, strict=True):
         lines.extend(neutralise(f"{unit.paths['train']}: {e}") for e in outcome.errored)
         if fail_on == "no-go" and outcome.verdict != "GO":
             lines.extend(
                 neutralise(f"{unit.paths['train']}: NO-GO: {why}") for why in outcome.blocking_failures
             )
-    blocking = sum(1 for f in findings if blocks(f, fail_on, block))
     no_go = sum(1 for o in outcomes if o.verdict != "GO") if fail_on == "no-go" else 0
     failed = bool(blocking or no_go)
     errored = any(o.errored for o in outcomes)
@@ -407,15 +424,17 @@ def run(
         counts = [
             _plural(sum(1 for f in findings if f.severity == Severity.ERROR), "error"),
             _plural(sum(1 for f in findings if f.severity == Severity.WARNING), "warning"),
-            _plural(sum(1 for f in findings if f.severity == Severity.INFO), "note"),
         ]
+        if show_info or not hidden:
+            counts.append(_plural(sum(1 for f in findings if f.severity == Severity.INFO), "note"))
         files = len({p for u in units for p in u.touched})
         cached = sum(1 for o in outcomes if o.cached)
         print(
             f"dataqa: {', '.join(counts)} in {_plural(files, 'file')} "
             f"({_plural(len(units), 'scan')}, {cached} from cache)"
-            + (f"; {blocking} blocking" if blocking else "")
+            + (f"; {len(blocking)} blocking" if blocking else "")
             + (f"; {_plural(no_go, 'dataset')} NO-GO" if no_go else "")
+            + (f"; {_plural(hidden, 'note')} not shown (--show-info)" if hidden else "")
         )
     if errored:
         return EXIT_ERROR
@@ -439,12 +458,14 @@ def run(
 @goal_option(help="Size bar (matters with --fail-on no-go).")
 @data_options
 @click.option("--no-cache", is_flag=True, help="Scan even when a cached result exists.")
+@click.option("--show-info", is_flag=True, help="Show info-level notes too (hidden by default).")
 @exit_zero_option(help="Exit 0 even when findings fail --fail-on.")
 @debug_option
 @click.pass_context
 def command(ctx: click.Context, files: tuple[str, ...], **options: Any) -> None:
-    """Lint JSONL fine-tuning files as a pre-commit hook: one `path:line: ID message` line per finding,
-    then a summary. Files are scanned with the dataset they belong to (default: every declared dataset)."""
+    """Lint JSONL fine-tuning files as a pre-commit hook: one `path:line: ID [severity] message` line
+    per finding, blocking ones first, then a summary; info-level notes only with --show-info. Files are
+    scanned with the dataset they belong to (default: every declared dataset)."""
     ctx.exit(run(files, **options))
 
 
