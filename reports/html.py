@@ -78,6 +78,7 @@ def render(
     title_name = display_path(train.path) if train else "dataset"
     # Nothing read (verdict "cannot read the data"): no size guidance, no fine-tuning advice.
     unread = any(c.name == "data-readable" and not c.passed for c in report.conditions)
+    families = family_views(report, limits)
     return (
         _environment()
         .get_template("report.html.j2")
@@ -89,7 +90,8 @@ def render(
             conditions=condition_views(report),
             gauge=None if unread else gauge_view(report, vc),
             waterfall=waterfall_view(report),
-            families=family_views(report, limits),
+            families=families,
+            notes_total=sum(f["n_notes"] for f in families),
             charts=report_charts(report, limits),
             advice=None if unread else advice_items(report, vc, price, n_epochs),
             prov=provenance_view(report),

@@ -20,10 +20,12 @@ from dataqa.engine.registry import FAMILIES
 from dataqa.engine.verdict import size_tier
 from dataqa.reports.common import (
     check_classes,
+    condition_value,
     display_path,
     family_title,
     fmt_number,
     fmt_value,
+    not_applicable,
     trim,
 )
 
@@ -163,8 +165,8 @@ def condition_views(report: Report) -> list[dict[str, Any]]:
         {
             "name": trim(c.name, 80),
             "description": trim(c.description, 300),
-            "value": fmt_value(c.value, c.name),
-            "threshold": fmt_value(c.threshold, c.name),
+            "value": condition_value(c, c.value),
+            "threshold": condition_value(c, c.threshold),
             "passed": c.passed,
             "blocking": c.blocking,
             "reason": trim(c.reason, 400),
@@ -259,7 +261,9 @@ def _metric_items(metrics: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def family_views(report: Report, limits: Limits) -> list[dict[str, Any]]:
-    """Per check family: its checks, their status counts and the findings shown (capped by `limits`)."""
+    """Per check family: its checks, their status counts and the findings shown (capped by `limits`);
+    info-level notes apart (`notes`), since they are signals to review, not problems: the page shows
+    them in their own collapsed section below the findings."""
     classes = check_classes()
     by_family: dict[str, list[CheckResult]] = {}
     for r in report.results:
@@ -269,7 +273,9 @@ def family_views(report: Report, limits: Limits) -> list[dict[str, Any]]:
     for family in order:
         results = by_family[family]
         status = Counter(r.status for r in results)
-        checks, findings = [], []
+        checks: list[dict[str, Any]] = []
+        findings: list[dict[str, Any]] = []
+        notes: list[dict[str, Any]] = []
         for r in results:
             cls = classes.get(r.check_id)
             checks.append(
@@ -283,11 +289,16 @@ def family_views(report: Report, limits: Limits) -> list[dict[str, Any]]:
                     "metrics": _metric_items(r.metrics),
                 }
             )
-            shown = r.findings[: limits.findings_per_check]
-            findings.extend(_finding_view(f, family, limits) for f in shown)
-            if len(r.findings) > len(shown):
-                findings.append({"more": len(r.findings) - len(shown), "id": r.check_id})
-        n_findings = sum(len(r.findings) for r in results)
+            for target, kept in (
+                (findings, [f for f in r.findings if f.severity > Severity.INFO]),
+                (notes, [f for f in r.findings if f.severity == Severity.INFO]),
+            ):
+                shown = kept[: limits.findings_per_check]
+                target.extend(_finding_view(f, family, limits) for f in shown)
+                if len(kept) > len(shown):
+                    target.append({"more": len(kept) - len(shown), "id": r.check_id})
+        n_notes = sum(1 for r in results for f in r.findings if f.severity == Severity.INFO)
+        n_findings = sum(len(r.findings) for r in results) - n_notes
         out.append(
             {
                 "key": re.sub(r"[^a-z0-9-]", "-", family.lower()),
@@ -297,15 +308,22 @@ def family_views(report: Report, limits: Limits) -> list[dict[str, Any]]:
                 "passed_checks": [c for c in checks if c["status"] == CheckStatus.PASSED.value],
                 "findings": findings,
                 "n_findings": n_findings,
+                "notes": notes,
+                "n_notes": n_notes,
                 "passed": status[CheckStatus.PASSED],
                 "failed": status[CheckStatus.FAILED],
                 "skipped": status[CheckStatus.SKIPPED],
                 "errored": status[CheckStatus.ERRORED],
-                "worst": max((f.severity for r in results for f in r.findings), default=None),
+                "worst": max(
+                    (f.severity for r in results for f in r.findings if f.severity > Severity.INFO),
+                    default=None,
+                ),
             }
         )
-    for fam in out:
+    na = not_applicable(report)
+    for fam, family in zip(out, order, strict=True):
         fam["worst"] = fam["worst"].label if fam["worst"] is not None else "ok"
+        fam["na"] = na.get(family, "")
     return out
 
 

@@ -101,8 +101,8 @@ def test_report_shows_verdict_conditions_findings_and_provenance(in_tmp):
     rows = {n.attrs["data-condition"]: n.all_text() for n in tree.with_attr("data-condition")}
     assert list(rows) == [c.name for c in report.conditions]
     assert (
-        "5%" in rows["leaked-fraction"]
-        and "1%" in rows["leaked-fraction"]
+        "5 %" in rows["leaked-fraction"]
+        and "1 %" in rows["leaked-fraction"]
         and "fail" in rows["leaked-fraction"]
     )
     assert "pass" in rows["held-out-test"]
@@ -269,3 +269,59 @@ def test_real_scan_with_hostile_records_through_the_cli(tmp_path):
     text = tree.root.all_text()
     assert "train.jsonl:36" in text  # the raw payload line is an invalid-JSON finding at its line
     assert "<img src=x onerror" in text
+
+
+def test_notes_have_their_own_collapsed_section_below_the_findings(in_tmp):
+    """Info-level signals are not cards among the findings: one collapsed <details> after them, and the
+    family's pill counts only the findings that are problems."""
+    report = synthetic_report()
+    leak = next(r for r in report.results if r.check_id == "LEAK001")
+    leak.findings.extend(
+        Finding(
+            "LEAK001",
+            Severity.INFO,
+            f"shares a 13-word span (note {i})",
+            [Location("test", "data/test.jsonl", i)],
+        )
+        for i in range(30, 33)
+    )
+    tree = Tree(report.to_html())
+    findings = tree.find_all("section", id="findings")[0]
+    notes = tree.find_all("section", id="notes")[0]
+    in_findings = [n.attrs["data-finding"] for n in findings.iter() if "data-finding" in n.attrs]
+    assert "COV002" not in in_findings and in_findings.count("LEAK001") == 1
+    details = [n for n in notes.iter() if n.tag == "details"]
+    assert len(details) == 1 and "open" not in details[0].attrs
+    summary = next(n for n in details[0].iter() if n.tag == "summary").all_text()
+    assert summary == "4 notes: Coverage 1, Train/test leakage 3"
+    noted = [n.attrs["data-finding"] for n in details[0].iter() if "data-finding" in n.attrs]
+    assert sorted(noted) == ["COV002", "LEAK001", "LEAK001", "LEAK001"]
+    leakage = tree.find_all("section", id="family-leakage")[0].all_text()
+    assert "1 finding" in leakage and "3 info-level notes: in Notes to review below" in leakage
+    order = [
+        n.attrs.get("id") for n in tree.find_all("section") if n.attrs.get("id") in ("findings", "notes")
+    ]
+    assert order == ["findings", "notes"]
+    assert (
+        "blocking problem is a failed verdict condition"
+        in tree.find_all("section", id="verdict")[0].all_text()
+    )
+
+
+def test_families_that_cannot_apply_say_so(in_tmp):
+    from dataqa.core.models import CheckResult, CheckStatus
+
+    report = synthetic_report()
+    report.results.append(
+        CheckResult(
+            "TOOL001",
+            "unpaired-tool-call",
+            "toolcalls",
+            Severity.ERROR,
+            CheckStatus.PASSED,
+            {"tool_records": 0},
+        )
+    )
+    tree = Tree(report.to_html())
+    tools = tree.find_all("section", id="family-toolcalls")[0].all_text()
+    assert "not applicable" in tools and "no tool calls in the data" in tools and "all passed" not in tools
