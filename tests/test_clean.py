@@ -88,6 +88,10 @@ def test_cli_clean(tmp_path: Path) -> None:
     proc = run_cli("clean", str(train), "--test", str(test), "-o", str(tmp_path / "out"), "--no-config")
     assert proc.returncode == 0, proc.stderr
     assert "train: kept" in proc.stdout and "rejected 5" in proc.stdout
+    out = tmp_path / "out"
+    assert proc.stdout.splitlines()[-1] == (
+        f"Next: scan the result: `dataqa scan {out / train.name} --test {out / test.name}`"
+    )
     proc = run_cli("clean", str(train), "-o", str(tmp_path), "--no-config")
     assert proc.returncode == 2 and "input file" in proc.stderr
 

@@ -33,7 +33,8 @@ def test_diff_finds_the_planted_edits(tmp_path: Path) -> None:
     assert d.counts["old_rows"] == 120 and d.counts["new_rows"] == 121
     assert [(r["old_line"], r["new_line"]) for r in d.relabelled] == [(5, 5)]
     assert [(r["old_line"], r["new_line"]) for r in d.modified] == [(10, 10)]
-    assert d.removed == [20, 21]
+    assert [r["line"] for r in d.removed] == [20, 21]
+    assert all(r["reason"] == "not in the new version" and r["content"] for r in d.removed)
     assert d.added == [119, 120, 121]
     assert d.counts["unchanged"] == 120 - 4
     assert {s["value"] for s in d.shifts["labels"]}
@@ -64,3 +65,42 @@ def test_cli_diff_text_json_html(tmp_path: Path) -> None:
     assert payload["counts"]["removed"] == 2
     html = (tmp_path / "d.html").read_text()
     assert "Content-Security-Policy" in html and "Re-labelled examples" in html
+
+
+def adds_up(d) -> None:
+    """Every old row is unchanged, modified, re-labelled, moved or removed; every new row is unchanged,
+    modified, re-labelled or added."""
+    c = d.counts
+    assert c["old_rows"] == c["unchanged"] + c["modified"] + c["relabelled"] + c["moved"] + c["removed"]
+    assert c["new_rows"] == c["unchanged"] + c["modified"] + c["relabelled"] + c["added"]
+
+
+def test_counts_add_up_with_unreadable_lines_and_say_why_rows_went(tmp_path: Path) -> None:
+    old, new = _versions(tmp_path)
+    adds_up(diff(str(old), str(new), load_config(discover=False)))
+    records = ticket_records(40, seed=8)
+    before = write_jsonl(tmp_path / "before.jsonl", [*records[:30], records[3], "{broken", *records[30:]])
+    after = write_jsonl(tmp_path / "after.jsonl", records)
+    d = diff(str(before), str(after), load_config(discover=False))
+    adds_up(d)
+    assert d.counts["old_rows"] == 42 and d.counts["removed"] == 2
+    removed = {r["line"]: r for r in d.removed}
+    assert removed[31]["reason"] == "DUP001" and removed[31]["content"]
+    assert removed[32]["reason"] == "FMT001" and "{broken" in removed[32]["content"]
+
+
+def test_diff_judges_both_versions_with_the_test_split_and_counts_moved_rows(tmp_path: Path) -> None:
+    records = ticket_records(90, seed=31)
+    test = write_jsonl(tmp_path / "test.jsonl", records[60:80])
+    old = write_jsonl(tmp_path / "old.jsonl", [*records[:60], records[65]])  # line 61 leaked from test
+    new = write_jsonl(tmp_path / "new.jsonl", records[:60])
+    d = diff(str(old), str(new), load_config(discover=False), {"test": str(test)})
+    adds_up(d)
+    assert d.held_out == {"test": str(test)}
+    assert d.moved == [{"line": 61, "split": "test", "split_line": 6, "reason": "LEAK001"}]
+    assert d.counts["removed"] == 0
+    proc = run_cli("diff", str(old), str(new), "--test", str(test), "--no-config")
+    assert proc.returncode == 0, proc.stderr
+    assert "both judged with test" in proc.stdout
+    assert "old 61 = unchanged 60 + modified 0 + re-labelled 0 + moved 1 + removed 0" in proc.stdout
+    assert "moved: old line 61 → test line 6 (LEAK001)" in proc.stdout

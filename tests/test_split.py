@@ -89,5 +89,9 @@ def test_cli_split(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "duplicate group(s)" in proc.stdout
+    out = tmp_path / "o"
+    rescan = proc.stdout.splitlines()[-1]
+    assert rescan == f"Next: scan the result: `dataqa scan {out / 'train.jsonl'} --test {out / 'test.jsonl'}`"
+    assert (out / "train.jsonl").is_file() and (out / "test.jsonl").is_file()
     proc = run_cli("split", str(data), "--test-size", "1.5", "-o", str(tmp_path / "o"), "--no-config")
     assert proc.returncode == 2

@@ -108,6 +108,19 @@ def next_step(report: Any, given: dict[str, Any]) -> str | None:
     return f"share the readiness report: {command('dataqa', 'scan', *train, *extra, '--html', 'report.html')}"
 
 
+def rescan_line(outputs: dict[str, Any]) -> str:
+    """`Next: `dataqa scan OUT/train.jsonl --test OUT/test.jsonl``: the scan of what a command wrote."""
+    import shlex
+
+    from dataqa.reports.common import neutralise, short_path
+
+    words = ["dataqa", "scan"]
+    for name in ("train", "valid", "test"):
+        if name in outputs:
+            words += ([] if name == "train" else [f"--{name}"]) + [short_path(str(outputs[name]))]
+    return neutralise(f"Next: scan the result: `{shlex.join(words)}`")
+
+
 def _fail(message: str) -> None:
     from dataqa.reports.terminal import neutralise  # paths and config values may carry escapes
 
@@ -521,6 +534,7 @@ def clean(
         )
         for note in s.notes:  # the BOM removed from a kept line, an input changed during the run
             click.echo(f"dataqa: {s.name}: {neutralise(note)}", err=True)
+    click.echo(rescan_line({s.name: s.output for s in result.splits}))
 
 
 @main.command("split")
@@ -579,6 +593,7 @@ def split_command(
     )
     for name, path in result.outputs.items():
         click.echo(f"  {name}: {path}")
+    click.echo(rescan_line(result.outputs))
     if result.notes:  # an input that is not one JSONL file is written as JSONL
         from dataqa.reports.terminal import neutralise
 
@@ -591,6 +606,8 @@ def split_command(
 @click.argument("new")
 @click.option("--json", "json_out", metavar="FILE", help="Write the diff as JSON ('-' for stdout).")
 @click.option("--html", "html_out", metavar="FILE", help="Write the diff as an HTML page.")
+@click.option("--test", "test", metavar="FILE", help="Test split both versions are judged with.")
+@click.option("--valid", "valid", metavar="FILE", help="Validation split both versions are judged with.")
 @data_options
 @debug_option
 def diff_command(
@@ -598,6 +615,8 @@ def diff_command(
     new: str,
     json_out: str | None,
     html_out: str | None,
+    test: str | None,
+    valid: str | None,
     fmt: str | None,
     label_field: str | None,
     field_map: dict[str, str] | None,
@@ -607,7 +626,9 @@ def diff_command(
     jobs: int | None,
     debug: bool,
 ) -> None:
-    """Show what changed from OLD to NEW: added, removed, modified and re-labelled rows, shifts, verdicts."""
+    """Show what changed from OLD to NEW training data: unchanged, modified, re-labelled, moved, added and
+    removed rows (the counts add up), removed rows with their content and why, shifts, and each
+    version's verdict (judged with --test/--valid, as `scan` would)."""
     import orjson
 
     from dataqa.commands.diff import diff, render_text
@@ -623,15 +644,17 @@ def diff_command(
         jobs=jobs,
     )
     with _errors_exit_2(debug):
-        check_outputs([json_out, html_out], [old, new])  # before the scan
-        result = diff(old, new, config)
+        held_out = {"test": test, "valid": valid}
+        inputs = [old, new, *(path for path in held_out.values() if path)]
+        check_outputs([json_out, html_out], inputs)  # before the scan
+        result = diff(old, new, config, held_out)
         text = orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode()
         if json_out and json_out != "-":
-            write_atomic(json_out, text, [old, new])
+            write_atomic(json_out, text, inputs)
         if html_out:
             from dataqa.reports.diff_html import render as render_diff
 
-            write_atomic(html_out, render_diff(result), [old, new])
+            write_atomic(html_out, render_diff(result), inputs)
     click.echo(text if json_out == "-" else render_text(result), nl=json_out == "-")
 
 

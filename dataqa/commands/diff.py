@@ -55,13 +55,30 @@ def _metric(report: Report, key: str) -> Any:
     return next((r.metrics[key] for r in report.results if key in r.metrics), None)
 
 
-def diff(old_path: str, new_path: str, config: Config) -> DatasetDiff:
-    """Compare two versions of one dataset file."""
-    old_ctx, old_report = execute({"train": old_path}, config)
-    new_ctx, new_report = execute({"train": new_path}, config)
+def _lines(split: Any) -> set[int]:
+    """Every row of a split: parsed records and lines with content that could not be read."""
+    return set(split.frame["line"].to_list()) | {i.line for i in split.load_issues if i.dropped}
+
+
+def _reasons(report: Report) -> dict[int, list[str]]:
+    """Training line → ids of the checks whose findings made it unusable in `report`."""
+    out: dict[int, set[str]] = {}
+    for finding in report.findings:
+        for loc in finding.unusable:
+            if loc.split == "train":
+                out.setdefault(loc.line, set()).add(finding.check_id)
+    return {line: sorted(ids) for line, ids in out.items()}
+
+
+def diff(old_path: str, new_path: str, config: Config, held_out: dict[str, str] | None = None) -> DatasetDiff:
+    """Compare two versions of one training file; both are judged with the same `held_out` splits
+    (test, valid), and old rows now found in one of them are counted as moved."""
+    held_out = {k: v for k, v in (held_out or {}).items() if v}
+    old_ctx, old_report = execute({"train": old_path, **held_out}, config)
+    new_ctx, new_report = execute({"train": new_path, **held_out}, config)
     old_split, new_split = old_ctx.train, new_ctx.train
     old_split.name, new_split.name = "old", "new"
-    ctx = Context({"old": old_split, "new": new_split}, config)
+    ctx = Context({"old": old_split, "new": new_split, **{k: new_ctx.splits[k] for k in held_out}}, config)
     old_h = hashes(ctx, "old").join(ctx.valid_rows("old").select("line", "label", "response"), on="line")
     new_h = hashes(ctx, "new").join(ctx.valid_rows("new").select("line", "label", "response"), on="line")
 
@@ -103,8 +120,29 @@ def diff(old_path: str, new_path: str, config: Config) -> DatasetDiff:
             )
     matched_old = used_old | taken_old
     matched_new = used_new | taken_new
-    removed = sorted(set(old_rows) - matched_old)
-    added = sorted(set(new_rows) - matched_new)
+    gone = old_h.filter(~pl.col("line").is_in(list(matched_old)))
+    moved = []
+    for name in held_out:  # an old training row whose text is now a held-out row
+        for a, b in _match_exact(gone, hashes(ctx, name), "text_exact"):
+            if a not in {m["line"] for m in moved}:
+                moved.append({"line": a, "split": name, "split_line": b})
+    why = _reasons(old_report)
+    for m in moved:  # a leaked row removed from train is "moved": only the held-out copy is left
+        m["reason"] = ", ".join(why.get(m["line"], [])) or "not in the new training data"
+    moved.sort(key=lambda m: m["line"])
+    moved_lines = {m["line"] for m in moved}
+    removed = sorted(_lines(old_split) - matched_old - moved_lines)
+    added = sorted(_lines(new_split) - matched_new)
+    texts = dict(zip(old_split.frame["line"].to_list(), old_split.frame["text"].to_list(), strict=True))
+    issues = {i.line: i.excerpt or i.detail for i in old_split.load_issues if i.dropped}
+    removed_rows = [
+        {
+            "line": line,
+            "content": excerpt(texts.get(line) or issues.get(line) or "", flat=True),
+            "reason": ", ".join(why.get(line, [])) or "not in the new version",
+        }
+        for line in removed[:MAX_LISTED]
+    ]
 
     shifts: dict[str, Any] = {}
     if ctx.has_labels("old") or ctx.has_labels("new"):
@@ -130,16 +168,19 @@ def diff(old_path: str, new_path: str, config: Config) -> DatasetDiff:
         old_verdict=old_report.verdict,
         new_verdict=new_report.verdict,
         counts={
-            "old_rows": old_split.rows,
-            "new_rows": new_split.rows,
+            "old_rows": len(_lines(old_split)),
+            "new_rows": len(_lines(new_split)),
             "unchanged": len(unchanged),
             "modified": len(modified),
             "relabelled": len(relabelled),
+            "moved": len(moved),
             "added": len(added),
             "removed": len(removed),
         },
         added=added[:MAX_LISTED],
-        removed=removed[:MAX_LISTED],
+        removed=removed_rows,
+        moved=moved[:MAX_LISTED],
+        held_out=held_out,
         modified=modified[:MAX_LISTED],
         relabelled=relabelled[:MAX_LISTED],
         shifts=shifts,
@@ -151,12 +192,24 @@ def render_text(d: DatasetDiff) -> str:
     from dataqa.reports.terminal import neutralise
 
     c = d.counts
+    judged = ", ".join(f"{name} {path}" for name, path in d.held_out.items())
     out = [
         f"{neutralise(d.old_path)} ({c['old_rows']:,} rows, {d.old_verdict}) → "
-        f"{neutralise(d.new_path)} ({c['new_rows']:,} rows, {d.new_verdict})",
-        f"  unchanged {c['unchanged']:,}  modified {c['modified']:,}  re-labelled {c['relabelled']:,}  "
-        f"added {c['added']:,}  removed {c['removed']:,}",
+        f"{neutralise(d.new_path)} ({c['new_rows']:,} rows, {d.new_verdict})"
+        + (neutralise(f"; both judged with {judged}") if judged else ""),
+        f"  old {c['old_rows']:,} = unchanged {c['unchanged']:,} + modified {c['modified']:,} + "
+        f"re-labelled {c['relabelled']:,} + moved {c['moved']:,} + removed {c['removed']:,}",
+        f"  new {c['new_rows']:,} = unchanged {c['unchanged']:,} + modified {c['modified']:,} + "
+        f"re-labelled {c['relabelled']:,} + added {c['added']:,}",
     ]
+    for r in d.removed[:10]:
+        out.append(neutralise(f"  removed: old line {r['line']} ({r['reason']}): {r['content'][:100]}"))
+    if c["removed"] > 10:
+        out.append(
+            f"  … and {c['removed'] - 10:,} more removed (--json lists {min(c['removed'], MAX_LISTED):,})"
+        )
+    for m in d.moved[:10]:
+        out.append(f"  moved: old line {m['line']} → {m['split']} line {m['split_line']} ({m['reason']})")
     for r in d.relabelled[:10]:
         out.append(
             neutralise(
