@@ -387,7 +387,10 @@ def test_many_keys_in_one_record(tmp_path: Path) -> None:
 def test_directory(tmp_path: Path) -> None:
     folder = tmp_path / "train.jsonl"
     folder.mkdir()
-    assert fail_message(folder) == f"dataqa: error: {folder}: is a directory, not a JSONL file"
+    assert fail_message(folder) == (  # an empty folder: a dataset folder (#18) with no data file in it
+        f"dataqa: error: {folder}: no data file in the folder (looked for .jsonl, .json, .parquet, .arrow, "
+        ".csv, .tsv, compressed or not)"
+    )
 
 
 def test_missing_path(tmp_path: Path) -> None:
