@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 # Kinds: how a layout's records are normalised. Several layouts share a kind; the first nine are
@@ -88,13 +89,24 @@ class Layout:
     lenient: bool = False
     """Numbers and lists of strings or numbers are read as text (the user's own mapped fields)."""
 
+    @cached_property
+    def _by_role(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for f, r in (*self.fields, *self.optional):
+            out.setdefault(r, []).append(f)
+        return out
+
+    @cached_property
+    def _first(self) -> dict[str, str]:
+        return {role: found[0] for role, found in self._by_role.items()}
+
     def source(self, role: str) -> str | None:
         """The first field read in `role` (required fields first), or None."""
-        return next((f for f, r in (*self.fields, *self.optional) if r == role), None)
+        return self._first.get(role)
 
     def sources(self, role: str) -> list[str]:
         """Every field read in `role`, required ones first."""
-        return [f for f, r in (*self.fields, *self.optional) if r == role]
+        return self._by_role.get(role, [])
 
     def roles(self) -> dict[str, str]:
         """Role -> the field that plays it (the first one), for messages that name the data's fields;
@@ -105,16 +117,16 @@ class Layout:
                 out.setdefault(r, f)
         return out
 
-    @property
+    @cached_property
     def required_keys(self) -> frozenset[str]:
         return frozenset(top_key(f) for f, _ in self.fields)
 
-    @property
+    @cached_property
     def known_keys(self) -> frozenset[str]:
         """Top-level keys the layout reads: any other is an unknown key (FMT015)."""
         return frozenset(top_key(f) for f, _ in (*self.fields, *self.optional))
 
-    @property
+    @cached_property
     def core_keys(self) -> frozenset[str]:
         """Top-level keys in a content role; any other key is kept in `structure` for provider profiles."""
         return frozenset(top_key(f) for f, r in (*self.fields, *self.optional) if r in CONTENT_ROLES)
@@ -469,11 +481,12 @@ class Detector:
 
     def detect(self, obj: dict[str, Any]) -> tuple[Layout | None, bool]:
         """(the record's layout or None, whether the record has every required field of it)."""
-        key = (
-            tuple(obj),
-            tuple(json_kind(obj[k]) if k in obj else "" for k in self._typed),
-            tuple(lookup(obj, p) is not MISSING for p in self._paths),
-        )
+        key: tuple = tuple(obj)
+        for k in self._typed:  # the Python type stands for the JSON type
+            if k in obj:
+                key += (type(obj[k]),)
+        if self._paths:
+            key = (key, *[lookup(obj, p) is not MISSING for p in self._paths])
         hit = self._cache.get(key)
         if hit is None:
             hit = self._detect(obj)

@@ -82,9 +82,10 @@ def _message_keys(value: Any, default_sharegpt: bool) -> tuple[str, str, dict[st
 
 def _set_tools(obj: dict[str, Any], layout: Layout, rec: Record) -> None:
     for key in layout.sources("tools"):
-        value = lookup(obj, key)
-        if value is not MISSING:
-            rec.structure.set_tools(value, key)
+        if key in obj or "." in key:
+            value = lookup(obj, key)
+            if value is not MISSING:
+                rec.structure.set_tools(value, key)
 
 
 def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
@@ -110,7 +111,8 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
         if layout.kind == VERTEX:  # the first of systemInstruction, system_instruction present
             sources = [next((k for k in sources if k in obj), sources[-1])] if sources else []
         for key in sources:
-            system = system or system_field(obj, key, rec)
+            if key in obj or "." in key:
+                system = system or system_field(obj, key, rec)
         if layout.kind == VERTEX:
             msgs = messages(value, src, rec, "role", "parts", VERTEX_ROLES)
         else:
@@ -392,19 +394,20 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
     else:  # pragma: no cover - every kind is above
         raise ValueError(f"unknown kind {kind!r}")
     label_keys = {label_field} if label_field else set()
+    keys = obj.keys()
     if layout.base is None:  # a mapped layout names the fields the user cares about; the rest is kept
-        unknown = sorted(set(obj) - layout.known_keys - label_keys)
+        unknown = keys - layout.known_keys - label_keys
         if unknown:
-            rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in unknown[:10]))
+            rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in sorted(unknown)[:10]))
     if label_field and kind != CLASSIFICATION and label_field in obj:
         rec.label = _label_text(obj[label_field], rec)
     elif kind not in (CLASSIFICATION, KTO) and (label_key := layout.source("label")) is not None:
         value = lookup(obj, label_key)
         if value is not MISSING:
             rec.label = _label_text(value, rec)
-    extra = sorted(set(obj) - layout.core_keys - label_keys)
+    extra = keys - layout.core_keys - label_keys
     if extra:
-        rec.structure.keys = [k[:40] for k in extra[:20]]
+        rec.structure.keys = [k[:40] for k in sorted(extra)[:20]]
     if "weight" in obj:
         rec.structure.root_weight = obj["weight"]
     inp = obj.get("input")
