@@ -495,3 +495,14 @@ def test_formats_command_lists_every_layout_and_role() -> None:
     for role in ROLES:
         assert f"  {role} " in result.output
     assert "--map qText=prompt --map answers=response" in result.output
+
+
+def test_records_with_thousands_of_keys_are_one_finding_and_not_cached(tmp_path: Path) -> None:
+    rows = [{f"k{i}_{j}": "x" * 50 for j in range(2000)} for i in range(30)]
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    report = dataqa.scan(str(train), select=["FMT"])
+    found = _found(report)
+    assert [(c, locs) for c, locs, _ in found] == [("FMT018", ["train:1"])]
+    assert "the keys seen most are" in found[0][2] and "Name the fields with --map" in found[0][2]
+    detector = Detector(list(LAYOUTS.values()))
+    assert detector.detect(rows[0]) == (None, False) and not detector._cache

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import islice
 from typing import Any
 
 # Kinds: how a layout's records are normalised. Several layouts share a kind; the first nine are
@@ -454,6 +455,8 @@ def mapped_layouts(fields: Mapping[str, str], base: str | None = None) -> list[L
 # -- detection ------------------------------------------------------------------------------------
 
 _CACHE_MAX = 4096
+_CACHED_KEYS = 64
+"""Records with more top-level keys than this are detected afresh: the cache holds key tuples."""
 
 
 @dataclass
@@ -481,6 +484,8 @@ class Detector:
 
     def detect(self, obj: dict[str, Any]) -> tuple[Layout | None, bool]:
         """(the record's layout or None, whether the record has every required field of it)."""
+        if len(obj) > _CACHED_KEYS:  # a hostile record's keys are not kept
+            return self._detect(obj)
         key: tuple = tuple(obj)
         for k in self._typed:  # the Python type stands for the JSON type
             if k in obj:
@@ -578,15 +583,15 @@ class KeySurvey:
     def add(self, obj: dict[str, Any]) -> None:
         self.records += 1
         if len(self.samples) < self.SAMPLES:
-            self.samples.append(obj)
-        for key, value in list(obj.items())[:200]:
+            self.samples.append(_shrink(obj))
+        for key, value in islice(obj.items(), 200):
             key = str(key)[:100]
             self.keys[key] += 1
             kind = json_kind(value)
             if kind == "array" and value:
                 kind = "array of " + json_kind(value[0])
                 if isinstance(value[0], dict):
-                    self.nested.setdefault(key, Counter()).update(str(k)[:100] for k in list(value[0])[:50])
+                    self.nested.setdefault(key, Counter()).update(str(k)[:100] for k in islice(value[0], 50))
             self.kinds.setdefault(key, Counter())[kind] += 1
             if isinstance(value, str):
                 self.lengths[key] += len(value)
@@ -644,6 +649,20 @@ def _messages_like(survey: KeySurvey, key: str) -> bool:
     return survey.kind(key) == "array of object" and (
         ("role" in inner and "content" in inner) or ("from" in inner and "value" in inner)
     )
+
+
+def _shrink(value: Any, depth: int = 0) -> Any:
+    """A small copy of a record that keeps what detection reads (keys, JSON types, the first list
+    items), so the survey's samples cost little whatever the records hold."""
+    if isinstance(value, str):
+        return value[:64]
+    if depth >= 4:
+        return None if isinstance(value, dict | list) else value
+    if isinstance(value, list):
+        return [_shrink(v, depth + 1) for v in value[:2]]
+    if isinstance(value, dict):
+        return {k: _shrink(v, depth + 1) for k, v in islice(value.items(), 64)}
+    return value
 
 
 def _label_like(survey: KeySurvey, key: str) -> bool:
