@@ -10,6 +10,9 @@ from dataqa.checks.quality import (
     qual007_truncated_target,
     qual008_echo_target,
     qual009_trivial_target,
+    qual010_placeholder_input,
+    qual011_reference_only_input,
+    qual012_merged_records,
 )
 
 __all__ = [
@@ -22,4 +25,7 @@ __all__ = [
     "qual007_truncated_target",
     "qual008_echo_target",
     "qual009_trivial_target",
+    "qual010_placeholder_input",
+    "qual011_reference_only_input",
+    "qual012_merged_records",
 ]

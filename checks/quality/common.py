@@ -2,7 +2,8 @@
 """What the QUAL checks share: a split's message frame (PII reads it too), and findings grouped per record.
 
 QUAL: content quality of the text a model learns from: refusals, template debris, degenerate text,
-invisible context, truncation, echoed prompts and trivially short answers.
+invisible context, truncation, echoed prompts, trivially short answers, and the defects of
+instruction data (placeholder inputs, content given only as a link, merged records).
 
 Every check reads the canonical `turns` (so every format is covered) of records that passed the
 schema checks. The heavy lifting is a vectorised polars filter over all messages; Python only looks
@@ -12,6 +13,7 @@ at the candidates it leaves, to confirm a match and cut the evidence. Code (fenc
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -21,6 +23,8 @@ from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
 from dataqa.ingest.dataset import Split
+from dataqa.text.markup import is_code_text, mask_code
+from dataqa.text.redaction import snippet
 
 
 def messages(ctx: Context, split: Split) -> pl.DataFrame:
@@ -70,10 +74,21 @@ def _kinds_text(kinds: Iterable[str]) -> str:
 
 
 def shared_finding(
-    check: Check, ctx: Context, split: Split, line: int, kinds: list[str], what: str, evidence: list[str]
+    check: Check,
+    ctx: Context,
+    split: Split,
+    line: int,
+    kinds: list[str],
+    what: str,
+    evidence: list[str],
+    unusable: bool = False,
 ) -> Finding:
-    """One record's finding: `what`, then its kinds (repeats counted), and up to five pieces of evidence."""
-    return check.finding(f"{what}: {_kinds_text(kinds)}", [ctx.location(split, line)], evidence[:5])
+    """One record's finding: `what`, then its kinds (repeats counted), and up to five pieces of
+    evidence; `unusable` removes the record from the usable count."""
+    location = ctx.location(split, line)
+    return check.finding(
+        f"{what}: {_kinds_text(kinds)}", [location], evidence[:5], unusable=[location] if unusable else []
+    )
 
 
 def record_findings(
@@ -83,11 +98,234 @@ def record_findings(
     hits: Iterable[tuple[int, str, str]],
     what: str,
     max_kinds: int | None = None,
+    unusable: bool = False,
 ) -> Iterator[Finding]:
     """One finding per record from (line, kind, evidence) hits, and the `<split>_records` metric."""
     grouped = by_line(hits)
     for line, items in grouped.items():
         yield shared_finding(
-            check, ctx, split, line, [k for k, _ in items][:max_kinds], what, [e for _, e in items]
+            check, ctx, split, line, [k for k, _ in items][:max_kinds], what, [e for _, e in items], unusable
         )
     check.metrics[f"{split.name}_records"] = len(grouped)
+
+
+# -- the input field of instruction data ---------------------------------------------------------
+
+_PLACEHOLDER_WORDS = frozenset(
+    {
+        "no input",
+        "noinput",
+        "no input required",
+        "no input needed",
+        "no input provided",
+        "no input given",
+        "none",
+        "none given",
+        "none provided",
+        "n/a",
+        "n.a",
+        "na",
+        "null",
+        "nil",
+        "nan",
+        "empty",
+        "blank",
+        "nothing",
+        "not applicable",
+        "no context",
+        "no data",
+        "无",
+        "无输入",
+        "空",
+    }
+)
+"""What stands for "no input" in published instruction sets, normalised (see `placeholder_input`)."""
+
+
+def context_field(split: Split) -> str | None:
+    """The split's input field (Alpaca "input", Dolly "context") when its layout has one.
+
+    The normaliser appends a non-empty input to the instruction as the prompt's last paragraph
+    (`prompt = instruction + "\\n\\n" + input`); an empty input adds nothing.
+    """
+    return split.fields.get("context")
+
+
+def appended_input(prompt: str) -> tuple[str, str] | None:
+    """(instruction, input) of a prompt in a layout with an input field, when the split is sure:
+    the prompt is two paragraphs, an instruction without blank lines and the input after it. An
+    instruction of several paragraphs, or an input of several, is not split (None)."""
+    parts = prompt.split("\n\n")
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def placeholder_input(text: str) -> str | None:
+    """The normalised placeholder an input field holds instead of an input ("no input", "n/a", "-",
+    "<noinput>", "null"...), or None when it is a real input (an empty one is just absent)."""
+    raw = text.strip()
+    if not raw or len(raw) > 40:
+        return None
+    word = raw.lower().strip(" \t\"'`.,:;!?()[]{}<>-—–…")
+    word = " ".join(word.replace("_", " ").replace("-", " ").split())
+    if not word:
+        return raw if set(raw) <= set("-—–.…") else None  # "-", "--", "...", not "]" or "};"
+    return word if word in _PLACEHOLDER_WORDS else None
+
+
+# -- content given only by reference (QUAL011; QUAL006 leaves these records to it) ---------------
+
+REFERENCE_PREFILTER = (
+    r"(?i)https?://|\bwww\.|\.(?:pdf|docx?|txt|rtf|odt|pptx?|xlsx?|csv|tsv|epub|html?|md|mp3|mp4|wav|m4a"
+    r"|mov|png|jpe?g|gif|webp)\b"
+)
+"""A message that may hold a URL or a file name (polars prefilter for `REFERENCE_RE`)."""
+REFERENCE_RE = re.compile(
+    r"(?i)(?P<url>\bhttps?://[^\s<>\"'`)\]]+|\bwww\.[a-z0-9-]+\.[^\s<>\"'`)\]]+)"
+    r"|(?<![\w/.-])(?P<file>[\w-][\w.-]{0,80}\.(?:pdf|docx?|txt|rtf|odt|pptx?|xlsx?|csv|tsv|epub|html?|md"
+    r"|mp3|mp4|wav|m4a|mov|png|jpe?g|gif|webp))\b"
+)
+"""A URL or a file name ("report.pdf", "minutes_2023-04.docx")."""
+CONTENT_TASK = re.compile(
+    r"(?i)\b(?:summari[sz]e|summary|tl;?dr|translate|translation|proofread|paraphrase|rephrase|rewrite|review"
+    r"|critique|fact[- ]check|transcribe|key (?:points|takeaways|ideas|findings)|main (?:points|ideas"
+    r"|arguments?|findings)|takeaways|gist|what (?:is|does) (?:this|the|that) \w+(?: \w+)? (?:about|say|says"
+    r"|argue|claim)|answer (?:the|these|this|my) questions?)\b"
+)
+"""A request that needs the content behind a link or file (not the link or the name itself)."""
+CODE_TASK = re.compile(
+    r"(?i)\b(?:function|script|program|code|class|method|query|regex|regular expression|statement|command"
+    r"|api|scraper|crawler|parser|python|javascript|java|bash|shell|sql|curl|wget|requests|pandas|html"
+    r"|css|parse|download|fetch|scrape|crawl)\b"
+)
+"""A code task: there a URL or a file name is data the code works on."""
+CANNOT_OPEN = re.compile(
+    r"(?i)\b(?:can(?:not|['’]t| not)|unable to|not able to|(?:do not|don['’]t) have (?:access|the ability))\b"
+    r"[^.!?\n]{0,40}\b(?:access|open|browse|view|read|visit|see|retrieve)"
+)
+"""An answer saying it cannot open the link (QUAL001 reports that one)."""
+REFERENCE_MAX_WORDS = 30
+"""A request of more words (references left out) carries content of its own."""
+CONTEXT_MIN_WORDS = 40
+"""Words elsewhere in the record (system prompt, earlier turns) from which it holds the content."""
+
+
+def _reference_only(text: str) -> tuple[str, re.Match[str]] | None:
+    """(kind, first reference) when a message asks for work on content it gives only by reference."""
+    masked = mask_code(text)
+    refs = list(REFERENCE_RE.finditer(masked))
+    if not refs:
+        return None
+    rest = REFERENCE_RE.sub(" ", masked)
+    if len(re.findall(r"\w+", rest)) > REFERENCE_MAX_WORDS:
+        return None
+    if not CONTENT_TASK.search(rest) or CODE_TASK.search(rest):
+        return None
+    kind = "a URL" if any(m.group("url") for m in refs) else "a file name"
+    return kind, refs[0]
+
+
+def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
+    """(line, kind, evidence) of the user messages that ask for work on content (summarise,
+    translate, proofread…) given only as a URL or a file name, and that an answer follows.
+
+    Shared by QUAL011 (which reports them) and QUAL006 (which leaves them to it).
+    """
+
+    def build() -> list[tuple[int, str, str]]:
+        msgs = messages(ctx, split)
+        users = msgs.filter(
+            (pl.col("role") == "user") & pl.col("content").str.contains(REFERENCE_PREFILTER)
+        ).filter(pl.col("content").str.len_chars() < 2000)
+        found: list[tuple[int, int, str, re.Match[str], str]] = []
+        for line, turn, content in users.select("line", "turn", "content").iter_rows():
+            hit = _reference_only(content)
+            if hit is not None:
+                found.append((line, turn, hit[0], hit[1], content))
+        if not found:
+            return []
+        record = msgs.filter(pl.col("line").is_in([f[0] for f in found]))
+        by_line: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+        for line, turn, role, content in record.select("line", "turn", "role", "content").iter_rows():
+            by_line[line].append((turn, role, content))
+        out = []
+        for line, turn, kind, ref, content in found:
+            turns = by_line[line]
+            reply = next((c for t, r, c in turns if r == "assistant" and t > turn), None)
+            if reply is None or CANNOT_OPEN.search(reply):
+                continue
+            context = sum(
+                len(c.split()) for t, r, c in turns if r in ("system", "user", "tool") and t != turn
+            )
+            if context >= CONTEXT_MIN_WORDS:
+                continue
+            evidence = f"{snippet(content, ref.start(), ref.end(), 60)} → {snippet(reply, 0, 0, 50)}"
+            out.append((line, kind, evidence))
+        return out
+
+    return ctx.shared(("quality.reference_only", split.name), build)
+
+
+# -- records merged into one target (QUAL012; QUAL002 leaves their template markers to it) -------
+
+_BLOCK = r"[ \t]*(?:\d{1,3}[.)][ \t]*)?(?:#{2,4}[ \t]*)?"
+INSTRUCTION_MARK = re.compile(rf"(?im)^{_BLOCK}(?:instruction|task)[ \t]*(?:\d{{1,3}}[ \t]*)?:")
+"""A line opening an instruction block: "Instruction:", "2. Instruction:", "### Instruction:", "Task 3:"."""
+RESPONSE_MARK = re.compile(rf"(?im)^{_BLOCK}(?:output|response|answer)[ \t]*(?:\d{{1,3}}[ \t]*)?:")
+"""A line opening the answer of such a block: "Output:", "2. Output:", "### Response:"."""
+HEADING_MARK = re.compile(r"(?im)^[ \t]*#{2,4}[ \t]*instruction\b")
+"""An Alpaca "### Instruction" heading: a record template on its own."""
+MERGED_PREFILTER = r"(?i)instruction|task"
+"""Every block holds one of these words (polars prefilter)."""
+GENERATES_TASKS = re.compile(
+    r"(?i)\b(?:generate|create|write|come up with|make|produce|design|brainstorm|give|propose|suggest|list"
+    r"|rewrite|format)\b[^.?!\n]{0,60}\b(?:instructions?|tasks?|examples?|exercises?|questions?|prompts?"
+    r"|problems?|quiz(?:zes)?|dataset|training data|pairs?|format)\b"
+)
+"""A request whose answer is itself instruction/answer pairs (a task generator, a quiz, a data set)."""
+
+
+def merged_blocks(target: str) -> tuple[int, int] | None:
+    """(extra blocks, where the first starts) when a target holds further instruction/response
+    blocks, i.e. more records run into it; None otherwise. Code is masked first."""
+    text = mask_code(target)
+    if is_code_text(text):
+        return None
+    headings = [m.start() for m in HEADING_MARK.finditer(text)]
+    starts = [m.start() for m in INSTRUCTION_MARK.finditer(text)]
+    answered = [s for s in starts if RESPONSE_MARK.search(text, s)]
+    blocks = sorted(set(headings) | set(answered))
+    return (len(blocks), blocks[0]) if blocks else None
+
+
+def merged_targets(
+    ctx: Context, split: Split, share: float = 0.5
+) -> dict[tuple[int, int], tuple[int, int, str]]:
+    """(line, turn) of each target holding further instruction/response blocks -> (blocks, where
+    the first starts in the code-masked target, evidence).
+
+    Answers to requests for tasks, quizzes or examples are left out, and so is a split where at
+    least `share` of the targets hold such blocks (that is its format, not a merge). Shared by
+    QUAL012 (which reports them) and QUAL002 (which leaves the debris in their tails to it).
+    """
+
+    def build() -> dict[tuple[int, int], tuple[int, int, str]]:
+        msgs = messages(ctx, split)
+        answers = msgs.filter(pl.col("role") == "assistant")
+        cand = answers.filter(pl.col("content").str.contains(MERGED_PREFILTER))
+        found: dict[tuple[int, int], tuple[int, int, str]] = {}
+        for line, turn, content in cand.select("line", "turn", "content").iter_rows():
+            hit = merged_blocks(content)
+            if hit is not None:
+                masked = mask_code(content)
+                found[(line, turn)] = (hit[0], hit[1], snippet(masked, hit[1], hit[1] + 20, 60))
+        if not found or (len(found) > 1 and len(found) >= share * answers["line"].n_unique()):
+            return {}
+        asks = msgs.filter((pl.col("role") == "user") & pl.col("line").is_in([k[0] for k in found]))
+        generating = {
+            line
+            for line, content in asks.select("line", "content").iter_rows()
+            if GENERATES_TASKS.search(content)
+        }
+        return {key: value for key, value in found.items() if key[0] not in generating}
+
+    return ctx.shared(("quality.merged", split.name), build)

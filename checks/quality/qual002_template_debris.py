@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.quality.common import by_line, messages, shared_finding
+from dataqa.checks.quality.common import (
+    appended_input,
+    by_line,
+    context_field,
+    merged_targets,
+    messages,
+    placeholder_input,
+    shared_finding,
+)
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
@@ -122,7 +130,8 @@ class TemplateDebris(Check):
 
     Why: a model trained on unfilled placeholders answers "I am {{name}}"; leftover chat-template
     tokens (`<|im_start|>`, `[INST]`, `<s>`) in a chat record are applied twice and teach the model
-    to print them; "<noinput>" markers become text the model repeats.
+    to print them; "<noinput>" markers become text the model repeats. (A whole input that is such a
+    marker is QUAL010's; the tail of a target that holds more records is QUAL012's.)
     Example: an identity set whose answers read "I am {{name}}, trained by {{author}}."
     Fix: fill the template variables before export; strip template tokens (the provider adds its own
     template); drop empty-input markers. Code is skipped (fenced and indented code blocks, inline
@@ -131,7 +140,7 @@ class TemplateDebris(Check):
     """
 
     id = "QUAL002"
-    shares = frozenset({"quality.messages"})
+    shares = frozenset({"quality.messages", "quality.merged"})
     name = "template-debris"
     family = "quality"
     severity = Severity.WARNING
@@ -148,8 +157,14 @@ class TemplateDebris(Check):
             cand = cand.with_columns(masked_column(cand)).filter(
                 pl.col("masked").str.contains(PLACEHOLDER_UNION)
             )
+            # A whole input that is a no-input marker is QUAL010's, the tail of a target that holds
+            # more records (its "### Instruction", its "<noinput>") is QUAL012's: one defect, one finding.
+            has_input = context_field(split) is not None
+            merged = merged_targets(ctx, split)
             raw: list[tuple[int, str, str, str, str]] = []  # line, role, kind, token, evidence
-            for line, role, text in cand.select("line", "role", "masked").iter_rows():
+            for line, turn, role, text in cand.select("line", "turn", "role", "masked").iter_rows():
+                parts = appended_input(text) if has_input and role == "user" else None
+                input_at = len(parts[0]) + 2 if parts and placeholder_input(parts[1]) else None
                 for kind, pattern in _PLACEHOLDER_RES.items():
                     for m in pattern.finditer(text):
                         real_kind = (
@@ -157,6 +172,10 @@ class TemplateDebris(Check):
                             if kind == "placeholder" and _special_token(text, m)
                             else kind
                         )
+                        if kind == "no-input marker" and input_at is not None and m.start() >= input_at:
+                            continue
+                        if (line, turn) in merged and m.start() >= merged[(line, turn)][1]:
+                            continue
                         if real_kind != kind or _placeholder_ok(kind, text, m):
                             raw.append(
                                 (line, role, real_kind, m.group()[:40], snippet(text, m.start(), m.end()))

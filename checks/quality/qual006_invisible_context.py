@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.quality.common import messages, record_findings
+from dataqa.checks.quality.common import messages, record_findings, reference_only_requests
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
@@ -92,11 +92,12 @@ class InvisibleContext(Check):
     Example: "Describe the attached photo." → "The photo shows a red barn at sunset…".
     Fix: include the content (as text, or as an image part for a vision model) or drop the record.
     Not reported when the record carries the media (an `<image>` token, a markdown image, a figure
-    in code) or, for links, holds the URL.
+    in code) or, for links, holds the URL; a request whose only content is a URL or a file name is
+    QUAL011's.
     """
 
     id = "QUAL006"
-    shares = frozenset({"quality.messages"})
+    shares = frozenset({"quality.messages", "quality.reference_only"})
     name = "invisible-context"
     family = "quality"
     severity = Severity.WARNING
@@ -128,8 +129,12 @@ class InvisibleContext(Check):
                 whole.filter(pl.col("content").str.contains(r"(?i)https?://|www\."))["line"].to_list()
             )
             cand = cand.join(with_media, on="line", how="anti").sort("line", "turn")
+            # A request whose only content is a URL or a file name is QUAL011's: one defect, one finding.
+            by_reference = {line for line, _, _ in reference_only_requests(ctx, split)}
             hits = []
             for line, role, text in cand.select("line", "role", "masked").iter_rows():
+                if role == "user" and line in by_reference:
+                    continue
                 # In ASCII text, case-insensitive matching is matching the lower-cased text: a kind
                 # whose every match holds one of its words cannot match when none is there.
                 lower = text.lower() if text.isascii() else None
