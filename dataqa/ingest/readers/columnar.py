@@ -143,6 +143,17 @@ def table_rows(path: Path, kind: str) -> int:
     return int(lazy.select(pl.len()).collect().item())
 
 
+FIRST_ROWS = 2_000
+"""Rows decoded first, on their own: the format guess reads only these (a whole table decoded to
+look at its first records would cost the file's size in memory); the rest is decoded in one go."""
+
+
+def _pieces(start: int, stop: int | None) -> list[tuple[int, int | None]]:
+    """The row ranges [a, b) a table's rows [start, stop) are decoded in (b None: to the end)."""
+    head = start + FIRST_ROWS if stop is None else min(start + FIRST_ROWS, stop)
+    return [(start, head)] + ([(head, stop)] if stop is None or head < stop else [])
+
+
 def read_table_file(
     path: Path,
     kind: str,
@@ -152,34 +163,27 @@ def read_table_file(
     stream: bool = False,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row, record) for rows [start, stop) of a Parquet or Arrow IPC file; a file that cannot be
-    read (damaged, truncated, not that format) becomes one issue on its first row."""
+    read (damaged, truncated, not that format) becomes one issue on the row where reading failed."""
     name = "Parquet" if kind == "parquet" else "Arrow IPC"
-    try:
-        if kind == "parquet":
-            lazy = pl.scan_parquet(path)
-            frame = (
-                lazy
-                if not start and stop is None
-                else lazy.slice(start, None if stop is None else stop - start)
-            ).collect()
-        elif stream:
-            frame = pl.read_ipc_stream(path)
-            if start or stop is not None:
-                frame = frame.slice(start, None if stop is None else stop - start)
-        else:
-            lazy = pl.scan_ipc(path)
-            frame = (
-                lazy
-                if not start and stop is None
-                else lazy.slice(start, None if stop is None else stop - start)
-            ).collect()
-    except Exception as exc:  # polars raises many kinds for a damaged file; none may escape
-        issues.append(LoadIssue(start + 1, FILE_LEVEL, _failure(name, exc)))
-        return
-    if frame.width == 0 and start == 0:
-        issues.append(LoadIssue(1, FILE_LEVEL, f"{name} file has no columns: there are no records to check"))
-        return
-    yield from frame_records(frame, start)
+    whole: pl.DataFrame | None = None
+    for first, last in _pieces(start, stop):
+        try:
+            if stream:  # the stream format has no index to seek by: read once, sliced
+                whole = pl.read_ipc_stream(path) if whole is None else whole
+                frame = whole.slice(first, None if last is None else last - first)
+            else:
+                lazy = pl.scan_parquet(path) if kind == "parquet" else pl.scan_ipc(path)
+                frame = lazy.slice(first, None if last is None else last - first).collect()
+        except Exception as exc:  # polars raises many kinds for a damaged file; none may escape
+            issues.append(LoadIssue(first + 1, FILE_LEVEL, _failure(name, exc)))
+            return
+        if frame.width == 0 and first == 0:
+            issues.append(
+                LoadIssue(1, FILE_LEVEL, f"{name} file has no columns: there are no records to check")
+            )
+            return
+        yield from frame_records(frame, first)
+        del frame
 
 
 def mapping_records(rows: Iterable[Any], issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
