@@ -57,7 +57,7 @@ class StructuredLabel(Check):
             self.metrics[f"{split.name}_structured_labels"] = len(lines)
             yield self.finding(
                 f"{len(lines):,} {split.name} label(s) are JSON {kinds}, not text: each distinct value "
-                f"became a class of its own ({len(classes):,} classes, e.g. {common[0][:80]!r}); "
+                f"became a class of its own ({len(classes):,} class(es), e.g. {common[0][:80]!r}); "
                 "give labels as class-name strings, or name the field holding the class with --label-field",
                 [ctx.location(split, line) for line in lines],
                 [label[:160] for label in common[:5]],
