@@ -114,3 +114,29 @@ def test_no_limit_is_zero_and_a_negative_limit_is_refused(tmp_path: Path) -> Non
     assert report.results[0].status == CheckStatus.FAILED
     with pytest.raises(ConfigError):
         dataqa.scan(str(train), select=["DUP001"], check_timeout=-1)
+
+
+def test_the_check_timeout_flag_wins_over_the_configuration(tmp_path: Path, plugin: Path) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", RECORDS)
+    config = tmp_path / "dataqa.toml"
+    config.write_text(f'plugins = ["{plugin.name}"]\ncheck-timeout = 600\nselect = ["SLOW001"]\n')
+    argv = ["scan", str(train), "--config", str(config), "--check-timeout", "0.25"]
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 1, result.output
+    assert "SLOW001 (sleeper) did not finish within 0.25 s; its result is discarded" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("-1", "-1.0 is not in the range x>=0"), ("inf", "check-timeout = inf is out of range")],
+)
+def test_a_bad_check_timeout_flag_is_a_usage_error(tmp_path: Path, value: str, message: str) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", RECORDS)
+    result = CliRunner().invoke(main, ["scan", str(train), "--no-config", "--check-timeout", value])
+    assert result.exit_code == 2 and message in result.output, result.output
+
+
+@pytest.mark.parametrize("command", ["scan", "clean", "split", "diff", "hook"])
+def test_every_scanning_command_takes_check_timeout(command: str) -> None:
+    flags = {opt for param in main.commands[command].params for opt in getattr(param, "opts", [])}
+    assert "--check-timeout" in flags

@@ -207,6 +207,7 @@ def scan(
     config_path: str | None,
     no_config: bool,
     jobs: int | None,
+    check_timeout: float | None,
     json_out: str | None,
     html_out: str | None,
     md_out: str | None,
@@ -243,6 +244,7 @@ def scan(
             profile=profile,
             fail_on=fail_on,
             jobs=jobs,
+            check_timeout=check_timeout,
             records_path=records_path,
         )
         # every output is checked before the scan, not after minutes of work
@@ -482,6 +484,7 @@ def clean(
     config_path: str | None,
     no_config: bool,
     jobs: int | None,
+    check_timeout: float | None,
     json_out: str | None,
     map_label_variants: bool,
     debug: bool,
@@ -501,6 +504,7 @@ def clean(
         fields=field_map,
         records_path=records_path,
         jobs=jobs,
+        check_timeout=check_timeout,
     )
     with _errors_exit_2(debug):
         paths = split_paths(train, test, valid)
@@ -568,6 +572,7 @@ def split_command(
     config_path: str | None,
     no_config: bool,
     jobs: int | None,
+    check_timeout: float | None,
     debug: bool,
 ) -> None:
     """Split DATA into train/test(/valid) so that no duplicate group straddles two splits."""
@@ -582,6 +587,7 @@ def split_command(
         fields=field_map,
         records_path=records_path,
         jobs=jobs,
+        check_timeout=check_timeout,
     )
     with _errors_exit_2(debug):
         result = split_dataset(
@@ -624,6 +630,7 @@ def diff_command(
     config_path: str | None,
     no_config: bool,
     jobs: int | None,
+    check_timeout: float | None,
     debug: bool,
 ) -> None:
     """Show what changed from OLD to NEW training data: unchanged, modified, re-labelled, moved, added and
@@ -642,6 +649,7 @@ def diff_command(
         fields=field_map,
         records_path=records_path,
         jobs=jobs,
+        check_timeout=check_timeout,
     )
     with _errors_exit_2(debug):
         held_out = {"test": test, "valid": valid}

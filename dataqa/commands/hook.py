@@ -337,6 +337,7 @@ def run(
     config_path: str | None = None,
     no_config: bool = False,
     jobs: int | None = None,
+    check_timeout: float | None = None,
     no_cache: bool = False,
     exit_zero: bool = False,
     show_info: bool = False,
@@ -362,6 +363,7 @@ def run(
         "fields": field_map,
         "records_path": records_path,
         "jobs": jobs,
+        "check_timeout": check_timeout,
     }
     try:
         config = load_config(config_path, discover=not no_config)

@@ -78,7 +78,7 @@ def _field_map(ctx: click.Context, param: click.Parameter, values: Sequence[str]
 
 def data_options(command: F) -> F:
     """The options every data command shares: format, label field, field map, configuration file,
-    threads."""
+    threads, the time limit of one check."""
     return _stack(
         command,
         [
@@ -111,6 +111,13 @@ def data_options(command: F) -> F:
                 metavar="N",
                 help="Checks run at once on threads, and processes that parse a large file "
                 "(default 0: one per core, at most 2).",
+            ),
+            click.option(
+                "--check-timeout",
+                type=click.FloatRange(min=0),
+                metavar="SECONDS",
+                help="Seconds one check may run; past it, it is reported errored and the scan goes on "
+                "(config check-timeout; default 600, 0: no limit).",
             ),
         ],
     )

@@ -9,6 +9,7 @@ whatever the interleaving.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ import polars as pl
 
 from dataqa.core.models import Location
 from dataqa.engine.config import Config
+from dataqa.engine.frozen import freeze, handout
 from dataqa.ingest.dataset import SPLIT_NAMES, Split
 from dataqa.ingest.layouts import TEXT
 
@@ -26,6 +28,19 @@ T = TypeVar("T")
 def _family(key: Any) -> Any:
     """The family of a shared key: its first element ("distinct" of ("distinct", "train", "text"))."""
     return key[0] if isinstance(key, tuple) and key else key
+
+
+def _split_view(split: Split) -> Split:
+    """A shallow copy of a split with its frames cloned and its issue lists copied."""
+    own = copy.copy(split)
+    own.frame = split.frame.clone()
+    own.stored_turns = split.stored_turns.clone()
+    own.exchanges = split.exchanges.clone()
+    own.load_issues = list(split.load_issues)
+    own.record_issues = list(split.record_issues)
+    if "turns" in split.__dict__:  # computed already: share it (cloned), do not compute it again
+        own.__dict__["turns"] = split.__dict__["turns"].clone()
+    return own
 
 
 class Context:
@@ -58,18 +73,29 @@ class Context:
         """Compute `factory()` once per scan under `key`; later calls get the cached value.
 
         A factory may ask for other keys (always lower-level ones: the dependencies form no cycle,
-        so threads taking key locks in that order cannot deadlock).
+        so threads taking key locks in that order cannot deadlock). The value is frozen once and
+        each caller gets its own handle (`dataqa.engine.frozen`): a check that changes what it
+        read cannot change what another check reads.
         """
         with self._locks_guard:
             lock = self._key_locks.setdefault(key, threading.RLock())
         with lock:
             if key in self._cache:
-                return self._cache[key]
-            value = factory()
+                return handout(self._cache[key])
+            value = freeze(factory())
             with self._locks_guard:
                 if self._holders.get(_family(key), 1) > 0:  # not released while it was computed
                     self._cache[key] = value
-            return value
+            return handout(value)
+
+    def view(self) -> Context:
+        """The scan as one check sees it: the same shared cache, its own copies of the splits (frames
+        cloned: a clone shares the data) and of the configuration, so that a check that rebinds or
+        changes them changes nothing another check or the verdict reads."""
+        own = copy.copy(self)
+        own.splits = {name: _split_view(split) for name, split in self.splits.items()}
+        own.config = copy.deepcopy(self.config)
+        return own
 
     def hold(self, families: Iterable[str]) -> None:
         """A check that will read these families is about to run (see `Check.shares`)."""

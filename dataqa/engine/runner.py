@@ -106,7 +106,7 @@ def run_check(check: Check, ctx: Context, debug: bool = False) -> CheckResult:
         if reason:
             return CheckResult(**base, status=CheckStatus.SKIPPED, reason=reason)
     try:
-        findings = list(check.run(ctx))
+        findings = list(check.run(ctx.view()))  # its own splits and config (see Context.view)
     except Exception as exc:
         if debug:
             raise
