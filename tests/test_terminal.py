@@ -343,3 +343,21 @@ def test_no_explanation_points_at_a_file_a_pip_install_lacks():
     for check_id in load_checks():
         text = invoke("explain", check_id).stdout
         assert not re.search(r"\b(benchmarks|tests|sample_data)/", text), (check_id, text)
+
+
+def test_next_step_follows_what_the_scan_found(in_tmp):
+    from dataqa.commands.cli import next_step
+    from dataqa.engine.verdict import Usable
+
+    report = blocking_report()
+    given = {"train": "data/train.jsonl", "test": "data/test.jsonl"}
+    assert next_step(report, given) == (
+        "8 rows would be removed: `dataqa clean data/train.jsonl --test data/test.jsonl -o cleaned/`"
+    )
+    for r in report.results:
+        for f in r.findings:
+            f.unusable = []
+    assert next_step(report, given) == "fix what blocks (above), then scan again"
+    assert next_step(report, {"train": "data/train.jsonl"}).startswith("hold out a test split: `dataqa split")
+    report.usable = Usable(0, [])
+    assert next_step(report, {"train": "data/train.jsonl"}).startswith("no training row could be read")

@@ -101,6 +101,8 @@ def next_step(report: Any, given: dict[str, Any]) -> str | None:
     if removed:
         rows = f"{removed:,} row{'' if removed == 1 else 's'}"
         return f"{rows} would be removed: {command('dataqa', 'clean', *train[:1], *extra, '-o', 'cleaned/')}"
+    if not report.usable.rows:
+        return "no training row could be read: fix what blocks (above), then scan again"
     if "test" not in given and "valid" not in given:
         return f"hold out a test split: {command('dataqa', 'split', *train[:1], '-o', 'split/')}"
     if not report.go:
