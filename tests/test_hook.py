@@ -232,7 +232,7 @@ def test_command_line_flags_win_over_dataset_options(repo: Path, capsys) -> None
 def test_no_files_scans_every_declared_dataset(repo: Path, capsys) -> None:
     (repo / "pyproject.toml").write_text(DATASETS)
     dataset(repo / "sets" / "support", [RECORDS[0], "{bad"], [RECORDS[50]], names=("sft", "heldout"))
-    write_jsonl(repo / "sets" / "legacy.jsonl", ["[]"])
+    write_jsonl(repo / "sets" / "legacy.jsonl", ["42"])
     code, lines, _ = run_hook(capsys, "--select", "FMT001,FMT002")
     assert code == 1
     assert reported(lines) == [("sets/legacy.jsonl", 1, "FMT002"), ("sets/support/sft.jsonl", 2, "FMT001")]
