@@ -63,10 +63,12 @@ def trim(text: str, limit: int = 300) -> str:
 
 
 def short_path(path: str) -> str:
-    """`path` relative to the working directory when that is shorter (as people type it), else as given."""
+    """`path` relative to the working directory when it lies inside it and that is shorter, else as given."""
     try:
         rel = os.path.relpath(path)
     except (ValueError, OSError):
+        return path
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):  # outside the working directory
         return path
     return rel if len(rel) < len(path) else path
 

@@ -31,7 +31,7 @@ def test_diff_html_on_unlabelled_prompt_completion_data(tmp_path: Path) -> None:
     assert d.added == [21, 22] and d.removed == []
     html = render(d)
     assert "What changed in the dataset" in html and "Label distribution" not in html
-    assert "Added (new file lines): <code>21, 22</code>" in html
+    assert "New file lines: <code>21, 22</code>" in html
 
 
 def test_cli_diff_html_unlabelled_writes_the_page(tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_cli_diff_html_unlabelled_writes_the_page(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["diff", str(old), str(new), "--no-config", "--html", str(out)])
     assert result.exit_code == 0, result.output
     assert "added 1" in result.output
-    assert "Added (new file lines): <code>21</code>" in out.read_text()
+    assert "New file lines: <code>21</code>" in out.read_text()
 
 
 def _all_commands() -> dict[str, object]:

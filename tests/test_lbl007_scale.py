@@ -140,7 +140,7 @@ def test_sixty_answers_check_matches_pairwise(tmp_path: Path, max_similarity: fl
             continue
         expected_reasons.add(reason)
         f = found.pop(lines[0])
-        assert f.message == f"one train prompt has 60 contradictory answers ({reason})", name
+        assert f.message == f"one train prompt has 60 contradictory assistant replies ({reason})", name
         assert f.metrics == {"answers": 60, "reason": reason}, name
         assert [loc.line for loc in f.locations] == lines, name
         assert [loc.line for loc in f.unusable] == (lines if hard else []), name

@@ -16,7 +16,9 @@ from conftest import chat
 from dataqa.core.processes import map_in_processes
 from dataqa.ingest import dataset, load
 from dataqa.ingest.dataset import Split, load_split
+from dataqa.ingest.layouts import LAYOUTS
 from dataqa.ingest.load import Span, line_spans
+from dataqa.ingest.readers.source import SpanJob, open_input
 
 
 def damaged_file(path: Path) -> Path:
@@ -156,9 +158,12 @@ def test_a_read_error_in_a_span_ends_the_file(tmp_path: Path, monkeypatch: pytes
             yield number, raw
 
     monkeypatch.setattr(load, "_raw_lines", failing)
-    one_pass = dataset._normalise_file(path, "chat", None, None)
+    source, reading, chat_layout = open_input(path), dataset.Reading.of(None, None, None), LAYOUTS["chat"]
+    one_pass = dataset._normalise_file(source, chat_layout, reading)
     spans = line_spans(path, 300)
-    merged = dataset._merge([dataset._normalise_file(path, "chat", None, None, span) for span in spans], None)
+    merged = dataset._merge(
+        [dataset._normalise_file(source, chat_layout, reading, SpanJob(0, span)) for span in spans], None
+    )
     assert len(spans) > 10 and one_pass.frame["line"].max() < 60
     assert merged.frame.equals(one_pass.frame)
     assert (merged.load_issues, merged.record_issues) == (one_pass.load_issues, one_pass.record_issues)

@@ -33,7 +33,7 @@ class LanguageMix(Check):
     """
 
     id = "COV002"
-    shares = frozenset({"languages"})
+    shares = frozenset({"language-evidence", "language-prior", "languages"})
     name = "language-mix"
     family = "coverage"
     severity = Severity.WARNING

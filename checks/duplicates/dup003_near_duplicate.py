@@ -33,7 +33,7 @@ class NearDuplicate(DuplicateCheck):
     """
 
     id = "DUP003"
-    shares = frozenset({"bands", "distinct", "near_groups", "near_pairs"})
+    shares = frozenset({"bands", "distinct", "near_groups", "near_pairs", "templates"})
     heavy = True
     name = "near-duplicate"
     family = "duplicates"

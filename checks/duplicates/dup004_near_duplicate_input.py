@@ -42,7 +42,7 @@ class NearDuplicateInput(Check):
     """
 
     id = "DUP004"
-    shares = frozenset({"bands", "distinct", "near_groups", "near_pairs"})
+    shares = frozenset({"bands", "distinct", "near_groups", "near_pairs", "templates"})
     heavy = True
     name = "near-duplicate-input"
     family = "duplicates"

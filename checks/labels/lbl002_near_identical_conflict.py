@@ -35,7 +35,9 @@ class NearIdenticalConflict(Check):
     """
 
     id = "LBL002"
-    shares = frozenset({"bands", "distinct", "hashes", "near_groups", "near_pairs", "split_labels"})
+    shares = frozenset(
+        {"bands", "distinct", "hashes", "near_groups", "near_pairs", "split_labels", "templates"}
+    )
     name = "near-identical-conflict"
     family = "labels"
     severity = Severity.WARNING

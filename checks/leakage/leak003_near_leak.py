@@ -32,7 +32,7 @@ class NearLeak(LeakCheck):
     id = "LEAK003"
     shares = frozenset(
         {"bands", "distinct", "hashes", "input_conflicts", "input_pairs", "input_sides", "near_pairs"}
-        | {"split_labels"}
+        | {"split_labels", "templates"}
     )
     name = "near-leak"
     family = "leakage"

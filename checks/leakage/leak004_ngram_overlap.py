@@ -36,7 +36,7 @@ class NgramOverlap(LeakCheck):
     id = "LEAK004"
     shares = frozenset(
         {"bands", "distinct", "hashes", "input_conflicts", "input_leaks", "input_pairs", "input_sides"}
-        | {"near_pairs", "ngram", "split_labels"}
+        | {"near_pairs", "ngram", "split_labels", "templates"}
     )
     heavy = True
     name = "ngram-overlap"
