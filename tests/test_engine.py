@@ -316,7 +316,7 @@ def test_heavy_checks_run_one_at_a_time_and_first(project: Path, monkeypatch: py
     monkeypatch.setattr(runner, "run_check", recording)
     report = dataqa.scan(str(project / "train.jsonl"), test=str(project / "test.jsonl"), jobs=2)
     assert overlaps == []
-    assert started[0] == "DUP003"
+    assert "DUP003" in started[:2]  # first of the two threads' first picks (which records first is a race)
     assert [r.check_id for r in report.results] == sorted(checks)  # the report keeps the registry order
 
 
