@@ -417,7 +417,7 @@ def test_list_of_dicts_and_polars_frame(tmp_path: Path) -> None:
 
 
 def test_pandas_frame(tmp_path: Path) -> None:
-    pandas = pytest.importorskip("pandas")
+    import pandas
     frame = pandas.DataFrame(
         {"text": ["refund please", "where is it", "refund please"], "label": ["a", "b", "a"]}
     )
