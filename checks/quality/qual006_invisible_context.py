@@ -73,6 +73,28 @@ _NEGATED = re.compile(
     r"(?i)\b(?:nothing|not|no|never|cannot|can['’]?t|couldn['’]?t|unable|forgot|without|instead of)\b"
 )
 """A reference that says there is no attachment ("attached is nothing", "I could not attach")."""
+_NOUNS = re.compile(
+    r"(?i)\b(image|picture|photo(?:graph)?|screenshot|chart|graph|diagram|plot|illustration|video"
+    r"|link|url|article|website|web ?page|page)s?\b"
+)
+_COUNT = (
+    r"(?:\d[\d,.]*|a dozen|dozens of|hundreds of|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|several|many|few|more|fewer)"
+)
+
+
+def _counted_in(text: str, matched: str) -> bool:
+    """Whether the matched media noun is a counted thing of the text ("draws 9 pictures ... on the pictures").
+
+    Word problems and stories count pictures, pages and videos; "the pictures" then points back at them,
+    not at media missing from the example.
+    """
+    noun = _NOUNS.search(matched)
+    if noun is None:
+        return False
+    stem = re.escape(noun.group(1))
+    counted = rf"(?i)\b(?:{_COUNT}\s+(?:[a-z-]+\s+)?{stem}s?|how many\s+(?:[a-z-]+\s+)?{stem}s?)\b"
+    return re.search(counted, text) is not None
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -144,6 +166,8 @@ class InvisibleContext(Check):
                     if lower is not None and not any(word in lower for word in INVISIBLE_WORDS[kind]):
                         continue
                     for m in pattern.finditer(text):
+                        if kind != "attachment" and _counted_in(text, m.group(0)):
+                            continue
                         if not _NEGATED.search(_sentence_around(text, m.start(), m.end())):
                             hits.append(
                                 (
