@@ -75,10 +75,11 @@ class LengthOutlier(Check):
                 extreme = idx[np.argmax(np.abs(score[idx]))]
                 ordered = [extreme, *[i for i in idx if i != extreme]]
                 word = "longer" if direction == "long" else "shorter"
+                at = ctx.place("train", int(lines[extreme]))
                 yield self.finding(
                     f"{len(idx)} {field_name(ctx.train, role, plural=len(idx) > 1)} far {word} than the rest "
                     f"(typical {typical:.0f} tokens; "
-                    f"most extreme {tokens[extreme]:.0f} tokens at line {lines[extreme]})",
+                    f"most extreme {tokens[extreme]:.0f} tokens at {at})",
                     [ctx.location("train", int(lines[i])) for i in ordered],
                     [excerpt(rows[role][int(extreme)], flat=True)],
                     metrics={"role": role, "direction": direction, "count": len(idx), "typical": typical},

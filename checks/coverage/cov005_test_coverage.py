@@ -93,8 +93,8 @@ class TestCoverage(Check):
             typical = self.metrics[f"{split.name}_median_similarity"]
             for i in uncovered:
                 hint = (
-                    f"nearest training {field_name(ctx.train, 'prompt')} is line {nearest[i]} at similarity "
-                    f"{sims[i]:.2f}"
+                    f"nearest training {field_name(ctx.train, 'prompt')} is "
+                    f"{ctx.place(ctx.train, int(nearest[i]))} at similarity {sims[i]:.2f}"
                     if nearest[i]
                     else f"it shares no word with any training {field_name(ctx.train, 'prompt')}"
                 )

@@ -17,11 +17,10 @@ from dataqa.ingest.naming import field_name
 from dataqa.text.similarity import hashes
 
 
-def _label_list(labels: dict[str, list[int]], split: str) -> list[str]:
-    """Evidence lines: each label with the lines that carry it."""
+def _label_list(ctx: Context, labels: dict[str, list[int]], split: str) -> list[str]:
+    """Evidence lines: each label with the records that carry it (lines, or rows of a table)."""
     return [
-        f"{label[:80]!r} at {split} line(s) {', '.join(map(str, lines[:12]))}"
-        + (" …" if len(lines) > 12 else "")
+        f"{label[:80]!r} at {split} {ctx.describe(split, lines[:12])}" + (" …" if len(lines) > 12 else "")
         for label, lines in labels.items()
     ]
 
@@ -90,7 +89,7 @@ class ConflictingLabels(Check):
                     f"{len(lines)} {split} examples with {how} carry {len(by_label)} different labels: "
                     + summary,
                     locations,
-                    [excerpt(prompt), *_label_list(by_label, split)],
+                    [excerpt(prompt), *_label_list(ctx, by_label, split)],
                     metrics={"labels": {lab: ls for lab, ls in by_label.items()}},
                     unusable=locations,
                 )

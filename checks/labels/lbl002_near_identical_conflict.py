@@ -77,7 +77,8 @@ class NearIdenticalConflict(Check):
                 summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
                 first = members[0]
                 other = next(line for line in members if labels[line] != labels[first])
-                diff = f"line {first} ~ line {other}: {word_diff(prompts[first] or '', prompts[other] or '')}"
+                changed = word_diff(prompts[first] or "", prompts[other] or "")
+                diff = f"{ctx.place(split, first)} ~ {ctx.place(split, other)}: {changed}"
                 inputs = field_name(ctx.splits[split], "prompt", plural=True)
                 yield self.finding(
                     f"{len(members)} near-identical {split} {inputs} carry {len(by_label)} different labels: "
@@ -85,7 +86,7 @@ class NearIdenticalConflict(Check):
                     locations,
                     [
                         *(
-                            f"line {line} ({labels[line][:40]!r}): {excerpt(prompts[line], 100)}"
+                            f"{ctx.place(split, line)} ({labels[line][:40]!r}): {excerpt(prompts[line], 100)}"
                             for line in members[:6]
                         ),
                         diff,

@@ -92,7 +92,7 @@ class ContradictoryAnswers(Check):
                     locations,
                     [excerpt(prompt)]
                     + [
-                        f"lines {', '.join(map(str, ls[:8]))}: {excerpt(a, 100)}"
+                        f"{ctx.describe(split, ls[:8], counted=True)}: {excerpt(a, 100)}"
                         for a, ls in distinct.items()
                     ],
                     metrics={"answers": len(answers), "reason": reason},

@@ -36,7 +36,7 @@ def grouped(
             message, evidence = (f"{first}: {what}" if first else what), []
         else:
             message = f"{what} ({len(entries):,} records)"
-            evidence = [f"line {line}: {where}" for line, where in entries[:5] if where]
+            evidence = [f"{ctx.place(split, line)}: {where}" for line, where in entries[:5] if where]
         yield check.finding(
             message, locs, evidence, metrics={"rejected": True, "records": len(entries)}, unusable=locs
         )

@@ -122,18 +122,27 @@ class Context:
             return s.source.location(s.name, int(line))
         return Location(s.name, s.path, int(line))
 
-    def describe(self, split: Split | str, lines: list[int]) -> str:
+    def describe(self, split: Split | str, lines: list[int], counted: bool = False) -> str:
         """Records named for a message: `line(s) 5, 9` for one line-based file (its keys are its
         lines), the lines records start on in a JSON document, `row(s) 4, 8` in a table, and the file
-        too when the split has several."""
+        too when the split has several. `counted`: `line 5` / `lines 5, 9` instead of `line(s)`."""
         places = [self.location(split, line) for line in lines]
+
+        def unit(word: str) -> str:
+            return f"{word}(s) " if not counted else f"{word} " if len(places) == 1 else f"{word}s "
+
         if all(p.row is None and p.file_line is None for p in places):
-            return "line(s) " + ", ".join(str(p.line) for p in places)
+            return unit("line") + ", ".join(str(p.line) for p in places)
         s = self.splits[split] if isinstance(split, str) else split
         if all(p.path == s.path for p in places):
-            unit = "row(s) " if all(p.row is not None for p in places) else "line(s) "
-            return unit + ", ".join(str(p.row if p.row is not None else p.physical_line) for p in places)
+            word = "row" if all(p.row is not None for p in places) else "line"
+            return unit(word) + ", ".join(str(p.physical_line if p.row is None else p.row) for p in places)
         return ", ".join(p.where(p.path.rsplit("/", 1)[-1]) for p in places)
+
+    def place(self, split: Split | str, line: int) -> str:
+        """One record named for a message: `line 5`, `row 4` (a table), `a.parquet row 4` (a split of
+        several files)."""
+        return self.describe(split, [line], counted=True)
 
     def valid_rows(self, split: Split | str) -> pl.DataFrame:
         """The split's records that passed schema validation (the ones worth comparing)."""

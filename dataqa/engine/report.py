@@ -41,6 +41,7 @@ def findings_schema() -> dict[str, Any]:
         "split": pl.String,
         "path": pl.String,
         "line": pl.Int64,
+        "row": pl.Int64,
         "group": pl.Int64,
         "group_size": pl.Int64,
         "similarity": pl.Float64,
@@ -216,8 +217,10 @@ class Report:
 
         `group` is the finding's index in `report.findings` (a duplicate group's rows share it);
         `unusable` says whether this finding removes that record from the usable count (the verdict
-        counts training rows); `similarity` is set where the finding's metrics carry a score. A
-        finding that points at no record (a dataset-wide one) is one row with no split, path or line.
+        counts training rows); `similarity` is set where the finding's metrics carry a score. `line` is
+        the physical line in `path` (where a record of a JSON array starts), `row` the 0-based row of
+        a table (Parquet, Arrow, in-memory data): one of the two is set. A finding that points at no
+        record (a dataset-wide one) is one row with no split, path, line or row.
         """
         import polars as pl
 
@@ -235,7 +238,8 @@ class Report:
                 columns["message"].append(finding.message)
                 columns["split"].append(loc.split if loc else None)
                 columns["path"].append(loc.path if loc else None)
-                columns["line"].append(loc.line if loc else None)
+                columns["line"].append(loc.physical_line if loc else None)
+                columns["row"].append(loc.row if loc else None)
                 columns["group"].append(group)
                 columns["group_size"].append(len(finding.locations))
                 columns["similarity"].append(score)
@@ -283,8 +287,8 @@ class Report:
         except ImportError:
             raise ImportError("Report.to_pandas() needs pandas: pip install pandas") from None
         frame = self.findings_frame()
-        kinds = {"line": "Int64", "group": "Int64", "group_size": "Int64", "similarity": "Float64"}
-        kinds["unusable"] = "boolean"
+        kinds = {"line": "Int64", "row": "Int64", "group": "Int64", "group_size": "Int64"}
+        kinds |= {"similarity": "Float64", "unusable": "boolean"}
         data = {}
         for name in frame.columns:
             values = frame[name].to_list()
