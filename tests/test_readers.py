@@ -228,6 +228,26 @@ def test_json_array_in_a_jsonl_file_is_one_finding_and_read_as_an_array(tmp_path
     ]
 
 
+def test_json_file_of_lines_with_a_first_line_over_64_kib_is_read_as_jsonl(tmp_path: Path) -> None:
+    rows = planted()
+    rows[0] = chat("Summarise this: " + "word " * 20_000, "A long text.")  # ~100 KB first line
+    body = jsonl_bytes(rows)
+    assert body.index(b"\n") > 64 * 1024
+    for name, data in (("train.json", body), ("train.json.gz", gzip.compress(body))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        report = scan(path)
+        assert report.splits[0].input["kind"] == "jsonl" and report.splits[0].rows == 40
+        assert [f.check_id for f in report.findings] == ["DUP001"]
+        assert where(report, "DUP001") == [[(name, "line", 3), (name, "line", 6)]]
+    # control: one long minified array on its first line is still a JSON document
+    document = tmp_path / "array.json"
+    document.write_bytes(orjson.dumps(rows) + b"\n")
+    report = scan(document)
+    assert report.splits[0].input["kind"] == "json" and report.splits[0].rows == 40
+    assert [f.check_id for f in report.findings] == ["DUP001"]
+
+
 # --- CSV and TSV ----------------------------------------------------------------------------------
 
 
@@ -418,6 +438,7 @@ def test_list_of_dicts_and_polars_frame(tmp_path: Path) -> None:
 
 def test_pandas_frame(tmp_path: Path) -> None:
     import pandas
+
     frame = pandas.DataFrame(
         {"text": ["refund please", "where is it", "refund please"], "label": ["a", "b", "a"]}
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import orjson
 
 from dataqa.ingest.compression import compression_of, open_stream
+from dataqa.ingest.load import MAX_LINE_BYTES
 
 JSONL, JSON, CSV, TSV, PARQUET, ARROW, TEXT = "jsonl", "json", "csv", "tsv", "parquet", "arrow", "text"
 
@@ -52,6 +53,8 @@ ARROW_FILE_MAGIC = b"ARROW1"
 ARROW_STREAM_MAGIC = b"\xff\xff\xff\xff"
 
 _HEAD_BYTES = 64 * 1024
+_HEAD_CAP = MAX_LINE_BYTES + _HEAD_BYTES
+"""A first line longer than the JSONL reader keeps (16 MiB) is not read on for sniffing either."""
 _CSV_PROBE_LINES = 20
 
 
@@ -97,11 +100,26 @@ def sniff_file(path: Path) -> Sniffed:
 
 
 def _head(path: Path) -> bytes:
+    """The file's first bytes (decompressed): 64 KiB, or on to the end of the first line when it is
+    longer (up to `_HEAD_CAP`), so a long first JSONL record is parsed whole, not taken for the
+    start of a pretty-printed document."""
     try:
         with open_stream(path) as fh:
-            return fh.read(_HEAD_BYTES)
+            head = bytearray(fh.read(_HEAD_BYTES))
+            while len(head) < _HEAD_CAP and _first_line_open(head):
+                chunk = fh.read(_HEAD_BYTES)
+                if not chunk:
+                    break
+                head += chunk
+            return bytes(head)
     except (EOFError, OSError):
         return b""
+
+
+def _first_line_open(head: bytearray) -> bool:
+    """Whether the first line that is not blank has begun in `head` and not yet ended."""
+    start = next((i for i, byte in enumerate(head[:4096]) if byte not in b" \t\r\n\xef\xbb\xbf"), None)
+    return start is not None and head.find(b"\n", start) < 0
 
 
 def _decided(
