@@ -43,27 +43,22 @@ def file_compression(path: Path) -> str | None:
         return compression_of(fh.read(6))
 
 
-class _Translating(io.RawIOBase):
-    """A decompressing stream whose errors are `EOFError`/`OSError` (lzma and bz2 raise others)."""
+class _Stream(io.RawIOBase):
+    """A read-only stream of decompressed bytes over `_source`: a subclass supplies `read1`, and
+    reading, reading into a buffer and closing are the same for every codec."""
 
-    def __init__(self, inner: IO[bytes]) -> None:
-        self._inner = inner
+    _source: IO[bytes]
 
     def readable(self) -> bool:
         return True
+
+    def read1(self, size: int = -1) -> bytes:
+        raise NotImplementedError
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         data = self.read1(len(buffer))
         buffer[: len(data)] = data
         return len(data)
-
-    def read1(self, size: int = -1) -> bytes:
-        try:
-            return self._inner.read1(size if size > 0 else _RAW_CHUNK)  # type: ignore[attr-defined]
-        except (EOFError, OSError):
-            raise
-        except Exception as exc:  # lzma.LZMAError, ValueError from a corrupt stream
-            raise OSError(f"corrupt compressed data ({exc})") from exc
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
@@ -72,12 +67,27 @@ class _Translating(io.RawIOBase):
 
     def close(self) -> None:
         try:
-            self._inner.close()
+            self._source.close()
         finally:
             super().close()
 
 
-class _ZstdStream(io.RawIOBase):
+class _Translating(_Stream):
+    """A decompressing stream whose errors are `EOFError`/`OSError` (lzma and bz2 raise others)."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self._source = inner
+
+    def read1(self, size: int = -1) -> bytes:
+        try:
+            return self._source.read1(size if size > 0 else _RAW_CHUNK)  # type: ignore[attr-defined]
+        except (EOFError, OSError):
+            raise
+        except Exception as exc:  # lzma.LZMAError, ValueError from a corrupt stream
+            raise OSError(f"corrupt compressed data ({exc})") from exc
+
+
+class _ZstdStream(_Stream):
     """zstd frames one after another, decompressed chunk by chunk; a truncated last frame raises
     `EOFError` (the `zstandard` stream reader would end silently and lose the damage)."""
 
@@ -85,20 +95,12 @@ class _ZstdStream(io.RawIOBase):
         import zstandard
 
         self._zstd = zstandard
-        self._fh = open(path, "rb")  # noqa: SIM115 - closed in close()
+        self._source = open(path, "rb")  # noqa: SIM115 - closed in close()
         self._dctx = zstandard.ZstdDecompressor()
         self._obj = self._dctx.decompressobj()
         self._in_frame = False
         self._pending = b""
         self._done = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.read1(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
     def _feed(self, raw: bytes) -> bytes:
         out = []
@@ -117,7 +119,7 @@ class _ZstdStream(io.RawIOBase):
 
     def read1(self, size: int = -1) -> bytes:
         while not self._pending and not self._done:
-            raw = self._fh.read(_RAW_CHUNK)
+            raw = self._source.read(_RAW_CHUNK)
             if not raw:
                 self._done = True
                 if self._in_frame:
@@ -127,17 +129,6 @@ class _ZstdStream(io.RawIOBase):
         limit = size if size and size > 0 else len(self._pending)
         data, self._pending = self._pending[:limit], self._pending[limit:]
         return data
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            return b"".join(iter(lambda: self.read1(_RAW_CHUNK), b""))
-        return self.read1(size)
-
-    def close(self) -> None:
-        try:
-            self._fh.close()
-        finally:
-            super().close()
 
 
 def open_compressed(path: Path, kind: str) -> IO[bytes]:
