@@ -11,6 +11,6 @@ from dataqa.core.errors import ConfigError
 from dataqa.core.models import Finding, Location, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.ingest.load import excerpt
+from dataqa.ingest.issues import excerpt
 
 __all__ = ["Check", "ConfigError", "Context", "Finding", "Location", "Severity", "excerpt", "register"]

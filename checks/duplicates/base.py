@@ -18,7 +18,7 @@ import polars as pl
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
-from dataqa.ingest.load import excerpt
+from dataqa.ingest.issues import excerpt
 
 EVIDENCE_CHARS = 160
 

@@ -11,7 +11,7 @@ from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, raw_te
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.ingest.load import excerpt
+from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text import similarity
 

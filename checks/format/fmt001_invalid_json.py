@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dataqa.checks.format.base import LoadIssueCheck
 from dataqa.core.models import Severity
 from dataqa.engine.registry import register
-from dataqa.ingest import load
+from dataqa.ingest import issues
 
 
 @register
@@ -26,4 +26,4 @@ class InvalidJson(LoadIssueCheck):
     name = "invalid-json"
     family = "format"
     severity = Severity.ERROR
-    kind = load.INVALID_JSON
+    kind = issues.INVALID_JSON

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dataqa.checks.format.base import LoadIssueCheck
 from dataqa.core.models import Severity
 from dataqa.engine.registry import register
-from dataqa.ingest import load
+from dataqa.ingest import issues
 
 
 @register
@@ -24,4 +24,4 @@ class NotAnObject(LoadIssueCheck):
     name = "not-an-object"
     family = "format"
     severity = Severity.ERROR
-    kind = load.NOT_OBJECT
+    kind = issues.NOT_OBJECT

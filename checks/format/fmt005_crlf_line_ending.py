@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.ingest import load
+from dataqa.ingest import issues
 
 
 @register
@@ -29,7 +29,7 @@ class WindowsLineEnding(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
-            lines = [i.line for i in split.load_issues if i.kind == load.LINE_ENDING]
+            lines = [i.line for i in split.load_issues if i.kind == issues.LINE_ENDING]
             self.metrics[f"{split.name}_lines"] = len(lines)
             if lines:
                 yield self.finding(

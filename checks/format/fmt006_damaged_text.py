@@ -11,7 +11,7 @@ import polars as pl
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.ingest.load import excerpt
+from dataqa.ingest.issues import excerpt
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]|[ÂÃ][\xa0-\xbf]|â€")
 _CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{fffd}]|[ÂÃ][\x{a0}-\x{bf}]|â€"

@@ -12,8 +12,8 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.issues import excerpt
 from dataqa.ingest.label_inference import target_shape
-from dataqa.ingest.load import excerpt
 from dataqa.ingest.naming import field_name
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dataqa.checks.format.base import LoadIssueCheck
 from dataqa.core.models import Severity
 from dataqa.engine.registry import register
-from dataqa.ingest import load
+from dataqa.ingest import issues
 
 
 @register
@@ -25,4 +25,4 @@ class DamagedFile(LoadIssueCheck):
     name = "damaged-file"
     family = "format"
     severity = Severity.ERROR
-    kind = load.FILE_LEVEL
+    kind = issues.FILE_LEVEL

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dataqa.checks.format.base import LoadIssueCheck
 from dataqa.core.models import Severity
 from dataqa.engine.registry import register
-from dataqa.ingest import load
+from dataqa.ingest import issues
 
 
 @register
@@ -26,4 +26,4 @@ class DuplicateKey(LoadIssueCheck):
     name = "duplicate-key"
     family = "format"
     severity = Severity.WARNING
-    kind = load.DUPLICATE_KEY
+    kind = issues.DUPLICATE_KEY

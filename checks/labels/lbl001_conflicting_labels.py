@@ -12,7 +12,7 @@ from dataqa.checks.labels.base import labelled_splits, split_labels
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.ingest.load import excerpt
+from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text.similarity import hashes
 

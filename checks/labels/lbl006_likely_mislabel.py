@@ -18,7 +18,7 @@ from dataqa.checks.labels.base import split_labels
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.ingest.load import excerpt
+from dataqa.ingest.issues import excerpt
 from dataqa.text.topics import SEED
 
 LABEL_TOKENS = r"(?u)[^\W\d_]+(?:['\u2019][^\W\d_]+)?"

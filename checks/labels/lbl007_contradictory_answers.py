@@ -11,7 +11,7 @@ import polars as pl
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.ingest.load import excerpt
+from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text.answers import answer_facts, contradictions
 from dataqa.text.similarity import hashes

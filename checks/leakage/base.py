@@ -30,7 +30,7 @@ from dataqa.checks.labels.base import split_labels
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
-from dataqa.ingest.load import excerpt
+from dataqa.ingest.issues import excerpt
 from dataqa.text import similarity
 
 EVIDENCE_CHARS = 160

@@ -11,7 +11,7 @@ from dataqa.checks.leakage.base import Group, LeakCheck, input_leaks, near_match
 from dataqa.core.models import Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
-from dataqa.ingest.load import excerpt
+from dataqa.ingest.issues import excerpt
 from dataqa.text import similarity
 
 

@@ -12,7 +12,7 @@ from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest.dataset import Split
-from dataqa.ingest.load import json_type
+from dataqa.ingest.issues import json_type
 
 JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
 MAX_SCHEMA_DEPTH = 32

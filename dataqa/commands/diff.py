@@ -18,7 +18,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.diff_model import DatasetDiff
 from dataqa.engine.report import Report
 from dataqa.engine.runner import execute
-from dataqa.ingest.load import excerpt
+from dataqa.ingest.issues import excerpt
 from dataqa.text.near_duplicates import near_pairs
 from dataqa.text.normalise import hashes
 

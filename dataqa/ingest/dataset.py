@@ -19,15 +19,10 @@ import polars as pl
 from dataqa.core.processes import map_in_processes
 from dataqa.ingest import formats
 from dataqa.ingest.formats import RecordIssue
+from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.label_inference import closed_set_labels
 from dataqa.ingest.layouts import LAYOUTS, Detector, KeySurvey, Layout, mapped_layouts
-from dataqa.ingest.load import (
-    DEFAULT_LIMITS,
-    FILE_LEVEL,
-    Limits,
-    LineTally,
-    LoadIssue,
-)
+from dataqa.ingest.load import DEFAULT_LIMITS, Limits, LineTally
 from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.readers.source import Input, SpanJob, open_input
 from dataqa.ingest.unrecognised import unrecognised_detail

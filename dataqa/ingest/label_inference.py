@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 import orjson
 import polars as pl
 
-from dataqa.ingest.load import json_type
+from dataqa.ingest.issues import json_type
 
 _KEY_LINE = re.compile(r"^\s*[*_]{0,2}([A-Za-z][A-Za-z0-9 _/-]{0,40}?)[*_]{0,2}\s*:")
 

@@ -5,18 +5,15 @@ finding by the FMT checks) and reading goes on. Only a path that cannot be read 
 `InputError`, which the CLI reports as a one-line message and exit code 2. Files are opened
 read-only and never written.
 
-Hostile input is bounded: a line over `MAX_LINE_BYTES` is measured but not kept, JSON nested
-deeper than `MAX_DEPTH` is not handed on, and evidence is cut to `EXCERPT_CHARS` (saying how much
-was cut). A file that is not text at all (an image, an archive, UTF-16) is named once, as a whole,
-instead of line by line.
+Hostile input is bounded: a line over `MAX_LINE_BYTES` is measured but not kept, and reading stops
+at the `Limits` of one file. What is wrong with a line or with the file as a whole is diagnosed in
+`damage` (and worded with the vocabulary of `issues`); this module reads and counts the lines.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
-import json
 import os
 import re
 import stat
@@ -27,28 +24,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from dataqa.core.errors import InputError
 from dataqa.ingest.compression import file_compression, open_stream
-
-EXCERPT_CHARS = 160
-"""How much of a damaged line is kept as evidence: enough to recognise it, never the whole line."""
+from dataqa.ingest.damage import parse_json, sniff_issue
+from dataqa.ingest.issues import (
+    BLANK_LINE,
+    ENCODING,
+    EXCERPT_CHARS,
+    FILE_LEVEL,
+    INVALID_JSON,
+    LINE_ENDING,
+    LoadIssue,
+    excerpt,
+)
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 """A longer line is measured and reported but not kept or parsed, so one hostile line cannot exhaust
 memory. 16 MiB is about four million tokens, far beyond any model's context."""
-
-MAX_DEPTH = 200
-"""Deeper JSON is reported, not handed on: no fine-tuning format nests this deep, and deeper values
-would overflow recursive code downstream (orjson itself refuses 1,024 levels)."""
 
 MAX_BLANK_LISTED = 10_000
 """Blank lines listed one by one; past this many the rest are counted in one issue, so a file (or a
 small .gz) of a billion newlines costs a counter, not a billion findings."""
 
 _CHUNK = 1 << 20
-_SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -68,64 +66,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-
-
-@dataclass(frozen=True)
-class LoadIssue:
-    """Damage found while reading one line (or the file as a whole, on line 1)."""
-
-    line: int
-    kind: str
-    detail: str
-    excerpt: str = ""
-    dropped: bool = False
-    """True when the line held content that could not be read as a record (it counts as a row)."""
-    cut: bool = False
-    """True when reading stopped here at a limit (`Limits`): the rest of the file was not read."""
-
-
-# The kinds of LoadIssue, each handled by exactly one FMT check.
-INVALID_JSON = "invalid_json"
-NOT_OBJECT = "not_object"
-ENCODING = "encoding"
-BLANK_LINE = "blank_line"
-LINE_ENDING = "crlf"
-DUPLICATE_KEY = "duplicate_key"
-FILE_LEVEL = "file"
-
-
-def excerpt(text: str | bytes | None, limit: int = EXCERPT_CHARS, flat: bool = False) -> str:
-    """A short excerpt of untrusted text; when cut, it says how much was left out.
-
-    Bytes that are not UTF-8 are shown as `\\xNN` escapes so the damage stays visible. `flat`
-    collapses every run of whitespace (newlines too) to one space first: one-line evidence.
-    """
-    if text is None:
-        text = ""
-    if flat and isinstance(text, str):
-        text = " ".join(text.split())
-    if isinstance(text, bytes):
-        total = len(text)
-        head = text[: limit * 4].decode("utf-8", errors="backslashreplace")
-        cut = head[:limit]
-        if len(cut) < len(head) or total > limit * 4:
-            shown = len(cut.encode("utf-8", errors="surrogatepass"))
-            return f"{cut}… (+{max(total - shown, 0):,} bytes)"
-        return cut
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… (+{len(text) - limit:,} characters)"
-
-
-def json_type(value: Any) -> str:
-    """The JSON name of a parsed value's type, for messages a data person understands."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
 
 
 def check_readable(path: str | os.PathLike[str]) -> Path:
@@ -158,9 +98,6 @@ def file_sha256(path: Path) -> str:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return digest.hexdigest()
-
-
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def is_gzip(path: Path) -> bool:
@@ -382,149 +319,6 @@ def line_spans(path: Path, target_bytes: int) -> list[Span]:
     return spans
 
 
-_MAGIC: list[tuple[bytes, str]] = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (or an .xlsx/.docx file)"),
-    (b"BZh", "a bzip2 archive"),
-    (b"\xfd7zXZ\x00", "an xz archive"),
-    (b"\x28\xb5\x2f\xfd", "a zstd archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"PAR1", "a Parquet file"),
-    (b"SQLite format 3\x00", "an SQLite database"),
-    (b"\x7fELF", "an executable (ELF)"),
-    (b"\x93NUMPY", "a NumPy array file"),
-    (b"\x80\x04\x95", "a Python pickle"),
-]
-
-
-def _sniff(path: Path) -> tuple[str, str] | None:
-    """A whole-file problem visible in the first bytes: (issue kind, detail), or None for text.
-
-    UTF-16/32 (with or without a byte-order mark) is an encoding issue; a known binary format or
-    bytes that are mostly NUL and control characters make the file not JSONL at all.
-    """
-    try:
-        with open_binary(path) as fh:
-            head = fh.read(_SNIFF_BYTES)
-    except (EOFError, gzip.BadGzipFile, zlib.error, OSError):
-        head = b""  # _raw_lines reports the damage with its position
-    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return ENCODING, "file is UTF-32-encoded (byte-order mark found); JSONL must be UTF-8"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ENCODING, "file is UTF-16-encoded (byte-order mark found); JSONL must be UTF-8"
-    wide = _utf16_without_bom(head)
-    if wide:
-        return ENCODING, f"file looks {wide}-encoded (every other byte is NUL); JSONL must be UTF-8"
-    for magic, what in _MAGIC:
-        if head.startswith(magic):
-            return FILE_LEVEL, f"file is {what}, not JSONL text"
-    if head:
-        control = sum(1 for b in head if b < 32 and b not in (9, 10, 13)) + head.count(b"\x7f")
-        if control > 0.1 * len(head) and control >= 4:
-            share = round(100 * control / len(head))
-            return (
-                FILE_LEVEL,
-                f"file looks binary ({share}% of its first {len(head):,} bytes are NUL or control "
-                "bytes), not JSONL text",
-            )
-    return None
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """'UTF-16-LE' / 'UTF-16-BE' when the NUL bytes sit on one parity, as in UTF-16 ASCII text."""
-    sample = head[:1024]
-    if len(sample) < 8:
-        return None
-    even, odd = sample[0::2], sample[1::2]
-    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
-        return "UTF-16-LE"
-    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
-        return "UTF-16-BE"
-    return None
-
-
-def _walk(obj: Any) -> tuple[int, int]:
-    """(strings, depth) of a parsed value: every key and string value counted, without recursion."""
-    strings = 0
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(obj, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > deepest:
-            deepest = depth
-            if depth > MAX_DEPTH:
-                break
-        if type(value) is dict:
-            strings += len(value)
-            items = value.values()
-        else:
-            items = value
-        for item in items:
-            kind = type(item)
-            if kind is str:
-                strings += 1
-            elif kind is dict or kind is list:
-                stack.append((item, depth + 1))
-    return strings, deepest
-
-
-def _quoted_strings(raw: bytes) -> int:
-    """The number of string tokens (keys and values) written in a valid JSON line."""
-    quotes = raw.count(b'"')
-    if b"\\" in raw:
-        quotes -= raw.replace(b"\\\\", b"").count(b'\\"')
-    return quotes // 2
-
-
-def _duplicate_keys(raw: bytes) -> list[str]:
-    """The keys written twice in one object of a line (only called when a duplicate is certain)."""
-    found: list[str] = []
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: set[str] = set()
-        for key, _ in items:
-            if key in seen and key not in found:
-                found.append(key)
-            seen.add(key)
-        return dict(items)
-
-    with contextlib.suppress(ValueError, RecursionError):
-        json.loads(raw, object_pairs_hook=pairs)
-    return found
-
-
-def _json_error(exc: orjson.JSONDecodeError, raw: bytes) -> tuple[str, str]:
-    """(issue kind, detail) for a line orjson refuses, in words a data person understands."""
-    text = str(exc)
-    pos = getattr(exc, "pos", 0) or 0
-    if raw[pos : pos + 3] in (b"NaN", b"Inf") or raw[pos : pos + 4] == b"-Inf":
-        return INVALID_JSON, f"NaN and Infinity are not JSON numbers ({text})"
-    if "surrogate" in text:
-        return (
-            ENCODING,
-            f"a string holds a lone UTF-16 surrogate escape (such as \\ud800), which is not valid Unicode "
-            f"({text})",
-        )
-    if "infinity" in text or "out of range" in text:
-        return INVALID_JSON, f"number out of range: it overflows a 64-bit float ({text})"
-    if "depth" in text or "recursion" in text:
-        return INVALID_JSON, f"JSON nested deeper than 1,024 levels; not parsed ({text})"
-    return INVALID_JSON, f"invalid JSON: {text}"
-
-
-def _decode_hint(raw: bytes) -> str:
-    """How a line that is not UTF-8 reads in the usual legacy encoding, to name the culprit."""
-    try:
-        raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return ""
-    return " (the line reads as Windows-1252/Latin-1 text: a mixed-encoding file)"
-
-
 @dataclass
 class LineTally:
     """What reading lines counted for the issues about the file as a whole (`file_issues`), drawn
@@ -567,20 +361,6 @@ class LineTally:
             found.append(LoadIssue(1, FILE_LEVEL, f"{what}: there are no records to check"))
         found += [LoadIssue(line, LINE_ENDING, "Windows line ending (CRLF)") for line in self.crlf_lines]
         return found
-
-
-def sniff_issue(path: Path) -> LoadIssue | None:
-    """The one issue of a file that is not JSONL text at all (binary, UTF-16/32), or None."""
-    whole = _sniff(path)
-    if not whole:
-        return None
-    kind, detail = whole
-    fix = (
-        "; re-save it as UTF-8 without BOM"
-        if kind == ENCODING
-        else "; was the wrong file given, or a file renamed to .jsonl?"
-    )
-    return LoadIssue(1, kind, detail + fix)
 
 
 def read_records(
@@ -646,77 +426,6 @@ def read_span(
         if crlf:
             tally.crlf_lines.append(number)
         tally.content_lines += 1
-        nul = raw.find(b"\x00")
-        if nul >= 0:
-            issues.append(
-                LoadIssue(
-                    number,
-                    ENCODING,
-                    f"NUL byte in line (at byte {nul})",
-                    excerpt(raw.replace(b"\x00", b"\\0")),
-                    dropped=True,
-                )
-            )
-            continue
-        try:
-            obj = orjson.loads(raw)  # it accepts only valid UTF-8: a line it parses needs no decode
-        except orjson.JSONDecodeError as exc:
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError as bad:
-                issues.append(
-                    LoadIssue(
-                        number,
-                        ENCODING,
-                        f"invalid UTF-8 at byte {bad.start}{_decode_hint(raw)}",
-                        excerpt(raw),
-                        dropped=True,
-                    )
-                )
-                continue
-            kind, detail = _json_error(exc, raw)
-            if b"\r" in raw:  # the file's lines end with CR alone (classic Mac): they read as one line
-                crs = raw.count(b"\r") + ends_cr
-                detail = (
-                    f"lines end with a bare CR (carriage return, no line feed): {crs:,} in this line, "
-                    f"so several records read as one; convert the line ends to LF ({detail})"
-                )
-            issues.append(LoadIssue(number, kind, detail, excerpt(raw), dropped=True))
-            continue
-        if not isinstance(obj, dict):
-            issues.append(
-                LoadIssue(
-                    number,
-                    NOT_OBJECT,
-                    f"JSON {json_type(obj)} where an object was expected",
-                    excerpt(raw),
-                    dropped=True,
-                )
-            )
-            continue
-        strings, depth = _walk(obj)
-        if depth > MAX_DEPTH:
-            issues.append(
-                LoadIssue(
-                    number,
-                    INVALID_JSON,
-                    f"JSON nested deeper than {MAX_DEPTH} levels; not read (no fine-tuning format nests "
-                    "this deep)",
-                    excerpt(raw),
-                    dropped=True,
-                )
-            )
-            continue
-        if strings != _quoted_strings(raw):
-            keys = _duplicate_keys(raw)
-            named = ", ".join(f'"{k[:40]}"' for k in keys[:3]) + (" and more" if len(keys) > 3 else "")
-            issues.append(
-                LoadIssue(
-                    number,
-                    DUPLICATE_KEY,
-                    f"key {named or '(unnamed)'} appears twice in one object; the last value is used, "
-                    "but other parsers may keep the first or reject the line",
-                    excerpt(raw),
-                )
-            )
-        yield number, obj
+        obj = parse_json(raw, number, issues, ends_cr=ends_cr)
+        if obj is not None:
+            yield number, obj

@@ -41,6 +41,7 @@ from dataqa.ingest.formats import (
     VERTEX_ROLES,
     WRONG_TYPE,
 )
+from dataqa.ingest.issues import json_type
 from dataqa.ingest.layouts import (
     CHAT,
     CLASSIFICATION,
@@ -56,7 +57,6 @@ from dataqa.ingest.layouts import (
     Layout,
     lookup,
 )
-from dataqa.ingest.load import json_type
 from dataqa.ingest.record import (
     Record,
     check_turns,

@@ -20,8 +20,8 @@ from dataqa.ingest.formats import (
     WRONG_TYPE,
     RecordIssue,
 )
+from dataqa.ingest.issues import json_type
 from dataqa.ingest.layouts import MISSING, lookup
-from dataqa.ingest.load import json_type
 from dataqa.ingest.structure import Structure
 
 

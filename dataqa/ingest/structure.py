@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from dataqa.core.shared import FramedSplit, SharedValues
-from dataqa.ingest.load import json_type
+from dataqa.ingest.issues import json_type
 
 # How a call's arguments are encoded (`args` in a call event): the one place that decodes them.
 ARGS_OK = "ok"

@@ -25,8 +25,8 @@ from typing import Any
 import orjson
 import polars as pl
 
-from dataqa.ingest.load import FILE_LEVEL, LoadIssue
-from dataqa.ingest.readers.records import check_mapping
+from dataqa.ingest.damage import check_mapping
+from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 
 BATCH_ROWS = 20_000
 """Rows turned into Python records at once: bounds the Python objects alive at a time."""

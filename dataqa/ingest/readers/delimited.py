@@ -15,15 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dataqa.ingest.compression import open_stream
-from dataqa.ingest.load import (
-    BLANK_LINE,
-    ENCODING,
-    FILE_LEVEL,
-    INVALID_JSON,
-    MAX_LINE_BYTES,
-    LoadIssue,
-    excerpt,
-)
+from dataqa.ingest.issues import BLANK_LINE, ENCODING, FILE_LEVEL, INVALID_JSON, LoadIssue, excerpt
+from dataqa.ingest.load import MAX_LINE_BYTES
 
 LONG_RECORD_LINES = 1000
 """A record spanning more physical lines than this is reported: an unclosed quote swallows rows."""

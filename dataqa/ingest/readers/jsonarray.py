@@ -4,7 +4,7 @@ Alpaca-style data is published as one (often pretty-printed) JSON array, and NLU
 holding its list of examples under a key (`{"data": [...]}`, Rasa's
 `rasa_nlu_data.common_examples`). Such a file is never parsed whole: a byte-level scanner finds
 each element's span and the line it starts on, and each element is parsed on its own
-(`records.parse_record`), so a file of several hundred MB costs one element at a time.
+(`damage.parse_json`), so a file of several hundred MB costs one element at a time.
 
 The scanner is vectorised with numpy over 1 MiB chunks: it finds the structural characters
 (`"{}[],:`), drops quotes escaped by an odd run of backslashes, keeps the characters outside
@@ -24,8 +24,9 @@ import numpy as np
 import orjson
 
 from dataqa.ingest.compression import open_stream
-from dataqa.ingest.load import FILE_LEVEL, INVALID_JSON, MAX_LINE_BYTES, LoadIssue, excerpt
-from dataqa.ingest.readers.records import parse_record
+from dataqa.ingest.damage import parse_json
+from dataqa.ingest.issues import FILE_LEVEL, INVALID_JSON, LoadIssue, excerpt
+from dataqa.ingest.load import MAX_LINE_BYTES
 
 CHUNK = 1 << 20
 
@@ -463,7 +464,7 @@ def read_list(
     for line, raw in elements(path, found, met, root=not found.path):
         keyed()
         lines.append(line)
-        obj = parse_record(raw, len(lines), issues)
+        obj = parse_json(raw, len(lines), issues, "record")
         if obj is not None:
             yield len(lines), obj
     keyed()

@@ -25,12 +25,12 @@ import orjson
 from dataqa.core.errors import InputError
 from dataqa.core.models import Location
 from dataqa.ingest.compression import open_stream
+from dataqa.ingest.damage import parse_json, sniff_issue
+from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.load import (
     DEFAULT_LIMITS,
-    FILE_LEVEL,
     Limits,
     LineTally,
-    LoadIssue,
     Span,
     check_readable,
     file_sha256,
@@ -38,12 +38,10 @@ from dataqa.ingest.load import (
     physical_lines,
     read_records,
     read_span,
-    sniff_issue,
 )
 from dataqa.ingest.readers import columnar, jsonarray
 from dataqa.ingest.readers.delimited import read_table, read_text_lines
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
-from dataqa.ingest.readers.records import parse_record
 from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TEXT, TSV, Sniffed, sniff_file
 
 MEMORY = "memory"
@@ -404,7 +402,7 @@ def _whole(path: Path, key: int, issues: list[LoadIssue]) -> Iterator[tuple[int,
     except (EOFError, OSError) as exc:
         issues.append(LoadIssue(key, FILE_LEVEL, f"file ends early or is damaged ({exc})"))
         return
-    obj = parse_record(raw.strip(), key, issues)
+    obj = parse_json(raw.strip(), key, issues, "record")
     if obj is not None:
         yield key, obj
 
