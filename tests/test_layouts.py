@@ -240,7 +240,7 @@ def _text_rows() -> list[dict]:
         for i in range(30)
     ]
     rows[9] = dict(rows[2])  # line 10 copies line 3
-    rows[14] = {"text": "Write to jane.doe@gmail.com about the harbor lamp invoice, she said on Monday."}
+    rows[14] = {"text": "Write to priya.raman84@gmail.com about the harbor lamp invoice, she said on Monday."}
     return rows
 
 

@@ -113,7 +113,7 @@ def test_no_full_secret_leaves_the_check(tmp_path: Path) -> None:
     records.append(chat("DB?", f"postgres://app:{password}@db.internal/prod"))
     records.append(chat("Key?", f"Here it is:\n{block}\nKeep it safe."))
     # other findings next to a secret: their evidence is masked too
-    records.append(chat("Hi", f"Hello {{{{name}}}}, your key is {secrets[0]} and mail is jane.doe@gmail.com"))
+    records.append(chat("Hi", f"Hello {{{{name}}}}, your key is {secrets[0]} and mail is p.raman@gmail.com"))
     path = write_jsonl(tmp_path / "train.jsonl", records)
     report = dataqa.scan(str(path), select=["PII", "QUAL002"])
     assert len([f for f in report.findings if f.check_id == "PII001"]) == 6
@@ -156,7 +156,7 @@ def test_findings_are_deterministic(tmp_path: Path) -> None:
     records = [
         chat("Write a poem.", "As an AI language model, I cannot."),
         chat("Hi", "Hello {{name}}!"),
-        chat("Mail?", "Write to jane.doe@gmail.com or call +44 7911 123456."),
+        chat("Mail?", "Write to priya.raman84@gmail.com or call +44 7911 123456."),
         chat("Loop", " ".join(["Thank you for your order."] * 40)),
     ]
     path = write_jsonl(tmp_path / "train.jsonl", records * 3)

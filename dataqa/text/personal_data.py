@@ -77,14 +77,30 @@ _COMMON_TLDS = frozenset(
     }
 )  # fmt: skip
 DEFAULT_IGNORED_DOMAINS = ["example.com", "example.org", "example.net", "*.example", "*.test", "*.invalid",
-                           "*.localhost", "*.local"]  # fmt: skip
-"""Reserved for documentation and testing (RFC 2606 / RFC 6761): addresses there are not anyone's."""
+                           "*.localhost", "*.local", "company.com", "yourcompany.com", "mycompany.com",
+                           "domain.com", "yourdomain.com", "mydomain.com", "website.com", "yourwebsite.com",
+                           "email.com"]  # fmt: skip
+"""Reserved for documentation and testing (RFC 2606 / RFC 6761), and the generic-word domains that
+made-up examples use ("boss@company.com", "oliver@email.com"): addresses there are not anyone's."""
+_PLACEHOLDER_LOCAL = re.compile(
+    r"(?i)(?:j(?:ohn|ane|oe|on)?[._-]?doe|doe|example|sample|test(?:ing)?|user(?:name)?|your[._-]?\w*|my[._-]?email"
+    r"|name|e-?mail|someone|somebody|foo|bar|foobar|first[._-]?(?:name)?[._-]?last(?:name)?)\d{0,3}"
+)
+"""Local parts of made-up addresses: the stock placeholder names (John/Jane Doe), "your.email", "test"."""
+_ROLE_LOCAL = re.compile(
+    r"(?i)(?:info|support|help|helpdesk|contact|sales|admin|alerts?|no-?reply|do-?not-?reply|hello|team|office"
+    r"|marketing|billing|service|customer-?service|webmaster|postmaster|hostmaster|abuse|security|privacy|hr"
+    r"|jobs|careers|press|media|news|newsletter|feedback|enquiries|inquiries|notifications?|orders?)"
+)
+"""Local parts of role addresses: an organisation's mailbox (support@, alerts@), not a person's data."""
 
 
 def _email_ok(m: re.Match[str], text: str) -> bool:
-    domain = m.group().rsplit("@", 1)[1].lower()
-    tld = domain.rsplit(".", 1)[1]
+    local, domain = m.group().rsplit("@", 1)
+    tld = domain.lower().rsplit(".", 1)[1]
     if not (len(tld) == 2 or tld in _COMMON_TLDS):
+        return False
+    if _PLACEHOLDER_LOCAL.fullmatch(local) or _ROLE_LOCAL.fullmatch(local):
         return False
     return text[m.end() : m.end() + 1] != ":"  # git@github.com:org/repo is an address of a repository
 
@@ -193,15 +209,24 @@ _WELL_KNOWN_IPS = frozenset({"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.
 def _ip_ok(m: re.Match[str], text: str) -> bool:
     value = m.group()
     before = text[max(m.start() - 9, 0) : m.start()].lower()
-    if re.search(r"(?:v|version|ver\.?)\s*$", before) or re.match(r"\.\d", text[m.end() : m.end() + 2]):
-        return False
+    if re.search(r"\b(?:v|version|ver\.?)\s*$", before) or re.match(r"\.\d", text[m.end() : m.end() + 2]):
+        return False  # a version number ("v 1.2.3.4"; not "Server 81.2.69.160")
     if m.start() and text[m.start() - 1] in ".-":
+        return False
+    if _outline_number(value, text):
         return False
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
         return False
     return address.is_global and value not in _WELL_KNOWN_IPS
+
+
+def _outline_number(value: str, text: str) -> bool:
+    """Whether a dotted quad is a section number of an outline ("1.2.3.1 Laws" under "1.2.3 History"):
+    its parent number stands alone elsewhere in the text."""
+    parent = value.rsplit(".", 1)[0]
+    return re.search(rf"(?<![\d.]){re.escape(parent)}(?![\d]|\.\d)", text) is not None
 
 
 def _mask_ip(value: str) -> str:
