@@ -3,7 +3,8 @@
 `report_json` is a report's JSON with what legitimately varies between runs taken out (timings,
 tool version, the generation time, the temporary folder a test writes to). The golden files under
 `tests/golden/` hold it for the sample data and for every case file; `DATAQA_UPDATE_GOLDEN=1`
-rewrites them after an intended change in findings (review the diff like any other).
+rewrites them after an intended change in findings (review the diff like any other). In CI
+(`CI=true`) a missing golden file fails instead of being written: it is pinned by a reviewed commit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import orjson
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DATAQA_UPDATE_GOLDEN") == "1"
+CI = os.environ.get("CI", "").lower() == "true"
 _VARYING = ("generated_at", "duration_s", "tool_version")
 
 
@@ -39,6 +41,7 @@ def report_json(report_dict: dict[str, Any], folder: str | Path = "") -> bytes:
 def assert_golden(name: str, data: bytes) -> None:
     """Compare `data` with `tests/golden/<name>` byte for byte (or rewrite it when updating)."""
     path = GOLDEN / name
+    assert path.exists() or not CI, f"{name} has no golden file: write it locally, review it and commit it"
     if UPDATE or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

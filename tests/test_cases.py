@@ -4,13 +4,23 @@ A case file is `tests/cases/<family>/<CHECK_ID>.toml` holding `[[case]]` tables:
 
     name = "what the case shows"
     train = '''...jsonl lines...'''        # or train_base64 / train_file (relative to the case file)
-    test = '''...'''                       # optional, also valid
+    test = '''...'''                       # optional, also `valid`
     options = { max_tokens = 100 }         # the check's options (optional)
     config = { goal = "poc" }              # other scan configuration (optional)
     expect = [[2], [4, 7], ["test:3", "train:5"]]   # one list per finding: its "split:line" locations
+    expect_severity = "error"              # every finding's severity
+    expect_message = "line 4"              # a substring of a finding's message (or a list of them)
+    expect_unusable = [2, "valid:4"]       # every record the findings make unusable
 
 A bare number means a train line. `expect = []` is a clean control: the check must find nothing.
-Optional `expect_unusable = [2, 4]` asserts which train lines the check makes unusable.
+A case whose findings make records unusable must say which (`expect_unusable`).
+
+A clean case on which the check never got to look (too few rows, another profile, a missing split)
+is gate-only: it says why with `gate = "too few rows"` and proves it, by the check's own word (it was
+skipped, or its metrics say `skipped`) or by `ungated = { options = {...}, config = {...}, expect =
+[...] }`, the same data with the gate lifted and what the check then finds. A gate-only case is no
+clean control: every check also needs a near-miss one (same options, configuration and splits as a
+planted case, no gate, nothing found).
 """
 
 from __future__ import annotations
@@ -18,28 +28,39 @@ from __future__ import annotations
 import base64
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
-from behaviour import GOLDEN, UPDATE, report_json
+from behaviour import CI, GOLDEN, UPDATE, report_json
 
 import dataqa
+from dataqa.core.models import CheckResult
 from dataqa.engine.registry import load_checks
 
 CASES = Path(__file__).parent / "cases"
+SPLITS = ("train", "test", "valid")
 
 
 def _case_files() -> list[Path]:
     return sorted(CASES.glob("*/*.toml"))
 
 
+def _load(path: Path) -> list[dict[str, Any]]:
+    return tomllib.loads(path.read_text(encoding="utf-8")).get("case", [])
+
+
 def _cases() -> list:
     params = []
     for path in _case_files():
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        for i, case in enumerate(data.get("case", [])):
+        for i, case in enumerate(_load(path)):
             params.append(pytest.param(path, case, id=f"{path.stem}-{i}-{case.get('name', '')[:40]}"))
     return params
+
+
+def _splits(case: dict[str, Any]) -> tuple[str, ...]:
+    """The splits a case provides."""
+    return tuple(s for s in SPLITS if any(f"{s}{tail}" in case for tail in ("", "_base64", "_file")))
 
 
 def _materialise(case: dict, split: str, folder: Path, case_file: Path) -> str | None:
@@ -57,39 +78,87 @@ def _materialise(case: dict, split: str, folder: Path, case_file: Path) -> str |
     return str(target)
 
 
-def _expected(entry: list) -> list[str]:
-    return sorted(str(x) if isinstance(x, str) else f"train:{x}" for x in entry)
+def _scan(
+    case_file: Path, case: dict, folder: Path, lift: dict | None = None, drop: str = ""
+) -> tuple[CheckResult, dict]:
+    """Run the case's check on its data (`lift` adds options/config, `drop` leaves a split out)."""
+    check_id = case_file.stem
+    lift = lift or {}
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {s: _materialise(case, s, folder, case_file) for s in SPLITS if s != drop}
+    assert paths["train"] is not None, "a case needs train data"
+    report = dataqa.scan(
+        paths["train"],
+        test=paths.get("test"),
+        valid=paths.get("valid"),
+        select=[check_id],
+        checks={check_id: {**case.get("options", {}), **lift.get("options", {})}},
+        **{**case.get("config", {}), **lift.get("config", {})},
+    )
+    return next(r for r in report.results if r.check_id == check_id), report.to_dict()
+
+
+def _place(x: int | str) -> str:
+    return str(x) if isinstance(x, str) else f"train:{x}"
+
+
+def _found(result: CheckResult) -> list[list[str]]:
+    return sorted(sorted(f"{loc.split}:{loc.line}" for loc in f.locations) for f in result.findings)
+
+
+def _expected(entries: list) -> list[list[str]]:
+    return sorted(sorted(_place(x) for x in entry) for entry in entries)
 
 
 @pytest.mark.parametrize(("case_file", "case"), _cases())
 def test_case(case_file: Path, case: dict, tmp_path: Path) -> None:
-    check_id = case_file.stem
-    train = _materialise(case, "train", tmp_path, case_file)
-    test = _materialise(case, "test", tmp_path, case_file)
-    valid = _materialise(case, "valid", tmp_path, case_file)
-    assert train is not None, "a case needs train data"
-    report = dataqa.scan(
-        train,
-        test=test,
-        valid=valid,
-        select=[check_id],
-        checks={check_id: case.get("options", {})},
-        **case.get("config", {}),
-    )
-    result = next(r for r in report.results if r.check_id == check_id)
+    result, report = _scan(case_file, case, tmp_path)
     assert result.status.value != "errored", result.reason
-    assert result.status.value != "skipped", result.reason
-    found = sorted(sorted(f"{loc.split}:{loc.line}" for loc in f.locations) for f in result.findings)
-    expected = sorted(_expected(e) for e in case["expect"])
-    assert found == expected, "\n".join(f"{f.check_id} {f.locations} {f.message}" for f in result.findings)
+    if "gate" in case:
+        _assert_gate(case_file, case, result, tmp_path)
+    else:
+        assert result.status.value != "skipped", result.reason
+        assert "skipped" not in result.metrics, (
+            f"the check skipped ({result.metrics['skipped']}): tag the case `gate = ...`"
+        )
+    findings = "\n".join(
+        f"{f.check_id} {f.severity.label} {f.locations} {f.message}" for f in result.findings
+    )
+    assert _found(result) == _expected(case["expect"]), findings
+    if "expect_severity" in case:
+        assert {f.severity.label for f in result.findings} == {case["expect_severity"]}, findings
+    wanted = case.get("expect_message", [])
+    for text in [wanted] if isinstance(wanted, str) else wanted:
+        assert any(text in f.message for f in result.findings), f"no message holds {text!r}:\n{findings}"
+    unusable = sorted({f"{loc.split}:{loc.line}" for f in result.findings for loc in f.unusable})
     if "expect_unusable" in case:
-        unusable = sorted({loc.line for f in result.findings for loc in f.unusable if loc.split == "train"})
-        assert unusable == sorted(case["expect_unusable"])
-    _assert_case_golden(case_file, case, report.to_dict(), tmp_path)
+        assert unusable == sorted(_place(x) for x in case["expect_unusable"])
+    else:
+        assert not unusable, f"the findings make {unusable} unusable: declare `expect_unusable`"
+    _assert_case_golden(case_file, case, report, tmp_path)
+
+
+def _assert_gate(case_file: Path, case: dict, result: CheckResult, folder: Path) -> None:
+    """A gate-only case finds nothing because the check did not look, and proves it."""
+    assert not case["expect"], "only a clean case can be gate-only"
+    if result.status.value == "skipped" or "skipped" in result.metrics:
+        assert "ungated" not in case, "the check says it skipped; `ungated` proves nothing more"
+        return
+    assert "ungated" in case, (
+        "a gate-only case proves its gate: `ungated = {options/config, expect}` lifts it and the "
+        "check then finds something (or the check itself reports that it skipped)"
+    )
+    lifted = case["ungated"]
+    assert lifted["expect"], "with the gate lifted the check must find something"
+    again, _ = _scan(case_file, case, folder / "ungated", lift=lifted)
+    assert _found(again) == _expected(lifted["expect"]), "\n".join(f.message for f in again.findings)
 
 
 def _assert_case_golden(case_file: Path, case: dict, report: dict, folder: Path) -> None:
-    """The case's whole check result (messages, severities, evidence, metrics) equals its golden copy."""
+    """The case's whole check result (messages, severities, evidence, metrics) equals its golden copy.
+
+    Locally a case without a golden entry writes one; in CI (`CI=true`) it fails, so a new case is
+    pinned by a reviewed commit, never by its own first run."""
     check_id = case_file.stem
     report = {
         "checks": [c for c in report["checks"] if c["id"] == check_id],
@@ -99,6 +168,11 @@ def _assert_case_golden(case_file: Path, case: dict, report: dict, folder: Path)
     path = GOLDEN / "cases" / f"{check_id}.json"
     stored = orjson.loads(path.read_bytes()) if path.exists() else {}
     key = case.get("name", "")
+    if key not in stored and CI:
+        pytest.fail(
+            f"{check_id} case {key!r} has no golden copy in {path.name}: run the case locally "
+            "(it writes one), review it and commit it"
+        )
     if UPDATE or key not in stored:
         stored[key] = actual
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -106,8 +180,17 @@ def _assert_case_golden(case_file: Path, case: dict, report: dict, folder: Path)
     assert actual == stored[key], f"behaviour changed: {check_id} case {key!r} differs from its golden copy"
 
 
+def _signature(case: dict) -> tuple[str, str, tuple[str, ...]]:
+    """What decides whether a check looks at a case at all: its options, configuration and splits."""
+    options = orjson.dumps(case.get("options", {}), option=orjson.OPT_SORT_KEYS).decode()
+    config = orjson.dumps(case.get("config", {}), option=orjson.OPT_SORT_KEYS).decode()
+    return options, config, _splits(case)
+
+
 def test_every_check_has_docs_and_both_kinds_of_case() -> None:
-    """A registered check must explain itself and prove itself on planted defects and clean data."""
+    """A registered check must explain itself and prove itself on planted defects and clean data:
+    a planted case asserting severity and message, a near-miss clean control under a planted case's
+    options, and, when it removes rows, `expect_unusable` on every planted case."""
     files = {p.stem: p for p in _case_files()}
     for check_id, cls in load_checks().items():
         doc = cls.documentation()
@@ -117,12 +200,26 @@ def test_every_check_has_docs_and_both_kinds_of_case() -> None:
         assert files[check_id].parent.name == cls.family, (
             f"{check_id} case file belongs in cases/{cls.family}/"
         )
-        cases = tomllib.loads(files[check_id].read_text(encoding="utf-8")).get("case", [])
-        assert any(c["expect"] for c in cases), f"{check_id} has no case with planted defects"
-        assert any(not c["expect"] for c in cases), f"{check_id} has no clean control case"
+        cases = _load(files[check_id])
+        planted = [c for c in cases if c["expect"]]
+        assert planted, f"{check_id} has no case with planted defects"
+        assert any("expect_severity" in c and "expect_message" in c for c in planted), (
+            f"{check_id}: no planted case asserts `expect_severity` and `expect_message`"
+        )
+        if any(c.get("expect_unusable") for c in cases):  # the check removes rows
+            bare = [c["name"] for c in planted if "expect_unusable" not in c]
+            assert not bare, f"{check_id} removes rows; these planted cases leave it unsaid: {bare}"
 
 
 def test_case_files_name_registered_checks() -> None:
     checks = load_checks()
     for path in _case_files():
         assert path.stem in checks, f"{path} names no registered check"
+
+
+def test_golden_entries_name_existing_cases() -> None:
+    """A renamed or removed case leaves no stale golden copy behind."""
+    names = {p.stem: {c.get("name", "") for c in _load(p)} for p in _case_files()}
+    for path in sorted((GOLDEN / "cases").glob("*.json")):
+        stale = set(orjson.loads(path.read_bytes())) - names.get(path.stem, set())
+        assert not stale, f"{path.name} holds golden copies of no case: {sorted(stale)}"
