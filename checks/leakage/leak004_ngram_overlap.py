@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -24,7 +25,10 @@ class NgramOverlap(LeakCheck):
     the training data leaks part of the example even when the rest differs. Examples already
     reported as exact, normalised or near copies, or as inputs with another label or answer
     (LEAK005), are not repeated. A sequence found in more than
-    `max_rows` rows of either split is a stock phrase or a template, not a leak, and is ignored.
+    `max_rows` rows of either split is a stock phrase or a template, not a leak, and is ignored; so
+    is one whose words are mostly the scaffolding many rows share (under `content_share` of them
+    outside the data set's template phrases: a tool-call JSON, a fixed preamble, a form's labels,
+    with only a slot of its own).
     A shared span is a signal to review, not proof: unlike LEAK001-003 it does not remove training
     rows from the usable count nor count toward the verdict's leaked share (templated data, such as
     form-generated tickets, shares long spans without leaking answers).
@@ -45,10 +49,14 @@ class NgramOverlap(LeakCheck):
     blocks = False  # a shared span is evidence to review, not proof the example leaked
     ngram: int = 13
     max_rows: int = 10
+    content_share: float = 0.5
+    """Share of a shared sequence's words that must lie outside the template phrases (0: no bar)."""
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         if self.ngram < 1:
             raise ValueError(f"ngram must be at least 1, not {self.ngram}")
+        if not 0.0 <= self.content_share <= 1.0:
+            raise ValueError(f"content_share must be between 0 and 1, not {self.content_share}")
         taken = pl.concat(
             [
                 normalised_matches(ctx, eval_split, ref_split).select("line"),
@@ -57,7 +65,13 @@ class NgramOverlap(LeakCheck):
             ]
         ).unique()
         overlaps = similarity.ngram_overlaps(
-            ctx, eval_split, ref_split, n=self.ngram, column="text", max_rows=self.max_rows
+            ctx,
+            eval_split,
+            ref_split,
+            n=self.ngram,
+            column="text",
+            max_rows=self.max_rows,
+            min_content=math.ceil(self.content_share * self.ngram),
         ).join(taken, on="line", how="anti")
         for row in overlaps.iter_rows(named=True):
             yield (

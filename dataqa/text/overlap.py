@@ -10,7 +10,9 @@ import polars as pl
 from dataqa.engine.context import Context
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
+from dataqa.text.minhash import DEFAULT_SHINGLE as COMMON_SHINGLE
 from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct
+from dataqa.text.templates import template_words, templates
 
 GRAM_JOIN_ROWS = 16_000_000
 """Reference rows of wanted n-grams held (256 MB) before the stock-phrase bookkeeping of one batch."""
@@ -36,13 +38,17 @@ def _token_frame(texts: pl.Series, lines: np.ndarray) -> pl.DataFrame:
     )
 
 
-def _ngram_hashes(tokens: pl.DataFrame, n: int) -> pl.DataFrame:
-    """`line`, `pos`, `g`: the hash of the n words starting at `pos` (texts shorter than n have none)."""
+def _ngram_hashes(tokens: pl.DataFrame, n: int, common: np.ndarray | None = None) -> pl.DataFrame:
+    """`line`, `pos`, `g`: the hash of the n words starting at `pos` (texts shorter than n have none).
+
+    With `common` (sorted template shingle hashes of `COMMON_SHINGLE` words), also `content`: how many
+    of the n words are not template words (`dataqa.text.templates`)."""
     line = tokens["line"].to_numpy()
     h = mix(tokens["h"].to_numpy())
     m = len(h) - n + 1
     if m <= 0:
-        return pl.DataFrame(schema={"line": pl.Int64, "pos": pl.Int64, "g": pl.UInt64})
+        schema = {"line": pl.Int64, "pos": pl.Int64, "g": pl.UInt64}
+        return pl.DataFrame(schema=schema if common is None else {**schema, "content": pl.Int64})
     with np.errstate(over="ignore"):
         acc = h[:m].copy()
         for j in range(1, n):  # polynomial over mixed word hashes, mixed once at the end
@@ -50,7 +56,11 @@ def _ngram_hashes(tokens: pl.DataFrame, n: int) -> pl.DataFrame:
         acc = mix(acc)
         valid = line[n - 1 : m + n - 1] == line[:m]  # same text at both ends of the window
     pos = tokens["pos"].to_numpy()[:m][valid]
-    return pl.DataFrame({"line": line[:m][valid].astype(np.int64), "pos": pos, "g": acc[valid]})
+    out = pl.DataFrame({"line": line[:m][valid].astype(np.int64), "pos": pos, "g": acc[valid]})
+    if common is None:
+        return out
+    content = np.concatenate([[0], np.cumsum(~template_words(line, h, common, COMMON_SHINGLE))])
+    return out.with_columns(pl.Series("content", (content[n : m + n] - content[:m])[valid], pl.Int64))
 
 
 def _bitset(values: np.ndarray, bits: int) -> np.ndarray:
@@ -85,12 +95,12 @@ def _in_sorted(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
     return found
 
 
-def _ngram_chunks(texts: Distinct, n: int) -> Iterator[pl.DataFrame]:
+def _ngram_chunks(texts: Distinct, n: int, common: np.ndarray | None = None) -> Iterator[pl.DataFrame]:
     """`_ngram_hashes` of the distinct texts, `CHUNK_DOCS` texts at a time: the split words of a
     whole split at once weigh several times its n-gram hashes."""
     for start in range(0, texts.size, CHUNK_DOCS):
         chunk = texts.texts.slice(start, CHUNK_DOCS), texts.lines[start : start + CHUNK_DOCS]
-        yield _ngram_hashes(_token_frame(*chunk), n)
+        yield _ngram_hashes(_token_frame(*chunk), n, common)
 
 
 def ngram_overlaps(
@@ -100,17 +110,21 @@ def ngram_overlaps(
     n: int = 13,
     column: str = "text",
     max_rows: int = 10,
+    min_content: int = 0,
 ) -> pl.DataFrame:
     """Eval rows that share a word n-gram with the reference split (contamination, as in LLM papers).
 
     An n-gram found in more than `max_rows` rows of either split is a stock phrase or template (not
-    a leak of one example) and is ignored. One row per eval line with an overlap: `line`, `ref_line`
-    (the reference row sharing the most n-grams with it), `start` and `length` (in words) of the
-    longest run of overlapping words, `span` (those normalised words) and `shared` (n-grams shared
+    a leak of one example) and is ignored; so is one with fewer than `min_content` words that are
+    not template words (the scaffolding many rows share, a tool-call JSON or a fixed preamble, with
+    a slot or two of its own: "… last week? {"function": {"arguments": {"symbol": …").
+
+    One row per eval line with an overlap: `line`, `ref_line` (the reference row sharing the most
+    n-grams with it), `start` and `length` (in words) of the longest run of overlapping words, `span` (those normalised words) and `shared` (n-grams shared
     with `ref_line`, the first line of its normalised text). Valid rows only; the distinct texts
     of the reference side are streamed in chunks.
     """
-    key = ("ngram", eval_split, ref_split, n, column, max_rows)
+    key = ("ngram", eval_split, ref_split, n, column, max_rows, min_content)
 
     def build() -> pl.DataFrame:
         empty = pl.DataFrame(
@@ -126,7 +140,10 @@ def ngram_overlaps(
         ev = distinct(ctx, eval_split, column)
         if not ev.size:
             return empty
-        ev_grams = pl.concat(list(_ngram_chunks(ev, n)), rechunk=True)
+        common = templates(ctx, column, COMMON_SHINGLE) if min_content > 0 else None
+        ev_grams = pl.concat(list(_ngram_chunks(ev, n, common)), rechunk=True)
+        if common is not None:
+            ev_grams = ev_grams.filter(pl.col("content") >= min_content).drop("content")
         ev_rows = ev_grams.group_by("g").agg(pl.col("line").n_unique().alias("rows"))
         ev_grams = ev_grams.join(ev_rows.filter(pl.col("rows") <= max_rows), on="g", how="semi")
         del ev_rows  # the largest frames here are held only as long as they are needed (peak RSS)
