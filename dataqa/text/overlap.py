@@ -120,8 +120,9 @@ def ngram_overlaps(
     a slot or two of its own: "… last week? {"function": {"arguments": {"symbol": …").
 
     One row per eval line with an overlap: `line`, `ref_line` (the reference row sharing the most
-    n-grams with it), `start` and `length` (in words) of the longest run of overlapping words, `span` (those normalised words) and `shared` (n-grams shared
-    with `ref_line`, the first line of its normalised text). Valid rows only; the distinct texts
+    n-grams with it), `start` and `length` (in words) of the longest run of overlapping words,
+    `span` (those normalised words) and `shared` (n-grams shared with `ref_line`, the first line
+    of its normalised text). Valid rows only; the distinct texts
     of the reference side are streamed in chunks.
     """
     key = ("ngram", eval_split, ref_split, n, column, max_rows, min_content)
