@@ -21,8 +21,11 @@ from dataqa.commands.cli import main
 from dataqa.core.errors import ConfigError
 from dataqa.ingest import formats
 from dataqa.ingest.dataset import load_split
-from dataqa.ingest.layouts import LAYOUTS, ROLES, Detector, KeySurvey, mapped_layouts, parse_map
+from dataqa.ingest.detection import Detector
+from dataqa.ingest.fieldmaps import mapped_layouts, parse_map
+from dataqa.ingest.layouts import LAYOUTS, ROLES
 from dataqa.ingest.normalisers import normalise
+from dataqa.ingest.suggestion import KeySurvey
 from dataqa.ingest.unrecognised import suggestion
 
 

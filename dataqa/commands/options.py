@@ -68,7 +68,7 @@ def _field_map(ctx: click.Context, param: click.Parameter, values: Sequence[str]
     """`--map question=prompt --map answer=response` as {"question": "prompt", "answer": "response"}."""
     if not values:
         return None
-    from dataqa.ingest.layouts import FieldMapError, parse_map
+    from dataqa.ingest.fieldmaps import FieldMapError, parse_map
 
     try:
         return parse_map(values)

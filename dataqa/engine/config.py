@@ -20,7 +20,7 @@ from dataqa.core.models import Severity
 from dataqa.core.options import coerce_option
 from dataqa.engine.profile_rules import load_profile
 from dataqa.ingest import formats
-from dataqa.ingest.layouts import FieldMapError, check_map, mapped_layouts
+from dataqa.ingest.fieldmaps import FieldMapError, check_map, mapped_layouts
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits
 
 GOALS = ("poc", "production")

@@ -18,13 +18,16 @@ import polars as pl
 
 from dataqa.core.processes import map_in_processes
 from dataqa.ingest import formats
+from dataqa.ingest.detection import Detector
+from dataqa.ingest.fieldmaps import mapped_layouts
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.label_inference import closed_set_labels
-from dataqa.ingest.layouts import LAYOUTS, Detector, KeySurvey, Layout, mapped_layouts
+from dataqa.ingest.layouts import LAYOUTS, Layout
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits, LineTally
 from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.readers.source import Input, SpanJob, open_input
+from dataqa.ingest.suggestion import KeySurvey
 from dataqa.ingest.unrecognised import unrecognised_detail
 
 SPLIT_NAMES = ("train", "valid", "test")

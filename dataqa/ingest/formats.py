@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dataqa.ingest.detection import detect_layout
 from dataqa.ingest.layouts import (
     ALPACA,
     CHAT,
@@ -25,7 +26,6 @@ from dataqa.ingest.layouts import (
     TEXT,
     VERTEX,
     Layout,
-    detect_layout,
 )
 
 __all__ = [

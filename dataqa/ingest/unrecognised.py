@@ -9,16 +9,9 @@ from collections.abc import Mapping
 
 from rapidfuzz import fuzz, process
 
-from dataqa.ingest.layouts import (
-    LAYOUTS,
-    ROLES,
-    KeySurvey,
-    Layout,
-    map_options,
-    mapped_layouts,
-    readable_share,
-    suggest_map,
-)
+from dataqa.ingest.fieldmaps import map_options, mapped_layouts
+from dataqa.ingest.layouts import LAYOUTS, ROLES, Layout
+from dataqa.ingest.suggestion import KeySurvey, readable_share, suggest_map
 
 READ_SHARE = 0.5
 """A suggestion is made only when it reads at least this share of the surveyed records."""

@@ -1,0 +1,202 @@
+"""The `--map` suggestion for a file in no known layout: its keys surveyed, their roles guessed.
+
+`KeySurvey` records the keys of a file's first records and the JSON types of their values;
+`suggest_map` guesses a field map from the keys' names and values, and `readable_share` measures
+how much of the surveyed records the suggestion would read (`dataqa.ingest.unrecognised` words
+the finding).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from dataqa.ingest.detection import Detector
+from dataqa.ingest.layouts import ROLES, Layout, json_kind
+
+
+@dataclass
+class KeySurvey:
+    """The keys of the first records of a file, with the JSON types of their values: what the one
+    finding for a file in no known layout lists, and what its suggested `--map` is built from."""
+
+    records: int = 0
+    keys: Counter[str] = field(default_factory=Counter)
+    kinds: dict[str, Counter[str]] = field(default_factory=dict)
+    lengths: Counter[str] = field(default_factory=Counter)
+    """Total characters of each key's string values."""
+    distinct: dict[str, set[str]] = field(default_factory=dict)
+    """Distinct short string values of each key, up to `DISTINCT` + 1 (a label has few)."""
+    nested: dict[str, Counter[str]] = field(default_factory=dict)
+    """Keys of the objects in a key's list of objects (self-instruct's "instances")."""
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    """The first records, to try a suggestion on."""
+
+    SAMPLES = 200
+    DISTINCT = 200
+
+    def add(self, obj: dict[str, Any]) -> None:
+        self.records += 1
+        if len(self.samples) < self.SAMPLES:
+            self.samples.append(_shrink(obj))
+        for key, value in islice(obj.items(), 200):
+            key = str(key)[:100]
+            self.keys[key] += 1
+            kind = json_kind(value)
+            if kind == "array" and value:
+                kind = "array of " + json_kind(value[0])
+                if isinstance(value[0], dict):
+                    self.nested.setdefault(key, Counter()).update(str(k)[:100] for k in islice(value[0], 50))
+            self.kinds.setdefault(key, Counter())[kind] += 1
+            if isinstance(value, str):
+                self.lengths[key] += len(value)
+                seen = self.distinct.setdefault(key, set())
+                if len(seen) <= self.DISTINCT and len(value) <= 64:
+                    seen.add(value)
+                elif len(value) > 64:
+                    seen.add(f"<long {len(seen)}>")
+
+    def common(self, share: float = 0.5) -> list[str]:
+        """Keys at least `share` of the records have, most frequent first."""
+        return [k for k, n in self.keys.most_common() if n >= share * self.records]
+
+    def kind(self, key: str) -> str:
+        return self.kinds[key].most_common(1)[0][0] if key in self.kinds else ""
+
+    def mean_length(self, key: str) -> float:
+        strings = self.kinds.get(key, Counter())["string"]
+        return self.lengths[key] / strings if strings else 0.0
+
+
+_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("messages", ("messages", "conversation", "conversations", "dialog", "dialogue", "turns", "chat")),
+    ("chosen", ("chosen", "preferred", "accepted", "better", "winner")),
+    ("rejected", ("rejected", "dispreferred", "worse", "loser")),
+    ("system", ("system", "systemprompt")),
+    ("context", ("context", "passage", "document", "background", "evidence")),
+    ("response", ("answer", "response", "output", "completion", "target", "solution", "reply", "summary")),
+    ("prompt", ("question", "query", "prompt", "instruction", "problem", "request", "input", "utterance")),
+    ("label", ("label", "intent", "category", "class", "tag", "sentiment", "topic")),
+    ("text", ("text", "content", "body", "sentence", "document")),
+]
+"""Words in a key's name that suggest its role, most telling first."""
+
+
+def _words(key: str) -> str:
+    return re.sub(r"[^a-z]", "", key.lower())
+
+
+def _role_by_name(key: str) -> str | None:
+    name = _words(key)
+    for role, words in _WORDS:
+        if any(w in name for w in words):
+            return role
+    return None
+
+
+def _is_id(survey: KeySurvey, key: str) -> bool:
+    name = _words(key)
+    return name in ("id", "idx", "index", "uid", "uuid") or name.endswith("id") or name.startswith("id")
+
+
+def _messages_like(survey: KeySurvey, key: str) -> bool:
+    inner = survey.nested.get(key, Counter())
+    return survey.kind(key) == "array of object" and (
+        ("role" in inner and "content" in inner) or ("from" in inner and "value" in inner)
+    )
+
+
+def _shrink(value: Any, depth: int = 0) -> Any:
+    """A small copy of a record that keeps what detection reads (keys, JSON types, the first list
+    items), so the survey's samples cost little whatever the records hold."""
+    if isinstance(value, str):
+        return value[:64]
+    if depth >= 4:
+        return None if isinstance(value, dict | list) else value
+    if isinstance(value, list):
+        return [_shrink(v, depth + 1) for v in value[:2]]
+    if isinstance(value, dict):
+        return {k: _shrink(v, depth + 1) for k, v in islice(value.items(), 64)}
+    return value
+
+
+def _label_like(survey: KeySurvey, key: str) -> bool:
+    """Short strings, repeated: a class label, not free text."""
+    distinct = survey.distinct.get(key, set())
+    strings = survey.kinds.get(key, Counter())["string"]
+    return (
+        len(distinct) <= survey.DISTINCT and len(distinct) <= 0.5 * strings and survey.mean_length(key) <= 40
+    )
+
+
+def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
+    """A field map that reads the surveyed records, guessed from their keys' names and values."""
+    keys = survey.common()
+    roles: dict[str, str] = {}
+    taken: set[str] = set()
+
+    def give(key: str, role: str) -> None:
+        if role not in taken and key not in roles:
+            roles[key] = role
+            taken.add(role)
+
+    for key in keys:
+        if _messages_like(survey, key):
+            give(key, "messages")
+        elif survey.kind(key) == "array of object" and "text" in survey.nested.get(key, ()):
+            give(key, "text")  # text in segments (SNIPS: [{"text": "Rate "}, {"text": ..., "entity": ...}])
+    for key in keys:
+        role = _role_by_name(key)
+        kind = survey.kind(key)
+        if role is None or key in roles or _is_id(survey, key):
+            continue
+        if role == "messages" and "messages" not in taken and not _messages_like(survey, key):
+            continue
+        if role in ("prompt", "context", "system", "text") and kind != "string":
+            continue
+        if role == "response" and kind not in ("string", "number", "array of string", "array of number"):
+            continue
+        if role == "label" and kind == "string" and not _label_like(survey, key):
+            continue
+        if role == "label" and kind not in ("string", "number") and _words(key) != "label":
+            continue  # a flag such as "is_classification" is not the label
+        give(key, role)
+    if "response" not in taken:  # a nested target: self-instruct's "instances": [{"input", "output"}]
+        for key in keys:
+            inner = survey.nested.get(key)
+            if key in roles or not inner:
+                continue
+            for sub in inner:
+                role = _role_by_name(sub)
+                if role in ("response", "context") and role not in taken:
+                    give(f"{key}.0.{sub}", role if role == "response" or "prompt" in taken else "prompt")
+                elif role == "prompt":
+                    give(f"{key}.0.{sub}", "context" if "prompt" in taken else "prompt")
+    if "response" in taken and "prompt" not in taken and "messages" not in taken:
+        # The question is the longest string that is not an id or the answer.
+        rest = [k for k in keys if k not in roles and survey.kind(k) == "string" and not _is_id(survey, k)]
+        if rest:
+            give(max(rest, key=survey.mean_length), "prompt")
+    if "label" in taken and not taken & {"prompt", "messages", "text", "response"}:
+        rest = [k for k in keys if k not in roles and survey.kind(k) == "string" and not _is_id(survey, k)]
+        if rest:
+            give(max(rest, key=survey.mean_length), "text")
+    if "text" in taken and "response" in taken and "prompt" not in taken:
+        text = next(k for k, r in roles.items() if r == "text")
+        roles[text] = "prompt"
+    order = list(ROLES)
+    return dict(sorted(roles.items(), key=lambda kv: order.index(kv[1]))) or None
+
+
+def readable_share(
+    layouts: Sequence[Layout], records: Sequence[dict[str, Any]], label_field: str | None
+) -> float:
+    """Share of `records` complete in one of `layouts` (how well a suggestion would read a file)."""
+    if not records:
+        return 0.0
+    detector = Detector(layouts, label_field)
+    return sum(1 for r in records if detector.detect(r)[1]) / len(records)
