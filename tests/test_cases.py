@@ -206,6 +206,10 @@ def test_every_check_has_docs_and_both_kinds_of_case() -> None:
         assert any("expect_severity" in c and "expect_message" in c for c in planted), (
             f"{check_id}: no planted case asserts `expect_severity` and `expect_message`"
         )
+        signatures = {_signature(c) for c in planted}
+        assert any(not c["expect"] and "gate" not in c and _signature(c) in signatures for c in cases), (
+            f"{check_id} has no near-miss clean control (no gate; a planted case's options, config, splits)"
+        )
         if any(c.get("expect_unusable") for c in cases):  # the check removes rows
             bare = [c["name"] for c in planted if "expect_unusable" not in c]
             assert not bare, f"{check_id} removes rows; these planted cases leave it unsaid: {bare}"
