@@ -37,10 +37,10 @@ def scan(
     {"max_tokens": 2048}}`, `verdict={"min_usable_poc": 100}`); `config` names a TOML file.
     Raises `dataqa.core.errors.InputError` for an unreadable path, `ConfigError` for a bad option.
     """
-    from dataqa.engine.config import load_config
     from dataqa.engine.runner import run_scan
+    from dataqa.engine.settings import read_config
     from dataqa.ingest.readers.layout import expand
 
-    cfg = load_config(config, discover=discover_config, **options)
+    cfg = read_config(config, discover=discover_config, **options)
     sources, _notes = expand(train, test, valid)  # the notes are in each split's `input`
     return run_scan(sources, cfg)

@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import Finding, Location, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 
-__all__ = ["Check", "ConfigError", "Context", "Finding", "Location", "Severity", "excerpt", "register"]
+__all__ = [
+    "Check",
+    "ConfigError",
+    "Context",
+    "Finding",
+    "Location",
+    "Severity",
+    "excerpt",
+    "ranged",
+    "register",
+]

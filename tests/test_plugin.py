@@ -94,11 +94,37 @@ def test_readme_example_check_installs_and_runs(tmp_path: Path) -> None:
     assert quiet.returncode in (0, 1), quiet.stderr
     assert json.loads(report.read_text(encoding="utf-8"))["findings"] == []
 
+    # Its numeric option's declared range is honoured: in range it is used, out of range refused.
+    config.write_text("[tool.dataqa.checks.ACME001]\nmax-reported = 1\n", encoding="utf-8")
+    one = run_cli(
+        "scan", str(data), "--select", "ACME", "--config", str(config), "--json", str(report), env=env
+    )
+    assert one.returncode in (0, 1), one.stderr
+    assert [f["check_id"] for f in json.loads(report.read_text(encoding="utf-8"))["findings"]] == ["ACME001"]
+    config.write_text("[tool.dataqa.checks.ACME001]\nmax-reported = 0\n", encoding="utf-8")
+    refused = run_cli("scan", str(data), "--select", "ACME", "--config", str(config), env=env)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        f"dataqa: error: {config}.checks.ACME001: max-reported = 0 is out of range; it must be a whole "
+        "number from 1 to 100,000"
+    )
+
 
 def test_plugin_face_exports_what_a_check_needs() -> None:
     import dataqa.plugin as plugin
 
-    for name in ("Check", "register", "Finding", "Location", "Severity", "Context", "excerpt", "ConfigError"):
+    names = (
+        "Check",
+        "register",
+        "Finding",
+        "Location",
+        "Severity",
+        "Context",
+        "excerpt",
+        "ConfigError",
+        "ranged",
+    )
+    for name in names:
         assert hasattr(plugin, name), name
     from dataqa.registry import Check  # the deprecated home keeps working for one release
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 
@@ -35,7 +36,7 @@ class ClassBalance(Check):
     family = "coverage"
     severity = Severity.WARNING
     needs = frozenset({"label"})
-    max_ratio: float = 20.0
+    max_ratio: float = ranged(20.0, low=1)
     """A class smaller than the largest one divided by this is under-represented."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.text.language import UNDETERMINED, languages
@@ -37,9 +38,9 @@ class LanguageMix(Check):
     name = "language-mix"
     family = "coverage"
     severity = Severity.WARNING
-    dominant_share: float = 0.8
+    dominant_share: float = ranged(0.8, low=0, high=1)
     """Share of determined training rows one language needs for the others to count as minority."""
-    min_rows: int = 1
+    min_rows: int = ranged(1, low=1)
     """Smallest group of minority-language rows reported."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
@@ -35,9 +36,9 @@ class LengthOutlier(Check):
     family = "coverage"
     needs = frozenset({"target"})
     severity = Severity.WARNING
-    z: float = 4.0
+    z: float = ranged(4.0, low=0)
     """Robust z-score (log scale) beyond which a length is an outlier."""
-    min_rows: int = 30
+    min_rows: int = ranged(30, low=2)
     """Fewer valid rows than this: too few to say what is typical."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.text.topics import text_space, topics
@@ -30,10 +31,10 @@ class ThinTopic(Check):
     name = "thin-topic"
     family = "coverage"
     severity = Severity.INFO
-    n_topics: int = 0
+    n_topics: int = ranged(0, low=0, high=1000)
     """Number of clusters; 0 chooses from the data size."""
-    thin_share: float = 0.2
-    min_rows: int = 40
+    thin_share: float = ranged(0.2, low=0, high=1)
+    min_rows: int = ranged(40, low=1)
     """Fewer training rows with words than this: too few to cluster."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

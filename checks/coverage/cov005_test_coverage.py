@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
@@ -45,12 +46,12 @@ class TestCoverage(Check):
     family = "coverage"
     severity = Severity.WARNING
     needs = frozenset({"eval"})
-    min_similarity: float = 0.2
+    min_similarity: float = ranged(0.2, low=0, high=1)
     """Under a fifth of the input's TF-IDF weight shared with its nearest training input."""
-    min_words: int = 3
-    outlier_mads: float = 3.0
+    min_words: int = ranged(3, low=0)
+    outlier_mads: float = ranged(3.0, low=0)
     """How far (in median absolute deviations) under the split's median similarity an input must be."""
-    min_rows: int = 20
+    min_rows: int = ranged(20, low=1)
     """Scored inputs a split needs for its own distribution to set the bar (fewer: `min_similarity` alone)."""
 
     def bar(self, sims: np.ndarray) -> float:

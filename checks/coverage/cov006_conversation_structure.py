@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
@@ -33,7 +34,7 @@ class ConversationStructure(Check):
     name = "conversation-structure"
     family = "coverage"
     severity = Severity.WARNING
-    max_train_systems: int = 20
+    max_train_systems: int = ranged(20, low=0)
     """Unseen system prompts are only reported when train uses at most this many distinct ones."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -8,6 +8,7 @@ import polars as pl
 
 from dataqa.checks.duplicates.base import DuplicateCheck
 from dataqa.core.models import Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.text import similarity
@@ -38,8 +39,8 @@ class NearDuplicate(DuplicateCheck):
     name = "near-duplicate"
     family = "duplicates"
     severity = Severity.WARNING
-    threshold: float = similarity.DEFAULT_THRESHOLD
-    shingle: int = similarity.DEFAULT_SHINGLE
+    threshold: float = ranged(similarity.DEFAULT_THRESHOLD, low=0, high=1)
+    shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)
 
     def groups(self, ctx: Context, split: str) -> list[list[int]]:
         reps = similarity.distinct(ctx, split, "text").lines

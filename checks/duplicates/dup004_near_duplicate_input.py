@@ -9,6 +9,7 @@ import polars as pl
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, raw_texts
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
@@ -48,8 +49,8 @@ class NearDuplicateInput(Check):
     family = "duplicates"
     needs = frozenset({"target"})
     severity = Severity.WARNING
-    threshold: float = similarity.DEFAULT_THRESHOLD
-    shingle: int = similarity.DEFAULT_SHINGLE
+    threshold: float = ranged(similarity.DEFAULT_THRESHOLD, low=0, high=1)
+    shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         text_threshold, text_shingle = near_options(ctx)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 
@@ -28,7 +29,7 @@ class TooLong(Check):
     name = "too-long"
     family = "format"
     severity = Severity.WARNING
-    max_tokens: int = 16384
+    max_tokens: int = ranged(16384, low=1)
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.dataset import Split
@@ -33,9 +34,9 @@ class InconsistentTargetFormat(Check):
     family = "format"
     needs = frozenset({"target"})
     severity = Severity.WARNING
-    min_share: float = 0.8
+    min_share: float = ranged(0.8, low=0, high=1)
     """The dominant structure must cover at least this share of targets."""
-    min_examples: int = 20
+    min_examples: int = ranged(20, low=1)
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from dataqa.checks.labels.base import labelled_splits, split_labels
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
@@ -42,7 +43,7 @@ class NearIdenticalConflict(Check):
     family = "labels"
     severity = Severity.WARNING
     needs = frozenset({"label"})
-    threshold: float = DEFAULT_THRESHOLD
+    threshold: float = ranged(DEFAULT_THRESHOLD, low=0, high=1)
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in labelled_splits(ctx):

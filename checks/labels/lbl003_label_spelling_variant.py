@@ -13,6 +13,7 @@ from rapidfuzz.distance import OSA
 
 from dataqa.checks.labels.base import labelled_splits, split_labels
 from dataqa.core.models import Finding, Location, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 
@@ -67,8 +68,8 @@ class LabelSpellingVariant(Check):
     family = "labels"
     severity = Severity.WARNING
     needs = frozenset({"label"})
-    max_typo_share: float = 0.25
-    max_labels: int = 5000
+    max_typo_share: float = ranged(0.25, low=0, high=1)
+    max_labels: int = ranged(5000, low=0)
     """Distinct labels above this: free-text targets, not classes; the typo search is skipped."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from dataqa.checks.labels.base import split_labels
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
@@ -122,13 +123,13 @@ class LikelyMislabel(Check):
     family = "labels"
     severity = Severity.WARNING
     needs = frozenset({"label"})
-    min_confidence: float = 0.6
-    max_given: float = 0.1
-    min_accuracy: float = 0.6
-    min_gain: float = 0.5
-    folds: int = 5
-    min_rows: int = 50
-    max_rows: int = 50_000
+    min_confidence: float = ranged(0.6, low=0, high=1)
+    max_given: float = ranged(0.1, low=0, high=1)
+    min_accuracy: float = ranged(0.6, low=0, high=1)
+    min_gain: float = ranged(0.5, low=0, high=1)
+    folds: int = ranged(5, low=2, high=50)
+    min_rows: int = ranged(50, low=1)
+    max_rows: int = ranged(50_000, low=100)
     """Above this many rows the classifier is trained on a seeded sample per fold."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

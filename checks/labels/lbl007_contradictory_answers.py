@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
@@ -40,7 +41,7 @@ class ContradictoryAnswers(Check):
     family = "labels"
     needs = frozenset({"target"})
     severity = Severity.WARNING
-    max_similarity: float = 0.5
+    max_similarity: float = ranged(0.5, low=0, high=1)
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         if ctx.has_labels():

@@ -9,6 +9,7 @@ import polars as pl
 
 from dataqa.checks.leakage.base import Group, LeakCheck, and_more, near_matches
 from dataqa.core.models import Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.text import similarity
@@ -37,8 +38,8 @@ class NearLeak(LeakCheck):
     name = "near-leak"
     family = "leakage"
     severity = Severity.ERROR
-    threshold: float = similarity.DEFAULT_THRESHOLD
-    shingle: int = similarity.DEFAULT_SHINGLE
+    threshold: float = ranged(similarity.DEFAULT_THRESHOLD, low=0, high=1)
+    shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         near = near_matches(ctx, eval_split, ref_split, self.threshold, self.shingle)

@@ -10,6 +10,7 @@ import polars as pl
 
 from dataqa.checks.leakage.base import Group, LeakCheck, input_leaks, near_matches, normalised_matches
 from dataqa.core.models import Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest.issues import excerpt
@@ -47,16 +48,12 @@ class NgramOverlap(LeakCheck):
     family = "leakage"
     severity = Severity.INFO
     blocks = False  # a shared span is evidence to review, not proof the example leaked
-    ngram: int = 13
-    max_rows: int = 10
-    content_share: float = 0.5
+    ngram: int = ranged(13, low=1, high=100)
+    max_rows: int = ranged(10, low=1)
+    content_share: float = ranged(0.5, low=0, high=1)
     """Share of a shared sequence's words that must lie outside the template phrases (0: no bar)."""
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
-        if self.ngram < 1:
-            raise ValueError(f"ngram must be at least 1, not {self.ngram}")
-        if not 0.0 <= self.content_share <= 1.0:
-            raise ValueError(f"content_share must be between 0 and 1, not {self.content_share}")
         taken = pl.concat(
             [
                 normalised_matches(ctx, eval_split, ref_split).select("line"),

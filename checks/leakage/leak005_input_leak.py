@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from dataqa.checks.leakage.base import Group, LeakCheck, and_more, input_leaks, labelled
 from dataqa.core.models import Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest.naming import field_name
@@ -53,8 +54,8 @@ class InputLeak(LeakCheck):
     name = "input-leak"
     family = "leakage"
     severity = Severity.ERROR
-    threshold: float = DEFAULT_THRESHOLD
-    shingle: int = DEFAULT_SHINGLE
+    threshold: float = ranged(DEFAULT_THRESHOLD, low=0, high=1)
+    shingle: int = ranged(DEFAULT_SHINGLE, low=1, high=20)
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         leaks = input_leaks(ctx, eval_split, ref_split, self.threshold, self.shingle)

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from dataqa.checks.preference.base import pairs
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.dataset import Split
@@ -44,7 +45,7 @@ class IdenticalPair(Check):
     name = "identical-pair"
     family = "preference"
     severity = Severity.ERROR
-    near: float = 0.95
+    near: float = ranged(0.95, low=0, high=1)
     """Similarity (0-1, rapidfuzz ratio of the normalised answers) from which a pair counts as a copy."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

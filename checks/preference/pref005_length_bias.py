@@ -9,6 +9,7 @@ import polars as pl
 
 from dataqa.checks.preference.base import MAX_LISTED, pairs
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.naming import field_name
@@ -31,11 +32,11 @@ class LengthBias(Check):
     name = "length-bias"
     family = "preference"
     severity = Severity.WARNING
-    max_longer_share: float = 0.75
+    max_longer_share: float = ranged(0.75, low=0, high=1)
     """Share of pairs with the longer answer chosen above which the bias is reported."""
-    max_ratio: float = 1.5
+    max_ratio: float = ranged(1.5, low=1)
     """Mean chosen/rejected length ratio above which the bias is reported."""
-    min_pairs: int = 20
+    min_pairs: int = ranged(20, low=1)
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:

@@ -9,6 +9,7 @@ import polars as pl
 
 from dataqa.checks.preference.base import MAX_LISTED
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest import formats
@@ -31,7 +32,7 @@ class KtoLabelBalance(Check):
     name = "kto-label-balance"
     family = "preference"
     severity = Severity.WARNING
-    min_share: float = 0.25
+    min_share: float = ranged(0.25, low=0, high=0.5)
     """Below this share of the rarer label (desirable or undesirable) the balance is reported."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -9,6 +9,7 @@ import polars as pl
 
 from dataqa.checks.provider.base import ProviderCheck, profile_of, uploaded_splits
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 
@@ -30,7 +31,7 @@ class OverModelContext(ProviderCheck):
     severity = Severity.WARNING
     model: str = ""
     """Base model whose limit applies (default: the profile's default model)."""
-    max_tokens: int = 0
+    max_tokens: int = ranged(0, low=0)
     """Use this limit instead of the model's (e.g. a job's shorter maximum sequence length)."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

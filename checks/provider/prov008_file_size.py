@@ -13,6 +13,7 @@ from dataqa.checks.provider.base import (
     verdict_profile,
 )
 from dataqa.core.models import Condition, Finding
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.engine.verdict import VerdictInputs, condition
@@ -31,7 +32,7 @@ class FileSize(ProviderCheck):
     id = "PROV008"
     name = "file-size"
     family = "provider"
-    max_bytes: int = 0
+    max_bytes: int = ranged(0, low=0)
     """Use this limit instead of the profile's (e.g. an account with a raised upload quota)."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -20,6 +20,7 @@ from dataqa.checks.quality.common import (
     shared_finding,
 )
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.text.markup import (
@@ -144,7 +145,7 @@ class TemplateDebris(Check):
     name = "template-debris"
     family = "quality"
     severity = Severity.WARNING
-    template_share: float = 0.5
+    template_share: float = ranged(0.5, low=0, high=1)
     """A chat-template token found in at least this share of one role's records is the split's format."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -13,6 +13,7 @@ import polars as pl
 
 from dataqa.checks.quality.common import record_findings, targets
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.naming import field_name
@@ -59,11 +60,11 @@ class DegenerateText(Check):
     name = "degenerate-text"
     family = "quality"
     severity = Severity.WARNING
-    max_repetition: float = 0.5
+    max_repetition: float = ranged(0.5, low=0, high=1)
     """Highest acceptable repetition ratio (share of repeated word 4-grams)."""
-    min_words: int = 30
+    min_words: int = ranged(30, low=0)
     """Texts shorter than this are not judged on repetition."""
-    min_chars: int = 20
+    min_chars: int = ranged(20, low=1)
     """Texts with fewer non-space characters are not judged on character diversity."""
 
     def candidates(self, frame: pl.DataFrame) -> pl.DataFrame:

@@ -11,6 +11,7 @@ import polars as pl
 
 from dataqa.checks.quality.common import messages, record_findings
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.naming import role_name
@@ -55,7 +56,7 @@ class MarkupResidue(Check):
     name = "markup-residue"
     family = "quality"
     severity = Severity.WARNING
-    max_share: float = 0.2
+    max_share: float = ranged(0.2, low=0, high=1)
     """When more than this share of one role's messages hold markup, markup is the data's format."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

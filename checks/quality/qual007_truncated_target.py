@@ -11,6 +11,7 @@ import polars as pl
 
 from dataqa.checks.quality.common import record_findings, targets
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.naming import field_name
@@ -78,7 +79,7 @@ class TruncatedTarget(Check):
     family = "quality"
     needs = frozenset({"target"})
     severity = Severity.WARNING
-    min_words: int = 12
+    min_words: int = ranged(12, low=1)
 
     def candidates(self, frame: pl.DataFrame) -> tuple[int, int, pl.DataFrame]:
         """Of the targets in `frame`: how many have at least `min_words` words, how many of those end

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz
 
 from dataqa.checks.quality.common import record_findings
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.naming import field_name
@@ -44,10 +45,10 @@ class EchoTarget(Check):
     family = "quality"
     needs = frozenset({"target"})
     severity = Severity.WARNING
-    min_similarity: float = 0.95
+    min_similarity: float = ranged(0.95, low=0, high=1)
     """Similarity (0-1, rapidfuzz ratio of the normalised texts) from which the target is a copy."""
-    min_chars: int = 12
-    label_words: int = 8
+    min_chars: int = ranged(12, low=1)
+    label_words: int = ranged(8, low=1)
     """A target that is the record's label is checked only from this many words (shorter: a class name)."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -13,6 +13,7 @@ import polars as pl
 
 from dataqa.checks.quality.common import messages, record_findings
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.naming import field_name
@@ -91,9 +92,9 @@ class TrivialTarget(Check):
     family = "quality"
     needs = frozenset({"target"})
     severity = Severity.WARNING
-    min_words: int = 5
+    min_words: int = ranged(5, low=1)
     """Answers to long-form requests with fewer words are trivial (unless the split's are all short)."""
-    ratio: float = 0.2
+    ratio: float = ranged(0.2, low=0, high=1)
     """...and shorter than this share of the median answer to the same kind of request."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dataqa.core.models import Finding, Severity
+from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 
@@ -26,7 +27,7 @@ class SmallEvalSet(Check):
     family = "size"
     severity = Severity.WARNING
     needs = frozenset({"eval", "records"})
-    min_rows: int = 50
+    min_rows: int = ranged(50, low=0)
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx.eval_splits:

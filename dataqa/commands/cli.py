@@ -221,8 +221,8 @@ def scan(
     debug: bool,
 ) -> None:
     """Scan TRAIN (and --test/--valid) and print the verdict with every finding's file and line."""
-    from dataqa.engine.config import load_config
     from dataqa.engine.runner import run_scan
+    from dataqa.engine.settings import read_config
     from dataqa.ingest.readers.layout import expand, input_files
     from dataqa.reports.terminal import neutralise
 
@@ -233,7 +233,7 @@ def scan(
             click.echo(f"dataqa: {neutralise(note)}", err=True)
         inputs = input_files(paths)
         tune_malloc(inputs)
-        config = load_config(
+        config = read_config(
             config_path,
             discover=not no_config,
             format=fmt,
@@ -378,10 +378,19 @@ def list_checks(family: str | None, output_format: str, debug: bool) -> None:
                 "severity": c.severity.label,
                 "needs": sorted(c.needs),
                 "summary": c.summary(),
+                "options": [
+                    {
+                        "name": name.replace("_", "-"),
+                        "type": getattr(kind, "__name__", str(kind)),
+                        "default": default,
+                        "range": c.ranges().get(name),
+                    }
+                    for name, (kind, default) in c.options().items()
+                ],
             }
             for c in rows
         ]
-        click.echo(orjson.dumps(items, option=orjson.OPT_INDENT_2).decode())
+        click.echo(orjson.dumps(items, option=orjson.OPT_INDENT_2, default=repr).decode())
         return
     width = max((len(c.name) for c in rows), default=10)
     for cls in rows:
@@ -441,15 +450,25 @@ def explain(check_id: str, debug: bool) -> None:
         click.echo("")
         click.echo("Options (config: [tool.dataqa.checks." + cls.id + "]):")
         for name, (kind, default) in options.items():
-            click.echo(f"  {name.replace('_', '-')} = {default!r}  ({getattr(kind, '__name__', kind)})")
+            click.echo(f"  {name.replace('_', '-')} = {default!r}  ({option_kind(cls, name, kind)})")
+
+
+def option_kind(cls: Any, name: str, kind: Any) -> str:
+    """What values a check option takes: its declared range ("a whole number from 2 to 50"), or its type."""
+    from dataqa.core.options import range_text
+
+    bounds = cls.ranges().get(name)
+    if bounds is None:
+        return str(getattr(kind, "__name__", kind))
+    return range_text(*bounds, whole=kind is int)
 
 
 def _config_for(config_path: str | None, no_config: bool, debug: bool = False, **overrides: Any):
     """Load configuration for the data-fixing commands, turning config errors into exit code 2."""
-    from dataqa.engine.config import load_config
+    from dataqa.engine.settings import read_config
 
     with _errors_exit_2(debug):
-        return load_config(config_path, discover=not no_config, **overrides)
+        return read_config(config_path, discover=not no_config, **overrides)
 
 
 @main.command()

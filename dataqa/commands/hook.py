@@ -349,8 +349,8 @@ def run(
     """
     from dataqa.core.errors import ConfigError, InputError, OutputError
     from dataqa.engine.cache import code_fingerprint
-    from dataqa.engine.config import load_config
     from dataqa.engine.registry import load_checks
+    from dataqa.engine.settings import read_config
     from dataqa.reports.terminal import finding_line, neutralise
 
     overrides = {
@@ -366,7 +366,7 @@ def run(
         "check_timeout": check_timeout,
     }
     try:
-        config = load_config(config_path, discover=not no_config)
+        config = read_config(config_path, discover=not no_config)
         units = plan(files, config, overrides)
         if not files and not units:
             print(

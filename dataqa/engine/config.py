@@ -1,14 +1,16 @@
 """Configuration: `[tool.dataqa]` in pyproject.toml or a dataqa.toml; command-line flags win.
 
 Every key is known: an unknown or mistyped key is a `ConfigError` (exit code 2), never silence.
-Keys may be written kebab-case (as in TOML) or snake_case.
+Keys may be written kebab-case (as in TOML) or snake_case. Every numeric key declares its valid range
+with `ranged` (`dataqa.core.options`, as check options do); a value outside it is a `ConfigError`
+naming the file, the key and the range, never a silent GO. Check options are checked against their
+checks in `engine.settings`, which loads the plugins.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from typing import Any
 
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import Severity
-from dataqa.core.options import coerce_option
+from dataqa.core.options import check_range, coerce_option, field_range, ranged
 from dataqa.engine.profile_rules import load_profile
 from dataqa.ingest import formats
 from dataqa.ingest.fieldmaps import FieldMapError, check_map, mapped_layouts
@@ -46,18 +48,18 @@ _CODE = re.compile(r"^(ALL|[A-Za-z]{1,6}\d{0,3})$")
 class VerdictConfig:
     """Thresholds of the GO / NO-GO conditions (see `dataqa.engine.verdict`)."""
 
-    min_usable_poc: int = 50
+    min_usable_poc: int = ranged(50, low=0)
     """Below this many usable training examples, prompting and few-shot examples do better."""
-    min_usable_production: int = 1000
+    min_usable_production: int = ranged(1000, low=0)
     """From this many usable examples on, a full fine-tune is worth it."""
-    min_per_class_poc: int = 10
-    min_per_class_production: int = 20
+    min_per_class_poc: int = ranged(10, low=0)
+    min_per_class_production: int = ranged(20, low=0)
     require_test: bool = True
     """Without a held-out test split the fine-tune cannot be evaluated."""
     block_on_format_errors: bool = True
-    max_leaked_fraction: float = 0.01
+    max_leaked_fraction: float = ranged(0.01, low=0, high=1)
     """Share of test (or valid) examples found in train above which the evaluation is not trusted."""
-    max_refusal_share: float = 0.05
+    max_refusal_share: float = ranged(0.05, low=0, high=1)
     block_on_secrets: bool = True
     block_on_split_mismatch: bool = True
     """A test or validation split in another record format (or task) than train blocks."""
@@ -67,9 +69,9 @@ class VerdictConfig:
 class ReportConfig:
     """`[tool.dataqa.report]`: settings of the HTML report's cost estimate (edit to your provider's)."""
 
-    price_per_million_tokens: float = 3.0
+    price_per_million_tokens: float = ranged(3.0, low=0)
     """US dollars per million training tokens (a small hosted model's training price)."""
-    epochs: int = 3
+    epochs: int = ranged(3, low=1, high=1000)
     """Passes over the data the fine-tune will make (a common provider default)."""
 
 
@@ -102,18 +104,18 @@ class Config:
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Named datasets: {"train": path, "test": path, "valid": path, options...} (pre-commit)."""
     cache_dir: str = ".dataqa_cache"
-    jobs: int = 0
+    jobs: int = ranged(0, low=0, high=1024)
     """Checks run at once, on threads, and processes that parse a large file (0: one per available
     core, at most `runner.AUTO_JOBS_MAX`)."""
-    check_timeout: float = 600.0
+    check_timeout: float = ranged(600.0, low=0)
     """Seconds one check may run before the scan reports it as errored and goes on without it (a
     plugin that hangs cannot stall a hook or CI job); 0: no limit. Generous: the slowest built-in
     check took one to two minutes on a million rows (`benchmarks/scan.md`)."""
-    max_input_bytes: int = DEFAULT_LIMITS.max_input_bytes
+    max_input_bytes: int = ranged(DEFAULT_LIMITS.max_input_bytes, low=0)
     """Bytes of data (after decompression) read from one file; past it, FMT018 and the rest is not read."""
-    max_lines: int = DEFAULT_LIMITS.max_lines
+    max_lines: int = ranged(DEFAULT_LIMITS.max_lines, low=0)
     """Physical lines read from one file, blank ones included; past it, FMT018."""
-    max_line_bytes: int = DEFAULT_LIMITS.max_line_bytes
+    max_line_bytes: int = ranged(DEFAULT_LIMITS.max_line_bytes, low=0)
     """A longer line is reported (FMT001) but not kept or parsed."""
     source: str | None = None
     """Where the configuration was read from, for provenance."""
@@ -177,7 +179,8 @@ def _fill(target: Any, table: dict[str, Any], where: str) -> None:
     import typing
 
     hints = typing.get_type_hints(type(target))
-    names = {f.name for f in dataclasses.fields(target)}
+    fields = {f.name: f for f in dataclasses.fields(target)}
+    names = set(fields)
     for key, value in _snake(table).items():
         if key not in names or key == "source":
             raise ConfigError(
@@ -202,47 +205,8 @@ def _fill(target: Any, table: dict[str, Any], where: str) -> None:
         value = coerce_option(value, hints[key], f"{where}.{key}")
         if key == "checks":
             _check_tables(value, f"{where}.checks")
-        _check_range(type(target), key, value, where)
+        check_range(field_range(fields[key]), value, key, where)
         setattr(target, key, value)
-
-
-INF = float("inf")
-RANGES: dict[tuple[type, str], tuple[float, float]] = {
-    (Config, "jobs"): (0, 1024),
-    (Config, "check_timeout"): (0, INF),
-    (Config, "max_input_bytes"): (0, INF),
-    (Config, "max_lines"): (0, INF),
-    (Config, "max_line_bytes"): (0, INF),
-    (VerdictConfig, "min_usable_poc"): (0, INF),
-    (VerdictConfig, "min_usable_production"): (0, INF),
-    (VerdictConfig, "min_per_class_poc"): (0, INF),
-    (VerdictConfig, "min_per_class_production"): (0, INF),
-    (VerdictConfig, "max_leaked_fraction"): (0, 1),
-    (VerdictConfig, "max_refusal_share"): (0, 1),
-    (ReportConfig, "price_per_million_tokens"): (0, INF),
-    (ReportConfig, "epochs"): (1, 1000),
-}
-"""The valid range of every numeric option (both ends included; INF: any finite number). A value
-outside it (a negative count, a share above 1, `1e999` read as infinity) is a `ConfigError` naming
-the file, the key and the range, never a silent GO."""
-
-
-def _range_text(low: float, high: float, whole: bool) -> str:
-    kind = "a whole number" if whole else "a finite number"
-    if high == INF:
-        return f"{kind}, {low:g} or more"
-    return f"{kind} from {low:g} to {high:,g}"
-
-
-def _check_range(owner: type, key: str, value: Any, where: str) -> None:
-    """Raise `ConfigError` when a numeric option is outside its range in `RANGES`."""
-    bounds = RANGES.get((owner, key))
-    if bounds is None or isinstance(value, bool) or not isinstance(value, int | float):
-        return
-    low, high = bounds
-    if not (low <= value <= high and math.isfinite(value)):
-        rule = _range_text(low, high, isinstance(value, int))
-        raise ConfigError(f"{where}: {key.replace('_', '-')} = {value!r} is out of range; it must be {rule}")
 
 
 def _check_tables(checks: dict[str, Any], where: str) -> None:

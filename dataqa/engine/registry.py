@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import Finding, Location, Severity
-from dataqa.core.options import coerce_option
+from dataqa.core.options import check_range, coerce_option, field_range
 
 if TYPE_CHECKING:
     from dataqa.engine.context import Context
@@ -45,7 +45,8 @@ FAMILIES: dict[str, str] = {
 
 
 class Check:
-    """Base of every check. Subclasses are dataclasses; their fields are the check's options.
+    """Base of every check. Subclasses are dataclasses; their fields are the check's options, a
+    numeric one with its valid range declared by `ranged` (`dataqa.core.options`).
 
     Class attributes: `id` (stable, e.g. "DUP003"), `name` (kebab-case), `family`, `severity`
     (the default), `needs` (e.g. {"test"}, {"label"}), `shares` and `heavy` (below), `version`.
@@ -112,6 +113,12 @@ class Check:
             default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
             out[f.name] = (hints.get(f.name, Any), default)
         return out
+
+    @classmethod
+    def ranges(cls) -> dict[str, tuple[float, float]]:
+        """Option name → the (low, high) range it declares with `ranged` (numeric options only)."""
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        return {f.name: bounds for f in fields if (bounds := field_range(f)) is not None}
 
 
 _REGISTRY: dict[str, type[Check]] = {}
@@ -204,19 +211,41 @@ def select_checks(
     return chosen
 
 
+def option_values(cls: type[Check], options: dict[str, Any] | None, where: str) -> dict[str, Any]:
+    """A check's options from a `[checks.<ID>]` table, each known, of its type and in its range.
+
+    `where` names the table in messages (`dataqa.toml.checks.DUP003`); `severity` is left out.
+    """
+    known = cls.options()
+    ranges = cls.ranges()
+    values = {}
+    for key, value in {k.replace("-", "_"): v for k, v in (options or {}).items()}.items():
+        if key == "severity":
+            continue
+        if key not in known:
+            raise ConfigError(
+                f"{where}: unknown option {key!r}; options are: {', '.join(known) or 'none'} and severity"
+            )
+        values[key] = coerce_option(value, known[key][0], f"{where}.{key}")
+        check_range(ranges.get(key), values[key], key, where)
+    return values
+
+
+def check_tables(tables: dict[str, dict[str, Any]], checks: dict[str, type[Check]], where: str) -> None:
+    """Raise `ConfigError` for options given to an unknown check, or an option a check does not
+    have, of the wrong type or out of its range: at config reading, before any data is read."""
+    unknown = sorted(set(tables) - set(checks))
+    if unknown:
+        raise ConfigError(f"{where}: options given for unknown check id(s): {', '.join(unknown)}")
+    for cid, options in tables.items():
+        option_values(checks[cid], options, f"{where}.{cid}")
+
+
 def make_check(cls: type[Check], options: dict[str, Any] | None = None) -> Check:
     """Instantiate a check with validated options; `severity` among them overrides the default."""
     options = {k.replace("-", "_"): v for k, v in (options or {}).items()}
-    severity = Severity.parse(options.pop("severity")) if "severity" in options else cls.severity
-    known = cls.options()
-    kwargs = {}
-    for key, value in options.items():
-        if key not in known:
-            raise ConfigError(
-                f"{cls.id}: unknown option {key!r}; options are: {', '.join(known) or 'none'} and severity"
-            )
-        kwargs[key] = coerce_option(value, known[key][0], f"{cls.id}.{key}")
-    check = cls(**kwargs)
+    severity = Severity.parse(options["severity"]) if "severity" in options else cls.severity
+    check = cls(**option_values(cls, options, cls.id))
     check.effective_severity = severity
     check.metrics = {}
     return check

@@ -24,7 +24,7 @@ from dataqa.core.resources import available_cores, gc_paused, native_threads_lim
 from dataqa.core.version import VERSION
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, load_checks, make_check, select_checks
+from dataqa.engine.registry import Check, check_tables, load_checks, make_check, select_checks
 from dataqa.engine.report import Report, SplitInfo
 from dataqa.engine.verdict import VerdictInputs, count_usable, judge
 from dataqa.ingest.dataset import SPLIT_NAMES, Split, load_split
@@ -211,13 +211,9 @@ def _execute(
     if "train" not in paths:
         raise ValueError("a train split is required")
     classes = load_checks(config.plugins)
+    check_tables(config.checks, classes, "checks")
     selected = select_checks(classes, config.select, config.ignore, config.extend_select)
     checks = [make_check(cls, config.checks.get(cls.id)) for cls in selected]
-    unknown = sorted(set(config.checks) - set(classes))
-    if unknown:
-        from dataqa.core.errors import ConfigError
-
-        raise ConfigError(f"options given for unknown check id(s): {', '.join(unknown)}")
 
     splits = load_splits(paths, config, progress)
     ctx = Context(splits, config)
