@@ -325,7 +325,7 @@ def test_checks_refuses_an_unknown_family_and_speaks_json():
     result = invoke("checks", "--output-format", "json", "--family", "SIZE")
     items = json.loads(result.stdout)
     assert [i["id"] for i in items] == ["SIZE001", "SIZE002", "SIZE003"]
-    assert set(items[0]) == {"id", "name", "family", "family_name", "severity", "needs", "summary"}
+    assert set(items[0]) == {"id", "name", "family", "family_name", "severity", "needs", "summary", "options"}
     assert items[0]["family_name"] == "Size"
 
 
