@@ -1,15 +1,58 @@
-"""QUAL011 reference-only-input: a task on some content gets only its URL or file name."""
+"""QUAL011 reference-only-input: a task on some content gets only its URL or file name, or an answer
+is only a link."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dataqa.checks.quality.common import record_findings, reference_only_requests
+import polars as pl
+
+from dataqa.checks.quality.common import messages, record_findings, reference_only_requests
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import role_name
+from dataqa.text.redaction import snippet
+
+_TLD = r"(?:com|org|net|edu|gov|io|info|biz|co|tv|me|ly|uk|de|fr|ca|au|us|ru|jp|cn|in|it|es|nl|br)"
+LINK_ONLY = (
+    rf"(?i)^\s*(?:(?:https?://|www\.)\S+|[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.{_TLD}(?:/\S*)?)"
+    rf"(?:\s*\n\s*(?:(?:https?://|www\.)\S+|[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.{_TLD}(?:/\S*)?))*\s*$"
+)
+"""An answer that is nothing but links or domain names, one or more lines of them."""
+ASKS_FOR_LINK = re.compile(
+    r"(?i)\b(?:links?|urls?|web ?sites?|sites?|web ?pages?|home ?pages?|domains?|online|internet|web|buy"
+    r"|purchase|order|download|stream|sources?|references?|cite|citations?|e-?mail|address(?:es)?)\b"
+)
+"""A prompt for which a link or a website is an answer ("where can I buy…", "generate a valid URL")."""
+
+
+def link_only_answers(ctx: Context, split: Split) -> list[tuple[int, str]]:
+    """(line, evidence) of the answers that are only a link or a domain name where the prompt asks
+    for something else (a fact, an age, a colour): the source of an answer, not the answer."""
+    msgs = messages(ctx, split)
+    links = msgs.filter((pl.col("role") == "assistant") & pl.col("content").str.contains(LINK_ONLY))
+    if links.is_empty():
+        return []
+    prompts = (
+        msgs.filter(pl.col("role") == "user")
+        .join(links.select("line", pl.col("turn").alias("answer_turn")), on="line")
+        .filter(pl.col("turn") < pl.col("answer_turn"))
+        .sort("line", "turn")
+        .group_by("line", "answer_turn", maintain_order=True)
+        .agg(pl.col("content").last().alias("prompt"))
+    )
+    asked = {(line, turn): prompt for line, turn, prompt in prompts.iter_rows()}
+    out = []
+    for line, turn, answer in links.select("line", "turn", "content").iter_rows():
+        prompt = asked.get((line, turn))
+        if prompt is None or ASKS_FOR_LINK.search(prompt):
+            continue
+        out.append((line, f"{snippet(prompt, 0, 0, 60)} → {snippet(answer.strip(), 0, 0, 80)}"))
+    return out
 
 
 @register
@@ -27,6 +70,10 @@ class ReferenceOnlyInput(Check):
     elsewhere (a long input, an earlier turn, the system prompt), for code tasks where a URL or a
     file name is data ("write a function that parses this URL", "read data.csv"), nor when the
     answer says it cannot open links (QUAL001's).
+    The same defect on the other side: an answer that is only a link or a domain name where the
+    prompt asks for a fact ("how old is X?" → "http://news.example.com/2009/x-at-the-awards/"):
+    scraped QA sets keep the page an answer came from instead of the answer. Not reported when the
+    prompt asks for a link, a website, a source or where to buy or download something.
     """
 
     id = "QUAL011"
@@ -49,3 +96,16 @@ class ReferenceOnlyInput(Check):
                 "the content this task needs is given only by reference",
                 unusable=True,
             )
+            inputs = self.metrics[f"{split.name}_records"]
+            answer = role_name(split, "assistant")
+            yield from record_findings(
+                self,
+                ctx,
+                split,
+                [(line, f"only a link in {answer}", ev) for line, ev in link_only_answers(ctx, split)],
+                "the answer is only a link, not what the prompt asks for",
+                unusable=True,
+            )
+            # `<split>_records` counts the reference-only inputs, `<split>_link_answers` the answers.
+            self.metrics[f"{split.name}_link_answers"] = self.metrics[f"{split.name}_records"]
+            self.metrics[f"{split.name}_records"] = inputs
