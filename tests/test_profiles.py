@@ -23,6 +23,7 @@ from dataqa.checks.toolcalls.tool004_invalid_tool_schema import schema_problems
 from dataqa.core.errors import ConfigError
 from dataqa.engine.profile_rules import load_profile, parse_profile, profile_names
 from dataqa.ingest import formats, normalisers, structure, tokens
+from dataqa.ingest.parts import url_image
 
 RECORD_CHECKS = ["PROV001", "PROV002", "PROV003", "PROV004", "PROV005", "PROV006"]
 PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40).decode()
@@ -233,10 +234,10 @@ def test_image_limits_judge_size_type_count_and_role() -> None:
 
 def test_data_url_sizes_are_measured_without_decoding() -> None:
     data = base64.b64encode(b"x" * 1000).decode()
-    info = structure.url_image(f"data:image/webp;base64,{data}")
+    info = url_image(f"data:image/webp;base64,{data}")
     assert (info["media"], info["bytes"], info["url"]) == ("image/webp", 1000, False)
-    assert structure.url_image("https://x.test/a.JPG?v=2")["media"] == "image/jpeg"
-    assert "problem" in structure.url_image("data:image/png;base64,@@@@")
+    assert url_image("https://x.test/a.JPG?v=2")["media"] == "image/jpeg"
+    assert "problem" in url_image("data:image/png;base64,@@@@")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest import structure
-from dataqa.ingest.structure import KNOWN_PART_TYPES
+from dataqa.ingest.parts import KNOWN_PART_TYPES
 
 
 @register

@@ -7,20 +7,20 @@ stored as one compact JSON string in the frame's `structure` column, which is nu
 records (so plain data costs one validity bit per row). Image bytes are never kept: an image is its
 media type and decoded size.
 
-Only extraction lives here; the provider, tool-call and preference checks do the judging.
+Only extraction lives here; the provider, tool-call and preference checks do the judging. What a
+content part is (its type, text, image facts, or a tool call written as a part) is read by
+`dataqa.ingest.parts`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from typing import Any
 
 import orjson
 
 from dataqa.core.shared import FramedSplit, SharedValues
 from dataqa.ingest.issues import json_type
+from dataqa.ingest.parts import classify_part, image_of, part_call, part_result
 
 # How a call's arguments are encoded (`args` in a call event): the one place that decodes them.
 ARGS_OK = "ok"
@@ -68,216 +68,6 @@ def classify_args(args: Any, style: str) -> tuple[str, str | None, list[str] | N
             return ARGS_UNENCODED, None, [str(k)[:80] for k in list(args)[:100]]
         return ARGS_OK, None, [str(k)[:80] for k in list(args)[:100]]
     return ARGS_NOT_OBJECT, json_type(args), None
-
-
-TYPED_PARTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    # OpenAI chat completions content parts
-    "text": (frozenset({"text"}), frozenset({"cache_control", "citations"})),
-    "image_url": (frozenset({"image_url"}), frozenset()),
-    "input_audio": (frozenset({"input_audio"}), frozenset()),
-    "file": (frozenset({"file"}), frozenset()),
-    "refusal": (frozenset({"refusal"}), frozenset()),
-    # OpenAI Responses API parts
-    "input_text": (frozenset({"text"}), frozenset()),
-    "output_text": (frozenset({"text"}), frozenset({"annotations"})),
-    "input_image": (frozenset(), frozenset({"image_url", "file_id", "detail"})),
-    # Anthropic Messages API content blocks
-    "image": (frozenset({"source"}), frozenset({"cache_control"})),
-    "document": (frozenset({"source"}), frozenset({"title", "context", "citations", "cache_control"})),
-    "tool_use": (frozenset({"id", "name", "input"}), frozenset({"cache_control"})),
-    "tool_result": (frozenset({"tool_use_id"}), frozenset({"content", "is_error", "cache_control"})),
-    "thinking": (frozenset({"thinking"}), frozenset({"signature"})),
-}
-"""Parts written `{"type": T, ...}`: T → (required keys, optional keys), besides "type"."""
-
-KEYED_PARTS: dict[str, frozenset[str]] = {
-    # Gemini / Vertex AI `parts`
-    "text": frozenset(),
-    "inlineData": frozenset({"mimeType", "data"}),
-    "fileData": frozenset({"mimeType", "fileUri"}),
-    "functionCall": frozenset({"name"}),
-    "functionResponse": frozenset({"name", "response"}),
-    "executableCode": frozenset({"language", "code"}),
-    "codeExecutionResult": frozenset({"outcome"}),
-    # Amazon Bedrock Converse / Nova content blocks
-    "image": frozenset({"format", "source"}),
-    "video": frozenset({"format", "source"}),
-    "document": frozenset({"format", "name", "source"}),
-    "toolUse": frozenset({"toolUseId", "name", "input"}),
-    "toolResult": frozenset({"toolUseId", "content"}),
-    "reasoningContent": frozenset(),
-}
-"""Parts written `{KIND: value}` (no "type" key): KIND → keys its value object requires."""
-
-KEYED_MODIFIERS = frozenset({"thought", "thoughtSignature", "videoMetadata", "cachePoint"})
-"""Keys a keyed part may carry beside its one kind key."""
-
-TEXT_PART_TYPES = frozenset({"text", "input_text", "output_text"})
-KNOWN_PART_TYPES = frozenset(TYPED_PARTS) | frozenset(KEYED_PARTS)
-
-_DATA_URL = re.compile(r"^data:([^;,]*)((?:;[^;,]*)*),", re.IGNORECASE)
-_EXT_MEDIA = {
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "webp": "image/webp",
-    "gif": "image/gif",
-    "bmp": "image/bmp",
-    "tif": "image/tiff",
-    "tiff": "image/tiff",
-    "heic": "image/heic",
-}
-
-
-def b64_size(data: str) -> int:
-    """Decoded size in bytes of base64 text, without decoding it."""
-    data = data.strip()
-    return max(len(data) * 3 // 4 - data[-2:].count("="), 0) if data else 0
-
-
-def _valid_b64(data: str) -> bool:
-    try:
-        base64.b64decode(data[:4096].rstrip("=") + "=" * (-len(data[:4096].rstrip("=")) % 4), validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return True
-
-
-def url_image(url: str) -> dict[str, Any]:
-    """Media type and size of an image given by URL: a data URL carries both, an http URL its extension."""
-    m = _DATA_URL.match(url[:300])
-    if m:
-        data = url[m.end() :]
-        info: dict[str, Any] = {"media": m.group(1).lower() or None, "bytes": b64_size(data), "url": False}
-        if ";base64" not in m.group(2).lower() or not _valid_b64(data):
-            info["problem"] = "data URL is not valid base64"
-        return info
-    path = url.split("?", 1)[0].split("#", 1)[0]
-    ext = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
-    return {"media": _EXT_MEDIA.get(ext), "bytes": None, "url": True}
-
-
-def _image_of(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
-    """Image facts of a part, or None when the part is not an image."""
-    if ptype in ("image_url", "input_image"):
-        value = part.get("image_url")
-        url = value.get("url") if isinstance(value, dict) else value
-        return url_image(url) if isinstance(url, str) else {"media": None, "bytes": None, "url": False}
-    if ptype == "image" and "type" in part:  # Anthropic: {"source": {"type": "base64", ...}}
-        src = part.get("source")
-        if not isinstance(src, dict):
-            return {"media": None, "bytes": None, "url": False}
-        if isinstance(src.get("url"), str):
-            return url_image(src["url"])
-        data = src.get("data")
-        media = src.get("media_type")
-        return {
-            "media": media.lower() if isinstance(media, str) else None,
-            "bytes": b64_size(data) if isinstance(data, str) else None,
-            "url": False,
-        }
-    if ptype == "image":  # Bedrock Converse / Nova: {"image": {"format": "png", "source": {"bytes": ...}}}
-        value = part.get("image")
-        if not isinstance(value, dict):
-            return {"media": None, "bytes": None, "url": False}
-        fmt = value.get("format")
-        src = value.get("source") if isinstance(value.get("source"), dict) else {}
-        data = src.get("bytes")
-        return {
-            "media": f"image/{fmt.lower().replace('jpg', 'jpeg')}" if isinstance(fmt, str) else None,
-            "bytes": b64_size(data) if isinstance(data, str) else None,
-            "url": "s3Location" in src,
-        }
-    if ptype in ("inlineData", "fileData"):
-        value = part.get(ptype)
-        if not isinstance(value, dict) or not str(value.get("mimeType", "")).lower().startswith("image/"):
-            return None
-        data = value.get("data")
-        return {
-            "media": str(value["mimeType"]).lower(),
-            "bytes": b64_size(data) if isinstance(data, str) else None,
-            "url": ptype == "fileData",
-        }
-    return None
-
-
-def _keys_problem(
-    kind: str, keys: set[str], required: frozenset[str], optional: frozenset[str]
-) -> str | None:
-    missing = sorted(required - keys)
-    extra = sorted(keys - required - optional)
-    problems = []
-    if missing:
-        problems.append("missing " + ", ".join(f'"{k}"' for k in missing))
-    if extra:
-        problems.append("unexpected " + ", ".join(f'"{k[:40]}"' for k in extra[:5]))
-    return f"{kind} part: " + "; ".join(problems) if problems else None
-
-
-def classify_part(part: dict[str, Any]) -> tuple[str, str | None, str | None]:
-    """A content part's (type, text, problem): text is set for readable text parts only."""
-    if "type" in part:
-        ptype = part["type"]
-        if not isinstance(ptype, str):
-            return "?", None, f'part "type" is a {json_type(ptype)}; expected a string'
-        spec = TYPED_PARTS.get(ptype)
-        if spec is None:
-            return ptype[:40], None, f'unknown part type "{ptype[:40]}"'
-        keys = set(part) - {"type"}
-        text = part.get("text")
-        if ptype in TEXT_PART_TYPES and "text" not in part and isinstance(part.get("value"), str):
-            keys, text = keys - {"value"} | {"text"}, part["value"]  # {"type": "text", "value": ...}
-        problem = _keys_problem(ptype, keys, *spec)
-        if ptype in TEXT_PART_TYPES and "text" in part and not isinstance(text, str):
-            problem = problem or f'{ptype} part: "text" is a {json_type(text)}; expected a string'
-        return ptype, text if ptype in TEXT_PART_TYPES and isinstance(text, str) else None, problem
-    kinds = [k for k in part if k in KEYED_PARTS]
-    if len(kinds) != 1:
-        keys = ", ".join(f'"{k[:40]}"' for k in list(part)[:5]) or "none"
-        if kinds:
-            return "?", None, f"part has several kinds ({', '.join(kinds)}); a part holds exactly one"
-        return "?", None, f'part has no "type" and no known kind key (keys: {keys})'
-    kind = kinds[0]
-    value = part[kind]
-    extra = sorted(set(part) - {kind} - KEYED_MODIFIERS)
-    problem = f"{kind} part: unexpected " + ", ".join(f'"{k[:40]}"' for k in extra[:5]) if extra else None
-    if kind == "text":
-        if not isinstance(value, str):
-            return kind, None, problem or f'text part: "text" is a {json_type(value)}; expected a string'
-        return kind, value, problem
-    required = KEYED_PARTS[kind]
-    if required and not isinstance(value, dict):
-        return kind, None, problem or f"{kind} part is a {json_type(value)}; expected an object"
-    if required:
-        missing = sorted(required - set(value))
-        if missing and not (kind in ("image", "video", "document") and "source" in value):
-            problem = problem or f"{kind} part: missing " + ", ".join(f'"{k}"' for k in missing)
-    return kind, None, problem
-
-
-def part_call(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
-    """A tool call written as a content part (Gemini functionCall, Anthropic tool_use, Converse toolUse)."""
-    if ptype == "functionCall" and isinstance(part.get("functionCall"), dict):
-        v = part["functionCall"]
-        return {"id": v.get("id"), "name": v.get("name"), "args": v.get("args", {}), "style": "object"}
-    if ptype == "tool_use":
-        return {"id": part.get("id"), "name": part.get("name"), "args": part.get("input"), "style": "object"}
-    if ptype == "toolUse" and isinstance(part.get("toolUse"), dict):
-        v = part["toolUse"]
-        return {"id": v.get("toolUseId"), "name": v.get("name"), "args": v.get("input"), "style": "object"}
-    return None
-
-
-def part_result(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
-    """A tool result written as a content part (functionResponse, tool_result, toolResult)."""
-    if ptype == "functionResponse" and isinstance(part.get("functionResponse"), dict):
-        v = part["functionResponse"]
-        return {"id": v.get("id"), "name": v.get("name")}
-    if ptype == "tool_result":
-        return {"id": part.get("tool_use_id"), "name": None}
-    if ptype == "toolResult" and isinstance(part.get("toolResult"), dict):
-        return {"id": part["toolResult"].get("toolUseId"), "name": None}
-    return None
 
 
 def _scalar(value: Any) -> Any:
@@ -392,7 +182,7 @@ class Structure:
             if value_text:
                 entry["value_text"] = True  # read as text; a provider's own profile may refuse it
             self.parts.append(entry)
-            image = _image_of(ptype, part)
+            image = image_of(ptype, part)
             if image is not None:
                 self.images.append({"at": at, "role": role, **image})
         call = part_call(ptype, part)
