@@ -26,6 +26,8 @@ planted case, no gate, nothing found).
 from __future__ import annotations
 
 import base64
+import inspect
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -213,6 +215,32 @@ def test_every_check_has_docs_and_both_kinds_of_case() -> None:
         if any(c.get("expect_unusable") for c in cases):  # the check removes rows
             bare = [c["name"] for c in planted if "expect_unusable" not in c]
             assert not bare, f"{check_id} removes rows; these planted cases leave it unsaid: {bare}"
+
+
+_READS_VALID = re.compile(r"\beval_splits\b|\buploaded_splits\b|[\"']valid[\"']")
+
+
+def _reads_validation(cls: type) -> bool:
+    """Whether a check's own code (its module, and the module defining its `run`) names the
+    validation split, or the held-out splits it belongs to."""
+    modules = {inspect.getmodule(cls), inspect.getmodule(cls.run)}
+    return any(m is not None and _READS_VALID.search(inspect.getsource(m)) for m in modules)
+
+
+@pytest.mark.parametrize("check_id", [cid for cid, cls in load_checks().items() if _reads_validation(cls)])
+def test_checks_reading_the_validation_split_have_a_case_that_needs_it(check_id: str, tmp_path: Path) -> None:
+    """A check that reads the validation split has a planted case whose result (findings, or the
+    metrics it reads that split for) changes when that split is left out: the case's expectations
+    then fail for a check that stops reading it."""
+    case_file = next(p for p in _case_files() if p.stem == check_id)
+    tried = []
+    for i, case in enumerate(c for c in _load(case_file) if c["expect"] and "valid" in _splits(c)):
+        with_valid, _ = _scan(case_file, case, tmp_path / f"{i}-with")
+        without, _ = _scan(case_file, case, tmp_path / f"{i}-without", drop="valid")
+        if (_found(with_valid), with_valid.metrics) != (_found(without), without.metrics):
+            return
+        tried.append(case["name"])
+    pytest.fail(f"{check_id} reads the validation split, but no planted case depends on it (tried {tried})")
 
 
 def test_case_files_name_registered_checks() -> None:
