@@ -1,0 +1,271 @@
+"""Mutation-testing run over dataqa's core with mutmut 3 (not part of CI: rerun when these modules change).
+
+mutmut copies the source into `mutants/` and expects a standard layout, but `checks/` and `reports/`
+are mapped into the `dataqa` package by pyproject's package-dir. So each module group is staged in a
+folder of its own with `dataqa/checks` and `dataqa/reports` nested as the installed package has them,
+and runs with only the test files that exercise the group. Tests that run the real `dataqa` command
+in a subprocess are counted too: the subprocess imports the mutated copy (PYTHONPATH) and a bridge
+(`sitecustomize.py`) hands the functions it reached back to mutmut's per-test coverage.
+
+    nice -n 10 python benchmarks/mutation/run.py verdict clean      # groups, or `all`
+    python benchmarks/mutation/run.py --list
+
+Per group it writes `benchmarks/mutation/results/<group>.txt`: the score and every surviving
+mutant's diff. The stage (default /tmp/dataqa-mutation/<group>) is rebuilt on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = Path(__file__).resolve().parent / "results"
+
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    # group: (files to mutate, as the installed package has them; test files that exercise them)
+    "verdict": (["dataqa/engine/verdict.py"], ["tests/test_verdict_units.py"]),
+    "clean": (
+        ["dataqa/commands/clean.py"],
+        ["tests/test_clean.py", "tests/test_clean_conservation.py", "tests/test_clean_units.py"],
+    ),
+    "escaping": (
+        ["dataqa/reports/common.py", "dataqa/reports/markdown.py", "dataqa/reports/github.py"],
+        ["tests/test_escaping.py", "tests/test_escaping_units.py", "tests/test_report_outputs.py"],
+    ),
+    "renderers": (
+        [
+            "dataqa/reports/html.py",
+            "dataqa/reports/html_view.py",
+            "dataqa/reports/html_summary.py",
+            "dataqa/reports/html_advice.py",
+            "dataqa/reports/html_charts.py",
+            "dataqa/reports/sarif.py",
+            "dataqa/reports/terminal.py",
+            "dataqa/reports/diff_html.py",
+        ],
+        [
+            "tests/test_escaping.py",
+            "tests/test_escaping_units.py",
+            "tests/test_report_html.py",
+            "tests/test_report_outputs.py",
+            "tests/test_terminal.py",
+            "tests/test_debug_diff_html.py",
+        ],
+    ),
+    "runner": (
+        ["dataqa/engine/runner.py", "dataqa/engine/registry.py"],
+        ["tests/test_engine.py", "tests/test_shared_isolation.py", "tests/test_plugin.py"],
+    ),
+    "similarity": (
+        [
+            "dataqa/text/similarity.py",
+            "dataqa/text/candidates.py",
+            "dataqa/text/verify.py",
+            "dataqa/text/near_duplicates.py",
+            "dataqa/text/normalise.py",
+        ],
+        ["tests/test_similarity.py", "tests/test_templates.py", "tests/test_containment.py"],
+    ),
+}
+
+MOVABLE = {"condition", "contextlib.contextmanager"}
+"""Decorators that may as well be applied after the module body (`f = condition(f)`, in the same
+order): mutmut skips every decorated function, so in the stage they are moved and the function itself
+is mutated. `condition` only registers; `contextmanager` is looked up at call time."""
+
+PACKAGE_DIRS = {"dataqa/checks": "checks", "dataqa/reports": "reports"}
+"""Folders pyproject maps into the package: staged where the installed package has them."""
+
+BRIDGE = '''
+"""Subprocess side of the stats bridge: the functions this process reached go to the test's hits file."""
+import atexit
+import os
+
+if os.environ.get("MUTANT_UNDER_TEST") == "stats" and os.environ.get("DATAQA_MUTMUT_HITS"):
+    from mutmut.configuration import config
+    from mutmut.state import state
+    from mutmut.utils.file_utils import change_cwd
+
+    with change_cwd(os.environ["DATAQA_MUTMUT_STAGE"]):
+        config()  # read the stage's [tool.mutmut], whatever folder the test runs the command in
+
+    @atexit.register
+    def _hand_back() -> None:
+        with open(os.environ["DATAQA_MUTMUT_HITS"], "a", encoding="utf-8") as fh:
+            fh.writelines(name + "\\n" for name in state()._stats)
+'''
+
+CONFTEST_BRIDGE = '''
+
+# --- added by benchmarks/mutation/run.py in the stage only: parent side of the stats bridge ---
+import pytest as _pytest
+
+
+@_pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Give mutmut the functions this test's subprocesses reached, before it files this test's hits."""
+    hits = os.environ.get("DATAQA_MUTMUT_HITS")
+    if os.environ.get("MUTANT_UNDER_TEST") != "stats" or not hits or not os.path.exists(hits):
+        return
+    from mutmut.state import state
+
+    with open(hits, encoding="utf-8") as fh:
+        state()._stats.update(line.strip() for line in fh if line.strip())
+    os.remove(hits)
+'''
+
+
+def undecorate(path: Path) -> list[str]:
+    """Move registering decorators of top-level functions below the module body; return the names."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
+    moved: list[tuple[str, str]] = []
+    drop: set[int] = set()
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.FunctionDef) or len(node.decorator_list) != 1:
+            continue
+        deco = node.decorator_list[0]
+        if ast.unparse(deco) in MOVABLE and deco.lineno == deco.end_lineno:
+            drop.add(deco.lineno - 1)
+            moved.append((ast.unparse(deco), node.name))
+    if moved:
+        kept = [line for i, line in enumerate(lines) if i not in drop]
+        tail = "".join(f"{name} = {deco}({name})\n" for deco, name in moved)
+        path.write_text("".join(kept) + "\n\n# moved here by benchmarks/mutation/run.py\n" + tail, "utf-8")
+    return [name for _, name in moved]
+
+
+def stage(group: str, work: Path) -> Path:
+    """Build the standard-layout copy of the project that mutmut runs in, and return its folder."""
+    files, tests = GROUPS[group]
+    where = work / group
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "dataqa", where / "dataqa", ignore=ignore)
+    for inside, source in PACKAGE_DIRS.items():
+        shutil.copytree(ROOT / source, where / inside, ignore=ignore)
+    for file in files:
+        undecorate(where / file)
+    shutil.copytree(ROOT / "tests", where / "tests", ignore=ignore)
+    shutil.copytree(ROOT / "sample_data", where / "sample_data", ignore=ignore)
+    shutil.copy2(ROOT / "README.md", where / "README.md")
+    with open(where / "tests" / "conftest.py", "a", encoding="utf-8") as fh:
+        fh.write(CONFTEST_BRIDGE)
+    (where / "bridge").mkdir()
+    (where / "bridge" / "sitecustomize.py").write_text(BRIDGE, encoding="utf-8")
+    present = [t for t in tests if (ROOT / t).is_file()]
+    config = {
+        "source_paths": ["dataqa"],
+        "only_mutate": files,
+        "also_copy": ["sample_data", "README.md"],
+        "pytest_add_cli_args_test_selection": present,
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:randomly"],
+        # Never fork a process that ran a scan: polars' thread pool does not survive a fork, and the
+        # child would hang until its timeout (a false kill). The fork server has only imported.
+        "process_isolation": "forkserver",
+        "forkserver_warmup": "collect",
+    }
+    lines = ["[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in config.items()]
+    (where / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Made now, not by mutmut: a PYTHONPATH folder missing at start-up is cached as absent, and the
+    # editable install of another checkout would be imported instead of the mutants.
+    (where / "mutants").mkdir()
+    return where
+
+
+def run(group: str, work: Path, max_children: int) -> Path:
+    """Stage the group, run mutmut in it, write its result file, and return that file."""
+    where = stage(group, work)
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{where / 'mutants'}{os.pathsep}{where / 'bridge'}",
+        "DATAQA_MUTMUT_STAGE": str(where),
+        "DATAQA_MUTMUT_HITS": str(where / "hits.txt"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
+    subprocess.run(command, cwd=where, env=env, check=False)
+    return write_results(group, where, env)
+
+
+def write_results(group: str, where: Path, env: dict[str, str]) -> Path:
+    """Score the group from mutmut's result files and list every mutant that was not killed."""
+    codes: dict[str, int | None] = {}
+    for meta in sorted((where / "mutants").rglob("*.meta")):
+        codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    killed = sorted(name for name, code in codes.items() if code in (1, 3))
+    timeout = sorted(name for name, code in codes.items() if code in (-24, 24, 152, 255, 36))
+    left = sorted(name for name in codes if name not in killed and name not in timeout)
+    total = len(codes)
+    score = 100.0 * (len(killed) + len(timeout)) / total if total else 0.0
+    status = {0: "survived", 33: "no tests", 5: "no tests", None: "not checked"}
+    out = [
+        f"group: {group}",
+        f"files: {', '.join(GROUPS[group][0])}",
+        f"tests: {', '.join(GROUPS[group][1])}",
+        f"mutants: {total}, killed: {len(killed)}, timeout (counted as killed): {len(timeout)}, "
+        f"not killed: {len(left)}",
+        f"score: {score:.1f} %",
+        "",
+    ]
+    diffs = mutant_diffs(where, left, env)
+    for name in left:
+        out += [f"## {name} ({status.get(codes[name], f'exit {codes[name]}')})", diffs.get(name, ""), ""]
+    RESULTS.mkdir(exist_ok=True)
+    target = RESULTS / f"{group}.txt"
+    target.write_text("\n".join(out) + "\n", encoding="utf-8")
+    print("\n".join(out[:6]))
+    return target
+
+
+def mutant_diffs(where: Path, names: list[str], env: dict[str, str]) -> dict[str, str]:
+    """Each named mutant's diff against the original, from one mutmut process (not one per mutant)."""
+    script = (
+        "import json, sys\n"
+        "from mutmut.mutation.diff_apply import get_diff_for_mutant\n"
+        "print(json.dumps({n: get_diff_for_mutant(n).rstrip() for n in json.loads(sys.argv[1])}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(names)], cwd=where, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        return {name: f"(no diff: {done.stderr.strip().splitlines()[-1:]})" for name in names}
+    return json.loads(done.stdout)
+
+
+def main() -> None:
+    """Run the named groups (or all) and print each score."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("groups", nargs="*", help=f"any of {', '.join(GROUPS)}, or all")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/dataqa-mutation"), help="stage folder")
+    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--list", action="store_true", help="list the groups, their files and tests")
+    parser.add_argument("--report-only", action="store_true", help="rewrite results from an existing stage")
+    args = parser.parse_args()
+    if args.list or not args.groups:
+        for group, (files, tests) in GROUPS.items():
+            print(f"{group}: {' '.join(files)}\n    tests: {' '.join(tests)}")
+        return
+    groups = list(GROUPS) if args.groups == ["all"] else args.groups
+    for group in groups:
+        if group not in GROUPS:
+            parser.error(f"unknown group {group!r}")
+        if args.report_only:
+            where = args.work / group
+            write_results(group, where, {**os.environ, "PYTHONPATH": str(where / "mutants")})
+        else:
+            run(group, args.work, args.max_children)
+
+
+if __name__ == "__main__":
+    main()
