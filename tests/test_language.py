@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from dataqa.text.language import (
-    UNDETERMINED,
-    cheap_language,
-    clean_prefix,
-    detect_languages,
-    gather_evidence,
-    language_prior,
-    named_languages,
-)
+from dataqa.text.language import detect_languages, gather_evidence, language_prior, named_languages
+from dataqa.text.language_signals import UNDETERMINED, cheap_language, clean_prefix
 
 TWO_SENTENCES = {
     "en": "My order has not arrived yet. Can you tell me where the parcel is?",

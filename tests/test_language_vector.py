@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dataqa.text import language
-from dataqa.text.language import (
+from dataqa.text import language_signals
+from dataqa.text.language import detect_languages
+from dataqa.text.language_signals import (
     FUNCTION_WORDS,
     UNDETERMINED,
     cheap_language,
     cheap_languages,
     clean_prefix,
-    detect_languages,
 )
 
 
@@ -35,7 +35,7 @@ def vectorised(texts: list[str | None]) -> tuple[list[str], list[str | None]]:
     return table["prefix"].to_list(), table["lang"].to_list()
 
 
-EVERY = language._every_character()
+EVERY = language_signals._every_character()
 
 
 @pytest.mark.parametrize(
@@ -45,18 +45,18 @@ EVERY = language._every_character()
 def test_each_class_matches_the_same_characters_in_both_engines(python_class: str, key: str) -> None:
     # Runs of class members over every scalar value, found by Python re and by polars (Rust regex).
     expected = re.findall(python_class + "+", EVERY)
-    found = pl.Series([EVERY]).str.extract_all(language._rust_classes()[key] + "+").to_list()[0]
+    found = pl.Series([EVERY]).str.extract_all(language_signals._rust_classes()[key] + "+").to_list()[0]
     assert found == expected
 
 
 def test_scripted_class_is_the_letters_beyond_latin() -> None:
-    beyond = "".join(ch for ch in re.findall(r"[^\W\d_]", EVERY) if ord(ch) > language.LATIN_END)
-    found = pl.Series([EVERY]).str.extract_all(language._rust_classes()["N"]).to_list()[0]
+    beyond = "".join(ch for ch in re.findall(r"[^\W\d_]", EVERY) if ord(ch) > language_signals.LATIN_END)
+    found = pl.Series([EVERY]).str.extract_all(language_signals._rust_classes()["N"]).to_list()[0]
     assert "".join(found) == beyond
 
 
 def test_function_word_spellings_are_exactly_the_strings_that_lower_to_one() -> None:
-    table = language._function_word_spellings()
+    table = language_signals._function_word_spellings()
     langs = sorted(FUNCTION_WORDS)
     word_lang = {w: lang for lang, ws in FUNCTION_WORDS.items() for w in ws}
     for spelling, index in table.iter_rows():
@@ -242,7 +242,7 @@ def test_batches_do_not_change_the_answer(monkeypatch: pytest.MonkeyPatch) -> No
         "ok",
     ] * 3
     whole = vectorised(texts)
-    monkeypatch.setattr(language, "BATCH_ROWS", 4)
+    monkeypatch.setattr(language_signals, "BATCH_ROWS", 4)
     assert vectorised(texts) == whole == reference(texts)
 
 

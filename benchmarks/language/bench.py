@@ -19,17 +19,17 @@ import numpy as np
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits, split_paths
-from dataqa.text import language
+from dataqa.text import language, language_ngrams, language_signals
 
 
 def reference_languages(texts: list[str | None]) -> list[str]:
     """The per-text method the vectorised path must equal: `clean_prefix` + `cheap_language` per
     text, then the same n-gram step and prior."""
-    prefixes = [language.clean_prefix(t) for t in texts]
-    cheap = [language.cheap_language(p) for p in prefixes]
+    prefixes = [language_signals.clean_prefix(t) for t in texts]
+    cheap = [language_signals.cheap_language(p) for p in prefixes]
     todo = [i for i, r in enumerate(cheap) if r is None]
-    ids, ll = language.ngram_scores([prefixes[i] for i in todo])
-    scripts = [language.script_of(p) for p in prefixes]
+    ids, ll = language_ngrams.ngram_scores([prefixes[i] for i in todo])
+    scripts = [language_signals.script_of(p) for p in prefixes]
     evidence = language.Evidence(cheap, np.array(todo, dtype=np.int64), ids, ll, scripts)
     return language.decide(evidence, language.language_prior(evidence))
 

@@ -12,7 +12,8 @@ from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.text.language import UNDETERMINED, languages
+from dataqa.text.language import languages
+from dataqa.text.language_signals import UNDETERMINED
 
 
 @register

@@ -24,44 +24,34 @@ Method (fast on a million rows and on tens of thousands of short utterances, det
    when it asks for the dominant language, or when its prompt is too short to tell and its answer
    is in the asked language (`languages`).
 
-Steps 1 and 2 run vectorised in polars (`cheap_languages`) for every text, except the ones with
-letters beyond Latin Extended-B, whose script count stays in Python. The per-text functions
-`clean_prefix` and `cheap_language` are the reference: the vectorised path gives the same answer
-for every text (tests/test_language_vector.py), because its regexes are built from the same
-patterns with Python's own character classes spelled out for Rust's regex engine.
+Steps 1 and 2 (the cheap signals) live in `dataqa.text.language_signals`, step 3's n-gram model in
+`dataqa.text.language_ngrams`; this module weighs them with the prior and decides (steps 3 and 4).
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-import langdetect
 import numpy as np
-import orjson
 import polars as pl
-import scipy.sparse as sp
 
 from dataqa.engine.context import Context
+from dataqa.text.language_ngrams import ngram_languages, ngram_scores
+from dataqa.text.language_signals import (
+    LANGUAGE_SCRIPTS,
+    SCRIPT_LANGUAGES,
+    UNDETERMINED,
+    cheap_language,
+    cheap_languages,
+    clean_prefix,
+    script_of,
+    text_series,
+)
 
-UNDETERMINED = "und"
-PREFIX_CHARS = 400
-"""Characters of each text read for detection; language is settled long before that."""
-MIN_LETTERS = 20
-MIN_WORDS = 4
-
-BATCH_ROWS = 20_000
-"""Texts tokenised at once by the vectorised path (bounds the memory of the word lists)."""
-NGRAM_BATCH = 4000
-"""Texts whose n-grams are counted at once (up to 400 characters, about 1,200 n-grams each)."""
-TOP_K = 8
-"""Languages kept per scored text; the dominant one, when not among them, scores at most the K-th."""
 NGRAM_TEMPERATURE = 3.0
 """Each letter sits in up to three of a word's 1-, 2- and 3-grams, so their naive sum counts the
 evidence about three times over: log-likelihoods are divided by this before they meet the prior."""
@@ -75,167 +65,6 @@ DOMINANT_SHARE = 0.5
 """Share of the data set's texts (by the prior's estimate) a language needs to be given the ambiguous ones."""
 PRIOR_ROUNDS = 5
 """Most rounds of re-estimating the prior from the decisions it leads to (two or three settle it)."""
-_SMOOTHING = 0.5 / 10_000
-"""langdetect's smoothing (alpha / BASE_FREQ) for an n-gram a language's profile lacks."""
-
-# One pattern text for both engines: {S} non-space, {D} digit, {W} letter ("[^\W\d_]").
-# A code fence takes everything up to the next backtick (its closing fence, or the prefix's end).
-_NOISE_PATTERN = r"https?://{S}+|www\.{S}+|{S}+@{S}+|```[^`]*|`[^`]*`|\{{[^{{}}]*\}}|<[^<>]*>|{D}+"
-_WORD_PATTERN = r"{W}+(?:['\u2019]{W}+)?"
-_NOISE = re.compile(_NOISE_PATTERN.format(S=r"\S", D=r"\d"))
-_WORD = re.compile(_WORD_PATTERN.format(W=r"[^\W\d_]"))
-LATIN_END = 0x24F
-"""Last code point of Latin Extended-B: letters beyond it are counted by script."""
-
-# Frequent function words, chosen to be distinctive between the languages listed (shared forms
-# such as "de", "a", "en", "que" are left out so that a hit is evidence for one language).
-FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    lang: frozenset(words.split())
-    for lang, words in {
-        "en": "the and of to is in that it for was on are with as be this have from or by not but what "
-        "all were when we there can an your which their will would my has been if do does you i me "
-        "please could should about how they them our just",
-        "es": "el los las del por con una para es lo como más pero sus le ya o este sí porque esta "
-        "entre cuando muy sin sobre también hasta hay donde quien desde nos durante todos uno les ni "
-        "contra otros ese eso ante ellos esto mí antes algunos qué unos yo otro otras otra él tanto",
-        "fr": "le la les des du est et un une dans pour pas qui au sur avec ce il sont mais ou sa ses "
-        "nous vous leur été être avoir cette ces je ne elle aux par tout fait comme était peut très "
-        "bien",
-        "de": "der die und den das ist nicht mit sich des auf für im dem ein eine auch es an als nach "
-        "wie aus bei zu einer einem noch bis wird sind hat ich sie wir oder aber dass kann mein mir "
-        "über",
-        "pt": "não uma os das dos com para é ao mais na no seu sua ou ser quando muito há nos já está "
-        "eu também só pelo pela até isso ela entre era depois sem mesmo aos ter seus quem nas me esse "
-        "você",
-        "it": "il di che è per non una sono della con gli ma le anche come io questo ha nel si più "
-        "alla lo dei delle degli mi molto ho essere cosa sua suo fatto questa dove perché",
-        "nl": "het een van en de niet zijn op te dat met voor er maar om aan ook als bij dan nog uit "
-        "wel naar kan ik je hij zij wij mijn geen worden werd deze heeft",
-        "sv": "och att det som en på är av för med till den har inte om ett var jag sig men ut så "
-        "vid kan nu när skulle hade mot under efter",
-    }.items()
-}
-# Words in several lists are dropped from all of them: a function word must point one way.
-_ALL_COUNTS = Counter(w for words in FUNCTION_WORDS.values() for w in words)
-FUNCTION_WORDS = {
-    lang: frozenset(w for w in ws if _ALL_COUNTS[w] == 1) for lang, ws in FUNCTION_WORDS.items()
-}
-_WORD_LANG = {w: lang for lang, ws in FUNCTION_WORDS.items() for w in ws}
-
-# Scripts that name a language (or a script family langdetect itself cannot split reliably).
-_SCRIPT_LANG = {
-    "HIRAGANA": "ja",
-    "KATAKANA": "ja",
-    "HANGUL": "ko",
-    "THAI": "th",
-    "GREEK": "el",
-    "HEBREW": "he",
-    "ARMENIAN": "hy",
-    "GEORGIAN": "ka",
-}
-_LANGUAGE_SCRIPTS: dict[str, tuple[str, ...]] = {
-    "zh": ("CJK",),
-    "ja": ("KANA", "CJK"),
-    "ko": ("HANGUL",),
-    "th": ("THAI",),
-    "el": ("GREEK",),
-    "he": ("HEBREW",),
-    **dict.fromkeys(("ru", "uk", "bg", "mk"), ("CYRILLIC",)),
-    **dict.fromkeys(("ar", "fa", "ur"), ("ARABIC",)),
-    **dict.fromkeys(("hi", "mr", "ne"), ("DEVANAGARI",)),
-    "bn": ("BENGALI",),
-    "gu": ("GUJARATI",),
-    "pa": ("GURMUKHI",),
-    "ta": ("TAMIL",),
-    "te": ("TELUGU",),
-    "kn": ("KANNADA",),
-    "ml": ("MALAYALAM",),
-}
-"""The scripts of the non-Latin languages, as `script_of` names them (kana: "KANA", Han: "CJK")."""
-_SCRIPT_LANGUAGES: dict[str, frozenset[str]] = {
-    script: frozenset(lang for lang, scripts in _LANGUAGE_SCRIPTS.items() if script in scripts)
-    for script in {script for scripts in _LANGUAGE_SCRIPTS.values() for script in scripts}
-}
-_AMBIGUOUS_SCRIPTS = {"CJK": "zh", "CYRILLIC": None, "ARABIC": None, "DEVANAGARI": None}
-"""Scripts shared by several languages: langdetect decides (CJK without kana is Chinese)."""
-
-
-def clean_prefix(text: str | None) -> str:
-    """The bounded, de-noised prefix of a text that detection reads."""
-    if not text:
-        return ""
-    return _NOISE.sub(" ", text[: PREFIX_CHARS * 2])[:PREFIX_CHARS]
-
-
-@functools.lru_cache(maxsize=65536)
-def _script(ch: str) -> str:
-    try:
-        name = unicodedata.name(ch)
-    except ValueError:
-        return ""
-    return name.split(" ", 1)[0]
-
-
-def _scripts(prefix: str) -> Counter[str]:
-    """How many letters beyond Latin Extended-B the prefix has, per script ("CJK", "CYRILLIC", ...)."""
-    scripts: Counter[str] = Counter()
-    if not prefix.isascii():  # ASCII holds no letter beyond Latin Extended-B: skip the loop
-        for ch, n in Counter(prefix).items():  # each distinct character once
-            if ch.isalpha() and ord(ch) > LATIN_END:
-                scripts[_script(ch)] += n
-    return scripts
-
-
-def script_of(prefix: str) -> str | None:
-    """The non-Latin script the prefix has `MIN_LETTERS` // 2 letters of, else None.
-
-    Kana and Han count together, as "KANA" when a tenth of them is kana (Japanese, as in
-    `cheap_language`) and "CJK" otherwise.
-    """
-    scripts = _scripts(prefix)
-    if not scripts:
-        return None
-    kana = scripts.get("HIRAGANA", 0) + scripts.get("KATAKANA", 0)
-    han = kana + scripts.get("CJK", 0)
-    top, n = max(scripts.items(), key=lambda kv: (kv[1], kv[0]))
-    if han >= MIN_LETTERS // 2 and han >= n:
-        return "KANA" if kana >= 0.1 * han else "CJK"
-    return top if n >= MIN_LETTERS // 2 else None
-
-
-def cheap_language(prefix: str) -> str | None:
-    """The language when a cheap signal is decisive, "und" when the text is too short, else None."""
-    words = _WORD.findall(prefix)
-    letters = sum(len(w) for w in words)
-    scripts = _scripts(prefix)
-    non_latin = sum(scripts.values())
-    # CJK and kana text has no spaces: count characters, not words.
-    if non_latin and non_latin >= 0.5 * letters:
-        if non_latin < MIN_LETTERS // 2:
-            return UNDETERMINED
-        top, _ = max(scripts.items(), key=lambda kv: (kv[1], kv[0]))
-        if scripts.get("HIRAGANA", 0) + scripts.get("KATAKANA", 0) >= 0.1 * non_latin:
-            return "ja"
-        if top in _SCRIPT_LANG:
-            return _SCRIPT_LANG[top]
-        if top == "CJK":
-            return "zh"  # Han characters with no kana: Chinese (langdetect splits zh-cn / zh-tw)
-        return None
-    if letters < MIN_LETTERS or len(words) < MIN_WORDS:
-        return UNDETERMINED
-    hits: Counter[str] = Counter()
-    for w in words:
-        lang = _WORD_LANG.get(w.lower())
-        if lang is not None:
-            hits[lang] += 1
-    if not hits:
-        return None
-    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-    best, n = ranked[0]
-    second = ranked[1][1] if len(ranked) > 1 else 0
-    if n >= 3 and n >= 3 * second and n >= 0.15 * len(words):
-        return best
-    return None
 
 
 @dataclass(frozen=True)
@@ -275,7 +104,7 @@ def detect_languages(texts: Sequence[str | None] | pl.Series, prior: Prior | Non
 
 def gather_evidence(texts: Sequence[str | None] | pl.Series) -> Evidence:
     """Cheap decisions for every text, and n-gram scores for the ones they leave open."""
-    series, odd = _text_series(texts)
+    series, odd = text_series(texts)
     table = cheap_languages(series)
     cheap: list[str | None] = table["lang"].to_list()
     todo = np.flatnonzero(table["lang"].is_null().to_numpy()).tolist()
@@ -369,10 +198,10 @@ def _own_script_mask(langs: np.ndarray, scripts: list[str | None], dominant: int
     is code, names and product terms; a Ukrainian text in a Russian data set stays Ukrainian.
     """
     codes = ngram_languages()
-    own = _LANGUAGE_SCRIPTS.get(codes[dominant], ())
+    own = LANGUAGE_SCRIPTS.get(codes[dominant], ())
     mask = np.zeros(len(langs), dtype=bool)
     for script in own:
-        written = np.array([code in _SCRIPT_LANGUAGES[script] for code in codes] + [False])
+        written = np.array([code in SCRIPT_LANGUAGES[script] for code in codes] + [False])
         in_script = np.fromiter((s == script for s in scripts), dtype=bool, count=len(scripts))
         mask |= in_script & ~written[langs]  # index -1 reads the appended False: no language
     return mask
@@ -397,269 +226,6 @@ def _choose(evidence: Evidence, prior: Prior) -> np.ndarray:
         chosen = np.where((best == dom) | (best_score - dom_score < MARGIN), dom, best)
     chosen[ll[:, 0] <= 0] = -1
     return chosen
-
-
-@functools.cache
-def _ngram_model() -> tuple[tuple[str, ...], pl.DataFrame, sp.csr_matrix]:
-    """langdetect's language profiles as one sparse matrix: n-gram x language -> log-likelihood ratio.
-
-    Entry: log(1 + p / s), p the n-gram's frequency among the language's n-grams of its length, s
-    langdetect's smoothing (0.5 / 10,000): the gain over an n-gram the language never showed.
-    zh-cn and zh-tw are one "zh" (the larger entry). Read once per process (about 0.3 s).
-    """
-    folder = Path(langdetect.__file__).parent / "profiles"
-    names = sorted(p.name for p in folder.iterdir() if p.is_file())
-    codes = tuple(sorted({name.split("-")[0] for name in names}))
-    grams: list[str] = []
-    counts: list[float] = []
-    langs, n_words = [], []
-    for name in names:
-        profile = orjson.loads((folder / name).read_bytes())
-        grams.extend(profile["freq"])
-        counts.extend(profile["freq"].values())
-        langs.append(np.full(len(profile["freq"]), codes.index(name.split("-")[0])))
-        n_words.append(np.asarray(profile["n_words"][:3], dtype=np.float64))
-    lang = np.concatenate(langs)
-    size = pl.Series(grams, dtype=pl.String).str.len_chars().to_numpy()
-    known = (size >= 1) & (size <= 3)
-    totals = np.stack(n_words)  # per profile: its n-gram totals of length 1, 2, 3
-    profile_of = np.concatenate([np.full(len(a), i) for i, a in enumerate(langs)])
-    score = np.log1p(
-        np.asarray(counts)[known] / totals[profile_of[known], size[known] - 1] / _SMOOTHING
-    ).astype(np.float32)
-    table = (
-        pl.DataFrame(
-            {"gram": pl.Series(grams, dtype=pl.String).filter(known), "lang": lang[known], "score": score}
-        )
-        .group_by("gram", "lang")
-        .agg(pl.col("score").max())  # zh-cn and zh-tw: one column
-    )
-    vocab = table.select(pl.col("gram").unique().sort()).with_row_index("id")
-    table = table.join(vocab, on="gram")
-    matrix = sp.csr_matrix(
-        (table["score"].to_numpy(), (table["id"].to_numpy().astype(np.int64), table["lang"].to_numpy())),
-        shape=(len(vocab), len(codes)),
-    )
-    return codes, vocab, matrix
-
-
-def ngram_languages() -> tuple[str, ...]:
-    """The languages the n-gram model knows (ISO 639-1 codes, alphabetical)."""
-    return _ngram_model()[0]
-
-
-def ngram_scores(prefixes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per text, its `TOP_K` languages by n-gram log-likelihood (best first, ties alphabetical), and those."""
-    _, vocab, matrix = _ngram_model()
-    ids = np.zeros((len(prefixes), TOP_K), dtype=np.int64)
-    ll = np.zeros((len(prefixes), TOP_K), dtype=np.float32)
-    for start in range(0, len(prefixes), NGRAM_BATCH):
-        batch = pl.Series("text", prefixes[start : start + NGRAM_BATCH], dtype=pl.String)
-        dense = (_ngram_counts(batch, vocab) @ matrix).toarray()
-        order = np.argsort(-dense, axis=1, kind="stable")[:, :TOP_K]
-        ids[start : start + len(batch)] = order
-        ll[start : start + len(batch)] = np.take_along_axis(dense, order, axis=1)
-    return ids, ll
-
-
-def _ngram_counts(texts: pl.Series, vocab: pl.DataFrame) -> sp.csr_matrix:
-    """Text x n-gram counts: the 1-, 2- and 3-grams of every word padded with a space each side.
-
-    Words are runs of letters and marks; a word in capitals (an acronym) is skipped, as langdetect
-    skips it. N-grams no profile has are dropped.
-    """
-    word = pl.col("word")
-    words = (
-        pl.DataFrame({"word": texts.str.extract_all(r"[\p{L}\p{M}]+")})
-        .with_row_index("row")
-        .explode("word")
-        .drop_nulls("word")
-        .filter(
-            (word.str.len_chars() < 2) | (word != word.str.to_uppercase()) | (word == word.str.to_lowercase())
-        )
-        .select("row", padded=pl.concat_str(pl.lit(" "), word, pl.lit(" ")), size=word.str.len_chars() + 2)
-    )
-    grams = pl.concat(
-        words.select("row", "padded", offset=pl.int_ranges(first, pl.col("size") - tail))
-        .explode("offset")
-        .drop_nulls("offset")
-        .select("row", gram=pl.col("padded").str.slice(pl.col("offset"), n))
-        for n, first, tail in ((1, 1, 1), (2, 0, 1), (3, 0, 2))
-    )
-    hits = grams.join(vocab, on="gram", how="inner")
-    return sp.csr_matrix(
-        (
-            np.ones(len(hits), dtype=np.float32),
-            (hits["row"].to_numpy().astype(np.int64), hits["id"].to_numpy().astype(np.int64)),
-        ),
-        shape=(len(texts), len(vocab)),
-    )
-
-
-def _text_series(texts: Sequence[str | None] | pl.Series) -> tuple[pl.Series, dict[int, str]]:
-    """The texts as a polars String column, and apart (by position) any it cannot hold.
-
-    Python strings may carry lone surrogates (not UTF-8): they stay out of the column (null there)
-    and take the per-text path, so untrusted text never makes detection fail.
-    """
-    if isinstance(texts, pl.Series):
-        return texts.cast(pl.String), {}
-    values = list(texts)
-    try:
-        return pl.Series("text", values, dtype=pl.String), {}
-    except UnicodeEncodeError:
-        odd = {i: t for i, t in enumerate(values) if t and not _is_utf8(t)}
-        kept = [None if i in odd else t for i, t in enumerate(values)]
-        return pl.Series("text", kept, dtype=pl.String), odd
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def cheap_languages(texts: pl.Series) -> pl.DataFrame:
-    """`clean_prefix`, `cheap_language` and `script_of` of every text at once: columns `prefix`,
-    `lang` and `script`.
-
-    `lang` is null where langdetect must decide, exactly where `cheap_language` returns None.
-    Texts are taken `BATCH_ROWS` at a time so that the word lists of a million texts never
-    exist at once.
-    """
-    batches = [_cheap_batch(texts.slice(start, BATCH_ROWS)) for start in range(0, len(texts), BATCH_ROWS)]
-    if not batches:
-        return pl.DataFrame(schema={"prefix": pl.String, "lang": pl.String, "script": pl.String})
-    return pl.concat(batches)
-
-
-def _cheap_batch(texts: pl.Series) -> pl.DataFrame:
-    classes = _rust_classes()
-    noise = _NOISE_PATTERN.format(S=classes["S"], D=classes["D"])
-    prefix = (
-        texts.cast(pl.String)
-        .fill_null("")
-        .str.slice(0, PREFIX_CHARS * 2)
-        .str.replace_all(noise, " ")
-        .str.slice(0, PREFIX_CHARS)
-        .rename("prefix")
-    )
-    # Letters beyond Latin Extended-B need the per-character script count: Python, per distinct prefix.
-    scripted = prefix.str.contains(classes["N"]).to_numpy()
-    lang = np.empty(len(prefix), dtype=object)
-    latin = np.flatnonzero(~scripted)
-    lang[latin] = _latin_languages(prefix.gather(latin))
-    others = np.flatnonzero(scripted)
-    script = np.full(len(prefix), None, dtype=object)
-    memo: dict[str, tuple[str | None, str | None]] = {}
-    for i, text in zip(others.tolist(), prefix.gather(others).to_list(), strict=True):
-        if text not in memo:
-            memo[text] = (cheap_language(text), script_of(text))
-        lang[i], script[i] = memo[text]
-    return pl.DataFrame(
-        [
-            prefix,
-            pl.Series("lang", lang.tolist(), dtype=pl.String),
-            pl.Series("script", script.tolist(), dtype=pl.String),
-        ]
-    )
-
-
-_LANGS = sorted(FUNCTION_WORDS)
-"""Languages by index; alphabetical, so the lowest index wins a tie as in `cheap_language`."""
-
-
-def _latin_languages(prefixes: pl.Series) -> np.ndarray:
-    """`cheap_language` of prefixes with no letter beyond Latin: word and function-word counts."""
-    n = len(prefixes)
-    words = prefixes.str.extract_all(_WORD_PATTERN.format(W=_rust_classes()["W"]))
-    n_words = words.list.len().to_numpy()
-    flat = words.list.explode(empty_as_null=False, keep_nulls=False)  # every word, text after text
-    ends = np.cumsum(n_words)
-    chars = np.concatenate(([0], np.cumsum(flat.str.len_chars().to_numpy())))
-    letters = chars[ends] - chars[ends - n_words]
-    variants = _function_word_spellings()
-    hit = flat.is_in(variants["word"].implode()).to_numpy()
-    rows = np.repeat(np.arange(n), n_words)[hit]
-    hits = pl.DataFrame({"word": flat.filter(hit)})
-    lang = hits.join(variants, on="word", how="left", maintain_order="left")["lang"].to_numpy()
-    n_langs = len(_LANGS)
-    counts = np.bincount(rows * n_langs + lang, minlength=n * n_langs).reshape(n, n_langs)
-    best = counts.argmax(axis=1)  # first maximum: the alphabetically first language on a tie
-    top = counts.max(axis=1)
-    second = np.sort(counts, axis=1)[:, -2]
-    decided = (top >= 3) & (top >= 3 * second) & (top >= 0.15 * n_words)
-    out = np.where(decided, np.array(_LANGS, dtype=object)[best], None)
-    out[(letters < MIN_LETTERS) | (n_words < MIN_WORDS)] = UNDETERMINED
-    return out
-
-
-@functools.cache
-def _every_character() -> str:
-    """Every Unicode scalar value (all code points but the surrogates), in order, as one string."""
-    points = np.arange(0x110000, dtype="<u4")
-    return points[(points < 0xD800) | (points > 0xDFFF)].tobytes().decode("utf-32-le")
-
-
-@functools.cache
-def _rust_classes() -> dict[str, str]:
-    """Python `re`'s own classes written out for the Rust regex engine that polars runs.
-
-    S: a non-space, D: a digit, W: a letter (`[^\\W\\d_]`), N: a W beyond Latin Extended-B. The
-    engines' built-in classes differ (Python's space takes the separators 0x1C-0x1F, its word
-    characters take numerals such as "½", Rust's take combining marks; their Unicode versions
-    differ), so the ranges are read off Python's own patterns run over every character, once per
-    process (about 0.15 s).
-    """
-    every = _every_character()
-
-    def ranges(pattern: str, start: int = 0) -> str:
-        out = []
-        for run in re.finditer(pattern, every):
-            # Consecutive in `every`: consecutive scalar values (a range over the surrogate gap holds none).
-            lo, hi = max(ord(run.group()[0]), start), ord(run.group()[-1])
-            if hi >= lo:
-                out.append(f"\\x{{{lo:X}}}-\\x{{{hi:X}}}")
-        return "".join(out)
-
-    space, digit = ranges(r"\s+"), ranges(r"\d+")
-    letter, beyond = ranges(r"[^\W\d_]+"), ranges(r"[^\W\d_]+", LATIN_END + 1)
-    return {"S": f"[^{space}]", "D": f"[{digit}]", "W": f"[{letter}]", "N": f"[{beyond}]"}
-
-
-@functools.cache
-def _function_word_spellings() -> pl.DataFrame:
-    """Every string whose `str.lower()` is a function word (`word`), with its language index (`lang`).
-
-    Matching these exactly needs no lowercasing in polars, whose case tables need not be Python's.
-    """
-    letters = {ch for word in _WORD_LANG for ch in word}
-    # Candidates: what matches a letter ignoring case (re's simple case folding also catches the
-    # Kelvin sign, the long s and the dotted capital I, whose full lowercase is two characters);
-    # each is kept if its `lower()` is made of those letters.
-    pattern = "[" + "".join(re.escape(ch) for ch in sorted(letters)) + "]"
-    similar = sorted(set(re.findall(pattern, _every_character(), re.IGNORECASE)))
-    by_lower: dict[str, list[str]] = {}
-    for ch in similar:
-        low = ch.lower()
-        if set(low) <= letters:
-            by_lower.setdefault(low, []).append(ch)
-
-    def spellings(word: str) -> list[str]:
-        if not word:
-            return [""]
-        return [
-            ch + rest
-            for low, chars in by_lower.items()
-            if word.startswith(low)
-            for rest in spellings(word[len(low) :])
-            for ch in chars
-        ]
-
-    pairs = sorted((s, _LANGS.index(lang)) for word, lang in _WORD_LANG.items() for s in spellings(word))
-    return pl.DataFrame(pairs, schema={"word": pl.String, "lang": pl.UInt8}, orient="row")
 
 
 # Language names (English, the language's own, and a few other common spellings) -> code.

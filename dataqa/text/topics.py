@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from dataqa.engine.context import Context
-from dataqa.text.language import FUNCTION_WORDS
+from dataqa.text.language_signals import FUNCTION_WORDS
 
 SEED = 0
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | {w for ws in FUNCTION_WORDS.values() for w in ws})
