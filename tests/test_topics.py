@@ -104,3 +104,16 @@ def test_inverted_file_search_finds_what_brute_force_finds(tmp_path: Path, monke
     assert uncovered == list(range(5, 61, 5))  # every fifth test row is about travel
     assert approximate.filter(pl.col("similarity") < 0.2)["line"].to_list() == uncovered
     assert (approximate["similarity"] - exact["similarity"]).abs().max() < 0.05
+
+
+def test_an_eval_split_without_a_valid_row_errors_no_check(tmp_path: Path) -> None:
+    """A test split of nothing but broken lines, beside a small train split: the shared TF-IDF and
+    LSA spaces hold an empty matrix for it (scikit-learn refuses to transform zero rows), so the
+    coverage checks run instead of erroring (found by the soak benchmark, #21)."""
+    train = write_jsonl(tmp_path / "train.jsonl", _rows(30))
+    test = tmp_path / "test.jsonl"
+    test.write_bytes(b"PK\x03\x04\x00\xff\xfe not json\n{broken\n")
+    for rows in (30, 1):
+        write_jsonl(train, _rows(rows))
+        report = dataqa.scan(train, test=test, select=["COV"])
+        assert [(r.check_id, r.status.value) for r in report.results if r.status.value == "errored"] == []

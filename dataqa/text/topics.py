@@ -95,8 +95,9 @@ def text_space(ctx: Context, column: str = "prompt") -> TextSpace:
         for split in ctx.eval_splits:
             rows = ctx.valid_rows(split)
             lines[split.name] = rows["line"].to_numpy()
-            if vectorizer is None:
-                matrices[split.name] = sp.csr_matrix((rows.height, 0), dtype=np.float32)
+            if vectorizer is None or rows.height == 0:  # scikit-learn refuses to transform no rows
+                width = len(vectorizer.vocabulary_) if vectorizer is not None else 0
+                matrices[split.name] = sp.csr_matrix((rows.height, width), dtype=np.float32)
             else:
                 matrices[split.name] = vectorizer.transform(rows[column].fill_null("").to_list()).tocsr()
         return TextSpace(vectorizer, matrices, lines)
@@ -114,11 +115,15 @@ def lsa(ctx: Context) -> dict[str, np.ndarray]:
         space = text_space(ctx)
         train = space.matrices["train"]
         dims = min(LSA_DIMS, train.shape[1] - 1, train.shape[0] - 1)
-        if dims < 2:
-            return {name: normalize(m.toarray()).astype(np.float32) for name, m in space.matrices.items()}
-        sample = _sample(train.shape[0])
-        svd = TruncatedSVD(dims, random_state=SEED).fit(train[sample])
-        return {name: normalize(svd.transform(m)).astype(np.float32) for name, m in space.matrices.items()}
+        svd = TruncatedSVD(dims, random_state=SEED).fit(train[_sample(train.shape[0])]) if dims >= 2 else None
+
+        def project(matrix: sp.csr_matrix) -> np.ndarray:
+            if matrix.shape[0] == 0:  # an eval split without a valid row: scikit-learn refuses it
+                return np.zeros((0, dims if svd is not None else matrix.shape[1]), dtype=np.float32)
+            points = svd.transform(matrix) if svd is not None else matrix.toarray()
+            return normalize(points).astype(np.float32)
+
+        return {name: project(m) for name, m in space.matrices.items()}
 
     return ctx.shared(("lsa",), compute)
 
