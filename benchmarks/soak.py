@@ -1,130 +1,242 @@
-"""Soak and hostile-scale benchmark for the loader and the scan (issue #7).
+"""Soak and hostile-scale benchmark for the loader and the scan (issues #7, #21).
 
-1. Soak: 100 scans in one process over a rotation of varied broken files (seeded), with the
-   process's resident memory after a warm-up scan, every 10 scans, and at the end: memory must
-   not grow with the number of scans.
+1. Soak: 500 scans through the command line in one process, each of a freshly drawn random hostile
+   file (`hostile.py`: cut compressed streams, binary, UTF-16, huge lines, blank-line bombs, ragged
+   CSV, cut JSON arrays, truncated Parquet, random bytes, damaged lines), with reports written to one
+   output folder. Resident memory is sampled every `--every` scans (first, last, max, slope); the
+   tree around the inputs is listed before and after every scan and the checkout before and after
+   the run (names, sizes, mtimes): nothing outside the output folder may change.
 2. Scale: one 200 MB line and one million tiny lines, each scanned in a fresh process by the
    installed command, with wall time and peak resident memory.
 
-    python benchmarks/soak.py [--scans 100] [--big-mb 200] [--tiny 1000000] [--out benchmarks/soak.md]
+    nice -n 10 python benchmarks/soak.py [--scans 500] [--skip-scale] [--append benchmarks/soak.md]
 
-Prints a Markdown table; `--out` also writes it.
+Prints Markdown; `--append` adds it to a file. Exit 1 when a scan crashed or a file outside the
+output folder changed.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import gzip
 import json
 import os
 import random
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import psutil
 
 import dataqa
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hostile  # beside this script, not a package
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
 SAMPLE = ROOT / "sample_data"
 
 
-def hostile_files(folder: Path, seed: int = 7) -> list[Path]:
-    """The rotation: one file per kind of damage the loader must survive (seeded, rebuilt each run)."""
-    rng = random.Random(seed)
-    good = (SAMPLE / "train.jsonl").read_bytes().splitlines()[:300]
-    files: dict[str, bytes] = {
-        "empty.jsonl": b"",
-        "blank.jsonl": b"\n \n\t\n" * 50,
-        "png.jsonl": b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(20_000)),
-        "noise.jsonl": bytes(rng.randrange(256) for _ in range(50_000)),
-        "utf16.jsonl": b"\n".join(good[:100]).decode().encode("utf-16"),
-        "utf16le.jsonl": b"\n".join(good[:100]).decode().encode("utf-16-le"),
-        "latin1.jsonl": b"\n".join(g.replace(b"order", "commandé".encode("latin-1")) for g in good),
-        "nul.jsonl": b"\n".join(
-            g if i % 7 else g.replace(b"order", b"or\x00der") for i, g in enumerate(good)
-        ),
-        "surrogates.jsonl": b"\n".join(
-            g if i % 5 else g.replace(b"order", b"\\ud800") for i, g in enumerate(good)
-        ),
-        "nested.jsonl": b"\n".join(
-            [b"[" * 100_000 + b"]" * 100_000, *good[:50], b'{"a":' * 600 + b"1" + b"}" * 600]
-        ),
-        "numbers.jsonl": b"\n".join(
-            [b'{"text": "x", "label": 1e999}', b'{"text": "y", "label": NaN}', *good[:50]]
-        ),
-        "dupkeys.jsonl": b"\n".join(
-            g[:-1] + b', "messages": []}' if i % 3 == 0 else g for i, g in enumerate(good)
-        ),
-        "truncated.jsonl": b"\n".join(good)[: len(b"\n".join(good)) * 2 // 3],
-        "crlf_bom.jsonl": b"\xef\xbb\xbf" + b"\r\n".join(good) + b"\r\n",
-        "mixed_format.jsonl": b"\n".join(
-            g if i % 4 else b'{"prompt": "p%d", "completion": "c"}' % i for i, g in enumerate(good)
-        ),
-        "many_keys.jsonl": json.dumps({f"k{i}": i for i in range(50_000)} | json.loads(good[0])).encode(),
-        "random_json.jsonl": b"\n".join(
-            json.dumps(
-                rng.choice(
-                    [None, 1, "s", [1, {"a": "b"}], {"messages": rng.random()}, {"text": "t", "label": []}]
-                )
-            ).encode()
-            for _ in range(300)
-        ),
-    }
-    packed = gzip.compress(b"\n".join(good) + b"\n", mtime=0)
-    files["truncated.jsonl.gz"] = packed[: len(packed) // 2]
-    files["not_gzip.jsonl.gz"] = b"\n".join(good)
-    files["fine.jsonl"] = b"\n".join(good) + b"\n"
-    paths = []
-    for name, data in files.items():
-        path = folder / name
-        path.write_bytes(data)
-        paths.append(path)
-    return paths
+Entry = tuple[str, int, int]
+"""What a listed path is: its kind (d, f, l or other), its size and its modification time (ns)."""
+
+
+def tree(root: Path, skip: frozenset[Path] = frozenset(), names: tuple[str, ...] = ()) -> dict[str, Entry]:
+    """Every path under `root` (itself included) but those under `skip` or a folder called one of
+    `names`, with kind, size and mtime."""
+    listed: dict[str, Entry] = {}
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if here / d not in skip and d not in names)
+        for name in [".", *dirs, *sorted(files)]:
+            path = here / name if name != "." else here
+            info = path.lstat()
+            kind = "d" if stat.S_ISDIR(info.st_mode) else "f" if stat.S_ISREG(info.st_mode) else "l"
+            size = 0 if kind == "d" else info.st_size
+            listed[str(path.relative_to(root))] = (kind, size, info.st_mtime_ns)
+    return listed
+
+
+def changes(before: dict[str, Entry], after: dict[str, Entry]) -> list[str]:
+    """Paths added, removed or changed (kind, size or mtime) between two listings."""
+    out = [f"added {p}" for p in sorted(after.keys() - before.keys())]
+    out += [f"removed {p}" for p in sorted(before.keys() - after.keys())]
+    out += [f"changed {p}" for p in sorted(before.keys() & after.keys()) if before[p] != after[p]]
+    return out
 
 
 def rss_mb() -> float:
-    return psutil.Process().memory_info().rss / 2**20
+    """This process's resident memory now, in MiB (Linux: /proc)."""
+    resident = int(Path("/proc/self/statm").read_text().split()[1])
+    return resident * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def soak(scans: int, folder: Path) -> list[str]:
-    files = hostile_files(folder)
-    test = SAMPLE / "test.jsonl"
-    dataqa.scan(str(files[0]), test=str(test))  # warm-up: imports, registries, compiled regexes
+def open_fds() -> int:
+    """This process's open file descriptors (Linux: /proc)."""
+    return len(os.listdir("/proc/self/fd"))
+
+
+def slope(samples: list[tuple[int, float]]) -> float:
+    """Least-squares growth of the samples, in MiB per 100 scans."""
+    n = len(samples)
+    if n < 2:
+        return 0.0
+    mx = sum(i for i, _ in samples) / n
+    my = sum(mb for _, mb in samples) / n
+    var = sum((i - mx) ** 2 for i, _ in samples)
+    return 100 * sum((i - mx) * (mb - my) for i, mb in samples) / var if var else 0.0
+
+
+REPOSITORY_SKIP = (".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", ".mypy_cache")
+"""Caches of other tools (and Python's bytecode) left out of the listing of the checkout."""
+
+OUTPUTS = {"report.json", "report.html", "report.md", "report.sarif"}
+
+
+@dataclass
+class Soak:
+    """What a soak run measured."""
+
+    scans: int = 0
+    seconds: float = 0.0
+    codes: Counter[int] = field(default_factory=Counter)
+    kinds: Counter[str] = field(default_factory=Counter)
+    slowest: dict[str, float] = field(default_factory=dict)
+    findings: int = 0
+    errored: list[str] = field(default_factory=list)
+    crashes: list[str] = field(default_factory=list)
+    touched: list[str] = field(default_factory=list)
+    stray_outputs: list[str] = field(default_factory=list)
+    rss: list[tuple[int, float]] = field(default_factory=list)
+    fds: tuple[int, int] = (0, 0)
+
+
+def soak(
+    scans: int,
+    folder: Path,
+    seed: int = 21,
+    every: int = 10,
+    select: str | None = None,
+    checkout: bool = True,
+) -> Soak:
+    """`scans` CLI scans in this process, each of a freshly drawn hostile train file (and half the
+    time a hostile test file) with JSON and HTML reports (sometimes Markdown and SARIF too) written
+    to one output folder. Before and after each scan the whole tree around the inputs is listed
+    (names, kinds, sizes, mtimes; the output folder left out), and the checkout before and after
+    the run: any difference is a file touched outside the output folder."""
+    inputs, out, tmp = folder / "inputs", folder / "out", folder / "tmp"
+    for made in (inputs, out, tmp):
+        made.mkdir()
+    saved = (os.getcwd(), tempfile.tempdir, os.environ.get("TMPDIR"))
+    tempfile.tempdir = str(tmp)  # a temporary file left behind shows up in the listing
+    os.environ["TMPDIR"] = str(tmp)
+    os.chdir(folder)  # a cache or stray file written relative to the working directory too
+    try:
+        return _soak(scans, folder, seed, every, select, checkout)
+    finally:
+        os.chdir(saved[0])
+        tempfile.tempdir = saved[1]
+        if saved[2] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[2]
+
+
+def _soak(scans: int, folder: Path, seed: int, every: int, select: str | None, checkout: bool) -> Soak:
+    """The loop of `soak`, in the folder it prepared."""
+    from click.testing import CliRunner
+
+    from dataqa.commands.cli import main as cli
+
+    inputs, out = folder / "inputs", folder / "out"
+    test_copy = inputs / "test.jsonl"
+    shutil.copyfile(SAMPLE / "test.jsonl", test_copy)
+    lines = hostile.good_lines()
+    runner = CliRunner()
+    repository = tree(ROOT, names=REPOSITORY_SKIP) if checkout else {}
+    base = ["--no-config", "--json", str(out / "report.json"), "--html", str(out / "report.html")]
+    extra = ["--select", select] if select else []
+    runner.invoke(cli, ["scan", str(test_copy), *base, *extra])  # warm-up: imports, registries, regexes
     gc.collect()
-    samples: list[tuple[int, float]] = [(0, rss_mb())]
-    fds_start = psutil.Process().num_fds()
+    result = Soak(scans=scans, rss=[(0, rss_mb())])
+    fds_start = open_fds()
     started = time.perf_counter()
-    findings = 0
-    errored = 0
     for i in range(1, scans + 1):
-        report = dataqa.scan(str(files[i % len(files)]), test=str(test))
-        findings += len(report.findings)
-        errored += sum(1 for r in report.results if r.status.value == "errored")
-        del report
-        if i % 10 == 0:
+        rng = random.Random(seed * 1_000_003 + i)
+        kind, train = hostile.random_file(rng, inputs, f"train{i}", lines)
+        made = [train]
+        test = test_copy
+        if rng.random() < 0.5:
+            _, test = hostile.random_file(rng, inputs, f"test{i}", lines)
+            made.append(test)
+        args = ["scan", str(train), "--test", str(test), *base, *extra]
+        if rng.random() < 0.3:
+            args += ["--md", str(out / "report.md"), "--sarif", str(out / "report.sarif")]
+        before = tree(folder, frozenset({out}))
+        began = time.perf_counter()
+        run = runner.invoke(cli, args)
+        took = time.perf_counter() - began
+        result.touched += [f"scan {i} ({kind}): {c}" for c in changes(before, tree(folder, frozenset({out})))]
+        result.kinds[kind] += 1
+        result.slowest[kind] = max(result.slowest.get(kind, 0.0), took)
+        result.codes[run.exit_code] += 1
+        crashed = (
+            run.exit_code not in (0, 1, 2)
+            or "internal error" in run.stderr
+            or (run.exception is not None and not isinstance(run.exception, SystemExit))
+        )
+        if crashed:
+            result.crashes.append(f"scan {i} ({kind}, {train.name}): {run.stderr.strip()[-300:]}")
+        stray = set(os.listdir(out)) - OUTPUTS
+        result.stray_outputs += [f"scan {i}: {name}" for name in sorted(stray)]
+        if run.exit_code in (0, 1):
+            report = json.loads((out / "report.json").read_bytes())
+            result.findings += len(report["findings"])
+            result.errored += [
+                f"scan {i} ({kind}): {c['id']}" for c in report["checks"] if c["status"] == "errored"
+            ]
+        for path in made:
+            path.unlink()
+        if i % every == 0:
             gc.collect()
-            samples.append((i, rss_mb()))
-    elapsed = time.perf_counter() - started
-    fds_end = psutil.Process().num_fds()
-    start, end = samples[0][1], samples[-1][1]
-    peak = max(mb for _, mb in samples)
-    rows = [
-        f"- {scans} scans of {len(files)} kinds of broken file in one process: {elapsed:.1f} s "
-        f"({elapsed / scans * 1000:.0f} ms a scan), {findings:,} findings, {errored} errored check runs.",
-        f"- Resident memory after warm-up {start:.0f} MiB, at the end {end:.0f} MiB "
-        f"(growth {end - start:+.0f} MiB, peak sample {peak:.0f} MiB).",
-        "- RSS every 10 scans (MiB): " + ", ".join(f"{mb:.0f}" for _, mb in samples),
-        f"- Open file descriptors: {fds_start} after warm-up, {fds_end} at the end.",
+            result.rss.append((i, rss_mb()))
+    result.seconds = time.perf_counter() - started
+    result.fds = (fds_start, open_fds())
+    if checkout:
+        result.touched += [f"checkout: {c}" for c in changes(repository, tree(ROOT, names=REPOSITORY_SKIP))]
+    return result
+
+
+def soak_rows(result: Soak, every: int) -> list[str]:
+    """The soak's numbers as Markdown bullets."""
+    mbs = [mb for _, mb in result.rss]
+    half = [s for s in result.rss if s[0] >= result.scans // 2]
+    codes = ", ".join(f"exit {code}: {n}" for code, n in sorted(result.codes.items()))
+    kinds = ", ".join(
+        f"{kind} {n} (slowest {result.slowest[kind]:.1f} s)" for kind, n in sorted(result.kinds.items())
+    )
+    return [
+        f"- {result.scans} scans in one process: {result.seconds:.0f} s "
+        f"({result.seconds / result.scans:.2f} s a scan); {codes}; {result.findings:,} findings.",
+        f"- Kinds drawn: {kinds}.",
+        f"- Resident memory (after gc, every {every} scans): first {mbs[0]:.0f} MiB, last {mbs[-1]:.0f} MiB, "
+        f"max {max(mbs):.0f} MiB; slope {slope(result.rss):+.1f} MiB per 100 scans over the run, "
+        f"{slope(half):+.1f} over its second half.",
+        "- RSS samples (MiB): " + ", ".join(f"{mb:.0f}" for mb in mbs),
+        f"- Open file descriptors: {result.fds[0]} after warm-up, {result.fds[1]} at the end.",
+        f"- Crashes (exit other than 0/1/2, an internal error or an exception): {len(result.crashes)}"
+        + "".join(f"\n  - {c}" for c in result.crashes[:10]),
+        f"- Checks errored: {len(result.errored)}" + "".join(f"\n  - {c}" for c in result.errored[:10]),
+        f"- Paths touched outside the output folder (tree around the inputs listed before and after each "
+        f"scan, checkout before and after the run): {len(result.touched)}"
+        + "".join(f"\n  - {c}" for c in result.touched[:10]),
+        f"- Files in the output folder other than the asked reports: {len(result.stray_outputs)}"
+        + "".join(f"\n  - {c}" for c in result.stray_outputs[:10]),
     ]
-    return rows
 
 
 _MEASURE = (
@@ -187,33 +299,50 @@ def scale(folder: Path, big_mb: int, tiny: int, timeout: float) -> list[str]:
     return rows
 
 
+def machine_state() -> str:
+    """Date (UTC), commit, cores and load at the time of the run, for the record."""
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    return (
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}, {os.cpu_count()} cores, "
+        f"Python {sys.version.split()[0]}, dataqa {dataqa.__version__}; `uptime`: {load}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scans", type=int, default=100)
+    parser.add_argument("--scans", type=int, default=500)
+    parser.add_argument("--every", type=int, default=10, help="scans between memory samples")
+    parser.add_argument("--seed", type=int, default=21)
+    parser.add_argument("--select", help="check ids or prefixes to run (default: all)")
     parser.add_argument("--big-mb", type=int, default=200)
     parser.add_argument("--tiny", type=int, default=1_000_000)
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per scale scan")
-    parser.add_argument("--skip-scale", action="store_true", help="only the soak (100 scans in one process)")
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--skip-scale", action="store_true", help="only the soak (scans in one process)")
+    parser.add_argument("--append", type=Path, help="append the results to this Markdown file")
     args = parser.parse_args(argv)
+    state = machine_state()
     with tempfile.TemporaryDirectory(prefix="dataqa-soak-") as tmp:
         folder = Path(tmp)
-        lines = ["## Soak", "", *soak(args.scans, folder)]
+        result = soak(args.scans, folder, args.seed, args.every, args.select)
+        lines = [
+            f"## Soak: {args.scans} random hostile scans in one process (seed {args.seed})",
+            "",
+            state,
+            "",
+        ]
+        lines += soak_rows(result, args.every)
         if not args.skip_scale:
             lines += ["", "## Hostile scale", "", *scale(folder, args.big_mb, args.tiny, args.timeout)]
-    cpu = os.cpu_count()
-    header = [
-        "# Soak benchmark (issue #7)",
-        "",
-        f"`python benchmarks/soak.py` on {cpu} cores, Python {sys.version.split()[0]}, "
-        f"dataqa {dataqa.__version__}, {time.strftime('%Y-%m-%d')}.",
-        "",
-    ]
-    text = "\n".join(header + lines) + "\n"
+    lines.append(f"\nAfter the run: {machine_state()}")
+    text = "\n".join(lines) + "\n"
     print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    return 0
+    if args.append:
+        with args.append.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+    return 0 if not (result.crashes or result.touched or result.stray_outputs) else 1
 
 
 if __name__ == "__main__":
