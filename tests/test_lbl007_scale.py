@@ -29,6 +29,7 @@ _YES = {"yes", "true", "correct", "right", "sí", "si", "oui", "ja", "sim"}
 _NO = {"no", "false", "incorrect", "wrong", "non", "nein", "não", "nao"}
 _FIRST_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def _polarity(text: str) -> int:
@@ -48,8 +49,13 @@ def _contradiction(a: str, b: str, max_similarity: float) -> str | None:
         return f"final numbers differ ({na[-1]} vs {nb[-1]})"
     if fuzz.token_set_ratio(a, b, processor=default_process) / 100 >= max_similarity:
         return None
-    if len(a.split()) <= 5 and len(b.split()) <= 5:
-        return "short answers differ"
+    if (
+        len(a.split()) <= 5
+        and len(b.split()) <= 5
+        and len(_CJK.findall(a)) <= 5
+        and len(_CJK.findall(b)) <= 5
+    ):
+        return "short answers differ"  # a CJK character counts about as a word (#19)
     return "answers are very dissimilar"
 
 
@@ -208,3 +214,12 @@ def test_answer_facts_none_and_empty() -> None:
     assert facts.final == [None, None, "4"]
     assert facts.short == [True, True, True]
     assert facts.number[:2] == [-1, -1] and facts.number[2] >= 0
+
+
+def test_cjk_sentences_are_not_short_answers() -> None:
+    """Chinese text has no spaces: a 14-character greeting is one `split()` word but no short answer,
+    so two greetings differ softly (dissimilar wording), while two one-word answers still differ hard."""
+    greetings = ["你好！今天我能为你提供什么帮助？", "你好！很高兴见到你。我可以帮你做些什么吗？"]
+    assert contradictions(greetings, 0.5) == ("answers are very dissimilar", False)
+    assert contradictions(["奥斯陆。", "卑尔根。"], 0.5) == ("short answers differ", True)
+    assert [contradictions(p, 0.5) for p in (greetings,)] == [reference(greetings, 0.5)]

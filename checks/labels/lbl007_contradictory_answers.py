@@ -21,8 +21,8 @@ from dataqa.text.similarity import hashes
 @register
 @dataclass
 class ContradictoryAnswers(Check):
-    """Generative data: one prompt (same after normalisation, same system prompt) answered in
-    contradictory ways.
+    """Generative data: one prompt (same after normalisation, same system prompt, same tools)
+    answered in contradictory ways.
 
     Answers contradict when one opens with yes and the other with no, when their final numbers
     differ, or when their word overlap (rapidfuzz token-set ratio, case and punctuation ignored) is
@@ -33,6 +33,9 @@ class ContradictoryAnswers(Check):
     Example: "Is the tent waterproof?" answered "Yes, fully." on one line and "No, only
     water-resistant." on another.
     Fix: keep the correct answer (or merge them into one), or make the prompts say what differs.
+    The tools a record offers are part of what it asks: "Can you book me a flight?" declined with
+    "I can only convert currencies" in one record and "I can only compute a tip" in another, each
+    with its own tool list, is one refusal, not a contradiction.
     """
 
     id = "LBL007"
@@ -48,11 +51,17 @@ class ContradictoryAnswers(Check):
             self.metrics["skipped"] = "labelled data: conflicting labels are LBL001's job"
             return
         for split in ctx:
-            rows = ctx.valid_rows(split).select("line", "prompt", "response")
-            group = ("system_exact", "prompt_norm")
+            rows = ctx.valid_rows(split).select(
+                "line",
+                "prompt",
+                "response",
+                # The record's tool definitions (None without tools), hashed: one per distinct tool set.
+                pl.col("structure").str.json_path_match("$.tools_json").fill_null("").hash().alias("tools"),
+            )
+            group = ("system_exact", "prompt_norm", "tools")
             candidates = (
                 hashes(ctx, split.name)
-                .select("line", *group, "response_norm")
+                .select("line", "system_exact", "prompt_norm", "response_norm")
                 .join(rows, on="line")
                 .filter(pl.col("prompt").str.strip_chars().str.len_chars() > 0)
                 .filter(pl.col("response_norm").n_unique().over(group) > 1)

@@ -28,6 +28,10 @@ PY_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(ch
 PY_WHITESPACE += "\u2028\u2029\u202f\u205f\u3000"
 _SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE)
 _MORE_THAN_SHORT = rf"^[{_SPACE}]*(?:[^{_SPACE}]+[{_SPACE}]+){{{_SHORT_WORDS}}}[^{_SPACE}]"
+_CJK = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+"""Kana, CJK ideographs and Hangul: written without spaces, each about a word (same class in
+Python's `re` and polars' Rust regex)."""
+_CJK_RE = re.compile(_CJK)
 
 
 def _polarity(text: str) -> int:
@@ -55,8 +59,9 @@ def _final_number(text: str) -> str | None:
 
 
 def _is_short(text: str) -> bool:
-    """At most five words: two such answers that differ contradict each other."""
-    return len(text.split(None, _SHORT_WORDS)) <= _SHORT_WORDS
+    """At most five words, and at most five CJK characters (a 14-character Chinese greeting is no
+    one-word answer): two such answers that differ contradict each other."""
+    return len(text.split(None, _SHORT_WORDS)) <= _SHORT_WORDS and len(_CJK_RE.findall(text)) <= _SHORT_WORDS
 
 
 def _hard_reason(pa: int, pb: int, na: str | None, nb: str | None) -> str | None:
@@ -108,7 +113,7 @@ def answer_facts(texts: pl.Series) -> AnswerFacts:
     digit of the last 200 characters is outside ASCII (Python's and Rust's Unicode digit tables may
     differ in version); the other texts, and the word count of long texts with a final number, go
     through the Python functions. "At most five words" is a polars regex on `str.split()`'s own
-    whitespace.
+    whitespace, and a count of CJK characters (`_CJK`, the same class in both engines).
     """
     text = pl.col("text").fill_null("")
     head, tail = text.str.slice(0, 40), text.str.slice(-200)
@@ -124,7 +129,9 @@ def answer_facts(texts: pl.Series) -> AnswerFacts:
         .alias("polarity"),
         tail.str.extract_all(r"-?[0-9]+(?:[.,][0-9]+)?").list.last().alias("final"),
         (text.str.len_chars() > 2 * _MAX_WORDS_FOR_NUMBERS).alias("long"),
-        (~text.str.contains(_MORE_THAN_SHORT)).alias("short"),
+        (~text.str.contains(_MORE_THAN_SHORT) & (text.str.count_matches(_CJK) <= _SHORT_WORDS)).alias(
+            "short"
+        ),
     )
     polarity = frame["polarity"].to_list()
     final = frame["final"].to_list()
