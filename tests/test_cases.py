@@ -17,8 +17,9 @@ A case whose findings make records unusable must say which (`expect_unusable`).
 
 A clean case on which the check never got to look (too few rows, another profile, a missing split)
 is gate-only: it says why with `gate = "too few rows"` and proves it, by the check's own word (it was
-skipped, or its metrics say `skipped`) or by `ungated = { options = {...}, config = {...}, expect =
-[...] }`, the same data with the gate lifted and what the check then finds. A gate-only case is no
+skipped, or its metrics say `skipped`), by `ungated = { options = {...}, config = {...}, expect =
+[...] }` (the same data with the gate lifted, and what the check then finds), or, for a gate no
+option lifts, by having measured nothing, as a switched-off check would. A gate-only case is no
 clean control: every check also needs a near-miss one (same options, configuration and splits as a
 planted case, no gate, nothing found).
 """
@@ -141,15 +142,20 @@ def test_case(case_file: Path, case: dict, tmp_path: Path) -> None:
 
 
 def _assert_gate(case_file: Path, case: dict, result: CheckResult, folder: Path) -> None:
-    """A gate-only case finds nothing because the check did not look, and proves it."""
+    """A gate-only case finds nothing because the check did not look, and proves it: the check
+    reports that it skipped, or `ungated` lifts the gate and the check then finds the listed
+    defects, or (a gate no option lifts, such as a layout) it measured nothing at all, exactly
+    what a switched-off check shows."""
     assert not case["expect"], "only a clean case can be gate-only"
     if result.status.value == "skipped" or "skipped" in result.metrics:
         assert "ungated" not in case, "the check says it skipped; `ungated` proves nothing more"
         return
-    assert "ungated" in case, (
-        "a gate-only case proves its gate: `ungated = {options/config, expect}` lifts it and the "
-        "check then finds something (or the check itself reports that it skipped)"
-    )
+    if "ungated" not in case:
+        assert not result.metrics, (
+            f"the check measured {sorted(result.metrics)}, so it looked: no gate-only case, or "
+            "prove the gate with `ungated = {options/config, expect}`"
+        )
+        return
     lifted = case["ungated"]
     assert lifted["expect"], "with the gate lifted the check must find something"
     again, _ = _scan(case_file, case, folder / "ungated", lift=lifted)
