@@ -29,17 +29,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATE = ROOT / "benchmarks" / "similarity" / "generate.py"
+SHAPES = {"chat": GENERATE, "intents": ROOT / "benchmarks" / "similarity" / "intents.py"}
+"""Generators by data shape: chat exchanges, or short utterances under 150 intents (issue #19)."""
 TARGET_S = 300.0
 TARGET_GB = 8.0
 
 
-def dataset(folder: Path, rows: int, test_rows: int) -> tuple[Path, Path]:
+def dataset(folder: Path, rows: int, test_rows: int, shape: str = "chat") -> tuple[Path, Path]:
     """The generated train/test files for `rows` (generated on first use, reused afterwards)."""
-    out = folder / f"{rows}"
+    out = folder / (f"{rows}" if shape == "chat" else f"{shape}-{rows}")
     train, test = out / "train.jsonl", out / "test.jsonl"
     if not (train.exists() and test.exists() and (out / "truth.json").exists()):
         out.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, str(GENERATE), "--rows", str(rows), "--test-rows", str(test_rows)]
+        cmd = [sys.executable, str(SHAPES[shape]), "--rows", str(rows), "--test-rows", str(test_rows)]
         subprocess.run([*cmd, "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
     return train, test
 
@@ -48,25 +50,35 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def child(train: str, test: str, json_out: str, stages_out: str) -> None:
-    """Run the real CLI scan in this process, timing the load and each check (the child side)."""
+def _process_cpu() -> float:
+    """CPU seconds of this whole process so far (every thread: polars', rapidfuzz's, BLAS')."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def child(train: str, test: str, json_out: str, stages_out: str, jobs: str = "0") -> None:
+    """Run the real CLI scan in this process, timing the load and each check (the child side).
+
+    With `jobs` 1 the checks run one after another, so a check's CPU is the whole process's
+    (its library threads included) while it runs; with more, its own thread's."""
     from dataqa.commands import cli
     from dataqa.engine import runner
 
     stages: list[dict] = []
+    clock = _process_cpu if jobs == "1" else time.thread_time
     load_splits, run_check = runner.load_splits, runner.run_check
 
     began = time.perf_counter()
 
     def timed_load(*args, **kwargs):
-        start, cpu = time.perf_counter(), time.thread_time()
+        start, cpu = time.perf_counter(), clock()
         out = load_splits(*args, **kwargs)
         stages.append(
             {
                 "stage": "load",
                 "start_s": start - began,
                 "wall_s": time.perf_counter() - start,
-                "cpu_s": time.thread_time() - cpu,
+                "cpu_s": clock() - cpu,
                 "peak_mb": _maxrss_mb(),
             }
         )
@@ -75,14 +87,14 @@ def child(train: str, test: str, json_out: str, stages_out: str) -> None:
     def timed_check(check, ctx, debug=False):
         # Checks run on several threads (`--jobs`): CPU is this check's own thread (polars' pool
         # threads are not counted), and wall times overlap.
-        start, cpu = time.perf_counter(), time.thread_time()
+        start, cpu = time.perf_counter(), clock()
         result = run_check(check, ctx, debug)
         stages.append(
             {
                 "stage": check.id,
                 "start_s": start - began,
                 "wall_s": time.perf_counter() - start,
-                "cpu_s": time.thread_time() - cpu,
+                "cpu_s": clock() - cpu,
                 "peak_mb": _maxrss_mb(),
                 "status": result.status.value,
                 "findings": len(result.findings),
@@ -93,7 +105,19 @@ def child(train: str, test: str, json_out: str, stages_out: str) -> None:
     runner.load_splits, runner.run_check = timed_load, timed_check
     try:
         cli.main(
-            ["scan", train, "--test", test, "--no-config", "--quiet", "--exit-zero", "--json", json_out],
+            [
+                "scan",
+                train,
+                "--test",
+                test,
+                "--no-config",
+                "--quiet",
+                "--exit-zero",
+                "--json",
+                json_out,
+                "--jobs",
+                jobs,
+            ],
             standalone_mode=False,
         )
     finally:
@@ -127,14 +151,23 @@ def calibrate(train: Path) -> float:
     return time.perf_counter() - began
 
 
-def measure(train: Path, test: Path, max_gb: float) -> dict:
+def measure(train: Path, test: Path, max_gb: float, jobs: int = 0) -> dict:
     """Scan in a fresh process; wall, CPU and peak RSS of that process, plus its stage timings."""
     calibration = calibrate(train)
     with tempfile.TemporaryDirectory(prefix="dataqa-scan-") as tmp:
         json_out, stages_out = Path(tmp) / "report.json", Path(tmp) / "stages.json"
         load_before = os.getloadavg()
         began = time.perf_counter()
-        cmd = [sys.executable, __file__, "--child", str(train), str(test), str(json_out), str(stages_out)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            str(train),
+            str(test),
+            str(json_out),
+            str(stages_out),
+            str(jobs),
+        ]
         proc = subprocess.Popen(cmd)
         killed = False
         while True:  # poll, so that a run past `max_gb` is stopped before it starves the machine
@@ -154,6 +187,7 @@ def measure(train: Path, test: Path, max_gb: float) -> dict:
         stages = json.loads(stages_out.read_text())
         report = json.loads(json_out.read_text())
     return {
+        "jobs": jobs,
         "train": str(train),
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
@@ -166,7 +200,7 @@ def measure(train: Path, test: Path, max_gb: float) -> dict:
     }
 
 
-def render(rows: int, test_rows: int, run: dict, top: int) -> str:
+def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") -> str:
     """One Markdown section: totals, then the costliest stages with the peak RSS after each."""
     lb, la = run["load"]
     stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -175,9 +209,11 @@ def render(rows: int, test_rows: int, run: dict, top: int) -> str:
     ).stdout.strip()
     meets = run["wall_s"] < TARGET_S and run["peak_mb"] < TARGET_GB * 1024
     lines = [
-        f"### {rows:,} train + {test_rows:,} test rows ({stamp}, HEAD {commit})",
+        f"### {rows:,} train + {test_rows:,} test rows{'' if shape == 'chat' else f' ({shape})'} "
+        f"({stamp}, HEAD {commit})",
         "",
-        f"- wall **{run['wall_s']:.1f} s**, CPU {run['cpu_s']:.1f} s, "
+        f"- wall **{run['wall_s']:.1f} s**, CPU {run['cpu_s']:.1f} s "
+        f"({run['cpu_s'] / rows * 1000:.2f} ms per train row), "
         f"peak RSS **{run['peak_mb'] / 1024:.2f} GB**"
         + (f" (target < {TARGET_S:.0f} s and < {TARGET_GB:.0f} GB: {'met' if meets else 'missed'})"),
         f"- machine load average (1 min) before / after: {lb[0]:.1f} / {la[0]:.1f} on {os.cpu_count()} cores",
@@ -186,7 +222,9 @@ def render(rows: int, test_rows: int, run: dict, top: int) -> str:
         ),
         f"- verdict {run['verdict']}",
         "",
-        "| stage | start s | wall s | CPU s (own thread) | peak RSS after (GB) | findings |",
+        "| stage | start s | wall s | CPU s ({}) | peak RSS after (GB) | findings |".format(
+            "process, checks one at a time" if run.get("jobs") == 1 else "own thread"
+        ),
         "|---|---:|---:|---:|---:|---:|",
     ]
     stages = [s for s in run["stages"] if s["stage"] != "total"]
@@ -211,11 +249,13 @@ def render(rows: int, test_rows: int, run: dict, top: int) -> str:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(*sys.argv[2:6])
+        child(*sys.argv[2:7])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="chat", help="generated data shape")
     parser.add_argument("--data", type=Path, default=Path("/tmp/dataqa-scan"), help="generated data cache")
+    parser.add_argument("--jobs", type=int, default=0, help="scan --jobs (1: per-check process CPU)")
     parser.add_argument("--top", type=int, default=14, help="stages listed one by one (costliest)")
     parser.add_argument("--max-gb", type=float, default=14.0, help="stop a scan past this resident memory")
     parser.add_argument("--note", default="", help="a line to put under the heading (what changed)")
@@ -223,8 +263,8 @@ def main() -> None:
     args = parser.parse_args()
     for rows in args.sizes:
         test_rows = max(rows // 10, 1)
-        train, test = dataset(args.data, rows, test_rows)
-        text = render(rows, test_rows, measure(train, test, args.max_gb), args.top)
+        train, test = dataset(args.data, rows, test_rows, args.shape)
+        text = render(rows, test_rows, measure(train, test, args.max_gb, args.jobs), args.top, args.shape)
         if args.note:
             head, rest = text.split("\n", 1)
             text = f"{head}\n\n{args.note}\n{rest}"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
@@ -57,11 +58,14 @@ QUANTITY_DIGITS = 4
 _NOT_NAMES = frozenset({"i", "im", "ive", "id", "ill"})
 
 
+@lru_cache(maxsize=1 << 16)
 def is_number(word: str) -> bool:
-    """A word holding a digit: a quantity, a date, an identifier."""
+    """A word holding a digit: a quantity, a date, an identifier. (Cached: verification asks it of
+    the same few thousand words hundreds of thousands of times.)"""
     return any(c.isdigit() for c in word)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_quantity(word: str) -> bool:
     """A number that says how much or when (at most `QUANTITY_DIGITS` digits, nothing else): "270",
     "3", "2024". Longer numbers and codes of letters and digits ("55120", "nw123") identify a
@@ -80,6 +84,8 @@ def is_typo(a: str, b: str) -> bool:
     if shortest < 4:
         return False
     limit = 2 if shortest >= 8 else 1
+    if abs(len(a) - len(b)) > limit:  # more than `limit` insertions: never a typo, no need to align
+        return False
     return OSA.distance(a, b, score_cutoff=limit) <= limit
 
 
@@ -111,10 +117,13 @@ class Comparison:
     maybe_names: list[tuple[list[int], list[int]]] = field(default_factory=list)
 
 
-def compare(a: list[str], b: list[str], a_codes: str, b_codes: str, content_words: int) -> Comparison:
+def compare(
+    a: list[str], b: list[str], a_codes: str, b_codes: str, content_words: int, *, early: bool = False
+) -> Comparison:
     """Compare two word sequences (and their one-character-per-word codes, equal words equal
     characters). `content_words`: the shorter text's content words (template words left out),
-    which says whether it is short (see the module doc)."""
+    which says whether it is short (see the module doc). `early`: stop at the first decisive
+    difference (its score is then 0: a decisive difference drops the pair whatever the score)."""
     matched, holes = gaps(a_codes, b_codes)
     got_a = got_b = matched
     ignored = 0
@@ -125,12 +134,16 @@ def compare(a: list[str], b: list[str], a_codes: str, b_codes: str, content_word
         small = max(len(sa), len(sb)) <= SMALL_GAP
         if reason is None and small and sum(w in NEGATIONS for w in sa) != sum(w in NEGATIONS for w in sb):
             reason = "negation"
+            if early:
+                break
         if not sa or not sb:  # words added on one side: filler is left out, the rest differs
             ignored += sum(w in FILLER for w in sa or sb) if small else 0
             continue
         numbers_a, numbers_b = [w for w in sa if is_quantity(w)], [w for w in sb if is_quantity(w)]
         if reason is None and numbers_a and numbers_b and sorted(numbers_a) != sorted(numbers_b):
             reason = "number"
+            if early:
+                break
         if "".join(sa) == "".join(sb) or (len(sa) + len(sb) > 2 and is_typo("".join(sa), "".join(sb))):
             got_a, got_b = got_a + len(sa), got_b + len(sb)  # "e mail" / "email"
             continue
@@ -153,8 +166,12 @@ def compare(a: list[str], b: list[str], a_codes: str, b_codes: str, content_word
         if reason is None and swapped_a and swapped_b:
             if content_words <= SHORT_WORDS:
                 reason = "word"
+                if early:
+                    break
             elif content_words <= NAME_WORDS:
                 maybe_names.append((swapped_a, swapped_b))
+    if early and reason is not None:
+        return Comparison(0.0, reason)
     total = len(a) + len(b) - ignored
     score = (got_a + got_b) / total if matched and total > 0 else (1.0 if a == b else 0.0)
     return Comparison(min(score, 1.0), reason, maybe_names)

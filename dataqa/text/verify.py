@@ -16,7 +16,7 @@ import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from dataqa.text import slots
+from dataqa.text import bounds, slots
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import HASH_SEED, mix
 from dataqa.text.normalise import normalise_expr
@@ -40,6 +40,10 @@ SLACK_WORDS = 3
 """Typo fixes and filler words that the adjusted score (`dataqa.text.slots`) may forgive beyond the
 plain word ratio: a pair whose plain ratio is further than this many words under the threshold is
 not looked at word by word."""
+BOUND_WORDS = 120
+"""Pairs of at most this many words (both texts) get the per-pair bound (`dataqa.text.bounds`)
+before alignment: on shorter texts the fixed allowance above lets nearly every candidate through
+("cancel my flight" / "check my flight"); on longer ones it is already tight."""
 
 
 class _WordCodes:
@@ -147,8 +151,8 @@ def _judge(
     full_a, full_b, content_a, content_b = codes
     pos_a, pos_b = positions
     content_words = min(len(content_a), len(content_b))
-    whole = slots.compare(a, b, full_a, full_b, content_words)
-    if pos_a is None and pos_b is None:
+    whole = slots.compare(a, b, full_a, full_b, content_words, early=True)
+    if (pos_a is None and pos_b is None) or whole.reason is not None:
         return whole
     ca = a if pos_a is None else [a[i] for i in pos_a.tolist()]
     cb = b if pos_b is None else [b[i] for i in pos_b.tolist()]
@@ -211,6 +215,9 @@ def verify_pairs(
         if len(again):
             whole = _ratios(full_a[again], full_b[again])
             ok[again] &= whole >= threshold - 2 * SLACK_WORDS / total[possible][again] - 1e-9
+        short = np.flatnonzero(ok & (total[possible] <= BOUND_WORDS))
+        if len(short):
+            ok[short] &= _best(left_texts, right_texts, lo[short], hi[short]) >= threshold - 1e-9
         at = np.flatnonzero(ok)
         if not len(at):
             continue
@@ -238,6 +245,15 @@ def verify_pairs(
     if not kept:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
     return np.concatenate(kept), np.concatenate(sims)
+
+
+def _best(left: pl.Series, right: pl.Series, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """`bounds.best_scores` of the pairs (left[lo], right[hi])."""
+    rows_lo, rows_hi = unique_ints(lo), unique_ints(hi)
+    texts = pl.concat([left.gather(rows_lo), right.gather(rows_hi)])
+    a = np.searchsorted(rows_lo, lo)
+    b = len(rows_lo) + np.searchsorted(rows_hi, hi)
+    return bounds.best_scores(texts, a, b)
 
 
 def _ratios(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -1,0 +1,248 @@
+"""The best score a candidate pair can reach, for a batch of pairs at once, before word alignment.
+
+Verification (`dataqa.text.verify`) aligns each candidate pair word by word in Python
+(`dataqa.text.slots.compare`). On short texts under many labels ("cancel my flight" / "check my
+flight") most LSH candidates share a phrase and little else, and a fixed allowance for forgiven
+words (filler, typo fixes) lets almost all of them through to that alignment. This bound replaces
+the allowance, per pair, by what the pair can actually forgive, computed for all pairs in numpy,
+scipy and rapidfuzz:
+
+- words matched: at most the longest common subsequence of the two texts' non-filler words;
+- filler words: matched or left out, at most the fewer filler words of the two texts;
+- typo fixes: at most the words of one text with a typo partner (`slots.is_typo`) in the other;
+- words written as one ("e mail" / "email"): a pair where a run of two or three words of one text,
+  written together, is a run of one to three words of the other, is not bounded (always aligned).
+
+`slots.compare`'s score is then at most (2 x (matched + typos + filler)) / (non-filler words of
+both + 2 x filler), so a pair under the threshold by this bound is under it by the alignment too:
+dropping it changes no finding. Not bounded, so possibly dropped: a join of four or more words
+("w i f i" / "wifi") or a join that is also misspelt ("e mial" / "email"), both in one pair whose
+other differences alone already put it under the threshold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import cpdist
+
+from dataqa.text.hashing import GOLDEN, mix
+from dataqa.text.slots import FILLER, is_typo
+
+_FILLER = pl.Series(sorted(FILLER))
+_CODE_LIMIT = 0x10FFFF - 0x800
+"""Word ids past this cannot be one character each: the batch is not bounded (never reached by a
+batch of short texts)."""
+
+
+def _deleted(frame: pl.DataFrame) -> pl.DataFrame:
+    """(id, w) rows -> (id, w with one letter left out) rows, every letter in turn."""
+    return (
+        frame.with_columns(i=pl.int_ranges(0, pl.col("w").str.len_chars()))
+        .explode("i")
+        .select("id", w=pl.col("w").str.slice(0, pl.col("i")) + pl.col("w").str.slice(pl.col("i") + 1))
+    )
+
+
+def _typable(frame: pl.DataFrame) -> pl.DataFrame:
+    """The (id, w) rows that `slots.is_typo` may pair: four letters or more, no digit."""
+    return frame.filter((pl.col("w").str.len_chars() >= 4) & ~pl.col("w").str.contains(r"\d"))
+
+
+def _typo_edges(vocab: pl.Series) -> tuple[sp.csr_matrix, pl.DataFrame]:
+    """Symmetric (V x V) matrix: 1 where two words of `vocab` are typos of each other; and the
+    deletion keys (id, w) of the words.
+
+    Candidates share a deletion key (the word with up to one letter left out, two for words of
+    eight letters or more): every pair within `slots.is_typo`'s edit limit does. Each is confirmed
+    by `is_typo` itself."""
+    n = len(vocab)
+    words = _typable(pl.DataFrame({"id": np.arange(n, dtype=np.int64), "w": vocab}))
+    once = _deleted(words)
+    twice = _deleted(once.join(words.filter(pl.col("w").str.len_chars() >= 8), on="id", how="semi"))
+    keys = pl.concat([words, once, twice]).unique()
+    pairs = (
+        keys.join(keys, on="w", suffix="_b")
+        .filter(pl.col("id") < pl.col("id_b"))
+        .select("id", "id_b")
+        .unique()
+    )
+    a, b = _confirmed(pairs, vocab, vocab)
+    data = np.ones(2 * len(a), dtype=np.int8)
+    edges = sp.csr_matrix((data, (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n))
+    return edges, keys
+
+
+def _confirmed(pairs: pl.DataFrame, left: pl.Series, right: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The (id, id_b) rows of `pairs` whose strings (left[id], right[id_b]) `slots.is_typo` pairs."""
+    a, b = pairs["id"].to_numpy(), pairs["id_b"].to_numpy()
+    if not len(a):
+        return a, b
+    x, y = left.gather(a).to_list(), right.gather(b).to_list()
+    ok = np.fromiter((is_typo(u, v) for u, v in zip(x, y, strict=True)), dtype=bool, count=len(a))
+    return a[ok], b[ok]
+
+
+def _typo_joins(
+    doc: np.ndarray, ids: np.ndarray, vocab: pl.Series, keys: pl.DataFrame, texts: int
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Runs of two or three words that, written together, are a typo of one word ("do not" /
+    "dont", "let us" / "lets"): (texts x relations) indicators of the texts holding each run and
+    of the texts holding each word. One letter of difference is looked for (not two)."""
+    runs = []
+    for k in (2, 3):
+        m = len(ids) - k + 1
+        if m <= 0:
+            break
+        same = np.ones(m, dtype=bool)
+        for j in range(1, k):
+            same &= doc[j : m + j] == doc[:m]
+        start = np.flatnonzero(same)
+        cols = {f"w{j}": ids[start + j] if j < k else np.full(len(start), -1) for j in range(3)}
+        runs.append(pl.DataFrame({"doc": doc[start], **cols}))
+    if not runs:
+        empty = sp.csr_matrix((texts, 0), dtype=np.int32)
+        return empty, empty
+    frame = pl.concat(runs)
+    distinct = (
+        frame.select("w0", "w1", "w2").unique().with_row_index("id").with_columns(pl.col("id").cast(pl.Int64))
+    )
+    parts = [vocab.gather(distinct[c].clip(0)).alias(c) for c in ("w0", "w1", "w2")]
+    third = pl.when(distinct["w2"] >= 0).then(parts[2]).otherwise(pl.lit(""))
+    letters = distinct.select("id", w=pl.concat_str(parts[0], parts[1], third))
+    letters = _typable(letters)
+    run_keys = pl.concat([letters, _deleted(letters)]).unique()
+    pairs = run_keys.join(keys, on="w", suffix="_b").select("id", "id_b").unique()
+    run_text = pl.Series(np.full(len(distinct), "", dtype=object), dtype=pl.String).scatter(
+        letters["id"].to_numpy(), letters["w"]
+    )
+    run_ids, word_ids = _confirmed(pairs, run_text, vocab)
+    if not len(run_ids):
+        empty = sp.csr_matrix((texts, 0), dtype=np.int32)
+        return empty, empty
+    relation = pl.DataFrame({"id": run_ids, "word": word_ids}).with_row_index("tag")
+    holding_run = frame.join(distinct, on=["w0", "w1", "w2"]).join(relation, on="id").select("doc", "tag")
+    holding_word = pl.DataFrame({"doc": doc, "word": ids}).join(relation, on="word").select("doc", "tag")
+    shape = (texts, relation.height)
+    return tuple(
+        sp.csr_matrix((np.ones(h.height, np.int32), (h["doc"].to_numpy(), h["tag"].to_numpy())), shape=shape)
+        for h in (holding_run, holding_word)
+    )
+
+
+_BASE = np.uint64(0x100000001B3)
+
+
+def _letters(vocab: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per word: a polynomial hash of its letters and BASE ** its length (mod 2**64), so that the
+    letters of words written together hash as h(u) * power(v) + h(v)."""
+    lengths = vocab.str.len_chars().to_numpy().astype(np.int64)
+    chars = np.frombuffer(vocab.str.join("").item().encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    starts = np.cumsum(lengths) - lengths
+    h = np.zeros(len(vocab), dtype=np.uint64)
+    power = np.ones(len(vocab), dtype=np.uint64)
+    live = np.arange(len(vocab))
+    j = 0
+    with np.errstate(over="ignore"):
+        while len(live := live[lengths[live] > j]):
+            h[live] = h[live] * _BASE + chars[starts[live] + j] + np.uint64(1)
+            power[live] *= _BASE
+            j += 1
+    return h, power
+
+
+def _joins(
+    doc: np.ndarray, ids: np.ndarray, vocab: list[str], texts: int
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Runs of one to three words of each text, by their letters and by their words, kept where
+    the same letters are split into words two ways in the batch ("log in", "login"): (texts x
+    letters) counts of splits and (texts x splits) indicators, so that a pair may join words when
+    it shares more (letters, split) combinations than splits. Letters are compared by hash: a
+    collision only marks a pair that cannot join as one that may."""
+    h, power = _letters(vocab)
+    letters, split = [h[ids]], [ids.astype(np.uint64)]
+    docs = [doc]
+    with np.errstate(over="ignore"):
+        for k in (2, 3):
+            m = len(ids) - k + 1
+            if m <= 0:
+                break
+            same = np.ones(m, dtype=bool)
+            acc_h, acc_s = h[ids[:m]].copy(), ids[:m].astype(np.uint64) + np.uint64(1)
+            for j in range(1, k):
+                nxt = ids[j : m + j]
+                same &= doc[j : m + j] == doc[:m]
+                acc_h = acc_h * power[nxt] + h[nxt]
+                acc_s = mix(acc_s * GOLDEN + nxt.astype(np.uint64) + np.uint64(1))
+            letters.append(acc_h[same])
+            split.append(acc_s[same] | np.uint64(1 << 63))  # never a single word's id
+            docs.append(doc[:m][same])
+    grams = pl.DataFrame(
+        {"doc": np.concatenate(docs), "letters": np.concatenate(letters), "split": np.concatenate(split)}
+    ).unique()
+    ambiguous = grams.group_by("letters").agg(pl.col("split").n_unique().alias("n")).filter(pl.col("n") > 1)
+    grams = grams.join(ambiguous.select("letters"), on="letters", how="semi")
+    if not grams.height:
+        empty = sp.csr_matrix((texts, 0), dtype=np.int32)
+        return empty, empty
+    rows = grams["doc"].to_numpy()
+    ones = np.ones(len(rows), dtype=np.int32)
+    matrices = []
+    for column in ("letters", "split"):
+        at = grams[column].rank("dense").to_numpy().astype(np.int64) - 1
+        matrices.append(sp.csr_matrix((ones, (rows, at)), shape=(texts, int(at.max()) + 1)))
+    return matrices[0], matrices[1]
+
+
+def _rowsum(m: sp.spmatrix) -> np.ndarray:
+    return np.asarray(m.sum(axis=1)).ravel()
+
+
+def best_scores(texts: pl.Series, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Upper bound of `slots.compare`'s score for each pair (texts[a[i]], texts[b[i]]) of normalised
+    texts (see the module doc); pairs that may hold a join get 1.0."""
+    if not len(a):
+        return np.empty(0, dtype=np.float64)
+    lists = texts.fill_null("").str.split(" ")
+    counts = lists.list.len().to_numpy().astype(np.int64)
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    flat = lists.explode()
+    ids = flat.rank("dense").to_numpy().astype(np.int64) - 1
+    vocab = flat.unique().sort()
+    if len(vocab) > _CODE_LIMIT:
+        return np.ones(len(a), dtype=np.float64)
+    filler = vocab.is_in(_FILLER.implode()).to_numpy()[ids]
+    n_filler = np.bincount(doc[filler], minlength=len(texts))
+    n_content = counts - n_filler
+    # Non-filler words as one character each (ids shifted past NUL and the surrogates).
+    codes = (ids[~filler] + 1).astype(np.uint32)
+    codes[codes >= 0xD800] += 0x800
+    joined = codes.astype("<u4").tobytes().decode("utf-32-le")
+    ends = np.cumsum(n_content)
+    starts = (ends - n_content).tolist()
+    strings = np.array([joined[s:e] for s, e in zip(starts, ends.tolist(), strict=True)], dtype=object)
+    dist = np.asarray(cpdist(strings[a].tolist(), strings[b].tolist(), scorer=Indel.distance, workers=-1))
+    common = (n_content[a] + n_content[b] - dist) / 2
+    occurs = sp.csr_matrix((np.ones(len(ids), dtype=np.int32), (doc, ids)), shape=(len(texts), len(vocab)))
+    edges, keys = _typo_edges(vocab)
+    typos = np.zeros(len(a), dtype=np.float64)
+    if edges.nnz:
+        in_a, in_b = occurs[a], occurs[b]
+        near_b = (in_b @ edges) > 0  # words with a typo partner in b
+        near_a = (in_a @ edges) > 0
+        typos = np.minimum(_rowsum(in_a.multiply(near_b)), _rowsum(in_b.multiply(near_a)))
+    shared_filler = np.minimum(n_filler[a], n_filler[b])
+    top = 2 * (common + typos + shared_filler)
+    bottom = n_content[a] + n_content[b] + 2 * shared_filler
+    best = np.where(bottom > 0, top / np.maximum(bottom, 1), 1.0)
+    letters, spacing = _joins(doc, ids, vocab, len(texts))
+    if letters.shape[1]:
+        join = _rowsum(letters[a].multiply(letters[b])) > _rowsum(spacing[a].multiply(spacing[b]))
+        best[join] = 1.0
+    runs, words = _typo_joins(doc, ids, vocab, keys, len(texts))
+    if runs.shape[1]:
+        join = (_rowsum(runs[a].multiply(words[b])) + _rowsum(words[a].multiply(runs[b]))) > 0
+        best[join] = 1.0
+    return np.minimum(best, 1.0)
