@@ -6,6 +6,11 @@ invalid UTF-8, invalid JSON, a value that is not an object, nesting deeper than 
 which key they write twice: a JSONL line (`load`), an element of a JSON array or a whole-file
 document (`readers`) are judged by the same rules, and reported with the same words. Reading the
 lines themselves, with their limits, is `load`'s job.
+
+A record written as a JSON array (`["Where is my card?", "card_arrival"]`, CLINC150's shape) is no
+damage: it is kept as an `ArrayRecord`, its items under the keys "0", "1", ..., so that a field map
+names them by position (`--map 0=text --map 1=label`). Unmapped, a split of arrays gets one finding
+that suggests the map, and a stray array among objects is "not an object" (`dataqa.ingest.dataset`).
 """
 
 from __future__ import annotations
@@ -195,13 +200,32 @@ def sniff_issue(path: Path) -> LoadIssue | None:
     return LoadIssue(1, kind, detail + fix)
 
 
+class ArrayRecord(dict):
+    """A record written as a JSON array: its items by position ("0", "1", ...), and `shown`, the
+    excerpt a finding shows when no field map reads it (the record as written)."""
+
+    shown: str = ""
+
+    def as_list(self) -> list[Any]:
+        """The record as the array it was written as."""
+        return list(self.values())
+
+
+def array_record(items: list[Any], shown: str) -> ArrayRecord:
+    """The `ArrayRecord` of an array's items; `shown` is its excerpt."""
+    record = ArrayRecord((str(i), value) for i, value in enumerate(items))
+    record.shown = shown
+    return record
+
+
 def parse_json(
     raw: bytes, line: int, issues: list[LoadIssue], what: str = "line", ends_cr: bool = False
 ) -> dict[str, Any] | None:
-    """The object `raw` holds, or None after appending the issue that says why it is not one; a key
-    written twice is reported and the object still kept. `what` names the bytes in messages: a
-    JSONL "line" (without line end or BOM; `ends_cr` when a CR was cut off its end) or an array's
-    "record", which may be pretty-printed over several lines (its evidence is shown on one)."""
+    """The object `raw` holds (an `ArrayRecord` for a non-empty array), or None after appending the
+    issue that says why it is not one; a key written twice is reported and the object still kept.
+    `what` names the bytes in messages: a JSONL "line" (without line end or BOM; `ends_cr` when a
+    CR was cut off its end) or an array's "record", which may be pretty-printed over several lines
+    (its evidence is shown on one)."""
     in_line = what == "line"
     shown = _flat(raw)
     nul = raw.find(b"\x00")
@@ -242,7 +266,7 @@ def parse_json(
             )
         issues.append(LoadIssue(line, kind, detail, excerpt(shown), dropped=True))
         return None
-    if not isinstance(obj, dict):
+    if not isinstance(obj, dict) and not (isinstance(obj, list) and obj):
         issues.append(
             LoadIssue(
                 line,
@@ -278,7 +302,7 @@ def parse_json(
                 excerpt(shown),
             )
         )
-    return obj
+    return array_record(obj, excerpt(shown)) if isinstance(obj, list) else obj
 
 
 def _flat(raw: bytes) -> bytes:

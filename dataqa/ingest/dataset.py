@@ -18,12 +18,13 @@ import polars as pl
 
 from dataqa.core.processes import map_in_processes
 from dataqa.ingest import formats
+from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.detection import Detector
 from dataqa.ingest.fieldmaps import mapped_layouts
 from dataqa.ingest.formats import RecordIssue
-from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
+from dataqa.ingest.issues import FILE_LEVEL, NOT_OBJECT, LoadIssue
 from dataqa.ingest.label_inference import closed_set_labels
-from dataqa.ingest.layouts import LAYOUTS, Layout
+from dataqa.ingest.layouts import LAYOUTS, Layout, top_key
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits, LineTally
 from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.readers.source import Input, SpanJob, open_input
@@ -161,6 +162,12 @@ class Reading:
     def detector(self) -> Detector:
         return Detector(self.layouts, self.label_field)
 
+    @property
+    def positional(self) -> bool:
+        """Whether the field map names fields by position ("0", "1.text"): records written as JSON
+        arrays are then read; otherwise each is a JSON array where an object was expected."""
+        return any(top_key(key).isdigit() for key, _ in self.fields)
+
 
 def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySurvey]:
     """The most common layout among the first `GUESS_RECORDS` records, and a survey of their keys."""
@@ -221,8 +228,17 @@ def _normalise_file(
     exchanges: dict[str, list] = {key: [] for key in EXCHANGES_SCHEMA}
     n_lines = 0
     records = source.records(load_issues) if span is None else source.read_span(load_issues, tally, span)
+    positional = reading.positional
     for line, obj in records:
         n_lines = max(n_lines, line)
+        if isinstance(obj, ArrayRecord) and not positional:
+            # A split of arrays is one finding that names the map reading them (`load_split`); a
+            # stray array among objects is what it always was: not an object.
+            counts[None] += 1
+            if split_format is not None:
+                what = "JSON array where an object was expected"
+                load_issues.append(LoadIssue(line, NOT_OBJECT, what, obj.shown, dropped=True))
+            continue
         own, complete = detector.detect(obj)
         counts[own if complete else None] += 1
         if split_format is None:
@@ -270,6 +286,7 @@ def _normalise_file(
     frame = pl.concat(chunks, rechunk=True) if chunks else _empty_frame()
     turn_frame = pl.concat(turn_chunks, rechunk=True) if turn_chunks else pl.DataFrame(schema=TURNS_SCHEMA)
     exchange_frame = pl.DataFrame(exchanges, schema=EXCHANGES_SCHEMA)
+    load_issues.sort(key=_issue_order)  # the reader's and this pass's, in one order however read
     return _Pass(
         reading.forced or _most_common(counts),
         counts,
@@ -281,6 +298,11 @@ def _normalise_file(
         n_lines,
         tally,
     )
+
+
+def _issue_order(issue: LoadIssue) -> tuple[int, str]:
+    """Issues by line, then kind: the same order for a file read in one pass or span by span."""
+    return issue.line, issue.kind
 
 
 def _merge(passes: list[_Pass], forced: Layout | None, cut: bool = True) -> _Pass:
@@ -303,6 +325,7 @@ def _merge(passes: list[_Pass], forced: Layout | None, cut: bool = True) -> _Pas
         load_issues += part.load_issues
         record_issues += part.record_issues
     load_issues += tally.file_issues(load_issues)
+    load_issues.sort(key=_issue_order)
     return _Pass(
         forced or _most_common(counts),
         counts,

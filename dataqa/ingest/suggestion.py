@@ -3,7 +3,7 @@
 `KeySurvey` records the keys of a file's first records and the JSON types of their values;
 `suggest_map` guesses a field map from the keys' names and values, and `readable_share` measures
 how much of the surveyed records the suggestion would read (`dataqa.ingest.unrecognised` words
-the finding).
+the finding). Records written as JSON arrays are guessed from their items' values alone.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.detection import Detector
 from dataqa.ingest.layouts import ROLES, Layout, json_kind
 
@@ -30,17 +31,20 @@ class KeySurvey:
     lengths: Counter[str] = field(default_factory=Counter)
     """Total characters of each key's string values."""
     distinct: dict[str, set[str]] = field(default_factory=dict)
-    """Distinct short string values of each key, up to `DISTINCT` + 1 (a label has few)."""
+    """Distinct short string and number values of each key, up to `DISTINCT` + 1 (a label has few)."""
     nested: dict[str, Counter[str]] = field(default_factory=dict)
     """Keys of the objects in a key's list of objects (self-instruct's "instances")."""
     samples: list[dict[str, Any]] = field(default_factory=list)
     """The first records, to try a suggestion on."""
+    arrays: int = 0
+    """Records written as JSON arrays (their keys are positions: "0", "1", ...)."""
 
     SAMPLES = 200
     DISTINCT = 200
 
     def add(self, obj: dict[str, Any]) -> None:
         self.records += 1
+        self.arrays += isinstance(obj, ArrayRecord)
         if len(self.samples) < self.SAMPLES:
             self.samples.append(_shrink(obj))
         for key, value in islice(obj.items(), 200):
@@ -59,6 +63,10 @@ class KeySurvey:
                     seen.add(value)
                 elif len(value) > 64:
                     seen.add(f"<long {len(seen)}>")
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                seen = self.distinct.setdefault(key, set())
+                if len(seen) <= self.DISTINCT:
+                    seen.add(repr(value))
 
     def common(self, share: float = 0.5) -> list[str]:
         """Keys at least `share` of the records have, most frequent first."""
@@ -70,6 +78,11 @@ class KeySurvey:
     def mean_length(self, key: str) -> float:
         strings = self.kinds.get(key, Counter())["string"]
         return self.lengths[key] / strings if strings else 0.0
+
+    @property
+    def of_arrays(self) -> bool:
+        """Whether most records were written as JSON arrays."""
+        return self.arrays * 2 > self.records
 
 
 _WORDS: list[tuple[str, tuple[str, ...]]] = [
@@ -125,16 +138,42 @@ def _shrink(value: Any, depth: int = 0) -> Any:
 
 
 def _label_like(survey: KeySurvey, key: str) -> bool:
-    """Short strings, repeated: a class label, not free text."""
+    """Short strings (or numbers) that repeat: a class label; not free text, and not an id (whose
+    values are unique per record)."""
     distinct = survey.distinct.get(key, set())
-    strings = survey.kinds.get(key, Counter())["string"]
+    kinds = survey.kinds.get(key, Counter())
+    values = kinds["string"] + kinds["number"]
     return (
-        len(distinct) <= survey.DISTINCT and len(distinct) <= 0.5 * strings and survey.mean_length(key) <= 40
+        values > 0
+        and len(distinct) <= survey.DISTINCT
+        and len(distinct) <= 0.5 * values
+        and survey.mean_length(key) <= 40
     )
 
 
+def _free_text(survey: KeySurvey, key: str) -> bool:
+    """Strings that are not a label: the text of an example."""
+    return survey.kind(key) == "string" and not _label_like(survey, key)
+
+
+def _positional_map(survey: KeySurvey) -> dict[str, str] | None:
+    """A field map for records written as arrays, from their items' values: one free text and one
+    label ([text, label]), or two free texts (a prompt, then its response)."""
+    items = [k for k in survey.common() if k.isdigit()]
+    texts = [k for k in items if _free_text(survey, k)]
+    labels = [k for k in items if survey.kind(k) in ("string", "number") and _label_like(survey, k)]
+    if len(texts) == 1 and len(labels) == 1:
+        return {texts[0]: "text", labels[0]: "label"}
+    if len(texts) == 2 and not labels:
+        return {texts[0]: "prompt", texts[1]: "response"}
+    return None
+
+
 def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
-    """A field map that reads the surveyed records, guessed from their keys' names and values."""
+    """A field map that reads the surveyed records, guessed from their keys' names and values (for
+    records written as arrays, from their items' values)."""
+    if survey.of_arrays:
+        return _positional_map(survey)
     keys = survey.common()
     roles: dict[str, str] = {}
     taken: set[str] = set()

@@ -1,6 +1,7 @@
 """The one message for a file whose records are in no known layout: the keys most records have, and
 the exact option that would read them (a `--map` guessed from the keys and tried on the first
-records, or a `--format`), instead of one error per record.
+records, or a `--format`), instead of one error per record. Records written as JSON arrays are
+named as such, with the map that names their items by position (`--map 0=text --map 1=label`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def suggestion(survey: KeySurvey, label_field: str | None = None) -> str | None:
         for fields in (short, guess) if short else ():
             if _reads(fields, survey, label_field):
                 return map_options(fields)
+    if survey.of_arrays:
+        return None  # no layout's fields are positions
     for name, layout in LAYOUTS.items():  # a layout that only its strict rules or types kept out
         relaxed = Layout(name, layout.kind, layout.title, layout.example, layout.fields)
         if readable_share([relaxed], survey.samples, label_field) >= READ_SHARE:
@@ -63,6 +66,10 @@ def suggestion(survey: KeySurvey, label_field: str | None = None) -> str | None:
 
 
 def _keys_text(survey: KeySurvey) -> str:
+    if survey.of_arrays:
+        items = survey.common()
+        kinds = ", ".join(survey.kind(k) for k in items[:12]) + (", ..." if len(items) > 12 else "")
+        return f"the records are JSON arrays, not objects: {len(items)} items each ({kinds})"
     keys = survey.common() or [k for k, _ in survey.keys.most_common(10)]
     shown = ", ".join(f'"{k[:40]}"' for k in keys[:12]) + (
         f" and {len(keys) - 12} more" if len(keys) > 12 else ""
@@ -90,8 +97,14 @@ def unrecognised_detail(
         head = "no record is in a layout dataqa knows"
     head += f"; {_keys_text(survey)} ({counted})"
     option = suggestion(survey, label_field)
+    by_position = "fields by position; " if survey.of_arrays else ""
     if option is not None:
-        return f"{head}. Read it with: {option} (`dataqa formats` lists the layouts)"
+        return f"{head}. Read it with: {option} ({by_position}`dataqa formats` lists the layouts)"
+    if survey.of_arrays:
+        return (
+            f"{head}. Name the items by position with --map 0=ROLE --map 1=ROLE ... (roles: "
+            f"{', '.join(ROLES)}; `dataqa formats` lists the layouts)"
+        )
     return (
         f"{head}. Name the fields with --map FIELD=ROLE (roles: {', '.join(ROLES)}) or a layout with "
         "--format (`dataqa formats` lists them)"

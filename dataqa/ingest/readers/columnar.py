@@ -25,8 +25,8 @@ from typing import Any
 import orjson
 import polars as pl
 
-from dataqa.ingest.damage import check_mapping
-from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
+from dataqa.ingest.damage import array_record, check_mapping
+from dataqa.ingest.issues import FILE_LEVEL, LoadIssue, excerpt
 
 BATCH_ROWS = 20_000
 """Rows turned into Python records at once: bounds the Python objects alive at a time."""
@@ -187,8 +187,14 @@ def read_table_file(
 
 
 def mapping_records(rows: Iterable[Any], issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(index, record) for an in-memory sequence of records: a list of dicts, a `datasets.Dataset`."""
+    """(index, record) for an in-memory sequence of records: a list of dicts (or of lists or tuples,
+    records by position: `records.ArrayRecord`), a `datasets.Dataset`."""
     for index, item in enumerate(rows):
+        if isinstance(item, list | tuple) and item:  # a record by position: ("Hi", "greeting")
+            items = jsonable(list(item))
+            if check_mapping({"items": items}, index + 1, issues):
+                yield index, array_record(items, excerpt(orjson.dumps(items, default=repr)))
+            continue
         if not isinstance(item, Mapping):
             issues.append(
                 LoadIssue(

@@ -159,8 +159,13 @@ class RecordList:
     depth: int
     """Depth of its elements (1 for a top-level array)."""
     elements: int = 0
-    objects: bool = False
-    """Whether its first element is an object."""
+    first: str | None = None
+    """What its first element is: "object", "array", or None (a string, number or other value)."""
+
+    @property
+    def records(self) -> bool:
+        """Whether it holds records: objects, or arrays (records written by position, `[text, label]`)."""
+        return self.first is not None and self.elements > 0
 
     @property
     def dotted(self) -> str:
@@ -234,7 +239,8 @@ def survey(path: Path, max_depth: int = SURVEY_DEPTH, want: tuple[str, ...] | No
                 elif ch in _OPENERS:
                     if top is not None and top.listed is not None and not top.begun:
                         top.begun = True
-                        top.listed.objects = ch == ord("{") and blank
+                        if blank:
+                            top.listed.first = "object" if ch == ord("{") else "array"
                     if len(frames) >= deepest:
                         continue
                     if top is None:

@@ -25,7 +25,7 @@ import orjson
 from dataqa.core.errors import InputError
 from dataqa.core.models import Location
 from dataqa.ingest.compression import open_stream
-from dataqa.ingest.damage import parse_json, sniff_issue
+from dataqa.ingest.damage import ArrayRecord, parse_json, sniff_issue
 from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.load import (
     DEFAULT_LIMITS,
@@ -213,13 +213,14 @@ class Input:
     def export(self) -> Iterator[tuple[int, bytes]]:
         """(key, bytes of one JSONL line) for everything the scan read, for `clean` and `split`,
         which write JSONL whatever the input: one JSONL file's physical lines verbatim; otherwise
-        every record as compact JSON, then every piece that held no record (its excerpt)."""
+        every record as compact JSON (a record written as an array, as that array), then every
+        piece that held no record (its excerpt)."""
         if self.verbatim:
             yield from physical_lines(self.parts[0].file)  # type: ignore[arg-type]
             return
         issues: list[LoadIssue] = []
         for key, obj in self.records(issues):
-            yield key, orjson.dumps(obj)
+            yield key, orjson.dumps(obj.as_list() if isinstance(obj, ArrayRecord) else obj)
         for issue in issues:
             if issue.dropped:
                 yield issue.line, (issue.excerpt or issue.detail).encode("utf-8", "surrogatepass")
@@ -365,7 +366,7 @@ def choose_list(
             + "; check the key names (--records-path KEY.KEY)",
         )
         return None
-    candidates = [lst for lst in found.lists if lst.objects and lst.elements]
+    candidates = [lst for lst in found.lists if lst.records]
     if (
         len(candidates) == 1
         and candidates[0].path[0] in RECORD_LISTS
@@ -386,12 +387,27 @@ def choose_list(
         )
     else:
         detail = (
-            "the JSON object holds no list of records near its top"
+            "the JSON object holds no list of records (objects or arrays) near its top"
             + (f" ({found.damage})" if found.damage else "")
-            + "; name the list to read with --records-path KEY.KEY"
+            + f"; {lists_seen(found)}; name the list to read with --records-path KEY.KEY"
         )
     report(found.line, detail)
     return None
+
+
+def lists_seen(found: jsonarray.Survey, limit: int = 6) -> str:
+    """The lists a JSON object holds near its top, with what they hold, for a message."""
+    if not found.lists:
+        return f"it holds no list at all (keys looked into {jsonarray.SURVEY_DEPTH} deep)"
+
+    def what(lst: jsonarray.RecordList) -> str:
+        if not lst.elements:
+            return "empty"
+        return f"{lst.elements:,} {'records' if lst.records else 'strings, numbers or other values'}"
+
+    shown = [f"{lst.dotted} ({what(lst)})" for lst in found.lists[:limit]]
+    more = len(found.lists) - limit
+    return "its lists: " + ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
 
 
 def _whole(path: Path, key: int, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -1,0 +1,137 @@
+"""Record shapes public sets are published in (issue #18 follow-up): records written as JSON arrays
+(`[text, label]`, CLINC150's shape).
+
+Every fixture is built here, small, with its defects planted at known lines; the real sets are
+never read by the tests.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import orjson
+from click.testing import CliRunner
+
+import dataqa
+from dataqa.commands.cli import main
+
+INTENTS = ["card_arrival", "lost_card", "refund_status", "exchange_rate"]
+
+
+def utterances(n: int, start: int = 0) -> list[list[str]]:
+    """`n` distinct [text, label] pairs, four labels in turn."""
+    return [
+        [f"question number {i} about my {INTENTS[i % 4].replace('_', ' ')}", INTENTS[i % 4]]
+        for i in range(start, start + n)
+    ]
+
+
+def record_lines(text: str, key: str | None = None) -> list[int]:
+    """The line each record of a pretty-printed document (json.dumps indent=4) starts on: under
+    `key` when given (a top-level key), else of the root array."""
+    lines = text.splitlines()
+    begin, depth = 0, 1
+    if key is not None:
+        begin = next(i for i, line in enumerate(lines) if line.startswith(f'    "{key}": ['))
+        depth = 2
+    out = []
+    for i in range(begin + 1, len(lines)):
+        line = lines[i]
+        indent = len(line) - len(line.lstrip())
+        if indent < 4 * depth:
+            break
+        if indent == 4 * depth and line.strip() in ("[", "{"):
+            out.append(i + 1)
+    return out
+
+
+# --- records written as JSON arrays ---------------------------------------------------------------
+
+
+def test_records_that_are_arrays_are_one_finding_with_the_map_that_reads_them(tmp_path: Path) -> None:
+    path = tmp_path / "train.json"
+    rows = utterances(40)
+    path.write_text(json.dumps(rows, indent=4))
+    report = dataqa.scan(str(path), select=["FMT"])
+    assert [(f.check_id, len(f.locations)) for f in report.findings] == [("FMT018", 1)]
+    assert report.findings[0].message == (
+        "no record is in a layout dataqa knows; the records are JSON arrays, not objects: 2 items each "
+        "(string, string) (40 record(s)). Read it with: --map 0=text --map 1=label (fields by position; "
+        "`dataqa formats` lists the layouts)"
+    )
+    assert report.verdict == "NO-GO"
+    rows[7][1] = ""  # planted: an empty label
+    path.write_text(json.dumps(rows, indent=4))
+    mapped = dataqa.scan(str(path), select=["FMT"], fields={"0": "text", "1": "label"})
+    assert [(f.check_id, [loc.physical_line for loc in f.locations]) for f in mapped.findings] == [
+        ("FMT011", [record_lines(path.read_text())[7]])
+    ]
+    assert mapped.splits[0].rows == 40 and mapped.splits[0].label_source == "1"
+
+
+def test_a_stray_array_among_objects_is_still_not_an_object(tmp_path: Path) -> None:
+    path = tmp_path / "train.json"
+    rows: list[Any] = [{"text": f"row {i}", "label": INTENTS[i % 4]} for i in range(6)]
+    rows[2] = ["row 2", "lost_card"]
+    path.write_text(json.dumps(rows, indent=4))
+    report = dataqa.scan(str(path), select=["FMT"])
+    assert [(f.check_id, [loc.physical_line for loc in f.locations]) for f in report.findings] == [
+        ("FMT002", [record_lines(path.read_text())[2]])
+    ]
+    assert report.findings[0].message == "JSON array where an object was expected"
+    assert report.splits[0].rows == 6
+
+
+def test_no_list_of_records_names_the_lists_it_saw(tmp_path: Path) -> None:
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps({"labels": ["a", "b", "c"], "meta": {"sizes": [1, 2], "none": []}}))
+    (finding,) = dataqa.scan(str(path), select=["FMT"]).findings
+    assert finding.message == (
+        "the JSON object holds no list of records (objects or arrays) near its top; its lists: labels "
+        "(3 strings, numbers or other values), meta.sizes (2 strings, numbers or other values), meta.none "
+        "(empty); name the list to read with --records-path KEY.KEY"
+    )
+    path.write_text(json.dumps({"name": "x", "size": 3}))
+    (finding,) = dataqa.scan(str(path), select=["FMT"]).findings
+    assert "its lists" not in finding.message and "it holds no list at all (keys looked into 3 deep)" in (
+        finding.message
+    )
+
+
+def test_in_memory_tuples_and_clean_write_arrays_back(tmp_path: Path) -> None:
+    rows = [tuple(r) for r in utterances(10)] + [tuple(utterances(1)[0])]  # the last a copy of the first
+    report = dataqa.scan(rows, select=["DUP001"], fields={"0": "text", "1": "label"})
+    assert [[loc.row for loc in f.locations] for f in report.findings] == [[0, 10]]
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps([list(r) for r in rows]))
+    result = CliRunner().invoke(
+        main,
+        [
+            "clean",
+            str(path),
+            "-o",
+            str(tmp_path / "out"),
+            "--no-config",
+            "--map",
+            "0=text",
+            "--map",
+            "1=label",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    kept = [orjson.loads(line) for line in (tmp_path / "out" / "train.jsonl").read_bytes().splitlines()]
+    assert kept == [list(r) for r in rows[:10]]
+
+
+def test_records_that_are_arrays_in_jsonl_are_one_finding_and_a_map_reads_them(tmp_path: Path) -> None:
+    path = tmp_path / "train.jsonl"
+    rows = utterances(30)
+    rows[4] = rows[1]  # planted: line 5 repeats line 2
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    report = dataqa.scan(str(path), select=["FMT", "DUP001"])
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("FMT018", [1])]
+    assert "Read it with: --map 0=text --map 1=label" in report.findings[0].message
+    mapped = dataqa.scan(str(path), select=["FMT", "DUP001"], fields={"0": "text", "1": "label"})
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in mapped.findings] == [("DUP001", [2, 5])]
