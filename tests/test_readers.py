@@ -344,6 +344,40 @@ def test_parquet_read_on_two_processes_gives_the_same_rows(tmp_path: Path) -> No
     assert two.splits[0].rows == 600
 
 
+def test_tables_are_decoded_and_shared_out_in_bounded_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataqa.ingest.readers import columnar, source
+
+    rows = records(600)
+    path = tmp_path / "train.parquet"
+    pl.DataFrame(rows).write_parquet(path, row_group_size=64)
+    monkeypatch.setattr(columnar, "FIRST_ROWS", 7)
+    monkeypatch.setattr(columnar, "PIECE_ROWS", 50)
+    decoded: list[int] = []
+    slice_of = pl.LazyFrame.slice
+
+    def counted(self: pl.LazyFrame, offset: int, length: int | None = None) -> pl.LazyFrame:
+        decoded.append(length if length is not None else -1)
+        return slice_of(self, offset, length)
+
+    monkeypatch.setattr(pl.LazyFrame, "slice", counted)
+    issues: list = []
+    got = list(columnar.read_table_file(path, "parquet", issues))
+    assert [row for row, _ in got] == list(range(600)) and [obj for _, obj in got] == rows
+    assert max(decoded) == 50 and decoded[0] == 7 and issues == []
+    decoded.clear()
+    assert [row for row, _ in columnar.read_table_file(path, "parquet", issues, 130, 245)] == list(
+        range(130, 245)
+    )
+    assert decoded == [50, 50, 15]
+    monkeypatch.setattr(source, "PARALLEL_FROM_ROWS", 100)
+    jobs = source.open_input(str(path)).spans(2, 1, 1)
+    assert jobs is not None and [(j.span.start, j.span.stop) for j in jobs] == [
+        (s, min(s + 50, 600)) for s in range(0, 600, 50)
+    ]
+
+
 @pytest.mark.parametrize("stream", [False, True])
 def test_arrow_ipc_files_and_save_to_disk_folders(tmp_path: Path, stream: bool) -> None:
     folder = tmp_path / "saved"

@@ -48,7 +48,8 @@ MEMORY = "memory"
 LINE, ROW = "line", "row"
 
 PARALLEL_FROM_ROWS = 50_000
-"""Tables with this many rows are read by several processes, one row range each."""
+"""Tables with this many rows are read by several processes, in row ranges of at most
+`columnar.PIECE_ROWS` rows."""
 
 
 @dataclass
@@ -254,7 +255,7 @@ class Input:
             base = 0
             for index, (part, rows) in enumerate(zip(self.parts, counts, strict=True)):
                 part.base, part.rows = base, rows
-                step = max(-(-rows // workers), 1)
+                step = max(min(-(-rows // workers), columnar.PIECE_ROWS), 1)
                 jobs += [SpanJob(index, Span(s, min(s + step, rows), 0)) for s in range(0, rows, step)]
                 base += max(rows, 1)
             return jobs
