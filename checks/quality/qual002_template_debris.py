@@ -119,6 +119,20 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
     return True
 
 
+TEMPLATE_TOPIC = (
+    r"(?i)templates?|placeholders?|fill[ -]?in|fill (?:in|out)|replace|substitut|variables?|\bcode\b|cloze"
+    r"|blanks?|mask|clean(?:ing)? up|pre-?process|sanitiz|模板|占位|替换|代码|变量|填空"
+)
+"""A prompt about templates, placeholders or code (or one that cleans up given text): its
+placeholders are the material the task works on, not slots the data set forgot to fill."""
+
+
+def _material(kind: str, token: str) -> bool:
+    """Whether a match is a slot a prompt can hand over as material (not a chat-template token or a
+    no-input marker, which are debris wherever they are), a special token such as <MASK> included."""
+    return kind in ("template variable", "placeholder") or token[1:-1] in _SPECIAL_TOKENS
+
+
 def _special_token(text: str, m: re.Match[str]) -> bool:
     """<EOS>, <UNK>, <PAD>…: tokenizer special tokens spelled out in text are template debris."""
     return m.group()[1:-1] in _SPECIAL_TOKENS
@@ -138,6 +152,10 @@ class TemplateDebris(Check):
     template); drop empty-input markers. Code is skipped (fenced and indented code blocks, inline
     code, code-like lines, a whole unfenced program, CI expressions such as `${{ secrets.TOKEN }}`),
     and a token that appears in most records of one role is the split's own prompt template.
+    Placeholders the task itself works on are not debris either: those of a prompt about templates,
+    placeholders or code ("replace the [name] placeholders", "store this code: {{ item.Note }}",
+    "URLs were replaced by [Link]"), and those an answer copies from its prompt ("Company: [Company
+    name]" kept in the rewrite).
     """
 
     id = "QUAL002"
@@ -181,6 +199,8 @@ class TemplateDebris(Check):
                             raw.append(
                                 (line, role, real_kind, m.group()[:40], snippet(text, m.start(), m.end()))
                             )
+            # Placeholders the task works on: in a prompt about templates or code, or copied from the prompt.
+            raw = _without_material(msgs, raw)
             # A template token in most records of a role is the split's prompt format, not debris.
             rows_per_role = msgs.group_by("role").agg(pl.col("line").n_unique()).rows()
             role_rows = dict(rows_per_role)
@@ -215,3 +235,33 @@ class TemplateDebris(Check):
             if deliberate:
                 self.metrics[f"{split.name}_template_tokens"] = sorted(f"{r}: {t}" for r, t in deliberate)
         self.metrics["by_kind"] = dict(sorted(by_kind.items()))
+
+
+def _without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, str]]) -> list:
+    """`raw` hits (line, role, kind, token, evidence) without the placeholders a record's task works
+    on: any in a record whose prompt is about templates, placeholders or code (`TEMPLATE_TOPIC`),
+    and one that both the prompt and the answer hold (a template handed over and kept)."""
+    lines = sorted({line for line, _, kind, token, _ in raw if _material(kind, token)})
+    if not lines:
+        return raw
+    asks = pl.col("role").is_in(["user", "system"])
+    texts = (
+        msgs.filter(pl.col("line").is_in(lines))
+        .group_by("line")
+        .agg(
+            pl.col("content").filter(asks).str.join("\n").alias("prompt"),
+            pl.col("content").filter(~asks).str.join("\n").alias("answer"),
+        )
+    )
+    sides = {line: (prompt, answer.lower()) for line, prompt, answer in texts.iter_rows()}
+    topic = re.compile(TEMPLATE_TOPIC)
+    kept = []
+    for hit in raw:
+        line, _, kind, token, _ = hit
+        prompt, answer = sides.get(line, ("", ""))
+        if _material(kind, token) and (
+            topic.search(prompt) or (token.lower() in prompt.lower() and token.lower() in answer)
+        ):
+            continue
+        kept.append(hit)
+    return kept
