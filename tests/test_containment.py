@@ -1,8 +1,10 @@
 """Plugin containment (issue #21, item 3): a check that hangs or raises is reported as errored, by
-name, and the scan goes on with every other check's result unchanged."""
+name, and the scan goes on with every other check's result unchanged; what a check prints goes to
+stderr, never into the report on stdout."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,24 @@ class Raiser(Check):
 
     def run(self, ctx):
         raise RuntimeError("plugin bug")
+
+
+@register
+@dataclass
+class Printer(Check):
+    """Prints what it reads.
+
+    Why: a test plugin. Example: none. Fix: none.
+    """
+
+    id = "PRN001"
+    name = "printer"
+    family = "house-rules"
+    severity = Severity.WARNING
+
+    def run(self, ctx):
+        print("printed by a plugin:", ctx.splits["train"].frame.height, "rows")
+        return iter(())
 '''
 
 RECORDS = [
@@ -140,3 +160,20 @@ def test_a_bad_check_timeout_flag_is_a_usage_error(tmp_path: Path, value: str, m
 def test_every_scanning_command_takes_check_timeout(command: str) -> None:
     flags = {opt for param in main.commands[command].params for opt in getattr(param, "opts", [])}
     assert "--check-timeout" in flags
+
+
+def test_a_printing_check_leaves_the_report_on_stdout_whole(tmp_path: Path, plugin: Path) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", RECORDS)
+    config = tmp_path / "dataqa.toml"
+    config.write_text(f'plugins = ["{plugin.name}"]\n', encoding="utf-8")
+    runs = {}
+    for select in ("DUP001,PRN001", "DUP001"):
+        argv = ["scan", str(train), "--config", str(config), "--select", select, "--json", "-"]
+        runs[select] = CliRunner().invoke(main, argv)
+        assert runs[select].exit_code == 1, runs[select].output
+    printed = runs["DUP001,PRN001"]
+    report = json.loads(printed.stdout)  # the print did not land in the JSON
+    assert "printed by a plugin: 3 rows" in printed.stderr
+    alone = json.loads(runs["DUP001"].stdout)
+    assert report["findings"] == alone["findings"]
+    assert [c["status"] for c in report["checks"] if c["id"] == "PRN001"] == ["passed"]

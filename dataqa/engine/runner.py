@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import sys
 import threading
 import time
 import traceback
@@ -187,9 +188,15 @@ def execute(
     BLAS and OpenMP run single-threaded during the scan: the matrices here are small, and a
     multi-threaded OpenBLAS on a busy machine spin-waits; measured on the sample data with the
     other core busy: 24 s with two BLAS threads, 1.2 s with one. Library RuntimeWarnings are
-    silenced (`library_warnings_silenced`).
+    silenced (`library_warnings_silenced`). What a check prints goes to stderr: stdout carries
+    only the report (`--json -`, SARIF, the GitHub format), which a plugin's print would corrupt.
     """
-    with native_threads_limited(), gc_paused(), library_warnings_silenced():
+    with (
+        native_threads_limited(),
+        gc_paused(),
+        library_warnings_silenced(),
+        contextlib.redirect_stdout(sys.stderr),
+    ):
         return _execute(paths, config, progress, debug)
 
 
