@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dataqa.core.errors import ConfigError
+from dataqa.core.errors import ConfigError, InputError
 from dataqa.core.models import Severity
 from dataqa.core.options import check_range, coerce_option, field_range, ranged
 from dataqa.engine.profile_rules import load_profile
 from dataqa.ingest import formats
 from dataqa.ingest.fieldmaps import FieldMapError, check_map, mapped_layouts
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits
+from dataqa.ingest.readers.delimited import compile_line_pattern
 
 GOALS = ("poc", "production")
 FAIL_ON = ("no-go", "error", "warning", "never")
@@ -88,6 +89,13 @@ class Config:
     records_path: str | None = None
     """Dotted keys to the list of records in a JSON document (`rasa_nlu_data.common_examples`);
     by default a top-level array, or the only list of records an object holds."""
+    records_key: str | None = None
+    """A field that gets, in each record of a JSON document, the key its record list sits under
+    (SNIPS: `{"RateBook": [...]}` with `records-key = "intent"`); with `records-path = "*"` every
+    top-level list is read."""
+    line_pattern: str | None = None
+    """A regular expression whose named groups split each line of a text file (`.txt`, or a name
+    that says no kind) into fields: `(?P<label>\\S+) (?P<text>.*)` reads `LABEL text` lines."""
     profile: str = "generic"
     """Provider whose upload rules the scan applies (`engine.profile_rules`), or a profile TOML path."""
     select: list[str] = field(default_factory=list)
@@ -134,6 +142,10 @@ class Config:
                 mapped_layouts(check_map(self.fields, "fields"), self.format)
             except FieldMapError as exc:
                 raise ConfigError(str(exc)) from None
+        try:
+            compile_line_pattern(self.line_pattern)
+        except InputError as exc:
+            raise ConfigError(f"line-pattern: {exc}") from None
         load_profile(self.profile)  # an unknown profile is a usage error, not a silent generic scan
         for pattern, codes in self.per_file_ignores.items():
             if not isinstance(codes, list) or any(

@@ -80,6 +80,8 @@ def load_splits(paths: dict[str, str], config: Config, progress: Progress | None
             limits=config.limits(),
             fields=config.fields,
             records_path=config.records_path,
+            line_pattern=config.line_pattern,
+            records_key=config.records_key,
         )
     return splits
 

@@ -394,17 +394,21 @@ def load_split(
     limits: Limits = DEFAULT_LIMITS,
     fields: dict[str, str] | None = None,
     records_path: str | None = None,
+    line_pattern: str | None = None,
+    records_key: str | None = None,
 ) -> Split:
     """Read and normalise one split; raises `InputError` only when the path cannot be read at all.
 
     `fmt` forces a layout, `fields` maps the data's own field names to roles (`dataqa.ingest.
-    layouts`; a `FieldMapError` when the map fits no layout), `label_field` names the label.
+    layouts`; a `FieldMapError` when the map fits no layout), `label_field` names the label,
+    `line_pattern` splits each line of a text file into fields (`--line-pattern`), `records_key`
+    names the field that gets the key a JSON document's record list sits under (`--records-key`).
 
     With `workers` > 1, a large uncompressed file is parsed span by span on that many processes
     (`PARALLEL_FROM_BYTES`): the same split as one pass, faster on two idle cores (the 141 MB hook
     benchmark file: 8.2-8.5 s in one pass, 4.8-5.1 s on two processes)."""
     reading = Reading.of(fmt, label_field, fields)
-    source = open_input(path, records_path, limits)
+    source = open_input(path, records_path, limits, line_pattern, records_key)
     before = source.signature()
     spans = source.spans(workers, PARALLEL_FROM_BYTES, SPAN_BYTES)
     # The digest is taken on another thread while this one parses: hashlib releases the GIL.

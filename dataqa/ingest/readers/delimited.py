@@ -10,10 +10,12 @@ an empty cell is an empty string.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from dataqa.core.errors import InputError
 from dataqa.ingest.compression import open_stream
 from dataqa.ingest.issues import BLANK_LINE, ENCODING, FILE_LEVEL, INVALID_JSON, LoadIssue, excerpt
 from dataqa.ingest.load import MAX_LINE_BYTES
@@ -69,9 +71,31 @@ def _decode(raw: bytes, number: int, bad: dict[int, str]) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
-def read_text_lines(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, str]]]:
+def compile_line_pattern(text: str | None) -> re.Pattern[str] | None:
+    """The compiled `--line-pattern`; `InputError` unless it is a regular expression with a named
+    group (the fields of each record)."""
+    if not text:
+        return None
+    try:
+        pattern = re.compile(text)
+    except re.error as exc:
+        raise InputError(f"line pattern {text!r} is not a regular expression: {exc}") from None
+    if not pattern.groupindex:
+        raise InputError(
+            f"line pattern {text!r} names no field: use named groups, e.g. '(?P<label>\\S+) (?P<text>.*)'"
+        )
+    return pattern
+
+
+def read_text_lines(
+    path: Path, issues: list[LoadIssue], pattern: re.Pattern[str] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {"text": line}) for every line of a plain text file (`.txt`): one record per line, the
-    shape of continued pre-training text. Blank lines and lines that are not UTF-8 become issues."""
+    shape of continued pre-training text. Blank lines and lines that are not UTF-8 become issues.
+
+    With a line `pattern` (`--line-pattern`), its named groups are the record's fields
+    (`(?P<label>\\S+) (?P<text>.*)` reads TREC's `LABEL question` lines); a line it does not
+    match is an issue at that line, not a record."""
     bad: dict[int, str] = {}
     number = 0
     for number, text in enumerate(_lines(path, bad, issues), start=1):
@@ -86,8 +110,20 @@ def read_text_lines(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, 
                     number, ENCODING, "NUL byte in line", excerpt(body.replace("\x00", "\\0")), dropped=True
                 )
             )
-        else:
+        elif pattern is None:
             yield number, {"text": body}
+        elif found := pattern.fullmatch(body):
+            yield number, {k: v for k, v in found.groupdict().items() if v is not None}
+        else:
+            issues.append(
+                LoadIssue(
+                    number,
+                    INVALID_JSON,
+                    f"line does not match the line pattern {excerpt(pattern.pattern, 80)!r}",
+                    excerpt(body),
+                    dropped=True,
+                )
+            )
     if not number and not issues:
         issues.append(LoadIssue(1, FILE_LEVEL, "file is empty: there are no records to check"))
 

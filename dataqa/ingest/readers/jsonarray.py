@@ -43,6 +43,9 @@ _WHITESPACE = b" \t\r\n"
 _KEY_BYTES = 1 << 20
 """The longest key kept while looking for the record list; a longer one is never a path step."""
 
+WILDCARD = "*"
+"""A step of a wanted key path that matches every key at its level."""
+
 SURVEY_DEPTH = 3
 """How deep in nested objects a list of records is looked for when no records path is given."""
 
@@ -200,7 +203,8 @@ class _Frame:
 def survey(path: Path, max_depth: int = SURVEY_DEPTH, want: tuple[str, ...] | None = None) -> Survey:
     """The root of the document at `path` and its lists: for an array root, the array itself (nothing
     more is read); for an object, every list reached through object keys at most `max_depth` keys
-    deep, with its element count (or, with `want`, only the list at that key path, read up to it)."""
+    deep, with its element count (or, with `want`, only the list at that key path, read up to it; a
+    `*` step of `want` matches any key, and then every list it matches is listed)."""
     state = _ScanState()
     found: Survey | None = None
     offset = line = 0
@@ -256,9 +260,10 @@ def survey(path: Path, max_depth: int = SURVEY_DEPTH, want: tuple[str, ...] | No
                         listed = RecordList(step, offset + pos, cursor_line, depth + 1)
                         if want is None:
                             found.lists.append(listed)
-                        elif step == want:
+                        elif _wanted(step, want):
                             found.lists.append(listed)
-                            return found
+                            if WILDCARD not in want:
+                                return found
                     frames.append(_Frame(ch, step, listed=listed))
                 elif ch in _CLOSERS:
                     if top is None:
@@ -282,6 +287,11 @@ def survey(path: Path, max_depth: int = SURVEY_DEPTH, want: tuple[str, ...] | No
         return Survey(None)
     found.damage = "file ends before the JSON document is complete (cut off?)"
     return found
+
+
+def _wanted(step: tuple[str, ...], want: tuple[str, ...]) -> bool:
+    """Whether the key path `step` is `want`, a `*` in `want` matching any one key."""
+    return len(step) == len(want) and all(w in (WILDCARD, s) for s, w in zip(step, want, strict=True))
 
 
 def _key(segment: bytes) -> str | None:

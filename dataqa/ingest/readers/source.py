@@ -14,8 +14,9 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
+import re
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,7 @@ import orjson
 
 from dataqa.core.errors import InputError
 from dataqa.core.models import Location
-from dataqa.ingest.compression import open_stream
-from dataqa.ingest.damage import ArrayRecord, parse_json, sniff_issue
+from dataqa.ingest.damage import ArrayRecord, sniff_issue
 from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.load import (
     DEFAULT_LIMITS,
@@ -39,10 +39,22 @@ from dataqa.ingest.load import (
     read_records,
     read_span,
 )
-from dataqa.ingest.readers import columnar, jsonarray
-from dataqa.ingest.readers.delimited import read_table, read_text_lines
+from dataqa.ingest.readers import columnar
+from dataqa.ingest.readers.delimited import compile_line_pattern, read_table, read_text_lines
+from dataqa.ingest.readers.documents import document_records
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
-from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TEXT, TSV, Sniffed, sniff_file
+from dataqa.ingest.readers.sniff import (
+    ARROW,
+    CSV,
+    JSON,
+    JSONL,
+    PARQUET,
+    TEXT,
+    TSV,
+    Sniffed,
+    named_kind,
+    sniff_file,
+)
 
 MEMORY = "memory"
 LINE, ROW = "line", "row"
@@ -93,6 +105,10 @@ class Input:
     records_path: tuple[str, ...] | None = None
     limits: Limits = DEFAULT_LIMITS
     obj: Any = field(default=None, repr=False, compare=False)
+    line_pattern: re.Pattern[str] | None = None
+    """`--line-pattern`: how a line of a text file splits into fields (see `read_text_lines`)."""
+    records_key: str | None = None
+    """`--records-key`: the field that gets the key a JSON document's record list sits under."""
 
     @property
     def kind(self) -> str:
@@ -190,9 +206,15 @@ class Input:
             yield from read_records(path, issues, self.limits)
         elif part.kind == JSON:
             part.lines = array("q")
-            yield from _document_records(path, issues, self.records_path, part.lines)  # type: ignore[arg-type]
+            yield from document_records(
+                path,
+                issues,
+                self.records_path,
+                part.lines,
+                self.records_key,  # type: ignore[arg-type]
+            )
         elif part.kind == TEXT:
-            yield from read_text_lines(path, issues)
+            yield from read_text_lines(path, issues, self.line_pattern)
         elif part.kind in (CSV, TSV):
             yield from read_table(path, "\t" if part.kind == TSV else ",", issues)
         else:
@@ -298,132 +320,6 @@ def _memory_records(obj: Any, issues: list[LoadIssue]) -> Iterator[tuple[int, di
         yield from columnar.mapping_records(obj, issues)
 
 
-def _document_records(
-    path: Path, issues: list[LoadIssue], records_path: tuple[str, ...] | None, lines: list[int]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The records of a JSON document: its array, or the list of records it holds (see `choose_list`),
-    keyed by position; `lines` receives the line each key starts on (see `jsonarray.read_list`)."""
-    found = jsonarray.survey(path, want=records_path)
-
-    def document_issue(line: int, detail: str) -> None:
-        lines.append(line)
-        issues.append(LoadIssue(len(lines), FILE_LEVEL, detail))
-
-    if found.root == "array":
-        target = found.lists[0]
-    elif found.root == "object":
-        target = choose_list(path, found, records_path, document_issue)
-        if target is None:
-            return
-    else:
-        detail = found.damage or (
-            "file is empty: there are no records to check"
-            if found.root is None
-            else "the JSON document is a single value, not records (an array of objects, or an object "
-            "holding one)"
-        )
-        document_issue(found.line, detail)
-        return
-    if target is WHOLE:
-        lines.append(found.line)
-        yield from _whole(path, len(lines), issues)
-        return
-    before = len(issues)
-    count = 0
-    for key, obj in jsonarray.read_list(path, target, issues, lines):
-        count += 1
-        yield key, obj
-    if not count and len(issues) == before:
-        document_issue(target.line, "the JSON array is empty: there are no records to check")
-
-
-WHOLE_RECORD_BYTES = 16 * 2**20
-"""A JSON object this small that is one record (see `RECORD_LISTS`) is parsed whole."""
-
-RECORD_LISTS = frozenset({"messages", "conversations", "contents"})
-"""Top-level lists of a single record (its turns), not lists of records: a `.json` file holding one
-pretty-printed chat example is that one example."""
-
-WHOLE = jsonarray.RecordList((), -1, 1, 0)
-"""The list `choose_list` returns when the document is itself one record."""
-
-
-def choose_list(
-    path: Path,
-    found: jsonarray.Survey,
-    records_path: tuple[str, ...] | None,
-    report: Callable[[int, str], None],
-) -> jsonarray.RecordList | None:
-    """The list of records of a JSON object: the one at `records_path`, or the only list of objects
-    in it (`WHOLE` when the object is one chat record); else None, after one issue that names the
-    lists found and the option that picks one."""
-    if records_path:
-        if found.lists:
-            return found.lists[0]
-        report(
-            found.line,
-            f"records path {'.'.join(records_path)!r} leads to no list in this JSON object"
-            + (f" ({found.damage})" if found.damage else "")
-            + "; check the key names (--records-path KEY.KEY)",
-        )
-        return None
-    candidates = [lst for lst in found.lists if lst.records]
-    if (
-        len(candidates) == 1
-        and candidates[0].path[0] in RECORD_LISTS
-        and path.stat().st_size <= WHOLE_RECORD_BYTES
-    ):
-        return WHOLE
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        named = ", ".join(
-            f"{c.dotted} ({c.elements:,} records)"
-            for c in sorted(candidates, key=lambda c: (-c.elements, c.dotted))
-        )
-        best = max(candidates, key=lambda c: (c.elements, c.dotted))
-        detail = (
-            f"the JSON object holds several lists of records: {named}; name the one to read with "
-            f"--records-path {best.dotted}"
-        )
-    else:
-        detail = (
-            "the JSON object holds no list of records (objects or arrays) near its top"
-            + (f" ({found.damage})" if found.damage else "")
-            + f"; {lists_seen(found)}; name the list to read with --records-path KEY.KEY"
-        )
-    report(found.line, detail)
-    return None
-
-
-def lists_seen(found: jsonarray.Survey, limit: int = 6) -> str:
-    """The lists a JSON object holds near its top, with what they hold, for a message."""
-    if not found.lists:
-        return f"it holds no list at all (keys looked into {jsonarray.SURVEY_DEPTH} deep)"
-
-    def what(lst: jsonarray.RecordList) -> str:
-        if not lst.elements:
-            return "empty"
-        return f"{lst.elements:,} {'records' if lst.records else 'strings, numbers or other values'}"
-
-    shown = [f"{lst.dotted} ({what(lst)})" for lst in found.lists[:limit]]
-    more = len(found.lists) - limit
-    return "its lists: " + ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
-
-
-def _whole(path: Path, key: int, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The document as its one record, keyed `key`."""
-    try:
-        with open_stream(path) as fh:
-            raw = fh.read(WHOLE_RECORD_BYTES + 1)
-    except (EOFError, OSError) as exc:
-        issues.append(LoadIssue(key, FILE_LEVEL, f"file ends early or is damaged ({exc})"))
-        return
-    obj = parse_json(raw.strip(), key, issues, "record")
-    if obj is not None:
-        yield key, obj
-
-
 # --- opening -----------------------------------------------------------------------------------
 
 
@@ -449,11 +345,33 @@ def is_dataset_dict(obj: Any) -> bool:
 
 
 def open_input(
-    source: Any, records_path: str | Sequence[str] | None = None, limits: Limits = DEFAULT_LIMITS
+    source: Any,
+    records_path: str | Sequence[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    line_pattern: str | None = None,
+    records_key: str | None = None,
 ) -> Input:
     """The `Input` for a split's source: a path (file, folder, glob), a list of paths, or an in-memory
-    table; raises `InputError` when it cannot be read at all."""
-    steps = _steps(records_path)
+    table; raises `InputError` when it cannot be read at all. With a `line_pattern`, text files
+    (`.txt`, or a name that says no kind) are read line by line through it."""
+    pattern = compile_line_pattern(line_pattern)
+    inp = _open_input(source, _steps(records_path), limits)
+    inp.records_key = records_key or None
+    if pattern is not None:
+        inp.line_pattern = pattern
+        for part in inp.parts:
+            if part.file is not None and _pattern_reads(part):
+                part.kind, part.sniffed = TEXT, None
+    return inp
+
+
+def _pattern_reads(part: Part) -> bool:
+    """Whether a line pattern applies to this file: its name says text or no known kind, and its
+    content is line text (not a JSON document, Parquet or Arrow)."""
+    return named_kind(part.file) in (None, TEXT) and part.kind in (JSONL, CSV, TSV, TEXT)  # type: ignore[arg-type]
+
+
+def _open_input(source: Any, steps: tuple[str, ...] | None, limits: Limits) -> Input:
     what = memory_kind(source)
     if what is not None:
         label = {
