@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from dataqa.checks.provider.base import profile_of
 from dataqa.checks.provider.problems import Problem
 from dataqa.checks.toolcalls.base import ToolCheck, call_position
+from dataqa.core.models import Finding
+from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest import structure
 from dataqa.ingest.dataset import Split
@@ -31,12 +35,22 @@ class BadToolArguments(ToolCheck):
     JSON string), `"arguments": "city=Oslo"`, or a glaive call whose `arguments` is a string.
     Fix: encode the arguments object exactly once: a string for OpenAI `tool_calls`, the object
     itself for ShareGPT, Gemini and Claude.
+    An OpenAI-style call whose arguments are an object (not a string) is reported only under a
+    provider profile that uploads chat files (`--profile openai`, ...): Hugging Face chat templates
+    (transformers, TRL) take the object itself, so without a profile it is no defect.
     """
 
     id = "TOOL002"
     shares = frozenset({"structure"})
     name = "bad-tool-arguments"
     family = "toolcalls"
+    string_arguments = False  # OpenAI-style calls must carry a string (set per scan by `run`); no option
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        """Judge every record; an unencoded object is a problem only for a chat-uploading provider."""
+        profile = profile_of(ctx)
+        self.string_arguments = not profile.is_generic and "chat" in profile.formats
+        yield from super().run(ctx)
 
     def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
         out: list[Problem] = []
@@ -49,6 +63,8 @@ class BadToolArguments(ToolCheck):
             code = call.get("args")
             if code == structure.ARGS_MISSING and call.get("style") == "object":
                 continue  # Gemini and Claude calls may leave arguments out
+            if code == structure.ARGS_UNENCODED and not self.string_arguments:
+                continue  # the object itself: what Hugging Face chat templates take
             if code != structure.ARGS_OK:
                 detail = call.get("args_detail")
                 where = call_position(call) + (f": {detail}" if detail else "")
