@@ -308,7 +308,7 @@ def test_a_large_scan_tunes_glibc_malloc_unless_the_environment_does(tmp_path: P
 
     def changed(*paths: Path, **extra: str) -> dict[str, int]:
         script = (
-            "import json, sys; from dataqa.commands.cli import tune_malloc; "
+            "import json, sys; from dataqa.core.resources import tune_malloc; "
             "print(json.dumps(tune_malloc(sys.argv[1:])))"
         )
         out = subprocess.run(

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import write_jsonl
 
-from dataqa.commands.cli import _errors_exit_2, main
+from dataqa.commands.base import errors_exit_2
+from dataqa.commands.cli import main
 from dataqa.commands.diff import diff
 from dataqa.engine.config import load_config
 from dataqa.reports.diff_html import render
@@ -88,6 +89,6 @@ def test_debug_shows_the_internal_error_and_without_it_one_line(
 
 
 def test_a_usage_error_inside_a_command_stays_a_usage_error() -> None:
-    """`_errors_exit_2` lets click's own errors through (exit 2 with usage): not an "internal error"."""
-    with pytest.raises(click.BadParameter), _errors_exit_2():
+    """`errors_exit_2` lets click's own errors through (exit 2 with usage): not an "internal error"."""
+    with pytest.raises(click.BadParameter), errors_exit_2():
         raise click.BadParameter("no family 'x'")

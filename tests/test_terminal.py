@@ -15,8 +15,9 @@ from click.testing import CliRunner
 from conftest import chat, run_cli, write_jsonl
 from test_report_outputs import synthetic_report
 
-from dataqa.commands.cli import main, use_color
+from dataqa.commands.cli import main
 from dataqa.commands.progress import ScanProgress, clock_text
+from dataqa.commands.scan import use_color
 from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
 from dataqa.engine.registry import load_checks
 from dataqa.reports import terminal
@@ -282,16 +283,16 @@ def test_progress_line_shows_stage_percent_elapsed_and_estimate():
 
 
 def test_progress_is_off_when_piped_or_quiet(small, monkeypatch):
-    from dataqa.commands import cli
+    from dataqa.commands import scan as scan_command
 
     class Config:
         plugins, select, ignore, extend_select, jobs = [], [], [], [], 0
 
-    monkeypatch.setattr(cli.sys, "stderr", Stream(True))
-    assert isinstance(cli._progress(Config(), quiet=False), ScanProgress)
-    assert cli._progress(Config(), quiet=True) is None
-    monkeypatch.setattr(cli.sys, "stderr", Stream(False))
-    assert cli._progress(Config(), quiet=False) is None
+    monkeypatch.setattr(scan_command.sys, "stderr", Stream(True))
+    assert isinstance(scan_command._progress(Config(), quiet=False), ScanProgress)
+    assert scan_command._progress(Config(), quiet=True) is None
+    monkeypatch.setattr(scan_command.sys, "stderr", Stream(False))
+    assert scan_command._progress(Config(), quiet=False) is None
     result = run_cli(
         "scan", "train.jsonl", "--test", "test.jsonl", "--no-config", "--select", "FMT", cwd=small["folder"]
     )
@@ -346,7 +347,7 @@ def test_no_explanation_points_at_a_file_a_pip_install_lacks():
 
 
 def test_next_step_follows_what_the_scan_found(in_tmp):
-    from dataqa.commands.cli import next_step
+    from dataqa.commands.scan import next_step
     from dataqa.engine.verdict import Usable
 
     report = blocking_report()
