@@ -148,9 +148,12 @@ def render(
     u = report.usable
     out.append(f"{word}  {u.usable:,} of {u.rows:,} training rows usable (goal: {report.goal})")
     for split in report.splits:
+        # A label read from a field of another name ("category", --label-field) is named here.
+        label = split.label_source if split.format == "classification" else None
+        named = f' (label "{neutralise(label)}")' if label and label != "label" else ""
         out.append(
             f"  {split.name:<5} {_paint(neutralise(short_path(split.path)), color, bold=True)}: "
-            f"{split.rows:,} rows, {split.usable_rows:,} usable, format {split.format or 'unknown'}"
+            f"{split.rows:,} rows, {split.usable_rows:,} usable, format {split.format or 'unknown'}{named}"
         )
     for title, conditions in (
         ("Blocking:", [c for c in report.failed_conditions if c.blocking]),

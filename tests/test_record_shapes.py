@@ -1,5 +1,6 @@
 """Record shapes public sets are published in (issue #18 follow-up): records written as JSON arrays
-(`[text, label]`, CLINC150's shape).
+(`[text, label]`, CLINC150's shape), and text/label classification whose label field has another
+name (Banking77's `text,category`).
 
 Every fixture is built here, small, with its defects planted at known lines; the real sets are
 never read by the tests.
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from click.testing import CliRunner
 
 import dataqa
@@ -135,3 +137,132 @@ def test_records_that_are_arrays_in_jsonl_are_one_finding_and_a_map_reads_them(t
     assert "Read it with: --map 0=text --map 1=label" in report.findings[0].message
     mapped = dataqa.scan(str(path), select=["FMT", "DUP001"], fields={"0": "text", "1": "label"})
     assert [(f.check_id, [loc.line for loc in f.locations]) for f in mapped.findings] == [("DUP001", [2, 5])]
+
+
+# --- text/label classification whose label field has another name ---------------------------------
+
+
+def banking_rows(n: int = 40) -> list[dict[str, str]]:
+    return [{"text": text, "category": label} for text, label in utterances(n)]
+
+
+def test_a_label_named_category_is_read_as_classification_and_the_scan_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "train.csv"
+    rows = banking_rows()
+    rows[9]["category"] = ""  # line 11: an empty label
+    path.write_text("text,category\n" + "".join(f"{r['text']},{r['category']}\n" for r in rows))
+    report = dataqa.scan(str(path), select=["FMT"])
+    (split,) = report.splits
+    assert (split.format, split.label_source, split.rows) == ("classification", "category", 40)
+    assert split.input["note"] == (
+        'read as text/label classification: "text" is the text and "category" the label (short values '
+        "that repeat); --label-field or --map names other fields"
+    )
+    assert [(f.check_id, [loc.line for loc in f.locations], f.message) for f in report.findings] == [
+        ("FMT011", [11], '"category" is empty')
+    ]
+    assert 'train.csv: 40 rows, 39 usable, format classification (label "category")' in report.to_terminal()
+    # the labels are read: a class seen in train only is a label finding, as for any labelled data
+    assert dataqa.scan(str(path), select=["LBL"]).split("train").label_source == "category"
+
+
+@pytest.mark.parametrize(
+    ("text_key", "label_key"),
+    [("utterance", "intent"), ("sentence", "label"), ("query", "topic"), ("review", "sentiment")],
+)
+def test_other_text_and_label_names(tmp_path: Path, text_key: str, label_key: str) -> None:
+    rows = [
+        {"id": f"r{i}", text_key: text, label_key: label} for i, (text, label) in enumerate(utterances(20))
+    ]
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    report = dataqa.scan(str(path), select=["FMT"])
+    assert report.findings == []  # the id is metadata, not an unknown key
+    split = report.splits[0]
+    assert (split.format, split.label_source) == ("classification", label_key)
+
+
+def test_annotations_beside_the_text_and_label_are_metadata(tmp_path: Path) -> None:
+    """Rasa NLU examples ({"text", "intent", "entities": [...]}) under --records-path, a score."""
+    rows = [
+        {"text": text, "intent": label, "entities": [], "score": i / 20}
+        for i, (text, label) in enumerate(utterances(20))
+    ]
+    path = tmp_path / "nlu.json"
+    path.write_text(json.dumps({"rasa_nlu_data": {"common_examples": rows}}))
+    report = dataqa.scan(str(path), records_path="rasa_nlu_data.common_examples", select=["FMT"])
+    assert report.findings == []
+    assert (report.splits[0].format, report.splits[0].label_source) == ("classification", "intent")
+
+
+def test_numbered_labels_named_label_are_classes(tmp_path: Path) -> None:
+    rows = [{"idx": i, "sentence": text, "label": i % 2} for i, (text, _) in enumerate(utterances(20))]
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    split = dataqa.scan(str(path), select=["FMT"]).splits[0]
+    assert (split.format, split.label_source) == ("classification", "label")
+
+
+FALSE_READINGS = {
+    "dolly keeps its layout": (
+        [
+            {
+                "instruction": f"Say {i}",
+                "context": "",
+                "response": f"{i}",
+                "category": ["open_qa", "brainstorming"][i % 2],
+            }
+            for i in range(20)
+        ],
+        "dolly",
+    ),
+    "question/answer with a category stays Q/A": (
+        [{"question": f"What is {i} + 1?", "answer": f"{i + 1}", "category": "math"} for i in range(20)],
+        "question_answer",
+    ),
+    "a short answer is not a label": (
+        [{"query": f"Is {i} even?", "answer": ["yes", "no"][i % 2]} for i in range(20)],
+        None,
+    ),
+    "a category unique per row is an id": (
+        [{"text": f"row {i} text", "category": f"cat-{i}"} for i in range(20)],
+        None,
+    ),
+    "a long topic is free text": (
+        [
+            {
+                "text": f"row {i}",
+                "topic": f"a long description of topic {i % 3} that goes on and on for a while",
+            }
+            for i in range(20)
+        ],
+        None,
+    ),
+    "two text fields are not one-text classification": (
+        [
+            {
+                "premise": f"A man eats {i}.",
+                "hypothesis": f"Someone eats {i}.",
+                "label": ["entailment", "neutral"][i % 2],
+            }
+            for i in range(20)
+        ],
+        None,
+    ),
+    "a second short string field: which one is the label?": (
+        [
+            {"text": f"row {i}", "category": ["a", "b"][i % 2], "domain": ["bank", "card"][i % 3 > 0]}
+            for i in range(20)
+        ],
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FALSE_READINGS))
+def test_what_is_not_read_as_classification(tmp_path: Path, name: str) -> None:
+    rows, expected = FALSE_READINGS[name]
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    split = dataqa.scan(str(path), select=["FMT"]).splits[0]
+    assert split.format == expected

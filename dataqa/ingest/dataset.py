@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -28,7 +28,7 @@ from dataqa.ingest.layouts import LAYOUTS, Layout, top_key
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits, LineTally
 from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.readers.source import Input, SpanJob, open_input
-from dataqa.ingest.suggestion import KeySurvey
+from dataqa.ingest.suggestion import KeySurvey, classification_layout
 from dataqa.ingest.unrecognised import unrecognised_detail
 
 SPLIT_NAMES = ("train", "valid", "test")
@@ -418,9 +418,17 @@ def load_split(
         # first records and confirmed by the counts of the one full pass that normalises every
         # record under the guess; only when the guess loses is the file read a second time.
         guess, survey = (reading.forced, None) if reading.forced else _guess_format(source, reading)
+        inferred = None
+        if guess is None and survey is not None and not reading.fields:
+            inferred = classification_layout(survey)  # a label field named otherwise ("category")
+            if inferred is not None:
+                guess = inferred[0]
+                reading = replace(reading, layouts=(guess, *reading.layouts))
         read = _read(source, guess, reading, spans, workers)
         if read.split_format != guess:
             read = _read(source, read.split_format, reading, spans, workers)
+        if inferred is not None and read.split_format is inferred[0]:  # say what was taken
+            source.note = "; ".join(note for note in (source.note, inferred[1]) if note)
         sha256 = digest.result()
     split_format, frame, load_issues, n_lines = read.split_format, read.frame, read.load_issues, read.n_lines
     if split_format is None and read.counts:  # one finding for the file, not one per record

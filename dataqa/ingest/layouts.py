@@ -58,7 +58,7 @@ CONTENT_ROLES = frozenset(
 """Roles that make a record what it is; a field in another role (system, tools, meta) is reported
 to provider profiles as an extra top-level key (`Structure.keys`)."""
 
-_META_KEYS = ("id", "meta", "metadata", "source", "url", "title", "timestamp", "date", "lang", "language")
+META_KEYS = ("id", "meta", "metadata", "source", "url", "title", "timestamp", "date", "lang", "language")
 """Keys plain pre-training text is often published with (C4, The Pile, RedPajama, FineWeb)."""
 
 
@@ -303,7 +303,7 @@ LAYOUTS: dict[str, Layout] = {
             'plain text for continued pre-training: {"text"}',
             '{"text": "The mitochondria is the powerhouse of the cell."}',
             {"text": "text"},
-            {key: "meta" for key in _META_KEYS},
+            {key: "meta" for key in META_KEYS},
             strict=True,
         ),
     ]

@@ -4,6 +4,10 @@
 `suggest_map` guesses a field map from the keys' names and values, and `readable_share` measures
 how much of the surveyed records the suggestion would read (`dataqa.ingest.unrecognised` words
 the finding). Records written as JSON arrays are guessed from their items' values alone.
+
+One guess is taken without asking (`classification_layout`): records of one free-text field and
+one field named like a label whose short values repeat (Banking77's `text,category`, `utterance`/
+`intent`) are text/label classification, and the scan says which field it took as the label.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.detection import Detector
-from dataqa.ingest.layouts import ROLES, Layout, json_kind
+from dataqa.ingest.layouts import CLASSIFICATION, LAYOUTS, META_KEYS, ROLES, Layout, json_kind
 
 
 @dataclass
@@ -93,7 +97,7 @@ _WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("context", ("context", "passage", "document", "background", "evidence")),
     ("response", ("answer", "response", "output", "completion", "target", "solution", "reply", "summary")),
     ("prompt", ("question", "query", "prompt", "instruction", "problem", "request", "input", "utterance")),
-    ("label", ("label", "intent", "category", "class", "tag", "sentiment", "topic")),
+    ("label", ("label", "intent", "category", "class", "tag", "sentiment", "topic", "emotion", "polarity")),
     ("text", ("text", "content", "body", "sentence", "document")),
 ]
 """Words in a key's name that suggest its role, most telling first."""
@@ -154,6 +158,63 @@ def _label_like(survey: KeySurvey, key: str) -> bool:
 def _free_text(survey: KeySurvey, key: str) -> bool:
     """Strings that are not a label: the text of an example."""
     return survey.kind(key) == "string" and not _label_like(survey, key)
+
+
+_TEXT_ROLES = (None, "prompt", "text", "context")
+"""Roles a key's name may suggest for the one text of a classification record (not "answer")."""
+
+
+def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str]] | None:
+    """(text field, label field, metadata fields) when the surveyed records are text/label
+    classification under other names: every key most records have is the one free-text field
+    (any name but a target's: "text", "sentence", "utterance", "query", ...), the one field named
+    like a label ("category", "intent", "topic", ...) whose short values repeat, an id or metadata
+    key, or a value that is not a string (Rasa's "entities" list, a score); else None. A field
+    unique per record is an id and long text is not a label; a second string field (premise and
+    hypothesis, question and answer, a second category) rules it out."""
+    if survey.of_arrays or not survey.records:
+        return None
+    texts: list[str] = []
+    labels: list[str] = []
+    meta: list[str] = []
+    for key in survey.common():
+        role = _role_by_name(key)
+        if _is_id(survey, key) or key.lower() in META_KEYS:
+            meta.append(key)
+        elif role == "label" and survey.kind(key) in ("string", "number") and _label_like(survey, key):
+            labels.append(key)
+        elif role in _TEXT_ROLES and _free_text(survey, key):
+            texts.append(key)
+        elif survey.kind(key) != "string" and role != "label":
+            meta.append(key)
+        else:
+            return None
+    if len(texts) != 1 or len(labels) != 1:
+        return None
+    return texts[0], labels[0], meta
+
+
+def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
+    """The text/label classification layout `classification_fields` finds, with the sentence that
+    says what was taken, or None."""
+    found = classification_fields(survey)
+    if found is None:
+        return None
+    text, label, meta = found
+    base = LAYOUTS[CLASSIFICATION]
+    layout = Layout(
+        CLASSIFICATION,
+        CLASSIFICATION,
+        f'text/label classification: {{"{text}", "{label}"}} (the label field found by its name and values)',
+        base.example,
+        ((text, "text"), (label, "label")),
+        tuple((key, "meta") for key in meta),
+    )
+    note = (
+        f'read as text/label classification: "{text}" is the text and "{label}" the label (short '
+        "values that repeat); --label-field or --map names other fields"
+    )
+    return layout, note
 
 
 def _positional_map(survey: KeySurvey) -> dict[str, str] | None:
