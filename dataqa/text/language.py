@@ -51,6 +51,7 @@ from dataqa.text.language_signals import (
     script_of,
     text_series,
 )
+from dataqa.text.markup import is_code_text
 
 NGRAM_TEMPERATURE = 3.0
 """Each letter sits in up to three of a word's 1-, 2- and 3-grams, so their naive sum counts the
@@ -303,7 +304,7 @@ def languages(ctx: Context, split: str, column: str = "text") -> pl.DataFrame:
         )
         langs = decide(_evidence(ctx, split, column), prior)
         if column == "text":
-            langs = _translations(rows, langs, prior)
+            langs = _by_prompt(rows, _translations(rows, langs, prior), prior)
         return pl.DataFrame({"line": rows["line"], "lang": pl.Series(langs, dtype=pl.String)})
 
     return ctx.shared(("languages", split, column), compute)
@@ -335,17 +336,11 @@ def _translations(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[st
     """
     dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
     asks = pl.col("prompt").str.contains(_TRANSLATION) | pl.col("prompt").str.contains(_NAMES)
-    candidates = np.flatnonzero(
-        rows.select((pl.col("label").is_null() & asks).fill_null(False)).to_series().to_numpy()
-    ).tolist()
-    if not candidates or dominant is None:
+    sides = _sides(rows, asks, prior)
+    if sides is None or dominant is None:
         return langs
-    picked = rows[candidates]
-    prompts, responses = picked["prompt"].to_list(), picked["response"].to_list()
-    prompt_langs = decide(gather_evidence(prompts), prior)
-    response_langs = decide(gather_evidence(responses), prior)
     out = list(langs)
-    for i, prompt, p_lang, r_lang in zip(candidates, prompts, prompt_langs, response_langs, strict=True):
+    for i, prompt, _, p_lang, r_lang in sides:
         asked = named_languages(prompt)
         if not (re.search(_TRANSLATION, prompt or "") or r_lang in asked):
             continue
@@ -354,3 +349,43 @@ def _translations(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[st
         elif p_lang != UNDETERMINED:
             out[i] = p_lang
     return out
+
+
+def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
+    """A record the whole text puts in a minority language keeps it only when its prompt is in it.
+
+    What the example asks decides its language: an English question answered with Spanish place
+    names or French titles, or an English instruction answered with a program, is an English
+    example. The prompt's language is used when it can be told and the prompt is not code, else
+    the answer's (a pasted program asked about in Chinese is a Chinese example); when neither can
+    be told, the record is undetermined. Unlabelled records only (a label is no answer).
+    """
+    dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
+    minority = pl.lit(pl.Series(langs, dtype=pl.String)).is_in([UNDETERMINED, dominant]).not_()
+    sides = _sides(rows, minority, prior)
+    if sides is None or dominant is None:
+        return langs
+    out = list(langs)
+    for i, prompt, response, p_lang, r_lang in sides:
+        if p_lang != UNDETERMINED and not is_code_text(prompt or ""):
+            out[i] = p_lang
+        elif r_lang != UNDETERMINED and not is_code_text(response or ""):
+            out[i] = r_lang
+        else:
+            out[i] = UNDETERMINED
+    return out
+
+
+def _sides(rows: pl.DataFrame, where: pl.Expr, prior: Prior) -> list[tuple[int, str, str, str, str]] | None:
+    """(row, prompt, response, prompt language, response language) of the unlabelled rows `where`
+    holds, or None when there are none."""
+    candidates = np.flatnonzero(
+        rows.select((pl.col("label").is_null() & where).fill_null(False)).to_series().to_numpy()
+    ).tolist()
+    if not candidates:
+        return None
+    picked = rows[candidates]
+    prompts, responses = picked["prompt"].to_list(), picked["response"].to_list()
+    prompt_langs = decide(gather_evidence(prompts), prior)
+    response_langs = decide(gather_evidence(responses), prior)
+    return list(zip(candidates, prompts, responses, prompt_langs, response_langs, strict=True))
