@@ -30,9 +30,10 @@ class TestCoverage(Check):
     outlier of the split's own distribution: more than `outlier_mads` median absolute deviations
     under the median nearest similarity. Where short texts share few words with their nearest
     training example by nature (math word problems, trivia questions), the typical similarity is
-    low, and only the inputs far below it are reported. Metrics: `distance_histogram`
-    (1 - similarity, test split), `uncovered`, and per split the median and the bar used;
-    labels that train lacks are LBL004's job.
+    low, and only the inputs far below it are reported; an input of fewer than five content words
+    (a trivia question about a name train never saw) is too short to call a new kind. Metrics:
+    `distance_histogram` (1 - similarity, test split), `uncovered`, and per split the median and
+    the bar used; labels that train lacks are LBL004's job.
     Why: the test score on uncovered examples measures generalisation to unseen kinds of input; if
     they matter, train needs examples like them, and if they are many the test set measures
     another task.
@@ -48,7 +49,9 @@ class TestCoverage(Check):
     needs = frozenset({"eval"})
     min_similarity: float = ranged(0.2, low=0, high=1)
     """Under a fifth of the input's TF-IDF weight shared with its nearest training input."""
-    min_words: int = ranged(3, low=0)
+    min_words: int = ranged(5, low=0)
+    """Content words an input needs to be judged: a shorter text (a trivia question about a name train
+    never saw, a short command) is too short to call a new kind of input, as for COV002."""
     outlier_mads: float = ranged(3.0, low=0)
     """How far (in median absolute deviations) under the split's median similarity an input must be."""
     min_rows: int = ranged(20, low=1)
