@@ -21,12 +21,13 @@ MAX_LISTED = 1000
 
 
 def pairs(ctx: Context, split) -> pl.DataFrame:
-    """Valid preference pairs of a split: line, chosen (`response`), rejected, and their lengths."""
+    """Valid preference pairs of a split: line, prompt, chosen (`response`), rejected, and their lengths."""
     return (
         ctx.valid_rows(split)
         .filter(pl.col("rejected").is_not_null())
         .select(
             "line",
+            "prompt",
             pl.col("response").alias("chosen"),
             "rejected",
             pl.col("response").str.len_chars().alias("chosen_chars"),

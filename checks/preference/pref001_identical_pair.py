@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import polars as pl
 from rapidfuzz import fuzz
@@ -30,6 +32,39 @@ def _sides(split: Split) -> str:
     )
 
 
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+|\d+")
+"""Words for the answer diff: one token per CJK character, letter runs and digit runs otherwise."""
+_STRUCTURE = re.compile(r"[{}\[\]()<>\"`:\\\n]")
+"""Characters that carry structure in JSON, YAML, code and markup: brackets, quotes, colons, escapes and
+line breaks."""
+
+
+def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
+    """Whether two near-identical answers differ where it matters: a minimal pair, not a copy.
+
+    They do when their structure differs (a bracket, quote, colon, escape or line break: JSON, YAML
+    and code answers that are right or broken by one character), or when a word (of four letters
+    or more, a number, or CJK characters) that only one side has is named in the prompt (the
+    word an instruction forbids or asks for). Case, spacing, plain punctuation and a typo are no
+    such difference.
+    """
+    if _STRUCTURE.findall(chosen) != _STRUCTURE.findall(rejected):
+        return True
+    asked = (prompt or "").casefold()
+    a, b = _TOKEN.findall(chosen.casefold()), _TOKEN.findall(rejected.casefold())
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        for run in (a[i1:i2], b[j1:j2]):
+            cjk = "".join(t for t in run if re.fullmatch(f"[{_CJK}]", t))
+            if cjk and cjk in asked:
+                return True
+            if any((t.isdigit() or len(t) >= 4) and re.search(rf"\b{re.escape(t)}\b", asked) for t in run):
+                return True
+    return False
+
+
 @register
 @dataclass
 class IdenticalPair(Check):
@@ -39,6 +74,9 @@ class IdenticalPair(Check):
     same tokens up and down and adds noise, and a near-copy teaches that a typo is what matters.
     Example: chosen "The capital is Paris." and rejected "the capital is Paris".
     Fix: write a genuinely worse rejected answer, or drop the pair.
+    A minimal pair is no copy: answers that differ in their structure (a JSON bracket, a YAML line
+    break, an escape) or in a word the prompt names ("do not use the word X") teach exactly that
+    difference, and are not reported.
     """
 
     id = "PREF001"
@@ -55,8 +93,9 @@ class IdenticalPair(Check):
                 normalise_expr(pl.col("chosen")).alias("c"), normalise_expr(pl.col("rejected")).alias("r")
             )
             n = 0
-            for line, chosen, rejected, c, r in frame.select(
-                "line", "chosen", "rejected", "c", "r"
+            minimal = 0
+            for line, prompt, chosen, rejected, c, r in frame.select(
+                "line", "prompt", "chosen", "rejected", "c", "r"
             ).iter_rows():
                 if chosen == rejected:
                     how = "identical"
@@ -67,6 +106,9 @@ class IdenticalPair(Check):
                     if not score:
                         continue
                     how = f"{score:.0%} alike"
+                if how != "identical" and _decisive(prompt, chosen, rejected):
+                    minimal += 1
+                    continue
                 n += 1
                 loc = ctx.location(split, line)
                 yield self.finding(
@@ -76,5 +118,6 @@ class IdenticalPair(Check):
                     unusable=[loc],
                 )
             self.metrics[f"{split.name}_identical_pairs"] = n
+            self.metrics[f"{split.name}_minimal_pairs"] = minimal
             total += n
         self.metrics["records"] = total
