@@ -140,3 +140,18 @@ def test_every_package_is_in_the_distribution() -> None:
                 continue
             folders.add(".".join([package, *rel]))
     assert listed == folders
+
+
+MAX_MODULE_LINES = 500
+"""A module a newcomer can read in one sitting; a longer one says in its docstring why it is one piece."""
+
+
+def test_no_module_is_longer_than_one_sitting() -> None:
+    long = {}
+    for name, path in modules().items():
+        text = path.read_text(encoding="utf-8")
+        lines = text.count("\n")
+        docstring = ast.get_docstring(ast.parse(text)) or ""
+        if lines > MAX_MODULE_LINES and "one piece" not in docstring:
+            long[name] = lines
+    assert long == {}, f"split these along their seams (or say why each is one piece): {long}"
