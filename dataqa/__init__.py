@@ -42,5 +42,5 @@ def scan(
     from dataqa.ingest.readers.layout import expand
 
     cfg = read_config(config, discover=discover_config, **options)
-    sources, _notes = expand(train, test, valid)  # the notes are in each split's `input`
+    sources, _notes = expand(train, test, valid, cfg.records_path)  # notes: in each split's `input`
     return run_scan(sources, cfg)

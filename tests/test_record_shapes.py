@@ -1,6 +1,6 @@
-"""Record shapes public sets are published in (issue #18 follow-up): records written as JSON arrays
-(`[text, label]`, CLINC150's shape), and text/label classification whose label field has another
-name (Banking77's `text,category`).
+"""Record shapes public sets are published in (issue #18 follow-up): a JSON document whose top-level
+keys are its splits (CLINC150's `data_full.json`), records written as JSON arrays (`[text, label]`),
+and text/label classification whose label field has another name (Banking77's `text,category`).
 
 Every fixture is built here, small, with its defects planted at known lines; the real sets are
 never read by the tests.
@@ -18,7 +18,10 @@ from click.testing import CliRunner
 
 import dataqa
 from dataqa.commands.cli import main
+from dataqa.ingest.readers import jsonarray
+from dataqa.ingest.readers.layout import document_splits
 
+MAP = ["--map", "0=text", "--map", "1=label"]
 INTENTS = ["card_arrival", "lost_card", "refund_status", "exchange_rate"]
 
 
@@ -47,6 +50,119 @@ def record_lines(text: str, key: str | None = None) -> list[int]:
         if indent == 4 * depth and line.strip() in ("[", "{"):
             out.append(i + 1)
     return out
+
+
+def split_document(tmp_path: Path, **lists: list) -> tuple[Path, str]:
+    path = tmp_path / "data_full.json"
+    text = json.dumps(lists, indent=4)
+    path.write_text(text)
+    return path, text
+
+
+def located(report: Any, check_id: str) -> list[list[tuple[str, int]]]:
+    """Each finding of `check_id` as (split, physical line) of its locations."""
+    return [
+        sorted((loc.split, loc.physical_line) for loc in f.locations)
+        for f in report.findings
+        if f.check_id == check_id
+    ]
+
+
+# --- a JSON document whose top-level keys are its splits ---------------------------------------------
+
+
+def test_split_keys_are_read_as_splits_and_other_lists_are_named_as_not_read(tmp_path: Path) -> None:
+    train, valid, test = utterances(24), utterances(8, 100), utterances(8, 200)
+    test[3] = train[5]  # planted: a test record copied from train
+    path, text = split_document(
+        tmp_path,
+        oos_val=utterances(3, 300),
+        val=valid,
+        train=train,
+        test=test,
+        oos_train=utterances(4, 400),
+    )
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        main,
+        ["scan", str(path), "--no-config", "--select", "LEAK001,FMT", *MAP, "--json", str(out)],
+    )
+    how = "(its top-level keys name the splits)"
+    assert result.stderr.splitlines() == [
+        f'dataqa: train = the 24 records under the key "train" of {path} {how}',
+        f'dataqa: valid = the 8 records under the key "val" of {path} {how}',
+        f'dataqa: test = the 8 records under the key "test" of {path} {how}',
+        f'dataqa: not read in {path}: "oos_val" (3 records), "oos_train" (4 records): their keys name no '
+        "split (train, validation, test); --records-path KEY reads one list alone",
+    ]
+    data = json.loads(out.read_text())
+    assert [(s["name"], s["rows"], s["input"]["kind"]) for s in data["splits"]] == [
+        ("train", 24, "json"),
+        ("valid", 8, "json"),
+        ("test", 8, "json"),
+    ]
+    assert data["splits"][2]["input"]["note"] == f'test = the 8 records under the key "test" of {path} {how}'
+    report = dataqa.scan(str(path), select=["LEAK001", "FMT"], fields={"0": "text", "1": "label"})
+    assert located(report, "LEAK001") == [
+        [("test", record_lines(text, "test")[3]), ("train", record_lines(text, "train")[5])]
+    ]
+    assert [f.check_id for f in report.findings] == ["LEAK001"]  # nothing else: the clean control
+
+
+def test_records_path_reads_one_list_alone_and_the_split_hint_is_given_with_other_inputs(
+    tmp_path: Path,
+) -> None:
+    path, _ = split_document(tmp_path, train=utterances(12), test=utterances(4, 50), oos=utterances(5, 90))
+    fields = {"0": "text", "1": "label"}
+    alone = dataqa.scan(str(path), records_path="oos", select=["FMT"], fields=fields)
+    assert [(s.name, s.rows) for s in alone.splits] == [("train", 5)]
+    out = tmp_path / "report.json"
+    given = ["scan", str(path), "--no-config", "--records-path", "oos", *MAP, "--json", str(out)]
+    result = CliRunner().invoke(main, given)
+    assert result.stderr == "" and [
+        (s["name"], s["rows"]) for s in json.loads(out.read_text())["splits"]
+    ] == [("train", 5)]
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(utterances(4, 70)))
+    paired = dataqa.scan(str(path), test=str(other), select=["FMT"], fields=fields)
+    (finding,) = paired.findings
+    assert finding.message == (
+        "the JSON object holds several lists of records: train (12 records), oos (5 records), "
+        "test (4 records); name the one to read with --records-path train; given as the only input, "
+        "the file is read as the splits its top-level keys name (train, validation, test)"
+    )
+
+
+def test_document_splits_take_exact_split_names_only(tmp_path: Path) -> None:
+    def survey_of(doc: Any, tmp: Path) -> jsonarray.Survey:
+        tmp.write_text(json.dumps(doc))
+        return jsonarray.survey(tmp)
+
+    tmp = tmp_path / "d.json"
+    rows = [{"text": "hi", "label": "greet"}]
+    both = document_splits(
+        survey_of({"Train": rows, "dev": rows, "val": rows * 2, "test": [], "labels": ["a"]}, tmp)
+    )
+    assert both is not None
+    assert {s: lst.path for s, lst in both.splits.items()} == {"train": ("Train",), "valid": ("dev",)}
+    assert list(both.splits) == ["train", "valid"]
+    assert both.skipped == [
+        '"val" (2 records): valid is read from "dev"',
+        '"test" (empty)',
+        '"labels" (1 value, not records)',
+    ]
+    # No train key, a key that only contains a split word, a root array, a nested split: not splits.
+    assert document_splits(survey_of({"test": rows, "dev": rows}, tmp)) is None
+    assert document_splits(survey_of({"oos_train": rows, "test": rows}, tmp)) is None
+    assert document_splits(survey_of([rows], tmp)) is None
+    assert document_splits(survey_of({"data": {"train": rows, "test": rows}}, tmp)) is None
+
+
+def test_a_document_with_one_list_of_records_is_read_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps({"version": 1, "data": [{"text": "hi", "label": "greet"}] * 2}, indent=2))
+    report = dataqa.scan(str(path), select=["DUP001"])
+    assert [(s.name, s.rows, s.input["note"]) for s in report.splits] == [("train", 2, "")]
 
 
 # --- records written as JSON arrays ---------------------------------------------------------------

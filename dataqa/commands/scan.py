@@ -166,11 +166,6 @@ def scan(
 
     paths = given = assign_splits(files, test, valid)
     with errors_exit_2(debug):
-        paths, notes = expand(paths["train"], paths.get("test"), paths.get("valid"))
-        for note in notes:  # a folder: which files each split was read from, and what was skipped
-            click.echo(f"dataqa: {neutralise(note)}", err=True)
-        inputs = input_files(paths)
-        tune_malloc(inputs)
         config = read_config(
             config_path,
             discover=not no_config,
@@ -187,6 +182,13 @@ def scan(
             check_timeout=check_timeout,
             records_path=records_path,
         )
+        # A folder, or a JSON document keyed by split unless a records path picks one list, opens into
+        # its splits: say which files (or lists) each split was read from, and what was skipped.
+        paths, notes = expand(paths["train"], paths.get("test"), paths.get("valid"), config.records_path)
+        for note in notes:
+            click.echo(f"dataqa: {neutralise(note)}", err=True)
+        inputs = input_files(paths)
+        tune_malloc(inputs)
         # every output is checked before the scan, not after minutes of work
         check_outputs([json_out, html_out, md_out, sarif_out], inputs)
         progress = _progress(config, quiet)

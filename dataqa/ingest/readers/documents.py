@@ -18,6 +18,7 @@ from dataqa.ingest.compression import open_stream
 from dataqa.ingest.damage import parse_json
 from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.readers import jsonarray
+from dataqa.ingest.readers.layout import document_splits
 
 WILDCARD = jsonarray.WILDCARD
 
@@ -114,15 +115,21 @@ def choose_lists(
         )
         best = max(candidates, key=lambda c: (c.elements, c.dotted))
         everyone = all(len(c.path) == 1 for c in candidates)
-        detail = (
-            f"the JSON object holds several lists of records: {named}; name the one to read with "
-            f"--records-path {best.dotted}"
-            + (
+        if document_splits(found) is not None:  # mixing a train and a test list would hide leakage
+            more = (
+                "; given as the only input, the file is read as the splits its top-level keys name "
+                "(train, validation, test)"
+            )
+        elif everyone:
+            more = (
                 " (or all of them with --records-path '*', and --records-key FIELD to keep the key "
                 "of each list)"
-                if everyone
-                else ""
             )
+        else:
+            more = ""
+        detail = (
+            f"the JSON object holds several lists of records: {named}; name the one to read with "
+            f"--records-path {best.dotted}{more}"
         )
     else:
         detail = (

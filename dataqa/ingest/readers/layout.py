@@ -8,6 +8,11 @@ files that name none are train when no file names a split, and are otherwise lef
 READMEs, scripts and other files are skipped and named. When a split has files of several kinds
 (`train.jsonl` beside `train.parquet`, often the same rows twice), one kind is read and the others
 are named as skipped.
+
+A JSON document can hold its splits the same way, as top-level keys (`{"train": [...], "val": [...],
+"test": [...]}`, CLINC150's `data_full.json`): given alone, it is read as the splits its keys name
+(`document_splits`), and every other top-level list is named as not read, with the option that
+reads one (`--records-path KEY`).
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from dataqa.core.errors import InputError
-from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TEXT, TSV, named_kind
-from dataqa.ingest.splits import split_of
+from dataqa.ingest.readers import jsonarray
+from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TEXT, TSV, named_kind, sniff_file
+from dataqa.ingest.splits import SPLIT_WORDS, split_of
 
 MAX_FILES = 10_000
 """Files looked at in one folder tree; a larger tree is refused with the count."""
@@ -196,23 +202,98 @@ def split_files(root: str) -> tuple[list[Path], str]:
 
 @dataclass
 class FileSet:
-    """Several files read as one split, with the note saying how they were chosen."""
+    """Several files read as one split, with the note saying how they were chosen; for one list of
+    a JSON document (`document_splits`), the key path of that list."""
 
     files: list[str]
     note: str
     shown: str
+    records_path: tuple[str, ...] | None = None
+
+
+@dataclass
+class DocumentSplits:
+    """The lists of records of a JSON object whose top-level keys name splits, by split, and the
+    other top-level lists, which are not read, each with the reason."""
+
+    splits: dict[str, jsonarray.RecordList]
+    skipped: list[str]
+
+
+def document_splits(found: jsonarray.Survey) -> DocumentSplits | None:
+    """The splits a surveyed JSON object holds under top-level keys that are split names (exactly:
+    "train", "val", "validation", "dev", "test", ... in any case; `oos_train` names none), or None
+    when no non-empty list of records is under a train key. The first key of each split is read;
+    every other top-level list is named in `skipped`."""
+    if found.root != "object":
+        return None
+    taken: dict[str, jsonarray.RecordList] = {}
+    unnamed: list[str] = []
+    skipped: list[str] = []
+    for lst in found.lists:
+        if len(lst.path) != 1:
+            continue
+        key = lst.path[0]
+        split = SPLIT_WORDS.get(key.lower())
+        if not lst.records:
+            n = lst.elements
+            held = "empty" if not n else f"{n:,} value{'s' if n > 1 else ''}, not records"
+            skipped.append(f'"{key}" ({held})')
+        elif split is None:
+            unnamed.append(f'"{key}" ({lst.elements:,} records)')
+        elif split in taken:
+            first = taken[split].path[0]
+            skipped.append(f'"{key}" ({lst.elements:,} records): {split} is read from "{first}"')
+        else:
+            taken[split] = lst
+    if "train" not in taken:
+        return None
+    if unnamed:
+        which = "its key names" if len(unnamed) == 1 else "their keys name"
+        skipped.insert(0, ", ".join(unnamed) + f": {which} no split (train, validation, test)")
+    return DocumentSplits(dict(sorted(taken.items(), key=lambda kv: ORDER.index(kv[0]))), skipped)
+
+
+def _document(text: str) -> DocumentSplits | None:
+    """`document_splits` of the file `text` when it is a JSON document (not JSONL, CSV, ...)."""
+    path = Path(text)
+    if not path.is_file() or sniff_file(path).kind != JSON:
+        return None
+    return document_splits(jsonarray.survey(path))
 
 
 def _dataset_dict(obj: Any) -> bool:
     return type(obj).__module__.split(".")[0] == "datasets" and type(obj).__name__.endswith("DatasetDict")
 
 
-def expand(train: Any, test: Any = None, valid: Any = None) -> tuple[dict[str, Any], list[str]]:
-    """The split sources for a scan, and notes on what was chosen: a folder (or a `datasets.DatasetDict`)
+def expand(
+    train: Any, test: Any = None, valid: Any = None, records_path: str | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """The split sources for a scan, and notes on what was chosen: a folder (or a `datasets.DatasetDict`,
+    or a JSON document whose top-level keys name splits, when no `records_path` picks one list)
     given as the training data alone is opened into the splits it holds; a folder given with
     `test`/`valid` is the training split's files. Raises `InputError` for an unusable folder."""
     notes: list[str] = []
     sources: dict[str, Any] = {}
+    alone = test is None and valid is None
+    if alone and not records_path and isinstance(train, str | os.PathLike) and not os.path.isdir(train):
+        text = os.fspath(train)
+        document = None if is_pattern(text) else _document(text)
+        if document is not None:
+            for split, lst in document.splits.items():
+                note = (
+                    f'{split} = the {lst.elements:,} records under the key "{lst.path[0]}" of {text} '
+                    "(its top-level keys name the splits)"
+                )
+                sources[split] = FileSet([text], note, text, lst.path)
+                notes.append(note)
+            if document.skipped:
+                notes.append(
+                    f"not read in {text}: "
+                    + "; ".join(document.skipped)
+                    + "; --records-path KEY reads one list alone"
+                )
+            return sources, notes
     if _dataset_dict(train) and test is None and valid is None:
         taken = []
         for key in train:

@@ -383,7 +383,8 @@ def _open_input(source: Any, steps: tuple[str, ...] | None, limits: Limits) -> I
         return Input(label, [Part(label, MEMORY)], records_path=steps, limits=limits, obj=source)
     if isinstance(source, FileSet):
         files = [check_readable(f) for f in source.files]
-        return Input(source.shown, [_file_part(f) for f in files], source.note, steps, limits)
+        parts = [_file_part(f) for f in files]
+        return Input(source.shown, parts, source.note, source.records_path or steps, limits)
     if isinstance(source, list | tuple):
         files = [check_readable(f) for f in source]
         shown = str(source[0]) if len(source) == 1 else f"{source[0]} (+{len(source) - 1} more)"
