@@ -18,7 +18,7 @@ from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Sev
 from dataqa.engine.registry import FAMILIES, Check, load_checks
 
 if TYPE_CHECKING:
-    from dataqa.engine.report import Report
+    from dataqa.engine.report import Report, SplitInfo
 
 __all__ = [
     "blocking_findings",
@@ -54,6 +54,17 @@ def display_path(path: str, base: str | os.PathLike[str] | None = None) -> str:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except (ValueError, OSError):
         return Path(path).as_posix()
+
+
+def split_source(split: SplitInfo, show: Callable[[str], str] = display_path, most: int = 3) -> str:
+    """What a split was read from, as a reader names it: the file given, the glob given, or, for a
+    folder, the files it took ("data/train.jsonl", not "data/" or "."), `show` applied to each."""
+    files = [str(f) for f in (split.input or {}).get("files") or []]
+    if not files or split.path in files or any(c in split.path for c in "*?["):
+        return show(split.path)
+    shown = [show(f) for f in files[:most]]
+    rest = len(files) - len(shown)
+    return ", ".join(shown) + (f" and {rest} more" if rest else "")
 
 
 def trim(text: str, limit: int = 300) -> str:

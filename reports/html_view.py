@@ -26,6 +26,7 @@ from dataqa.reports.common import (
     fmt_number,
     fmt_value,
     not_applicable,
+    split_source,
     trim,
 )
 
@@ -342,7 +343,7 @@ def provenance_view(report: Report) -> dict[str, Any]:
         "splits": [
             {
                 "name": s.name,
-                "path": trim(display_path(s.path), 300),
+                "path": trim(split_source(s), 300),
                 "size": fmt_number(s.size_bytes),
                 "sha256": s.sha256,
                 "lines": fmt_number(s.lines),

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from dataqa.core.models import Severity
-from dataqa.reports.common import display_path, family_title, fmt_value, ranked_findings, trim
+from dataqa.reports.common import display_path, family_title, fmt_value, ranked_findings, split_source, trim
 
 if TYPE_CHECKING:
     from dataqa.engine.report import Report
@@ -83,7 +83,7 @@ def render(report: Report, max_findings: int = 15) -> str:
         f"{escape(family_title(fam))} {n} finding{'s' if n != 1 else ''}" for fam, (_, n) in families.items()
     )
     files = ", ".join(
-        f"{escape(s.name)} {_code(display_path(s.path))} ({s.rows:,} rows, sha256 {s.sha256[:12]})"
+        f"{escape(s.name)} {_code(split_source(s))} ({s.rows:,} rows, sha256 {s.sha256[:12]})"
         for s in report.splits
     )
     out += [

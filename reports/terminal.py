@@ -25,6 +25,7 @@ from dataqa.reports.common import (
     not_applicable,
     ranked_findings,
     short_path,
+    split_source,
 )
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ def render(
         label = split.label_source if split.format == "classification" else None
         named = f' (label "{neutralise(label)}")' if label and label != "label" else ""
         out.append(
-            f"  {split.name:<5} {_paint(neutralise(short_path(split.path)), color, bold=True)}: "
+            f"  {split.name:<5} {_paint(neutralise(split_source(split, short_path)), color, bold=True)}: "
             f"{split.rows:,} rows, {split.usable_rows:,} usable, format {split.format or 'unknown'}{named}"
         )
     for title, conditions in (

@@ -300,6 +300,21 @@ def test_progress_is_off_when_piped_or_quiet(small, monkeypatch):
     assert "\r" not in result.stderr and "\x1b" not in result.stderr + result.stdout
 
 
+def test_a_folder_scan_names_the_files_each_split_was_read_from(tmp_path: Path) -> None:
+    """A scanned folder's splits are named by their files ("data/eval.jsonl, data/test.jsonl"), not by
+    the folder ("data/") or "." that says nothing about which file holds which split."""
+    data = tmp_path / "data"
+    data.mkdir()
+    records = [chat(f"How do I reset password {i}?", f"Open settings, step {i}.") for i in range(12)]
+    write_jsonl(data / "train.jsonl", records[:8])
+    write_jsonl(data / "eval.jsonl", records[8:10])
+    write_jsonl(data / "test.jsonl", records[10:])
+    for target in ("data", "."):
+        out = run_cli("scan", target, "--no-config", "--select", "FMT001", cwd=tmp_path).stdout
+        heads = [line.split(":")[0].split(None, 1) for line in out.splitlines()[1:3]]
+        assert heads == [["train", "data/train.jsonl"], ["test", "data/eval.jsonl, data/test.jsonl"]], out
+
+
 # --- checks and explain ----------------------------------------------------------------------------
 
 
