@@ -122,12 +122,15 @@ def soak(
     every: int = 10,
     select: str | None = None,
     checkout: bool = True,
+    cycle: int = 0,
 ) -> Soak:
     """`scans` CLI scans in this process, each of a freshly drawn hostile train file (and half the
     time a hostile test file) with JSON and HTML reports (sometimes Markdown and SARIF too) written
     to one output folder. Before and after each scan the whole tree around the inputs is listed
     (names, kinds, sizes, mtimes; the output folder left out), and the checkout before and after
-    the run: any difference is a file touched outside the output folder."""
+    the run: any difference is a file touched outside the output folder. With `cycle`, scan i
+    draws the files of scan (i - 1) % cycle + 1: a second pass over files already seen tells a
+    leak (memory keeps growing) from the allocators' high-water mark (flat once all were seen)."""
     inputs, out, tmp = folder / "inputs", folder / "out", folder / "tmp"
     for made in (inputs, out, tmp):
         made.mkdir()
@@ -136,7 +139,7 @@ def soak(
     os.environ["TMPDIR"] = str(tmp)
     os.chdir(folder)  # a cache or stray file written relative to the working directory too
     try:
-        return _soak(scans, folder, seed, every, select, checkout)
+        return _soak(scans, folder, seed, every, select, checkout, cycle)
     finally:
         os.chdir(saved[0])
         tempfile.tempdir = saved[1]
@@ -146,7 +149,9 @@ def soak(
             os.environ["TMPDIR"] = saved[2]
 
 
-def _soak(scans: int, folder: Path, seed: int, every: int, select: str | None, checkout: bool) -> Soak:
+def _soak(
+    scans: int, folder: Path, seed: int, every: int, select: str | None, checkout: bool, cycle: int
+) -> Soak:
     """The loop of `soak`, in the folder it prepared."""
     from click.testing import CliRunner
 
@@ -166,7 +171,7 @@ def _soak(scans: int, folder: Path, seed: int, every: int, select: str | None, c
     fds_start = open_fds()
     started = time.perf_counter()
     for i in range(1, scans + 1):
-        rng = random.Random(seed * 1_000_003 + i)
+        rng = random.Random(seed * 1_000_003 + ((i - 1) % cycle + 1 if cycle else i))
         kind, train = hostile.random_file(rng, inputs, f"train{i}", lines)
         made = [train]
         test = test_copy
@@ -317,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=int, default=10, help="scans between memory samples")
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--select", help="check ids or prefixes to run (default: all)")
+    parser.add_argument("--cycle", type=int, default=0, help="repeat the files of the first N scans")
     parser.add_argument("--big-mb", type=int, default=200)
     parser.add_argument("--tiny", type=int, default=1_000_000)
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per scale scan")
@@ -326,13 +332,10 @@ def main(argv: list[str] | None = None) -> int:
     state = machine_state()
     with tempfile.TemporaryDirectory(prefix="dataqa-soak-") as tmp:
         folder = Path(tmp)
-        result = soak(args.scans, folder, args.seed, args.every, args.select)
-        lines = [
-            f"## Soak: {args.scans} random hostile scans in one process (seed {args.seed})",
-            "",
-            state,
-            "",
-        ]
+        result = soak(args.scans, folder, args.seed, args.every, args.select, cycle=args.cycle)
+        again = f", the files of the first {args.cycle} drawn again in turn" if args.cycle else ""
+        lines = [f"## Soak: {args.scans} random hostile scans in one process (seed {args.seed}{again})"]
+        lines += ["", state, ""]
         lines += soak_rows(result, args.every)
         if not args.skip_scale:
             lines += ["", "## Hostile scale", "", *scale(folder, args.big_mb, args.tiny, args.timeout)]
