@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import dataqa
+from dataqa.commands.cli import main
 from dataqa.core.errors import ConfigError
 
 TREC = r"(?P<label>\S+) (?P<text>.*)"
@@ -84,6 +86,22 @@ def test_line_pattern_from_the_config_file(tmp_path: Path) -> None:
     config = tmp_path / "dataqa.toml"
     config.write_text(f"line-pattern = '{TREC}'\n")
     assert where(dataqa.scan(path, config=str(config), select=["LBL001"]), "LBL001") == [[3, 9]]
+
+
+def test_line_pattern_and_records_key_on_the_command_line(tmp_path: Path) -> None:
+    rows = [*QUESTIONS, ("NUM:other", "Who wrote Hamlet ?")]
+    path = lines_file(tmp_path / "train.txt", rows)
+    runner = CliRunner()
+    args = ["scan", path, "--no-config", "--select", "LBL001", "--exit-zero"]
+    result = runner.invoke(main, [*args, "--line-pattern", TREC])
+    assert result.exit_code == 0, result.output
+    assert "LBL001" in result.output and "train.txt:3" in result.output
+    refused = runner.invoke(main, [*args, "--line-pattern", r"(\S+) (.*)"])
+    assert refused.exit_code == 2 and "names no field" in refused.output
+    play = intent_file(tmp_path / "play.json", "PlayMusic", [*PLAY, PLAY[0]])
+    options = ["--records-key", "intent", "--map", "data=text", "--map", "intent=label"]
+    result = runner.invoke(main, ["scan", play, "--no-config", "--select", "DUP001", *options])
+    assert "DUP001" in result.output, result.output
 
 
 def intent_file(path: Path, intent: str, texts: list[str]) -> str:

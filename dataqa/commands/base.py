@@ -69,6 +69,8 @@ def data_config(
     label_field: str | None,
     field_map: dict[str, str] | None,
     records_path: str | None,
+    records_key: str | None,
+    line_pattern: str | None,
     config_path: str | None,
     no_config: bool,
     jobs: int | None,
@@ -86,6 +88,8 @@ def data_config(
             label_field=label_field,
             fields=field_map,
             records_path=records_path,
+            records_key=records_key,
+            line_pattern=line_pattern,
             jobs=jobs,
             check_timeout=check_timeout,
         )

@@ -334,6 +334,8 @@ def run(
     label_field: str | None = None,
     field_map: dict[str, str] | None = None,
     records_path: str | None = None,
+    records_key: str | None = None,
+    line_pattern: str | None = None,
     config_path: str | None = None,
     no_config: bool = False,
     jobs: int | None = None,
@@ -362,6 +364,8 @@ def run(
         "label_field": label_field,
         "fields": field_map,
         "records_path": records_path,
+        "records_key": records_key,
+        "line_pattern": line_pattern,
         "jobs": jobs,
         "check_timeout": check_timeout,
     }

@@ -98,8 +98,21 @@ def data_options(command: F) -> F:
             click.option(
                 "--records-path",
                 metavar="KEY.KEY",
-                help="Where the records are in a JSON document (e.g. rasa_nlu_data.common_examples); "
-                "default: a top-level array, or the only list of records an object holds.",
+                help="Where the records are in a JSON document (e.g. rasa_nlu_data.common_examples; a * "
+                "step matches every key); default: a top-level array, or the only list of records an "
+                "object holds.",
+            ),
+            click.option(
+                "--records-key",
+                metavar="FIELD",
+                help="Put the key a JSON document's record list sits under into each record as FIELD "
+                '(SNIPS\' {"RateBook": [...]}: --records-key intent).',
+            ),
+            click.option(
+                "--line-pattern",
+                metavar="REGEX",
+                help="Split each line of a text file into fields by the named groups of REGEX: "
+                "'(?P<label>\\S+) (?P<text>.*)' reads `LABEL text` lines; a line it misses is FMT001.",
             ),
             click.option(
                 "--config", "config_path", metavar="FILE", help="dataqa.toml or pyproject.toml to read."

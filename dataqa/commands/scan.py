@@ -141,6 +141,8 @@ def scan(
     label_field: str | None,
     field_map: dict[str, str] | None,
     records_path: str | None,
+    records_key: str | None,
+    line_pattern: str | None,
     profile: str | None,
     fail_on: str | None,
     exit_zero: bool,
@@ -181,6 +183,8 @@ def scan(
             jobs=jobs,
             check_timeout=check_timeout,
             records_path=records_path,
+            records_key=records_key,
+            line_pattern=line_pattern,
         )
         # A folder, or a JSON document keyed by split unless a records path picks one list, opens into
         # its splits: say which files (or lists) each split was read from, and what was skipped.
