@@ -327,3 +327,59 @@ def test_check_classes_survives_a_broken_plugin(monkeypatch) -> None:
 
     monkeypatch.setattr(common, "load_checks", broken)
     assert common.check_classes() == {}
+
+
+# --- the strings only some data sets carry ---
+
+QUIET_PLUGIN = '''
+from dataclasses import dataclass
+
+from dataqa.plugin import Check, register
+
+
+@register
+@dataclass
+class Quiet(Check):
+    """Passes, and keeps a payload in a metric.
+
+    Why: a test. Example: none. Fix: none.
+    """
+
+    id = "ZZQ003"
+    name = "passes-with-payloads"
+    family = "quality"
+
+    def run(self, ctx):
+        self.metrics["seen"] = "<dqvalue a=1>"
+        return iter(())
+'''
+
+
+def test_html_escapes_the_target_shape_and_a_passed_checks_metric(tmp_path: Path) -> None:
+    """Fields the escaping test's scan leaves empty: the advice names the targets' JSON keys, and a
+    passed check shows its metrics."""
+    import json
+
+    from test_report_html import Tree
+
+    import dataqa
+    from dataqa.reports import html
+
+    train = tmp_path / "train.jsonl"
+    rows = [
+        {
+            "prompt": f"question {i} about order {i * 7}",
+            "completion": json.dumps({"<dqshape a=1>": i, "b": 1}),
+        }
+        for i in range(30)
+    ]
+    train.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    plugin = tmp_path / "quiet.py"
+    plugin.write_text(QUIET_PLUGIN, encoding="utf-8")
+    report = dataqa.scan(str(train), plugins=[str(plugin)], verdict={"min_usable_poc": 5})
+    page = html.render(report)
+    tree = Tree(page)
+    assert not {n.tag for n in tree.root.iter() if n.tag.startswith("dq")}, "a payload became an element"
+    assert "<dq" not in page
+    text = tree.root.all_text()
+    assert "<dqshape a=1>" in text and "<dqvalue a=1>" in text

@@ -8,6 +8,7 @@ the order of the conditions, and a condition that raises. Found missing by the m
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -158,7 +159,8 @@ def test_training_size_reads_the_bar_of_the_goal() -> None:
 def test_per_class_minimum_counts_usable_rows_and_names_the_rarest() -> None:
     ctx = context(train=labelled(["big"] * 6 + ["rare"] * 3 + ["tiny"] * 3))
     bars = {"min_per_class_poc": 3, "min_per_class_production": 4}
-    assert v.per_class_minimum(inputs(ctx, **bars)).passed
+    passing = v.per_class_minimum(inputs(ctx, **bars))
+    assert (passing.passed, passing.reason, passing.value) == (True, "", 3)
     # one "rare" row is unusable: the rarest class is then below the bar
     c = v.per_class_minimum(inputs(ctx, [result("format", finding(7))], **bars))
     assert c == Condition(
@@ -173,6 +175,11 @@ def test_per_class_minimum_counts_usable_rows_and_names_the_rarest() -> None:
     c = v.per_class_minimum(inputs(ctx, goal="production", **bars))
     assert (c.value, c.threshold, c.passed) == (3, 4, False)
     assert c.reason.startswith("2 class(es) have fewer than 4 usable examples (rarest: 'rare' with 3)")
+
+
+def test_per_class_minimum_breaks_a_tie_by_the_label() -> None:
+    c = v.per_class_minimum(inputs(context(train=labelled(["b", "a", "c", "c"])), min_per_class_poc=2))
+    assert "(rarest: 'a' with 1)" in c.reason and c.reason.startswith("2 class(es)")
 
 
 def test_per_class_minimum_names_at_most_60_characters_of_the_label() -> None:
@@ -261,6 +268,42 @@ def test_splits_match_reads_every_held_out_split_and_its_description() -> None:
     assert "; test is " in c.reason
 
 
+def test_splits_match_names_each_mismatched_split_and_its_task() -> None:
+    ctx = context(train=labelled(["a", "b"]), valid=labelled(["a", "b"]), test=pc(2, 5))
+    train, test = ctx.splits["train"], ctx.splits["test"]
+    c = v.splits_match(inputs(ctx))  # valid matches train and is passed over; test does not
+    assert c == Condition(
+        name="splits-match",
+        description="Test and validation splits are in train's record format and task",
+        value=1,
+        threshold=0,
+        passed=False,
+        blocking=True,
+        reason=f"test is {v._layout_text(test)} but train is {v._layout_text(train)}: another task "
+        "(instruction following, not classification); write test in train's format, or scan the two "
+        "as separate datasets",
+    )
+    swapped = v.splits_match(inputs(context(train=pc(2), test=labelled(["a", "b"]))))
+    assert ": another task (classification, not instruction following);" in swapped.reason
+    test.layout = dataclasses.replace(test.layout, kind="my_kind")  # a kind of no known task
+    assert "another task (my_kind, not classification)" in v.splits_match(inputs(ctx)).reason
+    train.layout = dataclasses.replace(train.layout, kind="other_kind")
+    test.layout = dataclasses.replace(test.layout, kind="chat")
+    assert "another task (instruction following, not other_kind)" in v.splits_match(inputs(ctx)).reason
+    test.layout = dataclasses.replace(test.layout, kind="other_kind")  # same task, another layout
+    reason = v.splits_match(inputs(ctx)).reason
+    assert ": another record format; write test in train's format" in reason
+
+
+def test_splits_match_does_not_apply_when_train_has_no_layout() -> None:
+    ctx = context(train=labelled(["a", "b"]), test=pc(2, 5))
+    ctx.splits["train"].layout = None
+    assert v.splits_match(inputs(ctx)) is None
+    ctx = context(train=labelled(["a", "b"]), test=pc(2, 5))
+    ctx.splits["test"].layout = None
+    assert v.splits_match(inputs(ctx)) is None
+
+
 def test_layout_text_of_a_built_in_and_of_a_mapped_layout() -> None:
     split = context(train=pc(2)).train
     assert v._layout_text(split) == f"{split.layout.summary} ({split.layout.name})"
@@ -292,6 +335,7 @@ def test_condition_order_engine_first_then_families_in_order_then_plugins() -> N
     assert v.condition_order(from_module(f"dataqa.checks.{first}", 2))[:2] == (1, 0)
     assert v.condition_order(from_module("my_plugin.checks", 1)) == (1, len(families), "my_plugin.checks", 1)
     assert v.condition_order(from_module(f"other.checks.{first}", 1))[1] == len(families)
+    assert v.condition_order(from_module("dataqa.checks", 1))[1] == len(families)  # the package itself
     assert v.condition_order(from_module(f"dataqa.checks.unknown{first}.x", 1))[1] == len(families)
 
 
@@ -308,13 +352,17 @@ def test_unread_inputs_name_the_file_and_why() -> None:
     ]
     ctx.splits["test"].path = "dir/"
     assert v.unread_inputs(ctx)[1] == "test (dir/) holds no records"
+    assert v.readable(inputs(ctx)).reason == (
+        "cannot read the data: no record could be read from valid (valid.jsonl); the FMT findings say "
+        "why; test (dir/) holds no records"
+    )
 
 
 def test_an_unread_input_is_no_go_on_that_alone() -> None:
     ctx = context(train=pc(2), test=pc(2, 5))
     assert v.readable(inputs(ctx)) is None
     ctx.splits["test"].frame = ctx.splits["test"].frame.head(0)
-    ctx.splits["test"].path = "d/test.jsonl"
+    ctx.splits["test"].path = "test.jsonl"
     verdict, conditions = v.judge(inputs(ctx))
     assert verdict == v.NO_GO
     assert conditions == [
@@ -334,7 +382,7 @@ def test_a_condition_that_raises_is_a_failed_blocking_condition_and_the_rest_sti
         raise ValueError("bad input")
 
     def advice_only(inputs: Any) -> Condition:
-        return Condition("advice", "d", 1, 0, passed=False, blocking=False)
+        return Condition("advice", "d", inputs.goal, 0, passed=False, blocking=False)
 
     def not_here(inputs: Any) -> None:
         return None
@@ -353,7 +401,7 @@ def test_a_condition_that_raises_is_a_failed_blocking_condition_and_the_rest_sti
             blocking=True,
             reason="could not be evaluated: ValueError: bad input",
         ),
-        Condition("advice", "d", 1, 0, passed=False, blocking=False),
+        Condition("advice", "d", "poc", 0, passed=False, blocking=False),
     ]
     monkeypatch.setattr(v, "_CONDITIONS", [advice_only, not_here])
     assert v.judge(inputs(ctx))[0] == v.GO  # a failed advice does not block
