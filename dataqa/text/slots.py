@@ -65,12 +65,23 @@ def is_number(word: str) -> bool:
     return any(c.isdigit() for c in word)
 
 
+_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)")
+ORDINAL_WORDS = _words(
+    "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth twentieth hundredth"
+)
+"""Ordinals spelled out ("first" and "second" are left out: "at first", "wait a second")."""
+
+
 @lru_cache(maxsize=1 << 16)
 def is_quantity(word: str) -> bool:
-    """A number that says how much or when (at most `QUANTITY_DIGITS` digits, nothing else): "270",
-    "3", "2024". Longer numbers and codes of letters and digits ("55120", "nw123") identify a
-    record (an order, a ticket) rather than change what it asks."""
-    return word.isdigit() and len(word) <= QUANTITY_DIGITS
+    """A number that says how much, when or which (at most `QUANTITY_DIGITS` digits, nothing else,
+    or an ordinal): "270", "3", "2024", "23rd", "fourth". Longer numbers and codes of letters and
+    digits ("55120", "nw123") identify a record (an order, a ticket) rather than change what it asks."""
+    return (
+        (word.isdigit() and len(word) <= QUANTITY_DIGITS)
+        or bool(_ORDINAL.fullmatch(word))
+        or (word in ORDINAL_WORDS)
+    )
 
 
 def is_typo(a: str, b: str) -> bool:
@@ -137,6 +148,10 @@ def compare(
             if early:
                 break
         if not sa or not sb:  # words added on one side: filler is left out, the rest differs
+            if reason is None and small and any(is_quantity(w) for w in sa or sb):
+                reason = "number"  # "the fourth highest mountain" / "the highest mountain"
+                if early:
+                    break
             ignored += sum(w in FILLER for w in sa or sb) if small else 0
             continue
         numbers_a, numbers_b = [w for w in sa if is_quantity(w)], [w for w in sb if is_quantity(w)]
