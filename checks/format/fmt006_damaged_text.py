@@ -1,4 +1,4 @@
-"""FMT006 damaged-text: control characters, U+FFFD and mojibake, which the model learns to write."""
+"""FMT006 damaged-text: control characters and U+FFFD, which the model learns to write."""
 
 from __future__ import annotations
 
@@ -13,21 +13,21 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]|[ÂÃ][\xa0-\xbf]|â€")
-_CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{fffd}]|[ÂÃ][\x{a0}-\x{bf}]|â€"
-"""C0/C1 control characters, U+FFFD, and mojibake: UTF-8 read as Latin-1/Windows-1252 ("Ã©" for "é",
-"â€" starting a curly quote or dash, "Â" before a no-break space), the trace of a double-decoded file."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+_CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{fffd}]"
+"""C0/C1 control characters and U+FFFD. Mojibake (UTF-8 read as Windows-1252, "Ã©" for "é") is QUAL004's:
+one defect, one finding, confirmed there by re-encoding."""
 
 
 @register
 @dataclass
 class DamagedText(Check):
-    """Text holds control characters, U+FFFD replacement characters or mojibake: encoding damage.
+    """Text holds control characters or U+FFFD replacement characters: encoding damage.
 
     Why: "\ufffd" marks bytes a converter could not decode, so the original text is gone; control
-    characters are invisible noise the model learns to emit; mojibake ("Ã©" for "é") is UTF-8 that
-    was decoded as Latin-1 somewhere, and the model learns to write it.
-    Example: "Ca\ufffd\ufffdt find my order", "Itâ€™s late", or a stray "\\x1b" escape in a reply.
+    characters are invisible noise the model learns to emit. Mojibake ("Ã©" for "é", recoverable
+    text) is reported by QUAL004 alone, so one damaged record is one finding.
+    Example: "Ca\ufffd\ufffdt find my order", or a stray "\\x1b" escape in a reply.
     Fix: recover the text from the source with the right encoding, or drop the example.
     """
 
@@ -51,8 +51,6 @@ class DamagedText(Check):
                 snippet = text[start : m.end() + 40].encode("unicode_escape").decode("ascii")
                 if m.group() == "\ufffd":
                     what = "replacement character U+FFFD"
-                elif len(m.group()) > 1:
-                    what = f"mis-decoded sequence {m.group()!r} (mojibake: UTF-8 read as Windows-1252)"
                 else:
                     what = f"control character {m.group()!r}"
                 yield self.finding(
