@@ -382,3 +382,12 @@ def test_what_is_not_read_as_classification(tmp_path: Path, name: str) -> None:
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     split = dataqa.scan(str(path), select=["FMT"]).splits[0]
     assert split.format == expected
+
+
+def test_messages_name_positions_by_their_role(tmp_path: Path) -> None:
+    rows = utterances(12)
+    rows[7] = [rows[2][0], INTENTS[3]]  # planted: the text of record 2 with another label
+    report = dataqa.scan([tuple(r) for r in rows], select=["LBL001"], fields={"0": "text", "1": "label"})
+    (finding,) = report.findings
+    assert finding.message.startswith("2 train examples with identical texts carry 2 different labels")
+    assert [loc.row for loc in finding.locations] == [2, 7]

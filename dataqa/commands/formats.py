@@ -29,9 +29,14 @@ def render() -> str:
         "",
         'Message content may be a string or a list of parts: {"type": "text", "text" (or "value"): ...}.',
         "",
+        "Text/label records whose label field has another name (category, intent, topic, ...) are read",
+        "as classification when the label's short values repeat and one text field is beside it (ids,",
+        "metadata and lists may be too); the scan names the label it took.",
+        "",
         'Other field names: --map FIELD=ROLE (repeatable), [tool.dataqa.fields] FIELD = "ROLE" in the',
         "configuration, or fields={FIELD: ROLE} in dataqa.scan(). A FIELD may be a path into nested",
-        "values (instances.0.output). Fields a map leaves out keep their usual names. Roles:",
+        "values (instances.0.output), or a position in records written as JSON arrays (--map 0=text",
+        "--map 1=label). Fields a map leaves out keep their usual names. Roles:",
         "",
     ]
     role_width = max(len(role) for role in ROLES)

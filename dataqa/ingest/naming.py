@@ -2,7 +2,8 @@
 
 A finding about Alpaca data says "output copies the instruction", about question/answer data
 "answer copies the question", about text/label data "2 texts carry different labels", and about
-a field map (`--map q=prompt`) the mapped names; conversations keep the chat words ("prompt",
+a field map (`--map q=prompt`) the mapped names (a position in records written as arrays, `--map
+0=text`, by its role: "text"); conversations keep the chat words ("prompt",
 "assistant reply", "system prompt"). The names come from the split's layout
 (`dataqa.ingest.layouts`, `Split.fields`), the one table that knows which field plays which role.
 """
@@ -66,6 +67,8 @@ def field_name(split: Split | None, part: str, *, plural: bool = False) -> str:
         name = roles.get("system") if "messages" not in roles and roles.get("system") != "system" else None
     else:
         name = roles.get(part)
+    if name is not None and name.split(".", 1)[0].isdigit():  # a position in array records: its role
+        name = next(role for role, field in roles.items() if field == name)
     word = name or CHAT_WORDS[part]
     return plural_of(word) if plural else word
 
