@@ -65,6 +65,43 @@ def _borrow_table(k: int, attempts: int) -> np.ndarray:
 _BORROW = _borrow_table(NUM_PERM, 4096)
 
 
+def _borrow_rank(borrow: np.ndarray) -> np.ndarray:
+    """(k, k + 1) int16: rank[j, b] = how many distinct bins bin `j`'s attempts visit before bin `b`
+    (k: never visited); column k is a sentinel past every rank. The first filled bin of `j`'s
+    attempts is the filled bin of lowest rank, found without running the attempts."""
+    k = borrow.shape[1]
+    rank = np.full((k, k + 1), 2 * k, dtype=np.int16)
+    for j in range(k):
+        bins, first = np.unique(borrow[:, j], return_index=True)
+        rank[j, bins[np.argsort(first)]] = np.arange(len(bins), dtype=np.int16)
+    rank[rank == 2 * k] = k
+    rank[:, k] = 2 * k
+    return rank
+
+
+_RANK = _borrow_rank(_BORROW)
+FEW_BINS = 8
+"""Texts with at most this many filled bins are densified by rank (`_borrow_rank`) in one step; the
+rest by attempts, which for them end after a few rounds."""
+
+
+def _densify_few(sig: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Densified sketches of `rows` of `sig`, texts with 2..FEW_BINS filled bins: every empty bin
+    takes the value of the filled bin of lowest rank (the one optimal densification's attempts
+    reach first)."""
+    part = sig[rows]
+    k = part.shape[1]
+    filled = part != _EMPTY
+    r, c = np.nonzero(filled)
+    slot = np.arange(len(r)) - np.searchsorted(r, r)  # position of each filled bin in its row
+    bins = np.full((len(rows), FEW_BINS), k, dtype=np.int64)  # k: the sentinel column
+    bins[r, slot] = c
+    best = _RANK[:, bins].argmin(axis=2)  # (k, rows): the slot of each bin's source
+    source = np.take_along_axis(bins, best.T, axis=1)  # (rows, k)
+    borrowed = np.take_along_axis(part, np.minimum(source, k - 1), axis=1)
+    return np.where(filled, part, borrowed)
+
+
 def _sketch_chunk(
     texts: pl.Series, shingle: int, k: int = NUM_PERM, common: np.ndarray | None = None
 ) -> np.ndarray:
@@ -80,9 +117,14 @@ def _sketch_chunk(
     out = sig.copy()
     # A text with one filled bin (a one-shingle text) borrows that bin's value for every empty bin,
     # which is what the loop below computes, after ~k attempts per bin; set it directly.
-    single = (sig != _EMPTY).sum(axis=1) == 1
+    count = (sig != _EMPTY).sum(axis=1)
+    single = count == 1
     if single.any():
         out[single] = sig[single].min(axis=1)[:, None]
+    few = np.flatnonzero((count > 1) & (count <= FEW_BINS))
+    if len(few) and k == _RANK.shape[0]:
+        out[few] = _densify_few(sig, few)
+        single[few] = True  # done
     rows, cols = np.nonzero((sig == _EMPTY) & ~single[:, None])
     for attempt in range(_BORROW.shape[0]):
         if not len(rows):
