@@ -292,8 +292,9 @@ def test_not_applicable_names_families_that_could_not_apply() -> None:
         "coverage": "needs a <test> split",
         "labels": "every check skipped",
     }
-    report = fake_report(results, [], splits=[split("kto")], config={})
-    assert set(common.not_applicable(report)) == {"toolcalls", "provider", "coverage", "labels"}
+    for fmt in ("preference", "openai_preference", "kto"):  # preference pairs: the family applies
+        report = fake_report(results, [], splits=[split("chat"), split(fmt)], config={})
+        assert set(common.not_applicable(report)) == {"toolcalls", "provider", "coverage", "labels"}
     report = fake_report(results, [], splits=[split("chat")], config={"profile": "openai"})
     assert "provider" not in common.not_applicable(report)
 

@@ -39,7 +39,18 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_clean.py::test_label_variants_are_mapped_when_asked_and_originals_kept",
             "tests/test_clean.py::test_label_variants_stay_as_they_are_unless_asked",
             "tests/test_clean.py::test_refuses_to_write_over_its_inputs",
-            "tests/test_clean_conservation.py",
+            # the conservation property test (many scans per run) is left out too; its examples stay
+            *(
+                f"tests/test_clean_conservation.py::test_{name}"
+                for name in (
+                    "a_cut_gzip_partial_last_line_goes_to_rejects",
+                    "utf16_keeps_nothing_and_rejects_every_line",
+                    "a_bom_is_the_one_reported_change",
+                    "bare_cr_line_ends_are_named_not_called_crlf",
+                    "an_input_that_changes_during_the_run_is_reported",
+                    "the_command_prints_the_notes",
+                )
+            ),
             "tests/test_clean_units.py",
         ],
     ),
@@ -180,6 +191,11 @@ def stage(group: str, work: Path) -> Path:
         # child would hang until its timeout (a false kill). The fork server has only imported.
         "process_isolation": "forkserver",
         "forkserver_warmup": "collect",
+        # mutmut's CPU limit is (test time + constant) x multiplier x 2, but its test times leave out
+        # fixture set-up (the escaping tests scan in a module fixture): the default limit killed
+        # mutants that had only survived slowly. A limit of minutes leaves a real timeout rare.
+        "timeout_constant": 120.0,
+        "timeout_multiplier": 2.0,
     }
     lines = ["[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in config.items()]
     (where / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -238,16 +254,16 @@ def write_results(group: str, where: Path, env: dict[str, str]) -> Path:
     codes = exit_codes(where)
     killed = sorted(name for name, code in codes.items() if code in (1, 3))
     timeout = sorted(name for name, code in codes.items() if code in (-24, 24, 152, 255, 36))
-    left = sorted(name for name in codes if name not in killed and name not in timeout)
+    left = sorted(name for name in codes if name not in killed)
     total = len(codes)
-    score = 100.0 * (len(killed) + len(timeout)) / total if total else 0.0
-    status = {0: "survived", 33: "no tests", 5: "no tests", None: "not checked"}
+    score = 100.0 * len(killed) / total if total else 0.0
+    status = {0: "survived", 33: "no tests", 5: "no tests", None: "not checked", -24: "timeout"}
     out = [
         f"group: {group}",
         f"files: {', '.join(GROUPS[group][0])}",
         f"tests: {', '.join(GROUPS[group][1])}",
-        f"mutants: {total}, killed: {len(killed)}, timeout (counted as killed): {len(timeout)}, "
-        f"not killed: {len(left)}",
+        f"mutants: {total}, killed: {len(killed)}, not killed: {len(left)} "
+        f"(of them timed out, counted as not killed: {len(timeout)})",
         f"score: {score:.1f} %",
         "",
     ]
