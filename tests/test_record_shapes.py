@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 import dataqa
 from dataqa.commands.cli import main
+from dataqa.core.errors import InputError
 from dataqa.ingest.readers import jsonarray
 from dataqa.ingest.readers.layout import document_splits
 
@@ -391,3 +392,16 @@ def test_messages_name_positions_by_their_role(tmp_path: Path) -> None:
     (finding,) = report.findings
     assert finding.message.startswith("2 train examples with identical texts carry 2 different labels")
     assert [loc.row for loc in finding.locations] == [2, 7]
+
+
+def test_a_dict_of_splits_in_memory_is_read_as_those_splits() -> None:
+    rows = [{"text": text, "label": label} for text, label in utterances(12)]
+    report = dataqa.scan({"train": rows, "test": [rows[3]], "oos_train": rows[:2]}, select=["LEAK001"])
+    assert [(s.name, s.rows) for s in report.splits] == [("train", 12), ("test", 1)]
+    assert [[(loc.split, loc.row) for loc in f.locations] for f in report.findings] == [
+        [("test", 0), ("train", 3)]
+    ]
+    with pytest.raises(InputError, match="the dict has no train split"):
+        dataqa.scan({"data": rows})
+    with pytest.raises(InputError, match="a split of type int"):
+        dataqa.scan(5)

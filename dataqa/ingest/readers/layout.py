@@ -20,6 +20,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -259,7 +260,7 @@ def _document(text: str) -> DocumentSplits | None:
     path = Path(text)
     if not path.is_file() or sniff_file(path).kind != JSON:
         return None
-    return document_splits(jsonarray.survey(path))
+    return document_splits(jsonarray.survey(path, max_depth=1))  # top-level lists only
 
 
 def _dataset_dict(obj: Any) -> bool:
@@ -270,7 +271,8 @@ def expand(
     train: Any, test: Any = None, valid: Any = None, records_path: str | None = None
 ) -> tuple[dict[str, Any], list[str]]:
     """The split sources for a scan, and notes on what was chosen: a folder (or a `datasets.DatasetDict`,
-    or a JSON document whose top-level keys name splits, when no `records_path` picks one list)
+    a dict of splits, or a JSON document whose top-level keys name splits, when no `records_path`
+    picks one list)
     given as the training data alone is opened into the splits it holds; a folder given with
     `test`/`valid` is the training split's files. Raises `InputError` for an unusable folder."""
     notes: list[str] = []
@@ -294,21 +296,22 @@ def expand(
                     + "; --records-path KEY reads one list alone"
                 )
             return sources, notes
-    if _dataset_dict(train) and test is None and valid is None:
+    if isinstance(train, Mapping) and alone:
+        # A DatasetDict's split names are free ("train_sft"); a plain dict of splits is read as a
+        # JSON document keyed by split is, by exact split names ("oos_train" names none).
+        what = "DatasetDict" if _dataset_dict(train) else "dict"
         taken = []
         for key in train:
-            split = split_of(str(key))
+            split = split_of(str(key)) if what == "DatasetDict" else SPLIT_WORDS.get(str(key).lower())
             if split is None or split in sources:
-                notes.append(
-                    f"DatasetDict split {str(key)!r} skipped: its name is not train, validation or test"
-                )
+                notes.append(f"{what} split {str(key)!r} skipped: its name is not train, validation or test")
                 continue
             sources[split] = train[key]
             taken.append(f"{split} = {key}")
         if "train" not in sources:
             names = ", ".join(map(str, train))
-            raise InputError(f"the DatasetDict has no train split (its splits: {names}); pass one split")
-        notes.insert(0, "DatasetDict read as " + ", ".join(taken))
+            raise InputError(f"the {what} has no train split (its splits: {names}); pass one split")
+        notes.insert(0, f"{what} read as " + ", ".join(taken))
         return sources, notes
     if isinstance(train, str | os.PathLike) and os.path.isdir(train) and test is None and valid is None:
         root = os.fspath(train)

@@ -389,6 +389,11 @@ def _open_input(source: Any, steps: tuple[str, ...] | None, limits: Limits) -> I
         files = [check_readable(f) for f in source]
         shown = str(source[0]) if len(source) == 1 else f"{source[0]} (+{len(source) - 1} more)"
         return Input(shown, [_file_part(f) for f in files], records_path=steps, limits=limits)
+    if not isinstance(source, str | os.PathLike):
+        raise InputError(
+            f"a split of type {type(source).__name__}: give a path (file, folder, glob), a list of "
+            "paths, a list of records or a table"
+        )
     text = os.fspath(source)
     note = ""
     if is_pattern(text):
