@@ -97,6 +97,10 @@ def _counted_in(text: str, matched: str) -> bool:
     return re.search(counted, text) is not None
 
 
+LINKED_TEXT_WORDS = 40
+"""Words besides the pointing sentence from which a record's prompt holds the article or page itself."""
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence (or line) that holds text[start:end]."""
     left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
@@ -151,6 +155,14 @@ class InvisibleContext(Check):
                 whole.filter(pl.col("content").str.contains(r"(?i)https?://|www\."))["line"].to_list()
             )
             cand = cand.join(with_media, on="line", how="anti").sort("line", "turn")
+            # Words the record's prompt side holds: an article or page pointed at may be right there.
+            given = dict(
+                msgs.join(cand.select("line").unique(), on="line", how="semi")
+                .filter(pl.col("role").is_in(["system", "user"]))
+                .group_by("line")
+                .agg(pl.col("content").str.split(" ").list.len().sum())
+                .rows()
+            )
             # A request whose only content is a URL or a file name is QUAL011's: one defect, one finding.
             by_reference = {line for line, _, _ in reference_only_requests(ctx, split)}
             hits = []
@@ -168,7 +180,10 @@ class InvisibleContext(Check):
                     for m in pattern.finditer(text):
                         if kind != "attachment" and _counted_in(text, m.group(0)):
                             continue
-                        if not _NEGATED.search(_sentence_around(text, m.start(), m.end())):
+                        sentence = _sentence_around(text, m.start(), m.end())
+                        if kind == "link" and given.get(line, 0) - len(sentence.split()) >= LINKED_TEXT_WORDS:
+                            continue  # "Summarize this article:" and the article follows
+                        if not _NEGATED.search(sentence):
                             hits.append(
                                 (
                                     line,
