@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import polars as pl
-
 from dataqa.checks.duplicates.base import DuplicateCheck
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
@@ -58,16 +56,31 @@ class NearDuplicate(DuplicateCheck):
         first, second = ctx.location(split, group[0]), ctx.location(split, group[1])
         return [f"{first} ~ {second}: {word_diff(texts.get(group[0], ''), texts.get(group[1], ''))}"]
 
+    def _pairs_by_left(self, ctx: Context, split: str) -> dict[int, list[tuple[int, float]]]:
+        """The split's verified near pairs as left line -> [(right line, similarity)], built once
+        (a polars filter per group cost 0.4 ms each: 1.6 s for 4,000 groups)."""
+        cache = self.__dict__.get("_by_left")
+        if cache is None or cache["ctx"] is not ctx:  # one scan's pairs, never another's
+            cache = self.__dict__["_by_left"] = {"ctx": ctx}
+        if split not in cache:
+            pairs = similarity.near_pairs(ctx, split, split, "text", self.threshold, shingle=self.shingle)
+            by_left: dict[int, list[tuple[int, float]]] = {}
+            for left, right, score in pairs.iter_rows():
+                by_left.setdefault(left, []).append((right, score))
+            cache[split] = by_left
+        return cache[split]
+
     def describe(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> tuple[str, dict]:
-        pairs = similarity.near_pairs(ctx, split, split, "text", self.threshold, shingle=self.shingle)
-        inside = pairs.filter(pl.col("left_line").is_in(group) & pl.col("right_line").is_in(group))
-        low = float(inside["similarity"].min() or self.threshold)
-        high = float(inside["similarity"].max() or 1.0)
+        by_left = self._pairs_by_left(ctx, split)
+        members = set(group)
+        inside = [(a, b, s) for a in group for b, s in by_left.get(a, ()) if b in members]
+        low = min((s for _, _, s in inside), default=None) or self.threshold
+        high = max((s for _, _, s in inside), default=None) or 1.0
         first, second = ctx.location(split, group[0]), ctx.location(split, group[1])
-        direct = inside.filter((pl.col("left_line") == group[0]) & (pl.col("right_line") == group[1]))
+        direct = [s for a, b, s in inside if a == group[0] and b == group[1]]
         score = (
-            float(direct["similarity"][0])
-            if direct.height
+            float(direct[0])
+            if direct
             else similarity.similarity(texts.get(group[0], ""), texts.get(group[1], ""))
         )
         spread = f"similarity {low:.2f}-{high:.2f}" if low != high else f"similarity {low:.2f}"
