@@ -161,3 +161,11 @@ def test_records_path_star_reads_every_top_level_list(tmp_path: Path) -> None:
     path.write_text(json.dumps({"PlayMusic": [{"data": [{"text": "hi"}], "intent": "Greet"}]}))
     own = dataqa.scan(str(path), records_path="*", select=["FMT"], **options)
     assert own.splits[0].rows == 1 and own.findings == []
+
+
+def test_formats_names_the_reading_options_scan_takes() -> None:
+    runner = CliRunner()
+    listed = runner.invoke(main, ["formats"]).output
+    helped = runner.invoke(main, ["scan", "--help"]).output
+    for flag in ("--records-path", "--records-key", "--line-pattern"):
+        assert f"  {flag} " in listed and flag in helped

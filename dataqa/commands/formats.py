@@ -42,6 +42,14 @@ def render() -> str:
     role_width = max(len(role) for role in ROLES)
     lines += [f"  {role:<{role_width}}  {meaning}" for role, meaning in ROLES.items()]
     lines += ["", "Example: dataqa scan qa.json --map qText=prompt --map answers=response"]
+    lines += [
+        "",
+        "Records elsewhere than one per line or in one array:",
+        "  --records-path KEY.KEY  the list of records in a JSON document (a * step: every key there)",
+        "  --records-key FIELD     the key a record list sits under, put into each record as FIELD",
+        "  --line-pattern REGEX    each line of a text file split into fields by the named groups:",
+        "                          '(?P<label>\\S+) (?P<text>.*)' reads `LABEL text` lines",
+    ]
     return "\n".join(lines)
 
 
