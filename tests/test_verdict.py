@@ -112,6 +112,21 @@ def test_training_size(tmp_path: Path) -> None:
     assert condition(poc, "training-size").passed and poc.verdict == "GO"
 
 
+def test_training_size_names_one_problem_that_empties_the_data(tmp_path: Path) -> None:
+    """When one check alone makes half the rows or more unusable, the size advice says that first:
+    the data is not too small, one problem runs through it (and cleaning it away is no next step)."""
+    from dataqa.commands.scan import next_step
+
+    broken = [{"instruction": f"Rate {i}.", "input": {"sleep": "poor"}, "output": "low"} for i in range(6)]
+    report = scan(tmp_path, [*broken, *rows(4)], rows(10, seed=1))
+    reason = condition(report, "training-size").reason
+    assert reason.startswith("FMT008 (wrong-type) alone makes 6 of 10 training rows unusable: one problem")
+    assert "counting only usable rows: under 5 usable examples" in reason
+    assert next_step(report, {"train": "t.jsonl"}).startswith("FMT008 makes 6 of 10 training rows unusable")
+    fine = scan(tmp_path, [*broken[:4], *rows(6)], rows(10, seed=1), min_usable_production=1000)
+    assert condition(fine, "training-size").reason.startswith("Enough for a proof of concept")
+
+
 def test_held_out_test_and_require_test(tmp_path: Path) -> None:
     without = scan(tmp_path, rows(40))
     c = condition(without, "held-out-test")

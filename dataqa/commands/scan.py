@@ -71,6 +71,7 @@ def next_step(report: Any, given: dict[str, Any]) -> str | None:
     import shlex
 
     from dataqa.commands.clean import DEFAULT_FAMILIES, removal_reasons
+    from dataqa.engine.verdict import systematic_loss
     from dataqa.reports.common import short_path
 
     def command(*words: str) -> str:
@@ -79,6 +80,12 @@ def next_step(report: Any, given: dict[str, Any]) -> str | None:
     train = [short_path(p) for p in arguments(given["train"])]
     extra = [w for name in ("test", "valid") if name in given for w in (f"--{name}", *arguments(given[name]))]
     removed = len(removal_reasons(report, DEFAULT_FAMILIES))
+    loss = systematic_loss(report.results, report.usable.rows)
+    if loss:  # dropping half the data for one problem is no cleaning: fix it where the data is made
+        return (
+            f"{loss[0].check_id} makes {loss[1]:,} of {report.usable.rows:,} training rows unusable: fix it "
+            "where the data is made, then scan again"
+        )
     if removed:
         rows = f"{removed:,} row{'' if removed == 1 else 's'}"
         return f"{rows} would be removed: {command('dataqa', 'clean', *train[:1], *extra, '-o', 'cleaned/')}"

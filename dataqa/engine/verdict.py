@@ -134,11 +134,34 @@ def records_in(findings: Iterable[Finding]) -> int:
     return len({(loc.split, loc.line) for f in findings for loc in f.locations})
 
 
+def systematic_loss(results: Iterable[CheckResult], rows: int) -> tuple[CheckResult, int] | None:
+    """The check that alone makes at least half of the `rows` training rows unusable, with how many.
+
+    Such a loss is one problem across the data (every record's input written as an object, every
+    call encoded another way), not a small data set: the size advice, which counts only usable
+    rows, and the next step must say so first.
+    """
+    best: tuple[CheckResult, int] | None = None
+    for r in sorted(results, key=lambda r: r.check_id):
+        lines = {loc.line for f in r.findings for loc in f.unusable if loc.split == "train"}
+        if rows and 2 * len(lines) >= rows and (best is None or len(lines) > best[1]):
+            best = (r, len(lines))
+    return best
+
+
 @condition
 def training_size(v: VerdictInputs) -> Condition:
     bar = v.config.min_usable_production if v.goal == "production" else v.config.min_usable_poc
     usable = v.usable.usable
     _, advice = size_tier(usable, v.config)
+    loss = systematic_loss(v.results, v.usable.rows) if usable < bar else None
+    if loss:
+        result, n = loss
+        advice = (
+            f"{result.check_id} ({result.name}) alone makes {n:,} of {v.usable.rows:,} training rows "
+            "unusable: one problem across the data, not too little data. Fix it where the data is "
+            f"made, then scan again; counting only usable rows: {advice[0].lower()}{advice[1:]}"
+        )
     return Condition(
         name="training-size",
         description=f"Usable training examples for a {v.goal} fine-tune (valid, distinct, not leaked, "
