@@ -405,3 +405,24 @@ def test_a_dict_of_splits_in_memory_is_read_as_those_splits() -> None:
         dataqa.scan({"data": rows})
     with pytest.raises(InputError, match="a split of type int"):
         dataqa.scan(5)
+
+
+def test_sentence_pairs_are_suggested_and_read_as_one_input(tmp_path: Path) -> None:
+    """NLI-style records: each premise twice, with another hypothesis; the pair is the record."""
+    rows = []
+    for i in range(10):
+        premise = f"The shop on street {i} opens at nine and closes at five."
+        rows.append(
+            {"premise": premise, "hypothesis": f"Shop {i} opens in the morning.", "label": "entailment"}
+        )
+        rows.append(
+            {"premise": premise, "hypothesis": f"Shop {i} is open all night.", "label": "contradiction"}
+        )
+    rows.append(dict(rows[4]))  # planted: line 21 repeats line 5, pair and label
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    unread = dataqa.scan(str(path), select=["FMT"])
+    assert "Read it with: --map hypothesis=context --map premise=text" in unread.findings[0].message
+    fields = {"premise": "text", "hypothesis": "context"}
+    report = dataqa.scan(str(path), select=["FMT", "DUP001", "LBL001"], fields=fields)
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("DUP001", [5, 21])]

@@ -39,7 +39,7 @@ MAPPED = "mapped"
 
 ROLES: dict[str, str] = {
     "prompt": "the input the model is given (a string; for KTO and preference, also a message list)",
-    "context": "extra input appended to the prompt (Alpaca's input, Dolly's context)",
+    "context": "extra input appended to the prompt (Alpaca's input, Dolly's context, a pair's second text)",
     "response": "the target the model learns to write",
     "system": "a system prompt",
     "messages": "a conversation: a list of {role, content} or {from, value} messages",
@@ -293,9 +293,10 @@ LAYOUTS: dict[str, Layout] = {
         _layout(
             CLASSIFICATION,
             CLASSIFICATION,
-            '{"text", "label"}',
+            '{"text", "label"} (a second text of a pair as "context")',
             '{"text": "Where is my refund?", "label": "billing"}',
             {"text": "text", "label": "label"},
+            {"context": "context"},
         ),
         _layout(
             TEXT,

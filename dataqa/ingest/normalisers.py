@@ -166,6 +166,8 @@ def _normalise_classification(
     obj: dict[str, Any], rec: Record, layout: Layout, label_field: str | None
 ) -> None:
     text = string_field(obj, layout.source("text") or "text", rec, lenient=layout.lenient)
+    second = _optional(obj, layout, "context", rec)  # sentence-pair classification: the pair is the input
+    text = f"{text}\n\n{second}" if second.strip() else text
     key = label_field if label_field and label_field in obj else layout.source("label") or "label"
     value = lookup(obj, key)
     if value is MISSING:

@@ -285,6 +285,11 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
         rest = [k for k in keys if k not in roles and survey.kind(k) == "string" and not _is_id(survey, k)]
         if rest:
             give(max(rest, key=survey.mean_length), "text")
+    if "label" in taken and "text" in taken and not taken & {"prompt", "response", "context"}:
+        # sentence-pair classification (premise and hypothesis): the second free text is read too
+        rest = [k for k in keys if k not in roles and _free_text(survey, k) and not _is_id(survey, k)]
+        if rest:
+            give(max(rest, key=survey.mean_length), "context")
     if "text" in taken and "response" in taken and "prompt" not in taken:
         text = next(k for k, r in roles.items() if r == "text")
         roles[text] = "prompt"
