@@ -100,8 +100,10 @@ def check_report(report: Any, physical: int) -> None:
     assert errored == [], errored
     for finding in report.findings:
         for loc in [*finding.locations, *finding.unusable]:
-            # A record of a JSON document is keyed by its place in the file, not by its line.
-            assert 1 <= (loc.physical_line or 0) <= physical, (finding.check_id, loc, physical)
+            # A record of a JSON document is keyed by its place in the file, not by its line; a
+            # location with a row (a record of a table or a document) keeps its line as the key.
+            line = loc.physical_line if loc.physical_line is not None else loc.line
+            assert 1 <= line <= physical, (finding.check_id, loc, physical)
     jsonschema.validate(json.loads(report.to_json()), SCHEMA)
 
 
