@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -20,6 +22,8 @@ class ThinTopic(Check):
     Method: TF-IDF of the training inputs (stop words and numbers dropped), seeded MiniBatchKMeans
     (`n_topics`, or about sqrt(rows / 20) between 2 and 40); each topic is named by its top terms.
     A topic under `thin_share` of the average topic size is thin. Metric `topics` lists them all.
+    Inputs of a few words (trivia questions, intent utterances: a median under `min_words` content
+    words) are not clustered: their clusters gather a shared name or verb, not a topic.
     Why: the model sees a thin topic a handful of times; that is where it will fail first, and
     where a few more examples help most.
     Example: 1,000 tickets about orders and billing, 9 about warranty claims.
@@ -36,12 +40,24 @@ class ThinTopic(Check):
     thin_share: float = ranged(0.2, low=0, high=1)
     min_rows: int = ranged(40, low=1)
     """Fewer training rows with words than this: too few to cluster."""
+    min_words: int = ranged(5, low=0)
+    """Median content words per training input under which inputs are too short to cluster into
+    topics: a handful of words groups questions by a shared name or verb ("man", "did"), not by
+    what they are about."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         space = text_space(ctx)
         n_rows = int((space.matrices["train"].getnnz(axis=1) > 0).sum())
         self.metrics["topics"] = []
         if n_rows < self.min_rows:
+            return
+        words = np.diff(space.matrices["train"].indptr)
+        median = float(np.median(words[words > 0]))
+        self.metrics["median_words"] = median
+        if median < self.min_words:
+            self.metrics["skipped"] = (
+                f"inputs too short to cluster into topics (median {median:g} content words)"
+            )
             return
         model = topics(ctx, self.n_topics)
         if not model.sizes:
