@@ -13,6 +13,7 @@ from dataqa.checks.quality import (
     qual010_placeholder_input,
     qual011_reference_only_input,
     qual012_merged_records,
+    qual013_placeholder_target,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "qual010_placeholder_input",
     "qual011_reference_only_input",
     "qual012_merged_records",
+    "qual013_placeholder_target",
 ]

@@ -1,0 +1,89 @@
+"""QUAL013 placeholder-target: the answer is filler typed to get past a form ("sdfsdf", "test", "TODO")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.checks.quality.common import messages, record_findings
+from dataqa.core.models import Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, register
+from dataqa.ingest.naming import field_name
+from dataqa.text.redaction import snippet
+
+FILLER_WORDS = frozenset({"test", "testing", "todo", "tbd", "tba", "fixme", "placeholder"})
+"""Words that stand in for an answer not written yet: a target of them (and keyboard mash) alone is filler."""
+_HOME_ROW = re.compile(r"[asdfghjkl]{3,}")
+_ADJACENT_KEYS = re.compile(r"sd|df|fg|gh|hj|jk|kl|ds|fd|gf|hg|jh|kj|lk")
+"""Neighbouring home-row keys: "sdf" and "jkl" are typed, not spelt (home-row words: "flask", "salad")."""
+_MASH = re.compile(r"(?:qwe|asd|zxc)[a-z]*|x{3,}")
+"""Runs typed along a keyboard row from its start, and "xxx"."""
+_TOKEN = re.compile(r"[^\W\d_]+|\d+|\S")
+
+
+def mash(token: str) -> bool:
+    """Whether one lowercase word is keyboard mash: home-row letters with neighbouring keys, or a row run."""
+    return bool((_HOME_ROW.fullmatch(token) and _ADJACENT_KEYS.search(token)) or _MASH.fullmatch(token))
+
+
+def filler(target: str, prompt: str) -> list[str]:
+    """The filler words of a target made of nothing else (else []); a filler word the prompt uses is
+    the answer asked for ("Reply with the word test" → "test"), not filler."""
+    words = [w for w in _TOKEN.findall(target.casefold()) if w.isalpha()]
+    asked = set(_TOKEN.findall(prompt.casefold()))
+    if words[:2] == ["lorem", "ipsum"] and not {"lorem", "ipsum"} & asked:
+        return words[:2]
+    if not words or len(target) > 60 or any(not mash(w) and w not in FILLER_WORDS for w in words):
+        return []
+    return [] if any(w in asked for w in words) else words
+
+
+@register
+@dataclass
+class PlaceholderTarget(Check):
+    """The answer is filler typed to get past a form: keyboard mash ("sdfsdf"), "test", "TODO", "lorem ipsum".
+
+    Why: data collected through an app or a spreadsheet keeps the rows where someone typed anything to
+    move on; the model learns to answer with noise. Such rows are short, so a length outlier may
+    notice them, but nothing says what they are.
+    Example: {"prompt": "How could you have reacted differently?", "completion": "sdfsdf"}.
+    Fix: write the real answer or drop the record. Only answers made entirely of filler are
+    reported (mash is home-row letters typed side by side, "asd…", "qwe…", "xxx"); a filler word the
+    prompt itself uses is the answer asked for.
+    """
+
+    id = "QUAL013"
+    shares = frozenset({"quality.messages"})
+    name = "placeholder-target"
+    family = "quality"
+    needs = frozenset({"target"})
+    severity = Severity.WARNING
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for split in ctx:
+            msgs = messages(ctx, split)
+            final = (
+                msgs.filter(pl.col("role") == "assistant")
+                .group_by("line")
+                .agg(pl.col("content").last().alias("answer"), pl.col("turn").last().alias("at"))
+            )
+            asks = (
+                msgs.filter(pl.col("role") != "assistant")
+                .join(final, on="line")
+                .filter(pl.col("turn") < pl.col("at"))
+                .group_by("line")
+                .agg(pl.col("content").str.join("\n").alias("ask"))
+            )
+            rows = final.join(asks, on="line", how="left").sort("line")
+            hits = []
+            for line, answer, ask in rows.select("line", "answer", "ask").iter_rows():
+                words = filler(answer or "", ask or "")
+                if words:
+                    hits.append((line, f'"{snippet(answer, 0, 0, 40)}"', snippet(answer, 0, 0, 60)))
+            yield from record_findings(
+                self, ctx, split, hits, f"placeholder {field_name(split, 'response')}", unusable=True
+            )
