@@ -90,7 +90,7 @@ def test_label_corrections_follow_the_canonical_and_variants_contract() -> None:
     )
     no_variants = Finding("LBL009", Severity.WARNING, "m", [loc(3)], metrics={"canonical": "yes"})
     not_text = Finding("LBL009", Severity.WARNING, "m", [loc(4)], metrics={"canonical": 1, "variants": {}})
-    report = report_of(result("labels", good, no_variants, not_text))
+    report = report_of(result("labels", no_variants, good, not_text))  # one passed over before it
     assert c.label_corrections(report) == {("train", 2): ("yes", "LBL003"), ("train", 7): ("yes", "LBL003")}
 
 
