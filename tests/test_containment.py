@@ -4,7 +4,10 @@ stderr, never into the report on stdout."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -60,6 +63,26 @@ class Raiser(Check):
 
     def run(self, ctx):
         raise RuntimeError("plugin bug")
+
+
+@register
+@dataclass
+class LatePrinter(Check):
+    """Prints after its time limit, when the test releases it.
+
+    Why: a test plugin. Example: none. Fix: none.
+    """
+
+    id = "LATE001"
+    name = "late printer"
+    family = "house-rules"
+    severity = Severity.WARNING
+
+    def run(self, ctx):
+        while not RELEASE.exists():
+            time.sleep(0.05)
+        print("printed after the scan by LATE001")
+        return iter(())
 
 
 @register
@@ -177,3 +200,20 @@ def test_a_printing_check_leaves_the_report_on_stdout_whole(tmp_path: Path, plug
     alone = json.loads(runs["DUP001"].stdout)
     assert report["findings"] == alone["findings"]
     assert [c["status"] for c in report["checks"] if c["id"] == "PRN001"] == ["passed"]
+
+
+def test_a_check_abandoned_past_its_limit_prints_to_stderr_after_the_scan_too(
+    tmp_path: Path, plugin: Path
+) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", RECORDS)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        report = dataqa.scan(str(train), plugins=[str(plugin)], select=["LATE001"], check_timeout=0.2)
+        print("the host's own output")
+        (tmp_path / "release").touch()  # the scan has ended: now the abandoned check prints
+        (late,) = [t for t in threading.enumerate() if t.name == "dataqa-check-LATE001"]
+        late.join(10)
+    assert not late.is_alive()
+    assert [r.status for r in report.results] == [CheckStatus.ERRORED]
+    assert out.getvalue() == "the host's own output\n"
+    assert err.getvalue().endswith("printed after the scan by LATE001\n")

@@ -15,6 +15,7 @@ import threading
 import time
 import traceback
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -136,13 +137,41 @@ def run_check(check: Check, ctx: Context, debug: bool = False) -> CheckResult:
     )
 
 
+_ABANDONED: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+"""Threads of checks the scan stopped waiting for (`run_limited`) that may still be running."""
+
+
+class AbandonedChecksToStderr:
+    """`sys.stdout` once a scan abandoned a check: what that check's thread prints later goes to
+    stderr, everything else to the stream it wraps.
+
+    During the scan all printing goes to stderr (`execute`), but an abandoned check may print after
+    the scan ended, into the report a command writes to stdout (`--json -`). Python has no stdout per
+    thread, so the scan leaves this wrapper on `sys.stdout` for the life of the process. It does not
+    cover threads the check starts itself, C code writing to file descriptor 1, or a host that
+    later puts another stream on `sys.stdout` (click's test runner restores its own)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        """Write `text` where the current thread's output belongs."""
+        if threading.current_thread() in _ABANDONED:
+            return sys.stderr.write(text) if sys.stderr is not None else len(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 def run_limited(check: Check, ctx: Context, timeout: float, debug: bool = False) -> CheckResult:
     """`run_check` with a time limit of `timeout` seconds (0: none).
 
     A Python thread cannot be stopped from outside, so the check runs on a daemon thread of its
     own and the scan stops waiting for it at the limit: the check is reported as errored ("did not
     finish within N s"), the scan goes on, and whatever the check still computes is discarded (its
-    thread may run on in the background until it returns or the process exits)."""
+    thread may run on in the background until it returns or the process exits, printing to stderr:
+    `AbandonedChecksToStderr`)."""
     if timeout <= 0:
         return run_check(check, ctx, debug)
     outcome: list[CheckResult] = []
@@ -162,6 +191,7 @@ def run_limited(check: Check, ctx: Context, timeout: float, debug: bool = False)
     if outcome:
         return outcome[0]
     if thread.is_alive():
+        _ABANDONED.add(thread)
         reason = f"{check.id} ({check.name}) did not finish within {timeout:g} s; its result is discarded"
     else:
         reason = "the check's thread ended without a result"
@@ -191,7 +221,8 @@ def execute(
     multi-threaded OpenBLAS on a busy machine spin-waits; measured on the sample data with the
     other core busy: 24 s with two BLAS threads, 1.2 s with one. Library RuntimeWarnings are
     silenced (`library_warnings_silenced`). What a check prints goes to stderr: stdout carries
-    only the report (`--json -`, SARIF, the GitHub format), which a plugin's print would corrupt.
+    only the report (`--json -`, SARIF, the GitHub format), which a plugin's print would corrupt;
+    a check abandoned past its time limit prints to stderr after the scan too (`AbandonedChecksToStderr`).
     """
     with (
         native_threads_limited(),
@@ -199,7 +230,10 @@ def execute(
         library_warnings_silenced(),
         contextlib.redirect_stdout(sys.stderr),
     ):
-        return _execute(paths, config, progress, debug)
+        outcome = _execute(paths, config, progress, debug)
+    if _ABANDONED and not isinstance(sys.stdout, AbandonedChecksToStderr):
+        sys.stdout = AbandonedChecksToStderr(sys.stdout)
+    return outcome
 
 
 @contextlib.contextmanager
