@@ -18,7 +18,10 @@ output folder changed.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import gc
+import io
 import json
 import os
 import random
@@ -80,6 +83,14 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+def malloc_trim() -> bool:
+    """Hand glibc's free heap pages back to the system (`malloc_trim(0)`); False where there is none."""
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
 def slope(samples: list[tuple[int, float]]) -> float:
     """Least-squares growth of the samples, in MiB per 100 scans."""
     n = len(samples)
@@ -89,6 +100,68 @@ def slope(samples: list[tuple[int, float]]) -> float:
     my = sum(mb for _, mb in samples) / n
     var = sum((i - mx) ** 2 for i, _ in samples)
     return 100 * sum((i - mx) * (mb - my) for i, mb in samples) / var if var else 0.0
+
+
+STEADY_TOLERANCE = 10.0
+"""MiB per 100 scans over the second half of a run under which memory counts as flat: 100 KiB kept
+per scan would show; the noise of the slope over 25 samples is 2-4 MiB per 100 scans
+(`benchmarks/soak.md`, issue #21)."""
+
+
+def verdict(samples: list[tuple[int, float]], tolerance: float = STEADY_TOLERANCE) -> str:
+    """Warm-up (growth over the first half) told apart from steady growth (the slope over the second
+    half, against `tolerance` MiB per 100 scans). A leak keeps the first half's slope; a high-water
+    mark (allocators keeping pages for the largest input seen, lazily loaded models) levels off.
+    Run with `--cycle N` (the second half scanning files already seen) for a clean answer."""
+    if len(samples) < 6:
+        return "too few samples for a verdict"
+    last = samples[-1][0]
+    first_half = [s for s in samples if s[0] <= last // 2]
+    second_half = [s for s in samples if s[0] >= last // 2]
+    warm = first_half[-1][1] - samples[0][1]
+    steady = slope(second_half)
+    head = (
+        f"warm-up {warm:+.0f} MiB over scans 0-{first_half[-1][0]}; "
+        f"slope {steady:+.1f} MiB per 100 scans over scans {second_half[0][0]}-{last} "
+        f"(tolerance {tolerance:g}): "
+    )
+    if steady <= tolerance:
+        return head + "FLAT after warm-up (no steady growth)"
+    return head + "GROWING (steady growth: a leak, or new larger inputs still arriving; rerun with --cycle)"
+
+
+class InProcessCli:
+    """The command line run in this process the way a real process runs it: one stdout and one
+    stderr for the life of the harness, emptied after each command.
+
+    Not click's `CliRunner`: each `invoke` makes new stream wrappers, and click caches text stream
+    wrappers in a `WeakKeyDictionary` whose value is the key itself when the stream is already
+    text (`click._compat._make_cached_stream_func`), so every scan's captured output stayed alive,
+    a growth of the harness, not of dataqa (issue #21: 6 objects and the scan's printed bytes a scan).
+    """
+
+    def __init__(self) -> None:
+        from dataqa.commands.cli import main as cli
+
+        self.cli = cli
+        self.out, self.err = io.StringIO(), io.StringIO()
+
+    def invoke(self, args: list[str]) -> tuple[int | str | None, str, BaseException | None]:
+        """Run one command: (exit code, what it wrote to stderr, an exception that escaped it)."""
+        code: int | str | None = 0
+        escaped: BaseException | None = None
+        with contextlib.redirect_stdout(self.out), contextlib.redirect_stderr(self.err):
+            try:
+                self.cli.main(args, prog_name="dataqa")
+            except SystemExit as stop:
+                code = stop.code
+            except Exception as exc:  # a crash: reported by the soak, never raised
+                code, escaped = None, exc
+        stderr = self.err.getvalue()
+        for stream in (self.out, self.err):
+            stream.seek(0)
+            stream.truncate()
+        return code, stderr, escaped
 
 
 REPOSITORY_SKIP = (".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", ".mypy_cache")
@@ -103,7 +176,7 @@ class Soak:
 
     scans: int = 0
     seconds: float = 0.0
-    codes: Counter[int] = field(default_factory=Counter)
+    codes: Counter[int | str | None] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)
     slowest: dict[str, float] = field(default_factory=dict)
     findings: int = 0
@@ -112,6 +185,8 @@ class Soak:
     touched: list[str] = field(default_factory=list)
     stray_outputs: list[str] = field(default_factory=list)
     rss: list[tuple[int, float]] = field(default_factory=list)
+    largest: list[tuple[int, int]] = field(default_factory=list)
+    trimmed: bool = False
     fds: tuple[int, int] = (0, 0)
 
 
@@ -123,6 +198,7 @@ def soak(
     select: str | None = None,
     checkout: bool = True,
     cycle: int = 0,
+    trim: bool = False,
 ) -> Soak:
     """`scans` CLI scans in this process, each of a freshly drawn hostile train file (and half the
     time a hostile test file) with JSON and HTML reports (sometimes Markdown and SARIF too) written
@@ -130,7 +206,9 @@ def soak(
     (names, kinds, sizes, mtimes; the output folder left out), and the checkout before and after
     the run: any difference is a file touched outside the output folder. With `cycle`, scan i
     draws the files of scan (i - 1) % cycle + 1: a second pass over files already seen tells a
-    leak (memory keeps growing) from the allocators' high-water mark (flat once all were seen)."""
+    leak (memory keeps growing) from the allocators' high-water mark (flat once all were seen).
+    With `trim`, glibc's free pages are handed back (`malloc_trim`) before each memory sample, so
+    the samples show memory held rather than pages the allocator kept."""
     inputs, out, tmp = folder / "inputs", folder / "out", folder / "tmp"
     for made in (inputs, out, tmp):
         made.mkdir()
@@ -139,7 +217,7 @@ def soak(
     os.environ["TMPDIR"] = str(tmp)
     os.chdir(folder)  # a cache or stray file written relative to the working directory too
     try:
-        return _soak(scans, folder, seed, every, select, checkout, cycle)
+        return _soak(scans, folder, seed, every, select, checkout, cycle, trim)
     finally:
         os.chdir(saved[0])
         tempfile.tempdir = saved[1]
@@ -150,24 +228,30 @@ def soak(
 
 
 def _soak(
-    scans: int, folder: Path, seed: int, every: int, select: str | None, checkout: bool, cycle: int
+    scans: int,
+    folder: Path,
+    seed: int,
+    every: int,
+    select: str | None,
+    checkout: bool,
+    cycle: int,
+    trim: bool,
 ) -> Soak:
     """The loop of `soak`, in the folder it prepared."""
-    from click.testing import CliRunner
-
-    from dataqa.commands.cli import main as cli
-
     inputs, out = folder / "inputs", folder / "out"
     test_copy = inputs / "test.jsonl"
     shutil.copyfile(SAMPLE / "test.jsonl", test_copy)
     lines = hostile.good_lines()
-    runner = CliRunner()
+    runner = InProcessCli()
     repository = tree(ROOT, names=REPOSITORY_SKIP) if checkout else {}
     base = ["--no-config", "--json", str(out / "report.json"), "--html", str(out / "report.html")]
     extra = ["--select", select] if select else []
-    runner.invoke(cli, ["scan", str(test_copy), *base, *extra])  # warm-up: imports, registries, regexes
+    runner.invoke(["scan", str(test_copy), *base, *extra])  # warm-up: imports, registries, regexes
     gc.collect()
-    result = Soak(scans=scans, rss=[(0, rss_mb())])
+    result = Soak(scans=scans, trimmed=trim and malloc_trim())
+    result.rss.append((0, rss_mb()))
+    result.largest.append((0, test_copy.stat().st_size))
+    largest = result.largest[0][1]
     fds_start = open_fds()
     started = time.perf_counter()
     for i in range(1, scans + 1):
@@ -183,22 +267,19 @@ def _soak(
             args += ["--md", str(out / "report.md"), "--sarif", str(out / "report.sarif")]
         before = tree(folder, frozenset({out}))
         began = time.perf_counter()
-        run = runner.invoke(cli, args)
+        code, stderr, escaped = runner.invoke(args)
+        largest = max(largest, *(path.stat().st_size for path in made))
         took = time.perf_counter() - began
         result.touched += [f"scan {i} ({kind}): {c}" for c in changes(before, tree(folder, frozenset({out})))]
         result.kinds[kind] += 1
         result.slowest[kind] = max(result.slowest.get(kind, 0.0), took)
-        result.codes[run.exit_code] += 1
-        crashed = (
-            run.exit_code not in (0, 1, 2)
-            or "internal error" in run.stderr
-            or (run.exception is not None and not isinstance(run.exception, SystemExit))
-        )
-        if crashed:
-            result.crashes.append(f"scan {i} ({kind}, {train.name}): {run.stderr.strip()[-300:]}")
+        result.codes[code] += 1
+        if code not in (0, 1, 2) or "internal error" in stderr or escaped is not None:
+            said = stderr.strip()[-300:] or repr(escaped)
+            result.crashes.append(f"scan {i} ({kind}, {train.name}): {said}")
         stray = set(os.listdir(out)) - OUTPUTS
         result.stray_outputs += [f"scan {i}: {name}" for name in sorted(stray)]
-        if run.exit_code in (0, 1):
+        if code in (0, 1):
             report = json.loads((out / "report.json").read_bytes())
             result.findings += len(report["findings"])
             result.errored += [
@@ -208,7 +289,10 @@ def _soak(
             path.unlink()
         if i % every == 0:
             gc.collect()
+            if trim:
+                malloc_trim()
             result.rss.append((i, rss_mb()))
+            result.largest.append((i, largest))
     result.seconds = time.perf_counter() - started
     result.fds = (fds_start, open_fds())
     if checkout:
@@ -216,11 +300,16 @@ def _soak(
     return result
 
 
-def soak_rows(result: Soak, every: int) -> list[str]:
-    """The soak's numbers as Markdown bullets."""
+def soak_rows(result: Soak, every: int, tolerance: float = STEADY_TOLERANCE) -> list[str]:
+    """The soak's numbers as Markdown bullets, with the memory verdict."""
     mbs = [mb for _, mb in result.rss]
-    half = [s for s in result.rss if s[0] >= result.scans // 2]
-    codes = ", ".join(f"exit {code}: {n}" for code, n in sorted(result.codes.items()))
+    codes = ", ".join(f"exit {code}: {n}" for code, n in sorted(result.codes.items(), key=str))
+    sampled = "after gc and malloc_trim" if result.trimmed else "after gc"
+    grew = [
+        f"scan {i}: {mb / 2**20:.1f}"
+        for n, (i, mb) in enumerate(result.largest)
+        if n == 0 or mb > result.largest[n - 1][1]
+    ]
     kinds = ", ".join(
         f"{kind} {n} (slowest {result.slowest[kind]:.1f} s)" for kind, n in sorted(result.kinds.items())
     )
@@ -228,10 +317,12 @@ def soak_rows(result: Soak, every: int) -> list[str]:
         f"- {result.scans} scans in one process: {result.seconds:.0f} s "
         f"({result.seconds / result.scans:.2f} s a scan); {codes}; {result.findings:,} findings.",
         f"- Kinds drawn: {kinds}.",
-        f"- Resident memory (after gc, every {every} scans): first {mbs[0]:.0f} MiB, last {mbs[-1]:.0f} MiB, "
-        f"max {max(mbs):.0f} MiB; slope {slope(result.rss):+.1f} MiB per 100 scans over the run, "
-        f"{slope(half):+.1f} over its second half.",
+        f"- Resident memory ({sampled}, every {every} scans): first {mbs[0]:.0f} MiB, "
+        f"last {mbs[-1]:.0f} MiB, max {max(mbs):.0f} MiB; slope {slope(result.rss):+.1f} MiB per 100 "
+        "scans over the run.",
         "- RSS samples (MiB): " + ", ".join(f"{mb:.0f}" for mb in mbs),
+        "- Largest input so far (MiB), at the samples where it grew: " + ", ".join(grew),
+        f"- **Memory verdict: {verdict(result.rss, tolerance)}**.",
         f"- Open file descriptors: {result.fds[0]} after warm-up, {result.fds[1]} at the end.",
         f"- Crashes (exit other than 0/1/2, an internal error or an exception): {len(result.crashes)}"
         + "".join(f"\n  - {c}" for c in result.crashes[:10]),
@@ -323,6 +414,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--select", help="check ids or prefixes to run (default: all)")
     parser.add_argument("--cycle", type=int, default=0, help="repeat the files of the first N scans")
+    parser.add_argument("--trim", action="store_true", help="malloc_trim before each memory sample")
+    parser.add_argument(
+        "--tolerance", type=float, default=STEADY_TOLERANCE, help="MiB per 100 scans still called flat"
+    )
     parser.add_argument("--big-mb", type=int, default=200)
     parser.add_argument("--tiny", type=int, default=1_000_000)
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per scale scan")
@@ -332,11 +427,13 @@ def main(argv: list[str] | None = None) -> int:
     state = machine_state()
     with tempfile.TemporaryDirectory(prefix="dataqa-soak-") as tmp:
         folder = Path(tmp)
-        result = soak(args.scans, folder, args.seed, args.every, args.select, cycle=args.cycle)
+        result = soak(
+            args.scans, folder, args.seed, args.every, args.select, cycle=args.cycle, trim=args.trim
+        )
         again = f", the files of the first {args.cycle} drawn again in turn" if args.cycle else ""
         lines = [f"## Soak: {args.scans} random hostile scans in one process (seed {args.seed}{again})"]
         lines += ["", state, ""]
-        lines += soak_rows(result, args.every)
+        lines += soak_rows(result, args.every, args.tolerance)
         if not args.skip_scale:
             lines += ["", "## Hostile scale", "", *scale(folder, args.big_mb, args.tiny, args.timeout)]
     lines.append(f"\nAfter the run: {machine_state()}")

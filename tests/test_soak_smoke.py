@@ -3,7 +3,9 @@ runnable: random hostile files scanned in this process, nothing written outside 
 
 from __future__ import annotations
 
+import gc
 import importlib.util
+import io
 import os
 import sys
 from pathlib import Path
@@ -48,3 +50,32 @@ def test_the_tree_listing_sees_a_touched_file(tmp_path: Path) -> None:
         "changed .",
         "changed data.jsonl",
     ]
+
+
+def _streams() -> int:
+    gc.collect()
+    return sum(isinstance(o, io.IOBase | io.StringIO) for o in gc.get_objects())
+
+
+def test_the_in_process_harness_keeps_no_commands_output_alive() -> None:
+    """click's CliRunner kept each invocation's captured streams alive (click caches stream wrappers
+    in a WeakKeyDictionary whose value is its key); the soak's harness must not grow per command."""
+    soak = _soak_module()
+    cli = soak.InProcessCli()
+    code, stderr, escaped = cli.invoke(["--help"])
+    assert (code, stderr, escaped) == (0, "", None)
+    before = _streams()
+    for _ in range(5):
+        cli.invoke(["--help"])
+    assert _streams() == before
+
+
+def test_the_memory_verdict_tells_warm_up_from_steady_growth() -> None:
+    soak = _soak_module()
+    warm_then_flat = [(i * 10, 300 + min(i, 10) * 12 + (i % 3) * 4) for i in range(51)]
+    assert "FLAT after warm-up" in soak.verdict(warm_then_flat)
+    assert soak.verdict(warm_then_flat).startswith("warm-up +124 MiB over scans 0-250;")
+    leaking = [(i * 10, 300 + i * 2.0) for i in range(51)]  # 200 KiB a scan: 20 MiB per 100
+    assert "GROWING" in soak.verdict(leaking)
+    assert "slope +20.0 MiB per 100 scans over scans 250-500" in soak.verdict(leaking)
+    assert soak.verdict(leaking[:3]) == "too few samples for a verdict"
