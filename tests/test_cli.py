@@ -322,6 +322,32 @@ def test_a_large_scan_tunes_glibc_malloc_unless_the_environment_does(tmp_path: P
     assert changed(large, MALLOC_ARENA_MAX="4") == {"MALLOC_MMAP_THRESHOLD_": 256 * 1024}
 
 
+def test_a_parquet_or_compressed_input_counts_at_what_it_expands_to(tmp_path: Path) -> None:
+    """A Parquet or gzip file a quarter the size of its JSONL is tuned as the JSONL is (the command
+    passes `sniff.data_bytes`); a plain file of the same size is not."""
+    from dataqa.ingest.readers.sniff import DATA_EXPANSION, PARQUET_MAGIC, data_bytes
+
+    size = 256 * 2**20 // DATA_EXPANSION + 1
+    files = {}
+    heads = (("t.parquet", PARQUET_MAGIC), ("t.jsonl.gz", b"\x1f\x8b\x08"), ("t.jsonl", b"{"))
+    for name, head in heads:
+        files[name] = tmp_path / name
+        with files[name].open("wb") as f:
+            f.write(head)
+            f.truncate(size)
+    assert [data_bytes(p) for p in files.values()] == [size * DATA_EXPANSION] * 2 + [size]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    script = (
+        "import json, sys; from dataqa.core.resources import tune_malloc; "
+        "from dataqa.ingest.readers.sniff import data_bytes; "
+        "print(json.dumps([sorted(tune_malloc([p], data_bytes)) for p in sys.argv[1:]]))"
+    )
+    command = [sys.executable, "-c", script, *map(str, files.values())]
+    out = subprocess.run(command, env=env, capture_output=True)
+    assert out.stdout, out.stderr
+    assert json.loads(out.stdout) == [["MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_"]] * 2 + [[]]
+
+
 HEAVY = ("polars", "numpy", "sklearn", "scipy", "jinja2", "rapidfuzz", "langdetect", "dataqa.engine.runner")
 
 

@@ -294,8 +294,9 @@ def scan_unit(
         before_scan()
     from dataqa.core.resources import tune_malloc
     from dataqa.engine.runner import run_scan
+    from dataqa.ingest.readers.sniff import data_bytes
 
-    tune_malloc(unit.paths.values())
+    tune_malloc(unit.paths.values(), data_bytes)
 
     outcome = Outcome.from_report(run_scan(unit.paths, unit.config, debug=debug))
     if key is not None and not outcome.errored:

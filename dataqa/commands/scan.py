@@ -171,6 +171,7 @@ def scan(
     from dataqa.engine.runner import run_scan
     from dataqa.engine.settings import read_config
     from dataqa.ingest.readers.layout import expand, input_files
+    from dataqa.ingest.readers.sniff import data_bytes
     from dataqa.reports.terminal import neutralise
 
     paths = given = assign_splits(files, test, valid)
@@ -199,7 +200,7 @@ def scan(
         for note in notes:
             click.echo(f"dataqa: {neutralise(note)}", err=True)
         inputs = input_files(paths)
-        tune_malloc(inputs)
+        tune_malloc(inputs, data_bytes)
         # every output is checked before the scan, not after minutes of work
         check_outputs([json_out, html_out, md_out, sarif_out], inputs)
         progress = _progress(config, quiet)

@@ -9,7 +9,7 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from threadpoolctl import threadpool_limits
 
@@ -62,7 +62,10 @@ MALLOC_TUNED_FROM = 256 * 2**20
 """Input bytes from which a scan's process tunes its allocator (`tune_malloc`)."""
 
 
-def tune_malloc(paths: Iterable[str | os.PathLike[str]]) -> dict[str, int]:
+def tune_malloc(
+    paths: Iterable[str | os.PathLike[str]],
+    size_of: Callable[[str | os.PathLike[str]], int] = os.path.getsize,
+) -> dict[str, int]:
     """Set glibc's allocator for a command about to scan `paths`; returns the settings it changed.
 
     A scan allocates and frees large arrays on several threads. By default glibc raises its mmap
@@ -74,7 +77,9 @@ def tune_malloc(paths: Iterable[str | os.PathLike[str]]) -> dict[str, int]:
     defaults, as they need the speed more than the memory. Only the commands do this, as they own
     their process: `dataqa.scan()` leaves its host's allocator alone. A setting given in the
     environment (`MALLOC_ARENA_MAX`, `MALLOC_MMAP_THRESHOLD_`) wins; other C libraries (musl,
-    macOS) are left alone.
+    macOS) are left alone. `size_of` says how many bytes of data a path holds (the commands count a
+    compressed or Parquet file at what it expands to, `sniff.data_bytes`, so that it is tuned as the
+    same rows in JSONL are).
     """
     import ctypes
 
@@ -83,7 +88,7 @@ def tune_malloc(paths: Iterable[str | os.PathLike[str]]) -> dict[str, int]:
     size = 0
     for path in paths:
         with contextlib.suppress(OSError):
-            size += os.path.getsize(path)
+            size += size_of(path)
     if size < MALLOC_TUNED_FROM:
         return {}
     try:
