@@ -129,8 +129,8 @@ def test_records_path_reads_one_list_alone_and_the_split_hint_is_given_with_othe
     (finding,) = paired.findings
     assert finding.message == (
         "the JSON object holds several lists of records: train (12 records), oos (5 records), "
-        "test (4 records); name the one to read with --records-path train; given as the only input, "
-        "the file is read as the splits its top-level keys name (train, validation, test)"
+        "test (4 records); name the one to read with --records-path train; `dataqa scan` given the file "
+        "as its only input reads it as the splits its top-level keys name (train, validation, test)"
     )
 
 

@@ -117,8 +117,8 @@ def choose_lists(
         everyone = all(len(c.path) == 1 for c in candidates)
         if document_splits(found) is not None:  # mixing a train and a test list would hide leakage
             more = (
-                "; given as the only input, the file is read as the splits its top-level keys name "
-                "(train, validation, test)"
+                "; `dataqa scan` given the file as its only input reads it as the splits its top-level "
+                "keys name (train, validation, test)"
             )
         elif everyone:
             more = (
