@@ -53,7 +53,7 @@ class PlaceholderTarget(Check):
     Example: {"prompt": "How could you have reacted differently?", "completion": "sdfsdf"}.
     Fix: write the real answer or drop the record. Only answers made entirely of filler are
     reported (mash is home-row letters typed side by side, "asd…", "qwe…", "xxx"); a filler word the
-    prompt itself uses is the answer asked for.
+    prompt itself uses is the answer asked for, and class labels ("todo" intents) are names, not answers.
     """
 
     id = "QUAL013"
@@ -65,6 +65,8 @@ class PlaceholderTarget(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
+            if ctx.has_labels(split):
+                continue  # a class label is a name ("todo", "test"), not an answer someone wrote
             msgs = messages(ctx, split)
             final = (
                 msgs.filter(pl.col("role") == "assistant")
