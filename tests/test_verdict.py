@@ -234,7 +234,8 @@ def test_splits_match_and_its_switch(tmp_path: Path) -> None:
     assert (c.passed, c.blocking, c.value) == (False, True, 1) and report.verdict == "NO-GO"
     assert c.reason == (
         'test is {"prompt", "completion"} (prompt_completion) but train is {"text", "label"} '
-        "(classification): another task (instruction following, not classification); write test in "
+        '(a second text of a pair as "context") (classification): another task (instruction following, '
+        "not classification); write test in "
         "train's format, or scan the two as separate datasets"
     )
     lenient = scan(tmp_path, train, rows(10, seed=1), block_on_split_mismatch=False)
