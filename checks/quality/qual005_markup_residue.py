@@ -35,7 +35,7 @@ MARKUP_TOPIC = (
     r"(?i)(?:^|[^a-z0-9_])(?:html|xhtml|xml|markup|tags?|css|jsx|tsx|svg|web ?pages?|websites?|entit(?:y|ies)"
     r"|escap\w*|react|vue|angular|angle brackets?|templates?|email templates?|scrap\w*|dom|rss|markdown"
     r"|javascript|jquery|typescript|js|php|scripts?|document elements?"
-    r"|getelementbyid|innerhtml)(?:$|[^a-z0-9_])"
+    r"|getelementbyid|innerhtml|代码|網頁|网页|标签|標籤|脚本)(?:$|[^a-z0-9_])"
 )
 """A prompt about markup, or a web-code task (whose markup is code's data): there markup in the text is
 the subject, not residue. Word edges are spelled out, not `\b`: in "HTML页面" no `\b` falls between

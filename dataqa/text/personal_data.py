@@ -79,7 +79,7 @@ _COMMON_TLDS = frozenset(
 DEFAULT_IGNORED_DOMAINS = ["example.com", "example.org", "example.net", "*.example", "*.test", "*.invalid",
                            "*.localhost", "*.local", "company.com", "yourcompany.com", "mycompany.com",
                            "domain.com", "yourdomain.com", "mydomain.com", "website.com", "yourwebsite.com",
-                           "email.com"]  # fmt: skip
+                           "email.com", "mail.com"]  # fmt: skip
 """Reserved for documentation and testing (RFC 2606 / RFC 6761), and the generic-word domains that
 made-up examples use ("boss@company.com", "oliver@email.com"): addresses there are not anyone's."""
 _PLACEHOLDER_LOCAL = re.compile(
@@ -100,8 +100,12 @@ def _email_ok(m: re.Match[str], text: str) -> bool:
     tld = domain.lower().rsplit(".", 1)[1]
     if not (len(tld) == 2 or tld in _COMMON_TLDS):
         return False
-    if _PLACEHOLDER_LOCAL.fullmatch(local) or _ROLE_LOCAL.fullmatch(local):
-        return False
+    if _PLACEHOLDER_LOCAL.fullmatch(local) or any(
+        _ROLE_LOCAL.fullmatch(p) for p in re.split(r"[._-]", local)
+    ):
+        return False  # "entertainment.news@", "customer-service@": a desk's mailbox
+    if len(domain.split(".")[0]) == 1:
+        return False  # "a@b.com", "x@y.org": letters standing for an address
     return text[m.end() : m.end() + 1] != ":"  # git@github.com:org/repo is an address of a repository
 
 
