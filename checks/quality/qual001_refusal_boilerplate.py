@@ -115,6 +115,18 @@ REFUSAL_PHRASES: dict[str, dict[str, str]] = {
 sentence start). Each pattern is valid for both Python `re` and polars' Rust engine."""
 
 
+TOOL_SCOPE = re.compile(
+    r"(?i)\b(?:i can only|i can,? however|i can (?:help|assist)|(?:functions?|tools?|capabilities|abilities)"
+    r"(?: i have)?(?: available)? (?:are|is) limited|limited to|(?:you can|you may|you might|you(?:'ll| will)"
+    r" need to) (?:find|check|look|contact|visit|want to)|i (?:would )?recommend|(?:please )?(?:check|contact"
+    r"|consult|visit) (?:the|a|their|its|your)\b)"
+)
+"""A declining reply that says what the assistant's tools do, or where to look instead."""
+AI_SELF = re.compile(
+    r"(?i)\bas an? (?:ai|artificial intelligence|language model)\b|作为一个?(?:人工智能|AI|ai|语言模型)"
+)
+"""A reply that calls itself an AI: boilerplate whatever else it says."""
+
 IDENTITY_KINDS = frozenset({"as-an-ai", "just-an-ai"})
 """Phrase kinds that state what the assistant is; the others (cannot, sorry, no access…) refuse or hedge."""
 
@@ -235,8 +247,17 @@ class Refusal(Check):
             cand = targets(ctx, split)
             cand = cand.with_columns(masked_column(cand)).filter(pl.col("masked").str.contains(union))
             asks = _asks(ctx, split, cand)
+            # A tool-calling assistant declining what its tools do not cover, and saying what they
+            # do or where to look, teaches its scope on purpose ("I can only provide stock prices").
+            with_tools = set(
+                ctx.valid_rows(split)
+                .filter(pl.col("structure").str.contains('"tools_json"').fill_null(False))["line"]
+                .to_list()
+            )
             hits = []
             for line, turn, text in cand.select("line", "turn", "masked").iter_rows():
+                if line in with_tools and TOOL_SCOPE.search(text) and not AI_SELF.search(text):
+                    continue
                 for label, pattern in patterns:
                     m = pattern.search(text)
                     if not m:
