@@ -25,6 +25,14 @@ def near_options(ctx: Context) -> tuple[float, int]:
     return float(threshold), int(shingle)
 
 
+def same_answers(ctx: Context, split: str, lines: list[int]) -> dict[int, str]:
+    """line -> its answer normalised (case, spacing, punctuation), for the given lines of a split."""
+    answers = raw_texts(ctx, split, lines, "response")
+    keys = list(answers)
+    normalised = similarity.normalise(pl.Series([answers[line] for line in keys], dtype=pl.String))
+    return {line: "answer:" + text for line, text in zip(keys, normalised.to_list(), strict=True) if text}
+
+
 @register
 @dataclass
 class NearDuplicateInput(Check):
@@ -63,16 +71,21 @@ class NearDuplicateInput(Check):
             ):
                 for line in group:
                     answer_of[line] = group[0]
-            findings = []
-            for group in similarity.near_duplicate_groups(
+            groups = similarity.near_duplicate_groups(
                 ctx, split, "prompt", self.threshold, shingle=self.shingle
-            ):
+            )
+            # Answers that are the same after normalisation (one label, one tool call) are one answer
+            # however much the inputs differ: with short inputs the whole examples fall apart.
+            grouped = sorted({line for group in groups for line in group})
+            same_answer = same_answers(ctx, split, grouped) if grouped else {}
+            findings = []
+            for group in groups:
                 kept: list[int] = []
-                seen: set[int] = set()
+                seen: set[int | str] = set()
                 for line in group:
-                    answer = answer_of.get(line, line)
-                    if answer not in seen:
-                        seen.add(answer)
+                    keys = {answer_of.get(line, line), same_answer.get(line, "")} - {""}
+                    if not keys & seen:
+                        seen |= keys
                         kept.append(line)
                 if len(kept) > 1:
                     findings.append(kept)
