@@ -384,3 +384,24 @@ def test_html_escapes_the_target_shape_and_a_passed_checks_metric(tmp_path: Path
     assert "<dq" not in page
     text = tree.root.all_text()
     assert "<dqshape a=1>" in text and "<dqvalue a=1>" in text
+
+
+def test_split_source_names_the_file_the_glob_or_the_files_a_folder_gave() -> None:
+    def split(path: str, files: list | None = None) -> SimpleNamespace:
+        return SimpleNamespace(path=path, input=None if files is None else {"files": files})
+
+    def show(p: str) -> str:
+        return f"<{p}>"
+
+    assert common.split_source(split("d/t.jsonl"), show) == "<d/t.jsonl>"
+    assert common.split_source(split("d/t.jsonl", []), show) == "<d/t.jsonl>"
+    assert common.split_source(split("d/t.jsonl", ["d/t.jsonl"]), show) == "<d/t.jsonl>"
+    assert common.split_source(split("d/*.jsonl", ["d/a.jsonl"]), show) == "<d/*.jsonl>"
+    assert common.split_source(split("d/[ab].jsonl", ["d/a.jsonl"]), show) == "<d/[ab].jsonl>"
+    assert common.split_source(split("d/?.jsonl", ["d/a.jsonl"]), show) == "<d/?.jsonl>"
+    three = [Path("d/a.jsonl"), "d/b.jsonl", "d/c.jsonl"]
+    assert common.split_source(split("d", three), show) == "<d/a.jsonl>, <d/b.jsonl>, <d/c.jsonl>"
+    four = [*three, "d/e.jsonl"]
+    assert common.split_source(split("d", four), show) == "<d/a.jsonl>, <d/b.jsonl>, <d/c.jsonl> and 1 more"
+    assert common.split_source(split("d", four), show, most=1) == "<d/a.jsonl> and 3 more"
+    assert common.split_source(split("d", ["d/a.jsonl"])) == common.display_path("d/a.jsonl")
