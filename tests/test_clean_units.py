@@ -18,7 +18,7 @@ import pytest
 from conftest import chat, write_jsonl
 
 import dataqa.commands.clean as c
-from dataqa.core.errors import InputError
+from dataqa.core.errors import InputError, OutputError
 from dataqa.core.models import CheckResult, CheckStatus, Finding, Location, Severity
 from dataqa.engine.config import load_config
 
@@ -241,6 +241,7 @@ def test_a_folder_of_records_is_written_as_json_lines_and_says_so(tmp_path: Path
         {"train": str(folder)}, tmp_path / "out", load_config(discover=False, select=["FMT", "DUP"])
     )
     (summary,) = result.splits
+    assert len(summary.notes) == 1  # a folder has no one file's signature: not "changed"
     assert summary.notes[0].startswith(f"{folder} is ")
     assert summary.notes[0].endswith(
         ", not one JSONL file: its records are written as JSON Lines (one compact JSON object per line), "
@@ -250,3 +251,51 @@ def test_a_folder_of_records_is_written_as_json_lines_and_says_so(tmp_path: Path
         orjson.loads(x) for x in (tmp_path / "out" / "train.rejects.jsonl").read_bytes().splitlines()
     ]
     assert reject["checks"] == ["DUP001"] and reject["path"].endswith("b.jsonl") and "split" not in reject
+
+
+def _config():
+    return load_config(discover=False, select=["FMT", "DUP"])
+
+
+def test_outputs_are_refused_before_the_scan_runs(tmp_path: Path, monkeypatch) -> None:
+    """An output that is an input (here the second split's, and the relabelled file) is refused before
+    any scan and any write, not when its turn to be written comes."""
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("the scan ran")
+
+    monkeypatch.setattr(c, "execute", no_scan)
+    out = tmp_path / "out"
+    out.mkdir()
+    train = write_jsonl(tmp_path / "train.jsonl", _records(12))
+    test = write_jsonl(out / "test.jsonl", _records(3))
+    with pytest.raises(OutputError):
+        c.clean({"train": str(train), "test": str(test)}, out, _config())
+    relabelled = write_jsonl(out / "train.relabelled.jsonl", _records(3))
+    with pytest.raises(OutputError):
+        c.clean({"train": str(train), "x": str(relabelled)}, out, _config(), map_label_variants=True)
+    assert sorted(p.name for p in out.iterdir()) == ["test.jsonl", "train.relabelled.jsonl"]
+
+
+def test_clean_writes_into_a_folder_that_exists_or_a_nested_one_it_makes(tmp_path: Path) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", _records(12))
+    (tmp_path / "there").mkdir()
+    assert c.clean({"train": str(train)}, tmp_path / "there", _config()).splits[0].kept == 12
+    assert c.clean({"train": str(train)}, tmp_path / "a" / "b", _config()).splits[0].kept == 12
+
+
+def test_an_input_touched_during_the_run_is_reported_with_the_same_bytes(tmp_path: Path, monkeypatch) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", _records(12))
+    scan = c.execute
+
+    def scan_then_touch(*args, **kwargs):
+        done = scan(*args, **kwargs)
+        st = os.stat(train)
+        os.utime(train, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+        return done
+
+    monkeypatch.setattr(c, "execute", scan_then_touch)
+    (summary,) = c.clean({"train": str(train)}, tmp_path / "out", _config()).splits
+    assert summary.notes == [
+        f"{train} changed during the run: the cleaned files may mix two versions; clean again"
+    ]
