@@ -112,7 +112,9 @@ def verdict(samples: list[tuple[int, float]], tolerance: float = STEADY_TOLERANC
     """Warm-up (growth over the first half) told apart from steady growth (the slope over the second
     half, against `tolerance` MiB per 100 scans). A leak keeps the first half's slope; a high-water
     mark (allocators keeping pages for the largest input seen, lazily loaded models) levels off.
-    Run with `--cycle N` (the second half scanning files already seen) for a clean answer."""
+    Run with `--cycle N` (the second half scanning files already seen) for a clean answer; with
+    glibc's default arenas a cycled run still creeps until each arena has held the largest input
+    (`MALLOC_ARENA_MAX=2` keeps it flat, `benchmarks/soak.md`)."""
     if len(samples) < 6:
         return "too few samples for a verdict"
     last = samples[-1][0]
@@ -127,7 +129,10 @@ def verdict(samples: list[tuple[int, float]], tolerance: float = STEADY_TOLERANC
     )
     if steady <= tolerance:
         return head + "FLAT after warm-up (no steady growth)"
-    return head + "GROWING (steady growth: a leak, or new larger inputs still arriving; rerun with --cycle)"
+    return head + (
+        "GROWING (a leak, new larger inputs still arriving, or glibc's arenas filling one by one: "
+        "rerun with --cycle, and with MALLOC_ARENA_MAX=2)"
+    )
 
 
 class InProcessCli:
@@ -137,7 +142,7 @@ class InProcessCli:
     Not click's `CliRunner`: each `invoke` makes new stream wrappers, and click caches text stream
     wrappers in a `WeakKeyDictionary` whose value is the key itself when the stream is already
     text (`click._compat._make_cached_stream_func`), so every scan's captured output stayed alive,
-    a growth of the harness, not of dataqa (issue #21: 6 objects and the scan's printed bytes a scan).
+    a growth of the harness, not of dataqa (issue #21: 7 objects and the printed bytes a scan).
     """
 
     def __init__(self) -> None:
