@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,10 @@ zstd text shrink 3-6x."""
 def data_bytes(path: str | os.PathLike[str]) -> int:
     """Roughly the bytes of records the file at `path` holds: its size, or `DATA_EXPANSION` times it
     for a compressed or Parquet file (what a scan's memory grows with)."""
-    size = os.path.getsize(path)
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        return 0  # a FIFO or device is never opened here: opening a FIFO waits for a writer
+    size = status.st_size
     with open(path, "rb") as fh:
         head = fh.read(8)
     packed = head.startswith(PARQUET_MAGIC) or compression_of(head) is not None
