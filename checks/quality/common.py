@@ -59,6 +59,15 @@ def targets(ctx: Context, split: Split) -> pl.DataFrame:
     return messages(ctx, split).filter(pl.col("role") == "assistant")
 
 
+def final_answers(msgs: pl.DataFrame) -> pl.DataFrame:
+    """Per record (`line`), its last assistant message (`answer`) and that message's turn (`at`)."""
+    return (
+        msgs.filter(pl.col("role") == "assistant")
+        .group_by("line")
+        .agg(pl.col("content").last().alias("answer"), pl.col("turn").last().alias("at"))
+    )
+
+
 def by_line(hits: Iterable[tuple[int, str, str]]) -> dict[int, list[tuple[str, str]]]:
     """(line, kind, evidence) hits grouped per line, in line order, without repeated evidence."""
     grouped: dict[int, list[tuple[str, str]]] = defaultdict(list)

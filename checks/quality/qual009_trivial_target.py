@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.quality.common import messages, record_findings
+from dataqa.checks.quality.common import final_answers, messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -101,11 +101,7 @@ class TrivialTarget(Check):
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
             msgs = messages(ctx, split)
-            final = (
-                msgs.filter(pl.col("role") == "assistant")
-                .group_by("line")
-                .agg(pl.col("content").last().alias("answer"), pl.col("turn").last().alias("at"))
-            )
+            final = final_answers(msgs)
             asks = (
                 msgs.filter(pl.col("role") == "user")
                 .join(final, on="line")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.quality.common import messages, record_findings
+from dataqa.checks.quality.common import final_answers, messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
@@ -68,11 +68,7 @@ class PlaceholderTarget(Check):
             if ctx.has_labels(split):
                 continue  # a class label is a name ("todo", "test"), not an answer someone wrote
             msgs = messages(ctx, split)
-            final = (
-                msgs.filter(pl.col("role") == "assistant")
-                .group_by("line")
-                .agg(pl.col("content").last().alias("answer"), pl.col("turn").last().alias("at"))
-            )
+            final = final_answers(msgs)
             asks = (
                 msgs.filter(pl.col("role") != "assistant")
                 .join(final, on="line")
