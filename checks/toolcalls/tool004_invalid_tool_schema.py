@@ -12,7 +12,7 @@ from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest.dataset import Split
-from dataqa.ingest.issues import json_type
+from dataqa.ingest.issues import a_json_type
 
 JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
 MAX_SCHEMA_DEPTH = 32
@@ -33,7 +33,7 @@ def schema_problems(schema: Any, path: str, depth: int = 0, openapi: bool = Fals
     if isinstance(schema, bool):
         return []
     if not isinstance(schema, dict):
-        return [f"{path} is a {json_type(schema)}; a schema is an object"]
+        return [f"{path} is {a_json_type(schema)}; a schema is an object"]
     if depth > MAX_SCHEMA_DEPTH:
         return [f"{path} nests deeper than {MAX_SCHEMA_DEPTH} levels"]
     out: list[str] = []
@@ -55,7 +55,7 @@ def schema_problems(schema: Any, path: str, depth: int = 0, openapi: bool = Fals
             continue
         value = schema[key]
         if not isinstance(value, dict):
-            out.append(f"{path}.{key} is a {json_type(value)}; expected an object of schemas")
+            out.append(f"{path}.{key} is {a_json_type(value)}; expected an object of schemas")
             continue
         for name, sub in value.items():
             out += schema_problems(sub, f"{path}.{key}.{str(name)[:40]}", depth + 1, openapi)
@@ -94,10 +94,10 @@ def schema_problems(schema: Any, path: str, depth: int = 0, openapi: bool = Fals
         if key in schema:
             out += schema_problems(schema[key], f"{path}.{key}", depth + 1, openapi)
     if "enum" in schema and not isinstance(schema["enum"], list):
-        out.append(f"{path}.enum is a {json_type(schema['enum'])}; expected a list")
+        out.append(f"{path}.enum is {a_json_type(schema['enum'])}; expected a list")
     for key in ("description", "title", "$ref", "pattern", "format"):
         if key in schema and not isinstance(schema[key], str):
-            out.append(f"{path}.{key} is a {json_type(schema[key])}; expected a string")
+            out.append(f"{path}.{key} is {a_json_type(schema[key])}; expected a string")
     for key in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"):
         value = schema.get(key, 0)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:

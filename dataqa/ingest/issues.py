@@ -69,3 +69,11 @@ def json_type(value: Any) -> str:
     if isinstance(value, int | float):
         return "number"
     return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+def a_json_type(value: Any) -> str:
+    """`json_type` with its article, for "... is an object" (null has none: "is null")."""
+    name = json_type(value)
+    if name == "null":
+        return name
+    return ("an " if name[0] in "aeiou" else "a ") + name

@@ -41,7 +41,7 @@ from dataqa.ingest.formats import (
     VERTEX_ROLES,
     WRONG_TYPE,
 )
-from dataqa.ingest.issues import json_type
+from dataqa.ingest.issues import a_json_type, json_type
 from dataqa.ingest.layouts import (
     CHAT,
     CLASSIFICATION,
@@ -363,8 +363,8 @@ def _normalise_kto(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     label_key = layout.source("label") or "label"
     label = lookup(obj, label_key)
     if not isinstance(label, bool):
-        found = json_type(None if label is MISSING else label)
-        rec.issue(WRONG_TYPE, f'"{label_key}" is a {found}; KTO labels are true (desirable) or false')
+        found = a_json_type(None if label is MISSING else label)
+        rec.issue(WRONG_TYPE, f'"{label_key}" is {found}; KTO labels are true (desirable) or false')
     else:
         rec.label = "true" if label else "false"
 

@@ -14,7 +14,7 @@ import binascii
 import re
 from typing import Any
 
-from dataqa.ingest.issues import json_type
+from dataqa.ingest.issues import a_json_type
 
 TYPED_PARTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # OpenAI chat completions content parts
@@ -165,7 +165,7 @@ def classify_part(part: dict[str, Any]) -> tuple[str, str | None, str | None]:
     if "type" in part:
         ptype = part["type"]
         if not isinstance(ptype, str):
-            return "?", None, f'part "type" is a {json_type(ptype)}; expected a string'
+            return "?", None, f'part "type" is {a_json_type(ptype)}; expected a string'
         spec = TYPED_PARTS.get(ptype)
         if spec is None:
             return ptype[:40], None, f'unknown part type "{ptype[:40]}"'
@@ -175,7 +175,7 @@ def classify_part(part: dict[str, Any]) -> tuple[str, str | None, str | None]:
             keys, text = keys - {"value"} | {"text"}, part["value"]  # {"type": "text", "value": ...}
         problem = _keys_problem(ptype, keys, *spec)
         if ptype in TEXT_PART_TYPES and "text" in part and not isinstance(text, str):
-            problem = problem or f'{ptype} part: "text" is a {json_type(text)}; expected a string'
+            problem = problem or f'{ptype} part: "text" is {a_json_type(text)}; expected a string'
         return ptype, text if ptype in TEXT_PART_TYPES and isinstance(text, str) else None, problem
     kinds = [k for k in part if k in KEYED_PARTS]
     if len(kinds) != 1:
@@ -189,11 +189,11 @@ def classify_part(part: dict[str, Any]) -> tuple[str, str | None, str | None]:
     problem = f"{kind} part: unexpected " + ", ".join(f'"{k[:40]}"' for k in extra[:5]) if extra else None
     if kind == "text":
         if not isinstance(value, str):
-            return kind, None, problem or f'text part: "text" is a {json_type(value)}; expected a string'
+            return kind, None, problem or f'text part: "text" is {a_json_type(value)}; expected a string'
         return kind, value, problem
     required = KEYED_PARTS[kind]
     if required and not isinstance(value, dict):
-        return kind, None, problem or f"{kind} part is a {json_type(value)}; expected an object"
+        return kind, None, problem or f"{kind} part is {a_json_type(value)}; expected an object"
     if required:
         missing = sorted(required - set(value))
         if missing and not (kind in ("image", "video", "document") and "source" in value):

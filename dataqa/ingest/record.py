@@ -20,7 +20,7 @@ from dataqa.ingest.formats import (
     WRONG_TYPE,
     RecordIssue,
 )
-from dataqa.ingest.issues import json_type
+from dataqa.ingest.issues import a_json_type
 from dataqa.ingest.layouts import MISSING, lookup
 from dataqa.ingest.structure import Structure
 
@@ -66,9 +66,9 @@ def text_of(
                 if text is not None:
                     texts.append(text)
             else:
-                rec.issue(WRONG_TYPE, f"{where}[{i}] is a {json_type(part)}; expected a content part object")
+                rec.issue(WRONG_TYPE, f"{where}[{i}] is {a_json_type(part)}; expected a content part object")
         return "\n".join(texts)
-    rec.issue(WRONG_TYPE, f"{where} is a {json_type(value)}; expected a string")
+    rec.issue(WRONG_TYPE, f"{where} is {a_json_type(value)}; expected a string")
     return None
 
 
@@ -77,7 +77,7 @@ def messages(
 ) -> list[dict[str, Any]]:
     """Validate a list of messages into (role, content, has_tool_calls) and fill `rec.turns`."""
     if not isinstance(value, list):
-        rec.issue(WRONG_TYPE, f"{where} is a {json_type(value)}; expected an array of messages")
+        rec.issue(WRONG_TYPE, f"{where} is {a_json_type(value)}; expected an array of messages")
         return []
     out: list[dict[str, Any]] = []
     st = rec.structure
@@ -86,14 +86,14 @@ def messages(
     for i, msg in enumerate(value):
         at = f"{where}[{i}]"
         if not isinstance(msg, dict):
-            rec.issue(WRONG_TYPE, f"{at} is a {json_type(msg)}; expected an object")
+            rec.issue(WRONG_TYPE, f"{at} is {a_json_type(msg)}; expected an object")
             continue
         role = msg.get(role_key)
         if role is None:
             rec.issue(MISSING_FIELD, f'{at} has no "{role_key}"')
             continue
         if not isinstance(role, str):
-            rec.issue(WRONG_TYPE, f"{at}.{role_key} is a {json_type(role)}; expected a string")
+            rec.issue(WRONG_TYPE, f"{at}.{role_key} is {a_json_type(role)}; expected a string")
             continue
         if role_map is not None:
             canonical = role_map.get(role.lower())

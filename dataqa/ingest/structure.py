@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from dataqa.core.shared import FramedSplit, SharedValues
-from dataqa.ingest.issues import json_type
+from dataqa.ingest.issues import a_json_type, json_type
 from dataqa.ingest.parts import classify_part, image_of, part_call, part_result
 
 # How a call's arguments are encoded (`args` in a call event): the one place that decodes them.
@@ -132,7 +132,7 @@ class Structure:
             for j, call in enumerate(calls):
                 where = f"{at}.value" + (f"[{j}]" if isinstance(decoded, list) else "")
                 if not isinstance(call, dict):
-                    self.call(where, turn, None, None, None, "object", f"call is a {json_type(call)}")
+                    self.call(where, turn, None, None, None, "object", f"call is {a_json_type(call)}")
                     continue
                 args = call.get("arguments", call.get("parameters"))
                 self.call(where, turn, call.get("id"), call.get("name"), args, "object")
@@ -207,13 +207,13 @@ class Structure:
         if isinstance(value, dict):
             value = [value]
         if not isinstance(value, list):
-            tools.append({"at": where, "name": None, "problem": f"{where} is a {json_type(value)}"})
+            tools.append({"at": where, "name": None, "problem": f"{where} is {a_json_type(value)}"})
             self.tools = tools
             return
         for i, item in enumerate(value):
             at = f"{where}[{i}]"
             if not isinstance(item, dict):
-                tools.append({"at": at, "name": None, "problem": f"{at} is a {json_type(item)}"})
+                tools.append({"at": at, "name": None, "problem": f"{at} is {a_json_type(item)}"})
                 continue
             decls = item.get("functionDeclarations", item.get("function_declarations"))
             if isinstance(decls, list):
@@ -265,7 +265,7 @@ class Structure:
 
 def _tool(spec: Any, at: str, schema_key: str) -> dict[str, Any]:
     if not isinstance(spec, dict):
-        return {"at": at, "name": None, "problem": f"{at} is a {json_type(spec)}"}
+        return {"at": at, "name": None, "problem": f"{at} is {a_json_type(spec)}"}
     name = spec.get("name")
     entry: dict[str, Any] = {"at": at, "name": _scalar(name)}
     if not isinstance(name, str) or not name.strip():
