@@ -75,9 +75,11 @@ def data_config(
     no_config: bool,
     jobs: int | None,
     check_timeout: float | None,
+    **more: Any,
 ) -> Any:
-    """The configuration the shared data options (`options.data_options`) give, read from the config
-    file they name; a configuration error ends the command with exit code 2."""
+    """The configuration the shared data options (`options.data_options`) give, with a command's
+    own overrides in `more`, read from the config file they name; a configuration error ends the
+    command with exit code 2."""
     from dataqa.engine.settings import read_config
 
     with errors_exit_2(debug):
@@ -92,4 +94,5 @@ def data_config(
             line_pattern=line_pattern,
             jobs=jobs,
             check_timeout=check_timeout,
+            **more,
         )

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from dataqa.commands.base import EXIT_OK, arguments, errors_exit_2
+from dataqa.commands.base import EXIT_OK, arguments, data_config, errors_exit_2
 from dataqa.commands.options import (
     codes,
     data_options,
@@ -169,31 +169,31 @@ def scan(
 ) -> None:
     """Scan TRAIN (and --test/--valid) and print the verdict with every finding's file and line."""
     from dataqa.engine.runner import run_scan
-    from dataqa.engine.settings import read_config
     from dataqa.ingest.readers.layout import expand, input_files
     from dataqa.ingest.readers.sniff import data_bytes
     from dataqa.reports.terminal import neutralise
 
     paths = given = assign_splits(files, test, valid)
+    config = data_config(
+        debug,
+        fmt=fmt,
+        label_field=label_field,
+        field_map=field_map,
+        records_path=records_path,
+        records_key=records_key,
+        line_pattern=line_pattern,
+        config_path=config_path,
+        no_config=no_config,
+        jobs=jobs,
+        check_timeout=check_timeout,
+        goal=goal,
+        select=codes(select),
+        extend_select=codes(extend_select),
+        ignore=codes(ignore),
+        profile=profile,
+        fail_on=fail_on,
+    )
     with errors_exit_2(debug):
-        config = read_config(
-            config_path,
-            discover=not no_config,
-            format=fmt,
-            goal=goal,
-            select=codes(select),
-            extend_select=codes(extend_select),
-            ignore=codes(ignore),
-            label_field=label_field,
-            fields=field_map,
-            profile=profile,
-            fail_on=fail_on,
-            jobs=jobs,
-            check_timeout=check_timeout,
-            records_path=records_path,
-            records_key=records_key,
-            line_pattern=line_pattern,
-        )
         # A folder, or a JSON document keyed by split unless a records path picks one list, opens into
         # its splits: say which files (or lists) each split was read from, and what was skipped.
         paths, notes = expand(paths["train"], paths.get("test"), paths.get("valid"), config.records_path)
