@@ -6,7 +6,7 @@ peak memory and every finding. The parent then
 
 - writes `results.json` and `results.md` (per set and per family: finding counts, time, memory);
 - draws up to `--per-family` findings per family per set at random with a fixed seed and writes them
-  to `judged.toml`, keeping the judgement of every finding that is unchanged (same set, check and
+  to `judged/<family>.toml`, keeping the judgement of every finding that is unchanged (same set, check and
   locations) and marking new ones `judgement = "unjudged"`; judgements are true / debatable /
   false, each with a one-line reason, written by a person who read the records;
 - prints the judged precision per family (true = 1, debatable = 0.5, false = 0), and every defect
@@ -42,7 +42,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-SETS, EXPECTED, JUDGED = HERE / "sets.toml", HERE / "expected.toml", HERE / "judged.toml"
+SETS, EXPECTED, JUDGED = HERE / "sets.toml", HERE / "expected.toml", HERE / "judged"
+"""One TOML file of judged findings per family (judged/<family>.toml), so that work on one family's
+checks changes one file."""
 RESULTS_JSON, RESULTS_MD = HERE / "results.json", HERE / "results.md"
 RAW = ROOT / "benchmarks" / "data" / "real_raw.json"
 """Every finding of each set's last scan (git-ignored: it quotes the data), so that a run of some
@@ -279,9 +281,12 @@ def sample(
 
 
 def load_judged() -> dict[str, dict[str, Any]]:
-    if not JUDGED.exists():
-        return {}
-    return {j["key"]: j for j in tomllib.loads(JUDGED.read_text(encoding="utf-8")).get("finding", [])}
+    """Every judged finding of every family file, by key."""
+    judged: dict[str, dict[str, Any]] = {}
+    for path in sorted(JUDGED.glob("*.toml")):
+        for j in tomllib.loads(path.read_text(encoding="utf-8")).get("finding", []):
+            judged[j["key"]] = j
+    return judged
 
 
 def toml_str(value: str) -> str:
@@ -291,6 +296,15 @@ def toml_str(value: str) -> str:
 
 
 def write_judged(entries: list[dict[str, Any]]) -> None:
+    """Write judged/<family>.toml for every family in `entries` (and empty the files of families
+    that have no sample any more)."""
+    JUDGED.mkdir(exist_ok=True)
+    families = sorted({e["family"] for e in entries} | {p.stem for p in JUDGED.glob("*.toml")})
+    for family in families:
+        _write_family(JUDGED / f"{family}.toml", [e for e in entries if e["family"] == family])
+
+
+def _write_family(path: Path, entries: list[dict[str, Any]]) -> None:
     lines = [
         "# Sampled findings of benchmarks/real/run.py, judged by reading the records. Written by the",
         "# script: edit only `judgement` (true / debatable / false) and `reason` (one line). A finding",
@@ -305,15 +319,17 @@ def write_judged(entries: list[dict[str, Any]]) -> None:
         lines.append(f"judgement = {toml_str(e['judgement'])}")
         lines.append(f"reason = {toml_str(e.get('reason', ''))}")
         lines.append("")
-    JUDGED.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def judged_sample(
     sets: dict[str, dict[str, Any]], results: dict[str, dict[str, Any]], seed: int, per_family: int
 ) -> list[dict[str, Any]]:
-    """The sample of this run, each with the judgement it had (or "unjudged")."""
+    """The sample of this run, each with the judgement it had (or "unjudged"); the judged findings
+    of sets this run has no findings for (not scanned, or unreadable) are kept as they are."""
     previous = load_judged()
-    entries = []
+    scanned = {name for name, result in results.items() if "findings" in result}
+    entries = [j for j in previous.values() if j["set"] not in scanned and j["set"] in sets]
     for name, result in results.items():
         if name not in sets or "findings" not in result:
             continue
@@ -591,7 +607,7 @@ def print_report(rows: list, prec: dict, expected: list, judged: list) -> None:
         print(f"  {mark} {e['set']} {e['check']} {' '.join(e['records'])}: {detail}")
     unjudged = sum(1 for j in judged if j["judgement"] == UNJUDGED)
     if unjudged:
-        print(f"{unjudged} sampled finding(s) in {JUDGED.name} await a judgement")
+        print(f"{unjudged} sampled finding(s) in {JUDGED.name}/ await a judgement")
 
 
 if __name__ == "__main__":
