@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dataqa.ingest.layouts import CLASSIFICATION, LAYOUTS, MISSING, Layout, json_kind, lookup
+from dataqa.ingest.issues import json_type
+from dataqa.ingest.layouts import CLASSIFICATION, LAYOUTS, MISSING, Layout, lookup
 
 _CACHE_MAX = 4096
 _CACHED_KEYS = 64
@@ -83,7 +84,7 @@ class Detector:
         for f, _ in fields:
             if not (f in keys if "." not in f else lookup(obj, f) is not MISSING):
                 return None
-        if types and any(json_kind(obj[f]) != t for f, t in layout.types if f in obj):
+        if types and any(json_type(obj[f]) != t for f, t in layout.types if f in obj):
             return None
         if layout.strict and keys - layout.known_keys:
             return None

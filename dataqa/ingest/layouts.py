@@ -340,18 +340,3 @@ def lookup(obj: dict[str, Any], source: str) -> Any:
 
 MISSING = _MISSING
 """What `lookup` returns for a field the record does not have."""
-
-
-def json_kind(value: Any) -> str:
-    """The JSON type name of a parsed value (for `Layout.types` and the key survey)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else type(value).__name__

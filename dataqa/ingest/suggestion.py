@@ -21,7 +21,8 @@ from typing import Any
 
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.detection import Detector
-from dataqa.ingest.layouts import CLASSIFICATION, LAYOUTS, META_KEYS, ROLES, Layout, json_kind
+from dataqa.ingest.issues import json_type
+from dataqa.ingest.layouts import CLASSIFICATION, LAYOUTS, META_KEYS, ROLES, Layout
 
 
 @dataclass
@@ -54,9 +55,9 @@ class KeySurvey:
         for key, value in islice(obj.items(), 200):
             key = str(key)[:100]
             self.keys[key] += 1
-            kind = json_kind(value)
+            kind = json_type(value)
             if kind == "array" and value:
-                kind = "array of " + json_kind(value[0])
+                kind = "array of " + json_type(value[0])
                 if isinstance(value[0], dict):
                     self.nested.setdefault(key, Counter()).update(str(k)[:100] for k in islice(value[0], 50))
             self.kinds.setdefault(key, Counter())[kind] += 1
