@@ -88,7 +88,8 @@ def test_multi_turn_prompt_keeps_the_dialogue_and_the_last_reply_is_the_target()
 
 def test_unknown_shape_is_no_format() -> None:
     assert formats.detect_format({"qText": "Hi", "answers": ["Hello"]}) is None
-    assert formats.detect_format({"text": "Hi", "intent": "greet"}) is None, "plain text takes no unknown keys"
+    plain_with_intent = {"text": "Hi", "intent": "greet"}
+    assert formats.detect_format(plain_with_intent) is None, "plain text takes no unknown keys"
     assert formats.detect_format({}) is None
 
 

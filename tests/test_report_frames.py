@@ -118,6 +118,7 @@ def test_to_pandas_says_what_to_install_without_pandas(monkeypatch):
 
 def test_to_pandas_keeps_rows_and_nullable_dtypes():
     import pandas as pd
+
     report = synthetic_report()
     frame = report.to_pandas()
     assert isinstance(frame, pd.DataFrame)
