@@ -23,6 +23,8 @@ from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.dataset import Split
+from dataqa.ingest.naming import role_name
 from dataqa.text.markup import (
     in_indented_code,
     is_code_line,
@@ -110,13 +112,55 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             if len(words) == 1 and re.fullmatch(r"F\d{1,2}|[A-Z]\d?", inner):
                 return False
             return not is_code_line(line_at(text, m.start())) and not in_indented_code(text, m.start())
-        return after != "("  # [Your name](https://...) is a markdown link
+        if after == "(":
+            return False  # [Your name](https://...) is a markdown link
+        if len(token[1:-1].split()[-1]) == 1:
+            return False  # "[insert x]": a letter standing for anything, as rules and definitions write
+        return not _in_quotation(text, m.start(), m.end())
     if kind == "chat-template token":
         if token == "<s>":
             return not text[: m.start()].strip() or text[m.end() :].lstrip().startswith("[INST]")
         if token == "</s>":
             return not text[m.end() :].strip() or text[m.end() :].lstrip().startswith("<s>")
     return True
+
+
+_QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»", "「": "」"}
+
+
+def _in_quotation(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] sits inside a quotation on its line (`"... all of your [company]
+    stakeholders ..."`): a bracket in quoted speech is the editor's insertion, not a slot to fill."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before, after = text[line_start:start], text[end : line_end if line_end >= 0 else len(text)]
+    for opening, closing in _QUOTES.items():
+        if opening == closing:
+            if before.count(opening) % 2 == 1 and opening in after:
+                return True
+        elif before.rfind(opening) > before.rfind(closing) and closing in after:
+            return True
+    return False
+
+
+DRAFT_TOPIC = (
+    r"(?i)\b(?:letters?|e-?mails?|(?:thank[- ]you|short|brief) note|messages?|memos?|invitations?|invites?"
+    r"|announcements?|(?:blog |social media |linkedin |facebook )?posts?|tweets?|repl(?:y|ies)|respond to"
+    r"|response to|cover letter|newsletters?|press release|ads?|advertisements?"
+    r"|job (?:description|posting|ad)|speech|toast|(?:greeting|birthday|thank[- ]you|holiday) cards?"
+    r"|reminders?|text message)\b"
+    r"|信件|书信|封信|写信|邮件|郵件|消息|通知|公告|邀请|邀請|帖子|推文|回复|回覆|求职|演讲|致辞"
+)
+"""What a prompt asks for when its answer is a draft for the user to send: a letter, e-mail, post or
+message; "[Your Name]" and "[company name]" there are slots the sender fills in, left on purpose."""
+DRAFT_SHAPE = (
+    r"(?im)^\s*(?:dear|hi|hello|hey|greetings|to whom it may concern|亲爱的|親愛的|尊敬的|您好)\b"
+    r"|^\s*(?:sincerely|best(?: regards| wishes)?|(?:kind |warm |warmest )?regards"
+    r"|yours(?: truly| faithfully)?|cheers|thanks(?: again)?|thank you|many thanks|此致|祝好)\b[^\n]{0,40}$"
+)
+"""A salutation opening a line or a sign-off closing one: an answer shaped as a letter or message."""
+_SUPPLIED = r"(?i)\b{noun}\s*(?::|=|\bis\b)\s*\S"
+"""The prompt gives the slot's value ("my name is Ada", "Company: Northwind"): the draft should use it."""
 
 
 TEMPLATE_TOPIC = (
@@ -181,6 +225,7 @@ class TemplateDebris(Check):
             has_input = context_field(split) is not None
             merged = merged_targets(ctx, split)
             raw: list[tuple[int, str, str, str, str]] = []  # line, role, kind, token, evidence
+            in_input: set[tuple[int, str]] = set()  # (line, token) found in the input appended to a prompt
             for line, turn, role, text in cand.select("line", "turn", "role", "masked").iter_rows():
                 parts = appended_input(text) if has_input and role == "user" else None
                 input_at = len(parts[0]) + 2 if parts and placeholder_input(parts[1]) else None
@@ -196,6 +241,8 @@ class TemplateDebris(Check):
                         if (line, turn) in merged and m.start() >= merged[(line, turn)][1]:
                             continue
                         if real_kind != kind or _placeholder_ok(kind, text, m):
+                            if parts and m.start() >= len(parts[0]) + 2:
+                                in_input.add((line, m.group()[:40]))
                             raw.append(
                                 (line, role, real_kind, m.group()[:40], snippet(text, m.start(), m.end()))
                             )
@@ -213,8 +260,9 @@ class TemplateDebris(Check):
                 for key, lines in seen.items()
                 if len(lines) >= self.template_share * role_rows[key[0]] and len(lines) > 1
             }
+
             hits = [
-                (line, f'{kind} "{token}" in {role}', ev)
+                (line, f'{kind} "{token}" in {_field(split, role, (line, token) in in_input)}', ev)
                 for line, role, kind, token, ev in raw
                 if (role, token) not in deliberate
             ]
@@ -237,10 +285,31 @@ class TemplateDebris(Check):
         self.metrics["by_kind"] = dict(sorted(by_kind.items()))
 
 
+def _field(split: Split, role: str, in_input: bool) -> str:
+    """The data's own name of the field a hit is in: the input (Alpaca "input") when the hit is in the
+    input appended to the prompt, else the role's field ("instruction", "output") or the role."""
+    return (context_field(split) if in_input else None) or role_name(split, role)
+
+
+def _draft_slot(kind: str, token: str, prompt: str, answer: str) -> bool:
+    """Whether a bracketed slot in an answer ("[Your Name]", "[company name]") is left on purpose: the
+    answer is a draft the user sends (asked for as a letter, e-mail, post or message, or shaped as one)
+    and the prompt does not give the slot's value."""
+    if kind != "placeholder" or not token.startswith("["):
+        return False
+    if not (re.search(DRAFT_TOPIC, prompt) or re.search(DRAFT_SHAPE, answer)):
+        return False
+    noun = re.escape(token[1:-1].split()[-1].lower().replace("’", "'").rsplit("'", 1)[-1] or "name")
+    return re.search(_SUPPLIED.format(noun=noun), prompt) is None
+
+
 def _without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, str]]) -> list:
     """`raw` hits (line, role, kind, token, evidence) without the placeholders a record's task works
     on: any in a record whose prompt is about templates, placeholders or code (`TEMPLATE_TOPIC`),
-    and one that both the prompt and the answer hold (a template handed over and kept)."""
+    one that both the prompt and the answer hold (a template handed over and kept), a slot left on
+    purpose in a drafted letter or message (`_draft_slot`), and any in a preference pair's rejected
+    answer (a worse answer is what that side is for; the model is trained away from it)."""
+    raw = [hit for hit in raw if not (hit[1] == "rejected" and _material(hit[2], hit[3]))]
     lines = sorted({line for line, _, kind, token, _ in raw if _material(kind, token)})
     if not lines:
         return raw
@@ -253,14 +322,16 @@ def _without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, st
             pl.col("content").filter(~asks).str.join("\n").alias("answer"),
         )
     )
-    sides = {line: (prompt, answer.lower()) for line, prompt, answer in texts.iter_rows()}
+    sides = {line: (prompt, answer) for line, prompt, answer in texts.iter_rows()}
     topic = re.compile(TEMPLATE_TOPIC)
     kept = []
     for hit in raw:
-        line, _, kind, token, _ = hit
+        line, role, kind, token, _ = hit
         prompt, answer = sides.get(line, ("", ""))
         if _material(kind, token) and (
-            topic.search(prompt) or (token.lower() in prompt.lower() and token.lower() in answer)
+            topic.search(prompt)
+            or (token.lower() in prompt.lower() and token.lower() in answer.lower())
+            or (role == "assistant" and _draft_slot(kind, token, prompt, answer))
         ):
             continue
         kept.append(hit)
