@@ -42,6 +42,14 @@ class Hit:
     """The masked value (never the value itself)."""
     evidence: str
     """A masked excerpt of the text around the value."""
+    why: str | None = ""
+    """Why the value is believed real (PII002), from the text around it; empty when not said, None
+    when the text around it shows it is no one's (a business's published contact)."""
+
+
+Judge = Callable[[Detector, str, str, int, int], str | None]
+"""(detector, value, text, start, end) -> why the value is believed real, or None when the text
+around it shows it is no one's."""
 
 
 def scan_messages(
@@ -49,8 +57,10 @@ def scan_messages(
     split_name: str,
     detectors: list[Detector],
     extra_ok: Callable[[Detector, str], bool] | None = None,
+    judge: Judge | None = None,
 ) -> list[Hit]:
-    """Every confirmed value of the given kinds in one split's messages, in line order.
+    """Every confirmed value of the given kinds in one split's messages, in line order; with `judge`,
+    only those it keeps, each with its reason.
 
     Evidence is cut from the text with every sensitive value masked, of these kinds or others.
     """
@@ -64,11 +74,13 @@ def scan_messages(
         if not spans:
             continue
         masked = mask_spans(text, spans + find_values(text, others))
-        for start, _end, det, value in spans:
+        for start, end, det, value in spans:
+            why = judge(det, value, text, start, end) if judge is not None else ""
             shown = det.show(value)
             pos = masked.positions.get(start, 0)
             where = role_name(split, role)  # the data's own field ("instruction", "output") or chat role
-            hits.append(Hit(line, where, det.kind, shown, snippet(masked.text, pos, pos + len(shown), 40)))
+            evidence = snippet(masked.text, pos, pos + len(shown), 40)
+            hits.append(Hit(line, where, det.kind, shown, evidence, why))
     return hits
 
 
@@ -83,6 +95,6 @@ def group_hits(hits: list[Hit]) -> dict[int, list[Hit]]:
 
 def describe(hits: list[Hit]) -> str:
     """A record's hits as message text: kind, masked value and role of the first six."""
-    parts = [f"{h.kind} ({h.shown}) in {h.role}" for h in hits[:6]]
+    parts = [f"{h.kind} ({h.shown}) in {h.role}" + (f": {h.why}" if h.why else "") for h in hits[:6]]
     more = f"; and {len(hits) - 6} more" if len(hits) > 6 else ""
     return "; ".join(parts) + more

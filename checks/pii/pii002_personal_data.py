@@ -6,11 +6,16 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from dataqa.checks.pii.common import describe, group_hits, scan_messages
+import polars as pl
+
+from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
+from dataqa.checks.pii.context import format_task_kinds, published, why_real
+from dataqa.checks.quality.common import messages
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.dataset import Split
 from dataqa.text.detectors import Detector
 from dataqa.text.personal_data import DEFAULT_IGNORED_DOMAINS, PERSONAL_DETECTORS, PERSONAL_KINDS
 
@@ -26,8 +31,11 @@ class PersonalData(Check):
     Fix: pseudonymise the values (consistent fake names and addresses) or drop the records. Every
     candidate is validated: card numbers by Luhn and issuer prefix, IBANs by mod-97, Spanish DNI/NIE
     by their check letter, US SSNs need the word "SSN" nearby; documentation domains (example.com),
-    published test cards, private and reserved IP ranges and code blocks are not reported. For data
-    meant to hold synthetic values, list their domains in `ignore-domains` or narrow `kinds`.
+    published test cards, private and reserved IP ranges and code blocks are not reported, nor are
+    the samples of a task about a format ("extract the phone number from ...") or the contact a
+    business or institution publishes ("call us at ...", a desk address beside its web page). Each
+    finding says why its value is believed real. For data meant to hold synthetic values, list
+    their domains in `ignore-domains` or narrow `kinds`.
     """
 
     id = "PII002"
@@ -62,8 +70,10 @@ class PersonalData(Check):
         detectors = [d for d in PERSONAL_DETECTORS if d.kind in self.kinds]
         by_kind: Counter[str] = Counter()
         for split in ctx:
-            hits = scan_messages(ctx, split.name, detectors, self._ignored_domain) if detectors else []
-            grouped = group_hits(hits)
+            hits = (
+                scan_messages(ctx, split.name, detectors, self._ignored_domain, _judge) if detectors else []
+            )
+            grouped = group_hits(_without_samples(ctx, split, hits))
             for line, items in grouped.items():
                 by_kind.update(h.kind for h in items)
                 yield self.finding(
@@ -74,3 +84,30 @@ class PersonalData(Check):
                 )
             self.metrics[f"{split.name}_records"] = len(grouped)
         self.metrics["by_kind"] = dict(sorted(by_kind.items()))
+
+
+def _judge(detector: Detector, value: str, text: str, start: int, end: int) -> str | None:
+    """Why a value is believed someone's, or None for a contact a business or institution publishes."""
+    if published(detector.kind, value, text, start, end):
+        return None
+    return why_real(detector.kind, value, text, start, end)
+
+
+def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
+    """`hits` without the values that are no one's: a contact published (`_judge` said None) anywhere
+    in its record, also where the record repeats it (a translation, a summary), and every value of a
+    record whose prompt works on that kind of value as a format (extract, validate, format, mask...):
+    those are the task's samples."""
+    public = {(h.line, h.kind, h.shown) for h in hits if h.why is None}
+    hits = [h for h in hits if (h.line, h.kind, h.shown) not in public]
+    lines = sorted({h.line for h in hits})
+    if not lines:
+        return hits
+    prompts = (
+        messages(ctx, split)
+        .filter(pl.col("line").is_in(lines) & pl.col("role").is_in(["system", "user"]))
+        .group_by("line")
+        .agg(pl.col("content").str.join("\n"))
+    )
+    kinds = {line: format_task_kinds(prompt) for line, prompt in prompts.iter_rows()}
+    return [h for h in hits if h.kind not in kinds.get(h.line, frozenset())]

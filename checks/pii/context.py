@@ -1,0 +1,106 @@
+"""Whether a confirmed personal value is someone's, judged from the text around it (PII002).
+
+A value can be well-formed and still expose no one: the sample a format task works on ("extract
+the phone number from: My number is 415-...") and the contact a business or an institution
+publishes ("Call us at ...", the desk address beside its own web page). What is left is reported
+with the reason it is believed real: the kind of evidence a reviewer asks for first.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMAT_TASK = re.compile(
+    r"(?i)\b(?:extract\w*|validat\w*|valid|verif\w*|format\w*|pars\w*|regex\w*|regular expressions?|match\w*"
+    r"|mask\w*|redact\w*|anonymi[sz]\w*|detect\w*|recogni[sz]\w*|find all|normali[sz]\w*|convert\w*"
+    r"|check (?:if|whether)|is it a valid|mock|fake|dummy|synthetic|sample)\b"
+    r"|提取|验证|校验|格式|正则|匹配|脱敏"
+)
+"""A prompt that works on a value's form (extract, validate, format, match, mask, generate fake
+data): the values it hands over are its material, samples rather than someone's data."""
+_KIND_WORDS: dict[str, str] = {
+    "email": r"e-?mails?|mail address|addresses|邮箱|邮件",
+    "phone": r"phones?|telephones?|mobiles?|numbers?|电话|手机|号码",
+    "payment card": r"cards?|credit|payment|numbers?|卡号|信用卡",
+    "iban": r"iban|account|bank|账号",
+    "national id": r"ssn|social security|id|identity|numbers?|身份证",
+    "ip address": r"ip|ipv4|address|addresses|地址",
+}
+"""Words by which a prompt names a kind of value, for `FORMAT_TASK` to hold for that kind."""
+BUSINESS_CONTACT = re.compile(
+    r"(?i)\b(?:call|contact|reach|email|e-mail|write to|text|visit|find|follow|phone) us\b"
+    r"|\bour (?:office|offices|team|store|shop|website|site|hotline|number|phone|reception|front desk"
+    r"|customer service|support|address|email|inbox)\b|\b(?:customer service|customer care|hotline"
+    r"|toll[- ]free|reservations?|bookings?|opening hours|business hours|open (?:daily|monday|mon)"
+    r"|for (?:more )?(?:information|info|details|enquiries|inquiries|questions)|box office|headquarters"
+    r"|appointments?)\b|联系我们|咨询|热线|客服|预订|详情"
+)
+"""Words around a phone number or address that a business or institution publishes for anyone to use."""
+FREE_MAIL = frozenset(
+    {
+        "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.co.jp", "ymail.com", "hotmail.com",
+        "hotmail.co.uk", "outlook.com", "live.com", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com",
+        "protonmail.com", "proton.me", "gmx.de", "gmx.net", "gmx.com", "web.de", "mail.ru", "yandex.ru",
+        "qq.com", "163.com", "126.com", "sina.com", "sohu.com", "naver.com", "hanmail.net", "libero.it",
+        "orange.fr", "free.fr", "t-online.de", "rediffmail.com", "zoho.com", "fastmail.com", "tutanota.com",
+    }
+)  # fmt: skip
+"""Free-mail providers: an address there is an individual's own mailbox."""
+_URL_HOST = re.compile(r"(?i)(?:https?://|www\.)([a-z0-9.-]+\.[a-z]{2,24})")
+_PERSONAL_CUE = re.compile(
+    r"(?i)\b(?:my|me|mine|his|her|their|cell|mobile|personal|home|private)\b|我的|他的|她的|手机"
+)
+CONTEXT_CHARS = 80
+"""Characters on each side of a value that say whose it is."""
+WHY: dict[str, str] = {
+    "payment card": "passes the Luhn check with a card issuer's prefix",
+    "iban": "its mod-97 check digits are right",
+    "national id": "its check letter or the word SSN beside it confirms it",
+    "ip address": "a public address, not a private, reserved or resolver one",
+}
+"""Why a value of a checksummed kind is believed real (the validators of `personal_data`)."""
+
+
+def format_task_kinds(prompt: str) -> frozenset[str]:
+    """The kinds of value a prompt works on as a format (its samples are material), or none."""
+    if not FORMAT_TASK.search(prompt):
+        return frozenset()
+    return frozenset(kind for kind, words in _KIND_WORDS.items() if re.search(rf"(?i){words}", prompt))
+
+
+def _registered(host: str) -> str:
+    """The last two labels of a host (three under a two-letter country code with a short second level:
+    "www.ucc.ie" -> "ucc.ie", "news.bbc.co.uk" -> "bbc.co.uk")."""
+    labels = host.lower().rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
+
+
+def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
+    """Whether a phone number or address is one a business or institution publishes: named as how to
+    reach "us", as a desk or a hotline, or an address at the domain of a web page the text cites."""
+    if kind not in ("email", "phone"):
+        return False
+    around = text[max(start - CONTEXT_CHARS, 0) : end + CONTEXT_CHARS]
+    if BUSINESS_CONTACT.search(around):
+        return True
+    if kind == "email":
+        domain = _registered(value.rsplit("@", 1)[1])
+        return any(_registered(host) == domain for host in _URL_HOST.findall(text))
+    return False
+
+
+def why_real(kind: str, value: str, text: str, start: int, end: int) -> str:
+    """A short reason a value that passed every test is believed to be a real person's."""
+    if kind in WHY:
+        return WHY[kind]
+    around = text[max(start - CONTEXT_CHARS // 2, 0) : end + 10]
+    cue = _PERSONAL_CUE.search(around)
+    if kind == "email":
+        domain = value.rsplit("@", 1)[1].lower()
+        if domain in FREE_MAIL:
+            return "a personal mailbox at a free-mail provider"
+        return "a mailbox that is no role, desk, sample or documentation address"
+    if cue:
+        return "given as a person's own number"
+    return "a dialable number, not given as a business's or as a format task's sample"
