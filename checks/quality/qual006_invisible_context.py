@@ -97,6 +97,36 @@ def _counted_in(text: str, matched: str) -> bool:
     return re.search(counted, text) is not None
 
 
+_STORY = re.compile(
+    r"(?i)\b(?:movies?|films?|stor(?:y|ies)|novels?|books?|series|episodes?|characters?|plays?"
+    r"|narrative|screenplay|script|actors?|actress|director|cast|twists?)\b"
+)
+"""Words of a text about a story: there "the plot" is what happens in it, not a drawn plot."""
+
+
+def _story_plot(text: str, matched: str) -> bool:
+    """Whether the matched noun is a story's plot ("I won't explain more of the plot" in a film review)."""
+    noun = _NOUNS.search(matched)
+    return noun is not None and noun.group(1).lower() == "plot" and _STORY.search(text) is not None
+
+
+_SEEN = (
+    r"(?i)\b(?:the|this|that|your)\s+{noun}s?\s+(?:(?:above|below|you (?:sent|shared|attached|uploaded))\s+)?"
+    r"(?:shows?|depicts?|displays?|illustrates?|features?|contains?|captures?|presents?|highlights?|reveals?"
+    r"|is (?:showing|of)|has)\b"
+)
+"""An answer that describes a medium as seen ("the image shows", "this chart depicts")."""
+
+
+def _answer_describes(answer: str, kind: str, matched: str) -> bool:
+    """Whether an answer treats the media a prompt points at as seen: points at it as the prompt does,
+    or describes what it "shows"."""
+    if INVISIBLE_RES[kind].search(answer):
+        return True
+    noun = _NOUNS.search(matched)
+    return noun is not None and re.search(_SEEN.format(noun=re.escape(noun.group(1))), answer) is not None
+
+
 LINKED_TEXT_WORDS = 40
 """Words besides the pointing sentence from which a record's prompt holds the article or page itself."""
 
@@ -119,7 +149,9 @@ class InvisibleContext(Check):
     Fix: include the content (as text, or as an image part for a vision model) or drop the record.
     Not reported when the record carries the media (an `<image>` token, a markdown image, a figure
     in code) or, for links, holds the URL; a request whose only content is a URL or a file name is
-    QUAL011's.
+    QUAL011's. A reference inside a passage the prompt hands over (a review's "not as long as in
+    the photo", an article's "see the video above") is the passage's own, unless the answer
+    describes the media as seen; "the plot" of a film or book is its story.
     """
 
     id = "QUAL006"
@@ -155,6 +187,14 @@ class InvisibleContext(Check):
                 whole.filter(pl.col("content").str.contains(r"(?i)https?://|www\."))["line"].to_list()
             )
             cand = cand.join(with_media, on="line", how="anti").sort("line", "turn")
+            # The record's answers: whether they describe what a prompt points at as if they saw it.
+            answers = dict(
+                msgs.join(cand.select("line").unique(), on="line", how="semi")
+                .filter(pl.col("role") == "assistant")
+                .group_by("line")
+                .agg(pl.col("content").str.join("\n"))
+                .rows()
+            )
             # Words the record's prompt side holds: an article or page pointed at may be right there.
             given = dict(
                 msgs.join(cand.select("line").unique(), on="line", how="semi")
@@ -178,11 +218,20 @@ class InvisibleContext(Check):
                     if lower is not None and not any(word in lower for word in INVISIBLE_WORDS[kind]):
                         continue
                     for m in pattern.finditer(text):
-                        if kind != "attachment" and _counted_in(text, m.group(0)):
+                        if kind != "attachment" and (
+                            _counted_in(text, m.group(0)) or _story_plot(text, m.group(0))
+                        ):
                             continue
                         sentence = _sentence_around(text, m.start(), m.end())
-                        if kind == "link" and given.get(line, 0) - len(sentence.split()) >= LINKED_TEXT_WORDS:
+                        passage = given.get(line, 0) - len(sentence.split()) >= LINKED_TEXT_WORDS
+                        if kind == "link" and passage:
                             continue  # "Summarize this article:" and the article follows
+                        if (
+                            passage
+                            and role != "assistant"
+                            and not _answer_describes(answers.get(line, ""), kind, m.group(0))
+                        ):
+                            continue  # a review's "as in the photo": the passage's own words, not asked about
                         if not _NEGATED.search(sentence):
                             hits.append(
                                 (
