@@ -17,13 +17,19 @@ from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.naming import field_name
-from dataqa.text.markup import (
-    masked_column,
-)
+from dataqa.text.markup import is_code_text, masked_column
 from dataqa.text.redaction import snippet
 
 _NOT_PROSE_RE = re.compile(r"[\s0-9]*[0-9][\s0-9]*[0-9][\s0-9]*")
 """Digits only (a binary number, a digit string asked for): few distinct characters, but data."""
+
+
+def is_markup_text(text: str, share: float = 0.6) -> bool:
+    """Whether a text is markup as a whole (HTML, XML): at least `share` of its non-blank lines are tags."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return len(lines) >= 3 and sum(1 for line in lines if line[0] == "<" and line[-1] == ">") >= share * len(
+        lines
+    )
 
 
 def repetition_ratio(text: str, n: int = 4) -> float:
@@ -53,6 +59,8 @@ class DegenerateText(Check):
     Example: "Thank you for your order. Thank you for your order. Thank you for your order. …"
     Fix: cut the repeated part or regenerate the answer. The repetition ratio is the share of the
     target's word 4-grams that repeat an earlier one (prose is near 0; lists and code stay low).
+    Code is masked in fenced blocks; unfenced code and markup, whose rows and cells repeat by
+    design, must pass the higher `max-code-repetition`.
     """
 
     id = "QUAL003"
@@ -62,6 +70,9 @@ class DegenerateText(Check):
     severity = Severity.WARNING
     max_repetition: float = ranged(0.5, low=0, high=1)
     """Highest acceptable repetition ratio (share of repeated word 4-grams)."""
+    max_code_repetition: float = ranged(0.8, low=0, high=1)
+    """Highest acceptable repetition ratio of a target that is unfenced code or markup, whose rows,
+    cells and cases repeat by design (the six rows of a grid the prompt asked for)."""
     min_words: int = ranged(30, low=0)
     """Texts shorter than this are not judged on repetition."""
     min_chars: int = ranged(20, low=1)
@@ -110,7 +121,9 @@ class DegenerateText(Check):
             ).iter_rows():
                 if words >= self.min_words:
                     ratio = repetition_ratio(text)
-                    if ratio > self.max_repetition:
+                    if ratio > self.max_repetition and (
+                        ratio > self.max_code_repetition or not (is_code_text(text) or is_markup_text(text))
+                    ):
                         top, count = Counter(islice(_ngrams(text, 4), 1000)).most_common(1)[0]
                         hits.append((line, f"repetition ratio {ratio:.2f}", f'"{" ".join(top)}" ×{count}+'))
                         continue
