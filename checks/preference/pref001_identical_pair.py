@@ -51,6 +51,8 @@ def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
     """
     if _STRUCTURE.findall(chosen) != _STRUCTURE.findall(rejected):
         return True
+    if _framed(chosen.strip(), rejected.strip()) or _framed(rejected.strip(), chosen.strip()):
+        return True
     asked = (prompt or "").casefold()
     a, b = _TOKEN.findall(chosen.casefold()), _TOKEN.findall(rejected.casefold())
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -65,6 +67,20 @@ def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
     return False
 
 
+def _framed(short: str, long: str) -> bool:
+    """Whether `long` is `short` with words added before or after it ("好的" + the JSON asked for
+    alone, an answer with a closing offer): the pair teaches to leave out, or to add, exactly that."""
+    if not short or len(long) <= len(short):
+        return False
+    if long.startswith(short):
+        extra = long[len(short) :]
+    elif long.endswith(short):
+        extra = long[: -len(short)]
+    else:
+        return False
+    return _TOKEN.search(extra) is not None and any(not t.isdigit() for t in _TOKEN.findall(extra))
+
+
 @register
 @dataclass
 class IdenticalPair(Check):
@@ -75,8 +91,9 @@ class IdenticalPair(Check):
     Example: chosen "The capital is Paris." and rejected "the capital is Paris".
     Fix: write a genuinely worse rejected answer, or drop the pair.
     A minimal pair is no copy: answers that differ in their structure (a JSON bracket, a YAML line
-    break, an escape) or in a word the prompt names ("do not use the word X") teach exactly that
-    difference, and are not reported.
+    break, an escape), in a word the prompt names ("do not use the word X"), or by words one side
+    adds before or after the other's whole text (a preamble before the JSON asked for alone) teach
+    exactly that difference, and are not reported.
     """
 
     id = "PREF001"
