@@ -133,7 +133,7 @@ class TruncatedTarget(Check):
                 last_body = body.rsplit("\n", 1)[-1].strip()
                 prose_end = not _not_prose(last) and not _not_prose(last_body)
                 dangling = re.search(DANGLING_END, masked) and re.search(DANGLING_END, body)
-                if sentences and words >= self.min_words and prose_end and dangling:
+                if sentences and words >= self.min_words and prose_end and dangling and not _sign_off(body):
                     hits.append((line, "ends mid-sentence", snippet(body, len(body), len(body), 80)))
                     continue
                 # A bracket left open near the end (cut inside a parenthesis) or in a JSON-like target.
@@ -148,6 +148,26 @@ class TruncatedTarget(Check):
             yield from record_findings(
                 self, ctx, split, hits, f"{field_name(split, 'response')} looks truncated"
             )
+
+
+_SALUTATION = re.compile(
+    r"(?i)^(?:dear|hi|hello|hey|greetings|good (?:morning|afternoon|evening))\b[^\n]{0,40},?\s*\n"
+)
+_SIGN_OFF_WORDS = 8
+"""Words at most in a letter's closing line ("Looking forward to seeing you,", "Best regards,")."""
+
+
+def _sign_off(body: str) -> bool:
+    """Whether a target ending in a comma is a letter whose last line is its closing, left for the
+    sender to sign: a short line of its own after a salutation ("Hi there, ... Looking forward to
+    seeing you,")."""
+    head, _, last = body.rstrip().rpartition("\n")
+    return (
+        bool(head.strip())
+        and last.rstrip().endswith(",")
+        and len(last.split()) <= _SIGN_OFF_WORDS
+        and _SALUTATION.match(body.lstrip()) is not None
+    )
 
 
 _OPENS = pl.col("masked").str.count_matches(r"[(\[{]")
