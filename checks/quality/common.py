@@ -23,6 +23,7 @@ from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.naming import role_name
 from dataqa.text.markup import is_code_text, mask_code
 from dataqa.text.redaction import snippet
 
@@ -233,15 +234,17 @@ def _reference_only(text: str) -> tuple[str, re.Match[str]] | None:
     return kind, refs[0]
 
 
-def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
-    """(line, kind, evidence) of the user messages that ask for work on content (summarise,
-    translate, proofread…) given only as a URL or a file name, and that an answer follows.
+def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, str, str]]:
+    """(line, kind, evidence, field) of the user messages that ask for work on content (summarise,
+    translate, proofread…) given only as a URL or a file name, and that an answer follows; field is
+    where the reference is, in the data's own words (the input of an Alpaca record, else the prompt's).
 
     Shared by QUAL011 (which reports them) and QUAL006 (which leaves them to it).
     """
 
-    def build() -> list[tuple[int, str, str]]:
+    def build() -> list[tuple[int, str, str, str]]:
         msgs = messages(ctx, split)
+        has_input = context_field(split) is not None
         users = msgs.filter(
             (pl.col("role") == "user") & pl.col("content").str.contains(REFERENCE_PREFILTER)
         ).filter(pl.col("content").str.len_chars() < 2000)
@@ -268,7 +271,10 @@ def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, 
             if context >= CONTEXT_MIN_WORDS:
                 continue
             evidence = f"{snippet(content, ref.start(), ref.end(), 60)} → {snippet(reply, 0, 0, 50)}"
-            out.append((line, kind, evidence))
+            parts = appended_input(content) if has_input else None
+            in_input = parts is not None and ref.start() >= len(parts[0]) + 2
+            where = context_field(split) if in_input else None
+            out.append((line, kind, evidence, where or role_name(split, "user")))
         return out
 
     return ctx.shared(("quality.reference_only", split.name), build)

@@ -204,7 +204,7 @@ class InvisibleContext(Check):
                 .rows()
             )
             # A request whose only content is a URL or a file name is QUAL011's: one defect, one finding.
-            by_reference = {line for line, _, _ in reference_only_requests(ctx, split)}
+            by_reference = {line for line, *_ in reference_only_requests(ctx, split)}
             hits = []
             for line, role, text in cand.select("line", "role", "masked").iter_rows():
                 if role == "user" and line in by_reference:

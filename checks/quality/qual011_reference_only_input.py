@@ -85,8 +85,8 @@ class ReferenceOnlyInput(Check):
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
             hits = [
-                (line, f"{kind} in {role_name(split, 'user')}", evidence)
-                for line, kind, evidence in reference_only_requests(ctx, split)
+                (line, f"{kind} in {where}", evidence)
+                for line, kind, evidence, where in reference_only_requests(ctx, split)
             ]
             yield from record_findings(
                 self,
