@@ -25,6 +25,7 @@ from dataqa.reports.common import (
     family_title,
     fmt_number,
     fmt_value,
+    neutralise,
     not_applicable,
     split_source,
     trim,
@@ -104,12 +105,7 @@ def _evidence(finding: Finding, family: str, limits: Limits, where: list[str]) -
 
 
 def _finding_view(finding: Finding, family: str, limits: Limits) -> dict[str, Any]:
-    where = [loc.where(display_path(loc.path)) for loc in finding.locations]
-    metrics = [
-        (k.replace("_", " "), fmt_value(v, k))
-        for k, v in finding.metrics.items()
-        if isinstance(v, int | float | str | bool)
-    ][:6]
+    where = [neutralise(loc.where(display_path(loc.path))) for loc in finding.locations]
     return {
         "id": finding.check_id,
         "severity": finding.severity.label,
@@ -119,7 +115,7 @@ def _finding_view(finding: Finding, family: str, limits: Limits) -> dict[str, An
         "group": len(finding.locations),
         "unusable": len(finding.unusable),
         "evidence": _evidence(finding, family, limits, where),
-        "metrics": metrics,
+        "metrics": _metric_items(finding.metrics, 6),
     }
 
 
@@ -255,10 +251,11 @@ def waterfall_view(report: Report) -> dict[str, Any]:
     return {"width": width, "height": len(bars) * row_h + 4, "label_w": label_w, "bars": bars}
 
 
-def _metric_items(metrics: dict[str, Any]) -> list[tuple[str, str]]:
-    """A check's scalar summary numbers (lists and tables are drawn as charts instead)."""
+def _metric_items(metrics: dict[str, Any], most: int = 8) -> list[tuple[str, str]]:
+    """A check's or a finding's scalar numbers (lists and tables are drawn as charts instead). A key
+    is the check's own word, but a plugin may build one from data: it is neutralised like any text."""
     scalars = [(k, v) for k, v in metrics.items() if isinstance(v, int | float | bool | str)]
-    return [(k.replace("_", " "), fmt_value(v, k)) for k, v in scalars][:8]
+    return [(trim(k.replace("_", " "), 80), fmt_value(v, k)) for k, v in scalars][:most]
 
 
 def family_views(report: Report, limits: Limits) -> list[dict[str, Any]]:
@@ -350,7 +347,7 @@ def provenance_view(report: Report) -> dict[str, Any]:
                 "rows": fmt_number(s.rows),
                 "usable": fmt_number(s.usable_rows),
                 "format": s.format or "unknown",
-                "label_source": s.label_source or "—",
+                "label_source": trim(s.label_source or "—", 120),
             }
             for s in report.splits
         ],

@@ -1,0 +1,207 @@
+"""Every renderer, fed a report whose every string field carries a payload of its own.
+
+`test_escaping.py` proves it through a real scan, but a scan cannot put text into every field (a
+condition's reason, a skipped check's reason, a split's label source, a profile's role names), and
+each of its runs costs seconds. Here the report is built in-process, so the renderers' escaping is
+checked field by field, fast enough for the mutation run (`benchmarks/mutation.md`).
+
+Each payload is an HTML tag a browser would build (`<dqNAME a=1>`) followed by terminal control
+sequences that are not colours (clear screen, set the window title, ring the bell): colour codes are
+the one escape sequence the terminal renderer may add itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from test_report_html import Tree
+from test_report_outputs import synthetic_report
+
+from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
+from dataqa.reports import github, html, html_summary, markdown, sarif, terminal
+from dataqa.reports.common import neutralise
+
+CONTROL = "\x1b[2J\x1b]0;t\x07"
+
+
+def payload(field: str) -> str:
+    return f"<{field} a=1>{CONTROL}"
+
+
+TRAIN = f"data/{payload('dqpath')}/train.jsonl"
+TEST = f"data/{payload('dqtestpath')}/test.jsonl"
+
+
+def hostile_report():
+    """The synthetic report of `test_report_outputs`, every string it carries made a payload."""
+    report = synthetic_report([payload(f"dqtext{i}") for i in range(5)])
+    at = Location("train", TRAIN, 4)
+    for result in report.results:
+        for finding in result.findings:
+            finding.locations = [
+                Location(loc.split, TRAIN if loc.split == "train" else TEST, loc.line)
+                for loc in finding.locations
+            ]
+            finding.unusable = [Location(loc.split, TRAIN, loc.line) for loc in finding.unusable]
+    report.results += [
+        CheckResult(
+            "ZZQ001",
+            "carries",
+            "quality",
+            Severity.WARNING,
+            CheckStatus.FAILED,
+            {payload("dqmetric"): 1, "note": payload("dqmetricvalue")},
+            [
+                Finding(
+                    "ZZQ001",
+                    Severity.ERROR,
+                    payload("dqmsg"),
+                    [at],
+                    [payload("dqev")],
+                    {payload("dqfmetric"): 2},
+                )
+            ],
+        ),
+        CheckResult(
+            "ZZQ002", "breaks", "quality", Severity.ERROR, CheckStatus.ERRORED, reason=payload("dqreason")
+        ),
+        CheckResult(
+            "ZZQ003", "waits", "quality", Severity.INFO, CheckStatus.SKIPPED, reason=payload("dqskip")
+        ),
+    ]
+    report.conditions += [
+        Condition("zz-blocking", "a blocking condition", 2, 1, False, True, payload("dqcondition")),
+        Condition("zz-advice", "an advice", 2, 1, False, False, payload("dqadvice")),
+    ]
+    train, test = report.splits
+    train.path, test.path = TRAIN, TEST
+    train.format, train.label_source = "classification", payload("dqlabelsource")
+    train.input = {"kind": "jsonl", "files": [TRAIN], "note": payload("dqinputnote")}
+    train.profile["labels"] = {payload("dqlabel"): 9, "billing": 60}
+    train.profile["tokens_per_role"][payload("dqrole")] = train.profile["tokens_per_role"]["assistant"]
+    report.config = {
+        **report.config,
+        "source": payload("dqconfigsource"),
+        "label_field": payload("dqconfig"),
+        "checks": {"ZZQ001": {"note": payload("dqoption")}},
+    }
+    return report
+
+
+@pytest.fixture(scope="module")
+def outputs() -> dict[str, str]:
+    report = hostile_report()
+    return {
+        "html": html.render(report),
+        "summary": html_summary.render(report),
+        "markdown": markdown.render(report),
+        "sarif": sarif.render(report),
+        "github": github.render(report),
+        "terminal": terminal.render(report),
+        "statistics": terminal.render(report, statistics=True),
+        "concise": terminal.render_concise(report),
+        "coloured": terminal.render(report, color=True) + terminal.render_concise(report, color=True),
+    }
+
+
+def tags(text: str) -> set[str]:
+    """The payloads whose tag `text` shows literally (as text, after the output's own unescaping)."""
+    return set(re.findall(r"<(dq[a-z0-9]+) a=1>", text))
+
+
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+EVERY_ANSWER = {f"dqtext{i}" for i in range(5)}
+"""The dataset text the synthetic report puts in messages, excerpts, labels and topic terms."""
+
+
+@pytest.mark.parametrize(
+    ("output", "fields"),
+    [
+        (
+            "html",
+            EVERY_ANSWER
+            | {"dqpath", "dqtestpath", "dqmsg", "dqev", "dqreason", "dqskip", "dqcondition", "dqadvice"}
+            | {"dqlabel", "dqlabelsource", "dqrole", "dqconfig", "dqoption", "dqconfigsource"}
+            | {"dqmetric", "dqmetricvalue", "dqfmetric"},
+        ),
+        ("summary", {"dqpath", "dqtestpath", "dqmsg", "dqtext0", "dqcondition"}),
+    ],
+)
+def test_html_shows_each_payload_as_text_and_builds_no_element(outputs, output, fields) -> None:
+    page = outputs[output]
+    assert "<dq" not in page and not CONTROL_CHARACTER.search(page)
+    tree = Tree(page)
+    assert not {n.tag for n in tree.root.iter() if n.tag.startswith("dq")}, "a payload became an element"
+    assert fields <= tags(tree.root.all_text())
+
+
+def markdown_text(text: str) -> str:
+    """Markdown as a reader sees it: backslash escapes and entities resolved."""
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>])", r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+SHOWN_BY_EVERY_TEXT_OUTPUT = {"dqpath", "dqtestpath", "dqmsg", "dqtext0"}
+
+
+@pytest.mark.parametrize(
+    ("output", "fields"),
+    [
+        ("terminal", SHOWN_BY_EVERY_TEXT_OUTPUT | {"dqreason", "dqcondition", "dqadvice", "dqlabelsource"}),
+        (
+            "statistics",
+            {"dqpath", "dqtestpath", "dqreason", "dqskip", "dqcondition", "dqadvice", "dqlabelsource"},
+        ),
+        ("concise", SHOWN_BY_EVERY_TEXT_OUTPUT),
+        ("markdown", SHOWN_BY_EVERY_TEXT_OUTPUT | {"dqcondition"}),
+    ],
+)
+def test_text_outputs_show_control_characters_as_visible_escapes(outputs, output, fields) -> None:
+    text = outputs[output]
+    assert not CONTROL_CHARACTER.search(text)
+    assert neutralise(CONTROL) in text.replace("\\\\", "\\").replace("\\[", "[").replace("\\]", "]")
+    assert fields <= tags(markdown_text(text) if output == "markdown" else text)
+
+
+def test_coloured_terminal_output_adds_colour_codes_and_nothing_else(outputs) -> None:
+    coloured = outputs["coloured"]
+    assert "\x1b[" in coloured
+    assert not CONTROL_CHARACTER.search(re.sub(r"\x1b\[[0-9;]*m", "", coloured))
+
+
+def test_markdown_shows_no_raw_tag_outside_code(outputs) -> None:
+    outside_code = re.sub(r"`[^`\n]*`", "", outputs["markdown"])
+    assert "<dq" not in outside_code
+
+
+def shown_strings(value: object, key: str = "") -> list[str]:
+    """The strings of a SARIF log a viewer shows: message and description texts, and URIs. (Its
+    `properties` keep values as the JSON report has them, for programs.)"""
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in shown_strings(v, k)]
+    if isinstance(value, list):
+        return [s for v in value for s in shown_strings(v, key)]
+    return [value] if isinstance(value, str) and key in ("text", "markdown", "uri") else []
+
+
+def test_sarif_shows_no_control_character(outputs) -> None:
+    texts = shown_strings(json.loads(outputs["sarif"]))
+    assert not [t for t in texts if CONTROL_CHARACTER.search(t)]
+    assert {"dqmsg", "dqtext0", "dqreason"} <= tags("\n".join(texts))
+    assert any("dqpath" in t for t in texts)  # in URIs, percent-encoded
+
+
+def test_github_annotations_stay_one_per_line_and_carry_no_control_character(outputs) -> None:
+    text = outputs["github"]
+    assert not CONTROL_CHARACTER.search(text)
+    lines = text.splitlines()
+    findings = [f for r in hostile_report().results for f in r.findings]
+    assert len(lines) == len(findings) + 1  # and the verdict
+    command = r"^::(error|warning|notice) (file=[^:,]+,line=\d+,)?title=[^:,]+::\S"
+    assert all(re.match(command, line) for line in lines)
+    assert {"dqmsg", "dqtext0", "dqcondition"} <= tags(
+        re.sub(r"%([0-9A-F]{2})", lambda m: chr(int(m[1], 16)), text)
+    )
