@@ -213,6 +213,22 @@ def test_clean_counts_rejects_per_check_and_writes_nothing_but_the_outputs(tmp_p
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["train.jsonl", "train.rejects.jsonl"]
 
 
+def test_a_line_no_finding_names_is_rejected_for_what_it_is(tmp_path: Path) -> None:
+    """With the format checks left out, a blank line and a non-object have no finding of their own:
+    each is rejected as what it is, not under the checks found on line 1 (a duplicate group's first
+    record here). A file with no record at all (UTF-16) and no finding on line 1 is rejected line by
+    line the same way."""
+    records = _records(12)
+    data = write_jsonl(tmp_path / "train.jsonl", [*records, records[0], "", "[1, 2]"])
+    config = load_config(discover=False, select=["DUP"])
+    (summary,) = c.clean({"train": str(data)}, tmp_path / "out", config).splits
+    assert (summary.kept, summary.by_check) == (12, {"DUP001": 1, "blank": 1, "no-record": 1})
+    utf16 = tmp_path / "utf16.jsonl"
+    utf16.write_bytes("\n".join(['{"a": 1}'] * 3).encode("utf-16"))
+    (summary,) = c.clean({"train": str(utf16)}, tmp_path / "out16", config).splits
+    assert (summary.kept, summary.by_check) == (0, {"no-record": 3})
+
+
 def test_families_left_out_keep_their_rows(tmp_path: Path) -> None:
     records = _records(12)
     data = write_jsonl(tmp_path / "train.jsonl", [*records, records[0]])

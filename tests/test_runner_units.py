@@ -6,8 +6,31 @@ test reached it.
 
 from __future__ import annotations
 
-from dataqa.core.models import Finding, Location, Severity
-from dataqa.engine.runner import _ignored
+import dataclasses
+import inspect
+import io
+import sys
+import threading
+import warnings
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from conftest import chat, write_jsonl
+
+from dataqa.core.models import CheckStatus, Finding, Location, Severity
+from dataqa.engine import runner
+from dataqa.engine.config import load_config
+from dataqa.engine.registry import Check, make_check
+from dataqa.engine.runner import (
+    AbandonedChecksToStderr,
+    _ignored,
+    effective_jobs,
+    library_warnings_silenced,
+    run_check,
+    run_limited,
+    split_paths,
+)
 
 
 def finding(check_id: str, *paths: str) -> Finding:
@@ -29,3 +52,178 @@ def test_a_finding_is_dropped_only_when_every_location_matches_a_pattern_that_ig
 def test_nothing_is_dropped_without_patterns_or_locations() -> None:
     assert not _ignored(finding("DUP001", "data/a.jsonl"), {})
     assert not _ignored(Finding("DUP001", Severity.ERROR, "m", []), {"*": ["ALL"]})
+
+
+# --- one check's run, its time limit, and what the scan around it does (found untested by the
+# mutation run: the scan tests see the runner only through whole reports) ---
+
+
+@dataclasses.dataclass
+class Scripted(Check):
+    """Yields the findings it is given, or raises, or waits for a signal first."""
+
+    id = "ZZR001"
+    name = "scripted"
+    family = "quality"
+    findings: list = dataclasses.field(default_factory=list)
+    error: Exception | None = None
+    release: threading.Event | None = None
+
+    def run(self, ctx: object) -> list[Finding]:
+        if self.release is not None:
+            self.release.wait(30)
+        if self.error is not None:
+            raise self.error
+        self.metrics["n"] = len(self.findings)
+        return self.findings
+
+
+def fake_context(unmet: dict[str, str] | None = None) -> SimpleNamespace:
+    """What `run_check` reads of a Context: the unmet needs, a view, and the splits' order."""
+    unmet = unmet or {}
+    return SimpleNamespace(unmet_need=unmet.get, view=lambda: None, splits={"train": 0, "test": 1})
+
+
+def scripted(**options: object) -> Check:
+    check = make_check(Scripted, {"severity": "error"})
+    for key, value in options.items():
+        setattr(check, key, value)
+    return check
+
+
+def test_a_check_with_unmet_needs_is_skipped_with_the_first_reason_by_need_name() -> None:
+    check = scripted()
+    check.needs = frozenset({"test", "label"})
+    result = run_check(check, fake_context({"test": "no test split", "label": "no labels"}))
+    assert (result.check_id, result.name, result.family) == ("ZZR001", "scripted", "quality")
+    assert (result.status, result.reason, result.severity) == (
+        CheckStatus.SKIPPED,
+        "no labels",
+        Severity.ERROR,
+    )
+    assert run_check(check, fake_context({"test": "no test split"})).reason == "no test split"
+    assert run_check(check, fake_context()).status == CheckStatus.PASSED
+
+
+def test_a_raising_check_is_errored_with_the_place_it_raised_unless_debugging() -> None:
+    check = scripted(error=ValueError("bad value"))
+    result = run_check(check, fake_context())
+    line = inspect.getsourcelines(Scripted.run)[1] + 4
+    assert (result.status, result.reason) == (
+        CheckStatus.ERRORED,
+        f"ValueError: bad value (at test_runner_units.py:{line})",
+    )
+    assert result.severity == Severity.ERROR and result.findings == []
+    with pytest.raises(ValueError, match="bad value"):
+        run_check(check, fake_context(), debug=True)
+
+
+def at(split: str, line: int, message: str, severity: Severity = Severity.INFO) -> Finding:
+    return Finding("ZZR001", severity, message, [Location(split, f"{split}.jsonl", line)])
+
+
+def test_findings_come_in_split_then_line_then_message_order_and_warnings_fail_the_check() -> None:
+    unlocated = Finding("ZZR001", Severity.INFO, "a", [])
+    findings = [at("test", 1, "a"), unlocated, at("train", 5, "b"), at("valid", 1, "a"), at("train", 5, "a")]
+    result = run_check(scripted(findings=findings), fake_context())
+    assert [
+        (f.split, f.first_location.line if f.first_location else None, f.message) for f in result.findings
+    ] == [
+        ("train", 5, "a"),
+        ("train", 5, "b"),
+        ("test", 1, "a"),
+        (None, None, "a"),  # no location: line 0 of a split the context does not order, last
+        ("valid", 1, "a"),  # a split the context does not order: last
+    ]
+    assert (result.status, result.metrics) == (CheckStatus.PASSED, {"n": 5})  # notes only
+    failing = run_check(scripted(findings=[at("train", 1, "x", Severity.WARNING)]), fake_context())
+    assert failing.status == CheckStatus.FAILED
+
+
+def test_a_time_limit_gives_the_same_result_or_abandons_the_check() -> None:
+    findings = [at("train", 2, "x", Severity.WARNING)]
+    assert run_limited(scripted(findings=findings), fake_context(), 0).findings == findings
+    assert run_limited(scripted(findings=findings), fake_context(), 60).findings == findings
+    release = threading.Event()
+    try:
+        result = run_limited(scripted(release=release), fake_context(), 0.05)
+    finally:
+        release.set()
+        for thread in list(runner._ABANDONED):  # no later scan of this process sees one left
+            thread.join(30)
+            runner._ABANDONED.discard(thread)
+    assert (result.check_id, result.name, result.family, result.severity) == (
+        "ZZR001",
+        "scripted",
+        "quality",
+        Severity.ERROR,
+    )
+    assert (result.status, result.reason) == (
+        CheckStatus.ERRORED,
+        "ZZR001 (scripted) did not finish within 0.05 s; its result is discarded",
+    )
+    with pytest.raises(KeyError):
+        run_limited(scripted(error=KeyError("k")), fake_context(), 60, debug=True)
+
+
+def test_an_abandoned_checks_thread_prints_to_stderr_and_every_other_to_the_stream(monkeypatch) -> None:
+    stream, stderr = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    wrapper = AbandonedChecksToStderr(stream)
+    thread = threading.Thread(target=lambda: wrapper.write("late\n"))
+    runner._ABANDONED.add(thread)
+    thread.start()
+    thread.join()
+    runner._ABANDONED.discard(thread)
+    assert wrapper.write("report\n") == 7
+    assert (stream.getvalue(), stderr.getvalue()) == ("report\n", "late\n")
+    assert wrapper.getvalue() == "report\n"  # anything else is the stream's
+
+
+def test_library_runtime_warnings_are_silenced_and_no_other() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with library_warnings_silenced():
+            warnings.warn("divide by zero", RuntimeWarning, stacklevel=1)
+            with pytest.raises(UserWarning):
+                warnings.warn("other", UserWarning, stacklevel=1)
+
+
+@pytest.mark.parametrize(
+    ("jobs", "cores", "threads"), [(3, 1, 3), (0, 1, 1), (0, 2, 2), (0, 8, 2), (0, 0, 1)]
+)
+def test_jobs_zero_means_up_to_two_threads_the_machine_has(monkeypatch, jobs, cores, threads) -> None:
+    monkeypatch.setattr(runner, "available_cores", lambda: cores)
+    assert effective_jobs(jobs) == threads
+
+
+def test_split_paths_are_in_the_canonical_order_and_only_those_given() -> None:
+    assert list(split_paths("a", test="c", valid="b").items()) == [
+        ("train", "a"),
+        ("valid", "b"),
+        ("test", "c"),
+    ]
+    assert split_paths("a") == {"train": "a"}
+
+
+def test_a_scan_needs_a_train_split_and_says_what_it_reads_and_runs(tmp_path: Path) -> None:
+    data = write_jsonl(tmp_path / "t.jsonl", [chat(f"question {i}", f"answer {i}") for i in range(12)])
+    config = load_config(discover=False, select=["FMT001"])
+    with pytest.raises(ValueError, match=r"^a train split is required$"):
+        runner.run_scan({"test": str(data)}, config)
+    said: list[str] = []
+    report = runner.run_scan({"train": str(data)}, config, progress=said.append)
+    assert said[0] == f"reading train: {data}" and "running FMT001 invalid-json" in said
+    assert [r.check_id for r in report.results] == ["FMT001"]
+
+
+def test_per_file_ignores_drop_findings_and_a_check_left_with_notes_only_passes(tmp_path: Path) -> None:
+    records = [chat(f"question {i}", f"answer {i}") for i in range(12)]
+    data = write_jsonl(tmp_path / "t.jsonl", [*records, records[0]])
+    found = runner.run_scan({"train": str(data)}, load_config(discover=False, select=["DUP001"]))
+    assert found.results[0].status == CheckStatus.FAILED
+    config = load_config(discover=False, select=["DUP001"], per_file_ignores={"t.jsonl": ["DUP"]})
+    (result,) = runner.run_scan({"train": str(data)}, config).results
+    assert (result.status, result.findings) == (CheckStatus.PASSED, [])
+    config = load_config(discover=False, select=["DUP001"], per_file_ignores={"other.jsonl": ["DUP"]})
+    assert runner.run_scan({"train": str(data)}, config).results[0].status == CheckStatus.FAILED
