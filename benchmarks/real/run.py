@@ -196,7 +196,8 @@ def resolve(ref: str, entry: dict[str, Any], realdata: Path, cache: dict) -> tup
     if not match:
         raise ValueError(f"bad record reference {ref!r}")
     split, file, kind, number = match.group(1), match.group(2), match.group(3), int(match.group(4))
-    rel = str(Path(Path(entry[split]).parts[0]) / file) if file else entry[split]
+    own = entry.get(split) or entry["train"]  # a JSON document given alone holds every split
+    rel = str(Path(Path(own).parts[0]) / file) if file else own
     if kind == "@":
         return split, rel, number
     key = rel
