@@ -14,6 +14,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.naming import role_name
+from dataqa.ingest.parts import MEDIA_TAG
 from dataqa.text.markup import (
     masked_column,
 )
@@ -67,8 +68,10 @@ _INVISIBLE_KEYWORDS = (
 MEDIA_PRESENT = (
     r"(?i)<image>|<img\b|!\[[^\]]*\]\(|data:image/|\[asy\]|\\begin\{(?:tikzpicture|figure)\}|<svg\b"
     r"|https?://\S+\.(?:png|jpe?g|gif|webp|svg|pdf|mp4|mp3|wav|csv|xlsx?)\b"
+    rf"|\b{MEDIA_TAG}:"
 )
-"""Signs that the record carries the media itself (an image token, markdown image, data URI, figure code)."""
+"""Signs that the record carries the media itself (an image token, markdown image, data URI, figure
+code, or a media content part: `dataqa.ingest.parts.media_marker`)."""
 _NEGATED = re.compile(
     r"(?i)\b(?:nothing|not|no|never|cannot|can['’]?t|couldn['’]?t|unable|forgot|without|instead of)\b"
 )

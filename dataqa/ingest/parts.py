@@ -5,12 +5,15 @@ message's content as a list of parts. `classify_part` names a part's type, its r
 what is wrong with its keys; images are reduced to their media type and decoded size (`url_image`,
 never the bytes), and a tool call or result written as a part is read out (`part_call`,
 `part_result`). `dataqa.ingest.structure` keeps what it returns for the provider checks.
+A media part (image, audio, file, document, video) is read into the text as `media_marker`'s
+`<image chart.png mediaref:1a2b3c4d>`: the same question about two charts is two inputs.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from typing import Any
 
@@ -224,3 +227,60 @@ def part_result(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
     if ptype == "toolResult" and isinstance(part.get("toolResult"), dict):
         return {"id": part["toolResult"].get("toolUseId"), "name": None}
     return None
+
+
+MEDIA_TAG = "mediaref"
+"""The word before a media part's digest in its marker: `dataqa.text.slots` holds two texts whose
+media differ to be different inputs, however much of their text they share."""
+_MEDIA_KINDS = {
+    "image_url": "image",
+    "input_image": "image",
+    "image": "image",
+    "input_audio": "audio",
+    "video": "video",
+    "document": "document",
+    "file": "file",
+}
+_REFERENCE_KEYS = ("url", "uri", "fileUri", "file_id", "fileId", "data", "bytes", "filename", "name")
+_NAME_KEYS = ("url", "uri", "fileUri", "filename", "name", "file_id", "fileId")
+_TYPE_KEYS = ("mimeType", "media_type", "format")
+
+
+def _first_string(value: Any, keys: tuple[str, ...], depth: int = 0) -> str | None:
+    """The first string under one of `keys`, searched breadth-first a few levels into a part."""
+    if not isinstance(value, dict) or depth > 3:
+        return None
+    for key in keys:
+        if isinstance(value.get(key), str) and value[key]:
+            return value[key]
+    for inner in value.values():
+        found = _first_string(inner, keys, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def media_marker(ptype: str, part: dict[str, Any]) -> str | None:
+    """`<KIND NAME mediaref:DIGEST>` for a media part (None for any other): KIND its kind, NAME
+    what a reviewer recognises it by (a URL's file name, else its media type), DIGEST the first 8
+    hex of the SHA-1 of what identifies it (its URL, file id or bytes; else the whole part)."""
+    if ptype in ("inlineData", "fileData"):
+        media = str((part.get(ptype) or {}).get("mimeType", "")) if isinstance(part.get(ptype), dict) else ""
+        kind = media.split("/", 1)[0] if media.split("/", 1)[0] in ("image", "audio", "video") else "file"
+    else:
+        kind = _MEDIA_KINDS.get(ptype)
+        if kind is None:
+            return None
+    if ptype == "image_url" and isinstance(part.get("image_url"), str):
+        reference: str | None = part["image_url"]
+    else:
+        reference = _first_string(part, _REFERENCE_KEYS)
+    identity = reference if reference is not None else repr(sorted(part.items(), key=lambda kv: kv[0]))
+    digest = hashlib.sha1(identity.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    name = _first_string(part, _NAME_KEYS) or (reference if ptype == "image_url" else None)
+    if name is None or name.startswith("data:"):
+        name = _first_string(part, _TYPE_KEYS) or (name[5:].split(";", 1)[0] if name else kind)
+    else:
+        name = name.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] or kind
+    name = re.sub(r"[\s<>]+", "_", name)[:40]
+    return f"<{kind} {name} {MEDIA_TAG}:{digest}>"

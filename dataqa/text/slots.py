@@ -12,7 +12,8 @@ between the words they share:
   "isn't"), and in a short text (`SHORT_WORDS` content words or fewer) any other word swapped for
   another ("physical" / "virtual card", "where" / "when were you born", "closures" /
   "decorators"); in a text of up to `NAME_WORDS` words a swapped name (a capitalised word inside
-  a sentence: "news anchor A" / "B", "Ada Lovelace" / "Alan Turing").
+  a sentence: "news anchor A" / "B", "Ada Lovelace" / "Alan Turing"); and, whatever the length,
+  another media part or one added (an image, a file: `dataqa.ingest.parts.media_marker`).
 
 The score is the word-level edit ratio with those adjustments: (words matched on both sides) /
 (words on both sides, filler differences left out).
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
+
+from dataqa.ingest.parts import MEDIA_TAG
 
 SHORT_WORDS = 20
 """In a text of this many content words or fewer, one word swapped for another changes what it says."""
@@ -142,6 +145,10 @@ def compare(
     maybe_names: list[tuple[list[int], list[int]]] = []
     for a0, a1, b0, b1 in holes:
         sa, sb = a[a0:a1], b[b0:b1]
+        if reason is None and (MEDIA_TAG in sa or MEDIA_TAG in sb or (a0 and a[a0 - 1] == MEDIA_TAG)):
+            reason = "media"  # another image, file or recording: another input, however long the text
+            if early:
+                break
         small = max(len(sa), len(sb)) <= SMALL_GAP
         if reason is None and small and sum(w in NEGATIONS for w in sa) != sum(w in NEGATIONS for w in sb):
             reason = "negation"
