@@ -339,8 +339,9 @@ def test_normalised_text_hash_is_built_from_the_prompt_and_response(pairs: list[
             "text": [f"{p}\n{r}" for p, r in pairs],
             "system": [""] * len(pairs),
             "label": [None] * len(pairs),
+            "structure": [None] * len(pairs),
         },
-        schema_overrides={"label": pl.String},
+        schema_overrides={"label": pl.String, "structure": pl.String},
     )
     whole = normalise.normalise(frame["text"]).hash(hashing.HASH_SEED)
     assert normalise._hash_frame(frame)["text_norm"].to_list() == whole.to_list()

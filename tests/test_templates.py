@@ -4,6 +4,7 @@ apart, genuine near copies still pair, groups never chain, and evidence says whe
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -209,6 +210,45 @@ def test_name_positions_skip_sentence_starts_and_titles() -> None:
     assert slots.name_positions("PLEASE ASK ADA LOVELACE ABOUT IT THEN I WILL ASK GRACE TOO", words) is None
     assert slots.name_positions("Please Ask Ada Lovelace About It Then I Will Ask Grace Too", words) is None
     assert slots.name_positions("Ask Ada-Lovelace", ["ask", "adalovelace"]) is None  # not aligned
+
+
+def _parts_verdict(raw_a: str, raw_b: str, threshold: float = 0.85) -> bool:
+    """`slots.decisive_part` of two raw texts, aligned as verification aligns them."""
+    wa = [w.lower() for w in re.findall(r"[^\W_]+", raw_a)]
+    wb = [w.lower() for w in re.findall(r"[^\W_]+", raw_b)]
+    verdict = _compare(" ".join(wa), " ".join(wb), content=len(wa) + len(wb))
+    return slots.decisive_part(
+        verdict.swaps, slots.part_of_words(raw_a, wa), slots.part_of_words(raw_b, wb), threshold
+    )
+
+
+def test_a_part_that_says_something_else_decides_however_long_the_shared_part() -> None:
+    """A long premise (or schema) shared, a short hypothesis (or question) of its own: two
+    examples. The same premise with a word changed, or a paragraph added, is still one."""
+    syllables = [
+        a + b for a in ("ka", "lo", "mi", "nu", "re", "si", "to", "ve", "za") for b in ("bar", "del", "fin")
+    ]
+    premise = " ".join(f"{w}ton" for w in syllables * 3)[: 80 * 9] + "."
+    assert slots.part_of_words("One two.\n\nThree four\n five", ["one", "two", "three", "four", "five"]) == [
+        0,
+        0,
+        1,
+        1,
+        1,
+    ]
+    assert slots.part_of_words("One, two", ["one", "two", "three"]) is None  # not aligned
+    assert _parts_verdict(
+        f"{premise}\n\nThe man was arrested in Berlin.", f"{premise}\n\nThe man was arrested in Munich."
+    )
+    rewritten = " ".join(f"{w}ing" for w in syllables[:27])
+    other = " ".join(f"{w}ing" if i % 3 else f"{w}ed" for i, w in enumerate(syllables[:27]))
+    assert _parts_verdict(f"{premise}\n\n{rewritten}", f"{premise}\n\n{other}")  # 9 of 27 words differ
+    one_word = premise.replace("kabarton", "changed", 1)
+    assert not _parts_verdict(f"{premise}\n\nThe man was arrested.", f"{one_word}\n\nThe man was arrested.")
+    assert not _parts_verdict(premise, f"{premise}\n\nA closing sentence added.")  # added, not swapped
+    assert not _parts_verdict(
+        f"{premise} in Berlin", f"{premise} in Munich"
+    )  # one part: the whole text's rules
 
 
 def test_word_diff_says_what_is_shared_and_where_texts_differ() -> None:

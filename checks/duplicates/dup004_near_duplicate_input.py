@@ -33,6 +33,16 @@ def same_answers(ctx: Context, split: str, lines: list[int]) -> dict[int, str]:
     return {line: "answer:" + text for line, text in zip(keys, normalised.to_list(), strict=True) if text}
 
 
+def settings(ctx: Context, split: str, lines: list[int]) -> dict[int, tuple[int, int]]:
+    """line -> (system prompt, tool definitions) hashes: what a record asks beside its prompt. One
+    request declined in two ways because each record offers its own tools is two inputs."""
+    frame = similarity.hashes(ctx, split).filter(pl.col("line").is_in(lines))
+    return {
+        line: (system, tools)
+        for line, system, tools in frame.select("line", "system_exact", "tools_exact").iter_rows()
+    }
+
+
 @register
 @dataclass
 class NearDuplicateInput(Check):
@@ -43,15 +53,19 @@ class NearDuplicateInput(Check):
     near-duplicate similarity (DUP003's: what many rows share is discounted, and inputs that differ
     in a number, a name or the word a short question turns on are different inputs); answers
     count as different when the whole examples are not near-duplicates of each other (those are
-    DUP001-DUP003's). Nothing is removed from the usable count here: one of the answers may be
-    right (the label checks judge conflicts). The evidence shows where near inputs differ.
+    DUP001-DUP003's). The system prompt and the tools a record offers are part of its input: a
+    request declined in two ways by records that offer different tools is two inputs. A long
+    part shared by two inputs (a premise, a schema) does not make them one when the part that
+    differs (the hypothesis, the question) says something else. Nothing is removed from the
+    usable count here: one of the answers may be right (the label checks judge conflicts). The
+    evidence shows where near inputs differ.
     Example: "How do I cancel my order?" answered "Go to Orders > Cancel." at line 40 and "You
     cannot cancel an order once placed." at line 913.
     Fix: decide which answer is right and fix or drop the others; if both are valid, merge them.
     """
 
     id = "DUP004"
-    shares = frozenset({"bands", "distinct", "near_groups", "near_pairs", "templates"})
+    shares = frozenset({"bands", "distinct", "hashes", "near_groups", "near_pairs", "templates"})
     heavy = True
     name = "near-duplicate-input"
     family = "duplicates"
@@ -78,11 +92,12 @@ class NearDuplicateInput(Check):
             # however much the inputs differ: with short inputs the whole examples fall apart.
             grouped = sorted({line for group in groups for line in group})
             same_answer = same_answers(ctx, split, grouped) if grouped else {}
+            setting = settings(ctx, split, grouped) if grouped else {}
             findings = []
             for group in groups:
                 kept: list[int] = []
                 seen: set[int | str] = set()
-                for line in group:
+                for line in (m for m in group if setting.get(m) == setting.get(group[0])):
                     keys = {answer_of.get(line, line), same_answer.get(line, "")} - {""}
                     if not keys & seen:
                         seen |= keys

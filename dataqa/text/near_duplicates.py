@@ -62,13 +62,22 @@ def _empty_pairs() -> pl.DataFrame:
 def _raw_texts(
     ctx: Context, splits: tuple[str, str], texts: tuple[Distinct, Distinct], column: str
 ) -> Callable[[int, np.ndarray], list[str]]:
-    """`verify_pairs`'s access to the raw texts of distinct rows (side 0: `splits[0]`, 1: `splits[1]`)."""
+    """`verify_pairs`'s access to the raw texts of distinct rows (side 0: `splits[0]`, 1: `splits[1]`);
+    a whole example (`text`) as its prompt and target in two paragraphs."""
+
+    # A whole example's prompt and target are two parts of it (`slots.decisive_part`): another
+    # short answer to the same question is another example.
+    expr = (
+        pl.concat_str(pl.col("prompt").fill_null(""), pl.col("response").fill_null(""), separator="\n\n")
+        if column == "text"
+        else pl.col(column)
+    )
 
     def raw(side: int, rows: np.ndarray) -> list[str]:
         lines = texts[side].lines[rows]
         frame = (
             ctx.valid_rows(splits[side])
-            .select("line", column)
+            .select("line", expr.alias(column))
             .filter(pl.col("line").is_in(pl.Series(lines, dtype=pl.Int64).implode()))
         )
         found = dict(frame.iter_rows())

@@ -84,13 +84,16 @@ def _hash_slice(frame: pl.DataFrame) -> pl.DataFrame:
         columns.append(frame[column].fill_null("").hash(HASH_SEED).alias(f"{column}_exact"))
         columns.append(norm[column].hash(HASH_SEED).alias(f"{column}_norm"))
     columns.append(frame["system"].fill_null("").hash(HASH_SEED).alias("system_exact"))
+    tools = frame["structure"].str.json_path_match("$.tools_json").fill_null("")
+    columns.append(tools.hash(HASH_SEED).alias("tools_exact"))
     columns.append(frame["label"].hash(HASH_SEED).alias("label_exact"))
     return pl.DataFrame(columns)
 
 
 def hashes(ctx: Context, split: str) -> pl.DataFrame:
     """Per valid record of `split`: `line`, `<col>_exact` and `<col>_norm` hashes for text, prompt
-    and response, plus `system_exact` and `label_exact`. Computed once per scan.
+    and response, plus `system_exact`, `tools_exact` (the tool definitions a record offers, part of
+    what it asks) and `label_exact`. Computed once per scan.
     """
     return ctx.shared(("hashes", split), lambda: _hash_frame(ctx.valid_rows(split)))
 

@@ -13,7 +13,14 @@ between the words they share:
   another ("physical" / "virtual card", "where" / "when were you born", "closures" /
   "decorators"); in a text of up to `NAME_WORDS` words a swapped name (a capitalised word inside
   a sentence: "news anchor A" / "B", "Ada Lovelace" / "Alan Turing"); and, whatever the length,
-  another media part or one added (an image, a file: `dataqa.ingest.parts.media_marker`).
+  another media part or one added (an image, a file: `dataqa.ingest.parts.media_marker`);
+- the same rules hold inside a *part* of a longer text (`decisive_part`): a record whose input is
+  a long shared passage and a short part of its own (a premise and a hypothesis, a schema and a
+  question, a tool list and a request) is another example when that part says something else,
+  however little of the whole text it is. Parts are the text's paragraphs (blank-line separated:
+  how a record's fields are joined); a part swapped for another of up to `SHORT_WORDS` words, or
+  rewritten under the threshold in a part of up to `NAME_WORDS` words, decides. A paragraph only
+  added or dropped does not (a closing sentence added is still a near copy).
 
 The score is the word-level edit ratio with those adjustments: (words matched on both sides) /
 (words on both sides, filler differences left out).
@@ -129,6 +136,9 @@ class Comparison:
     score: float
     reason: str | None = None
     maybe_names: list[tuple[list[int], list[int]]] = field(default_factory=list)
+    swaps: list[tuple[list[int], list[int]]] = field(default_factory=list)
+    """Every gap where words of one text stand for other words of the other (positions in each),
+    for `decisive_part`."""
 
 
 def compare(
@@ -143,6 +153,7 @@ def compare(
     ignored = 0
     reason: str | None = None
     maybe_names: list[tuple[list[int], list[int]]] = []
+    swaps: list[tuple[list[int], list[int]]] = []
     for a0, a1, b0, b1 in holes:
         sa, sb = a[a0:a1], b[b0:b1]
         if reason is None and (MEDIA_TAG in sa or MEDIA_TAG in sb or (a0 and a[a0 - 1] == MEDIA_TAG)):
@@ -185,6 +196,8 @@ def compare(
                 ignored += sum(w in FILLER for w in sa) + sum(w in FILLER for w in sb)
             swapped_a = [a0 + i for i, w in enumerate(sa) if w not in FILLER and not is_number(w)]
             swapped_b = [b0 + i for i, w in enumerate(sb) if w not in FILLER and not is_number(w)]
+        if swapped_a and swapped_b:
+            swaps.append((swapped_a, swapped_b))
         if reason is None and swapped_a and swapped_b:
             if content_words <= SHORT_WORDS:
                 reason = "word"
@@ -196,12 +209,76 @@ def compare(
         return Comparison(0.0, reason)
     total = len(a) + len(b) - ignored
     score = (got_a + got_b) / total if matched and total > 0 else (1.0 if a == b else 0.0)
-    return Comparison(min(score, 1.0), reason, maybe_names)
+    return Comparison(min(score, 1.0), reason, maybe_names, swaps)
 
 
 _TOKEN = re.compile(r"[^\W_]+")
 _APOSTROPHE_IN_WORD = re.compile(r"(?<=[^\W_])['\u2019](?=[^\W_])")
 _SENTENCE_END = re.compile(r"[.!?:\n]")
+_PARAGRAPH = re.compile(r"\n[^\S\n]*\n\s*")
+
+
+def _raw_tokens(raw: str, words: list[str]) -> tuple[str, list[re.Match[str]]] | None:
+    """The raw text (NFKC, apostrophes inside words dropped) and its word tokens, one per
+    normalised word; None when they cannot be lined up."""
+    text = unicodedata.normalize("NFKC", raw) if not raw.isascii() else raw
+    text = _APOSTROPHE_IN_WORD.sub("", text)
+    tokens = list(_TOKEN.finditer(text))
+    if len(tokens) != len(words) or any(t.group().lower() != w for t, w in zip(tokens, words, strict=True)):
+        return None
+    return text, tokens
+
+
+def part_of_words(raw: str, words: list[str]) -> list[int] | None:
+    """The paragraph (0-based, blank-line separated in the raw text) of each of a text's
+    normalised words; None when the raw words cannot be lined up with them."""
+    found = _raw_tokens(raw, words)
+    if found is None:
+        return None
+    text, tokens = found
+    breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
+    if not breaks:
+        return [0] * len(tokens)
+    out, part = [], 0
+    for token in tokens:
+        while part < len(breaks) and breaks[part] < token.start():
+            part += 1
+        out.append(part)
+    return out
+
+
+def decisive_part(
+    swaps: list[tuple[list[int], list[int]]],
+    parts_a: list[int] | None,
+    parts_b: list[int] | None,
+    threshold: float,
+) -> bool:
+    """Whether the swapped words of an aligned pair (`Comparison.swaps`) lie in a part of each text
+    that they change decisively (see the module doc): a part of at most `SHORT_WORDS` words on
+    either side, or parts of at most `NAME_WORDS` words whose own similarity is under `threshold`.
+    `parts_a` / `parts_b`: `part_of_words` of each text. Two texts of one part each are left to
+    `compare`'s rules for the whole text."""
+    if not swaps or parts_a is None or parts_b is None or not (any(parts_a) or any(parts_b)):
+        return False
+    sides = []
+    for words, index in ((parts_a, 0), (parts_b, 1)):
+        sizes: dict[int, int] = {}
+        for p in words:
+            sizes[p] = sizes.get(p, 0) + 1
+        changed: dict[int, int] = {}
+        for swap in swaps:
+            for at in swap[index]:
+                changed[words[at]] = changed.get(words[at], 0) + 1
+        sides.append((words, sizes, changed))
+    for swap in swaps:
+        touched = [{side[0][at] for at in swap[i]} for i, side in enumerate(sides)]
+        size = [sum(side[1][p] for p in t) for side, t in zip(sides, touched, strict=True)]
+        if min(size) <= SHORT_WORDS:
+            return True
+        lost = sum(side[2][p] for side, t in zip(sides, touched, strict=True) for p in t)
+        if max(size) <= NAME_WORDS and 1 - lost / sum(size) < threshold:
+            return True
+    return False
 
 
 def name_positions(raw: str, words: list[str]) -> set[int] | None:
@@ -209,11 +286,10 @@ def name_positions(raw: str, words: list[str]) -> set[int] | None:
     text: capitalised, not opening a sentence, not "I". None when the raw words cannot be lined
     up with the normalised ones, or when most words are capitalised (`TITLE_SHARE`: a title,
     shouting)."""
-    text = unicodedata.normalize("NFKC", raw) if not raw.isascii() else raw
-    text = _APOSTROPHE_IN_WORD.sub("", text)
-    tokens = list(_TOKEN.finditer(text))
-    if len(tokens) != len(words) or any(t.group().lower() != w for t, w in zip(tokens, words, strict=True)):
+    found = _raw_tokens(raw, words)
+    if found is None:
         return None
+    text, tokens = found
     capitalised = [t.group()[:1].isupper() for t in tokens]
     if sum(capitalised) > TITLE_SHARE * len(tokens):
         return None

@@ -178,8 +178,8 @@ def verify_pairs(
 
     The similarity is the adjusted word ratio of the content words (template shingles `common`
     discounted) and, when a text has template words, of all the words too: the lower of the two.
-    `raw(side, rows)` gives the raw texts of rows (side 0 left, 1 right), to tell names apart;
-    without it no difference is judged a name."""
+    `raw(side, rows)` gives the raw texts of rows (side 0 left, 1 right), to tell names and parts
+    (paragraphs) apart; without it no difference is judged a name or a decisive part."""
     if not len(codes):
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
     words = _WordCodes(common, shingle)
@@ -236,10 +236,10 @@ def verify_pairs(
             )
             scores[k] = min(verdict.score, DISTINCT_CAP)
             good[k] = verdict.reason is None and verdict.score >= threshold - 1e-9
-            if good[k] and verdict.maybe_names:
+            if good[k] and (verdict.maybe_names or verdict.swaps):
                 pending.append((k, verdict))
         if pending and raw is not None:
-            _names(pending, good, lo[at], hi[at], a_words, b_words, raw)
+            _second_look(pending, good, lo[at], hi[at], a_words, b_words, raw, threshold)
         kept.append(np.stack([lo[at][good], hi[at][good]], axis=1))
         sims.append(scores[good])
     if not kept:
@@ -271,7 +271,7 @@ def _split(texts: pl.Series, rows: np.ndarray) -> dict[int, list[str]]:
     }
 
 
-def _names(
+def _second_look(
     pending: list[tuple[int, slots.Comparison]],
     good: np.ndarray,
     lo: np.ndarray,
@@ -279,20 +279,29 @@ def _names(
     a_words: dict[int, list[str]],
     b_words: dict[int, list[str]],
     raw: Callable[[int, np.ndarray], list[str]],
+    threshold: float,
 ) -> None:
-    """Drop (in `good`) the pending pairs whose swapped words are names in either raw text."""
-    found: list[dict[int, set[int] | None]] = []
+    """Drop (in `good`) the pending pairs whose differences decide once the raw texts are read:
+    swapped words that are names in either text, or swaps that change a part of the texts
+    (`slots.decisive_part`: a premise shared, the hypothesis another)."""
+    found: list[dict[int, tuple[set[int] | None, list[int] | None]]] = []
     for side, rows, words in ((0, lo, a_words), (1, hi, b_words)):
         needed = unique_ints(np.array([rows[k] for k, _ in pending], dtype=np.int64))
         texts = raw(side, needed)
         found.append(
             {
-                int(row): slots.name_positions(text, words[int(row)])
+                int(row): (
+                    slots.name_positions(text, words[int(row)]),
+                    slots.part_of_words(text, words[int(row)]),
+                )
                 for row, text in zip(needed.tolist(), texts, strict=True)
             }
         )
     for k, verdict in pending:
-        names_a, names_b = found[0][int(lo[k])], found[1][int(hi[k])]
+        (names_a, parts_a), (names_b, parts_b) = found[0][int(lo[k])], found[1][int(hi[k])]
+        if slots.decisive_part(verdict.swaps, parts_a, parts_b, threshold):
+            good[k] = False
+            continue
         for swapped_a, swapped_b in verdict.maybe_names:
             if (names_a and names_a.intersection(swapped_a)) or (names_b and names_b.intersection(swapped_b)):
                 good[k] = False
