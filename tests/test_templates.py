@@ -214,11 +214,11 @@ def test_name_positions_skip_sentence_starts_and_titles() -> None:
 
 def _parts_verdict(raw_a: str, raw_b: str, threshold: float = 0.85) -> bool:
     """`slots.decisive_part` of two raw texts, aligned as verification aligns them."""
-    wa = [w.lower() for w in re.findall(r"[^\W_]+", raw_a)]
-    wb = [w.lower() for w in re.findall(r"[^\W_]+", raw_b)]
+    wa = [w.lower() for w in re.findall(r"[^\W_]+", raw_a.replace("'", ""))]
+    wb = [w.lower() for w in re.findall(r"[^\W_]+", raw_b.replace("'", ""))]
     verdict = _compare(" ".join(wa), " ".join(wb), content=len(wa) + len(wb))
     return slots.decisive_part(
-        verdict.swaps, slots.part_of_words(raw_a, wa), slots.part_of_words(raw_b, wb), threshold
+        verdict, slots.part_of_words(raw_a, wa), slots.part_of_words(raw_b, wb), threshold
     )
 
 
@@ -237,6 +237,10 @@ def test_a_part_that_says_something_else_decides_however_long_the_shared_part() 
         1,
     ]
     assert slots.part_of_words("One, two", ["one", "two", "three"]) is None  # not aligned
+    # Mojibake and format characters: each paragraph normalised as the text was.
+    assert slots.part_of_words(
+        "Garda\u00c3\u00ad in \u00c2\u00a32,000\n\nNext", ["gardaã\u00ad", "in", "â", "2", "000", "next"]
+    ) == [0, 0, 0, 0, 0, 1]
     assert _parts_verdict(
         f"{premise}\n\nThe man was arrested in Berlin.", f"{premise}\n\nThe man was arrested in Munich."
     )
@@ -246,6 +250,15 @@ def test_a_part_that_says_something_else_decides_however_long_the_shared_part() 
     one_word = premise.replace("kabarton", "changed", 1)
     assert not _parts_verdict(f"{premise}\n\nThe man was arrested.", f"{one_word}\n\nThe man was arrested.")
     assert not _parts_verdict(premise, f"{premise}\n\nA closing sentence added.")  # added, not swapped
+    # A hypothesis that drops and adds words (no word swapped for another) is another one too.
+    assert _parts_verdict(
+        f"{premise}\n\nOspreys have signed former Northampton prop Brian Mujati from Northampton Saints.",
+        f"{premise}\n\nOspreys have signed Sale's former Brian Mujati.",
+    )
+    assert not _parts_verdict(  # one filler word and a typo fix in a short part
+        f"{premise}\n\nThe man was arrested after the match.",
+        f"{premise}\n\nThe man was arested after the match really.",
+    )
     assert not _parts_verdict(
         f"{premise} in Berlin", f"{premise} in Munich"
     )  # one part: the whole text's rules

@@ -29,7 +29,10 @@ class NgramOverlap(LeakCheck):
     `max_rows` rows of either split is a stock phrase or a template, not a leak, and is ignored; so
     is one whose words are mostly the scaffolding many rows share (under `content_share` of them
     outside the data set's template phrases: a tool-call JSON, a fixed preamble, a form's labels,
-    with only a slot of its own).
+    with only a slot of its own); so is one found in `spread_rows` reference rows or more when
+    it is a small part of the held-out text (under half of it shared: a news site's footer or a
+    disclaimer on many articles), since a copied passage is most of the text that copies it or is
+    found in a row or two.
     A shared span is a signal to review, not proof: unlike LEAK001-003 it does not remove training
     rows from the usable count nor count toward the verdict's leaked share (templated data, such as
     form-generated tickets, shares long spans without leaking answers).
@@ -50,6 +53,9 @@ class NgramOverlap(LeakCheck):
     blocks = False  # a shared span is evidence to review, not proof the example leaked
     ngram: int = ranged(13, low=1, high=100)
     max_rows: int = ranged(10, low=1)
+    spread_rows: int = ranged(3, low=0)
+    """Reference rows from which a sequence is the set's boilerplate when the held-out text shares
+    under half of itself with the reference split (0: no bar)."""
     content_share: float = ranged(0.5, low=0, high=1)
     """Share of a shared sequence's words that must lie outside the template phrases (0: no bar)."""
 
@@ -69,6 +75,7 @@ class NgramOverlap(LeakCheck):
             column="text",
             max_rows=self.max_rows,
             min_content=math.ceil(self.content_share * self.ngram),
+            spread_rows=self.spread_rows,
         ).join(taken, on="line", how="anti")
         for row in overlaps.iter_rows(named=True):
             yield (

@@ -103,6 +103,50 @@ def _ngram_chunks(texts: Distinct, n: int, common: np.ndarray | None = None) -> 
         yield _ngram_hashes(_token_frame(*chunk), n, common)
 
 
+SPREAD_COVER = 0.5
+"""Share of an eval text's n-grams found in the reference split under which n-grams spread over
+many reference rows are boilerplate (`ngram_overlaps`' `spread_rows`)."""
+
+
+def _without_boilerplate(matched: pl.DataFrame, spread: pl.DataFrame, ev: Distinct, n: int) -> pl.DataFrame:
+    """`matched` (eval `line`, `pos`, `g`, `ref_line`) without the boilerplate of the eval texts
+    that share under `SPREAD_COVER` of their n-grams with the reference split: the spread
+    n-grams, and the n-grams that are mostly their words (a footer and the next text's first
+    word)."""
+    grams = pl.DataFrame({"line": ev.lines, "grams": (ev.texts.str.count_matches(" ") + 2 - n).clip(1)})
+    low = (
+        matched.group_by("line")
+        .agg(pl.col("pos").n_unique().alias("hit"))
+        .join(grams, on="line")
+        .filter(pl.col("hit") < SPREAD_COVER * pl.col("grams"))
+        .select("line")
+    )
+    boiler_words = (
+        matched.join(low, on="line", how="semi")
+        .join(spread, on="g", how="semi")
+        .select("line", word=pl.int_ranges("pos", pl.col("pos") + n))
+        .explode("word")
+        .unique()
+    )
+    if not boiler_words.height:
+        return matched
+    candidates = (
+        matched.join(boiler_words.select("line").unique(), on="line", how="semi")
+        .select("line", "pos")
+        .unique()
+    )
+    boiler = (
+        candidates.with_columns(word=pl.int_ranges("pos", pl.col("pos") + n))
+        .explode("word")
+        .join(boiler_words, on=["line", "word"], how="semi")
+        .group_by("line", "pos")
+        .len()
+        .filter(pl.col("len") * 2 >= n)
+        .select("line", "pos")
+    )
+    return matched.join(boiler, on=["line", "pos"], how="anti")
+
+
 def ngram_overlaps(
     ctx: Context,
     eval_split: str,
@@ -111,13 +155,18 @@ def ngram_overlaps(
     column: str = "text",
     max_rows: int = 10,
     min_content: int = 0,
+    spread_rows: int = 0,
 ) -> pl.DataFrame:
     """Eval rows that share a word n-gram with the reference split (contamination, as in LLM papers).
 
     An n-gram found in more than `max_rows` rows of either split is a stock phrase or template (not
     a leak of one example) and is ignored; so is one with fewer than `min_content` words that are
     not template words (the scaffolding many rows share, a tool-call JSON or a fixed preamble, with
-    a slot or two of its own: "… last week? {"function": {"arguments": {"symbol": …").
+    a slot or two of its own: "… last week? {"function": {"arguments": {"symbol": …"). With
+    `spread_rows`, an n-gram found in at least that many reference rows is the set's boilerplate
+    (a news site's footer, a disclaimer) for an eval text that shares under `SPREAD_COVER` of its
+    n-grams with the reference split: a copied passage is most of the text that copies it, or is
+    found in a row or two.
 
     One row per eval line with an overlap: `line`, `ref_line` (the reference row sharing the most
     n-grams with it), `start` and `length` (in words) of the longest run of overlapping words,
@@ -125,7 +174,7 @@ def ngram_overlaps(
     of its normalised text). Valid rows only; the distinct texts
     of the reference side are streamed in chunks.
     """
-    key = ("ngram", eval_split, ref_split, n, column, max_rows, min_content)
+    key = ("ngram", eval_split, ref_split, n, column, max_rows, min_content, spread_rows)
 
     def build() -> pl.DataFrame:
         empty = pl.DataFrame(
@@ -199,9 +248,12 @@ def ngram_overlaps(
         hits.clear()
         counts = ref_hits.group_by("g").agg(pl.len().alias("rows"))
         ref_hits = ref_hits.join(counts.filter(pl.col("rows") <= max_rows).select("g"), on="g", how="semi")
+        spread = counts.filter(pl.col("rows") >= spread_rows).select("g") if spread_rows > 0 else None
         del counts
         matched = ev_grams.join(ref_hits, on="g")
         del ev_grams, ref_hits
+        if spread is not None and matched.height:
+            matched = _without_boilerplate(matched, spread, ev, n)
         if not matched.height:
             return empty
         best = (

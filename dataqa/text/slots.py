@@ -18,9 +18,10 @@ between the words they share:
   a long shared passage and a short part of its own (a premise and a hypothesis, a schema and a
   question, a tool list and a request) is another example when that part says something else,
   however little of the whole text it is. Parts are the text's paragraphs (blank-line separated:
-  how a record's fields are joined); a part swapped for another of up to `SHORT_WORDS` words, or
-  rewritten under the threshold in a part of up to `NAME_WORDS` words, decides. A paragraph only
-  added or dropped does not (a closing sentence added is still a near copy).
+  how a record's fields are joined, and a whole example's prompt and target); a word swapped in a
+  part of up to `SHORT_WORDS` words, or a part of up to `NAME_WORDS` words rewritten (words
+  swapped, added or dropped) under the threshold, decides. A paragraph only added or dropped
+  does not (a closing paragraph added is still a near copy).
 
 The score is the word-level edit ratio with those adjustments: (words matched on both sides) /
 (words on both sides, filler differences left out).
@@ -30,12 +31,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import polars as pl
 from rapidfuzz.distance import OSA, Indel
 
 from dataqa.ingest.parts import MEDIA_TAG
+from dataqa.text.normalise import normalise
 
 SHORT_WORDS = 20
 """In a text of this many content words or fewer, one word swapped for another changes what it says."""
@@ -110,11 +114,15 @@ def is_typo(a: str, b: str) -> bool:
     return OSA.distance(a, b, score_cutoff=limit) <= limit
 
 
-def gaps(a_codes: str, b_codes: str) -> tuple[int, list[tuple[int, int, int, int]]]:
-    """(words matched, the gaps between matched runs as (a start, a end, b start, b end)) of the
-    longest common subsequence of two word-coded strings (one character per word)."""
+def gaps(
+    a_codes: str, b_codes: str
+) -> tuple[int, list[tuple[int, int, int, int]], list[tuple[int, int, int]]]:
+    """(words matched, the gaps between matched runs as (a start, a end, b start, b end), the
+    matched runs as (a start, b start, length)) of the longest common subsequence of two
+    word-coded strings (one character per word)."""
     matched = 0
     out: list[tuple[int, int, int, int]] = []
+    runs: list[tuple[int, int, int]] = []
     a_at = b_at = 0
     for op in Indel.opcodes(a_codes, b_codes):
         if op.tag != "equal":
@@ -122,10 +130,11 @@ def gaps(a_codes: str, b_codes: str) -> tuple[int, list[tuple[int, int, int, int
         if op.src_start > a_at or op.dest_start > b_at:
             out.append((a_at, op.src_start, b_at, op.dest_start))
         matched += op.src_end - op.src_start
+        runs.append((op.src_start, op.dest_start, op.src_end - op.src_start))
         a_at, b_at = op.src_end, op.dest_end
     if a_at < len(a_codes) or b_at < len(b_codes):
         out.append((a_at, len(a_codes), b_at, len(b_codes)))
-    return matched, out
+    return matched, out, runs
 
 
 @dataclass
@@ -139,6 +148,12 @@ class Comparison:
     swaps: list[tuple[list[int], list[int]]] = field(default_factory=list)
     """Every gap where words of one text stand for other words of the other (positions in each),
     for `decisive_part`."""
+    runs: list[tuple[int, int, int]] = field(default_factory=list)
+    """The matched runs (a start, b start, length), which say which part of one text is which
+    part of the other."""
+    differ: tuple[list[int], list[int]] = ([], [])
+    """Positions of the words of each text that the other has not (filler, typo fixes and
+    identifiers left out)."""
 
 
 def compare(
@@ -148,8 +163,9 @@ def compare(
     characters). `content_words`: the shorter text's content words (template words left out),
     which says whether it is short (see the module doc). `early`: stop at the first decisive
     difference (its score is then 0: a decisive difference drops the pair whatever the score)."""
-    matched, holes = gaps(a_codes, b_codes)
+    matched, holes, runs = gaps(a_codes, b_codes)
     got_a = got_b = matched
+    differ: tuple[list[int], list[int]] = ([], [])
     ignored = 0
     reason: str | None = None
     maybe_names: list[tuple[list[int], list[int]]] = []
@@ -171,6 +187,8 @@ def compare(
                 if early:
                     break
             ignored += sum(w in FILLER for w in sa or sb) if small else 0
+            added, at = (differ[0], a0) if sa else (differ[1], b0)
+            added.extend(at + i for i, w in enumerate(sa or sb) if w not in FILLER and not is_number(w))
             continue
         numbers_a, numbers_b = [w for w in sa if is_quantity(w)], [w for w in sb if is_quantity(w)]
         if reason is None and numbers_a and numbers_b and sorted(numbers_a) != sorted(numbers_b):
@@ -196,6 +214,8 @@ def compare(
                 ignored += sum(w in FILLER for w in sa) + sum(w in FILLER for w in sb)
             swapped_a = [a0 + i for i, w in enumerate(sa) if w not in FILLER and not is_number(w)]
             swapped_b = [b0 + i for i, w in enumerate(sb) if w not in FILLER and not is_number(w)]
+        differ[0].extend(swapped_a)
+        differ[1].extend(swapped_b)
         if swapped_a and swapped_b:
             swaps.append((swapped_a, swapped_b))
         if reason is None and swapped_a and swapped_b:
@@ -209,7 +229,7 @@ def compare(
         return Comparison(0.0, reason)
     total = len(a) + len(b) - ignored
     score = (got_a + got_b) / total if matched and total > 0 else (1.0 if a == b else 0.0)
-    return Comparison(min(score, 1.0), reason, maybe_names, swaps)
+    return Comparison(min(score, 1.0), reason, maybe_names, swaps, runs, differ)
 
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -233,8 +253,12 @@ def part_of_words(raw: str, words: list[str]) -> list[int] | None:
     """The paragraph (0-based, blank-line separated in the raw text) of each of a text's
     normalised words; None when the raw words cannot be lined up with them."""
     found = _raw_tokens(raw, words)
-    if found is None:
-        return None
+    if found is None:  # damaged text (mojibake, format characters): normalise each paragraph
+        paragraphs = normalise(pl.Series(_PARAGRAPH.split(raw), dtype=pl.String)).to_list()
+        split = [p.split(" ") if p else [] for p in paragraphs]
+        if [w for p in split for w in p] != words:
+            return None
+        return [i for i, p in enumerate(split) for _ in p]
     text, tokens = found
     breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
     if not breaks:
@@ -248,35 +272,38 @@ def part_of_words(raw: str, words: list[str]) -> list[int] | None:
 
 
 def decisive_part(
-    swaps: list[tuple[list[int], list[int]]],
+    verdict: Comparison,
     parts_a: list[int] | None,
     parts_b: list[int] | None,
     threshold: float,
+    names: tuple[set[int] | None, set[int] | None] = (None, None),
 ) -> bool:
-    """Whether the swapped words of an aligned pair (`Comparison.swaps`) lie in a part of each text
-    that they change decisively (see the module doc): a part of at most `SHORT_WORDS` words on
-    either side, or parts of at most `NAME_WORDS` words whose own similarity is under `threshold`.
-    `parts_a` / `parts_b`: `part_of_words` of each text. Two texts of one part each are left to
-    `compare`'s rules for the whole text."""
-    if not swaps or parts_a is None or parts_b is None or not (any(parts_a) or any(parts_b)):
+    """Whether an aligned pair differs decisively in a part of each text (see the module doc):
+    words swapped inside a part of at most `SHORT_WORDS` words on either side, or two parts that
+    match each other (share words) of at most `NAME_WORDS` words each whose own similarity is
+    under `threshold`, or a name (`names`: `name_positions` of each text) that one text has and
+    the other not in a part of at most `SHORT_WORDS` words ("cleared of assaulting a man in
+    Caernarfon"). `parts_a` / `parts_b`: `part_of_words` of each text. Two texts of one part each
+    are left to `compare`'s rules for the whole text."""
+    if parts_a is None or parts_b is None or len(set(parts_a) | set(parts_b)) < 2:
         return False
-    sides = []
-    for words, index in ((parts_a, 0), (parts_b, 1)):
-        sizes: dict[int, int] = {}
-        for p in words:
-            sizes[p] = sizes.get(p, 0) + 1
-        changed: dict[int, int] = {}
-        for swap in swaps:
-            for at in swap[index]:
-                changed[words[at]] = changed.get(words[at], 0) + 1
-        sides.append((words, sizes, changed))
-    for swap in swaps:
-        touched = [{side[0][at] for at in swap[i]} for i, side in enumerate(sides)]
-        size = [sum(side[1][p] for p in t) for side, t in zip(sides, touched, strict=True)]
-        if min(size) <= SHORT_WORDS:
+    sizes_a, sizes_b = Counter(parts_a), Counter(parts_b)
+    for swap in verdict.swaps:
+        size_a = sum(sizes_a[p] for p in {parts_a[at] for at in swap[0]})
+        size_b = sum(sizes_b[p] for p in {parts_b[at] for at in swap[1]})
+        if min(size_a, size_b) <= SHORT_WORDS:
             return True
-        lost = sum(side[2][p] for side, t in zip(sides, touched, strict=True) for p in t)
-        if max(size) <= NAME_WORDS and 1 - lost / sum(size) < threshold:
+    for parts, sizes, differ, named in zip(
+        (parts_a, parts_b), (sizes_a, sizes_b), verdict.differ, names, strict=True
+    ):
+        if named and any(at in named and sizes[parts[at]] <= SHORT_WORDS for at in differ):
+            return True
+    differ_a = Counter(parts_a[at] for at in verdict.differ[0])
+    differ_b = Counter(parts_b[at] for at in verdict.differ[1])
+    linked = {(parts_a[a + k], parts_b[b + k]) for a, b, n in verdict.runs for k in range(n)}
+    for p, q in linked:
+        size = sizes_a[p] + sizes_b[q]
+        if max(sizes_a[p], sizes_b[q]) <= NAME_WORDS and 1 - (differ_a[p] + differ_b[q]) / size < threshold:
             return True
     return False
 

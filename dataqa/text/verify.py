@@ -236,7 +236,7 @@ def verify_pairs(
             )
             scores[k] = min(verdict.score, DISTINCT_CAP)
             good[k] = verdict.reason is None and verdict.score >= threshold - 1e-9
-            if good[k] and (verdict.maybe_names or verdict.swaps):
+            if good[k] and (verdict.maybe_names or verdict.differ[0] or verdict.differ[1]):
                 pending.append((k, verdict))
         if pending and raw is not None:
             _second_look(pending, good, lo[at], hi[at], a_words, b_words, raw, threshold)
@@ -299,7 +299,7 @@ def _second_look(
         )
     for k, verdict in pending:
         (names_a, parts_a), (names_b, parts_b) = found[0][int(lo[k])], found[1][int(hi[k])]
-        if slots.decisive_part(verdict.swaps, parts_a, parts_b, threshold):
+        if slots.decisive_part(verdict, parts_a, parts_b, threshold, (names_a, names_b)):
             good[k] = False
             continue
         for swapped_a, swapped_b in verdict.maybe_names:
