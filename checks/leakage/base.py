@@ -374,6 +374,9 @@ class LeakCheck(Check):
     needs = frozenset({"eval"})
     blocks: ClassVar[bool] = True
     """Whether this layer's leaks remove the training rows and count in the verdict's leaked share."""
+    shows_diff: ClassVar[bool] = False
+    """Whether the evidence says what the held-out and the reference text share and where they
+    differ (near copies: the difference is the point)."""
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         """Per leak: (held-out lines, reference lines, metrics and optional extra `evidence`)."""
@@ -401,6 +404,9 @@ class LeakCheck(Check):
                     f"{ref_locs[0]}: {excerpt(ref_texts.get(refs[0], ''), EVIDENCE_CHARS)}",
                     *extra.pop("evidence", []),
                 ]
+                if self.shows_diff:
+                    diff = similarity.word_diff(eval_texts.get(lines[0], ""), ref_texts.get(refs[0], ""))
+                    evidence.append(f"{eval_locs[0]} ~ {ref_locs[0]}: {diff}")
                 yield self.finding(
                     self.describe(ctx, eval_split, ref_split, (lines, refs, extra)),
                     eval_locs + ref_locs,

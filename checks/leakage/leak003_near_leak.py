@@ -24,7 +24,10 @@ class NearLeak(LeakCheck):
     usual result of splitting templated or augmented data at random. Similarity is the word-level
     edit ratio of the normalised prompt + response, verified for every pair. Labelled data is
     compared on the input alone, with the same label (another label is LEAK005's conflict), so
-    that the label's words do not make two short inputs look alike.
+    that the label's words do not make two short inputs look alike. A long part shared (a premise,
+    a schema) does not make a near copy when a short part of its own (the hypothesis, the
+    question, the answer) says something else. The evidence says what the two texts share and
+    where they differ.
     Example: test.jsonl:17 ~ train.jsonl:2045 (similarity 0.93): the same ticket with another
     order number.
     Fix: remove the near-copies from train, and split by template, user or source document.
@@ -38,6 +41,7 @@ class NearLeak(LeakCheck):
     name = "near-leak"
     family = "leakage"
     severity = Severity.ERROR
+    shows_diff = True
     threshold: float = ranged(similarity.DEFAULT_THRESHOLD, low=0, high=1)
     shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)
 
