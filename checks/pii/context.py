@@ -68,11 +68,17 @@ def format_task_kinds(prompt: str) -> frozenset[str]:
     return frozenset(kind for kind, words in _KIND_WORDS.items() if re.search(rf"(?i){words}", prompt))
 
 
+_SECOND_LEVEL = frozenset(
+    {"co", "com", "ac", "gov", "org", "net", "edu", "ne", "or", "go", "gob", "nic", "ltd"}
+)
+"""Second-level labels under a country code ("bbc.co.uk", "uni.ac.jp") that no one registers alone."""
+
+
 def _registered(host: str) -> str:
-    """The last two labels of a host (three under a two-letter country code with a short second level:
-    "www.ucc.ie" -> "ucc.ie", "news.bbc.co.uk" -> "bbc.co.uk")."""
+    """The registered domain of a host: its last two labels, three under a country code's shared second
+    level ("www.ucc.ie" -> "ucc.ie", "news.bbc.co.uk" -> "bbc.co.uk")."""
     labels = host.lower().rstrip(".").split(".")
-    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
     return ".".join(labels[-keep:])
 
 
