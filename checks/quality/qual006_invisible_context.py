@@ -13,6 +13,7 @@ from dataqa.checks.quality.common import messages, record_findings, reference_on
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest import structure
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.parts import MEDIA_TAG
 from dataqa.text.markup import (
@@ -151,10 +152,10 @@ class InvisibleContext(Check):
     Example: "Describe the attached photo." → "The photo shows a red barn at sunset…".
     Fix: include the content (as text, or as an image part for a vision model) or drop the record.
     Not reported when the record carries the media (an `<image>` token, a markdown image, a figure
-    in code) or, for links, holds the URL; a request whose only content is a URL or a file name is
-    QUAL011's. A reference inside a passage the prompt hands over (a review's "not as long as in
-    the photo", an article's "see the video above") is the passage's own, unless the answer
-    describes the media as seen; "the plot" of a film or book is its story.
+    in code, an image content part) or, for links, holds the URL; a request whose only content is a
+    URL or a file name is QUAL011's. A reference inside a passage the prompt hands over (a review's
+    "not as long as in the photo", an article's "see the video above") is the passage's own, unless
+    the answer describes the media as seen; "the plot" of a film or book is its story.
     """
 
     id = "QUAL006"
@@ -190,6 +191,10 @@ class InvisibleContext(Check):
                 whole.filter(pl.col("content").str.contains(r"(?i)https?://|www\."))["line"].to_list()
             )
             cand = cand.join(with_media, on="line", how="anti").sort("line", "turn")
+            # Images given as content parts (a vision record's image_url) are kept apart from the text.
+            with_images = {line for line, st in structure.records(ctx, split) if st.get("images")}
+            if with_images:
+                cand = cand.filter(~pl.col("line").is_in(list(with_images)))
             # The record's answers: whether they describe what a prompt points at as if they saw it.
             answers = dict(
                 msgs.join(cand.select("line").unique(), on="line", how="semi")
