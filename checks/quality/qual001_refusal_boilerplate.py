@@ -127,6 +127,9 @@ AI_SELF = re.compile(
 )
 """A reply that calls itself an AI: boilerplate whatever else it says."""
 
+REFUSING_KINDS = frozenset({"sorry-cannot", "cannot-comply", "decline", "custom"})
+"""Phrase kinds that decline the request; the others ("As an AI…", no access, knowledge cutoff) are
+boilerplate whatever the request was."""
 IDENTITY_KINDS = frozenset({"as-an-ai", "just-an-ai"})
 """Phrase kinds that state what the assistant is; the others (cannot, sorry, no access…) refuse or hedge."""
 
@@ -198,7 +201,9 @@ class Refusal(Check):
     Alpaca sample has dozens). A large share of them is a verdict condition (`max_refusal_share`).
     Example: "Write a poem about the sea." → "As an AI language model, I cannot write poems…".
     Fix: regenerate or hand-write the answers, or drop the records. If the refusals are intended
-    (safety tuning), switch the check off for that file (`per-file-ignores`). Phrases are matched
+    (safety tuning), switch the check off for that file (`per-file-ignores`); a preference pair
+    whose chosen answer declines and whose rejected answer complies teaches that refusal on purpose
+    and is not reported (AI boilerplate in it still is). Phrases are matched
     at a sentence start outside code, so a refusal quoted in an explanation is not reported; add
     phrases of your own per language with `phrases = {en = ["I cannot say"]}`.
     """
@@ -263,13 +268,13 @@ class Refusal(Check):
                     if not m:
                         continue
                     ask = asks.get((line, turn), "")
-                    if label.partition(":")[2] in IDENTITY_KINDS and _self_identification(
+                    if _kind(label) in IDENTITY_KINDS and _self_identification(
                         text, m.start(), m.end(), ask
                     ):
                         continue
                     hits.append((line, label, snippet(text, m.start(), m.end())))
                     by_phrase[label] += 1
-            grouped = by_line(hits)
+            grouped = _without_taught_refusals(ctx, split, by_line(hits), union)
             for line, items in grouped.items():
                 yield shared_finding(
                     self,
@@ -283,6 +288,26 @@ class Refusal(Check):
             self.metrics[f"{split.name}_refusals"] = len(grouped)
             self.metrics[f"{split.name}_refusal_share"] = round(len(grouped) / total, 4) if total else 0.0
         self.metrics["by_phrase"] = dict(sorted(by_phrase.items()))
+
+
+def _without_taught_refusals(
+    ctx: Context, split: Split, grouped: dict[int, list[tuple[str, str]]], union: str
+) -> dict[int, list[tuple[str, str]]]:
+    """Findings per line without the preference pairs that teach a refusal: the chosen answer only
+    declines (no "As an AI" boilerplate) and the rejected one complies, as in harmlessness data, where
+    declining the red-team request is the lesson the pair is built for."""
+    refusing = [line for line, items in grouped.items() if all(_kind(k) in REFUSING_KINDS for k, _ in items)]
+    if not refusing:
+        return grouped
+    rejected = messages(ctx, split).filter((pl.col("role") == "rejected") & pl.col("line").is_in(refusing))
+    complies = rejected.with_columns(masked_column(rejected)).filter(~pl.col("masked").str.contains(union))
+    taught = set(complies["line"].to_list())
+    return {line: items for line, items in grouped.items() if line not in taught}
+
+
+def _kind(label: str) -> str:
+    """The phrase kind of a hit label ("en:sorry-cannot" -> "sorry-cannot")."""
+    return label.partition(":")[2]
 
 
 def _asks(ctx: Context, split: Split, cand: pl.DataFrame) -> dict[tuple[int, int], str]:
