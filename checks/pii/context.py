@@ -33,7 +33,8 @@ BUSINESS_CONTACT = re.compile(
     r"|customer service|support|address|email|inbox)\b|\b(?:customer service|customer care|hotline"
     r"|toll[- ]free|reservations?|bookings?|opening hours|business hours|open (?:daily|monday|mon)"
     r"|for (?:more )?(?:information|info|details|enquiries|inquiries|questions)|box office|headquarters"
-    r"|appointments?)\b|联系我们|咨询|热线|客服|预订|详情"
+    r"|appointments?|(?:press|main|front|box|head|sales|ticket|admissions|district|field|branch)"
+    r" office)\b|联系我们|咨询|热线|客服|预订|详情"
 )
 """Words around a phone number or address that a business or institution publishes for anyone to use."""
 FREE_MAIL = frozenset(
