@@ -9,6 +9,7 @@ from dataqa.checks.labels import (
     lbl006_likely_mislabel,
     lbl007_contradictory_answers,
     lbl008_structured_label,
+    lbl009_answer_contradicts_working,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "lbl006_likely_mislabel",
     "lbl007_contradictory_answers",
     "lbl008_structured_label",
+    "lbl009_answer_contradicts_working",
 ]

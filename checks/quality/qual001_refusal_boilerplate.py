@@ -268,9 +268,7 @@ class Refusal(Check):
                     if not m:
                         continue
                     ask = asks.get((line, turn), "")
-                    if _kind(label) in IDENTITY_KINDS and _self_identification(
-                        text, m.start(), m.end(), ask
-                    ):
+                    if _kind(label) in IDENTITY_KINDS and _self_identification(text, m.start(), m.end(), ask):
                         continue
                     hits.append((line, label, snippet(text, m.start(), m.end())))
                     by_phrase[label] += 1
