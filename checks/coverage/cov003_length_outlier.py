@@ -1,30 +1,72 @@
-"""COV003 length-outlier: prompts or targets far longer or shorter than the split's usual."""
+# ruff: noqa: RUF001  (fullwidth punctuation is data here)
+"""COV003 length-outlier: targets or inputs an order of magnitude longer or shorter than usual."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
+from dataqa.checks.quality.qual009_trivial_target import SHORT_ASK, SHORT_QUESTION, VALUE_ANSWER
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
-from dataqa.ingest.tokens import estimate_tokens_expr
+from dataqa.ingest.tokens import estimate_tokens, estimate_tokens_expr
+
+_CONTENT = re.compile(r"[^\W_]")
+"""A letter or digit: an answer without one is empty in effect."""
+_FITS_SHORT = [re.compile(pattern) for pattern in (SHORT_ASK, SHORT_QUESTION)]
+_VALUE = re.compile(VALUE_ANSWER)
+_OPTION_LETTER = re.compile(r"^\W*\(?([A-Za-z])\)?\W*$")
+_CHOICES = re.compile(
+    r"(?i)\b(?:choices|options|choose from|select from)\s*[:：]|选项|选择[:：]|\boptions? (?:are|include)\b"
+)
+"""A request that lists the answers to pick from: its answer is one of them, short by nature."""
+
+
+def short_answer_fits(ask: str, answer: str) -> bool:
+    """Whether a short `answer` is what `ask` calls for: a request for something short or a factoid
+    question (QUAL009's notions), a request that lists choices, a value or code, one of the options
+    the request names ("Yes" to "... yes or no", "D" to a multiple-choice question with a "D." option)."""
+    if any(p.search(ask) for p in (*_FITS_SHORT, _CHOICES)) or _VALUE.search(answer):
+        return True
+    option = answer.strip().strip(".!\"'").strip()
+    if not option:
+        return False
+    letter = _OPTION_LETTER.match(option)
+    if letter:  # an option label: the prompt lists "D." / "D)" / "(D)" / "D:" / "D、"
+        label = re.escape(letter.group(1))
+        return re.search(rf"(?:^|\W)\(?{label}\s*[.):：、．）]", ask) is not None
+    word = re.escape(option)
+    listed = rf"(?i)(?:,|\bor\b|\band\b|^\s*-|options?:?)\s*[\"']?{word}\b|(?<!\w){word}[\"']?\s*(?:,|\bor\b)"
+    return re.search(listed, ask, flags=re.MULTILINE) is not None
 
 
 @register
 @dataclass
 class LengthOutlier(Check):
-    """Prompts or targets whose token length is far outside what the rest of the split keeps.
+    """Targets (or inputs) an order of magnitude longer or shorter than the rest of the split.
 
-    Method: on log token lengths per role (prompt, response), a robust z-score from the median
-    and the median absolute deviation; rows beyond `z` on either side form one finding per role
-    and direction, the most extreme first. Targets of classification data (labels) are skipped.
+    Method: on log token lengths per role, a robust z-score from the median and the median absolute
+    deviation; a row is an outlier beyond `z` on either side AND at least `min_ratio` times longer
+    or shorter than the typical (median) length: in a set of short texts the deviation is small
+    and a four-word question among ten-word ones scores far out without being odd. Reported:
+    - targets far longer (replies that dominate the loss) and far shorter where the typical target
+      has `min_typical` tokens, unless the short answer fits its request: the request asks for
+      something short (a yes/no, one word, a number, one of listed choices, code: QUAL009's notion)
+      or is itself short ("hi" → "Hello!"); an answer with no letter or digit always counts;
+    - inputs far shorter where the typical input has `min_typical` tokens (a lost input), and, for
+      classification data, inputs far longer (pasted or merged texts among utterances). A long
+      instruction holds the document, table or program its task works on: not reported (a text
+      over the model's context is FMT016's and PROV003's).
+    Targets of classification data (labels) are skipped. One finding per role and direction, the
+    most extreme first, its evidence the request and the answer.
     Why: a few answers ten times longer than the rest dominate the loss and teach the model to
     ramble; near-empty answers among long ones teach it to stop early (or are broken exports).
     Example: replies of about 80 tokens, and six of 3,000 tokens pasted from a log file.
@@ -38,12 +80,18 @@ class LengthOutlier(Check):
     severity = Severity.WARNING
     z: float = ranged(4.0, low=0)
     """Robust z-score (log scale) beyond which a length is an outlier."""
+    min_ratio: float = ranged(10.0, low=1)
+    """How many times longer (or shorter) than the typical length an outlier must also be."""
+    min_typical: int = ranged(20, low=0)
+    """Typical length (tokens) under which nothing is reported as too short: in a set of short
+    utterances or answers a one-word one is ordinary."""
     min_rows: int = ranged(30, low=2)
     """Fewer valid rows than this: too few to say what is typical."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         rows = ctx.valid_rows("train")
-        roles = ["prompt"] if ctx.has_labels() else ["prompt", "response"]
+        labelled = ctx.has_labels()
+        roles = ["prompt"] if labelled else ["prompt", "response"]
         lengths = rows.select(
             "line", *[estimate_tokens_expr(pl.col(r).fill_null("")).alias(r) for r in ["prompt", "response"]]
         )
@@ -65,23 +113,81 @@ class LengthOutlier(Check):
             score = (logs - median) / mad
             typical = float(np.expm1(median))
             self.metrics[f"{role}_bounds"] = [
-                round(float(np.expm1(median - self.z * mad)), 1),
-                round(float(np.expm1(median + self.z * mad)), 1),
+                round(float(min(np.expm1(median - self.z * mad), typical / self.min_ratio)), 1),
+                round(float(max(np.expm1(median + self.z * mad), typical * self.min_ratio)), 1),
             ]
-            lines = lengths["line"].to_numpy()
-            for direction, mask in (("long", score > self.z), ("short", score < -self.z)):
-                idx = np.flatnonzero(mask)
-                if not len(idx):
-                    continue
-                extreme = idx[np.argmax(np.abs(score[idx]))]
-                ordered = [extreme, *[i for i in idx if i != extreme]]
-                word = "longer" if direction == "long" else "shorter"
-                at = ctx.place("train", int(lines[extreme]))
-                yield self.finding(
-                    f"{len(idx)} {field_name(ctx.train, role, plural=len(idx) > 1)} far {word} than the rest "
-                    f"(typical {typical:.0f} tokens; "
-                    f"most extreme {tokens[extreme]:.0f} tokens at {at})",
-                    [ctx.location("train", int(lines[i])) for i in ordered],
-                    [excerpt(rows[role][int(extreme)], flat=True)],
-                    metrics={"role": role, "direction": direction, "count": len(idx), "typical": typical},
+            long = (score > self.z) & (tokens >= self.min_ratio * max(typical, 1.0))
+            short = (score < -self.z) & (tokens * self.min_ratio <= typical)
+            if role == "prompt" and not labelled:
+                long[:] = False
+            if typical < self.min_typical:
+                short[:] = False
+            if role == "response" and short.any():
+                short &= ~self._fitting(ctx, lengths["line"].to_numpy(), tokens, short)
+            yield from self._findings(ctx, rows, role, tokens, score, typical, long, short)
+
+    def _fitting(self, ctx: Context, lines: np.ndarray, tokens: np.ndarray, short: np.ndarray) -> np.ndarray:
+        """Per row, whether it is one of the `short` answers that fits its request: one the request
+        calls for (`short_answer_fits`), or one to a request that is itself short (under `min_ratio`
+        times the answer: "hi" → "Hello! How can I help?"). An answer with no letter or digit at all
+        (".", a zero-width space) fits nothing: an export that lost it."""
+        idx = np.flatnonzero(short)
+        wanted = pl.Series(lines[idx].tolist(), dtype=pl.Int64).implode()
+        asks = dict(
+            ctx.train.turns.filter(pl.col("line").is_in(wanted) & (pl.col("role").cast(pl.String) == "user"))
+            .group_by("line")
+            .agg(pl.col("content").fill_null("").last())
+            .iter_rows()
+        )
+        answers = dict(
+            ctx.valid_rows("train")
+            .filter(pl.col("line").is_in(wanted))
+            .select("line", "response")
+            .iter_rows()
+        )
+        fits = np.zeros(len(lines), dtype=bool)
+        for i in idx.tolist():
+            ask, answer = asks.get(int(lines[i]), ""), answers.get(int(lines[i])) or ""
+            if not _CONTENT.search(answer):
+                continue
+            fits[i] = estimate_tokens(ask) < self.min_ratio * max(tokens[i], 1.0) or short_answer_fits(
+                ask, answer
+            )
+        return fits
+
+    def _findings(
+        self,
+        ctx: Context,
+        rows: pl.DataFrame,
+        role: str,
+        tokens: np.ndarray,
+        score: np.ndarray,
+        typical: float,
+        long: np.ndarray,
+        short: np.ndarray,
+    ) -> Iterator[Finding]:
+        """One finding per direction with outliers: the rows, the most extreme first."""
+        lines = rows["line"].to_numpy()
+        for direction, mask in (("long", long), ("short", short)):
+            idx = np.flatnonzero(mask)
+            if not len(idx):
+                continue
+            extreme = int(idx[np.argmax(np.abs(score[idx]))])
+            ordered = [extreme, *[int(i) for i in idx if i != extreme]]
+            word = "longer" if direction == "long" else "shorter"
+            factor = tokens[extreme] / typical if direction == "long" else typical / max(tokens[extreme], 1.0)
+            at = ctx.place("train", int(lines[extreme]))
+            evidence = [excerpt(rows[role][extreme], flat=True)]
+            if role == "response":
+                evidence.insert(
+                    0,
+                    f"{field_name(ctx.train, 'prompt')}: {excerpt(rows['prompt'][extreme], 160, flat=True)}",
                 )
+            yield self.finding(
+                f"{len(idx)} {field_name(ctx.train, role, plural=len(idx) > 1)} far {word} than the rest "
+                f"(typical {typical:.0f} tokens; most extreme {tokens[extreme]:.0f} tokens, "
+                f"{factor:.0f}x {word}, at {at})",
+                [ctx.location("train", int(lines[i])) for i in ordered],
+                evidence,
+                metrics={"role": role, "direction": direction, "count": len(idx), "typical": typical},
+            )
