@@ -12,6 +12,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest.issues import excerpt
 from dataqa.text.language import languages
 from dataqa.text.language_signals import UNDETERMINED
 
@@ -24,10 +25,13 @@ class LanguageMix(Check):
     Method: each record's text (a bounded prefix, URLs and code removed; a labelled record's input
     alone) is classified by script and by function words where those are decisive, and for the
     rest by character n-grams (langdetect's profiles) weighed with the training data's own language
-    mix: a text is given another language than the dominant one only at 99:1 odds, so a short or
-    ambiguous text gets the dominant language; texts under about 20 letters or 4 words are "und"
+    mix: a text is given another language than the dominant one only at 99:1 odds, and only when
+    the text does not speak against it (letters of another script, mostly names or non-words such
+    as a hash or "abbab…", the dominant language's function words outnumbering the other's), so a
+    short or ambiguous text gets the dominant language; texts under about 20 letters or 4 words are "und"
     (undetermined) and never reported, and a translation request whose prompt or answer is in the
-    dominant language is no minority example. The metric `languages` gives every split's distribution.
+    dominant language is no minority example. The evidence quotes the first examples' inputs. The
+    metric `languages` gives every split's distribution.
     Why: a handful of Spanish examples in an English set teaches the model little Spanish but may
     make it switch language unexpectedly; a test set in another language measures something else.
     Example: 1,180 English tickets and 20 Spanish ones; or an English train set with a German test set.
@@ -79,8 +83,21 @@ class LanguageMix(Check):
                 yield self.finding(
                     f"{len(lines)} {name} example(s) detected as language {lang!r}; {where}",
                     [ctx.location(name, line) for line in lines],
+                    _examples(ctx, name, lines),
                     metrics={"language": lang, "count": len(lines), "dominant": dominant},
                 )
+
+
+def _examples(ctx: Context, split: str, lines: list[int], most: int = 3) -> list[str]:
+    """The first `most` examples' inputs (or targets, where the input is empty), one line each, so a
+    reviewer sees the language without opening the file."""
+    shown = (
+        ctx.valid_rows(split)
+        .filter(pl.col("line").is_in(lines[:most]))
+        .select("line", pl.coalesce(pl.col("prompt").replace("", None), "response", "text").fill_null(""))
+        .sort("line")
+    )
+    return [f"{ctx.place(split, line)}: {excerpt(text, 120, flat=True)}" for line, text in shown.iter_rows()]
 
 
 def _ordered_counts(values: list[str]) -> dict[str, int]:

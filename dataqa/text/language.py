@@ -14,8 +14,9 @@ Method (fast on a million rows and on tens of thousands of short utterances, det
    with the data set's own language distribution as the prior (`language_prior`: from the cheap
    decisions, then re-estimated from every text's decision, with `PRIOR_FLOOR` spread over every
    language). A text is given another language than the data set's dominant one only when the
-   posterior odds against the dominant language are at least 99 to 1 (`MARGIN`); anything closer
-   gets the dominant language. Short
+   posterior odds against the dominant language are at least 99 to 1 (`MARGIN`) and the text does
+   not contradict it (`_unsupported`: another script, names and non-words, the dominant language's
+   function words); anything else gets the dominant language. Short
    utterances carry little evidence and names carry misleading evidence ("where did jane
    mansfield die" scores Afrikaans on n-grams alone), so on their own they never outweigh a
    data set that is 95 % English.
@@ -42,12 +43,18 @@ import polars as pl
 from dataqa.engine.context import Context
 from dataqa.text.language_ngrams import ngram_languages, ngram_scores
 from dataqa.text.language_signals import (
+    FUNCTION_WORDS,
     LANGUAGE_SCRIPTS,
+    LATIN_END,
+    LATIN_WORD,
+    MIN_LETTERS,
     SCRIPT_LANGUAGES,
     UNDETERMINED,
     cheap_language,
     cheap_languages,
     clean_prefix,
+    function_word_hits,
+    script_counts,
     script_of,
     text_series,
 )
@@ -82,6 +89,8 @@ class Evidence:
     """Their log-likelihoods, relative to a text of n-grams no language has (0: no evidence at all)."""
     scripts: list[str | None]
     """Per text, the non-Latin script it has `MIN_LETTERS` // 2 letters of (`script_of`), or None."""
+    prefixes: list[str]
+    """Per scored text, the de-noised prefix the n-gram model read (for `_unsupported`)."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,8 @@ def gather_evidence(texts: Sequence[str | None] | pl.Series) -> Evidence:
     scored = np.fromiter(prefixes, dtype=np.int64, count=len(prefixes))
     rows = np.fromiter((where[p] for p in prefixes.values()), dtype=np.int64, count=len(prefixes))
     order = np.argsort(scored, kind="stable")
-    return Evidence(cheap, scored[order], ids[rows[order]], ll[rows[order]], scripts)
+    read = [prefixes[int(i)] for i in scored[order]]
+    return Evidence(cheap, scored[order], ids[rows[order]], ll[rows[order]], scripts, read)
 
 
 def language_prior(evidence: Evidence) -> Prior:
@@ -225,8 +235,45 @@ def _choose(evidence: Evidence, prior: Prior) -> np.ndarray:
         dom_ll = np.where(is_dom.any(axis=1), np.where(is_dom, ll, 0).sum(axis=1), ll[:, -1])
         dom_score = dom_ll / NGRAM_TEMPERATURE + prior.log_prior[dom]
         chosen = np.where((best == dom) | (best_score - dom_score < MARGIN), dom, best)
+        codes = ngram_languages()
+        for i in np.flatnonzero(chosen != dom).tolist():
+            if _unsupported(evidence.prefixes[i], codes[int(chosen[i])], codes[dom]):
+                chosen[i] = dom
     chosen[ll[:, 0] <= 0] = -1
     return chosen
+
+
+def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
+    """Whether the text itself contradicts the n-gram model's minority language `lang`.
+
+    Character n-grams are fooled by what is not prose in one language: a regex over "abbab…",
+    obfuscated code asked about in Chinese, an answer listing Italian names, a Chinese chat quoting
+    English book titles, a table of "Hot/No/Yes". A minority decision stands only when the text has
+    no `MIN_LETTERS` // 4 letters of a script `lang` is not written in, at most half of its letters
+    are in names (capitalised words) or non-words (mixed case, 25 letters or more), and its function
+    words do not speak against it: where `lang` has a list, as many of `lang`'s as of the dominant
+    language's (the lists keep only forms distinctive between their languages, so a Spanish sentence
+    may show none of its own and a French "la"); where it has none, at most one of any listed language.
+    """
+    written = LANGUAGE_SCRIPTS.get(lang, ())
+    if any(n >= MIN_LETTERS // 4 and script not in written for script, n in script_counts(prefix).items()):
+        return True
+    words = LATIN_WORD.findall(prefix)
+    if 2 * sum(len(w) for w in words if _name_or_junk(w)) > sum(map(len, words)):
+        return True
+    hits = function_word_hits(prefix, words)
+    own = hits.pop(lang, 0)
+    if lang in FUNCTION_WORDS:
+        return own < hits.get(dominant, 0)
+    return max(hits.values(), default=0) > 1
+
+
+def _name_or_junk(word: str) -> bool:
+    """A Latin word that is no evidence of a language: a name (capitalised), a long or mixed-case
+    string (a hash, an identifier). Words of other scripts are not judged."""
+    if len(word) < 2 or max(word) > chr(LATIN_END):
+        return False
+    return word[0].isupper() or len(word) >= 25 or any(c.isupper() for c in word[1:])
 
 
 # Language names (English, the language's own, and a few other common spellings) -> code.

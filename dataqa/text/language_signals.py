@@ -36,6 +36,8 @@ _NOISE_PATTERN = r"https?://{S}+|www\.{S}+|{S}+@{S}+|```[^`]*|`[^`]*`|\{{[^{{}}]
 _WORD_PATTERN = r"{W}+(?:['\u2019]{W}+)?"
 _NOISE = re.compile(_NOISE_PATTERN.format(S=r"\S", D=r"\d"))
 _WORD = re.compile(_WORD_PATTERN.format(W=r"[^\W\d_]"))
+LATIN_WORD = _WORD
+"""A word as the function-word count reads it (letters, one inner apostrophe)."""
 LATIN_END = 0x24F
 """Last code point of Latin Extended-B: letters beyond it are counted by script."""
 
@@ -56,18 +58,20 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
         "de": "der die und den das ist nicht mit sich des auf für im dem ein eine auch es an als nach "
         "wie aus bei zu einer einem noch bis wird sind hat ich sie wir oder aber dass kann mein mir "
         "über",
-        "pt": "não uma os das dos com para é ao mais na no seu sua ou ser quando muito há nos já está "
+        "pt": "não uma os das dos com para é ao mais na seu sua ou ser quando muito há nos já está "
         "eu também só pelo pela até isso ela entre era depois sem mesmo aos ter seus quem nas me esse "
         "você",
         "it": "il di che è per non una sono della con gli ma le anche come io questo ha nel si più "
         "alla lo dei delle degli mi molto ho essere cosa sua suo fatto questa dove perché",
         "nl": "het een van en de niet zijn op te dat met voor er maar om aan ook als bij dan nog uit "
         "wel naar kan ik je hij zij wij mijn geen worden werd deze heeft",
-        "sv": "och att det som en på är av för med till den har inte om ett var jag sig men ut så "
-        "vid kan nu när skulle hade mot under efter",
+        "sv": "och att det som en på är av för med till den har inte om ett jag sig ut så "
+        "vid kan nu när skulle hade mot efter",
     }.items()
 }
-# Words in several lists are dropped from all of them: a function word must point one way.
+# Words in several lists are dropped from all of them: a function word must point one way. Forms
+# that are frequent English words or code keywords ("no", "men", "under", "var") are left out too:
+# a table of "No/Yes" values is not Portuguese, a JavaScript "var" is not Swedish.
 _ALL_COUNTS = Counter(w for words in FUNCTION_WORDS.values() for w in words)
 FUNCTION_WORDS = {
     lang: frozenset(w for w in ws if _ALL_COUNTS[w] == 1) for lang, ws in FUNCTION_WORDS.items()
@@ -138,6 +142,16 @@ def _scripts(prefix: str) -> Counter[str]:
     return scripts
 
 
+def script_counts(prefix: str) -> Counter[str]:
+    """Letters of the prefix per non-Latin script, named as `LANGUAGE_SCRIPTS` names them (kana as
+    "KANA", Han as "CJK"); Latin letters beyond Latin Extended-B (Vietnamese) are Latin, not counted."""
+    counts: Counter[str] = Counter()
+    for script, n in _scripts(prefix).items():
+        if script != "LATIN":
+            counts["KANA" if script in ("HIRAGANA", "KATAKANA") else script] += n
+    return counts
+
+
 def script_of(prefix: str) -> str | None:
     """The non-Latin script the prefix has `MIN_LETTERS` // 2 letters of, else None.
 
@@ -175,11 +189,7 @@ def cheap_language(prefix: str) -> str | None:
         return None
     if letters < MIN_LETTERS or len(words) < MIN_WORDS:
         return UNDETERMINED
-    hits: Counter[str] = Counter()
-    for w in words:
-        lang = _WORD_LANG.get(w.lower())
-        if lang is not None:
-            hits[lang] += 1
+    hits = function_word_hits(prefix, words)
     if not hits:
         return None
     ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -188,6 +198,16 @@ def cheap_language(prefix: str) -> str | None:
     if n >= 3 and n >= 3 * second and n >= 0.15 * len(words):
         return best
     return None
+
+
+def function_word_hits(prefix: str, words: list[str] | None = None) -> Counter[str]:
+    """How many of the prefix's words (`words`, when already split) are function words, per language."""
+    hits: Counter[str] = Counter()
+    for w in _WORD.findall(prefix) if words is None else words:
+        lang = _WORD_LANG.get(w.lower())
+        if lang is not None:
+            hits[lang] += 1
+    return hits
 
 
 def text_series(texts: Sequence[str | None] | pl.Series) -> tuple[pl.Series, dict[int, str]]:
