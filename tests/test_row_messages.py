@@ -86,7 +86,7 @@ def test_near_conflicts_and_contradictions_name_rows(tmp_path: Path) -> None:
 def test_coverage_messages_name_rows(tmp_path: Path) -> None:
     lengths = fixture("coverage", "length_outliers.jsonl")
     report = dataqa.scan(parquet(tmp_path, "train.parquet", lengths), select=["COV003"])
-    assert [m.rsplit("tokens ", 1)[1] for m, _ in texts(report, "COV003")] == ["at row 17)", "at row 44)"]
+    assert [m.rsplit(", ", 1)[1] for m, _ in texts(report, "COV003")] == ["at row 17)", "at row 44)"]
     train, test = fixture("coverage", "coverage_train.jsonl"), fixture("coverage", "coverage_test.jsonl")
     report = dataqa.scan(train, test=parquet(tmp_path, "test.parquet", test), select=["COV005"])
     messages = [m for m, _ in texts(report, "COV005")]
