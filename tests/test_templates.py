@@ -264,6 +264,26 @@ def test_a_part_that_says_something_else_decides_however_long_the_shared_part() 
     )  # one part: the whole text's rules
 
 
+def test_the_same_long_answer_makes_a_reworded_question_one_example() -> None:
+    """Whole examples: an answer the same in both and at least as long as the question that
+    differs says the question was reworded; a short answer, or another one, does not."""
+    answer = "Knowing Triangle The Hunger Games The Expendables The Last Song Timeless Empire State"
+    a, b = (
+        f"what other movies is liam hemsworth in?\n\n{answer}",
+        f"what other movies has liam hemsworth?\n\n{answer}",
+    )
+    wa = [w.lower() for w in re.findall(r"[^\W_]+", a)]
+    wb = [w.lower() for w in re.findall(r"[^\W_]+", b)]
+    verdict = _compare(" ".join(wa), " ".join(wb), content=len(wa))
+    parts = slots.part_of_words(a, wa), slots.part_of_words(b, wb)
+    assert not slots.decisive_part(verdict, *parts, 0.85, answer_last=True)
+    assert slots.decisive_part(verdict, *parts, 0.85)  # an input's last part is no answer
+    assert _parts_verdict(
+        "what language do they speak in mexico?\n\nSpanish",
+        "what language do they speak in spain?\n\nSpanish",
+    )
+
+
 def test_word_diff_says_what_is_shared_and_where_texts_differ() -> None:
     assert (
         word_diff(

@@ -124,6 +124,7 @@ def near_pairs(
             common=templates(ctx, column, shingle),
             shingle=shingle,
             raw=_raw_texts(ctx, (left, right), (ld, rd), column),
+            answer_last=column == "text",
         )
         return pl.DataFrame(
             {

@@ -271,12 +271,32 @@ def part_of_words(raw: str, words: list[str]) -> list[int] | None:
     return out
 
 
+def _same_answer(verdict: Comparison, parts_a: list[int], parts_b: list[int]) -> int:
+    """Words of the last part of two texts when it is the same in both (all of it matched),
+    else 0."""
+    last_a, last_b = parts_a[-1], parts_b[-1]
+    size = parts_a.count(last_a)
+    if size != parts_b.count(last_b) or any(parts_a[at] == last_a for at in verdict.differ[0]):
+        return 0
+    if any(parts_b[at] == last_b for at in verdict.differ[1]):
+        return 0
+    matched = sum(
+        1
+        for a, b, n in verdict.runs
+        for k in range(n)
+        if parts_a[a + k] == last_a and parts_b[b + k] == last_b
+    )
+    return size if matched == size else 0
+
+
 def decisive_part(
     verdict: Comparison,
     parts_a: list[int] | None,
     parts_b: list[int] | None,
     threshold: float,
     names: tuple[set[int] | None, set[int] | None] = (None, None),
+    *,
+    answer_last: bool = False,
 ) -> bool:
     """Whether an aligned pair differs decisively in a part of each text (see the module doc):
     words swapped inside a part of at most `SHORT_WORDS` words on either side, or two parts that
@@ -284,26 +304,32 @@ def decisive_part(
     under `threshold`, or a name (`names`: `name_positions` of each text) that one text has and
     the other not in a part of at most `SHORT_WORDS` words ("cleared of assaulting a man in
     Caernarfon"). `parts_a` / `parts_b`: `part_of_words` of each text. Two texts of one part each
-    are left to `compare`'s rules for the whole text."""
+    are left to `compare`'s rules for the whole text. With `answer_last` (whole examples, whose
+    last part is the answer), the same answer at least as long as a part that differs makes the
+    difference a rephrasing of one question, not another example."""
     if parts_a is None or parts_b is None or len(set(parts_a) | set(parts_b)) < 2:
         return False
+    answer = _same_answer(verdict, parts_a, parts_b) if answer_last else 0
     sizes_a, sizes_b = Counter(parts_a), Counter(parts_b)
     for swap in verdict.swaps:
         size_a = sum(sizes_a[p] for p in {parts_a[at] for at in swap[0]})
         size_b = sum(sizes_b[p] for p in {parts_b[at] for at in swap[1]})
-        if min(size_a, size_b) <= SHORT_WORDS:
+        if min(size_a, size_b) <= SHORT_WORDS and max(size_a, size_b) > answer:
             return True
     for parts, sizes, differ, named in zip(
         (parts_a, parts_b), (sizes_a, sizes_b), verdict.differ, names, strict=True
     ):
-        if named and any(at in named and sizes[parts[at]] <= SHORT_WORDS for at in differ):
+        if named and any(at in named and answer < sizes[parts[at]] <= SHORT_WORDS for at in differ):
             return True
     differ_a = Counter(parts_a[at] for at in verdict.differ[0])
     differ_b = Counter(parts_b[at] for at in verdict.differ[1])
     linked = {(parts_a[a + k], parts_b[b + k]) for a, b, n in verdict.runs for k in range(n)}
     for p, q in linked:
         size = sizes_a[p] + sizes_b[q]
-        if max(sizes_a[p], sizes_b[q]) <= NAME_WORDS and 1 - (differ_a[p] + differ_b[q]) / size < threshold:
+        if (
+            answer < max(sizes_a[p], sizes_b[q]) <= NAME_WORDS
+            and 1 - (differ_a[p] + differ_b[q]) / size < threshold
+        ):
             return True
     return False
 
