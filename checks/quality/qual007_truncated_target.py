@@ -132,7 +132,9 @@ class TruncatedTarget(Check):
                 last = masked.rstrip().rsplit("\n", 1)[-1].strip()
                 last_body = body.rsplit("\n", 1)[-1].strip()
                 prose_end = not _not_prose(last) and not _not_prose(last_body)
-                dangling = re.search(DANGLING_END, masked) and re.search(DANGLING_END, body)
+                dangling = (
+                    re.search(DANGLING_END, masked) and re.search(DANGLING_END, body) and not _stranded(body)
+                )
                 if sentences and words >= self.min_words and prose_end and dangling and not _sign_off(body):
                     hits.append((line, "ends mid-sentence", snippet(body, len(body), len(body), 80)))
                     continue
@@ -148,6 +150,19 @@ class TruncatedTarget(Check):
             yield from record_findings(
                 self, ctx, split, hits, f"{field_name(split, 'response')} looks truncated"
             )
+
+
+_STRANDED = re.compile(
+    r"(?i)\b(?:what|who|whom|which|where|anything|something|everything|nothing|someone|anyone|everyone)\b"
+    r"[^.!?,;:\n]{0,60}\b(?:about|with|for|to|from|of|in|on|at|by|into)\s*$"
+)
+"""A clause that ends on a preposition its wh-word or pronoun strands: "I don't know what you're talking
+about", "Is there anything else I can help you with" (English sentences, a final mark left out)."""
+
+
+def _stranded(body: str) -> bool:
+    """Whether a target ending on a preposition ends a sentence whose preposition is stranded."""
+    return _STRANDED.search(body.rstrip()) is not None
 
 
 _SALUTATION = re.compile(
