@@ -26,6 +26,8 @@ from dataqa.text.redaction import snippet
 
 _WORD_RE = re.compile(r"\w+")
 _FENCE_LINE = r"(?m)^[ \t]*(?:```|~~~)"
+_ONE_LINE_FENCE = r"(?m)^[ \t]*(?:```|~~~)[^\n]*?(?:```|~~~)[ \t]*$"
+"""A fence opened and closed on one line ("```pip install x```"): it leaves no block open."""
 DANGLING_END = (
     r"(?:[,;(\[{]|[A-Za-z]-|\b(?:the|a|an|and|or|but|of|to|with|for|in|on|at|by|from|that|which|who|is|are"
     r"|was|were|be|because|if|as|than|and then|such|these|their|its|our|your|my|into|about|between|when"
@@ -125,7 +127,7 @@ class TruncatedTarget(Check):
             for line, body, masked, open_fence in cand.select(
                 "line", "body", "masked", "open_fence"
             ).iter_rows():
-                if open_fence:
+                if open_fence and not _finished_after_code(body):
                     hits.append((line, "code block never closed", snippet(body, len(body), len(body), 80)))
                     continue
                 words = len(_WORD_RE.findall(masked))
@@ -196,7 +198,7 @@ def truncation_frame(frame: pl.DataFrame) -> pl.DataFrame:
     blanked) and `open_fence`. The reference computation, applied to every row it is given."""
     return frame.with_columns(pl.col("content").str.strip_chars().alias("body")).with_columns(
         mask_code_expr(pl.col("body")).str.replace_all(_EMOTICON, " ").alias("masked"),
-        (pl.col("body").str.count_matches(_FENCE_LINE) % 2 == 1).alias("open_fence"),
+        (_open_fences(pl.col("body")) % 2 == 1).alias("open_fence"),
     )
 
 
@@ -222,7 +224,7 @@ def _truncation_parts(frame: pl.DataFrame, offset: int = 0) -> Iterator[pl.DataF
     yield plain.select("_row", content.alias("masked"), pl.lit(False).alias("open_fence"))
     rest = frame.filter(special)
     fenced = content.str.contains("```", literal=True) | content.str.contains("~~~", literal=True)
-    open_fence = content.str.strip_chars().str.count_matches(_FENCE_LINE) % 2 == 1
+    open_fence = _open_fences(content.str.strip_chars()) % 2 == 1
     rest = rest.with_columns(
         compute_where(rest, fenced, open_fence, pl.lit(False), "open_fence"),
         mask_code_expr(content).alias("masked"),
@@ -233,6 +235,18 @@ def _truncation_parts(frame: pl.DataFrame, offset: int = 0) -> Iterator[pl.DataF
         compute_where(rest, content.str.contains(_EMOTICON_CORE), smiley, masked, "masked")
     )
     yield rest.select("_row", "masked", "open_fence")
+
+
+def _open_fences(text: pl.Expr) -> pl.Expr:
+    """Lines that open or close a fenced block, one-line fences left out."""
+    return text.str.count_matches(_FENCE_LINE) - text.str.count_matches(_ONE_LINE_FENCE)
+
+
+def _finished_after_code(body: str) -> bool:
+    """Whether a target whose fence is never closed ends on a finished prose sentence after its code
+    ("...}\nLet me know if you have questions."): the closing fence was lost, nothing was cut."""
+    last = body.rstrip().rsplit("\n", 1)[-1].strip()
+    return bool(re.search(r"[.!?。！？]$", last)) and not is_code_line(last) and len(last) >= 12
 
 
 def _at_least_words(text: pl.Expr, n: int) -> pl.Expr:
