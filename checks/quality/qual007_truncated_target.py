@@ -243,9 +243,14 @@ def _open_fences(text: pl.Expr) -> pl.Expr:
 
 
 def _finished_after_code(body: str) -> bool:
-    """Whether a target whose fence is never closed ends on a finished prose sentence after its code
-    ("...}\nLet me know if you have questions."): the closing fence was lost, nothing was cut."""
-    last = body.rstrip().rsplit("\n", 1)[-1].strip()
+    """Whether a target with an odd number of fences still ends finished: on a prose sentence after
+    its code ("...}\nLet me know if you have questions."), or on a fence that closes code (the line
+    before it is code, not a "Run this:" that opens a block). A fence was lost, nothing was cut."""
+    lines = [line.strip() for line in body.rstrip().split("\n") if line.strip()]
+    last = lines[-1] if lines else ""
+    if re.fullmatch(r"```|~~~", last) and len(lines) > 1:
+        before = lines[-2]
+        return before[-1] not in ":：" and (is_code_line(before) or before[-1] in ";{}()[]")
     return bool(re.search(r"[.!?。！？]$", last)) and not is_code_line(last) and len(last) >= 12
 
 
