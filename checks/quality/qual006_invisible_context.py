@@ -13,7 +13,6 @@ from dataqa.checks.quality.common import messages, record_findings, reference_on
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.ingest import structure
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.parts import MEDIA_TAG
 from dataqa.text.markup import (
@@ -191,10 +190,6 @@ class InvisibleContext(Check):
                 whole.filter(pl.col("content").str.contains(r"(?i)https?://|www\."))["line"].to_list()
             )
             cand = cand.join(with_media, on="line", how="anti").sort("line", "turn")
-            # Images given as content parts (a vision record's image_url) are kept apart from the text.
-            with_images = {line for line, st in structure.records(ctx, split) if st.get("images")}
-            if with_images:
-                cand = cand.filter(~pl.col("line").is_in(list(with_images)))
             # The record's answers: whether they describe what a prompt points at as if they saw it.
             answers = dict(
                 msgs.join(cand.select("line").unique(), on="line", how="semi")
