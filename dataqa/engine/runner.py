@@ -17,10 +17,10 @@ import traceback
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+from dataqa.core import threads
 from dataqa.core.models import CheckResult, CheckStatus, Finding, Severity
 from dataqa.core.resources import available_cores, gc_paused, native_threads_limited
 from dataqa.core.version import VERSION
@@ -167,41 +167,25 @@ class AbandonedChecksToStderr:
 def run_limited(check: Check, ctx: Context, timeout: float, debug: bool = False) -> CheckResult:
     """`run_check` with a time limit of `timeout` seconds (0: none).
 
-    A Python thread cannot be stopped from outside, so the check runs on a daemon thread of its
-    own and the scan stops waiting for it at the limit: the check is reported as errored ("did not
-    finish within N s"), the scan goes on, and whatever the check still computes is discarded (its
-    thread may run on in the background until it returns or the process exits, printing to stderr:
+    A Python thread cannot be stopped from outside, so the check runs on a thread of its own (one
+    of the threads every scan reuses, `core.threads`) and the scan stops waiting for it at the
+    limit: the check is reported as errored ("did not finish within N s"), the scan goes on, and
+    whatever the check still computes is discarded (its thread runs on in the background until the
+    check returns, then ends, or until the process exits, printing to stderr:
     `AbandonedChecksToStderr`)."""
     if timeout <= 0:
         return run_check(check, ctx, debug)
-    outcome: list[CheckResult] = []
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            outcome.append(run_check(check, ctx, debug))
-        except BaseException as exc:  # only under --debug, or a BaseException from the check
-            failure.append(exc)
-
-    thread = threading.Thread(target=target, name=f"dataqa-check-{check.id}", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if failure:
-        raise failure[0]
-    if outcome:
-        return outcome[0]
-    if thread.is_alive():
-        _ABANDONED.add(thread)
-        reason = f"{check.id} ({check.name}) did not finish within {timeout:g} s; its result is discarded"
-    else:
-        reason = "the check's thread ended without a result"
+    task = threads.start(lambda: run_check(check, ctx, debug), f"dataqa-check-{check.id}")
+    if task.wait(timeout) or not task.abandon():
+        return task.result()  # raises only under --debug, or a BaseException from the check
+    _ABANDONED.add(task.thread)  # type: ignore[arg-type]
     return CheckResult(
         check_id=check.id,
         name=check.name,
         family=check.family,
         severity=check.effective_severity,
         status=CheckStatus.ERRORED,
-        reason=reason,
+        reason=f"{check.id} ({check.name}) did not finish within {timeout:g} s; its result is discarded",
     )
 
 
@@ -285,9 +269,16 @@ def _execute(
         pending = sorted(enumerate(checks), key=lambda item: not item[1].heavy)
         running: dict[int, Check] = {}  # position -> check
         picking = threading.Condition()
+        unprofiled = list(ctx)
+        profiles: dict[str, dict[str, Any]] = {}
 
         def work() -> None:
             while True:
+                with picking:
+                    split = unprofiled.pop(0) if unprofiled else None
+                if split is not None:  # the profiles first, as they need no check's result
+                    profiles[split.name] = profile_split(split)
+                    continue
                 with picking:
                     index = None
                     while pending:
@@ -306,11 +297,11 @@ def _execute(
                         del running[position]
                         picking.notify_all()
 
-        with ThreadPoolExecutor(jobs, thread_name_prefix="dataqa-check") as pool:
-            profiling = {split.name: pool.submit(profile_split, split) for split in ctx}
-            for worker in [pool.submit(work) for _ in range(jobs)]:
-                worker.result()
-            profiles = {name: future.result() for name, future in profiling.items()}
+        workers = [threads.start(work, "dataqa-check-worker") for _ in range(jobs)]
+        for worker in workers:  # all of them end before an error of one is raised
+            worker.wait()
+        for worker in workers:
+            worker.result()
     else:
         done = [timed(check) for check in checks]
         profiles = {split.name: profile_split(split) for split in ctx}

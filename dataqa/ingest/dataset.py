@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
 
+from dataqa.core import threads
 from dataqa.core.processes import map_in_processes
 from dataqa.ingest import formats
 from dataqa.ingest.damage import ArrayRecord
@@ -411,25 +411,24 @@ def load_split(
     source = open_input(path, records_path, limits, line_pattern, records_key)
     before = source.signature()
     spans = source.spans(workers, PARALLEL_FROM_BYTES, SPAN_BYTES)
-    # The digest is taken on another thread while this one parses: hashlib releases the GIL.
-    with ThreadPoolExecutor(1, thread_name_prefix="dataqa-sha256") as hasher:
-        digest = hasher.submit(source.sha256)
-        # The split's format is the most common one among its records. It is guessed from the
-        # first records and confirmed by the counts of the one full pass that normalises every
-        # record under the guess; only when the guess loses is the file read a second time.
-        guess, survey = (reading.forced, None) if reading.forced else _guess_format(source, reading)
-        inferred = None
-        if guess is None and survey is not None and not reading.fields:
-            inferred = classification_layout(survey)  # a label field named otherwise ("category")
-            if inferred is not None:
-                guess = inferred[0]
-                reading = replace(reading, layouts=(guess, *reading.layouts))
-        read = _read(source, guess, reading, spans, workers)
-        if read.split_format != guess:
-            read = _read(source, read.split_format, reading, spans, workers)
-        if inferred is not None and read.split_format is inferred[0]:  # say what was taken
-            source.note = "; ".join(note for note in (source.note, inferred[1]) if note)
-        sha256 = digest.result()
+    # The digest is taken on another (reused) thread while this one parses: hashlib releases the GIL.
+    digest = threads.start(source.sha256, "dataqa-sha256")
+    # The split's format is the most common one among its records. It is guessed from the
+    # first records and confirmed by the counts of the one full pass that normalises every
+    # record under the guess; only when the guess loses is the file read a second time.
+    guess, survey = (reading.forced, None) if reading.forced else _guess_format(source, reading)
+    inferred = None
+    if guess is None and survey is not None and not reading.fields:
+        inferred = classification_layout(survey)  # a label field named otherwise ("category")
+        if inferred is not None:
+            guess = inferred[0]
+            reading = replace(reading, layouts=(guess, *reading.layouts))
+    read = _read(source, guess, reading, spans, workers)
+    if read.split_format != guess:
+        read = _read(source, read.split_format, reading, spans, workers)
+    if inferred is not None and read.split_format is inferred[0]:  # say what was taken
+        source.note = "; ".join(note for note in (source.note, inferred[1]) if note)
+    sha256 = digest.result()
     split_format, frame, load_issues, n_lines = read.split_format, read.frame, read.load_issues, read.n_lines
     if split_format is None and read.counts:  # one finding for the file, not one per record
         records = sum(read.counts.values())
