@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import chat, run_cli, write_jsonl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_report_outputs import synthetic_report
 
 from dataqa.commands.cli import main
@@ -377,3 +379,28 @@ def test_next_step_follows_what_the_scan_found(in_tmp):
     assert next_step(report, {"train": "data/train.jsonl"}).startswith("hold out a test split: `dataqa split")
     report.usable = Usable(0, [])
     assert next_step(report, {"train": "data/train.jsonl"}).startswith("no training row could be read")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(alphabet="ab:1 .٣(", max_size=30),
+    prefix=st.text(alphabet="ab:1 .(", min_size=1, max_size=4),
+)
+def test_other_lines_of_the_file_are_renamed_as_the_regular_expression_did(text: str, prefix: str) -> None:
+    # Overlapping and repeated prefixes, regex metacharacters, Unicode digits: the same result as the
+    # per-path pattern the terminal report compiled before (one `re` cache entry per input path).
+    expected = re.sub(re.escape(prefix) + r"(\d+)", r"line \1", text)
+    assert terminal._numbered_as(text, prefix, "line ") == expected
+
+
+def test_rendering_findings_of_many_files_compiles_no_pattern_per_file() -> None:
+    cache = getattr(re, "_cache", None)
+    if cache is None:
+        pytest.skip("this Python keeps its regular-expression cache elsewhere")
+    re.purge()
+    for i in range(50):
+        path = f"data/shard-{i}.jsonl"
+        loc = Location("train", path, 3)
+        finding = Finding("DUP001", Severity.WARNING, f"{path}:3 repeats {path}:7", [loc])
+        assert terminal.finding_line(finding).endswith("repeats line 7")
+    assert len(cache) < 10
