@@ -18,7 +18,7 @@ from dataqa.ingest import dataset, load
 from dataqa.ingest.dataset import Split, load_split
 from dataqa.ingest.layouts import LAYOUTS
 from dataqa.ingest.load import Span, line_spans
-from dataqa.ingest.readers.source import SpanJob, open_input
+from dataqa.ingest.readers.source import Input, SpanJob, open_input
 
 
 def damaged_file(path: Path) -> Path:
@@ -206,3 +206,72 @@ def test_two_threads_starting_processes_leave_main_in_place() -> None:
         thread.join()
     assert results == [[1, 2, 3]] * 3
     assert sys.modules["__main__"] is main
+
+
+def test_map_in_processes_takes_items_as_the_processes_need_them() -> None:
+    made: list[int] = []
+
+    def items() -> Any:
+        for i in range(40):
+            made.append(i)
+            yield -i
+
+    assert map_in_processes(abs, items(), 2) == list(range(40))
+    assert made == list(range(40))
+
+
+@pytest.fixture
+def parquet_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A 900-row Parquet file of 7 row groups, read on processes in pieces of about 2 KB."""
+    from dataqa.ingest.readers import columnar, source
+
+    monkeypatch.setattr(source, "PARALLEL_FROM_ROWS", 100)
+    monkeypatch.setattr(columnar, "PIECE_ROWS", 250)
+    monkeypatch.setattr(dataset, "SPAN_BYTES", 2_000)
+    rows = [chat(f"Question {i} about the parcel to Leeds?", f"Answer {i}: day {i % 9}.") for i in range(900)]
+    rows[700] = rows[3]
+    rows[11] = {"prompt": "a record of another format", "completion": "here"}
+    path = tmp_path / "train.parquet"
+    import polars as pl
+
+    pl.DataFrame(rows).write_parquet(path, row_group_size=130)
+    return path
+
+
+def test_a_table_is_decoded_once_and_handed_out_in_small_pieces_with_its_rows(
+    parquet_in_pieces: Path,
+) -> None:
+    source = open_input(parquet_in_pieces)
+    spans = source.spans(2, 0, 0)
+    assert spans is not None and [(j.span.start, j.span.stop) for j in spans][:2] == [(0, 250), (250, 500)]
+    jobs = list(source.jobs(spans, 2_000))
+    assert all(job.rows is not None and len(job.rows.data) < 6_000 for job in jobs)  # ~2 KB decoded
+    assert [(j.span.start, j.span.stop) for j in jobs] == list(
+        itertools.pairwise(sorted({0, 900} | {j.span.start for j in jobs}))
+    )  # every row once, in order
+    assert len(jobs) > 20
+
+
+def test_a_table_read_in_pieces_on_processes_is_the_one_pass_read(
+    parquet_in_pieces: Path, counted_processes: list[int]
+) -> None:
+    one_pass = load_split("train", str(parquet_in_pieces))
+    pieces = load_split("train", str(parquet_in_pieces), workers=2)
+    assert counted_processes and counted_processes[0] > 20
+    same_split(one_pass, pieces)
+    assert pieces.frame["line"].to_list() == list(range(1, 901))
+    assert [line for line, _ in pieces.record_issues] == [12]
+
+
+def test_a_damaged_table_read_in_pieces_is_read_as_by_processes_decoding_their_own_rows(
+    parquet_in_pieces: Path, counted_processes: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = bytearray(parquet_in_pieces.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 400] = b"\x00" * 400  # a row group's pages overwritten; the footer is intact
+    parquet_in_pieces.write_bytes(bytes(data))
+    pieces = load_split("train", str(parquet_in_pieces), workers=2)
+    monkeypatch.setattr(Input, "jobs", lambda self, spans, span_bytes: spans)  # each range read where it runs
+    ranges = load_split("train", str(parquet_in_pieces), workers=2)
+    assert ranges.frame.height < 900 and any(i.kind == "file" for i in ranges.load_issues)
+    same_split(ranges, pieces)

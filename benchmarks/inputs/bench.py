@@ -11,11 +11,12 @@ converted to Parquet, and its first rows written as a pretty-printed JSON array 
 each read against the same rows as JSONL. Every run is a fresh process under `/usr/bin/time -v`
 (wall, user + system CPU, peak RSS of the largest process) while a sampler adds up the resident
 memory of the whole process tree (the loader may read on worker processes); `load` runs only read
-the split, `scan` runs are the real CLI scan. The machine's load average is recorded per run.
+the split (`--tuned`: with glibc's allocator set as `dataqa scan` sets it for that input, which the
+full scans have), `scan` runs are the real CLI scan. The machine's load average is recorded per run.
 
     nice -n 5 python benchmarks/inputs/bench.py sets [--realdata ../shared/realdata]
     nice -n 5 python benchmarks/inputs/bench.py bars --data /tmp/dataqa-inputs [--rows 1000000]
-        [--array-mb 500] [--repeat 2] [--scan]
+        [--array-mb 500] [--repeat 2] [--scan] [--tuned] [--inputs jsonl parquet head array]
 
 Prints Markdown; the results with the machine state are kept in `benchmarks/inputs.md`.
 """
@@ -53,6 +54,12 @@ def child_read(spec_file: str, out: str) -> None:
 
     spec = json.loads(Path(spec_file).read_text())
     config = load_config(None, discover=False, **spec["options"])
+    if spec.get("tuned"):  # the allocator as `dataqa scan` sets it for these inputs (`tune_malloc`)
+        from dataqa.core.resources import tune_malloc
+        from dataqa.ingest.readers.layout import input_files
+        from dataqa.ingest.readers.sniff import data_bytes
+
+        tune_malloc(input_files(spec["paths"]), data_bytes)
     began, cpu = time.perf_counter(), time.process_time()
     error = None
     try:
@@ -143,11 +150,12 @@ def measured(cmd: list[str]) -> dict[str, Any]:
     }
 
 
-def read_once(paths: dict[str, str], options: dict[str, Any]) -> dict[str, Any]:
-    """Read the splits in a fresh, measured process; its own result joined with the measurement."""
+def read_once(paths: dict[str, str], options: dict[str, Any], tuned: bool = False) -> dict[str, Any]:
+    """Read the splits in a fresh, measured process; its own result joined with the measurement.
+    `tuned`: with glibc's allocator set as the commands set it for these inputs (`tune_malloc`)."""
     with tempfile.TemporaryDirectory(prefix="dataqa-inputs-") as tmp:
         spec, out = Path(tmp) / "spec.json", Path(tmp) / "out.json"
-        spec.write_text(json.dumps({"paths": paths, "options": options}))
+        spec.write_text(json.dumps({"paths": paths, "options": options, "tuned": tuned}))
         run = measured([sys.executable, __file__, "--child-read", str(spec), str(out)])
         return {**json.loads(out.read_text()), "process": run}
 
@@ -272,7 +280,9 @@ def prepare(data: Path, rows: int, array_mb: int) -> dict[str, Path]:
     return {"jsonl": jsonl, "parquet": parquet, "array": array, "head": head}
 
 
-def run_bars(data: Path, rows: int, array_mb: int, repeat: int, scan: bool, only: list[str]) -> str:
+def run_bars(
+    data: Path, rows: int, array_mb: int, repeat: int, scan: bool, only: list[str], tuned: bool = False
+) -> str:
     files = prepare(data, rows, array_mb)
     lines = [
         "| input | file MB | run | rows | wall s | CPU s | peak RSS MB (largest process) "
@@ -286,9 +296,10 @@ def run_bars(data: Path, rows: int, array_mb: int, repeat: int, scan: bool, only
         for pair in pairs:
             for kind in pair:
                 path = str(files[kind])
-                result = read_once({"train": path}, {})
+                result = read_once({"train": path}, {}, tuned)
                 proc = result["process"]
-                lines.append(_bar_row(files[kind], "load", result["splits"]["train"]["rows"], proc))
+                what = "load, tuned" if tuned else "load"
+                lines.append(_bar_row(files[kind], what, result["splits"]["train"]["rows"], proc))
                 print(lines[-1], file=sys.stderr)
     if scan:
         for pair in pairs:
@@ -323,11 +334,14 @@ def main() -> None:
     bars.add_argument("--repeat", type=int, default=2)
     bars.add_argument("--scan", action="store_true", help="also the full CLI scan of each file")
     bars.add_argument("--inputs", nargs="*", default=[], help="only these: jsonl parquet head array")
+    bars.add_argument(
+        "--tuned", action="store_true", help="load runs with the allocator as `dataqa scan` sets it"
+    )
     args = parser.parse_args()
     if args.what == "sets":
         print(run_sets(args.realdata.resolve(), args.names))
     else:
-        print(run_bars(args.data, args.rows, args.array_mb, args.repeat, args.scan, args.inputs))
+        print(run_bars(args.data, args.rows, args.array_mb, args.repeat, args.scan, args.inputs, args.tuned))
 
 
 if __name__ == "__main__":

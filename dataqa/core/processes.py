@@ -4,12 +4,14 @@ detecting languages) that threads cannot overlap because they hold the GIL."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import sys
 import threading
 import types
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -25,19 +27,35 @@ STARTUP_ERRORS = (BrokenProcessPool, OSError, NotImplementedError, RuntimeError)
 semaphores (NotImplementedError from the executor), a start-up refused by multiprocessing."""
 
 
-def map_in_processes(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R] | None:
+AHEAD_PER_WORKER = 2
+"""Items handed to the processes before the oldest result is waited for: enough to keep every
+process busy while this one makes the next items, few enough that items made here (a table's
+rows, `readers.source.Input.jobs`) are not all held at once."""
+
+
+def map_in_processes(fn: Callable[[T], R], items: Iterable[T], workers: int) -> list[R] | None:
     """`fn` over `items` on `workers` processes, the results in item order; None when processes
     cannot run here (a sandbox, a process limit, a worker killed), and the caller does the work
     itself (where an error of `fn`'s own, not the processes', then shows).
 
-    The processes are spawned, not forked: this process already runs polars' threads, which a
-    fork would copy without their state. `fn` must be importable by its module's name.
+    `items` is consumed as the processes take them (`AHEAD_PER_WORKER`), so it may be a generator
+    that makes each item when it is needed. The processes are spawned, not forked: this process
+    already runs polars' threads, which a fork would copy without their state. `fn` must be
+    importable by its module's name.
     """
+    todo = iter(items)
+    ahead = max(workers, 1) * AHEAD_PER_WORKER
+    results: list[R] = []
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             with _STARTING, _main_module_hidden():  # the processes start on the first submissions
-                futures = [pool.submit(fn, item) for item in items]
-            return [future.result() for future in futures]
+                pending: deque[Future[R]] = deque(
+                    pool.submit(fn, item) for item in itertools.islice(todo, ahead)
+                )
+            for item in todo:
+                results.append(pending.popleft().result())
+                pending.append(pool.submit(fn, item))
+            return results + [future.result() for future in pending]
     except STARTUP_ERRORS:
         return None
 

@@ -356,7 +356,7 @@ def _read(
     """One pass over the file: span by span on `workers` processes, or in this process."""
     if spans is not None:
         normalise_span = functools.partial(_normalise_file, source, split_format, reading)
-        passes = map_in_processes(normalise_span, spans, workers)
+        passes = map_in_processes(normalise_span, source.jobs(spans, SPAN_BYTES), workers)
         if passes is not None:
             return _merge(passes, reading.forced, cut=source.spans_end_early())
     return _normalise_file(source, split_format, reading)

@@ -16,7 +16,7 @@ import hashlib
 import os
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -92,6 +92,8 @@ class SpanJob:
     part: int
     span: Span
     """Lines: the byte span (`load.Span`). Rows: `start`/`stop` rows, `first_line` unused."""
+    rows: columnar.Rows | None = field(default=None, repr=False)
+    """A table's rows already decoded, as `Input.jobs` hands them out."""
 
 
 @dataclass
@@ -283,6 +285,37 @@ class Input:
             return jobs
         return None
 
+    def jobs(self, spans: list[SpanJob], span_bytes: int) -> Iterable[SpanJob]:
+        """The pieces of `spans` as the processes are given them, made as they are taken.
+
+        Lines as they are. A table's row range is decoded here, once, and handed out in pieces of
+        about `span_bytes` that carry their rows: a process reading a small range itself decodes
+        every row group under it (polars decodes from a group's start), and a large range makes a
+        process hold it whole, with its records, frame and result (at 1M chat rows, 50k-row jobs
+        took the process tree to 3.9 GB against 2.8 GB for JSONL read in 4 MiB spans). A range
+        that cannot be decoded is handed out as it is: the process reads it and reports where."""
+        if self.line_based:
+            return spans
+        return self._table_jobs(spans, span_bytes)
+
+    def _table_jobs(self, spans: list[SpanJob], span_bytes: int) -> Iterator[SpanJob]:
+        for job in spans:
+            part = self.parts[job.part]
+            try:
+                frame = columnar.table_rows_at(part.file, part.kind, job.span.start, job.span.stop)  # type: ignore[arg-type]
+            except Exception:  # polars raises many kinds for a damaged file: the process reports it
+                frame = None
+            if frame is None or frame.height == 0 or frame.width == 0:
+                yield job
+                continue
+            step = max(frame.height * span_bytes // max(frame.estimated_size(), 1), 1)
+            for offset in range(0, frame.height, step):
+                rows = columnar.Rows.of(frame.slice(offset, step))
+                start = job.span.start + offset
+                stop = job.span.start + min(offset + step, frame.height)
+                yield SpanJob(job.part, Span(start, stop, 0), rows)
+            frame = None  # not held while the next range is decoded
+
     def spans_end_early(self) -> bool:
         """Whether a span that meets a file-level issue ends the input (a JSONL file cut off there)."""
         return self.line_based
@@ -299,7 +332,11 @@ class Input:
             return
         local: list[LoadIssue] = []
         count = 0
-        for row, obj in columnar.read_table_file(path, part.kind, local, job.span.start, job.span.stop):
+        if job.rows is not None:
+            rows = job.rows.records(job.span.start)
+        else:
+            rows = columnar.read_table_file(path, part.kind, local, job.span.start, job.span.stop)
+        for row, obj in rows:
             count += 1
             yield part.base + row + 1, obj
         issues += [replace(i, line=i.line + part.base) for i in local]
