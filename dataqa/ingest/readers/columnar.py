@@ -188,12 +188,11 @@ FIRST_ROWS = 2_000
 look at its first records would cost the file's size in memory)."""
 
 PIECE_ROWS = 50_000
-"""Rows decoded at once after the first ones, and rows of one job when a table is read on several
-processes (`Input.spans`): a table is never decoded whole, and a job's records, normalised frame
-and pickled result stay small. At 1M chat rows, two jobs of 500k rows decoded in one go peaked at
-5.1 GB in the largest process and 8.9 GB over the process tree; jobs of 50k rows at 2.8 / 3.9 GB
-(JSONL, read in 4 MiB spans: 2.7 / 2.8 GB; benchmarks/inputs.md). Decoding 50k-row slices of
-~77k-row row groups costs ~1.4x decoding them whole (measured): ~1 s of CPU at 1M rows."""
+"""Rows decoded at once after the first ones, and the row ranges a table read on several processes
+is decoded in, once, by the reading process (`Input.jobs`), which hands them out in pieces of
+about 4 MiB: a table is never decoded whole. Decoding 50k-row slices of ~80k-row row groups costs
+~1.4x decoding them whole (~1 s of CPU at 1M chat rows); 20k-row slices cost 2.8x and hold no
+less memory (polars decodes most of each row group under a slice; benchmarks/inputs.md)."""
 
 
 def _pieces(start: int, stop: int | None) -> Iterator[tuple[int, int]]:
