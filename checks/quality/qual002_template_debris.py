@@ -19,6 +19,7 @@ from dataqa.checks.quality.common import (
     placeholder_input,
     shared_finding,
 )
+from dataqa.checks.quality.qual001_refusal_boilerplate import IDENTITY_QUESTION
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -294,8 +295,9 @@ def _field(split: Split, role: str, in_input: bool) -> str:
 def _draft_slot(kind: str, token: str, prompt: str, answer: str) -> bool:
     """Whether a bracketed slot in an answer ("[Your Name]", "[company name]") is left on purpose: the
     answer is a draft the user sends (asked for as a letter, e-mail, post or message, or shaped as one)
-    and the prompt does not give the slot's value."""
-    if kind != "placeholder" or not token.startswith("["):
+    and the prompt does not give the slot's value. An answer to who the assistant is, is no draft: its
+    "I am [Bot Name]" is an identity the data set forgot to fill."""
+    if kind != "placeholder" or not token.startswith("[") or IDENTITY_QUESTION.search(prompt):
         return False
     if not (re.search(DRAFT_TOPIC, prompt) or re.search(DRAFT_SHAPE, answer)):
         return False
