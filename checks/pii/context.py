@@ -19,12 +19,12 @@ FORMAT_TASK = re.compile(
 """A prompt that works on a value's form (extract, validate, format, match, mask, generate fake
 data): the values it hands over are its material, samples rather than someone's data."""
 _KIND_WORDS: dict[str, str] = {
-    "email": r"e-?mails?|mail address|addresses|邮箱|邮件",
-    "phone": r"phones?|telephones?|mobiles?|numbers?|电话|手机|号码",
-    "payment card": r"cards?|credit|payment|numbers?|卡号|信用卡",
-    "iban": r"iban|account|bank|账号",
-    "national id": r"ssn|social security|id|identity|numbers?|身份证",
-    "ip address": r"ip|ipv4|address|addresses|地址",
+    "email": r"\b(?:e-?mails?|mail address(?:es)?|addresses)\b|邮箱|邮件",
+    "phone": r"\b(?:phones?|telephones?|mobiles?|numbers?)\b|电话|手机|号码",
+    "payment card": r"\b(?:cards?|credit|payment|numbers?)\b|卡号|信用卡",
+    "iban": r"\b(?:iban|account|bank)\b|账号",
+    "national id": r"\b(?:ssn|social security|id|identity|numbers?)\b|身份证",
+    "ip address": r"\b(?:ip|ipv4|address|addresses)\b|地址",
 }
 """Words by which a prompt names a kind of value, for `FORMAT_TASK` to hold for that kind."""
 BUSINESS_CONTACT = re.compile(
@@ -62,11 +62,20 @@ WHY: dict[str, str] = {
 """Why a value of a checksummed kind is believed real (the validators of `personal_data`)."""
 
 
+TASK_REACH = 60
+"""Characters after a format verb within which the prompt names the kind it works on ("extract the
+phone number", "a regular expression that matches US phone numbers")."""
+
+
 def format_task_kinds(prompt: str) -> frozenset[str]:
-    """The kinds of value a prompt works on as a format (its samples are material), or none."""
-    if not FORMAT_TASK.search(prompt):
-        return frozenset()
-    return frozenset(kind for kind, words in _KIND_WORDS.items() if re.search(rf"(?i){words}", prompt))
+    """The kinds of value a prompt works on as a format (its samples are material), or none: a verb
+    of `FORMAT_TASK` with the kind's word close after it. "Format this customer record: ..." names
+    no kind, so the record's values are still someone's."""
+    kinds: set[str] = set()
+    for verb in FORMAT_TASK.finditer(prompt):
+        reach = prompt[verb.end() : verb.end() + TASK_REACH]
+        kinds.update(kind for kind, words in _KIND_WORDS.items() if re.search(rf"(?i){words}", reach))
+    return frozenset(kinds)
 
 
 _SECOND_LEVEL = frozenset(
