@@ -24,6 +24,7 @@ Schema problems found on the way are returned as `RecordIssue`s; the FMT checks 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -263,9 +264,18 @@ def where_sides_part(a: list[tuple[str, str]], b: list[tuple[str, str]], names: 
         return ("…" if start else "") + repr(text[start:end]) + ("…" if len(text) > end else "")
 
     return (
-        f"turn {i + 1} ({role_a}) parts at character {at + 1}, word {word}: "
+        f"turn {i + 1} ({role_a}) parts at character {at + 1}, word {word}{_hh_turn(text_a, at)}: "
         f"{shown(text_a)} vs {shown(text_b)}"
     )
+
+
+def _hh_turn(text: str, at: int) -> str:
+    """Where `at` falls in an HH-style transcript held as one turn (', in its "Human:" turn 3'), so a
+    reader finds the place without counting characters; empty for other text."""
+    marks = re.findall(r"(?:^|\n\n)(Human|Assistant):", text[:at])
+    if not marks:
+        return ""
+    return f', in its "{marks[-1]}:" turn {marks.count(marks[-1])}'
 
 
 def _pair(obj: dict[str, Any], rec: Record, layout: Layout) -> tuple[list, str]:
