@@ -116,6 +116,8 @@ def why_real(kind: str, value: str, text: str, start: int, end: int) -> str:
         domain = value.rsplit("@", 1)[1].lower()
         if domain in FREE_MAIL:
             return "a personal mailbox at a free-mail provider"
+        if re.fullmatch(r"[A-Za-z]{2,}[._][A-Za-z]{2,}\d{0,4}", value.rsplit("@", 1)[0]):
+            return "a person's name as the mailbox (first.last), not a role or desk"
         return "a mailbox that is no role, desk, sample or documentation address"
     if cue:
         return "given as a person's own number"
