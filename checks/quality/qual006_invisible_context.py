@@ -158,7 +158,7 @@ class InvisibleContext(Check):
     """
 
     id = "QUAL006"
-    shares = frozenset({"quality.messages", "quality.reference_only", "structure"})
+    shares = frozenset({"quality.messages", "quality.reference_only"})
     name = "invisible-context"
     family = "quality"
     severity = Severity.WARNING
