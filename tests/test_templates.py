@@ -217,9 +217,9 @@ def _parts_verdict(raw_a: str, raw_b: str, threshold: float = 0.85) -> bool:
     wa = [w.lower() for w in re.findall(r"[^\W_]+", raw_a.replace("'", ""))]
     wb = [w.lower() for w in re.findall(r"[^\W_]+", raw_b.replace("'", ""))]
     verdict = _compare(" ".join(wa), " ".join(wb), content=len(wa) + len(wb))
-    return slots.decisive_part(
-        verdict, slots.part_of_words(raw_a, wa), slots.part_of_words(raw_b, wb), threshold
-    )
+    names = slots.name_positions(raw_a, wa), slots.name_positions(raw_b, wb)
+    parts = slots.part_of_words(raw_a, wa), slots.part_of_words(raw_b, wb)
+    return slots.decisive_part(verdict, *parts, threshold, names)
 
 
 def test_a_part_that_says_something_else_decides_however_long_the_shared_part() -> None:
@@ -254,6 +254,14 @@ def test_a_part_that_says_something_else_decides_however_long_the_shared_part() 
     assert _parts_verdict(
         f"{premise}\n\nOspreys have signed former Northampton prop Brian Mujati from Northampton Saints.",
         f"{premise}\n\nOspreys have signed Sale's former Brian Mujati.",
+    )
+    assert not _parts_verdict(  # a middle name added names the same man
+        f"{premise}\n\nWho was the lawyer for Randy Craft?",
+        f"{premise}\n\nWho was the lawyer for Randy Steven Craft?",
+    )
+    assert _parts_verdict(
+        f"{premise}\n\nAn officer has been cleared of assaulting a man.",
+        f"{premise}\n\nAn officer has been cleared of assaulting a man in Caernarfon.",
     )
     assert not _parts_verdict(  # one filler word and a typo fix in a short part
         f"{premise}\n\nThe man was arrested after the match.",

@@ -303,8 +303,9 @@ def decisive_part(
     match each other (share words) of at most `NAME_WORDS` words each whose own similarity is
     under `threshold`, or a name (`names`: `name_positions` of each text) that one text has and
     the other not in a part of at most `SHORT_WORDS` words ("cleared of assaulting a man in
-    Caernarfon"). `parts_a` / `parts_b`: `part_of_words` of each text. Two texts of one part each
-    are left to `compare`'s rules for the whole text. With `answer_last` (whole examples, whose
+    Caernarfon"; not a name beside another name, a middle name). `parts_a` / `parts_b`:
+    `part_of_words` of each text. Two texts of one part each are left to `compare`'s rules for the
+    whole text. With `answer_last` (whole examples, whose
     last part is the answer), the same answer at least as long as a part that differs makes the
     difference a rephrasing of one question, not another example."""
     if parts_a is None or parts_b is None or len(set(parts_a) | set(parts_b)) < 2:
@@ -319,7 +320,9 @@ def decisive_part(
     for parts, sizes, differ, named in zip(
         (parts_a, parts_b), (sizes_a, sizes_b), verdict.differ, names, strict=True
     ):
-        if named and any(at in named and answer < sizes[parts[at]] <= SHORT_WORDS for at in differ):
+        # A name beside another (a middle name: "Randy Steven Craft" / "Randy Craft") names the same one.
+        new = [at for at in differ if named and at in named and at - 1 not in named and at + 1 not in named]
+        if any(answer < sizes[parts[at]] <= SHORT_WORDS for at in new):
             return True
     differ_a = Counter(parts_a[at] for at in verdict.differ[0])
     differ_b = Counter(parts_b[at] for at in verdict.differ[1])
