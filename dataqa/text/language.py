@@ -253,7 +253,8 @@ def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
     are in names (capitalised words) or non-words (mixed case, 25 letters or more), and its function
     words do not speak against it: where `lang` has a list, as many of `lang`'s as of the dominant
     language's (the lists keep only forms distinctive between their languages, so a Spanish sentence
-    may show none of its own and a French "la"); where it has none, at most one of any listed language.
+    may show none of its own and a French "la"); where it has none, no function word of the dominant
+    language and at most one of any other ("does laos require a travel visa" is not Catalan).
     """
     written = LANGUAGE_SCRIPTS.get(lang, ())
     if any(n >= MIN_LETTERS // 4 and script not in written for script, n in script_counts(prefix).items()):
@@ -265,7 +266,7 @@ def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
     own = hits.pop(lang, 0)
     if lang in FUNCTION_WORDS:
         return own < hits.get(dominant, 0)
-    return max(hits.values(), default=0) > 1
+    return hits.get(dominant, 0) > 0 or max(hits.values(), default=0) > 1
 
 
 def _name_or_junk(word: str) -> bool:
