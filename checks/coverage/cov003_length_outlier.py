@@ -26,8 +26,9 @@ _VALUE = re.compile(VALUE_ANSWER)
 _OPTION_LETTER = re.compile(r"^\W*\(?([A-Za-z])\)?\W*$")
 _CHOICES = re.compile(
     r"(?i)\b(?:choices|options|choose from|select from)\s*[:：]|选项|选择[:：]|\boptions? (?:are|include)\b"
+    r"|\briddles?\b|谜语"
 )
-"""A request that lists the answers to pick from: its answer is one of them, short by nature."""
+"""A request that lists the answers to pick from, or a riddle: its answer is a word or two by nature."""
 
 
 def short_answer_fits(ask: str, answer: str) -> bool:
