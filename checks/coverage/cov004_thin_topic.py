@@ -6,12 +6,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.text.topics import text_space, topics
+
+
+def _cohesion(matrix: sp.csr_matrix, members: np.ndarray) -> float:
+    """Mean cosine of the member rows (L2-normalised TF-IDF) to their normalised centre."""
+    rows = matrix[np.flatnonzero(members)]
+    centre = np.asarray(rows.mean(axis=0)).ravel()
+    norm = float(np.linalg.norm(centre))
+    return float(np.mean(rows @ (centre / norm))) if norm else 0.0
 
 
 @register
@@ -24,6 +33,9 @@ class ThinTopic(Check):
     A topic under `thin_share` of the average topic size is thin. Metric `topics` lists them all.
     Inputs of a few words (trivia questions, intent utterances: a median under `min_words` content
     words) are not clustered: their clusters gather a shared name or verb, not a topic.
+    A thin cluster of near-copies (mean cosine to its centre of `max_cohesion` or more: the same
+    word problem with other numbers, one request repeated) is one input written a few times, not
+    a topic (duplicates are the DUP checks' to report).
     Why: the model sees a thin topic a handful of times; that is where it will fail first, and
     where a few more examples help most.
     Example: 1,000 tickets about orders and billing, 9 about warranty claims.
@@ -44,6 +56,10 @@ class ThinTopic(Check):
     """Median content words per training input under which inputs are too short to cluster into
     topics: a handful of words groups questions by a shared name or verb ("man", "did"), not by
     what they are about."""
+
+    max_cohesion: float = ranged(0.9, low=0, high=1)
+    """Mean cosine of a thin cluster's inputs to their centre at or above which they are one input
+    written a few times (a math problem with other numbers, one request repeated), not a topic."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         space = text_space(ctx)
@@ -66,8 +82,11 @@ class ThinTopic(Check):
         lines = space.lines["train"]
         for tid, (size, terms) in enumerate(zip(model.sizes, model.terms, strict=True)):
             thin = size < self.thin_share * average
-            self.metrics["topics"].append({"id": tid, "size": size, "terms": terms, "thin": thin})
-            if thin:
+            copies = thin and _cohesion(space.matrices["train"], model.assignment == tid) >= self.max_cohesion
+            self.metrics["topics"].append(
+                {"id": tid, "size": size, "terms": terms, "thin": thin, "copies": copies}
+            )
+            if thin and not copies:
                 members = sorted(int(x) for x in lines[model.assignment == tid])
                 yield self.finding(
                     f"topic {tid} ({', '.join(terms[:4]) or 'no terms'}) has {size} training example(s); "
