@@ -35,7 +35,9 @@ class ThinTopic(Check):
     words) are not clustered: their clusters gather a shared name or verb, not a topic.
     A thin cluster of near-copies (mean cosine to its centre of `max_cohesion` or more: the same
     word problem with other numbers, one request repeated) is one input written a few times, not
-    a topic (duplicates are the DUP checks' to report).
+    a topic (duplicates are the DUP checks' to report). Where even the common clusters hold inputs
+    that share few words (their mean cosine to the centre under `min_cohesion`: word problems,
+    open-ended chat), the words form no topics and nothing is reported.
     Why: the model sees a thin topic a handful of times; that is where it will fail first, and
     where a few more examples help most.
     Example: 1,000 tickets about orders and billing, 9 about warranty claims.
@@ -61,6 +63,10 @@ class ThinTopic(Check):
     """Mean cosine of a thin cluster's inputs to their centre at or above which they are one input
     written a few times (a math problem with other numbers, one request repeated), not a topic."""
 
+    min_cohesion: float = ranged(0.4, low=0, high=1)
+    """Mean cosine of the common clusters' inputs to their centres under which the inputs share
+    too few words to form topics (math word problems: a small cluster gathers a shared noun)."""
+
     def run(self, ctx: Context) -> Iterator[Finding]:
         space = text_space(ctx)
         n_rows = int((space.matrices["train"].getnnz(axis=1) > 0).sum())
@@ -80,13 +86,25 @@ class ThinTopic(Check):
             return
         average = sum(model.sizes) / len(model.sizes)
         lines = space.lines["train"]
+        cohesion = [
+            _cohesion(space.matrices["train"], model.assignment == tid) for tid in range(len(model.sizes))
+        ]
+        common = [
+            (c, n) for c, n in zip(cohesion, model.sizes, strict=True) if n >= self.thin_share * average
+        ]
+        typical = sum(c * n for c, n in common) / max(sum(n for _, n in common), 1)
+        self.metrics["cohesion"] = round(typical, 4)
+        if typical < self.min_cohesion:
+            self.metrics["skipped"] = (
+                f"inputs share too few words to form topics (their clusters' cohesion is {typical:.2f})"
+            )
         for tid, (size, terms) in enumerate(zip(model.sizes, model.terms, strict=True)):
             thin = size < self.thin_share * average
-            copies = thin and _cohesion(space.matrices["train"], model.assignment == tid) >= self.max_cohesion
+            copies = thin and cohesion[tid] >= self.max_cohesion
             self.metrics["topics"].append(
                 {"id": tid, "size": size, "terms": terms, "thin": thin, "copies": copies}
             )
-            if thin and not copies:
+            if thin and not copies and typical >= self.min_cohesion:
                 members = sorted(int(x) for x in lines[model.assignment == tid])
                 yield self.finding(
                     f"topic {tid} ({', '.join(terms[:4]) or 'no terms'}) has {size} training example(s); "
