@@ -15,12 +15,19 @@ from dataqa.engine.registry import Check, register
 from dataqa.text.topics import text_space, topics
 
 
-def _cohesion(matrix: sp.csr_matrix, members: np.ndarray) -> float:
+def _centres(matrix: sp.csr_matrix, assignment: np.ndarray, k: int) -> np.ndarray:
+    """Each cluster's normalised centre (mean of its L2-normalised TF-IDF rows), one row per cluster."""
+    centres = np.zeros((k, matrix.shape[1]))
+    for tid in range(k):
+        centre = np.asarray(matrix[np.flatnonzero(assignment == tid)].mean(axis=0)).ravel()
+        norm = float(np.linalg.norm(centre))
+        centres[tid] = centre / norm if norm else centre
+    return centres
+
+
+def _cohesion(matrix: sp.csr_matrix, members: np.ndarray, centre: np.ndarray) -> float:
     """Mean cosine of the member rows (L2-normalised TF-IDF) to their normalised centre."""
-    rows = matrix[np.flatnonzero(members)]
-    centre = np.asarray(rows.mean(axis=0)).ravel()
-    norm = float(np.linalg.norm(centre))
-    return float(np.mean(rows @ (centre / norm))) if norm else 0.0
+    return float(np.mean(matrix[np.flatnonzero(members)] @ centre))
 
 
 @register
@@ -35,9 +42,10 @@ class ThinTopic(Check):
     words) are not clustered: their clusters gather a shared name or verb, not a topic.
     A thin cluster of near-copies (mean cosine to its centre of `max_cohesion` or more: the same
     word problem with other numbers, one request repeated) is one input written a few times, not
-    a topic (duplicates are the DUP checks' to report). Where even the common clusters hold inputs
-    that share few words (their mean cosine to the centre under `min_cohesion`: word problems,
-    open-ended chat), the words form no topics and nothing is reported.
+    a topic (duplicates are the DUP checks' to report), and one whose centre is close to another
+    cluster's (cosine `max_overlap` or more) is a variant of a kind the data covers. Where even
+    the common clusters hold inputs that share few words (their mean cosine to the centre under
+    `min_cohesion`: word problems, open-ended chat), the words form no topics and nothing is reported.
     Why: the model sees a thin topic a handful of times; that is where it will fail first, and
     where a few more examples help most.
     Example: 1,000 tickets about orders and billing, 9 about warranty claims.
@@ -63,6 +71,10 @@ class ThinTopic(Check):
     """Mean cosine of a thin cluster's inputs to their centre at or above which they are one input
     written a few times (a math problem with other numbers, one request repeated), not a topic."""
 
+    max_overlap: float = ranged(0.3, low=0, high=1)
+    """Cosine between a thin cluster's centre and another cluster's at or above which it is a
+    variant of a covered kind ("convert this product list to YAML" beside "convert this meeting to
+    YAML"), not a topic the data lacks; a missing topic shares little with the rest (about 0.06)."""
     min_cohesion: float = ranged(0.4, low=0, high=1)
     """Mean cosine of the common clusters' inputs to their centres under which the inputs share
     too few words to form topics (math word problems: a small cluster gathers a shared noun)."""
@@ -86,9 +98,12 @@ class ThinTopic(Check):
             return
         average = sum(model.sizes) / len(model.sizes)
         lines = space.lines["train"]
+        centres = _centres(space.matrices["train"], model.assignment, len(model.sizes))
         cohesion = [
-            _cohesion(space.matrices["train"], model.assignment == tid) for tid in range(len(model.sizes))
+            _cohesion(space.matrices["train"], model.assignment == tid, centres[tid])
+            for tid in range(len(model.sizes))
         ]
+        overlap = (centres @ centres.T) - 2 * np.eye(len(model.sizes))  # each centre's best other match
         common = [
             (c, n) for c, n in zip(cohesion, model.sizes, strict=True) if n >= self.thin_share * average
         ]
@@ -101,10 +116,11 @@ class ThinTopic(Check):
         for tid, (size, terms) in enumerate(zip(model.sizes, model.terms, strict=True)):
             thin = size < self.thin_share * average
             copies = thin and cohesion[tid] >= self.max_cohesion
+            variant = thin and float(overlap[tid].max(initial=-1.0)) >= self.max_overlap
             self.metrics["topics"].append(
-                {"id": tid, "size": size, "terms": terms, "thin": thin, "copies": copies}
+                {"id": tid, "size": size, "terms": terms, "thin": thin, "copies": copies, "variant": variant}
             )
-            if thin and not copies and typical >= self.min_cohesion:
+            if thin and not copies and not variant and typical >= self.min_cohesion:
                 members = sorted(int(x) for x in lines[model.assignment == tid])
                 yield self.finding(
                     f"topic {tid} ({', '.join(terms[:4]) or 'no terms'}) has {size} training example(s); "
