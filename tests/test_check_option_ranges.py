@@ -173,7 +173,7 @@ def test_every_numeric_option_of_every_check_declares_a_range_holding_its_defaul
 def test_explain_and_checks_show_the_range() -> None:
     explained = CliRunner().invoke(main, ["explain", "LBL006"])
     assert explained.exit_code == 0
-    assert "  folds = 5  (a whole number from 2 to 50)\n" in explained.output
+    assert "  folds = 3  (a whole number from 2 to 50)\n" in explained.output
     assert "  min-gain = 0.5  (a finite number from 0 to 1)\n" in explained.output
     listed = CliRunner().invoke(main, ["checks", "--output-format", "json"])
     options = {c["id"]: c["options"] for c in json.loads(listed.output)}
