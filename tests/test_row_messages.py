@@ -74,8 +74,6 @@ def test_near_conflicts_and_contradictions_name_rows(tmp_path: Path) -> None:
         "row 2",
         "row 3",
         "row 5",
-        "row 6",
-        "row 8",
         "row 12",
         "row 13",
     ]

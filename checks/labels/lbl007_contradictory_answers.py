@@ -14,7 +14,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
-from dataqa.text.answers import answer_facts, contradictions
+from dataqa.text.answers import answer_facts, contradictions, hard_reason
 from dataqa.text.similarity import hashes
 
 
@@ -25,10 +25,14 @@ class ContradictoryAnswers(Check):
     answered in contradictory ways.
 
     Answers contradict when one opens with yes and the other with no, when their final numbers
-    differ, or when their word overlap (rapidfuzz token-set ratio, case and punctuation ignored) is
-    under `max_similarity` (for two short answers, under five words, a hard contradiction).
-    Labelled data is LBL001's job; this check then finds nothing.
-    Hard contradictions (yes/no, numbers, short answers) make every row of the group unusable.
+    differ, or when two short answers (under five words, five CJK characters) differ in wording
+    (rapidfuzz token-set ratio, case and punctuation ignored, under `max_similarity`): one fact
+    given two ways. Longer answers that only word things differently are no contradiction: a
+    greeting returned with another greeting, two explanations of one idea, two haiku for one
+    request are each a valid answer (the MedicalGPT ShareGPT set answers "你好" five ways), and
+    prompts answered several ways are DUP004's business. Labelled data is LBL001's job; this check
+    then finds nothing.
+    A contradiction makes every row of the group unusable: one of the answers is wrong.
     Why: the model is taught two answers to one question and learns to be inconsistent.
     Example: "Is the tent waterproof?" answered "Yes, fully." on one line and "No, only
     water-resistant." on another.
@@ -89,11 +93,11 @@ class ContradictoryAnswers(Check):
                     distinct[response or ""].append(line)
                     first_rows.setdefault(response or "", row)
                 answers = list(distinct)
-                reason, hard = contradictions(
-                    answers, self.max_similarity, facts.take([first_rows[a] for a in answers])
-                )
-                if reason is None:
+                group_facts = facts.take([first_rows[a] for a in answers])
+                reason, hard = contradictions(answers, self.max_similarity, group_facts)
+                if reason is None or not hard:  # other wording is no contradiction
                     continue
+                reason = hard_reason(reason, group_facts)
                 found += 1
                 locations = [ctx.location(split, line) for line in lines]
                 yield self.finding(
@@ -106,6 +110,6 @@ class ContradictoryAnswers(Check):
                         for a, ls in distinct.items()
                     ],
                     metrics={"answers": len(answers), "reason": reason},
-                    unusable=locations if hard else [],
+                    unusable=locations,
                 )
             self.metrics[f"{split.name}_contradictory_groups"] = found

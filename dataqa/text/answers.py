@@ -210,3 +210,16 @@ def contradictions(
         scores = process.cdist(brief, brief, scorer=fuzz.token_set_ratio, dtype=np.float64)
         hard = bool((~_similar(scores, max_similarity))[np.triu_indices(len(brief), 1)].any())
     return first, hard
+
+
+def hard_reason(first: str, facts: AnswerFacts) -> str:
+    """The reason to show for a group that contradicts hard: `first` (what `contradictions()` found
+    first) unless that is only dissimilar wording, then the hard rule some other pair breaks."""
+    if first != DISSIMILAR:
+        return first
+    if 1 in facts.polarity and -1 in facts.polarity:
+        return YES_NO
+    finals = list(dict.fromkeys(f for f, n in zip(facts.final, facts.number, strict=True) if n >= 0))
+    if len(finals) > 1:
+        return f"final numbers differ ({finals[0]} vs {finals[1]})"
+    return SHORT_DIFFER
