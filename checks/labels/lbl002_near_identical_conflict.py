@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from dataqa.checks.labels.base import labelled_splits, split_labels
+from dataqa.checks.labels.label_space import LABEL_TOKENS
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -28,6 +30,12 @@ class NearIdenticalConflict(Check):
     that are not the same after normalisation carry different labels (identical inputs are
     LBL001's). Every row of the group is unusable until someone decides. The evidence shows where
     the two inputs differ.
+    A difference the set itself explains is no conflict: when a word one input has and the other
+    lacks is used by other examples of the first input's label and by no example of the second's
+    ("what's the latest joke" / "whats the latest", "virtual cards" / "virtual disposable cards",
+    "did you set the alarm" / "set the alarm"), that word decides the label, and the two labels
+    are both right. A group is reported when two of its inputs with different labels differ only
+    in words both labels use, or in words no other example has ("to denver").
     Why: when a greeting or an order number is all that separates two examples, different labels
     teach the model noise; either one label is wrong or the deciding detail is missing.
     Example: "Hi, my parcel never arrived, order 48213" labelled `shipping` and "My parcel never
@@ -56,6 +64,7 @@ class NearIdenticalConflict(Check):
             norm = dict(zip(info["line"].to_list(), info["prompt_norm"].to_list(), strict=True))
             prompts = dict(zip(info["line"].to_list(), info["prompt"].to_list(), strict=True))
             found = 0
+            explains = _explainer(labels, prompts)
             for group in near_duplicate_groups(ctx, split, column="prompt", threshold=self.threshold):
                 members = [line for line in group if line in labels]
                 forms: dict[int, set[str]] = defaultdict(set)
@@ -68,6 +77,13 @@ class NearIdenticalConflict(Check):
                     if fa != fb
                     for a in la
                     for b in lb
+                ):
+                    continue
+                if all(
+                    explains(a, b)
+                    for a in members
+                    for b in members
+                    if a < b and labels[a] != labels[b] and norm[a] != norm[b]
                 ):
                     continue
                 found += 1
@@ -96,3 +112,31 @@ class NearIdenticalConflict(Check):
                     unusable=locations,
                 )
             self.metrics[f"{split}_near_conflict_groups"] = found
+
+
+_WORD = re.compile(LABEL_TOKENS)
+
+
+def _explainer(labels: dict[int, str], prompts: dict[int, str | None]) -> Callable[[int, int], bool]:
+    """`explains(a, b)`: whether a word of one of the two lines, missing from the other, is used by
+    other examples of its own line's label and by no example of the other line's label. The
+    split's words per label are counted on first use (most splits have no conflicting group)."""
+    words: dict[int, set[str]] = {}
+    per_label: dict[str, Counter[str]] = {}
+
+    def words_of(line: int) -> set[str]:
+        if line not in words:
+            words[line] = {w.lower() for w in _WORD.findall(prompts.get(line) or "")}
+        return words[line]
+
+    def used(label: str) -> Counter[str]:
+        if not per_label:
+            for line, lab in labels.items():
+                per_label.setdefault(lab, Counter()).update(words_of(line))
+        return per_label.get(label, Counter())
+
+    def decides(line: int, other: int) -> bool:
+        own, theirs = used(labels[line]), used(labels[other])
+        return any(own[w] > 1 and not theirs[w] for w in words_of(line) - words_of(other))
+
+    return lambda a, b: decides(a, b) or decides(b, a)
