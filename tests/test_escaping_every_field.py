@@ -90,20 +90,25 @@ def hostile_report():
     return report
 
 
-@pytest.fixture(scope="module")
-def outputs() -> dict[str, str]:
-    report = hostile_report()
-    return {
-        "html": html.render(report),
-        "summary": html_summary.render(report),
-        "markdown": markdown.render(report),
-        "sarif": sarif.render(report),
-        "github": github.render(report),
-        "terminal": terminal.render(report),
-        "statistics": terminal.render(report, statistics=True),
-        "concise": terminal.render_concise(report),
-        "coloured": terminal.render(report, color=True) + terminal.render_concise(report, color=True),
-    }
+RENDERERS = {
+    "html": html.render,
+    "summary": html_summary.render,
+    "markdown": markdown.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "terminal": terminal.render,
+    "statistics": lambda report: terminal.render(report, statistics=True),
+    "concise": terminal.render_concise,
+    "coloured": lambda report: (
+        terminal.render(report, color=True) + terminal.render_concise(report, color=True)
+    ),
+}
+
+
+def rendered(output: str) -> str:
+    """One output of the hostile report, rendered inside the test that reads it (not in a shared
+    fixture: the mutation run maps a renderer to the tests during which it ran)."""
+    return RENDERERS[output](hostile_report())
 
 
 def tags(text: str) -> set[str]:
@@ -130,8 +135,8 @@ EVERY_ANSWER = {f"dqtext{i}" for i in range(5)}
         ("summary", {"dqpath", "dqtestpath", "dqmsg", "dqtext0", "dqcondition"}),
     ],
 )
-def test_html_shows_each_payload_as_text_and_builds_no_element(outputs, output, fields) -> None:
-    page = outputs[output]
+def test_html_shows_each_payload_as_text_and_builds_no_element(output, fields) -> None:
+    page = rendered(output)
     assert "<dq" not in page and not CONTROL_CHARACTER.search(page)
     tree = Tree(page)
     assert not {n.tag for n in tree.root.iter() if n.tag.startswith("dq")}, "a payload became an element"
@@ -159,21 +164,21 @@ SHOWN_BY_EVERY_TEXT_OUTPUT = {"dqpath", "dqtestpath", "dqmsg", "dqtext0"}
         ("markdown", SHOWN_BY_EVERY_TEXT_OUTPUT | {"dqcondition"}),
     ],
 )
-def test_text_outputs_show_control_characters_as_visible_escapes(outputs, output, fields) -> None:
-    text = outputs[output]
+def test_text_outputs_show_control_characters_as_visible_escapes(output, fields) -> None:
+    text = rendered(output)
     assert not CONTROL_CHARACTER.search(text)
     assert neutralise(CONTROL) in text.replace("\\\\", "\\").replace("\\[", "[").replace("\\]", "]")
     assert fields <= tags(markdown_text(text) if output == "markdown" else text)
 
 
-def test_coloured_terminal_output_adds_colour_codes_and_nothing_else(outputs) -> None:
-    coloured = outputs["coloured"]
+def test_coloured_terminal_output_adds_colour_codes_and_nothing_else() -> None:
+    coloured = rendered("coloured")
     assert "\x1b[" in coloured
     assert not CONTROL_CHARACTER.search(re.sub(r"\x1b\[[0-9;]*m", "", coloured))
 
 
-def test_markdown_shows_no_raw_tag_outside_code(outputs) -> None:
-    outside_code = re.sub(r"`[^`\n]*`", "", outputs["markdown"])
+def test_markdown_shows_no_raw_tag_outside_code() -> None:
+    outside_code = re.sub(r"`[^`\n]*`", "", rendered("markdown"))
     assert "<dq" not in outside_code
 
 
@@ -187,15 +192,15 @@ def shown_strings(value: object, key: str = "") -> list[str]:
     return [value] if isinstance(value, str) and key in ("text", "markdown", "uri") else []
 
 
-def test_sarif_shows_no_control_character(outputs) -> None:
-    texts = shown_strings(json.loads(outputs["sarif"]))
+def test_sarif_shows_no_control_character() -> None:
+    texts = shown_strings(json.loads(rendered("sarif")))
     assert not [t for t in texts if CONTROL_CHARACTER.search(t)]
     assert {"dqmsg", "dqtext0", "dqreason"} <= tags("\n".join(texts))
     assert any("dqpath" in t for t in texts)  # in URIs, percent-encoded
 
 
-def test_github_annotations_stay_one_per_line_and_carry_no_control_character(outputs) -> None:
-    text = outputs["github"]
+def test_github_annotations_stay_one_per_line_and_carry_no_control_character() -> None:
+    text = rendered("github")
     assert not CONTROL_CHARACTER.search(text)
     lines = text.splitlines()
     findings = [f for r in hostile_report().results for f in r.findings]
