@@ -210,3 +210,22 @@ def test_github_annotations_stay_one_per_line_and_carry_no_control_character() -
     assert {"dqmsg", "dqtext0", "dqcondition"} <= tags(
         re.sub(r"%([0-9A-F]{2})", lambda m: chr(int(m[1], 16)), text)
     )
+
+
+def test_sarif_keeps_three_excerpts_and_cuts_each_text_at_its_own_limit() -> None:
+    report = hostile_report()
+    long = "word " * 400
+    carrier = next(r for r in report.results if r.check_id == "ZZQ001")
+    carrier.findings[0].message = long
+    carrier.findings[0].evidence = [payload("dqev"), long, "third", "fourth"]
+    next(r for r in report.results if r.check_id == "ZZQ002").reason = long
+    (run,) = json.loads(sarif.render(report))["runs"]
+    (result,) = [r for r in run["results"] if r["ruleId"] == "ZZQ001"]
+    first, second, third = result["properties"]["evidence"]
+    assert (first, third) == (neutralise(payload("dqev")), "third")
+    (note,) = [
+        n for n in run["invocations"][0]["toolExecutionNotifications"] if n["descriptor"]["id"] == "ZZQ002"
+    ]
+    reason = note["message"]["text"].removeprefix("ZZQ002 errored: ")
+    for text, limit in ((second, 300), (result["message"]["text"], 1000), (reason, 500)):
+        assert len(text) == limit and text.endswith("word…")

@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import chat, run_cli, write_jsonl
@@ -404,3 +405,38 @@ def test_rendering_findings_of_many_files_compiles_no_pattern_per_file() -> None
         finding = Finding("DUP001", Severity.WARNING, f"{path}:3 repeats {path}:7", [loc])
         assert terminal.finding_line(finding).endswith("repeats line 7")
     assert len(cache) < 10
+
+
+@pytest.mark.parametrize(("fmt", "source", "named"), [
+    ("classification", "category", ' (label "category")'),
+    ("classification", "label", ""),  # the usual field: not named
+    ("classification", None, ""),
+    ("chat", "category", ""),  # a chat set's label source is not a label field
+])  # fmt: skip
+def test_a_split_names_its_label_field_only_when_it_is_not_called_label(in_tmp, fmt, source, named) -> None:
+    report = synthetic_report()
+    report.splits[0].format, report.splits[0].label_source = fmt, source
+    line = next(ln for ln in terminal.render(report).splitlines() if ln.startswith("  train"))
+    assert line.endswith(f"format {fmt}{named}")
+
+
+def test_full_output_counts_findings_per_family_and_ends_a_condition_without_reason_at_its_value(in_tmp):
+    report = blocking_report()
+    report.conditions.append(Condition("no-reason", "A condition", 3, 1, False, True, ""))
+    lines = terminal.render(report).splitlines()
+    assert "  ✗ no-reason: 3 (threshold 1)." in lines
+    assert any(ln.startswith("  Duplicates") and "  2 findings " in ln for ln in lines)
+    assert any(ln.startswith("  Format and schema") and "  1 finding " in ln for ln in lines)
+
+
+def test_colour_paints_the_split_path_bold_and_each_severity_in_its_colour(in_tmp):
+    report = blocking_report()
+    coloured = terminal.render(report, color=True)
+    assert f"  train {click.style('data/train.jsonl', bold=True)}: " in coloured
+    assert re.search(r"\x1b\[33m(\x1b\[\d+m)*\[warning\]", coloured)  # yellow
+    assert click.style("[blocking error]", fg="red", bold=True) in coloured
+
+
+def test_a_finding_with_no_location_is_shown_at_a_dash() -> None:
+    finding = Finding("ZZZ001", Severity.WARNING, "no place", [])
+    assert terminal.finding_line(finding) == "-: ZZZ001 [warning] no place"
