@@ -20,7 +20,8 @@ from test_report_html import Tree
 from test_report_outputs import synthetic_report
 
 from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
-from dataqa.reports import github, html, html_summary, markdown, sarif, terminal
+from dataqa.engine.diff_model import DatasetDiff
+from dataqa.reports import diff_html, github, html, html_summary, markdown, sarif, terminal
 from dataqa.reports.common import neutralise
 
 CONTROL = "\x1b[2J\x1b]0;t\x07"
@@ -229,3 +230,61 @@ def test_sarif_keeps_three_excerpts_and_cuts_each_text_at_its_own_limit() -> Non
     reason = note["message"]["text"].removeprefix("ZZQ002 errored: ")
     for text, limit in ((second, 300), (result["message"]["text"], 1000), (reason, 500)):
         assert len(text) == limit and text.endswith("word…")
+
+
+def hostile_diff() -> DatasetDiff:
+    """A `dataqa diff` result with a payload in every string the page shows."""
+    return DatasetDiff(
+        old_path=payload("dqoldpath"),
+        new_path=payload("dqnewpath"),
+        old_verdict="GO",
+        new_verdict="NO-GO",
+        counts={
+            "old_rows": 3,
+            "new_rows": 3,
+            "unchanged": 0,
+            "modified": 1,
+            "relabelled": 1,
+            "moved": 1,
+            "added": 1,
+            "removed": 1,
+        },
+        added=[4],
+        removed=[{"line": 2, "content": payload("dqcontent"), "reason": payload("dqwhy")}],
+        moved=[{"line": 3, "split": payload("dqsplit"), "split_line": 1, "reason": payload("dqmovedwhy")}],
+        held_out={payload("dqheldname"): payload("dqheldpath")},
+        modified=[
+            {
+                "old_line": 1,
+                "new_line": 1,
+                "similarity": 0.9,
+                "old": payload("dqold"),
+                "new": payload("dqnew"),
+            }
+        ],
+        relabelled=[
+            {
+                "old_line": 5,
+                "new_line": 5,
+                "old_label": payload("dqoldlabel"),
+                "new_label": payload("dqnewlabel"),
+            }
+        ],
+        shifts={
+            "labels": [
+                {"value": payload("dqlabelvalue"), "old": 1, "new": 2, "old_share": 0.5, "new_share": 1.0}
+            ],
+            "tokens": {"old": {"p50": 5, "p95": 9, "total": 20}, "new": {"p50": 6, "p95": 9, "total": 21}},
+        },
+    )
+
+
+def test_the_diff_page_shows_each_payload_as_text_and_no_control_character() -> None:
+    page = diff_html.render(hostile_diff())
+    assert "<dq" not in page and not CONTROL_CHARACTER.search(page)
+    tree = Tree(page)
+    assert not {n.tag for n in tree.root.iter() if n.tag.startswith("dq")}, "a payload became an element"
+    fields = {"dqoldpath", "dqnewpath", "dqcontent", "dqwhy", "dqsplit", "dqmovedwhy", "dqheldname"}
+    assert fields | {"dqheldpath", "dqold", "dqnew", "dqoldlabel", "dqnewlabel", "dqlabelvalue"} <= tags(
+        tree.root.all_text()
+    )
