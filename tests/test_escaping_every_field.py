@@ -23,6 +23,7 @@ from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Loc
 from dataqa.engine.diff_model import DatasetDiff
 from dataqa.reports import diff_html, github, html, html_summary, markdown, sarif, terminal
 from dataqa.reports.common import neutralise
+from dataqa.reports.html_view import Limits
 
 CONTROL = "\x1b[2J\x1b]0;t\x07"
 
@@ -288,3 +289,10 @@ def test_the_diff_page_shows_each_payload_as_text_and_no_control_character() -> 
     assert fields | {"dqheldpath", "dqold", "dqnew", "dqoldlabel", "dqnewlabel", "dqlabelvalue"} <= tags(
         tree.root.all_text()
     )
+
+
+def test_the_html_page_cuts_an_excerpt_at_its_limit() -> None:
+    report = hostile_report()
+    next(r for r in report.results if r.check_id == "ZZQ001").findings[0].evidence = ["word " * 400]
+    (excerpt,) = re.findall(r"(?:word )+word…", Tree(html.render(report)).root.all_text())
+    assert len(excerpt) == Limits().excerpt_chars
