@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from test_report_html import Tree
@@ -47,6 +48,10 @@ def hostile_report():
                 for loc in finding.locations
             ]
             finding.unusable = [Location(loc.split, TRAIN, loc.line) for loc in finding.unusable]
+            if result.family in ("duplicates", "leakage"):  # each side says where it is, as checks write it
+                finding.evidence[:2] = [
+                    f"{loc}: {e}" for loc, e in zip(finding.locations[:2], finding.evidence[:2], strict=True)
+                ]
     report.results += [
         CheckResult(
             "ZZQ001",
@@ -74,7 +79,7 @@ def hostile_report():
         ),
     ]
     report.conditions += [
-        Condition("zz-blocking", "a blocking condition", 2, 1, False, True, payload("dqcondition")),
+        Condition("zz-blocking", payload("dqdescription"), 2, 1, False, True, payload("dqcondition")),
         Condition("zz-advice", "an advice", 2, 1, False, False, payload("dqadvice")),
     ]
     train, test = report.splits
@@ -131,6 +136,7 @@ EVERY_ANSWER = {f"dqtext{i}" for i in range(5)}
             "html",
             EVERY_ANSWER
             | {"dqpath", "dqtestpath", "dqmsg", "dqev", "dqreason", "dqskip", "dqcondition", "dqadvice"}
+            | {"dqdescription"}
             | {"dqlabel", "dqlabelsource", "dqrole", "dqconfig", "dqoption", "dqconfigsource"}
             | {"dqmetric", "dqmetricvalue", "dqfmetric"},
         ),
@@ -291,8 +297,18 @@ def test_the_diff_page_shows_each_payload_as_text_and_no_control_character() -> 
     )
 
 
-def test_the_html_page_cuts_an_excerpt_at_its_limit() -> None:
+def test_the_html_page_cuts_each_text_at_its_limit_and_strips_a_sides_own_location() -> None:
     report = hostile_report()
-    next(r for r in report.results if r.check_id == "ZZQ001").findings[0].evidence = ["word " * 400]
-    (excerpt,) = re.findall(r"(?:word )+word…", Tree(html.render(report)).root.all_text())
-    assert len(excerpt) == Limits().excerpt_chars
+    long = "word " * 400
+    carrier = next(r for r in report.results if r.check_id == "ZZQ001").findings[0]
+    carrier.evidence, carrier.message = [long], "text " * 400
+    carrier.locations = [Location("train", str(Path.cwd() / "data" / "in.jsonl"), 4)]
+    pair = next(r for r in report.results if r.check_id == "DUP003").findings[0]
+    pair.evidence = [f"{loc}: {long}" for loc in pair.locations]
+    report.conditions[-1].name = "name " * 40
+    text = Tree(html.render(report)).root.all_text()
+    excerpts = re.findall(r"(?:word )+word…", text)
+    assert len(excerpts) == 3 and {len(e) for e in excerpts} == {Limits().excerpt_chars}
+    assert [len(m) for m in re.findall(r"(?:text )+text…", text)] == [600]
+    assert [len(m) for m in re.findall(r"(?:name )+name…", text)] == [80]
+    assert "data/in.jsonl:4" in text and str(Path.cwd()) not in text  # inside the working directory: relative
