@@ -22,6 +22,7 @@ from test_report_outputs import synthetic_report
 
 from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
 from dataqa.engine.diff_model import DatasetDiff
+from dataqa.engine.registry import load_checks
 from dataqa.reports import diff_html, github, html, html_summary, markdown, sarif, terminal
 from dataqa.reports.common import neutralise
 from dataqa.reports.html_view import Limits
@@ -312,3 +313,8 @@ def test_the_html_page_cuts_each_text_at_its_limit_and_strips_a_sides_own_locati
     assert [len(m) for m in re.findall(r"(?:text )+text…", text)] == [600]
     assert [len(m) for m in re.findall(r"(?:name )+name…", text)] == [80]
     assert "data/in.jsonl:4" in text and str(Path.cwd()) not in text  # inside the working directory: relative
+
+
+def test_a_passed_check_on_the_page_is_titled_with_its_summary() -> None:
+    (passed,) = Tree(html.render(hostile_report())).find_all(data_check="FMT002")
+    assert passed.attrs["title"] == load_checks()["FMT002"].summary() != ""
