@@ -315,6 +315,12 @@ def test_the_html_page_cuts_each_text_at_its_limit_and_strips_a_sides_own_locati
     assert "data/in.jsonl:4" in text and str(Path.cwd()) not in text  # inside the working directory: relative
 
 
-def test_a_passed_check_on_the_page_is_titled_with_its_summary() -> None:
-    (passed,) = Tree(html.render(hostile_report())).find_all(data_check="FMT002")
+def test_a_passed_check_on_the_page_is_titled_with_its_summary_and_its_numbers_in_words() -> None:
+    report = hostile_report()
+    report.results.append(CheckResult("ZZQ009", "unknown", "quality", Severity.INFO, CheckStatus.PASSED))
+    tree = Tree(html.render(report))
+    (passed,) = tree.find_all(data_check="FMT002")
     assert passed.attrs["title"] == load_checks()["FMT002"].summary() != ""
+    (unknown,) = tree.find_all(data_check="ZZQ009")  # a check this install does not have: no summary
+    assert unknown.attrs["title"] == ""
+    assert "train duplicate rate: 2.5%" in tree.root.all_text()  # DUP001's metric key, in words
