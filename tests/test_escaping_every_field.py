@@ -324,3 +324,8 @@ def test_a_passed_check_on_the_page_is_titled_with_its_summary_and_its_numbers_i
     (unknown,) = tree.find_all(data_check="ZZQ009")  # a check this install does not have: no summary
     assert unknown.attrs["title"] == ""
     assert "train duplicate rate: 2.5%" in tree.root.all_text()  # DUP001's metric key, in words
+
+
+def test_a_conditions_row_shows_its_description_and_reason() -> None:
+    (row,) = Tree(html.render(hostile_report())).find_all("tr", data_condition="zz-blocking")
+    assert {"dqdescription", "dqcondition"} <= tags(row.all_text())
