@@ -59,6 +59,7 @@ class Limits(Check):
     share: float = ranged(0.5, low=0, high=1)
     words: list[str] = dataclasses.field(default_factory=lambda: ["a", "b"])
     label: str = "x"
+    min_words: int = 0
 
 
 def check_class(cid: str, family: object = "quality", qualname: str | None = None) -> type[Check]:
@@ -223,18 +224,21 @@ def test_a_check_documents_itself_and_lists_its_options_and_ranges() -> None:
         "share": (float, 0.5),
         "words": (list[str], ["a", "b"]),
         "label": (str, "x"),
+        "min_words": (int, 0),
     }
     assert Limits.ranges() == {"limit": (1, 1000), "share": (0, 1)}
 
 
 def test_option_values_reads_dashed_keys_skips_severity_and_checks_kind_and_range() -> None:
     assert option_values(Limits, None, "w") == {}
+    assert option_values(Limits, {"min-words": 2}, "w") == {"min_words": 2}  # TOML's dashed spelling
     assert option_values(Limits, {"limit": 5, "severity": "error", "words": ["c"]}, "w") == {
         "limit": 5,
         "words": ["c"],
     }
     with pytest.raises(
-        ConfigError, match=r"^w: unknown option 'lim'; options are: limit, share, words, label and severity$"
+        ConfigError,
+        match=r"^w: unknown option 'lim'; options are: limit, share, words, label, min_words and severity$",
     ):
         option_values(Limits, {"lim": 5}, "w")
     with pytest.raises(ConfigError, match=r"^w\.limit: expected int"):
@@ -270,8 +274,13 @@ def test_make_check_sets_options_and_severity_and_findings_carry_them() -> None:
         Severity.INFO,
         {},
     )
-    check = make_check(Limits, {"limit": 7, "severity": "Error", "label": "y"})
-    assert (check.limit, check.label, check.effective_severity) == (7, "y", Severity.ERROR)
+    check = make_check(Limits, {"limit": 7, "severity": "Error", "label": "y", "min-words": 3})
+    assert (check.limit, check.label, check.min_words, check.effective_severity) == (
+        7,
+        "y",
+        3,
+        Severity.ERROR,
+    )
     assert make_check(Limits, {"severity": Severity.WARNING}).effective_severity == Severity.WARNING
     with pytest.raises(ConfigError, match=r"^ZZT001: unknown option"):
         make_check(Limits, {"nope": 1})
