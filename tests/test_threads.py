@@ -5,6 +5,7 @@ it, and nothing one task sets (context variables) is seen by the next."""
 from __future__ import annotations
 
 import contextvars
+import os
 import threading
 from pathlib import Path
 
@@ -141,3 +142,16 @@ def test_a_task_sees_no_context_variable_an_earlier_task_set() -> None:
     thread = first.result()
     second = threads.start(lambda: (threading.current_thread(), var.get()), "t-get")
     assert second.result() == (thread, "unset")  # the same thread, a fresh context
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_child_runs_tasks_on_threads_of_its_own() -> None:
+    threads.start(lambda: None, "t-before-fork").result()  # an idle thread in this process
+    pid = os.fork()
+    if pid == 0:  # the child: the parent's idle threads do not exist here
+        try:
+            done = threads.start(lambda: 42, "t-in-child").wait(10)
+        finally:
+            os._exit(0 if done else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -19,6 +19,7 @@ next.
 from __future__ import annotations
 
 import contextvars
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -34,6 +35,17 @@ IDLE_NAME = "dataqa-idle"
 
 _idle: list[_Worker] = []
 _idle_lock = threading.Lock()
+
+
+def _forgotten_in_child() -> None:
+    """A forked child has none of its parent's threads: the idle ones listed would never run."""
+    global _idle_lock
+    _idle.clear()
+    _idle_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forgotten_in_child)
 
 
 class Task(Generic[R]):
