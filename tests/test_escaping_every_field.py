@@ -25,7 +25,7 @@ from dataqa.core.version import VERSION
 from dataqa.engine.diff_model import DatasetDiff
 from dataqa.engine.registry import load_checks
 from dataqa.reports import diff_html, github, html, html_summary, markdown, sarif, terminal
-from dataqa.reports.common import neutralise
+from dataqa.reports.common import neutralise, ranked_findings
 from dataqa.reports.html_view import Limits
 
 CONTROL = "\x1b[2J\x1b]0;t\x07"
@@ -331,3 +331,18 @@ def test_a_passed_check_on_the_page_is_titled_with_its_summary_and_its_numbers_i
 def test_a_conditions_row_shows_its_description_and_reason() -> None:
     (row,) = Tree(html.render(hostile_report())).find_all("tr", data_condition="zz-blocking")
     assert {"dqdescription", "dqcondition"} <= tags(row.all_text())
+
+
+def test_the_notebook_summary_names_the_file_the_goal_the_top_five_findings_and_the_rest() -> None:
+    report = hostile_report()
+    tree = Tree(html_summary.render(report))
+    text = tree.root.all_text()
+    assert f"· {neutralise(TRAIN)} · goal production" in text
+    ranked = ranked_findings(report)
+    rows = [[cell.all_text() for cell in row.children] for row in tree.find_all("tr")]
+    assert len(rows) == 5 and len(ranked) == 7 and "… and 2 more findings." in text
+    for cells, finding in zip(rows, ranked, strict=False):
+        where = neutralise(finding.locations[0].where())
+        assert cells == [finding.severity.label, finding.check_id, where, neutralise(finding.message)]
+    report.splits = report.splits[1:]  # no train split: the fragment names the data set
+    assert "· dataset · goal production" in Tree(html_summary.render(report)).root.all_text()
