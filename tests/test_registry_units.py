@@ -78,10 +78,10 @@ def test_register_adds_a_well_formed_check_and_returns_it(empty_registry: dict) 
 
 
 @pytest.mark.parametrize(
-    "cid", ["ZZ01", "Z001", "ZZZZZZZ001", "zzz001", "ZZZ0011", "ZZZ01", " ZZZ001", "ZZZ001 "]
+    "cid", ["ZZ01", "Z001", "ZZZZZZZ001", "zzz001", "ZZZ0011", "ZZZ01", " ZZZ001", "ZZZ001 ", "ZZZ001\n"]
 )
 def test_register_refuses_an_id_not_like_abc123(empty_registry: dict, cid: str) -> None:
-    with pytest.raises(TypeError, match=exact(f"Made{cid}.id '{cid}' is not like 'ABC123'")):
+    with pytest.raises(TypeError, match=exact(f"Made{cid}.id {cid!r} is not like 'ABC123'")):
         register(check_class(cid))
     assert empty_registry == {}
 
@@ -120,7 +120,7 @@ def test_an_id_is_registered_once_but_the_same_class_again_replaces_it(empty_reg
 def test_load_checks_returns_every_built_in_check_by_its_id_in_id_order() -> None:
     checks = load_checks()
     assert list(checks) == sorted(checks)
-    assert all(cls.id == cid and registry.ID_PATTERN.match(cid) for cid, cls in checks.items())
+    assert all(cls.id == cid and registry.ID_PATTERN.fullmatch(cid) for cid, cls in checks.items())
     assert {"FMT001", "DUP001", "LBL001", "LEAK001", "SIZE001"} <= set(checks)
     assert {cls.family for cls in checks.values()} <= set(registry.FAMILIES)
     assert list(iter_registered()) == list(checks.values())

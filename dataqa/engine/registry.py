@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from dataqa.engine.context import Context
 
 ENTRY_POINT_GROUP = "dataqa.checks"
-ID_PATTERN = re.compile(r"^[A-Z]{2,6}\d{3}$")
+ID_PATTERN = re.compile(r"[A-Z]{2,6}\d{3}")
 
 FAMILIES: dict[str, str] = {
     "format": "Format and schema",
@@ -128,7 +128,7 @@ def register(cls: type[Check]) -> type[Check]:
     """Add a check class to the registry; ids must be unique and well-formed."""
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls.__name__} must be a dataclass (its fields are its options)")
-    if not ID_PATTERN.match(getattr(cls, "id", "")):
+    if not isinstance(cid := getattr(cls, "id", None), str) or not ID_PATTERN.fullmatch(cid):
         raise TypeError(f"{cls.__name__}.id {getattr(cls, 'id', None)!r} is not like 'ABC123'")
     if not isinstance(cls.__dict__.get("family"), str):  # one way to say it: on the check itself
         raise TypeError(f'{cls.__name__} must declare its own `family` (e.g. family = "quality")')
