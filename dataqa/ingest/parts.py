@@ -265,8 +265,9 @@ def media_marker(ptype: str, part: dict[str, Any]) -> str | None:
     what a reviewer recognises it by (a URL's file name, else its media type), DIGEST the first 8
     hex of the SHA-1 of what identifies it (its URL, file id or bytes; else the whole part)."""
     if ptype in ("inlineData", "fileData"):
-        media = str((part.get(ptype) or {}).get("mimeType", "")) if isinstance(part.get(ptype), dict) else ""
-        kind = media.split("/", 1)[0] if media.split("/", 1)[0] in ("image", "audio", "video") else "file"
+        value = part.get(ptype)
+        top = str(value.get("mimeType", "")).split("/", 1)[0] if isinstance(value, dict) else ""
+        kind = top if top in ("image", "audio", "video") else "file"
     else:
         kind = _MEDIA_KINDS.get(ptype)
         if kind is None:

@@ -22,7 +22,6 @@ from dataqa.ingest.formats import (
 )
 from dataqa.ingest.issues import a_json_type
 from dataqa.ingest.layouts import MISSING, lookup
-from dataqa.ingest.parts import classify_part, media_marker
 from dataqa.ingest.structure import Structure
 
 
@@ -64,8 +63,6 @@ def text_of(
                 texts.append(part)
             elif isinstance(part, dict):
                 text = rec.structure.part(f"{where}[{i}]", role, part, turn)
-                if text is None:
-                    text = media_marker(classify_part(part)[0], part)
                 if text is not None:
                     texts.append(text)
             else:

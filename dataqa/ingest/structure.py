@@ -20,7 +20,7 @@ import orjson
 
 from dataqa.core.shared import FramedSplit, SharedValues
 from dataqa.ingest.issues import a_json_type, json_type
-from dataqa.ingest.parts import classify_part, image_of, part_call, part_result
+from dataqa.ingest.parts import classify_part, image_of, media_marker, part_call, part_result
 
 # How a call's arguments are encoded (`args` in a call event): the one place that decodes them.
 ARGS_OK = "ok"
@@ -172,7 +172,8 @@ class Structure:
 
     # -- content parts ----------------------------------------------------------------------
     def part(self, at: str, role: str | None, part: dict[str, Any], turn: int) -> str | None:
-        """Classify one content part; returns its text (None for a part that is not text)."""
+        """Classify one content part; returns its text: a text part's own, a media part's marker
+        (`parts.media_marker`: the image is part of the input), None for any other part."""
         ptype, text, problem = classify_part(part)
         value_text = text is not None and "text" not in part  # the text written under "value"
         if self.collect and not (text is not None and problem is None and not value_text):
@@ -191,7 +192,7 @@ class Structure:
         res = part_result(ptype, part)
         if res is not None:
             self.result(at, turn, res["id"], res["name"])
-        return text
+        return text if text is not None else media_marker(ptype, part)
 
     # -- tools ------------------------------------------------------------------------------
     def set_tools(self, value: Any, where: str) -> None:
