@@ -252,7 +252,17 @@ def _raw_tokens(raw: str, words: list[str]) -> tuple[str, list[re.Match[str]]] |
 def part_of_words(raw: str, words: list[str]) -> list[int] | None:
     """The paragraph (0-based, blank-line separated in the raw text) of each of a text's
     normalised words; None when the raw words cannot be lined up with them."""
+    return _parts(raw, words, _raw_tokens(raw, words))
+
+
+def names_and_parts(raw: str, words: list[str]) -> tuple[set[int] | None, list[int] | None]:
+    """`name_positions` and `part_of_words` of one text, its raw words read once."""
     found = _raw_tokens(raw, words)
+    return (None if found is None else _names(*found, words)), _parts(raw, words, found)
+
+
+def _parts(raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | None) -> list[int] | None:
+    """`part_of_words`, given `_raw_tokens(raw, words)`."""
     if found is None:  # damaged text (mojibake, format characters): normalise each paragraph
         paragraphs = normalise(pl.Series(_PARAGRAPH.split(raw), dtype=pl.String)).to_list()
         split = [p.split(" ") if p else [] for p in paragraphs]
@@ -343,9 +353,11 @@ def name_positions(raw: str, words: list[str]) -> set[int] | None:
     up with the normalised ones, or when most words are capitalised (`TITLE_SHARE`: a title,
     shouting)."""
     found = _raw_tokens(raw, words)
-    if found is None:
-        return None
-    text, tokens = found
+    return None if found is None else _names(*found, words)
+
+
+def _names(text: str, tokens: list[re.Match[str]], words: list[str]) -> set[int] | None:
+    """`name_positions`, given the raw text and its word tokens (`_raw_tokens`)."""
     capitalised = [t.group()[:1].isupper() for t in tokens]
     if sum(capitalised) > TITLE_SHARE * len(tokens):
         return None

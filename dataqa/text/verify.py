@@ -292,10 +292,7 @@ def _second_look(
         texts = raw(side, needed)
         found.append(
             {
-                int(row): (
-                    slots.name_positions(text, words[side][int(row)]),
-                    slots.part_of_words(text, words[side][int(row)]),
-                )
+                int(row): slots.names_and_parts(text, words[side][int(row)])
                 for row, text in zip(needed.tolist(), texts, strict=True)
             }
         )
