@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import orjson
@@ -63,14 +65,21 @@ def python() -> str:
     return sys.executable
 
 
+def load_script(path: Path, name: str) -> types.ModuleType:
+    """A script outside the package (a benchmark, the sample generator) imported as module `name`."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # a dataclass in it looks its module up
+    spec.loader.exec_module(module)
+    return module
+
+
 def ticket_records(n: int, seed: int = 7) -> list[dict]:
     """`n` distinct, realistic chat records from the sample-data generator (support-ticket routing)."""
-    import importlib.util
     import random
 
-    spec = importlib.util.spec_from_file_location("sample_generate", ROOT / "sample_data" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(ROOT / "sample_data" / "generate.py", "sample_generate")
     rng = random.Random(seed)
     seen: set[str] = set()
     out = []

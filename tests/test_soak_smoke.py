@@ -4,22 +4,17 @@ runnable: random hostile files scanned in this process, nothing written outside 
 from __future__ import annotations
 
 import gc
-import importlib.util
 import io
 import os
-import sys
 from pathlib import Path
+
+from conftest import load_script
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def _soak_module():
-    spec = importlib.util.spec_from_file_location("soak_benchmark", BENCHMARKS / "soak.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCHMARKS / "soak.py", "soak_benchmark")
 
 
 def test_a_short_soak_runs_clean_and_leaves_the_process_as_it_was(tmp_path: Path) -> None:
