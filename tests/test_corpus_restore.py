@@ -243,3 +243,12 @@ def test_the_projects_notes_cover_every_folder_of_its_source_list() -> None:
     assert notes == {f"{folder}/" for folder in folders}
     for src in corpus.load_sources():
         assert len(src.commit) == len(src.blob) == 40 and len(src.sha256) == 64 and src.licence, src.local
+
+
+def test_a_marked_bullet_replaces_its_older_text_and_an_unmarked_copy_of_itself() -> None:
+    readme = README.replace("- **No JSONL.**", "- **No JSONL.**\n- Old. <!-- corpus: old -->")
+    gaps_notes = "\n## Gaps\n\n- **No JSONL.** <!-- corpus: jsonl -->\n- New wording. <!-- corpus: old -->\n"
+    marked = corpus.merge_readme(readme, NOTES + gaps_notes)
+    gaps = marked.split("Gaps:\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert gaps == ["- **No JSONL.** <!-- corpus: jsonl -->", "- New wording. <!-- corpus: old -->"]
+    assert corpus.merge_readme(marked, NOTES + gaps_notes) == marked

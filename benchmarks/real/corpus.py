@@ -41,6 +41,7 @@ SOURCES = HERE / "corpus_sources.toml"
 NOTES = HERE / "corpus_readme.md"
 MANIFEST_HEADER = ["local_path", "source_repo", "commit", "source_path", "git_blob_sha1", "sha256", "bytes"]
 REFUSED, FAILED = 2, 1
+MARKER = re.compile(r"\s*<!-- corpus: ([\w-]+) -->")  # names a bullet of corpus_readme.md in the README
 
 
 class Refusal(Exception):
@@ -245,8 +246,15 @@ def merge_rows(lines: list[str], heading: str, rows: list[str]) -> list[str]:
     return [*lines[: start + 1], *body, *lines[end:]]
 
 
+def bullet_key(line: str) -> str:
+    """What identifies a bullet: its `<!-- corpus: NAME -->` marker, else its text."""
+    found = MARKER.search(line)
+    return found.group(1) if found else line.strip()
+
+
 def merge_bullets(lines: list[str], anchor: str, bullets: list[str]) -> list[str]:
-    """Adds each bullet missing from the list that follows the line `anchor`."""
+    """Puts each bullet in the list that follows the line `anchor`: replacing the bullet with its key
+    (its marker, or the same text without one), else at the end of the list."""
     if anchor not in lines or not bullets:
         return lines
     start = lines.index(anchor) + 1
@@ -255,8 +263,15 @@ def merge_bullets(lines: list[str], anchor: str, bullets: list[str]) -> list[str
     end = start
     while end < len(lines) and (lines[end].startswith("- ") or lines[end].startswith("  ")):
         end += 1
-    missing = [b for b in bullets if b not in lines[start:end]]
-    return [*lines[:end], *missing, *lines[end:]]
+    body = lines[start:end]
+    for bullet in bullets:
+        keys = {bullet_key(bullet), MARKER.sub("", bullet).strip()}
+        same = [i for i, line in enumerate(body) if bullet_key(line) in keys]
+        if same:
+            body[same[0]] = bullet
+        else:
+            body.append(bullet)
+    return [*lines[:start], *body, *lines[end:]]
 
 
 def merge_sections(lines: list[str], blocks: list[tuple[str, list[str]]]) -> list[str]:
