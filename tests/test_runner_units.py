@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import chat, write_jsonl
 
+from dataqa.core.errors import ConfigError
 from dataqa.core.models import CheckStatus, Finding, Location, Severity
 from dataqa.engine import runner
 from dataqa.engine.config import load_config
@@ -227,3 +228,99 @@ def test_per_file_ignores_drop_findings_and_a_check_left_with_notes_only_passes(
     assert (result.status, result.findings) == (CheckStatus.PASSED, [])
     config = load_config(discover=False, select=["DUP001"], per_file_ignores={"other.jsonl": ["DUP"]})
     assert runner.run_scan({"train": str(data)}, config).results[0].status == CheckStatus.FAILED
+
+
+# --- what the scan does around the checks: its config read as given, what a check prints, --debug,
+# and the stdout wrapper an abandoned check leaves (found untested by the third mutation run) ---
+
+TALKING = '''
+from dataclasses import dataclass
+from dataqa.core.models import Severity
+from dataqa.engine.registry import Check, register
+
+
+@register
+@dataclass
+class Talking(Check):
+    """Prints while it runs, then raises."""
+
+    id = "ZZP001"
+    name = "talking"
+    family = "plugin"
+    severity = Severity.WARNING
+
+    def run(self, ctx):
+        print("said by a check")
+        raise RuntimeError("boom")
+'''
+
+
+def plugin_scan(tmp_path: Path) -> tuple[dict[str, str], object]:
+    """A small train split and a config that runs the plugin check above."""
+    (tmp_path / "talking.py").write_text(TALKING, encoding="utf-8")
+    data = write_jsonl(tmp_path / "t.jsonl", [chat(f"question {i}", f"answer {i}") for i in range(12)])
+    config = load_config(discover=False, select=["ZZP"], plugins=[str(tmp_path / "talking.py")])
+    return {"train": str(data)}, config
+
+
+def test_what_a_check_prints_goes_to_stderr_and_its_error_is_a_result(tmp_path: Path, capsys) -> None:
+    paths, config = plugin_scan(tmp_path)
+    _ctx, report = runner.execute(paths, config)  # `clean` calls it so, without `debug`
+    status = {r.check_id: (r.status, r.reason) for r in report.results}
+    line = TALKING.splitlines().index('        raise RuntimeError("boom")') + 1
+    assert status == {"ZZP001": (CheckStatus.ERRORED, f"RuntimeError: boom (at talking.py:{line})")}
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "said by a check\n")  # stdout carries only the report (`--json -`)
+
+
+def test_debug_lets_a_checks_error_through_the_whole_scan(tmp_path: Path) -> None:
+    paths, config = plugin_scan(tmp_path)
+    with pytest.raises(RuntimeError, match=r"^boom$"):
+        runner.run_scan(paths, config, debug=True)
+
+
+def test_a_config_built_in_code_has_its_check_tables_checked_by_the_scan(tmp_path: Path) -> None:
+    data = write_jsonl(tmp_path / "t.jsonl", [chat(f"question {i}", f"answer {i}") for i in range(12)])
+    config = load_config(discover=False, checks={"NOPE123": {}})  # not through read_config
+    with pytest.raises(ConfigError, match=r"^checks: options given for unknown check id\(s\): NOPE123$"):
+        runner.run_scan({"train": str(data)}, config)
+
+
+def test_extend_select_and_a_checks_options_reach_the_scan(tmp_path: Path) -> None:
+    records = [chat(f"question {i}", f"answer {i}") for i in range(12)]
+    data = write_jsonl(tmp_path / "t.jsonl", [*records, records[0]])
+    config = load_config(discover=False, select=["FMT001"], extend_select=["DUP001"])
+    report = runner.run_scan({"train": str(data)}, config)
+    assert [(r.check_id, r.status) for r in report.results] == [
+        ("DUP001", CheckStatus.FAILED),  # the registry's order
+        ("FMT001", CheckStatus.PASSED),
+    ]
+    config = load_config(discover=False, select=["DUP001"], checks={"DUP001": {"severity": "info"}})
+    (result,) = runner.run_scan({"train": str(data)}, config).results
+    assert (result.status, [f.severity for f in result.findings]) == (CheckStatus.PASSED, [Severity.INFO])
+
+
+def test_stdout_is_wrapped_once_after_a_scan_that_abandoned_a_check(monkeypatch) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", stream)
+    monkeypatch.setattr(runner, "_execute", lambda *args: ("ctx", "report"))
+    assert runner.execute({}, None) == ("ctx", "report")
+    assert sys.stdout is stream  # nothing abandoned: stdout left alone
+    thread = threading.Thread(target=lambda: None)
+    monkeypatch.setattr(runner, "_ABANDONED", {thread})
+    runner.execute({}, None)
+    wrapper = sys.stdout
+    assert isinstance(wrapper, AbandonedChecksToStderr) and wrapper.stream is stream
+    runner.execute({}, None)
+    assert sys.stdout is wrapper  # not wrapped a second time
+
+
+def test_an_abandoned_checks_print_is_dropped_when_there_is_no_stderr(monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stderr", None)  # pythonw, a daemon
+    wrapper = AbandonedChecksToStderr(io.StringIO())
+    written: list[int] = []
+    thread = threading.Thread(target=lambda: written.append(wrapper.write("late\n")))
+    monkeypatch.setattr(runner, "_ABANDONED", {thread})
+    thread.start()
+    thread.join()
+    assert written == [5] and wrapper.stream.getvalue() == ""
