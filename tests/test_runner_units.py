@@ -324,3 +324,26 @@ def test_an_abandoned_checks_print_is_dropped_when_there_is_no_stderr(monkeypatc
     thread.start()
     thread.join()
     assert written == [5] and wrapper.stream.getvalue() == ""
+
+
+def test_jobs_are_the_check_threads_up_to_one_per_check_and_split(tmp_path: Path, monkeypatch) -> None:
+    """`--jobs 1` runs the checks on the calling thread one by one, in the registry's order; more jobs
+    start that many worker threads, but no more than there are checks and splits to profile."""
+    data = write_jsonl(tmp_path / "t.jsonl", [chat(f"question {i}", f"answer {i}") for i in range(12)])
+    started: list[str] = []
+    start = runner.threads.start
+    monkeypatch.setattr(runner.threads, "start", lambda fn, name: started.append(name) or start(fn, name))
+    for jobs, workers in ((1, 0), (2, 2), (8, 3)):
+        started.clear()
+        said: list[str] = []
+        config = load_config(discover=False, select=["DUP001", "DUP004"], jobs=jobs, check_timeout=0)
+        report = runner.run_scan({"train": str(data)}, config, progress=said.append)
+        assert started.count("dataqa-check-worker") == workers, jobs
+        assert [r.check_id for r in report.results] == ["DUP001", "DUP004"]  # whichever ran first
+        for result in report.results:  # each check's own time, within the scan's
+            assert 0 <= result.duration_s <= report.duration_s
+        if jobs == 1:
+            assert [s for s in said if s.startswith("running ")] == [
+                "running DUP001 exact-duplicate",
+                "running DUP004 near-duplicate-input",
+            ]
