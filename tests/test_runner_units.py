@@ -32,6 +32,7 @@ from dataqa.engine.runner import (
     run_limited,
     split_paths,
 )
+from dataqa.ingest.load import Limits
 
 
 def finding(check_id: str, *paths: str) -> Finding:
@@ -347,3 +348,39 @@ def test_jobs_are_the_check_threads_up_to_one_per_check_and_split(tmp_path: Path
                 "running DUP001 exact-duplicate",
                 "running DUP004 near-duplicate-input",
             ]
+
+
+def test_every_reading_option_reaches_each_splits_reader(monkeypatch) -> None:
+    """The config's reading options go to `load_split` for every split, in the order given, and
+    `jobs` becomes the reader's worker count (0: the automatic one)."""
+    calls: list[tuple] = []
+    monkeypatch.setattr(runner, "load_split", lambda *args, **kwargs: calls.append((args, kwargs)) or args[0])
+    monkeypatch.setattr(runner, "available_cores", lambda: 8)
+    config = load_config(
+        discover=False,
+        format="alpaca",
+        label_field="intent",
+        fields={"question": "prompt"},
+        records_path="data.rows",
+        line_pattern=r"(?P<label>\S+) (?P<text>.*)",
+        records_key="topic",
+        max_lines=7,
+        max_input_bytes=100,
+        max_line_bytes=50,
+    )
+    said: list[str] = []
+    splits = runner.load_splits({"train": "a.jsonl", "test": "b.jsonl"}, config, said.append)
+    assert splits == {"train": "train", "test": "test"}
+    assert said == ["reading train: a.jsonl", "reading test: b.jsonl"]
+    options = {
+        "fmt": "alpaca",
+        "label_field": "intent",
+        "workers": 2,
+        "limits": Limits(max_input_bytes=100, max_lines=7, max_line_bytes=50),
+        "fields": {"question": "prompt"},
+        "records_path": "data.rows",
+        "line_pattern": r"(?P<label>\S+) (?P<text>.*)",
+        "records_key": "topic",
+    }
+    assert calls == [(("train", "a.jsonl"), options), (("test", "b.jsonl"), options)]
+    assert runner.load_splits({"train": "a.jsonl"}, config) == {"train": "train"}  # no progress: quiet
