@@ -17,6 +17,9 @@ from conftest import chat, run_cli, ticket_records, write_jsonl
 from test_report_outputs import XSS, synthetic_report
 
 from dataqa.core.models import Finding, Location, Severity
+from dataqa.engine.registry import load_checks
+from dataqa.reports import html_summary
+from dataqa.reports.common import ranked_findings
 from dataqa.reports.html import render
 from dataqa.reports.html_view import Limits, word_diff
 
@@ -325,3 +328,79 @@ def test_families_that_cannot_apply_say_so(in_tmp):
     tree = Tree(report.to_html())
     tools = tree.find_all("section", id="family-toolcalls")[0].all_text()
     assert "not applicable" in tools and "no tool calls in the data" in tools and "all passed" not in tools
+
+
+def _cut(text: str, limit: int) -> str:
+    """What the page shows of a longer `text`: its first `limit` - 1 characters and an ellipsis."""
+    return text[: limit - 1].rstrip() + "…"
+
+
+def test_the_verdict_box_conditions_and_provenance_cut_each_text_at_its_own_limit(in_tmp, monkeypatch):
+    """Reasons keep 400 characters in the verdict box and the conditions table, metric keys 80, a
+    check's summary 200, a label source 120; the configuration is shown whole (up to 20,000)."""
+    report = synthetic_report()
+    reason = " ".join(f"r{i:03d}" for i in range(120))  # 479 characters
+    blocking = next(c for c in report.conditions if c.name == "format-errors")
+    advice = next(c for c in report.conditions if c.name == "checks-ran")
+    blocking.reason, advice.reason = reason, "advice " + reason
+    finding = report.results[0].findings[0]
+    finding.metrics = {"_".join(f"k{i:02d}" for i in range(30)): 3}
+    summary = " ".join(f"s{i:03d}" for i in range(60))
+    fmt001 = load_checks()["FMT001"]
+    monkeypatch.setattr(fmt001, "summary", classmethod(lambda cls: summary))
+    report.splits[0].label_source = "messages[-1].content → " + "x" * 200
+    report.config["note"] = "y" * 900
+    tree = Tree(render(report))
+    (box,) = tree.with_attr("data-verdict")
+    (shown,) = [
+        li.all_text()
+        for li in box.iter()
+        if li.tag == "li" and "r000" in li.all_text() and "advice" not in li.all_text()
+    ]
+    assert shown == _cut(reason, 400)
+    (ul,) = [n for n in box.iter() if n.tag == "ul" and "advice" in n.attrs.get("class", "")]
+    assert [li.all_text() for li in ul.children] == [_cut("advice " + reason, 400)]
+    (row,) = tree.find_all("tr", data_condition="format-errors")
+    assert _cut(reason, 400) in row.all_text() and reason not in row.all_text()
+    key = " ".join(f"k{i:02d}" for i in range(30))
+    assert f" · {_cut(key, 80)} 3" in tree.root.all_text()
+    assert _cut(summary, 200) in tree.root.all_text() and summary not in tree.root.all_text()
+    (train,) = tree.find_all("tr", data_split="train")
+    assert f"labels: {_cut(report.splits[0].label_source, 120)}" in train.all_text()
+    (config,) = tree.find_all("pre", **{"class": "config"})
+    assert "y" * 900 in config.all_text()
+
+
+def test_the_provenance_says_so_when_there_is_no_label_source_or_configuration_file(in_tmp):
+    report = synthetic_report()
+    report.splits[0].label_source = None
+    tree = Tree(render(report))
+    (train,) = tree.find_all("tr", data_split="train")
+    assert "labels:" not in train.all_text()
+    assert "configuration: defaults (no configuration file)" in tree.root.all_text()
+    report.config["source"] = "dataqa.toml"
+    assert "configuration: dataqa.toml" in Tree(render(report)).root.all_text()
+
+
+def test_the_notebook_summary_cuts_where_message_title_and_goal_and_shows_paths_as_the_page_does(in_tmp):
+    """Where 120 characters, a message 200, the file's name 120, the goal 40; a location inside the
+    working directory relative, a finding with no location an empty cell."""
+    report = synthetic_report()
+    far = "data/" + "/".join(f"d{i:02d}" for i in range(40)) + "/train.jsonl"
+    message = " ".join(f"m{i:03d}" for i in range(80))
+    for result in report.results:
+        for finding in result.findings:
+            finding.message = message
+            finding.locations = [Location("train", far, 3)]
+    report.results[0].findings[0].locations = [Location("train", str(in_tmp / "data" / "in.jsonl"), 4)]
+    report.results[1].findings = [Finding("FMT002", Severity.ERROR, "no location", [])]
+    report.splits[0].path = far
+    report.goal = "g" * 50
+    tree = Tree(html_summary.render(report, max_findings=50))
+    rows = [[c.all_text() for c in r.children][2:] for r in tree.find_all("tr")]
+    assert len(rows) == len(ranked_findings(report))
+    assert ["", "no location"] in rows
+    assert ["data/in.jsonl:4", _cut(message, 200)] in rows  # inside the working directory: relative
+    assert rows.count([_cut(f"{far}:3", 120), _cut(message, 200)]) == len(rows) - 2
+    text = tree.root.all_text()
+    assert f"· {_cut(far, 120)} · goal {_cut('g' * 50, 40)}" in text

@@ -8,6 +8,7 @@ in a subprocess are counted too: the subprocess imports the mutated copy (PYTHON
 (`sitecustomize.py`) hands the functions it reached back to mutmut's per-test coverage.
 
     nice -n 10 python benchmarks/mutation/run.py verdict clean      # groups, or `all`
+    nice -n 10 python benchmarks/mutation/run.py similarity --sample 250 --seed 23   # a uniform sample
     python benchmarks/mutation/run.py --list
 
 Per group it writes `benchmarks/mutation/results/<group>.txt`: the score and every surviving
@@ -18,8 +19,12 @@ from __future__ import annotations
 
 import argparse
 import ast
+import fnmatch
 import json
+import math
 import os
+import random
+import re
 import shutil
 import subprocess
 import sys
@@ -106,15 +111,38 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     # every-check-on-the-sample-data test (60 s on a quiet machine): it checks the checks' `shares`.
     "runner": (["dataqa/engine/runner.py"], ENGINE_TESTS),
     "registry": (["dataqa/engine/registry.py"], ENGINE_TESTS),
+    # The engine as `dataqa/text/similarity.py`'s docstring names it (overlap, the n-gram search of
+    # the leakage checks, has tests of its own through whole scans and is left out).
     "similarity": (
         [
-            "dataqa/text/similarity.py",
-            "dataqa/text/candidates.py",
-            "dataqa/text/verify.py",
-            "dataqa/text/near_duplicates.py",
-            "dataqa/text/normalise.py",
+            f"dataqa/text/{name}.py"
+            for name in (
+                "similarity",
+                "normalise",
+                "templates",
+                "minhash",
+                "candidates",
+                "bounds",
+                "verify",
+                "slots",
+                "near_duplicates",
+                "worddiff",
+                "hashing",
+            )
         ],
-        ["tests/test_similarity.py", "tests/test_templates.py", "tests/test_containment.py"],
+        [
+            "tests/test_similarity.py",
+            "tests/test_templates.py",
+            "tests/test_containment.py",
+            "tests/test_bounds.py",
+            "tests/test_similarity_units.py",
+            # the case files of the checks built on the engine (a second each); -k picks them and
+            # keeps the files above, whose names it matches
+            "tests/test_cases.py",
+            "-k",
+            "test_similarity or test_templates or test_containment or test_bounds or DUP00 or LBL001 "
+            "or LBL002 or LEAK00 or PREF001",
+        ],
     ),
 }
 
@@ -204,7 +232,11 @@ def stage(group: str, work: Path) -> Path:
         fh.write(CONFTEST_BRIDGE)
     (where / "bridge").mkdir()
     (where / "bridge" / "sitecustomize.py").write_text(BRIDGE, encoding="utf-8")
-    present = [t for t in tests if t.startswith("-") or (ROOT / t.split("::")[0]).is_file()]
+    present = [  # options, their values, and the test files there are
+        t
+        for i, t in enumerate(tests)
+        if t.startswith("-") or (i and tests[i - 1] == "-k") or (ROOT / t.split("::")[0]).is_file()
+    ]
     config = {
         "source_paths": ["dataqa"],
         "only_mutate": files,
@@ -229,12 +261,80 @@ def stage(group: str, work: Path) -> Path:
     return where
 
 
-def run(group: str, work: Path, max_children: int, functions: list[str] | None = None) -> Path:
+ESCAPING_CALL = re.compile(
+    r"(?<![\w.])(trim|neutralise|escape|escape_data|escape_property|quote|_code|split_source)\(|autoescape"
+)
+"""A line that escapes: it calls one of the renderers' escaping helpers, or sets Jinja's autoescape."""
+
+
+def on_escaping_line(diff: str) -> bool:
+    """Whether a mutant changes a line that escapes, other than only a number on it (a cut length)."""
+    removed = [line[1:] for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    if not any(ESCAPING_CALL.search(line) for line in removed + added):
+        return False
+    digits = re.compile(r"\d+")
+    return [digits.sub("0", line) for line in removed] != [digits.sub("0", line) for line in added]
+
+
+def select(
+    where: Path,
+    env: dict[str, str],
+    patterns: list[str] | None = None,
+    escaping: bool = False,
+    sample: int | None = None,
+    seed: int = 0,
+) -> list[str]:
+    """The stage's mutants matching `patterns` (all if none), only those on escaping lines if asked,
+    then a uniform random sample of `sample` of them: names sorted first, so one seed picks the same
+    mutants from the same source. A sample is recorded in the stage (`sample.json`) for the score."""
+    names = sorted(exit_codes(where))
+    if patterns:
+        names = [n for n in names if any(fnmatch.fnmatchcase(n, p) for p in patterns)]
+    if escaping:
+        diffs = mutant_diffs(where, names, env)
+        names = [n for n in names if on_escaping_line(diffs.get(n, ""))]
+    if sample is not None:
+        population = len(names)
+        names = sorted(random.Random(seed).sample(names, min(sample, population)))
+        record = {"seed": seed, "population": population, "patterns": patterns or [], "names": names}
+        (where / "sample.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return names
+
+
+def generate(where: Path, env: dict[str, str]) -> None:
+    """Make the stage's mutants (as `mutmut run` does first) without running any test, so that they
+    can be listed and picked before the run."""
+    script = (
+        "from mutmut.__main__ import create_mutants\n"
+        "from mutmut.mutation.trampoline import set_mutant_under_test\n"
+        "from mutmut.utils.file_utils import copy_also_copy_files, copy_src_dir, setup_source_paths\n"
+        "set_mutant_under_test('mutant_generation')\n"
+        "copy_src_dir(); copy_also_copy_files(); setup_source_paths(); create_mutants(1)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=where, env=env, check=True, capture_output=True)
+
+
+def run(
+    group: str,
+    work: Path,
+    max_children: int,
+    functions: list[str] | None = None,
+    escaping: bool = False,
+    sample: int | None = None,
+    seed: int = 0,
+) -> Path:
     """Stage the group, run mutmut in it (on all its mutants, or those of the `functions` patterns,
-    e.g. `dataqa.reports.terminal.x_render__mutmut_*`), write its result file, and return that file."""
+    e.g. `dataqa.reports.terminal.x_render__mutmut_*`, those on escaping lines, a sample), write its
+    result file, and return that file."""
     where = stage(group, work)
     env = environment(where)
-    command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *(functions or [])]
+    names = functions or []
+    if escaping or sample is not None:
+        generate(where, env)
+        names = select(where, env, functions, escaping, sample, seed)
+        print(f"{len(names)} mutants picked")
+    command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
     subprocess.run(command, cwd=where, env=env, check=False)
     return write_results(group, where, env)
 
@@ -259,11 +359,17 @@ def exit_codes(where: Path) -> dict[str, int | None]:
 
 
 def rerun(
-    group: str, work: Path, max_children: int, only: list[str] | None = None, fresh: bool = True
+    group: str,
+    work: Path,
+    max_children: int,
+    only: list[str] | None = None,
+    fresh: bool = True,
+    escaping: bool = False,
 ) -> Path:
     """Run the group's mutants not killed again (the stage and its results kept), or with `only`
-    (mutant names, `*` allowed; [] resumes a stopped run) just those. With `fresh`, the group's test
-    files are copied in anew and mapped again first: the current tests, not the stage's."""
+    (mutant names, `*` allowed; [] resumes a stopped run) just those, and with `escaping` just those
+    of them on escaping lines. With `fresh`, the group's test files are copied in anew and mapped
+    again first: the current tests, not the stage's."""
     where = work / group
     env = environment(where)
     if fresh:
@@ -273,6 +379,9 @@ def rerun(
                     shutil.copy2(ROOT / test, target)
         (where / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # tests changed: map them again
     names = only if only is not None else [n for n, code in exit_codes(where).items() if code not in (1, 3)]
+    if escaping:
+        names = select(where, env, names, escaping=True)
+        print(f"{len(names)} mutants on escaping lines")
     if names or only == []:
         command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
         subprocess.run(command, cwd=where, env=env, check=False)
@@ -310,6 +419,9 @@ def write_results(group: str, where: Path, env: dict[str, str]) -> Path:
             f"  {module}: {len(dead)}/{len(mine)} killed ({100.0 * len(dead) / len(mine):.1f} %; {checked}), "
             f"{len(mine) - len(done)} not checked yet, {len(unreached)} reached by no selected test",
         )
+    sampled = where / "sample.json"
+    if sampled.is_file():
+        out[-1:-1] = sample_lines(json.loads(sampled.read_text(encoding="utf-8")), codes)
     unchecked = [name for name in left if codes[name] is None]
     left = [name for name in left if codes[name] is not None]
     if unchecked:
@@ -324,15 +436,53 @@ def write_results(group: str, where: Path, env: dict[str, str]) -> Path:
     return target
 
 
+def wilson(killed: int, run: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a proportion `killed`/`run` (sound for small samples and for
+    scores near 100 %, where the normal approximation is not). It leaves out the finite-population
+    correction, which would only narrow it: the interval is conservative for a sample of a group."""
+    if not run:
+        return 0.0, 1.0
+    p = killed / run
+    centre = (p + z * z / (2 * run)) / (1 + z * z / run)
+    half = z * math.sqrt(p * (1 - p) / run + z * z / (4 * run * run)) / (1 + z * z / run)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def sample_lines(sample: dict, codes: dict[str, int | None]) -> list[str]:
+    """The sampled score: killed over the sampled mutants run, with its 95 % interval, whole and per
+    module. A sampled mutant not reached by any selected test counts as run and not killed."""
+    names = [name for name in sample["names"] if name in codes]
+    lines = [
+        f"sample: {len(names)} of {sample['population']} mutants, seed {sample['seed']}"
+        + (f", of {' '.join(sample['patterns'])}" if sample["patterns"] else "")
+    ]
+    for module in [None, *sorted({name.rsplit(".", 1)[0] for name in names})]:
+        mine = [name for name in names if module is None or name.rsplit(".", 1)[0] == module]
+        done = [name for name in mine if codes[name] is not None]
+        dead = [name for name in done if codes[name] in (1, 3)]
+        low, high = wilson(len(dead), len(done))
+        score = f"{100.0 * len(dead) / len(done):.1f} %" if done else "-"
+        lines.append(
+            f"  {module or 'sampled score'}: {len(dead)}/{len(done)} killed = {score} "
+            f"(95 % CI {100 * low:.1f}-{100 * high:.1f} %), {len(mine) - len(done)} not run yet"
+        )
+    return lines
+
+
 def mutant_diffs(where: Path, names: list[str], env: dict[str, str]) -> dict[str, str]:
     """Each named mutant's diff against the original, from one mutmut process (not one per mutant)."""
     script = (
         "import json, sys\n"
         "from mutmut.mutation.diff_apply import get_diff_for_mutant\n"
-        "print(json.dumps({n: get_diff_for_mutant(n).rstrip() for n in json.loads(sys.argv[1])}))\n"
+        "print(json.dumps({n: get_diff_for_mutant(n).rstrip() for n in json.load(sys.stdin)}))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, json.dumps(names)], cwd=where, env=env, capture_output=True, text=True
+        [sys.executable, "-c", script],
+        input=json.dumps(names),  # thousands of names are too long for a command line
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         return {name: f"(no diff: {done.stderr.strip().splitlines()[-1:]})" for name in names}
@@ -360,6 +510,18 @@ def main() -> None:
         "--fresh-tests", action="store_true", help="with --only or --resume: the current tests, mapped again"
     )
     parser.add_argument(
+        "--sample",
+        type=int,
+        help="stage anew and run a uniform random sample of this many of the group's mutants "
+        "(of those matching --functions, if given); its score has a 95 %% interval",
+    )
+    parser.add_argument("--seed", type=int, default=23, help="the sample's seed (default 23)")
+    parser.add_argument(
+        "--escaping-lines",
+        action="store_true",
+        help="only the mutants on lines that escape (see ESCAPING_CALL), of --functions or --only",
+    )
+    parser.add_argument(
         "--functions",
         nargs="+",
         help="stage anew but run only the mutants matching these names (`*` allowed); "
@@ -378,9 +540,18 @@ def main() -> None:
             write_results(group, args.work / group, environment(args.work / group))
         elif args.rerun or args.only or args.resume:
             only = [] if args.resume else args.only
-            rerun(group, args.work, args.max_children, only, fresh=args.rerun or args.fresh_tests)
+            fresh = args.rerun or args.fresh_tests
+            rerun(group, args.work, args.max_children, only, fresh, args.escaping_lines)
         else:
-            run(group, args.work, args.max_children, args.functions)
+            run(
+                group,
+                args.work,
+                args.max_children,
+                args.functions,
+                args.escaping_lines,
+                args.sample,
+                args.seed,
+            )
 
 
 if __name__ == "__main__":
