@@ -346,3 +346,24 @@ def test_the_notebook_summary_names_the_file_the_goal_the_top_five_findings_and_
         assert cells == [finding.severity.label, finding.check_id, where, neutralise(finding.message)]
     report.splits = report.splits[1:]  # no train split: the fragment names the data set
     assert "· dataset · goal production" in Tree(html_summary.render(report)).root.all_text()
+
+
+def test_sarif_names_a_group_member_a_row_and_the_artifacts_split() -> None:
+    """Each member of a group of two says which it is and lists the other as "same group"; a table row
+    has no line and says its row; a finding's numbers ride along; each file names its split."""
+    report = hostile_report()
+    carrier = next(r for r in report.results if r.check_id == "ZZQ001").findings[0]
+    carrier.message, carrier.evidence = "pair", []
+    carrier.locations = [Location("train", TRAIN, 4), Location("train", TRAIN, 9, row=8)]
+    (run,) = json.loads(sarif.render(report))["runs"]
+    first, second = [r for r in run["results"] if r["ruleId"] == "ZZQ001"]
+    assert [first["message"]["text"], second["message"]["text"]] == [
+        "pair (record 1 of a group of 2)",
+        "pair (record 2 of a group of 2)",
+    ]
+    assert first["relatedLocations"][0]["message"] == {"text": "row 8: same group"}
+    assert second["relatedLocations"][0]["message"] == {"text": "same group"}
+    assert second["locations"][0]["message"] == {"text": "row 8"}
+    assert "region" not in second["locations"][0]["physicalLocation"]
+    assert first["properties"]["metrics"] == {payload("dqfmetric"): 2}
+    assert [a["properties"]["split"] for a in run["artifacts"]] == ["train", "test"]

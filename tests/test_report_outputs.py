@@ -325,6 +325,9 @@ def test_markdown_lists_verdict_conditions_and_locations(in_tmp):
     assert "`data/train.jsonl:7` **FMT001**" in text
     assert "`data/test.jsonl:5` **LEAK001**" in text
     assert "(+2 more lines)" in text  # the duplicate group of three
+    report = synthetic_report()
+    report.results[0].findings[0].locations = [Location("train", str(in_tmp / "data" / "in.jsonl"), 7)]
+    assert "`data/in.jsonl:7` **FMT001**" in report.to_markdown()  # inside the working directory: relative
 
 
 def test_markdown_escapes_dataset_text(in_tmp):

@@ -139,6 +139,12 @@ def test_statistics_are_one_line_per_check(in_tmp):
     assert any(line.startswith("XPL001") and "could not run: RuntimeError: boom" in line for line in lines)
     text = terminal.render(report, statistics=True)
     assert "Statistics (per check" in text and "Findings" not in text
+    report.results.append(
+        CheckResult("PREF001", "same-pair", "preference", Severity.ERROR, CheckStatus.PASSED)
+    )
+    pref = terminal.statistics_lines(report)[-1]  # chat data: a preference check has nothing to look at
+    assert pref.startswith("PREF001") and pref.endswith(" s  (not applicable)")
+    assert not any(line.endswith("(not applicable)") for line in lines)
 
 
 # --- colour ----------------------------------------------------------------------------------------
