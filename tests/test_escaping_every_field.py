@@ -367,3 +367,23 @@ def test_sarif_names_a_group_member_a_row_and_the_artifacts_split() -> None:
     assert "region" not in second["locations"][0]["physicalLocation"]
     assert first["properties"]["metrics"] == {payload("dqfmetric"): 2}
     assert [a["properties"]["split"] for a in run["artifacts"]] == ["train", "test"]
+
+
+def test_github_annotation_names_the_other_rows_or_lines_and_counts_what_it_leaves_out() -> None:
+    """A group names up to ten other members, rows for a table and lines otherwise, then `…`; a
+    message keeps 1,000 characters; the notice of findings left out comes only when some are."""
+    report = hostile_report()
+    carrier = next(r for r in report.results if r.check_id == "ZZQ001").findings[0]
+    carrier.message = "m" * 600
+    carrier.locations = [Location("train", TRAIN, 100 + i, row=i) for i in range(12)]
+    lines = github.render(report).splitlines()
+    (row,) = [line for line in lines if "title=dataqa ZZQ001::" in line]
+    assert row.endswith("::row 0: " + "m" * 600 + " (also rows 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 …)")
+    carrier.locations = [Location("train", TRAIN, i) for i in range(1, 4)]
+    (line,) = [line for line in github.render(report).splitlines() if "title=dataqa ZZQ001::" in line]
+    assert line.endswith(",title=dataqa ZZQ001::" + "m" * 600 + " (also lines 2, 3)")
+    annotations = len(lines) - 1
+    assert "more finding(s) not annotated" not in github.render(report, max_annotations=annotations)
+    assert github.render(report, max_annotations=annotations - 1).splitlines()[-2] == (
+        "::notice title=dataqa::1 more finding(s) not annotated; see the HTML, SARIF or JSON report"
+    )
