@@ -441,6 +441,22 @@ def test_colour_paints_the_split_path_bold_and_each_severity_in_its_colour(in_tm
     assert f"  train {click.style('data/train.jsonl', bold=True)}: " in coloured
     assert re.search(r"\x1b\[33m(\x1b\[\d+m)*\[warning\]", coloured)  # yellow
     assert click.style("[blocking error]", fg="red", bold=True) in coloured
+    failed = [ln for ln in coloured.splitlines() if "held-out-leakage:" in ln or "checks-ran:" in ln]
+    assert [ln.split(" ", 3)[2] for ln in failed] == [  # a blocking condition red, an advisory one yellow
+        click.style("✗", fg="red", bold=True),
+        click.style("✗", fg="yellow", bold=True),
+    ]
+
+
+def test_the_findings_heading_and_the_count_of_findings_not_shown(in_tmp):
+    """The heading says "blocking first" only when a finding blocks; notes show only when nothing
+    else does, and the findings left out are counted by severity."""
+    report = blocking_report()
+    text = terminal.render(report, max_findings=2)
+    assert "  … and 5 more (1 error, 2 warnings, 2 notes): --output-format concise lists every one" in text
+    assert "  … and 2 more (2 notes): " in terminal.render(report, max_findings=7)
+    report.conditions = [c for c in report.conditions if c.name not in ("format-errors", "held-out-leakage")]
+    assert "\nFindings:\n" in terminal.render(report) and "blocking first" not in terminal.render(report)
 
 
 def test_a_finding_with_no_location_is_shown_at_a_dash() -> None:
