@@ -3,6 +3,16 @@ decisions verification makes on small texts, pinned exactly so that a changed cu
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.runner import load_splits
+from dataqa.text import minhash, near_duplicates
 from dataqa.text.worddiff import word_diff
 
 
@@ -50,3 +60,39 @@ def test_word_diff_cuts_sides_runs_and_the_number_of_differences_shown() -> None
         'shares 8 of 9 words ("longwordnumber0 longwordnumber1 longwordnumber2 longwordnum…"); '
         'differs: "alpha" → "beta"'
     )
+
+
+def _context(tmp_path: Path, **splits: list[str]) -> Context:
+    """A scan context over JSONL splits written from `splits` (name → lines)."""
+    paths = {}
+    for name, lines in splits.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths[name] = str(path)
+    config = Config()
+    return Context(load_splits(paths, config), config)
+
+
+def _record(text: str) -> str:
+    return json.dumps({"text": text})
+
+
+def test_the_sketches_are_the_ones_the_band_keys_come_from(tmp_path: Path) -> None:
+    """One row of `NUM_PERM` bins per distinct text; their band keys are the ones the scan keeps."""
+    texts = ["the parcel left the warehouse on monday", "The parcel left the warehouse on Monday!", "a b c d"]
+    ctx = _context(tmp_path, train=[_record(t) for t in texts])
+    sig = minhash.sketches(ctx, "train")
+    assert sig.shape == (2, minhash.NUM_PERM)  # the first two are one distinct text
+    assert np.array_equal(minhash.band_keys(sig), minhash.bands(ctx, "train"))
+    assert not np.array_equal(sig[0], sig[1])
+
+
+def test_a_split_with_no_valid_row_has_no_near_pairs_and_the_same_columns(tmp_path: Path) -> None:
+    ctx = _context(tmp_path, train=[_record("a text"), _record("a text!")], test=["{not json"])
+    for left, right in (("train", "test"), ("test", "train"), ("test", "test")):
+        pairs = near_duplicates.near_pairs(ctx, left, right)
+        assert pairs.is_empty() and pairs.schema == {
+            "left_line": pl.Int64,
+            "right_line": pl.Int64,
+            "similarity": pl.Float64,
+        }
