@@ -96,3 +96,25 @@ def test_a_split_with_no_valid_row_has_no_near_pairs_and_the_same_columns(tmp_pa
             "right_line": pl.Int64,
             "similarity": pl.Float64,
         }
+
+
+def test_the_borrow_table_is_fixed_and_its_rank_finds_the_first_filled_bin_an_attempt_reaches() -> None:
+    """Densification borrows the same bins in every process (sketches, hence candidate pairs, are
+    reproducible), and the rank shortcut picks the bin the attempts would reach first."""
+    assert minhash._borrow_table(8, 3).tolist() == [
+        [0, 3, 4, 2, 1, 4, 3, 4],
+        [1, 2, 4, 4, 0, 3, 5, 3],
+        [2, 0, 0, 2, 0, 0, 4, 7],
+    ]
+    k = 16
+    borrow = minhash._borrow_table(k, 256)
+    assert borrow.shape == (256, k) and borrow.dtype == np.int64
+    rank = minhash._borrow_rank(borrow)
+    assert rank.shape == (k, k + 1) and rank[:, k].tolist() == [2 * k] * k
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        filled = set(rng.choice(k, size=int(rng.integers(1, 5)), replace=False).tolist())
+        for j in range(k):
+            reached = next((int(b) for b in borrow[:, j] if b in filled), None)
+            lowest = min(filled, key=lambda b: rank[j, b])
+            assert rank[j, lowest] == k if reached is None else lowest == reached
