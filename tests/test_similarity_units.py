@@ -12,7 +12,7 @@ import polars as pl
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.text import minhash, near_duplicates
+from dataqa.text import minhash, near_duplicates, normalise, slots
 from dataqa.text.worddiff import word_diff
 
 
@@ -118,3 +118,52 @@ def test_the_borrow_table_is_fixed_and_its_rank_finds_the_first_filled_bin_an_at
             reached = next((int(b) for b in borrow[:, j] if b in filled), None)
             lowest = min(filled, key=lambda b: rank[j, b])
             assert rank[j, lowest] == k if reached is None else lowest == reached
+
+
+def _aligned(a: str, b: str) -> tuple[slots.Comparison, list[int], list[int]]:
+    """`slots.compare` of two texts written as normalised words, with each word's paragraph."""
+    words_a, words_b = a.split(), b.split()
+    codes: dict[str, str] = {}
+    code_a = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in words_a)
+    code_b = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in words_b)
+    verdict = slots.compare(words_a, words_b, code_a, code_b, min(len(words_a), len(words_b)))
+    parts = [[i for i, p in enumerate(t.split("\n\n")) for _ in p.split()] for t in (a, b)]
+    return verdict, parts[0], parts[1]
+
+
+def test_the_same_answer_is_a_last_part_matched_to_the_other_texts_last_part() -> None:
+    assert slots._same_answer(*_aligned("what is x\n\nthe answer", "what is y\n\nthe answer")) == 2
+    # "answer text" is matched, but to the other text's first part; its own last part is filler
+    assert slots._same_answer(*_aligned("zebra\n\nanswer text", "answer text\n\nplease thanks")) == 0
+
+
+def test_a_damaged_text_still_has_its_parts_but_no_names() -> None:
+    """A soft hyphen inside a word stops the raw words lining up with the normalised ones: the parts
+    come from each paragraph normalised on its own, and no word is taken for a name."""
+    raw = "We co\u00adoperate with Ada.\n\nThen the second part."
+    words = normalise.normalise(pl.Series([raw])).to_list()[0].split(" ")
+    assert slots.names_and_parts(raw, words) == (None, [0, 0, 0, 0, 1, 1, 1, 1])
+    clean = "We cooperate with Ada.\n\nThen the second part."
+    words = normalise.normalise(pl.Series([clean])).to_list()[0].split(" ")
+    assert slots.names_and_parts(clean, words) == ({3}, [0, 0, 0, 0, 1, 1, 1, 1])
+
+
+LONG = (
+    "Dear support team, my name is Ada Lovelace and last week I ordered a {colour} winter jacket in size "
+    "medium from your online store, paid by card, and the parcel has still not arrived at my home address "
+    "in the north of the city, so could you check where it is"
+)
+
+
+def test_in_a_text_of_twenty_to_sixty_words_a_swapped_name_decides_and_another_word_does_not(
+    tmp_path: Path,
+) -> None:
+    """Between `SHORT_WORDS` and `NAME_WORDS` content words, a swapped word decides only when the
+    raw text writes it as a name; a name elsewhere in the texts does not make another swap one."""
+    green, blue = LONG.format(colour="green"), LONG.format(colour="blue")
+    grace = blue.replace("Ada Lovelace", "Grace Lovelace")
+    ctx = _context(tmp_path, train=[_record(green), _record(blue)], test=[_record(grace)])
+    assert near_duplicates.near_pairs(ctx, "train", "train").select("left_line", "right_line").rows() == [
+        (1, 2)
+    ]
+    assert near_duplicates.near_pairs(ctx, "train", "test").is_empty()  # Ada / Grace: another customer
