@@ -462,3 +462,22 @@ def test_the_findings_heading_and_the_count_of_findings_not_shown(in_tmp):
 def test_a_finding_with_no_location_is_shown_at_a_dash() -> None:
     finding = Finding("ZZZ001", Severity.WARNING, "no place", [])
     assert terminal.finding_line(finding) == "-: ZZZ001 [warning] no place"
+
+
+def test_colour_paints_the_verdict_and_a_findings_place(in_tmp):
+    report = blocking_report()
+    coloured = terminal.render_concise(report, color=True)
+    assert coloured.splitlines()[0].startswith(click.style("data/train.jsonl:7", bold=True) + ": ")
+    assert click.style("NO-GO", fg="red", bold=True) + ": " in coloured
+    report.verdict = "GO"
+    assert terminal.summary_lines(report, color=True)[0].startswith(click.style("GO", fg="green", bold=True))
+
+
+def test_a_table_rows_message_names_the_other_rows_of_its_file_by_number() -> None:
+    at = Location("train", "data/t.parquet", 5, row=4)
+    finding = Finding(
+        "DUP001", Severity.WARNING, "same as data/t.parquet row 12 and data/u.parquet row 3", [at]
+    )
+    assert terminal.finding_line(finding) == (
+        "data/t.parquet row 4: DUP001 [warning] same as row 12 and data/u.parquet row 3"
+    )
