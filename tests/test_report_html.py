@@ -21,6 +21,7 @@ from dataqa.engine.registry import load_checks
 from dataqa.reports import html_summary
 from dataqa.reports.common import ranked_findings
 from dataqa.reports.html import render
+from dataqa.reports.html_charts import hbar_chart
 from dataqa.reports.html_view import Limits, word_diff
 
 
@@ -169,6 +170,31 @@ def test_word_diff_marks_only_changed_words():
     left, right = word_diff("the cat sat", "the dog sat down")
     assert [t for changed, t in left if changed] == ["cat"]
     assert [t for changed, t in right if changed] == ["dog", " down"]
+    # a long, repetitive text: one changed word is still the only change (no word counts as junk)
+    long = " ".join(["the cat sat on the mat"] * 25)
+    edited = long.split()
+    edited[75] = "zebra"
+    left, right = word_diff(long, " ".join(edited))
+    assert [t for changed, t in left if changed] == ["on"] and [t for changed, t in right if changed] == [
+        "zebra"
+    ]
+
+
+def test_a_bar_chart_keeps_its_limit_with_a_bar_for_the_rest_and_scales_to_the_largest():
+    chart = hbar_chart("t", [("a", 10), ("b", 5), ("c", 2), ("d", 1)], limit=3, pct_of=20)
+    assert [(b.label, b.value, b.display) for b in chart.bars] == [
+        ("a", 10, "10 (50.0%)"),
+        ("b", 5, "5 (25.0%)"),
+        ("2 more", 3, "3 (15.0%)"),
+    ]
+    assert [(b.x, b.y, b.w, b.h) for b in chart.bars] == [
+        (330, 3, 650, 16),
+        (330, 25, 325, 16),
+        (330, 47, 195, 16),
+    ]
+    assert (chart.width, chart.height) == (1100, 66)
+    plain = hbar_chart("t", [("a", 4), ("none", 0)], limit=3)
+    assert [(b.display, b.w) for b in plain.bars] == [("4", 650), ("0", 0)]
 
 
 def test_conflicting_labels_are_a_table(in_tmp):
