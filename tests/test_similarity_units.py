@@ -11,8 +11,9 @@ import polars as pl
 
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
+from dataqa.engine.registry import load_checks
 from dataqa.engine.runner import load_splits
-from dataqa.text import minhash, near_duplicates, normalise, slots
+from dataqa.text import minhash, near_duplicates, normalise, slots, templates
 from dataqa.text.worddiff import word_diff
 
 
@@ -167,3 +168,30 @@ def test_in_a_text_of_twenty_to_sixty_words_a_swapped_name_decides_and_another_w
         (1, 2)
     ]
     assert near_duplicates.near_pairs(ctx, "train", "test").is_empty()  # Ada / Grace: another customer
+
+
+def test_the_engines_results_are_freed_once_the_checks_that_read_them_are_done(tmp_path: Path) -> None:
+    """Every result near-duplicate search keeps is under a family a check declares it reads
+    (DUP003's `shares`), so the scan drops them all when the last such check finishes."""
+    ctx = _context(tmp_path, train=[_record(LONG.format(colour=c)) for c in ("green", "blue", "red")])
+    shares = load_checks()["DUP003"].shares
+    ctx.hold(shares)
+    assert near_duplicates.near_pairs(ctx, "train", "train").height == 3
+    assert near_duplicates.near_duplicate_groups(ctx, "train") == [[1, 2, 3]]
+    ctx.release(shares)
+    assert ctx._cache == {}
+
+
+def test_template_shingles_are_counted_on_an_evenly_spaced_sample_of_a_large_split(
+    tmp_path, monkeypatch
+) -> None:
+    """Past `TEMPLATE_SAMPLE` distinct texts, the first, the last and evenly spaced ones between."""
+    monkeypatch.setattr(templates, "TEMPLATE_SAMPLE", 12)
+    seen: list[list[str]] = []
+    counted = templates.word_table
+    monkeypatch.setattr(templates, "word_table", lambda texts: seen.append(texts.to_list()) or counted(texts))
+    ctx = _context(tmp_path, train=[_record(f"ticket {i} says the parcel is late") for i in range(30)])
+    shared = templates.templates(ctx, "text", 3)
+    spaced = [0, 2, 5, 7, 10, 13, 15, 18, 21, 23, 26, 29]
+    assert seen == [[f"ticket {i} says the parcel is late" for i in spaced]]
+    assert len(shared) == 12 * 2 + 3  # two shingles of its own per sampled text, three all share
