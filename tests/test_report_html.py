@@ -430,3 +430,18 @@ def test_the_notebook_summary_cuts_where_message_title_and_goal_and_shows_paths_
     assert rows.count([_cut(f"{far}:3", 120), _cut(message, 200)]) == len(rows) - 2
     text = tree.root.all_text()
     assert f"· {_cut(far, 120)} · goal {_cut('g' * 50, 40)}" in text
+
+
+def test_the_title_and_the_target_shape_keep_120_characters(in_tmp):
+    report = synthetic_report()
+    report.splits[0].path = "data/" + "/".join(f"d{i:02d}" for i in range(40)) + "/train.jsonl"
+    report.splits[0].label_source = None
+    shape = "{" + ", ".join(f'"key{i:02d}": str' for i in range(20)) + "}"
+    report.results[1].metrics.update(train_dominant_share=0.97, train_dominant_shape=shape)
+    tree = Tree(render(report))
+    title = tree.find_all("title")[0]  # the page's, before the charts' own
+    assert title.all_text() == f"dataqa readiness report: NO-GO for {_cut(report.splits[0].path, 120)}"
+    (card,) = [
+        n for n in tree.find_all("div") if "card" in n.attrs.get("class", "") and "Targets:" in n.all_text()
+    ]
+    assert f"The dominant target shape is {_cut(shape, 120)}. A consistent" in card.all_text()
