@@ -387,3 +387,30 @@ def test_github_annotation_names_the_other_rows_or_lines_and_counts_what_it_leav
     assert github.render(report, max_annotations=annotations - 1).splitlines()[-2] == (
         "::notice title=dataqa::1 more finding(s) not annotated; see the HTML, SARIF or JSON report"
     )
+
+
+def test_the_verdict_in_markdown_and_github_gives_each_blocking_reason_or_else_a_name() -> None:
+    """Markdown lists each blocking reason (400 characters, the description when there is none);
+    GitHub joins them (300 characters each, the condition's name when there is none)."""
+    report = synthetic_report()
+    long = " ".join(f"r{i:03d}" for i in range(100))  # 499 characters
+    size, fmt, leak = (c for c in report.conditions if c.blocking and not c.passed)
+    size.reason, fmt.reason = long + " more", ""
+    report.results[0].findings[0].locations = []
+    text = markdown.render(report)
+    blocking = text.split("**Blocking:**\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert blocking == [f"- {long[:399].rstrip()}…", f"- {fmt.description}", f"- {leak.reason}"]
+    assert "- — **FMT001** error: invalid JSON" in text  # a finding with no location
+    verdict = github.render(report).splitlines()[-1]
+    shown = [
+        neutralise(long + " more")[:299].rstrip() + "…",
+        "format-errors",
+        leak.reason.replace("%", "%25"),
+    ]
+    assert verdict == "::error title=dataqa verdict::NO-GO: 114 usable of 120 training rows. " + "; ".join(
+        shown
+    )
+    report.verdict = "GO"
+    assert github.render(report).splitlines()[-1] == (
+        "::notice title=dataqa verdict::GO: 114 usable of 120 training rows (goal production)"
+    )
