@@ -21,7 +21,7 @@ from dataqa.engine.registry import load_checks
 from dataqa.reports import html_summary
 from dataqa.reports.common import ranked_findings
 from dataqa.reports.html import render
-from dataqa.reports.html_charts import hbar_chart
+from dataqa.reports.html_charts import hbar_chart, histogram_chart, report_charts
 from dataqa.reports.html_view import Limits, word_diff
 
 
@@ -445,3 +445,25 @@ def test_the_title_and_the_target_shape_keep_120_characters(in_tmp):
         n for n in tree.find_all("div") if "card" in n.attrs.get("class", "") and "Targets:" in n.all_text()
     ]
     assert f"The dominant target shape is {_cut(shape, 120)}. A consistent" in card.all_text()
+
+
+def test_a_histogram_drops_empty_end_bins_and_keeps_a_small_count_visible():
+    chart = histogram_chart("t", [("0", 0), ("a", 1000), ("b", 1), ("c", 0), ("d", 500), ("e", 0)])
+    assert [(b.label, b.x, b.y, b.w, b.h) for b in chart.bars] == [
+        ("a", 22.0, 18.0, 96.0, 122.0),
+        ("b", 142.0, 140 - 0.122, 96.0, 1),  # a count too small to draw still shows
+        ("c", 262.0, 140.0, 96.0, 0),
+        ("d", 382.0, 79.0, 96.0, 61.0),
+    ]
+    many = histogram_chart("t", [(str(i), 1) for i in range(20)])
+    assert [round(b.x, 6) for b in many.bars[:2]] == [15.4, 69.4] and many.bars[0].w == 54 * 0.8
+
+
+def test_the_token_histogram_of_each_role_says_its_median_95th_percentile_and_longest(in_tmp):
+    report = synthetic_report()
+    (chart,) = [c for c in report_charts(report, Limits()) if c.title == "Tokens per assistant turn"]
+    assert chart.note == "median 40 tokens, 95th percentile 90, longest 120"
+    assert [b.label for b in chart.bars] == ["0\u201316", "17\u201332", "33\u201364", "65\u2013128"]
+    del report.splits[0].profile["tokens_per_role"]["assistant"]["quantiles"]["p95"]
+    (chart,) = [c for c in report_charts(report, Limits()) if c.title == "Tokens per assistant turn"]
+    assert chart.note == ""
