@@ -8,12 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pytest
 
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.registry import load_checks
 from dataqa.engine.runner import load_splits
-from dataqa.text import minhash, near_duplicates, normalise, slots, templates
+from dataqa.text import minhash, near_duplicates, normalise, slots, templates, verify
 from dataqa.text.worddiff import word_diff
 
 
@@ -195,3 +196,54 @@ def test_template_shingles_are_counted_on_an_evenly_spaced_sample_of_a_large_spl
     spaced = [0, 2, 5, 7, 10, 13, 15, 18, 21, 23, 26, 29]
     assert seen == [[f"ticket {i} says the parcel is late" for i in spaced]]
     assert len(shared) == 12 * 2 + 3  # two shingles of its own per sampled text, three all share
+
+
+def _template_hashes(text: str, shingle: int = 2) -> np.ndarray:
+    """The shingle hashes of `text`, as `templates.templates` would give them for a shared preamble."""
+    doc, h = templates.word_table(pl.Series([text]))
+    g, valid = templates.shingle_starts(doc, h, shingle)
+    return np.unique(g[valid])
+
+
+def test_a_text_of_template_words_only_is_compared_whole() -> None:
+    codes = verify._WordCodes(_template_hashes("alpha beta gamma delta"), 2)
+    full, content, positions = codes.encode(
+        pl.Series(["alpha beta gamma delta own words", "alpha beta gamma delta"])
+    )
+    assert [len(f) for f in full] == [6, 4] and content[1] is None and positions[1] is None
+    assert len(content[0]) == 3 and positions[0].tolist() == [3, 4, 5]  # "delta own words": own shingles
+
+
+def test_encoded_texts_keep_at_most_the_cache_limit_of_words(monkeypatch) -> None:
+    monkeypatch.setattr(verify, "VERIFY_CACHE_WORDS", 10)
+    texts = pl.Series([f"w{i} x{i} y{i} z{i}" for i in range(6)])  # four words each
+    encoded = verify._EncodedTexts(texts, verify._WordCodes())
+    for rows in ([0, 1], [2], [3, 4], [5]):
+        strings, content = encoded.get(np.array(rows))
+        assert [len(s) for s in strings] == [4] * len(rows) and list(content) == list(strings)
+        kept = [i for i, s in enumerate(encoded.strings) if s is not None]
+        assert encoded.kept_words == 4 * len(kept) <= 10
+    assert kept == [5]  # full after rows 0-2: started again with rows 3 and 4, then with 5
+
+
+PREAMBLE = (
+    "You are the support assistant of Northwind Outdoor; answer in the customer's language, keep answers "
+    "short and friendly, never promise refunds, hand legal or safety questions to a human, and sign "
+    "every reply with the team's name so customers know who wrote it"
+)
+
+
+def test_words_every_row_shares_are_discounted_from_a_pairs_score(tmp_path: Path) -> None:
+    """Rows that share a long preamble (a template, `TEMPLATE_MIN_ROWS` rows or more) are compared on
+    what they say: six of 30 own words changed is 0.8, under the threshold, though with the preamble
+    the whole texts are 0.91 alike; two changed words (0.93) stay a near pair."""
+    base = [f"topic{i}" for i in range(30)]
+    six, two = base.copy(), base.copy()
+    six[10:16] = [f"other{i}" for i in range(6)]
+    two[20:22] = ["changed", "words"]
+    rows = [" ".join(base), " ".join(six), " ".join(two)]
+    rows += [" ".join(f"row{j}word{i}" for i in range(30)) for j in range(10)]
+    ctx = _context(tmp_path, train=[_record(f"{PREAMBLE}. {r}") for r in rows])
+    pairs = near_duplicates.near_pairs(ctx, "train", "train")
+    assert pairs.select("left_line", "right_line").rows() == [(1, 3)]
+    assert pairs["similarity"][0] == pytest.approx(58 / 62)  # the preamble's last word is content too
