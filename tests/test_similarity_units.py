@@ -9,11 +9,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from test_similarity import _context
 
-from dataqa.engine.config import Config
-from dataqa.engine.context import Context
 from dataqa.engine.registry import load_checks
-from dataqa.engine.runner import load_splits
 from dataqa.text import minhash, near_duplicates, normalise, slots, templates, verify
 from dataqa.text.worddiff import word_diff
 
@@ -62,17 +60,6 @@ def test_word_diff_cuts_sides_runs_and_the_number_of_differences_shown() -> None
         'shares 8 of 9 words ("longwordnumber0 longwordnumber1 longwordnumber2 longwordnum…"); '
         'differs: "alpha" → "beta"'
     )
-
-
-def _context(tmp_path: Path, **splits: list[str]) -> Context:
-    """A scan context over JSONL splits written from `splits` (name → lines)."""
-    paths = {}
-    for name, lines in splits.items():
-        path = tmp_path / f"{name}.jsonl"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        paths[name] = str(path)
-    config = Config()
-    return Context(load_splits(paths, config), config)
 
 
 def _record(text: str) -> str:
