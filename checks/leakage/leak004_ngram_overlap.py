@@ -32,7 +32,12 @@ class NgramOverlap(LeakCheck):
     with only a slot of its own); so is one found in `spread_rows` reference rows or more when
     it is a small part of the held-out text (under half of it shared: a news site's footer or a
     disclaimer on many articles), since a copied passage is most of the text that copies it or is
-    found in a row or two.
+    found in a row or two. A span shorter than twice `ngram` words in an example with an answer of
+    its own (not a class label) counts only when it is most of what the held-out example asks or
+    answers (at least `part_share` of its prompt or of its answer), or when the held-out prompt is
+    the training one with other numbers or names: a worked solution's stock step ("there are 7
+    days in a week, so she eats 3*7") or one phrase of a question about something else is not a
+    leak, a renumbered copy of a training problem is.
     A shared span is a signal to review, not proof: unlike LEAK001-003 it does not remove training
     rows from the usable count nor count toward the verdict's leaked share (templated data, such as
     form-generated tickets, shares long spans without leaking answers).
@@ -58,6 +63,9 @@ class NgramOverlap(LeakCheck):
     under half of itself with the reference split (0: no bar)."""
     content_share: float = ranged(0.5, low=0, high=1)
     """Share of a shared sequence's words that must lie outside the template phrases (0: no bar)."""
+    part_share: float = ranged(0.5, low=0, high=1)
+    """Share of the held-out prompt or answer a span shorter than 2 x `ngram` words must cover to
+    count, unless the prompts are one problem with other numbers or names (0: no bar)."""
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         taken = pl.concat(
@@ -76,6 +84,7 @@ class NgramOverlap(LeakCheck):
             max_rows=self.max_rows,
             min_content=math.ceil(self.content_share * self.ngram),
             spread_rows=self.spread_rows,
+            part_share=self.part_share,
         ).join(taken, on="line", how="anti")
         for row in overlaps.iter_rows(named=True):
             yield (

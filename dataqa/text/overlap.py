@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 import numpy as np
 import polars as pl
+from rapidfuzz.distance import Levenshtein
 
 from dataqa.engine.context import Context
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
 from dataqa.text.minhash import DEFAULT_SHINGLE as COMMON_SHINGLE
-from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct
+from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct, normalise_expr
 from dataqa.text.templates import template_words, templates
 
 GRAM_JOIN_ROWS = 16_000_000
@@ -147,6 +148,72 @@ def _without_boilerplate(matched: pl.DataFrame, spread: pl.DataFrame, ev: Distin
     return matched.join(boiler, on=["line", "pos"], how="anti")
 
 
+SAME_PROBLEM = 0.75
+"""Likeness (word edit similarity, numbers masked, a swapped word one edit) of two prompts from
+which the held-out one is the training one with other numbers or names (`_most_of_a_part`)."""
+
+
+def _masked(text: str) -> list[str]:
+    """A normalised text's words, every number one placeholder (a renumbered copy reads alike)."""
+    return ["#" if any(c.isdigit() for c in w) else w for w in text.split()] if text else []
+
+
+def _parts(ctx: Context, split: str, lines: pl.Series) -> dict[int, tuple[list[str], int]]:
+    """line -> (normalised prompt words, numbers masked; answer words) of rows of a split."""
+    frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines.implode()))
+    frame = frame.select("line", normalise_expr(pl.col("prompt")), normalise_expr(pl.col("response")))
+    return {line: (_masked(p), len(r.split()) if r else 0) for line, p, r in frame.iter_rows()}
+
+
+def _most_of_a_part(
+    ctx: Context, splits: tuple[str, str], matched: pl.DataFrame, n: int, share: float
+) -> pl.DataFrame:
+    """`matched` without the pairs (eval `line`, `ref_line`) whose shared words are a short span
+    (under 2n words) that is a small part of a held-out example with an answer of its own (not a
+    class label): the n-grams cover under `share` of its prompt and of its answer, and its prompt
+    is not the training one with other numbers or names (`SAME_PROBLEM`). A worked solution's stock
+    step ("there are 7 days in a week so she eats 3*7") or one phrase of a question about
+    something else is not a leak; a renumbered copy of a training problem is. Labelled data is
+    left alone: its text is the whole example, which a long span is most of."""
+    eval_split, ref_split = splits
+    if ctx.has_labels(eval_split):
+        return matched
+    pairs = matched.select("line", "ref_line", "pos").unique()
+    runs = (
+        pairs.sort("line", "ref_line", "pos")
+        .with_columns(run=pl.col("pos") - pl.int_range(pl.len()).over("line", "ref_line"))
+        .group_by("line", "ref_line", "run")
+        .len()
+        .group_by("line", "ref_line")
+        .agg(pl.col("len").max().alias("grams"))
+    )
+    short = runs.filter(pl.col("grams") <= n).select("line", "ref_line")
+    if not short.height:
+        return matched
+    mine = _parts(ctx, eval_split, short["line"].unique())
+    theirs = _parts(ctx, ref_split, short["ref_line"].unique())
+    covered = (
+        pairs.join(short, on=["line", "ref_line"], how="semi")
+        .select("line", "ref_line", word=pl.int_ranges("pos", pl.col("pos") + n))
+        .explode("word")
+        .unique()
+        .group_by("line", "ref_line")
+        .agg(pl.col("word"))
+    )
+    small = []
+    for line, ref_line, words in covered.iter_rows():
+        prompt, answer = mine.get(line, ([], 0))
+        in_prompt = sum(1 for w in words if w < len(prompt))
+        if in_prompt >= share * len(prompt) > 0 or len(words) - in_prompt >= share * answer > 0:
+            continue
+        if Levenshtein.normalized_similarity(prompt, theirs.get(ref_line, ([], 0))[0]) < SAME_PROBLEM:
+            small.append((line, ref_line))
+    if not small:
+        return matched
+    drop = pl.DataFrame(small, schema={"line": pl.Int64, "ref_line": pl.Int64}, orient="row")
+    return matched.join(drop, on=["line", "ref_line"], how="anti")
+
+
 def ngram_overlaps(
     ctx: Context,
     eval_split: str,
@@ -156,6 +223,7 @@ def ngram_overlaps(
     max_rows: int = 10,
     min_content: int = 0,
     spread_rows: int = 0,
+    part_share: float = 0.0,
 ) -> pl.DataFrame:
     """Eval rows that share a word n-gram with the reference split (contamination, as in LLM papers).
 
@@ -166,7 +234,9 @@ def ngram_overlaps(
     `spread_rows`, an n-gram found in at least that many reference rows is the set's boilerplate
     (a news site's footer, a disclaimer) for an eval text that shares under `SPREAD_COVER` of its
     n-grams with the reference split: a copied passage is most of the text that copies it, or is
-    found in a row or two.
+    found in a row or two. With `part_share`, a span shorter than 2n words counts only when it is
+    most of what the held-out example asks or answers, or the examples are one problem with other
+    numbers or names (`_most_of_a_part`).
 
     One row per eval line with an overlap: `line`, `ref_line` (the reference row sharing the most
     n-grams with it), `start` and `length` (in words) of the longest run of overlapping words,
@@ -174,7 +244,7 @@ def ngram_overlaps(
     of its normalised text). Valid rows only; the distinct texts
     of the reference side are streamed in chunks.
     """
-    key = ("ngram", eval_split, ref_split, n, column, max_rows, min_content, spread_rows)
+    key = ("ngram", eval_split, ref_split, n, column, max_rows, min_content, spread_rows, part_share)
 
     def build() -> pl.DataFrame:
         empty = pl.DataFrame(
@@ -254,6 +324,8 @@ def ngram_overlaps(
         del ev_grams, ref_hits
         if spread is not None and matched.height:
             matched = _without_boilerplate(matched, spread, ev, n)
+        if part_share > 0 and column == "text" and matched.height:
+            matched = _most_of_a_part(ctx, (eval_split, ref_split), matched, n, part_share)
         if not matched.height:
             return empty
         best = (
