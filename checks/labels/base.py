@@ -1,4 +1,5 @@
-"""What the LBL checks share: the labels of each split (cached), and which splits have any.
+"""What the LBL checks share: the labels of each split (cached), which splits have any, and how
+strongly the data ties a word to one label rather than another.
 
 Identity of inputs comes from the shared hashes of `dataqa.text.similarity`.
 """
@@ -34,3 +35,20 @@ def split_labels(ctx: Context, split: str) -> pl.DataFrame:
 def labelled_splits(ctx: Context) -> list[str]:
     """Names of the splits with at least one valid, labelled row: the ones the label checks read."""
     return [s.name for s in ctx if split_labels(ctx, s.name).height]
+
+
+DECIDING = 3.0
+"""A word decides between two labels when one label's examples use it at least this many times as
+often (per example) as the other's: "virtual" in getting_virtual_card (96 of 98) against
+order_physical_card (1 of 120), "have" in alarm_query against alarm_set (48 / 2 of 175)."""
+
+
+def tie(n_a: float, size_a: float, n_b: float, size_b: float) -> float:
+    """How many times as often the `size_a` examples of label a use a word (`n_a` of them) as the
+    `size_b` examples of label b (`n_b`): the ratio of the shares, each smoothed by half an example
+    so that one use against none is 3x, not infinite. 0 when no example of a uses it: a word of
+    one prompt (a name, a slot value) ties nothing to anything. Callers leave the prompts being
+    compared out of the counts, so a word is judged by the other examples only."""
+    if n_a < 1 or size_a < 1:
+        return 0.0
+    return ((n_a + 0.5) / (size_a + 1.0)) / ((max(n_b, 0.0) + 0.5) / (max(size_b, 0.0) + 1.0))

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from dataqa.checks.labels.base import labelled_splits, split_labels
+from dataqa.checks.labels.base import DECIDING, labelled_splits, split_labels, tie
 from dataqa.checks.labels.label_space import LABEL_TOKENS
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -31,11 +31,12 @@ class NearIdenticalConflict(Check):
     LBL001's). Every row of the group is unusable until someone decides. The evidence shows where
     the two inputs differ.
     A difference the set itself explains is no conflict: when a word one input has and the other
-    lacks is used by other examples of the first input's label and by no example of the second's
-    ("what's the latest joke" / "whats the latest", "virtual cards" / "virtual disposable cards",
-    "did you set the alarm" / "set the alarm"), that word decides the label, and the two labels
-    are both right. A group is reported when two of its inputs with different labels differ only
-    in words both labels use, or in words no other example has ("to denver").
+    lacks is one the other examples of the first input's label use at least `DECIDING` times as
+    often as the second label's examples ("order a virtual card" / "order a card", "what do i
+    need to change my oil" / "do i need to ...", "turn off on the plug" / "turn on the plug"; a
+    contraction counts as its first word too: "why'd"), that word decides the label, and the two
+    labels are both right. A group is reported when two of its inputs with different labels differ
+    only in words both labels use alike, or in words no other example has ("to denver").
     Why: when a greeting or an order number is all that separates two examples, different labels
     teach the model noise; either one label is wrong or the deciding detail is missing.
     Example: "Hi, my parcel never arrived, order 48213" labelled `shipping` and "My parcel never
@@ -115,18 +116,22 @@ class NearIdenticalConflict(Check):
 
 
 _WORD = re.compile(LABEL_TOKENS)
+_APOSTROPHE = re.compile("['\u2019]")
 
 
 def _explainer(labels: dict[int, str], prompts: dict[int, str | None]) -> Callable[[int, int], bool]:
-    """`explains(a, b)`: whether a word of one of the two lines, missing from the other, is used by
-    other examples of its own line's label and by no example of the other line's label. The
-    split's words per label are counted on first use (most splits have no conflicting group)."""
+    """`explains(a, b)`: whether a word of one of the two lines, missing from the other, is one
+    the other examples of its own line's label use `DECIDING` times as often as the other line's
+    label's examples (`tie`, both lines left out). The split's words per label are counted on
+    first use (most splits have no conflicting group)."""
     words: dict[int, set[str]] = {}
     per_label: dict[str, Counter[str]] = {}
+    sizes = Counter(labels.values())
 
     def words_of(line: int) -> set[str]:
         if line not in words:
-            words[line] = {w.lower() for w in _WORD.findall(prompts.get(line) or "")}
+            found = {w.lower() for w in _WORD.findall(prompts.get(line) or "")}
+            words[line] = found | {_APOSTROPHE.split(w)[0] for w in found}
         return words[line]
 
     def used(label: str) -> Counter[str]:
@@ -136,7 +141,11 @@ def _explainer(labels: dict[int, str], prompts: dict[int, str | None]) -> Callab
         return per_label.get(label, Counter())
 
     def decides(line: int, other: int) -> bool:
-        own, theirs = used(labels[line]), used(labels[other])
-        return any(own[w] > 1 and not theirs[w] for w in words_of(line) - words_of(other))
+        mine, theirs = labels[line], labels[other]
+        own, their = used(mine), used(theirs)
+        return any(
+            tie(own[w] - 1, sizes[mine] - 1, their[w], sizes[theirs] - 1) >= DECIDING
+            for w in words_of(line) - words_of(other)
+        )
 
     return lambda a, b: decides(a, b) or decides(b, a)
