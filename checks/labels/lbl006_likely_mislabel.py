@@ -16,7 +16,7 @@ import numpy as np
 import orjson
 import scipy.sparse as sp
 
-from dataqa.checks.labels.base import split_labels
+from dataqa.checks.labels.base import split_labels, tie
 from dataqa.checks.labels.label_space import LabelSpace, label_space, nearest
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -90,9 +90,13 @@ class LikelyMislabel(Check):
     3. the neighbours: of the `neighbours` most similar training examples (cosine over every word,
        a word no other prompt has included), at least `min_agreeing` with similarity
        `neighbour_similarity` or more carry the suggested label, three times as many as carry the
-       given one (`min_agreeing` 0 turns this test off). Such a neighbour agrees only when every
-       word of the example it lacks is one the suggested label's examples use too: the word that
-       tells two short intents apart ("turn the volume off" / "up") is not a detail. A label the
+       given one (`min_agreeing` 0 turns this test off). Such a neighbour agrees only when what
+       tells the two apart does not decide between the two labels (`_Pair.vouches`, measured on
+       the set's own examples): the example has no word the neighbour lacks that the suggested
+       label never uses ("turn the volume off" / "up") or that the given label's examples use
+       `deciding` times as often ("confirm i have set an alarm" / "create an alarm"), and the
+       neighbour's own strongest word for its label is one the example shares ("Can I get a new
+       card in China?" is card_about_to_expire for a reason "Can I get a new card?" lacks). A label the
        set gives by its own convention ("Who is X?" is a description question in TREC's guide)
        has examples that follow it, or a word that decides it (a name, an acronym) no other
        example has; a classifier's pull towards a frequent reading (the question word) then has
@@ -129,6 +133,12 @@ class LikelyMislabel(Check):
     neighbours: int = ranged(10, low=1, high=100)
     neighbour_similarity: float = ranged(0.5, low=0, high=1)
     min_agreeing: int = ranged(2, low=0, high=100)
+    deciding: float = ranged(5.0, low=1, high=1000)
+    """How many times as often one class's examples must use a word for it to decide between the
+    given and the suggested class in the neighbour test (`_Pair.vouches`). Stronger than LBL002's
+    `DECIDING` (3): here the word overrules a confident classifier, and at 3 frequent words ("you",
+    "what", "is") of a class that happens to use them more blocked 8 of 91 planted CLINC150 flips
+    (benchmarks/labels_coverage.md)."""
     min_rows: int = ranged(50, low=1)
     max_rows: int = ranged(50_000, low=100)
     """Above this many rows the classifier is trained on a seeded sample per fold."""
@@ -306,22 +316,24 @@ class LikelyMislabel(Check):
         # Which words each class's examples use, and the words only one prompt has.
         onehot = sp.csr_matrix((np.ones(len(y)), (y, np.arange(len(y)))), shape=(len(classes), len(y)))
         class_words = (onehot @ words[kept_rows]).tocsr()
+        sizes = np.bincount(y, minlength=len(classes)).astype(np.float64)
         unique_words = np.asarray(words.sum(axis=0)).ravel() <= 1
         close_rows = nearest(space.neighbours, kept_rows[candidates], self.neighbours)
+        uses: dict[int, np.ndarray] = {}
         for i, near in zip(candidates, close_rows, strict=True):
-            given_value, suggested_value = classes[y[i]], classes[suggested[i]]
+            g, s = int(y[i]), int(suggested[i])
+            for c in (g, s):
+                if c not in uses:
+                    uses[c] = class_words[c].toarray().ravel()
+            pair = _Pair(uses[g], sizes[g], uses[s], sizes[s], unique_words, self.deciding)
             close = [(r, sim) for r, sim in near if sim >= self.neighbour_similarity and r in value_of]
             own = set(words[kept_rows[i]].indices.tolist())
-            # A word the neighbour lacks must be one the suggested class's examples use (or one no
-            # other prompt has): "turn the volume off" is no copy of "turn the volume up" when no
-            # example of volume-up says "off".
-            usual = set(class_words[suggested[i]].indices.tolist())
             agreeing = [
-                (line_of[r], suggested_value, sim)
+                (line_of[r], classes[s], sim)
                 for r, sim in close
-                if value_of[r] == suggested_value
-                and all(w in usual or unique_words[w] for w in own - set(words[r].indices.tolist()))
+                if value_of[r] == classes[s] and pair.vouches(own, set(words[r].indices.tolist()))
             ]
+            given_value = classes[g]
             close_given = sum(value_of[r] == given_value for r, _ in close)
             if (
                 whole
@@ -334,7 +346,7 @@ class LikelyMislabel(Check):
                     keep[i],
                     given_value,
                     float(given[i]),
-                    suggested_value,
+                    classes[s],
                     float(best[i]),
                     agreeing,
                     len(close),
@@ -342,6 +354,44 @@ class LikelyMislabel(Check):
                 )
             )
         return result
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """The given and the suggested class of one doubted row: how many examples of each use each
+    word (`given_uses`, `suggested_uses`, indexed by word column), the class sizes, which words
+    only one prompt has, and the tie (`tie`) at which a word decides between the two."""
+
+    given_uses: np.ndarray
+    given_size: float
+    suggested_uses: np.ndarray
+    suggested_size: float
+    unique: np.ndarray
+    deciding: float
+
+    def vouches(self, own: set[int], theirs: set[int]) -> bool:
+        """Whether a neighbour of the suggested class (words `theirs`) vouches for the doubted row
+        (words `own`): it is the same request but for words that do not decide between the two
+        classes. Three ways it is not (counts leave both prompts out, see `tie`):
+        - the row has a word the neighbour lacks that the suggested class's examples never use
+          (and another prompt does): "turn the volume off" is no copy of "turn the volume up";
+        - the row has a word the neighbour lacks that ties it to its given class
+          (`deciding` times as often): "confirm i HAVE set an alarm" (a query) is no copy of
+          "create an alarm" (a command), "PUT milk on my shopping list" none of "what is on it";
+        - the neighbour's own strongest word for the suggested class is one the row lacks:
+          "Can I get a new card in CHINA?" is card_about_to_expire for a reason "Can I get a new
+          card?" does not share, "how LONG WILL it take to get a new card" for one "what does it
+          take to get a new card" does not.
+        """
+        g, gs, s, ss = self.given_uses, self.given_size, self.suggested_uses, self.suggested_size
+        for w in own - theirs:
+            if (not s[w] and not self.unique[w]) or tie(g[w] - 1, gs - 1, s[w], ss) >= self.deciding:
+                return False
+        extra = max((tie(s[w] - 1, ss - 1, g[w], gs) for w in theirs - own), default=0.0)
+        if extra < self.deciding:
+            return True
+        shared = max((tie(s[w] - 1, ss - 1, g[w] - 1, gs - 1) for w in theirs & own), default=0.0)
+        return shared > extra
 
 
 CENTROID_SCALE = 30.0
