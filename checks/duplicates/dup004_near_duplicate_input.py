@@ -33,6 +33,17 @@ def same_answers(ctx: Context, split: str, lines: list[int]) -> dict[int, str]:
     return {line: "answer:" + text for line, text in zip(keys, normalised.to_list(), strict=True) if text}
 
 
+SHORT_ANSWER = (3, 40)
+"""Words and characters of an answer that is a label, a number or a name ("Paris.", "7"): two such
+answers to one input contradict each other, where longer ones may each be valid."""
+
+
+def is_short(answer: str) -> bool:
+    """Whether an answer is short enough to be a label, a number or a name (`SHORT_ANSWER`)."""
+    words, chars = SHORT_ANSWER
+    return len(answer.strip()) <= chars and len(answer.split()) <= words
+
+
 def settings(ctx: Context, split: str, lines: list[int]) -> dict[int, tuple[int, int]]:
     """line -> (system prompt, tool definitions) hashes: what a record asks beside its prompt. One
     request declined in two ways because each record offers its own tools is two inputs."""
@@ -49,19 +60,23 @@ class NearDuplicateInput(Check):
     """The same (or a near-identical) input appears with different answers.
 
     Why: the model is taught two answers to one question, so it learns to hedge between them; for
-    classification it is a conflicting label. Inputs are compared after normalisation with the
-    near-duplicate similarity (DUP003's: what many rows share is discounted, and inputs that differ
+    classification it is a conflicting label. Longer generated answers may each be valid: the
+    finding then says that records repeat one input, which over-weights it and splits what is
+    taught between two answers. Inputs are compared after normalisation with the near-duplicate
+    similarity (DUP003's: what many rows share is discounted, and inputs that differ
     in a number, a name or the word a short question turns on are different inputs); answers
     count as different when the whole examples are not near-duplicates of each other (those are
     DUP001-DUP003's). The system prompt and the tools a record offers are part of its input: a
     request declined in two ways by records that offer different tools is two inputs. A long
     part shared by two inputs (a premise, a schema) does not make them one when the part that
-    differs (the hypothesis, the question) says something else. Nothing is removed from the
+    differs (the hypothesis, the question) says something else, nor does a shared history when
+    the final request differs (a transcript that goes on by another turn). Nothing is removed from the
     usable count here: one of the answers may be right (the label checks judge conflicts). The
     evidence shows where near inputs differ.
     Example: "How do I cancel my order?" answered "Go to Orders > Cancel." at line 40 and "You
     cannot cancel an order once placed." at line 913.
-    Fix: decide which answer is right and fix or drop the others; if both are valid, merge them.
+    Fix: decide which label is right and fix the others; for generated answers keep one record per
+    input (the best answer), or merge the answers into one.
     """
 
     id = "DUP004"
@@ -122,6 +137,7 @@ class NearDuplicateInput(Check):
                     & pl.col("right_line").is_in([b for _, b in wanted])
                 ).iter_rows()
             }
+            labelled = ctx.has_labels(split)
             for group in findings:
                 first, second = group[0], group[1]
                 key = (rep_of.get(first, first), rep_of.get(second, second))
@@ -132,9 +148,15 @@ class NearDuplicateInput(Check):
                 answer_word = field_name(named, "response")
                 answers_word = field_name(named, "response", plural=True)
                 where = f"{ctx.location(split, first)} ~ {ctx.location(split, second)}"
+                # Labels and short answers that differ conflict; longer answers may each be valid,
+                # and what is wrong is the repeated input (two answers taught for one request).
+                told = (
+                    f"{len(group)} different {answers_word} to the same {prompt}"
+                    if labelled or all(is_short(answers.get(line, "")) for line in (first, second))
+                    else f"{len(group)} records repeat one {prompt} with different {answers_word}"
+                )
                 yield self.finding(
-                    f"{len(group)} different {answers_word} to the same {prompt}: {where} "
-                    f"({prompt} similarity {score:.2f})"
+                    f"{told}: {where} ({prompt} similarity {score:.2f})"
                     + (f" and {len(group) - 2} more" if len(group) > 2 else ""),
                     [ctx.location(split, line) for line in group],
                     [

@@ -125,6 +125,7 @@ def near_pairs(
             shingle=shingle,
             raw=_raw_texts(ctx, (left, right), (ld, rd), column),
             answer_last=column == "text",
+            request_last=column == "prompt",
         )
         return pl.DataFrame(
             {

@@ -299,6 +299,27 @@ def _same_answer(verdict: Comparison, parts_a: list[int], parts_b: list[int]) ->
     return size if matched == size else 0
 
 
+def _final_part(parts: list[int]) -> int:
+    """The last part of a text that holds more than one word (a lone trailing role marker,
+    "Assistant:", asks nothing)."""
+    sizes = Counter(parts)
+    return next((p for p in sorted(sizes, reverse=True) if sizes[p] > 1), parts[-1])
+
+
+def _last_request(verdict: Comparison, parts_a: list[int], parts_b: list[int]) -> float:
+    """Similarity of the final parts of two texts (`_final_part`): the share of their words the
+    alignment matches with each other. A transcript that goes on by another turn ends on another
+    request, which the alignment matches with nothing of the other's final turn."""
+    last_a, last_b = _final_part(parts_a), _final_part(parts_b)
+    matched = sum(
+        1
+        for a, b, n in verdict.runs
+        for k in range(n)
+        if parts_a[a + k] == last_a and parts_b[b + k] == last_b
+    )
+    return 2 * matched / (parts_a.count(last_a) + parts_b.count(last_b))
+
+
 def decisive_part(
     verdict: Comparison,
     parts_a: list[int] | None,
@@ -307,6 +328,7 @@ def decisive_part(
     names: tuple[set[int] | None, set[int] | None] = (None, None),
     *,
     answer_last: bool = False,
+    request_last: bool = False,
 ) -> bool:
     """Whether an aligned pair differs decisively in a part of each text (see the module doc):
     words swapped inside a part of at most `SHORT_WORDS` words on either side, or two parts that
@@ -317,9 +339,13 @@ def decisive_part(
     `part_of_words` of each text. Two texts of one part each are left to `compare`'s rules for the
     whole text. With `answer_last` (whole examples, whose
     last part is the answer), the same answer at least as long as a part that differs makes the
-    difference a rephrasing of one question, not another example."""
+    difference a rephrasing of one question, not another example. With `request_last` (inputs,
+    whose last part is what is asked: a conversation's final turn), two inputs whose last parts
+    are not near each other are two requests however much history they share (`_last_request`)."""
     if parts_a is None or parts_b is None or len(set(parts_a) | set(parts_b)) < 2:
         return False
+    if request_last and _last_request(verdict, parts_a, parts_b) < threshold:
+        return True
     answer = _same_answer(verdict, parts_a, parts_b) if answer_last else 0
     sizes_a, sizes_b = Counter(parts_a), Counter(parts_b)
     for swap in verdict.swaps:

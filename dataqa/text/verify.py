@@ -172,6 +172,7 @@ def verify_pairs(
     shingle: int = 2,
     raw: Callable[[int, np.ndarray], list[str]] | None = None,
     answer_last: bool = False,
+    request_last: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Keep the candidate pairs whose similarity reaches `threshold` and that differ in nothing
     decisive (`dataqa.text.slots`): (pairs kept as an (m, 2) array of (left row, right row), their
@@ -181,8 +182,8 @@ def verify_pairs(
     discounted) and, when a text has template words, of all the words too: the lower of the two.
     `raw(side, rows)` gives the raw texts of rows (side 0 left, 1 right), to tell names and parts
     (paragraphs) apart; without it no difference is judged a name or a decisive part.
-    `answer_last`: the texts are whole examples, their last part the answer
-    (`slots.decisive_part`)."""
+    `answer_last`: the texts are whole examples, their last part the answer; `request_last`: they
+    are inputs, their last part the request (`slots.decisive_part`)."""
     if not len(codes):
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
     words = _WordCodes(common, shingle)
@@ -242,7 +243,8 @@ def verify_pairs(
             if good[k] and (verdict.maybe_names or verdict.differ[0] or verdict.differ[1]):
                 pending.append((k, verdict))
         if pending and raw is not None:
-            _second_look(pending, good, (lo[at], hi[at]), (a_words, b_words), raw, threshold, answer_last)
+            last = (answer_last, request_last)
+            _second_look(pending, good, (lo[at], hi[at]), (a_words, b_words), raw, threshold, last)
         kept.append(np.stack([lo[at][good], hi[at][good]], axis=1))
         sims.append(scores[good])
     if not kept:
@@ -281,11 +283,12 @@ def _second_look(
     words: tuple[dict[int, list[str]], dict[int, list[str]]],
     raw: Callable[[int, np.ndarray], list[str]],
     threshold: float,
-    answer_last: bool,
+    last: tuple[bool, bool],
 ) -> None:
     """Drop (in `good`) the pending pairs whose differences decide once the raw texts are read:
     swapped words that are names in either text, or swaps that change a part of the texts
-    (`slots.decisive_part`: a premise shared, the hypothesis another)."""
+    (`slots.decisive_part`: a premise shared, the hypothesis another; `last`: its `answer_last`
+    and `request_last`)."""
     found: list[dict[int, tuple[set[int] | None, list[int] | None]]] = []
     for side in (0, 1):
         needed = unique_ints(np.array([rows[side][k] for k, _ in pending], dtype=np.int64))
@@ -299,7 +302,10 @@ def _second_look(
     for k, verdict in pending:
         (names_a, parts_a), (names_b, parts_b) = found[0][int(rows[0][k])], found[1][int(rows[1][k])]
         names = (names_a, names_b)
-        if slots.decisive_part(verdict, parts_a, parts_b, threshold, names, answer_last=answer_last):
+        answer_last, request_last = last
+        if slots.decisive_part(
+            verdict, parts_a, parts_b, threshold, names, answer_last=answer_last, request_last=request_last
+        ):
             good[k] = False
             continue
         for swapped_a, swapped_b in verdict.maybe_names:
