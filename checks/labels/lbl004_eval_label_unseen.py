@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from dataqa.checks.labels.base import split_labels
+from dataqa.checks.labels.base import split_classes
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
@@ -25,7 +25,9 @@ def _closest(label: str, choices: list[str]) -> str | None:
 @register
 @dataclass
 class EvalLabelUnseen(Check):
-    """A label in the test or validation split that no training example has.
+    """A label in the test or validation split that no training example has. A label that is a
+    list (several classes per row, or one rating per annotator) is read as its classes: a held-out
+    ["Excellent", "Bad"] is learnable when train has both, in whatever combination.
 
     Why: the model cannot learn a class it never saw; every held-out example with it counts as an
     error that no amount of tuning fixes, and it often reveals a renamed or misspelled label.
@@ -34,18 +36,18 @@ class EvalLabelUnseen(Check):
     """
 
     id = "LBL004"
-    shares = frozenset({"split_labels"})
+    shares = frozenset({"split_classes", "split_labels"})
     name = "eval-label-unseen"
     family = "labels"
     severity = Severity.WARNING
     needs = frozenset({"label", "eval"})
 
     def run(self, ctx: Context) -> Iterator[Finding]:
-        known = set(split_labels(ctx, "train")["label"].to_list())
+        known = set(split_classes(ctx, "train")["label"].to_list())
         choices = sorted(known)
         for split in ctx.eval_splits:
             groups = (
-                split_labels(ctx, split.name)
+                split_classes(ctx, split.name)
                 .filter(~pl.col("label").is_in(choices))
                 .group_by("label")
                 .agg(pl.col("line").sort())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.labels.base import split_labels
+from dataqa.checks.labels.base import split_classes
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
@@ -17,6 +17,7 @@ from dataqa.engine.registry import Check, register
 @dataclass
 class LabelMissingFromEval(Check):
     """A training label that the test (or validation) split never uses: that class is not evaluated.
+    A list label is read as its classes (see LBL004): each class, not each combination, needs one.
 
     Why: the test score says nothing about a class it does not contain; regressions on it go
     unnoticed until production.
@@ -25,16 +26,16 @@ class LabelMissingFromEval(Check):
     """
 
     id = "LBL005"
-    shares = frozenset({"split_labels"})
+    shares = frozenset({"split_classes", "split_labels"})
     name = "label-missing-from-eval"
     family = "labels"
     severity = Severity.INFO
     needs = frozenset({"label", "eval"})
 
     def run(self, ctx: Context) -> Iterator[Finding]:
-        train = split_labels(ctx, "train").group_by("label").agg(pl.col("line").sort()).sort("label")
+        train = split_classes(ctx, "train").group_by("label").agg(pl.col("line").sort()).sort("label")
         for split in ctx.eval_splits:
-            present = set(split_labels(ctx, split.name)["label"].to_list())
+            present = set(split_classes(ctx, split.name)["label"].to_list())
             if not present:
                 continue
             missing = train.filter(~pl.col("label").is_in(sorted(present)))

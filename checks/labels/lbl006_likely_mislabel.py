@@ -16,7 +16,7 @@ import numpy as np
 import orjson
 import scipy.sparse as sp
 
-from dataqa.checks.labels.base import split_labels, tie
+from dataqa.checks.labels.base import scalar_text, split_labels, tie
 from dataqa.checks.labels.label_space import LabelSpace, label_space, nearest
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -24,11 +24,6 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.text.topics import SEED
-
-
-def _scalar(value: object) -> str:
-    """A JSON field value as a class name: strings as they are, anything else as compact JSON."""
-    return value if isinstance(value, str) else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def label_tasks(labels: list[str]) -> dict[str | None, list[str | None]]:
@@ -53,7 +48,7 @@ def label_tasks(labels: list[str]) -> dict[str | None, list[str | None]]:
     keys = sorted({key for obj in objects for key in obj})
     if len(keys) < 2:
         return {None: list(labels)}
-    return {key: [_scalar(obj[key]) if key in obj else None for obj in objects] for key in keys}
+    return {key: [scalar_text(obj[key]) if key in obj else None for obj in objects] for key in keys}
 
 
 @dataclass(frozen=True)
