@@ -35,8 +35,12 @@ class NearIdenticalConflict(Check):
     often as the second label's examples ("order a virtual card" / "order a card", "what do i
     need to change my oil" / "do i need to ...", "turn off on the plug" / "turn on the plug"; a
     contraction counts as its first word too: "why'd"), that word decides the label, and the two
-    labels are both right. A group is reported when two of its inputs with different labels differ
-    only in words both labels use alike, or in words no other example has ("to denver").
+    labels are both right. So does a word the second label's examples never use when the first
+    label's examples usually carry such a word (a playlist's name, a restaurant's place: "create a
+    playlist" / "create a playlist popco"). A held-out split's pairs are judged with train's
+    examples too. A group is reported when two of its inputs with different labels differ only in
+    words both labels use alike, or in a word no other example has where both labels' examples
+    are as varied ("a train ticket to" / "... to denver", two travel intents).
     Why: when a greeting or an order number is all that separates two examples, different labels
     teach the model noise; either one label is wrong or the deciding detail is missing.
     Example: "Hi, my parcel never arrived, order 48213" labelled `shipping` and "My parcel never
@@ -65,7 +69,7 @@ class NearIdenticalConflict(Check):
             norm = dict(zip(info["line"].to_list(), info["prompt_norm"].to_list(), strict=True))
             prompts = dict(zip(info["line"].to_list(), info["prompt"].to_list(), strict=True))
             found = 0
-            explains = _explainer(labels, prompts)
+            explains = _explainer(labels, prompts, _examples(ctx, split))
             for group in near_duplicate_groups(ctx, split, column="prompt", threshold=self.threshold):
                 members = [line for line in group if line in labels]
                 forms: dict[int, set[str]] = defaultdict(set)
@@ -119,33 +123,81 @@ _WORD = re.compile(LABEL_TOKENS)
 _APOSTROPHE = re.compile("['\u2019]")
 
 
-def _explainer(labels: dict[int, str], prompts: dict[int, str | None]) -> Callable[[int, int], bool]:
-    """`explains(a, b)`: whether a word of one of the two lines, missing from the other, is one
-    the other examples of its own line's label use `DECIDING` times as often as the other line's
-    label's examples (`tie`, both lines left out). The split's words per label are counted on
-    first use (most splits have no conflicting group)."""
+def _examples(ctx: Context, split: str) -> Callable[[], list[tuple[str, set[str]]]]:
+    """The labelled examples whose words say which words decide a label, as (label, words): the
+    split's own, and train's too for a held-out split (a test split of a few rows per label says
+    little on its own). Read on first call: most splits have no conflicting group."""
+
+    def read() -> list[tuple[str, set[str]]]:
+        out = []
+        for name in dict.fromkeys(["train", split]):
+            if name not in ctx.splits:
+                continue
+            labels = dict(split_labels(ctx, name).iter_rows())
+            rows = ctx.valid_rows(name).select("line", "prompt")
+            out += [(labels[line], _words(text)) for line, text in rows.iter_rows() if line in labels]
+        return out
+
+    return read
+
+
+def _words(text: str | None) -> set[str]:
+    """A text's words, lower-cased; a contraction also as its first part ("why'd": "why")."""
+    found = {w.lower() for w in _WORD.findall(text or "")}
+    return found | {_APOSTROPHE.split(w)[0] for w in found}
+
+
+def _explainer(
+    labels: dict[int, str], prompts: dict[int, str | None], examples: Callable[[], list[tuple[str, set[str]]]]
+) -> Callable[[int, int], bool]:
+    """`explains(a, b)`: whether what one of the two lines has and the other lacks decides between
+    their labels (`tie` >= `DECIDING` over `examples`, both lines left out of the counts):
+    - a word its own label's other examples use that often more than the other label's;
+    - or a word the other label's examples never use (a name, a place), where its own label's
+      examples carry such a word that often more than the other label's carry one foreign to it:
+      "create a playlist" / "create a playlist <name>" when nearly every with-name example has a
+      word no plain example uses. Both labels' varied vocabularies ("a train ticket to <city>"
+      in two travel intents) leave such a word unexplained."""
     words: dict[int, set[str]] = {}
     per_label: dict[str, Counter[str]] = {}
-    sizes = Counter(labels.values())
+    members: dict[str, list[set[str]]] = {}
+    sizes: Counter[str] = Counter()
+    foreign: dict[tuple[str, str], int] = {}
 
     def words_of(line: int) -> set[str]:
         if line not in words:
-            found = {w.lower() for w in _WORD.findall(prompts.get(line) or "")}
-            words[line] = found | {_APOSTROPHE.split(w)[0] for w in found}
+            words[line] = _words(prompts.get(line))
         return words[line]
 
     def used(label: str) -> Counter[str]:
         if not per_label:
-            for line, lab in labels.items():
-                per_label.setdefault(lab, Counter()).update(words_of(line))
+            for lab, found in examples():
+                per_label.setdefault(lab, Counter()).update(found)
+                members.setdefault(lab, []).append(found)
+                sizes[lab] += 1
         return per_label.get(label, Counter())
+
+    def alien(found: set[str], label: str) -> bool:
+        """Whether a text with these words has one no example of `label` uses."""
+        their = used(label)
+        return any(not their[w] for w in found)
+
+    def carrying(mine: str, theirs: str) -> int:
+        """How many examples of `mine` have a word no example of `theirs` uses."""
+        if (mine, theirs) not in foreign:
+            foreign[mine, theirs] = sum(alien(found, theirs) for found in members.get(mine, []))
+        return foreign[mine, theirs]
 
     def decides(line: int, other: int) -> bool:
         mine, theirs = labels[line], labels[other]
         own, their = used(mine), used(theirs)
-        return any(
-            tie(own[w] - 1, sizes[mine] - 1, their[w], sizes[theirs] - 1) >= DECIDING
-            for w in words_of(line) - words_of(other)
-        )
+        extra = words_of(line) - words_of(other)
+        if any(tie(own[w] - 1, sizes[mine] - 1, their[w], sizes[theirs] - 1) >= DECIDING for w in extra):
+            return True
+        if not any(not their[w] for w in extra):
+            return False
+        own_share = carrying(mine, theirs) - 1
+        their_share = carrying(theirs, mine) - alien(words_of(other), mine)
+        return tie(own_share, sizes[mine] - 1, their_share, sizes[theirs] - 1) >= DECIDING
 
     return lambda a, b: decides(a, b) or decides(b, a)
