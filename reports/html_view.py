@@ -346,7 +346,7 @@ def provenance_view(report: Report) -> dict[str, Any]:
                 "lines": fmt_number(s.lines),
                 "rows": fmt_number(s.rows),
                 "usable": fmt_number(s.usable_rows),
-                "format": s.format or "unknown",
+                "format": (s.format or "unknown") + (f", {s.read_as}" if s.read_as else ""),
                 "label_source": trim(s.label_source or "—", 120),
             }
             for s in report.splits

@@ -171,6 +171,7 @@ def render(
         # A label read from a field of another name ("category", --label-field) is named here.
         label = split.label_source if split.format == "classification" else None
         named = f' (label "{neutralise(label)}")' if label and label != "label" else ""
+        named += f", {neutralise(split.read_as)}" if split.read_as else ""
         out.append(
             f"  {split.name:<5} {_paint(neutralise(split_source(split, short_path)), color, bold=True)}: "
             f"{split.rows:,} rows, {split.usable_rows:,} usable, format {split.format or 'unknown'}{named}"

@@ -1,7 +1,9 @@
-"""`dataqa formats`: every record layout dataqa reads without options, with a one-line example, and
-the roles a field map (`--map FIELD=ROLE`, `[tool.dataqa.fields]`, `fields=`) can give other names.
+"""`dataqa formats`: every record layout dataqa reads without options, with a one-line example, the
+chat templates it reads from one text field, and the roles a field map (`--map FIELD=ROLE`,
+`[tool.dataqa.fields]`, `fields=`) can give other names.
 
-Reads only the layout table (`dataqa.ingest.layouts`), which imports nothing heavy.
+Reads only the layout and template tables (`dataqa.ingest.layouts`, `dataqa.ingest.chat_templates`),
+which import nothing heavy.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataqa.commands.options import debug_option
 
 def render() -> str:
     """The text `dataqa formats` prints: the layouts, the roles, and how to map other field names."""
+    from dataqa.ingest.chat_templates import MIN_SHARE, TEMPLATES
     from dataqa.ingest.layouts import LAYOUTS, ROLES
 
     width = max(len(name) for name in LAYOUTS)
@@ -42,6 +45,18 @@ def render() -> str:
     role_width = max(len(role) for role in ROLES)
     lines += [f"  {role:<{role_width}}  {meaning}" for role, meaning in ROLES.items()]
     lines += ["", "Example: dataqa scan qa.json --map qText=prompt --map answers=response"]
+    lines += [
+        "",
+        'Chats rendered in a template inside one text field ({"text": ...}) are read as conversations',
+        f"when at least {MIN_SHARE:.0%} of a split's text records carry one template's turns (a user turn,",
+        "then an assistant turn); the text before the first marker is the system part where the",
+        "template has one. --template NAME forces one, --format text keeps plain text. Templates:",
+        "",
+    ]
+    template_width = max(len(name) for name in TEMPLATES)
+    for name, template in TEMPLATES.items():
+        lines.append(f"  {name:<{template_width}}  {template.title}")
+        lines.append(f"  {'':<{template_width}}  e.g. {template.example}")
     lines += [
         "",
         "Records elsewhere than one per line or in one array:",

@@ -40,6 +40,12 @@ def _formats() -> Sequence[str]:
     return list(FORMATS)
 
 
+def _templates() -> Sequence[str]:
+    from dataqa.ingest.chat_templates import TEMPLATES
+
+    return list(TEMPLATES)
+
+
 def _goals() -> Sequence[str]:
     from dataqa.engine.config import GOALS
 
@@ -84,6 +90,12 @@ def data_options(command: F) -> F:
         [
             click.option(
                 "--format", "fmt", type=LazyChoice(_formats), help="Record format (default: detected)."
+            ),
+            click.option(
+                "--template",
+                type=LazyChoice(_templates),
+                help="Read one text field as chats rendered in this template (default: detected when "
+                "most records carry one; --format text keeps plain text). `dataqa formats` lists them.",
             ),
             click.option("--label-field", metavar="KEY", help="Record key holding the label."),
             click.option(

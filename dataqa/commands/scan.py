@@ -141,6 +141,7 @@ def scan(
     test: str | None,
     valid: str | None,
     fmt: str | None,
+    template: str | None,
     goal: str | None,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
@@ -177,6 +178,7 @@ def scan(
     config = data_config(
         debug,
         fmt=fmt,
+        template=template,
         label_field=label_field,
         field_map=field_map,
         records_path=records_path,

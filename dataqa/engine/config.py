@@ -22,9 +22,11 @@ from dataqa.core.models import Severity
 from dataqa.core.options import check_range, coerce_option, field_range, ranged
 from dataqa.engine.profile_rules import load_profile
 from dataqa.ingest import formats
-from dataqa.ingest.fieldmaps import FieldMapError, check_map, mapped_layouts
+from dataqa.ingest.chat_templates import TEMPLATES
+from dataqa.ingest.fieldmaps import FieldMapError, check_map
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits
 from dataqa.ingest.readers.delimited import compile_line_pattern
+from dataqa.ingest.reading import Reading
 
 GOALS = ("poc", "production")
 FAIL_ON = ("no-go", "error", "warning", "never")
@@ -32,6 +34,7 @@ DATASET_SPLITS = ("train", "valid", "test")
 DATASET_OPTIONS = (
     "goal",
     "format",
+    "template",
     "label_field",
     "fields",
     "select",
@@ -93,6 +96,10 @@ class Config:
     """A field that gets, in each record of a JSON document, the key its record list sits under
     (SNIPS: `{"RateBook": [...]}` with `records-key = "intent"`); with `records-path = "*"` every
     top-level list is read."""
+    template: str | None = None
+    """A chat template (`dataqa formats`) whose rendered conversations one text field holds: read each
+    record in it. By default a text split is read so when a clear majority of its records carry one;
+    `format = "text"` keeps plain text."""
     line_pattern: str | None = None
     """A regular expression whose named groups split each line of a text file (`.txt`, or a name
     that says no kind) into fields: `(?P<label>\\S+) (?P<text>.*)` reads `LABEL text` lines."""
@@ -137,11 +144,14 @@ class Config:
             raise ConfigError(f"jobs must be 0 (automatic) or a positive number, not {self.jobs}")
         if self.format is not None and self.format not in formats.FORMATS:
             raise ConfigError(f"format must be one of {', '.join(formats.FORMATS)}, not {self.format!r}")
-        if self.fields:
-            try:
-                mapped_layouts(check_map(self.fields, "fields"), self.format)
-            except FieldMapError as exc:
-                raise ConfigError(str(exc)) from None
+        if self.template is not None and self.template not in TEMPLATES:
+            raise ConfigError(f"template must be one of {', '.join(TEMPLATES)}, not {self.template!r}")
+        try:
+            Reading.of(
+                self.format, None, check_map(self.fields, "fields") if self.fields else None, self.template
+            )
+        except FieldMapError as exc:
+            raise ConfigError(str(exc)) from None
         try:
             compile_line_pattern(self.line_pattern)
         except InputError as exc:

@@ -117,6 +117,17 @@ class SplitInfo:
     input: dict[str, Any] = field(default_factory=dict)
     """What the split was read from: `kind` (jsonl, json, csv, tsv, parquet, arrow, memory), `files`,
     and `note`, which says how a folder or glob was read (empty for a file given by name)."""
+    template: dict[str, Any] | None = None
+    """For text read as chat: the template's `name` and `title`, the `records` that carry it, `of` all
+    records (`dataqa.ingest.chat_templates`); None (and left out of the JSON) otherwise."""
+
+    @property
+    def read_as(self) -> str:
+        """How a text split was read as chat, for the line that names its format ("" otherwise)."""
+        t = self.template
+        if not t:
+            return ""
+        return f"read as chat: {t['title']} template in {t['records']:,} of {t['of']:,} records"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,7 +142,7 @@ class SplitInfo:
             "label_source": self.label_source,
             "profile": self.profile,
             "input": self.input,
-        }
+        } | ({"template": self.template} if self.template is not None else {})
 
 
 @dataclass

@@ -83,6 +83,7 @@ def load_splits(paths: dict[str, str], config: Config, progress: Progress | None
             records_path=config.records_path,
             line_pattern=config.line_pattern,
             records_key=config.records_key,
+            template=config.template,
         )
     return splits
 
@@ -333,6 +334,7 @@ def _execute(
                 label_source=split.label_source,
                 profile=profiles[split.name],
                 input=split.source.describe() if split.source is not None else {},
+                template=split.rendered.to_dict() if split.rendered is not None else None,
             )
         )
     report = Report(

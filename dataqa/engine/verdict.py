@@ -249,6 +249,7 @@ TASKS: dict[str, str] = {
     "openai_preference": "preference tuning",
     "kto": "preference tuning",
     "text": "continued pre-training",
+    "templated": "instruction following",
 }
 """The task each layout kind trains (`dataqa.ingest.layouts`); an unknown kind is a task of its own."""
 

@@ -17,17 +17,16 @@ import polars as pl
 
 from dataqa.core import threads
 from dataqa.core.processes import map_in_processes
-from dataqa.ingest import formats
+from dataqa.ingest import chat_templates, formats
 from dataqa.ingest.damage import ArrayRecord
-from dataqa.ingest.detection import Detector
-from dataqa.ingest.fieldmaps import mapped_layouts
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import FILE_LEVEL, NOT_OBJECT, LoadIssue
 from dataqa.ingest.label_inference import closed_set_labels
-from dataqa.ingest.layouts import LAYOUTS, Layout, top_key
+from dataqa.ingest.layouts import TEMPLATED, TEXT, Layout, lookup, templated
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits, LineTally
 from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.readers.source import Input, SpanJob, open_input
+from dataqa.ingest.reading import Reading
 from dataqa.ingest.suggestion import KeySurvey, classification_layout
 from dataqa.ingest.unrecognised import unrecognised_detail
 
@@ -91,6 +90,8 @@ class Split:
     """The layout the split was read in (`dataqa.ingest.layouts`): its kind and field names."""
     source: Input | None = None
     """What the split was read from (`dataqa.ingest.readers`): its files, and where each record is."""
+    rendered: chat_templates.Rendered | None = None
+    """For text read as chat: its template and how many records carry it."""
 
     @property
     def rows(self) -> int:
@@ -141,37 +142,12 @@ GUESS_RECORDS = 1000
 """Records read to guess a split's format before the pass that normalises it."""
 
 
-@dataclass(frozen=True)
-class Reading:
-    """How a split's records are read: the layouts to detect among (a field map's first), or the one
-    layout `--format` (with `--map`, its mapped form) forces, and the `--label-field`."""
-
-    layouts: tuple[Layout, ...]
-    forced: Layout | None = None
-    label_field: str | None = None
-    fields: tuple[tuple[str, str], ...] = ()
-    """The user's field map, as given (for the message when no record fits it)."""
-
-    @classmethod
-    def of(cls, fmt: str | None, label_field: str | None, fields: dict[str, str] | None) -> Reading:
-        """The reading `--format`, `--label-field` and `--map` ask for; raises `FieldMapError`."""
-        mapped = mapped_layouts(fields, fmt) if fields else []
-        forced = (mapped[0] if mapped else LAYOUTS[fmt]) if fmt else None
-        return cls((*mapped, *LAYOUTS.values()), forced, label_field, tuple((fields or {}).items()))
-
-    def detector(self) -> Detector:
-        return Detector(self.layouts, self.label_field)
-
-    @property
-    def positional(self) -> bool:
-        """Whether the field map names fields by position ("0", "1.text"): records written as JSON
-        arrays are then read; otherwise each is a JSON array where an object was expected."""
-        return any(top_key(key).isdigit() for key, _ in self.fields)
-
-
 def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySurvey]:
-    """The most common layout among the first `GUESS_RECORDS` records, and a survey of their keys."""
+    """The most common layout among the first `GUESS_RECORDS` records, and a survey of their keys; a
+    text layout in its templated form when a clear majority of those records carry one chat template
+    (`dataqa.ingest.chat_templates`; not when `reading` rules it out)."""
     counts: Counter[Layout | None] = Counter()
+    texts: list[str] = []
     survey = KeySurvey()
     detector = reading.detector()
     for i, (_line, obj) in enumerate(source.records([])):
@@ -181,7 +157,18 @@ def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySu
         own, complete = detector.detect(obj)
         if complete:
             counts[own] += 1
-    return _most_common(counts), survey
+            if (
+                own is not None
+                and own.kind == TEXT
+                and isinstance(v := lookup(obj, own.source("text") or "text"), str)
+            ):
+                texts.append(v)
+    guess = _most_common(counts)
+    if guess is not None and guess.kind == TEXT and reading.find_template:
+        found = chat_templates.detect(texts)
+        if found is not None:
+            guess = templated(guess, found[0].name)
+    return guess, survey
 
 
 def _most_common(counts: Counter[Layout | None]) -> Layout | None:
@@ -240,7 +227,7 @@ def _normalise_file(
                 load_issues.append(LoadIssue(line, NOT_OBJECT, what, obj.shown, dropped=True))
             continue
         own, complete = detector.detect(obj)
-        counts[own if complete else None] += 1
+        counts[reading.counted(own, complete, obj)] += 1
         if split_format is None:
             continue
         row = normalise(obj, split_format, label_field)
@@ -396,18 +383,21 @@ def load_split(
     records_path: str | None = None,
     line_pattern: str | None = None,
     records_key: str | None = None,
+    template: str | None = None,
 ) -> Split:
     """Read and normalise one split; raises `InputError` only when the path cannot be read at all.
 
     `fmt` forces a layout, `fields` maps the data's own field names to roles (`dataqa.ingest.
     layouts`; a `FieldMapError` when the map fits no layout), `label_field` names the label,
     `line_pattern` splits each line of a text file into fields (`--line-pattern`), `records_key`
-    names the field that gets the key a JSON document's record list sits under (`--records-key`).
+    names the field that gets the key a JSON document's record list sits under (`--records-key`),
+    `template` reads a text field as chats in that template (`--template`; by default a text split
+    is read so when a clear majority of its records carry one, `dataqa.ingest.chat_templates`).
 
     With `workers` > 1, a large uncompressed file is parsed span by span on that many processes
     (`PARALLEL_FROM_BYTES`): the same split as one pass, faster on two idle cores (the 141 MB hook
     benchmark file: 8.2-8.5 s in one pass, 4.8-5.1 s on two processes)."""
-    reading = Reading.of(fmt, label_field, fields)
+    reading = Reading.of(fmt, label_field, fields, template)
     source = open_input(path, records_path, limits, line_pattern, records_key)
     before = source.signature()
     spans = source.spans(workers, PARALLEL_FROM_BYTES, SPAN_BYTES)
@@ -423,7 +413,14 @@ def load_split(
         if inferred is not None:
             guess = inferred[0]
             reading = replace(reading, layouts=(guess, *reading.layouts))
+    if guess is not None and guess.template is not None and reading.forced is None:
+        reading = replace(reading, templated=guess)
     read = _read(source, guess, reading, spans, workers)
+    chat = reading.templated if reading.forced is None else None
+    if chat is not None and read.counts[chat] < chat_templates.MIN_SHARE * read.counts.total():
+        # The first records carried a template that the file as a whole does not: plain text.
+        reading, guess = replace(reading, templated=None), replace(chat, kind=TEXT, template=None)
+        read = _read(source, guess, reading, spans, workers)
     if read.split_format != guess:
         read = _read(source, read.split_format, reading, spans, workers)
     if inferred is not None and read.split_format is inferred[0]:  # say what was taken
@@ -451,7 +448,7 @@ def load_split(
         label_source = label_field or label_key or "label"
     elif label_key is not None and kind != formats.KTO:  # a field map that gives chat data a label
         label_source = label_key
-    elif kind in (formats.CHAT, formats.SHAREGPT, formats.VERTEX):
+    elif kind in (formats.CHAT, formats.SHAREGPT, formats.VERTEX, TEMPLATED):
         replies = frame.select(pl.when(pl.col("valid")).then(pl.col("response")))["response"]
         labels = closed_set_labels(replies)
         if labels is not None:
@@ -472,4 +469,5 @@ def load_split(
         label_source=label_source,
         layout=split_format,
         source=source,
+        rendered=chat_templates.Rendered.of(split_format, read.counts),
     )

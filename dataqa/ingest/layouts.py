@@ -14,9 +14,11 @@ Nothing here imports polars: `dataqa formats` and `dataqa --help` stay light.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
+
+from dataqa.ingest.chat_templates import TEMPLATES
 
 # Kinds: how a layout's records are normalised. Several layouts share a kind; the first nine are
 # also the names of the layouts dataqa always knew (provider profiles name them).
@@ -33,6 +35,9 @@ PAIR = "pair"
 """Kind of every prompt/response layout (Alpaca, question/answer, prompt/completion, ...)."""
 TEXT = "text"
 """Kind and layout of plain text for continued pre-training: no prompt, no target."""
+TEMPLATED = "templated"
+"""Kind of a text layout whose records are conversations rendered in a chat template
+(`dataqa.ingest.chat_templates`): read into turns at the template's markers."""
 
 MAPPED = "mapped"
 """Name of a layout built from the user's field map."""
@@ -87,6 +92,8 @@ class Layout:
     """For a mapped layout: the built-in layout it was made from."""
     lenient: bool = False
     """Numbers and lists of strings or numbers are read as text (the user's own mapped fields)."""
+    template: str | None = None
+    """For a text layout read as chat (kind `TEMPLATED`): the name of its chat template."""
 
     @cached_property
     def _by_role(self) -> dict[str, list[str]]:
@@ -133,6 +140,9 @@ class Layout:
     @property
     def summary(self) -> str:
         """The layout in one line: its title and its fields (what `FORMATS` and messages show)."""
+        if self.template is not None:
+            title = TEMPLATES[self.template].title
+            return f'one text field ("{self.source("text")}") holding chats in the {title} template'
         if self.base is None:
             return self.title
         return "your field map: " + ", ".join(f"{f} = {r}" for f, r in (*self.fields, *self.optional))
@@ -310,6 +320,11 @@ LAYOUTS: dict[str, Layout] = {
     ]
 }
 """Every built-in layout, in the order that breaks ties between equally good matches."""
+
+
+def templated(layout: Layout, template: str) -> Layout:
+    """A text layout (built-in or mapped) read as chat in `template` (`dataqa.ingest.chat_templates`)."""
+    return replace(layout, kind=TEMPLATED, template=template)
 
 
 def top_key(source: str) -> str:

@@ -24,11 +24,11 @@ Schema problems found on the way are returned as `RecordIssue`s; the FMT checks 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import orjson
 
+from dataqa.ingest import chat_templates
 from dataqa.ingest.formats import (
     BLOCKING_KINDS,
     EMPTY_SIDE,
@@ -53,6 +53,7 @@ from dataqa.ingest.layouts import (
     PAIR,
     PREFERENCE,
     SHAREGPT,
+    TEMPLATED,
     TEXT,
     VERTEX,
     Layout,
@@ -67,6 +68,7 @@ from dataqa.ingest.record import (
     system_field,
     text_of,
 )
+from dataqa.ingest.rendered import normalise_templated
 from dataqa.ingest.tokens import TOKENS_PER_MESSAGE, estimate_tokens
 
 
@@ -182,10 +184,6 @@ def _normalise_classification(
     rec.turns = [("user", text), ("assistant", label or "")]
 
 
-HH_ASSISTANT = "\n\nAssistant:"
-"""The marker before each reply in Anthropic HH-style pairs written as one string per side."""
-HH_HUMAN = "\n\nHuman:"
-"""The marker before each user turn in the same strings."""
 PART_CONTEXT = 30
 """Characters shown on each side of the place where two sides' conversations part."""
 
@@ -224,17 +222,15 @@ def _side(
     if not text.strip():
         rec.issue(EMPTY_SIDE, f'"{key}" is empty')
         return None, text
-    cut = text.rfind(HH_ASSISTANT)
-    if not has_prompt and cut > 0 and "Human:" in text[:cut]:
-        answer = text[cut + len(HH_ASSISTANT) :]
-        human = answer.find(HH_HUMAN)
-        if human >= 0:
-            answer = answer[:human]
-        if not answer.strip():  # as in a conversation side: an empty last answer is this finding
+    turns = [] if has_prompt else chat_templates.parse(text, chat_templates.HH)  # a whole HH dialogue
+    last = max((i for i, t in enumerate(turns) if t.role == chat_templates.ASSISTANT), default=0)
+    if any(t.role == chat_templates.USER for t in turns[:last]):
+        answer = turns[last].content
+        if not answer:  # as in a conversation side: an empty last answer is this finding
             rec.issue(EMPTY_SIDE, f'"{key}" ends with an empty "Assistant:" turn')
-        elif human >= 0:
+        elif last + 1 < len(turns):
             rec.issue(SIDE_ENDS_USER, f'"{key}" ends with a "Human:" turn, not the answer')
-        return [("user", text[: cut + len(HH_ASSISTANT)])], answer.strip()
+        return [("user", text[: turns[last].end])], answer
     return None, text
 
 
@@ -272,7 +268,7 @@ def where_sides_part(a: list[tuple[str, str]], b: list[tuple[str, str]], names: 
 def _hh_turn(text: str, at: int) -> str:
     """Where `at` falls in an HH-style transcript held as one turn (', in its "Human:" turn 3'), so a
     reader finds the place without counting characters; empty for other text."""
-    marks = re.findall(r"(?:^|\n\n)(Human|Assistant):", text[:at])
+    marks = [m.group("role") for m in chat_templates.HH.marker.finditer(text[:at])]
     if not marks:
         return ""
     return f', in its "{marks[-1]}:" turn {marks.count(marks[-1])}'
@@ -403,6 +399,8 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
         _normalise_kto(obj, rec, layout)
     elif kind == TEXT:
         _normalise_text(obj, rec, layout)
+    elif kind == TEMPLATED:
+        normalise_templated(obj, rec, layout)
     else:  # pragma: no cover - every kind is above
         raise ValueError(f"unknown kind {kind!r}")
     label_keys = {label_field} if label_field else set()
