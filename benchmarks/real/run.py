@@ -84,7 +84,8 @@ def child(entry: dict[str, Any], realdata: Path, out: Path) -> None:
                 "rows": s["rows"],
                 "valid_rows": (s.get("profile") or {}).get("valid_rows"),
                 "usable_rows": s["usable_rows"],
-                "format": s["format"],
+                # text read as chat in a template (#19) shows as "text as guanaco"
+                "format": s["format"] + (f" as {s['template']['name']}" if s.get("template") else ""),
                 "label_source": s["label_source"],
             }
             for s in data["splits"]
