@@ -27,7 +27,7 @@ def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
         found = ", ".join(dict.fromkeys(t.marker for t in turns if t.marker)) or "none"
         rec.issue(
             OTHER_FORMAT,
-            f'"{key}" is not a chat in the {template.title} template the rest of the split is in '
+            f'"{key}" is not a chat in the {template.title} template the split is read in '
             f"(a user turn, then an assistant turn; its markers: {found}): {text[:60]!r}",
         )
         rec.turns = [("assistant", text)]
