@@ -227,6 +227,13 @@ def test_the_scan_names_the_template_and_the_json_report_carries_it(tmp_path: Pa
     }
     plain = CliRunner().invoke(main, ["scan", str(path), "--no-config", "--format", "text"])
     assert "read as chat" not in plain.output
+    forced = CliRunner().invoke(
+        main, ["scan", str(path), "--no-config", "--template", "hh", "--select", "FMT"]
+    )
+    assert "read as chat: 'Human:/Assistant:' (Anthropic HH) template in 0 of 10 records" in forced.output
+    assert forced.output.count(": FMT014 [blocking error]") == 10
+    wrong = CliRunner().invoke(main, ["scan", str(path), "--no-config", "--template", "llama9"])
+    assert wrong.exit_code == 2
     listed = CliRunner().invoke(main, ["formats"]).output
     assert all(f"  {name}  " in listed or f"  {name} " in listed for name in TEMPLATES)
 
