@@ -206,7 +206,9 @@ def _most_of_a_part(
         in_prompt = sum(1 for w in words if w < len(prompt))
         if in_prompt >= share * len(prompt) > 0 or len(words) - in_prompt >= share * answer > 0:
             continue
-        if Levenshtein.normalized_similarity(prompt, theirs.get(ref_line, ([], 0))[0]) < SAME_PROBLEM:
+        other = theirs.get(ref_line, ([], 0))[0]
+        # Plain text (no prompt) is all answer: no problem to compare, only what the span covers.
+        if not (prompt and other) or Levenshtein.normalized_similarity(prompt, other) < SAME_PROBLEM:
             small.append((line, ref_line))
     if not small:
         return matched
