@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataqa.text.language import detect_languages, gather_evidence, language_prior, named_languages
+from dataqa.text.language import detect_languages, gather_evidence, language_prior
+from dataqa.text.language_records import named_languages
 from dataqa.text.language_signals import UNDETERMINED, cheap_language, clean_prefix
 
 TWO_SENTENCES = {

@@ -13,7 +13,7 @@ from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
-from dataqa.text.language import languages
+from dataqa.text.language_records import languages
 from dataqa.text.language_signals import UNDETERMINED
 
 
@@ -39,7 +39,7 @@ class LanguageMix(Check):
     """
 
     id = "COV002"
-    shares = frozenset({"language-evidence", "language-prior", "languages"})
+    shares = frozenset({"language-evidence", "language-prior", "language-vocabulary", "languages"})
     name = "language-mix"
     family = "coverage"
     severity = Severity.WARNING

@@ -8,31 +8,33 @@ Method (fast on a million rows and on tens of thousands of short utterances, det
 2. A cheap signal decides the clear cases: the dominant non-Latin script (CJK, kana, Hangul, ...)
    names the language directly, and for Latin text a function-word count (the 40-odd most frequent
    words of each of eight languages) is accepted when it is decisive (enough hits and a clear
-   margin over the runner-up).
+   margin over the runner-up) and the text has no Latin letter that language is not written with
+   (Polish "do", "to", "i" are English forms, but "zobaczyć" is no English word).
 3. The rest is scored by a naive Bayes model over langdetect's character 1- to 3-gram profiles of
    54 languages (`ngram_scores`, vectorised: no per-text loop, no random sampling), and weighed
    with the data set's own language distribution as the prior (`language_prior`: from the cheap
    decisions, then re-estimated from every text's decision, with `PRIOR_FLOOR` spread over every
-   language). A text is given another language than the data set's dominant one only when the
+   language). The dominant language is whichever the data set's texts are mostly in, learned from
+   them, not assumed. A text is given another language than the dominant one only when the
    posterior odds against the dominant language are at least 99 to 1 (`MARGIN`) and the text does
    not contradict it (`_unsupported`: another script, names and non-words, the dominant language's
    function words); anything else gets the dominant language. Short
    utterances carry little evidence and names carry misleading evidence ("where did jane
    mansfield die" scores Afrikaans on n-grams alone), so on their own they never outweigh a
    data set that is 95 % English.
-4. A translation request (a translation word, or a prompt naming the language its answer is in)
-   is not a minority-language example when its prompt or its answer is in the dominant language,
-   when it asks for the dominant language, or when its prompt is too short to tell and its answer
-   is in the asked language (`languages`).
+4. Minority decisions are looked at again (`review`): a function-word decision for a minority
+   language stands only where the n-gram model agrees, and a text most of whose letters are in
+   words the data set's dominant-language texts keep using (`dataqa.text.language_vocabulary`:
+   "pokaż moje pliki na google drive" in a Polish set) is in the dominant language.
 
 Steps 1 and 2 (the cheap signals) live in `dataqa.text.language_signals`, step 3's n-gram model in
 `dataqa.text.language_ngrams`; this module weighs them with the prior and decides (steps 3 and 4).
+What records add (translation requests, the prompt's language) is `dataqa.text.language_records`.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,7 +42,6 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from dataqa.engine.context import Context
 from dataqa.text.language_ngrams import ngram_languages, ngram_scores
 from dataqa.text.language_signals import (
     FUNCTION_WORDS,
@@ -53,12 +54,13 @@ from dataqa.text.language_signals import (
     cheap_language,
     cheap_languages,
     clean_prefix,
+    clean_prefixes,
     function_word_hits,
     script_counts,
     script_of,
     text_series,
 )
-from dataqa.text.markup import is_code_text
+from dataqa.text.language_vocabulary import dominant_vocabulary, overrule
 
 NGRAM_TEMPERATURE = 3.0
 """Each letter sits in up to three of a word's 1-, 2- and 3-grams, so their naive sum counts the
@@ -109,7 +111,11 @@ def detect_languages(texts: Sequence[str | None] | pl.Series, prior: Prior | Non
     from `texts` themselves.
     """
     evidence = gather_evidence(texts)
-    return decide(evidence, language_prior(evidence) if prior is None else prior)
+    prior = language_prior(evidence) if prior is None else prior
+    series = text_series(texts)[0]
+    return review(
+        series, decide(evidence, prior), evidence, prior, learned_vocabulary(series, evidence, prior)
+    )
 
 
 def gather_evidence(texts: Sequence[str | None] | pl.Series) -> Evidence:
@@ -201,6 +207,52 @@ def decide(evidence: Evidence, prior: Prior) -> list[str]:
     return [lang or UNDETERMINED for lang in out]
 
 
+def learned_vocabulary(texts: pl.Series, evidence: Evidence, prior: Prior) -> frozenset[str]:
+    """The dominant language's words as `texts` (with their `evidence`) use them, learned from the
+    texts whose own evidence names it: a decisive function-word count, or the n-gram model's best
+    guess before the prior (`dominant_vocabulary`). Empty where the dominant language has its own
+    script (the script decides there) or where there is no dominant language."""
+    if prior.dominant is None or ngram_languages()[prior.dominant] in LANGUAGE_SCRIPTS:
+        return frozenset()
+    code = ngram_languages()[prior.dominant]
+    confident = np.fromiter((lang == code for lang in evidence.cheap), dtype=bool, count=len(evidence.cheap))
+    confident[evidence.scored[evidence.top_ids[:, 0] == prior.dominant]] = True
+    return dominant_vocabulary(texts, np.flatnonzero(confident))
+
+
+def review(
+    texts: pl.Series, langs: list[str], evidence: Evidence, prior: Prior, vocabulary: frozenset[str]
+) -> list[str]:
+    """`langs` (of `texts`, with their `evidence`) with the minority decisions looked at again.
+
+    A function-word decision for a minority language stands only where the n-gram model's best
+    guess agrees: "napisz do pawla ze to jest pilne" has three English function words and is Polish.
+    Elsewhere the n-gram model decides under the prior, as for any text. Then the data set's own
+    vocabulary overrules what is mostly words of its dominant language (`overrule`).
+    """
+    if prior.dominant is None:
+        return langs
+    codes = ngram_languages()
+    dominant = codes[prior.dominant]
+    out = list(langs)
+    cheap = [
+        i
+        for i, lang in enumerate(out)
+        if lang == evidence.cheap[i] and lang in FUNCTION_WORDS and lang != dominant
+    ]
+    if cheap:
+        prefixes = clean_prefixes(texts.gather(cheap)).to_list()
+        ids, ll = ngram_scores(prefixes)
+        scripts = [evidence.scripts[i] for i in cheap]
+        chosen = _choose(
+            Evidence([None] * len(cheap), np.arange(len(cheap)), ids, ll, scripts, prefixes), prior
+        )
+        for k, i in enumerate(cheap):
+            if codes[ids[k, 0]] != out[i]:
+                out[i] = codes[chosen[k]] if chosen[k] >= 0 else UNDETERMINED
+    return overrule(texts, out, dominant, vocabulary)
+
+
 def _own_script_mask(langs: np.ndarray, scripts: list[str | None], dominant: int) -> np.ndarray:
     """Texts with `MIN_LETTERS` // 2 letters in the dominant language's own non-Latin script whose
     language (an index, -1 for none) is not one written in that script: they are in the dominant one.
@@ -275,165 +327,3 @@ def _name_or_junk(word: str) -> bool:
     if len(word) < 2 or max(word) > chr(LATIN_END):
         return False
     return word[0].isupper() or len(word) >= 25 or any(c.isupper() for c in word[1:])
-
-
-# Language names (English, the language's own, and a few other common spellings) -> code.
-LANGUAGE_NAMES: dict[str, str] = {
-    name: code
-    for code, names in {
-        "en": "english anglais inglés ingles englisch inglese inglês engels angielski 英语 英文 英語",
-        "es": "spanish español espanol espagnol spanisch spagnolo espanhol spaans hiszpański 西班牙语",
-        "fr": "french français francais francés französisch francese francês frans francuski 法语 法文",
-        "de": "german deutsch allemand alemán aleman tedesco alemão duits niemiecki 德语 德文",
-        "it": "italian italiano italien italienisch italiaans włoski 意大利语",
-        "pt": "portuguese português portugues portugais portugiesisch portoghese portugués 葡萄牙语",
-        "nl": "dutch nederlands néerlandais niederländisch olandese holandés holandês 荷兰语",
-        "sv": "swedish svenska suédois schwedisch svedese sueco",
-        "no": "norwegian norsk norvégien",
-        "da": "danish dansk danois dänisch",
-        "fi": "finnish suomi finnois finnisch",
-        "pl": "polish polski polonais polnisch polacco polaco",
-        "cs": "czech čeština tchèque tschechisch",
-        "ro": "romanian română roumain rumänisch",
-        "hu": "hungarian magyar hongrois ungarisch",
-        "tr": "turkish türkçe turc türkisch turco",
-        "ru": "russian русский russe russisch russo ruso 俄语",
-        "uk": "ukrainian українська ukrainien ukrainisch",
-        "el": "greek ελληνικά grec griechisch greco griego",
-        "he": "hebrew עברית hébreu hebräisch",
-        "ar": "arabic العربية arabe arabisch arabo árabe 阿拉伯语",
-        "fa": "persian farsi فارسی persan persisch",
-        "hi": "hindi हिन्दी हिंदी",
-        "zh": "chinese mandarin cantonese chinois chinesisch cinese chino chinês 中文 汉语 漢語 普通话",
-        "ja": "japanese japonais japanisch giapponese japonés japonês 日语 日文 日本語",
-        "ko": "korean coréen koreanisch coreano 韩语 韩文 한국어",
-        "vi": "vietnamese vietnamien tiếng",
-        "id": "indonesian indonesia indonésien",
-        "th": "thai thaï ภาษาไทย",
-        "sw": "swahili kiswahili",
-        "tl": "tagalog filipino",
-        "ca": "catalan català",
-    }.items()
-    for name in names.split()
-}
-_TRANSLATION = (
-    r"(?i)translat|traduc|tradu[zsi]|übersetz|uebersetz|vertaal|översätt|oversæt|overs[ae]tt|tłumacz"
-    "|çevir|terjemah|\u043f\u0435\u0440\u0435\u0432[\u0435\u043e]\u0434|翻译|翻譯|翻訳|번역"
-)
-"""A translation verb or noun (Russian "перевод" spelled in escapes), as requests are written."""
-_NAMES = "(?i)" + "|".join(
-    rf"\b{re.escape(name)}\b" if name.isascii() else re.escape(name)
-    for name in sorted(LANGUAGE_NAMES, key=len, reverse=True)
-)
-"""Any language name, whole words where the name is ASCII (one pattern for `re` and for polars)."""
-
-
-_ROLE_MARKER = r"(?m)^(?:user|assistant|tool|function): "
-"""The role names a multi-turn prompt's lines start with (English words in any conversation)."""
-
-
-def named_languages(prompt: str | None) -> set[str]:
-    """The codes of the languages a prompt names ("into French", "auf Deutsch", "翻译成英文")."""
-    found = (LANGUAGE_NAMES.get(m.group().lower()) for m in re.finditer(_NAMES, prompt or ""))
-    return {code for code in found if code is not None}
-
-
-def languages(ctx: Context, split: str, column: str = "text") -> pl.DataFrame:
-    """Per valid record of `split`: `line` and `lang`, computed once per scan.
-
-    Every split is weighed with the training split's prior, so a test set is judged against the
-    language the model is trained in.
-    """
-
-    def compute() -> pl.DataFrame:
-        rows = ctx.valid_rows(split)
-        prior = ctx.shared(
-            ("language-prior", column), lambda: language_prior(_evidence(ctx, "train", column))
-        )
-        langs = decide(_evidence(ctx, split, column), prior)
-        if column == "text":
-            langs = _by_prompt(rows, _translations(rows, langs, prior), prior)
-        return pl.DataFrame({"line": rows["line"], "lang": pl.Series(langs, dtype=pl.String)})
-
-    return ctx.shared(("languages", split, column), compute)
-
-
-def _evidence(ctx: Context, split: str, column: str) -> Evidence:
-    """The split's detection evidence (shared: train's also makes the prior)."""
-
-    def compute() -> Evidence:
-        rows = ctx.valid_rows(split)
-        texts = rows[column]
-        if column == "text":  # a labelled record: its input alone, not input + label name
-            unlabelled = pl.col("text").str.replace_all(_ROLE_MARKER, "")
-            texts = rows.select(pl.when(pl.col("label").is_null()).then(unlabelled).otherwise("prompt"))
-            texts = texts.to_series()
-        return gather_evidence(texts)
-
-    return ctx.shared(("language-evidence", split, column), compute)
-
-
-def _translations(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
-    """Translation requests take the dominant language unless their prompt is in another one.
-
-    A record whose prompt asks for a translation (a translation word, or a named language its
-    answer is in) has two languages by design. It is no minority-language example when its prompt
-    or its answer is in the dominant language, when it asks for the dominant language (the source
-    text quoted in prompt and answer is another language on purpose), or when its prompt is too
-    short to tell and its answer is in the asked language. A prompt in another language keeps it.
-    """
-    dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
-    asks = pl.col("prompt").str.contains(_TRANSLATION) | pl.col("prompt").str.contains(_NAMES)
-    sides = _sides(rows, asks, prior)
-    if sides is None or dominant is None:
-        return langs
-    out = list(langs)
-    for i, prompt, _, p_lang, r_lang in sides:
-        asked = named_languages(prompt)
-        if not (re.search(_TRANSLATION, prompt or "") or r_lang in asked):
-            continue
-        if dominant in (p_lang, r_lang) or dominant in asked or (p_lang == UNDETERMINED and r_lang in asked):
-            out[i] = dominant
-        elif p_lang != UNDETERMINED:
-            out[i] = p_lang
-    return out
-
-
-def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
-    """A record the whole text puts in a minority language keeps it only when its prompt is in it.
-
-    What the example asks decides its language: an English question answered with Spanish place
-    names or French titles, or an English instruction answered with a program, is an English
-    example. The prompt's language is used when it can be told and the prompt is not code, else
-    the answer's (a pasted program asked about in Chinese is a Chinese example); when neither can
-    be told, the record is undetermined. Unlabelled records only (a label is no answer).
-    """
-    dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
-    minority = pl.lit(pl.Series(langs, dtype=pl.String)).is_in([UNDETERMINED, dominant]).not_()
-    sides = _sides(rows, minority, prior)
-    if sides is None or dominant is None:
-        return langs
-    out = list(langs)
-    for i, prompt, response, p_lang, r_lang in sides:
-        if p_lang != UNDETERMINED and not is_code_text(prompt or ""):
-            out[i] = p_lang
-        elif r_lang != UNDETERMINED and not is_code_text(response or ""):
-            out[i] = r_lang
-        else:
-            out[i] = UNDETERMINED
-    return out
-
-
-def _sides(rows: pl.DataFrame, where: pl.Expr, prior: Prior) -> list[tuple[int, str, str, str, str]] | None:
-    """(row, prompt, response, prompt language, response language) of the unlabelled rows `where`
-    holds, or None when there are none."""
-    candidates = np.flatnonzero(
-        rows.select((pl.col("label").is_null() & where).fill_null(False)).to_series().to_numpy()
-    ).tolist()
-    if not candidates:
-        return None
-    picked = rows[candidates]
-    prompts, responses = picked["prompt"].to_list(), picked["response"].to_list()
-    prompt_langs = decide(gather_evidence(prompts), prior)
-    response_langs = decide(gather_evidence(responses), prior)
-    return list(zip(candidates, prompts, responses, prompt_langs, response_langs, strict=True))

@@ -78,6 +78,24 @@ FUNCTION_WORDS = {
 }
 _WORD_LANG = {w: lang for lang, ws in FUNCTION_WORDS.items() for w in ws}
 
+# The letters beyond ASCII each listed language is written with. Its function words decide a text
+# only when the text has no other Latin letter: Polish "do", "to", "i" are English forms and Polish
+# "na" a Portuguese one, but "zobaczyć" and "możemy" are no English or Portuguese words; such a text
+# is left to the n-gram model, which knows 54 languages.
+_OWN_LETTERS: dict[str, frozenset[str]] = {
+    lang: frozenset(letters)
+    for lang, letters in {
+        "en": "",
+        "es": "áéíóúüñ",
+        "fr": "àâæçéèêëîïôœùûüÿ",
+        "de": "äöüß",
+        "pt": "áâãàçéêíóôõúü",
+        "it": "àèéìíîòóùú",
+        "nl": "áéíóúàèëïöü",
+        "sv": "åäöéü",
+    }.items()
+}
+
 # Scripts that name a language (or a script family langdetect itself cannot split reliably).
 _SCRIPT_LANG = {
     "HIRAGANA": "ja",
@@ -195,9 +213,30 @@ def cheap_language(prefix: str) -> str | None:
     ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
     best, n = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0
-    if n >= 3 and n >= 3 * second and n >= 0.15 * len(words):
+    if n >= 3 and n >= 3 * second and n >= 0.15 * len(words) and not _foreign_letters(best).search(prefix):
         return best
     return None
+
+
+@functools.cache
+def _foreign(lang: str) -> str:
+    """The Latin letters beyond ASCII, up to Latin Extended-B, that `lang` is not written with."""
+    own = _OWN_LETTERS[lang]
+    return "".join(
+        ch for ch in map(chr, range(0x80, LATIN_END + 1)) if ch.isalpha() and ch.lower() not in own
+    )
+
+
+@functools.cache
+def _foreign_letters(lang: str) -> re.Pattern[str]:
+    """Any letter of `_foreign(lang)` (the per-text reference)."""
+    return re.compile(f"[{re.escape(_foreign(lang))}]")
+
+
+@functools.cache
+def _foreign_class(lang: str) -> str:
+    """The same class as `_foreign_letters`, spelled for the Rust regex engine polars runs."""
+    return "[" + "".join(f"\\x{{{ord(ch):X}}}" for ch in _foreign(lang)) + "]"
 
 
 def function_word_hits(prefix: str, words: list[str] | None = None) -> Counter[str]:
@@ -249,10 +288,11 @@ def cheap_languages(texts: pl.Series) -> pl.DataFrame:
     return pl.concat(batches)
 
 
-def _cheap_batch(texts: pl.Series) -> pl.DataFrame:
+def clean_prefixes(texts: pl.Series) -> pl.Series:
+    """`clean_prefix` of every text at once (polars; a null text gives "")."""
     classes = _rust_classes()
     noise = _NOISE_PATTERN.format(S=classes["S"], D=classes["D"])
-    prefix = (
+    return (
         texts.cast(pl.String)
         .fill_null("")
         .str.slice(0, PREFIX_CHARS * 2)
@@ -260,6 +300,16 @@ def _cheap_batch(texts: pl.Series) -> pl.DataFrame:
         .str.slice(0, PREFIX_CHARS)
         .rename("prefix")
     )
+
+
+def prefix_words(prefixes: pl.Series) -> pl.Series:
+    """Each prefix's words as `LATIN_WORD` reads them (a list per prefix; polars)."""
+    return prefixes.str.extract_all(_WORD_PATTERN.format(W=_rust_classes()["W"]))
+
+
+def _cheap_batch(texts: pl.Series) -> pl.DataFrame:
+    classes = _rust_classes()
+    prefix = clean_prefixes(texts)
     # Letters beyond Latin Extended-B need the per-character script count: Python, per distinct prefix.
     scripted = prefix.str.contains(classes["N"]).to_numpy()
     lang = np.empty(len(prefix), dtype=object)
@@ -288,7 +338,7 @@ _LANGS = sorted(FUNCTION_WORDS)
 def _latin_languages(prefixes: pl.Series) -> np.ndarray:
     """`cheap_language` of prefixes with no letter beyond Latin: word and function-word counts."""
     n = len(prefixes)
-    words = prefixes.str.extract_all(_WORD_PATTERN.format(W=_rust_classes()["W"]))
+    words = prefix_words(prefixes)
     n_words = words.list.len().to_numpy()
     flat = words.list.explode(empty_as_null=False, keep_nulls=False)  # every word, text after text
     ends = np.cumsum(n_words)
@@ -305,6 +355,10 @@ def _latin_languages(prefixes: pl.Series) -> np.ndarray:
     top = counts.max(axis=1)
     second = np.sort(counts, axis=1)[:, -2]
     decided = (top >= 3) & (top >= 3 * second) & (top >= 0.15 * n_words)
+    for k, lang in enumerate(_LANGS):
+        rows = np.flatnonzero(decided & (best == k))
+        if len(rows):
+            decided[rows] = ~prefixes.gather(rows).str.contains(_foreign_class(lang)).to_numpy()
     out = np.where(decided, np.array(_LANGS, dtype=object)[best], None)
     out[(letters < MIN_LETTERS) | (n_words < MIN_WORDS)] = UNDETERMINED
     return out

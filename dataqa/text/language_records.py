@@ -1,0 +1,199 @@
+"""Per-record language of a scan's splits (COV002), with what records add to text detection.
+
+`languages` runs `dataqa.text.language` over each split's valid records with the training split's
+prior and vocabulary, and adds what a record's parts say: a translation request is no
+minority-language example when its prompt or answer is in the dominant language, when it asks for
+the dominant language, or when its prompt is too short to tell and its answer is in the asked
+language (`_translations`); an unlabelled record the whole text puts in a minority language keeps
+it only when its prompt is in it (`_by_prompt`). Computed once per scan and shared.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import polars as pl
+
+from dataqa.engine.context import Context
+from dataqa.text.language import (
+    Evidence,
+    Prior,
+    decide,
+    gather_evidence,
+    language_prior,
+    learned_vocabulary,
+    review,
+)
+from dataqa.text.language_ngrams import ngram_languages
+from dataqa.text.language_signals import UNDETERMINED
+from dataqa.text.markup import is_code_text
+
+# Language names (English, the language's own, and a few other common spellings) -> code.
+LANGUAGE_NAMES: dict[str, str] = {
+    name: code
+    for code, names in {
+        "en": "english anglais inglés ingles englisch inglese inglês engels angielski 英语 英文 英語",
+        "es": "spanish español espanol espagnol spanisch spagnolo espanhol spaans hiszpański 西班牙语",
+        "fr": "french français francais francés französisch francese francês frans francuski 法语 法文",
+        "de": "german deutsch allemand alemán aleman tedesco alemão duits niemiecki 德语 德文",
+        "it": "italian italiano italien italienisch italiaans włoski 意大利语",
+        "pt": "portuguese português portugues portugais portugiesisch portoghese portugués 葡萄牙语",
+        "nl": "dutch nederlands néerlandais niederländisch olandese holandés holandês 荷兰语",
+        "sv": "swedish svenska suédois schwedisch svedese sueco",
+        "no": "norwegian norsk norvégien",
+        "da": "danish dansk danois dänisch",
+        "fi": "finnish suomi finnois finnisch",
+        "pl": "polish polski polonais polnisch polacco polaco",
+        "cs": "czech čeština tchèque tschechisch",
+        "ro": "romanian română roumain rumänisch",
+        "hu": "hungarian magyar hongrois ungarisch",
+        "tr": "turkish türkçe turc türkisch turco",
+        "ru": "russian русский russe russisch russo ruso 俄语",
+        "uk": "ukrainian українська ukrainien ukrainisch",
+        "el": "greek ελληνικά grec griechisch greco griego",
+        "he": "hebrew עברית hébreu hebräisch",
+        "ar": "arabic العربية arabe arabisch arabo árabe 阿拉伯语",
+        "fa": "persian farsi فارسی persan persisch",
+        "hi": "hindi हिन्दी हिंदी",
+        "zh": "chinese mandarin cantonese chinois chinesisch cinese chino chinês 中文 汉语 漢語 普通话",
+        "ja": "japanese japonais japanisch giapponese japonés japonês 日语 日文 日本語",
+        "ko": "korean coréen koreanisch coreano 韩语 韩文 한국어",
+        "vi": "vietnamese vietnamien tiếng",
+        "id": "indonesian indonesia indonésien",
+        "th": "thai thaï ภาษาไทย",
+        "sw": "swahili kiswahili",
+        "tl": "tagalog filipino",
+        "ca": "catalan català",
+    }.items()
+    for name in names.split()
+}
+_TRANSLATION = (
+    r"(?i)translat|traduc|tradu[zsi]|übersetz|uebersetz|vertaal|översätt|oversæt|overs[ae]tt|tłumacz"
+    "|çevir|terjemah|\u043f\u0435\u0440\u0435\u0432[\u0435\u043e]\u0434|翻译|翻譯|翻訳|번역"
+)
+"""A translation verb or noun (Russian "перевод" spelled in escapes), as requests are written."""
+_NAMES = "(?i)" + "|".join(
+    rf"\b{re.escape(name)}\b" if name.isascii() else re.escape(name)
+    for name in sorted(LANGUAGE_NAMES, key=len, reverse=True)
+)
+"""Any language name, whole words where the name is ASCII (one pattern for `re` and for polars)."""
+
+
+_ROLE_MARKER = r"(?m)^(?:user|assistant|tool|function): "
+"""The role names a multi-turn prompt's lines start with (English words in any conversation)."""
+
+
+def named_languages(prompt: str | None) -> set[str]:
+    """The codes of the languages a prompt names ("into French", "auf Deutsch", "翻译成英文")."""
+    found = (LANGUAGE_NAMES.get(m.group().lower()) for m in re.finditer(_NAMES, prompt or ""))
+    return {code for code in found if code is not None}
+
+
+def languages(ctx: Context, split: str, column: str = "text") -> pl.DataFrame:
+    """Per valid record of `split`: `line` and `lang`, computed once per scan.
+
+    Every split is weighed with the training split's prior, so a test set is judged against the
+    language the model is trained in.
+    """
+
+    def compute() -> pl.DataFrame:
+        rows = ctx.valid_rows(split)
+        prior = ctx.shared(
+            ("language-prior", column), lambda: language_prior(_evidence(ctx, "train", column))
+        )
+        vocabulary = ctx.shared(
+            ("language-vocabulary", column),
+            lambda: learned_vocabulary(_texts(ctx, "train", column), _evidence(ctx, "train", column), prior),
+        )
+        evidence = _evidence(ctx, split, column)
+        langs = review(_texts(ctx, split, column), decide(evidence, prior), evidence, prior, vocabulary)
+        if column == "text":
+            langs = _by_prompt(rows, _translations(rows, langs, prior), prior)
+        return pl.DataFrame({"line": rows["line"], "lang": pl.Series(langs, dtype=pl.String)})
+
+    return ctx.shared(("languages", split, column), compute)
+
+
+def _evidence(ctx: Context, split: str, column: str) -> Evidence:
+    """The split's detection evidence (shared: train's also makes the prior)."""
+
+    return ctx.shared(
+        ("language-evidence", split, column), lambda: gather_evidence(_texts(ctx, split, column))
+    )
+
+
+def _texts(ctx: Context, split: str, column: str) -> pl.Series:
+    """The texts detection reads for the split's valid records: `column`, or for "text" a labelled
+    record's input alone (not input + label name) and an unlabelled one's without role names."""
+    rows = ctx.valid_rows(split)
+    if column != "text":
+        return rows[column]
+    unlabelled = pl.col("text").str.replace_all(_ROLE_MARKER, "")
+    return rows.select(pl.when(pl.col("label").is_null()).then(unlabelled).otherwise("prompt")).to_series()
+
+
+def _translations(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
+    """Translation requests take the dominant language unless their prompt is in another one.
+
+    A record whose prompt asks for a translation (a translation word, or a named language its
+    answer is in) has two languages by design. It is no minority-language example when its prompt
+    or its answer is in the dominant language, when it asks for the dominant language (the source
+    text quoted in prompt and answer is another language on purpose), or when its prompt is too
+    short to tell and its answer is in the asked language. A prompt in another language keeps it.
+    """
+    dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
+    asks = pl.col("prompt").str.contains(_TRANSLATION) | pl.col("prompt").str.contains(_NAMES)
+    sides = _sides(rows, asks, prior)
+    if sides is None or dominant is None:
+        return langs
+    out = list(langs)
+    for i, prompt, _, p_lang, r_lang in sides:
+        asked = named_languages(prompt)
+        if not (re.search(_TRANSLATION, prompt or "") or r_lang in asked):
+            continue
+        if dominant in (p_lang, r_lang) or dominant in asked or (p_lang == UNDETERMINED and r_lang in asked):
+            out[i] = dominant
+        elif p_lang != UNDETERMINED:
+            out[i] = p_lang
+    return out
+
+
+def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
+    """A record the whole text puts in a minority language keeps it only when its prompt is in it.
+
+    What the example asks decides its language: an English question answered with Spanish place
+    names or French titles, or an English instruction answered with a program, is an English
+    example. The prompt's language is used when it can be told and the prompt is not code, else
+    the answer's (a pasted program asked about in Chinese is a Chinese example); when neither can
+    be told, the record is undetermined. Unlabelled records only (a label is no answer).
+    """
+    dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
+    minority = pl.lit(pl.Series(langs, dtype=pl.String)).is_in([UNDETERMINED, dominant]).not_()
+    sides = _sides(rows, minority, prior)
+    if sides is None or dominant is None:
+        return langs
+    out = list(langs)
+    for i, prompt, response, p_lang, r_lang in sides:
+        if p_lang != UNDETERMINED and not is_code_text(prompt or ""):
+            out[i] = p_lang
+        elif r_lang != UNDETERMINED and not is_code_text(response or ""):
+            out[i] = r_lang
+        else:
+            out[i] = UNDETERMINED
+    return out
+
+
+def _sides(rows: pl.DataFrame, where: pl.Expr, prior: Prior) -> list[tuple[int, str, str, str, str]] | None:
+    """(row, prompt, response, prompt language, response language) of the unlabelled rows `where`
+    holds, or None when there are none."""
+    candidates = np.flatnonzero(
+        rows.select((pl.col("label").is_null() & where).fill_null(False)).to_series().to_numpy()
+    ).tolist()
+    if not candidates:
+        return None
+    picked = rows[candidates]
+    prompts, responses = picked["prompt"].to_list(), picked["response"].to_list()
+    prompt_langs = decide(gather_evidence(prompts), prior)
+    response_langs = decide(gather_evidence(responses), prior)
+    return list(zip(candidates, prompts, responses, prompt_langs, response_langs, strict=True))

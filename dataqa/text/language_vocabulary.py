@@ -1,0 +1,62 @@
+"""The data set's own words: what a minority-language decision must get past in a Latin-script data set.
+
+A data set in one language repeats that language's words in text after text ("pokaż", "na", "moje"
+in Polish commands), and its foreign-looking texts are mostly texts in that language with a few
+names, brands or titles ("pokaż moje pliki na google drive" reads Croatian on character n-grams).
+So a text the detector gives another language keeps it only when at most `OWN_SHARE` of its letters
+are in words of the dominant language's vocabulary, learned from the data set itself
+(`dominant_vocabulary`). The vocabulary is read only from texts whose own evidence names the dominant
+language (a decisive function-word count, or the n-gram model's best guess before the data set's
+prior), so short minority texts the prior absorbed lend it none of their words, and a real
+minority-language text keeps its language: "¿dónde está mi pedido?" shares no more than "mi" with
+an English set. Not used where the dominant language has its own script (Chinese, Russian): there
+the script decides (`dataqa.text.language._own_script_mask`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import polars as pl
+
+from dataqa.text.language_signals import UNDETERMINED, clean_prefixes, prefix_words
+
+VOCABULARY_SAMPLE = 20_000
+"""Most texts the vocabulary is read from (evenly spaced among the ones that qualify): it bounds the
+cost on a million rows, and the frequent words of a language show in far fewer."""
+VOCABULARY_MIN_TEXTS = 3
+"""Texts a word must occur in to belong to the vocabulary (one text's name is not the language's)."""
+OWN_SHARE = 0.5
+"""Share of a text's letters in vocabulary words from which the text is in the dominant language."""
+
+
+def _words(texts: pl.Series) -> pl.Series:
+    """Each text's lower-cased words, as language detection reads them (its de-noised prefix)."""
+    return prefix_words(clean_prefixes(texts)).list.eval(pl.element().str.to_lowercase())
+
+
+def dominant_vocabulary(texts: pl.Series, confident: np.ndarray) -> frozenset[str]:
+    """The words found in `VOCABULARY_MIN_TEXTS` or more of the texts at positions `confident`
+    (those whose own evidence names the dominant language)."""
+    if not len(confident):
+        return frozenset()
+    step = max(1, -(-len(confident) // VOCABULARY_SAMPLE))
+    picked = texts.gather(np.asarray(confident, dtype=np.int64)[::step])
+    counts = _words(picked).list.unique().explode().drop_nulls().value_counts()
+    return frozenset(counts.filter(pl.col("count") >= VOCABULARY_MIN_TEXTS)[counts.columns[0]].to_list())
+
+
+def overrule(texts: pl.Series, langs: Sequence[str], dominant: str, vocabulary: frozenset[str]) -> list[str]:
+    """`langs` with every minority decision whose text has more than `OWN_SHARE` of its letters in
+    `vocabulary` words turned to `dominant`."""
+    out = list(langs)
+    minority = [i for i, lang in enumerate(out) if lang not in (dominant, UNDETERMINED)]
+    if not minority or not vocabulary:
+        return out
+    for i, words in zip(minority, _words(texts.gather(minority)).to_list(), strict=True):
+        letters = sum(map(len, words))
+        own = sum(len(w) for w in words if w in vocabulary)
+        if letters and own > OWN_SHARE * letters:
+            out[i] = dominant
+    return out
