@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
 from dataqa.text.language import detect_languages, gather_evidence, language_prior
 from dataqa.text.language_records import named_languages
 from dataqa.text.language_signals import UNDETERMINED, cheap_language, clean_prefix
+from dataqa.text.language_vocabulary import dominant_vocabulary, overrule
 
 TWO_SENTENCES = {
     "en": "My order has not arrived yet. Can you tell me where the parcel is?",
@@ -141,3 +148,36 @@ def test_named_languages_in_english_and_their_own_names() -> None:
     assert named_languages("Wie sagt man das auf Deutsch oder Englisch?") == {"de", "en"}
     assert named_languages("请翻译成英文。今天天气很好") == {"en"}
     assert named_languages("a frenchman walks in") == set()
+
+
+# Data sets in a language without a function-word list (#19): its majority is learned from the data.
+FIXTURES = Path(__file__).parent / "cases" / "coverage" / "fixtures"
+
+
+def _fixture_texts(name: str) -> list[str]:
+    return [json.loads(line)["text"] for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines()]
+
+
+def test_function_words_need_their_language_alphabet() -> None:
+    # Polish "do", "to", "i" are English forms and "na" a Portuguese one; Polish letters say otherwise.
+    assert cheap_language("napisz do marka to jest pilne i zobaczyć") is None
+    assert cheap_language("ustaw ogrzewanie na noc na tarasie na dwadzieścia minut") is None
+    assert cheap_language("Il y a un café à côté de la gare et il est très bon") == "fr"
+
+
+def test_a_polish_set_is_polish_and_its_english_rows_are_found() -> None:
+    polish = _fixture_texts("language_pl_clean.jsonl")
+    assert set(detect_languages(polish)) <= {"pl", UNDETERMINED}
+    planted = _fixture_texts("language_pl_planted.jsonl")
+    langs = detect_languages(planted)
+    assert [i for i, lang in enumerate(langs) if lang not in ("pl", UNDETERMINED)] == [44, 45]
+    assert langs[44] == langs[45] == "en"
+
+
+def test_majority_vocabulary_overrules_brand_heavy_texts_but_not_a_real_minority() -> None:
+    polish = pl.Series(_fixture_texts("language_pl_clean.jsonl"))
+    vocabulary = dominant_vocabulary(polish, np.arange(len(polish)))
+    assert {"na", "do", "pokaż", "google", "mi"} <= vocabulary and "spotify" not in vocabulary  # 2 texts
+    texts = pl.Series(["pokaż mi pliki na google drive", "¿dónde está mi pedido de la semana pasada?", "ok"])
+    assert overrule(texts, ["hr", "es", UNDETERMINED], "pl", vocabulary) == ["pl", "es", UNDETERMINED]
+    assert dominant_vocabulary(polish, np.arange(0)) == frozenset()

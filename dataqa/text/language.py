@@ -73,8 +73,9 @@ MIN_PRIOR_SHARE = 0.05
 """Share of the decided texts a language needs before the prior favours it over an unseen one."""
 DOMINANT_SHARE = 0.5
 """Share of the data set's texts (by the prior's estimate) a language needs to be given the ambiguous ones."""
-PRIOR_ROUNDS = 5
-"""Most rounds of re-estimating the prior from the decisions it leads to (two or three settle it)."""
+PRIOR_ROUNDS = 6
+"""Most rounds of estimating the prior from the decisions it leads to, the first under a flat prior
+(three or four settle it)."""
 
 
 @dataclass(frozen=True)
@@ -146,12 +147,16 @@ def language_prior(evidence: Evidence) -> Prior:
     """The data set's language distribution, estimated from its own texts, with `PRIOR_FLOOR` spread
     over every language.
 
-    It starts from the texts the cheap signals decided (script, function words: rarely wrong) and
-    is re-estimated from every text's decision under the previous estimate (`PRIOR_ROUNDS` at
-    most, until nothing changes). Counting only decisions, not posterior shares, keeps the n-gram
-    model's systematic slips (English questions with names look Afrikaans) from building a prior
-    of their own; a language with real examples gains them round by round. The dominant language
-    holds `DOMINANT_SHARE` of the decided texts.
+    It starts from every text's decision under a flat prior: the cheap signals' (script, function
+    words: rarely wrong) and the n-gram model's where its best language leads the runner-up by
+    `MARGIN`. Starting from the cheap decisions alone would favour the eight languages with a
+    function-word list: a Polish set whose only cheap decisions are its few English rows would
+    start, and stay, "English". It is then re-estimated from every text's decision under the
+    previous estimate (`PRIOR_ROUNDS` at most, until nothing changes). Counting only decisions, not
+    posterior shares, and `MIN_PRIOR_SHARE`, keep the n-gram model's systematic slips (English
+    questions with names look Afrikaans) from building a prior of their own; a language with real
+    examples gains them round by round. The dominant language holds `DOMINANT_SHARE` of the
+    decided texts.
     """
     codes = ngram_languages()
     index = {code: i for i, code in enumerate(codes)}
@@ -159,7 +164,7 @@ def language_prior(evidence: Evidence) -> Prior:
     # A language the n-gram model lacks (Armenian, Georgian): counted, never chosen.
     decided = Counter(lang for lang in evidence.cheap if lang not in (None, UNDETERMINED))
     others = sum(n for lang, n in decided.items() if lang not in index)
-    prior = _prior_of(np.bincount(base[base >= 0], minlength=len(codes)), others)
+    prior = Prior(np.full(len(codes), -np.log(len(codes))), None)
     for _ in range(PRIOR_ROUNDS):
         langs = base.copy()
         langs[evidence.scored] = _choose(evidence, prior)
