@@ -72,6 +72,18 @@ MEDIA_PRESENT = (
 )
 """Signs that the record carries the media itself (an image token, markdown image, data URI, figure
 code, or a media content part: `dataqa.ingest.parts.media_marker`)."""
+DATA_PRESENT = (
+    r"(?im)^[ \t]*(?:table|tables|columns?|schema|headers?|fields)[ \t]*:[ \t]*\S|\bcreate\s+table\b|<table\b"
+    r"|^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$"
+    r"|^[^\t\n]*\t[^\t\n]*\t[^\n]*\n[^\t\n]*\t[^\t\n]*\t"
+)
+"""Signs that the record carries the data itself: a schema ("table: ...", "columns: ...", CREATE
+TABLE), an HTML table, a markdown table's rule line, or two rows of tab-separated cells."""
+_IMAGE_NOUNS = re.compile(
+    r"(?i)\b(?:image|picture|photo(?:graph)?|screenshot|illustration|drawing|video|audio|recording|scan|map"
+    r"|link|url|article|website|web ?page|page)s?\b"
+)
+"""What a table or schema in the record is not: a reference to one of these still needs the thing itself."""
 _NEGATED = re.compile(
     r"(?i)\b(?:nothing|not|no|never|cannot|can['’]?t|couldn['’]?t|unable|forgot|without|instead of)\b"
 )
@@ -151,7 +163,8 @@ class InvisibleContext(Check):
     Example: "Describe the attached photo." → "The photo shows a red barn at sunset…".
     Fix: include the content (as text, or as an image part for a vision model) or drop the record.
     Not reported when the record carries the media (an `<image>` token, a markdown image, a figure
-    in code, an image content part) or, for links, holds the URL; a request whose only content is a
+    in code, an image content part), for a chart, table, file or document when it carries the data
+    (a schema, table rows), or, for links, when it holds the URL; a request whose only content is a
     URL or a file name is QUAL011's. A reference inside a passage the prompt hands over (a review's
     "not as long as in the photo", an article's "see the video above") is the passage's own, unless
     the answer describes the media as seen; "the plot" of a film or book is its story.
@@ -186,6 +199,9 @@ class InvisibleContext(Check):
                 .agg(pl.col("content").str.join("\n"))
             )
             with_media = whole.filter(pl.col("content").str.contains(MEDIA_PRESENT)).select("line")
+            # A chart, table, file or document pointed at is the data the record carries ("What rank
+            # was he in this chart?" under the table's schema); an image or a link is not.
+            with_data = set(whole.filter(pl.col("content").str.contains(DATA_PRESENT))["line"].to_list())
             with_url = set(
                 whole.filter(pl.col("content").str.contains(r"(?i)https?://|www\."))["line"].to_list()
             )
@@ -224,6 +240,8 @@ class InvisibleContext(Check):
                         if kind != "attachment" and (
                             _counted_in(text, m.group(0)) or _story_plot(text, m.group(0))
                         ):
+                            continue
+                        if line in with_data and not _IMAGE_NOUNS.search(m.group(0)):
                             continue
                         sentence = _sentence_around(text, m.start(), m.end())
                         passage = given.get(line, 0) - len(sentence.split()) >= LINKED_TEXT_WORDS
