@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,7 +115,7 @@ def detect_languages(texts: Sequence[str | None] | pl.Series, prior: Prior | Non
     prior = language_prior(evidence) if prior is None else prior
     series = text_series(texts)[0]
     return review(
-        series, decide(evidence, prior), evidence, prior, learned_vocabulary(series, evidence, prior)
+        series, decide(evidence, prior), evidence, prior, lambda: learned_vocabulary(series, evidence, prior)
     )
 
 
@@ -226,7 +226,11 @@ def learned_vocabulary(texts: pl.Series, evidence: Evidence, prior: Prior) -> fr
 
 
 def review(
-    texts: pl.Series, langs: list[str], evidence: Evidence, prior: Prior, vocabulary: frozenset[str]
+    texts: pl.Series,
+    langs: list[str],
+    evidence: Evidence,
+    prior: Prior,
+    vocabulary: Callable[[], frozenset[str]],
 ) -> list[str]:
     """`langs` (of `texts`, with their `evidence`) with the minority decisions looked at again.
 

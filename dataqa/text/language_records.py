@@ -102,10 +102,11 @@ def languages(ctx: Context, split: str, column: str = "text") -> pl.DataFrame:
         prior = ctx.shared(
             ("language-prior", column), lambda: language_prior(_evidence(ctx, "train", column))
         )
-        vocabulary = ctx.shared(
-            ("language-vocabulary", column),
-            lambda: learned_vocabulary(_texts(ctx, "train", column), _evidence(ctx, "train", column), prior),
-        )
+
+        def vocabulary() -> frozenset[str]:  # learned only where some text needs it
+            train = (_texts(ctx, "train", column), _evidence(ctx, "train", column))
+            return ctx.shared(("language-vocabulary", column), lambda: learned_vocabulary(*train, prior))
+
         evidence = _evidence(ctx, split, column)
         langs = review(_texts(ctx, split, column), decide(evidence, prior), evidence, prior, vocabulary)
         if column == "text":

@@ -15,7 +15,7 @@ the script decides (`dataqa.text.language._own_script_mask`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import polars as pl
@@ -47,16 +47,19 @@ def dominant_vocabulary(texts: pl.Series, confident: np.ndarray) -> frozenset[st
     return frozenset(counts.filter(pl.col("count") >= VOCABULARY_MIN_TEXTS)[counts.columns[0]].to_list())
 
 
-def overrule(texts: pl.Series, langs: Sequence[str], dominant: str, vocabulary: frozenset[str]) -> list[str]:
+def overrule(
+    texts: pl.Series, langs: Sequence[str], dominant: str, vocabulary: Callable[[], frozenset[str]]
+) -> list[str]:
     """`langs` with every minority decision whose text has more than `OWN_SHARE` of its letters in
-    `vocabulary` words turned to `dominant`."""
+    words of `vocabulary()` turned to `dominant` (the vocabulary is asked for only when there is one)."""
     out = list(langs)
     minority = [i for i, lang in enumerate(out) if lang not in (dominant, UNDETERMINED)]
-    if not minority or not vocabulary:
+    if not minority:
         return out
+    known = vocabulary()
     for i, words in zip(minority, _words(texts.gather(minority)).to_list(), strict=True):
         letters = sum(map(len, words))
-        own = sum(len(w) for w in words if w in vocabulary)
+        own = sum(len(w) for w in words if w in known)
         if letters and own > OWN_SHARE * letters:
             out[i] = dominant
     return out
