@@ -44,6 +44,10 @@ BOUND_WORDS = 120
 """Pairs of at most this many words (both texts) get the per-pair bound (`dataqa.text.bounds`)
 before alignment: on shorter texts the fixed allowance above lets nearly every candidate through
 ("cancel my flight" / "check my flight"); on longer ones it is already tight."""
+BOUND_BATCH = 1_000_000
+"""Short candidate pairs bounded at once. The bound's set-up (the batch's vocabulary, typo partners,
+words written as one) is per text; bounded chunk by chunk, 100k short intents redid it 39 times
+over mostly the same texts (0.6 s a chunk, more than half of verification)."""
 
 
 class _WordCodes:
@@ -176,7 +180,8 @@ def verify_pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Keep the candidate pairs whose similarity reaches `threshold` and that differ in nothing
     decisive (`dataqa.text.slots`): (pairs kept as an (m, 2) array of (left row, right row), their
-    similarity). The candidates are codes left * `width` + right, decoded a batch at a time.
+    similarity), in the order of `codes`. The candidates are codes left * `width` + right, decoded
+    a batch at a time.
 
     The similarity is the adjusted word ratio of the content words (template shingles `common`
     discounted) and, when a text has template words, of all the words too: the lower of the two.
@@ -189,17 +194,39 @@ def verify_pairs(
     words = _WordCodes(common, shingle)
     left = _EncodedTexts(left_texts, words)
     right = left if left_texts is right_texts else _EncodedTexts(right_texts, words)
-    kept, sims = [], []
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (candidate index, pairs, similarity)
+
+    def judge(lo: np.ndarray, hi: np.ndarray, index: np.ndarray) -> None:
+        for start in range(0, len(lo), VERIFY_CHUNK):
+            part = slice(start, start + VERIFY_CHUNK)
+            pairs, scores, good = _aligned(
+                (left_texts, right_texts),
+                (left, right),
+                (lo[part], hi[part]),
+                threshold,
+                raw,
+                (answer_last, request_last),
+            )
+            found.append((index[part][good], pairs, scores))
+
+    def bound_and_judge(batch: list[np.ndarray]) -> None:
+        index, lo, hi = np.concatenate(batch, axis=1)
+        at = np.flatnonzero(_best(left_texts, right_texts, lo, hi) >= threshold - 1e-9)
+        judge(lo[at], hi[at], index[at])
+
+    short: list[np.ndarray] = []  # (3, m) each: candidate index, left row, right row
+    waiting = 0
     for start in range(0, len(codes), VERIFY_CHUNK):
         chunk = codes[start : start + VERIFY_CHUNK]
         lo, hi = chunk // width, chunk % width
+        index = np.arange(start, start + len(chunk), dtype=np.int64)
         # The ratio cannot exceed 2 * min / sum of the word counts: skip pairs that cannot reach it
         # (less the few words that typo fixes and filler may forgive).
         left_len, right_len = left.counts[lo], right.counts[hi]
         total = np.maximum(left_len + right_len, 1)
         bound = 2 * np.minimum(left_len, right_len) / total
         possible = bound >= threshold - 2 * SLACK_WORDS / total - 1e-9
-        lo, hi = lo[possible], hi[possible]
+        lo, hi, index, total = lo[possible], hi[possible], index[possible], total[possible]
         if not len(lo):
             continue
         full_a, content_a = left.get(lo)
@@ -218,38 +245,59 @@ def verify_pairs(
         again = np.flatnonzero(ok & templated)
         if len(again):
             whole = _ratios(full_a[again], full_b[again])
-            ok[again] &= whole >= threshold - 2 * SLACK_WORDS / total[possible][again] - 1e-9
-        short = np.flatnonzero(ok & (total[possible] <= BOUND_WORDS))
-        if len(short):
-            ok[short] &= _best(left_texts, right_texts, lo[short], hi[short]) >= threshold - 1e-9
-        at = np.flatnonzero(ok)
-        if not len(at):
-            continue
-        a_words = _split(left_texts, lo[at])
-        b_words = _split(right_texts, hi[at])
-        scores = np.zeros(len(at), dtype=np.float64)
-        good = np.zeros(len(at), dtype=bool)
-        pending: list[tuple[int, slots.Comparison]] = []
-        for k, i in enumerate(at.tolist()):
-            x, y = int(lo[i]), int(hi[i])
-            verdict = _judge(
-                a_words[x],
-                b_words[y],
-                (full_a[i], full_b[i], content_a[i], content_b[i]),
-                (left.positions[x], right.positions[y]),
-            )
-            scores[k] = min(verdict.score, DISTINCT_CAP)
-            good[k] = verdict.reason is None and verdict.score >= threshold - 1e-9
-            if good[k] and (verdict.maybe_names or verdict.differ[0] or verdict.differ[1]):
-                pending.append((k, verdict))
-        if pending and raw is not None:
-            last = (answer_last, request_last)
-            _second_look(pending, good, (lo[at], hi[at]), (a_words, b_words), raw, threshold, last)
-        kept.append(np.stack([lo[at][good], hi[at][good]], axis=1))
-        sims.append(scores[good])
-    if not kept:
+            ok[again] &= whole >= threshold - 2 * SLACK_WORDS / total[again] - 1e-9
+        bounded = ok & (total <= BOUND_WORDS)
+        long = np.flatnonzero(ok & ~bounded)
+        if len(long):
+            judge(lo[long], hi[long], index[long])
+        if bounded.any():
+            short.append(np.stack([index[bounded], lo[bounded], hi[bounded]]))
+            waiting += int(bounded.sum())
+        if waiting >= BOUND_BATCH:
+            bound_and_judge(short)
+            short, waiting = [], 0
+    if short:
+        bound_and_judge(short)
+    if not found:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
-    return np.concatenate(kept), np.concatenate(sims)
+    order = np.argsort(np.concatenate([index for index, _, _ in found]), kind="stable")
+    kept = np.concatenate([pairs for _, pairs, _ in found])[order]
+    return kept, np.concatenate([scores for _, _, scores in found])[order]
+
+
+def _aligned(
+    texts: tuple[pl.Series, pl.Series],
+    encoded: tuple[_EncodedTexts, _EncodedTexts],
+    rows: tuple[np.ndarray, np.ndarray],
+    threshold: float,
+    raw: Callable[[int, np.ndarray], list[str]] | None,
+    last: tuple[bool, bool],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (texts[0][rows[0]], texts[1][rows[1]]) aligned word by word (`_judge`, then
+    `_second_look`; `last`: `answer_last` and `request_last`): (kept pairs as (m, 2), their
+    similarity, the mask of kept among `rows`)."""
+    (left_texts, right_texts), (left, right), (lo, hi) = texts, encoded, rows
+    full_a, content_a = left.get(lo)
+    full_b, content_b = right.get(hi)
+    a_words = _split(left_texts, lo)
+    b_words = _split(right_texts, hi)
+    scores = np.zeros(len(lo), dtype=np.float64)
+    good = np.zeros(len(lo), dtype=bool)
+    pending: list[tuple[int, slots.Comparison]] = []
+    for k, (x, y) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+        verdict = _judge(
+            a_words[x],
+            b_words[y],
+            (full_a[k], full_b[k], content_a[k], content_b[k]),
+            (left.positions[x], right.positions[y]),
+        )
+        scores[k] = min(verdict.score, DISTINCT_CAP)
+        good[k] = verdict.reason is None and verdict.score >= threshold - 1e-9
+        if good[k] and (verdict.maybe_names or verdict.differ[0] or verdict.differ[1]):
+            pending.append((k, verdict))
+    if pending and raw is not None:
+        _second_look(pending, good, (lo, hi), (a_words, b_words), raw, threshold, last)
+    return np.stack([lo[good], hi[good]], axis=1), scores[good], good
 
 
 def _best(left: pl.Series, right: pl.Series, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
