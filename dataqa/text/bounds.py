@@ -22,6 +22,8 @@ other differences alone already put it under the threshold.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
@@ -200,11 +202,28 @@ def _rowsum(m: sp.spmatrix) -> np.ndarray:
     return np.asarray(m.sum(axis=1)).ravel()
 
 
-def best_scores(texts: pl.Series, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Upper bound of `slots.compare`'s score for each pair (texts[a[i]], texts[b[i]]) of normalised
-    texts (see the module doc); pairs that may hold a join get 1.0."""
-    if not len(a):
-        return np.empty(0, dtype=np.float64)
+PAIR_CHUNK = 100_000
+"""Pairs scored at once against one set-up of their texts (`_Prepared`): the set-up is per text, the
+scoring per pair, so a large batch of pairs shares one set-up at the memory of this many pairs."""
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What the bound needs of each text, computed once for a batch of texts."""
+
+    strings: np.ndarray  # non-filler words, one character each
+    n_content: np.ndarray
+    n_filler: np.ndarray
+    occurs: sp.csr_matrix  # (texts x vocabulary) word counts
+    edges: sp.csr_matrix  # (vocabulary x vocabulary) typo partners
+    letters: sp.csr_matrix  # `_joins`
+    spacing: sp.csr_matrix
+    runs: sp.csr_matrix  # `_typo_joins`
+    words: sp.csr_matrix
+
+
+def _prepare(texts: pl.Series) -> _Prepared | None:
+    """The per-text part of the bound (None: too many distinct words to code one character each)."""
     lists = texts.fill_null("").str.split(" ")
     counts = lists.list.len().to_numpy().astype(np.int64)
     doc = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
@@ -212,7 +231,7 @@ def best_scores(texts: pl.Series, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ids = flat.rank("dense").to_numpy().astype(np.int64) - 1
     vocab = flat.unique().sort()
     if len(vocab) > _CODE_LIMIT:
-        return np.ones(len(a), dtype=np.float64)
+        return None
     filler = vocab.is_in(_FILLER.implode()).to_numpy()[ids]
     n_filler = np.bincount(doc[filler], minlength=len(texts))
     n_content = counts - n_filler
@@ -223,26 +242,47 @@ def best_scores(texts: pl.Series, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ends = np.cumsum(n_content)
     starts = (ends - n_content).tolist()
     strings = np.array([joined[s:e] for s, e in zip(starts, ends.tolist(), strict=True)], dtype=object)
-    dist = np.asarray(cpdist(strings[a].tolist(), strings[b].tolist(), scorer=Indel.distance, workers=-1))
-    common = (n_content[a] + n_content[b] - dist) / 2
     occurs = sp.csr_matrix((np.ones(len(ids), dtype=np.int32), (doc, ids)), shape=(len(texts), len(vocab)))
     edges, keys = _typo_edges(vocab)
-    typos = np.zeros(len(a), dtype=np.float64)
-    if edges.nnz:
-        in_a, in_b = occurs[a], occurs[b]
-        near_b = (in_b @ edges) > 0  # words with a typo partner in b
-        near_a = (in_a @ edges) > 0
-        typos = np.minimum(_rowsum(in_a.multiply(near_b)), _rowsum(in_b.multiply(near_a)))
-    shared_filler = np.minimum(n_filler[a], n_filler[b])
-    top = 2 * (common + typos + shared_filler)
-    bottom = n_content[a] + n_content[b] + 2 * shared_filler
-    best = np.where(bottom > 0, top / np.maximum(bottom, 1), 1.0)
     letters, spacing = _joins(doc, ids, vocab, len(texts))
-    if letters.shape[1]:
-        join = _rowsum(letters[a].multiply(letters[b])) > _rowsum(spacing[a].multiply(spacing[b]))
-        best[join] = 1.0
     runs, words = _typo_joins(doc, ids, vocab, keys, len(texts))
-    if runs.shape[1]:
-        join = (_rowsum(runs[a].multiply(words[b])) + _rowsum(words[a].multiply(runs[b]))) > 0
+    return _Prepared(strings, n_content, n_filler, occurs, edges, letters, spacing, runs, words)
+
+
+def _scores(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`best_scores` of the pairs (a[i], b[i]) of prepared texts."""
+    dist = np.asarray(cpdist(p.strings[a].tolist(), p.strings[b].tolist(), scorer=Indel.distance, workers=-1))
+    common = (p.n_content[a] + p.n_content[b] - dist) / 2
+    typos = np.zeros(len(a), dtype=np.float64)
+    if p.edges.nnz:
+        in_a, in_b = p.occurs[a], p.occurs[b]
+        near_b = (in_b @ p.edges) > 0  # words with a typo partner in b
+        near_a = (in_a @ p.edges) > 0
+        typos = np.minimum(_rowsum(in_a.multiply(near_b)), _rowsum(in_b.multiply(near_a)))
+    shared_filler = np.minimum(p.n_filler[a], p.n_filler[b])
+    top = 2 * (common + typos + shared_filler)
+    bottom = p.n_content[a] + p.n_content[b] + 2 * shared_filler
+    best = np.where(bottom > 0, top / np.maximum(bottom, 1), 1.0)
+    if p.letters.shape[1]:
+        join = _rowsum(p.letters[a].multiply(p.letters[b])) > _rowsum(p.spacing[a].multiply(p.spacing[b]))
+        best[join] = 1.0
+    if p.runs.shape[1]:
+        join = (_rowsum(p.runs[a].multiply(p.words[b])) + _rowsum(p.words[a].multiply(p.runs[b]))) > 0
         best[join] = 1.0
     return np.minimum(best, 1.0)
+
+
+def best_scores(texts: pl.Series, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Upper bound of `slots.compare`'s score for each pair (texts[a[i]], texts[b[i]]) of normalised
+    texts (see the module doc); pairs that may hold a join get 1.0."""
+    if not len(a):
+        return np.empty(0, dtype=np.float64)
+    prepared = _prepare(texts)
+    if prepared is None:
+        return np.ones(len(a), dtype=np.float64)
+    return np.concatenate(
+        [
+            _scores(prepared, a[start : start + PAIR_CHUNK], b[start : start + PAIR_CHUNK])
+            for start in range(0, len(a), PAIR_CHUNK)
+        ]
+    )
