@@ -381,6 +381,10 @@ def test_every_reading_option_reaches_each_splits_reader(monkeypatch) -> None:
         "records_path": "data.rows",
         "line_pattern": r"(?P<label>\S+) (?P<text>.*)",
         "records_key": "topic",
+        "template": None,
     }
     assert calls == [(("train", "a.jsonl"), options), (("test", "b.jsonl"), options)]
     assert runner.load_splits({"train": "a.jsonl"}, config) == {"train": "train"}  # no progress: quiet
+    calls.clear()  # a chat template (with no --format: a text field read as chat) reaches it too
+    runner.load_splits({"train": "a.jsonl"}, load_config(discover=False, template="chatml"))
+    assert calls[0][1]["template"] == "chatml" and calls[0][1]["fmt"] is None
