@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,7 +187,23 @@ def _clean(content: str, tokens: tuple[str, ...]) -> str:
     return content
 
 
-def parse(text: str, template: Template) -> list[Turn]:
+_LAST: tuple[str, Template, tuple[Turn, ...]] = ("", TEMPLATES["guanaco"], ())
+"""The last text parsed: a pass counts a record in its template (`reading.Reading.counted`) and then
+normalises it, so the same string is parsed twice in a row; one tuple, replaced whole (thread-safe)."""
+
+
+def parse(text: str, template: Template) -> tuple[Turn, ...]:
+    """`split_turns`, remembered for the last text (the same string object) and template."""
+    global _LAST
+    last_text, last_template, last_turns = _LAST
+    if text is last_text and template is last_template:
+        return last_turns
+    turns = tuple(split_turns(text, template))
+    _LAST = (text, template, turns)
+    return turns
+
+
+def split_turns(text: str, template: Template) -> list[Turn]:
     """The turns of `text` in `template`, in order; empty when the text holds none of its markers.
 
     The text before the first marker is a turn of the template's `preamble` role (OUTSIDE when it has
@@ -214,7 +230,7 @@ def parse(text: str, template: Template) -> list[Turn]:
     return turns
 
 
-def carries(turns: list[Turn]) -> bool:
+def carries(turns: Sequence[Turn]) -> bool:
     """Whether parsed turns are a conversation in the template: a user turn, then an assistant turn
     (prose that mentions "Human:" once, or a lone "Q:", is not)."""
     seen_user = False
