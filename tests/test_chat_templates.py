@@ -109,6 +109,16 @@ RENDERED: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "\n\nHuman: Hi there\n\nAssistant: Hello!\n\nHuman: Bye\n\nAssistant: See you.",
         [("user", "Hi there"), ("assistant", "Hello!"), ("user", "Bye"), ("assistant", "See you.")],
     ),
+    "user_assistant": (
+        "System: Be kind.\nUser: Hi there\nAssistant: Hello!\nUser: Bye\nAssistant: See you.",
+        [
+            ("system", "Be kind."),
+            ("user", "Hi there"),
+            ("assistant", "Hello!"),
+            ("user", "Bye"),
+            ("assistant", "See you."),
+        ],
+    ),
     "qa": (
         "table: t1\ncolumns: Name, Age\nQ: How old is Ann?\nA: SELECT Age FROM t1 WHERE Name = 'Ann'",
         [
@@ -145,6 +155,7 @@ def test_prose_that_mentions_a_marker_is_no_chat() -> None:
         "An ASSISTANT: the word in capitals, nothing after.",
         "We wrote ### Human: as a heading once.",
         "[INST] tags are used by Llama-2 prompts.",
+        "Audit log\nUser: admin\nAction: password reset",
     ]
     assert detect(prose * 4) is None
     minority_qa = ["Q: Who?\nA: Me."] * 3 + ["A page of prose."] * 7

@@ -157,6 +157,14 @@ TEMPLATES: dict[str, Template] = {
             preamble=SYSTEM,
         ),
         _t(
+            "user_assistant",
+            "'User:/Assistant:' lines",
+            "System: Be brief.\\nUser: What is 2+2?\\nAssistant: 4",
+            r"(?m)^(?P<role>System|User|Assistant):",
+            {"system": SYSTEM, "user": USER, "assistant": ASSISTANT},
+            preamble=SYSTEM,
+        ),
+        _t(
             "qa",
             "'Q:/A:' lines",
             "table: 1-1000181-1\\ncolumns: State, Format\\nQ: What is the format for Victoria?\\n"
