@@ -25,9 +25,9 @@ def _closest(label: str, choices: list[str]) -> str | None:
 @register
 @dataclass
 class EvalLabelUnseen(Check):
-    """A label in the test or validation split that no training example has. A label that is a
-    list (several classes per row, or one rating per annotator) is read as its classes: a held-out
-    ["Excellent", "Bad"] is learnable when train has both, in whatever combination.
+    """A label in the test or validation split that no training example has.
+    A label that is a list (several classes per row, or one rating per annotator) is read as its
+    classes: a held-out ["Excellent", "Bad"] is learnable when train has both, in any combination.
 
     Why: the model cannot learn a class it never saw; every held-out example with it counts as an
     error that no amount of tuning fixes, and it often reveals a renamed or misspelled label.
