@@ -30,6 +30,7 @@ _YES = {"yes", "true", "correct", "right", "sí", "si", "oui", "ja", "sim"}
 _NO = {"no", "false", "incorrect", "wrong", "non", "nein", "não", "nao"}
 _FIRST_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+_MARKER = re.compile(r"(?:####|\\boxed\{|\banswer(?: is)?:?)\s*[$€£]?\s*-?\d+(?:[.,]\d+)?\D*\Z", re.I)
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -46,7 +47,16 @@ def _contradiction(a: str, b: str, max_similarity: float) -> str | None:
     if pa and pb and pa != pb:
         return "one answer says yes, the other no"
     na, nb = _NUMBER.findall(a[-200:]), _NUMBER.findall(b[-200:])
-    if na and nb and na[-1] != nb[-1] and len(a.split()) <= 400 and len(b.split()) <= 400:
+    # Final numbers differ when both mark theirs as the answer or neither states the other's.
+    both_marked = bool(_MARKER.search(a[-200:]) and _MARKER.search(b[-200:]))
+    if (
+        na
+        and nb
+        and na[-1] != nb[-1]
+        and len(a.split()) <= 400
+        and len(b.split()) <= 400
+        and (both_marked or (na[-1] not in _NUMBER.findall(b) and nb[-1] not in _NUMBER.findall(a)))
+    ):
         return f"final numbers differ ({na[-1]} vs {nb[-1]})"
     if fuzz.token_set_ratio(a, b, processor=default_process) / 100 >= max_similarity:
         return None
@@ -145,7 +155,7 @@ def test_sixty_answers_check_matches_pairwise(tmp_path: Path, max_similarity: fl
         if reason is None or not hard:  # only other wording: no contradiction
             assert lines[0] not in found, name
             continue
-        reason = hard_reason(reason, answer_facts(pl.Series(answers, dtype=pl.String)))
+        reason = hard_reason(reason, answer_facts(pl.Series(answers, dtype=pl.String)), answers)
         expected_reasons.add(reason)
         f = found.pop(lines[0])
         assert f.message == f"one train prompt has 60 contradictory assistant replies ({reason})", name

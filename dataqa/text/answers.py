@@ -18,6 +18,9 @@ _YES = {"yes", "true", "correct", "right", "sí", "si", "oui", "ja", "sim"}
 _NO = {"no", "false", "incorrect", "wrong", "non", "nein", "não", "nao"}
 _FIRST_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+_MARKER = re.compile(
+    r"(?:####|\\boxed\{|\banswer(?: is)?:?)\s*[$€£]?\s*-?\d+(?:[.,]\d+)?\D*\Z", re.IGNORECASE
+)
 YES_NO = "one answer says yes, the other no"
 SHORT_DIFFER = "short answers differ"
 DISSIMILAR = "answers are very dissimilar"
@@ -64,11 +67,32 @@ def _is_short(text: str) -> bool:
     return len(text.split(None, _SHORT_WORDS)) <= _SHORT_WORDS and len(_CJK_RE.findall(text)) <= _SHORT_WORDS
 
 
-def _hard_reason(pa: int, pb: int, na: str | None, nb: str | None) -> str | None:
+def _marked(text: str) -> bool:
+    """Whether the answer's final number follows an answer marker ('#### 18', 'The answer is 84.')."""
+    return _MARKER.search(text[-200:]) is not None
+
+
+def numbers_conflict(a: str, b: str, na: str | None, nb: str | None) -> bool:
+    """Whether final numbers `na` of answer `a` and `nb` of `b` contradict.
+
+    A free-text reply's last number is often no answer: a rank ("the 14th prime minister"), a year
+    in passing ("until 2006"), the last line of a worked check ("-2 * -2 = 4"). Unless both answers
+    mark their final number as the answer ('#### N', 'the answer is N'), they contradict only when
+    neither states the other's final number anywhere: a reply that gives the other's answer and then
+    goes on to a check, a rank or a date agrees with it.
+    """
+    if na is None or nb is None or na == nb:
+        return False
+    if _marked(a) and _marked(b):
+        return True
+    return na not in _NUMBER.findall(b) and nb not in _NUMBER.findall(a)
+
+
+def _hard_reason(a: str, b: str, pa: int, pb: int, na: str | None, nb: str | None) -> str | None:
     """Why two answers contradict whatever their wording (yes vs no, other final numbers), or None."""
     if pa and pb and pa != pb:
         return YES_NO
-    if na is not None and nb is not None and na != nb:
+    if numbers_conflict(a, b, na, nb):
         return f"final numbers differ ({na} vs {nb})"
     return None
 
@@ -80,7 +104,7 @@ def _similar(score: float | np.ndarray, max_similarity: float) -> bool | np.ndar
 
 def contradiction(a: str, b: str, max_similarity: float) -> str | None:
     """Why two answers to one prompt contradict each other, or None when they are compatible."""
-    reason = _hard_reason(_polarity(a), _polarity(b), _final_number(a), _final_number(b))
+    reason = _hard_reason(a, b, _polarity(a), _polarity(b), _final_number(a), _final_number(b))
     if reason:
         return reason
     if _similar(fuzz.token_set_ratio(a, b, processor=default_process), max_similarity):
@@ -184,7 +208,8 @@ def contradictions(
         facts = answer_facts(pl.Series(answers, dtype=pl.String))
     k = len(answers)
     pol, num, short = facts.polarity, facts.number, facts.short
-    hard = (1 in pol and -1 in pol) or len({n for n in num if n >= 0}) > 1
+    clash = _first_number_conflict(answers, facts)
+    hard = (1 in pol and -1 in pol) or clash is not None
     processed = [default_process(a) for a in answers]
     first = None
     for i in range(k - 1):
@@ -192,7 +217,12 @@ def contradictions(
         stop = k  # the first answer that contradicts answer i whatever the wording
         if hard and (p or n >= 0):
             stop = next(
-                (j for j in range(i + 1, k) if (p and pol[j] == -p) or (n >= 0 and num[j] not in (-1, n))),
+                (
+                    j
+                    for j in range(i + 1, k)
+                    if (p and pol[j] == -p)
+                    or (n >= 0 and num[j] not in (-1, n) and _conflict(answers, facts, i, j))
+                ),
                 k,
             )
         j = _first_dissimilar(processed, i, stop, max_similarity)
@@ -200,7 +230,7 @@ def contradictions(
             first = SHORT_DIFFER if short[i] and short[j] else DISSIMILAR
             break
         if stop < k:
-            first = _hard_reason(p, pol[stop], facts.final[i], facts.final[stop])
+            first = _hard_reason(answers[i], answers[stop], p, pol[stop], facts.final[i], facts.final[stop])
             break
     if first is None or hard or first == SHORT_DIFFER:
         return first, first is not None
@@ -212,14 +242,34 @@ def contradictions(
     return first, hard
 
 
-def hard_reason(first: str, facts: AnswerFacts) -> str:
+def _conflict(answers: list[str], facts: AnswerFacts, i: int, j: int) -> bool:
+    """Whether answers i and j contradict in their final numbers (`numbers_conflict`)."""
+    return numbers_conflict(answers[i], answers[j], facts.final[i], facts.final[j])
+
+
+def _first_number_conflict(answers: list[str], facts: AnswerFacts) -> tuple[int, int] | None:
+    """The first pair (i, j) in pair order whose final numbers contradict, or None.
+
+    Only pairs with two different final numbers are read (none when all finals agree).
+    """
+    counted = [i for i, n in enumerate(facts.number) if n >= 0]
+    if len({facts.number[i] for i in counted}) < 2:
+        return None
+    for x, i in enumerate(counted):
+        for j in counted[x + 1 :]:
+            if facts.number[i] != facts.number[j] and _conflict(answers, facts, i, j):
+                return i, j
+    return None
+
+
+def hard_reason(first: str, facts: AnswerFacts, answers: list[str]) -> str:
     """The reason to show for a group that contradicts hard: `first` (what `contradictions()` found
     first) unless that is only dissimilar wording, then the hard rule some other pair breaks."""
     if first != DISSIMILAR:
         return first
     if 1 in facts.polarity and -1 in facts.polarity:
         return YES_NO
-    finals = list(dict.fromkeys(f for f, n in zip(facts.final, facts.number, strict=True) if n >= 0))
-    if len(finals) > 1:
-        return f"final numbers differ ({finals[0]} vs {finals[1]})"
+    clash = _first_number_conflict(answers, facts)
+    if clash is not None:
+        return f"final numbers differ ({facts.final[clash[0]]} vs {facts.final[clash[1]]})"
     return SHORT_DIFFER
