@@ -162,9 +162,19 @@ _STRANDED = re.compile(
 about", "Is there anything else I can help you with" (English sentences, a final mark left out)."""
 
 
+_PRONOUN_VERB = re.compile(
+    r"(?i)\b(?:i|you|he|she|it|we|they)\s+(?:(?:may|might|can|could|should|would|will|must|shall)\s+)?"
+    r"(?:am|is|are|was|were|be)\s*$"
+)
+"""A clause that ends on its verb after a pronoun subject: "Let it be", "whoever you are", "as it was"
+(a title or an idiom; a cut clause has a noun or a relative before its verb: "the answer is")."""
+
+
 def _stranded(body: str) -> bool:
-    """Whether a target ending on a preposition ends a sentence whose preposition is stranded."""
-    return _STRANDED.search(body.rstrip()) is not None
+    """Whether a target ending on a preposition or a verb ends a sentence that strands it (see
+    `_STRANDED`, `_PRONOUN_VERB`)."""
+    end = body.rstrip()
+    return _STRANDED.search(end) is not None or _PRONOUN_VERB.search(end) is not None
 
 
 _SALUTATION = re.compile(
