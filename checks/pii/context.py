@@ -78,6 +78,16 @@ def format_task_kinds(prompt: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
+_ADDRESS_TEMPLATE = re.compile(r"[{<\[][^{}<>\[\]\n]{1,40}[}>\]]@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+"""An address format with slots ("{first_initial}{last_name}@acme.com", "<name>@corp.io")."""
+
+
+def template_domains(prompt: str) -> frozenset[str]:
+    """Domains at which the prompt gives an address format with slots to fill: the addresses a
+    record builds there are the format applied to the names it hands over, samples of the task."""
+    return frozenset(d.lower().rstrip(".") for d in _ADDRESS_TEMPLATE.findall(prompt))
+
+
 _SECOND_LEVEL = frozenset(
     {"co", "com", "ac", "gov", "org", "net", "edu", "ne", "or", "go", "gob", "nic", "ltd"}
 )

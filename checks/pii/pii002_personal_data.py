@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
-from dataqa.checks.pii.context import format_task_kinds, published, why_real
+from dataqa.checks.pii.context import format_task_kinds, published, template_domains, why_real
 from dataqa.checks.quality.common import messages
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import Finding, Severity
@@ -30,7 +30,9 @@ class PersonalData(Check):
     Example: a support transcript with "reach me at jane.doe@gmail.com or +44 7911 123456".
     Fix: pseudonymise the values (consistent fake names and addresses) or drop the records. Every
     candidate is validated: card numbers by Luhn and issuer prefix, IBANs by mod-97, Spanish DNI/NIE
-    by their check letter, US SSNs need the word "SSN" nearby; documentation domains (example.com),
+    by their check letter, US SSNs need the word "SSN" nearby; documentation and stand-in domains
+    (example.com, somecompany.com), the addresses a record builds from an address format its prompt
+    gives ("{first_initial}{last_name}@acme.com" for the names it lists),
     published test cards, private and reserved IP ranges and code blocks are not reported, nor are
     the samples of a task about a format ("extract the phone number from ...") or the contact a
     business or institution publishes ("call us at ...", a desk address beside its web page). Each
@@ -97,7 +99,8 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
     """`hits` without the values that are no one's: a contact published (`_judge` said None) anywhere
     in its record, also where the record repeats it (a translation, a summary), and every value of a
     record whose prompt works on that kind of value as a format (extract, validate, format, mask...):
-    those are the task's samples."""
+    those are the task's samples, as are the addresses built at the domain of an address format the
+    prompt gives ("{first_initial}{last_name}@acme.com" for the names it lists)."""
     public = {(h.line, h.kind, h.shown) for h in hits if h.why is None}
     hits = [h for h in hits if (h.line, h.kind, h.shown) not in public]
     lines = sorted({h.line for h in hits})
@@ -110,4 +113,10 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
         .agg(pl.col("content").str.join("\n"))
     )
     kinds = {line: format_task_kinds(prompt) for line, prompt in prompts.iter_rows()}
-    return [h for h in hits if h.kind not in kinds.get(h.line, frozenset())]
+    domains = {line: template_domains(prompt) for line, prompt in prompts.iter_rows()}
+    return [
+        h
+        for h in hits
+        if h.kind not in kinds.get(h.line, frozenset())
+        and not (h.kind == "email" and h.shown.rsplit("@", 1)[-1].lower() in domains.get(h.line, frozenset()))
+    ]

@@ -95,10 +95,21 @@ _ROLE_LOCAL = re.compile(
 """Local parts of role addresses: an organisation's mailbox (support@, alerts@), not a person's data."""
 
 
+_PLACEHOLDER_DOMAIN = re.compile(
+    r"(?i)(?:some|any|your|my|our|their|example|sample|fake|dummy|test)[-_]?(?:company|companies|domain|website"
+    r"|site|business|corp|corporation|org|organi[sz]ation|email|mail|school|university|college|bank|store|shop"
+    r"|firm|employer|provider|host|server)"
+)
+"""Domain names made of a stand-in word and a generic noun ("somecompany.com", "anycorp.org",
+"your-school.edu"): a writer's placeholder for "the organisation's domain", no one's mailbox."""
+
+
 def _email_ok(m: re.Match[str], text: str) -> bool:
     local, domain = m.group().rsplit("@", 1)
     tld = domain.lower().rsplit(".", 1)[1]
     if not (len(tld) == 2 or tld in _COMMON_TLDS):
+        return False
+    if any(_PLACEHOLDER_DOMAIN.fullmatch(label) for label in domain.split(".")[:-1]):
         return False
     if _PLACEHOLDER_LOCAL.fullmatch(local) or any(
         _ROLE_LOCAL.fullmatch(p) for p in re.split(r"[._-]", local)
