@@ -1,4 +1,4 @@
-# ruff: noqa: RUF003  (curly quotes, fullwidth punctuation and × are data here)
+# ruff: noqa: RUF001, RUF003  (curly quotes, fullwidth punctuation and × are data here)
 """QUAL008 echo-target: targets that copy the prompt."""
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ class EchoTarget(Check):
     correct, proofread, reformat…) are not reported, nor are classification targets: a label is
     a class name, and an utterance that is a label's name ("play audiobook" → `play_audiobook`)
     is a valid example. A label is checked only when it is long free text (`label_words`), the
-    shape of an input exported into the label field.
+    shape of an input exported into the label field. A target that is an unfinished prompt plus
+    the words that finish it ("... was fought in the year" -> "... in the year 1526.") completes a
+    sentence stem, as fill-in tasks ask.
     """
 
     id = "QUAL008"
@@ -75,9 +77,9 @@ class EchoTarget(Check):
                 & ~pl.col("prompt").str.contains(_COPY_TASK)
             )
             hits = []
-            for line, _prompt, response, p, r in cand.iter_rows():
+            for line, prompt, response, p, r in cand.iter_rows():
                 score = fuzz.ratio(p, r) / 100
-                if score >= self.min_similarity:
+                if score >= self.min_similarity and not _completes(prompt, p, r):
                     hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100)))
             yield from record_findings(
                 self,
@@ -86,3 +88,9 @@ class EchoTarget(Check):
                 hits,
                 f"{field_name(split, 'response')} copies the {field_name(split, 'prompt')}",
             )
+
+
+def _completes(prompt: str, p: str, r: str) -> bool:
+    """Whether the target finishes a prompt that is a sentence stem: the prompt stops without a
+    sentence mark and the target (`r`, normalised) is the prompt (`p`, normalised) plus words."""
+    return prompt.rstrip()[-1:] not in ".?!:;。？！" and r.startswith(p + " ")
