@@ -128,6 +128,27 @@ AI_SELF = re.compile(
 """A reply that calls itself an AI: boilerplate whatever else it says."""
 
 REFUSING_KINDS = frozenset({"sorry-cannot", "cannot-comply", "decline", "custom"})
+_QUESTION_DECLINED = re.compile(r"(?i)\banswer (?:that|this|your|the) question\b")
+_NEGATION = re.compile(r"(?i)\b(?:not|no|never|neither|nor|cannot)\b|n['’]t\b")
+_ABOUT_ASSISTANT = re.compile(
+    r"(?i)\b(?:i|me|my|myself|we|our|ai|assistant|model|appropriate|ethical|harmful|illegal|offensive"
+    r"|polic(?:y|ies)|guidelines?|should|allowed|permitted|discuss\w*|comment)\b|[’']m\b"
+)
+"""A reason that speaks of the assistant or of what may be said: a refusal's, not a premise's."""
+
+
+def _false_premise(text: str, start: int, end: int) -> bool:
+    """Whether a reply whose decline at text[start:end] cannot "answer that question" goes on to say
+    why the question has no answer, in terms of its subject and without first person or policy
+    words: "Pounds and kilograms are both units of weight, not of length." That corrects a trick
+    question; it teaches no refusal."""
+    stop = re.search(r"[.!?。！？\n]", text[end:])
+    if not stop or not _QUESTION_DECLINED.search(text[start : end + stop.start()]):
+        return False
+    reason = text[end + stop.end() :].strip()
+    return bool(reason) and bool(_NEGATION.search(reason)) and not _ABOUT_ASSISTANT.search(reason)
+
+
 """Phrase kinds that decline the request; the others ("As an AI…", no access, knowledge cutoff) are
 boilerplate whatever the request was."""
 IDENTITY_KINDS = frozenset({"as-an-ai", "just-an-ai"})
@@ -203,7 +224,9 @@ class Refusal(Check):
     Fix: regenerate or hand-write the answers, or drop the records. If the refusals are intended
     (safety tuning), switch the check off for that file (`per-file-ignores`); a preference pair
     whose chosen answer declines and whose rejected answer complies teaches that refusal on purpose
-    and is not reported (AI boilerplate in it still is). Phrases are matched
+    and is not reported (AI boilerplate in it still is), nor is "I can't answer that question"
+    followed by why the question has no answer ("Pounds and kilograms are both units of weight, not
+    of length": a trick question corrected, no first person or policy words). Phrases are matched
     at a sentence start outside code, so a refusal quoted in an explanation is not reported; add
     phrases of your own per language with `phrases = {en = ["I cannot say"]}`.
     """
@@ -269,6 +292,8 @@ class Refusal(Check):
                         continue
                     ask = asks.get((line, turn), "")
                     if _kind(label) in IDENTITY_KINDS and _self_identification(text, m.start(), m.end(), ask):
+                        continue
+                    if _kind(label) in REFUSING_KINDS and _false_premise(text, m.start(), m.end()):
                         continue
                     hits.append((line, label, snippet(text, m.start(), m.end())))
                     by_phrase[label] += 1
