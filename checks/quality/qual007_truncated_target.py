@@ -163,11 +163,13 @@ about", "Is there anything else I can help you with" (English sentences, a final
 
 
 _PRONOUN_VERB = re.compile(
-    r"(?i)\b(?:i|you|he|she|it|we|they)\s+(?:(?:may|might|can|could|should|would|will|must|shall)\s+)?"
+    r"(?i)\b(?:let|as|than|how|what|who|whom|where|whoever|whatever|wherever|however)\s+"
+    r"(?:i|you|he|she|it|we|they)\s+(?:(?:may|might|can|could|should|would|will|must|shall)\s+)?"
     r"(?:am|is|are|was|were|be)\s*$"
 )
-"""A clause that ends on its verb after a pronoun subject: "Let it be", "whoever you are", "as it was"
-(a title or an idiom; a cut clause has a noun or a relative before its verb: "the answer is")."""
+"""A clause that ends on its verb after a pronoun that "let", "as", "than" or a wh-word put first:
+"Let it be", "whoever they are", "as it should be" (a title or an idiom). Without that word the
+verb waits for its complement: "It is", "or it could be" are cuts."""
 
 
 def _stranded(body: str) -> bool:
