@@ -7,8 +7,8 @@ between the words they share:
 - a filler word added, dropped or swapped for another ("please", "hi", "can" / "could") is left
   out of the comparison, which is what makes reordered filler a near copy;
 - a *decisive* difference makes two texts different however much else they share: another
-  quantity ("270 miles in 3 hours" / "360 miles in 4 hours"; an order number or other identifier
-  of five digits or more is not one), a negation added or dropped ("is" /
+  quantity ("270 miles in 3 hours" / "360 miles in 4 hours", "the (second) oldest"; an order number
+  or other identifier of five digits or more is not one), a negation added or dropped ("is" /
   "isn't"), and in a short text (`SHORT_WORDS` content words or fewer) any other word swapped for
   another ("physical" / "virtual card", "where" / "when were you born", "closures" /
   "decorators"); in a text of up to `NAME_WORDS` words a swapped name (a capitalised word inside
@@ -84,6 +84,15 @@ ORDINAL_WORDS = _words(
     "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth twentieth hundredth"
 )
 """Ordinals spelled out ("first" and "second" are left out: "at first", "wait a second")."""
+RANK_ORDINALS = _words("second")
+"""Ordinals left out of `ORDINAL_WORDS` that rank when a superlative follows: "the second oldest"."""
+
+
+def ranks(words: list[str], at: int) -> bool:
+    """Whether `words[at]` is one of `RANK_ORDINALS` followed by a superlative, so that it ranks
+    like "fourth" does ("second oldest", "second largest", "second best")."""
+    following = words[at + 1] if at + 1 < len(words) else ""
+    return words[at] in RANK_ORDINALS and len(following) >= 4 and following.endswith("est")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -182,8 +191,13 @@ def compare(
             if early:
                 break
         if not sa or not sb:  # words added on one side: filler is left out, the rest differs
-            if reason is None and small and any(is_quantity(w) for w in sa or sb):
-                reason = "number"  # "the fourth highest mountain" / "the highest mountain"
+            side, start = (a, a0) if sa else (b, b0)
+            if (
+                reason is None
+                and small
+                and any(is_quantity(w) or ranks(side, start + i) for i, w in enumerate(sa or sb))
+            ):
+                reason = "number"  # "the fourth (second) highest mountain" / "the highest mountain"
                 if early:
                     break
             ignored += sum(w in FILLER for w in sa or sb) if small else 0
