@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dataqa.checks.labels.base import split_classes
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
@@ -34,8 +35,11 @@ class RareClass(Check):
         bar = (
             verdict.min_per_class_production if ctx.config.goal == "production" else verdict.min_per_class_poc
         )
-        frame = ctx.valid_rows("train").filter(pl.col("label").is_not_null())
-        groups = frame.group_by("label").agg(pl.col("line").sort()).sort("label")
+        # A list label (one rating per annotator, a multi-label row) names several classes: each
+        # is counted on its own, since a class is learned from every row that carries it.
+        groups = (
+            split_classes(ctx, "train").group_by("label").agg(pl.col("line").unique().sort()).sort("label")
+        )
         self.metrics["classes"] = groups.height
         rare = 0
         for label, lines in groups.iter_rows():
