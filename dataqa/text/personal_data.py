@@ -135,8 +135,10 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
         or re.match(r"[\d/-]", text[m.end() : m.end() + 1])
     ):
         return False
-    if value.startswith("+"):
+    if value.startswith("+") and not (len(digits) == 11 and digits[0] == "1"):
         return 8 <= len(digits) <= 15 and len(set(digits)) > 2
+    # A North American number, with or without +1, goes by the plan's rules: "+1 615 555 0153" is
+    # one of the 555 numbers kept for fiction and examples, as "(615) 555-0153" is.
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
     if len(digits) != 10:
