@@ -48,6 +48,10 @@ BOUND_BATCH = 1_000_000
 """Short candidate pairs bounded at once. The bound's set-up (the batch's vocabulary, typo partners,
 words written as one) is per text; bounded chunk by chunk, 100k short intents redid it 39 times
 over mostly the same texts (0.6 s a chunk, more than half of verification)."""
+BOUND_BATCH_WORDS = 2_000_000
+"""A batch is also bounded once its distinct texts hold this many words: the set-up's memory follows
+its texts (all 80k texts of 100k intents hold 0.6M words; 100k candidates of long prompts could
+reach several million)."""
 
 
 class _WordCodes:
@@ -216,6 +220,10 @@ def verify_pairs(
 
     short: list[np.ndarray] = []  # (3, m) each: candidate index, left row, right row
     waiting = 0
+    seen = (np.zeros(len(left_texts), dtype=bool), np.zeros(len(right_texts), dtype=bool))
+    if right is left:
+        seen = (seen[0], seen[0])
+    batch_words = 0.0
     for start in range(0, len(codes), VERIFY_CHUNK):
         chunk = codes[start : start + VERIFY_CHUNK]
         lo, hi = chunk // width, chunk % width
@@ -253,9 +261,17 @@ def verify_pairs(
         if bounded.any():
             short.append(np.stack([index[bounded], lo[bounded], hi[bounded]]))
             waiting += int(bounded.sum())
-        if waiting >= BOUND_BATCH:
+            sides = ((seen[0], left.counts, lo[bounded]), (seen[1], right.counts, hi[bounded]))
+            for mask, counts, rows in sides:  # words of the batch's texts not counted yet
+                fresh = unique_ints(rows)
+                fresh = fresh[~mask[fresh]]
+                mask[fresh] = True
+                batch_words += float(counts[fresh].sum())
+        if waiting >= BOUND_BATCH or batch_words >= BOUND_BATCH_WORDS:
             bound_and_judge(short)
-            short, waiting = [], 0
+            short, waiting, batch_words = [], 0, 0.0
+            seen[0][:] = False
+            seen[1][:] = False
     if short:
         bound_and_judge(short)
     if not found:
@@ -301,7 +317,10 @@ def _aligned(
 
 
 def _best(left: pl.Series, right: pl.Series, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """`bounds.best_scores` of the pairs (left[lo], right[hi])."""
+    """`bounds.best_scores` of the pairs (left[lo], right[hi]); inside one split each text once."""
+    if left is right:
+        rows = unique_ints(np.concatenate([lo, hi]))
+        return bounds.best_scores(left.gather(rows), np.searchsorted(rows, lo), np.searchsorted(rows, hi))
     rows_lo, rows_hi = unique_ints(lo), unique_ints(hi)
     texts = pl.concat([left.gather(rows_lo), right.gather(rows_hi)])
     a = np.searchsorted(rows_lo, lo)
