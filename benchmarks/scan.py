@@ -117,6 +117,9 @@ def child(train: str, test: str, json_out: str, stages_out: str, jobs: str = "0"
                 json_out,
                 "--jobs",
                 jobs,
+                # One at a time means no time limit too: a check past it is abandoned, runs on beside
+                # the next ones, and their CPU overlaps (300k intents at load 15 passed 600 s wall).
+                *(["--check-timeout", "0"] if jobs == "1" else []),
             ],
             standalone_mode=False,
         )
