@@ -7,6 +7,7 @@ test reached it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import inspect
 import io
 import sys
@@ -33,6 +34,7 @@ from dataqa.engine.runner import (
     split_paths,
 )
 from dataqa.ingest.load import Limits
+from dataqa.ingest.profile import profile_split
 
 
 def finding(check_id: str, *paths: str) -> Finding:
@@ -388,3 +390,37 @@ def test_every_reading_option_reaches_each_splits_reader(monkeypatch) -> None:
     calls.clear()  # a chat template (with no --format: a text field read as chat) reaches it too
     runner.load_splits({"train": "a.jsonl"}, load_config(discover=False, template="chatml"))
     assert calls[0][1]["template"] == "chatml" and calls[0][1]["fmt"] is None
+
+
+def test_each_split_is_described_by_its_own_file_rows_and_usable_count(tmp_path: Path) -> None:
+    """The report's split list: each split's own path, digest, size, lines, rows and usable rows
+    (train's duplicate is not usable, the test split's rows all are), layout, label source, profile
+    and input."""
+    records = [
+        {"text": f"message number {i} about orders", "label": ["billing", "shipping"][i % 2]}
+        for i in range(12)
+    ]
+    train = write_jsonl(tmp_path / "train.jsonl", [*records, records[0], ""])
+    test = write_jsonl(
+        tmp_path / "test.jsonl", [{"text": f"other text {i}", "label": "billing"} for i in range(5)]
+    )
+    paths = {"train": str(train), "test": str(test)}
+    ctx, report = runner.execute(paths, load_config(discover=False, select=["DUP001"]))
+    described = [
+        (s.name, s.path, s.sha256, s.size_bytes, s.lines, s.rows, s.usable_rows, s.format, s.label_source)
+        for s in report.splits
+    ]
+
+    def digest(path: Path) -> tuple[str, int]:
+        return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_size
+
+    assert described == [
+        ("train", str(train), *digest(train), 14, 13, 12, "classification", "label"),
+        ("test", str(test), *digest(test), 5, 5, 5, "classification", "label"),
+    ]
+    for info in report.splits:
+        assert (
+            info.profile == profile_split(ctx.splits[info.name]) and info.profile["valid_rows"] == info.rows
+        )
+        assert info.input == {"kind": "jsonl", "files": [paths[info.name]], "note": ""}
+    assert (report.usable.rows, report.usable.usable) == (13, 12)
