@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import inspect
 import io
+import re
 import sys
 import threading
 import warnings
@@ -21,6 +22,7 @@ from conftest import chat, write_jsonl
 
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import CheckStatus, Finding, Location, Severity
+from dataqa.core.version import VERSION
 from dataqa.engine import runner
 from dataqa.engine.config import load_config
 from dataqa.engine.registry import Check, make_check
@@ -424,3 +426,12 @@ def test_each_split_is_described_by_its_own_file_rows_and_usable_count(tmp_path:
         )
         assert info.input == {"kind": "jsonl", "files": [paths[info.name]], "note": ""}
     assert (report.usable.rows, report.usable.usable) == (13, 12)
+
+
+def test_the_report_names_its_tool_version_time_goal_and_config(tmp_path: Path) -> None:
+    data = write_jsonl(tmp_path / "t.jsonl", [chat(f"question {i}", f"answer {i}") for i in range(12)])
+    config = load_config(discover=False, select=["DUP001"], goal="poc")
+    report = runner.run_scan({"train": str(data)}, config)
+    assert (report.tool_version, report.goal, report.config) == (VERSION, "poc", config.to_dict())
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", report.generated_at)  # UTC, whole seconds
+    assert report.duration_s > 0 and report.duration_s >= report.results[0].duration_s
