@@ -435,3 +435,18 @@ def test_the_report_names_its_tool_version_time_goal_and_config(tmp_path: Path) 
     assert (report.tool_version, report.goal, report.config) == (VERSION, "poc", config.to_dict())
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", report.generated_at)  # UTC, whole seconds
     assert report.duration_s > 0 and report.duration_s >= report.results[0].duration_s
+
+
+def test_a_limited_check_runs_on_a_thread_named_for_it_and_debug_is_passed_on() -> None:
+    """Under a time limit the check runs on `dataqa-check-<ID>` (what a thread dump shows when one
+    hangs); with or without a limit its error is a result, unless debugging."""
+    seen: list[str] = []
+    check = scripted()
+    check.run = lambda ctx: seen.append(threading.current_thread().name) or []
+    assert run_limited(check, fake_context(), 60).status == CheckStatus.PASSED
+    assert seen == ["dataqa-check-ZZR001"]
+    for timeout in (0, 60):
+        result = run_limited(scripted(error=KeyError("k")), fake_context(), timeout)
+        assert (result.status, result.reason.split(" (at ")[0]) == (CheckStatus.ERRORED, "KeyError: 'k'")
+        with pytest.raises(KeyError):
+            run_limited(scripted(error=KeyError("k")), fake_context(), timeout, debug=True)
