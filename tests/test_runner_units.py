@@ -131,18 +131,26 @@ def at(split: str, line: int, message: str, severity: Severity = Severity.INFO) 
 
 def test_findings_come_in_split_then_line_then_message_order_and_warnings_fail_the_check() -> None:
     unlocated = Finding("ZZR001", Severity.INFO, "a", [])
-    findings = [at("test", 1, "a"), unlocated, at("train", 5, "b"), at("valid", 1, "a"), at("train", 5, "a")]
+    findings = [
+        at("test", 1, "a"),
+        at("valid", 1, "a"),  # given before the unlocated one, ranked after it (line 0 < line 1)
+        unlocated,
+        at("train", 5, "b"),
+        at("train", 5, "a"),
+        at("train", 2, "z"),  # an earlier line before a smaller message
+    ]
     result = run_check(scripted(findings=findings), fake_context())
     assert [
         (f.split, f.first_location.line if f.first_location else None, f.message) for f in result.findings
     ] == [
+        ("train", 2, "z"),
         ("train", 5, "a"),
         ("train", 5, "b"),
         ("test", 1, "a"),
         (None, None, "a"),  # no location: line 0 of a split the context does not order, last
         ("valid", 1, "a"),  # a split the context does not order: last
     ]
-    assert (result.status, result.metrics) == (CheckStatus.PASSED, {"n": 5})  # notes only
+    assert (result.status, result.metrics) == (CheckStatus.PASSED, {"n": 6})  # notes only
     failing = run_check(scripted(findings=[at("train", 1, "x", Severity.WARNING)]), fake_context())
     assert failing.status == CheckStatus.FAILED
 
