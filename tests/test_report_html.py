@@ -16,7 +16,7 @@ import pytest
 from conftest import chat, run_cli, ticket_records, write_jsonl
 from test_report_outputs import XSS, synthetic_report
 
-from dataqa.core.models import Finding, Location, Severity
+from dataqa.core.models import CheckResult, CheckStatus, Finding, Location, Severity
 from dataqa.engine.registry import load_checks
 from dataqa.reports import html_summary
 from dataqa.reports.common import ranked_findings
@@ -467,3 +467,46 @@ def test_the_token_histogram_of_each_role_says_its_median_95th_percentile_and_lo
     del report.splits[0].profile["tokens_per_role"]["assistant"]["quantiles"]["p95"]
     (chart,) = [c for c in report_charts(report, Limits()) if c.title == "Tokens per assistant turn"]
     assert chart.note == ""
+
+
+def _group(size: int) -> Finding:
+    return Finding(
+        "DUP001", Severity.WARNING, "copies", [Location("train", "t.jsonl", i + 1) for i in range(size)]
+    )
+
+
+def test_the_duplicate_group_and_language_charts_bin_and_cut_as_labelled(in_tmp):
+    """Groups of 2, 3, 4, 5, 6-10, 11-50 and more than 50 records; twelve language bars at most (the
+    rest in one); a role's name in a chart title keeps 30 characters."""
+    report = synthetic_report()
+    languages = {f"l{i:02d}": 20 - i for i in range(14)}
+    report.results = [
+        CheckResult("DUP001", "copies", "duplicates", Severity.WARNING, CheckStatus.FAILED, {}, [_group(n)])
+        for n in (2, 2, 3, 4, 4, 4, 5, 6, 10, 11, 50, 51, 1)
+    ] + [
+        CheckResult(
+            "COV002",
+            "langs",
+            "coverage",
+            Severity.INFO,
+            CheckStatus.PASSED,
+            {"languages": {"train": languages}},
+        )
+    ]
+    profile = report.splits[0].profile
+    profile["tokens_per_role"] = {"r" * 40: profile["tokens_per_role"]["assistant"]}
+    charts = {c.title: c for c in report_charts(report, Limits())}
+    sizes = charts["Duplicate groups by size (records per group)"]
+    assert [(b.label, b.value) for b in sizes.bars] == [
+        ("2", 2),
+        ("3", 1),
+        ("4", 3),
+        ("5", 1),
+        ("6\u201310", 2),
+        ("11\u201350", 2),
+        ("> 50", 1),
+    ]
+    assert sizes.note.startswith("12 group(s);")
+    langs = charts["Languages in train (\u201cund\u201d: too short to tell)"]
+    assert [b.label for b in langs.bars] == [f"l{i:02d}" for i in range(11)] + ["3 more"]
+    assert f"Tokens per {'r' * 29}\u2026 turn" in charts
