@@ -510,3 +510,27 @@ def test_the_duplicate_group_and_language_charts_bin_and_cut_as_labelled(in_tmp)
     langs = charts["Languages in train (\u201cund\u201d: too short to tell)"]
     assert [b.label for b in langs.bars] == [f"l{i:02d}" for i in range(11)] + ["3 more"]
     assert f"Tokens per {'r' * 29}\u2026 turn" in charts
+
+
+def test_the_topic_and_coverage_charts_order_their_bars_and_say_what_they_show(in_tmp):
+    """Topics largest first (ties by id), thin ones marked; the coverage histogram in its own colour,
+    its note counting the test examples with nothing close in training."""
+    report = synthetic_report()
+    topics = [
+        {"id": 0, "size": 5, "terms": ["a"]},
+        {"id": 1, "size": 9, "terms": ["b"], "thin": False},
+        {"id": 2, "size": 5, "terms": ["c"], "thin": True},
+        {"id": 3, "terms": ["no size"]},
+    ]
+    hist = [{"from": 0.0, "to": 0.5, "count": 3}, {"from": 0.5, "to": 1.0, "count": 1}]
+    metrics = {"topics": topics, "distance_histogram": hist, "uncovered": 1}
+    report.results = [CheckResult("COV003", "topics", "coverage", Severity.INFO, CheckStatus.PASSED, metrics)]
+    charts = {c.title: c for c in report_charts(report, Limits())}
+    bars = charts["Topics in the training inputs (top terms, examples per topic)"].bars
+    assert [(b.label, b.value, b.cls) for b in bars] == [("b", 9, ""), ("a", 5, ""), ("c", 5, "thin")]
+    coverage = charts["Test coverage: distance to the nearest training example"]
+    assert {b.cls for b in coverage.bars} == {"cov"}
+    assert coverage.note == (
+        "Distance from each test example to its nearest training example (0 = same text, 1 = nothing in "
+        "common). 1 test example(s) have nothing close in training."
+    )
