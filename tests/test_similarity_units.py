@@ -12,7 +12,7 @@ import pytest
 from test_similarity import _context
 
 from dataqa.engine.registry import load_checks
-from dataqa.text import minhash, near_duplicates, normalise, slots, templates, verify
+from dataqa.text import bounds, minhash, near_duplicates, normalise, slots, templates, verify
 from dataqa.text.worddiff import word_diff
 
 
@@ -234,3 +234,29 @@ def test_words_every_row_shares_are_discounted_from_a_pairs_score(tmp_path: Path
     pairs = near_duplicates.near_pairs(ctx, "train", "train")
     assert pairs.select("left_line", "right_line").rows() == [(1, 3)]
     assert pairs["similarity"][0] == pytest.approx(58 / 62)  # the preamble's last word is content too
+
+
+def test_compare_says_where_the_swapped_words_stand_in_each_text() -> None:
+    """Positions (in each text) of the words that may be names, of each swap and of the words the
+    other text has not; filler and numbers are left out of them. Up to `NAME_WORDS` content words a
+    swap may be a name; past it, not."""
+    head = " ".join(f"w{i}" for i in range(25))
+    verdict, _, _ = _aligned(f"{head} alpha beta tail", f"{head} gamma delta tail")
+    assert verdict.reason is None and verdict.maybe_names == [([25, 26], [25, 26])]
+    assert verdict.swaps == [([25, 26], [25, 26])] and verdict.differ == ([25, 26], [25, 26])
+    verdict, _, _ = _aligned(f"{head} the alpha 12 tail", f"{head} gamma tail")  # unequal gaps
+    assert verdict.maybe_names == [([26], [25])] and verdict.differ == ([26], [25])
+    words = [f"v{i}" for i in range(slots.NAME_WORDS)]
+    a, b = [*words, "alpha"], [*words, "beta"]
+    codes = {w: chr(0x100 + i) for i, w in enumerate(dict.fromkeys(a + b))}
+    code_a, code_b = "".join(codes[w] for w in a), "".join(codes[w] for w in b)
+    assert slots.compare(a, b, code_a, code_b, slots.NAME_WORDS).maybe_names == [([60], [60])]
+    assert slots.compare(a, b, code_a, code_b, slots.NAME_WORDS + 1).maybe_names == []
+
+
+def test_the_bound_of_a_pair_forgives_two_edits_in_a_word_of_eight_letters() -> None:
+    """Words of eight letters or more are one word with two edits (`slots.is_typo`), so the per-pair
+    bound that skips hopeless pairs before alignment must count them as matched."""
+    texts = pl.Series(["track my shipment today", "track my shpimnet today", "track my shipmnet today"])
+    assert slots.is_typo("shipment", "shpimnet")
+    assert bounds.best_scores(texts, np.array([0, 0]), np.array([1, 2])).tolist() == [1.0, 1.0]
