@@ -17,10 +17,12 @@ from conftest import chat, run_cli, ticket_records, write_jsonl
 from test_report_outputs import XSS, synthetic_report
 
 from dataqa.core.models import CheckResult, CheckStatus, Finding, Location, Severity
+from dataqa.engine.config import VerdictConfig
 from dataqa.engine.registry import load_checks
 from dataqa.reports import html_summary
 from dataqa.reports.common import ranked_findings
 from dataqa.reports.html import render
+from dataqa.reports.html_advice import advice_items
 from dataqa.reports.html_charts import hbar_chart, histogram_chart, report_charts
 from dataqa.reports.html_view import Limits, word_diff
 
@@ -534,3 +536,81 @@ def test_the_topic_and_coverage_charts_order_their_bars_and_say_what_they_show(i
         "Distance from each test example to its nearest training example (0 = same text, 1 = nothing in "
         "common). 1 test example(s) have nothing close in training."
     )
+
+
+SIZE = {
+    "title": "Size: 114 usable examples",
+    "tone": "meh",
+    "text": "Enough for a proof of concept: try a parameter-efficient fine-tune (LoRA/PEFT) and compare it "
+    "with good prompting. A production fine-tune wants 1,000+ clean, distinct examples.",
+}
+COST = {
+    "title": "Training cost: about $0.09",
+    "tone": "info",
+    "text": "15,000 tokens per epoch as the file stands, about 14,369 after dropping unusable rows; 3 "
+    "epoch(s) at $2 per million training tokens. Set your provider's price and epochs in "
+    "[tool.dataqa.report] (price-per-million-tokens, epochs). Tokens are estimated, not counted with "
+    "your model's tokenizer.",
+}
+
+
+def test_the_advice_cards_say_what_the_data_suggests_in_their_tone(in_tmp):
+    """Each "Should we fine-tune?" card: title, tone (its colour) and text, for a labelled set with a
+    test split, then free-text targets that look like knowledge lookup and no test split."""
+    report = synthetic_report()
+    assert advice_items(report, VerdictConfig(), 2.0, 3) == [
+        SIZE,
+        {
+            "title": "Targets: a closed set of 3 answers",
+            "tone": "good",
+            "text": "Every reply is one of a small set of answers, so this is a classification task. "
+            "Fine-tuning learns a fixed label set reliably; compare it with a small classifier, which may "
+            "be cheaper to run.",
+        },
+        COST,
+        {
+            "title": "Evaluation: 20 test examples",
+            "tone": "meh",
+            "text": "Compare the fine-tune with the base model and your best prompt on this set before "
+            "deciding; a test set of a hundred or more examples makes the comparison meaningful. 5.0% of it "
+            "was also found in training.",
+        },
+    ]
+    report.splits = report.splits[:1]
+    report.splits[0].label_source, report.splits[0].profile["labels"] = None, {}
+    report.splits[0].profile["knowledge"] = {"question_prompts": 0.5, "fact_density": 0.1}
+    report.results[1].metrics.update(train_dominant_share=0.5, train_dominant_shape="free text")
+    assert advice_items(report, VerdictConfig(), 2.0, 3) == [
+        SIZE,
+        {
+            "title": "Targets: free text",
+            "tone": "meh",
+            "text": "Replies are free text with no common structure. Fine-tuning pays when it teaches a "
+            "style, a tone or domain language that a good prompt with a few examples cannot; try that "
+            "prompt first and keep it as the baseline to beat.",
+        },
+        {
+            "title": "Looks like knowledge lookup",
+            "tone": "bad",
+            "text": "50% of inputs are questions and 10% of answer words are names or numbers. When the "
+            "answers carry facts, retrieval (search over your documents, put in the prompt) is usually "
+            "cheaper, easier to update and more accurate than fine-tuning the facts in.",
+        },
+        COST,
+        {
+            "title": "No held-out test set",
+            "tone": "bad",
+            "text": "Without a test set nobody can tell whether the fine-tune beats the base model with a "
+            "good prompt. Hold out a few hundred examples the model never trains on.",
+        },
+    ]
+    report.results[1].metrics.update(train_dominant_shape="{answer: str}")
+    report.splits[0].profile["knowledge"] = {"question_prompts": 0.49, "fact_density": 0.1}
+    structure, knowledge = advice_items(report, VerdictConfig(), 2.0, 3)[1:3]
+    assert structure == {
+        "title": "Targets: 50.0% share one structure",
+        "tone": "meh",
+        "text": "The dominant target shape is {answer: str}. Make the remaining targets follow the same "
+        "shape: a fine-tune copies inconsistency.",
+    }
+    assert (knowledge["title"], knowledge["tone"]) == ("Teaches behaviour rather than facts", "good")
