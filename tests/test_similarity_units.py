@@ -260,3 +260,13 @@ def test_the_bound_of_a_pair_forgives_two_edits_in_a_word_of_eight_letters() -> 
     texts = pl.Series(["track my shipment today", "track my shpimnet today", "track my shipmnet today"])
     assert slots.is_typo("shipment", "shpimnet")
     assert bounds.best_scores(texts, np.array([0, 0]), np.array([1, 2])).tolist() == [1.0, 1.0]
+
+
+def test_the_bound_of_a_pair_joins_words_written_apart_into_the_word_they_spell() -> None:
+    """ "do not" / "dont", "let us" / "lets": verification reads a run of words written together as
+    one word with a typo, so the bound must let such pairs through (its plain ratio is far lower)."""
+    texts = pl.Series(
+        ["i dont like it at all", "i do not like it at all", "lets go home now", "let us go home now"]
+    )
+    assert verify.word_similarity(texts[0], texts[1]) < 0.8
+    assert bounds.best_scores(texts, np.array([0, 2]), np.array([1, 3])).tolist() == [1.0, 1.0]
