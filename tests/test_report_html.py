@@ -614,3 +614,8 @@ def test_the_advice_cards_say_what_the_data_suggests_in_their_tone(in_tmp):
         "shape: a fine-tune copies inconsistency.",
     }
     assert (knowledge["title"], knowledge["tone"]) == ("Teaches behaviour rather than facts", "good")
+    assert knowledge["text"] == (
+        "49% of inputs are questions and 10% of answer words are names or numbers. The answers carry "
+        "few facts, so the data mostly teaches a behaviour, style or format, which is what fine-tuning is "
+        "good at."
+    )
