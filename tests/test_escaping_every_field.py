@@ -393,7 +393,7 @@ def test_the_verdict_in_markdown_and_github_gives_each_blocking_reason_or_else_a
     """Markdown lists each blocking reason (400 characters, the description when there is none);
     GitHub joins them (300 characters each, the condition's name when there is none)."""
     report = synthetic_report()
-    long = " ".join(f"r{i:03d}" for i in range(100))  # 499 characters
+    long = "-".join(f"r{i:03d}" for i in range(100))  # 499 characters, no space where cut
     size, fmt, leak = (c for c in report.conditions if c.blocking and not c.passed)
     size.reason, fmt.reason = long + " more", ""
     report.results[0].findings[0].locations = []

@@ -367,13 +367,13 @@ def test_the_verdict_box_conditions_and_provenance_cut_each_text_at_its_own_limi
     """Reasons keep 400 characters in the verdict box and the conditions table, metric keys 80, a
     check's summary 200, a label source 120; the configuration is shown whole (up to 20,000)."""
     report = synthetic_report()
-    reason = " ".join(f"r{i:03d}" for i in range(120))  # 479 characters
+    reason = "-".join(f"r{i:03d}" for i in range(120))  # 479 characters, no space where cut
     blocking = next(c for c in report.conditions if c.name == "format-errors")
     advice = next(c for c in report.conditions if c.name == "checks-ran")
     blocking.reason, advice.reason = reason, "advice " + reason
     finding = report.results[0].findings[0]
-    finding.metrics = {"_".join(f"k{i:02d}" for i in range(30)): 3}
-    summary = " ".join(f"s{i:03d}" for i in range(60))
+    finding.metrics = {"_".join(f"k{i:05d}" for i in range(30)): 3}
+    summary = "-".join(f"s{i:03d}" for i in range(60))
     fmt001 = load_checks()["FMT001"]
     monkeypatch.setattr(fmt001, "summary", classmethod(lambda cls: summary))
     report.splits[0].label_source = "messages[-1].content → " + "x" * 200
@@ -390,7 +390,7 @@ def test_the_verdict_box_conditions_and_provenance_cut_each_text_at_its_own_limi
     assert [li.all_text() for li in ul.children] == [_cut("advice " + reason, 400)]
     (row,) = tree.find_all("tr", data_condition="format-errors")
     assert _cut(reason, 400) in row.all_text() and reason not in row.all_text()
-    key = " ".join(f"k{i:02d}" for i in range(30))
+    key = " ".join(f"k{i:05d}" for i in range(30))  # a word of 6: no space at 79 or 80
     assert f" · {_cut(key, 80)} 3" in tree.root.all_text()
     assert _cut(summary, 200) in tree.root.all_text() and summary not in tree.root.all_text()
     (train,) = tree.find_all("tr", data_split="train")
@@ -415,7 +415,7 @@ def test_the_notebook_summary_cuts_where_message_title_and_goal_and_shows_paths_
     working directory relative, a finding with no location an empty cell."""
     report = synthetic_report()
     far = "data/" + "/".join(f"d{i:02d}" for i in range(40)) + "/train.jsonl"
-    message = " ".join(f"m{i:03d}" for i in range(80))
+    message = "-".join(f"m{i:03d}" for i in range(80))  # no space where it is cut
     for result in report.results:
         for finding in result.findings:
             finding.message = message
