@@ -244,8 +244,8 @@ def test_compare_says_where_the_swapped_words_stand_in_each_text() -> None:
     verdict, _, _ = _aligned(f"{head} alpha beta tail", f"{head} gamma delta tail")
     assert verdict.reason is None and verdict.maybe_names == [([25, 26], [25, 26])]
     assert verdict.swaps == [([25, 26], [25, 26])] and verdict.differ == ([25, 26], [25, 26])
-    verdict, _, _ = _aligned(f"{head} the alpha 12 tail", f"{head} gamma tail")  # unequal gaps
-    assert verdict.maybe_names == [([26], [25])] and verdict.differ == ([26], [25])
+    verdict, _, _ = _aligned(f"{head} the alpha 12 tail", f"{head} gamma delta tail")  # unequal gaps
+    assert verdict.maybe_names == [([26], [25, 26])] and verdict.differ == ([26], [25, 26])
     words = [f"v{i}" for i in range(slots.NAME_WORDS)]
     a, b = [*words, "alpha"], [*words, "beta"]
     codes = {w: chr(0x100 + i) for i, w in enumerate(dict.fromkeys(a + b))}
