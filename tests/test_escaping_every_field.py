@@ -414,3 +414,9 @@ def test_the_verdict_in_markdown_and_github_gives_each_blocking_reason_or_else_a
     assert github.render(report).splitlines()[-1] == (
         "::notice title=dataqa verdict::GO: 114 usable of 120 training rows (goal production)"
     )
+
+
+def test_a_pipe_in_a_condition_name_stays_inside_its_markdown_table_cell() -> None:
+    report = synthetic_report()
+    report.conditions[0].name = "size|a"
+    assert "| `size\\|a` | 114 | 1,000 | **fail** (blocking) |" in markdown.render(report).splitlines()

@@ -619,3 +619,27 @@ def test_the_advice_cards_say_what_the_data_suggests_in_their_tone(in_tmp):
         "few facts, so the data mostly teaches a behaviour, style or format, which is what fine-tuning is "
         "good at."
     )
+
+
+def test_chart_titles_and_bar_tooltips_keep_their_own_lengths(in_tmp):
+    """A bar's tooltip is its label up to 200 characters (the label itself 50); a split's name in a
+    language chart's title 20; a role's histogram is drawn in the role colour."""
+    bars = hbar_chart("t", [("w" * 300, 2), ("short", 1)], limit=5).bars
+    assert [(b.label, b.title) for b in bars] == [
+        (_cut("w" * 300, 50), _cut("w" * 300, 200)),
+        ("short", "short"),
+    ]
+    report = synthetic_report()
+    report.results = [
+        CheckResult(
+            "COV002",
+            "langs",
+            "coverage",
+            Severity.INFO,
+            CheckStatus.PASSED,
+            {"languages": {"s" * 30: {"en": 3}}},
+        )
+    ]
+    titles = {c.title: c for c in report_charts(report, Limits())}
+    assert f"Languages in {_cut('s' * 30, 20)} (\u201cund\u201d: too short to tell)" in titles
+    assert {b.cls for b in titles["Tokens per assistant turn"].bars} == {"role"}
