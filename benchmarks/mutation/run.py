@@ -96,6 +96,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_report_html.py",
             "--deselect",
             "tests/test_report_html.py::test_real_scan_with_hostile_records_through_the_cli",
+            "tests/test_report_html_details.py",
             "tests/test_report_outputs.py",
             "--deselect",
             "tests/test_report_outputs.py::test_cli_writes_markdown_sarif_and_github_for_a_real_scan",
