@@ -7,6 +7,7 @@ a space could not tell one limit from the next.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from dataqa.reports.common import ranked_findings
 from dataqa.reports.html import render
 from dataqa.reports.html_advice import advice_items
 from dataqa.reports.html_charts import hbar_chart, histogram_chart, report_charts
-from dataqa.reports.html_view import Limits
+from dataqa.reports.html_view import Limits, family_views, gauge_view
 
 
 @pytest.fixture
@@ -316,3 +317,33 @@ def test_chart_titles_and_bar_tooltips_keep_their_own_lengths(in_tmp):
     titles = {c.title: c for c in report_charts(report, Limits())}
     assert f"Languages in {_cut('s' * 30, 20)} (\u201cund\u201d: too short to tell)" in titles
     assert {b.cls for b in titles["Tokens per assistant turn"].bars} == {"role"}
+
+
+def test_the_size_gauge_draws_tiers_ticks_and_goal_on_a_log_scale(in_tmp):
+    """Decades from 1 to the first power of ten past 1.2 x ten production bars, each 210.4 wide;
+    the tiers in order, the marker at the usable count, the goal's bar where the goal says."""
+    report = synthetic_report()
+    gauge = gauge_view(report, VerdictConfig())
+    assert [(t["x"], t["label"]) for t in gauge["ticks"]] == [
+        (24.0, "1"),
+        (234.4, "10"),
+        (444.8, "100"),
+        (655.2, "1,000"),
+        (865.6, "10,000"),
+        (1076.0, "100,000"),
+    ]
+    assert [t["cls"] for t in gauge["tiers"]] == ["prompting", "poc", "full"]
+    assert gauge["marker"] == pytest.approx(24 + 210.4 * math.log10(114))
+    assert (gauge["goal_x"], gauge["goal"]) == (655.2, "production bar: 1,000")
+    report.goal = "poc"
+    assert gauge_view(report, VerdictConfig())["goal"] == "poc bar: 50"
+
+
+def test_a_finding_on_the_page_shows_six_of_its_numbers_and_600_characters_of_its_message(in_tmp):
+    report = synthetic_report()
+    finding = report.results[0].findings[0]
+    finding.metrics = {f"m{i}": i for i in range(8)}
+    finding.message = "-".join(f"w{i:03d}" for i in range(200))
+    (view,) = [f for fam in family_views(report, Limits()) for f in fam["findings"] if f["id"] == "FMT001"]
+    assert [k for k, _ in view["metrics"]] == ["m0", "m1", "m2", "m3", "m4", "m5"]
+    assert view["message"] == finding.message[:599] + "…"
