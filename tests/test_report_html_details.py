@@ -145,6 +145,11 @@ def test_the_token_histogram_of_each_role_says_its_median_95th_percentile_and_lo
     assert chart.note == ""
 
 
+def _coverage(metrics: dict) -> CheckResult:
+    """A passed coverage check carrying `metrics` (what the charts read)."""
+    return CheckResult("COV002", "coverage", "coverage", Severity.INFO, CheckStatus.PASSED, metrics)
+
+
 def _group(size: int) -> Finding:
     return Finding(
         "DUP001", Severity.WARNING, "copies", [Location("train", "t.jsonl", i + 1) for i in range(size)]
@@ -159,16 +164,7 @@ def test_the_duplicate_group_and_language_charts_bin_and_cut_as_labelled(in_tmp)
     report.results = [
         CheckResult("DUP001", "copies", "duplicates", Severity.WARNING, CheckStatus.FAILED, {}, [_group(n)])
         for n in (2, 2, 3, 4, 4, 4, 5, 6, 10, 11, 50, 51, 1)
-    ] + [
-        CheckResult(
-            "COV002",
-            "langs",
-            "coverage",
-            Severity.INFO,
-            CheckStatus.PASSED,
-            {"languages": {"train": languages}},
-        )
-    ]
+    ] + [_coverage({"languages": {"train": languages}})]
     profile = report.splits[0].profile
     profile["tokens_per_role"] = {"r" * 40: profile["tokens_per_role"]["assistant"]}
     charts = {c.title: c for c in report_charts(report, Limits())}
@@ -304,16 +300,7 @@ def test_chart_titles_and_bar_tooltips_keep_their_own_lengths(in_tmp):
         ("short", "short"),
     ]
     report = synthetic_report()
-    report.results = [
-        CheckResult(
-            "COV002",
-            "langs",
-            "coverage",
-            Severity.INFO,
-            CheckStatus.PASSED,
-            {"languages": {"s" * 30: {"en": 3}}},
-        )
-    ]
+    report.results = [_coverage({"languages": {"s" * 30: {"en": 3}}})]
     titles = {c.title: c for c in report_charts(report, Limits())}
     assert f"Languages in {_cut('s' * 30, 20)} (\u201cund\u201d: too short to tell)" in titles
     assert {b.cls for b in titles["Tokens per assistant turn"].bars} == {"role"}
