@@ -284,6 +284,9 @@ def test_the_advice_cards_say_what_the_data_suggests_in_their_tone(in_tmp):
         "shape: a fine-tune copies inconsistency.",
     }
     assert (knowledge["title"], knowledge["tone"]) == ("Teaches behaviour rather than facts", "good")
+    report.splits[0].profile["knowledge"] = {"question_prompts": 0.6, "fact_density": 0.25}
+    lookup = advice_items(report, VerdictConfig(), 2.0, 3)[2]
+    assert lookup["text"].startswith("60% of inputs are questions and 25% of answer words")
     assert knowledge["text"] == (
         "49% of inputs are questions and 10% of answer words are names or numbers. The answers carry "
         "few facts, so the data mostly teaches a behaviour, style or format, which is what fine-tuning is "
