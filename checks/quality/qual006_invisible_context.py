@@ -41,6 +41,10 @@ INVISIBLE_PATTERNS: dict[str, str] = {
     r"(?:link|url|article|website|web ?page|page|video)\b",
 }
 """Phrases that point at an image, file, chart or link (matched case-insensitively)."""
+_GENERIC = re.compile(rf"(?i)(?:of|in|on|from|using)\s+the\s+{_VISUAL}\s*[.,;?!]?")
+"""A reply's "of the photograph," ("in", "on", "from", "using" too; no "this", "above", "according
+to" or "shown in"): when the prompt speaks of no image at all, the reply speaks of photographs in
+general, not of one the example lacks."""
 INVISIBLE_RES = {k: re.compile(p, re.IGNORECASE | re.MULTILINE) for k, p in INVISIBLE_PATTERNS.items()}
 INVISIBLE_WORDS = {
     "attachment": ("attach", "upload", "enclosed", "accompanying", "sent", "shared", "included"),
@@ -214,13 +218,20 @@ class InvisibleContext(Check):
                 .agg(pl.col("content").str.join("\n"))
                 .rows()
             )
-            # Words the record's prompt side holds: an article or page pointed at may be right there.
-            given = dict(
+            # What the record's prompt side holds: an article or page pointed at may be right there
+            # (its word count), and whether it speaks of images at all (its text).
+            prompt_side = (
                 msgs.join(cand.select("line").unique(), on="line", how="semi")
                 .filter(pl.col("role").is_in(["system", "user"]))
                 .group_by("line")
-                .agg(pl.col("content").str.split(" ").list.len().sum())
-                .rows()
+                .agg(
+                    pl.col("content").str.split(" ").list.len().sum().alias("words"),
+                    pl.col("content").str.join("\n"),
+                )
+            )
+            given = dict(prompt_side.select("line", "words").rows())
+            speaks_visual = set(
+                prompt_side.filter(pl.col("content").str.contains(rf"(?i)\b{_VISUAL}\b"))["line"].to_list()
             )
             # A request whose only content is a URL or a file name is QUAL011's: one defect, one finding.
             by_reference = {line for line, *_ in reference_only_requests(ctx, split)}
@@ -243,6 +254,12 @@ class InvisibleContext(Check):
                             continue
                         if line in with_data and not _IMAGE_NOUNS.search(m.group(0)):
                             continue
+                        if (
+                            role == "assistant"
+                            and line not in speaks_visual
+                            and _GENERIC.fullmatch(m.group(0))
+                        ):
+                            continue  # "elements of the photograph," in a reply on photography in general
                         sentence = _sentence_around(text, m.start(), m.end())
                         passage = given.get(line, 0) - len(sentence.split()) >= LINKED_TEXT_WORDS
                         if kind == "link" and passage:
