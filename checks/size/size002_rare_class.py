@@ -29,6 +29,7 @@ class RareClass(Check):
     family = "size"
     severity = Severity.WARNING
     needs = frozenset({"label"})
+    shares = frozenset({"split_classes", "split_labels"})
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         verdict = ctx.config.verdict
