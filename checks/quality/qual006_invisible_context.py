@@ -197,11 +197,8 @@ class InvisibleContext(Check):
                 .filter(pl.col("masked").str.contains(_INVISIBLE_KEYWORDS))
             )
             # Whether the record carries the media or a URL, asked only of the records still in question.
-            whole = (
-                msgs.join(cand.select("line").unique(), on="line", how="semi")
-                .group_by("line")
-                .agg(pl.col("content").str.join("\n"))
-            )
+            questioned = msgs.join(cand.select("line").unique(), on="line", how="semi")
+            whole = questioned.group_by("line").agg(pl.col("content").str.join("\n"))
             with_media = whole.filter(pl.col("content").str.contains(MEDIA_PRESENT)).select("line")
             # A chart, table, file or document pointed at is the data the record carries ("What rank
             # was he in this chart?" under the table's schema); an image or a link is not.
@@ -212,8 +209,7 @@ class InvisibleContext(Check):
             cand = cand.join(with_media, on="line", how="anti").sort("line", "turn")
             # The record's answers: whether they describe what a prompt points at as if they saw it.
             answers = dict(
-                msgs.join(cand.select("line").unique(), on="line", how="semi")
-                .filter(pl.col("role") == "assistant")
+                questioned.filter(pl.col("role") == "assistant")
                 .group_by("line")
                 .agg(pl.col("content").str.join("\n"))
                 .rows()
@@ -221,8 +217,7 @@ class InvisibleContext(Check):
             # What the record's prompt side holds: an article or page pointed at may be right there
             # (its word count), and whether it speaks of images at all (its text).
             prompt_side = (
-                msgs.join(cand.select("line").unique(), on="line", how="semi")
-                .filter(pl.col("role").is_in(["system", "user"]))
+                questioned.filter(pl.col("role").is_in(["system", "user"]))
                 .group_by("line")
                 .agg(
                     pl.col("content").str.split(" ").list.len().sum().alias("words"),
