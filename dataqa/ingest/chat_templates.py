@@ -29,6 +29,8 @@ CONTEXT = "context"
 """A turn appended to the user turn before it (the Alpaca prompt's "### Input:")."""
 OUTSIDE = "outside"
 """The role of text before the first marker in a template without a system part there."""
+CHAT_ROLES = {"system": SYSTEM, "user": USER, "assistant": ASSISTANT}
+"""Role names of the templates that spell them as the chat roles themselves (ChatML, Llama-3, ...)."""
 
 MIN_SHARE = 0.9
 """A split is read in a template when at least this share of its text records carry it."""
@@ -101,7 +103,7 @@ TEMPLATES: dict[str, Template] = {
             "'<|im_start|>role' (ChatML)",
             "<|im_start|>user\\nWhat is 2+2?<|im_end|>\\n<|im_start|>assistant\\n4<|im_end|>",
             r"<\|im_start\|>[ \t]*(?P<role>[^\s<|]*)",
-            {"system": SYSTEM, "user": USER, "assistant": ASSISTANT},
+            CHAT_ROLES,
             tokens=("<|im_end|>", "<|endoftext|>"),
         ),
         _t(
@@ -110,7 +112,7 @@ TEMPLATES: dict[str, Template] = {
             "<|start_header_id|>user<|end_header_id|>\\n\\nWhat is 2+2?<|eot_id|>"
             "<|start_header_id|>assistant<|end_header_id|>\\n\\n4<|eot_id|>",
             r"<\|start_header_id\|>(?P<role>[^<]*)<\|end_header_id\|>",
-            {"system": SYSTEM, "user": USER, "assistant": ASSISTANT},
+            CHAT_ROLES,
             tokens=("<|eot_id|>", "<|begin_of_text|>", "<|end_of_text|>"),
         ),
         _t(
@@ -118,7 +120,7 @@ TEMPLATES: dict[str, Template] = {
             "'<|user|>/<|assistant|>' (Zephyr, Phi-3)",
             "<|user|>\\nWhat is 2+2?</s>\\n<|assistant|>\\n4</s>",
             r"<\|(?P<role>system|user|assistant)\|>",
-            {"system": SYSTEM, "user": USER, "assistant": ASSISTANT},
+            CHAT_ROLES,
             tokens=("</s>", "<|end|>", "<|endoftext|>"),
         ),
         _t(
@@ -161,7 +163,7 @@ TEMPLATES: dict[str, Template] = {
             "'User:/Assistant:' lines",
             "System: Be brief.\\nUser: What is 2+2?\\nAssistant: 4",
             r"(?m)^(?P<role>System|User|Assistant):",
-            {"system": SYSTEM, "user": USER, "assistant": ASSISTANT},
+            CHAT_ROLES,
             preamble=SYSTEM,
         ),
         _t(
