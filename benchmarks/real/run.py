@@ -84,8 +84,10 @@ def child(entry: dict[str, Any], realdata: Path, out: Path) -> None:
                 "rows": s["rows"],
                 "valid_rows": (s.get("profile") or {}).get("valid_rows"),
                 "usable_rows": s["usable_rows"],
-                # text read as chat in a template (#19) shows as "text as guanaco"
-                "format": s["format"] + (f" as {s['template']['name']}" if s.get("template") else ""),
+                # text read as chat in a template (#19) shows as "text as guanaco"; a split no
+                # record of which could be read has no format (None), which stays so
+                "format": (s["format"] or None)
+                and s["format"] + (f" as {s['template']['name']}" if s.get("template") else ""),
                 "label_source": s["label_source"],
             }
             for s in data["splits"]
