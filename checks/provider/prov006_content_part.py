@@ -11,7 +11,7 @@ from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest import structure
-from dataqa.ingest.parts import KNOWN_PART_TYPES
+from dataqa.ingest.parts import KNOWN_PART_TYPES, VALUE_KEYS
 
 
 @register
@@ -49,8 +49,9 @@ class ContentPart(ProviderCheck):
                     if part.get("problem"):
                         problems.append((str(at), part["problem"]))
                     elif part.get("value_text") and not profile.is_generic:  # Hugging Face writes "value"
+                        key = VALUE_KEYS.get(str(ptype), "text")
                         problems.append(
-                            (str(at), f'{ptype} part: its text is in "value"; {profile.title} reads "text"')
+                            (str(at), f'{ptype} part: its {key} is in "value"; {profile.title} reads "{key}"')
                         )
                     elif (
                         ptype in KNOWN_PART_TYPES

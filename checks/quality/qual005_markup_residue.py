@@ -52,7 +52,8 @@ class MarkupResidue(Check):
     Example: "Preheat the oven.<br>Mix the flour &amp; sugar."
     Fix: strip the tags and unescape the entities (`html.unescape`) when exporting. Not reported
     when markup is the subject (the prompt is about HTML, XML, templates…), inside code, in
-    markdown table cells (`<br>`), or when most records of that role hold markup (the data is HTML).
+    markdown table cells (`<br>`), in tool results (what a tool returned, a fetched page's HTML),
+    or when most records of that role hold markup (the data is HTML).
     """
 
     id = "QUAL005"
@@ -65,7 +66,9 @@ class MarkupResidue(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
-            msgs = messages(ctx, split).filter(pl.col("role") != "rejected")
+            # a rejected answer is bad on purpose; a tool result is what the tool returned (a page
+            # fetched is HTML), read by the model, not written by it
+            msgs = messages(ctx, split).filter(~pl.col("role").is_in(["rejected", "tool", "function"]))
             on_topic = (
                 messages(ctx, split)
                 .filter(pl.col("role").is_in(["user", "system"]))  # first: the regex then reads only these

@@ -15,8 +15,10 @@ def pairing_problems(events: list[dict[str, Any]], last_turn: int) -> list[Probl
     """Calls without results, results without calls, results out of order, reused call ids.
 
     Results must follow their call turn directly (consecutive tool turns), in the order of the
-    calls; results carrying an id must name a pending call. An example may end on the call turn
-    (it teaches the model to call), but a call followed by any other turn was never answered.
+    calls; results carrying an id must name a pending call. One tool message whose JSON array has one
+    item per pending call answers them all (parallel calls, as LLaMA-Factory and glaive write them).
+    An example may end on the call turn (it teaches the model to call), but a call followed by any
+    other turn was never answered.
     """
     problems: list[Problem] = []
     pending: list[dict[str, Any]] = []
@@ -55,6 +57,8 @@ def pairing_problems(events: list[dict[str, Any]], last_turn: int) -> list[Probl
                 pending.pop(match)
             elif not pending:
                 problems.append((res["at"], "tool result without a pending call"))
+            elif len(pending) > 1 and res.get("items") == len(pending):
+                pending = []  # one message answers the parallel calls, one array item each
             else:
                 call = pending.pop(0)
                 if res.get("name") and call.get("name") and res["name"] != call["name"]:

@@ -17,6 +17,8 @@ import hashlib
 import re
 from typing import Any
 
+import orjson
+
 from dataqa.ingest.issues import a_json_type
 
 TYPED_PARTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -36,8 +38,24 @@ TYPED_PARTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "tool_use": (frozenset({"id", "name", "input"}), frozenset({"cache_control"})),
     "tool_result": (frozenset({"tool_use_id"}), frozenset({"content", "is_error", "cache_control"})),
     "thinking": (frozenset({"thinking"}), frozenset({"signature"})),
+    # LLaMA-Factory v1 parts, every payload under "value": a model's reasoning, a tool call (the
+    # JSON string {"name", "arguments"}) and media by path or URL (its text and image_url parts are
+    # the OpenAI types above, written with "value", see `VALUE_KEYS`)
+    "reasoning": (frozenset({"value"}), frozenset()),
+    "tool_call": (frozenset({"value"}), frozenset()),
+    "video_url": (frozenset({"value"}), frozenset()),
+    "audio_url": (frozenset({"value"}), frozenset()),
 }
 """Parts written `{"type": T, ...}`: T → (required keys, optional keys), besides "type"."""
+
+VALUE_KEYS: dict[str, str] = {
+    "text": "text",
+    "input_text": "text",
+    "output_text": "text",
+    "image_url": "image_url",
+}
+"""Typed parts some Hugging Face sets and LLaMA-Factory's v1 format write with their payload under
+"value" (`{"type": "text", "value": "hi"}`): the part type → the key its payload is documented under."""
 
 KEYED_PARTS: dict[str, frozenset[str]] = {
     # Gemini / Vertex AI `parts`
@@ -109,7 +127,7 @@ def url_image(url: str) -> dict[str, Any]:
 def image_of(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
     """Image facts of a part, or None when the part is not an image."""
     if ptype in ("image_url", "input_image"):
-        value = part.get("image_url")
+        value = part.get("image_url", part.get("value"))
         url = value.get("url") if isinstance(value, dict) else value
         return url_image(url) if isinstance(url, str) else {"media": None, "bytes": None, "url": False}
     if ptype == "image" and "type" in part:  # Anthropic: {"source": {"type": "base64", ...}}
@@ -174,8 +192,9 @@ def classify_part(part: dict[str, Any]) -> tuple[str, str | None, str | None]:
             return ptype[:40], None, f'unknown part type "{ptype[:40]}"'
         keys = set(part) - {"type"}
         text = part.get("text")
-        if ptype in TEXT_PART_TYPES and "text" not in part and isinstance(part.get("value"), str):
-            keys, text = keys - {"value"} | {"text"}, part["value"]  # {"type": "text", "value": ...}
+        if value_form(ptype, part):
+            keys = keys - {"value"} | {VALUE_KEYS[ptype]}
+            text = part["value"] if ptype in TEXT_PART_TYPES else None
         problem = _keys_problem(ptype, keys, *spec)
         if ptype in TEXT_PART_TYPES and "text" in part and not isinstance(text, str):
             problem = problem or f'{ptype} part: "text" is {a_json_type(text)}; expected a string'
@@ -204,8 +223,17 @@ def classify_part(part: dict[str, Any]) -> tuple[str, str | None, str | None]:
     return kind, None, problem
 
 
+def value_form(ptype: str, part: dict[str, Any]) -> bool:
+    """Whether a typed part gives its payload under "value" instead of its documented key."""
+    key = VALUE_KEYS.get(ptype)
+    if key is None or key in part or "value" not in part:
+        return False
+    return isinstance(part["value"], str) or ptype not in TEXT_PART_TYPES
+
+
 def part_call(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
-    """A tool call written as a content part (Gemini functionCall, Anthropic tool_use, Converse toolUse)."""
+    """A tool call written as a content part (Gemini functionCall, Anthropic tool_use, Converse
+    toolUse, LLaMA-Factory's tool_call); a call that cannot be read says why under "problem"."""
     if ptype == "functionCall" and isinstance(part.get("functionCall"), dict):
         v = part["functionCall"]
         return {"id": v.get("id"), "name": v.get("name"), "args": v.get("args", {}), "style": "object"}
@@ -214,6 +242,29 @@ def part_call(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
     if ptype == "toolUse" and isinstance(part.get("toolUse"), dict):
         v = part["toolUse"]
         return {"id": v.get("toolUseId"), "name": v.get("name"), "args": v.get("input"), "style": "object"}
+    if ptype == "tool_call" and "value" in part:
+        value = part["value"]
+        try:
+            call = orjson.loads(value) if isinstance(value, str) else value
+        except orjson.JSONDecodeError:
+            return {
+                "id": None,
+                "name": None,
+                "args": None,
+                "style": "object",
+                "problem": "tool_call value is not valid JSON",
+            }
+        if not isinstance(call, dict):
+            problem = f"tool_call value is {a_json_type(call)}; expected an object"
+            return {"id": None, "name": None, "args": None, "style": "object", "problem": problem}
+        problem = None if "arguments" in call else 'call has no "arguments"'
+        return {
+            "id": call.get("id"),
+            "name": call.get("name"),
+            "args": call.get("arguments"),
+            "style": "object",
+            "problem": problem,
+        }
     return None
 
 
@@ -240,9 +291,11 @@ _MEDIA_KINDS = {
     "video": "video",
     "document": "document",
     "file": "file",
+    "video_url": "video",
+    "audio_url": "audio",
 }
-_REFERENCE_KEYS = ("url", "uri", "fileUri", "file_id", "fileId", "data", "bytes", "filename", "name")
-_NAME_KEYS = ("url", "uri", "fileUri", "filename", "name", "file_id", "fileId")
+_REFERENCE_KEYS = ("url", "uri", "fileUri", "file_id", "fileId", "data", "bytes", "filename", "name", "value")
+_NAME_KEYS = ("url", "uri", "fileUri", "filename", "name", "file_id", "fileId", "value")
 _TYPE_KEYS = ("mimeType", "media_type", "format")
 
 

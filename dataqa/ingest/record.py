@@ -22,7 +22,7 @@ from dataqa.ingest.formats import (
 )
 from dataqa.ingest.issues import a_json_type
 from dataqa.ingest.layouts import MISSING, lookup
-from dataqa.ingest.structure import Structure
+from dataqa.ingest.structure import Structure, result_items
 
 
 class Record:
@@ -135,7 +135,7 @@ def messages(
             canonical = "tool"  # a user turn that only returns function results
             content = orjson.dumps(msg.get(content_key), default=repr).decode()
         if canonical in ("tool", "function") and not results:
-            st.result(at, turn, msg.get("tool_call_id"), msg.get("name"))
+            st.result(at, turn, msg.get("tool_call_id"), msg.get("name"), result_items(content))
         if content is None and not tool_calls:
             continue
         if "weight" in msg:

@@ -20,7 +20,7 @@ import orjson
 
 from dataqa.core.shared import FramedSplit, SharedValues
 from dataqa.ingest.issues import a_json_type, json_type
-from dataqa.ingest.parts import classify_part, image_of, media_marker, part_call, part_result
+from dataqa.ingest.parts import classify_part, image_of, media_marker, part_call, part_result, value_form
 
 # How a call's arguments are encoded (`args` in a call event): the one place that decodes them.
 ARGS_OK = "ok"
@@ -70,6 +70,21 @@ def classify_args(args: Any, style: str) -> tuple[str, str | None, list[str] | N
     return ARGS_NOT_OBJECT, json_type(args), None
 
 
+def result_items(text: str | None) -> int | None:
+    """How many results a tool message's text gives when it is a JSON array of two or more
+    objects (the results of parallel calls, or one result that is a list: the pairing decides);
+    None for any other text."""
+    if not text or not text.lstrip().startswith("["):
+        return None
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if isinstance(value, list) and len(value) > 1 and all(isinstance(v, dict) for v in value):
+        return len(value)
+    return None
+
+
 def _scalar(value: Any) -> Any:
     """An id or name as stored: strings and numbers as they are, anything else as its JSON type."""
     if value is None or isinstance(value, str | int | float):
@@ -112,11 +127,14 @@ class Structure:
                 event["problem"] = problem
             self.events.append(event)
 
-    def result(self, at: str, turn: int, id: Any = None, name: Any = None) -> None:
+    def result(self, at: str, turn: int, id: Any = None, name: Any = None, items: int | None = None) -> None:
+        """Record a tool result; `items`: the number of results one message gives as a JSON array
+        (LLaMA-Factory and glaive answer parallel calls in one tool message)."""
         if self.collect:
-            self.events.append(
-                {"kind": "result", "at": at, "turn": turn, "id": _scalar(id), "name": _scalar(name)}
-            )
+            event = {"kind": "result", "at": at, "turn": turn, "id": _scalar(id), "name": _scalar(name)}
+            if items is not None:
+                event["items"] = items
+            self.events.append(event)
 
     def message_calls(self, msg: dict[str, Any], at: str, turn: int, sharegpt: bool = False) -> list[Any]:
         """Record the calls a message makes; returns their payloads (for the message's text)."""
@@ -175,7 +193,7 @@ class Structure:
         """Classify one content part; returns its text: a text part's own, a media part's marker
         (`parts.media_marker`: the image is part of the input), None for any other part."""
         ptype, text, problem = classify_part(part)
-        value_text = text is not None and "text" not in part  # the text written under "value"
+        value_text = value_form(ptype, part)  # the payload written under "value"
         if self.collect and not (text is not None and problem is None and not value_text):
             entry: dict[str, Any] = {"at": at, "role": role, "type": ptype}
             if problem:
@@ -188,7 +206,7 @@ class Structure:
                 self.images.append({"at": at, "role": role, **image})
         call = part_call(ptype, part)
         if call is not None:
-            self.call(at, turn, call["id"], call["name"], call["args"], call["style"])
+            self.call(at, turn, call["id"], call["name"], call["args"], call["style"], call.get("problem"))
         res = part_result(ptype, part)
         if res is not None:
             self.result(at, turn, res["id"], res["name"])

@@ -232,6 +232,8 @@ def _ip_ok(m: re.Match[str], text: str) -> bool:
         return False
     if _outline_number(value, text):
         return False
+    if re.match(r"/\d{1,2}\b", text[m.end() : m.end() + 3]):
+        return False  # a network block in CIDR notation ("34.64.0.0/10"): a range, not one host's address
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
