@@ -158,11 +158,42 @@ def _masked(text: str) -> list[str]:
     return ["#" if any(c.isdigit() for c in w) else w for w in text.split()] if text else []
 
 
-def _parts(ctx: Context, split: str, lines: pl.Series) -> dict[int, tuple[list[str], int]]:
-    """line -> (normalised prompt words, numbers masked; answer words) of rows of a split."""
-    frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines.implode()))
-    frame = frame.select("line", normalise_expr(pl.col("prompt")), normalise_expr(pl.col("response")))
-    return {line: (_masked(p), len(r.split()) if r else 0) for line, p, r in frame.iter_rows()}
+def _normalised_parts(ctx: Context, split: str, lines: pl.Series, columns: tuple[str, ...]) -> pl.DataFrame:
+    """`line` and the normalised `columns` of the valid rows of a split among `lines`.
+
+    The columns are picked before the rows: filtering the whole frame first copies every column
+    of nearly every row (1 GB for a million chat rows) to keep a few."""
+    frame = ctx.splits[split].frame.select("line", "valid", *columns)
+    frame = frame.filter(pl.col("valid") & pl.col("line").is_in(lines.implode()))
+    return frame.select("line", *(normalise_expr(pl.col(column)) for column in columns))
+
+
+def _word_count(text: pl.Expr) -> pl.Expr:
+    """Words of a normalised text (single spaces, trimmed; the empty text has none)."""
+    return pl.when(text.str.len_bytes() > 0).then(text.str.count_matches(" ") + 1).otherwise(0).cast(pl.Int64)
+
+
+def _coverage(pairs: pl.DataFrame, n: int) -> pl.DataFrame:
+    """The words of each held-out text that a pair's shared n-grams cover, as word intervals:
+    `line`, `ref_line`, `start`, `end` (exclusive), one row per run of n-grams starting under n
+    words apart (those overlap; a pair's intervals are disjoint), in place of one row per word."""
+    pairs = pairs.sort("line", "ref_line", "pos")
+    new = (
+        (pl.col("line") != pl.col("line").shift())
+        | (pl.col("ref_line") != pl.col("ref_line").shift())
+        | (pl.col("pos") - pl.col("pos").shift() >= n)
+    ).fill_null(True)
+    return (
+        pairs.with_columns(block=new.cum_sum())
+        .group_by("block")
+        .agg(
+            pl.col("line").first(),
+            pl.col("ref_line").first(),
+            start=pl.col("pos").min(),
+            end=pl.col("pos").max() + n,
+        )
+        .drop("block")
+    )
 
 
 def _most_of_a_part(
@@ -174,7 +205,11 @@ def _most_of_a_part(
     is not the training one with other numbers or names (`SAME_PROBLEM`). A worked solution's stock
     step ("there are 7 days in a week so she eats 3*7") or one phrase of a question about
     something else is not a leak; a renumbered copy of a training problem is. Labelled data is
-    left alone: its text is the whole example, which a long span is most of."""
+    left alone: its text is the whole example, which a long span is most of.
+
+    The coverage is counted in polars from word intervals and prompt/answer lengths; the words of
+    both prompts are read only for the pairs it leaves to the renumbered-copy test, one pair at a
+    time (a million rows' word lists held at once weighed about 1 GB)."""
     eval_split, ref_split = splits
     if ctx.has_labels(eval_split):
         return matched
@@ -188,31 +223,57 @@ def _most_of_a_part(
         .agg(pl.col("len").max().alias("grams"))
     )
     short = runs.filter(pl.col("grams") <= n).select("line", "ref_line")
+    del runs
     if not short.height:
         return matched
-    mine = _parts(ctx, eval_split, short["line"].unique())
-    theirs = _parts(ctx, ref_split, short["ref_line"].unique())
-    covered = (
-        pairs.join(short, on=["line", "ref_line"], how="semi")
-        .select("line", "ref_line", word=pl.int_ranges("pos", pl.col("pos") + n))
-        .explode("word")
-        .unique()
+    mine = _normalised_parts(ctx, eval_split, short["line"].unique(), ("prompt", "response"))
+    lengths = mine.select("line", words=_word_count(pl.col("prompt")), answer=_word_count(pl.col("response")))
+    prompt_share, answer_share = share * pl.col("words"), share * pl.col("answer")
+    # A held-out line that is not a valid row has no prompt nor answer (0 words): never most of one.
+    failing = (
+        _coverage(pairs.join(short, on=["line", "ref_line"], how="semi"), n)
+        .join(lengths, on="line", how="left")
+        .with_columns(pl.col("words", "answer").fill_null(0))
         .group_by("line", "ref_line")
-        .agg(pl.col("word"))
+        .agg(
+            pl.col("words").first(),
+            pl.col("answer").first(),
+            covered=(pl.col("end") - pl.col("start")).sum(),
+            in_prompt=(pl.min_horizontal("end", "words") - pl.col("start")).clip(0).sum(),
+        )
+        .filter(
+            ~(
+                ((pl.col("in_prompt") >= prompt_share) & (prompt_share > 0))
+                | ((pl.col("covered") - pl.col("in_prompt") >= answer_share) & (answer_share > 0))
+            )
+        )
+        .select("line", "ref_line", "words")
     )
-    small = []
-    for line, ref_line, words in covered.iter_rows():
-        prompt, answer = mine.get(line, ([], 0))
-        in_prompt = sum(1 for w in words if w < len(prompt))
-        if in_prompt >= share * len(prompt) > 0 or len(words) - in_prompt >= share * answer > 0:
-            continue
-        other = theirs.get(ref_line, ([], 0))[0]
-        # Plain text (no prompt) is all answer: no problem to compare, only what the span covers.
-        if not (prompt and other) or Levenshtein.normalized_similarity(prompt, other) < SAME_PROBLEM:
-            small.append((line, ref_line))
-    if not small:
+    del pairs, short, lengths
+    # Plain text (no prompt) is all answer: no problem to compare, only what the span covers.
+    small = [failing.filter(pl.col("words") == 0).select("line", "ref_line")]
+    compared = failing.filter(pl.col("words") > 0).select("line", "ref_line")
+    if compared.height:
+        theirs = _normalised_parts(ctx, ref_split, compared["ref_line"].unique(), ("prompt",))
+        texts = compared.join(mine.select("line", "prompt"), on="line").join(
+            theirs.rename({"line": "ref_line", "prompt": "other"}), on="ref_line", how="left"
+        )
+        renamed = [
+            (line, ref_line)
+            for line, ref_line, prompt, other in texts.select(
+                "line", "ref_line", "prompt", "other"
+            ).iter_rows()
+            if other and Levenshtein.normalized_similarity(_masked(prompt), _masked(other)) >= SAME_PROBLEM
+        ]
+        schema = {"line": pl.Int64, "ref_line": pl.Int64}
+        small.append(
+            compared.join(
+                pl.DataFrame(renamed, schema=schema, orient="row"), on=["line", "ref_line"], how="anti"
+            )
+        )
+    drop = pl.concat(small)
+    if not drop.height:
         return matched
-    drop = pl.DataFrame(small, schema={"line": pl.Int64, "ref_line": pl.Int64}, orient="row")
     return matched.join(drop, on=["line", "ref_line"], how="anti")
 
 
