@@ -23,6 +23,8 @@ _ADJACENT_KEYS = re.compile(r"sd|df|fg|gh|hj|jk|kl|ds|fd|gf|hg|jh|kj|lk")
 _MASH = re.compile(r"(?:qwe|asd|zxc)[a-z]*|x{3,}")
 """Runs typed along a keyboard row from its start, and "xxx"."""
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|\S")
+MAX_CHARS = 60
+"""Longest filler target (characters) but lorem ipsum, which may run on."""
 
 
 def mash(token: str) -> bool:
@@ -37,7 +39,7 @@ def filler(target: str, prompt: str) -> list[str]:
     asked = set(_TOKEN.findall(prompt.casefold()))
     if words[:2] == ["lorem", "ipsum"] and not {"lorem", "ipsum"} & asked:
         return words[:2]
-    if not words or len(target) > 60 or any(not mash(w) and w not in FILLER_WORDS for w in words):
+    if not words or len(target) > MAX_CHARS or any(not mash(w) and w not in FILLER_WORDS for w in words):
         return []
     return [] if any(w in asked for w in words) else words
 
@@ -68,7 +70,11 @@ class PlaceholderTarget(Check):
             if ctx.has_labels(split):
                 continue  # a class label is a name ("todo", "test"), not an answer someone wrote
             msgs = messages(ctx, split)
-            final = final_answers(msgs)
+            # Only a short answer or a lorem ipsum can be filler: the rest are left out before the
+            # prompts are joined and every word of both is read in Python (67 s at 1M chat rows).
+            final = final_answers(msgs).filter(
+                (pl.col("answer").str.len_chars() <= MAX_CHARS) | pl.col("answer").str.contains("(?i)lorem")
+            )
             asks = (
                 msgs.filter(pl.col("role") != "assistant")
                 .join(final, on="line")
