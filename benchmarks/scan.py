@@ -154,8 +154,9 @@ def calibrate(train: Path) -> float:
     return time.perf_counter() - began
 
 
-def measure(train: Path, test: Path, max_gb: float, jobs: int = 0) -> dict:
-    """Scan in a fresh process; wall, CPU and peak RSS of that process, plus its stage timings."""
+def measure(train: Path, test: Path, max_gb: float, jobs: int = 0, keep: Path | None = None) -> dict:
+    """Scan in a fresh process; wall, CPU and peak RSS of that process, plus its stage timings.
+    `keep`: copy the scan's JSON report there (to compare findings before and after a change)."""
     calibration = calibrate(train)
     with tempfile.TemporaryDirectory(prefix="dataqa-scan-") as tmp:
         json_out, stages_out = Path(tmp) / "report.json", Path(tmp) / "stages.json"
@@ -189,6 +190,9 @@ def measure(train: Path, test: Path, max_gb: float, jobs: int = 0) -> dict:
             raise SystemExit(f"scan failed with status {status}")
         stages = json.loads(stages_out.read_text())
         report = json.loads(json_out.read_text())
+        if keep is not None:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            keep.write_bytes(json_out.read_bytes())
     return {
         "jobs": jobs,
         "train": str(train),
@@ -263,11 +267,14 @@ def main() -> None:
     parser.add_argument("--max-gb", type=float, default=14.0, help="stop a scan past this resident memory")
     parser.add_argument("--note", default="", help="a line to put under the heading (what changed)")
     parser.add_argument("--out", type=Path, help="append the Markdown to this file")
+    parser.add_argument("--keep-json", type=Path, help="folder to keep each scan's JSON report in")
     args = parser.parse_args()
     for rows in args.sizes:
         test_rows = max(rows // 10, 1)
         train, test = dataset(args.data, rows, test_rows, args.shape)
-        text = render(rows, test_rows, measure(train, test, args.max_gb, args.jobs), args.top, args.shape)
+        keep = args.keep_json / f"{args.shape}-{rows}.json" if args.keep_json else None
+        run = measure(train, test, args.max_gb, args.jobs, keep)
+        text = render(rows, test_rows, run, args.top, args.shape)
         if args.note:
             head, rest = text.split("\n", 1)
             text = f"{head}\n\n{args.note}\n{rest}"
