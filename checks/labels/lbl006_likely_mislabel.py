@@ -7,6 +7,7 @@ space of `dataqa.text.topics`, whose stop-word list would turn "not urgent" into
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -16,13 +17,14 @@ import numpy as np
 import orjson
 import scipy.sparse as sp
 
-from dataqa.checks.labels.base import scalar_text, split_labels, tie
-from dataqa.checks.labels.label_space import LabelSpace, label_space, nearest
+from dataqa.checks.labels.base import DECIDING, scalar_text, split_labels, tie
+from dataqa.checks.labels.label_space import LABEL_TOKENS, LabelSpace, label_space, nearest
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
+from dataqa.text.slots import NEGATIONS
 from dataqa.text.topics import SEED
 
 
@@ -76,7 +78,7 @@ class LikelyMislabel(Check):
     Method: TF-IDF of the inputs with word pairs and every word kept (`label_space`: negations and
     function words often carry the label), logistic regression, `folds`-fold stratified
     cross-validation (seeded), so each example is scored by a model that never saw it (the
-    out-of-fold probabilities of confident learning). Three tests, all needed:
+    out-of-fold probabilities of confident learning). Four tests, all needed:
     1. the classifier: another label gets at least `min_confidence` and the given one at most
        `max_given`;
     2. confident learning's per-class thresholds: the given label's probability is under its
@@ -97,6 +99,11 @@ class LikelyMislabel(Check):
        example has; a classifier's pull towards a frequent reading (the question word) then has
        no neighbours behind it. Fields of JSON-object labels skip this test (see `_judge`): on
        planted field flips it kept 2 of 10; a field's model takes three times the steps instead.
+    4. the row's own words (whole labels): it has a word the suggested label's examples use
+       `deciding` times as often as the given label's (`_Pair.tells`: "There is a payment I don't
+       recognise!" names neither a card nor a direct debit, and the label may be right), and no
+       negation turns such a word round (`_Polarity.reversed`: "that is not false" is yes, though
+       "not" and "false" are both words of no).
     The finding names the agreeing neighbours, so a reviewer can judge it in seconds.
     JSON-object labels ({"queue": ..., "priority": ...}) are judged field by field, each field a
     task of its own, and the finding names the field. A task is not judged when the labels are
@@ -148,8 +155,10 @@ class LikelyMislabel(Check):
         report: dict[str, dict] = {}
         scored: set[int] = set()
         rows_of = np.array([index[line] for line, _ in labelled], dtype=np.int64)
+        prompts = ctx.valid_rows("train")["prompt"].to_list()
         for field, values in tasks.items():
-            outcome = self._judge(space, rows_of, values, [line for line, _ in labelled], field is None)
+            lines = [line for line, _ in labelled]
+            outcome = self._judge(space, rows_of, values, lines, prompts if field is None else None)
             report["label" if field is None else field] = outcome.pop("metrics")
             scored.update(outcome["scored"])
             for doubt in outcome["doubts"]:
@@ -163,7 +172,6 @@ class LikelyMislabel(Check):
         if len(skipped) == len(report):
             self.metrics["skipped"] = report[skipped[0]]["skipped"]
         self.metrics["flagged"] = len(doubts)
-        prompts = ctx.valid_rows("train")["prompt"].to_list()
         for k in sorted(doubts, key=lambda k: labelled[k][0]):
             line, label = labelled[k]
             items = doubts[k]
@@ -246,16 +254,23 @@ class LikelyMislabel(Check):
         return proba
 
     def _judge(
-        self, space: LabelSpace, rows_of: np.ndarray, values: list[str | None], lines: list[int], whole: bool
+        self,
+        space: LabelSpace,
+        rows_of: np.ndarray,
+        values: list[str | None],
+        lines: list[int],
+        prompts: list[str | None] | None,
     ) -> dict:
         """Out-of-fold probabilities for one task and the rows it doubts.
 
         Returns `metrics` (rows, accuracy, class thresholds, candidates or why the task was
         skipped), `scored` (the labelled-row positions that were scored) and `doubts` (`Doubt`s).
-        `whole`: the task is the whole label, not one field of a JSON-object label. A field is
-        decided by part of the text (a priority hint beside the complaint), so whole-text
-        neighbours say nothing about it: the neighbour test is for whole labels only.
+        `prompts` (train's prompts in the space's row order) is given when the task is the whole
+        label, None for one field of a JSON-object label. A field is decided by part of the text (a
+        priority hint beside the complaint), so whole-text neighbours and words say nothing about
+        it: the neighbour and word tests are for whole labels only.
         """
+        whole = prompts is not None
         counts = Counter(v for v in values if v is not None)
         keep = [k for k, v in enumerate(values) if v is not None and counts[v] >= self.folds]
         classes = sorted({values[k] for k in keep})
@@ -314,6 +329,7 @@ class LikelyMislabel(Check):
         sizes = np.bincount(y, minlength=len(classes)).astype(np.float64)
         unique_words = np.asarray(words.sum(axis=0)).ravel() <= 1
         close_rows = nearest(space.neighbours, kept_rows[candidates], self.neighbours)
+        polarity = _Polarity(prompts or [], kept_rows, y)
         uses: dict[int, np.ndarray] = {}
         for i, near in zip(candidates, close_rows, strict=True):
             g, s = int(y[i]), int(suggested[i])
@@ -335,6 +351,10 @@ class LikelyMislabel(Check):
                 and self.min_agreeing
                 and (len(agreeing) < self.min_agreeing or len(agreeing) < 3 * close_given)
             ):
+                continue
+            if whole and not pair.tells(own):
+                continue
+            if whole and polarity.reversed(prompts[int(kept_rows[i])], g, s):
                 continue
             result["doubts"].append(
                 Doubt(
@@ -387,6 +407,78 @@ class _Pair:
             return True
         shared = max((tie(s[w] - 1, ss - 1, g[w] - 1, gs - 1) for w in theirs & own), default=0.0)
         return shared > extra
+
+    def tells(self, own: set[int]) -> bool:
+        """Whether the doubted row (words `own`) says anything for the suggested class: a word the
+        suggested class's examples use `deciding` times as often as the given class's other
+        examples (5, not LBL002's 3: at 3 "start" (15 / 5 of 175 examples) made "start play" a
+        game, not music). A row with none names what neither label turns on ("There is a payment I don't
+        recognise!": card or direct debit; "start play": a game or music); the classifier's doubt
+        then comes from which class says such things more often, and the label may be right."""
+        g, gs, s, ss = self.given_uses, self.given_size, self.suggested_uses, self.suggested_size
+        return any(tie(s[w], ss, g[w] - 1, gs - 1) >= self.deciding for w in own)
+
+
+NEGATION_SCOPE = 3
+"""Words after a negation that it negates, within its clause ("that is not (at all) false")."""
+_CLAUSE = re.compile(r"[.,;:!?()\[\]]|\b(?:but|and|or|because|so|though|although)\b", re.IGNORECASE)
+_WORD = re.compile(LABEL_TOKENS)
+
+
+def _is_negation(word: str) -> bool:
+    """A negation word ("not", "never", "don't", "isnt", "can't")."""
+    plain = word.replace("'", "").replace("\u2019", "")
+    return plain in NEGATIONS or (plain.endswith("nt") and word[-3:-2] in ("'", "\u2019"))
+
+
+def negated(text: str | None) -> set[str]:
+    """The words of a text that a negation before them negates: up to `NEGATION_SCOPE` words after
+    a negation word, within its clause, lower-cased ("that is not false": "false")."""
+    found: set[str] = set()
+    for clause in _CLAUSE.split((text or "").lower()):
+        words = _WORD.findall(clause)
+        for i, word in enumerate(words):
+            if _is_negation(word):
+                found.update(w for w in words[i + 1 : i + 1 + NEGATION_SCOPE] if not _is_negation(w))
+    return found
+
+
+class _Polarity:
+    """How often each class's examples use a word plainly and negated (read from the prompts on
+    first need: few doubted rows have a negation)."""
+
+    def __init__(self, prompts: list[str | None], rows: np.ndarray, classes: np.ndarray) -> None:
+        self.prompts, self.rows, self.classes = prompts, rows, classes
+        self.counts: dict[int, tuple[Counter[str], Counter[str], int]] = {}
+
+    def _of(self, c: int) -> tuple[Counter[str], Counter[str], int]:
+        if c not in self.counts:
+            plain: Counter[str] = Counter()
+            negative: Counter[str] = Counter()
+            members = self.rows[self.classes == c]
+            for r in members:
+                text = self.prompts[int(r)]
+                scope = negated(text)
+                words = {w.lower() for w in _WORD.findall(text or "")}
+                negative.update(scope)
+                plain.update(words - scope)
+            self.counts[c] = (plain, negative, len(members))
+        return self.counts[c]
+
+    def reversed(self, text: str | None, given: int, suggested: int) -> bool:
+        """Whether a negation in the doubted row (of class `given`) turns a word of the suggested
+        class round: the word ties the row to the suggested class (`DECIDING` times as often)
+        where that class says it plainly, and that class's examples do not say it negated as often
+        ("that is not false" labelled yes: "false" is a word of no, "not false" is not). A
+        bag-of-words classifier reads both words as the suggested class's; the label is right.
+        A class whose examples say the word negated ("I don't recognise this payment") keeps it."""
+        g_plain, g_neg, g_size = self._of(given)
+        s_plain, s_neg, s_size = self._of(suggested)
+        for w in negated(text):
+            turned = tie(s_plain[w], s_size, g_plain[w], g_size - 1) >= DECIDING
+            if turned and tie(s_neg[w], s_size, g_neg[w] - 1, g_size - 1) < DECIDING:
+                return True
+        return False
 
 
 CENTROID_SCALE = 30.0
