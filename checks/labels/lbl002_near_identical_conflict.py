@@ -16,6 +16,7 @@ from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups, word_diff
+from dataqa.text.slots import FILLER
 
 
 @register
@@ -38,7 +39,13 @@ class NearIdenticalConflict(Check):
     labels are both right. So does a word the second label's examples never use when the first
     label's examples usually carry such a word (a playlist's name, a restaurant's place: "create a
     playlist" / "create a playlist popco"). A held-out split's pairs are judged with train's
-    examples too. A group is reported when two of its inputs with different labels differ only in
+    examples too. Two forms of the same words are two requests: a question and a statement or
+    command (`asks`: "do i need a pin" / "i need a new pin"; a modal request, "can you set a
+    reminder", is a command). So is a short request with a word added that the set does not know
+    (no other example of either label uses it, one example at most in the whole set, and it is a
+    quarter of the words or more: "make me happy" / "make me happy juice"): whether that word
+    decides, no example can say, and it is more likely what is asked for than an aside.
+    A group is reported when two of its inputs with different labels differ only in
     words both labels use alike, or in a word no other example has where both labels' examples
     are as varied ("a train ticket to" / "... to denver", two travel intents).
     Why: when a greeting or an order number is all that separates two examples, different labels
@@ -121,6 +128,34 @@ class NearIdenticalConflict(Check):
 
 _WORD = re.compile(LABEL_TOKENS)
 _APOSTROPHE = re.compile("['\u2019]")
+AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "was", "were", "have", "has", "had"})
+QUESTION_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
+ASKING = AUXILIARIES | QUESTION_WORDS
+"""Words that open a question when a text starts with them: an auxiliary put before the subject
+("do i need a pin") or a question word. Modals ("can", "could", "would") are left out: "can you
+play jazz" is a request like "play jazz"."""
+MODALS = frozenset(["can", "could", "would", "will", "shall", "should", "may", "might", "must"])
+UNKNOWN_SHARE = 0.25
+"""An added word the set does not know separates two texts when it is at least this share of the
+longer one's words: a word in four of a short request, not a name in a long complaint."""
+_LEADING = FILLER - ASKING - MODALS - {"a", "an", "the", "some", "any"}
+"""Greetings and politeness words skipped before the opening word ("please, do i need ...")."""
+
+
+def asks(text: str | None) -> bool | None:
+    """Whether a text is a question by its opening word (`ASKING`): True; a statement or a command
+    (any other opening word): False; None when it opens with a modal or has no word. Only a
+    question against a statement of the same words tells two labels apart by form alone."""
+    for word in _WORD.findall((text or "").lower()):
+        plain = _APOSTROPHE.sub("", word)
+        if plain in _LEADING:
+            continue
+        first = _APOSTROPHE.split(word)[0]  # "what's": "what"; "can't": "can"
+        negated = plain[:-2] if plain.endswith("nt") else ""  # "don't", "isnt": "do", "is"
+        if first in MODALS or plain in MODALS or negated in MODALS | {"ca", "wo", "sha"}:  # can't, won't
+            return None
+        return first in ASKING or plain in ASKING or negated in AUXILIARIES
+    return None
 
 
 def _examples(ctx: Context, split: str) -> Callable[[], list[tuple[str, set[str]]]]:
@@ -162,6 +197,7 @@ def _explainer(
     per_label: dict[str, Counter[str]] = {}
     members: dict[str, list[set[str]]] = {}
     sizes: Counter[str] = Counter()
+    everywhere: Counter[str] = Counter()
     foreign: dict[tuple[str, str], int] = {}
 
     def words_of(line: int) -> set[str]:
@@ -173,6 +209,7 @@ def _explainer(
         if not per_label:
             for lab, found in examples():
                 per_label.setdefault(lab, Counter()).update(found)
+                everywhere.update(found)
                 members.setdefault(lab, []).append(found)
                 sizes[lab] += 1
         return per_label.get(label, Counter())
@@ -200,4 +237,24 @@ def _explainer(
         their_share = carrying(theirs, mine) - alien(words_of(other), mine)
         return tie(own_share, sizes[mine] - 1, their_share, sizes[theirs] - 1) >= DECIDING
 
-    return lambda a, b: decides(a, b) or decides(b, a)
+    def adds_unknown(line: int, other: int) -> bool:
+        """`line` is `other` with words added (filler aside), and an added word is one the set does
+        not know (neither label's other examples use it, at most one other example does) that is at
+        least `UNKNOWN_SHARE` of `line`'s words: "make me happy" / "make me happy juice" (the
+        juice is what is asked for). Whether it decides, no example can say: not a conflict."""
+        mine, theirs = words_of(line), words_of(other)
+        if theirs - mine - FILLER:
+            return False
+        own, their = used(labels[line]), used(labels[other])
+        unknown = [w for w in mine - theirs - FILLER if own[w] <= 1 and not their[w] and everywhere[w] <= 2]
+        return len(unknown) >= UNKNOWN_SHARE * len(mine)
+
+    def differ_in_form(a: int, b: int) -> bool:
+        """One is a question, the other a statement or command ("do i need a pin" / "i need a new
+        pin", "do i need to verify my identity" / "i need to verify my identity"): two requests."""
+        forms = {asks(prompts.get(a)), asks(prompts.get(b))}
+        return forms == {True, False}
+
+    return lambda a, b: (
+        differ_in_form(a, b) or adds_unknown(a, b) or adds_unknown(b, a) or decides(a, b) or decides(b, a)
+    )
