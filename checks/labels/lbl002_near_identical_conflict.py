@@ -130,6 +130,9 @@ _WORD = re.compile(LABEL_TOKENS)
 _APOSTROPHE = re.compile("['\u2019]")
 AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "was", "were", "have", "has", "had"})
 QUESTION_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
+SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it", "there", "this", "that", "these", "those"})
+SUBJECTS |= {"my", "your", "our", "their", "his", "her", "its", "the", "a", "an", "any"}
+"""Words that follow an auxiliary put before its subject: "do I", "is it", "does my card"."""
 ASKING = AUXILIARIES | QUESTION_WORDS
 """Words that open a question when a text starts with them: an auxiliary put before the subject
 ("do i need a pin") or a question word. Modals ("can", "could", "would") are left out: "can you
@@ -143,19 +146,29 @@ _LEADING = FILLER - ASKING - MODALS - {"a", "an", "the", "some", "any"}
 
 
 def asks(text: str | None) -> bool | None:
-    """Whether a text is a question by its opening word (`ASKING`): True; a statement or a command
-    (any other opening word): False; None when it opens with a modal or has no word. Only a
-    question against a statement of the same words tells two labels apart by form alone."""
-    for word in _WORD.findall((text or "").lower()):
-        plain = _APOSTROPHE.sub("", word)
-        if plain in _LEADING:
-            continue
-        first = _APOSTROPHE.split(word)[0]  # "what's": "what"; "can't": "can"
-        negated = plain[:-2] if plain.endswith("nt") else ""  # "don't", "isnt": "do", "is"
-        if first in MODALS or plain in MODALS or negated in MODALS | {"ca", "wo", "sha"}:  # can't, won't
-            return None
-        return first in ASKING or plain in ASKING or negated in AUXILIARIES
-    return None
+    """Whether a text is a question by its opening word (`ASKING`, or a question word after one
+    other word: "in what city"): True; a statement or a command (any other opening): False; None
+    when it opens with a modal or has no word. Only a question against a statement of the same
+    words tells two labels apart by form alone."""
+    words = _WORD.findall((text or "").lower())
+    while words and _APOSTROPHE.sub("", words[0]) in _LEADING:
+        words.pop(0)
+    if not words:
+        return None
+    word = words[0]
+    plain = _APOSTROPHE.sub("", word)
+    first = _APOSTROPHE.split(word)[0]  # "what's": "what"; "can't": "can"
+    negated = plain[:-2] if plain.endswith("nt") else ""  # "don't", "isnt": "do", "is"
+    if first in MODALS or plain in MODALS or negated in MODALS | {"ca", "wo", "sha"}:  # can't, won't
+        return None
+    if first in QUESTION_WORDS:
+        return True
+    if first in AUXILIARIES or negated in AUXILIARIES:
+        # Inverted before its subject ("do i", "is it", "does my card"), not a preposition or an
+        # article of another language ("do domu", "am Montag").
+        return len(words) > 1 and words[1] in SUBJECTS
+    # A preposition before the question word: "in what city", "for how long", "to whom".
+    return len(words) > 1 and _APOSTROPHE.split(words[1])[0] in QUESTION_WORDS
 
 
 def _examples(ctx: Context, split: str) -> Callable[[], list[tuple[str, set[str]]]]:
