@@ -7,7 +7,6 @@ space of `dataqa.text.topics`, whose stop-word list would turn "not urgent" into
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -17,14 +16,14 @@ import numpy as np
 import orjson
 import scipy.sparse as sp
 
-from dataqa.checks.labels.base import DECIDING, scalar_text, split_labels, tie
-from dataqa.checks.labels.label_space import LABEL_TOKENS, LabelSpace, label_space, nearest
+from dataqa.checks.labels.base import scalar_text, split_labels, tie
+from dataqa.checks.labels.label_space import LabelSpace, label_space, nearest
+from dataqa.checks.labels.negation import Polarity
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
-from dataqa.text.slots import NEGATIONS
 from dataqa.text.topics import SEED
 
 
@@ -102,7 +101,7 @@ class LikelyMislabel(Check):
     4. the row's own words (whole labels): it has a word the suggested label's examples use
        `deciding` times as often as the given label's (`_Pair.tells`: "There is a payment I don't
        recognise!" names neither a card nor a direct debit, and the label may be right), and no
-       negation turns such a word round (`_Polarity.reversed`: "that is not false" is yes, though
+       negation turns such a word round (`Polarity.reversed`: "that is not false" is yes, though
        "not" and "false" are both words of no).
     The finding names the agreeing neighbours, so a reviewer can judge it in seconds.
     JSON-object labels ({"queue": ..., "priority": ...}) are judged field by field, each field a
@@ -329,7 +328,7 @@ class LikelyMislabel(Check):
         sizes = np.bincount(y, minlength=len(classes)).astype(np.float64)
         unique_words = np.asarray(words.sum(axis=0)).ravel() <= 1
         close_rows = nearest(space.neighbours, kept_rows[candidates], self.neighbours)
-        polarity = _Polarity(prompts or [], kept_rows, y)
+        polarity = Polarity(prompts or [], kept_rows, y)
         uses: dict[int, np.ndarray] = {}
         for i, near in zip(candidates, close_rows, strict=True):
             g, s = int(y[i]), int(suggested[i])
@@ -417,68 +416,6 @@ class _Pair:
         then comes from which class says such things more often, and the label may be right."""
         g, gs, s, ss = self.given_uses, self.given_size, self.suggested_uses, self.suggested_size
         return any(tie(s[w], ss, g[w] - 1, gs - 1) >= self.deciding for w in own)
-
-
-NEGATION_SCOPE = 3
-"""Words after a negation that it negates, within its clause ("that is not (at all) false")."""
-_CLAUSE = re.compile(r"[.,;:!?()\[\]]|\b(?:but|and|or|because|so|though|although)\b", re.IGNORECASE)
-_WORD = re.compile(LABEL_TOKENS)
-
-
-def _is_negation(word: str) -> bool:
-    """A negation word ("not", "never", "don't", "isnt", "can't")."""
-    plain = word.replace("'", "").replace("\u2019", "")
-    return plain in NEGATIONS or (plain.endswith("nt") and word[-3:-2] in ("'", "\u2019"))
-
-
-def negated(text: str | None) -> set[str]:
-    """The words of a text that a negation before them negates: up to `NEGATION_SCOPE` words after
-    a negation word, within its clause, lower-cased ("that is not false": "false")."""
-    found: set[str] = set()
-    for clause in _CLAUSE.split((text or "").lower()):
-        words = _WORD.findall(clause)
-        for i, word in enumerate(words):
-            if _is_negation(word):
-                found.update(w for w in words[i + 1 : i + 1 + NEGATION_SCOPE] if not _is_negation(w))
-    return found
-
-
-class _Polarity:
-    """How often each class's examples use a word plainly and negated (read from the prompts on
-    first need: few doubted rows have a negation)."""
-
-    def __init__(self, prompts: list[str | None], rows: np.ndarray, classes: np.ndarray) -> None:
-        self.prompts, self.rows, self.classes = prompts, rows, classes
-        self.counts: dict[int, tuple[Counter[str], Counter[str], int]] = {}
-
-    def _of(self, c: int) -> tuple[Counter[str], Counter[str], int]:
-        if c not in self.counts:
-            plain: Counter[str] = Counter()
-            negative: Counter[str] = Counter()
-            members = self.rows[self.classes == c]
-            for r in members:
-                text = self.prompts[int(r)]
-                scope = negated(text)
-                words = {w.lower() for w in _WORD.findall(text or "")}
-                negative.update(scope)
-                plain.update(words - scope)
-            self.counts[c] = (plain, negative, len(members))
-        return self.counts[c]
-
-    def reversed(self, text: str | None, given: int, suggested: int) -> bool:
-        """Whether a negation in the doubted row (of class `given`) turns a word of the suggested
-        class round: the word ties the row to the suggested class (`DECIDING` times as often)
-        where that class says it plainly, and that class's examples do not say it negated as often
-        ("that is not false" labelled yes: "false" is a word of no, "not false" is not). A
-        bag-of-words classifier reads both words as the suggested class's; the label is right.
-        A class whose examples say the word negated ("I don't recognise this payment") keeps it."""
-        g_plain, g_neg, g_size = self._of(given)
-        s_plain, s_neg, s_size = self._of(suggested)
-        for w in negated(text):
-            turned = tie(s_plain[w], s_size, g_plain[w], g_size - 1) >= DECIDING
-            if turned and tie(s_neg[w], s_size, g_neg[w] - 1, g_size - 1) < DECIDING:
-                return True
-        return False
 
 
 CENTROID_SCALE = 30.0
