@@ -141,6 +141,10 @@ MODALS = frozenset(["can", "could", "would", "will", "shall", "should", "may", "
 UNKNOWN_SHARE = 0.25
 """An added word the set does not know separates two texts when it is at least this share of the
 longer one's words: a word in four of a short request, not a name in a long complaint."""
+KNOWN_EXAMPLES = 20
+"""A word no example of a label uses says something about it only when the label has this many
+other examples: in a small set nearly every word is one no other row has ("reset my password
+(quickly)"), and the pair stays a conflict."""
 _LEADING = FILLER - ASKING - MODALS - {"a", "an", "the", "some", "any"}
 """Greetings and politeness words skipped before the opening word ("please, do i need ...")."""
 
@@ -254,9 +258,11 @@ def _explainer(
         """`line` is `other` with words added (filler aside), and an added word is one the set does
         not know (neither label's other examples use it, at most one other example does) that is at
         least `UNKNOWN_SHARE` of `line`'s words: "make me happy" / "make me happy juice" (the
-        juice is what is asked for). Whether it decides, no example can say: not a conflict."""
+        juice is what is asked for). Whether it decides, no example can say: not a conflict.
+        Both labels need `KNOWN_EXAMPLES` other examples for "no example uses it" to mean anything."""
         mine, theirs = words_of(line), words_of(other)
-        if theirs - mine - FILLER:
+        used(labels[line])
+        if theirs - mine - FILLER or min(sizes[labels[line]], sizes[labels[other]]) - 1 < KNOWN_EXAMPLES:
             return False
         own, their = used(labels[line]), used(labels[other])
         unknown = [w for w in mine - theirs - FILLER if own[w] <= 1 and not their[w] and everywhere[w] <= 2]
