@@ -14,7 +14,14 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
-from dataqa.text.topics import STOP_WORDS, TOKEN_PATTERN, nearest_train, text_space, vocabulary_share
+from dataqa.text.topics import (
+    STOP_WORDS,
+    TOKEN_PATTERN,
+    nearest_train,
+    text_space,
+    train_spread,
+    vocabulary_share,
+)
 
 _WORD = re.compile(TOKEN_PATTERN)
 _STOP = frozenset(STOP_WORDS)
@@ -82,7 +89,12 @@ class TestCoverage(Check):
     ("who did heidi klum date?", "add sara bareilles to my playlist"): only an input of `long_words`
     content words that shares no word train knows is reported there. An input of fewer than five
     content words, names written as names left out (a trivia question about a name train never
-    saw, "Play <track> by <artist>"), is too short to call a new kind. Metrics:
+    saw, "Play <track> by <artist>"), is too short to call a new kind. Whatever the split, an input
+    is uncovered only when it is also farther from train than all but `train_share` of the training
+    inputs are from the rest of train (a seeded sample's nearest other training input, measured the
+    same way): on FAQ questions over passages, or one question per table, training examples lie far
+    from each other too, and a held-out example as far from train is one more of the same kind.
+    Metrics: `train_spread_bar`,
     `distance_histogram` (1 - similarity, test split), `uncovered`, and per split the median and
     the bar used; labels that train lacks are LBL004's job.
     Why: the test score on uncovered examples measures generalisation to unseen kinds of input; if
@@ -93,7 +105,7 @@ class TestCoverage(Check):
     """
 
     id = "COV005"
-    shares = frozenset({"lsa", "nearest_train", "text_space"})
+    shares = frozenset({"lsa", "nearest_train", "text_space", "train_spread"})
     name = "test-coverage"
     family = "coverage"
     severity = Severity.WARNING
@@ -114,6 +126,12 @@ class TestCoverage(Check):
     no word train knows and has `long_words` content words, since the new words of a shorter one
     are most often names and values in a known form ("who developed the tcp ip reference model?")."""
     long_words: int = ranged(8, low=0)
+    train_share: float = ranged(0.001, low=0, high=1)
+    """Share of training inputs allowed farther from the rest of train than an uncovered held-out
+    input is from train. An input is uncovered only when it is farther from train than all but this
+    share of training inputs are from each other (`dataqa.text.topics.train_spread`, on at least
+    `min_rows` scored training inputs): where training examples are as far apart (FAQ questions
+    about passages, one question per table), a held-out example as far from train is drawn like them."""
 
     def low(self, median: float) -> bool:
         """Whether a split of this median nearest similarity shares few words with train by nature."""
@@ -127,8 +145,21 @@ class TestCoverage(Check):
         spread = float(np.median(np.abs(sims - median)))
         return min(self.min_similarity, median - self.outlier_mads * spread)
 
+    def spread_bar(self, ctx: Context) -> float | None:
+        """The similarity to train under which a held-out input is farther from train than all but
+        `train_share` of the scored training inputs are from the rest of train (None: too few)."""
+        spread = train_spread(ctx)
+        texts = ctx.valid_rows("train")["prompt"].fill_null("").to_list()
+        rows = spread["row"].to_numpy()
+        names = np.array([name_words(texts[int(i)]) for i in rows], dtype=np.int64)
+        words = spread["n_words"].to_numpy() - names
+        sims = spread["similarity"].to_numpy()[words >= self.min_words]
+        return float(np.quantile(sims, self.train_share)) if len(sims) >= self.min_rows else None
+
     def run(self, ctx: Context) -> Iterator[Finding]:
         uncovered_total = 0
+        own = self.spread_bar(ctx)
+        self.metrics["train_spread_bar"] = None if own is None else round(own, 4)
         primary = "test" if "test" in ctx.splits else ctx.eval_splits[0].name
         for split in ctx.eval_splits:
             near = nearest_train(ctx, split.name)
@@ -149,6 +180,8 @@ class TestCoverage(Check):
                 judged = words >= max(self.min_words, self.long_words)
             else:
                 bar, judged = self.bar(sims[scored]), scored
+            if own is not None:
+                bar = min(bar, own)
             uncovered = np.flatnonzero(judged & (sims < bar))
             nearest = near["nearest_line"].to_numpy().copy()
             if len(uncovered):  # the candidate search is approximate: verify before claiming
@@ -165,6 +198,7 @@ class TestCoverage(Check):
             uncovered_total += len(uncovered)
             lines = near["line"].to_numpy()
             typical = self.metrics[f"{split.name}_median_similarity"]
+            own_note = "" if own is None else f"; training examples have another at {own:.2f} or more"
             for i in uncovered:
                 hint = (
                     f"nearest training {field_name(ctx.train, 'prompt')} is "
@@ -174,7 +208,7 @@ class TestCoverage(Check):
                 )
                 yield self.finding(
                     f"{split.name} example has no similar training example ({hint}; the split's typical "
-                    f"nearest similarity is {typical:.2f})",
+                    f"nearest similarity is {typical:.2f}{own_note})",
                     [ctx.location(split, int(lines[i]))],
                     [excerpt(prompts[i], flat=True)],
                     metrics={"similarity": round(float(sims[i]), 4), "nearest_train_line": int(nearest[i])},

@@ -50,6 +50,11 @@ RECHECK_BELOW = 0.3
 """Similarity under which an inverted-file answer is searched again, wider."""
 RECHECK_CELLS = 0.125
 """Share of the cells that wider search compares a row with."""
+SPREAD_ROWS = 2000
+"""Training rows (a seeded sample) whose nearest other training row `train_spread` finds."""
+SPREAD_PRODUCTS = 200_000_000
+SPREAD_MIN_ROWS = 200
+"""Sampled rows x training rows `train_spread` compares at most, down to `SPREAD_MIN_ROWS` rows."""
 
 
 @dataclass
@@ -255,10 +260,14 @@ def _split_off_small_groups(points: np.ndarray, raw: np.ndarray, k: int) -> np.n
     return out
 
 
-def vocabulary_share(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def vocabulary_share(
+    vectorizer: TfidfVectorizer, texts: list[str], own: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Per text: its content-word count, and the share of its TF-IDF norm that train's vocabulary
     holds, counting each word train never had at the highest IDF (a word never seen is maximally
-    rare). Words train has but dropped as too common or too rare count for nothing.
+    rare). Words train has but dropped as too common or too rare count for nothing. With `own`,
+    `texts` are training rows measured against the rest of train: a dropped word that no other of
+    `texts` uses is the row's own (the rest of train never has it) and counts as never seen.
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -277,12 +286,17 @@ def vocabulary_share(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.
     top_idf = float(vectorizer.idf_.max()) if len(vectorizer.idf_) else 1.0
     words = np.zeros(len(texts), dtype=np.int64)
     unseen = np.zeros(len(texts), dtype=np.float64)
-    for i, text in enumerate(texts):
-        tokens = analyse(text)
+    analysed = [analyse(text) for text in texts]
+    texts_of: dict[str, int] = {}
+    if own:  # in how many of the texts each dropped word occurs
+        for tokens in analysed:
+            for t in {t for t in tokens if t in dropped}:
+                texts_of[t] = texts_of.get(t, 0) + 1
+    for i, tokens in enumerate(analysed):
         words[i] = len(tokens)
         new: dict[str, int] = {}
         for t in tokens:
-            if t not in vocab and t not in dropped:
+            if t not in vocab and (t not in dropped or texts_of.get(t) == 1):
                 new[t] = new.get(t, 0) + 1
         unseen[i] = sum(((1.0 + math.log(c)) * top_idf) ** 2 for c in new.values())
     total = np.sqrt(known**2 + unseen)
@@ -436,3 +450,38 @@ def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
         )
 
     return ctx.shared(("nearest_train", split), compute)
+
+
+def train_spread(ctx: Context) -> pl.DataFrame:
+    """How far training inputs lie from each other: for a seeded sample of at most `SPREAD_ROWS`
+    valid training rows (fewer on a large set: `SPREAD_PRODUCTS`), `row` (its index among the valid
+    training rows), `n_words` and `similarity` to
+    the most similar other training row, found as `nearest_train` finds a held-out row's and scaled
+    the same way, the row's own words (too rare for the vocabulary, in no other sampled row)
+    counting as never seen. The yardstick for "far from train": on a set of unique questions every
+    training example is far from the others too."""
+
+    def compute() -> pl.DataFrame:
+        space = text_space(ctx)
+        train = space.matrices["train"]
+        n = train.shape[0]
+        picked = _sample(n, max(SPREAD_MIN_ROWS, min(SPREAD_ROWS, SPREAD_PRODUCTS // max(n, 1))))
+        best = np.zeros(len(picked), dtype=np.float32)
+        if space.vectorizer is None or n < 2 or not train.shape[1]:
+            return pl.DataFrame(
+                {"row": picked, "n_words": np.zeros(len(picked), dtype=np.int64), "similarity": best}
+            )
+        points = lsa(ctx)["train"]
+        c = min(CANDIDATES + 1, n)
+        cand = _exact_nearest(points[picked], points, c)
+        # the row itself out of its candidates (the last candidate out where it is not among them)
+        mine = cand == picked[:, None]
+        mine[~mine.any(axis=1), -1] = True
+        others = cand[~mine].reshape(len(picked), c - 1)
+        _, best = _best_exact(train[picked], train, others)
+        texts = ctx.valid_rows("train")["prompt"].fill_null("").to_list()
+        words, share = vocabulary_share(space.vectorizer, [texts[int(i)] for i in picked], own=True)
+        similarity = np.clip(best * share, 0.0, 1.0).astype(np.float64)
+        return pl.DataFrame({"row": picked, "n_words": words, "similarity": similarity})
+
+    return ctx.shared(("train_spread",), compute)
