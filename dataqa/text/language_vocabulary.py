@@ -5,12 +5,13 @@ in Polish commands), and its foreign-looking texts are mostly texts in that lang
 names, brands or titles ("pokaż moje pliki na google drive" reads Croatian on character n-grams).
 So a text the detector gives another language keeps it only when at most `OWN_SHARE` of its letters
 are in words of the dominant language's vocabulary, learned from the data set itself
-(`dominant_vocabulary`). The vocabulary is read only from texts whose own evidence names the dominant
-language (a decisive function-word count, or the n-gram model's best guess before the data set's
-prior), so short minority texts the prior absorbed lend it none of their words, and a real
-minority-language text keeps its language: "¿dónde está mi pedido?" shares no more than "mi" with
-an English set. Not used where the dominant language has its own script (Chinese, Russian): there
-the script decides (`dataqa.text.language._own_script_mask`).
+(`dominant_vocabulary`), and those words are no frame around one or two foreign slot values
+(`framed`: a title to play, a sentence to translate). The vocabulary is read only from texts whose
+own evidence names the dominant language (a decisive function-word count, or the n-gram model's
+best guess before the data set's prior), so short minority texts the prior absorbed lend it none
+of their words, and a real minority-language text keeps its language: "¿dónde está mi pedido?"
+shares no more than "mi" with an English set. Not used where the dominant language has its own
+script (Chinese, Russian): there the script decides (`dataqa.text.language._own_script_mask`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ VOCABULARY_MIN_TEXTS = 3
 """Texts a word must occur in to belong to the vocabulary (one text's name is not the language's)."""
 OWN_SHARE = 0.5
 """Share of a text's letters in vocabulary words from which the text is in the dominant language."""
+FRAME_WORDS = 3
+SLOT_RUNS = 2
+VERB_LETTERS = 4
+"""A command in the dominant language that fills in foreign text ("translate <French sentence> from
+french to german", "graj <English title> na spotify") opens with a vocabulary word of at least
+`VERB_LETTERS` letters (its verb), has at least `FRAME_WORDS` vocabulary words, and the other words
+stand alone (a name, a language) or in at most `SLOT_RUNS` runs of two or more (the slot values). A
+sentence in another language has its few look-alike words ("no", "me", "a") scattered through it."""
 
 
 def _words(texts: pl.Series) -> pl.Series:
@@ -60,6 +69,20 @@ def overrule(
     for i, words in zip(minority, _words(texts.gather(minority)).to_list(), strict=True):
         letters = sum(map(len, words))
         own = sum(len(w) for w in words if w in known)
-        if letters and own > OWN_SHARE * letters:
+        if (letters and own > OWN_SHARE * letters) or framed(words, known):
             out[i] = dominant
     return out
+
+
+def framed(words: Sequence[str], known: frozenset[str]) -> bool:
+    """Whether `words` are a dominant-language command around foreign slot values (see `FRAME_WORDS`),
+    given the dominant language's vocabulary `known`."""
+    if not words or words[0] not in known or len(words[0]) < VERB_LETTERS:
+        return False
+    inside = [w in known for w in words]
+    runs = sum(
+        1
+        for k in range(1, len(words) - 1)
+        if not inside[k] and not inside[k + 1] and inside[k - 1]  # a run of two or more starts here
+    )
+    return sum(inside) >= FRAME_WORDS and runs <= SLOT_RUNS
