@@ -28,15 +28,23 @@ _STOP = frozenset(STOP_WORDS)
 _SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
 
 
-def name_words(text: str) -> int:
+def name_words(text: str, given: str = "") -> int:
     """Content words of `text` written as names (capitalised, not opening a sentence, not "I"): a
-    song, a restaurant, a person. A new name in a known form is no new kind of input."""
+    song, a restaurant, a person; and those taken from `given`, the record's own system text (a
+    table's column names, a document). A new name in a known form, or a question about the material
+    it is given, is no new kind of input."""
+    material = {w.lower() for w in _WORD.findall(given)} if given else set()
     count = 0
     for m in _WORD.finditer(text):
         word = m.group()
-        if not word[0].isupper() or word.lower() in _STOP:
+        lower = word.lower()
+        if lower in _STOP:
             continue
-        if m.start() and not _SENTENCE_END.search(text[max(m.start() - 3, 0) : m.start()]):
+        if lower in material or (
+            word[0].isupper()
+            and m.start()
+            and not _SENTENCE_END.search(text[max(m.start() - 3, 0) : m.start()])
+        ):
             count += 1
     return count
 
@@ -88,8 +96,9 @@ class TestCoverage(Check):
     typical similarity is low (under `low_typical`) and a low similarity is mostly new names
     ("who did heidi klum date?", "add sara bareilles to my playlist"): only an input of `long_words`
     content words that shares no word train knows is reported there. An input of fewer than five
-    content words, names written as names left out (a trivia question about a name train never
-    saw, "Play <track> by <artist>"), is too short to call a new kind. Whatever the split, an input
+    content words, names written as names and words taken from the record's own system text left
+    out (a trivia question about a name train never saw, "Play <track> by <artist>", a question
+    about the columns of the table it is given), is too short to call a new kind. Whatever the split, an input
     is uncovered only when it is also farther from train than all but `train_share` of the training
     inputs are from the rest of train (a seeded sample's nearest other training input, measured the
     same way): on FAQ questions over passages, or one question per table, training examples lie far
@@ -149,9 +158,10 @@ class TestCoverage(Check):
         """The similarity to train under which a held-out input is farther from train than all but
         `train_share` of the scored training inputs are from the rest of train (None: too few)."""
         spread = train_spread(ctx)
-        texts = ctx.valid_rows("train")["prompt"].fill_null("").to_list()
+        train = ctx.valid_rows("train")
+        texts, given = train["prompt"].fill_null("").to_list(), train["system"].fill_null("").to_list()
         rows = spread["row"].to_numpy()
-        names = np.array([name_words(texts[int(i)]) for i in rows], dtype=np.int64)
+        names = np.array([name_words(texts[int(i)], given[int(i)]) for i in rows], dtype=np.int64)
         words = spread["n_words"].to_numpy() - names
         sims = spread["similarity"].to_numpy()[words >= self.min_words]
         return float(np.quantile(sims, self.train_share)) if len(sims) >= self.min_rows else None
@@ -163,8 +173,11 @@ class TestCoverage(Check):
         primary = "test" if "test" in ctx.splits else ctx.eval_splits[0].name
         for split in ctx.eval_splits:
             near = nearest_train(ctx, split.name)
-            prompts = ctx.valid_rows(split)["prompt"].fill_null("").to_list()
-            words = near["n_words"].to_numpy() - np.array([name_words(p) for p in prompts], dtype=np.int64)
+            rows = ctx.valid_rows(split)
+            prompts = rows["prompt"].fill_null("").to_list()
+            given = rows["system"].fill_null("").to_list()
+            names = np.array([name_words(p, g) for p, g in zip(prompts, given, strict=True)], dtype=np.int64)
+            words = near["n_words"].to_numpy() - names
             sims = near["similarity"].to_numpy()
             scored = words >= self.min_words
             distances = 1.0 - sims[scored]
