@@ -4,8 +4,8 @@
 prior and vocabulary, and adds what a record's parts say: a translation request is no
 minority-language example when its prompt or answer is in the dominant language, when it asks for
 the dominant language, or when its prompt is too short to tell and its answer is in the asked
-language (`_translations`); an unlabelled record the whole text puts in a minority language keeps
-it only when its prompt is in it (`_by_prompt`). Computed once per scan and shared.
+language (`_translations`); a record with an answer that the whole text puts in a minority
+language keeps it only when its prompt is in it (`_by_prompt`). Computed once per scan and shared.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
     names or French titles, or an English instruction answered with a program, is an English
     example. The prompt's language is used when it can be told and the prompt is not code, else
     the answer's (a pasted program asked about in Chinese is a Chinese example); when neither can
-    be told, the record is undetermined. Unlabelled records only (a label is no answer).
+    be told, the record is undetermined. Records with an answer only (a classification label is none).
     """
     dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
     minority = pl.lit(pl.Series(langs, dtype=pl.String)).is_in([UNDETERMINED, dominant]).not_()
@@ -185,11 +185,17 @@ def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
     return out
 
 
+def _answered() -> pl.Expr:
+    """Rows with an answer of their own: no label, or a label beside the answer (KTO)."""
+    return pl.col("label").is_null() | (pl.col("response") != pl.col("label"))
+
+
 def _sides(rows: pl.DataFrame, where: pl.Expr, prior: Prior) -> list[tuple[int, str, str, str, str]] | None:
-    """(row, prompt, response, prompt language, response language) of the unlabelled rows `where`
-    holds, or None when there are none."""
+    """(row, prompt, response, prompt language, response language) of the rows `where` holds that
+    have an answer (unlabelled, or labelled beside their answer: a KTO record's true/false; a
+    classification record's answer is its label), or None when there are none."""
     candidates = np.flatnonzero(
-        rows.select((pl.col("label").is_null() & where).fill_null(False)).to_series().to_numpy()
+        rows.select((_answered() & where).fill_null(False)).to_series().to_numpy()
     ).tolist()
     if not candidates:
         return None
