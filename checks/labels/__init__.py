@@ -10,6 +10,7 @@ from dataqa.checks.labels import (
     lbl007_contradictory_answers,
     lbl008_structured_label,
     lbl009_answer_contradicts_working,
+    lbl010_comparative_reading,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "lbl007_contradictory_answers",
     "lbl008_structured_label",
     "lbl009_answer_contradicts_working",
+    "lbl010_comparative_reading",
 ]

@@ -26,7 +26,7 @@ _NUMBER_WORDS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
 )  # fmt: skip
-_SPELLED = {word: str(value) for value, word in enumerate(_NUMBER_WORDS)}
+SPELLED = {word: str(value) for value, word in enumerate(_NUMBER_WORDS)}
 SCALES = (1, 10, 100, 1000, 0.1, 0.01, 0.001)
 """A final answer that is a result in another unit (dollars to cents, a fraction to a percentage,
 kilograms to grams) agrees with it."""
@@ -57,7 +57,7 @@ def disagreement(target: str, min_results: int) -> tuple[str, str] | None:
         return None  # no working to speak of: an answer alone cannot contradict it
     final = plain_number(end.group(1))
     said = {plain_number(n) for n in re.findall(_NUMBER, working)}
-    said |= {_SPELLED[w] for w in re.findall(r"[a-z]+", working.lower()) if w in _SPELLED}
+    said |= {SPELLED[w] for w in re.findall(r"[a-z]+", working.lower()) if w in SPELLED}
     if final in said:
         return None
     value = float(final)
