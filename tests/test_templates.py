@@ -200,6 +200,36 @@ def test_slot_rules_word_by_word() -> None:
     assert added.score == pytest.approx(8 / 16)
 
 
+def test_a_word_the_set_writes_only_beside_another_makes_another_term(tmp_path: Path) -> None:
+    """`templates.bound_words` and the rule it feeds (`slots.compare`'s `terms`): "garching
+    forschungszentrum" is a station of its own beside "garching"; a word seen a few times, or one
+    that mostly stands alone, is bound to nothing."""
+    stations = ["marienplatz", "odeonsplatz", "moosach", "freimann", "harthaus", "hauptbahnhof"]
+    rows = [f"from garching forschungszentrum to {s}" for s in stations]
+    rows += [f"next bus from garching forschungszentrum to {s}" for s in stations]
+    rows += [f"from garching to {s}" for s in stations]
+    rows += [f"what type of ticket to {s}" for s in stations] + [
+        f"price of a ticket to {s}" for s in stations
+    ]
+    rows += [f"which kind of {s} {k}" for s in stations for k in ("map", "line", "exit", "stop", "lift")]
+    ctx = _context(tmp_path, train=[json.dumps({"text": r, "label": "x"}) for r in rows])
+    terms = templates.bound_words(ctx, "prompt")
+    assert terms is not None and terms["forschungszentrum"][0] == "garching"
+    assert "type" not in terms and "garching" not in terms  # seen too few times; mostly alone
+    words = ["from", "garching", "forschungszentrum", "to", "moosach"]
+    assert slots.extends(words, 2, terms) and not slots.extends(words, 4, terms)
+    a, b = "from garching to moosach", "from garching forschungszentrum to moosach"
+    wa, wb = a.split(), b.split()
+    codes: dict[str, str] = {}
+    ca = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wa)
+    cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wb)
+    assert slots.compare(wa, wb, ca, cb, 4, terms=terms).reason == "term"
+    assert slots.compare(wa, wb, ca, cb, 4).reason is None  # without the set's terms, a word added
+    assert (
+        templates.bound_words(_context(tmp_path, train=[json.dumps({"text": "a b"})] * 3), "prompt") is None
+    )
+
+
 def test_name_positions_skip_sentence_starts_and_titles() -> None:
     words = ["please", "ask", "ada", "lovelace", "about", "it", "then", "i", "will", "ask", "grace", "too"]
     assert slots.name_positions("Please ask Ada Lovelace about it. Then I will ask Grace too!", words) == {

@@ -18,16 +18,16 @@ How near-duplicates are found (see `benchmarks/similarity.md` for the measuremen
    densification), vectorised in numpy.
 4. LSH banding (`BANDS` bands of `NUM_PERM // BANDS` rows) turns sketches into candidate pairs:
    a pair whose shingle sets have Jaccard 0.6 becomes a candidate with probability 0.99.
-5. Every candidate is verified on the normalised texts (`dataqa.text.verify`): the word-level
-   edit ratio (`1 - words inserted or deleted / words in both`; a changed word counts twice) of
-   the content words, and of all words when there are template words, with typo fixes counted
-   as the same word and filler words ("please", "hi") left out; a pair that differs in something
-   decisive (another number or name, a negation, another word in a short text:
-   `dataqa.text.slots`) is dropped. The similarity reported is this score, never the sketch's
-   estimate. Before that alignment (Python, pair by pair) an upper bound of the score computed
-   for the whole batch (`dataqa.text.bounds`) drops the pairs that cannot reach the threshold:
-   on short texts under many labels nine in ten candidates. Words, not characters, because edits
-   to data are edits of words.
+5. Every candidate is verified on the normalised texts (`dataqa.text.verify`): the word-level edit
+   ratio (`1 - words inserted or deleted / words in both`; a changed word counts twice) of the
+   content words, and of all words when there are template words, with typo fixes counted as the
+   same word and filler words ("please", "hi") left out; a pair that differs in something decisive
+   (another number or name, a negation, another word in a short text, or a word added to it that
+   makes another term of the data set: `dataqa.text.slots`) is dropped. The similarity reported is
+   this score, never the sketch's estimate. Before that alignment (Python, pair by pair) an upper
+   bound of the score computed for the whole batch (`dataqa.text.bounds`) drops the pairs that
+   cannot reach the threshold: on short texts under many labels nine in ten candidates. Words, not
+   characters, because edits to data are edits of words.
 6. Groups never chain: taken in line order, a text heads a group of every text verified near it
    that is in no group yet, so every member is near its group's first row.
 
@@ -48,7 +48,7 @@ from dataqa.engine.context import Context
 from dataqa.text.candidates import candidates_across, candidates_within
 from dataqa.text.minhash import DEFAULT_SHINGLE, bands
 from dataqa.text.normalise import Distinct, distinct
-from dataqa.text.templates import templates
+from dataqa.text.templates import bound_words, templates
 from dataqa.text.verify import verify_pairs
 
 DEFAULT_THRESHOLD = 0.85
@@ -126,6 +126,7 @@ def near_pairs(
             raw=_raw_texts(ctx, (left, right), (ld, rd), column),
             answer_last=column == "text",
             request_last=column == "prompt",
+            terms=bound_words(ctx, column),
         )
         return pl.DataFrame(
             {

@@ -11,8 +11,11 @@ between the words they share:
   or other identifier of five digits or more is not one), a negation added or dropped ("is" /
   "isn't"), and in a short text (`SHORT_WORDS` content words or fewer) any other word swapped for
   another ("physical" / "virtual card", "where" / "when were you born", "closures" /
-  "decorators"); in a text of up to `NAME_WORDS` words a swapped name (a capitalised word inside
-  a sentence: "news anchor A" / "B", "Ada Lovelace" / "Alan Turing"); and, whatever the length,
+  "decorators") or a word added that the data set writes only beside the word it is added to
+  (`dataqa.text.templates.bound_words`: "garching" / "garching forschungszentrum", two stations;
+  "in alphabetical order" / "in reverse alphabetical order"); in a text of up to `NAME_WORDS`
+  words a swapped name (a capitalised word inside a sentence: "news anchor A" / "B", "Ada
+  Lovelace" / "Alan Turing"); and, whatever the length,
   another media part or one added (an image, a file: `dataqa.ingest.parts.media_marker`);
 - the same rules hold inside a *part* of a longer text (`decisive_part`): a record whose input is
   a long shared passage and a short part of its own (a premise and a hypothesis, a schema and a
@@ -32,6 +35,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -146,6 +150,18 @@ def gaps(
     return matched, out, runs
 
 
+def extends(words: list[str], at: int, terms: Mapping[str, tuple[str | None, str | None]]) -> bool:
+    """Whether the one word added at `words[at]` makes another term with a word beside it: it is
+    bound to the word on its left or to the word on its right (`dataqa.text.templates.bound_words`;
+    filler never is). A phrase added ("i (need to) do") says how, not what: it is not looked at."""
+    bound = terms.get(words[at])
+    return bool(
+        bound
+        and words[at] not in FILLER
+        and ((at > 0 and bound[0] == words[at - 1]) or (at + 1 < len(words) and bound[1] == words[at + 1]))
+    )
+
+
 @dataclass
 class Comparison:
     """One aligned pair: its adjusted score, the decisive difference if any, and the swapped words
@@ -166,12 +182,22 @@ class Comparison:
 
 
 def compare(
-    a: list[str], b: list[str], a_codes: str, b_codes: str, content_words: int, *, early: bool = False
+    a: list[str],
+    b: list[str],
+    a_codes: str,
+    b_codes: str,
+    content_words: int,
+    *,
+    early: bool = False,
+    terms: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> Comparison:
     """Compare two word sequences (and their one-character-per-word codes, equal words equal
     characters). `content_words`: the shorter text's content words (template words left out),
     which says whether it is short (see the module doc). `early`: stop at the first decisive
-    difference (its score is then 0: a decisive difference drops the pair whatever the score)."""
+    difference (its score is then 0: a decisive difference drops the pair whatever the score).
+    `terms`: the words the data set writes only beside one neighbour
+    (`dataqa.text.templates.bound_words`); in a short text, one added beside that neighbour
+    decides (`extends`)."""
     matched, holes, runs = gaps(a_codes, b_codes)
     got_a = got_b = matched
     differ: tuple[list[int], list[int]] = ([], [])
@@ -198,6 +224,16 @@ def compare(
                 and any(is_quantity(w) or ranks(side, start + i) for i, w in enumerate(sa or sb))
             ):
                 reason = "number"  # "the fourth (second) highest mountain" / "the highest mountain"
+                if early:
+                    break
+            if (
+                reason is None
+                and terms
+                and content_words <= SHORT_WORDS
+                and len(sa or sb) == 1
+                and extends(side, start, terms)
+            ):
+                reason = "term"  # "garching" / "garching forschungszentrum": another station
                 if early:
                     break
             ignored += sum(w in FILLER for w in sa or sb) if small else 0

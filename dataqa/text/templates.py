@@ -12,6 +12,10 @@ words, the rest (`dataqa.text.verify`).
 Template shingles are counted on a fixed sample of each split's distinct texts (`TEMPLATE_SAMPLE`)
 and the sets of all splits are united, so that every split's sketches leave out the same shingles
 and cross-split candidates stay comparable.
+
+The same sample tells the words a data set writes only beside one other (`bound_words`): with
+that neighbour they make another name or term ("garching forschungszentrum" beside "garching"),
+so on a short text adding one decides (`dataqa.text.slots.compare`).
 """
 
 from __future__ import annotations
@@ -91,16 +95,26 @@ def template_words(doc: np.ndarray, h: np.ndarray, templates: np.ndarray, shingl
     return (covering > 0) & (c_content[hi] - c_content[lo] == 0)
 
 
-def _split_templates(ctx: Context, split: str, column: str, shingle: int) -> np.ndarray:
-    """Sorted template shingle hashes of one split's distinct `column` texts (see the module doc)."""
+def _sample(ctx: Context, split: str, column: str, share: float) -> tuple[pl.Series, int] | None:
+    """(the evenly spaced `TEMPLATE_SAMPLE` of a split's distinct `column` texts, the texts in
+    which a shingle or word must be found to be shared by `share` of them); None for a split of
+    fewer than `TEMPLATE_MIN_ROWS` texts."""
     texts = distinct(ctx, split, column).texts
     n = len(texts)
     if n < TEMPLATE_MIN_ROWS:
-        return np.empty(0, dtype=np.uint64)
+        return None
     if n > TEMPLATE_SAMPLE:
         texts = texts.gather(np.linspace(0, n - 1, TEMPLATE_SAMPLE).astype(np.int64))
     sample = len(texts)
-    need = max(TEMPLATE_MIN_ROWS if sample == n else 0, math.ceil(TEMPLATE_SHARE * sample))
+    return texts, max(TEMPLATE_MIN_ROWS if sample == n else 0, math.ceil(share * sample))
+
+
+def _split_templates(ctx: Context, split: str, column: str, shingle: int) -> np.ndarray:
+    """Sorted template shingle hashes of one split's distinct `column` texts (see the module doc)."""
+    sampled = _sample(ctx, split, column, TEMPLATE_SHARE)
+    if sampled is None:
+        return np.empty(0, dtype=np.uint64)
+    texts, need = sampled
     doc, h = word_table(texts)
     g, valid = shingle_starts(doc, h, shingle)
     frame = pl.DataFrame({"doc": doc[valid], "g": g[valid]}).unique()
@@ -116,3 +130,59 @@ def templates(ctx: Context, column: str, shingle: int) -> np.ndarray:
         return unique_ints(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
 
     return ctx.shared(("templates", column, shingle), build)
+
+
+BOUND_SHARE = 0.8
+"""A word written beside one neighbour in at least this share of its occurrences is bound to it."""
+TERM_SHARE = 0.1
+"""... when the two together are at least this share of the neighbour's occurrences too: a common
+reading of it ("garching forschungszentrum", a third of "garching"), not a word bound to "of" or
+"as" ("type of", "roleplaying as"), which say how something is asked, not what."""
+
+
+def bound_words(ctx: Context, column: str) -> dict[str, tuple[str | None, str | None]] | None:
+    """word -> (the neighbour it is bound to on its left, on its right; None where it is not): the
+    words of the distinct `column` texts (the same sample as the template shingles) found
+    `TEMPLATE_MIN_ROWS` times or more, nearly always (`BOUND_SHARE`) beside one word that also
+    stands without them, and often enough to be a common reading of it (`TERM_SHARE`). Such a word
+    makes, with its neighbour, another name or term of the data set ("garching" / "garching
+    forschungszentrum", two stations; "w kolejności" / "w odwrotnej kolejności", in order / in
+    reverse order). None when no split has `TEMPLATE_MIN_ROWS` texts. Once per scan."""
+
+    def build() -> dict[str, tuple[str | None, str | None]] | None:
+        frames = [sampled[0] for name in ctx.splits if (sampled := _sample(ctx, name, column, 0)) is not None]
+        if not frames:
+            return None
+        words = (
+            pl.DataFrame({"t": pl.concat(frames).fill_null("")})
+            .with_row_index("doc")
+            .select("doc", pl.col("t").str.split(" ").alias("w"))
+            .explode("w")
+            .with_columns(
+                pl.col("w").shift(1).over("doc").alias("left"),
+                pl.col("w").shift(-1).over("doc").alias("right"),
+            )
+        )
+        seen = words.group_by("w").len("n")
+        out: dict[str, list[str | None]] = {}
+        for side, at in (("left", 0), ("right", 1)):
+            pairs = (
+                words.drop_nulls(side)
+                .group_by("w", side)
+                .len("together")
+                .join(seen, on="w")
+                .filter(
+                    (pl.col("n") >= TEMPLATE_MIN_ROWS) & (pl.col("together") >= BOUND_SHARE * pl.col("n"))
+                )
+                .join(seen.rename({"w": side, "n": "alone"}), on=side)
+                .filter(
+                    (pl.col("alone") >= pl.col("together") / BOUND_SHARE)
+                    & (pl.col("together") >= TERM_SHARE * pl.col("alone"))
+                )
+            )
+            for word, neighbour in pairs.select("w", side).iter_rows():
+                out.setdefault(word, [None, None])[at] = neighbour
+        return {word: (left, right) for word, (left, right) in out.items()}
+
+    # Under the "templates" family: every check that reads the template shingles holds it.
+    return ctx.shared(("templates", "bound", column), build)

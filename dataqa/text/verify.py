@@ -9,7 +9,7 @@ the threshold.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import polars as pl
@@ -153,13 +153,15 @@ def _judge(
     b: list[str],
     codes: tuple[str, str, str, str],
     positions: tuple[np.ndarray | None, np.ndarray | None],
+    terms: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> slots.Comparison:
     """`slots.compare` of one pair: on the content words for the score, and on all the words (for
-    the score too, and for the decisive differences) when either text has template words."""
+    the score too, and for the decisive differences, with the set's bound words `terms`) when
+    either text has template words."""
     full_a, full_b, content_a, content_b = codes
     pos_a, pos_b = positions
     content_words = min(len(content_a), len(content_b))
-    whole = slots.compare(a, b, full_a, full_b, content_words, early=True)
+    whole = slots.compare(a, b, full_a, full_b, content_words, early=True, terms=terms)
     if (pos_a is None and pos_b is None) or whole.reason is not None:
         return whole
     ca = a if pos_a is None else [a[i] for i in pos_a.tolist()]
@@ -181,6 +183,7 @@ def verify_pairs(
     raw: Callable[[int, np.ndarray], list[str]] | None = None,
     answer_last: bool = False,
     request_last: bool = False,
+    terms: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Keep the candidate pairs whose similarity reaches `threshold` and that differ in nothing
     decisive (`dataqa.text.slots`): (pairs kept as an (m, 2) array of (left row, right row), their
@@ -192,7 +195,9 @@ def verify_pairs(
     `raw(side, rows)` gives the raw texts of rows (side 0 left, 1 right), to tell names and parts
     (paragraphs) apart; without it no difference is judged a name or a decisive part.
     `answer_last`: the texts are whole examples, their last part the answer; `request_last`: they
-    are inputs, their last part the request (`slots.decisive_part`)."""
+    are inputs, their last part the request (`slots.decisive_part`). `terms`: the words the data
+    set writes only beside one neighbour (`dataqa.text.templates.bound_words`): in a short text
+    one added beside it decides; None, no added word does."""
     if not len(codes):
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
     words = _WordCodes(common, shingle)
@@ -210,6 +215,7 @@ def verify_pairs(
                 threshold,
                 raw,
                 (answer_last, request_last),
+                terms,
             )
             found.append((index[part][good], pairs, scores))
 
@@ -288,10 +294,11 @@ def _aligned(
     threshold: float,
     raw: Callable[[int, np.ndarray], list[str]] | None,
     last: tuple[bool, bool],
+    terms: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pairs (texts[0][rows[0]], texts[1][rows[1]]) aligned word by word (`_judge`, then
-    `_second_look`; `last`: `answer_last` and `request_last`): (kept pairs as (m, 2), their
-    similarity, the mask of kept among `rows`)."""
+    """The pairs (texts[0][rows[0]], texts[1][rows[1]]) aligned word by word (`_judge` with the
+    set's bound words `terms`, then `_second_look`; `last`: `answer_last` and `request_last`):
+    (kept pairs as (m, 2), their similarity, the mask of kept among `rows`)."""
     (left_texts, right_texts), (left, right), (lo, hi) = texts, encoded, rows
     full_a, content_a = left.get(lo)
     full_b, content_b = right.get(hi)
@@ -306,6 +313,7 @@ def _aligned(
             b_words[y],
             (full_a[k], full_b[k], content_a[k], content_b[k]),
             (left.positions[x], right.positions[y]),
+            terms,
         )
         scores[k] = min(verdict.score, DISTINCT_CAP)
         good[k] = verdict.reason is None and verdict.score >= threshold - 1e-9
