@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text import similarity
+from dataqa.text.slots import FILLER, is_number
+from dataqa.text.templates import TEMPLATE_MIN_ROWS, TEMPLATE_SHARE
 
 
 def near_options(ctx: Context) -> tuple[float, int]:
@@ -54,6 +57,38 @@ def settings(ctx: Context, split: str, lines: list[int]) -> dict[int, tuple[int,
     }
 
 
+def _word_sets(texts: list[str]) -> list[set[str]]:
+    """The normalised words of each text, as sets."""
+    normalised = similarity.normalise(pl.Series(texts, dtype=pl.String)).to_list()
+    return [set(text.split()) for text in normalised]
+
+
+def common_prompt_words(ctx: Context, split: str) -> frozenset[str]:
+    """Words in at least `templates.TEMPLATE_SHARE` of a split's distinct inputs (and in
+    `TEMPLATE_MIN_ROWS` of them): how the set asks ("what", "there", "the"), not what."""
+    texts = similarity.distinct(ctx, split, "prompt").texts
+    need = max(TEMPLATE_MIN_ROWS, math.ceil(TEMPLATE_SHARE * len(texts)))
+    counts = texts.str.split(" ").list.unique().explode().value_counts()
+    return frozenset(counts.filter(pl.col("count") >= need)[counts.columns[0]].to_list())
+
+
+def answered_apart(
+    prompts: tuple[set[str], set[str]], answers: tuple[set[str], set[str]], common: frozenset[str]
+) -> bool:
+    """Whether two near inputs ask two things: a word only one of them has (not a common word of
+    the set's inputs, not filler or a number) is taken up by its own answer and not by the other
+    ("What is the Shiba Inu (crypto)?" answered about the token, "What is the Shiba Inu?" about the
+    dog; "Who won the 2022 NBA Finals (MVP)?")."""
+    for own, other, answer, other_answer in (
+        (prompts[0], prompts[1], answers[0], answers[1]),
+        (prompts[1], prompts[0], answers[1], answers[0]),
+    ):
+        for word in own - other - common - FILLER:
+            if not is_number(word) and word in answer and word not in other_answer:
+                return True
+    return False
+
+
 @register
 @dataclass
 class NearDuplicateInput(Check):
@@ -70,7 +105,9 @@ class NearDuplicateInput(Check):
     request declined in two ways by records that offer different tools is two inputs. A long
     part shared by two inputs (a premise, a schema) does not make them one when the part that
     differs (the hypothesis, the question) says something else, nor does a shared history when
-    the final request differs (a transcript that goes on by another turn). Nothing is removed from the
+    the final request differs (a transcript that goes on by another turn), nor does a word that one
+    input adds and its own answer takes up ("What is the Shiba Inu (crypto)?" answered about the
+    token, the other about the dog). Nothing is removed from the
     usable count here: one of the answers may be right (the label checks judge conflicts). The
     evidence shows where near inputs differ.
     Example: "How do I cancel my order?" answered "Go to Orders > Cancel." at line 40 and "You
@@ -89,6 +126,28 @@ class NearDuplicateInput(Check):
     threshold: float = ranged(similarity.DEFAULT_THRESHOLD, low=0, high=1)
     shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)
 
+    def _asked_alike(self, ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:
+        """The groups without the members whose input asks another thing than the group's first
+        (`answered_apart`), those of two or more members left."""
+        grouped = sorted({line for group in groups for line in group})
+        if not grouped:
+            return groups
+        prompts = raw_texts(ctx, split, grouped, "prompt")
+        answers = raw_texts(ctx, split, grouped, "response")
+        asked = dict(zip(grouped, _word_sets([prompts.get(line, "") for line in grouped]), strict=True))
+        told = dict(zip(grouped, _word_sets([answers.get(line, "") for line in grouped]), strict=True))
+        common = common_prompt_words(ctx, split)
+        out = []
+        for head, *rest in groups:
+            kept = [head] + [
+                line
+                for line in rest
+                if not answered_apart((asked[head], asked[line]), (told[head], told[line]), common)
+            ]
+            if len(kept) > 1:
+                out.append(kept)
+        return out
+
     def run(self, ctx: Context) -> Iterator[Finding]:
         text_threshold, text_shingle = near_options(ctx)
         for split in ctx.splits:
@@ -103,6 +162,7 @@ class NearDuplicateInput(Check):
             groups = similarity.near_duplicate_groups(
                 ctx, split, "prompt", self.threshold, shingle=self.shingle
             )
+            groups = self._asked_alike(ctx, split, groups)
             # Answers that are the same after normalisation (one label, one tool call) are one answer
             # however much the inputs differ: with short inputs the whole examples fall apart.
             grouped = sorted({line for group in groups for line in group})
