@@ -13,6 +13,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
+from dataqa.ingest import formats
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text import similarity
@@ -107,7 +108,8 @@ class NearDuplicateInput(Check):
     differs (the hypothesis, the question) says something else, nor does a shared history when
     the final request differs (a transcript that goes on by another turn), nor does a word that one
     input adds and its own answer takes up ("What is the Shiba Inu (crypto)?" answered about the
-    token, the other about the dog). Nothing is removed from the
+    token, the other about the dog). KTO data is left alone: one prompt with several completions,
+    each marked desirable or not, is how it is built. Nothing is removed from the
     usable count here: one of the answers may be right (the label checks judge conflicts). The
     evidence shows where near inputs differ.
     Example: "How do I cancel my order?" answered "Go to Orders > Cancel." at line 40 and "You
@@ -151,6 +153,8 @@ class NearDuplicateInput(Check):
     def run(self, ctx: Context) -> Iterator[Finding]:
         text_threshold, text_shingle = near_options(ctx)
         for split in ctx.splits:
+            if ctx.splits[split].kind == formats.KTO:  # one prompt, several judged completions: by design
+                continue
             rows = ctx.valid_rows(split).height
             # Whole examples that are copies of each other count as one answer.
             answer_of: dict[int, int] = {}
