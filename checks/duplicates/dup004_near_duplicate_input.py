@@ -90,6 +90,48 @@ def answered_apart(
     return False
 
 
+def word_labels(ctx: Context, split: str, words: set[str]) -> dict[str, dict[str, int]]:
+    """word -> {label: rows of the split under that label whose input has the word}, for `words`."""
+    frame = ctx.valid_rows(split).select(
+        similarity.normalise_expr(pl.col("prompt")).str.split(" ").list.unique().alias("w"),
+        pl.col("label").cast(pl.String),
+    )
+    found = (
+        frame.explode("w")
+        .filter(
+            pl.col("w").is_in(pl.Series(sorted(words), dtype=pl.String).implode())
+            & pl.col("label").is_not_null()
+        )
+        .group_by("w", "label")
+        .len()
+    )
+    out: dict[str, dict[str, int]] = {}
+    for word, label, rows in found.iter_rows():
+        out.setdefault(word, {})[label] = rows
+    return out
+
+
+def labelled_apart(
+    prompts: tuple[set[str], set[str]],
+    labels: tuple[str, str],
+    seen: dict[str, dict[str, int]],
+    common: frozenset[str],
+) -> bool:
+    """Whether two near inputs under two labels differ in a word that goes with one label: only one
+    input has it, the set has it under that input's label in more rows than this one, and never
+    under the other's ("restaurants with 1000 reviews (in Śródmieście)" is the in-location
+    intent). The word is what the labels tell apart, not a conflict."""
+    for own, other, label, other_label in (
+        (prompts[0], prompts[1], labels[0], labels[1]),
+        (prompts[1], prompts[0], labels[1], labels[0]),
+    ):
+        for word in own - other - common - FILLER:
+            under = seen.get(word, {})
+            if not is_number(word) and under.get(label, 0) >= 2 and not under.get(other_label):
+                return True
+    return False
+
+
 @register
 @dataclass
 class NearDuplicateInput(Check):
@@ -108,7 +150,9 @@ class NearDuplicateInput(Check):
     differs (the hypothesis, the question) says something else, nor does a shared history when
     the final request differs (a transcript that goes on by another turn), nor does a word that one
     input adds and its own answer takes up ("What is the Shiba Inu (crypto)?" answered about the
-    token, the other about the dog). KTO data is left alone: one prompt with several completions,
+    token, the other about the dog), or under another label a word that the set writes only
+    under that label ("restaurants with 1000 reviews (in Śródmieście)", the in-location intent).
+    KTO data is left alone: one prompt with several completions,
     each marked desirable or not, is how it is built. Nothing is removed from the
     usable count here: one of the answers may be right (the label checks judge conflicts). The
     evidence shows where near inputs differ.
@@ -130,7 +174,8 @@ class NearDuplicateInput(Check):
 
     def _asked_alike(self, ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:
         """The groups without the members whose input asks another thing than the group's first
-        (`answered_apart`), those of two or more members left."""
+        (`answered_apart`; under another label, `labelled_apart`), those of two or more members
+        left."""
         grouped = sorted({line for group in groups for line in group})
         if not grouped:
             return groups
@@ -139,13 +184,25 @@ class NearDuplicateInput(Check):
         asked = dict(zip(grouped, _word_sets([prompts.get(line, "") for line in grouped]), strict=True))
         told = dict(zip(grouped, _word_sets([answers.get(line, "") for line in grouped]), strict=True))
         common = common_prompt_words(ctx, split)
+        labels: dict[int, str] = {}
+        seen: dict[str, dict[str, int]] = {}
+        if ctx.has_labels(split):
+            frame = (
+                ctx.valid_rows(split).filter(pl.col("line").is_in(grouped)).select("line", pl.col("label"))
+            )
+            labels = {line: str(label) for line, label in frame.iter_rows() if label is not None}
+            differing = {w for group in groups for line in group[1:] for w in asked[line] ^ asked[group[0]]}
+            seen = word_labels(ctx, split, differing - common - FILLER)
+
+        def apart(head: int, line: int) -> bool:
+            pair = (asked[head], asked[line])
+            if head in labels and line in labels and labels[head] != labels[line]:
+                return labelled_apart(pair, (labels[head], labels[line]), seen, common)
+            return answered_apart(pair, (told[head], told[line]), common)
+
         out = []
         for head, *rest in groups:
-            kept = [head] + [
-                line
-                for line in rest
-                if not answered_apart((asked[head], asked[line]), (told[head], told[line]), common)
-            ]
+            kept = [head] + [line for line in rest if not apart(head, line)]
             if len(kept) > 1:
                 out.append(kept)
         return out
