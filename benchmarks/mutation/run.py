@@ -11,8 +11,9 @@ in a subprocess are counted too: the subprocess imports the mutated copy (PYTHON
     nice -n 10 python benchmarks/mutation/run.py similarity --sample 250 --seed 23   # a uniform sample
     python benchmarks/mutation/run.py --list
 
-Per group it writes `benchmarks/mutation/results/<group>.txt`: the score and every surviving
-mutant's diff. The stage (default /tmp/dataqa-mutation/<group>) is rebuilt on every run.
+Per group it writes `benchmarks/mutation/results/<group>.txt` (`<group>-sample-seed<S>.txt` for a
+sample): the score and every surviving mutant's diff. The stage (default
+/tmp/dataqa-mutation/<group>) is rebuilt on every run.
 """
 
 from __future__ import annotations
@@ -432,6 +433,8 @@ def write_results(group: str, where: Path, env: dict[str, str]) -> Path:
         out += [f"## {name} ({status.get(codes[name], f'exit {codes[name]}')})", diffs.get(name, ""), ""]
     RESULTS.mkdir(exist_ok=True)
     target = RESULTS / f"{group}.txt"
+    if sampled.is_file():  # one file per seed: a second sample must not overwrite the first's record
+        target = RESULTS / f"{group}-sample-seed{json.loads(sampled.read_text(encoding='utf-8'))['seed']}.txt"
     target.write_text("\n".join(out) + "\n", encoding="utf-8")
     print("\n".join(out[:6]))
     return target
