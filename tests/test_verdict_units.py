@@ -156,6 +156,39 @@ def test_training_size_reads_the_bar_of_the_goal() -> None:
     assert (c.passed, c.threshold, c.reason) == (True, 8, "")
 
 
+def test_a_check_that_alone_makes_half_the_training_rows_unusable_is_one_systematic_problem() -> None:
+    """Half the rows or more by one check is a systematic loss; the check with the most rows is
+    named, and between equals the first by id; rows of other splits do not count."""
+    fmt = result("format", finding(1, 2, 3, 4, 5), check_id="FMT008")
+    assert v.systematic_loss([fmt], 10) == (fmt, 5)  # exactly half
+    assert v.systematic_loss([result("format", finding(1, 2, 3, 4))], 10) is None  # under half
+    held_out = result("format", finding(1, 2, 3, 4, 5, 6, split="test"), check_id="FMT002")
+    assert v.systematic_loss([held_out], 10) is None
+    assert v.systematic_loss([fmt], 0) is None
+    more = result("format", finding(1, 2, 3, 4, 5, 6), check_id="FMT002")
+    same = result("format", finding(6, 7, 8, 9, 10), check_id="FMT001")
+    assert v.systematic_loss([fmt, more, held_out], 10) == (more, 6)
+    assert v.systematic_loss([fmt, same], 10) == (same, 5)
+    assert v.systematic_loss([same, fmt], 10) == (same, 5)
+
+
+def test_training_size_names_the_one_check_that_empties_the_data_before_the_size_advice() -> None:
+    """Under the bar because one check takes half the rows: that check comes first, and the size
+    advice follows as the rest of the sentence; over the bar, nothing is said."""
+    ctx = context(train=pc(10))
+    broken = [result("format", finding(1, 2, 3, 4, 5, 6), check_id="FMT008")]
+    c = v.training_size(inputs(ctx, broken, min_usable_poc=5, min_usable_production=10))
+    assert (c.passed, c.value, c.threshold) == (False, 4, 5)
+    assert c.reason == (
+        "FMT008 (name) alone makes 6 of 10 training rows unusable: one problem across the data, not too "
+        "little data. Fix it where the data is made, then scan again; counting only usable rows: under 5 "
+        "usable examples: careful prompting with a few examples in the prompt will do better than a "
+        "fine-tune on this little data."
+    )
+    c = v.training_size(inputs(ctx, broken, min_usable_poc=4, min_usable_production=10))
+    assert (c.passed, c.reason) == (True, "")
+
+
 def test_per_class_minimum_counts_usable_rows_and_names_the_rarest() -> None:
     ctx = context(train=labelled(["big"] * 6 + ["rare"] * 3 + ["tiny"] * 3))
     bars = {"min_per_class_poc": 3, "min_per_class_production": 4}
