@@ -62,6 +62,30 @@ def test_word_diff_cuts_sides_runs_and_the_number_of_differences_shown() -> None
     )
 
 
+def test_word_diff_reads_compatibility_forms_as_the_words_they_stand_for() -> None:
+    """Full-width letters and ligatures are NFKC-folded as the normalised text has them, so a pair
+    that differs only in them is described as differing in nothing but form."""
+    wide = " ".join("".join(chr(0xFEE0 + ord(c)) for c in w) for w in ("full", "width"))  # U+FF46 ...
+    assert word_diff(f"{wide} text", "full width text") == (
+        'shares 3 of 3 words ("full width text"); differs only in case and punctuation'
+    )
+    assert word_diff("\ufb01ne print", "fine print") == (  # the "fi" ligature
+        'shares 2 of 2 words ("fine print"); differs only in case and punctuation'
+    )
+
+
+def test_word_diff_compares_words_in_lower_case_as_the_normalised_text_does() -> None:
+    """ "Straße" and "STRASSE" are different words to the engine (lower case keeps the ß), so the
+    evidence must not call them the same word."""
+    assert word_diff("Straße", "STRASSE") == 'shares none of 1 words; differs: "Straße" → "STRASSE"'
+
+
+def test_word_diff_with_one_side_empty_names_the_other_side_as_dropped_or_added() -> None:
+    assert word_diff("a b", "") == 'shares none of 2 words; differs: -"a b"'
+    assert word_diff("a b", None) == 'shares none of 2 words; differs: -"a b"'  # type: ignore[arg-type]
+    assert word_diff(None, "a b") == 'shares none of 2 words; differs: +"a b"'  # type: ignore[arg-type]
+
+
 def _record(text: str) -> str:
     return json.dumps({"text": text})
 
@@ -74,6 +98,15 @@ def test_the_sketches_are_the_ones_the_band_keys_come_from(tmp_path: Path) -> No
     assert sig.shape == (2, minhash.NUM_PERM)  # the first two are one distinct text
     assert np.array_equal(minhash.band_keys(sig), minhash.bands(ctx, "train"))
     assert not np.array_equal(sig[0], sig[1])
+
+
+def test_the_sketches_leave_out_the_template_shingles_as_the_band_keys_do(tmp_path: Path) -> None:
+    """With a preamble every row shares (a template), the sketches are still the band keys' source:
+    the template shingles are left out of both."""
+    rows = [f"{PREAMBLE}. ticket {i} says parcel number {i * 7} is late" for i in range(12)]
+    ctx = _context(tmp_path, train=[_record(t) for t in rows])
+    assert len(templates.templates(ctx, "text", minhash.DEFAULT_SHINGLE))
+    assert np.array_equal(minhash.band_keys(minhash.sketches(ctx, "train")), minhash.bands(ctx, "train"))
 
 
 def test_a_split_with_no_valid_row_has_no_near_pairs_and_the_same_columns(tmp_path: Path) -> None:
@@ -107,6 +140,10 @@ def test_the_borrow_table_is_fixed_and_its_rank_finds_the_first_filled_bin_an_at
             reached = next((int(b) for b in borrow[:, j] if b in filled), None)
             lowest = min(filled, key=lambda b: rank[j, b])
             assert rank[j, lowest] == k if reached is None else lowest == reached
+    # a short table leaves bins no attempt visits: they rank k, after every visited one
+    short = minhash._borrow_rank(minhash._borrow_table(8, 2))
+    assert short[0].tolist() == [0, 1, 8, 8, 8, 8, 8, 8, 16]
+    assert short[6].tolist() == [8, 8, 8, 0, 8, 1, 8, 8, 16]
 
 
 def _aligned(a: str, b: str) -> tuple[slots.Comparison, list[int], list[int]]:
