@@ -174,6 +174,44 @@ def test_a_damaged_text_still_has_its_parts_but_no_names() -> None:
     assert slots.names_and_parts(clean, words) == ({3}, [0, 0, 0, 0, 1, 1, 1, 1])
 
 
+def test_an_apostrophe_inside_a_word_does_not_stop_the_raw_words_lining_up() -> None:
+    """ "can't" is "cant" in the normalised text: the raw words still line up, so names and parts
+    are read from a text with contractions (most English text has some)."""
+    raw = "We can't reach Ada today.\n\nThen the second part."
+    words = normalise.normalise(pl.Series([raw])).to_list()[0].split(" ")
+    assert slots.names_and_parts(raw, words) == ({3}, [0, 0, 0, 0, 0, 1, 1, 1, 1])
+
+
+def test_a_short_part_that_lost_half_its_words_decides_however_much_the_rest_shares() -> None:
+    """A shared first paragraph (a premise) and a second one that one text says in full and the other
+    cut (a hypothesis): two examples, though the whole texts are 0.97 alike. Words only one text has
+    count as much as swapped ones, on either side; the same words in the long part do not decide."""
+    first = " ".join(f"word{i}" for i in range(40))
+    full, cut = f"{first}\n\nthe hypothesis says alpha beta gamma", f"{first}\n\nthe hypothesis says"
+    verdict, parts_a, parts_b = _aligned(full, cut)
+    assert verdict.differ == ([43, 44, 45], []) and verdict.maybe_names == []
+    assert slots.decisive_part(verdict, parts_a, parts_b, 0.8)
+    assert slots.decisive_part(*_aligned(cut, full), 0.8)
+    assert not slots.decisive_part(*_aligned(f"{first} alpha beta gamma\n\nthe hypothesis says", cut), 0.8)
+
+
+def test_near_pairs_read_the_parts_of_a_pair_whose_one_side_only_has_extra_words(tmp_path: Path) -> None:
+    """The raw texts are read for every kept pair with a difference, also when one text only adds
+    words (nothing swapped, no name): the cut hypothesis is no near pair, the same words cut from the
+    premise are."""
+    first = " ".join(f"word{i}" for i in range(40))
+    cut = f"{first}\n\nthe hypothesis says"
+    for extra, expected in (
+        ("\n\nthe hypothesis says alpha beta gamma", []),
+        (" alpha beta gamma\n\nthe hypothesis says", [(1, 2)]),
+    ):
+        where = tmp_path / str(len(expected))
+        where.mkdir()
+        ctx = _context(where, train=[_record(first + extra), _record(cut)])
+        pairs = near_duplicates.near_pairs(ctx, "train", "train")
+        assert pairs.select("left_line", "right_line").rows() == expected
+
+
 LONG = (
     "Dear support team, my name is Ada Lovelace and last week I ordered a {colour} winter jacket in size "
     "medium from your online store, paid by card, and the parcel has still not arrived at my home address "
