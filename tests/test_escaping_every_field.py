@@ -224,7 +224,9 @@ def test_github_annotations_stay_one_per_line_and_carry_no_control_character() -
 
 def test_sarif_keeps_three_excerpts_and_cuts_each_text_at_its_own_limit() -> None:
     report = hostile_report()
-    long = "word " * 400
+    long = (
+        "wordy" * 400
+    )  # no space at any cut: `trim` strips one before its ellipsis, hiding a cut one longer
     carrier = next(r for r in report.results if r.check_id == "ZZQ001")
     carrier.findings[0].message = long
     carrier.findings[0].evidence = [payload("dqev"), long, "third", "fourth"]
@@ -302,7 +304,9 @@ def test_the_diff_page_shows_each_payload_as_text_and_no_control_character() -> 
 
 def test_the_html_page_cuts_each_text_at_its_limit_and_strips_a_sides_own_location() -> None:
     report = hostile_report()
-    long = "word " * 400
+    long = (
+        "wordy" * 400
+    )  # no space at any cut: `trim` strips one before its ellipsis, hiding a cut one longer
     carrier = next(r for r in report.results if r.check_id == "ZZQ001").findings[0]
     carrier.evidence, carrier.message = [long], "text " * 400
     carrier.locations = [Location("train", str(Path.cwd() / "data" / "in.jsonl"), 4)]
@@ -366,6 +370,9 @@ def test_sarif_names_a_group_member_a_row_and_the_artifacts_split() -> None:
     assert second["locations"][0]["message"] == {"text": "row 8"}
     assert "region" not in second["locations"][0]["physicalLocation"]
     assert first["properties"]["metrics"] == {payload("dqfmetric"): 2}
+    assert [a["properties"] for a in run["artifacts"]] == [
+        {"split": s.name, "rows": s.rows, "usableRows": s.usable_rows} for s in report.splits
+    ]
     assert [a["properties"]["split"] for a in run["artifacts"]] == ["train", "test"]
 
 
@@ -382,6 +389,9 @@ def test_github_annotation_names_the_other_rows_or_lines_and_counts_what_it_leav
     carrier.locations = [Location("train", TRAIN, i) for i in range(1, 4)]
     (line,) = [line for line in github.render(report).splitlines() if "title=dataqa ZZQ001::" in line]
     assert line.endswith(",title=dataqa ZZQ001::" + "m" * 600 + " (also lines 2, 3)")
+    carrier.locations = carrier.locations[:2]  # a pair: the other one is named too
+    (line,) = [line for line in github.render(report).splitlines() if "title=dataqa ZZQ001::" in line]
+    assert line.endswith(",title=dataqa ZZQ001::" + "m" * 600 + " (also line 2)")
     annotations = len(lines) - 1
     assert "more finding(s) not annotated" not in github.render(report, max_annotations=annotations)
     assert github.render(report, max_annotations=annotations - 1).splitlines()[-2] == (
