@@ -118,6 +118,7 @@ def test_a_split_with_no_valid_row_has_no_near_pairs_and_the_same_columns(tmp_pa
             "right_line": pl.Int64,
             "similarity": pl.Float64,
         }
+    assert minhash.bands(ctx, "test").shape == (0, minhash.BANDS)  # and a direct caller gets no keys
 
 
 def test_the_borrow_table_is_fixed_and_its_rank_finds_the_first_filled_bin_an_attempt_reaches() -> None:
@@ -208,6 +209,24 @@ def test_near_pairs_read_the_parts_of_a_pair_whose_one_side_only_has_extra_words
         where = tmp_path / str(len(expected))
         where.mkdir()
         ctx = _context(where, train=[_record(first + extra), _record(cut)])
+        pairs = near_duplicates.near_pairs(ctx, "train", "train")
+        assert pairs.select("left_line", "right_line").rows() == expected
+
+
+def test_two_examples_that_ask_one_thing_in_other_words_with_the_same_long_answer_are_near(
+    tmp_path: Path,
+) -> None:
+    """Whole examples (the `text` column) end in their answer: a word swapped in a short question is
+    a rephrasing when the same answer is at least as long, and decides when the answer is shorter."""
+    answer = (
+        "open the account page, choose security, press the button that says send a link, then follow "
+        "the link in the email we send you within five minutes and pick a new one"
+    )
+    for said, expected in ((answer, [(1, 2)]), ("it is on the account page", [])):
+        where = tmp_path / str(len(expected))
+        where.mkdir()
+        asked = ("how do i reset my password on the website", "how do i change my password on the website")
+        ctx = _context(where, train=[_record(f"{q}\n\n{said}") for q in asked])
         pairs = near_duplicates.near_pairs(ctx, "train", "train")
         assert pairs.select("left_line", "right_line").rows() == expected
 
