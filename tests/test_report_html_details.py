@@ -22,7 +22,7 @@ from dataqa.reports.common import ranked_findings
 from dataqa.reports.html import render
 from dataqa.reports.html_advice import advice_items
 from dataqa.reports.html_charts import hbar_chart, histogram_chart, report_charts
-from dataqa.reports.html_view import Limits, family_views, gauge_view
+from dataqa.reports.html_view import Limits, family_views, gauge_view, waterfall_view
 
 
 @pytest.fixture
@@ -82,6 +82,32 @@ def test_the_provenance_says_so_when_there_is_no_label_source_or_configuration_f
     assert "configuration: defaults (no configuration file)" in tree.root.all_text()
     report.config["source"] = "dataqa.toml"
     assert "configuration: dataqa.toml" in Tree(render(report)).root.all_text()
+
+
+def test_the_provenance_names_how_a_file_was_read_only_when_it_says(in_tmp):
+    """A text split read as chat says with which template; any other split shows its format alone."""
+    report = synthetic_report()
+    report.splits[0].format, report.splits[0].template, report.splits[0].label_source = "jsonl", None, None
+    formats = Tree(render(report)).find_all("td", data_label="Format")
+    assert formats[0].all_text() == "jsonl"
+    report.splits[0].template = {"title": "Llama 2", "records": 3, "of": 4}
+    formats = Tree(render(report)).find_all("td", data_label="Format")
+    assert formats[0].all_text() == "jsonl, read as chat: Llama 2 template in 3 of 4 records"
+
+
+def test_the_waterfalls_first_bar_is_every_row_with_nothing_removed(in_tmp):
+    report = synthetic_report()
+    first, *stages = waterfall_view(report)["bars"]
+    assert (first["removed"], first["gone_w"]) == (0, 0)
+    assert first["display"] == f"{report.usable.rows:,}"
+    assert [b["removed"] for b in stages] == [
+        before - after
+        for before, after in zip(
+            [report.usable.rows, *[left for _, left in report.usable.steps]],
+            [left for _, left in report.usable.steps],
+            strict=False,
+        )
+    ]
 
 
 def test_the_notebook_summary_cuts_where_message_title_and_goal_and_shows_paths_as_the_page_does(in_tmp):

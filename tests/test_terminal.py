@@ -446,6 +446,11 @@ def test_colour_paints_the_split_path_bold_and_each_severity_in_its_colour(in_tm
         click.style("✗", fg="red", bold=True),
         click.style("✗", fg="yellow", bold=True),
     ]
+    report.results.append(
+        CheckResult("TOOL001", "tool-calls", "toolcalls", Severity.ERROR, CheckStatus.PASSED)
+    )
+    coloured = terminal.render(report, color=True)  # a family that did not apply is dimmed
+    assert click.style("not applicable: no tool calls in the data", dim=True) in coloured
 
 
 def test_the_findings_heading_and_the_count_of_findings_not_shown(in_tmp):
