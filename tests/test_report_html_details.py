@@ -349,6 +349,9 @@ def test_the_size_gauge_draws_tiers_ticks_and_goal_on_a_log_scale(in_tmp):
         (1076.0, "100,000"),
     ]
     assert [t["cls"] for t in gauge["tiers"]] == ["prompting", "poc", "full"]
+    tiers = gauge["tiers"]  # side by side: each tier ends where the next begins, the last at the top
+    assert [t["x"] + t["w"] for t in tiers[:-1]] == pytest.approx([t["x"] for t in tiers[1:]])
+    assert tiers[-1]["x"] + tiers[-1]["w"] == pytest.approx(1076.0)
     assert gauge["marker"] == pytest.approx(24 + 210.4 * math.log10(114))
     assert (gauge["goal_x"], gauge["goal"]) == (655.2, "production bar: 1,000")
     report.goal = "poc"
