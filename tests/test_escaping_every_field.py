@@ -224,9 +224,8 @@ def test_github_annotations_stay_one_per_line_and_carry_no_control_character() -
 
 def test_sarif_keeps_three_excerpts_and_cuts_each_text_at_its_own_limit() -> None:
     report = hostile_report()
-    long = (
-        "wordy" * 400
-    )  # no space at any cut: `trim` strips one before its ellipsis, hiding a cut one longer
+    # no space at any cut: `trim` strips one before its ellipsis, which would hide a cut one longer
+    long = "wordy" * 400
     carrier = next(r for r in report.results if r.check_id == "ZZQ001")
     carrier.findings[0].message = long
     carrier.findings[0].evidence = [payload("dqev"), long, "third", "fourth"]
@@ -304,9 +303,7 @@ def test_the_diff_page_shows_each_payload_as_text_and_no_control_character() -> 
 
 def test_the_html_page_cuts_each_text_at_its_limit_and_strips_a_sides_own_location() -> None:
     report = hostile_report()
-    long = (
-        "wordy" * 400
-    )  # no space at any cut: `trim` strips one before its ellipsis, hiding a cut one longer
+    long = "word " * 400
     carrier = next(r for r in report.results if r.check_id == "ZZQ001").findings[0]
     carrier.evidence, carrier.message = [long], "text " * 400
     carrier.locations = [Location("train", str(Path.cwd() / "data" / "in.jsonl"), 4)]
