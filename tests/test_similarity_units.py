@@ -231,6 +231,23 @@ def test_two_examples_that_ask_one_thing_in_other_words_with_the_same_long_answe
         assert pairs.select("left_line", "right_line").rows() == expected
 
 
+def test_a_pair_exactly_at_the_threshold_is_a_near_pair(tmp_path: Path) -> None:
+    """The threshold is inclusive at every step, the per-pair bound's prefilter too: one added word
+    in 21 is 20/21 alike, kept at a threshold of 20/21 and not just above it."""
+    said = "please send the parcel to my new home address today"
+    ctx = _context(tmp_path, train=[_record(said), _record(f"{said} zebra")])
+    at = near_duplicates.near_pairs(ctx, "train", "train", threshold=20 / 21)
+    assert at.rows() == [(1, 2, pytest.approx(20 / 21))]
+    assert near_duplicates.near_pairs(ctx, "train", "train", threshold=20 / 21 + 1e-6).is_empty()
+
+
+def test_a_number_is_never_a_typo_of_another_word() -> None:
+    """ "2024" and "2024a" (an order and a part, a flight and its leg) name different things, though
+    one letter apart; two words of four letters or more one edit apart are a typo."""
+    assert not slots.is_typo("2024", "2024a") and not slots.is_typo("2024a", "2024")
+    assert slots.is_typo("parcel", "parcell")
+
+
 LONG = (
     "Dear support team, my name is Ada Lovelace and last week I ordered a {colour} winter jacket in size "
     "medium from your online store, paid by card, and the parcel has still not arrived at my home address "
