@@ -210,6 +210,18 @@ def test_the_duplicate_group_and_language_charts_bin_and_cut_as_labelled(in_tmp)
     assert f"Tokens per {'r' * 29}\u2026 turn" in charts
 
 
+def test_the_label_chart_puts_the_commonest_label_first_and_ties_by_name(in_tmp):
+    report = synthetic_report()
+    report.split("train").profile["labels"] = {"billing": 1, "shipping": 3, "account": 3}
+    charts = {c.title: c for c in report_charts(report, Limits())}
+    bars = charts["Label distribution (training examples per label)"].bars
+    assert [(b.label, b.display) for b in bars] == [
+        ("account", "3 (42.9%)"),
+        ("shipping", "3 (42.9%)"),
+        ("billing", "1 (14.3%)"),
+    ]
+
+
 def test_the_topic_and_coverage_charts_order_their_bars_and_say_what_they_show(in_tmp):
     """Topics largest first (ties by id), thin ones marked; the coverage histogram in its own colour,
     its note counting the test examples with nothing close in training."""
@@ -226,6 +238,7 @@ def test_the_topic_and_coverage_charts_order_their_bars_and_say_what_they_show(i
     charts = {c.title: c for c in report_charts(report, Limits())}
     bars = charts["Topics in the training inputs (top terms, examples per topic)"].bars
     assert [(b.label, b.value, b.cls) for b in bars] == [("b", 9, ""), ("a", 5, ""), ("c", 5, "thin")]
+    assert [b.display for b in bars] == ["9 (47.4%)", "5 (26.3%)", "5 (26.3%)"]  # of the 19 with a size
     coverage = charts["Test coverage: distance to the nearest training example"]
     assert {b.cls for b in coverage.bars} == {"cov"}
     assert coverage.note == (
