@@ -241,10 +241,11 @@ def test_a_pair_exactly_at_the_threshold_is_a_near_pair(tmp_path: Path) -> None:
     assert near_duplicates.near_pairs(ctx, "train", "train", threshold=20 / 21 + 1e-6).is_empty()
 
 
-def test_a_number_is_never_a_typo_of_another_word() -> None:
-    """ "2024" and "2024a" (an order and a part, a flight and its leg) name different things, though
-    one letter apart; two words of four letters or more one edit apart are a typo."""
-    assert not slots.is_typo("2024", "2024a") and not slots.is_typo("2024a", "2024")
+def test_a_word_with_a_digit_is_never_a_typo_of_another_word() -> None:
+    """ "iphone" / "iphone5", "2024" / "2025": a digit makes another model, year or id, though one
+    edit apart; two plain words of four letters or more one edit apart are a typo."""
+    assert not slots.is_typo("iphone", "iphone5") and not slots.is_typo("iphone5", "iphone")
+    assert not slots.is_typo("2024", "2025")
     assert slots.is_typo("parcel", "parcell")
 
 
