@@ -23,6 +23,7 @@ from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.layouts import KTO
 from dataqa.ingest.naming import role_name
 from dataqa.text.markup import is_code_text, mask_code
 from dataqa.text.redaction import snippet
@@ -31,8 +32,10 @@ from dataqa.text.redaction import snippet
 def messages(ctx: Context, split: Split) -> pl.DataFrame:
     """Every message of the split's valid records: `line`, `turn` (0-based), `role`, `content`.
 
-    The rejected answer of a preference pair is one more message with role "rejected". Computed
-    once per scan and shared by the QUAL and PII checks.
+    The rejected answer of a preference pair is one more message with role "rejected"; so is the
+    completion (the last assistant message) of a KTO example labelled undesirable: both are bad on
+    purpose, what the model is trained away from. Computed once per scan and shared by the QUAL
+    and PII checks.
     """
 
     def build() -> pl.DataFrame:
@@ -43,6 +46,8 @@ def messages(ctx: Context, split: Split) -> pl.DataFrame:
             pl.col("content"),
             pl.col("turn").cast(pl.Int64),
         )
+        if split.kind == KTO:
+            turns = _undesirable_as_rejected(turns, rows)
         rejected = rows.filter(pl.col("rejected").is_not_null()).select(
             "line",
             pl.lit("rejected").alias("role"),
@@ -53,6 +58,28 @@ def messages(ctx: Context, split: Split) -> pl.DataFrame:
         return out.with_columns(pl.col("content").fill_null(""))
 
     return ctx.shared(("quality.messages", split.name), build)
+
+
+def _undesirable_as_rejected(turns: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """KTO turns with the completion of every undesirable example (label "false") given the role
+    "rejected"; earlier assistant turns of a conversation stay the context they are."""
+    undesirable = rows.filter(pl.col("label") == "false").select("line")
+    completion = (
+        turns.filter(pl.col("role") == "assistant")
+        .join(undesirable, on="line", how="semi")
+        .group_by("line")
+        .agg(pl.col("turn").max().alias("completion"))
+    )
+    return (
+        turns.join(completion, on="line", how="left")
+        .with_columns(
+            pl.when(pl.col("turn") == pl.col("completion"))
+            .then(pl.lit("rejected"))
+            .otherwise(pl.col("role"))
+            .alias("role")
+        )
+        .drop("completion")
+    )
 
 
 def targets(ctx: Context, split: Split) -> pl.DataFrame:

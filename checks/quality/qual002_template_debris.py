@@ -94,6 +94,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False  # "{name}" in quotes names the placeholder (documentation), it does not use it
         if token.startswith("{") and not token.startswith("{{") and latex_like:
             return False
+        if re.fullmatch(r"\{[A-Za-z]_(?:[A-Za-z]|\d{1,2})\}", token):
+            return False  # {x_n}, {a_k}: a sequence or family in math notation, not a slot
         if (
             token.startswith("$")
             and not token.startswith("${")

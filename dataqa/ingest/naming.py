@@ -78,8 +78,8 @@ def role_name(split: Split | None, role: str) -> str:
     split's records: the role itself in conversations, else the field that holds it ("e-mail
     address in instruction", "in output", "in label")."""
     kind = split.kind if split is not None else None
-    if role == "rejected":
-        return field_name(split, "rejected")
+    if role == "rejected":  # a KTO example's undesirable completion is its "rejected" message
+        return "undesirable completion" if kind == KTO else field_name(split, "rejected")
     if kind in MESSAGE_KINDS or (kind == KTO and "messages" in (split.fields if split else {})):
         return role
     part = {"user": "prompt", "assistant": "response", "system": "system"}.get(role)
