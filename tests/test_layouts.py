@@ -69,6 +69,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         "contents[1]: the final assistant message is empty",
     ),
+    "conversation": (
+        lambda q, a: {"conversation_id": "c1", "conversation": _msgs(q, a), "model": "vicuna-13b"},
+        "FMT011",
+        "conversation[1]: the final assistant message is empty",
+    ),
     "kto_messages": (
         lambda q, a: {"messages": _msgs(q, a or "Sure."), "label": KTO_LABELS[q]},
         "FMT008",
@@ -109,6 +114,26 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
     "prompt_response": (lambda q, a: {"prompt": q, "response": a}, "FMT011", '"response" is empty'),
     "query_response": (lambda q, a: {"query": q, "response": a}, "FMT011", '"response" is empty'),
     "input_output": (lambda q, a: {"input": q, "output": a}, "FMT011", '"output" is empty'),
+    "dialogue_summary": (
+        lambda q, a: {
+            "fname": "dev_1",
+            "dialogue": f"#Person1#: {q}\n#Person2#: Let me check.",
+            "summary": a,
+        },
+        "FMT011",
+        '"summary" is empty',
+    ),
+    "document_summary": (
+        lambda q, a: {"id": "1", "document": q, "summary": a},
+        "FMT011",
+        '"summary" is empty',
+    ),
+    "article_highlights": (
+        lambda q, a: {"id": "1", "article": q, "highlights": a},
+        "FMT011",
+        '"highlights" is empty',
+    ),
+    "article_abstract": (lambda q, a: {"article": q, "abstract": a}, "FMT011", '"abstract" is empty'),
     "classification": (
         lambda q, a: {"text": q, "label": "shipping" if a else ""},
         "FMT011",
@@ -193,6 +218,9 @@ def test_dolly_context_and_category_are_read_not_unknown(tmp_path: Path) -> None
         ({"text": "a", "id": 3, "url": "https://example.org"}, "text"),
         ({"text": "a", "intent": "greet"}, None),
         ({"preferred_output": []}, "openai_preference"),
+        ({"conversation": _msgs("a", "b"), "conversation_id": "x", "turn": 1}, "conversation"),
+        ({"fname": "dev_0", "dialogue": "a", "summary": "b", "topic": "t"}, "dialogue_summary"),
+        ({"id": "1", "article": "a", "highlights": "b"}, "article_highlights"),
     ],
 )
 def test_detection_picks_the_most_specific_layout(record: dict, expected: str | None) -> None:

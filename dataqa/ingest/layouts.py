@@ -63,6 +63,12 @@ CONTENT_ROLES = frozenset(
 """Roles that make a record what it is; a field in another role (system, tools, meta) is reported
 to provider profiles as an extra top-level key (`Structure.keys`)."""
 
+CONVERSATION_META = (
+    "id", "conversation_id", "conversation_hash", "model", "turn", "language", "openai_moderation",
+    "detoxify_moderation", "redacted", "toxic", "timestamp",
+)  # fmt: skip
+"""Keys published chat logs carry beside their "conversation" (LMSYS-Chat-1M, WildChat)."""
+
 META_KEYS = ("id", "meta", "metadata", "source", "url", "title", "timestamp", "date", "lang", "language")
 """Keys plain pre-training text is often published with (C4, The Pile, RedPajama, FineWeb)."""
 
@@ -183,6 +189,19 @@ LAYOUTS: dict[str, Layout] = {
             },
         ),
         _layout(
+            "conversation",
+            CHAT,
+            'chat under "conversation": {"conversation": [{"role", "content"}, ...]} (LMSYS-Chat-1M)',
+            '{"conversation": [{"role": "user", "content": "Hi"}, '
+            '{"role": "assistant", "content": "Hello!"}]}',
+            {"conversation": "messages"},
+            {
+                "system": "system",
+                "tools": "tools",
+                **dict.fromkeys(CONVERSATION_META, "meta"),
+            },
+        ),
+        _layout(
             "kto_messages",
             KTO,
             'KTO chat: {"messages": [...], "label": true|false}',
@@ -299,6 +318,39 @@ LAYOUTS: dict[str, Layout] = {
             '{"input": "Hi", "output": "Hello!"}',
             {"input": "prompt", "output": "response"},
             _SYSTEM,
+        ),
+        # Summarisation sets: the document is the whole prompt, the summary the target.
+        _layout(
+            "dialogue_summary",
+            PAIR,
+            'dialogue summarisation: {"dialogue", "summary"} (SAMSum, DialogSum)',
+            '{"dialogue": "#Person1#: Lunch at one?\\n#Person2#: Sure.", "summary": "They meet at one."}',
+            {"dialogue": "prompt", "summary": "response"},
+            {"id": "meta", "fname": "meta", "topic": "meta"},
+        ),
+        _layout(
+            "document_summary",
+            PAIR,
+            'summarisation: {"document", "summary"} (XSum, Multi-News)',
+            '{"document": "The council voted on Tuesday to ...", "summary": "The plan was approved."}',
+            {"document": "prompt", "summary": "response"},
+            {"id": "meta", "title": "meta"},
+        ),
+        _layout(
+            "article_highlights",
+            PAIR,
+            'news summarisation: {"article", "highlights"} (CNN/DailyMail)',
+            '{"article": "LONDON (CNN) -- The council voted ...", "highlights": "The plan was approved."}',
+            {"article": "prompt", "highlights": "response"},
+            {"id": "meta"},
+        ),
+        _layout(
+            "article_abstract",
+            PAIR,
+            'paper summarisation: {"article", "abstract"} (arXiv, PubMed)',
+            '{"article": "We study the ...", "abstract": "We show that ..."}',
+            {"article": "prompt", "abstract": "response"},
+            {"id": "meta", "section_names": "meta"},
         ),
         _layout(
             CLASSIFICATION,

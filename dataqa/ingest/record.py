@@ -100,7 +100,7 @@ def messages(
         else:
             canonical = role if role in CHAT_ROLES else None
         if canonical is None:
-            rec.issue(UNKNOWN_ROLE, f'{at}.{role_key} is "{role[:40]}"')
+            rec.issue(UNKNOWN_ROLE, f'{at}.{role_key} is "{role[:40]}"' + _roles_hint(rec, role, role_map))
             continue
         if st.collect and len(msg) > 2:
             extra = sorted(k[:40] for k in msg if k not in (role_key, content_key))
@@ -146,6 +146,21 @@ def messages(
                 rec.issue(WRONG_TYPE, f"{at}.weight is {weight!r}; expected 0 or 1")
         out.append({"role": canonical, "content": content or "", "tool_calls": bool(tool_calls), "at": at})
     return out
+
+
+_CHAT_ROLE_ORDER = ("system", "developer", "user", "assistant", "tool", "function")
+
+
+def _roles_hint(rec: Record, role: str, role_map: dict[str, str] | None) -> str:
+    """The roles the format knows, said once per record (with the first unknown one): a set that
+    names its roles otherwise ("UTILISATEUR", "bot") needs them renamed, and upper case is not the
+    lower-case role to a trainer's chat template."""
+    known = list(role_map) if role_map is not None else [r for r in _CHAT_ROLE_ORDER if r in CHAT_ROLES]
+    if role.lower() in known:
+        return f' (write "{role.lower()}")'
+    if any(issue.kind == UNKNOWN_ROLE for issue in rec.issues):
+        return ""
+    return f" (the roles are {', '.join(known)})"
 
 
 def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target: bool = True) -> None:
