@@ -164,7 +164,11 @@ def _roles_hint(rec: Record, role: str, role_map: dict[str, str] | None) -> str:
 
 
 def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target: bool = True) -> None:
-    """Turn-order rules shared by every conversational format."""
+    """Turn-order rules shared by every conversational format. A record with a message of unknown
+    role is left to FMT009: that message was left out, so its turn order and target are unknowable
+    (every message of a set that names its roles otherwise would read as "no assistant message")."""
+    if any(issue.kind == UNKNOWN_ROLE for issue in rec.issues):
+        return
     seen_other = False
     previous: str | None = None
     for msg in msgs:
