@@ -147,7 +147,8 @@ def not_applicable(report: Report) -> dict[str, str]:
 
     formats = {s.format for s in report.splits}
     pref = by_family.get("preference")
-    if pref and quiet(pref) and not formats & {"preference", "openai_preference", "kto"}:
+    has_pairs = any(r.metrics.get("pairs") for r in pref or [])  # a field map names its layout "mapped"
+    if pref and quiet(pref) and not has_pairs and not formats & {"preference", "openai_preference", "kto"}:
         out["preference"] = "no preference pairs in the data"
     tools = by_family.get("toolcalls")
     if tools and quiet(tools) and all(not r.metrics.get("tool_records") for r in tools):

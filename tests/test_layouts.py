@@ -98,6 +98,17 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "PREF002",
         '"chosen" is empty',
     ),
+    "messages_pair": (
+        lambda q, a: {
+            "chosen_messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}],
+            "rejected_messages": [
+                {"role": "user", "content": q},
+                {"role": "assistant", "content": "No idea."},
+            ],
+        },
+        "PREF002",
+        "chosen_messages",
+    ),
     "prompt_completion": (lambda q, a: {"prompt": q, "completion": a}, "FMT011", '"completion" is empty'),
     "alpaca": (lambda q, a: {"instruction": q, "input": "", "output": a}, "FMT011", '"output" is empty'),
     "instruction_response": (
@@ -219,6 +230,7 @@ def test_dolly_context_and_category_are_read_not_unknown(tmp_path: Path) -> None
         ({"text": "a", "intent": "greet"}, None),
         ({"preferred_output": []}, "openai_preference"),
         ({"conversation": _msgs("a", "b"), "conversation_id": "x", "turn": 1}, "conversation"),
+        ({"chosen_messages": _msgs("a", "b"), "rejected_messages": _msgs("a", "c")}, "messages_pair"),
         ({"fname": "dev_0", "dialogue": "a", "summary": "b", "topic": "t"}, "dialogue_summary"),
         ({"id": "1", "article": "a", "highlights": "b"}, "article_highlights"),
     ],
@@ -537,3 +549,20 @@ def test_records_with_thousands_of_keys_are_one_finding_and_not_cached(tmp_path:
     assert "the keys seen most are" in found[0][2] and "Name the fields with --map" in found[0][2]
     detector = Detector(list(LAYOUTS.values()))
     assert detector.detect(rows[0]) == (None, False) and not detector._cache
+
+
+def test_a_mapped_text_prompt_with_chosen_and_rejected_is_plain_preference_not_openai() -> None:
+    """{question, good, bad} mapped to prompt/chosen/rejected (StackExchange-paired's shape) is read as
+    plain preference pairs; only a prompt that is an object ({"messages": [...]}) is OpenAI's input."""
+    from dataqa.ingest.detection import Detector
+    from dataqa.ingest.fieldmaps import mapped_layouts
+
+    fields = {"question": "prompt", "good": "chosen", "bad": "rejected"}
+    detector = Detector([*mapped_layouts(fields), *LAYOUTS.values()])
+    plain, complete = detector.detect({"question": "Say hi", "good": "Hi!", "bad": "Go away."})
+    assert complete and plain is not None and plain.base == "preference"
+    row = normalise({"question": "Say hi", "good": "Hi!", "bad": "Go away."}, plain)
+    assert row["valid"] and row["prompt"] == "Say hi" and row["rejected"] == "Go away."
+    chat = {"question": {"messages": [{"role": "user", "content": "Say hi"}]}, "good": [], "bad": []}
+    openai, _ = detector.detect(chat)
+    assert openai is not None and openai.base == "openai_preference"

@@ -262,6 +262,17 @@ def test_preference_data_is_not_called_not_applicable(tmp_path, monkeypatch):
     assert "Preference pairs" in result.stdout and "not applicable" not in result.stdout
 
 
+def test_mapped_preference_data_is_not_called_not_applicable(tmp_path, monkeypatch):
+    """Pairs read through a field map (a layout named "mapped") are preference pairs all the same."""
+    monkeypatch.chdir(tmp_path)
+    pairs = [{"question": f"Say hi to {i}", "good": f"Hi {i}!", "bad": f"Go away {i}."} for i in range(30)]
+    write_jsonl(tmp_path / "train.jsonl", pairs)
+    args = ["scan", "train.jsonl", "--no-config", "--select", "PREF", "--map", "question=prompt"]
+    result = CliRunner().invoke(main, [*args, "--map", "good=chosen", "--map", "bad=rejected"])
+    assert "format mapped" in result.stdout, result.stdout
+    assert "Preference pairs" in result.stdout and "not applicable" not in result.stdout
+
+
 # --- progress --------------------------------------------------------------------------------------
 
 

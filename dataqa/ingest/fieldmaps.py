@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from dataqa.ingest.layouts import KTO, LAYOUTS, MAPPED, ROLES, Layout
+from dataqa.ingest.layouts import KTO, LAYOUTS, MAPPED, OPENAI_PREFERENCE, ROLES, Layout
 
 SINGLE_ROLES = frozenset(ROLES) - {"meta", "tools"}
 """Roles one field plays at a time: mapping one replaces the layout's own field for it."""
@@ -83,6 +83,11 @@ def mapped_layouts(fields: Mapping[str, str], base: str | None = None) -> list[L
         label = next((k for k, r in fields.items() if r == "label"), None)
         if layout.kind == KTO and label is not None:
             types += ((label, "boolean"),)  # a mapped KTO label is true/false; a string one is a class
+        prompt = next((k for k, r in fields.items() if r == "prompt"), None)
+        if layout.kind == OPENAI_PREFERENCE and prompt is not None:
+            # OpenAI's input is {"messages": [...]}: a prompt of text is the plain preference layout's,
+            # which otherwise loses to this one (three required fields against two)
+            types += ((prompt, "object"),)
         same = {*required} == {*layout.fields}
         out.append(
             replace(

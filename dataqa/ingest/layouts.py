@@ -247,6 +247,16 @@ LAYOUTS: dict[str, Layout] = {
             {"prompt": "prompt", "conversations": "messages", "system": "system", "tools": "tools"},
         ),
         _layout(
+            "messages_pair",
+            PREFERENCE,
+            'preference as two conversations: {"chosen_messages", "rejected_messages"} (LLaMA-Factory v1)',
+            '{"chosen_messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": '
+            '"Hello!"}], "rejected_messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", '
+            '"content": "Go away."}]}',
+            {"chosen_messages": "chosen", "rejected_messages": "rejected"},
+            {"tools": "tools", "extra_info": "meta"},
+        ),
+        _layout(
             KTO,
             KTO,
             'KTO: {"prompt", "completion", "label": true|false}',
