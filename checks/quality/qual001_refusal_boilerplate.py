@@ -119,9 +119,12 @@ TOOL_SCOPE = re.compile(
     r"(?i)\b(?:i can only|i can,? however|i can (?:help|assist)|(?:functions?|tools?|capabilities|abilities)"
     r"(?: i have)?(?: available)? (?:are|is) limited|limited to|(?:you can|you may|you might|you(?:'ll| will)"
     r" need to) (?:find|check|look|contact|visit|want to)|i (?:would )?recommend|(?:please )?(?:check|contact"
-    r"|consult|visit) (?:the|a|their|its|your)\b)"
+    r"|consult|visit) (?:the|a|their|its|your)\b"
+    r"|\bmy (?:current |only )?(?:capabilit(?:y|ies)|functions?|tools?|abilit(?:y|ies))"
+    r" (?:allows?|lets?|enables?|is to|are to|includes?)\b)"
 )
-"""A declining reply that says what the assistant's tools do, or where to look instead."""
+"""A declining reply that says what the assistant's tools do ("My current function is to create
+invoices"), or where to look instead."""
 AI_SELF = re.compile(
     r"(?i)\bas an? (?:ai|artificial intelligence|language model)\b|作为一个?(?:人工智能|AI|ai|语言模型)"
 )
