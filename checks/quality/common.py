@@ -82,6 +82,25 @@ def _undesirable_as_rejected(turns: pl.DataFrame, rows: pl.DataFrame) -> pl.Data
     )
 
 
+_QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»", "「": "」"}
+
+
+def in_quotation(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] sits inside a quotation on its line: quoted speech or a text written
+    out for someone else (`"... all of your [company] stakeholders ..."`, an e-mail body the user
+    dictates, a tool call's JSON string), whose words are its own, not the example's."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before, after = text[line_start:start], text[end : line_end if line_end >= 0 else len(text)]
+    for opening, closing in _QUOTES.items():
+        if opening == closing:
+            if before.count(opening) % 2 == 1 and opening in after:
+                return True
+        elif before.rfind(opening) > before.rfind(closing) and closing in after:
+            return True
+    return False
+
+
 def targets(ctx: Context, split: Split) -> pl.DataFrame:
     """The assistant messages of a split (what the model is trained to produce)."""
     return messages(ctx, split).filter(pl.col("role") == "assistant")

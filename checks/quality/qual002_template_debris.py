@@ -14,6 +14,7 @@ from dataqa.checks.quality.common import (
     appended_input,
     by_line,
     context_field,
+    in_quotation,
     merged_targets,
     messages,
     placeholder_input,
@@ -119,31 +120,13 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False  # [Your name](https://...) is a markdown link
         if len(token[1:-1].split()[-1]) == 1:
             return False  # "[insert x]": a letter standing for anything, as rules and definitions write
-        return not _in_quotation(text, m.start(), m.end())
+        return not in_quotation(text, m.start(), m.end())
     if kind == "chat-template token":
         if token == "<s>":
             return not text[: m.start()].strip() or text[m.end() :].lstrip().startswith("[INST]")
         if token == "</s>":
             return not text[m.end() :].strip() or text[m.end() :].lstrip().startswith("<s>")
     return True
-
-
-_QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»", "「": "」"}
-
-
-def _in_quotation(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] sits inside a quotation on its line (`"... all of your [company]
-    stakeholders ..."`): a bracket in quoted speech is the editor's insertion, not a slot to fill."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    before, after = text[line_start:start], text[end : line_end if line_end >= 0 else len(text)]
-    for opening, closing in _QUOTES.items():
-        if opening == closing:
-            if before.count(opening) % 2 == 1 and opening in after:
-                return True
-        elif before.rfind(opening) > before.rfind(closing) and closing in after:
-            return True
-    return False
 
 
 DRAFT_TOPIC = (

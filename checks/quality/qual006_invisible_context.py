@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.quality.common import messages, record_findings, reference_only_requests
+from dataqa.checks.quality.common import in_quotation, messages, record_findings, reference_only_requests
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
@@ -137,10 +137,13 @@ _SEEN = (
 """An answer that describes a medium as seen ("the image shows", "this chart depicts")."""
 
 
-def _answer_describes(answer: str, kind: str, matched: str) -> bool:
-    """Whether an answer treats the media a prompt points at as seen: points at it as the prompt does,
-    or describes what it "shows"."""
-    if INVISIBLE_RES[kind].search(answer):
+def _answer_describes(answer: str, kind: str, matched: str, unquoted: bool = False) -> bool:
+    """Whether an answer treats the media a prompt points at as seen: points at it as the prompt does
+    (`unquoted`: outside quotation marks, not by sending the quoted text on), or describes what it "shows"."""
+    if any(
+        not (unquoted and in_quotation(answer, a.start(), a.end()))
+        for a in INVISIBLE_RES[kind].finditer(answer)
+    ):
         return True
     noun = _NOUNS.search(matched)
     return noun is not None and re.search(_SEEN.format(noun=re.escape(noun.group(1))), answer) is not None
@@ -170,8 +173,9 @@ class InvisibleContext(Check):
     in code, an image content part), for a chart, table, file or document when it carries the data
     (a schema, table rows), or, for links, when it holds the URL; a request whose only content is a
     URL or a file name is QUAL011's. A reference inside a passage the prompt hands over (a review's
-    "not as long as in the photo", an article's "see the video above") is the passage's own, unless
-    the answer describes the media as seen; "the plot" of a film or book is its story.
+    "not as long as in the photo", an article's "see the video above") or inside quotation marks (an
+    e-mail the user dictates, "Please find attached the report") is that text's own, unless the answer
+    describes the media as seen; "the plot" of a film or book is its story.
     """
 
     id = "QUAL006"
@@ -265,6 +269,10 @@ class InvisibleContext(Check):
                             and not _answer_describes(answers.get(line, ""), kind, m.group(0))
                         ):
                             continue  # a review's "as in the photo": the passage's own words, not asked about
+                        if in_quotation(text, m.start(), m.end()) and not _answer_describes(
+                            answers.get(line, ""), kind, m.group(0), unquoted=True
+                        ):
+                            continue  # "Please find attached ..." in an e-mail the user dictates
                         if not _NEGATED.search(sentence):
                             hits.append(
                                 (
