@@ -256,14 +256,23 @@ def _open_fences(text: pl.Expr) -> pl.Expr:
 
 def _finished_after_code(body: str) -> bool:
     """Whether a target with an odd number of fences still ends finished: on a prose sentence after
-    its code ("...}\nLet me know if you have questions."), or on a fence that closes code (the line
-    before it is code, not a "Run this:" that opens a block). A fence was lost, nothing was cut."""
+    its code ("...}\nLet me know if you have questions."), or on a bare fence that closes code (the
+    line before it is code, not a "Run this:" that opens a block) or closes a finished sentence (a
+    reply the prompt asked to wrap in a fence, its opening fence left out). A fence was lost or
+    left over, nothing was cut."""
     lines = [line.strip() for line in body.rstrip().split("\n") if line.strip()]
     last = lines[-1] if lines else ""
     if re.fullmatch(r"```|~~~", last) and len(lines) > 1:
         before = lines[-2]
-        return before[-1] not in ":：" and (is_code_line(before) or before[-1] in ";{}()[]")
-    return bool(re.search(r"[.!?。！？]$", last)) and not is_code_line(last) and len(last) >= 12
+        return before[-1] not in ":：" and (
+            is_code_line(before) or before[-1] in ";{}()[]" or _finished_sentence(before)
+        )
+    return _finished_sentence(last)
+
+
+def _finished_sentence(line: str) -> bool:
+    """A prose line of some length that ends on a sentence mark."""
+    return bool(re.search(r"[.!?。！？]$", line)) and not is_code_line(line) and len(line) >= 12
 
 
 def _at_least_words(text: pl.Expr, n: int) -> pl.Expr:
