@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 import dataqa
-from dataqa.text.answers import PY_WHITESPACE, answer_facts, contradictions, hard_reason
+from dataqa.text.answers import PY_WHITESPACE, _final_number, answer_facts, contradictions, hard_reason
 from tests.conftest import chat, write_jsonl
 
 # --------------------------------------------------------------------------- the old pairwise code
@@ -32,6 +32,13 @@ _FIRST_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 _MARKER = re.compile(r"(?:####|\\boxed\{|\banswer(?: is)?:?)\s*[$€£]?\s*-?\d+(?:[.,]\d+)?\D*\Z", re.I)
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _uncalled(text: str) -> str:
+    """Written-out calls blanked, three levels deep: their arguments are code, not a result."""
+    for _ in range(3):
+        text = re.sub(r"[A-Za-z_][\w.]*\([^()]*\)", " ", text, flags=re.ASCII)
+    return text
 
 
 def _polarity(text: str) -> int:
@@ -46,7 +53,7 @@ def _contradiction(a: str, b: str, max_similarity: float) -> str | None:
     pa, pb = _polarity(a), _polarity(b)
     if pa and pb and pa != pb:
         return "one answer says yes, the other no"
-    na, nb = _NUMBER.findall(a[-200:]), _NUMBER.findall(b[-200:])
+    na, nb = _NUMBER.findall(_uncalled(a[-200:])), _NUMBER.findall(_uncalled(b[-200:]))
     # Final numbers differ when both mark theirs as the answer or neither states the other's.
     both_marked = bool(_MARKER.search(a[-200:]) and _MARKER.search(b[-200:]))
     if (
@@ -202,7 +209,22 @@ def test_random_groups_match_pairwise() -> None:
 
 texts = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=50)
 opening = st.sampled_from(["Yes", "no", "«No»", "1. Yes", "Sí", "NAO", "", " ", "\u2003No"])
-ending = st.sampled_from(["", " 3", " -3.5", " 3,5", " ٣", " 𝟑", " x3", "\x1c4"])
+ending = st.sampled_from(
+    [
+        "",
+        " 3",
+        " -3.5",
+        " 3,5",
+        " ٣",
+        " 𝟑",
+        " x3",
+        "\x1c4",
+        " f(3)",
+        " g(h(1, ٢))",
+        " a(b(c(d(5))))",
+        " is 7 by x.y(2,8)",
+    ]
+)
 answer = st.builds(lambda a, b, c: a + b + c, opening, texts, ending)
 
 
@@ -211,6 +233,24 @@ answer = st.builds(lambda a, b, c: a + b + c, opening, texts, ending)
 def test_hostile_answers_match_pairwise(answers: list[str], max_similarity: float) -> None:
     """Arbitrary Unicode (other digits, other spaces, non-ASCII openings): still the pairwise result."""
     assert contradictions(answers, max_similarity) == reference(answers, max_similarity)
+
+
+def test_final_number_skips_written_out_calls_in_both_engines() -> None:
+    """A number inside a call's arguments is code, however deep the call: polars and Python read the
+    same final number (a non-ASCII digit sends the text through Python)."""
+    import polars as pl
+
+    texts = [
+        "The sum is python('sum(range(1,101))')",
+        "It is 1024, from pow(2, 10).",
+        "Result: 5 or a(b(c(d(7))))",
+        "Result: 5 or a(b(c(7)))",
+        "The cost is 40 (about 30 euros)",
+        "The answer is 9 ٣ f(4)",
+    ]
+    facts = answer_facts(pl.Series(texts, dtype=pl.String))
+    assert facts.final == [None, "1024", "5", "5", "30", "٣"]
+    assert facts.final == [_final_number(t) for t in texts]
 
 
 def test_python_whitespace_is_complete() -> None:

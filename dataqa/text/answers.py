@@ -55,9 +55,24 @@ def _counts_numbers(text: str) -> bool:
     )
 
 
+_CALL = r"[A-Za-z_][A-Za-z0-9_.]*\([^()]*\)"
+"""A call written out (`range(1, 101)`, `python('9**2')`): its arguments are code, not a stated
+result. Removed innermost first, `_CALL_DEPTH` times, before the final number is read."""
+_CALL_RE = re.compile(_CALL)
+_CALL_DEPTH = 3
+
+
+def _without_calls(text: str) -> str:
+    """`text` with its written-out calls blanked, innermost first (see `_CALL`)."""
+    for _ in range(_CALL_DEPTH):
+        text = _CALL_RE.sub(" ", text)
+    return text
+
+
 def _final_number(text: str) -> str | None:
-    """The last number of the answer's last 200 characters, when it counts (see `_counts_numbers`)."""
-    numbers = _NUMBER.findall(text[-200:])
+    """The last number of the answer's last 200 characters outside written-out calls (an answer that
+    ends on "python('sum(range(1,101))')" states no 101), when it counts (see `_counts_numbers`)."""
+    numbers = _NUMBER.findall(_without_calls(text[-200:]))
     return numbers[-1] if numbers and _counts_numbers(text) else None
 
 
@@ -141,6 +156,9 @@ def answer_facts(texts: pl.Series) -> AnswerFacts:
     """
     text = pl.col("text").fill_null("")
     head, tail = text.str.slice(0, 40), text.str.slice(-200)
+    uncalled = tail
+    for _ in range(_CALL_DEPTH):
+        uncalled = uncalled.str.replace_all(_CALL, " ")
     word = head.str.extract(r"^[^A-Za-z]{0,3}([A-Za-z]+)", 1).str.to_lowercase()
     frame = pl.DataFrame({"text": texts}, schema={"text": pl.String}).select(
         (head.str.contains(r"[^\x00-\x7F]") | tail.str.contains(r"[\d&&[^\x00-\x7F]]")).alias("slow"),
@@ -151,7 +169,7 @@ def answer_facts(texts: pl.Series) -> AnswerFacts:
         .otherwise(0)
         .cast(pl.Int8)
         .alias("polarity"),
-        tail.str.extract_all(r"-?[0-9]+(?:[.,][0-9]+)?").list.last().alias("final"),
+        uncalled.str.extract_all(r"-?[0-9]+(?:[.,][0-9]+)?").list.last().alias("final"),
         (text.str.len_chars() > 2 * _MAX_WORDS_FOR_NUMBERS).alias("long"),
         (~text.str.contains(_MORE_THAN_SHORT) & (text.str.count_matches(_CJK) <= _SHORT_WORDS)).alias(
             "short"
