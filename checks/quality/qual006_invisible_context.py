@@ -41,6 +41,9 @@ INVISIBLE_PATTERNS: dict[str, str] = {
     r"(?:link|url|article|website|web ?page|page|video)\b",
 }
 """Phrases that point at an image, file, chart or link (matched case-insensitively)."""
+_CALL_AFTER = re.compile(r"\s*[:,\-–]?\s*[A-Za-z_][\w.]*\(\s*['\"]")
+"""A call written out with a quoted argument right after a link or article pointed at ("check the
+following link: search('market hours')"): in inline tool-use data the call is what brings it."""
 _GENERIC = re.compile(rf"(?i)(?:of|in|on|from|using)\s+the\s+{_VISUAL}\s*[.,;?!]?")
 """A reply's "of the photograph," ("in", "on", "from", "using" too; no "this", "above", "according
 to" or "shown in"): when the prompt speaks of no image at all, the reply speaks of photographs in
@@ -171,7 +174,8 @@ class InvisibleContext(Check):
     Fix: include the content (as text, or as an image part for a vision model) or drop the record.
     Not reported when the record carries the media (an `<image>` token, a markdown image, a figure
     in code, an image content part), for a chart, table, file or document when it carries the data
-    (a schema, table rows), or, for links, when it holds the URL; a request whose only content is a
+    (a schema, table rows), or, for links, when it holds the URL or a call written out right after the
+    pointer fetches it (inline tool use: "visit this link: search('...')"); a request whose only content is a
     URL or a file name is QUAL011's. A reference inside a passage the prompt hands over (a review's
     "not as long as in the photo", an article's "see the video above") or inside quotation marks (an
     e-mail the user dictates, "Please find attached the report") is that text's own, unless the answer
@@ -263,6 +267,8 @@ class InvisibleContext(Check):
                         passage = given.get(line, 0) - len(sentence.split()) >= LINKED_TEXT_WORDS
                         if kind == "link" and passage:
                             continue  # "Summarize this article:" and the article follows
+                        if kind == "link" and _CALL_AFTER.match(text, m.end()):
+                            continue  # "read this article: news('...')": the inline call fetches it
                         if (
                             passage
                             and role != "assistant"
