@@ -152,9 +152,11 @@ _SUPPLIED = r"(?i)\b{noun}\s*(?::|=|\bis\b)\s*\S"
 TEMPLATE_TOPIC = (
     r"(?i)templates?|placeholders?|fill[ -]?in|fill (?:in|out)|replace|substitut|variables?|\bcode\b|cloze"
     r"|blanks?|mask|clean(?:ing)? up|pre-?process|sanitiz|模板|占位|替换|代码|变量|填空"
+    r"|\b(?:given|following|this|provided|same) format\b|\bformat\s*:|格式"
 )
-"""A prompt about templates, placeholders or code (or one that cleans up given text): its
-placeholders are the material the task works on, not slots the data set forgot to fill."""
+"""A prompt about templates, placeholders or code (or one that cleans up given text, or that hands
+over a format to fill: "Format: Hi [name], this is [city] calling!"): its placeholders are the
+material the task works on, not slots the data set forgot to fill."""
 
 
 def _material(kind: str, token: str) -> bool:
