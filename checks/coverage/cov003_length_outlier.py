@@ -34,7 +34,8 @@ _CHOICES = re.compile(
 def short_answer_fits(ask: str, answer: str) -> bool:
     """Whether a short `answer` is what `ask` calls for: a request for something short or a factoid
     question (QUAL009's notions), a request that lists choices, a value or code, one of the options
-    the request names ("Yes" to "... yes or no", "D" to a multiple-choice question with a "D." option)."""
+    the request names ("Yes" to "... yes or no", "D" to a multiple-choice question with a "D." option,
+    "False" to 'answer "True" if ..., otherwise "False"', "less effect" to "more, less or no effect")."""
     if any(p.search(ask) for p in (*_FITS_SHORT, _CHOICES)) or _VALUE.search(answer):
         return True
     option = answer.strip().strip(".!\"'").strip()
@@ -46,7 +47,20 @@ def short_answer_fits(ask: str, answer: str) -> bool:
         return re.search(rf"(?:^|\W)\(?{label}\s*[.):：、．）]", ask) is not None
     word = re.escape(option)
     listed = rf"(?i)(?:,|\bor\b|\band\b|^\s*-|options?:?)\s*[\"']?{word}\b|(?<!\w){word}[\"']?\s*(?:,|\bor\b)"
-    return re.search(listed, ask, flags=re.MULTILINE) is not None
+    if re.search(listed, ask, flags=re.MULTILINE):
+        return True
+    # The answer the request names in quotes ('generate "True" if ..., otherwise "False"'), or one
+    # of listed words that share the request's head noun ("more, less or no effect" -> "less effect").
+    quoted = rf"(?i)[\"“'‘]{word}[\"”'’]"
+    first, *rest = option.split()
+    shared_head = (
+        rf"(?i)(?:,|\bor\b|\band\b)\s*{re.escape(first)}\b[^.?!\n]{{0,40}}\b{re.escape(rest[-1])}\b"
+        if len(rest) == 1
+        else None
+    )
+    return re.search(quoted, ask) is not None or (
+        shared_head is not None and re.search(shared_head, ask) is not None
+    )
 
 
 @register
