@@ -125,6 +125,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
     "prompt_response": (lambda q, a: {"prompt": q, "response": a}, "FMT011", '"response" is empty'),
     "query_response": (lambda q, a: {"query": q, "response": a}, "FMT011", '"response" is empty'),
     "input_output": (lambda q, a: {"input": q, "output": a}, "FMT011", '"output" is empty'),
+    "question_query": (
+        lambda q, a: {"db_id": "shop", "question": q, "query": f"SELECT '{a}'" if a else ""},
+        "FMT011",
+        '"query" is empty',
+    ),
     "dialogue_summary": (
         lambda q, a: {
             "fname": "dev_1",
@@ -233,6 +238,11 @@ def test_dolly_context_and_category_are_read_not_unknown(tmp_path: Path) -> None
         ({"chosen_messages": _msgs("a", "b"), "rejected_messages": _msgs("a", "c")}, "messages_pair"),
         ({"fname": "dev_0", "dialogue": "a", "summary": "b", "topic": "t"}, "dialogue_summary"),
         ({"id": "1", "article": "a", "highlights": "b"}, "article_highlights"),
+        (
+            {"db_id": "shop", "question": "a", "query": "SELECT 1", "query_toks": ["SELECT", "1"]},
+            "question_query",
+        ),
+        ({"query": "a", "response": "b"}, "query_response"),
     ],
 )
 def test_detection_picks_the_most_specific_layout(record: dict, expected: str | None) -> None:

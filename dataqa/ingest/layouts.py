@@ -329,6 +329,23 @@ LAYOUTS: dict[str, Layout] = {
             {"input": "prompt", "output": "response"},
             _SYSTEM,
         ),
+        # Text-to-SQL: the question is the prompt, the SQL the target; the database id and the
+        # tokenised and parsed forms Spider ships beside them are metadata.
+        _layout(
+            "question_query",
+            PAIR,
+            'text-to-SQL: {"question", "query"} (Spider, SParC)',
+            '{"db_id": "shop", "question": "How many customers?", "query": "SELECT count(*) FROM customers"}',
+            {"question": "prompt", "query": "response"},
+            {
+                "db_id": "meta",
+                "question_toks": "meta",
+                "query_toks": "meta",
+                "query_toks_no_value": "meta",
+                "sql": "meta",
+                "context": "context",
+            },
+        ),
         # Summarisation sets: the document is the whole prompt, the summary the target.
         _layout(
             "dialogue_summary",
