@@ -34,6 +34,17 @@ _MARKER = re.compile(r"(?:####|\\boxed\{|\banswer(?: is)?:?)\s*[$€£]?\s*-?\d+
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+def _counts(text: str) -> bool:
+    """A final number counts in an answer of at most 60 words, or 400 that marks it."""
+    words = len(text.split())
+    return words <= 60 or (words <= 400 and bool(_MARKER.search(text[-200:])))
+
+
+def _numbers(text: str) -> list[str]:
+    """Numbers, a hyphen after a digit read as a dash ("40-22" is 40 and 22)."""
+    return _NUMBER.findall(re.sub(r"([0-9])-", r"\1 ", text))
+
+
 def _uncalled(text: str) -> str:
     """Written-out calls blanked, three levels deep: their arguments are code, not a result."""
     for _ in range(3):
@@ -53,16 +64,16 @@ def _contradiction(a: str, b: str, max_similarity: float) -> str | None:
     pa, pb = _polarity(a), _polarity(b)
     if pa and pb and pa != pb:
         return "one answer says yes, the other no"
-    na, nb = _NUMBER.findall(_uncalled(a[-200:])), _NUMBER.findall(_uncalled(b[-200:]))
+    na, nb = _numbers(_uncalled(a[-200:])), _numbers(_uncalled(b[-200:]))
     # Final numbers differ when both mark theirs as the answer or neither states the other's.
     both_marked = bool(_MARKER.search(a[-200:]) and _MARKER.search(b[-200:]))
     if (
         na
         and nb
         and na[-1] != nb[-1]
-        and len(a.split()) <= 400
-        and len(b.split()) <= 400
-        and (both_marked or (na[-1] not in _NUMBER.findall(b) and nb[-1] not in _NUMBER.findall(a)))
+        and _counts(a)
+        and _counts(b)
+        and (both_marked or (na[-1] not in _numbers(b) and nb[-1] not in _numbers(a)))
     ):
         return f"final numbers differ ({na[-1]} vs {nb[-1]})"
     if fuzz.token_set_ratio(a, b, processor=default_process) / 100 >= max_similarity:
@@ -223,6 +234,8 @@ ending = st.sampled_from(
         " g(h(1, ٢))",
         " a(b(c(d(5))))",
         " is 7 by x.y(2,8)",
+        " won 40-22",
+        " 1-2-3",
     ]
 )
 answer = st.builds(lambda a, b, c: a + b + c, opening, texts, ending)
@@ -247,9 +260,10 @@ def test_final_number_skips_written_out_calls_in_both_engines() -> None:
         "Result: 5 or a(b(c(7)))",
         "The cost is 40 (about 30 euros)",
         "The answer is 9 ٣ f(4)",
+        "The Eagles won 40-22.",
     ]
     facts = answer_facts(pl.Series(texts, dtype=pl.String))
-    assert facts.final == [None, "1024", "5", "5", "30", "٣"]
+    assert facts.final == [None, "1024", "5", "5", "30", "٣", "22"]
     assert facts.final == [_final_number(t) for t in texts]
 
 

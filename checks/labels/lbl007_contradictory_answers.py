@@ -14,7 +14,14 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
-from dataqa.text.answers import answer_facts, contradictions, hard_reason
+from dataqa.text.answers import (
+    answer_facts,
+    asks_for_no_number,
+    contradictions,
+    counted_facts,
+    counted_noun,
+    hard_reason,
+)
 from dataqa.text.similarity import hashes
 
 
@@ -27,12 +34,13 @@ class ContradictoryAnswers(Check):
     Answers contradict when one opens with yes and the other with no, when their final numbers differ
     (and neither states the other's anywhere, unless both mark theirs as the answer: '#### 18', 'the
     answer is 18'; a rank, a year in passing or a worked check's last line after the same answer is no
-    other answer), or when two short answers (under five words, five CJK characters) differ in wording
-    (rapidfuzz token-set ratio, case and punctuation ignored, under `max_similarity`): one fact given
-    two ways. Longer answers that only word things differently are no contradiction: a greeting returned
-    with another greeting, two explanations of one idea, two haiku for one request are each a valid
-    answer (the MedicalGPT ShareGPT set answers "你好" five ways), and prompts answered several ways are
-    DUP004's business. Labelled data is LBL001's job; this check then finds nothing.
+    other answer, a score "40-22" ends on 22, not -22, and the answers to a who / where / why question
+    have no number to disagree on), or when two short answers (under five words, five CJK characters)
+    differ in wording (rapidfuzz token-set ratio, case and punctuation ignored, under `max_similarity`):
+    one fact given two ways. Longer answers that only word things differently are no contradiction: a
+    greeting returned with another greeting, two explanations of one idea, two haiku for one request are
+    each a valid answer (the MedicalGPT ShareGPT set answers "你好" five ways), and prompts answered
+    several ways are DUP004's business. Labelled data is LBL001's job; this check then finds nothing.
     A contradiction makes every row of the group unusable: one of the answers is wrong.
     Why: the model is taught two answers to one question and learns to be inconsistent.
     Example: "Is the tent waterproof?" answered "Yes, fully." on one line and "No, only
@@ -95,6 +103,11 @@ class ContradictoryAnswers(Check):
                     first_rows.setdefault(response or "", row)
                 answers = list(distinct)
                 group_facts = facts.take([first_rows[a] for a in answers])
+                noun = counted_noun(prompt or "")
+                if noun:  # "How many interceptions ...?": the count of that thing is the answer
+                    group_facts = counted_facts(group_facts, answers, noun)
+                elif asks_for_no_number(prompt or ""):
+                    group_facts = group_facts.without_numbers()
                 reason, hard = contradictions(answers, self.max_similarity, group_facts)
                 if reason is None or not hard:  # other wording is no contradiction
                     continue

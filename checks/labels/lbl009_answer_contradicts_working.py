@@ -14,6 +14,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import role_name
+from dataqa.text.answers import SPELLED
 
 _NUMBER = r"-?\d{1,3}(?:(?:,| )\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
 _STATED = r"(?:####|\\boxed\{|\b(?:the\s+)?(?:final\s+)?answer(?:\s+is)?\s*:?)"
@@ -22,11 +23,6 @@ FINAL_ANSWER = re.compile(_STATED + r"\s*\$?\s*(" + _NUMBER + r")\s*\}?[\s.!]*$"
 _MARKER = r"(?i)####|\\boxed\{|answer"
 _RESULT = re.compile(r"=\s*\$?\s*(?:<<[^<>]*>>)?\s*\$?\s*(" + _NUMBER + ")")
 """A computed result: the number after an equals sign (a GSM8K calculator note `<<4*4=16>>` skipped)."""
-_NUMBER_WORDS = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-)  # fmt: skip
-SPELLED = {word: str(value) for value, word in enumerate(_NUMBER_WORDS)}
 SCALES = (1, 10, 100, 1000, 0.1, 0.01, 0.001)
 """A final answer that is a result in another unit (dollars to cents, a fraction to a percentage,
 kilograms to grams) agrees with it."""

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.labels.lbl009_answer_contradicts_working import SPELLED, plain_number
+from dataqa.checks.labels.lbl009_answer_contradicts_working import plain_number
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
+from dataqa.text.answers import SPELLED
 
 _MULTIPLIER = "|".join(sorted(SPELLED, key=len, reverse=True))
 COMPARATIVE = re.compile(

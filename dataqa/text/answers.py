@@ -24,7 +24,8 @@ _MARKER = re.compile(
 YES_NO = "one answer says yes, the other no"
 SHORT_DIFFER = "short answers differ"
 DISSIMILAR = "answers are very dissimilar"
-_MAX_WORDS_FOR_NUMBERS = 400  # the final number of a longer answer is not its answer
+_MAX_WORDS_FOR_NUMBERS = 60  # the final number of a longer answer in prose is not its answer
+_MAX_WORDS_MARKED = 400  # nor of a longer one that marks it ('#### 18' after a long solution)
 _SHORT_WORDS = 5
 # What `str.split()` splits on (every character whose `isspace()` is true), for polars regexes.
 PY_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
@@ -47,12 +48,14 @@ def _polarity(text: str) -> int:
 
 
 def _counts_numbers(text: str) -> bool:
-    """Whether the answer is short enough (at most 400 words) for its final number to be its answer."""
-    # 401 words take at least 801 characters; split stops after the 401st word.
-    return (
-        len(text) <= 2 * _MAX_WORDS_FOR_NUMBERS
-        or len(text.split(None, _MAX_WORDS_FOR_NUMBERS)) <= _MAX_WORDS_FOR_NUMBERS
-    )
+    """Whether the answer's final number can be its answer: a short answer (at most 60 words), or one
+    of at most 400 words that marks it ('#### 18', 'the answer is 18'). The last number of a longer
+    reply in prose is a detail (a yard count after the score, a year in passing)."""
+    # n + 1 words take at least 2n + 1 characters; split stops after the word past the limit.
+    if len(text) <= 2 * _MAX_WORDS_FOR_NUMBERS:
+        return True
+    words = len(text.split(None, _MAX_WORDS_MARKED))
+    return words <= _MAX_WORDS_FOR_NUMBERS or (words <= _MAX_WORDS_MARKED and _marked(text))
 
 
 _CALL = r"[A-Za-z_][A-Za-z0-9_.]*\([^()]*\)"
@@ -62,6 +65,11 @@ _CALL_RE = re.compile(_CALL)
 _CALL_DEPTH = 3
 
 
+_JOINED = r"([0-9])-"
+"""A hyphen right after a digit joins two numbers ("won 40-22", "pages 10-12"): it is no minus sign."""
+_JOINED_RE = re.compile(_JOINED)
+
+
 def _without_calls(text: str) -> str:
     """`text` with its written-out calls blanked, innermost first (see `_CALL`)."""
     for _ in range(_CALL_DEPTH):
@@ -69,10 +77,15 @@ def _without_calls(text: str) -> str:
     return text
 
 
+def _numbers(text: str) -> list[str]:
+    """The numbers written in `text`, a hyphen between two of them read as a dash (`_JOINED`)."""
+    return _NUMBER.findall(_JOINED_RE.sub(r"\1 ", text))
+
+
 def _final_number(text: str) -> str | None:
     """The last number of the answer's last 200 characters outside written-out calls (an answer that
     ends on "python('sum(range(1,101))')" states no 101), when it counts (see `_counts_numbers`)."""
-    numbers = _NUMBER.findall(_without_calls(text[-200:]))
+    numbers = _numbers(_without_calls(text[-200:]))
     return numbers[-1] if numbers and _counts_numbers(text) else None
 
 
@@ -100,7 +113,7 @@ def numbers_conflict(a: str, b: str, na: str | None, nb: str | None) -> bool:
         return False
     if _marked(a) and _marked(b):
         return True
-    return na not in _NUMBER.findall(b) and nb not in _NUMBER.findall(a)
+    return na not in _numbers(b) and nb not in _numbers(a)
 
 
 def _hard_reason(a: str, b: str, pa: int, pb: int, na: str | None, nb: str | None) -> str | None:
@@ -144,6 +157,60 @@ class AnswerFacts:
             [self.short[r] for r in rows],
         )
 
+    def without_numbers(self) -> AnswerFacts:
+        """The same facts with no final number counted (a question whose answer is no number)."""
+        return AnswerFacts(self.polarity, [-1] * len(self.number), [None] * len(self.final), self.short)
+
+
+_NUMBER_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+)  # fmt: skip
+SPELLED = {word: str(value) for value, word in enumerate(_NUMBER_WORDS)}
+"""Number words up to twenty and their digits ("two" -> "2")."""
+_HOW_MANY = re.compile(
+    r"(?i)\bhow many\s+((?:[a-z][a-z'-]*\s+){0,2}?[a-z][a-z'-]*?)s?\s+"
+    r"(?:did|do|does|are|is|was|were|have|has|had|will|can|could|would|should|in|of|for|on|at|per|were)\b"
+)
+"""A question for a count of something: its noun (the last word before the verb, "passing touchdowns")."""
+
+
+def counted_noun(prompt: str) -> str | None:
+    """The thing a "how many ... ?" prompt counts, singular ("interception" of "How many interceptions
+    did he throw?"), or None."""
+    found = _HOW_MANY.findall(prompt[-300:])
+    return found[-1].split()[-1].lower() if found else None
+
+
+def counted_facts(facts: AnswerFacts, answers: list[str], noun: str) -> AnswerFacts:
+    """`facts` with each answer's number read as the count it gives of `noun` (a digit or number word
+    up to two other words before it, in one sentence: "two passing touchdowns", "2 touchdowns"), the
+    first one it gives (what follows elaborates: "one before, making it two"), or
+    none: the other numbers of a long answer (yards, a score, a year) answer something else."""
+    words = "|".join(SPELLED)
+    pattern = re.compile(
+        rf"(?i)\b(\d+(?:[.,]\d+)*|{words})\s+(?:(?!(?:{words})\b)[a-z'-]+\s+){{0,2}}?{re.escape(noun)}(?:e?s)?\b"
+    )
+    final: list[str | None] = []
+    for answer, given in zip(answers, facts.final, strict=True):
+        if _marked(answer):  # '#### 16', 'the answer is 16': the answer says which number it gives
+            final.append(given)
+            continue
+        counts = pattern.findall(answer)
+        final.append(SPELLED.get(counts[0].lower(), counts[0]) if counts else None)
+    codes = {value: code for code, value in enumerate(sorted({f for f in final if f is not None}))}
+    return AnswerFacts(facts.polarity, [codes.get(f, -1) if f else -1 for f in final], final, facts.short)
+
+
+_ASKS_NO_NUMBER = re.compile(r"(?i)(?:^|[.!?\n]\s*)(?:who|whom|whose|where|why)\b[^.!?\n]*\?\s*\Z")
+"""A prompt that ends on a who / where / why question: its answer is a person, a place or a reason."""
+
+
+def asks_for_no_number(prompt: str) -> bool:
+    """Whether the prompt ends on a question whose answer is no number ("Who was the head coach?"):
+    numbers in its answers ("since 2018", "won 40-22") are details, not two answers."""
+    return _ASKS_NO_NUMBER.search(prompt[-300:]) is not None
+
 
 def answer_facts(texts: pl.Series) -> AnswerFacts:
     """The facts of every text (None counts as ""), in polars where that gives exactly Python's answer.
@@ -159,6 +226,7 @@ def answer_facts(texts: pl.Series) -> AnswerFacts:
     uncalled = tail
     for _ in range(_CALL_DEPTH):
         uncalled = uncalled.str.replace_all(_CALL, " ")
+    uncalled = uncalled.str.replace_all(_JOINED, "${1} ")
     word = head.str.extract(r"^[^A-Za-z]{0,3}([A-Za-z]+)", 1).str.to_lowercase()
     frame = pl.DataFrame({"text": texts}, schema={"text": pl.String}).select(
         (head.str.contains(r"[^\x00-\x7F]") | tail.str.contains(r"[\d&&[^\x00-\x7F]]")).alias("slow"),
