@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import polars as pl
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, raw_texts
 from dataqa.core.models import Finding, Severity
@@ -58,10 +59,10 @@ def settings(ctx: Context, split: str, lines: list[int]) -> dict[int, tuple[int,
     }
 
 
-def _word_sets(texts: list[str]) -> list[set[str]]:
-    """The normalised words of each text, as sets."""
+def _word_lists(texts: list[str]) -> list[list[str]]:
+    """The normalised words of each text, in order."""
     normalised = similarity.normalise(pl.Series(texts, dtype=pl.String)).to_list()
-    return [set(text.split()) for text in normalised]
+    return [text.split() for text in normalised]
 
 
 def common_prompt_words(ctx: Context, split: str) -> frozenset[str]:
@@ -132,30 +133,61 @@ def labelled_apart(
     return False
 
 
+SHORT_ANSWER_WORDS = 5
+"""An answer of at most this many words is a factoid answer (`qualified_apart`)."""
+
+
+def qualified_apart(
+    prompts: tuple[list[str], list[str]], answers: tuple[set[str], set[str]], common: frozenset[str]
+) -> bool:
+    """Whether one factoid question qualifies the other: the longer is the shorter with one to three
+    words put in after its first word, one of them a content word (not common, filler, a function
+    word such as "whom", an initial such as the "k" of "james k polk", or a number),
+    and the two short answers share no word ("the largest (internal) organ": skin / liver; "the
+    first woman to win a Nobel Prize (in Literature)"). Words put in front ("Wait a second, which
+    river ...") only preface the same question."""
+    short, long = sorted(prompts, key=len)
+    added = len(long) - len(short)
+    if not 1 <= added <= 3 or not all(0 < len(a) <= SHORT_ANSWER_WORDS for a in answers):
+        return False
+    if (answers[0] & answers[1]) - common - FILLER:
+        return False
+    start = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    if start == 0 or long[start + added :] != short[start:]:
+        return False
+    return any(
+        len(w) > 1
+        and w not in common
+        and w not in FILLER
+        and w not in ENGLISH_STOP_WORDS
+        and not is_number(w)
+        for w in long[start : start + added]
+    )
+
+
 @register
 @dataclass
 class NearDuplicateInput(Check):
     """The same (or a near-identical) input appears with different answers.
 
     Why: the model is taught two answers to one question, so it learns to hedge between them; for
-    classification it is a conflicting label. Longer generated answers may each be valid: the
-    finding then says that records repeat one input, which over-weights it and splits what is
-    taught between two answers. Inputs are compared after normalisation with the near-duplicate
-    similarity (DUP003's: what many rows share is discounted, and inputs that differ
-    in a number, a name or the word a short question turns on are different inputs); answers
-    count as different when the whole examples are not near-duplicates of each other (those are
-    DUP001-DUP003's). The system prompt and the tools a record offers are part of its input: a
-    request declined in two ways by records that offer different tools is two inputs. A long
-    part shared by two inputs (a premise, a schema) does not make them one when the part that
-    differs (the hypothesis, the question) says something else, nor does a shared history when
-    the final request differs (a transcript that goes on by another turn), nor does a word that one
-    input adds and its own answer takes up ("What is the Shiba Inu (crypto)?" answered about the
-    token, the other about the dog), or under another label a word that the set writes only
-    under that label ("restaurants with 1000 reviews (in Śródmieście)", the in-location intent).
-    KTO data is left alone: one prompt with several completions,
-    each marked desirable or not, is how it is built. Nothing is removed from the
-    usable count here: one of the answers may be right (the label checks judge conflicts). The
-    evidence shows where near inputs differ.
+    classification it is a conflicting label. Longer generated answers may each be valid: the finding
+    then says that records repeat one input, which over-weights it and splits what is taught between two
+    answers. Inputs are compared after normalisation with the near-duplicate similarity (DUP003's: what
+    many rows share is discounted, and inputs that differ in a number, a name or the word a short
+    question turns on are different inputs); answers count as different when the whole examples are not
+    near-duplicates of each other (those are DUP001-DUP003's). The system prompt and the tools a record
+    offers are part of its input: a request declined in two ways by records that offer different tools
+    is two inputs. A long part shared by two inputs (a premise, a schema) does not make them one when
+    the part that differs (the hypothesis, the question) says something else, nor does a shared history
+    when the final request differs (a transcript that goes on by another turn), nor does a word that one
+    input adds and its own answer takes up ("What is the Shiba Inu (crypto)?" answered about the token,
+    the other about the dog), nor a qualifier put into a factoid question whose two short answers share
+    no word ("the largest (internal) organ": skin / liver), or under another label a word that the set
+    writes only under that label ("restaurants with 1000 reviews (in Śródmieście)", the in-location
+    intent). KTO data is left alone: one prompt with several completions, each marked desirable or not,
+    is how it is built. Nothing is removed from the usable count here: one of the answers may be right
+    (the label checks judge conflicts). The evidence shows where near inputs differ.
     Example: "How do I cancel my order?" answered "Go to Orders > Cancel." at line 40 and "You
     cannot cancel an order once placed." at line 913.
     Fix: decide which label is right and fix the others; for generated answers keep one record per
@@ -181,8 +213,14 @@ class NearDuplicateInput(Check):
             return groups
         prompts = raw_texts(ctx, split, grouped, "prompt")
         answers = raw_texts(ctx, split, grouped, "response")
-        asked = dict(zip(grouped, _word_sets([prompts.get(line, "") for line in grouped]), strict=True))
-        told = dict(zip(grouped, _word_sets([answers.get(line, "") for line in grouped]), strict=True))
+        ordered = dict(zip(grouped, _word_lists([prompts.get(line, "") for line in grouped]), strict=True))
+        asked = {line: set(words) for line, words in ordered.items()}
+        told = {
+            line: set(words)
+            for line, words in zip(
+                grouped, _word_lists([answers.get(line, "") for line in grouped]), strict=True
+            )
+        }
         common = common_prompt_words(ctx, split)
         labels: dict[int, str] = {}
         seen: dict[str, dict[str, int]] = {}
@@ -198,7 +236,10 @@ class NearDuplicateInput(Check):
             pair = (asked[head], asked[line])
             if head in labels and line in labels and labels[head] != labels[line]:
                 return labelled_apart(pair, (labels[head], labels[line]), seen, common)
-            return answered_apart(pair, (told[head], told[line]), common)
+            answered = (told[head], told[line])
+            return answered_apart(pair, answered, common) or qualified_apart(
+                (ordered[head], ordered[line]), answered, common
+            )
 
         out = []
         for head, *rest in groups:
