@@ -552,7 +552,17 @@ def main() -> None:
     if args.show is not None:
         show(entries, args.realdata, args.show)
         return
+    if not args.realdata.is_dir():
+        parser.error(f"{args.realdata} is not a folder: name the corpus with --realdata")
     raw: dict[str, dict[str, Any]] = json.loads(RAW.read_text(encoding="utf-8")) if RAW.exists() else {}
+    # The judged files and results hold every set: a partial run keeps the others' last scans, so
+    # it needs them (else their judged samples would be dropped from the files under version control).
+    missing = [name for name in entries if name not in raw and name not in args.sets]
+    if (args.sets or args.no_scan) and missing:
+        parser.error(
+            f"no earlier scan of {len(missing)} set(s) ({', '.join(missing[:5])}"
+            f"{', ...' if len(missing) > 5 else ''}) in {RAW}: scan every set once first"
+        )
     for name in [] if args.no_scan else args.sets or list(entries):
         print(f"scanning {name} ...", file=sys.stderr, flush=True)
         raw[name] = scan_in_child(entries[name], args.realdata, args.timeout)
