@@ -89,3 +89,24 @@ def test_short_texts_sharing_a_phrase_are_bounded_under_the_threshold() -> None:
     )
     best = bounds.best_scores(texts, np.array([0, 2, 4]), np.array([1, 3, 5]))
     assert (best < 0.85).all(), best
+
+
+def test_the_bound_joins_words_with_a_digit_written_apart() -> None:
+    """ "covid 19" / "covid19", "iphone 12" / "iphone12": the alignment reads words written together
+    as the word they spell, and a word with a digit is never a typo (`slots.is_typo`), so only the
+    exact join (`bounds._joins`, letters split two ways) lets such a pair through."""
+    for a, b in [
+        ("i got covid 19 last week", "i got covid19 last week"),
+        ("buy an iphone 12 case", "buy an iphone12 case"),
+    ]:
+        assert _score(a, b) == 1.0
+        assert _bound(a, b) == 1.0
+
+
+def test_the_bound_joins_three_words_with_a_typo_wherever_they_stand_in_the_batch() -> None:
+    """ "some one else" / "someonelse": three words written together with a letter dropped are one
+    word to the alignment. The bound sees the three in the middle of a text and as the last words
+    of the batch (the last run its windows reach)."""
+    assert _score("i met someonelse today", "i met some one else today") == 1.0
+    assert _bound("i met someonelse today", "i met some one else today") == 1.0
+    assert _bound("i met someonelse", "i met some one else") == 1.0

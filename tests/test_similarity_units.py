@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
-from test_similarity import _context
+from test_similarity import WORDS, _context
 
 from dataqa.engine.registry import load_checks
 from dataqa.text import bounds, minhash, near_duplicates, normalise, slots, templates, verify
@@ -382,3 +382,31 @@ def test_the_bound_of_a_pair_joins_words_written_apart_into_the_word_they_spell(
     )
     assert verify.word_similarity(texts[0], texts[1]) < 0.8
     assert bounds.best_scores(texts, np.array([0, 2]), np.array([1, 3])).tolist() == [1.0, 1.0]
+
+
+def test_the_plain_ratio_prefilter_keeps_a_pair_exactly_its_slack_under_the_threshold() -> None:
+    """Before alignment, a pair whose plain word ratio is more than `SLACK_WORDS` words a side under
+    the threshold is skipped, and one exactly that far under is aligned: here three typos fixed
+    (3 words a side of 20) lift the plain 0.6 to 0.9, the threshold."""
+    a = "route parcel 48213 toward northern warehouse gate seven morning quickly"
+    b = "route parcle 48299 towards northern warehose gate seven morning quickly"
+    assert verify.word_similarity(a, b) == pytest.approx(0.9 - 2 * verify.SLACK_WORDS / 20)
+    texts = pl.Series([a, b])
+    kept, sims = verify.verify_pairs(texts, texts, np.array([1]), 2, 0.9)
+    assert kept.tolist() == [[0, 1]] and sims.tolist() == [pytest.approx(0.9)]
+    assert not len(verify.verify_pairs(texts, texts, np.array([1]), 2, 0.9 + 1e-6)[0])
+
+
+def test_with_one_word_shingles_the_sketches_leave_out_the_template_words(tmp_path: Path) -> None:
+    """`shingle` 1 (DUP003, LEAK003 and LEAK005 allow it) sketches the words as they are hashed; the
+    template shingles must be hashed the same way, so rows sharing a preamble are sketched by their
+    own words alone, as rows without it are."""
+    preamble = "you are the support assistant of northwind outdoor answer briefly"
+    own = [" ".join(WORDS[3 * i : 3 * i + 3]) for i in range(12)]
+    (tmp_path / "with").mkdir()
+    (tmp_path / "without").mkdir()
+    with_it = _context(tmp_path / "with", train=[_record(f"{preamble} {o}") for o in own])
+    without = _context(tmp_path / "without", train=[_record(o) for o in own])
+    assert len(templates.templates(with_it, "text", 1)) == len(preamble.split())
+    sketched = minhash.sketches(with_it, "train", shingle=1)
+    assert np.array_equal(sketched, minhash.sketches(without, "train", shingle=1))
