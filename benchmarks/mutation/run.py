@@ -150,6 +150,12 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     ),
 }
 
+TIMEOUT_CONSTANT = 120.0
+"""Seconds added to a mutant's test time before mutmut's multipliers (`--timeout-constant`): its
+wall-clock limit is (test time + this) x 2, about five minutes. A mutant that deadlocks (the
+runner's worker loop) costs all of it; a smaller constant bounds that cost, at the risk of a slow
+survivor on a loaded machine timing out (run.py counts a timeout as not killed)."""
+
 MOVABLE = {"condition", "contextlib.contextmanager"}
 """Decorators that may as well be applied after the module body (`f = condition(f)`, in the same
 order): mutmut skips every decorated function, so in the stage they are moved and the function itself
@@ -217,7 +223,7 @@ def undecorate(path: Path) -> list[str]:
     return [name for _, name in moved]
 
 
-def stage(group: str, work: Path) -> Path:
+def stage(group: str, work: Path, timeout_constant: float = TIMEOUT_CONSTANT) -> Path:
     """Build the standard-layout copy of the project that mutmut runs in, and return its folder."""
     files, tests = GROUPS[group]
     where = work / group
@@ -254,7 +260,7 @@ def stage(group: str, work: Path) -> Path:
         # mutmut's CPU limit is (test time + constant) x multiplier x 2, but its test times leave out
         # fixture set-up (the escaping tests scan in a module fixture): the default limit killed
         # mutants that had only survived slowly. A limit of minutes leaves a real timeout rare.
-        "timeout_constant": 120.0,
+        "timeout_constant": timeout_constant,
         "timeout_multiplier": 2.0,
     }
     lines = ["[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in config.items()]
@@ -327,11 +333,12 @@ def run(
     escaping: bool = False,
     sample: int | None = None,
     seed: int = 0,
+    timeout_constant: float = TIMEOUT_CONSTANT,
 ) -> Path:
     """Stage the group, run mutmut in it (on all its mutants, or those of the `functions` patterns,
     e.g. `dataqa.reports.terminal.x_render__mutmut_*`, those on escaping lines, a sample), write its
     result file, and return that file."""
-    where = stage(group, work)
+    where = stage(group, work, timeout_constant)
     env = environment(where)
     names = functions or []
     if escaping or sample is not None:
@@ -523,6 +530,13 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=23, help="the sample's seed (default 23)")
     parser.add_argument(
+        "--timeout-constant",
+        type=float,
+        default=TIMEOUT_CONSTANT,
+        help="when staging: seconds added to each mutant's test time for its time limit "
+        f"(default {TIMEOUT_CONSTANT:g}; smaller bounds what a deadlocking mutant costs)",
+    )
+    parser.add_argument(
         "--escaping-lines",
         action="store_true",
         help="only the mutants on lines that escape (see ESCAPING_CALL), of --functions or --only",
@@ -557,6 +571,7 @@ def main() -> None:
                 args.escaping_lines,
                 args.sample,
                 args.seed,
+                args.timeout_constant,
             )
 
 
