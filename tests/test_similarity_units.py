@@ -410,3 +410,18 @@ def test_with_one_word_shingles_the_sketches_leave_out_the_template_words(tmp_pa
     assert len(templates.templates(with_it, "text", 1)) == len(preamble.split())
     sketched = minhash.sketches(with_it, "train", shingle=1)
     assert np.array_equal(sketched, minhash.sketches(without, "train", shingle=1))
+
+
+def test_the_final_part_is_the_last_one_of_two_words_or_more() -> None:
+    """A request's last part decides (`slots._last_request`); a lone trailing word ("Assistant:")
+    asks nothing and is passed over, but a two-word request ("Why not?") is the final part."""
+    assert slots._final_part([0, 0, 0, 1, 1]) == 1
+    assert slots._final_part([0, 0, 0, 1, 1, 2]) == 1
+    assert slots._final_part([0, 1, 2]) == 2  # no part of two words: the last one
+
+
+def test_in_sorted_with_nothing_on_either_side_finds_nothing() -> None:
+    values = np.array([3, 5], dtype=np.uint64)
+    assert templates.in_sorted(np.empty(0, dtype=np.uint64), values).tolist() == [False, False]
+    assert templates.in_sorted(values, np.empty(0, dtype=np.uint64)).tolist() == []
+    assert templates.in_sorted(values, np.array([5, 4, 9], dtype=np.uint64)).tolist() == [True, False, False]
