@@ -119,6 +119,7 @@ def test_a_split_with_no_valid_row_has_no_near_pairs_and_the_same_columns(tmp_pa
             "similarity": pl.Float64,
         }
     assert minhash.bands(ctx, "test").shape == (0, minhash.BANDS)  # and a direct caller gets no keys
+    assert minhash.sketches(ctx, "test").shape == (0, minhash.NUM_PERM)  # nor sketches
 
 
 def test_the_borrow_table_is_fixed_and_its_rank_finds_the_first_filled_bin_an_attempt_reaches() -> None:
@@ -425,3 +426,42 @@ def test_in_sorted_with_nothing_on_either_side_finds_nothing() -> None:
     assert templates.in_sorted(np.empty(0, dtype=np.uint64), values).tolist() == [False, False]
     assert templates.in_sorted(values, np.empty(0, dtype=np.uint64)).tolist() == []
     assert templates.in_sorted(values, np.array([5, 4, 9], dtype=np.uint64)).tolist() == [True, False, False]
+
+
+def test_a_text_of_exactly_shingle_words_has_its_one_window_and_a_shorter_text_itself() -> None:
+    """A text shorter than `shingle` words is one shingle, the whole text; one of exactly `shingle`
+    words has its one window and nothing beside it."""
+    doc, _ = minhash._shingle_hashes(pl.Series(["alpha beta", "alpha", "alpha beta gamma"]), 2)
+    assert doc.tolist() == [0, 2, 2, 1]
+
+
+def test_a_text_of_template_shingles_only_keeps_them_as_its_shingles() -> None:
+    """Template shingles are left out of a text's set unless it has no other: the last text of a
+    batch made of template words only keeps all three of its shingles."""
+    common = _template_hashes("alpha beta gamma delta")
+    texts = pl.Series(["alpha beta gamma delta own words", "alpha beta gamma delta"])
+    doc, _ = minhash._shingle_hashes(texts, 2, common)
+    assert doc.tolist() == [0, 0, 1, 1, 1]
+
+
+def test_filler_swapped_for_filler_is_left_out_only_in_a_small_gap() -> None:
+    """ "also" for "then" in a gap of up to `SMALL_GAP` words a side is forgiven (left out of the
+    score); in a longer gap it is part of a passage that differs and counts."""
+    shared = "alpha beta gamma delta epsilon zeta"
+    small = _aligned(f"{shared} red also", f"{shared} cyan then")[0]
+    long = _aligned(f"{shared} red also blue green", f"{shared} cyan then pink gold")[0]
+    assert small.score == pytest.approx(12 / 14) and long.score == pytest.approx(12 / 20)
+
+
+def test_two_requests_after_one_history_are_as_alike_as_their_final_parts() -> None:
+    """With `request_last`, the final parts' own similarity decides: half of two long final
+    requests matched is 0.5, under the threshold, however much history the texts share; the
+    other rules would not tell (the parts are longer than `NAME_WORDS`)."""
+    history = " ".join(f"said{i}" for i in range(30))
+    shared = " ".join(f"asked{i}" for i in range(35))
+    a = f"{history}\n\n{shared} " + " ".join(f"mine{i}" for i in range(35))
+    b = f"{history}\n\n{shared} " + " ".join(f"yours{i}" for i in range(35))
+    verdict, parts_a, parts_b = _aligned(a, b)
+    assert slots._last_request(verdict, parts_a, parts_b) == pytest.approx(0.5)
+    assert slots.decisive_part(verdict, parts_a, parts_b, 0.8, request_last=True)
+    assert not slots.decisive_part(verdict, parts_a, parts_b, 0.8)

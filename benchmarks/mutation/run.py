@@ -109,6 +109,12 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_debug_diff_html.py",
         ],
     ),
+    # DUP004's own rules for near inputs that are not one input (`labelled_apart`, `answered_apart`):
+    # not the engine, but they decide on its pairs; run by `--functions` beside the similarity group.
+    "dup004": (
+        ["dataqa/checks/duplicates/dup004_near_duplicate_input.py"],
+        ["tests/test_dup004_same_answer.py", "tests/test_cases.py", "-k", "same_answer or DUP004"],
+    ),
     # test_plugin.py is left out of both: it builds and pip-installs a wheel. So is test_engine's
     # every-check-on-the-sample-data test (60 s on a quiet machine): it checks the checks' `shares`.
     "runner": (["dataqa/engine/runner.py"], ENGINE_TESTS),
