@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 import dataqa
+from dataqa.checks.duplicates.dup004_near_duplicate_input import labelled_apart
 
 VERBS = ["turn on", "switch off", "dim", "brighten", "open", "close", "start", "stop", "play", "pause"]
 THINGS = [
@@ -48,3 +49,17 @@ def test_a_variant_under_another_label_is_still_reported() -> None:
     rows = utterances()
     rows[4]["label"] = "stop_radio"  # "turn on the radio now" under another command's label
     assert dup004(rows) == [[3, 4]]
+
+
+def test_a_word_goes_with_a_label_only_where_the_set_writes_it_under_that_label_alone() -> None:
+    """Near inputs under two labels are told apart by a word only one has when the set writes it
+    under that input's label in two rows or more and never under the other's; it does not matter
+    which input of the pair has it. A word also written under the other label, or a common word of
+    the set, tells nothing."""
+    seen = {"mokotow": {"InLocation": 2}, "me": {"Rating": 2, "ReviewCount": 1}}
+    place, plain = {"find", "restaurants", "mokotow"}, {"find", "restaurants"}
+    assert labelled_apart((place, plain), ("InLocation", "ReviewCount"), seen, frozenset())
+    assert labelled_apart((plain, place), ("ReviewCount", "InLocation"), seen, frozenset())
+    assert not labelled_apart((place, plain), ("InLocation", "ReviewCount"), seen, frozenset({"mokotow"}))
+    show = ({"show", "me", "restaurants"}, {"show", "restaurants"})
+    assert not labelled_apart(show, ("Rating", "ReviewCount"), seen, frozenset())
