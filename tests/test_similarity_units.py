@@ -12,6 +12,7 @@ import pytest
 from test_similarity import WORDS, _context
 
 from dataqa.engine.registry import load_checks
+from dataqa.ingest.parts import MEDIA_TAG
 from dataqa.text import bounds, minhash, near_duplicates, normalise, slots, templates, verify
 from dataqa.text.worddiff import word_diff
 
@@ -465,3 +466,115 @@ def test_two_requests_after_one_history_are_as_alike_as_their_final_parts() -> N
     assert slots._last_request(verdict, parts_a, parts_b) == pytest.approx(0.5)
     assert slots.decisive_part(verdict, parts_a, parts_b, 0.8, request_last=True)
     assert not slots.decisive_part(verdict, parts_a, parts_b, 0.8)
+
+
+SWAP_WORDS = (
+    "a the please hi hey um so my your card flight cancel check book status not no isnt never 3 12 55120 "
+    "4th fourth second oldest receive recieve e mail email log in login whats what monday tuesday paris "
+    "lyon dr kim brown"
+)
+SWAP_VOCABULARY = [*SWAP_WORDS.split(), MEDIA_TAG]
+"""Words of `_swap_pairs`: filler, negations, numbers, typos, joins, names and a media marker."""
+
+
+def _swap_pairs(seed: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Short texts over `SWAP_VOCABULARY`, each beside variants of itself with a word or two
+    swapped, added or dropped (the alignment of most such pairs is known), and the pairs of each
+    text with its variants, and with a few other texts."""
+    rng = np.random.default_rng(seed)
+    families: list[list[str]] = []
+    for _ in range(300):
+        words = [str(w) for w in rng.choice(SWAP_VOCABULARY, size=int(rng.integers(2, 10)))]
+        family = [" ".join(words)]
+        for _ in range(4):
+            variant = list(words)
+            for _ in range(int(rng.integers(1, 3))):
+                at, word = int(rng.integers(0, len(variant))), str(rng.choice(SWAP_VOCABULARY))
+                edit = rng.random()
+                if edit < 0.6:
+                    variant[at] = word
+                elif edit < 0.8:
+                    variant.insert(at, word)
+                elif len(variant) > 1:
+                    del variant[at]
+            family.append(" ".join(variant))
+        families.append(family)
+    texts = sorted({text for family in families for text in family})
+    row = {text: i for i, text in enumerate(texts)}
+    pairs = {(row[x], row[y]) for family in families for x in family for y in family if row[x] < row[y]}
+    others = rng.integers(0, len(texts), size=(2000, 2))
+    pairs |= {(int(x), int(y)) for x, y in others.tolist() if x < y}
+    lo, hi = np.array(sorted(pairs)).T
+    return texts, lo, hi
+
+
+def test_pairs_decided_before_alignment_are_dropped_by_the_alignment_too() -> None:
+    """`verify._swapped` drops a pair (its alignment known, a one-word swap deciding by
+    `slots.swap_rules`) only when `_judge` drops it, and decides a good share of the pairs `_judge`
+    drops for a swapped word, number, negation or media part."""
+    for seed in (19, 23):
+        texts, lo, hi = _swap_pairs(seed)
+        series = pl.Series(texts)
+        codes = verify._WordCodes()
+        encoded = verify._EncodedTexts(series, codes)
+        full_a, content_a = encoded.get(lo)
+        full_b, content_b = encoded.get(hi)
+        words = verify._split(series, np.arange(len(texts)))
+        decided = verify._swapped(full_a, full_b, content_a, content_b, codes)
+        reasons = [
+            verify._judge(
+                words[x], words[y], (full_a[k], full_b[k], content_a[k], content_b[k]), (None, None)
+            ).reason
+            for k, (x, y) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True))
+        ]
+        dropped = np.array([reason is not None for reason in reasons])
+        assert not (decided & ~dropped).any()
+        swapped = np.array([reason in ("word", "number", "negation", "media") for reason in reasons])
+        assert decided.sum() > 0.25 * swapped.sum()  # the rest: gaps of more words, words repeated
+        assert (verify._swapped(full_a, full_b, content_a, content_b, codes) == decided).all()  # typos kept
+
+
+def test_a_one_word_swap_is_decided_by_the_words_kinds_as_compare_decides_it() -> None:
+    """`slots.swap_rules` on numbers (one gap, in `compare`) and on arrays (a batch) alike."""
+    pairs = [
+        ("card", "flight"),
+        ("receive", "recieve"),
+        ("hi", "hey"),
+        ("is", "isnt"),
+        ("3", "4"),
+        ("55120", "55121"),
+    ]
+    pairs += [("3", "three"), (MEDIA_TAG, "x"), ("paris", "please")]
+    kinds = np.array([[slots.word_kind(x), slots.word_kind(y)] for x, y in pairs])
+    typo = np.array([slots.is_typo(x, y) for x, y in pairs])
+    for short in (True, False):
+        batch = slots.swap_rules(
+            kinds[:, 0], kinds[:, 1], typo, np.full(len(pairs), short), np.zeros(len(pairs), bool)
+        )
+        for (x, y), rules in zip(pairs, batch.tolist(), strict=True):
+            one = slots.swap_rules(slots.word_kind(x), slots.word_kind(y), slots.is_typo(x, y), short, False)
+            assert one == rules
+            verdict = slots.compare(["go", x], ["go", y], "ab", "ac", 5 if short else 30)
+            assert verdict.reason == slots.SWAP_REASONS[rules]
+    expected = [None, None, None, "negation", "number", None, None, "media", None]  # not short
+    assert [slots.SWAP_REASONS[r] for r in batch.tolist()] == expected
+
+
+def test_raw_texts_are_read_once_for_all_batches_up_to_the_cache_limit(monkeypatch) -> None:
+    """`verify._RawLooks` reads a row's raw text once however many batches ask for it, inside one
+    split one table for both sides, and starts again past `LOOKS_CACHE_WORDS`."""
+    read: list[tuple[int, list[int]]] = []
+
+    def raw(side: int, rows: np.ndarray) -> list[str]:
+        read.append((side, rows.tolist()))
+        return [f"Text {row} of Ada" for row in rows.tolist()]
+
+    words = {row: f"text {row} of ada".split() for row in range(6)}
+    counts = np.full(6, 4.0)
+    looks = verify._RawLooks(raw, True, (counts, counts))
+    assert looks.get(0, np.array([1, 0, 1]), words)[1] == ({3}, [0, 0, 0, 0])
+    looks.get(1, np.array([0, 2]), words)
+    assert read == [(0, [0, 1]), (1, [2])]
+    monkeypatch.setattr(verify, "LOOKS_CACHE_WORDS", 16)
+    first = looks.get(0, np.array([3, 4]), words)
+    assert read[-1] == (0, [3, 4]) and sorted(first) == [3, 4] and looks.kept_words == 8

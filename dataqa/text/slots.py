@@ -38,12 +38,19 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, TypeAlias
 
 import polars as pl
 from rapidfuzz.distance import OSA, Indel
 
 from dataqa.ingest.parts import MEDIA_TAG
 from dataqa.text.normalise import normalise
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Flags: TypeAlias = "int | bool | np.ndarray"
+"""A number or bool, or a numpy array of them: `swap_rules` takes one gap or a batch."""
 
 SHORT_WORDS = 20
 """In a text of this many content words or fewer, one word swapped for another changes what it says."""
@@ -127,6 +134,51 @@ def is_typo(a: str, b: str) -> bool:
     return OSA.distance(a, b, score_cutoff=limit) <= limit
 
 
+FILLER_WORD, NEGATION_WORD, QUANTITY_WORD, NUMBER_WORD, MEDIA_WORD = 1, 2, 4, 8, 16
+"""Kinds of word (bit flags, `word_kind`) that `compare`'s rules read."""
+
+
+@lru_cache(maxsize=1 << 16)
+def word_kind(word: str) -> int:
+    """What `compare`'s rules read of one word, as bit flags: filler, negation, quantity, number,
+    media marker. With them a word swapped for another is decided by `swap_rules`, also for many
+    pairs at once (verification decides most short pairs so, before aligning them one by one)."""
+    return (
+        FILLER_WORD * (word in FILLER)
+        | NEGATION_WORD * (word in NEGATIONS)
+        | QUANTITY_WORD * is_quantity(word)
+        | NUMBER_WORD * is_number(word)
+        | MEDIA_WORD * (word == MEDIA_TAG)
+    )
+
+
+MEDIA_RULE, NEGATION_RULE, NUMBER_RULE, WORD_RULE = 1, 2, 4, 8
+"""The rules a swapped word can break (bit flags, `swap_rules`), in the order `compare` names them."""
+SWAP_REASONS = tuple(
+    next((name for bit, name in enumerate(("media", "negation", "number", "word")) if rules >> bit & 1), None)
+    for rules in range(16)
+)
+"""`compare`'s reason for a gap by the rules it breaks (`swap_rules`): the first of them."""
+
+
+def swap_rules(kind_a: Flags, kind_b: Flags, typo: Flags, short: Flags, after_media: Flags) -> Flags:
+    """The decisive rules broken by one word swapped for another, different word (a gap of one word a
+    side): bit flags `MEDIA_RULE` ... `WORD_RULE`, 0 when the swap decides nothing. `kind_a`,
+    `kind_b`: the words' `word_kind`; `typo`: `is_typo` of the two; `short`: the shorter text has
+    at most `SHORT_WORDS` content words; `after_media`: a media marker stands before the gap.
+
+    Another media part decides; a negation on one side only; two quantities; and in a short text
+    any other word (not a typo fix, not filler for filler, not an identifier for another).
+    Integer operations only: the arguments are numbers (`compare`, one gap) or numpy arrays
+    (`dataqa.text.verify`, a batch of gaps), with the same rules."""
+    both = kind_a & kind_b
+    media = ((kind_a | kind_b) & MEDIA_WORD != 0) | after_media
+    negation = (kind_a ^ kind_b) & NEGATION_WORD != 0
+    number = both & QUANTITY_WORD != 0
+    word = short & (typo ^ 1) & (both & (FILLER_WORD | NUMBER_WORD) == 0)
+    return media * MEDIA_RULE | negation * NEGATION_RULE | number * NUMBER_RULE | word * WORD_RULE
+
+
 def gaps(
     a_codes: str, b_codes: str
 ) -> tuple[int, list[tuple[int, int, int, int]], list[tuple[int, int, int]]]:
@@ -205,7 +257,27 @@ def compare(
     reason: str | None = None
     maybe_names: list[tuple[list[int], list[int]]] = []
     swaps: list[tuple[list[int], list[int]]] = []
+    short = content_words <= SHORT_WORDS
     for a0, a1, b0, b1 in holes:
+        if a1 - a0 == 1 and b1 - b0 == 1:  # one word for another: `swap_rules`
+            x, y = a[a0], b[b0]
+            kind_x, kind_y, typo = word_kind(x), word_kind(y), is_typo(x, y)
+            rules = swap_rules(kind_x, kind_y, typo, short, a0 > 0 and a[a0 - 1] == MEDIA_TAG)
+            if reason is None and rules:
+                reason = SWAP_REASONS[rules]
+                if early:
+                    break
+            if typo:
+                got_a, got_b = got_a + 1, got_b + 1
+            elif kind_x & kind_y & FILLER_WORD:
+                ignored += 2
+            elif not kind_x & kind_y & NUMBER_WORD:  # identifiers differ: not what is asked
+                differ[0].append(a0)
+                differ[1].append(b0)
+                swaps.append(([a0], [b0]))
+                if reason is None and content_words <= NAME_WORDS:
+                    maybe_names.append(([a0], [b0]))
+            continue
         sa, sb = a[a0:a1], b[b0:b1]
         if reason is None and (MEDIA_TAG in sa or MEDIA_TAG in sb or (a0 and a[a0 - 1] == MEDIA_TAG)):
             reason = "media"  # another image, file or recording: another input, however long the text
@@ -269,7 +341,7 @@ def compare(
         if swapped_a and swapped_b:
             swaps.append((swapped_a, swapped_b))
         if reason is None and swapped_a and swapped_b:
-            if content_words <= SHORT_WORDS:
+            if short:
                 reason = "word"
                 if early:
                     break

@@ -20,7 +20,7 @@ from dataqa.text import bounds, slots
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import HASH_SEED, mix
 from dataqa.text.normalise import normalise_expr
-from dataqa.text.templates import template_words
+from dataqa.text.templates import in_sorted, template_words
 
 VERIFY_CHUNK = 100_000
 """Candidate pairs verified per rapidfuzz batch."""
@@ -33,6 +33,9 @@ def _word_counts(texts: pl.Series) -> np.ndarray:
 
 VERIFY_CACHE_WORDS = 64_000_000
 """Words of encoded texts kept between verification batches (about 128-256 MB)."""
+LOOKS_CACHE_WORDS = 8_000_000
+"""Words of texts whose names and parts (`slots.names_and_parts`) are kept between verification
+batches (a list entry per word: about 64-100 MB)."""
 DISTINCT_CAP = 0.99
 """The highest similarity of two texts that differ after normalisation (1.0 means the same text):
 a difference of filler words or typos alone is forgiven up to this."""
@@ -72,21 +75,29 @@ class _WordCodes:
         self.codes = pl.Series(dtype=pl.UInt32)  # their codes, same order
         self.common = common if common is not None and len(common) else None
         self.shingle = shingle
+        self.words: list[str] = []  # the words, same order
+        self.kinds = np.empty(0, dtype=np.uint8)  # their `slots.word_kind`, same order
+        self.typos: dict[int, bool] = {}  # `slots.is_typo` of word pairs asked so far, by index pair
 
     def encode(self, texts: pl.Series) -> tuple[list[str], list[str | None], list[np.ndarray | None]]:
         """Per text: its code string, its content code string (None: no template word) and the
         positions of its content words (None likewise)."""
         words = texts.str.split(" ")
         counts = words.list.len().to_numpy().astype(np.int64)
-        hashed = words.explode().hash(HASH_SEED)
-        batch = hashed.unique()
-        unseen = np.sort(batch.filter(~batch.is_in(self.keys.implode())).to_numpy())
+        exploded = words.explode()
+        hashed = exploded.hash(HASH_SEED)
+        batch = pl.DataFrame({"key": hashed, "word": exploded}).unique("key")
+        unseen = batch.filter(~pl.col("key").is_in(self.keys.implode())).sort("key")
         if len(unseen):
             first = len(self.keys)
-            self.keys = pl.concat([self.keys, pl.Series(unseen, dtype=pl.UInt64)], rechunk=True)
+            self.keys = pl.concat([self.keys, unseen["key"]], rechunk=True)
             self.codes = pl.concat(
                 [self.codes, pl.int_range(first, first + len(unseen), dtype=pl.UInt32, eager=True)]
             )
+            fresh = unseen["word"].to_list()
+            self.words.extend(fresh)
+            kinds = np.fromiter(map(slots.word_kind, fresh), dtype=np.uint8, count=len(fresh))
+            self.kinds = np.concatenate([self.kinds, kinds])
         found = hashed.replace_strict(self.keys, self.codes, return_dtype=pl.UInt32).to_numpy()
         codes = found % np.uint32(self.LIMIT) + np.uint32(1)
         codes[codes >= 0xD800] += 0x800
@@ -114,6 +125,23 @@ class _WordCodes:
             positions[i] = at[s:e]
         return full, content, positions
 
+    def index(self, codes: np.ndarray) -> np.ndarray | None:
+        """The word (index into `words`, `kinds`) of each code; None once codes wrapped around
+        (two words may share a code)."""
+        if len(self.keys) >= self.LIMIT:
+            return None
+        codes = codes.astype(np.int64)
+        return np.where(codes >= 0xE000, codes - 0x800, codes) - 1
+
+    def typo(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """`slots.is_typo` of the words of each index pair (a, b), each distinct pair asked once in
+        the scan."""
+        keys = (a.astype(np.int64) << 32) | b.astype(np.int64)
+        known, words = self.typos, self.words
+        for key in set(keys.tolist()).difference(known):
+            known[key] = slots.is_typo(words[key >> 32], words[key & 0xFFFFFFFF])
+        return np.fromiter(map(known.__getitem__, keys.tolist()), dtype=bool, count=len(keys))
+
 
 class _EncodedTexts:
     """The `_WordCodes` strings of one column's distinct texts, encoded on demand in batches and
@@ -126,6 +154,8 @@ class _EncodedTexts:
         self.positions = np.full(len(texts), None, dtype=object)
         self.kept_words = 0
         self.counts = _word_counts(texts)
+        self.content_words = np.zeros(len(texts), dtype=np.int64)  # of the encoded texts
+        self.templated = np.zeros(len(texts), dtype=bool)  # encoded texts with template words
 
     def get(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(code strings, content code strings) of `rows`; a text without template words is its
@@ -144,8 +174,50 @@ class _EncodedTexts:
             at = np.full(len(missing), None, dtype=object)
             at[:] = positions
             self.positions[missing] = at
+            self.content_words[missing] = [
+                len(f if c is None else c) for f, c in zip(full, content, strict=True)
+            ]
+            self.templated[missing] = [c is not None for c in content]
             self.kept_words += int(self.counts[missing].sum())
         return self.strings[rows], self.content[rows]
+
+
+class _RawLooks:
+    """`slots.names_and_parts` of the rows whose raw texts `raw(side, rows)` were read, kept (up to
+    `LOOKS_CACHE_WORDS` words) so that a text near many others is read once, not once per batch.
+    Inside one split (`same`) both sides are one table."""
+
+    def __init__(
+        self, raw: Callable[[int, np.ndarray], list[str]], same: bool, counts: tuple[np.ndarray, np.ndarray]
+    ) -> None:
+        self.raw, self.same, self.counts = raw, same, counts
+        self.found: list[dict[int, tuple[set[int] | None, list[int] | None]]] = []
+        self.kept_words = 0.0
+        self._reset()
+
+    def _reset(self) -> None:
+        self.found = [{}, {}]
+        if self.same:
+            self.found[1] = self.found[0]
+        self.kept_words = 0.0
+
+    def get(
+        self, side: int, rows: np.ndarray, words: dict[int, list[str]]
+    ) -> dict[int, tuple[set[int] | None, list[int] | None]]:
+        """`names_and_parts` of (at least) `rows` of `side`, by row; `words`: their normalised words."""
+        needed = unique_ints(rows)
+        missing = [row for row in needed.tolist() if row not in self.found[side]]
+        size = float(self.counts[side][missing].sum()) if missing else 0.0
+        if self.kept_words + size > LOOKS_CACHE_WORDS:
+            self._reset()  # a new table: one handed out before stays whole
+            missing, size = needed.tolist(), float(self.counts[side][needed].sum())
+        found = self.found[side]
+        if missing:
+            texts = self.raw(side, np.array(missing, dtype=np.int64))
+            for row, text in zip(missing, texts, strict=True):
+                found[row] = slots.names_and_parts(text, words[row])
+            self.kept_words += size
+        return found
 
 
 def _judge(
@@ -204,6 +276,7 @@ def verify_pairs(
     left = _EncodedTexts(left_texts, words)
     right = left if left_texts is right_texts else _EncodedTexts(right_texts, words)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (candidate index, pairs, similarity)
+    looks = None if raw is None else _RawLooks(raw, right is left, (left.counts, right.counts))
 
     def judge(lo: np.ndarray, hi: np.ndarray, index: np.ndarray) -> None:
         for start in range(0, len(lo), VERIFY_CHUNK):
@@ -213,7 +286,7 @@ def verify_pairs(
                 (left, right),
                 (lo[part], hi[part]),
                 threshold,
-                raw,
+                looks,
                 (answer_last, request_last),
                 terms,
             )
@@ -246,16 +319,9 @@ def verify_pairs(
         full_a, content_a = left.get(lo)
         full_b, content_b = right.get(hi)
         plain = _ratios(content_a, content_b)
-        content_total = np.array([len(x) + len(y) for x, y in zip(content_a, content_b, strict=True)])
+        content_total = left.content_words[lo] + right.content_words[hi]
         ok = plain >= threshold - 2 * SLACK_WORDS / np.maximum(content_total, 1) - 1e-9
-        templated = np.fromiter(
-            (
-                x is not f or y is not g
-                for x, y, f, g in zip(content_a, content_b, full_a, full_b, strict=True)
-            ),
-            dtype=bool,
-            count=len(lo),
-        )
+        templated = left.templated[lo] | right.templated[hi]
         again = np.flatnonzero(ok & templated)
         if len(again):
             whole = _ratios(full_a[again], full_b[again])
@@ -292,7 +358,7 @@ def _aligned(
     encoded: tuple[_EncodedTexts, _EncodedTexts],
     rows: tuple[np.ndarray, np.ndarray],
     threshold: float,
-    raw: Callable[[int, np.ndarray], list[str]] | None,
+    looks: _RawLooks | None,
     last: tuple[bool, bool],
     terms: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -302,12 +368,13 @@ def _aligned(
     (left_texts, right_texts), (left, right), (lo, hi) = texts, encoded, rows
     full_a, content_a = left.get(lo)
     full_b, content_b = right.get(hi)
-    a_words = _split(left_texts, lo)
-    b_words = _split(right_texts, hi)
     scores = np.zeros(len(lo), dtype=np.float64)
     good = np.zeros(len(lo), dtype=bool)
+    undecided = np.flatnonzero(~_swapped(full_a, full_b, content_a, content_b, left.words))
+    a_words = _split(left_texts, lo[undecided])
+    b_words = _split(right_texts, hi[undecided])
     pending: list[tuple[int, slots.Comparison]] = []
-    for k, (x, y) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+    for k, x, y in zip(undecided.tolist(), lo[undecided].tolist(), hi[undecided].tolist(), strict=True):
         verdict = _judge(
             a_words[x],
             b_words[y],
@@ -319,9 +386,87 @@ def _aligned(
         good[k] = verdict.reason is None and verdict.score >= threshold - 1e-9
         if good[k] and (verdict.maybe_names or verdict.differ[0] or verdict.differ[1]):
             pending.append((k, verdict))
-    if pending and raw is not None:
-        _second_look(pending, good, (lo, hi), (a_words, b_words), raw, threshold, last)
+    if pending and looks is not None:
+        _second_look(pending, good, (lo, hi), (a_words, b_words), looks, threshold, last)
     return np.stack([lo[good], hi[good]], axis=1), scores[good], good
+
+
+SWAP_TEXT_WORDS = 48
+"""Pairs of texts of at most this many words each are looked at by `_swapped` (a swap rarely
+decides a longer pair, and looking costs per word)."""
+
+
+def _swapped(
+    full_a: np.ndarray, full_b: np.ndarray, content_a: np.ndarray, content_b: np.ndarray, words: _WordCodes
+) -> np.ndarray:
+    """The pairs of code strings (`full_a`, `full_b`; content code strings `content_a`, `content_b`)
+    that `_judge` drops for one word swapped for another, found for the whole batch without
+    aligning them one by one: True where dropped, False where not known.
+
+    When the words of one text that the other has not, left out, leave the same sequence on both
+    sides, that sequence is the only longest common subsequence, so the alignment is known: its
+    gaps are the runs of words only one side has. A gap of one word a side decides by the two
+    words' kinds, whether they are typos of each other, whether the text is short and whether a
+    media marker stands before it (`slots.swap_rules`, which `slots.compare` applies to such a gap
+    too), and one decisive gap drops the pair whatever the rest. On short texts under many labels
+    most aligned pairs are of this shape ("hi cancel my flight" / "hey check my flight") and most
+    of them are dropped."""
+    decided = np.zeros(len(full_a), dtype=bool)
+    len_a = np.fromiter(map(len, full_a), dtype=np.int64, count=len(full_a))
+    len_b = np.fromiter(map(len, full_b), dtype=np.int64, count=len(full_b))
+    pick = np.flatnonzero(np.maximum(len_a, len_b) <= SWAP_TEXT_WORDS)
+    if not len(pick):
+        return decided
+    sides = []
+    for strings, lengths in ((full_a[pick], len_a[pick]), (full_b[pick], len_b[pick])):
+        index = words.index(np.frombuffer("".join(strings).encode("utf-32-le"), dtype="<u4"))
+        if index is None:
+            return decided
+        sides.append((index, np.repeat(np.arange(len(pick), dtype=np.int64), lengths), lengths))
+    (word_a, pair_a, len_a), (word_b, pair_b, len_b) = sides
+    key_a, key_b = (pair_a << 21) | word_a, (pair_b << 21) | word_b  # word indices stay under 2**21
+    in_b, in_a = in_sorted(np.sort(key_b), key_a), in_sorted(np.sort(key_a), key_b)
+    known = np.bincount(pair_a[in_b], minlength=len(pick)) == np.bincount(pair_b[in_a], minlength=len(pick))
+    kept_a, kept_b = in_b & known[pair_a], in_a & known[pair_b]
+    known[pair_a[kept_a][word_a[kept_a] != word_b[kept_b]]] = False  # the shared words in another order
+    gap_a, at_a = _one_word_gaps(in_b, pair_a, len_a, known)
+    gap_b, at_b = _one_word_gaps(in_a, pair_b, len_b, known)
+    _, on_a, on_b = np.intersect1d(gap_a, gap_b, assume_unique=True, return_indices=True)
+    at_a, at_b = at_a[on_a], at_b[on_b]
+    pair = pair_a[at_a]
+    x, y = word_a[at_a], word_b[at_b]
+    kind_x, kind_y = words.kinds[x].astype(np.int64), words.kinds[y].astype(np.int64)
+    start = np.cumsum(len_a) - len_a
+    after_media = (at_a > start[pair]) & (
+        words.kinds[word_a[np.maximum(at_a - 1, 0)]] & slots.MEDIA_WORD != 0
+    )
+    content_words = np.minimum(
+        np.fromiter(map(len, content_a[pick]), dtype=np.int64, count=len(pick)),
+        np.fromiter(map(len, content_b[pick]), dtype=np.int64, count=len(pick)),
+    )
+    short = content_words[pair] <= slots.SHORT_WORDS
+    typo = np.zeros(len(pair), dtype=bool)
+    ask = np.flatnonzero(slots.swap_rules(kind_x, kind_y, False, short, after_media) == slots.WORD_RULE)
+    typo[ask] = words.typo(x[ask], y[ask])  # the one rule a typo changes
+    decided[pick[pair[slots.swap_rules(kind_x, kind_y, typo, short, after_media) != 0]]] = True
+    return decided
+
+
+def _one_word_gaps(
+    matched: np.ndarray, pair: np.ndarray, lengths: np.ndarray, known: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The gaps of one word in one side's words of the pairs whose alignment is `known`
+    (`_swapped`): (gap keys, pair and matched words before it, sorted; the word's flat position).
+    `matched`: per word of that side, whether the other text has it; `pair`: its pair."""
+    before = np.concatenate([[0], np.cumsum(matched)])  # words matched before each flat position
+    start = np.cumsum(lengths) - lengths
+    at = np.flatnonzero(~matched & known[pair])
+    gap = pair[at] * (SWAP_TEXT_WORDS + 2) + before[at] - before[start[pair[at]]]
+    alone = np.ones(len(at), dtype=bool)  # the only word of its gap
+    same = gap[1:] == gap[:-1]
+    alone[1:] &= ~same
+    alone[:-1] &= ~same
+    return gap[alone], at[alone]
 
 
 def _best(left: pl.Series, right: pl.Series, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -356,7 +501,7 @@ def _second_look(
     good: np.ndarray,
     rows: tuple[np.ndarray, np.ndarray],
     words: tuple[dict[int, list[str]], dict[int, list[str]]],
-    raw: Callable[[int, np.ndarray], list[str]],
+    looks: _RawLooks,
     threshold: float,
     last: tuple[bool, bool],
 ) -> None:
@@ -364,16 +509,10 @@ def _second_look(
     swapped words that are names in either text, or swaps that change a part of the texts
     (`slots.decisive_part`: a premise shared, the hypothesis another; `last`: its `answer_last`
     and `request_last`)."""
-    found: list[dict[int, tuple[set[int] | None, list[int] | None]]] = []
-    for side in (0, 1):
-        needed = unique_ints(np.array([rows[side][k] for k, _ in pending], dtype=np.int64))
-        texts = raw(side, needed)
-        found.append(
-            {
-                int(row): slots.names_and_parts(text, words[side][int(row)])
-                for row, text in zip(needed.tolist(), texts, strict=True)
-            }
-        )
+    found = [
+        looks.get(side, np.array([rows[side][k] for k, _ in pending], dtype=np.int64), words[side])
+        for side in (0, 1)
+    ]
     for k, verdict in pending:
         (names_a, parts_a), (names_b, parts_b) = found[0][int(rows[0][k])], found[1][int(rows[1][k])]
         names = (names_a, names_b)
