@@ -86,15 +86,18 @@ class _WordCodes:
         counts = words.list.len().to_numpy().astype(np.int64)
         exploded = words.explode()
         hashed = exploded.hash(HASH_SEED)
-        batch = pl.DataFrame({"key": hashed, "word": exploded}).unique("key")
-        unseen = batch.filter(~pl.col("key").is_in(self.keys.implode())).sort("key")
+        batch = hashed.unique()
+        unseen = pl.Series(np.sort(batch.filter(~batch.is_in(self.keys.implode())).to_numpy()))
         if len(unseen):
             first = len(self.keys)
-            self.keys = pl.concat([self.keys, unseen["key"]], rechunk=True)
+            self.keys = pl.concat([self.keys, unseen], rechunk=True)
             self.codes = pl.concat(
                 [self.codes, pl.int_range(first, first + len(unseen), dtype=pl.UInt32, eager=True)]
             )
-            fresh = unseen["word"].to_list()
+            new = pl.DataFrame({"key": hashed, "word": exploded}).filter(
+                pl.col("key").is_in(unseen.implode())
+            )
+            fresh = new.unique("key").sort("key")["word"].to_list()
             self.words.extend(fresh)
             kinds = np.fromiter(map(slots.word_kind, fresh), dtype=np.uint8, count=len(fresh))
             self.kinds = np.concatenate([self.kinds, kinds])
