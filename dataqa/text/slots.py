@@ -189,14 +189,16 @@ def gaps(
     out: list[tuple[int, int, int, int]] = []
     runs: list[tuple[int, int, int]] = []
     a_at = b_at = 0
-    for op in Indel.opcodes(a_codes, b_codes):
-        if op.tag != "equal":
+    # The matching blocks of the edit operations are the "equal" opcodes, built for less (about 40 %
+    # of this function's time on short texts, which verification calls for every aligned pair).
+    for a_start, b_start, size in Indel.editops(a_codes, b_codes).as_matching_blocks():
+        if not size:  # the closing (len a, len b, 0) block
             continue
-        if op.src_start > a_at or op.dest_start > b_at:
-            out.append((a_at, op.src_start, b_at, op.dest_start))
-        matched += op.src_end - op.src_start
-        runs.append((op.src_start, op.dest_start, op.src_end - op.src_start))
-        a_at, b_at = op.src_end, op.dest_end
+        if a_start > a_at or b_start > b_at:
+            out.append((a_at, a_start, b_at, b_start))
+        matched += size
+        runs.append((a_start, b_start, size))
+        a_at, b_at = a_start + size, b_start + size
     if a_at < len(a_codes) or b_at < len(b_codes):
         out.append((a_at, len(a_codes), b_at, len(b_codes)))
     return matched, out, runs
