@@ -13,7 +13,18 @@ from test_similarity import WORDS, _context
 
 from dataqa.engine.registry import load_checks
 from dataqa.ingest.parts import MEDIA_TAG
-from dataqa.text import bounds, minhash, near_duplicates, normalise, slots, templates, verify
+from dataqa.text import (
+    bounds,
+    minhash,
+    near_duplicates,
+    normalise,
+    raw_parts,
+    slots,
+    swaps,
+    templates,
+    verify,
+)
+from dataqa.text.raw_parts import decisive_part
 from dataqa.text.worddiff import word_diff
 
 
@@ -161,9 +172,9 @@ def _aligned(a: str, b: str) -> tuple[slots.Comparison, list[int], list[int]]:
 
 
 def test_the_same_answer_is_a_last_part_matched_to_the_other_texts_last_part() -> None:
-    assert slots._same_answer(*_aligned("what is x\n\nthe answer", "what is y\n\nthe answer")) == 2
+    assert raw_parts._same_answer(*_aligned("what is x\n\nthe answer", "what is y\n\nthe answer")) == 2
     # "answer text" is matched, but to the other text's first part; its own last part is filler
-    assert slots._same_answer(*_aligned("zebra\n\nanswer text", "answer text\n\nplease thanks")) == 0
+    assert raw_parts._same_answer(*_aligned("zebra\n\nanswer text", "answer text\n\nplease thanks")) == 0
 
 
 def test_a_damaged_text_still_has_its_parts_but_no_names() -> None:
@@ -171,10 +182,10 @@ def test_a_damaged_text_still_has_its_parts_but_no_names() -> None:
     come from each paragraph normalised on its own, and no word is taken for a name."""
     raw = "We co\u00adoperate with Ada.\n\nThen the second part."
     words = normalise.normalise(pl.Series([raw])).to_list()[0].split(" ")
-    assert slots.names_and_parts(raw, words) == (None, [0, 0, 0, 0, 1, 1, 1, 1])
+    assert raw_parts.names_and_parts(raw, words) == (None, [0, 0, 0, 0, 1, 1, 1, 1])
     clean = "We cooperate with Ada.\n\nThen the second part."
     words = normalise.normalise(pl.Series([clean])).to_list()[0].split(" ")
-    assert slots.names_and_parts(clean, words) == ({3}, [0, 0, 0, 0, 1, 1, 1, 1])
+    assert raw_parts.names_and_parts(clean, words) == ({3}, [0, 0, 0, 0, 1, 1, 1, 1])
 
 
 def test_an_apostrophe_inside_a_word_does_not_stop_the_raw_words_lining_up() -> None:
@@ -182,7 +193,7 @@ def test_an_apostrophe_inside_a_word_does_not_stop_the_raw_words_lining_up() -> 
     are read from a text with contractions (most English text has some)."""
     raw = "We can't reach Ada today.\n\nThen the second part."
     words = normalise.normalise(pl.Series([raw])).to_list()[0].split(" ")
-    assert slots.names_and_parts(raw, words) == ({3}, [0, 0, 0, 0, 0, 1, 1, 1, 1])
+    assert raw_parts.names_and_parts(raw, words) == ({3}, [0, 0, 0, 0, 0, 1, 1, 1, 1])
 
 
 def test_a_short_part_that_lost_half_its_words_decides_however_much_the_rest_shares() -> None:
@@ -193,9 +204,9 @@ def test_a_short_part_that_lost_half_its_words_decides_however_much_the_rest_sha
     full, cut = f"{first}\n\nthe hypothesis says alpha beta gamma", f"{first}\n\nthe hypothesis says"
     verdict, parts_a, parts_b = _aligned(full, cut)
     assert verdict.differ == ([43, 44, 45], []) and verdict.maybe_names == []
-    assert slots.decisive_part(verdict, parts_a, parts_b, 0.8)
-    assert slots.decisive_part(*_aligned(cut, full), 0.8)
-    assert not slots.decisive_part(*_aligned(f"{first} alpha beta gamma\n\nthe hypothesis says", cut), 0.8)
+    assert decisive_part(verdict, parts_a, parts_b, 0.8)
+    assert decisive_part(*_aligned(cut, full), 0.8)
+    assert not decisive_part(*_aligned(f"{first} alpha beta gamma\n\nthe hypothesis says", cut), 0.8)
 
 
 def test_near_pairs_read_the_parts_of_a_pair_whose_one_side_only_has_extra_words(tmp_path: Path) -> None:
@@ -415,11 +426,11 @@ def test_with_one_word_shingles_the_sketches_leave_out_the_template_words(tmp_pa
 
 
 def test_the_final_part_is_the_last_one_of_two_words_or_more() -> None:
-    """A request's last part decides (`slots._last_request`); a lone trailing word ("Assistant:")
+    """A request's last part decides (`raw_parts._last_request`); a lone trailing word ("Assistant:")
     asks nothing and is passed over, but a two-word request ("Why not?") is the final part."""
-    assert slots._final_part([0, 0, 0, 1, 1]) == 1
-    assert slots._final_part([0, 0, 0, 1, 1, 2]) == 1
-    assert slots._final_part([0, 1, 2]) == 2  # no part of two words: the last one
+    assert raw_parts._final_part([0, 0, 0, 1, 1]) == 1
+    assert raw_parts._final_part([0, 0, 0, 1, 1, 2]) == 1
+    assert raw_parts._final_part([0, 1, 2]) == 2  # no part of two words: the last one
 
 
 def test_in_sorted_with_nothing_on_either_side_finds_nothing() -> None:
@@ -463,9 +474,9 @@ def test_two_requests_after_one_history_are_as_alike_as_their_final_parts() -> N
     a = f"{history}\n\n{shared} " + " ".join(f"mine{i}" for i in range(35))
     b = f"{history}\n\n{shared} " + " ".join(f"yours{i}" for i in range(35))
     verdict, parts_a, parts_b = _aligned(a, b)
-    assert slots._last_request(verdict, parts_a, parts_b) == pytest.approx(0.5)
-    assert slots.decisive_part(verdict, parts_a, parts_b, 0.8, request_last=True)
-    assert not slots.decisive_part(verdict, parts_a, parts_b, 0.8)
+    assert raw_parts._last_request(verdict, parts_a, parts_b) == pytest.approx(0.5)
+    assert decisive_part(verdict, parts_a, parts_b, 0.8, request_last=True)
+    assert not decisive_part(verdict, parts_a, parts_b, 0.8)
 
 
 SWAP_WORDS = (
@@ -509,7 +520,7 @@ def _swap_pairs(seed: int) -> tuple[list[str], np.ndarray, np.ndarray]:
 
 
 def test_pairs_decided_before_alignment_are_dropped_by_the_alignment_too() -> None:
-    """`verify._swapped` drops a pair (its alignment known, a one-word swap deciding by
+    """`swaps.swapped` drops a pair (its alignment known, a one-word swap deciding by
     `slots.swap_rules`) only when `_judge` drops it, and decides a good share of the pairs `_judge`
     drops for a swapped word, number, negation or media part."""
     for seed in (19, 23):
@@ -520,7 +531,7 @@ def test_pairs_decided_before_alignment_are_dropped_by_the_alignment_too() -> No
         full_a, content_a = encoded.get(lo)
         full_b, content_b = encoded.get(hi)
         words = verify._split(series, np.arange(len(texts)))
-        decided = verify._swapped(full_a, full_b, content_a, content_b, codes)
+        decided = swaps.swapped(full_a, full_b, content_a, content_b, codes)
         reasons = [
             verify._judge(
                 words[x], words[y], (full_a[k], full_b[k], content_a[k], content_b[k]), (None, None)
@@ -531,7 +542,7 @@ def test_pairs_decided_before_alignment_are_dropped_by_the_alignment_too() -> No
         assert not (decided & ~dropped).any()
         swapped = np.array([reason in ("word", "number", "negation", "media") for reason in reasons])
         assert decided.sum() > 0.25 * swapped.sum()  # the rest: gaps of more words, words repeated
-        assert (verify._swapped(full_a, full_b, content_a, content_b, codes) == decided).all()  # typos kept
+        assert (swaps.swapped(full_a, full_b, content_a, content_b, codes) == decided).all()  # typos kept
 
 
 def test_a_one_word_swap_is_decided_by_the_words_kinds_as_compare_decides_it() -> None:

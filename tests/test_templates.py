@@ -14,6 +14,7 @@ from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
 from dataqa.text import candidates, minhash, near_duplicates, slots, templates, verify
+from dataqa.text.raw_parts import decisive_part, name_positions, part_of_words
 from dataqa.text.worddiff import word_diff
 
 PREAMBLE = (
@@ -232,24 +233,24 @@ def test_a_word_the_set_writes_only_beside_another_makes_another_term(tmp_path: 
 
 def test_name_positions_skip_sentence_starts_and_titles() -> None:
     words = ["please", "ask", "ada", "lovelace", "about", "it", "then", "i", "will", "ask", "grace", "too"]
-    assert slots.name_positions("Please ask Ada Lovelace about it. Then I will ask Grace too!", words) == {
+    assert name_positions("Please ask Ada Lovelace about it. Then I will ask Grace too!", words) == {
         2,
         3,
         10,
     }
-    assert slots.name_positions("PLEASE ASK ADA LOVELACE ABOUT IT THEN I WILL ASK GRACE TOO", words) is None
-    assert slots.name_positions("Please Ask Ada Lovelace About It Then I Will Ask Grace Too", words) is None
-    assert slots.name_positions("Ask Ada-Lovelace", ["ask", "adalovelace"]) is None  # not aligned
+    assert name_positions("PLEASE ASK ADA LOVELACE ABOUT IT THEN I WILL ASK GRACE TOO", words) is None
+    assert name_positions("Please Ask Ada Lovelace About It Then I Will Ask Grace Too", words) is None
+    assert name_positions("Ask Ada-Lovelace", ["ask", "adalovelace"]) is None  # not aligned
 
 
 def _parts_verdict(raw_a: str, raw_b: str, threshold: float = 0.85) -> bool:
-    """`slots.decisive_part` of two raw texts, aligned as verification aligns them."""
+    """`raw_parts.decisive_part` of two raw texts, aligned as verification aligns them."""
     wa = [w.lower() for w in re.findall(r"[^\W_]+", raw_a.replace("'", ""))]
     wb = [w.lower() for w in re.findall(r"[^\W_]+", raw_b.replace("'", ""))]
     verdict = _compare(" ".join(wa), " ".join(wb), content=len(wa) + len(wb))
-    names = slots.name_positions(raw_a, wa), slots.name_positions(raw_b, wb)
-    parts = slots.part_of_words(raw_a, wa), slots.part_of_words(raw_b, wb)
-    return slots.decisive_part(verdict, *parts, threshold, names)
+    names = name_positions(raw_a, wa), name_positions(raw_b, wb)
+    parts = part_of_words(raw_a, wa), part_of_words(raw_b, wb)
+    return decisive_part(verdict, *parts, threshold, names)
 
 
 def test_a_part_that_says_something_else_decides_however_long_the_shared_part() -> None:
@@ -259,16 +260,16 @@ def test_a_part_that_says_something_else_decides_however_long_the_shared_part() 
         a + b for a in ("ka", "lo", "mi", "nu", "re", "si", "to", "ve", "za") for b in ("bar", "del", "fin")
     ]
     premise = " ".join(f"{w}ton" for w in syllables * 3)[: 80 * 9] + "."
-    assert slots.part_of_words("One two.\n\nThree four\n five", ["one", "two", "three", "four", "five"]) == [
+    assert part_of_words("One two.\n\nThree four\n five", ["one", "two", "three", "four", "five"]) == [
         0,
         0,
         1,
         1,
         1,
     ]
-    assert slots.part_of_words("One, two", ["one", "two", "three"]) is None  # not aligned
+    assert part_of_words("One, two", ["one", "two", "three"]) is None  # not aligned
     # Mojibake and format characters: each paragraph normalised as the text was.
-    assert slots.part_of_words(
+    assert part_of_words(
         "Garda\u00c3\u00ad in \u00c2\u00a32,000\n\nNext", ["gardaã\u00ad", "in", "â", "2", "000", "next"]
     ) == [0, 0, 0, 0, 0, 1]
     assert _parts_verdict(
@@ -313,9 +314,9 @@ def test_the_same_long_answer_makes_a_reworded_question_one_example() -> None:
     wa = [w.lower() for w in re.findall(r"[^\W_]+", a)]
     wb = [w.lower() for w in re.findall(r"[^\W_]+", b)]
     verdict = _compare(" ".join(wa), " ".join(wb), content=len(wa))
-    parts = slots.part_of_words(a, wa), slots.part_of_words(b, wb)
-    assert not slots.decisive_part(verdict, *parts, 0.85, answer_last=True)
-    assert slots.decisive_part(verdict, *parts, 0.85)  # an input's last part is no answer
+    parts = part_of_words(a, wa), part_of_words(b, wb)
+    assert not decisive_part(verdict, *parts, 0.85, answer_last=True)
+    assert decisive_part(verdict, *parts, 0.85)  # an input's last part is no answer
     assert _parts_verdict(
         "what language do they speak in mexico?\n\nSpanish",
         "what language do they speak in spain?\n\nSpanish",

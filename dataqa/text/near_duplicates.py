@@ -65,7 +65,7 @@ def _raw_texts(
     """`verify_pairs`'s access to the raw texts of distinct rows (side 0: `splits[0]`, 1: `splits[1]`);
     a whole example (`text`) as its prompt and target in two paragraphs."""
 
-    # A whole example's prompt and target are two parts of it (`slots.decisive_part`): another
+    # A whole example's prompt and target are two parts of it (`raw_parts.decisive_part`): another
     # short answer to the same question is another example.
     expr = (
         pl.concat_str(pl.col("prompt").fill_null(""), pl.col("response").fill_null(""), separator="\n\n")

@@ -16,11 +16,11 @@ import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from dataqa.text import bounds, slots
+from dataqa.text import bounds, raw_parts, slots, swaps
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import HASH_SEED, mix
 from dataqa.text.normalise import normalise_expr
-from dataqa.text.templates import in_sorted, template_words
+from dataqa.text.templates import template_words
 
 VERIFY_CHUNK = 100_000
 """Candidate pairs verified per rapidfuzz batch."""
@@ -34,7 +34,7 @@ def _word_counts(texts: pl.Series) -> np.ndarray:
 VERIFY_CACHE_WORDS = 64_000_000
 """Words of encoded texts kept between verification batches (about 128-256 MB)."""
 LOOKS_CACHE_WORDS = 8_000_000
-"""Words of texts whose names and parts (`slots.names_and_parts`) are kept between verification
+"""Words of texts whose names and parts (`raw_parts.names_and_parts`) are kept between verification
 batches (a list entry per word: about 64-100 MB)."""
 DISTINCT_CAP = 0.99
 """The highest similarity of two texts that differ after normalisation (1.0 means the same text):
@@ -186,7 +186,7 @@ class _EncodedTexts:
 
 
 class _RawLooks:
-    """`slots.names_and_parts` of the rows whose raw texts `raw(side, rows)` were read, kept (up to
+    """`raw_parts.names_and_parts` of the rows whose raw texts `raw(side, rows)` were read, kept (up to
     `LOOKS_CACHE_WORDS` words) so that a text near many others is read once, not once per batch.
     Inside one split (`same`) both sides are one table."""
 
@@ -218,7 +218,7 @@ class _RawLooks:
         if missing:
             texts = self.raw(side, np.array(missing, dtype=np.int64))
             for row, text in zip(missing, texts, strict=True):
-                found[row] = slots.names_and_parts(text, words[row])
+                found[row] = raw_parts.names_and_parts(text, words[row])
             self.kept_words += size
         return found
 
@@ -270,7 +270,7 @@ def verify_pairs(
     `raw(side, rows)` gives the raw texts of rows (side 0 left, 1 right), to tell names and parts
     (paragraphs) apart; without it no difference is judged a name or a decisive part.
     `answer_last`: the texts are whole examples, their last part the answer; `request_last`: they
-    are inputs, their last part the request (`slots.decisive_part`). `terms`: the words the data
+    are inputs, their last part the request (`raw_parts.decisive_part`). `terms`: the words the data
     set writes only beside one neighbour (`dataqa.text.templates.bound_words`): in a short text
     one added beside it decides; None, no added word does."""
     if not len(codes):
@@ -373,7 +373,7 @@ def _aligned(
     full_b, content_b = right.get(hi)
     scores = np.zeros(len(lo), dtype=np.float64)
     good = np.zeros(len(lo), dtype=bool)
-    undecided = np.flatnonzero(~_swapped(full_a, full_b, content_a, content_b, left.words))
+    undecided = np.flatnonzero(~swaps.swapped(full_a, full_b, content_a, content_b, left.words))
     a_words = _split(left_texts, lo[undecided])
     b_words = _split(right_texts, hi[undecided])
     pending: list[tuple[int, slots.Comparison]] = []
@@ -392,84 +392,6 @@ def _aligned(
     if pending and looks is not None:
         _second_look(pending, good, (lo, hi), (a_words, b_words), looks, threshold, last)
     return np.stack([lo[good], hi[good]], axis=1), scores[good], good
-
-
-SWAP_TEXT_WORDS = 48
-"""Pairs of texts of at most this many words each are looked at by `_swapped` (a swap rarely
-decides a longer pair, and looking costs per word)."""
-
-
-def _swapped(
-    full_a: np.ndarray, full_b: np.ndarray, content_a: np.ndarray, content_b: np.ndarray, words: _WordCodes
-) -> np.ndarray:
-    """The pairs of code strings (`full_a`, `full_b`; content code strings `content_a`, `content_b`)
-    that `_judge` drops for one word swapped for another, found for the whole batch without
-    aligning them one by one: True where dropped, False where not known.
-
-    When the words of one text that the other has not, left out, leave the same sequence on both
-    sides, that sequence is the only longest common subsequence, so the alignment is known: its
-    gaps are the runs of words only one side has. A gap of one word a side decides by the two
-    words' kinds, whether they are typos of each other, whether the text is short and whether a
-    media marker stands before it (`slots.swap_rules`, which `slots.compare` applies to such a gap
-    too), and one decisive gap drops the pair whatever the rest. On short texts under many labels
-    most aligned pairs are of this shape ("hi cancel my flight" / "hey check my flight") and most
-    of them are dropped."""
-    decided = np.zeros(len(full_a), dtype=bool)
-    len_a = np.fromiter(map(len, full_a), dtype=np.int64, count=len(full_a))
-    len_b = np.fromiter(map(len, full_b), dtype=np.int64, count=len(full_b))
-    pick = np.flatnonzero(np.maximum(len_a, len_b) <= SWAP_TEXT_WORDS)
-    if not len(pick):
-        return decided
-    sides = []
-    for strings, lengths in ((full_a[pick], len_a[pick]), (full_b[pick], len_b[pick])):
-        index = words.index(np.frombuffer("".join(strings).encode("utf-32-le"), dtype="<u4"))
-        if index is None:
-            return decided
-        sides.append((index, np.repeat(np.arange(len(pick), dtype=np.int64), lengths), lengths))
-    (word_a, pair_a, len_a), (word_b, pair_b, len_b) = sides
-    key_a, key_b = (pair_a << 21) | word_a, (pair_b << 21) | word_b  # word indices stay under 2**21
-    in_b, in_a = in_sorted(np.sort(key_b), key_a), in_sorted(np.sort(key_a), key_b)
-    known = np.bincount(pair_a[in_b], minlength=len(pick)) == np.bincount(pair_b[in_a], minlength=len(pick))
-    kept_a, kept_b = in_b & known[pair_a], in_a & known[pair_b]
-    known[pair_a[kept_a][word_a[kept_a] != word_b[kept_b]]] = False  # the shared words in another order
-    gap_a, at_a = _one_word_gaps(in_b, pair_a, len_a, known)
-    gap_b, at_b = _one_word_gaps(in_a, pair_b, len_b, known)
-    _, on_a, on_b = np.intersect1d(gap_a, gap_b, assume_unique=True, return_indices=True)
-    at_a, at_b = at_a[on_a], at_b[on_b]
-    pair = pair_a[at_a]
-    x, y = word_a[at_a], word_b[at_b]
-    kind_x, kind_y = words.kinds[x].astype(np.int64), words.kinds[y].astype(np.int64)
-    start = np.cumsum(len_a) - len_a
-    after_media = (at_a > start[pair]) & (
-        words.kinds[word_a[np.maximum(at_a - 1, 0)]] & slots.MEDIA_WORD != 0
-    )
-    content_words = np.minimum(
-        np.fromiter(map(len, content_a[pick]), dtype=np.int64, count=len(pick)),
-        np.fromiter(map(len, content_b[pick]), dtype=np.int64, count=len(pick)),
-    )
-    short = content_words[pair] <= slots.SHORT_WORDS
-    typo = np.zeros(len(pair), dtype=bool)
-    ask = np.flatnonzero(slots.swap_rules(kind_x, kind_y, False, short, after_media) == slots.WORD_RULE)
-    typo[ask] = words.typo(x[ask], y[ask])  # the one rule a typo changes
-    decided[pick[pair[slots.swap_rules(kind_x, kind_y, typo, short, after_media) != 0]]] = True
-    return decided
-
-
-def _one_word_gaps(
-    matched: np.ndarray, pair: np.ndarray, lengths: np.ndarray, known: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The gaps of one word in one side's words of the pairs whose alignment is `known`
-    (`_swapped`): (gap keys, pair and matched words before it, sorted; the word's flat position).
-    `matched`: per word of that side, whether the other text has it; `pair`: its pair."""
-    before = np.concatenate([[0], np.cumsum(matched)])  # words matched before each flat position
-    start = np.cumsum(lengths) - lengths
-    at = np.flatnonzero(~matched & known[pair])
-    gap = pair[at] * (SWAP_TEXT_WORDS + 2) + before[at] - before[start[pair[at]]]
-    alone = np.ones(len(at), dtype=bool)  # the only word of its gap
-    same = gap[1:] == gap[:-1]
-    alone[1:] &= ~same
-    alone[:-1] &= ~same
-    return gap[alone], at[alone]
 
 
 def _best(left: pl.Series, right: pl.Series, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -510,7 +432,7 @@ def _second_look(
 ) -> None:
     """Drop (in `good`) the pending pairs whose differences decide once the raw texts are read:
     swapped words that are names in either text, or swaps that change a part of the texts
-    (`slots.decisive_part`: a premise shared, the hypothesis another; `last`: its `answer_last`
+    (`raw_parts.decisive_part`: a premise shared, the hypothesis another; `last`: its `answer_last`
     and `request_last`)."""
     found = [
         looks.get(side, np.array([rows[side][k] for k, _ in pending], dtype=np.int64), words[side])
@@ -520,7 +442,7 @@ def _second_look(
         (names_a, parts_a), (names_b, parts_b) = found[0][int(rows[0][k])], found[1][int(rows[1][k])]
         names = (names_a, names_b)
         answer_last, request_last = last
-        if slots.decisive_part(
+        if raw_parts.decisive_part(
             verdict, parts_a, parts_b, threshold, names, answer_last=answer_last, request_last=request_last
         ):
             good[k] = False

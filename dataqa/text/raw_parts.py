@@ -1,0 +1,183 @@
+"""Which part of a longer text decides, and which words are names, read from the raw text.
+
+Verification compares normalised words (`dataqa.text.slots`); what it cannot see there is in the raw
+text: which words are written as names (capitalised inside a sentence), and which paragraph each word
+is in. A record whose input is a long shared passage and a short part of its own (a premise and a
+hypothesis, a schema and a question) is another example when that part says something else
+(`decisive_part`); the rules are the module doc of `dataqa.text.slots`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+import polars as pl
+
+from dataqa.text.normalise import normalise
+from dataqa.text.slots import _NOT_NAMES, NAME_WORDS, SHORT_WORDS, TITLE_SHARE, Comparison
+
+_TOKEN = re.compile(r"[^\W_]+")
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=[^\W_])['\u2019](?=[^\W_])")
+_SENTENCE_END = re.compile(r"[.!?:\n]")
+_PARAGRAPH = re.compile(r"\n[^\S\n]*\n\s*")
+
+
+def _raw_tokens(raw: str, words: list[str]) -> tuple[str, list[re.Match[str]]] | None:
+    """The raw text (NFKC, apostrophes inside words dropped) and its word tokens, one per
+    normalised word; None when they cannot be lined up."""
+    text = unicodedata.normalize("NFKC", raw) if not raw.isascii() else raw
+    text = _APOSTROPHE_IN_WORD.sub("", text)
+    tokens = list(_TOKEN.finditer(text))
+    if len(tokens) != len(words) or any(t.group().lower() != w for t, w in zip(tokens, words, strict=True)):
+        return None
+    return text, tokens
+
+
+def part_of_words(raw: str, words: list[str]) -> list[int] | None:
+    """The paragraph (0-based, blank-line separated in the raw text) of each of a text's
+    normalised words; None when the raw words cannot be lined up with them."""
+    return _parts(raw, words, _raw_tokens(raw, words))
+
+
+def names_and_parts(raw: str, words: list[str]) -> tuple[set[int] | None, list[int] | None]:
+    """`name_positions` and `part_of_words` of one text, its raw words read once."""
+    found = _raw_tokens(raw, words)
+    return (None if found is None else _names(*found, words)), _parts(raw, words, found)
+
+
+def _parts(raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | None) -> list[int] | None:
+    """`part_of_words`, given `_raw_tokens(raw, words)`."""
+    if found is None:  # damaged text (mojibake, format characters): normalise each paragraph
+        paragraphs = normalise(pl.Series(_PARAGRAPH.split(raw), dtype=pl.String)).to_list()
+        split = [p.split(" ") if p else [] for p in paragraphs]
+        if [w for p in split for w in p] != words:
+            return None
+        return [i for i, p in enumerate(split) for _ in p]
+    text, tokens = found
+    breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
+    if not breaks:
+        return [0] * len(tokens)
+    out, part = [], 0
+    for token in tokens:
+        while part < len(breaks) and breaks[part] < token.start():
+            part += 1
+        out.append(part)
+    return out
+
+
+def _same_answer(verdict: Comparison, parts_a: list[int], parts_b: list[int]) -> int:
+    """Words of the last part of two texts when it is the same in both (all of it matched),
+    else 0."""
+    last_a, last_b = parts_a[-1], parts_b[-1]
+    size = parts_a.count(last_a)
+    if size != parts_b.count(last_b) or any(parts_a[at] == last_a for at in verdict.differ[0]):
+        return 0
+    if any(parts_b[at] == last_b for at in verdict.differ[1]):
+        return 0
+    matched = sum(
+        1
+        for a, b, n in verdict.runs
+        for k in range(n)
+        if parts_a[a + k] == last_a and parts_b[b + k] == last_b
+    )
+    return size if matched == size else 0
+
+
+def _final_part(parts: list[int]) -> int:
+    """The last part of a text that holds more than one word (a lone trailing role marker,
+    "Assistant:", asks nothing)."""
+    sizes = Counter(parts)
+    return next((p for p in sorted(sizes, reverse=True) if sizes[p] > 1), parts[-1])
+
+
+def _last_request(verdict: Comparison, parts_a: list[int], parts_b: list[int]) -> float:
+    """Similarity of the final parts of two texts (`_final_part`): the share of their words the
+    alignment matches with each other. A transcript that goes on by another turn ends on another
+    request, which the alignment matches with nothing of the other's final turn."""
+    last_a, last_b = _final_part(parts_a), _final_part(parts_b)
+    matched = sum(
+        1
+        for a, b, n in verdict.runs
+        for k in range(n)
+        if parts_a[a + k] == last_a and parts_b[b + k] == last_b
+    )
+    return 2 * matched / (parts_a.count(last_a) + parts_b.count(last_b))
+
+
+def decisive_part(
+    verdict: Comparison,
+    parts_a: list[int] | None,
+    parts_b: list[int] | None,
+    threshold: float,
+    names: tuple[set[int] | None, set[int] | None] = (None, None),
+    *,
+    answer_last: bool = False,
+    request_last: bool = False,
+) -> bool:
+    """Whether an aligned pair differs decisively in a part of each text (see the module doc):
+    words swapped inside a part of at most `SHORT_WORDS` words on either side, or two parts that
+    match each other (share words) of at most `NAME_WORDS` words each whose own similarity is
+    under `threshold`, or a name (`names`: `name_positions` of each text) that one text has and
+    the other not in a part of at most `SHORT_WORDS` words ("cleared of assaulting a man in
+    Caernarfon"; not a name beside another name, a middle name). `parts_a` / `parts_b`:
+    `part_of_words` of each text. Two texts of one part each are left to `compare`'s rules for the
+    whole text. With `answer_last` (whole examples, whose
+    last part is the answer), the same answer at least as long as a part that differs makes the
+    difference a rephrasing of one question, not another example. With `request_last` (inputs,
+    whose last part is what is asked: a conversation's final turn), two inputs whose last parts
+    are not near each other are two requests however much history they share (`_last_request`)."""
+    if parts_a is None or parts_b is None or len(set(parts_a) | set(parts_b)) < 2:
+        return False
+    if request_last and _last_request(verdict, parts_a, parts_b) < threshold:
+        return True
+    answer = _same_answer(verdict, parts_a, parts_b) if answer_last else 0
+    sizes_a, sizes_b = Counter(parts_a), Counter(parts_b)
+    for swap in verdict.swaps:
+        size_a = sum(sizes_a[p] for p in {parts_a[at] for at in swap[0]})
+        size_b = sum(sizes_b[p] for p in {parts_b[at] for at in swap[1]})
+        if min(size_a, size_b) <= SHORT_WORDS and max(size_a, size_b) > answer:
+            return True
+    for parts, sizes, differ, named in zip(
+        (parts_a, parts_b), (sizes_a, sizes_b), verdict.differ, names, strict=True
+    ):
+        # A name beside another (a middle name: "Randy Steven Craft" / "Randy Craft") names the same one.
+        new = [at for at in differ if named and at in named and at - 1 not in named and at + 1 not in named]
+        if any(answer < sizes[parts[at]] <= SHORT_WORDS for at in new):
+            return True
+    differ_a = Counter(parts_a[at] for at in verdict.differ[0])
+    differ_b = Counter(parts_b[at] for at in verdict.differ[1])
+    linked = {(parts_a[a + k], parts_b[b + k]) for a, b, n in verdict.runs for k in range(n)}
+    for p, q in linked:
+        size = sizes_a[p] + sizes_b[q]
+        if (
+            answer < max(sizes_a[p], sizes_b[q]) <= NAME_WORDS
+            and 1 - (differ_a[p] + differ_b[q]) / size < threshold
+        ):
+            return True
+    return False
+
+
+def name_positions(raw: str, words: list[str]) -> set[int] | None:
+    """Positions in `words` (a text's normalised words) of the words written as names in the raw
+    text: capitalised, not opening a sentence, not "I". None when the raw words cannot be lined
+    up with the normalised ones, or when most words are capitalised (`TITLE_SHARE`: a title,
+    shouting)."""
+    found = _raw_tokens(raw, words)
+    return None if found is None else _names(*found, words)
+
+
+def _names(text: str, tokens: list[re.Match[str]], words: list[str]) -> set[int] | None:
+    """`name_positions`, given the raw text and its word tokens (`_raw_tokens`)."""
+    capitalised = [t.group()[:1].isupper() for t in tokens]
+    if sum(capitalised) > TITLE_SHARE * len(tokens):
+        return None
+    found = set()
+    end = 0
+    for i, token in enumerate(tokens):
+        opens = i == 0 or _SENTENCE_END.search(text, end, token.start()) is not None
+        if capitalised[i] and not opens and words[i] not in _NOT_NAMES:
+            found.add(i)
+        end = token.end()
+    return found
