@@ -589,3 +589,24 @@ def test_raw_texts_are_read_once_for_all_batches_up_to_the_cache_limit(monkeypat
     monkeypatch.setattr(verify, "LOOKS_CACHE_WORDS", 16)
     first = looks.get(0, np.array([3, 4]), words)
     assert read[-1] == (0, [3, 4]) and sorted(first) == [3, 4] and looks.kept_words == 8
+
+
+def test_a_sign_that_ends_a_name_is_spelled_into_it() -> None:
+    """`normalise`: "C", "C++" and "C#" are three names, so three texts; a sign inside a word or
+    before one ("a+b", "#tag") is punctuation as before, and texts without one are unchanged."""
+    texts = [
+        "What is C?",
+        "What is C++?",
+        "What is C#?",
+        "F# and A+, 18+ only",
+        "a+b #tag issue #5",
+        "Plain.",
+    ]
+    assert normalise.normalise(pl.Series(texts)).to_list() == [
+        "what is c",
+        "what is cpp",
+        "what is csharp",
+        "fsharp and aplus 18plus only",
+        "a b tag issue 5",
+        "plain",
+    ]

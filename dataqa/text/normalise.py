@@ -24,9 +24,10 @@ CHUNK_DOCS = 20_000
 def normalise(texts: pl.Series) -> pl.Series:
     """`normalise_expr` on a Series: NFKC (only on the texts that are not pure ASCII, which NFKC
     leaves unchanged: most fine-tuning text is ASCII and polars' NFKC costs as much as the rest of
-    the normalisation), apostrophes inside words dropped ("let's" = "lets"), lower case, then every
-    run of punctuation, symbols and whitespace becomes one space (the same result as replacing
-    punctuation runs, then whitespace runs, in one pass).
+    the normalisation), apostrophes inside words dropped ("let's" = "lets"), a sign that ends a name
+    spelled into it ("C++" = "cpp", "C#" = "csharp": `SIGN_WORDS`), lower case, then every run of
+    punctuation, symbols and whitespace becomes one space (the same result as replacing punctuation
+    runs, then whitespace runs, in one pass).
 
     The regex leaves the runs that are one plain space alone (`SEPARATOR_RUNS`): they are already
     what they would become, and they are most of the matches."""
@@ -37,7 +38,20 @@ def normalise(texts: pl.Series) -> pl.Series:
     at = texts.str.contains(APOSTROPHES).arg_true()
     if len(at):
         texts = texts.scatter(at, texts.gather(at).str.replace_all(APOSTROPHE_IN_WORD, ""))
+    at = texts.str.contains(NAME_SIGNS).arg_true()
+    if len(at):
+        named = texts.gather(at)
+        for sign, spelled in SIGN_WORDS:
+            named = named.str.replace_all(rf"(\w){sign}(\W|$)", rf"${{1}}{spelled}${{2}}")
+        texts = texts.scatter(at, named)
     return texts.str.to_lowercase().str.replace_all(SEPARATOR_RUNS, " ").str.strip_chars()
+
+
+NAME_SIGNS = r"\w[+#]"
+"""A plus or hash sign right after a letter or digit: the rows that may name "C++", "C#", "A+"."""
+SIGN_WORDS = ((r"\+\+", "pp"), ("#", "sharp"), (r"\+", "plus"))
+"""Signs that end a name ("C++", "C#", "F#", "A+", "18+"), spelled into it before punctuation is
+dropped: "What is C?", "What is C++?" and "What is C#?" ask about three languages."""
 
 
 APOSTROPHES = "['\u2019]"
