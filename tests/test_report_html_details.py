@@ -17,6 +17,7 @@ from test_report_outputs import synthetic_report
 from dataqa.core.models import CheckResult, CheckStatus, Finding, Location, Severity
 from dataqa.engine.config import VerdictConfig
 from dataqa.engine.registry import load_checks
+from dataqa.engine.verdict import Usable
 from dataqa.reports import html_summary
 from dataqa.reports.common import ranked_findings
 from dataqa.reports.html import render
@@ -369,6 +370,10 @@ def test_the_size_gauge_draws_tiers_ticks_and_goal_on_a_log_scale(in_tmp):
     assert (gauge["goal_x"], gauge["goal"]) == (655.2, "production bar: 1,000")
     report.goal = "poc"
     assert gauge_view(report, VerdictConfig())["goal"] == "poc bar: 50"
+    # the top is the first power of ten past 1.2 x the larger of the usable count and ten bars
+    for usable, top in ((50_000, "100,000"), (90_000, "1,000,000")):
+        report.usable = Usable(rows=usable, steps=[])
+        assert gauge_view(report, VerdictConfig())["ticks"][-1]["label"] == top
 
 
 def test_a_finding_on_the_page_shows_six_of_its_numbers_and_600_characters_of_its_message(in_tmp):
