@@ -480,3 +480,34 @@ def test_cli_writes_markdown_sarif_and_github_for_a_real_scan(tmp_path):
         for r in log["runs"][0]["results"]
     }
     assert ("FMT001", 41) in lines
+
+
+def test_markdown_says_how_many_findings_it_left_out() -> None:
+    from dataqa.reports import markdown
+    from dataqa.reports.common import ranked_findings
+
+    report = synthetic_report()
+    shown = 1
+    left = len(ranked_findings(report)) - shown
+    assert left > 0
+    assert f"- … and {left:,} more (see the HTML or JSON report)" in markdown.render(
+        report, max_findings=shown
+    )
+
+
+def test_sarif_marks_as_unusable_only_the_records_a_finding_removes() -> None:
+    from dataqa.reports import sarif
+
+    report = synthetic_report()
+    results = json.loads(sarif.render(report))["runs"][0]["results"]
+    expected = [loc in f.unusable for f in report.findings for loc in f.locations]
+    assert any(expected) and not all(expected)
+    assert [r.get("properties", {}).get("unusable", False) for r in results] == expected
+
+
+def test_the_open_last_bin_of_a_histogram_starts_past_the_last_closed_one() -> None:
+    """ "> 99" for the bin of 100 and more (whole numbers); a fractional edge is shown as it is."""
+    from dataqa.reports.html_charts import bin_label
+
+    assert bin_label(100, None) == "> 99"
+    assert bin_label(2.5, None) == "> 2.5"
