@@ -511,3 +511,23 @@ def test_the_open_last_bin_of_a_histogram_starts_past_the_last_closed_one() -> N
 
     assert bin_label(100, None) == "> 99"
     assert bin_label(2.5, None) == "> 2.5"
+
+
+def test_sarif_result_paths_are_relative_to_the_base_it_is_given(tmp_path, monkeypatch) -> None:
+    """`render(report, base)` makes every path relative to `base`, the results' as the artifacts'."""
+    from dataqa.reports import sarif
+
+    monkeypatch.chdir(tmp_path)
+    run = json.loads(sarif.render(synthetic_report(), base=tmp_path / "data"))["runs"][0]
+    artifacts = {a["location"]["uri"] for a in run["artifacts"]}
+    results = {
+        loc["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"] for loc in r["locations"]
+    }
+    assert "train.jsonl" in results and results <= artifacts
+
+
+def test_a_bar_for_a_small_non_zero_value_is_at_least_one_unit_wide() -> None:
+    from dataqa.reports.html_charts import hbar_chart
+
+    bars = hbar_chart("t", [("big", 1000.0), ("tiny", 1.0), ("none", 0.0)], limit=5).bars
+    assert [bar.w for bar in bars] == [650.0, 1, 0]
