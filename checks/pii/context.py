@@ -37,6 +37,16 @@ BUSINESS_CONTACT = re.compile(
     r" office)\b|联系我们|咨询|热线|客服|预订|详情"
 )
 """Words around a phone number or address that a business or institution publishes for anyone to use."""
+INSTITUTION_LINE = re.compile(
+    r"(?:\b(?:Office|Department|Dept\.?|Police|Constabulary|Sheriff|Agency|Authority"
+    r"|Bureau|Commission|Council|Ministry|Embassy|Consulate|Court|Services?|Cent(?:er|re)|Hospital|Clinic"
+    r"|University|College|School|Library|Museum|Foundation|Association|Society|Trust|Institute|Board"
+    r"|Administration|Hotline|Helpline|Lifeline|Stoppers)|\b(?:the )?police)(?:'s|\u2019s)?"
+    r"\s*(?:at|on|:|,|-|\u2013)?\s*(?:tel\.?|phone)?\s*\(?\s*$"
+)
+"""The end of the text just before a number that the text gives as an institution's line: "contact
+the Wilson County Sheriff's Office at", "call Crime Stoppers on", "ring the police on" (news items and
+public notices print these for anyone to call)."""
 FREE_MAIL = frozenset(
     {
         "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.co.jp", "ymail.com", "hotmail.com",
@@ -109,6 +119,8 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
         return False
     around = text[max(start - CONTEXT_CHARS, 0) : end + CONTEXT_CHARS]
     if BUSINESS_CONTACT.search(around):
+        return True
+    if kind == "phone" and INSTITUTION_LINE.search(text[max(start - CONTEXT_CHARS, 0) : start]):
         return True
     if kind == "email":
         domain = _registered(value.rsplit("@", 1)[1])
