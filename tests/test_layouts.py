@@ -124,6 +124,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
     "question_answer": (lambda q, a: {"question": q, "answer": a}, "FMT011", '"answer" is empty'),
     "prompt_response": (lambda q, a: {"prompt": q, "response": a}, "FMT011", '"response" is empty'),
     "query_response": (lambda q, a: {"query": q, "response": a}, "FMT011", '"response" is empty'),
+    "prompt_reference": (
+        lambda q, a: {"category": "style", "prompt": q, "reference": a},
+        "FMT011",
+        '"reference" is empty',
+    ),
     "input_output": (lambda q, a: {"input": q, "output": a}, "FMT011", '"output" is empty'),
     "question_query": (
         lambda q, a: {"db_id": "shop", "question": q, "query": f"SELECT '{a}'" if a else ""},
@@ -243,6 +248,8 @@ def test_dolly_context_and_category_are_read_not_unknown(tmp_path: Path) -> None
             "question_query",
         ),
         ({"query": "a", "response": "b"}, "query_response"),
+        ({"category": "format", "prompt": "a", "reference": "b"}, "prompt_reference"),
+        ({"prompt": "a", "response": "b"}, "prompt_response"),
     ],
 )
 def test_detection_picks_the_most_specific_layout(record: dict, expected: str | None) -> None:

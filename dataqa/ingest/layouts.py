@@ -313,6 +313,15 @@ LAYOUTS: dict[str, Layout] = {
             {"prompt": "prompt", "response": "response"},
             _SYSTEM,
         ),
+        # Evaluation sets with a reference answer per prompt (what a model's output is compared to).
+        _layout(
+            "prompt_reference",
+            PAIR,
+            'evaluation prompts with a reference answer: {"prompt", "reference"}',
+            '{"category": "math", "prompt": "What is 7 x 6? Answer with a number.", "reference": "42"}',
+            {"prompt": "prompt", "reference": "response"},
+            {"category": "meta", "id": "meta", "system": "system"},
+        ),
         _layout(
             "query_response",
             PAIR,
