@@ -223,6 +223,42 @@ def test_dolly_context_and_category_are_read_not_unknown(tmp_path: Path) -> None
     assert empty_context["valid"] and empty_context["prompt"] == "Hi"
 
 
+def test_media_lists_beside_the_messages_go_into_the_input_at_their_placeholders() -> None:
+    """LLaMA-Factory/ms-swift `images` and LLaVA `image`: each file replaces its placeholder, in order;
+    a file without a placeholder goes in front of the first user turn; the key is no unknown key."""
+    row = normalise(
+        {"messages": _msgs("<image>Who is this? And <image>?", "Kane."), "images": ["a/1.jpg", "b/2.jpg"]},
+        "chat",
+    )
+    assert row["valid"] and row["issues"] == []
+    one, two = (m for m in row["prompt"].split() if m.startswith("mediaref:"))
+    assert (
+        row["prompt"].startswith("<image 1.jpg mediaref:") and "And <image 2.jpg mediaref:" in row["prompt"]
+    )
+    assert one != two and "<image>" not in row["prompt"]
+    llava = normalise(
+        {
+            "id": "7",
+            "image": "coco/7.jpg",
+            "conversations": [{"from": "human", "value": "Describe it."}, {"from": "gpt", "value": "A bus."}],
+        },
+        "sharegpt",
+    )
+    assert (
+        llava["valid"]
+        and llava["prompt"].startswith("<image 7.jpg mediaref:")
+        and "Describe it." in llava["prompt"]
+    )
+    video = normalise(
+        {"instruction": "<video>What happens?", "input": "", "output": "A goal.", "videos": "v.mp4"}, "alpaca"
+    )
+    assert video["prompt"].startswith("<video v.mp4 mediaref:")
+    wrong = normalise({"messages": _msgs("<image>Hi", "Hello"), "images": 5}, "chat")
+    assert not wrong["valid"] and [i.detail for i in wrong["issues"]] == [
+        '"images" must be a file path, a URL or a list of them'
+    ]
+
+
 @pytest.mark.parametrize(
     ("record", "expected"),
     [

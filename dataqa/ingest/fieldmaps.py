@@ -15,9 +15,9 @@ from typing import Any
 
 from dataqa.ingest.layouts import KTO, LAYOUTS, MAPPED, OPENAI_PREFERENCE, ROLES, Layout
 
-SINGLE_ROLES = frozenset(ROLES) - {"meta", "tools"}
+SINGLE_ROLES = frozenset(ROLES) - {"meta", "tools", "media"}
 """Roles one field plays at a time: mapping one replaces the layout's own field for it."""
-_EXTRA_ROLES = frozenset({"label", "system", "meta", "tools"})
+_EXTRA_ROLES = frozenset({"label", "system", "meta", "tools", "media"})
 """Roles a map may add to a layout that does not read them (a label next to chat, a system field)."""
 
 

@@ -53,6 +53,7 @@ ROLES: dict[str, str] = {
     "label": "a class label; with messages or a prompt and response, KTO's true/false",
     "text": "plain text (continued pre-training; with a label, a classification example)",
     "tools": "tool definitions sent with the example",
+    "media": "image, video or audio files that go with the input (a path, a URL or a list of them)",
     "meta": "metadata: kept with the record, not checked",
 }
 """The canonical roles a field can play, the names `--map KEY=ROLE` accepts."""
@@ -167,6 +168,8 @@ def _layout(
 
 
 _SYSTEM = {"system": "system"}
+_MEDIA = {"images": "media", "videos": "media", "audios": "media"}
+"""Top-level media lists of LLaMA-Factory's and ms-swift's multimodal layouts (`dataqa.ingest.media`)."""
 
 LAYOUTS: dict[str, Layout] = {
     layout.name: layout
@@ -186,6 +189,7 @@ LAYOUTS: dict[str, Layout] = {
                 "system": "system",
                 "schemaVersion": "meta",
                 "weight": "meta",
+                **_MEDIA,
             },
         ),
         _layout(
@@ -208,7 +212,7 @@ LAYOUTS: dict[str, Layout] = {
             '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}], '
             '"label": true}',
             {"messages": "messages", "label": "label"},
-            _SYSTEM,
+            {**_SYSTEM, **_MEDIA},
             types=(("label", "boolean"),),
         ),
         _layout(
@@ -217,7 +221,9 @@ LAYOUTS: dict[str, Layout] = {
             'ShareGPT: {"conversations": [{"from", "value"}, ...]}',
             '{"conversations": [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello!"}]}',
             {"conversations": "messages"},
-            {"system": "system", "tools": "tools"},
+            # LLaVA's single "image" (and "id") beside the conversation
+            {"system": "system", "tools": "tools", **_MEDIA, "image": "media", "video": "media"}
+            | {"id": "meta"},
         ),
         _layout(
             VERTEX,
@@ -244,7 +250,7 @@ LAYOUTS: dict[str, Layout] = {
             '{"prompt", "chosen", "rejected"}',
             '{"prompt": "Hi", "chosen": "Hello!", "rejected": "Go away."}',
             {"chosen": "chosen", "rejected": "rejected"},
-            {"prompt": "prompt", "conversations": "messages", "system": "system", "tools": "tools"},
+            {"prompt": "prompt", "conversations": "messages", "system": "system", "tools": "tools", **_MEDIA},
         ),
         _layout(
             "messages_pair",
@@ -277,7 +283,7 @@ LAYOUTS: dict[str, Layout] = {
             'Alpaca: {"instruction", "input", "output"}',
             '{"instruction": "Translate to French", "input": "Hello", "output": "Bonjour"}',
             {"instruction": "prompt", "output": "response"},
-            {"input": "context", "system": "system", "history": "meta"},
+            {"input": "context", "system": "system", "history": "meta", **_MEDIA},
             anchors=frozenset({"instruction"}),
         ),
         _layout(

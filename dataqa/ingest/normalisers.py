@@ -59,6 +59,7 @@ from dataqa.ingest.layouts import (
     Layout,
     lookup,
 )
+from dataqa.ingest.media import attach_media
 from dataqa.ingest.record import (
     Record,
     check_turns,
@@ -403,6 +404,8 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
         normalise_templated(obj, rec, layout)
     else:  # pragma: no cover - every kind is above
         raise ValueError(f"unknown kind {kind!r}")
+    if layout.sources("media"):
+        attach_media(obj, rec, layout)
     label_keys = {label_field} if label_field else set()
     keys = obj.keys()
     if layout.base is None:  # a mapped layout names the fields the user cares about; the rest is kept
