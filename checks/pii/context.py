@@ -32,7 +32,8 @@ BUSINESS_CONTACT = re.compile(
     r"|\bour (?:office|offices|team|store|shop|website|site|hotline|number|phone|reception|front desk"
     r"|customer service|support|address|email|inbox)\b|\b(?:customer service|customer care|hotline"
     r"|toll[- ]free|reservations?|bookings?|opening hours|business hours|open (?:daily|monday|mon)"
-    r"|for (?:more )?(?:information|info|details|enquiries|inquiries|questions)|box office|headquarters"
+    r"|for (?:more |further )?(?:[a-z]+ )?(?:information|info|details|enquiries|inquiries|questions)"
+    r"|box office|headquarters"
     r"|appointments?|(?:press|main|front|box|head|sales|ticket|admissions|district|field|branch)"
     r" office)\b|联系我们|咨询|热线|客服|预订|详情"
 )
