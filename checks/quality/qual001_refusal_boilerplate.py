@@ -160,9 +160,10 @@ IDENTITY_KINDS = frozenset({"as-an-ai", "just-an-ai"})
 IDENTITY_QUESTION = re.compile(
     r"(?i)\b(?:who|what) (?:are|r) (?:you|u)\b|\byour (?:name|creator|maker|developer|author|origin|identity"
     r"|model)\b|\b(?:who|which company|what company|which organi[sz]ation|which team) (?:made|created|built"
-    r"|developed|trained|designed|owns|programmed|makes) you\b|\b(?:introduce|describe) yourself\b|\babout "
-    r"yourself\b|\bare you (?:an? )?(?:ai|bot|robot|human|person|real|chatgpt|gpt|claude|gemini|llama|qwen"
-    r"|language model|machine|computer|assistant|chatbot)\b|\bwhat can you do\b"
+    r"|developed|trained|taught|designed|owns|programmed|makes) you\b|\b(?:introduce|describe) yourself\b"
+    r"|\babout yourself\b|\btell me about you\b|\bare you (?:an? )?(?:ai|bot|robot|human|person|real"
+    r"|chatgpt|gpt|claude|gemini|llama|qwen|language model|machine|computer|assistant|chatbot)\b"
+    r"|\bwhat can you do\b"
     r"|\bwhat (?:should i|do i) call you\b|\b(?:were|are) you (?:made|created|built|developed|trained"
     r"|designed) by\b|\bwhat (?:model|llm|ai) are you\b|\bwhat are you called\b|\bdo you have a name\b"
     r"|你是谁|你叫什么|你的名字|你是(?:由)?谁(?:开发|创造|训练|制造|做)|谁(?:开发|创造|训练|制造|做)了你|介绍一下你自己"
@@ -173,10 +174,14 @@ IDENTITY_QUESTION = re.compile(
 """A user turn asking the assistant who or what it is: its answer states what it is on purpose."""
 
 _MAKER = re.compile(
-    r"\b(?:developed|created|trained|designed|built|made|programmed)\s+by\s+(?:the\s+)?[A-Z0-9{]"
-    r"|\b[Mm]y name is\b|由\S{1,30}?(?:开发|创造|训练|打造|研发)"
+    r"\b(?:developed|created|trained|taught|designed|built|made|programmed)\s+by\s+(?:the\s+)?"
+    r"(?:(?:researchers|engineers|scientists|developers|people|a team|team|a group)\s+(?:at|from|of)\s+"
+    r"(?:the\s+)?)?[A-Z0-9{]"
+    r"|\b[Mm]y name is\b|\bgo by the name\b|\b(?:call me|refer to me as) [A-Z{]"
+    r"|由\S{1,30}?(?:开发|创造|训练|打造|研发)"
 )
-"""A named maker ("developed by Acme") or the assistant's own name: deliberate self-identification."""
+"""A named maker ("developed by Acme", "trained by researchers from Acme") or the assistant's own
+name ("my name is", "I go by the name"): deliberate self-identification."""
 _DISCLAIMER = re.compile(
     rf"(?i)\b(?:cannot|can{_APOS}t|can not|unable|not able|(?:do|does) not|don{_APOS}t|won{_APOS}t|will not"
     rf"|not (?:allowed|programmed|designed|capable)|have no|no (?:personal|access|ability)|lack)\b"
