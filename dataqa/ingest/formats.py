@@ -68,6 +68,9 @@ VERTEX_ROLES: dict[str, str] = {"user": "user", "model": "assistant", "function"
 role of function responses)."""
 
 CHAT_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+COHERE_ROLES: dict[str, str] = {"system": "system", "user": "user", "chatbot": "assistant"}
+"""Cohere's chat fine-tuning roles ("System", "User", "Chatbot"): a conversation with a "Chatbot"
+turn is written in them, so its capitalised roles are its convention, not a typo of OpenAI's."""
 SYSTEM_ROLES = frozenset({"system", "developer"})
 SHAREGPT_ROLES: dict[str, str] = {
     "system": "system",

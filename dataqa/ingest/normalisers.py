@@ -31,6 +31,7 @@ import orjson
 from dataqa.ingest import chat_templates
 from dataqa.ingest.formats import (
     BLOCKING_KINDS,
+    COHERE_ROLES,
     EMPTY_SIDE,
     MISSING_FIELD,
     NO_TARGET,
@@ -80,7 +81,8 @@ def _message_keys(value: Any, default_sharegpt: bool) -> tuple[str, str, dict[st
     if "from" in first and "role" not in first:
         return "from", "value", SHAREGPT_ROLES
     if "role" in first and "from" not in first:
-        return "role", "content", None
+        cohere = any(isinstance(m, dict) and str(m.get("role")).lower() == "chatbot" for m in value)
+        return "role", "content", COHERE_ROLES if cohere else None
     return ("from", "value", SHAREGPT_ROLES) if default_sharegpt else ("role", "content", None)
 
 
