@@ -143,6 +143,14 @@ def test_one_line_array_keeps_records_apart_on_one_line(tmp_path: Path) -> None:
     (group,) = [f for f in report.findings if f.check_id == "DUP001"]
     assert [(loc.physical_line, loc.to_dict()["record"]) for loc in group.locations] == [(1, 3), (1, 6)]
     assert report.splits[0].rows == 40
+    # a line that starts several records names the record too: "line 1" alone says none of them
+    assert [loc.where() for loc in group.locations] == [f"{path}:1 (record 3)", f"{path}:1 (record 6)"]
+    assert "(line(s) 1 (record 6) repeat it)" in group.message
+    pretty = tmp_path / "pretty" / "train.json"
+    pretty.parent.mkdir()
+    pretty.write_text(json.dumps(planted(), indent=2))
+    (spread,) = [f for f in scan(pretty).findings if f.check_id == "DUP001"]
+    assert all("record" not in loc.where() for loc in spread.locations)
 
 
 def test_array_cut_in_the_middle_keeps_the_records_before_the_cut(tmp_path: Path) -> None:

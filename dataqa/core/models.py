@@ -48,6 +48,9 @@ class Location:
     """The record's 0-based row in `path`, for inputs that have rows, not lines."""
     file_line: int | None = field(default=None, compare=False)
     """The record's 1-based physical line in `path`, when it is not `line` (a split of several files)."""
+    element: int | None = field(default=None, compare=False)
+    """The record's 1-based position in its JSON document, when its line starts other records too
+    (a one-line array): the line alone would not say which record it is."""
 
     @property
     def physical_line(self) -> int | None:
@@ -56,10 +59,19 @@ class Location:
             return None
         return self.file_line if self.file_line is not None else self.line
 
+    @property
+    def line_text(self) -> str | None:
+        """The physical line as a message names it: `7`, or `1 (record 3)` on a line that starts
+        several records; None for a row of a table."""
+        line = self.physical_line
+        if line is None:
+            return None
+        return f"{line} (record {self.element})" if self.element is not None else str(line)
+
     def where(self, path: str | None = None) -> str:
         """`path:line`, or `path row N` for a table row (`path` defaults to the location's own)."""
         shown = self.path if path is None else path
-        line = self.physical_line
+        line = self.line_text
         return f"{shown}:{line}" if line is not None else f"{shown} row {self.row}"
 
     def __str__(self) -> str:

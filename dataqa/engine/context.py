@@ -136,7 +136,7 @@ class Context:
         s = self.splits[split] if isinstance(split, str) else split
         if all(p.path == s.path for p in places):
             word = "row" if all(p.row is not None for p in places) else "line"
-            return unit(word) + ", ".join(str(p.physical_line if p.row is None else p.row) for p in places)
+            return unit(word) + ", ".join(str(p.line_text if p.row is None else p.row) for p in places)
         return ", ".join(p.where(p.path.rsplit("/", 1)[-1]) for p in places)
 
     def place(self, split: Split | str, line: int) -> str:

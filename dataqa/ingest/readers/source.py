@@ -170,7 +170,10 @@ class Input:
         if part.lines is not None:  # a JSON document: the key is a position; its line is stored
             local = key - part.base
             line = part.lines[local - 1] if 0 < local <= len(part.lines) else 1
-            return Location(split, part.shown, key, file_line=line)
+            shared = (local > 1 and part.lines[local - 2] == line) or (
+                local < len(part.lines) and part.lines[local] == line
+            )
+            return Location(split, part.shown, key, file_line=line, element=local if shared else None)
         if part.unit == LINE:
             if not part.base:
                 return Location(split, part.shown, key)
