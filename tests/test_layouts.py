@@ -253,6 +253,24 @@ def test_media_lists_beside_the_messages_go_into_the_input_at_their_placeholders
         {"instruction": "<video>What happens?", "input": "", "output": "A goal.", "videos": "v.mp4"}, "alpaca"
     )
     assert video["prompt"].startswith("<video v.mp4 mediaref:")
+    history = normalise(
+        {
+            "instruction": "And tomorrow?",
+            "input": "",
+            "output": "Rain.",
+            "history": [["Weather today?", "Sunny."]],
+        },
+        "alpaca",
+    )
+    assert history["turns"][:2] == [
+        {"role": "user", "content": "Weather today?"},
+        {"role": "assistant", "content": "Sunny."},
+    ]
+    assert history["prompt"] == "user: Weather today?\nassistant: Sunny.\nuser: And tomorrow?"
+    bad_history = normalise({"instruction": "a", "input": "", "output": "b", "history": "x"}, "alpaca")
+    assert [i.detail for i in bad_history["issues"]] == [
+        '"history" must be a list of [question, answer] pairs of strings'
+    ]
     wrong = normalise({"messages": _msgs("<image>Hi", "Hello"), "images": 5}, "chat")
     assert not wrong["valid"] and [i.detail for i in wrong["issues"]] == [
         '"images" must be a file path, a URL or a list of them'

@@ -17,7 +17,7 @@ from dataqa.ingest.layouts import KTO, LAYOUTS, MAPPED, OPENAI_PREFERENCE, ROLES
 
 SINGLE_ROLES = frozenset(ROLES) - {"meta", "tools", "media"}
 """Roles one field plays at a time: mapping one replaces the layout's own field for it."""
-_EXTRA_ROLES = frozenset({"label", "system", "meta", "tools", "media"})
+_EXTRA_ROLES = frozenset({"label", "system", "meta", "tools", "media", "history"})
 """Roles a map may add to a layout that does not read them (a label next to chat, a system field)."""
 
 

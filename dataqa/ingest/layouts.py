@@ -54,6 +54,7 @@ ROLES: dict[str, str] = {
     "text": "plain text (continued pre-training; with a label, a classification example)",
     "tools": "tool definitions sent with the example",
     "media": "image, video or audio files that go with the input (a path, a URL or a list of them)",
+    "history": "earlier turns of the conversation as [question, answer] pairs (LLaMA-Factory's Alpaca)",
     "meta": "metadata: kept with the record, not checked",
 }
 """The canonical roles a field can play, the names `--map KEY=ROLE` accepts."""
@@ -283,7 +284,7 @@ LAYOUTS: dict[str, Layout] = {
             'Alpaca: {"instruction", "input", "output"}',
             '{"instruction": "Translate to French", "input": "Hello", "output": "Bonjour"}',
             {"instruction": "prompt", "output": "response"},
-            {"input": "context", "system": "system", "history": "meta", **_MEDIA},
+            {"input": "context", "system": "system", "history": "history", **_MEDIA},
             anchors=frozenset({"instruction"}),
         ),
         _layout(
@@ -334,7 +335,7 @@ LAYOUTS: dict[str, Layout] = {
             '{"query", "response"}',
             '{"query": "Hi", "response": "Hello!"}',
             {"query": "prompt", "response": "response"},
-            {"system": "system", "history": "meta"},
+            {"system": "system", "history": "history"},
         ),
         _layout(
             "input_output",

@@ -144,7 +144,25 @@ def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
         obj, layout.source("response") or "response", rec, target=True, lenient=layout.lenient
     )
     prompt = f"{prompt}\n\n{extra}" if extra.strip() else prompt
-    rec.turns = ([("system", system)] if system.strip() else []) + [("user", prompt), ("assistant", output)]
+    earlier = _history(obj, layout, rec)
+    rec.turns = (
+        ([("system", system)] if system.strip() else []) + earlier + [("user", prompt), ("assistant", output)]
+    )
+
+
+def _history(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tuple[str, str]]:
+    """The earlier turns of a pair record ([[question, answer], ...]): they are part of its input,
+    so one follow-up question after two different conversations is two examples."""
+    key = layout.source("history")
+    value = lookup(obj, key) if key else MISSING
+    if value is MISSING or value is None or value == []:
+        return []
+    if not isinstance(value, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair) for pair in value
+    ):
+        rec.issue(WRONG_TYPE, f'"{key}" must be a list of [question, answer] pairs of strings')
+        return []
+    return [turn for question, answer in value for turn in (("user", question), ("assistant", answer))]
 
 
 def _normalise_text(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
