@@ -124,6 +124,21 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
     "question_answer": (lambda q, a: {"question": q, "answer": a}, "FMT011", '"answer" is empty'),
     "prompt_response": (lambda q, a: {"prompt": q, "response": a}, "FMT011", '"response" is empty'),
     "query_response": (lambda q, a: {"query": q, "response": a}, "FMT011", '"response" is empty'),
+    "question_response": (
+        lambda q, a: {"id": "niv.1", "system_prompt": "You are helpful.", "question": q, "response": a},
+        "FMT011",
+        '"response" is empty',
+    ),
+    "problem_solution": (
+        lambda q, a: {"problem": q, "solution": a, "level": "Level 2", "type": "Algebra"},
+        "FMT011",
+        '"solution" is empty',
+    ),
+    "inputs_targets": (
+        lambda q, a: {"inputs": q, "targets": a, "task": "cot"},
+        "FMT011",
+        '"targets" is empty',
+    ),
     "prompt_reference": (
         lambda q, a: {"category": "style", "prompt": q, "reference": a},
         "FMT011",
@@ -277,6 +292,38 @@ def test_media_lists_beside_the_messages_go_into_the_input_at_their_placeholders
     ]
 
 
+def test_conversations_written_without_roles_and_conversational_prompt_completion_are_read() -> None:
+    """LIMA's list of strings, Capybara's {input, output} exchanges and TRL's conversational
+    prompt-completion (message lists in "prompt" and "completion") are conversations like any other."""
+    lima = normalise({"conversations": ["Hi", "Hello!", "Bye", "Goodbye!"], "source": "wikihow"}, "sharegpt")
+    assert lima["valid"] and lima["prompt"] == "user: Hi\nassistant: Hello!\nuser: Bye"
+    assert lima["response"] == "Goodbye!"
+    capybara = normalise(
+        {"conversation": [{"input": "Hi", "output": "Hello!"}, {"input": "Bye", "output": "Goodbye!"}]},
+        "conversation",
+    )
+    assert capybara["valid"] and capybara["turns"] == lima["turns"]
+    trl = normalise(
+        {
+            "prompt": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}],
+            "completion": [{"role": "assistant", "content": "Hello!"}],
+        },
+        "prompt_completion",
+    )
+    assert trl["valid"] and (trl["system"], trl["prompt"], trl["response"]) == ("Be brief.", "Hi", "Hello!")
+    unanswered = normalise(
+        {"prompt": [{"role": "user", "content": "Hi"}], "completion": [{"role": "user", "content": "Hi?"}]},
+        "prompt_completion",
+    )
+    assert not unanswered["valid"] and [i.detail for i in unanswered["issues"]] == [
+        '"completion" has no assistant answer'
+    ]
+    # a list that is neither strings nor exchanges is still read as messages and its faults named
+    mixed = normalise({"conversations": ["Hi", {"from": "gpt", "value": "Hello"}]}, "sharegpt")
+    assert not mixed["valid"]
+    assert next(i.detail for i in mixed["issues"]) == "conversations[0] is a string; expected an object"
+
+
 @pytest.mark.parametrize(
     ("record", "expected"),
     [
@@ -303,6 +350,10 @@ def test_media_lists_beside_the_messages_go_into_the_input_at_their_placeholders
         ),
         ({"query": "a", "response": "b"}, "query_response"),
         ({"category": "format", "prompt": "a", "reference": "b"}, "prompt_reference"),
+        ({"id": "cot.1", "system_prompt": "s", "question": "a", "response": "b"}, "question_response"),
+        ({"question": "a", "answer": "b"}, "question_answer"),
+        ({"problem": "a", "solution": "b", "level": "Level 1", "type": "Algebra"}, "problem_solution"),
+        ({"inputs": "a", "targets": "b", "task": "flan"}, "inputs_targets"),
         ({"prompt": "a", "response": "b"}, "prompt_response"),
     ],
 )

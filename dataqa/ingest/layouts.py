@@ -320,6 +320,30 @@ LAYOUTS: dict[str, Layout] = {
             {"prompt": "prompt", "response": "response"},
             _SYSTEM,
         ),
+        _layout(
+            "question_response",
+            PAIR,
+            'question/response with a system prompt: {"system_prompt", "question", "response"} (OpenOrca)',
+            '{"id": "niv.1", "system_prompt": "You are helpful.", "question": "Hi", "response": "Hello!"}',
+            {"question": "prompt", "response": "response"},
+            {"system_prompt": "system", "system": "system", "id": "meta"},
+        ),
+        _layout(
+            "problem_solution",
+            PAIR,
+            'problem/solution: {"problem", "solution"} (MATH, NuminaMath, Magicoder)',
+            '{"problem": "What is 2 + 3?", "solution": "2 + 3 = 5: $\\boxed{5}$.", "level": "Level 1"}',
+            {"problem": "prompt", "solution": "response"},
+            {"level": "meta", "type": "meta", "source": "meta", "lang": "meta", "id": "meta"},
+        ),
+        _layout(
+            "inputs_targets",
+            PAIR,
+            'inputs/targets: {"inputs", "targets"} (FLAN, xP3)',
+            '{"inputs": "Translate to German: thank you", "targets": "danke", "task": "wmt"}',
+            {"inputs": "prompt", "targets": "response"},
+            {"task": "meta", "template_type": "meta", "task_name": "meta", "task_source": "meta"},
+        ),
         # Evaluation sets with a reference answer per prompt (what a model's output is compared to).
         _layout(
             "prompt_reference",

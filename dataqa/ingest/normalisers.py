@@ -65,10 +65,12 @@ from dataqa.ingest.record import (
     Record,
     check_turns,
     conversation,
+    history_turns,
     messages,
     string_field,
     system_field,
     text_of,
+    unkeyed_turns,
 )
 from dataqa.ingest.rendered import normalise_templated
 from dataqa.ingest.tokens import TOKENS_PER_MESSAGE, estimate_tokens
@@ -105,7 +107,7 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
     system = None
     if layout.kind == SHAREGPT:
         keys = _message_keys(value, True)
-        msgs = messages(value, src, rec, *keys)
+        msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *keys)
         text = next(
             (v for k in layout.sources("system") if isinstance(v := obj.get(k), str) and v.strip()), None
         )
@@ -122,7 +124,7 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
         if layout.kind == VERTEX:
             msgs = messages(value, src, rec, "role", "parts", VERTEX_ROLES)
         else:
-            msgs = messages(value, src, rec, *_message_keys(value, False))
+            msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *_message_keys(value, False))
         if system:
             msgs.insert(0, system)
     check_turns(msgs, src, rec)
@@ -138,31 +140,50 @@ def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     """Every prompt/response layout (Alpaca, question/answer, prompt/completion, ...): a prompt,
     optional context appended to it, a target, an optional system prompt."""
     system = _optional(obj, layout, "system", rec)
-    prompt = string_field(obj, layout.source("prompt") or "prompt", rec, lenient=layout.lenient)
+    prompt_key = layout.source("prompt") or "prompt"
+    if _is_messages(lookup(obj, prompt_key)):  # TRL's conversational prompt-completion
+        opening = [("system", system)] if system.strip() else []
+        rec.turns = [*opening, *_prompt_turns(obj, layout, rec), ("assistant", _completion(obj, layout, rec))]
+        return
+    prompt = string_field(obj, prompt_key, rec, lenient=layout.lenient)
     extra = _optional(obj, layout, "context", rec)
-    output = string_field(
-        obj, layout.source("response") or "response", rec, target=True, lenient=layout.lenient
-    )
+    output = _completion(obj, layout, rec)
     prompt = f"{prompt}\n\n{extra}" if extra.strip() else prompt
-    earlier = _history(obj, layout, rec)
+    earlier = history_turns(obj, layout, rec)
     rec.turns = (
         ([("system", system)] if system.strip() else []) + earlier + [("user", prompt), ("assistant", output)]
     )
 
 
-def _history(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tuple[str, str]]:
-    """The earlier turns of a pair record ([[question, answer], ...]): they are part of its input,
-    so one follow-up question after two different conversations is two examples."""
-    key = layout.source("history")
-    value = lookup(obj, key) if key else MISSING
-    if value is MISSING or value is None or value == []:
-        return []
-    if not isinstance(value, list) or not all(
-        isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair) for pair in value
-    ):
-        rec.issue(WRONG_TYPE, f'"{key}" must be a list of [question, answer] pairs of strings')
-        return []
-    return [turn for question, answer in value for turn in (("user", question), ("assistant", answer))]
+def _is_messages(value: Any) -> bool:
+    """Whether a prompt or completion value is a list of message objects (the conversational form),
+    not a string or a list of strings (a mapped field read one item per line)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(m, dict) for m in value)
+
+
+def _prompt_turns(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tuple[str, str]]:
+    """The input of a prompt/completion record: a string (one user turn) or, in TRL's and KTO's
+    conversational form, a list of messages."""
+    key = layout.source("prompt") or "prompt"
+    value = lookup(obj, key)
+    if _is_messages(value):
+        return [(m["role"], m["content"]) for m in conversation(value, key, rec, need_target=False)]
+    return [("user", string_field(obj, key, rec, lenient=layout.lenient))]
+
+
+def _completion(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
+    """The target of a prompt/completion record: a string or, in the conversational form, the last
+    assistant message of a list."""
+    key = layout.source("response") or "completion"
+    value = lookup(obj, key)
+    if not _is_messages(value):
+        return string_field(obj, key, rec, target=True, lenient=layout.lenient)
+    msgs = messages(value, key, rec, "role", "content", None)
+    answers = [m["content"] for m in msgs if m["role"] == "assistant"]
+    answer = answers[-1] if answers else ""
+    if not answer.strip():
+        rec.issue(NO_TARGET, f'"{key}" has no assistant answer')
+    return answer
 
 
 def _normalise_text(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
@@ -370,23 +391,7 @@ def _normalise_kto(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
             check_turns(msgs, conversation_key, rec)
         rec.turns = [*turns, *[(m["role"], m["content"]) for m in msgs]]
     else:
-        prompt_key = layout.source("prompt") or "prompt"
-        if isinstance(lookup(obj, prompt_key), list):
-            msgs = conversation(lookup(obj, prompt_key), prompt_key, rec, False)
-            turns += [(m["role"], m["content"]) for m in msgs]
-        else:
-            turns.append(("user", string_field(obj, prompt_key, rec, lenient=layout.lenient)))
-        completion_key = layout.source("response") or "completion"
-        completion = lookup(obj, completion_key)
-        if isinstance(completion, list):
-            msgs = messages(completion, completion_key, rec, "role", "content", None)
-            answers = [m["content"] for m in msgs if m["role"] == "assistant"]
-            answer = answers[-1] if answers else ""
-            if not answer.strip():
-                rec.issue(NO_TARGET, f'"{completion_key}" has no assistant answer')
-        else:
-            answer = string_field(obj, completion_key, rec, target=True, lenient=layout.lenient)
-        rec.turns = [*turns, ("assistant", answer)]
+        rec.turns = [*turns, *_prompt_turns(obj, layout, rec), ("assistant", _completion(obj, layout, rec))]
     label_key = layout.source("label") or "label"
     label = lookup(obj, label_key)
     if not isinstance(label, bool):

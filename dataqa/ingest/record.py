@@ -21,7 +21,7 @@ from dataqa.ingest.formats import (
     RecordIssue,
 )
 from dataqa.ingest.issues import a_json_type
-from dataqa.ingest.layouts import MISSING, lookup
+from dataqa.ingest.layouts import MISSING, Layout, lookup
 from dataqa.ingest.structure import Structure, result_items
 
 
@@ -272,3 +272,46 @@ def system_field(obj: dict[str, Any], key: str, rec: Record) -> dict[str, Any] |
         return None
     rec.structure.system_field = True
     return {"role": "system", "content": text, "tool_calls": False, "at": key}
+
+
+def unkeyed_turns(value: Any, src: str, rec: Record) -> list[dict[str, Any]]:
+    """Conversations written without roles: LIMA's list of strings (the user first, then turns
+    alternate) and Capybara's list of {"input", "output"} exchanges; [] for any other value."""
+    if not isinstance(value, list) or not value:
+        return []
+    if all(isinstance(v, str) for v in value):
+        turns = [("assistant" if i % 2 else "user", v, f"{src}[{i}]") for i, v in enumerate(value)]
+    elif all(
+        isinstance(v, dict)
+        and isinstance(v.get("input"), str)
+        and isinstance(v.get("output"), str)
+        and not v.keys() & {"role", "from"}
+        for v in value
+    ):
+        turns = [
+            turn
+            for i, v in enumerate(value)
+            for turn in (
+                ("user", v["input"], f"{src}[{i}].input"),
+                ("assistant", v["output"], f"{src}[{i}].output"),
+            )
+        ]
+    else:
+        return []
+    rec.structure.next_turn += len(turns)
+    return [{"role": role, "content": text, "tool_calls": False, "at": at} for role, text, at in turns]
+
+
+def history_turns(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tuple[str, str]]:
+    """The earlier turns of a pair record ([[question, answer], ...]): they are part of its input,
+    so one follow-up question after two different conversations is two examples."""
+    key = layout.source("history")
+    value = lookup(obj, key) if key else MISSING
+    if value is MISSING or value is None or value == []:
+        return []
+    if not isinstance(value, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair) for pair in value
+    ):
+        rec.issue(WRONG_TYPE, f'"{key}" must be a list of [question, answer] pairs of strings')
+        return []
+    return [turn for question, answer in value for turn in (("user", question), ("assistant", answer))]
