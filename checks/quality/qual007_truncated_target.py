@@ -34,6 +34,8 @@ DANGLING_END = (
     r"|while|where))\s*$"
 )
 """A last word or character after which an English sentence cannot end."""
+_UNIT_END = re.compile(r"(?:\d|\bsq)\s+in\s*$")
+"""A final "in" that is the unit after a number ("= 360 sq in", "12 in"): inches, not a preposition."""
 TERMINAL = r"(?:[.!?。！？…][\"”'’)\]]*|[)\]}*])\s*$"
 """A text that ends like a finished sentence or closes a bracket."""
 ENDED = r"(?:[.!?。！？…:;][\"”'’)\]]*|[)\]}*`|])\s*$"
@@ -135,7 +137,10 @@ class TruncatedTarget(Check):
                 last_body = body.rsplit("\n", 1)[-1].strip()
                 prose_end = not _not_prose(last) and not _not_prose(last_body)
                 dangling = (
-                    re.search(DANGLING_END, masked) and re.search(DANGLING_END, body) and not _stranded(body)
+                    re.search(DANGLING_END, masked)
+                    and re.search(DANGLING_END, body)
+                    and not _stranded(body)
+                    and not _UNIT_END.search(body)
                 )
                 if sentences and words >= self.min_words and prose_end and dangling and not _sign_off(body):
                     hits.append((line, "ends mid-sentence", snippet(body, len(body), len(body), 80)))
@@ -145,7 +150,14 @@ class TruncatedTarget(Check):
                 unfenced = _EMOTICON_RE.sub(" ", FENCE_RE.sub("\n", body))
                 left = unclosed_brackets(unfenced)
                 structured = _JSON_START.match(body) is not None
-                near_end = bool(left) and len(unfenced.rstrip()) - left[-1] <= 120 and prose_end
+                # in prose a cut falls inside the bracket's own line; one left open on an earlier
+                # line, with finished lines after it, is a typo ("$100+($100*(10/100) = $110")
+                near_end = (
+                    bool(left)
+                    and len(unfenced.rstrip()) - left[-1] <= 120
+                    and prose_end
+                    and "\n" not in unfenced[left[-1] :].rstrip()
+                )
                 if left and (structured or near_end) and not re.search(TERMINAL, unfenced):
                     what = unfenced[left[-1]]
                     hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
