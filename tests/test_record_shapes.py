@@ -320,6 +320,39 @@ def test_numbered_labels_named_label_are_classes(tmp_path: Path) -> None:
     assert (split.format, split.label_source) == ("classification", "label")
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "label", "values"),
+    [
+        ("premise", "hypothesis", "label", ["entailment", "neutral", "contradiction"]),
+        ("sentence1", "sentence2", "label", [0, 1]),
+        ("premise", "hypothesis", "target", [0, 1]),
+        ("question1", "question2", "is_duplicate", [0, 1]),
+    ],
+)
+def test_sentence_pairs_are_read_as_classification_with_the_second_text_as_context(
+    tmp_path: Path, first: str, second: str, label: str, values: list
+) -> None:
+    """NLI and paraphrase sets (SNLI/MNLI, GLUE's MRPC, USB, QQP): two free texts and a label."""
+    rows = [
+        {
+            "idx": i,
+            first: f"{text} at branch {i}.",
+            second: f"The customer asks about item {i}.",
+            label: values[i % len(values)],
+        }
+        for i, (text, _) in enumerate(utterances(24))
+    ]
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    report = dataqa.scan(str(path), select=["FMT"])
+    split = report.splits[0]
+    if label == "is_duplicate":  # a label the names do not give stays unread, with a map suggested
+        assert split.format is None
+        return
+    assert (split.format, split.label_source) == ("classification", label) and report.findings == []
+    assert split.input["note"].startswith(f'read as sentence-pair classification: "{first}" and "{second}"')
+
+
 FALSE_READINGS = {
     "dolly keeps its layout": (
         [
@@ -355,16 +388,24 @@ FALSE_READINGS = {
         ],
         None,
     ),
-    "two text fields are not one-text classification": (
+    "three free texts are no sentence pair": (
         [
             {
                 "premise": f"A man eats {i}.",
                 "hypothesis": f"Someone eats {i}.",
+                "explanation": f"Eating {i} is eating.",
                 "label": ["entailment", "neutral"][i % 2],
             }
             for i in range(20)
         ],
         None,
+    ),
+    "question, answer and a label stay question/answer": (
+        [
+            {"question": f"What is {i} + 1?", "answer": f"It is {i + 1}.", "label": ["ok", "bad"][i % 2]}
+            for i in range(20)
+        ],
+        "question_answer",
     ),
     "a second short string field: which one is the label?": (
         [
@@ -421,8 +462,9 @@ def test_sentence_pairs_are_suggested_and_read_as_one_input(tmp_path: Path) -> N
     rows.append(dict(rows[4]))  # planted: line 21 repeats line 5, pair and label
     path = tmp_path / "train.jsonl"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-    unread = dataqa.scan(str(path), select=["FMT"])
-    assert "Read it with: --map hypothesis=context --map premise=text" in unread.findings[0].message
-    fields = {"premise": "text", "hypothesis": "context"}
-    report = dataqa.scan(str(path), select=["FMT", "DUP001", "LBL001"], fields=fields)
+    report = dataqa.scan(str(path), select=["FMT", "DUP001", "LBL001"])
+    assert report.splits[0].format == "classification"  # read without a map: a sentence pair
     assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("DUP001", [5, 21])]
+    fields = {"premise": "text", "hypothesis": "context"}
+    mapped = dataqa.scan(str(path), select=["FMT", "DUP001", "LBL001"], fields=fields)
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in mapped.findings] == [("DUP001", [5, 21])]

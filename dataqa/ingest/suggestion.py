@@ -7,7 +7,8 @@ the finding). Records written as JSON arrays are guessed from their items' value
 
 One guess is taken without asking (`classification_layout`): records of one free-text field and
 one field named like a label whose short values repeat (Banking77's `text,category`, `utterance`/
-`intent`) are text/label classification, and the scan says which field it took as the label.
+`intent`) are text/label classification, and the scan says which field it took as the label; two
+free texts and such a label (NLI's premise/hypothesis, sentence1/sentence2) are a sentence pair.
 """
 
 from __future__ import annotations
@@ -165,14 +166,16 @@ _TEXT_ROLES = (None, "prompt", "text", "context")
 """Roles a key's name may suggest for the one text of a classification record (not "answer")."""
 
 
-def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str]] | None:
-    """(text field, label field, metadata fields) when the surveyed records are text/label
-    classification under other names: every key most records have is the one free-text field
-    (any name but a target's: "text", "sentence", "utterance", "query", ...), the one field named
-    like a label ("category", "intent", "topic", ...) whose short values repeat, an id or metadata
-    key, or a value that is not a string (Rasa's "entities" list, a score); else None. A field
-    unique per record is an id and long text is not a label; a second string field (premise and
-    hypothesis, question and answer, a second category) rules it out."""
+def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str | None] | None:
+    """(text field, label field, metadata fields, second text field or None) when the surveyed
+    records are text/label classification under other names: every key most records have is a
+    free-text field (any name but a target's: "text", "sentence", "utterance", "query", ...), the
+    one field named like a label ("category", "intent", "target", ...) whose short values repeat,
+    an id or metadata key, or a value that is not a string (Rasa's "entities" list, a score); else
+    None. A field unique per record is an id and long text is not a label. Two free texts make a
+    sentence pair (premise and hypothesis, sentence1 and sentence2: NLI, paraphrase), the second
+    read as the pair's context; a target's name among them (question and answer), or a third text,
+    rules it out."""
     if survey.of_arrays or not survey.records:
         return None
     texts: list[str] = []
@@ -180,19 +183,25 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str]] | Non
     meta: list[str] = []
     for key in survey.common():
         role = _role_by_name(key)
+        named_label = role == "label" or _words(key) in _LABEL_NAMES
         if _is_id(survey, key) or key.lower() in META_KEYS:
             meta.append(key)
-        elif role == "label" and survey.kind(key) in ("string", "number") and _label_like(survey, key):
+        elif named_label and survey.kind(key) in ("string", "number") and _label_like(survey, key):
             labels.append(key)
         elif role in _TEXT_ROLES and _free_text(survey, key):
             texts.append(key)
-        elif survey.kind(key) != "string" and role != "label":
+        elif survey.kind(key) != "string" and not named_label:
             meta.append(key)
         else:
             return None
-    if len(texts) != 1 or len(labels) != 1:
+    if len(labels) != 1 or not 1 <= len(texts) <= 2:
         return None
-    return texts[0], labels[0], meta
+    return texts[0], labels[0], meta, texts[1] if len(texts) == 2 else None
+
+
+_LABEL_NAMES = frozenset({"target", "goldlabel", "labels"})
+"""Names of a label field that the role words do not give ("target" is also an answer's name): a
+short value that repeats under one of them is a class."""
 
 
 def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
@@ -201,19 +210,27 @@ def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
     found = classification_fields(survey)
     if found is None:
         return None
-    text, label, meta = found
+    text, label, meta, second = found
     base = LAYOUTS[CLASSIFICATION]
+    if second is None:
+        title = (
+            f'text/label classification: {{"{text}", "{label}"}} '
+            "(the label field found by its name and values)"
+        )
+        fields: tuple[tuple[str, str], ...] = ((text, "text"), (label, "label"))
+        note = (
+            f'read as text/label classification: "{text}" is the text and "{label}" the label (short '
+            "values that repeat); --label-field or --map names other fields"
+        )
+    else:
+        title = f'sentence-pair classification: {{"{text}", "{second}", "{label}"}} (NLI, paraphrase)'
+        fields = ((text, "text"), (second, "context"), (label, "label"))
+        note = (
+            f'read as sentence-pair classification: "{text}" and "{second}" are the pair and "{label}" '
+            "the label (short values that repeat); --label-field or --map names other fields"
+        )
     layout = Layout(
-        CLASSIFICATION,
-        CLASSIFICATION,
-        f'text/label classification: {{"{text}", "{label}"}} (the label field found by its name and values)',
-        base.example,
-        ((text, "text"), (label, "label")),
-        tuple((key, "meta") for key in meta),
-    )
-    note = (
-        f'read as text/label classification: "{text}" is the text and "{label}" the label (short '
-        "values that repeat); --label-field or --map names other fields"
+        CLASSIFICATION, CLASSIFICATION, title, base.example, fields, tuple((key, "meta") for key in meta)
     )
     return layout, note
 
