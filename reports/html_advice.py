@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dataqa.engine.config import ReportConfig, VerdictConfig
-from dataqa.engine.verdict import size_tier
+from dataqa.engine.verdict import is_rft, size_tier
 from dataqa.reports.common import fmt_number, trim
 from dataqa.reports.html_view import check_metric
 
@@ -30,11 +30,11 @@ def advice_items(report: Report, vc: VerdictConfig, price: float, epochs: int) -
     """ "Should we fine-tune?": size tier, target format, knowledge lookup, tokens and cost."""
     out: list[dict[str, str]] = []
     usable = report.usable.usable
-    tier, advice = size_tier(usable, vc)
+    train = report.split("train")
+    tier, advice = size_tier(usable, vc, is_rft(train.format if train else None))
     tone = {"prompting": "bad", "proof-of-concept": "meh", "production": "good"}.get(tier, "meh")
     out.append({"title": f"Size: {usable:,} usable examples", "tone": tone, "text": advice})
 
-    train = report.split("train")
     profile = train.profile if train else {}
     labels = profile.get("labels") or {}
     share = check_metric(report, "train_dominant_share", "format")

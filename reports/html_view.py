@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from dataqa.core.models import CheckResult, CheckStatus, Finding, Severity
 from dataqa.engine.config import VerdictConfig
 from dataqa.engine.registry import FAMILIES
-from dataqa.engine.verdict import size_tier
+from dataqa.engine.verdict import is_rft, size_bar, size_tier
 from dataqa.reports.common import (
     check_classes,
     condition_value,
@@ -196,8 +196,10 @@ def gauge_view(report: Report, vc: VerdictConfig) -> dict[str, Any]:
         ("full", "full fine-tune", prod, top),
     ]
     ticks = [10**k for k in range(0, round(math.log10(top)) + 1)]
-    goal_bar = prod if report.goal == "production" else poc
-    tier, advice = size_tier(usable, vc)
+    train = report.split("train")
+    rft = is_rft(train.format if train else None)
+    goal_bar = size_bar(report.goal, vc, rft)
+    tier, advice = size_tier(usable, vc, rft)
     tier_words = {
         "prompting": "prompting",
         "proof-of-concept": "proof-of-concept",

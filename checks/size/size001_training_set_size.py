@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
-from dataqa.engine.verdict import size_tier, split_rows
+from dataqa.engine.verdict import is_rft, size_bar, size_tier, split_rows
 
 
 @register
@@ -34,8 +34,9 @@ class TrainingSetSize(Check):
         train = ctx.train
         valid = ctx.valid_rows(train).height
         verdict = ctx.config.verdict
-        bar = verdict.min_usable_production if ctx.config.goal == "production" else verdict.min_usable_poc
-        tier, advice = size_tier(valid, verdict)
+        rft = is_rft(train.kind)
+        bar = size_bar(ctx.config.goal, verdict, rft)
+        tier, advice = size_tier(valid, verdict, rft)
         self.metrics.update(
             rows=split_rows(ctx, "train"),
             valid_rows=valid,
@@ -45,7 +46,8 @@ class TrainingSetSize(Check):
         if valid < bar:
             first = train.frame["line"].min() if train.frame.height else 1
             yield self.finding(
-                f"{valid} valid training example(s), under the {ctx.config.goal} bar of {bar}. {advice}",
+                f"{valid} valid training example(s), under the "
+                f"{'reinforcement fine-tuning' if rft else ctx.config.goal} bar of {bar}. {advice}",
                 [ctx.location(train, int(first or 1))],
                 metrics={"valid_rows": valid, "threshold": bar},
             )

@@ -120,29 +120,44 @@ class SplitInfo:
     template: dict[str, Any] | None = None
     """For text read as chat: the template's `name` and `title`, the `records` that carry it, `of` all
     records (`dataqa.ingest.chat_templates`); None (and left out of the JSON) otherwise."""
+    rft: dict[str, Any] | None = None
+    """For chat read as reinforcement fine-tuning data: the `records` that end on a user turn, `of` all
+    records, and the grader fields (`references`) the split carries (`dataqa.ingest.rft`); None (and
+    left out of the JSON) otherwise."""
 
     @property
     def read_as(self) -> str:
-        """How a text split was read as chat, for the line that names its format ("" otherwise)."""
-        t = self.template
+        """How a split was read beyond its records' keys (a chat template, RFT), for the line that
+        names its format ("" otherwise)."""
+        t, r = self.template, self.rft
+        if r:
+            fields = ", ".join(f'"{k}"' for k in r["references"]) or "each record's own"
+            return (
+                f"read as reinforcement fine-tuning: {r['records']:,} of {r['of']:,} records end on a user "
+                f"turn, graded against {fields}"
+            )
         if not t:
             return ""
         return f"read as chat: {t['title']} template in {t['records']:,} of {t['of']:,} records"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "path": self.path,
-            "sha256": self.sha256,
-            "size_bytes": self.size_bytes,
-            "lines": self.lines,
-            "rows": self.rows,
-            "usable_rows": self.usable_rows,
-            "format": self.format,
-            "label_source": self.label_source,
-            "profile": self.profile,
-            "input": self.input,
-        } | ({"template": self.template} if self.template is not None else {})
+        return (
+            {
+                "name": self.name,
+                "path": self.path,
+                "sha256": self.sha256,
+                "size_bytes": self.size_bytes,
+                "lines": self.lines,
+                "rows": self.rows,
+                "usable_rows": self.usable_rows,
+                "format": self.format,
+                "label_source": self.label_source,
+                "profile": self.profile,
+                "input": self.input,
+            }
+            | ({"template": self.template} if self.template is not None else {})
+            | ({"rft": self.rft} if self.rft is not None else {})
+        )
 
 
 @dataclass

@@ -335,6 +335,7 @@ def _execute(
                 profile=profiles[split.name],
                 input=split.source.describe() if split.source is not None else {},
                 template=split.rendered.to_dict() if split.rendered is not None else None,
+                rft=split.graded.to_dict() if split.graded is not None else None,
             )
         )
     report = Report(

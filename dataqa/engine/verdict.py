@@ -16,6 +16,7 @@ from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Loc
 from dataqa.engine.config import VerdictConfig
 from dataqa.engine.context import Context
 from dataqa.engine.registry import FAMILIES
+from dataqa.ingest.layouts import RFT
 
 GO = "GO"
 NO_GO = "NO-GO"
@@ -111,8 +112,39 @@ def condition(fn: ConditionFn) -> ConditionFn:
     return fn
 
 
-def size_tier(usable: int, config: VerdictConfig) -> tuple[str, str]:
-    """The minimum-size guidance for a usable-example count: (tier id, plain-language advice)."""
+RFT_GUIDANCE = (
+    "reinforcement fine-tuning learns from a grader's scores, not from written answers: OpenAI presents "
+    "it as working from tens to a few hundred prompts with reliable grading, so the supervised "
+    "production bar does not apply"
+)
+"""Why RFT data is held to the proof-of-concept bar whatever the goal. Source: OpenAI's RFT guidance
+(the OpenAI Build Hour "Reinforcement Fine-Tuning", 2025: "tens to hundreds of examples"); the
+reference article's bars (50 / 1,000) are for supervised fine-tuning and name no RFT figure, so the
+bar is `min-usable-poc` (a configured count, not an OpenAI one)."""
+
+
+def is_rft(kind: str | None) -> bool:
+    """Whether a training split's layout kind is reinforcement fine-tuning (`dataqa.ingest.rft`)."""
+    return kind == RFT
+
+
+def size_bar(goal: str, config: VerdictConfig, rft: bool = False) -> int:
+    """The usable-example bar of `goal`: the production or proof-of-concept count; for RFT data the
+    proof-of-concept count whatever the goal (`RFT_GUIDANCE`)."""
+    return config.min_usable_production if goal == "production" and not rft else config.min_usable_poc
+
+
+def size_tier(usable: int, config: VerdictConfig, rft: bool = False) -> tuple[str, str]:
+    """The minimum-size guidance for a usable-example count: (tier id, plain-language advice); for
+    reinforcement fine-tuning data the RFT guidance (`RFT_GUIDANCE`)."""
+    if rft:
+        if usable < config.min_usable_poc:
+            return (
+                "prompting",
+                f"Under {config.min_usable_poc} usable prompts for reinforcement fine-tuning: "
+                f"{RFT_GUIDANCE}; add well-graded prompts, or compare with careful prompting first.",
+            )
+        return ("production", f"Enough graded prompts for reinforcement fine-tuning: {RFT_GUIDANCE}.")
     if usable < config.min_usable_poc:
         return (
             "prompting",
@@ -151,9 +183,10 @@ def systematic_loss(results: Iterable[CheckResult], rows: int) -> tuple[CheckRes
 
 @condition
 def training_size(v: VerdictInputs) -> Condition:
-    bar = v.config.min_usable_production if v.goal == "production" else v.config.min_usable_poc
+    rft = is_rft(v.ctx.train.kind if "train" in v.ctx.splits else None)
+    bar = size_bar(v.goal, v.config, rft)
     usable = v.usable.usable
-    _, advice = size_tier(usable, v.config)
+    _, advice = size_tier(usable, v.config, rft)
     loss = systematic_loss(v.results, v.usable.rows) if usable < bar else None
     if loss:
         result, n = loss
@@ -165,7 +198,7 @@ def training_size(v: VerdictInputs) -> Condition:
     return Condition(
         name="training-size",
         description=f"Usable training examples for a {v.goal} fine-tune (valid, distinct, not leaked, "
-        "consistent)",
+        "consistent)" + ("; reinforcement fine-tuning data, held to the proof-of-concept bar" if rft else ""),
         value=usable,
         threshold=bar,
         passed=usable >= bar,
@@ -250,6 +283,7 @@ TASKS: dict[str, str] = {
     "kto": "preference tuning",
     "text": "continued pre-training",
     "templated": "instruction following",
+    "rft": "reinforcement fine-tuning",
 }
 """The task each layout kind trains (`dataqa.ingest.layouts`); an unknown kind is a task of its own."""
 
@@ -270,6 +304,15 @@ def splits_match(v: VerdictInputs) -> Condition | None:
     reasons = []
     for s in held:
         if s.layout == train.layout:
+            continue
+        if s.layout.kind == train.layout.kind == RFT:  # graded alike when it carries train's grader fields
+            lacking = [k for k in train.layout.sources("reference") if k not in s.layout.sources("reference")]
+            if lacking:
+                names = ", ".join(f'"{k}"' for k in lacking)
+                reasons.append(
+                    f"{s.name} lacks the grader field(s) {names} that train's records carry: the grader "
+                    f"cannot score {s.name} the way it scores train; add them to {s.name}"
+                )
             continue
         own, trained = (
             TASKS.get(s.layout.kind, s.layout.kind),

@@ -17,12 +17,12 @@ import polars as pl
 
 from dataqa.core import threads
 from dataqa.core.processes import map_in_processes
-from dataqa.ingest import chat_templates, formats
+from dataqa.ingest import chat_templates, formats, rft
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import FILE_LEVEL, NOT_OBJECT, LoadIssue
 from dataqa.ingest.label_inference import closed_set_labels
-from dataqa.ingest.layouts import TEMPLATED, TEXT, Layout, lookup, templated
+from dataqa.ingest.layouts import CHAT, RFT, TEMPLATED, TEXT, Layout, lookup, plain_form, templated
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits, LineTally
 from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.readers.source import Input, SpanJob, open_input
@@ -92,6 +92,9 @@ class Split:
     """What the split was read from (`dataqa.ingest.readers`): its files, and where each record is."""
     rendered: chat_templates.Rendered | None = None
     """For text read as chat: its template and how many records carry it."""
+    graded: rft.Graded | None = None
+    """For chat read as reinforcement fine-tuning data: how many records end on a user turn, and the
+    grader fields."""
 
     @property
     def rows(self) -> int:
@@ -145,10 +148,12 @@ GUESS_RECORDS = 1000
 def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySurvey]:
     """The most common layout among the first `GUESS_RECORDS` records, and a survey of their keys; a
     text layout in its templated form when a clear majority of those records carry one chat template
-    (`dataqa.ingest.chat_templates`; not when `reading` rules it out)."""
+    (`dataqa.ingest.chat_templates`; not when `reading` rules it out), chat as reinforcement
+    fine-tuning data when nearly all of them end on a user turn beside grader fields (`rft`)."""
     counts: Counter[Layout | None] = Counter()
     texts: list[str] = []
     survey = KeySurvey()
+    graded = rft.Survey()
     detector = reading.detector()
     for i, (_line, obj) in enumerate(source.records([])):
         if i >= GUESS_RECORDS:
@@ -157,6 +162,7 @@ def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySu
         own, complete = detector.detect(obj)
         if complete:
             counts[own] += 1
+            graded.add(obj, own)
             if (
                 own is not None
                 and own.kind == TEXT
@@ -168,6 +174,8 @@ def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySu
         found = chat_templates.detect(texts)
         if found is not None:
             guess = templated(guess, found[0].name)
+    elif guess is not None and guess.name == CHAT and reading.find_template:
+        guess = graded.layout() or guess
     return guess, survey
 
 
@@ -413,13 +421,13 @@ def load_split(
         if inferred is not None:
             guess = inferred[0]
             reading = replace(reading, layouts=(guess, *reading.layouts))
-    if guess is not None and guess.template is not None and reading.forced is None:
+    if guess is not None and guess.kind in (TEMPLATED, RFT) and reading.forced is None:
         reading = replace(reading, templated=guess)
     read = _read(source, guess, reading, spans, workers)
     chat = reading.templated if reading.forced is None else None
     if chat is not None and read.counts[chat] < chat_templates.MIN_SHARE * read.counts.total():
-        # The first records carried a template that the file as a whole does not: plain text.
-        reading, guess = replace(reading, templated=None), replace(chat, kind=TEXT, template=None)
+        # The first records were in a form the file as a whole is not: plain text, or chat.
+        reading, guess = replace(reading, templated=None), plain_form(chat)
         read = _read(source, guess, reading, spans, workers)
     if read.split_format != guess:
         read = _read(source, read.split_format, reading, spans, workers)
@@ -470,4 +478,5 @@ def load_split(
         layout=split_format,
         source=source,
         rendered=chat_templates.Rendered.of(split_format, read.counts),
+        graded=rft.Graded.of(split_format, read.counts),
     )

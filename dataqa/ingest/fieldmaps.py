@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from dataqa.ingest.layouts import KTO, LAYOUTS, MAPPED, OPENAI_PREFERENCE, ROLES, Layout
+from dataqa.ingest.layouts import KTO, LAYOUTS, MAPPED, OPENAI_PREFERENCE, RFT, ROLES, Layout
 
 SINGLE_ROLES = frozenset(ROLES) - {"meta", "tools", "media"}
 """Roles one field plays at a time: mapping one replaces the layout's own field for it."""
@@ -69,6 +69,8 @@ def mapped_layouts(fields: Mapping[str, str], base: str | None = None) -> list[L
     out: list[Layout] = []
     bases = [LAYOUTS[base]] if base is not None else list(LAYOUTS.values())
     for layout in bases:
+        if layout.kind == RFT and base is None:  # decided per split on the data (`dataqa.ingest.rft`)
+            continue
         has = {r for _, r in (*layout.fields, *layout.optional)}
         if any(role not in has and role not in _EXTRA_ROLES for role in fields.values()):
             continue

@@ -39,6 +39,10 @@ TEMPLATED = "templated"
 """Kind of a text layout whose records are conversations rendered in a chat template
 (`dataqa.ingest.chat_templates`): read into turns at the template's markers."""
 
+RFT = "rft"
+"""Kind and layout of OpenAI reinforcement fine-tuning data: chats that end on a user turn, with the
+grader's reference fields beside `messages` (`dataqa.ingest.rft`). Decided per split, on the data."""
+
 MAPPED = "mapped"
 """Name of a layout built from the user's field map."""
 
@@ -60,10 +64,11 @@ ROLES: dict[str, str] = {
 """The canonical roles a field can play, the names `--map KEY=ROLE` accepts."""
 
 CONTENT_ROLES = frozenset(
-    {"prompt", "context", "response", "messages", "chosen", "rejected", "label", "text"}
+    {"prompt", "context", "response", "messages", "chosen", "rejected", "label", "text", "reference"}
 )
 """Roles that make a record what it is; a field in another role (system, tools, meta) is reported
-to provider profiles as an extra top-level key (`Structure.keys`)."""
+to provider profiles as an extra top-level key (`Structure.keys`). "reference" is the role of a
+grader's field in reinforcement fine-tuning data (`dataqa.ingest.rft`), given by the data, not `--map`."""
 
 CONVERSATION_META = (
     "id", "conversation_id", "conversation_hash", "model", "turn", "language", "openai_moderation",
@@ -171,6 +176,17 @@ def _layout(
 _SYSTEM = {"system": "system"}
 _MEDIA = {"images": "media", "videos": "media", "audios": "media"}
 """Top-level media lists of LLaMA-Factory's and ms-swift's multimodal layouts (`dataqa.ingest.media`)."""
+_CHAT_OPTIONAL = {
+    # "system" and "schemaVersion": Amazon Bedrock's Claude and Nova records; a root "weight":
+    # Fireworks weighted training.
+    "tools": "tools",
+    "functions": "tools",
+    "parallel_tool_calls": "meta",
+    "system": "system",
+    "schemaVersion": "meta",
+    "weight": "meta",
+    **_MEDIA,
+}
 
 LAYOUTS: dict[str, Layout] = {
     layout.name: layout
@@ -181,17 +197,17 @@ LAYOUTS: dict[str, Layout] = {
             'OpenAI chat: {"messages": [{"role", "content"}, ...]}',
             '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}',
             {"messages": "messages"},
-            # "system" and "schemaVersion": Amazon Bedrock's Claude and Nova records; a root
-            # "weight": Fireworks weighted training.
-            {
-                "tools": "tools",
-                "functions": "tools",
-                "parallel_tool_calls": "meta",
-                "system": "system",
-                "schemaVersion": "meta",
-                "weight": "meta",
-                **_MEDIA,
-            },
+            _CHAT_OPTIONAL,
+        ),
+        # Never a record's own layout (its keys are a chat's): a split is read in it when nearly all
+        # of its chats end on a user turn beside grader fields (`dataqa.ingest.rft`), or --format rft.
+        _layout(
+            RFT,
+            RFT,
+            'OpenAI reinforcement fine-tuning: {"messages": [..., {"role": "user"}], <grader fields>}',
+            '{"messages": [{"role": "user", "content": "2+2?"}], "reference_answer": "4"}',
+            {"messages": "messages"},
+            _CHAT_OPTIONAL,
         ),
         _layout(
             "conversation",
@@ -444,6 +460,14 @@ LAYOUTS: dict[str, Layout] = {
 def templated(layout: Layout, template: str) -> Layout:
     """A text layout (built-in or mapped) read as chat in `template` (`dataqa.ingest.chat_templates`)."""
     return replace(layout, kind=TEMPLATED, template=template)
+
+
+def plain_form(layout: Layout) -> Layout:
+    """A layout decided per split (a chat template, RFT) as the layout its records are in without
+    that decision: the text layout, OpenAI chat."""
+    if layout.kind == RFT:
+        return LAYOUTS[CHAT]
+    return replace(layout, kind=TEXT, template=None)
 
 
 def top_key(source: str) -> str:

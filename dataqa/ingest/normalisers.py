@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from dataqa.ingest import chat_templates
+from dataqa.ingest import chat_templates, rft
 from dataqa.ingest.formats import (
     BLOCKING_KINDS,
     COHERE_ROLES,
@@ -53,6 +53,7 @@ from dataqa.ingest.layouts import (
     OPENAI_PREFERENCE,
     PAIR,
     PREFERENCE,
+    RFT,
     SHAREGPT,
     TEMPLATED,
     TEXT,
@@ -127,7 +128,9 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
             msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *_message_keys(value, False))
         if system:
             msgs.insert(0, system)
-    check_turns(msgs, src, rec)
+    check_turns(msgs, src, rec, need_target=layout.kind != RFT)
+    if layout.kind == RFT:  # the model writes the answer; the grader fields are the target
+        rft.check_record(obj, rec, layout, msgs)
     rec.turns = [(m["role"], m["content"]) for m in msgs]
 
 
@@ -411,7 +414,7 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
         layout = LAYOUTS[layout]
     rec = Record()
     kind = layout.kind
-    if kind in (CHAT, SHAREGPT, VERTEX):
+    if kind in (CHAT, SHAREGPT, VERTEX, RFT):
         _normalise_conversation(obj, rec, layout)
     elif kind == PAIR:
         _normalise_pair(obj, rec, layout)
@@ -433,7 +436,8 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
         attach_media(obj, rec, layout)
     label_keys = {label_field} if label_field else set()
     keys = obj.keys()
-    if layout.base is None:  # a mapped layout names the fields the user cares about; the rest is kept
+    if layout.base is None and kind != RFT:  # a mapped layout names the fields the user cares about;
+        # the rest is kept. In RFT data every other key is the grader's (`dataqa.ingest.rft`).
         unknown = keys - layout.known_keys - label_keys
         if unknown:
             rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in sorted(unknown)[:10]))
@@ -465,6 +469,8 @@ def _row(rec: Record, fmt: str, kind: str) -> dict[str, Any]:
     else:
         response = ""
         before = dialogue
+    if rec.reference is not None:  # RFT: the grader's reference is the target (`dataqa.ingest.rft`)
+        response = rec.reference
     prompt = before[0][1] if len(before) == 1 else "\n".join(f"{r}: {c}" for r, c in before)
     n_chars = sum(len(c) for _, c in turns)
     n_tokens = sum(estimate_tokens(c) + TOKENS_PER_MESSAGE for _, c in turns)

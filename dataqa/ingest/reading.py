@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dataqa.ingest import chat_templates
+from dataqa.ingest import chat_templates, rft
 from dataqa.ingest.detection import Detector
 from dataqa.ingest.fieldmaps import FieldMapError, mapped_layouts
-from dataqa.ingest.layouts import LAYOUTS, TEXT, Layout, lookup, templated, top_key
+from dataqa.ingest.layouts import LAYOUTS, RFT, TEXT, Layout, lookup, templated, top_key
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,9 @@ class Reading:
     find_template: bool = True
     """Whether a text split is looked at for a chat template (not with `--format` or `--template`)."""
     templated: Layout | None = None
-    """The text layout read as chat that a pass counts records in when their text carries its template."""
+    """The layout decided for the split on its first records, which a pass counts a record in when the
+    record is in it: a text layout read as chat when the text carries its template, the RFT layout for a
+    chat that ends on a user turn (`dataqa.ingest.rft`)."""
 
     @classmethod
     def of(
@@ -68,10 +70,13 @@ class Reading:
 
     def counted(self, own: Layout | None, complete: bool, obj: dict[str, Any]) -> Layout | None:
         """The layout a pass counts a record in: its own when it is complete in it (None when not),
-        the templated layout for a text record that carries that layout's template."""
+        the templated layout for a text record that carries that layout's template, the RFT layout for
+        a chat that ends on a user turn."""
         if not complete:
             return None
         chat = self.templated
+        if chat is not None and chat.kind == RFT:
+            return chat if rft.counts_as_rft(obj, own) else own
         if chat is None or own is None or own.kind != TEXT:
             return own
         text = lookup(obj, chat.source("text") or "text")

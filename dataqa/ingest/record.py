@@ -33,7 +33,8 @@ class Record:
         self.turns: list[tuple[str, str]] = []
         self.label: str | None = None
         self.rejected: str | None = None
-        self.prompt_override: str | None = None
+        self.reference: str | None = None
+        """In reinforcement fine-tuning data, the grader's reference: the target (`dataqa.ingest.rft`)."""
         self.structure = Structure()
         self.tool_tokens = 0
         """Estimated tokens of the tool definitions sent with the example (they count toward limits)."""
