@@ -81,7 +81,7 @@ class TruncatedTarget(Check):
     shares = frozenset({"quality.messages"})
     name = "truncated-target"
     family = "quality"
-    needs = frozenset({"target"})
+    needs = frozenset({"target", "reply"})
     severity = Severity.WARNING
     min_words: int = ranged(12, low=1)
 

@@ -45,7 +45,7 @@ class EchoTarget(Check):
     id = "QUAL008"
     name = "echo-target"
     family = "quality"
-    needs = frozenset({"target"})
+    needs = frozenset({"target", "reply"})
     severity = Severity.WARNING
     min_similarity: float = ranged(0.95, low=0, high=1)
     """Similarity (0-1, rapidfuzz ratio of the normalised texts) from which the target is a copy."""

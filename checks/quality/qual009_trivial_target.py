@@ -91,7 +91,7 @@ class TrivialTarget(Check):
     shares = frozenset({"quality.messages"})
     name = "trivial-target"
     family = "quality"
-    needs = frozenset({"target"})
+    needs = frozenset({"target", "reply"})
     severity = Severity.WARNING
     min_words: int = ranged(5, low=1)
     """Answers to long-form requests with fewer words are trivial (unless the split's are all short)."""

@@ -20,7 +20,7 @@ from dataqa.core.models import Location
 from dataqa.engine.config import Config
 from dataqa.engine.frozen import freeze, handout
 from dataqa.ingest.dataset import SPLIT_NAMES, Split
-from dataqa.ingest.layouts import TEXT
+from dataqa.ingest.layouts import RFT, TEXT
 
 T = TypeVar("T")
 
@@ -184,5 +184,13 @@ class Context:
                 if not text
                 else f"{', '.join(text)} is plain text for continued pre-training: every token is trained "
                 "on, there is no prompt and target to compare"
+            )
+        if need == "reply":  # a written answer to judge as a reply (truncated, echoed, trivial)
+            graded = [s.name for s in self if s.kind == RFT]
+            return (
+                None
+                if not graded
+                else f"{', '.join(graded)} is reinforcement fine-tuning data: the model writes its answer in "
+                "training and a grader scores it; the data holds the grader's references, not replies"
             )
         return f"unknown need {need!r}"

@@ -4,7 +4,8 @@ A finding about Alpaca data says "output copies the instruction", about question
 "answer copies the question", about text/label data "2 texts carry different labels", and about
 a field map (`--map q=prompt`) the mapped names (a position in records written as arrays, `--map
 0=text`, by its role: "text"); conversations keep the chat words ("prompt",
-"assistant reply", "system prompt"). The names come from the split's layout
+"assistant reply", "system prompt"; in reinforcement fine-tuning data the target is the grader's
+reference field). The names come from the split's layout
 (`dataqa.ingest.layouts`, `Split.fields`), the one table that knows which field plays which role.
 """
 
@@ -17,6 +18,7 @@ from dataqa.ingest.layouts import (
     KTO,
     OPENAI_PREFERENCE,
     PREFERENCE,
+    RFT,
     SHAREGPT,
     TEXT,
     VERTEX,
@@ -35,7 +37,7 @@ CHAT_WORDS = {
     "rejected": "rejected",
 }
 """The words for conversations (and for a split of no known layout)."""
-MESSAGE_KINDS = frozenset({CHAT, SHAREGPT, VERTEX})
+MESSAGE_KINDS = frozenset({CHAT, SHAREGPT, VERTEX, RFT})
 """Kinds whose records are conversations: their messages keep their roles' names."""
 
 
@@ -58,6 +60,9 @@ def field_name(split: Split | None, part: str, *, plural: bool = False) -> str:
             name = roles.get("text")
         elif kind == CLASSIFICATION:
             name = roles.get("label")
+        elif kind == RFT:  # the grader's reference (`dataqa.ingest.rft`): its one field, or all of them
+            refs = split.layout.sources("reference") if split is not None and split.layout else []
+            name = refs[0] if len(refs) == 1 else "grader reference"
         elif kind in (PREFERENCE, OPENAI_PREFERENCE):
             chosen = roles.get("chosen")
             name = f"{chosen} answer" if chosen == "chosen" else chosen
@@ -80,6 +85,8 @@ def role_name(split: Split | None, role: str) -> str:
     kind = split.kind if split is not None else None
     if role == "rejected":  # a KTO example's undesirable completion is its "rejected" message
         return "undesirable completion" if kind == KTO else field_name(split, "rejected")
+    if kind == RFT and role == "assistant":  # the target of RFT data is the grader's reference
+        return field_name(split, "response")
     if kind in MESSAGE_KINDS or (kind == KTO and "messages" in (split.fields if split else {})):
         return role
     part = {"user": "prompt", "assistant": "response", "system": "system"}.get(role)

@@ -77,6 +77,28 @@ def _keys_text(survey: KeySurvey) -> str:
     return f"most records have the keys {shown}" if survey.common() else f"the keys seen most are {shown}"
 
 
+EVAL_ITEM_KEYS = frozenset({"item", "sample"})
+"""The keys of an OpenAI Evals data-source line (`{"item": {...}, "sample": {...}}`)."""
+
+
+def _eval_items(survey: KeySurvey) -> str | None:
+    """What records of OpenAI Evals items are, and how RFT data would hold them; None for others.
+    An item has no prompt of its own (the eval's template makes it), so no map can read it."""
+    keys = set(survey.common())
+    kinds = survey.kinds.get("item")
+    if "item" not in keys or not keys <= EVAL_ITEM_KEYS or not kinds:
+        return None
+    if kinds.most_common(1)[0][0] != "object":
+        return None
+    inner = [k for s in survey.samples if isinstance(s.get("item"), dict) for k in s["item"]]
+    fields = ", ".join(f'"{k[:40]}"' for k in list(dict.fromkeys(inner))[:8])
+    return (
+        f'the records are OpenAI Evals data-source items ({{"item": {{{fields}}}}}): data for an eval, whose '
+        "prompt the eval's own template makes, not a fine-tuning file. For reinforcement fine-tuning, write "
+        'each as {"messages": [..., {"role": "user", "content": ...}]} with the item\'s fields beside it'
+    )
+
+
 def unrecognised_detail(
     survey: KeySurvey,
     records: int,
@@ -87,6 +109,9 @@ def unrecognised_detail(
     module docstring); `survey` holds its first records."""
     n = survey.records
     counted = f"{records:,} record(s)" if n >= records else f"the first {n:,} of {records:,} records"
+    items = None if fields else _eval_items(survey)
+    if items is not None:
+        return f"no record is in a layout dataqa knows; {items} ({counted})"
     if fields:
         head = (
             "no record has the fields your field map names ("
