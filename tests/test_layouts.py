@@ -54,6 +54,11 @@ def _records(make) -> list[dict[str, Any]]:
 # layout name -> (record builder, the finding the defect on line 4 gives: check id, message part)
 LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
     "chat": (lambda q, a: {"messages": _msgs(q, a)}, "FMT011", "the final assistant message is empty"),
+    "rft": (
+        lambda q, a: {"messages": [{"role": "user", "content": q}], "reference_answer": a},
+        "FMT011",
+        '"reference_answer" is empty: no reference to score the answer against',
+    ),
     "sharegpt": (
         lambda q, a: {"conversations": _msgs(q, a, "from")},
         "FMT011",
