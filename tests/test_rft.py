@@ -237,3 +237,10 @@ def test_openai_evals_items_are_named_as_what_they_are(tmp_path: Path) -> None:
     report = dataqa.scan(str(items))
     (finding,) = [f for f in report.findings if f.check_id == "FMT018"]
     assert "OpenAI Evals data-source items" in finding.message and '"target", "nums"' in finding.message
+
+
+def test_readme_and_formats_name_the_layout() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "OpenAI reinforcement fine-tuning" in readme and "--format rft" in readme
+    listed = CliRunner().invoke(main, ["formats"]).output
+    assert "  rft " in listed and "--format rft forces it" in listed

@@ -59,6 +59,14 @@ def render() -> str:
         lines.append(f"  {'':<{template_width}}  e.g. {template.example}")
     lines += [
         "",
+        "OpenAI reinforcement fine-tuning (rft) records are chats that end on a user turn with the",
+        f"grader's fields beside messages; a split is read so when at least {MIN_SHARE:.0%} of its chats",
+        "end on a user turn and most of those carry the same grader fields (never by file name);",
+        "--format rft forces it. Each record's target is its reference: those fields (one string as",
+        "it is, several as JSON).",
+    ]
+    lines += [
+        "",
         "Records elsewhere than one per line or in one array:",
         "  --records-path KEY.KEY  the list of records in a JSON document (a * step: every key there)",
         "  --records-key FIELD     the key a record list sits under, put into each record as FIELD",
