@@ -162,6 +162,7 @@ def test_format_rft_reads_each_records_own_grader_fields(tmp_path: Path) -> None
     assert split.frame["response"].to_list()[0] == '{"nums":[67,79],"target":77}'
     assert [(line, issue.kind) for line, issue in split.record_issues] == [(2, "missing_field")]
     assert "no field beside" in split.record_issues[0][1].detail
+    assert split.graded is not None and (split.graded.records, split.graded.total) == (2, 2)
 
 
 # --- scans: verdict, size guidance, held-out splits ---------------------------------------------
@@ -244,3 +245,20 @@ def test_readme_and_formats_name_the_layout() -> None:
     assert "OpenAI reinforcement fine-tuning" in readme and "--format rft" in readme
     listed = CliRunner().invoke(main, ["formats"]).output
     assert "  rft " in listed and "--format rft forces it" in listed
+
+
+def test_a_chat_read_through_a_field_map_is_not_decided_to_be_rft(tmp_path: Path) -> None:
+    records = [{"turns": r["messages"], "reference_answer": r["reference_answer"]} for r in _prompts(5)]
+    split = load_split("train", str(write_jsonl(tmp_path / "d.jsonl", records)), fields={"turns": "messages"})
+    assert (
+        split.format != "rft"
+    )  # the map reads chat; whether it is RFT is then the user's call (--format rft)
+
+
+def test_format_rft_with_a_field_map_reads_the_mapped_messages_not_as_a_grader_field(tmp_path: Path) -> None:
+    records = [{"turns": r["messages"], "reference_answer": r["reference_answer"]} for r in _prompts(5)]
+    path = write_jsonl(tmp_path / "d.jsonl", records)
+    split = load_split("train", str(path), fmt="rft", fields={"turns": "messages"})
+    assert split.kind == "rft" and split.record_issues == []
+    assert split.frame["response"].to_list()[0] == "JKT-URB-000"
+    assert split.graded is not None and (split.graded.records, split.graded.total) == (5, 5)

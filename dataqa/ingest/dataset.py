@@ -22,7 +22,7 @@ from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import FILE_LEVEL, NOT_OBJECT, LoadIssue
 from dataqa.ingest.label_inference import closed_set_labels
-from dataqa.ingest.layouts import CHAT, RFT, TEMPLATED, TEXT, Layout, lookup, plain_form, templated
+from dataqa.ingest.layouts import CHAT, LAYOUTS, RFT, TEMPLATED, TEXT, Layout, lookup, plain_form, templated
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits, LineTally
 from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.readers.source import Input, SpanJob, open_input
@@ -174,7 +174,7 @@ def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySu
         found = chat_templates.detect(texts)
         if found is not None:
             guess = templated(guess, found[0].name)
-    elif guess is not None and guess.name == CHAT and reading.find_template:
+    elif guess is LAYOUTS[CHAT] and reading.find_template:
         guess = graded.layout() or guess
     return guess, survey
 

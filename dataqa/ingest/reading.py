@@ -56,6 +56,8 @@ class Reading:
                     "(--format text, or no format)"
                 )
             forced = chat = templated(forced, template)
+        elif forced is not None and forced.kind == RFT:  # counted so, to say how many end on a user turn
+            chat = forced
         layouts = (*mapped, *LAYOUTS.values())
         return cls(layouts, forced, label_field, tuple((fields or {}).items()), base is None, chat)
 

@@ -27,7 +27,7 @@ import orjson
 
 from dataqa.ingest.chat_templates import MIN_SHARE
 from dataqa.ingest.formats import MISSING_FIELD, NO_TARGET, OTHER_FORMAT
-from dataqa.ingest.layouts import CHAT, LAYOUTS, RFT, Layout
+from dataqa.ingest.layouts import CHAT, LAYOUTS, RFT, Layout, lookup, top_key
 from dataqa.ingest.record import Record
 
 REFERENCE = "reference"
@@ -48,15 +48,18 @@ def is_id(key: str) -> bool:
     return low in ID_KEYS or low.endswith(("_id", "_uuid"))
 
 
-def grader_fields(obj: Mapping[str, Any]) -> list[str]:
-    """The record's top-level keys a grader reads: every key a chat does not read, ids aside."""
+def grader_fields(obj: Mapping[str, Any], layout: Layout | None = None) -> list[str]:
+    """The record's top-level keys a grader reads: every key a chat (or `layout`, in another role than
+    a reference: a field map's messages) does not read, ids aside."""
     known = LAYOUTS[CHAT].known_keys
+    if layout is not None:
+        known = known | {top_key(f) for f, r in (*layout.fields, *layout.optional) if r != REFERENCE}
     return [k for k in obj if k not in known and not is_id(k)]
 
 
-def ends_on_user(obj: Mapping[str, Any]) -> bool:
-    """Whether the record's `messages` end on a user message (the model answers it in training)."""
-    msgs = obj.get("messages")
+def ends_on_user(obj: Mapping[str, Any], key: str = "messages") -> bool:
+    """Whether the record's messages (`key`) end on a user message (the model answers it in training)."""
+    msgs = lookup(obj, key)
     last = msgs[-1] if isinstance(msgs, list) and msgs else None
     return isinstance(last, dict) and last.get("role") == "user"
 
@@ -71,8 +74,9 @@ class Survey:
     keys: Counter[str] = field(default_factory=Counter)
 
     def add(self, obj: Mapping[str, Any], own: Layout | None) -> None:
-        """Count one record complete in layout `own`; only OpenAI chat records can be RFT."""
-        if own is None or own.name != CHAT:
+        """Count one record complete in layout `own`; only records in the built-in OpenAI chat layout
+        can be RFT (not a chat layout the user's field map made)."""
+        if own is not LAYOUTS[CHAT]:
             return
         self.chats += 1
         if ends_on_user(obj):
@@ -95,7 +99,9 @@ def with_references(layout: Layout, keys: list[str]) -> Layout:
 
 def counts_as_rft(obj: Mapping[str, Any], own: Layout | None) -> bool:
     """Whether a pass counts a record in the split's RFT layout: a complete chat ending on a user turn."""
-    return own is not None and own.name == CHAT and ends_on_user(obj)
+    if own is None or own.kind not in (CHAT, RFT):
+        return False
+    return ends_on_user(obj, own.source("messages") or "messages")
 
 
 def reference_text(obj: Mapping[str, Any], keys: list[str]) -> str:
@@ -122,7 +128,7 @@ def check_record(obj: Mapping[str, Any], rec: Record, layout: Layout, msgs: list
     for key in expected:
         if key not in obj:
             rec.issue(MISSING_FIELD, f'no "{key}" field: the grader reference the rest of the split carries')
-    own = grader_fields(obj)
+    own = grader_fields(obj, layout)
     if not own:
         rec.reference = ""
         if not expected:
