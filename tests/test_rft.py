@@ -238,6 +238,22 @@ def test_openai_evals_items_are_named_as_what_they_are(tmp_path: Path) -> None:
     report = dataqa.scan(str(items))
     (finding,) = [f for f in report.findings if f.check_id == "FMT018"]
     assert "OpenAI Evals data-source items" in finding.message and '"target", "nums"' in finding.message
+    run = [
+        {
+            "run_id": "evalrun_1",
+            "data_source_idx": i,
+            "item": {"messages": [], "ref": "x"},
+            "sample": {},
+            "grades": {},
+        }
+        for i in range(3)
+    ]
+    (finding,) = [
+        f
+        for f in dataqa.scan(str(write_jsonl(tmp_path / "run.jsonl", run))).findings
+        if f.check_id == "FMT018"
+    ]
+    assert "the graded items of an OpenAI Evals run" in finding.message
 
 
 def test_readme_and_formats_name_the_layout() -> None:

@@ -79,23 +79,31 @@ def _keys_text(survey: KeySurvey) -> str:
 
 EVAL_ITEM_KEYS = frozenset({"item", "sample"})
 """The keys of an OpenAI Evals data-source line (`{"item": {...}, "sample": {...}}`)."""
+EVAL_RUN_KEYS = frozenset({"run_id", "data_source_idx", "grades", "grader_samples", "passes"})
+"""The keys an OpenAI Evals run's output items add (what an eval run's results export holds)."""
 
 
 def _eval_items(survey: KeySurvey) -> str | None:
-    """What records of OpenAI Evals items are, and how RFT data would hold them; None for others.
-    An item has no prompt of its own (the eval's template makes it), so no map can read it."""
+    """What records of OpenAI Evals items (or an eval run's graded items) are, and how RFT data would
+    hold them; None for others. An item has no prompt of its own (the eval's template makes it), so no
+    map can read it."""
     keys = set(survey.common())
     kinds = survey.kinds.get("item")
-    if "item" not in keys or not keys <= EVAL_ITEM_KEYS or not kinds:
+    if "item" not in keys or not keys <= EVAL_ITEM_KEYS | EVAL_RUN_KEYS or not kinds:
         return None
     if kinds.most_common(1)[0][0] != "object":
         return None
     inner = [k for s in survey.samples if isinstance(s.get("item"), dict) for k in s["item"]]
     fields = ", ".join(f'"{k[:40]}"' for k in list(dict.fromkeys(inner))[:8])
+    what = (
+        "the graded items of an OpenAI Evals run (each item with the model's sample and its grades)"
+        if keys & EVAL_RUN_KEYS
+        else "OpenAI Evals data-source items"
+    )
     return (
-        f'the records are OpenAI Evals data-source items ({{"item": {{{fields}}}}}): data for an eval, whose '
-        "prompt the eval's own template makes, not a fine-tuning file. For reinforcement fine-tuning, write "
-        'each as {"messages": [..., {"role": "user", "content": ...}]} with the item\'s fields beside it'
+        f'the records are {what} ({{"item": {{{fields}}}}}): data for or from an eval, whose prompt the '
+        "eval's own template makes, not a fine-tuning file. For reinforcement fine-tuning, write each "
+        'item as {"messages": [..., {"role": "user", "content": ...}]} with its grader fields beside it'
     )
 
 
