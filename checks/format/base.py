@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check
+from dataqa.engine.registry import RECORD, Check
 from dataqa.ingest import formats, load
 
 
@@ -21,6 +21,7 @@ class LoadIssueCheck(Check):
     """Reports the loader's issues of one kind, one finding per line."""
 
     kind: ClassVar[str]
+    scope = RECORD  # an issue belongs to its line, whatever else the file holds
 
     def matches(self, issue: load.LoadIssue) -> bool:
         return issue.kind == self.kind
@@ -46,6 +47,7 @@ class RecordIssueCheck(Check):
     """Reports the normaliser's record issues of one kind, one finding per record."""
 
     kind: ClassVar[str]
+    scope = RECORD
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         total = 0

@@ -10,7 +10,7 @@ import polars as pl
 
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.issues import excerpt
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
@@ -34,6 +34,7 @@ class DamagedText(Check):
     id = "FMT006"
     name = "damaged-text"
     family = "format"
+    scope = RECORD
     severity = Severity.WARNING
 
     def run(self, ctx: Context) -> Iterator[Finding]:

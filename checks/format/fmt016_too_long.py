@@ -10,7 +10,7 @@ import polars as pl
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 
 
 @register
@@ -28,6 +28,7 @@ class TooLong(Check):
     id = "FMT016"
     name = "too-long"
     family = "format"
+    scope = RECORD
     severity = Severity.WARNING
     max_tokens: int = ranged(16384, low=1)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from dataqa.checks.pii.common import describe, group_hits, scan_messages
 from dataqa.core.models import Condition, Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.engine.verdict import VerdictInputs, condition, records_in
 from dataqa.text.secrets import SECRET_DETECTORS
 
@@ -36,6 +36,7 @@ class Secret(Check):
     shares = frozenset({"quality.messages"})
     name = "secret"
     family = "pii"
+    scope = RECORD
     severity = Severity.ERROR
     unusable: bool = True
     """Whether records holding a secret are removed from the usable-example count."""

@@ -14,7 +14,7 @@ from dataqa.checks.quality.common import messages
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.dataset import Split
 from dataqa.text.detectors import Detector
 from dataqa.text.personal_data import DEFAULT_IGNORED_DOMAINS, PERSONAL_DETECTORS, PERSONAL_KINDS
@@ -44,6 +44,7 @@ class PersonalData(Check):
     shares = frozenset({"quality.messages"})
     name = "personal-data"
     family = "pii"
+    scope = RECORD
     severity = Severity.WARNING
     kinds: list[str] = field(default_factory=lambda: list(PERSONAL_KINDS))
     """Which kinds to report: email, phone, payment card, iban, national id, ip address."""

@@ -14,7 +14,7 @@ from dataqa.checks.preference.base import pairs
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
@@ -99,6 +99,7 @@ class IdenticalPair(Check):
     id = "PREF001"
     name = "identical-pair"
     family = "preference"
+    scope = RECORD
     severity = Severity.ERROR
     near: float = ranged(0.95, low=0, high=1)
     """Similarity (0-1, rapidfuzz ratio of the normalised answers) from which a pair counts as a copy."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -11,7 +12,7 @@ from dataqa.checks.provider.base import ProviderCheck, profile_of, uploaded_spli
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
+from dataqa.engine.registry import RECORD, add_counts, register
 
 
 @register
@@ -28,11 +29,18 @@ class OverModelContext(ProviderCheck):
     id = "PROV003"
     name = "over-model-context"
     family = "provider"
+    scope = RECORD
     severity = Severity.WARNING
     model: str = ""
     """Base model whose limit applies (default: the profile's default model)."""
     max_tokens: int = ranged(0, low=0)
     """Use this limit instead of the model's (e.g. a job's shorter maximum sequence length)."""
+
+    @classmethod
+    def merge_metrics(cls, parts: list[dict[str, Any]]) -> dict[str, Any]:
+        """The model and its limit (the same in every block) as they are; the counts added up."""
+        kept = {key: parts[0][key] for key in ("model", "max_tokens") if parts and key in parts[0]}
+        return kept | add_counts([{k: v for k, v in part.items() if k not in kept} for part in parts])
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         profile = profile_of(ctx)

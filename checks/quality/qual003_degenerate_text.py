@@ -15,7 +15,7 @@ from dataqa.checks.quality.common import record_findings, targets
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.naming import field_name
 from dataqa.text.markup import is_code_text, masked_column
 from dataqa.text.redaction import snippet
@@ -67,6 +67,7 @@ class DegenerateText(Check):
     shares = frozenset({"quality.messages"})
     name = "degenerate-text"
     family = "quality"
+    scope = RECORD
     severity = Severity.WARNING
     max_repetition: float = ranged(0.5, low=0, high=1)
     """Highest acceptable repetition ratio (share of repeated word 4-grams)."""

@@ -12,7 +12,7 @@ import polars as pl
 from dataqa.checks.quality.common import messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.naming import role_name
 from dataqa.text.redaction import snippet
 
@@ -66,6 +66,7 @@ class Mojibake(Check):
     shares = frozenset({"quality.messages"})
     name = "mojibake"
     family = "quality"
+    scope = RECORD
     severity = Severity.WARNING
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -12,7 +12,7 @@ import polars as pl
 from dataqa.checks.quality.common import in_quotation, messages, record_findings, reference_only_requests
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.parts import MEDIA_TAG
 from dataqa.text.markup import (
@@ -186,6 +186,7 @@ class InvisibleContext(Check):
     shares = frozenset({"quality.messages", "quality.reference_only"})
     name = "invisible-context"
     family = "quality"
+    scope = RECORD
     severity = Severity.WARNING
 
     def run(self, ctx: Context) -> Iterator[Finding]:

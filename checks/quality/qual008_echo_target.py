@@ -13,7 +13,7 @@ from dataqa.checks.quality.common import record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.naming import field_name
 from dataqa.text.normalise import normalise_expr
 from dataqa.text.redaction import snippet
@@ -45,6 +45,7 @@ class EchoTarget(Check):
     id = "QUAL008"
     name = "echo-target"
     family = "quality"
+    scope = RECORD
     needs = frozenset({"target", "reply"})
     severity = Severity.WARNING
     min_similarity: float = ranged(0.95, low=0, high=1)

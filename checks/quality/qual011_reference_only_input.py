@@ -12,7 +12,7 @@ import polars as pl
 from dataqa.checks.quality.common import messages, record_findings, reference_only_requests
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import role_name
 from dataqa.text.redaction import snippet
@@ -80,6 +80,7 @@ class ReferenceOnlyInput(Check):
     shares = frozenset({"quality.messages", "quality.reference_only"})
     name = "reference-only-input"
     family = "quality"
+    scope = RECORD
     severity = Severity.WARNING
 
     def run(self, ctx: Context) -> Iterator[Finding]:

@@ -11,7 +11,7 @@ import polars as pl
 from dataqa.checks.quality.common import final_answers, messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.naming import field_name
 from dataqa.text.redaction import snippet
 
@@ -62,6 +62,7 @@ class PlaceholderTarget(Check):
     shares = frozenset({"quality.messages"})
     name = "placeholder-target"
     family = "quality"
+    scope = RECORD
     needs = frozenset({"target"})
     severity = Severity.WARNING
 

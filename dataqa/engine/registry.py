@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from dataqa.engine.context import Context
 
 ENTRY_POINT_GROUP = "dataqa.checks"
+RECORD, SPLIT = "record", "split"
+SCOPES = (RECORD, SPLIT)
+"""How a check works (`Check.scope`): per record, or on the whole split (and splits)."""
 ID_PATTERN = re.compile(r"[A-Z]{2,6}\d{3}")
 
 FAMILIES: dict[str, str] = {
@@ -49,7 +52,7 @@ class Check:
     numeric one with its valid range declared by `ranged` (`dataqa.core.options`).
 
     Class attributes: `id` (stable, e.g. "DUP003"), `name` (kebab-case), `family`, `severity`
-    (the default), `needs` (e.g. {"test"}, {"label"}), `shares` and `heavy` (below), `version`.
+    (the default), `needs` (e.g. {"test"}, {"label"}), `shares`, `heavy` and `scope` (below), `version`.
     The docstring is the check's documentation, in four parts: what it finds, then "Why:",
     "Example:" and "Fix:" paragraphs.
     `run` yields findings and may record summary numbers in `self.metrics`.
@@ -68,6 +71,12 @@ class Check:
     """The check needs working memory beyond the shared values that grows with the data (0.5-1 GB
     at a million rows: a pairwise or n-gram search). The scan never runs two heavy checks at once,
     so that their working sets do not add up, and starts them before the others."""
+    scope: ClassVar[str] = SPLIT
+    """How the check works. "record": its findings on any block of a split's rows are exactly its
+    findings for those rows, and its metrics over blocks merge into its metrics over the split
+    (`merge_metrics`), so an engine may run it on blocks apart (`dataqa.engine.blocks`, the Ray
+    engine's workers). "split" (the default, right for any check): it reads a split as a whole, a
+    share or a dominant value of the split, groups across records, or several splits at once."""
     version: ClassVar[str] = "1"
 
     metrics: dict[str, Any]
@@ -96,6 +105,12 @@ class Check:
         )
 
     @classmethod
+    def merge_metrics(cls, parts: list[dict[str, Any]]) -> dict[str, Any]:
+        """A record-scope check's metrics over a split from its metrics over its blocks, in block
+        order: counts add up (`add_counts`). A check whose metrics are not all counts overrides it."""
+        return add_counts(parts)
+
+    @classmethod
     def summary(cls) -> str:
         doc = inspect.getdoc(cls) or ""
         return doc.splitlines()[0] if doc else ""
@@ -121,6 +136,34 @@ class Check:
         return {f.name: bounds for f in fields if (bounds := field_range(f)) is not None}
 
 
+def add_counts(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Metrics of blocks added up key by key: integers add, tables of them add per key (keys then
+    sorted, as the checks write them), and any other value must be the same in every block; a
+    value that is not (a share, a rate) is a `ValueError`: the check is not one to run on blocks."""
+
+    def add(a: Any, b: Any, key: str) -> Any:
+        if _count(a) and _count(b):
+            return a + b
+        if isinstance(a, dict) and isinstance(b, dict):
+            merged = dict(a)
+            for k, v in b.items():
+                merged[k] = add(merged[k], v, f"{key}.{k}") if k in merged else v
+            return dict(sorted(merged.items()))
+        if a == b:
+            return a
+        raise ValueError(f"metric {key!r} is {a!r} in one block and {b!r} in another, and is no count")
+
+    out: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            out[key] = add(out[key], value, key) if key in out else value
+    return out
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 _REGISTRY: dict[str, type[Check]] = {}
 
 
@@ -132,6 +175,8 @@ def register(cls: type[Check]) -> type[Check]:
         raise TypeError(f"{cls.__name__}.id {getattr(cls, 'id', None)!r} is not like 'ABC123'")
     if not isinstance(cls.__dict__.get("family"), str):  # one way to say it: on the check itself
         raise TypeError(f'{cls.__name__} must declare its own `family` (e.g. family = "quality")')
+    if getattr(cls, "scope", SPLIT) not in SCOPES:
+        raise TypeError(f"{cls.__name__}.scope {cls.scope!r} is not one of {', '.join(SCOPES)}")
     existing = _REGISTRY.get(cls.id)
     if existing is not None and existing.__qualname__ != cls.__qualname__:
         raise TypeError(

@@ -105,22 +105,44 @@ def _ignored(finding: Finding, patterns: dict[str, list[str]]) -> bool:
 
 def run_check(check: Check, ctx: Context, debug: bool = False) -> CheckResult:
     """Run one configured check, turning unmet needs and exceptions into results."""
-    base = dict(check_id=check.id, name=check.name, family=check.family, severity=check.effective_severity)
-    for need in sorted(check.needs):
-        reason = ctx.unmet_need(need)
-        if reason:
-            return CheckResult(**base, status=CheckStatus.SKIPPED, reason=reason)
+    skipped = unmet(check, ctx)
+    if skipped is not None:
+        return skipped
     try:
         findings = list(check.run(ctx.view()))  # its own splits and config (see Context.view)
     except Exception as exc:
         if debug:
             raise
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return CheckResult(
-            **base,
-            status=CheckStatus.ERRORED,
-            reason=f"{type(exc).__name__}: {exc} (at {where.filename.split('/')[-1]}:{where.lineno})",
-        )
+        return errored(check, error_reason(exc))
+    return finished(check, ctx, findings, dict(check.metrics))
+
+
+def _base(check: Check) -> dict[str, Any]:
+    return dict(check_id=check.id, name=check.name, family=check.family, severity=check.effective_severity)
+
+
+def unmet(check: Check, ctx: Context) -> CheckResult | None:
+    """The check's result as skipped, with the reason, when one of its needs is not met; else None."""
+    for need in sorted(check.needs):
+        reason = ctx.unmet_need(need)
+        if reason:
+            return CheckResult(**_base(check), status=CheckStatus.SKIPPED, reason=reason)
+    return None
+
+
+def error_reason(exc: BaseException) -> str:
+    """What a check that raised is reported with: the error and where it was raised."""
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{type(exc).__name__}: {exc} (at {where.filename.split('/')[-1]}:{where.lineno})"
+
+
+def errored(check: Check, reason: str) -> CheckResult:
+    return CheckResult(**_base(check), status=CheckStatus.ERRORED, reason=reason)
+
+
+def finished(check: Check, ctx: Context, findings: list[Finding], metrics: dict[str, Any]) -> CheckResult:
+    """The result of a check that ran: its findings in the report's order (split, line, message;
+    the check's own order among equals), failed when one is a warning or worse."""
     order = {name: i for i, name in enumerate(ctx.splits)}
     findings.sort(
         key=lambda f: (
@@ -131,9 +153,9 @@ def run_check(check: Check, ctx: Context, debug: bool = False) -> CheckResult:
     )
     failing = any(f.severity >= Severity.WARNING for f in findings)
     return CheckResult(
-        **base,
+        **_base(check),
         status=CheckStatus.FAILED if failing else CheckStatus.PASSED,
-        metrics=dict(check.metrics),
+        metrics=metrics,
         findings=findings,
     )
 

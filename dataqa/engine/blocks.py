@@ -1,0 +1,183 @@
+"""A split cut into blocks of rows, and the record-scope checks run on one block, in any process.
+
+A `Block` is a run of a split's rows in Arrow form (the canonical frame, its stored messages and
+its one-exchange records; polars reads Arrow without copying) with the load and record issues of
+its lines. With the split's `shell` (the split without its rows: provenance, layout, where each
+record is) it becomes a `Split`, so a check runs on it unchanged. A block's context holds every
+split of the scan, the others as empty shells, so that a check writes its metrics in the order it
+writes them on the whole scan, and it answers the split-wide questions a record check may ask
+(whether the split has labels) for the whole split, not for the block.
+
+Only checks whose `scope` is "record" run so (`Check.scope`): their findings on the blocks,
+put together in block order (`merge`), are their findings on the whole split. Any engine may use
+this; the Ray engine (`dataqa.engine.ray_engine`) runs it on its workers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+
+from dataqa.core.models import Finding
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check
+from dataqa.engine.runner import error_reason
+from dataqa.ingest.dataset import EXCHANGES_SCHEMA, FRAME_SCHEMA, TURNS_SCHEMA, Split
+from dataqa.ingest.formats import RecordIssue
+from dataqa.ingest.issues import LoadIssue
+
+BLOCK_ROWS = 20_000
+"""Rows of one block by default (`Config.ray_block_rows`): big enough that a task's fixed cost
+(a few milliseconds to schedule, the block's Arrow buffers to map) is small beside its checks, small
+enough that two workers stay busy on a split of 100,000 rows."""
+
+
+@dataclass
+class Block:
+    """Rows `start`..`start + rows` of one split, with the issues of the lines they cover."""
+
+    split: str
+    start: int
+    frame: pa.Table
+    turns: pa.Table
+    exchanges: pa.Table
+    load_issues: list[LoadIssue] = field(default_factory=list)
+    record_issues: list[tuple[int, RecordIssue]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.frame.num_rows
+
+
+@dataclass
+class Outcome:
+    """One check's result on one block: findings and metrics, or why it failed."""
+
+    findings: list[Finding] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+
+def shell(split: Split) -> Split:
+    """The split without its rows, messages and issues: what every block of it shares. An
+    in-memory source keeps where its records are, not the records (`Input.obj`)."""
+    source = dataclasses.replace(split.source, obj=None) if split.source is not None else None
+    return dataclasses.replace(
+        split,
+        frame=pl.DataFrame(schema=FRAME_SCHEMA),
+        stored_turns=pl.DataFrame(schema=TURNS_SCHEMA),
+        exchanges=pl.DataFrame(schema=EXCHANGES_SCHEMA),
+        load_issues=[],
+        record_issues=[],
+        source=source,
+    )
+
+
+def _by_line(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame if frame["line"].is_sorted() else frame.sort("line", maintain_order=True)
+
+
+def cut(split: Split, rows: int = BLOCK_ROWS) -> list[Block]:
+    """The split in blocks of at most `rows` rows, in line order (one empty block for an empty
+    split). A block covers the lines from its first row's up to the next block's first row, so
+    every issue, also one on a line without a record (a blank or broken line), is in one block."""
+    frame = _by_line(split.frame)
+    turns, exchanges = _by_line(split.stored_turns), _by_line(split.exchanges)
+    starts = list(range(0, frame.height, max(rows, 1))) or [0]
+    firsts = [int(frame["line"][i]) for i in starts[1:]]  # the first line of each block after the first
+    bounds = [None, *firsts, None]
+
+    def piece(table: pl.DataFrame, index: int) -> pa.Table:
+        lo, hi = bounds[index], bounds[index + 1]
+        begin = 0 if lo is None else int(table["line"].search_sorted(lo, side="left"))
+        end = table.height if hi is None else int(table["line"].search_sorted(hi, side="left"))
+        return table.slice(begin, end - begin).to_arrow()
+
+    blocks = [
+        Block(split.name, start, piece(frame, i), piece(turns, i), piece(exchanges, i))
+        for i, start in enumerate(starts)
+    ]
+    for issue in split.load_issues:
+        blocks[bisect.bisect_right(firsts, issue.line)].load_issues.append(issue)
+    for line, record_issue in split.record_issues:
+        blocks[bisect.bisect_right(firsts, line)].record_issues.append((line, record_issue))
+    return blocks
+
+
+def _frame(table: pa.Table, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame if frame.schema == pl.Schema(schema) else frame.cast(schema)  # type: ignore[arg-type]
+
+
+def as_split(block: Block, whole: Split) -> Split:
+    """The block as a `Split` the checks read: the shell `whole` with the block's rows and issues."""
+    return dataclasses.replace(
+        whole,
+        frame=_frame(block.frame, FRAME_SCHEMA),
+        stored_turns=_frame(block.turns, TURNS_SCHEMA),
+        exchanges=_frame(block.exchanges, EXCHANGES_SCHEMA),
+        load_issues=list(block.load_issues),
+        record_issues=list(block.record_issues),
+    )
+
+
+class BlockContext(Context):
+    """A scan's context seen from one block: its split holds the block's rows, the others none;
+    whether a split has labels is the whole split's answer (`labelled`)."""
+
+    def __init__(self, splits: dict[str, Split], config: Config, labelled: dict[str, bool]) -> None:
+        super().__init__(splits, config)
+        self.labelled = labelled
+
+    def has_labels(self, split: Split | str = "train") -> bool:
+        return self.labelled.get(split if isinstance(split, str) else split.name, False)
+
+
+def facts(ctx: Context) -> dict[str, bool]:
+    """Split name -> whether it has labels, asked of the whole scan for its blocks (`BlockContext`)."""
+    return {name: ctx.has_labels(name) for name in ctx.splits}
+
+
+def block_context(block: Block, shells: dict[str, Split], config: Config, labelled: dict[str, bool]) -> Context:
+    """The context the record checks see on `block` (every split's shell, the block's split filled)."""
+    splits = {name: as_split(block, s) if name == block.split else s for name, s in shells.items()}
+    return BlockContext(splits, config, labelled)
+
+
+def run_block(checks: list[Check], ctx: Context, debug: bool = False) -> list[Outcome]:
+    """Every check on one block's context, each on its own copy (fresh metrics), in order."""
+    outcomes = []
+    for check in checks:
+        own = copy.copy(check)
+        own.metrics = {}
+        try:
+            findings = list(own.run(ctx.view()))
+        except Exception as exc:
+            if debug:
+                raise
+            outcomes.append(Outcome(error=error_reason(exc)))
+            continue
+        outcomes.append(Outcome(findings, dict(own.metrics)))
+    return outcomes
+
+
+def merge(check: Check, outcomes: list[Outcome]) -> Outcome:
+    """One check's outcomes on every block, in block order, as its outcome on the whole scan: the
+    findings in order, the metrics merged by the check (`Check.merge_metrics`); the first error wins."""
+    failed = next((o for o in outcomes if o.error), None)
+    if failed is not None:
+        return Outcome(error=failed.error)
+    findings = [f for o in outcomes for f in o.findings]
+    try:
+        metrics = type(check).merge_metrics([o.metrics for o in outcomes])
+    except ValueError as exc:
+        return Outcome(error=f"{check.id} cannot run on blocks: {exc}")
+    return Outcome(findings, metrics)

@@ -1,0 +1,103 @@
+"""A check that says it works per record (`Check.scope = "record"`) keeps its word.
+
+Every record-scope check runs over the data of every case file (tests/cases/..., planted defects
+and clean controls of every family, not only its own) on the whole scan, and again on every split
+cut into small blocks (`dataqa.engine.blocks`, what the Ray engine's workers run): the findings,
+in the report's order, and the metrics must be the same. A check that reads a share of its split,
+groups records, or asks a split-wide question the block cannot answer fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_cases import SPLITS, _case_files, _load, _materialise
+
+from dataqa.core.models import CheckStatus
+from dataqa.engine import blocks
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.registry import RECORD, SPLIT, Check, add_counts, load_checks, make_check
+from dataqa.engine.runner import finished, load_splits, run_check
+from dataqa.engine.settings import read_config
+
+RECORD_CHECKS = [cls for cls in load_checks().values() if cls.scope == RECORD]
+
+
+def _blocked(check: Check, ctx: Context, config: Config, rows: int) -> dict:
+    """The check's result with every split cut into blocks of `rows` rows, merged."""
+    shells = {name: blocks.shell(split) for name, split in ctx.splits.items()}
+    labelled = blocks.facts(ctx)
+    outcomes = [
+        blocks.run_block([check], blocks.block_context(block, shells, config, labelled))[0]
+        for split in ctx.splits.values()
+        for block in blocks.cut(split, rows)
+    ]
+    merged = blocks.merge(check, outcomes)
+    assert not merged.error, merged.error
+    return _shown(finished(check, ctx, merged.findings, merged.metrics))
+
+
+def _shown(result) -> dict:
+    return {
+        "status": result.status.value,
+        "reason": result.reason,
+        "metrics": result.metrics,
+        "findings": [f.to_dict() for f in result.findings],
+    }
+
+
+def test_there_are_record_scope_checks_of_every_candidate_family() -> None:
+    families = {cls.family for cls in RECORD_CHECKS}
+    assert {"format", "quality", "pii", "provider", "preference"} <= families
+
+
+@pytest.mark.parametrize("case_file", _case_files(), ids=lambda p: p.stem)
+def test_record_scope_checks_find_the_same_on_blocks(case_file: Path, tmp_path: Path) -> None:
+    for i, case in enumerate(_load(case_file)):
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        paths = {s: p for s in SPLITS if (p := _materialise(case, s, folder, case_file)) is not None}
+        options = {case_file.stem: case.get("options", {})}
+        config = read_config(None, discover=False, checks=options, **case.get("config", {}))
+        ctx = Context(load_splits(paths, config), config)
+        rows = max(1, -(-max(s.frame.height for s in ctx.splits.values()) // 6))  # at most 6 blocks
+        for cls in RECORD_CHECKS:
+            check = make_check(cls, config.checks.get(cls.id))
+            whole = run_check(check, ctx)
+            if whole.status == CheckStatus.SKIPPED:  # needs are judged on the whole scan, by any engine
+                continue
+            assert whole.status != CheckStatus.ERRORED, whole.reason
+            check = make_check(cls, config.checks.get(cls.id))
+            assert _blocked(check, ctx, config, rows) == _shown(whole), (
+                f"{cls.id} on {case_file.stem} case {case.get('name', i)!r} differs in blocks of {rows} row(s)"
+            )
+
+
+def test_the_default_scope_is_split_and_an_unknown_scope_is_refused() -> None:
+    from dataclasses import dataclass
+
+    from dataqa.engine.registry import register
+
+    assert Check.scope == SPLIT
+
+    @dataclass
+    class Odd(Check):
+        """Odd."""
+
+        id = "ODD901"
+        name = "odd"
+        family = "quality"
+        scope = "row"
+
+    with pytest.raises(TypeError, match="scope"):
+        register(Odd)
+
+
+def test_block_metrics_add_up_and_a_share_is_refused() -> None:
+    merged = add_counts([{"train_records": 2, "by_kind": {"email": 1}}, {"train_records": 3, "by_kind": {"a": 2}}])
+    assert merged == {"train_records": 5, "by_kind": {"a": 2, "email": 1}}
+    assert add_counts([{"model": "x", "n": 1}, {"model": "x", "n": 0}]) == {"model": "x", "n": 1}
+    with pytest.raises(ValueError, match="share"):
+        add_counts([{"share": 0.5}, {"share": 0.25}])
