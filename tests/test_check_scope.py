@@ -25,18 +25,21 @@ from dataqa.engine.settings import read_config
 RECORD_CHECKS = [cls for cls in load_checks().values() if cls.scope == RECORD]
 
 
-def _blocked(check: Check, ctx: Context, config: Config, rows: int) -> dict:
-    """The check's result with every split cut into blocks of `rows` rows, merged."""
+def _blocked(checks: list[Check], ctx: Context, config: Config, rows: int) -> list[dict]:
+    """The checks' results with every split cut into blocks of `rows` rows, merged per check."""
     shells = {name: blocks.shell(split) for name, split in ctx.splits.items()}
     labelled = blocks.facts(ctx)
-    outcomes = [
-        blocks.run_block([check], blocks.block_context(block, shells, config, labelled))[0]
+    per_block = [
+        blocks.run_block(checks, blocks.block_context(block, shells, config, labelled))
         for split in ctx.splits.values()
         for block in blocks.cut(split, rows)
     ]
-    merged = blocks.merge(check, outcomes)
-    assert not merged.error, merged.error
-    return _shown(finished(check, ctx, merged.findings, merged.metrics))
+    results = []
+    for i, check in enumerate(checks):
+        merged = blocks.merge(check, [outcomes[i] for outcomes in per_block])
+        assert not merged.error, f"{check.id}: {merged.error}"
+        results.append(_shown(finished(check, ctx, merged.findings, merged.metrics)))
+    return results
 
 
 def _shown(result) -> dict:
@@ -62,16 +65,18 @@ def test_record_scope_checks_find_the_same_on_blocks(case_file: Path, tmp_path: 
         options = {case_file.stem: case.get("options", {})}
         config = read_config(None, discover=False, checks=options, **case.get("config", {}))
         ctx = Context(load_splits(paths, config), config)
-        rows = max(1, -(-max(s.frame.height for s in ctx.splits.values()) // 6))  # at most 6 blocks
+        rows = max(1, -(-max(s.frame.height for s in ctx.splits.values()) // 4))  # at most 4 blocks
+        checks, wholes = [], []
         for cls in RECORD_CHECKS:
-            check = make_check(cls, config.checks.get(cls.id))
-            whole = run_check(check, ctx)
+            whole = run_check(make_check(cls, config.checks.get(cls.id)), ctx)
             if whole.status == CheckStatus.SKIPPED:  # needs are judged on the whole scan, by any engine
                 continue
-            assert whole.status != CheckStatus.ERRORED, whole.reason
-            check = make_check(cls, config.checks.get(cls.id))
-            assert _blocked(check, ctx, config, rows) == _shown(whole), (
-                f"{cls.id} on {case_file.stem} case {case.get('name', i)!r} differs in blocks of {rows} row(s)"
+            assert whole.status != CheckStatus.ERRORED, f"{cls.id}: {whole.reason}"
+            checks.append(make_check(cls, config.checks.get(cls.id)))
+            wholes.append(_shown(whole))
+        for check, blocked, whole in zip(checks, _blocked(checks, ctx, config, rows), wholes, strict=True):
+            assert blocked == whole, (
+                f"{check.id} on {case_file.stem} case {case.get('name', i)!r} differs in blocks of {rows} row(s)"
             )
 
 

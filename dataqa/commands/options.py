@@ -169,6 +169,27 @@ def select_options(command: F) -> F:
     )
 
 
+def engine_options(command: F) -> F:
+    """`--engine`, `--ray-address`: where the checks run (`dataqa.engine.ray_engine`)."""
+    return _stack(
+        command,
+        [
+            click.option(
+                "--engine",
+                type=click.Choice(["local", "ray"]),
+                help="Where the checks run: local (default) or ray (the per-record checks on Ray workers; "
+                "pip install 'dataqa-finetune[ray]'). Config engine.",
+            ),
+            click.option(
+                "--ray-address",
+                metavar="auto|HOST:PORT",
+                help="With --engine ray: the Ray cluster to join (default: a local Ray for this scan, "
+                "stopped after it). Config ray-address.",
+            ),
+        ],
+    )
+
+
 def goal_option(help: str) -> Callable[[F], F]:
     """`--goal`: the size bar of the verdict; `help` says what it means to the command."""
     return click.option("--goal", type=LazyChoice(_goals), help=help)

@@ -18,6 +18,7 @@ from dataqa.commands.options import (
     codes,
     data_options,
     debug_option,
+    engine_options,
     exit_zero_option,
     fail_on_option,
     goal_option,
@@ -105,6 +106,7 @@ def next_step(report: Any, given: dict[str, Any]) -> str | None:
 @click.option("--valid", "valid", metavar="FILE", help="Validation split.")
 @goal_option(help="Size bar of the verdict (default: production).")
 @select_options
+@engine_options
 @click.option(
     "--profile",
     metavar="PROVIDER",
@@ -146,6 +148,8 @@ def scan(
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
+    engine: str | None,
+    ray_address: str | None,
     label_field: str | None,
     field_map: dict[str, str] | None,
     records_path: str | None,
@@ -194,6 +198,8 @@ def scan(
         ignore=codes(ignore),
         profile=profile,
         fail_on=fail_on,
+        engine=engine,
+        ray_address=ray_address,
     )
     with errors_exit_2(debug):
         # A folder, or a JSON document keyed by split unless a records path picks one list, opens into

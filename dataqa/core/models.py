@@ -167,6 +167,9 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     reason: str = ""
     duration_s: float = 0.0
+    ran_on: str = ""
+    """Where the check ran when an engine other than the local one ran the scan: "workers" (Ray
+    workers, block by block) or "driver" (this process); empty for the local engine."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -179,7 +182,7 @@ class CheckResult:
             "findings": len(self.findings),
             "reason": self.reason,
             "duration_s": round(self.duration_s, 3),
-        }
+        } | ({"ran_on": self.ran_on} if self.ran_on else {})
 
 
 @dataclass

@@ -33,12 +33,6 @@ from dataqa.ingest.dataset import EXCHANGES_SCHEMA, FRAME_SCHEMA, TURNS_SCHEMA, 
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import LoadIssue
 
-BLOCK_ROWS = 20_000
-"""Rows of one block by default (`Config.ray_block_rows`): big enough that a task's fixed cost
-(a few milliseconds to schedule, the block's Arrow buffers to map) is small beside its checks, small
-enough that two workers stay busy on a split of 100,000 rows."""
-
-
 @dataclass
 class Block:
     """Rows `start`..`start + rows` of one split, with the issues of the lines they cover."""
@@ -84,7 +78,7 @@ def _by_line(frame: pl.DataFrame) -> pl.DataFrame:
     return frame if frame["line"].is_sorted() else frame.sort("line", maintain_order=True)
 
 
-def cut(split: Split, rows: int = BLOCK_ROWS) -> list[Block]:
+def cut(split: Split, rows: int) -> list[Block]:
     """The split in blocks of at most `rows` rows, in line order (one empty block for an empty
     split). A block covers the lines from its first row's up to the next block's first row, so
     every issue, also one on a line without a record (a blank or broken line), is in one block."""

@@ -30,6 +30,7 @@ from dataqa.ingest.reading import Reading
 
 GOALS = ("poc", "production")
 FAIL_ON = ("no-go", "error", "warning", "never")
+ENGINES = ("local", "ray")
 DATASET_SPLITS = ("train", "valid", "test")
 DATASET_OPTIONS = (
     "goal",
@@ -126,6 +127,17 @@ class Config:
     """Seconds one check may run before the scan reports it as errored and goes on without it (a
     plugin that hangs cannot stall a hook or CI job); 0: no limit. Generous: the slowest built-in
     check took one to two minutes on a million rows (`benchmarks/scan.md`)."""
+    engine: str = "local"
+    """Where the checks run: "local" (this process) or "ray" (the record-scope checks on the workers
+    of a Ray cluster, block by block; `dataqa.engine.ray_engine`; needs `pip install
+    'dataqa-finetune[ray]'`)."""
+    ray_address: str | None = None
+    """With engine "ray": the cluster to join, "auto" (the one this machine runs) or HOST:PORT; by
+    default a local Ray started for the scan (as many CPUs as `jobs`) and stopped after it."""
+    ray_block_rows: int = ranged(20_000, low=1)
+    """With engine "ray": rows of one block, the unit of work of one Ray task: big enough that a
+    task's fixed cost (scheduling, mapping the block's Arrow buffers) is small beside its checks,
+    small enough that two workers share a split of 100,000 rows."""
     max_input_bytes: int = ranged(DEFAULT_LIMITS.max_input_bytes, low=0)
     """Bytes of data (after decompression) read from one file; past it, FMT018 and the rest is not read."""
     max_lines: int = ranged(DEFAULT_LIMITS.max_lines, low=0)
@@ -140,6 +152,8 @@ class Config:
             raise ConfigError(f"goal must be one of {', '.join(GOALS)}, not {self.goal!r}")
         if self.fail_on not in FAIL_ON:
             raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
         if self.jobs < 0:
             raise ConfigError(f"jobs must be 0 (automatic) or a positive number, not {self.jobs}")
         if self.format is not None and self.format not in formats.FORMATS:

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     import pandas
     import polars
 
-SCHEMA_VERSION = "1.1"
-"""1.1: locations of tables carry `row` (and `record`) instead of `line`; splits carry `input`."""
+SCHEMA_VERSION = "1.2"
+"""1.1: locations of tables carry `row` (and `record`) instead of `line`; splits carry `input`.
+1.2: `engine` (local or ray, and for ray its cluster, blocks and the checks on its workers); checks
+run by the Ray engine carry `ran_on`."""
 
 SEVERITIES = ["info", "warning", "error"]
 """Severity labels, least serious first: the order of the frames' `severity` enum."""
@@ -174,6 +176,8 @@ class Report:
     usable: Usable
     config: dict[str, Any]
     duration_s: float = 0.0
+    engine: dict[str, Any] = field(default_factory=lambda: {"name": "local"})
+    """Which engine ran the scan (`name`: local or ray) and, for Ray, where (`dataqa.engine.ray_engine`)."""
 
     @property
     def findings(self) -> list[Finding]:
@@ -220,6 +224,7 @@ class Report:
             "tool_version": self.tool_version,
             "generated_at": self.generated_at,
             "duration_s": round(self.duration_s, 3),
+            "engine": self.engine,
             "goal": self.goal,
             "verdict": self.verdict,
             "conditions": [c.to_dict() for c in self.conditions],

@@ -264,23 +264,51 @@ def _execute(
     check_tables(config.checks, classes, "checks")
     selected = select_checks(classes, config.select, config.ignore, config.extend_select)
     checks = [make_check(cls, config.checks.get(cls.id)) for cls in selected]
+    with _engine(config) as engine:  # Ray: missing or unreachable is an error now, before any reading
+        return _scan(paths, config, checks, engine, progress, debug, started)
 
+
+def _engine(config: Config) -> contextlib.AbstractContextManager[Any]:
+    """The engine session of a scan: None for the local engine, a `RayEngine` for Ray."""
+    if config.engine == "ray":
+        from dataqa.engine import ray_engine
+
+        return ray_engine.session(config)
+    return contextlib.nullcontext(None)
+
+
+def _scan(
+    paths: dict[str, str],
+    config: Config,
+    checks: list[Check],
+    engine: Any,
+    progress: Progress | None,
+    debug: bool,
+    started: float,
+) -> tuple[Context, Report]:
     splits = load_splits(paths, config, progress)
     ctx = Context(splits, config)
+    # Another engine takes the checks it runs elsewhere (Ray: the record-scope ones, on its workers).
+    placed: set[str] = engine.place(ctx, checks, config, debug) if engine is not None else set()
 
     def timed(check: Check) -> CheckResult:
         if progress:
             progress(f"running {check.id} {check.name}")
         began = time.perf_counter()
-        try:
-            result = run_limited(check, ctx, config.check_timeout, debug)
-        finally:
-            ctx.release(check.shares)  # what no later check reads is freed now, not at the end
+        if check.id in placed:
+            result = engine.result(check)
+        else:
+            try:
+                result = run_limited(check, ctx, config.check_timeout, debug)
+            finally:
+                ctx.release(check.shares)  # what no later check reads is freed now, not at the end
+            result.ran_on = "driver" if engine is not None else ""
         result.duration_s = time.perf_counter() - began
         return result
 
     for check in checks:
-        ctx.hold(check.shares)
+        if check.id not in placed:
+            ctx.hold(check.shares)
 
     # Checks run on threads, and so do the splits' profiles (which need no check's result);
     # results keep the registry order, so the report does not depend on which finished first.
@@ -289,7 +317,8 @@ def _execute(
         done: list[CheckResult] = [None] * len(checks)  # type: ignore[list-item]
         # Heavy checks run one after another, the scan's longest chain: they go first, so that it
         # starts with the checks rather than after the light ones listed before it.
-        pending = sorted(enumerate(checks), key=lambda item: not item[1].heavy)
+        # Checks placed elsewhere go last: their threads only wait for the other engine's results.
+        pending = sorted(enumerate(checks), key=lambda item: (item[1].id in placed, not item[1].heavy))
         running: dict[int, Check] = {}  # position -> check
         picking = threading.Condition()
         unprofiled = list(ctx)
@@ -326,7 +355,9 @@ def _execute(
         for worker in workers:
             worker.result()
     else:
-        done = [timed(check) for check in checks]
+        done = [None] * len(checks)  # type: ignore[list-item]
+        for position in sorted(range(len(checks)), key=lambda i: checks[i].id in placed):
+            done[position] = timed(checks[position])
         profiles = {split.name: profile_split(split) for split in ctx}
     results = []
     for result in done:
@@ -371,6 +402,7 @@ def _execute(
         usable=usable,
         config=config.to_dict(),
         duration_s=time.perf_counter() - started,
+        engine=engine.describe() if engine is not None else {"name": "local"},
     )
     return ctx, report
 

@@ -1,0 +1,179 @@
+"""The Ray engine (`--engine ray`): the record-scope checks run on Ray workers, block by block.
+
+Stage 1 of running a scan on a cluster. The driver (this process) reads and normalises every split
+as the local engine does: reading stays on the driver. Each split's canonical frame and messages are
+cut into blocks (`dataqa.engine.blocks`, Arrow tables in Ray's object store) and one Ray task per
+block runs every record-scope check (`Check.scope`) on it, with the same check code the local
+engine runs; a task whose worker dies is run again (`MAX_RETRIES`). Meanwhile the driver runs the
+whole-split checks exactly as the local engine does; the record checks' block results are merged in
+block order, so the report is the local engine's, with `engine` and each check's `ran_on` added.
+
+Ray is an optional dependency (`pip install 'dataqa-finetune[ray]'`), imported only here. Without
+it, or with a cluster address nothing answers at, the scan stops before reading anything, with one
+line naming the fix (exit code 2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from dataqa.core.errors import ConfigError
+from dataqa.core.models import CheckResult
+from dataqa.core.resources import gc_paused, native_threads_limited
+from dataqa.engine import blocks
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.registry import RECORD, Check
+from dataqa.engine.runner import effective_jobs, errored, finished, library_warnings_silenced, unmet
+from dataqa.ingest.dataset import Split
+
+MISSING = "--engine ray needs Ray, which is not installed: pip install 'dataqa-finetune[ray]'"
+PROBE_SECONDS = 3.0
+"""How long the cluster's address may take to accept a connection: `ray.init` itself retries an
+unreachable address for a minute or more before it gives up."""
+MAX_RETRIES = 3
+"""Times Ray runs a block's task again when its worker dies (a killed process, a lost node)."""
+DRIVER, WORKERS = "driver", "workers"
+"""Where a check ran (`CheckResult.ran_on`)."""
+
+
+def import_ray() -> Any:
+    """The `ray` module, or a `ConfigError` naming the pip command when it is not installed."""
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError(MISSING) from None
+    return ray
+
+
+def probe(address: str, timeout: float = PROBE_SECONDS) -> None:
+    """Raise `ConfigError` at once when nothing accepts a connection at HOST:PORT (also `ray://`)."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"ray-address must be auto or HOST:PORT, not {address!r}")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        why = exc.strerror or str(exc) or type(exc).__name__
+        raise ConfigError(f"cannot reach the Ray cluster at {address}: {why}") from None
+
+
+@contextlib.contextmanager
+def session(config: Config) -> Iterator[RayEngine]:
+    """Ray for one scan: the running session of this process if there is one (a notebook, a test),
+    else the cluster at `ray_address`, else a local Ray with `jobs` CPUs, stopped after the scan."""
+    ray = import_ray()
+    started = False
+    if not ray.is_initialized():
+        address = config.ray_address
+        if address and address not in ("auto", "local"):
+            probe(address)
+        options: dict[str, Any] = dict(include_dashboard=False, logging_level=logging.WARNING)
+        if not address:
+            options["num_cpus"] = effective_jobs(config.jobs)
+        try:
+            ray.init(address=address or None, **options)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ConfigError(f"cannot connect to Ray at {address or 'a new local cluster'}: {first}") from None
+        started = True
+    try:
+        yield RayEngine(ray, config.ray_address or ("local" if started else "this process's session"))
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _run_block(
+    checks: list[Check],
+    shells: dict[str, Split],
+    block: blocks.Block,
+    config: Config,
+    labelled: dict[str, bool],
+    debug: bool,
+) -> list[blocks.Outcome]:
+    """A Ray task: every record-scope check on one block (as the local runner runs a check)."""
+    with native_threads_limited(), gc_paused(), library_warnings_silenced():
+        ctx = blocks.block_context(block, shells, config, labelled)
+        return blocks.run_block(checks, ctx, debug)
+
+
+class RayEngine:
+    """A scan's checks placed on Ray: `place` submits the record-scope ones; `describe` says where."""
+
+    def __init__(self, ray: Any, address: str) -> None:
+        self.ray = ray
+        self.address = address
+        self.remote: list[Check] = []
+        self.blocks = 0
+        self._refs: list[Any] = []
+        self._results: dict[str, CheckResult] | None = None
+        self._lock = threading.Lock()
+        self._ctx: Context | None = None
+        self._timeout = 0.0
+        self._debug = False
+
+    def place(self, ctx: Context, checks: list[Check], config: Config, debug: bool = False) -> set[str]:
+        """Submit a task per block for the record-scope checks whose needs are met (a check that
+        skips is skipped by the driver, as locally); the ids of the checks placed on the workers."""
+        self.remote = [c for c in checks if c.scope == RECORD and unmet(c, ctx) is None]
+        self._ctx, self._timeout, self._debug = ctx, config.check_timeout, debug
+        if not self.remote:
+            return set()
+        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(_run_block)
+        put = self.ray.put
+        checks_ref = put(self.remote)
+        shells_ref = put({name: blocks.shell(split) for name, split in ctx.splits.items()})
+        config_ref, labelled = put(config), blocks.facts(ctx)
+        for split in ctx.splits.values():
+            for block in blocks.cut(split, config.ray_block_rows):
+                self._refs.append(task.remote(checks_ref, shells_ref, put(block), config_ref, labelled, debug))
+                self.blocks += 1
+        return {c.id for c in self.remote}
+
+    def result(self, check: Check) -> CheckResult:
+        """The check's result over every block (waits for the tasks the first time it is asked)."""
+        with self._lock:
+            if self._results is None:
+                self._results = self._gather()
+        result = self._results[check.id]
+        result.ran_on = WORKERS
+        return result
+
+    def _gather(self) -> dict[str, CheckResult]:
+        """Every block's outcomes merged per check, in block order; on a task that failed or ran past
+        the time limit, every placed check is errored with the reason."""
+        assert self._ctx is not None
+        try:
+            per_block = self.ray.get(self._refs, timeout=self._timeout or None)
+        except self.ray.exceptions.GetTimeoutError:
+            reason = f"the Ray tasks of the record checks did not finish within {self._timeout:g} s"
+            return {c.id: errored(c, reason) for c in self.remote}
+        except self.ray.exceptions.RayError as exc:
+            if self._debug:
+                raise
+            reason = f"a Ray task failed: {str(exc).strip().splitlines()[0]}"
+            return {c.id: errored(c, reason) for c in self.remote}
+        results = {}
+        for i, check in enumerate(self.remote):
+            merged = blocks.merge(check, [outcomes[i] for outcomes in per_block])
+            if merged.error:
+                results[check.id] = errored(check, merged.error)
+            else:
+                results[check.id] = finished(check, self._ctx, merged.findings, merged.metrics)
+        return results
+
+    def describe(self) -> dict[str, Any]:
+        """What the report says of the engine: its name, the cluster, the blocks and the checks on it."""
+        return {
+            "name": "ray",
+            "address": self.address,
+            "ray_version": self.ray.__version__,
+            "blocks": self.blocks,
+            "workers": [c.id for c in self.remote],
+        }
