@@ -75,9 +75,8 @@ def test_record_scope_checks_find_the_same_on_blocks(case_file: Path, tmp_path: 
             checks.append(make_check(cls, config.checks.get(cls.id)))
             wholes.append(_shown(whole))
         for check, blocked, whole in zip(checks, _blocked(checks, ctx, config, rows), wholes, strict=True):
-            assert blocked == whole, (
-                f"{check.id} on {case_file.stem} case {case.get('name', i)!r} differs in blocks of {rows} row(s)"
-            )
+            name = case.get("name", i)
+            assert blocked == whole, f"{check.id} on {case_file.stem} case {name!r}: blocks of {rows} differ"
 
 
 def test_the_default_scope_is_split_and_an_unknown_scope_is_refused() -> None:
@@ -101,7 +100,9 @@ def test_the_default_scope_is_split_and_an_unknown_scope_is_refused() -> None:
 
 
 def test_block_metrics_add_up_and_a_share_is_refused() -> None:
-    merged = add_counts([{"train_records": 2, "by_kind": {"email": 1}}, {"train_records": 3, "by_kind": {"a": 2}}])
+    merged = add_counts(
+        [{"train_records": 2, "by_kind": {"email": 1}}, {"train_records": 3, "by_kind": {"a": 2}}]
+    )
     assert merged == {"train_records": 5, "by_kind": {"a": 2, "email": 1}}
     assert add_counts([{"model": "x", "n": 1}, {"model": "x", "n": 0}]) == {"model": "x", "n": 1}
     with pytest.raises(ValueError, match="share"):

@@ -26,3 +26,28 @@ def test_readme_first_command_scans_the_sample_data() -> None:
 def test_checks_table_matches_the_registry() -> None:
     table = README.split(START, 1)[1].split(END, 1)[0].strip()
     assert table == checks_table(), "run `python -m dataqa.commands.docs README.md` to refresh the table"
+
+
+def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None:
+    """The README's Ray section names the install, the options and their defaults, says what runs
+    where, and lists exactly the checks that run on the workers (`Check.scope = "record"`)."""
+    from dataqa.engine.config import Config
+    from dataqa.engine.registry import RECORD, load_checks
+
+    section = README.split("### On a Ray cluster", 1)[1].split("\n### ", 1)[0]
+    for text in (
+        "pip install 'dataqa-finetune[ray]'",
+        "--engine ray",
+        "--engine local|ray",
+        "--ray-address auto|HOST:PORT",
+        "`ray-block-rows` (default 20,000)",
+        "config `engine`, default `local`",
+        "reading stays on the driver",
+        "exit\ncode 2",
+        "benchmarks/ray.md",
+    ):
+        assert text in section, f"the README's Ray section does not say {text!r}"
+    assert Config().engine == "local" and Config().ray_block_rows == 20_000 and Config().ray_address is None
+    listed = section.split("<!-- ray-workers -->", 1)[1].split("<!-- /ray-workers -->", 1)[0]
+    on_workers = [cid for cid, cls in load_checks().items() if cls.scope == RECORD]
+    assert listed.split(", ") == on_workers, "the README's list of checks on the Ray workers is stale"

@@ -19,10 +19,9 @@ import bisect
 import copy
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import pyarrow as pa
 
 from dataqa.core.models import Finding
 from dataqa.engine.config import Config
@@ -32,6 +31,10 @@ from dataqa.engine.runner import error_reason
 from dataqa.ingest.dataset import EXCHANGES_SCHEMA, FRAME_SCHEMA, TURNS_SCHEMA, Split
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import LoadIssue
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # blocks are Arrow tables: pyarrow comes with the ray extra (ray[data])
+
 
 @dataclass
 class Block:
@@ -140,7 +143,9 @@ def facts(ctx: Context) -> dict[str, bool]:
     return {name: ctx.has_labels(name) for name in ctx.splits}
 
 
-def block_context(block: Block, shells: dict[str, Split], config: Config, labelled: dict[str, bool]) -> Context:
+def block_context(
+    block: Block, shells: dict[str, Split], config: Config, labelled: dict[str, bool]
+) -> Context:
     """The context the record checks see on `block` (every split's shell, the block's split filled)."""
     splits = {name: as_split(block, s) if name == block.split else s for name, s in shells.items()}
     return BlockContext(splits, config, labelled)

@@ -80,7 +80,9 @@ def session(config: Config) -> Iterator[RayEngine]:
             ray.init(address=address or None, **options)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ConfigError(f"cannot connect to Ray at {address or 'a new local cluster'}: {first}") from None
+            raise ConfigError(
+                f"cannot connect to Ray at {address or 'a new local cluster'}: {first}"
+            ) from None
         started = True
     try:
         yield RayEngine(ray, config.ray_address or ("local" if started else "this process's session"))
@@ -132,7 +134,9 @@ class RayEngine:
         config_ref, labelled = put(config), blocks.facts(ctx)
         for split in ctx.splits.values():
             for block in blocks.cut(split, config.ray_block_rows):
-                self._refs.append(task.remote(checks_ref, shells_ref, put(block), config_ref, labelled, debug))
+                self._refs.append(
+                    task.remote(checks_ref, shells_ref, put(block), config_ref, labelled, debug)
+                )
                 self.blocks += 1
         return {c.id for c in self.remote}
 

@@ -1,0 +1,229 @@
+"""The Ray engine (`--engine ray`) gives the local engine's report: same findings in the same order,
+same metrics, usable counts and verdict; only `engine`, each check's `ran_on` and the timings differ.
+
+One local Ray session (2 CPUs, no dashboard, no network) serves the whole module; the scans join it.
+Also: a worker killed in the middle of a scan is retried and the report is still complete and the
+same; a Ray address nothing answers at, and Ray not installed, end at once with one line, exit 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, chat, ticket_records, write_jsonl
+
+import dataqa
+from dataqa.engine.registry import RECORD, load_checks
+
+ray = pytest.importorskip("ray")
+
+SAMPLE = ROOT / "sample_data"
+KILLER = '''
+import os, signal
+from dataclasses import dataclass
+from pathlib import Path
+
+from dataqa.engine.registry import RECORD, Check, register
+
+
+@register
+@dataclass
+class KillsItsWorker(Check):
+    """Kills the process it runs in once (a test of the Ray engine's retries).
+
+    Why: a worker lost in the middle of a scan must cost a retry, not a finding.
+    Example: the first block's task.
+    Fix: none.
+    """
+
+    id = "KILL901"
+    name = "kills-its-worker"
+    family = "quality"
+    scope = RECORD
+    marker: str = ""
+
+    def run(self, ctx):
+        marker = Path(self.marker)
+        if not marker.exists():
+            marker.write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+        for split in ctx:
+            self.metrics[f"{split.name}_records"] = split.frame.height
+        return iter(())
+'''
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ray_session():
+    """One local Ray for the module: the scans use it and leave it running; stopped at the end."""
+    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
+    yield
+    ray.shutdown()
+
+
+def comparable(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without what differs between engines and runs: timings, `engine`, `ran_on`."""
+    out = {k: v for k, v in report.items() if k not in ("generated_at", "duration_s", "engine")}
+    out["checks"] = [
+        {k: v for k, v in c.items() if k not in ("duration_s", "ran_on")} for c in report["checks"]
+    ]
+    out["config"] = {
+        k: v for k, v in report["config"].items() if k not in ("engine", "ray_address", "ray_block_rows")
+    }
+    return out
+
+
+def both(train: Any, block_rows: int, **options: Any) -> tuple[dict, dict]:
+    """The local and the Ray engine's reports (as JSON dicts) of one scan, Ray in small blocks."""
+    local = dataqa.scan(train, **options).to_dict()
+    remote = dataqa.scan(train, engine="ray", ray_block_rows=block_rows, **options).to_dict()
+    return local, remote
+
+
+def assert_same(local: dict, remote: dict) -> None:
+    assert remote["engine"]["name"] == "ray" and local["engine"] == {"name": "local"}
+    assert comparable(remote) == comparable(local)
+    on_workers = {c["id"] for c in remote["checks"] if c.get("ran_on") == "workers"}
+    record = {cid for cid, cls in load_checks().items() if cls.scope == RECORD}
+    ran = {c["id"] for c in remote["checks"] if c["status"] != "skipped"}
+    assert on_workers == record & ran, "every record-scope check that ran, ran on the workers"
+    assert set(remote["engine"]["workers"]) == on_workers
+    assert {c.get("ran_on") for c in remote["checks"] if c["id"] not in on_workers} == {"driver"}
+    assert remote["engine"]["blocks"] >= len(remote["splits"])
+
+
+def test_sample_data_gives_the_same_report(tmp_path: Path) -> None:
+    local, remote = both(str(SAMPLE / "train.jsonl"), test=str(SAMPLE / "test.jsonl"), block_rows=100)
+    assert remote["engine"]["blocks"] > 10  # the train split was cut, not shipped whole
+    assert_same(local, remote)
+
+
+def every_family(folder: Path) -> dict[str, str]:
+    """A small chat set with a defect of every family planted (and a preference valid split)."""
+    records: list[Any] = ticket_records(120, seed=22)
+    copy = records[5]
+    reply = '{"queue": "billing", "priority": "low"}'
+    records += [
+        copy,  # DUP001
+        '{"messages": [{"role": "user", "content": "broken"}',  # FMT001
+        "",  # FMT004
+        {"messages": [{"role": "user", "content": "Where is my parcel NW-1?"}]},  # FMT011
+        chat("Please reset my password, I was locked out of the account", reply),  # LBL001 with the next
+        chat(
+            "Please reset my password, I was locked out of the account",
+            '{"queue": "account", "priority": "low"}',
+        ),
+        chat("Mein Paket ist nicht angekommen, bitte helfen Sie mir schnell weiter.", reply),  # COV002
+        chat(
+            "Can you help with my order?", "I'm sorry, but as an AI language model I cannot help with that."
+        ),
+        chat("My caf\u00c3\u00a9 order was charged twice, please refund it", reply),  # QUAL004
+        chat("Write me an e-mail to jane.doe@gmail.com about the refund", reply),  # PII002
+        chat("Here is my key AKIAIOSFODNN7EXAMPLA for the integration, why does it fail?", reply),  # PII001
+        {  # TOOL: a call never answered, PROV: a weight OpenAI refuses
+            "messages": [
+                {"role": "user", "content": "What is the status of order NW-77?"},
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {"id": "c1", "type": "function", "function": {"name": "status", "arguments": "{bad"}}
+                    ],
+                },
+                {"role": "assistant", "content": reply, "weight": 2},
+            ]
+        },
+    ]
+    train = write_jsonl(folder / "train.jsonl", records)
+    test = write_jsonl(folder / "test.jsonl", [records[7], *ticket_records(140, seed=23)[120:]])  # LEAK001
+    pairs = [
+        {
+            "prompt": f"Question {i} about shipping times?",
+            "chosen": f"About {i} days.",
+            "rejected": "No idea.",
+        }
+        for i in range(12)
+    ]
+    pairs += [
+        {"prompt": "Same?", "chosen": "Yes it is the same.", "rejected": "Yes it is the same."},  # PREF001
+        {"prompt": "Empty?", "chosen": "", "rejected": "Something."},  # PREF002
+    ]
+    valid = write_jsonl(folder / "valid.jsonl", pairs)
+    return {"train": str(train), "test": str(test), "valid": str(valid)}
+
+
+def test_a_defect_of_every_family_gives_the_same_report(tmp_path: Path) -> None:
+    paths = every_family(tmp_path)
+    local, remote = both(
+        paths["train"], test=paths["test"], valid=paths["valid"], profile="openai", block_rows=16
+    )
+    families = {c["family"] for c in local["checks"] if c["findings"]}
+    assert families >= {
+        "format",
+        "duplicates",
+        "labels",
+        "coverage",
+        "leakage",
+        "size",
+        "quality",
+        "pii",
+        "provider",
+        "toolcalls",
+        "preference",
+    }, f"not every family planted: {sorted(families)}"
+    assert_same(local, remote)
+
+
+def test_a_worker_killed_mid_scan_is_retried_and_the_report_is_the_same(tmp_path: Path) -> None:
+    plugin = tmp_path / "killer.py"
+    plugin.write_text(KILLER)
+    marker = tmp_path / "killed"
+    marker.write_text("not in the local scan")
+    options = dict(
+        plugins=[str(plugin)], checks={"KILL901": {"marker": str(marker)}}, select=["FMT", "QUAL", "KILL"]
+    )
+    train, test = str(SAMPLE / "train.jsonl"), str(SAMPLE / "test.jsonl")
+    local = dataqa.scan(train, test=test, **options).to_dict()
+    marker.unlink()
+    remote = dataqa.scan(train, test=test, engine="ray", ray_block_rows=200, **options).to_dict()
+    assert marker.exists() and int(marker.read_text()) != os.getpid(), "a worker process was killed"
+    assert "KILL901" in remote["engine"]["workers"]
+    assert next(c for c in remote["checks"] if c["id"] == "KILL901")["status"] == "passed"
+    assert comparable(remote) == comparable(local)
+
+
+def scan_with_ray(*more: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`dataqa scan sample_data/train.jsonl --engine ray ...` in a child process (its own Ray state)."""
+    train = str(SAMPLE / "train.jsonl")
+    command = [sys.executable, "-m", "dataqa.commands.cli", "scan", train, "--no-config"]
+    return subprocess.run(
+        [*command, "--engine", "ray", *more], capture_output=True, text=True, timeout=60, check=False, env=env
+    )
+
+
+def test_an_address_nothing_answers_at_fails_at_once_with_exit_2() -> None:
+    with socket.socket() as s:  # a port nothing listens on: bound, then closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    done = scan_with_ray("--ray-address", f"127.0.0.1:{port}")
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"cannot reach the Ray cluster at 127.0.0.1:{port}" in lines[0], done.stderr
+
+
+def test_without_ray_installed_the_engine_names_the_pip_command(tmp_path: Path) -> None:
+    hide = tmp_path / "sitecustomize.py"  # makes `import ray` fail in the child, as if not installed
+    hide.write_text("import sys\nsys.modules['ray'] = None\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    done = scan_with_ray(env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        "dataqa: error: --engine ray needs Ray, which is not installed: pip install 'dataqa-finetune[ray]'"
+    )
