@@ -8,7 +8,11 @@ and the peak RSS reached by the end of each stage is noted, so the stage that se
 visible. The machine's load average (other work on the same 2 cores) is recorded with each run.
 
     python benchmarks/scan.py --sizes 10000 100000 [1000000] [--data /tmp/dataqa-scan]
-        [--out benchmarks/scan.md]
+        [--engine ray] [--out benchmarks/scan.md]
+
+With `--engine ray` the child scans with the Ray engine (a local Ray of `--jobs` CPUs it starts and
+stops); the peak RSS is then the driver's, and the summed RSS of the Ray processes it started
+(workers, raylet, object store) is sampled beside it (`benchmarks/ray.md`).
 
 Prints a Markdown section per run; `--out` appends it to the results file (the file keeps the
 history: before/after figures of each change).
@@ -56,7 +60,9 @@ def _process_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def child(train: str, test: str, json_out: str, stages_out: str, jobs: str = "0") -> None:
+def child(
+    train: str, test: str, json_out: str, stages_out: str, jobs: str = "0", engine: str = "local"
+) -> None:
     """Run the real CLI scan in this process, timing the load and each check (the child side).
 
     With `jobs` 1 the checks run one after another, so a check's CPU is the whole process's
@@ -117,6 +123,8 @@ def child(train: str, test: str, json_out: str, stages_out: str, jobs: str = "0"
                 json_out,
                 "--jobs",
                 jobs,
+                "--engine",
+                engine,
                 # One at a time means no time limit too: a check past it is abandoned, runs on beside
                 # the next ones, and their CPU overlaps (300k intents at load 15 passed 600 s wall).
                 *(["--check-timeout", "0"] if jobs == "1" else []),
@@ -137,6 +145,26 @@ def _rss_gb(pid: int) -> float:
         return 0.0
 
 
+def _descendants_rss_gb(pid: int) -> float:
+    """Summed resident memory of every process below `pid` (the Ray processes a scan started);
+    pages shared between them (Ray's object store) are counted in each process that maps them."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0.0, list(children.get(pid, []))
+    while todo:
+        child_pid = todo.pop()
+        total += _rss_gb(child_pid)
+        todo += children.get(child_pid, [])
+    return total
+
+
 CALIBRATION_LINES = 300_000
 
 
@@ -154,7 +182,9 @@ def calibrate(train: Path) -> float:
     return time.perf_counter() - began
 
 
-def measure(train: Path, test: Path, max_gb: float, jobs: int = 0, keep: Path | None = None) -> dict:
+def measure(
+    train: Path, test: Path, max_gb: float, jobs: int = 0, keep: Path | None = None, engine: str = "local"
+) -> dict:
     """Scan in a fresh process; wall, CPU and peak RSS of that process, plus its stage timings.
     `keep`: copy the scan's JSON report there (to compare findings before and after a change)."""
     calibration = calibrate(train)
@@ -171,13 +201,17 @@ def measure(train: Path, test: Path, max_gb: float, jobs: int = 0, keep: Path | 
             str(json_out),
             str(stages_out),
             str(jobs),
+            engine,
         ]
         proc = subprocess.Popen(cmd)
         killed = False
+        others_gb = 0.0  # the Ray processes' summed RSS, at its highest
         while True:  # poll, so that a run past `max_gb` is stopped before it starves the machine
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            if engine != "local":
+                others_gb = max(others_gb, _descendants_rss_gb(proc.pid))
             if not killed and _rss_gb(proc.pid) > max_gb:
                 proc.kill()
                 killed = True
@@ -195,6 +229,9 @@ def measure(train: Path, test: Path, max_gb: float, jobs: int = 0, keep: Path | 
             keep.write_bytes(json_out.read_bytes())
     return {
         "jobs": jobs,
+        "engine": engine,
+        "engine_report": report.get("engine", {}),
+        "others_peak_gb": others_gb,
         "train": str(train),
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
@@ -228,6 +265,16 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
             CALIBRATION_LINES, *run["calibration_s"]
         ),
         f"- verdict {run['verdict']}",
+        *(
+            [
+                f"- engine {run['engine']}: {run['engine_report'].get('blocks', 0)} blocks, "
+                f"{len(run['engine_report'].get('workers', []))} checks on the workers; the Ray processes' "
+                f"summed RSS at its highest {run['others_peak_gb']:.2f} GB (object store pages counted "
+                "in each process that maps them)"
+            ]
+            if run.get("engine", "local") != "local"
+            else []
+        ),
         "",
         "| stage | start s | wall s | CPU s ({}) | peak RSS after (GB) | findings |".format(
             "process, checks one at a time" if run.get("jobs") == 1 else "own thread"
@@ -256,13 +303,14 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(*sys.argv[2:7])
+        child(*sys.argv[2:8])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--shape", choices=sorted(SHAPES), default="chat", help="generated data shape")
     parser.add_argument("--data", type=Path, default=Path("/tmp/dataqa-scan"), help="generated data cache")
     parser.add_argument("--jobs", type=int, default=0, help="scan --jobs (1: per-check process CPU)")
+    parser.add_argument("--engine", choices=["local", "ray"], default="local", help="scan --engine")
     parser.add_argument("--top", type=int, default=14, help="stages listed one by one (costliest)")
     parser.add_argument("--max-gb", type=float, default=14.0, help="stop a scan past this resident memory")
     parser.add_argument("--note", default="", help="a line to put under the heading (what changed)")
@@ -273,7 +321,7 @@ def main() -> None:
         test_rows = max(rows // 10, 1)
         train, test = dataset(args.data, rows, test_rows, args.shape)
         keep = args.keep_json / f"{args.shape}-{rows}.json" if args.keep_json else None
-        run = measure(train, test, args.max_gb, args.jobs, keep)
+        run = measure(train, test, args.max_gb, args.jobs, keep, args.engine)
         text = render(rows, test_rows, run, args.top, args.shape)
         if args.note:
             head, rest = text.split("\n", 1)

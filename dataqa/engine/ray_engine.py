@@ -73,7 +73,7 @@ def session(config: Config) -> Iterator[RayEngine]:
         address = config.ray_address
         if address and address not in ("auto", "local"):
             probe(address)
-        options: dict[str, Any] = dict(include_dashboard=False, logging_level=logging.WARNING)
+        options: dict[str, Any] = dict(include_dashboard=False, logging_level=logging.ERROR)
         if not address:
             options["num_cpus"] = effective_jobs(config.jobs)
         try:
