@@ -19,7 +19,8 @@ from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, SPLIT, Check, add_counts, load_checks, make_check
-from dataqa.engine.runner import finished, load_splits, run_check
+from dataqa.engine.results import finished
+from dataqa.engine.runner import load_splits, run_check
 from dataqa.engine.settings import read_config
 
 RECORD_CHECKS = [cls for cls in load_checks().values() if cls.scope == RECORD]

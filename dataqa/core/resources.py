@@ -9,6 +9,7 @@ import contextlib
 import gc
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 
 from threadpoolctl import threadpool_limits
@@ -104,3 +105,14 @@ def tune_malloc(
         if variable not in os.environ and mallopt(param, value) == 1:
             changed[variable] = value
     return changed
+
+
+@contextlib.contextmanager
+def library_warnings_silenced() -> Iterator[None]:
+    """Ignore RuntimeWarnings for the scan: numpy's and scikit-learn's "divide by zero encountered
+    in matmul" or "invalid value" come from degenerate inputs the checks already handle (an empty
+    TF-IDF row, a constant column), name site-packages lines the user can do nothing about, and
+    used to reach stderr as four-line blocks. What a user can act on is a finding, never a warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield

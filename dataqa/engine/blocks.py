@@ -27,7 +27,7 @@ from dataqa.core.models import Finding
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
-from dataqa.engine.runner import error_reason
+from dataqa.engine.results import error_reason
 from dataqa.ingest.dataset import EXCHANGES_SCHEMA, FRAME_SCHEMA, TURNS_SCHEMA, Split
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import LoadIssue

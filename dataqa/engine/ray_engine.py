@@ -24,12 +24,12 @@ from typing import Any
 
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import CheckResult
-from dataqa.core.resources import gc_paused, native_threads_limited
+from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check
-from dataqa.engine.runner import effective_jobs, errored, finished, library_warnings_silenced, unmet
+from dataqa.engine.results import errored, finished, unmet
 from dataqa.ingest.dataset import Split
 
 MISSING = "--engine ray needs Ray, which is not installed: pip install 'dataqa-finetune[ray]'"
@@ -64,9 +64,9 @@ def probe(address: str, timeout: float = PROBE_SECONDS) -> None:
 
 
 @contextlib.contextmanager
-def session(config: Config) -> Iterator[RayEngine]:
+def session(config: Config, cpus: int) -> Iterator[RayEngine]:
     """Ray for one scan: the running session of this process if there is one (a notebook, a test),
-    else the cluster at `ray_address`, else a local Ray with `jobs` CPUs, stopped after the scan."""
+    else the cluster at `ray_address`, else a local Ray with `cpus` CPUs, stopped after the scan."""
     ray = import_ray()
     started = False
     if not ray.is_initialized():
@@ -75,7 +75,7 @@ def session(config: Config) -> Iterator[RayEngine]:
             probe(address)
         options: dict[str, Any] = dict(include_dashboard=False, logging_level=logging.ERROR)
         if not address:
-            options["num_cpus"] = effective_jobs(config.jobs)
+            options["num_cpus"] = cpus
         try:
             ray.init(address=address or None, **options)
         except (ConnectionError, RuntimeError, ValueError) as exc:

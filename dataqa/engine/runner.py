@@ -13,21 +13,25 @@ import fnmatch
 import sys
 import threading
 import time
-import traceback
-import warnings
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from dataqa.core import threads
 from dataqa.core.models import CheckResult, CheckStatus, Finding, Severity
-from dataqa.core.resources import available_cores, gc_paused, native_threads_limited
+from dataqa.core.resources import (
+    available_cores,
+    gc_paused,
+    library_warnings_silenced,
+    native_threads_limited,
+)
 from dataqa.core.version import VERSION
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, check_tables, load_checks, make_check, select_checks
 from dataqa.engine.report import Report, SplitInfo
+from dataqa.engine.results import error_reason, errored, finished, unmet
 from dataqa.engine.verdict import VerdictInputs, count_usable, judge
 from dataqa.ingest.dataset import SPLIT_NAMES, Split, load_split
 from dataqa.ingest.profile import profile_split
@@ -117,49 +121,6 @@ def run_check(check: Check, ctx: Context, debug: bool = False) -> CheckResult:
     return finished(check, ctx, findings, dict(check.metrics))
 
 
-def _base(check: Check) -> dict[str, Any]:
-    return dict(check_id=check.id, name=check.name, family=check.family, severity=check.effective_severity)
-
-
-def unmet(check: Check, ctx: Context) -> CheckResult | None:
-    """The check's result as skipped, with the reason, when one of its needs is not met; else None."""
-    for need in sorted(check.needs):
-        reason = ctx.unmet_need(need)
-        if reason:
-            return CheckResult(**_base(check), status=CheckStatus.SKIPPED, reason=reason)
-    return None
-
-
-def error_reason(exc: BaseException) -> str:
-    """What a check that raised is reported with: the error and where it was raised."""
-    where = traceback.extract_tb(exc.__traceback__)[-1]
-    return f"{type(exc).__name__}: {exc} (at {where.filename.split('/')[-1]}:{where.lineno})"
-
-
-def errored(check: Check, reason: str) -> CheckResult:
-    return CheckResult(**_base(check), status=CheckStatus.ERRORED, reason=reason)
-
-
-def finished(check: Check, ctx: Context, findings: list[Finding], metrics: dict[str, Any]) -> CheckResult:
-    """The result of a check that ran: its findings in the report's order (split, line, message;
-    the check's own order among equals), failed when one is a warning or worse."""
-    order = {name: i for i, name in enumerate(ctx.splits)}
-    findings.sort(
-        key=lambda f: (
-            order.get(f.split or "", 99),
-            f.first_location.line if f.first_location else 0,
-            f.message,
-        )
-    )
-    failing = any(f.severity >= Severity.WARNING for f in findings)
-    return CheckResult(
-        **_base(check),
-        status=CheckStatus.FAILED if failing else CheckStatus.PASSED,
-        metrics=metrics,
-        findings=findings,
-    )
-
-
 _ABANDONED: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
 """Threads of checks the scan stopped waiting for (`run_limited`) that may still be running."""
 
@@ -243,17 +204,6 @@ def execute(
     return outcome
 
 
-@contextlib.contextmanager
-def library_warnings_silenced() -> Iterator[None]:
-    """Ignore RuntimeWarnings for the scan: numpy's and scikit-learn's "divide by zero encountered
-    in matmul" or "invalid value" come from degenerate inputs the checks already handle (an empty
-    TF-IDF row, a constant column), name site-packages lines the user can do nothing about, and
-    used to reach stderr as four-line blocks. What a user can act on is a finding, never a warning."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
-
-
 def _execute(
     paths: dict[str, str], config: Config, progress: Progress | None, debug: bool
 ) -> tuple[Context, Report]:
@@ -273,7 +223,7 @@ def _engine(config: Config) -> contextlib.AbstractContextManager[Any]:
     if config.engine == "ray":
         from dataqa.engine import ray_engine
 
-        return ray_engine.session(config)
+        return ray_engine.session(config, cpus=effective_jobs(config.jobs))
     return contextlib.nullcontext(None)
 
 

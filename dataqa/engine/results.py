@@ -1,0 +1,55 @@
+"""A check's `CheckResult` from what became of it: skipped for an unmet need, errored with where it
+raised, or finished with its findings in the report's order. Every engine builds its results here,
+so a check's result reads the same whichever engine ran it (`runner`, `ray_engine`)."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from dataqa.core.models import CheckResult, CheckStatus, Finding, Severity
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check
+
+
+def _base(check: Check) -> dict[str, Any]:
+    return dict(check_id=check.id, name=check.name, family=check.family, severity=check.effective_severity)
+
+
+def unmet(check: Check, ctx: Context) -> CheckResult | None:
+    """The check's result as skipped, with the reason, when one of its needs is not met; else None."""
+    for need in sorted(check.needs):
+        reason = ctx.unmet_need(need)
+        if reason:
+            return CheckResult(**_base(check), status=CheckStatus.SKIPPED, reason=reason)
+    return None
+
+
+def error_reason(exc: BaseException) -> str:
+    """What a check that raised is reported with: the error and where it was raised."""
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{type(exc).__name__}: {exc} (at {where.filename.split('/')[-1]}:{where.lineno})"
+
+
+def errored(check: Check, reason: str) -> CheckResult:
+    return CheckResult(**_base(check), status=CheckStatus.ERRORED, reason=reason)
+
+
+def finished(check: Check, ctx: Context, findings: list[Finding], metrics: dict[str, Any]) -> CheckResult:
+    """The result of a check that ran: its findings in the report's order (split, line, message;
+    the check's own order among equals), failed when one is a warning or worse."""
+    order = {name: i for i, name in enumerate(ctx.splits)}
+    findings.sort(
+        key=lambda f: (
+            order.get(f.split or "", 99),
+            f.first_location.line if f.first_location else 0,
+            f.message,
+        )
+    )
+    failing = any(f.severity >= Severity.WARNING for f in findings)
+    return CheckResult(
+        **_base(check),
+        status=CheckStatus.FAILED if failing else CheckStatus.PASSED,
+        metrics=metrics,
+        findings=findings,
+    )
