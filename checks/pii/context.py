@@ -67,7 +67,7 @@ CONTEXT_CHARS = 80
 WHY: dict[str, str] = {
     "payment card": "passes the Luhn check with a card issuer's prefix",
     "iban": "its mod-97 check digits are right",
-    "national id": "its check letter or the word SSN beside it confirms it",
+    "national id": "its check letter, or its name beside it (SSN, National Insurance number), confirms it",
     "ip address": "a public address, not a private, reserved or resolver one",
 }
 """Why a value of a checksummed kind is believed real (the validators of `personal_data`)."""
@@ -113,6 +113,13 @@ def _registered(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
+FAX_LINE = re.compile(
+    r"(?i)\b(?:fax|facsimile|telecopier|telecopy)(?:\s*(?:no\.?|number|#))?\s*[:.]?\s*\(?\s*$"
+)
+"""The end of the text just before a number labelled as a fax line ("Fax: ", "Facsimile No. "): an
+office's line, as contracts' notice clauses and letterheads print them."""
+
+
 def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     """Whether a phone number or address is one a business or institution publishes: named as how to
     reach "us", as a desk or a hotline, or an address at the domain of a web page the text cites."""
@@ -121,7 +128,8 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     around = text[max(start - CONTEXT_CHARS, 0) : end + CONTEXT_CHARS]
     if BUSINESS_CONTACT.search(around):
         return True
-    if kind == "phone" and INSTITUTION_LINE.search(text[max(start - CONTEXT_CHARS, 0) : start]):
+    before = text[max(start - CONTEXT_CHARS, 0) : start]
+    if kind == "phone" and (INSTITUTION_LINE.search(before) or FAX_LINE.search(before)):
         return True
     if kind == "email":
         domain = _registered(value.rsplit("@", 1)[1])

@@ -204,6 +204,10 @@ def _iban_ok(m: re.Match[str], text: str) -> bool:
     return compact not in _EXAMPLE_IBANS and iban_ok(compact)
 
 
+_NINO_NAMED = re.compile(r"(?i)national insurance|\bnino\b|\bni\s*(?:no\b|number|#|:)|\bn\.i\.")
+"""Words that name a UK National Insurance number beside it ("NI number", "National Insurance No.")."""
+
+
 def _national_id_ok(m: re.Match[str], text: str) -> bool:
     value = m.group()
     if re.fullmatch(r"\d{3}-\d{2}-\d{4}", value):
@@ -214,7 +218,13 @@ def _national_id_ok(m: re.Match[str], text: str) -> bool:
             and bool(re.search(r"ssn|social security|soc\.? ?sec|ss#", context))
         )
     if re.fullmatch(r"[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]", value):
-        return uk_nino_ok(value) and value.replace(" ", "").upper() != "QQ123456C"
+        # no checksum: without its name beside it, the shape is as often a part or order code
+        around = text[max(m.start() - 40, 0) : m.end() + 20]
+        return (
+            uk_nino_ok(value)
+            and value.replace(" ", "").upper() != "QQ123456C"
+            and _NINO_NAMED.search(around) is not None
+        )
     return spanish_id_ok(value)
 
 
