@@ -47,12 +47,42 @@ from scipy.sparse import csr_matrix
 from dataqa.engine.context import Context
 from dataqa.text.candidates import candidates_across, candidates_within
 from dataqa.text.minhash import DEFAULT_SHINGLE, bands
-from dataqa.text.normalise import Distinct, distinct
+from dataqa.text.normalise import Distinct, distinct, normalise_expr
 from dataqa.text.templates import bound_words, templates
-from dataqa.text.verify import verify_pairs
+from dataqa.text.verify import verify_pairs, word_similarity
 
 DEFAULT_THRESHOLD = 0.85
 """Default verified similarity (word-level Indel ratio of the normalised texts) of a near-duplicate."""
+
+
+ANSWER_WORDS = 8
+"""Words each answer of a whole-example pair needs before the answers' own similarity is read:
+shorter answers (a label, a number, a name) are told apart by the verifier's own rules."""
+
+
+def _answers_apart(
+    ctx: Context, splits: tuple[str, str], left: np.ndarray, right: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Per verified whole-example pair (lines `left[i]`, `right[i]`): whether its answers, both of
+    `ANSWER_WORDS` words or more, are not near each other. One prompt answered twice otherwise is
+    one input with two answers (DUP004, LEAK005), not a copy of the example, however much a long
+    shared prompt (a contract asked about one clause at a time) makes the whole records alike."""
+    answers = []
+    for split, lines in zip(splits, (left, right), strict=True):
+        wanted = pl.Series(np.unique(lines), dtype=pl.Int64).implode()
+        frame = (
+            ctx.valid_rows(split)
+            .select("line", "response")
+            .filter(pl.col("line").is_in(wanted))
+            .select("line", normalise_expr(pl.col("response").fill_null("")).alias("answer"))
+        )
+        found = dict(frame.iter_rows())
+        answers.append([found.get(int(line)) or "" for line in lines.tolist()])
+    apart = np.zeros(len(left), dtype=bool)
+    for i, (a, b) in enumerate(zip(*answers, strict=True)):
+        if a != b and a.count(" ") + 1 >= ANSWER_WORDS and b.count(" ") + 1 >= ANSWER_WORDS:
+            apart[i] = word_similarity(a, b) < threshold
+    return apart
 
 
 def _empty_pairs() -> pl.DataFrame:
@@ -128,6 +158,9 @@ def near_pairs(
             request_last=column == "prompt",
             terms=bound_words(ctx, column),
         )
+        if column == "text" and len(kept):
+            apart = _answers_apart(ctx, (left, right), ld.lines[kept[:, 0]], rd.lines[kept[:, 1]], t)
+            kept, sims = kept[~apart], sims[~apart]
         return pl.DataFrame(
             {
                 "left_line": ld.lines[kept[:, 0]] if len(kept) else np.empty(0, np.int64),
