@@ -120,8 +120,9 @@ RFT_GUIDANCE = (
 """Why RFT data is held to the proof-of-concept bar whatever the goal. Source: OpenAI's RFT guidance
 (the OpenAI Build Hour "Reinforcement Fine-Tuning", 2025: "tens to hundreds of examples"), and
 Microsoft's announcement of o4-mini RFT in Azure AI Foundry (September 2025: customers "can
-meaningfully fine-tune o4-mini starting with just 100 samples"); the reference article's bars (50 / 1,000) are for supervised fine-tuning and name no RFT figure, so the
-bar is `min-usable-poc` (a configured count, not an OpenAI one)."""
+meaningfully fine-tune o4-mini starting with just 100 samples"); the reference article's bars
+(50 / 1,000) are for supervised fine-tuning and name no RFT figure, so the bar is
+`min-usable-poc` (a configured count, not a provider's)."""
 
 
 def is_rft(kind: str | None) -> bool:
