@@ -1,0 +1,72 @@
+"""The Ray engine against the local one on the developer corpus (issue #22's equivalence bar).
+
+Scans every set of `benchmarks/real/sets.toml` (files in ../shared/realdata, read where they are)
+with the local engine and with `--engine ray` on one local Ray of 2 CPUs started here, and says per
+set whether the two reports are the same once the engine, `ran_on`, the engine's config keys and
+the timings are left out (`tests/test_ray_engine.py::comparable`), with the findings and blocks.
+
+    python benchmarks/ray_equivalence.py [--realdata ../shared/realdata] [--block-rows 500] [SET...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from test_ray_engine import comparable  # noqa: E402  (the one definition of "the same report")
+
+SPLITS = ("train", "valid", "test")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", nargs="*", help="set names (default: every set)")
+    parser.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
+    parser.add_argument("--block-rows", type=int, default=500, help="rows per Ray block (small: many blocks)")
+    args = parser.parse_args()
+
+    import ray
+
+    import dataqa
+
+    entries = tomllib.loads((ROOT / "benchmarks" / "real" / "sets.toml").read_text(encoding="utf-8"))["set"]
+    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
+    same = 0
+    try:
+        print("| set | findings | blocks | same report | local s | ray s |\n|---|---:|---:|---|---:|---:|")
+        chosen = [e for e in entries if not args.sets or e["name"] in args.sets]
+        for entry in chosen:
+            paths = {s: str(args.realdata / entry[s]) for s in SPLITS if entry.get(s)}
+            options = dict(entry.get("options", {}))
+            train = paths.pop("train")
+            began = time.perf_counter()
+            try:
+                local = dataqa.scan(train, **paths, **options).to_dict()
+            except Exception as exc:  # an unreadable set is its own result, the same for both engines
+                print(f"| {entry['name']} | not scanned: {type(exc).__name__}: {str(exc)[:80]} | | | | |")
+                continue
+            middle = time.perf_counter()
+            remote = dataqa.scan(train, **paths, **options, engine="ray", ray_block_rows=args.block_rows)
+            remote_dict = remote.to_dict()
+            ended = time.perf_counter()
+            equal = comparable(local) == comparable(remote_dict)
+            same += equal
+            print(
+                f"| {entry['name']} | {len(local['findings']):,} | {remote_dict['engine']['blocks']} "
+                f"| {'yes' if equal else '**no**'} | {middle - began:.1f} | {ended - middle:.1f} |",
+                flush=True,
+            )
+        print(f"\n{same} of {len(chosen)} sets: the same report with both engines")
+    finally:
+        ray.shutdown()
+
+
+if __name__ == "__main__":
+    main()
