@@ -78,17 +78,28 @@ def session(config: Config, cpus: int) -> Iterator[RayEngine]:
             options["num_cpus"] = cpus
         try:
             ray.init(address=address or None, **options)
-        except (ConnectionError, RuntimeError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ConfigError(
-                f"cannot connect to Ray at {address or 'a new local cluster'}: {first}"
-            ) from None
+        except ConnectionError as exc:
+            if address == "auto":
+                raise ConfigError(
+                    "--ray-address auto: no running Ray cluster on this machine (start one with `ray start "
+                    "--head`, or leave out --ray-address for a local Ray started for the scan)"
+                ) from None
+            raise ConfigError(f"cannot connect to Ray at {address}: {_first_line(exc)}") from None
+        except (RuntimeError, ValueError) as exc:
+            where = address or "a new local cluster"
+            raise ConfigError(f"cannot connect to Ray at {where}: {_first_line(exc)}") from None
         started = True
     try:
         yield RayEngine(ray, config.ray_address or ("local" if started else "this process's session"))
     finally:
         if started:
             ray.shutdown()
+
+
+def _first_line(exc: BaseException) -> str:
+    """An exception as one line: Ray's messages run over several."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _run_block(
@@ -161,7 +172,7 @@ class RayEngine:
         except self.ray.exceptions.RayError as exc:
             if self._debug:
                 raise
-            reason = f"a Ray task failed: {str(exc).strip().splitlines()[0]}"
+            reason = f"a Ray task failed: {_first_line(exc)}"
             return {c.id: errored(c, reason) for c in self.remote}
         results = {}
         for i, check in enumerate(self.remote):
