@@ -268,9 +268,9 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
         *(
             [
                 f"- engine {run['engine']}: {run['engine_report'].get('blocks', 0)} blocks, "
-                f"{len(run['engine_report'].get('workers', []))} checks on the workers; the Ray processes' "
-                f"summed RSS at its highest {run['others_peak_gb']:.2f} GB (object store pages counted "
-                "in each process that maps them)"
+                f"{len(run['engine_report'].get('on_workers', []))} checks on the workers; "
+                f"the Ray processes' summed RSS at its highest {run['others_peak_gb']:.2f} GB "
+                "(object store pages counted in each process that maps them)"
             ]
             if run.get("engine", "local") != "local"
             else []

@@ -16,8 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from conftest import ROOT, chat, ticket_records, write_jsonl
+from test_cli import SCHEMA, undocumented_keys
 
 import dataqa
 from dataqa.engine.registry import RECORD, load_checks
@@ -94,7 +96,7 @@ def assert_same(local: dict, remote: dict) -> None:
     record = {cid for cid, cls in load_checks().items() if cls.scope == RECORD}
     ran = {c["id"] for c in remote["checks"] if c["status"] != "skipped"}
     assert on_workers == record & ran, "every record-scope check that ran, ran on the workers"
-    assert set(remote["engine"]["workers"]) == on_workers
+    assert set(remote["engine"]["on_workers"]) == on_workers
     assert {c.get("ran_on") for c in remote["checks"] if c["id"] not in on_workers} == {"driver"}
     assert remote["engine"]["blocks"] >= len(remote["splits"])
 
@@ -103,6 +105,8 @@ def test_sample_data_gives_the_same_report(tmp_path: Path) -> None:
     local, remote = both(str(SAMPLE / "train.jsonl"), test=str(SAMPLE / "test.jsonl"), block_rows=100)
     assert remote["engine"]["blocks"] > 10  # the train split was cut, not shipped whole
     assert_same(local, remote)
+    jsonschema.validate(remote, SCHEMA)
+    assert undocumented_keys(remote, SCHEMA) == [], "document the Ray engine's keys in report.schema.json"
 
 
 def every_family(folder: Path) -> dict[str, str]:
@@ -194,7 +198,7 @@ def test_a_worker_killed_mid_scan_is_retried_and_the_report_is_the_same(tmp_path
     marker.unlink()
     remote = dataqa.scan(train, test=test, engine="ray", ray_block_rows=200, **options).to_dict()
     assert marker.exists() and int(marker.read_text()) != os.getpid(), "a worker process was killed"
-    assert "KILL901" in remote["engine"]["workers"]
+    assert "KILL901" in remote["engine"]["on_workers"]
     assert next(c for c in remote["checks"] if c["id"] == "KILL901")["status"] == "passed"
     assert comparable(remote) == comparable(local)
 

@@ -190,5 +190,5 @@ class RayEngine:
             "address": self.address,
             "ray_version": self.ray.__version__,
             "blocks": self.blocks,
-            "workers": [c.id for c in self.remote],
+            "on_workers": [c.id for c in self.remote],
         }
