@@ -20,6 +20,7 @@ from dataqa.text.topics import (
     nearest_train,
     text_space,
     train_spread,
+    train_words,
     vocabulary_share,
 )
 
@@ -77,6 +78,25 @@ def _verified(
     _, share = vocabulary_share(space.vectorizer, [prompts[int(i)] for i in rows])
     sims[rows] = np.maximum(sims[rows], np.clip(best * share, 0.0, 1.0))
     return nearest, sims
+
+
+def _nothing_to_compare(ctx: Context, prompts: list[str], rows: np.ndarray) -> np.ndarray:
+    """Per row of `rows`: whether the input holds no word train's space keeps and none train never
+    had: every word is one train drops as too common (the fixed instructions of a templated prompt)
+    or too rare, the rest numbers ("...reach the target 89 with [68, 96, 59, 44]"). Its similarity
+    to train is not low but undefined; the input repeats train's own words. When train keeps no
+    word at all (every prompt the same instructions, its values numbers), no input can be judged."""
+    vectorizer = text_space(ctx).vectorizer
+    if vectorizer is None:
+        return np.ones(len(rows), dtype=bool)
+    analyse = vectorizer.build_analyzer()
+    vocab = vectorizer.vocabulary_
+    seen = train_words(ctx)
+    out = np.zeros(len(rows), dtype=bool)
+    for k, i in enumerate(rows.tolist()):
+        words = analyse(prompts[i])
+        out[k] = bool(words) and all(w in seen and w not in vocab for w in words)
+    return out
 
 
 @register
@@ -164,7 +184,8 @@ class TestCoverage(Check):
         rows = spread["row"].to_numpy()
         names = np.array([name_words(texts[int(i)], given[int(i)]) for i in rows], dtype=np.int64)
         words = spread["n_words"].to_numpy() - names
-        sims = spread["similarity"].to_numpy()[words >= self.min_words]
+        comparable = ~_nothing_to_compare(ctx, texts, rows)
+        sims = spread["similarity"].to_numpy()[(words >= self.min_words) & comparable]
         return float(np.quantile(sims, self.train_share)) if len(sims) >= self.min_rows else None
 
     def run(self, ctx: Context) -> Iterator[Finding]:
@@ -200,6 +221,7 @@ class TestCoverage(Check):
             if len(uncovered) and own is not None:
                 bar = min(bar, own)
                 uncovered = uncovered[sims[uncovered] < bar]
+            uncovered = uncovered[~_nothing_to_compare(ctx, prompts, uncovered)]
             nearest = near["nearest_line"].to_numpy().copy()
             if len(uncovered):  # the candidate search is approximate: verify before claiming
                 nearest[uncovered], sims = _verified(ctx, split.name, uncovered, prompts, sims.copy())

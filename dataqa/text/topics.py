@@ -260,14 +260,32 @@ def _split_off_small_groups(points: np.ndarray, raw: np.ndarray, k: int) -> np.n
     return out
 
 
+def train_words(ctx: Context, column: str = "prompt") -> frozenset[str]:
+    """Every word the valid training inputs use, as the space's analyser cuts them, before the
+    space drops the too common and the too rare (the vectorizer keeps no list of the dropped ones
+    in scikit-learn 1.9). Collected once per scan, with polars."""
+
+    def compute() -> frozenset[str]:
+        texts = ctx.valid_rows("train")[column].fill_null("").str.to_lowercase()
+        words = texts.str.extract_all(r"\b[^\W\d_][^\W\d_]+\b").explode().drop_nulls().unique()
+        return frozenset(words.to_list()) - _STOP_SET
+
+    return ctx.shared(("train_words", column), compute)
+
+
+_STOP_SET = frozenset(STOP_WORDS)
+
+
 def vocabulary_share(
     vectorizer: TfidfVectorizer, texts: list[str], own: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per text: its content-word count, and the share of its TF-IDF norm that train's vocabulary
     holds, counting each word train never had at the highest IDF (a word never seen is maximally
-    rare). Words train has but dropped as too common or too rare count for nothing. With `own`,
-    `texts` are training rows measured against the rest of train: a dropped word that no other of
-    `texts` uses is the row's own (the rest of train never has it) and counts as never seen.
+    rare). A word outside the vocabulary counts as never seen, whether train never had it or the
+    space dropped it as too common or too rare: the space cannot tell them apart, and the coverage
+    bars were measured so. (scikit-learn before 1.9 kept the dropped words as `stop_words_`, and
+    this function once counted them for nothing there only: the same data gave other scores with
+    another scikit-learn. `own` is kept for its callers; it no longer changes the count.)
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -282,7 +300,7 @@ def vocabulary_share(
     )
     analyse = vectorizer.build_analyzer()
     vocab = vectorizer.vocabulary_
-    dropped = getattr(vectorizer, "stop_words_", None) or set()
+    dropped: set[str] = set()
     top_idf = float(vectorizer.idf_.max()) if len(vectorizer.idf_) else 1.0
     words = np.zeros(len(texts), dtype=np.int64)
     unseen = np.zeros(len(texts), dtype=np.float64)
