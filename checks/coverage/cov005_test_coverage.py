@@ -20,7 +20,6 @@ from dataqa.text.topics import (
     nearest_train,
     text_space,
     train_spread,
-    train_words,
     vocabulary_share,
 )
 
@@ -48,6 +47,19 @@ def name_words(text: str, given: str = "") -> int:
         ):
             count += 1
     return count
+
+
+def train_words(ctx: Context, column: str = "prompt") -> frozenset[str]:
+    """Every word the valid training inputs use, as the space's analyser cuts them, before the
+    space drops the too common and the too rare (the vectorizer keeps no list of the dropped ones
+    in scikit-learn 1.9). Collected once per scan, with polars."""
+
+    def compute() -> frozenset[str]:
+        texts = ctx.valid_rows("train")[column].fill_null("").str.to_lowercase()
+        words = texts.str.extract_all(r"\b[^\W\d_][^\W\d_]+\b").explode().drop_nulls().unique()
+        return frozenset(words.to_list()) - _STOP
+
+    return ctx.shared(("train_words", column), compute)
 
 
 VERIFY_ROWS = 256
@@ -135,7 +147,7 @@ class TestCoverage(Check):
     """
 
     id = "COV005"
-    shares = frozenset({"lsa", "nearest_train", "text_space", "train_spread"})
+    shares = frozenset({"lsa", "nearest_train", "text_space", "train_spread", "train_words"})
     name = "test-coverage"
     family = "coverage"
     severity = Severity.WARNING

@@ -260,22 +260,6 @@ def _split_off_small_groups(points: np.ndarray, raw: np.ndarray, k: int) -> np.n
     return out
 
 
-def train_words(ctx: Context, column: str = "prompt") -> frozenset[str]:
-    """Every word the valid training inputs use, as the space's analyser cuts them, before the
-    space drops the too common and the too rare (the vectorizer keeps no list of the dropped ones
-    in scikit-learn 1.9). Collected once per scan, with polars."""
-
-    def compute() -> frozenset[str]:
-        texts = ctx.valid_rows("train")[column].fill_null("").str.to_lowercase()
-        words = texts.str.extract_all(r"\b[^\W\d_][^\W\d_]+\b").explode().drop_nulls().unique()
-        return frozenset(words.to_list()) - _STOP_SET
-
-    return ctx.shared(("train_words", column), compute)
-
-
-_STOP_SET = frozenset(STOP_WORDS)
-
-
 def vocabulary_share(
     vectorizer: TfidfVectorizer, texts: list[str], own: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
