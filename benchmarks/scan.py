@@ -244,6 +244,13 @@ def measure(
     }
 
 
+def _worker_cpu(engine: dict) -> str:
+    """The CPU seconds the checks on the Ray workers took there, in all and for the costliest five."""
+    seconds = engine.get("worker_cpu_seconds", {})
+    top = sorted(seconds.items(), key=lambda kv: -kv[1])[:5]
+    return f"{sum(seconds.values()):.1f} s in all; " + ", ".join(f"{cid} {s:.1f} s" for cid, s in top)
+
+
 def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") -> str:
     """One Markdown section: totals, then the costliest stages with the peak RSS after each."""
     lb, la = run["load"]
@@ -270,7 +277,8 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
                 f"- engine {run['engine']}: {run['engine_report'].get('blocks', 0)} blocks, "
                 f"{len(run['engine_report'].get('on_workers', []))} checks on the workers; "
                 f"the Ray processes' summed RSS at its highest {run['others_peak_gb']:.2f} GB "
-                "(object store pages counted in each process that maps them)"
+                "(object store pages counted in each process that maps them)",
+                f"- CPU on the workers: {_worker_cpu(run['engine_report'])}",
             ]
             if run.get("engine", "local") != "local"
             else []

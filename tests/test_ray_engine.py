@@ -97,6 +97,7 @@ def assert_same(local: dict, remote: dict) -> None:
     ran = {c["id"] for c in remote["checks"] if c["status"] != "skipped"}
     assert on_workers == record & ran, "every record-scope check that ran, ran on the workers"
     assert set(remote["engine"]["on_workers"]) == on_workers
+    assert set(remote["engine"]["worker_cpu_seconds"]) == on_workers  # what each took on the workers
     assert {c.get("ran_on") for c in remote["checks"] if c["id"] not in on_workers} == {"driver"}
     assert remote["engine"]["blocks"] >= len(remote["splits"])
 

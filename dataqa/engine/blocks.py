@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import copy
 import dataclasses
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -55,11 +56,13 @@ class Block:
 
 @dataclass
 class Outcome:
-    """One check's result on one block: findings and metrics, or why it failed."""
+    """One check's result on one block: findings and metrics, or why it failed; and the CPU seconds
+    it took (its process's, threads included: a Ray worker runs one task at a time)."""
 
     findings: list[Finding] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    cpu_seconds: float = 0.0
 
 
 def shell(split: Split) -> Split:
@@ -157,26 +160,29 @@ def run_block(checks: list[Check], ctx: Context, debug: bool = False) -> list[Ou
     for check in checks:
         own = copy.copy(check)
         own.metrics = {}
+        began = time.process_time()
         try:
             findings = list(own.run(ctx.view()))
         except Exception as exc:
             if debug:
                 raise
-            outcomes.append(Outcome(error=error_reason(exc)))
+            outcomes.append(Outcome(error=error_reason(exc), cpu_seconds=time.process_time() - began))
             continue
-        outcomes.append(Outcome(findings, dict(own.metrics)))
+        outcomes.append(Outcome(findings, dict(own.metrics), cpu_seconds=time.process_time() - began))
     return outcomes
 
 
 def merge(check: Check, outcomes: list[Outcome]) -> Outcome:
     """One check's outcomes on every block, in block order, as its outcome on the whole scan: the
-    findings in order, the metrics merged by the check (`Check.merge_metrics`); the first error wins."""
+    findings in order, the metrics merged by the check (`Check.merge_metrics`), the CPU seconds added up;
+    the first error wins."""
+    cpu = sum(o.cpu_seconds for o in outcomes)
     failed = next((o for o in outcomes if o.error), None)
     if failed is not None:
-        return Outcome(error=failed.error)
+        return Outcome(error=failed.error, cpu_seconds=cpu)
     findings = [f for o in outcomes for f in o.findings]
     try:
         metrics = type(check).merge_metrics([o.metrics for o in outcomes])
     except ValueError as exc:
-        return Outcome(error=f"{check.id} cannot run on blocks: {exc}")
-    return Outcome(findings, metrics)
+        return Outcome(error=f"{check.id} cannot run on blocks: {exc}", cpu_seconds=cpu)
+    return Outcome(findings, metrics, cpu_seconds=cpu)

@@ -130,6 +130,8 @@ class RayEngine:
         self._ctx: Context | None = None
         self._timeout = 0.0
         self._debug = False
+        self.cpu_seconds: dict[str, float] = {}
+        """Check id -> CPU seconds its runs on the blocks took on the workers, added up."""
 
     def place(self, ctx: Context, checks: list[Check], config: Config, debug: bool = False) -> set[str]:
         """Submit a task per block for the record-scope checks whose needs are met (a check that
@@ -177,6 +179,7 @@ class RayEngine:
         results = {}
         for i, check in enumerate(self.remote):
             merged = blocks.merge(check, [outcomes[i] for outcomes in per_block])
+            self.cpu_seconds[check.id] = merged.cpu_seconds
             if merged.error:
                 results[check.id] = errored(check, merged.error)
             else:
@@ -184,11 +187,14 @@ class RayEngine:
         return results
 
     def describe(self) -> dict[str, Any]:
-        """What the report says of the engine: its name, the cluster, the blocks and the checks on it."""
+        """What the report says of the engine: its name, the cluster, the blocks, the checks on its
+        workers and the CPU seconds each took there (over all blocks; a check's `duration_s` is the
+        driver's wait for it)."""
         return {
             "name": "ray",
             "address": self.address,
             "ray_version": self.ray.__version__,
             "blocks": self.blocks,
             "on_workers": [c.id for c in self.remote],
+            "worker_cpu_seconds": {cid: round(s, 3) for cid, s in self.cpu_seconds.items()},
         }
