@@ -66,14 +66,16 @@ def _answers_apart(
     """Per verified whole-example pair (lines `left[i]`, `right[i]`): whether its answers, both of
     `ANSWER_WORDS` words or more, are not near each other. One prompt answered twice otherwise is
     one input with two answers (DUP004, LEAK005), not a copy of the example, however much a long
-    shared prompt (a contract asked about one clause at a time) makes the whole records alike."""
+    shared prompt (a contract asked about one clause at a time) makes the whole records alike.
+    Records without a prompt (plain text: the answer is the whole record) are left to the verifier;
+    the threshold is inclusive, as everywhere in the verifier."""
     answers = []
     for split, lines in zip(splits, (left, right), strict=True):
         wanted = pl.Series(np.unique(lines), dtype=pl.Int64).implode()
         frame = (
             ctx.valid_rows(split)
-            .select("line", "response")
-            .filter(pl.col("line").is_in(wanted))
+            .select("line", "prompt", "response")
+            .filter(pl.col("line").is_in(wanted) & (pl.col("prompt").fill_null("") != ""))
             .select("line", normalise_expr(pl.col("response").fill_null("")).alias("answer"))
         )
         found = dict(frame.iter_rows())
@@ -81,7 +83,7 @@ def _answers_apart(
     apart = np.zeros(len(left), dtype=bool)
     for i, (a, b) in enumerate(zip(*answers, strict=True)):
         if a != b and a.count(" ") + 1 >= ANSWER_WORDS and b.count(" ") + 1 >= ANSWER_WORDS:
-            apart[i] = word_similarity(a, b) < threshold
+            apart[i] = word_similarity(a, b) < threshold - 1e-9
     return apart
 
 
