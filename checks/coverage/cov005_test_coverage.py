@@ -99,7 +99,7 @@ def _nothing_to_compare(ctx: Context, prompts: list[str], rows: np.ndarray) -> n
     to train is not low but undefined; the input repeats train's own words. When train keeps no
     word at all (every prompt the same instructions, its values numbers), no input can be judged."""
     vectorizer = text_space(ctx).vectorizer
-    if vectorizer is None:
+    if vectorizer is None or not len(rows):
         return np.ones(len(rows), dtype=bool)
     analyse = vectorizer.build_analyzer()
     vocab = vectorizer.vocabulary_
