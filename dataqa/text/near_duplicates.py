@@ -45,9 +45,10 @@ import polars as pl
 from scipy.sparse import csr_matrix
 
 from dataqa.engine.context import Context
+from dataqa.ingest.layouts import TEXT
 from dataqa.text.candidates import candidates_across, candidates_within
 from dataqa.text.minhash import DEFAULT_SHINGLE, bands
-from dataqa.text.normalise import Distinct, distinct, normalise_expr
+from dataqa.text.normalise import Distinct, distinct, normalise
 from dataqa.text.templates import bound_words, templates
 from dataqa.text.verify import verify_pairs, word_similarity
 
@@ -61,26 +62,23 @@ shorter answers (a label, a number, a name) are told apart by the verifier's own
 
 
 def _answers_apart(
-    ctx: Context, splits: tuple[str, str], left: np.ndarray, right: np.ndarray, threshold: float
+    ctx: Context,
+    splits: tuple[str, str],
+    texts: tuple[Distinct, Distinct],
+    kept: np.ndarray,
+    threshold: float,
 ) -> np.ndarray:
-    """Per verified whole-example pair (lines `left[i]`, `right[i]`): whether its answers, both of
-    `ANSWER_WORDS` words or more, are not near each other. One prompt answered twice otherwise is
-    one input with two answers (DUP004, LEAK005), not a copy of the example, however much a long
-    shared prompt (a contract asked about one clause at a time) makes the whole records alike.
-    Records without a prompt (plain text: the answer is the whole record) are left to the verifier;
-    the threshold is inclusive, as everywhere in the verifier."""
-    answers = []
-    for split, lines in zip(splits, (left, right), strict=True):
-        wanted = pl.Series(np.unique(lines), dtype=pl.Int64).implode()
-        frame = (
-            ctx.valid_rows(split)
-            .select("line", "prompt", "response")
-            .filter(pl.col("line").is_in(wanted) & (pl.col("prompt").fill_null("") != ""))
-            .select("line", normalise_expr(pl.col("response").fill_null("")).alias("answer"))
-        )
-        found = dict(frame.iter_rows())
-        answers.append([found.get(int(line)) or "" for line in lines.tolist()])
-    apart = np.zeros(len(left), dtype=bool)
+    """Per verified whole-example pair (distinct rows `kept[i]` of `texts`): whether its answers,
+    both of `ANSWER_WORDS` words or more, are not near each other. One prompt answered twice
+    otherwise is one input with two answers (DUP004, LEAK005), not a copy of the example, however
+    much a long shared prompt (a contract asked about one clause at a time) makes the whole records
+    alike. Plain text (the answer is the whole record) is left to the verifier; the threshold is
+    inclusive, as everywhere in the verifier."""
+    apart = np.zeros(len(kept), dtype=bool)
+    if any(ctx.splits[split].kind == TEXT for split in splits):
+        return apart
+    raw = _raw_texts(ctx, splits, texts, "response")
+    answers = [normalise(pl.Series(raw(side, kept[:, side]), dtype=pl.String)).to_list() for side in (0, 1)]
     for i, (a, b) in enumerate(zip(*answers, strict=True)):
         if a != b and a.count(" ") + 1 >= ANSWER_WORDS and b.count(" ") + 1 >= ANSWER_WORDS:
             apart[i] = word_similarity(a, b) < threshold - 1e-9
@@ -161,7 +159,7 @@ def near_pairs(
             terms=bound_words(ctx, column),
         )
         if column == "text" and len(kept):
-            apart = _answers_apart(ctx, (left, right), ld.lines[kept[:, 0]], rd.lines[kept[:, 1]], t)
+            apart = _answers_apart(ctx, (left, right), (ld, rd), kept, t)
             kept, sims = kept[~apart], sims[~apart]
         return pl.DataFrame(
             {
