@@ -142,10 +142,9 @@ def _optional(obj: dict[str, Any], layout: Layout, role: str, rec: Record) -> st
 def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     """Every prompt/response layout (Alpaca, question/answer, prompt/completion, ...): a prompt,
     optional context appended to it, a target, an optional system prompt."""
-    system = _optional(obj, layout, "system", rec)
+    opening = _system_turns(obj, layout, rec)
     prompt_key = layout.source("prompt") or "prompt"
     if _is_messages(lookup(obj, prompt_key)):  # TRL's conversational prompt-completion
-        opening = [("system", system)] if system.strip() else []
         rec.turns = [*opening, *_prompt_turns(obj, layout, rec), ("assistant", _completion(obj, layout, rec))]
         return
     prompt = string_field(obj, prompt_key, rec, lenient=layout.lenient)
@@ -153,9 +152,13 @@ def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     output = _completion(obj, layout, rec)
     prompt = f"{prompt}\n\n{extra}" if extra.strip() else prompt
     earlier = history_turns(obj, layout, rec)
-    rec.turns = (
-        ([("system", system)] if system.strip() else []) + earlier + [("user", prompt), ("assistant", output)]
-    )
+    rec.turns = [*opening, *earlier, ("user", prompt), ("assistant", output)]
+
+
+def _system_turns(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tuple[str, str]]:
+    """The record's optional system prompt as its first turn, or no turn when it has none."""
+    system = _optional(obj, layout, "system", rec)
+    return [("system", system)] if system.strip() else []
 
 
 def _is_messages(value: Any) -> bool:
@@ -341,10 +344,9 @@ def _pair(obj: dict[str, Any], rec: Record, layout: Layout) -> tuple[list, str]:
 
 
 def _normalise_preference(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
-    system = _optional(obj, layout, "system", rec)
+    turns = _system_turns(obj, layout, rec)
     prompt_key = layout.source("prompt")
     prompt_value = lookup(obj, prompt_key) if prompt_key else MISSING
-    turns: list[tuple[str, str]] = [("system", system)] if system.strip() else []
     conversation_key = layout.source("messages")
     if isinstance(prompt_value, list):
         msgs = conversation(prompt_value, prompt_key or "prompt", rec, need_target=False)
@@ -381,8 +383,7 @@ def _normalise_openai_preference(obj: dict[str, Any], rec: Record, layout: Layou
 
 def _normalise_kto(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     """KTO unpaired records: a prompt and one completion (or one conversation) and a boolean label."""
-    system = _optional(obj, layout, "system", rec)
-    turns: list[tuple[str, str]] = [("system", system)] if system.strip() else []
+    turns = _system_turns(obj, layout, rec)
     conversation_key = layout.source("messages")
     if conversation_key is not None:
         value = lookup(obj, conversation_key)
