@@ -178,19 +178,20 @@ class Context:
                 "nothing to measure"
             )
         if need == "target":
-            text = [s.name for s in self if s.kind == TEXT]
-            return (
-                None
-                if not text
-                else f"{', '.join(text)} is plain text for continued pre-training: every token is trained "
-                "on, there is no prompt and target to compare"
+            return self._splits_of_kind(
+                TEXT,
+                "plain text for continued pre-training: every token is trained on, there is no prompt and "
+                "target to compare",
             )
         if need == "reply":  # a written answer to judge as a reply (truncated, echoed, trivial)
-            graded = [s.name for s in self if s.kind == RFT]
-            return (
-                None
-                if not graded
-                else f"{', '.join(graded)} is reinforcement fine-tuning data: the model writes its answer in "
-                "training and a grader scores it; the data holds the grader's references, not replies"
+            return self._splits_of_kind(
+                RFT,
+                "reinforcement fine-tuning data: the model writes its answer in training and a grader "
+                "scores it; the data holds the grader's references, not replies",
             )
         return f"unknown need {need!r}"
+
+    def _splits_of_kind(self, kind: str, what: str) -> str | None:
+        """None, or "<splits> is <what>" for the splits whose layout is of `kind` (an unmet need)."""
+        names = [s.name for s in self if s.kind == kind]
+        return f"{', '.join(names)} is {what}" if names else None
