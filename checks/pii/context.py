@@ -29,15 +29,17 @@ _KIND_WORDS: dict[str, str] = {
 """Words by which a prompt names a kind of value, for `FORMAT_TASK` to hold for that kind."""
 BUSINESS_CONTACT = re.compile(
     r"(?i)\b(?:call|contact|reach|email|e-mail|write to|text|visit|find|follow|phone) us\b"
-    r"|\bour (?:office|offices|team|store|shop|website|site|hotline|number|phone|reception|front desk"
-    r"|customer service|support|address|email|inbox)\b|\b(?:customer service|customer care|hotline"
+    r"|\bour (?:office|offices|team|store|shop|website|site|hotline|number|phone|telephone|fax|reception"
+    r"|front desk|customer service|support|address|email|inbox)\b|\b(?:customer service|customer care|hotline"
     r"|toll[- ]free|reservations?|bookings?|opening hours|business hours|open (?:daily|monday|mon)"
     r"|for (?:more |further )?(?:[a-z]+ )?(?:information|info|details|enquiries|inquiries|questions)"
-    r"|box office|headquarters"
+    r"|box office|headquarters|registrant(?:'s|\u2019s)? (?:tele)?phone"
+    r"|principal (?:executive |business )?offices?"
     r"|appointments?|(?:press|main|front|box|head|sales|ticket|admissions|district|field|branch)"
     r" office)\b|联系我们|咨询|热线|客服|预订|详情"
 )
-"""Words around a phone number or address that a business or institution publishes for anyone to use."""
+"""Words around a phone number or address that a business or institution publishes for anyone to use
+(a company filing's cover page prints "principal executive offices" and "Registrant's telephone number")."""
 INSTITUTION_LINE = re.compile(
     r"(?:\b(?:Office|Department|Dept\.?|Police|Constabulary|Sheriff|Agency|Authority"
     r"|Bureau|Commission|Council|Ministry|Embassy|Consulate|Court|Services?|Cent(?:er|re)|Hospital|Clinic"
