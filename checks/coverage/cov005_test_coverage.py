@@ -49,17 +49,44 @@ def name_words(text: str, given: str = "") -> int:
     return count
 
 
-def train_words(ctx: Context, column: str = "prompt") -> frozenset[str]:
-    """Every word the valid training inputs use, as the space's analyser cuts them, before the
-    space drops the too common and the too rare (the vectorizer keeps no list of the dropped ones
-    in scikit-learn 1.9). Collected once per scan, with polars."""
+def train_words(ctx: Context, column: str = "prompt") -> dict[str, int]:
+    """Every word the valid training inputs use, as the space's analyser cuts them, with the number
+    of inputs it occurs in, before the space drops the too common and the too rare (the vectorizer
+    keeps no list of the dropped ones in scikit-learn 1.9). Collected once per scan, with polars."""
 
-    def compute() -> frozenset[str]:
+    def compute() -> dict[str, int]:
         texts = ctx.valid_rows("train")[column].fill_null("").str.to_lowercase()
-        words = texts.str.extract_all(r"\b[^\W\d_][^\W\d_]+\b").explode().drop_nulls().unique()
-        return frozenset(words.to_list()) - _STOP
+        words = texts.str.extract_all(r"\b[^\W\d_][^\W\d_]+\b").list.unique().explode().drop_nulls()
+        counts = words.value_counts(sort=False, name="rows")
+        return {
+            word: rows
+            for word, rows in zip(counts[counts.columns[0]].to_list(), counts["rows"].to_list(), strict=True)
+            if word not in _STOP
+        }
 
     return ctx.shared(("train_words", column), compute)
+
+
+def template_words(ctx: Context) -> frozenset[str]:
+    """Words in more than half of the training inputs (the share over which the text space drops a
+    word as too common): a template's fixed instructions, a tool list every prompt repeats."""
+    rows = ctx.valid_rows("train").height
+    if rows < 20:  # the space keeps every word of so few inputs (`topics._vectorizer`)
+        return frozenset()
+    return frozenset(word for word, n in train_words(ctx).items() if n > rows / 2)
+
+
+def own_words(ctx: Context, prompts: list[str], rows: np.ndarray) -> np.ndarray:
+    """Per row of `rows`: its content words that are not in most training inputs. A templated prompt
+    (thousands of words of tool descriptions, then "<question>Who is Bill Clinton?</question>") is
+    as long as its own words, not its template's, when it is judged too short to call a new kind."""
+    vectorizer = text_space(ctx).vectorizer
+    if vectorizer is None or not len(rows):
+        return np.zeros(len(rows), dtype=np.int64)
+    analyse = vectorizer.build_analyzer()
+    common = template_words(ctx)
+    counts = [sum(word not in common for word in analyse(prompts[i])) for i in rows.tolist()]
+    return np.array(counts, dtype=np.int64)
 
 
 VERIFY_ROWS = 256
@@ -195,7 +222,7 @@ class TestCoverage(Check):
         texts, given = train["prompt"].fill_null("").to_list(), train["system"].fill_null("").to_list()
         rows = spread["row"].to_numpy()
         names = np.array([name_words(texts[int(i)], given[int(i)]) for i in rows], dtype=np.int64)
-        words = spread["n_words"].to_numpy() - names
+        words = np.minimum(spread["n_words"].to_numpy() - names, own_words(ctx, texts, rows))
         comparable = ~_nothing_to_compare(ctx, texts, rows)
         sims = spread["similarity"].to_numpy()[(words >= self.min_words) & comparable]
         return float(np.quantile(sims, self.train_share)) if len(sims) >= self.min_rows else None
@@ -224,10 +251,12 @@ class TestCoverage(Check):
             # Whether the split's texts share few words with train by nature: all its rows say.
             if len(sims) >= self.min_rows and self.low(float(np.median(sims))):
                 bar = float(np.nextafter(0.0, 1.0))  # only a similarity of 0: no shared known word
-                judged = words >= max(self.min_words, self.long_words)
+                need = max(self.min_words, self.long_words)
             else:
-                bar, judged = self.bar(sims[scored]), scored
-            uncovered = np.flatnonzero(judged & (sims < bar))
+                bar, need = self.bar(sims[scored]), self.min_words
+            uncovered = np.flatnonzero((words >= need) & (sims < bar))
+            # words of the input's own, not of the template most training inputs repeat
+            uncovered = uncovered[np.minimum(words[uncovered], own_words(ctx, prompts, uncovered)) >= need]
             if len(uncovered) and not spread_known:
                 own, spread_known = self.spread_bar(ctx), True
             if len(uncovered) and own is not None:
