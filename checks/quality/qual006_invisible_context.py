@@ -105,17 +105,29 @@ _COUNT = (
 )
 
 
-def _counted_in(text: str, matched: str) -> bool:
-    """Whether the matched media noun is a counted thing of the text ("draws 9 pictures ... on the pictures").
+_MEASURE = (
+    r"\b\d[\d,.]*\s*-?\s*(?:inch(?:es)?|in\.?|cm|mm|centimet(?:er|re)s?|millimet(?:er|re)s?|f(?:oo|ee)t|ft"
+    r"|met(?:er|re)s?|yards?|pixels?|px)"
+)
+"""A length: a thing measured so ("a 5-inch by 7-inch picture") is an object of the text."""
 
-    Word problems and stories count pictures, pages and videos; "the pictures" then points back at them,
-    not at media missing from the example.
+
+def _counted_in(text: str, matched: str) -> bool:
+    """Whether the matched media noun is a counted or measured thing of the text ("draws 9 pictures
+    ... on the pictures", "a 5-inch by 7-inch picture is placed on paper ... each side of the picture").
+
+    Word problems and stories count pictures, pages and videos and give their sizes; "the pictures"
+    then points back at them, not at media missing from the example.
     """
     noun = _NOUNS.search(matched)
     if noun is None:
         return False
     stem = re.escape(noun.group(1))
-    counted = rf"(?i)\b(?:{_COUNT}\s+(?:[a-z-]+\s+)?{stem}s?|how many\s+(?:[a-z-]+\s+)?{stem}s?)\b"
+    counted = (
+        rf"(?i)\b(?:{_COUNT}\s+(?:[a-z-]+\s+)?{stem}s?|how many\s+(?:[a-z-]+\s+)?{stem}s?"
+        rf"|{_MEASURE}(?:\s*(?:by|x|\u00d7)\s*{_MEASURE})?\s+(?:[a-z-]+\s+)?{stem}s?"
+        rf"|{stem}s?\s+(?:[a-z-]+\s+)?{_MEASURE})\b"
+    )
     return re.search(counted, text) is not None
 
 
