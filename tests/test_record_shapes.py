@@ -468,3 +468,35 @@ def test_sentence_pairs_are_suggested_and_read_as_one_input(tmp_path: Path) -> N
     fields = {"premise": "text", "hypothesis": "context"}
     mapped = dataqa.scan(str(path), select=["FMT", "DUP001", "LBL001"], fields=fields)
     assert [(f.check_id, [loc.line for loc in f.locations]) for f in mapped.findings] == [("DUP001", [5, 21])]
+
+
+def test_an_object_of_records_by_id_is_read_as_its_values(tmp_path: Path) -> None:
+    """`{"algebra_1.json": {"problem": ..., "solution": ...}, ...}` (an id-to-record dump, as ms-swift
+    ships MATH): every value is a record, found at the line its key starts on; `--records-key`
+    keeps the key; an object with a value that is no object stays unread, with its message."""
+    problems = {
+        f"algebra_{i}.json": {"problem": f"What is {i} + {i + 3}?", "solution": f"It is {2 * i + 3}."}
+        for i in range(6)
+    }
+    problems["algebra_9.json"] = dict(problems["algebra_2.json"])  # a planted copy of the third
+    path = tmp_path / "math.json"
+    path.write_text(json.dumps(problems, indent=2))
+    report = dataqa.scan(str(path), select=["DUP001", "FMT"])
+    assert report.splits[0].rows == 7 and report.splits[0].format == "problem_solution"
+    keys = [n for n, line in enumerate(path.read_text().splitlines(), 1) if line.startswith('  "algebra_')]
+    assert [(f.check_id, [loc.physical_line for loc in f.locations]) for f in report.findings] == [
+        ("DUP001", [keys[2], keys[6]])
+    ]
+    kept = dataqa.scan(str(path), records_key="source", select=["FMT"], fields={"source": "meta"})
+    assert kept.findings == [] and kept.splits[0].rows == 7
+    one_line = tmp_path / "one_line.json"
+    one_line.write_text(json.dumps(problems))
+    (copy,) = dataqa.scan(str(one_line), select=["DUP001"]).findings
+    assert [str(loc).rsplit("/", 1)[-1] for loc in copy.locations] == [
+        "one_line.json:1 (record 3)",
+        "one_line.json:1 (record 7)",
+    ]
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps({"name": "math", "algebra_1.json": problems["algebra_1.json"]}))
+    (unread,) = dataqa.scan(str(mixed), select=["FMT"]).findings
+    assert unread.check_id == "FMT018" and "holds no list of records" in unread.message

@@ -1,5 +1,6 @@
 """The records of a JSON document: a top-level array, the list of records an object holds, every
-list a records path with a `*` step matches, or the document itself when it is one record.
+list a records path with a `*` step matches, the values of an object that maps keys to records, or
+the document itself when it is one record.
 
 `--records-path rasa_nlu_data.common_examples` names the list; a `*` step matches every key at its
 level (`--records-path '*'`: the lists under each top-level key). `--records-key FIELD` carries the
@@ -71,7 +72,8 @@ def document_records(
         before = len(issues)
         count = 0
         key = target.path[-1] if records_key and target.path else None
-        for number, obj in jsonarray.read_list(path, target, issues, lines):
+        keyed = records_key if target.keyed else None
+        for number, obj in jsonarray.read_list(path, target, issues, lines, keyed):
             count += 1
             if key is not None and records_key not in obj:
                 obj[records_key] = key  # type: ignore[index]
@@ -108,6 +110,9 @@ def choose_lists(
         return [WHOLE]
     if len(candidates) == 1:
         return candidates
+    by_key = found.records_by_key() if not candidates else None
+    if by_key is not None:
+        return [by_key]
     if candidates:
         named = ", ".join(
             f"{c.dotted} ({c.elements:,} records)"

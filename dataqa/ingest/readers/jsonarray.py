@@ -164,6 +164,8 @@ class RecordList:
     elements: int = 0
     first: str | None = None
     """What its first element is: "object", "array", or None (a string, number or other value)."""
+    keyed: bool = False
+    """An object whose values are the records (`{"id-1": {...}, "id-2": {...}}`), not an array."""
 
     @property
     def records(self) -> bool:
@@ -186,6 +188,19 @@ class Survey:
     lists: list[RecordList] = field(default_factory=list)
     damage: str | None = None
     """Why the survey stopped early (a damaged stream, a document that is not complete)."""
+    offset: int = 0
+    """Byte offset of the root's `{` or `[`."""
+    values: int = 0
+    """Values of a root object (its top-level keys)."""
+    object_values: int = 0
+    """Those of them that are objects."""
+
+    def records_by_key(self) -> RecordList | None:
+        """The root object read as records keyed by its keys, when every one of its (two or more)
+        values is an object: `{"algebra_419.json": {"problem": ...}, ...}`, an id-to-record dump."""
+        if self.root != "object" or self.damage or self.values < 2 or self.object_values != self.values:
+            return None
+        return RecordList((), self.offset, self.line, 1, self.values, "object", keyed=True)
 
 
 @dataclass
@@ -226,7 +241,7 @@ def survey(path: Path, max_depth: int = SURVEY_DEPTH, want: tuple[str, ...] | No
                     return Survey("array", root_line, [RecordList((), offset + lead, root_line, 1)])
                 if stripped[0] != ord("{"):
                     return Survey("other", root_line)
-                found = Survey("object", root_line)
+                found = Survey("object", root_line, offset=offset + lead)
             positions, chars, depths = structure(chunk, state, deepest)
             previous = -1
             cursor, cursor_line = 0, chunk_line
@@ -240,7 +255,10 @@ def survey(path: Path, max_depth: int = SURVEY_DEPTH, want: tuple[str, ...] | No
                 if ch == ord(":"):
                     if top is not None and top.kind == ord("{"):
                         top.key = _key(segment)
+                        found.values += len(frames) == 1
                 elif ch in _OPENERS:
+                    if len(frames) == 1 and ch == ord("{") and blank:
+                        found.object_values += 1
                     if top is not None and top.listed is not None and not top.begun:
                         top.begun = True
                         if blank:
@@ -462,9 +480,10 @@ def elements(
 
 
 def read_list(
-    path: Path, found: RecordList, issues: list[LoadIssue], lines: list[int]
+    path: Path, found: RecordList, issues: list[LoadIssue], lines: list[int], records_key: str | None = None
 ) -> Iterator[tuple[int, dict]]:
-    """(key, record) for every element of the list `found` of the document at `path`.
+    """(key, record) for every element of the list `found` of the document at `path` (for a `keyed`
+    object, every value; with `records_key`, its key is kept in the record as that field).
 
     Records of a JSON document can share a line (a one-line array), so a record's key is its
     position in `lines` + 1, where the line it starts on is appended; every issue gets a key the
@@ -480,7 +499,13 @@ def read_list(
     for line, raw in elements(path, found, met, root=not found.path):
         keyed()
         lines.append(line)
-        obj = parse_json(raw, len(lines), issues, "record")
+        if found.keyed:  # `"id": {...}`: the value is the record
+            member = parse_json(b"{" + raw + b"}", len(lines), issues, "record")
+            key, obj = next(iter(member.items())) if isinstance(member, dict) and member else (None, None)
+            if records_key and isinstance(obj, dict) and records_key not in obj:
+                obj[records_key] = key
+        else:
+            obj = parse_json(raw, len(lines), issues, "record")
         if obj is not None:
             yield len(lines), obj
     keyed()
