@@ -176,9 +176,9 @@ def test_records_that_are_arrays_are_one_finding_with_the_map_that_reads_them(tm
     report = dataqa.scan(str(path), select=["FMT"])
     assert [(f.check_id, len(f.locations)) for f in report.findings] == [("FMT018", 1)]
     assert report.findings[0].message == (
-        "no record is in a layout dataqa knows; the records are JSON arrays, not objects: 2 items each "
-        "(string, string) (40 record(s)). Read it with: --map 0=text --map 1=label (fields by position; "
-        "`dataqa formats` lists the layouts)"
+        "no record is in a layout dataqa knows; the records name no fields (JSON arrays, or rows of a "
+        "table without a header row): 2 items each (string, string) (40 record(s)). Read it with: "
+        "--map 0=text --map 1=label (fields by position; `dataqa formats` lists the layouts)"
     )
     assert report.verdict == "NO-GO"
     rows[7][1] = ""  # planted: an empty label
@@ -500,3 +500,77 @@ def test_an_object_of_records_by_id_is_read_as_its_values(tmp_path: Path) -> Non
     mixed.write_text(json.dumps({"name": "math", "algebra_1.json": problems["algebra_1.json"]}))
     (unread,) = dataqa.scan(str(mixed), select=["FMT"]).findings
     assert unread.check_id == "FMT018" and "holds no list of records" in unread.message
+
+
+NEWS = {
+    "1": ["election", "minister", "parliament", "treaty", "embassy", "senate", "vote"],
+    "2": ["match", "coach", "league", "goal", "season", "striker", "final"],
+    "3": ["shares", "profit", "market", "bank", "merger", "investor", "bond"],
+}
+
+
+def news_rows(n: int) -> list[list[str]]:
+    """AG News as its authors ship it: class id, title, description; no header row."""
+    rows = []
+    for i in range(n):
+        label = str(i % 3 + 1)
+        words = NEWS[label]
+        rows.append(
+            [
+                label,
+                f"{words[i % 7].title()} report {i}",
+                f"The {words[(i + 1) % 7]} and the {words[(i + 2) % 7]} were in the news again, story {i}.",
+            ]
+        )
+    return rows
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> list[int]:
+    """Write `rows` quoted, one line each; the line numbers they are on."""
+    path.write_text("".join(",".join(f'"{cell}"' for cell in row) + "\n" for row in rows))
+    return list(range(1, len(rows) + 1))
+
+
+def test_a_table_without_a_header_row_is_read_by_position(tmp_path: Path) -> None:
+    """A class id over class ids, or a sentence, in the first row makes it a record: every row is
+    read by position, the map that reads it is suggested, and with it planted conflicts are found at
+    their lines. A header stays a header, whatever its columns hold."""
+    rows = news_rows(30)
+    rows[20] = ["1", rows[4][1], rows[4][2]]  # planted: the fifth row again, under another class
+    path = tmp_path / "train.csv"
+    write_csv(path, rows)
+    (unread,) = dataqa.scan(str(path), select=["FMT"]).findings
+    assert unread.message == (
+        "no record is in a layout dataqa knows; the records name no fields (JSON arrays, or rows of a "
+        "table without a header row): 3 items each (string, string, string) (30 record(s)). Read it with: "
+        "--map 0=label --map 2=text --map 1=context (fields by position; `dataqa formats` lists the layouts)"
+    )
+    mapped = dataqa.scan(
+        str(path), select=["LBL001", "FMT"], fields={"0": "label", "2": "text", "1": "context"}
+    )
+    assert mapped.splits[0].rows == 30
+    assert [(f.check_id, [loc.physical_line for loc in f.locations]) for f in mapped.findings] == [
+        ("LBL001", [5, 21])
+    ]
+    sentences = tmp_path / "sentences.csv"  # no number in the first row; its question is a sentence
+    write_csv(
+        sentences,
+        [[f"Which of these is the capital of country number {i} on the list?", "B"] for i in range(5)],
+    )
+    assert dataqa.scan(str(sentences), select=["FMT"], fields={"0": "text", "1": "label"}).splits[0].rows == 5
+    headed = tmp_path / "headed.csv"
+    write_csv(headed, [["label", "text"], *[[r[0], r[2]] for r in news_rows(10)]])
+    report = dataqa.scan(str(headed), select=["FMT"])
+    assert (
+        report.findings == [] and report.splits[0].rows == 10 and report.splits[0].format == "classification"
+    )
+    indexed = tmp_path / "indexed.csv"  # pandas' to_csv: an unnamed index column under an empty name
+    write_csv(indexed, [["", "text", "label"], *[[str(i), r[2], r[0]] for i, r in enumerate(news_rows(10))]])
+    assert dataqa.scan(str(indexed), select=["FMT"]).splits[0].rows == 10
+    ragged = tmp_path / "ragged.csv"
+    write_csv(ragged, [*news_rows(6), ["2", "Final report"]])
+    messages = [
+        f.message
+        for f in dataqa.scan(str(ragged), select=["FMT"], fields={"0": "label", "2": "text"}).findings
+    ]
+    assert "CSV row has 2 field(s) where the first row has 3" in messages

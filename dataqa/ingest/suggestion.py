@@ -237,12 +237,16 @@ def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
 
 def _positional_map(survey: KeySurvey) -> dict[str, str] | None:
     """A field map for records written as arrays, from their items' values: one free text and one
-    label ([text, label]), or two free texts (a prompt, then its response)."""
+    label ([text, label]), a label and two texts (a headerless news table's class, title and body:
+    the longer is the text, the other its context), or two free texts (a prompt, then its response)."""
     items = [k for k in survey.common() if k.isdigit()]
     texts = [k for k in items if _free_text(survey, k)]
     labels = [k for k in items if survey.kind(k) in ("string", "number") and _label_like(survey, k)]
     if len(texts) == 1 and len(labels) == 1:
         return {texts[0]: "text", labels[0]: "label"}
+    if len(texts) == 2 and len(labels) == 1:
+        text, context = sorted(texts, key=lambda k: (-survey.lengths[k], int(k)))
+        return {labels[0]: "label", text: "text", context: "context"}
     if len(texts) == 2 and not labels:
         return {texts[0]: "prompt", texts[1]: "response"}
     return None

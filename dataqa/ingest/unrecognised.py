@@ -69,7 +69,10 @@ def _keys_text(survey: KeySurvey) -> str:
     if survey.of_arrays:
         items = survey.common()
         kinds = ", ".join(survey.kind(k) for k in items[:12]) + (", ..." if len(items) > 12 else "")
-        return f"the records are JSON arrays, not objects: {len(items)} items each ({kinds})"
+        return (
+            "the records name no fields (JSON arrays, or rows of a table without a header row): "
+            f"{len(items)} items each ({kinds})"
+        )
     keys = survey.common() or [k for k, _ in survey.keys.most_common(10)]
     shown = ", ".join(f'"{k[:40]}"' for k in keys[:12]) + (
         f" and {len(keys) - 12} more" if len(keys) > 12 else ""

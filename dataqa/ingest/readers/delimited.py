@@ -1,4 +1,9 @@
-"""CSV and TSV files with a header row, read record by record with the line each record starts on.
+"""CSV and TSV files, read record by record with the line each record starts on.
+
+The first row names the fields, unless it is data: many public tables have no header row (AG News,
+Yelp and DBpedia as their authors ship them, MMLU's CSVs). Then each row is read as a record written
+by position, as a JSON array is (`damage.ArrayRecord`: items "0", "1", ...; `--map 0=label --map
+2=text` names them), and `first_row_is_data` says when.
 
 Python's `csv` module reads them (not polars), because a damaged table must be reported row by
 row: a row with more or fewer fields than the header, a quoted field that runs over many lines (an
@@ -17,6 +22,7 @@ from pathlib import Path
 
 from dataqa.core.errors import InputError
 from dataqa.ingest.compression import open_stream
+from dataqa.ingest.damage import array_record
 from dataqa.ingest.issues import BLANK_LINE, ENCODING, FILE_LEVEL, INVALID_JSON, LoadIssue, excerpt
 from dataqa.ingest.load import MAX_LINE_BYTES
 
@@ -128,14 +134,53 @@ def read_text_lines(
         issues.append(LoadIssue(1, FILE_LEVEL, "file is empty: there are no records to check"))
 
 
+LOOKAHEAD_ROWS = 20
+"""Rows after the first that `first_row_is_data` compares it with."""
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][-+]?\d+)?")
+SENTENCE_WORDS = 8
+"""Words from which a cell is a sentence, not a column's name."""
+
+
+def first_row_is_data(first: list[str], following: list[list[str]]) -> bool:
+    """Whether the table's first row is a record, not a header: a cell of it is a number in a column
+    of numbers (a class id "3" over ids; a column is seldom named by a number), or a sentence
+    (`SENTENCE_WORDS` words or more; a name is a word or two). One row alone is a header, as before."""
+    rows = [row for row in following if len(row) == len(first)]
+    if not rows:
+        return False
+    for j, cell in enumerate(first):
+        if _NUMBER.fullmatch(cell.strip()):
+            numbers = sum(bool(_NUMBER.fullmatch(row[j].strip())) for row in rows)
+            if numbers * 10 >= len(rows) * 9:
+                return True
+    return any(len(cell.split()) >= SENTENCE_WORDS for cell in first)
+
+
+def _has_header(path: Path, delimiter: str) -> bool:
+    """Whether the table's first non-blank row is its header (`first_row_is_data` on the rows after it)."""
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(_lines(path, {}, []), delimiter=delimiter):
+            if row and not (len(row) == 1 and not row[0].strip()):
+                rows.append(row)
+            if len(rows) > LOOKAHEAD_ROWS:
+                break
+    except csv.Error:
+        pass  # the main read reports the damage where it is
+    return not rows or not first_row_is_data(rows[0], rows[1:])
+
+
 def read_table(path: Path, delimiter: str, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, str]]]:
     """(start line, record) for every data row of the table at `path`; its first row names the
-    fields. Damaged rows become issues (see the module docstring)."""
+    fields, or, when it is data (`first_row_is_data`), every row is a record by position. Damaged
+    rows become issues (see the module docstring)."""
     if csv.field_size_limit() < MAX_LINE_BYTES:
         csv.field_size_limit(min(MAX_LINE_BYTES, sys.maxsize))
+    headed = _has_header(path, delimiter)
     bad: dict[int, str] = {}
     reader = csv.reader(_lines(path, bad, issues), delimiter=delimiter)
     header: list[str] | None = None
+    widths = "header" if headed else "first row"
     rows = 0
     end = 0  # the last physical line of the previous record
     what = "TSV" if delimiter == "\t" else "CSV"
@@ -155,7 +200,9 @@ def read_table(path: Path, delimiter: str, issues: list[LoadIssue]) -> Iterator[
             if header is not None or start > 1:
                 issues.append(LoadIssue(start, BLANK_LINE, "blank line"))
             continue
-        if header is None:
+        if header is None and not headed:
+            header = [str(i) for i in range(len(row))]
+        elif header is None:
             header = [name.strip() for name in row]
             twice = sorted({name for name in header if header.count(name) > 1})
             if twice:
@@ -197,7 +244,7 @@ def read_table(path: Path, delimiter: str, issues: list[LoadIssue]) -> Iterator[
                 LoadIssue(
                     start,
                     INVALID_JSON,
-                    f"{what} row has {len(row)} field(s) where the header has {len(header)}"
+                    f"{what} row has {len(row)} field(s) where the {widths} has {len(header)}"
                     + (f" (the row runs over lines {start}-{end})" if end > start else "")
                     + (
                         ": a field with an unquoted delimiter or a stray quote?"
@@ -222,7 +269,10 @@ def read_table(path: Path, delimiter: str, issues: list[LoadIssue]) -> Iterator[
             )
             continue
         rows += 1
-        yield start, dict(zip(header, row, strict=True))
+        if headed:
+            yield start, dict(zip(header, row, strict=True))
+        else:
+            yield start, array_record(row, excerpt(delimiter.join(row), flat=True))
     if header is not None and not rows and not any(issue.dropped for issue in issues):
         issues.append(LoadIssue(1, FILE_LEVEL, "file holds a header row and no records"))
     if header is None and not any(issue.kind == FILE_LEVEL for issue in issues):
