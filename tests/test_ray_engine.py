@@ -8,6 +8,7 @@ same; a Ray address nothing answers at, and Ray not installed, end at once with 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -100,6 +101,26 @@ def assert_same(local: dict, remote: dict) -> None:
     assert set(remote["engine"]["worker_cpu_seconds"]) == on_workers  # what each took on the workers
     assert {c.get("ran_on") for c in remote["checks"] if c["id"] not in on_workers} == {"driver"}
     assert remote["engine"]["blocks"] >= len(remote["splits"])
+    assert_figures(remote)
+
+
+def assert_figures(report: dict) -> None:
+    """Each block's task reports where it ran and what it cost by stage; each worker its peak memory."""
+    engine = report["engine"]
+    per_block = engine["per_block"]
+    assert len(per_block) == engine["blocks"]
+    for split in report["splits"]:
+        mine = [b for b in per_block if b["split"] == split["name"]]
+        ends = [0] + [b["start"] + b["rows"] for b in mine]
+        assert [b["start"] for b in mine] == ends[:-1], "the blocks cover the split's rows once, in order"
+        assert 0 < ends[-1] <= split["lines"]
+    for b in per_block:
+        assert b["worker"] and b["wall_s"] >= 0 and {"context", "record"} <= set(b["stages"])
+        assert sum(b["stages"].values()) <= b["wall_s"] + 0.01
+    workers = engine["workers"]
+    assert set(workers) == {b["worker"] for b in per_block}
+    assert sum(w["blocks"] for w in workers.values()) == engine["blocks"]
+    assert all(w["peak_rss_mb"] > 50 for w in workers.values()), "a worker's peak memory, in MB"
 
 
 def test_sample_data_gives_the_same_report(tmp_path: Path) -> None:
@@ -232,3 +253,57 @@ def test_without_ray_installed_the_engine_names_the_pip_command(tmp_path: Path) 
     assert done.stderr.strip() == (
         "dataqa: error: --engine ray needs Ray, which is not installed: pip install 'dataqa-finetune[ray]'"
     )
+
+
+THREADS = '''
+from dataclasses import dataclass
+
+import polars as pl
+
+from dataqa.engine.registry import RECORD, Check, register
+
+
+@register
+@dataclass
+class PolarsThreads(Check):
+    """Says how many threads polars has where it runs (a test of the Ray workers' environment).
+
+    Why: a Ray the scan starts gives its workers polars on one thread.
+    Example: 1 on a worker.
+    Fix: none.
+    """
+
+    id = "THRD901"
+    name = "polars-threads"
+    family = "quality"
+    scope = RECORD
+
+    def run(self, ctx):
+        self.metrics["polars_threads"] = str(pl.thread_pool_size())
+        return iter(())
+'''
+
+
+def test_a_ray_the_scan_starts_gives_its_workers_polars_on_one_thread(tmp_path: Path) -> None:
+    plugin = tmp_path / "threads.py"
+    plugin.write_text(THREADS)
+    config = tmp_path / "dataqa.toml"
+    config.write_text(f'plugins = ["{plugin}"]\nselect = ["FMT001", "THRD"]\nray-block-rows = 600\n')
+    out = tmp_path / "report.json"
+    env = {k: v for k, v in os.environ.items() if k != "POLARS_MAX_THREADS"}
+    train = str(SAMPLE / "train.jsonl")
+    command = [sys.executable, "-m", "dataqa.commands.cli", "scan", train, "--config", str(config)]
+    done = subprocess.run(
+        [*command, "--engine", "ray", "--jobs", "2", "--json", str(out), "--exit-zero"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text())
+    assert report["engine"]["worker_env"] == {"POLARS_MAX_THREADS": "1"}
+    check = next(c for c in report["checks"] if c["id"] == "THRD901")
+    assert check["ran_on"] == "workers" and check["metrics"] == {"polars_threads": "1"}
+    assert report["engine"]["blocks"] == 2

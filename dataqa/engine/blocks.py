@@ -18,6 +18,10 @@ from __future__ import annotations
 import bisect
 import copy
 import dataclasses
+import os
+import resource
+import socket
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -63,6 +67,45 @@ class Outcome:
     metrics: dict[str, Any] = field(default_factory=dict)
     error: str = ""
     cpu_seconds: float = 0.0
+
+
+@dataclass
+class Figures:
+    """What one block's task cost where it ran: the worker (`host:pid`), wall and CPU seconds of the
+    task and of its stages (`context`: the block's Arrow tables as frames; `record`: the record
+    checks), and the worker's peak resident memory so far (over the process's life: a worker of a
+    long-running cluster may have run other tasks before; pages of the object store it read count)."""
+
+    split: str
+    start: int
+    rows: int
+    worker: str = ""
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "split": self.split,
+            "start": self.start,
+            "rows": self.rows,
+            "worker": self.worker,
+            "wall_s": round(self.wall_s, 3),
+            "cpu_s": round(self.cpu_s, 3),
+            "stages": {name: round(s, 3) for name, s in self.stages.items()},
+        }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def worker_name() -> str:
+    """The process a block ran in, as `host:pid` (one Ray worker process)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def shell(split: Split) -> Split:

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,6 +78,7 @@ def session(config: Config, cpus: int) -> Iterator[RayEngine]:
         options: dict[str, Any] = dict(include_dashboard=False, logging_level=logging.ERROR)
         if not address:
             options["num_cpus"] = cpus
+            options["runtime_env"] = {"env_vars": worker_env()}
         try:
             ray.init(address=address or None, **options)
         except ConnectionError as exc:
@@ -90,10 +93,18 @@ def session(config: Config, cpus: int) -> Iterator[RayEngine]:
             raise ConfigError(f"cannot connect to Ray at {where}: {_first_line(exc)}") from None
         started = True
     try:
-        yield RayEngine(ray, config.ray_address or ("local" if started else "this process's session"))
+        where = config.ray_address or ("local" if started else "this process's session")
+        yield RayEngine(ray, where, worker_env() if started and not config.ray_address else {})
     finally:
         if started:
             ray.shutdown()
+
+
+def worker_env() -> dict[str, str]:
+    """The environment of the workers of a Ray the scan starts itself: polars on one thread
+    (`POLARS_MAX_THREADS`, unless this process's environment sets it), since each worker runs one
+    task on one CPU and a pool of a thread per core in every worker only competes for the cores."""
+    return {"POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "1")}
 
 
 def _first_line(exc: BaseException) -> str:
@@ -109,19 +120,30 @@ def _run_block(
     config: Config,
     labelled: dict[str, bool],
     debug: bool,
-) -> list[blocks.Outcome]:
-    """A Ray task: every record-scope check on one block (as the local runner runs a check)."""
+) -> tuple[list[blocks.Outcome], blocks.Figures]:
+    """A Ray task: every record-scope check on one block (as the local runner runs a check), and
+    what the task cost on its worker, stage by stage."""
+    figures = blocks.Figures(block.split, block.start, block.rows, blocks.worker_name())
+    began, cpu = time.perf_counter(), time.process_time()
     with native_threads_limited(), gc_paused(), library_warnings_silenced():
         ctx = blocks.block_context(block, shells, config, labelled)
-        return blocks.run_block(checks, ctx, debug)
+        figures.stages["context"] = time.perf_counter() - began
+        outcomes = blocks.run_block(checks, ctx, debug)
+        figures.stages["record"] = time.perf_counter() - began - figures.stages["context"]
+    figures.wall_s, figures.cpu_s = time.perf_counter() - began, time.process_time() - cpu
+    figures.peak_rss_mb = blocks.peak_rss_mb()
+    return outcomes, figures
 
 
 class RayEngine:
     """A scan's checks placed on Ray: `place` submits the record-scope ones; `describe` says where."""
 
-    def __init__(self, ray: Any, address: str) -> None:
+    def __init__(self, ray: Any, address: str, env: dict[str, str] | None = None) -> None:
         self.ray = ray
         self.address = address
+        self.env = env or {}
+        """The environment the scan gave the workers of the Ray it started (`worker_env`)."""
+        self.figures: list[blocks.Figures] = []
         self.remote: list[Check] = []
         self.blocks = 0
         self._refs: list[Any] = []
@@ -176,9 +198,10 @@ class RayEngine:
                 raise
             reason = f"a Ray task failed: {_first_line(exc)}"
             return {c.id: errored(c, reason) for c in self.remote}
+        self.figures = [figures for _, figures in per_block]
         results = {}
         for i, check in enumerate(self.remote):
-            merged = blocks.merge(check, [outcomes[i] for outcomes in per_block])
+            merged = blocks.merge(check, [outcomes[i] for outcomes, _ in per_block])
             self.cpu_seconds[check.id] = merged.cpu_seconds
             if merged.error:
                 results[check.id] = errored(check, merged.error)
@@ -189,7 +212,14 @@ class RayEngine:
     def describe(self) -> dict[str, Any]:
         """What the report says of the engine: its name, the cluster, the blocks, the checks on its
         workers and the CPU seconds each took there (over all blocks; a check's `duration_s` is the
-        driver's wait for it)."""
+        driver's wait for it), each block's task's time by stage, and each worker's peak memory."""
+        workers: dict[str, dict[str, Any]] = {}
+        for f in self.figures:
+            seen = workers.setdefault(f.worker, {"blocks": 0, "rows": 0, "wall_s": 0.0, "peak_rss_mb": 0.0})
+            seen["blocks"] += 1
+            seen["rows"] += f.rows
+            seen["wall_s"] = round(seen["wall_s"] + f.wall_s, 3)
+            seen["peak_rss_mb"] = round(max(seen["peak_rss_mb"], f.peak_rss_mb), 1)
         return {
             "name": "ray",
             "address": self.address,
@@ -197,4 +227,7 @@ class RayEngine:
             "blocks": self.blocks,
             "on_workers": [c.id for c in self.remote],
             "worker_cpu_seconds": {cid: round(s, 3) for cid, s in self.cpu_seconds.items()},
+            "worker_env": dict(self.env),
+            "per_block": [f.to_dict() for f in self.figures],
+            "workers": dict(sorted(workers.items())),
         }

@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     import pandas
     import polars
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 """1.1: locations of tables carry `row` (and `record`) instead of `line`; splits carry `input`.
 1.2: `engine` (local or ray, and for ray its cluster, blocks and the checks on its workers); checks
-run by the Ray engine carry `ran_on`."""
+run by the Ray engine carry `ran_on`.
+1.3: the Ray engine's `engine` adds each block's task's time by stage (`per_block`), each worker's
+blocks and peak memory (`workers`) and the environment it gave its workers (`worker_env`)."""
 
 SEVERITIES = ["info", "warning", "error"]
 """Severity labels, least serious first: the order of the frames' `severity` enum."""
