@@ -10,6 +10,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest import formats
+from dataqa.ingest.issues import with_article
 
 
 @register
@@ -20,7 +21,9 @@ class UnknownKey(Check):
     Why: most providers ignore or reject unknown keys; often they are a typo of a real key
     ("mesages") or metadata that should live elsewhere.
     Example: `{"messages": [...], "source": "crm-export"}`.
-    Fix: remove the key, or fix its spelling. One finding per key, listing every record.
+    Fix: remove the key, or fix its spelling. One finding per key, listing every record; keys that
+    the same records carry (a dump's "dataset", "generator", "datasplit" on every record) are one
+    finding that names them all.
     """
 
     id = "FMT015"
@@ -35,9 +38,14 @@ class UnknownKey(Check):
                 if issue.kind == formats.UNKNOWN_KEYS:
                     for key in issue.detail.split(", "):
                         by_key[key].append(line)
-            for key, lines in sorted(by_key.items(), key=lambda kv: kv[1][0]):
+            by_lines: dict[tuple[int, ...], list[str]] = defaultdict(list)
+            for key, lines in by_key.items():
+                by_lines[tuple(lines)].append(key)
+            for lines, keys in sorted(by_lines.items(), key=lambda kv: (kv[0][0], sorted(kv[1]))):
+                named = ", ".join(f'"{key}"' for key in sorted(keys))
                 yield self.finding(
-                    f'unknown top-level key "{key}" in {len(lines)} record(s) of a {split.format} file',
+                    f"unknown top-level key{'s' if len(keys) > 1 else ''} {named} in {len(lines)} record(s) "
+                    f"of {with_article(split.format)} file",
                     [ctx.location(split, n) for n in lines],
                 )
             self.metrics[f"{split.name}_keys"] = len(by_key)

@@ -75,9 +75,12 @@ def json_type(value: Any) -> str:
     return "object" if isinstance(value, dict) else type(value).__name__
 
 
+def with_article(word: str) -> str:
+    """`word` after "a" or "an", by its first letter ("an alpaca file", "a chat file")."""
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
 def a_json_type(value: Any) -> str:
     """`json_type` with its article, for "... is an object" (null has none: "is null")."""
     name = json_type(value)
-    if name == "null":
-        return name
-    return ("an " if name[0] in "aeiou" else "a ") + name
+    return name if name == "null" else with_article(name)
