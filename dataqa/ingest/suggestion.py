@@ -274,8 +274,8 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
     for key in keys:
         role = _role_by_name(key)
         kind = survey.kind(key)
-        if role is None or key in roles or _is_id(survey, key):
-            continue
+        if role is None or key in roles or _is_id(survey, key) or kind == "null":
+            continue  # a key that is null in most records holds nothing to read
         if role == "messages" and "messages" not in taken and not _messages_like(survey, key):
             continue
         if role in ("prompt", "context", "system", "text") and kind != "string":

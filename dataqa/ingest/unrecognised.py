@@ -28,7 +28,7 @@ def _typos(survey: KeySurvey, keys: list[str]) -> dict[str, str]:
     """Keys that are a near spelling of a built-in field ("mesages"), mapped to that field's role."""
     out: dict[str, str] = {}
     for key in keys:
-        if key in _KNOWN:
+        if key in _KNOWN or survey.kind(key) == "null":  # null in most records: nothing to read there
             continue
         match = process.extractOne(key, list(_KNOWN), scorer=fuzz.ratio, score_cutoff=85)
         if match is not None:
@@ -110,6 +110,28 @@ def _eval_items(survey: KeySurvey) -> str | None:
     )
 
 
+PARENT_KEYS = ("parent_id", "parent", "parentid", "parent_message_id", "reply_to", "in_reply_to")
+"""Keys by which a record names the message it answers: a message table of conversation trees."""
+
+
+def _message_rows(survey: KeySurvey) -> str | None:
+    """What records that are single messages of conversation trees are (OpenAssistant's export:
+    `message_id`, `parent_id`, `role`, `text`), and what to do; None for others. One message is no
+    example: a conversation is a path from a tree's root to one of its replies."""
+    keys = {k.lower(): k for k in survey.common()}
+    parent = next((keys[k] for k in PARENT_KEYS if k in keys), None)
+    role = next((keys[k] for k in ("role", "from", "author", "speaker") if k in keys), None)
+    text = next((keys[k] for k in ("text", "content", "value", "message", "body") if k in keys), None)
+    if parent is None or role is None or text is None or survey.kind(text) != "string":
+        return None
+    return (
+        f'the records are single messages of conversation trees ("{parent}" names the message each one '
+        f'answers, "{role}" its author, "{text}" its words: an export such as OpenAssistant\'s), not '
+        "examples. Join each path from a tree's root to a reply into one record "
+        '({"messages": [{"role": "user", ...}, {"role": "assistant", ...}]}) and scan those'
+    )
+
+
 def unrecognised_detail(
     survey: KeySurvey,
     records: int,
@@ -120,7 +142,7 @@ def unrecognised_detail(
     module docstring); `survey` holds its first records."""
     n = survey.records
     counted = f"{records:,} record(s)" if n >= records else f"the first {n:,} of {records:,} records"
-    items = None if fields else _eval_items(survey)
+    items = None if fields else (_eval_items(survey) or _message_rows(survey))
     if items is not None:
         return f"no record is in a layout dataqa knows; {items} ({counted})"
     if fields:
