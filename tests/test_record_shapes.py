@@ -574,3 +574,26 @@ def test_a_table_without_a_header_row_is_read_by_position(tmp_path: Path) -> Non
         for f in dataqa.scan(str(ragged), select=["FMT"], fields={"0": "label", "2": "text"}).findings
     ]
     assert "CSV row has 2 field(s) where the first row has 3" in messages
+
+
+def test_a_csv_written_with_semicolons_is_read_by_them(tmp_path: Path) -> None:
+    """Spreadsheets in locales whose decimal mark is a comma save `.csv` with semicolons: read by
+    them, planted conflict at its line; a one-column table whose texts hold semicolons stays one
+    column, and a comma table with semicolons inside its texts stays a comma table."""
+    rows = [(f"Where is card number {i}; it has not come", "card_arrival") for i in range(8)]
+    rows += [(f"I lost card number {i} on the bus", "lost_card") for i in range(8)]
+    rows[12] = (rows[3][0], "lost_card")  # planted: the fourth text again under another label
+    path = tmp_path / "train.csv"
+    path.write_text(
+        "text;label\n"
+        + "".join(f"{t};{label}\n" for t, label in [(t.replace(";", ","), lb) for t, lb in rows])
+    )
+    report = dataqa.scan(str(path), select=["LBL001", "FMT"])
+    assert report.splits[0].rows == 16 and report.splits[0].format == "classification"
+    assert [[loc.physical_line for loc in f.locations] for f in report.findings] == [[5, 14]]
+    commas = tmp_path / "commas.csv"
+    commas.write_text("text,label\n" + "".join(f'"{t}",{label}\n' for t, label in rows))
+    assert dataqa.scan(str(commas), select=["FMT"]).splits[0].format == "classification"
+    texts = tmp_path / "texts.csv"
+    texts.write_text("text\n" + "".join(f'"{t}"\n' for t, _ in rows))
+    assert dataqa.scan(str(texts), select=["FMT"]).splits[0].rows == 16

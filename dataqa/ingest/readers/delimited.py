@@ -156,6 +156,29 @@ def first_row_is_data(first: list[str], following: list[list[str]]) -> bool:
     return any(len(cell.split()) >= SENTENCE_WORDS for cell in first)
 
 
+OTHER_DELIMITERS = (";", "\t", "|")
+"""Delimiters a file named `.csv` may use instead of commas (spreadsheets in locales whose decimal
+mark is a comma write semicolons)."""
+
+
+def delimiter_of(path: Path, default: str) -> str:
+    """The delimiter of the table at `path`: `default`, unless its first two non-blank rows have no
+    `default` outside quotes and the same number (one or more) of one of `OTHER_DELIMITERS`."""
+    lines: list[str] = []
+    for line in _lines(path, {}, []):
+        if line.strip():
+            lines.append(line)
+        if len(lines) == 2:
+            break
+    if not lines or len(next(csv.reader(lines[:1], delimiter=default), [])) > 1:
+        return default
+    for other in OTHER_DELIMITERS:
+        widths = {len(row) for row in csv.reader(lines, delimiter=other)}
+        if other != default and len(widths) == 1 and widths.pop() > 1:
+            return other
+    return default
+
+
 def _has_header(path: Path, delimiter: str) -> bool:
     """Whether the table's first non-blank row is its header (`first_row_is_data` on the rows after it)."""
     rows: list[list[str]] = []

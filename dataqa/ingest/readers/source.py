@@ -40,7 +40,7 @@ from dataqa.ingest.load import (
     read_span,
 )
 from dataqa.ingest.readers import columnar
-from dataqa.ingest.readers.delimited import compile_line_pattern, read_table, read_text_lines
+from dataqa.ingest.readers.delimited import compile_line_pattern, delimiter_of, read_table, read_text_lines
 from dataqa.ingest.readers.documents import document_records
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
 from dataqa.ingest.readers.sniff import (
@@ -221,7 +221,7 @@ class Input:
         elif part.kind == TEXT:
             yield from read_text_lines(path, issues, self.line_pattern)
         elif part.kind in (CSV, TSV):
-            yield from read_table(path, "\t" if part.kind == TSV else ",", issues)
+            yield from read_table(path, delimiter_of(path, "\t" if part.kind == TSV else ","), issues)
         else:
             stream = part.sniffed is not None and part.sniffed.arrow_stream
             count = 0
