@@ -155,6 +155,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"query" is empty',
     ),
+    "question_sql": (
+        lambda q, a: {"question": q, "sql": f"SELECT '{a}'" if a else ""},
+        "FMT011",
+        '"sql" is empty',
+    ),
     "dialogue_summary": (
         lambda q, a: {
             "fname": "dev_1",
@@ -353,6 +358,9 @@ def test_conversations_written_without_roles_and_conversational_prompt_completio
             {"db_id": "shop", "question": "a", "query": "SELECT 1", "query_toks": ["SELECT", "1"]},
             "question_query",
         ),
+        ({"question": "a", "sql": "SELECT 1"}, "question_sql"),
+        ({"question": "a", "answer": "7", "sql": "SELECT 7"}, "question_sql"),
+        ({"question": "a", "query": "SELECT 1", "sql": {"select": [0]}}, "question_query"),
         ({"query": "a", "response": "b"}, "query_response"),
         ({"category": "format", "prompt": "a", "reference": "b"}, "prompt_reference"),
         ({"id": "cot.1", "system_prompt": "s", "question": "a", "response": "b"}, "question_response"),

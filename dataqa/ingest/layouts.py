@@ -402,6 +402,17 @@ LAYOUTS: dict[str, Layout] = {
                 "context": "context",
             },
         ),
+        # Text-to-SQL with the SQL under its own name (Lamini's and WikiSQL-derived exports); an
+        # "answer" beside it is the query's result in words, kept as metadata: the SQL is taught.
+        _layout(
+            "question_sql",
+            PAIR,
+            'text-to-SQL: {"question", "sql"}',
+            '{"question": "How many players are over 30?", "sql": "SELECT COUNT(*) FROM nba WHERE age > 30"}',
+            {"question": "prompt", "sql": "response"},
+            {"answer": "meta", "db_id": "meta", "table": "meta", "context": "context", "system": "system"},
+            types=(("sql", "string"),),
+        ),
         # Summarisation sets: the document is the whole prompt, the summary the target.
         _layout(
             "dialogue_summary",
