@@ -9,7 +9,9 @@ most specific first; a file in no layout gets a suggested map (`dataqa.ingest.su
 Messages about a record name the data set's own fields, since the normalisers read every field
 through its layout.
 
-Nothing here imports polars: `dataqa formats` and `dataqa --help` stay light.
+Nothing here imports polars: `dataqa formats` and `dataqa --help` stay light. This module is
+one piece, longer than most: `LAYOUTS` is one ordered table (its order breaks detection's ties,
+and `dataqa formats` prints it as it is); split, that order would live in two places.
 """
 
 from __future__ import annotations

@@ -110,9 +110,9 @@ def choose_lists(
         return [WHOLE]
     if len(candidates) == 1:
         return candidates
-    by_key = found.records_by_key() if not candidates else None
-    if by_key is not None:
-        return [by_key]
+    if not candidates and found.values >= 2 and found.object_values == found.values and not found.damage:
+        # every value an object: an id-to-record dump (`{"algebra_419.json": {"problem": ...}, ...}`)
+        return [jsonarray.RecordList((), found.offset, found.line, 1, found.values, "object", keyed=True)]
     if candidates:
         named = ", ".join(
             f"{c.dotted} ({c.elements:,} records)"

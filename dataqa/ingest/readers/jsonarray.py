@@ -164,8 +164,7 @@ class RecordList:
     elements: int = 0
     first: str | None = None
     """What its first element is: "object", "array", or None (a string, number or other value)."""
-    keyed: bool = False
-    """An object whose values are the records (`{"id-1": {...}, "id-2": {...}}`), not an array."""
+    keyed: bool = False  # an object whose values are the records (`{"id-1": {...}, ...}`), not an array
 
     @property
     def records(self) -> bool:
@@ -188,19 +187,9 @@ class Survey:
     lists: list[RecordList] = field(default_factory=list)
     damage: str | None = None
     """Why the survey stopped early (a damaged stream, a document that is not complete)."""
-    offset: int = 0
-    """Byte offset of the root's `{` or `[`."""
-    values: int = 0
-    """Values of a root object (its top-level keys)."""
+    offset: int = 0  # byte offset of the root's `{` or `[`
+    values: int = 0  # a root object's values (its top-level keys), and those that are objects:
     object_values: int = 0
-    """Those of them that are objects."""
-
-    def records_by_key(self) -> RecordList | None:
-        """The root object read as records keyed by its keys, when every one of its (two or more)
-        values is an object: `{"algebra_419.json": {"problem": ...}, ...}`, an id-to-record dump."""
-        if self.root != "object" or self.damage or self.values < 2 or self.object_values != self.values:
-            return None
-        return RecordList((), self.offset, self.line, 1, self.values, "object", keyed=True)
 
 
 @dataclass
