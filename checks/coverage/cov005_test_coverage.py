@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -49,31 +50,43 @@ def name_words(text: str, given: str = "") -> int:
     return count
 
 
-def train_words(ctx: Context, column: str = "prompt") -> dict[str, int]:
-    """Every word the valid training inputs use, as the space's analyser cuts them, with the number
-    of inputs it occurs in, before the space drops the too common and the too rare (the vectorizer
-    keeps no list of the dropped ones in scikit-learn 1.9). Collected once per scan, with polars."""
+def train_words(ctx: Context, column: str = "prompt") -> frozenset[str]:
+    """Every word the valid training inputs use, as the space's analyser cuts them, before the
+    space drops the too common and the too rare (the vectorizer keeps no list of the dropped ones
+    in scikit-learn 1.9). Collected once per scan, with polars."""
 
-    def compute() -> dict[str, int]:
+    def compute() -> frozenset[str]:
         texts = ctx.valid_rows("train")[column].fill_null("").str.to_lowercase()
-        words = texts.str.extract_all(r"\b[^\W\d_][^\W\d_]+\b").list.unique().explode().drop_nulls()
-        counts = words.value_counts(sort=False, name="rows")
-        return {
-            word: rows
-            for word, rows in zip(counts[counts.columns[0]].to_list(), counts["rows"].to_list(), strict=True)
-            if word not in _STOP
-        }
+        words = texts.str.extract_all(r"\b[^\W\d_][^\W\d_]+\b").explode().drop_nulls().unique()
+        return frozenset(words.to_list()) - _STOP
 
     return ctx.shared(("train_words", column), compute)
 
 
-def template_words(ctx: Context) -> frozenset[str]:
-    """Words in more than half of the training inputs (the share over which the text space drops a
-    word as too common): a template's fixed instructions, a tool list every prompt repeats."""
-    rows = ctx.valid_rows("train").height
-    if rows < 20:  # the space keeps every word of so few inputs (`topics._vectorizer`)
-        return frozenset()
-    return frozenset(word for word, n in train_words(ctx).items() if n > rows / 2)
+TEMPLATE_SAMPLE = 20_000
+"""Training inputs (a seeded sample) from which `template_vocabulary` counts."""
+_WORDS_RE = r"\b[^\W\d_][^\W\d_]+\b"
+"""A word as the coverage and overlap checks count it: two or more letters."""
+
+
+def template_vocabulary(ctx: Context, column: str = "prompt") -> frozenset[str]:
+    """Words (lower case) in more than half of the training inputs, counted on a seeded sample of
+    at most `TEMPLATE_SAMPLE` (the share over which the text space drops a word as too common): a
+    template's fixed instructions, the tool list every prompt repeats. What two inputs share there
+    says nothing about whether they ask the same thing."""
+
+    def compute() -> frozenset[str]:
+        texts = ctx.valid_rows("train")[column].fill_null("")
+        if texts.len() < 20:  # the space keeps every word of so few inputs (`topics._vectorizer`)
+            return frozenset()
+        if texts.len() > TEMPLATE_SAMPLE:
+            texts = texts.sample(n=TEMPLATE_SAMPLE, seed=0)
+        words = texts.str.to_lowercase().str.extract_all(_WORDS_RE).list.unique().explode().drop_nulls()
+        counts = words.value_counts(sort=False, name="rows")
+        common = counts.filter(pl.col("rows") * 2 > texts.len())
+        return frozenset(common[common.columns[0]].to_list())
+
+    return ctx.shared(("template_vocabulary", column), compute)
 
 
 def own_words(ctx: Context, prompts: list[str], rows: np.ndarray) -> np.ndarray:
@@ -84,7 +97,7 @@ def own_words(ctx: Context, prompts: list[str], rows: np.ndarray) -> np.ndarray:
     if vectorizer is None or not len(rows):
         return np.zeros(len(rows), dtype=np.int64)
     analyse = vectorizer.build_analyzer()
-    common = template_words(ctx)
+    common = template_vocabulary(ctx)
     counts = [sum(word not in common for word in analyse(prompts[i])) for i in rows.tolist()]
     return np.array(counts, dtype=np.int64)
 
@@ -174,7 +187,9 @@ class TestCoverage(Check):
     """
 
     id = "COV005"
-    shares = frozenset({"lsa", "nearest_train", "text_space", "train_spread", "train_words"})
+    shares = frozenset(
+        {"lsa", "nearest_train", "template_vocabulary", "text_space", "train_spread", "train_words"}
+    )
     name = "test-coverage"
     family = "coverage"
     severity = Severity.WARNING
