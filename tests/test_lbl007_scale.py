@@ -41,8 +41,11 @@ def _counts(text: str) -> bool:
 
 
 def _numbers(text: str) -> list[str]:
-    """Numbers, a hyphen after a digit read as a dash ("40-22" is 40 and 22)."""
-    return _NUMBER.findall(re.sub(r"([0-9])-", r"\1 ", text))
+    """Numbers, a hyphen after a digit read as a dash ("40-22" is 40 and 22), trailing decimal zeros
+    dropped ("7.0" is 7, "-0.0" is 0)."""
+    found = _NUMBER.findall(re.sub(r"([0-9])-", r"\1 ", text))
+    plain = [n.rstrip("0").rstrip(".") if "." in n else n for n in found]
+    return ["0" if n in ("-0", "") else n for n in plain]
 
 
 def _uncalled(text: str) -> str:

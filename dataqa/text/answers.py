@@ -77,9 +77,18 @@ def _without_calls(text: str) -> str:
     return text
 
 
+def _canonical(number: str) -> str:
+    """A number as it compares: trailing zeros after a decimal point dropped ("12.0" and "12.50" are
+    12 and 12.5; "-0.0" is 0). A comma is left alone: "1,5" and "1,500" are not told apart here."""
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return "0" if number in ("-0", "") else number
+
+
 def _numbers(text: str) -> list[str]:
-    """The numbers written in `text`, a hyphen between two of them read as a dash (`_JOINED`)."""
-    return _NUMBER.findall(_JOINED_RE.sub(r"\1 ", text))
+    """The numbers written in `text` (`_canonical`), a hyphen between two of them read as a dash
+    (`_JOINED`)."""
+    return [_canonical(n) for n in _NUMBER.findall(_JOINED_RE.sub(r"\1 ", text))]
 
 
 def _final_number(text: str) -> str | None:
@@ -237,7 +246,12 @@ def answer_facts(texts: pl.Series) -> AnswerFacts:
         .otherwise(0)
         .cast(pl.Int8)
         .alias("polarity"),
-        uncalled.str.extract_all(r"-?[0-9]+(?:[.,][0-9]+)?").list.last().alias("final"),
+        uncalled.str.extract_all(r"-?[0-9]+(?:[.,][0-9]+)?")
+        .list.last()
+        .str.replace(r"^(-?[0-9]+\.[0-9]*?)0+$", "${1}")  # `_canonical`: "12.50" -> "12.5", "12.0" -> "12."
+        .str.replace(r"\.$", "")
+        .str.replace(r"^-0$", "0")
+        .alias("final"),
         (text.str.len_chars() > 2 * _MAX_WORDS_FOR_NUMBERS).alias("long"),
         (~text.str.contains(_MORE_THAN_SHORT) & (text.str.count_matches(_CJK) <= _SHORT_WORDS)).alias(
             "short"
