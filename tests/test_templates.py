@@ -336,3 +336,37 @@ def test_word_diff_says_what_is_shared_and_where_texts_differ() -> None:
     assert word_diff("Same!", "same") == 'shares 1 of 1 words ("Same"); differs only in case and punctuation'
     many = word_diff(" ".join(f"a{i} x" for i in range(8)), " ".join(f"b{i} x" for i in range(8)))
     assert many.endswith("and 4 more")
+
+
+def test_template_vocabulary_is_what_most_training_prompts_repeat(tmp_path: Path) -> None:
+    """Words in more than half of the training prompts are the data set's template: LEAK004's
+    renumbered-copy test compares held-out and training prompts without them, so two questions
+    behind one long tool list are no renumbered copy of each other, and a question that is a
+    training one with another number still is."""
+    from dataqa.text.overlap import SAME_PROBLEM, _masked
+
+    tools = " ".join(f"tool{i} looks up records of kind{i} by their field{i}" for i in range(40))
+    train = [
+        _chat(f"{tools} <question>What does research say about treatment {t} for condition {t}?")
+        for t in ("alpha", "beta", "gamma", "delta")
+    ]
+    train += [
+        _chat(f"{tools} <question>Find the users who have not logged in for {n} months") for n in range(3, 25)
+    ]
+    ctx = _context(tmp_path, train=train)
+    vocabulary = templates.template_vocabulary(ctx)
+    assert {"tool7", "looks", "records", "question", "users", "months"} <= vocabulary
+    assert not {"research", "treatment", "alpha"} & vocabulary
+    light = f"{tools} question what does research say about light therapy for seasonal affective disorder"
+    fasting = f"{tools} question what does research say about intermittent fasting for weight loss"
+    six = f"{tools} question find the users who have not logged in for 6 months"
+    three = f"{tools} question find the users who have not logged in for 3 months"
+
+    def alike(a: str, b: str, words: frozenset[str]) -> float:
+        from rapidfuzz.distance import Levenshtein
+
+        return Levenshtein.normalized_similarity(_masked(a, words), _masked(b, words))
+
+    assert alike(light, fasting, frozenset()) >= SAME_PROBLEM  # the tool list made them alike
+    assert alike(light, fasting, vocabulary) < SAME_PROBLEM
+    assert alike(six, three, vocabulary) >= SAME_PROBLEM

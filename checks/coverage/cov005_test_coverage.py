@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import polars as pl
 
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -15,6 +14,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
+from dataqa.text.templates import template_vocabulary
 from dataqa.text.topics import (
     STOP_WORDS,
     TOKEN_PATTERN,
@@ -61,32 +61,6 @@ def train_words(ctx: Context, column: str = "prompt") -> frozenset[str]:
         return frozenset(words.to_list()) - _STOP
 
     return ctx.shared(("train_words", column), compute)
-
-
-TEMPLATE_SAMPLE = 20_000
-"""Training inputs (a seeded sample) from which `template_vocabulary` counts."""
-_WORDS_RE = r"\b[^\W\d_][^\W\d_]+\b"
-"""A word as the coverage and overlap checks count it: two or more letters."""
-
-
-def template_vocabulary(ctx: Context, column: str = "prompt") -> frozenset[str]:
-    """Words (lower case) in more than half of the training inputs, counted on a seeded sample of
-    at most `TEMPLATE_SAMPLE` (the share over which the text space drops a word as too common): a
-    template's fixed instructions, the tool list every prompt repeats. What two inputs share there
-    says nothing about whether they ask the same thing."""
-
-    def compute() -> frozenset[str]:
-        texts = ctx.valid_rows("train")[column].fill_null("")
-        if texts.len() < 20:  # the space keeps every word of so few inputs (`topics._vectorizer`)
-            return frozenset()
-        if texts.len() > TEMPLATE_SAMPLE:
-            texts = texts.sample(n=TEMPLATE_SAMPLE, seed=0)
-        words = texts.str.to_lowercase().str.extract_all(_WORDS_RE).list.unique().explode().drop_nulls()
-        counts = words.value_counts(sort=False, name="rows")
-        common = counts.filter(pl.col("rows") * 2 > texts.len())
-        return frozenset(common[common.columns[0]].to_list())
-
-    return ctx.shared(("template_vocabulary", column), compute)
 
 
 def own_words(ctx: Context, prompts: list[str], rows: np.ndarray) -> np.ndarray:

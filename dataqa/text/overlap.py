@@ -13,7 +13,7 @@ from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
 from dataqa.text.minhash import DEFAULT_SHINGLE as COMMON_SHINGLE
 from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct, normalise_expr
-from dataqa.text.templates import template_words, templates
+from dataqa.text.templates import template_vocabulary, template_words, templates
 
 GRAM_JOIN_ROWS = 16_000_000
 """Reference rows of wanted n-grams held (256 MB) before the stock-phrase bookkeeping of one batch."""
@@ -153,9 +153,12 @@ SAME_PROBLEM = 0.75
 which the held-out one is the training one with other numbers or names (`_most_of_a_part`)."""
 
 
-def _masked(text: str) -> list[str]:
-    """A normalised text's words, every number one placeholder (a renumbered copy reads alike)."""
-    return ["#" if any(c.isdigit() for c in w) else w for w in text.split()] if text else []
+def _masked(text: str, template: frozenset[str] = frozenset()) -> list[str]:
+    """A normalised text's words, every number one placeholder (a renumbered copy reads alike),
+    without the `template` words most training prompts repeat (a 6,000-character tool list before
+    each question would make any two questions alike)."""
+    words = text.split() if text else []
+    return ["#" if any(c.isdigit() for c in w) else w for w in words if w not in template]
 
 
 def _normalised_parts(ctx: Context, split: str, lines: pl.Series, columns: tuple[str, ...]) -> pl.DataFrame:
@@ -254,6 +257,7 @@ def _most_of_a_part(
     small = [failing.filter(pl.col("words") == 0).select("line", "ref_line")]
     compared = failing.filter(pl.col("words") > 0).select("line", "ref_line")
     if compared.height:
+        template = template_vocabulary(ctx)
         theirs = _normalised_parts(ctx, ref_split, compared["ref_line"].unique(), ("prompt",))
         texts = compared.join(mine.select("line", "prompt"), on="line").join(
             theirs.rename({"line": "ref_line", "prompt": "other"}), on="ref_line", how="left"
@@ -263,7 +267,9 @@ def _most_of_a_part(
             for line, ref_line, prompt, other in texts.select(
                 "line", "ref_line", "prompt", "other"
             ).iter_rows()
-            if other and Levenshtein.normalized_similarity(_masked(prompt), _masked(other)) >= SAME_PROBLEM
+            if other
+            and Levenshtein.normalized_similarity(_masked(prompt, template), _masked(other, template))
+            >= SAME_PROBLEM
         ]
         schema = {"line": pl.Int64, "ref_line": pl.Int64}
         small.append(

@@ -132,6 +132,28 @@ def templates(ctx: Context, column: str, shingle: int) -> np.ndarray:
     return ctx.shared(("templates", column, shingle), build)
 
 
+VOCABULARY_MIN_TEXTS = 20
+"""Distinct training texts `template_vocabulary` needs (the text space keeps every word of fewer)."""
+
+
+def template_vocabulary(ctx: Context, column: str = "prompt") -> frozenset[str]:
+    """Words in more than half of the training split's distinct `column` texts (the template
+    shingles' sample), the share over which the text space drops a word as too common: a template's
+    fixed instructions, the tool list every prompt repeats. What two texts share there says nothing
+    of whether they ask the same thing (COV005: how long an input is; LEAK004: whether a held-out
+    prompt is a training one with other numbers)."""
+
+    def build() -> frozenset[str]:
+        sampled = _sample(ctx, "train", column, 0.5) if "train" in ctx.splits else None
+        if sampled is None or len(sampled[0]) < VOCABULARY_MIN_TEXTS:
+            return frozenset()
+        texts = sampled[0]
+        counts = texts.str.split(" ").list.unique().explode().value_counts(sort=False, name="rows")
+        return frozenset(counts.filter(pl.col("rows") * 2 > len(texts))[counts.columns[0]].to_list())
+
+    return ctx.shared(("template_vocabulary", column), build)
+
+
 BOUND_SHARE = 0.8
 """A word written beside one neighbour in at least this share of its occurrences is bound to it."""
 TERM_SHARE = 0.1
