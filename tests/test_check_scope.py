@@ -1,9 +1,11 @@
-"""A check that says it works per record (`Check.scope = "record"`) keeps its word.
+"""A check that says it works per record (`Check.scope = "record"`) or from summaries of blocks
+("summary") keeps its word.
 
-Every record-scope check runs over the data of every case file (tests/cases/..., planted defects
+Every record- and summary-scope check runs over the data of every case file (tests/cases/..., planted defects
 and clean controls of every family, not only its own) on the whole scan, and again on every split
-cut into small blocks (`dataqa.engine.blocks`, what the Ray engine's workers run): the findings,
-in the report's order, and the metrics must be the same. A check that reads a share of its split,
+cut into small blocks (`dataqa.engine.blocks`, what the Ray engine's workers run; a summary check
+then concludes from its merged summaries on the splits without rows, as the Ray driver does): the
+findings, in the report's order, and the metrics must be the same. A check that reads a share of its split,
 groups records, or asks a split-wide question the block cannot answer fails here.
 """
 
@@ -18,12 +20,22 @@ from dataqa.core.models import CheckStatus
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
-from dataqa.engine.registry import RECORD, SPLIT, Check, add_counts, load_checks, make_check
+from dataqa.engine.registry import (
+    RECORD,
+    SPLIT,
+    SUMMARY,
+    Check,
+    add_counts,
+    add_summaries,
+    load_checks,
+    make_check,
+)
 from dataqa.engine.results import finished
 from dataqa.engine.runner import load_splits, run_check
 from dataqa.engine.settings import read_config
 
 RECORD_CHECKS = [cls for cls in load_checks().values() if cls.scope == RECORD]
+SUMMARY_CHECKS = [cls for cls in load_checks().values() if cls.scope == SUMMARY]
 
 
 def _blocked(checks: list[Check], ctx: Context, config: Config, rows: int) -> list[dict]:
@@ -35,9 +47,10 @@ def _blocked(checks: list[Check], ctx: Context, config: Config, rows: int) -> li
         for split in ctx.splits.values()
         for block in blocks.cut(split, rows)
     ]
+    rowless = blocks.shells_context(shells, config, labelled)
     results = []
     for i, check in enumerate(checks):
-        merged = blocks.merge(check, [outcomes[i] for outcomes in per_block])
+        merged = blocks.conclude(check, rowless, blocks.merge(check, [outcomes[i] for outcomes in per_block]))
         assert not merged.error, f"{check.id}: {merged.error}"
         results.append(_shown(finished(check, ctx, merged.findings, merged.metrics)))
     return results
@@ -55,10 +68,11 @@ def _shown(result) -> dict:
 def test_there_are_record_scope_checks_of_every_candidate_family() -> None:
     families = {cls.family for cls in RECORD_CHECKS}
     assert {"format", "quality", "pii", "provider", "preference"} <= families
+    assert {"coverage", "labels", "size", "quality"} <= {cls.family for cls in SUMMARY_CHECKS}
 
 
 @pytest.mark.parametrize("case_file", _case_files(), ids=lambda p: p.stem)
-def test_record_scope_checks_find_the_same_on_blocks(case_file: Path, tmp_path: Path) -> None:
+def test_record_and_summary_scope_checks_find_the_same_on_blocks(case_file: Path, tmp_path: Path) -> None:
     for i, case in enumerate(_load(case_file)):
         folder = tmp_path / str(i)
         folder.mkdir()
@@ -68,7 +82,7 @@ def test_record_scope_checks_find_the_same_on_blocks(case_file: Path, tmp_path: 
         ctx = Context(load_splits(paths, config), config)
         rows = max(1, -(-max(s.frame.height for s in ctx.splits.values()) // 4))  # at most 4 blocks
         checks, wholes = [], []
-        for cls in RECORD_CHECKS:
+        for cls in RECORD_CHECKS + SUMMARY_CHECKS:
             whole = run_check(make_check(cls, config.checks.get(cls.id)), ctx)
             if whole.status == CheckStatus.SKIPPED:  # needs are judged on the whole scan, by any engine
                 continue
@@ -108,3 +122,35 @@ def test_block_metrics_add_up_and_a_share_is_refused() -> None:
     assert add_counts([{"model": "x", "n": 1}, {"model": "x", "n": 0}]) == {"model": "x", "n": 1}
     with pytest.raises(ValueError, match="share"):
         add_counts([{"share": 0.5}, {"share": 0.25}])
+
+
+def test_block_summaries_merge_exactly_and_anything_else_is_refused() -> None:
+    from collections import Counter
+
+    import polars as pl
+
+    a = {"n": 2, "seen": {"x"}, "by": Counter(a=1), "rows": pl.DataFrame({"line": [1]}), "first": [1]}
+    b = {"n": 3, "seen": {"y"}, "by": Counter(a=2, b=1), "rows": pl.DataFrame({"line": [7]}), "first": []}
+    merged = add_summaries([a, b])
+    assert merged["n"] == 5 and merged["seen"] == {"x", "y"} and merged["by"] == Counter(a=3, b=1)
+    assert merged["rows"]["line"].to_list() == [1, 7] and merged["first"] == [1]
+    with pytest.raises(ValueError, match="share"):
+        add_summaries([{"share": 0.5}, {"share": 0.25}])
+
+
+def test_a_summary_scope_check_is_a_summarised_one() -> None:
+    from dataclasses import dataclass
+
+    from dataqa.engine.registry import register
+
+    @dataclass
+    class Claims(Check):
+        """Claims."""
+
+        id = "ODD902"
+        name = "claims"
+        family = "quality"
+        scope = SUMMARY
+
+    with pytest.raises(TypeError, match="Summarised"):
+        register(Claims)

@@ -23,7 +23,7 @@ from conftest import ROOT, chat, ticket_records, write_jsonl
 from test_cli import SCHEMA, undocumented_keys
 
 import dataqa
-from dataqa.engine.registry import RECORD, load_checks
+from dataqa.engine.registry import RECORD, SUMMARY, load_checks
 
 ray = pytest.importorskip("ray")
 
@@ -94,9 +94,9 @@ def assert_same(local: dict, remote: dict) -> None:
     assert remote["engine"]["name"] == "ray" and local["engine"] == {"name": "local"}
     assert comparable(remote) == comparable(local)
     on_workers = {c["id"] for c in remote["checks"] if c.get("ran_on") == "workers"}
-    record = {cid for cid, cls in load_checks().items() if cls.scope == RECORD}
+    blockwise = {cid for cid, cls in load_checks().items() if cls.scope in (RECORD, SUMMARY)}
     ran = {c["id"] for c in remote["checks"] if c["status"] != "skipped"}
-    assert on_workers == record & ran, "every record-scope check that ran, ran on the workers"
+    assert on_workers == blockwise & ran, "every record- and summary-scope check that ran, ran on the workers"
     assert set(remote["engine"]["on_workers"]) == on_workers
     assert set(remote["engine"]["worker_cpu_seconds"]) == on_workers  # what each took on the workers
     assert {c.get("ran_on") for c in remote["checks"] if c["id"] not in on_workers} == {"driver"}
@@ -115,7 +115,7 @@ def assert_figures(report: dict) -> None:
         assert [b["start"] for b in mine] == ends[:-1], "the blocks cover the split's rows once, in order"
         assert 0 < ends[-1] <= split["lines"]
     for b in per_block:
-        assert b["worker"] and b["wall_s"] >= 0 and {"context", "record"} <= set(b["stages"])
+        assert b["worker"] and b["wall_s"] >= 0 and set(b["stages"]) == {"context", "record", "summary"}
         assert sum(b["stages"].values()) <= b["wall_s"] + 0.01
     workers = engine["workers"]
     assert set(workers) == {b["worker"] for b in per_block}

@@ -30,9 +30,9 @@ def test_checks_table_matches_the_registry() -> None:
 
 def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None:
     """The README's Ray section names the install, the options and their defaults, says what runs
-    where, and lists exactly the checks that run on the workers (`Check.scope = "record"`)."""
+    where, and lists exactly the checks that run on the workers (`Check.scope` "record" or "summary")."""
     from dataqa.engine.config import Config
-    from dataqa.engine.registry import RECORD, load_checks
+    from dataqa.engine.registry import RECORD, SUMMARY, load_checks
 
     section = README.split("### On a Ray cluster", 1)[1].split("\n### ", 1)[0]
     for text in (
@@ -48,6 +48,9 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
     ):
         assert text in section, f"the README's Ray section does not say {text!r}"
     assert Config().engine == "local" and Config().ray_block_rows == 20_000 and Config().ray_address is None
-    listed = section.split("<!-- ray-workers -->", 1)[1].split("<!-- /ray-workers -->", 1)[0]
-    on_workers = [cid for cid, cls in load_checks().items() if cls.scope == RECORD]
-    assert listed.split(", ") == on_workers, "the README's list of checks on the Ray workers is stale"
+    for mark, scope in (("ray-workers", RECORD), ("ray-summaries", SUMMARY)):
+        listed = section.split(f"<!-- {mark} -->", 1)[1].split(f"<!-- /{mark} -->", 1)[0]
+        on_workers = [cid for cid, cls in load_checks().items() if cls.scope == scope]
+        assert listed.split(", ") == on_workers, (
+            f"the README's list of {scope} checks on the Ray workers is stale"
+        )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 
 
 def _per_class_bar(ctx: Context) -> int:
@@ -21,7 +22,7 @@ def _per_class_bar(ctx: Context) -> int:
 
 @register
 @dataclass
-class ClassBalance(Check):
+class ClassBalance(Summarised):
     """A class is far smaller than the largest one (class imbalance), with the full distribution.
 
     Why: with a 1:50 imbalance a fine-tuned model learns to answer the majority class and still
@@ -39,9 +40,16 @@ class ClassBalance(Check):
     max_ratio: float = ranged(20.0, low=1)
     """A class smaller than the largest one divided by this is under-represented."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        frame = ctx.valid_rows("train").filter(pl.col("label").is_not_null())
-        groups = frame.group_by("label").agg(pl.col("line").sort()).sort("label")
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Train's labelled rows (line, label) and each held-out split's label counts."""
+        train = ctx.valid_rows("train").filter(pl.col("label").is_not_null()).select("line", "label")
+        held_out = {
+            s.name: Counter(ctx.valid_rows(s)["label"].drop_nulls().to_list()) for s in ctx.eval_splits
+        }
+        return {"train": train, "held_out": held_out}
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        groups = summary["train"].group_by("label").agg(pl.col("line").sort()).sort("label")
         counts = {label: len(lines) for label, lines in groups.iter_rows()}
         if not counts:
             return
@@ -53,9 +61,9 @@ class ClassBalance(Check):
         self.metrics["imbalance_ratio"] = round(top / low, 2)
         self.metrics["under_minimum"] = sorted(label for label, n in counts.items() if n < bar)
         for split in ctx.eval_splits:
-            other = ctx.valid_rows(split)["label"].drop_nulls()
-            if other.len():
-                self.metrics[f"{split.name}_label_distance"] = _total_variation(counts, Counter(other))
+            other = summary["held_out"][split.name]
+            if other.total():
+                self.metrics[f"{split.name}_label_distance"] = _total_variation(counts, other)
         for label, lines in groups.iter_rows():
             n = len(lines)
             if n * self.max_ratio < top and n >= bar:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 from rapidfuzz import fuzz, process
@@ -11,7 +12,7 @@ from rapidfuzz import fuzz, process
 from dataqa.checks.labels.base import split_classes
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 
 
 def _closest(label: str, choices: list[str]) -> str | None:
@@ -24,7 +25,7 @@ def _closest(label: str, choices: list[str]) -> str | None:
 
 @register
 @dataclass
-class EvalLabelUnseen(Check):
+class EvalLabelUnseen(Summarised):
     """A label in the test or validation split that no training example has.
     A label that is a list (several classes per row, or one rating per annotator) is read as its
     classes: a held-out ["Excellent", "Bad"] is learnable when train has both, in any combination.
@@ -42,12 +43,18 @@ class EvalLabelUnseen(Check):
     severity = Severity.WARNING
     needs = frozenset({"label", "eval"})
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        known = set(split_classes(ctx, "train")["label"].to_list())
-        choices = sorted(known)
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Train's classes, and each held-out split's rows by class (`split_classes`)."""
+        return {
+            "known": set(split_classes(ctx, "train")["label"].to_list()),
+            "held_out": {split.name: split_classes(ctx, split.name) for split in ctx.eval_splits},
+        }
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        choices = sorted(summary["known"])
         for split in ctx.eval_splits:
             groups = (
-                split_classes(ctx, split.name)
+                summary["held_out"][split.name]
                 .filter(~pl.col("label").is_in(choices))
                 .group_by("label")
                 .agg(pl.col("line").sort())

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
 from dataqa.checks.labels.base import split_classes
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 
 
 @register
 @dataclass
-class LabelMissingFromEval(Check):
+class LabelMissingFromEval(Summarised):
     """A training label that the test (or validation) split never uses: that class is not evaluated.
     A list label is read as its classes (see LBL004): each class, not each combination, needs one.
 
@@ -32,10 +33,17 @@ class LabelMissingFromEval(Check):
     severity = Severity.INFO
     needs = frozenset({"label", "eval"})
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        train = split_classes(ctx, "train").group_by("label").agg(pl.col("line").sort()).sort("label")
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Train's rows by class, and the classes of each held-out split (`split_classes`)."""
+        return {
+            "train": split_classes(ctx, "train"),
+            "held_out": {s.name: set(split_classes(ctx, s.name)["label"].to_list()) for s in ctx.eval_splits},
+        }
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        train = summary["train"].group_by("label").agg(pl.col("line").sort()).sort("label")
         for split in ctx.eval_splits:
-            present = set(split_classes(ctx, split.name)["label"].to_list())
+            present = summary["held_out"][split.name]
             if not present:
                 continue
             missing = train.filter(~pl.col("label").is_in(sorted(present)))

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -15,7 +16,7 @@ from dataqa.checks.quality.common import by_line, messages, shared_finding, targ
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import Condition, Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 from dataqa.engine.verdict import VerdictInputs, condition
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import field_name
@@ -222,7 +223,7 @@ def _literal(phrase: str) -> str:
 
 @register
 @dataclass
-class Refusal(Check):
+class Refusal(Summarised):
     """A target is a refusal or AI boilerplate ("As an AI language model…", "I'm sorry, but I cannot…").
 
     Why: fine-tuning on refusals and disclaimers teaches the model to refuse and to hedge where it
@@ -267,19 +268,34 @@ class Refusal(Check):
             labelled += [(f"{code}:custom", _literal(p)) for p in extra]
         return labelled
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """The findings (each is about one record), and per split its refusals and valid records."""
+        summary: dict[str, Any] = {"findings": [], "refusals": {}, "valid_rows": {}, "by_phrase": Counter()}
+        for split in ctx:
+            summary["refusals"][split.name] = 0
+            summary["valid_rows"][split.name] = ctx.valid_rows(split).height
         labelled = self._patterns()
-        if not labelled:  # every language switched off and no phrase of one's own
-            for split in ctx:
-                self.metrics[f"{split.name}_refusals"] = 0
-                self.metrics[f"{split.name}_refusal_share"] = 0.0
-            self.metrics["by_phrase"] = {}
-            return
+        if labelled:  # else every language is switched off and there is no phrase of one's own
+            summary["findings"] = list(self._refusals(ctx, labelled, summary))
+        return summary
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        """The findings, and the share of each split's valid records that refuse (the verdict's
+        `refusal-share` reads train's)."""
+        for split in ctx:
+            refusals, total = summary["refusals"][split.name], summary["valid_rows"][split.name]
+            self.metrics[f"{split.name}_refusals"] = refusals
+            self.metrics[f"{split.name}_refusal_share"] = round(refusals / total, 4) if total else 0.0
+        self.metrics["by_phrase"] = dict(sorted(summary["by_phrase"].items()))
+        return iter(summary["findings"])
+
+    def _refusals(
+        self, ctx: Context, labelled: list[tuple[str, str]], summary: dict[str, Any]
+    ) -> Iterator[Finding]:
         patterns = [(label, re.compile(rf"(?im){_SENTENCE_START}(?:{p})")) for label, p in labelled]
         union = rf"(?im){_SENTENCE_START}(?:" + "|".join(p for _, p in labelled) + ")"
-        by_phrase: Counter[str] = Counter()
+        by_phrase: Counter[str] = summary["by_phrase"]
         for split in ctx:
-            total = ctx.valid_rows(split).height
             cand = targets(ctx, split)
             cand = cand.with_columns(masked_column(cand)).filter(pl.col("masked").str.contains(union))
             asks = _asks(ctx, split, cand)
@@ -316,9 +332,7 @@ class Refusal(Check):
                     f"{field_name(split, 'response')} is a refusal or AI boilerplate",
                     [e for _, e in items],
                 )
-            self.metrics[f"{split.name}_refusals"] = len(grouped)
-            self.metrics[f"{split.name}_refusal_share"] = round(len(grouped) / total, 4) if total else 0.0
-        self.metrics["by_phrase"] = dict(sorted(by_phrase.items()))
+            summary["refusals"][split.name] = len(grouped)
 
 
 def _without_taught_refusals(

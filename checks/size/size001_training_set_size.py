@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 from dataqa.engine.verdict import is_rft, size_bar, size_tier, split_rows
 
 
 @register
 @dataclass
-class TrainingSetSize(Check):
+class TrainingSetSize(Summarised):
     """The training split has fewer valid examples than the bar for the chosen goal.
 
     Why: under about 50 examples prompting with a few examples does better than fine-tuning; a few
@@ -30,21 +31,27 @@ class TrainingSetSize(Check):
     needs = frozenset({"records"})
     severity = Severity.WARNING
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Train's records, valid records and their tokens, and the line of its first record."""
         train = ctx.train
-        valid = ctx.valid_rows(train).height
+        valid = ctx.valid_rows(train)
+        return {
+            "rows": split_rows(ctx, "train"),
+            "valid_rows": valid.height,
+            "tokens": int(valid["n_tokens"].sum() or 0),
+            "first": [int(train.frame["line"].min())] if train.frame.height else [],  # type: ignore[arg-type]
+        }
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        train = ctx.train
+        valid = summary["valid_rows"]
         verdict = ctx.config.verdict
         rft = is_rft(train.kind)
         bar = size_bar(ctx.config.goal, verdict, rft)
         tier, advice = size_tier(valid, verdict, rft)
-        self.metrics.update(
-            rows=split_rows(ctx, "train"),
-            valid_rows=valid,
-            tier=tier,
-            tokens_total=int(ctx.valid_rows(train)["n_tokens"].sum() or 0),
-        )
+        self.metrics.update(rows=summary["rows"], valid_rows=valid, tier=tier, tokens_total=summary["tokens"])
         if valid < bar:
-            first = train.frame["line"].min() if train.frame.height else 1
+            first = min(summary["first"], default=1)
             yield self.finding(
                 f"{valid} valid training example(s), under the "
                 f"{'reinforcement fine-tuning' if rft else ctx.config.goal} bar of {bar}. {advice}",

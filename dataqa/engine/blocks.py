@@ -1,4 +1,4 @@
-"""A split cut into blocks of rows, and the record-scope checks run on one block, in any process.
+"""A split cut into blocks of rows, and the record- and summary-scope checks run on one block, in any process.
 
 A `Block` is a run of a split's rows in Arrow form (the canonical frame, its stored messages and
 its one-exchange records; polars reads Arrow without copying) with the load and record issues of
@@ -8,9 +8,11 @@ split of the scan, the others as empty shells, so that a check writes its metric
 writes them on the whole scan, and it answers the split-wide questions a record check may ask
 (whether the split has labels) for the whole split, not for the block.
 
-Only checks whose `scope` is "record" run so (`Check.scope`): their findings on the blocks,
-put together in block order (`merge`), are their findings on the whole split. Any engine may use
-this; the Ray engine (`dataqa.engine.ray_engine`) runs it on its workers.
+Only checks whose `scope` is "record" or "summary" run so (`Check.scope`): a record check's
+findings on the blocks, put together in block order (`merge`), are its findings on the whole split;
+a summary check's summaries of the blocks, merged, are its summary of the whole split, which it
+then concludes from on a context of shells (`conclude`, `shells_context`). Any engine may use this;
+the Ray engine (`dataqa.engine.ray_engine`) runs it on its workers.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import polars as pl
 from dataqa.core.models import Finding
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check
+from dataqa.engine.registry import Check, Summarised
 from dataqa.engine.results import error_reason
 from dataqa.ingest.dataset import EXCHANGES_SCHEMA, FRAME_SCHEMA, TURNS_SCHEMA, Split
 from dataqa.ingest.formats import RecordIssue
@@ -67,6 +69,8 @@ class Outcome:
     metrics: dict[str, Any] = field(default_factory=dict)
     error: str = ""
     cpu_seconds: float = 0.0
+    summary: dict[str, Any] | None = None
+    """A summary-scope check's summary of the block (`Summarised.summarise`), in place of findings."""
 
 
 @dataclass
@@ -197,32 +201,63 @@ def block_context(
     return BlockContext(splits, config, labelled)
 
 
+def shells_context(shells: dict[str, Split], config: Config, labelled: dict[str, bool]) -> Context:
+    """The scan without rows: what a summary check concludes on (`conclude`)."""
+    return BlockContext(dict(shells), config, labelled)
+
+
 def run_block(checks: list[Check], ctx: Context, debug: bool = False) -> list[Outcome]:
-    """Every check on one block's context, each on its own copy (fresh metrics), in order."""
+    """Every check on one block's context, each on its own copy (fresh metrics), in order: a record
+    check's findings and metrics, a summary check's summary."""
     outcomes = []
     for check in checks:
         own = copy.copy(check)
         own.metrics = {}
         began = time.process_time()
         try:
-            findings = list(own.run(ctx.view()))
+            if isinstance(own, Summarised):
+                outcomes.append(Outcome(summary=own.summarise(ctx.view())))
+            else:
+                outcomes.append(Outcome(list(own.run(ctx.view())), dict(own.metrics)))
         except Exception as exc:
             if debug:
                 raise
-            outcomes.append(Outcome(error=error_reason(exc), cpu_seconds=time.process_time() - began))
-            continue
-        outcomes.append(Outcome(findings, dict(own.metrics), cpu_seconds=time.process_time() - began))
+            outcomes.append(Outcome(error=error_reason(exc)))
+        outcomes[-1].cpu_seconds = time.process_time() - began
     return outcomes
+
+
+def conclude(check: Check, ctx: Context, merged: Outcome, debug: bool = False) -> Outcome:
+    """A summary check's findings and metrics from its merged summary (`merge`), on `ctx`: the
+    splits without rows (`shells_context`), since a conclusion reads only the summary."""
+    if merged.error or merged.summary is None:
+        return merged
+    own = copy.copy(check)
+    own.metrics = {}
+    assert isinstance(own, Summarised)
+    try:
+        findings = list(own.conclude(ctx.view(), merged.summary))
+    except Exception as exc:
+        if debug:
+            raise
+        return Outcome(error=error_reason(exc), cpu_seconds=merged.cpu_seconds)
+    return Outcome(findings, dict(own.metrics), cpu_seconds=merged.cpu_seconds)
 
 
 def merge(check: Check, outcomes: list[Outcome]) -> Outcome:
     """One check's outcomes on every block, in block order, as its outcome on the whole scan: the
-    findings in order, the metrics merged by the check (`Check.merge_metrics`), the CPU seconds added up;
-    the first error wins."""
+    findings in order, the metrics merged by the check (`Check.merge_metrics`), or a summary check's
+    summaries merged (`Summarised.merge_summaries`); the CPU seconds added up; the first error wins."""
     cpu = sum(o.cpu_seconds for o in outcomes)
     failed = next((o for o in outcomes if o.error), None)
     if failed is not None:
         return Outcome(error=failed.error, cpu_seconds=cpu)
+    if isinstance(check, Summarised):
+        try:
+            summary = type(check).merge_summaries([o.summary or {} for o in outcomes])
+        except ValueError as exc:
+            return Outcome(error=f"{check.id} cannot run on blocks: {exc}", cpu_seconds=cpu)
+        return Outcome(summary=summary, cpu_seconds=cpu)
     findings = [f for o in outcomes for f in o.findings]
     try:
         metrics = type(check).merge_metrics([o.metrics for o in outcomes])

@@ -1,10 +1,12 @@
-"""The Ray engine (`--engine ray`): the record-scope checks run on Ray workers, block by block.
+"""The Ray engine (`--engine ray`): the record- and summary-scope checks run on Ray workers, block by block.
 
-Stage 1 of running a scan on a cluster. The driver (this process) reads and normalises every split
+Stages 1 and 2 of running a scan on a cluster. The driver (this process) reads and normalises every split
 as the local engine does: reading stays on the driver. Each split's canonical frame and messages are
 cut into blocks (`dataqa.engine.blocks`, Arrow tables in Ray's object store) and one Ray task per
-block runs every record-scope check (`Check.scope`) on it, with the same check code the local
-engine runs; a task whose worker dies is run again (`MAX_RETRIES`). Meanwhile the driver runs the
+block runs every record-scope check (`Check.scope`) on it, and every summary-scope check's
+summary of it, with the same check code the local engine runs; a task whose worker dies is run
+again (`MAX_RETRIES`). A summary check's block summaries are merged and concluded from on the
+driver, on the splits without their rows. Meanwhile the driver runs the
 whole-split checks exactly as the local engine does; the record checks' block results are merged in
 block order, so the report is the local engine's, with `engine` and each check's `ran_on` added.
 
@@ -30,7 +32,7 @@ from dataqa.core.resources import gc_paused, library_warnings_silenced, native_t
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
-from dataqa.engine.registry import RECORD, Check
+from dataqa.engine.registry import RECORD, SUMMARY, Check
 from dataqa.engine.results import errored, finished, unmet
 from dataqa.ingest.dataset import Split
 
@@ -107,12 +109,6 @@ def worker_env() -> dict[str, str]:
     return {"POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "1")}
 
 
-def _first_line(exc: BaseException) -> str:
-    """An exception as one line: Ray's messages run over several."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _run_block(
     checks: list[Check],
     shells: dict[str, Split],
@@ -121,18 +117,27 @@ def _run_block(
     labelled: dict[str, bool],
     debug: bool,
 ) -> tuple[list[blocks.Outcome], blocks.Figures]:
-    """A Ray task: every record-scope check on one block (as the local runner runs a check), and
-    what the task cost on its worker, stage by stage."""
+    """A Ray task: every record-scope check and every summary-scope check's summary on one block
+    (as the local runner runs a check), and what the task cost on its worker, stage by stage."""
     figures = blocks.Figures(block.split, block.start, block.rows, blocks.worker_name())
     began, cpu = time.perf_counter(), time.process_time()
+    outcomes: list[blocks.Outcome] = []
     with native_threads_limited(), gc_paused(), library_warnings_silenced():
         ctx = blocks.block_context(block, shells, config, labelled)
         figures.stages["context"] = time.perf_counter() - began
-        outcomes = blocks.run_block(checks, ctx, debug)
-        figures.stages["record"] = time.perf_counter() - began - figures.stages["context"]
+        for scope in (RECORD, SUMMARY):
+            start = time.perf_counter()
+            outcomes += blocks.run_block([c for c in checks if c.scope == scope], ctx, debug)
+            figures.stages[scope] = time.perf_counter() - start
     figures.wall_s, figures.cpu_s = time.perf_counter() - began, time.process_time() - cpu
     figures.peak_rss_mb = blocks.peak_rss_mb()
     return outcomes, figures
+
+
+def _first_line(exc: BaseException) -> str:
+    """An exception as one line: Ray's messages run over several."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class RayEngine:
@@ -150,6 +155,7 @@ class RayEngine:
         self._results: dict[str, CheckResult] | None = None
         self._lock = threading.Lock()
         self._ctx: Context | None = None
+        self._rowless: Context | None = None
         self._timeout = 0.0
         self._debug = False
         self.cpu_seconds: dict[str, float] = {}
@@ -158,15 +164,18 @@ class RayEngine:
     def place(self, ctx: Context, checks: list[Check], config: Config, debug: bool = False) -> set[str]:
         """Submit a task per block for the record-scope checks whose needs are met (a check that
         skips is skipped by the driver, as locally); the ids of the checks placed on the workers."""
-        self.remote = [c for c in checks if c.scope == RECORD and unmet(c, ctx) is None]
+        placed = [c for c in checks if c.scope in (RECORD, SUMMARY) and unmet(c, ctx) is None]
+        self.remote = sorted(placed, key=lambda c: c.scope != RECORD)  # the order `_run_block` runs them
         self._ctx, self._timeout, self._debug = ctx, config.check_timeout, debug
         if not self.remote:
             return set()
         task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(_run_block)
         put = self.ray.put
         checks_ref = put(self.remote)
-        shells_ref = put({name: blocks.shell(split) for name, split in ctx.splits.items()})
-        config_ref, labelled = put(config), blocks.facts(ctx)
+        shells = {name: blocks.shell(split) for name, split in ctx.splits.items()}
+        shells_ref, labelled = put(shells), blocks.facts(ctx)
+        self._rowless = blocks.shells_context(shells, config, labelled)
+        config_ref = put(config)
         for split in ctx.splits.values():
             for block in blocks.cut(split, config.ray_block_rows):
                 self._refs.append(
@@ -202,6 +211,8 @@ class RayEngine:
         results = {}
         for i, check in enumerate(self.remote):
             merged = blocks.merge(check, [outcomes[i] for outcomes, _ in per_block])
+            if check.scope == SUMMARY:  # concluded here, on the splits without rows
+                merged = blocks.conclude(check, self._rowless, merged, self._debug)
             self.cpu_seconds[check.id] = merged.cpu_seconds
             if merged.error:
                 results[check.id] = errored(check, merged.error)

@@ -13,7 +13,8 @@ import importlib.util
 import inspect
 import re
 import typing
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -26,9 +27,10 @@ if TYPE_CHECKING:
     from dataqa.engine.context import Context
 
 ENTRY_POINT_GROUP = "dataqa.checks"
-RECORD, SPLIT = "record", "split"
-SCOPES = (RECORD, SPLIT)
-"""How a check works (`Check.scope`): per record, or on the whole split (and splits)."""
+RECORD, SUMMARY, SPLIT = "record", "summary", "split"
+SCOPES = (RECORD, SUMMARY, SPLIT)
+"""How a check works (`Check.scope`): per record, from a summary of blocks of rows, or on the
+whole split (and splits)."""
 ID_PATTERN = re.compile(r"[A-Z]{2,6}\d{3}")
 
 FAMILIES: dict[str, str] = {
@@ -75,8 +77,10 @@ class Check:
     """How the check works. "record": its findings on any block of a split's rows are exactly its
     findings for those rows, and its metrics over blocks merge into its metrics over the split
     (`merge_metrics`), so an engine may run it on blocks apart (`dataqa.engine.blocks`, the Ray
-    engine's workers). "split" (the default, right for any check): it reads a split as a whole, a
-    share or a dominant value of the split, groups across records, or several splits at once."""
+    engine's workers). "summary": a `Summarised` check, whose result is a function of summaries of
+    blocks of rows merged exactly (counts, label tables, sets). "split" (the default, right for any
+    check): it reads a split as a whole, a share or a dominant value of the split, groups across
+    records, or several splits at once."""
     version: ClassVar[str] = "1"
 
     metrics: dict[str, Any]
@@ -136,6 +140,72 @@ class Check:
         return {f.name: bounds for f in fields if (bounds := field_range(f)) is not None}
 
 
+class Summarised(Check):
+    """A check whose result is a function of a summary of the rows that merges exactly over blocks
+    of rows (scope "summary"): label tables, counts, sets of classes, the first line.
+
+    `summarise` reads the rows a context holds (a block's, on a Ray worker, or the whole scan's),
+    `merge_summaries` puts the blocks' summaries together in block order, and `conclude` turns the
+    merged summary into findings and metrics, reading nothing of the splits but what every block
+    shares (names, sources, layout, config): the Ray engine concludes on splits without rows. The
+    local engine runs the same code on one block, the whole scan (`run`), so both engines give the
+    same result by construction, and tests/test_check_scope.py checks that blocks change nothing."""
+
+    scope: ClassVar[str] = SUMMARY
+
+    def summarise(self, ctx: Context) -> dict[str, Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def merge_summaries(cls, parts: list[dict[str, Any]]) -> dict[str, Any]:
+        """Summaries of blocks, in block order, as the summary of all their rows (`add_summaries`)."""
+        return add_summaries(parts)
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
+
+    def run(self, ctx: Context) -> Iterable[Finding]:
+        return self.conclude(ctx, type(self).merge_summaries([self.summarise(ctx)]))
+
+
+def add_summaries(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Summaries of blocks merged key by key, in block order: integers and `Counter`s add, tables
+    (polars frames) and lists are concatenated, sets are joined, dicts merge per key; anything
+    else is a `ValueError` (a summary must merge exactly, whatever the blocks)."""
+    import polars as pl
+
+    def add(a: Any, b: Any, key: str) -> Any:
+        if _count(a) and _count(b):
+            return a + b
+        if isinstance(a, Counter) and isinstance(b, Counter):
+            merged = Counter(a)
+            merged.update(b)
+            return merged
+        if isinstance(a, pl.DataFrame) and isinstance(b, pl.DataFrame):
+            return pl.concat([a, b], how="vertical_relaxed")
+        if isinstance(a, list) and isinstance(b, list):
+            return a + b
+        if isinstance(a, set | frozenset) and isinstance(b, set | frozenset):
+            return set(a) | set(b)
+        if isinstance(a, dict) and isinstance(b, dict):
+            merged = dict(a)
+            for k, v in b.items():
+                merged[k] = add(merged[k], v, f"{key}.{k}") if k in merged else v
+            return merged
+        raise ValueError(f"summary {key!r}: {type(a).__name__} and {type(b).__name__} do not merge")
+
+    return _by_key(parts, add)
+
+
+def _by_key(parts: list[dict[str, Any]], add: Callable[[Any, Any, str], Any]) -> dict[str, Any]:
+    """Dicts merged key by key in order, a key's values put together by `add(a, b, key)`."""
+    out: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            out[key] = add(out[key], value, key) if key in out else value
+    return out
+
+
 def add_counts(parts: list[dict[str, Any]]) -> dict[str, Any]:
     """Metrics of blocks added up key by key: integers add, tables of them add per key (keys then
     sorted, as the checks write them), and any other value must be the same in every block; a
@@ -153,11 +223,7 @@ def add_counts(parts: list[dict[str, Any]]) -> dict[str, Any]:
             return a
         raise ValueError(f"metric {key!r} is {a!r} in one block and {b!r} in another, and is no count")
 
-    out: dict[str, Any] = {}
-    for part in parts:
-        for key, value in part.items():
-            out[key] = add(out[key], value, key) if key in out else value
-    return out
+    return _by_key(parts, add)
 
 
 def _count(value: Any) -> bool:
@@ -177,6 +243,8 @@ def register(cls: type[Check]) -> type[Check]:
         raise TypeError(f'{cls.__name__} must declare its own `family` (e.g. family = "quality")')
     if getattr(cls, "scope", SPLIT) not in SCOPES:
         raise TypeError(f"{cls.__name__}.scope {cls.scope!r} is not one of {', '.join(SCOPES)}")
+    if (cls.scope == SUMMARY) != issubclass(cls, Summarised):
+        raise TypeError(f'{cls.__name__}: a check of scope "summary" is a `Summarised` check, and only it')
     existing = _REGISTRY.get(cls.id)
     if existing is not None and existing.__qualname__ != cls.__qualname__:
         raise TypeError(
