@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Severity
 from dataqa.engine.registry import FAMILIES, Check, load_checks
+from dataqa.ingest.readers.layout import is_uri
 
 if TYPE_CHECKING:
     from dataqa.engine.report import Report, SplitInfo
@@ -49,6 +50,8 @@ def display_path(path: str, base: str | os.PathLike[str] | None = None) -> str:
     Code-scanning tools and CI annotations want repository-relative paths; a path outside the base
     is kept as given.
     """
+    if is_uri(path):  # read by the Ray engine from an object store: no local path to shorten
+        return path
     root = Path(base) if base is not None else Path.cwd()
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
@@ -75,6 +78,8 @@ def trim(text: str, limit: int = 300) -> str:
 
 def short_path(path: str) -> str:
     """`path` relative to the working directory when it lies inside it and that is shorter, else as given."""
+    if is_uri(path):
+        return path
     try:
         rel = os.path.relpath(path)
     except (ValueError, OSError):

@@ -307,3 +307,38 @@ def test_a_ray_the_scan_starts_gives_its_workers_polars_on_one_thread(tmp_path: 
     check = next(c for c in report["checks"] if c["id"] == "THRD901")
     assert check["ran_on"] == "workers" and check["metrics"] == {"polars_threads": "1"}
     assert report["engine"]["blocks"] == 2
+
+
+def test_a_file_uri_is_read_with_ray_data_and_gives_the_local_files_report(tmp_path: Path) -> None:
+    train, test = SAMPLE / "train.jsonl", SAMPLE / "test.jsonl"
+    local = dataqa.scan(str(train), test=str(test)).to_dict()
+    remote = dataqa.scan(train.as_uri(), test=test.as_uri(), engine="ray", ray_block_rows=300).to_dict()
+    assert remote["splits"][0]["path"] == train.as_uri()
+    shown = (
+        json.dumps(comparable(remote)).replace(train.as_uri(), str(train)).replace(test.as_uri(), str(test))
+    )
+    assert json.loads(shown) == comparable(local)
+
+
+def test_a_folder_uri_reads_every_file_under_it_named_by_its_uri(tmp_path: Path) -> None:
+    shards = tmp_path / "shards"
+    (shards / "b").mkdir(parents=True)
+    records = ticket_records(60, seed=5)
+    write_jsonl(shards / "a.jsonl", records[:30])
+    write_jsonl(shards / "b" / "c.jsonl", [*records[30:], records[3]])  # a copy across shards: DUP001
+    report = dataqa.scan(shards.as_uri() + "/", engine="ray", select=["DUP001", "FMT"]).to_dict()
+    dup = [f for f in report["findings"] if f["check_id"] == "DUP001"]
+    places = {loc["path"] for f in dup for loc in f["locations"]}
+    assert places == {f"{shards.as_uri()}/a.jsonl", f"{shards.as_uri()}/b/c.jsonl"}
+    assert report["splits"][0]["rows"] == 61
+
+
+def test_the_local_engine_names_the_option_that_reads_a_uri() -> None:
+    uri = (SAMPLE / "train.jsonl").as_uri()
+    command = [sys.executable, "-m", "dataqa.commands.cli", "scan", uri, "--no-config"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"dataqa: error: train is the URI {uri}: the local engine reads local files only; "
+        "--engine ray reads object-store URIs (pip install 'dataqa-finetune[ray]')"
+    ]

@@ -45,6 +45,8 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
         "reading stays on the driver",
         "exit\ncode 2",
         "benchmarks/ray.md",
+        "`file://` URIs only",
+        "naming `--engine ray`",
     ):
         assert text in section, f"the README's Ray section does not say {text!r}"
     assert Config().engine == "local" and Config().ray_block_rows == 20_000 and Config().ray_address is None

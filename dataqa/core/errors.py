@@ -13,3 +13,9 @@ class OutputError(Exception):
 
 class ConfigError(ValueError):
     """A configuration or option the user gave is unknown or of the wrong type (exit code 2)."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception as one line (Ray's and the file systems' messages run over several)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -26,10 +26,10 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from dataqa.core.errors import ConfigError
+from dataqa.core.errors import ConfigError, first_line
 from dataqa.core.models import CheckResult
 from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
-from dataqa.engine import blocks
+from dataqa.engine import blocks, object_store
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, SUMMARY, Check
@@ -89,10 +89,10 @@ def session(config: Config, cpus: int) -> Iterator[RayEngine]:
                     "--ray-address auto: no running Ray cluster on this machine (start one with `ray start "
                     "--head`, or leave out --ray-address for a local Ray started for the scan)"
                 ) from None
-            raise ConfigError(f"cannot connect to Ray at {address}: {_first_line(exc)}") from None
+            raise ConfigError(f"cannot connect to Ray at {address}: {first_line(exc)}") from None
         except (RuntimeError, ValueError) as exc:
             where = address or "a new local cluster"
-            raise ConfigError(f"cannot connect to Ray at {where}: {_first_line(exc)}") from None
+            raise ConfigError(f"cannot connect to Ray at {where}: {first_line(exc)}") from None
         started = True
     try:
         where = config.ray_address or ("local" if started else "this process's session")
@@ -134,12 +134,6 @@ def _run_block(
     return outcomes, figures
 
 
-def _first_line(exc: BaseException) -> str:
-    """An exception as one line: Ray's messages run over several."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 class RayEngine:
     """A scan's checks placed on Ray: `place` submits the record-scope ones; `describe` says where."""
 
@@ -160,6 +154,10 @@ class RayEngine:
         self._debug = False
         self.cpu_seconds: dict[str, float] = {}
         """Check id -> CPU seconds its runs on the blocks took on the workers, added up."""
+
+    def fetched(self, paths: dict[str, Any]) -> contextlib.AbstractContextManager[dict[str, Any]]:
+        """The split sources with each object-store URI read by Ray Data into files for the scan."""
+        return object_store.fetched(self.ray, paths)
 
     def place(self, ctx: Context, checks: list[Check], config: Config, debug: bool = False) -> set[str]:
         """Submit a task per block for the record-scope checks whose needs are met (a check that
@@ -205,7 +203,7 @@ class RayEngine:
         except self.ray.exceptions.RayError as exc:
             if self._debug:
                 raise
-            reason = f"a Ray task failed: {_first_line(exc)}"
+            reason = f"a Ray task failed: {first_line(exc)}"
             return {c.id: errored(c, reason) for c in self.remote}
         self.figures = [figures for _, figures in per_block]
         results = {}

@@ -29,6 +29,7 @@ from dataqa.core.resources import (
 from dataqa.core.version import VERSION
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
+from dataqa.engine.object_store import refuse_uris
 from dataqa.engine.registry import Check, check_tables, load_checks, make_check, select_checks
 from dataqa.engine.report import Report, SplitInfo
 from dataqa.engine.results import error_reason, errored, finished, unmet
@@ -214,8 +215,16 @@ def _execute(
     check_tables(config.checks, classes, "checks")
     selected = select_checks(classes, config.select, config.ignore, config.extend_select)
     checks = [make_check(cls, config.checks.get(cls.id)) for cls in selected]
-    with _engine(config) as engine:  # Ray: missing or unreachable is an error now, before any reading
-        return _scan(paths, config, checks, engine, progress, debug, started)
+    if config.engine != "ray":
+        refuse_uris(paths)  # object-store URIs: read by the Ray engine only
+    # Ray: missing or unreachable is an error now, before any reading; URIs are fetched for the scan.
+    with _engine(config) as engine, _local(engine, paths) as local:
+        return _scan(local, config, checks, engine, progress, debug, started)
+
+
+def _local(engine: Any, paths: dict[str, Any]) -> contextlib.AbstractContextManager[dict[str, Any]]:
+    """The split sources as files the scan reads: an engine fetches the URIs it reads for the scan."""
+    return engine.fetched(paths) if engine is not None else contextlib.nullcontext(paths)
 
 
 def _engine(config: Config) -> contextlib.AbstractContextManager[Any]:

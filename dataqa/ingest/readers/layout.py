@@ -20,6 +20,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,16 @@ def _relative(path: Path, root: str) -> str:
 def is_pattern(text: str) -> bool:
     """Whether a command-line path is a glob pattern (`data/train-*.parquet`) rather than a path."""
     return any(c in GLOB_CHARS for c in text) and not os.path.exists(text)
+
+
+URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
+"""A scheme and `://` (two letters at least, so that `C://data` stays a Windows path)."""
+
+
+def is_uri(source: Any) -> bool:
+    """Whether a split's source is a URI (`s3://`, `gs://`, `file://`, ...) rather than a local
+    path: read by the Ray engine (`dataqa.engine.object_store`), never opened as a file here."""
+    return isinstance(source, str) and URI.match(source) is not None
 
 
 def data_kind(path: Path) -> str | None:
@@ -210,6 +221,8 @@ class FileSet:
     note: str
     shown: str
     records_path: tuple[str, ...] | None = None
+    names: list[str] | None = None
+    """What findings call each file, when not its path (a file fetched from a URI: the URI)."""
 
 
 @dataclass
@@ -344,6 +357,8 @@ def input_files(sources: dict[str, Any]) -> list[str]:
     for source in sources.values():
         if isinstance(source, FileSet):
             found += source.files
+        elif is_uri(source):
+            continue  # not a local file: no output can be written over it
         elif isinstance(source, str | os.PathLike):
             text = os.fspath(source)
             if is_pattern(text):

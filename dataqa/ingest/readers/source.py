@@ -423,7 +423,9 @@ def _open_input(source: Any, steps: tuple[str, ...] | None, limits: Limits) -> I
         return Input(label, [Part(label, MEMORY)], records_path=steps, limits=limits, obj=source)
     if isinstance(source, FileSet):
         files = [check_readable(f) for f in source.files]
-        parts = [_file_part(f) for f in files]
+        parts = [
+            _file_part(f, name) for f, name in zip(files, source.names or [None] * len(files), strict=True)
+        ]
         return Input(source.shown, parts, source.note, source.records_path or steps, limits)
     if isinstance(source, list | tuple):
         files = [check_readable(f) for f in source]
