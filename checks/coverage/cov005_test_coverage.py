@@ -162,7 +162,8 @@ class TestCoverage(Check):
 
     id = "COV005"
     shares = frozenset(
-        {"lsa", "nearest_train", "template_vocabulary", "text_space", "train_spread", "train_words"}
+        {"distinct", "lsa", "nearest_train", "template_vocabulary", "text_space", "train_spread"}
+        | {"train_words"}
     )
     name = "test-coverage"
     family = "coverage"

@@ -49,7 +49,7 @@ class NgramOverlap(LeakCheck):
     id = "LEAK004"
     shares = frozenset(
         {"bands", "distinct", "hashes", "input_conflicts", "input_leaks", "input_pairs", "input_sides"}
-        | {"near_pairs", "ngram", "split_labels", "templates"}
+        | {"near_pairs", "ngram", "split_labels", "template_vocabulary", "templates"}
     )
     heavy = True
     name = "ngram-overlap"
