@@ -84,6 +84,19 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT008",
         '"label" is a string; KTO labels are true (desirable) or false',
     ),
+    "pairwise": (
+        lambda q, a: {
+            "question_id": q[:8],
+            "model_a": "vicuna-13b",
+            "model_b": "koala-13b",
+            "winner": "model_b",
+            "conversation_a": [{"role": "user", "content": q}, {"role": "assistant", "content": "No idea."}],
+            "conversation_b": [{"role": "user", "content": q}, {"role": "assistant", "content": a}],
+            "turn": 1,
+        },
+        "PREF002",
+        '"conversation_b" ends with an empty assistant turn',
+    ),
     "kto": (
         lambda q, a: {"prompt": q, "completion": a or "Sure.", "label": KTO_LABELS[q]},
         "FMT008",

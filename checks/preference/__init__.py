@@ -7,6 +7,7 @@ from dataqa.checks.preference import (
     pref004_side_ends_on_user,
     pref005_length_bias,
     pref006_kto_label_balance,
+    pref007_tied_comparison,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "pref004_side_ends_on_user",
     "pref005_length_bias",
     "pref006_kto_label_balance",
+    "pref007_tied_comparison",
 ]

@@ -101,6 +101,8 @@ OTHER_FORMAT = "other_format"
 EMPTY_SIDE = "empty_side"
 PROMPT_MISMATCH = "prompt_mismatch"
 SIDE_ENDS_USER = "side_ends_user"
+TIE = "tie"
+"""A pairwise comparison whose verdict prefers neither side: no preference pair (PREF007)."""
 
 BLOCKING_KINDS = frozenset(
     {
@@ -115,6 +117,7 @@ BLOCKING_KINDS = frozenset(
         EMPTY_SIDE,
         PROMPT_MISMATCH,
         SIDE_ENDS_USER,
+        TIE,
     }
 )
 """Issue kinds that make a record unfit for training (a provider would reject or mis-train on it)."""

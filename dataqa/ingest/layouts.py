@@ -66,17 +66,29 @@ ROLES: dict[str, str] = {
 """The canonical roles a field can play, the names `--map KEY=ROLE` accepts."""
 
 CONTENT_ROLES = frozenset(
-    {"prompt", "context", "response", "messages", "chosen", "rejected", "label", "text", "reference"}
-)
+    {
+        "prompt", "context", "response", "messages", "chosen", "rejected", "label", "text", "reference",
+        "side_a", "side_b", "winner",
+    }
+)  # fmt: skip
 """Roles that make a record what it is; a field in another role (system, tools, meta) is reported
 to provider profiles as an extra top-level key (`Structure.keys`). "reference" is the role of a
-grader's field in reinforcement fine-tuning data (`dataqa.ingest.rft`), given by the data, not `--map`."""
+grader's field in reinforcement fine-tuning data (`dataqa.ingest.rft`); "side_a", "side_b" and
+"winner" those of a pairwise comparison's two answers and its verdict (which side is chosen is
+the data's, record by record). These are given by the layouts, not `--map`."""
 
 CONVERSATION_META = (
     "id", "conversation_id", "conversation_hash", "model", "turn", "language", "openai_moderation",
     "detoxify_moderation", "redacted", "toxic", "timestamp",
 )  # fmt: skip
 """Keys published chat logs carry beside their "conversation" (LMSYS-Chat-1M, WildChat)."""
+
+ARENA_META = (
+    "question_id", "model_a", "model_b", "judge", "turn", "anony", "language", "tstamp",
+    "openai_moderation", "toxic_chat_tag", "id",
+)  # fmt: skip
+"""Keys Chatbot Arena and MT-Bench human-judgement records carry beside the two conversations and
+the winner (lmsys/chatbot_arena_conversations, lmsys/mt_bench_human_judgments)."""
 
 META_KEYS = ("id", "meta", "metadata", "source", "url", "title", "timestamp", "date", "lang", "language")
 """Keys plain pre-training text is often published with (C4, The Pile, RedPajama, FineWeb)."""
@@ -280,6 +292,20 @@ LAYOUTS: dict[str, Layout] = {
             '"content": "Go away."}]}',
             {"chosen_messages": "chosen", "rejected_messages": "rejected"},
             {"tools": "tools", "extra_info": "meta"},
+        ),
+        # Two conversations for one prompt and a verdict that names the better one (Chatbot Arena,
+        # MT-Bench human judgements): a preference pair where the verdict is decisive; a tie is
+        # no pair (PREF007).
+        _layout(
+            "pairwise",
+            PREFERENCE,
+            'pairwise comparison: {"conversation_a", "conversation_b", "winner"} (Chatbot Arena)',
+            '{"model_a": "m1", "model_b": "m2", "winner": "model_a", "conversation_a": [{"role": "user", '
+            '"content": "Hi"}, {"role": "assistant", "content": "Hello!"}], "conversation_b": [{"role": '
+            '"user", "content": "Hi"}, {"role": "assistant", "content": "Go away."}]}',
+            {"conversation_a": "side_a", "conversation_b": "side_b", "winner": "winner"},
+            dict.fromkeys(ARENA_META, "meta"),
+            anchors=frozenset({"conversation_a", "conversation_b"}),
         ),
         _layout(
             KTO,

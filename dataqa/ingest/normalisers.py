@@ -28,17 +28,13 @@ from typing import Any
 
 import orjson
 
-from dataqa.ingest import chat_templates, rft
+from dataqa.ingest import rft
 from dataqa.ingest.formats import (
     BLOCKING_KINDS,
-    COHERE_ROLES,
-    EMPTY_SIDE,
     MISSING_FIELD,
     NO_TARGET,
-    PROMPT_MISMATCH,
-    SHAREGPT_ROLES,
-    SIDE_ENDS_USER,
     SYSTEM_ROLES,
+    TIE,
     UNKNOWN_KEYS,
     VERTEX_ROLES,
     WRONG_TYPE,
@@ -67,26 +63,15 @@ from dataqa.ingest.record import (
     check_turns,
     conversation,
     history_turns,
+    message_keys,
     messages,
     string_field,
     system_field,
-    text_of,
     unkeyed_turns,
 )
 from dataqa.ingest.rendered import normalise_templated
+from dataqa.ingest.sides import read_pair, verdict
 from dataqa.ingest.tokens import TOKENS_PER_MESSAGE, estimate_tokens
-
-
-def _message_keys(value: Any, default_sharegpt: bool) -> tuple[str, str, dict[str, str] | None]:
-    """(role key, content key, role map) of a message list: ShareGPT's from/value or role/content,
-    as its first message writes them, else as the layout's kind says."""
-    first = value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else {}
-    if "from" in first and "role" not in first:
-        return "from", "value", SHAREGPT_ROLES
-    if "role" in first and "from" not in first:
-        cohere = any(isinstance(m, dict) and str(m.get("role")).lower() == "chatbot" for m in value)
-        return "role", "content", COHERE_ROLES if cohere else None
-    return ("from", "value", SHAREGPT_ROLES) if default_sharegpt else ("role", "content", None)
 
 
 def _set_tools(obj: dict[str, Any], layout: Layout, rec: Record) -> None:
@@ -107,7 +92,7 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
     _set_tools(obj, layout, rec)
     system = None
     if layout.kind == SHAREGPT:
-        keys = _message_keys(value, True)
+        keys = message_keys(value, True)
         msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *keys)
         text = next(
             (v for k in layout.sources("system") if isinstance(v := obj.get(k), str) and v.strip()), None
@@ -125,7 +110,7 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
         if layout.kind == VERTEX:
             msgs = messages(value, src, rec, "role", "parts", VERTEX_ROLES)
         else:
-            msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *_message_keys(value, False))
+            msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *message_keys(value, False))
         if system:
             msgs.insert(0, system)
     check_turns(msgs, src, rec, need_target=layout.kind != RFT)
@@ -232,118 +217,24 @@ def _normalise_classification(
     rec.turns = [("user", text), ("assistant", label or "")]
 
 
-PART_CONTEXT = 30
-"""Characters shown on each side of the place where two sides' conversations part."""
-
-
-def _side(
-    obj: dict[str, Any], key: str, rec: Record, has_prompt: bool
-) -> tuple[list[tuple[str, str]] | None, str]:
-    """One side of a preference pair: (the turns before its answer, the answer).
-
-    A side is a string (the answer alone, or a whole HH-style dialogue when the record has no
-    prompt), or a conversation whose final assistant message is the answer. The turns are None
-    when the side carries no prompt.
-    """
-    value = lookup(obj, key)
-    if value is MISSING:
-        rec.issue(MISSING_FIELD, f'no "{key}" field')
-        return None, ""
-    if isinstance(value, dict) and "from" in value:  # LLaMA-Factory: one ShareGPT turn
-        value = [value]
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        msgs = messages(value, key, rec, *_message_keys(value, False))
-        last_answer = max((i for i, m in enumerate(msgs) if m["role"] == "assistant"), default=None)
-        if last_answer is None:
-            rec.issue(EMPTY_SIDE, f'"{key}" has no assistant answer')
-            return [(m["role"], m["content"]) for m in msgs], ""
-        if not msgs[last_answer]["content"].strip():
-            # The turns before the empty answer are the side's prompt: compared with the other
-            # side's, they do not make a second (prompt-mismatch) finding of this one defect.
-            rec.issue(EMPTY_SIDE, f'"{key}" ends with an empty assistant turn (message {last_answer + 1})')
-            return [(m["role"], m["content"]) for m in msgs[:last_answer]] or None, ""
-        if msgs[-1]["role"] != "assistant":
-            rec.issue(SIDE_ENDS_USER, f'"{key}" ends with a {msgs[-1]["role"]} message, not the answer')
-        prefix = [(m["role"], m["content"]) for m in msgs[:last_answer]]
-        return prefix or None, msgs[last_answer]["content"]
-    text = text_of(value, key, rec) or ""
-    if not text.strip():
-        rec.issue(EMPTY_SIDE, f'"{key}" is empty')
-        return None, text
-    turns = [] if has_prompt else chat_templates.parse(text, chat_templates.HH)  # a whole HH dialogue
-    last = max((i for i, t in enumerate(turns) if t.role == chat_templates.ASSISTANT), default=0)
-    if any(t.role == chat_templates.USER for t in turns[:last]):
-        answer = turns[last].content
-        if not answer:  # as in a conversation side: an empty last answer is this finding
-            rec.issue(EMPTY_SIDE, f'"{key}" ends with an empty "Assistant:" turn')
-        elif last + 1 < len(turns):
-            rec.issue(SIDE_ENDS_USER, f'"{key}" ends with a "Human:" turn, not the answer')
-        return [("user", text[: turns[last].end])], answer
-    return None, text
-
-
-def where_sides_part(a: list[tuple[str, str]], b: list[tuple[str, str]], names: tuple[str, str]) -> str:
-    """Where two sides' turns before the answer first differ: the turn, and inside it the character
-    and word where the texts part, with a little context on each side (a long shared opening, such
-    as an HH transcript's earlier turns, is not shown as the difference)."""
-    i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    if i == min(len(a), len(b)):
-        longer, extra = (names[0], a[i]) if len(a) > len(b) else (names[1], b[i])
-        return (
-            f'{len(a)} and {len(b)} turns before the answer; turn {i + 1} is only in "{longer}" '
-            f"({extra[0]}: {extra[1][:40]!r})"
-        )
-    (role_a, text_a), (role_b, text_b) = a[i], b[i]
-    if role_a != role_b:
-        return f'turn {i + 1} is {role_a} in "{names[0]}" and {role_b} in "{names[1]}"'
-    at = next((k for k, (x, y) in enumerate(zip(text_a, text_b, strict=False)) if x != y), None)
-    at = min(len(text_a), len(text_b)) if at is None else at
-    word = len(text_a[:at].split()) + (1 if at == 0 or text_a[at - 1].isspace() else 0)
-    start = max(0, at - PART_CONTEXT)
-    if start and (space := text_a.find(" ", start, at)) >= 0:
-        start = space + 1
-
-    def shown(text: str) -> str:
-        end = at + PART_CONTEXT
-        return ("…" if start else "") + repr(text[start:end]) + ("…" if len(text) > end else "")
-
-    return (
-        f"turn {i + 1} ({role_a}) parts at character {at + 1}, word {word}{_hh_turn(text_a, at)}: "
-        f"{shown(text_a)} vs {shown(text_b)}"
-    )
-
-
-def _hh_turn(text: str, at: int) -> str:
-    """Where `at` falls in an HH-style transcript held as one turn (', in its "Human:" turn 3'), so a
-    reader finds the place without counting characters; empty for other text."""
-    marks = [m.group("role") for m in chat_templates.HH.marker.finditer(text[:at])]
-    if not marks:
-        return ""
-    return f', in its "{marks[-1]}:" turn {marks.count(marks[-1])}'
-
-
-def _pair(obj: dict[str, Any], rec: Record, layout: Layout) -> tuple[list, str]:
-    """Read both sides of a pair; the rejected side is not trained towards, so its structure is not kept."""
-    chosen_key = layout.source("chosen") or "chosen"
-    rejected_key = layout.source("rejected") or "rejected"
-    prompt_key = layout.source("prompt")
-    has_prompt = prompt_key is not None and lookup(obj, prompt_key) is not MISSING
-    chosen_prefix, chosen = _side(obj, chosen_key, rec, has_prompt)
-    st = rec.structure
-    st.collect, turns = False, st.next_turn
-    rejected_prefix, rec.rejected = _side(obj, rejected_key, rec, has_prompt)
-    st.collect, st.next_turn = True, turns
-    a = [(r, c.strip()) for r, c in chosen_prefix or []]
-    b = [(r, c.strip()) for r, c in rejected_prefix or []]
-    if a != b:
-        where = where_sides_part(a, b, (chosen_key, rejected_key))
-        rec.issue(
-            PROMPT_MISMATCH, f'"{chosen_key}" and "{rejected_key}" answer different conversations: {where}'
-        )
-    return chosen_prefix or [], chosen
+def _normalise_pairwise(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
+    """A judged comparison of two conversations (Chatbot Arena): the winner's side is chosen, the
+    other rejected; a tie keeps both sides, read in their order, and is no pair (PREF007)."""
+    side_a = layout.source("side_a") or "conversation_a"
+    side_b = layout.source("side_b") or "conversation_b"
+    won = verdict(obj, rec, layout)
+    if won == "tie":
+        key = layout.source("winner") or "winner"
+        rec.issue(TIE, str(lookup(obj, key)).strip()[:40])
+    keys = (side_b, side_a) if won == "b" else (side_a, side_b)
+    prefix, chosen = read_pair(obj, rec, layout, keys, judged=True)
+    rec.turns = [*prefix, ("assistant", chosen)]
 
 
 def _normalise_preference(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
+    if layout.source("winner") is not None:
+        _normalise_pairwise(obj, rec, layout)
+        return
     turns = _system_turns(obj, layout, rec)
     prompt_key = layout.source("prompt")
     prompt_value = lookup(obj, prompt_key) if prompt_key else MISSING
@@ -355,10 +246,10 @@ def _normalise_preference(obj: dict[str, Any], rec: Record, layout: Layout) -> N
         turns.append(("user", string_field(obj, prompt_key or "prompt", rec, lenient=layout.lenient)))
     elif conversation_key is not None and (value := lookup(obj, conversation_key)) is not MISSING:
         _set_tools(obj, layout, rec)
-        msgs = messages(value, conversation_key, rec, *_message_keys(value, True))
+        msgs = messages(value, conversation_key, rec, *message_keys(value, True))
         check_turns(msgs, conversation_key, rec, need_target=False)
         turns += [(m["role"], m["content"]) for m in msgs]
-    prefix, chosen = _pair(obj, rec, layout)
+    prefix, chosen = read_pair(obj, rec, layout)
     rec.turns = [*turns, *prefix, ("assistant", chosen)]
 
 
@@ -377,7 +268,7 @@ def _normalise_openai_preference(obj: dict[str, Any], rec: Record, layout: Layou
             rec.structure.set_tools(inp["tools"], f"{key}.tools")
         msgs = conversation(inp["messages"], f"{key}.messages", rec, need_target=False)
         turns = [(m["role"], m["content"]) for m in msgs]
-    prefix, chosen = _pair(obj, rec, layout)
+    prefix, chosen = read_pair(obj, rec, layout)
     rec.turns = [*turns, *prefix, ("assistant", chosen)]
 
 
@@ -391,7 +282,7 @@ def _normalise_kto(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
             rec.issue(MISSING_FIELD, f'no "{conversation_key}" field')
             msgs = []
         else:
-            msgs = messages(value, conversation_key, rec, *_message_keys(value, False))
+            msgs = messages(value, conversation_key, rec, *message_keys(value, False))
             check_turns(msgs, conversation_key, rec)
         rec.turns = [*turns, *[(m["role"], m["content"]) for m in msgs]]
     else:

@@ -9,6 +9,7 @@ import orjson
 
 from dataqa.ingest.formats import (
     CHAT_ROLES,
+    COHERE_ROLES,
     EMPTY_CONTENT,
     LAST_NOT_ASSISTANT,
     MISSING_FIELD,
@@ -316,3 +317,15 @@ def history_turns(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tupl
         rec.issue(WRONG_TYPE, f'"{key}" must be a list of [question, answer] pairs of strings')
         return []
     return [turn for question, answer in value for turn in (("user", question), ("assistant", answer))]
+
+
+def message_keys(value: Any, default_sharegpt: bool) -> tuple[str, str, dict[str, str] | None]:
+    """(role key, content key, role map) of a message list: ShareGPT's from/value or role/content,
+    as its first message writes them, else as the layout's kind says."""
+    first = value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else {}
+    if "from" in first and "role" not in first:
+        return "from", "value", SHAREGPT_ROLES
+    if "role" in first and "from" not in first:
+        cohere = any(isinstance(m, dict) and str(m.get("role")).lower() == "chatbot" for m in value)
+        return "role", "content", COHERE_ROLES if cohere else None
+    return ("from", "value", SHAREGPT_ROLES) if default_sharegpt else ("role", "content", None)
