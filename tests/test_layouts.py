@@ -127,6 +127,16 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "PREF002",
         "chosen_messages",
     ),
+    "response_pair": (
+        lambda q, a: {
+            "system": "Be brief.",
+            "instruction": q,
+            "chosen_response": a,
+            "rejected_response": "No.",
+        },
+        "PREF002",
+        '"chosen_response" is empty',
+    ),
     "prompt_completion": (lambda q, a: {"prompt": q, "completion": a}, "FMT011", '"completion" is empty'),
     "alpaca": (lambda q, a: {"instruction": q, "input": "", "output": a}, "FMT011", '"output" is empty'),
     "instruction_response": (
@@ -151,6 +161,46 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         lambda q, a: {"problem": q, "solution": a, "level": "Level 2", "type": "Algebra"},
         "FMT011",
         '"solution" is empty',
+    ),
+    "problem_generated_solution": (
+        lambda q, a: {
+            "problem": q,
+            "generated_solution": a,
+            "expected_answer": "5",
+            "problem_source": "gsm8k",
+        },
+        "FMT011",
+        '"generated_solution" is empty',
+    ),
+    "query_answer": (
+        lambda q, a: {"query": q, "answer": a, "resource": "glaive", "lang": "en"},
+        "FMT011",
+        '"answer" is empty',
+    ),
+    "instruction_response_upper": (
+        lambda q, a: {"INSTRUCTION": q, "RESPONSE": a, "SOURCE": "oasst"},
+        "FMT011",
+        '"RESPONSE" is empty',
+    ),
+    "input_text_output_text": (
+        lambda q, a: {"input_text": q, "output_text": a},
+        "FMT011",
+        '"output_text" is empty',
+    ),
+    "message_pair": (
+        lambda q, a: {
+            "role_1": "Clerk_RoleType.ASSISTANT",
+            "topic;": "Orders",
+            "message_1": q,
+            "message_2": a,
+        },
+        "FMT011",
+        '"message_2" is empty',
+    ),
+    "prompt_generation": (
+        lambda q, a: {"prompt": q, "generation": a},
+        "FMT011",
+        '"generation" is empty',
     ),
     "inputs_targets": (
         lambda q, a: {"inputs": q, "targets": a, "task": "cot"},
@@ -192,6 +242,7 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"highlights" is empty',
     ),
+    "article_summary": (lambda q, a: {"article": q, "summary": a}, "FMT011", '"summary" is empty'),
     "article_abstract": (lambda q, a: {"article": q, "abstract": a}, "FMT011", '"abstract" is empty'),
     "classification": (
         lambda q, a: {"text": q, "label": "shipping" if a else ""},

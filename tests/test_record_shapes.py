@@ -372,7 +372,7 @@ FALSE_READINGS = {
     ),
     "a short answer is not a label": (
         [{"query": f"Is {i} even?", "answer": ["yes", "no"][i % 2]} for i in range(20)],
-        None,
+        "query_answer",
     ),
     "a category unique per row is an id": (
         [{"text": f"row {i} text", "category": f"cat-{i}"} for i in range(20)],

@@ -82,6 +82,7 @@ SHAREGPT_ROLES: dict[str, str] = {
     "model": "assistant",
     "bard": "assistant",
     "bing": "assistant",
+    "bot": "assistant",
     "function_call": "assistant",
     "observation": "tool",
     "tool": "tool",

@@ -90,6 +90,9 @@ ARENA_META = (
 """Keys Chatbot Arena and MT-Bench human-judgement records carry beside the two conversations and
 the winner (lmsys/chatbot_arena_conversations, lmsys/mt_bench_human_judgments)."""
 
+PREFERENCE_META = ("id", "prompt_id", "source", "score_chosen", "score_rejected")
+"""Keys preference sets carry beside the pair (UltraFeedback binarized: prompt_id, score_chosen)."""
+
 META_KEYS = ("id", "meta", "metadata", "source", "url", "title", "timestamp", "date", "lang", "language")
 """Keys plain pre-training text is often published with (C4, The Pile, RedPajama, FineWeb)."""
 
@@ -140,6 +143,12 @@ class Layout:
     def sources(self, role: str) -> list[str]:
         """Every field read in `role`, required ones first."""
         return self._by_role.get(role, [])
+
+    def source_in(self, obj: dict[str, Any], role: str) -> str | None:
+        """The first field read in `role` that the record has (a layout may read one role under
+        several names: a preference pair's prompt as "prompt", "question" or "input"), else the first."""
+        found = self.sources(role)
+        return next((f for f in found if lookup(obj, f) is not MISSING), found[0] if found else None)
 
     def roles(self) -> dict[str, str]:
         """Role -> the field that plays it (the first one), for messages that name the data's fields;
@@ -281,7 +290,24 @@ LAYOUTS: dict[str, Layout] = {
             '{"prompt", "chosen", "rejected"}',
             '{"prompt": "Hi", "chosen": "Hello!", "rejected": "Go away."}',
             {"chosen": "chosen", "rejected": "rejected"},
-            {"prompt": "prompt", "conversations": "messages", "system": "system", "tools": "tools", **_MEDIA},
+            # the prompt as Intel's orca_dpo_pairs ("question"), distilabel ("input") and argilla
+            # ("instruction") write it; the conversation before the pair as LLaMA-Factory
+            # ("conversations") and axolotl's chat_template.default ("messages") do
+            {"prompt": "prompt", "question": "prompt", "input": "prompt", "instruction": "prompt"}
+            | {"conversations": "messages", "messages": "messages", "system": "system", "tools": "tools"}
+            | _MEDIA
+            | dict.fromkeys(PREFERENCE_META, "meta"),
+        ),
+        # Argilla's and distilabel's preference sets: the answers under chosen_response/rejected_response
+        _layout(
+            "response_pair",
+            PREFERENCE,
+            'preference as {"instruction", "chosen_response", "rejected_response"} (Argilla)',
+            '{"instruction": "Hi", "chosen_response": "Hello!", "rejected_response": "Go away."}',
+            {"chosen_response": "chosen", "rejected_response": "rejected"},
+            {"instruction": "prompt", "prompt": "prompt", "system": "system"}
+            | dict.fromkeys(("chosen_rating", "rejected_rating", "chosen_model", "rejected_model"), "meta")
+            | dict.fromkeys(PREFERENCE_META, "meta"),
         ),
         _layout(
             "messages_pair",
@@ -354,7 +380,8 @@ LAYOUTS: dict[str, Layout] = {
             'question/answer: {"question", "answer"}',
             '{"question": "What is the capital of France?", "answer": "Paris"}',
             {"question": "prompt", "answer": "response"},
-            {"context": "context", "system": "system"},
+            # the passage asked about: "context", or "article" (axolotl's context_qa)
+            {"context": "context", "article": "context", "system": "system"},
         ),
         _layout(
             "prompt_response",
@@ -381,6 +408,15 @@ LAYOUTS: dict[str, Layout] = {
             {"level": "meta", "type": "meta", "source": "meta", "lang": "meta", "id": "meta"},
         ),
         _layout(
+            "problem_generated_solution",
+            PAIR,
+            'problem/generated_solution: {"problem", "generated_solution"} (OpenMathInstruct)',
+            '{"problem": "What is 2 + 3?", "generated_solution": "2 + 3 = \\boxed{5}.", '
+            '"expected_answer": "5"}',
+            {"problem": "prompt", "generated_solution": "response"},
+            dict.fromkeys(("expected_answer", "problem_source", "id"), "meta"),
+        ),
+        _layout(
             "inputs_targets",
             PAIR,
             'inputs/targets: {"inputs", "targets"} (FLAN, xP3)',
@@ -404,6 +440,46 @@ LAYOUTS: dict[str, Layout] = {
             '{"query": "Hi", "response": "Hello!"}',
             {"query": "prompt", "response": "response"},
             {"system": "system", "history": "history"},
+        ),
+        _layout(
+            "query_answer",
+            PAIR,
+            '{"query", "answer"} (CodeFeedback)',
+            '{"query": "Reverse a list in Python.", "answer": "Use `items[::-1]`.", "lang": "python"}',
+            {"query": "prompt", "answer": "response"},
+            {"system": "system", "resource": "meta", "lang": "meta", "id": "meta"},
+        ),
+        _layout(
+            "instruction_response_upper",
+            PAIR,
+            '{"INSTRUCTION", "RESPONSE"} (Open Assistant\'s and OIG\'s data schema)',
+            '{"INSTRUCTION": "Hi", "RESPONSE": "Hello!", "SOURCE": "oasst"}',
+            {"INSTRUCTION": "prompt", "RESPONSE": "response"},
+            {"SOURCE": "meta", "METADATA": "meta"},
+        ),
+        _layout(
+            "input_text_output_text",
+            PAIR,
+            '{"input_text", "output_text"} (Vertex AI text-model tuning)',
+            '{"input_text": "Classify: I loved it.", "output_text": "positive"}',
+            {"input_text": "prompt", "output_text": "response"},
+        ),
+        _layout(
+            "message_pair",
+            PAIR,
+            '{"message_1", "message_2"} (CAMEL)',
+            '{"role_1": "Physicist_RoleType.ASSISTANT", "topic;": "Optics", '
+            '"message_1": "What is refraction?", "message_2": "The bending of light between media."}',
+            {"message_1": "prompt", "message_2": "response"},
+            dict.fromkeys(("role_1", "topic;", "topic", "sub_topic", "id"), "meta"),
+        ),
+        _layout(
+            "prompt_generation",
+            PAIR,
+            '{"prompt", "generation"} (Metharme)',
+            '{"prompt": "Hi", "generation": "Hello!"}',
+            {"prompt": "prompt", "generation": "response"},
+            _SYSTEM,
         ),
         _layout(
             "input_output",
@@ -465,6 +541,14 @@ LAYOUTS: dict[str, Layout] = {
             '{"article": "LONDON (CNN) -- The council voted ...", "highlights": "The plan was approved."}',
             {"article": "prompt", "highlights": "response"},
             {"id": "meta"},
+        ),
+        _layout(
+            "article_summary",
+            PAIR,
+            'summarisation: {"article", "summary"}',
+            '{"article": "The council voted on Tuesday to ...", "summary": "The plan was approved."}',
+            {"article": "prompt", "summary": "response"},
+            {"id": "meta", "title": "meta"},
         ),
         _layout(
             "article_abstract",

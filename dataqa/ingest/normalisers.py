@@ -120,7 +120,7 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
 
 
 def _optional(obj: dict[str, Any], layout: Layout, role: str, rec: Record) -> str:
-    src = layout.source(role)
+    src = layout.source_in(obj, role)
     return string_field(obj, src, rec, required=False, lenient=layout.lenient) if src else ""
 
 
@@ -236,9 +236,9 @@ def _normalise_preference(obj: dict[str, Any], rec: Record, layout: Layout) -> N
         _normalise_pairwise(obj, rec, layout)
         return
     turns = _system_turns(obj, layout, rec)
-    prompt_key = layout.source("prompt")
+    prompt_key = layout.source_in(obj, "prompt")
     prompt_value = lookup(obj, prompt_key) if prompt_key else MISSING
-    conversation_key = layout.source("messages")
+    conversation_key = layout.source_in(obj, "messages")
     if isinstance(prompt_value, list):
         msgs = conversation(prompt_value, prompt_key or "prompt", rec, need_target=False)
         turns += [(m["role"], m["content"]) for m in msgs]

@@ -144,7 +144,9 @@ def messages(
             weight = msg["weight"]
             if st.collect:
                 st.weights.append({"at": at, "role": canonical, "value": weight})
-            if weight not in (0, 1) or isinstance(weight, bool):
+            # null is no weight (OpenHermes writes "weight": null on every turn); a provider's
+            # profile still judges it (PROV004)
+            if weight is not None and (weight not in (0, 1) or isinstance(weight, bool)):
                 rec.issue(WRONG_TYPE, f"{at}.weight is {weight!r}; expected 0 or 1")
         out.append({"role": canonical, "content": content or "", "tool_calls": bool(tool_calls), "at": at})
     return out
@@ -321,10 +323,12 @@ def history_turns(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tupl
 
 def message_keys(value: Any, default_sharegpt: bool) -> tuple[str, str, dict[str, str] | None]:
     """(role key, content key, role map) of a message list: ShareGPT's from/value or role/content,
-    as its first message writes them, else as the layout's kind says."""
+    as its first message writes them (role/value: ShareGPT's roles), else as the layout's kind says."""
     first = value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else {}
     if "from" in first and "role" not in first:
         return "from", "value", SHAREGPT_ROLES
+    if "role" in first and "value" in first and "content" not in first:
+        return "role", "value", SHAREGPT_ROLES  # Pygmalion: ShareGPT's roles under "role"
     if "role" in first and "from" not in first:
         cohere = any(isinstance(m, dict) and str(m.get("role")).lower() == "chatbot" for m in value)
         return "role", "content", COHERE_ROLES if cohere else None

@@ -32,8 +32,8 @@ def _side(
     if value is MISSING:
         rec.issue(MISSING_FIELD, f'no "{key}" field')
         return None, ""
-    if isinstance(value, dict) and "from" in value:  # LLaMA-Factory: one ShareGPT turn
-        value = [value]
+    if isinstance(value, dict) and ("from" in value or "role" in value):
+        value = [value]  # one message: LLaMA-Factory's ShareGPT turn, axolotl's chat_template.default
     if isinstance(value, list) and value and isinstance(value[0], dict):
         msgs = messages(value, key, rec, *message_keys(value, False))
         last_answer = max((i for i, m in enumerate(msgs) if m["role"] == "assistant"), default=None)
@@ -124,7 +124,7 @@ def read_pair(
         layout.source("chosen") or "chosen",
         layout.source("rejected") or "rejected",
     )
-    prompt_key = layout.source("prompt")
+    prompt_key = layout.source_in(obj, "prompt")
     has_prompt = prompt_key is not None and lookup(obj, prompt_key) is not MISSING
     chosen_prefix, chosen = _side(obj, chosen_key, rec, has_prompt)
     st = rec.structure
