@@ -244,6 +244,22 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
     ),
     "article_summary": (lambda q, a: {"article": q, "summary": a}, "FMT011", '"summary" is empty'),
     "article_abstract": (lambda q, a: {"article": q, "abstract": a}, "FMT011", '"abstract" is empty'),
+    "segments": (
+        lambda q, a: {
+            "segments": [{"label": False, "text": f"<s>Q: {q}\nA: "}, {"label": bool(a), "text": f"{a}</s>"}]
+        },
+        "FMT011",
+        'no segment of "segments" with text is trained',
+    ),
+    "stepwise": (
+        lambda q, a: {
+            "prompt": q,
+            "completions": [f"The question is: {q}", a] if a else [],
+            "labels": [True, True][: 2 if a else 0],
+        },
+        "FMT011",
+        '"completions" has no step',
+    ),
     "classification": (
         lambda q, a: {"text": q, "label": "shipping" if a else ""},
         "FMT011",

@@ -286,6 +286,8 @@ TASKS: dict[str, str] = {
     "text": "continued pre-training",
     "templated": "instruction following",
     "rft": "reinforcement fine-tuning",
+    "segments": "instruction following",
+    "stepwise": "process reward modelling",
 }
 """The task each layout kind trains (`dataqa.ingest.layouts`); an unknown kind is a task of its own."""
 

@@ -22,7 +22,18 @@ from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import FILE_LEVEL, NOT_OBJECT, LoadIssue
 from dataqa.ingest.label_inference import closed_set_labels
-from dataqa.ingest.layouts import CHAT, LAYOUTS, RFT, TEMPLATED, TEXT, Layout, lookup, plain_form, templated
+from dataqa.ingest.layouts import (
+    CHAT,
+    LAYOUTS,
+    RFT,
+    STEPWISE,
+    TEMPLATED,
+    TEXT,
+    Layout,
+    lookup,
+    plain_form,
+    templated,
+)
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits, LineTally
 from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.readers.source import Input, SpanJob, open_input
@@ -454,7 +465,7 @@ def load_split(
     label_key = split_format.source("label") if split_format is not None else None
     if label_field or kind == formats.CLASSIFICATION:
         label_source = label_field or label_key or "label"
-    elif label_key is not None and kind != formats.KTO:  # a field map that gives chat data a label
+    elif label_key is not None and kind not in (formats.KTO, STEPWISE):  # a map giving chat data a label
         label_source = label_key
     elif kind in (formats.CHAT, formats.SHAREGPT, formats.VERTEX, TEMPLATED):
         replies = frame.select(pl.when(pl.col("valid")).then(pl.col("response")))["response"]

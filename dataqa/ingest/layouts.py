@@ -41,6 +41,13 @@ TEMPLATED = "templated"
 """Kind of a text layout whose records are conversations rendered in a chat template
 (`dataqa.ingest.chat_templates`): read into turns at the template's markers."""
 
+SEGMENTS = "segments"
+"""Kind of axolotl's template-free `input_output` layout: text pieces, each trained on or masked
+(`dataqa.ingest.pieces`)."""
+STEPWISE = "stepwise"
+"""Kind of stepwise supervision: a prompt, its solution's steps and a correct/incorrect label per
+step, for process reward models (`dataqa.ingest.pieces`)."""
+
 RFT = "rft"
 """Kind and layout of OpenAI reinforcement fine-tuning data: chats that end on a user turn, with the
 grader's reference fields beside `messages` (`dataqa.ingest.rft`). Decided per split, on the data."""
@@ -557,6 +564,23 @@ LAYOUTS: dict[str, Layout] = {
             '{"article": "We study the ...", "abstract": "We show that ..."}',
             {"article": "prompt", "abstract": "response"},
             {"id": "meta", "section_names": "meta"},
+        ),
+        _layout(
+            SEGMENTS,
+            SEGMENTS,
+            'template-free: {"segments": [{"label": true|false, "text"}, ...]} (axolotl input_output)',
+            '{"segments": [{"label": false, "text": "<s>Hi\\n"}, {"label": true, "text": "Hello!</s>"}]}',
+            {"segments": "messages"},
+            types=(("segments", "array"),),
+        ),
+        _layout(
+            STEPWISE,
+            STEPWISE,
+            'stepwise supervision: {"prompt", "completions": [steps], "labels": [true|false per step]}',
+            '{"prompt": "Is 9.8 or 9.11 larger?", "completions": ["0.8 > 0.11.", "So 9.8 is larger."], '
+            '"labels": [true, true]}',
+            {"prompt": "prompt", "completions": "response", "labels": "label"},
+            types=(("completions", "array"), ("labels", "array")),
         ),
         _layout(
             CLASSIFICATION,

@@ -19,6 +19,7 @@ from dataqa.ingest.layouts import (
     OPENAI_PREFERENCE,
     PREFERENCE,
     RFT,
+    SEGMENTS,
     SHAREGPT,
     TEXT,
     VERTEX,
@@ -53,7 +54,9 @@ def field_name(split: Split | None, part: str, *, plural: bool = False) -> str:
     roles = split.fields if split is not None else {}
     kind = split.kind if split is not None else None
     name: str | None
-    if part == "prompt":
+    if kind == SEGMENTS and part in ("prompt", "response"):  # axolotl input_output: pieces, not fields
+        name = "masked segments" if part == "prompt" else "trained segments"
+    elif part == "prompt":
         name = roles.get("prompt") or (roles.get("text") if kind == CLASSIFICATION else None)
     elif part == "response":
         if kind == TEXT:

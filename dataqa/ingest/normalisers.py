@@ -50,7 +50,9 @@ from dataqa.ingest.layouts import (
     PAIR,
     PREFERENCE,
     RFT,
+    SEGMENTS,
     SHAREGPT,
+    STEPWISE,
     TEMPLATED,
     TEXT,
     VERTEX,
@@ -58,6 +60,7 @@ from dataqa.ingest.layouts import (
     lookup,
 )
 from dataqa.ingest.media import attach_media
+from dataqa.ingest.pieces import normalise_segments, normalise_stepwise
 from dataqa.ingest.record import (
     Record,
     check_turns,
@@ -322,6 +325,10 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
         _normalise_text(obj, rec, layout)
     elif kind == TEMPLATED:
         normalise_templated(obj, rec, layout)
+    elif kind == SEGMENTS:
+        normalise_segments(obj, rec, layout)
+    elif kind == STEPWISE:
+        normalise_stepwise(obj, rec, layout)
     else:  # pragma: no cover - every kind is above
         raise ValueError(f"unknown kind {kind!r}")
     if layout.sources("media"):
@@ -335,7 +342,7 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
             rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in sorted(unknown)[:10]))
     if label_field and kind != CLASSIFICATION and label_field in obj:
         rec.label = _label_text(obj[label_field], rec)
-    elif kind not in (CLASSIFICATION, KTO) and (label_key := layout.source("label")) is not None:
+    elif kind not in (CLASSIFICATION, KTO, STEPWISE) and (label_key := layout.source("label")) is not None:
         value = lookup(obj, label_key)
         if value is not MISSING:
             rec.label = _label_text(value, rec)
