@@ -24,7 +24,8 @@ class ContentPart(ProviderCheck):
     Example: `{"type": "txt", "text": "hi"}`, `{"type": "text", "content": "hi"}`, or an
     `input_audio` part for a provider that takes text and images only. A `{"type": "text",
     "value": "hi"}` part (as some Hugging Face sets write it) is read as text, and reported only
-    under a provider's profile.
+    under a provider's profile, and so are axolotl's per-part training flags (`"train"`, `"weight"`
+    on a text part: which pieces are trained on).
     Fix: write parts as the provider documents them (`{"type": "text", "text": ...}` for OpenAI,
     `{"text": ...}` for Gemini), or drop parts it does not accept.
     """
@@ -52,6 +53,15 @@ class ContentPart(ProviderCheck):
                         key = VALUE_KEYS.get(str(ptype), "text")
                         problems.append(
                             (str(at), f'{ptype} part: its {key} is in "value"; {profile.title} reads "{key}"')
+                        )
+                    elif part.get("training_flags") and not profile.is_generic:  # axolotl's masking
+                        flags = ", ".join(f'"{k}"' for k in part["training_flags"])
+                        problems.append(
+                            (
+                                str(at),
+                                f"{ptype} part: {flags} (a per-part training flag) is no key "
+                                f"{profile.title} reads",
+                            )
                         )
                     elif (
                         ptype in KNOWN_PART_TYPES

@@ -80,6 +80,10 @@ KEYED_MODIFIERS = frozenset({"thought", "thoughtSignature", "videoMetadata", "ca
 """Keys a keyed part may carry beside its one kind key."""
 
 TEXT_PART_TYPES = frozenset({"text", "input_text", "output_text"})
+TRAINING_FLAGS = frozenset({"train", "weight"})
+"""Per-part training flags axolotl reads on a text part (`{"type": "text", "text": ..., "train":
+false}`: that piece is masked): keys of the data, not damage; a provider's own upload refuses them
+(PROV006 under its profile)."""
 KNOWN_PART_TYPES = frozenset(TYPED_PARTS) | frozenset(KEYED_PARTS)
 
 _DATA_URL = re.compile(r"^data:([^;,]*)((?:;[^;,]*)*),", re.IGNORECASE)
@@ -190,7 +194,7 @@ def classify_part(part: dict[str, Any]) -> tuple[str, str | None, str | None]:
         spec = TYPED_PARTS.get(ptype)
         if spec is None:
             return ptype[:40], None, f'unknown part type "{ptype[:40]}"'
-        keys = set(part) - {"type"}
+        keys = set(part) - {"type"} - set(training_flags(ptype, part))
         text = part.get("text")
         if value_form(ptype, part):
             keys = keys - {"value"} | {VALUE_KEYS[ptype]}
@@ -221,6 +225,11 @@ def classify_part(part: dict[str, Any]) -> tuple[str, str | None, str | None]:
         if missing and not (kind in ("image", "video", "document") and "source" in value):
             problem = problem or f"{kind} part: missing " + ", ".join(f'"{k}"' for k in missing)
     return kind, None, problem
+
+
+def training_flags(ptype: str, part: dict[str, Any]) -> list[str]:
+    """The per-part training flags (`TRAINING_FLAGS`) a text part carries, in name order."""
+    return sorted(TRAINING_FLAGS & part.keys()) if ptype in TEXT_PART_TYPES else []
 
 
 def value_form(ptype: str, part: dict[str, Any]) -> bool:

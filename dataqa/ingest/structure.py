@@ -20,7 +20,15 @@ import orjson
 
 from dataqa.core.shared import FramedSplit, SharedValues
 from dataqa.ingest.issues import a_json_type, json_type
-from dataqa.ingest.parts import classify_part, image_of, media_marker, part_call, part_result, value_form
+from dataqa.ingest.parts import (
+    classify_part,
+    image_of,
+    media_marker,
+    part_call,
+    part_result,
+    training_flags,
+    value_form,
+)
 
 # How a call's arguments are encoded (`args` in a call event): the one place that decodes them.
 ARGS_OK = "ok"
@@ -194,12 +202,15 @@ class Structure:
         (`parts.media_marker`: the image is part of the input), None for any other part."""
         ptype, text, problem = classify_part(part)
         value_text = value_form(ptype, part)  # the payload written under "value"
-        if self.collect and not (text is not None and problem is None and not value_text):
+        flags = training_flags(ptype, part)
+        if self.collect and not (text is not None and problem is None and not value_text and not flags):
             entry: dict[str, Any] = {"at": at, "role": role, "type": ptype}
             if problem:
                 entry["problem"] = problem
             if value_text:
                 entry["value_text"] = True  # read as text; a provider's own profile may refuse it
+            if flags:
+                entry["training_flags"] = flags  # axolotl's; a provider's own profile refuses them
             self.parts.append(entry)
             image = image_of(ptype, part)
             if image is not None:
