@@ -212,6 +212,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"reference" is empty',
     ),
+    "input_target": (
+        lambda q, a: {"kind": "QA", "input": q, "target": a},
+        "FMT011",
+        '"target" is empty',
+    ),
     "input_output": (lambda q, a: {"input": q, "output": a}, "FMT011", '"output" is empty'),
     "question_query": (
         lambda q, a: {"db_id": "shop", "question": q, "query": f"SELECT '{a}'" if a else ""},
@@ -242,6 +247,7 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"highlights" is empty',
     ),
+    "content_summary": (lambda q, a: {"content": q, "summary": a}, "FMT011", '"summary" is empty'),
     "article_summary": (lambda q, a: {"article": q, "summary": a}, "FMT011", '"summary" is empty'),
     "article_abstract": (lambda q, a: {"article": q, "abstract": a}, "FMT011", '"abstract" is empty'),
     "segments": (

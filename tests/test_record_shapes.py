@@ -370,6 +370,10 @@ FALSE_READINGS = {
         [{"question": f"What is {i} + 1?", "answer": f"{i + 1}", "category": "math"} for i in range(20)],
         "question_answer",
     ),
+    "a numeric target is a class: input/target read as text/label, not as a pair to write": (
+        [{"input": f"The film was {w} {i}.", "target": i % 2} for i, w in enumerate(["great", "awful"] * 10)],
+        "classification",
+    ),
     "a short answer is not a label": (
         [{"query": f"Is {i} even?", "answer": ["yes", "no"][i % 2]} for i in range(20)],
         "query_answer",

@@ -302,7 +302,7 @@ LAYOUTS: dict[str, Layout] = {
             # ("conversations") and axolotl's chat_template.default ("messages") do
             {"prompt": "prompt", "question": "prompt", "input": "prompt", "instruction": "prompt"}
             | {"conversations": "messages", "messages": "messages", "system": "system", "tools": "tools"}
-            | _MEDIA
+            | {**_MEDIA, "image": "media"}  # RLAIF-V's one image beside the question
             | dict.fromkeys(PREFERENCE_META, "meta"),
         ),
         # Argilla's and distilabel's preference sets: the answers under chosen_response/rejected_response
@@ -488,6 +488,16 @@ LAYOUTS: dict[str, Layout] = {
             {"prompt": "prompt", "generation": "response"},
             _SYSTEM,
         ),
+        # A numeric target is a class, not a text to write: such records stay unread (FMT018 with a map).
+        _layout(
+            "input_target",
+            PAIR,
+            '{"input", "target"} (Firefly)',
+            '{"kind": "Translation", "input": "Translate to French: thank you", "target": "merci"}',
+            {"input": "prompt", "target": "response"},
+            {"kind": "meta", "id": "meta", "system": "system"},
+            types=(("target", "string"),),
+        ),
         _layout(
             "input_output",
             PAIR,
@@ -548,6 +558,15 @@ LAYOUTS: dict[str, Layout] = {
             '{"article": "LONDON (CNN) -- The council voted ...", "highlights": "The plan was approved."}',
             {"article": "prompt", "highlights": "response"},
             {"id": "meta"},
+        ),
+        _layout(
+            "content_summary",
+            PAIR,
+            'summarisation or generation from content: {"content", "summary"} (AdvertiseGen)',
+            '{"content": "type#trousers*fit#loose*colour#black", "summary": "Loose black trousers that ..."}',
+            {"content": "prompt", "summary": "response"},
+            {"id": "meta", "title": "meta"},
+            types=(("content", "string"),),
         ),
         _layout(
             "article_summary",
