@@ -97,6 +97,19 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "PREF002",
         '"conversation_b" ends with an empty assistant turn',
     ),
+    "pairwise_numbered": (
+        lambda q, a: {
+            "prompt": q,
+            "response_0": "No idea.",
+            "response_1": a,
+            "better_response_id": 1,
+            "safer_response_id": 1,
+            "is_response_0_safe": True,
+            "is_response_1_safe": True,
+        },
+        "PREF002",
+        '"response_1" is empty',
+    ),
     "kto": (
         lambda q, a: {"prompt": q, "completion": a or "Sure.", "label": KTO_LABELS[q]},
         "FMT008",

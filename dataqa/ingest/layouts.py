@@ -340,6 +340,34 @@ LAYOUTS: dict[str, Layout] = {
             dict.fromkeys(ARENA_META, "meta"),
             anchors=frozenset({"conversation_a", "conversation_b"}),
         ),
+        # Two numbered answers to one prompt and the better one's number (PKU-SafeRLHF): the
+        # helpfulness preference; the harmlessness one (safer_response_id) is kept as metadata.
+        _layout(
+            "pairwise_numbered",
+            PREFERENCE,
+            'numbered pair: {"prompt", "response_0", "response_1", "better_response_id"} (PKU-SafeRLHF)',
+            '{"prompt": "Hi", "response_0": "Go away.", "response_1": "Hello!", "better_response_id": 1, '
+            '"safer_response_id": 1}',
+            {"response_0": "side_a", "response_1": "side_b", "better_response_id": "winner"},
+            {"prompt": "prompt", "system": "system"}
+            | dict.fromkeys(
+                (
+                    "safer_response_id",
+                    "is_response_0_safe",
+                    "is_response_1_safe",
+                    "prompt_source",
+                    "response_0_source",
+                    "response_1_source",
+                    "response_0_harm_category",
+                    "response_1_harm_category",
+                    "response_0_severity_level",
+                    "response_1_severity_level",
+                    "id",
+                ),
+                "meta",
+            ),
+            anchors=frozenset({"response_0", "response_1"}),
+        ),
         _layout(
             KTO,
             KTO,

@@ -230,8 +230,11 @@ def _normalise_pairwise(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
         key = layout.source("winner") or "winner"
         rec.issue(TIE, str(lookup(obj, key)).strip()[:40])
     keys = (side_b, side_a) if won == "b" else (side_a, side_b)
+    turns = _system_turns(obj, layout, rec)
+    if layout.source_in(obj, "prompt") is not None:  # sides that are answers alone (PKU-SafeRLHF)
+        turns += _prompt_turns(obj, layout, rec)
     prefix, chosen = read_pair(obj, rec, layout, keys, judged=True)
-    rec.turns = [*prefix, ("assistant", chosen)]
+    rec.turns = [*turns, *prefix, ("assistant", chosen)]
 
 
 def _normalise_preference(obj: dict[str, Any], rec: Record, layout: Layout) -> None:

@@ -148,11 +148,18 @@ def verdict(obj: dict[str, Any], rec: Record, layout: Layout) -> str | None:
     """Which side a pairwise comparison's verdict chose: "a", "b", "tie", or None (an issue said why).
 
     A verdict names its side as the data does ("model_a", "A", "conversation_b"): the side is the
-    last letter after an underscore or alone; "tie ..." and "draw" prefer neither."""
+    last letter after an underscore or alone; "tie ..." and "draw" prefer neither. Where the sides
+    are numbered ("response_0", "response_1"), the verdict is the winner's number."""
     key = layout.source("winner") or "winner"
     value = lookup(obj, key)
     if value is MISSING or value is None:
         rec.issue(MISSING_FIELD, f'no "{key}" (or null): which side won is not said')
+        return None
+    numbered = (layout.source("side_a") or "").endswith("0")
+    if numbered:
+        if value in (0, 1) and not isinstance(value, bool):
+            return "ab"[int(value)]
+        rec.issue(WRONG_TYPE, f'"{key}" is {_shown(value)}; expected the winning side\'s number, 0 or 1')
         return None
     text = value.strip().lower() if isinstance(value, str) else None
     if text is not None and text.startswith(TIES):
@@ -160,6 +167,11 @@ def verdict(obj: dict[str, Any], rec: Record, layout: Layout) -> str | None:
     side = text.rsplit("_", 1)[-1] if text else None
     if side in ("a", "b"):
         return side
-    shown = repr(value[:40]) if isinstance(value, str) else a_json_type(value)
-    rec.issue(WRONG_TYPE, f'"{key}" is {shown}; expected the winning side ("model_a", "model_b") or a tie')
+    rec.issue(
+        WRONG_TYPE, f'"{key}" is {_shown(value)}; expected the winning side ("model_a", "model_b") or a tie'
+    )
     return None
+
+
+def _shown(value: Any) -> str:
+    return repr(value[:40]) if isinstance(value, str) else a_json_type(value)
