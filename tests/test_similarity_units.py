@@ -610,3 +610,26 @@ def test_a_sign_that_ends_a_name_is_spelled_into_it() -> None:
         "a b tag issue 5",
         "plain",
     ]
+
+
+def test_classification_examples_are_near_when_their_inputs_are_under_one_label(tmp_path: Path) -> None:
+    """Whole examples of classification splits are the near pairs of their inputs under the same
+    label, with the inputs' similarity, as the lines of the examples (which may come before their
+    input's representative: line 3's input is first written at line 1, under another label)."""
+    rows = [
+        ("please locate my phone", "lost_item"),
+        ("locate my phone", "find_phone"),
+        ("please locate my phone", "find_phone"),
+        ("set an alarm for seven in the morning", "alarm"),
+    ]
+    ctx = _context(
+        tmp_path,
+        train=[json.dumps({"text": t, "label": label}) for t, label in rows],
+        test=[json.dumps({"text": "locate my phone please", "label": "find_phone"})],
+    )
+    inputs = near_duplicates.near_pairs(ctx, "train", "train", "prompt")
+    assert inputs.rows() == [(1, 2, pytest.approx(0.99))]
+    assert near_duplicates.near_pairs(ctx, "train", "train").rows() == [(2, 3, inputs["similarity"][0])]
+    across = near_duplicates.near_pairs(ctx, "test", "train")
+    assert across.select("left_line", "right_line").rows() == [(1, 2), (1, 3)]  # not line 1: lost_item
+    assert near_duplicates.near_duplicate_groups(ctx, "train") == [[2, 3]]

@@ -24,7 +24,10 @@ class NearDuplicate(DuplicateCheck):
     fixes and filler words ("please", "hi") forgiven; what many rows share (a preamble, the fixed
     words of a template: word pairs in 1 % of the rows) is discounted, so that rows are compared
     on what differs. Another number, name or negation, or another word in a short text, makes
-    another example ("about closures" / "about decorators"). Every member of a group is near its
+    another example ("about closures" / "about decorators"). Classification examples (text + label)
+    are compared on the input, under the same label: their similarity is the inputs' (DUP004's), since
+    the label's words, shared by a whole class, would make two short inputs look alike; near inputs
+    under two labels are a label conflict (LBL002). Every member of a group is near its
     first row (groups never chain); copies already reported by DUP001 and DUP002 stand here as
     their first line. The evidence shows what the first two share and where they differ.
     Example: two replies that differ in a typo fix and one added closing sentence (similarity 0.96).
@@ -32,7 +35,7 @@ class NearDuplicate(DuplicateCheck):
     """
 
     id = "DUP003"
-    shares = frozenset({"bands", "distinct", "near_groups", "near_pairs", "templates"})
+    shares = frozenset({"bands", "distinct", "hashes", "near_groups", "near_pairs", "templates"})
     heavy = True
     name = "near-duplicate"
     family = "duplicates"

@@ -45,10 +45,10 @@ import polars as pl
 from scipy.sparse import csr_matrix
 
 from dataqa.engine.context import Context
-from dataqa.ingest.layouts import TEXT
+from dataqa.ingest.layouts import CLASSIFICATION, TEXT
 from dataqa.text.candidates import candidates_across, candidates_within
 from dataqa.text.minhash import DEFAULT_SHINGLE, bands
-from dataqa.text.normalise import Distinct, distinct, normalise
+from dataqa.text.normalise import Distinct, distinct, hashes, normalise
 from dataqa.text.templates import bound_words, templates
 from dataqa.text.verify import verify_pairs, word_similarity
 
@@ -136,6 +136,8 @@ def near_pairs(
     t = DEFAULT_THRESHOLD if threshold is None else float(threshold)
 
     def build() -> pl.DataFrame:
+        if column == "text" and all(ctx.splits[split].kind == CLASSIFICATION for split in (left, right)):
+            return _labelled_pairs(ctx, left, right, t, shingle)
         ld = distinct(ctx, left, column)
         rd = ld if left == right else distinct(ctx, right, column)
         if not ld.size or not rd.size:
@@ -171,6 +173,32 @@ def near_pairs(
         ).sort(["left_line", "right_line"])
 
     return ctx.shared(("near_pairs", left, right, column, t, shingle), build)
+
+
+def _labelled_pairs(ctx: Context, left: str, right: str, threshold: float, shingle: int) -> pl.DataFrame:
+    """`near_pairs` of whole examples between two classification splits: the examples whose inputs
+    are near (`near_pairs` of the inputs, with their similarity) under the same label (normalised).
+    The label's words, shared by every example of a class, would otherwise make two short inputs
+    look alike; near inputs under two labels are a label conflict (LBL002, LEAK005), not a copy.
+    So one verification of the inputs serves both DUP003 and DUP004."""
+    inputs = near_pairs(ctx, left, right, "prompt", threshold, shingle=shingle)
+
+    def examples(split: str, line: str, rep: str) -> pl.DataFrame:
+        """Each distinct whole example's line, its input's representative and its label's hash."""
+        lines = pl.DataFrame({line: distinct(ctx, split, "text").lines}, schema={line: pl.Int64})
+        return lines.join(
+            distinct(ctx, split, "prompt").members.rename({"line": line, "rep": rep}), on=line
+        ).join(hashes(ctx, split).select(pl.col("line").alias(line), "response_norm"), on=line)
+
+    pairs = inputs.join(examples(left, "a", "left_line"), on="left_line").join(
+        examples(right, "b", "right_line"), on=["right_line", "response_norm"]
+    )
+    first, second = pl.col("a"), pl.col("b")
+    if left == right:  # an example's line may come before its input's representative's
+        first, second = pl.min_horizontal("a", "b"), pl.max_horizontal("a", "b")
+    return pairs.select(first.alias("left_line"), second.alias("right_line"), "similarity").sort(
+        ["left_line", "right_line"]
+    )
 
 
 def _stars(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
