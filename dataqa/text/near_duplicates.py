@@ -138,60 +138,108 @@ def near_pairs(
     def build() -> pl.DataFrame:
         if column == "text" and all(ctx.splits[split].kind == CLASSIFICATION for split in (left, right)):
             return _labelled_pairs(ctx, left, right, t, shingle)
-        ld = distinct(ctx, left, column)
-        rd = ld if left == right else distinct(ctx, right, column)
-        if not ld.size or not rd.size:
-            return _empty_pairs()
-        lk = bands(ctx, left, column, shingle)
-        if left == right:
-            codes = candidates_within(lk)
-        else:
-            codes = candidates_across(lk, bands(ctx, right, column, shingle))
-        kept, sims = verify_pairs(
-            ld.texts,
-            rd.texts,
-            codes,
-            rd.size,
-            t,
-            common=templates(ctx, column, shingle),
-            shingle=shingle,
-            raw=_raw_texts(ctx, (left, right), (ld, rd), column),
-            answer_last=column == "text",
-            request_last=column == "prompt",
-            terms=bound_words(ctx, column),
+        return _verified(
+            ctx, (left, right), column, t, shingle, _candidates(ctx, left, right, column, shingle)
         )
-        if column == "text" and len(kept):
-            apart = _answers_apart(ctx, (left, right), (ld, rd), kept, t)
-            kept, sims = kept[~apart], sims[~apart]
-        return pl.DataFrame(
-            {
-                "left_line": ld.lines[kept[:, 0]] if len(kept) else np.empty(0, np.int64),
-                "right_line": rd.lines[kept[:, 1]] if len(kept) else np.empty(0, np.int64),
-                "similarity": sims,
-            },
-            schema={"left_line": pl.Int64, "right_line": pl.Int64, "similarity": pl.Float64},
-        ).sort(["left_line", "right_line"])
 
     return ctx.shared(("near_pairs", left, right, column, t, shingle), build)
 
 
+def _candidates(ctx: Context, left: str, right: str, column: str, shingle: int) -> np.ndarray:
+    """LSH candidate pairs of `column`'s distinct texts: codes left row * right size + right row."""
+    if not distinct(ctx, left, column).size or not distinct(ctx, right, column).size:
+        return np.empty(0, dtype=np.int64)
+    keys = bands(ctx, left, column, shingle)
+    if left == right:
+        return candidates_within(keys)
+    return candidates_across(keys, bands(ctx, right, column, shingle))
+
+
+def _verified(
+    ctx: Context, splits: tuple[str, str], column: str, threshold: float, shingle: int, codes: np.ndarray
+) -> pl.DataFrame:
+    """The candidate pairs `codes` (`_candidates`) of `column`'s distinct texts that verify, as
+    `near_pairs` returns them."""
+    left, right = splits
+    ld = distinct(ctx, left, column)
+    rd = ld if left == right else distinct(ctx, right, column)
+    if not len(codes):
+        return _empty_pairs()
+    kept, sims = verify_pairs(
+        ld.texts,
+        rd.texts,
+        codes,
+        rd.size,
+        threshold,
+        common=templates(ctx, column, shingle),
+        shingle=shingle,
+        raw=_raw_texts(ctx, splits, (ld, rd), column),
+        answer_last=column == "text",
+        request_last=column == "prompt",
+        terms=bound_words(ctx, column),
+    )
+    if column == "text" and len(kept):
+        apart = _answers_apart(ctx, splits, (ld, rd), kept, threshold)
+        kept, sims = kept[~apart], sims[~apart]
+    return pl.DataFrame(
+        {
+            "left_line": ld.lines[kept[:, 0]] if len(kept) else np.empty(0, np.int64),
+            "right_line": rd.lines[kept[:, 1]] if len(kept) else np.empty(0, np.int64),
+            "similarity": sims,
+        },
+        schema={"left_line": pl.Int64, "right_line": pl.Int64, "similarity": pl.Float64},
+    ).sort(["left_line", "right_line"])
+
+
+def _examples(ctx: Context, split: str) -> pl.DataFrame:
+    """Per distinct whole example of a classification split, in order: its `line`, its input's
+    representative (`rep`, null without an input), that input's row among the distinct inputs
+    (`input`, -1 without one) and its label's normalised hash (`response_norm`)."""
+    inputs = distinct(ctx, split, "prompt")
+    frame = (
+        pl.DataFrame({"line": distinct(ctx, split, "text").lines}, schema={"line": pl.Int64})
+        .join(inputs.members, on="line", how="left", maintain_order="left")
+        .join(
+            hashes(ctx, split).select("line", "response_norm"), on="line", how="left", maintain_order="left"
+        )
+    )
+    rep = frame["rep"].fill_null(-1).to_numpy()
+    at = np.minimum(np.searchsorted(inputs.lines, rep), max(inputs.size - 1, 0))
+    found = (rep >= 0) & (inputs.lines[at] == rep) if inputs.size else np.zeros(len(rep), dtype=bool)
+    return frame.with_columns(pl.Series("input", np.where(found, at, -1), dtype=pl.Int64))
+
+
 def _labelled_pairs(ctx: Context, left: str, right: str, threshold: float, shingle: int) -> pl.DataFrame:
-    """`near_pairs` of whole examples between two classification splits: the examples whose inputs
-    are near (`near_pairs` of the inputs, with their similarity) under the same label (normalised).
-    The label's words, shared by every example of a class, would otherwise make two short inputs
-    look alike; near inputs under two labels are a label conflict (LBL002, LEAK005), not a copy.
-    So one verification of the inputs serves both DUP003 and DUP004."""
+    """`near_pairs` of whole examples between two classification splits: examples whose inputs are
+    near (verified as `near_pairs` of the inputs, their similarity) under the same label
+    (normalised). The label's words, shared by every example of a class, would otherwise make two
+    short inputs look alike; near inputs under two labels are a label conflict (LBL002, LEAK005),
+    not a copy. The inputs' verification serves the whole examples too (DUP003 and DUP004).
+
+    Candidates: the inputs' own, and the pairs of inputs under one label whose whole examples'
+    sketches meet (the shared label words make two short inputs a candidate more often: "does
+    life have meaning" / "does life have a meaning" share 2 of 5 word pairs, too few for the
+    inputs' sketches to meet reliably); only those the inputs' sketches missed are verified here."""
     inputs = near_pairs(ctx, left, right, "prompt", threshold, shingle=shingle)
-
-    def examples(split: str, line: str, rep: str) -> pl.DataFrame:
-        """Each distinct whole example's line, its input's representative and its label's hash."""
-        lines = pl.DataFrame({line: distinct(ctx, split, "text").lines}, schema={line: pl.Int64})
-        return lines.join(
-            distinct(ctx, split, "prompt").members.rename({"line": line, "rep": rep}), on=line
-        ).join(hashes(ctx, split).select(pl.col("line").alias(line), "response_norm"), on=line)
-
-    pairs = inputs.join(examples(left, "a", "left_line"), on="left_line").join(
-        examples(right, "b", "right_line"), on=["right_line", "response_norm"]
+    lx = _examples(ctx, left)
+    rx = lx if left == right else _examples(ctx, right)
+    width = distinct(ctx, right, "prompt").size
+    codes = _candidates(ctx, left, right, "text", shingle)
+    a, b = codes // max(rx.height, 1), codes % max(rx.height, 1)
+    ia, ib = lx["input"].to_numpy()[a], rx["input"].to_numpy()[b]
+    same = (lx["response_norm"].to_numpy()[a] == rx["response_norm"].to_numpy()[b]) & (ia >= 0) & (ib >= 0)
+    ia, ib = ia[same], ib[same]
+    if left == right:
+        ia, ib = np.minimum(ia, ib), np.maximum(ia, ib)
+        ia, ib = ia[ia != ib], ib[ia != ib]
+    more = np.setdiff1d(ia * np.int64(width) + ib, _candidates(ctx, left, right, "prompt", shingle))
+    found = pl.concat([inputs, _verified(ctx, (left, right), "prompt", threshold, shingle, more)])
+    pairs = found.join(
+        lx.select(pl.col("line").alias("a"), pl.col("rep").alias("left_line"), "response_norm"),
+        on="left_line",
+    ).join(
+        rx.select(pl.col("line").alias("b"), pl.col("rep").alias("right_line"), "response_norm"),
+        on=["right_line", "response_norm"],
     )
     first, second = pl.col("a"), pl.col("b")
     if left == right:  # an example's line may come before its input's representative's
