@@ -132,6 +132,35 @@ def _message_rows(survey: KeySurvey) -> str | None:
     )
 
 
+PROMPT_ONLY_BESIDE = frozenset(
+    {
+        "id", "prompt_id", "system", "images", "image", "source", "data_source", "ability", "task",
+        "dataset", "meta", "metadata", "extra_info", "reward_model", "level", "type", "category",
+    }
+)  # fmt: skip
+"""Keys that go with a prompt in prompt-only data (TRL's prompt-only form; verl's data_source,
+ability, reward_model, extra_info): none of them is an answer to learn."""
+
+
+def _prompt_only(survey: KeySurvey) -> str | None:
+    """What records that hold a prompt and no answer are (TRL's prompt-only form, GRPO and online
+    DPO data), and what a fine-tuning file would need; None for others."""
+    keys = set(survey.common())
+    if "prompt" not in keys or not keys - {"prompt"} <= PROMPT_ONLY_BESIDE:
+        return None
+    if survey.kind("prompt") not in ("string", "array of object"):  # text, or a conversation
+        return None
+    beside = sorted(keys - {"prompt"})
+    with_ = f" (beside it: {', '.join(beside[:6])})" if beside else ""
+    return (
+        f'the records are prompts alone ("prompt"{with_}, no answer): data for online training such as '
+        "GRPO or online DPO, where the model writes the answers and a reward scores them; no record has "
+        'a target to check. For supervised fine-tuning give each prompt its answer ("completion"); for '
+        'OpenAI reinforcement fine-tuning write {"messages": [..., {"role": "user", ...}]} with the '
+        "grader's fields beside it"
+    )
+
+
 def unrecognised_detail(
     survey: KeySurvey,
     records: int,
@@ -142,7 +171,7 @@ def unrecognised_detail(
     module docstring); `survey` holds its first records."""
     n = survey.records
     counted = f"{records:,} record(s)" if n >= records else f"the first {n:,} of {records:,} records"
-    items = None if fields else (_eval_items(survey) or _message_rows(survey))
+    items = None if fields else (_eval_items(survey) or _message_rows(survey) or _prompt_only(survey))
     if items is not None:
         return f"no record is in a layout dataqa knows; {items} ({counted})"
     if fields:
