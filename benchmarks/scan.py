@@ -61,7 +61,13 @@ def _process_cpu() -> float:
 
 
 def child(
-    train: str, test: str, json_out: str, stages_out: str, jobs: str = "0", engine: str = "local"
+    train: str,
+    test: str,
+    json_out: str,
+    stages_out: str,
+    jobs: str = "0",
+    engine: str = "local",
+    timeout: str = "",
 ) -> None:
     """Run the real CLI scan in this process, timing the load and each check (the child side).
 
@@ -127,7 +133,13 @@ def child(
                 engine,
                 # One at a time means no time limit too: a check past it is abandoned, runs on beside
                 # the next ones, and their CPU overlaps (300k intents at load 15 passed 600 s wall).
-                *(["--check-timeout", "0"] if jobs == "1" else []),
+                *(
+                    ["--check-timeout", "0"]
+                    if jobs == "1"
+                    else ["--check-timeout", timeout]
+                    if timeout
+                    else []
+                ),
             ],
             standalone_mode=False,
         )
@@ -183,7 +195,13 @@ def calibrate(train: Path) -> float:
 
 
 def measure(
-    train: Path, test: Path, max_gb: float, jobs: int = 0, keep: Path | None = None, engine: str = "local"
+    train: Path,
+    test: Path,
+    max_gb: float,
+    jobs: int = 0,
+    keep: Path | None = None,
+    engine: str = "local",
+    timeout: str = "",
 ) -> dict:
     """Scan in a fresh process; wall, CPU and peak RSS of that process, plus its stage timings.
     `keep`: copy the scan's JSON report there (to compare findings before and after a change)."""
@@ -202,6 +220,7 @@ def measure(
             str(stages_out),
             str(jobs),
             engine,
+            timeout,
         ]
         proc = subprocess.Popen(cmd)
         killed = False
@@ -251,6 +270,39 @@ def _worker_cpu(engine: dict) -> str:
     return f"{sum(seconds.values()):.1f} s in all; " + ", ".join(f"{cid} {s:.1f} s" for cid, s in top)
 
 
+def _worker_stages(engine: dict) -> str:
+    """The blocks' tasks' wall seconds by stage, summed over the blocks, and the rows per second
+    of one worker's task time (the throughput per CPU that the projections start from)."""
+    blocks = engine.get("per_block", [])
+    if not blocks:
+        return "no figures"
+    stages: dict[str, float] = {}
+    for b in blocks:
+        for name, seconds in b["stages"].items():
+            stages[name] = stages.get(name, 0.0) + seconds
+    wall, cpu = sum(b["wall_s"] for b in blocks), sum(b["cpu_s"] for b in blocks)
+    rows = sum(b["rows"] for b in blocks)
+    parts = ", ".join(f"{name} {s:.1f} s" for name, s in stages.items())
+    return (
+        f"{len(blocks)} tasks, {wall:.1f} s wall / {cpu:.1f} s CPU in all ({parts}); "
+        f"{rows / cpu if cpu else 0:,.0f} rows per CPU-second, "
+        f"{rows / wall if wall else 0:,.0f} per task-second"
+    )
+
+
+def _workers(engine: dict) -> str:
+    """Each worker process's blocks, task seconds and peak resident memory."""
+    workers = engine.get("workers", {})
+    return (
+        "; ".join(
+            f"pid {name.rsplit(':', 1)[-1]}: {w['blocks']} blocks, {w['wall_s']:.1f} s, "
+            f"peak {w['peak_rss_mb'] / 1024:.2f} GB"
+            for name, w in workers.items()
+        )
+        or "no figures"
+    )
+
+
 def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") -> str:
     """One Markdown section: totals, then the costliest stages with the peak RSS after each."""
     lb, la = run["load"]
@@ -279,6 +331,8 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
                 f"the Ray processes' summed RSS at its highest {run['others_peak_gb']:.2f} GB "
                 "(object store pages counted in each process that maps them)",
                 f"- CPU on the workers: {_worker_cpu(run['engine_report'])}",
+                f"- on the workers, by stage: {_worker_stages(run['engine_report'])}",
+                f"- each worker: {_workers(run['engine_report'])}",
             ]
             if run.get("engine", "local") != "local"
             else []
@@ -311,7 +365,7 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(*sys.argv[2:8])
+        child(*sys.argv[2:9])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -319,6 +373,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("/tmp/dataqa-scan"), help="generated data cache")
     parser.add_argument("--jobs", type=int, default=0, help="scan --jobs (1: per-check process CPU)")
     parser.add_argument("--engine", choices=["local", "ray"], default="local", help="scan --engine")
+    parser.add_argument(
+        "--check-timeout",
+        default="",
+        help="scan --check-timeout (default: the scan's, 600 s; under heavy load a heavy check past it is "
+        "abandoned and runs on beside the next heavy one, so their memory adds up: 0 turns it off)",
+    )
     parser.add_argument("--top", type=int, default=14, help="stages listed one by one (costliest)")
     parser.add_argument("--max-gb", type=float, default=14.0, help="stop a scan past this resident memory")
     parser.add_argument("--note", default="", help="a line to put under the heading (what changed)")
@@ -329,7 +389,7 @@ def main() -> None:
         test_rows = max(rows // 10, 1)
         train, test = dataset(args.data, rows, test_rows, args.shape)
         keep = args.keep_json / f"{args.shape}-{rows}.json" if args.keep_json else None
-        run = measure(train, test, args.max_gb, args.jobs, keep, args.engine)
+        run = measure(train, test, args.max_gb, args.jobs, keep, args.engine, args.check_timeout)
         text = render(rows, test_rows, run, args.top, args.shape)
         if args.note:
             head, rest = text.split("\n", 1)
