@@ -112,6 +112,7 @@ def child(
                 "findings": len(result.findings),
             }
         )
+        Path(stages_out).write_text(json.dumps(stages))  # so far: a run stopped for memory says where
         return result
 
     runner.load_splits, runner.run_check = timed_load, timed_check
@@ -238,7 +239,16 @@ def measure(
         wall = time.perf_counter() - began
         load_after = os.getloadavg()
         if killed:
-            raise SystemExit(f"scan stopped after {wall:.0f} s: resident memory passed {max_gb} GB")
+            done = json.loads(stages_out.read_text()) if stages_out.exists() else []
+            last = ", ".join(
+                f"{s['stage']} (ended {s.get('start_s', 0) + s['wall_s']:.0f} s, peak "
+                f"{s['peak_mb'] / 1024:.1f} GB)"
+                for s in done[-6:]
+            )
+            raise SystemExit(
+                f"scan stopped after {wall:.0f} s: resident memory passed {max_gb} GB; "
+                f"{len(done)} stages had ended, the last: {last or 'none'}"
+            )
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"scan failed with status {status}")
         stages = json.loads(stages_out.read_text())
