@@ -260,16 +260,14 @@ def _split_off_small_groups(points: np.ndarray, raw: np.ndarray, k: int) -> np.n
     return out
 
 
-def vocabulary_share(
-    vectorizer: TfidfVectorizer, texts: list[str], own: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
+def vocabulary_share(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Per text: its content-word count, and the share of its TF-IDF norm that train's vocabulary
     holds, counting each word train never had at the highest IDF (a word never seen is maximally
     rare). A word outside the vocabulary counts as never seen, whether train never had it or the
     space dropped it as too common or too rare: the space cannot tell them apart, and the coverage
     bars were measured so. (scikit-learn before 1.9 kept the dropped words as `stop_words_`, and
     this function once counted them for nothing there only: the same data gave other scores with
-    another scikit-learn. `own` is kept for its callers; it no longer changes the count.)
+    another scikit-learn.)
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -284,21 +282,15 @@ def vocabulary_share(
     )
     analyse = vectorizer.build_analyzer()
     vocab = vectorizer.vocabulary_
-    dropped: set[str] = set()
     top_idf = float(vectorizer.idf_.max()) if len(vectorizer.idf_) else 1.0
     words = np.zeros(len(texts), dtype=np.int64)
     unseen = np.zeros(len(texts), dtype=np.float64)
-    analysed = [analyse(text) for text in texts]
-    texts_of: dict[str, int] = {}
-    if own:  # in how many of the texts each dropped word occurs
-        for tokens in analysed:
-            for t in {t for t in tokens if t in dropped}:
-                texts_of[t] = texts_of.get(t, 0) + 1
-    for i, tokens in enumerate(analysed):
+    for i, text in enumerate(texts):
+        tokens = analyse(text)
         words[i] = len(tokens)
         new: dict[str, int] = {}
         for t in tokens:
-            if t not in vocab and (t not in dropped or texts_of.get(t) == 1):
+            if t not in vocab:
                 new[t] = new.get(t, 0) + 1
         unseen[i] = sum(((1.0 + math.log(c)) * top_idf) ** 2 for c in new.values())
     total = np.sqrt(known**2 + unseen)
@@ -457,11 +449,10 @@ def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
 def train_spread(ctx: Context) -> pl.DataFrame:
     """How far training inputs lie from each other: for a seeded sample of at most `SPREAD_ROWS`
     valid training rows (fewer on a large set: `SPREAD_PRODUCTS`), `row` (its index among the valid
-    training rows), `n_words` and `similarity` to
-    the most similar other training row, found as `nearest_train` finds a held-out row's and scaled
-    the same way, the row's own words (too rare for the vocabulary, in no other sampled row)
-    counting as never seen. The yardstick for "far from train": on a set of unique questions every
-    training example is far from the others too."""
+    training rows), `n_words` and `similarity` to the most similar other training row, found as
+    `nearest_train` finds a held-out row's and scaled the same way (`vocabulary_share`: its words
+    outside the vocabulary count as never seen). The yardstick for "far from train": on a set of
+    unique questions every training example is far from the others too."""
 
     def compute() -> pl.DataFrame:
         space = text_space(ctx)
@@ -482,7 +473,7 @@ def train_spread(ctx: Context) -> pl.DataFrame:
         others = cand[~mine].reshape(len(picked), c - 1)
         _, best = _best_exact(train[picked], train, others)
         texts = ctx.valid_rows("train")["prompt"].fill_null("").to_list()
-        words, share = vocabulary_share(space.vectorizer, [texts[int(i)] for i in picked], own=True)
+        words, share = vocabulary_share(space.vectorizer, [texts[int(i)] for i in picked])
         similarity = np.clip(best * share, 0.0, 1.0).astype(np.float64)
         return pl.DataFrame({"row": picked, "n_words": words, "similarity": similarity})
 
