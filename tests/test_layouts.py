@@ -279,6 +279,58 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"completions" has no step',
     ),
+    "sentence_pair": (
+        lambda q, a: {"sentence1": q, "sentence2": a or "Shipping?", "label": 1 if a else "", "idx": 0},
+        "FMT011",
+        '"label" is empty',
+    ),
+    "snli": (
+        lambda q, a: {
+            "annotator_labels": ["neutral"],
+            "gold_label": "neutral" if a else "",
+            "pairID": "1r1n",
+            "sentence1": q,
+            "sentence1_parse": "(ROOT)",
+            "sentence2": a or "Shipping?",
+        },
+        "FMT011",
+        '"gold_label" is empty',
+    ),
+    "premise_hypothesis": (
+        lambda q, a: {"premise": q, "hypothesis": a or "x", "label": 0 if a else "", "uid": "a1"},
+        "FMT011",
+        '"label" is empty',
+    ),
+    "question_pair": (
+        lambda q, a: {"id": 1, "qid1": 1, "qid2": 2, "question1": q, "question2": a, "is_duplicate": 0},
+        "FMT010",
+        '"question2" is empty',
+    ),
+    "question_pair_label": (
+        lambda q, a: {"question1": q, "question2": a, "label": 0, "idx": 3},
+        "FMT010",
+        '"question2" is empty',
+    ),
+    "question_sentence": (
+        lambda q, a: {"question": q, "sentence": a or "Yes.", "label": "entailment" if a else "", "idx": 3},
+        "FMT011",
+        '"label" is empty',
+    ),
+    "mrpc": (
+        lambda q, a: {"Quality": 1, "#1 ID": 1, "#2 ID": 2, "#1 String": q, "#2 String": a},
+        "FMT010",
+        '"#2 String" is empty',
+    ),
+    "boolean_question": (
+        lambda q, a: {"question": q if a else "", "title": "Shop", "passage": a or "Yes.", "answer": True},
+        "FMT010",
+        '"question" is empty',
+    ),
+    "boolean_question_label": (
+        lambda q, a: {"question": q if a else "", "passage": a or "We ship.", "idx": 0, "label": False},
+        "FMT010",
+        '"question" is empty',
+    ),
     "classification": (
         lambda q, a: {"text": q, "label": "shipping" if a else ""},
         "FMT011",

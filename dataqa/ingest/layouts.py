@@ -100,6 +100,26 @@ the winner (lmsys/chatbot_arena_conversations, lmsys/mt_bench_human_judgments)."
 PREFERENCE_META = ("id", "prompt_id", "source", "score_chosen", "score_rejected")
 """Keys preference sets carry beside the pair (UltraFeedback binarized: prompt_id, score_chosen)."""
 
+_PAIR_META = (
+    "idx",
+    "id",
+    "uid",
+    "pairID",
+    "promptID",
+    "captionID",
+    "genre",
+    "annotator_labels",
+    "reason",
+    "qid1",
+    "qid2",
+    "sentence1_parse",
+    "sentence2_parse",
+    "sentence1_binary_parse",
+    "sentence2_binary_parse",
+)
+"""Keys pair-classification releases carry beside the pair (SNLI's parses and annotators, ANLI's
+reason, Quora's question ids)."""
+
 META_KEYS = ("id", "meta", "metadata", "source", "url", "title", "timestamp", "date", "lang", "language")
 """Keys plain pre-training text is often published with (C4, The Pile, RedPajama, FineWeb)."""
 
@@ -628,6 +648,90 @@ LAYOUTS: dict[str, Layout] = {
             '"labels": [true, true]}',
             {"prompt": "prompt", "completions": "response", "labels": "label"},
             types=(("completions", "array"), ("labels", "array")),
+        ),
+        # Sentence-pair classification (GLUE, SNLI, MultiNLI, ANLI, Quora, MRPC, BoolQ): both
+        # texts are the input, the first as "text", the second as "context".
+        _layout(
+            "sentence_pair",
+            CLASSIFICATION,
+            'sentence pair: {"sentence1", "sentence2", "label"} (GLUE MRPC, RTE, STS-B)',
+            '{"sentence1": "The cat sat.", "sentence2": "A cat was sitting.", "label": 1, "idx": 0}',
+            {"sentence1": "text", "sentence2": "context", "label": "label"},
+            dict.fromkeys(_PAIR_META, "meta"),
+        ),
+        _layout(
+            "snli",
+            CLASSIFICATION,
+            'language inference as shipped: {"sentence1", "sentence2", "gold_label"} (SNLI, MultiNLI)',
+            '{"sentence1": "A man plays a guitar.", "sentence2": "A man plays music.", '
+            '"gold_label": "entailment", "annotator_labels": ["entailment"], "pairID": "1r1e"}',
+            {"sentence1": "text", "sentence2": "context", "gold_label": "label"},
+            dict.fromkeys(_PAIR_META, "meta"),
+        ),
+        _layout(
+            "premise_hypothesis",
+            CLASSIFICATION,
+            'natural language inference: {"premise", "hypothesis", "label"} (MultiNLI, ANLI, XNLI)',
+            '{"premise": "A man plays a guitar.", "hypothesis": "A man plays music.", "label": 0}',
+            {"premise": "text", "hypothesis": "context", "label": "label"},
+            dict.fromkeys(_PAIR_META, "meta"),
+        ),
+        _layout(
+            "question_pair",
+            CLASSIFICATION,
+            'question pair: {"question1", "question2", "is_duplicate"} (Quora Question Pairs)',
+            '{"id": 0, "qid1": 1, "qid2": 2, "question1": "How do I learn Python?", '
+            '"question2": "What is the best way to learn Python?", "is_duplicate": 1}',
+            {"question1": "text", "question2": "context", "is_duplicate": "label"},
+            dict.fromkeys(_PAIR_META, "meta"),
+        ),
+        _layout(
+            "question_pair_label",
+            CLASSIFICATION,
+            'question pair: {"question1", "question2", "label"} (GLUE QQP)',
+            '{"question1": "How do I learn Python?", "question2": "Best way to learn Python?", "label": 1}',
+            {"question1": "text", "question2": "context", "label": "label"},
+            dict.fromkeys(_PAIR_META, "meta"),
+        ),
+        _layout(
+            "question_sentence",
+            CLASSIFICATION,
+            'question and sentence: {"question", "sentence", "label"} (GLUE QNLI)',
+            '{"question": "When was it built?", "sentence": "The tower was built in 1889.", '
+            '"label": "entailment"}',
+            {"question": "text", "sentence": "context", "label": "label"},
+            dict.fromkeys(_PAIR_META, "meta"),
+        ),
+        _layout(
+            "mrpc",
+            CLASSIFICATION,
+            'paraphrase pairs as Microsoft ships them: {"Quality", "#1 String", "#2 String"} (MRPC)',
+            '{"Quality": 1, "#1 ID": 702876, "#2 ID": 702977, "#1 String": "He said it was good.", '
+            '"#2 String": "He called it good."}',
+            {"#1 String": "text", "#2 String": "context", "Quality": "label"},
+            {"#1 ID": "meta", "#2 ID": "meta"},
+        ),
+        # Yes/no questions about a passage (BoolQ): a true/false answer is the class, not a text to
+        # write; the SuperGLUE release names it "label".
+        _layout(
+            "boolean_question",
+            CLASSIFICATION,
+            'yes/no questions: {"question", "passage", "answer": true|false} (BoolQ)',
+            '{"question": "is the sky blue", "title": "Sky", "passage": "The sky looks blue because ...", '
+            '"answer": true}',
+            {"question": "text", "answer": "label"},
+            {"passage": "context", "title": "meta", "idx": "meta"},
+            types=(("answer", "boolean"),),
+        ),
+        _layout(
+            "boolean_question_label",
+            CLASSIFICATION,
+            'yes/no questions: {"question", "passage", "label": true|false} (SuperGLUE BoolQ)',
+            '{"question": "is the sky blue", "passage": "The sky looks blue because ...", "idx": 0, '
+            '"label": true}',
+            {"question": "text", "passage": "context", "label": "label"},
+            {"title": "meta", "idx": "meta"},
+            types=(("label", "boolean"),),
         ),
         _layout(
             CLASSIFICATION,

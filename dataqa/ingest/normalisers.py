@@ -122,9 +122,9 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
     rec.turns = [(m["role"], m["content"]) for m in msgs]
 
 
-def _optional(obj: dict[str, Any], layout: Layout, role: str, rec: Record) -> str:
+def _optional(obj: dict[str, Any], layout: Layout, role: str, rec: Record, required: bool = False) -> str:
     src = layout.source_in(obj, role)
-    return string_field(obj, src, rec, required=False, lenient=layout.lenient) if src else ""
+    return string_field(obj, src, rec, required=required, lenient=layout.lenient) if src else ""
 
 
 def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
@@ -187,14 +187,15 @@ def _normalise_text(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     ]
 
 
-def _label_text(value: Any, rec: Record) -> str | None:
+def _label_text(value: Any, rec: Record, declared: bool = False) -> str | None:
     """A label value as text; a JSON object, array or boolean label is noted in the record's
-    structure (LBL008 says once per split that such values became classes)."""
+    structure (LBL008 says once per split that such values became classes), unless its layout
+    `declared` that type (BoolQ's true/false answer is its class)."""
     if value is None:
         return None
     if isinstance(value, str):
         return value
-    if isinstance(value, bool | dict | list):
+    if isinstance(value, bool | dict | list) and not declared:
         rec.structure.label_type = json_type(value)
     if isinstance(value, bool | int | float):
         return orjson.dumps(value).decode()
@@ -205,7 +206,8 @@ def _normalise_classification(
     obj: dict[str, Any], rec: Record, layout: Layout, label_field: str | None
 ) -> None:
     text = string_field(obj, layout.source("text") or "text", rec, lenient=layout.lenient)
-    second = _optional(obj, layout, "context", rec)  # sentence-pair classification: the pair is the input
+    # sentence-pair classification: the pair is the input, and a pair layout's second text is required
+    second = _optional(obj, layout, "context", rec, required=any(r == "context" for _, r in layout.fields))
     text = f"{text}\n\n{second}" if second.strip() else text
     key = label_field if label_field and label_field in obj else layout.source("label") or "label"
     value = lookup(obj, key)
@@ -213,7 +215,7 @@ def _normalise_classification(
         rec.issue(MISSING_FIELD, f'no "{key}" field')
         label = None
     else:
-        label = _label_text(value, rec)
+        label = _label_text(value, rec, declared=(key, json_type(value)) in layout.types)
         if label is None or not label.strip():
             rec.issue(NO_TARGET, f'"{key}" is empty')
     rec.label = label
