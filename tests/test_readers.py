@@ -21,6 +21,8 @@ from conftest import chat
 
 import dataqa
 from dataqa.commands.cli import main
+from dataqa.ingest import formats
+from dataqa.ingest.dataset import load_split
 from dataqa.ingest.load import read_records
 from dataqa.ingest.readers import jsonarray
 
@@ -600,6 +602,51 @@ def test_text_file_is_one_record_per_line(tmp_path: Path) -> None:
     assert report.splits[0].input["kind"] == "text" and report.splits[0].rows == 3
     assert where(report, "DUP001") == [[("train.txt", "line", 1), ("train.txt", "line", 4)]]
     assert where(report, "FMT004") == [[("train.txt", "line", 3)]]
+
+
+def test_a_txt_whose_lines_hold_the_same_tabs_is_a_table(tmp_path: Path) -> None:
+    """MRPC ships its pairs as msr_paraphrase_train.txt, a TSV with a header: read as a table in
+    its own layout (a quote inside a sentence is text); a .txt of prose with a stray tab stays text."""
+    path = tmp_path / "msr_paraphrase_train.txt"
+    path.write_text(
+        "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+        '1\t702876\t702977\tHe called him " the witness " today .\tHe referred to " the witness " .\n'
+        "0\t2108705\t2108831\tYucaipa sold it in 1998 .\tYucaipa bought it in 1995 .\n"
+        "1\t1330381\t1330521\tThe stock rose 11 percent .\tThe shares gained 11 percent .\n"
+    )
+    report = scan(path, select=["FMT"])
+    assert report.splits[0].input["kind"] == "tsv" and report.splits[0].rows == 3
+    assert report.splits[0].format == "mrpc" and report.findings == []
+    prose = tmp_path / "notes.txt"
+    prose.write_text("First line of prose.\nA second\tline with one tab.\nA third line.\nA fourth.\n")
+    assert scan(prose, select=["FMT"]).splits[0].input["kind"] == "text"
+
+
+def test_fasttext_lines_are_labelled_examples_whatever_the_file_is_called(tmp_path: Path) -> None:
+    """fastText's supervised files (`__label__X text`, often named `train.ft` or `data.train`) are
+    classification data; several labels on one line are one class; a line without one is text."""
+    lines = (
+        "__label__billing I was charged twice\n__label__shipping My parcel is late\n"
+        "__label__billing __label__urgent Refund me now\nno label on this line\n"
+    )
+    for name in ("train.txt", "data.train"):
+        path = tmp_path / name
+        path.write_text(lines)
+        split = load_split("train", str(path))
+        assert split.format == "classification" and split.rows == 4
+        assert split.frame["label"].to_list()[:3] == ["billing", "shipping", "billing urgent"]
+        assert split.frame["prompt"].to_list()[2] == "Refund me now"
+        assert [line for line, issue in split.record_issues if issue.kind == formats.OTHER_FORMAT] == [4]
+
+
+def test_a_file_named_for_no_kind_that_is_not_json_is_read_as_lines(tmp_path: Path) -> None:
+    path = tmp_path / "questions"
+    path.write_text("How did serfdom develop ?\nWho killed Gandhi ?\n")
+    report = scan(path, select=["FMT"])
+    assert report.splits[0].input["kind"] == "text" and report.splits[0].rows == 2 and report.findings == []
+    binary = tmp_path / "blob"
+    binary.write_bytes(b"\x00\x01\x02binary\n\x00\xff\n")
+    assert scan(binary, select=["FMT"]).splits[0].input["kind"] == "jsonl"
 
 
 def test_duplicate_messages_name_rows_and_the_lines_records_start_on(tmp_path: Path) -> None:

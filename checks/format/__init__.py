@@ -20,6 +20,7 @@ from dataqa.checks.format import (
     fmt017_inconsistent_target_format,
     fmt018_damaged_file,
     fmt019_duplicate_key,
+    fmt020_labels_in_text,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "fmt017_inconsistent_target_format",
     "fmt018_damaged_file",
     "fmt019_duplicate_key",
+    "fmt020_labels_in_text",
 ]

@@ -93,11 +93,17 @@ def compile_line_pattern(text: str | None) -> re.Pattern[str] | None:
     return pattern
 
 
+FASTTEXT_LINE = re.compile(r"((?:__label__\S+\s+)+)(.*)", re.DOTALL)
+"""fastText's supervised format: `__label__spam __label__ads Buy now!` is text with its labels (several
+labels on one line are one class of their own, as a label array is)."""
+
+
 def read_text_lines(
     path: Path, issues: list[LoadIssue], pattern: re.Pattern[str] | None = None
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {"text": line}) for every line of a plain text file (`.txt`): one record per line, the
-    shape of continued pre-training text. Blank lines and lines that are not UTF-8 become issues.
+    shape of continued pre-training text; a fastText line (`__label__X text`) is {"label", "text"}.
+    Blank lines and lines that are not UTF-8 become issues.
 
     With a line `pattern` (`--line-pattern`), its named groups are the record's fields
     (`(?P<label>\\S+) (?P<text>.*)` reads TREC's `LABEL question` lines); a line it does not
@@ -116,6 +122,9 @@ def read_text_lines(
                     number, ENCODING, "NUL byte in line", excerpt(body.replace("\x00", "\\0")), dropped=True
                 )
             )
+        elif pattern is None and (labelled := FASTTEXT_LINE.fullmatch(body)):
+            labels, text = labelled.groups()
+            yield number, {"label": " ".join(labels.replace("__label__", " ").split()), "text": text}
         elif pattern is None:
             yield number, {"text": body}
         elif found := pattern.fullmatch(body):

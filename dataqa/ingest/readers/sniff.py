@@ -147,8 +147,9 @@ def _decided(
     path: Path, kind: str, compression: str | None, named: str | None, arrow_stream: bool = False
 ) -> Sniffed:
     mismatch = None
-    if named is not None and named != kind and not (named == JSON and kind == JSONL):
-        # A `.json` holding JSON Lines is common and every JSON loader reads it: not worth a word.
+    if named is not None and named != kind and (named, kind) not in ((JSON, JSONL), (TEXT, TSV)):
+        # A `.json` holding JSON Lines is common and every JSON loader reads it, and `.txt` names
+        # tab-separated tables as often as prose: not worth a word.
         fix = _FIXES.get(kind, "")
         mismatch = (
             f"{Path(path).name} is {KIND_NAMES[kind]}, not {KIND_NAMES[named]} as its name says; "
@@ -191,9 +192,11 @@ def _text_kind(head: bytes, named: str | None) -> str:
         if first_line.strip() == b"{" or named == JSON:
             return JSON  # a pretty-printed document
         return JSONL  # a JSONL file whose first line is broken
-    if named in (CSV, TSV, TEXT):
+    if named == TEXT:
+        return _tab_table(text) or TEXT
+    if named in (CSV, TSV):
         return named
-    return _table_kind(text) or JSONL
+    return _table_kind(text) or (TEXT if named is None and _prose(text) else JSONL)
 
 
 def _parses(line: bytes) -> bool:
@@ -204,13 +207,40 @@ def _parses(line: bytes) -> bool:
     return True
 
 
+def _tab_table(text: bytes) -> str | None:
+    """TSV for a `.txt` whose first lines all hold the same number of tabs (MRPC's
+    msr_paraphrase_train.txt, `label<TAB>text` spam and sentiment sets); prose rarely has one."""
+    lines = [line for line in _sample(text).splitlines()[:_CSV_PROBE_LINES] if line.strip()]
+    if len(lines) > 2:
+        lines = lines[:-1]  # the last line of the head may be cut
+    counts = {line.count("\t") for line in lines}
+    return TSV if len(lines) >= 2 and len(counts) == 1 and counts != {0} else None
+
+
+def _prose(text: bytes) -> bool:
+    """Whether a head that is not JSON is UTF-8 text without NUL bytes (fastText's `train.ft`, an
+    extensionless `LABEL text` file): read line by line; anything else goes to the JSONL reader,
+    which names binary and badly encoded files."""
+    try:
+        head = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(text) - 3:  # not just a character cut at the end of the head
+            return False
+        head = text[: exc.start].decode("utf-8")
+    return "\x00" not in head and head.lstrip()[:1] not in ("{", "[")
+
+
+def _sample(text: bytes) -> str:
+    """The head as text, up to its first byte that is not UTF-8."""
+    try:
+        return text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return text[: exc.start].decode("utf-8")
+
+
 def _table_kind(text: bytes) -> str | None:
     """CSV or TSV when the first lines read as a table with a header of two or more names."""
-    try:
-        sample = text.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        sample = text[: exc.start].decode("utf-8")
-    lines = sample.splitlines()[:_CSV_PROBE_LINES]
+    lines = _sample(text).splitlines()[:_CSV_PROBE_LINES]
     if len(lines) < 2:
         return None
     for kind, delimiter in ((TSV, "\t"), (CSV, ",")):
