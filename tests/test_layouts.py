@@ -9,6 +9,7 @@ must report exactly that defect, on that line, naming the data set's own field.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +232,16 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         '"target" is empty',
     ),
     "input_output": (lambda q, a: {"input": q, "output": a}, "FMT011", '"output" is empty'),
+    "query_tools_answers": (
+        lambda q, a: {
+            "id": 1,
+            "query": q,
+            "answers": json.dumps([{"name": "answer", "arguments": {"text": a}}] if a else []),
+            "tools": json.dumps([{"name": "answer", "parameters": {"text": {"type": "str"}}}]),
+        },
+        "FMT011",
+        '"answers" holds no call',
+    ),
     "question_query": (
         lambda q, a: {"db_id": "shop", "question": q, "query": f"SELECT '{a}'" if a else ""},
         "FMT011",

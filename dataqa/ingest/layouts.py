@@ -66,6 +66,7 @@ ROLES: dict[str, str] = {
     "label": "a class label; with messages or a prompt and response, KTO's true/false",
     "text": "plain text (continued pre-training; with a label, a classification example)",
     "tools": "tool definitions sent with the example",
+    "calls": "the tool calls that are the target: a list of {name, arguments}, or that list as a JSON string",
     "media": "image, video or audio files that go with the input (a path, a URL or a list of them)",
     "history": "earlier turns of the conversation as [question, answer] pairs (LLaMA-Factory's Alpaca)",
     "meta": "metadata: kept with the record, not checked",
@@ -75,7 +76,7 @@ ROLES: dict[str, str] = {
 CONTENT_ROLES = frozenset(
     {
         "prompt", "context", "response", "messages", "chosen", "rejected", "label", "text", "reference",
-        "side_a", "side_b", "winner",
+        "side_a", "side_b", "winner", "calls",
     }
 )  # fmt: skip
 """Roles that make a record what it is; a field in another role (system, tools, meta) is reported
@@ -545,6 +546,18 @@ LAYOUTS: dict[str, Layout] = {
             {"input": "prompt", "target": "response"},
             {"kind": "meta", "id": "meta", "system": "system"},
             types=(("target", "string"),),
+        ),
+        # Single-turn function calling with the calls as the target (Salesforce xLAM / APIGen): the
+        # tool list and the calls are JSON strings, each call {name, arguments}.
+        _layout(
+            "query_tools_answers",
+            PAIR,
+            'tool calls: {"query", "tools", "answers": [{"name", "arguments"}]} (xLAM, APIGen)',
+            '{"id": 1, "query": "Weather in Paris?", "tools": "[{\\"name\\": \\"weather\\", '
+            '\\"parameters\\": {\\"city\\": {\\"type\\": \\"str\\"}}}]", '
+            '"answers": "[{\\"name\\": \\"weather\\", \\"arguments\\": {\\"city\\": \\"Paris\\"}}]"}',
+            {"query": "prompt", "answers": "calls"},
+            {"tools": "tools", "id": "meta"},
         ),
         _layout(
             "input_output",

@@ -137,7 +137,8 @@ def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
         return
     prompt = string_field(obj, prompt_key, rec, lenient=layout.lenient)
     extra = _optional(obj, layout, "context", rec)
-    output = _completion(obj, layout, rec)
+    _set_tools(obj, layout, rec)
+    output = _calls(obj, layout, rec) if layout.source("calls") else _completion(obj, layout, rec)
     prompt = f"{prompt}\n\n{extra}" if extra.strip() else prompt
     earlier = history_turns(obj, layout, rec)
     rec.turns = [*opening, *earlier, ("user", prompt), ("assistant", output)]
@@ -178,6 +179,35 @@ def _completion(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
     if not answer.strip():
         rec.issue(NO_TARGET, f'"{key}" has no assistant answer')
     return answer
+
+
+def _calls(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
+    """The target of a record whose answer is tool calls (xLAM's "answers"): each call is recorded
+    for the TOOL checks, in the answer's turn, after the one user turn; the text is as written."""
+    key = layout.source("calls") or "calls"
+    value = lookup(obj, key)
+    if value is MISSING or value is None:
+        rec.issue(MISSING_FIELD, f'no "{key}" field')
+        return ""
+    text = value if isinstance(value, str) else orjson.dumps(value).decode()
+    st, turn = rec.structure, 1
+    st.next_turn = 2
+    try:
+        calls = orjson.loads(value) if isinstance(value, str) else value
+    except orjson.JSONDecodeError:
+        st.call(key, turn, None, None, None, "object", f'"{key}" is a string that is not JSON')
+        return text
+    calls = calls if isinstance(calls, list) else [calls]
+    if not calls:
+        rec.issue(NO_TARGET, f'"{key}" holds no call')
+    for i, call in enumerate(calls):
+        where = f"{key}[{i}]"
+        if not isinstance(call, dict):
+            st.call(where, turn, None, None, None, "object", f"call is {a_json_type(call)}")
+            continue
+        args = call.get("arguments", call.get("parameters"))
+        st.call(where, turn, call.get("id"), call.get("name"), args, "object")
+    return text
 
 
 def _normalise_text(obj: dict[str, Any], rec: Record, layout: Layout) -> None:

@@ -302,7 +302,25 @@ def _tool(spec: Any, at: str, schema_key: str) -> dict[str, Any]:
         entry["problem"] = f'{at} has no function "name"'
     if schema_key in spec:
         entry["schema"] = spec[schema_key]
+        if _parameter_map(spec[schema_key]):
+            # xLAM / APIGen write parameters as {name: {"type": "str", "description", "default"}}: not
+            # JSON Schema, but it names the parameters a call may pass (their types are Python's)
+            entry["schema"] = {"type": "object", "properties": {key: {} for key in spec[schema_key]}}
+            entry["dialect"] = "parameter map"
     return entry
+
+
+_SCHEMA_WORDS = frozenset({"type", "properties", "$ref", "anyOf", "oneOf", "allOf", "$schema", "required"})
+
+
+def _parameter_map(schema: Any) -> bool:
+    """Whether `schema` is a map of parameter names to {type, description} specs, not a JSON Schema."""
+    return (
+        isinstance(schema, dict)
+        and bool(schema)
+        and not _SCHEMA_WORDS & schema.keys()
+        and all(isinstance(v, dict) and ("type" in v or "description" in v) for v in schema.values())
+    )
 
 
 def load(value: str | None, shared: dict[str, Any] | None = None) -> dict[str, Any]:
