@@ -5,7 +5,8 @@ with the local engine and with `--engine ray` on one local Ray of 2 CPUs started
 set whether the two reports are the same once the engine, `ran_on`, the engine's config keys and
 the timings are left out (`tests/test_ray_engine.py::comparable`), with the findings and blocks.
 
-    python benchmarks/ray_equivalence.py [--realdata ../shared/realdata] [--block-rows 500] [SET...]
+    python benchmarks/ray_equivalence.py [--realdata ../shared/realdata] [--block-rows 500]
+        [--span-kib 256] [SET...]
 """
 
 from __future__ import annotations
@@ -30,17 +31,26 @@ def main() -> None:
     parser.add_argument("sets", nargs="*", help="set names (default: every set)")
     parser.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
     parser.add_argument("--block-rows", type=int, default=500, help="rows per Ray block (small: many blocks)")
+    parser.add_argument(
+        "--span-kib", type=int, default=256, help="KiB of a JSONL span one worker reads (small: many tasks)"
+    )
     args = parser.parse_args()
 
     import ray
 
     import dataqa
+    from dataqa.ingest import spread
+
+    spread.SPAN_BYTES = args.span_kib * 2**10
 
     entries = tomllib.loads((ROOT / "benchmarks" / "real" / "sets.toml").read_text(encoding="utf-8"))["set"]
     ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
     same = 0
     try:
-        print("| set | findings | blocks | same report | local s | ray s |\n|---|---:|---:|---|---:|---:|")
+        print(
+            "| set | findings | blocks | read tasks | same report | local s | ray s |\n"
+            "|---|---:|---:|---:|---|---:|---:|"
+        )
         chosen = [e for e in entries if not args.sets or e["name"] in args.sets]
         for entry in chosen:
             paths = {s: str(args.realdata / entry[s]) for s in SPLITS if entry.get(s)}
@@ -50,7 +60,7 @@ def main() -> None:
             try:
                 local = dataqa.scan(train, **paths, **options).to_dict()
             except Exception as exc:  # an unreadable set is its own result, the same for both engines
-                print(f"| {entry['name']} | not scanned: {type(exc).__name__}: {str(exc)[:80]} | | | | |")
+                print(f"| {entry['name']} | not scanned: {type(exc).__name__}: {str(exc)[:80]} | | | | | |")
                 continue
             middle = time.perf_counter()
             remote = dataqa.scan(train, **paths, **options, engine="ray", ray_block_rows=args.block_rows)
@@ -60,6 +70,7 @@ def main() -> None:
             same += equal
             print(
                 f"| {entry['name']} | {len(local['findings']):,} | {remote_dict['engine']['blocks']} "
+                f"| {remote_dict['engine']['read_tasks']} "
                 f"| {'yes' if equal else '**no**'} | {middle - began:.1f} | {ended - middle:.1f} |",
                 flush=True,
             )

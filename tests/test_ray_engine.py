@@ -8,26 +8,32 @@ same; a Ray address nothing answers at, and Ray not installed, end at once with 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import logging
 import os
 import socket
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import polars as pl
 import pytest
 from conftest import ROOT, chat, ticket_records, write_jsonl
 from test_cli import SCHEMA, undocumented_keys
 
 import dataqa
 from dataqa.engine.registry import RECORD, SUMMARY, load_checks
+from dataqa.ingest import dataset, spread
 
 ray = pytest.importorskip("ray")
 
 SAMPLE = ROOT / "sample_data"
+REALDATA = Path(os.environ.get("DATAQA_REALDATA", ROOT.parent / "shared" / "realdata"))
 KILLER = '''
 import os, signal
 from dataclasses import dataclass
@@ -123,9 +129,31 @@ def assert_figures(report: dict) -> None:
     assert all(w["peak_rss_mb"] > 50 for w in workers.values()), "a worker's peak memory, in MB"
 
 
-def test_sample_data_gives_the_same_report(tmp_path: Path) -> None:
-    local, remote = both(str(SAMPLE / "train.jsonl"), test=str(SAMPLE / "test.jsonl"), block_rows=100)
+@pytest.fixture
+def small_spans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers read a JSONL file in spans of 16 KiB (of 8 MiB), so a small file is many tasks."""
+    monkeypatch.setattr(spread, "SPAN_BYTES", 16 * 2**10)
+
+
+def parsing_refused_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on this process cannot normalise a record: the Ray workers must."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the driver parsed a split")
+
+    monkeypatch.setattr(dataset, "_normalise_file", refuse)
+    monkeypatch.setattr(spread, "_normalise_file", refuse)
+
+
+def test_sample_data_gives_the_same_report(
+    tmp_path: Path, small_spans: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    train, test = str(SAMPLE / "train.jsonl"), str(SAMPLE / "test.jsonl")
+    local = dataqa.scan(train, test=test).to_dict()
+    parsing_refused_here(monkeypatch)
+    remote = dataqa.scan(train, test=test, engine="ray", ray_block_rows=100).to_dict()
     assert remote["engine"]["blocks"] > 10  # the train split was cut, not shipped whole
+    assert remote["engine"]["read_tasks"] > 10, "the splits were read in spans, a task each"
     assert_same(local, remote)
     jsonschema.validate(remote, SCHEMA)
     assert undocumented_keys(remote, SCHEMA) == [], "document the Ray engine's keys in report.schema.json"
@@ -185,7 +213,10 @@ def every_family(folder: Path) -> dict[str, str]:
     return {"train": str(train), "test": str(test), "valid": str(valid)}
 
 
-def test_a_defect_of_every_family_gives_the_same_report(tmp_path: Path) -> None:
+def test_a_defect_of_every_family_gives_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**10)  # the broken and blank lines meet span ends
     paths = every_family(tmp_path)
     local, remote = both(
         paths["train"], test=paths["test"], valid=paths["valid"], profile="openai", block_rows=16
@@ -204,6 +235,67 @@ def test_a_defect_of_every_family_gives_the_same_report(tmp_path: Path) -> None:
         "toolcalls",
         "preference",
     }, f"not every family planted: {sorted(families)}"
+    assert_same(local, remote)
+
+
+def test_a_folder_of_shards_and_a_glob_are_read_file_by_file_on_the_workers(
+    tmp_path: Path, small_spans: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    records: list[Any] = ticket_records(400, seed=9)
+    write_jsonl(shards / "part-0.jsonl", [*records[:150], "", records[3]])  # a blank line, a copy
+    write_jsonl(shards / "part-1.jsonl", ['{"messages": [', *records[150:300], ""])  # broken, trailing blank
+    pl.DataFrame({"messages": [r["messages"] for r in records[300:]]}).write_parquet(
+        shards / "part-2.parquet"
+    )
+    (shards / "part-3.jsonl").write_bytes(b"")  # an empty shard
+    test = write_jsonl(tmp_path / "test.jsonl", [records[10], *ticket_records(60, seed=10)])
+    for train in (str(shards), str(shards / "part-*.jsonl")):
+        local = dataqa.scan(train, test=str(test)).to_dict()
+        with monkeypatch.context() as patched:
+            parsing_refused_here(patched)
+            remote = dataqa.scan(train, test=str(test), engine="ray", ray_block_rows=64).to_dict()
+        assert remote["engine"]["read_tasks"] >= len(remote["splits"][0]["input"]["files"]) + 1
+        assert_same(local, remote)
+
+
+def test_a_file_the_workers_cannot_see_is_read_by_the_driver(tmp_path: Path) -> None:
+    """On a cluster without a shared file system a worker does not find the file (or finds another
+    of that name): it says so, the engine's mapper gives up and the driver reads the split itself."""
+    from dataqa.engine.ray_engine import RayEngine
+    from dataqa.ingest.readers.source import open_input
+    from dataqa.ingest.reading import Reading
+
+    train = write_jsonl(tmp_path / "train.jsonl", ticket_records(50, seed=3))
+    piece = spread.pieces(open_input(str(train)), spread.SPAN_BYTES)[0]
+    elsewhere = dataclasses.replace(piece, size=piece.size + 1)  # another file at that path
+    read = functools.partial(spread.read_piece, None, Reading.of(None, None, None, None))
+    with pytest.raises(spread.NotHere):
+        read(elsewhere)
+    assert RayEngine(ray, "test").map(read, [piece, elsewhere]) is None
+    assert (
+        spread.read(open_input(str(train)), None, Reading.of(None, None, None, None), lambda f, i: None)
+        is None
+    )
+    assert read(piece).result.counts.total() == 50  # the same piece where it is: read
+
+
+REAL_SETS = ("snips_nlu_benchmark", "trec_question_type", "leyzer_en", "gsm8k_openai")
+"""A glob of JSON documents keyed by intent, text lines through a pattern, TSV with three splits,
+a 4 MB JSONL file (in spans of 256 KiB)."""
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason="the developer corpus (../shared/realdata) is not here")
+@pytest.mark.parametrize("name", REAL_SETS)
+def test_sets_of_the_developer_corpus_give_the_same_report(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spread, "SPAN_BYTES", 256 * 2**10)
+    entries = tomllib.loads((ROOT / "benchmarks" / "real" / "sets.toml").read_text(encoding="utf-8"))["set"]
+    entry = next(e for e in entries if e["name"] == name)
+    paths = {s: str(REALDATA / entry[s]) for s in ("train", "valid", "test") if entry.get(s)}
+    local, remote = both(paths.pop("train"), block_rows=300, **paths, **entry.get("options", {}))
     assert_same(local, remote)
 
 

@@ -1,14 +1,16 @@
 """The Ray engine (`--engine ray`): the record- and summary-scope checks run on Ray workers, block by block.
 
-Stages 1 and 2 of running a scan on a cluster. The driver (this process) reads and normalises every split
-as the local engine does: reading stays on the driver. Each split's canonical frame and messages are
-cut into blocks (`dataqa.engine.blocks`, Arrow tables in Ray's object store) and one Ray task per
-block runs every record-scope check (`Check.scope`) on it, and every summary-scope check's
-summary of it, with the same check code the local engine runs; a task whose worker dies is run
-again (`MAX_RETRIES`). A summary check's block summaries are merged and concluded from on the
-driver, on the splits without their rows. Meanwhile the driver runs the
-whole-split checks exactly as the local engine does; the record checks' block results are merged in
-block order, so the report is the local engine's, with `engine` and each check's `ran_on` added.
+Stages 1 to 3 of running a scan on a cluster. The workers read: each file of a split, or span of a
+large one, is parsed and normalised by a task (`dataqa.ingest.spread`), and the driver (this
+process) puts the passes together into the split the local engine reads; it guesses the format from
+the first records and takes the files' digests, but parses nothing else. Each split's canonical
+frame and messages are then cut into blocks (`dataqa.engine.blocks`, Arrow tables in Ray's object
+store) and one Ray task per block runs every record-scope check (`Check.scope`) on it, and every
+summary-scope check's summary of it, with the same check code the local engine runs; a task whose
+worker dies is run again (`MAX_RETRIES`). A summary check's block summaries are merged and concluded
+from on the driver, on the splits without their rows. Meanwhile the driver runs the whole-split
+checks exactly as the local engine does; the record checks' block results are merged in block order,
+so the report is the local engine's, with `engine` and each check's `ran_on` added.
 
 Ray is an optional dependency (`pip install 'dataqa-finetune[ray]'`), imported only here. Without
 it, or with a cluster address nothing answers at, the scan stops before reading anything, with one
@@ -18,12 +20,13 @@ line naming the fix (exit code 2).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from dataqa.core.errors import ConfigError, first_line
@@ -34,6 +37,7 @@ from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, SUMMARY, Check
 from dataqa.engine.results import errored, finished, unmet
+from dataqa.ingest import spread
 from dataqa.ingest.dataset import Split
 
 MISSING = "--engine ray needs Ray, which is not installed: pip install 'dataqa-finetune[ray]'"
@@ -109,6 +113,12 @@ def worker_env() -> dict[str, str]:
     return {"POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "1")}
 
 
+def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
+    """A Ray task: `fn(item)` (one piece of a split read, `RayEngine.map`)."""
+    with native_threads_limited(), gc_paused():
+        return fn(item)
+
+
 def _run_block(
     checks: list[Check],
     shells: dict[str, Split],
@@ -145,6 +155,8 @@ class RayEngine:
         self.figures: list[blocks.Figures] = []
         self.remote: list[Check] = []
         self.blocks = 0
+        self.read_tasks = 0
+        """Tasks that read a piece of a split (a file, or a span of one) on the workers."""
         self._refs: list[Any] = []
         self._results: dict[str, CheckResult] | None = None
         self._lock = threading.Lock()
@@ -154,6 +166,26 @@ class RayEngine:
         self._debug = False
         self.cpu_seconds: dict[str, float] = {}
         """Check id -> CPU seconds its runs on the blocks took on the workers, added up."""
+
+    def reader(self) -> Any:
+        """How `load_split` reads a split on the workers: each file, or span of a large one, parsed
+        and normalised by a task (`dataqa.ingest.spread`), the passes put together here."""
+        return functools.partial(spread.read, mapper=self.map)
+
+    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any] | None:
+        """`fn` over `items`, a task each on the workers, results in order; None when a worker
+        cannot see a file this process reads (a cluster without a shared file system: `spread.NotHere`)."""
+        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(_apply)
+        fn_ref = self.ray.put(fn)
+        refs = [task.remote(fn_ref, item) for item in items]
+        self.read_tasks += len(refs)
+        try:
+            return self.ray.get(refs)
+        except self.ray.exceptions.RayTaskError as exc:
+            cause = getattr(exc, "cause", None)
+            if isinstance(cause, FileNotFoundError):
+                return None
+            raise (cause if isinstance(cause, Exception) else exc) from None
 
     def fetched(self, paths: dict[str, Any]) -> contextlib.AbstractContextManager[dict[str, Any]]:
         """The split sources with each object-store URI read by Ray Data into files for the scan."""
@@ -234,6 +266,7 @@ class RayEngine:
             "address": self.address,
             "ray_version": self.ray.__version__,
             "blocks": self.blocks,
+            "read_tasks": self.read_tasks,
             "on_workers": [c.id for c in self.remote],
             "worker_cpu_seconds": {cid: round(s, 3) for cid, s in self.cpu_seconds.items()},
             "worker_env": dict(self.env),

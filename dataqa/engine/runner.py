@@ -71,8 +71,11 @@ def effective_jobs(jobs: int) -> int:
     return jobs if jobs > 0 else max(1, min(AUTO_JOBS_MAX, available_cores()))
 
 
-def load_splits(paths: dict[str, str], config: Config, progress: Progress | None = None) -> dict[str, Split]:
-    """Read every named split (train, valid, test, ...); raises InputError for unreadable paths."""
+def load_splits(
+    paths: dict[str, str], config: Config, progress: Progress | None = None, engine: Any = None
+) -> dict[str, Split]:
+    """Read every named split (train, valid, test, ...); raises InputError for unreadable paths.
+    An engine that reads elsewhere (Ray: on its workers) gives the reader (`load_split`)."""
     splits = {}
     for name, path in paths.items():
         if progress:
@@ -89,6 +92,7 @@ def load_splits(paths: dict[str, str], config: Config, progress: Progress | None
             line_pattern=config.line_pattern,
             records_key=config.records_key,
             template=config.template,
+            reader=engine.reader() if engine is not None else None,
         )
     return splits
 
@@ -245,7 +249,7 @@ def _scan(
     debug: bool,
     started: float,
 ) -> tuple[Context, Report]:
-    splits = load_splits(paths, config, progress)
+    splits = load_splits(paths, config, progress, engine)
     ctx = Context(splits, config)
     # Another engine takes the checks it runs elsewhere (Ray: the record-scope ones, on its workers).
     placed: set[str] = engine.place(ctx, checks, config, debug) if engine is not None else set()

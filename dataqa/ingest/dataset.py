@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -403,6 +404,7 @@ def load_split(
     line_pattern: str | None = None,
     records_key: str | None = None,
     template: str | None = None,
+    reader: Callable[[Input, Layout | None, Reading], _Pass | None] | None = None,
 ) -> Split:
     """Read and normalise one split; raises `InputError` only when the path cannot be read at all.
 
@@ -415,11 +417,16 @@ def load_split(
 
     With `workers` > 1, a large uncompressed file is parsed span by span on that many processes
     (`PARALLEL_FROM_BYTES`): the same split as one pass, faster on two idle cores (the 141 MB hook
-    benchmark file: 8.2-8.5 s in one pass, 4.8-5.1 s on two processes)."""
+    benchmark file: 8.2-8.5 s in one pass, 4.8-5.1 s on two processes). A `reader` (`dataqa.ingest.
+    spread`) reads it elsewhere, on a Ray engine's workers, unless it returns None."""
     reading = Reading.of(fmt, label_field, fields, template)
     source = open_input(path, records_path, limits, line_pattern, records_key)
     before = source.signature()
-    spans = source.spans(workers, PARALLEL_FROM_BYTES, SPAN_BYTES)
+    spans = None if reader else source.spans(workers, PARALLEL_FROM_BYTES, SPAN_BYTES)
+
+    def read_as(layout: Layout | None, reading: Reading) -> _Pass:
+        return (reader and reader(source, layout, reading)) or _read(source, layout, reading, spans, workers)
+
     # The digest is taken on another (reused) thread while this one parses: hashlib releases the GIL.
     digest = threads.start(source.sha256, "dataqa-sha256")
     # The split's format is the most common one among its records. It is guessed from the
@@ -434,14 +441,14 @@ def load_split(
             reading = replace(reading, layouts=(guess, *reading.layouts))
     if guess is not None and guess.kind in (TEMPLATED, RFT) and reading.forced is None:
         reading = replace(reading, templated=guess)
-    read = _read(source, guess, reading, spans, workers)
+    read = read_as(guess, reading)
     chat = reading.templated if reading.forced is None else None
     if chat is not None and read.counts[chat] < chat_templates.MIN_SHARE * read.counts.total():
         # The first records were in a form the file as a whole is not: plain text, or chat.
         reading, guess = replace(reading, templated=None), plain_form(chat)
-        read = _read(source, guess, reading, spans, workers)
+        read = read_as(guess, reading)
     if read.split_format != guess:
-        read = _read(source, read.split_format, reading, spans, workers)
+        read = read_as(read.split_format, reading)
     if inferred is not None and read.split_format is inferred[0]:  # say what was taken
         source.note = "; ".join(note for note in (source.note, inferred[1]) if note)
     sha256 = digest.result()
