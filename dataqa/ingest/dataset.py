@@ -312,8 +312,9 @@ def _issue_order(issue: LoadIssue) -> tuple[int, str]:
     return issue.line, issue.kind
 
 
-def _merge(passes: list[_Pass], forced: Layout | None, cut: bool = True) -> _Pass:
-    """The spans' passes of one file as one pass over the whole file (spans in file order).
+def _merge(passes: list[_Pass], forced: Layout | None, cut: bool = True, tallied: bool = True) -> _Pass:
+    """The spans' passes of one file as one pass over the whole file (spans in file order); not
+    `tallied`: whole files' passes, whose file-level issues are theirs already (`spread`).
 
     A span whose read failed part-way (a file-level issue: "nothing after line N could be read")
     ends the file there, as it does for one pass: the spans after it are dropped (unless not `cut`:
@@ -331,7 +332,7 @@ def _merge(passes: list[_Pass], forced: Layout | None, cut: bool = True) -> _Pas
         tally.add(part.tally)
         load_issues += part.load_issues
         record_issues += part.record_issues
-    load_issues += tally.file_issues(load_issues)
+    load_issues += tally.file_issues(load_issues) if tallied else []
     load_issues.sort(key=_issue_order)
     return _Pass(
         forced or _most_common(counts),
@@ -417,8 +418,7 @@ def load_split(
 
     With `workers` > 1, a large uncompressed file is parsed span by span on that many processes
     (`PARALLEL_FROM_BYTES`): the same split as one pass, faster on two idle cores (the 141 MB hook
-    benchmark file: 8.2-8.5 s in one pass, 4.8-5.1 s on two processes). A `reader` (`dataqa.ingest.
-    spread`) reads it elsewhere, on a Ray engine's workers, unless it returns None."""
+    benchmark file: 8.2-8.5 s in one pass, 4.8-5.1 s on two processes). A `reader` reads it elsewhere."""
     reading = Reading.of(fmt, label_field, fields, template)
     source = open_input(path, records_path, limits, line_pattern, records_key)
     before = source.signature()

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import functools
 from array import array
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import polars as pl
 
-from dataqa.ingest.dataset import _merge, _most_common, _normalise_file, _Pass
+from dataqa.ingest.dataset import _merge, _normalise_file, _Pass
 from dataqa.ingest.layouts import Layout
-from dataqa.ingest.load import LineTally
 from dataqa.ingest.readers.source import Input, SpanJob
 from dataqa.ingest.reading import Reading
 
@@ -103,7 +101,7 @@ def read(source: Input, split_format: Layout | None, reading: Reading, mapper: M
         part.base, part.lines = base, mine[0].lines
         passes.append(_moved(one, base))
         base += max(rows, one.n_lines, *(i.line for i in one.load_issues), 1)
-    return _joined(passes, reading.forced)
+    return _merge(passes, reading.forced, cut=False, tallied=False)
 
 
 def _moved(one: _Pass, base: int) -> _Pass:
@@ -119,23 +117,4 @@ def _moved(one: _Pass, base: int) -> _Pass:
         load_issues=[replace(i, line=i.line + base) for i in one.load_issues],
         record_issues=[(key + base, issue) for key, issue in one.record_issues],
         n_lines=one.n_lines + base if one.n_lines else 0,
-    )
-
-
-def _joined(passes: list[_Pass], forced: Layout | None) -> _Pass:
-    """The files' passes, keys already moved, as one pass over the split (each file's own issues
-    are in its pass already: nothing is drawn from tallies here)."""
-    counts: Counter[Layout | None] = Counter()
-    for one in passes:
-        counts.update(one.counts)
-    return _Pass(
-        forced or _most_common(counts),
-        counts,
-        pl.concat([p.frame for p in passes], rechunk=True),
-        pl.concat([p.turns for p in passes], rechunk=True),
-        pl.concat([p.exchanges for p in passes], rechunk=True),
-        sorted((i for p in passes for i in p.load_issues), key=lambda i: (i.line, i.kind)),
-        [item for p in passes for item in p.record_issues],
-        max(p.n_lines for p in passes),
-        LineTally(),
     )
