@@ -342,6 +342,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT010",
         '"question" is empty',
     ),
+    "question_passage_label": (
+        lambda q, a: {"idx": 0, "passage": a or "We ship.", "question": q, "label": "true" if a else ""},
+        "FMT011",
+        '"label" is empty',
+    ),
     "classification": (
         lambda q, a: {"text": q, "label": "shipping" if a else ""},
         "FMT011",

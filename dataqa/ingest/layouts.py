@@ -739,12 +739,21 @@ LAYOUTS: dict[str, Layout] = {
         _layout(
             "boolean_question_label",
             CLASSIFICATION,
-            'yes/no questions: {"question", "passage", "label": true|false} (SuperGLUE BoolQ)',
+            'yes/no questions about a passage: {"question", "passage", "label"} (SuperGLUE BoolQ)',
             '{"question": "is the sky blue", "passage": "The sky looks blue because ...", "idx": 0, '
             '"label": true}',
             {"question": "text", "passage": "context", "label": "label"},
             {"title": "meta", "idx": "meta"},
             types=(("label", "boolean"),),
+        ),
+        _layout(
+            "question_passage_label",
+            CLASSIFICATION,
+            'questions about a passage with a class: {"question", "passage", "label"} (BoolQ exports)',
+            '{"idx": 0, "passage": "The sky looks blue because ...", "question": "is the sky blue", '
+            '"label": "true"}',
+            {"question": "text", "passage": "context", "label": "label"},
+            {"title": "meta", "idx": "meta"},
         ),
         _layout(
             CLASSIFICATION,
