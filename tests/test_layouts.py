@@ -696,6 +696,14 @@ def test_cannot_read_names_every_unread_split_and_a_read_file_is_judged_as_usual
             "--map data=text",
         ),
         ([{"a": 1, "b": 2} for _ in range(5)], None),
+        (  # Kaggle's spam.csv: names that say nothing, and three empty columns: read by values
+            [
+                {"v1": ["ham", "spam"][i % 2], "v2": f"Message number {i} about lunch plans", "": ""}
+                for i in range(20)
+            ],
+            "--map v2=text --map v1=label",
+        ),
+        ([{"v1": f"code {i}", "v2": f"note {i}"} for i in range(20)], "--map v1=prompt --map v2=response"),
     ],
 )
 def test_suggestions_are_tried_on_the_records_before_they_are_made(

@@ -649,6 +649,36 @@ def test_a_file_named_for_no_kind_that_is_not_json_is_read_as_lines(tmp_path: Pa
     assert scan(binary, select=["FMT"]).splits[0].input["kind"] == "jsonl"
 
 
+def test_a_spreadsheet_csv_in_windows_1252_is_read_and_said_once(tmp_path: Path) -> None:
+    """Kaggle's spam.csv and Excel exports are Windows-1252: every row is read (its text decoded as
+    such) and one FMT003 at the first such line says so; a byte that is not Windows-1252 either is
+    still that row's own FMT003, and the row is left out."""
+    rows = (
+        ["text,label"]
+        + [f'"Caf\u00e9 n\u00b0{i} \u2013 I\u2019d go again",positive' for i in range(3)]
+        + ["Plain row,negative"]
+    )
+    path = tmp_path / "train.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252") + b"Bad \x81 byte,negative\r\n")
+    report = scan(path, select=["FMT003"])
+    assert report.splits[0].rows == 5
+    found = [
+        (f.message, [loc.line for loc in f.locations], [loc.line for loc in f.unusable])
+        for f in report.findings
+    ]
+    assert found == [
+        (
+            "3 line(s) are not UTF-8 (the first at byte 4 of line 2) and were read as Windows-1252, as "
+            "spreadsheets save CSV; save the file as UTF-8 (`dataqa clean` writes UTF-8 JSONL)",
+            [2],
+            [],
+        ),
+        ("invalid UTF-8 at byte 4 of line 6 (the row is left out)", [6], [6]),
+    ]
+    split = load_split("train", str(path))
+    assert split.frame["prompt"].to_list()[0] == "Caf\u00e9 n\u00b00 \u2013 I\u2019d go again"
+
+
 def test_duplicate_messages_name_rows_and_the_lines_records_start_on(tmp_path: Path) -> None:
     table = tmp_path / "train.parquet"
     pl.DataFrame(planted()).write_parquet(table)

@@ -235,17 +235,17 @@ def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
     return layout, note
 
 
-def _positional_map(survey: KeySurvey) -> dict[str, str] | None:
-    """A field map for records written as arrays, from their items' values: one free text and one
-    label ([text, label]), a label and two texts (a headerless news table's class, title and body:
-    the longer is the text, the other its context), or two free texts (a prompt, then its response)."""
-    items = [k for k in survey.common() if k.isdigit()]
+def _map_by_values(survey: KeySurvey, items: list[str]) -> dict[str, str] | None:
+    """A field map from the values of `items` (an array's positions, or keys whose names say
+    nothing: Kaggle's spam.csv "v1", "v2"): one free text and one label ([text, label]), a label and
+    two texts (a headerless news table's class, title and body: the longer is the text, the other
+    its context), or two free texts (a prompt, then its response)."""
     texts = [k for k in items if _free_text(survey, k)]
     labels = [k for k in items if survey.kind(k) in ("string", "number") and _label_like(survey, k)]
     if len(texts) == 1 and len(labels) == 1:
         return {texts[0]: "text", labels[0]: "label"}
     if len(texts) == 2 and len(labels) == 1:
-        text, context = sorted(texts, key=lambda k: (-survey.lengths[k], int(k)))
+        text, context = sorted(texts, key=lambda k: (-survey.lengths[k], items.index(k)))
         return {labels[0]: "label", text: "text", context: "context"}
     if len(texts) == 2 and not labels:
         return {texts[0]: "prompt", texts[1]: "response"}
@@ -256,7 +256,7 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
     """A field map that reads the surveyed records, guessed from their keys' names and values (for
     records written as arrays, from their items' values)."""
     if survey.of_arrays:
-        return _positional_map(survey)
+        return _map_by_values(survey, [k for k in survey.common() if k.isdigit()])
     keys = survey.common()
     roles: dict[str, str] = {}
     taken: set[str] = set()
@@ -315,6 +315,8 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
     if "text" in taken and "response" in taken and "prompt" not in taken:
         text = next(k for k, r in roles.items() if r == "text")
         roles[text] = "prompt"
+    if not roles:  # no name says a role: read the values (empty columns and ids left out)
+        return _map_by_values(survey, [k for k in keys if survey.lengths[k] and not _is_id(survey, k)])
     order = list(ROLES)
     return dict(sorted(roles.items(), key=lambda kv: order.index(kv[1]))) or None
 

@@ -8,8 +8,9 @@ by position, as a JSON array is (`damage.ArrayRecord`: items "0", "1", ...; `--m
 Python's `csv` module reads them (not polars), because a damaged table must be reported row by
 row: a row with more or fewer fields than the header, a quoted field that runs over many lines (an
 unclosed quote), bytes that are not UTF-8. Every such row becomes an issue at the physical line
-where it starts and is left out; the rows around it are read. Values are strings, as in the file;
-an empty cell is an empty string.
+where it starts and is left out; the rows around it are read. A file saved as Windows-1252 (a
+spreadsheet's CSV export) is read as such, and said once. Values are strings, as in the file; an
+empty cell is an empty string.
 """
 
 from __future__ import annotations
@@ -32,9 +33,13 @@ LONG_RECORD_LINES = 1000
 _CHUNK = 1 << 20
 
 
-def _lines(path: Path, bad: dict[int, str], issues: list[LoadIssue]) -> Iterator[str]:
+def _lines(
+    path: Path, bad: dict[int, str], issues: list[LoadIssue], legacy: list[tuple[int, int]] | None = None
+) -> Iterator[str]:
     """The file's physical lines as text (with their newline), numbered in order from 1; a line that
-    is not UTF-8 is decoded with replacement characters and noted in `bad`."""
+    is not UTF-8 is decoded with replacement characters and noted in `bad`, unless `legacy` is given
+    and it is Windows-1252 (a spreadsheet's CSV export): then it is read as such and noted there as
+    (line, byte)."""
     number = 0
     pending = b""
     try:
@@ -47,7 +52,7 @@ def _lines(path: Path, bad: dict[int, str], issues: list[LoadIssue]) -> Iterator
                     raise ValueError(f"line {number + len(pieces) + 1} is over {MAX_LINE_BYTES // 2**20} MiB")
                 for piece in pieces:
                     number += 1
-                    yield _decode(piece + b"\n", number, bad)
+                    yield _decode(piece + b"\n", number, bad, legacy)
     except (EOFError, OSError) as exc:
         issues.append(
             LoadIssue(
@@ -64,17 +69,41 @@ def _lines(path: Path, bad: dict[int, str], issues: list[LoadIssue]) -> Iterator
         )
         return
     if pending:
-        yield _decode(pending, number + 1, bad)
+        yield _decode(pending, number + 1, bad, legacy)
 
 
-def _decode(raw: bytes, number: int, bad: dict[int, str]) -> str:
+def _decode(raw: bytes, number: int, bad: dict[int, str], legacy: list[tuple[int, int]] | None) -> str:
     if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # Excel writes a BOM; every CSV reader skips it
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if legacy is not None:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                pass
+            else:
+                legacy.append((number, exc.start))
+                return text
         bad[number] = f"invalid UTF-8 at byte {exc.start} of line {number}"
         return raw.decode("utf-8", errors="replace")
+
+
+def _legacy_issue(legacy: list[tuple[int, int]], issues: list[LoadIssue]) -> None:
+    """One issue for the lines read as Windows-1252, at the first of them: the file's encoding is
+    one problem, and its rows are read (JSONL written from them by `dataqa clean` is UTF-8)."""
+    if legacy:
+        line, byte = legacy[0]
+        issues.append(
+            LoadIssue(
+                line,
+                ENCODING,
+                f"{len(legacy):,} line(s) are not UTF-8 (the first at byte {byte} of line {line}) and were "
+                "read as Windows-1252, as spreadsheets save CSV; save the file as UTF-8 (`dataqa clean` "
+                "writes UTF-8 JSONL)",
+            )
+        )
 
 
 def compile_line_pattern(text: str | None) -> re.Pattern[str] | None:
@@ -109,8 +138,9 @@ def read_text_lines(
     (`(?P<label>\\S+) (?P<text>.*)` reads TREC's `LABEL question` lines); a line it does not
     match is an issue at that line, not a record."""
     bad: dict[int, str] = {}
+    legacy: list[tuple[int, int]] = []
     number = 0
-    for number, text in enumerate(_lines(path, bad, issues), start=1):
+    for number, text in enumerate(_lines(path, bad, issues, legacy), start=1):
         body = text.rstrip("\r\n")
         if number in bad:
             issues.append(LoadIssue(number, ENCODING, bad[number], excerpt(body), dropped=True))
@@ -139,6 +169,7 @@ def read_text_lines(
                     dropped=True,
                 )
             )
+    _legacy_issue(legacy, issues)
     if not number and not issues:
         issues.append(LoadIssue(1, FILE_LEVEL, "file is empty: there are no records to check"))
 
@@ -210,7 +241,8 @@ def read_table(path: Path, delimiter: str, issues: list[LoadIssue]) -> Iterator[
         csv.field_size_limit(min(MAX_LINE_BYTES, sys.maxsize))
     headed = _has_header(path, delimiter)
     bad: dict[int, str] = {}
-    reader = csv.reader(_lines(path, bad, issues), delimiter=delimiter)
+    legacy: list[tuple[int, int]] = []
+    reader = csv.reader(_lines(path, bad, issues, legacy), delimiter=delimiter)
     header: list[str] | None = None
     widths = "header" if headed else "first row"
     rows = 0
@@ -305,6 +337,7 @@ def read_table(path: Path, delimiter: str, issues: list[LoadIssue]) -> Iterator[
             yield start, dict(zip(header, row, strict=True))
         else:
             yield start, array_record(row, excerpt(delimiter.join(row), flat=True))
+    _legacy_issue(legacy, issues)
     if header is not None and not rows and not any(issue.dropped for issue in issues):
         issues.append(LoadIssue(1, FILE_LEVEL, "file holds a header row and no records"))
     if header is None and not any(issue.kind == FILE_LEVEL for issue in issues):
