@@ -42,17 +42,23 @@ def _blocked(checks: list[Check], ctx: Context, config: Config, rows: int) -> li
     """The checks' results with every split cut into blocks of `rows` rows, merged per check."""
     shells = {name: blocks.shell(split) for name, split in ctx.splits.items()}
     labelled = blocks.facts(ctx)
-    per_block = [
-        blocks.run_block(checks, blocks.block_context(block, shells, config, labelled))
+    contexts = [
+        blocks.block_context(block, shells, config, labelled)
         for split in ctx.splits.values()
         for block in blocks.cut(split, rows)
     ]
+    per_block = [blocks.run_block(checks, block) for block in contexts]
     rowless = blocks.shells_context(shells, config, labelled)
+    merged = [blocks.merge(check, [outcomes[i] for outcomes in per_block]) for i, check in enumerate(checks)]
+    wants = blocks.wanted(checks, rowless, merged)  # the second round: the rows of what is reported
+    second = [blocks.gather([checks[i] for i in wants], list(wants.values()), block) for block in contexts]
+    for n, i in enumerate(wants):
+        merged[i] = blocks.with_rows(merged[i], [outcomes[n] for outcomes in second])
     results = []
     for i, check in enumerate(checks):
-        merged = blocks.conclude(check, rowless, blocks.merge(check, [outcomes[i] for outcomes in per_block]))
-        assert not merged.error, f"{check.id}: {merged.error}"
-        results.append(_shown(finished(check, ctx, merged.findings, merged.metrics)))
+        merged_i = blocks.conclude(check, rowless, merged[i])
+        assert not merged_i.error, f"{check.id}: {merged_i.error}"
+        results.append(_shown(finished(check, ctx, merged_i.findings, merged_i.metrics)))
     return results
 
 
@@ -154,3 +160,44 @@ def test_a_summary_scope_check_is_a_summarised_one() -> None:
 
     with pytest.raises(TypeError, match="Summarised"):
         register(Claims)
+
+
+def _labelled(folder: Path, rows: int) -> Context:
+    """A classification set of `rows` training rows: a large class, a small one, a rare one; its test
+    split has a label train never has and lacks one train has."""
+    from conftest import write_jsonl
+
+    labels = ["billing"] * (rows - rows // 25 - 2) + ["legal"] * (rows // 25) + ["rare"] * 2
+    train = [{"text": f"ticket number {i} about {label}", "label": label} for i, label in enumerate(labels)]
+    test = [{"text": f"held-out ticket {i}", "label": "billing" if i % 3 else "delivery"} for i in range(30)]
+    folder.mkdir()
+    paths = {
+        "train": write_jsonl(folder / "train.jsonl", train),
+        "test": write_jsonl(folder / "test.jsonl", test),
+    }
+    config = read_config(None, discover=False)
+    return Context(load_splits({k: str(v) for k, v in paths.items()}, config), config)
+
+
+def test_label_summaries_carry_counts_not_a_line_per_row(tmp_path: Path) -> None:
+    """A summary check's summary of a block does not grow with the block's labelled rows: the rows
+    its findings name are gathered in a second round, for the classes it reports only."""
+    import pickle
+
+    small, large = _labelled(tmp_path / "small", 500), _labelled(tmp_path / "large", 5_000)
+    for cls in SUMMARY_CHECKS:
+        check = make_check(cls, None)
+        sizes = [len(pickle.dumps(check.summarise(ctx.view()))) for ctx in (small, large)]
+        assert sizes[1] < sizes[0] + 200, f"{cls.id}: its summary grows with the rows ({sizes})"
+    reported = {}
+    for cls in SUMMARY_CHECKS:
+        check = make_check(cls, None)
+        wanted = check.wanted(large.view(), type(check).merge_summaries([check.summarise(large.view())]))
+        if wanted is not None:
+            reported[cls.id] = wanted
+    assert reported == {
+        "COV001": ["legal"],  # 1:22 against billing; "rare" is under the minimum, SIZE002's
+        "SIZE002": ["rare"],
+        "LBL004": {"test": ["delivery"]},
+        "LBL005": ["legal", "rare"],
+    }

@@ -238,6 +238,19 @@ def test_a_defect_of_every_family_gives_the_same_report(
     assert_same(local, remote)
 
 
+def test_label_findings_come_from_counts_and_a_second_round_for_the_reported_classes(tmp_path: Path) -> None:
+    labels = ["billing"] * 700 + ["legal"] * 30 + ["rare"] * 2
+    train = [{"text": f"ticket number {i} about {label}", "label": label} for i, label in enumerate(labels)]
+    test = [{"text": f"held-out ticket {i}", "label": "billing" if i % 3 else "delivery"} for i in range(30)]
+    paths = [
+        str(write_jsonl(tmp_path / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    ]
+    local, remote = both(paths[0], test=paths[1], block_rows=80, select=["COV", "SIZE", "LBL"])
+    assert {"COV001", "SIZE002", "LBL004", "LBL005"} <= {f["check_id"] for f in local["findings"]}
+    assert_same(local, remote)
+
+
 def test_a_folder_of_shards_and_a_glob_are_read_file_by_file_on_the_workers(
     tmp_path: Path, small_spans: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,15 +9,11 @@ from typing import Any
 
 import polars as pl
 
+from dataqa.checks.labels.base import per_class_bar
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
-
-
-def _per_class_bar(ctx: Context) -> int:
-    verdict = ctx.config.verdict
-    return verdict.min_per_class_production if ctx.config.goal == "production" else verdict.min_per_class_poc
 
 
 @register
@@ -41,21 +37,32 @@ class ClassBalance(Summarised):
     """A class smaller than the largest one divided by this is under-represented."""
 
     def summarise(self, ctx: Context) -> dict[str, Any]:
-        """Train's labelled rows (line, label) and each held-out split's label counts."""
-        train = ctx.valid_rows("train").filter(pl.col("label").is_not_null()).select("line", "label")
+        """Train's valid rows per label, and each held-out split's label counts."""
+        train = Counter(ctx.valid_rows("train")["label"].drop_nulls().to_list())
         held_out = {
             s.name: Counter(ctx.valid_rows(s)["label"].drop_nulls().to_list()) for s in ctx.eval_splits
         }
         return {"train": train, "held_out": held_out}
 
+    def _reported(self, ctx: Context, counts: Counter[str]) -> list[str]:
+        """The labels of the classes too small beside the largest one (and not under the minimum)."""
+        top, bar = max(counts.values(), default=0), per_class_bar(ctx)
+        return sorted(label for label, n in counts.items() if n * self.max_ratio < top and n >= bar)
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        return self._reported(ctx, summary["train"]) or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        rows = ctx.valid_rows("train").filter(pl.col("label").is_in(wanted))
+        return {"train": rows.select("line", "label")}
+
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
-        groups = summary["train"].group_by("label").agg(pl.col("line").sort()).sort("label")
-        counts = {label: len(lines) for label, lines in groups.iter_rows()}
+        counts = dict(sorted(summary["train"].items()))
         if not counts:
             return
         top_label, top = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
         low = min(counts.values())
-        bar = _per_class_bar(ctx)
+        bar = per_class_bar(ctx)
         self.metrics["counts"] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         self.metrics["classes"] = len(counts)
         self.metrics["imbalance_ratio"] = round(top / low, 2)
@@ -64,16 +71,18 @@ class ClassBalance(Summarised):
             other = summary["held_out"][split.name]
             if other.total():
                 self.metrics[f"{split.name}_label_distance"] = _total_variation(counts, other)
+        if "rows" not in summary:  # no class to report (`wanted`)
+            return
+        groups = summary["rows"]["train"].group_by("label").agg(pl.col("line").sort()).sort("label")
         for label, lines in groups.iter_rows():
             n = len(lines)
-            if n * self.max_ratio < top and n >= bar:
-                yield self.finding(
-                    f"class {label[:80]!r} has {n} training example(s), 1:{top / n:.0f} against the "
-                    f"largest class {top_label[:80]!r} ({top}); the model will lean towards the majority",
-                    [ctx.location("train", line) for line in lines],
-                    [label[:160]],
-                    metrics={"count": n, "largest": top, "ratio": round(top / n, 2)},
-                )
+            yield self.finding(
+                f"class {label[:80]!r} has {n} training example(s), 1:{top / n:.0f} against the "
+                f"largest class {top_label[:80]!r} ({top}); the model will lean towards the majority",
+                [ctx.location("train", line) for line in lines],
+                [label[:160]],
+                metrics={"count": n, "largest": top, "ratio": round(top / n, 2)},
+            )
 
 
 def _total_variation(a: dict[str, int], b: Counter[str]) -> float:

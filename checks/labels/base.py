@@ -64,6 +64,12 @@ def split_classes(ctx: Context, split: str) -> pl.DataFrame:
     return ctx.shared(("split_classes", split), compute)
 
 
+def per_class_bar(ctx: Context) -> int:
+    """The fewest training examples a class needs for the scan's goal (`verdict.min_per_class_*`)."""
+    verdict = ctx.config.verdict
+    return verdict.min_per_class_production if ctx.config.goal == "production" else verdict.min_per_class_poc
+
+
 def labelled_splits(ctx: Context) -> list[str]:
     """Names of the splits with at least one valid, labelled row: the ones the label checks read."""
     return [s.name for s in ctx if split_labels(ctx, s.name).height]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -44,22 +45,34 @@ class EvalLabelUnseen(Summarised):
     needs = frozenset({"label", "eval"})
 
     def summarise(self, ctx: Context) -> dict[str, Any]:
-        """Train's classes, and each held-out split's rows by class (`split_classes`)."""
+        """Train's classes, and each held-out split's rows per class (`split_classes`)."""
         return {
             "known": set(split_classes(ctx, "train")["label"].to_list()),
-            "held_out": {split.name: split_classes(ctx, split.name) for split in ctx.eval_splits},
+            "held_out": {
+                s.name: Counter(split_classes(ctx, s.name)["label"].to_list()) for s in ctx.eval_splits
+            },
+        }
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """Per held-out split, its classes train never has: the ones whose rows the findings name."""
+        known = summary["known"]
+        unseen = {name: sorted(set(counts) - known) for name, counts in summary["held_out"].items()}
+        return {name: labels for name, labels in unseen.items() if labels} or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        return {
+            name: split_classes(ctx, name).filter(pl.col("label").is_in(labels))
+            for name, labels in wanted.items()
         }
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
         choices = sorted(summary["known"])
         for split in ctx.eval_splits:
-            groups = (
-                summary["held_out"][split.name]
-                .filter(~pl.col("label").is_in(choices))
-                .group_by("label")
-                .agg(pl.col("line").sort())
-                .sort(pl.col("line").list.first())
-            )
+            rows = summary.get("rows", {}).get(split.name)
+            if rows is None:  # none of its classes is unseen (`wanted`)
+                self.metrics[f"{split.name}_unseen_labels"] = self.metrics[f"{split.name}_unseen_rows"] = 0
+                continue
+            groups = rows.group_by("label").agg(pl.col("line").sort()).sort(pl.col("line").list.first())
             self.metrics[f"{split.name}_unseen_labels"] = groups.height
             self.metrics[f"{split.name}_unseen_rows"] = int(groups["line"].list.len().sum() or 0)
             for label, lines in groups.iter_rows():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -34,21 +35,31 @@ class LabelMissingFromEval(Summarised):
     needs = frozenset({"label", "eval"})
 
     def summarise(self, ctx: Context) -> dict[str, Any]:
-        """Train's rows by class, and the classes of each held-out split (`split_classes`)."""
+        """Train's rows per class, and the classes of each held-out split (`split_classes`)."""
         return {
-            "train": split_classes(ctx, "train"),
+            "train": Counter(split_classes(ctx, "train")["label"].to_list()),
             "held_out": {s.name: set(split_classes(ctx, s.name)["label"].to_list()) for s in ctx.eval_splits},
         }
 
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """Train's classes some held-out split (that has classes) never has: their rows are named."""
+        missing = {label for present in summary["held_out"].values() if present for label in summary["train"]}
+        missing -= set.intersection(*[p for p in summary["held_out"].values() if p] or [set()])
+        return sorted(missing) or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        return {"train": split_classes(ctx, "train").filter(pl.col("label").is_in(wanted))}
+
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
-        train = summary["train"].group_by("label").agg(pl.col("line").sort()).sort("label")
+        rows = summary["rows"]["train"] if "rows" in summary else None
+        train = None if rows is None else rows.group_by("label").agg(pl.col("line").sort()).sort("label")
         for split in ctx.eval_splits:
             present = summary["held_out"][split.name]
             if not present:
                 continue
-            missing = train.filter(~pl.col("label").is_in(sorted(present)))
-            self.metrics[f"{split.name}_missing_labels"] = missing.height
-            for label, lines in missing.iter_rows():
+            missing = [] if train is None else train.filter(~pl.col("label").is_in(sorted(present))).rows()
+            self.metrics[f"{split.name}_missing_labels"] = len(missing)
+            for label, lines in missing:
                 yield self.finding(
                     f"training label {label[:80]!r} ({len(lines)} rows) never occurs in {split.name}; "
                     "the class is not evaluated",

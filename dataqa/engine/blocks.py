@@ -33,7 +33,7 @@ import polars as pl
 from dataqa.core.models import Finding
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, Summarised
+from dataqa.engine.registry import Check, Summarised, add_summaries
 from dataqa.engine.results import error_reason
 from dataqa.ingest.dataset import EXCHANGES_SCHEMA, FRAME_SCHEMA, TURNS_SCHEMA, Split
 from dataqa.ingest.formats import RecordIssue
@@ -225,6 +225,52 @@ def run_block(checks: list[Check], ctx: Context, debug: bool = False) -> list[Ou
             outcomes.append(Outcome(error=error_reason(exc)))
         outcomes[-1].cpu_seconds = time.process_time() - began
     return outcomes
+
+
+def wanted(checks: list[Check], ctx: Context, merged: list[Outcome], debug: bool = False) -> dict[int, Any]:
+    """Position -> what each summary check needs of the rows beyond its merged summary
+    (`Summarised.wanted`), for a second round over the blocks (`gather`); asked on `ctx`, the splits
+    without rows. A check that fails to say has its outcome replaced by the error."""
+    out: dict[int, Any] = {}
+    for i, (check, outcome) in enumerate(zip(checks, merged, strict=True)):
+        if not isinstance(check, Summarised) or outcome.error or outcome.summary is None:
+            continue
+        try:
+            want = check.wanted(ctx.view(), outcome.summary)
+        except Exception as exc:
+            if debug:
+                raise
+            merged[i] = Outcome(error=error_reason(exc), cpu_seconds=outcome.cpu_seconds)
+            continue
+        if want is not None:
+            out[i] = want
+    return out
+
+
+def gather(checks: list[Check], wants: list[Any], ctx: Context, debug: bool = False) -> list[Outcome]:
+    """The second round on one block: each summary check's rows that its `wants` entry names."""
+    outcomes = []
+    for check, want in zip(checks, wants, strict=True):
+        assert isinstance(check, Summarised)
+        began = time.process_time()
+        try:
+            outcomes.append(Outcome(summary=check.gather(ctx.view(), want)))
+        except Exception as exc:
+            if debug:
+                raise
+            outcomes.append(Outcome(error=error_reason(exc)))
+        outcomes[-1].cpu_seconds = time.process_time() - began
+    return outcomes
+
+
+def with_rows(merged: Outcome, parts: list[Outcome]) -> Outcome:
+    """A merged summary with the second round's rows of every block (in block order) as "rows"."""
+    cpu = merged.cpu_seconds + sum(o.cpu_seconds for o in parts)
+    failed = next((o for o in parts if o.error), None)
+    if failed is not None or merged.summary is None:
+        return Outcome(error=failed.error if failed else merged.error, cpu_seconds=cpu)
+    rows = add_summaries([o.summary or {} for o in parts])
+    return Outcome(summary={**merged.summary, "rows": rows}, cpu_seconds=cpu)
 
 
 def conclude(check: Check, ctx: Context, merged: Outcome, debug: bool = False) -> Outcome:

@@ -50,6 +50,10 @@ DRIVER, WORKERS = "driver", "workers"
 """Where a check ran (`CheckResult.ran_on`)."""
 
 
+class TaskFailed(Exception):
+    """A block's task failed or ran past the time limit: every check placed on the workers errs."""
+
+
 def import_ray() -> Any:
     """The `ray` module, or a `ConfigError` naming the pip command when it is not installed."""
     try:
@@ -144,6 +148,21 @@ def _run_block(
     return outcomes, figures
 
 
+def _gather_block(
+    checks: list[Check],
+    wants: list[Any],
+    shells: dict[str, Split],
+    block: blocks.Block,
+    config: Config,
+    labelled: dict[str, bool],
+    debug: bool,
+) -> list[blocks.Outcome]:
+    """A Ray task of the second round: on one block, the rows each summary check's merged summary
+    asked for (`Summarised.wanted`: the classes it reports, whose rows its findings name)."""
+    with native_threads_limited(), gc_paused(), library_warnings_silenced():
+        return blocks.gather(checks, wants, blocks.block_context(block, shells, config, labelled), debug)
+
+
 class RayEngine:
     """A scan's checks placed on Ray: `place` submits the record-scope ones; `describe` says where."""
 
@@ -158,6 +177,10 @@ class RayEngine:
         self.read_tasks = 0
         """Tasks that read a piece of a split (a file, or a span of one) on the workers."""
         self._refs: list[Any] = []
+        self._blocks: list[Any] = []
+        """The blocks in the object store, kept for the summary checks' second round."""
+        self._shared: tuple[Any, Any, dict[str, bool]] | None = None
+        """The shells and the configuration in the object store, and which splits have labels."""
         self._results: dict[str, CheckResult] | None = None
         self._lock = threading.Lock()
         self._ctx: Context | None = None
@@ -206,10 +229,12 @@ class RayEngine:
         shells_ref, labelled = put(shells), blocks.facts(ctx)
         self._rowless = blocks.shells_context(shells, config, labelled)
         config_ref = put(config)
+        self._shared = (shells_ref, config_ref, labelled)
         for split in ctx.splits.values():
             for block in blocks.cut(split, config.ray_block_rows):
+                self._blocks.append(put(block))
                 self._refs.append(
-                    task.remote(checks_ref, shells_ref, put(block), config_ref, labelled, debug)
+                    task.remote(checks_ref, shells_ref, self._blocks[-1], config_ref, labelled, debug)
                 )
                 self.blocks += 1
         return {c.id for c in self.remote}
@@ -228,27 +253,55 @@ class RayEngine:
         the time limit, every placed check is errored with the reason."""
         assert self._ctx is not None
         try:
-            per_block = self.ray.get(self._refs, timeout=self._timeout or None)
+            per_block = self._get(self._refs)
+            self.figures = [figures for _, figures in per_block]
+            merged = [
+                blocks.merge(c, [outcomes[i] for outcomes, _ in per_block]) for i, c in enumerate(self.remote)
+            ]
+            wants = blocks.wanted(self.remote, self._rowless, merged, self._debug)
+            if wants:  # the second round: the rows of what the summary checks report
+                second = self._get(self._second_round(wants))
+                for n, i in enumerate(wants):
+                    merged[i] = blocks.with_rows(merged[i], [outcomes[n] for outcomes in second])
+        except TaskFailed as exc:
+            return {c.id: errored(c, str(exc)) for c in self.remote}
+        finally:
+            self._blocks = []  # the object store may free them
+        results = {}
+        for check, outcome in zip(self.remote, merged, strict=True):
+            if check.scope == SUMMARY:  # concluded here, on the splits without rows
+                outcome = blocks.conclude(check, self._rowless, outcome, self._debug)
+            self.cpu_seconds[check.id] = outcome.cpu_seconds
+            if outcome.error:
+                results[check.id] = errored(check, outcome.error)
+            else:
+                results[check.id] = finished(check, self._ctx, outcome.findings, outcome.metrics)
+        return results
+
+    def _second_round(self, wants: dict[int, Any]) -> list[Any]:
+        """A task per block gathering the rows that the summary checks at these positions want."""
+        assert self._shared is not None
+        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(_gather_block)
+        checks_ref = self.ray.put([self.remote[i] for i in wants])
+        wants_ref = self.ray.put(list(wants.values()))
+        shells_ref, config_ref, labelled = self._shared
+        return [
+            task.remote(checks_ref, wants_ref, shells_ref, block, config_ref, labelled, self._debug)
+            for block in self._blocks
+        ]
+
+    def _get(self, refs: list[Any]) -> list[Any]:
+        """The tasks' results; `TaskFailed` with the reason when one failed or ran past the limit."""
+        try:
+            return self.ray.get(refs, timeout=self._timeout or None)
         except self.ray.exceptions.GetTimeoutError:
-            reason = f"the Ray tasks of the record checks did not finish within {self._timeout:g} s"
-            return {c.id: errored(c, reason) for c in self.remote}
+            raise TaskFailed(
+                f"the Ray tasks of the record checks did not finish within {self._timeout:g} s"
+            ) from None
         except self.ray.exceptions.RayError as exc:
             if self._debug:
                 raise
-            reason = f"a Ray task failed: {first_line(exc)}"
-            return {c.id: errored(c, reason) for c in self.remote}
-        self.figures = [figures for _, figures in per_block]
-        results = {}
-        for i, check in enumerate(self.remote):
-            merged = blocks.merge(check, [outcomes[i] for outcomes, _ in per_block])
-            if check.scope == SUMMARY:  # concluded here, on the splits without rows
-                merged = blocks.conclude(check, self._rowless, merged, self._debug)
-            self.cpu_seconds[check.id] = merged.cpu_seconds
-            if merged.error:
-                results[check.id] = errored(check, merged.error)
-            else:
-                results[check.id] = finished(check, self._ctx, merged.findings, merged.metrics)
-        return results
+            raise TaskFailed(f"a Ray task failed: {first_line(exc)}") from None
 
     def describe(self) -> dict[str, Any]:
         """What the report says of the engine: its name, the cluster, the blocks, the checks on its

@@ -161,11 +161,25 @@ class Summarised(Check):
         """Summaries of blocks, in block order, as the summary of all their rows (`add_summaries`)."""
         return add_summaries(parts)
 
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """What the conclusion needs of the rows beyond the merged summary, read in a second round
+        over the blocks (`gather`): the classes it will report, whose rows its findings name, so that
+        the summary carries counts, not a line per row. None (the default): nothing more."""
+        return None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:  # pragma: no cover - abstract
+        """On one block, the rows `wanted` names; merged as summaries are, into `summary["rows"]`."""
+        raise NotImplementedError
+
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterable[Finding]:  # pragma: no cover
         raise NotImplementedError
 
     def run(self, ctx: Context) -> Iterable[Finding]:
-        return self.conclude(ctx, type(self).merge_summaries([self.summarise(ctx)]))
+        summary = type(self).merge_summaries([self.summarise(ctx)])
+        wanted = self.wanted(ctx, summary)
+        if wanted is not None:
+            summary["rows"] = add_summaries([self.gather(ctx, wanted)])
+        return self.conclude(ctx, summary)
 
 
 def add_summaries(parts: list[dict[str, Any]]) -> dict[str, Any]:
