@@ -25,6 +25,7 @@ import resource
 import socket
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -213,18 +214,26 @@ def run_block(checks: list[Check], ctx: Context, debug: bool = False) -> list[Ou
     for check in checks:
         own = copy.copy(check)
         own.metrics = {}
-        began = time.process_time()
-        try:
-            if isinstance(own, Summarised):
-                outcomes.append(Outcome(summary=own.summarise(ctx.view())))
-            else:
-                outcomes.append(Outcome(list(own.run(ctx.view())), dict(own.metrics)))
-        except Exception as exc:
-            if debug:
-                raise
-            outcomes.append(Outcome(error=error_reason(exc)))
-        outcomes[-1].cpu_seconds = time.process_time() - began
+        if isinstance(own, Summarised):
+            outcomes.append(_timed(lambda own=own: Outcome(summary=own.summarise(ctx.view())), debug))
+        else:
+            outcomes.append(
+                _timed(lambda own=own: Outcome(list(own.run(ctx.view())), dict(own.metrics)), debug)
+            )
     return outcomes
+
+
+def _timed(work: Callable[[], Outcome], debug: bool) -> Outcome:
+    """`work()`, or the error it raised as the outcome (raised under `debug`), with its CPU seconds."""
+    began = time.process_time()
+    try:
+        outcome = work()
+    except Exception as exc:
+        if debug:
+            raise
+        outcome = Outcome(error=error_reason(exc))
+    outcome.cpu_seconds = time.process_time() - began
+    return outcome
 
 
 def wanted(checks: list[Check], ctx: Context, merged: list[Outcome], debug: bool = False) -> dict[int, Any]:
@@ -252,14 +261,7 @@ def gather(checks: list[Check], wants: list[Any], ctx: Context, debug: bool = Fa
     outcomes = []
     for check, want in zip(checks, wants, strict=True):
         assert isinstance(check, Summarised)
-        began = time.process_time()
-        try:
-            outcomes.append(Outcome(summary=check.gather(ctx.view(), want)))
-        except Exception as exc:
-            if debug:
-                raise
-            outcomes.append(Outcome(error=error_reason(exc)))
-        outcomes[-1].cpu_seconds = time.process_time() - began
+        outcomes.append(_timed(lambda c=check, w=want: Outcome(summary=c.gather(ctx.view(), w)), debug))
     return outcomes
 
 
