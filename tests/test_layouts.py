@@ -164,6 +164,17 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         '"response" is empty',
     ),
     "question_answer": (lambda q, a: {"question": q, "answer": a}, "FMT011", '"answer" is empty'),
+    "question_answers": (
+        lambda q, a: {
+            "id": "5733be28",
+            "title": "Shop",
+            "context": "Orders ship within a day and arrive within a week.",
+            "question": q,
+            "answers": {"text": [a] if a else [], "answer_start": [0] if a else []},
+        },
+        "FMT011",
+        '"answers" holds no answer text (an unanswerable question',
+    ),
     "prompt_response": (lambda q, a: {"prompt": q, "response": a}, "FMT011", '"response" is empty'),
     "query_response": (lambda q, a: {"query": q, "response": a}, "FMT011", '"response" is empty'),
     "question_response": (

@@ -430,6 +430,19 @@ LAYOUTS: dict[str, Layout] = {
             {"instruction": "prompt", "context": "context", "response": "response"},
             {"category": "meta", "system": "system"},
         ),
+        # Extractive QA as SQuAD ships on the Hub: the answers are {"text": [...], "answer_start": [...]},
+        # the first text the target; an empty list is SQuAD 2.0's unanswerable question.
+        _layout(
+            "question_answers",
+            PAIR,
+            'extractive QA: {"question", "context", "answers": {"text": [...]}} (SQuAD, on the Hub)',
+            '{"id": "5733be28", "title": "Notre_Dame", "context": "Architecturally, the school ...", '
+            '"question": "To whom did the Virgin Mary appear?", "answers": {"text": ["Saint Bernadette"], '
+            '"answer_start": [515]}}',
+            {"question": "prompt", "answers": "response"},
+            {"context": "context", "id": "meta", "title": "meta"},
+            types=(("answers", "object"),),
+        ),
         _layout(
             "question_answer",
             PAIR,
@@ -556,8 +569,9 @@ LAYOUTS: dict[str, Layout] = {
             '{"id": 1, "query": "Weather in Paris?", "tools": "[{\\"name\\": \\"weather\\", '
             '\\"parameters\\": {\\"city\\": {\\"type\\": \\"str\\"}}}]", '
             '"answers": "[{\\"name\\": \\"weather\\", \\"arguments\\": {\\"city\\": \\"Paris\\"}}]"}',
-            {"query": "prompt", "answers": "calls"},
-            {"tools": "tools", "id": "meta"},
+            {"query": "prompt", "answers": "calls", "tools": "tools"},
+            {"id": "meta"},
+            types=(("answers", "string"),),
         ),
         _layout(
             "input_output",

@@ -171,6 +171,14 @@ def _completion(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
     assistant message of a list."""
     key = layout.source("response") or "completion"
     value = lookup(obj, key)
+    if isinstance(value, dict) and isinstance(value.get("text"), list):  # SQuAD's answers object
+        found = [t for t in value["text"] if isinstance(t, str) and t.strip()]
+        if not found:
+            rec.issue(
+                NO_TARGET,
+                f'"{key}" holds no answer text (an unanswerable question: write what the model should say)',
+            )
+        return found[0] if found else ""
     if not _is_messages(value):
         return string_field(obj, key, rec, target=True, lenient=layout.lenient)
     msgs = messages(value, key, rec, "role", "content", None)
