@@ -165,6 +165,67 @@ def qualified_apart(
     )
 
 
+ASKED_BATCH_LINES = 20_000
+"""Grouped lines whose inputs and answers `NearDuplicateInput._asked_alike` holds as words at once."""
+
+
+def _pieces(groups: list[list[int]], limit: int | None = None) -> Iterator[list[tuple[int, int, list[int]]]]:
+    """The groups in batches of about `limit` (`ASKED_BATCH_LINES`) lines, each a list of (group
+    index, its first line, some of its other lines in order); a large group is cut into pieces."""
+    limit = limit or ASKED_BATCH_LINES
+    batch: list[tuple[int, int, list[int]]] = []
+    size = 0
+    for index, (head, *rest) in enumerate(groups):
+        for start in range(0, len(rest), limit):
+            part = rest[start : start + limit]
+            batch.append((index, head, part))
+            size += len(part) + 1
+            if size >= limit:
+                yield batch
+                batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _input_words(ctx: Context, split: str, batch: list[tuple[int, int, list[int]]]) -> dict[int, list[str]]:
+    """line -> the normalised words of its input, in order, for every line of a batch (`_pieces`)."""
+    lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
+    prompts = raw_texts(ctx, split, lines, "prompt")
+    return dict(zip(lines, _word_lists([prompts.get(line, "") for line in lines]), strict=True))
+
+
+def _apart(
+    ctx: Context,
+    split: str,
+    batch: list[tuple[int, int, list[int]]],
+    common: frozenset[str],
+    seen: dict[str, dict[str, int]] | None,
+) -> list[list[bool]]:
+    """Per piece of a batch (`_pieces`), per line after the first: whether its input asks another
+    thing than the piece's first line's (`answered_apart`, `qualified_apart`; both labelled and under
+    two labels, `labelled_apart` with `seen`, `word_labels` of the differing words; None: no labels)."""
+    lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
+    ordered = _input_words(ctx, split, batch)
+    asked = {line: set(words) for line, words in ordered.items()}
+    answers = raw_texts(ctx, split, lines, "response")
+    told = dict(zip(lines, map(set, _word_lists([answers.get(line, "") for line in lines])), strict=True))
+    labels: dict[int, str] = {}
+    if seen is not None:
+        frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", pl.col("label"))
+        labels = {line: str(label) for line, label in frame.iter_rows() if label is not None}
+
+    def apart(head: int, line: int) -> bool:
+        pair = (asked[head], asked[line])
+        if seen is not None and head in labels and line in labels and labels[head] != labels[line]:
+            return labelled_apart(pair, (labels[head], labels[line]), seen, common)
+        answered = (told[head], told[line])
+        return answered_apart(pair, answered, common) or qualified_apart(
+            (ordered[head], ordered[line]), answered, common
+        )
+
+    return [[apart(head, line) for line in rest] for _, head, rest in batch]
+
+
 @register
 @dataclass
 class NearDuplicateInput(Check):
@@ -207,46 +268,25 @@ class NearDuplicateInput(Check):
     def _asked_alike(self, ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:
         """The groups without the members whose input asks another thing than the group's first
         (`answered_apart`; under another label, `labelled_apart`), those of two or more members
-        left."""
-        grouped = sorted({line for group in groups for line in group})
-        if not grouped:
+        left. Inputs and answers are read a batch of lines at a time (`_pieces`): as word sets a
+        long answer takes ~20 KB, and a million-row chat set groups ~400k lines."""
+        if not groups:
             return groups
-        prompts = raw_texts(ctx, split, grouped, "prompt")
-        answers = raw_texts(ctx, split, grouped, "response")
-        ordered = dict(zip(grouped, _word_lists([prompts.get(line, "") for line in grouped]), strict=True))
-        asked = {line: set(words) for line, words in ordered.items()}
-        told = {
-            line: set(words)
-            for line, words in zip(
-                grouped, _word_lists([answers.get(line, "") for line in grouped]), strict=True
-            )
-        }
         common = common_prompt_words(ctx, split)
-        labels: dict[int, str] = {}
-        seen: dict[str, dict[str, int]] = {}
-        if ctx.has_labels(split):
-            frame = (
-                ctx.valid_rows(split).filter(pl.col("line").is_in(grouped)).select("line", pl.col("label"))
-            )
-            labels = {line: str(label) for line, label in frame.iter_rows() if label is not None}
-            differing = {w for group in groups for line in group[1:] for w in asked[line] ^ asked[group[0]]}
+        seen: dict[str, dict[str, int]] | None = None
+        if ctx.has_labels(split):  # the words near inputs differ in, over every group, looked up once
+            differing: set[str] = set()
+            for batch in _pieces(groups):
+                asked = {line: set(words) for line, words in _input_words(ctx, split, batch).items()}
+                differing |= {
+                    w for _, head, rest in batch for line in rest for w in asked[line] ^ asked[head]
+                }
             seen = word_labels(ctx, split, differing - common - FILLER)
-
-        def apart(head: int, line: int) -> bool:
-            pair = (asked[head], asked[line])
-            if head in labels and line in labels and labels[head] != labels[line]:
-                return labelled_apart(pair, (labels[head], labels[line]), seen, common)
-            answered = (told[head], told[line])
-            return answered_apart(pair, answered, common) or qualified_apart(
-                (ordered[head], ordered[line]), answered, common
-            )
-
-        out = []
-        for head, *rest in groups:
-            kept = [head] + [line for line in rest if not apart(head, line)]
-            if len(kept) > 1:
-                out.append(kept)
-        return out
+        kept = [[head] for head, *_ in groups]
+        for batch in _pieces(groups):
+            for (group, _, rest), apart in zip(batch, _apart(ctx, split, batch, common, seen), strict=True):
+                kept[group] += [line for line, away in zip(rest, apart, strict=True) if not away]
+        return [group for group in kept if len(group) > 1]
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         text_threshold, text_shingle = near_options(ctx)
