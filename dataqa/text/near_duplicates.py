@@ -46,7 +46,7 @@ from scipy.sparse import csr_matrix
 
 from dataqa.engine.context import Context
 from dataqa.ingest.layouts import CLASSIFICATION, TEXT
-from dataqa.text.candidates import candidates_across, candidates_within
+from dataqa.text.candidates import candidates_across, candidates_within, unique_ints
 from dataqa.text.minhash import DEFAULT_SHINGLE, bands
 from dataqa.text.normalise import Distinct, distinct, hashes, normalise
 from dataqa.text.templates import bound_words, templates
@@ -78,7 +78,11 @@ def _answers_apart(
     if any(ctx.splits[split].kind == TEXT for split in splits):
         return apart
     raw = _raw_texts(ctx, splits, texts, "response")
-    answers = [normalise(pl.Series(raw(side, kept[:, side]), dtype=pl.String)).to_list() for side in (0, 1)]
+    answers = []
+    for side in (0, 1):  # each distinct row's answer normalised once, shared by its pairs
+        rows = unique_ints(kept[:, side])
+        normalised = normalise(pl.Series(raw(side, rows), dtype=pl.String)).to_list()
+        answers.append([normalised[at] for at in np.searchsorted(rows, kept[:, side]).tolist()])
     for i, (a, b) in enumerate(zip(*answers, strict=True)):
         if a != b and a.count(" ") + 1 >= ANSWER_WORDS and b.count(" ") + 1 >= ANSWER_WORDS:
             apart[i] = word_similarity(a, b) < threshold - 1e-9
