@@ -19,6 +19,7 @@ from dataqa.text import (
     near_duplicates,
     normalise,
     raw_parts,
+    short_edits,
     slots,
     swaps,
     templates,
@@ -633,3 +634,38 @@ def test_classification_examples_are_near_when_their_inputs_are_under_one_label(
     across = near_duplicates.near_pairs(ctx, "test", "train")
     assert across.select("left_line", "right_line").rows() == [(1, 2), (1, 3)]  # not line 1: lost_item
     assert near_duplicates.near_duplicate_groups(ctx, "train") == [[2, 3]]
+
+
+def test_short_texts_one_content_word_apart_are_candidates(tmp_path: Path) -> None:
+    """Short texts get exact keys of their content words (filler left out) and of each form with
+    one left out: a word added, a misspelling and filler around the same words make candidates
+    that word-pair sketches rarely make; two content words apart, a text past `SHORT_WORDS` content
+    words and a one-word form of a two-word text ("lights") make none."""
+    long_text = " ".join(WORDS[: slots.SHORT_WORDS + 1])
+    texts = [
+        "does life have meaning",  # 0
+        "does life have a meaning",  # 1: filler added
+        "what gives life meaning",  # 2: two content words apart from 0
+        "please lower the lights",  # 3
+        "lower lights now",  # 4: filler alone apart from 3
+        "dim lights",  # 5: shares one word of two with 4
+        "when will i receive my new card",  # 6
+        "when will i recieve my new card",  # 7: a misspelling
+        "when will i receive my card",  # 8: "new" left out of 6
+        long_text,  # 9
+        long_text + " today",  # 10: past SHORT_WORDS content words
+    ]
+    rows, keys = short_edits._chunk_keys(pl.Series(texts), 0)
+    assert rows.tolist() == list(range(9))
+    assert keys.shape == (9, slots.SHORT_WORDS + 1)
+    ctx = _context(
+        tmp_path,
+        train=[json.dumps({"prompt": t, "completion": "x"}) for t in texts],
+        test=[json.dumps({"prompt": t, "completion": "x"}) for t in ("Life has meaning?", "dim the lights")],
+    )
+    codes = short_edits.edit_candidates(ctx, "train", "train", "prompt")
+    n = len(texts)
+    pairs = sorted((int(c) // n, int(c) % n) for c in codes)
+    assert pairs == [(0, 1), (3, 4), (6, 7), (6, 8)]  # 7 and 8: a misspelling and a word left out
+    across = short_edits.edit_candidates(ctx, "test", "train", "prompt")
+    assert sorted((int(c) // n, int(c) % n) for c in across) == [(0, 0), (0, 1), (1, 5)]

@@ -17,7 +17,11 @@ How near-duplicates are found (see `benchmarks/similarity.md` for the measuremen
    one-permutation MinHash (one hash per shingle, `NUM_PERM` bins, empty bins filled by optimal
    densification), vectorised in numpy.
 4. LSH banding (`BANDS` bands of `NUM_PERM // BANDS` rows) turns sketches into candidate pairs:
-   a pair whose shingle sets have Jaccard 0.6 becomes a candidate with probability 0.99.
+   a pair whose shingle sets have Jaccard 0.6 becomes a candidate with probability 0.99. Short
+   texts one word apart share too few word pairs for that ("does life have meaning" / "does life
+   have a meaning": 2 of 5, a candidate with probability 0.56), so texts of up to
+   `slots.SHORT_WORDS` content words are also paired exactly when their content words, filler left
+   out, are the same or one apart (`dataqa.text.short_edits`).
 5. Every candidate is verified on the normalised texts (`dataqa.text.verify`): the word-level edit
    ratio (`1 - words inserted or deleted / words in both`; a changed word counts twice) of the
    content words, and of all words when there are template words, with typo fixes counted as the
@@ -49,6 +53,7 @@ from dataqa.ingest.layouts import CLASSIFICATION, TEXT
 from dataqa.text.candidates import candidates_across, candidates_within, unique_ints
 from dataqa.text.minhash import DEFAULT_SHINGLE, bands
 from dataqa.text.normalise import Distinct, distinct, hashes, normalise
+from dataqa.text.short_edits import edit_candidates
 from dataqa.text.templates import bound_words, templates
 from dataqa.text.verify import verify_pairs, word_similarity
 
@@ -150,13 +155,16 @@ def near_pairs(
 
 
 def _candidates(ctx: Context, left: str, right: str, column: str, shingle: int) -> np.ndarray:
-    """LSH candidate pairs of `column`'s distinct texts: codes left row * right size + right row."""
+    """Candidate pairs of `column`'s distinct texts, as sorted unique codes left row * right size +
+    right row: the LSH candidates, and the short texts one content word apart (`short_edits`)."""
     if not distinct(ctx, left, column).size or not distinct(ctx, right, column).size:
         return np.empty(0, dtype=np.int64)
     keys = bands(ctx, left, column, shingle)
     if left == right:
-        return candidates_within(keys)
-    return candidates_across(keys, bands(ctx, right, column, shingle))
+        codes = candidates_within(keys)
+    else:
+        codes = candidates_across(keys, bands(ctx, right, column, shingle))
+    return unique_ints(np.concatenate([codes, edit_candidates(ctx, left, right, column)]), in_place=True)
 
 
 def _verified(
@@ -197,20 +205,14 @@ def _verified(
 
 def _examples(ctx: Context, split: str) -> pl.DataFrame:
     """Per distinct whole example of a classification split, in order: its `line`, its input's
-    representative (`rep`, null without an input), that input's row among the distinct inputs
-    (`input`, -1 without one) and its label's normalised hash (`response_norm`)."""
-    inputs = distinct(ctx, split, "prompt")
-    frame = (
+    representative (`rep`, null without an input) and its label's normalised hash (`response_norm`)."""
+    return (
         pl.DataFrame({"line": distinct(ctx, split, "text").lines}, schema={"line": pl.Int64})
-        .join(inputs.members, on="line", how="left", maintain_order="left")
+        .join(distinct(ctx, split, "prompt").members, on="line", how="left", maintain_order="left")
         .join(
             hashes(ctx, split).select("line", "response_norm"), on="line", how="left", maintain_order="left"
         )
     )
-    rep = frame["rep"].fill_null(-1).to_numpy()
-    at = np.minimum(np.searchsorted(inputs.lines, rep), max(inputs.size - 1, 0))
-    found = (rep >= 0) & (inputs.lines[at] == rep) if inputs.size else np.zeros(len(rep), dtype=bool)
-    return frame.with_columns(pl.Series("input", np.where(found, at, -1), dtype=pl.Int64))
 
 
 def _labelled_pairs(ctx: Context, left: str, right: str, threshold: float, shingle: int) -> pl.DataFrame:
@@ -218,26 +220,10 @@ def _labelled_pairs(ctx: Context, left: str, right: str, threshold: float, shing
     near (verified as `near_pairs` of the inputs, their similarity) under the same label
     (normalised). The label's words, shared by every example of a class, would otherwise make two
     short inputs look alike; near inputs under two labels are a label conflict (LBL002, LEAK005),
-    not a copy. The inputs' verification serves the whole examples too (DUP003 and DUP004).
-
-    Candidates: the inputs' own, and the pairs of inputs under one label whose whole examples'
-    sketches meet (the shared label words make two short inputs a candidate more often: "does
-    life have meaning" / "does life have a meaning" share 2 of 5 word pairs, too few for the
-    inputs' sketches to meet reliably); only those the inputs' sketches missed are verified here."""
-    inputs = near_pairs(ctx, left, right, "prompt", threshold, shingle=shingle)
+    not a copy. The inputs' verification serves the whole examples too (DUP003 and DUP004)."""
+    found = near_pairs(ctx, left, right, "prompt", threshold, shingle=shingle)
     lx = _examples(ctx, left)
     rx = lx if left == right else _examples(ctx, right)
-    width = distinct(ctx, right, "prompt").size
-    codes = _candidates(ctx, left, right, "text", shingle)
-    a, b = codes // max(rx.height, 1), codes % max(rx.height, 1)
-    ia, ib = lx["input"].to_numpy()[a], rx["input"].to_numpy()[b]
-    same = (lx["response_norm"].to_numpy()[a] == rx["response_norm"].to_numpy()[b]) & (ia >= 0) & (ib >= 0)
-    ia, ib = ia[same], ib[same]
-    if left == right:
-        ia, ib = np.minimum(ia, ib), np.maximum(ia, ib)
-        ia, ib = ia[ia != ib], ib[ia != ib]
-    more = np.setdiff1d(ia * np.int64(width) + ib, _candidates(ctx, left, right, "prompt", shingle))
-    found = pl.concat([inputs, _verified(ctx, (left, right), "prompt", threshold, shingle, more)])
     pairs = found.join(
         lx.select(pl.col("line").alias("a"), pl.col("rep").alias("left_line"), "response_norm"),
         on="left_line",
