@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataqa
@@ -141,9 +141,21 @@ def _variant(text: str, data: st.DataObject) -> str:
 def test_a_record_and_its_normalised_variant_share_a_group(
     text: str, data: st.DataObject, tmp_path: Path
 ) -> None:
-    variant = _variant(text, data)
+    _variant_shares_a_group(text, _variant(text, data), tmp_path)
+
+
+@pytest.mark.parametrize(("text", "variant"), [("ῒ", "ῒ".upper()), ("Straße", "STRASSE"), ("Café", "CAFÉ!")])
+def test_case_mappings_that_are_not_one_to_one(text: str, variant: str, tmp_path: Path) -> None:
+    """Variants hypothesis finds rarely, pinned: a case round trip that does not recompose ("ῒ")."""
+    _variant_shares_a_group(text, variant, tmp_path)
+
+
+def _variant_shares_a_group(text: str, variant: str, tmp_path: Path) -> None:
+    """A record and its case, spacing, punctuation and Unicode-form variant are one near group,
+    unless their normal forms differ only by a case mapping that is not one-to-one."""
     norm = pl.DataFrame({"t": [text, variant]}).select(normalise.normalise_expr(pl.col("t")))["t"]
-    assume(norm[0] != "")
+    if not norm[0]:
+        return  # nothing left to compare
     # A distinct filler keeps the split from being a single row of each kind.
     lines = [
         json.dumps({"prompt": "filler question about shipping times", "completion": "three days"}),
@@ -156,8 +168,11 @@ def test_a_record_and_its_normalised_variant_share_a_group(
     if norm[0] == norm[1]:
         assert [2, 3] in near_duplicates.near_duplicate_groups(ctx, "train")
         assert [2, 3] in near_duplicates.near_duplicate_groups(ctx, "train", column="prompt")
-    else:  # only case mappings that are not one-to-one (e.g. "ß".upper() == "SS") can differ
-        assert norm[0].upper() == norm[1].upper()
+    else:  # only case mappings that are not one-to-one can differ: "ß".upper() == "SS", and "ῒ"
+        # upper-cased and lowered again is "ϊ" + a combining grave that lowering does not recompose
+        assert unicodedata.normalize("NFKC", norm[0].casefold()) == unicodedata.normalize(
+            "NFKC", norm[1].casefold()
+        )
 
 
 def test_ngram_overlap_reports_the_span_and_ignores_stock_phrases(tmp_path: Path) -> None:
