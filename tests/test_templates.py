@@ -229,6 +229,8 @@ def test_a_word_the_set_writes_only_beside_another_makes_another_term(tmp_path: 
     assert (
         templates.bound_words(_context(tmp_path, train=[json.dumps({"text": "a b"})] * 3), "prompt") is None
     )
+    one_word = [json.dumps({"text": f"w{i}", "label": "x"}) for i in range(12)]
+    assert templates.bound_words(_context(tmp_path, train=one_word), "prompt") == {}
 
 
 def test_name_positions_skip_sentence_starts_and_titles() -> None:
