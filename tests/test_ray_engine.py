@@ -273,6 +273,18 @@ def test_a_folder_of_shards_and_a_glob_are_read_file_by_file_on_the_workers(
         assert_same(local, remote)
 
 
+def test_a_layout_inferred_on_the_driver_is_the_one_the_workers_read_in(tmp_path: Path) -> None:
+    """A label field named otherwise ("category") is inferred from the first records here; the passes
+    come back from the workers with copies of that layout, which still count as the one inferred
+    (the split's note says what was taken, as locally)."""
+    rows = [f'"ticket {i} about my card",{"card" if i % 2 else "refund"}' for i in range(120)]
+    train = tmp_path / "train.csv"
+    train.write_text("text,category\n" + "\n".join(rows) + "\n")
+    local, remote = both(str(train), block_rows=50)
+    assert "category" in local["splits"][0]["input"]["note"]
+    assert_same(local, remote)
+
+
 def test_a_file_the_workers_cannot_see_is_read_by_the_driver(tmp_path: Path) -> None:
     """On a cluster without a shared file system a worker does not find the file (or finds another
     of that name): it says so, the engine's mapper gives up and the driver reads the split itself."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from array import array
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -89,6 +90,9 @@ def read(source: Input, split_format: Layout | None, reading: Reading, mapper: M
     done = mapper(functools.partial(read_piece, split_format, reading), todo)
     if done is None:
         return None
+    known = {layout: layout for layout in (split_format, reading.forced, reading.templated, *reading.layouts)}
+    for d in done:  # the layouts as this process holds them: a caller may ask which one it is (`is`)
+        d.result.counts = Counter({known.get(k, k): n for k, n in d.result.counts.items()})
     passes: list[_Pass] = []
     base = 0
     for index, part in enumerate(source.parts):
