@@ -644,6 +644,9 @@ def test_a_file_named_for_no_kind_that_is_not_json_is_read_as_lines(tmp_path: Pa
     path.write_text("How did serfdom develop ?\nWho killed Gandhi ?\n")
     report = scan(path, select=["FMT"])
     assert report.splits[0].input["kind"] == "text" and report.splits[0].rows == 2 and report.findings == []
+    damaged = tmp_path / "records"
+    damaged.write_text('not json at all\n{"text": "a record", "label": "x"}\n')
+    assert scan(damaged, select=["FMT"]).splits[0].input["kind"] == "jsonl"
     binary = tmp_path / "blob"
     binary.write_bytes(b"\x00\x01\x02binary\n\x00\xff\n")
     assert scan(binary, select=["FMT"]).splits[0].input["kind"] == "jsonl"

@@ -218,16 +218,18 @@ def _tab_table(text: bytes) -> str | None:
 
 
 def _prose(text: bytes) -> bool:
-    """Whether a head that is not JSON is UTF-8 text without NUL bytes (fastText's `train.ft`, an
-    extensionless `LABEL text` file): read line by line; anything else goes to the JSONL reader,
-    which names binary and badly encoded files."""
+    """Whether a head that is not JSON is UTF-8 text without NUL bytes and with no line that opens a
+    JSON object or array in its first lines (fastText's `train.ft`, an extensionless `LABEL text`
+    file): read line by line; anything else goes to the JSONL reader, which names binary and badly
+    encoded files and a JSONL file whose first line is damaged."""
     try:
         head = text.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(text) - 3:  # not just a character cut at the end of the head
             return False
         head = text[: exc.start].decode("utf-8")
-    return "\x00" not in head and head.lstrip()[:1] not in ("{", "[")
+    lines = [line.lstrip() for line in head.splitlines()[:_CSV_PROBE_LINES] if line.strip()]
+    return "\x00" not in head and not any(line[:1] in ("{", "[") for line in lines)
 
 
 def _sample(text: bytes) -> str:
