@@ -19,6 +19,7 @@ from click.testing import CliRunner
 import dataqa
 from dataqa.commands.cli import main
 from dataqa.core.errors import InputError
+from dataqa.ingest.dataset import load_split
 from dataqa.ingest.readers import jsonarray
 from dataqa.ingest.readers.layout import document_splits
 
@@ -321,18 +322,20 @@ def test_numbered_labels_named_label_are_classes(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("first", "second", "label", "values"),
+    ("first", "second", "label", "values", "layout"),
     [
-        ("premise", "hypothesis", "label", ["entailment", "neutral", "contradiction"]),
-        ("sentence1", "sentence2", "label", [0, 1]),
-        ("premise", "hypothesis", "target", [0, 1]),
-        ("question1", "question2", "is_duplicate", [0, 1]),
+        ("premise", "hypothesis", "label", ["entailment", "neutral", "contradiction"], "premise_hypothesis"),
+        ("sentence1", "sentence2", "label", [0, 1], "sentence_pair"),
+        ("premise", "hypothesis", "target", [0, 1], None),
+        ("question1", "question2", "is_duplicate", [0, 1], "question_pair"),
+        ("question1", "question2", "same", [0, 1], None),
     ],
 )
 def test_sentence_pairs_are_read_as_classification_with_the_second_text_as_context(
-    tmp_path: Path, first: str, second: str, label: str, values: list
+    tmp_path: Path, first: str, second: str, label: str, values: list, layout: str | None
 ) -> None:
-    """NLI and paraphrase sets (SNLI/MNLI, GLUE's MRPC, USB, QQP): two free texts and a label."""
+    """NLI and paraphrase sets (SNLI/MNLI, GLUE's MRPC, USB, QQP): two free texts and a label. The
+    names the releases use are layouts of their own; other names are found by the label's values."""
     rows = [
         {
             "idx": i,
@@ -346,7 +349,12 @@ def test_sentence_pairs_are_read_as_classification_with_the_second_text_as_conte
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     report = dataqa.scan(str(path), select=["FMT"])
     split = report.splits[0]
-    if label == "is_duplicate":  # a label the names do not give stays unread, with a map suggested
+    if layout is not None:  # a published layout: both texts and the label by their names
+        assert split.format == layout and report.findings == []
+        loaded = load_split("train", str(path))
+        assert loaded.fields == {"text": first, "context": second, "label": label}
+        return
+    if label == "same":  # a label the names do not give stays unread, with a map suggested
         assert split.format is None
         return
     assert (split.format, split.label_source) == ("classification", label) and report.findings == []
@@ -395,8 +403,8 @@ FALSE_READINGS = {
     "three free texts are no sentence pair": (
         [
             {
-                "premise": f"A man eats {i}.",
-                "hypothesis": f"Someone eats {i}.",
+                "sentence_a": f"A man eats {i}.",
+                "sentence_b": f"Someone eats {i}.",
                 "explanation": f"Eating {i} is eating.",
                 "label": ["entailment", "neutral"][i % 2],
             }
@@ -467,7 +475,7 @@ def test_sentence_pairs_are_suggested_and_read_as_one_input(tmp_path: Path) -> N
     path = tmp_path / "train.jsonl"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     report = dataqa.scan(str(path), select=["FMT", "DUP001", "LBL001"])
-    assert report.splits[0].format == "classification"  # read without a map: a sentence pair
+    assert report.splits[0].format == "premise_hypothesis"  # read without a map: a sentence pair
     assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("DUP001", [5, 21])]
     fields = {"premise": "text", "hypothesis": "context"}
     mapped = dataqa.scan(str(path), select=["FMT", "DUP001", "LBL001"], fields=fields)

@@ -399,6 +399,7 @@ def test_every_reading_option_reaches_each_splits_reader(monkeypatch) -> None:
         "line_pattern": r"(?P<label>\S+) (?P<text>.*)",
         "records_key": "topic",
         "template": None,
+        "reader": None,  # the local engine reads on the driver (the Ray engine passes its workers)
     }
     assert calls == [(("train", "a.jsonl"), options), (("test", "b.jsonl"), options)]
     assert runner.load_splits({"train": "a.jsonl"}, config) == {"train": "train"}  # no progress: quiet
