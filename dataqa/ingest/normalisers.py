@@ -198,23 +198,14 @@ def _calls(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
         rec.issue(MISSING_FIELD, f'no "{key}" field')
         return ""
     text = value if isinstance(value, str) else orjson.dumps(value).decode()
-    st, turn = rec.structure, 1
+    st = rec.structure
+    before = len(st.events)
+    st.json_calls(
+        value, key, 1, f'"{key}" is a string that is not JSON'
+    )  # the answer's turn, after the user's
     st.next_turn = 2
-    try:
-        calls = orjson.loads(value) if isinstance(value, str) else value
-    except orjson.JSONDecodeError:
-        st.call(key, turn, None, None, None, "object", f'"{key}" is a string that is not JSON')
-        return text
-    calls = calls if isinstance(calls, list) else [calls]
-    if not calls:
+    if len(st.events) == before:
         rec.issue(NO_TARGET, f'"{key}" holds no call')
-    for i, call in enumerate(calls):
-        where = f"{key}[{i}]"
-        if not isinstance(call, dict):
-            st.call(where, turn, None, None, None, "object", f"call is {a_json_type(call)}")
-            continue
-        args = call.get("arguments", call.get("parameters"))
-        st.call(where, turn, call.get("id"), call.get("name"), args, "object")
     return text
 
 

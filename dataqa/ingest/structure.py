@@ -148,22 +148,9 @@ class Structure:
         """Record the calls a message makes; returns their payloads (for the message's text)."""
         payloads: list[Any] = []
         if sharegpt:
-            value = msg.get("value")
-            try:
-                decoded = orjson.loads(value) if isinstance(value, str) else value
-            except orjson.JSONDecodeError:
-                self.call(at, turn, None, None, value, "object", "function_call value is not valid JSON")
-                return [value]
-            calls = decoded if isinstance(decoded, list) else [decoded]
-            for j, call in enumerate(calls):
-                where = f"{at}.value" + (f"[{j}]" if isinstance(decoded, list) else "")
-                if not isinstance(call, dict):
-                    self.call(where, turn, None, None, None, "object", f"call is {a_json_type(call)}")
-                    continue
-                args = call.get("arguments", call.get("parameters"))
-                self.call(where, turn, call.get("id"), call.get("name"), args, "object")
-                payloads.append(call)
-            return payloads
+            return self.json_calls(
+                msg.get("value"), f"{at}.value", turn, "function_call value is not valid JSON", at
+            )
         tool_calls = msg.get("tool_calls")
         if tool_calls is not None:
             if not isinstance(tool_calls, list):
@@ -194,6 +181,29 @@ class Structure:
             self.call(
                 f"{at}.function_call", turn, None, None, None, "string", "function_call is not an object"
             )
+        return payloads
+
+    def json_calls(
+        self, value: Any, where: str, turn: int, not_json: str, at: str | None = None
+    ) -> list[Any]:
+        """Record the calls a value holds, one {name, arguments} object or a list of them, possibly
+        written as a JSON string (ShareGPT's function_call turn, xLAM's answers); returns their
+        payloads. `not_json` is the problem of a string that is not JSON, reported at `at`."""
+        try:
+            decoded = orjson.loads(value) if isinstance(value, str) else value
+        except orjson.JSONDecodeError:
+            self.call(where if at is None else at, turn, None, None, value, "object", not_json)
+            return [value]
+        payloads: list[Any] = []
+        calls = decoded if isinstance(decoded, list) else [decoded]
+        for j, call in enumerate(calls):
+            place = where + (f"[{j}]" if isinstance(decoded, list) else "")
+            if not isinstance(call, dict):
+                self.call(place, turn, None, None, None, "object", f"call is {a_json_type(call)}")
+                continue
+            args = call.get("arguments", call.get("parameters"))
+            self.call(place, turn, call.get("id"), call.get("name"), args, "object")
+            payloads.append(call)
         return payloads
 
     # -- content parts ----------------------------------------------------------------------

@@ -222,12 +222,11 @@ def _prose(text: bytes) -> bool:
     JSON object or array in its first lines (fastText's `train.ft`, an extensionless `LABEL text`
     file): read line by line; anything else goes to the JSONL reader, which names binary and badly
     encoded files and a JSONL file whose first line is damaged."""
-    try:
-        head = text.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(text) - 3:  # not just a character cut at the end of the head
-            return False
-        head = text[: exc.start].decode("utf-8")
+    head = _sample(text)
+    if (
+        len(head.encode("utf-8")) < len(text) - 3
+    ):  # a byte that is not UTF-8, not just a character cut at the end
+        return False
     lines = [line.lstrip() for line in head.splitlines()[:_CSV_PROBE_LINES] if line.strip()]
     return "\x00" not in head and not any(line[:1] in ("{", "[") for line in lines)
 
