@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import glob
 import json
 import logging
 import os
@@ -320,6 +321,9 @@ def test_sets_of_the_developer_corpus_give_the_same_report(
     entries = tomllib.loads((ROOT / "benchmarks" / "real" / "sets.toml").read_text(encoding="utf-8"))["set"]
     entry = next(e for e in entries if e["name"] == name)
     paths = {s: str(REALDATA / entry[s]) for s in ("train", "valid", "test") if entry.get(s)}
+    missing = [p for p in paths.values() if not glob.glob(p)]
+    if missing:  # a partial copy of the corpus: restore it with benchmarks/real/corpus.py restore
+        pytest.skip(f"{name}: not in this copy of the developer corpus ({', '.join(missing)})")
     local, remote = both(paths.pop("train"), block_rows=300, **paths, **entry.get("options", {}))
     assert_same(local, remote)
 
