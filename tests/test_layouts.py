@@ -232,6 +232,16 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"targets" is empty',
     ),
+    "inputs_targets_pretokenized": (
+        lambda q, a: {
+            "inputs_pretokenized": q,
+            "targets_pretokenized": a,
+            "inputs": [3, 9],
+            "targets": [5] if a else [],
+        },
+        "FMT011",
+        '"targets_pretokenized" is empty',
+    ),
     "prompt_reference": (
         lambda q, a: {"category": "style", "prompt": q, "reference": a},
         "FMT011",
@@ -545,6 +555,12 @@ def test_conversations_written_without_roles_and_conversational_prompt_completio
         ({"question": "a", "answer": "b"}, "question_answer"),
         ({"problem": "a", "solution": "b", "level": "Level 1", "type": "Algebra"}, "problem_solution"),
         ({"inputs": "a", "targets": "b", "task": "flan"}, "inputs_targets"),
+        (
+            {"inputs_pretokenized": "a", "targets_pretokenized": "b", "inputs": [1, 2], "targets": [3]},
+            "inputs_targets_pretokenized",
+        ),
+        ({"text": "a", "id": "<urn:1>", "dump": "CC-MAIN-2013-20", "language_score": 0.9}, "text"),
+        ({"id": "1", "text": "a", "source": "c4", "added": "2023", "created": "2019"}, "text"),
         ({"prompt": "a", "response": "b"}, "prompt_response"),
     ],
 )

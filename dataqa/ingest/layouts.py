@@ -121,8 +121,13 @@ _PAIR_META = (
 """Keys pair-classification releases carry beside the pair (SNLI's parses and annotators, ANLI's
 reason, Quora's question ids)."""
 
-META_KEYS = ("id", "meta", "metadata", "source", "url", "title", "timestamp", "date", "lang", "language")
-"""Keys plain pre-training text is often published with (C4, The Pile, RedPajama, FineWeb)."""
+META_KEYS = (
+    *("id", "meta", "metadata", "source", "url", "title", "timestamp", "date", "lang", "language"),
+    # FineWeb and FineWeb-Edu's crawl fields and scores; Dolma's and peS2o's dates and version
+    *("dump", "file_path", "language_score", "token_count", "score", "int_score"),
+    *("added", "created", "version"),
+)
+"""Keys plain pre-training text is often published with (C4, The Pile, RedPajama, FineWeb, Dolma)."""
 
 
 @dataclass(frozen=True)
@@ -492,6 +497,22 @@ LAYOUTS: dict[str, Layout] = {
             '{"inputs": "Translate to German: thank you", "targets": "danke", "task": "wmt"}',
             {"inputs": "prompt", "targets": "response"},
             {"task": "meta", "template_type": "meta", "task_name": "meta", "task_source": "meta"},
+        ),
+        # BigScience's P3 (T0's training mixture): the texts under *_pretokenized, beside their token ids
+        _layout(
+            "inputs_targets_pretokenized",
+            PAIR,
+            'P3: {"inputs_pretokenized", "targets_pretokenized"} beside their token ids',
+            '{"inputs_pretokenized": "Translate to German: thank you", "targets_pretokenized": "danke", '
+            '"inputs": [30355, 12], "targets": [3, 26]}',
+            {"inputs_pretokenized": "prompt", "targets_pretokenized": "response"},
+            {
+                "inputs": "meta",
+                "targets": "meta",
+                "answer_choices": "meta",
+                "is_correct": "meta",
+                "weight": "meta",
+            },
         ),
         # Evaluation sets with a reference answer per prompt (what a model's output is compared to).
         _layout(

@@ -189,9 +189,13 @@ def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target
                 rec.issue(TURN_ORDER, f"{at}: tool result without a preceding assistant tool call")
             seen_other = True
             previous = role
+        # An empty system turn is an empty system prompt, as `"system": ""` is in a field: trainers
+        # render it as nothing, and exports carry it (OpenHermes's and SlimOrca's `{"from": "system",
+        # "value": ""}`); not a turn that teaches nothing.
         if (
             not msg["content"].strip()
             and not msg["tool_calls"]
+            and role not in SYSTEM_ROLES
             and not (role == "assistant" and msg is msgs[-1])
         ):
             rec.issue(EMPTY_CONTENT, f"{at} ({role}) is empty")
