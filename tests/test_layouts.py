@@ -723,6 +723,18 @@ def test_cannot_read_names_every_unread_split_and_a_read_file_is_judged_as_usual
             "--map data=text",
         ),
         ([{"a": 1, "b": 2} for _ in range(5)], None),
+        (  # Nectar: a count of the answers is no answer; the first (best-ranked) one is
+            [
+                {
+                    "prompt": f"\n\nHuman: Name {i} colours.\n\nAssistant:",
+                    "answers": [{"answer": f"Red and {i} more", "model": "m", "rank": 1.0}],
+                    "num_responses": 7,
+                    "turns": 1,
+                }
+                for i in range(9)
+            ],
+            "--map answers.0.answer=response",
+        ),
         (  # Kaggle's spam.csv: names that say nothing, and three empty columns: read by values
             [
                 {"v1": ["ham", "spam"][i % 2], "v2": f"Message number {i} about lunch plans", "": ""}

@@ -117,6 +117,32 @@ def _role_by_name(key: str) -> str | None:
     return None
 
 
+_QUANTITY_WORDS = frozenset(
+    {
+        "num",
+        "number",
+        "count",
+        "n",
+        "score",
+        "scores",
+        "rating",
+        "ratings",
+        "rank",
+        "length",
+        "len",
+        "total",
+        "size",
+    }
+)
+"""Words of a key's name that say it counts or scores what the rest names ("num_responses",
+"answer_length", "score_chosen"): a number about a text, never the text itself."""
+
+
+def _is_quantity(key: str) -> bool:
+    words = re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", key).lower())
+    return any(word in _QUANTITY_WORDS for word in words)
+
+
 def _is_id(survey: KeySurvey, key: str) -> bool:
     name = _words(key)
     return name in ("id", "idx", "index", "uid", "uuid") or name.endswith("id") or name.startswith("id")
@@ -280,6 +306,8 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
             continue
         if role in ("prompt", "context", "system", "text") and kind != "string":
             continue
+        if role != "label" and _is_quantity(key):
+            continue  # Nectar's "num_responses" is how many answers there are, not an answer
         if role == "response" and kind not in ("string", "number", "array of string", "array of number"):
             continue
         if role == "label" and kind == "string" and not _label_like(survey, key):
