@@ -265,3 +265,37 @@ def test_prompt_and_answer_checks_run_once_turns_are_read(tmp_path: Path) -> Non
     assert [sorted(loc.line for loc in f.locations) for f in chat.findings] == [[2, 5]]
     text = dataqa.scan(path, select=["LBL007"], format="text")
     assert text.findings == [] and text.results[0].status.value == "skipped"
+
+
+def _glaive(i: int, reply: str = "It is 21°C in Oslo.") -> dict[str, str]:
+    """A glaive function-calling row: a system prompt with the functions, the chat rendered in one field."""
+    return {
+        "system": "SYSTEM: You are a helpful assistant with access to the following functions. "
+        'Use them if required - {"name": "get_weather", "parameters": {"type": "object"}}',
+        "chat": f"USER: What is the weather in city number {i}?\n\n\nASSISTANT: <functioncall> "
+        '{"name": "get_weather", "arguments": \'{"city": "Oslo"}\'} <|endoftext|>\n\n\n'
+        'FUNCTION RESPONSE: {"temperature": 21}\n\n\n'
+        f"ASSISTANT: {reply} <|endoftext|>\n",
+    }
+
+
+def test_glaive_function_calling_rows_are_chats_with_tool_results_and_their_system_prompt(
+    tmp_path: Path,
+) -> None:
+    rows = [_glaive(i) for i in range(8)] + [_glaive(8, reply="")]
+    rows.append(
+        {
+            "system": "SYSTEM: You are a helpful assistant.",
+            "chat": "USER: Hi\n\n\nUSER: Hello?\n\n\nASSISTANT: Hi there! <|endoftext|>",
+        }
+    )
+    path = write_jsonl(tmp_path / "glaive.jsonl", rows)
+    split = load_split("train", path)
+    assert (split.format, split.rendered.template.name) == ("system_chat", "vicuna")
+    first = next(r for r in split.frame.iter_rows(named=True) if r["line"] == 1)
+    assert first["system"].startswith("SYSTEM: You are a helpful assistant with access")
+    assert first["response"] == "It is 21°C in Oslo."
+    report = dataqa.scan(path, select=["FMT"])
+    found = sorted((f.check_id, f.locations[0].line, f.message) for f in report.findings)
+    assert [(c, line) for c, line, _ in found] == [("FMT011", 9), ("FMT013", 10)]
+    assert "the final assistant message is empty" in found[0][2] and "two user messages" in found[1][2]

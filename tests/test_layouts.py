@@ -373,6 +373,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"label" is empty',
     ),
+    "system_chat": (
+        lambda q, a: {"system": "SYSTEM: Be brief.", "chat": f"USER: {q}\n\n\nASSISTANT: {a} <|endoftext|>"},
+        "FMT011",
+        "the final assistant message is empty",
+    ),
     "text": (lambda q, a: {"text": f"{q} {a}" if a else ""}, "FMT010", '"text" is empty'),
 }
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-USER, ASSISTANT, SYSTEM = "user", "assistant", "system"
+USER, ASSISTANT, SYSTEM, TOOL = "user", "assistant", "system", "tool"
 CONTEXT = "context"
 """A turn appended to the user turn before it (the Alpaca prompt's "### Input:")."""
 OUTSIDE = "outside"
@@ -141,13 +141,15 @@ TEMPLATES: dict[str, Template] = {
             tokens=("</s>",),
             preamble=SYSTEM,
         ),
+        # glaive's function-calling chats are this template too: a "FUNCTION RESPONSE:" turn holds
+        # a tool's result, and each turn ends in "<|endoftext|>".
         _t(
             "vicuna",
-            "'USER:/ASSISTANT:' (Vicuna)",
+            "'USER:/ASSISTANT:' (Vicuna; glaive's FUNCTION RESPONSE turns)",
             "A chat between a user and an assistant. USER: What is 2+2? ASSISTANT: 4</s>",
-            r"(?:(?<=\s)|(?<=>)|^)(?P<role>USER|ASSISTANT):",
-            {"user": USER, "assistant": ASSISTANT},
-            tokens=("</s>",),
+            r"(?:(?<=\s)|(?<=>)|^)(?P<role>USER|ASSISTANT|FUNCTION RESPONSE):",
+            {"user": USER, "assistant": ASSISTANT, "function response": TOOL},
+            tokens=("</s>", "<|endoftext|>"),
             preamble=SYSTEM,
         ),
         _t(

@@ -798,6 +798,19 @@ LAYOUTS: dict[str, Layout] = {
             {"text": "text", "label": "label"},
             {"context": "context"},
         ),
+        # A chat rendered into a text field named "chat" beside its system prompt (glaive's
+        # function-calling sets: "USER: ... ASSISTANT: <functioncall> ... FUNCTION RESPONSE: ..."),
+        # read in the template its records carry, as a "text" field is.
+        _layout(
+            "system_chat",
+            TEXT,
+            'a rendered chat beside its system prompt: {"system", "chat"} (glaive function calling)',
+            '{"system": "SYSTEM: You are a helpful assistant.", "chat": "USER: Hi\\n\\n\\nASSISTANT: '
+            'Hello! <|endoftext|>"}',
+            {"chat": "text"},
+            {"system": "system"},
+            strict=True,
+        ),
         _layout(
             TEXT,
             TEXT,

@@ -33,6 +33,11 @@ def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
         rec.turns = [("assistant", text)]
         return
     msgs: list[dict[str, Any]] = []
+    system_key = layout.source_in(obj, "system")  # a system prompt beside the text (glaive's "system")
+    if system_key is not None:
+        system = string_field(obj, system_key, rec, required=False)
+        if system.strip():
+            msgs.append({"role": "system", "content": system, "tool_calls": False, "at": f'"{system_key}"'})
     for i, turn in enumerate(turns):
         at = f'"{key}" turn {i + 1}' + (f" ({turn.marker})" if turn.marker else " (before the first marker)")
         if turn.role == chat_templates.CONTEXT:  # the Alpaca prompt's input belongs to its instruction
@@ -42,7 +47,8 @@ def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
         if turn.role == chat_templates.OUTSIDE:
             rec.issue(TURN_ORDER, f"{at}: text outside any turn: {turn.content[:40]!r}")
             continue
-        if turn.role not in (chat_templates.SYSTEM, chat_templates.USER, chat_templates.ASSISTANT):
+        known = (chat_templates.SYSTEM, chat_templates.USER, chat_templates.ASSISTANT, chat_templates.TOOL)
+        if turn.role not in known:
             rec.issue(UNKNOWN_ROLE, f'{at}: role "{turn.role[:40]}"')
             continue
         msgs.append({"role": turn.role, "content": turn.content, "tool_calls": False, "at": at})
