@@ -98,6 +98,20 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "PREF002",
         '"conversation_b" ends with an empty assistant turn',
     ),
+    "pairwise_flagged": (
+        lambda q, a: {
+            "post_id": "x1",
+            "domain": "askscience_train",
+            "history": q,
+            "human_ref_A": a,
+            "human_ref_B": "No idea.",
+            "labels": 1,
+            "score_A": 52,
+            "score_B": 3,
+        },
+        "PREF002",
+        '"human_ref_A" is empty',
+    ),
     "pairwise_numbered": (
         lambda q, a: {
             "prompt": q,
@@ -920,3 +934,17 @@ def test_a_mapped_text_prompt_with_chosen_and_rejected_is_plain_preference_not_o
     chat = {"question": {"messages": [{"role": "user", "content": "Say hi"}]}, "good": [], "bad": []}
     openai, _ = detector.detect(chat)
     assert openai is not None and openai.base == "openai_preference"
+
+
+@pytest.mark.parametrize(("flag", "chosen", "rejected"), [(1, "first", "second"), (0, "second", "first")])
+def test_shp_labels_flag_says_whether_a_is_preferred(flag: int, chosen: str, rejected: str) -> None:
+    row = normalise(
+        {"history": "Q?", "human_ref_A": "first", "human_ref_B": "second", "labels": flag}, "pairwise_flagged"
+    )
+    assert (row["valid"], row["prompt"], row["response"], row["rejected"]) == (True, "Q?", chosen, rejected)
+    wrong = normalise(
+        {"history": "Q?", "human_ref_A": "a", "human_ref_B": "b", "labels": "A"}, "pairwise_flagged"
+    )
+    assert [i.detail for i in wrong["issues"]] == [
+        "\"labels\" is 'A'; expected 1 (A is preferred) or 0 (B is)"
+    ]

@@ -366,6 +366,24 @@ LAYOUTS: dict[str, Layout] = {
             dict.fromkeys(ARENA_META, "meta"),
             anchors=frozenset({"conversation_a", "conversation_b"}),
         ),
+        # Two answers to a post and a flag that is 1 when A is preferred, 0 when B is (Stanford SHP,
+        # SHP-2); the comments' ids, dates and scores are metadata.
+        _layout(
+            "pairwise_flagged",
+            PREFERENCE,
+            'two answers and a flag: {"history", "human_ref_A", "human_ref_B", "labels"} (Stanford SHP)',
+            '{"history": "Hi", "human_ref_A": "Hello!", "human_ref_B": "Go away.", "labels": 1}',
+            {"human_ref_A": "side_a", "human_ref_B": "side_b", "labels": "winner"},
+            {"history": "prompt"}
+            | dict.fromkeys(
+                (
+                    *("post_id", "domain", "upvote_ratio", "c_root_id_A", "c_root_id_B"),
+                    *("created_at_utc_A", "created_at_utc_B", "score_A", "score_B"),
+                    *("seconds_difference", "score_ratio"),
+                ),
+                "meta",
+            ),
+        ),
         # Two numbered answers to one prompt and the better one's number (PKU-SafeRLHF): the
         # helpfulness preference; the harmlessness one (safer_response_id) is kept as metadata.
         _layout(

@@ -149,13 +149,20 @@ def verdict(obj: dict[str, Any], rec: Record, layout: Layout) -> str | None:
 
     A verdict names its side as the data does ("model_a", "A", "conversation_b"): the side is the
     last letter after an underscore or alone; "tie ..." and "draw" prefer neither. Where the sides
-    are numbered ("response_0", "response_1"), the verdict is the winner's number."""
+    are numbered ("response_0", "response_1"), the verdict is the winner's number; where they end in
+    "A" and "B" (SHP's "human_ref_A"), it is a flag, 1 when A is preferred."""
     key = layout.source("winner") or "winner"
     value = lookup(obj, key)
     if value is MISSING or value is None:
         rec.issue(MISSING_FIELD, f'no "{key}" (or null): which side won is not said')
         return None
-    numbered = (layout.source("side_a") or "").endswith("0")
+    side_a, side_b = layout.source("side_a") or "", layout.source("side_b") or ""
+    if side_a.endswith("A") and side_b.endswith("B"):  # a flag: 1 when A is preferred (SHP's labels)
+        if value in (0, 1):
+            return "a" if value else "b"
+        rec.issue(WRONG_TYPE, f'"{key}" is {_shown(value)}; expected 1 (A is preferred) or 0 (B is)')
+        return None
+    numbered = side_a.endswith("0")
     if numbered:
         if value in (0, 1) and not isinstance(value, bool):
             return "ab"[int(value)]
