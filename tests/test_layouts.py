@@ -752,7 +752,7 @@ def test_cannot_read_names_every_unread_split_and_a_read_file_is_judged_as_usual
                 }
                 for i in range(9)
             ],
-            "--map answers.0.answer=response",
+            "--map prompt=prompt --map answers.0.answer=response",
         ),
         (  # Kaggle's spam.csv: names that say nothing, and three empty columns: read by values
             [

@@ -241,6 +241,10 @@ _CHAT_OPTIONAL = {
     "system": "system",
     "schemaVersion": "meta",
     "weight": "meta",
+    # HuggingFaceH4's SFT sets (ultrachat_200k, no_robots) repeat the first user turn as "prompt"
+    # beside its "prompt_id", as their preference sets do
+    "prompt": "meta",
+    "prompt_id": "meta",
     **_MEDIA,
 }
 
