@@ -7,12 +7,21 @@ any conversation's, and a text not in the split's template reported as a record 
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import orjson
 
 from dataqa.ingest import chat_templates
 from dataqa.ingest.formats import OTHER_FORMAT, TURN_ORDER, UNKNOWN_ROLE
 from dataqa.ingest.layouts import Layout
 from dataqa.ingest.record import Record, check_turns, string_field
+from dataqa.ingest.structure import result_items
+
+_FUNCTION_CALL = re.compile(r"\s*<functioncall>\s*(?P<payload>.*)", re.S)
+"""glaive's call turn: `<functioncall> {"name": ..., "arguments": '{...}'}`."""
+_QUOTED_ARGUMENTS = re.compile(r"""("arguments"\s*:\s*)'(?P<args>.*)'(\s*\}\s*)$""", re.S)
+"""glaive writes the arguments' JSON text in single quotes, which JSON does not allow."""
 
 
 def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
@@ -51,6 +60,32 @@ def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
         if turn.role not in known:
             rec.issue(UNKNOWN_ROLE, f'{at}: role "{turn.role[:40]}"')
             continue
-        msgs.append({"role": turn.role, "content": turn.content, "tool_calls": False, "at": at})
+        calls = turn.role == chat_templates.ASSISTANT and _record_call(turn.content, at, len(msgs), rec)
+        if turn.role == chat_templates.TOOL:
+            rec.structure.result(at, len(msgs), items=result_items(turn.content))
+        msgs.append({"role": turn.role, "content": turn.content, "tool_calls": calls, "at": at})
+    rec.structure.next_turn = len(msgs)
     check_turns(msgs, key, rec)
     rec.turns = [(m["role"], m["content"]) for m in msgs]
+
+
+def _record_call(content: str, at: str, turn: int, rec: Record) -> bool:
+    """Record the call an assistant turn makes in glaive's `<functioncall>` form for the TOOL checks
+    (its arguments a JSON text, as OpenAI's are); whether the turn is one."""
+    found = _FUNCTION_CALL.match(content)
+    if found is None:
+        return False
+    payload = _QUOTED_ARGUMENTS.sub(
+        lambda m: m.group(1) + orjson.dumps(m.group("args")).decode() + m.group(3), found.group("payload")
+    )
+    try:
+        call = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        rec.structure.call(at, turn, None, None, payload, "object", "the <functioncall> is not valid JSON")
+        return True
+    if not isinstance(call, dict):
+        rec.structure.call(at, turn, None, None, None, "object", "the <functioncall> is not a JSON object")
+        return True
+    problem = None if "arguments" in call else 'call has no "arguments"'
+    rec.structure.call(at, turn, call.get("id"), call.get("name"), call.get("arguments"), "string", problem)
+    return True
