@@ -75,7 +75,7 @@ def _record_call(content: str, at: str, turn: int, rec: Record) -> bool:
     found = _FUNCTION_CALL.match(content)
     if found is None:
         return False
-    payload = _QUOTED_ARGUMENTS.sub(
+    payload, quoted = _QUOTED_ARGUMENTS.subn(
         lambda m: m.group(1) + orjson.dumps(m.group("args")).decode() + m.group(3), found.group("payload")
     )
     try:
@@ -86,6 +86,8 @@ def _record_call(content: str, at: str, turn: int, rec: Record) -> bool:
     if not isinstance(call, dict):
         rec.structure.call(at, turn, None, None, None, "object", "the <functioncall> is not a JSON object")
         return True
-    problem = None if "arguments" in call else 'call has no "arguments"'
-    rec.structure.call(at, turn, call.get("id"), call.get("name"), call.get("arguments"), "string", problem)
+    # Quoted, the arguments are a JSON text (OpenAI's style); else the object itself, or none at all
+    # for a function without parameters ('{"name": "get_random_joke"}'), as Gemini's calls may be.
+    args = call.get("arguments", {})
+    rec.structure.call(at, turn, call.get("id"), call.get("name"), args, "string" if quoted else "object")
     return True
