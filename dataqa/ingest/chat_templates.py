@@ -29,7 +29,7 @@ CONTEXT = "context"
 """A turn appended to the user turn before it (the Alpaca prompt's "### Input:")."""
 OUTSIDE = "outside"
 """The role of text before the first marker in a template without a system part there."""
-CHAT_ROLES = {"system": SYSTEM, "user": USER, "assistant": ASSISTANT}
+CHAT_ROLES = {"system": SYSTEM, "user": USER, "assistant": ASSISTANT, "tool": TOOL}
 """Role names of the templates that spell them as the chat roles themselves (ChatML, Llama-3, ...)."""
 
 MIN_SHARE = 0.9

@@ -7,21 +7,16 @@ any conversation's, and a text not in the split's template reported as a record 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
-
-import orjson
 
 from dataqa.ingest import chat_templates
 from dataqa.ingest.formats import OTHER_FORMAT, TURN_ORDER, UNKNOWN_ROLE
 from dataqa.ingest.layouts import Layout
 from dataqa.ingest.record import Record, check_turns, string_field
 from dataqa.ingest.structure import result_items
-
-_FUNCTION_CALL = re.compile(r"\s*<functioncall>\s*(?P<payload>.*)", re.S)
-"""glaive's call turn: `<functioncall> {"name": ..., "arguments": '{...}'}`."""
-_QUOTED_ARGUMENTS = re.compile(r"""("arguments"\s*:\s*)'(?P<args>.*)'(\s*\}\s*)$""", re.S)
-"""glaive writes the arguments' JSON text in single quotes, which JSON does not allow."""
+from dataqa.ingest.text_calls import record_text_calls
 
 
 def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
@@ -60,7 +55,11 @@ def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
         if turn.role not in known:
             rec.issue(UNKNOWN_ROLE, f'{at}: role "{turn.role[:40]}"')
             continue
-        calls = turn.role == chat_templates.ASSISTANT and _record_call(turn.content, at, len(msgs), rec)
+        if turn.role == chat_templates.USER and _only_tool_responses(turn.content):
+            turn = dataclasses.replace(turn, role=chat_templates.TOOL)  # Qwen renders results as a user turn
+        calls = turn.role == chat_templates.ASSISTANT and record_text_calls(
+            rec.structure, turn.content, at, len(msgs)
+        )
         if turn.role == chat_templates.TOOL:
             rec.structure.result(at, len(msgs), items=result_items(turn.content))
         msgs.append({"role": turn.role, "content": turn.content, "tool_calls": calls, "at": at})
@@ -69,25 +68,9 @@ def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
     rec.turns = [(m["role"], m["content"]) for m in msgs]
 
 
-def _record_call(content: str, at: str, turn: int, rec: Record) -> bool:
-    """Record the call an assistant turn makes in glaive's `<functioncall>` form for the TOOL checks
-    (its arguments a JSON text, as OpenAI's are); whether the turn is one."""
-    found = _FUNCTION_CALL.match(content)
-    if found is None:
-        return False
-    payload, quoted = _QUOTED_ARGUMENTS.subn(
-        lambda m: m.group(1) + orjson.dumps(m.group("args")).decode() + m.group(3), found.group("payload")
-    )
-    try:
-        call = orjson.loads(payload)
-    except orjson.JSONDecodeError:
-        rec.structure.call(at, turn, None, None, payload, "object", "the <functioncall> is not valid JSON")
-        return True
-    if not isinstance(call, dict):
-        rec.structure.call(at, turn, None, None, None, "object", "the <functioncall> is not a JSON object")
-        return True
-    # Quoted, the arguments are a JSON text (OpenAI's style); else the object itself, or none at all
-    # for a function without parameters ('{"name": "get_random_joke"}'), as Gemini's calls may be.
-    args = call.get("arguments", {})
-    rec.structure.call(at, turn, call.get("id"), call.get("name"), args, "string" if quoted else "object")
-    return True
+_TOOL_RESPONSES = re.compile(r"\s*(?:<tool_response>.*?</tool_response>\s*)+", re.S)
+
+
+def _only_tool_responses(content: str) -> bool:
+    """Whether a turn holds nothing but `<tool_response>` blocks: tool results, whatever its marker."""
+    return content.startswith("<tool_response>") and _TOOL_RESPONSES.fullmatch(content) is not None

@@ -80,8 +80,10 @@ def classify_args(args: Any, style: str) -> tuple[str, str | None, list[str] | N
 
 def result_items(text: str | None) -> int | None:
     """How many results a tool message's text gives when it is a JSON array of two or more
-    objects (the results of parallel calls, or one result that is a list: the pairing decides);
-    None for any other text."""
+    objects (the results of parallel calls, or one result that is a list: the pairing decides), or
+    two or more `<tool_response>` blocks (Hermes' answer to parallel calls); None for any other text."""
+    if text and (blocks := text.count("<tool_response>")) > 1:
+        return blocks
     if not text or not text.lstrip().startswith("["):
         return None
     try:

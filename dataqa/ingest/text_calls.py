@@ -1,0 +1,81 @@
+"""Tool calls written inside an assistant's text, in the conventions published sets use.
+
+Many tool-use sets carry no structured `tool_calls`: the assistant's turn holds the call as text,
+the way the model is to write it. Two conventions cover most of them:
+
+- Hermes' and Qwen's `<tool_call>{"name": ..., "arguments": {...}}</tool_call>` blocks (NousResearch's
+  hermes-function-calling writes the object as a Python dict, single quotes and all), any number in
+  one turn, possibly after some text;
+- glaive's `<functioncall> {"name": ..., "arguments": '{...}'}` turn, the arguments' JSON text in
+  single quotes (which JSON does not allow), or the arguments object itself, or none for a function
+  without parameters.
+
+`record_text_calls` records each call in the record's `Structure`, so the TOOL checks judge them
+(calls without results, undefined functions, arguments that are not an object) as they judge
+structured calls.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+import orjson
+
+from dataqa.ingest.structure import Structure
+
+_TOOL_CALL = re.compile(r"<tool_call>\s*(?P<payload>.*?)\s*</tool_call>", re.S)
+_FUNCTION_CALL = re.compile(r"\s*<functioncall>\s*(?P<payload>.*)", re.S)
+_QUOTED_ARGUMENTS = re.compile(r"""("arguments"\s*:\s*)'(?P<args>.*)'(\s*\}\s*)$""", re.S)
+LITERAL_LIMIT = 100_000
+"""Characters past which a call that is not JSON is not tried as a Python literal."""
+
+
+def has_text_calls(content: str) -> bool:
+    """Whether an assistant's text may hold calls in one of the conventions (a cheap test)."""
+    return "<tool_call>" in content or content.lstrip().startswith("<functioncall>")
+
+
+def record_text_calls(st: Structure, content: str, at: str, turn: int) -> bool:
+    """Record the calls `content` writes; whether it writes any."""
+    blocks = list(_TOOL_CALL.finditer(content))
+    for j, block in enumerate(blocks):
+        where = at + (f" <tool_call> {j + 1}" if len(blocks) > 1 else "")
+        call = _decode(block.group("payload"))
+        _record(st, call, where, turn, "object", "the <tool_call> is not a JSON object")
+    if blocks:
+        return True
+    glaive = _FUNCTION_CALL.match(content)
+    if glaive is None:
+        return False
+    payload, quoted = _QUOTED_ARGUMENTS.subn(
+        lambda m: m.group(1) + orjson.dumps(m.group("args")).decode() + m.group(3), glaive.group("payload")
+    )
+    call = _decode(payload, literal=False)
+    # Quoted, the arguments are a JSON text (OpenAI's string style); else the object itself.
+    _record(st, call, at, turn, "string" if quoted else "object", "the <functioncall> is not a JSON object")
+    return True
+
+
+def _decode(payload: str, literal: bool = True) -> Any:
+    """The call object a payload holds: JSON, or (Hermes) a Python dict literal; None if neither."""
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        pass
+    if not literal or len(payload) > LITERAL_LIMIT:
+        return None
+    try:
+        return ast.literal_eval(payload)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _record(st: Structure, call: Any, at: str, turn: int, style: str, not_object: str) -> None:
+    if not isinstance(call, dict):
+        st.call(at, turn, None, None, None, "object", not_object)
+        return
+    # A function without parameters may be called without arguments ('{"name": "get_joke"}').
+    args = call.get("arguments", call.get("parameters", {}))
+    st.call(at, turn, call.get("id"), call.get("name"), args, style)
