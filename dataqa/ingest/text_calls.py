@@ -8,7 +8,10 @@ the way the model is to write it. Two conventions cover most of them:
   one turn, possibly after some text;
 - glaive's `<functioncall> {"name": ..., "arguments": '{...}'}` turn, the arguments' JSON text in
   single quotes (which JSON does not allow), or the arguments object itself, or none for a function
-  without parameters.
+  without parameters;
+- the Python call list ToolACE and the Berkeley function-calling leaderboard's data write as the
+  whole turn: `[get_weather(city="Paris"), Market Trends API(trend_type="MOST_ACTIVE")]` (names may
+  hold spaces; arguments are keywords with literal values).
 
 `record_text_calls` records each call in the record's `Structure`, so the TOOL checks judge them
 (calls without results, undefined functions, arguments that are not an object) as they judge
@@ -28,13 +31,20 @@ from dataqa.ingest.structure import Structure
 _TOOL_CALL = re.compile(r"<tool_call>\s*(?P<payload>.*?)\s*</tool_call>", re.S)
 _FUNCTION_CALL = re.compile(r"\s*<functioncall>\s*(?P<payload>.*)", re.S)
 _QUOTED_ARGUMENTS = re.compile(r"""("arguments"\s*:\s*)'(?P<args>.*)'(\s*\}\s*)$""", re.S)
+_PYTHONIC_START = re.compile(r"\[\s*[A-Za-z_][\w .\-]*\(")
+_PYTHONIC_CALL = re.compile(r"(?P<name>[A-Za-z_][\w .\-]*?)\s*\((?P<args>.*)\)", re.S)
 LITERAL_LIMIT = 100_000
 """Characters past which a call that is not JSON is not tried as a Python literal."""
 
 
 def has_text_calls(content: str) -> bool:
     """Whether an assistant's text may hold calls in one of the conventions (a cheap test)."""
-    return "<tool_call>" in content or content.lstrip().startswith("<functioncall>")
+    head = content.lstrip()[:300]
+    return (
+        "<tool_call>" in content
+        or head.startswith("<functioncall>")
+        or (head.startswith("[") and _PYTHONIC_START.match(head) is not None)
+    )
 
 
 def record_text_calls(st: Structure, content: str, at: str, turn: int) -> bool:
@@ -45,6 +55,12 @@ def record_text_calls(st: Structure, content: str, at: str, turn: int) -> bool:
         call = _decode(block.group("payload"))
         _record(st, call, where, turn, "object", "the <tool_call> is not a JSON object")
     if blocks:
+        return True
+    pythonic = _pythonic_calls(content)
+    if pythonic is not None:
+        for j, (name, args, problem) in enumerate(pythonic):
+            where = at + (f" call {j + 1}" if len(pythonic) > 1 else "")
+            st.call(where, turn, None, name, args, "object", problem)
         return True
     glaive = _FUNCTION_CALL.match(content)
     if glaive is None:
@@ -79,3 +95,57 @@ def _record(st: Structure, call: Any, at: str, turn: int, style: str, not_object
     # A function without parameters may be called without arguments ('{"name": "get_joke"}').
     args = call.get("arguments", call.get("parameters", {}))
     st.call(at, turn, call.get("id"), call.get("name"), args, style)
+
+
+def _pythonic_calls(content: str) -> list[tuple[str, Any, str | None]] | None:
+    """The (name, arguments, problem) of each call of a turn that is one Python call list; None when
+    the turn is not one (a list of anything else, text around it)."""
+    body = content.strip()
+    if not (body.startswith("[") and body.endswith("]")) or _PYTHONIC_START.match(body) is None:
+        return None
+    calls = []
+    for item in _top_level_items(body[1:-1]):
+        found = _PYTHONIC_CALL.fullmatch(item.strip())
+        if found is None:
+            return None
+        calls.append((found.group("name").strip(), *_keyword_arguments(found.group("args"))))
+    return calls
+
+
+def _top_level_items(text: str) -> list[str]:
+    """`text` split at the commas outside brackets and quotes."""
+    items, depth, quote, start, i = [], 0, "", 0, 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+        i += 1
+    items.append(text[start:])
+    return items
+
+
+def _keyword_arguments(text: str) -> tuple[Any, str | None]:
+    """A Python call's arguments as an object, or (None, the problem): only keywords with literal
+    values say which parameter each value fills."""
+    if len(text) > LITERAL_LIMIT:
+        return None, "arguments too long to read"
+    try:
+        call = ast.parse(f"f({text})", mode="eval").body
+        assert isinstance(call, ast.Call)
+        if call.args:
+            return None, "positional arguments: which parameter each fills is not said"
+        return {kw.arg or "**": ast.literal_eval(kw.value) for kw in call.keywords}, None
+    except (ValueError, SyntaxError, TypeError, AssertionError, MemoryError, RecursionError):
+        return None, "arguments are not keyword=literal pairs"

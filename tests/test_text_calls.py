@@ -1,0 +1,67 @@
+"""Tool calls written in an assistant's text (`dataqa.ingest.text_calls`): each convention is read into
+the calls the TOOL checks judge, text that only looks like one is no call, and no text raises."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataqa.ingest.structure import Structure
+from dataqa.ingest.text_calls import has_text_calls, record_text_calls
+
+
+def _calls(content: str) -> list[tuple[str | None, str, str | None]]:
+    structure = Structure()
+    assert record_text_calls(structure, content, "m", 1) == bool(structure.events)
+    return [(e["name"], e["args"], e.get("problem")) for e in structure.events]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('<tool_call>\n{"name": "f", "arguments": {"x": 1}}\n</tool_call>', [("f", "ok", None)]),
+        ("<tool_call>\n{'arguments': {'x': 1}, 'name': 'f'}\n</tool_call>", [("f", "ok", None)]),  # Hermes
+        (
+            'Checking both.\n<tool_call>{"name": "f", "arguments": {}}</tool_call>'
+            '<tool_call>{"name": "g", "arguments": {"y": [1, 2]}}</tool_call>',
+            [("f", "ok", None), ("g", "ok", None)],
+        ),
+        (
+            "<tool_call>\nnot a call\n</tool_call>",
+            [(None, "missing", "the <tool_call> is not a JSON object")],
+        ),
+        ('<functioncall> {"name": "f", "arguments": \'{"x": 1}\'}', [("f", "ok", None)]),  # glaive
+        ('<functioncall> {"name": "f", "arguments": {"x": 1}}', [("f", "ok", None)]),
+        ('<functioncall> {"name": "f"}', [("f", "ok", None)]),  # a function without parameters
+        (
+            '[Market Trends API(trend_type="MOST_ACTIVE", n=3), g(q="a, b (c)")]',
+            [("Market Trends API", "ok", None), ("g", "ok", None)],
+        ),
+        ("[f(1)]", [("f", "missing", "positional arguments: which parameter each fills is not said")]),
+        ("[f(x=y)]", [("f", "missing", "arguments are not keyword=literal pairs")]),
+        ("[Note: prices move fast] Here is what I found.", []),
+        ("[1, 2, 3]", []),
+        ("I would call <functioncall> later.", []),
+        ("The answer is f(x=1).", []),
+    ],
+)
+def test_each_convention_is_read_and_look_alikes_are_not(content: str, expected: list) -> None:
+    assert _calls(content) == expected
+    assert has_text_calls(content) or expected == []
+
+
+_PIECES = [
+    *"[](){}'\",=:<>/ abfx_1\\\n",
+    "<tool_call>",
+    "</tool_call>",
+    "<functioncall>",
+    "name",
+    "arguments",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
+def test_no_text_raises(content: str) -> None:
+    record_text_calls(Structure(), content, "m", 1)
