@@ -387,6 +387,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"label" is empty',
     ),
+    "data_turns": (
+        lambda q, a: {"id": "u1", "data": [q, a]},
+        "FMT011",
+        "the final assistant message is empty",
+    ),
     "system_chat": (
         lambda q, a: {"system": "SYSTEM: Be brief.", "chat": f"USER: {q}\n\n\nASSISTANT: {a} <|endoftext|>"},
         "FMT011",
@@ -574,6 +579,9 @@ def test_conversations_written_without_roles_and_conversational_prompt_completio
         ({"question": "a", "answer": "b"}, "question_answer"),
         ({"problem": "a", "solution": "b", "level": "Level 1", "type": "Algebra"}, "problem_solution"),
         ({"inputs": "a", "targets": "b", "task": "flan"}, "inputs_targets"),
+        ({"id": "7", "data": ["a", "b", "c", "d"]}, "data_turns"),
+        ({"data": [{"text": "Rate "}, {"text": "this book", "entity": "object"}]}, None),  # SNIPS segments
+        ({"id": "7", "data": []}, None),
         (
             {"inputs_pretokenized": "a", "targets_pretokenized": "b", "inputs": [1, 2], "targets": [3]},
             "inputs_targets_pretokenized",

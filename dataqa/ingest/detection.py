@@ -47,9 +47,12 @@ class Detector:
         if len(obj) > _CACHED_KEYS:  # a hostile record's keys are not kept
             return self._detect(obj)
         key: tuple = tuple(obj)
-        for k in self._typed:  # the Python type stands for the JSON type
+        for k in self._typed:  # the Python type stands for the JSON type (a list's: of its first item)
             if k in obj:
-                key += (type(obj[k]),)
+                value = obj[k]
+                key += (
+                    (list, type(value[0]) if value else None) if isinstance(value, list) else type(value),
+                )
         if self._paths:
             key = (key, *[lookup(obj, p) is not MISSING for p in self._paths])
         hit = self._cache.get(key)
@@ -84,7 +87,7 @@ class Detector:
         for f, _ in fields:
             if not (f in keys if "." not in f else lookup(obj, f) is not MISSING):
                 return None
-        if types and any(json_type(obj[f]) != t for f, t in layout.types if f in obj):
+        if types and not all(_has_type(obj[f], t) for f, t in layout.types if f in obj):
             return None
         if layout.strict and keys - layout.known_keys:
             return None
@@ -115,3 +118,11 @@ class Detector:
 def detect_layout(obj: dict[str, Any], label_field: str | None = None) -> Layout | None:
     """The built-in layout of one record (complete, or claimed by an anchor field), or None."""
     return Detector(list(LAYOUTS.values()), label_field).detect(obj)[0]
+
+
+def _has_type(value: Any, declared: str) -> bool:
+    """Whether `value` has a layout's declared JSON type: "array of string" asks for a list whose
+    first item is a string (UltraChat's turns, not SNIPS' segments), "array" for any list."""
+    if declared.startswith("array of "):
+        return isinstance(value, list) and bool(value) and json_type(value[0]) == declared[len("array of ") :]
+    return json_type(value) == declared

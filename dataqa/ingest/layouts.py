@@ -302,6 +302,17 @@ LAYOUTS: dict[str, Layout] = {
             {"system": "system", "tools": "tools", **_MEDIA, "image": "media", "video": "media"}
             | {"id": "meta"},
         ),
+        # UltraChat as released: each dialogue a list of its turns' texts, user first, under "data"
+        _layout(
+            "data_turns",
+            SHAREGPT,
+            'turns as a list of texts: {"id", "data": [user, assistant, ...]} (UltraChat)',
+            '{"id": "0", "data": ["Hi", "Hello!"]}',
+            {"data": "messages"},
+            {"id": "meta"},
+            types=(("data", "array of string"),),
+            strict=True,
+        ),
         _layout(
             VERTEX,
             VERTEX,
