@@ -98,8 +98,12 @@ ARENA_META = (
 """Keys Chatbot Arena and MT-Bench human-judgement records carry beside the two conversations and
 the winner (lmsys/chatbot_arena_conversations, lmsys/mt_bench_human_judgments)."""
 
-PREFERENCE_META = ("id", "prompt_id", "source", "score_chosen", "score_rejected")
-"""Keys preference sets carry beside the pair (UltraFeedback binarized: prompt_id, score_chosen)."""
+PREFERENCE_META = (
+    *("id", "prompt_id", "source", "score_chosen", "score_rejected"),
+    *("chosen_rating", "rejected_rating", "chosen_model", "rejected_model"),
+)
+"""Keys preference sets carry beside the pair (UltraFeedback binarized: prompt_id, score_chosen;
+Argilla's DPO mixes: each side's rating and model)."""
 
 _PAIR_META = (
     "idx",
