@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dataqa.ingest.rendered import only_tool_responses
 from dataqa.ingest.structure import Structure
 from dataqa.ingest.text_calls import has_text_calls, record_text_calls
 
@@ -65,3 +66,22 @@ _PIECES = [
 @given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
 def test_no_text_raises(content: str) -> None:
     record_text_calls(Structure(), content, "m", 1)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<tool_response>a</tool_response>" * 60 + "X",  # a nested-block regex backtracks exponentially here
+        "</tool_call>" + "<tool_call>x" * 5000,
+        '<functioncall> {"arguments": \'' * 5000,
+        "[f(" + "(" * 5000 + ")]",
+    ],
+)
+def test_hostile_texts_are_read_in_linear_time(content: str) -> None:
+    record_text_calls(Structure(), content, "m", 1)
+    assert only_tool_responses(content) is False
+
+
+def test_a_turn_ofonly_tool_responses_is_a_tool_turn() -> None:
+    assert only_tool_responses("<tool_response>\n{}\n</tool_response>\n<tool_response>[]</tool_response>\n")
+    assert not only_tool_responses("<tool_response>{}</tool_response> and some words")

@@ -8,7 +8,6 @@ any conversation's, and a text not in the split's template reported as a record 
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from dataqa.ingest import chat_templates
@@ -16,7 +15,7 @@ from dataqa.ingest.formats import OTHER_FORMAT, TURN_ORDER, UNKNOWN_ROLE
 from dataqa.ingest.layouts import Layout
 from dataqa.ingest.record import Record, check_turns, string_field
 from dataqa.ingest.structure import result_items
-from dataqa.ingest.text_calls import record_text_calls
+from dataqa.ingest.text_calls import record_text_calls, tagged_blocks
 
 
 def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
@@ -55,7 +54,7 @@ def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
         if turn.role not in known:
             rec.issue(UNKNOWN_ROLE, f'{at}: role "{turn.role[:40]}"')
             continue
-        if turn.role == chat_templates.USER and _only_tool_responses(turn.content):
+        if turn.role == chat_templates.USER and only_tool_responses(turn.content):
             turn = dataclasses.replace(turn, role=chat_templates.TOOL)  # Qwen renders results as a user turn
         calls = turn.role == chat_templates.ASSISTANT and record_text_calls(
             rec.structure, turn.content, at, len(msgs)
@@ -68,9 +67,9 @@ def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
     rec.turns = [(m["role"], m["content"]) for m in msgs]
 
 
-_TOOL_RESPONSES = re.compile(r"\s*(?:<tool_response>.*?</tool_response>\s*)+", re.S)
-
-
-def _only_tool_responses(content: str) -> bool:
+def only_tool_responses(content: str) -> bool:
     """Whether a turn holds nothing but `<tool_response>` blocks: tool results, whatever its marker."""
-    return content.startswith("<tool_response>") and _TOOL_RESPONSES.fullmatch(content) is not None
+    if not content.startswith("<tool_response>"):
+        return False
+    blocks, outside = tagged_blocks(content, "tool_response")
+    return bool(blocks) and not outside.strip()

@@ -28,7 +28,6 @@ import orjson
 
 from dataqa.ingest.structure import Structure
 
-_TOOL_CALL = re.compile(r"<tool_call>\s*(?P<payload>.*?)\s*</tool_call>", re.S)
 _FUNCTION_CALL = re.compile(r"\s*<functioncall>\s*(?P<payload>.*)", re.S)
 _QUOTED_ARGUMENTS = re.compile(r"""("arguments"\s*:\s*)'(?P<args>.*)'(\s*\}\s*)$""", re.S)
 _PYTHONIC_START = re.compile(r"\[\s*[A-Za-z_][\w .\-]*\(")
@@ -49,10 +48,10 @@ def has_text_calls(content: str) -> bool:
 
 def record_text_calls(st: Structure, content: str, at: str, turn: int) -> bool:
     """Record the calls `content` writes; whether it writes any."""
-    blocks = list(_TOOL_CALL.finditer(content))
+    blocks, _ = tagged_blocks(content, "tool_call")
     for j, block in enumerate(blocks):
         where = at + (f" <tool_call> {j + 1}" if len(blocks) > 1 else "")
-        call = _decode(block.group("payload"))
+        call = _decode(block.strip())
         _record(st, call, where, turn, "object", "the <tool_call> is not a JSON object")
     if blocks:
         return True
@@ -65,13 +64,33 @@ def record_text_calls(st: Structure, content: str, at: str, turn: int) -> bool:
     glaive = _FUNCTION_CALL.match(content)
     if glaive is None:
         return False
-    payload, quoted = _QUOTED_ARGUMENTS.subn(
-        lambda m: m.group(1) + orjson.dumps(m.group("args")).decode() + m.group(3), glaive.group("payload")
-    )
+    payload, quoted = glaive.group("payload"), 0
+    if len(payload) <= LITERAL_LIMIT:
+        payload, quoted = _QUOTED_ARGUMENTS.subn(
+            lambda m: m.group(1) + orjson.dumps(m.group("args")).decode() + m.group(3), payload
+        )
     call = _decode(payload, literal=False)
     # Quoted, the arguments are a JSON text (OpenAI's string style); else the object itself.
     _record(st, call, at, turn, "string" if quoted else "object", "the <functioncall> is not a JSON object")
     return True
+
+
+def tagged_blocks(text: str, tag: str) -> tuple[list[str], str]:
+    """The inner texts of `text`'s `<tag>...</tag>` blocks in order, and the text outside them; one
+    linear pass (a regular expression over nested blocks can take exponential time on hostile text)."""
+    opening, closing = f"<{tag}>", f"</{tag}>"
+    inner: list[str] = []
+    outside: list[str] = []
+    pos = 0
+    while (start := text.find(opening, pos)) != -1:
+        end = text.find(closing, start + len(opening))
+        if end == -1:
+            break
+        outside.append(text[pos:start])
+        inner.append(text[start + len(opening) : end])
+        pos = end + len(closing)
+    outside.append(text[pos:])
+    return inner, "".join(outside)
 
 
 def _decode(payload: str, literal: bool = True) -> Any:
