@@ -313,6 +313,25 @@ def test_annotations_beside_the_text_and_label_are_metadata(tmp_path: Path) -> N
     assert (report.splits[0].format, report.splits[0].label_source) == ("classification", "intent")
 
 
+def test_review_sets_star_ratings_are_the_class_and_their_counts_metadata(tmp_path: Path) -> None:
+    """Yelp's review dump: a text, its 1-5 stars and vote counts; the stars are the class."""
+    rows = [
+        {
+            "review_id": f"r{i}",
+            "stars": i % 5 + 1,
+            "useful": i % 3,
+            "funny": 0,
+            "text": text,
+            "date": "2018-07-07",
+        }
+        for i, (text, _) in enumerate(utterances(20))
+    ]
+    path = tmp_path / "reviews.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    split = dataqa.scan(str(path), select=["FMT"]).splits[0]
+    assert (split.format, split.label_source, split.rows) == ("classification", "stars", 20)
+
+
 def test_numbered_labels_named_label_are_classes(tmp_path: Path) -> None:
     rows = [{"idx": i, "sentence": text, "label": i % 2} for i, (text, _) in enumerate(utterances(20))]
     path = tmp_path / "train.jsonl"

@@ -99,7 +99,22 @@ _WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("context", ("context", "passage", "document", "background", "evidence")),
     ("response", ("answer", "response", "output", "completion", "target", "solution", "reply", "summary")),
     ("prompt", ("question", "query", "prompt", "instruction", "problem", "request", "input", "utterance")),
-    ("label", ("label", "intent", "category", "class", "tag", "sentiment", "topic", "emotion", "polarity")),
+    (
+        "label",
+        (
+            "label",
+            "intent",
+            "category",
+            "class",
+            "tag",
+            "sentiment",
+            "topic",
+            "emotion",
+            "polarity",
+            "stars",
+            "rating",
+        ),
+    ),
     ("text", ("text", "content", "body", "sentence", "document")),
 ]
 """Words in a key's name that suggest its role, most telling first."""
