@@ -11,6 +11,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
+from dataqa.ingest.layouts import RFT
 
 
 @register
@@ -23,6 +24,9 @@ class TooLong(Check):
     target, which is the part the model learns from.
     Example: a support chat that pastes a whole log file into one turn.
     Fix: shorten or split the example; raise `max_tokens` for a model with a longer context.
+    Reinforcement fine-tuning prompts are not judged against this default: they hold no target to
+    cut off, and their long documents are meant for a reasoning model's long context (a provider
+    profile's model limit, PROV003, still applies to them).
     """
 
     id = "FMT016"
@@ -34,6 +38,8 @@ class TooLong(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
+            if split.kind == RFT:
+                continue
             long = split.frame.filter(pl.col("n_tokens") > self.max_tokens).select("line", "n_tokens")
             self.metrics[f"{split.name}_over_limit"] = long.height
             for line, n in long.iter_rows():
