@@ -77,6 +77,7 @@ class _WordCodes:
         self.shingle = shingle
         self.words: list[str] = []  # the words, same order
         self.kinds = np.empty(0, dtype=np.uint8)  # their `slots.word_kind`, same order
+        self.lengths = np.empty(0, dtype=np.int64)  # their letters, same order
         self.typos: dict[int, bool] = {}  # `slots.is_typo` of word pairs asked so far, by index pair
 
     def encode(self, texts: pl.Series) -> tuple[list[str], list[str | None], list[np.ndarray | None]]:
@@ -101,6 +102,7 @@ class _WordCodes:
             self.words.extend(fresh)
             kinds = np.fromiter(map(slots.word_kind, fresh), dtype=np.uint8, count=len(fresh))
             self.kinds = np.concatenate([self.kinds, kinds])
+            self.lengths = np.concatenate([self.lengths, np.fromiter(map(len, fresh), dtype=np.int64)])
         found = hashed.replace_strict(self.keys, self.codes, return_dtype=pl.UInt32).to_numpy()
         codes = found % np.uint32(self.LIMIT) + np.uint32(1)
         codes[codes >= 0xD800] += 0x800
