@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_similarity import WORDS, _context
 
 from dataqa.engine.registry import load_checks
@@ -483,7 +485,7 @@ def test_two_requests_after_one_history_are_as_alike_as_their_final_parts() -> N
 SWAP_WORDS = (
     "a the please hi hey um so my your card flight cancel check book status not no isnt never 3 12 55120 "
     "4th fourth second oldest receive recieve e mail email log in login whats what monday tuesday paris "
-    "lyon dr kim brown"
+    "lyon dr kim brown thanks now today friday tomorrow order get like would i to 2 1 first"
 )
 SWAP_VOCABULARY = [*SWAP_WORDS.split(), MEDIA_TAG]
 """Words of `_swap_pairs`: filler, negations, numbers, typos, joins, names and a media marker."""
@@ -520,56 +522,127 @@ def _swap_pairs(seed: int) -> tuple[list[str], np.ndarray, np.ndarray]:
     return texts, lo, hi
 
 
-def test_pairs_decided_before_alignment_are_dropped_by_the_alignment_too() -> None:
-    """`swaps.swapped` drops a pair (its alignment known, a one-word swap deciding by
-    `slots.swap_rules`) only when `_judge` drops it, and decides a good share of the pairs `_judge`
-    drops for a swapped word, number, negation or media part."""
+TEMPLATE_PHRASES = ["can you check the", "i would like to get", "what is my card status"]
+"""Template shingles for `_decided`: their word pairs (the words they alone cover are template words)."""
+
+
+def _decided(
+    texts: list[str], lo: np.ndarray, hi: np.ndarray, common: bool = False
+) -> tuple[np.ndarray, np.ndarray, list[slots.Comparison]]:
+    """`swaps.decide` of the pairs (texts[lo], texts[hi]) of one batch (with template shingles
+    `TEMPLATE_PHRASES` when `common`), checked against `_judge` of each pair: a pair dropped is one
+    `_judge` drops; a pair scored is one `_judge` keeps or not for its score alone, that score, with
+    nothing for the second look. Returns (dropped, scored, `_judge`'s verdicts)."""
+    shingles = None
+    if common:
+        doc, h = templates.word_table(pl.Series(TEMPLATE_PHRASES))
+        g, valid = templates.shingle_starts(doc, h, 2)
+        shingles = np.unique(g[valid])
+    series = pl.Series(texts)
+    codes = verify._WordCodes(shingles, 2)
+    encoded = verify._EncodedTexts(series, codes)
+    full_a, content_a = encoded.get(lo)
+    full_b, content_b = encoded.get(hi)
+    templated = encoded.templated[lo] | encoded.templated[hi]
+    words = verify._split(series, np.unique(np.concatenate([lo, hi])))
+    dropped, scored, scores = swaps.decide(full_a, full_b, content_a, content_b, templated, codes)
+    again = swaps.decide(full_a, full_b, content_a, content_b, templated, codes)  # typos kept
+    assert all((x == y).all() for x, y in zip(again, (dropped, scored, scores), strict=True))
+    verdicts = [
+        verify._judge(
+            words[x],
+            words[y],
+            (full_a[k], full_b[k], content_a[k], content_b[k]),
+            (encoded.positions[x], encoded.positions[y]),
+        )
+        for k, (x, y) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True))
+    ]
+    for k, verdict in enumerate(verdicts):
+        assert not dropped[k] or verdict.reason is not None
+        if scored[k]:
+            assert verdict.reason is None and scores[k] == verdict.score
+            assert not (verdict.maybe_names or verdict.differ[0] or verdict.differ[1])
+    return dropped, scored, verdicts
+
+
+def test_pairs_decided_before_alignment_are_decided_so_by_the_alignment_too() -> None:
+    """`swaps.decide` drops a pair (its alignment known, a gap deciding by `compare`'s rules) only
+    when `_judge` drops it, scores it only as `_judge` does, and decides most of the pairs `_judge`
+    drops for a swapped word, number, negation or media part, and most it keeps with nothing to
+    look at again."""
     for seed in (19, 23):
         texts, lo, hi = _swap_pairs(seed)
-        series = pl.Series(texts)
-        codes = verify._WordCodes()
-        encoded = verify._EncodedTexts(series, codes)
-        full_a, content_a = encoded.get(lo)
-        full_b, content_b = encoded.get(hi)
-        words = verify._split(series, np.arange(len(texts)))
-        decided = swaps.swapped(full_a, full_b, content_a, content_b, codes)
-        reasons = [
-            verify._judge(
-                words[x], words[y], (full_a[k], full_b[k], content_a[k], content_b[k]), (None, None)
-            ).reason
-            for k, (x, y) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True))
-        ]
-        dropped = np.array([reason is not None for reason in reasons])
-        assert not (decided & ~dropped).any()
-        swapped = np.array([reason in ("word", "number", "negation", "media") for reason in reasons])
-        assert decided.sum() > 0.25 * swapped.sum()  # the rest: gaps of more words, words repeated
-        assert (swaps.swapped(full_a, full_b, content_a, content_b, codes) == decided).all()  # typos kept
+        for common in (False, True):
+            dropped, scored, verdicts = _decided(texts, lo, hi, common)
+            reasons = [verdict.reason for verdict in verdicts]
+            swapped = np.array([reason in ("word", "number", "negation", "media") for reason in reasons])
+            assert dropped.sum() > 0.5 * swapped.sum()  # the rest: words repeated, alignment not known
+            plain = [v.reason is None and not (v.maybe_names or v.differ[0] or v.differ[1]) for v in verdicts]
+            assert scored.sum() > 0.5 * sum(plain)
 
 
-def test_a_one_word_swap_is_decided_by_the_words_kinds_as_compare_decides_it() -> None:
-    """`slots.swap_rules` on numbers (one gap, in `compare`) and on arrays (a batch) alike."""
-    pairs = [
-        ("card", "flight"),
-        ("receive", "recieve"),
-        ("hi", "hey"),
-        ("is", "isnt"),
-        ("3", "4"),
-        ("55120", "55121"),
-    ]
-    pairs += [("3", "three"), (MEDIA_TAG, "x"), ("paris", "please")]
-    kinds = np.array([[slots.word_kind(x), slots.word_kind(y)] for x, y in pairs])
-    typo = np.array([slots.is_typo(x, y) for x, y in pairs])
-    for short in (True, False):
-        batch = slots.swap_rules(
-            kinds[:, 0], kinds[:, 1], typo, np.full(len(pairs), short), np.zeros(len(pairs), bool)
-        )
-        for (x, y), rules in zip(pairs, batch.tolist(), strict=True):
-            one = slots.swap_rules(slots.word_kind(x), slots.word_kind(y), slots.is_typo(x, y), short, False)
-            assert one == rules
-            verdict = slots.compare(["go", x], ["go", y], "ab", "ac", 5 if short else 30)
-            assert verdict.reason == slots.SWAP_REASONS[rules]
-    expected = [None, None, None, "negation", "number", None, None, "media", None]  # not short
-    assert [slots.SWAP_REASONS[r] for r in batch.tolist()] == expected
+@settings(max_examples=300, deadline=None)
+@given(
+    base=st.lists(st.sampled_from(SWAP_VOCABULARY), min_size=1, max_size=26),
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(["insert", "delete", "swap"]),
+            st.integers(0, 30),
+            st.sampled_from(SWAP_VOCABULARY),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    common=st.booleans(),
+)
+def test_a_pair_decided_before_alignment_is_decided_so_by_the_alignment(
+    base: list[str], edits: list[tuple[str, int, str]], common: bool
+) -> None:
+    """Whatever the words (filler, negations, quantities, identifiers, typos, words written as one
+    or two, a media marker, template words) and edits, `swaps.decide` drops only pairs `_judge`
+    drops and scores pairs as `_judge` does (`_decided` checks it)."""
+    other = list(base)
+    for op, at, word in edits:
+        i = at % (len(other) + 1)
+        if op == "insert":
+            other.insert(i, word)
+        elif i < len(other):
+            if op == "delete" and len(other) > 1:
+                del other[i]
+            else:
+                other[i] = word
+    a, b = " ".join(base), " ".join(other)
+    if a != b:
+        _decided([a, b], np.array([0]), np.array([1]), common)
+
+
+def test_gaps_of_several_words_decide_before_alignment_as_compare_decides_them() -> None:
+    """The shapes of short intents: another word beside added filler, a word added, a quantity
+    added are dropped; filler added or swapped for filler and typo fixes are scored; an ordinal
+    that ranks, a word added (which the second look reads) and words repeated are left to `compare`."""
+    pairs = {
+        ("get the order from friday thanks", "get the order from tomorrow please"): "dropped",
+        ("check the claim from sunday", "check the claim from monday now"): "dropped",
+        ("can you check the claim", "i would like to get the claim"): "dropped",
+        ("book 2 tickets", "book tickets"): "dropped",
+        ("book tickets for 2 people today", "book tickets for 3 people"): "dropped",
+        ("i want the card", "i dont want the card now"): "dropped",
+        ("send an e mail to kim", "send an email to kim please"): "scored",
+        ("please cancel my flight", "hi cancel my flight now"): "scored",
+        ("i recieve my card", "i receive my card"): "scored",
+        ("i recieve my card today", "i receive my card"): None,  # "today" added: the second look reads it
+        ("the oldest city", "the second oldest city"): None,  # ranks: left to compare
+        ("book book the flight", "book the flight now"): None,  # words repeated: alignment not known
+    }
+    texts = sorted({text for pair in pairs for text in pair})
+    lo = np.array([texts.index(a) for a, _ in pairs])
+    hi = np.array([texts.index(b) for _, b in pairs])
+    dropped, scored, verdicts = _decided(texts, lo, hi)
+    expected = list(pairs.values())
+    assert [
+        ("dropped" if d else "scored" if s else None) for d, s in zip(dropped, scored, strict=True)
+    ] == expected
+    assert verdicts[-2].reason == "number"
 
 
 def test_raw_texts_are_read_once_for_all_batches_up_to_the_cache_limit(monkeypatch) -> None:

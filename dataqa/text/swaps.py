@@ -1,15 +1,17 @@
-"""Decisive gaps found for a whole batch of candidate pairs before they are aligned one by one.
+"""Candidate pairs decided for a whole batch before they are aligned one by one.
 
-Verification (`dataqa.text.verify`) aligns each candidate pair of a batch in Python; on short texts
-under many labels most aligned pairs are dropped for a decisive difference in one place ("hi cancel
-my flight" / "hey check my flight", "the order from friday thanks" / "the order from tomorrow
-please"). Where the alignment of a pair is known without aligning it, its gaps are judged here for
-every such pair at once, by the rules `slots.compare` applies to them, so the Python loop sees only
-the pairs left.
+Verification (`dataqa.text.verify`) aligns each candidate pair of a batch in Python (`slots.compare`).
+On short texts under many labels most aligned pairs are dropped for a decisive difference in one
+place ("hi cancel my flight" / "hey check my flight", "the order from friday thanks" / "the order
+from tomorrow please"), and most of the rest differ in filler alone ("hi book the salon" / "book the
+salon please"). Where the alignment of a pair is known without aligning it, its gaps are judged here
+for every such pair at once, by the rules and the score `slots.compare` gives them, so the Python
+loop sees only the pairs left.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -32,115 +34,265 @@ class WordCodes(Protocol):
 
 
 SWAP_TEXT_WORDS = 48
-"""Pairs of texts of at most this many words each are looked at by `swapped` (a gap rarely decides
-a longer pair, and looking costs per word)."""
+"""Pairs of texts of at most this many words each are looked at (a gap rarely decides a longer
+pair, and looking costs per word)."""
 _STRIDE = SWAP_TEXT_WORDS + 2
 """Gap keys: pair * `_STRIDE` + the shared words before the gap (at most `SWAP_TEXT_WORDS`)."""
+_PLAIN = slots.FILLER_WORD | slots.NUMBER_WORD
+"""What a content word is not: `compare` never counts filler or an identifier as a word that differs."""
 
 
-def swapped(
-    full_a: np.ndarray, full_b: np.ndarray, content_a: np.ndarray, content_b: np.ndarray, words: WordCodes
-) -> np.ndarray:
-    """The pairs of code strings (`full_a`, `full_b`; content code strings `content_a`, `content_b`)
-    that `verify._judge` drops for a decisive difference, found for the whole batch without aligning
-    them one by one: True where dropped, False where not known.
+@dataclass
+class _Gaps:
+    """The gaps of the pairs of a batch whose alignment is known (`_gaps`).
+
+    Per pair looked at (`pick`, positions in the batch): `known`, the words of each text (`sizes`)
+    and the words they share (`shared`). Per gap (ascending keys, pair * `_STRIDE` + shared words
+    before it): its `pair` (among `pick`), `before`, its words on each side (`counts`), whether it is
+    small (`slots.SMALL_GAP`), and whether a media marker stands just before it (`after_media`).
+    Per gap word of each side: its gap (`on`), word (`word`, index into the word table), kind."""
+
+    pick: np.ndarray
+    known: np.ndarray
+    sizes: tuple[np.ndarray, np.ndarray]
+    shared: np.ndarray
+    pair: np.ndarray
+    counts: tuple[np.ndarray, np.ndarray]
+    small: np.ndarray
+    after_media: np.ndarray
+    on: tuple[np.ndarray, np.ndarray]
+    word: tuple[np.ndarray, np.ndarray]
+    kind: tuple[np.ndarray, np.ndarray]
+
+    def count(self, side: int, where: np.ndarray | None = None) -> np.ndarray:
+        """Per gap: its words on `side` (those of `where` only)."""
+        on = self.on[side] if where is None else self.on[side][where]
+        return np.bincount(on, minlength=len(self.pair))
+
+    def kind_count(self, side: int, flag: int) -> np.ndarray:
+        """Per gap: its words on `side` of a kind in `flag`."""
+        return self.count(side, self.kind[side] & flag != 0)
+
+
+def _gaps(strings_a: np.ndarray, strings_b: np.ndarray, words: WordCodes) -> _Gaps | None:
+    """The gaps of the pairs of code strings (`strings_a[i]`, `strings_b[i]`) whose alignment is
+    known; None when no pair is looked at.
 
     When the words of one text that the other has not, left out, leave the same sequence on both
-    sides, that sequence is the only longest common subsequence, so the alignment is known: its
-    gaps are the runs of words only one side has between the same shared words. A gap decides by
-    `slots.compare`'s rules, read here from the words' kinds (`slots.word_kind`): a media marker
-    in it or just before it; in a small gap (`slots.SMALL_GAP` words a side or fewer) more
-    negations on one side, or a quantity added; quantities on both sides, not the same ones; and in
-    a short text (`slots.SHORT_WORDS` content words) words on both sides that stand for other
-    words, unless the two sides written as one word are one word or typos of each other ("e mail" /
-    "email"): word for word when the sides are of one length (a typo fix, filler for filler and an
-    identifier for another stand for nothing), otherwise a content word on each side. One decisive
-    gap drops the pair whatever the rest. Two rules are left to `compare`: an ordinal that ranks
-    ("second oldest") and a word that makes another term (`slots.extends`). On short texts under
-    many labels most aligned pairs are of this shape and most of them are dropped."""
-    decided = np.zeros(len(full_a), dtype=bool)
-    len_a = np.fromiter(map(len, full_a), dtype=np.int64, count=len(full_a))
-    len_b = np.fromiter(map(len, full_b), dtype=np.int64, count=len(full_b))
+    sides, that sequence is the only longest common subsequence, so the alignment is known (the one
+    `slots.gaps` finds): its gaps are the runs of words only one side has between the same shared
+    words."""
+    len_a = np.fromiter(map(len, strings_a), dtype=np.int64, count=len(strings_a))
+    len_b = np.fromiter(map(len, strings_b), dtype=np.int64, count=len(strings_b))
     pick = np.flatnonzero(np.maximum(len_a, len_b) <= SWAP_TEXT_WORDS)
     if not len(pick):
-        return decided
+        return None
     sides = []
-    for strings, lengths in ((full_a[pick], len_a[pick]), (full_b[pick], len_b[pick])):
+    for strings, lengths in ((strings_a[pick], len_a[pick]), (strings_b[pick], len_b[pick])):
         index = words.index(np.frombuffer("".join(strings).encode("utf-32-le"), dtype="<u4"))
         if index is None:
-            return decided
+            return None
         sides.append((index, np.repeat(np.arange(len(pick), dtype=np.int64), lengths), lengths))
     (word_a, pair_a, len_a), (word_b, pair_b, len_b) = sides
     key_a, key_b = (pair_a << 21) | word_a, (pair_b << 21) | word_b  # word indices stay under 2**21
     in_b, in_a = in_sorted(np.sort(key_b), key_a), in_sorted(np.sort(key_a), key_b)
-    known = np.bincount(pair_a[in_b], minlength=len(pick)) == np.bincount(pair_b[in_a], minlength=len(pick))
+    shared = np.bincount(pair_a[in_b], minlength=len(pick))
+    known = shared == np.bincount(pair_b[in_a], minlength=len(pick))
     kept_a, kept_b = in_b & known[pair_a], in_a & known[pair_b]
     known[pair_a[kept_a][word_a[kept_a] != word_b[kept_b]]] = False  # the shared words in another order
     gap_a, at_a = _gap_words(in_b, pair_a, len_a, known)
     gap_b, at_b = _gap_words(in_a, pair_b, len_b, known)
     keys = np.sort(np.concatenate([gap_a, gap_b]), kind="stable")  # two ascending runs: merged
-    if not len(keys):
-        return decided
-    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
     on_a, on_b = np.searchsorted(keys, gap_a), np.searchsorted(keys, gap_b)
     x, y = word_a[at_a], word_b[at_b]
-    kind_x, kind_y = words.kinds[x], words.kinds[y]
-
-    def count(on: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
-        return np.bincount(on if where is None else on[where], minlength=len(keys))
-
-    def kind_count(on: np.ndarray, kinds: np.ndarray, flag: int) -> np.ndarray:
-        return count(on, kinds & flag != 0)
-
     pair, before = keys // _STRIDE, keys % _STRIDE
-    count_a, count_b = count(on_a), count(on_b)
-    small = np.maximum(count_a, count_b) <= slots.SMALL_GAP
-    one_side = (count_a == 0) | (count_b == 0)
-    content_words = np.minimum(
-        np.fromiter(map(len, content_a[pick]), dtype=np.int64, count=len(pick)),
-        np.fromiter(map(len, content_b[pick]), dtype=np.int64, count=len(pick)),
-    )
-    short = content_words[pair] <= slots.SHORT_WORDS
-    # media: a marker in the gap, or the shared word before it (`compare` looks on side a)
+    count_a = np.bincount(on_a, minlength=len(keys))
+    count_b = np.bincount(on_b, minlength=len(keys))
+    # `compare` looks for a media marker before a gap on side a: the shared word before it
     matched = np.flatnonzero(in_b)
-    shared = np.bincount(pair_a[in_b], minlength=len(pick))
     previous = (
         matched[np.maximum(np.cumsum(shared)[pair] - shared[pair] + before - 1, 0)] if len(matched) else 0
     )
     after_media = (before > 0) & (words.kinds[word_a[previous]] & slots.MEDIA_WORD != 0)
-    media = after_media | (
-        kind_count(on_a, kind_x, slots.MEDIA_WORD) + kind_count(on_b, kind_y, slots.MEDIA_WORD) > 0
+    return _Gaps(
+        pick=pick,
+        known=known,
+        sizes=(len_a, len_b),
+        shared=shared,
+        pair=pair,
+        counts=(count_a, count_b),
+        small=np.maximum(count_a, count_b) <= slots.SMALL_GAP,
+        after_media=after_media,
+        on=(on_a, on_b),
+        word=(x, y),
+        kind=(words.kinds[x], words.kinds[y]),
     )
-    negation = small & (
-        kind_count(on_a, kind_x, slots.NEGATION_WORD) != kind_count(on_b, kind_y, slots.NEGATION_WORD)
+
+
+def decide(
+    full_a: np.ndarray,
+    full_b: np.ndarray,
+    content_a: np.ndarray,
+    content_b: np.ndarray,
+    templated: np.ndarray,
+    words: WordCodes,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What `verify._judge` makes of the pairs of code strings (`full_a`, `full_b`; content code
+    strings `content_a`, `content_b`; `templated`: either text has template words) whose alignment
+    is known, for the whole batch: (dropped, scored, their scores). Dropped: a gap decides (see
+    `_decisive`); scored: no gap decides and none holds a word that differs (every gap is filler,
+    identifiers or typo fixes, see `_plain`), so `compare` finds no reason and nothing for the
+    second look, and the pair's score is `compare`'s (the lower of the whole texts' and the content
+    words', `_scores`). Pairs neither dropped nor scored are left to `_judge`."""
+    dropped = np.zeros(len(full_a), dtype=bool)
+    scored = np.zeros(len(full_a), dtype=bool)
+    scores = np.zeros(len(full_a), dtype=np.float64)
+    gaps = _gaps(full_a, full_b, words)
+    if gaps is None:
+        return dropped, scored, scores
+    content_words = np.minimum(
+        np.fromiter(map(len, content_a[gaps.pick]), dtype=np.int64, count=len(gaps.pick)),
+        np.fromiter(map(len, content_b[gaps.pick]), dtype=np.int64, count=len(gaps.pick)),
     )
-    quantities_a = kind_count(on_a, kind_x, slots.QUANTITY_WORD)
-    quantities_b = kind_count(on_b, kind_y, slots.QUANTITY_WORD)
-    number = (one_side & small & (quantities_a + quantities_b > 0)) | _other_quantities(
-        (on_a, on_b), (x, y), (kind_x, kind_y), quantities_a, quantities_b
-    )
-    decisive = media | negation | number
-    # another word in a short text: `compare`'s two cases, sides of one length or not
-    ask = short & ~one_side & ~decisive
-    same_length = ask & (count_a == count_b)
-    other = ask & ~same_length
-    plain = slots.FILLER_WORD | slots.NUMBER_WORD  # what a content word is not
-    stands = other & (count(on_a, kind_x & plain == 0) > 0) & (count(on_b, kind_y & plain == 0) > 0)
+    typo, joined = _typos(gaps, words)
+    decisive = _decisive(gaps, content_words[gaps.pair] <= slots.SHORT_WORDS, typo, joined)
+    dropped[gaps.pick[gaps.pair[decisive]]] = True
+    plain = _plain(gaps, typo, joined) & ~decisive
+    whole = np.bincount(gaps.pair[~plain], minlength=len(gaps.pick)) == 0
+    whole &= gaps.known & ~dropped[gaps.pick]
+    score, ok = _scores(gaps, typo, joined)
+    whole &= ok
+    scored[gaps.pick[whole]] = True
+    scores[gaps.pick[whole]] = score[whole]
+    again = np.flatnonzero(scored & templated)
+    if len(again):  # `_judge` takes the lower of the whole texts' and the content words' scores
+        inner = _gaps(content_a[again], content_b[again], words)
+        if inner is None:
+            scored[again] = False
+        else:
+            content, ok = _scores(inner, *_typos(inner, words))
+            ok &= inner.known
+            lost = np.ones(len(again), dtype=bool)
+            lost[inner.pick[ok]] = False
+            scored[again[lost]] = False
+            at = again[inner.pick[ok]]
+            scores[at] = np.minimum(scores[at], content[ok])
+    return dropped, scored, scores
+
+
+def _typos(gaps: _Gaps, words: WordCodes) -> tuple[np.ndarray, np.ndarray]:
+    """(per word of side a in a gap whose sides are of one length: whether it and the word across
+    are typos of each other (`slots.is_typo`; the words listed one for one), per gap: whether its
+    sides written as one word are one word or typos of each other ("e mail" / "email"; gaps of more
+    than two words only, as in `compare`))."""
+    count_a, count_b = gaps.counts
+    same_length = (count_a == count_b) & (count_a > 0)
+    (on_a, on_b), (x, y) = gaps.on, gaps.word
     pick_a, pick_b = np.flatnonzero(same_length[on_a]), np.flatnonzero(same_length[on_b])
-    both = kind_x[pick_a] & kind_y[pick_b]  # one for one: both sides list the gap's words in order
-    maybe = np.flatnonzero(both & plain == 0)
-    differs = ~words.typo(x[pick_a[maybe]], y[pick_b[maybe]])
-    stands[on_a[pick_a[maybe[differs]]]] = True
-    stands &= ~_one_word(stands, (on_a, on_b), (x, y), (count_a, count_b), words)
-    decisive |= stands
-    decided[pick[pair[decisive]]] = True
-    return decided
+    typo = np.zeros(len(on_a), dtype=bool)
+    either = (gaps.kind[0][pick_a] | gaps.kind[1][pick_b]) & slots.NUMBER_WORD
+    ask = np.flatnonzero(either == 0)  # `is_typo` is never true of a number
+    typo[pick_a[ask]] = words.typo(x[pick_a[ask]], y[pick_b[ask]])
+    return typo, _one_word(gaps, (count_a > 0) & (count_b > 0) & (count_a + count_b > 2), words)
+
+
+def _decisive(gaps: _Gaps, short: np.ndarray, typo: np.ndarray, joined: np.ndarray) -> np.ndarray:
+    """Per gap: whether it decides by `slots.compare`'s rules, read from the words' kinds
+    (`slots.word_kind`): a media marker in it or just before it; in a small gap more negations on
+    one side, or a quantity added; quantities on both sides, not the same ones; and in a short text
+    words on both sides that stand for other words, unless the two sides written as one word are
+    one word or typos of each other (`joined`): word for word when the sides are of one length (a
+    typo fix, filler for filler and an identifier for another stand for nothing), otherwise a
+    content word on each side. Two rules are left to `compare` (such a gap is not decisive here): an
+    ordinal that ranks ("second oldest") and a word that makes another term (`slots.extends`)."""
+    count_a, count_b = gaps.counts
+    one_side = (count_a == 0) | (count_b == 0)
+    media = gaps.after_media | (
+        gaps.kind_count(0, slots.MEDIA_WORD) + gaps.kind_count(1, slots.MEDIA_WORD) > 0
+    )
+    negation = gaps.small & (
+        gaps.kind_count(0, slots.NEGATION_WORD) != gaps.kind_count(1, slots.NEGATION_WORD)
+    )
+    quantities_a, quantities_b = (
+        gaps.kind_count(0, slots.QUANTITY_WORD),
+        gaps.kind_count(1, slots.QUANTITY_WORD),
+    )
+    number = (one_side & gaps.small & (quantities_a + quantities_b > 0)) | _other_quantities(
+        gaps, quantities_a, quantities_b
+    )
+    same_length = ~one_side & (count_a == count_b)
+    content_a = gaps.count(0, gaps.kind[0] & _PLAIN == 0)
+    content_b = gaps.count(1, gaps.kind[1] & _PLAIN == 0)
+    stands = ~one_side & ~same_length & (content_a > 0) & (content_b > 0)
+    stands[_swapped_words(gaps, typo)] = True
+    stands &= short & ~joined
+    return media | negation | number | stands
+
+
+def _swapped_words(gaps: _Gaps, typo: np.ndarray) -> np.ndarray:
+    """The gaps (sides of one length) with a word that stands for another word across: not a typo
+    fix, not filler for filler, not an identifier for another (`compare`'s word-for-word rule)."""
+    count_a, count_b = gaps.counts
+    same_length = (count_a == count_b) & (count_a > 0)
+    on_a, on_b = gaps.on
+    pick_a, pick_b = np.flatnonzero(same_length[on_a]), np.flatnonzero(same_length[on_b])
+    both = gaps.kind[0][pick_a] & gaps.kind[1][pick_b]
+    swapped = (both & slots.FILLER_WORD == 0) & (both & slots.NUMBER_WORD == 0) & ~typo[pick_a]
+    return on_a[pick_a[swapped]]
+
+
+def _plain(gaps: _Gaps, typo: np.ndarray, joined: np.ndarray) -> np.ndarray:
+    """Per gap: whether `compare` lists none of its words as differing (`Comparison.differ`, which
+    sends a kept pair to the second look) nor can find a reason in it beyond `_decisive`'s: written
+    as one word alike (`joined`); word for word typo fixes, filler for filler or identifiers; on
+    sides of other lengths filler and identifiers alone; words added on one side filler alone (an
+    added identifier might make another term, an added ordinal might rank)."""
+    count_a, count_b = gaps.counts
+    one_side = (count_a == 0) | (count_b == 0)
+    same_length = ~one_side & (count_a == count_b)
+    filler = gaps.kind_count(0, slots.FILLER_WORD) + gaps.kind_count(1, slots.FILLER_WORD)
+    plain = one_side & (filler == count_a + count_b)
+    content_a = gaps.count(0, gaps.kind[0] & _PLAIN == 0)
+    content_b = gaps.count(1, gaps.kind[1] & _PLAIN == 0)
+    plain |= ~one_side & ~same_length & (content_a == 0) & (content_b == 0)
+    words_apart = np.zeros(len(gaps.pair), dtype=bool)
+    words_apart[_swapped_words(gaps, typo)] = True
+    plain |= same_length & ~words_apart
+    return plain | joined
+
+
+def _scores(gaps: _Gaps, typo: np.ndarray, joined: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(per pair looked at: `compare`'s score, whether it is known). The score is (words matched on
+    both sides) / (words on both sides, filler differences left out): typo fixes count as matched
+    (word for word, or the sides written as one word), filler for filler and filler added in a
+    small gap are left out (filler for filler one for one always)."""
+    count_a, count_b = gaps.counts
+    one_side = (count_a == 0) | (count_b == 0)
+    same_length = ~one_side & (count_a == count_b)
+    on_a, on_b = gaps.on
+    pick_a = np.flatnonzero(same_length[on_a])
+    pick_b = np.flatnonzero(same_length[on_b])
+    both_filler = gaps.kind[0][pick_a] & gaps.kind[1][pick_b] & slots.FILLER_WORD != 0
+    fixed = typo[pick_a]
+    credit = 2 * np.bincount(on_a[pick_a[fixed]], minlength=len(gaps.pair))
+    left_out = 2 * np.bincount(on_a[pick_a[both_filler & ~fixed]], minlength=len(gaps.pair))
+    left_out = np.where(gaps.small, left_out, 0)
+    filler = gaps.kind_count(0, slots.FILLER_WORD) + gaps.kind_count(1, slots.FILLER_WORD)
+    left_out = np.where(~same_length, np.where(gaps.small, filler, 0), left_out)
+    credit = np.where(joined, count_a + count_b, credit)
+    left_out = np.where(joined, 0, left_out)
+    pairs = len(gaps.pick)
+    got = 2 * gaps.shared + np.bincount(gaps.pair, weights=credit, minlength=pairs)
+    total = gaps.sizes[0] + gaps.sizes[1] - np.bincount(gaps.pair, weights=left_out, minlength=pairs)
+    ok = gaps.known & (gaps.shared > 0) & (total > 0)
+    return np.minimum(got / np.maximum(total, 1), 1.0), ok
 
 
 def _gap_words(
     matched: np.ndarray, pair: np.ndarray, lengths: np.ndarray, known: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The words of one side's gaps in the pairs whose alignment is `known` (`swapped`): (gap key,
+    """The words of one side's gaps in the pairs whose alignment is `known` (`_gaps`): (gap key,
     pair * `_STRIDE` + matched words before it, ascending; the word's flat position). `matched`: per
     word of that side, whether the other text has it; `pair`: its pair."""
     before = np.concatenate([[0], np.cumsum(matched)])  # words matched before each flat position
@@ -149,52 +301,38 @@ def _gap_words(
     return pair[at] * _STRIDE + before[at] - before[start[pair[at]]], at
 
 
-def _other_quantities(
-    on: tuple[np.ndarray, np.ndarray],
-    words: tuple[np.ndarray, np.ndarray],
-    kinds: tuple[np.ndarray, np.ndarray],
-    count_a: np.ndarray,
-    count_b: np.ndarray,
-) -> np.ndarray:
-    """Per gap: quantities on both sides, and not the same ones (as multisets)."""
+def _other_quantities(gaps: _Gaps, count_a: np.ndarray, count_b: np.ndarray) -> np.ndarray:
+    """Per gap: quantities on both sides (`count_a`, `count_b` of them), not the same ones (as multisets)."""
     out = (count_a > 0) & (count_b > 0) & (count_a != count_b)
     alike = (count_a > 0) & (count_a == count_b)
     if not alike.any():
         return out
     sides = []
-    for side_on, side_words, side_kinds in zip(on, words, kinds, strict=True):
-        at = np.flatnonzero((side_kinds & slots.QUANTITY_WORD != 0) & alike[side_on])
-        sides.append(np.lexsort((side_words[at], side_on[at])))
-        sides[-1] = (side_on[at][sides[-1]], side_words[at][sides[-1]])
+    for on, word, kind in zip(gaps.on, gaps.word, gaps.kind, strict=True):
+        at = np.flatnonzero((kind & slots.QUANTITY_WORD != 0) & alike[on])
+        order = np.lexsort((word[at], on[at]))
+        sides.append((on[at][order], word[at][order]))
     (gap, word_a), (_, word_b) = sides
     out[gap[word_a != word_b]] = True
     return out
 
 
-def _one_word(
-    ask: np.ndarray,
-    on: tuple[np.ndarray, np.ndarray],
-    words: tuple[np.ndarray, np.ndarray],
-    counts: tuple[np.ndarray, np.ndarray],
-    table: WordCodes,
-) -> np.ndarray:
+def _one_word(gaps: _Gaps, ask: np.ndarray, table: WordCodes) -> np.ndarray:
     """Per gap (among `ask`, with words on both sides): whether its sides written as one word are
-    one word or typos of each other ("e mail" / "email"), which `compare` counts as the same words.
-    Only gaps of more than two words and at most 2 letters apart can be (`slots.is_typo`)."""
+    one word or typos of each other. Only sides at most 2 letters apart can be (`slots.is_typo`)."""
     out = np.zeros(len(ask), dtype=bool)
     letters = [
-        np.bincount(side_on, weights=table.lengths[side_words], minlength=len(ask))
-        for side_on, side_words in zip(on, words, strict=True)
+        np.bincount(on, weights=table.lengths[word], minlength=len(ask))
+        for on, word in zip(gaps.on, gaps.word, strict=True)
     ]
-    look = np.flatnonzero(ask & (counts[0] + counts[1] > 2) & (np.abs(letters[0] - letters[1]) <= 2))
+    look = np.flatnonzero(ask & (np.abs(letters[0] - letters[1]) <= 2))
     if not len(look):
         return out
     joined = []
-    for side_on, side_words in zip(on, words, strict=True):
-        at = np.flatnonzero(in_sorted(look, side_on))
-        bounds = np.searchsorted(side_on[at], look, side="right")
-        texts = [table.words[w] for w in side_words[at].tolist()]
-        ends = bounds.tolist()
+    for on, word in zip(gaps.on, gaps.word, strict=True):
+        at = np.flatnonzero(in_sorted(look, on))
+        ends = np.searchsorted(on[at], look, side="right").tolist()
+        texts = [table.words[w] for w in word[at].tolist()]
         joined.append(["".join(texts[s:e]) for s, e in zip([0, *ends[:-1]], ends, strict=True)])
     out[look] = [slots.is_typo(a, b) for a, b in zip(*joined, strict=True)]
     return out

@@ -375,7 +375,11 @@ def _aligned(
     full_b, content_b = right.get(hi)
     scores = np.zeros(len(lo), dtype=np.float64)
     good = np.zeros(len(lo), dtype=bool)
-    undecided = np.flatnonzero(~swaps.swapped(full_a, full_b, content_a, content_b, left.words))
+    templated = left.templated[lo] | right.templated[hi]
+    dropped, scored, known = swaps.decide(full_a, full_b, content_a, content_b, templated, left.words)
+    scores[scored] = np.minimum(known[scored], DISTINCT_CAP)
+    good[scored] = known[scored] >= threshold - 1e-9
+    undecided = np.flatnonzero(~dropped & ~scored)
     a_words = _split(left_texts, lo[undecided])
     b_words = _split(right_texts, hi[undecided])
     pending: list[tuple[int, slots.Comparison]] = []
