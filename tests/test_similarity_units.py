@@ -522,6 +522,7 @@ def _swap_pairs(seed: int) -> tuple[list[str], np.ndarray, np.ndarray]:
     return texts, lo, hi
 
 
+THRESHOLD = 0.85
 TEMPLATE_PHRASES = ["can you check the", "i would like to get", "what is my card status"]
 """Template shingles for `_decided`: their word pairs (the words they alone cover are template words)."""
 
@@ -531,8 +532,9 @@ def _decided(
 ) -> tuple[np.ndarray, np.ndarray, list[slots.Comparison]]:
     """`swaps.decide` of the pairs (texts[lo], texts[hi]) of one batch (with template shingles
     `TEMPLATE_PHRASES` when `common`), checked against `_judge` of each pair: a pair dropped is one
-    `_judge` drops; a pair scored is one `_judge` keeps or not for its score alone, that score, with
-    nothing for the second look. Returns (dropped, scored, `_judge`'s verdicts)."""
+    `_judge` drops for a reason or for its score (that score, under `THRESHOLD`); a pair scored is
+    one `_judge` keeps or not for its score alone, that score, with nothing for the second look.
+    Returns (dropped, scored, `_judge`'s verdicts)."""
     shingles = None
     if common:
         doc, h = templates.word_table(pl.Series(TEMPLATE_PHRASES))
@@ -545,8 +547,8 @@ def _decided(
     full_b, content_b = encoded.get(hi)
     templated = encoded.templated[lo] | encoded.templated[hi]
     words = verify._split(series, np.unique(np.concatenate([lo, hi])))
-    dropped, scored, scores = swaps.decide(full_a, full_b, content_a, content_b, templated, codes)
-    again = swaps.decide(full_a, full_b, content_a, content_b, templated, codes)  # typos kept
+    dropped, scored, scores = swaps.decide(full_a, full_b, content_a, content_b, templated, codes, THRESHOLD)
+    again = swaps.decide(full_a, full_b, content_a, content_b, templated, codes, THRESHOLD)  # typos kept
     assert all((x == y).all() for x, y in zip(again, (dropped, scored, scores), strict=True))
     verdicts = [
         verify._judge(
@@ -558,7 +560,8 @@ def _decided(
         for k, (x, y) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True))
     ]
     for k, verdict in enumerate(verdicts):
-        assert not dropped[k] or verdict.reason is not None
+        if dropped[k] and verdict.reason is None:  # dropped for its score
+            assert scores[k] == verdict.score < THRESHOLD - 1e-9
         if scored[k]:
             assert verdict.reason is None and scores[k] == verdict.score
             assert not (verdict.maybe_names or verdict.differ[0] or verdict.differ[1])
@@ -630,7 +633,11 @@ def test_gaps_of_several_words_decide_before_alignment_as_compare_decides_them()
         ("send an e mail to kim", "send an email to kim please"): "scored",
         ("please cancel my flight", "hi cancel my flight now"): "scored",
         ("i recieve my card", "i receive my card"): "scored",
-        ("i recieve my card today", "i receive my card"): None,  # "today" added: the second look reads it
+        (
+            "hi i recieve my new card today",
+            "i receive my new card",
+        ): None,  # "today": the second look reads it
+        ("cancel my flight", "cancel my flight to lyon tomorrow"): "dropped",  # words added: 6 / 9, under
         ("the oldest city", "the second oldest city"): None,  # ranks: left to compare
         ("book book the flight", "book the flight now"): None,  # words repeated: alignment not known
     }

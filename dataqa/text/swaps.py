@@ -137,14 +137,16 @@ def decide(
     content_b: np.ndarray,
     templated: np.ndarray,
     words: WordCodes,
+    threshold: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What `verify._judge` makes of the pairs of code strings (`full_a`, `full_b`; content code
     strings `content_a`, `content_b`; `templated`: either text has template words) whose alignment
     is known, for the whole batch: (dropped, scored, their scores). Dropped: a gap decides (see
-    `_decisive`); scored: no gap decides and none holds a word that differs (every gap is filler,
-    identifiers or typo fixes, see `_plain`), so `compare` finds no reason and nothing for the
-    second look, and the pair's score is `compare`'s (the lower of the whole texts' and the content
-    words', `_scores`). Pairs neither dropped nor scored are left to `_judge`."""
+    `_decisive`), or the score is under `threshold` (`_scores`: `compare`'s score, the lower of the
+    whole texts' and the content words'), whatever else the pair has. Scored: no gap decides and none
+    holds a word that differs (every gap is filler, identifiers or typo fixes, see `_plain`), so
+    `compare` finds no reason and nothing for the second look: the pair stands by its score. Pairs
+    neither dropped nor scored are left to `_judge`."""
     dropped = np.zeros(len(full_a), dtype=bool)
     scored = np.zeros(len(full_a), dtype=bool)
     scores = np.zeros(len(full_a), dtype=np.float64)
@@ -158,26 +160,22 @@ def decide(
     typo, joined = _typos(gaps, words)
     decisive = _decisive(gaps, content_words[gaps.pair] <= slots.SHORT_WORDS, typo, joined)
     dropped[gaps.pick[gaps.pair[decisive]]] = True
+    known = gaps.pick[gaps.known]
+    scores[known] = _scores(gaps, typo, joined)[gaps.known]
     plain = _plain(gaps, typo, joined) & ~decisive
-    whole = np.bincount(gaps.pair[~plain], minlength=len(gaps.pick)) == 0
-    whole &= gaps.known & ~dropped[gaps.pick]
-    score, ok = _scores(gaps, typo, joined)
-    whole &= ok
-    scored[gaps.pick[whole]] = True
-    scores[gaps.pick[whole]] = score[whole]
-    again = np.flatnonzero(scored & templated)
+    scored[gaps.pick[gaps.known & (np.bincount(gaps.pair[~plain], minlength=len(gaps.pick)) == 0)]] = True
+    again = known[templated[known] & ~dropped[known]]
     if len(again):  # `_judge` takes the lower of the whole texts' and the content words' scores
         inner = _gaps(content_a[again], content_b[again], words)
-        if inner is None:
-            scored[again] = False
-        else:
-            content, ok = _scores(inner, *_typos(inner, words))
-            ok &= inner.known
-            lost = np.ones(len(again), dtype=bool)
-            lost[inner.pick[ok]] = False
-            scored[again[lost]] = False
-            at = again[inner.pick[ok]]
-            scores[at] = np.minimum(scores[at], content[ok])
+        lost = np.ones(len(again), dtype=bool)
+        if inner is not None:
+            at = again[inner.pick[inner.known]]
+            scores[at] = np.minimum(scores[at], _scores(inner, *_typos(inner, words))[inner.known])
+            lost[inner.pick[inner.known]] = False
+        scores[again[lost]] = 1.0  # the content words' score not known: the pair is not dropped for it
+        scored[again[lost]] = False
+    dropped[known[scores[known] < threshold - 1e-9]] = True
+    scored &= ~dropped
     return dropped, scored, scores
 
 
@@ -262,8 +260,9 @@ def _plain(gaps: _Gaps, typo: np.ndarray, joined: np.ndarray) -> np.ndarray:
     return plain | joined
 
 
-def _scores(gaps: _Gaps, typo: np.ndarray, joined: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(per pair looked at: `compare`'s score, whether it is known). The score is (words matched on
+def _scores(gaps: _Gaps, typo: np.ndarray, joined: np.ndarray) -> np.ndarray:
+    """Per pair looked at whose alignment is known: `compare`'s score (0 for texts that share no
+    word, as two different texts; the other pairs' entries mean nothing). The score is (words matched on
     both sides) / (words on both sides, filler differences left out): typo fixes count as matched
     (word for word, or the sides written as one word), filler for filler and filler added in a
     small gap are left out (filler for filler one for one always)."""
@@ -285,8 +284,7 @@ def _scores(gaps: _Gaps, typo: np.ndarray, joined: np.ndarray) -> tuple[np.ndarr
     pairs = len(gaps.pick)
     got = 2 * gaps.shared + np.bincount(gaps.pair, weights=credit, minlength=pairs)
     total = gaps.sizes[0] + gaps.sizes[1] - np.bincount(gaps.pair, weights=left_out, minlength=pairs)
-    ok = gaps.known & (gaps.shared > 0) & (total > 0)
-    return np.minimum(got / np.maximum(total, 1), 1.0), ok
+    return np.where((gaps.shared > 0) & (total > 0), np.minimum(got / np.maximum(total, 1), 1.0), 0.0)
 
 
 def _gap_words(

@@ -376,7 +376,9 @@ def _aligned(
     scores = np.zeros(len(lo), dtype=np.float64)
     good = np.zeros(len(lo), dtype=bool)
     templated = left.templated[lo] | right.templated[hi]
-    dropped, scored, known = swaps.decide(full_a, full_b, content_a, content_b, templated, left.words)
+    dropped, scored, known = swaps.decide(
+        full_a, full_b, content_a, content_b, templated, left.words, threshold
+    )
     scores[scored] = np.minimum(known[scored], DISTINCT_CAP)
     good[scored] = known[scored] >= threshold - 1e-9
     undecided = np.flatnonzero(~dropped & ~scored)
