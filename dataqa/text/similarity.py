@@ -5,9 +5,9 @@ lives beside it in `dataqa.text`: `normalise` (normalised text, content hashes, 
 `templates` (what many rows share, discounted), `minhash` (sketches, band keys), `candidates` (LSH
 candidate pairs), `bounds` (the best score a pair can reach, for a batch at once, before
 alignment), `verify`, `slots`, `swaps` and `raw_parts` (the true similarity of a pair, and the
-differences that decide: word by word, for a batch of one-word swaps at once, and in the raw text's
-names and paragraphs), `near_duplicates` (near pairs and groups), `worddiff` (what two texts share
-and where they differ, for evidence), `overlap` (n-gram overlap).
+differences that decide: word by word, at once for a batch of pairs whose alignment is known, and
+in the raw text's names and paragraphs), `near_duplicates` (near pairs and groups), `worddiff`
+(what two texts share and where they differ, for evidence), `overlap` (n-gram overlap).
 """
 
 from __future__ import annotations

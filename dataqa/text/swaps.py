@@ -3,10 +3,10 @@
 Verification (`dataqa.text.verify`) aligns each candidate pair of a batch in Python (`slots.compare`).
 On short texts under many labels most aligned pairs are dropped for a decisive difference in one
 place ("hi cancel my flight" / "hey check my flight", "the order from friday thanks" / "the order
-from tomorrow please"), and most of the rest differ in filler alone ("hi book the salon" / "book the
-salon please"). Where the alignment of a pair is known without aligning it, its gaps are judged here
-for every such pair at once, by the rules and the score `slots.compare` gives them, so the Python
-loop sees only the pairs left.
+from tomorrow please"); many of the rest differ in filler alone ("hi book the salon" / "book the
+salon please") or fall under the threshold for a word added. Where the alignment of a pair is known
+without aligning it, its gaps are judged here for every such pair at once, by the rules and the
+score `slots.compare` gives them, so the Python loop sees only the pairs left.
 """
 
 from __future__ import annotations
@@ -47,9 +47,9 @@ class _Gaps:
     """The gaps of the pairs of a batch whose alignment is known (`_gaps`).
 
     Per pair looked at (`pick`, positions in the batch): `known`, the words of each text (`sizes`)
-    and the words they share (`shared`). Per gap (ascending keys, pair * `_STRIDE` + shared words
-    before it): its `pair` (among `pick`), `before`, its words on each side (`counts`), whether it is
-    small (`slots.SMALL_GAP`), and whether a media marker stands just before it (`after_media`).
+    and the words they share (`shared`). Per gap (in the order of pair * `_STRIDE` + shared words
+    before it): its `pair` (among `pick`), its words on each side (`counts`), whether it is small
+    (`slots.SMALL_GAP`), and whether a media marker stands just before it (`after_media`).
     Per gap word of each side: its gap (`on`), word (`word`, index into the word table), kind."""
 
     pick: np.ndarray
