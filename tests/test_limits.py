@@ -15,7 +15,7 @@ import dataqa
 from dataqa.commands.clean import clean
 from dataqa.core.errors import InputError
 from dataqa.engine.config import load_config
-from dataqa.ingest import dataset
+from dataqa.ingest import dataset, passes
 from dataqa.ingest.load import Limits
 
 RECORD = orjson.dumps(chat("Where is my order?", "It ships on Friday."))
@@ -99,15 +99,15 @@ def test_spans_read_apart_stop_at_the_same_line(tmp_path: Path, monkeypatch: pyt
     path = write_jsonl(tmp_path / "train.jsonl", [RECORD, "", "  ", RECORD] * 40)
     limits = Limits(max_lines=50)
     one_pass = dataset.load_split("train", str(path), limits=limits)
-    monkeypatch.setattr(dataset, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(dataset, "SPAN_BYTES", 300)  # about a dozen spans, read on two processes
-    real, pieces = dataset.map_in_processes, []
+    monkeypatch.setattr(passes, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(passes, "SPAN_BYTES", 300)  # about a dozen spans, read on two processes
+    real, pieces = passes.map_in_processes, []
 
     def spy(fn: Any, jobs: list, workers: int) -> Any:  # records the spans handed out
         pieces.extend(jobs)
         return real(fn, jobs, workers)
 
-    monkeypatch.setattr(dataset, "map_in_processes", spy)
+    monkeypatch.setattr(passes, "map_in_processes", spy)
     spans = dataset.load_split("train", str(path), limits=limits, workers=2)
     assert len(pieces) > 10
     assert one_pass.frame["line"].max() == 49

@@ -14,7 +14,7 @@ import pytest
 from conftest import chat
 
 from dataqa.core.processes import map_in_processes
-from dataqa.ingest import dataset, load
+from dataqa.ingest import dataset, load, passes
 from dataqa.ingest.dataset import Split, load_split
 from dataqa.ingest.layouts import LAYOUTS
 from dataqa.ingest.load import Span, line_spans
@@ -52,8 +52,8 @@ def same_split(a: Split, b: Split) -> None:
 @pytest.fixture
 def counted_processes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every file is read in spans of about 300 bytes; records how many spans processes read."""
-    monkeypatch.setattr(dataset, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(dataset, "SPAN_BYTES", 300)
+    monkeypatch.setattr(passes, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(passes, "SPAN_BYTES", 300)
     spans_read: list[int] = []
 
     def counting(fn: Any, items: Any, workers: int) -> Any:
@@ -62,7 +62,7 @@ def counted_processes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             spans_read.append(len(results))
         return results
 
-    monkeypatch.setattr(dataset, "map_in_processes", counting)
+    monkeypatch.setattr(passes, "map_in_processes", counting)
     return spans_read
 
 
@@ -158,11 +158,11 @@ def test_a_read_error_in_a_span_ends_the_file(tmp_path: Path, monkeypatch: pytes
             yield number, raw
 
     monkeypatch.setattr(load, "_raw_lines", failing)
-    source, reading, chat_layout = open_input(path), dataset.Reading.of(None, None, None), LAYOUTS["chat"]
-    one_pass = dataset._normalise_file(source, chat_layout, reading)
+    source, reading, chat_layout = open_input(path), passes.Reading.of(None, None, None), LAYOUTS["chat"]
+    one_pass = passes.normalise_file(source, chat_layout, reading)
     spans = line_spans(path, 300)
-    merged = dataset._merge(
-        [dataset._normalise_file(source, chat_layout, reading, SpanJob(0, span)) for span in spans], None
+    merged = passes.merge(
+        [passes.normalise_file(source, chat_layout, reading, SpanJob(0, span)) for span in spans], None
     )
     assert len(spans) > 10 and one_pass.frame["line"].max() < 60
     assert merged.frame.equals(one_pass.frame)
@@ -227,7 +227,7 @@ def parquet_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     monkeypatch.setattr(source, "PARALLEL_FROM_ROWS", 100)
     monkeypatch.setattr(columnar, "PIECE_ROWS", 250)
-    monkeypatch.setattr(dataset, "SPAN_BYTES", 2_000)
+    monkeypatch.setattr(passes, "SPAN_BYTES", 2_000)
     rows = [chat(f"Question {i} about the parcel to Leeds?", f"Answer {i}: day {i % 9}.") for i in range(900)]
     rows[700] = rows[3]
     rows[11] = {"prompt": "a record of another format", "completion": "here"}

@@ -29,7 +29,7 @@ from test_cli import SCHEMA, undocumented_keys
 
 import dataqa
 from dataqa.engine.registry import RECORD, SUMMARY, load_checks
-from dataqa.ingest import dataset, spread
+from dataqa.ingest import passes, spread
 
 ray = pytest.importorskip("ray")
 
@@ -142,8 +142,8 @@ def parsing_refused_here(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the driver parsed a split")
 
-    monkeypatch.setattr(dataset, "_normalise_file", refuse)
-    monkeypatch.setattr(spread, "_normalise_file", refuse)
+    monkeypatch.setattr(passes, "normalise_file", refuse)
+    monkeypatch.setattr(spread, "normalise_file", refuse)
 
 
 def test_sample_data_gives_the_same_report(

@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from dataqa.ingest.dataset import _merge, _normalise_file, _Pass
 from dataqa.ingest.layouts import Layout
+from dataqa.ingest.passes import Pass, merge, normalise_file
 from dataqa.ingest.readers.source import Input, SpanJob
 from dataqa.ingest.reading import Reading
 
@@ -54,7 +54,7 @@ class Done:
     """What reading a piece gave: the pass, and a JSON document's record -> line map."""
 
     part: int
-    result: _Pass
+    result: Pass
     lines: array | None
 
 
@@ -63,7 +63,7 @@ def read_piece(split_format: Layout | None, reading: Reading, piece: Piece) -> D
     file = piece.alone.parts[0].file
     if file is not None and (not file.is_file() or file.stat().st_size != piece.size):
         raise NotHere(f"{file} is not on this machine as it is where the scan was started")
-    result = _normalise_file(piece.alone, split_format, reading, piece.span)
+    result = normalise_file(piece.alone, split_format, reading, piece.span)
     return Done(piece.part, result, piece.alone.parts[0].lines)
 
 
@@ -81,7 +81,7 @@ def pieces(source: Input, span_bytes: int) -> list[Piece]:
     return out
 
 
-def read(source: Input, split_format: Layout | None, reading: Reading, mapper: Mapper) -> _Pass | None:
+def read(source: Input, split_format: Layout | None, reading: Reading, mapper: Mapper) -> Pass | None:
     """One pass over the split with every piece read by `mapper`; None when the mapper cannot, or
     the split is a table in memory (read here)."""
     if source.obj is not None:
@@ -93,22 +93,22 @@ def read(source: Input, split_format: Layout | None, reading: Reading, mapper: M
     known = {layout: layout for layout in (split_format, reading.forced, reading.templated, *reading.layouts)}
     for d in done:  # the layouts as this process holds them: a caller may ask which one it is (`is`)
         d.result.counts = Counter({known.get(k, k): n for k, n in d.result.counts.items()})
-    passes: list[_Pass] = []
+    passes: list[Pass] = []
     base = 0
     for index, part in enumerate(source.parts):
         mine = [d for d in done if d.part == index]
         alone, spanned = next((p.alone, p.span is not None) for p in todo if p.part == index)
         one = mine[0].result
-        if spanned:  # spans of one file: put together as `dataset._read` does for processes
-            one = _merge([d.result for d in mine], reading.forced, cut=alone.spans_end_early())
+        if spanned:  # spans of one file: put together as `passes.read` does for processes
+            one = merge([d.result for d in mine], reading.forced, cut=alone.spans_end_early())
         rows = alone.parts[0].rows or 0
         part.base, part.lines = base, mine[0].lines
         passes.append(_moved(one, base))
         base += max(rows, one.n_lines, *(i.line for i in one.load_issues), 1)
-    return _merge(passes, reading.forced, cut=False, tallied=False)
+    return merge(passes, reading.forced, cut=False, tallied=False)
 
 
-def _moved(one: _Pass, base: int) -> _Pass:
+def _moved(one: Pass, base: int) -> Pass:
     """A file's pass with its keys moved up by `base` (the keys of the files before it)."""
     if not base:
         return one
