@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tomllib
+import types
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from test_cli import SCHEMA, undocumented_keys
 
 import dataqa
 from dataqa.engine.registry import RECORD, SUMMARY, load_checks
-from dataqa.ingest import passes, spread
+from dataqa.ingest import dataset, passes, spread
 
 ray = pytest.importorskip("ray")
 
@@ -252,6 +253,71 @@ def test_label_findings_come_from_counts_and_a_second_round_for_the_reported_cla
     assert_same(local, remote)
 
 
+def held_apart(local: dict, remote: dict) -> None:
+    """A scan whose splits stayed on the workers (`ray-driver-rows`): every record and summary check
+    gives the local engine's result, every whole-split check is skipped saying why, and the splits
+    are the local ones (files, lines, rows), profiled by their valid rows only."""
+    assert remote["engine"]["name"] == "ray"
+    scopes = {cid: cls.scope for cid, cls in load_checks().items()}
+    mine = {c["id"]: c for c in remote["checks"]}
+    for check in local["checks"]:
+        got = mine[check["id"]]
+        if scopes[check["id"]] not in (RECORD, SUMMARY):
+            assert got["status"] == "skipped" and "stay on the Ray workers" in got["reason"], check["id"]
+            assert "ray-driver-rows" in got["reason"]
+            continue
+        drop = ("duration_s", "ran_on", "reason" if check["status"] == "skipped" else "")
+        assert {k: v for k, v in got.items() if k not in drop} == {
+            k: v for k, v in check.items() if k not in drop
+        }, check["id"]
+    for ours, theirs in zip(remote["splits"], local["splits"], strict=True):
+        for key in ("name", "path", "sha256", "lines", "rows", "format", "label_source"):
+            assert ours[key] == theirs[key], key
+        assert ours["profile"]["valid_rows"] == theirs["profile"]["valid_rows"]
+        assert "stay on the Ray workers" in ours["profile"]["note"]
+    assert_figures(remote)
+
+
+def test_splits_larger_than_the_driver_holds_stay_on_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With more rows than `ray-driver-rows` a split is never brought to the driver: each piece read
+    on the workers is a block there. Chat replies are then not looked at for a closed set of labels
+    (the local scan compared with is told the same); a label field is counted where it is read."""
+    from dataqa.engine.ray_engine import RayEngine
+
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**10)  # the broken and blank lines meet span ends
+    paths = every_family(tmp_path)
+    labels = ["billing"] * 700 + ["legal"] * 30 + ["rare"] * 2
+    labelled = write_jsonl(
+        tmp_path / "labelled.jsonl",
+        [{"text": f"ticket number {i} about {label}", "label": label} for i, label in enumerate(labels)],
+    )
+    with monkeypatch.context() as patched:
+        patched.setattr(dataset, "closed_set_labels", lambda replies: None)
+        local = dataqa.scan(paths["train"], test=paths["test"], valid=paths["valid"], profile="openai")
+        local_labelled = dataqa.scan(str(labelled), test=paths["test"])
+    patched_fetch = monkeypatch.context()
+    with patched_fetch as patched:
+        patched.setattr(
+            RayEngine, "fetch", lambda self, handle: pytest.fail("a split was joined on the driver")
+        )
+        remote = dataqa.scan(
+            paths["train"],
+            test=paths["test"],
+            valid=paths["valid"],
+            profile="openai",
+            engine="ray",
+            ray_driver_rows=10,
+        )
+        remote_labelled = dataqa.scan(str(labelled), test=paths["test"], engine="ray", ray_driver_rows=10)
+    held_apart(local.to_dict(), remote.to_dict())
+    held_apart(local_labelled.to_dict(), remote_labelled.to_dict())
+    assert remote.to_dict()["engine"]["blocks"] > 10  # the pieces read, not blocks of ray-block-rows
+    assert dataset.NOT_LOOKED_AT in remote.to_dict()["splits"][0]["input"]["note"]
+    assert {"COV001", "SIZE002"} <= {f.check_id for f in remote_labelled.findings}  # from the counts
+
+
 def test_a_folder_of_shards_and_a_glob_are_read_file_by_file_on_the_workers(
     tmp_path: Path, small_spans: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -299,12 +365,10 @@ def test_a_file_the_workers_cannot_see_is_read_by_the_driver(tmp_path: Path) -> 
     read = functools.partial(spread.read_piece, None, Reading.of(None, None, None, None))
     with pytest.raises(spread.NotHere):
         read(elsewhere)
-    assert RayEngine(ray, "test").map(read, [piece, elsewhere]) is None
-    assert (
-        spread.read(open_input(str(train)), None, Reading.of(None, None, None, None), lambda f, i: None)
-        is None
-    )
-    assert read(piece).result.counts.total() == 50  # the same piece where it is: read
+    assert RayEngine(ray, "test").keep(read, [piece, elsewhere]) is None
+    nowhere = types.SimpleNamespace(held_rows=0, keep=lambda f, i: None)  # a mapper that cannot
+    assert spread.read(open_input(str(train)), None, Reading.of(None, None, None, None), nowhere) is None
+    assert read(piece)[0].result.counts.total() == 50  # the same piece where it is: read
 
 
 REAL_SETS = ("snips_nlu_benchmark", "trec_question_type", "leyzer_en", "gsm8k_openai")

@@ -41,6 +41,8 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
         "--engine local|ray",
         "--ray-address auto|HOST:PORT",
         "`ray-block-rows` (default 20,000)",
+        "`ray-driver-rows` (default 500,000)",
+        "checks that read whole splits\nare skipped",
         "config `engine`, default `local`",
         "the workers read",
         "the same paths on the\nworkers",
@@ -51,6 +53,7 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
     ):
         assert text in section, f"the README's Ray section does not say {text!r}"
     assert Config().engine == "local" and Config().ray_block_rows == 20_000 and Config().ray_address is None
+    assert Config().ray_driver_rows == 500_000
     for mark, scope in (("ray-workers", RECORD), ("ray-summaries", SUMMARY)):
         listed = section.split(f"<!-- {mark} -->", 1)[1].split(f"<!-- /{mark} -->", 1)[0]
         on_workers = [cid for cid, cls in load_checks().items() if cls.scope == scope]

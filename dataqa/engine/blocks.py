@@ -36,6 +36,7 @@ from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, Summarised, add_summaries
 from dataqa.engine.results import error_reason
+from dataqa.ingest import spread
 from dataqa.ingest.dataset import EXCHANGES_SCHEMA, FRAME_SCHEMA, TURNS_SCHEMA, Split
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import LoadIssue
@@ -59,6 +60,36 @@ class Block:
     @property
     def rows(self) -> int:
         return self.frame.num_rows
+
+
+@dataclass
+class Left:
+    """A block to be made where its task runs, of the rows of a piece read on the workers and left
+    in the object store (`spread.Held`, without its handle: the task is given the rows)."""
+
+    split: str
+    held: spread.Held
+
+    @classmethod
+    def of(cls, split: str, held: spread.Held) -> Left:
+        return cls(split, dataclasses.replace(held, handle=None))
+
+
+def made(block: Block | Left, rows: spread.Frames | None) -> Block:
+    """The block itself, or the block a `Left` piece's rows make (keys moved, as Arrow tables)."""
+    if isinstance(block, Block):
+        return block
+    assert rows is not None
+    frame, turns, exchanges = block.held.frames(rows)
+    return Block(
+        block.split,
+        block.held.start,
+        frame.to_arrow(),
+        turns.to_arrow(),
+        exchanges.to_arrow(),
+        list(block.held.load_issues),
+        list(block.held.record_issues),
+    )
 
 
 @dataclass
@@ -125,6 +156,7 @@ def shell(split: Split) -> Split:
         load_issues=[],
         record_issues=[],
         source=source,
+        elsewhere=None,
     )
 
 

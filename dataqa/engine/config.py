@@ -138,6 +138,12 @@ class Config:
     """With engine "ray": rows of one block, the unit of work of one Ray task: big enough that a
     task's fixed cost (scheduling, mapping the block's Arrow buffers) is small beside its checks,
     small enough that two workers share a split of 100,000 rows."""
+    ray_driver_rows: int = ranged(500_000, low=0)
+    """With engine "ray": a split of more rows is not brought to the driver: its rows stay on the
+    workers where they were read, each piece read is a block, only the record and summary checks
+    run on it and the checks that read whole splits are skipped, saying why. Up to it the driver
+    holds the split (about 5 GB at 300,000 chat rows with every check) and the report is the local
+    engine's."""
     max_input_bytes: int = ranged(DEFAULT_LIMITS.max_input_bytes, low=0)
     """Bytes of data (after decompression) read from one file; past it, FMT018 and the rest is not read."""
     max_lines: int = ranged(DEFAULT_LIMITS.max_lines, low=0)

@@ -19,7 +19,7 @@ import polars as pl
 from dataqa.core.models import Location
 from dataqa.engine.config import Config
 from dataqa.engine.frozen import freeze, handout
-from dataqa.ingest.dataset import SPLIT_NAMES, Split
+from dataqa.ingest.dataset import NOT_LOOKED_AT, SPLIT_NAMES, Split
 from dataqa.ingest.layouts import RFT, TEXT
 
 T = TypeVar("T")
@@ -151,7 +151,11 @@ class Context:
 
     def has_labels(self, split: Split | str = "train") -> bool:
         s = self.splits.get(split) if isinstance(split, str) else split
-        return s is not None and s.label_source is not None and s.frame["label"].drop_nulls().len() > 0
+        if s is None or s.label_source is None:
+            return False
+        return (
+            s.elsewhere.labelled > 0 if s.elsewhere is not None else s.frame["label"].drop_nulls().len() > 0
+        )
 
     def unmet_need(self, need: str) -> str | None:
         """Why a check's need is not met, or None when it is."""
@@ -160,6 +164,9 @@ class Context:
         if need == "eval":
             return None if self.eval_splits else "no test or valid split given (use --test FILE)"
         if need == "label":
+            train = self.splits.get("train")
+            if train is not None and train.source is not None and NOT_LOOKED_AT in train.source.note:
+                return f"the training data has no label field, and {NOT_LOOKED_AT}"
             return (
                 None
                 if self.has_labels()
@@ -170,7 +177,7 @@ class Context:
         if need == "train":
             return None if "train" in self.splits else "no training split"
         if need == "records":
-            empty = [s.name for s in self if s.frame.height == 0]
+            empty = [s.name for s in self if s.rows == 0]
             return (
                 None
                 if not empty

@@ -104,7 +104,8 @@ def session(config: Config, cpus: int) -> Iterator[RayEngine]:
         started = True
     try:
         where = config.ray_address or ("local" if started else "this process's session")
-        yield RayEngine(ray, where, worker_env() if started and not config.ray_address else {})
+        env = worker_env() if started and not config.ray_address else {}
+        yield RayEngine(ray, where, env, held_rows=config.ray_driver_rows)
     finally:
         if started:
             ray.shutdown()
@@ -118,7 +119,8 @@ def worker_env() -> dict[str, str]:
 
 
 def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
-    """A Ray task: `fn(item)` (one piece of a split read, `RayEngine.map`)."""
+    """A Ray task: `fn(item)` (one piece of a split read, `RayEngine.keep`): two objects, what was
+    read and the rows."""
     with native_threads_limited(), gc_paused():
         return fn(item)
 
@@ -126,15 +128,18 @@ def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
 def _run_block(
     checks: list[Check],
     shells: dict[str, Split],
-    block: blocks.Block,
+    block: blocks.Block | blocks.Left,
     config: Config,
     labelled: dict[str, bool],
     debug: bool,
+    rows: spread.Frames | None = None,
 ) -> tuple[list[blocks.Outcome], blocks.Figures]:
     """A Ray task: every record-scope check and every summary-scope check's summary on one block
-    (as the local runner runs a check), and what the task cost on its worker, stage by stage."""
-    figures = blocks.Figures(block.split, block.start, block.rows, blocks.worker_name())
+    (as the local runner runs a check), and what the task cost on its worker, stage by stage. A
+    block `Left` to make here is made of `rows`, a piece read on the workers and left there."""
     began, cpu = time.perf_counter(), time.process_time()
+    block = blocks.made(block, rows)
+    figures = blocks.Figures(block.split, block.start, block.rows, blocks.worker_name())
     outcomes: list[blocks.Outcome] = []
     with native_threads_limited(), gc_paused(), library_warnings_silenced():
         ctx = blocks.block_context(block, shells, config, labelled)
@@ -152,22 +157,28 @@ def _gather_block(
     checks: list[Check],
     wants: list[Any],
     shells: dict[str, Split],
-    block: blocks.Block,
+    block: blocks.Block | blocks.Left,
     config: Config,
     labelled: dict[str, bool],
     debug: bool,
+    rows: spread.Frames | None = None,
 ) -> list[blocks.Outcome]:
     """A Ray task of the second round: on one block, the rows each summary check's merged summary
     asked for (`Summarised.wanted`: the classes it reports, whose rows its findings name)."""
     with native_threads_limited(), gc_paused(), library_warnings_silenced():
-        return blocks.gather(checks, wants, blocks.block_context(block, shells, config, labelled), debug)
+        ctx = blocks.block_context(blocks.made(block, rows), shells, config, labelled)
+        return blocks.gather(checks, wants, ctx, debug)
 
 
 class RayEngine:
     """A scan's checks placed on Ray: `place` submits the record-scope ones; `describe` says where."""
 
-    def __init__(self, ray: Any, address: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, ray: Any, address: str, env: dict[str, str] | None = None, held_rows: int = 500_000
+    ) -> None:
         self.ray = ray
+        self.held_rows = held_rows
+        """A split of more rows stays on the workers (`spread.Mapper`; config `ray-driver-rows`)."""
         self.address = address
         self.env = env or {}
         """The environment the scan gave the workers of the Ray it started (`worker_env`)."""
@@ -177,8 +188,9 @@ class RayEngine:
         self.read_tasks = 0
         """Tasks that read a piece of a split (a file, or a span of one) on the workers."""
         self._refs: list[Any] = []
-        self._blocks: list[Any] = []
-        """The blocks in the object store, kept for the summary checks' second round."""
+        self._blocks: list[tuple[Any, Any]] = []
+        """The blocks in the object store (or a piece's rows there and how to make it a block),
+        kept for the summary checks' second round."""
         self._shared: tuple[Any, Any, dict[str, bool]] | None = None
         """The shells and the configuration in the object store, and which splits have labels."""
         self._results: dict[str, CheckResult] | None = None
@@ -193,22 +205,31 @@ class RayEngine:
     def reader(self) -> Any:
         """How `load_split` reads a split on the workers: each file, or span of a large one, parsed
         and normalised by a task (`dataqa.ingest.spread`), the passes put together here."""
-        return functools.partial(spread.read, mapper=self.map)
+        return functools.partial(spread.read, mapper=self)
 
-    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any] | None:
-        """`fn` over `items`, a task each on the workers, results in order; None when a worker
-        cannot see a file this process reads (a cluster without a shared file system: `spread.NotHere`)."""
-        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(_apply)
+    def keep(self, fn: Callable[[Any], Any], items: list[Any]) -> list[tuple[Any, Any]] | None:
+        """`fn` over `items`, a task each on the workers giving two objects: what it read, brought
+        here one at a time, and the rows, left in the object store (a handle each); None when a
+        worker cannot see a file this process reads (no shared file system: `spread.NotHere`)."""
+        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1, num_returns=2)(_apply)
         fn_ref = self.ray.put(fn)
         refs = [task.remote(fn_ref, item) for item in items]
         self.read_tasks += len(refs)
+        done = []
         try:
-            return self.ray.get(refs)
+            for read, rows in refs:
+                done.append((self.ray.get(read), rows))
         except self.ray.exceptions.RayTaskError as exc:
             cause = getattr(exc, "cause", None)
             if isinstance(cause, FileNotFoundError):
                 return None
             raise (cause if isinstance(cause, Exception) else exc) from None
+        return done
+
+    def fetch(self, handle: Any) -> spread.Frames:
+        """A piece's rows from the object store (the caller drops the handle: the store frees them)."""
+        rows: spread.Frames = self.ray.get(handle)
+        return rows
 
     def fetched(self, paths: dict[str, Any]) -> contextlib.AbstractContextManager[dict[str, Any]]:
         """The split sources with each object-store URI read by Ray Data into files for the scan."""
@@ -231,12 +252,13 @@ class RayEngine:
         config_ref = put(config)
         self._shared = (shells_ref, config_ref, labelled)
         for split in ctx.splits.values():
-            for block in blocks.cut(split, config.ray_block_rows):
-                self._blocks.append(put(block))
-                self._refs.append(
-                    task.remote(checks_ref, shells_ref, self._blocks[-1], config_ref, labelled, debug)
-                )
-                self.blocks += 1
+            if split.elsewhere is not None:  # its pieces, where they were read, are its blocks
+                self._blocks += [(blocks.Left.of(split.name, p), p.handle) for p in split.elsewhere.pieces]
+            else:
+                self._blocks += [(put(block), None) for block in blocks.cut(split, config.ray_block_rows)]
+        for block, rows in self._blocks:
+            self._refs.append(task.remote(checks_ref, shells_ref, block, config_ref, labelled, debug, rows))
+            self.blocks += 1
         return {c.id for c in self.remote}
 
     def result(self, check: Check) -> CheckResult:
@@ -286,8 +308,8 @@ class RayEngine:
         wants_ref = self.ray.put(list(wants.values()))
         shells_ref, config_ref, labelled = self._shared
         return [
-            task.remote(checks_ref, wants_ref, shells_ref, block, config_ref, labelled, self._debug)
-            for block in self._blocks
+            task.remote(checks_ref, wants_ref, shells_ref, block, config_ref, labelled, self._debug, rows)
+            for block, rows in self._blocks
         ]
 
     def _get(self, refs: list[Any]) -> list[Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from dataqa.core.models import CheckResult, CheckStatus, Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check
+from dataqa.engine.registry import SPLIT, Check
 
 
 def _base(check: Check) -> dict[str, Any]:
@@ -17,7 +17,16 @@ def _base(check: Check) -> dict[str, Any]:
 
 
 def unmet(check: Check, ctx: Context) -> CheckResult | None:
-    """The check's result as skipped, with the reason, when one of its needs is not met; else None."""
+    """The check's result as skipped, with the reason, when one of its needs is not met, or when it
+    reads whole splits and a split's rows are not here (`Split.elsewhere`); else None."""
+    left = [s for s in ctx if s.elsewhere is not None]
+    if check.scope == SPLIT and left:
+        held = ", ".join(f"{s.name}'s {s.rows:,}" for s in left)
+        reason = (
+            f"it reads whole splits, and {held} rows stay on the Ray workers (more than ray-driver-rows, "
+            f"{ctx.config.ray_driver_rows:,}); it has no form that works on blocks of rows yet"
+        )
+        return CheckResult(**_base(check), status=CheckStatus.SKIPPED, reason=reason)
     for need in sorted(check.needs):
         reason = ctx.unmet_need(need)
         if reason:

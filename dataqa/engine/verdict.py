@@ -55,7 +55,7 @@ class Usable:
 def split_rows(ctx: Context, split: str) -> int:
     """Records in a split: parsed records plus lines with content that could not be read."""
     s = ctx.splits[split]
-    return s.frame.height + sum(1 for i in s.load_issues if i.dropped)
+    return s.rows + sum(1 for i in s.load_issues if i.dropped)
 
 
 def count_usable(ctx: Context, results: list[CheckResult], split: str = "train") -> Usable:
@@ -210,7 +210,7 @@ def training_size(v: VerdictInputs) -> Condition:
 
 @condition
 def per_class_minimum(v: VerdictInputs) -> Condition | None:
-    if not v.ctx.has_labels("train"):
+    if not v.ctx.has_labels("train") or v.ctx.train.elsewhere is not None:  # rows on the Ray workers
         return None
     frame = v.ctx.train.frame
     labels = [
@@ -373,7 +373,7 @@ def unread_inputs(ctx: Context) -> list[str]:
     """Each split no record could be read from, named with its file and why."""
     reasons = []
     for split in ctx:
-        if split.frame.height:
+        if split.rows:
             continue
         name = split.path.replace("\\", "/").rsplit("/", 1)[-1] or split.path
         if split.load_issues:

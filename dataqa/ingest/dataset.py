@@ -38,6 +38,7 @@ from dataqa.ingest.passes import (  # the canonical frames' columns, re-exported
     EXCHANGES_SCHEMA,
     FRAME_SCHEMA,
     TURNS_SCHEMA,
+    Elsewhere,
     Pass,
     most_common,
 )
@@ -47,6 +48,10 @@ from dataqa.ingest.suggestion import KeySurvey, classification_layout
 from dataqa.ingest.unrecognised import unrecognised_detail
 
 SPLIT_NAMES = ("train", "valid", "test")
+NOT_LOOKED_AT = (
+    "the replies were not looked at for a small closed set of labels: the rows stay on the Ray workers"
+)
+"""What a chat split whose rows the reader left elsewhere says of the labels it did not infer."""
 __all__ = ["EXCHANGES_SCHEMA", "FRAME_SCHEMA", "SPLIT_NAMES", "TURNS_SCHEMA", "Split", "load_split"]
 
 
@@ -76,10 +81,13 @@ class Split:
     graded: rft.Graded | None = None
     """For chat read as reinforcement fine-tuning data: how many records end on a user turn, and the
     grader fields."""
+    elsewhere: Elsewhere | None = None
+    """The rows, when the reader left them where it read them (`spread`: a split larger than the
+    Ray driver holds); `frame` and the messages are then empty here."""
 
     @property
     def rows(self) -> int:
-        return self.frame.height
+        return self.frame.height if self.elsewhere is None else self.elsewhere.rows
 
     @property
     def kind(self) -> str | None:
@@ -239,6 +247,8 @@ def load_split(
         label_source = label_field or label_key or "label"
     elif label_key is not None and kind not in (formats.KTO, STEPWISE):  # a map giving chat data a label
         label_source = label_key
+    elif read.elsewhere is not None and kind in (formats.CHAT, formats.SHAREGPT, formats.VERTEX, TEMPLATED):
+        source.note = "; ".join(note for note in (source.note, NOT_LOOKED_AT) if note)
     elif kind in (formats.CHAT, formats.SHAREGPT, formats.VERTEX, TEMPLATED):
         replies = frame.select(pl.when(pl.col("valid")).then(pl.col("response")))["response"]
         labels = closed_set_labels(replies)
@@ -262,4 +272,5 @@ def load_split(
         source=source,
         rendered=chat_templates.Rendered.of(split_format, read.counts),
         graded=rft.Graded.of(split_format, read.counts),
+        elsewhere=read.elsewhere,
     )

@@ -89,6 +89,20 @@ class Pass:
     tally: LineTally
     """What a span's lines counted for the file-level issues (`merge` draws them); empty after a
     whole-file pass, whose file-level issues are already in `load_issues`."""
+    elsewhere: Elsewhere | None = None
+    """The rows, when they were left where they were read (the frames here are then empty)."""
+
+
+@dataclass
+class Elsewhere:
+    """A split's rows left where they were read (the Ray engine's object store), not brought into
+    this process: how many there are, how many are valid and labelled, and the pieces holding them
+    (the reader's own handles). Only checks that work on blocks of rows can read them."""
+
+    rows: int
+    valid: int
+    labelled: int
+    pieces: list[Any]
 
 
 def normalise_file(
@@ -188,17 +202,27 @@ def issue_order(issue: LoadIssue) -> tuple[int, str]:
     return issue.line, issue.kind
 
 
-def merge(passes: list[Pass], forced: Layout | None, cut: bool = True, tallied: bool = True) -> Pass:
+def ended(passes: list[Pass]) -> int:
+    """How many of a file's spans' passes count: up to the first whose read failed part-way (a
+    file-level issue: "nothing after line N could be read"), which ends the file as one pass does."""
+    for i, part in enumerate(passes):
+        if any(issue.kind == FILE_LEVEL for issue in part.load_issues):
+            return i + 1
+    return len(passes)
+
+
+def merge(
+    passes: list[Pass], forced: Layout | None, cut: bool = True, tallied: bool = True, rechunk: bool = True
+) -> Pass:
     """The spans' passes of one file as one pass over the whole file (spans in file order); not
-    `tallied`: whole files' passes, whose file-level issues are theirs already (`spread`).
+    `tallied`: whole files' passes, whose file-level issues are theirs already (`spread`); not
+    `rechunk`: the frames' columns keep the passes' buffers, not copied into one (no second copy of
+    the split while it is joined; the Ray driver's peak after reading).
 
     A span whose read failed part-way (a file-level issue: "nothing after line N could be read")
     ends the file there, as it does for one pass: the spans after it are dropped (unless not `cut`:
     the spans of a table's row ranges, whose damage ends one file, not the split)."""
-    for i, part in enumerate(passes if cut else []):
-        if any(issue.kind == FILE_LEVEL for issue in part.load_issues):
-            passes = passes[: i + 1]
-            break
+    passes = passes[: ended(passes)] if cut else passes
     counts: Counter[Layout | None] = Counter()
     tally = LineTally()
     load_issues: list[LoadIssue] = []
@@ -213,9 +237,9 @@ def merge(passes: list[Pass], forced: Layout | None, cut: bool = True, tallied: 
     return Pass(
         forced or most_common(counts),
         counts,
-        pl.concat([p.frame for p in passes], rechunk=True),
-        pl.concat([p.turns for p in passes], rechunk=True),
-        pl.concat([p.exchanges for p in passes], rechunk=True),
+        pl.concat([p.frame for p in passes], rechunk=rechunk),
+        pl.concat([p.turns for p in passes], rechunk=rechunk),
+        pl.concat([p.exchanges for p in passes], rechunk=rechunk),
         load_issues,
         record_issues,
         max(p.n_lines for p in passes),

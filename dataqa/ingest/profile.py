@@ -14,6 +14,7 @@ from dataqa.ingest.tokens import estimate_tokens_expr
 
 TOKEN_BINS = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]
 """Upper edges of the token-length histogram bins (the last bin is open-ended)."""
+NOT_PROFILED = "token lengths, turns and labels not profiled: the rows stay on the Ray workers"
 
 
 def _quantiles(series: pl.Series) -> dict[str, float]:
@@ -40,7 +41,10 @@ def histogram(values: pl.Series, edges: list[int] = TOKEN_BINS) -> list[dict[str
 
 
 def profile_split(split: Split) -> dict[str, Any]:
-    """Token totals and quantiles, per-role token histograms, turn counts and label counts."""
+    """Token totals and quantiles, per-role token histograms, turn counts and label counts; of a
+    split whose rows stay on the Ray workers (`Split.elsewhere`), its valid rows and a note."""
+    if split.elsewhere is not None:
+        return {"valid_rows": split.elsewhere.valid, "note": NOT_PROFILED}
     frame = split.frame.filter(pl.col("valid"))
     out: dict[str, Any] = {"valid_rows": frame.height}
     if frame.height == 0:

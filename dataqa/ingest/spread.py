@@ -7,25 +7,53 @@ A file read alone keys its records from 1; once every file's last key is known i
 up by the keys of the files before it (`Input.records` lays files end to end the same way). The
 files must be readable where the mapper runs them, at the same paths (one machine, or a file
 system every node mounts); the mapper returns None when they are not, and the split is read here.
+
+A split of more rows than the mapper's `held_rows` is not brought here: its pieces' rows stay where
+they were read (`Pass.elsewhere`, a `Held` per piece), and only what was counted and found comes
+here (formats, issues, rows): the driver's memory then does not grow with the split's rows.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 from array import array
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 import polars as pl
 
+from dataqa.ingest.formats import RecordIssue
+from dataqa.ingest.issues import LoadIssue
 from dataqa.ingest.layouts import Layout
-from dataqa.ingest.passes import Pass, merge, normalise_file
+from dataqa.ingest.passes import Elsewhere, Pass, ended, merge, normalise_file
 from dataqa.ingest.readers.source import Input, SpanJob
 from dataqa.ingest.reading import Reading
 
-Mapper = Callable[[Callable[["Piece"], "Done"], list["Piece"]], "list[Done] | None"]
-"""Runs a function over pieces somewhere else, results in piece order; None when it cannot."""
+Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
+"""A piece's rows: its frame, stored messages and one-exchange records (`Pass`)."""
+
+
+class Mapper(Protocol):
+    """Runs reading elsewhere (the Ray engine): `keep` runs a function over pieces there, each
+    giving what it read (a `Done`, here) and its rows (left there, a handle here); `fetch` brings
+    one piece's rows here. A split of more than `held_rows` rows is left there."""
+
+    held_rows: int
+
+    def keep(
+        self, fn: Callable[[Piece], tuple[Done, Frames]], items: list[Piece]
+    ) -> list[tuple[Done, Any]] | None:
+        """Each piece's `Done` and a handle of its rows, in order; None when a piece's file is not
+        where it runs (`NotHere`)."""
+        ...
+
+    def fetch(self, handle: Any) -> Frames:
+        """The rows behind a handle, brought here."""
+        ...
+
 
 SPAN_BYTES = 8 * 2**20
 """A JSONL file larger than this is read in spans of about this size, one task each."""
@@ -51,20 +79,54 @@ class NotHere(FileNotFoundError):
 
 @dataclass
 class Done:
-    """What reading a piece gave: the pass, and a JSON document's record -> line map."""
+    """What reading a piece gave, but its rows: the pass (frames empty), a JSON document's record ->
+    line map, the piece's rows and how many are valid and labelled, and its first key (its first
+    row's or issue's line; None when it has neither)."""
 
     part: int
     result: Pass
     lines: array | None
+    rows: int = 0
+    valid: int = 0
+    labelled: int = 0
+    first: int | None = None
 
 
-def read_piece(split_format: Layout | None, reading: Reading, piece: Piece) -> Done:
-    """Read and normalise one piece (where the mapper runs it)."""
+def read_piece(split_format: Layout | None, reading: Reading, piece: Piece) -> tuple[Done, Frames]:
+    """Read and normalise one piece (where the mapper runs it): what was read, and the rows apart."""
     file = piece.alone.parts[0].file
     if file is not None and (not file.is_file() or file.stat().st_size != piece.size):
         raise NotHere(f"{file} is not on this machine as it is where the scan was started")
     result = normalise_file(piece.alone, split_format, reading, piece.span)
-    return Done(piece.part, result, piece.alone.parts[0].lines)
+    frame = result.frame
+    keys = [*frame["line"].head(1).to_list(), *(i.line for i in result.load_issues[:1])]
+    done = Done(
+        piece.part,
+        replace(result, frame=frame.clear(), turns=result.turns.clear(), exchanges=result.exchanges.clear()),
+        piece.alone.parts[0].lines,
+        frame.height,
+        int(frame["valid"].sum()),
+        frame["label"].drop_nulls().len(),
+        min(keys) if keys else None,
+    )
+    return done, (frame, result.turns, result.exchanges)
+
+
+@dataclass
+class Held:
+    """A piece whose rows were left where they were read: the handle of its rows (`Mapper.keep`),
+    its first row's position in the split, the keys of the files before its file (`base`), and the
+    issues of the lines it covers (keys moved)."""
+
+    handle: Any
+    start: int
+    base: int
+    load_issues: list[LoadIssue] = field(default_factory=list)
+    record_issues: list[tuple[int, RecordIssue]] = field(default_factory=list)
+
+    def frames(self, rows: Frames) -> Frames:
+        """The piece's rows (as `Mapper.fetch` gives them) with their keys moved by `base`."""
+        return _moved_frames(rows, self.base)
 
 
 def pieces(source: Input, span_bytes: int) -> list[Piece]:
@@ -83,42 +145,86 @@ def pieces(source: Input, span_bytes: int) -> list[Piece]:
 
 def read(source: Input, split_format: Layout | None, reading: Reading, mapper: Mapper) -> Pass | None:
     """One pass over the split with every piece read by `mapper`; None when the mapper cannot, or
-    the split is a table in memory (read here)."""
+    the split is a table in memory (read here). The rows are brought here one piece at a time, or,
+    when there are more than `mapper.held_rows`, left there (`Pass.elsewhere`)."""
     if source.obj is not None:
         return None
     todo = pieces(source, SPAN_BYTES)
-    done = mapper(functools.partial(read_piece, split_format, reading), todo)
-    if done is None:
+    kept = mapper.keep(functools.partial(read_piece, split_format, reading), todo)
+    if kept is None:
         return None
+    done, handles = [d for d, _ in kept], [h for _, h in kept]
+    del kept
     known = {layout: layout for layout in (split_format, reading.forced, reading.templated, *reading.layouts)}
     for d in done:  # the layouts as this process holds them: a caller may ask which one it is (`is`)
         d.result.counts = Counter({known.get(k, k): n for k, n in d.result.counts.items()})
+    held = sum(d.rows for d in done) > mapper.held_rows
+    if not held:
+        for i, d in enumerate(done):  # one at a time, each handle dropped: the rows are held once here
+            frame, turns, exchanges = mapper.fetch(handles[i])
+            handles[i] = None
+            d.result = replace(d.result, frame=frame, turns=turns, exchanges=exchanges)
     passes: list[Pass] = []
+    kept_pieces: list[tuple[Done, Any, int]] = []
     base = 0
     for index, part in enumerate(source.parts):
-        mine = [d for d in done if d.part == index]
+        mine = [(d, h) for d, h in zip(done, handles, strict=True) if d.part == index]
         alone, spanned = next((p.alone, p.span is not None) for p in todo if p.part == index)
-        one = mine[0].result
+        if spanned and alone.spans_end_early():  # as `merge` cuts a file that ends early
+            mine = mine[: ended([d.result for d, _ in mine])]
+        one = mine[0][0].result
         if spanned:  # spans of one file: put together as `passes.read` does for processes
-            one = merge([d.result for d in mine], reading.forced, cut=alone.spans_end_early())
+            one = merge([d.result for d, _ in mine], reading.forced, cut=False, rechunk=False)
         rows = alone.parts[0].rows or 0
-        part.base, part.lines = base, mine[0].lines
+        part.base, part.lines = base, mine[0][0].lines
         passes.append(_moved(one, base))
+        kept_pieces += [(d, h, base) for d, h in mine]
         base += max(rows, one.n_lines, *(i.line for i in one.load_issues), 1)
-    return merge(passes, reading.forced, cut=False, tallied=False)
+    merged = merge(passes, reading.forced, cut=False, tallied=False, rechunk=False)
+    return _left(merged, kept_pieces) if held else merged
+
+
+def _left(merged: Pass, kept: list[tuple[Done, Any, int]]) -> Pass:
+    """The split's pass with its rows left where they were read: a `Held` per piece, with the issues
+    of the lines from its first key to the next piece's (the first piece: from the start)."""
+    pieces: list[Held] = []
+    firsts: list[int] = []
+    start = 0
+    for d, handle, base in kept:
+        if d.first is None and pieces:  # nothing in it (no rows, no issues): its handle is dropped
+            continue
+        pieces.append(Held(handle, start, base))
+        firsts.append(d.first + base if d.first is not None else 0)
+        start += d.rows
+    for issue in merged.load_issues:
+        pieces[max(bisect.bisect_right(firsts, issue.line) - 1, 0)].load_issues.append(issue)
+    for key, record_issue in merged.record_issues:
+        pieces[max(bisect.bisect_right(firsts, key) - 1, 0)].record_issues.append((key, record_issue))
+    rows = sum(d.rows for d, _, _ in kept)
+    valid, labelled = sum(d.valid for d, _, _ in kept), sum(d.labelled for d, _, _ in kept)
+    return replace(merged, elsewhere=Elsewhere(rows, valid, labelled, pieces))
 
 
 def _moved(one: Pass, base: int) -> Pass:
     """A file's pass with its keys moved up by `base` (the keys of the files before it)."""
     if not base:
         return one
-    line = pl.col("line") + base
+    frame, turns, exchanges = _moved_frames((one.frame, one.turns, one.exchanges), base)
     return replace(
         one,
-        frame=one.frame.with_columns(line),
-        turns=one.turns.with_columns(line),
-        exchanges=one.exchanges.with_columns(line),
+        frame=frame,
+        turns=turns,
+        exchanges=exchanges,
         load_issues=[replace(i, line=i.line + base) for i in one.load_issues],
         record_issues=[(key + base, issue) for key, issue in one.record_issues],
         n_lines=one.n_lines + base if one.n_lines else 0,
     )
+
+
+def _moved_frames(rows: Frames, base: int) -> Frames:
+    """A piece's rows with their keys moved up by `base`."""
+    if not base:
+        return rows
+    line = pl.col("line") + base
+    frame, turns, exchanges = rows
+    return frame.with_columns(line), turns.with_columns(line), exchanges.with_columns(line)
