@@ -9,6 +9,7 @@ visible. The machine's load average (other work on the same 2 cores) is recorded
 
     python benchmarks/scan.py --sizes 10000 100000 [1000000] [--data /tmp/dataqa-scan]
         [--engine ray] [--out benchmarks/scan.md]
+    python benchmarks/scan.py --sizes 5000000 --inputs SHARDS/ test.jsonl --engine ray   # given inputs
 
 With `--engine ray` the child scans with the Ray engine (a local Ray of `--jobs` CPUs it starts and
 stops); the peak RSS is then the driver's, and the summed RSS of the Ray processes it started
@@ -186,6 +187,8 @@ def calibrate(train: Path) -> float:
     varies by 2x over a day (1.05 s on a quiet day), and every run records it beside its times."""
     import orjson
 
+    if train.is_dir():  # a folder of shards: its first one
+        train = sorted(train.glob("*.jsonl"))[0]
     began = time.perf_counter()
     with train.open("rb") as f:
         for i, line in enumerate(f):
@@ -394,10 +397,23 @@ def main() -> None:
     parser.add_argument("--note", default="", help="a line to put under the heading (what changed)")
     parser.add_argument("--out", type=Path, help="append the Markdown to this file")
     parser.add_argument("--keep-json", type=Path, help="folder to keep each scan's JSON report in")
+    parser.add_argument(
+        "--inputs",
+        type=Path,
+        nargs=2,
+        metavar=("TRAIN", "TEST"),
+        help="scan these (a folder of shards, say) instead of generating; --sizes then gives one size, "
+        "the train rows, and the test rows are counted",
+    )
     args = parser.parse_args()
     for rows in args.sizes:
         test_rows = max(rows // 10, 1)
-        train, test = dataset(args.data, rows, test_rows, args.shape)
+        if args.inputs:
+            train, test = args.inputs
+            with test.open("rb") as f:
+                test_rows = sum(1 for _ in f)
+        else:
+            train, test = dataset(args.data, rows, test_rows, args.shape)
         keep = args.keep_json / f"{args.shape}-{rows}.json" if args.keep_json else None
         run = measure(train, test, args.max_gb, args.jobs, keep, args.engine, args.check_timeout)
         text = render(rows, test_rows, run, args.top, args.shape)
