@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("/tmp/dataqa-scan"))
     parser.add_argument("--max-gb", type=float, default=8.0)
     parser.add_argument("--train", type=Path, help="a split's file, folder or glob (instead of --rows)")
+    parser.add_argument("--driver-rows", type=int, default=500_000, help="config ray-driver-rows")
     args = parser.parse_args()
     threading.Thread(target=_watch, args=(args.max_gb,), daemon=True).start()
     from dataqa.engine import ray_engine, runner
@@ -53,7 +54,7 @@ def main() -> None:
     else:
         train, test = dataset(args.data, args.rows, args.rows // 10)
         paths = {"train": str(train), "test": str(test)}
-    config = Config(engine="ray")
+    config = Config(engine="ray", ray_driver_rows=args.driver_rows)
     load = os.getloadavg()[0]
     with ray_engine.session(config, cpus=2) as engine:
         began = time.perf_counter()
