@@ -26,6 +26,14 @@ def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
+def _parts() -> str:
+    """This process's resident memory by kind (Linux): its own (anonymous) and the pages of Ray's
+    object store it maps (shared memory), which RSS counts too."""
+    with open("/proc/self/status") as f:
+        fields = dict(line.split(":", 1) for line in f if line.startswith(("RssAnon", "RssShmem")))
+    return ", ".join(f"{k} {int(v.split()[0]) / 2**20:.2f} GB" for k, v in fields.items())
+
+
 def _watch(max_gb: float) -> None:
     """Stop this process when its resident memory passes `max_gb` (the machine is shared)."""
     while True:
@@ -63,14 +71,14 @@ def main() -> None:
         print(
             f"read {sum(s.rows for s in splits.values()):,} rows in {loaded:.1f} s "
             f"({engine.read_tasks} read tasks): driver {_rss_gb(os.getpid()):.2f} GB now, "
-            f"peak {_peak_gb():.2f} GB",
+            f"peak {_peak_gb():.2f} GB ({_parts()})",
             flush=True,
         )
         checks = [make_check(cls, None) for cls in load_checks([]).values()]
         engine.place(Context(splits, config), checks, config)
         print(
             f"placed {engine.blocks} blocks: driver {_rss_gb(os.getpid()):.2f} GB now, "
-            f"peak {_peak_gb():.2f} GB",
+            f"peak {_peak_gb():.2f} GB ({_parts()})",
             flush=True,
         )
     print(f"load average before / after: {load:.1f} / {os.getloadavg()[0]:.1f}")

@@ -275,6 +275,10 @@ def held_apart(local: dict, remote: dict) -> None:
             assert ours[key] == theirs[key], key
         assert ours["profile"]["valid_rows"] == theirs["profile"]["valid_rows"]
         assert "stay on the Ray workers" in ours["profile"]["note"]
+    ran = next(c for c in remote["conditions"] if c["name"] == "checks-ran")
+    assert not ran["passed"] and "stayed on the Ray workers" in ran["reason"], (
+        "the verdict says what did not run"
+    )
     assert_figures(remote)
 
 

@@ -11,6 +11,14 @@ from dataqa.core.models import CheckResult, CheckStatus, Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import SPLIT, Check
 
+WHOLE_SPLITS = "it reads whole splits, and "
+"""How the reason of a check skipped because a split's rows stayed on the Ray workers begins."""
+
+
+def held_back(result: CheckResult) -> bool:
+    """Whether the check was skipped because a split's rows stayed on the Ray workers (`unmet`)."""
+    return result.status == CheckStatus.SKIPPED and result.reason.startswith(WHOLE_SPLITS)
+
 
 def _base(check: Check) -> dict[str, Any]:
     return dict(check_id=check.id, name=check.name, family=check.family, severity=check.effective_severity)
@@ -23,7 +31,7 @@ def unmet(check: Check, ctx: Context) -> CheckResult | None:
     if check.scope == SPLIT and left:
         held = ", ".join(f"{s.name}'s {s.rows:,}" for s in left)
         reason = (
-            f"it reads whole splits, and {held} rows stay on the Ray workers (more than ray-driver-rows, "
+            f"{WHOLE_SPLITS}{held} rows stay on the Ray workers (more than ray-driver-rows, "
             f"{ctx.config.ray_driver_rows:,}); it has no form that works on blocks of rows yet"
         )
         return CheckResult(**_base(check), status=CheckStatus.SKIPPED, reason=reason)
