@@ -12,6 +12,11 @@ from on the driver, on the splits without their rows. Meanwhile the driver runs 
 checks exactly as the local engine does; the record checks' block results are merged in block order,
 so the report is the local engine's, with `engine` and each check's `ran_on` added.
 
+Stage 4: a split of more rows than `ray-driver-rows` is never brought here. Each read task gives
+two objects, what it read (counts, issues, rows) and the rows; the rows stay in the object store and
+each piece read is a block. Only the record and summary checks run on such a split; the checks that
+read whole splits are skipped with the reason (`results.unmet`), and `checks-ran` says so.
+
 Ray is an optional dependency (`pip install 'dataqa-finetune[ray]'`), imported only here. Without
 it, or with a cluster address nothing answers at, the scan stops before reading anything, with one
 line naming the fix (exit code 2).
