@@ -25,7 +25,7 @@ import resource
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -164,10 +164,11 @@ def _by_line(frame: pl.DataFrame) -> pl.DataFrame:
     return frame if frame["line"].is_sorted() else frame.sort("line", maintain_order=True)
 
 
-def cut(split: Split, rows: int) -> list[Block]:
+def cut(split: Split, rows: int) -> Iterator[Block]:
     """The split in blocks of at most `rows` rows, in line order (one empty block for an empty
-    split). A block covers the lines from its first row's up to the next block's first row, so
-    every issue, also one on a line without a record (a blank or broken line), is in one block."""
+    split), made one at a time (a caller that puts each away holds one block's copy at once). A
+    block covers the lines from its first row's up to the next block's first row, so every issue,
+    also one on a line without a record (a blank or broken line), is in one block."""
     frame = _by_line(split.frame)
     turns, exchanges = _by_line(split.stored_turns), _by_line(split.exchanges)
     starts = list(range(0, frame.height, max(rows, 1))) or [0]
@@ -180,15 +181,22 @@ def cut(split: Split, rows: int) -> list[Block]:
         end = table.height if hi is None else int(table["line"].search_sorted(hi, side="left"))
         return table.slice(begin, end - begin).to_arrow()
 
-    blocks = [
-        Block(split.name, start, piece(frame, i), piece(turns, i), piece(exchanges, i))
-        for i, start in enumerate(starts)
-    ]
+    load_issues: list[list[LoadIssue]] = [[] for _ in starts]
+    record_issues: list[list[tuple[int, RecordIssue]]] = [[] for _ in starts]
     for issue in split.load_issues:
-        blocks[bisect.bisect_right(firsts, issue.line)].load_issues.append(issue)
+        load_issues[bisect.bisect_right(firsts, issue.line)].append(issue)
     for line, record_issue in split.record_issues:
-        blocks[bisect.bisect_right(firsts, line)].record_issues.append((line, record_issue))
-    return blocks
+        record_issues[bisect.bisect_right(firsts, line)].append((line, record_issue))
+    for i, start in enumerate(starts):
+        yield Block(
+            split.name,
+            start,
+            piece(frame, i),
+            piece(turns, i),
+            piece(exchanges, i),
+            load_issues[i],
+            record_issues[i],
+        )
 
 
 def _frame(table: pa.Table, schema: dict[str, pl.DataType]) -> pl.DataFrame:
