@@ -85,10 +85,15 @@ class Scripted(Check):
         return self.findings
 
 
+class _FakeContext(SimpleNamespace):
+    def __iter__(self):  # no split's rows stay on Ray workers here (`results.unmet`)
+        return iter(())
+
+
 def fake_context(unmet: dict[str, str] | None = None) -> SimpleNamespace:
-    """What `run_check` reads of a Context: the unmet needs, a view, and the splits' order."""
+    """What `run_check` reads of a Context: the unmet needs, a view, the splits' order, and its splits."""
     unmet = unmet or {}
-    return SimpleNamespace(unmet_need=unmet.get, view=lambda: None, splits={"train": 0, "test": 1})
+    return _FakeContext(unmet_need=unmet.get, view=lambda: None, splits={"train": 0, "test": 1})
 
 
 def scripted(**options: object) -> Check:
