@@ -24,7 +24,7 @@ from dataqa.ingest.formats import (
 from dataqa.ingest.issues import a_json_type
 from dataqa.ingest.layouts import MISSING, Layout, lookup
 from dataqa.ingest.structure import Structure, result_items
-from dataqa.ingest.text_calls import has_text_calls, record_text_calls
+from dataqa.ingest.text_calls import record_text_calls
 
 
 class Record:
@@ -129,7 +129,7 @@ def messages(
             if calls_made:
                 calls = orjson.dumps(calls_made, option=orjson.OPT_SORT_KEYS, default=repr).decode()
                 content = f"{content}\n{calls}" if content else calls
-        if canonical == "assistant" and not tool_calls and content and has_text_calls(content):
+        if canonical == "assistant" and not tool_calls and content:
             record_text_calls(st, content, at, turn)  # Hermes' <tool_call> blocks, glaive's <functioncall>
         new = st.events[before:]
         if not tool_calls and any(e["kind"] == "call" for e in new):

@@ -13,9 +13,12 @@ from typing import Any
 from dataqa.ingest import chat_templates
 from dataqa.ingest.formats import OTHER_FORMAT, TURN_ORDER, UNKNOWN_ROLE
 from dataqa.ingest.layouts import Layout
-from dataqa.ingest.record import Record, check_turns, string_field
+from dataqa.ingest.record import Record, check_turns, string_field, system_field
 from dataqa.ingest.structure import result_items
 from dataqa.ingest.text_calls import record_text_calls, tagged_blocks
+
+_ROLES = (chat_templates.SYSTEM, chat_templates.USER, chat_templates.ASSISTANT, chat_templates.TOOL)
+"""The roles a templated turn may have (a marker's other words are unknown roles)."""
 
 
 def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
@@ -37,10 +40,8 @@ def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
         return
     msgs: list[dict[str, Any]] = []
     system_key = layout.source_in(obj, "system")  # a system prompt beside the text (glaive's "system")
-    if system_key is not None:
-        system = string_field(obj, system_key, rec, required=False)
-        if system.strip():
-            msgs.append({"role": "system", "content": system, "tool_calls": False, "at": f'"{system_key}"'})
+    if system_key is not None and (system := system_field(obj, system_key, rec)) is not None:
+        msgs.append(system)
     for i, turn in enumerate(turns):
         at = f'"{key}" turn {i + 1}' + (f" ({turn.marker})" if turn.marker else " (before the first marker)")
         if turn.role == chat_templates.CONTEXT:  # the Alpaca prompt's input belongs to its instruction
@@ -50,8 +51,7 @@ def normalise_templated(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
         if turn.role == chat_templates.OUTSIDE:
             rec.issue(TURN_ORDER, f"{at}: text outside any turn: {turn.content[:40]!r}")
             continue
-        known = (chat_templates.SYSTEM, chat_templates.USER, chat_templates.ASSISTANT, chat_templates.TOOL)
-        if turn.role not in known:
+        if turn.role not in _ROLES:
             rec.issue(UNKNOWN_ROLE, f'{at}: role "{turn.role[:40]}"')
             continue
         if turn.role == chat_templates.USER and only_tool_responses(turn.content):

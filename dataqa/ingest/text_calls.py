@@ -1,7 +1,7 @@
 """Tool calls written inside an assistant's text, in the conventions published sets use.
 
 Many tool-use sets carry no structured `tool_calls`: the assistant's turn holds the call as text,
-the way the model is to write it. Two conventions cover most of them:
+the way the model is to write it. Three conventions cover most of them:
 
 - Hermes' and Qwen's `<tool_call>{"name": ..., "arguments": {...}}</tool_call>` blocks (NousResearch's
   hermes-function-calling writes the object as a Python dict, single quotes and all), any number in
@@ -48,6 +48,8 @@ def has_text_calls(content: str) -> bool:
 
 def record_text_calls(st: Structure, content: str, at: str, turn: int) -> bool:
     """Record the calls `content` writes; whether it writes any."""
+    if not has_text_calls(content):
+        return False
     blocks, _ = tagged_blocks(content, "tool_call")
     for j, block in enumerate(blocks):
         where = at + (f" <tool_call> {j + 1}" if len(blocks) > 1 else "")
