@@ -628,3 +628,128 @@ def test_a_csv_written_with_semicolons_is_read_by_them(tmp_path: Path) -> None:
     texts = tmp_path / "texts.csv"
     texts.write_text("text\n" + "".join(f'"{t}"\n' for t, _ in rows))
     assert dataqa.scan(str(texts), select=["FMT"]).splits[0].rows == 16
+
+
+# --- a request and its answer under names no layout lists ------------------------------------------
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    return path
+
+
+def test_a_prompt_and_an_answer_are_read_as_a_pair_and_the_scan_says_so(tmp_path: Path) -> None:
+    rows = [
+        {
+            "prompt": f"A shop sells {i} pens a day. How many in {i + 2} days?",
+            "answer": str(i * (i + 2)),
+            "source": "m",
+        }
+        for i in range(1, 31)
+    ]
+    rows[6]["answer"] = ""  # line 7: no answer
+    rows[19] = dict(rows[3])  # line 20: a copy of line 4
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    report = dataqa.scan(str(path), select=["FMT", "DUP001"])
+    (split,) = report.splits
+    assert (split.format, split.rows) == ("prompt_response", 30)
+    assert split.input["note"] == (
+        'read as a request and its answer: "prompt" is the request and "answer" the answer (found by '
+        "their names); --map names other fields"
+    )
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [
+        ("DUP001", [4, 20]),
+        ("FMT011", [7]),
+    ]
+    assert '"answer"' in report.findings[1].message  # the data set's own field is named
+
+
+def test_a_question_and_its_solution_with_metadata_are_a_pair(tmp_path: Path) -> None:
+    rows = [
+        {
+            "id": f"q{i}",
+            "question": f"Simplify {i}x + {i}x.",
+            "solution": f"{2 * i}x",
+            "difficulty": ["easy", "hard"][i % 2],
+        }
+        for i in range(20)
+    ]
+    report = dataqa.scan(str(write_jsonl(tmp_path / "t.jsonl", rows)), select=["FMT"])
+    assert (report.splits[0].format, report.splits[0].usable_rows, report.findings) == (
+        "prompt_response",
+        20,
+        [],
+    )
+
+
+def test_prompts_as_messages_beside_a_reference_are_read_as_rft(tmp_path: Path) -> None:
+    rows = [
+        {"prompt": [{"role": "user", "content": f"What is {i} + {i}?"}], "answer": str(2 * i)}
+        for i in range(1, 21)
+    ]
+    rows[4]["answer"] = ""  # line 5: nothing to score the answer against
+    report = dataqa.scan(str(write_jsonl(tmp_path / "grpo.jsonl", rows)), select=["FMT"])
+    (split,) = report.splits
+    assert (split.format, split.rft["references"]) == ("rft", ["answer"])
+    assert split.input["note"].startswith(
+        'read as reinforcement-learning prompts: "prompt" holds the messages'
+    )
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("FMT011", [5])]
+
+
+def test_verl_records_read_the_reward_model_as_the_reference_and_the_rest_as_metadata(tmp_path: Path) -> None:
+    rows = [
+        {
+            "data_source": "openai/gsm8k",
+            "prompt": [{"role": "user", "content": f"Tom has {i} apples and eats one. How many are left?"}],
+            "ability": "math",
+            "reward_model": {"style": "rule", "ground_truth": str(i - 1)},
+            "extra_info": {"split": "train", "index": i},
+        }
+        for i in range(2, 22)
+    ]
+    report = dataqa.scan(str(write_jsonl(tmp_path / "verl.jsonl", rows)), select=["FMT"])
+    (split,) = report.splits
+    assert (split.format, split.rft["references"], split.usable_rows) == ("rft", ["reward_model"], 20)
+    assert report.findings == []  # data_source, ability, extra_info: known metadata, no FMT015
+
+
+NOT_PAIRS: dict[str, list[dict[str, Any]]] = {
+    "a free text whose name says nothing: which one is the answer?": [
+        {
+            "prompt": f"Add {i} and 1.",
+            "answer": f"{i + 1}",
+            "explanation": f"{i} plus one is {i + 1}, by counting on.",
+        }
+        for i in range(20)
+    ],
+    "two requests": [
+        {
+            "instruction": f"Answer question {i} in words.",
+            "query": f"What is {i} + 1?",
+            "solution": f"{i + 1}",
+        }
+        for i in range(20)
+    ],
+    "answers as a list": [
+        {"prompt": f"Name a multiple of {i}.", "answer": [str(i), str(2 * i)]} for i in range(1, 21)
+    ],
+    "a prompt as messages beside another conversation": [
+        {
+            "prompt": [{"role": "user", "content": f"Hi {i}"}],
+            "answer": "x",
+            "dialog": [
+                {"role": "user", "content": f"Hi {i}"},
+                {"role": "assistant", "content": f"Hello {i}"},
+            ],
+        }
+        for i in range(20)
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(NOT_PAIRS))
+def test_what_is_not_read_as_a_pair(tmp_path: Path, name: str) -> None:
+    report = dataqa.scan(str(write_jsonl(tmp_path / "t.jsonl", NOT_PAIRS[name])), select=["FMT"])
+    assert report.splits[0].format is None
+    assert [f.check_id for f in report.findings] == ["FMT018"]

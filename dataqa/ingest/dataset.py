@@ -44,7 +44,7 @@ from dataqa.ingest.passes import (  # the canonical frames' columns, re-exported
 )
 from dataqa.ingest.readers.source import Input, open_input
 from dataqa.ingest.reading import Reading
-from dataqa.ingest.suggestion import KeySurvey, classification_layout
+from dataqa.ingest.suggestion import KeySurvey, classification_layout, pair_layout
 from dataqa.ingest.unrecognised import unrecognised_detail
 
 SPLIT_NAMES = ("train", "valid", "test")
@@ -208,7 +208,8 @@ def load_split(
     guess, survey = (reading.forced, None) if reading.forced else _guess_format(source, reading)
     inferred = None
     if guess is None and survey is not None and not reading.fields:
-        inferred = classification_layout(survey)  # a label field named otherwise ("category")
+        # a label field named otherwise ("category"), or a request and its answer ("prompt", "answer")
+        inferred = classification_layout(survey) or pair_layout(survey)
         if inferred is not None:
             guess = inferred[0]
             reading = replace(reading, layouts=(guess, *reading.layouts))

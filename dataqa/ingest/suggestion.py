@@ -5,10 +5,14 @@
 how much of the surveyed records the suggestion would read (`dataqa.ingest.unrecognised` words
 the finding). Records written as JSON arrays are guessed from their items' values alone.
 
-One guess is taken without asking (`classification_layout`): records of one free-text field and
-one field named like a label whose short values repeat (Banking77's `text,category`, `utterance`/
-`intent`) are text/label classification, and the scan says which field it took as the label; two
-free texts and such a label (NLI's premise/hypothesis, sentence1/sentence2) are a sentence pair.
+Two guesses are taken without asking, and the scan says what it took: records of one free-text
+field and one field named like a label whose short values repeat (Banking77's `text,category`,
+`utterance`/`intent`) are text/label classification, two free texts and such a label (NLI's
+premise/hypothesis, sentence1/sentence2) a sentence pair (`classification_layout`); records of one
+text named like a request and one named like its answer, under names no layout lists
+(`{"prompt", "answer"}`, `{"question", "solution"}`), are a request and its answer; a request
+written as messages beside a reference (`{"prompt": [{"role": "user", ...}], "answer": "18"}`, the
+shape TRL's GRPO and verl read) is reinforcement-learning data, read as RFT (`pair_layout`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from typing import Any
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.detection import Detector
 from dataqa.ingest.issues import json_type
-from dataqa.ingest.layouts import CLASSIFICATION, LAYOUTS, META_KEYS, ROLES, Layout
+from dataqa.ingest.layouts import CLASSIFICATION, LAYOUTS, META_KEYS, PAIR, RFT, ROLES, Layout
+from dataqa.ingest.rft import REFERENCE
 
 
 @dataclass
@@ -274,6 +279,118 @@ def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
         CLASSIFICATION, CLASSIFICATION, title, base.example, fields, tuple((key, "meta") for key in meta)
     )
     return layout, note
+
+
+_PAIR_ROLES = ("prompt", "response", "context", "system")
+"""The roles `pair_fields` reads: a request, its answer, a passage and a system prompt."""
+
+
+def pair_fields(survey: KeySurvey) -> tuple[dict[str, str], list[str]] | None:
+    """(field map, metadata fields) when the surveyed records are a request and its answer under
+    names no layout lists (`{"prompt", "answer"}`, `{"question", "solution"}`, `{"problem",
+    "answer"}`); else None. Every key most records have must be one of: a free text named like a
+    request ("prompt", "question", "problem", ...), a text named like its answer ("answer",
+    "solution", "output", ...; short answers too: "7", "Paris"), at most one passage ("context")
+    and one system prompt, or metadata (an id, a known metadata key, a count or score, short values
+    that repeat such as a source or a category, a value that is not text under a name of no text
+    role). Exactly one request and one answer. Anything else (a second request, a free text whose
+    name says nothing, a request or answer that is not text) leaves the reading to the user (`--map`):
+    which field is the answer would be a guess."""
+    if survey.of_arrays or not survey.records:
+        return None
+    roles: dict[str, str] = {}
+    meta: list[str] = []
+    for key in survey.common():
+        kind, role = survey.kind(key), _role_by_name(key)
+        if _is_id(survey, key) or key.lower() in META_KEYS or (role != "response" and _is_quantity(key)):
+            meta.append(key)
+        elif kind != "string":
+            if role is not None:  # a request, an answer or a label that is not text: not a guess to make
+                return None
+            meta.append(key)
+        elif role == "response" or (role in _PAIR_ROLES and _free_text(survey, key)):
+            if role in roles.values():
+                return None
+            roles[key] = role
+        elif _label_like(survey, key) and role in (None, "label", "prompt", "text"):
+            meta.append(key)  # a source, a category, a type: short values that repeat
+        else:
+            return None
+    if sorted(roles.values()).count("prompt") != 1 or "response" not in roles.values():
+        return None
+    return roles, meta
+
+
+def graded_prompt_fields(survey: KeySurvey) -> tuple[str, list[str], list[str]] | None:
+    """(the messages field, the reference fields, metadata fields) when the surveyed records are
+    prompts written as messages under a request's name ("prompt") beside what a reward compares the
+    model's answer with ("answer", "solution", "ground_truth", a verl "reward_model" object): the
+    prompt-and-reference data of online reinforcement learning (TRL's GRPO, verl), the shape of
+    OpenAI RFT under other names. A key named like an answer, a label or a reward's input
+    (`_REFERENCE_WORDS`) is a reference; every other key most records have is metadata; at least one
+    reference. Else None."""
+    if survey.of_arrays or not survey.records:
+        return None
+    prompts = [k for k in survey.common() if _messages_like(survey, k) and _role_by_name(k) == "prompt"]
+    if len(prompts) != 1:
+        return None
+    references: list[str] = []
+    meta: list[str] = []
+    for key in survey.common():
+        if key == prompts[0]:
+            continue
+        if _is_id(survey, key) or key.lower() in META_KEYS or survey.kind(key) == "null":
+            meta.append(key)
+        elif _messages_like(survey, key) or _role_by_name(key) in ("messages", "chosen", "rejected"):
+            return None  # a conversation beside the prompt: a chat or a preference pair, not a reference
+        elif _role_by_name(key) in ("response", "label") or any(w in _words(key) for w in _REFERENCE_WORDS):
+            references.append(key)
+        else:
+            meta.append(key)  # verl's "data_source", "ability", "extra_info": about the prompt, not scored
+    return (prompts[0], references, meta) if references else None
+
+
+_REFERENCE_WORDS = ("reward", "truth", "reference", "gold", "expected", "grader", "verif")
+"""Words in a key's name, beside those of an answer or a label, that say a reward reads it
+("ground_truth", verl's "reward_model", "reference_answer", "expected_output", "verification_info")."""
+
+
+def pair_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
+    """The request/answer layout `pair_fields` finds, or the RFT layout `graded_prompt_fields`
+    finds, with the sentence that says what was taken; or None."""
+    graded = graded_prompt_fields(survey)
+    if graded is not None:
+        prompt, references, meta = graded
+        shown = ", ".join(f'"{k}"' for k in references)
+        base = LAYOUTS[RFT]
+        layout = Layout(
+            base.name,
+            RFT,
+            f'prompts as messages with a reference: {{"{prompt}": [...], {shown}}} (GRPO, verl)',
+            base.example,
+            ((prompt, "messages"),),
+            (*((key, "meta") for key in meta), *((key, REFERENCE) for key in references)),
+        )
+        note = (
+            f'read as reinforcement-learning prompts: "{prompt}" holds the messages the model answers and '
+            f"{shown} what its answer is scored against (as OpenAI RFT data); --map names other fields"
+        )
+        return layout, note
+    found = pair_fields(survey)
+    if found is None:
+        return None
+    roles, meta = found
+    by_role = {role: key for key, role in roles.items()}
+    request, answer = by_role["prompt"], by_role["response"]
+    title = f'request/answer: {{"{request}", "{answer}"}} (the fields found by their names)'
+    note = (
+        f'read as a request and its answer: "{request}" is the request and "{answer}" the answer '
+        "(found by their names); --map names other fields"
+    )
+    order = list(ROLES)
+    fields = tuple(sorted(roles.items(), key=lambda kv: order.index(kv[1])))
+    base = LAYOUTS["prompt_response"]
+    return Layout(base.name, PAIR, title, base.example, fields, tuple((key, "meta") for key in meta)), note
 
 
 def _map_by_values(survey: KeySurvey, items: list[str]) -> dict[str, str] | None:

@@ -156,8 +156,9 @@ def _prompt_only(survey: KeySurvey) -> str | None:
         f'the records are prompts alone ("prompt"{with_}, no answer): data for online training such as '
         "GRPO or online DPO, where the model writes the answers and a reward scores them; no record has "
         'a target to check. For supervised fine-tuning give each prompt its answer ("completion"); for '
-        'OpenAI reinforcement fine-tuning write {"messages": [..., {"role": "user", ...}]} with the '
-        "grader's fields beside it"
+        'reinforcement learning write the prompt as messages ({"prompt": [{"role": "user", ...}]}) beside '
+        'what its answer is scored against ("answer", "ground_truth", verl\'s "reward_model"), which is '
+        "read as OpenAI RFT data is"
     )
 
 
