@@ -24,6 +24,7 @@ from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Loc
 from dataqa.core.version import VERSION
 from dataqa.engine.diff_model import DatasetDiff
 from dataqa.engine.registry import load_checks
+from dataqa.ingest.readers.nested import path_text
 from dataqa.reports import diff_html, github, html, html_summary, markdown, sarif, terminal
 from dataqa.reports.common import neutralise, ranked_findings
 from dataqa.reports.html_view import Limits
@@ -42,7 +43,8 @@ TEST = f"data/{payload('dqtestpath')}/test.jsonl"
 def hostile_report():
     """The synthetic report of `test_report_outputs`, every string it carries made a payload."""
     report = synthetic_report([payload(f"dqtext{i}") for i in range(5)])
-    at = Location("train", TRAIN, 4)
+    # a record read out of nested lists is named by its document's keys (`nested.path_text`)
+    at = Location("train", TRAIN, 4, file_line=4, position=f"{path_text((payload('dqposition'),))}[0].qas[0]")
     for result in report.results:
         for finding in result.findings:
             finding.locations = [
@@ -138,7 +140,7 @@ EVERY_ANSWER = {f"dqtext{i}" for i in range(5)}
             "html",
             EVERY_ANSWER
             | {"dqpath", "dqtestpath", "dqmsg", "dqev", "dqreason", "dqskip", "dqcondition", "dqadvice"}
-            | {"dqdescription"}
+            | {"dqdescription", "dqposition"}
             | {"dqlabel", "dqlabelsource", "dqrole", "dqconfig", "dqoption", "dqconfigsource"}
             | {"dqmetric", "dqmetricvalue", "dqfmetric"},
         ),

@@ -215,7 +215,7 @@ def test_scanner_agrees_with_the_json_parser_on_hostile_strings(tmp_path: Path) 
         try:
             found = jsonarray.survey(path)
             issues: list = []
-            got = [obj for _, obj in jsonarray.read_list(path, found.lists[0], issues, [])]
+            got = [obj for _, _, obj in jsonarray.read_list(path, found.lists[0], issues, [])]
         finally:
             jsonarray.CHUNK = old
         assert got == rows and issues == []

@@ -51,6 +51,9 @@ class Location:
     element: int | None = field(default=None, compare=False)
     """The record's 1-based position in its JSON document, when its line starts other records too
     (a one-line array): the line alone would not say which record it is."""
+    position: str | None = field(default=None, compare=False)
+    """Where a record read out of nested lists sits in its JSON document (a SQuAD question:
+    `data[3].paragraphs[1].qas[2]`); its line is that of the record it was read out of."""
 
     @property
     def physical_line(self) -> int | None:
@@ -61,11 +64,14 @@ class Location:
 
     @property
     def line_text(self) -> str | None:
-        """The physical line as a message names it: `7`, or `1 (record 3)` on a line that starts
-        several records; None for a row of a table."""
+        """The physical line as a message names it: `7`, `1 (record 3)` on a line that starts
+        several records, `1 (data[0].paragraphs[1].qas[2])` for a record read out of nested lists;
+        None for a row of a table."""
         line = self.physical_line
         if line is None:
             return None
+        if self.position is not None:
+            return f"{line} ({self.position})"
         return f"{line} (record {self.element})" if self.element is not None else str(line)
 
     def where(self, path: str | None = None) -> str:
@@ -79,11 +85,13 @@ class Location:
 
     def to_dict(self) -> dict[str, Any]:
         """`line` alone for a line of a one-file split (as before); else `line` (the physical line)
-        or `row`, with the split-wide `record` key."""
+        or `row`, with the split-wide `record` key, and the `position` of a record read out of
+        nested lists."""
         if self.row is not None:
             return {"split": self.split, "path": self.path, "row": self.row, "record": self.line}
         if self.file_line is not None:
-            return {"split": self.split, "path": self.path, "line": self.file_line, "record": self.line}
+            out = {"split": self.split, "path": self.path, "line": self.file_line, "record": self.line}
+            return out if self.position is None else {**out, "position": self.position}
         return {"split": self.split, "path": self.path, "line": self.line}
 
     @classmethod
@@ -100,6 +108,7 @@ class Location:
             int(data["record"]),
             row=None if row is None else int(row),
             file_line=None if line is None else int(line),
+            position=data.get("position"),
         )
 
 

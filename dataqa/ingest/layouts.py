@@ -473,16 +473,20 @@ LAYOUTS: dict[str, Layout] = {
             {"category": "meta", "system": "system"},
         ),
         # Extractive QA as SQuAD ships on the Hub: the answers are {"text": [...], "answer_start": [...]},
-        # the first text the target; an empty list is SQuAD 2.0's unanswerable question.
+        # the first text the target; an empty list is SQuAD 2.0's unanswerable question, a "no
+        # answer" example. SQuAD's own nested JSON is read into this layout, a record a question
+        # (`dataqa.ingest.readers.nested`), with v2.0's is_impossible and plausible_answers.
         _layout(
             "question_answers",
             PAIR,
-            'extractive QA: {"question", "context", "answers": {"text": [...]}} (SQuAD, on the Hub)',
+            'extractive QA: {"question", "context", "answers": {"text": [...]}} (SQuAD, on the Hub or '
+            'nested as released: {"data": [{"title", "paragraphs": [{"context", "qas": [...]}]}]})',
             '{"id": "5733be28", "title": "Notre_Dame", "context": "Architecturally, the school ...", '
             '"question": "To whom did the Virgin Mary appear?", "answers": {"text": ["Saint Bernadette"], '
             '"answer_start": [515]}}',
             {"question": "prompt", "answers": "response"},
-            {"context": "context", "id": "meta", "title": "meta"},
+            {"context": "context"}
+            | dict.fromkeys(("id", "title", "is_impossible", "plausible_answers"), "meta"),
             types=(("answers", "object"),),
         ),
         _layout(

@@ -172,13 +172,7 @@ def _completion(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
     key = layout.source("response") or "completion"
     value = lookup(obj, key)
     if isinstance(value, dict) and isinstance(value.get("text"), list):  # SQuAD's answers object
-        found = [t for t in value["text"] if isinstance(t, str) and t.strip()]
-        if not found:
-            rec.issue(
-                NO_TARGET,
-                f'"{key}" holds no answer text (an unanswerable question: write what the model should say)',
-            )
-        return found[0] if found else ""
+        return _extractive_answer(obj, key, value["text"], rec)
     if not _is_messages(value):
         return string_field(obj, key, rec, target=True, lenient=layout.lenient)
     msgs = messages(value, key, rec, "role", "content", None)
@@ -187,6 +181,19 @@ def _completion(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
     if not answer.strip():
         rec.issue(NO_TARGET, f'"{key}" has no assistant answer')
     return answer
+
+
+def _extractive_answer(obj: dict[str, Any], key: str, texts: list[Any], rec: Record) -> str:
+    """The target of an extractive-QA record (SQuAD): its first answer text. No answer at all is
+    SQuAD 2.0's unanswerable question, a legitimate "no answer" example whose target is empty,
+    unless the record says it is answerable (`"is_impossible": false`): then the answer is missing."""
+    found = [t for t in texts if isinstance(t, str) and t.strip()]
+    if found:
+        return found[0]
+    if texts or obj.get("is_impossible") is False:
+        said = "" if texts else ' though "is_impossible" is false'
+        rec.issue(NO_TARGET, f'"{key}" holds no answer text{said}')
+    return ""
 
 
 def _calls(obj: dict[str, Any], layout: Layout, rec: Record) -> str:

@@ -29,6 +29,7 @@ from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import LoadIssue
 from dataqa.ingest.layouts import Layout
 from dataqa.ingest.passes import Elsewhere, Pass, ended, merge, normalise_file
+from dataqa.ingest.readers.nested import NestedPositions
 from dataqa.ingest.readers.source import Input, SpanJob
 from dataqa.ingest.reading import Reading
 
@@ -80,12 +81,13 @@ class NotHere(FileNotFoundError):
 @dataclass
 class Done:
     """What reading a piece gave, but its rows: the pass (frames empty), a JSON document's record ->
-    line map, the piece's rows and how many are valid and labelled, and its first key (its first
-    row's or issue's line; None when it has neither)."""
+    line map and nested positions, the piece's rows and how many are valid and labelled, and its
+    first key (its first row's or issue's line; None when it has neither)."""
 
     part: int
     result: Pass
     lines: array | None
+    positions: NestedPositions | None = None
     rows: int = 0
     valid: int = 0
     labelled: int = 0
@@ -104,6 +106,7 @@ def read_piece(split_format: Layout | None, reading: Reading, piece: Piece) -> t
         piece.part,
         replace(result, frame=frame.clear(), turns=result.turns.clear(), exchanges=result.exchanges.clear()),
         piece.alone.parts[0].lines,
+        piece.alone.parts[0].positions,
         frame.height,
         int(frame["valid"].sum()),
         frame["label"].drop_nulls().len(),
@@ -135,7 +138,10 @@ def pieces(source: Input, span_bytes: int) -> list[Piece]:
     out: list[Piece] = []
     for index, part in enumerate(source.parts):
         alone = replace(
-            source, shown=part.shown, parts=[replace(part, base=0, lines=None, rows=None)], note=""
+            source,
+            shown=part.shown,
+            parts=[replace(part, base=0, lines=None, positions=None, rows=None)],
+            note="",
         )
         spans = alone.spans(2, span_bytes, span_bytes)
         size = part.file.stat().st_size if part.file is not None else 0
@@ -176,7 +182,7 @@ def read(source: Input, split_format: Layout | None, reading: Reading, mapper: M
         if spanned:  # spans of one file: put together as `passes.read` does for processes
             one = merge([d.result for d, _ in mine], reading.forced, cut=False, rechunk=False)
         rows = alone.parts[0].rows or 0
-        part.base, part.lines = base, mine[0][0].lines
+        part.base, part.lines, part.positions = base, mine[0][0].lines, mine[0][0].positions
         passes.append(_moved(one, base))
         kept_pieces += [(d, h, base) for d, h in mine]
         base += max(rows, one.n_lines, *(i.line for i in one.load_issues), 1)

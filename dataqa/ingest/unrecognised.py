@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from dataqa.ingest.fieldmaps import map_options, mapped_layouts
 from dataqa.ingest.layouts import LAYOUTS, ROLES, Layout
+from dataqa.ingest.readers.nested import CONTEXT, PARAGRAPHS, QUESTIONS
 from dataqa.ingest.suggestion import KeySurvey, readable_share, suggest_map
 
 READ_SHARE = 0.5
@@ -162,6 +163,24 @@ def _prompt_only(survey: KeySurvey) -> str | None:
     )
 
 
+def _nested_questions(survey: KeySurvey) -> str | None:
+    """What records that are extractive-QA passages with their questions nested under them are (SQuAD's
+    articles or paragraphs, MRQA's lines) when they were not opened into questions: JSON Lines, whose
+    records are keyed by their line (`dataqa.ingest.readers.nested` opens them in a JSON document)."""
+    keys = set(survey.common())
+    paragraph = CONTEXT in keys and QUESTIONS in survey.nested
+    article = PARAGRAPHS in keys and QUESTIONS in survey.nested.get(PARAGRAPHS, ())
+    if not paragraph and not article:
+        return None
+    return (
+        f"the records are extractive-QA {'articles' if article else 'passages'} with their questions "
+        f'nested under them ({{"context", "qas": [...]}}, SQuAD\'s nesting), one a record: dataqa opens '
+        'this nesting into one record a question in a JSON document (SQuAD\'s own {"data": [...]}, or '
+        "an array); elsewhere (JSON Lines, a table) write one question a record: "
+        '{"question", "context", "answers": {"text": [...]}}'
+    )
+
+
 def unrecognised_detail(
     survey: KeySurvey,
     records: int,
@@ -172,7 +191,13 @@ def unrecognised_detail(
     module docstring); `survey` holds its first records."""
     n = survey.records
     counted = f"{records:,} record(s)" if n >= records else f"the first {n:,} of {records:,} records"
-    items = None if fields else (_eval_items(survey) or _message_rows(survey) or _prompt_only(survey))
+    items = (
+        None
+        if fields
+        else (
+            _eval_items(survey) or _message_rows(survey) or _prompt_only(survey) or _nested_questions(survey)
+        )
+    )
     if items is not None:
         return f"no record is in a layout dataqa knows; {items} ({counted})"
     if fields:

@@ -6,7 +6,9 @@ the document itself when it is one record.
 level (`--records-path '*'`: the lists under each top-level key). `--records-key FIELD` carries the
 key a list sits under into each of its records as FIELD, for data whose label is that key (SNIPS:
 `{"RateBook": [{"data": [...]}, ...]}`). Records are keyed by position across all lists read, and
-the line each starts on is kept (`jsonarray.read_list`).
+the line each starts on is kept (`jsonarray.read_list`). An extractive-QA article or paragraph in
+a list (SQuAD's `data[].paragraphs[].qas[]`) is read as its questions, one record each, with its
+position kept (`nested`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from dataqa.ingest.compression import open_stream
 from dataqa.ingest.damage import parse_json
-from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
-from dataqa.ingest.readers import jsonarray
+from dataqa.ingest.issues import FILE_LEVEL, NOT_OBJECT, LoadIssue, excerpt, json_type
+from dataqa.ingest.readers import jsonarray, nested
 from dataqa.ingest.readers.layout import document_splits
 
 WILDCARD = jsonarray.WILDCARD
@@ -40,11 +44,14 @@ def document_records(
     records_path: tuple[str, ...] | None,
     lines: list[int],
     records_key: str | None = None,
+    positions: nested.NestedPositions | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """The records of a JSON document: its array, or the list(s) of records it holds (see
     `choose_lists`), keyed by position; `lines` receives the line each key starts on (see
     `jsonarray.read_list`). With `records_key`, each record of a list under a key gets that key as
-    the field `records_key` (unless it has such a field already)."""
+    the field `records_key` (unless it has such a field already). With `positions`, an
+    extractive-QA article or paragraph (SQuAD's nesting) is read as its questions, each a record
+    whose position in the document `positions` receives (`nested.questions`)."""
     found = jsonarray.survey(path, want=records_path)
 
     def document_issue(line: int, detail: str) -> None:
@@ -73,13 +80,52 @@ def document_records(
         count = 0
         key = target.path[-1] if records_key and target.path else None
         keyed = records_key if target.keyed else None
-        for number, obj in jsonarray.read_list(path, target, issues, lines, keyed):
+        for number, element, obj in jsonarray.read_list(path, target, issues, lines, keyed):
             count += 1
-            if key is not None and records_key not in obj:
-                obj[records_key] = key  # type: ignore[index]
-            yield number, obj
+            opened = nested.questions(obj) if positions is not None and not target.keyed else None
+            if opened is not None:  # an extractive-QA article or paragraph: its questions are the records
+                assert positions is not None
+                found = _questions(opened, number, element, target.path, lines, issues, positions)
+            else:
+                found = iter([(number, obj)])
+            for number, record in found:
+                if key is not None and records_key not in record:
+                    record[records_key] = key
+                yield number, record
         if not count and len(issues) == before:
             document_issue(target.line, "the JSON array is empty: there are no records to check")
+
+
+def _questions(
+    opened: list[tuple[str, Any]],
+    number: int,
+    element: int,
+    listed: tuple[str, ...],
+    lines: list[int],
+    issues: list[LoadIssue],
+    positions: nested.NestedPositions,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The questions `nested.questions` opened out of the record keyed `number` (element `element`
+    of the list at `listed`), keyed: the first takes the record's key, the others the next keys, all
+    on its line. A question that is not an object is an issue at its key, as a record would be."""
+    line = lines[number - 1]
+    for i, (steps, record) in enumerate(opened):
+        if i:
+            lines.append(line)
+        key = len(lines) if i else number
+        positions.add(key, listed, element, steps)
+        if isinstance(record, dict):
+            yield key, record
+        else:
+            issues.append(
+                LoadIssue(
+                    key,
+                    NOT_OBJECT,
+                    f"JSON {json_type(record)} where an object was expected",
+                    excerpt(orjson.dumps(record)),
+                    dropped=True,
+                )
+            )
 
 
 def choose_lists(

@@ -470,9 +470,9 @@ def elements(
 
 def read_list(
     path: Path, found: RecordList, issues: list[LoadIssue], lines: list[int], records_key: str | None = None
-) -> Iterator[tuple[int, dict]]:
-    """(key, record) for every element of the list `found` of the document at `path` (for a `keyed`
-    object, every value; with `records_key`, its key is kept in the record as that field).
+) -> Iterator[tuple[int, int, dict]]:
+    """(key, 0-based position in the list, record) for every element of the list `found` of the
+    document at `path` (for a `keyed` object, every value; with `records_key`, its key is kept).
 
     Records of a JSON document can share a line (a one-line array), so a record's key is its
     position in `lines` + 1, where the line it starts on is appended; every issue gets a key the
@@ -485,7 +485,7 @@ def read_list(
             issues.append(replace(issue, line=len(lines)))
         met.clear()
 
-    for line, raw in elements(path, found, met, root=not found.path):
+    for element, (line, raw) in enumerate(elements(path, found, met, root=not found.path)):
         keyed()
         lines.append(line)
         if found.keyed:  # `"id": {...}`: the value is the record
@@ -496,5 +496,5 @@ def read_list(
         else:
             obj = parse_json(raw, len(lines), issues, "record")
         if obj is not None:
-            yield len(lines), obj
+            yield len(lines), element, obj
     keyed()

@@ -43,6 +43,7 @@ from dataqa.ingest.readers import columnar
 from dataqa.ingest.readers.delimited import compile_line_pattern, delimiter_of, read_table, read_text_lines
 from dataqa.ingest.readers.documents import document_records
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
+from dataqa.ingest.readers.nested import NestedPositions
 from dataqa.ingest.readers.sniff import (
     ARROW,
     CSV,
@@ -79,6 +80,8 @@ class Part:
     """The row count of a table, when known before reading."""
     lines: array | None = field(default=None, repr=False)
     """For a JSON document, whose records are keyed by position: the line each key starts on."""
+    positions: NestedPositions | None = field(default=None, repr=False)
+    """For a JSON document, where the records read out of nested lists sit (SQuAD's questions)."""
 
     @property
     def unit(self) -> str:
@@ -173,7 +176,15 @@ class Input:
             shared = (local > 1 and part.lines[local - 2] == line) or (
                 local < len(part.lines) and part.lines[local] == line
             )
-            return Location(split, part.shown, key, file_line=line, element=local if shared else None)
+            position = part.positions.at(local) if part.positions else None
+            return Location(
+                split,
+                part.shown,
+                key,
+                file_line=line,
+                element=local if shared and position is None else None,
+                position=position,
+            )
         if part.unit == LINE:
             if not part.base:
                 return Location(split, part.shown, key)
@@ -211,12 +222,14 @@ class Input:
             yield from read_records(path, issues, self.limits)
         elif part.kind == JSON:
             part.lines = array("q")
+            part.positions = NestedPositions()
             yield from document_records(
                 path,
                 issues,
                 self.records_path,
-                part.lines,
-                self.records_key,  # type: ignore[arg-type]
+                part.lines,  # type: ignore[arg-type]
+                self.records_key,
+                part.positions,
             )
         elif part.kind == TEXT:
             yield from read_text_lines(path, issues, self.line_pattern)

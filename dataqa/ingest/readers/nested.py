@@ -1,0 +1,149 @@
+"""Extractive-QA releases whose questions sit under their passage: SQuAD's original JSON and its kin.
+
+SQuAD v1.1 and v2.0 as their authors ship them nest each question under its paragraph, and each
+paragraph under its article (`{"data": [{"title", "paragraphs": [{"context", "qas": [{"id",
+"question", "answers": [{"text", "answer_start"}], "is_impossible"?, "plausible_answers"?}]}]}]}`);
+other extractive-QA sets (CMRC 2018, DRCD, TyDi QA GoldP, Quoref) use the same nesting, or one level
+less (a list of `{"context", "qas"}`). Read as records, such an article or paragraph is in no layout:
+the passage is one level above the questions.
+
+`questions` opens such a record into one record per question, in the shape the Hub ships SQuAD in
+(the `question_answers` layout): the question's own fields, its paragraph's `context`, its article's
+`title`, and `answers` as `{"text": [...], "answer_start": [...]}`. Each comes with the steps that
+lead to it from the record (`paragraphs[1].qas[2]`), which the reader keeps so a finding names the
+question (`NestedPositions`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from array import array
+from dataclasses import dataclass, field
+from typing import Any
+
+PARAGRAPHS, QUESTIONS, CONTEXT = "paragraphs", "qas", "context"
+
+
+def questions(obj: Any) -> list[tuple[str, Any]] | None:
+    """The questions of an extractive-QA article (`{"title", "paragraphs": [...]}`) or paragraph
+    (`{"context", "qas": [...]}`) as (steps, record) pairs in order; None when `obj` is neither.
+
+    A paragraph that is not `{"context", "qas": [...]}`, or a question that is not an object, is
+    given as it is (with its steps), so the reader reports it where it stands."""
+    if _paragraph(obj):
+        return [(f"{QUESTIONS}[{k}]", record) for k, record in _paragraph_questions(obj, None)]
+    paragraphs = obj.get(PARAGRAPHS) if isinstance(obj, dict) else None
+    if not isinstance(paragraphs, list) or not any(_paragraph(p) for p in paragraphs):
+        return None
+    title = obj.get("title")
+    out: list[tuple[str, Any]] = []
+    for j, paragraph in enumerate(paragraphs):
+        where = f"{PARAGRAPHS}[{j}]"
+        if not _paragraph(paragraph):
+            out.append((where, paragraph))
+            continue
+        out += [(f"{where}.{QUESTIONS}[{k}]", record) for k, record in _paragraph_questions(paragraph, title)]
+    return out
+
+
+def _paragraph(obj: Any) -> bool:
+    """Whether `obj` is a passage with its questions: `{"context", "qas": [...]}`."""
+    return isinstance(obj, dict) and CONTEXT in obj and isinstance(obj.get(QUESTIONS), list)
+
+
+def _paragraph_questions(paragraph: dict[str, Any], title: Any) -> list[tuple[int, Any]]:
+    """(index, record) of every question of a paragraph: the question's fields, the paragraph's
+    context and the article's title (a field the question has itself is kept as it is)."""
+    out: list[tuple[int, Any]] = []
+    for k, question in enumerate(paragraph[QUESTIONS]):
+        if not isinstance(question, dict):
+            out.append((k, question))
+            continue
+        record = dict(question)
+        record.setdefault(CONTEXT, paragraph[CONTEXT])
+        if title is not None:
+            record.setdefault("title", title)
+        if "answers" in record:
+            record["answers"] = hub_answers(record["answers"])
+        out.append((k, record))
+    return out
+
+
+def hub_answers(answers: Any) -> Any:
+    """SQuAD's answer list (`[{"text", "answer_start"}, ...]`, or a list of texts) as the Hub writes
+    it: `{"text": [...], "answer_start": [...]}` (no starts when an answer has none). Any other value
+    is kept as it is, for the normaliser to report."""
+    if not isinstance(answers, list):
+        return answers
+    if not all(isinstance(a, str) or (isinstance(a, dict) and "text" in a) for a in answers):
+        return answers
+    texts = [a if isinstance(a, str) else a["text"] for a in answers]
+    starts = [a.get("answer_start") for a in answers if isinstance(a, dict)]
+    if len(starts) == len(answers) and all(s is not None for s in starts):
+        return {"text": texts, "answer_start": starts}
+    return {"text": texts}
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_$-]+")
+
+
+def path_text(keys: tuple[str, ...]) -> str:
+    """A key path as a position names it: `data`, `corpus.train`; a key that is not a plain name is
+    written as a JSON string (`["my data"]`), so a document's keys carry no control character or
+    stray dot into a message."""
+    return "".join(
+        f".{key}" if _PLAIN_KEY.fullmatch(key) else f"[{json.dumps(key)}]" for key in keys
+    ).removeprefix(".")
+
+
+@dataclass
+class NestedPositions:
+    """Where the records read out of nested lists sit in their JSON document, by key.
+
+    A record's key is its position among the document's records; its line is the line its
+    enclosing record starts on, which many questions share (a SQuAD file is often one line). The
+    position names the question: `data[3].paragraphs[1].qas[2]`. Kept as integer arrays: one
+    entry a question, whatever the document's size."""
+
+    keys: array = field(default_factory=lambda: array("q"))
+    """Keys in increasing order (records are read in order)."""
+    lists: list[str] = field(default_factory=list)
+    """The key path of each record list the records came from (`path_text`; "" for a root array)."""
+    which: array = field(default_factory=lambda: array("l"))
+    """For each key, its record list (an index into `lists`)."""
+    element: array = field(default_factory=lambda: array("q"))
+    """For each key, the position of its enclosing record in its list."""
+    steps: list[str] = field(default_factory=list)
+    """The distinct step strings below the enclosing record (`paragraphs[1].qas[2]`)."""
+    step: array = field(default_factory=lambda: array("l"))
+    """For each key, its steps (an index into `steps`)."""
+    _step_index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def add(self, key: int, listed: tuple[str, ...], element: int, steps: str) -> None:
+        """Record that the record keyed `key` is at `steps` in element `element` of the list at the
+        key path `listed`."""
+        shown = path_text(listed)
+        if not self.lists or self.lists[-1] != shown:
+            self.lists.append(shown)
+        index = self._step_index.get(steps)
+        if index is None:
+            index = self._step_index[steps] = len(self.steps)
+            self.steps.append(steps)
+        self.keys.append(key)
+        self.which.append(len(self.lists) - 1)
+        self.element.append(element)
+        self.step.append(index)
+
+    def at(self, key: int) -> str | None:
+        """The position of the record keyed `key` (`data[3].paragraphs[1].qas[2]`), or None when
+        it was not read out of a nested list."""
+        i = bisect.bisect_left(self.keys, key)
+        if i == len(self.keys) or self.keys[i] != key:
+            return None
+        listed = self.lists[self.which[i]]
+        return f"{listed}[{self.element[i]}].{self.steps[self.step[i]]}"
+
+    def __len__(self) -> int:
+        return len(self.keys)

@@ -1,0 +1,218 @@
+"""Extractive QA as its authors ship it (#19): SQuAD's nested JSON (`data[].paragraphs[].qas[]`, v1.1
+and v2.0) and the same nesting one level less (a list of `{"context", "qas"}`) are read one record a
+question, in the question/answer layout the Hub ships SQuAD in, with findings that name the question's
+place in the document; an unanswerable v2.0 question is a legitimate "no answer" example. A JSON
+document whose `data` list holds other records reads as before.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from conftest import write_jsonl
+from test_cli import SCHEMA
+
+import dataqa
+from dataqa.ingest.dataset import load_split
+from dataqa.ingest.readers import nested
+from dataqa.ingest.readers.source import open_input
+from dataqa.ingest.reading import Reading
+
+PASSAGES = [
+    (
+        "Normans",
+        "The Normans gave their name to Normandy, a region in the north of France.",
+        [
+            ("In what country is Normandy located?", "France"),
+            ("What did the Normans give their name to?", "Normandy"),
+            ("Who gave their name to Brittany?", None),  # unanswerable (v2.0)
+        ],
+    ),
+    (
+        "Normans",
+        "Rollo, a Viking leader, became the first ruler of Normandy after a treaty with the king.",
+        [("Who was the first ruler of Normandy?", "Rollo")],
+    ),
+    (
+        "Turing",
+        "Alan Turing was born in Maida Vale, London, and studied mathematics at King's College.",
+        [
+            ("Where was Alan Turing born?", "Maida Vale, London"),
+            ("Where did Alan Turing study?", "King's College"),
+            ("When did Alan Turing win a Nobel prize?", None),
+        ],
+    ),
+]
+
+
+def _question(qid: str, context: str, question: str, answer: str | None, v2: bool) -> dict[str, Any]:
+    if answer is None:
+        shown = context.split()[1]
+        return {
+            "question": question,
+            "id": qid,
+            "answers": [],
+            "plausible_answers": [{"text": shown, "answer_start": context.index(shown)}],
+            "is_impossible": True,
+        }
+    answers = [{"text": answer, "answer_start": context.index(answer)}]
+    record = {"question": question, "id": qid, "answers": answers}
+    return {**record, "is_impossible": False} if v2 else record
+
+
+def squad(v2: bool = True) -> dict[str, Any]:
+    """A SQuAD document as released: articles of paragraphs of questions."""
+    articles: list[dict[str, Any]] = []
+    for n, (title, context, asked) in enumerate(PASSAGES):
+        if not v2:
+            asked = [(q, a) for q, a in asked if a is not None]
+        qas = [_question(f"{n}{k}", context, q, a, v2) for k, (q, a) in enumerate(asked)]
+        if not articles or articles[-1]["title"] != title:
+            articles.append({"title": title, "paragraphs": []})
+        articles[-1]["paragraphs"].append({"context": context, "qas": qas})
+    return {"version": "v2.0" if v2 else "1.1", "data": articles}
+
+
+def _format_findings(report: dataqa.Report) -> list[str]:
+    return [f"{f.check_id} {f.first_location}" for f in report.findings if f.check_id.startswith("FMT")]
+
+
+def test_squad_v2_as_released_is_one_record_a_question(tmp_path: Path) -> None:
+    path = tmp_path / "train-v2.0.json"
+    path.write_text(json.dumps(squad()))  # one line, as SQuAD ships
+    report = dataqa.scan(str(path))
+    (split,) = report.splits
+    assert (split.format, split.rows, split.usable_rows) == ("question_answers", 7, 7)
+    assert _format_findings(report) == [], "no FMT018, no empty-answer FMT011, no unknown key"
+    rows = load_split("train", str(path)).frame
+    first = rows.row(0, named=True)
+    _title, context, asked = PASSAGES[0]
+    assert first["prompt"] == f"{asked[0][0]}\n\n{context}", "the paragraph's context is part of the input"
+    assert first["response"] == "France"
+    unanswerable = rows.row(2, named=True)
+    assert unanswerable["valid"] and unanswerable["response"] == "", "a legitimate no-answer example"
+
+
+def test_squad_v1_pretty_printed_reads_the_same_questions(tmp_path: Path) -> None:
+    path = tmp_path / "train-v1.1.json"
+    path.write_text(json.dumps(squad(v2=False), indent=2))
+    report = dataqa.scan(str(path))
+    (split,) = report.splits
+    assert (split.format, split.rows, split.usable_rows) == ("question_answers", 5, 5)
+    assert _format_findings(report) == []
+
+
+def test_findings_name_the_question_by_its_place_in_the_document(tmp_path: Path) -> None:
+    document = squad()
+    wrong = document["data"][1]["paragraphs"][0]["qas"][1]
+    wrong.update(answers=[], is_impossible=False)  # planted: an answerable question with no answer
+    document["data"][0]["paragraphs"][1]["qas"].append("Who signed the treaty?")  # planted: no object
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps(document))
+    report = dataqa.scan(str(path))
+    found = {f.check_id: f for f in report.findings if f.check_id.startswith("FMT")}
+    assert set(found) == {"FMT002", "FMT011"}
+    assert str(found["FMT011"].first_location) == f"{path}:1 (data[1].paragraphs[0].qas[1])"
+    assert '"answers" holds no answer text though "is_impossible" is false' in found["FMT011"].message
+    assert str(found["FMT002"].first_location) == f"{path}:1 (data[0].paragraphs[1].qas[1])"
+    assert report.splits[0].usable_rows == 6  # 7 questions read, one of them with no answer
+    as_json = report.to_dict()
+    jsonschema.validate(as_json, SCHEMA)
+    where = next(f for f in as_json["findings"] if f["check_id"] == "FMT011")["locations"][0]
+    assert where["position"] == "data[1].paragraphs[0].qas[1]" and where["line"] == 1
+
+
+def test_one_level_less_a_list_of_passages_with_their_questions(tmp_path: Path) -> None:
+    passages = [p for article in squad()["data"] for p in article["paragraphs"]]
+    passages[2]["qas"][0]["answers"] = [{"text": "", "answer_start": 0}]  # planted: an empty answer text
+    path = tmp_path / "passages.json"
+    text = json.dumps(passages, indent=1)
+    path.write_text(text)
+    report = dataqa.scan(str(path))
+    assert (report.splits[0].format, report.splits[0].rows) == ("question_answers", 7)
+    (empty,) = [f for f in report.findings if f.check_id.startswith("FMT")]
+    assert empty.check_id == "FMT011" and empty.first_location.position == "[2].qas[0]"
+    starts = [n for n, line in enumerate(text.splitlines(), 1) if line == " {"]
+    assert empty.first_location.physical_line == starts[2], "the line the passage starts on"
+
+
+def test_test_split_questions_are_compared_by_position(tmp_path: Path) -> None:
+    """The questions of the test split asked in train too are leaks named at both places."""
+    train, test = squad(), squad()
+    test["data"] = test["data"][1:]
+    (tmp_path / "train.json").write_text(json.dumps(train))
+    (tmp_path / "test.json").write_text(json.dumps(test))
+    report = dataqa.scan(str(tmp_path / "train.json"), test=str(tmp_path / "test.json"), select=["LEAK001"])
+    assert [[loc.where(Path(loc.path).name) for loc in f.locations] for f in report.findings] == [
+        [f"test.json:1 (data[0].paragraphs[0].qas[{k}])", f"train.json:1 (data[1].paragraphs[0].qas[{k}])"]
+        for k in range(3)
+    ]
+
+
+def test_a_data_list_of_other_records_reads_as_before(tmp_path: Path) -> None:
+    """`{"data": [...]}` of classification or chat records, and records whose "paragraphs" are texts
+    (a document corpus), are not opened: same layout, rows and locations as always."""
+    texts = ["my card was charged twice", "where is my parcel", "refund my order please"]
+    labelled = tmp_path / "intents.json"
+    labelled.write_text(json.dumps({"data": [{"text": t, "label": "support"} for t in texts]}))
+    report = dataqa.scan(str(labelled))
+    assert (report.splits[0].format, report.splits[0].rows) == ("classification", 3)
+    assert all(loc.position is None for f in report.findings for loc in f.locations)
+    chats = tmp_path / "chats.json"
+    chats.write_text(json.dumps({"data": [{"messages": [{"role": "user", "content": t}]} for t in texts]}))
+    assert dataqa.scan(str(chats)).splits[0].rows == 3
+    corpus = tmp_path / "corpus.json"
+    document = {"title": "A", "paragraphs": ["One.", "Two."], "text": "One. Two."}
+    corpus.write_text(json.dumps({"data": [document]}))
+    assert nested.questions({"title": "A", "paragraphs": ["One.", "Two."]}) is None
+    (unread,) = dataqa.scan(str(corpus)).findings
+    assert 'most records have the keys "title", "paragraphs", "text"' in unread.message
+    ultrachat = write_jsonl(tmp_path / "ultrachat.jsonl", [{"id": "0", "data": ["Hi", "Hello!"]}])
+    assert dataqa.scan(str(ultrachat)).splits[0].format == "data_turns"
+
+
+def test_answers_are_written_as_the_hub_writes_them() -> None:
+    hub = {"text": ["Rollo"], "answer_start": [0]}
+    assert nested.hub_answers([{"text": "Rollo", "answer_start": 0}]) == hub
+    assert nested.hub_answers(["Rollo", "Rolf"]) == {"text": ["Rollo", "Rolf"]}  # texts alone (MRQA)
+    assert nested.hub_answers([]) == {"text": [], "answer_start": []}
+    assert nested.hub_answers("Rollo") == "Rollo" and nested.hub_answers([3]) == [3]  # for the normaliser
+    opened = nested.questions(
+        {"title": "T", "paragraphs": [{"context": "C", "qas": [{"question": "Q", "context": "own"}]}, "x"]}
+    )
+    assert opened == [
+        ("paragraphs[0].qas[0]", {"question": "Q", "context": "own", "title": "T"}),
+        ("paragraphs[1]", "x"),
+    ]
+
+
+def test_the_same_nesting_one_passage_a_line_is_named_in_the_one_finding(tmp_path: Path) -> None:
+    passages = [p for article in squad()["data"] for p in article["paragraphs"]]
+    path = write_jsonl(tmp_path / "mrqa.jsonl", passages)
+    (finding,) = [f for f in dataqa.scan(str(path)).findings if f.check_id == "FMT018"]
+    assert "extractive-QA passages with their questions nested under them" in finding.message
+    assert '{"question", "context", "answers": {"text": [...]}}' in finding.message
+
+
+def test_positions_come_back_from_pieces_read_elsewhere(tmp_path: Path) -> None:
+    """The Ray engine reads a JSON document on a worker: its positions come back with its lines."""
+    from dataqa.ingest import spread
+
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps(squad()))
+
+    class Here:
+        held_rows = 10**6
+
+        def keep(self, fn, items):
+            return [fn(item) for item in items]
+
+        def fetch(self, handle):
+            return handle
+
+    source = open_input(str(path))
+    assert spread.read(source, None, Reading.of(None, None, None, None), Here()) is not None
+    assert str(source.location("train", 7)) == f"{path}:1 (data[1].paragraphs[0].qas[2])"
