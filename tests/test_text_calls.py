@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from dataqa.ingest.rendered import only_tool_responses
 from dataqa.ingest.structure import Structure
-from dataqa.ingest.text_calls import has_text_calls, record_text_calls
+from dataqa.ingest.text_calls import has_text_calls, llama_builtin_declared, record_text_calls
 
 
 def _calls(content: str) -> list[tuple[str | None, str, str | None]]:
@@ -43,7 +43,18 @@ def _calls(content: str) -> list[tuple[str | None, str, str | None]]:
         ("[f(x=y)]", [("f", "missing", "arguments are not keyword=literal pairs")]),
         ("[Note: prices move fast] Here is what I found.", []),
         ("[1, 2, 3]", []),
+        (
+            '<|python_tag|>brave_search.call(query="weather Paris")',
+            [("brave_search", "ok", None)],
+        ),  # Llama 3.1
+        ('<|python_tag|>{"name": "f", "parameters": {"x": 1}}<|eom_id|>', [("f", "ok", None)]),
+        ("<|python_tag|>import sys\nprint(sys.version)<|eom_id|>", [("code_interpreter", "ok", None)]),
+        (
+            "<|python_tag|>wolfram_alpha.call(2)",
+            [("wolfram_alpha", "missing", "positional arguments: which parameter each fills is not said")],
+        ),
         ("I would call <functioncall> later.", []),
+        ("Run it: <|python_tag|>print(1)", []),
         ("The answer is f(x=1).", []),
     ],
 )
@@ -57,6 +68,8 @@ _PIECES = [
     "<tool_call>",
     "</tool_call>",
     "<functioncall>",
+    "<|python_tag|>",
+    ".call(",
     "name",
     "arguments",
 ]
@@ -75,11 +88,24 @@ def test_no_text_raises(content: str) -> None:
         "</tool_call>" + "<tool_call>x" * 5000,
         '<functioncall> {"arguments": \'' * 5000,
         "[f(" + "(" * 5000 + ")]",
+        "<|python_tag|>" + "a" * 100_000 + ".call(" + "(" * 5000,
     ],
 )
 def test_hostile_texts_are_read_in_linear_time(content: str) -> None:
     record_text_calls(Structure(), content, "m", 1)
     assert only_tool_responses(content) is False
+
+
+def test_llama_built_in_tools_are_declared_by_the_system_prompt() -> None:
+    system = (
+        "Environment: ipython\nTools: brave_search, wolfram_alpha\n\nCutting Knowledge Date: December 2023"
+    )
+    assert llama_builtin_declared("brave_search", system) and llama_builtin_declared(
+        "code_interpreter", system
+    )
+    assert not llama_builtin_declared("get_weather", system)
+    assert not llama_builtin_declared("code_interpreter", "You are a helpful assistant.")
+    assert not llama_builtin_declared("brave_search", "Tools: brave_search")  # without the environment line
 
 
 def test_a_turn_ofonly_tool_responses_is_a_tool_turn() -> None:

@@ -14,7 +14,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.profile_rules import Profile
 from dataqa.engine.registry import register
 from dataqa.ingest import structure
-from dataqa.ingest.formats import SYSTEM_ROLES
+from dataqa.ingest.formats import CHAT_ROLE_ALIASES, SYSTEM_ROLES
 
 
 @register
@@ -25,7 +25,8 @@ class UnsupportedRole(ProviderCheck):
     Why: providers validate roles and system-prompt placement and refuse the record: Bedrock
     and Vertex take the system prompt only in a top-level field, Fireworks and Together only as
     the first message, Bedrock allows no tool turns.
-    Example: `{"role": "system", ...}` inside Bedrock `messages`; a `developer` message for Fireworks.
+    Example: `{"role": "system", ...}` inside Bedrock `messages`; a `developer` message for Fireworks;
+    Llama 3.1's `ipython` role (read as the tool role) for OpenAI.
     Fix: move the system prompt where the provider wants it; map or drop roles it does not know.
     """
 
@@ -38,13 +39,18 @@ class UnsupportedRole(ProviderCheck):
         if profile.is_generic or (not profile.roles and profile.system == "any"):
             return
         for split in uploaded_splits(ctx, profile):
-            fields = {line for line, st in structure.records(ctx, split) if st.get("system_field")}
+            facts = structure.records(ctx, split)
+            fields = {line for line, st in facts if st.get("system_field")}
+            written = {line: st["roles_written"] for line, st in facts if st.get("roles_written")}
             roles = (
                 split.turns.sort("line", "turn")
                 .group_by("line", maintain_order=True)
                 .agg(pl.col("role").cast(pl.String))
             )
-            records = ((line, self._problems(profile, r, line in fields)) for line, r in roles.iter_rows())
+            records = (
+                (line, self._problems(profile, _as_written(r, written.get(line)), line in fields))
+                for line, r in roles.iter_rows()
+            )
             yield from self.grouped(ctx, split, records)
 
     @staticmethod
@@ -80,7 +86,20 @@ class UnsupportedRole(ProviderCheck):
                 and role not in profile.roles
                 and not (role in SYSTEM_ROLES and profile.system == "field")
             ):
+                alias = CHAT_ROLE_ALIASES.get(role)
+                hint = f'; it is the "{alias}" role: write that' if alias in profile.roles else ""
                 problems.append(
-                    (f"turn {i + 1}", f'role "{role}" is not accepted (roles: {", ".join(profile.roles)})')
+                    (
+                        f"turn {i + 1}",
+                        f'role "{role}" is not accepted (roles: {", ".join(profile.roles)}){hint}',
+                    )
                 )
         return problems
+
+
+def _as_written(roles: list[str], written: dict[str, str] | None) -> list[str]:
+    """A record's roles as its data writes them: a turn read as another role's alias (Llama 3.1's
+    "ipython", read as "tool") is sent to the provider under the alias."""
+    if not written:
+        return roles
+    return [written.get(str(i), role) for i, role in enumerate(roles)]

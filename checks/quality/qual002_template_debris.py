@@ -27,6 +27,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import role_name
+from dataqa.ingest.text_calls import PYTHON_TAG
 from dataqa.text.markup import (
     in_indented_code,
     is_code_line,
@@ -122,6 +123,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False  # "[insert x]": a letter standing for anything, as rules and definitions write
         return not in_quotation(text, m.start(), m.end())
     if kind == "chat-template token":
+        if token == PYTHON_TAG:  # opening a turn, Llama 3.1's tool call (`dataqa.ingest.text_calls`)
+            return bool(text[: m.start()].strip())
         if token == "<s>":
             return not text[: m.start()].strip() or text[m.end() :].lstrip().startswith("[INST]")
         if token == "</s>":

@@ -12,6 +12,7 @@ from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.text_calls import llama_builtin_declared
 
 
 @register
@@ -23,7 +24,9 @@ class UndefinedTool(ToolCheck):
     never shown), which is how hallucinated tool names are trained in.
     Example: `tools` defines `get_weather` and the assistant calls `get_forecast`.
     Fix: add the function to `tools`, or correct the call's name. Without a `tools` field the
-    name must at least appear in the system prompt (the glaive style of declaring functions).
+    name must at least appear in the system prompt (the glaive style of declaring functions); Llama
+    3.1's built-in tools are declared by its system prompt ("Environment: ipython" turns on the code
+    interpreter, "Tools: brave_search, wolfram_alpha" the others).
     """
 
     id = "TOOL003"
@@ -50,6 +53,8 @@ class UndefinedTool(ToolCheck):
             name = call.get("name")
             if not isinstance(name, str) or not name.strip():
                 out.append((call["at"], "tool call names no function"))
+            elif llama_builtin_declared(name, system):
+                continue  # Llama 3.1's built-in tools are declared in its system prompt, not in tools
             elif tools is None:
                 if name not in system:
                     what = "call to a function the example never defines (no tools, not in the system prompt)"

@@ -112,8 +112,9 @@ TEMPLATES: dict[str, Template] = {
             "<|start_header_id|>user<|end_header_id|>\\n\\nWhat is 2+2?<|eot_id|>"
             "<|start_header_id|>assistant<|end_header_id|>\\n\\n4<|eot_id|>",
             r"<\|start_header_id\|>(?P<role>[^<]*)<\|end_header_id\|>",
-            CHAT_ROLES,
-            tokens=("<|eot_id|>", "<|begin_of_text|>", "<|end_of_text|>"),
+            {**CHAT_ROLES, "ipython": TOOL},  # Llama 3.1's tool results
+            # <|eom_id|>: Llama 3.1 ends a tool-call turn with it, to be continued by the result
+            tokens=("<|eot_id|>", "<|eom_id|>", "<|begin_of_text|>", "<|end_of_text|>"),
         ),
         _t(
             "zephyr",

@@ -120,6 +120,7 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
     if layout.kind == RFT:  # the model writes the answer; the grader fields are the target
         rft.check_record(obj, rec, layout, msgs)
     rec.turns = [(m["role"], m["content"]) for m in msgs]
+    rec.structure.roles_written = {i: m["written"] for i, m in enumerate(msgs) if "written" in m}
 
 
 def _optional(obj: dict[str, Any], layout: Layout, role: str, rec: Record, required: bool = False) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from dataqa.ingest.formats import (
+    CHAT_ROLE_ALIASES,
     CHAT_ROLES,
     COHERE_ROLES,
     EMPTY_CONTENT,
@@ -101,7 +102,7 @@ def messages(
         if role_map is not None:
             canonical = role_map.get(role.lower())
         else:
-            canonical = role if role in CHAT_ROLES else None
+            canonical = role if role in CHAT_ROLES else CHAT_ROLE_ALIASES.get(role)
         if canonical is None:
             rec.issue(UNKNOWN_ROLE, f'{at}.{role_key} is "{role[:40]}"' + _roles_hint(rec, role, role_map))
             continue
@@ -152,6 +153,8 @@ def messages(
             if weight is not None and (weight not in (0, 1) or isinstance(weight, bool)):
                 rec.issue(WRONG_TYPE, f"{at}.weight is {weight!r}; expected 0 or 1")
         out.append({"role": canonical, "content": content or "", "tool_calls": bool(tool_calls), "at": at})
+        if role_map is None and canonical != role:
+            out[-1]["written"] = role  # an alias ("ipython"): what a provider is sent
     return out
 
 

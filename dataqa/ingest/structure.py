@@ -122,6 +122,9 @@ class Structure:
         """False while a part that is not trained on (a rejected answer) is read."""
         self.label_type: str | None = None
         """The JSON type of a label given as an object, array or boolean (not text)."""
+        self.roles_written: dict[int, str] = {}
+        """Turns whose role was written as an alias of the role they are read as (Llama 3.1's
+        "ipython" for "tool"), by their index in the record's turns: the role a provider is sent."""
 
     # -- tool calls and results -------------------------------------------------------------
     def call(self, at: str, turn: int, id: Any, name: Any, args: Any, style: str, problem: str | None = None):
@@ -300,6 +303,8 @@ class Structure:
             out["system_field"] = True
         if self.label_type is not None:
             out["label_type"] = self.label_type
+        if self.roles_written:
+            out["roles_written"] = {str(turn): role for turn, role in self.roles_written.items()}
         if not out:
             return None
         return orjson.dumps(out, default=repr).decode()

@@ -11,7 +11,10 @@ the way the model is to write it. Three conventions cover most of them:
   without parameters;
 - the Python call list ToolACE and the Berkeley function-calling leaderboard's data write as the
   whole turn: `[get_weather(city="Paris"), Market Trends API(trend_type="MOST_ACTIVE")]` (names may
-  hold spaces; arguments are keywords with literal values).
+  hold spaces; arguments are keywords with literal values);
+- Llama 3.1's `<|python_tag|>` opening the turn: a built-in tool's `brave_search.call(query="...")`,
+  a custom tool's `{"name": ..., "parameters": {...}}`, or code for its code interpreter (answered by
+  an "ipython" turn).
 
 `record_text_calls` records each call in the record's `Structure`, so the TOOL checks judge them
 (calls without results, undefined functions, arguments that are not an object) as they judge
@@ -32,6 +35,14 @@ _FUNCTION_CALL = re.compile(r"\s*<functioncall>\s*(?P<payload>.*)", re.S)
 _QUOTED_ARGUMENTS = re.compile(r"""("arguments"\s*:\s*)'(?P<args>.*)'(\s*\}\s*)$""", re.S)
 _PYTHONIC_START = re.compile(r"\[\s*[A-Za-z_][\w .\-]*\(")
 _PYTHONIC_CALL = re.compile(r"(?P<name>[A-Za-z_][\w .\-]*?)\s*\((?P<args>.*)\)", re.S)
+PYTHON_TAG = "<|python_tag|>"
+"""Llama 3.1's marker of a tool call at the start of an assistant turn."""
+_END_OF_CALL = ("<|eom_id|>", "<|eot_id|>")
+_BUILTIN_CALL = re.compile(r"(?P<name>[A-Za-z_]\w*)\.call\((?P<args>.*)\)", re.S)
+CODE_INTERPRETER = "code_interpreter"
+"""The name Llama 3.1 gives the tool that runs the code a `<|python_tag|>` turn holds."""
+_LLAMA_ENVIRONMENT = "Environment: ipython"
+_LLAMA_TOOLS = re.compile(r"(?m)^Tools:[ \t]*(?P<names>[^\n]+)")
 LITERAL_LIMIT = 100_000
 """Characters past which a call that is not JSON is not tried as a Python literal."""
 
@@ -41,7 +52,7 @@ def has_text_calls(content: str) -> bool:
     head = content.lstrip()[:300]
     return (
         "<tool_call>" in content
-        or head.startswith("<functioncall>")
+        or head.startswith(("<functioncall>", PYTHON_TAG))
         or (head.startswith("[") and _PYTHONIC_START.match(head) is not None)
     )
 
@@ -50,6 +61,9 @@ def record_text_calls(st: Structure, content: str, at: str, turn: int) -> bool:
     """Record the calls `content` writes; whether it writes any."""
     if not has_text_calls(content):
         return False
+    if content.lstrip().startswith(PYTHON_TAG):
+        _record_llama(st, content.lstrip()[len(PYTHON_TAG) :], at, turn)
+        return True
     blocks, _ = tagged_blocks(content, "tool_call")
     for j, block in enumerate(blocks):
         where = at + (f" <tool_call> {j + 1}" if len(blocks) > 1 else "")
@@ -75,6 +89,35 @@ def record_text_calls(st: Structure, content: str, at: str, turn: int) -> bool:
     # Quoted, the arguments are a JSON text (OpenAI's string style); else the object itself.
     _record(st, call, at, turn, "string" if quoted else "object", "the <functioncall> is not a JSON object")
     return True
+
+
+def _record_llama(st: Structure, body: str, at: str, turn: int) -> None:
+    """Record the call a Llama 3.1 `<|python_tag|>` turn makes: a custom tool's JSON object, a
+    built-in tool's `NAME.call(...)`, else the code itself, run by the code interpreter."""
+    body = body.strip()
+    for end in _END_OF_CALL:
+        body = body.removesuffix(end).rstrip()
+    call = _decode(body, literal=False) if body.startswith("{") else None
+    if isinstance(call, dict) and "name" in call:
+        _record(st, call, at, turn, "object", "")
+        return
+    builtin = _BUILTIN_CALL.fullmatch(body)
+    if builtin is not None:
+        args, problem = _keyword_arguments(builtin.group("args"))
+        st.call(at, turn, None, builtin.group("name"), args, "object", problem)
+        return
+    st.call(at, turn, None, CODE_INTERPRETER, {"code": body}, "object")
+
+
+def llama_builtin_declared(name: str, system: str) -> bool:
+    """Whether a Llama 3.1 system prompt declares `name` as a built-in tool: its "Environment:
+    ipython" line turns on the code interpreter, and its "Tools:" line names the others
+    (brave_search, wolfram_alpha)."""
+    if _LLAMA_ENVIRONMENT not in system:
+        return False
+    listed = _LLAMA_TOOLS.search(system)
+    named = {n.strip() for n in listed.group("names").split(",")} if listed else set()
+    return name == CODE_INTERPRETER or name in named
 
 
 def tagged_blocks(text: str, tag: str) -> tuple[list[str], str]:
