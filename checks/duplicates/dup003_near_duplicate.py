@@ -27,7 +27,9 @@ class NearDuplicate(DuplicateCheck):
     another example ("about closures" / "about decorators"). Classification examples (text + label)
     are compared on the input, under the same label: their similarity is the inputs' (DUP004's), since
     the label's words, shared by a whole class, would make two short inputs look alike; near inputs
-    under two labels are a label conflict (LBL002). Every member of a group is near its
+    under two labels are a label conflict (LBL002). An example without an answer (SQuAD 2.0's
+    unanswerable question) is compared as its input is (DUP004), on what it asks, not on the passage
+    it shares with the other questions about it. Every member of a group is near its
     first row (groups never chain); copies already reported by DUP001 and DUP002 stand here as
     their first line. The evidence shows what the first two share and where they differ.
     Example: two replies that differ in a typo fix and one added closing sentence (similarity 0.96).

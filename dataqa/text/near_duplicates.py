@@ -35,6 +35,8 @@ How near-duplicates are found (see `benchmarks/similarity.md` for the measuremen
    the same words in the same order) are decided for the batch by the same rules and score
    (`dataqa.text.swaps`): on such sets four in five of the rest. Words, not characters, because
    edits to data are edits of words.
+   Two examples without an answer (a valid one: SQuAD 2.0's unanswerable question) are near only
+   when their inputs are (`near_pairs` of the prompts, `_inputs_apart`).
 6. Groups never chain: taken in line order, a text heads a group of every text verified near it
    that is in no group yet, so every member is near its group's first row.
 
@@ -94,6 +96,44 @@ def _answers_apart(
     for i, (a, b) in enumerate(zip(*answers, strict=True)):
         if a != b and a.count(" ") + 1 >= ANSWER_WORDS and b.count(" ") + 1 >= ANSWER_WORDS:
             apart[i] = word_similarity(a, b) < threshold - 1e-9
+    return apart
+
+
+def _inputs_apart(
+    ctx: Context,
+    splits: tuple[str, str],
+    texts: tuple[Distinct, Distinct],
+    kept: np.ndarray,
+    threshold: float,
+    shingle: int,
+) -> np.ndarray:
+    """Per verified whole-example pair (distinct rows `kept[i]` of `texts`): whether both examples
+    have no answer (a valid one: SQuAD 2.0's unanswerable question) and their inputs are not near
+    (`near_pairs` of the prompts). An example without an answer is its input, so it is compared as
+    inputs are, on what each asks: the whole-example rules would take the last part of the input
+    (the passage two questions share) for a shared answer, and the questions for rephrasings."""
+    apart = np.zeros(len(kept), dtype=bool)
+    if any(ctx.splits[split].kind == TEXT for split in splits):
+        return apart
+    raw = _raw_texts(ctx, splits, texts, "response")
+    empty = []
+    for side in (0, 1):
+        rows = unique_ints(kept[:, side])
+        blank = np.array([not (r or "").strip() for r in raw(side, rows)], dtype=bool)
+        empty.append(blank[np.searchsorted(rows, kept[:, side])])
+    both = empty[0] & empty[1]
+    if not both.any():
+        return apart
+    reps = [dict(distinct(ctx, split, "prompt").members.iter_rows()) for split in dict.fromkeys(splits)]
+    left_rep, right_rep = reps[0], reps[-1]
+    near = near_pairs(ctx, splits[0], splits[1], "prompt", threshold, shingle=shingle)
+    inputs = set(zip(near["left_line"].to_list(), near["right_line"].to_list(), strict=True))
+    for i in np.flatnonzero(both).tolist():
+        a = left_rep.get(int(texts[0].lines[kept[i, 0]]))
+        b = right_rep.get(int(texts[1].lines[kept[i, 1]]))
+        if splits[0] == splits[1] and a is not None and b is not None and a > b:
+            a, b = b, a
+        apart[i] = a != b and (a, b) not in inputs
     return apart
 
 
@@ -195,6 +235,7 @@ def _verified(
     )
     if column == "text" and len(kept):
         apart = _answers_apart(ctx, splits, (ld, rd), kept, threshold)
+        apart |= _inputs_apart(ctx, splits, (ld, rd), kept, threshold, shingle)
         kept, sims = kept[~apart], sims[~apart]
     return pl.DataFrame(
         {
