@@ -382,6 +382,16 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"label" is empty',
     ),
+    "multi_label": (
+        lambda q, a: {"text": q, "labels": [3, 27] if a else None, "id": q[:4]},
+        "FMT011",
+        '"labels" is empty',
+    ),
+    "multi_label_list": (
+        lambda q, a: {"text": q, "label": ["shipping", "billing"] if a else None},
+        "FMT011",
+        '"label" is empty',
+    ),
     "classification": (
         lambda q, a: {"text": q, "label": "shipping" if a else ""},
         "FMT011",
@@ -956,3 +966,35 @@ def test_shp_labels_flag_says_whether_a_is_preferred(flag: int, chosen: str, rej
     assert [i.detail for i in wrong["issues"]] == [
         "\"labels\" is 'A'; expected 1 (A is preferred) or 0 (B is)"
     ]
+
+
+def test_a_list_of_classes_is_multi_label_classification_with_its_canonical_set(tmp_path: Path) -> None:
+    """GoEmotions' shape is read as multi-label classification: the label is the row's set of classes
+    (distinct, numbers in numeric order, then names), an empty list a row with no class, one class
+    alone a set of one; a list of objects is no set (LBL008's), a list beside a sentence pair neither."""
+
+    def label(obj: dict[str, Any], layout: str = "multi_label") -> tuple[str | None, bool]:
+        row = normalise(obj, layout)
+        return row["label"], json.loads(row["structure"] or "{}").get("label_type") is None
+
+    assert label({"text": "t", "labels": [27, 3, 3, 10]}) == ("[3,10,27]", True)
+    assert label({"text": "t", "labels": ["joy", "anger", "joy"]}) == ('["anger","joy"]', True)
+    assert label({"text": "t", "labels": []}) == ("[]", True)
+    assert label({"text": "t", "labels": "joy"}) == ('["joy"]', True)
+    assert label({"text": "t", "labels": [{"id": 3}]}) == ('[{"id":3}]', False)
+    assert label({"text": "t", "label": [2, 1]}, "multi_label_list") == ("[1,2]", True)
+    assert normalise({"text": "t", "labels": []}, "multi_label")["issues"] == []
+    pair = {"sentence1": "a", "sentence2": "b", "label": [1, 2]}
+    assert label(pair, "sentence_pair") == ("[1,2]", False)
+    assert Detector(list(LAYOUTS.values())).detect({"text": "t", "labels": [3], "id": "x"})[0].name == "multi_label"
+    assert Detector(list(LAYOUTS.values())).detect({"text": "t", "label": [3]})[0].name == "multi_label_list"
+    assert Detector(list(LAYOUTS.values())).detect({"text": "t", "label": "a"})[0].name == "classification"
+    records = [{"text": f"row {i}", "labels": [i % 3, 27]} for i in range(4)]
+    split = load_split("train", str(write_jsonl(tmp_path / "t.jsonl", records)))
+    assert split.multi_label and split.format == "multi_label"
+    assert split.frame["label"].to_list() == ["[0,27]", "[1,27]", "[2,27]", "[0,27]"]
+    # the same field given on the command line, and a split where half the labels are lists, are not
+    by_option = load_split("train", str(write_jsonl(tmp_path / "o.jsonl", records)), label_field="labels")
+    assert by_option.multi_label
+    half = [{"text": "a", "label": "x"}, {"text": "b", "label": ["x", "y"]}]
+    assert not load_split("train", str(write_jsonl(tmp_path / "h.jsonl", half))).multi_label

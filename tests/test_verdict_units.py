@@ -463,3 +463,16 @@ def test_result_and_family_results_look_up_by_id_and_family() -> None:
 def test_unusable_locations_across_results_and_splits() -> None:
     results = [result("format", finding(1), finding(2, split="test")), result("labels", finding(1))]
     assert v.unusable_locations(results) == {loc(1), loc(2, "test")}
+
+
+def test_per_class_minimum_counts_each_class_of_a_multi_label_set() -> None:
+    """Six distinct combinations of four classes, each class on three rows: no class is short,
+    though every combination is on one row; a class on one row is, inside any set."""
+    sets = [["a", "b"], ["a", "c"], ["a", "d"], ["b", "c"], ["b", "d"], ["c", "d"]]
+    rows = [{"text": f"text {i}", "labels": s} for i, s in enumerate(sets)]
+    bars = {"min_per_class_poc": 3, "min_per_class_production": 3}
+    c = v.per_class_minimum(inputs(context(train=rows), **bars))
+    assert (c.passed, c.value) == (True, 3)
+    rare = rows + [{"text": "text 6", "labels": ["a", "e"]}]
+    c = v.per_class_minimum(inputs(context(train=rare), **bars))
+    assert (c.passed, c.value) == (False, 1) and "rarest: 'e' with 1" in c.reason

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.labels.base import per_class_bar
+from dataqa.checks.labels.base import per_class_bar, split_classes
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -33,15 +33,15 @@ class ClassBalance(Summarised):
     family = "coverage"
     severity = Severity.WARNING
     needs = frozenset({"label"})
+    shares = frozenset({"split_classes", "split_labels"})
     max_ratio: float = ranged(20.0, low=1)
     """A class smaller than the largest one divided by this is under-represented."""
 
     def summarise(self, ctx: Context) -> dict[str, Any]:
-        """Train's valid rows per label, and each held-out split's label counts."""
-        train = Counter(ctx.valid_rows("train")["label"].drop_nulls().to_list())
-        held_out = {
-            s.name: Counter(ctx.valid_rows(s)["label"].drop_nulls().to_list()) for s in ctx.eval_splits
-        }
+        """Train's valid rows per class, and each held-out split's (`split_classes`: a multi-label
+        row counts once for each class of its set)."""
+        train = Counter(split_classes(ctx, "train")["label"].to_list())
+        held_out = {s.name: Counter(split_classes(ctx, s.name)["label"].to_list()) for s in ctx.eval_splits}
         return {"train": train, "held_out": held_out}
 
     def _reported(self, ctx: Context, counts: Counter[str]) -> list[str]:
@@ -53,8 +53,7 @@ class ClassBalance(Summarised):
         return self._reported(ctx, summary["train"]) or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
-        rows = ctx.valid_rows("train").filter(pl.col("label").is_in(wanted))
-        return {"train": rows.select("line", "label")}
+        return {"train": split_classes(ctx, "train").filter(pl.col("label").is_in(wanted))}
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
         counts = dict(sorted(summary["train"].items()))

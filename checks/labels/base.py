@@ -6,11 +6,11 @@ Identity of inputs comes from the shared hashes of `dataqa.text.similarity`.
 
 from __future__ import annotations
 
-import orjson
 import polars as pl
 
 from dataqa.engine.context import Context
 from dataqa.ingest.label_inference import canonical_label
+from dataqa.ingest.label_sets import label_classes
 
 CLOSED_SET_SOURCE = "assistant reply (closed set)"
 
@@ -33,26 +33,6 @@ def split_labels(ctx: Context, split: str) -> pl.DataFrame:
     return ctx.shared(("split_labels", split), compute)
 
 
-def scalar_text(value: object) -> str:
-    """A JSON value as a class name: strings as they are, anything else as compact JSON."""
-    return value if isinstance(value, str) else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-
-
-def label_classes(label: str) -> list[str]:
-    """The classes one label names: the distinct elements of a JSON list of scalars (a multi-label
-    row, or one rating per annotator: ["Excellent", "Bad"]), else the label itself. Whether a class
-    is learnable or evaluated is a question about these, not about each combination."""
-    if not label.startswith("["):
-        return [label]
-    try:
-        value = orjson.loads(label)
-    except orjson.JSONDecodeError:
-        return [label]
-    if not isinstance(value, list) or not value or any(isinstance(v, list | dict) for v in value):
-        return [label]
-    return sorted({scalar_text(v) for v in value})
-
-
 def split_classes(ctx: Context, split: str) -> pl.DataFrame:
     """`line`, `label` of a split with one row per class each label names (`label_classes`)."""
 
@@ -62,6 +42,12 @@ def split_classes(ctx: Context, split: str) -> pl.DataFrame:
         return pl.DataFrame(pairs, schema={"line": rows["line"].dtype, "label": pl.String}, orient="row")
 
     return ctx.shared(("split_classes", split), compute)
+
+
+def labels_noun(ctx: Context, split: str) -> str:
+    """What a message calls a split's labels: "label sets" in multi-label classification, whose
+    labels show as their canonical lists (`[3,27]`, `dataqa.ingest.label_sets`), else "labels"."""
+    return "label sets" if ctx.splits[split].multi_label else "labels"
 
 
 def per_class_bar(ctx: Context) -> int:

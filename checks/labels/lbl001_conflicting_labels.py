@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.labels.base import labelled_splits, split_labels
+from dataqa.checks.labels.base import labelled_splits, labels_noun, split_labels
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
@@ -29,7 +29,8 @@ def _label_list(ctx: Context, labels: dict[str, list[int]], split: str) -> list[
 @dataclass
 class ConflictingLabels(Check):
     """The same input appears with different labels (identical, or equal after normalising case,
-    spacing, punctuation and Unicode), within one split.
+    spacing, punctuation and Unicode), within one split. In multi-label classification the label
+    is the row's set of classes: two different sets conflict, and both are named.
 
     Every row of a conflicting group is unusable (the "consistent" stage of the usable count):
     which label is right cannot be told from the data.
@@ -86,8 +87,8 @@ class ConflictingLabels(Check):
                 summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
                 locations = [ctx.location(split, line) for line in lines]
                 yield self.finding(
-                    f"{len(lines)} {split} examples with {how} carry {len(by_label)} different labels: "
-                    + summary,
+                    f"{len(lines)} {split} examples with {how} carry {len(by_label)} different "
+                    f"{labels_noun(ctx, split)}: " + summary,
                     locations,
                     [excerpt(prompt), *_label_list(ctx, by_label, split)],
                     metrics={"labels": {lab: ls for lab, ls in by_label.items()}},

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from dataqa.checks.labels.base import DECIDING, labelled_splits, split_labels, tie
+from dataqa.checks.labels.base import DECIDING, labelled_splits, labels_noun, split_labels, tie
 from dataqa.checks.labels.label_space import LABEL_TOKENS
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -110,8 +110,8 @@ class NearIdenticalConflict(Check):
                 diff = f"{ctx.place(split, first)} ~ {ctx.place(split, other)}: {changed}"
                 inputs = field_name(ctx.splits[split], "prompt", plural=True)
                 yield self.finding(
-                    f"{len(members)} near-identical {split} {inputs} carry {len(by_label)} different labels: "
-                    + summary,
+                    f"{len(members)} near-identical {split} {inputs} carry {len(by_label)} different "
+                    f"{labels_noun(ctx, split)}: " + summary,
                     locations,
                     [
                         *(

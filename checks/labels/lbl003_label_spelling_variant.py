@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 from rapidfuzz.distance import OSA
 
-from dataqa.checks.labels.base import labelled_splits, split_labels
+from dataqa.checks.labels.base import labelled_splits, split_classes
 from dataqa.core.models import Finding, Location, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -51,7 +51,8 @@ def is_typo(a: str, b: str) -> bool:
 @dataclass
 class LabelSpellingVariant(Check):
     """Label values that differ only in case, spacing, punctuation or a small typo, across all
-    splits, with the most frequent form suggested as the canonical one.
+    splits, with the most frequent form suggested as the canonical one. A multi-label row's set is
+    read as its classes (`split_classes`): class names are compared, not combinations.
 
     Variants in case, spacing or punctuation are always reported; a typo variant (one word off by
     one or two edits) only when it is rarer than `max_typo_share` of the form it resembles, so two
@@ -63,7 +64,7 @@ class LabelSpellingVariant(Check):
     """
 
     id = "LBL003"
-    shares = frozenset({"split_labels"})
+    shares = frozenset({"split_classes", "split_labels"})
     name = "label-spelling-variant"
     family = "labels"
     severity = Severity.WARNING
@@ -73,7 +74,8 @@ class LabelSpellingVariant(Check):
     """Distinct labels above this: free-text targets, not classes; the typo search is skipped."""
 
     def run(self, ctx: Context) -> Iterator[Finding]:
-        per_split = {split: split_labels(ctx, split) for split in labelled_splits(ctx)}
+        # class names, not combinations: a multi-label row's set names each of its classes
+        per_split = {split: split_classes(ctx, split) for split in labelled_splits(ctx)}
         counts: Counter[str] = Counter()
         train_counts: Counter[str] = Counter()
         for split, frame in per_split.items():
@@ -107,7 +109,7 @@ class LabelSpellingVariant(Check):
             )
             locations: list[Location] = []
             for split, frame in per_split.items():
-                lines = frame.filter(pl.col("label").is_in(variants))["line"].sort().to_list()
+                lines = frame.filter(pl.col("label").is_in(variants))["line"].unique().sort().to_list()
                 locations.extend(ctx.location(split, line) for line in lines)
             if not locations:
                 continue

@@ -16,7 +16,7 @@ import numpy as np
 import orjson
 import scipy.sparse as sp
 
-from dataqa.checks.labels.base import scalar_text, split_labels, tie
+from dataqa.checks.labels.base import split_labels, tie
 from dataqa.checks.labels.label_space import LabelSpace, label_space, nearest
 from dataqa.checks.labels.negation import Polarity
 from dataqa.core.models import Finding, Severity
@@ -24,6 +24,7 @@ from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
+from dataqa.ingest.label_sets import scalar_text
 from dataqa.text.topics import SEED
 
 
@@ -124,7 +125,7 @@ class LikelyMislabel(Check):
     name = "likely-mislabel"
     family = "labels"
     severity = Severity.WARNING
-    needs = frozenset({"label"})
+    needs = frozenset({"label", "single_label"})
     min_confidence: float = ranged(0.6, low=0, high=1)
     max_given: float = ranged(0.1, low=0, high=1)
     min_accuracy: float = ranged(0.6, low=0, high=1)

@@ -22,7 +22,10 @@ class StructuredLabel(Check):
     """Labels that are JSON objects, arrays or booleans rather than text, said once per split.
 
     Such a value is read as its JSON text, so every distinct object or array is a class of its own
-    and `true`/`false` become two classes named "true" and "false".
+    and `true`/`false` become two classes named "true" and "false". A list of class names or ids
+    read as multi-label classification (`{"text", "labels": [3, 27]}`, `dataqa.ingest.label_sets`)
+    is a set of classes, not one: no finding; a list where one class is expected (a sentence
+    pair's label, a label beside chat, a few lists among single labels) still is one.
     Why: a label like `{"intent": "refund", "score": 0.93}` makes each score a new class, and a
     multi-label array makes each combination one; the classes the model is taught are not the ones
     you meant, and nothing else says so.

@@ -174,6 +174,14 @@ class Context:
                     "the training data has no labels (no label field, and replies are not a small closed set)"
                 )
             )
+        if need == "single_label":  # a check that reads one class per row
+            names = [s.name for s in self if s.multi_label]
+            return (
+                f"{', '.join(names)} is multi-label classification (a set of classes per row); this "
+                "check reads one class per row"
+                if names
+                else None
+            )
         if need == "train":
             return None if "train" in self.splits else "no training split"
         if need == "records":

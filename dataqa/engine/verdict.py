@@ -17,6 +17,7 @@ from dataqa.engine.config import VerdictConfig
 from dataqa.engine.context import Context
 from dataqa.engine.registry import FAMILIES
 from dataqa.engine.results import held_back
+from dataqa.ingest.label_sets import label_classes
 from dataqa.ingest.layouts import RFT
 
 GO = "GO"
@@ -214,14 +215,15 @@ def per_class_minimum(v: VerdictInputs) -> Condition | None:
     if not v.ctx.has_labels("train") or v.ctx.train.elsewhere is not None:  # rows on the Ray workers
         return None
     frame = v.ctx.train.frame
-    labels = [
-        lab
+    # a multi-label row counts once for each class of its set, as the per-class checks count it
+    counts = Counter(
+        c
         for line, lab in zip(frame["line"].to_list(), frame["label"].to_list(), strict=True)
         if lab is not None and line not in v.usable.unusable_lines
-    ]
-    if not labels:
+        for c in label_classes(lab)
+    )
+    if not counts:
         return None
-    counts = Counter(labels)
     bar = v.config.min_per_class_production if v.goal == "production" else v.config.min_per_class_poc
     rarest, n = min(counts.items(), key=lambda kv: (kv[1], kv[0]))
     short = sorted(lab for lab, c in counts.items() if c < bar)

@@ -95,6 +95,12 @@ class Split:
         return self.layout.kind if self.layout is not None else None
 
     @property
+    def multi_label(self) -> bool:
+        """Whether the split is multi-label classification: each row's `label` is a set of classes in
+        the canonical form of `dataqa.ingest.label_sets` (`[3,27]`), not one class."""
+        return self.layout is not None and self.layout.multi_label
+
+    @property
     def fields(self) -> dict[str, str]:
         """Role -> the data set's own field that plays it ({"prompt": "question", "response":
         "answer"}): what a message about the split calls its prompt, target or label."""

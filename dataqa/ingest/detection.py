@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dataqa.ingest.issues import json_type
-from dataqa.ingest.layouts import CLASSIFICATION, LAYOUTS, MISSING, Layout, lookup
+from dataqa.ingest.label_sets import is_label_set
+from dataqa.ingest.layouts import CLASSIFICATION, LABEL_SET, LAYOUTS, MISSING, Layout, lookup
 
 _CACHE_MAX = 4096
 _CACHED_KEYS = 64
@@ -37,7 +38,10 @@ class Detector:
     _paths: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        self._typed = tuple(sorted({f for layout in self.layouts for f, _ in layout.types}))
+        typed = {f for layout in self.layouts for f, _ in layout.types}
+        if self.label_field is not None:  # read in a multi-label layout or not by its value's type
+            typed.add(self.label_field)
+        self._typed = tuple(sorted(typed))
         self._paths = tuple(
             sorted({f for lay in self.layouts for f, _ in (*lay.fields, *lay.optional) if "." in f})
         )
@@ -84,6 +88,8 @@ class Detector:
             and layout.base is None
         ):
             fields = tuple((f, r) for f, r in fields if r != "label")
+            if layout.multi_label and types and not is_label_set(obj[self.label_field]):
+                return None
         for f, _ in fields:
             if not (f in keys if "." not in f else lookup(obj, f) is not MISSING):
                 return None
@@ -122,7 +128,10 @@ def detect_layout(obj: dict[str, Any], label_field: str | None = None) -> Layout
 
 def _has_type(value: Any, declared: str) -> bool:
     """Whether `value` has a layout's declared JSON type: "array of string" asks for a list whose
-    first item is a string (UltraChat's turns, not SNIPS' segments), "array" for any list."""
+    first item is a string (UltraChat's turns, not SNIPS' segments), "array" for any list,
+    `LABEL_SET` for a list of class names or ids (a multi-label row's classes, possibly none)."""
+    if declared == LABEL_SET:
+        return is_label_set(value)
     if declared.startswith("array of "):
         return isinstance(value, list) and bool(value) and json_type(value[0]) == declared[len("array of ") :]
     return json_type(value) == declared

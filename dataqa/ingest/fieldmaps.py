@@ -81,8 +81,11 @@ def mapped_layouts(fields: Mapping[str, str], base: str | None = None) -> list[L
         required_roles = {r for _, r in layout.fields}
         for key, role in fields.items():
             (required if role in required_roles else optional).append((key, role))
-        types = tuple((f, t) for f, t in layout.types if f not in mapped_keys)
         label = next((k for k, r in fields.items() if r == "label"), None)
+        # The replaced label field's declared type goes to the mapped one: a mapped multi-label field
+        # is still a set of classes, a mapped BoolQ answer still a boolean.
+        replaced = {f for f, r in (*layout.fields, *layout.optional) if r == "label"} if label else set()
+        types = tuple((label if f in replaced else f, t) for f, t in layout.types if f not in mapped_keys)
         if layout.kind == KTO and label is not None:
             types += ((label, "boolean"),)  # a mapped KTO label is true/false; a string one is a class
         prompt = next((k for k, r in fields.items() if r == "prompt"), None)

@@ -54,6 +54,9 @@ grader's reference fields beside `messages` (`dataqa.ingest.rft`). Decided per s
 
 MAPPED = "mapped"
 """Name of a layout built from the user's field map."""
+LABEL_SET = "array of scalar"
+"""Declared type of a multi-label classification's label field: a list of class names or ids, one
+set of classes per row (`dataqa.ingest.label_sets`), possibly empty."""
 
 ROLES: dict[str, str] = {
     "prompt": "the input the model is given (a string; for KTO and preference, also a message list)",
@@ -195,6 +198,12 @@ class Layout:
             if r != "meta":
                 out.setdefault(r, f)
         return out
+
+    @cached_property
+    def multi_label(self) -> bool:
+        """Whether the layout reads multi-label classification: its label field is declared a set of
+        classes (`LABEL_SET`), so each row's label is a set, not one class."""
+        return self.kind == CLASSIFICATION and any(t == LABEL_SET for _, t in self.types)
 
     @cached_property
     def required_keys(self) -> frozenset[str]:
@@ -830,6 +839,27 @@ LAYOUTS: dict[str, Layout] = {
             '"label": "true"}',
             {"question": "text", "passage": "context", "label": "label"},
             {"title": "meta", "idx": "meta"},
+        ),
+        # Multi-label text classification: a set of classes per row, given as a list of class names
+        # or ids (an empty list: none of them applies). Before the single-label layout, which a
+        # record whose "label" is such a list would otherwise tie with.
+        _layout(
+            "multi_label",
+            CLASSIFICATION,
+            'multi-label classification: {"text", "labels": [classes]} (GoEmotions)',
+            '{"text": "Thanks, that made my day!", "labels": ["gratitude", "joy"], "id": "ed0b1f"}',
+            {"text": "text", "labels": "label"},
+            {"context": "context", "id": "meta"},
+            types=(("labels", LABEL_SET),),
+        ),
+        _layout(
+            "multi_label_list",
+            CLASSIFICATION,
+            'multi-label classification: {"text", "label": [classes]}',
+            '{"text": "Thanks, that made my day!", "label": [15, 17], "id": "ed0b1f"}',
+            {"text": "text", "label": "label"},
+            {"context": "context", "id": "meta"},
+            types=(("label", LABEL_SET),),
         ),
         _layout(
             CLASSIFICATION,

@@ -40,6 +40,7 @@ from dataqa.ingest.formats import (
     WRONG_TYPE,
 )
 from dataqa.ingest.issues import a_json_type, json_type
+from dataqa.ingest.label_sets import is_label_set, label_set_text
 from dataqa.ingest.layouts import (
     CHAT,
     CLASSIFICATION,
@@ -239,9 +240,18 @@ def _label_text(value: Any, rec: Record, declared: bool = False) -> str | None:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
+def _class_name(value: Any) -> bool:
+    """Whether `value` names one class: a non-blank string or a number (not a boolean)."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _normalise_classification(
     obj: dict[str, Any], rec: Record, layout: Layout, label_field: str | None
 ) -> None:
+    """Text (or a sentence pair) and its class; in a multi-label layout, its set of classes in the
+    canonical form of `dataqa.ingest.label_sets` (a list of objects there is still LBL008's)."""
     text = string_field(obj, layout.source("text") or "text", rec, lenient=layout.lenient)
     # sentence-pair classification: the pair is the input, and a pair layout's second text is required
     second = _optional(obj, layout, "context", rec, required=any(r == "context" for _, r in layout.fields))
@@ -251,6 +261,9 @@ def _normalise_classification(
     if value is MISSING:
         rec.issue(MISSING_FIELD, f'no "{key}" field')
         label = None
+    elif layout.multi_label and (is_label_set(value) or _class_name(value)):
+        # a set of classes (one class alone is a set of one); an empty list is a row none applies to
+        label = label_set_text(value if isinstance(value, list) else [value])
     else:
         label = _label_text(value, rec, declared=(key, json_type(value)) in layout.types)
         if label is None or not label.strip():

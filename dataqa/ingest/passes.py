@@ -68,9 +68,14 @@ def empty_frame() -> pl.DataFrame:
 
 
 def most_common(counts: Counter[Layout | None]) -> Layout | None:
-    """The layout most records are complete in (ties: by name, then by fields, for determinism)."""
+    """The layout most records are complete in (ties: one class per row before a set of classes,
+    so half the labels as lists is no multi-label split; then by name and fields, for determinism)."""
     detected = {k: v for k, v in counts.items() if k is not None}
-    return max(detected.items(), key=lambda kv: (kv[1], kv[0].name, kv[0].summary))[0] if detected else None
+    return (
+        max(detected.items(), key=lambda kv: (kv[1], not kv[0].multi_label, kv[0].name, kv[0].summary))[0]
+        if detected
+        else None
+    )
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.label_sets import label_classes
 from dataqa.ingest.tokens import estimate_tokens_expr
 
 TOKEN_BINS = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]
@@ -41,8 +42,9 @@ def histogram(values: pl.Series, edges: list[int] = TOKEN_BINS) -> list[dict[str
 
 
 def profile_split(split: Split) -> dict[str, Any]:
-    """Token totals and quantiles, per-role token histograms, turn counts and label counts; of a
-    split whose rows stay on the Ray workers (`Split.elsewhere`), its valid rows and a note."""
+    """Token totals and quantiles, per-role token histograms, turn counts and label counts (rows per
+    class in multi-label classification); of a split whose rows stay on the Ray workers
+    (`Split.elsewhere`), its valid rows and a note."""
     if split.elsewhere is not None:
         return {"valid_rows": split.elsewhere.valid, "note": NOT_PROFILED}
     frame = split.frame.filter(pl.col("valid"))
@@ -64,6 +66,9 @@ def profile_split(split: Split) -> dict[str, Any]:
     out["turns"] = {str(k): int(v) for k, v in turn_counts.iter_rows()}
     if split.label_source is not None:
         labels = frame["label"].drop_nulls()
+        if split.multi_label:  # rows per class: a row counts once for each class of its set
+            classes = [c for lab in labels.to_list() for c in label_classes(lab)]
+            labels = pl.Series("label", classes, dtype=pl.String)
         counts = labels.value_counts(sort=True)
         out["labels"] = {
             str(row[0]): int(row[1]) for row in sorted(counts.iter_rows(), key=lambda r: (-r[1], str(r[0])))

@@ -1,0 +1,56 @@
+"""Label sets: the classes of a multi-label row, and the one text form the `label` column holds.
+
+A multi-label classification row (GoEmotions: `{"text": ..., "labels": [3, 27]}`) carries a set of
+classes given as a list of class names or ids. Its `label` column holds the set's canonical form:
+the compact JSON list of its distinct classes, numbers first in numeric order, then names in text
+order (`[3,27]`, `["anger","joy"]`, `[]`), so two rows with the same set have the same label text
+whatever order or repeats their lists had, and messages show the set in the data's own notation.
+An empty list is a row none of the classes applies to (a legitimate "none of these" answer in a
+multi-label set): it is labelled `[]` and counts for no class.
+
+Nothing here imports polars: the ingest layer and the verdict read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+
+def is_label_set(value: Any) -> bool:
+    """Whether `value` is a list of class names or ids (strings or numbers, not booleans), possibly empty."""
+    return isinstance(value, list) and all(
+        isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+    )
+
+
+def scalar_text(value: object) -> str:
+    """A JSON value as a class name: strings as they are, anything else as compact JSON."""
+    return value if isinstance(value, str) else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def label_set_text(values: list[str | int | float]) -> str:
+    """The canonical text of a label set (see the module docstring): distinct classes (3 and "3"
+    are one class), numbers first in numeric order, then names, as a compact JSON list."""
+    distinct: dict[str, str | int | float] = {}
+    for v in values:
+        distinct.setdefault(scalar_text(v), v)
+    ordered = sorted(distinct.values(), key=lambda v: (1, 0.0, v) if isinstance(v, str) else (0, v, ""))
+    return orjson.dumps(ordered).decode()
+
+
+def label_classes(label: str) -> list[str]:
+    """The classes one label names: the distinct elements of a JSON list of scalars (a multi-label
+    row's set, or one rating per annotator: ["Excellent", "Bad"]; none for an empty list), else the
+    label itself. Whether a class is learnable or evaluated is a question about these, not about
+    each combination."""
+    if not label.startswith("["):
+        return [label]
+    try:
+        value = orjson.loads(label)
+    except orjson.JSONDecodeError:
+        return [label]
+    if not isinstance(value, list) or any(isinstance(v, list | dict) for v in value):
+        return [label]
+    return sorted({scalar_text(v) for v in value})
