@@ -986,9 +986,10 @@ def test_a_list_of_classes_is_multi_label_classification_with_its_canonical_set(
     assert normalise({"text": "t", "labels": []}, "multi_label")["issues"] == []
     pair = {"sentence1": "a", "sentence2": "b", "label": [1, 2]}
     assert label(pair, "sentence_pair") == ("[1,2]", False)
-    assert Detector(list(LAYOUTS.values())).detect({"text": "t", "labels": [3], "id": "x"})[0].name == "multi_label"
-    assert Detector(list(LAYOUTS.values())).detect({"text": "t", "label": [3]})[0].name == "multi_label_list"
-    assert Detector(list(LAYOUTS.values())).detect({"text": "t", "label": "a"})[0].name == "classification"
+    detector = Detector(list(LAYOUTS.values()))
+    assert detector.detect({"text": "t", "labels": [3], "id": "x"})[0].name == "multi_label"
+    assert detector.detect({"text": "t", "label": [3]})[0].name == "multi_label_list"
+    assert detector.detect({"text": "t", "label": "a"})[0].name == "classification"
     records = [{"text": f"row {i}", "labels": [i % 3, 27]} for i in range(4)]
     split = load_split("train", str(write_jsonl(tmp_path / "t.jsonl", records)))
     assert split.multi_label and split.format == "multi_label"

@@ -473,6 +473,6 @@ def test_per_class_minimum_counts_each_class_of_a_multi_label_set() -> None:
     bars = {"min_per_class_poc": 3, "min_per_class_production": 3}
     c = v.per_class_minimum(inputs(context(train=rows), **bars))
     assert (c.passed, c.value) == (True, 3)
-    rare = rows + [{"text": "text 6", "labels": ["a", "e"]}]
+    rare = [*rows, {"text": "text 6", "labels": ["a", "e"]}]
     c = v.per_class_minimum(inputs(context(train=rare), **bars))
     assert (c.passed, c.value) == (False, 1) and "rarest: 'e' with 1" in c.reason
