@@ -48,6 +48,8 @@ class NearIdenticalConflict(Check):
     A group is reported when two of its inputs with different labels differ only in
     words both labels use alike, or in a word no other example has where both labels' examples
     are as varied ("a train ticket to" / "... to denver", two travel intents).
+    In multi-label classification the label is the row's set of classes (`[15,17]`): two
+    different sets conflict, both named; the words that decide are measured per set.
     Why: when a greeting or an order number is all that separates two examples, different labels
     teach the model noise; either one label is wrong or the deciding detail is missing.
     Example: "Hi, my parcel never arrived, order 48213" labelled `shipping` and "My parcel never
