@@ -29,7 +29,7 @@ from conftest import ROOT, chat, ticket_records, write_jsonl
 from test_cli import SCHEMA, undocumented_keys
 
 import dataqa
-from dataqa.engine.registry import RECORD, SUMMARY, load_checks
+from dataqa.engine.registry import GROUP, RECORD, SUMMARY, load_checks
 from dataqa.ingest import dataset, passes, spread
 
 ray = pytest.importorskip("ray")
@@ -123,7 +123,7 @@ def assert_figures(report: dict) -> None:
         assert [b["start"] for b in mine] == ends[:-1], "the blocks cover the split's rows once, in order"
         assert 0 < ends[-1] <= split["lines"]
     for b in per_block:
-        assert b["worker"] and b["wall_s"] >= 0 and set(b["stages"]) == {"context", "record", "summary"}
+        assert b["worker"] and b["wall_s"] >= 0 and set(b["stages"]) - {"group"} == {"context", "record", "summary"}
         assert sum(b["stages"].values()) <= b["wall_s"] + 0.01
     workers = engine["workers"]
     assert set(workers) == {b["worker"] for b in per_block}
@@ -254,15 +254,15 @@ def test_label_findings_come_from_counts_and_a_second_round_for_the_reported_cla
 
 
 def held_apart(local: dict, remote: dict) -> None:
-    """A scan whose splits stayed on the workers (`ray-driver-rows`): every record and summary check
-    gives the local engine's result, every whole-split check is skipped saying why, and the splits
-    are the local ones (files, lines, rows), profiled by their valid rows only."""
+    """A scan whose splits stayed on the workers (`ray-driver-rows`): every record, summary and group
+    check gives the local engine's result, every whole-split check is skipped saying why, and the
+    splits are the local ones (files, lines, rows), profiled by their valid rows only."""
     assert remote["engine"]["name"] == "ray"
     scopes = {cid: cls.scope for cid, cls in load_checks().items()}
     mine = {c["id"]: c for c in remote["checks"]}
     for check in local["checks"]:
         got = mine[check["id"]]
-        if scopes[check["id"]] not in (RECORD, SUMMARY):
+        if scopes[check["id"]] not in (RECORD, SUMMARY, GROUP):
             assert got["status"] == "skipped" and "stay on the Ray workers" in got["reason"], check["id"]
             assert "ray-driver-rows" in got["reason"]
             continue

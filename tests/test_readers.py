@@ -447,7 +447,7 @@ def test_hub_folder_finds_its_splits_and_says_what_it_took(tmp_path: Path) -> No
         f"dataqa: skipped in {root}: .gitattributes: not a data file; README.md: not a data file",
     ]
     data = json.loads(out.read_text())
-    assert data["schema_version"] == "1.4"
+    assert data["schema_version"] == "1.5"
     assert [(s["name"], s["input"]["kind"], s["rows"]) for s in data["splits"]] == [
         ("train", "parquet", 40),
         ("valid", "parquet", 10),

@@ -3,7 +3,8 @@
 DUP: duplicate examples inside one split, from exact copies to near-duplicates and repeated inputs.
 
 The layers do not report the same copies twice: exact copies (DUP001) are collapsed to their first
-line before normalised duplicates (DUP002) are looked for, and normalised classes to their first
+line before normalised duplicates (DUP002) are looked for (both read `dataqa.text.copies`, which an
+engine may make on the blocks of a split it holds elsewhere), and normalised classes to their first
 line before near-duplicates (DUP003). Each finding is one group, its first location the kept
 representative; `unusable` lists every other member. All text work is `dataqa.text.similarity`'s.
 
@@ -19,14 +20,9 @@ from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
 from dataqa.ingest.issues import excerpt
+from dataqa.text import copies
 
 EVIDENCE_CHARS = 160
-
-
-def raw_texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> dict[int, str]:
-    """The raw `column` text of the given lines of a split (for evidence excerpts)."""
-    frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", column)
-    return {line: text or "" for line, text in frame.iter_rows()}
 
 
 def duplicate_rate(copies: int, rows: int) -> float:
@@ -35,8 +31,15 @@ def duplicate_rate(copies: int, rows: int) -> float:
 
 
 def exact_groups(ctx: Context, split: str) -> pl.DataFrame:
-    """`line` → `rep`, the first line with the identical `text` (every valid row)."""
-    return ctx.valid_rows(split).select("line", pl.col("line").min().over("text").alias("rep")).sort("line")
+    """`line`, `norm`, `rep` (the first line with the identical text) of the split's rows that
+    share their text, or its normalised form, with another row (`copies`: every other row is alone)."""
+    return copies.of_split(ctx, split).with_columns(pl.col("line").min().over("exact").alias("rep"))
+
+
+def groups_of(frame: pl.DataFrame, by: str) -> list[list[int]]:
+    """The lines of `frame` grouped on `by`, groups of two rows or more, each sorted, by first line."""
+    grouped = frame.group_by(by).agg(pl.col("line").sort()).filter(pl.col("line").list.len() > 1)
+    return sorted(grouped["line"].to_list(), key=lambda g: g[0])
 
 
 class DuplicateCheck(Check):
@@ -57,13 +60,13 @@ class DuplicateCheck(Check):
     def run(self, ctx: Context) -> Iterator[Finding]:
         """One finding per group, every member but the first unusable."""
         for split in ctx.splits:
-            rows = ctx.valid_rows(split).height
+            rows = ctx.valid_count(split)
             groups = self.groups(ctx, split)
-            copies = sum(len(g) - 1 for g in groups)
-            self.metrics[f"{split}_duplicate_rate"] = duplicate_rate(copies, rows)
+            repeats = sum(len(g) - 1 for g in groups)
+            self.metrics[f"{split}_duplicate_rate"] = duplicate_rate(repeats, rows)
             self.metrics[f"{split}_groups"] = len(groups)
             needed = sorted({line for g in groups for line in g[:2]})
-            texts = raw_texts(ctx, split, needed) if needed else {}
+            texts = copies.texts(ctx, split, needed) if needed else {}
             for group in groups:
                 message, metrics = self.describe(ctx, split, group, texts)
                 locations = [ctx.location(split, line) for line in group]

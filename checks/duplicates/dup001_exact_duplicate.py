@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import polars as pl
-
-from dataqa.checks.duplicates.base import DuplicateCheck, exact_groups, other_lines
+from dataqa.checks.duplicates.base import DuplicateCheck, exact_groups, groups_of, other_lines
 from dataqa.core.models import Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
+from dataqa.engine.registry import GROUP, register
+from dataqa.text import copies
 
 
 @register
@@ -28,11 +27,12 @@ class ExactDuplicate(DuplicateCheck):
     name = "exact-duplicate"
     family = "duplicates"
     severity = Severity.WARNING
+    scope = GROUP
+    grouping = copies.GROUPING
+    shares = frozenset({"copies", "copy_texts", "distinct"})
 
     def groups(self, ctx: Context, split: str) -> list[list[int]]:
-        frame = exact_groups(ctx, split)
-        grouped = frame.group_by("rep").agg(pl.col("line").sort()).filter(pl.col("line").list.len() > 1)
-        return sorted(grouped["line"].to_list(), key=lambda g: g[0])
+        return groups_of(exact_groups(ctx, split), "rep")
 
     def describe(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> tuple[str, dict]:
         first = ctx.location(split, group[0])

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.duplicates.base import DuplicateCheck, exact_groups, other_lines
+from dataqa.checks.duplicates.base import DuplicateCheck, exact_groups, groups_of, other_lines
 from dataqa.core.models import Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
-from dataqa.text import similarity
+from dataqa.engine.registry import GROUP, register
+from dataqa.text import copies
 
 
 @register
@@ -27,16 +27,18 @@ class NormalisedDuplicate(DuplicateCheck):
     """
 
     id = "DUP002"
-    shares = frozenset({"distinct"})
+    shares = frozenset({"copies", "copy_texts", "distinct"})
     name = "normalised-duplicate"
     family = "duplicates"
     severity = Severity.WARNING
+    scope = GROUP
+    grouping = copies.GROUPING
 
     def groups(self, ctx: Context, split: str) -> list[list[int]]:
-        exact = exact_groups(ctx, split).filter(pl.col("line") == pl.col("rep")).select("line")
-        norm = similarity.distinct(ctx, split, "text").members.join(exact, on="line", how="semi")
-        grouped = norm.group_by("rep").agg(pl.col("line").sort()).filter(pl.col("line").list.len() > 1)
-        return sorted(grouped["line"].to_list(), key=lambda g: g[0])
+        firsts = exact_groups(ctx, split).filter(
+            (pl.col("line") == pl.col("rep")) & pl.col("norm").is_not_null()
+        )
+        return groups_of(firsts, "norm")
 
     def describe(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> tuple[str, dict]:
         first = ctx.location(split, group[0])

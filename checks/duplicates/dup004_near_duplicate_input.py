@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, raw_texts
+from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -17,7 +17,7 @@ from dataqa.engine.registry import Check, register
 from dataqa.ingest import formats
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
-from dataqa.text import similarity
+from dataqa.text import copies, similarity
 from dataqa.text.slots import FILLER, is_number
 from dataqa.text.templates import TEMPLATE_MIN_ROWS, TEMPLATE_SHARE
 
@@ -194,7 +194,7 @@ def _pieces(groups: list[list[int]], limit: int | None = None) -> Iterator[list[
 def _input_words(ctx: Context, split: str, batch: list[tuple[int, int, list[int]]]) -> dict[int, list[str]]:
     """line -> the normalised words of its input, in order, for every line of a batch (`_pieces`)."""
     lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
-    prompts = raw_texts(ctx, split, lines, "prompt")
+    prompts = copies.texts(ctx, split, lines, "prompt")
     return dict(zip(lines, _word_lists([prompts.get(line, "") for line in lines]), strict=True))
 
 
@@ -211,7 +211,7 @@ def _apart(
     lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
     ordered = _input_words(ctx, split, batch)
     asked = {line: set(words) for line, words in ordered.items()}
-    answers = raw_texts(ctx, split, lines, "response")
+    answers = copies.texts(ctx, split, lines, "response")
     told = dict(zip(lines, map(set, _word_lists([answers.get(line, "") for line in lines])), strict=True))
     labels: dict[int, str] = {}
     if seen is not None:
@@ -330,8 +330,8 @@ class NearDuplicateInput(Check):
             self.metrics[f"{split}_duplicate_rate"] = duplicate_rate(sum(len(g) - 1 for g in findings), rows)
             self.metrics[f"{split}_groups"] = len(findings)
             needed = sorted({line for g in findings for line in g[:2]})
-            prompts = raw_texts(ctx, split, needed, "prompt") if needed else {}
-            answers = raw_texts(ctx, split, needed, "response") if needed else {}
+            prompts = copies.texts(ctx, split, needed, "prompt") if needed else {}
+            answers = copies.texts(ctx, split, needed, "response") if needed else {}
             # The verified similarity of each group's first two distinct inputs (1.0: the same
             # after normalisation, then they are one distinct text and no near pair).
             pairs = similarity.near_pairs(ctx, split, split, "prompt", self.threshold, shingle=self.shingle)

@@ -31,7 +31,7 @@ from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
 from dataqa.ingest.issues import excerpt
-from dataqa.text import similarity
+from dataqa.text import copies, similarity
 
 EVIDENCE_CHARS = 160
 
@@ -56,25 +56,23 @@ def _options(ctx: Context, check_id: str, **defaults: float | int) -> dict[str, 
     return {key: given.get(key, value) for key, value in defaults.items()}
 
 
+def _copy_matches(ctx: Context, eval_split: str, ref_split: str, on: str) -> pl.DataFrame:
+    """`line`, `ref_line`: held-out rows whose `on` hash (`copies`: "exact" or "norm") a reference
+    row shares."""
+    left = copies.of_split(ctx, eval_split).filter(pl.col(on).is_not_null()).select("line", on)
+    right = copies.of_split(ctx, ref_split).select(pl.col("line").alias("ref_line"), on)
+    return left.join(right, on=on).select("line", "ref_line").sort(["line", "ref_line"])
+
+
 def exact_matches(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
     """`line`, `ref_line`: held-out rows whose text is identical to a reference row."""
-    left = ctx.valid_rows(eval_split).select("line", "text")
-    right = ctx.valid_rows(ref_split).select(pl.col("line").alias("ref_line"), "text")
-    return left.join(right, on="text").select("line", "ref_line").sort(["line", "ref_line"])
+    return _copy_matches(ctx, eval_split, ref_split, "exact")
 
 
 def normalised_matches(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
-    """`line`, `ref_line`: held-out rows identical to a reference row after normalisation."""
-    left = similarity.distinct(ctx, eval_split, "text")
-    right = similarity.distinct(ctx, ref_split, "text")
-    lt = left.members.join(pl.DataFrame({"rep": left.lines, "norm": left.texts}), on="rep")
-    rt = right.members.join(pl.DataFrame({"rep": right.lines, "norm": right.texts}), on="rep")
-    return (
-        lt.select("line", "norm")
-        .join(rt.select(pl.col("line").alias("ref_line"), "norm"), on="norm")
-        .select("line", "ref_line")
-        .sort(["line", "ref_line"])
-    )
+    """`line`, `ref_line`: held-out rows identical to a reference row after normalisation (a
+    normalised text that is not empty)."""
+    return _copy_matches(ctx, eval_split, ref_split, "norm")
 
 
 def near_matches(
@@ -358,11 +356,6 @@ def input_leaks(
     return ctx.shared(("input_leaks", eval_split, ref_split, t, k), build)
 
 
-def _texts(ctx: Context, split: str, lines: list[int]) -> dict[int, str]:
-    frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", "text")
-    return {line: text or "" for line, text in frame.iter_rows()}
-
-
 def and_more(n: int, what: str) -> str:
     """ " and N more <what>" for a message, or nothing when there are none."""
     return f" and {n} more {what}" if n > 0 else ""
@@ -393,8 +386,8 @@ class LeakCheck(Check):
             groups = list(self.matches(ctx, eval_split, ref_split))
             needed_eval = sorted({g[0][0] for g in groups})
             needed_ref = sorted({g[1][0] for g in groups})
-            eval_texts = _texts(ctx, eval_split, needed_eval) if needed_eval else {}
-            ref_texts = _texts(ctx, ref_split, needed_ref) if needed_ref else {}
+            eval_texts = copies.texts(ctx, eval_split, needed_eval) if needed_eval else {}
+            ref_texts = copies.texts(ctx, ref_split, needed_ref) if needed_ref else {}
             for lines, refs, extra in groups:
                 leaked[eval_split].update(lines)
                 eval_locs = [ctx.location(eval_split, line) for line in lines]
@@ -415,7 +408,7 @@ class LeakCheck(Check):
                     unusable=ref_locs if self.blocks else [],
                 )
         for split, lines in leaked.items():
-            rows = ctx.valid_rows(split).height
+            rows = ctx.valid_count(split)
             self.metrics[f"{split}_leaked"] = len(lines)
             self.metrics[f"{split}_leaked_fraction"] = round(len(lines) / rows, 6) if rows else 0.0
 

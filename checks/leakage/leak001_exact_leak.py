@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from dataqa.checks.leakage.base import Group, LeakCheck, and_more, exact_matches, grouped_matches
 from dataqa.core.models import CheckStatus, Condition, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
+from dataqa.engine.registry import GROUP, register
 from dataqa.engine.verdict import VerdictInputs, condition
+from dataqa.text import copies
 
 
 @register
@@ -29,6 +30,9 @@ class ExactLeak(LeakCheck):
     name = "exact-leak"
     family = "leakage"
     severity = Severity.ERROR
+    scope = GROUP
+    grouping = copies.GROUPING
+    shares = frozenset({"copies", "copy_texts", "distinct"})
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         for lines, refs in grouped_matches(exact_matches(ctx, eval_split, ref_split)):
@@ -64,7 +68,7 @@ def held_out_leakage(v: VerdictInputs) -> Condition | None:
                 exact.append(f"{heldout[0]} = {finding.unusable[0]}")
     shares = {}
     for name, lines in leaked.items():
-        rows = v.ctx.valid_rows(name).height
+        rows = v.ctx.valid_count(name)
         shares[name] = len(lines) / rows if rows else 0.0
     worst = max(shares, key=lambda name: (shares[name], name))
     limit = v.config.max_leaked_fraction

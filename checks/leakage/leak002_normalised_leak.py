@@ -15,7 +15,8 @@ from dataqa.checks.leakage.base import (
 )
 from dataqa.core.models import Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
+from dataqa.engine.registry import GROUP, register
+from dataqa.text import copies
 
 
 @register
@@ -31,10 +32,12 @@ class NormalisedLeak(LeakCheck):
     """
 
     id = "LEAK002"
-    shares = frozenset({"distinct"})
     name = "normalised-leak"
     family = "leakage"
     severity = Severity.ERROR
+    scope = GROUP
+    grouping = copies.GROUPING
+    shares = frozenset({"copies", "copy_texts", "distinct"})
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         exact = exact_matches(ctx, eval_split, ref_split).select("line").unique()

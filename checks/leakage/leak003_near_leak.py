@@ -35,7 +35,16 @@ class NearLeak(LeakCheck):
 
     id = "LEAK003"
     shares = frozenset(
-        {"bands", "distinct", "hashes", "input_conflicts", "input_pairs", "input_sides", "near_pairs"}
+        {
+            "bands",
+            "copies",
+            "distinct",
+            "hashes",
+            "input_conflicts",
+            "input_pairs",
+            "input_sides",
+            "near_pairs",
+        }
         | {"split_labels", "templates"}
     )
     name = "near-leak"

@@ -48,7 +48,16 @@ class NgramOverlap(LeakCheck):
 
     id = "LEAK004"
     shares = frozenset(
-        {"bands", "distinct", "hashes", "input_conflicts", "input_leaks", "input_pairs", "input_sides"}
+        {
+            "bands",
+            "copies",
+            "distinct",
+            "hashes",
+            "input_conflicts",
+            "input_leaks",
+            "input_pairs",
+            "input_sides",
+        }
         | {"near_pairs", "ngram", "split_labels", "template_vocabulary", "templates"}
     )
     heavy = True

@@ -48,7 +48,16 @@ class InputLeak(LeakCheck):
 
     id = "LEAK005"
     shares = frozenset(
-        {"bands", "distinct", "hashes", "input_conflicts", "input_leaks", "input_pairs", "input_sides"}
+        {
+            "bands",
+            "copies",
+            "distinct",
+            "hashes",
+            "input_conflicts",
+            "input_leaks",
+            "input_pairs",
+            "input_sides",
+        }
         | {"near_pairs", "split_labels", "templates"}
     )
     name = "input-leak"

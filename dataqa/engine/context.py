@@ -56,6 +56,7 @@ class Context:
         self._key_locks: dict[Any, threading.RLock] = {}
         self._locks_guard = threading.Lock()
         self._holders: dict[str, int] = {}  # family -> checks still to finish that read it
+        self._supplied: dict[Any, Callable[[], Any]] = {}
 
     @property
     def train(self) -> Split:
@@ -82,11 +83,20 @@ class Context:
         with lock:
             if key in self._cache:
                 return handout(self._cache[key])
-            value = freeze(factory())
+            value = freeze(self._supplied.get(key, factory)())
             with self._locks_guard:
                 if self._holders.get(_family(key), 1) > 0:  # not released while it was computed
                     self._cache[key] = value
             return handout(value)
+
+    def supply(self, key: Any, factory: Callable[[], Any]) -> None:
+        """Compute the shared value `key` with this `factory`, not the one the checks give: an engine
+        that holds a split's rows elsewhere makes the value there (`dataqa.text.copies`)."""
+        self._supplied[key] = factory
+
+    def supplied(self, key: Any) -> bool:
+        """Whether an engine supplies the shared value `key` (`supply`)."""
+        return key in self._supplied
 
     def view(self) -> Context:
         """The scan as one check sees it: the same shared cache, its own copies of the splits (frames
@@ -148,6 +158,11 @@ class Context:
         """The split's records that passed schema validation (the ones worth comparing)."""
         s = self.splits[split] if isinstance(split, str) else split
         return s.frame.filter(pl.col("valid"))
+
+    def valid_count(self, split: Split | str) -> int:
+        """How many of the split's records passed schema validation, here or where they were read."""
+        s = self.splits[split] if isinstance(split, str) else split
+        return s.elsewhere.valid if s.elsewhere is not None else self.valid_rows(s).height
 
     def has_labels(self, split: Split | str = "train") -> bool:
         s = self.splits.get(split) if isinstance(split, str) else split

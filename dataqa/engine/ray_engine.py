@@ -37,10 +37,10 @@ from typing import Any
 from dataqa.core.errors import ConfigError, first_line
 from dataqa.core.models import CheckResult
 from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
-from dataqa.engine import blocks, object_store
+from dataqa.engine import blocks, object_store, shuffle
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
-from dataqa.engine.registry import RECORD, SUMMARY, Check
+from dataqa.engine.registry import GROUP, RECORD, SUMMARY, Check, Grouping
 from dataqa.engine.results import errored, finished, unmet
 from dataqa.ingest import spread
 from dataqa.ingest.dataset import Split
@@ -138,14 +138,18 @@ def _run_block(
     labelled: dict[str, bool],
     debug: bool,
     rows: spread.Frames | None = None,
-) -> tuple[list[blocks.Outcome], blocks.Figures]:
+    groupings: tuple[list[Grouping], int] = ([], 0),
+) -> Any:
     """A Ray task: every record-scope check and every summary-scope check's summary on one block
     (as the local runner runs a check), and what the task cost on its worker, stage by stage. A
-    block `Left` to make here is made of `rows`, a piece read on the workers and left there."""
+    block `Left` to make here is made of `rows`, a piece read on the workers and left there. With
+    `groupings` (and their number of parts), also each one's keys of the block's rows cut into parts
+    (`shuffle.keys_of`), an object each after the first."""
     began, cpu = time.perf_counter(), time.process_time()
     block = blocks.made(block, rows)
     figures = blocks.Figures(block.split, block.start, block.rows, blocks.worker_name())
     outcomes: list[blocks.Outcome] = []
+    keys: list[Any] = []
     with native_threads_limited(), gc_paused(), library_warnings_silenced():
         ctx = blocks.block_context(block, shells, config, labelled)
         figures.stages["context"] = time.perf_counter() - began
@@ -153,9 +157,13 @@ def _run_block(
             start = time.perf_counter()
             outcomes += blocks.run_block([c for c in checks if c.scope == scope], ctx, debug)
             figures.stages[scope] = time.perf_counter() - start
+        if groupings[0]:
+            start = time.perf_counter()
+            keys = shuffle.keys_of(groupings[0], ctx.view(), block.split, groupings[1])
+            figures.stages[GROUP] = time.perf_counter() - start
     figures.wall_s, figures.cpu_s = time.perf_counter() - began, time.process_time() - cpu
     figures.peak_rss_mb = blocks.peak_rss_mb()
-    return outcomes, figures
+    return ((outcomes, figures), *keys) if keys else (outcomes, figures)
 
 
 def _gather_block(
@@ -198,6 +206,8 @@ class RayEngine:
         kept for the summary checks' second round."""
         self._shared: tuple[Any, Any, dict[str, bool]] | None = None
         """The shells and the configuration in the object store, and which splits have labels."""
+        self.shuffles: list[shuffle.Shuffle] = []
+        """The group-scope checks' shuffles (one per grouping), when a split is held on the workers."""
         self._results: dict[str, CheckResult] | None = None
         self._lock = threading.Lock()
         self._ctx: Context | None = None
@@ -246,9 +256,13 @@ class RayEngine:
         placed = [c for c in checks if c.scope in (RECORD, SUMMARY) and unmet(c, ctx) is None]
         self.remote = sorted(placed, key=lambda c: c.scope != RECORD)  # the order `_run_block` runs them
         self._ctx, self._timeout, self._debug = ctx, config.check_timeout, debug
-        if not self.remote:
+        groupings = self._groupings(ctx, checks)
+        if not self.remote and not groupings:
             return set()
-        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(_run_block)
+        parts = shuffle.parts_for(sum(s.rows for s in ctx))
+        self.shuffles = [shuffle.Shuffle(self.ray, g, parts, self._get, MAX_RETRIES) for g in groupings]
+        returns = 1 + parts * len(groupings)
+        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1, num_returns=returns)(_run_block)
         put = self.ray.put
         checks_ref = put(self.remote)
         shells = {name: blocks.shell(split) for name, split in ctx.splits.items()}
@@ -262,9 +276,34 @@ class RayEngine:
             else:
                 self._blocks += [(put(block), None) for block in blocks.cut(split, config.ray_block_rows)]
         for block, rows in self._blocks:
-            self._refs.append(task.remote(checks_ref, shells_ref, block, config_ref, labelled, debug, rows))
+            refs = task.remote(
+                checks_ref, shells_ref, block, config_ref, labelled, debug, rows, (groupings, parts)
+            )
             self.blocks += 1
+            if returns == 1:
+                self._refs.append(refs)
+                continue
+            self._refs.append(refs[0])
+            for n, one in enumerate(self.shuffles):
+                one.add(refs[1 + n * parts : 1 + (n + 1) * parts])
+                if isinstance(block, blocks.Left):
+                    one.held.append((block, rows))
+        for one in self.shuffles:
+            one.start()
+            ctx.supply(one.grouping.shared, one.rows)
+            ctx.supply(one.grouping.texts, functools.partial(one.texts, shells_ref, config_ref, labelled))
         return {c.id for c in self.remote}
+
+    def _groupings(self, ctx: Context, checks: list[Check]) -> list[Grouping]:
+        """The groupings of the group-scope checks to run, when a split's rows stay on the workers
+        (else the driver groups the rows it holds, as locally); one each, however many checks read it."""
+        if all(s.elsewhere is None for s in ctx):
+            return []
+        out: dict[Any, Grouping] = {}
+        for check in checks:
+            if check.grouping is not None and not any(ctx.unmet_need(need) for need in check.needs):
+                out.setdefault(check.grouping.shared, check.grouping)
+        return list(out.values())
 
     def result(self, check: Check) -> CheckResult:
         """The check's result over every block (waits for the tasks the first time it is asked)."""
@@ -350,6 +389,14 @@ class RayEngine:
             "on_workers": [c.id for c in self.remote],
             "worker_cpu_seconds": {cid: round(s, 3) for cid, s in self.cpu_seconds.items()},
             "worker_env": dict(self.env),
+            "shuffles": [
+                {
+                    "grouping": type(one.grouping).__name__,
+                    "parts": one.parts,
+                    "rows_in_groups": one.rows_in_groups,
+                }
+                for one in self.shuffles
+            ],
             "per_block": [f.to_dict() for f in self.figures],
             "workers": dict(sorted(workers.items())),
         }

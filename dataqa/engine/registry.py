@@ -24,13 +24,15 @@ from dataqa.core.models import Finding, Location, Severity
 from dataqa.core.options import check_range, coerce_option, field_range
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from dataqa.engine.context import Context
 
 ENTRY_POINT_GROUP = "dataqa.checks"
-RECORD, SUMMARY, SPLIT = "record", "summary", "split"
-SCOPES = (RECORD, SUMMARY, SPLIT)
-"""How a check works (`Check.scope`): per record, from a summary of blocks of rows, or on the
-whole split (and splits)."""
+RECORD, SUMMARY, GROUP, SPLIT = "record", "summary", "group", "split"
+SCOPES = (RECORD, SUMMARY, GROUP, SPLIT)
+"""How a check works (`Check.scope`): per record, from a summary of blocks of rows, on groups of
+rows that share a key, or on the whole split (and splits)."""
 ID_PATTERN = re.compile(r"[A-Z]{2,6}\d{3}")
 
 FAMILIES: dict[str, str] = {
@@ -78,9 +80,14 @@ class Check:
     findings for those rows, and its metrics over blocks merge into its metrics over the split
     (`merge_metrics`), so an engine may run it on blocks apart (`dataqa.engine.blocks`, the Ray
     engine's workers). "summary": a `Summarised` check, whose result is a function of summaries of
-    blocks of rows merged exactly (counts, label tables, sets). "split" (the default, right for any
+    blocks of rows merged exactly (counts, label tables, sets). "group": its result is a function of
+the rows that share a key computed from each row alone (`dataqa.text.copies`: a text's hash), read
+through the shared value that holds the keys two rows or more share, so an engine may compute the
+keys on blocks and bring the rows of a key together by a shuffle. "split" (the default, right for any
     check): it reads a split as a whole, a share or a dominant value of the split, groups across
     records, or several splits at once."""
+    grouping: ClassVar[Grouping | None] = None
+    """A group-scope check's `Grouping`: how its rows are keyed and what shared value it reads."""
     version: ClassVar[str] = "1"
 
     metrics: dict[str, Any]
@@ -138,6 +145,37 @@ class Check:
         """Option name → the (low, high) range it declares with `ranged` (numeric options only)."""
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
         return {f.name: bounds for f in fields if (bounds := field_range(f)) is not None}
+
+
+class Grouping:
+    """How the rows of group-scope checks are keyed (`Check.grouping`, scope "group"): a key per row
+    from that row alone (`keyed`), so that the keys of a split's blocks, cut into parts by key
+    (`partitions`) and each part's rows put together (`combine`: the rows whose key two rows or more
+    share), are the rows the checks read from the shared value `shared`. An engine that holds a
+    split's rows elsewhere computes the keys there and supplies `shared` (`Context.supply`), with the
+    raw texts of the rows its checks may quote (`quoted`) as `texts`; the local engine builds it
+    from the rows. One grouping, one shuffle, whatever number of checks read it."""
+
+    shared: ClassVar[tuple[str, ...]]
+    """The `Context.shared` key of the frame of rows that share a key (`split`, `line`, ...)."""
+    texts: ClassVar[tuple[str, ...]]
+    """The `Context.shared` key of the texts (`split`, `line`, `text`) of the quoted rows held elsewhere."""
+
+    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:  # pragma: no cover - abstract
+        """`split`, `line` and the key columns of each valid row of a split the context holds (or a block)."""
+        raise NotImplementedError
+
+    def partitions(self, frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:  # pragma: no cover
+        """A `keyed` frame cut into `parts` by key: every row of one key in one part."""
+        raise NotImplementedError
+
+    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:  # pragma: no cover - abstract
+        """The rows of `keyed` frames (all the rows of their keys) whose key another row shares."""
+        raise NotImplementedError
+
+    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:  # pragma: no cover - abstract
+        """`split`, `line` of the rows of a `combine`d frame whose text a finding may quote."""
+        raise NotImplementedError
 
 
 class Summarised(Check):
@@ -257,6 +295,8 @@ def register(cls: type[Check]) -> type[Check]:
         raise TypeError(f'{cls.__name__} must declare its own `family` (e.g. family = "quality")')
     if getattr(cls, "scope", SPLIT) not in SCOPES:
         raise TypeError(f"{cls.__name__}.scope {cls.scope!r} is not one of {', '.join(SCOPES)}")
+    if (cls.scope == GROUP) != isinstance(cls.grouping, Grouping):
+        raise TypeError(f'{cls.__name__}: a check of scope "group" declares its `grouping`, and only it')
     if (cls.scope == SUMMARY) != issubclass(cls, Summarised):
         raise TypeError(f'{cls.__name__}: a check of scope "summary" is a `Summarised` check, and only it')
     existing = _REGISTRY.get(cls.id)

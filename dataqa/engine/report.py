@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pandas
     import polars
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 """1.1: locations of tables carry `row` (and `record`) instead of `line`; splits carry `input`.
 1.2: `engine` (local or ray, and for ray its cluster, blocks and the checks on its workers); checks
 run by the Ray engine carry `ran_on`.

@@ -9,7 +9,7 @@ from typing import Any
 
 from dataqa.core.models import CheckResult, CheckStatus, Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import SPLIT, Check
+from dataqa.engine.registry import GROUP, SPLIT, Check
 
 WHOLE_SPLITS = "it reads whole splits, and "
 """How the reason of a check skipped because a split's rows stayed on the Ray workers begins."""
@@ -28,7 +28,8 @@ def unmet(check: Check, ctx: Context) -> CheckResult | None:
     """The check's result as skipped, with the reason, when one of its needs is not met, or when it
     reads whole splits and a split's rows are not here (`Split.elsewhere`); else None."""
     left = [s for s in ctx if s.elsewhere is not None]
-    if check.scope == SPLIT and left:
+    grouped_there = check.grouping is not None and ctx.supplied(check.grouping.shared)  # by the engine
+    if check.scope in (SPLIT, GROUP) and left and not grouped_there:
         held = ", ".join(f"{s.name}'s {s.rows:,}" for s in left)
         reason = (
             f"{WHOLE_SPLITS}{held} rows stay on the Ray workers (more than ray-driver-rows, "

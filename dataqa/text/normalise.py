@@ -7,6 +7,7 @@ normalised form built here; texts identical after normalisation are one distinct
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
@@ -17,6 +18,7 @@ from dataqa.text.hashing import HASH_SEED
 
 HASHED_COLUMNS = ("text", "prompt", "response")
 """Canonical columns that get exact and normalised hashes."""
+S = TypeVar("S", pl.Series, pl.Expr)
 CHUNK_DOCS = 20_000
 """Texts sketched per numpy batch, which bounds the memory of the shingle arrays."""
 
@@ -95,13 +97,19 @@ def _hash_slice(frame: pl.DataFrame) -> pl.DataFrame:
     norm["text"] = (norm["prompt"] + " " + norm["response"]).str.strip_chars()
     columns = [frame["line"]]
     for column in HASHED_COLUMNS:
-        columns.append(frame[column].fill_null("").hash(HASH_SEED).alias(f"{column}_exact"))
-        columns.append(norm[column].hash(HASH_SEED).alias(f"{column}_norm"))
-    columns.append(frame["system"].fill_null("").hash(HASH_SEED).alias("system_exact"))
+        columns.append(content_hash(frame[column]).alias(f"{column}_exact"))
+        columns.append(content_hash(norm[column]).alias(f"{column}_norm"))
+    columns.append(content_hash(frame["system"]).alias("system_exact"))
     tools = frame["structure"].str.json_path_match("$.tools_json").fill_null("")
     columns.append(tools.hash(HASH_SEED).alias("tools_exact"))
     columns.append(frame["label"].hash(HASH_SEED).alias("label_exact"))
     return pl.DataFrame(columns)
+
+
+def content_hash(texts: S) -> S:
+    """The 64-bit content hash of each text (a Series or an expression; null hashes as ""): what
+    "the same text" means wherever the scan compares texts by hash."""
+    return texts.fill_null("").hash(HASH_SEED)
 
 
 def hashes(ctx: Context, split: str) -> pl.DataFrame:

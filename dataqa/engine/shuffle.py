@@ -1,0 +1,130 @@
+"""Group-scope checks on splits held on the Ray workers: keys per block, a shuffle on the key, and
+only the rows whose key another row shares brought to the driver.
+
+A block's task (`ray_engine._run_block`) also computes each grouping's key of every row of its block
+(`Grouping.keyed`, the check code the local engine runs) and cuts them into `parts` by key
+(`Grouping.partitions`), an object each; a task per part puts that part of every block together
+(`Grouping.combine`: the rows of the keys two rows or more share). The driver fetches the parts'
+rows one part at a time, asks the blocks held on the workers for the texts its findings may quote
+(`Grouping.quoted`), and supplies both to the scan (`Context.supply`): the group checks then run on
+the driver exactly as locally, on groups, never on a split's rows. The driver holds the rows in
+groups and their quoted texts; every other row's key lives on the workers until its part is done.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from dataqa.core.resources import gc_paused, native_threads_limited
+from dataqa.engine import blocks
+from dataqa.engine.config import Config
+from dataqa.engine.registry import Grouping
+from dataqa.ingest import spread
+from dataqa.ingest.dataset import Split
+
+ROWS_PER_PART = 500_000
+"""Rows of the scan per part of the shuffle (a task combines a part: its keys, tens of bytes a row)."""
+TEXTS_SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
+
+
+def parts_for(rows: int) -> int:
+    """How many parts a shuffle of `rows` rows is cut into."""
+    return max(1, -(-rows // ROWS_PER_PART))
+
+
+def keys_of(groupings: list[Grouping], ctx: Any, split: str, parts: int) -> list[pl.DataFrame]:
+    """On a block's context: each grouping's keys of the block's rows, cut into `parts` by key
+    (grouping after grouping)."""
+    out: list[pl.DataFrame] = []
+    for grouping in groupings:
+        out += grouping.partitions(grouping.keyed(ctx, split), parts)
+    return out
+
+
+def _combine(grouping: Grouping, *frames: pl.DataFrame) -> pl.DataFrame:
+    """A Ray task: one part of every block's keys put together (the rows of shared keys)."""
+    with native_threads_limited(), gc_paused():
+        return grouping.combine(list(frames))
+
+
+def _texts(
+    block: blocks.Left,
+    shells: dict[str, Split],
+    config: Config,
+    labelled: dict[str, bool],
+    wanted: pl.DataFrame,
+    rows: spread.Frames,
+) -> pl.DataFrame:
+    """A Ray task: the raw texts of the `wanted` lines (`split`, `line`) of a block held here."""
+    with native_threads_limited(), gc_paused():
+        ctx = blocks.block_context(blocks.made(block, rows), shells, config, labelled)
+        lines = wanted.filter(pl.col("split") == block.split)["line"]
+        return (
+            ctx.valid_rows(block.split)
+            .filter(pl.col("line").is_in(lines))
+            .select(pl.lit(block.split).alias("split"), "line", "text")
+            .cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
+        )
+
+
+class Shuffle:
+    """One grouping's shuffle over the blocks of a scan (module docstring): `add` each block's parts
+    as its task is submitted, `start` the tasks that combine them, then `rows` and `texts` (each
+    made once, on the first thread that asks)."""
+
+    def __init__(
+        self, ray: Any, grouping: Grouping, parts: int, get: Callable[[list[Any]], list[Any]], retries: int
+    ) -> None:
+        self.ray, self.grouping, self.parts, self._get, self.retries = ray, grouping, parts, get, retries
+        self.inputs: list[list[Any]] = [[] for _ in range(parts)]
+        self.refs: list[Any] = []
+        self.held: list[tuple[blocks.Left, Any]] = []
+        """The blocks held on the workers (and their rows' handles): asked for the quoted texts."""
+        self._rows: pl.DataFrame | None = None
+        self._texts: pl.DataFrame | None = None
+        self._lock = threading.Lock()
+        self.rows_in_groups = 0
+
+    def add(self, refs: list[Any]) -> None:
+        """A block's parts (one object each, in part order)."""
+        for part, ref in enumerate(refs):
+            self.inputs[part].append(ref)
+
+    def start(self) -> None:
+        """Submit a task per part, combining that part of every block."""
+        task = self.ray.remote(num_cpus=1, max_retries=self.retries)(_combine)
+        grouping_ref = self.ray.put(self.grouping)
+        self.refs = [task.remote(grouping_ref, *inputs) for inputs in self.inputs]
+        self.inputs = []
+
+    def rows(self) -> pl.DataFrame:
+        """The rows whose key another row shares (every split), fetched part by part."""
+        with self._lock:
+            if self._rows is None:
+                got = [self._get([ref])[0] for ref in self.refs]  # one part at a time
+                self.refs = []
+                self._rows = self.grouping.combine(got)
+                self.rows_in_groups = self._rows.height
+            return self._rows
+
+    def texts(self, shells: Any, config: Any, labelled: dict[str, bool]) -> pl.DataFrame:
+        """The raw texts of the quoted rows of the splits held on the workers (`Grouping.quoted`),
+        from a task per held block; none when no held row is quoted."""
+        rows = self.rows()
+        with self._lock:
+            if self._texts is None:
+                held = {block.split for block, _ in self.held}
+                wanted = self.grouping.quoted(rows).filter(pl.col("split").is_in(held))
+                parts: list[pl.DataFrame] = []
+                if wanted.height:
+                    task = self.ray.remote(num_cpus=1, max_retries=self.retries)(_texts)
+                    wanted_ref = self.ray.put(wanted)
+                    refs = [task.remote(b, shells, config, labelled, wanted_ref, r) for b, r in self.held]
+                    parts = self._get(refs)
+                self.held = []  # the object store may free the rows once nothing else holds them
+                self._texts = pl.concat([pl.DataFrame(schema=TEXTS_SCHEMA), *parts]).sort("split", "line")
+            return self._texts

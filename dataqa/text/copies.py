@@ -1,0 +1,119 @@
+"""Copies: the rows of a scan whose text another row shares, exactly or after normalisation.
+
+One frame answers "which rows are copies of which?" for the exact and normalised duplicate and leak
+checks (DUP001/002, LEAK001/002): `split`, `line`, `exact` (the content hash of the text) and `norm`
+(the hash of its normalised form, `normalise`; null when that is empty), for every valid row whose
+key (`norm`, or `exact` when `norm` is null) another row of any split shares. A row's key is computed
+from that row alone, so an engine that keeps the rows on other machines may compute the keys there,
+block by block (`keyed`), bring the rows of one key together by a shuffle on it (`shared_keys`), and
+give the scan only the keys held by two rows or more (`Context.supply`): the checks read the same
+frame whichever engine made it (`GROUPING`, the checks' `Grouping`). Equality is of 64-bit hashes
+(`hashing.HASH_SEED`), as every other "same text" of the scan: two different texts are taken for
+copies with a chance of about n² / 2⁶⁵ (3 in 10⁸ at a million rows).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Grouping
+from dataqa.text.normalise import content_hash, distinct
+
+COPIES = ("copies",)
+"""The shared key of the frame (`copies`): an engine that made it elsewhere supplies it."""
+COPY_TEXTS = ("copy_texts",)
+"""The shared key of the raw texts of splits whose rows are elsewhere (`texts`): `split`, `line`,
+`text` of the rows a finding may quote (`quoted`), supplied by the engine that holds the rows."""
+SCHEMA = {"split": pl.String, "line": pl.Int64, "exact": pl.UInt64, "norm": pl.UInt64}
+TEXTS_SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
+
+
+def keyed(ctx: Context, split: str) -> pl.DataFrame:
+    """`split`, `line`, `exact`, `norm` of every valid row of a split the context holds (a whole
+    split, or a block of it on a worker)."""
+    rows = ctx.valid_rows(split).select("line", content_hash(pl.col("text")).alias("exact"))
+    d = distinct(ctx, split, "text")
+    norms = d.members.join(pl.DataFrame({"rep": d.lines, "norm": content_hash(d.texts)}), on="rep")
+    return (
+        rows.join(norms.select("line", "norm"), on="line", how="left", maintain_order="left")
+        .select(pl.lit(split).alias("split"), "line", "exact", "norm")
+        .cast(SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+KEY = pl.coalesce("norm", "exact")
+"""The key rows are grouped on: the normalised text's hash, or the text's when that is empty (exact
+copies always share it: the normalised form is a function of the text)."""
+
+
+def partitions(frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
+    """A `keyed` frame cut into `parts` by key (a shuffle's map side): one key, one part."""
+    at = frame.select((KEY % parts).alias("part"))["part"]
+    return [frame.filter(at == part) for part in range(parts)]
+
+
+def shared_keys(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """The rows of `keyed` frames whose key two rows or more share (all rows of one key must be
+    among the frames: a shuffle's partition, or the whole scan), ordered by split and line."""
+    if not frames:
+        return pl.DataFrame(schema=SCHEMA)
+    rows = pl.concat(frames, how="vertical")
+    return (
+        rows.filter(pl.len().over(KEY) > 1).sort("split", "line").cast(SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def copies(ctx: Context) -> pl.DataFrame:
+    """The rows of every split that share their key with another row (module docstring), made
+    once per scan from the rows here, or supplied by the engine that holds them."""
+    return ctx.shared(COPIES, lambda: shared_keys([keyed(ctx, name) for name in ctx.splits]))
+
+
+def of_split(ctx: Context, split: str) -> pl.DataFrame:
+    """`line`, `exact`, `norm` of the split's rows in `copies`, in line order."""
+    return copies(ctx).filter(pl.col("split") == split).drop("split")
+
+
+def quoted(frame: pl.DataFrame) -> pl.DataFrame:
+    """`split`, `line` of the rows of a copies frame that a finding may quote: the first two rows of
+    each text in each split (a group's first two rows, the first held-out and reference row of a
+    leak: every one of them is the first or second row of its text in its split)."""
+    return (
+        frame.sort("split", "line")
+        .filter(pl.int_range(pl.len()).over("split", "exact") < 2)
+        .select("split", "line")
+    )
+
+
+def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> dict[int, str]:
+    """The raw `column` text of the given lines of a split (evidence excerpts): from its rows, or,
+    for a split whose rows are elsewhere, from what its engine supplied (`COPY_TEXTS`, texts only)."""
+    if ctx.splits[split].elsewhere is not None and column == "text":
+        given = ctx.shared(COPY_TEXTS, lambda: pl.DataFrame(schema=TEXTS_SCHEMA))
+        frame = given.filter((pl.col("split") == split) & pl.col("line").is_in(lines)).select("line", "text")
+    else:
+        frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", column)
+    return {line: text or "" for line, text in frame.iter_rows()}
+
+
+class Copies(Grouping):
+    """The grouping of the exact and normalised copy checks (module docstring)."""
+
+    shared = COPIES
+    texts = COPY_TEXTS
+
+    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
+        return keyed(ctx, split)
+
+    def partitions(self, frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
+        return partitions(frame, parts)
+
+    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
+        return shared_keys(frames)
+
+    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return quoted(frame)
+
+
+GROUPING = Copies()

@@ -1,0 +1,147 @@
+"""Exact and normalised duplicates and leaks (DUP001/002, LEAK001/002, scope "group") on splits whose
+rows stay on the Ray workers: keys per block there, a shuffle on the key, the rows of shared keys to
+the driver. The findings (ids, locations, messages, evidence, order), the rows they make unusable,
+the metrics and the verdict's conditions are the local engine's; rows that only look alike are not
+reported by either. One local Ray (2 CPUs, no dashboard, no network) for the module.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import chat, ticket_records, write_jsonl
+
+import dataqa
+from dataqa.engine import shuffle
+from dataqa.engine.registry import GROUP, load_checks
+from dataqa.ingest import dataset, spread
+
+ray = pytest.importorskip("ray")
+
+GROUPED = ["DUP001", "DUP002", "LEAK001", "LEAK002"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ray_session():
+    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
+    yield
+    ray.shutdown()
+
+
+def shouted(record: dict) -> dict:
+    """The record with its user turn in capitals and trailing punctuation: equal after normalisation."""
+    out = copy.deepcopy(record)
+    user = next(m for m in out["messages"] if m["role"] == "user")
+    user["content"] = user["content"].upper() + " ?!"
+    return out
+
+
+def reworded(record: dict) -> dict:
+    """The record with one more word in its user turn: near, not equal after normalisation."""
+    out = copy.deepcopy(record)
+    user = next(m for m in out["messages"] if m["role"] == "user")
+    user["content"] += " thanks"
+    return out
+
+
+CONTROLS = [  # alike, never equal after normalisation: "C", "C++" and "C#" are three languages
+    chat("What is C?", "A programming language."),
+    chat("What is C++?", "A programming language."),
+    chat("What is C#?", "A programming language."),
+    chat("Refund order 1234 please", "Done."),
+    chat("Refund order 1235 please", "Done."),
+    chat("Cancel my subscription", "Done."),
+    chat("Cancel my subscriptions", "Done."),
+    chat("?!", "..."),  # empty once normalised: no normalised copy of the next two
+]
+
+
+def planted(folder: Path) -> tuple[dict[str, str], list[int]]:
+    """Train, test and valid with exact and normalised copies inside each and across them (leaks),
+    and the train lines of the look-alike controls."""
+    base: list[Any] = ticket_records(150, seed=31)
+    train = [
+        *base,
+        base[3],  # DUP001: three copies of line 4 (two here, one later)
+        shouted(base[20]),  # DUP002 with line 21
+        base[3],
+        shouted(base[3]),  # DUP002 with the first of line 4's copies
+        base[10],  # DUP001 pair
+        chat("???", "!!!"),  # empty once normalised: exact copies only
+        chat("???", "!!!"),
+        reworded(base[40]),  # a control: near line 41
+        *CONTROLS,
+    ]
+    controls = list(range(len(train) - len(CONTROLS) + 1, len(train) + 1)) + [len(train) - len(CONTROLS)]
+    test = [
+        *ticket_records(40, seed=32),
+        base[50],  # LEAK001
+        base[3],  # LEAK001 with the three copies in train
+        shouted(base[60]),  # LEAK002
+        shouted(base[3]),  # exact copy of a train row (LEAK001), normalised copy of others
+        reworded(base[70]),  # a control
+        base[50],  # DUP001 in test, and a second held-out copy of the leak
+    ]
+    valid = [*ticket_records(30, seed=33), test[5], shouted(test[7]), base[80]]
+    paths = {
+        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test), ("valid", valid))
+    }
+    return paths, controls
+
+
+def grouped_part(report: dict) -> dict:
+    """What the group checks decide: their results (no timings), their findings in order, the rows
+    every finding makes unusable, and the verdict's conditions."""
+    checks = [
+        {k: v for k, v in c.items() if k not in ("duration_s", "ran_on")}
+        for c in report["checks"]
+        if c["id"] in GROUPED
+    ]
+    return {
+        "checks": checks,
+        "findings": [f for f in report["findings"] if f["check_id"] in GROUPED],
+        "usable": report["usable"],
+        "conditions": report["conditions"],
+        "verdict": report["verdict"],
+    }
+
+
+@pytest.mark.parametrize("driver_rows", [50, 10])
+def test_copies_and_leaks_of_splits_left_on_the_workers_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+) -> None:
+    """Train (and at 10, test and valid too) stays on the workers, read in many pieces; the keys are
+    cut into 4 parts. The four checks give the local engine's report and name no control."""
+    from dataqa.engine.ray_engine import RayEngine
+
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)  # many pieces: copies meet in other blocks
+    monkeypatch.setattr(shuffle, "ROWS_PER_PART", 64)
+    # Replies are not looked at for a closed set of labels on a held split: nor here, for the verdict.
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)
+    paths, controls = planted(tmp_path)
+    options: dict[str, Any] = dict(test=paths["test"], valid=paths["valid"], select=GROUPED)
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    if driver_rows == 10:  # every split stays on the workers: the driver never fetches rows
+        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    assert held == (["train"] if driver_rows == 50 else ["train", "valid", "test"])
+    assert grouped_part(remote) == grouped_part(local)
+    assert [c["status"] for c in remote["checks"]] == ["failed"] * 4, "every check ran, none skipped"
+    ran = next(c for c in remote["conditions"] if c["name"] == "checks-ran")
+    assert ran["passed"], "nothing was skipped for rows left on the workers"
+    counts = {cid: sum(f["check_id"] == cid for f in local["findings"]) for cid in GROUPED}
+    assert counts == {"DUP001": 4, "DUP002": 3, "LEAK001": 5, "LEAK002": 2}, counts
+    named = {
+        loc["line"] for f in remote["findings"] for loc in f["locations"] if loc["path"] == paths["train"]
+    }
+    assert not named & set(controls), "look-alike rows are not copies"
+    (shuffled,) = remote["engine"]["shuffles"]
+    assert shuffled["parts"] == 4 and 0 < shuffled["rows_in_groups"] < 100, shuffled
+    assert {cid for cid, cls in load_checks().items() if cls.scope == GROUP} == set(GROUPED)
