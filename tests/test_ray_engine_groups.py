@@ -76,7 +76,7 @@ def planted(folder: Path) -> tuple[dict[str, str], list[int]]:
         reworded(base[40]),  # a control: near line 41
         *CONTROLS,
     ]
-    controls = list(range(len(train) - len(CONTROLS) + 1, len(train) + 1)) + [len(train) - len(CONTROLS)]
+    controls = [len(train) - len(CONTROLS), *range(len(train) - len(CONTROLS) + 1, len(train) + 1)]
     test = [
         *ticket_records(40, seed=32),
         base[50],  # LEAK001

@@ -32,7 +32,7 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
     """The README's Ray section names the install, the options and their defaults, says what runs
     where, and lists exactly the checks that run on the workers (`Check.scope` "record" or "summary")."""
     from dataqa.engine.config import Config
-    from dataqa.engine.registry import RECORD, SUMMARY, load_checks
+    from dataqa.engine.registry import GROUP, RECORD, SUMMARY, load_checks
 
     section = README.split("### On a Ray cluster", 1)[1].split("\n### ", 1)[0]
     for text in (
@@ -54,7 +54,7 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
         assert text in section, f"the README's Ray section does not say {text!r}"
     assert Config().engine == "local" and Config().ray_block_rows == 20_000 and Config().ray_address is None
     assert Config().ray_driver_rows == 500_000
-    for mark, scope in (("ray-workers", RECORD), ("ray-summaries", SUMMARY)):
+    for mark, scope in (("ray-workers", RECORD), ("ray-summaries", SUMMARY), ("ray-groups", GROUP)):
         listed = section.split(f"<!-- {mark} -->", 1)[1].split(f"<!-- /{mark} -->", 1)[0]
         on_workers = [cid for cid, cls in load_checks().items() if cls.scope == scope]
         assert listed.split(", ") == on_workers, (
