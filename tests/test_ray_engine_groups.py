@@ -142,6 +142,8 @@ def test_copies_and_leaks_of_splits_left_on_the_workers_are_the_local_ones(
         loc["line"] for f in remote["findings"] for loc in f["locations"] if loc["path"] == paths["train"]
     }
     assert not named & set(controls), "look-alike rows are not copies"
+    assert len(remote["engine"]["per_block"]) == remote["engine"]["blocks"] > 3, "every block's figures"
+    assert all("group" in b["stages"] for b in remote["engine"]["per_block"]), "the keys were made there"
     (shuffled,) = remote["engine"]["shuffles"]
     assert shuffled["parts"] == 4 and 0 < shuffled["rows_in_groups"] < 100, shuffled
     assert {cid for cid, cls in load_checks().items() if cls.scope == GROUP} == set(GROUPED)

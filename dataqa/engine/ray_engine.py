@@ -373,6 +373,9 @@ class RayEngine:
         """What the report says of the engine: its name, the cluster, the blocks, the checks on its
         workers and the CPU seconds each took there (over all blocks; a check's `duration_s` is the
         driver's wait for it), each block's task's time by stage, and each worker's peak memory."""
+        with self._lock:  # the blocks ran for the group checks' keys alone: their figures too
+            if self._results is None and self._refs:
+                self._results = self._gather()
         workers: dict[str, dict[str, Any]] = {}
         for f in self.figures:
             seen = workers.setdefault(f.worker, {"blocks": 0, "rows": 0, "wall_s": 0.0, "peak_rss_mb": 0.0})
