@@ -6,7 +6,11 @@ set whether the two reports are the same once the engine, `ran_on`, the engine's
 the timings are left out (`tests/test_ray_engine.py::comparable`), with the findings and blocks.
 
     python benchmarks/ray_equivalence.py [--realdata ../shared/realdata] [--block-rows 500]
-        [--span-kib 256] [SET...]
+        [--span-kib 256] [--driver-rows N] [SET...]
+
+With `--driver-rows N` a split of more rows stays on the workers (`ray-driver-rows`), and both
+engines run only the group-scope checks (exact and normalised duplicates and leaks): their results,
+findings and usable counts must be the same.
 """
 
 from __future__ import annotations
@@ -34,12 +38,23 @@ def main() -> None:
     parser.add_argument(
         "--span-kib", type=int, default=256, help="KiB of a JSONL span one worker reads (small: many tasks)"
     )
+    parser.add_argument(
+        "--driver-rows", type=int, default=0, help="ray-driver-rows (0: the default); the group checks only"
+    )
     args = parser.parse_args()
 
     import ray
 
     import dataqa
+    from dataqa.engine.registry import GROUP, load_checks
     from dataqa.ingest import spread
+
+    held: dict = {}
+    if args.driver_rows:
+        held = dict(
+            ray_driver_rows=args.driver_rows,
+            select=[cid for cid, cls in load_checks().items() if cls.scope == GROUP],
+        )
 
     spread.SPAN_BYTES = args.span_kib * 2**10
 
@@ -55,6 +70,8 @@ def main() -> None:
         for entry in chosen:
             paths = {s: str(args.realdata / entry[s]) for s in SPLITS if entry.get(s)}
             options = dict(entry.get("options", {}))
+            if held:
+                options["select"] = held["select"]
             train = paths.pop("train")
             began = time.perf_counter()
             try:
@@ -63,10 +80,16 @@ def main() -> None:
                 print(f"| {entry['name']} | not scanned: {type(exc).__name__}: {str(exc)[:80]} | | | | | |")
                 continue
             middle = time.perf_counter()
-            remote = dataqa.scan(train, **paths, **options, engine="ray", ray_block_rows=args.block_rows)
+            extra = {"ray_driver_rows": held["ray_driver_rows"]} if held else {}
+            remote = dataqa.scan(
+                train, **paths, **options, **extra, engine="ray", ray_block_rows=args.block_rows
+            )
             remote_dict = remote.to_dict()
             ended = time.perf_counter()
-            equal = comparable(local) == comparable(remote_dict)
+            if held:
+                equal = decided(local) == decided(remote_dict)
+            else:
+                equal = comparable(local) == comparable(remote_dict)
             same += equal
             print(
                 f"| {entry['name']} | {len(local['findings']):,} | {remote_dict['engine']['blocks']} "
@@ -77,6 +100,12 @@ def main() -> None:
         print(f"\n{same} of {len(chosen)} sets: the same report with both engines")
     finally:
         ray.shutdown()
+
+
+def decided(report: dict) -> dict:
+    """What the checks decided: their results without timings, the findings, the usable counts."""
+    checks = [{k: v for k, v in c.items() if k not in ("duration_s", "ran_on")} for c in report["checks"]]
+    return {"checks": checks, "findings": report["findings"], "usable": report["usable"]}
 
 
 if __name__ == "__main__":
