@@ -147,3 +147,19 @@ def test_copies_and_leaks_of_splits_left_on_the_workers_are_the_local_ones(
     (shuffled,) = remote["engine"]["shuffles"]
     assert shuffled["parts"] == 4 and 0 < shuffled["rows_in_groups"] < 100, shuffled
     assert {cid for cid, cls in load_checks().items() if cls.scope == GROUP} == set(GROUPED)
+
+
+def test_a_leak_check_without_a_held_out_split_says_so_as_locally(tmp_path: Path) -> None:
+    """Train alone, held on the workers, the leak checks alone: the exact and normalised ones are
+    skipped for the missing test split (the local reason), not for the rows left on the workers."""
+    paths, _ = planted(tmp_path)
+    local = dataqa.scan(paths["train"], select=["LEAK"]).to_dict()
+    remote = dataqa.scan(paths["train"], select=["LEAK"], engine="ray", ray_driver_rows=10).to_dict()
+    mine = {c["id"]: c for c in remote["checks"]}
+    for check in local["checks"]:
+        if check["id"] in GROUPED:
+            assert {k: v for k, v in mine[check["id"]].items() if k not in ("duration_s", "ran_on")} == {
+                k: v for k, v in check.items() if k not in ("duration_s", "ran_on")
+            }
+    assert mine["LEAK001"]["status"] == "skipped" and "no test or valid split" in mine["LEAK001"]["reason"]
+    assert "stay on the Ray workers" in mine["LEAK003"]["reason"], "a whole-split check is still skipped"

@@ -295,13 +295,14 @@ class RayEngine:
         return {c.id for c in self.remote}
 
     def _groupings(self, ctx: Context, checks: list[Check]) -> list[Grouping]:
-        """The groupings of the group-scope checks to run, when a split's rows stay on the workers
-        (else the driver groups the rows it holds, as locally); one each, however many checks read it."""
+        """The groupings of the group-scope checks, when a split's rows stay on the workers (else the
+        driver groups the rows it holds, as locally); one each, however many checks read it. A check
+        whose needs are not met is then skipped for them, as locally (`results.unmet`)."""
         if all(s.elsewhere is None for s in ctx):
             return []
         out: dict[Any, Grouping] = {}
         for check in checks:
-            if check.grouping is not None and not any(ctx.unmet_need(need) for need in check.needs):
+            if check.grouping is not None:
                 out.setdefault(check.grouping.shared, check.grouping)
         return list(out.values())
 
