@@ -71,28 +71,27 @@ ANSWER_WORDS = 8
 shorter answers (a label, a number, a name) are told apart by the verifier's own rules."""
 
 
-def _answers_apart(
-    ctx: Context,
-    splits: tuple[str, str],
-    texts: tuple[Distinct, Distinct],
-    kept: np.ndarray,
-    threshold: float,
-) -> np.ndarray:
-    """Per verified whole-example pair (distinct rows `kept[i]` of `texts`): whether its answers,
-    both of `ANSWER_WORDS` words or more, are not near each other. One prompt answered twice
-    otherwise is one input with two answers (DUP004, LEAK005), not a copy of the example, however
-    much a long shared prompt (a contract asked about one clause at a time) makes the whole records
-    alike. Plain text (the answer is the whole record) is left to the verifier; the threshold is
-    inclusive, as everywhere in the verifier."""
-    apart = np.zeros(len(kept), dtype=bool)
-    if any(ctx.splits[split].kind == TEXT for split in splits):
-        return apart
+def _pair_answers(
+    ctx: Context, splits: tuple[str, str], texts: tuple[Distinct, Distinct], kept: np.ndarray
+) -> tuple[list[str], list[str]]:
+    """The normalised answers of each verified whole-example pair (distinct rows `kept[i]` of
+    `texts`), one list a side; each distinct row's answer is normalised once, shared by its pairs."""
     raw = _raw_texts(ctx, splits, texts, "response")
     answers = []
-    for side in (0, 1):  # each distinct row's answer normalised once, shared by its pairs
+    for side in (0, 1):
         rows = unique_ints(kept[:, side])
         normalised = normalise(pl.Series(raw(side, rows), dtype=pl.String)).to_list()
         answers.append([normalised[at] for at in np.searchsorted(rows, kept[:, side]).tolist()])
+    return answers[0], answers[1]
+
+
+def _answers_apart(answers: tuple[list[str], list[str]], threshold: float) -> np.ndarray:
+    """Per verified whole-example pair (its `_pair_answers`): whether its answers, both of
+    `ANSWER_WORDS` words or more, are not near each other. One prompt answered twice otherwise is
+    one input with two answers (DUP004, LEAK005), not a copy of the example, however much a long
+    shared prompt (a contract asked about one clause at a time) makes the whole records alike. The
+    threshold is inclusive, as everywhere in the verifier."""
+    apart = np.zeros(len(answers[0]), dtype=bool)
     for i, (a, b) in enumerate(zip(*answers, strict=True)):
         if a != b and a.count(" ") + 1 >= ANSWER_WORDS and b.count(" ") + 1 >= ANSWER_WORDS:
             apart[i] = word_similarity(a, b) < threshold - 1e-9
@@ -104,31 +103,24 @@ def _inputs_apart(
     splits: tuple[str, str],
     texts: tuple[Distinct, Distinct],
     kept: np.ndarray,
-    threshold: float,
-    shingle: int,
+    answers: tuple[list[str], list[str]],
+    near_inputs: Callable[[], pl.DataFrame],
 ) -> np.ndarray:
-    """Per verified whole-example pair (distinct rows `kept[i]` of `texts`): whether both examples
-    have no answer (a valid one: SQuAD 2.0's unanswerable question) and their inputs are not near
-    (`near_pairs` of the prompts). An example without an answer is its input, so it is compared as
-    inputs are, on what each asks: the whole-example rules would take the last part of the input
-    (the passage two questions share) for a shared answer, and the questions for rephrasings."""
+    """Per verified whole-example pair (distinct rows `kept[i]` of `texts`, `answers` its
+    `_pair_answers`): whether both examples have no answer (a valid one: SQuAD 2.0's unanswerable
+    question) and their inputs are not near (`near_inputs()`: `near_pairs` of the prompts). An
+    example without an answer is its input, so it is compared as inputs are, on what each asks: the
+    whole-example rules would take the last part of the input (the passage two questions share) for
+    a shared answer, and the questions for rephrasings."""
     apart = np.zeros(len(kept), dtype=bool)
-    if any(ctx.splits[split].kind == TEXT for split in splits):
-        return apart
-    raw = _raw_texts(ctx, splits, texts, "response")
-    empty = []
-    for side in (0, 1):
-        rows = unique_ints(kept[:, side])
-        blank = np.array([not (r or "").strip() for r in raw(side, rows)], dtype=bool)
-        empty.append(blank[np.searchsorted(rows, kept[:, side])])
-    both = empty[0] & empty[1]
-    if not both.any():
+    both = [i for i, (a, b) in enumerate(zip(*answers, strict=True)) if not a and not b]
+    if not both:
         return apart
     reps = [dict(distinct(ctx, split, "prompt").members.iter_rows()) for split in dict.fromkeys(splits)]
     left_rep, right_rep = reps[0], reps[-1]
-    near = near_pairs(ctx, splits[0], splits[1], "prompt", threshold, shingle=shingle)
+    near = near_inputs()
     inputs = set(zip(near["left_line"].to_list(), near["right_line"].to_list(), strict=True))
-    for i in np.flatnonzero(both).tolist():
+    for i in both:
         a = left_rep.get(int(texts[0].lines[kept[i, 0]]))
         b = right_rep.get(int(texts[1].lines[kept[i, 1]]))
         if splits[0] == splits[1] and a is not None and b is not None and a > b:
@@ -233,9 +225,17 @@ def _verified(
         request_last=column == "prompt",
         terms=bound_words(ctx, column),
     )
-    if column == "text" and len(kept):
-        apart = _answers_apart(ctx, splits, (ld, rd), kept, threshold)
-        apart |= _inputs_apart(ctx, splits, (ld, rd), kept, threshold, shingle)
+    # Plain text (the answer is the whole record) is left to the verifier.
+    if column == "text" and len(kept) and all(ctx.splits[split].kind != TEXT for split in splits):
+        answers = _pair_answers(ctx, splits, (ld, rd), kept)
+        apart = _answers_apart(answers, threshold) | _inputs_apart(
+            ctx,
+            splits,
+            (ld, rd),
+            kept,
+            answers,
+            lambda: near_pairs(ctx, left, right, "prompt", threshold, shingle=shingle),
+        )
         kept, sims = kept[~apart], sims[~apart]
     return pl.DataFrame(
         {
