@@ -69,6 +69,7 @@ from dataqa.ingest.record import (
     history_turns,
     message_keys,
     messages,
+    note_written_roles,
     string_field,
     system_field,
     unkeyed_turns,
@@ -121,7 +122,7 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
     if layout.kind == RFT:  # the model writes the answer; the grader fields are the target
         rft.check_record(obj, rec, layout, msgs)
     rec.turns = [(m["role"], m["content"]) for m in msgs]
-    rec.structure.roles_written = {i: m["written"] for i, m in enumerate(msgs) if "written" in m}
+    note_written_roles(msgs, rec)
 
 
 def _optional(obj: dict[str, Any], layout: Layout, role: str, rec: Record, required: bool = False) -> str:
@@ -326,6 +327,7 @@ def _normalise_openai_preference(obj: dict[str, Any], rec: Record, layout: Layou
             rec.structure.set_tools(inp["tools"], f"{key}.tools")
         msgs = conversation(inp["messages"], f"{key}.messages", rec, need_target=False)
         turns = [(m["role"], m["content"]) for m in msgs]
+        note_written_roles(msgs, rec)  # the record's turns start with these
     prefix, chosen = read_pair(obj, rec, layout)
     rec.turns = [*turns, *prefix, ("assistant", chosen)]
 

@@ -264,6 +264,12 @@ def _scalars_as_text(value: Any) -> Any:
     return value
 
 
+def note_written_roles(msgs: list[dict[str, Any]], rec: Record) -> None:
+    """Keep the roles of the record's leading turns `msgs` that were written as an alias of the role
+    they are read as (Llama 3.1's "ipython"), by turn index, for the provider rules (PROV002)."""
+    rec.structure.roles_written = {i: m["written"] for i, m in enumerate(msgs) if "written" in m}
+
+
 def conversation(value: Any, where: str, rec: Record, need_target: bool = True) -> list[dict[str, Any]]:
     """A chat-style message list (role/content) read and checked for turn order, as one step."""
     msgs = messages(value, where, rec, "role", "content", None)
