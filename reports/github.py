@@ -46,10 +46,12 @@ def render(report: Report, max_annotations: int = 200) -> str:
         more = ""
         if extra > 0:
             unit = "line" if loc is None or loc.physical_line is not None else "row"
-            places = [o.row if o.physical_line is None else o.physical_line for o in f.locations[1:11]]
+            places = [o.row if o.physical_line is None else o.line_text for o in f.locations[1:11]]
             others = ", ".join(map(str, places))
             more = f" (also {unit}{'s' if extra > 1 else ''} {others}{' …' if extra > 10 else ''})"
-        at_row = f"row {loc.row}: " if loc is not None and loc.physical_line is None else ""
+        # a row has no line; a record that shares its line is named on it (`Location.on_line`)
+        place = None if loc is None else f"row {loc.row}" if loc.physical_line is None else loc.on_line
+        at_row = f"{place}: " if place else ""
         message = at_row + trim(f.message, 1000) + more
         lines.append(f"::{COMMANDS[f.severity]} {','.join(props)}::{escape_data(message)}")
     if len(findings) > max_annotations:

@@ -20,6 +20,7 @@ from dataqa.ingest.dataset import load_split
 from dataqa.ingest.readers import nested
 from dataqa.ingest.readers.source import open_input
 from dataqa.ingest.reading import Reading
+from dataqa.reports import github, sarif
 
 PASSAGES = [
     (
@@ -123,6 +124,12 @@ def test_findings_name_the_question_by_its_place_in_the_document(tmp_path: Path)
     jsonschema.validate(as_json, SCHEMA)
     where = next(f for f in as_json["findings"] if f["check_id"] == "FMT011")["locations"][0]
     assert where["position"] == "data[1].paragraphs[0].qas[1]" and where["line"] == 1
+    # the outputs that give a file and line name the question beside it
+    assert "line=1,title=dataqa FMT011::data[1].paragraphs[0].qas[1]: " in github.render(report)
+    results = json.loads(sarif.render(report))["runs"][0]["results"]
+    (at,) = next(r for r in results if r["ruleId"] == "FMT011")["locations"]
+    assert at["message"]["text"] == "data[1].paragraphs[0].qas[1]"
+    assert at["physicalLocation"]["region"]["startLine"] == 1
 
 
 def test_one_level_less_a_list_of_passages_with_their_questions(tmp_path: Path) -> None:

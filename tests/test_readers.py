@@ -25,6 +25,7 @@ from dataqa.ingest import formats
 from dataqa.ingest.dataset import load_split
 from dataqa.ingest.load import read_records
 from dataqa.ingest.readers import jsonarray
+from dataqa.reports import github
 
 COMPRESSORS = {
     "gz": gzip.compress,
@@ -148,6 +149,8 @@ def test_one_line_array_keeps_records_apart_on_one_line(tmp_path: Path) -> None:
     # a line that starts several records names the record too: "line 1" alone says none of them
     assert [loc.where() for loc in group.locations] == [f"{path}:1 (record 3)", f"{path}:1 (record 6)"]
     assert "(line(s) 1 (record 6) repeat it)" in group.message
+    annotation = next(a for a in github.render(report).splitlines() if "DUP001" in a)
+    assert "line=1,title=dataqa DUP001::record 3: " in annotation and "(also line 1 (record 6))" in annotation
     pretty = tmp_path / "pretty" / "train.json"
     pretty.parent.mkdir()
     pretty.write_text(json.dumps(planted(), indent=2))

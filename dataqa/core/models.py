@@ -63,16 +63,22 @@ class Location:
         return self.file_line if self.file_line is not None else self.line
 
     @property
+    def on_line(self) -> str | None:
+        """What names the record among others on its line: its position in nested lists
+        (`data[0].paragraphs[1].qas[2]`), `record 3` on a line that starts several records; None
+        when the line alone says which record it is."""
+        if self.position is not None:
+            return self.position
+        return f"record {self.element}" if self.element is not None else None
+
+    @property
     def line_text(self) -> str | None:
-        """The physical line as a message names it: `7`, `1 (record 3)` on a line that starts
-        several records, `1 (data[0].paragraphs[1].qas[2])` for a record read out of nested lists;
-        None for a row of a table."""
+        """The physical line as a message names it: `7`, `1 (record 3)`, `1 (data[0].paragraphs[1]
+        .qas[2])` (see `on_line`); None for a row of a table."""
         line = self.physical_line
         if line is None:
             return None
-        if self.position is not None:
-            return f"{line} ({self.position})"
-        return f"{line} (record {self.element})" if self.element is not None else str(line)
+        return f"{line} ({self.on_line})" if self.on_line is not None else str(line)
 
     def where(self, path: str | None = None) -> str:
         """`path:line`, or `path row N` for a table row (`path` defaults to the location's own)."""
