@@ -753,3 +753,35 @@ def test_what_is_not_read_as_a_pair(tmp_path: Path, name: str) -> None:
     report = dataqa.scan(str(write_jsonl(tmp_path / "t.jsonl", NOT_PAIRS[name])), select=["FMT"])
     assert report.splits[0].format is None
     assert [f.check_id for f in report.findings] == ["FMT018"]
+
+
+def test_a_list_of_classes_under_a_label_name_is_read_as_multi_label(tmp_path: Path) -> None:
+    emotions = [["joy"], ["anger"], ["joy", "love"], ["sadness"], []]
+    rows = [
+        {
+            "comment_id": f"c{i}",
+            "comment_text": f"comment number {i} about the film",
+            "emotions": emotions[i % 5],
+        }
+        for i in range(30)
+    ]
+    rows[17] = {
+        **rows[4],
+        "comment_id": "c17",
+        "emotions": ["anger", "fear"],
+    }  # line 18: line 5 with other classes
+    report = dataqa.scan(str(write_jsonl(tmp_path / "t.jsonl", rows)), select=["FMT", "LBL001"])
+    (split,) = report.splits
+    assert (split.format, split.label_source, split.usable_rows) == ("classification", "emotions", 28)
+    assert split.input["note"].startswith('read as multi-label classification: "comment_text" is the text')
+    (finding,) = report.findings
+    assert (finding.check_id, [loc.line for loc in finding.locations]) == ("LBL001", [5, 18])
+    assert "label sets" in finding.message and '["anger","fear"]' in finding.message
+
+
+def test_answers_as_a_list_are_no_label_set(tmp_path: Path) -> None:
+    rows = [
+        {"question": f"Name a city in country {i}.", "answers": [f"city {i}", f"town {i}"]} for i in range(20)
+    ]
+    split = dataqa.scan(str(write_jsonl(tmp_path / "t.jsonl", rows)), select=["FMT"]).splits[0]
+    assert split.format != "classification"

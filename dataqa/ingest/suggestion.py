@@ -27,7 +27,7 @@ from typing import Any
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.detection import Detector
 from dataqa.ingest.issues import json_type
-from dataqa.ingest.layouts import CLASSIFICATION, LAYOUTS, META_KEYS, PAIR, RFT, ROLES, Layout
+from dataqa.ingest.layouts import CLASSIFICATION, LABEL_SET, LAYOUTS, META_KEYS, PAIR, RFT, ROLES, Layout
 from dataqa.ingest.rft import REFERENCE
 
 
@@ -216,12 +216,12 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str |
     """(text field, label field, metadata fields, second text field or None) when the surveyed
     records are text/label classification under other names: every key most records have is a
     free-text field (any name but a target's: "text", "sentence", "utterance", "query", ...), the
-    one field named like a label ("category", "intent", "target", ...) whose short values repeat,
-    an id or metadata key, or a value that is not a string (Rasa's "entities" list, a score); else
-    None. A field unique per record is an id and long text is not a label. Two free texts make a
-    sentence pair (premise and hypothesis, sentence1 and sentence2: NLI, paraphrase), the second
-    read as the pair's context; a target's name among them (question and answer), or a third text,
-    rules it out."""
+    one field named like a label ("category", "intent", "target", ...) whose short values repeat
+    (or that holds a list of classes per row: multi-label, `LABEL_SET`), an id or metadata key, or
+    a value that is not a string (Rasa's "entities" list, a score); else None. A field unique per
+    record is an id and long text is not a label. Two free texts make a sentence pair (premise and
+    hypothesis, sentence1 and sentence2: NLI, paraphrase), the second read as the pair's context; a
+    target's name among them (question and answer), or a third text, rules it out."""
     if survey.of_arrays or not survey.records:
         return None
     texts: list[str] = []
@@ -234,6 +234,8 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str |
             meta.append(key)
         elif named_label and survey.kind(key) in ("string", "number") and _label_like(survey, key):
             labels.append(key)
+        elif named_label and survey.kind(key) in _LABEL_SET_KINDS:
+            labels.append(key)  # a list of classes per row: multi-label ("emotions": ["joy", "love"])
         elif role in _TEXT_ROLES and _free_text(survey, key):
             texts.append(key)
         elif survey.kind(key) != "string" and not named_label:
@@ -242,7 +244,13 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str |
             return None
     if len(labels) != 1 or not 1 <= len(texts) <= 2:
         return None
+    if len(texts) == 2 and survey.kind(labels[0]) in _LABEL_SET_KINDS:
+        return None  # a sentence pair carries one class
     return texts[0], labels[0], meta, texts[1] if len(texts) == 2 else None
+
+
+_LABEL_SET_KINDS = ("array of string", "array of number", "array")
+"""Surveyed kinds of a label field that holds a list of classes per row ("array": empty lists)."""
 
 
 _LABEL_NAMES = frozenset({"target", "goldlabel", "labels"})
@@ -258,12 +266,24 @@ def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
         return None
     text, label, meta, second = found
     base = LAYOUTS[CLASSIFICATION]
-    if second is None:
+    types: tuple[tuple[str, str], ...] = ()
+    if survey.kind(label) in _LABEL_SET_KINDS:
+        title = (
+            f'multi-label classification: {{"{text}", "{label}": [classes]}} '
+            "(the label field found by its name and values)"
+        )
+        fields: tuple[tuple[str, str], ...] = ((text, "text"), (label, "label"))
+        types = ((label, LABEL_SET),)
+        note = (
+            f'read as multi-label classification: "{text}" is the text and "{label}" its set of classes '
+            "(a list per row); --label-field or --map names other fields"
+        )
+    elif second is None:
         title = (
             f'text/label classification: {{"{text}", "{label}"}} '
             "(the label field found by its name and values)"
         )
-        fields: tuple[tuple[str, str], ...] = ((text, "text"), (label, "label"))
+        fields = ((text, "text"), (label, "label"))
         note = (
             f'read as text/label classification: "{text}" is the text and "{label}" the label (short '
             "values that repeat); --label-field or --map names other fields"
@@ -276,7 +296,13 @@ def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
             "the label (short values that repeat); --label-field or --map names other fields"
         )
     layout = Layout(
-        CLASSIFICATION, CLASSIFICATION, title, base.example, fields, tuple((key, "meta") for key in meta)
+        CLASSIFICATION,
+        CLASSIFICATION,
+        title,
+        base.example,
+        fields,
+        tuple((key, "meta") for key in meta),
+        types=types,
     )
     return layout, note
 
