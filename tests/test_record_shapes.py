@@ -785,3 +785,46 @@ def test_answers_as_a_list_are_no_label_set(tmp_path: Path) -> None:
     ]
     split = dataqa.scan(str(write_jsonl(tmp_path / "t.jsonl", rows)), select=["FMT"]).splits[0]
     assert split.format != "classification"
+
+
+def flag_table(n: int = 40) -> list[list[str]]:
+    """A Jigsaw-like table: an id, a comment, and one 0/1 column a class."""
+    rows = [["id", "comment_text", "toxic", "obscene", "insult"]]
+    for i in range(n):
+        rows.append(
+            [f"{i:08x}", f"comment number {i} about the match", *(str(int(i % k == 0)) for k in (3, 4, 5))]
+        )
+    return rows
+
+
+def test_one_flag_column_a_class_is_read_as_multi_label(tmp_path: Path) -> None:
+    rows = flag_table()
+    rows[7][2] = "2"  # line 8: not a flag
+    rows[21][1], rows[21][2:] = rows[6][1], ["0", "1", "1"]  # line 22: line 7's comment with other classes
+    write_csv(tmp_path / "t.csv", rows)
+    report = dataqa.scan(str(tmp_path / "t.csv"), select=["FMT", "LBL001", "SIZE002"])
+    (split,) = report.splits
+    assert (split.format, split.label_source) == ("classification", "toxic, obscene, insult")
+    assert split.input["note"].startswith(
+        'read as multi-label classification: "comment_text" is the text, and each'
+    )
+    found = [
+        (f.check_id, [loc.line for loc in f.locations]) for f in report.findings if f.check_id != "SIZE002"
+    ]
+    assert found == [("FMT008", [8]), ("LBL001", [7, 22])]
+    assert report.findings[0].message == "\"toxic\" is '2'; a class flag is 0 or 1"
+    assert '\'["insult","obscene"]\' x1' in report.findings[1].message  # the set of the flags that are on
+    # rare classes are the flags' classes: none for "[]" (no flag on) or for a combination
+    rare = sorted(f.message.split("'")[1] for f in report.findings if f.check_id == "SIZE002")
+    assert rare == ["insult", "obscene", "toxic"]
+
+
+def test_what_is_not_read_as_one_flag_a_class(tmp_path: Path) -> None:
+    one_flag = [["text", "is_spam"], *([f"message {i} here", str(i % 2)] for i in range(30))]
+    two_texts = [
+        ["question", "passage", "toxic", "insult"],
+        *([f"question {i} here", f"a passage of text number {i}", str(i % 2), "0"] for i in range(30)),
+    ]
+    for name, rows in (("a.csv", one_flag), ("b.csv", two_texts)):
+        write_csv(tmp_path / name, rows)
+        assert dataqa.scan(str(tmp_path / name), select=["FMT"]).splits[0].format is None

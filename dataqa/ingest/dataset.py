@@ -250,6 +250,8 @@ def load_split(
     label_source = None
     kind = split_format.kind if split_format is not None else None
     label_key = split_format.source("label") if split_format is not None else None
+    if split_format is not None and split_format.flags and not label_field:
+        label_key = ", ".join(split_format.flags)  # one field a class: the set comes from all of them
     if label_field or kind == formats.CLASSIFICATION:
         label_source = label_field or label_key or "label"
     elif label_key is not None and kind not in (formats.KTO, STEPWISE):  # a map giving chat data a label

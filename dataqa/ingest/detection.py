@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dataqa.ingest.issues import json_type
-from dataqa.ingest.label_sets import is_label_set
-from dataqa.ingest.layouts import CLASSIFICATION, LABEL_SET, LAYOUTS, MISSING, Layout, lookup
+from dataqa.ingest.label_sets import flag_value, is_label_set
+from dataqa.ingest.layouts import CLASSIFICATION, LABEL_FLAG, LABEL_SET, LAYOUTS, MISSING, Layout, lookup
 
 _CACHE_MAX = 4096
 _CACHED_KEYS = 64
@@ -129,9 +129,12 @@ def detect_layout(obj: dict[str, Any], label_field: str | None = None) -> Layout
 def _has_type(value: Any, declared: str) -> bool:
     """Whether `value` has a layout's declared JSON type: "array of string" asks for a list whose
     first item is a string (UltraChat's turns, not SNIPS' segments), "array" for any list,
-    `LABEL_SET` for a list of class names or ids (a multi-label row's classes, possibly none)."""
+    `LABEL_SET` for a list of class names or ids (a multi-label row's classes, possibly none),
+    `LABEL_FLAG` for 0 or 1 (a multi-label row's class given as a field of its own)."""
     if declared == LABEL_SET:
         return is_label_set(value)
+    if declared == LABEL_FLAG:
+        return flag_value(value) is not None
     if declared.startswith("array of "):
         return isinstance(value, list) and bool(value) and json_type(value[0]) == declared[len("array of ") :]
     return json_type(value) == declared

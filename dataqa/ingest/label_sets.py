@@ -54,3 +54,19 @@ def label_classes(label: str) -> list[str]:
     if not isinstance(value, list) or any(isinstance(v, list | dict) for v in value):
         return [label]
     return sorted({scalar_text(v) for v in value})
+
+
+FLAG_VALUES = {0: False, 1: True, "0": False, "1": True, "false": False, "true": True}
+"""The values of a flag field (`dataqa.ingest.layouts.LABEL_FLAG`) and whether each is on: numbers,
+booleans, and the strings a CSV holds them as."""
+
+
+def flag_value(value: Any) -> bool | None:
+    """Whether a flag field's value is on (True), off (False), or not a flag at all (None)."""
+    if isinstance(value, str):
+        value = value.strip().lower()
+    elif isinstance(value, bool):
+        return value
+    elif not isinstance(value, int | float):
+        return None
+    return FLAG_VALUES.get(value)

@@ -57,6 +57,9 @@ MAPPED = "mapped"
 LABEL_SET = "array of scalar"
 """Declared type of a multi-label classification's label field: a list of class names or ids, one
 set of classes per row (`dataqa.ingest.label_sets`), possibly empty."""
+LABEL_FLAG = "flag"
+"""Declared type of one of a multi-label classification's flag fields (Jigsaw's "toxic", "insult",
+... one column a class): 0 or 1 (or false / true), whether the class the field names applies."""
 
 ROLES: dict[str, str] = {
     "prompt": "the input the model is given (a string; for KTO and preference, also a message list)",
@@ -203,7 +206,13 @@ class Layout:
     def multi_label(self) -> bool:
         """Whether the layout reads multi-label classification: its label field is declared a set of
         classes (`LABEL_SET`), so each row's label is a set, not one class."""
-        return self.kind == CLASSIFICATION and any(t == LABEL_SET for _, t in self.types)
+        return self.kind == CLASSIFICATION and any(t in (LABEL_SET, LABEL_FLAG) for _, t in self.types)
+
+    @cached_property
+    def flags(self) -> tuple[str, ...]:
+        """The flag fields of a multi-label layout whose classes are one field each (`LABEL_FLAG`):
+        a row's set is the names of the fields that are on."""
+        return tuple(f for f, t in self.types if t == LABEL_FLAG)
 
     @cached_property
     def required_keys(self) -> frozenset[str]:

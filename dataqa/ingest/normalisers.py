@@ -39,8 +39,8 @@ from dataqa.ingest.formats import (
     VERTEX_ROLES,
     WRONG_TYPE,
 )
-from dataqa.ingest.issues import a_json_type, json_type
-from dataqa.ingest.label_sets import is_label_set, label_set_text
+from dataqa.ingest.issues import a_json_type, excerpt, json_type
+from dataqa.ingest.label_sets import flag_value, is_label_set, label_set_text
 from dataqa.ingest.layouts import (
     CHAT,
     CLASSIFICATION,
@@ -252,11 +252,21 @@ def _normalise_classification(
     obj: dict[str, Any], rec: Record, layout: Layout, label_field: str | None
 ) -> None:
     """Text (or a sentence pair) and its class; in a multi-label layout, its set of classes in the
-    canonical form of `dataqa.ingest.label_sets` (a list of objects there is still LBL008's)."""
+    canonical form of `dataqa.ingest.label_sets` (a list of objects there is still LBL008's), and
+    with one flag field a class, the names of the fields that are on (detection has checked that
+    every flag holds 0 or 1)."""
     text = string_field(obj, layout.source("text") or "text", rec, lenient=layout.lenient)
     # sentence-pair classification: the pair is the input, and a pair layout's second text is required
     second = _optional(obj, layout, "context", rec, required=any(r == "context" for _, r in layout.fields))
     text = f"{text}\n\n{second}" if second.strip() else text
+    if layout.flags and not label_field:  # one field a class (Jigsaw): the set of those that are on
+        values = {f: flag_value(obj.get(f)) for f in layout.flags}
+        for f, on in values.items():
+            if on is None:
+                rec.issue(WRONG_TYPE, f'"{f}" is {excerpt(str(obj.get(f)), 40)!r}; a class flag is 0 or 1')
+        rec.label = label_set_text([f for f, on in values.items() if on])
+        rec.turns = [("user", text), ("assistant", rec.label)]
+        return
     key = label_field if label_field and label_field in obj else layout.source("label") or "label"
     value = lookup(obj, key)
     if value is MISSING:

@@ -27,7 +27,17 @@ from typing import Any
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.detection import Detector
 from dataqa.ingest.issues import json_type
-from dataqa.ingest.layouts import CLASSIFICATION, LABEL_SET, LAYOUTS, META_KEYS, PAIR, RFT, ROLES, Layout
+from dataqa.ingest.layouts import (
+    CLASSIFICATION,
+    LABEL_FLAG,
+    LABEL_SET,
+    LAYOUTS,
+    META_KEYS,
+    PAIR,
+    RFT,
+    ROLES,
+    Layout,
+)
 from dataqa.ingest.rft import REFERENCE
 
 
@@ -163,9 +173,17 @@ def _is_quantity(key: str) -> bool:
     return any(word in _QUANTITY_WORDS for word in words)
 
 
+_ID_WORDS = frozenset({"id", "ids", "idx", "index", "uid", "uuid", "guid", "qid", "pid", "docid"})
+"""Words of a key's name that make it a record's identifier, first or last ("id", "qId", "pairID",
+"message_id", "id_str", Quora's "qid1"); not a word that only starts or ends like one ("identity_hate",
+"valid", "paid")."""
+
+
 def _is_id(survey: KeySurvey, key: str) -> bool:
-    name = _words(key)
-    return name in ("id", "idx", "index", "uid", "uuid") or name.endswith("id") or name.startswith("id")
+    """Whether the key names the record rather than says something about it (its words, camelCase
+    and digits split: `_ID_WORDS` first or last)."""
+    words = [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", key)]
+    return bool(words) and (words[0] in _ID_WORDS or words[-1] in _ID_WORDS)
 
 
 def _messages_like(survey: KeySurvey, key: str) -> bool:
@@ -258,12 +276,81 @@ _LABEL_NAMES = frozenset({"target", "goldlabel", "labels"})
 short value that repeats under one of them is a class."""
 
 
+_FLAG_TEXTS = frozenset({"0", "1", "0.0", "1.0", "true", "false"})
+"""A flag's surveyed values (numbers as their repr, strings lower-cased): 0 or 1, false or true."""
+
+
+def _flag_like(survey: KeySurvey, key: str) -> bool:
+    """Values that are 0 or 1 (or booleans): one class's flag in a one-field-a-class table. One
+    other short value is a slip in a flag column (a "2"), reported on its record, not a reason to
+    read the table otherwise."""
+    kinds = survey.kinds.get(key, Counter())
+    if kinds["boolean"] == survey.keys[key]:
+        return True
+    values = {v.strip().lower() for v in survey.distinct.get(key, set())}
+    others = values - _FLAG_TEXTS
+    return (
+        kinds["number"] + kinds["string"] == survey.keys[key]
+        and bool(values & _FLAG_TEXTS)
+        and (not others or (len(others) == 1 and len(values) > 2 and len(next(iter(others))) <= 4))
+    )
+
+
+FLAG_FIELDS = 2
+"""Flag fields it takes at least to read a table as multi-label by flags (one flag is a binary label)."""
+
+
+def flag_fields(survey: KeySurvey) -> tuple[str, list[str], list[str]] | None:
+    """(text field, flag fields, metadata fields) when the surveyed records are multi-label
+    classification with one field a class (Jigsaw's `comment_text` beside `toxic`, `obscene`,
+    `insult`, ... each 0 or 1): one free text, at least `FLAG_FIELDS` fields whose values are all 0
+    or 1, and ids or metadata; else None."""
+    if survey.of_arrays or not survey.records:
+        return None
+    texts: list[str] = []
+    flags: list[str] = []
+    meta: list[str] = []
+    for key in survey.common():
+        role = _role_by_name(key)
+        if _is_id(survey, key) or key.lower() in META_KEYS:
+            meta.append(key)
+        elif _flag_like(survey, key):
+            flags.append(key)
+        elif role in _TEXT_ROLES and _free_text(survey, key):
+            texts.append(key)
+        elif survey.kind(key) not in ("string", "number") and role is None:
+            meta.append(key)
+        else:
+            return None
+    if len(texts) != 1 or len(flags) < FLAG_FIELDS:
+        return None
+    return texts[0], flags, meta
+
+
 def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
-    """The text/label classification layout `classification_fields` finds, with the sentence that
-    says what was taken, or None."""
+    """The text/label classification layout `classification_fields` finds (or the multi-label one
+    `flag_fields` finds), with the sentence that says what was taken, or None."""
     found = classification_fields(survey)
     if found is None:
-        return None
+        flagged = flag_fields(survey)
+        if flagged is None:
+            return None
+        text, flags, meta = flagged
+        shown = ", ".join(f'"{f}"' for f in flags[:8]) + (", ..." if len(flags) > 8 else "")
+        layout = Layout(
+            CLASSIFICATION,
+            CLASSIFICATION,
+            f'multi-label classification, one field a class: {{"{text}", {shown}}} (0 or 1 each)',
+            LAYOUTS[CLASSIFICATION].example,
+            ((text, "text"), *((f, "label") for f in flags)),
+            tuple((key, "meta") for key in meta),
+            types=tuple((f, LABEL_FLAG) for f in flags),
+        )
+        note = (
+            f'read as multi-label classification: "{text}" is the text, and each of {shown} (0 or 1) says '
+            "whether the class it names applies; --map names other fields"
+        )
+        return layout, note
     text, label, meta, second = found
     base = LAYOUTS[CLASSIFICATION]
     types: tuple[tuple[str, str], ...] = ()
