@@ -186,6 +186,12 @@ def _is_id(survey: KeySurvey, key: str) -> bool:
     return bool(words) and (words[0] in _ID_WORDS or words[-1] in _ID_WORDS)
 
 
+def _is_meta(survey: KeySurvey, key: str) -> bool:
+    """Whether the key names the record (`_is_id`) or is a metadata key data sets are published with
+    (`META_KEYS`): never a text, a label or an answer in a guessed reading."""
+    return _is_id(survey, key) or key.lower() in META_KEYS
+
+
 def _messages_like(survey: KeySurvey, key: str) -> bool:
     inner = survey.nested.get(key, Counter())
     return survey.kind(key) == "array of object" and (
@@ -248,7 +254,7 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str |
     for key in survey.common():
         role = _role_by_name(key)
         named_label = role == "label" or _words(key) in _LABEL_NAMES
-        if _is_id(survey, key) or key.lower() in META_KEYS:
+        if _is_meta(survey, key):
             meta.append(key)
         elif named_label and survey.kind(key) in ("string", "number") and _label_like(survey, key):
             labels.append(key)
@@ -312,7 +318,7 @@ def flag_fields(survey: KeySurvey) -> tuple[str, list[str], list[str]] | None:
     meta: list[str] = []
     for key in survey.common():
         role = _role_by_name(key)
-        if _is_id(survey, key) or key.lower() in META_KEYS:
+        if _is_meta(survey, key):
             meta.append(key)
         elif _flag_like(survey, key):
             flags.append(key)
@@ -415,7 +421,7 @@ def pair_fields(survey: KeySurvey) -> tuple[dict[str, str], list[str]] | None:
     meta: list[str] = []
     for key in survey.common():
         kind, role = survey.kind(key), _role_by_name(key)
-        if _is_id(survey, key) or key.lower() in META_KEYS or (role != "response" and _is_quantity(key)):
+        if _is_meta(survey, key) or (role != "response" and _is_quantity(key)):
             meta.append(key)
         elif kind != "string":
             if role is not None:  # a request, an answer or a label that is not text: not a guess to make
@@ -452,7 +458,7 @@ def graded_prompt_fields(survey: KeySurvey) -> tuple[str, list[str], list[str]] 
     for key in survey.common():
         if key == prompts[0]:
             continue
-        if _is_id(survey, key) or key.lower() in META_KEYS or survey.kind(key) == "null":
+        if _is_meta(survey, key) or survey.kind(key) == "null":
             meta.append(key)
         elif _messages_like(survey, key) or _role_by_name(key) in ("messages", "chosen", "rejected"):
             return None  # a conversation beside the prompt: a chat or a preference pair, not a reference
