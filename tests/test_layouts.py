@@ -26,7 +26,7 @@ from dataqa.ingest.detection import Detector
 from dataqa.ingest.fieldmaps import mapped_layouts, parse_map
 from dataqa.ingest.layouts import LAYOUTS, ROLES
 from dataqa.ingest.normalisers import normalise
-from dataqa.ingest.suggestion import KeySurvey
+from dataqa.ingest.survey import KeySurvey
 from dataqa.ingest.unrecognised import suggestion
 
 

@@ -19,6 +19,7 @@ import polars as pl
 from dataqa.core import threads
 from dataqa.ingest import chat_templates, formats, passes, rft
 from dataqa.ingest.formats import RecordIssue
+from dataqa.ingest.guesses import classification_layout, pair_layout
 from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.label_inference import closed_set_labels
 from dataqa.ingest.layouts import (
@@ -44,7 +45,7 @@ from dataqa.ingest.passes import (  # the canonical frames' columns, re-exported
 )
 from dataqa.ingest.readers.source import Input, open_input
 from dataqa.ingest.reading import Reading
-from dataqa.ingest.suggestion import KeySurvey, classification_layout, pair_layout
+from dataqa.ingest.survey import KeySurvey
 from dataqa.ingest.unrecognised import unrecognised_detail
 
 SPLIT_NAMES = ("train", "valid", "test")

@@ -13,7 +13,8 @@ from rapidfuzz import fuzz, process
 from dataqa.ingest.fieldmaps import map_options, mapped_layouts
 from dataqa.ingest.layouts import LAYOUTS, ROLES, Layout
 from dataqa.ingest.readers.nested import CONTEXT, PARAGRAPHS, QUESTIONS
-from dataqa.ingest.suggestion import KeySurvey, readable_share, suggest_map
+from dataqa.ingest.suggestion import readable_share, suggest_map
+from dataqa.ingest.survey import KeySurvey
 
 READ_SHARE = 0.5
 """A suggestion is made only when it reads at least this share of the surveyed records."""

@@ -1,0 +1,306 @@
+"""The readings the scan takes without asking, for records in no known layout, and says it took.
+
+Records of one free-text field and one field named like a label whose short values repeat
+(Banking77's `text,category`, `utterance`/`intent`) are text/label classification, two free texts
+and such a label (NLI's premise/hypothesis, sentence1/sentence2) a sentence pair; a list of classes
+under a label's name, or one 0/1 field a class (Jigsaw), multi-label classification
+(`classification_layout`). Records of one text named like a request and one named like its answer,
+under names no layout lists (`{"prompt", "answer"}`, `{"question", "solution"}`), are a request and
+its answer; a request written as messages beside a reference (`{"prompt": [{"role": "user", ...}],
+"answer": "18"}`, the shape TRL's GRPO and verl read) is reinforcement-learning data, read as RFT
+(`pair_layout`). Each is built from the keys of the file's first records (`dataqa.ingest.survey`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from dataqa.ingest.layouts import CLASSIFICATION, LABEL_FLAG, LABEL_SET, LAYOUTS, PAIR, RFT, ROLES, Layout
+from dataqa.ingest.rft import REFERENCE
+from dataqa.ingest.survey import (
+    TEXT_ROLES,
+    KeySurvey,
+    free_text,
+    is_meta,
+    is_quantity,
+    key_words,
+    label_like,
+    messages_like,
+    role_by_name,
+)
+
+
+def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str | None] | None:
+    """(text field, label field, metadata fields, second text field or None) when the surveyed
+    records are text/label classification under other names: every key most records have is a
+    free-text field (any name but a target's: "text", "sentence", "utterance", "query", ...), the
+    one field named like a label ("category", "intent", "target", ...) whose short values repeat
+    (or that holds a list of classes per row: multi-label, `LABEL_SET`), an id or metadata key, or
+    a value that is not a string (Rasa's "entities" list, a score); else None. A field unique per
+    record is an id and long text is not a label. Two free texts make a sentence pair (premise and
+    hypothesis, sentence1 and sentence2: NLI, paraphrase), the second read as the pair's context; a
+    target's name among them (question and answer), or a third text, rules it out."""
+    if survey.of_arrays or not survey.records:
+        return None
+    texts: list[str] = []
+    labels: list[str] = []
+    meta: list[str] = []
+    for key in survey.common():
+        role = role_by_name(key)
+        named_label = role == "label" or key_words(key) in _LABEL_NAMES
+        if is_meta(survey, key):
+            meta.append(key)
+        elif named_label and survey.kind(key) in ("string", "number") and label_like(survey, key):
+            labels.append(key)
+        elif named_label and survey.kind(key) in _LABEL_SET_KINDS:
+            labels.append(key)  # a list of classes per row: multi-label ("emotions": ["joy", "love"])
+        elif role in TEXT_ROLES and free_text(survey, key):
+            texts.append(key)
+        elif survey.kind(key) != "string" and not named_label:
+            meta.append(key)
+        else:
+            return None
+    if len(labels) != 1 or not 1 <= len(texts) <= 2:
+        return None
+    if len(texts) == 2 and survey.kind(labels[0]) in _LABEL_SET_KINDS:
+        return None  # a sentence pair carries one class
+    return texts[0], labels[0], meta, texts[1] if len(texts) == 2 else None
+
+
+_LABEL_SET_KINDS = ("array of string", "array of number", "array")
+"""Surveyed kinds of a label field that holds a list of classes per row ("array": empty lists)."""
+
+
+_LABEL_NAMES = frozenset({"target", "goldlabel", "labels"})
+"""Names of a label field that the role words do not give ("target" is also an answer's name): a
+short value that repeats under one of them is a class."""
+
+
+_FLAG_TEXTS = frozenset({"0", "1", "0.0", "1.0", "true", "false"})
+"""A flag's surveyed values (numbers as their repr, strings lower-cased): 0 or 1, false or true."""
+
+
+def _flag_like(survey: KeySurvey, key: str) -> bool:
+    """Values that are 0 or 1 (or booleans): one class's flag in a one-field-a-class table. One
+    other short value is a slip in a flag column (a "2"), reported on its record, not a reason to
+    read the table otherwise."""
+    kinds = survey.kinds.get(key, Counter())
+    if kinds["boolean"] == survey.keys[key]:
+        return True
+    values = {v.strip().lower() for v in survey.distinct.get(key, set())}
+    others = values - _FLAG_TEXTS
+    return (
+        kinds["number"] + kinds["string"] == survey.keys[key]
+        and bool(values & _FLAG_TEXTS)
+        and (not others or (len(others) == 1 and len(values) > 2 and len(next(iter(others))) <= 4))
+    )
+
+
+FLAG_FIELDS = 2
+"""Flag fields it takes at least to read a table as multi-label by flags (one flag is a binary label)."""
+
+
+def flag_fields(survey: KeySurvey) -> tuple[str, list[str], list[str]] | None:
+    """(text field, flag fields, metadata fields) when the surveyed records are multi-label
+    classification with one field a class (Jigsaw's `comment_text` beside `toxic`, `obscene`,
+    `insult`, ... each 0 or 1): one free text, at least `FLAG_FIELDS` fields whose values are all 0
+    or 1, and ids or metadata; else None."""
+    if survey.of_arrays or not survey.records:
+        return None
+    texts: list[str] = []
+    flags: list[str] = []
+    meta: list[str] = []
+    for key in survey.common():
+        role = role_by_name(key)
+        if is_meta(survey, key):
+            meta.append(key)
+        elif _flag_like(survey, key):
+            flags.append(key)
+        elif role in TEXT_ROLES and free_text(survey, key):
+            texts.append(key)
+        elif survey.kind(key) not in ("string", "number") and role is None:
+            meta.append(key)
+        else:
+            return None
+    if len(texts) != 1 or len(flags) < FLAG_FIELDS:
+        return None
+    return texts[0], flags, meta
+
+
+def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
+    """The text/label classification layout `classification_fields` finds (or the multi-label one
+    `flag_fields` finds), with the sentence that says what was taken, or None."""
+    found = classification_fields(survey)
+    if found is None:
+        flagged = flag_fields(survey)
+        if flagged is None:
+            return None
+        text, flags, meta = flagged
+        shown = ", ".join(f'"{f}"' for f in flags[:8]) + (", ..." if len(flags) > 8 else "")
+        layout = Layout(
+            CLASSIFICATION,
+            CLASSIFICATION,
+            f'multi-label classification, one field a class: {{"{text}", {shown}}} (0 or 1 each)',
+            LAYOUTS[CLASSIFICATION].example,
+            ((text, "text"), *((f, "label") for f in flags)),
+            tuple((key, "meta") for key in meta),
+            types=tuple((f, LABEL_FLAG) for f in flags),
+        )
+        note = (
+            f'read as multi-label classification: "{text}" is the text, and each of {shown} (0 or 1) says '
+            "whether the class it names applies; --map names other fields"
+        )
+        return layout, note
+    text, label, meta, second = found
+    base = LAYOUTS[CLASSIFICATION]
+    types: tuple[tuple[str, str], ...] = ()
+    if survey.kind(label) in _LABEL_SET_KINDS:
+        title = (
+            f'multi-label classification: {{"{text}", "{label}": [classes]}} '
+            "(the label field found by its name and values)"
+        )
+        fields: tuple[tuple[str, str], ...] = ((text, "text"), (label, "label"))
+        types = ((label, LABEL_SET),)
+        note = (
+            f'read as multi-label classification: "{text}" is the text and "{label}" its set of classes '
+            "(a list per row); --label-field or --map names other fields"
+        )
+    elif second is None:
+        title = (
+            f'text/label classification: {{"{text}", "{label}"}} '
+            "(the label field found by its name and values)"
+        )
+        fields = ((text, "text"), (label, "label"))
+        note = (
+            f'read as text/label classification: "{text}" is the text and "{label}" the label (short '
+            "values that repeat); --label-field or --map names other fields"
+        )
+    else:
+        title = f'sentence-pair classification: {{"{text}", "{second}", "{label}"}} (NLI, paraphrase)'
+        fields = ((text, "text"), (second, "context"), (label, "label"))
+        note = (
+            f'read as sentence-pair classification: "{text}" and "{second}" are the pair and "{label}" '
+            "the label (short values that repeat); --label-field or --map names other fields"
+        )
+    layout = Layout(
+        CLASSIFICATION,
+        CLASSIFICATION,
+        title,
+        base.example,
+        fields,
+        tuple((key, "meta") for key in meta),
+        types=types,
+    )
+    return layout, note
+
+
+_PAIR_ROLES = ("prompt", "response", "context", "system")
+"""The roles `pair_fields` reads: a request, its answer, a passage and a system prompt."""
+
+
+def pair_fields(survey: KeySurvey) -> tuple[dict[str, str], list[str]] | None:
+    """(field map, metadata fields) when the surveyed records are a request and its answer under
+    names no layout lists (`{"prompt", "answer"}`, `{"question", "solution"}`, `{"problem",
+    "answer"}`); else None. Every key most records have must be one of: a free text named like a
+    request ("prompt", "question", "problem", ...), a text named like its answer ("answer",
+    "solution", "output", ...; short answers too: "7", "Paris"), at most one passage ("context")
+    and one system prompt, or metadata (an id, a known metadata key, a count or score, short values
+    that repeat such as a source or a category, a value that is not text under a name of no text
+    role). Exactly one request and one answer. Anything else (a second request, a free text whose
+    name says nothing, a request or answer that is not text) leaves the reading to the user (`--map`):
+    which field is the answer would be a guess."""
+    if survey.of_arrays or not survey.records:
+        return None
+    roles: dict[str, str] = {}
+    meta: list[str] = []
+    for key in survey.common():
+        kind, role = survey.kind(key), role_by_name(key)
+        if is_meta(survey, key) or (role != "response" and is_quantity(key)):
+            meta.append(key)
+        elif kind != "string":
+            if role is not None:  # a request, an answer or a label that is not text: not a guess to make
+                return None
+            meta.append(key)
+        elif role == "response" or (role in _PAIR_ROLES and free_text(survey, key)):
+            if role in roles.values():
+                return None
+            roles[key] = role
+        elif label_like(survey, key) and role in (None, "label", "prompt", "text"):
+            meta.append(key)  # a source, a category, a type: short values that repeat
+        else:
+            return None
+    if sorted(roles.values()).count("prompt") != 1 or "response" not in roles.values():
+        return None
+    return roles, meta
+
+
+def graded_prompt_fields(survey: KeySurvey) -> tuple[str, list[str], list[str]] | None:
+    """(the messages field, the reference fields, metadata fields) when the surveyed records are
+    prompts written as messages under a request's name ("prompt") beside what a reward compares the
+    model's answer with ("answer", "solution", "ground_truth", a verl "reward_model" object): the
+    prompt-and-reference data of online reinforcement learning (TRL's GRPO, verl), the shape of
+    OpenAI RFT under other names. A key named like an answer, a label or a reward's input
+    (`_REFERENCE_WORDS`) is a reference; every other key most records have is metadata; at least one
+    reference. Else None."""
+    if survey.of_arrays or not survey.records:
+        return None
+    prompts = [k for k in survey.common() if messages_like(survey, k) and role_by_name(k) == "prompt"]
+    if len(prompts) != 1:
+        return None
+    references: list[str] = []
+    meta: list[str] = []
+    for key in survey.common():
+        if key == prompts[0]:
+            continue
+        if is_meta(survey, key) or survey.kind(key) == "null":
+            meta.append(key)
+        elif messages_like(survey, key) or role_by_name(key) in ("messages", "chosen", "rejected"):
+            return None  # a conversation beside the prompt: a chat or a preference pair, not a reference
+        elif role_by_name(key) in ("response", "label") or any(w in key_words(key) for w in _REFERENCE_WORDS):
+            references.append(key)
+        else:
+            meta.append(key)  # verl's "data_source", "ability", "extra_info": about the prompt, not scored
+    return (prompts[0], references, meta) if references else None
+
+
+_REFERENCE_WORDS = ("reward", "truth", "reference", "gold", "expected", "grader", "verif")
+"""Words in a key's name, beside those of an answer or a label, that say a reward reads it
+("ground_truth", verl's "reward_model", "reference_answer", "expected_output", "verification_info")."""
+
+
+def pair_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
+    """The request/answer layout `pair_fields` finds, or the RFT layout `graded_prompt_fields`
+    finds, with the sentence that says what was taken; or None."""
+    graded = graded_prompt_fields(survey)
+    if graded is not None:
+        prompt, references, meta = graded
+        shown = ", ".join(f'"{k}"' for k in references)
+        base = LAYOUTS[RFT]
+        layout = Layout(
+            base.name,
+            RFT,
+            f'prompts as messages with a reference: {{"{prompt}": [...], {shown}}} (GRPO, verl)',
+            base.example,
+            ((prompt, "messages"),),
+            (*((key, "meta") for key in meta), *((key, REFERENCE) for key in references)),
+        )
+        note = (
+            f'read as reinforcement-learning prompts: "{prompt}" holds the messages the model answers and '
+            f"{shown} what its answer is scored against (as OpenAI RFT data); --map names other fields"
+        )
+        return layout, note
+    found = pair_fields(survey)
+    if found is None:
+        return None
+    roles, meta = found
+    by_role = {role: key for key, role in roles.items()}
+    request, answer = by_role["prompt"], by_role["response"]
+    title = f'request/answer: {{"{request}", "{answer}"}} (the fields found by their names)'
+    note = (
+        f'read as a request and its answer: "{request}" is the request and "{answer}" the answer '
+        "(found by their names); --map names other fields"
+    )
+    order = list(ROLES)
+    fields = tuple(sorted(roles.items(), key=lambda kv: order.index(kv[1])))
+    base = LAYOUTS["prompt_response"]
+    return Layout(base.name, PAIR, title, base.example, fields, tuple((key, "meta") for key in meta)), note

@@ -1,0 +1,215 @@
+"""What a file's first records hold, key by key, and what each key's name and values say it is.
+
+`KeySurvey` records the keys of a file's first records and the JSON types of their values; the
+readers below judge one key of it: its role by name (`role_by_name`), whether it is an id or
+metadata, a count, a conversation, a label (short values that repeat) or free text. The guesses
+that read a file without options (`dataqa.ingest.guesses`) and the `--map` suggestion for one in no
+known layout (`dataqa.ingest.suggestion`) are built from them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from dataqa.ingest.damage import ArrayRecord
+from dataqa.ingest.issues import json_type
+from dataqa.ingest.layouts import META_KEYS
+
+
+@dataclass
+class KeySurvey:
+    """The keys of the first records of a file, with the JSON types of their values: what the one
+    finding for a file in no known layout lists, and what its suggested `--map` is built from."""
+
+    records: int = 0
+    keys: Counter[str] = field(default_factory=Counter)
+    kinds: dict[str, Counter[str]] = field(default_factory=dict)
+    lengths: Counter[str] = field(default_factory=Counter)
+    """Total characters of each key's string values."""
+    distinct: dict[str, set[str]] = field(default_factory=dict)
+    """Distinct short string and number values of each key, up to `DISTINCT` + 1 (a label has few)."""
+    nested: dict[str, Counter[str]] = field(default_factory=dict)
+    """Keys of the objects in a key's list of objects (self-instruct's "instances")."""
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    """The first records, to try a suggestion on."""
+    arrays: int = 0
+    """Records written as JSON arrays (their keys are positions: "0", "1", ...)."""
+
+    SAMPLES = 200
+    DISTINCT = 200
+
+    def add(self, obj: dict[str, Any]) -> None:
+        self.records += 1
+        self.arrays += isinstance(obj, ArrayRecord)
+        if len(self.samples) < self.SAMPLES:
+            self.samples.append(_shrink(obj))
+        for key, value in islice(obj.items(), 200):
+            key = str(key)[:100]
+            self.keys[key] += 1
+            kind = json_type(value)
+            if kind == "array" and value:
+                kind = "array of " + json_type(value[0])
+                if isinstance(value[0], dict):
+                    self.nested.setdefault(key, Counter()).update(str(k)[:100] for k in islice(value[0], 50))
+            self.kinds.setdefault(key, Counter())[kind] += 1
+            if isinstance(value, str):
+                self.lengths[key] += len(value)
+                seen = self.distinct.setdefault(key, set())
+                if len(seen) <= self.DISTINCT and len(value) <= 64:
+                    seen.add(value)
+                elif len(value) > 64:
+                    seen.add(f"<long {len(seen)}>")
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                seen = self.distinct.setdefault(key, set())
+                if len(seen) <= self.DISTINCT:
+                    seen.add(repr(value))
+
+    def common(self, share: float = 0.5) -> list[str]:
+        """Keys at least `share` of the records have, most frequent first."""
+        return [k for k, n in self.keys.most_common() if n >= share * self.records]
+
+    def kind(self, key: str) -> str:
+        return self.kinds[key].most_common(1)[0][0] if key in self.kinds else ""
+
+    def mean_length(self, key: str) -> float:
+        strings = self.kinds.get(key, Counter())["string"]
+        return self.lengths[key] / strings if strings else 0.0
+
+    @property
+    def of_arrays(self) -> bool:
+        """Whether most records were written as JSON arrays."""
+        return self.arrays * 2 > self.records
+
+
+_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("messages", ("messages", "conversation", "conversations", "dialog", "dialogue", "turns", "chat")),
+    ("chosen", ("chosen", "preferred", "accepted", "better", "winner")),
+    ("rejected", ("rejected", "dispreferred", "worse", "loser")),
+    ("system", ("system", "systemprompt")),
+    ("context", ("context", "passage", "document", "background", "evidence")),
+    ("response", ("answer", "response", "output", "completion", "target", "solution", "reply", "summary")),
+    ("prompt", ("question", "query", "prompt", "instruction", "problem", "request", "input", "utterance")),
+    (
+        "label",
+        (
+            "label",
+            "intent",
+            "category",
+            "class",
+            "tag",
+            "sentiment",
+            "topic",
+            "emotion",
+            "polarity",
+            "stars",
+            "rating",
+        ),
+    ),
+    ("text", ("text", "content", "body", "sentence", "document")),
+]
+"""Words in a key's name that suggest its role, most telling first."""
+
+
+def key_words(key: str) -> str:
+    return re.sub(r"[^a-z]", "", key.lower())
+
+
+def role_by_name(key: str) -> str | None:
+    name = key_words(key)
+    for role, words in _WORDS:
+        if any(w in name for w in words):
+            return role
+    return None
+
+
+_QUANTITY_WORDS = frozenset(
+    {
+        "num",
+        "number",
+        "count",
+        "n",
+        "score",
+        "scores",
+        "rating",
+        "ratings",
+        "rank",
+        "length",
+        "len",
+        "total",
+        "size",
+    }
+)
+"""Words of a key's name that say it counts or scores what the rest names ("num_responses",
+"answer_length", "score_chosen"): a number about a text, never the text itself."""
+
+
+def is_quantity(key: str) -> bool:
+    words = re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", key).lower())
+    return any(word in _QUANTITY_WORDS for word in words)
+
+
+_ID_WORDS = frozenset({"id", "ids", "idx", "index", "uid", "uuid", "guid", "qid", "pid", "docid"})
+"""Words of a key's name that make it a record's identifier, first or last ("id", "qId", "pairID",
+"message_id", "id_str", Quora's "qid1"); not a word that only starts or ends like one ("identity_hate",
+"valid", "paid")."""
+
+
+def is_id(survey: KeySurvey, key: str) -> bool:
+    """Whether the key names the record rather than says something about it (its words, camelCase
+    and digits split: `_ID_WORDS` first or last)."""
+    words = [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", key)]
+    return bool(words) and (words[0] in _ID_WORDS or words[-1] in _ID_WORDS)
+
+
+def is_meta(survey: KeySurvey, key: str) -> bool:
+    """Whether the key names the record (`is_id`) or is a metadata key data sets are published with
+    (`META_KEYS`): never a text, a label or an answer in a guessed reading."""
+    return is_id(survey, key) or key.lower() in META_KEYS
+
+
+def messages_like(survey: KeySurvey, key: str) -> bool:
+    inner = survey.nested.get(key, Counter())
+    return survey.kind(key) == "array of object" and (
+        ("role" in inner and "content" in inner) or ("from" in inner and "value" in inner)
+    )
+
+
+def _shrink(value: Any, depth: int = 0) -> Any:
+    """A small copy of a record that keeps what detection reads (keys, JSON types, the first list
+    items), so the survey's samples cost little whatever the records hold."""
+    if isinstance(value, str):
+        return value[:64]
+    if depth >= 4:
+        return None if isinstance(value, dict | list) else value
+    if isinstance(value, list):
+        return [_shrink(v, depth + 1) for v in value[:2]]
+    if isinstance(value, dict):
+        return {k: _shrink(v, depth + 1) for k, v in islice(value.items(), 64)}
+    return value
+
+
+def label_like(survey: KeySurvey, key: str) -> bool:
+    """Short strings (or numbers) that repeat: a class label; not free text, and not an id (whose
+    values are unique per record)."""
+    distinct = survey.distinct.get(key, set())
+    kinds = survey.kinds.get(key, Counter())
+    values = kinds["string"] + kinds["number"]
+    return (
+        values > 0
+        and len(distinct) <= survey.DISTINCT
+        and len(distinct) <= 0.5 * values
+        and survey.mean_length(key) <= 40
+    )
+
+
+def free_text(survey: KeySurvey, key: str) -> bool:
+    """Strings that are not a label: the text of an example."""
+    return survey.kind(key) == "string" and not label_like(survey, key)
+
+
+TEXT_ROLES = (None, "prompt", "text", "context")
+"""Roles a key's name may suggest for the one text of a classification record (not "answer")."""
