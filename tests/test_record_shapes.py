@@ -828,3 +828,20 @@ def test_what_is_not_read_as_one_flag_a_class(tmp_path: Path) -> None:
     for name, rows in (("a.csv", one_flag), ("b.csv", two_texts)):
         write_csv(tmp_path / name, rows)
         assert dataqa.scan(str(tmp_path / name), select=["FMT"]).splits[0].format is None
+
+
+def test_a_numeric_answer_is_a_short_answer_not_a_broken_record(tmp_path: Path) -> None:
+    known = [{"question": f"What is {i} times 3?", "answer": i * 3} for i in range(30)]
+    known[4]["answer"] = None  # line 5: no answer at all is still a defect
+    guessed = [{"problem": f"What is {i} times 7?", "answer": i * 7.5, "level": "1"} for i in range(30)]
+    for name, rows, layout in (
+        ("q.jsonl", known, "question_answer"),
+        ("p.jsonl", guessed, "prompt_response"),
+    ):
+        report = dataqa.scan(str(write_jsonl(tmp_path / name, rows)), select=["FMT"])
+        assert report.splits[0].format == layout
+        found = [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings]
+        assert found == ([("FMT008", [5])] if name == "q.jsonl" else [])
+    chat = [{"messages": [{"role": "user", "content": "2 x 3?"}, {"role": "assistant", "content": 6}]}]
+    report = dataqa.scan(str(write_jsonl(tmp_path / "c.jsonl", chat * 3)), select=["FMT008"])
+    assert [f.check_id for f in report.findings] == ["FMT008"] * 3  # a message's content must be text

@@ -202,8 +202,8 @@ def pair_fields(survey: KeySurvey) -> tuple[dict[str, str], list[str]] | None:
     """(field map, metadata fields) when the surveyed records are a request and its answer under
     names no layout lists (`{"prompt", "answer"}`, `{"question", "solution"}`, `{"problem",
     "answer"}`); else None. Every key most records have must be one of: a free text named like a
-    request ("prompt", "question", "problem", ...), a text named like its answer ("answer",
-    "solution", "output", ...; short answers too: "7", "Paris"), at most one passage ("context")
+    request ("prompt", "question", "problem", ...), a text or number named like its answer ("answer",
+    "solution", "output", ...; short answers too: "7", "Paris", 18), at most one passage ("context")
     and one system prompt, or metadata (an id, a known metadata key, a count or score, short values
     that repeat such as a source or a category, a value that is not text under a name of no text
     role). Exactly one request and one answer. Anything else (a second request, a free text whose
@@ -217,14 +217,16 @@ def pair_fields(survey: KeySurvey) -> tuple[dict[str, str], list[str]] | None:
         kind, role = survey.kind(key), role_by_name(key)
         if is_meta(survey, key) or (role != "response" and is_quantity(key)):
             meta.append(key)
+        elif (role == "response" and kind in ("string", "number")) or (
+            role in _PAIR_ROLES and free_text(survey, key)
+        ):  # an answer may be short, or a number (a math set's "answer": 18, read as its text)
+            if role in roles.values():
+                return None
+            roles[key] = role
         elif kind != "string":
             if role is not None:  # a request, an answer or a label that is not text: not a guess to make
                 return None
             meta.append(key)
-        elif role == "response" or (role in _PAIR_ROLES and free_text(survey, key)):
-            if role in roles.values():
-                return None
-            roles[key] = role
         elif label_like(survey, key) and role in (None, "label", "prompt", "text"):
             meta.append(key)  # a source, a category, a type: short values that repeat
         else:
