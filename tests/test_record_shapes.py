@@ -845,3 +845,18 @@ def test_a_numeric_answer_is_a_short_answer_not_a_broken_record(tmp_path: Path) 
     chat = [{"messages": [{"role": "user", "content": "2 x 3?"}, {"role": "assistant", "content": 6}]}]
     report = dataqa.scan(str(write_jsonl(tmp_path / "c.jsonl", chat * 3)), select=["FMT008"])
     assert [f.check_id for f in report.findings] == ["FMT008"] * 3  # a message's content must be text
+
+
+def test_flags_written_as_floats_are_flags(tmp_path: Path) -> None:
+    """A float column written out ("1.0", "0.0") is read as flags by the guess and by the reader alike."""
+    rows = [
+        [cell if i < 2 else f"{cell}.0" for i, cell in enumerate(row)] if n else row
+        for n, row in enumerate(flag_table())
+    ]
+    write_csv(tmp_path / "t.csv", rows)
+    report = dataqa.scan(str(tmp_path / "t.csv"), select=["FMT", "LBL001"])
+    assert (report.splits[0].format, report.splits[0].usable_rows, report.findings) == (
+        "classification",
+        40,
+        [],
+    )

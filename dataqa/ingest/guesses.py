@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from dataqa.ingest.label_sets import flag_value
 from dataqa.ingest.layouts import CLASSIFICATION, LABEL_FLAG, LABEL_SET, LAYOUTS, PAIR, RFT, ROLES, Layout
 from dataqa.ingest.rft import REFERENCE
 from dataqa.ingest.survey import (
@@ -76,10 +77,6 @@ _LABEL_NAMES = frozenset({"target", "goldlabel", "labels"})
 short value that repeats under one of them is a class."""
 
 
-_FLAG_TEXTS = frozenset({"0", "1", "0.0", "1.0", "true", "false"})
-"""A flag's surveyed values (numbers as their repr, strings lower-cased): 0 or 1, false or true."""
-
-
 def _flag_like(survey: KeySurvey, key: str) -> bool:
     """Values that are 0 or 1 (or booleans): one class's flag in a one-field-a-class table. One
     other short value is a slip in a flag column (a "2"), reported on its record, not a reason to
@@ -87,11 +84,11 @@ def _flag_like(survey: KeySurvey, key: str) -> bool:
     kinds = survey.kinds.get(key, Counter())
     if kinds["boolean"] == survey.keys[key]:
         return True
-    values = {v.strip().lower() for v in survey.distinct.get(key, set())}
-    others = values - _FLAG_TEXTS
+    values = survey.distinct.get(key, set())  # numbers as their repr: the flag's own test reads both
+    others = {v for v in values if flag_value(v) is None}
     return (
         kinds["number"] + kinds["string"] == survey.keys[key]
-        and bool(values & _FLAG_TEXTS)
+        and len(others) < len(values)
         and (not others or (len(others) == 1 and len(values) > 2 and len(next(iter(others))) <= 4))
     )
 

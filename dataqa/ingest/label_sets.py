@@ -56,9 +56,12 @@ def label_classes(label: str) -> list[str]:
     return sorted({scalar_text(v) for v in value})
 
 
-FLAG_VALUES = {0: False, 1: True, "0": False, "1": True, "false": False, "true": True}
+FLAG_VALUES = {
+    **{0: False, 1: True, "0": False, "1": True},
+    **{"0.0": False, "1.0": True, "false": False, "true": True},
+}
 """The values of a flag field (`dataqa.ingest.layouts.LABEL_FLAG`) and whether each is on: numbers,
-booleans, and the strings a CSV holds them as."""
+booleans, and the strings a CSV holds them as (a float column written out: "1.0")."""
 
 
 def flag_value(value: Any) -> bool | None:
