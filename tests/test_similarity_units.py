@@ -737,7 +737,7 @@ def test_short_texts_one_content_word_apart_are_candidates(tmp_path: Path) -> No
     ]
     rows, keys = short_edits._chunk_keys(pl.Series(texts), 0)
     assert rows.tolist() == list(range(9))
-    assert keys.shape == (9, slots.SHORT_WORDS + 1)
+    assert keys.shape == (9, short_edits.KEYS)
     ctx = _context(
         tmp_path,
         train=[json.dumps({"prompt": t, "completion": "x"}) for t in texts],

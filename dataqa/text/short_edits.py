@@ -28,6 +28,9 @@ MIN_LEFT = 2
 """Content words a form with one word left out keeps at least: a one-word form ("coffee" of
 "make coffee") would pair every text of two content words with each that shares one of them."""
 
+KEYS = SHORT_WORDS + 2
+"""Keys per short text: its content words, each form with one of them left out, its letters."""
+
 _FILLER_HASHES = np.sort(mix(pl.Series(sorted(FILLER), dtype=pl.String).hash(HASH_SEED).to_numpy()))
 _PAD = np.uint64(0x2545F4914F6CDD1D)
 
@@ -46,8 +49,9 @@ def _sequence(words: np.ndarray, m: np.ndarray, left_out: int | None) -> np.ndar
 
 def _chunk_keys(texts: pl.Series, offset: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, keys): the texts of `texts` with 1..SHORT_WORDS content words (their indices + `offset`)
-    and per such text `SHORT_WORDS + 1` keys: its content words' hash, then one per content word left
-    out (for texts of more than `MIN_LEFT` content words). An unused slot holds a value drawn from the
+    and per such text `KEYS` keys: its content words' hash, then one per content word left out (for
+    texts of more than `MIN_LEFT` content words), then its letters' hash (the text without its spaces:
+    "bonner platz" / "bonnerplatz", "log in" / "login" share it). An unused slot holds a value drawn from the
     text's own content hash, which no other text shares unless it has the same content words."""
     doc, h = word_table(texts)
     filler = in_sorted(_FILLER_HASHES, h)
@@ -58,7 +62,7 @@ def _chunk_keys(texts: pl.Series, offset: int) -> tuple[np.ndarray, np.ndarray]:
     short = (counts >= 1) & (counts <= SHORT_WORDS)
     rows = np.flatnonzero(short)
     if not len(rows):
-        return rows, np.empty((0, SHORT_WORDS + 1), dtype=np.uint64)
+        return rows, np.empty((0, KEYS), dtype=np.uint64)
     m = counts[rows]
     words = np.zeros((len(rows), int(m.max())), dtype=np.uint64)
     taken = short[doc]  # `doc` ascends: the words of the kept texts in row order
@@ -67,7 +71,7 @@ def _chunk_keys(texts: pl.Series, offset: int) -> tuple[np.ndarray, np.ndarray]:
     words[at, np.arange(len(at)) - starts[at]] = h[taken]
     whole = _sequence(words, m, None)
     with np.errstate(over="ignore"):
-        slots = np.arange(1, SHORT_WORDS + 2, dtype=np.uint64) * _PAD
+        slots = np.arange(1, KEYS + 1, dtype=np.uint64) * _PAD
         keys = mix(whole[:, None] ^ slots[None, :])
     keys[:, 0] = whole
     for left_out in range(words.shape[1]):
@@ -75,6 +79,8 @@ def _chunk_keys(texts: pl.Series, offset: int) -> tuple[np.ndarray, np.ndarray]:
         if not used.any():
             break
         keys[used, left_out + 1] = _sequence(words[used], m[used], left_out)
+    letters = texts.gather(rows).str.replace_all(" ", "", literal=True).hash(HASH_SEED).to_numpy()
+    keys[:, -1] = mix(letters ^ _PAD)
     return rows + offset, keys
 
 
@@ -87,7 +93,7 @@ def edit_keys(ctx: Context, split: str, column: str) -> tuple[np.ndarray, np.nda
             _chunk_keys(texts.slice(start, CHUNK_DOCS), start) for start in range(0, len(texts), CHUNK_DOCS)
         ]
         if not parts:
-            return np.empty(0, dtype=np.int64), np.empty((0, SHORT_WORDS + 1), dtype=np.uint64)
+            return np.empty(0, dtype=np.int64), np.empty((0, KEYS), dtype=np.uint64)
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     # Under the "bands" family: every check that reads the sketches' band keys reads these too.
