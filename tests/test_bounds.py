@@ -22,6 +22,10 @@ VOCAB = [
 ]  # fmt: skip
 
 
+EDITS = ["insert", "delete", "swap", "transpose"]
+"""swap: a word replaced; transpose: two neighbours swapped."""
+
+
 def _score(a: str, b: str) -> float:
     """`slots.compare`'s score of two normalised texts (no early stop)."""
     wa, wb = a.split(" "), b.split(" ")
@@ -39,7 +43,7 @@ def _bound(a: str, b: str) -> float:
 @given(
     base=st.lists(st.sampled_from(VOCAB), min_size=1, max_size=14),
     edits=st.lists(
-        st.tuples(st.sampled_from(["insert", "delete", "swap"]), st.integers(0, 20), st.sampled_from(VOCAB)),
+        st.tuples(st.sampled_from(EDITS), st.integers(0, 20), st.sampled_from(VOCAB)),
         max_size=4,
     ),
 )
@@ -51,6 +55,9 @@ def test_the_bound_is_never_under_the_aligned_score(
         i = at % (len(other) + 1)
         if op == "insert":
             other.insert(i, word)
+        elif op == "transpose":
+            if i + 1 < len(other):
+                other[i], other[i + 1] = other[i + 1], other[i]
         elif other and i < len(other):
             if op == "delete" and len(other) > 1:
                 del other[i]
@@ -70,6 +77,7 @@ def test_every_way_of_forgiving_reaches_the_bound() -> None:
         ("i did not recieve my reservation", "i did not receive my reservaton"),  # typos
         ("please log in to my account now", "log in to my acount now"),
         ("hi what is the weather thanks", "what is the weather please"),  # filler
+        ("what is the largest variety of cactus", "what is the variety largest of cactus"),  # two swapped
     ]:
         assert _score(a, b) >= 0.85 > 0.0
         assert _bound(a, b) >= _score(a, b)

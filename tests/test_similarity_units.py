@@ -31,6 +31,29 @@ from dataqa.text.raw_parts import decisive_part
 from dataqa.text.worddiff import word_diff
 
 
+def test_two_neighbouring_words_swapped_are_the_same_words_unless_a_number_moves() -> None:
+    """`slots.transposed` finds the one swap of neighbours that is a pair's only difference, and
+    `compare` then matches every word; a swap far apart, a second difference or a number does not."""
+
+    def compare(x: str, y: str) -> slots.Comparison:
+        a, b = x.split(), y.split()
+        codes: dict[str, str] = {}
+        ca = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in a)
+        cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in b)
+        return slots.compare(a, b, ca, cb, len(a))
+
+    assert slots.transposed("abcde", "abdce") == 2
+    assert slots.transposed("ab", "ba") == 0
+    unswapped = [("abcde", "abcde"), ("abcde", "adcbe"), ("abcde", "bacdf"), ("abcd", "abdcx"), ("aa", "aa")]
+    for a, b in unswapped:
+        assert slots.transposed(a, b) is None, (a, b)
+    swapped = compare("what is the largest variety of cactus", "what is the variety largest of cactus")
+    assert (swapped.score, swapped.reason, swapped.differ) == (1.0, None, ([], []))
+    assert sorted(swapped.runs) == [(0, 0, 3), (3, 4, 1), (4, 3, 1), (5, 5, 2)]
+    assert compare("the dog bit the man", "the man bit the dog").reason == "word"
+    assert compare("free seats in rows 12 14", "free seats in rows 14 12").reason == "number"
+
+
 def test_word_diff_names_each_kind_of_difference_as_written() -> None:
     """A replaced word, a dropped and an added run, compared case-blind, shown as the texts write them."""
     assert word_diff("The cat sat on the mat today", "the CAT sat on a mat") == (

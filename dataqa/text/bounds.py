@@ -11,7 +11,9 @@ scipy and rapidfuzz:
 - filler words: matched or left out, at most the fewer filler words of the two texts;
 - typo fixes: at most the words of one text with a typo partner (`slots.is_typo`) in the other;
 - words written as one ("e mail" / "email"): a pair where a run of two or three words of one text,
-  written together, is a run of one to three words of the other, is not bounded (always aligned).
+  written together, is a run of one to three words of the other, is not bounded (always aligned);
+- two neighbouring words swapped (`slots.transposed`): a pair of texts with the same words, as many
+  of each, is not bounded either.
 
 `slots.compare`'s score is then at most (2 x (matched + typos + filler)) / (non-filler words of
 both + 2 x filler), so a pair under the threshold by this bound is under it by the alignment too:
@@ -220,6 +222,7 @@ class _Prepared:
     spacing: sp.csr_matrix
     runs: sp.csr_matrix  # `_typo_joins`
     words: sp.csr_matrix
+    bag: np.ndarray  # an order-free hash of all the words: equal for texts of the same words
 
 
 def _prepare(texts: pl.Series) -> _Prepared | None:
@@ -246,7 +249,19 @@ def _prepare(texts: pl.Series) -> _Prepared | None:
     edges, keys = _typo_edges(vocab)
     letters, spacing = _joins(doc, ids, vocab, len(texts))
     runs, words = _typo_joins(doc, ids, vocab, keys, len(texts))
-    return _Prepared(strings, n_content, n_filler, occurs, edges, letters, spacing, runs, words)
+    bags = _bags(ids, counts)
+    return _Prepared(strings, n_content, n_filler, occurs, edges, letters, spacing, runs, words, bags)
+
+
+def _bags(ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per text: the wrapping sum of its words' mixed ids, which the order of the words leaves alone."""
+    bag = np.zeros(len(counts), dtype=np.uint64)
+    if len(ids):
+        with np.errstate(over="ignore"):
+            mixed = mix((ids.astype(np.uint64) + np.uint64(1)) * GOLDEN)
+        filled = counts > 0
+        bag[filled] = np.add.reduceat(mixed, (np.cumsum(counts) - counts)[filled])
+    return bag
 
 
 def _scores(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -269,6 +284,7 @@ def _scores(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if p.runs.shape[1]:
         join = (_rowsum(p.runs[a].multiply(p.words[b])) + _rowsum(p.words[a].multiply(p.runs[b]))) > 0
         best[join] = 1.0
+    best[p.bag[a] == p.bag[b]] = 1.0  # the same words, maybe two swapped
     return np.minimum(best, 1.0)
 
 

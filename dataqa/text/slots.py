@@ -6,6 +6,9 @@ between the words they share:
 - a typo fix ("recieve" / "receive", "e mail" / "email") counts as the same word;
 - a filler word added, dropped or swapped for another ("please", "hi", "can" / "could") is left
   out of the comparison, which is what makes reordered filler a near copy;
+- two neighbouring words swapped, the texts otherwise equal ("who was tiny tim's father" / "who
+  was tim tiny's father"), is the same words: a short text would otherwise fall under the
+  threshold for it (two edits in six words); not when either word is a number;
 - a *decisive* difference makes two texts different however much else they share: another
   quantity ("270 miles in 3 hours" / "360 miles in 4 hours", "the (second) oldest"; an order number
   or other identifier of five digits or more is not one), a negation added or dropped ("is" /
@@ -200,6 +203,18 @@ def gaps(
     return matched, out, runs
 
 
+def transposed(a_codes: str, b_codes: str) -> int | None:
+    """The position of the first of two neighbouring words that one text has in the other order,
+    when that is the texts' only difference; otherwise None."""
+    if len(a_codes) != len(b_codes) or len(a_codes) < 2:
+        return None
+    at = next((i for i, (x, y) in enumerate(zip(a_codes, b_codes, strict=True)) if x != y), None)
+    if at is None or at + 1 >= len(a_codes) or a_codes[at] == a_codes[at + 1]:
+        return None
+    swapped = a_codes[at] == b_codes[at + 1] and a_codes[at + 1] == b_codes[at]
+    return at if swapped and a_codes[at + 2 :] == b_codes[at + 2 :] else None
+
+
 def extends(words: list[str], at: int, terms: Mapping[str, tuple[str | None, str | None]]) -> bool:
     """Whether the one word added at `words[at]` makes another term with a word beside it: it is
     bound to the word on its left or to the word on its right (`dataqa.text.templates.bound_words`;
@@ -248,6 +263,10 @@ def compare(
     `terms`: the words the data set writes only beside one neighbour
     (`dataqa.text.templates.bound_words`); in a short text, one added beside that neighbour
     decides (`extends`)."""
+    at = transposed(a_codes, b_codes)
+    if at is not None and not (is_number(a[at]) or is_number(a[at + 1])):
+        runs = [(0, 0, at), (at, at + 1, 1), (at + 1, at, 1), (at + 2, at + 2, len(a) - at - 2)]
+        return Comparison(1.0, runs=[run for run in runs if run[2]])
     matched, holes, runs = gaps(a_codes, b_codes)
     got_a = got_b = matched
     differ: tuple[list[int], list[int]] = ([], [])

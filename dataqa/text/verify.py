@@ -241,6 +241,8 @@ def _judge(
     whole = slots.compare(a, b, full_a, full_b, content_words, early=True, terms=terms)
     if (pos_a is None and pos_b is None) or whole.reason is not None:
         return whole
+    if whole.score == 1.0 and slots.transposed(full_a, full_b) is not None:
+        return whole  # the same words, two swapped: the swap breaks a template phrase on one side only
     ca = a if pos_a is None else [a[i] for i in pos_a.tolist()]
     cb = b if pos_b is None else [b[i] for i in pos_b.tolist()]
     content = slots.compare(ca, cb, content_a, content_b, content_words)
