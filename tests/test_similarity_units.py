@@ -63,6 +63,13 @@ def test_word_diff_names_each_kind_of_difference_as_written() -> None:
     assert word_diff("a b", "a b c") == 'shares 2 of 3 words ("a b"); differs: +"c"'
 
 
+def test_word_diff_names_two_neighbours_swapped_as_written() -> None:
+    assert word_diff("Turn off the sound", "turn the OFF sound") == (
+        'the same 4 words, two in another order: "off the" → "the OFF"'
+    )
+    assert word_diff("a b c", "c b a").startswith("shares 1 of 3 words")  # swapped far apart: a diff
+
+
 def test_word_diff_of_texts_that_differ_only_in_case_punctuation_and_apostrophes() -> None:
     assert word_diff("Hello, world!", "hello world") == (
         'shares 2 of 2 words ("Hello world"); differs only in case and punctuation'

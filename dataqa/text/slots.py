@@ -36,7 +36,7 @@ The score is the word-level edit ratio with those adjustments: (words matched on
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
@@ -203,9 +203,10 @@ def gaps(
     return matched, out, runs
 
 
-def transposed(a_codes: str, b_codes: str) -> int | None:
+def transposed(a_codes: Sequence[Hashable], b_codes: Sequence[Hashable]) -> int | None:
     """The position of the first of two neighbouring words that one text has in the other order,
-    when that is the texts' only difference; otherwise None."""
+    when that is the texts' only difference; otherwise None. Words as codes (one character each)
+    or as a list of words."""
     if len(a_codes) != len(b_codes) or len(a_codes) < 2:
         return None
     at = next((i for i, (x, y) in enumerate(zip(a_codes, b_codes, strict=True)) if x != y), None)

@@ -7,6 +7,8 @@ import unicodedata
 
 from rapidfuzz.distance import Indel
 
+from dataqa.text.slots import transposed
+
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 SHOWN_GAPS = 4
 """Differences shown; the rest are counted."""
@@ -37,6 +39,10 @@ def word_diff(a: str, b: str) -> str:
     words compared case-blind and without punctuation, shown as written in the texts."""
     wa, wb = _words(a or ""), _words(b or "")
     ka, kb = [_key(w) for w in wa], [_key(w) for w in wb]
+    at = transposed(ka, kb)
+    if at is not None:
+        swap = f"{_side(wa[at : at + 2])} → {_side(wb[at : at + 2])}"
+        return f"the same {len(wa)} words, two in another order: {swap}"
     shared = 0
     best: tuple[int, int] = (0, 0)
     parts: list[str] = []
