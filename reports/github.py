@@ -50,7 +50,7 @@ def render(report: Report, max_annotations: int = 200) -> str:
             others = ", ".join(map(str, places))
             more = f" (also {unit}{'s' if extra > 1 else ''} {others}{' …' if extra > 10 else ''})"
         # a row has no line; a record that shares its line is named on it (`Location.on_line`)
-        place = None if loc is None else f"row {loc.row}" if loc.physical_line is None else loc.on_line
+        place = None if loc is None else loc.row_text if loc.physical_line is None else loc.on_line
         at_row = f"{place}: " if place else ""
         message = at_row + trim(f.message, 1000) + more
         lines.append(f"::{COMMANDS[f.severity]} {','.join(props)}::{escape_data(message)}")

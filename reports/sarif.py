@@ -74,7 +74,7 @@ def _location(loc: Location, base: Path, artifacts: dict[str, int], msg: str | N
     if loc.physical_line is not None:  # a table row has no line; the message names its row
         physical["region"] = {"startLine": max(int(loc.physical_line), 1)}
     out: dict[str, Any] = {"physicalLocation": physical}
-    place = f"row {loc.row}" if loc.row is not None else loc.on_line  # what the line does not say
+    place = loc.row_text if loc.row is not None else loc.on_line  # what the line does not say
     if place is not None:
         msg = place + (f": {msg}" if msg else "")
     if msg:

@@ -21,6 +21,7 @@ from dataqa.checks.format import (
     fmt018_damaged_file,
     fmt019_duplicate_key,
     fmt020_labels_in_text,
+    fmt021_left_out_message,
 )
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "fmt018_damaged_file",
     "fmt019_duplicate_key",
     "fmt020_labels_in_text",
+    "fmt021_left_out_message",
 ]

@@ -80,11 +80,19 @@ class Location:
             return None
         return f"{line} ({self.on_line})" if self.on_line is not None else str(line)
 
+    @property
+    def row_text(self) -> str:
+        """A table row as a message names it: `row 7`, `row 7 (rows 0 > 3 > 7)` for a record read
+        out of several rows (a thread of a message table)."""
+        return f"row {self.row}" + (f" ({self.position})" if self.position is not None else "")
+
     def where(self, path: str | None = None) -> str:
         """`path:line`, or `path row N` for a table row (`path` defaults to the location's own)."""
         shown = self.path if path is None else path
         line = self.line_text
-        return f"{shown}:{line}" if line is not None else f"{shown} row {self.row}"
+        if line is not None:
+            return f"{shown}:{line}"
+        return f"{shown} {self.row_text}"
 
     def __str__(self) -> str:
         return self.where()
@@ -94,7 +102,8 @@ class Location:
         or `row`, with the split-wide `record` key, and the `position` of a record read out of
         nested lists."""
         if self.row is not None:
-            return {"split": self.split, "path": self.path, "row": self.row, "record": self.line}
+            out = {"split": self.split, "path": self.path, "row": self.row, "record": self.line}
+            return out if self.position is None else {**out, "position": self.position}
         if self.file_line is not None:
             out = {"split": self.split, "path": self.path, "line": self.file_line, "record": self.line}
             return out if self.position is None else {**out, "position": self.position}

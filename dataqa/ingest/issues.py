@@ -35,6 +35,10 @@ BLANK_LINE = "blank_line"
 LINE_ENDING = "crlf"
 DUPLICATE_KEY = "duplicate_key"
 FILE_LEVEL = "file"
+WITHDRAWN = "withdrawn"
+"""A message its export marks withdrawn (deleted, failed review), left out on purpose (FMT021)."""
+UNANSWERED = "unanswered"
+"""A conversation tree's prompt with no reply: no thread to read (FMT021)."""
 
 
 def excerpt(text: str | bytes | None, limit: int = EXCERPT_CHARS, flat: bool = False) -> str:

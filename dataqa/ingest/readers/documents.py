@@ -17,11 +17,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from dataqa.ingest.compression import open_stream
 from dataqa.ingest.damage import parse_json
-from dataqa.ingest.issues import FILE_LEVEL, NOT_OBJECT, LoadIssue, excerpt, json_type
+from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.readers import jsonarray, nested
 from dataqa.ingest.readers.layout import document_splits
 
@@ -85,7 +83,7 @@ def document_records(
             opened = nested.questions(obj) if positions is not None and not target.keyed else None
             if opened is not None:  # an extractive-QA article or paragraph: its questions are the records
                 assert positions is not None
-                found = _questions(opened, number, element, target.path, lines, issues, positions)
+                found = nested.keyed(opened, number, (target.path, element), lines, issues, positions)
             else:
                 found = iter([(number, obj)])
             for number, record in found:
@@ -94,38 +92,6 @@ def document_records(
                 yield number, record
         if not count and len(issues) == before:
             document_issue(target.line, "the JSON array is empty: there are no records to check")
-
-
-def _questions(
-    opened: list[tuple[str, Any]],
-    number: int,
-    element: int,
-    listed: tuple[str, ...],
-    lines: list[int],
-    issues: list[LoadIssue],
-    positions: nested.NestedPositions,
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The questions `nested.questions` opened out of the record keyed `number` (element `element`
-    of the list at `listed`), keyed: the first takes the record's key, the others the next keys, all
-    on its line. A question that is not an object is an issue at its key, as a record would be."""
-    line = lines[number - 1]
-    for i, (steps, record) in enumerate(opened):
-        if i:
-            lines.append(line)
-        key = len(lines) if i else number
-        positions.add(key, listed, element, steps)
-        if isinstance(record, dict):
-            yield key, record
-        else:
-            issues.append(
-                LoadIssue(
-                    key,
-                    NOT_OBJECT,
-                    f"JSON {json_type(record)} where an object was expected",
-                    excerpt(orjson.dumps(record)),
-                    dropped=True,
-                )
-            )
 
 
 def choose_lists(

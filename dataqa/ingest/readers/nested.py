@@ -20,35 +20,55 @@ import bisect
 import json
 import re
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
+
+from dataqa.ingest.issues import NOT_OBJECT, LoadIssue, excerpt, json_type
 
 PARAGRAPHS, QUESTIONS, CONTEXT = "paragraphs", "qas", "context"
 
 
-def questions(obj: Any) -> list[tuple[str, Any]] | None:
+@dataclass(frozen=True)
+class Aside:
+    """What an opener found and left out on purpose (a withdrawn OpenAssistant message): no record,
+    an issue of `kind` at its place."""
+
+    kind: str
+    detail: str
+    excerpt: str = ""
+
+
+Opened = list[tuple[str, Any]]
+"""What an opener gives: (steps, record) pairs in order; a record that is not an object is
+reported where it stands, an `Aside` is reported as its issue."""
+
+
+def questions(obj: Any) -> Opened | None:
     """The questions of an extractive-QA article (`{"title", "paragraphs": [...]}`) or paragraph
     (`{"context", "qas": [...]}`) as (steps, record) pairs in order; None when `obj` is neither.
 
     A paragraph that is not `{"context", "qas": [...]}`, or a question that is not an object, is
     given as it is (with its steps), so the reader reports it where it stands."""
-    if _paragraph(obj):
+    if paragraph(obj):
         return [(f"{QUESTIONS}[{k}]", record) for k, record in _paragraph_questions(obj, None)]
     paragraphs = obj.get(PARAGRAPHS) if isinstance(obj, dict) else None
-    if not isinstance(paragraphs, list) or not any(_paragraph(p) for p in paragraphs):
+    if not isinstance(paragraphs, list) or not any(paragraph(p) for p in paragraphs):
         return None
     title = obj.get("title")
     out: list[tuple[str, Any]] = []
-    for j, paragraph in enumerate(paragraphs):
+    for j, passage in enumerate(paragraphs):
         where = f"{PARAGRAPHS}[{j}]"
-        if not _paragraph(paragraph):
-            out.append((where, paragraph))
+        if not paragraph(passage):
+            out.append((where, passage))
             continue
-        out += [(f"{where}.{QUESTIONS}[{k}]", record) for k, record in _paragraph_questions(paragraph, title)]
+        out += [(f"{where}.{QUESTIONS}[{k}]", record) for k, record in _paragraph_questions(passage, title)]
     return out
 
 
-def _paragraph(obj: Any) -> bool:
+def paragraph(obj: Any) -> bool:
     """Whether `obj` is a passage with its questions: `{"context", "qas": [...]}`."""
     return isinstance(obj, dict) and CONTEXT in obj and isinstance(obj.get(QUESTIONS), list)
 
@@ -123,7 +143,7 @@ class NestedPositions:
 
     def add(self, key: int, listed: tuple[str, ...], element: int, steps: str) -> None:
         """Record that the record keyed `key` is at `steps` in element `element` of the list at the
-        key path `listed`."""
+        key path `listed` (element -1: at `steps` in the object on its own line)."""
         shown = path_text(listed)
         if not self.lists or self.lists[-1] != shown:
             self.lists.append(shown)
@@ -142,8 +162,46 @@ class NestedPositions:
         i = bisect.bisect_left(self.keys, key)
         if i == len(self.keys) or self.keys[i] != key:
             return None
+        if self.element[i] < 0:  # read out of a line of its own (JSON Lines): the line names the record
+            return self.steps[self.step[i]]
         listed = self.lists[self.which[i]]
         return f"{listed}[{self.element[i]}].{self.steps[self.step[i]]}"
 
     def __len__(self) -> int:
         return len(self.keys)
+
+
+def keyed(
+    opened: Opened,
+    number: int,
+    where: tuple[tuple[str, ...], int],
+    lines: Any,
+    issues: list[LoadIssue],
+    positions: NestedPositions,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The records an opener gave for the record keyed `number` (element `where[1]` of the list at
+    the key path `where[0]`; element -1 for a line's own object), keyed: the first takes the
+    record's key, the others the next keys, all on its line (`lines`, the key -> line array). A
+    record that is not an object is an issue at its key, as a record would be; an `Aside` is its
+    own issue there."""
+    line = lines[number - 1]
+    listed, element = where
+    for i, (steps, record) in enumerate(opened):
+        if i:
+            lines.append(line)
+        key = len(lines) if i else number
+        positions.add(key, listed, element, steps)
+        if isinstance(record, dict):
+            yield key, record
+        elif isinstance(record, Aside):
+            issues.append(LoadIssue(key, record.kind, record.detail, record.excerpt))
+        else:
+            issues.append(
+                LoadIssue(
+                    key,
+                    NOT_OBJECT,
+                    f"JSON {json_type(record)} where an object was expected",
+                    excerpt(orjson.dumps(record)),
+                    dropped=True,
+                )
+            )

@@ -115,12 +115,12 @@ def sniff_file(path: Path) -> Sniffed:
         return _decided(path, ARROW, None, named, arrow_stream=raw.startswith(ARROW_STREAM_MAGIC))
     if named in (PARQUET, ARROW) and compression is None:
         return Sniffed(named, None)  # not its magic: the reader reports it as damaged
-    head = _head(path)
+    head = file_head(path)
     kind = _text_kind(head, named)
     return _decided(path, kind, compression, named)
 
 
-def _head(path: Path) -> bytes:
+def file_head(path: Path) -> bytes:
     """The file's first bytes (decompressed): 64 KiB, or on to the end of the first line when it is
     longer (up to `_HEAD_CAP`), so a long first JSONL record is parsed whole, not taken for the
     start of a pretty-printed document."""

@@ -39,7 +39,7 @@ from dataqa.ingest.load import (
     read_records,
     read_span,
 )
-from dataqa.ingest.readers import columnar
+from dataqa.ingest.readers import columnar, opened
 from dataqa.ingest.readers.delimited import compile_line_pattern, delimiter_of, read_table, read_text_lines
 from dataqa.ingest.readers.documents import document_records
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
@@ -82,6 +82,8 @@ class Part:
     """For a JSON document, whose records are keyed by position: the line each key starts on."""
     positions: NestedPositions | None = field(default=None, repr=False)
     """For a JSON document, where the records read out of nested lists sit (SQuAD's questions)."""
+    opener: str | None = None
+    """For a line-based file whose records are not its lines, how they are read (`opened`)."""
 
     @property
     def unit(self) -> str:
@@ -173,6 +175,9 @@ class Input:
         if part.lines is not None:  # a JSON document: the key is a position; its line is stored
             local = key - part.base
             line = part.lines[local - 1] if 0 < local <= len(part.lines) else 1
+            if part.unit == ROW:  # a message table's thread: the row of its last message
+                at = part.positions.at(local) if part.positions else None
+                return Location(split, part.shown, key, row=max(line - 1, 0), position=at)
             shared = (local > 1 and part.lines[local - 2] == line) or (
                 local < len(part.lines) and part.lines[local] == line
             )
@@ -202,7 +207,7 @@ class Input:
             last = part.rows or 0
             try:
                 for pos, obj in self._read_part(part, local):
-                    key = pos if part.unit == LINE else pos + 1
+                    key = pos if part.unit == LINE or part.lines is not None else pos + 1
                     last = max(last, key)
                     yield base + key, obj
             finally:
@@ -218,7 +223,15 @@ class Input:
             return
         path = part.file
         assert path is not None
-        if part.kind == JSONL:
+        if part.kind == JSONL and part.opener is not None:
+            part.lines, part.positions = array("q"), NestedPositions()
+            found: list[LoadIssue] = []
+            rows = read_records(path, found, self.limits)
+            if part.opener == opened.MESSAGES:
+                yield from opened.open_table(rows, found, issues, part.lines, part.positions)
+            else:
+                yield from opened.open_lines(part.opener, rows, found, issues, part.lines, part.positions)
+        elif part.kind == JSONL:
             yield from read_records(path, issues, self.limits)
         elif part.kind == JSON:
             part.lines = array("q")
@@ -235,6 +248,11 @@ class Input:
             yield from read_text_lines(path, issues, self.line_pattern)
         elif part.kind in (CSV, TSV):
             yield from read_table(path, delimiter_of(path, "\t" if part.kind == TSV else ","), issues)
+        elif part.opener == opened.MESSAGES:  # OASST's message table as Parquet or Arrow
+            part.lines, part.positions = array("q"), NestedPositions()
+            found = []
+            rows = ((row + 1, obj) for row, obj in columnar.read_table_file(path, part.kind, found))
+            yield from opened.open_table(rows, found, issues, part.lines, part.positions, opened.ROWS)
         else:
             stream = part.sniffed is not None and part.sniffed.arrow_stream
             count = 0
@@ -249,7 +267,8 @@ class Input:
     @property
     def verbatim(self) -> bool:
         """Whether the input is one JSONL file, which `export` copies line by line as it is."""
-        return len(self.parts) == 1 and self.parts[0].kind == JSONL and self.parts[0].file is not None
+        part = self.parts[0]
+        return len(self.parts) == 1 and part.kind == JSONL and part.file is not None and part.opener is None
 
     def export(self) -> Iterator[tuple[int, bytes]]:
         """(key, bytes of one JSONL line) for everything the scan read, for `clean` and `split`,
@@ -269,7 +288,7 @@ class Input:
     def spans(self, workers: int, from_bytes: int, span_bytes: int) -> list[SpanJob] | None:
         """Pieces to read on `workers` processes, or None to read in one pass: one large uncompressed
         JSONL file by byte spans, or tables of `PARALLEL_FROM_ROWS` rows or more by row ranges."""
-        if workers < 2 or self.obj is not None:
+        if workers < 2 or self.obj is not None or any(p.opener for p in self.parts):
             return None
         if len(self.parts) == 1 and self.parts[0].kind == JSONL:
             part = self.parts[0]
@@ -465,7 +484,8 @@ def _open_input(source: Any, steps: tuple[str, ...] | None, limits: Limits) -> I
 
 def _file_part(path: Path, shown: str | None = None) -> Part:
     sniffed = sniff_file(path)
-    return Part(shown or str(path), sniffed.kind, path, sniffed)
+    opener = opened.opener_of(path) if sniffed.kind == JSONL else opened.table_opener(path, sniffed)
+    return Part(shown or str(path), sniffed.kind, path, sniffed, opener=opener)
 
 
 def _steps(records_path: str | Sequence[str] | None) -> tuple[str, ...] | None:
