@@ -13,7 +13,7 @@ from typing import Any
 
 import jsonschema
 from conftest import write_jsonl
-from test_cli import SCHEMA
+from test_cli import SCHEMA, cli
 
 import dataqa
 from dataqa.ingest.dataset import load_split
@@ -196,9 +196,72 @@ def test_answers_are_written_as_the_hub_writes_them() -> None:
     ]
 
 
-def test_the_same_nesting_one_passage_a_line_is_named_in_the_one_finding(tmp_path: Path) -> None:
+def mrqa(passages: list[dict[str, Any]] | None = None) -> list[Any]:
+    """An MRQA-style JSON Lines file: a header line, then one passage a line with its questions,
+    answers as texts and the spans they were found at (`detected_answers`)."""
+    lines: list[Any] = [{"header": {"dataset": "SQuAD", "split": "train"}}]
+    for n, (_title, context, asked) in enumerate(PASSAGES):
+        qas = []
+        for k, (question, answer) in enumerate(asked):
+            if answer is None:
+                continue
+            start = context.index(answer)
+            found = {
+                "text": answer,
+                "char_spans": [[start, start + len(answer) - 1]],
+                "token_spans": [[0, 0]],
+            }
+            tokens = [[question.split()[0], 0]]
+            qas.append(
+                {"id": "", "qid": f"q{n}{k}", "question": question, "question_tokens": tokens,
+                 "answers": [answer], "detected_answers": [found]}
+            )  # fmt: skip
+        lines.append({"id": "", "context": context, "context_tokens": [[context.split()[0], 0]], "qas": qas})
+    return lines
+
+
+def test_mrqa_json_lines_read_one_record_a_question(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "SQuAD.jsonl", mrqa())
+    result = cli("scan", str(path), "--json", str(tmp_path / "r.json"), cwd=tmp_path, inputs=(path,))
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert result.returncode in (0, 1)
+    (split,) = report["splits"]
+    assert (split["format"], split["rows"], split["usable_rows"]) == ("question_answers", 5, 5)
+    assert [f["check_id"] for f in report["findings"] if f["check_id"].startswith("FMT")] == []
+    rows = load_split("train", str(path)).frame
+    first = rows.row(0, named=True)
+    assert first["prompt"] == f"{PASSAGES[0][2][0][0]}\n\n{PASSAGES[0][1]}" and first["response"] == "France"
+    assert nested.questions(mrqa()[1])[1][0] == "qas[1]"  # the SQuAD reader's own opening, reused
+
+
+def test_mrqa_planted_defects_are_named_by_line_and_question(tmp_path: Path) -> None:
+    lines = mrqa()
+    lines[1]["qas"][1]["answers"] = []  # planted: a question with no answer
+    lines[3]["qas"].append(dict(lines[3]["qas"][0]))  # planted: the same question twice
+    lines.insert(
+        3,
+        '{"id": "", "context": "Rollo, a Viking',
+    )  # planted: a cut line in the middle
+    path = write_jsonl(tmp_path / "mrqa.jsonl", lines)
+    out = cli("scan", str(path), "--output-format", "concise", cwd=tmp_path, inputs=(path,)).stdout
+    assert "mrqa.jsonl:4: FMT001 [blocking error] invalid JSON" in out, "reported by its line"
+    assert "mrqa.jsonl:2 (qas[1]): FMT011" in out
+    assert "mrqa.jsonl:5 (qas[0]): DUP001" in out and "line(s) 5 (qas[2]) repeat it" in out
+    report = dataqa.scan(str(path))
+    assert report.splits[0].rows == 7  # 2 + 1 + 3 questions and the cut line: the rest is read
+    sarif_results = json.loads(sarif.render(report))["runs"][0]["results"]
+    (at,) = next(r for r in sarif_results if r["ruleId"] == "FMT011")["locations"]
+    assert at["message"]["text"] == "qas[1]" and at["physicalLocation"]["region"]["startLine"] == 2
+
+
+def test_a_table_of_passages_is_named_in_the_one_finding(tmp_path: Path) -> None:
+    """A table (Parquet) of passages with their nested questions is not opened: one FMT018 says
+    what it is and the one-question-a-record shape that reads."""
+    import polars as pl
+
     passages = [p for article in squad()["data"] for p in article["paragraphs"]]
-    path = write_jsonl(tmp_path / "mrqa.jsonl", passages)
+    path = tmp_path / "mrqa.parquet"
+    pl.DataFrame(passages).write_parquet(path)
     (finding,) = [f for f in dataqa.scan(str(path)).findings if f.check_id == "FMT018"]
     assert "extractive-QA passages with their questions nested under them" in finding.message
     assert '{"question", "context", "answers": {"text": [...]}}' in finding.message

@@ -493,7 +493,8 @@ LAYOUTS: dict[str, Layout] = {
         # Extractive QA as SQuAD ships on the Hub: the answers are {"text": [...], "answer_start": [...]},
         # the first text the target; an empty list is SQuAD 2.0's unanswerable question, a "no
         # answer" example. SQuAD's own nested JSON is read into this layout, a record a question
-        # (`dataqa.ingest.readers.nested`), with v2.0's is_impossible and plausible_answers.
+        # (`dataqa.ingest.readers.nested`), with v2.0's is_impossible and plausible_answers; so is
+        # MRQA's JSON Lines (a passage a line), with its qid, question tokens and detected answers.
         _layout(
             "question_answers",
             PAIR,
@@ -504,7 +505,18 @@ LAYOUTS: dict[str, Layout] = {
             '"answer_start": [515]}}',
             {"question": "prompt", "answers": "response"},
             {"context": "context"}
-            | dict.fromkeys(("id", "title", "is_impossible", "plausible_answers"), "meta"),
+            | dict.fromkeys(
+                (
+                    "id",
+                    "title",
+                    "is_impossible",
+                    "plausible_answers",
+                    "qid",
+                    "question_tokens",
+                    "detected_answers",
+                ),
+                "meta",
+            ),
             types=(("answers", "object"),),
         ),
         _layout(

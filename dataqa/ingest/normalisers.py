@@ -189,13 +189,17 @@ def _completion(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
 def _extractive_answer(obj: dict[str, Any], key: str, texts: list[Any], rec: Record) -> str:
     """The target of an extractive-QA record (SQuAD): its first answer text. No answer at all is
     SQuAD 2.0's unanswerable question, a legitimate "no answer" example whose target is empty,
-    unless the record says it is answerable (`"is_impossible": false`): then the answer is missing."""
+    unless the record says it is answerable (`"is_impossible": false`, or MRQA's
+    `detected_answers`: MRQA has no unanswerable questions): then the answer is missing."""
     found = [t for t in texts if isinstance(t, str) and t.strip()]
     if found:
         return found[0]
-    if texts or obj.get("is_impossible") is False:
-        said = "" if texts else ' though "is_impossible" is false'
-        rec.issue(NO_TARGET, f'"{key}" holds no answer text{said}')
+    if texts:
+        rec.issue(NO_TARGET, f'"{key}" holds no answer text')
+    elif obj.get("is_impossible") is False:
+        rec.issue(NO_TARGET, f'"{key}" holds no answer text though "is_impossible" is false')
+    elif "detected_answers" in obj:
+        rec.issue(NO_TARGET, f'"{key}" holds no answer text, though an MRQA question always has one')
     return ""
 
 

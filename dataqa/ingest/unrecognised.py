@@ -166,8 +166,8 @@ def _prompt_only(survey: KeySurvey) -> str | None:
 
 def _nested_questions(survey: KeySurvey) -> str | None:
     """What records that are extractive-QA passages with their questions nested under them are (SQuAD's
-    articles or paragraphs, MRQA's lines) when they were not opened into questions: JSON Lines, whose
-    records are keyed by their line (`dataqa.ingest.readers.nested` opens them in a JSON document)."""
+    articles or paragraphs) when they were not opened into questions: a table's rows, or JSON Lines
+    whose first lines are not such passages (`dataqa.ingest.readers.opened` looks at those)."""
     keys = set(survey.common())
     paragraph = CONTEXT in keys and QUESTIONS in survey.nested
     article = PARAGRAPHS in keys and QUESTIONS in survey.nested.get(PARAGRAPHS, ())
@@ -177,7 +177,8 @@ def _nested_questions(survey: KeySurvey) -> str | None:
         f"the records are extractive-QA {'articles' if article else 'passages'} with their questions "
         f'nested under them ({{"context", "qas": [...]}}, SQuAD\'s nesting), one a record: dataqa opens '
         'this nesting into one record a question in a JSON document (SQuAD\'s own {"data": [...]}, or '
-        "an array); elsewhere (JSON Lines, a table) write one question a record: "
+        "an array) and in JSON Lines that start with it (MRQA's); elsewhere (a table) write one "
+        "question a record: "
         '{"question", "context", "answers": {"text": [...]}}'
     )
 

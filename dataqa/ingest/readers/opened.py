@@ -25,7 +25,9 @@ from dataqa.ingest.readers import nested, threads
 from dataqa.ingest.readers.sniff import ARROW, PARQUET, Sniffed, file_head
 
 TREES, MESSAGES, PASSAGES = "message trees", "message table", "passages"
-"""The openers: OASST's message-tree export, OASST's flat message table, MRQA's passages."""
+"""The openers: OASST's message-tree export, OASST's flat message table, extractive-QA passages
+(or articles) with their questions, one a line (MRQA's JSON Lines: a header line, then a passage
+a line, `{"context", "context_tokens", "qas": [{"qid", "question", "answers", "detected_answers"}]}`)."""
 
 LINES, ROWS = "lines", "rows"
 """How a message table's thread names its messages: by line (JSON Lines), by 0-based row (a table)."""
@@ -44,20 +46,24 @@ def opener_of(path: Path) -> str | None:
     rows = head.split(b"\n")
     if not ended:
         rows = rows[:-1]
+    header = False
     for raw in rows[:HEAD_LINES]:
         try:
             obj = orjson.loads(raw.strip().removeprefix(b"\xef\xbb\xbf") or b"null")
         except orjson.JSONDecodeError:
             continue
         if is_header(obj):
+            header = True
             continue
         if threads.is_tree(obj):
             return TREES
         if threads.is_message(obj, first=True):
             return MESSAGES
+        if nested.questions(obj) is not None:  # a passage (MRQA's line) or an article
+            return PASSAGES
         if isinstance(obj, dict):
             break
-    return None
+    return PASSAGES if header else None
 
 
 def table_opener(path: Path, sniffed: Sniffed) -> str | None:
@@ -85,7 +91,7 @@ def _opened(opener: str, obj: Any) -> nested.Opened | None:
         return threads.tree_threads(obj)
     if is_header(obj):
         return []
-    return nested.questions(obj) if nested.paragraph(obj) else None
+    return nested.questions(obj)
 
 
 class _Keys:
