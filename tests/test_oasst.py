@@ -278,3 +278,13 @@ def test_ordinary_chat_files_are_not_opened(tmp_path: Path) -> None:
     )
     assert opened.opener_of(chat) is None
     assert dataqa.scan(str(pairs)).splits[0].format == "prompt_completion"
+
+
+def test_clean_writes_the_threads_it_read_and_says_why(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "trees.jsonl", [kettle(), '{"prompt": {"text": "cut', bread()])
+    result = cli("clean", str(path), "-o", str(tmp_path / "out"), cwd=tmp_path, inputs=(path,))
+    assert "trees.jsonl holds message trees, not one record a line: its records are written" in result.stderr
+    kept = [json.loads(x) for x in (tmp_path / "out" / "train.jsonl").read_text().splitlines()]
+    assert [len(r["messages"]) for r in kept] == [4, 2, 2]
+    (reject,) = [json.loads(x) for x in (tmp_path / "out" / "train.rejects.jsonl").read_text().splitlines()]
+    assert (reject["line"], reject["checks"]) == (2, ["FMT001"])

@@ -191,7 +191,7 @@ def clean(
         summary = SplitCleaning(name, split.path, str(target), str(rejects))
         if not source.verbatim:
             summary.notes.append(
-                f"{split.path} is {source.kind}, not one JSONL file: its records are written as JSON Lines "
+                f"{source.unlike_jsonl()}: its records are written as JSON Lines "
                 "(one compact JSON object per line), and each line of the rejects file names its record"
             )
         label_source = split.label_source or ""

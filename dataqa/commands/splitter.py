@@ -136,7 +136,7 @@ def split_dataset(
         []
         if source.verbatim
         else [
-            f"{ctx.train.path} is {source.kind}, not one JSONL file: the splits are written as JSON Lines "
+            f"{source.unlike_jsonl()}: the splits are written as JSON Lines "
             "(one compact JSON object per line)"
         ]
     )

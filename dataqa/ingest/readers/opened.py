@@ -21,6 +21,7 @@ import orjson
 import polars as pl
 
 from dataqa.ingest.issues import LoadIssue
+from dataqa.ingest.load import Limits, read_records
 from dataqa.ingest.readers import nested, threads
 from dataqa.ingest.readers.sniff import ARROW, PARQUET, Sniffed, file_head
 
@@ -115,6 +116,23 @@ class _Keys:
             key = self.first.get(issue.line)
             self.issues.append(replace(issue, line=key if key is not None else self.new(issue.line)))
         self.taken = len(self.found)
+
+
+def read_jsonl(
+    path: Path,
+    opener: str,
+    issues: list[LoadIssue],
+    limits: Limits,
+    lines: Any,
+    positions: nested.NestedPositions,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The records of a JSON Lines file its `opener` reads (`opener_of`), keyed by position."""
+    found: list[LoadIssue] = []
+    rows = read_records(path, found, limits)
+    if opener == MESSAGES:
+        yield from open_table(rows, found, issues, lines, positions)
+    else:
+        yield from open_lines(opener, rows, found, issues, lines, positions)
 
 
 def open_lines(

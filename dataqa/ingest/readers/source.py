@@ -225,12 +225,7 @@ class Input:
         assert path is not None
         if part.kind == JSONL and part.opener is not None:
             part.lines, part.positions = array("q"), NestedPositions()
-            found: list[LoadIssue] = []
-            rows = read_records(path, found, self.limits)
-            if part.opener == opened.MESSAGES:
-                yield from opened.open_table(rows, found, issues, part.lines, part.positions)
-            else:
-                yield from opened.open_lines(part.opener, rows, found, issues, part.lines, part.positions)
+            yield from opened.read_jsonl(path, part.opener, issues, self.limits, part.lines, part.positions)
         elif part.kind == JSONL:
             yield from read_records(path, issues, self.limits)
         elif part.kind == JSON:
@@ -269,6 +264,13 @@ class Input:
         """Whether the input is one JSONL file, which `export` copies line by line as it is."""
         part = self.parts[0]
         return len(self.parts) == 1 and part.kind == JSONL and part.file is not None and part.opener is None
+
+    def unlike_jsonl(self) -> str:
+        """Why `export` writes records, not lines: `x.parquet is parquet, not one JSONL file`."""
+        opener = next((p.opener for p in self.parts if p.opener), None)
+        if opener is not None:
+            return f"{self.shown} holds {opener}, not one record a line"
+        return f"{self.shown} is {self.kind}, not one JSONL file"
 
     def export(self) -> Iterator[tuple[int, bytes]]:
         """(key, bytes of one JSONL line) for everything the scan read, for `clean` and `split`,
