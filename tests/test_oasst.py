@@ -264,7 +264,10 @@ def test_hostile_trees_never_crash_and_say_where(tmp_path: Path) -> None:
         {"message_id": ["x"], "parent_id": {"y": 1}, "role": None, "text": None},
     ]
     table = write_jsonl(tmp_path / "messages.jsonl", chain + loops)
-    assert dataqa.scan(str(table)).splits[0].rows >= 1
+    report = dataqa.scan(str(table))
+    assert report.splits[0].rows == 1  # the chain: one thread of 3,000 turns; the odd row holds no answer
+    (lost,) = [f for f in report.findings if f.check_id == "FMT018"]
+    assert "2 message(s), the first at line 3001, are in no tree" in lost.message
     assert threads.tree_threads({"prompt": "a string"}) is None
 
 

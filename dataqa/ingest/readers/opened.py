@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 import polars as pl
 
-from dataqa.ingest.issues import LoadIssue
+from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.load import Limits, read_records
 from dataqa.ingest.readers import nested, threads
 from dataqa.ingest.readers.sniff import ARROW, PARQUET, Sniffed, file_head
@@ -203,3 +203,27 @@ def open_table(
         at[start] = place[id(root)]
         for steps, item in threads.threads(root, start, name):
             yield from nested.keyed([(steps, item)], keys.new(at[steps]), ((), -1), lines, issues, positions)
+    lost = _unreached(nodes, roots)
+    if lost:  # parents in a loop: no prompt above them
+        first = min(place[id(n)] for n in lost)
+        where = f"line {first}" if unit == LINES else f"row {first - 1}"
+        issues.append(
+            LoadIssue(
+                keys.new(first),
+                FILE_LEVEL,
+                f"{len(lost):,} message(s), the first at {where}, are in no tree: following their "
+                '"parent_id" never reaches a prompt (the ids loop), so they are not read',
+            )
+        )
+
+
+def _unreached(nodes: list[dict[str, Any]], roots: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages no root leads to."""
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            stack += node[threads.REPLIES]
+    return [n for n in nodes if id(n) not in seen]
