@@ -53,9 +53,15 @@ class LeftOutMessage(LoadIssueCheck):
                     total += 1
                     unanswered.append(issue)
             if unanswered:
+                alone = (
+                    ""
+                    if split.rows
+                    else "; the file holds prompts alone (as OpenAssistant's *_prompts.messages export): "
+                    "data to generate answers for, not conversations to fine-tune on"
+                )
                 yield self.finding(
                     f"{len(unanswered):,} prompt(s) with no assistant reply (yet): no thread to read, "
-                    "so they are not read",
+                    f"so they are not read{alone}",
                     [ctx.location(split, i.line) for i in unanswered],
                     [i.excerpt for i in unanswered[:3] if i.excerpt],
                 )
