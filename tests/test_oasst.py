@@ -291,3 +291,20 @@ def test_clean_writes_the_threads_it_read_and_says_why(tmp_path: Path) -> None:
     assert [len(r["messages"]) for r in kept] == [4, 2, 2]
     (reject,) = [json.loads(x) for x in (tmp_path / "out" / "train.rejects.jsonl").read_text().splitlines()]
     assert (reject["line"], reject["checks"]) == (2, ["FMT001"])
+
+
+def test_a_damaged_first_line_does_not_decide_how_the_file_is_read(tmp_path: Path) -> None:
+    """The opener is what most of the first lines call for: a cut first line, or a first tree whose
+    prompt lost its text, still leaves the file read as trees (and the damage reported)."""
+    textless = kettle()
+    del textless["prompt"]["text"]
+    path = write_jsonl(
+        tmp_path / "trees.jsonl", ['{"message_tree_id": "t0", "prompt": {', textless, bread(), kettle()]
+    )
+    assert opened.opener_of(path) == opened.TREES
+    report = dataqa.scan(str(path))
+    assert (report.splits[0].format, report.splits[0].rows) == (
+        "chat",
+        5,
+    )  # cut line, textless tree as is, 1 + 2 threads
+    assert [str(f.first_location) for f in report.findings if f.check_id == "FMT001"] == [f"{path}:1"]

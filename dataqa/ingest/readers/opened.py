@@ -12,6 +12,7 @@ reported at its line and the rest is read.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -40,14 +41,16 @@ HEADER = "header"
 
 
 def opener_of(path: Path) -> str | None:
-    """Which opener a JSON Lines file takes, from its first whole lines: the first object that is
-    not an MRQA header decides (an MRQA header alone says passages); None for ordinary records."""
+    """Which opener a JSON Lines file takes, from its first whole lines (up to `HEAD_LINES`): the
+    one that at least half of the objects that are not an MRQA header call for, so one damaged
+    first line does not decide (an MRQA header alone says passages); None for ordinary records."""
     head = file_head(path)
     ended = head.endswith(b"\n") or len(head) < 64 * 1024
     rows = head.split(b"\n")
     if not ended:
         rows = rows[:-1]
-    header = False
+    header, objects = False, 0
+    votes: Counter[str] = Counter()
     for raw in rows[:HEAD_LINES]:
         try:
             obj = orjson.loads(raw.strip().removeprefix(b"\xef\xbb\xbf") or b"null")
@@ -55,16 +58,27 @@ def opener_of(path: Path) -> str | None:
             continue
         if is_header(obj):
             header = True
-            continue
-        if threads.is_tree(obj):
-            return TREES
-        if threads.is_message(obj, first=True):
-            return MESSAGES
-        if nested.questions(obj) is not None:  # a passage (MRQA's line) or an article
-            return PASSAGES
-        if isinstance(obj, dict):
-            break
+        elif isinstance(obj, dict):
+            objects += 1
+            kind = _kind(obj)
+            if kind is not None:
+                votes[kind] += 1
+    if votes:
+        kind, count = votes.most_common(1)[0]
+        if 2 * count >= objects:
+            return kind
     return PASSAGES if header else None
+
+
+def _kind(obj: dict[str, Any]) -> str | None:
+    """The opener one object of a file calls for, or None."""
+    if threads.is_tree(obj):
+        return TREES
+    if threads.is_message(obj, first=True):
+        return MESSAGES
+    if nested.questions(obj) is not None:  # a passage (MRQA's line) or an article
+        return PASSAGES
+    return None
 
 
 def table_opener(path: Path, sniffed: Sniffed) -> str | None:
