@@ -242,6 +242,19 @@ def test_a_parquet_message_table_is_read_too(tmp_path: Path) -> None:
     assert (report.splits[0].format, report.splits[0].rows) == ("chat", 3)
     notes = [f for f in report.findings if f.check_id == "FMT021"]
     assert len(notes) == 2 and "message 'a4'" in notes[0].message
+    # a thread is named by its last message's 0-based row and the rows of its messages
+    assert str(notes[0].first_location) == f"{path} row 6 (rows 0 > 6)"
+    assert [str(loc) for loc in _thread_locations(path)] == [
+        f"{path} row 4 (rows 0 > 2 > 3 > 4)",
+        f"{path} row 2 (rows 0 > 2)",
+        f"{path} row 8 (rows 7 > 8)",
+    ]
+    as_json = report.to_dict()
+    jsonschema.validate(as_json, SCHEMA)
+    (where,) = next(f for f in as_json["findings"] if f["check_id"] == "FMT021")["locations"]
+    assert (where["row"], where["position"]) == (6, "rows 0 > 6")
+    sarif_results = json.loads(report.to_sarif())["runs"][0]["results"]
+    assert any(r["locations"][0]["message"]["text"].startswith("row 6 (rows 0 > 6)") for r in sarif_results)
 
 
 def test_hostile_trees_never_crash_and_say_where(tmp_path: Path) -> None:
