@@ -17,7 +17,7 @@ from test_cli import SCHEMA, cli
 
 import dataqa
 from dataqa.ingest.dataset import load_split
-from dataqa.ingest.readers import nested
+from dataqa.ingest.readers import nested, opened
 from dataqa.ingest.readers.source import open_input
 from dataqa.ingest.reading import Reading
 from dataqa.reports import github, sarif
@@ -286,3 +286,16 @@ def test_positions_come_back_from_pieces_read_elsewhere(tmp_path: Path) -> None:
     source = open_input(str(path))
     assert spread.read(source, None, Reading.of(None, None, None, None), Here()) is not None
     assert str(source.location("train", 7)) == f"{path}:1 (data[1].paragraphs[0].qas[2])"
+
+
+def test_an_mrqa_header_alone_in_the_head_decides_but_not_beside_other_records(tmp_path: Path) -> None:
+    """A passage line longer than the head the opener looks at leaves the header to decide; a
+    header-like first line before ordinary records does not make them passages."""
+    lines = mrqa()
+    lines[1]["context"] += " " + "Normandy was settled by Norse raiders. " * 2000  # a line past the head
+    path = write_jsonl(tmp_path / "long.jsonl", lines)
+    assert opened.opener_of(path) == opened.PASSAGES
+    assert dataqa.scan(str(path)).splits[0].rows == 5
+    chats = [{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}] * 2
+    other = write_jsonl(tmp_path / "chat.jsonl", [{"header": {"exported": "2024-01-01"}}, *chats])
+    assert opened.opener_of(other) is None

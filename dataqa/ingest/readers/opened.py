@@ -43,7 +43,8 @@ HEADER = "header"
 def opener_of(path: Path) -> str | None:
     """Which opener a JSON Lines file takes, from its first whole lines (up to `HEAD_LINES`): the
     one that at least half of the objects that are not an MRQA header call for, so one damaged
-    first line does not decide (an MRQA header alone says passages); None for ordinary records."""
+    first line does not decide (an MRQA header with no object after it in the head says
+    passages); None for ordinary records."""
     head = file_head(path)
     ended = head.endswith(b"\n") or len(head) < 64 * 1024
     rows = head.split(b"\n")
@@ -67,7 +68,7 @@ def opener_of(path: Path) -> str | None:
         kind, count = votes.most_common(1)[0]
         if 2 * count >= objects:
             return kind
-    return PASSAGES if header else None
+    return PASSAGES if header and not objects else None  # a header, its passage past the head
 
 
 def _kind(obj: dict[str, Any]) -> str | None:
