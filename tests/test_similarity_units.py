@@ -33,7 +33,7 @@ from dataqa.text.worddiff import word_diff
 
 def test_two_neighbouring_words_swapped_are_the_same_words_unless_a_number_moves() -> None:
     """`slots.transposed` finds the one swap of neighbours that is a pair's only difference, and
-    `compare` then matches every word; a swap far apart, a second difference or a number does not."""
+    `compare` then matches every word; a swap far apart, a second difference or two numbers do not."""
 
     def compare(x: str, y: str) -> slots.Comparison:
         a, b = x.split(), y.split()
@@ -52,6 +52,7 @@ def test_two_neighbouring_words_swapped_are_the_same_words_unless_a_number_moves
     assert sorted(swapped.runs) == [(0, 0, 3), (3, 4, 1), (4, 3, 1), (5, 5, 2)]
     assert compare("the dog bit the man", "the man bit the dog").reason == "word"
     assert compare("free seats in rows 12 14", "free seats in rows 14 12").reason == "number"
+    assert compare("what was the minimum wage in 1991", "what was the minimum wage 1991 in").score == 1.0
 
 
 def test_word_diff_names_each_kind_of_difference_as_written() -> None:

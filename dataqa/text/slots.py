@@ -8,7 +8,7 @@ between the words they share:
   out of the comparison, which is what makes reordered filler a near copy;
 - two neighbouring words swapped, the texts otherwise equal ("who was tiny tim's father" / "who
   was tim tiny's father"), is the same words: a short text would otherwise fall under the
-  threshold for it (two edits in six words); not when either word is a number;
+  threshold for it (two edits in six words); not two numbers ("rows 12 14" / "rows 14 12");
 - a *decisive* difference makes two texts different however much else they share: another
   quantity ("270 miles in 3 hours" / "360 miles in 4 hours", "the (second) oldest"; an order number
   or other identifier of five digits or more is not one), a negation added or dropped ("is" /
@@ -265,7 +265,7 @@ def compare(
     (`dataqa.text.templates.bound_words`); in a short text, one added beside that neighbour
     decides (`extends`)."""
     at = transposed(a_codes, b_codes)
-    if at is not None and not (is_number(a[at]) or is_number(a[at + 1])):
+    if at is not None and not (is_number(a[at]) and is_number(a[at + 1])):
         runs = [(0, 0, at), (at, at + 1, 1), (at + 1, at, 1), (at + 2, at + 2, len(a) - at - 2)]
         return Comparison(1.0, runs=[run for run in runs if run[2]])
     matched, holes, runs = gaps(a_codes, b_codes)
