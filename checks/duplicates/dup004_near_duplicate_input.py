@@ -10,6 +10,7 @@ import polars as pl
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate
+from dataqa.checks.labels.base import split_labels
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -61,6 +62,28 @@ def settings(ctx: Context, split: str, lines: list[int]) -> dict[int, tuple[int,
         line: (system, tools)
         for line, system, tools in frame.select("line", "system_exact", "tools_exact").iter_rows()
     }
+
+
+def label_conflicts_left_out(ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:
+    """The groups without those LBL001 reports: on a labelled split, members that all share one input
+    after normalisation (and one system prompt) and carry more than one label are its conflicting-
+    label group, an error there. One conflict is one finding (a review under labels 1 and 0)."""
+    if not groups or not ctx.has_labels(split):
+        return groups
+    lines = sorted({line for group in groups for line in group})
+    asked = {
+        line: (system, prompt)
+        for line, system, prompt in similarity.hashes(ctx, split)
+        .filter(pl.col("line").is_in(lines))
+        .select("line", "system_exact", "prompt_norm")
+        .iter_rows()
+    }
+    labels = dict(split_labels(ctx, split).filter(pl.col("line").is_in(lines)).iter_rows())
+    return [
+        group
+        for group in groups
+        if len({asked.get(line) for line in group}) > 1 or len({labels.get(line) for line in group}) < 2
+    ]
 
 
 def _word_lists(texts: list[str]) -> list[list[str]]:
@@ -260,7 +283,9 @@ class NearDuplicateInput(Check):
     """
 
     id = "DUP004"
-    shares = frozenset({"bands", "distinct", "hashes", "near_groups", "near_pairs", "templates"})
+    shares = frozenset(
+        {"bands", "distinct", "hashes", "near_groups", "near_pairs", "split_labels", "templates"}
+    )
     heavy = True
     name = "near-duplicate-input"
     family = "duplicates"
@@ -327,6 +352,7 @@ class NearDuplicateInput(Check):
                         kept.append(line)
                 if len(kept) > 1:
                     findings.append(kept)
+            findings = label_conflicts_left_out(ctx, split, findings)
             self.metrics[f"{split}_duplicate_rate"] = duplicate_rate(sum(len(g) - 1 for g in findings), rows)
             self.metrics[f"{split}_groups"] = len(findings)
             needed = sorted({line for g in findings for line in g[:2]})
