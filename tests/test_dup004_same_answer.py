@@ -51,15 +51,29 @@ def test_a_variant_under_another_label_is_still_reported() -> None:
     assert dup004(rows) == [[3, 4]]
 
 
-def test_a_word_goes_with_a_label_only_where_the_set_writes_it_under_that_label_alone() -> None:
+def test_a_word_goes_with_a_label_only_where_the_set_writes_it_under_that_label_far_more() -> None:
     """Near inputs under two labels are told apart by a word only one has when the set writes it
-    under that input's label in two rows or more and never under the other's; it does not matter
-    which input of the pair has it. A word also written under the other label, or a common word of
-    the set, tells nothing."""
-    seen = {"mokotow": {"InLocation": 2}, "me": {"Rating": 2, "ReviewCount": 1}}
+    under that input's label in two rows or more and never under the other's, or at least
+    `DECIDING` times as often per example (the compared inputs left out); it does not matter which
+    input of the pair has it. A word written as often under the other label tells nothing; a
+    common word of the set tells only by that ratio."""
+    card = ({"order", "a", "virtual", "card"}, {"order", "a", "card"})
+    seen = {
+        "mokotow": {"InLocation": 2},
+        "me": {"Rating": 2, "ReviewCount": 1},
+        "virtual": {"VirtualCard": 97, "PhysicalCard": 1},
+    }
+    sizes = {"InLocation": 40, "ReviewCount": 40, "Rating": 40, "VirtualCard": 98, "PhysicalCard": 120}
     place, plain = {"find", "restaurants", "mokotow"}, {"find", "restaurants"}
-    assert labelled_apart((place, plain), ("InLocation", "ReviewCount"), seen, frozenset())
-    assert labelled_apart((plain, place), ("ReviewCount", "InLocation"), seen, frozenset())
-    assert not labelled_apart((place, plain), ("InLocation", "ReviewCount"), seen, frozenset({"mokotow"}))
+    assert labelled_apart((place, plain), ("InLocation", "ReviewCount"), seen, frozenset(), sizes)
+    assert labelled_apart((plain, place), ("ReviewCount", "InLocation"), seen, frozenset(), sizes)
+    common = frozenset({"mokotow"})  # never under the other label, but in two of forty: chance
+    assert not labelled_apart(
+        (place, plain), ("InLocation", "ReviewCount"), seen, common, {**sizes, "InLocation": 400}
+    )
+    assert labelled_apart(card, ("VirtualCard", "PhysicalCard"), seen, frozenset({"virtual"}), sizes)
     show = ({"show", "me", "restaurants"}, {"show", "restaurants"})
-    assert not labelled_apart(show, ("Rating", "ReviewCount"), seen, frozenset())
+    assert not labelled_apart(show, ("Rating", "ReviewCount"), seen, frozenset(), sizes)
+    assert labelled_apart(card, ("VirtualCard", "PhysicalCard"), seen, frozenset(), sizes)
+    seen["virtual"]["PhysicalCard"] = 40  # written under both labels alike: no longer what decides
+    assert not labelled_apart(card, ("VirtualCard", "PhysicalCard"), seen, frozenset(), sizes)

@@ -10,7 +10,8 @@ import polars as pl
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate
-from dataqa.checks.labels.base import split_labels
+from dataqa.checks.labels.base import DECIDING, split_labels, tie
+from dataqa.checks.labels.lbl002_near_identical_conflict import asks
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -144,18 +145,29 @@ def labelled_apart(
     labels: tuple[str, str],
     seen: dict[str, dict[str, int]],
     common: frozenset[str],
+    sizes: dict[str, int],
 ) -> bool:
     """Whether two near inputs under two labels differ in a word that goes with one label: only one
     input has it, the set has it under that input's label in more rows than this one, and never
     under the other's ("restaurants with 1000 reviews (in Śródmieście)" is the in-location
-    intent). The word is what the labels tell apart, not a conflict."""
+    intent), or the other examples of that label use it at least `DECIDING` times as often as the
+    other label's (LBL002's notion, `labels.base.tie`: "virtual" in all 98 getting_virtual_card
+    examples, once in 120 order_physical_card ones, so "order a (virtual) card" is two requests).
+    A word common in the set's inputs (`common`) decides only by that ratio: that it is never
+    under the other label may be chance. The word is what the labels tell apart, not a conflict.
+    `sizes`: rows per label."""
     for own, other, label, other_label in (
         (prompts[0], prompts[1], labels[0], labels[1]),
         (prompts[1], prompts[0], labels[1], labels[0]),
     ):
-        for word in own - other - common - FILLER:
+        for word in own - other - FILLER:
             under = seen.get(word, {})
-            if not is_number(word) and under.get(label, 0) >= 2 and not under.get(other_label):
+            mine, theirs = under.get(label, 0), under.get(other_label, 0)
+            if is_number(word) or mine < 2:
+                continue
+            # the compared inputs left out of the counts: the word is judged by the other examples
+            ratio = tie(mine - 1, sizes.get(label, 0) - 1, theirs, sizes.get(other_label, 0) - 1)
+            if (not theirs and word not in common) or ratio >= DECIDING:
                 return True
     return False
 
@@ -227,10 +239,12 @@ def _apart(
     batch: list[tuple[int, int, list[int]]],
     common: frozenset[str],
     seen: dict[str, dict[str, int]] | None,
+    sizes: dict[str, int],
 ) -> list[list[bool]]:
     """Per piece of a batch (`_pieces`), per line after the first: whether its input asks another
     thing than the piece's first line's (`answered_apart`, `qualified_apart`; both labelled and under
-    two labels, `labelled_apart` with `seen`, `word_labels` of the differing words; None: no labels)."""
+    two labels, a question against a statement (LBL002's `asks`) or `labelled_apart` with `seen`,
+    `word_labels` of the differing words; None: no labels)."""
     lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
     ordered = _input_words(ctx, split, batch)
     asked = {line: set(words) for line, words in ordered.items()}
@@ -244,7 +258,12 @@ def _apart(
     def apart(head: int, line: int) -> bool:
         pair = (asked[head], asked[line])
         if seen is not None and head in labels and line in labels and labels[head] != labels[line]:
-            return labelled_apart(pair, (labels[head], labels[line]), seen, common)
+            forms = (asks(" ".join(ordered[head])), asks(" ".join(ordered[line])))
+            if None not in forms and forms[0] != forms[1]:
+                return (
+                    True  # a question and a statement of the words ("do i need a pin" / "i need a new pin")
+                )
+            return labelled_apart(pair, (labels[head], labels[line]), seen, common, sizes)
         answered = (told[head], told[line])
         return answered_apart(pair, answered, common) or qualified_apart(
             (ordered[head], ordered[line]), answered, common
@@ -303,6 +322,7 @@ class NearDuplicateInput(Check):
             return groups
         common = common_prompt_words(ctx, split)
         seen: dict[str, dict[str, int]] | None = None
+        sizes: dict[str, int] = {}
         if ctx.has_labels(split):  # the words near inputs differ in, over every group, looked up once
             differing: set[str] = set()
             for batch in _pieces(groups):
@@ -310,10 +330,13 @@ class NearDuplicateInput(Check):
                 differing |= {
                     w for _, head, rest in batch for line in rest for w in asked[line] ^ asked[head]
                 }
-            seen = word_labels(ctx, split, differing - common - FILLER)
+            seen = word_labels(ctx, split, differing - FILLER)
+            counts = split_labels(ctx, split).group_by("label").len()
+            sizes = {str(label): rows for label, rows in counts.iter_rows()}
         kept = [[head] for head, *_ in groups]
         for batch in _pieces(groups):
-            for (group, _, rest), apart in zip(batch, _apart(ctx, split, batch, common, seen), strict=True):
+            found = _apart(ctx, split, batch, common, seen, sizes)
+            for (group, _, rest), apart in zip(batch, found, strict=True):
                 kept[group] += [line for line, away in zip(rest, apart, strict=True) if not away]
         return [group for group in kept if len(group) > 1]
 
