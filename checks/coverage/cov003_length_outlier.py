@@ -76,7 +76,9 @@ class LengthOutlier(Check):
       has `min_typical` tokens, unless the short answer fits its request: the request asks for
       something short (a yes/no, one word, a number, one of listed choices, code: QUAL009's notion)
       or is itself short ("hi" → "Hello!"); an answer with no letter or digit always counts;
-    - inputs far shorter where the typical input has `min_typical` tokens (a lost input), and, for
+    - inputs far shorter where the typical input has `min_typical` tokens and the answer is
+      `min_ratio` times longer than the input (a lost input: "." answered at length; in multi-turn
+      data an input is measured by its final request, `_requests`), and, for
       classification data, inputs far longer (pasted or merged texts among utterances). A long
       instruction holds the document, table or program its task works on: not reported (a text
       over the model's context is FMT016's and PROV003's).
@@ -118,6 +120,8 @@ class LengthOutlier(Check):
                 q: float(np.quantile(tokens, p, method="nearest"))
                 for q, p in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
             }
+            if role == "prompt" and not labelled:
+                tokens = self._requests(ctx, lengths["line"].to_numpy(), tokens)
             if len(tokens) < self.min_rows:
                 continue
             logs = np.log1p(tokens)
@@ -139,7 +143,26 @@ class LengthOutlier(Check):
                 short[:] = False
             if role == "response" and short.any():
                 short &= ~self._fitting(ctx, lengths["line"].to_numpy(), tokens, short)
+            if role == "prompt" and not labelled:
+                # an input answered in proportion asked for little and got little: a whole
+                # exchange ("Who are you?" -> one line), not an input that lost its text
+                answers = lengths["response"].to_numpy().astype(np.float64)
+                short &= answers >= self.min_ratio * np.maximum(tokens, 1.0)
             yield from self._findings(ctx, rows, role, tokens, score, typical, long, short)
+
+    @staticmethod
+    def _requests(ctx: Context, lines: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+        """Per row, the tokens of its final user turn where some rows hold several: the input of a
+        transcript is its history before the request, and a one-exchange record among transcripts
+        ("Who are you?" among greeting, question and goodbye) is short by nature, while a lost
+        final request hides behind its history. Data of one user turn a row: `tokens` as given."""
+        users = ctx.train.turns.filter(pl.col("role").cast(pl.String) == "user")
+        last = users.group_by("line").agg(pl.col("content").fill_null("").last(), pl.len().alias("turns"))
+        if last.is_empty() or int(last["turns"].max()) < 2:
+            return tokens
+        sized = last.select("line", estimate_tokens_expr(pl.col("content")).alias("tokens"))
+        ordered = pl.DataFrame({"line": lines}).join(sized, on="line", how="left")
+        return ordered["tokens"].fill_null(0).to_numpy().astype(np.float64)
 
     def _fitting(self, ctx: Context, lines: np.ndarray, tokens: np.ndarray, short: np.ndarray) -> np.ndarray:
         """Per row, whether it is one of the `short` answers that fits its request: one the request
