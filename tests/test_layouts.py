@@ -999,3 +999,34 @@ def test_a_list_of_classes_is_multi_label_classification_with_its_canonical_set(
     assert by_option.multi_label
     half = [{"text": "a", "label": "x"}, {"text": "b", "label": ["x", "y"]}]
     assert not load_split("train", str(write_jsonl(tmp_path / "h.jsonl", half))).multi_label
+
+
+def test_parallel_lists_of_turns_are_one_conversation() -> None:
+    """Chinese-Vicuna's chat records keep the user turns in one list and the replies in another of
+    the same length (output[i] answers input[i]): a conversation, not one prompt and one answer of
+    several lines each. Lists of other lengths, or of one item, are still read one item per line."""
+    chat = normalise(
+        {
+            "input": ["Draft a run sheet for the launch", "Make it shorter"],
+            "output": ["09:00 doors ...", "09:00 ..."],
+        },
+        "input_output",
+    )
+    assert chat["valid"] and chat["turns"] == [
+        {"role": "user", "content": "Draft a run sheet for the launch"},
+        {"role": "assistant", "content": "09:00 doors ..."},
+        {"role": "user", "content": "Make it shorter"},
+        {"role": "assistant", "content": "09:00 ..."},
+    ]
+    assert (
+        chat["prompt"]
+        == "user: Draft a run sheet for the launch\nassistant: 09:00 doors ...\nuser: Make it shorter"
+    )
+    assert chat["response"] == "09:00 ..."
+    uneven = normalise({"input": ["first line", "second line"], "output": ["one answer"]}, "input_output")
+    assert uneven["valid"] and (uneven["prompt"], uneven["response"]) == (
+        "first line\nsecond line",
+        "one answer",
+    )
+    single = normalise({"input": ["only line"], "output": ["only answer"]}, "input_output")
+    assert single["valid"] and (single["prompt"], single["response"]) == ("only line", "only answer")

@@ -70,6 +70,7 @@ from dataqa.ingest.record import (
     message_keys,
     messages,
     note_written_roles,
+    parallel_turns,
     string_field,
     system_field,
     unkeyed_turns,
@@ -137,6 +138,10 @@ def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     prompt_key = layout.source("prompt") or "prompt"
     if _is_messages(lookup(obj, prompt_key)):  # TRL's conversational prompt-completion
         rec.turns = [*opening, *_prompt_turns(obj, layout, rec), ("assistant", _completion(obj, layout, rec))]
+        return
+    paired = parallel_turns(lookup(obj, prompt_key), lookup(obj, layout.source("response") or "completion"))
+    if paired:  # Chinese-Vicuna's chat records: the user turns in one list, the replies in another
+        rec.turns = [*opening, *paired]
         return
     prompt = string_field(obj, prompt_key, rec, lenient=layout.lenient)
     extra = _optional(obj, layout, "context", rec)

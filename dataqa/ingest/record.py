@@ -324,6 +324,21 @@ def unkeyed_turns(value: Any, src: str, rec: Record) -> list[dict[str, Any]]:
     return [{"role": role, "content": text, "tool_calls": False, "at": at} for role, text, at in turns]
 
 
+def parallel_turns(asked: Any, answered: Any) -> list[tuple[str, str]]:
+    """A conversation kept as two lists of strings of one length, two or more: the user turns and
+    the replies, `answered[i]` to `asked[i]` (Chinese-Vicuna's `{"input": [...], "output": [...]}`);
+    [] for any other pair of values (a list of one, or of other lengths, is read one item per line)."""
+    if not (isinstance(asked, list) and isinstance(answered, list) and len(asked) == len(answered) >= 2):
+        return []
+    if not all(isinstance(turn, str) for turn in (*asked, *answered)):
+        return []
+    return [
+        turn
+        for question, answer in zip(asked, answered, strict=True)
+        for turn in (("user", question), ("assistant", answer))
+    ]
+
+
 def history_turns(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tuple[str, str]]:
     """The earlier turns of a pair record ([[question, answer], ...]): they are part of its input,
     so one follow-up question after two different conversations is two examples."""
