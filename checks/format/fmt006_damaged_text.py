@@ -1,4 +1,5 @@
-"""FMT006 damaged-text: control characters and U+FFFD, which the model learns to write."""
+"""FMT006 damaged-text: control characters, U+FFFD and line breaks escaped twice, which the model
+learns to write."""
 
 from __future__ import annotations
 
@@ -12,23 +13,53 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.issues import excerpt
+from dataqa.text.markup import mask_code
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{fffd}]"
 """C0/C1 control characters and U+FFFD. Mojibake (UTF-8 read as Windows-1252, "Ã©" for "é") is QUAL004's:
 one defect, one finding, confirmed there by re-encoding."""
+_ESCAPED_BREAK = re.compile(r"(?<!\\)\\n(?=\r?\n)")
+"""The two characters backslash-n right before a real line break: a break escaped twice."""
+_ESCAPED_IN_PROSE = re.compile(r"(?<!\\)\\n(?=[A-Z0-9\\]|[^\x00-\x7f]|$)")
+"""Backslash-n before a capital, a digit, another backslash, a non-ASCII letter (CJK) or the end: where a
+written-out break starts the next line. Before a lower-case letter it is a LaTeX command (`\\noindent`,
+`\\newline`); before a space, a quote or a comma, a mention of the escape ("split on \\n or \\r\\n")."""
+
+
+def escaped_break(text: str) -> int | None:
+    """Where `text`, its code masked (`mask_code`), holds a line break written out as the two
+    characters backslash-n, or None: one right before a real line break, or two or more in a text
+    with no real line break, each starting a line. Code (fences, inline code), JSON and
+    double-quoted strings are left alone: there the escape is how a break is written."""
+    if "\\n" not in text or text.lstrip()[:1] in ("{", "["):
+        return None
+    prose = mask_code(text)
+    m = _ESCAPED_BREAK.search(prose)
+    if m:
+        return m.start()
+    if "\n" in prose:
+        return None
+    quoted = [m for m in _ESCAPED_IN_PROSE.finditer(prose) if prose.count('"', 0, m.start()) % 2 == 0]
+    return quoted[0].start() if len(quoted) >= 2 else None
 
 
 @register
 @dataclass
 class DamagedText(Check):
-    """Text holds control characters or U+FFFD replacement characters: encoding damage.
+    """Text holds control characters, U+FFFD or line breaks escaped twice: encoding damage.
 
     Why: "\ufffd" marks bytes a converter could not decode, so the original text is gone; control
-    characters are invisible noise the model learns to emit. Mojibake ("Ã©" for "é", recoverable
-    text) is reported by QUAL004 alone, so one damaged record is one finding.
-    Example: "Ca\ufffd\ufffdt find my order", or a stray "\\x1b" escape in a reply.
-    Fix: recover the text from the source with the right encoding, or drop the example.
+    characters are invisible noise the model learns to emit. A line break escaped twice when the
+    file was written shows as the two characters backslash-n (`escaped_break`): right before a real
+    line break, or in place of every break of a text that has none; the model learns to write
+    "\\n" instead of breaking the line. Code, JSON, double-quoted strings, LaTeX commands and a
+    mention of the escape are not damage. Mojibake ("Ã©" for "é", recoverable text) is reported by
+    QUAL004 alone, so one damaged record is one finding.
+    Example: "Ca\ufffd\ufffdt find my order", a stray "\\x1b" escape in a reply, or an instruction
+    ending "...是否为闰年。\\n" and a line break.
+    Fix: recover the text from the source with the right encoding (decode the escapes once more),
+    or drop the example.
     """
 
     id = "FMT006"
@@ -42,19 +73,46 @@ class DamagedText(Check):
         for split in ctx:
             cols = ["system", "prompt", "response"]
             hit = split.frame.filter(
-                pl.any_horizontal(pl.col(c).str.contains(_CONTROL_PATTERN).fill_null(False) for c in cols)
+                pl.any_horizontal(
+                    (
+                        pl.col(c).str.contains(_CONTROL_PATTERN) | pl.col(c).str.contains("\\n", literal=True)
+                    ).fill_null(False)
+                    for c in cols
+                )
             )
             for row in hit.select("line", *cols).iter_rows(named=True):
+                found = self._damage(row[c] for c in cols)
+                if found is None:
+                    continue
                 total += 1
-                text = next(row[c] for c in cols if row[c] and _CONTROL.search(row[c]))
-                m = _CONTROL.search(text)
-                start = max(m.start() - 40, 0)
-                snippet = text[start : m.end() + 40].encode("unicode_escape").decode("ascii")
-                if m.group() == "\ufffd":
-                    what = "replacement character U+FFFD"
-                else:
-                    what = f"control character {m.group()!r}"
+                what, snippet = found
                 yield self.finding(
                     f"text contains a {what}", [ctx.location(split, row["line"])], [excerpt(snippet)]
                 )
         self.metrics["records"] = total
+
+    @staticmethod
+    def _damage(texts: Iterator[str | None]) -> tuple[str, str] | None:
+        """The first damage in a record's texts: (what, an excerpt around it), or None. A control
+        character's excerpt is written with escapes (it is invisible); an escaped break's is the
+        text as it is, its code masked (`escaped_break`), the two characters showing."""
+        escaped = None
+        for text in texts:
+            if not text:
+                continue
+            m = _CONTROL.search(text)
+            if m:
+                what = (
+                    "replacement character U+FFFD"
+                    if m.group() == "\ufffd"
+                    else f"control character {m.group()!r}"
+                )
+                around = text[max(m.start() - 40, 0) : m.end() + 40]
+                return what, around.encode("unicode_escape").decode("ascii")
+            at = escaped_break(text) if escaped is None else None
+            if at is not None:
+                escaped = (
+                    "line break written out as the two characters \\n",
+                    mask_code(text)[max(at - 40, 0) : at + 42],
+                )
+        return escaped
