@@ -53,6 +53,9 @@ _KEY_NAMES = frozenset(
 )
 """Angle-bracketed capitals that name keys or values in documentation, not placeholders."""
 _SPECIAL_TOKENS = frozenset({"EOS", "BOS", "UNK", "PAD", "SEP", "CLS", "MASK", "EOT"})
+SPECIAL_TOKEN = "tokenizer special token"
+"""The kind of <UNK>, <EOS>, <PAD>... in text: a tokenizer's marker written out (characters a
+vocabulary lost, an end marker), named as such rather than as a chat template's token."""
 _CI_EXPRESSION = re.compile(
     r"\{\{\s*(?:secrets|github|env|vars|matrix|steps|needs|inputs|runner|job|jobs|strategy|parameters"
     r"|variables)\."
@@ -223,9 +226,7 @@ class TemplateDebris(Check):
                 for kind, pattern in _PLACEHOLDER_RES.items():
                     for m in pattern.finditer(text):
                         real_kind = (
-                            "chat-template token"
-                            if kind == "placeholder" and _special_token(text, m)
-                            else kind
+                            SPECIAL_TOKEN if kind == "placeholder" and _special_token(text, m) else kind
                         )
                         if kind == "no-input marker" and input_at is not None and m.start() >= input_at:
                             continue
@@ -244,7 +245,7 @@ class TemplateDebris(Check):
             role_rows = dict(rows_per_role)
             seen: dict[tuple[str, str], set[int]] = defaultdict(set)
             for line, role, kind, token, _ in raw:
-                if kind == "chat-template token":
+                if kind in ("chat-template token", SPECIAL_TOKEN):
                     seen[(role, token)].add(line)
             deliberate = {
                 key
