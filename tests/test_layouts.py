@@ -1030,3 +1030,22 @@ def test_parallel_lists_of_turns_are_one_conversation() -> None:
     )
     single = normalise({"input": ["only line"], "output": ["only answer"]}, "input_output")
     assert single["valid"] and (single["prompt"], single["response"]) == ("only line", "only answer")
+
+
+def test_chatglm_history_beside_prompt_and_response_is_the_earlier_conversation() -> None:
+    """ChatGLM's multi-turn P-Tuning records are {"prompt", "response", "history": [[q, a], ...]}:
+    the history is the conversation before the prompt, part of the input, not an unknown key."""
+    row = normalise(
+        {
+            "prompt": "Still not working.",
+            "response": "Then check the wiring.",
+            "history": [["The fan is off.", "Is the relay fine?"]],
+        },
+        "prompt_response",
+    )
+    assert row["valid"] and not row["issues"]
+    assert row["prompt"] == "user: The fan is off.\nassistant: Is the relay fine?\nuser: Still not working."
+    first = normalise(
+        {"prompt": "The fan is off.", "response": "Is the relay fine?", "history": []}, "prompt_response"
+    )
+    assert first["valid"] and not first["issues"] and first["prompt"] == "The fan is off."

@@ -528,13 +528,14 @@ LAYOUTS: dict[str, Layout] = {
             # the passage asked about: "context", or "article" (axolotl's context_qa)
             {"context": "context", "article": "context", "system": "system"},
         ),
+        # ChatGLM's multi-turn P-Tuning data keeps the earlier exchanges under "history".
         _layout(
             "prompt_response",
             PAIR,
-            '{"prompt", "response"}',
+            '{"prompt", "response"} (ChatGLM: earlier exchanges under "history")',
             '{"prompt": "Hi", "response": "Hello!"}',
             {"prompt": "prompt", "response": "response"},
-            _SYSTEM,
+            {**_SYSTEM, "history": "history"},
         ),
         _layout(
             "question_response",
