@@ -7,15 +7,16 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 from rapidfuzz.distance import OSA
 
-from dataqa.checks.labels.base import labelled_splits, split_classes
+from dataqa.checks.labels.base import split_classes
 from dataqa.core.models import Finding, Location, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 
 _PUNCT_SPACE = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -49,7 +50,7 @@ def is_typo(a: str, b: str) -> bool:
 
 @register
 @dataclass
-class LabelSpellingVariant(Check):
+class LabelSpellingVariant(Summarised):
     """Label values that differ only in case, spacing, punctuation or a small typo, across all
     splits, with the most frequent form suggested as the canonical one. A multi-label row's set is
     read as its classes (`split_classes`): class names are compared, not combinations.
@@ -73,16 +74,17 @@ class LabelSpellingVariant(Check):
     max_labels: int = ranged(5000, low=0)
     """Distinct labels above this: free-text targets, not classes; the typo search is skipped."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        # class names, not combinations: a multi-label row's set names each of its classes
-        per_split = {split: split_classes(ctx, split) for split in labelled_splits(ctx)}
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Each split's rows per class (`split_classes`: class names, not combinations)."""
+        counts = {s.name: Counter(split_classes(ctx, s.name)["label"].to_list()) for s in ctx}
+        return {"counts": {name: c for name, c in counts.items() if c}}
+
+    def _clusters(self, per_split: dict[str, Counter[str]]) -> list[tuple[str, list[str]]]:
+        """Each group of spellings of one label: its canonical form and its variants, most rows first."""
         counts: Counter[str] = Counter()
-        train_counts: Counter[str] = Counter()
-        for split, frame in per_split.items():
-            c = Counter(frame["label"].to_list())
+        for c in per_split.values():
             counts.update(c)
-            if split == "train":
-                train_counts = c
+        train_counts = per_split.get("train", Counter())
         forms: dict[str, list[str]] = defaultdict(list)
         for label in sorted(counts):
             forms[normalise_label(label)].append(label)
@@ -98,8 +100,7 @@ class LabelSpellingVariant(Check):
         clusters: dict[str, list[str]] = defaultdict(list)
         for form in ranked:
             clusters[parent[form]].extend(forms[form])
-        n_groups = 0
-        n_rows = 0
+        out = []
         for members in clusters.values():
             if len(members) < 2:
                 continue
@@ -107,9 +108,35 @@ class LabelSpellingVariant(Check):
             variants = sorted(
                 (lab for lab in members if lab != canonical), key=lambda lab: (-counts[lab], lab)
             )
+            out.append((canonical, variants))
+        return out
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        return sorted(v for _, variants in self._clusters(summary["counts"]) for v in variants) or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """`split`, `line`, `label` of the rows whose class is one of the variants `wanted`."""
+        frames = [
+            split_classes(ctx, s.name)
+            .filter(pl.col("label").is_in(wanted))
+            .select(pl.lit(s.name).alias("split"), pl.col("line").cast(pl.Int64), "label")
+            for s in ctx
+        ]
+        return {"variants": pl.concat(frames, how="vertical_relaxed")}
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        per_split = summary["counts"]
+        counts: Counter[str] = Counter()
+        for c in per_split.values():
+            counts.update(c)
+        labelled = [s.name for s in ctx if s.name in per_split]  # the order of the splits
+        n_groups = 0
+        n_rows = 0
+        for canonical, variants in self._clusters(per_split):
+            rows = summary["rows"]["variants"].filter(pl.col("label").is_in(variants))
             locations: list[Location] = []
-            for split, frame in per_split.items():
-                lines = frame.filter(pl.col("label").is_in(variants))["line"].unique().sort().to_list()
+            for split in labelled:
+                lines = rows.filter(pl.col("split") == split)["line"].unique().sort().to_list()
                 locations.extend(ctx.location(split, line) for line in lines)
             if not locations:
                 continue
