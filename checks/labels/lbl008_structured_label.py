@@ -5,20 +5,22 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 from dataqa.ingest import structure
+from dataqa.ingest.dataset import Split
 
 _PLURAL = {"object": "objects", "array": "arrays", "boolean": "booleans"}
 
 
 @register
 @dataclass
-class StructuredLabel(Check):
+class StructuredLabel(Summarised):
     """Labels that are JSON objects, arrays or booleans rather than text, said once per split.
 
     Such a value is read as its JSON text, so every distinct object or array is a class of its own
@@ -40,21 +42,49 @@ class StructuredLabel(Check):
     severity = Severity.WARNING
     shares = frozenset({"structure"})
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def _structured(self, ctx: Context, split: Split) -> dict[str, list[int]]:
+        """JSON type -> the lines of the split's records (of those the context holds) labelled so."""
+        by_type: dict[str, list[int]] = {}
+        for line, st in structure.records(ctx, split):
+            kind = st.get("label_type")
+            if kind is not None:
+                by_type.setdefault(kind, []).append(line)
+        return by_type
+
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per split: records per JSON type of label, and rows per label text (the classes they made)."""
+        out = {}
         for split in ctx:
-            by_type: dict[str, list[int]] = {}
-            for line, st in structure.records(ctx, split):
-                kind = st.get("label_type")
-                if kind is not None:
-                    by_type.setdefault(kind, []).append(line)
+            by_type = self._structured(ctx, split)
             if not by_type:
                 continue
-            lines = sorted(line for found in by_type.values() for line in found)
+            lines = [line for found in by_type.values() for line in found]
             labels = split.frame.filter(pl.col("line").is_in(lines))["label"].drop_nulls().to_list()
-            classes = Counter(labels)
+            out[split.name] = {
+                "types": Counter({kind: len(found) for kind, found in by_type.items()}),
+                "classes": Counter(labels),
+            }
+        return {"splits": out}
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        return sorted(summary["splits"]) or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """The lines of the records with a structured label, per split `wanted`."""
+        return {
+            name: [line for found in self._structured(ctx, ctx.splits[name]).values() for line in found]
+            for name in wanted
+        }
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in ctx:
+            seen = summary["splits"].get(split.name)
+            if seen is None:
+                continue
+            by_type, classes = seen["types"], seen["classes"]
+            lines = sorted(summary["rows"][split.name])
             kinds = " and ".join(
-                f"{_PLURAL[kind]} ({len(by_type[kind]):,})"
-                for kind in sorted(by_type, key=list(_PLURAL).index)
+                f"{_PLURAL[kind]} ({by_type[kind]:,})" for kind in sorted(by_type, key=list(_PLURAL).index)
             )
             common = [label for label, _ in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))]
             self.metrics[f"{split.name}_structured_labels"] = len(lines)
@@ -67,7 +97,7 @@ class StructuredLabel(Check):
                 metrics={
                     "split": split.name,
                     "records": len(lines),
-                    "types": {kind: len(found) for kind, found in sorted(by_type.items())},
+                    "types": dict(sorted(by_type.items())),
                     "classes": len(classes),
                 },
             )
