@@ -201,3 +201,29 @@ def test_label_summaries_carry_counts_not_a_line_per_row(tmp_path: Path) -> None
         "LBL004": {"test": ["delivery"]},
         "LBL005": ["legal", "rare"],
     }
+
+
+def test_length_statistics_from_counts_are_numpys_on_the_rows() -> None:
+    """COV003's median, MAD, scores and nearest quantiles from (length, rows) counts, which merge over
+    blocks, are bit for bit what numpy gives on the lengths one per row."""
+    from collections import Counter
+
+    import numpy as np
+
+    from dataqa.checks.coverage.cov003_length_outlier import Lengths
+
+    rng = np.random.default_rng(7)
+    for n in [1, 2, 3, 4, 7, 30, 31, 200, 999]:
+        for tokens in (rng.lognormal(3, 1.5, n).round(), rng.choice([0, 1, 2, 5, 40, 41, 3000], n)):
+            tokens = tokens.astype(np.float64)
+            lengths = Lengths(Counter(tokens.astype(int).tolist()))
+            logs = np.log1p(tokens)
+            median = float(np.median(logs))
+            mad = float(np.median(np.abs(logs - median))) * 1.4826
+            assert (lengths.n, lengths.median, lengths.mad) == (n, median, mad)
+            assert lengths.quantiles() == {
+                q: float(np.quantile(tokens, p, method="nearest"))
+                for q, p in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
+            }
+            if mad > 0:
+                assert np.array_equal(lengths.score(tokens), (logs - median) / mad)

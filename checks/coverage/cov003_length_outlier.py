@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -14,7 +16,7 @@ from dataqa.checks.quality.qual009_trivial_target import SHORT_ASK, SHORT_QUESTI
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.ingest.tokens import estimate_tokens, estimate_tokens_expr
@@ -65,7 +67,7 @@ def short_answer_fits(ask: str, answer: str) -> bool:
 
 @register
 @dataclass
-class LengthOutlier(Check):
+class LengthOutlier(Summarised):
     """Targets (or inputs) an order of magnitude longer or shorter than the rest of the split.
 
     Method: on log token lengths per role, a robust z-score from the median and the median absolute
@@ -78,7 +80,7 @@ class LengthOutlier(Check):
       or is itself short ("hi" → "Hello!"); an answer with no letter or digit always counts;
     - inputs far shorter where the typical input has `min_typical` tokens and the answer is
       `min_ratio` times longer than the input (a lost input: "." answered at length; in multi-turn
-      data an input is measured by its final request, `_requests`), and, for
+      data an input is measured by its final request, see `_tokens`), and, for
       classification data, inputs far longer (pasted or merged texts among utterances). A long
       instruction holds the document, table or program its task works on: not reported (a text
       over the model's context is FMT016's and PROV003's).
@@ -105,64 +107,121 @@ class LengthOutlier(Check):
     min_rows: int = ranged(30, low=2)
     """Fewer valid rows than this: too few to say what is typical."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        rows = ctx.valid_rows("train")
-        labelled = ctx.has_labels()
-        roles = ["prompt"] if labelled else ["prompt", "response"]
-        lengths = rows.select(
+    def _roles(self, ctx: Context) -> list[str]:
+        return ["prompt"] if ctx.has_labels() else ["prompt", "response"]
+
+    def _tokens(self, ctx: Context) -> pl.DataFrame:
+        """`line` and the estimated tokens of each role of train's valid rows (of those held here);
+        for data with answers also `request`, the tokens of the row's final user turn, and `users`,
+        its user turns. The input of a transcript is its history before the request: a one-exchange
+        record among transcripts ("Who are you?" among greeting, question and goodbye) is short by
+        nature, while a lost final request hides behind its history."""
+        lengths = ctx.valid_rows("train").select(
             "line", *[estimate_tokens_expr(pl.col(r).fill_null("")).alias(r) for r in ["prompt", "response"]]
         )
-        for role in roles:
-            tokens = lengths[role].to_numpy().astype(np.float64)
-            if len(tokens) == 0:
+        if ctx.has_labels():
+            return lengths
+        requests = (
+            ctx.train.turns.filter(pl.col("role").cast(pl.String) == "user")
+            .group_by("line")
+            .agg(pl.col("content").fill_null("").last(), pl.len().alias("users"))
+            .select("line", estimate_tokens_expr(pl.col("content")).alias("request"), "users")
+        )
+        return lengths.join(requests, on="line", how="left").with_columns(
+            pl.col("request").fill_null(0), pl.col("users").fill_null(0)
+        )
+
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Train's valid rows per token length, per role: the lengths' distribution, exactly; and of
+        the final requests, with the rows that hold more than one user turn."""
+        lengths = self._tokens(ctx)
+        summary: dict[str, Any] = {
+            "tokens": {role: Counter(lengths[role].to_list()) for role in self._roles(ctx)}
+        }
+        if "request" in lengths.columns:
+            summary["requests"] = Counter(lengths["request"].to_list())
+            summary["transcripts"] = int((lengths["users"] > 1).sum())
+        return summary
+
+    @staticmethod
+    def _measured(summary: dict[str, Any], role: str) -> tuple[Counter[int], bool]:
+        """The lengths a role is judged by, and whether they are the final requests: inputs of a split
+        where some rows are transcripts are measured by their final request."""
+        if role == "prompt" and summary.get("transcripts"):
+            return summary["requests"], True
+        return summary["tokens"][role], False
+
+    def _judged(self, ctx: Context, role: str, counts: Counter[int]) -> Lengths | None:
+        """What one role's length distribution says (None: no rows)."""
+        if not counts:
+            return None
+        lengths = Lengths(counts)
+        if lengths.n < self.min_rows or lengths.mad <= 0:
+            return lengths
+        z, ratio, labelled = self.z, self.min_ratio, ctx.has_labels()
+        for value, score in zip(lengths.values, lengths.score(lengths.values), strict=True):
+            if score > z and value >= ratio * max(lengths.typical, 1.0) and (role != "prompt" or labelled):
+                lengths.long.append(int(value))
+            if score < -z and value * ratio <= lengths.typical and lengths.typical >= self.min_typical:
+                lengths.short.append(int(value))
+        return lengths
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """Per role, the token lengths of its outliers, long and short."""
+        out: dict[str, Any] = {}
+        for role in summary["tokens"]:
+            counts, by_request = self._measured(summary, role)
+            judged = self._judged(ctx, role, counts)
+            if judged is not None and (judged.long or judged.short):
+                out[role] = {"long": judged.long, "short": judged.short, "by_request": by_request}
+        return out or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """The outlier rows (`role`, `direction`, `line`, `tokens`, with excerpts of the role's text
+        and of the prompt); short answers that fit their request are left out here, row by row."""
+        rows, lengths = ctx.valid_rows("train"), self._tokens(ctx)
+        lines = lengths["line"].to_numpy()
+        found = []
+        for role, outlying in wanted.items():
+            tokens = lengths["request" if outlying["by_request"] else role].to_numpy().astype(np.float64)
+            for direction in ("long", "short"):
+                mask = np.isin(tokens, np.asarray(outlying[direction], dtype=np.float64))
+                if role == "response" and direction == "short" and mask.any():
+                    mask &= ~self._fitting(ctx, lines, tokens, mask)
+                if role == "prompt" and direction == "short" and "request" in lengths.columns:
+                    # an input answered in proportion asked for little and got little: a whole
+                    # exchange ("Who are you?" -> one line), not an input that lost its text
+                    answers = lengths["response"].to_numpy().astype(np.float64)
+                    mask &= answers >= self.min_ratio * np.maximum(tokens, 1.0)
+                for i in np.flatnonzero(mask).tolist():
+                    found.append(
+                        (
+                            role,
+                            direction,
+                            int(lines[i]),
+                            float(tokens[i]),
+                            excerpt(rows[role][i], flat=True),
+                            excerpt(rows["prompt"][i], 160, flat=True),
+                        )
+                    )
+        return {"outliers": pl.DataFrame(found, schema=OUTLIERS, orient="row")}
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for role, counts in summary["tokens"].items():
+            judged = self._judged(ctx, role, self._measured(summary, role)[0])
+            if judged is None or not counts:
                 continue
-            self.metrics[f"{role}_tokens"] = {
-                q: float(np.quantile(tokens, p, method="nearest"))
-                for q, p in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
-            }
-            if role == "prompt" and not labelled:
-                tokens = self._requests(ctx, lengths["line"].to_numpy(), tokens)
-            if len(tokens) < self.min_rows:
+            self.metrics[f"{role}_tokens"] = Lengths(counts).quantiles()
+            if judged.n < self.min_rows or judged.mad <= 0:
                 continue
-            logs = np.log1p(tokens)
-            median = float(np.median(logs))
-            mad = float(np.median(np.abs(logs - median))) * 1.4826
-            if mad <= 0:
-                continue
-            score = (logs - median) / mad
-            typical = float(np.expm1(median))
+            median, mad, typical = judged.median, judged.mad, judged.typical
             self.metrics[f"{role}_bounds"] = [
                 round(float(min(np.expm1(median - self.z * mad), typical / self.min_ratio)), 1),
                 round(float(max(np.expm1(median + self.z * mad), typical * self.min_ratio)), 1),
             ]
-            long = (score > self.z) & (tokens >= self.min_ratio * max(typical, 1.0))
-            short = (score < -self.z) & (tokens * self.min_ratio <= typical)
-            if role == "prompt" and not labelled:
-                long[:] = False
-            if typical < self.min_typical:
-                short[:] = False
-            if role == "response" and short.any():
-                short &= ~self._fitting(ctx, lengths["line"].to_numpy(), tokens, short)
-            if role == "prompt" and not labelled:
-                # an input answered in proportion asked for little and got little: a whole
-                # exchange ("Who are you?" -> one line), not an input that lost its text
-                answers = lengths["response"].to_numpy().astype(np.float64)
-                short &= answers >= self.min_ratio * np.maximum(tokens, 1.0)
-            yield from self._findings(ctx, rows, role, tokens, score, typical, long, short)
-
-    @staticmethod
-    def _requests(ctx: Context, lines: np.ndarray, tokens: np.ndarray) -> np.ndarray:
-        """Per row, the tokens of its final user turn where some rows hold several: the input of a
-        transcript is its history before the request, and a one-exchange record among transcripts
-        ("Who are you?" among greeting, question and goodbye) is short by nature, while a lost
-        final request hides behind its history. Data of one user turn a row: `tokens` as given."""
-        users = ctx.train.turns.filter(pl.col("role").cast(pl.String) == "user")
-        last = users.group_by("line").agg(pl.col("content").fill_null("").last(), pl.len().alias("turns"))
-        if last.is_empty() or int(last["turns"].max()) < 2:
-            return tokens
-        sized = last.select("line", estimate_tokens_expr(pl.col("content")).alias("tokens"))
-        ordered = pl.DataFrame({"line": lines}).join(sized, on="line", how="left")
-        return ordered["tokens"].fill_null(0).to_numpy().astype(np.float64)
+            if "rows" in summary:
+                outliers = summary["rows"]["outliers"].filter(pl.col("role") == role)
+                yield from self._findings(ctx, role, judged, outliers.sort("line", maintain_order=True))
 
     def _fitting(self, ctx: Context, lines: np.ndarray, tokens: np.ndarray, short: np.ndarray) -> np.ndarray:
         """Per row, whether it is one of the `short` answers that fits its request: one the request
@@ -194,38 +253,82 @@ class LengthOutlier(Check):
         return fits
 
     def _findings(
-        self,
-        ctx: Context,
-        rows: pl.DataFrame,
-        role: str,
-        tokens: np.ndarray,
-        score: np.ndarray,
-        typical: float,
-        long: np.ndarray,
-        short: np.ndarray,
+        self, ctx: Context, role: str, judged: Lengths, outliers: pl.DataFrame
     ) -> Iterator[Finding]:
         """One finding per direction with outliers: the rows, the most extreme first."""
-        lines = rows["line"].to_numpy()
-        for direction, mask in (("long", long), ("short", short)):
-            idx = np.flatnonzero(mask)
-            if not len(idx):
+        typical = judged.typical
+        for direction in ("long", "short"):
+            rows = outliers.filter(pl.col("direction") == direction)
+            if not rows.height:
                 continue
-            extreme = int(idx[np.argmax(np.abs(score[idx]))])
-            ordered = [extreme, *[int(i) for i in idx if i != extreme]]
+            tokens = rows["tokens"].to_numpy()
+            extreme = int(np.argmax(np.abs(judged.score(tokens))))
+            lines = rows["line"].to_list()
+            ordered = [lines[extreme], *[line for i, line in enumerate(lines) if i != extreme]]
             word = "longer" if direction == "long" else "shorter"
-            factor = tokens[extreme] / typical if direction == "long" else typical / max(tokens[extreme], 1.0)
-            at = ctx.place("train", int(lines[extreme]))
-            evidence = [excerpt(rows[role][extreme], flat=True)]
+            most = tokens[extreme]
+            factor = most / typical if direction == "long" else typical / max(most, 1.0)
+            at = ctx.place("train", lines[extreme])
+            evidence = [rows["text"][extreme]]
             if role == "response":
-                evidence.insert(
-                    0,
-                    f"{field_name(ctx.train, 'prompt')}: {excerpt(rows['prompt'][extreme], 160, flat=True)}",
-                )
+                evidence.insert(0, f"{field_name(ctx.train, 'prompt')}: {rows['prompt'][extreme]}")
             yield self.finding(
-                f"{len(idx)} {field_name(ctx.train, role, plural=len(idx) > 1)} far {word} than the rest "
-                f"(typical {typical:.0f} tokens; most extreme {tokens[extreme]:.0f} tokens, "
+                f"{len(lines)} {field_name(ctx.train, role, plural=len(lines) > 1)} far {word} than the rest "
+                f"(typical {typical:.0f} tokens; most extreme {most:.0f} tokens, "
                 f"{factor:.0f}x {word}, at {at})",
-                [ctx.location("train", int(lines[i])) for i in ordered],
+                [ctx.location("train", line) for line in ordered],
                 evidence,
-                metrics={"role": role, "direction": direction, "count": len(idx), "typical": typical},
+                metrics={"role": role, "direction": direction, "count": len(lines), "typical": typical},
             )
+
+
+OUTLIERS = {
+    "role": pl.String,
+    "direction": pl.String,
+    "line": pl.Int64,
+    "tokens": pl.Float64,
+    "text": pl.String,
+    "prompt": pl.String,
+}
+
+
+class Lengths:
+    """A role's token lengths as (length, rows) counts, with what the check reads of them computed
+    as numpy computes it on the lengths one per row (median and MAD of the log lengths, the
+    quantiles by `method="nearest"`), so counts merged from blocks give the same numbers."""
+
+    def __init__(self, counts: Counter[int]) -> None:
+        pairs = sorted(counts.items())
+        self.values = np.array([v for v, _ in pairs], dtype=np.float64)
+        self.counts = np.array([c for _, c in pairs], dtype=np.int64)
+        self.n = int(self.counts.sum())
+        logs = np.log1p(self.values)
+        self.median = _median(logs, self.counts)
+        deviations = np.abs(logs - self.median)
+        order = np.argsort(deviations, kind="stable")
+        self.mad = _median(deviations[order], self.counts[order]) * 1.4826
+        self.typical = float(np.expm1(self.median))
+        self.long: list[int] = []
+        self.short: list[int] = []
+
+    def score(self, tokens: np.ndarray) -> np.ndarray:
+        return (np.log1p(tokens) - self.median) / self.mad
+
+    def quantiles(self) -> dict[str, float]:
+        return {
+            q: float(_at(self.values, self.counts, int(np.around((self.n - 1) * p))))
+            for q, p in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
+        }
+
+
+def _at(values: np.ndarray, counts: np.ndarray, k: int) -> float:
+    """The `k`-th (from 0) of the sorted values, each repeated its count of times."""
+    return float(values[int(np.searchsorted(np.cumsum(counts), k, side="right"))])
+
+
+def _median(values: np.ndarray, counts: np.ndarray) -> float:
+    """`np.median` of the sorted values, each repeated its count of times."""
+    n = int(counts.sum())
+    if n % 2:
+        return _at(values, counts, n // 2)
+    return float((np.float64(_at(values, counts, n // 2 - 1)) + np.float64(_at(values, counts, n // 2))) / 2)
