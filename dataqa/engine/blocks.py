@@ -205,11 +205,16 @@ def _frame(table: pa.Table, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return frame if frame.schema == pl.Schema(schema) else frame.cast(schema)  # type: ignore[arg-type]
 
 
+def frame_of(block: Block) -> pl.DataFrame:
+    """The block's canonical frame (`line`, `label`, ...), as polars reads it."""
+    return _frame(block.frame, FRAME_SCHEMA)
+
+
 def as_split(block: Block, whole: Split) -> Split:
     """The block as a `Split` the checks read: the shell `whole` with the block's rows and issues."""
     return dataclasses.replace(
         whole,
-        frame=_frame(block.frame, FRAME_SCHEMA),
+        frame=frame_of(block),
         stored_turns=_frame(block.turns, TURNS_SCHEMA),
         exchanges=_frame(block.exchanges, EXCHANGES_SCHEMA),
         load_issues=list(block.load_issues),

@@ -14,8 +14,10 @@ so the report is the local engine's, with `engine` and each check's `ran_on` add
 
 Stage 4: a split of more rows than `ray-driver-rows` is never brought here. Each read task gives
 two objects, what it read (counts, issues, rows) and the rows; the rows stay in the object store and
-each piece read is a block. Only the record and summary checks run on such a split; the checks that
-read whole splits are skipped with the reason (`results.unmet`), and `checks-ran` says so.
+each piece read is a block. Only the record, summary and group checks run on such a split; the checks
+that read whole splits are skipped with the reason (`results.unmet`), and `checks-ran` says so. The
+verdict's per-class condition counts a held train split's classes there too (`usable_classes`: a task
+per piece counts its usable rows per class, given the lines the findings made unusable).
 
 Ray is an optional dependency (`pip install 'dataqa-finetune[ray]'`), imported only here. Without
 it, or with a cluster address nothing answers at, the scan stops before reading anything, with one
@@ -31,6 +33,7 @@ import os
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -42,6 +45,7 @@ from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.registry import GROUP, RECORD, SUMMARY, Check, Grouping
 from dataqa.engine.results import errored, finished, unmet
+from dataqa.engine.verdict import class_counts
 from dataqa.ingest import spread
 from dataqa.ingest.dataset import Split
 
@@ -181,6 +185,15 @@ def _gather_block(
     with native_threads_limited(), gc_paused(), library_warnings_silenced():
         ctx = blocks.block_context(blocks.made(block, rows), shells, config, labelled)
         return blocks.gather(checks, wants, ctx, debug)
+
+
+def _count_classes(
+    block: blocks.Block | blocks.Left, rows: spread.Frames | None, unusable: set[int]
+) -> Counter[str]:
+    """A Ray task: the block's labelled rows per class outside the `unusable` lines (`class_counts`)."""
+    with native_threads_limited(), gc_paused():
+        made = blocks.made(block, rows)
+        return class_counts(blocks.frame_of(made), unusable)
 
 
 class RayEngine:
@@ -356,6 +369,19 @@ class RayEngine:
             task.remote(checks_ref, wants_ref, shells_ref, block, config_ref, labelled, self._debug, rows)
             for block, rows in self._blocks
         ]
+
+    def usable_classes(self, unusable: set[int]) -> Counter[str]:
+        """Train's rows per class outside the `unusable` lines, when its rows stay on the workers: a
+        task per piece counts its own (`verdict.class_counts`), the counts are added up here."""
+        assert self._ctx is not None and self._ctx.train.elsewhere is not None
+        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(_count_classes)
+        unusable_ref = self.ray.put(unusable)
+        pieces = self._ctx.train.elsewhere.pieces
+        refs = [task.remote(blocks.Left.of("train", p), p.handle, unusable_ref) for p in pieces]
+        total: Counter[str] = Counter()
+        for counts in self.ray.get(refs):
+            total.update(counts)
+        return total
 
     def _get(self, refs: list[Any]) -> list[Any]:
         """The tasks' results; `TaskFailed` with the reason when one failed or ran past the limit."""

@@ -333,7 +333,8 @@ def _scan(
         results.append(result)
 
     usable = count_usable(ctx, results, "train")
-    verdict, conditions = judge(VerdictInputs(ctx, results, config.verdict, config.goal, usable))
+    classes = engine.usable_classes if engine is not None else None  # a held split's, counted there
+    verdict, conditions = judge(VerdictInputs(ctx, results, config.verdict, config.goal, usable, classes))
     infos = []
     for split in ctx:
         split_usable = usable if split.name == "train" else count_usable(ctx, results, split.name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Location, Severity
 from dataqa.engine.config import VerdictConfig
@@ -19,6 +19,9 @@ from dataqa.engine.registry import FAMILIES
 from dataqa.engine.results import held_back
 from dataqa.ingest.label_sets import label_classes
 from dataqa.ingest.layouts import RFT
+
+if TYPE_CHECKING:
+    import polars as pl
 
 GO = "GO"
 NO_GO = "NO-GO"
@@ -95,6 +98,9 @@ class VerdictInputs:
     config: VerdictConfig
     goal: str
     usable: Usable
+    classes: Callable[[set[int]], Counter[str]] | None = None
+    """Train's usable rows per class when its rows are held elsewhere: `class_counts` of each of its
+    blocks, added up, given the unusable lines (the Ray engine's `usable_classes`)."""
 
     def result(self, check_id: str) -> CheckResult | None:
         return next((r for r in self.results if r.check_id == check_id), None)
@@ -210,18 +216,28 @@ def training_size(v: VerdictInputs) -> Condition:
     )
 
 
-@condition
-def per_class_minimum(v: VerdictInputs) -> Condition | None:
-    if not v.ctx.has_labels("train") or v.ctx.train.elsewhere is not None:  # rows on the Ray workers
-        return None
-    frame = v.ctx.train.frame
-    # a multi-label row counts once for each class of its set, as the per-class checks count it
-    counts = Counter(
+def class_counts(frame: pl.DataFrame, unusable: set[int]) -> Counter[str]:
+    """Rows per class among the labelled rows of `frame` whose line is not `unusable`; a multi-label
+    row counts once for each class of its set, as the per-class checks count it. Counts over blocks
+    of a split add up to its counts."""
+    return Counter(
         c
         for line, lab in zip(frame["line"].to_list(), frame["label"].to_list(), strict=True)
-        if lab is not None and line not in v.usable.unusable_lines
+        if lab is not None and line not in unusable
         for c in label_classes(lab)
     )
+
+
+@condition
+def per_class_minimum(v: VerdictInputs) -> Condition | None:
+    if not v.ctx.has_labels("train"):
+        return None
+    if v.ctx.train.elsewhere is None:
+        counts = class_counts(v.ctx.train.frame, v.usable.unusable_lines)
+    elif v.classes is not None:  # rows on the Ray workers: counted there, block by block
+        counts = v.classes(v.usable.unusable_lines)
+    else:
+        return None
     if not counts:
         return None
     bar = v.config.min_per_class_production if v.goal == "production" else v.config.min_per_class_poc

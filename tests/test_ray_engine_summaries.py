@@ -1,0 +1,195 @@
+"""Label and coverage statistics from block summaries (scope "summary") on splits whose rows stay on the
+Ray workers: each block's task summarises its rows (counts per class, per token length, per turn
+count, hashes of system prompts), the driver merges the summaries and concludes, and the rows the
+findings name come from a second round. The findings (ids, locations, messages, evidence, order), the
+metrics, the usable counts and the verdict's conditions are the local engine's; clean controls (two
+real classes with alike names, short answers a request asks for, a system prompt train uses) are
+reported by neither. One local Ray (2 CPUs, no dashboard, no network) for the module.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import chat, write_jsonl
+
+import dataqa
+from dataqa.engine.registry import SUMMARY, load_checks
+from dataqa.engine.results import WHOLE_SPLITS
+from dataqa.ingest import dataset, spread
+
+ray = pytest.importorskip("ray")
+
+SUMMARISED = sorted(cid for cid, cls in load_checks().items() if cls.scope == SUMMARY)
+WORDS = [
+    "parcel",
+    "invoice",
+    "refund",
+    "account",
+    "password",
+    "delivery",
+    "order",
+    "charge",
+    "card",
+    "address",
+    "label",
+    "courier",
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ray_session():
+    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
+    yield
+    ray.shutdown()
+
+
+def sentence(i: int, words: int) -> str:
+    """A distinct sentence of about `words` words, numbered `i`."""
+    return " ".join(f"{WORDS[(i * 7 + k * 3) % len(WORDS)]}{'' if k % 5 else i}" for k in range(words)) + "."
+
+
+def classification(folder: Path) -> dict[str, str]:
+    """Tickets and their queue: a class 1:22 against the largest (COV001), a rare one (SIZE002),
+    spellings of one class (LBL003), object and boolean labels (LBL008), two pasted-in inputs far
+    longer than the rest (COV003); test has a class train lacks (LBL004) and lacks two (LBL005). The
+    controls: "payment" and "payments" are two classes of about the same size."""
+    labels: list[Any] = (
+        ["billing"] * 480 + ["payment"] * 110 + ["payments"] * 100 + ["legal"] * 22 + ["rare"] * 3
+    )
+    labels += ["BILLING", "BILLING", "biling", "biling"]  # LBL003: variants of "billing"
+    labels += [{"queue": "shipping", "score": s} for s in (0.93, 0.41, 0.77)] + [True]  # LBL008
+    train = [{"text": f"ticket {i}: {sentence(i, 4 + i % 9)}", "label": lab} for i, lab in enumerate(labels)]
+    train.insert(57, {"text": "pasted log: " + sentence(9001, 700), "label": "billing"})  # COV003
+    train.insert(301, {"text": "pasted mail: " + sentence(9002, 650), "label": "payment"})
+    test_labels = ["billing"] * 20 + ["payment"] * 10 + ["payments"] * 6 + ["delivery"] * 3 + ["PAYMENT"]
+    test = [
+        {"text": f"held-out {i}: {sentence(i + 500, 7)}", "label": lab} for i, lab in enumerate(test_labels)
+    ]
+    return {
+        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+
+
+SYSTEM = "You are a helpful support agent."
+
+
+def conversations(folder: Path) -> dict[str, str]:
+    """Chats with replies of about 80 tokens: three pasted replies far longer (COV003 long), two with
+    no letter or digit (COV003 short); test has conversations longer than any in train and a system
+    prompt train never uses (COV006). The controls: a yes/no question answered "Yes.", a greeting
+    answered briefly, test rows with train's system prompt and with none."""
+    train = [
+        chat(f"Question {i}: {sentence(i, 12)}?", sentence(i + 1000, 40 + i % 41), SYSTEM if i % 2 else None)
+        for i in range(220)
+    ]
+    for at in (30, 111, 190):
+        train[at] = chat(f"Send the log {at}", sentence(at + 5000, 2500), SYSTEM)
+    for at in (44, 150):
+        train[at] = chat(f"Question {at}: {sentence(at, 12)}?", ".", SYSTEM)
+    train[70] = chat("Answer yes or no: is parcel 70 insured?", "Yes.", SYSTEM)
+    train[71] = chat("hi", "Hello!", None)
+    test = [chat(f"Test {i}: {sentence(i + 3000, 10)}?", sentence(i + 4000, 55), SYSTEM) for i in range(30)]
+    test += [chat(f"Plain {i}: {sentence(i + 3100, 10)}?", sentence(i + 4100, 55)) for i in range(5)]
+    test.insert(
+        12,
+        {
+            "messages": [
+                m
+                for k in range(3)
+                for m in (
+                    {"role": "user", "content": f"Turn {k}: {sentence(k + 7000, 9)}?"},
+                    {"role": "assistant", "content": sentence(k + 7100, 50)},
+                )
+            ]
+        },
+    )
+    test += [
+        chat(f"Pirate {i}: {sentence(i + 3200, 10)}?", sentence(i + 4200, 55), "You are a pirate.")
+        for i in range(2)
+    ]
+    return {
+        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+
+
+def skipped(check: dict) -> bool:
+    return check["status"] == "skipped"
+
+
+def summarised_part(report: dict) -> dict:
+    """What the summary checks decide: their results (no timings; a skipped one's reason apart, as
+    chat replies are not looked at for a closed set of labels on a held split), their findings in
+    order, the usable counts and the verdict's conditions."""
+    checks = [
+        {k: v for k, v in c.items() if k not in ("duration_s", "ran_on", "reason" if skipped(c) else "")}
+        for c in report["checks"]
+        if c["id"] in SUMMARISED
+    ]
+    return {
+        "checks": checks,
+        "findings": [f for f in report["findings"] if f["check_id"] in SUMMARISED],
+        "usable": report["usable"],
+        "conditions": report["conditions"],
+        "verdict": report["verdict"],
+    }
+
+
+@pytest.mark.parametrize("data", ["classification", "conversations"])
+@pytest.mark.parametrize("driver_rows", [100, 10])
+def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: str, driver_rows: int
+) -> None:
+    """Train (and at 10, test too) stays on the workers, read in many pieces; the summary checks
+    give the local engine's report, ran on the workers, and name no control."""
+    from dataqa.engine.ray_engine import RayEngine
+
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)  # many pieces: a class's rows in several blocks
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # not looked at when held
+    paths = (classification if data == "classification" else conversations)(tmp_path)
+    options: dict[str, Any] = dict(test=paths["test"], select=SUMMARISED)
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    if driver_rows == 10:  # every split stays on the workers: the driver never fetches rows
+        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    assert held == (["train"] if driver_rows == 100 else ["train", "test"])
+    assert summarised_part(remote) == summarised_part(local)
+    ran = {c["id"]: c for c in remote["checks"]}
+    assert not any(skipped(c) and c["reason"].startswith(WHOLE_SPLITS) for c in ran.values())
+    assert {c["id"] for c in remote["checks"] if c["ran_on"] == "workers"} == {
+        c["id"] for c in remote["checks"] if c["status"] != "skipped"
+    }
+    assert remote["engine"]["blocks"] > 3
+    found = {f["check_id"] for f in local["findings"]}
+    lines = {
+        (f["check_id"], loc["line"])
+        for f in local["findings"]
+        for loc in f["locations"]
+        if loc["path"] == paths["train"]
+    }
+    assert {"COV003", "COV006", "LBL003", "LBL008"} <= set(SUMMARISED), "stage 6's checks"
+    if data == "classification":
+        assert {"COV001", "COV003", "LBL003", "LBL004", "LBL005", "LBL008", "SIZE002"} <= found, found
+        variants = [f["message"] for f in local["findings"] if f["check_id"] == "LBL003"]
+        assert len(variants) == 2, variants  # BILLING and biling of billing; PAYMENT (test) of payment
+        assert not any("'payments'" in m for m in variants), "two classes of a size, alike names"
+        assert {line for cid, line in lines if cid == "COV003"} == {58, 302}
+    else:
+        assert {"COV003", "COV006"} <= found, found
+        replies = {
+            loc["line"]
+            for f in local["findings"]
+            if f["check_id"] == "COV003" and f["metrics"]["role"] == "response"
+            for loc in f["locations"]
+        }
+        assert replies == {31, 112, 191, 45, 151}, "not the yes/no answer (71), nor the greeting's (72)"
+        cov006 = [f for f in local["findings"] if f["check_id"] == "COV006"]
+        assert sorted(len(f["locations"]) for f in cov006) == [1, 2], "the long conversation, the pirate"
+        assert all("pirate" in f["message"] or "more turns" in f["message"] for f in cov006)
