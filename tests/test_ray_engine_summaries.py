@@ -118,6 +118,38 @@ def conversations(folder: Path) -> dict[str, str]:
     }
 
 
+def preferences(folder: Path) -> dict[str, str]:
+    """DPO pairs whose chosen answer is the longer one in nine of ten (PREF005), and KTO examples
+    nearly all desirable (PREF006), each with a held-out split of the same kind that is balanced
+    (the controls)."""
+    dpo = [
+        {
+            "prompt": f"Question {i}: {sentence(i, 10)}?",
+            "chosen": sentence(i + 100, 30 if i % 10 else 8),
+            "rejected": sentence(i + 200, 10 if i % 10 else 20),
+        }
+        for i in range(120)
+    ]
+    dpo_test = [
+        {
+            "prompt": f"Held {i}: {sentence(i, 9)}?",
+            "chosen": sentence(i + 300, 12),
+            "rejected": sentence(i + 400, 12),
+        }
+        for i in range(30)
+    ]
+    kto = [
+        {"prompt": f"Ask {i}: {sentence(i, 9)}?", "completion": sentence(i + 500, 20), "label": i % 17 != 3}
+        for i in range(170)
+    ]
+    kto_test = [
+        {"prompt": f"Held {i}: {sentence(i, 8)}?", "completion": sentence(i + 600, 20), "label": i % 2 == 0}
+        for i in range(30)
+    ]
+    files = (("train", dpo), ("test", dpo_test), ("kto", kto), ("kto_test", kto_test))
+    return {name: str(write_jsonl(folder / f"{name}.jsonl", rows)) for name, rows in files}
+
+
 def skipped(check: dict) -> bool:
     return check["status"] == "skipped"
 
@@ -140,7 +172,7 @@ def summarised_part(report: dict) -> dict:
     }
 
 
-@pytest.mark.parametrize("data", ["classification", "conversations"])
+@pytest.mark.parametrize("data", ["classification", "conversations", "preferences"])
 @pytest.mark.parametrize("driver_rows", [100, 10])
 def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_local_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: str, driver_rows: int
@@ -151,12 +183,23 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
 
     monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)  # many pieces: a class's rows in several blocks
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # not looked at when held
-    paths = (classification if data == "classification" else conversations)(tmp_path)
+    paths = {"classification": classification, "conversations": conversations, "preferences": preferences}[
+        data
+    ](tmp_path)
     options: dict[str, Any] = dict(test=paths["test"], select=SUMMARISED)
     local = dataqa.scan(paths["train"], **options).to_dict()
+    if data == "preferences":  # and the KTO set, compared in the same scan pair
+        local_kto = dataqa.scan(paths["kto"], test=paths["kto_test"], select=SUMMARISED).to_dict()
     if driver_rows == 10:  # every split stays on the workers: the driver never fetches rows
         monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
     remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    if data == "preferences":
+        kto = dict(test=paths["kto_test"], select=SUMMARISED, engine="ray", ray_driver_rows=driver_rows)
+        remote_kto = dataqa.scan(paths["kto"], **kto).to_dict()
+        assert summarised_part(remote_kto) == summarised_part(local_kto)
+        (balance,) = [f for f in local_kto["findings"] if f["check_id"] == "PREF006"]
+        assert [loc["line"] for loc in balance["locations"]] == list(range(4, 171, 17)), "the undesirable"
+        assert balance["locations"][0]["path"] == paths["kto"], "the test split is balanced"
 
     held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
     assert held == (["train"] if driver_rows == 100 else ["train", "test"])
@@ -174,13 +217,17 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
         for loc in f["locations"]
         if loc["path"] == paths["train"]
     }
-    assert {"COV003", "COV006", "LBL003", "LBL008"} <= set(SUMMARISED), "stage 6's checks"
+    assert {"COV003", "COV006", "LBL003", "LBL008", "PREF005", "PREF006"} <= set(SUMMARISED), "stage 6's"
     if data == "classification":
         assert {"COV001", "COV003", "LBL003", "LBL004", "LBL005", "LBL008", "SIZE002"} <= found, found
         variants = [f["message"] for f in local["findings"] if f["check_id"] == "LBL003"]
         assert len(variants) == 2, variants  # BILLING and biling of billing; PAYMENT (test) of payment
         assert not any("'payments'" in m for m in variants), "two classes of a size, alike names"
         assert {line for cid, line in lines if cid == "COV003"} == {58, 302}
+    elif data == "preferences":
+        (bias,) = [f for f in local["findings"] if f["check_id"] == "PREF005"]
+        assert {loc["path"] for loc in bias["locations"]} == {paths["train"]}, "test's pairs are balanced"
+        assert len(bias["locations"]) == 108, "the pairs with chosen 1.5x as long"
     else:
         assert {"COV003", "COV006"} <= found, found
         replies = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -11,13 +12,14 @@ from dataqa.checks.preference.base import MAX_LISTED
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 from dataqa.ingest import formats
+from dataqa.ingest.dataset import Split
 
 
 @register
 @dataclass
-class KtoLabelBalance(Check):
+class KtoLabelBalance(Summarised):
     """KTO examples are mostly desirable or mostly undesirable (the share of each is reported).
 
     Why: KTO weighs desirable and undesirable examples against each other; with one kind rare,
@@ -35,24 +37,60 @@ class KtoLabelBalance(Check):
     min_share: float = ranged(0.25, low=0, high=0.5)
     """Below this share of the rarer label (desirable or undesirable) the balance is reported."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def _judged(self, ctx: Context) -> Iterator[tuple[Split, pl.DataFrame]]:
+        """Each KTO split (prompt/completion or messages, with a boolean label) and its valid rows
+        labelled true or false, of those the context holds."""
         for split in ctx:
-            if split.kind != formats.KTO:  # prompt/completion or messages, with a boolean label
+            if split.kind == formats.KTO:
+                yield split, ctx.valid_rows(split).filter(pl.col("label").is_in(["true", "false"]))
+
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per KTO split: its desirable and undesirable rows, and its first line (a list to merge)."""
+        out = {}
+        for split, frame in self._judged(ctx):
+            if frame.height:
+                desirable = int((frame["label"] == "true").sum())
+                first = [int(frame["line"].min())]  # type: ignore[arg-type]
+                out[split.name] = {
+                    "desirable": desirable,
+                    "undesirable": frame.height - desirable,
+                    "first": first,
+                }
+        return {"splits": out}
+
+    def _rare(self, counts: dict[str, Any]) -> str | None:
+        """The rarer kind's label when it is under `min_share` of the split, else None."""
+        desirable, undesirable = counts["desirable"], counts["undesirable"]
+        if min(desirable, undesirable) / (desirable + undesirable) >= self.min_share:
+            return None
+        return "false" if undesirable < desirable else "true"
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        rare = {name: self._rare(counts) for name, counts in summary["splits"].items()}
+        return {name: label for name, label in rare.items() if label is not None} or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """The first `MAX_LISTED` lines of the rarer kind's rows, per split `wanted`."""
+        return {
+            split.name: frame.filter(pl.col("label") == wanted[split.name])["line"].head(MAX_LISTED).to_list()
+            for split, frame in self._judged(ctx)
+            if split.name in wanted
+        }
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in ctx:
+            counts = summary["splits"].get(split.name)
+            if counts is None:
                 continue
-            frame = ctx.valid_rows(split).filter(pl.col("label").is_in(["true", "false"]))
-            if frame.height == 0:
-                continue
-            desirable = int((frame["label"] == "true").sum())
-            undesirable = frame.height - desirable
-            share = min(desirable, undesirable) / frame.height
+            desirable, undesirable = counts["desirable"], counts["undesirable"]
+            share = min(desirable, undesirable) / (desirable + undesirable)
             self.metrics[f"{split.name}_desirable"] = desirable
             self.metrics[f"{split.name}_undesirable"] = undesirable
-            if share >= self.min_share:
+            rare = self._rare(counts)
+            if rare is None:
                 continue
-            rare = "false" if undesirable < desirable else "true"
             weight = max(desirable, undesirable) / max(min(desirable, undesirable), 1)
-            lines = frame.filter(pl.col("label") == rare)["line"].head(MAX_LISTED).to_list()
-            lines = lines or [int(frame["line"].min())]
+            lines = sorted(summary["rows"].get(split.name, []))[:MAX_LISTED] or [min(counts["first"])]
             yield self.finding(
                 f"{desirable:,} desirable and {undesirable:,} undesirable examples: the rarer kind is "
                 f"{share:.0%}; weigh it about {weight:.1f}x (e.g. "
