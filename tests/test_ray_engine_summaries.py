@@ -187,6 +187,8 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
         data
     ](tmp_path)
     options: dict[str, Any] = dict(test=paths["test"], select=SUMMARISED)
+    if data == "conversations":  # OpenAI's example count and file size, and their conditions
+        options["profile"] = "openai"
     local = dataqa.scan(paths["train"], **options).to_dict()
     if data == "preferences":  # and the KTO set, compared in the same scan pair
         local_kto = dataqa.scan(paths["kto"], test=paths["kto_test"], select=SUMMARISED).to_dict()
@@ -230,6 +232,7 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
         assert len(bias["locations"]) == 108, "the pairs with chosen 1.5x as long"
     else:
         assert {"COV003", "COV006"} <= found, found
+        assert {"provider-example-count", "provider-file-size"} <= {c["name"] for c in remote["conditions"]}
         replies = {
             loc["line"]
             for f in local["findings"]

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dataqa.checks.provider.base import ProviderCheck, first_line, profile_of, verdict_profile
 from dataqa.core.models import Condition, Finding
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
+from dataqa.engine.registry import Summarised, register
 from dataqa.engine.verdict import VerdictInputs, condition
 
 
 @register
 @dataclass
-class ExampleCount(ProviderCheck):
+class ExampleCount(Summarised, ProviderCheck):
     """The training file has fewer or more examples than the provider accepts.
 
     Why: the job is refused before it starts (OpenAI needs at least 10 examples, Fireworks at
@@ -27,12 +28,22 @@ class ExampleCount(ProviderCheck):
     name = "example-count"
     family = "provider"
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Train's valid rows, and its first line (a list to merge; none in a block without rows)."""
+        if "train" not in ctx.splits:
+            return {"examples": 0, "first": []}
+        train = ctx.train
+        return {
+            "examples": ctx.valid_rows(train).height,
+            "first": [first_line(train)] if train.frame.height else [],
+        }
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
         profile = profile_of(ctx)
         if profile.is_generic or "train" not in ctx.splits:
             return
         train = ctx.train
-        n = ctx.valid_rows(train).height
+        n = summary["examples"]
         self.metrics["valid_examples"] = n
         bound = None
         if profile.min_examples and n < profile.min_examples:
@@ -42,7 +53,7 @@ class ExampleCount(ProviderCheck):
         if bound:
             yield self.finding(
                 f"{n:,} valid training example(s); {profile.title} needs {bound}",
-                [ctx.location(train, first_line(train))],
+                [ctx.location(train, min(summary["first"], default=1))],
                 metrics={"valid_examples": n, "file_level": True},
             )
 
@@ -56,7 +67,7 @@ def provider_example_count(v: VerdictInputs) -> Condition | None:
     profile = verdict_profile(v)
     if profile is None or "train" not in v.ctx.splits or not (profile.min_examples or profile.max_examples):
         return None
-    n = v.ctx.valid_rows("train").height
+    n = v.ctx.valid_count("train")  # also of a split whose rows stayed on the Ray workers
     low, high = profile.min_examples, profile.max_examples
     passed = n >= low and (not high or n <= high)
     bounds = f"{low:,}..{high:,}" if high else f">= {low:,}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dataqa.checks.provider.base import (
     ProviderCheck,
@@ -15,13 +16,13 @@ from dataqa.checks.provider.base import (
 from dataqa.core.models import Condition, Finding
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
+from dataqa.engine.registry import Summarised, register
 from dataqa.engine.verdict import VerdictInputs, condition
 
 
 @register
 @dataclass
-class FileSize(ProviderCheck):
+class FileSize(Summarised, ProviderCheck):
     """A file is larger than the provider's upload limit.
 
     Why: the upload fails (OpenAI and Mistral take files up to 512 MB, Vertex 1 GB).
@@ -35,7 +36,11 @@ class FileSize(ProviderCheck):
     max_bytes: int = ranged(0, low=0)
     """Use this limit instead of the profile's (e.g. an account with a raised upload quota)."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Nothing of the rows: the file sizes are the splits' own (what every block shares)."""
+        return {}
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
         profile = profile_of(ctx)
         limit = self.max_bytes or profile.max_file_bytes
         if profile.is_generic or not limit:
