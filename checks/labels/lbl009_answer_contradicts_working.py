@@ -11,7 +11,7 @@ import polars as pl
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import role_name
 from dataqa.text.answers import SPELLED
@@ -86,6 +86,7 @@ class AnswerContradictsWorking(Check):
     id = "LBL009"
     name = "answer-contradicts-working"
     family = "labels"
+    scope = RECORD  # a target against its own working: a finding per record, counts per split
     severity = Severity.WARNING
     min_results: int = ranged(2, low=1, high=50)
     """Computed results (`= number`) a target's working must show to be checked."""
