@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dataqa.checks.preference.base import MAX_LISTED
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 from dataqa.ingest import formats
+from dataqa.ingest.dataset import Split
 
 
 @register
 @dataclass
-class TiedComparison(Check):
+class TiedComparison(Summarised):
     """Pairwise comparisons judged a tie: neither answer is preferred, so they are no preference pair.
 
     Comparison data (Chatbot Arena, MT-Bench human judgements: two conversations and a `winner`)
@@ -34,27 +36,48 @@ class TiedComparison(Check):
     family = "preference"
     severity = Severity.WARNING
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        for split in ctx:
-            if split.layout is None or split.layout.source("winner") is None:  # no judged comparisons
-                continue
-            ties = [(line, issue.detail) for line, issue in split.record_issues if issue.kind == formats.TIE]
-            self.metrics[f"{split.name}_ties"] = len(ties)
+    def _judged(self, ctx: Context) -> Iterator[Split]:
+        """The splits of judged comparisons (a winner field)."""
+        return (s for s in ctx if s.layout is not None and s.layout.source("winner") is not None)
+
+    def _ties(self, split: Split) -> list[tuple[int, str]]:
+        return [(line, issue.detail) for line, issue in split.record_issues if issue.kind == formats.TIE]
+
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per split of judged comparisons: its rows and its ties per verdict (first seen first)."""
+        return {
+            "splits": {
+                split.name: {"rows": split.frame.height, "verdicts": Counter(d for _, d in self._ties(split))}
+                for split in self._judged(ctx)
+            }
+        }
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        return sorted(name for name, seen in summary["splits"].items() if seen["verdicts"]) or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """The lines of the ties, per split `wanted` (all of them: each is unusable)."""
+        return {name: [line for line, _ in self._ties(ctx.splits[name])] for name in wanted}
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in self._judged(ctx):
+            verdicts = summary["splits"][split.name]["verdicts"]
+            ties = verdicts.total()
+            self.metrics[f"{split.name}_ties"] = ties
             if not ties:
                 continue
-            verdicts = Counter(detail for _, detail in ties)
-            rows = split.frame.height
+            rows = summary["splits"][split.name]["rows"]
             counts = ", ".join(f'"{v}" {n:,}' for v, n in verdicts.most_common())
             bothbad = sum(n for v, n in verdicts.items() if "bad" in v.lower())
             also = " (in those judged both bad, neither answer is fit to imitate either)" if bothbad else ""
-            locations = [ctx.location(split, line) for line, _ in ties]
+            locations = [ctx.location(split, line) for line in summary["rows"][split.name]]
             metrics = {
-                "ties": len(ties),
+                "ties": ties,
                 "comparisons": rows,
                 **{f"verdict {v}": n for v, n in verdicts.items()},
             }
             yield self.finding(
-                f"{len(ties):,} of {rows:,} comparisons are ties ({counts}): neither side is preferred, "
+                f"{ties:,} of {rows:,} comparisons are ties ({counts}): neither side is preferred, "
                 f"so they are no preference pairs and are left out of the usable count{also}; "
                 "drop them for pairwise training",
                 locations[:MAX_LISTED],
