@@ -9,8 +9,10 @@ the timings are left out (`tests/test_ray_engine.py::comparable`), with the find
         [--span-kib 256] [--driver-rows N] [SET...]
 
 With `--driver-rows N` a split of more rows stays on the workers (`ray-driver-rows`), and both
-engines run only the group-scope checks (exact and normalised duplicates and leaks): their results,
-findings and usable counts must be the same.
+engines run only the checks of `--scopes` (default: group and summary, the ones that run on such a
+split besides the record checks): their results, findings, usable counts, the verdict's conditions
+and the verdict must be the same. Chat replies are then not looked at for a closed set of labels by
+either engine (a held split's are not), and a skipped check's reason is left out of the comparison.
 """
 
 from __future__ import annotations
@@ -39,22 +41,29 @@ def main() -> None:
         "--span-kib", type=int, default=256, help="KiB of a JSONL span one worker reads (small: many tasks)"
     )
     parser.add_argument(
-        "--driver-rows", type=int, default=0, help="ray-driver-rows (0: the default); the group checks only"
+        "--driver-rows", type=int, default=0, help="ray-driver-rows (0: the default); --scopes' checks only"
+    )
+    parser.add_argument(
+        "--scopes",
+        nargs="+",
+        default=["group", "summary"],
+        help="with --driver-rows: the checks of these scopes",
     )
     args = parser.parse_args()
 
     import ray
 
     import dataqa
-    from dataqa.engine.registry import GROUP, load_checks
-    from dataqa.ingest import spread
+    from dataqa.engine.registry import load_checks
+    from dataqa.ingest import dataset, spread
 
     held: dict = {}
     if args.driver_rows:
         held = dict(
             ray_driver_rows=args.driver_rows,
-            select=[cid for cid, cls in load_checks().items() if cls.scope == GROUP],
+            select=[cid for cid, cls in load_checks().items() if cls.scope in args.scopes],
         )
+        dataset.closed_set_labels = lambda replies: None  # as on a held split, for both engines
 
     spread.SPAN_BYTES = args.span_kib * 2**10
 
@@ -103,9 +112,18 @@ def main() -> None:
 
 
 def decided(report: dict) -> dict:
-    """What the checks decided: their results without timings, the findings, the usable counts."""
-    checks = [{k: v for k, v in c.items() if k not in ("duration_s", "ran_on")} for c in report["checks"]]
-    return {"checks": checks, "findings": report["findings"], "usable": report["usable"]}
+    """What the checks decided: their results without timings (nor a skipped one's reason), the
+    findings, the usable counts, the conditions and the verdict."""
+    checks = [
+        {
+            k: v
+            for k, v in c.items()
+            if k not in ("duration_s", "ran_on", "reason" if c["status"] == "skipped" else "")
+        }
+        for c in report["checks"]
+    ]
+    keys = ("findings", "usable", "conditions", "verdict")
+    return {"checks": checks, **{k: report[k] for k in keys}}
 
 
 if __name__ == "__main__":
