@@ -150,6 +150,43 @@ def preferences(folder: Path) -> dict[str, str]:
     return {name: str(write_jsonl(folder / f"{name}.jsonl", rows)) for name, rows in files}
 
 
+NAMES = ["Leo", "Mia", "Sam", "Ava", "Max", "Zoe", "Ben", "Ivy", "Tom", "Amy", "Dan", "Eva"]
+
+
+def worked(i: int, plus: bool) -> dict:
+    """A grade-school question with "N times more than", worked out as N x the amount or (`plus`) as
+    the amount plus N x it, as a public math set's records are."""
+    a, b, n, k = NAMES[i % 12], NAMES[(i + 5) % 12], 2 + i % 7, 3 + i % 11
+    question = (
+        f"{a} has {k} coins. {b} has {n} times more coins than {a}. How many coins does {b} have? ({i})"
+    )
+    if plus:
+        answer = f"{b} has {n}*{k} = <<{n}*{k}={n * k}>>{n * k} more coins than {a}.\n"
+        answer += f"So {b} has {k}+{n * k} = <<{k}+{n * k}={k + n * k}>>{k + n * k} coins.\n#### {k + n * k}"
+    else:
+        answer = f"{b} has {n}*{k} = <<{n}*{k}={n * k}>>{n * k} coins.\n#### {n * k}"
+    return {"question": question, "answer": answer}
+
+
+def readings(folder: Path) -> dict[str, str]:
+    """Worked answers that read "N times more than" as N x the amount, but for six in train and one in
+    test read as the amount plus N x it (LBL010); the other records add, with no such wording."""
+    train = [
+        worked(i, plus=i in (17, 61, 62, 140, 151, 199))
+        if i % 3
+        else {
+            "question": f"{NAMES[i % 12]} buys {i} pens and {i + 2} more. How many pens? ({i})",
+            "answer": f"{i}+{i + 2} = <<{i}+{i + 2}={2 * i + 2}>>{2 * i + 2}\n#### {2 * i + 2}",
+        }
+        for i in range(210)
+    ]
+    test = [worked(i + 1000, plus=i == 7) for i in range(20)]
+    return {
+        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+
+
 def skipped(check: dict) -> bool:
     return check["status"] == "skipped"
 
@@ -172,7 +209,7 @@ def summarised_part(report: dict) -> dict:
     }
 
 
-@pytest.mark.parametrize("data", ["classification", "conversations", "preferences"])
+@pytest.mark.parametrize("data", ["classification", "conversations", "preferences", "readings"])
 @pytest.mark.parametrize("driver_rows", [100, 10])
 def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_local_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: str, driver_rows: int
@@ -183,9 +220,8 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
 
     monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)  # many pieces: a class's rows in several blocks
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # not looked at when held
-    paths = {"classification": classification, "conversations": conversations, "preferences": preferences}[
-        data
-    ](tmp_path)
+    made = {"classification": classification, "conversations": conversations, "preferences": preferences}
+    paths = {**made, "readings": readings}[data](tmp_path)
     options: dict[str, Any] = dict(test=paths["test"], select=SUMMARISED)
     if data == "conversations":  # OpenAI's example count and file size, and their conditions
         options["profile"] = "openai"
@@ -219,13 +255,17 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
         for loc in f["locations"]
         if loc["path"] == paths["train"]
     }
-    assert {"COV003", "COV006", "LBL003", "LBL008", "PREF005", "PREF006"} <= set(SUMMARISED), "stage 6's"
+    assert {"COV003", "COV006", "LBL003", "LBL008", "LBL010", "PREF005", "PREF006"} <= set(SUMMARISED)
     if data == "classification":
         assert {"COV001", "COV003", "LBL003", "LBL004", "LBL005", "LBL008", "SIZE002"} <= found, found
         variants = [f["message"] for f in local["findings"] if f["check_id"] == "LBL003"]
         assert len(variants) == 2, variants  # BILLING and biling of billing; PAYMENT (test) of payment
         assert not any("'payments'" in m for m in variants), "two classes of a size, alike names"
         assert {line for cid, line in lines if cid == "COV003"} == {58, 302}
+    elif data == "readings":
+        (odd,) = [f for f in local["findings"] if f["check_id"] == "LBL010"]
+        named = [(loc["path"] == paths["train"], loc["line"]) for loc in odd["locations"]]
+        assert named == [(True, line) for line in (18, 62, 63, 141, 152, 200)] + [(False, 8)], named
     elif data == "preferences":
         (bias,) = [f for f in local["findings"] if f["check_id"] == "PREF005"]
         assert {loc["path"] for loc in bias["locations"]} == {paths["train"]}, "test's pairs are balanced"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -12,7 +14,7 @@ from dataqa.checks.labels.lbl009_answer_contradicts_working import plain_number
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.issues import excerpt
 from dataqa.text.answers import SPELLED
 
@@ -55,7 +57,7 @@ def reading(prompt: str, working: str) -> tuple[str, str] | None:
 
 @register
 @dataclass
-class ComparativeReading(Check):
+class ComparativeReading(Summarised):
     """Records that work out "N times more than" another way than the rest of the data set does.
 
     "Erin has three times more points than Sara, who scored 8" is read two ways: 3 x 8 = 24, or 8 +
@@ -82,8 +84,9 @@ class ComparativeReading(Check):
     max_share: float = ranged(0.25, low=0, high=0.5)
     """Largest share of those records a reading may hold to be reported as the odd one out."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        readings: dict[str, list[tuple[str, int, str]]] = {"times": [], "plus": []}
+    def _readings(self, ctx: Context) -> Iterator[tuple[str, str, int, str]]:
+        """(reading, split, line, the working around it) of every worked answer the context holds
+        that reads "N times more than" one way or the other, splits in order, rows in line order."""
         for split in ctx:
             if split.label_source:
                 continue  # class labels are not worked answers
@@ -91,28 +94,49 @@ class ComparativeReading(Check):
             for line, prompt, working in rows.select("line", "prompt", "response").iter_rows():
                 found = reading(prompt or "", working or "")
                 if found is not None:
-                    readings[found[0]].append((split.name, line, found[1]))
-        counts = {name: len(found) for name, found in readings.items()}
-        self.metrics["readings"] = counts
-        total = sum(counts.values())
+                    yield found[0], split.name, line, found[1]
+
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Records per reading, and the first three of each (split, line, an excerpt of the working)."""
+        counts: Counter[str] = Counter({"times": 0, "plus": 0})
+        first: dict[str, list[tuple[str, int, str]]] = {"times": [], "plus": []}
+        for name, split, line, around in self._readings(ctx):
+            counts[name] += 1
+            if len(first[name]) < 3:
+                first[name].append((split, line, excerpt(around, 200, flat=True)))
+        return {"counts": counts, "first": first}
+
+    def _odd(self, counts: Counter[str]) -> list[tuple[str, str]]:
+        """(odd, usual) for each reading held by at most `max_share` of enough records."""
+        total = counts["times"] + counts["plus"]
         if total < self.min_records:
-            return
-        for odd, usual in (("plus", "times"), ("times", "plus")):
-            if not 0 < counts[odd] <= self.max_share * total:
-                continue
-            said = {"times": "N times the other amount", "plus": "the other amount plus N times it"}
-            locations = [ctx.location(split, line) for split, line, _ in readings[odd]]
-            first = readings[usual][0]
+            return []
+        pairs = (("plus", "times"), ("times", "plus"))
+        return [(odd, usual) for odd, usual in pairs if 0 < counts[odd] <= self.max_share * total]
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        return [odd for odd, _ in self._odd(summary["counts"])] or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """(split, line) of the records of the odd readings `wanted`."""
+        found = {odd: [] for odd in wanted}
+        for name, split, line, _ in self._readings(ctx):
+            if name in found:
+                found[name].append((split, line))
+        return found
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        counts = summary["counts"]
+        self.metrics["readings"] = {"times": counts["times"], "plus": counts["plus"]}
+        said = {"times": "N times the other amount", "plus": "the other amount plus N times it"}
+        for odd, usual in self._odd(counts):
+            locations = [ctx.location(split, line) for split, line in summary["rows"][odd]]
+            first = summary["first"][usual][0]
             yield self.finding(
                 f'"N times more than" is worked out as {said[usual]} in {counts[usual]} records and as '
                 f"{said[odd]} in {counts[odd]}: these {counts[odd]} go against the set's own reading",
                 locations,
-                [
-                    f"{ctx.place(split, line)}: {excerpt(around, 200, flat=True)}"
-                    for split, line, around in readings[odd][:3]
-                ]
-                + [
-                    f"the usual reading, {ctx.place(first[0], first[1])}: {excerpt(first[2], 200, flat=True)}"
-                ],
+                [f"{ctx.place(split, line)}: {around}" for split, line, around in summary["first"][odd][:3]]
+                + [f"the usual reading, {ctx.place(first[0], first[1])}: {first[2]}"],
                 metrics={"reading": odd, "count": counts[odd], "usual": counts[usual]},
             )
