@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dataqa.checks.provider.problems import Problem, grouped
+from dataqa.checks.provider.problems import Problem, findings, lines_of, summarised
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check
+from dataqa.engine.registry import Summarised
 from dataqa.ingest import structure
 from dataqa.ingest.dataset import Split
 
@@ -28,8 +28,9 @@ def short_repr(value: Any) -> str:
     return repr(value)[:60]
 
 
-class ToolCheck(Check):
-    """One finding per record, listing what this check finds wrong in it."""
+class ToolCheck(Summarised):
+    """One finding per distinct problem, listing every record with it, from block summaries
+    (`dataqa.checks.provider.problems`: problems are found record by record, so blocks merge exactly)."""
 
     severity = Severity.ERROR
 
@@ -37,17 +38,40 @@ class ToolCheck(Check):
         """What this check finds wrong in one record: (where, what) pairs."""
         raise NotImplementedError
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        """Judge every record with tool calls or tools; one finding per distinct problem."""
-        with_tools = 0
+    def prepare(self, ctx: Context) -> None:
+        """What `problems` reads beyond the record, from the rows the context holds (nothing here)."""
+
+    def _records(self, ctx: Context, split: Split) -> list[tuple[int, list[Problem]]]:
+        """(line, problems) of every record of the split with tool calls or tools, of those held here."""
+        return [
+            (line, self.problems(st, split, line))
+            for line, st in structure.records(ctx, split)
+            if st.get("events") or "tools" in st
+        ]
+
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Records with tool calls or tools, and per split the problems' summary."""
+        self.prepare(ctx)
+        per_split = {split.name: self._records(ctx, split) for split in ctx}
+        return {
+            "tool_records": sum(len(records) for records in per_split.values()),
+            "splits": {name: summarised(records) for name, records in per_split.items()},
+        }
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        wanted = {name: sorted(s["problems"]) for name, s in summary["splits"].items() if s["problems"]}
+        return wanted or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """The lines of the records with each problem, per split `wanted`."""
+        self.prepare(ctx)
+        return {name: lines_of(self._records(ctx, ctx.splits[name]), whats) for name, whats in wanted.items()}
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
         for split in ctx:
-            records = []
-            for line, st in structure.records(ctx, split):
-                if st.get("events") or "tools" in st:
-                    with_tools += 1
-                    records.append((line, self.problems(st, split, line)))
-            yield from grouped(self, ctx, split, records)
-        self.metrics["tool_records"] = with_tools
+            lines = summary.get("rows", {}).get(split.name, {})
+            yield from findings(self, ctx, split, summary["splits"][split.name], lines)
+        self.metrics["tool_records"] = summary["tool_records"]
 
 
 def call_position(call: dict[str, Any]) -> str:

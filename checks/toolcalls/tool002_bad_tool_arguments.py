@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from dataqa.checks.provider.base import profile_of
 from dataqa.checks.provider.problems import Problem
 from dataqa.checks.toolcalls.base import ToolCheck, call_position
-from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest import structure
@@ -46,11 +44,10 @@ class BadToolArguments(ToolCheck):
     family = "toolcalls"
     string_arguments = False  # OpenAI-style calls must carry a string (set per scan by `run`); no option
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        """Judge every record; an unencoded object is a problem only for a chat-uploading provider."""
+    def prepare(self, ctx: Context) -> None:
+        """An unencoded object is a problem only for a chat-uploading provider."""
         profile = profile_of(ctx)
         self.string_arguments = not profile.is_generic and "chat" in profile.formats
-        yield from super().run(ctx)
 
     def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
         out: list[Problem] = []

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from dataqa.checks.provider.problems import Problem
 from dataqa.checks.toolcalls.base import ToolCheck, call_position
-from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest.dataset import Split
@@ -34,13 +32,13 @@ class UndefinedTool(ToolCheck):
     name = "undefined-tool"
     family = "toolcalls"
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def prepare(self, ctx: Context) -> None:
+        """Each record's system prompt (where some formats define the tools), of the rows held here."""
         self._systems: dict[tuple[str, int], str] = {}
         for split in ctx:
             frame = split.frame.filter(split.frame["structure"].is_not_null()).select("line", "system")
             for line, system in frame.iter_rows():
                 self._systems[(split.name, line)] = system or ""
-        yield from super().run(ctx)
 
     def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
         tools = st.get("tools")

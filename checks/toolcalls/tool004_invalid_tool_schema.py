@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from dataqa.checks.provider.problems import Problem
 from dataqa.checks.toolcalls.base import ToolCheck, short_repr
-from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest.dataset import Split
@@ -127,10 +125,10 @@ class InvalidToolSchema(ToolCheck):
     name = "invalid-tool-schema"
     family = "toolcalls"
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def prepare(self, ctx: Context) -> None:
+        """A fresh cache of judged tool sets."""
         # Records repeating one tool set share one parsed list (`structure.records`): judge it once.
         self._seen: dict[int, tuple[list, list[Problem]]] = {}
-        yield from super().run(ctx)
 
     def problems(self, st: dict[str, Any], split: Split, line: int) -> list[Problem]:
         tools = st.get("tools") or []
