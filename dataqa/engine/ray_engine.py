@@ -370,17 +370,21 @@ class RayEngine:
             for block, rows in self._blocks
         ]
 
-    def usable_classes(self, unusable: set[int]) -> Counter[str]:
+    def usable_classes(self, unusable: set[int]) -> Counter[str] | None:
         """Train's rows per class outside the `unusable` lines, when its rows stay on the workers: a
-        task per piece counts its own (`verdict.class_counts`), the counts are added up here."""
+        task per piece counts its own (`verdict.class_counts`), the counts are added up here; None
+        when a task failed or ran past the time limit (the condition is then not judged)."""
         assert self._ctx is not None and self._ctx.train.elsewhere is not None
         task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(_count_classes)
         unusable_ref = self.ray.put(unusable)
         pieces = self._ctx.train.elsewhere.pieces
         refs = [task.remote(blocks.Left.of("train", p), p.handle, unusable_ref) for p in pieces]
         total: Counter[str] = Counter()
-        for counts in self.ray.get(refs):
-            total.update(counts)
+        try:
+            for counts in self._get(refs):
+                total.update(counts)
+        except TaskFailed:
+            return None
         return total
 
     def _get(self, refs: list[Any]) -> list[Any]:

@@ -98,9 +98,9 @@ class VerdictInputs:
     config: VerdictConfig
     goal: str
     usable: Usable
-    classes: Callable[[set[int]], Counter[str]] | None = None
+    classes: Callable[[set[int]], Counter[str] | None] | None = None
     """Train's usable rows per class when its rows are held elsewhere: `class_counts` of each of its
-    blocks, added up, given the unusable lines (the Ray engine's `usable_classes`)."""
+    blocks, added up, given the unusable lines (the Ray engine's `usable_classes`; None: not known)."""
 
     def result(self, check_id: str) -> CheckResult | None:
         return next((r for r in self.results if r.check_id == check_id), None)
@@ -234,10 +234,11 @@ def per_class_minimum(v: VerdictInputs) -> Condition | None:
         return None
     if v.ctx.train.elsewhere is None:
         counts = class_counts(v.ctx.train.frame, v.usable.unusable_lines)
-    elif v.classes is not None:  # rows on the Ray workers: counted there, block by block
-        counts = v.classes(v.usable.unusable_lines)
-    else:
-        return None
+    else:  # rows on the Ray workers: counted there, block by block
+        held = v.classes(v.usable.unusable_lines) if v.classes is not None else None
+        if held is None:
+            return None
+        counts = held
     if not counts:
         return None
     bar = v.config.min_per_class_production if v.goal == "production" else v.config.min_per_class_poc
