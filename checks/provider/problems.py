@@ -2,8 +2,8 @@
 
 The findings are a function of a summary that merges over blocks of rows (`summarised`: per problem,
 its records and its first five places; the records with any problem), and of the lines of each
-problem's records (`lines_of`), so a check built on them may run from block summaries (scope
-"summary", `dataqa.checks.toolcalls.base.ToolCheck`) as well as on a whole split (`grouped`)."""
+problem's records (`lines_of`), so a check built on them runs from block summaries (`Grouped`, scope
+"summary": the TOOL checks, PROV002, PROV006, PROV009) or on a whole split (`grouped`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check
+from dataqa.engine.registry import Check, Summarised
 from dataqa.ingest.dataset import Split
 
 Problem = tuple[str, str]
@@ -33,13 +33,15 @@ def _entries(records: Iterable[tuple[int, list[Problem]]]) -> dict[str, list[tup
 
 
 def summarised(records: Iterable[tuple[int, list[Problem]]]) -> dict[str, Any]:
-    """Per problem, how many records have it and the first `SHOWN` of them (line, where); and how
-    many records have any problem. Summaries of blocks of a split's records, in record order, merge
-    into the split's (`add_summaries`)."""
+    """Per problem, how many records have it and the first `SHOWN` of them (line, where); how many
+    records have any problem, of how many judged. Summaries of blocks of a split's records, in
+    record order, merge into the split's (`add_summaries`)."""
+    records = list(records)
     groups = _entries(records)
     return {
         "problems": {what: {"records": len(e), "first": e[:SHOWN]} for what, e in groups.items()},
         "records": len({line for entries in groups.values() for line, _ in entries}),
+        "judged": len(records),
     }
 
 
@@ -81,3 +83,38 @@ def grouped(
     records = list(records)
     summary = summarised(records)
     yield from findings(check, ctx, split, summary, lines_of(records, summary["problems"]))
+
+
+class Grouped(Summarised):
+    """A check whose findings are its records' problems, one finding per distinct problem listing
+    every record with it (`findings`), from block summaries: problems are found record by record,
+    so the blocks' summaries (`summarised`) merge exactly and the lines come in the second round."""
+
+    def prepare(self, ctx: Context) -> None:
+        """What `records` reads beyond each record, from the rows the context holds (nothing here)."""
+
+    def judged(self, ctx: Context) -> list[Split]:  # pragma: no cover - abstract
+        """The splits the check reads (from what every block shares: format, layout, config)."""
+        raise NotImplementedError
+
+    def records(self, ctx: Context, split: Split) -> list[tuple[int, list[Problem]]]:  # pragma: no cover
+        """(line, problems) of each record of `split` the check judges, of those the context holds."""
+        raise NotImplementedError
+
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        self.prepare(ctx)
+        return {"splits": {split.name: summarised(self.records(ctx, split)) for split in self.judged(ctx)}}
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        wanted = {name: sorted(s["problems"]) for name, s in summary["splits"].items() if s["problems"]}
+        return wanted or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """The lines of the records with each problem, per split `wanted`."""
+        self.prepare(ctx)
+        return {name: lines_of(self.records(ctx, ctx.splits[name]), whats) for name, whats in wanted.items()}
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in self.judged(ctx):
+            lines = summary.get("rows", {}).get(split.name, {})
+            yield from findings(self, ctx, split, summary["splits"][split.name], lines)

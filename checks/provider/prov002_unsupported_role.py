@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import polars as pl
 
 from dataqa.checks.provider.base import ProviderCheck, profile_of, uploaded_splits
-from dataqa.checks.provider.problems import Problem
-from dataqa.core.models import Finding
+from dataqa.checks.provider.problems import Grouped, Problem
 from dataqa.engine.context import Context
 from dataqa.engine.profile_rules import Profile
 from dataqa.engine.registry import register
 from dataqa.ingest import structure
+from dataqa.ingest.dataset import Split
 from dataqa.ingest.formats import CHAT_ROLE_ALIASES, SYSTEM_ROLES
 
 
 @register
 @dataclass
-class UnsupportedRole(ProviderCheck):
+class UnsupportedRole(Grouped, ProviderCheck):
     """A message has a role the provider does not accept, or a system prompt where it may not go.
 
     Why: providers validate roles and system-prompt placement and refuse the record: Bedrock
@@ -34,24 +33,26 @@ class UnsupportedRole(ProviderCheck):
     name = "unsupported-role"
     family = "provider"
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def judged(self, ctx: Context) -> list[Split]:
         profile = profile_of(ctx)
         if profile.is_generic or (not profile.roles and profile.system == "any"):
-            return
-        for split in uploaded_splits(ctx, profile):
-            facts = structure.records(ctx, split)
-            fields = {line for line, st in facts if st.get("system_field")}
-            written = {line: st["roles_written"] for line, st in facts if st.get("roles_written")}
-            roles = (
-                split.turns.sort("line", "turn")
-                .group_by("line", maintain_order=True)
-                .agg(pl.col("role").cast(pl.String))
-            )
-            records = (
-                (line, self._problems(profile, _as_written(r, written.get(line)), line in fields))
-                for line, r in roles.iter_rows()
-            )
-            yield from self.grouped(ctx, split, records)
+            return []
+        return uploaded_splits(ctx, profile)
+
+    def records(self, ctx: Context, split: Split) -> list[tuple[int, list[Problem]]]:
+        profile = profile_of(ctx)
+        facts = structure.records(ctx, split)
+        fields = {line for line, st in facts if st.get("system_field")}
+        written = {line: st["roles_written"] for line, st in facts if st.get("roles_written")}
+        roles = (
+            split.turns.sort("line", "turn")
+            .group_by("line", maintain_order=True)
+            .agg(pl.col("role").cast(pl.String))
+        )
+        return [
+            (line, self._problems(profile, _as_written(r, written.get(line)), line in fields))
+            for line, r in roles.iter_rows()
+        ]
 
     @staticmethod
     def _problems(profile: Profile, roles: list[str], system_field: bool) -> list[Problem]:

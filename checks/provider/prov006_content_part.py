@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dataqa.checks.provider.base import ProviderCheck, profile_of, uploaded_splits
-from dataqa.checks.provider.problems import Problem
-from dataqa.core.models import Finding
+from dataqa.checks.provider.problems import Grouped, Problem
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest import structure
+from dataqa.ingest.dataset import Split
 from dataqa.ingest.parts import KNOWN_PART_TYPES, VALUE_KEYS
 
 
 @register
 @dataclass
-class ContentPart(ProviderCheck):
+class ContentPart(Grouped, ProviderCheck):
     """A content part of unknown type, with wrong keys, or of a type the provider does not accept.
 
     Why: a part the trainer does not recognise is refused or silently dropped, and its text is
@@ -35,43 +34,43 @@ class ContentPart(ProviderCheck):
     name = "content-part"
     family = "provider"
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def judged(self, ctx: Context) -> list[Split]:
         profile = profile_of(ctx)
-        splits = uploaded_splits(ctx, profile) if not profile.is_generic else [s for s in ctx if s.format]
-        for split in splits:
-            records = []
-            for line, st in structure.records(ctx, split):
-                problems: list[Problem] = []
-                images = (
-                    {img.get("at") for img in st.get("images", [])} if profile.images is not None else set()
-                )
-                for part in st.get("parts", []):
-                    ptype, at = part.get("type"), part.get("at")
-                    if part.get("problem"):
-                        problems.append((str(at), part["problem"]))
-                    elif part.get("value_text") and not profile.is_generic:  # Hugging Face writes "value"
-                        key = VALUE_KEYS.get(str(ptype), "text")
-                        problems.append(
-                            (str(at), f'{ptype} part: its {key} is in "value"; {profile.title} reads "{key}"')
+        return uploaded_splits(ctx, profile) if not profile.is_generic else [s for s in ctx if s.format]
+
+    def records(self, ctx: Context, split: Split) -> list[tuple[int, list[Problem]]]:
+        profile = profile_of(ctx)
+        records = []
+        for line, st in structure.records(ctx, split):
+            problems: list[Problem] = []
+            images = {img.get("at") for img in st.get("images", [])} if profile.images is not None else set()
+            for part in st.get("parts", []):
+                ptype, at = part.get("type"), part.get("at")
+                if part.get("problem"):
+                    problems.append((str(at), part["problem"]))
+                elif part.get("value_text") and not profile.is_generic:  # Hugging Face writes "value"
+                    key = VALUE_KEYS.get(str(ptype), "text")
+                    problems.append(
+                        (str(at), f'{ptype} part: its {key} is in "value"; {profile.title} reads "{key}"')
+                    )
+                elif part.get("training_flags") and not profile.is_generic:  # axolotl's masking
+                    flags = ", ".join(f'"{k}"' for k in part["training_flags"])
+                    problems.append(
+                        (
+                            str(at),
+                            f"{ptype} part: {flags} (a per-part training flag) is no key "
+                            f"{profile.title} reads",
                         )
-                    elif part.get("training_flags") and not profile.is_generic:  # axolotl's masking
-                        flags = ", ".join(f'"{k}"' for k in part["training_flags"])
-                        problems.append(
-                            (
-                                str(at),
-                                f"{ptype} part: {flags} (a per-part training flag) is no key "
-                                f"{profile.title} reads",
-                            )
-                        )
-                    elif (
-                        ptype in KNOWN_PART_TYPES
-                        and profile.part_types
-                        and ptype not in profile.part_types
-                        and at not in images  # images are judged by PROV005
-                    ):
-                        accepted = ", ".join(profile.part_types)
-                        problems.append(
-                            (str(at), f'"{ptype}" parts are not accepted by {profile.title} ({accepted})')
-                        )
-                records.append((line, problems))
-            yield from self.grouped(ctx, split, records)
+                    )
+                elif (
+                    ptype in KNOWN_PART_TYPES
+                    and profile.part_types
+                    and ptype not in profile.part_types
+                    and at not in images  # images are judged by PROV005
+                ):
+                    accepted = ", ".join(profile.part_types)
+                    problems.append(
+                        (str(at), f'"{ptype}" parts are not accepted by {profile.title} ({accepted})')
+                    )
+            records.append((line, problems))
+        return records

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dataqa.checks.provider.base import ProviderCheck, profile_of, uploaded_splits
-from dataqa.core.models import Finding
+from dataqa.checks.provider.problems import Grouped, Problem
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.ingest import structure
+from dataqa.ingest.dataset import Split
 
 
 @register
 @dataclass
-class ToolCallId(ProviderCheck):
+class ToolCallId(Grouped, ProviderCheck):
     """A tool-call id (or a tool result's `tool_call_id`) is not in the form the provider requires.
 
     Why: Mistral's fine-tuning validation refuses tool calls whose id is not exactly nine letters
@@ -28,22 +28,24 @@ class ToolCallId(ProviderCheck):
     name = "tool-call-id"
     family = "provider"
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def judged(self, ctx: Context) -> list[Split]:
         profile = profile_of(ctx)
         if profile.is_generic or not profile.tool_call_id_pattern:
-            return
+            return []
+        return uploaded_splits(ctx, profile)
+
+    def records(self, ctx: Context, split: Split) -> list[tuple[int, list[Problem]]]:
+        profile = profile_of(ctx)
         pattern = re.compile(profile.tool_call_id_pattern)
         what = f"tool-call id not of the form {profile.tool_call_id_pattern}"
-        for split in uploaded_splits(ctx, profile):
-            records = [
-                (
-                    line,
-                    [
-                        (f"{e['at']} ({str(e.get('id'))[:40]!r})", what)
-                        for e in st.get("events", [])
-                        if e.get("id") is not None and not pattern.fullmatch(str(e["id"]))
-                    ],
-                )
-                for line, st in structure.records(ctx, split)
-            ]
-            yield from self.grouped(ctx, split, records)
+        return [
+            (
+                line,
+                [
+                    (f"{e['at']} ({str(e.get('id'))[:40]!r})", what)
+                    for e in st.get("events", [])
+                    if e.get("id") is not None and not pattern.fullmatch(str(e["id"]))
+                ],
+            )
+            for line, st in structure.records(ctx, split)
+        ]

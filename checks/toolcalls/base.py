@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dataqa.checks.provider.problems import Problem, findings, lines_of, summarised
+from dataqa.checks.provider.problems import Grouped, Problem
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Summarised
 from dataqa.ingest import structure
 from dataqa.ingest.dataset import Split
 
@@ -28,7 +27,7 @@ def short_repr(value: Any) -> str:
     return repr(value)[:60]
 
 
-class ToolCheck(Summarised):
+class ToolCheck(Grouped):
     """One finding per distinct problem, listing every record with it, from block summaries
     (`dataqa.checks.provider.problems`: problems are found record by record, so blocks merge exactly)."""
 
@@ -38,40 +37,20 @@ class ToolCheck(Summarised):
         """What this check finds wrong in one record: (where, what) pairs."""
         raise NotImplementedError
 
-    def prepare(self, ctx: Context) -> None:
-        """What `problems` reads beyond the record, from the rows the context holds (nothing here)."""
+    def judged(self, ctx: Context) -> list[Split]:
+        return list(ctx)
 
-    def _records(self, ctx: Context, split: Split) -> list[tuple[int, list[Problem]]]:
-        """(line, problems) of every record of the split with tool calls or tools, of those held here."""
+    def records(self, ctx: Context, split: Split) -> list[tuple[int, list[Problem]]]:
+        """(line, problems) of every record of the split with tool calls or tools."""
         return [
             (line, self.problems(st, split, line))
             for line, st in structure.records(ctx, split)
             if st.get("events") or "tools" in st
         ]
 
-    def summarise(self, ctx: Context) -> dict[str, Any]:
-        """Records with tool calls or tools, and per split the problems' summary."""
-        self.prepare(ctx)
-        per_split = {split.name: self._records(ctx, split) for split in ctx}
-        return {
-            "tool_records": sum(len(records) for records in per_split.values()),
-            "splits": {name: summarised(records) for name, records in per_split.items()},
-        }
-
-    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
-        wanted = {name: sorted(s["problems"]) for name, s in summary["splits"].items() if s["problems"]}
-        return wanted or None
-
-    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
-        """The lines of the records with each problem, per split `wanted`."""
-        self.prepare(ctx)
-        return {name: lines_of(self._records(ctx, ctx.splits[name]), whats) for name, whats in wanted.items()}
-
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
-        for split in ctx:
-            lines = summary.get("rows", {}).get(split.name, {})
-            yield from findings(self, ctx, split, summary["splits"][split.name], lines)
-        self.metrics["tool_records"] = summary["tool_records"]
+        yield from super().conclude(ctx, summary)
+        self.metrics["tool_records"] = sum(s["judged"] for s in summary["splits"].values())
 
 
 def call_position(call: dict[str, Any]) -> str:
