@@ -26,6 +26,29 @@ def chat(user: str, assistant: str, system: str | None = None) -> dict:
     return {"messages": msgs}
 
 
+def decided_part(report: dict, ids: list[str], skipped_reasons: bool = True) -> dict:
+    """What the checks `ids` decide in a JSON report, which two engines must agree on: their results
+    (no timings, nor where they ran; without a skipped check's reason when `skipped_reasons` is
+    False), their findings in order, the usable counts, the verdict's conditions and the verdict."""
+
+    def skipped(check: dict) -> bool:
+        return not skipped_reasons and check["status"] == "skipped"
+
+    left_out = {"duration_s", "ran_on"}
+    checks = [
+        {k: v for k, v in c.items() if k not in left_out | ({"reason"} if skipped(c) else set())}
+        for c in report["checks"]
+        if c["id"] in ids
+    ]
+    return {
+        "checks": checks,
+        "findings": [f for f in report["findings"] if f["check_id"] in ids],
+        "usable": report["usable"],
+        "conditions": report["conditions"],
+        "verdict": report["verdict"],
+    }
+
+
 def write_jsonl(path: Path, records: list) -> Path:
     """Write records (dicts, or raw str/bytes lines) one per line."""
     with open(path, "wb") as fh:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import chat, ticket_records, write_jsonl
+from conftest import chat, decided_part, ticket_records, write_jsonl
 
 import dataqa
 from dataqa.engine import shuffle
@@ -95,20 +95,9 @@ def planted(folder: Path) -> tuple[dict[str, str], list[int]]:
 
 
 def grouped_part(report: dict) -> dict:
-    """What the group checks decide: their results (no timings), their findings in order, the rows
-    every finding makes unusable, and the verdict's conditions."""
-    checks = [
-        {k: v for k, v in c.items() if k not in ("duration_s", "ran_on")}
-        for c in report["checks"]
-        if c["id"] in GROUPED
-    ]
-    return {
-        "checks": checks,
-        "findings": [f for f in report["findings"] if f["check_id"] in GROUPED],
-        "usable": report["usable"],
-        "conditions": report["conditions"],
-        "verdict": report["verdict"],
-    }
+    """What the group checks decide: their results, findings, the rows every finding makes unusable,
+    and the verdict's conditions."""
+    return decided_part(report, GROUPED)
 
 
 @pytest.mark.parametrize("driver_rows", [50, 10])

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import chat, write_jsonl
+from conftest import chat, decided_part, write_jsonl
 
 import dataqa
 from dataqa.engine.registry import SUMMARY, load_checks
@@ -192,21 +192,9 @@ def skipped(check: dict) -> bool:
 
 
 def summarised_part(report: dict) -> dict:
-    """What the summary checks decide: their results (no timings; a skipped one's reason apart, as
-    chat replies are not looked at for a closed set of labels on a held split), their findings in
-    order, the usable counts and the verdict's conditions."""
-    checks = [
-        {k: v for k, v in c.items() if k not in ("duration_s", "ran_on", "reason" if skipped(c) else "")}
-        for c in report["checks"]
-        if c["id"] in SUMMARISED
-    ]
-    return {
-        "checks": checks,
-        "findings": [f for f in report["findings"] if f["check_id"] in SUMMARISED],
-        "usable": report["usable"],
-        "conditions": report["conditions"],
-        "verdict": report["verdict"],
-    }
+    """What the summary checks decide (a skipped one's reason apart, as chat replies are not looked
+    at for a closed set of labels on a held split)."""
+    return decided_part(report, SUMMARISED, skipped_reasons=False)
 
 
 @pytest.mark.parametrize("data", ["classification", "conversations", "preferences", "readings"])
