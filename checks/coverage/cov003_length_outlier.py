@@ -127,7 +127,7 @@ class LengthOutlier(Summarised):
             .agg(pl.col("content").fill_null("").last(), pl.len().alias("users"))
             .select("line", estimate_tokens_expr(pl.col("content")).alias("request"), "users")
         )
-        return lengths.join(requests, on="line", how="left").with_columns(
+        return lengths.join(requests, on="line", how="left", maintain_order="left").with_columns(
             pl.col("request").fill_null(0), pl.col("users").fill_null(0)
         )
 
