@@ -58,12 +58,17 @@ class KtoLabelBalance(Summarised):
                 }
         return {"splits": out}
 
+    @staticmethod
+    def _share(counts: dict[str, Any]) -> float:
+        """The rarer kind's share of the split's rows."""
+        desirable, undesirable = counts["desirable"], counts["undesirable"]
+        return min(desirable, undesirable) / (desirable + undesirable)
+
     def _rare(self, counts: dict[str, Any]) -> str | None:
         """The rarer kind's label when it is under `min_share` of the split, else None."""
-        desirable, undesirable = counts["desirable"], counts["undesirable"]
-        if min(desirable, undesirable) / (desirable + undesirable) >= self.min_share:
+        if self._share(counts) >= self.min_share:
             return None
-        return "false" if undesirable < desirable else "true"
+        return "false" if counts["undesirable"] < counts["desirable"] else "true"
 
     def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
         rare = {name: self._rare(counts) for name, counts in summary["splits"].items()}
@@ -82,8 +87,7 @@ class KtoLabelBalance(Summarised):
             counts = summary["splits"].get(split.name)
             if counts is None:
                 continue
-            desirable, undesirable = counts["desirable"], counts["undesirable"]
-            share = min(desirable, undesirable) / (desirable + undesirable)
+            desirable, undesirable, share = counts["desirable"], counts["undesirable"], self._share(counts)
             self.metrics[f"{split.name}_desirable"] = desirable
             self.metrics[f"{split.name}_undesirable"] = undesirable
             rare = self._rare(counts)
