@@ -11,6 +11,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest import formats
 from dataqa.ingest.issues import with_article
+from dataqa.ingest.survey import is_id
 
 
 @register
@@ -23,7 +24,10 @@ class UnknownKey(Check):
     Example: `{"messages": [...], "source": "crm-export"}`.
     Fix: remove the key, or fix its spelling. One finding per key, listing every record; keys that
     the same records carry (a dump's "dataset", "generator", "datasplit" on every record) are one
-    finding that names them all.
+    finding that names them all. A key that names the record ("ConversionId", "sample_id": an
+    identifier's name, `survey.is_id`) on every record of the split is its identifier, which the
+    layouts take as they take "id" and which trainers ignore; on some records only it stays a finding
+    (a typo, "promt_id").
     """
 
     id = "FMT015"
@@ -38,9 +42,11 @@ class UnknownKey(Check):
                 if issue.kind == formats.UNKNOWN_KEYS:
                     for key in issue.detail.split(", "):
                         by_key[key].append(line)
+            records = split.frame["line"].n_unique()
             by_lines: dict[tuple[int, ...], list[str]] = defaultdict(list)
             for key, lines in by_key.items():
-                by_lines[tuple(lines)].append(key)
+                if not (is_id(key) and len(set(lines)) >= records):
+                    by_lines[tuple(lines)].append(key)
             for lines, keys in sorted(by_lines.items(), key=lambda kv: (kv[0][0], sorted(kv[1]))):
                 named = ", ".join(f'"{key}"' for key in sorted(keys))
                 yield self.finding(

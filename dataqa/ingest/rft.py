@@ -29,23 +29,22 @@ from dataqa.ingest.chat_templates import MIN_SHARE
 from dataqa.ingest.formats import MISSING_FIELD, NO_TARGET, OTHER_FORMAT
 from dataqa.ingest.layouts import CHAT, LAYOUTS, RFT, Layout, lookup, top_key
 from dataqa.ingest.record import Record
+from dataqa.ingest.survey import is_id
 
 REFERENCE = "reference"
 """The role of a grader field in an RFT layout (`dataqa.ingest.layouts.CONTENT_ROLES`)."""
 
-ID_KEYS = frozenset({"id", "_id", "idx", "index", "uid", "uuid", "key"})
-"""Record identifiers: not a grader's reference (a prompts file with ids is not RFT data), and left
-out of the reference text, which would otherwise differ on every record."""
 
 COMMON_SHARE = 0.5
 """A field is one of the split's grader fields when at least this share of its user-ending chats
 carry it; a record without it is missing it (FMT007)."""
 
 
-def is_id(key: str) -> bool:
-    """Whether a top-level key names the record rather than grades it ("id", "task_id", "uuid")."""
-    low = key.lower()
-    return low in ID_KEYS or low.endswith(("_id", "_uuid"))
+def _names_record(key: str) -> bool:
+    """Whether a top-level key names the record rather than grades it ("id", "task_id", "uuid",
+    "key"): not a grader's reference (a prompts file with ids is not RFT data), and left out of the
+    reference text, which would otherwise differ on every record."""
+    return is_id(key) or key.lower() == "key"
 
 
 def grader_fields(obj: Mapping[str, Any], layout: Layout | None = None) -> list[str]:
@@ -54,7 +53,7 @@ def grader_fields(obj: Mapping[str, Any], layout: Layout | None = None) -> list[
     known = LAYOUTS[CHAT].known_keys
     if layout is not None:
         known = known | {top_key(f) for f, r in (*layout.fields, *layout.optional) if r != REFERENCE}
-    return [k for k in obj if k not in known and not is_id(k)]
+    return [k for k in obj if k not in known and not _names_record(k)]
 
 
 def ends_on_user(obj: Mapping[str, Any], key: str = "messages") -> bool:

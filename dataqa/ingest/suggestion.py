@@ -64,7 +64,7 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
     for key in keys:
         role = role_by_name(key)
         kind = survey.kind(key)
-        if role is None or key in roles or is_id(survey, key) or kind == "null":
+        if role is None or key in roles or is_id(key) or kind == "null":
             continue  # a key that is null in most records holds nothing to read
         if role == "messages" and "messages" not in taken and not messages_like(survey, key):
             continue
@@ -92,23 +92,23 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
                     give(f"{key}.0.{sub}", "context" if "prompt" in taken else "prompt")
     if "response" in taken and "prompt" not in taken and "messages" not in taken:
         # The question is the longest string that is not an id or the answer.
-        rest = [k for k in keys if k not in roles and survey.kind(k) == "string" and not is_id(survey, k)]
+        rest = [k for k in keys if k not in roles and survey.kind(k) == "string" and not is_id(k)]
         if rest:
             give(max(rest, key=survey.mean_length), "prompt")
     if "label" in taken and not taken & {"prompt", "messages", "text", "response"}:
-        rest = [k for k in keys if k not in roles and survey.kind(k) == "string" and not is_id(survey, k)]
+        rest = [k for k in keys if k not in roles and survey.kind(k) == "string" and not is_id(k)]
         if rest:
             give(max(rest, key=survey.mean_length), "text")
     if "label" in taken and "text" in taken and not taken & {"prompt", "response", "context"}:
         # sentence-pair classification (premise and hypothesis): the second free text is read too
-        rest = [k for k in keys if k not in roles and free_text(survey, k) and not is_id(survey, k)]
+        rest = [k for k in keys if k not in roles and free_text(survey, k) and not is_id(k)]
         if rest:
             give(max(rest, key=survey.mean_length), "context")
     if "text" in taken and "response" in taken and "prompt" not in taken:
         text = next(k for k, r in roles.items() if r == "text")
         roles[text] = "prompt"
     if not roles:  # no name says a role: read the values (empty columns and ids left out)
-        return _map_by_values(survey, [k for k in keys if survey.lengths[k] and not is_id(survey, k)])
+        return _map_by_values(survey, [k for k in keys if survey.lengths[k] and not is_id(k)])
     order = list(ROLES)
     return dict(sorted(roles.items(), key=lambda kv: order.index(kv[1]))) or None
 

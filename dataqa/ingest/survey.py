@@ -158,7 +158,7 @@ _ID_WORDS = frozenset({"id", "ids", "idx", "index", "uid", "uuid", "guid", "qid"
 "valid", "paid")."""
 
 
-def is_id(survey: KeySurvey, key: str) -> bool:
+def is_id(key: str) -> bool:
     """Whether the key names the record rather than says something about it (its words, camelCase
     and digits split: `_ID_WORDS` first or last)."""
     words = [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", key)]
@@ -168,7 +168,7 @@ def is_id(survey: KeySurvey, key: str) -> bool:
 def is_meta(survey: KeySurvey, key: str) -> bool:
     """Whether the key names the record (`is_id`) or is a metadata key data sets are published with
     (`META_KEYS`): never a text, a label or an answer in a guessed reading."""
-    return is_id(survey, key) or key.lower() in META_KEYS
+    return is_id(key) or key.lower() in META_KEYS
 
 
 def messages_like(survey: KeySurvey, key: str) -> bool:
