@@ -55,19 +55,29 @@ def sentence(i: int, words: int) -> str:
 def classification(folder: Path) -> dict[str, str]:
     """Tickets and their queue: a class 1:22 against the largest (COV001), a rare one (SIZE002),
     spellings of one class (LBL003), object and boolean labels (LBL008), two pasted-in inputs far
-    longer than the rest (COV003); test has a class train lacks (LBL004) and lacks two (LBL005). The
-    controls: "payment" and "payments" are two classes of about the same size."""
+    longer than the rest (COV003); test has a class train lacks (LBL004) and lacks two (LBL005); a
+    "source" key on nine train records and a "sorce" on one (FMT015). The controls: "payment" and
+    "payments" are two classes of about the same size; every record's "ticket_id" (its identifier)."""
     labels: list[Any] = (
         ["billing"] * 480 + ["payment"] * 110 + ["payments"] * 100 + ["legal"] * 22 + ["rare"] * 3
     )
     labels += ["BILLING", "BILLING", "biling", "biling"]  # LBL003: variants of "billing"
     labels += [{"queue": "shipping", "score": s} for s in (0.93, 0.41, 0.77)] + [True]  # LBL008
-    train = [{"text": f"ticket {i}: {sentence(i, 4 + i % 9)}", "label": lab} for i, lab in enumerate(labels)]
-    train.insert(57, {"text": "pasted log: " + sentence(9001, 700), "label": "billing"})  # COV003
-    train.insert(301, {"text": "pasted mail: " + sentence(9002, 650), "label": "payment"})
+    train = [
+        {"ticket_id": f"T{i}", "text": f"ticket {i}: {sentence(i, 4 + i % 9)}", "label": lab}
+        for i, lab in enumerate(labels)
+    ]
+    for i in range(40, 760, 80):  # FMT015: in blocks all over the split
+        train[i]["source"] = "crm-export"
+    train[333]["sorce"] = "crm-export"
+    train.insert(
+        57, {"ticket_id": "P1", "text": "pasted log: " + sentence(9001, 700), "label": "billing"}
+    )  # COV003
+    train.insert(301, {"ticket_id": "P2", "text": "pasted mail: " + sentence(9002, 650), "label": "payment"})
     test_labels = ["billing"] * 20 + ["payment"] * 10 + ["payments"] * 6 + ["delivery"] * 3 + ["PAYMENT"]
     test = [
-        {"text": f"held-out {i}: {sentence(i + 500, 7)}", "label": lab} for i, lab in enumerate(test_labels)
+        {"ticket_id": f"H{i}", "text": f"held-out {i}: {sentence(i + 500, 7)}", "label": lab}
+        for i, lab in enumerate(test_labels)
     ]
     return {
         name: str(write_jsonl(folder / f"{name}.jsonl", rows))
@@ -250,6 +260,11 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
         assert len(variants) == 2, variants  # BILLING and biling of billing; PAYMENT (test) of payment
         assert not any("'payments'" in m for m in variants), "two classes of a size, alike names"
         assert {line for cid, line in lines if cid == "COV003"} == {58, 302}
+        keys = [(f["message"], [loc["line"] for loc in f["locations"]]) for f in local["findings"]]
+        keys = [(m.split(" in ")[0], found_lines) for m, found_lines in keys if "top-level key" in m]
+        # lines after the COV003 rows inserted at 57 and 301 move down one, two
+        source = [i + 1 + (i >= 57) + (i >= 300) for i in range(40, 760, 80)]
+        assert keys == [('unknown top-level key "source"', source), ('unknown top-level key "sorce"', [336])]
     elif data == "readings":
         (odd,) = [f for f in local["findings"] if f["check_id"] == "LBL010"]
         named = [(loc["path"] == paths["train"], loc["line"]) for loc in odd["locations"]]
