@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataqa
+from dataqa.checks.provider.prov004_invalid_weight import InvalidWeight
 from dataqa.checks.provider.prov005_image_limits import ImageLimits
 from dataqa.checks.toolcalls.tool001_unpaired_tool_call import pairing_problems
 from dataqa.checks.toolcalls.tool004_invalid_tool_schema import schema_problems
@@ -471,3 +472,50 @@ def test_tool_definitions_count_toward_an_examples_tokens() -> None:
     )
     tools_json = orjson.dumps(CASES["mistral"][1]["tools"]).decode()
     assert with_tools["n_tokens"] - plain["n_tokens"] == tokens.estimate_tokens(tools_json)
+
+
+def test_image_cap_and_weights_on_some_records_are_found_from_block_summaries(tmp_path: Path) -> None:
+    """PROV005's cap on examples with images and PROV004's "a record-level weight on every record or
+    on none" need the whole split's count; from block summaries (as on Ray workers) they name the same
+    records: the images past the cap, the records without a weight."""
+    from test_check_scope import _blocked
+
+    from dataqa.engine.context import Context
+    from dataqa.engine.registry import make_check
+    from dataqa.engine.runner import load_splits
+    from dataqa.engine.settings import read_config
+
+    (tmp_path / "capped.toml").write_text(
+        'name = "capped"\ntitle = "Capped trainer"\n[shape]\nformats = ["chat"]\n'
+        "[weight]\nroot = true\n[images]\naccepted = true\nmax_examples = 2\n",
+        encoding="utf-8",
+    )
+    picture = {"type": "image_url", "image_url": {"url": "https://example.com/p.png"}}
+
+    def record(i: int, image: bool, weight: bool) -> dict:
+        question = [{"type": "text", "text": f"What is in picture {i}?"}, *([picture] if image else [])]
+        out: dict = {
+            "messages": [{"role": "user", "content": question}, {"role": "assistant", "content": "A cat."}]
+        }
+        return {**out, "weight": 1.0} if weight else out
+
+    rows = [record(i, image=i in (2, 3, 5, 6), weight=i <= 3) for i in range(1, 7)]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    config = read_config(None, discover=False, profile=str(tmp_path / "capped.toml"))
+    ctx = Context(load_splits({"train": str(path)}, config), config)
+    checks = [make_check(InvalidWeight), make_check(ImageLimits)]
+    local = [[f.to_dict() for f in check.run(ctx)] for check in checks]
+    weights, images = local
+    assert [(f["message"], [loc["line"] for loc in f["locations"]]) for f in weights] == [
+        (
+            "3 record(s) carry a record-level weight and 3 do not; "
+            "Capped trainer needs it on every record or on none",
+            [4, 5, 6],
+        )
+    ]
+    assert [(f["message"], [loc["line"] for loc in f["locations"]]) for f in images] == [
+        ("4 examples contain images; Capped trainer accepts at most 2", [5, 6])
+    ]
+    for rows_per_block in (1, 2, 4):
+        blocked = _blocked([make_check(InvalidWeight), make_check(ImageLimits)], ctx, config, rows_per_block)
+        assert [b["findings"] for b in blocked] == local, rows_per_block

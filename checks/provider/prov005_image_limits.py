@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataqa.checks.provider.base import ProviderCheck, human_size, profile_of, uploaded_splits
-from dataqa.checks.provider.problems import Problem
+from dataqa.checks.provider.problems import Grouped, Problem, findings
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.profile_rules import Profile
 from dataqa.engine.registry import register
 from dataqa.ingest import structure
+from dataqa.ingest.dataset import Split
 
 
 @register
 @dataclass
-class ImageLimits(ProviderCheck):
+class ImageLimits(Grouped, ProviderCheck):
     """Images the provider does not accept: too many, too large, an unsupported type, role or source.
 
     Why: vision fine-tuning uploads validate every image; OpenAI allows 10 JPEG/PNG/WEBP images of
@@ -31,21 +32,39 @@ class ImageLimits(ProviderCheck):
     name = "image-limits"
     family = "provider"
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def judged(self, ctx: Context) -> list[Split]:
         profile = profile_of(ctx)
-        if profile.is_generic or profile.images is None:
-            return
-        for split in uploaded_splits(ctx, profile):
-            with_images: list[int] = []
-            records = []
-            for line, st in structure.records(ctx, split):
-                images = st.get("images", [])
-                if images:
-                    with_images.append(line)
-                    records.append((line, self._problems(profile, images)))
-            yield from self.grouped(ctx, split, records)
-            cap = profile.image_max_examples
-            if cap and len(with_images) > cap:
+        return [] if profile.is_generic or profile.images is None else uploaded_splits(ctx, profile)
+
+    def records(self, ctx: Context, split: Split) -> list[tuple[int, list[Problem]]]:
+        """(line, problems) of the split's records with images (the others are not judged)."""
+        profile = profile_of(ctx)
+        return [(line, self._problems(profile, images)) for line, images in _with_images(ctx, split)]
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """The problems' records, and the records with images of each split with more than the
+        provider takes (those past the cap are named: which ones is known once all are counted)."""
+        problems = super().wanted(ctx, summary) or {}
+        cap = profile_of(ctx).image_max_examples
+        over = sorted(name for name, s in summary["splits"].items() if cap and s["judged"] > cap)
+        return {"problems": problems, "over": over} if problems or over else None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        out = {"problems": super().gather(ctx, wanted["problems"]) if wanted["problems"] else {}}
+        out["over"] = {
+            name: [line for line, _ in _with_images(ctx, ctx.splits[name])] for name in wanted["over"]
+        }
+        return out
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        gathered = summary.get("rows", {})
+        profile = profile_of(ctx)
+        cap = profile.image_max_examples
+        for split in self.judged(ctx):
+            seen = summary["splits"][split.name]
+            yield from findings(self, ctx, split, seen, gathered.get("problems", {}).get(split.name, {}))
+            with_images = gathered.get("over", {}).get(split.name)
+            if with_images:
                 locs = [ctx.location(split, n) for n in with_images[cap:]]
                 yield self.finding(
                     f"{len(with_images):,} examples contain images; {profile.title} accepts at most {cap:,}",
@@ -53,7 +72,7 @@ class ImageLimits(ProviderCheck):
                     metrics={"rejected": True, "examples_with_images": len(with_images)},
                     unusable=locs,
                 )
-            self.metrics[f"{split.name}_examples_with_images"] = len(with_images)
+            self.metrics[f"{split.name}_examples_with_images"] = seen["judged"]
 
     @staticmethod
     def _problems(profile: Profile, images: list[dict[str, Any]]) -> list[Problem]:
@@ -80,3 +99,8 @@ class ImageLimits(ProviderCheck):
                     (at, f"image over {human_size(profile.image_max_bytes)} ({human_size(size)})")
                 )
         return problems
+
+
+def _with_images(ctx: Context, split: Split) -> list[tuple[int, list[dict[str, Any]]]]:
+    """(line, images) of the split's records that hold images, in record order."""
+    return [(line, images) for line, st in structure.records(ctx, split) if (images := st.get("images", []))]
