@@ -91,8 +91,9 @@ SYSTEM = "You are a helpful support agent."
 def conversations(folder: Path) -> dict[str, str]:
     """Chats with replies of about 80 tokens: three pasted replies far longer (COV003 long), two with
     no letter or digit (COV003 short); test has conversations longer than any in train and a system
-    prompt train never uses (COV006). The controls: a yes/no question answered "Yes.", a greeting
-    answered briefly, test rows with train's system prompt and with none."""
+    prompt train never uses (COV006); two replies carry a message key OpenAI refuses (PROV001). The
+    controls: a yes/no question answered "Yes.", a greeting answered briefly, test rows with train's
+    system prompt and with none."""
     train = [
         chat(f"Question {i}: {sentence(i, 12)}?", sentence(i + 1000, 40 + i % 41), SYSTEM if i % 2 else None)
         for i in range(220)
@@ -102,6 +103,8 @@ def conversations(folder: Path) -> dict[str, str]:
     for at in (44, 150):
         train[at] = chat(f"Question {at}: {sentence(at, 12)}?", ".", SYSTEM)
     train[70] = chat("Answer yes or no: is parcel 70 insured?", "Yes.", SYSTEM)
+    for at in (10, 160):  # PROV001: a message key OpenAI refuses, in two blocks
+        train[at]["messages"][-1]["lang"] = "en"
     train[71] = chat("hi", "Hello!", None)
     test = [chat(f"Test {i}: {sentence(i + 3000, 10)}?", sentence(i + 4000, 55), SYSTEM) for i in range(30)]
     test += [chat(f"Plain {i}: {sentence(i + 3100, 10)}?", sentence(i + 4100, 55)) for i in range(5)]
@@ -286,3 +289,8 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
         cov006 = [f for f in local["findings"] if f["check_id"] == "COV006"]
         assert sorted(len(f["locations"]) for f in cov006) == [1, 2], "the long conversation, the pirate"
         assert all("pirate" in f["message"] or "more turns" in f["message"] for f in cov006)
+        (refused,) = [f for f in local["findings"] if f["check_id"] == "PROV001"]
+        assert refused["message"].startswith(
+            'OpenAI fine-tuning API does not accept the message key "lang" (2'
+        )
+        assert [loc["line"] for loc in refused["locations"]] == [11, 161]

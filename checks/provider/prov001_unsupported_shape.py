@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dataqa.checks.provider.base import (
     ProviderCheck,
@@ -13,17 +13,21 @@ from dataqa.checks.provider.base import (
     uploaded_splits,
     verdict_profile,
 )
+from dataqa.checks.provider.problems import Grouped, Problem
 from dataqa.core.models import Condition, Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import register
 from dataqa.engine.verdict import VerdictInputs, condition
 from dataqa.ingest import structure
+from dataqa.ingest.dataset import Split
 from dataqa.ingest.formats import FORMATS, describe
+
+TOP_LEVEL, MESSAGE = "top-level key", "message key"
 
 
 @register
 @dataclass
-class UnsupportedShape(ProviderCheck):
+class UnsupportedShape(Grouped, ProviderCheck):
     """The provider does not accept the file's record format, or a top-level or message key in a record.
 
     Why: the upload is refused outright (a wrong format) or record by record (extraneous keys:
@@ -37,14 +41,46 @@ class UnsupportedShape(ProviderCheck):
     name = "unsupported-shape"
     family = "provider"
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def judged(self, ctx: Context) -> list[Split]:
+        """The uploaded splits in a format the profile accepts (a file in another is one finding)."""
+        profile = profile_of(ctx)
+        return [] if profile.is_generic else uploaded_splits(ctx, profile)
+
+    def records(self, ctx: Context, split: Split) -> list[tuple[int, list[Problem]]]:
+        """(line, problems) of each record: (where, 'the <where> "<key>"') for each top-level or
+        message key it carries that the profile does not accept."""
+        profile = profile_of(ctx)
+        allowed = profile.keys.get(split.format or "")
+        in_messages = profile.message_keys.get(split.format or "")
+        out = []
+        for line, st in structure.records(ctx, split):
+            problems: list[Problem] = []
+            if allowed is not None:
+                problems += [_refused(TOP_LEVEL, key) for key in st.get("keys", []) if key not in allowed]
+            if in_messages is not None:
+                keys = (key for msg in st.get("message_keys", []) for key in msg["keys"])
+                problems += [_refused(MESSAGE, key) for key in dict.fromkeys(keys) if key not in in_messages]
+            out.append((line, problems))
+        return out
+
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """The keys' summary per accepted split, and each uploaded split's first line (where a
+        finding on a file in the wrong format points; none in a block without rows)."""
+        summary = super().summarise(ctx)
+        summary["first"] = {
+            split.name: [first_line(split)] if split.frame.height else [] for split in uploaded_splits(ctx)
+        }
+        return summary
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
         profile = profile_of(ctx)
         if profile.is_generic:
             return
+        gathered = summary.get("rows", {})
         for split in uploaded_splits(ctx):
             if profile.formats and split.format not in profile.formats:
                 accepted = "; ".join(FORMATS[f] for f in profile.formats)
-                loc = ctx.location(split, first_line(split))
+                loc = ctx.location(split, (summary["first"].get(split.name) or [1])[0])
                 yield self.finding(
                     f"{split.name} is {describe(split.format, split.layout)}; "
                     f"{profile.title} accepts {accepted}",
@@ -52,30 +88,24 @@ class UnsupportedShape(ProviderCheck):
                     metrics={"rejected": True, "file_level": True},
                 )
                 continue
-            allowed = profile.keys.get(split.format or "")
-            allowed_in_messages = profile.message_keys.get(split.format or "")
-            by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
-            for line, st in structure.records(ctx, split):
-                for key in st.get("keys", []) if allowed is not None else []:
-                    if key not in allowed:
-                        by_key[("top-level key", key)].append(line)
-                for msg in st.get("message_keys", []) if allowed_in_messages is not None else []:
-                    for key in msg["keys"]:
-                        if key not in allowed_in_messages:
-                            seen = by_key[("message key", key)]
-                            if not seen or seen[-1] != line:  # records come in line order
-                                seen.append(line)
-            for (where, key), lines in sorted(by_key.items(), key=lambda kv: (kv[1][0], kv[0])):
-                accepted = allowed if where == "top-level key" else allowed_in_messages
-                locs = [ctx.location(split, n) for n in lines]
+            problems = summary["splits"][split.name]["problems"]
+            for what, found in sorted(problems.items(), key=lambda kv: (kv[1]["first"][0][0], kv[0])):
+                where = found["first"][0][1]
+                accepted_keys = profile.keys if where == TOP_LEVEL else profile.message_keys
+                locs = [ctx.location(split, n) for n in gathered.get(split.name, {}).get(what, [])]
                 yield self.finding(
-                    f'{profile.title} does not accept the {where} "{key}" ({len(lines)} record(s)); '
-                    f"it accepts {', '.join(accepted or ())}",
+                    f"{profile.title} does not accept {what} ({found['records']} record(s)); "
+                    f"it accepts {', '.join(accepted_keys.get(split.format or '') or ())}",
                     locs,
-                    metrics={"rejected": True, "records": len(lines)},
+                    metrics={"rejected": True, "records": found["records"]},
                     unusable=locs,
                 )
-            self.metrics[f"{split.name}_keys_rejected"] = len(by_key)
+            self.metrics[f"{split.name}_keys_rejected"] = len(problems)
+
+
+def _refused(where: str, key: str) -> Problem:
+    """A key the profile refuses as a problem: grouped by what is refused, `where` kept."""
+    return where, f'the {where} "{key}"'
 
 
 # -- verdict condition: the profile's rules as a GO / NO-GO condition -------------------------------
