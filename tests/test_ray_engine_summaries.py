@@ -200,6 +200,36 @@ def readings(folder: Path) -> dict[str, str]:
     }
 
 
+QUEUES = ["billing", "shipping", "returns", "account"]
+
+
+def targets(folder: Path) -> dict[str, str]:
+    """Chats whose replies are JSON with the same keys, but for four in prose or with a key missing,
+    in blocks all over train (FMT017); test's replies are all JSON (the control)."""
+    reply = lambda i: f'{{"queue": "{QUEUES[i % 4]}", "priority": "{("low", "high")[i % 2]}"}}'  # noqa: E731
+    train = [chat(f"Ticket {i}: {sentence(i, 9)}", reply(i)) for i in range(240)]
+    for at in (15, 95, 175):
+        train[at] = chat(f"Ticket {at}: {sentence(at, 9)}", "I have sent this to the billing team.")
+    train[201] = chat(f"Ticket 201: {sentence(201, 9)}", '{"queue": "returns"}')
+    test = [chat(f"Held {i}: {sentence(i + 900, 9)}", reply(i)) for i in range(30)]
+    return {
+        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+
+
+def labelled_lines(folder: Path) -> dict[str, str]:
+    """A plain-text file of `LABEL text` lines (FMT020: labels read as text); test is prose (the
+    control: its first words are no labels)."""
+    labels = ["DESC:manner", "NUM:count", "LOC:city", "HUM:ind"]
+    train = "".join(f"{labels[i % 4]} {sentence(i, 8)}\n" for i in range(400))
+    test = "".join(f"the note {i} says {sentence(i + 700, 8)}\n" for i in range(40))
+    paths = {"train": folder / "train.txt", "test": folder / "test.txt"}
+    paths["train"].write_text(train, encoding="utf-8")
+    paths["test"].write_text(test, encoding="utf-8")
+    return {name: str(path) for name, path in paths.items()}
+
+
 def skipped(check: dict) -> bool:
     return check["status"] == "skipped"
 
@@ -210,7 +240,9 @@ def summarised_part(report: dict) -> dict:
     return decided_part(report, SUMMARISED, skipped_reasons=False)
 
 
-@pytest.mark.parametrize("data", ["classification", "conversations", "preferences", "readings"])
+@pytest.mark.parametrize(
+    "data", ["classification", "conversations", "preferences", "readings", "targets", "lines"]
+)
 @pytest.mark.parametrize("driver_rows", [100, 10])
 def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_local_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: str, driver_rows: int
@@ -222,7 +254,7 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
     monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)  # many pieces: a class's rows in several blocks
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # not looked at when held
     made = {"classification": classification, "conversations": conversations, "preferences": preferences}
-    paths = {**made, "readings": readings}[data](tmp_path)
+    paths = {**made, "readings": readings, "targets": targets, "lines": labelled_lines}[data](tmp_path)
     options: dict[str, Any] = dict(test=paths["test"], select=SUMMARISED)
     if data == "conversations":  # OpenAI's example count and file size, and their conditions
         options["profile"] = "openai"
@@ -248,7 +280,9 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
     assert {c["id"] for c in remote["checks"] if c["ran_on"] == "workers"} == {
         c["id"] for c in remote["checks"] if c["status"] != "skipped"
     }
-    assert remote["engine"]["blocks"] > 3
+    # a plain-text file is read in one piece (spans are cut in JSON Lines and tables): FMT020's summary
+    # over several blocks is tests/test_check_scope.py's
+    assert remote["engine"]["blocks"] > (1 if data == "lines" else 3)
     found = {f["check_id"] for f in local["findings"]}
     lines = {
         (f["check_id"], loc["line"])
@@ -272,6 +306,20 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
         (odd,) = [f for f in local["findings"] if f["check_id"] == "LBL010"]
         named = [(loc["path"] == paths["train"], loc["line"]) for loc in odd["locations"]]
         assert named == [(True, line) for line in (18, 62, 63, 141, 152, 200)] + [(False, 8)], named
+    elif data == "targets":
+        odd = [
+            (f["message"].split(";")[0], f["locations"][0]["line"])
+            for f in local["findings"]
+            if f["check_id"] == "FMT017"
+        ]
+        assert [line for _, line in odd] == [16, 96, 176, 202], odd
+        assert {
+            loc["path"] for f in local["findings"] if f["check_id"] == "FMT017" for loc in f["locations"]
+        } == {paths["train"]}
+    elif data == "lines":
+        (labelled,) = [f for f in local["findings"] if f["check_id"] == "FMT020"]
+        assert labelled["message"].startswith("400 of 400 lines start with one of 4 label-like values")
+        assert labelled["locations"][0]["path"] == paths["train"]
     elif data == "preferences":
         (bias,) = [f for f in local["findings"] if f["check_id"] == "PREF005"]
         assert {loc["path"] for loc in bias["locations"]} == {paths["train"]}, "test's pairs are balanced"

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import polars as pl
+from typing import Any
 
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
-from dataqa.ingest.dataset import Split
+from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.label_inference import target_shape
 from dataqa.ingest.naming import field_name
@@ -20,7 +18,7 @@ from dataqa.ingest.naming import field_name
 
 @register
 @dataclass
-class InconsistentTargetFormat(Check):
+class InconsistentTargetFormat(Summarised):
     """Most targets share a structure (JSON with the same keys, a fixed key: value template) and some do not.
 
     Why: consistent output formatting is the main reason teams fine-tune; every target in another
@@ -38,30 +36,60 @@ class InconsistentTargetFormat(Check):
     """The dominant structure must cover at least this share of targets."""
     min_examples: int = ranged(20, low=1)
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        for split in ctx:
-            frame = ctx.valid_rows(split).select("line", "response")
-            if frame.height < self.min_examples:
-                continue
-            shapes = [target_shape(t) for t in frame["response"].to_list()]
-            counts = Counter(shapes)
-            dominant, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-            share = n / len(shapes)
-            self.metrics[f"{split.name}_dominant_share"] = round(share, 4)
-            self.metrics[f"{split.name}_dominant_shape"] = dominant
-            if dominant == "free text" or share < self.min_share or n == len(shapes):
-                continue
-            yield from self._deviants(ctx, split, frame, shapes, dominant, share)
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per split: how many targets have each structure (`target_shape`)."""
+        return {
+            "splits": {
+                split.name: Counter(target_shape(t) for t in ctx.valid_rows(split)["response"].to_list())
+                for split in ctx
+            }
+        }
 
-    def _deviants(
-        self, ctx: Context, split: Split, frame: pl.DataFrame, shapes: list[str], dominant: str, share: float
-    ) -> Iterator[Finding]:
-        for (line, response), shape in zip(frame.iter_rows(), shapes, strict=True):
-            if shape != dominant:
-                target, targets = field_name(split, "response"), field_name(split, "response", plural=True)
+    def _dominant(self, counts: Counter[str]) -> tuple[str, int] | None:
+        """The split's most common structure and its count, when the split has enough targets."""
+        if sum(counts.values()) < self.min_examples:
+            return None
+        return max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """The splits whose targets mostly share a structure other than free text, but not all: the
+        rows in another structure are its findings."""
+        out = {}
+        for name, counts in summary["splits"].items():
+            top = self._dominant(counts)
+            total = sum(counts.values())
+            if (
+                top is not None
+                and top[0] != "free text"
+                and self.min_share <= top[1] / total
+                and top[1] < total
+            ):
+                out[name] = top[0]
+        return out or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """(line, target, structure) of the rows off the dominant structure, per split `wanted`."""
+        out = {}
+        for name, dominant in wanted.items():
+            frame = ctx.valid_rows(name).select("line", "response")
+            rows = ((line, t, target_shape(t)) for line, t in frame.iter_rows())
+            out[name] = [(line, excerpt(t), shape) for line, t, shape in rows if shape != dominant]
+        return out
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in ctx:
+            counts = summary["splits"].get(split.name, Counter())
+            top = self._dominant(counts)
+            if top is None:
+                continue
+            dominant, n = top
+            total = sum(counts.values())
+            self.metrics[f"{split.name}_dominant_share"] = round(n / total, 4)
+            self.metrics[f"{split.name}_dominant_shape"] = dominant
+            target, targets = field_name(split, "response"), field_name(split, "response", plural=True)
+            for line, response, shape in summary.get("rows", {}).get(split.name, []):
                 yield self.finding(
-                    f"{target} is {shape}; {round(share * len(shapes)):,} of {len(shapes):,} {targets} in "
-                    f"this split are {dominant}",
+                    f"{target} is {shape}; {n:,} of {total:,} {targets} in this split are {dominant}",
                     [ctx.location(split, line)],
-                    [excerpt(response)],
+                    [response],
                 )

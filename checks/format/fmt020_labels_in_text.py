@@ -6,11 +6,12 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.layouts import TEXT
@@ -29,7 +30,7 @@ _FIRST_WORD = r"(?P<label>\S+) (?P<text>.*)"
 
 @register
 @dataclass
-class LabelsInText(Check):
+class LabelsInText(Summarised):
     """A plain-text split whose lines nearly all start (or end) with one of a few label-like values.
 
     Such lines are classification examples written as `LABEL text` (TREC's `DESC:manner How did
@@ -52,40 +53,37 @@ class LabelsInText(Check):
     max_classes: int = ranged(100, low=2)
     """More distinct values than this are words, not classes."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per plain-text split: its lines, its first line and text, and per place a label may stand
+        (the first word, after the last "@" or "|") the label-like values found there, or only that
+        a block found more distinct values than `max_classes` (the split has as many: no classes)."""
+        out = {}
         for split in ctx:
             if split.kind != TEXT:
                 continue
             frame = ctx.valid_rows(split).select("line", "text")
-            if frame.height < self.min_lines:
+            texts = frame["text"].to_list()
+            places = {}
+            for place, values in _values(texts).items():
+                over = len(values) > self.max_classes
+                places[place] = {"values": Counter() if over else values, "over": int(over)}
+            first = [(int(frame["line"][0]), excerpt(texts[0], 120))] if texts else []
+            out[split.name] = {"lines": len(texts), "first": first, "places": places}
+        return {"splits": out}
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in ctx:
+            seen = summary["splits"].get(split.name)
+            if seen is None:
+                continue
+            if seen["lines"] < self.min_lines:
                 self.metrics[f"{split.name}_skipped"] = "too few lines"
                 continue
-            texts = frame["text"].to_list()
-            found = self._convention(texts)
-            if found is None:
-                continue
-            where, pattern, values = found
-            yield self._finding(ctx, split, int(frame["line"][0]), texts, where, pattern, values)
-
-    def _convention(self, texts: list[str]) -> tuple[str, str, Counter[str]] | None:
-        """(where the label is, the line pattern that reads it, its values) or None."""
-        first = Counter(
-            word
-            for text in texts
-            if len(parts := text.split(None, 1)) == 2 and _LABEL_LIKE.fullmatch(word := parts[0])
-        )
-        if self._classes(first, len(texts)):
-            return "start with", _FIRST_WORD, first
-        for mark in ("@", "|"):
-            ends = Counter(
-                tail.strip()
-                for text in texts
-                if mark in text and _SUFFIX.fullmatch((tail := text.rpartition(mark)[2]).strip())
-            )
-            if self._classes(ends, len(texts)):
-                sign = re.escape(mark)
-                return f"end, after the last {mark!r}, with", f"(?P<text>.*){sign}(?P<label>[^{sign}]*)", ends
-        return None
+            for place, found in seen["places"].items():
+                if not found["over"] and self._classes(found["values"], seen["lines"]):
+                    where, pattern = _PLACES[place]
+                    yield self._finding(ctx, split, seen, where, pattern, found["values"])
+                    break
 
     def _classes(self, values: Counter[str], lines: int) -> bool:
         """Whether `values` cover nearly every line with a few classes, none of them nearly all."""
@@ -101,8 +99,7 @@ class LabelsInText(Check):
         self,
         ctx: Context,
         split: Split,
-        line: int,
-        texts: list[str],
+        seen: dict[str, Any],
         where: str,
         pattern: str,
         values: Counter[str],
@@ -115,10 +112,37 @@ class LabelsInText(Check):
             else "put the label in a field of its own"
         )
         self.metrics[f"{split.name}_classes"] = len(values)
-        lines = f"{sum(values.values()):,} of {len(texts):,} lines"
+        lines = f"{sum(values.values()):,} of {seen['lines']:,} lines"
+        (line, text), *_ = seen["first"]
         return self.finding(
             f"{lines} {where} one of {len(values)} label-like values ({shown}{more}): classification "
             f"examples read as plain text, so their labels are not checked; if they are, {read}",
             [ctx.location(split, line)],
-            [excerpt(texts[0], 120)],
+            [text],
         )
+
+
+_PLACES = {
+    "first": ("start with", _FIRST_WORD),
+    "@": ("end, after the last '@', with", r"(?P<text>.*)@(?P<label>[^@]*)"),
+    "|": ("end, after the last '|', with", r"(?P<text>.*)\|(?P<label>[^\|]*)"),
+}
+"""Where a label may stand in a line: what the finding says of it, and the line pattern that reads it."""
+
+
+def _values(texts: list[str]) -> dict[str, Counter[str]]:
+    """Per place a label may stand (`_PLACES`), the label-like values the lines have there."""
+    out = {
+        "first": Counter(
+            word
+            for text in texts
+            if len(parts := text.split(None, 1)) == 2 and _LABEL_LIKE.fullmatch(word := parts[0])
+        )
+    }
+    for mark in ("@", "|"):  # the last two of `_PLACES`
+        out[mark] = Counter(
+            tail.strip()
+            for text in texts
+            if mark in text and _SUFFIX.fullmatch((tail := text.rpartition(mark)[2]).strip())
+        )
+    return out
