@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -358,18 +359,26 @@ def merged_blocks(target: str) -> tuple[int, int] | None:
     return (len(blocks), blocks[0]) if blocks else None
 
 
-def merged_targets(
-    ctx: Context, split: Split, share: float = 0.5
-) -> dict[tuple[int, int], tuple[int, int, str]]:
-    """(line, turn) of each target holding further instruction/response blocks -> (blocks, where
-    the first starts in the code-masked target, evidence).
+@dataclass(frozen=True)
+class Merged:
+    """What a split's (or a block's) targets show of further instruction/response blocks."""
 
-    Answers to requests for tasks, quizzes or examples are left out, and so is a split where at
-    least `share` of the targets hold such blocks (that is its format, not a merge). Shared by
-    QUAL012 (which reports them) and QUAL002 (which leaves the debris in their tails to it).
-    """
+    found: dict[tuple[int, int], tuple[int, int, str]]
+    """(line, turn) of each target holding blocks -> (blocks, where the first starts in the
+    code-masked target, evidence); answers to requests for tasks, quizzes or examples left out."""
+    counted: int
+    """Targets holding blocks, those answers included: what the split's share counts."""
+    answers: int
+    """Records with an answer."""
 
-    def build() -> dict[tuple[int, int], tuple[int, int, str]]:
+
+def merged_survey(ctx: Context, split: Split) -> Merged:
+    """The targets of `split` that hold further blocks (`Merged`), made once per scan; counts of a
+    split's blocks of rows add up to the split's. Shared by QUAL012 (which reports them, unless
+    they are the split's format: `merged_is_format`) and QUAL002 (which leaves the debris in their
+    tails to it)."""
+
+    def build() -> Merged:
         msgs = messages(ctx, split)
         answers = msgs.filter(pl.col("role") == "assistant")
         cand = answers.filter(pl.col("content").str.contains(MERGED_PREFILTER))
@@ -379,14 +388,19 @@ def merged_targets(
             if hit is not None:
                 masked = mask_code(content)
                 found[(line, turn)] = (hit[0], hit[1], snippet(masked, hit[1], hit[1] + 20, 60))
-        if not found or (len(found) > 1 and len(found) >= share * answers["line"].n_unique()):
-            return {}
         asks = msgs.filter((pl.col("role") == "user") & pl.col("line").is_in([k[0] for k in found]))
         generating = {
             line
             for line, content in asks.select("line", "content").iter_rows()
             if GENERATES_TASKS.search(content)
         }
-        return {key: value for key, value in found.items() if key[0] not in generating}
+        kept = {key: value for key, value in found.items() if key[0] not in generating}
+        return Merged(kept, len(found), answers["line"].n_unique())
 
     return ctx.shared(("quality.merged", split.name), build)
+
+
+def merged_is_format(counted: int, answers: int, share: float = 0.5) -> bool:
+    """Whether so many targets hold further blocks (`share` of the records with an answer, two or
+    more) that it is the split's format, not a merge."""
+    return counted > 1 and counted >= share * answers

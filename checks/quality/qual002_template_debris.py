@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -15,7 +16,8 @@ from dataqa.checks.quality.common import (
     by_line,
     context_field,
     in_quotation,
-    merged_targets,
+    merged_is_format,
+    merged_survey,
     messages,
     placeholder_input,
     shared_finding,
@@ -24,7 +26,7 @@ from dataqa.checks.quality.qual001_refusal_boilerplate import IDENTITY_QUESTION
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.text_calls import PYTHON_TAG
@@ -178,7 +180,7 @@ def _special_token(text: str, m: re.Match[str]) -> bool:
 
 @register
 @dataclass
-class TemplateDebris(Check):
+class TemplateDebris(Summarised):
     """Text holds unfilled placeholders or template debris: `{{name}}`, `[Your Name]`, `<|im_start|>`…
 
     Why: a model trained on unfilled placeholders answers "I am {{name}}"; leftover chat-template
@@ -204,61 +206,70 @@ class TemplateDebris(Check):
     template_share: float = ranged(0.5, low=0, high=1)
     """A chat-template token found in at least this share of one role's records is the split's format."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
-        by_kind: Counter[str] = Counter()
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per split: records per role; records per (role, chat-template or special token) found and
+        how many hits there are, both as if further blocks in targets were merged records (their
+        tails are QUAL012's) and as if they were the split's format (QUAL012's share decides which,
+        on the whole split); the counts that share is made of."""
+        out = {}
         for split in ctx:
-            msgs = messages(ctx, split)
-            # Every debris pattern holds a "{", "$", "<", "[" or "#", which masking (code -> blanks)
-            # cannot add: only the messages with one are masked and matched.
-            cand = msgs.filter(pl.col("content").str.contains(DEBRIS_CHARS))
-            cand = cand.with_columns(masked_column(cand)).filter(
-                pl.col("masked").str.contains(PLACEHOLDER_UNION)
-            )
-            # A whole input that is a no-input marker is QUAL010's, the tail of a target that holds
-            # more records (its "### Instruction", its "<noinput>") is QUAL012's: one defect, one finding.
-            has_input = context_field(split) is not None
-            merged = merged_targets(ctx, split)
-            raw: list[tuple[int, str, str, str, str]] = []  # line, role, kind, token, evidence
-            in_input: set[tuple[int, str]] = set()  # (line, token) found in the input appended to a prompt
-            for line, turn, role, text in cand.select("line", "turn", "role", "masked").iter_rows():
-                parts = appended_input(text) if has_input and role == "user" else None
-                input_at = len(parts[0]) + 2 if parts and placeholder_input(parts[1]) else None
-                for kind, pattern in _PLACEHOLDER_RES.items():
-                    for m in pattern.finditer(text):
-                        real_kind = (
-                            SPECIAL_TOKEN if kind == "placeholder" and _special_token(text, m) else kind
-                        )
-                        if kind == "no-input marker" and input_at is not None and m.start() >= input_at:
-                            continue
-                        if (line, turn) in merged and m.start() >= merged[(line, turn)][1]:
-                            continue
-                        if real_kind != kind or _placeholder_ok(kind, text, m):
-                            if parts and m.start() >= len(parts[0]) + 2:
-                                in_input.add((line, m.group()[:40]))
-                            raw.append(
-                                (line, role, real_kind, m.group()[:40], snippet(text, m.start(), m.end()))
-                            )
-            # Placeholders the task works on: in a prompt about templates or code, or copied from the prompt.
-            raw = _without_material(msgs, raw)
-            # A template token in most records of a role is the split's prompt format, not debris.
-            rows_per_role = msgs.group_by("role").agg(pl.col("line").n_unique()).rows()
-            role_rows = dict(rows_per_role)
-            seen: dict[tuple[str, str], set[int]] = defaultdict(set)
-            for line, role, kind, token, _ in raw:
-                if kind in ("chat-template token", SPECIAL_TOKEN):
-                    seen[(role, token)].add(line)
-            deliberate = {
-                key
-                for key, lines in seen.items()
-                if len(lines) >= self.template_share * role_rows[key[0]] and len(lines) > 1
+            survey = merged_survey(ctx, split)
+            merged, _, msgs = _raw_hits(ctx, split, survey.found)
+            formatted = _raw_hits(ctx, split, {})[0] if survey.found else merged
+            out[split.name] = {
+                "roles": Counter(dict(msgs.group_by("role").agg(pl.col("line").n_unique()).rows())),
+                "merged": {"tokens": _format_tokens(merged), "hits": len(merged)},
+                "formatted": {"tokens": _format_tokens(formatted), "hits": len(formatted)},
+                "counted": survey.counted,
+                "answers": survey.answers,
             }
+        return {"splits": out}
 
-            hits = [
+    def _reading(self, seen: dict[str, Any]) -> str:
+        """Which of the summary's readings holds for the split: "formatted" when further blocks in
+        its targets are its format, else "merged"."""
+        return "formatted" if merged_is_format(seen["counted"], seen["answers"]) else "merged"
+
+    def _deliberate(self, seen: dict[str, Any]) -> set[tuple[str, str]]:
+        """The (role, token) pairs in at least `template_share` of the role's records (and two or
+        more): the split's own prompt format, not debris."""
+        return {
+            key
+            for key, n in seen[self._reading(seen)]["tokens"].items()
+            if n >= self.template_share * seen["roles"][key[0]] and n > 1
+        }
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """Per split with hits, its prompt-format tokens (the hits are every other)."""
+        out = {
+            name: (self._reading(seen), sorted(self._deliberate(seen)))
+            for name, seen in summary["splits"].items()
+            if seen[self._reading(seen)]["hits"]
+        }
+        return out or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """(line, what, evidence) of the debris of each wanted split, in message order."""
+        out = {}
+        for name, (reading, deliberate) in wanted.items():
+            split = ctx.splits[name]
+            merged = merged_survey(ctx, split).found if reading == "merged" else {}
+            raw, in_input, _ = _raw_hits(ctx, split, merged)
+            skip = {tuple(key) for key in deliberate}
+            out[name] = [
                 (line, f'{kind} "{token}" in {_field(split, role, (line, token) in in_input)}', ev)
                 for line, role, kind, token, ev in raw
-                if (role, token) not in deliberate
+                if (role, token) not in skip
             ]
-            grouped = by_line(hits)
+        return out
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        by_kind: Counter[str] = Counter()
+        for split in ctx:
+            seen = summary["splits"].get(split.name)
+            if seen is None:
+                continue
+            grouped = by_line(summary.get("rows", {}).get(split.name, []))
             for line, items in grouped.items():
                 kinds = [k for k, _ in items]
                 by_kind.update({k.split(' "')[0] for k in kinds})
@@ -272,9 +283,53 @@ class TemplateDebris(Check):
                     [e for _, e in items],
                 )
             self.metrics[f"{split.name}_records"] = len(grouped)
-            if deliberate:
+            if deliberate := self._deliberate(seen):
                 self.metrics[f"{split.name}_template_tokens"] = sorted(f"{r}: {t}" for r, t in deliberate)
         self.metrics["by_kind"] = dict(sorted(by_kind.items()))
+
+
+_FORMAT_KINDS = ("chat-template token", SPECIAL_TOKEN)
+"""Kinds of debris that, in most records of a role, are the split's prompt format instead."""
+
+
+def _format_tokens(raw: list[tuple[int, str, str, str, str]]) -> Counter[tuple[str, str]]:
+    """Records per (role, token) of the hits that, in most records of a role, are its format."""
+    seen = {(line, role, token) for line, role, kind, token, _ in raw if kind in _FORMAT_KINDS}
+    return Counter((role, token) for _, role, token in seen)
+
+
+def _raw_hits(
+    ctx: Context, split: Split, merged: dict[tuple[int, int], tuple[int, int, str]]
+) -> tuple[list[tuple[int, str, str, str, str]], set[tuple[int, str]], pl.DataFrame]:
+    """The split's debris hits (line, role, kind, token, evidence) in message order, but for the
+    placeholders a record's task works on and for those in the tail of a `merged` target (QUAL012's);
+    the (line, token) of those found in an input appended to a prompt; and the split's messages."""
+    msgs = messages(ctx, split)
+    # Every debris pattern holds a "{", "$", "<", "[" or "#", which masking (code -> blanks) cannot
+    # add: only the messages with one are masked and matched.
+    cand = msgs.filter(pl.col("content").str.contains(DEBRIS_CHARS))
+    cand = cand.with_columns(masked_column(cand)).filter(pl.col("masked").str.contains(PLACEHOLDER_UNION))
+    # A whole input that is a no-input marker is QUAL010's, the tail of a target that holds more
+    # records (its "### Instruction", its "<noinput>") is QUAL012's: one defect, one finding.
+    has_input = context_field(split) is not None
+    raw: list[tuple[int, str, str, str, str]] = []  # line, role, kind, token, evidence
+    in_input: set[tuple[int, str]] = set()  # (line, token) found in the input appended to a prompt
+    for line, turn, role, text in cand.select("line", "turn", "role", "masked").iter_rows():
+        parts = appended_input(text) if has_input and role == "user" else None
+        input_at = len(parts[0]) + 2 if parts and placeholder_input(parts[1]) else None
+        for kind, pattern in _PLACEHOLDER_RES.items():
+            for m in pattern.finditer(text):
+                real_kind = SPECIAL_TOKEN if kind == "placeholder" and _special_token(text, m) else kind
+                if kind == "no-input marker" and input_at is not None and m.start() >= input_at:
+                    continue
+                if (line, turn) in merged and m.start() >= merged[(line, turn)][1]:
+                    continue
+                if real_kind != kind or _placeholder_ok(kind, text, m):
+                    if parts and m.start() >= len(parts[0]) + 2:
+                        in_input.add((line, m.group()[:40]))
+                    raw.append((line, role, real_kind, m.group()[:40], snippet(text, m.start(), m.end())))
+    # Placeholders the task works on: in a prompt about templates or code, or copied from the prompt.
+    return _without_material(msgs, raw), in_input, msgs
 
 
 def _field(split: Split, role: str, in_input: bool) -> str:

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -13,7 +15,8 @@ from dataqa.checks.quality.common import messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
+from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import role_name
 from dataqa.text.markup import (
     compute_where,
@@ -44,7 +47,7 @@ the Latin and the Chinese letters."""
 
 @register
 @dataclass
-class MarkupResidue(Check):
+class MarkupResidue(Summarised):
     """Plain-text records hold HTML tags or entities left over from scraping (`<br>`, `<p>`, `&nbsp;`).
 
     Why: the model learns to emit stray markup in plain answers; entities like "&amp;" and "&#39;"
@@ -64,50 +67,83 @@ class MarkupResidue(Check):
     max_share: float = ranged(0.2, low=0, high=1)
     """When more than this share of one role's messages hold markup, markup is the data's format."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per split and role: how many messages are judged, how many hold markup (the role's share
+        decides whether markup is the data's format)."""
+        out = {}
         for split in ctx:
-            # a rejected answer is bad on purpose; a tool result is what the tool returned (a page
-            # fetched is HTML), read by the model, not written by it
-            msgs = messages(ctx, split).filter(~pl.col("role").is_in(["rejected", "tool", "function"]))
-            on_topic = (
-                messages(ctx, split)
-                .filter(pl.col("role").is_in(["user", "system"]))  # first: the regex then reads only these
-                .filter(pl.col("content").str.contains(MARKUP_TOPIC))
-                .select("line")
-                .unique()
-            )
-            flagged = msgs.join(on_topic, on="line", how="anti")
-            # Every markup pattern holds a "<" or "&", which masking (code -> blanks) cannot add:
-            # only the rows with one are masked and matched.
-            content = pl.col("content")
-            flagged = flagged.with_columns(
-                compute_where(
-                    flagged,
-                    content.str.contains("[<&]"),
-                    mask_code_expr(content).str.contains(MARKUP_PATTERN),
-                    pl.lit(False),
-                    "markup",
-                )
-            )
-            share = dict(flagged.group_by("role").agg(pl.col("markup").mean()).rows())
-            cand = flagged.filter(pl.col("markup"))
-            cand = cand.with_columns(masked_column(cand))
-            hits = []
-            for line, role, text in cand.select("line", "role", "masked").iter_rows():
-                if share.get(role, 0.0) > self.max_share:
-                    continue
-                for m in _MARKUP_RE.finditer(text):
-                    line_text = line_at(text, m.start())
-                    if m.group().lower().startswith("<br") and line_text.lstrip().startswith("|"):
-                        continue
-                    quoted = m.start() > 0 and text[m.start() - 1] in "\"'"
-                    if quoted or line_text.lstrip().startswith((">>>", "... ")):
-                        continue  # markup in a string literal or a doctest is code's data, not residue
-                    hits.append(
-                        (
-                            line,
-                            f'"{m.group()[:30]}" in {role_name(split, role)}',
-                            snippet(text, m.start(), m.end(), 40),
-                        )
-                    )
+            tally = _flagged(ctx, split).group_by("role").agg(pl.len().alias("n"), pl.col("markup").sum())
+            out[split.name] = {
+                "messages": Counter(dict(tally.select("role", "n").rows())),
+                "markup": Counter(dict(tally.select("role", "markup").rows())),
+            }
+        return {"splits": out}
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """Per split, the roles whose markup is residue: some of their messages hold it, not most."""
+        out = {}
+        for name, seen in summary["splits"].items():
+            roles = [r for r, n in seen["markup"].items() if n and n / seen["messages"][r] <= self.max_share]
+            if roles:
+                out[name] = sorted(roles)
+        return out or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """(line, what, evidence) of the markup in the messages of the wanted roles, per split."""
+        return {name: self._hits(ctx, ctx.splits[name], set(roles)) for name, roles in wanted.items()}
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in ctx:
+            hits = summary.get("rows", {}).get(split.name, [])
             yield from record_findings(self, ctx, split, hits, "markup residue in plain text", max_kinds=6)
+
+    def _hits(self, ctx: Context, split: Split, roles: set[str]) -> list[tuple[int, str, str]]:
+        """The markup of the split's messages in `roles`, in message order, but for markup that is
+        code's data (a markdown table's `<br>`, a string literal, a doctest)."""
+        cand = _flagged(ctx, split).filter(pl.col("markup") & pl.col("role").is_in(list(roles)))
+        cand = cand.with_columns(masked_column(cand))
+        hits = []
+        for line, role, text in cand.select("line", "role", "masked").iter_rows():
+            for m in _MARKUP_RE.finditer(text):
+                line_text = line_at(text, m.start())
+                if m.group().lower().startswith("<br") and line_text.lstrip().startswith("|"):
+                    continue
+                quoted = m.start() > 0 and text[m.start() - 1] in "\"'"
+                if quoted or line_text.lstrip().startswith((">>>", "... ")):
+                    continue  # markup in a string literal or a doctest is code's data, not residue
+                hits.append(
+                    (
+                        line,
+                        f'"{m.group()[:30]}" in {role_name(split, role)}',
+                        snippet(text, m.start(), m.end(), 40),
+                    )
+                )
+        return hits
+
+
+def _flagged(ctx: Context, split: Split) -> pl.DataFrame:
+    """The split's messages the model writes (not a rejected answer, not a tool's result) of records
+    whose prompt is not about markup, each with `markup`: whether it holds markup outside code."""
+    # a rejected answer is bad on purpose; a tool result is what the tool returned (a page fetched
+    # is HTML), read by the model, not written by it
+    msgs = messages(ctx, split).filter(~pl.col("role").is_in(["rejected", "tool", "function"]))
+    on_topic = (
+        messages(ctx, split)
+        .filter(pl.col("role").is_in(["user", "system"]))  # first: the regex then reads only these
+        .filter(pl.col("content").str.contains(MARKUP_TOPIC))
+        .select("line")
+        .unique()
+    )
+    flagged = msgs.join(on_topic, on="line", how="anti")
+    # Every markup pattern holds a "<" or "&", which masking (code -> blanks) cannot add: only the
+    # rows with one are masked and matched.
+    content = pl.col("content")
+    return flagged.with_columns(
+        compute_where(
+            flagged,
+            content.str.contains("[<&]"),
+            mask_code_expr(content).str.contains(MARKUP_PATTERN),
+            pl.lit(False),
+            "markup",
+        )
+    )

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from dataqa.checks.quality.common import merged_targets, record_findings
+from dataqa.checks.quality.common import merged_is_format, merged_survey, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.naming import role_name
 
 
 @register
 @dataclass
-class MergedRecords(Check):
+class MergedRecords(Summarised):
     """A target holds further instruction/response blocks ("2. Instruction: … Output: …", "### Instruction").
 
     Why: several records were run together into one answer (a generator that kept going, an export
@@ -34,12 +35,42 @@ class MergedRecords(Check):
     family = "quality"
     severity = Severity.WARNING
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per split: targets holding further blocks (all, and those reported unless it is the
+        split's format) and records with an answer."""
+        out = {}
         for split in ctx:
+            survey = merged_survey(ctx, split)
+            out[split.name] = {
+                "counted": survey.counted,
+                "answers": survey.answers,
+                "found": len(survey.found),
+            }
+        return {"splits": out}
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """The splits with merged targets where blocks in targets are not the format."""
+        splits = summary["splits"].items()
+        return [
+            n for n, s in splits if s["found"] and not merged_is_format(s["counted"], s["answers"])
+        ] or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """(line, what, evidence) of each merged target of the wanted splits, in record order."""
+        out = {}
+        for name in wanted:
+            split = ctx.splits[name]
             where = role_name(split, "assistant")
-            hits = [
+            found = sorted(merged_survey(ctx, split).found.items())
+            out[name] = [
                 (line, f"{blocks} instruction block{'s' if blocks != 1 else ''} in {where}", evidence)
-                for (line, _turn), (blocks, _at, evidence) in sorted(merged_targets(ctx, split).items())
+                for (line, _turn), (blocks, _at, evidence) in found
             ]
-            what = "more records run into the target"
-            yield from record_findings(self, ctx, split, hits, what, unusable=True)
+        return out
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in ctx:
+            hits = summary.get("rows", {}).get(split.name, [])
+            yield from record_findings(
+                self, ctx, split, hits, "more records run into the target", unusable=True
+            )
