@@ -92,9 +92,9 @@ def conversations(folder: Path) -> dict[str, str]:
     """Chats with replies of about 80 tokens: three pasted replies far longer (COV003 long), two with
     no letter or digit (COV003 short); test has conversations longer than any in train and a system
     prompt train never uses (COV006); two replies carry a message key OpenAI refuses (PROV001), one
-    HTML residue (QUAL005), one an unfilled template variable (QUAL002). The controls: a yes/no
-    question answered "Yes.", a greeting answered briefly, test rows with train's system prompt and
-    with none."""
+    HTML residue (QUAL005), one an unfilled template variable (QUAL002), one is cut off (QUAL007).
+    The controls: a yes/no question answered "Yes.", a greeting answered briefly, test rows with
+    train's system prompt and with none."""
     train = [
         chat(f"Question {i}: {sentence(i, 12)}?", sentence(i + 1000, 40 + i % 41), SYSTEM if i % 2 else None)
         for i in range(220)
@@ -108,6 +108,8 @@ def conversations(folder: Path) -> dict[str, str]:
         "How do I mix the dough 120?", "Mix the flour &amp; sugar.<br>Knead it for 120 seconds."
     )
     train[130] = chat("Write the reply to ticket 130", "Dear {customer_name}, your parcel 130 left today.")
+    cut = "Your parcel left the depot this morning and the courier will bring it to your door before the"
+    train[140] = chat("Where is parcel 140?", cut)
     for at in (10, 160):  # PROV001: a message key OpenAI refuses, in two blocks
         train[at]["messages"][-1]["lang"] = "en"
     train[71] = chat("hi", "Hello!", None)
@@ -343,7 +345,8 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
         assert sorted(len(f["locations"]) for f in cov006) == [1, 2], "the long conversation, the pirate"
         assert all("pirate" in f["message"] or "more turns" in f["message"] for f in cov006)
         debris = {(f["check_id"], loc["line"]) for f in local["findings"] for loc in f["locations"]}
-        assert {d for d in debris if d[0] in ("QUAL002", "QUAL005")} == {("QUAL005", 121), ("QUAL002", 131)}
+        quality = {d for d in debris if d[0] in ("QUAL002", "QUAL005", "QUAL007")}
+        assert quality == {("QUAL005", 121), ("QUAL002", 131), ("QUAL007", 141)}
         (refused,) = [f for f in local["findings"] if f["check_id"] == "PROV001"]
         assert refused["message"].startswith(
             'OpenAI fine-tuning API does not accept the message key "lang" (2'

@@ -199,7 +199,7 @@ class TemplateDebris(Summarised):
     """
 
     id = "QUAL002"
-    shares = frozenset({"quality.messages", "quality.merged"})
+    shares = frozenset({"quality.messages", "quality.merged", "quality.debris"})
     name = "template-debris"
     family = "quality"
     severity = Severity.WARNING
@@ -214,8 +214,8 @@ class TemplateDebris(Summarised):
         out = {}
         for split in ctx:
             survey = merged_survey(ctx, split)
-            merged, _, msgs = _raw_hits(ctx, split, survey.found)
-            formatted = _raw_hits(ctx, split, {})[0] if survey.found else merged
+            merged, _, msgs = _raw_hits(ctx, split, "merged")
+            formatted = _raw_hits(ctx, split, "formatted")[0] if survey.found else merged
             out[split.name] = {
                 "roles": Counter(dict(msgs.group_by("role").agg(pl.col("line").n_unique()).rows())),
                 "merged": {"tokens": _format_tokens(merged), "hits": len(merged)},
@@ -253,8 +253,7 @@ class TemplateDebris(Summarised):
         out = {}
         for name, (reading, deliberate) in wanted.items():
             split = ctx.splits[name]
-            merged = merged_survey(ctx, split).found if reading == "merged" else {}
-            raw, in_input, _ = _raw_hits(ctx, split, merged)
+            raw, in_input, _ = _raw_hits(ctx, split, reading)
             skip = {tuple(key) for key in deliberate}
             out[name] = [
                 (line, f'{kind} "{token}" in {_field(split, role, (line, token) in in_input)}', ev)
@@ -298,12 +297,19 @@ def _format_tokens(raw: list[tuple[int, str, str, str, str]]) -> Counter[tuple[s
     return Counter((role, token) for _, role, token in seen)
 
 
-def _raw_hits(
-    ctx: Context, split: Split, merged: dict[tuple[int, int], tuple[int, int, str]]
-) -> tuple[list[tuple[int, str, str, str, str]], set[tuple[int, str]], pl.DataFrame]:
+Hits = tuple[list[tuple[int, str, str, str, str]], set[tuple[int, str]], pl.DataFrame]
+
+
+def _raw_hits(ctx: Context, split: Split, reading: str) -> Hits:
     """The split's debris hits (line, role, kind, token, evidence) in message order, but for the
-    placeholders a record's task works on and for those in the tail of a `merged` target (QUAL012's);
-    the (line, token) of those found in an input appended to a prompt; and the split's messages."""
+    placeholders a record's task works on and, in the "merged" reading, for those in the tail of a
+    target holding further records (QUAL012's); the (line, token) of those found in an input
+    appended to a prompt; and the split's messages. Once per scan and reading."""
+    return ctx.shared(("quality.debris", split.name, reading), lambda: _debris(ctx, split, reading))
+
+
+def _debris(ctx: Context, split: Split, reading: str) -> Hits:
+    merged = merged_survey(ctx, split).found if reading == "merged" else {}
     msgs = messages(ctx, split)
     # Every debris pattern holds a "{", "$", "<", "[" or "#", which masking (code -> blanks) cannot
     # add: only the messages with one are masked and matched.

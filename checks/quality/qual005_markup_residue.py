@@ -60,7 +60,7 @@ class MarkupResidue(Summarised):
     """
 
     id = "QUAL005"
-    shares = frozenset({"quality.messages"})
+    shares = frozenset({"quality.messages", "quality.markup"})
     name = "markup-residue"
     family = "quality"
     severity = Severity.WARNING
@@ -123,7 +123,12 @@ class MarkupResidue(Summarised):
 
 def _flagged(ctx: Context, split: Split) -> pl.DataFrame:
     """The split's messages the model writes (not a rejected answer, not a tool's result) of records
-    whose prompt is not about markup, each with `markup`: whether it holds markup outside code."""
+    whose prompt is not about markup, each with `markup`: whether it holds markup outside code;
+    once per scan (the summary and the hits read them)."""
+    return ctx.shared(("quality.markup", split.name), lambda: _markup_of(ctx, split))
+
+
+def _markup_of(ctx: Context, split: Split) -> pl.DataFrame:
     # a rejected answer is bad on purpose; a tool result is what the tool returned (a page fetched
     # is HTML), read by the model, not written by it
     msgs = messages(ctx, split).filter(~pl.col("role").is_in(["rejected", "tool", "function"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -13,7 +14,8 @@ from dataqa.checks.quality.common import record_findings, targets
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
+from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import field_name
 from dataqa.text.markup import (
     FENCE_RE,
@@ -66,7 +68,7 @@ def unclosed_brackets(text: str) -> list[int]:
 
 @register
 @dataclass
-class TruncatedTarget(Check):
+class TruncatedTarget(Summarised):
     """A target is cut off: an unclosed code block, a sentence that stops mid-way, brackets left open.
 
     Why: a model trained on cut answers learns to stop mid-sentence; truncation usually means the
@@ -78,7 +80,7 @@ class TruncatedTarget(Check):
     """
 
     id = "QUAL007"
-    shares = frozenset({"quality.messages"})
+    shares = frozenset({"quality.messages", "quality.truncation"})
     name = "truncated-target"
     family = "quality"
     needs = frozenset({"target", "reply"})
@@ -118,52 +120,86 @@ class TruncatedTarget(Check):
         picked = pl.concat(rows).sort() if rows else pl.Series("_row", [], dtype=pl.UInt32)
         return n_long, n_ended, truncation_frame(frame[picked])
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per split: its targets of `min_words` words or more, how many of those end like a sentence
+        (only where the split writes sentences is a missing end a sign of truncation), and how many
+        targets may be truncated (read again in the second round)."""
+        out = {}
         for split in ctx:
-            n_long, n_ended, cand = self.candidates(targets(ctx, split))
-            # Only where the split writes sentences is a missing sentence end a sign of truncation.
-            ended = n_ended / n_long if n_long else 1.0
-            sentences = n_long < 20 or ended >= 0.5
+            n_long, n_ended, cand = self._candidates(ctx, split)
+            out[split.name] = {"long": int(n_long), "ended": int(n_ended), "candidates": cand.height}
+        return {"splits": out}
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """The splits with targets that may be truncated, with whether each writes sentences."""
+        splits = summary["splits"].items()
+        return {name: _writes_sentences(seen) for name, seen in splits if seen["candidates"]} or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """(line, what, evidence) of the truncated targets of each split, in row order."""
+        return {name: self._hits(ctx, ctx.splits[name], sentences) for name, sentences in wanted.items()}
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in ctx:
+            seen = summary["splits"].get(split.name)
+            if seen is None:
+                continue
+            ended = seen["ended"] / seen["long"] if seen["long"] else 1.0
             self.metrics[f"{split.name}_sentence_end_share"] = round(ended, 4)
-            hits = []
-            for line, body, masked, open_fence in cand.select(
-                "line", "body", "masked", "open_fence"
-            ).iter_rows():
-                if open_fence and not _finished_after_code(body):
-                    hits.append((line, "code block never closed", snippet(body, len(body), len(body), 80)))
-                    continue
-                words = len(_WORD_RE.findall(masked))
-                last = masked.rstrip().rsplit("\n", 1)[-1].strip()
-                last_body = body.rsplit("\n", 1)[-1].strip()
-                prose_end = not _not_prose(last) and not _not_prose(last_body)
-                dangling = (
-                    re.search(DANGLING_END, masked)
-                    and re.search(DANGLING_END, body)
-                    and not _stranded(body)
-                    and not _UNIT_END.search(body)
-                )
-                if sentences and words >= self.min_words and prose_end and dangling and not _sign_off(body):
-                    hits.append((line, "ends mid-sentence", snippet(body, len(body), len(body), 80)))
-                    continue
-                # A bracket left open near the end (cut inside a parenthesis) or in a JSON-like target.
-                # Inline code is kept here: its brackets balance, and backtick pairs are easy to mis-read.
-                unfenced = _EMOTICON_RE.sub(" ", FENCE_RE.sub("\n", body))
-                left = unclosed_brackets(unfenced)
-                structured = _JSON_START.match(body) is not None
-                # in prose a cut falls inside the bracket's own line; one left open on an earlier
-                # line, with finished lines after it, is a typo ("$100+($100*(10/100) = $110")
-                near_end = (
-                    bool(left)
-                    and len(unfenced.rstrip()) - left[-1] <= 120
-                    and prose_end
-                    and "\n" not in unfenced[left[-1] :].rstrip()
-                )
-                if left and (structured or near_end) and not re.search(TERMINAL, unfenced):
-                    what = unfenced[left[-1]]
-                    hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
+            hits = summary.get("rows", {}).get(split.name, [])
             yield from record_findings(
                 self, ctx, split, hits, f"{field_name(split, 'response')} looks truncated"
             )
+
+    def _candidates(self, ctx: Context, split: Split) -> tuple[int, int, pl.DataFrame]:
+        """`candidates` of the split's targets, once per scan (the summary and the hits read them)."""
+        key = ("quality.truncation", split.name, self.min_words)
+        return ctx.shared(key, lambda: self.candidates(targets(ctx, split)))
+
+    def _hits(self, ctx: Context, split: Split, sentences: bool) -> list[tuple[int, str, str]]:
+        """(line, what, evidence) of the split's targets that look cut off; a missing sentence end
+        counts only when the split writes `sentences`."""
+        _, _, cand = self._candidates(ctx, split)
+        hits = []
+        for line, body, masked, open_fence in cand.select("line", "body", "masked", "open_fence").iter_rows():
+            if open_fence and not _finished_after_code(body):
+                hits.append((line, "code block never closed", snippet(body, len(body), len(body), 80)))
+                continue
+            words = len(_WORD_RE.findall(masked))
+            last = masked.rstrip().rsplit("\n", 1)[-1].strip()
+            last_body = body.rsplit("\n", 1)[-1].strip()
+            prose_end = not _not_prose(last) and not _not_prose(last_body)
+            dangling = (
+                re.search(DANGLING_END, masked)
+                and re.search(DANGLING_END, body)
+                and not _stranded(body)
+                and not _UNIT_END.search(body)
+            )
+            if sentences and words >= self.min_words and prose_end and dangling and not _sign_off(body):
+                hits.append((line, "ends mid-sentence", snippet(body, len(body), len(body), 80)))
+                continue
+            # A bracket left open near the end (cut inside a parenthesis) or in a JSON-like target.
+            # Inline code is kept here: its brackets balance, and backtick pairs are easy to mis-read.
+            unfenced = _EMOTICON_RE.sub(" ", FENCE_RE.sub("\n", body))
+            left = unclosed_brackets(unfenced)
+            structured = _JSON_START.match(body) is not None
+            # in prose a cut falls inside the bracket's own line; one left open on an earlier
+            # line, with finished lines after it, is a typo ("$100+($100*(10/100) = $110")
+            near_end = (
+                bool(left)
+                and len(unfenced.rstrip()) - left[-1] <= 120
+                and prose_end
+                and "\n" not in unfenced[left[-1] :].rstrip()
+            )
+            if left and (structured or near_end) and not re.search(TERMINAL, unfenced):
+                what = unfenced[left[-1]]
+                hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
+        return hits
+
+
+def _writes_sentences(seen: dict[str, int]) -> bool:
+    """Whether a split writes sentences: under 20 long targets say nothing, else half must end like one."""
+    return seen["long"] < 20 or seen["ended"] / seen["long"] >= 0.5
 
 
 _STRANDED = re.compile(
