@@ -227,3 +227,18 @@ def test_length_statistics_from_counts_are_numpys_on_the_rows() -> None:
             }
             if mad > 0:
                 assert np.array_equal(lengths.score(tokens), (logs - median) / mad)
+
+
+def test_median_from_counts_is_the_statistics_median_of_the_rows() -> None:
+    """QUAL009's typical answer length per kind of request, from word counts that merge over blocks,
+    is `statistics.median` of the rows' word counts, odd and even numbers of rows alike."""
+    import random
+    import statistics
+    from collections import Counter
+
+    from dataqa.core.counted import median_of
+
+    rng = random.Random(3)
+    for n in (1, 2, 3, 10, 11, 500, 501):
+        words = [rng.choice([1, 2, 2, 7, 30, 31, 200]) for _ in range(n)]
+        assert median_of(Counter(words)) == statistics.median(words), words

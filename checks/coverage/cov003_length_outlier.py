@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from dataqa.checks.quality.qual009_trivial_target import SHORT_ASK, SHORT_QUESTION, VALUE_ANSWER
+from dataqa.core import counted
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -303,10 +304,10 @@ class Lengths:
         self.counts = np.array([c for _, c in pairs], dtype=np.int64)
         self.n = int(self.counts.sum())
         logs = np.log1p(self.values)
-        self.median = _median(logs, self.counts)
+        self.median = counted.median(logs, self.counts)
         deviations = np.abs(logs - self.median)
         order = np.argsort(deviations, kind="stable")
-        self.mad = _median(deviations[order], self.counts[order]) * 1.4826
+        self.mad = counted.median(deviations[order], self.counts[order]) * 1.4826
         self.typical = float(np.expm1(self.median))
         self.long: list[int] = []
         self.short: list[int] = []
@@ -316,19 +317,6 @@ class Lengths:
 
     def quantiles(self) -> dict[str, float]:
         return {
-            q: float(_at(self.values, self.counts, int(np.around((self.n - 1) * p))))
+            q: float(counted.kth(self.values, self.counts, int(np.around((self.n - 1) * p))))
             for q, p in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
         }
-
-
-def _at(values: np.ndarray, counts: np.ndarray, k: int) -> float:
-    """The `k`-th (from 0) of the sorted values, each repeated its count of times."""
-    return float(values[int(np.searchsorted(np.cumsum(counts), k, side="right"))])
-
-
-def _median(values: np.ndarray, counts: np.ndarray) -> float:
-    """`np.median` of the sorted values, each repeated its count of times."""
-    n = int(counts.sum())
-    if n % 2:
-        return _at(values, counts, n // 2)
-    return float((np.float64(_at(values, counts, n // 2 - 1)) + np.float64(_at(values, counts, n // 2))) / 2)

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
 from dataqa.checks.quality.common import final_answers, messages, record_findings
+from dataqa.core.counted import median_of
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Summarised, register
+from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import field_name
 from dataqa.text.redaction import snippet
 
@@ -74,7 +77,7 @@ def _listed_option(ask: str, answer: str) -> bool:
 
 @register
 @dataclass
-class TrivialTarget(Check):
+class TrivialTarget(Summarised):
     """A long-form request ("Explain…", "Write an essay…") is answered in a few words ("Sure.", "OK", "N/A").
 
     Why: the model learns to brush off requests; such answers are usually placeholders or failed
@@ -98,44 +101,71 @@ class TrivialTarget(Check):
     ratio: float = ranged(0.2, low=0, high=1)
     """...and shorter than this share of the median answer to the same kind of request."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per split: the answers' word counts per kind of long-form request (their median is the
+        typical answer), and how many answers are under `min_words` (read again if any)."""
+        out = {}
         for split in ctx:
-            msgs = messages(ctx, split)
-            final = final_answers(msgs)
-            asks = (
-                msgs.filter(pl.col("role") == "user")
-                .join(final, on="line")
-                .filter(pl.col("turn") < pl.col("at"))
-                .group_by("line")
-                .agg(pl.col("content").last().alias("ask"), pl.col("answer").first())
-                .with_columns(pl.col("ask").str.extract(LONG_FORM, 1).str.to_lowercase().alias("kind"))
-                .filter(
-                    pl.col("kind").is_not_null()
-                    & ~pl.col("ask").str.contains(SHORT_ASK)
-                    & ~pl.col("ask").str.contains(SHORT_QUESTION)
-                )
-                .with_columns(pl.col("answer").str.count_matches(r"\w+").alias("words"))
-                .sort("line")
-            )
-            medians = {k: statistics.median(v) for k, v in asks.group_by("kind").agg(pl.col("words")).rows()}
+            asks = _long_form_asks(ctx, split)
+            words = {kind: Counter(counts) for kind, counts in asks.group_by("kind").agg("words").rows()}
+            out[split.name] = {"words": words, "short": int((asks["words"] < self.min_words).sum())}
+        return {"splits": out}
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """Per split with short answers, the median answer length of each kind of request."""
+        out = {
+            name: {kind: median_of(counts) for kind, counts in seen["words"].items()}
+            for name, seen in summary["splits"].items()
+            if seen["short"]
+        }
+        return out or None
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """(line, what, evidence) of the trivially short answers of each wanted split, in line order."""
+        out = {}
+        for name, medians in wanted.items():
+            asks = _long_form_asks(ctx, ctx.splits[name]).filter(pl.col("words") < self.min_words)
+            rows = asks.select("line", "ask", "answer", "kind", "words").iter_rows()
             hits = []
-            for line, ask, answer, kind, words in asks.select(
-                "line", "ask", "answer", "kind", "words"
-            ).iter_rows():
+            for line, ask, answer, kind, words in rows:
                 typical = medians.get(kind, 0)
-                if (
-                    words < self.min_words
-                    and words < self.ratio * typical
-                    and not _VALUE.search(answer)
-                    and not _listed_option(ask, answer)
-                ):
-                    hits.append(
-                        (
-                            line,
-                            f'{words}-word answer to "{kind}" (typical: {math.floor(typical)} words)',
-                            f"{snippet(ask, 0, 0, 60)} → {snippet(answer, 0, 0, 40)}",
-                        )
+                if words >= self.ratio * typical or _VALUE.search(answer) or _listed_option(ask, answer):
+                    continue
+                hits.append(
+                    (
+                        line,
+                        f'{words}-word answer to "{kind}" (typical: {math.floor(typical)} words)',
+                        f"{snippet(ask, 0, 0, 60)} → {snippet(answer, 0, 0, 40)}",
                     )
+                )
+            out[name] = hits
+        return out
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in ctx:
+            hits = summary.get("rows", {}).get(split.name, [])
             yield from record_findings(
                 self, ctx, split, hits, f"trivially short {field_name(split, 'response')}"
             )
+
+
+def _long_form_asks(ctx: Context, split: Split) -> pl.DataFrame:
+    """`line`, `ask`, `answer`, `kind`, `words` of the records whose last request before the final
+    answer asks for long-form writing ("explain", "describe", ...) and not for something short."""
+    msgs = messages(ctx, split)
+    final = final_answers(msgs)
+    return (
+        msgs.filter(pl.col("role") == "user")
+        .join(final, on="line")
+        .filter(pl.col("turn") < pl.col("at"))
+        .group_by("line")
+        .agg(pl.col("content").last().alias("ask"), pl.col("answer").first())
+        .with_columns(pl.col("ask").str.extract(LONG_FORM, 1).str.to_lowercase().alias("kind"))
+        .filter(
+            pl.col("kind").is_not_null()
+            & ~pl.col("ask").str.contains(SHORT_ASK)
+            & ~pl.col("ask").str.contains(SHORT_QUESTION)
+        )
+        .with_columns(pl.col("answer").str.count_matches(r"\w+").alias("words"))
+        .sort("line")
+    )
