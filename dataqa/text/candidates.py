@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
@@ -33,8 +35,10 @@ def _pair_codes(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     return codes[lo != hi]
 
 
-def _window_pairs(key: np.ndarray, idx: np.ndarray, cap: int, n: int) -> list[np.ndarray]:
-    """`_pair_codes` of (idx[i], idx[i+d]) with equal `key`, 1 <= d < cap, on arrays sorted by key."""
+def _window_pairs(
+    key: np.ndarray, idx: np.ndarray, cap: int, pair: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> list[np.ndarray]:
+    """`pair` of (idx[i], idx[i+d]) with equal `key`, 1 <= d < cap, on arrays sorted by key."""
     parts = []
     for d in range(1, cap):
         if d >= len(key):
@@ -42,8 +46,34 @@ def _window_pairs(key: np.ndarray, idx: np.ndarray, cap: int, n: int) -> list[np
         same = key[:-d] == key[d:]
         if not same.any():
             break
-        parts.append(_pair_codes(idx[:-d][same], idx[d:][same], n))
+        parts.append(pair(idx[:-d][same], idx[d:][same]))
     return parts
+
+
+def bucket_pairs(
+    key: np.ndarray, idx: np.ndarray, cap: int, pair: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> list[np.ndarray]:
+    """The candidate pairs of buckets (`pair` of member arrays, a batch each), on `key` and `idx`
+    sorted by (key, idx): each member with its next `cap - 1` in the bucket, and, in a bucket of
+    more than `cap` members, its first member with every other, so that the bucket stays connected
+    for grouping. The rows of one bucket may be a whole split's (`candidates_within`) or a shuffle's
+    part (`dataqa.text.near_blocks`): the pairs are the same."""
+    parts = _window_pairs(key, idx, cap, pair)
+    # A bucket holds more than `cap` keys where a key equals the one `cap` places on; found so,
+    # without a start and size per bucket (18M buckets, 0.4 GB of arrays, for 1M prompts).
+    big_keys = unique_ints(key[:-cap][key[:-cap] == key[cap:]]) if len(key) > cap else key[:0]
+    if len(big_keys):
+        starts = np.searchsorted(key, big_keys, side="left")
+        stops = np.searchsorted(key, big_keys, side="right")
+        first = np.repeat(idx[starts], stops - starts)
+        members = np.concatenate([idx[a:b] for a, b in zip(starts, stops, strict=True)])
+        parts.append(pair(first, members))
+    return parts
+
+
+def row_bits(n: int) -> np.uint64:
+    """Bits a row index of `n` rows takes: `candidates_within` keeps a band key's top 64 - these."""
+    return np.uint64(max(1, (n - 1).bit_length()))
 
 
 def candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
@@ -59,26 +89,15 @@ def candidates_within(keys: np.ndarray, cap: int = BUCKET_CAP) -> np.ndarray:
     # faster than an argsort. The key keeps its top 64 - row_bits bits; two keys that agree on
     # those (about 60 pairs among 32M keys at a million rows) merge their buckets, which adds a
     # few candidate pairs and changes nothing else, since every candidate is verified.
-    row_bits = np.uint64(max(1, (n - 1).bit_length()))
-    flat = keys >> row_bits
-    flat <<= row_bits
+    bits = row_bits(n)
+    flat = keys >> bits
+    flat <<= bits
     flat |= np.arange(n, dtype=np.uint64)[:, None]
     flat = flat.reshape(-1)
     flat.sort()
-    idx = (flat & ((np.uint64(1) << row_bits) - np.uint64(1))).astype(np.int32 if n < 2**31 else np.int64)
-    flat >>= row_bits
-    parts = _window_pairs(flat, idx, cap, n)
-    # Big buckets: the window pairs each member with its next `cap` neighbours; add a star to the
-    # bucket's first member so that the bucket stays connected for grouping.
-    # A bucket holds more than `cap` keys where a key equals the one `cap` places on; found so,
-    # without a start and size per bucket (18M buckets, 0.4 GB of arrays, for 1M prompts).
-    big_keys = unique_ints(flat[:-cap][flat[:-cap] == flat[cap:]]) if len(flat) > cap else flat[:0]
-    if len(big_keys):
-        starts = np.searchsorted(flat, big_keys, side="left")
-        stops = np.searchsorted(flat, big_keys, side="right")
-        first = np.repeat(idx[starts], stops - starts)
-        members = np.concatenate([idx[a:b] for a, b in zip(starts, stops, strict=True)])
-        parts.append(_pair_codes(first, members, n))
+    idx = (flat & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.int32 if n < 2**31 else np.int64)
+    flat >>= bits
+    parts = bucket_pairs(flat, idx, cap, lambda a, b: _pair_codes(a, b, n))
     del flat, idx
     if not parts:
         return np.empty(0, dtype=np.int64)

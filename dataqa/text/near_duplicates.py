@@ -57,7 +57,7 @@ from dataqa.engine.context import Context
 from dataqa.ingest.layouts import CLASSIFICATION, TEXT
 from dataqa.text.candidates import candidates_across, candidates_within, unique_ints
 from dataqa.text.minhash import DEFAULT_SHINGLE, bands
-from dataqa.text.normalise import Distinct, distinct, hashes, normalise
+from dataqa.text.normalise import distinct, hashes, normalise
 from dataqa.text.short_edits import edit_candidates
 from dataqa.text.templates import bound_words, templates
 from dataqa.text.verify import verify_pairs, word_similarity
@@ -72,11 +72,10 @@ shorter answers (a label, a number, a name) are told apart by the verifier's own
 
 
 def _pair_answers(
-    ctx: Context, splits: tuple[str, str], texts: tuple[Distinct, Distinct], kept: np.ndarray
+    raw: Callable[[int, np.ndarray], list[str]], kept: np.ndarray
 ) -> tuple[list[str], list[str]]:
-    """The normalised answers of each verified whole-example pair (distinct rows `kept[i]` of
-    `texts`), one list a side; each distinct row's answer is normalised once, shared by its pairs."""
-    raw = _raw_texts(ctx, splits, texts, "response")
+    """The normalised answers of each verified whole-example pair (distinct rows `kept[i]`; `raw`:
+    their raw answers), one list a side; each distinct row's answer is normalised once."""
     answers = []
     for side in (0, 1):
         rows = unique_ints(kept[:, side])
@@ -101,12 +100,12 @@ def _answers_apart(answers: tuple[list[str], list[str]], threshold: float) -> np
 def _inputs_apart(
     ctx: Context,
     splits: tuple[str, str],
-    texts: tuple[Distinct, Distinct],
+    lines: tuple[np.ndarray, np.ndarray],
     kept: np.ndarray,
     answers: tuple[list[str], list[str]],
     near_inputs: Callable[[], pl.DataFrame],
 ) -> np.ndarray:
-    """Per verified whole-example pair (distinct rows `kept[i]` of `texts`, `answers` its
+    """Per verified whole-example pair (distinct rows `kept[i]` of `lines`, `answers` its
     `_pair_answers`): whether both examples have no answer (a valid one: SQuAD 2.0's unanswerable
     question) and their inputs are not near (`near_inputs()`: `near_pairs` of the prompts). An
     example without an answer is its input, so it is compared as inputs are, on what each asks: the
@@ -121,8 +120,8 @@ def _inputs_apart(
     near = near_inputs()
     inputs = set(zip(near["left_line"].to_list(), near["right_line"].to_list(), strict=True))
     for i in both:
-        a = left_rep.get(int(texts[0].lines[kept[i, 0]]))
-        b = right_rep.get(int(texts[1].lines[kept[i, 1]]))
+        a = left_rep.get(int(lines[0][kept[i, 0]]))
+        b = right_rep.get(int(lines[1][kept[i, 1]]))
         if splits[0] == splits[1] and a is not None and b is not None and a > b:
             a, b = b, a
         apart[i] = a != b and (a, b) not in inputs
@@ -134,10 +133,10 @@ def _empty_pairs() -> pl.DataFrame:
 
 
 def _raw_texts(
-    ctx: Context, splits: tuple[str, str], texts: tuple[Distinct, Distinct], column: str
+    ctx: Context, splits: tuple[str, str], texts: tuple[np.ndarray, np.ndarray], column: str
 ) -> Callable[[int, np.ndarray], list[str]]:
-    """`verify_pairs`'s access to the raw texts of distinct rows (side 0: `splits[0]`, 1: `splits[1]`);
-    a whole example (`text`) as its prompt and target in two paragraphs."""
+    """`verify_pairs`'s access to the raw texts of distinct rows (side 0: `splits[0]`, 1: `splits[1]`;
+    `texts`: each side's lines); a whole example (`text`) as its prompt and target in two paragraphs."""
 
     # A whole example's prompt and target are two parts of it (`raw_parts.decisive_part`): another
     # short answer to the same question is another example.
@@ -148,7 +147,7 @@ def _raw_texts(
     )
 
     def raw(side: int, rows: np.ndarray) -> list[str]:
-        lines = texts[side].lines[rows]
+        lines = texts[side][rows]
         frame = (
             ctx.valid_rows(splits[side])
             .select("line", expr.alias(column))
@@ -212,35 +211,68 @@ def _verified(
     rd = ld if left == right else distinct(ctx, right, column)
     if not len(codes):
         return _empty_pairs()
-    kept, sims = verify_pairs(
-        ld.texts,
-        rd.texts,
+    lines = (ld.lines, rd.lines)
+
+    def apart(kept: np.ndarray, answers: tuple[list[str], list[str]]) -> np.ndarray:
+        near = lambda: near_pairs(ctx, left, right, "prompt", threshold, shingle=shingle)  # noqa: E731
+        return _inputs_apart(ctx, splits, lines, kept, answers, near)
+
+    # Plain text (the answer is the whole record) is left to the verifier.
+    whole = column == "text" and all(ctx.splits[split].kind != TEXT for split in splits)
+    return verify(
+        (ld.texts, rd.texts),
+        lines,
         codes,
-        rd.size,
+        lambda name: _raw_texts(ctx, splits, lines, name),
+        column,
         threshold,
+        shingle,
         common=templates(ctx, column, shingle),
+        terms=bound_words(ctx, column),
+        apart=apart if whole else None,
+    )
+
+
+def verify(
+    texts: tuple[pl.Series, pl.Series],
+    lines: tuple[np.ndarray, np.ndarray],
+    codes: np.ndarray,
+    raw: Callable[[str], Callable[[int, np.ndarray], list[str]]],
+    column: str,
+    threshold: float,
+    shingle: int,
+    *,
+    common: np.ndarray,
+    terms: dict[str, tuple[str | None, str | None]] | None,
+    apart: Callable[[np.ndarray, tuple[list[str], list[str]]], np.ndarray] | None,
+) -> pl.DataFrame:
+    """The candidate pairs `codes` (left row * len(right texts) + right row) of distinct `texts`
+    (normalised, each side's; one Series for both inside one split) that verify, as `near_pairs`
+    returns them by their `lines`. `raw(column)`: the verifier's access to the rows' raw texts
+    (`_raw_texts`); `apart`: for whole examples, which verified pairs are apart beyond their answers
+    (`_inputs_apart`), None for plain text. The local engine calls it on a whole split, an engine
+    holding it in blocks on the texts a part of the candidates names (`dataqa.text.near_blocks`)."""
+    kept, sims = verify_pairs(
+        texts[0],
+        texts[1],
+        codes,
+        len(texts[1]),
+        threshold,
+        common=common,
         shingle=shingle,
-        raw=_raw_texts(ctx, splits, (ld, rd), column),
+        raw=raw(column),
         answer_last=column == "text",
         request_last=column == "prompt",
-        terms=bound_words(ctx, column),
+        terms=terms,
     )
-    # Plain text (the answer is the whole record) is left to the verifier.
-    if column == "text" and len(kept) and all(ctx.splits[split].kind != TEXT for split in splits):
-        answers = _pair_answers(ctx, splits, (ld, rd), kept)
-        apart = _answers_apart(answers, threshold) | _inputs_apart(
-            ctx,
-            splits,
-            (ld, rd),
-            kept,
-            answers,
-            lambda: near_pairs(ctx, left, right, "prompt", threshold, shingle=shingle),
-        )
-        kept, sims = kept[~apart], sims[~apart]
+    if apart is not None and len(kept):
+        answers = _pair_answers(raw("response"), kept)
+        dropped = _answers_apart(answers, threshold) | apart(kept, answers)
+        kept, sims = kept[~dropped], sims[~dropped]
     return pl.DataFrame(
         {
-            "left_line": ld.lines[kept[:, 0]] if len(kept) else np.empty(0, np.int64),
-            "right_line": rd.lines[kept[:, 1]] if len(kept) else np.empty(0, np.int64),
+            "left_line": lines[0][kept[:, 0]] if len(kept) else np.empty(0, np.int64),
+            "right_line": lines[1][kept[:, 1]] if len(kept) else np.empty(0, np.int64),
             "similarity": sims,
         },
         schema={"left_line": pl.Int64, "right_line": pl.Int64, "similarity": pl.Float64},

@@ -95,16 +95,36 @@ def template_words(doc: np.ndarray, h: np.ndarray, templates: np.ndarray, shingl
     return (covering > 0) & (c_content[hi] - c_content[lo] == 0)
 
 
+SAMPLE = "templates", "sample"
+"""The shared key (with the split and column after it) of a split's sample (`sampled`): an engine
+that holds the split's rows elsewhere supplies it (`Context.supply`, `dataqa.text.near_blocks`)."""
+
+
+def sample_at(n: int) -> np.ndarray | None:
+    """The indices, among a split's `n` distinct texts in line order, of its sample: evenly spaced
+    `TEMPLATE_SAMPLE` of them; None for all of them. What an engine gathers from blocks too."""
+    return np.linspace(0, n - 1, TEMPLATE_SAMPLE).astype(np.int64) if n > TEMPLATE_SAMPLE else None
+
+
+def sampled(ctx: Context, split: str, column: str) -> tuple[pl.Series, int]:
+    """(the sample of a split's distinct `column` texts (`sample_at`), how many distinct texts
+    the split has), once per scan, under the "templates" family."""
+
+    def build() -> tuple[pl.Series, int]:
+        texts = distinct(ctx, split, column).texts
+        at = sample_at(len(texts))
+        return (texts if at is None else texts.gather(at)), len(texts)
+
+    return ctx.shared((*SAMPLE, split, column), build)
+
+
 def _sample(ctx: Context, split: str, column: str, share: float) -> tuple[pl.Series, int] | None:
     """(the evenly spaced `TEMPLATE_SAMPLE` of a split's distinct `column` texts, the texts in
     which a shingle or word must be found to be shared by `share` of them); None for a split of
     fewer than `TEMPLATE_MIN_ROWS` texts."""
-    texts = distinct(ctx, split, column).texts
-    n = len(texts)
+    texts, n = sampled(ctx, split, column)
     if n < TEMPLATE_MIN_ROWS:
         return None
-    if n > TEMPLATE_SAMPLE:
-        texts = texts.gather(np.linspace(0, n - 1, TEMPLATE_SAMPLE).astype(np.int64))
     sample = len(texts)
     return texts, max(TEMPLATE_MIN_ROWS if sample == n else 0, math.ceil(share * sample))
 

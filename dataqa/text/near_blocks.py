@@ -1,0 +1,333 @@
+"""Near pairs of a split held in blocks elsewhere (a Ray engine's workers): `near_pairs`' steps cut so
+that each runs on one block's rows or on one part of a shuffle, with the local engine's result.
+
+`near_pairs` of a split reads it whole four times: its distinct texts in line order, a sample of
+them (`templates.sampled`: the template shingles and bound words every text is read with), each
+text's LSH band keys and short-edit keys paired bucket by bucket (`candidates_within`), and the
+candidates verified on their texts (`near_duplicates.verify`). Each has a form on blocks:
+
+1. `sizes`: a block's distinct texts are its rows' whose normalised text no earlier row has; which
+   rows of a block an earlier row copies (`later`) is what the copies' shuffle told the driver
+   (`dataqa.text.copies`). A block's count of them (and of its short ones) gives the driver every
+   block's first index among the split's distinct texts (`offsets`) and the counts the candidates'
+   key truncation reads (`candidates.row_bits`).
+2. `sample_part`: a block's texts of the evenly spaced sample (`templates.sample_at`); put together
+   in block order they are the local sample, so the driver makes the same template shingles and
+   bound words from them (supplied as `templates.SAMPLE`).
+3. `keys`: each distinct text's band keys and short-edit keys, truncated as `candidates_within`
+   truncates them for the split's counts, cut into parts by key (a shuffle's map side, an object
+   per part); `part_candidates` pairs one part's buckets in line order (`candidates.bucket_pairs`),
+   which is the distinct texts' order, so the candidates of all parts are the local ones.
+4. `texts_of` and `verify_part`: a part of the candidates is verified on the texts its pairs name,
+   fetched from the blocks that hold them (`near_duplicates.verify`, the local engine's code).
+
+Only "text" of a split that is not classification (whose whole examples are compared on their
+inputs, `_labelled_pairs`) goes this way; a verified pair of two examples without an answer is
+decided by the near pairs of their prompts (`_inputs_apart`), which these steps do not make: such
+pairs are counted (`UNDECIDED`), for the engine to say the result is not the local one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+import polars as pl
+
+from dataqa.engine.context import Context
+from dataqa.text.candidates import BUCKET_CAP, bucket_pairs, row_bits, unique_ints
+from dataqa.text.minhash import _sketch_chunk, band_keys
+from dataqa.text.near_duplicates import _empty_pairs, verify
+from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct
+from dataqa.text.short_edits import _chunk_keys
+from dataqa.text.templates import sample_at
+
+LINES = np.int64(2**32)
+"""A candidate pair of lines (lo, hi) as one int64, lo * LINES + hi (lines of a split < 2^31)."""
+BANDS_KIND, EDITS_KIND = 0, 1
+"""The two kinds of keys, paired apart as the local engine pairs them (each truncated its own way)."""
+KEYS_SCHEMA = {"kind": pl.UInt8, "key": pl.UInt64, "line": pl.Int64}
+TEXTS_SCHEMA = {"line": pl.Int64, "norm": pl.String, "raw": pl.String, "response": pl.String}
+UNDECIDED = "undecided"
+"""`verify_part`'s metric: verified pairs of two examples without an answer (see the module doc)."""
+
+
+def reps(ctx: Context, split: str, column: str, later: np.ndarray) -> Distinct:
+    """The block's distinct texts that are the split's: those of its own whose line is not `later`
+    (a row whose normalised text an earlier row of another block has)."""
+    d = distinct(ctx, split, column)
+    keep = ~np.isin(d.lines, later)
+    at = np.flatnonzero(keep)
+    members = d.members.filter(pl.col("rep").is_in(pl.Series(d.lines[at], dtype=pl.Int64).implode()))
+    return Distinct(members, d.lines[at], d.texts.gather(at))
+
+
+def _short_rows(texts: pl.Series) -> np.ndarray:
+    """Rows of `texts` with short-edit keys (`short_edits`), and those keys, chunk by chunk."""
+    parts = [_chunk_keys(texts.slice(start, CHUNK_DOCS), start) for start in range(0, len(texts), CHUNK_DOCS)]
+    return np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+
+
+def sizes(ctx: Context, split: str, column: str, later: np.ndarray) -> tuple[int, int]:
+    """(distinct texts of the split in this block, those of them with short-edit keys)."""
+    d = reps(ctx, split, column, later)
+    return d.size, len(_short_rows(d.texts))
+
+
+def offsets(counts: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], tuple[int, int]]:
+    """Each block's first index among the split's distinct texts and among its short ones, in block
+    order, and the split's totals."""
+    out, seen, short = [], 0, 0
+    for size, shorts in counts:
+        out.append((seen, short))
+        seen, short = seen + size, short + shorts
+    return out, (seen, short)
+
+
+def sample_part(ctx: Context, split: str, column: str, later: np.ndarray, offset: int, n: int) -> pl.Series:
+    """This block's texts of the split's sample (`templates.sample_at` of its `n` distinct texts;
+    the block's first one is distinct text `offset`)."""
+    d = reps(ctx, split, column, later)
+    at = sample_at(n)
+    if at is None:
+        return d.texts
+    mine = at[(at >= offset) & (at < offset + d.size)] - offset
+    return d.texts.gather(mine)
+
+
+def _truncated(keys: np.ndarray, n: int) -> np.ndarray:
+    """Band keys as `candidates_within` compares them for `n` rows: their top 64 - row_bits bits."""
+    return keys >> row_bits(n)
+
+
+def keys(
+    ctx: Context,
+    split: str,
+    column: str,
+    later: np.ndarray,
+    totals: tuple[int, int],
+    common: np.ndarray,
+    shingle: int,
+    parts: int,
+) -> list[pl.DataFrame]:
+    """`kind`, `key`, `line` of every band key and short-edit key of the block's distinct texts
+    (a row per key, keys a text repeats kept: they fill a bucket's window as locally), truncated for
+    the split's `totals` (distinct texts, short ones), cut into `parts` by key."""
+    d = reps(ctx, split, column, later)
+    frames = []
+    if d.size:
+        bands = np.concatenate(
+            [
+                band_keys(_sketch_chunk(d.texts.slice(start, CHUNK_DOCS), shingle, common=common))
+                for start in range(0, d.size, CHUNK_DOCS)
+            ]
+        )
+        frames.append(_key_frame(BANDS_KIND, _truncated(bands, totals[0]), d.lines))
+        chunks = [
+            _chunk_keys(d.texts.slice(start, CHUNK_DOCS), start) for start in range(0, d.size, CHUNK_DOCS)
+        ]
+        rows = np.concatenate([c[0] for c in chunks])
+        if len(rows):
+            edits = np.concatenate([c[1] for c in chunks])
+            frames.append(_key_frame(EDITS_KIND, _truncated(edits, totals[1]), d.lines[rows]))
+    frame = pl.concat([pl.DataFrame(schema=KEYS_SCHEMA), *frames])
+    at = frame["key"] % parts
+    return [frame.filter(at == part) for part in range(parts)]
+
+
+def _key_frame(kind: int, keys: np.ndarray, lines: np.ndarray) -> pl.DataFrame:
+    width = keys.shape[1]
+    return pl.DataFrame(
+        {
+            "kind": np.full(keys.size, kind, dtype=np.uint8),
+            "key": keys.reshape(-1),
+            "line": np.repeat(lines.astype(np.int64), width),
+        },
+        schema=KEYS_SCHEMA,
+    )
+
+
+def _line_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    return (lo * LINES + hi)[lo != hi]
+
+
+def part_candidates(frames: list[pl.DataFrame], cap: int = BUCKET_CAP) -> np.ndarray:
+    """One part of every block's `keys` put together: its candidate pairs of lines as sorted unique
+    codes lo * `LINES` + hi, each kind's buckets paired as `candidates_within` pairs them."""
+    frame = pl.concat([pl.DataFrame(schema=KEYS_SCHEMA), *frames]).sort("kind", "key", "line")
+    cap = max(cap, 1)
+    parts = []
+    for kind in (BANDS_KIND, EDITS_KIND):
+        one = frame.filter(pl.col("kind") == kind)
+        parts += bucket_pairs(one["key"].to_numpy(), one["line"].to_numpy(), cap, _line_codes)
+    return unique_ints(np.concatenate(parts), in_place=True) if parts else np.empty(0, dtype=np.int64)
+
+
+def needed_lines(codes: np.ndarray) -> np.ndarray:
+    """The lines candidate pairs (`part_candidates`' codes) name, sorted."""
+    return unique_ints(np.concatenate([codes // LINES, codes % LINES]))
+
+
+def texts_of(ctx: Context, split: str, column: str, lines: np.ndarray) -> pl.DataFrame:
+    """`line`, `norm` (the normalised `column` text), `raw` (the raw one, a whole example as its
+    prompt and target in two paragraphs) and `response` of the block's rows among `lines`."""
+    d = distinct(ctx, split, column)
+    at = np.flatnonzero(np.isin(d.lines, lines))
+    norms = pl.DataFrame({"line": d.lines[at], "norm": d.texts.gather(at)})
+    raw = (
+        pl.concat_str(pl.col("prompt").fill_null(""), pl.col("response").fill_null(""), separator="\n\n")
+        if column == "text"
+        else pl.col(column)
+    )
+    rows = ctx.valid_rows(split).select("line", raw.alias("raw"), "response")
+    return norms.join(rows, on="line", how="left", maintain_order="left").cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
+
+
+def verify_part(
+    codes: np.ndarray,
+    column: str,
+    threshold: float,
+    shingle: int,
+    common: np.ndarray,
+    terms: dict[str, tuple[str | None, str | None]] | None,
+    whole: bool,
+    *texts: pl.DataFrame,
+) -> tuple[pl.DataFrame, int]:
+    """A part of the candidates (`part_candidates`' codes) verified on the texts of their lines
+    (`texts_of` of every block): the verified pairs as `near_pairs` gives them, and how many of them
+    are `UNDECIDED`. `whole`: whole examples with an answer part (not plain text)."""
+    frame = pl.concat([pl.DataFrame(schema=TEXTS_SCHEMA), *texts]).sort("line")
+    lines = frame["line"].to_numpy()
+    norms = frame["norm"]
+    lo = np.searchsorted(lines, codes // LINES)
+    hi = np.searchsorted(lines, codes % LINES)
+    local = lo * np.int64(len(lines)) + hi
+    raws = {column: frame["raw"].to_list(), "response": frame["response"].to_list()}
+
+    def raw(name: str) -> Callable[[int, np.ndarray], list[str]]:
+        values = raws[name]
+        return lambda side, rows: [values[int(i)] or "" for i in rows]
+
+    undecided = [0]
+
+    def apart(kept: np.ndarray, answers: tuple[list[str], list[str]]) -> np.ndarray:
+        both = np.array([not a and not b for a, b in zip(*answers, strict=True)], dtype=bool)
+        undecided[0] = int(both.sum())
+        return np.zeros(len(kept), dtype=bool)
+
+    pairs = verify(
+        (norms, norms),
+        (lines, lines),
+        local,
+        raw,
+        column,
+        threshold,
+        shingle,
+        common=common,
+        terms=terms,
+        apart=apart if whole else None,
+    )
+    return pairs, undecided[0]
+
+
+def part_step(parts: int, *frames: pl.DataFrame) -> list[np.ndarray]:
+    """A key part's task: its candidates (`part_candidates`) cut into `parts` by pair, since one pair
+    may share buckets of several key parts (a second shuffle, on the pair)."""
+    codes = part_candidates(list(frames))
+    at = codes % parts
+    return [codes[at == part] for part in range(parts)]
+
+
+def pairs_step(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A pair part's task: its candidates from every key part, each once, and the lines they name."""
+    unique = unique_ints(np.concatenate([np.empty(0, dtype=np.int64), *codes]), in_place=True)
+    return unique, needed_lines(unique)
+
+
+def texts_step(ctx: Context, split: str, column: str, needs: list[np.ndarray]) -> list[pl.DataFrame]:
+    """A block's task: for each part, the texts of its rows among the lines the part's pairs name."""
+    found = texts_of(ctx, split, column, unique_ints(np.concatenate(needs)) if needs else np.empty(0))
+    lines = found["line"]
+    return [found.filter(lines.is_in(pl.Series(need, dtype=pl.Int64).implode())) for need in needs]
+
+
+class Runner(Protocol):
+    """Where the steps run: `blocks` calls `fn(ctx, split, *args)` on each block's context (its
+    arguments in block order) and gives a handle per result of each call; `task` calls `fn(*args)`
+    once (handles among `args` given as their values) and gives a handle per result; `get` gives the
+    values of handles. A call with `returns` gives that many results (`fn` returns a list of them),
+    without, one. Ray's tasks and object refs, or plain calls and values."""
+
+    def blocks(
+        self, fn: Callable[..., Any], args: list[tuple[Any, ...]], returns: int | None = None
+    ) -> list[list[Any]]: ...
+
+    def task(self, fn: Callable[..., Any], *args: Any, returns: int | None = None) -> list[Any]: ...
+
+    def get(self, handles: list[Any]) -> list[Any]: ...
+
+
+class Held:
+    """`near_pairs` of "text" inside one split held in blocks (module doc), step by step on a
+    `Runner`: `sample` first (what the driver's template shingles and bound words read), then
+    `pairs` with them."""
+
+    def __init__(self, runner: Runner, split: str, later: list[np.ndarray], parts: int) -> None:
+        self.runner, self.split, self.later, self.parts = runner, split, later, max(parts, 1)
+        self.column = "text"
+        self.totals = (0, 0)
+        self.offsets: list[tuple[int, int]] = []
+        self.undecided = 0
+
+    def sample(self) -> tuple[pl.Series, int]:
+        """The split's sample of distinct texts and their number, as `templates.sampled` makes it."""
+        run, column = self.runner, self.column
+        counts = run.get([h[0] for h in run.blocks(sizes, [(column, later) for later in self.later])])
+        self.offsets, self.totals = offsets(counts)
+        n = self.totals[0]
+        firsts = [offset for offset, _ in self.offsets]
+        args = [(column, later, first, n) for later, first in zip(self.later, firsts, strict=True)]
+        texts = run.get([h[0] for h in run.blocks(sample_part, args)])
+        return pl.concat([pl.Series(dtype=pl.String), *texts]), n
+
+    def pairs(
+        self,
+        common: np.ndarray,
+        terms: dict[str, tuple[str | None, str | None]] | None,
+        threshold: float,
+        shingle: int,
+        whole: bool,
+    ) -> pl.DataFrame:
+        """The verified near pairs (`near_pairs` inside the split; `sample` has run): keys per block,
+        candidates per key part, cut again by pair, texts fetched per pair part from the blocks,
+        verified per pair part."""
+        run, column, parts = self.runner, self.column, self.parts
+        args = [(column, later, self.totals, common, shingle, parts) for later in self.later]
+        keyed = run.blocks(keys, args, returns=parts)
+        cut = [
+            run.task(part_step, parts, *[handles[p] for handles in keyed], returns=parts)
+            for p in range(parts)
+        ]
+        steps = [run.task(pairs_step, *[handles[p] for handles in cut], returns=2) for p in range(parts)]
+        needs = run.get([step[1] for step in steps])
+        texts = run.blocks(texts_step, [(column, needs)] * len(self.later), returns=parts)
+        verified = [
+            run.task(
+                verify_part,
+                steps[p][0],
+                column,
+                threshold,
+                shingle,
+                common,
+                terms,
+                whole,
+                *[handles[p] for handles in texts],
+            )[0]
+            for p in range(parts)
+        ]
+        found = run.get(verified)
+        self.undecided = sum(n for _, n in found)
+        frames = [frame for frame, _ in found]
+        return pl.concat([_empty_pairs(), *frames]).sort(["left_line", "right_line"])

@@ -1,0 +1,159 @@
+"""Near pairs of a split in blocks (`dataqa.text.near_blocks`, what a Ray engine's workers run) are the
+local engine's: the sample the template shingles and bound words read, the candidates of a shuffle's
+parts, and the verified pairs, on a split cut into blocks where near copies, normalised copies and
+look-alike controls fall in other blocks than their originals. Plain calls stand for the workers.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+from conftest import chat, ticket_records, write_jsonl
+
+from dataqa.engine import blocks
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.runner import load_splits
+from dataqa.text import candidates, copies, near_blocks, templates
+from dataqa.text.near_duplicates import near_pairs
+
+
+class Plain:
+    """A `near_blocks.Runner` of plain calls on block contexts (a Ray engine's tasks, in process)."""
+
+    def __init__(self, contexts: list[tuple[Context, str]]) -> None:
+        self.contexts = contexts
+
+    def blocks(self, fn: Any, args: list[tuple[Any, ...]], returns: int | None = None) -> list[list[Any]]:
+        out = []
+        for (ctx, split), one in zip(self.contexts, args, strict=True):
+            value = fn(ctx.view(), split, *one)
+            out.append([value] if returns is None else list(value))
+        return out
+
+    def task(self, fn: Any, *args: Any, returns: int | None = None) -> list[Any]:
+        value = fn(*args)
+        return [value] if returns is None else list(value)
+
+    def get(self, handles: list[Any]) -> list[Any]:
+        return list(handles)
+
+
+def _user(record: dict) -> dict:
+    return next(m for m in record["messages"] if m["role"] == "user")
+
+
+def reworded(record: dict, words: str = " thanks") -> dict:
+    out = copy.deepcopy(record)
+    _user(out)["content"] += words
+    return out
+
+
+def shouted(record: dict) -> dict:
+    out = copy.deepcopy(record)
+    _user(out)["content"] = _user(out)["content"].upper() + " ?!"
+    return out
+
+
+def planted() -> list[dict]:
+    """Support tickets with near copies (a few words added), normalised and exact copies, short
+    requests one word apart (the short-edit keys), and look-alikes that differ in a number or name."""
+    base: list[Any] = ticket_records(160, seed=5)
+    return [
+        *base,
+        reworded(base[2]),
+        shouted(base[2]),
+        base[7],
+        reworded(base[7], " please help me"),
+        reworded(base[30]),
+        shouted(reworded(base[30])),  # a normalised copy of the line before: not a text of its own
+        chat("Cancel my subscription", "Done."),
+        chat("Cancel my subscriptions", "Done."),
+        chat("Please cancel my subscription", "Done."),
+        chat("Refund order 1234 please", "Done."),
+        chat("Refund order 1235 please", "Done."),
+        chat("What is C?", "A programming language."),
+        chat("What is C++?", "A programming language."),
+        reworded(base[90], " Berlin office"),
+        reworded(base[90], " Munich office"),
+    ]
+
+
+def _context(tmp_path: Path, records: list[dict]) -> Context:
+    config = Config()
+    path = write_jsonl(tmp_path / "train.jsonl", records)
+    return Context(load_splits({"train": str(path)}, config), config)
+
+
+def _later(ctx: Context, split: str) -> np.ndarray:
+    """Lines whose normalised text an earlier line has (what the copies' shuffle tells the driver)."""
+    rows = copies.of_split(ctx, split).filter(pl.col("norm").is_not_null())
+    return rows.filter(pl.col("line") != pl.col("line").min().over("norm"))["line"].to_numpy()
+
+
+def _held(ctx: Context, rows: int, parts: int) -> tuple[near_blocks.Held, Context]:
+    """The split cut into blocks of `rows` rows, its steps run on them; and the driver's context
+    (the splits without rows)."""
+    config, split = ctx.config, "train"
+    shells = {name: blocks.shell(s) for name, s in ctx.splits.items()}
+    labelled = blocks.facts(ctx)
+    contexts = [
+        (blocks.block_context(block, shells, config, labelled), split)
+        for block in blocks.cut(ctx.splits[split], rows)
+    ]
+    later = _later(ctx, split)
+    per_block = [later[np.isin(later, c.valid_rows(split)["line"].to_numpy())] for c, _ in contexts]
+    return near_blocks.Held(Plain(contexts), split, per_block, parts), blocks.shells_context(
+        shells, config, labelled
+    )
+
+
+@pytest.mark.parametrize(("rows", "parts", "sample"), [(23, 3, 40), (64, 1, 20_000), (7, 5, 11)])
+def test_near_pairs_of_a_split_in_blocks_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int, parts: int, sample: int
+) -> None:
+    monkeypatch.setattr(templates, "TEMPLATE_SAMPLE", sample)  # an evenly spaced sample across blocks
+    ctx = _context(tmp_path, planted())
+    local = near_pairs(ctx, "train", "train", "text")
+    assert local.height >= 4  # the planted near copies are found locally (the bar is the local result)
+    held, driver = _held(ctx, rows, parts)
+    texts, n = held.sample()
+    want_texts, want_n = templates.sampled(ctx, "train", "text")
+    assert n == want_n and texts.to_list() == want_texts.to_list()
+    driver.supply((*templates.SAMPLE, "train", "text"), lambda: (texts, n))
+    common = templates.templates(driver, "text", 2)
+    terms = templates.bound_words(driver, "text")
+    assert np.array_equal(common, templates.templates(ctx, "text", 2))
+    assert terms == templates.bound_words(ctx, "text")
+    pairs = held.pairs(common, terms, 0.85, 2, whole=True)
+    assert pairs.equals(local), (pairs, local)
+    assert held.undecided == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_part_candidates_are_candidates_within_on_lines(seed: int) -> None:
+    """Keys from a small alphabet (buckets past the cap, merged truncated keys), rows as sparse lines
+    in order, spread over blocks and parts: the parts' pairs are `candidates_within`'s."""
+    rng = np.random.default_rng(seed)
+    n, bands, cap = 300, 4, 5
+    keys = rng.integers(0, 40, size=(n, bands)).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    alone = rng.random((n, bands)) < 0.5  # keys no other row has
+    keys[alone] = rng.integers(0, 2**63, size=int(alone.sum()), dtype=np.int64).astype(np.uint64)
+    lines = np.sort(rng.choice(10_000, size=n, replace=False)).astype(np.int64)
+    want = candidates.candidates_within(keys, cap=cap)
+    want_lines = lines[want // n] * near_blocks.LINES + lines[want % n]
+    frames = [[] for _ in range(3)]
+    for block in np.array_split(np.arange(n), 4):
+        one = near_blocks._key_frame(
+            near_blocks.BANDS_KIND, near_blocks._truncated(keys[block], n), lines[block]
+        )
+        at = one["key"] % 3
+        for p in range(3):
+            frames[p].append(one.filter(at == p))
+    got = candidates.unique_ints(np.concatenate([near_blocks.part_candidates(f, cap=cap) for f in frames]))
+    assert np.array_equal(got, want_lines)
