@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import polars as pl
 import pytest
 from conftest import chat, ticket_records, write_jsonl
 
@@ -42,6 +41,9 @@ class Plain:
 
     def get(self, handles: list[Any]) -> list[Any]:
         return list(handles)
+
+    def __len__(self) -> int:
+        return len(self.contexts)
 
 
 def _user(record: dict) -> dict:
@@ -90,12 +92,6 @@ def _context(tmp_path: Path, records: list[dict]) -> Context:
     return Context(load_splits({"train": str(path)}, config), config)
 
 
-def _later(ctx: Context, split: str) -> np.ndarray:
-    """Lines whose normalised text an earlier line has (what the copies' shuffle tells the driver)."""
-    rows = copies.of_split(ctx, split).filter(pl.col("norm").is_not_null())
-    return rows.filter(pl.col("line") != pl.col("line").min().over("norm"))["line"].to_numpy()
-
-
 def _held(ctx: Context, rows: int, parts: int) -> tuple[near_blocks.Held, Context]:
     """The split cut into blocks of `rows` rows, its steps run on them; and the driver's context
     (the splits without rows)."""
@@ -106,9 +102,8 @@ def _held(ctx: Context, rows: int, parts: int) -> tuple[near_blocks.Held, Contex
         (blocks.block_context(block, shells, config, labelled), split)
         for block in blocks.cut(ctx.splits[split], rows)
     ]
-    later = _later(ctx, split)
-    per_block = [later[np.isin(later, c.valid_rows(split)["line"].to_numpy())] for c, _ in contexts]
-    return near_blocks.Held(Plain(contexts), split, per_block, parts), blocks.shells_context(
+    later = copies.later(ctx, split)
+    return near_blocks.Held(Plain(contexts), split, lambda: later, parts), blocks.shells_context(
         shells, config, labelled
     )
 

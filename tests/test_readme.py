@@ -32,7 +32,7 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
     """The README's Ray section names the install, the options and their defaults, says what runs
     where, and lists exactly the checks that run on the workers (`Check.scope` "record" or "summary")."""
     from dataqa.engine.config import Config
-    from dataqa.engine.registry import GROUP, RECORD, SUMMARY, load_checks
+    from dataqa.engine.registry import GROUP, RECORD, SUMMARY, load_checks, make_check
 
     section = README.split("### On a Ray cluster", 1)[1].split("\n### ", 1)[0]
     for text in (
@@ -60,3 +60,8 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
         assert listed.split(", ") == on_workers, (
             f"the README's list of {scope} checks on the Ray workers is stale"
         )
+    listed = section.split("<!-- ray-held -->", 1)[1].split("<!-- /ray-held -->", 1)[0]
+    held = [cid for cid, cls in load_checks().items() if make_check(cls).held_form() is not None]
+    assert listed.split(", ") == held, (
+        "the README's list of checks whose reads are made on the workers is stale"
+    )

@@ -324,7 +324,7 @@ def test_the_engines_results_are_freed_once_the_checks_that_read_them_are_done(t
     shares = load_checks()["DUP003"].shares
     ctx.hold(shares)
     assert near_duplicates.near_pairs(ctx, "train", "train").height == 3
-    assert near_duplicates.near_duplicate_groups(ctx, "train") == [[1, 2, 3]]
+    assert near_duplicates.near_text_groups(ctx, "train") == [[1, 2, 3]]
     ctx.release(shares)
     assert ctx._cache == {}
 

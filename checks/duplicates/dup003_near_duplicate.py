@@ -8,8 +8,9 @@ from dataqa.checks.duplicates.base import DuplicateCheck
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
+from dataqa.engine.registry import HeldForm, register
 from dataqa.text import similarity
+from dataqa.text.near_blocks import NearPairs
 from dataqa.text.similarity import word_diff
 
 
@@ -38,7 +39,7 @@ class NearDuplicate(DuplicateCheck):
     """
 
     id = "DUP003"
-    shares = frozenset({"bands", "distinct", "hashes", "near_groups", "near_pairs", "templates"})
+    shares = frozenset({"bands", "copy_texts", "distinct", "hashes", "near_pairs", "near_texts", "templates"})
     heavy = True
     name = "near-duplicate"
     family = "duplicates"
@@ -47,16 +48,11 @@ class NearDuplicate(DuplicateCheck):
     shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)
 
     def groups(self, ctx: Context, split: str) -> list[list[int]]:
-        reps = similarity.distinct(ctx, split, "text").lines
-        rep_set = set(reps.tolist())
-        out = []
-        for group in similarity.near_duplicate_groups(
-            ctx, split, "text", self.threshold, shingle=self.shingle
-        ):
-            distinct_lines = [line for line in group if line in rep_set]
-            if len(distinct_lines) > 1:
-                out.append(distinct_lines)
-        return out
+        return similarity.near_text_groups(ctx, split, "text", self.threshold, shingle=self.shingle)
+
+    def held_form(self) -> HeldForm:
+        """On a split held on the Ray workers: its near pairs made there (`near_blocks`)."""
+        return NearPairs(self.threshold, self.shingle)
 
     def extra_evidence(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> list[str]:
         first, second = ctx.location(split, group[0]), ctx.location(split, group[1])

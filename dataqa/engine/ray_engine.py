@@ -43,7 +43,7 @@ from dataqa.core.resources import gc_paused, library_warnings_silenced, native_t
 from dataqa.engine import blocks, object_store, shuffle
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
-from dataqa.engine.registry import GROUP, RECORD, SUMMARY, Check, Grouping
+from dataqa.engine.registry import GROUP, RECORD, SUMMARY, Check, Grouping, HeldForm
 from dataqa.engine.results import errored, finished, unmet
 from dataqa.engine.verdict import class_counts
 from dataqa.ingest import spread
@@ -305,7 +305,23 @@ class RayEngine:
             one.start()
             ctx.supply(one.grouping.shared, one.rows)
             ctx.supply(one.grouping.texts, functools.partial(one.texts, shells_ref, config_ref, labelled))
+        for form in self._forms(ctx, checks):
+            for split in ctx.splits.values():
+                if split.elsewhere is not None and form.applies(ctx, split.name):
+                    held = [(blocks.Left.of(split.name, p), p.handle) for p in split.elsewhere.pieces]
+                    form.supply(
+                        ctx, split.name, shuffle.Blocks(self.ray, held, self._shared, self._get, MAX_RETRIES)
+                    )
         return {c.id for c in self.remote}
+
+    def _forms(self, ctx: Context, checks: list[Check]) -> list[HeldForm]:
+        """The `HeldForm`s of the checks (what they read made on the held splits' blocks), when a
+        split's rows stay on the workers and the form's grouping is shuffled."""
+        if all(s.elsewhere is None for s in ctx):
+            return []
+        shuffled = {one.grouping.shared for one in self.shuffles}
+        forms = [form for check in checks if (form := check.held_form()) is not None]
+        return [f for f in forms if f.grouping is None or f.grouping.shared in shuffled]
 
     def _groupings(self, ctx: Context, checks: list[Check]) -> list[Grouping]:
         """The groupings of the group-scope checks, when a split's rows stay on the workers (else the
@@ -315,8 +331,10 @@ class RayEngine:
             return []
         out: dict[Any, Grouping] = {}
         for check in checks:
-            if check.grouping is not None:
-                out.setdefault(check.grouping.shared, check.grouping)
+            form = check.held_form()
+            for grouping in (check.grouping, form.grouping if form is not None else None):
+                if grouping is not None:
+                    out.setdefault(grouping.shared, grouping)
         return list(out.values())
 
     def result(self, check: Check) -> CheckResult:

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import Finding, Location, Severity
@@ -115,6 +115,19 @@ keys on blocks and bring the rows of a key together by a shuffle. "split" (the d
             unusable=list(unusable),
         )
 
+    def held_form(self) -> HeldForm | None:
+        """How what this check reads of a split whose rows are elsewhere can be made where they are
+        (`HeldForm`: DUP003's near pairs), or None (the default: only a grouping's frame, if any)."""
+        return None
+
+    def supplied_there(self, ctx: Context) -> bool:
+        """Whether the engine that holds splits elsewhere supplies what this check reads of every one
+        of them (`Context.supply`): its grouping's frame, or what its `held_form` makes."""
+        if self.grouping is not None:
+            return ctx.supplied(self.grouping.shared)
+        form = self.held_form()
+        return form is not None and all(form.supplied(ctx, s.name) for s in ctx if s.elsewhere is not None)
+
     @classmethod
     def merge_metrics(cls, parts: list[dict[str, Any]]) -> dict[str, Any]:
         """A record-scope check's metrics over a split from its metrics over its blocks, in block
@@ -175,6 +188,48 @@ class Grouping:
 
     def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:  # pragma: no cover - abstract
         """`split`, `line` of the rows of a `combine`d frame whose text a finding may quote."""
+        raise NotImplementedError
+
+
+class Runner(Protocol):
+    """Where a `HeldForm`'s steps run, on the blocks of one split held elsewhere: `blocks` calls
+    `fn(ctx, split, *args)` on each block's context (its arguments in block order) and gives a handle
+    per result of each call; `task` calls `fn(*args)` once (handles among `args` given as their
+    values) and gives a handle per result; `get` gives the values of handles. A call with `returns`
+    gives that many results (`fn` returns a list of them), without, one. Ray's tasks and object refs
+    (`ray_engine`), or plain calls and values (tests)."""
+
+    def blocks(
+        self, fn: Callable[..., Any], args: list[tuple[Any, ...]], returns: int | None = None
+    ) -> list[list[Any]]: ...
+
+    def task(self, fn: Callable[..., Any], *args: Any, returns: int | None = None) -> list[Any]: ...
+
+    def get(self, handles: list[Any]) -> list[Any]: ...
+
+    def __len__(self) -> int:
+        """The number of blocks."""
+        ...
+
+
+class HeldForm:
+    """What a check reads of a split (`Check.held_form`), made on the blocks of a split held
+    elsewhere by steps on a `Runner` and supplied to the scan (`Context.supply`), so that the check
+    runs on the driver as locally. `grouping`: the grouping whose frame the steps read (the engine
+    supplies it: its shuffle must run)."""
+
+    grouping: ClassVar[Grouping | None] = None
+
+    def applies(self, ctx: Context, split: str) -> bool:  # pragma: no cover - abstract
+        """Whether the form can make what the check reads of `split` (else the check is skipped)."""
+        raise NotImplementedError
+
+    def supply(self, ctx: Context, split: str, runner: Runner) -> None:  # pragma: no cover - abstract
+        """Supply the shared values the check reads of `split`, made lazily on `runner`."""
+        raise NotImplementedError
+
+    def supplied(self, ctx: Context, split: str) -> bool:  # pragma: no cover - abstract
+        """Whether `supply` has supplied them for `split`."""
         raise NotImplementedError
 
 

@@ -28,8 +28,7 @@ def unmet(check: Check, ctx: Context) -> CheckResult | None:
     """The check's result as skipped, with the reason, when one of its needs is not met, or when it
     reads whole splits and a split's rows are not here (`Split.elsewhere`); else None."""
     left = [s for s in ctx if s.elsewhere is not None]
-    grouped_there = check.grouping is not None and ctx.supplied(check.grouping.shared)  # by the engine
-    if check.scope in (SPLIT, GROUP) and left and not grouped_there:
+    if check.scope in (SPLIT, GROUP) and left and not check.supplied_there(ctx):
         held = ", ".join(f"{s.name}'s {s.rows:,}" for s in left)
         reason = (
             f"{WHOLE_SPLITS}{held} rows stay on the Ray workers (more than ray-driver-rows, "

@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.core.resources import gc_paused, native_threads_limited
+from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.registry import Grouping
@@ -128,3 +128,68 @@ class Shuffle:
                 self.held = []  # the object store may free the rows once nothing else holds them
                 self._texts = pl.concat([pl.DataFrame(schema=TEXTS_SCHEMA), *parts]).sort("split", "line")
             return self._texts
+
+
+def _on_block(
+    fn: Callable[..., Any],
+    returns: int | None,
+    block: blocks.Left,
+    rows: spread.Frames,
+    shells: dict[str, Split],
+    config: Config,
+    labelled: dict[str, bool],
+    *args: Any,
+) -> Any:
+    """A Ray task: a `HeldForm`'s step `fn(ctx, split, *args)` on the context of a block held here
+    (`Blocks`); one result as itself (`returns` 1: the list's one item)."""
+    with native_threads_limited(), gc_paused(), library_warnings_silenced():
+        ctx = blocks.block_context(blocks.made(block, rows), shells, config, labelled)
+        value = fn(ctx.view(), block.split, *args)
+    return value[0] if returns == 1 else value
+
+
+def _call(fn: Callable[..., Any], returns: int | None, *args: Any) -> Any:
+    """A Ray task: a `HeldForm`'s step `fn(*args)` on parts of its shuffles."""
+    with native_threads_limited(), gc_paused(), library_warnings_silenced():
+        value = fn(*args)
+    return value[0] if returns == 1 else value
+
+
+class Blocks:
+    """A `registry.Runner` on the blocks of one split held on the workers (`HeldForm`'s steps,
+    DUP003's near pairs): a task per block or per call, their results left in the object store
+    until asked for (`get`: the engine's, which says why a task failed)."""
+
+    def __init__(
+        self,
+        ray: Any,
+        held: list[tuple[blocks.Left, Any]],
+        shared: tuple[Any, Any, Any],
+        get: Callable[[list[Any]], list[Any]],
+        retries: int,
+    ) -> None:
+        self.ray, self.held, self.shared, self._get, self.retries = ray, held, shared, get, retries
+
+    def __len__(self) -> int:
+        return len(self.held)
+
+    def _remote(self, fn: Callable[..., Any], returns: int | None) -> Any:
+        return self.ray.remote(num_cpus=1, max_retries=self.retries, num_returns=returns or 1)(fn)
+
+    def blocks(
+        self, fn: Callable[..., Any], args: list[tuple[Any, ...]], returns: int | None = None
+    ) -> list[list[Any]]:
+        task = self._remote(_on_block, returns)
+        shells, config, labelled = self.shared
+        out = []
+        for (block, rows), one in zip(self.held, args, strict=True):
+            refs = task.remote(fn, returns, block, rows, shells, config, labelled, *one)
+            out.append(list(refs) if (returns or 1) > 1 else [refs])
+        return out
+
+    def task(self, fn: Callable[..., Any], *args: Any, returns: int | None = None) -> list[Any]:
+        refs = self._remote(_call, returns).remote(fn, returns, *args)
+        return list(refs) if (returns or 1) > 1 else [refs]
+
+    def get(self, handles: list[Any]) -> list[Any]:
+        return self._get(handles)

@@ -14,6 +14,7 @@ copies with a chance of about n² / 2⁶⁵ (3 in 10⁸ at a million rows).
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from dataqa.engine.context import Context
@@ -25,6 +26,9 @@ COPIES = ("copies",)
 COPY_TEXTS = ("copy_texts",)
 """The shared key of the raw texts of splits whose rows are elsewhere (`texts`): `split`, `line`,
 `text` of the rows a finding may quote (`quoted`), supplied by the engine that holds the rows."""
+NEAR_TEXTS = ("near_texts",)
+"""With a split's name after it, the shared key of the raw texts (`line`, `text`) of the rows of its
+near pairs, for a split whose rows are elsewhere (`dataqa.text.near_blocks`)."""
 SCHEMA = {"split": pl.String, "line": pl.Int64, "exact": pl.UInt64, "norm": pl.UInt64}
 TEXTS_SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
 
@@ -75,6 +79,13 @@ def of_split(ctx: Context, split: str) -> pl.DataFrame:
     return copies(ctx).filter(pl.col("split") == split).drop("split")
 
 
+def later(ctx: Context, split: str) -> np.ndarray:
+    """The lines of a split whose normalised text an earlier line has (not the first of their
+    class), sorted: from `copies`, so an engine that made it elsewhere knows them too."""
+    rows = of_split(ctx, split).filter(pl.col("norm").is_not_null())
+    return rows.filter(pl.col("line") != pl.col("line").min().over("norm"))["line"].to_numpy()
+
+
 def quoted(frame: pl.DataFrame) -> pl.DataFrame:
     """`split`, `line` of the rows of a copies frame that a finding may quote: the first two rows of
     each text in each split (a group's first two rows, the first held-out and reference row of a
@@ -91,7 +102,12 @@ def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> d
     for a split whose rows are elsewhere, from what its engine supplied (`COPY_TEXTS`, texts only)."""
     if ctx.splits[split].elsewhere is not None and column == "text":
         given = ctx.shared(COPY_TEXTS, lambda: pl.DataFrame(schema=TEXTS_SCHEMA))
-        frame = given.filter((pl.col("split") == split) & pl.col("line").is_in(lines)).select("line", "text")
+        near = ctx.shared(
+            (*NEAR_TEXTS, split), lambda: pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
+        )
+        frame = pl.concat([given.filter(pl.col("split") == split).select("line", "text"), near]).filter(
+            pl.col("line").is_in(lines)
+        )
     else:
         frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", column)
     return {line: text or "" for line, text in frame.iter_rows()}

@@ -29,16 +29,19 @@ pairs are counted (`UNDECIDED`), for the engine to say the result is not the loc
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, Protocol
 
 import numpy as np
 import polars as pl
 
 from dataqa.engine.context import Context
+from dataqa.engine.registry import HeldForm, Runner
+from dataqa.ingest.layouts import CLASSIFICATION, TEXT
+from dataqa.text import copies, templates
 from dataqa.text.candidates import BUCKET_CAP, bucket_pairs, row_bits, unique_ints
 from dataqa.text.minhash import _sketch_chunk, band_keys
-from dataqa.text.near_duplicates import _empty_pairs, verify
+from dataqa.text.near_duplicates import _empty_pairs, pairs_key, verify
 from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct
 from dataqa.text.short_edits import _chunk_keys
 from dataqa.text.templates import sample_at
@@ -48,7 +51,16 @@ LINES = np.int64(2**32)
 BANDS_KIND, EDITS_KIND = 0, 1
 """The two kinds of keys, paired apart as the local engine pairs them (each truncated its own way)."""
 KEYS_SCHEMA = {"kind": pl.UInt8, "key": pl.UInt64, "line": pl.Int64}
-TEXTS_SCHEMA = {"line": pl.Int64, "norm": pl.String, "raw": pl.String, "response": pl.String}
+TEXTS_SCHEMA = {
+    "line": pl.Int64,
+    "norm": pl.String,
+    "raw": pl.String,
+    "response": pl.String,
+    "text": pl.String,
+}
+PART_ROWS = 200_000
+"""Rows of a held split per part of its key and pair shuffles (a part's task holds its keys, 32
+band keys of 17 bytes a distinct text, and then its candidates' texts)."""
 UNDECIDED = "undecided"
 """`verify_part`'s metric: verified pairs of two examples without an answer (see the module doc)."""
 
@@ -172,7 +184,8 @@ def needed_lines(codes: np.ndarray) -> np.ndarray:
 
 def texts_of(ctx: Context, split: str, column: str, lines: np.ndarray) -> pl.DataFrame:
     """`line`, `norm` (the normalised `column` text), `raw` (the raw one, a whole example as its
-    prompt and target in two paragraphs) and `response` of the block's rows among `lines`."""
+    prompt and target in two paragraphs), `response` and `text` (what a finding quotes) of the
+    block's rows among `lines`."""
     d = distinct(ctx, split, column)
     at = np.flatnonzero(np.isin(d.lines, lines))
     norms = pl.DataFrame({"line": d.lines[at], "norm": d.texts.gather(at)})
@@ -181,7 +194,7 @@ def texts_of(ctx: Context, split: str, column: str, lines: np.ndarray) -> pl.Dat
         if column == "text"
         else pl.col(column)
     )
-    rows = ctx.valid_rows(split).select("line", raw.alias("raw"), "response")
+    rows = ctx.valid_rows(split).select("line", raw.alias("raw"), "response", "text")
     return norms.join(rows, on="line", how="left", maintain_order="left").cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -194,10 +207,11 @@ def verify_part(
     terms: dict[str, tuple[str | None, str | None]] | None,
     whole: bool,
     *texts: pl.DataFrame,
-) -> tuple[pl.DataFrame, int]:
+) -> tuple[pl.DataFrame, int, pl.DataFrame]:
     """A part of the candidates (`part_candidates`' codes) verified on the texts of their lines
-    (`texts_of` of every block): the verified pairs as `near_pairs` gives them, and how many of them
-    are `UNDECIDED`. `whole`: whole examples with an answer part (not plain text)."""
+    (`texts_of` of every block): the verified pairs as `near_pairs` gives them, how many of them are
+    `UNDECIDED`, and the raw `line`, `text` of their lines (what a finding may quote). `whole`:
+    whole examples with an answer part (not plain text)."""
     frame = pl.concat([pl.DataFrame(schema=TEXTS_SCHEMA), *texts]).sort("line")
     lines = frame["line"].to_numpy()
     norms = frame["norm"]
@@ -229,7 +243,8 @@ def verify_part(
         terms=terms,
         apart=apart if whole else None,
     )
-    return pairs, undecided[0]
+    named = pl.concat([pairs["left_line"], pairs["right_line"]]).unique().implode()
+    return pairs, undecided[0], frame.filter(pl.col("line").is_in(named)).select("line", "text")
 
 
 def part_step(parts: int, *frames: pl.DataFrame) -> list[np.ndarray]:
@@ -253,36 +268,36 @@ def texts_step(ctx: Context, split: str, column: str, needs: list[np.ndarray]) -
     return [found.filter(lines.is_in(pl.Series(need, dtype=pl.Int64).implode())) for need in needs]
 
 
-class Runner(Protocol):
-    """Where the steps run: `blocks` calls `fn(ctx, split, *args)` on each block's context (its
-    arguments in block order) and gives a handle per result of each call; `task` calls `fn(*args)`
-    once (handles among `args` given as their values) and gives a handle per result; `get` gives the
-    values of handles. A call with `returns` gives that many results (`fn` returns a list of them),
-    without, one. Ray's tasks and object refs, or plain calls and values."""
-
-    def blocks(
-        self, fn: Callable[..., Any], args: list[tuple[Any, ...]], returns: int | None = None
-    ) -> list[list[Any]]: ...
-
-    def task(self, fn: Callable[..., Any], *args: Any, returns: int | None = None) -> list[Any]: ...
-
-    def get(self, handles: list[Any]) -> list[Any]: ...
-
-
 class Held:
     """`near_pairs` of "text" inside one split held in blocks (module doc), step by step on a
     `Runner`: `sample` first (what the driver's template shingles and bound words read), then
     `pairs` with them."""
 
-    def __init__(self, runner: Runner, split: str, later: list[np.ndarray], parts: int) -> None:
-        self.runner, self.split, self.later, self.parts = runner, split, later, max(parts, 1)
+    def __init__(self, runner: Runner, split: str, later: Callable[[], np.ndarray], parts: int) -> None:
+        self.runner, self.split, self.parts = runner, split, max(parts, 1)
+        self._later = later
         self.column = "text"
         self.totals = (0, 0)
         self.offsets: list[tuple[int, int]] = []
         self.undecided = 0
+        self.texts = pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
+        """`line`, `text` of the lines of the verified pairs (`pairs`)."""
+        self._sample: tuple[pl.Series, int] | None = None
+
+    @functools.cached_property
+    def later(self) -> list[np.ndarray]:
+        """Per block, the lines whose normalised text an earlier line has (every block is given all
+        of them: a block keeps its own)."""
+        lines = self._later()
+        return [lines] * len(self.runner)
 
     def sample(self) -> tuple[pl.Series, int]:
         """The split's sample of distinct texts and their number, as `templates.sampled` makes it."""
+        if self._sample is None:
+            self._sample = self._sampled()
+        return self._sample
+
+    def _sampled(self) -> tuple[pl.Series, int]:
         run, column = self.runner, self.column
         counts = run.get([h[0] for h in run.blocks(sizes, [(column, later) for later in self.later])])
         self.offsets, self.totals = offsets(counts)
@@ -328,6 +343,55 @@ class Held:
             for p in range(parts)
         ]
         found = run.get(verified)
-        self.undecided = sum(n for _, n in found)
-        frames = [frame for frame, _ in found]
-        return pl.concat([_empty_pairs(), *frames]).sort(["left_line", "right_line"])
+        self.undecided = sum(n for _, n, _ in found)
+        self.texts = pl.concat([t for _, _, t in found]).unique("line").sort("line")
+        return pl.concat([_empty_pairs(), *[pairs for pairs, _, _ in found]]).sort(
+            ["left_line", "right_line"]
+        )
+
+
+class NearPairs(HeldForm):
+    """DUP003's form on a split held in blocks (`Check.held_form`): the split's sample of distinct
+    texts (so the driver makes the template shingles and bound words from it), its verified near
+    pairs of "text" at `threshold` and `shingle`, and the texts of their lines, made by `Held`'s
+    steps and supplied under the keys the local engine computes them under. Not for a
+    classification split (its whole examples are compared on their inputs)."""
+
+    grouping = copies.GROUPING
+
+    def __init__(self, threshold: float, shingle: int) -> None:
+        self.threshold, self.shingle = float(threshold), shingle
+
+    def applies(self, ctx: Context, split: str) -> bool:
+        return ctx.splits[split].kind != CLASSIFICATION
+
+    def key(self, split: str) -> tuple:
+        return pairs_key(split, split, "text", self.threshold, self.shingle)
+
+    def supplied(self, ctx: Context, split: str) -> bool:
+        return ctx.supplied(self.key(split))
+
+    def supply(self, ctx: Context, split: str, runner: Runner) -> None:
+        if ctx.supplied(self.key(split)):  # one check's form per split: the first
+            return
+        parts = max(1, -(-ctx.splits[split].rows // PART_ROWS))
+        held = Held(runner, split, lambda: copies.later(ctx, split), parts)
+
+        def pairs() -> pl.DataFrame:
+            common = templates.templates(ctx, "text", self.shingle)
+            terms = templates.bound_words(ctx, "text")
+            whole = ctx.splits[split].kind != TEXT
+            found = held.pairs(common, terms, self.threshold, self.shingle, whole)
+            if held.undecided:
+                raise ValueError(
+                    f"{held.undecided} near pairs of {split} are examples without an answer, compared on "
+                    "their inputs' near pairs, which are not made on the Ray workers yet"
+                )
+            return found
+
+        ctx.supply((*templates.SAMPLE, split, "text"), held.sample)
+        ctx.supply(self.key(split), pairs)
+        ctx.supply(
+            (*copies.NEAR_TEXTS, split),
+            lambda: (ctx.shared(self.key(split), pairs), held.texts)[1],
+        )

@@ -185,7 +185,12 @@ def near_pairs(
             ctx, (left, right), column, t, shingle, _candidates(ctx, left, right, column, shingle)
         )
 
-    return ctx.shared(("near_pairs", left, right, column, t, shingle), build)
+    return ctx.shared(pairs_key(left, right, column, t, shingle), build)
+
+
+def pairs_key(left: str, right: str, column: str, threshold: float, shingle: int) -> tuple:
+    """The shared key of `near_pairs` (an engine that holds a split elsewhere may supply it)."""
+    return ("near_pairs", left, right, column, float(threshold), shingle)
 
 
 def _candidates(ctx: Context, left: str, right: str, column: str, shingle: int) -> np.ndarray:
@@ -337,6 +342,34 @@ def _stars(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     return group
 
 
+def _heads(pairs: pl.DataFrame) -> pl.DataFrame:
+    """`rep`, `group` (its group's first line) of every distinct text in a verified pair, grouped in
+    line order by `_stars` (a text in no pair is a group of its own, whatever the others)."""
+    lines = unique_ints(np.concatenate([pairs["left_line"].to_numpy(), pairs["right_line"].to_numpy()]))
+    a = np.searchsorted(lines, pairs["left_line"].to_numpy())
+    b = np.searchsorted(lines, pairs["right_line"].to_numpy())
+    return pl.DataFrame(
+        {"rep": lines, "group": lines[_stars(a, b, len(lines))]}, schema={"rep": pl.Int64, "group": pl.Int64}
+    )
+
+
+def near_text_groups(
+    ctx: Context,
+    split: str,
+    column: str = "text",
+    threshold: float | None = None,
+    *,
+    shingle: int = DEFAULT_SHINGLE,
+) -> list[list[int]]:
+    """The groups of `near_duplicate_groups` as distinct texts (their first lines; the copies of a
+    text left out), the groups of two texts or more: read from the verified pairs alone, which an
+    engine holding the split elsewhere supplies (`dataqa.text.near_blocks`)."""
+    t = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    heads = _heads(near_pairs(ctx, split, split, column, t, shingle=shingle))
+    frame = heads.group_by("group").agg(pl.col("rep").sort()).filter(pl.col("rep").list.len() > 1)
+    return sorted(frame["rep"].to_list(), key=lambda g: g[0])
+
+
 def near_duplicate_groups(
     ctx: Context,
     split: str,
@@ -358,16 +391,13 @@ def near_duplicate_groups(
         d = distinct(ctx, split, column)
         if not d.size:
             return []
-        pairs = near_pairs(ctx, split, split, column, t, shingle=shingle)
-        index = pl.DataFrame({"rep": d.lines, "i": np.arange(d.size, dtype=np.int64)})
-        a = pairs.join(index.rename({"rep": "left_line"}), on="left_line", maintain_order="left")[
-            "i"
-        ].to_numpy()
-        b = pairs.join(index.rename({"rep": "right_line"}), on="right_line", maintain_order="left")[
-            "i"
-        ].to_numpy()
-        group = pl.DataFrame({"rep": d.lines, "group": _stars(a, b, d.size)})
-        frame = d.members.join(group, on="rep").group_by("group").agg(pl.col("line").sort())
+        heads = _heads(near_pairs(ctx, split, split, column, t, shingle=shingle))
+        frame = (
+            d.members.join(heads, on="rep", how="left")
+            .with_columns(pl.coalesce("group", "rep").alias("group"))
+            .group_by("group")
+            .agg(pl.col("line").sort())
+        )
         groups = [lines for lines in frame["line"].to_list() if len(lines) > 1]
         return sorted(groups, key=lambda g: g[0])
 

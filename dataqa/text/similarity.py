@@ -13,7 +13,7 @@ in the raw text's names and paragraphs), `near_duplicates` (near pairs and group
 from __future__ import annotations
 
 from dataqa.text.minhash import DEFAULT_SHINGLE
-from dataqa.text.near_duplicates import DEFAULT_THRESHOLD, near_duplicate_groups, near_pairs
+from dataqa.text.near_duplicates import DEFAULT_THRESHOLD, near_duplicate_groups, near_pairs, near_text_groups
 from dataqa.text.normalise import distinct, hashes, normalise, normalise_expr
 from dataqa.text.overlap import ngram_overlaps
 from dataqa.text.templates import templates
@@ -27,6 +27,7 @@ __all__ = [
     "hashes",
     "near_duplicate_groups",
     "near_pairs",
+    "near_text_groups",
     "ngram_overlaps",
     "normalise",
     "normalise_expr",

@@ -1,0 +1,131 @@
+"""Near duplicates (DUP003) of a split whose rows stay on the Ray workers: its distinct texts, template
+sample, band keys, candidate pairs and verification made there (`dataqa.text.near_blocks`), only
+the verified pairs and their texts brought to the driver. The findings (locations, messages,
+evidence, order), the rows they make unusable, the metrics and the verdict's conditions are the
+local engine's; look-alikes that differ in a number, a name or a language are reported by neither.
+One local Ray (2 CPUs, no dashboard, no network) for the module.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import chat, decided_part, ticket_records, write_jsonl
+
+import dataqa
+from dataqa.engine import shuffle
+from dataqa.ingest import dataset, spread
+from dataqa.text import near_blocks
+
+ray = pytest.importorskip("ray")
+
+CHECKED = ["DUP001", "DUP002", "DUP003"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ray_session():
+    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
+    yield
+    ray.shutdown()
+
+
+def _user(record: dict) -> dict:
+    return next(m for m in record["messages"] if m["role"] == "user")
+
+
+def reworded(record: dict, words: str = " thanks") -> dict:
+    """The record with words added to its user turn: near, not equal after normalisation."""
+    out = copy.deepcopy(record)
+    _user(out)["content"] += words
+    return out
+
+
+def shouted(record: dict) -> dict:
+    """The record with its user turn in capitals and trailing punctuation: equal after normalisation."""
+    out = copy.deepcopy(record)
+    _user(out)["content"] = _user(out)["content"].upper() + " ?!"
+    return out
+
+
+CONTROLS = [  # alike, never near: another number, another language, another station
+    chat("Refund order 1234 please", "Done."),
+    chat("Refund order 1235 please", "Done."),
+    chat("What is C?", "A programming language."),
+    chat("What is C++?", "A programming language."),
+]
+
+
+def planted(folder: Path) -> tuple[dict[str, str], list[int]]:
+    """Train with near copies far from their originals (other blocks), a near copy of a normalised
+    copy, short requests one word apart, and look-alike controls; test with a near copy of its own."""
+    base: list[Any] = ticket_records(150, seed=41)
+    train = [
+        *base,
+        reworded(base[2]),  # DUP003 with line 3
+        shouted(base[2]),  # DUP002 with line 3: it stands as line 3 in DUP003
+        reworded(base[7], " please help me"),  # DUP003 with line 8
+        reworded(base[40]),
+        shouted(reworded(base[40])),  # DUP002 with the line before
+        base[60],  # DUP001 with line 61
+        reworded(base[60]),  # DUP003 with line 61 (and its exact copy)
+        chat("Cancel my subscription", "Done."),  # DUP003: one word apart
+        chat("Please cancel my subscriptions", "Done."),
+        reworded(base[90], " Berlin office"),
+        reworded(base[90], " Munich office"),  # near line 91 both; each other: another name
+        *CONTROLS,
+    ]
+    controls = list(range(len(train) - len(CONTROLS) + 1, len(train) + 1))
+    test = [*ticket_records(40, seed=42), reworded(ticket_records(40, seed=42)[5])]
+    paths = {
+        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+    return paths, controls
+
+
+@pytest.mark.parametrize("driver_rows", [60, 10])
+def test_near_duplicates_of_a_split_left_on_the_workers_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+) -> None:
+    """Train (and at 10, test too) stays on the workers, read in many pieces; the copies' keys are cut
+    into 4 parts, the near pairs' keys and pairs into 3. DUP001-003 give the local engine's report."""
+    from dataqa.engine.ray_engine import RayEngine
+
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)  # many pieces: near copies meet in other blocks
+    monkeypatch.setattr(shuffle, "ROWS_PER_PART", 64)
+    monkeypatch.setattr(near_blocks, "PART_ROWS", 64)
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
+    paths, controls = planted(tmp_path)
+    options: dict[str, Any] = dict(test=paths["test"], select=CHECKED)
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    if driver_rows == 10:  # every split stays on the workers: the driver never fetches rows
+        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    assert held == (["train"] if driver_rows == 60 else ["train", "test"])
+    assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
+    dup003 = next(c for c in remote["checks"] if c["id"] == "DUP003")
+    assert dup003["status"] == "failed" and dup003["ran_on"] == "driver"
+    near = [f for f in local["findings"] if f["check_id"] == "DUP003"]
+    firsts = sorted((f["locations"][0]["path"] == paths["train"], f["locations"][0]["line"]) for f in near)
+    assert firsts == [(False, 6), (True, 3), (True, 8), (True, 41), (True, 61), (True, 91), (True, 158)], (
+        firsts
+    )
+    named = {loc["line"] for f in near for loc in f["locations"] if loc["path"] == paths["train"]}
+    assert not named & set(controls), "look-alike rows are not near duplicates"
+    assert all(f["evidence"] and "~" in f["evidence"][-1] for f in near), "the texts were quoted"
+
+
+def test_a_held_classification_split_still_skips_near_duplicates_saying_why(tmp_path: Path) -> None:
+    """Labelled examples are compared on their inputs under one label (`_labelled_pairs`): not made on
+    the workers yet, so DUP003 is skipped there with the reason, not run on a part of what it needs."""
+    rows = [{"text": f"ticket {i}: my parcel number {i} is late", "label": "shipping"} for i in range(30)]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    remote = dataqa.scan(str(path), select=["DUP003"], engine="ray", ray_driver_rows=10).to_dict()
+    (check,) = remote["checks"]
+    assert check["status"] == "skipped" and "stay on the Ray workers" in check["reason"]
