@@ -10,9 +10,12 @@ the timings are left out (`tests/test_ray_engine.py::comparable`), with the find
 
 With `--driver-rows N` a split of more rows stays on the workers (`ray-driver-rows`), and both
 engines run only the checks of `--scopes` (default: group and summary, the ones that run on such a
-split besides the record checks): their results, findings, usable counts, the verdict's conditions
-and the verdict must be the same. Chat replies are then not looked at for a closed set of labels by
-either engine (a held split's are not), and a skipped check's reason is left out of the comparison.
+split besides the record checks) and the checks whose reads are made there (`held_form`: DUP003):
+their results, findings, usable counts, the verdict's conditions and the verdict must be the same
+(a check whose reads are made there but not for the set's layout, DUP003 on a classification split,
+is then left out by both; `made there` counts the findings of those that ran). Chat replies are
+then not looked at for a closed set of labels by either engine (a held split's are not), and a
+skipped check's reason is left out of the comparison.
 """
 
 from __future__ import annotations
@@ -54,14 +57,19 @@ def main() -> None:
     import ray
 
     import dataqa
-    from dataqa.engine.registry import load_checks
+    from dataqa.engine.registry import load_checks, make_check
     from dataqa.ingest import dataset, spread
 
+    formed = {cid for cid, cls in load_checks().items() if make_check(cls).held_form() is not None}
     held: dict = {}
     if args.driver_rows:
         held = dict(
             ray_driver_rows=args.driver_rows,
-            select=[cid for cid, cls in load_checks().items() if cls.scope in args.scopes],
+            select=[
+                cid
+                for cid, cls in load_checks().items()
+                if cls.scope in args.scopes or make_check(cls).held_form() is not None
+            ],
         )
         dataset.closed_set_labels = lambda replies: None  # as on a held split, for both engines
 
@@ -72,8 +80,8 @@ def main() -> None:
     same = 0
     try:
         print(
-            "| set | findings | blocks | read tasks | same report | local s | ray s |\n"
-            "|---|---:|---:|---:|---|---:|---:|"
+            "| set | findings | made there | blocks | read tasks | same report | local s | ray s |\n"
+            "|---|---:|---:|---:|---:|---|---:|---:|"
         )
         chosen = [e for e in entries if not args.sets or e["name"] in args.sets]
         for entry in chosen:
@@ -86,22 +94,31 @@ def main() -> None:
             try:
                 local = dataqa.scan(train, **paths, **options).to_dict()
             except Exception as exc:  # an unreadable set is its own result, the same for both engines
-                print(f"| {entry['name']} | not scanned: {type(exc).__name__}: {str(exc)[:80]} | | | | | |")
+                print(f"| {entry['name']} | not scanned: {type(exc).__name__}: {str(exc)[:80]} | | | | | | |")
                 continue
             middle = time.perf_counter()
             extra = {"ray_driver_rows": held["ray_driver_rows"]} if held else {}
-            remote = dataqa.scan(
+            remote_dict = dataqa.scan(
                 train, **paths, **options, **extra, engine="ray", ray_block_rows=args.block_rows
-            )
-            remote_dict = remote.to_dict()
+            ).to_dict()
             ended = time.perf_counter()
+            # A check whose reads are made on the workers but not for this set's layout (DUP003 on a
+            # classification split) is skipped there as a whole-split check: both leave it out.
+            unmade = [c["id"] for c in remote_dict["checks"] if c["id"] in formed and held_back_reason(c)]
+            if held and unmade:
+                options["select"] = [cid for cid in options["select"] if cid not in unmade]
+                local = dataqa.scan(train, **paths, **options).to_dict()
+                remote_dict = dataqa.scan(
+                    train, **paths, **options, **extra, engine="ray", ray_block_rows=args.block_rows
+                ).to_dict()
             if held:
                 equal = decided(local) == decided(remote_dict)
             else:
                 equal = comparable(local) == comparable(remote_dict)
             same += equal
             print(
-                f"| {entry['name']} | {len(local['findings']):,} | {remote_dict['engine']['blocks']} "
+                f"| {entry['name']} | {len(local['findings']):,} | {made_there(remote_dict, formed)} "
+                f"| {remote_dict['engine']['blocks']} "
                 f"| {remote_dict['engine']['read_tasks']} "
                 f"| {'yes' if equal else '**no**'} | {middle - began:.1f} | {ended - middle:.1f} |",
                 flush=True,
@@ -109,6 +126,20 @@ def main() -> None:
         print(f"\n{same} of {len(chosen)} sets: the same report with both engines")
     finally:
         ray.shutdown()
+
+
+def made_there(report: dict, formed: set[str]) -> str:
+    """The findings of the checks whose reads were made on the workers ("-": none of them ran)."""
+    ran = {c["id"] for c in report["checks"] if c["id"] in formed and c["status"] in ("passed", "failed")}
+    held = any("stay on the Ray workers" in s["profile"].get("note", "") for s in report["splits"])
+    return f"{sum(f['check_id'] in ran for f in report['findings']):,}" if ran and held else "-"
+
+
+def held_back_reason(check: dict) -> bool:
+    """Whether a check of a report was skipped for a split's rows left on the workers."""
+    from dataqa.engine.results import WHOLE_SPLITS
+
+    return check["status"] == "skipped" and check.get("reason", "").startswith(WHOLE_SPLITS)
 
 
 def decided(report: dict) -> dict:

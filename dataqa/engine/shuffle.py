@@ -14,9 +14,11 @@ groups and their quoted texts; every other row's key lives on the workers until 
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
@@ -155,6 +157,11 @@ def _call(fn: Callable[..., Any], returns: int | None, *args: Any) -> Any:
     return value[0] if returns == 1 else value
 
 
+def _large(value: Any) -> bool:
+    """An argument worth putting in the object store once: an array or a list of them."""
+    return isinstance(value, list | np.ndarray)
+
+
 class Blocks:
     """A `registry.Runner` on the blocks of one split held on the workers (`HeldForm`'s steps,
     DUP003's near pairs): a task per block or per call, their results left in the object store
@@ -181,9 +188,14 @@ class Blocks:
     ) -> list[list[Any]]:
         task = self._remote(_on_block, returns)
         shells, config, labelled = self.shared
+        # An argument every block is given (the lines an earlier row copies, the lines each part
+        # needs) goes to the object store once, not once per task.
+        seen = Counter(id(value) for one in args for value in one)
+        stored = {id(v): self.ray.put(v) for one in args for v in one if seen[id(v)] > 1 and _large(v)}
         out = []
         for (block, rows), one in zip(self.held, args, strict=True):
-            refs = task.remote(fn, returns, block, rows, shells, config, labelled, *one)
+            given = [stored.get(id(value), value) for value in one]
+            refs = task.remote(fn, returns, block, rows, shells, config, labelled, *given)
             out.append(list(refs) if (returns or 1) > 1 else [refs])
         return out
 
