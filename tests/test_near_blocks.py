@@ -18,7 +18,7 @@ from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.text import candidates, copies, near_blocks, templates
+from dataqa.text import candidates, copies, near_blocks, near_duplicates, near_held, templates
 from dataqa.text.near_duplicates import near_pairs
 
 
@@ -92,7 +92,7 @@ def _context(tmp_path: Path, records: list[dict]) -> Context:
     return Context(load_splits({"train": str(path)}, config), config)
 
 
-def _held(ctx: Context, rows: int, parts: int) -> tuple[near_blocks.Held, Context]:
+def _held(ctx: Context, rows: int, parts: int) -> tuple[near_held.Held, Context]:
     """The split cut into blocks of `rows` rows, its steps run on them; and the driver's context
     (the splits without rows)."""
     config, split = ctx.config, "train"
@@ -103,7 +103,7 @@ def _held(ctx: Context, rows: int, parts: int) -> tuple[near_blocks.Held, Contex
         for block in blocks.cut(ctx.splits[split], rows)
     ]
     later = copies.later(ctx, split)
-    return near_blocks.Held(Plain(contexts), split, lambda: later, parts), blocks.shells_context(
+    return near_held.Held(Plain(contexts), split, lambda: later, parts), blocks.shells_context(
         shells, config, labelled
     )
 
@@ -152,3 +152,54 @@ def test_part_candidates_are_candidates_within_on_lines(seed: int) -> None:
             frames[p].append(one.filter(at == p))
     got = candidates.unique_ints(np.concatenate([near_blocks.part_candidates(f, cap=cap) for f in frames]))
     assert np.array_equal(got, want_lines)
+
+
+def intents() -> list[dict]:
+    """Labelled requests: near copies under one label (reworded, one word apart, a normalised copy),
+    the same request under two labels (a conflict, not a copy), and requests that differ in a name."""
+    topics = ["invoice", "parcel", "password", "refund", "card", "address", "order", "account"]
+    verbs = ["where is my", "how do I change my", "I need help with my", "something is wrong with my"]
+    rows = [
+        {"text": f"{verb} {topic} number {i}", "label": topic}
+        for i, (verb, topic) in enumerate((v, t) for t in topics for v in verbs)
+    ]
+    return [
+        *rows,
+        {"text": "where is my invoice number 0 please", "label": "invoice"},  # near line 1, same label
+        {"text": "Where is my invoice number 0?!", "label": "invoice"},  # a normalised copy of line 1
+        {"text": "how do I change my parcel number 5 now", "label": "parcel"},
+        {"text": "how do I change my parcel number 5 now", "label": "address"},  # another label
+        {"text": "cancel my subscription", "label": "cancel"},
+        {"text": "cancel my subscriptions", "label": "cancel"},  # one word apart
+        {"text": "fly to Berlin tomorrow morning please", "label": "travel"},
+        {"text": "fly to Munich tomorrow morning please", "label": "travel"},  # another name
+        *rows[:3],  # exact copies, far from their originals
+    ]
+
+
+@pytest.mark.parametrize("shape", ["chat", "classification"])
+def test_the_form_supplies_the_local_near_pairs_and_groups(tmp_path: Path, shape: str) -> None:
+    """`NearPairs.supply` on a context of shells (the driver's), the steps run on the blocks: the
+    near pairs of "text" (and, for labelled examples, of their inputs), DUP003's groups and the texts
+    of their rows are the local ones."""
+    ctx = _context(tmp_path, planted() if shape == "chat" else intents())
+    assert ctx.splits["train"].kind == ("classification" if shape == "classification" else "chat")
+    local = near_pairs(ctx, "train", "train", "text")
+    groups = near_duplicates.near_text_groups(ctx, "train")
+    assert len(groups) >= 3
+    held, driver = _held(ctx, 11, 3)
+    driver.supply(copies.COPIES, lambda: copies.copies(ctx))  # the copies' shuffle's frame
+    form = near_held.NearPairs(0.85, 2)
+    assert form.applies(driver, "train")
+    form.supply(driver, "train", held.runner)
+    assert form.supplied(driver, "train")
+    assert near_pairs(driver, "train", "train", "text").equals(local)
+    if shape == "classification":
+        assert near_pairs(driver, "train", "train", "prompt").equals(
+            near_pairs(ctx, "train", "train", "prompt")
+        )
+    assert near_duplicates.near_text_groups(driver, "train") == groups
+    quoted = driver.shared((*copies.NEAR_TEXTS, "train"), lambda: None)
+    lines = sorted({line for group in groups for line in group})
+    assert quoted["line"].to_list() == lines
+    assert dict(quoted.iter_rows()) == copies.texts(ctx, "train", lines)

@@ -19,7 +19,7 @@ from conftest import chat, decided_part, ticket_records, write_jsonl
 import dataqa
 from dataqa.engine import shuffle
 from dataqa.ingest import dataset, spread
-from dataqa.text import near_blocks
+from dataqa.text import near_held
 
 ray = pytest.importorskip("ray")
 
@@ -97,7 +97,7 @@ def test_near_duplicates_of_a_split_left_on_the_workers_are_the_local_ones(
 
     monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)  # many pieces: near copies meet in other blocks
     monkeypatch.setattr(shuffle, "ROWS_PER_PART", 64)
-    monkeypatch.setattr(near_blocks, "PART_ROWS", 64)
+    monkeypatch.setattr(near_held, "PART_ROWS", 64)
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
     paths, controls = planted(tmp_path)
     options: dict[str, Any] = dict(test=paths["test"], select=CHECKED)
@@ -121,11 +121,37 @@ def test_near_duplicates_of_a_split_left_on_the_workers_are_the_local_ones(
     assert all(f["evidence"] and "~" in f["evidence"][-1] for f in near), "the texts were quoted"
 
 
-def test_a_held_classification_split_still_skips_near_duplicates_saying_why(tmp_path: Path) -> None:
-    """Labelled examples are compared on their inputs under one label (`_labelled_pairs`): not made on
-    the workers yet, so DUP003 is skipped there with the reason, not run on a part of what it needs."""
-    rows = [{"text": f"ticket {i}: my parcel number {i} is late", "label": "shipping"} for i in range(30)]
-    path = write_jsonl(tmp_path / "train.jsonl", rows)
-    remote = dataqa.scan(str(path), select=["DUP003"], engine="ray", ray_driver_rows=10).to_dict()
-    (check,) = remote["checks"]
-    assert check["status"] == "skipped" and "stay on the Ray workers" in check["reason"]
+def test_near_duplicates_of_a_held_classification_split_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Labelled examples (train held, in many pieces) are compared on their inputs under one label:
+    the inputs' classes, near pairs and the examples they pair are made on the workers too. A
+    request reworded or one word apart under its label is reported; the same request under another
+    label, or with another city, is not (LBL002's, another request)."""
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**10)
+    monkeypatch.setattr(near_held, "PART_ROWS", 16)
+    topics = ["invoice", "parcel", "password", "refund", "card", "address"]
+    verbs = ["where is my", "how do I change my", "I need help with my", "something is wrong with my"]
+    rows = [
+        {"text": f"{v} {t} number {i}", "label": t}
+        for i, (v, t) in enumerate((v, t) for t in topics for v in verbs)
+    ]
+    rows += [
+        {"text": "where is my invoice number 0 please", "label": "invoice"},
+        {"text": "Where is my invoice number 0?!", "label": "invoice"},
+        {"text": "how do I change my parcel number 5 now", "label": "parcel"},
+        {"text": "how do I change my parcel number 5 now", "label": "address"},
+        {"text": "cancel my subscription", "label": "cancel"},
+        {"text": "cancel my subscriptions", "label": "cancel"},
+        {"text": "fly to Berlin tomorrow morning please", "label": "travel"},
+        {"text": "fly to Munich tomorrow morning please", "label": "travel"},
+        *rows[:2],
+    ]
+    path = str(write_jsonl(tmp_path / "train.jsonl", rows))
+    local = dataqa.scan(path, select=CHECKED).to_dict()
+    remote = dataqa.scan(path, select=CHECKED, engine="ray", ray_driver_rows=10).to_dict()
+    assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
+    near = [f for f in remote["findings"] if f["check_id"] == "DUP003"]
+    assert [f["locations"][0]["line"] for f in near] == [1, 6, 29], near
+    named = {loc["line"] for f in near for loc in f["locations"]}
+    assert not named & {28, 31, 32}, "another label, another city"

@@ -10,7 +10,7 @@ from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, register
 from dataqa.text import similarity
-from dataqa.text.near_blocks import NearPairs
+from dataqa.text.near_held import NearPairs
 from dataqa.text.similarity import word_diff
 
 

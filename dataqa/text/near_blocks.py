@@ -21,28 +21,25 @@ candidates verified on their texts (`near_duplicates.verify`). Each has a form o
 4. `texts_of` and `verify_part`: a part of the candidates is verified on the texts its pairs name,
    fetched from the blocks that hold them (`near_duplicates.verify`, the local engine's code).
 
-Only "text" of a split that is not classification (whose whole examples are compared on their
-inputs, `_labelled_pairs`) goes this way; a verified pair of two examples without an answer is
-decided by the near pairs of their prompts (`_inputs_apart`), which these steps do not make: such
-pairs are counted (`UNDECIDED`), for the engine to say the result is not the local one.
+A classification split's inputs take the same steps ("prompt"), their classes found by a shuffle
+of their own (`class_keys`, `class_part`), and the examples whose inputs pair are gathered from the
+blocks (`examples_step`). `dataqa.text.near_held` puts the steps in order on a `Runner`. A verified
+pair of two examples without an answer is decided by the near pairs of their prompts
+(`_inputs_apart`), which these steps do not make: such pairs are counted (`UNDECIDED`).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import numpy as np
 import polars as pl
 
 from dataqa.engine.context import Context
-from dataqa.engine.registry import HeldForm, Runner
-from dataqa.ingest.layouts import CLASSIFICATION, TEXT
-from dataqa.text import copies, templates
 from dataqa.text.candidates import BUCKET_CAP, bucket_pairs, row_bits, unique_ints
 from dataqa.text.minhash import _sketch_chunk, band_keys
-from dataqa.text.near_duplicates import _empty_pairs, pairs_key, verify
-from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct
+from dataqa.text.near_duplicates import verify
+from dataqa.text.normalise import CHUNK_DOCS, Distinct, content_hash, distinct, hashes
 from dataqa.text.short_edits import _chunk_keys
 from dataqa.text.templates import sample_at
 
@@ -58,9 +55,6 @@ TEXTS_SCHEMA = {
     "response": pl.String,
     "text": pl.String,
 }
-PART_ROWS = 200_000
-"""Rows of a held split per part of its key and pair shuffles (a part's task holds its keys, 32
-band keys of 17 bytes a distinct text, and then its candidates' texts)."""
 UNDECIDED = "undecided"
 """`verify_part`'s metric: verified pairs of two examples without an answer (see the module doc)."""
 
@@ -268,130 +262,53 @@ def texts_step(ctx: Context, split: str, column: str, needs: list[np.ndarray]) -
     return [found.filter(lines.is_in(pl.Series(need, dtype=pl.Int64).implode())) for need in needs]
 
 
-class Held:
-    """`near_pairs` of "text" inside one split held in blocks (module doc), step by step on a
-    `Runner`: `sample` first (what the driver's template shingles and bound words read), then
-    `pairs` with them."""
+CLASS_SCHEMA = {"key": pl.UInt64, "line": pl.Int64}
+CLASSES_SCHEMA = {"line": pl.Int64, "rep": pl.Int64}
 
-    def __init__(self, runner: Runner, split: str, later: Callable[[], np.ndarray], parts: int) -> None:
-        self.runner, self.split, self.parts = runner, split, max(parts, 1)
-        self._later = later
-        self.column = "text"
-        self.totals = (0, 0)
-        self.offsets: list[tuple[int, int]] = []
-        self.undecided = 0
-        self.texts = pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
-        """`line`, `text` of the lines of the verified pairs (`pairs`)."""
-        self._sample: tuple[pl.Series, int] | None = None
 
-    @functools.cached_property
-    def later(self) -> list[np.ndarray]:
-        """Per block, the lines whose normalised text an earlier line has (every block is given all
-        of them: a block keeps its own)."""
-        lines = self._later()
-        return [lines] * len(self.runner)
+def class_keys(ctx: Context, split: str, column: str, parts: int) -> list[pl.DataFrame]:
+    """`key` (the normalised `column` text's content hash) and `line` of the block's rows with a
+    non-empty normalised text, cut into `parts` by key: the map side of a shuffle that finds each
+    row's class across blocks (`class_part`), as `dataqa.text.copies` does for "text"."""
+    d = distinct(ctx, split, column)
+    keys = pl.DataFrame(
+        {"rep": d.lines, "key": content_hash(d.texts)}, schema={"rep": pl.Int64, "key": pl.UInt64}
+    )
+    frame = d.members.join(keys, on="rep").select("key", "line").cast(CLASS_SCHEMA)  # type: ignore[arg-type]
+    at = frame["key"] % parts
+    return [frame.filter(at == part) for part in range(parts)]
 
-    def sample(self) -> tuple[pl.Series, int]:
-        """The split's sample of distinct texts and their number, as `templates.sampled` makes it."""
-        if self._sample is None:
-            self._sample = self._sampled()
-        return self._sample
 
-    def _sampled(self) -> tuple[pl.Series, int]:
-        run, column = self.runner, self.column
-        counts = run.get([h[0] for h in run.blocks(sizes, [(column, later) for later in self.later])])
-        self.offsets, self.totals = offsets(counts)
-        n = self.totals[0]
-        firsts = [offset for offset, _ in self.offsets]
-        args = [(column, later, first, n) for later, first in zip(self.later, firsts, strict=True)]
-        texts = run.get([h[0] for h in run.blocks(sample_part, args)])
-        return pl.concat([pl.Series(dtype=pl.String), *texts]), n
+def class_part(*frames: pl.DataFrame) -> pl.DataFrame:
+    """`line`, `rep` (the first line of its class) of the rows of a part of `class_keys` whose
+    normalised text another row has."""
+    rows = pl.concat([pl.DataFrame(schema=CLASS_SCHEMA), *frames])
+    shared = rows.filter(pl.len().over("key") > 1)
+    return shared.select("line", pl.col("line").min().over("key").alias("rep")).cast(CLASSES_SCHEMA)  # type: ignore[arg-type]
 
-    def pairs(
-        self,
-        common: np.ndarray,
-        terms: dict[str, tuple[str | None, str | None]] | None,
-        threshold: float,
-        shingle: int,
-        whole: bool,
-    ) -> pl.DataFrame:
-        """The verified near pairs (`near_pairs` inside the split; `sample` has run): keys per block,
-        candidates per key part, cut again by pair, texts fetched per pair part from the blocks,
-        verified per pair part."""
-        run, column, parts = self.runner, self.column, self.parts
-        args = [(column, later, self.totals, common, shingle, parts) for later in self.later]
-        keyed = run.blocks(keys, args, returns=parts)
-        cut = [
-            run.task(part_step, parts, *[handles[p] for handles in keyed], returns=parts)
-            for p in range(parts)
-        ]
-        steps = [run.task(pairs_step, *[handles[p] for handles in cut], returns=2) for p in range(parts)]
-        needs = run.get([step[1] for step in steps])
-        texts = run.blocks(texts_step, [(column, needs)] * len(self.later), returns=parts)
-        verified = [
-            run.task(
-                verify_part,
-                steps[p][0],
-                column,
-                threshold,
-                shingle,
-                common,
-                terms,
-                whole,
-                *[handles[p] for handles in texts],
-            )[0]
-            for p in range(parts)
-        ]
-        found = run.get(verified)
-        self.undecided = sum(n for _, n, _ in found)
-        self.texts = pl.concat([t for _, _, t in found]).unique("line").sort("line")
-        return pl.concat([_empty_pairs(), *[pairs for pairs, _, _ in found]]).sort(
-            ["left_line", "right_line"]
+
+def examples_step(
+    ctx: Context, split: str, later: np.ndarray, classes: pl.DataFrame, wanted: np.ndarray
+) -> pl.DataFrame:
+    """The block's rows of `near_duplicates._examples` (a distinct whole example's `line`, its
+    input's representative `rep`, its label's `response_norm`) whose input's representative is
+    `wanted`: `later`, the lines an earlier row copies ("text"); `classes`, `class_part`'s of the
+    inputs (a row in none is its own input's first line)."""
+    inputs = distinct(ctx, split, "prompt").members.select("line")
+    inputs = inputs.join(classes, on="line", how="left").select(
+        "line", pl.coalesce("rep", "line").alias("rep")
+    )
+    frame = (
+        pl.DataFrame({"line": reps(ctx, split, "text", later).lines}, schema={"line": pl.Int64})
+        .join(inputs, on="line", how="left", maintain_order="left")
+        .join(
+            hashes(ctx, split).select("line", "response_norm"), on="line", how="left", maintain_order="left"
         )
+    )
+    return frame.filter(pl.col("rep").is_in(pl.Series(wanted, dtype=pl.Int64).implode()))
 
 
-class NearPairs(HeldForm):
-    """DUP003's form on a split held in blocks (`Check.held_form`): the split's sample of distinct
-    texts (so the driver makes the template shingles and bound words from it), its verified near
-    pairs of "text" at `threshold` and `shingle`, and the texts of their lines, made by `Held`'s
-    steps and supplied under the keys the local engine computes them under. Not for a
-    classification split (its whole examples are compared on their inputs)."""
-
-    grouping = copies.GROUPING
-
-    def __init__(self, threshold: float, shingle: int) -> None:
-        self.threshold, self.shingle = float(threshold), shingle
-
-    def applies(self, ctx: Context, split: str) -> bool:
-        return ctx.splits[split].kind != CLASSIFICATION
-
-    def key(self, split: str) -> tuple:
-        return pairs_key(split, split, "text", self.threshold, self.shingle)
-
-    def supplied(self, ctx: Context, split: str) -> bool:
-        return ctx.supplied(self.key(split))
-
-    def supply(self, ctx: Context, split: str, runner: Runner) -> None:
-        if ctx.supplied(self.key(split)):  # one check's form per split: the first
-            return
-        parts = max(1, -(-ctx.splits[split].rows // PART_ROWS))
-        held = Held(runner, split, lambda: copies.later(ctx, split), parts)
-
-        def pairs() -> pl.DataFrame:
-            common = templates.templates(ctx, "text", self.shingle)
-            terms = templates.bound_words(ctx, "text")
-            whole = ctx.splits[split].kind != TEXT
-            found = held.pairs(common, terms, self.threshold, self.shingle, whole)
-            if held.undecided:
-                raise ValueError(
-                    f"{held.undecided} near pairs of {split} are examples without an answer, compared on "
-                    "their inputs' near pairs, which are not made on the Ray workers yet"
-                )
-            return found
-
-        ctx.supply((*templates.SAMPLE, split, "text"), held.sample)
-        ctx.supply(self.key(split), pairs)
-        ctx.supply(
-            (*copies.NEAR_TEXTS, split),
-            lambda: (ctx.shared(self.key(split), pairs), held.texts)[1],
-        )
+def texts_at(ctx: Context, split: str, lines: np.ndarray) -> pl.DataFrame:
+    """`line`, `text` of the block's valid rows among `lines` (what a finding quotes)."""
+    wanted = pl.Series(lines, dtype=pl.Int64).implode()
+    return ctx.valid_rows(split).filter(pl.col("line").is_in(wanted)).select("line", "text")

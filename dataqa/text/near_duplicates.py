@@ -305,6 +305,13 @@ def _labelled_pairs(ctx: Context, left: str, right: str, threshold: float, shing
     found = near_pairs(ctx, left, right, "prompt", threshold, shingle=shingle)
     lx = _examples(ctx, left)
     rx = lx if left == right else _examples(ctx, right)
+    return labelled_join(found, lx, rx, left == right)
+
+
+def labelled_join(found: pl.DataFrame, lx: pl.DataFrame, rx: pl.DataFrame, same: bool) -> pl.DataFrame:
+    """`_labelled_pairs` from the inputs' near pairs `found` and each side's examples (`_examples`,
+    or those of them whose input is in a pair: an engine holding a split elsewhere gathers them
+    there, `dataqa.text.near_held`); `same`: inside one split."""
     pairs = found.join(
         lx.select(pl.col("line").alias("a"), pl.col("rep").alias("left_line"), "response_norm"),
         on="left_line",
@@ -313,7 +320,7 @@ def _labelled_pairs(ctx: Context, left: str, right: str, threshold: float, shing
         on=["right_line", "response_norm"],
     )
     first, second = pl.col("a"), pl.col("b")
-    if left == right:  # an example's line may come before its input's representative's
+    if same:  # an example's line may come before its input's representative's
         first, second = pl.min_horizontal("a", "b"), pl.max_horizontal("a", "b")
     return pairs.select(first.alias("left_line"), second.alias("right_line"), "similarity").sort(
         ["left_line", "right_line"]

@@ -1,0 +1,205 @@
+"""DUP003's near pairs made on a split held in blocks on the Ray workers (`NearPairs`, its
+`HeldForm`): the steps of `dataqa.text.near_blocks` put in order on a `Runner`, and what they make
+supplied to the scan under the keys the local engine computes it under.
+
+A split of whole examples with an answer (chat, instructions, preference pairs, plain text) has its
+near pairs of "text" made directly (`Held`), its distinct texts told by the copies' shuffle. A
+classification split's examples are compared on their inputs under one label (`_labelled_pairs`):
+its inputs' classes come from a shuffle of their own (`near_blocks.class_keys`), their near pairs
+are made as a split's texts are (`Held` of "prompt"), and the examples whose inputs they pair are
+gathered from the blocks (`near_blocks.examples_step`) and joined as locally (`labelled_join`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import numpy as np
+import polars as pl
+
+from dataqa.engine.context import Context
+from dataqa.engine.registry import HeldForm, Runner
+from dataqa.ingest.layouts import CLASSIFICATION, TEXT
+from dataqa.text import copies, near_blocks, templates
+from dataqa.text.candidates import unique_ints
+from dataqa.text.near_duplicates import _empty_pairs, labelled_join, pairs_key
+
+PART_ROWS = 200_000
+"""Rows of a held split per part of its shuffles (a part's task holds its keys, 32 band keys of 17
+bytes a distinct text, and then its candidates' texts)."""
+
+
+class Held:
+    """`near_pairs` of `column` inside one split held in blocks (`near_blocks`), step by step on a
+    `Runner`: `sample` first (what the driver's template shingles and bound words read), then
+    `pairs` with them. `later()`: the lines whose normalised text an earlier line has."""
+
+    def __init__(
+        self, runner: Runner, split: str, later: Callable[[], np.ndarray], parts: int, column: str = "text"
+    ) -> None:
+        self.runner, self.split, self.parts = runner, split, max(parts, 1)
+        self._later = later
+        self.column = column
+        self.totals = (0, 0)
+        self.offsets: list[tuple[int, int]] = []
+        self.undecided = 0
+        self.texts = pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
+        """`line`, `text` of the lines of the verified pairs (`pairs`)."""
+        self._sample: tuple[pl.Series, int] | None = None
+
+    @functools.cached_property
+    def later(self) -> list[np.ndarray]:
+        """Per block, the lines whose normalised text an earlier line has (every block is given all
+        of them: a block keeps its own)."""
+        lines = self._later()
+        return [lines] * len(self.runner)
+
+    def sample(self) -> tuple[pl.Series, int]:
+        """The split's sample of distinct texts and their number, as `templates.sampled` makes it."""
+        if self._sample is None:
+            self._sample = self._sampled()
+        return self._sample
+
+    def _sampled(self) -> tuple[pl.Series, int]:
+        run, column = self.runner, self.column
+        sized = run.blocks(near_blocks.sizes, [(column, later) for later in self.later])
+        self.offsets, self.totals = near_blocks.offsets(run.get([h[0] for h in sized]))
+        n = self.totals[0]
+        firsts = [offset for offset, _ in self.offsets]
+        args = [(column, later, first, n) for later, first in zip(self.later, firsts, strict=True)]
+        texts = run.get([h[0] for h in run.blocks(near_blocks.sample_part, args)])
+        return pl.concat([pl.Series(dtype=pl.String), *texts]), n
+
+    def pairs(
+        self,
+        common: np.ndarray,
+        terms: dict[str, tuple[str | None, str | None]] | None,
+        threshold: float,
+        shingle: int,
+        whole: bool,
+    ) -> pl.DataFrame:
+        """The verified near pairs (`near_pairs` inside the split; `sample` has run): keys per block,
+        candidates per key part, cut again by pair, texts fetched per pair part from the blocks,
+        verified per pair part."""
+        run, column, parts = self.runner, self.column, self.parts
+        args = [(column, later, self.totals, common, shingle, parts) for later in self.later]
+        keyed = run.blocks(near_blocks.keys, args, returns=parts)
+        cut = [
+            run.task(near_blocks.part_step, parts, *[handles[p] for handles in keyed], returns=parts)
+            for p in range(parts)
+        ]
+        steps = [
+            run.task(near_blocks.pairs_step, *[handles[p] for handles in cut], returns=2)
+            for p in range(parts)
+        ]
+        needs = run.get([step[1] for step in steps])
+        texts = run.blocks(near_blocks.texts_step, [(column, needs)] * len(self.later), returns=parts)
+        verified = [
+            run.task(
+                near_blocks.verify_part,
+                steps[p][0],
+                column,
+                threshold,
+                shingle,
+                common,
+                terms,
+                whole,
+                *[handles[p] for handles in texts],
+            )[0]
+            for p in range(parts)
+        ]
+        found = run.get(verified)
+        self.undecided = sum(n for _, n, _ in found)
+        self.texts = pl.concat([t for _, _, t in found]).unique("line").sort("line")
+        return pl.concat([_empty_pairs(), *[pairs for pairs, _, _ in found]]).sort(
+            ["left_line", "right_line"]
+        )
+
+
+def _lines(pairs: pl.DataFrame) -> np.ndarray:
+    """The lines verified pairs name, sorted."""
+    return unique_ints(np.concatenate([pairs["left_line"].to_numpy(), pairs["right_line"].to_numpy()]))
+
+
+def _classes(runner: Runner, column: str, parts: int) -> pl.DataFrame:
+    """`line`, `rep` of the held split's rows whose normalised `column` text another row has
+    (`near_blocks.class_keys`, shuffled on the key, `class_part` per part)."""
+    keyed = runner.blocks(near_blocks.class_keys, [(column, parts)] * len(runner), returns=parts)
+    found = [runner.task(near_blocks.class_part, *[h[p] for h in keyed])[0] for p in range(parts)]
+    frames = runner.get(found)
+    return pl.concat([pl.DataFrame(schema=near_blocks.CLASSES_SCHEMA), *frames]).sort("line")
+
+
+class NearPairs(HeldForm):
+    """DUP003's form on a split held in blocks (`Check.held_form`, module doc): the split's sample
+    of distinct texts (so the driver makes the template shingles and bound words from it), its
+    verified near pairs of "text" at `threshold` and `shingle`, and the texts of their lines."""
+
+    grouping = copies.GROUPING
+
+    def __init__(self, threshold: float, shingle: int) -> None:
+        self.threshold, self.shingle = float(threshold), shingle
+
+    def applies(self, ctx: Context, split: str) -> bool:
+        return True
+
+    def key(self, split: str, column: str = "text") -> tuple:
+        return pairs_key(split, split, column, self.threshold, self.shingle)
+
+    def supplied(self, ctx: Context, split: str) -> bool:
+        return ctx.supplied(self.key(split))
+
+    def _made(self, ctx: Context, held: Held, column: str, whole: bool) -> Callable[[], pl.DataFrame]:
+        """The factory of `held`'s near pairs of `column`, with the scan's template shingles and
+        bound words (their samples supplied first)."""
+
+        def pairs() -> pl.DataFrame:
+            common = templates.templates(ctx, column, self.shingle)
+            terms = templates.bound_words(ctx, column)
+            found = held.pairs(common, terms, self.threshold, self.shingle, whole)
+            if held.undecided:
+                raise ValueError(
+                    f"{held.undecided} near pairs of {held.split} are examples without an answer, compared "
+                    "on their inputs' near pairs, which are not made on the Ray workers yet"
+                )
+            return found
+
+        ctx.supply((*templates.SAMPLE, held.split, column), held.sample)
+        return pairs
+
+    def supply(self, ctx: Context, split: str, runner: Runner) -> None:
+        if ctx.supplied(self.key(split)):  # one check's form per split: the first
+            return
+        parts = max(1, -(-ctx.splits[split].rows // PART_ROWS))
+        text = Held(runner, split, lambda: copies.later(ctx, split), parts)
+        if ctx.splits[split].kind != CLASSIFICATION:
+            made = self._made(ctx, text, "text", ctx.splits[split].kind != TEXT)
+            ctx.supply(self.key(split), made)
+            ctx.supply(
+                (*copies.NEAR_TEXTS, split), lambda: (ctx.shared(self.key(split), made), text.texts)[1]
+            )
+            return
+        classes = functools.cache(lambda: _classes(runner, "prompt", parts))
+
+        def later() -> np.ndarray:
+            frame = classes()
+            return frame.filter(pl.col("line") != pl.col("rep"))["line"].to_numpy()
+
+        inputs = Held(runner, split, later, parts, column="prompt")
+        ctx.supply(self.key(split, "prompt"), self._made(ctx, inputs, "prompt", False))
+
+        def examples() -> pl.DataFrame:
+            found = ctx.shared(self.key(split, "prompt"), _empty_pairs)
+            args = [(text.later[0], classes(), _lines(found))] * len(runner)
+            parts_of = runner.get([h[0] for h in runner.blocks(near_blocks.examples_step, args)])
+            ex = pl.concat(parts_of).sort("line")
+            return labelled_join(found, ex, ex, same=True)
+
+        def texts() -> pl.DataFrame:
+            lines = _lines(ctx.shared(self.key(split), examples))
+            got = runner.get([h[0] for h in runner.blocks(near_blocks.texts_at, [(lines,)] * len(runner))])
+            return pl.concat([pl.DataFrame(schema={"line": pl.Int64, "text": pl.String}), *got]).sort("line")
+
+        ctx.supply(self.key(split), examples)
+        ctx.supply((*copies.NEAR_TEXTS, split), texts)
