@@ -12,8 +12,8 @@ With `--driver-rows N` a split of more rows stays on the workers (`ray-driver-ro
 engines run only the checks of `--scopes` (default: group and summary, the ones that run on such a
 split besides the record checks) and the checks whose reads are made there (`held_form`: DUP003):
 their results, findings, usable counts, the verdict's conditions and the verdict must be the same
-(a check whose reads are made there but not for the set's layout, DUP003 on a classification split,
-is then left out by both; `made there` counts the findings of those that ran). Chat replies are
+(a check whose reads are made there but not for the set's layout, skipped there as a whole-split
+check, is then left out by both; `made there` counts the findings of those that ran). Chat replies are
 then not looked at for a closed set of labels by either engine (a held split's are not), and a
 skipped check's reason is left out of the comparison.
 """
@@ -102,8 +102,8 @@ def main() -> None:
                 train, **paths, **options, **extra, engine="ray", ray_block_rows=args.block_rows
             ).to_dict()
             ended = time.perf_counter()
-            # A check whose reads are made on the workers but not for this set's layout (DUP003 on a
-            # classification split) is skipped there as a whole-split check: both leave it out.
+            # A check whose reads are made on the workers but not for this set's layout is skipped
+            # there as a whole-split check: both leave it out.
             unmade = [c["id"] for c in remote_dict["checks"] if c["id"] in formed and held_back_reason(c)]
             if held and unmade:
                 options["select"] = [cid for cid in options["select"] if cid not in unmade]

@@ -158,8 +158,8 @@ def _call(fn: Callable[..., Any], returns: int | None, *args: Any) -> Any:
 
 
 def _large(value: Any) -> bool:
-    """An argument worth putting in the object store once: an array or a list of them."""
-    return isinstance(value, list | np.ndarray)
+    """An argument worth putting in the object store once: an array, a frame, a list of them."""
+    return isinstance(value, list | np.ndarray | pl.DataFrame)
 
 
 class Blocks:
