@@ -163,7 +163,7 @@ class TestCoverage(Check):
     id = "COV005"
     shares = frozenset(
         {"distinct", "lsa", "nearest_train", "template_vocabulary", "text_space", "train_spread"}
-        | {"train_words"}
+        | {"templates", "train_words"}  # the template shingles' sample (`templates.sampled`)
     )
     name = "test-coverage"
     family = "coverage"
