@@ -177,13 +177,20 @@ def intents() -> list[dict]:
     ]
 
 
-@pytest.mark.parametrize("shape", ["chat", "classification"])
-def test_the_form_supplies_the_local_near_pairs_and_groups(tmp_path: Path, shape: str) -> None:
+def plain_texts() -> list[dict]:
+    """The chat set's user turns as plain text records (continued pre-training: no answer part)."""
+    return [{"text": _user(record)["content"]} for record in planted()]
+
+
+@pytest.mark.parametrize(
+    ("shape", "records"), [("chat", planted), ("classification", intents), ("text", plain_texts)]
+)
+def test_the_form_supplies_the_local_near_pairs_and_groups(tmp_path: Path, shape: str, records: Any) -> None:
     """`NearPairs.supply` on a context of shells (the driver's), the steps run on the blocks: the
     near pairs of "text" (and, for labelled examples, of their inputs), DUP003's groups and the texts
     of their rows are the local ones."""
-    ctx = _context(tmp_path, planted() if shape == "chat" else intents())
-    assert ctx.splits["train"].kind == ("classification" if shape == "classification" else "chat")
+    ctx = _context(tmp_path, records())
+    assert ctx.splits["train"].kind == shape
     local = near_pairs(ctx, "train", "train", "text")
     groups = near_duplicates.near_text_groups(ctx, "train")
     assert len(groups) >= 3
