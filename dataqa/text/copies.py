@@ -31,6 +31,7 @@ NEAR_TEXTS = ("near_texts",)
 near pairs, for a split whose rows are elsewhere (`dataqa.text.near_blocks`)."""
 SCHEMA = {"split": pl.String, "line": pl.Int64, "exact": pl.UInt64, "norm": pl.UInt64}
 TEXTS_SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
+NEAR_SCHEMA = {"line": pl.Int64, "text": pl.String}
 
 
 def keyed(ctx: Context, split: str) -> pl.DataFrame:
@@ -99,15 +100,15 @@ def quoted(frame: pl.DataFrame) -> pl.DataFrame:
 
 def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> dict[int, str]:
     """The raw `column` text of the given lines of a split (evidence excerpts): from its rows, or,
-    for a split whose rows are elsewhere, from what its engine supplied (`COPY_TEXTS`, texts only)."""
+    for a split whose rows are elsewhere, from what its engine supplied (`COPY_TEXTS`, and for the
+    rows of near pairs `NEAR_TEXTS`; texts only)."""
     if ctx.splits[split].elsewhere is not None and column == "text":
         given = ctx.shared(COPY_TEXTS, lambda: pl.DataFrame(schema=TEXTS_SCHEMA))
-        near = ctx.shared(
-            (*NEAR_TEXTS, split), lambda: pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
-        )
-        frame = pl.concat([given.filter(pl.col("split") == split).select("line", "text"), near]).filter(
-            pl.col("line").is_in(lines)
-        )
+        frame = given.filter((pl.col("split") == split) & pl.col("line").is_in(lines)).select("line", "text")
+        missing = sorted(set(lines) - set(frame["line"].to_list()))
+        if missing:  # a near pair's row (asked only then: the copies' checks never wait for them)
+            near = ctx.shared((*NEAR_TEXTS, split), lambda: pl.DataFrame(schema=NEAR_SCHEMA))
+            frame = pl.concat([frame, near.filter(pl.col("line").is_in(missing))])
     else:
         frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", column)
     return {line: text or "" for line, text in frame.iter_rows()}

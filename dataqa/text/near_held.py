@@ -44,7 +44,7 @@ class Held:
         self.totals = (0, 0)
         self.offsets: list[tuple[int, int]] = []
         self.undecided = 0
-        self.texts = pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
+        self.texts = pl.DataFrame(schema=copies.NEAR_SCHEMA)
         """`line`, `text` of the lines of the verified pairs (`pairs`)."""
         self._sample: tuple[pl.Series, int] | None = None
 
@@ -199,7 +199,7 @@ class NearPairs(HeldForm):
         def texts() -> pl.DataFrame:
             lines = _lines(ctx.shared(self.key(split), examples))
             got = runner.get([h[0] for h in runner.blocks(near_blocks.texts_at, [(lines,)] * len(runner))])
-            return pl.concat([pl.DataFrame(schema={"line": pl.Int64, "text": pl.String}), *got]).sort("line")
+            return pl.concat([pl.DataFrame(schema=copies.NEAR_SCHEMA), *got]).sort("line")
 
         ctx.supply(self.key(split), examples)
         ctx.supply((*copies.NEAR_TEXTS, split), texts)
