@@ -625,6 +625,41 @@ def test_a_txt_whose_lines_hold_the_same_tabs_is_a_table(tmp_path: Path) -> None
     assert scan(prose, select=["FMT"]).splits[0].input["kind"] == "text"
 
 
+def test_a_tsv_whose_quotes_are_text_is_split_at_tabs(tmp_path: Path) -> None:
+    """TSV has no quoting: MRPC and GLUE write a sentence that starts with a quote as it is, and read
+    as CSV it swallowed the tab and line after it (110 of MRPC's 4,080 pairs lost or merged). A TSV
+    that does quote as CSV (a tab and a line break inside quotes, as csv.writer writes) is read so."""
+    path = tmp_path / "msr_paraphrase_train.txt"
+    path.write_text(
+        "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+        '1\t11\t12\t"We are pleased," the chairman said on Monday.\tThe chairman said he was pleased.\n'
+        "0\t21\t22\tShares fell 3 percent in early trading.\tShares rose 2 percent by noon.\n"
+        '1\t31\t32\tThe plan was approved by the board.\t"It was approved," a spokesman said.\n'
+        "1\t41\t42\tThe court ruled against the company.\tThe company lost in court.\n"
+    )
+    report = scan(path, select=["FMT"])
+    split = report.splits[0]
+    assert report.findings == [] and split.rows == 4 and split.format == "mrpc"
+    assert load_split("train", str(path)).frame["text"].to_list()[0].startswith('"We are pleased,"')
+
+    control = tmp_path / "ok" / "train.tsv"
+    control.parent.mkdir()
+    control.write_text(
+        "text\tlabel\n"
+        '"a note with a\ttab and a line\nbreak, quoted as CSV quotes"\tbilling\n'
+        '"a ""quoted"" word"\tshipping\n'
+        "where is my parcel\tshipping\n"
+    )
+    clean = scan(control, label_field="label")
+    assert clean.findings == [] and clean.splits[0].rows == 3
+    assert load_split("train", str(control)).frame["text"].to_list()[1].startswith('a "quoted" word\n')
+
+    broken = tmp_path / "bad" / "train.tsv"
+    broken.parent.mkdir()
+    broken.write_text("text\tlabel\nrefund my order\tbilling\na row with\ta tab too many\tbilling\n")
+    assert where(scan(broken, label_field="label"), "FMT001") == [[("train.tsv", "line", 3)]]
+
+
 def test_fasttext_lines_are_labelled_examples_whatever_the_file_is_called(tmp_path: Path) -> None:
     """fastText's supervised files (`__label__X text`, often named `train.ft` or `data.train`) are
     classification data; several labels on one line are one class; a line without one is text."""

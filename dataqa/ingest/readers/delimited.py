@@ -10,7 +10,8 @@ row: a row with more or fewer fields than the header, a quoted field that runs o
 unclosed quote), bytes that are not UTF-8. Every such row becomes an issue at the physical line
 where it starts and is left out; the rows around it are read. A file saved as Windows-1252 (a
 spreadsheet's CSV export) is read as such, and said once. Values are strings, as in the file; an
-empty cell is an empty string.
+empty cell is an empty string. A TSV whose quotes are text (GLUE's files) is split at tabs alone
+(`quoting_of`).
 """
 
 from __future__ import annotations
@@ -219,11 +220,46 @@ def delimiter_of(path: Path, default: str) -> str:
     return default
 
 
-def _has_header(path: Path, delimiter: str) -> bool:
+def _bad_rows(path: Path, delimiter: str, quoting: int) -> tuple[int, bool]:
+    """How many rows of the table, read with `quoting`, cannot be read, are not as wide as its first
+    row or span `LONG_RECORD_LINES` lines or more; and whether a field starts with a quote (else both
+    readings agree). Quoting is strict: text after a closing quote (`"Yes," he said`) is an error."""
+    reader = csv.reader(_lines(path, {}, []), delimiter=delimiter, quoting=quoting, strict=True)
+    width, bad, quoted, end = 0, 0, False, 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return bad, quoted
+        except csv.Error:
+            bad, end = bad + 1, reader.line_num
+            continue
+        start, end = end + 1, reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        width = width or len(row)
+        bad += len(row) != width or end - start >= LONG_RECORD_LINES
+        quoted = quoted or any(cell.startswith('"') for cell in row)
+
+
+def quoting_of(path: Path, delimiter: str) -> int:
+    """How the table at `path` quotes: as CSV does (`csv.QUOTE_MINIMAL`), unless it is a TSV that
+    split at tabs alone has fewer damaged rows than read as CSV. TSV has no quoting of its own and
+    published TSVs (GLUE's MRPC, SST-2, MultiNLI) write quotes as text: a sentence that starts with
+    `"` read as CSV swallows the tabs and lines after it, and rows are lost or merged."""
+    if delimiter != "\t":
+        return csv.QUOTE_MINIMAL
+    plain, quoted = _bad_rows(path, delimiter, csv.QUOTE_NONE)
+    if not quoted or _bad_rows(path, delimiter, csv.QUOTE_MINIMAL)[0] <= plain:
+        return csv.QUOTE_MINIMAL
+    return csv.QUOTE_NONE
+
+
+def _has_header(path: Path, delimiter: str, quoting: int = csv.QUOTE_MINIMAL) -> bool:
     """Whether the table's first non-blank row is its header (`first_row_is_data` on the rows after it)."""
     rows: list[list[str]] = []
     try:
-        for row in csv.reader(_lines(path, {}, []), delimiter=delimiter):
+        for row in csv.reader(_lines(path, {}, []), delimiter=delimiter, quoting=quoting):
             if row and not (len(row) == 1 and not row[0].strip()):
                 rows.append(row)
             if len(rows) > LOOKAHEAD_ROWS:
@@ -239,10 +275,11 @@ def read_table(path: Path, delimiter: str, issues: list[LoadIssue]) -> Iterator[
     rows become issues (see the module docstring)."""
     if csv.field_size_limit() < MAX_LINE_BYTES:
         csv.field_size_limit(min(MAX_LINE_BYTES, sys.maxsize))
-    headed = _has_header(path, delimiter)
+    quoting = quoting_of(path, delimiter)
+    headed = _has_header(path, delimiter, quoting)
     bad: dict[int, str] = {}
     legacy: list[tuple[int, int]] = []
-    reader = csv.reader(_lines(path, bad, issues, legacy), delimiter=delimiter)
+    reader = csv.reader(_lines(path, bad, issues, legacy), delimiter=delimiter, quoting=quoting)
     header: list[str] | None = None
     widths = "header" if headed else "first row"
     rows = 0
