@@ -80,6 +80,12 @@ def test_no_split_and_unknown_parts() -> None:
         "classes",
         "chosen answers",
     ]
+    # words that are their own plural stay as they are: "2 examples with datas equal" read wrong
+    assert [plural_of(w) for w in ("data", "prompt metadata", "Feedback")] == [
+        "data",
+        "prompt metadata",
+        "Feedback",
+    ]
 
 
 def test_alpaca_findings_say_instruction_and_output_not_prompt_and_target(tmp_path: Path) -> None:

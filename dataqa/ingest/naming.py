@@ -96,11 +96,20 @@ def role_name(split: Split | None, role: str) -> str:
     return field_name(split, part) if part is not None and split is not None else role
 
 
+NO_PLURAL = frozenset(
+    {"data", "metadata", "information", "info", "feedback", "media", "criteria", "evidence"}
+)
+"""Field names that are their own plural ("datas" is no word): UltraChat's eval set keeps its prompts
+under "data"."""
+
+
 def plural_of(name: str) -> str:
     """The plural of a field name or phrase: its last word made plural ("assistant replies",
     "outputs", "answers", "texts")."""
     head, _, last = name.rpartition(" ")
-    if last.endswith(("ss", "x", "ch", "sh")):
+    if last.lower() in NO_PLURAL:
+        pass
+    elif last.endswith(("ss", "x", "ch", "sh")):
         last += "es"
     elif last.endswith("s"):  # already plural ("messages", "labels")
         pass
