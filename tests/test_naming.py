@@ -98,3 +98,35 @@ def test_alpaca_findings_say_instruction_and_output_not_prompt_and_target(tmp_pa
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     report = dataqa.scan(str(path), select=["QUAL008"])
     assert [f.message for f in report.findings] == ["output copies the instruction: similarity 1.00"]
+
+
+def test_a_value_is_named_in_the_field_it_is_in(tmp_path: Path) -> None:
+    """The input appended to a prompt is its own field: an e-mail address or an HTML entity in
+    Alpaca's "input" or in MRPC's second sentence was said to be "in instruction" / "in #1 String"."""
+    rows = [
+        {
+            "instruction": "Write a thank-you note to this person.",
+            "input": "Jo Reyes, joreyes81@gmail.com",
+            "output": "Dear Jo, thank you.",
+        },
+        {
+            "instruction": "Write to maxine.hollis77@gmail.com about the delay.",
+            "input": "",
+            "output": "Dear Maxine, sorry.",
+        },
+    ] + [{"instruction": f"Add {i} and {i + 1}.", "input": "", "output": str(2 * i + 1)} for i in range(20)]
+    path = tmp_path / "train.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    messages = [f.message for f in dataqa.scan(str(path), select=["PII002"]).findings]
+    assert len(messages) == 2 and " in input: " in messages[0] and " in instruction: " in messages[1]
+
+    pairs = tmp_path / "msr_paraphrase_train.txt"
+    lines = ["Quality\t#1 ID\t#2 ID\t#1 String\t#2 String"] + [
+        f"{i % 2}\t{i}1\t{i}2\tThe index rose {i} points on the day .\tThe index gained {i} points ."
+        for i in range(20)
+    ]
+    lines[3] = "1\t31\t32\tThe firm&apos;s chief quit on Monday.\tThe chief of the firm quit."
+    lines[5] = "0\t51\t52\tThe board met on Tuesday.\tThe board&apos;s chair was away on Tuesday."
+    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    markup = [f.message for f in dataqa.scan(str(pairs), select=["QUAL005"]).findings]
+    assert [m.rsplit(" in ", 1)[-1] for m in markup] == ["#1 String", "#2 String"]

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.quality.common import messages
+from dataqa.checks.quality.common import field_at, messages
 from dataqa.engine.context import Context
-from dataqa.ingest.naming import role_name
 from dataqa.text.detectors import Detector
 from dataqa.text.redaction import ALL_DETECTORS, find_values, mask_spans, snippet
 
@@ -78,7 +77,7 @@ def scan_messages(
             why = judge(det, value, text, start, end) if judge is not None else ""
             shown = det.show(value)
             pos = masked.positions.get(start, 0)
-            where = role_name(split, role)  # the data's own field ("instruction", "output") or chat role
+            where = field_at(split, role, text, start)  # the data's own field ("input", "output"), or role
             evidence = snippet(masked.text, pos, pos + len(shown), 40)
             hits.append(Hit(line, where, det.kind, shown, evidence, why))
     return hits

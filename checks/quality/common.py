@@ -216,6 +216,18 @@ def appended_input(prompt: str) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
+def field_at(split: Split, role: str, text: str, at: int) -> str:
+    """The data's own name of the field that holds position `at` of a message: the input field
+    (Alpaca "input", MRPC's "#2 String") when `at` is in the input appended to the prompt, else the
+    role's field ("instruction", "#1 String", "output") or the role. A finding that says where a
+    value is names the field a person finds it in."""
+    field = context_field(split) if role == "user" else None
+    parts = appended_input(text) if field is not None else None
+    if parts is not None and at >= len(parts[0]) + 2:
+        return field or role
+    return role_name(split, role)
+
+
 def placeholder_input(text: str) -> str | None:
     """The normalised placeholder an input field holds instead of an input ("no input", "n/a", "-",
     "<noinput>", "null"...), or None when it is a real input (an empty one is just absent)."""
@@ -291,7 +303,6 @@ def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, 
 
     def build() -> list[tuple[int, str, str, str]]:
         msgs = messages(ctx, split)
-        has_input = context_field(split) is not None
         users = msgs.filter(
             (pl.col("role") == "user") & pl.col("content").str.contains(REFERENCE_PREFILTER)
         ).filter(pl.col("content").str.len_chars() < 2000)
@@ -318,10 +329,7 @@ def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, 
             if context >= CONTEXT_MIN_WORDS:
                 continue
             evidence = f"{snippet(content, ref.start(), ref.end(), 60)} → {snippet(reply, 0, 0, 50)}"
-            parts = appended_input(content) if has_input else None
-            in_input = parts is not None and ref.start() >= len(parts[0]) + 2
-            where = context_field(split) if in_input else None
-            out.append((line, kind, evidence, where or role_name(split, "user")))
+            out.append((line, kind, evidence, field_at(split, "user", content, ref.start())))
         return out
 
     return ctx.shared(("quality.reference_only", split.name), build)

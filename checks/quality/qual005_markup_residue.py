@@ -11,13 +11,12 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import messages, record_findings
+from dataqa.checks.quality.common import field_at, messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.dataset import Split
-from dataqa.ingest.naming import role_name
 from dataqa.text.markup import (
     compute_where,
     line_at,
@@ -114,7 +113,7 @@ class MarkupResidue(Summarised):
                 hits.append(
                     (
                         line,
-                        f'"{m.group()[:30]}" in {role_name(split, role)}',
+                        f'"{m.group()[:30]}" in {field_at(split, role, text, m.start())}',
                         snippet(text, m.start(), m.end(), 40),
                     )
                 )
