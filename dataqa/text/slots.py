@@ -69,9 +69,12 @@ FILLER = _words(
 """Words whose addition, removal or exchange for another filler word never decides what a text says."""
 NEGATIONS = _words(
     "not no never cannot cant dont doesnt didnt isnt arent wasnt werent wont wouldnt shouldnt couldnt "
-    "hasnt havent hadnt mustnt neednt aint nor none nothing neither nobody without"
+    "hasnt havent hadnt mustnt neednt aint nor none nothing neither nobody without "
+    "hardly barely scarcely seldom rarely unlike"
 )
-"""Negations (normalised, apostrophes dropped): adding or dropping one reverses a statement."""
+"""Negations (normalised, apostrophes dropped): adding or dropping one reverses a statement. The
+negating adverbs and "unlike" too: "(unlike) lots of hollywood fluff", "a story that (hardly) holds
+together" are opposite reviews (SST-2's phrases, both labels right)."""
 SMALL_GAP = 3
 """A negation decides, and filler is left out, only in a small gap (a word or three a side); in a
 longer one they are part of a passage that differs."""
