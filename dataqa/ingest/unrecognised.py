@@ -138,22 +138,34 @@ PROMPT_ONLY_BESIDE = frozenset(
     {
         "id", "prompt_id", "system", "images", "image", "source", "data_source", "ability", "task",
         "dataset", "meta", "metadata", "extra_info", "reward_model", "level", "type", "category",
+        "question_id", "reference",
     }
 )  # fmt: skip
 """Keys that go with a prompt in prompt-only data (TRL's prompt-only form; verl's data_source,
-ability, reward_model, extra_info): none of them is an answer to learn."""
+ability, reward_model, extra_info; MT-Bench's question_id and the reference answers a judge reads):
+none of them is an answer to learn."""
+
+PROMPT_KEYS = {"prompt": ("string", "array of object"), "turns": ("array of string",)}
+"""Fields that hold a prompt alone, with the JSON kinds they take: a text or a conversation
+("prompt"), or the user turns of a multi-turn question (MT-Bench's and Vicuna bench's "turns")."""
 
 
 def _prompt_only(survey: KeySurvey) -> str | None:
     """What records that hold a prompt and no answer are (TRL's prompt-only form, GRPO and online
-    DPO data), and what a fine-tuning file would need; None for others."""
+    DPO data, a benchmark's questions), and what a fine-tuning file would need; None for others."""
     keys = set(survey.common())
-    if "prompt" not in keys or not keys - {"prompt"} <= PROMPT_ONLY_BESIDE:
+    field = next((k for k, kinds in PROMPT_KEYS.items() if k in keys and survey.kind(k) in kinds), None)
+    if field is None or not keys - {field} <= PROMPT_ONLY_BESIDE:
         return None
-    if survey.kind("prompt") not in ("string", "array of object"):  # text, or a conversation
-        return None
-    beside = sorted(keys - {"prompt"})
+    beside = sorted(keys - {field})
     with_ = f" (beside it: {', '.join(beside[:6])})" if beside else ""
+    if field == "turns":
+        return (
+            f'the records are the user turns of questions alone ("turns"{with_}, no answer): a benchmark\'s '
+            "questions (MT-Bench's form), which a model answers and a judge scores; no record has a target "
+            'to check. For fine-tuning write each question with its answers as a conversation ({"messages": '
+            '[{"role": "user", ...}, {"role": "assistant", ...}, ...]})'
+        )
     return (
         f'the records are prompts alone ("prompt"{with_}, no answer): data for online training such as '
         "GRPO or online DPO, where the model writes the answers and a reward scores them; no record has "
