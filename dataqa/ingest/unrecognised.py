@@ -176,6 +176,23 @@ def _prompt_only(survey: KeySurvey) -> str | None:
     )
 
 
+def _model_answers(survey: KeySurvey) -> str | None:
+    """What records of a model's answers to a benchmark's questions are (FastChat's answer files:
+    `question_id`, `model_id`, `choices: [{"turns": [...]}]`), answers kept apart from the questions
+    they answer; None for others."""
+    keys = set(survey.common())
+    if not {"question_id", "choices"} <= keys or survey.kind("choices") != "array of object":
+        return None
+    if "turns" not in survey.nested.get("choices", {}):
+        return None
+    return (
+        'the records are a model\'s answers to a benchmark\'s questions ("question_id", "choices": '
+        '[{"turns": [...]}], FastChat\'s answer form), kept apart from the questions they answer: join '
+        'each with its question by question_id into a conversation ({"messages": [{"role": "user", ...}, '
+        '{"role": "assistant", ...}, ...]}) and scan that'
+    )
+
+
 def _nested_questions(survey: KeySurvey) -> str | None:
     """What records that are extractive-QA passages with their questions nested under them are (SQuAD's
     articles or paragraphs) when they were not opened into questions: a table's rows, or JSON Lines
@@ -209,7 +226,11 @@ def unrecognised_detail(
         None
         if fields
         else (
-            _eval_items(survey) or _message_rows(survey) or _prompt_only(survey) or _nested_questions(survey)
+            _eval_items(survey)
+            or _message_rows(survey)
+            or _prompt_only(survey)
+            or _model_answers(survey)
+            or _nested_questions(survey)
         )
     )
     if items is not None:
