@@ -86,6 +86,7 @@ def test_no_split_and_unknown_parts() -> None:
         "prompt metadata",
         "Feedback",
     ]
+    assert plural_of("hypothesis") == "hypotheses"
 
 
 def test_alpaca_findings_say_instruction_and_output_not_prompt_and_target(tmp_path: Path) -> None:
@@ -130,3 +131,26 @@ def test_a_value_is_named_in_the_field_it_is_in(tmp_path: Path) -> None:
     pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
     markup = [f.message for f in dataqa.scan(str(pairs), select=["QUAL005"]).findings]
     assert [m.rsplit(" in ", 1)[-1] for m in markup] == ["#1 String", "#2 String"]
+
+
+def test_a_pair_is_named_by_both_its_fields(tmp_path: Path) -> None:
+    """LBL001, LBL002 and DUP004 compare a record's whole input: where the layout appends a second
+    text (MRPC's "#2 String", a hypothesis), the message names both fields; where a context field
+    is only optional in the layout and absent from the data, the text alone."""
+    pairs = tmp_path / "msr_paraphrase_train.txt"
+    lines = ["Quality\t#1 ID\t#2 ID\t#1 String\t#2 String"] + [
+        f"{i % 2}\t{i}1\t{i}2\tThe index rose {i} points on the day .\tThe index gained {i} points ."
+        for i in range(20)
+    ]
+    lines[3] = "1\t31\t32\tThe board met on Tuesday.\tThe board held a meeting on Tuesday."
+    lines[5] = "0\t51\t52\tThe board met on Tuesday.\tThe board held a meeting on Tuesday."
+    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [conflict] = dataqa.scan(str(pairs), select=["LBL001"]).findings
+    assert "examples with identical #1 Strings and #2 Strings carry" in conflict.message
+
+    texts = tmp_path / "train.jsonl"
+    rows = [{"text": "refund my order", "label": "billing"}, {"text": "refund my order", "label": "shipping"}]
+    rows += [{"text": f"where is parcel {i}", "label": "shipping"} for i in range(10)]
+    texts.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    [plain] = dataqa.scan(str(texts), select=["LBL001"]).findings
+    assert "examples with identical texts carry" in plain.message

@@ -18,7 +18,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest import formats
 from dataqa.ingest.issues import excerpt
-from dataqa.ingest.naming import field_name
+from dataqa.ingest.naming import field_name, input_name
 from dataqa.text import copies, similarity
 from dataqa.text.slots import FILLER, is_number
 from dataqa.text.templates import TEMPLATE_MIN_ROWS, TEMPLATE_SHARE
@@ -401,7 +401,7 @@ class NearDuplicateInput(Check):
                 score = 1.0 if key[0] == key[1] else scores.get(key, self.threshold)
                 same = key[0] == key[1]
                 named = ctx.splits[split]
-                prompt, prompts_word = field_name(named, "prompt"), field_name(named, "prompt", plural=True)
+                prompt, prompts_word = input_name(named), input_name(named, plural=True)
                 answer_word = field_name(named, "response")
                 answers_word = field_name(named, "response", plural=True)
                 where = f"{ctx.location(split, first)} ~ {ctx.location(split, second)}"

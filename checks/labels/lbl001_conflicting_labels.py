@@ -13,7 +13,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
-from dataqa.ingest.naming import field_name
+from dataqa.ingest.naming import input_name
 from dataqa.text.similarity import hashes
 
 
@@ -78,7 +78,7 @@ class ConflictingLabels(Check):
                 for line, label in zip(lines, labels, strict=True):
                     by_label[label].append(line)
                 conflicting += len(lines)
-                inputs = field_name(ctx.splits[split], "prompt", plural=True)
+                inputs = input_name(ctx.splits[split], plural=True)
                 how = (
                     f"identical {inputs}"
                     if forms == 1

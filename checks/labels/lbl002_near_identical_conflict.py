@@ -14,7 +14,7 @@ from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
-from dataqa.ingest.naming import field_name
+from dataqa.ingest.naming import input_name
 from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups, word_diff
 from dataqa.text.slots import FILLER
 
@@ -110,7 +110,7 @@ class NearIdenticalConflict(Check):
                 other = next(line for line in members if labels[line] != labels[first])
                 changed = word_diff(prompts[first] or "", prompts[other] or "")
                 diff = f"{ctx.place(split, first)} ~ {ctx.place(split, other)}: {changed}"
-                inputs = field_name(ctx.splits[split], "prompt", plural=True)
+                inputs = input_name(ctx.splits[split], plural=True)
                 yield self.finding(
                     f"{len(members)} near-identical {split} {inputs} carry {len(by_label)} different "
                     f"{labels_noun(ctx, split)}: " + summary,

@@ -81,6 +81,20 @@ def field_name(split: Split | None, part: str, *, plural: bool = False) -> str:
     return plural_of(word) if plural else word
 
 
+def input_name(split: Split | None, *, plural: bool = False) -> str:
+    """What the checks that compare whole inputs (LBL001, LBL002, DUP004) call a record's input: the
+    prompt's field and, where the layout appends a context field to it, that field too ("premise and
+    hypothesis", MRPC's "#1 String and #2 String", "instruction and input"), since both are compared."""
+    name = field_name(split, "prompt", plural=plural)
+    layout = split.layout if split is not None and split.kind not in MESSAGE_KINDS else None
+    # a context field the layout requires: an optional one ("text, label, a pair's second text as
+    # context") is in no record of most sets that use the layout
+    context = next((key for key, role in layout.fields if role == "context"), None) if layout else None
+    if not context or context.split(".", 1)[0].isdigit() or context in name:
+        return name
+    return f"{name} and {plural_of(context) if plural else context}"
+
+
 def role_name(split: Split | None, role: str) -> str:
     """What a message role ("user", "assistant", "system", "rejected", "tool") is called in the
     split's records: the role itself in conversations, else the field that holds it ("e-mail
@@ -109,6 +123,8 @@ def plural_of(name: str) -> str:
     head, _, last = name.rpartition(" ")
     if last.lower() in NO_PLURAL:
         pass
+    elif last.endswith("sis"):  # hypothesis, analysis, synopsis
+        last = last[:-2] + "es"
     elif last.endswith(("ss", "x", "ch", "sh")):
         last += "es"
     elif last.endswith("s"):  # already plural ("messages", "labels")
