@@ -168,10 +168,10 @@ def _card_ok(m: re.Match[str], text: str) -> bool:
         all(len(g) == 4 for g in groups[:-1]) or [len(g) for g in groups] in ([4, 6, 5], [4, 6, 4])
     ):
         return False  # digits grouped like a card, or not grouped at all
-    if re.match(r"[\d.,]", text[m.end() : m.end() + 1]) or re.search(
-        r"[\d.,]$", text[max(m.start() - 1, 0) : m.start()]
+    if re.match(r"[.,]?\d", text[m.end() : m.end() + 2]) or re.search(
+        r"\d[.,]?$", text[max(m.start() - 2, 0) : m.start()]
     ):
-        return False
+        return False  # part of a longer number or a decimal; a sentence's full stop or comma is not
     if re.search(
         r"(?i)(?:order|tracking|reference|ref|invoice|account|ticket|serial|isbn|id|#)"
         r"(?:\s*(?:number|no\.?|nr\.?|#))?\W{0,3}$",
