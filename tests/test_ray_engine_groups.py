@@ -135,7 +135,7 @@ def test_copies_and_leaks_of_splits_left_on_the_workers_are_the_local_ones(
     assert all("group" in b["stages"] for b in remote["engine"]["per_block"]), "the keys were made there"
     (shuffled,) = remote["engine"]["shuffles"]
     assert shuffled["parts"] == 4 and 0 < shuffled["rows_in_groups"] < 100, shuffled
-    assert {cid for cid, cls in load_checks().items() if cls.scope == GROUP} == set(GROUPED)
+    assert {cid for cid, cls in load_checks().items() if cls.scope == GROUP} == {*GROUPED, "LBL001"}
 
 
 def test_a_leak_check_without_a_held_out_split_says_so_as_locally(tmp_path: Path) -> None:
@@ -152,3 +152,62 @@ def test_a_leak_check_without_a_held_out_split_says_so_as_locally(tmp_path: Path
             }
     assert mine["LEAK001"]["status"] == "skipped" and "no test or valid split" in mine["LEAK001"]["reason"]
     assert "stay on the Ray workers" in mine["LEAK003"]["reason"], "a whole-split check is still skipped"
+
+
+def labelled_tickets(folder: Path) -> dict[str, str]:
+    """Tickets and their queue, in blocks all over train: the same ticket under two queues (LBL001),
+    once exactly, once shouted and re-punctuated, once three times under three queues, and in test
+    too. The controls: the same ticket twice under one queue (a duplicate, not a conflict), and two
+    tickets one word apart under two queues."""
+    queues = ["billing", "shipping", "returns", "account"]
+    train = [
+        {"text": f"ticket {i}: my order {i * 7} has a problem", "label": queues[i % 4]} for i in range(300)
+    ]
+    train[40] = {"text": "Where is my refund for the blue jacket?", "label": "returns"}
+    train[250] = {"text": "Where is my refund for the blue jacket?", "label": "billing"}
+    train[60] = {"text": "Cancel my subscription today", "label": "account"}
+    train[190] = {"text": "CANCEL MY SUBSCRIPTION TODAY!!", "label": "billing"}
+    for at, queue in ((80, "shipping"), (150, "returns"), (290, "account")):
+        train[at] = {"text": "The parcel arrived broken", "label": queue}
+    train[100] = {"text": "I was charged twice this month", "label": "billing"}
+    train[270] = {"text": "I was charged twice this month", "label": "billing"}
+    train[120] = {"text": "My card was charged twice", "label": "billing"}
+    train[220] = {"text": "My card was declined twice", "label": "account"}
+    test = [{"text": f"held-out ticket {i} about order {i * 3}", "label": queues[i % 4]} for i in range(40)]
+    test[5] = {"text": "Change my delivery address", "label": "shipping"}
+    test[30] = {"text": "change my delivery address.", "label": "account"}
+    return {
+        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+
+
+@pytest.mark.parametrize("driver_rows", [50, 10])
+def test_conflicting_labels_of_splits_left_on_the_workers_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+) -> None:
+    """LBL001 from a shuffle on each row's input key: the local engine's findings, quoted inputs,
+    unusable rows and metrics, with train (and at 10, test too) held on the workers in many pieces."""
+    from dataqa.engine.ray_engine import RayEngine
+
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)
+    monkeypatch.setattr(shuffle, "ROWS_PER_PART", 64)
+    paths = labelled_tickets(tmp_path)
+    options: dict[str, Any] = dict(test=paths["test"], select=["LBL001"])
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    if driver_rows == 10:
+        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    assert decided_part(remote, ["LBL001"]) == decided_part(local, ["LBL001"])
+    found = [
+        [(loc["path"] == paths["train"], loc["line"]) for loc in f["locations"]] for f in local["findings"]
+    ]
+    assert found == [
+        [(True, 41), (True, 251)],
+        [(True, 61), (True, 191)],
+        [(True, 81), (True, 151), (True, 291)],
+        [(False, 6), (False, 31)],
+    ], found
+    assert local["findings"][1]["evidence"][0] == "Cancel my subscription today"
+    (check,) = remote["checks"]
+    assert check["status"] == "failed" and check["ran_on"] == "driver"

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.labels.base import labelled_splits, labels_noun, split_labels
+from dataqa.checks.labels.base import labelled_splits, labels_noun
+from dataqa.checks.labels.same_inputs import GROUPING, inputs, same_inputs
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import GROUP, Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import input_name
-from dataqa.text.similarity import hashes
 
 
 def _label_list(ctx: Context, labels: dict[str, list[int]], split: str) -> list[str]:
@@ -42,47 +42,40 @@ class ConflictingLabels(Check):
     """
 
     id = "LBL001"
-    shares = frozenset({"hashes", "split_labels"})
+    shares = frozenset({"hashes", "split_labels", "same_inputs", "same_input_texts"})
     name = "conflicting-labels"
     family = "labels"
     severity = Severity.ERROR
     needs = frozenset({"label"})
+    scope = GROUP
+    grouping = GROUPING
 
     def run(self, ctx: Context) -> Iterator[Finding]:
-        for split in labelled_splits(ctx):
-            rows = ctx.valid_rows(split).select("line", "prompt")
-            labelled = (
-                split_labels(ctx, split)
-                .join(
-                    hashes(ctx, split).select("line", "prompt_norm", "prompt_exact", "system_exact"),
-                    on="line",
-                )
-                .join(rows, on="line")
-                .filter(pl.col("prompt").str.strip_chars().str.len_chars() > 0)
-            )
+        frame = same_inputs(ctx)
+        for split in _labelled(ctx):
             groups = (
-                labelled.group_by("system_exact", "prompt_norm")
+                frame.filter(pl.col("split") == split)
+                .group_by("key")
                 .agg(
                     pl.col("line").sort_by("line"),
                     pl.col("label").sort_by("line"),
-                    pl.col("prompt").sort_by("line").first(),
                     pl.col("prompt_exact").n_unique().alias("forms"),
-                    pl.col("label").n_unique().alias("n_labels"),
                 )
-                .filter(pl.col("n_labels") > 1)
                 .sort(pl.col("line").list.first())
             )
+            prompts = inputs(ctx, split, [lines[0] for lines in groups["line"].to_list()])
             conflicting = 0
-            for lines, labels, prompt, forms in groups.select("line", "label", "prompt", "forms").iter_rows():
+            for lines, labels, forms in groups.select("line", "label", "forms").iter_rows():
+                prompt = prompts.get(lines[0], "")
                 by_label: dict[str, list[int]] = defaultdict(list)
                 for line, label in zip(lines, labels, strict=True):
                     by_label[label].append(line)
                 conflicting += len(lines)
-                inputs = input_name(ctx.splits[split], plural=True)
+                named = input_name(ctx.splits[split], plural=True)
                 how = (
-                    f"identical {inputs}"
+                    f"identical {named}"
                     if forms == 1
-                    else f"{inputs} equal after normalising case and punctuation"
+                    else f"{named} equal after normalising case and punctuation"
                 )
                 summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
                 locations = [ctx.location(split, line) for line in lines]
@@ -96,3 +89,10 @@ class ConflictingLabels(Check):
                 )
             self.metrics[f"{split}_conflict_groups"] = groups.height
             self.metrics[f"{split}_conflicting_rows"] = conflicting
+
+
+def _labelled(ctx: Context) -> list[str]:
+    """The labelled splits: those with labelled rows here (`labelled_splits`), and those held
+    elsewhere whose reading found labels."""
+    here = set(labelled_splits(ctx))
+    return [s.name for s in ctx if s.name in here or (s.elsewhere is not None and ctx.has_labels(s))]

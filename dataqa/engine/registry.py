@@ -173,6 +173,8 @@ class Grouping:
     """The `Context.shared` key of the frame of rows that share a key (`split`, `line`, ...)."""
     texts: ClassVar[tuple[str, ...]]
     """The `Context.shared` key of the texts (`split`, `line`, `text`) of the quoted rows held elsewhere."""
+    column: ClassVar[str] = "text"
+    """The column of a quoted row its findings quote (its whole text, or its input: "prompt")."""
 
     def keyed(self, ctx: Context, split: str) -> pl.DataFrame:  # pragma: no cover - abstract
         """`split`, `line` and the key columns of each valid row of a split the context holds (or a block)."""

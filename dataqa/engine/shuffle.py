@@ -60,15 +60,16 @@ def _texts(
     labelled: dict[str, bool],
     wanted: pl.DataFrame,
     rows: spread.Frames,
+    column: str = "text",
 ) -> pl.DataFrame:
-    """A Ray task: the raw texts of the `wanted` lines (`split`, `line`) of a block held here."""
+    """A Ray task: the raw `column` texts of the `wanted` lines (`split`, `line`) of a block held here."""
     with native_threads_limited(), gc_paused():
         ctx = blocks.block_context(blocks.made(block, rows), shells, config, labelled)
         lines = wanted.filter(pl.col("split") == block.split)["line"]
         return (
             ctx.valid_rows(block.split)
             .filter(pl.col("line").is_in(lines))
-            .select(pl.lit(block.split).alias("split"), "line", "text")
+            .select(pl.lit(block.split).alias("split"), "line", pl.col(column).alias("text"))
             .cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
         )
 
@@ -125,7 +126,10 @@ class Shuffle:
                 if wanted.height:
                     task = self.ray.remote(num_cpus=1, max_retries=self.retries)(_texts)
                     wanted_ref = self.ray.put(wanted)
-                    refs = [task.remote(b, shells, config, labelled, wanted_ref, r) for b, r in self.held]
+                    column = self.grouping.column
+                    refs = [
+                        task.remote(b, shells, config, labelled, wanted_ref, r, column) for b, r in self.held
+                    ]
                     parts = self._get(refs)
                 self.held = []  # the object store may free the rows once nothing else holds them
                 self._texts = pl.concat([pl.DataFrame(schema=TEXTS_SCHEMA), *parts]).sort("split", "line")
