@@ -155,3 +155,18 @@ def test_near_duplicates_of_a_held_classification_split_are_the_local_ones(
     assert [f["locations"][0]["line"] for f in near] == [1, 6, 29], near
     named = {loc["line"] for f in near for loc in f["locations"]}
     assert not named & {28, 31, 32}, "another label, another city"
+
+
+def test_unanswerable_questions_of_a_held_split_are_compared_on_what_they_ask(tmp_path: Path) -> None:
+    """SQuAD 2.0 questions without an answer share their passage: two of them are near copies only
+    when their questions are (`_inputs_apart`). On a held split the questions' near pairs are made on
+    the workers too, and the report is the local one: the question asked twice (a typo apart) is
+    reported, the others on the same passage are not."""
+    from test_near_blocks import unanswerable
+
+    path = str(write_jsonl(tmp_path / "train.jsonl", unanswerable()))
+    local = dataqa.scan(path, select=CHECKED).to_dict()
+    remote = dataqa.scan(path, select=CHECKED, engine="ray", ray_driver_rows=5).to_dict()
+    assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
+    near = [[loc["line"] for loc in f["locations"]] for f in remote["findings"] if f["check_id"] == "DUP003"]
+    assert [4, 6] in near and not any(5 in group for group in near), near

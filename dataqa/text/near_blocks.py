@@ -25,7 +25,7 @@ A classification split's inputs take the same steps ("prompt"), their classes fo
 of their own (`class_keys`, `class_part`), and the examples whose inputs pair are gathered from the
 blocks (`examples_step`). `dataqa.text.near_held` puts the steps in order on a `Runner`. A verified
 pair of two examples without an answer is decided by the near pairs of their prompts
-(`_inputs_apart`), which these steps do not make: such pairs are counted (`UNDECIDED`).
+(`_inputs_apart`): `verify_part` leaves it to the driver, which makes those (`near_held`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from dataqa.engine.context import Context
 from dataqa.text.candidates import BUCKET_CAP, bucket_pairs, row_bits, unique_ints
 from dataqa.text.minhash import _sketch_chunk, band_keys
 from dataqa.text.near_duplicates import verify
-from dataqa.text.normalise import CHUNK_DOCS, Distinct, content_hash, distinct, hashes
+from dataqa.text.normalise import CHUNK_DOCS, Distinct, content_hash, distinct, hashes, normalise_expr
 from dataqa.text.short_edits import _chunk_keys
 from dataqa.text.templates import sample_at
 
@@ -54,9 +54,14 @@ TEXTS_SCHEMA = {
     "raw": pl.String,
     "response": pl.String,
     "text": pl.String,
+    "has_input": pl.Boolean,
 }
-UNDECIDED = "undecided"
-"""`verify_part`'s metric: verified pairs of two examples without an answer (see the module doc)."""
+UNANSWERED_SCHEMA = {
+    "left_line": pl.Int64,
+    "right_line": pl.Int64,
+    "left_input": pl.Boolean,
+    "right_input": pl.Boolean,
+}
 
 
 def reps(ctx: Context, split: str, column: str, later: np.ndarray) -> Distinct:
@@ -188,7 +193,10 @@ def texts_of(ctx: Context, split: str, column: str, lines: np.ndarray) -> pl.Dat
         if column == "text"
         else pl.col(column)
     )
-    rows = ctx.valid_rows(split).select("line", raw.alias("raw"), "response", "text")
+    has_input = normalise_expr(pl.col("prompt")) != ""
+    rows = ctx.valid_rows(split).select(
+        "line", raw.alias("raw"), "response", "text", has_input.alias("has_input")
+    )
     return norms.join(rows, on="line", how="left", maintain_order="left").cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -201,11 +209,12 @@ def verify_part(
     terms: dict[str, tuple[str | None, str | None]] | None,
     whole: bool,
     *texts: pl.DataFrame,
-) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """A part of the candidates (`part_candidates`' codes) verified on the texts of their lines
-    (`texts_of` of every block): the verified pairs as `near_pairs` gives them, how many of them are
-    `UNDECIDED`, and the raw `line`, `text` of their lines (what a finding may quote). `whole`:
-    whole examples with an answer part (not plain text)."""
+    (`texts_of` of every block): the verified pairs as `near_pairs` gives them but for the inputs of
+    two examples without an answer (`_inputs_apart`), those pairs with whether each has an input
+    (`UNANSWERED_SCHEMA`: the driver decides them), and the raw `line`, `text` of their lines (what
+    a finding may quote). `whole`: whole examples with an answer part (not plain text)."""
     frame = pl.concat([pl.DataFrame(schema=TEXTS_SCHEMA), *texts]).sort("line")
     lines = frame["line"].to_numpy()
     norms = frame["norm"]
@@ -218,12 +227,17 @@ def verify_part(
         values = raws[name]
         return lambda side, rows: [values[int(i)] or "" for i in rows]
 
-    undecided = [0]
+    has_input = frame["has_input"].to_numpy()
+    unanswered = [pl.DataFrame(schema=UNANSWERED_SCHEMA)]
 
     def apart(kept: np.ndarray, answers: tuple[list[str], list[str]]) -> np.ndarray:
         both = np.array([not a and not b for a, b in zip(*answers, strict=True)], dtype=bool)
-        undecided[0] = int(both.sum())
-        return np.zeros(len(kept), dtype=bool)
+        left, right = kept[both, 0], kept[both, 1]
+        columns = (lines[left], lines[right], has_input[left], has_input[right])
+        unanswered.append(
+            pl.DataFrame(dict(zip(UNANSWERED_SCHEMA, columns, strict=True)), schema=UNANSWERED_SCHEMA)
+        )
+        return np.zeros(len(kept), dtype=bool)  # decided on the driver (`near_held`)
 
     pairs = verify(
         (norms, norms),
@@ -238,7 +252,8 @@ def verify_part(
         apart=apart if whole else None,
     )
     named = pl.concat([pairs["left_line"], pairs["right_line"]]).unique().implode()
-    return pairs, undecided[0], frame.filter(pl.col("line").is_in(named)).select("line", "text")
+    quoted = frame.filter(pl.col("line").is_in(named)).select("line", "text")
+    return pairs, pl.concat(unanswered), quoted
 
 
 def part_step(parts: int, *frames: pl.DataFrame) -> list[np.ndarray]:

@@ -117,12 +117,21 @@ def _inputs_apart(
         return apart
     reps = [dict(distinct(ctx, split, "prompt").members.iter_rows()) for split in dict.fromkeys(splits)]
     left_rep, right_rep = reps[0], reps[-1]
-    near = near_inputs()
+    pairs = [
+        (left_rep.get(int(lines[0][kept[i, 0]])), right_rep.get(int(lines[1][kept[i, 1]]))) for i in both
+    ]
+    apart[both] = inputs_apart(pairs, splits[0] == splits[1], near_inputs())
+    return apart
+
+
+def inputs_apart(reps: list[tuple[int | None, int | None]], same: bool, near: pl.DataFrame) -> np.ndarray:
+    """Per pair of examples without an answer, given their inputs' representatives (None: no
+    input): whether the inputs are not near (`near`: `near_pairs` of the prompts; `same`: inside one
+    split). `_inputs_apart`'s decision, which an engine holding the split elsewhere makes too."""
     inputs = set(zip(near["left_line"].to_list(), near["right_line"].to_list(), strict=True))
-    for i in both:
-        a = left_rep.get(int(lines[0][kept[i, 0]]))
-        b = right_rep.get(int(lines[1][kept[i, 1]]))
-        if splits[0] == splits[1] and a is not None and b is not None and a > b:
+    apart = np.zeros(len(reps), dtype=bool)
+    for i, (a, b) in enumerate(reps):
+        if same and a is not None and b is not None and a > b:
             a, b = b, a
         apart[i] = a != b and (a, b) not in inputs
     return apart

@@ -23,7 +23,7 @@ from dataqa.engine.registry import HeldForm, Runner
 from dataqa.ingest.layouts import CLASSIFICATION, TEXT
 from dataqa.text import copies, near_blocks, templates
 from dataqa.text.candidates import unique_ints
-from dataqa.text.near_duplicates import _empty_pairs, labelled_join, pairs_key
+from dataqa.text.near_duplicates import _empty_pairs, inputs_apart, labelled_join, pairs_key
 
 PART_ROWS = 200_000
 """Rows of a held split per part of its shuffles (a part's task holds its keys, 32 band keys of 17
@@ -43,7 +43,9 @@ class Held:
         self.column = column
         self.totals = (0, 0)
         self.offsets: list[tuple[int, int]] = []
-        self.undecided = 0
+        self.unanswered = pl.DataFrame(schema=near_blocks.UNANSWERED_SCHEMA)
+        """The verified pairs of two examples without an answer, whether each has an input
+        (`near_blocks.verify_part`): whether their inputs are near decides them (`NearPairs`)."""
         self.texts = pl.DataFrame(schema=copies.NEAR_SCHEMA)
         """`line`, `text` of the lines of the verified pairs (`pairs`)."""
         self._sample: tuple[pl.Series, int] | None = None
@@ -110,7 +112,7 @@ class Held:
             for p in range(parts)
         ]
         found = run.get(verified)
-        self.undecided = sum(n for _, n, _ in found)
+        self.unanswered = pl.concat([unanswered for _, unanswered, _ in found])
         self.texts = pl.concat([t for _, _, t in found]).unique("line").sort("line")
         return pl.concat([_empty_pairs(), *[pairs for pairs, _, _ in found]]).sort(
             ["left_line", "right_line"]
@@ -120,6 +122,11 @@ class Held:
 def _lines(pairs: pl.DataFrame) -> np.ndarray:
     """The lines verified pairs name, sorted."""
     return unique_ints(np.concatenate([pairs["left_line"].to_numpy(), pairs["right_line"].to_numpy()]))
+
+
+def _of(texts: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The `texts` of the lines `pairs` name (a pair whose inputs are apart dropped after)."""
+    return texts.filter(pl.col("line").is_in(pl.Series(_lines(pairs), dtype=pl.Int64).implode()))
 
 
 def _classes(runner: Runner, column: str, parts: int) -> pl.DataFrame:
@@ -140,6 +147,8 @@ class NearPairs(HeldForm):
 
     def __init__(self, threshold: float, shingle: int) -> None:
         self.threshold, self.shingle = float(threshold), shingle
+        self._inputs: dict[str, tuple[Callable[[], pl.DataFrame], Held]] = {}
+        """Per split, its inputs' classes (made when first asked) and the steps of their near pairs."""
 
     def applies(self, ctx: Context, split: str) -> bool:
         return True
@@ -152,34 +161,39 @@ class NearPairs(HeldForm):
 
     def _made(self, ctx: Context, held: Held, column: str, whole: bool) -> Callable[[], pl.DataFrame]:
         """The factory of `held`'s near pairs of `column`, with the scan's template shingles and
-        bound words (their samples supplied first)."""
+        bound words (their samples supplied first); a pair of two examples without an answer kept
+        only when their inputs are near (`_unanswered_apart`)."""
 
         def pairs() -> pl.DataFrame:
             common = templates.templates(ctx, column, self.shingle)
             terms = templates.bound_words(ctx, column)
             found = held.pairs(common, terms, self.threshold, self.shingle, whole)
-            if held.undecided:
-                raise ValueError(
-                    f"{held.undecided} near pairs of {held.split} are examples without an answer, compared "
-                    "on their inputs' near pairs, which are not made on the Ray workers yet"
-                )
-            return found
+            if not held.unanswered.height:
+                return found
+            apart = held.unanswered.filter(pl.Series(self._unanswered_apart(ctx, held)))
+            return found.join(apart, on=["left_line", "right_line"], how="anti", maintain_order="left")
 
         ctx.supply((*templates.SAMPLE, held.split, column), held.sample)
         return pairs
+
+    def _unanswered_apart(self, ctx: Context, held: Held) -> np.ndarray:
+        """Per pair of `held.unanswered`: whether their inputs are not near (`inputs_apart`, with
+        each input's first line from the inputs' classes, none without an input)."""
+        classes = dict(self._inputs[held.split][0]().iter_rows())
+        near = ctx.shared(self.key(held.split, "prompt"), _empty_pairs)
+        reps = [
+            (classes.get(a, a) if has_a else None, classes.get(b, b) if has_b else None)
+            for a, b, has_a, has_b in held.unanswered.iter_rows()
+        ]
+        return inputs_apart(reps, True, near)
 
     def supply(self, ctx: Context, split: str, runner: Runner) -> None:
         if ctx.supplied(self.key(split)):  # one check's form per split: the first
             return
         parts = max(1, -(-ctx.splits[split].rows // PART_ROWS))
         text = Held(runner, split, lambda: copies.later(ctx, split), parts)
-        if ctx.splits[split].kind != CLASSIFICATION:
-            made = self._made(ctx, text, "text", ctx.splits[split].kind != TEXT)
-            ctx.supply(self.key(split), made)
-            ctx.supply(
-                (*copies.NEAR_TEXTS, split), lambda: (ctx.shared(self.key(split), made), text.texts)[1]
-            )
-            return
+        # The inputs' classes and near pairs: a classification split's examples are compared on
+        # them; two examples without an answer too. Made only when asked.
         classes = functools.cache(lambda: _classes(runner, "prompt", parts))
 
         def later() -> np.ndarray:
@@ -187,7 +201,18 @@ class NearPairs(HeldForm):
             return frame.filter(pl.col("line") != pl.col("rep"))["line"].to_numpy()
 
         inputs = Held(runner, split, later, parts, column="prompt")
+        self._inputs[split] = (classes, inputs)
         ctx.supply(self.key(split, "prompt"), self._made(ctx, inputs, "prompt", False))
+        if ctx.splits[split].kind != CLASSIFICATION:
+            made = self._made(ctx, text, "text", ctx.splits[split].kind != TEXT)
+            ctx.supply(self.key(split), made)
+
+            def quoted() -> pl.DataFrame:
+                pairs = ctx.shared(self.key(split), made)  # first: the steps gather the texts
+                return _of(text.texts, pairs)
+
+            ctx.supply((*copies.NEAR_TEXTS, split), quoted)
+            return
 
         def examples() -> pl.DataFrame:
             found = ctx.shared(self.key(split, "prompt"), _empty_pairs)
