@@ -50,7 +50,10 @@ class _Gaps:
     and the words they share (`shared`). Per gap (in the order of pair * `_STRIDE` + shared words
     before it): its `pair` (among `pick`), its words on each side (`counts`), whether it is small
     (`slots.SMALL_GAP`), and whether a media marker stands just before it (`after_media`).
-    Per gap word of each side: its gap (`on`), word (`word`, index into the word table), kind."""
+    Per gap word of each side: its gap (`on`), word (`word`, index into the word table), kind and
+    position among the side's words (`at`). Per side: the codes of its words, one after another
+    (`codes`, pair by pair), and the positions of the words matched across in the known pairs
+    (`matched`: the k-th of side a is matched with the k-th of side b)."""
 
     pick: np.ndarray
     known: np.ndarray
@@ -63,6 +66,9 @@ class _Gaps:
     on: tuple[np.ndarray, np.ndarray]
     word: tuple[np.ndarray, np.ndarray]
     kind: tuple[np.ndarray, np.ndarray]
+    at: tuple[np.ndarray, np.ndarray]
+    codes: tuple[np.ndarray, np.ndarray]
+    matched: tuple[np.ndarray, np.ndarray]
 
     def count(self, side: int, where: np.ndarray | None = None) -> np.ndarray:
         """Per gap: its words on `side` (those of `where` only)."""
@@ -87,9 +93,10 @@ def _gaps(strings_a: np.ndarray, strings_b: np.ndarray, words: WordCodes) -> _Ga
     pick = np.flatnonzero(np.maximum(len_a, len_b) <= SWAP_TEXT_WORDS)
     if not len(pick):
         return None
-    sides = []
+    sides, codes = [], []
     for strings, lengths in ((strings_a[pick], len_a[pick]), (strings_b[pick], len_b[pick])):
-        index = words.index(np.frombuffer("".join(strings).encode("utf-32-le"), dtype="<u4"))
+        codes.append(np.frombuffer("".join(strings).encode("utf-32-le"), dtype="<u4"))
+        index = words.index(codes[-1])
         if index is None:
             return None
         sides.append((index, np.repeat(np.arange(len(pick), dtype=np.int64), lengths), lengths))
@@ -100,6 +107,8 @@ def _gaps(strings_a: np.ndarray, strings_b: np.ndarray, words: WordCodes) -> _Ga
     known = shared == np.bincount(pair_b[in_a], minlength=len(pick))
     kept_a, kept_b = in_b & known[pair_a], in_a & known[pair_b]
     known[pair_a[kept_a][word_a[kept_a] != word_b[kept_b]]] = False  # the shared words in another order
+    matched_a, matched_b = np.flatnonzero(kept_a), np.flatnonzero(kept_b)
+    still = known[pair_a[matched_a]]
     gap_a, at_a = _gap_words(in_b, pair_a, len_a, known)
     gap_b, at_b = _gap_words(in_a, pair_b, len_b, known)
     keys = np.sort(np.concatenate([gap_a, gap_b]), kind="stable")  # two ascending runs: merged
@@ -127,26 +136,31 @@ def _gaps(strings_a: np.ndarray, strings_b: np.ndarray, words: WordCodes) -> _Ga
         on=(on_a, on_b),
         word=(x, y),
         kind=(words.kinds[x], words.kinds[y]),
+        at=(at_a, at_b),
+        codes=(codes[0], codes[1]),
+        matched=(matched_a[still], matched_b[still]),
     )
 
 
 def decide(
-    full_a: np.ndarray,
-    full_b: np.ndarray,
-    content_a: np.ndarray,
-    content_b: np.ndarray,
+    full: tuple[np.ndarray, np.ndarray],
+    content: tuple[np.ndarray, np.ndarray],
+    marks: tuple[np.ndarray, np.ndarray],
     templated: np.ndarray,
     words: WordCodes,
     threshold: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """What `verify._judge` makes of the pairs of code strings (`full_a`, `full_b`; content code
-    strings `content_a`, `content_b`; `templated`: either text has template words) whose alignment
-    is known, for the whole batch: (dropped, scored, their scores). Dropped: a gap decides (see
-    `_decisive`), or the score is under `threshold` (`_scores`: `compare`'s score, the lower of the
-    whole texts' and the content words'), whatever else the pair has. Scored: no gap decides and none
-    holds a word that differs (every gap is filler, identifiers or typo fixes, see `_plain`), so
-    `compare` finds no reason and nothing for the second look: the pair stands by its score. Pairs
-    neither dropped nor scored are left to `_judge`."""
+    """What `verify._judge` makes of the pairs of code strings (`full`: of each side; `content`:
+    their content code strings; `marks`: their template marks, None for a text without template
+    words; `templated`: either text has template words) whose alignment is known, for the whole
+    batch: (dropped, scored, their scores). Dropped: a gap decides (see `_decisive`), or the score
+    is under `threshold` (`_scores`: `compare`'s score, the lower of the whole texts' and the
+    content words', these read through the alignment as `_judge` reads them, `_through`), whatever
+    else the pair has. Scored: no gap decides and none holds a word that differs (every gap is
+    filler, identifiers or typo fixes, see `_plain`), so `compare` finds no reason and nothing for
+    the second look: the pair stands by its score. Pairs neither dropped nor scored are left to
+    `_judge`."""
+    (full_a, full_b), (content_a, content_b) = full, content
     dropped = np.zeros(len(full_a), dtype=bool)
     scored = np.zeros(len(full_a), dtype=bool)
     scores = np.zeros(len(full_a), dtype=np.float64)
@@ -166,7 +180,7 @@ def decide(
     scored[gaps.pick[gaps.known & (np.bincount(gaps.pair[~plain], minlength=len(gaps.pick)) == 0)]] = True
     again = known[templated[known] & ~dropped[known]]
     if len(again):  # `_judge` takes the lower of the whole texts' and the content words' scores
-        inner = _gaps(content_a[again], content_b[again], words)
+        inner = _gaps(*_through(gaps, typo, marks, np.searchsorted(gaps.pick, again)), words)
         lost = np.ones(len(again), dtype=bool)
         if inner is not None:
             at = again[inner.pick[inner.known]]
@@ -177,6 +191,48 @@ def decide(
     dropped[known[scores[known] < threshold - 1e-9]] = True
     scored &= ~dropped
     return dropped, scored, scores
+
+
+def _through(
+    gaps: _Gaps, typo: np.ndarray, marks: tuple[np.ndarray, np.ndarray], local: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The content code strings of the pairs `local` (among `gaps.pick`, their alignment known) read
+    through the alignment, as `slots.content_through` reads them: a word matched with a template
+    word of either text, or standing word for word for one as its typo fix, is left out on both
+    sides, and every other word is content; when that leaves either text no content word, each
+    text's own content words. `typo`: `_typos`'s first answer."""
+    pairs = len(gaps.pick)
+    own, pair = [], []
+    for side, held in enumerate(marks):
+        sizes = gaps.sizes[side]
+        texts = zip(held[gaps.pick].tolist(), sizes.tolist(), strict=True)
+        flat = b"".join([m if m is not None else bytes(n) for m, n in texts])
+        own.append(np.frombuffer(flat, dtype=np.uint8).astype(bool))
+        pair.append(np.repeat(np.arange(pairs, dtype=np.int64), sizes))
+    count_a, count_b = gaps.counts
+    same_length = (count_a == count_b) & (count_a > 0)
+    (on_a, on_b), (at_a, at_b) = gaps.on, gaps.at
+    pick_a, pick_b = np.flatnonzero(same_length[on_a]), np.flatnonzero(same_length[on_b])
+    fixed = typo[pick_a]
+    paired_a = np.concatenate([gaps.matched[0], at_a[pick_a[fixed]]])
+    paired_b = np.concatenate([gaps.matched[1], at_b[pick_b[fixed]]])
+    either = own[0][paired_a] | own[1][paired_b]
+    now = [np.zeros_like(own[0]), np.zeros_like(own[1])]
+    now[0][paired_a] = either
+    now[1][paired_b] = either
+    left = [np.bincount(p[~t], minlength=pairs) for p, t in zip(pair, now, strict=True)]
+    empty = (left[0] == 0) | (left[1] == 0)
+    wanted = np.zeros(pairs, dtype=bool)
+    wanted[local] = True
+    out = []
+    for side in (0, 1):
+        keep = np.where(empty[pair[side]], ~own[side], ~now[side]) & wanted[pair[side]]
+        joined = gaps.codes[side][keep].astype("<u4").tobytes().decode("utf-32-le")
+        ends = np.cumsum(np.bincount(pair[side][keep], minlength=pairs)[local]).tolist()
+        strings = np.empty(len(local), dtype=object)
+        strings[:] = [joined[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)]
+        out.append(strings)
+    return out[0], out[1]
 
 
 def _typos(gaps: _Gaps, words: WordCodes) -> tuple[np.ndarray, np.ndarray]:

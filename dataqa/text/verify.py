@@ -65,7 +65,7 @@ class _WordCodes:
     Python loop per word). Codes skip NUL and the surrogates; past 1.1 million distinct words (far
     beyond most scans' candidates) they wrap around and a score may be slightly overstated.
     With template shingles (`common`), each text also gets its content string: the codes of its
-    words but the template words (`dataqa.text.templates`).
+    words but the template words (`dataqa.text.templates`), and its template marks.
     """
 
     LIMIT = 0x10FFFF - 0x800
@@ -80,9 +80,9 @@ class _WordCodes:
         self.lengths = np.empty(0, dtype=np.int64)  # their letters, same order
         self.typos: dict[int, bool] = {}  # `slots.is_typo` of word pairs asked so far, by index pair
 
-    def encode(self, texts: pl.Series) -> tuple[list[str], list[str | None], list[np.ndarray | None]]:
-        """Per text: its code string, its content code string (None: no template word) and the
-        positions of its content words (None likewise)."""
+    def encode(self, texts: pl.Series) -> tuple[list[str], list[str | None], list[bytes | None]]:
+        """Per text: its code string, its content code string (None: no template word) and its
+        template marks, a byte a word, 1 for a template word (None likewise)."""
         words = texts.str.split(" ")
         counts = words.list.len().to_numpy().astype(np.int64)
         exploded = words.explode()
@@ -111,24 +111,23 @@ class _WordCodes:
         bounds = list(zip((ends - counts).tolist(), ends.tolist(), strict=True))
         full = [joined[start:end] for start, end in bounds]
         content: list[str | None] = [None] * len(full)
-        positions: list[np.ndarray | None] = [None] * len(full)
+        marks: list[bytes | None] = [None] * len(full)
         if self.common is None or not len(codes):
-            return full, content, positions
+            return full, content, marks
         doc = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
         template = template_words(doc, mix(hashed.to_numpy()), self.common, self.shingle)
         kept = np.bincount(doc[~template], minlength=len(counts))
         template &= kept[doc] > 0  # a text of template words only is compared whole
         marked = np.bincount(doc[template], minlength=len(counts))
         where = np.flatnonzero(~template)
-        at = where - np.repeat(ends - counts, counts)[where]
+        flags = template.astype(np.uint8).tobytes()
         joined_content = codes[where].astype("<u4").tobytes().decode("utf-32-le")
         content_ends = np.cumsum(np.bincount(doc[where], minlength=len(counts)))
         content_starts = np.concatenate([[0], content_ends[:-1]])
         for i in np.flatnonzero(marked).tolist():
-            s, e = int(content_starts[i]), int(content_ends[i])
-            content[i] = joined_content[s:e]
-            positions[i] = at[s:e]
-        return full, content, positions
+            content[i] = joined_content[int(content_starts[i]) : int(content_ends[i])]
+            marks[i] = flags[bounds[i][0] : bounds[i][1]]
+        return full, content, marks
 
     def index(self, codes: np.ndarray) -> np.ndarray | None:
         """The word (index into `words`, `kinds`) of each code; None once codes wrapped around
@@ -156,10 +155,9 @@ class _EncodedTexts:
         self.texts, self.words = texts, words
         self.strings = np.full(len(texts), None, dtype=object)
         self.content = np.full(len(texts), None, dtype=object)
-        self.positions = np.full(len(texts), None, dtype=object)
+        self.marks = np.full(len(texts), None, dtype=object)  # template marks (`_WordCodes.encode`)
         self.kept_words = 0
         self.counts = _word_counts(texts)
-        self.content_words = np.zeros(len(texts), dtype=np.int64)  # of the encoded texts
         self.templated = np.zeros(len(texts), dtype=bool)  # encoded texts with template words
 
     def get(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -170,18 +168,15 @@ class _EncodedTexts:
         if len(missing) and self.kept_words + self.counts[missing].sum() > VERIFY_CACHE_WORDS:
             self.strings[:] = None  # full: start again with just this batch's texts
             self.content[:] = None
-            self.positions[:] = None
+            self.marks[:] = None
             self.kept_words, missing = 0, needed
         if len(missing):
-            full, content, positions = self.words.encode(self.texts.gather(missing))
+            full, content, marks = self.words.encode(self.texts.gather(missing))
             self.strings[missing] = full
             self.content[missing] = [f if c is None else c for f, c in zip(full, content, strict=True)]
-            at = np.full(len(missing), None, dtype=object)
-            at[:] = positions
-            self.positions[missing] = at
-            self.content_words[missing] = [
-                len(f if c is None else c) for f, c in zip(full, content, strict=True)
-            ]
+            held = np.full(len(missing), None, dtype=object)
+            held[:] = marks
+            self.marks[missing] = held
             self.templated[missing] = [c is not None for c in content]
             self.kept_words += int(self.counts[missing].sum())
         return self.strings[rows], self.content[rows]
@@ -229,23 +224,29 @@ def _judge(
     a: list[str],
     b: list[str],
     codes: tuple[str, str, str, str],
-    positions: tuple[np.ndarray | None, np.ndarray | None],
+    marks: tuple[bytes | None, bytes | None],
     terms: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> slots.Comparison:
-    """`slots.compare` of one pair: on the content words for the score, and on all the words (for
-    the score too, and for the decisive differences, with the set's bound words `terms`) when
-    either text has template words."""
+    """`slots.compare` of one pair: on all the words (for the score, and for the decisive
+    differences, with the set's bound words `terms`), and when either text has template words
+    (`marks`, `_WordCodes.encode`) on the content words too, for the score: the lower of the two.
+
+    The content words are read through the alignment of the whole texts (`slots.content_through`):
+    what both texts have of a template is left out, a template word only one has is a difference.
+    Each text's own template words would not do: an edit inside a template phrase ("wehre is",
+    "the oirgin of the word") breaks its shingles on one side only, whose words would stay content
+    there while the other side leaves them out."""
     full_a, full_b, content_a, content_b = codes
-    pos_a, pos_b = positions
     content_words = min(len(content_a), len(content_b))
     whole = slots.compare(a, b, full_a, full_b, content_words, early=True, terms=terms)
-    if (pos_a is None and pos_b is None) or whole.reason is not None:
+    if (marks[0] is None and marks[1] is None) or whole.reason is not None:
         return whole
     if whole.score == 1.0 and slots.transposed(full_a, full_b) is not None:
         return whole  # the same words, two swapped: the swap breaks a template phrase on one side only
-    ca = a if pos_a is None else [a[i] for i in pos_a.tolist()]
-    cb = b if pos_b is None else [b[i] for i in pos_b.tolist()]
-    content = slots.compare(ca, cb, content_a, content_b, content_words)
+    keep_a, keep_b = slots.content_through(a, b, whole.runs, marks)
+    ca, cb = [a[i] for i in keep_a], [b[i] for i in keep_b]
+    codes_a, codes_b = "".join(full_a[i] for i in keep_a), "".join(full_b[i] for i in keep_b)
+    content = slots.compare(ca, cb, codes_a, codes_b, content_words)
     whole.score = min(whole.score, content.score)
     return whole
 
@@ -323,16 +324,13 @@ def verify_pairs(
         lo, hi, index, total = lo[possible], hi[possible], index[possible], total[possible]
         if not len(lo):
             continue
-        full_a, content_a = left.get(lo)
-        full_b, content_b = right.get(hi)
-        plain = _ratios(content_a, content_b)
-        content_total = left.content_words[lo] + right.content_words[hi]
-        ok = plain >= threshold - 2 * SLACK_WORDS / np.maximum(content_total, 1) - 1e-9
-        templated = left.templated[lo] | right.templated[hi]
-        again = np.flatnonzero(ok & templated)
-        if len(again):
-            whole = _ratios(full_a[again], full_b[again])
-            ok[again] &= whole >= threshold - 2 * SLACK_WORDS / total[again] - 1e-9
+        # The score is at most the whole texts' (the lower of theirs and the content words'), so the
+        # whole texts' ratio bounds it; the content words' own ratio does not, as they are read
+        # through the alignment (`_judge`): an edit inside a template phrase leaves its words content
+        # on one side only, and the content ratio alone would drop such a copy.
+        full_a, _ = left.get(lo)
+        full_b, _ = right.get(hi)
+        ok = _ratios(full_a, full_b) >= threshold - 2 * SLACK_WORDS / total - 1e-9
         bounded = ok & (total <= BOUND_WORDS)
         long = np.flatnonzero(ok & ~bounded)
         if len(long):
@@ -379,7 +377,12 @@ def _aligned(
     good = np.zeros(len(lo), dtype=bool)
     templated = left.templated[lo] | right.templated[hi]
     dropped, scored, known = swaps.decide(
-        full_a, full_b, content_a, content_b, templated, left.words, threshold
+        (full_a, full_b),
+        (content_a, content_b),
+        (left.marks[lo], right.marks[hi]),
+        templated,
+        left.words,
+        threshold,
     )
     scores[scored] = np.minimum(known[scored], DISTINCT_CAP)
     good[scored] = known[scored] >= threshold - 1e-9
@@ -392,7 +395,7 @@ def _aligned(
             a_words[x],
             b_words[y],
             (full_a[k], full_b[k], content_a[k], content_b[k]),
-            (left.positions[x], right.positions[y]),
+            (left.marks[x], right.marks[y]),
             terms,
         )
         scores[k] = min(verdict.score, DISTINCT_CAP)
