@@ -221,32 +221,31 @@ def transposed(a_codes: Sequence[Hashable], b_codes: Sequence[Hashable]) -> int 
 
 def content_through(
     a: list[str], b: list[str], runs: list[tuple[int, int, int]], marks: tuple[bytes | None, bytes | None]
-) -> tuple[list[int], list[int]]:
+) -> tuple[list[int], list[int]] | None:
     """The positions of the content words of two texts read through `compare`'s alignment of them
     (its matched `runs`): the template words of a pair are the words paired across with a template
     word of either text, left out on both sides; a word only one text has is content, a template
     word too (the texts differ there: "make (a change to) the order", two intents). Paired:
     matched, or a typo fix standing word for word in a gap whose sides have as many words
     ("oirgin" / "origin"). `marks`: each text's own template marks, a byte a word (None: none).
-    When that leaves either text no content word, each text's own template words."""
+    None when the content words are each text's own, or when reading them so leaves either text
+    none (each text's own then)."""
     own = marks[0] or bytes(len(a)), marks[1] or bytes(len(b))
     mark_a, mark_b = bytearray(len(a)), bytearray(len(b))
     a_at = b_at = 0
     for a_start, b_start, size in [*runs, (len(a), len(b), 0)]:
-        pairs = [(a_start + k, b_start + k) for k in range(size)]
-        if a_start - a_at == b_start - b_at:
-            pairs += [
-                (a_at + k, b_at + k) for k in range(a_start - a_at) if is_typo(a[a_at + k], b[b_at + k])
-            ]
-        for i, j in pairs:
-            if own[0][i] or own[1][j]:
-                mark_a[i] = mark_b[j] = 1
+        if a_start - a_at == b_start - b_at:  # a gap word for word: its typo fixes are paired
+            for i, j in zip(range(a_at, a_start), range(b_at, b_start), strict=True):
+                if (own[0][i] or own[1][j]) and is_typo(a[i], b[j]):
+                    mark_a[i] = mark_b[j] = 1
+        x, y = own[0][a_start : a_start + size], own[1][b_start : b_start + size]
+        if x.strip(b"\0") or y.strip(b"\0"):  # matched words, a template word among them
+            either = (int.from_bytes(x, "big") | int.from_bytes(y, "big")).to_bytes(size, "big")
+            mark_a[a_start : a_start + size] = mark_b[b_start : b_start + size] = either
         a_at, b_at = a_start + size, b_start + size
-    keep_a = [i for i, m in enumerate(mark_a) if not m]
-    keep_b = [i for i, m in enumerate(mark_b) if not m]
-    if keep_a and keep_b:
-        return keep_a, keep_b
-    return [i for i, m in enumerate(own[0]) if not m], [i for i, m in enumerate(own[1]) if not m]
+    if (mark_a == own[0] and mark_b == own[1]) or all(mark_a) or all(mark_b):
+        return None
+    return [i for i, m in enumerate(mark_a) if not m], [i for i, m in enumerate(mark_b) if not m]
 
 
 def extends(words: list[str], at: int, terms: Mapping[str, tuple[str | None, str | None]]) -> bool:

@@ -243,9 +243,17 @@ def _judge(
         return whole
     if whole.score == 1.0 and slots.transposed(full_a, full_b) is not None:
         return whole  # the same words, two swapped: the swap breaks a template phrase on one side only
-    keep_a, keep_b = slots.content_through(a, b, whole.runs, marks)
-    ca, cb = [a[i] for i in keep_a], [b[i] for i in keep_b]
-    codes_a, codes_b = "".join(full_a[i] for i in keep_a), "".join(full_b[i] for i in keep_b)
+    through = slots.content_through(a, b, whole.runs, marks)
+    if through is None:  # each text's own content words
+        ca, cb = (
+            w if m is None else [x for x, t in zip(w, m, strict=True) if not t]
+            for w, m in ((a, marks[0]), (b, marks[1]))
+        )
+        codes_a, codes_b = content_a, content_b
+    else:
+        keep_a, keep_b = through
+        ca, cb = [a[i] for i in keep_a], [b[i] for i in keep_b]
+        codes_a, codes_b = "".join([full_a[i] for i in keep_a]), "".join([full_b[i] for i in keep_b])
     content = slots.compare(ca, cb, codes_a, codes_b, content_words)
     whole.score = min(whole.score, content.score)
     return whole
