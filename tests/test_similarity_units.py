@@ -627,9 +627,7 @@ def test_an_edit_inside_a_template_phrase_leaves_the_phrase_out_on_both_sides() 
     """A typo or a word added inside a phrase the set uses as a template breaks its shingles on the
     edited side only; its words are read as template words through the alignment, on both sides,
     so the copy stays near (each pair was 0.80-0.84 on the content words before), decided so
-    before alignment as by it; another word in the same place still decides, and template words
-    only one text has are a difference: "make (a change to) the carpet cleaning" is another intent,
-    though filler left out makes the whole texts 0.857 alike."""
+    before alignment as by it; another word in the same place still decides."""
     pairs = {
         ("what is my card status for the blue visa", "what is my crad status for the blue visa"): True,
         (
@@ -644,7 +642,6 @@ def test_an_edit_inside_a_template_phrase_leaves_the_phrase_out_on_both_sides() 
             "can you check the balance of the savings account",
             "can you check the statement of the savings account",
         ): False,
-        ("make a change to the carpet cleaning for me", "um make the carpet cleaning for me thanks"): False,
     }
     texts = sorted({text for pair in pairs for text in pair})
     lo = np.array([texts.index(a) for a, _ in pairs])
@@ -652,8 +649,7 @@ def test_an_edit_inside_a_template_phrase_leaves_the_phrase_out_on_both_sides() 
     dropped, scored, verdicts = _decided(texts, lo, hi, common=True)
     kept = [v.reason is None and v.score >= THRESHOLD for v in verdicts]
     assert kept == list(pairs.values())
-    assert scored[:2].all() and dropped[3:].all()  # the typo fixes scored, the others dropped, in the batch
-    assert verdicts[4].reason is None and verdicts[4].score == pytest.approx(10 / 12)  # whole 12 / 14
+    assert scored[:2].all() and dropped[3]  # the typo fixes scored, the other word dropped, in the batch
 
 
 @settings(max_examples=300, deadline=None)

@@ -223,15 +223,14 @@ def content_through(
     a: list[str], b: list[str], runs: list[tuple[int, int, int]], marks: tuple[bytes | None, bytes | None]
 ) -> tuple[list[int], list[int]] | None:
     """The positions of the content words of two texts read through `compare`'s alignment of them
-    (its matched `runs`): the template words of a pair are the words paired across with a template
-    word of either text, left out on both sides; a word only one text has is content, a template
-    word too (the texts differ there: "make (a change to) the order", two intents). Paired:
+    (its matched `runs`): a word paired across with a template word of either text is a template
+    word on both sides; a word only one text has keeps its own mark. Paired:
     matched, or a typo fix standing word for word in a gap whose sides have as many words
     ("oirgin" / "origin"). `marks`: each text's own template marks, a byte a word (None: none).
     None when the content words are each text's own, or when reading them so leaves either text
     none (each text's own then)."""
     own = marks[0] or bytes(len(a)), marks[1] or bytes(len(b))
-    mark_a, mark_b = bytearray(len(a)), bytearray(len(b))
+    mark_a, mark_b = bytearray(own[0]), bytearray(own[1])
     a_at = b_at = 0
     for a_start, b_start, size in [*runs, (len(a), len(b), 0)]:
         if a_start - a_at == b_start - b_at:  # a gap word for word: its typo fixes are paired

@@ -199,8 +199,8 @@ def _through(
     """The content code strings of the pairs `local` (among `gaps.pick`, their alignment known) read
     through the alignment, as `slots.content_through` reads them: a word matched with a template
     word of either text, or standing word for word for one as its typo fix, is left out on both
-    sides, and every other word is content; when that leaves either text no content word, each
-    text's own content words. `typo`: `_typos`'s first answer."""
+    sides, and every other word keeps its own mark; when that leaves either text no content word,
+    each text's own content words. `typo`: `_typos`'s first answer."""
     pairs = len(gaps.pick)
     own, pair = [], []
     for side, held in enumerate(marks):
@@ -217,7 +217,7 @@ def _through(
     paired_a = np.concatenate([gaps.matched[0], at_a[pick_a[fixed]]])
     paired_b = np.concatenate([gaps.matched[1], at_b[pick_b[fixed]]])
     either = own[0][paired_a] | own[1][paired_b]
-    now = [np.zeros_like(own[0]), np.zeros_like(own[1])]
+    now = [own[0].copy(), own[1].copy()]
     now[0][paired_a] = either
     now[1][paired_b] = either
     left = [np.bincount(p[~t], minlength=pairs) for p, t in zip(pair, now, strict=True)]

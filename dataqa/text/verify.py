@@ -232,10 +232,10 @@ def _judge(
     (`marks`, `_WordCodes.encode`) on the content words too, for the score: the lower of the two.
 
     The content words are read through the alignment of the whole texts (`slots.content_through`):
-    what both texts have of a template is left out, a template word only one has is a difference.
-    Each text's own template words would not do: an edit inside a template phrase ("wehre is",
-    "the oirgin of the word") breaks its shingles on one side only, whose words would stay content
-    there while the other side leaves them out."""
+    a word paired with a template word of either text is left out on both sides. Each text's own
+    template words would not do: an edit inside a template phrase ("wehre is", "the oirgin of the
+    word") breaks its shingles on one side only, whose words would stay content there while the
+    other side leaves them out."""
     full_a, full_b, content_a, content_b = codes
     content_words = min(len(content_a), len(content_b))
     whole = slots.compare(a, b, full_a, full_b, content_words, early=True, terms=terms)
