@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import shutil
@@ -24,6 +25,26 @@ def chat(user: str, assistant: str, system: str | None = None) -> dict:
         {"role": "assistant", "content": assistant},
     ]
     return {"messages": msgs}
+
+
+def user_turn(record: dict) -> dict:
+    """The first user message of a chat record."""
+    return next(m for m in record["messages"] if m["role"] == "user")
+
+
+def shouted(record: dict) -> dict:
+    """The chat record with its user turn in capitals and trailing punctuation: equal after
+    normalisation."""
+    out = copy.deepcopy(record)
+    user_turn(out)["content"] = user_turn(out)["content"].upper() + " ?!"
+    return out
+
+
+def reworded(record: dict, words: str = " thanks") -> dict:
+    """The chat record with words added to its user turn: near, not equal after normalisation."""
+    out = copy.deepcopy(record)
+    user_turn(out)["content"] += words
+    return out
 
 
 def decided_part(report: dict, ids: list[str], skipped_reasons: bool = True) -> dict:

@@ -6,14 +6,13 @@ look-alike controls fall in other blocks than their originals. Plain calls stand
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from conftest import chat, ticket_records, write_jsonl
+from conftest import chat, reworded, shouted, ticket_records, user_turn, write_jsonl
 
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
@@ -45,22 +44,6 @@ class Plain:
 
     def __len__(self) -> int:
         return len(self.contexts)
-
-
-def _user(record: dict) -> dict:
-    return next(m for m in record["messages"] if m["role"] == "user")
-
-
-def reworded(record: dict, words: str = " thanks") -> dict:
-    out = copy.deepcopy(record)
-    _user(out)["content"] += words
-    return out
-
-
-def shouted(record: dict) -> dict:
-    out = copy.deepcopy(record)
-    _user(out)["content"] = _user(out)["content"].upper() + " ?!"
-    return out
 
 
 def planted() -> list[dict]:
@@ -191,7 +174,7 @@ def unanswerable() -> list[dict]:
 
 def plain_texts() -> list[dict]:
     """The chat set's user turns as plain text records (continued pre-training: no answer part)."""
-    return [{"text": _user(record)["content"]} for record in planted()]
+    return [{"text": user_turn(record)["content"]} for record in planted()]
 
 
 @pytest.mark.parametrize(

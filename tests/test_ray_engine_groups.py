@@ -7,13 +7,12 @@ reported by either. One local Ray (2 CPUs, no dashboard, no network) for the mod
 
 from __future__ import annotations
 
-import copy
 import logging
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import chat, decided_part, ticket_records, write_jsonl
+from conftest import chat, decided_part, reworded, shouted, ticket_records, write_jsonl
 
 import dataqa
 from dataqa.engine import shuffle
@@ -30,22 +29,6 @@ def ray_session():
     ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
     yield
     ray.shutdown()
-
-
-def shouted(record: dict) -> dict:
-    """The record with its user turn in capitals and trailing punctuation: equal after normalisation."""
-    out = copy.deepcopy(record)
-    user = next(m for m in out["messages"] if m["role"] == "user")
-    user["content"] = user["content"].upper() + " ?!"
-    return out
-
-
-def reworded(record: dict) -> dict:
-    """The record with one more word in its user turn: near, not equal after normalisation."""
-    out = copy.deepcopy(record)
-    user = next(m for m in out["messages"] if m["role"] == "user")
-    user["content"] += " thanks"
-    return out
 
 
 CONTROLS = [  # alike, never equal after normalisation: "C", "C++" and "C#" are three languages

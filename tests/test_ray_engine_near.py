@@ -8,13 +8,12 @@ One local Ray (2 CPUs, no dashboard, no network) for the module.
 
 from __future__ import annotations
 
-import copy
 import logging
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import chat, decided_part, ticket_records, write_jsonl
+from conftest import chat, decided_part, reworded, shouted, ticket_records, write_jsonl
 
 import dataqa
 from dataqa.engine import shuffle
@@ -31,24 +30,6 @@ def ray_session():
     ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
     yield
     ray.shutdown()
-
-
-def _user(record: dict) -> dict:
-    return next(m for m in record["messages"] if m["role"] == "user")
-
-
-def reworded(record: dict, words: str = " thanks") -> dict:
-    """The record with words added to its user turn: near, not equal after normalisation."""
-    out = copy.deepcopy(record)
-    _user(out)["content"] += words
-    return out
-
-
-def shouted(record: dict) -> dict:
-    """The record with its user turn in capitals and trailing punctuation: equal after normalisation."""
-    out = copy.deepcopy(record)
-    _user(out)["content"] = _user(out)["content"].upper() + " ?!"
-    return out
 
 
 CONTROLS = [  # alike, never near: another number, another language, another station
