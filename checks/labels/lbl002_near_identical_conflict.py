@@ -143,6 +143,21 @@ MODALS = frozenset(["can", "could", "would", "will", "shall", "should", "may", "
 UNKNOWN_SHARE = 0.25
 """An added word the set does not know separates two texts when it is at least this share of the
 longer one's words: a word in four of a short request, not a name in a long complaint."""
+CONTRASTS = frozenset(
+    {
+        "but",
+        "although",
+        "though",
+        "however",
+        "yet",
+        "except",
+        "whereas",
+        "despite",
+        "nevertheless",
+        "nonetheless",
+    }
+)
+"""Words that open a clause turning what came before it ("fun, but overlong")."""
 KNOWN_EXAMPLES = 20
 """A word no example of a label uses says something about it only when the label has this many
 other examples: in a small set nearly every word is one no other row has ("reset my password
@@ -270,6 +285,13 @@ def _explainer(
         unknown = [w for w in mine - theirs - FILLER if own[w] <= 1 and not their[w] and everywhere[w] <= 2]
         return len(unknown) >= UNKNOWN_SHARE * len(mine)
 
+    def adds_contrast(line: int, other: int) -> bool:
+        """`line` is `other` with a clause added that a contrast word opens ("a tedious mess" / "a
+        tedious mess, but a fun one"): the clause can turn what the text says, as a negation does,
+        so both labels may be right (SST-2's phrases and their longer sentences)."""
+        mine, theirs = words_of(line), words_of(other)
+        return not (theirs - mine - FILLER) and bool((mine - theirs) & CONTRASTS)
+
     def differ_in_form(a: int, b: int) -> bool:
         """One is a question, the other a statement or command ("do i need a pin" / "i need a new
         pin", "do i need to verify my identity" / "i need to verify my identity"): two requests."""
@@ -277,5 +299,11 @@ def _explainer(
         return forms == {True, False}
 
     return lambda a, b: (
-        differ_in_form(a, b) or adds_unknown(a, b) or adds_unknown(b, a) or decides(a, b) or decides(b, a)
+        differ_in_form(a, b)
+        or adds_contrast(a, b)
+        or adds_contrast(b, a)
+        or adds_unknown(a, b)
+        or adds_unknown(b, a)
+        or decides(a, b)
+        or decides(b, a)
     )
