@@ -11,10 +11,7 @@ whether the provider refuses the record (the verdict's provider condition counts
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
-from dataqa.checks.provider.problems import Problem, grouped
-from dataqa.core.models import Finding, Severity
+from dataqa.core.models import Severity
 from dataqa.engine.context import Context
 from dataqa.engine.profile_rules import Profile, load_profile
 from dataqa.engine.registry import Check
@@ -59,12 +56,6 @@ def verdict_profile(v: VerdictInputs) -> Profile | None:
 
 
 class ProviderCheck(Check):
-    """Shared bookkeeping: one finding per distinct problem, listing every record that has it."""
+    """A provider's rule: its findings are errors (the provider refuses the record or the file)."""
 
     severity = Severity.ERROR
-
-    def grouped(
-        self, ctx: Context, split: Split, records: Iterable[tuple[int, list[Problem]]]
-    ) -> Iterator[Finding]:
-        """One finding per distinct problem (`problems.grouped`)."""
-        return grouped(self, ctx, split, records)

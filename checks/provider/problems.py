@@ -3,7 +3,7 @@
 The findings are a function of a summary that merges over blocks of rows (`summarised`: per problem,
 its records and its first five places; the records with any problem), and of the lines of each
 problem's records (`lines_of`), so a check built on them runs from block summaries (`Grouped`, scope
-"summary": the TOOL checks, PROV002, PROV006, PROV009) or on a whole split (`grouped`)."""
+"summary": the TOOL and PROV checks), on a split held on the Ray workers as on the whole scan."""
 
 from __future__ import annotations
 
@@ -76,15 +76,6 @@ def findings(
         )
 
 
-def grouped(
-    check: Check, ctx: Context, split: Split, records: Iterable[tuple[int, list[Problem]]]
-) -> Iterator[Finding]:
-    """`findings` of a whole split's records (one per distinct problem, every record listed)."""
-    records = list(records)
-    summary = summarised(records)
-    yield from findings(check, ctx, split, summary, lines_of(records, summary["problems"]))
-
-
 class Grouped(Summarised):
     """A check whose findings are its records' problems, one finding per distinct problem listing
     every record with it (`findings`), from block summaries: problems are found record by record,
@@ -105,16 +96,45 @@ class Grouped(Summarised):
         self.prepare(ctx)
         return {"splits": {split.name: summarised(self.records(ctx, split)) for split in self.judged(ctx)}}
 
+    def wide(self, ctx: Context, seen: dict[str, Any]) -> bool:
+        """Whether a split whose merged summary is `seen` has a split-wide finding beside its
+        problems' (`wide_findings`: a weight on some records only, more images than allowed), whose
+        records come in the second round (`wide_lines`). None by default."""
+        return False
+
+    def wide_lines(self, ctx: Context, split: Split) -> list[int]:  # pragma: no cover - abstract
+        """The lines a split-wide finding may name, of the rows the context holds, in row order."""
+        raise NotImplementedError
+
+    def wide_findings(
+        self, ctx: Context, split: Split, seen: dict[str, Any], lines: list[int] | None
+    ) -> Iterator[Finding]:
+        """The split-wide findings of `split` (`lines`: the `wide_lines` of its rows when `wide`,
+        else None), and its metrics beside them. None by default."""
+        return iter(())
+
     def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
-        wanted = {name: sorted(s["problems"]) for name, s in summary["splits"].items() if s["problems"]}
-        return wanted or None
+        """Per split, the problems whose records the findings list, and the splits with a split-wide
+        finding."""
+        splits = summary["splits"]
+        problems = {name: sorted(s["problems"]) for name, s in splits.items() if s["problems"]}
+        wide = sorted(name for name, s in splits.items() if self.wide(ctx, s))
+        return {"problems": problems, "wide": wide} if problems or wide else None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
-        """The lines of the records with each problem, per split `wanted`."""
+        """The lines of the records with each problem, per split wanted, and of a split-wide finding."""
         self.prepare(ctx)
-        return {name: lines_of(self.records(ctx, ctx.splits[name]), whats) for name, whats in wanted.items()}
+        return {
+            "problems": {
+                name: lines_of(self.records(ctx, ctx.splits[name]), whats)
+                for name, whats in wanted["problems"].items()
+            },
+            "wide": {name: self.wide_lines(ctx, ctx.splits[name]) for name in wanted["wide"]},
+        }
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        rows = summary.get("rows", {})
         for split in self.judged(ctx):
-            lines = summary.get("rows", {}).get(split.name, {})
-            yield from findings(self, ctx, split, summary["splits"][split.name], lines)
+            seen = summary["splits"][split.name]
+            yield from findings(self, ctx, split, seen, rows.get("problems", {}).get(split.name, {}))
+            yield from self.wide_findings(ctx, split, seen, rows.get("wide", {}).get(split.name))

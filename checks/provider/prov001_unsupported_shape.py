@@ -76,7 +76,7 @@ class UnsupportedShape(Grouped, ProviderCheck):
         profile = profile_of(ctx)
         if profile.is_generic:
             return
-        gathered = summary.get("rows", {})
+        gathered = summary.get("rows", {}).get("problems", {})
         for split in uploaded_splits(ctx):
             if profile.formats and split.format not in profile.formats:
                 accepted = "; ".join(FORMATS[f] for f in profile.formats)

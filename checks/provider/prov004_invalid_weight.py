@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataqa.checks.provider.base import ProviderCheck, profile_of, uploaded_splits
-from dataqa.checks.provider.problems import Grouped, Problem, findings
+from dataqa.checks.provider.problems import Grouped, Problem
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.profile_rules import Profile
@@ -59,36 +59,27 @@ class InvalidWeight(Grouped, ProviderCheck):
             summary["splits"][split.name]["rows"] = split.frame.height
         return summary
 
-    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
-        """The problems' records, and the records without a weight of each split where some have one."""
-        problems = super().wanted(ctx, summary) or {}
-        some = sorted(name for name, s in summary["splits"].items() if 0 < s["weighted"] < s["rows"])
-        if not profile_of(ctx).root_weight:
-            some = []
-        return {"problems": problems, "unweighted": some} if problems or some else None
+    def wide(self, ctx: Context, seen: dict[str, Any]) -> bool:
+        """Some records carry a record-level weight and some do not, for a provider that takes one."""
+        return bool(profile_of(ctx).root_weight) and 0 < seen["weighted"] < seen["rows"]
 
-    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
-        out = {"problems": super().gather(ctx, wanted["problems"]) if wanted["problems"] else {}}
-        out["unweighted"] = {name: _unweighted(ctx, ctx.splits[name]) for name in wanted["unweighted"]}
-        return out
+    def wide_lines(self, ctx: Context, split: Split) -> list[int]:
+        """The lines of the split's rows without a record-level weight, in row order."""
+        weighted = _weighted(ctx, split)
+        return [n for n in split.frame["line"].to_list() if n not in weighted]
 
-    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
-        gathered = summary.get("rows", {})
-        profile = profile_of(ctx)
-        for split in self.judged(ctx):
-            seen = summary["splits"][split.name]
-            lines = gathered.get("problems", {}).get(split.name, {})
-            yield from findings(self, ctx, split, seen, lines)
-            missing = gathered.get("unweighted", {}).get(split.name)
-            if missing:
-                locs = [ctx.location(split, n) for n in missing]
-                yield self.finding(
-                    f"{seen['weighted']} record(s) carry a record-level weight and {len(missing)} do not; "
-                    f"{profile.title} needs it on every record or on none",
-                    locs,
-                    metrics={"rejected": True},
-                    unusable=locs,
-                )
+    def wide_findings(
+        self, ctx: Context, split: Split, seen: dict[str, Any], lines: list[int] | None
+    ) -> Iterator[Finding]:
+        if lines:
+            locs = [ctx.location(split, n) for n in lines]
+            yield self.finding(
+                f"{seen['weighted']} record(s) carry a record-level weight and {len(lines)} do not; "
+                f"{profile_of(ctx).title} needs it on every record or on none",
+                locs,
+                metrics={"rejected": True},
+                unusable=locs,
+            )
 
     @staticmethod
     def _message_weights(profile: Profile, weights: list[dict[str, Any]]) -> list[Problem]:
@@ -110,9 +101,3 @@ class InvalidWeight(Grouped, ProviderCheck):
 def _weighted(ctx: Context, split: Split) -> set[int]:
     """The lines of the split's records that carry a record-level weight."""
     return {line for line, st in structure.records(ctx, split) if st.get("root_weight") is not None}
-
-
-def _unweighted(ctx: Context, split: Split) -> list[int]:
-    """The lines of the split's rows without a record-level weight, in row order."""
-    weighted = _weighted(ctx, split)
-    return [n for n in split.frame["line"].to_list() if n not in weighted]

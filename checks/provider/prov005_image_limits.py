@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataqa.checks.provider.base import ProviderCheck, human_size, profile_of, uploaded_splits
-from dataqa.checks.provider.problems import Grouped, Problem, findings
+from dataqa.checks.provider.problems import Grouped, Problem
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.profile_rules import Profile
@@ -41,38 +41,30 @@ class ImageLimits(Grouped, ProviderCheck):
         profile = profile_of(ctx)
         return [(line, self._problems(profile, images)) for line, images in _with_images(ctx, split)]
 
-    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
-        """The problems' records, and the records with images of each split with more than the
-        provider takes (those past the cap are named: which ones is known once all are counted)."""
-        problems = super().wanted(ctx, summary) or {}
+    def wide(self, ctx: Context, seen: dict[str, Any]) -> bool:
+        """More records hold images than the provider takes (which ones are past the cap is known
+        once all are counted: their lines come in the second round)."""
         cap = profile_of(ctx).image_max_examples
-        over = sorted(name for name, s in summary["splits"].items() if cap and s["judged"] > cap)
-        return {"problems": problems, "over": over} if problems or over else None
+        return bool(cap) and seen["judged"] > cap
 
-    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
-        out = {"problems": super().gather(ctx, wanted["problems"]) if wanted["problems"] else {}}
-        out["over"] = {
-            name: [line for line, _ in _with_images(ctx, ctx.splits[name])] for name in wanted["over"]
-        }
-        return out
+    def wide_lines(self, ctx: Context, split: Split) -> list[int]:
+        """The lines of the split's records with images, in record order."""
+        return [line for line, _ in _with_images(ctx, split)]
 
-    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
-        gathered = summary.get("rows", {})
-        profile = profile_of(ctx)
-        cap = profile.image_max_examples
-        for split in self.judged(ctx):
-            seen = summary["splits"][split.name]
-            yield from findings(self, ctx, split, seen, gathered.get("problems", {}).get(split.name, {}))
-            with_images = gathered.get("over", {}).get(split.name)
-            if with_images:
-                locs = [ctx.location(split, n) for n in with_images[cap:]]
-                yield self.finding(
-                    f"{len(with_images):,} examples contain images; {profile.title} accepts at most {cap:,}",
-                    locs,
-                    metrics={"rejected": True, "examples_with_images": len(with_images)},
-                    unusable=locs,
-                )
-            self.metrics[f"{split.name}_examples_with_images"] = seen["judged"]
+    def wide_findings(
+        self, ctx: Context, split: Split, seen: dict[str, Any], lines: list[int] | None
+    ) -> Iterator[Finding]:
+        if lines:
+            profile = profile_of(ctx)
+            cap = profile.image_max_examples
+            locs = [ctx.location(split, n) for n in lines[cap:]]
+            yield self.finding(
+                f"{len(lines):,} examples contain images; {profile.title} accepts at most {cap:,}",
+                locs,
+                metrics={"rejected": True, "examples_with_images": len(lines)},
+                unusable=locs,
+            )
+        self.metrics[f"{split.name}_examples_with_images"] = seen["judged"]
 
     @staticmethod
     def _problems(profile: Profile, images: list[dict[str, Any]]) -> list[Problem]:
