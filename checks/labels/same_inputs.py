@@ -17,6 +17,7 @@ import polars as pl
 from dataqa.checks.labels.base import split_labels
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
+from dataqa.text.copies import supplied_texts
 from dataqa.text.hashing import HASH_SEED
 from dataqa.text.normalise import hashes
 
@@ -31,7 +32,6 @@ SCHEMA = {
     "prompt_exact": pl.UInt64,
     "label": pl.String,
 }
-TEXTS_SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
 
 
 def keyed(ctx: Context, split: str) -> pl.DataFrame:
@@ -91,8 +91,7 @@ def inputs(ctx: Context, split: str, lines: list[int]) -> dict[int, str]:
     """The raw inputs of the given lines of a split: from its rows, or, for a split whose rows are
     elsewhere, from what its engine supplied (`INPUT_TEXTS`)."""
     if ctx.splits[split].elsewhere is not None:
-        given = ctx.shared(INPUT_TEXTS, lambda: pl.DataFrame(schema=TEXTS_SCHEMA))
-        frame = given.filter((pl.col("split") == split) & pl.col("line").is_in(lines)).select("line", "text")
+        frame = supplied_texts(ctx, INPUT_TEXTS, split, lines)
     else:
         frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", "prompt")
     return {line: text or "" for line, text in frame.iter_rows()}

@@ -98,13 +98,19 @@ def quoted(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def supplied_texts(ctx: Context, key: tuple[str, ...], split: str, lines: list[int]) -> pl.DataFrame:
+    """`line`, `text` of the given lines of a split whose rows are elsewhere, from the texts its
+    engine supplied under a grouping's `texts` key (none supplied: none)."""
+    given = ctx.shared(key, lambda: pl.DataFrame(schema=TEXTS_SCHEMA))
+    return given.filter((pl.col("split") == split) & pl.col("line").is_in(lines)).select("line", "text")
+
+
 def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> dict[int, str]:
     """The raw `column` text of the given lines of a split (evidence excerpts): from its rows, or,
     for a split whose rows are elsewhere, from what its engine supplied (`COPY_TEXTS`, and for the
     rows of near pairs `NEAR_TEXTS`; texts only)."""
     if ctx.splits[split].elsewhere is not None and column == "text":
-        given = ctx.shared(COPY_TEXTS, lambda: pl.DataFrame(schema=TEXTS_SCHEMA))
-        frame = given.filter((pl.col("split") == split) & pl.col("line").is_in(lines)).select("line", "text")
+        frame = supplied_texts(ctx, COPY_TEXTS, split, lines)
         missing = sorted(set(lines) - set(frame["line"].to_list()))
         if missing:  # a near pair's row (asked only then: the copies' checks never wait for them)
             near = ctx.shared((*NEAR_TEXTS, split), lambda: pl.DataFrame(schema=NEAR_SCHEMA))
