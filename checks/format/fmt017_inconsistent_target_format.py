@@ -31,6 +31,7 @@ class InconsistentTargetFormat(Summarised):
     name = "inconsistent-target-format"
     family = "format"
     needs = frozenset({"target"})
+    shares = frozenset({"format.target_shapes"})
     severity = Severity.WARNING
     min_share: float = ranged(0.8, low=0, high=1)
     """The dominant structure must cover at least this share of targets."""
@@ -38,12 +39,7 @@ class InconsistentTargetFormat(Summarised):
 
     def summarise(self, ctx: Context) -> dict[str, Any]:
         """Per split: how many targets have each structure (`target_shape`)."""
-        return {
-            "splits": {
-                split.name: Counter(target_shape(t) for t in ctx.valid_rows(split)["response"].to_list())
-                for split in ctx
-            }
-        }
+        return {"splits": {split.name: Counter(_shapes(ctx, split.name)) for split in ctx}}
 
     def _dominant(self, counts: Counter[str]) -> tuple[str, int] | None:
         """The split's most common structure and its count, when the split has enough targets."""
@@ -72,8 +68,8 @@ class InconsistentTargetFormat(Summarised):
         out = {}
         for name, dominant in wanted.items():
             frame = ctx.valid_rows(name).select("line", "response")
-            rows = ((line, t, target_shape(t)) for line, t in frame.iter_rows())
-            out[name] = [(line, excerpt(t), shape) for line, t, shape in rows if shape != dominant]
+            rows = zip(frame.iter_rows(), _shapes(ctx, name), strict=True)
+            out[name] = [(line, excerpt(t), shape) for (line, t), shape in rows if shape != dominant]
         return out
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
@@ -93,3 +89,12 @@ class InconsistentTargetFormat(Summarised):
                     [ctx.location(split, line)],
                     [response],
                 )
+
+
+def _shapes(ctx: Context, split: str) -> list[str]:
+    """The structure of each valid row's target (`target_shape`), in row order; once per scan (the
+    summary counts them, the rows off the dominant one are read from them)."""
+    return ctx.shared(
+        ("format.target_shapes", split),
+        lambda: [target_shape(t) for t in ctx.valid_rows(split)["response"].to_list()],
+    )

@@ -91,7 +91,7 @@ class TrivialTarget(Summarised):
     """
 
     id = "QUAL009"
-    shares = frozenset({"quality.messages"})
+    shares = frozenset({"quality.messages", "quality.long_form"})
     name = "trivial-target"
     family = "quality"
     needs = frozenset({"target", "reply"})
@@ -151,7 +151,12 @@ class TrivialTarget(Summarised):
 
 def _long_form_asks(ctx: Context, split: Split) -> pl.DataFrame:
     """`line`, `ask`, `answer`, `kind`, `words` of the records whose last request before the final
-    answer asks for long-form writing ("explain", "describe", ...) and not for something short."""
+    answer asks for long-form writing ("explain", "describe", ...) and not for something short;
+    once per scan (the summary and the short answers read it)."""
+    return ctx.shared(("quality.long_form", split.name), lambda: _asks_of(ctx, split))
+
+
+def _asks_of(ctx: Context, split: Split) -> pl.DataFrame:
     msgs = messages(ctx, split)
     final = final_answers(msgs)
     return (
