@@ -35,6 +35,12 @@ from dataqa.text import copies, similarity
 
 EVIDENCE_CHARS = 160
 
+NEAR_SHARES = frozenset(
+    {"bands", "copies", "distinct", "hashes", "input_conflicts", "input_pairs", "input_sides", "near_pairs"}
+    | {"split_labels", "templates"}
+)
+"""The shared values the near-leak checks read (LEAK003-005): near pairs of texts and of inputs."""
+
 Group = tuple[list[int], list[int], dict]
 """One leak: held-out lines (representative first), reference lines (best first), extra metrics."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.leakage.base import Group, LeakCheck, and_more, near_matches
+from dataqa.checks.leakage.base import NEAR_SHARES, Group, LeakCheck, and_more, near_matches
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -34,19 +34,7 @@ class NearLeak(LeakCheck):
     """
 
     id = "LEAK003"
-    shares = frozenset(
-        {
-            "bands",
-            "copies",
-            "distinct",
-            "hashes",
-            "input_conflicts",
-            "input_pairs",
-            "input_sides",
-            "near_pairs",
-        }
-        | {"split_labels", "templates"}
-    )
+    shares = NEAR_SHARES
     name = "near-leak"
     family = "leakage"
     severity = Severity.ERROR

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.leakage.base import Group, LeakCheck, input_leaks, near_matches, normalised_matches
+from dataqa.checks.leakage.base import (
+    NEAR_SHARES,
+    Group,
+    LeakCheck,
+    input_leaks,
+    near_matches,
+    normalised_matches,
+)
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -47,19 +54,7 @@ class NgramOverlap(LeakCheck):
     """
 
     id = "LEAK004"
-    shares = frozenset(
-        {
-            "bands",
-            "copies",
-            "distinct",
-            "hashes",
-            "input_conflicts",
-            "input_leaks",
-            "input_pairs",
-            "input_sides",
-        }
-        | {"near_pairs", "ngram", "split_labels", "template_vocabulary", "templates"}
-    )
+    shares = NEAR_SHARES | {"input_leaks", "ngram", "template_vocabulary"}
     heavy = True
     name = "ngram-overlap"
     family = "leakage"

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dataqa.checks.leakage.base import Group, LeakCheck, and_more, input_leaks, labelled
+from dataqa.checks.leakage.base import NEAR_SHARES, Group, LeakCheck, and_more, input_leaks, labelled
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -47,19 +47,7 @@ class InputLeak(LeakCheck):
     """
 
     id = "LEAK005"
-    shares = frozenset(
-        {
-            "bands",
-            "copies",
-            "distinct",
-            "hashes",
-            "input_conflicts",
-            "input_leaks",
-            "input_pairs",
-            "input_sides",
-        }
-        | {"near_pairs", "split_labels", "templates"}
-    )
+    shares = NEAR_SHARES | {"input_leaks"}
     name = "input-leak"
     family = "leakage"
     severity = Severity.ERROR
