@@ -336,15 +336,19 @@ PII: dict[str, Callable[[random.Random], str]] = {
     "card_spaced": lambda r: _card(r, True),
     "card_plain": lambda r: _card(r, False),
     "iban": lambda r: (lambda x: x if r.random() < 0.5 else " ".join(x[i : i + 4] for i in range(0, len(x), 4)))(_iban(r)),
-    "ssn": _ssn,
+    "ssn": lambda r: r.choice(["SSN ", "SSN: ", "social security number ", "SS# ", "Social Security No. "]) + _ssn(r),
     "ip_address": _public_ip,
 }  # fmt: skip
 
 
-def _carrying(maker: Callable[[random.Random], str]) -> Callable[[random.Random, str, Planter], str]:
+def _carrying(
+    maker: Callable[[random.Random], str], config: bool
+) -> Callable[[random.Random, str, Planter], str]:
+    """A change that adds a value from `maker` to the text; a secret may sit in a config snippet."""
+
     def change(rng: random.Random, text: str, p: Planter) -> str:
         value = maker(rng)
-        if "\n" in value or rng.random() < 0.3:
+        if config and ("\n" in value or rng.random() < 0.3):
             return rng.choice(
                 [
                     f"{text}\n\n```\nAPI_KEY={value}\n```" if "\n" not in value else f"{text}\n\n{value}",

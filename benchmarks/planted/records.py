@@ -274,8 +274,8 @@ KINDS: dict[str, Callable[[Planter], list[Rec] | None]] = {
         lambda p: None if p.has("label") else ("context" if p.has("context") else "input"), _placeholder
     ),
     "merged_instructions": _in_place(_answer_not_label, _merged),
-    **{f"secret_{k}": _in_place(_either, _carrying(f)) for k, f in SECRETS.items()},
-    **{f"pii_{k}": _in_place(_either, _carrying(f)) for k, f in PII.items()},
+    **{f"secret_{k}": _in_place(_either, _carrying(f, True)) for k, f in SECRETS.items()},
+    **{f"pii_{k}": _in_place(_either, _carrying(f, False)) for k, f in PII.items()},
     "broken_json_line": _raw(_broken),
     "non_object_line": _raw(_not_object),
     "missing_field": _record_kind(_missing_field),
