@@ -137,16 +137,26 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
     return True
 
 
+_SENT = (
+    r"(?:(?:this|the|that|a|an|her|his|their|my|our|your|following|these|those|each|every)\s+)?(?:[\w'’-]+\s+)?"
+    r"(?:reviews?|e-?mails?|messages?|letters?|comments?|posts?|tweets?|texts?|customers?|complaints?"
+    r"|inquir(?:y|ies)|enquir(?:y|ies)|invitations?|notes?|feedback|guests?|clients?|colleagues?|boss"
+    r"|recruiters?|landlords?|tenants?|applicants?|candidates?)\b"
+)
+"""What a reply or response is sent to when it is a draft: an e-mail, a review, a customer."""
 DRAFT_TOPIC = (
     r"(?i)\b(?:letters?|e-?mails?|(?:thank[- ]you|short|brief) note|messages?|memos?|invitations?|invites?"
-    r"|announcements?|(?:blog |social media |linkedin |facebook )?posts?|tweets?|repl(?:y|ies)|respond to"
-    r"|response to|cover letter|newsletters?|press release|ads?|advertisements?"
+    r"|announcements?|(?:blog |social media |linkedin |facebook )?posts?|tweets?"
+    r"|(?:a|an|your|my|our|short|brief|polite|quick|formal|friendly|professional|out-of-office|automatic"
+    r"|auto|email|e-mail) repl(?:y|ies)|(?:repl(?:y|ies)|respond|response)(?: back)? to " + _SENT + r""
+    r"|cover letter|newsletters?|press release|ads?|advertisements?"
     r"|job (?:description|posting|ad)|speech|toast|(?:greeting|birthday|thank[- ]you|holiday) cards?"
     r"|reminders?|text message)\b"
     r"|信件|书信|封信|写信|邮件|郵件|消息|通知|公告|邀请|邀請|帖子|推文|回复|回覆|求职|演讲|致辞"
 )
 """What a prompt asks for when its answer is a draft for the user to send: a letter, e-mail, post or
-message; "[Your Name]" and "[company name]" there are slots the sender fills in, left on purpose."""
+message, a reply to one; "[Your Name]" and "[company name]" there are slots the sender fills in, left
+on purpose. "Reply to the user's question" and "respond to the following" ask for an answer, no draft."""
 DRAFT_SHAPE = (
     r"(?im)^\s*(?:dear|hi|hello|hey|greetings|to whom it may concern|亲爱的|親愛的|尊敬的|您好)\b"
     r"|^\s*(?:sincerely|best(?: regards| wishes)?|(?:kind |warm |warmest )?regards"
