@@ -36,10 +36,13 @@ BUSINESS_CONTACT = re.compile(
     r"|box office|headquarters|registrant(?:'s|\u2019s)? (?:tele)?phone"
     r"|principal (?:executive |business )?offices?"
     r"|appointments?|(?:press|main|front|box|head|sales|ticket|admissions|district|field|branch)"
-    r" office)\b|联系我们|咨询|热线|客服|预订|详情"
+    r" office)\b|联系我们|聯繫我們|咨询(?:电话|热线)|欢迎(?:来电)?咨询|热线|客服|预订(?:电话|热线)"
+    r"|详情请?(?:咨询|致电|联系|拨打)"
 )
 """Words around a phone number or address that a business or institution publishes for anyone to use
-(a company filing's cover page prints "principal executive offices" and "Registrant's telephone number")."""
+(a company filing's cover page prints "principal executive offices" and "Registrant's telephone number").
+The Chinese ones are whole phrases ("咨询电话", "详情请致电"): 咨询 alone is also in 心理咨询师, a
+counsellor, and 详情 in any "details"."""
 INSTITUTION_LINE = re.compile(
     r"(?:\b(?:Office|Department|Dept\.?|Police|Constabulary|Sheriff|Agency|Authority"
     r"|Bureau|Commission|Council|Ministry|Embassy|Consulate|Court|Services?|Cent(?:er|re)|Hospital|Clinic"

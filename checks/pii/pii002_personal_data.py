@@ -30,7 +30,9 @@ class PersonalData(Check):
     Example: a support transcript with "reach me at jane.doe@gmail.com or +44 7911 123456".
     Fix: pseudonymise the values (consistent fake names and addresses) or drop the records. Every
     candidate is validated: card numbers by Luhn and issuer prefix, IBANs by mod-97, Spanish DNI/NIE
-    by their check letter, US SSNs need the word "SSN" nearby; documentation and stand-in domains
+    by their check letter, US SSNs need the word "SSN" nearby, a phone number without its country code
+    is one written as a mobile in its country's grouping ("07911 482913", "06 41 27 83 95") or named
+    a phone just before it, a Chinese mobile one beside Chinese text; documentation and stand-in domains
     (example.com, somecompany.com), the addresses a record builds from an address format its prompt
     gives ("{first_initial}{last_name}@acme.com" for the names it lists),
     published test cards, private and reserved IP ranges and code blocks are not reported, nor are

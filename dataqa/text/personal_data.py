@@ -137,6 +137,8 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
         return False
     if value.startswith("+") and not (len(digits) == 11 and digits[0] == "1"):
         return 8 <= len(digits) <= 15 and len(set(digits)) > 2
+    if value.startswith("0") or _CHINESE_MOBILE.fullmatch(value):
+        return _national_phone_ok(value, digits, text, m.start(), m.end())
     # A North American number, with or without +1, goes by the plan's rules: "+1 615 555 0153" is
     # one of the 555 numbers kept for fiction and examples, as "(615) 555-0153" is.
     if len(digits) == 11 and digits[0] == "1":
@@ -145,6 +147,48 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
         return False
     area, exchange = digits[:3], digits[3:6]
     return area[0] in "23456789" and exchange[0] in "23456789" and exchange != "555" and area[1:] != "11"
+
+
+_PHONE_CUE = re.compile(
+    r"(?i)\b(?:phone|tel|telephone|call|calling|mobile|cell|cellphone|contact|reach|whatsapp|text|ring|dial"
+    r"|number|fax|sms|handy|portable|num[ée]ro|t[ée]l[ée]phone)\b|电话|電話|手机|手機|号码|號碼|联系|聯繫|致电|拨打|微信"
+)
+"""Words that name a number as a phone number just before it ("call me on", "mobile:", "手机")."""
+_OTHER_NUMBER = re.compile(
+    r"(?i)\b(?:order|tracking|reference|ref|invoice|account|ticket|serial|isbn|id|part|case|policy|customer"
+    r"|member|booking|confirmation|model|product|item|batch|lot|version)\b|订单|单号|编号|账号|運單|运单|快递"
+)
+"""Nouns that make "number" an identifier's ("order number", "part number"), not a phone's."""
+_CHINESE_MOBILE = re.compile(r"1[3-9]\d(?:[ -]?\d{4}){2}")
+_NATIONAL_MOBILE = re.compile(r"07\d{3} ?\d{6}|0[67](?:[ .]\d{2}){4}|01[5-7]\d[ /-]?\d{7,8}")
+"""Mobile numbers as their countries write them without the country code, each in a grouping no
+amount, date or code takes: UK "07700 900123", French "06 12 34 56 78", German "0151 23456789"."""
+
+
+def _national_phone_ok(value: str, digits: str, text: str, start: int, end: int) -> bool:
+    """A number written the national way, without a country code: a trunk-prefixed one ("020 7946 0018",
+    "06 12 34 56 78", "0151 23456789") or a Chinese mobile ("138 0013 8000", "13800138000"). A mobile
+    in its country's own grouping stands on its own; any other needs a word naming it a phone just
+    before it, and a Chinese mobile needs that word or Chinese text beside it (eleven digits in an
+    English text are as often an order or account number)."""
+    if not 9 <= len(digits) <= 12 or len(set(digits)) < 4:
+        return False
+    if re.search(r"[A-Za-z0-9]", text[max(start - 1, 0) : start] + text[end : end + 1]):
+        return False  # inside a word, a code or a longer number
+    if digits.startswith("00"):
+        return False  # an international prefix: the country code after it is not checked here
+    before = text[max(start - 40, 0) : start]
+    if _OTHER_NUMBER.search(before[-24:]):
+        return False  # "order number 0151 ...", "订单号 138...": an identifier
+    cue = _PHONE_CUE.search(before) is not None
+    if digits[0] == "1":
+        near = text[max(start - 20, 0) : start] + text[end : end + 20]
+        return (
+            len(digits) == 11
+            and digits[1] in "3456789"
+            and (cue or re.search(r"[\u4e00-\u9fff]", near) is not None)
+        )
+    return cue or _NATIONAL_MOBILE.fullmatch(value) is not None
 
 
 _TEST_CARDS = frozenset(
@@ -275,7 +319,10 @@ PERSONAL_DETECTORS: list[Detector] = [
     Detector(
         "phone",
         r"\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){2,4}\b"
-        r"|(?:\b1[ .-])?(?:\(\d{3}\)[ ]?|\b\d{3}[ .-])\d{3}[ .-]\d{4}\b",
+        r"|(?:\b1[ .-])?(?:\(\d{3}\)[ ]?|\b\d{3}[ .-])\d{3}[ .-]\d{4}\b"
+        # national (trunk 0) and Chinese mobiles: no \b, which a Chinese character beside a digit removes;
+        # `_national_phone_ok` rejects a letter or digit on either side
+        r"|0\d{1,4}(?:[ ./-]?\d{2,4}){2,4}|1[3-9]\d(?:[ -]?\d{4}){2}",
         _phone_ok,
         lambda s: "…" + re.sub(r"\D", "", s)[-2:],
         in_code=False,
