@@ -1,4 +1,4 @@
-"""QUAL010 placeholder-input: an instruction's input field holds "No input", "N/A", "-" instead of nothing."""
+"""QUAL010 placeholder-input: an input field, or a whole prompt, holds "No input", "N/A" or "-"."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import appended_input, context_field, placeholder_input
+from dataqa.checks.quality.common import appended_input, context_field, messages, placeholder_input
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.naming import role_name
 from dataqa.text.redaction import snippet
 
 
@@ -28,8 +29,12 @@ class PlaceholderInput(Summarised):
     instruction sets carry several spellings at once.
     Example: {"instruction": "Generate a valid URL", "input": "No input", "output": "https://…"}.
     Fix: leave the input empty ("") or drop the field where a task has no input. An empty input is
-    absent, not a placeholder. Reported once per placeholder spelling per split, with every record;
-    only layouts with an input field (Alpaca "input", Dolly "context") are read.
+    absent, not a placeholder. Reported once per placeholder spelling per split, with every record.
+    In a layout without an input field (chat, ShareGPT, prompt/response, preference pairs) a first
+    user message or prompt that is nothing but such a word ("N/A", "No input", "None") is reported the
+    same way: the record has no instruction at all, and the model learns to answer one that was never
+    asked. Labelled (classification) splits are left alone, and "nothing", "empty", "blank", "na"
+    are words a person may really send, so a whole prompt needs a stricter word.
     """
 
     id = "QUAL010"
@@ -42,7 +47,7 @@ class PlaceholderInput(Summarised):
         three records' (line, input, task) for the evidence."""
         out = {}
         for split in ctx:
-            if context_field(split) is None:
+            if _field(ctx, split) is None:
                 continue
             groups = _placeholders(ctx, split)
             out[split.name] = {
@@ -65,19 +70,23 @@ class PlaceholderInput(Summarised):
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
         for split in ctx:
-            field, found = context_field(split), summary["splits"].get(split.name)
+            field, found = _field(ctx, split), summary["splits"].get(split.name)
             if field is None or found is None:
                 continue
+            whole = context_field(split) is None
+            advice = "the record asks nothing: write its prompt or drop it" if whole else "leave it empty"
             lines = summary.get("rows", {}).get(split.name, {})
             for word, seen in sorted(found.items(), key=lambda kv: (-kv[1]["records"], kv[0])):
                 shown = ", ".join(f'"{s}"' for s in sorted(seen["spellings"])[:5])
                 n = seen["records"]
                 yield self.finding(
                     f"{field} is a placeholder, not an input: {shown} in {n} record{'s' if n != 1 else ''}; "
-                    "leave it empty",
+                    + advice,
                     [ctx.location(split, line) for line in lines[word]],
                     [
-                        f'{snippet(task, 0, 0, 60)} → {field} "{value}"'
+                        f'{field} "{value}" → {role_name(split, "assistant")} {snippet(task, 0, 0, 60)}'
+                        if whole
+                        else f'{snippet(task, 0, 0, 60)} → {field} "{value}"'
                         for _, value, task in seen["first"][:3]
                     ],
                     metrics={"placeholder": word, "records": n},
@@ -85,8 +94,29 @@ class PlaceholderInput(Summarised):
             self.metrics[f"{split.name}_records"] = sum(seen["records"] for seen in found.values())
 
 
+WHOLE_PROMPT_WORDS = frozenset(
+    {"no input", "noinput", "no input required", "no input needed", "no input provided", "no input given",
+     "none", "none given", "none provided", "n/a", "n.a", "null", "nil", "nan", "not applicable",
+     "no context", "no data", "no instruction", "无输入"}
+)  # fmt: skip
+"""Placeholders that stand for a missing prompt when they are all the prompt holds (not "nothing",
+"na", "empty" or "blank", which a person may send as a message)."""
+
+
+def _field(ctx: Context, split: Split) -> str | None:
+    """The field a placeholder is reported in: the input field, or the prompt's own name in a layout
+    without one (None for a labelled split, whose texts are the inputs being classified)."""
+    field = context_field(split)
+    if field is not None:
+        return field
+    return None if ctx.has_labels(split) else role_name(split, "user")
+
+
 def _placeholders(ctx: Context, split: Split) -> dict[str, list[tuple[int, str, str]]]:
-    """Per placeholder word, (line, input as written, task) of the records whose input it is."""
+    """Per placeholder word, (line, input as written, task) of the records whose input it is (in a
+    layout without an input field: whose first user message is, the task then being the answer)."""
+    if context_field(split) is None:
+        return _whole_prompts(ctx, split)
     # A placeholder is a short last paragraph: only those prompts are read in Python.
     cand = (
         ctx.valid_rows(split)
@@ -99,4 +129,25 @@ def _placeholders(ctx: Context, split: Split) -> dict[str, list[tuple[int, str, 
         word = placeholder_input(parts[1]) if parts is not None else None
         if parts is not None and word is not None:
             groups[word].append((line, parts[1].strip(), parts[0]))
+    return groups
+
+
+def _whole_prompts(ctx: Context, split: Split) -> dict[str, list[tuple[int, str, str]]]:
+    """Per placeholder word, (line, prompt, answer) of the records whose first user message is one."""
+    msgs = messages(ctx, split)
+    first = msgs.filter(pl.col("role") == "user").group_by("line").agg(pl.col("content").first())
+    short = first.filter(pl.col("content").str.len_chars() <= 40)
+    groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    if short.is_empty():
+        return groups
+    answers = dict(
+        msgs.filter(pl.col("line").is_in(short["line"].implode()) & (pl.col("role") == "assistant"))
+        .group_by("line")
+        .agg(pl.col("content").first())
+        .iter_rows()
+    )
+    for line, prompt in sorted(short.iter_rows()):
+        word = placeholder_input(prompt)
+        if word is not None and (word in WHOLE_PROMPT_WORDS or set(word) <= set("-\u2014\u2013")):
+            groups[word].append((line, prompt.strip(), answers.get(line) or ""))
     return groups
