@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import record_findings, targets
+from dataqa.checks.quality.common import final_answers, messages, record_findings, targets
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -77,6 +78,8 @@ class TruncatedTarget(Summarised):
     whose ```python block is never closed.
     Fix: regenerate with a higher token limit, complete the answer, or drop the record. A sentence
     end is only judged on prose of at least `min_words` words; lists, code and tables are skipped.
+    Where nearly every answer of a split closes on the same marked line ("#### 72" in GSM8K, "Answer:
+    B"), an answer without it that does not end like a sentence was cut before its close.
     """
 
     id = "QUAL007"
@@ -127,17 +130,36 @@ class TruncatedTarget(Summarised):
         out = {}
         for split in ctx:
             n_long, n_ended, cand = self._candidates(ctx, split)
-            out[split.name] = {"long": int(n_long), "ended": int(n_ended), "candidates": cand.height}
+            answers, closings = _closings(ctx, split)
+            out[split.name] = {
+                "long": int(n_long),
+                "ended": int(n_ended),
+                "candidates": cand.height,
+                "answers": answers,
+                "closings": closings,
+            }
         return {"splits": out}
 
     def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
         """The splits with targets that may be truncated, with whether each writes sentences."""
-        splits = summary["splits"].items()
-        return {name: _writes_sentences(seen) for name, seen in splits if seen["candidates"]} or None
+        out = {}
+        for name, seen in summary["splits"].items():
+            marker = _closing_marker(seen)
+            if seen["candidates"] or marker is not None:
+                out[name] = [_writes_sentences(seen), marker]
+        return out or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """(line, what, evidence) of the truncated targets of each split, in row order."""
-        return {name: self._hits(ctx, ctx.splits[name], sentences) for name, sentences in wanted.items()}
+        out = {}
+        for name, (sentences, marker) in wanted.items():
+            hits = self._hits(ctx, ctx.splits[name], sentences)
+            if marker is not None:
+                hit = {line for line, _, _ in hits}
+                hits += [h for h in _without_closing(ctx, ctx.splits[name], marker) if h[0] not in hit]
+                hits.sort(key=lambda h: h[0])
+            out[name] = hits
+        return out
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
         for split in ctx:
@@ -195,6 +217,57 @@ class TruncatedTarget(Summarised):
                 what = unfenced[left[-1]]
                 hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
         return hits
+
+
+CLOSING_SHARE = 0.8
+"""Share of a split's answers that close on one marked line for an answer without it to be cut."""
+CLOSING_MIN = 20
+"""Fewest answers that show a split's closing line."""
+CLOSING_MARK = r"^(?:#{2,}|[^\W\d_]{2,20}[:\uff1a])$"
+"""A token that opens a closing line by format: "####" (GSM8K), "Answer:", "Solution:", a CJK word
+and a full-width colon."""
+
+
+def _closing_expr(answer: pl.Expr) -> pl.Expr:
+    """The first token of an answer's last line when it marks a closing line ("####", "Answer:"),
+    else null: the line a data set's format gives every answer. A list item, a table row or a
+    fence is no such mark (answers end on them for what they say, not by format)."""
+    last = answer.str.strip_chars().str.extract(r"([^\n]*)$").str.strip_chars()
+    token = last.str.extract(r"^(\S{1,24})")
+    return pl.when(token.str.contains(CLOSING_MARK)).then(token).otherwise(None)
+
+
+def _closings(ctx: Context, split: Split) -> tuple[int, Counter[str]]:
+    """How many records have a final answer, and how many of those close on each marked line."""
+    answers = final_answers(messages(ctx, split)).select(_closing_expr(pl.col("answer")).alias("c"))
+    counts = answers["c"].drop_nulls().value_counts()
+    return answers.height, Counter(dict(counts.iter_rows()))
+
+
+def _closing_marker(seen: dict[str, Any]) -> str | None:
+    """The marked closing line nearly every answer of a split has (`CLOSING_SHARE`), or None."""
+    if seen["answers"] < CLOSING_MIN or not seen["closings"]:
+        return None
+    marker, n = max(seen["closings"].items(), key=lambda kv: (kv[1], kv[0]))
+    return marker if n >= CLOSING_SHARE * seen["answers"] and n < seen["answers"] else None
+
+
+def _without_closing(ctx: Context, split: Split, marker: str) -> list[tuple[int, str, str]]:
+    """(line, what, evidence) of the final answers that lack the split's closing `marker` and do not
+    end like a finished sentence or block: cut before their close. One with the marked line before
+    its end was closed (what follows is another matter)."""
+    answers = final_answers(messages(ctx, split))
+    cut = answers.filter(
+        _closing_expr(pl.col("answer")).fill_null("") != marker,
+        ~pl.col("answer").str.strip_chars().str.contains(ENDED),
+        ~pl.col("answer").str.contains(r"(?m)^[ \t]*" + re.escape(marker)),  # closed, then more
+        pl.col("answer").str.strip_chars() != "",
+    )
+    what = f'no closing "{marker}" line, which the other answers end with'
+    return [
+        (line, what, snippet(body.strip(), len(body.strip()), len(body.strip()), 80))
+        for line, body in cut.select("line", "answer").sort("line").iter_rows()
+    ]
 
 
 def _writes_sentences(seen: dict[str, int]) -> bool:
