@@ -65,13 +65,13 @@ class Planter:
     @property
     def out(self) -> str:
         """The slot a user would call the answer: chosen in a preference pair, the text in a label set."""
-        first = self.rows["train"][0]
-        for slot in ("chosen", "output"):
-            if locate(self.base, first, slot) is not None:
-                return slot
-        return "input"
+        if self.has("label"):
+            return "input"
+        rows = self.rows["train"]
+        return "chosen" if any(locate(self.base, r, "chosen") is not None for r in rows[:50]) else "output"
 
     def has(self, slot: str) -> bool:
+        """Whether the base's records have `slot` (read on the first record)."""
         return locate(self.base, self.rows["train"][0], slot) is not None
 
 
@@ -302,7 +302,7 @@ def _say(rng: random.Random, text: str, value: str) -> str:
     """`text` with a sentence that carries `value`, sometimes at a clause or sentence end."""
     said = rng.choice([
         f"You can reach me at {value}.", f"My details: {value}", f"Send it to {value}, thanks.",
-        f"Contact {value} if anything goes wrong.", f"(ref: {value})", f"Use {value}.",
+        f"Contact {value} if anything goes wrong.", f"(details: {value})", f"Use {value}.",
     ])  # fmt: skip
     return f"{text} {said}" if rng.random() < 0.7 else f"{said} {text}"
 

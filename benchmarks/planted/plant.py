@@ -91,7 +91,8 @@ def plant_base(base: Base, realdata: Path, args: argparse.Namespace) -> dict[str
     planted_rows = copy.deepcopy(rows)
     planter = Planter(base, planted_rows, free, rng)
     plants = []
-    for kind, make in KINDS.items():
+    scarce = ("tool_", "pair_")  # kinds only some records have room for plant first
+    for kind, make in sorted(KINDS.items(), key=lambda kv: not kv[0].startswith(scarce)):
         for _ in range(args.per_kind):
             try:
                 recs = make(planter)
@@ -110,10 +111,15 @@ def plant_base(base: Base, realdata: Path, args: argparse.Namespace) -> dict[str
         p["extra"] = sorted({f["check"] for f in hits if f["named"] - planted_recs})
         p["touched_by"] = sorted({f["check"] for f in new if f["named"] & recs} - set(p["found_by"]))
         p["file"] = str(paths[p["records"][-1][0]].relative_to(args.out))
+    # a group the base had regrouped (a pair that became a trio, a test record matched to another
+    # train twin) names records the same check named before: moved, not new
+    seen_by: dict[str, set] = defaultdict(set)
+    for f in before:
+        seen_by[f["check"]] |= f["named"]
     alarms = [
         {"check": f["check"], "message": f["message"], "records": sorted(f["named"])}
         for f in new
-        if f["named"] and not f["named"] & planted_recs
+        if f["named"] and not f["named"] & planted_recs and not f["named"] <= seen_by[f["check"]]
     ]
     result = {
         "base": base.name,
@@ -157,7 +163,11 @@ def table(results: list[dict[str, Any]]) -> str:
     total = sum(r["n"] for r in per.values())
     found = sum(r["found"] for r in per.values())
     lines.append(f"| **all** | **{found}/{total}** | | | |")
-    alarms = ["", "False alarms (new findings that name no planted record), per base:", ""]
+    alarms = [
+        "",
+        "False alarms (new findings that name no planted record, and a record their check did not name before), per base:",
+        "",
+    ]
     for r in results:
         checks = defaultdict(int)
         for a in r["false_alarms"]:
