@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF003  (curly quotes, fullwidth punctuation and × are data here)
+# ruff: noqa: RUF001, RUF002, RUF003  (curly quotes, fullwidth punctuation and × are data here)
 """QUAL007 truncated-target: targets cut off mid-sentence, in an open code block or bracket."""
 
 from __future__ import annotations
@@ -79,7 +79,9 @@ class TruncatedTarget(Summarised):
     Fix: regenerate with a higher token limit, complete the answer, or drop the record. A sentence
     end is only judged on prose of at least `min_words` words; lists, code and tables are skipped.
     Where nearly every answer of a split closes on the same marked line ("#### 72" in GSM8K, "Answer:
-    B"), an answer without it that does not end like a sentence was cut before its close.
+    B"), an answer without it that does not end like a sentence was cut before its close. Chinese
+    writes no spaces and no dangling English word: a long Chinese target cut on a comma, a particle
+    or just into a clause ("……，如果您") is read where most of the split's Chinese targets end.
     """
 
     id = "QUAL007"
@@ -131,12 +133,20 @@ class TruncatedTarget(Summarised):
         for split in ctx:
             n_long, n_ended, cand = self._candidates(ctx, split)
             answers, closings = _closings(ctx, split)
+            cjk = targets(ctx, split).select(
+                _cjk_long(pl.col("content")).sum().alias("long"),
+                (_cjk_long(pl.col("content")) & pl.col("content").str.contains(CJK_ENDED))
+                .sum()
+                .alias("ended"),
+            )
             out[split.name] = {
                 "long": int(n_long),
                 "ended": int(n_ended),
                 "candidates": cand.height,
                 "answers": answers,
                 "closings": closings,
+                "cjk_long": int(cjk["long"][0] or 0),
+                "cjk_ended": int(cjk["ended"][0] or 0),
             }
         return {"splits": out}
 
@@ -145,19 +155,24 @@ class TruncatedTarget(Summarised):
         out = {}
         for name, seen in summary["splits"].items():
             marker = _closing_marker(seen)
-            if seen["candidates"] or marker is not None:
-                out[name] = [_writes_sentences(seen), marker]
+            cjk = _writes_cjk_sentences(seen)
+            if seen["candidates"] or marker is not None or cjk:
+                out[name] = [_writes_sentences(seen), marker, cjk]
         return out or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """(line, what, evidence) of the truncated targets of each split, in row order."""
         out = {}
-        for name, (sentences, marker) in wanted.items():
+        for name, (sentences, marker, cjk) in wanted.items():
             hits = self._hits(ctx, ctx.splits[name], sentences)
-            if marker is not None:
-                hit = {line for line, _, _ in hits}
-                hits += [h for h in _without_closing(ctx, ctx.splits[name], marker) if h[0] not in hit]
-                hits.sort(key=lambda h: h[0])
+            more = _without_closing(ctx, ctx.splits[name], marker) if marker is not None else []
+            more += _cjk_cut(ctx, ctx.splits[name]) if cjk else []
+            hit = {line for line, _, _ in hits}
+            for h in more:
+                if h[0] not in hit:
+                    hits.append(h)
+                    hit.add(h[0])
+            hits.sort(key=lambda h: h[0])
             out[name] = hits
         return out
 
@@ -267,6 +282,57 @@ def _without_closing(ctx: Context, split: Split, marker: str) -> list[tuple[int,
     return [
         (line, what, snippet(body.strip(), len(body.strip()), len(body.strip()), 80))
         for line, body in cut.select("line", "answer").sort("line").iter_rows()
+    ]
+
+
+CJK = r"[\u3400-\u4dbf\u4e00-\u9fff]"
+CJK_LONG = 40
+"""Chinese characters at least in a target whose missing sentence end is read (as `min_words` is for
+words: Chinese writes no spaces)."""
+CJK_ENDED = r"[\u3002\uff01\uff1f\u2026.!?\u300d\u300f\uff09)\]}\"\u201d'\u2019*`|~\u3011>]\s*$"
+"""A Chinese target that ends like a finished sentence, a closed bracket or quote, a table or code."""
+CJK_OPEN = (
+    r"(?:[\uff0c\u3001\uff1b\uff1a,]|(?:\u7684|\u548c|\u4e0e|\u53ca|\u6216|\u628a|\u88ab|\u4ece|\u5411|\u5bf9\u4e8e|\u4e3a\u4e86)"
+    r"|(?:\u5982\u679c|\u56e0\u4e3a|\u6240\u4ee5|\u4f46\u662f|\u800c\u4e14|\u867d\u7136|\u4ee5\u53ca|\u6216\u8005|\u5e76\u4e14|\u4f8b\u5982"
+    r"|\u6bd4\u5982|\u5305\u62ec|\u901a\u8fc7|\u6839\u636e)[\u4e00-\u9fff]{0,3})\s*$"
+)
+"""A Chinese target that stops where no sentence ends: on a comma or colon, on a particle or preposition
+(的 和 与 及 或 把 被 从 向 对于 为了), or a few characters into a clause its conjunction opened
+(如果您, 因为我们, 例如: "if you", "because we", "for example")."""
+CJK_SHARE = 0.6
+"""Share of a split's long Chinese targets that must end like a sentence for one that does not to be
+cut (advertising copy and titles end on a noun, and a split of them is not read)."""
+_NOT_SENTENCE_LINE = r"^\s*(?:#|\||>|[-*\u2022]|\d+[.\u3001)\uff09]|[\u4e00-\u9fff]{1,8}[:\uff1a])"
+"""A last line that is a heading, table row, quote, list item or a label ("关键词："): no sentence."""
+
+
+def _cjk_long(content: pl.Expr) -> pl.Expr:
+    return content.str.count_matches(CJK) >= CJK_LONG
+
+
+def _writes_cjk_sentences(seen: dict[str, Any]) -> bool:
+    """Whether a split writes Chinese sentences that end: 20 long Chinese targets or more, nearly all
+    ended (`CJK_SHARE`), and some not."""
+    long, ended = seen.get("cjk_long", 0), seen.get("cjk_ended", 0)
+    return long >= 20 and ended >= CJK_SHARE * long and ended < long
+
+
+def _cjk_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
+    """(line, what, evidence) of the long Chinese targets that stop mid-sentence (`CJK_OPEN`), their
+    last line prose (no heading, list item, table row or label). A line of a poem or a lyric ends on
+    a noun or verb without a mark, so ending on any character is not enough."""
+    content = pl.col("content").str.strip_chars()
+    last = content.str.extract(r"([^\n]*)$")
+    cut = targets(ctx, split).filter(
+        _cjk_long(pl.col("content")),
+        content.str.contains(CJK_OPEN),
+        ~last.str.contains(_NOT_SENTENCE_LINE),
+        ~content.str.contains(_FENCE_LINE),
+        ~content.str.contains(CJK_ENDED),
+    )
+    return [
+        (line, "ends mid-sentence", snippet(body.strip(), len(body.strip()), len(body.strip()), 80))
+        for line, body in cut.select("line", "content").sort("line").iter_rows()
     ]
 
 
