@@ -81,7 +81,8 @@ class TruncatedTarget(Summarised):
     Where nearly every answer of a split closes on the same marked line ("#### 72" in GSM8K, "Answer:
     B"), an answer without it that does not end like a sentence was cut before its close. Chinese
     writes no spaces and no dangling English word: a long Chinese target cut on a comma, a particle
-    or just into a clause ("……，如果您") is read where most of the split's Chinese targets end.
+    or just into a clause ("……，如果您") is read where most of the split's Chinese targets end. Brace
+    code without a fence that opens more blocks than it closes stopped inside the program.
     """
 
     id = "QUAL007"
@@ -133,11 +134,11 @@ class TruncatedTarget(Summarised):
         for split in ctx:
             n_long, n_ended, cand = self._candidates(ctx, split)
             answers, closings = _closings(ctx, split)
-            cjk = targets(ctx, split).select(
-                _cjk_long(pl.col("content")).sum().alias("long"),
-                (_cjk_long(pl.col("content")) & pl.col("content").str.contains(CJK_ENDED))
-                .sum()
-                .alias("ended"),
+            content = pl.col("content")
+            more = targets(ctx, split).select(
+                _cjk_long(content).sum().alias("cjk_long"),
+                (_cjk_long(content) & content.str.contains(CJK_ENDED)).sum().alias("cjk_ended"),
+                _code_left_open(content).sum().alias("code_open"),
             )
             out[split.name] = {
                 "long": int(n_long),
@@ -145,8 +146,7 @@ class TruncatedTarget(Summarised):
                 "candidates": cand.height,
                 "answers": answers,
                 "closings": closings,
-                "cjk_long": int(cjk["long"][0] or 0),
-                "cjk_ended": int(cjk["ended"][0] or 0),
+                **{k: int(v or 0) for k, v in more.row(0, named=True).items()},
             }
         return {"splits": out}
 
@@ -156,17 +156,19 @@ class TruncatedTarget(Summarised):
         for name, seen in summary["splits"].items():
             marker = _closing_marker(seen)
             cjk = _writes_cjk_sentences(seen)
-            if seen["candidates"] or marker is not None or cjk:
-                out[name] = [_writes_sentences(seen), marker, cjk]
+            code = seen.get("code_open", 0) > 0
+            if seen["candidates"] or marker is not None or cjk or code:
+                out[name] = [_writes_sentences(seen), marker, cjk, code]
         return out or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """(line, what, evidence) of the truncated targets of each split, in row order."""
         out = {}
-        for name, (sentences, marker, cjk) in wanted.items():
+        for name, (sentences, marker, cjk, code) in wanted.items():
             hits = self._hits(ctx, ctx.splits[name], sentences)
             more = _without_closing(ctx, ctx.splits[name], marker) if marker is not None else []
             more += _cjk_cut(ctx, ctx.splits[name]) if cjk else []
+            more += _code_cut(ctx, ctx.splits[name]) if code else []
             hit = {line for line, _, _ in hits}
             for h in more:
                 if h[0] not in hit:
@@ -239,14 +241,12 @@ CLOSING_SHARE = 0.8
 CLOSING_MIN = 20
 """Fewest answers that show a split's closing line."""
 CLOSING_MARK = r"^(?:#{2,}|[^\W\d_]{2,20}[:\uff1a])$"
-"""A token that opens a closing line by format: "####" (GSM8K), "Answer:", "Solution:", a CJK word
-and a full-width colon."""
+"""A token that opens a closing line by format: "####" (GSM8K), "Answer:", "答案：" (word and colon)."""
 
 
 def _closing_expr(answer: pl.Expr) -> pl.Expr:
-    """The first token of an answer's last line when it marks a closing line ("####", "Answer:"),
-    else null: the line a data set's format gives every answer. A list item, a table row or a
-    fence is no such mark (answers end on them for what they say, not by format)."""
+    """The first token of an answer's last line when it marks a closing line ("####", "Answer:"), else
+    null; a list item, table row or fence is no such mark (answers end on them for what they say)."""
     last = answer.str.strip_chars().str.extract(r"([^\n]*)$").str.strip_chars()
     token = last.str.extract(r"^(\S{1,24})")
     return pl.when(token.str.contains(CLOSING_MARK)).then(token).otherwise(None)
@@ -296,14 +296,13 @@ CJK_OPEN = (
     r"|(?:\u5982\u679c|\u56e0\u4e3a|\u6240\u4ee5|\u4f46\u662f|\u800c\u4e14|\u867d\u7136|\u4ee5\u53ca|\u6216\u8005|\u5e76\u4e14|\u4f8b\u5982"
     r"|\u6bd4\u5982|\u5305\u62ec|\u901a\u8fc7|\u6839\u636e)[\u4e00-\u9fff]{0,3})\s*$"
 )
-"""A Chinese target that stops where no sentence ends: on a comma or colon, on a particle or preposition
-(的 和 与 及 或 把 被 从 向 对于 为了), or a few characters into a clause its conjunction opened
-(如果您, 因为我们, 例如: "if you", "because we", "for example")."""
+"""A Chinese target that stops where no sentence ends: on a comma or colon, a particle or preposition
+(的 和 把 从 对于...), or a few characters into a clause a conjunction opened (如果您, 因为我们)."""
 CJK_SHARE = 0.6
 """Share of a split's long Chinese targets that must end like a sentence for one that does not to be
 cut (advertising copy and titles end on a noun, and a split of them is not read)."""
 _NOT_SENTENCE_LINE = r"^\s*(?:#|\||>|[-*\u2022]|\d+[.\u3001)\uff09]|[\u4e00-\u9fff]{1,8}[:\uff1a])"
-"""A last line that is a heading, table row, quote, list item or a label ("关键词："): no sentence."""
+"""A last line that is a heading, table row, quote, list item or label ("关键词："): no sentence."""
 
 
 def _cjk_long(content: pl.Expr) -> pl.Expr:
@@ -332,6 +331,29 @@ def _cjk_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
     )
     return [
         (line, "ends mid-sentence", snippet(body.strip(), len(body.strip()), len(body.strip()), 80))
+        for line, body in cut.select("line", "content").sort("line").iter_rows()
+    ]
+
+
+_BLOCK_OPENER = r"(?m)(?:\)|\b(?:else|try|do|finally)|\w+\s*(?:=|=>|:)?)\s*\{[ \t]*$"
+"""A line that opens a block of brace code: "function f(a) {", "} else {", "class Shop {", "x = {"."""
+
+
+def _code_left_open(content: pl.Expr) -> pl.Expr:
+    """An unfenced answer of brace code (a line opens a block) with more "{" than "}": its blocks
+    were never closed, the answer was cut inside the program (a fenced one is the fence rule's)."""
+    return (
+        content.str.contains(_BLOCK_OPENER)
+        & ~content.str.contains(_FENCE_LINE)
+        & (content.str.count_matches(r"\{") > content.str.count_matches(r"\}"))
+    )
+
+
+def _code_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
+    """(line, what, evidence) of the answers whose brace code stops with blocks still open."""
+    cut = targets(ctx, split).filter(_code_left_open(pl.col("content")))
+    return [
+        (line, 'code block "{" never closed', snippet(body.strip(), len(body.strip()), len(body.strip()), 80))
         for line, body in cut.select("line", "content").sort("line").iter_rows()
     ]
 
