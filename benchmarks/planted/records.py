@@ -81,12 +81,16 @@ def _record_kind(change: Callable[[Planter, Any], bool]) -> Callable[[Planter], 
     def kind(p: Planter) -> list[Rec] | None:
         if p.base.file in ("csv", "lines"):
             return None
+        tried = []
         for _ in range(20):
             i = p.pick("train")
             if i is None:
-                return None
-            if change(p, p.rows["train"][i]):
+                break
+            if change(p, p.rows["train"][i]):  # a change that does not apply leaves the record as it was
+                p.free["train"].update(tried)
                 return [("train", i)]
+            tried.append(i)
+        p.free["train"].update(tried)
         return None
 
     return kind
@@ -96,7 +100,9 @@ def _missing_field(p: Planter, rec: Any) -> bool:
     turns = _turns(p, rec)
     if turns is not None:
         text_key = turn_keys(p.base)[2]
-        turns[-1].pop(text_key, None)
+        if "tool_calls" in turns[-1] or text_key not in turns[-1]:
+            return False  # a tool call's message has no text to miss
+        turns[-1].pop(text_key)
         return True
     field = p.base.slots.get(p.out) or p.base.slots.get("input")
     return rec.pop(field, None) is not None
