@@ -54,8 +54,9 @@ def load(base: Base, realdata: Path, rows: int, held_rows: int) -> dict[str, lis
     return {"train": both[:cut], base.held_split: both[cut:]}
 
 
-def scan(base: Base, folder: Path, rows: dict[str, list[Any]]) -> tuple[list[dict], dict]:
-    """Write the splits to `folder`, scan them; the findings as (check, records named) and the keys."""
+def scan(base: Base, folder: Path, rows: dict[str, list[Any]]) -> tuple[list[dict], dict, dict]:
+    """Write the splits to `folder` and scan them: the findings as (check, records named), the paths
+    written, and per split the record index of each location key ("line"/"record", n)."""
     folder.mkdir(parents=True, exist_ok=True)
     ext = {"jsonl": "jsonl", "json": "json", "csv": "csv", "lines": "txt"}[base.file]
     paths, index = {}, {}
@@ -75,7 +76,7 @@ def scan(base: Base, folder: Path, rows: dict[str, list[Any]]) -> tuple[list[dic
             if i is not None:
                 named.add((loc["split"], i))
         found.append({"check": f["check_id"], "named": named, "message": f["message"][:160]})
-    return found, paths
+    return found, paths, index
 
 
 def plant_base(base: Base, realdata: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -84,7 +85,7 @@ def plant_base(base: Base, realdata: Path, args: argparse.Namespace) -> dict[str
     rows = load(base, realdata, args.rows, args.held_rows)
     out = args.out / base.name
     began = time.perf_counter()
-    before, _ = scan(base, out / "base", rows)
+    before, _, _ = scan(base, out / "base", rows)
     base_seconds = time.perf_counter() - began
     named_before = set().union(*(f["named"] for f in before)) if before else set()
     free = {s: {i for i in range(len(r)) if (s, i) not in named_before} for s, r in rows.items()}
@@ -100,7 +101,10 @@ def plant_base(base: Base, realdata: Path, args: argparse.Namespace) -> dict[str
                 recs = None
             if recs:
                 plants.append({"kind": kind, "records": sorted(recs)})
-    after, paths = scan(base, out / "planted", planted_rows)
+    after, paths, index = scan(base, out / "planted", planted_rows)
+    where = {
+        (split, i): f"{split}:{kind} {n}" for split, keys in index.items() for (kind, n), i in keys.items()
+    }
     old = {(f["check"], frozenset(f["named"])) for f in before}  # a count in a message may change
     new = [f for f in after if (f["check"], frozenset(f["named"])) not in old]
     planted_recs = {tuple(r) for p in plants for r in p["records"]}
@@ -111,6 +115,7 @@ def plant_base(base: Base, realdata: Path, args: argparse.Namespace) -> dict[str
         p["extra"] = sorted({f["check"] for f in hits if f["named"] - planted_recs})
         p["touched_by"] = sorted({f["check"] for f in new if f["named"] & recs} - set(p["found_by"]))
         p["file"] = str(paths[p["records"][-1][0]].relative_to(args.out))
+        p["where"] = [where[tuple(r)] for r in p["records"]]  # as a finding's location says it
     # a group the base had regrouped (a pair that became a trio, a test record matched to another
     # train twin) names records the same check named before: moved, not new
     seen_by: dict[str, set] = defaultdict(set)
