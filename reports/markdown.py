@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from dataqa.core.models import Severity
+from dataqa.core.models import CheckStatus, Severity
 from dataqa.reports.common import display_path, family_title, fmt_value, ranked_findings, split_source, trim
 
 if TYPE_CHECKING:
@@ -74,6 +74,10 @@ def render(report: Report, max_findings: int = 15) -> str:
             out.append(f"- {where} **{f.check_id}** {f.severity.label}: {escape(f.message)}{more}")
         if len(findings) > max_findings:
             out.append(f"- … and {len(findings) - max_findings:,} more (see the HTML or JSON report)")
+    ran_so = [r for r in report.results if r.reason and r.status in (CheckStatus.PASSED, CheckStatus.FAILED)]
+    if ran_so:  # how a check ran when it did not read every row (the Ray engine's sample)
+        out += ["", "**How some checks ran:**"]
+        out += [f"- **{escape(r.check_id)}** {escape(r.reason, 400)}" for r in ran_so]
     families: dict[str, list[int]] = {}
     for r in report.results:
         counts = families.setdefault(r.family, [0, 0])

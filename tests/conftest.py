@@ -10,9 +10,13 @@ import subprocess
 import sys
 import types
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import pytest
+
+if TYPE_CHECKING:
+    from dataqa.engine.context import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
@@ -133,3 +137,27 @@ def ticket_records(n: int, seed: int = 7) -> list[dict]:
             seen.add(text)
             out.append(module.record(text, decision))
     return out
+
+
+class Plain:
+    """A `registry.Runner` of plain calls on block contexts (a Ray engine's tasks, in process)."""
+
+    def __init__(self, contexts: list[tuple[Context, str]]) -> None:
+        self.contexts = contexts
+
+    def blocks(self, fn: Any, args: list[tuple[Any, ...]], returns: int | None = None) -> list[list[Any]]:
+        out = []
+        for (ctx, split), one in zip(self.contexts, args, strict=True):
+            value = fn(ctx.view(), split, *one)
+            out.append([value] if returns is None else list(value))
+        return out
+
+    def task(self, fn: Any, *args: Any, returns: int | None = None) -> list[Any]:
+        value = fn(*args)
+        return [value] if returns is None else list(value)
+
+    def get(self, handles: list[Any]) -> list[Any]:
+        return list(handles)
+
+    def __len__(self) -> int:
+        return len(self.contexts)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import chat, reworded, shouted, ticket_records, user_turn, write_jsonl
+from conftest import Plain, chat, reworded, shouted, ticket_records, user_turn, write_jsonl
 
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
@@ -20,30 +20,6 @@ from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
 from dataqa.text import candidates, copies, near_blocks, near_duplicates, near_held, templates
 from dataqa.text.near_duplicates import near_pairs
-
-
-class Plain:
-    """A `near_blocks.Runner` of plain calls on block contexts (a Ray engine's tasks, in process)."""
-
-    def __init__(self, contexts: list[tuple[Context, str]]) -> None:
-        self.contexts = contexts
-
-    def blocks(self, fn: Any, args: list[tuple[Any, ...]], returns: int | None = None) -> list[list[Any]]:
-        out = []
-        for (ctx, split), one in zip(self.contexts, args, strict=True):
-            value = fn(ctx.view(), split, *one)
-            out.append([value] if returns is None else list(value))
-        return out
-
-    def task(self, fn: Any, *args: Any, returns: int | None = None) -> list[Any]:
-        value = fn(*args)
-        return [value] if returns is None else list(value)
-
-    def get(self, handles: list[Any]) -> list[Any]:
-        return list(handles)
-
-    def __len__(self) -> int:
-        return len(self.contexts)
 
 
 def planted() -> list[dict]:

@@ -33,6 +33,7 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
     where, and lists exactly the checks that run on the workers (`Check.scope` "record" or "summary")."""
     from dataqa.engine.config import Config
     from dataqa.engine.registry import GROUP, RECORD, SUMMARY, load_checks, make_check
+    from dataqa.engine.sample import Sampled
 
     section = README.split("### On a Ray cluster", 1)[1].split("\n### ", 1)[0]
     for text in (
@@ -42,6 +43,7 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
         "--ray-address auto|HOST:PORT",
         "`ray-block-rows` (default 20,000)",
         "`ray-driver-rows` (default 500,000)",
+        "`ray-sample-rows` (default\n100,000; `--ray-sample-rows N`)",
         "checks that read whole splits\nare skipped",
         "config `engine`, default `local`",
         "the workers read",
@@ -53,15 +55,15 @@ def test_readme_documents_the_ray_engine_and_the_checks_on_its_workers() -> None
     ):
         assert text in section, f"the README's Ray section does not say {text!r}"
     assert Config().engine == "local" and Config().ray_block_rows == 20_000 and Config().ray_address is None
-    assert Config().ray_driver_rows == 500_000
+    assert Config().ray_driver_rows == 500_000 and Config().ray_sample_rows == 100_000
     for mark, scope in (("ray-workers", RECORD), ("ray-summaries", SUMMARY), ("ray-groups", GROUP)):
         listed = section.split(f"<!-- {mark} -->", 1)[1].split(f"<!-- /{mark} -->", 1)[0]
         on_workers = [cid for cid, cls in load_checks().items() if cls.scope == scope]
         assert listed.split(", ") == on_workers, (
             f"the README's list of {scope} checks on the Ray workers is stale"
         )
-    listed = section.split("<!-- ray-held -->", 1)[1].split("<!-- /ray-held -->", 1)[0]
-    held = [cid for cid, cls in load_checks().items() if make_check(cls).held_form() is not None]
-    assert listed.split(", ") == held, (
-        "the README's list of checks whose reads are made on the workers is stale"
-    )
+    forms = {cid: make_check(cls).held_form() for cid, cls in load_checks().items()}
+    for mark, sampled in (("ray-held", False), ("ray-sampled", True)):
+        listed = section.split(f"<!-- {mark} -->", 1)[1].split(f"<!-- /{mark} -->", 1)[0]
+        held = [cid for cid, f in forms.items() if f is not None and isinstance(f, Sampled) == sampled]
+        assert listed.split(", ") == held, f"the README's list of checks {mark} is stale"

@@ -11,7 +11,8 @@ import scipy.sparse as sp
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Check, HeldForm, register
+from dataqa.engine.sample import Sampled
 from dataqa.text.topics import text_space, topics
 
 
@@ -53,7 +54,7 @@ class ThinTopic(Check):
     """
 
     id = "COV004"
-    shares = frozenset({"lsa", "text_space", "topics"})
+    shares = frozenset({"lsa", "text_space", "topics", "sample"})
     name = "thin-topic"
     family = "coverage"
     severity = Severity.INFO
@@ -78,6 +79,10 @@ class ThinTopic(Check):
     min_cohesion: float = ranged(0.4, low=0, high=1)
     """Mean cosine of the common clusters' inputs to their centres under which the inputs share
     too few words to form topics (math word problems: a small cluster gathers a shared noun)."""
+
+    def held_form(self) -> HeldForm:
+        """On a train split held on the Ray workers: an even sample of it (`Sampled`)."""
+        return Sampled(by_label=False)
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         space = text_space(ctx)

@@ -22,7 +22,8 @@ from dataqa.checks.labels.negation import Polarity
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Check, HeldForm, register
+from dataqa.engine.sample import Sampled
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.label_sets import scalar_text
 from dataqa.text.topics import SEED
@@ -121,7 +122,7 @@ class LikelyMislabel(Check):
     """
 
     id = "LBL006"
-    shares = frozenset({"label_space", "split_labels"})
+    shares = frozenset({"label_space", "split_labels", "sample"})
     name = "likely-mislabel"
     family = "labels"
     severity = Severity.WARNING
@@ -144,6 +145,10 @@ class LikelyMislabel(Check):
     min_rows: int = ranged(50, low=1)
     max_rows: int = ranged(50_000, low=100)
     """Above this many rows the classifier is trained on a seeded sample per fold."""
+
+    def held_form(self) -> HeldForm:
+        """On a train split held on the Ray workers: a sample of it, stratified by label (`Sampled`)."""
+        return Sampled(by_label=True)
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         space = label_space(ctx)

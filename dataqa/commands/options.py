@@ -170,7 +170,7 @@ def select_options(command: F) -> F:
 
 
 def engine_options(command: F) -> F:
-    """`--engine`, `--ray-address`: where the checks run (`dataqa.engine.ray_engine`)."""
+    """`--engine`, `--ray-address`, `--ray-sample-rows`: where the checks run (`dataqa.engine.ray_engine`)."""
     return _stack(
         command,
         [
@@ -185,6 +185,14 @@ def engine_options(command: F) -> F:
                 metavar="auto|HOST:PORT",
                 help="With --engine ray: the Ray cluster to join (default: a local Ray for this scan, "
                 "stopped after it). Config ray-address.",
+            ),
+            click.option(
+                "--ray-sample-rows",
+                type=click.IntRange(min=1),
+                metavar="N",
+                help="With --engine ray: on a split held on the workers, LBL006 and COV004 (a model over "
+                "the whole split) run on a sample of at most N of its rows, drawn there (default "
+                "100,000; stratified by label for LBL006). Config ray-sample-rows.",
             ),
         ],
     )

@@ -150,6 +150,7 @@ def scan(
     ignore: tuple[str, ...],
     engine: str | None,
     ray_address: str | None,
+    ray_sample_rows: int | None,
     label_field: str | None,
     field_map: dict[str, str] | None,
     records_path: str | None,
@@ -200,6 +201,7 @@ def scan(
         fail_on=fail_on,
         engine=engine,
         ray_address=ray_address,
+        ray_sample_rows=ray_sample_rows,
     )
     with errors_exit_2(debug):
         # A folder, or a JSON document keyed by split unless a records path picks one list, opens into

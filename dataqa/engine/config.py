@@ -144,6 +144,12 @@ class Config:
     run on it and the checks that read whole splits are skipped, saying why. Up to it the driver
     holds the split (about 5 GB at 300,000 chat rows with every check) and the report is the local
     engine's."""
+    ray_sample_rows: int = ranged(100_000, low=1)
+    """With engine "ray": the checks that fit a model over a whole split (LBL006 likely-mislabel,
+    COV004 thin-topic) run on a split held on the workers (`ray-driver-rows`) with at most this many
+    of its valid rows, drawn there and gathered to the driver (`dataqa.engine.sample`: stratified by
+    label for LBL006, even for COV004); each finding and the check's result name the sample's size and
+    the split's. A split of no more valid rows is gathered whole: the local engine's findings."""
     max_input_bytes: int = ranged(DEFAULT_LIMITS.max_input_bytes, low=0)
     """Bytes of data (after decompression) read from one file; past it, FMT018 and the rest is not read."""
     max_lines: int = ranged(DEFAULT_LIMITS.max_lines, low=0)

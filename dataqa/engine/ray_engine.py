@@ -270,7 +270,8 @@ class RayEngine:
         self.remote = sorted(placed, key=lambda c: c.scope != RECORD)  # the order `_run_block` runs them
         self._ctx, self._timeout, self._debug = ctx, config.check_timeout, debug
         groupings = self._groupings(ctx, checks)
-        if not self.remote and not groupings:
+        forms = self._forms(ctx, checks, groupings)
+        if not self.remote and not groupings and not forms:
             return set()
         parts = shuffle.parts_for(sum(s.rows for s in ctx))
         self.shuffles = [shuffle.Shuffle(self.ray, g, parts, self._get, MAX_RETRIES) for g in groupings]
@@ -288,7 +289,7 @@ class RayEngine:
                 self._blocks += [(blocks.Left.of(split.name, p), p.handle) for p in split.elsewhere.pieces]
             else:
                 self._blocks += [(put(block), None) for block in blocks.cut(split, config.ray_block_rows)]
-        for block, rows in self._blocks:
+        for block, rows in self._blocks if self.remote or groupings else []:  # not for forms alone
             refs = task.remote(
                 checks_ref, shells_ref, block, config_ref, labelled, debug, rows, (groupings, parts)
             )
@@ -305,7 +306,7 @@ class RayEngine:
             one.start()
             ctx.supply(one.grouping.shared, one.rows)
             ctx.supply(one.grouping.texts, functools.partial(one.texts, shells_ref, config_ref, labelled))
-        for form in self._forms(ctx, checks):
+        for form in forms:
             for split in ctx.splits.values():
                 if split.elsewhere is not None and form.applies(ctx, split.name):
                     held = [(blocks.Left.of(split.name, p), p.handle) for p in split.elsewhere.pieces]
@@ -314,12 +315,12 @@ class RayEngine:
                     )
         return {c.id for c in self.remote}
 
-    def _forms(self, ctx: Context, checks: list[Check]) -> list[HeldForm]:
+    def _forms(self, ctx: Context, checks: list[Check], groupings: list[Grouping]) -> list[HeldForm]:
         """The `HeldForm`s of the checks (what they read made on the held splits' blocks), when a
-        split's rows stay on the workers and the form's grouping is shuffled."""
+        split's rows stay on the workers and the form's grouping is among the shuffled `groupings`."""
         if all(s.elsewhere is None for s in ctx):
             return []
-        shuffled = {one.grouping.shared for one in self.shuffles}
+        shuffled = {grouping.shared for grouping in groupings}
         forms = [form for check in checks if (form := check.held_form()) is not None]
         return [f for f in forms if f.grouping is None or f.grouping.shared in shuffled]
 

@@ -234,6 +234,15 @@ class HeldForm:
         """Whether `supply` has supplied them for `split`."""
         raise NotImplementedError
 
+    def run(self, check: Check, ctx: Context) -> Iterable[Finding]:
+        """The check's findings with what the form supplied (default: the check's own `run`, which
+        reads the supplied values through `Context.shared`; `sample.Sampled` runs it on a sample)."""
+        return check.run(ctx)
+
+    def note(self, ctx: Context) -> str:
+        """What the check's result says of how it ran on a held split ("": nothing to say)."""
+        return ""
+
 
 class Summarised(Check):
     """A check whose result is a function of a summary of the rows that merges exactly over blocks

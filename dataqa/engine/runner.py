@@ -117,13 +117,17 @@ def run_check(check: Check, ctx: Context, debug: bool = False) -> CheckResult:
     skipped = unmet(check, ctx)
     if skipped is not None:
         return skipped
+    form = check.held_form()  # on a split held elsewhere it may run on what the engine made there
     try:
-        findings = list(check.run(ctx.view()))  # its own splits and config (see Context.view)
+        view = ctx.view()  # its own splits and config (see Context.view)
+        findings = list(form.run(check, view) if form is not None else check.run(view))
     except Exception as exc:
         if debug:
             raise
         return errored(check, error_reason(exc))
-    return finished(check, ctx, findings, dict(check.metrics))
+    result = finished(check, ctx, findings, dict(check.metrics))
+    result.reason = form.note(ctx) if form is not None else ""
+    return result
 
 
 _ABANDONED: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
