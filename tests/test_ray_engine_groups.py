@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import chat, decided_part, reworded, shouted, ticket_records, write_jsonl
+from conftest import chat, decided_part, reworded, shouted, ticket_records, user_turn, write_jsonl
 
 import dataqa
 from dataqa.engine import shuffle
@@ -192,5 +192,75 @@ def test_conflicting_labels_of_splits_left_on_the_workers_are_the_local_ones(
         [(False, 6), (False, 31)],
     ], found
     assert local["findings"][1]["evidence"][0] == "Cancel my subscription today"
+    (check,) = remote["checks"]
+    assert check["status"] == "failed" and check["ran_on"] == "driver"
+
+
+def support_chats(n: int, seed: int) -> list[dict]:
+    """Support tickets answered in free text (the routing replies of `ticket_records` are a closed
+    set of labels, which LBL007 leaves to LBL001)."""
+    days = ["today", "tomorrow", "within two days", "by Friday", "next week"]
+    return [
+        chat(user_turn(record)["content"], f"Thanks, ticket {i + 100} is logged; we reply {days[i % 5]}.")
+        for i, record in enumerate(ticket_records(n, seed=seed))
+    ]
+
+
+def answered_apart(folder: Path) -> dict[str, str]:
+    """Support chats with one prompt answered two ways far apart in train (yes and no, two final
+    numbers, two capitals) and in test; controls: a long answer reworded, an identical copy, one
+    question under two system prompts."""
+    train: list[Any] = support_chats(160, seed=41)
+    plants = {
+        5: chat("Is the Trailhead 2 tent waterproof?", "Yes, the fly has taped seams."),
+        150: chat("is the trailhead 2 tent waterproof", "No, it is only water-resistant."),
+        20: chat("What is 12 times 7?", "12 times 7 is 84."),
+        90: chat("What is 12 times 7?", "12 times 7 is 74."),
+        40: chat("What is the capital of Norway?", "Oslo."),
+        130: chat("What is the capital of Norway?", "Bergen."),
+        60: chat("How do I clean a down sleeping bag?", "Wash it on a gentle cycle with down soap."),
+        120: chat("how do I clean a down sleeping bag", "Wash it gently with down soap, then dry it low."),
+        70: chat("Can I return worn shoes?", "Within 30 days if worn indoors only."),
+        140: chat("Can I return worn shoes?", "Within 30 days if worn indoors only."),
+        80: chat("Is the tent waterproof?", "Yes, it is.", system="You answer for the Trailhead brand."),
+        110: chat("Is the tent waterproof?", "No, it is not.", system="You answer for the Budget brand."),
+    }
+    for line, record in plants.items():
+        train[line] = record
+    test: list[Any] = support_chats(40, seed=42)
+    test[3] = chat("Do you ship to Norway?", "Yes, with duties paid.")
+    test[33] = chat("do you ship to norway", "No, we do not ship there.")
+    return {
+        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+
+
+@pytest.mark.parametrize("driver_rows", [50, 10])
+def test_contradictory_answers_of_splits_left_on_the_workers_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+) -> None:
+    """LBL007 from a shuffle on each row's prompt key (system prompt, normalised prompt, tools): the
+    local engine's findings, quoted prompts and answers, unusable rows and metrics, with train (and
+    at 10, test too) held on the workers in many pieces; the controls are reported by neither."""
+    from dataqa.engine.ray_engine import RayEngine
+
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)
+    monkeypatch.setattr(shuffle, "ROWS_PER_PART", 64)
+    paths = answered_apart(tmp_path)
+    options: dict[str, Any] = dict(test=paths["test"], select=["LBL007"])
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    if driver_rows == 10:
+        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    assert decided_part(remote, ["LBL007"]) == decided_part(local, ["LBL007"])
+    found = [[(loc["split"], loc["line"]) for loc in f["locations"]] for f in local["findings"]]
+    assert found == [
+        [("train", 6), ("train", 151)],
+        [("train", 21), ("train", 91)],
+        [("train", 41), ("train", 131)],
+        [("test", 4), ("test", 34)],
+    ], found
+    assert local["findings"][2]["evidence"][0] == "What is the capital of Norway?"
     (check,) = remote["checks"]
     assert check["status"] == "failed" and check["ran_on"] == "driver"

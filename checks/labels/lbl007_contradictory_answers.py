@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dataqa.checks.labels.same_questions import GROUPING, same_questions, texts
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import GROUP, Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text.answers import (
@@ -22,7 +23,6 @@ from dataqa.text.answers import (
     counted_noun,
     hard_reason,
 )
-from dataqa.text.similarity import hashes
 
 
 @register
@@ -52,34 +52,24 @@ class ContradictoryAnswers(Check):
     """
 
     id = "LBL007"
-    shares = frozenset({"hashes"})
+    shares = frozenset({"hashes", "same_questions", "same_question_texts"})
     name = "contradictory-answers"
     family = "labels"
     needs = frozenset({"target"})
     severity = Severity.WARNING
     max_similarity: float = ranged(0.5, low=0, high=1)
+    scope = GROUP
+    grouping = GROUPING
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         if ctx.has_labels():
             self.metrics["skipped"] = "labelled data: conflicting labels are LBL001's job"
             return
+        frame = same_questions(ctx)
         for split in ctx:
-            rows = ctx.valid_rows(split).select(
-                "line",
-                "prompt",
-                "response",
-                # The record's tool definitions (None without tools), hashed: one per distinct tool set.
-                pl.col("structure").str.json_path_match("$.tools_json").fill_null("").hash().alias("tools"),
-            )
-            group = ("system_exact", "prompt_norm", "tools")
-            candidates = (
-                hashes(ctx, split.name)
-                .select("line", "system_exact", "prompt_norm", "response_norm")
-                .join(rows, on="line")
-                .filter(pl.col("prompt").str.strip_chars().str.len_chars() > 0)
-                .filter(pl.col("response_norm").n_unique().over(group) > 1)
-                .sort("line")
-            )
+            rows = frame.filter(pl.col("split") == split.name).select("line", "key")
+            candidates = rows.join(texts(ctx, split.name, rows["line"].to_list()), on="line").sort("line")
+            group = "key"
             facts = answer_facts(candidates["response"])
             groups = (
                 candidates.with_row_index("row")

@@ -176,6 +176,13 @@ class Grouping:
     column: ClassVar[str] = "text"
     """The column of a quoted row its findings quote (its whole text, or its input: "prompt")."""
 
+    def text(self) -> pl.Expr:
+        """What a quoted row's text is, over its valid row (default: its `column`; LBL007's grouping
+        quotes a prompt and its answer together)."""
+        import polars as pl
+
+        return pl.col(self.column)
+
     def keyed(self, ctx: Context, split: str) -> pl.DataFrame:  # pragma: no cover - abstract
         """`split`, `line` and the key columns of each valid row of a split the context holds (or a block)."""
         raise NotImplementedError

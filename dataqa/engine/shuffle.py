@@ -60,16 +60,17 @@ def _texts(
     labelled: dict[str, bool],
     wanted: pl.DataFrame,
     rows: spread.Frames,
-    column: str = "text",
+    text: pl.Expr,
 ) -> pl.DataFrame:
-    """A Ray task: the raw `column` texts of the `wanted` lines (`split`, `line`) of a block held here."""
+    """A Ray task: the raw texts (`Grouping.text`) of the `wanted` lines (`split`, `line`) of a block
+    held here."""
     with native_threads_limited(), gc_paused():
         ctx = blocks.block_context(blocks.made(block, rows), shells, config, labelled)
         lines = wanted.filter(pl.col("split") == block.split)["line"]
         return (
             ctx.valid_rows(block.split)
             .filter(pl.col("line").is_in(lines))
-            .select(pl.lit(block.split).alias("split"), "line", pl.col(column).alias("text"))
+            .select(pl.lit(block.split).alias("split"), "line", text.alias("text"))
             .cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
         )
 
@@ -126,9 +127,9 @@ class Shuffle:
                 if wanted.height:
                     task = self.ray.remote(num_cpus=1, max_retries=self.retries)(_texts)
                     wanted_ref = self.ray.put(wanted)
-                    column = self.grouping.column
+                    text = self.grouping.text()
                     refs = [
-                        task.remote(b, shells, config, labelled, wanted_ref, r, column) for b, r in self.held
+                        task.remote(b, shells, config, labelled, wanted_ref, r, text) for b, r in self.held
                     ]
                     parts = self._get(refs)
                 self.held = []  # the object store may free the rows once nothing else holds them

@@ -1,0 +1,114 @@
+"""One prompt answered in other words: the rows of a split whose prompt another row has with another answer.
+
+LBL007 reads one frame: `split`, `line`, `key` (the hash of the row's system prompt, normalised
+prompt and tool definitions) and `answer` (its normalised answer's hash), for the rows whose key
+another row of their split shares with another answer. A row's key is computed from that row alone,
+so an engine that keeps a split's rows on other machines computes the keys there, block by block,
+brings the rows of one key together by a shuffle on it and gives the scan only those rows
+(`GROUPING`, the check's `Grouping`; the local engine builds the same frame from the rows it holds).
+The prompt and answer of every such row (`texts`) are then fetched from where the rows are.
+"""
+
+from __future__ import annotations
+
+import orjson
+import polars as pl
+
+from dataqa.checks.labels.same_inputs import partitions
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Grouping
+from dataqa.text.copies import supplied_texts
+from dataqa.text.hashing import HASH_SEED
+from dataqa.text.normalise import hashes
+
+SAME_QUESTIONS = ("same_questions",)
+"""The shared key of the frame (module docstring): an engine that made it elsewhere supplies it."""
+QUESTION_TEXTS = ("same_question_texts",)
+"""The shared key of the prompts and answers (`split`, `line`, `text`: both, as JSON) of the rows of
+splits held elsewhere."""
+SCHEMA = {"split": pl.String, "line": pl.Int64, "key": pl.UInt64, "answer": pl.UInt64}
+
+
+def keyed(ctx: Context, split: str) -> pl.DataFrame:
+    """`split`, `line`, `key`, `answer` of every row with a non-empty prompt of a split the context
+    holds (a whole split, or a block of it on a worker); none when train has labels (LBL001's job)."""
+    if ctx.has_labels():
+        return pl.DataFrame(schema=SCHEMA)
+    rows = ctx.valid_rows(split).select(
+        "line",
+        "prompt",
+        # The record's tool definitions (None without tools), hashed: one per distinct tool set.
+        pl.col("structure").str.json_path_match("$.tools_json").fill_null("").hash().alias("tools"),
+    )
+    return (
+        hashes(ctx, split)
+        .select("line", "system_exact", "prompt_norm", "response_norm")
+        .join(rows, on="line")
+        .filter(pl.col("prompt").str.strip_chars().str.len_chars() > 0)
+        .select(
+            pl.lit(split).alias("split"),
+            "line",
+            pl.struct("system_exact", "prompt_norm", "tools").hash(HASH_SEED).alias("key"),
+            pl.col("response_norm").alias("answer"),
+        )
+        .cast(SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def answered_apart(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """The rows of `keyed` frames whose key other rows of their split share with another answer (all
+    rows of one key must be among the frames: a shuffle's partition, or the whole scan), by split and line."""
+    if not frames:
+        return pl.DataFrame(schema=SCHEMA)
+    rows = pl.concat(frames, how="vertical")
+    apart = pl.col("answer").n_unique().over("split", "key") > 1
+    return rows.filter(apart).sort("split", "line").cast(SCHEMA)  # type: ignore[arg-type]
+
+
+def same_questions(ctx: Context) -> pl.DataFrame:
+    """The rows of every split answered apart (module docstring), made once per scan from the rows
+    here, or supplied by the engine that holds them."""
+    return ctx.shared(SAME_QUESTIONS, lambda: answered_apart([keyed(ctx, name) for name in ctx.splits]))
+
+
+def texts(ctx: Context, split: str, lines: list[int]) -> pl.DataFrame:
+    """`line`, `prompt`, `response` (raw) of the given lines of a split: from its rows, or, for a split
+    whose rows are elsewhere, from what its engine supplied (`QUESTION_TEXTS`)."""
+    if ctx.splits[split].elsewhere is None:
+        rows = ctx.valid_rows(split).select("line", "prompt", "response")
+        return rows.filter(pl.col("line").is_in(lines))
+    given = supplied_texts(ctx, QUESTION_TEXTS, split, lines)
+    both = [orjson.loads(text) for text in given["text"].to_list()]
+    return pl.DataFrame(
+        {
+            "line": given["line"],
+            "prompt": [b["prompt"] for b in both],
+            "response": [b["response"] for b in both],
+        },
+        schema={"line": pl.Int64, "prompt": pl.String, "response": pl.String},
+    )
+
+
+class SameQuestions(Grouping):
+    """The grouping of the contradictory-answers check (module docstring)."""
+
+    shared = SAME_QUESTIONS
+    texts = QUESTION_TEXTS
+
+    def text(self) -> pl.Expr:
+        return pl.struct("prompt", "response").struct.json_encode()
+
+    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
+        return keyed(ctx, split)
+
+    def partitions(self, frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
+        return partitions(frame, parts)
+
+    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
+        return answered_apart(frames)
+
+    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select("split", "line")  # every row: its answer is compared
+
+
+GROUPING = SameQuestions()
