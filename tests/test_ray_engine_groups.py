@@ -118,7 +118,7 @@ def test_copies_and_leaks_of_splits_left_on_the_workers_are_the_local_ones(
     assert all("group" in b["stages"] for b in remote["engine"]["per_block"]), "the keys were made there"
     (shuffled,) = remote["engine"]["shuffles"]
     assert shuffled["parts"] == 4 and 0 < shuffled["rows_in_groups"] < 100, shuffled
-    assert {cid for cid, cls in load_checks().items() if cls.scope == GROUP} == {*GROUPED, "LBL001"}
+    assert {cid for cid, cls in load_checks().items() if cls.scope == GROUP} == {*GROUPED, "LBL001", "LBL007"}
 
 
 def test_a_leak_check_without_a_held_out_split_says_so_as_locally(tmp_path: Path) -> None:
