@@ -14,8 +14,10 @@ so the report is the local engine's, with `engine` and each check's `ran_on` add
 
 Stage 4: a split of more rows than `ray-driver-rows` is never brought here. Each read task gives
 two objects, what it read (counts, issues, rows) and the rows; the rows stay in the object store and
-each piece read is a block. Only the record, summary and group checks run on such a split; the checks
-that read whole splits are skipped with the reason (`results.unmet`), and `checks-ran` says so. The
+each piece read is a block. Only the record, summary and group checks run on such a split, and those
+whose reads a `HeldForm` makes there (DUP003's near pairs; LBL006 and COV004 on a sample,
+`dataqa.engine.sample`); the other checks that read whole splits are skipped with the reason
+(`results.unmet`), and `checks-ran` says so. The
 verdict's per-class condition counts a held train split's classes there too (`usable_classes`: a task
 per piece counts its usable rows per class, given the lines the findings made unusable).
 
