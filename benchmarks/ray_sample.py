@@ -7,8 +7,8 @@ the rows the sample's findings name the whole-split run named too (rows named, w
 for LBL006), the rows of the sample, and the wall time of each run (load on the machine
 included). A sample as large as the split must give the local findings exactly.
 
-    python benchmarks/ray_sample.py --realdata ../shared/realdata [--sample-rows 2000 5000]
-        [--driver-rows 200] [--checks LBL006 COV004] SET...
+    python benchmarks/ray_sample.py SET... [--realdata ../shared/realdata]
+        [--sample-rows 2000 5000] [--driver-rows 200] [--checks LBL006 COV004]
 """
 
 from __future__ import annotations
