@@ -138,6 +138,7 @@ def statistics_lines(report: Report) -> list[str]:
         else:
             rows = len({(loc.split, loc.line) for f in r.findings for loc in f.locations})
             tail = "  (not applicable)" if r.family in na and not r.findings else ""
+            tail += f"  ({neutralise(r.reason)})" if r.reason else ""  # how it ran (a Ray sample)
             out.append(
                 f"{head}  {_plural(len(r.findings), 'finding'):>14}  {_plural(rows, 'row'):>12}  "
                 f"{r.duration_s:7.2f} s{tail}"
