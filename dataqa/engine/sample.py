@@ -179,19 +179,24 @@ class Sampled(HeldForm):
         self.by_label = by_label
 
     def key(self) -> tuple[str, str, bool]:
+        """The shared key of the sample (one per kind: LBL006's by label, COV004's even)."""
         return ("sample", SAMPLED, self.by_label)
 
     def applies(self, ctx: Context, split: str) -> bool:
+        """Only train is sampled: the sampled checks read no other split."""
         return split == SAMPLED
 
     def supply(self, ctx: Context, split: str, runner: Runner) -> None:
+        """The sample of `split`, drawn on `runner` the first time a check asks for it."""
         size = ctx.config.ray_sample_rows
         ctx.supply(self.key(), lambda: draw(ctx, split, runner, size, self.by_label))
 
     def supplied(self, ctx: Context, split: str) -> bool:
+        """A held split other than train needs nothing; train needs its sample."""
         return split != SAMPLED or ctx.supplied(self.key())
 
     def _sample(self, ctx: Context) -> Sample | None:
+        """The sample of a held train split, or None when train is here (the check runs as locally)."""
         train = ctx.splits.get(SAMPLED)
         if train is None or train.elsewhere is None or not ctx.supplied(self.key()):
             return None
@@ -199,6 +204,7 @@ class Sampled(HeldForm):
         return sample
 
     def run(self, check: Check, ctx: Context) -> Iterable[Finding]:
+        """The check on a context whose train is the sample; its findings then say so (module docstring)."""
         sample = self._sample(ctx)
         if sample is None:
             yield from check.run(ctx)
@@ -213,6 +219,7 @@ class Sampled(HeldForm):
             check.metrics["sample"] = {"rows": sample.rows, "of": sample.of, "by_label": sample.by_label}
 
     def note(self, ctx: Context) -> str:
+        """How the check ran, for its result: on a sample of N of M rows ("" for the whole split)."""
         sample = self._sample(ctx)
         if sample is None or sample.whole:  # the whole split: the local engine's result, word for word
             return ""
