@@ -247,7 +247,7 @@ class HeldForm:
         return check.run(ctx)
 
     def note(self, ctx: Context) -> str:
-        """What the check's result says of how it ran on a held split ("": nothing to say)."""
+        """What the check's result says of how `run` (on this form, just before) ran ("": nothing)."""
         return ""
 
 

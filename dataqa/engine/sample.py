@@ -177,6 +177,8 @@ class Sampled(HeldForm):
 
     def __init__(self, by_label: bool) -> None:
         self.by_label = by_label
+        self.ran_on: Sample | None = None
+        """The sample the last `run` read (None: the split itself), for `note`."""
 
     def key(self) -> tuple[str, str, bool]:
         """The shared key of the sample (one per kind: LBL006's by label, COV004's even)."""
@@ -205,7 +207,7 @@ class Sampled(HeldForm):
 
     def run(self, check: Check, ctx: Context) -> Iterable[Finding]:
         """The check on a context whose train is the sample; its findings then say so (module docstring)."""
-        sample = self._sample(ctx)
+        sample = self.ran_on = self._sample(ctx)
         if sample is None:
             yield from check.run(ctx)
             return
@@ -219,8 +221,9 @@ class Sampled(HeldForm):
             check.metrics["sample"] = {"rows": sample.rows, "of": sample.of, "by_label": sample.by_label}
 
     def note(self, ctx: Context) -> str:
-        """How the check ran, for its result: on a sample of N of M rows ("" for the whole split)."""
-        sample = self._sample(ctx)
+        """How the last `run` ran, for the check's result: on a sample of N of M rows ("" for the
+        whole split, or the split itself)."""
+        sample = self.ran_on
         if sample is None or sample.whole:  # the whole split: the local engine's result, word for word
             return ""
         return f"ran on {sample.said(SAMPLED)}, drawn on the Ray workers"
