@@ -1,7 +1,9 @@
-"""DUP003 on a split held on the Ray workers against the local engine (issue #22, stage 7): wall time,
+"""DUP003 (or `--check`: LBL007) on a split held on the Ray workers against the local engine (issue #22,
+stages 7 and 8): wall time,
 the driver's peak resident memory and whether the findings are the same, on the generated chat set.
 
     python benchmarks/ray_near.py --rows 300000 [--driver-rows 100000] [--data /tmp/dataqa-scan]
+        [--check DUP003]
 
 Each engine scans in a child process of its own (`--select DUP003`, train + test/10; with Ray, train
 past `--driver-rows` stays on the workers, a local Ray of 2 CPUs), so each peak is its process's
@@ -22,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scan import dataset
 
 
-def one(engine: str, train: str, test: str, driver_rows: int, out: str) -> None:
+def one(engine: str, train: str, test: str, driver_rows: int, out: str, check: str = "DUP003") -> None:
     """The child: one scan, its report and figures written to `out`."""
     import dataqa
 
-    options: dict = dict(test=test, select=["DUP003"], jobs=2)
+    options: dict = dict(test=test, select=[check], jobs=2)
     if engine == "ray":
         options.update(engine="ray", ray_driver_rows=driver_rows)
     began = time.perf_counter()
@@ -43,28 +45,29 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=300_000)
     parser.add_argument("--driver-rows", type=int, default=100_000)
     parser.add_argument("--data", type=Path, default=Path("/tmp/dataqa-scan"))
-    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--check", default="DUP003", help="the check scanned (DUP003, LBL007, ...)")
+    parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        engine, train, test, rows, out = args.child
-        one(engine, train, test, int(rows), out)
+        engine, train, test, rows, out, check = args.child
+        one(engine, train, test, int(rows), out, check)
         return
     train, test = dataset(args.data, args.rows, max(args.rows // 10, 1))
     got = {}
     for engine in ("ray", "local"):
-        out = args.data / f"near-{engine}-{args.rows}.json"
+        out = args.data / f"near-{args.check}-{engine}-{args.rows}.json"
         child = [sys.executable, __file__, "--child", engine, str(train), str(test), str(args.driver_rows)]
-        subprocess.run([*child, str(out)], check=True)
+        subprocess.run([*child, str(out), args.check], check=True)
         got[engine] = json.loads(out.read_text())
     reports = {engine: got[engine]["report"] for engine in got}
     same = reports["ray"]["findings"] == reports["local"]["findings"]
-    checks = {engine: next(c for c in r["checks"] if c["id"] == "DUP003") for engine, r in reports.items()}
+    checks = {engine: next(c for c in r["checks"] if c["id"] == args.check) for engine, r in reports.items()}
     engine = reports["ray"]["engine"]
     print(f"rows {args.rows:,} train + {args.rows // 10:,} test, ray-driver-rows {args.driver_rows:,}")
     for name in ("ray", "local"):
         f = got[name]["figures"]
         print(
-            f"- {name}: wall {f['wall_s']} s, driver peak RSS {f['peak_gb']} GB, DUP003 "
+            f"- {name}: wall {f['wall_s']} s, driver peak RSS {f['peak_gb']} GB, {args.check} "
             f"{checks[name]['status']} {len(reports[name]['findings']):,} findings, "
             f"{checks[name]['duration_s']} s"
         )
@@ -76,7 +79,7 @@ def main() -> None:
         if "stay on the Ray workers" in s["profile"].get("note", "")
     ]
     metrics = checks["ray"].get("metrics") == checks["local"].get("metrics")
-    print(f"- held on the workers: {held}; DUP003's metrics the same: {metrics}")
+    print(f"- held on the workers: {held}; {args.check}'s metrics the same: {metrics}")
 
 
 if __name__ == "__main__":
