@@ -1049,3 +1049,68 @@ def test_chatglm_history_beside_prompt_and_response_is_the_earlier_conversation(
         {"prompt": "The fan is off.", "response": "Is the relay fine?", "history": []}, "prompt_response"
     )
     assert first["valid"] and not first["issues"] and first["prompt"] == "The fan is off."
+
+
+# Roles a file names in its own words (issue #19: Vigogne's "UTILISATEUR"/"ASSISTANT"): read when the
+# whole file says so, said once for the split; a name on a few records stays FMT009 (tests/cases).
+
+
+def _chat(roles: tuple[str, str], exchanges: int, key: str = "messages") -> list[dict]:
+    asked, answered = roles
+    return [
+        {key: [{"role": asked, "content": f"Question {i}?"}, {"role": answered, "content": f"Answer {i}."}]}
+        for i in range(exchanges)
+    ]
+
+
+def test_a_chat_naming_its_roles_in_its_own_words_is_read_with_them_and_said_once(tmp_path: Path) -> None:
+    train = write_jsonl(tmp_path / "t.jsonl", _chat(("Benutzer", "Assistent"), 4))
+    split = load_split("train", str(train))
+    assert split.layout is not None and split.layout.renamed == (
+        ("Assistent", "assistant"),
+        ("Benutzer", "user"),
+    )
+    assert split.record_issues == [] and split.turns["role"].cast(str).to_list() == ["user", "assistant"] * 4
+    report = dataqa.scan(str(train), select=["FMT"])
+    assert _found(report) == []
+    info = report.splits[0]
+    assert info.roles == {"Assistent": "assistant", "Benutzer": "user"}
+    assert '"Benutzer" as user' in info.read_as and info.to_dict()["roles"] == info.roles
+    # the provider rules still judge the roles as written: OpenAI refuses them
+    prov = dataqa.scan(str(train), select=["PROV002"], profile="openai")
+    assert sorted(f.message.split('"')[1] for f in prov.findings) == ["Assistent", "Benutzer"]
+
+
+def test_roles_a_file_writes_in_a_standard_chat_are_not_renamed(tmp_path: Path) -> None:
+    """Look-alikes: standard roles (nothing renamed, no `roles` in the report), two unknown names that
+    no known name anchors, a known name on a minority of records, fewer records than say anything."""
+    standard = load_split("train", str(write_jsonl(tmp_path / "s.jsonl", _chat(("user", "assistant"), 4))))
+    assert standard.layout is not None and standard.layout.renamed == ()
+    assert dataqa.scan(str(tmp_path / "s.jsonl"), select=["FMT"]).splits[0].to_dict().get("roles") is None
+    unanchored = load_split("train", str(write_jsonl(tmp_path / "u.jsonl", _chat(("Alice", "Bob"), 4))))
+    assert unanchored.layout is not None and unanchored.layout.renamed == ()
+    assert {i.kind for _, i in unanchored.record_issues} == {formats.UNKNOWN_ROLE}
+    mixed = _chat(("user", "assistant"), 3) + _chat(("human", "bot"), 1)
+    few = load_split("train", str(write_jsonl(tmp_path / "m.jsonl", mixed)))
+    assert few.layout is not None and few.layout.renamed == ()
+    assert {line for line, i in few.record_issues if i.kind == formats.UNKNOWN_ROLE} == {4}
+    two = load_split("train", str(write_jsonl(tmp_path / "two.jsonl", _chat(("human", "bot"), 2))))
+    assert two.layout is not None and two.layout.renamed == ()
+
+
+def test_an_unnamed_role_is_read_by_the_known_role_it_alternates_with(tmp_path: Path) -> None:
+    records = _chat(("client", "conseiller"), 3)
+    records[0]["messages"] += [
+        {"role": "client", "content": "Merci"},
+        {"role": "conseiller", "content": "Avec plaisir."},
+    ]
+    split = load_split("train", str(write_jsonl(tmp_path / "t.jsonl", records)))
+    assert split.layout is not None and dict(split.layout.renamed) == {
+        "client": "user",
+        "conseiller": "assistant",
+    }
+    # two turns of one role in a row break the alternation: no evidence for the unnamed role
+    records[1]["messages"].insert(1, {"role": "client", "content": "Vous êtes là ?"})
+    records[2]["messages"].insert(1, {"role": "client", "content": "Allô ?"})
+    broken = load_split("train", str(write_jsonl(tmp_path / "b.jsonl", records)))
+    assert broken.layout is not None and broken.layout.renamed == ()

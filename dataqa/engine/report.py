@@ -128,11 +128,17 @@ class SplitInfo:
     """For chat read as reinforcement fine-tuning data: the `records` that end on a user turn, `of` all
     records, and the grader fields (`references`) the split carries (`dataqa.ingest.rft`); None (and
     left out of the JSON) otherwise."""
+    roles: dict[str, str] | None = None
+    """For chat whose file names its roles in its own words: each role as written -> the chat role it
+    was read as (`dataqa.ingest.role_names`); None (and left out of the JSON) otherwise."""
 
     @property
     def read_as(self) -> str:
-        """How a split was read beyond its records' keys (a chat template, RFT), for the line that
-        names its format ("" otherwise)."""
+        """How a split was read beyond its records' keys (a chat template, RFT, roles by their names),
+        for the line that names its format ("" otherwise)."""
+        if self.roles:
+            named = ", ".join(f'"{written[:40]}" as {role}' for written, role in self.roles.items())
+            return f"roles read by their names: {named} (chat templates expect system/user/assistant)"
         t, r = self.template, self.rft
         if r:
             fields = ", ".join(f'"{k}"' for k in r["references"]) or "each record's own"
@@ -161,6 +167,7 @@ class SplitInfo:
             }
             | ({"template": self.template} if self.template is not None else {})
             | ({"rft": self.rft} if self.rft is not None else {})
+            | ({"roles": self.roles} if self.roles is not None else {})
         )
 
 

@@ -357,6 +357,9 @@ def _scan(
                 input=split.source.describe() if split.source is not None else {},
                 template=split.rendered.to_dict() if split.rendered is not None else None,
                 rft=split.graded.to_dict() if split.graded is not None else None,
+                roles=dict(split.layout.renamed)
+                if split.layout is not None and split.layout.renamed
+                else None,
             )
         )
     report = Report(

@@ -26,6 +26,7 @@ from dataqa.ingest.layouts import (
     CHAT,
     LAYOUTS,
     RFT,
+    SHAREGPT,
     STEPWISE,
     TEMPLATED,
     TEXT,
@@ -45,6 +46,7 @@ from dataqa.ingest.passes import (  # the canonical frames' columns, re-exported
 )
 from dataqa.ingest.readers.source import Input, open_input
 from dataqa.ingest.reading import Reading
+from dataqa.ingest.role_names import RoleSurvey
 from dataqa.ingest.survey import KeySurvey
 from dataqa.ingest.unrecognised import unrecognised_detail
 
@@ -141,11 +143,13 @@ def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySu
     """The most common layout among the first `GUESS_RECORDS` records, and a survey of their keys; a
     text layout in its templated form when a clear majority of those records carry one chat template
     (`dataqa.ingest.chat_templates`; not when `reading` rules it out), chat as reinforcement
-    fine-tuning data when nearly all of them end on a user turn beside grader fields (`rft`)."""
+    fine-tuning data when nearly all of them end on a user turn beside grader fields (`rft`), a chat
+    layout reading the roles the file names in its own words when the records say so (`role_names`)."""
     counts: Counter[Layout | None] = Counter()
     texts: list[str] = []
     survey = KeySurvey()
     graded = rft.Survey()
+    roles = RoleSurvey()
     detector = reading.detector()
     for i, (_line, obj) in enumerate(source.records([])):
         if i >= GUESS_RECORDS:
@@ -155,6 +159,7 @@ def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySu
         if complete:
             counts[own] += 1
             graded.add(obj, own)
+            roles.add(obj, own)
             if (
                 own is not None
                 and own.kind == TEXT
@@ -168,6 +173,8 @@ def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySu
             guess = templated(guess, found[0].name)
     elif guess is LAYOUTS[CHAT] and reading.find_template:
         guess = graded.layout() or guess
+    if guess is not None and guess.kind in (CHAT, SHAREGPT) and (renamed := roles.renamed(guess)):
+        guess = replace(guess, renamed=renamed)
     return guess, survey
 
 
@@ -220,7 +227,7 @@ def load_split(
         if inferred is not None:
             guess = inferred[0]
             reading = replace(reading, layouts=(guess, *reading.layouts))
-    if guess is not None and guess.kind in (TEMPLATED, RFT) and reading.forced is None:
+    if guess is not None and (guess.kind in (TEMPLATED, RFT) or guess.renamed) and reading.forced is None:
         reading = replace(reading, templated=guess)
     read = read_as(guess, reading)
     chat = reading.templated if reading.forced is None else None

@@ -167,6 +167,9 @@ class Layout:
     """Numbers and lists of strings or numbers are read as text (the user's own mapped fields)."""
     template: str | None = None
     """For a text layout read as chat (kind `TEMPLATED`): the name of its chat template."""
+    renamed: tuple[tuple[str, str], ...] = ()
+    """For a chat layout: roles the file names in its own words, as written -> the chat role they are
+    read as (`dataqa.ingest.role_names`)."""
 
     @cached_property
     def _by_role(self) -> dict[str, list[str]]:
@@ -924,10 +927,12 @@ def templated(layout: Layout, template: str) -> Layout:
 
 
 def plain_form(layout: Layout) -> Layout:
-    """A layout decided per split (a chat template, RFT) as the layout its records are in without
-    that decision: the text layout, OpenAI chat."""
+    """A layout decided per split (a chat template, RFT, roles renamed) as the layout its records are
+    in without that decision: the text layout, OpenAI chat, the chat layout as its roles are."""
     if layout.kind == RFT:
         return LAYOUTS[CHAT]
+    if layout.renamed:
+        return replace(layout, renamed=())
     return replace(layout, kind=TEXT, template=None)
 
 

@@ -97,9 +97,10 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
         return
     _set_tools(obj, layout, rec)
     system = None
+    renamed = dict(layout.renamed)
     if layout.kind == SHAREGPT:
         keys = message_keys(value, True)
-        msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *keys)
+        msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *keys, renamed)
         text = next(
             (v for k in layout.sources("system") if isinstance(v := obj.get(k), str) and v.strip()), None
         )
@@ -116,7 +117,8 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
         if layout.kind == VERTEX:
             msgs = messages(value, src, rec, "role", "parts", VERTEX_ROLES)
         else:
-            msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *message_keys(value, False))
+            keys = message_keys(value, False)
+            msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *keys, renamed)
         if system:
             msgs.insert(0, system)
     check_turns(msgs, src, rec, need_target=layout.kind != RFT)

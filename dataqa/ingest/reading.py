@@ -8,7 +8,7 @@ carries the template, so the split's counts say how many records are in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dataqa.ingest import chat_templates, rft
@@ -33,7 +33,8 @@ class Reading:
     templated: Layout | None = None
     """The layout decided for the split on its first records, which a pass counts a record in when the
     record is in it: a text layout read as chat when the text carries its template, the RFT layout for a
-    chat that ends on a user turn (`dataqa.ingest.rft`)."""
+    chat that ends on a user turn (`dataqa.ingest.rft`), a chat layout with the roles the file names in
+    its own words (`dataqa.ingest.role_names`)."""
 
     @classmethod
     def of(
@@ -73,10 +74,12 @@ class Reading:
     def counted(self, own: Layout | None, complete: bool, obj: dict[str, Any]) -> Layout | None:
         """The layout a pass counts a record in: its own when it is complete in it (None when not),
         the templated layout for a text record that carries that layout's template, the RFT layout for
-        a chat that ends on a user turn."""
+        a chat that ends on a user turn, the renamed chat layout for a record in its plain form."""
         if not complete:
             return None
         chat = self.templated
+        if chat is not None and chat.renamed:  # a chat whose roles the file names in its own words
+            return chat if own == replace(chat, renamed=()) else own
         if chat is not None and chat.kind == RFT:
             return chat if rft.counts_as_rft(obj, own) else own
         if chat is None or own is None or own.kind != TEXT:

@@ -76,10 +76,25 @@ def text_of(
     return None
 
 
+def read_role(role: str, role_map: dict[str, str] | None) -> str | None:
+    """The role a message's written role is read as: by `role_map` (case aside), else the chat roles
+    and their aliases as written; None when it is no role."""
+    if role_map is not None:
+        return role_map.get(role.lower())
+    return role if role in CHAT_ROLES else CHAT_ROLE_ALIASES.get(role)
+
+
 def messages(
-    value: Any, where: str, rec: Record, role_key: str, content_key: str, role_map: dict[str, str] | None
+    value: Any,
+    where: str,
+    rec: Record,
+    role_key: str,
+    content_key: str,
+    role_map: dict[str, str] | None,
+    renamed: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Validate a list of messages into (role, content, has_tool_calls) and fill `rec.turns`."""
+    """Validate a list of messages into (role, content, has_tool_calls) and fill `rec.turns`;
+    `renamed`: roles the file names in its own words (`dataqa.ingest.role_names`), read first."""
     if not isinstance(value, list):
         rec.issue(WRONG_TYPE, f"{where} is {a_json_type(value)}; expected an array of messages")
         return []
@@ -99,10 +114,8 @@ def messages(
         if not isinstance(role, str):
             rec.issue(WRONG_TYPE, f"{at}.{role_key} is {a_json_type(role)}; expected a string")
             continue
-        if role_map is not None:
-            canonical = role_map.get(role.lower())
-        else:
-            canonical = role if role in CHAT_ROLES else CHAT_ROLE_ALIASES.get(role)
+        canonical = renamed.get(role) if renamed else None
+        canonical = canonical or read_role(role, role_map)
         if canonical is None:
             rec.issue(UNKNOWN_ROLE, f'{at}.{role_key} is "{role[:40]}"' + _roles_hint(rec, role, role_map))
             continue
