@@ -731,3 +731,72 @@ def test_duplicate_messages_name_rows_and_the_lines_records_start_on(tmp_path: P
     (message,) = [f.message for f in scan(document, select=["DUP001"]).findings]
     starts = start_lines(text)
     assert message == f"2 identical copies of {document}:{starts[2]} (line(s) {starts[5]} repeat it)"
+
+
+# A folder of class folders of text files (issue #19: aclImdb's train/pos/*.txt, 20 Newsgroups'
+# 20news-bydate-train/sci.space/61422): one example a file, labelled by its folder.
+
+
+def _classes(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(text.encode() if isinstance(text, str) else text)
+    return root
+
+
+def test_class_folders_of_text_files_are_read_as_text_classification(tmp_path: Path) -> None:
+    reviews = {
+        "README": "Movie reviews, positive and negative.",
+        "train/urls_pos.txt": "http://example.org/1",
+        "train/vocab.feat": "0:1 5:2",
+        "train/unsup/9_0.txt": "An unrated review.",
+        "train/pos/1_9.txt": "A warm, funny film about two brothers.",
+        "train/pos/2_8.txt": "The score alone is worth the ticket.",
+        "train/neg/3_2.txt": "Two hours I will not get back.",
+        "train/neg/4_1.txt": b"Flat jokes and a \xff plot.",  # not UTF-8: one issue at its file
+        "test/pos/5_10.txt": "The best thriller of the year.",
+        "test/pos/6_7.txt": "Clever, if a little long.",
+        "test/neg/7_3.txt": "The ending makes no sense.",
+        "test/neg/8_4.txt": "",  # empty: no text to classify
+    }
+    root = _classes(tmp_path / "reviews", reviews)
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        main, ["scan", str(root), "--no-config", "--select", "FMT", "--json", str(out)]
+    )
+    assert "text classification: each file one example, labelled by its folder's name" in result.stderr
+    skipped = next(line for line in result.stderr.splitlines() if "skipped in" in line)
+    for name in (
+        "README: not a data file",
+        "train/urls_pos.txt: not in a class folder",
+        "train/unsup/: unlabelled",
+    ):
+        assert name in skipped
+    data = json.loads(out.read_text())
+    assert [(s["name"], s["format"], s["rows"]) for s in data["splits"]] == [
+        ("train", "classification", 4),  # the file that is not UTF-8 is an unusable row
+        ("test", "classification", 3),  # the empty file is no row, as a blank line is none
+    ]
+    where = {
+        (f["check_id"], loc["path"], loc.get("line")) for f in data["findings"] for loc in f["locations"]
+    }
+    assert (str(root / "train/neg/4_1.txt")) in {path for _, path, _ in where}
+    assert {path for _, path, _ in where} == {str(root / "train/neg/4_1.txt"), str(root / "test/neg/8_4.txt")}
+    split = load_split("train", [str(p) for p in sorted((root / "train").glob("*/*.txt"))])
+    assert split.rows == 5  # files given by name are not class files: each .txt is lines of text
+    train = dataqa.scan(str(root), select=["LBL"]).splits[0]
+    assert train.label_source == "label"
+
+
+def test_folders_of_text_files_that_are_not_classes_are_not_read_as_classes(tmp_path: Path) -> None:
+    """Look-alikes: documentation beside text files, one sub-folder, a class of one file."""
+    looks = {
+        "docs": {"README.txt": "About.", "LICENSE.txt": "MIT", "notes/a.txt": "one", "notes/b.txt": "two"},
+        "loose": {"a.txt": "one", "b.txt": "two", "c.txt": "three"},
+        "one_class": {"pos/a.txt": "one", "pos/b.txt": "two", "pos/c.txt": "three"},
+        "thin_class": {"x/pos/a.txt": "one", "x/pos/b.txt": "two", "x/neg/c.txt": "three"},
+    }
+    for name, files in looks.items():
+        root = _classes(tmp_path / name, files)
+        result = CliRunner().invoke(main, ["scan", str(root), "--no-config", "--select", "FMT"])
+        assert result.exit_code == 2 and "no data file in the folder" in result.output + result.stderr, name

@@ -7,7 +7,8 @@ Each data file's split is the one its name or the nearest folder name gives (`sp
 files that name none are train when no file names a split, and are otherwise left out. Metadata,
 READMEs, scripts and other files are skipped and named. When a split has files of several kinds
 (`train.jsonl` beside `train.parquet`, often the same rows twice), one kind is read and the others
-are named as skipped.
+are named as skipped. A folder of class folders of text files (aclImdb's `train/pos/*.txt`) is read
+as text classification (`classfolders`).
 
 A JSON document can hold its splits the same way, as top-level keys (`{"train": [...], "val": [...],
 "test": [...]}`, CLINC150's `data_full.json`): given alone, it is read as the splits its keys name
@@ -28,6 +29,7 @@ from typing import Any
 
 from dataqa.core.errors import InputError
 from dataqa.ingest.readers import jsonarray
+from dataqa.ingest.readers.classfolders import CLASS_FILE, class_folders
 from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TEXT, TSV, named_kind, sniff_file
 from dataqa.ingest.splits import SPLIT_WORDS, split_of
 
@@ -71,6 +73,9 @@ class Layout:
     """Files not read, each with the reason ("README.md: not a data file")."""
     unnamed: bool = False
     """True when no file named a split, so every data file was taken as train."""
+    opener: str | None = None
+    """How the files are read when their records are not their lines: the text files of class folders
+    (`classfolders.CLASS_FILE`)."""
 
     def summary(self, split: str) -> str:
         """One line saying which files one split was read from, and how they were chosen."""
@@ -79,6 +84,8 @@ class Layout:
             f" and {len(files) - 3} more" if len(files) > 3 else ""
         )
         how = "no file names a split, so all are train" if self.unnamed else "split taken from the file names"
+        if self.opener is not None:
+            how = "text classification: each file one example, labelled by its folder's name"
         return f"{split} = {len(files)} {self.kinds.get(split, '')} file(s) in {self.root}: {shown} ({how})"
 
 
@@ -163,10 +170,16 @@ def discover(root: str) -> Layout:
             layout.skipped.append(f"{_relative(path, root)}: not a data file")
             continue
         by_split.setdefault(_split_of(path, base), {}).setdefault(kind, []).append(path)
+    classes = None if by_split else class_folders(base, files)
+    if classes is not None:
+        layout.splits, layout.skipped = classes[0], [*notes, *classes[1]]
+        layout.kinds = dict.fromkeys(classes[0], "text")
+        layout.opener = CLASS_FILE
+        return layout
     if not by_split:
         raise InputError(
             f"{root}: no data file in the folder (looked for .jsonl, .json, .parquet, .arrow, .csv, .tsv, "
-            "compressed or not)"
+            "compressed or not, and for class folders of text files)"
         )
     named = {k: v for k, v in by_split.items() if k is not None}
     if not named:
@@ -199,9 +212,10 @@ def expand_pattern(pattern: str) -> list[Path]:
     return data or matches
 
 
-def split_files(root: str) -> tuple[list[Path], str]:
+def split_files(root: str) -> tuple[list[Path], str, str | None]:
     """The data files of a folder given as one split (`--test shards/`), with a note of what was
-    taken; raises `InputError` when its files name several splits."""
+    taken and how they are read (`Layout.opener`); raises `InputError` when its files name several
+    splits."""
     layout = discover(root)
     if len(layout.splits) > 1:
         raise InputError(
@@ -209,7 +223,7 @@ def split_files(root: str) -> tuple[list[Path], str]:
             "only input to read them all, or give one split's files"
         )
     ((split, files),) = layout.splits.items()
-    return files, layout.summary(split)
+    return files, layout.summary(split), layout.opener
 
 
 @dataclass
@@ -223,6 +237,8 @@ class FileSet:
     records_path: tuple[str, ...] | None = None
     names: list[str] | None = None
     """What findings call each file, when not its path (a file fetched from a URI: the URI)."""
+    opener: str | None = None
+    """How the files are read when their records are not their lines (`Layout.opener`)."""
 
 
 @dataclass
@@ -336,7 +352,9 @@ def expand(
                 "train-*, or give the others with --test/--valid"
             )
         for split, files in sorted(layout.splits.items(), key=lambda kv: ORDER.index(kv[0])):
-            sources[split] = FileSet([str(f) for f in files], layout.summary(split), root)
+            sources[split] = FileSet(
+                [str(f) for f in files], layout.summary(split), root, opener=layout.opener
+            )
             notes.append(layout.summary(split))
         if layout.skipped:
             more = len(layout.skipped) - 5

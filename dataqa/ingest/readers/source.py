@@ -40,6 +40,7 @@ from dataqa.ingest.load import (
     read_span,
 )
 from dataqa.ingest.readers import columnar, opened
+from dataqa.ingest.readers.classfolders import CLASS_FILE, labelled_file
 from dataqa.ingest.readers.delimited import compile_line_pattern, delimiter_of, read_table, read_text_lines
 from dataqa.ingest.readers.documents import document_records
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
@@ -239,6 +240,8 @@ class Input:
                 self.records_key,
                 part.positions,
             )
+        elif part.kind == TEXT and part.opener:  # one labelled example a file (`classfolders`)
+            yield from labelled_file(path, issues)
         elif part.kind == TEXT:
             yield from read_text_lines(path, issues, self.line_pattern)
         elif part.kind in (CSV, TSV):
@@ -323,14 +326,13 @@ class Input:
         return None
 
     def jobs(self, spans: list[SpanJob], span_bytes: int) -> Iterable[SpanJob]:
-        """The pieces of `spans` as the processes are given them, made as they are taken.
-
-        Lines as they are. A table's row range is decoded here, once, and handed out in pieces of
-        about `span_bytes` that carry their rows: a process decoding a small range itself decodes
-        most of the row groups under it (20k-row ranges cost 2.8x the decoding), and a large range
-        makes a process hold it whole, with its records, frame and result (at 1M chat rows,
-        50k-row jobs took the process tree to 3.9 GB against 2.8 GB for JSONL read in 4 MiB
-        spans). A range that cannot be decoded goes out as it is: its process reports where."""
+        """The pieces of `spans` as the processes are given them, made as they are taken. Lines as
+        they are. A table's row range is decoded here, once, and handed out in pieces of about
+        `span_bytes` that carry their rows: a process decoding a small range itself decodes most of
+        the row groups under it (20k-row ranges cost 2.8x the decoding), and a large range makes a
+        process hold it whole, with its records, frame and result (at 1M chat rows, 50k-row jobs took
+        the process tree to 3.9 GB against 2.8 GB for JSONL read in 4 MiB spans). A range that
+        cannot be decoded goes out as it is: its process reports where."""
         if self.line_based:
             return spans
         return self._table_jobs(spans, span_bytes)
@@ -413,11 +415,6 @@ def memory_kind(obj: Any) -> str | None:
     return None
 
 
-def is_dataset_dict(obj: Any) -> bool:
-    """Whether `obj` is a `datasets.DatasetDict` (or IterableDatasetDict): several named splits."""
-    return type(obj).__module__.split(".")[0] == "datasets" and type(obj).__name__.endswith("DatasetDict")
-
-
 def open_input(
     source: Any,
     records_path: str | Sequence[str] | None = None,
@@ -457,34 +454,36 @@ def _open_input(source: Any, steps: tuple[str, ...] | None, limits: Limits) -> I
         return Input(label, [Part(label, MEMORY)], records_path=steps, limits=limits, obj=source)
     if isinstance(source, FileSet):
         files = [check_readable(f) for f in source.files]
-        parts = [
-            _file_part(f, name) for f, name in zip(files, source.names or [None] * len(files), strict=True)
-        ]
+        names = source.names or [None] * len(files)
+        parts = [_file_part(f, name, source.opener) for f, name in zip(files, names, strict=True)]
         return Input(source.shown, parts, source.note, source.records_path or steps, limits)
     if isinstance(source, list | tuple):
         files = [check_readable(f) for f in source]
         shown = str(source[0]) if len(source) == 1 else f"{source[0]} (+{len(source) - 1} more)"
         return Input(shown, [_file_part(f) for f in files], records_path=steps, limits=limits)
     if not isinstance(source, str | os.PathLike):
+        what = f"a split of type {type(source).__name__}"
         raise InputError(
-            f"a split of type {type(source).__name__}: give a path (file, folder, glob), a list of "
-            "paths, a list of records or a table"
+            f"{what}: give a path (file, folder, glob), a list of paths, a list of records or a table"
         )
     text = os.fspath(source)
     note = ""
+    opener = None
     if is_pattern(text):
         files = [check_readable(f) for f in expand_pattern(text)]
         note = f"{text}: {len(files)} file(s) match"
     elif os.path.isdir(text):
-        found, note = split_files(text)
+        found, note, opener = split_files(text)
         files = [check_readable(f) for f in found]
     else:
         files = [check_readable(text)]
-    parts = [_file_part(f, str(f) if len(files) > 1 or note else text) for f in files]
+    parts = [_file_part(f, str(f) if len(files) > 1 or note else text, opener) for f in files]
     return Input(text, parts, note=note, records_path=steps, limits=limits)
 
 
-def _file_part(path: Path, shown: str | None = None) -> Part:
+def _file_part(path: Path, shown: str | None = None, opener: str | None = None) -> Part:
+    if opener == CLASS_FILE:  # one example a file: its bytes are text whatever they hold
+        return Part(shown or str(path), TEXT, path, opener=opener)
     sniffed = sniff_file(path)
     opener = opened.opener_of(path) if sniffed.kind == JSONL else opened.table_opener(path, sniffed)
     return Part(shown or str(path), sniffed.kind, path, sniffed, opener=opener)

@@ -1,0 +1,106 @@
+"""A folder of class sub-folders of text files, read as text classification: each file one record,
+its text the file's, its label the name of the folder it is in (aclImdb's `train/pos/0_9.txt`, 20
+Newsgroups' `20news-bydate-train/sci.space/61422`); the split is the one the class folders' parent
+names (`train/`, `test/`), train when none names one.
+
+A folder of text files is read so only on clear evidence (`class_folders`): every text file that
+counts sits in a class folder, two or more class folders share one parent in each split, each holds
+at least `MIN_FILES` files. READMEs, licences and other files beside the classes are skipped and
+named; so is a folder of unlabelled examples (aclImdb's `train/unsup/`), which has no class to give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from dataqa.ingest.issues import BLANK_LINE, ENCODING, LoadIssue, excerpt
+from dataqa.ingest.splits import split_of
+
+CLASS_FILE = "a labelled text file"
+"""The opener of a part that is one text file of a class folder (`Part.opener`)."""
+MIN_FILES = 2
+"""Files a class folder holds at the least."""
+MIN_CLASSES = 2
+"""Class folders a split has at the least: one folder is no classification."""
+MAX_BYTES = 4 * 2**20
+"""A text file larger than this is not one example (a corpus, a dump): nothing is read as classes."""
+
+NOT_EXAMPLES = frozenset(
+    {"readme", "license", "licence", "copying", "notice", "authors", "changelog", "citation"}
+)
+"""Names (without extension, case aside) of text files that document a folder, never examples."""
+UNLABELLED = frozenset({"unsup", "unlabeled", "unlabelled", "unlabeled_data", "unlabelled_data"})
+"""Folder names of examples without a class."""
+
+
+def _text_file(path: Path) -> bool:
+    """Whether a file may be one example: a `.txt` file or one without an extension (20 Newsgroups'
+    message files), not hidden and not a README or licence."""
+    name = path.name
+    if name.startswith(".") or path.stem.lower() in NOT_EXAMPLES:
+        return False
+    return path.suffix.lower() == ".txt" or (not path.suffix and name.isascii())
+
+
+def class_folders(root: Path, files: list[Path]) -> tuple[dict[str, list[Path]], list[str]] | None:
+    """The text files of `root` by split, when it is a folder of class folders (see the module
+    docstring), with the files and folders skipped and why; None when it is not one."""
+    groups: dict[Path, list[Path]] = {}
+    skipped: list[str] = []
+    for path in files:
+        if not _text_file(path):
+            skipped.append(f"{path.relative_to(root)}: not a data file")
+            continue
+        folder = path.parent
+        if folder == root or split_of(folder.name) is not None:  # beside the classes, not in one
+            skipped.append(f"{path.relative_to(root)}: not in a class folder")
+        elif folder.name.lower() in UNLABELLED:
+            continue
+        elif path.stat().st_size > MAX_BYTES:
+            return None
+        else:
+            groups.setdefault(folder, []).append(path)
+    unlabelled = sorted({p.parent for p in files if p.parent.name.lower() in UNLABELLED and _text_file(p)})
+    skipped += [f"{f.relative_to(root)}/: unlabelled examples, no class to read" for f in unlabelled]
+    by_parent: dict[Path, dict[Path, list[Path]]] = {}
+    for folder, found in groups.items():
+        by_parent.setdefault(folder.parent, {})[folder] = found
+    splits: dict[str, list[Path]] = {}
+    for parent, classes in sorted(by_parent.items()):
+        split = _split_above(parent, root) or "train"
+        if split in splits or len(classes) < MIN_CLASSES:
+            return None  # two parents for one split, or one class folder: no clear classes
+        if any(len(found) < MIN_FILES for found in classes.values()):
+            return None
+        splits[split] = sorted(p for found in classes.values() for p in found)
+    return (splits, skipped) if "train" in splits else None
+
+
+def _split_above(parent: Path, root: Path) -> str | None:
+    """The split the class folders' parent (or a folder above it, up to `root`) names."""
+    for folder in (parent, *parent.parents):
+        if folder == root.parent or not folder.is_relative_to(root):
+            return None
+        named = split_of(folder.name) if folder != root else None
+        if named is not None:
+            return named
+    return None
+
+
+def labelled_file(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The one record of a class folder's text file: `{"text": its text, "label": its folder}`,
+    at line 1; a file that is not UTF-8, or empty, is an issue there instead."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        shown = excerpt(data.decode("utf-8", "replace"))
+        issues.append(
+            LoadIssue(1, ENCODING, f"the file is not UTF-8 (byte {exc.start})", shown, dropped=True)
+        )
+        return
+    if not text.strip():
+        issues.append(LoadIssue(1, BLANK_LINE, "the file is empty: no text to classify"))
+        return
+    yield 1, {"text": text, "label": path.parent.name}
