@@ -1109,8 +1109,26 @@ def test_an_unnamed_role_is_read_by_the_known_role_it_alternates_with(tmp_path: 
         "client": "user",
         "conseiller": "assistant",
     }
-    # two turns of one role in a row break the alternation: no evidence for the unnamed role
+    # two turns of one role in a row break the alternation: no evidence for the unnamed role, which
+    # stays FMT009; the known name is still read
     records[1]["messages"].insert(1, {"role": "client", "content": "Vous êtes là ?"})
     records[2]["messages"].insert(1, {"role": "client", "content": "Allô ?"})
     broken = load_split("train", str(write_jsonl(tmp_path / "b.jsonl", records)))
-    assert broken.layout is not None and broken.layout.renamed == ()
+    assert broken.layout is not None and broken.layout.renamed == (("client", "user"),)
+    assert {i.detail.split('"')[1] for _, i in broken.record_issues if i.kind == formats.UNKNOWN_ROLE} == {
+        "conseiller"
+    }
+
+
+def test_known_role_names_are_read_beside_a_common_role_nothing_names(tmp_path: Path) -> None:
+    records = _chat(("Benutzer", "Assistent"), 4)
+    for rec in records:
+        rec["messages"].insert(1, {"role": "Erzähler", "content": "Es regnet."})
+    split = load_split("train", str(write_jsonl(tmp_path / "t.jsonl", records)))
+    assert split.layout is not None and dict(split.layout.renamed) == {
+        "Assistent": "assistant",
+        "Benutzer": "user",
+    }
+    unknown = [(line, i.detail) for line, i in split.record_issues if i.kind == formats.UNKNOWN_ROLE]
+    assert [line for line, _ in unknown] == [1, 2, 3, 4] and all('"Erzähler"' in d for _, d in unknown)
+    assert not any("Benutzer" in d for _, d in unknown)

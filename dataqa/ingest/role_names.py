@@ -103,16 +103,11 @@ class RoleSurvey:
         if not common:
             return ()
         out = {r: known_name(r) for r in common}
-        unnamed = [r for r, role in out.items() if role is None]
-        if unnamed:
-            pairs = self.alternating.get(layout, Counter())
-            pair, n = pairs.most_common(1)[0] if pairs else ((), 0)
-            if n < ALTERNATING_SHARE * self.turns[layout]:
-                return ()
-            for r in unnamed:
-                other = next((o for o in pair if o != r), None) if r in pair else None
-                role = known_name(other) if other is not None else None
-                if role not in ("user", "assistant"):
-                    return ()
-                out[r] = "assistant" if role == "user" else "user"
+        pairs = self.alternating.get(layout, Counter())
+        pair, n = pairs.most_common(1)[0] if pairs else ((), 0)
+        if n >= ALTERNATING_SHARE * self.turns[layout]:  # the turns alternate between two roles
+            for r in (r for r, role in out.items() if role is None and r in pair):
+                other = known_name(next(o for o in pair if o != r))
+                if other in ("user", "assistant"):
+                    out[r] = "assistant" if other == "user" else "user"
         return tuple(sorted((r, role) for r, role in out.items() if role is not None))
