@@ -800,3 +800,15 @@ def test_folders_of_text_files_that_are_not_classes_are_not_read_as_classes(tmp_
         root = _classes(tmp_path / name, files)
         result = CliRunner().invoke(main, ["scan", str(root), "--no-config", "--select", "FMT"])
         assert result.exit_code == 2 and "no data file in the folder" in result.output + result.stderr, name
+
+
+def test_a_file_of_a_class_folder_is_named_by_its_path_under_the_split_folder(tmp_path: Path) -> None:
+    texts = {
+        f"news/{topic}/{i}.txt": f"A {topic} story, number {i}."
+        for topic in ("sport", "tech")
+        for i in (1, 2, 3)
+    }
+    texts["news/tech/3.txt"] = texts["news/tech/1.txt"]  # the same article twice
+    root = _classes(tmp_path, texts) / "news"
+    (dup,) = dataqa.scan(str(root), select=["DUP001"]).findings
+    assert "tech/3.txt:1 repeat it" in dup.message  # its folder kept: sport/3.txt is another file

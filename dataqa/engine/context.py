@@ -147,7 +147,11 @@ class Context:
         if all(p.path == s.path for p in places):
             word = "row" if all(p.row is not None for p in places) else "line"
             return unit(word) + ", ".join(str(p.line_text if p.row is None else p.row) for p in places)
-        return ", ".join(p.where(p.path.rsplit("/", 1)[-1]) for p in places)
+        under = s.folder + "/" if s.folder else None
+        return ", ".join(
+            p.where(p.path[len(under) :] if under and p.path.startswith(under) else p.path.rsplit("/", 1)[-1])
+            for p in places
+        )
 
     def place(self, split: Split | str, line: int) -> str:
         """One record named for a message: `line 5`, `row 4` (a table), `a.parquet row 4` (a split of

@@ -9,6 +9,7 @@ canonical columns is kept, so memory stays bounded by the frame.
 from __future__ import annotations
 
 import functools
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -108,6 +109,16 @@ class Split:
         """Role -> the data set's own field that plays it ({"prompt": "question", "response":
         "answer"}): what a message about the split calls its prompt, target or label."""
         return self.layout.roles() if self.layout is not None else {}
+
+    @functools.cached_property
+    def folder(self) -> str:
+        """The folder a split's files have in common ("" for one file): a message names a file of
+        several by its path under it (`business/253.txt` among a class folder's files)."""
+        files = [part.shown for part in self.source.parts] if self.source is not None else []
+        try:
+            return os.path.commonpath(files) if len(files) > 1 else ""
+        except ValueError:  # absolute and relative paths mixed
+            return ""
 
     @functools.cached_property
     def turns(self) -> pl.DataFrame:
