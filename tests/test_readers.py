@@ -812,3 +812,42 @@ def test_a_file_of_a_class_folder_is_named_by_its_path_under_the_split_folder(tm
     root = _classes(tmp_path, texts) / "news"
     (dup,) = dataqa.scan(str(root), select=["DUP001"]).findings
     assert "tech/3.txt:1 repeat it" in dup.message  # its folder kept: sport/3.txt is another file
+
+
+# CoNLL-style token files (issue #19): a token a line, the tag last, a blank line between sentences.
+
+
+def test_conll_token_files_are_read_a_sentence_a_record(tmp_path: Path) -> None:
+    train = tmp_path / "train.txt"
+    train.write_text(
+        "-DOCSTART- -X- O O\n\n"
+        "Acme NNP B-NP B-ORG\nhires VBZ B-VP O\nNora NNP B-NP B-PER\n\n"  # 3-5
+        "Oslo NNP B-NP B-LOC\nis VBZ B-VP O\ncold JJ B-ADJP O\n\n"  # 7-9
+        "Acme NNP B-NP B-ORG\nhires VBZ B-VP O\nNora NNP B-NP B-PER\n\n"  # 11-13: line 3's sentence again
+        "Rain NN B-NP O\nfalls\n\n"  # 15-16: a token without its tag
+    )
+    test = tmp_path / "test.conll"
+    test.write_text("Tom\tB-PER\nsings\tO\n\nOslo\tB-LOC\nis\tO\ncold\tO\n")  # tab-separated; line 4 leaks
+    split = load_split("train", str(train))
+    assert split.format == "text" and split.frame["line"].to_list() == [3, 7, 11, 15]
+    assert split.frame["text"].to_list()[:2] == ["Acme hires Nora", "Oslo is cold"]
+    assert [(line, issue.kind) for line, issue in split.record_issues] == []
+    assert [(i.line, i.detail) for i in split.load_issues] == [(16, "a token line without a tag")]
+    report = dataqa.scan(str(train), test=str(test), select=["DUP001", "LEAK001", "FMT004"])
+    found = sorted((f.check_id, [f"{loc.split}:{loc.line}" for loc in f.locations]) for f in report.findings)
+    assert found == [("DUP001", ["train:3", "train:11"]), ("LEAK001", ["test:4", "train:7"])], found
+
+
+def test_lines_that_only_look_like_token_columns_are_read_as_they_were(tmp_path: Path) -> None:
+    """Look-alikes: `LABEL question` lines (no blank lines, widths vary), a word list, a tab table."""
+    trec = tmp_path / "trec.txt"
+    trec.write_text(
+        "DESC:manner How do I bake bread ?\nLOC:city What city hosts the fair ?\nHUM:ind Who won ?\n"
+    )
+    assert load_split("train", str(trec)).rows == 3
+    words = tmp_path / "words.txt"
+    words.write_text("apple\npear\n\nplum\nfig\n")
+    assert load_split("train", str(words)).frame["text"].to_list() == ["apple", "pear", "plum", "fig"]
+    table = tmp_path / "spam.txt"
+    table.write_text("ham\tSee you at noon\nspam\tWin a prize now\nham\tCall me back\n")
+    assert load_split("train", str(table)).source.kind == "tsv"  # read as a table, as before

@@ -27,6 +27,8 @@ from dataqa.ingest.compression import open_stream
 from dataqa.ingest.damage import array_record
 from dataqa.ingest.issues import BLANK_LINE, ENCODING, FILE_LEVEL, INVALID_JSON, LoadIssue, excerpt
 from dataqa.ingest.load import MAX_LINE_BYTES
+from dataqa.ingest.readers import conll
+from dataqa.ingest.readers.sniff import file_head
 
 LONG_RECORD_LINES = 1000
 """A record spanning more physical lines than this is reported: an unclosed quote swallows rows."""
@@ -132,7 +134,8 @@ def read_text_lines(
     path: Path, issues: list[LoadIssue], pattern: re.Pattern[str] | None = None
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {"text": line}) for every line of a plain text file (`.txt`): one record per line, the
-    shape of continued pre-training text; a fastText line (`__label__X text`) is {"label", "text"}.
+    shape of continued pre-training text; a fastText line (`__label__X text`) is {"label", "text"}; a
+    CoNLL-style token file is read a sentence a record (`conll`).
     Blank lines and lines that are not UTF-8 become issues.
 
     With a line `pattern` (`--line-pattern`), its named groups are the record's fields
@@ -141,6 +144,9 @@ def read_text_lines(
     bad: dict[int, str] = {}
     legacy: list[tuple[int, int]] = []
     number = 0
+    if pattern is None and conll.is_conll(file_head(path)):  # a token a line: a sentence a record
+        yield from conll.sentences(_lines(path, bad, issues), bad, issues)
+        return
     for number, text in enumerate(_lines(path, bad, issues, legacy), start=1):
         body = text.rstrip("\r\n")
         if number in bad:

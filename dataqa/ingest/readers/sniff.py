@@ -18,6 +18,7 @@ import orjson
 
 from dataqa.ingest.compression import compression_of, open_stream
 from dataqa.ingest.load import MAX_LINE_BYTES
+from dataqa.ingest.readers import conll
 
 JSONL, JSON, CSV, TSV, PARQUET, ARROW, TEXT = "jsonl", "json", "csv", "tsv", "parquet", "arrow", "text"
 
@@ -192,6 +193,8 @@ def _text_kind(head: bytes, named: str | None) -> str:
         if first_line.strip() == b"{" or named == JSON:
             return JSON  # a pretty-printed document
         return JSONL  # a JSONL file whose first line is broken
+    if named in (None, TEXT) and conll.is_conll(text):
+        return TEXT  # token lines, tab-separated or not: a sentence a record (`conll`)
     if named == TEXT:
         return _tab_table(text) or TEXT
     if named in (CSV, TSV):
