@@ -257,10 +257,16 @@ def expectations(
 
 
 def where(loc: dict[str, Any], entry: dict[str, Any]) -> str:
-    """`split:line`, or `split:file:line` when the split has several files."""
-    one_file = not any(ch in entry.get(loc["split"], "") for ch in "*?[")
+    """`split:line`, or `split:file:line` when the split has several files (a glob's: the file's name;
+    a folder's: its path in the folder, as class folders hold files of one name)."""
+    given = entry.get(loc["split"], "")
     at = loc["line"] if loc["line"] is not None else f"row{loc['row']}"
-    return f"{loc['split']}:{at}" if one_file else f"{loc['split']}:{Path(loc['file']).name}:{at}"
+    if any(ch in given for ch in "*?["):
+        return f"{loc['split']}:{Path(loc['file']).name}:{at}"
+    folder = given.rstrip("/") + "/"
+    if loc["file"].startswith(folder):
+        return f"{loc['split']}:{loc['file'][len(folder) :]}:{at}"
+    return f"{loc['split']}:{at}"
 
 
 def finding_key(set_name: str, finding: dict[str, Any], entry: dict[str, Any]) -> str:
