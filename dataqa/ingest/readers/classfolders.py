@@ -17,7 +17,7 @@ from pathlib import Path
 from dataqa.ingest.issues import BLANK_LINE, ENCODING, LoadIssue, excerpt
 from dataqa.ingest.splits import split_of
 
-CLASS_FILE = "a labelled text file"
+CLASS_FILE = "labelled text files, one example a file"
 """The opener of a part that is one text file of a class folder (`Part.opener`)."""
 MIN_FILES = 2
 """Files a class folder holds at the least."""
