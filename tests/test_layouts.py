@@ -1132,3 +1132,22 @@ def test_known_role_names_are_read_beside_a_common_role_nothing_names(tmp_path: 
     unknown = [(line, i.detail) for line, i in split.record_issues if i.kind == formats.UNKNOWN_ROLE]
     assert [line for line, _ in unknown] == [1, 2, 3, 4] and all('"Erzähler"' in d for _, d in unknown)
     assert not any("Benutzer" in d for _, d in unknown)
+
+
+def test_a_system_prompt_field_is_read_as_the_system_prompt_of_any_layout_with_one(tmp_path: Path) -> None:
+    """Hugging Face exports name it "system_prompt" beside prompt/response, not only OpenOrca's question."""
+    rows = [
+        {
+            "system_prompt": "You are a shell expert.",
+            "prompt": f"List files in dir{i}",
+            "response": f"ls dir{i}",
+        }
+        for i in range(3)
+    ]
+    split = load_split("train", str(write_jsonl(tmp_path / "t.jsonl", rows)))
+    assert split.format == "prompt_response" and split.record_issues == []
+    assert split.frame["system"].to_list() == ["You are a shell expert."] * 3
+    # a layout that reads no system prompt still names the key as unknown (FMT015)
+    rows = [{"text": f"note {i}", "label": "a", "system_prompt": "x"} for i in range(3)]
+    found = _found(dataqa.scan(str(write_jsonl(tmp_path / "c.jsonl", rows)), select=["FMT015"]))
+    assert [c for c, _, m in found if "system_prompt" in m] == ["FMT015"]

@@ -251,7 +251,12 @@ def _layout(
     optional: dict[str, str] | None = None,
     **more: Any,
 ) -> Layout:
-    return Layout(name, kind, title, example, tuple(fields.items()), tuple((optional or {}).items()), **more)
+    """A built-in layout; one that reads an optional "system" prompt also reads it as "system_prompt",
+    the name Hugging Face exports often give it (OpenOrca, and prompt/response sets beside it)."""
+    optional = dict(optional or {})
+    if optional.get("system") == "system" and "system" not in fields:
+        optional.setdefault("system_prompt", "system")
+    return Layout(name, kind, title, example, tuple(fields.items()), tuple(optional.items()), **more)
 
 
 _SYSTEM = {"system": "system"}
