@@ -765,6 +765,7 @@ def test_class_folders_of_text_files_are_read_as_text_classification(tmp_path: P
         main, ["scan", str(root), "--no-config", "--select", "FMT", "--json", str(out)]
     )
     assert "text classification: each file one example, labelled by its folder's name" in result.stderr
+    assert "hold out a test split" not in result.output  # the folder holds one
     skipped = next(line for line in result.stderr.splitlines() if "skipped in" in line)
     for name in (
         "README: not a data file",

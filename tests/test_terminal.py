@@ -394,6 +394,9 @@ def test_next_step_follows_what_the_scan_found(in_tmp):
         for f in r.findings:
             f.unusable = []
     assert next_step(report, given) == "fix what blocks (above), then scan again"
+    # a test split read from a folder given alone is held out too; only a scan of train alone is not
+    assert next_step(report, {"train": "data/"}) == "fix what blocks (above), then scan again"
+    report.splits = [s for s in report.splits if s.name == "train"]
     assert next_step(report, {"train": "data/train.jsonl"}).startswith("hold out a test split: `dataqa split")
     report.usable = Usable(0, [])
     assert next_step(report, {"train": "data/train.jsonl"}).startswith("no training row could be read")

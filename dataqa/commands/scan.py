@@ -92,7 +92,8 @@ def next_step(report: Any, given: dict[str, Any]) -> str | None:
         return f"{rows} would be removed: {command('dataqa', 'clean', *train[:1], *extra, '-o', 'cleaned/')}"
     if not report.usable.rows:
         return "no training row could be read: fix what blocks (above), then scan again"
-    if "test" not in given and "valid" not in given:
+    held_out = {"test", "valid"} & ({*given} | {split.name for split in report.splits})  # a folder's too
+    if not held_out:
         return f"hold out a test split: {command('dataqa', 'split', *train[:1], '-o', 'split/')}"
     if not report.go:
         return "fix what blocks (above), then scan again"
