@@ -753,7 +753,8 @@ def test_class_folders_of_text_files_are_read_as_text_classification(tmp_path: P
         "train/pos/1_9.txt": "A warm, funny film about two brothers.",
         "train/pos/2_8.txt": "The score alone is worth the ticket.",
         "train/neg/3_2.txt": "Two hours I will not get back.",
-        "train/neg/4_1.txt": b"Flat jokes and a \xff plot.",  # not UTF-8: one issue at its file
+        "train/neg/4_1.txt": b"Flat jokes and a na\xefve plot.",  # Latin-1: read, one issue at its file
+        "train/neg/5_1.txt": b"Broken \x81\x8d bytes.",  # neither UTF-8 nor Windows-1252: unusable
         "test/pos/5_10.txt": "The best thriller of the year.",
         "test/pos/6_7.txt": "Clever, if a little long.",
         "test/neg/7_3.txt": "The ending makes no sense.",
@@ -775,16 +776,22 @@ def test_class_folders_of_text_files_are_read_as_text_classification(tmp_path: P
         assert name in skipped
     data = json.loads(out.read_text())
     assert [(s["name"], s["format"], s["rows"]) for s in data["splits"]] == [
-        ("train", "classification", 4),  # the file that is not UTF-8 is an unusable row
+        ("train", "classification", 5),  # the file that is no text at all is an unusable row
         ("test", "classification", 3),  # the empty file is no row, as a blank line is none
     ]
     where = {
         (f["check_id"], loc["path"], loc.get("line")) for f in data["findings"] for loc in f["locations"]
     }
     assert (str(root / "train/neg/4_1.txt")) in {path for _, path, _ in where}
-    assert {path for _, path, _ in where} == {str(root / "train/neg/4_1.txt"), str(root / "test/neg/8_4.txt")}
+    assert {path for _, path, _ in where} == {
+        str(root / "train/neg/4_1.txt"),
+        str(root / "train/neg/5_1.txt"),
+        str(root / "test/neg/8_4.txt"),
+    }
+    unusable = {loc["path"] for f in data["findings"] for loc in f.get("unusable", [])}
+    assert unusable == {str(root / "train/neg/5_1.txt")}
     split = load_split("train", [str(p) for p in sorted((root / "train").glob("*/*.txt"))])
-    assert split.rows == 5  # files given by name are not class files: each .txt is lines of text
+    assert split.rows == 5 and not any(p.opener for p in split.source.parts)  # files given by name: lines
     train = dataqa.scan(str(root), select=["LBL"]).splits[0]
     assert train.label_source == "label"
 
