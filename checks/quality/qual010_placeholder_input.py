@@ -38,6 +38,7 @@ class PlaceholderInput(Summarised):
     """
 
     id = "QUAL010"
+    shares = frozenset({"quality.messages"})
     name = "placeholder-input"
     family = "quality"
     severity = Severity.WARNING
