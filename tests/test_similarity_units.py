@@ -517,10 +517,10 @@ SWAP_WORDS = (
     "a the please hi hey um so my your card flight cancel check book status not no isnt never 3 12 55120 "
     "4th fourth second oldest receive recieve e mail email log in login whats what monday tuesday paris "
     "lyon dr kim brown thanks now today friday tomorrow order get like would i to 2 1 first "
-    "can you is stauts wolud lkie"
+    "can you is stauts wolud lkie a320 b737 w2 w 5am am xj7k2p"
 )
 SWAP_VOCABULARY = [*SWAP_WORDS.split(), MEDIA_TAG]
-"""Words of `_swap_pairs`: filler, negations, numbers, typos (of template words too: "stauts",
+"""Words of `_swap_pairs`: filler, negations, numbers, model codes, typos (of template words too: "stauts",
 "wolud", "lkie"), joins, names and a media marker."""
 
 

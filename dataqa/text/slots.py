@@ -11,7 +11,8 @@ between the words they share:
   threshold for it (two edits in six words); not two numbers ("rows 12 14" / "rows 14 12");
 - a *decisive* difference makes two texts different however much else they share: another
   quantity ("270 miles in 3 hours" / "360 miles in 4 hours", "the (second) oldest"; an order number
-  or other identifier of five digits or more is not one), a negation added or dropped ("is" /
+  or other identifier of five digits or more is not one), a model code swapped for another ("the
+  engine d5244 t" / "d5252 t", "a320" / "b737": `is_code`), a negation added or dropped ("is" /
   "isn't"), and in a short text (`SHORT_WORDS` content words or fewer) any other word swapped for
   another ("physical" / "virtual card", "where" / "when were you born", "closures" /
   "decorators") or a word added that the data set writes only beside the word it is added to
@@ -93,6 +94,7 @@ def is_number(word: str) -> bool:
 
 
 _ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)")
+_CODE = re.compile(r"[^\W\d_]{1,4}\d{1,4}[^\W\d_]{0,3}")
 ORDINAL_WORDS = _words(
     "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth twentieth hundredth"
 )
@@ -120,6 +122,23 @@ def is_quantity(word: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
+def is_code(word: str) -> bool:
+    """A model or product code: a few letters, a number of at most `QUANTITY_DIGITS` digits, perhaps
+    a few letters more ("a320", "b737", "d5244", "mp3", "rtx4090ti"). One swapped for another
+    (or for a quantity) names another thing, as another quantity does: "the engine d5244 t" /
+    "the engine d5252 t" asks about another engine. Added, it does not decide (a speaker's mark
+    "s2, i didn't catch that", "sc2 is ..."), nor do codes whose letters and digits interleave
+    ("xj7k2p", "h1n1"), which identify a record, as long numbers do. A number with a unit after it
+    ("5m", "5am", "1080p") is no code: "5 million" / "5m" say the same."""
+    return bool(_CODE.fullmatch(word)) and not is_quantity(word)
+
+
+def names_which(word: str) -> bool:
+    """A quantity or a model code (`is_quantity`, `is_code`): two different ones decide."""
+    return is_quantity(word) or is_code(word)
+
+
 def is_typo(a: str, b: str) -> bool:
     """Two spellings of one word: one edit (a transposition counts as one) between words of four
     letters or more, two between words of eight or more. Never two different numbers."""
@@ -136,14 +155,14 @@ def is_typo(a: str, b: str) -> bool:
     return OSA.distance(a, b, score_cutoff=limit) <= limit
 
 
-FILLER_WORD, NEGATION_WORD, QUANTITY_WORD, NUMBER_WORD, MEDIA_WORD = 1, 2, 4, 8, 16
+FILLER_WORD, NEGATION_WORD, QUANTITY_WORD, NUMBER_WORD, MEDIA_WORD, CODE_WORD = 1, 2, 4, 8, 16, 32
 """Kinds of word (bit flags, `word_kind`) that `compare`'s rules read."""
 
 
 @lru_cache(maxsize=1 << 16)
 def word_kind(word: str) -> int:
     """What `compare`'s rules read of one word, as bit flags: filler, negation, quantity, number,
-    media marker. With them a word swapped for another is decided by `swap_rules`, also for many
+    media marker, model code. With them a word swapped for another is decided by `swap_rules`, also for many
     pairs at once (verification decides most short pairs so, before aligning them one by one)."""
     return (
         FILLER_WORD * (word in FILLER)
@@ -151,9 +170,12 @@ def word_kind(word: str) -> int:
         | QUANTITY_WORD * is_quantity(word)
         | NUMBER_WORD * is_number(word)
         | MEDIA_WORD * (word == MEDIA_TAG)
+        | CODE_WORD * is_code(word)
     )
 
 
+WHICH_WORD = QUANTITY_WORD | CODE_WORD
+"""Words that say which thing (`names_which`): two different ones decide."""
 MEDIA_RULE, NEGATION_RULE, NUMBER_RULE, WORD_RULE = 1, 2, 4, 8
 """The rules a swapped word can break (bit flags, `swap_rules`), in the order `compare` names them."""
 SWAP_REASONS = tuple(
@@ -169,14 +191,14 @@ def swap_rules(kind_a: Flags, kind_b: Flags, typo: Flags, short: Flags, after_me
     `kind_b`: the words' `word_kind`; `typo`: `is_typo` of the two; `short`: the shorter text has
     at most `SHORT_WORDS` content words; `after_media`: a media marker stands before the gap.
 
-    Another media part decides; a negation on one side only; two quantities; and in a short text
-    any other word (not a typo fix, not filler for filler, not an identifier for another).
+    Another media part decides; a negation on one side only; two quantities or model codes; and in a
+    short text any other word (not a typo fix, not filler for filler, not an identifier for another).
     Integer operations only: the arguments are numbers (`compare`, one gap) or numpy arrays
     (`dataqa.text.verify`, a batch of gaps), with the same rules."""
     both = kind_a & kind_b
     media = ((kind_a | kind_b) & MEDIA_WORD != 0) | after_media
     negation = (kind_a ^ kind_b) & NEGATION_WORD != 0
-    number = both & QUANTITY_WORD != 0
+    number = (kind_a & WHICH_WORD != 0) & (kind_b & WHICH_WORD != 0)
     word = short & (typo ^ 1) & (both & (FILLER_WORD | NUMBER_WORD) == 0)
     return media * MEDIA_RULE | negation * NEGATION_RULE | number * NUMBER_RULE | word * WORD_RULE
 
@@ -361,14 +383,14 @@ def compare(
             added, at = (differ[0], a0) if sa else (differ[1], b0)
             added.extend(at + i for i, w in enumerate(sa or sb) if w not in FILLER and not is_number(w))
             continue
-        numbers_a, numbers_b = [w for w in sa if is_quantity(w)], [w for w in sb if is_quantity(w)]
+        if "".join(sa) == "".join(sb) or (len(sa) + len(sb) > 2 and is_typo("".join(sa), "".join(sb))):
+            got_a, got_b = got_a + len(sa), got_b + len(sb)  # "e mail" / "email", "w 2" / "w2"
+            continue
+        numbers_a, numbers_b = [w for w in sa if names_which(w)], [w for w in sb if names_which(w)]
         if reason is None and numbers_a and numbers_b and sorted(numbers_a) != sorted(numbers_b):
             reason = "number"
             if early:
                 break
-        if "".join(sa) == "".join(sb) or (len(sa) + len(sb) > 2 and is_typo("".join(sa), "".join(sb))):
-            got_a, got_b = got_a + len(sa), got_b + len(sb)  # "e mail" / "email"
-            continue
         swapped_a: list[int] = []
         swapped_b: list[int] = []
         if len(sa) == len(sb):

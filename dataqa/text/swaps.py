@@ -254,7 +254,8 @@ def _typos(gaps: _Gaps, words: WordCodes) -> tuple[np.ndarray, np.ndarray]:
 def _decisive(gaps: _Gaps, short: np.ndarray, typo: np.ndarray, joined: np.ndarray) -> np.ndarray:
     """Per gap: whether it decides by `slots.compare`'s rules, read from the words' kinds
     (`slots.word_kind`): a media marker in it or just before it; in a small gap more negations on
-    one side, or a quantity added; quantities on both sides, not the same ones; and in a short text
+    one side, or a quantity added; quantities or model codes on both sides, not the same ones (unless
+    the sides written as one word are one word: "w 2" / "w2"); and in a short text
     words on both sides that stand for other words, unless the two sides written as one word are
     one word or typos of each other (`joined`): word for word when the sides are of one length (a
     typo fix, filler for filler and an identifier for another stand for nothing), otherwise a
@@ -268,12 +269,10 @@ def _decisive(gaps: _Gaps, short: np.ndarray, typo: np.ndarray, joined: np.ndarr
     negation = gaps.small & (
         gaps.kind_count(0, slots.NEGATION_WORD) != gaps.kind_count(1, slots.NEGATION_WORD)
     )
-    quantities_a, quantities_b = (
-        gaps.kind_count(0, slots.QUANTITY_WORD),
-        gaps.kind_count(1, slots.QUANTITY_WORD),
-    )
-    number = (one_side & gaps.small & (quantities_a + quantities_b > 0)) | _other_quantities(
-        gaps, quantities_a, quantities_b
+    quantities = gaps.kind_count(0, slots.QUANTITY_WORD) + gaps.kind_count(1, slots.QUANTITY_WORD)
+    which_a, which_b = gaps.kind_count(0, slots.WHICH_WORD), gaps.kind_count(1, slots.WHICH_WORD)
+    number = (one_side & gaps.small & (quantities > 0)) | (
+        _other_quantities(gaps, which_a, which_b) & ~joined
     )
     same_length = ~one_side & (count_a == count_b)
     content_a = gaps.count(0, gaps.kind[0] & _PLAIN == 0)
@@ -356,14 +355,15 @@ def _gap_words(
 
 
 def _other_quantities(gaps: _Gaps, count_a: np.ndarray, count_b: np.ndarray) -> np.ndarray:
-    """Per gap: quantities on both sides (`count_a`, `count_b` of them), not the same ones (as multisets)."""
+    """Per gap: quantities or model codes (`slots.WHICH_WORD`) on both sides (`count_a`, `count_b`
+    of them), not the same ones (as multisets)."""
     out = (count_a > 0) & (count_b > 0) & (count_a != count_b)
     alike = (count_a > 0) & (count_a == count_b)
     if not alike.any():
         return out
     sides = []
     for on, word, kind in zip(gaps.on, gaps.word, gaps.kind, strict=True):
-        at = np.flatnonzero((kind & slots.QUANTITY_WORD != 0) & alike[on])
+        at = np.flatnonzero((kind & slots.WHICH_WORD != 0) & alike[on])
         order = np.lexsort((word[at], on[at]))
         sides.append((on[at][order], word[at][order]))
     (gap, word_a), (_, word_b) = sides
