@@ -11,14 +11,14 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate
 from dataqa.checks.labels.base import DECIDING, split_labels, tie
-from dataqa.checks.labels.lbl002_near_identical_conflict import asks
+from dataqa.checks.labels.lbl002_near_identical_conflict import adds_turn, asks
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest import formats
 from dataqa.ingest.issues import excerpt
-from dataqa.ingest.naming import field_name, input_name
+from dataqa.ingest.naming import context_field, field_name, input_name
 from dataqa.text import copies, similarity
 from dataqa.text.slots import FILLER, is_number
 from dataqa.text.templates import TEMPLATE_MIN_ROWS, TEMPLATE_SHARE
@@ -243,8 +243,10 @@ def _apart(
 ) -> list[list[bool]]:
     """Per piece of a batch (`_pieces`), per line after the first: whether its input asks another
     thing than the piece's first line's (`answered_apart`, `qualified_apart`; both labelled and under
-    two labels, a question against a statement (LBL002's `asks`) or `labelled_apart` with `seen`,
-    `word_labels` of the differing words; None: no labels)."""
+    two labels, a question against a statement (LBL002's `asks`), words added that turn what it
+    says (LBL002's `adds_turn`) or `labelled_apart` with `seen`, `word_labels` of the differing
+    words; None: no labels)."""
+    paired = context_field(ctx.splits[split]) is not None
     lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
     ordered = _input_words(ctx, split, batch)
     asked = {line: set(words) for line, words in ordered.items()}
@@ -263,6 +265,9 @@ def _apart(
                 return (
                     True  # a question and a statement of the words ("do i need a pin" / "i need a new pin")
                 )
+            words = (ordered[head], ordered[line])
+            if adds_turn(words[0], words[1], paired) or adds_turn(words[1], words[0], paired):
+                return True  # "(fail to) crack a smile at"; MRPC's ", adding that ..." clause
             return labelled_apart(pair, (labels[head], labels[line]), seen, common, sizes)
         answered = (told[head], told[line])
         return answered_apart(pair, answered, common) or qualified_apart(

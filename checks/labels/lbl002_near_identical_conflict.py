@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 from dataqa.checks.labels.base import DECIDING, labelled_splits, labels_noun, split_labels, tie
 from dataqa.checks.labels.label_space import LABEL_TOKENS
+from dataqa.checks.labels.negation import is_negation
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
-from dataqa.ingest.naming import input_name
+from dataqa.ingest.naming import context_field, input_name
 from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups, word_diff
 from dataqa.text.slots import FILLER
 
@@ -44,7 +45,11 @@ class NearIdenticalConflict(Check):
     reminder", is a command). So is a short request with a word added that the set does not know
     (no other example of either label uses it, one example at most in the whole set, and it is a
     quarter of the words or more: "make me happy" / "make me happy juice"): whether that word
-    decides, no example can say, and it is more likely what is asked for than an aside.
+    decides, no example can say, and it is more likely what is asked for than an aside. So is an
+    input with words added that turn what it says (`adds_turn`: a clause a contrast word opens, a
+    negation, a verb that negates: "crack a smile at" / "fail to crack a smile at"), and, where
+    each input is a pair of texts (paraphrase, entailment), a clause added to one of them: both
+    labels may be right.
     A group is reported when two of its inputs with different labels differ only in
     words both labels use alike, or in a word no other example has where both labels' examples
     are as varied ("a train ticket to" / "... to denver", two travel intents).
@@ -78,7 +83,8 @@ class NearIdenticalConflict(Check):
             norm = dict(zip(info["line"].to_list(), info["prompt_norm"].to_list(), strict=True))
             prompts = dict(zip(info["line"].to_list(), info["prompt"].to_list(), strict=True))
             found = 0
-            explains = _explainer(labels, prompts, _examples(ctx, split))
+            paired = context_field(ctx.splits[split]) is not None
+            explains = _explainer(labels, prompts, _examples(ctx, split), paired)
             for group in near_duplicate_groups(ctx, split, column="prompt", threshold=self.threshold):
                 members = [line for line in group if line in labels]
                 forms: dict[int, set[str]] = defaultdict(set)
@@ -158,6 +164,13 @@ CONTRASTS = frozenset(
     }
 )
 """Words that open a clause turning what came before it ("fun, but overlong")."""
+NEGATING_VERBS = frozenset({"fail", "fails", "failed", "failing", "lack", "lacks", "lacked", "lacking"})
+"""Verbs that negate what follows them, as "not" does: "(fail to) crack a smile at", "(lacks) any
+true emotional connection"."""
+CLAUSE_WORDS = 3
+"""Words (filler aside) added to one text of a pair of texts that make a clause of their own: in a
+paraphrase or entailment pair, information one side has and the other lacks ("..., adding that 18
+countries have adopted biotechnology")."""
 KNOWN_EXAMPLES = 20
 """A word no example of a label uses says something about it only when the label has this many
 other examples: in a small set nearly every word is one no other row has ("reset my password
@@ -192,6 +205,29 @@ def asks(text: str | None) -> bool | None:
     return len(words) > 1 and _APOSTROPHE.split(words[1])[0] in QUESTION_WORDS
 
 
+def adds_turn(mine: list[str], theirs: list[str], paired: bool) -> bool:
+    """Whether an input of words `mine` (lower-cased, in order) is one of words `theirs` with words
+    added that turn what it says: a clause a contrast word opens ("a tedious mess" / "a tedious
+    mess, but a fun one", "the movie's seams may show ... (but)"; "yet" at the end is the adverb
+    of time: "it hasn't arrived (yet)"), a
+    negation or a verb that negates ("crack a smile at" / "fail to crack a smile at"), so both
+    labels may be right (SST-2's phrases and their longer sentences); or, where each input is a
+    pair of texts whose relation the label names (`paired`: paraphrase, entailment), a clause of
+    `CLAUSE_WORDS` words or more added to one of them, information the other text lacks (MRPC:
+    "..., adding that 18 countries have adopted biotechnology" is no paraphrase of a sentence
+    without it). Filler aside, nothing of `theirs` may be missing: words swapped are not added."""
+    if set(theirs) - set(mine) - FILLER:
+        return False
+    added = set(mine) - set(theirs)
+    opens = any(w in CONTRASTS and w in added for w in (mine[:-1] if mine[-1:] == ["yet"] else mine))
+    return (
+        opens
+        or bool(added & NEGATING_VERBS)
+        or any(is_negation(w) for w in added)
+        or (paired and len(added - FILLER) >= CLAUSE_WORDS)
+    )
+
+
 def _examples(ctx: Context, split: str) -> Callable[[], list[tuple[str, set[str]]]]:
     """The labelled examples whose words say which words decide a label, as (label, words): the
     split's own, and train's too for a held-out split (a test split of a few rows per label says
@@ -217,7 +253,10 @@ def _words(text: str | None) -> set[str]:
 
 
 def _explainer(
-    labels: dict[int, str], prompts: dict[int, str | None], examples: Callable[[], list[tuple[str, set[str]]]]
+    labels: dict[int, str],
+    prompts: dict[int, str | None],
+    examples: Callable[[], list[tuple[str, set[str]]]],
+    paired: bool = False,
 ) -> Callable[[int, int], bool]:
     """`explains(a, b)`: whether what one of the two lines has and the other lacks decides between
     their labels (`tie` >= `DECIDING` over `examples`, both lines left out of the counts):
@@ -238,6 +277,9 @@ def _explainer(
         if line not in words:
             words[line] = _words(prompts.get(line))
         return words[line]
+
+    def ordered(line: int) -> list[str]:
+        return _WORD.findall((prompts.get(line) or "").lower())
 
     def used(label: str) -> Counter[str]:
         if not per_label:
@@ -285,13 +327,6 @@ def _explainer(
         unknown = [w for w in mine - theirs - FILLER if own[w] <= 1 and not their[w] and everywhere[w] <= 2]
         return len(unknown) >= UNKNOWN_SHARE * len(mine)
 
-    def adds_contrast(line: int, other: int) -> bool:
-        """`line` is `other` with a clause added that a contrast word opens ("a tedious mess" / "a
-        tedious mess, but a fun one"): the clause can turn what the text says, as a negation does,
-        so both labels may be right (SST-2's phrases and their longer sentences)."""
-        mine, theirs = words_of(line), words_of(other)
-        return not (theirs - mine - FILLER) and bool((mine - theirs) & CONTRASTS)
-
     def differ_in_form(a: int, b: int) -> bool:
         """One is a question, the other a statement or command ("do i need a pin" / "i need a new
         pin", "do i need to verify my identity" / "i need to verify my identity"): two requests."""
@@ -300,8 +335,8 @@ def _explainer(
 
     return lambda a, b: (
         differ_in_form(a, b)
-        or adds_contrast(a, b)
-        or adds_contrast(b, a)
+        or adds_turn(ordered(a), ordered(b), paired)
+        or adds_turn(ordered(b), ordered(a), paired)
         or adds_unknown(a, b)
         or adds_unknown(b, a)
         or decides(a, b)

@@ -19,18 +19,20 @@ _CLAUSE = re.compile(r"[.,;:!?()\[\]]|\b(?:but|and|or|because|so|though|although
 _WORD = re.compile(LABEL_TOKENS)
 
 
-def _is_negation(word: str) -> bool:
-    """A negation word ("not", "never", "don't", "isnt", "can't")."""
+def is_negation(word: str) -> bool:
+    """A negation word ("not", "never", "don't", "isnt", "can't", "does'nt"; "n't" written apart,
+    as treebank tokens are: "ca n't")."""
     if "'" not in word and "\u2019" not in word:
         return word in NEGATIONS
     plain = word.replace("'", "").replace("\u2019", "")
-    return plain in NEGATIONS or (plain.endswith("nt") and word[-3:-2] in ("'", "\u2019"))
+    marks = ("'", "\u2019")
+    return plain in NEGATIONS or (plain.endswith("nt") and (word[-2:-1] in marks or word[-3:-2] in marks))
 
 
 _APOSTROPHE = re.compile("['\u2019]")
 _NEGATION_WORD = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted(NEGATIONS)) + r")(?![^\W\d_])")
 """A negation written as a whole word (`LABEL_TOKENS`' letters on neither side). Without an apostrophe
-in a text, a word of it is a negation only so (`_is_negation`), and the clauses `negated` splits it
+in a text, a word of it is a negation only so (`is_negation`), and the clauses `negated` splits it
 into cut it only where no word goes on, so a text this finds nothing in negates nothing: most
 texts, told so by one search instead of a word-by-word look."""
 
@@ -45,8 +47,8 @@ def negated(text: str | None) -> set[str]:
     for clause in _CLAUSE.split(lowered):
         words = _WORD.findall(clause)
         for i, word in enumerate(words):
-            if _is_negation(word):
-                found.update(w for w in words[i + 1 : i + 1 + NEGATION_SCOPE] if not _is_negation(w))
+            if is_negation(word):
+                found.update(w for w in words[i + 1 : i + 1 + NEGATION_SCOPE] if not is_negation(w))
     return found
 
 

@@ -81,15 +81,21 @@ def field_name(split: Split | None, part: str, *, plural: bool = False) -> str:
     return plural_of(word) if plural else word
 
 
+def context_field(split: Split | None) -> str | None:
+    """The context field the split's layout requires and appends to the prompt (a premise's
+    hypothesis, MRPC's "#2 String", Alpaca's "input"); None without one. An optional one ("text,
+    label, a pair's second text as context") is in no record of most sets that use the layout.
+    With a label, such an input is a pair of texts whose relation the label names."""
+    layout = split.layout if split is not None and split.kind not in MESSAGE_KINDS else None
+    return next((key for key, role in layout.fields if role == "context"), None) if layout else None
+
+
 def input_name(split: Split | None, *, plural: bool = False) -> str:
     """What the checks that compare whole inputs (LBL001, LBL002, DUP004) call a record's input: the
     prompt's field and, where the layout appends a context field to it, that field too ("premise and
     hypothesis", MRPC's "#1 String and #2 String", "instruction and input"), since both are compared."""
     name = field_name(split, "prompt", plural=plural)
-    layout = split.layout if split is not None and split.kind not in MESSAGE_KINDS else None
-    # a context field the layout requires: an optional one ("text, label, a pair's second text as
-    # context") is in no record of most sets that use the layout
-    context = next((key for key, role in layout.fields if role == "context"), None) if layout else None
+    context = context_field(split)
     if not context or context.split(".", 1)[0].isdigit() or context in name:
         return name
     return f"{name} and {plural_of(context) if plural else context}"
