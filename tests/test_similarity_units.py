@@ -517,7 +517,8 @@ SWAP_WORDS = (
     "a the please hi hey um so my your card flight cancel check book status not no isnt never 3 12 55120 "
     "4th fourth second oldest receive recieve e mail email log in login whats what monday tuesday paris "
     "lyon dr kim brown thanks now today friday tomorrow order get like would i to 2 1 first "
-    "can you is stauts wolud lkie a320 b737 w2 w 5am am xj7k2p"
+    "can you is stauts wolud lkie a320 b737 w2 w 5am am xj7k2p baseball basketball download downloaded "
+    "bookings bookingss"
 )
 SWAP_VOCABULARY = [*SWAP_WORDS.split(), MEDIA_TAG]
 """Words of `_swap_pairs`: filler, negations, numbers, model codes, typos (of template words too: "stauts",
@@ -565,6 +566,11 @@ TEMPLATE_PHRASES = [
 """Template shingles for `_decided`: their word pairs (the words they alone cover are template words)."""
 
 
+IN_USE = frozenset({"baseball", "basketball", "download", "downloaded"})
+"""Words the batch's data set writes in several texts (`slots.SetWords`): "baseball" / "basketball"
+are two words, "download" / "downloaded" one inflected, "bookings" / "bookingss" a typo."""
+
+
 def _decided(
     texts: list[str], lo: np.ndarray, hi: np.ndarray, common: bool = False
 ) -> tuple[np.ndarray, np.ndarray, list[slots.Comparison]]:
@@ -579,7 +585,7 @@ def _decided(
         g, valid = templates.shingle_starts(doc, h, 2)
         shingles = np.unique(g[valid])
     series = pl.Series(texts)
-    codes = verify._WordCodes(shingles, 2)
+    codes = verify._WordCodes(shingles, 2, IN_USE)
     encoded = verify._EncodedTexts(series, codes)
     full_a, content_a = encoded.get(lo)
     full_b, content_b = encoded.get(hi)
@@ -595,6 +601,7 @@ def _decided(
             words[y],
             (full_a[k], full_b[k], content_a[k], content_b[k]),
             (encoded.marks[x], encoded.marks[y]),
+            slots.SetWords({}, IN_USE),
         )
         for k, (x, y) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True))
     ]

@@ -230,7 +230,7 @@ def test_a_word_the_set_writes_only_beside_another_makes_another_term(tmp_path: 
     codes: dict[str, str] = {}
     ca = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wa)
     cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wb)
-    assert slots.compare(wa, wb, ca, cb, 4, terms=terms).reason == "term"
+    assert slots.compare(wa, wb, ca, cb, 4, terms=slots.SetWords(terms)).reason == "term"
     assert slots.compare(wa, wb, ca, cb, 4).reason is None  # without the set's terms, a word added
     assert (
         templates.bound_words(_context(tmp_path, train=[json.dumps({"text": "a b"})] * 3), "prompt") is None
@@ -378,3 +378,34 @@ def test_template_vocabulary_is_what_most_training_prompts_repeat(tmp_path: Path
     assert alike(light, fasting, frozenset()) >= SAME_PROBLEM  # the tool list made them alike
     assert alike(light, fasting, vocabulary) < SAME_PROBLEM
     assert alike(six, three, vocabulary) >= SAME_PROBLEM
+
+
+def test_two_words_the_set_uses_two_letters_apart_are_no_typo(tmp_path: Path) -> None:
+    """`is_typo` forgives two letters in words of eight or more; two words the data set writes in
+    other texts too, two letters apart inside the word, are two words ("baseball" / "basketball").
+    Apart at an end they inflect or take a prefix: one word ("instagrama" / "instagramie",
+    "wyszukaj" / "poszukaj", "performed" / "performs"). A misspelling the set writes once stays a
+    typo."""
+    assert slots.is_typo("baseball", "basketball")
+    in_use = frozenset({"baseball", "basketball", "instagrama", "instagramie", "wyszukaj", "poszukaj"})
+    in_use |= {"performed", "performs", "accommodation"}
+    assert not slots.is_typo("baseball", "basketball", in_use)
+    assert slots.is_typo("instagrama", "instagramie", in_use) and slots.is_typo(
+        "wyszukaj", "poszukaj", in_use
+    )
+    assert slots.is_typo("performed", "performs", in_use)
+    assert slots.is_typo("accommodation", "acomodation", in_use)  # the misspelling is not in use
+    assert slots.is_typo("recieve", "receive", in_use)  # one edit: a typo whatever the set writes
+    days = ("monday", "tuesday", "friday", "sunday")
+    rows = [f"who won the {w} game on {d}" for w in ("baseball", "basketball") for d in days]
+    rows += ["what is the capital of iowa", "who invented the telephone", "what does a urologist do"] * 4
+    ctx = _context(tmp_path, train=[json.dumps({"text": r, "label": "x"}) for r in rows])
+    words = templates.set_words(ctx, "prompt")
+    assert words is not None and {"baseball", "basketball"} <= words.in_use
+    assert "urologist" not in words.in_use  # nine letters, but one distinct text
+    a, b = ["who", "won", "the", "baseball", "game"], ["who", "won", "the", "basketball", "game"]
+    codes: dict[str, str] = {}
+    ca = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in a)
+    cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in b)
+    assert slots.compare(a, b, ca, cb, 5, terms=words).reason == "word"
+    assert slots.compare(a, b, ca, cb, 5).reason is None  # without the set's words: a typo

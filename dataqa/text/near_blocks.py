@@ -41,6 +41,7 @@ from dataqa.text.minhash import _sketch_chunk, band_keys
 from dataqa.text.near_duplicates import verify
 from dataqa.text.normalise import CHUNK_DOCS, Distinct, content_hash, distinct, hashes, normalise_expr
 from dataqa.text.short_edits import _chunk_keys
+from dataqa.text.slots import SetWords
 from dataqa.text.templates import sample_at
 
 LINES = np.int64(2**32)
@@ -206,7 +207,7 @@ def verify_part(
     threshold: float,
     shingle: int,
     common: np.ndarray,
-    terms: dict[str, tuple[str | None, str | None]] | None,
+    terms: SetWords | None,
     whole: bool,
     *texts: pl.DataFrame,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

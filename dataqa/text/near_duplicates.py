@@ -59,7 +59,8 @@ from dataqa.text.candidates import candidates_across, candidates_within, unique_
 from dataqa.text.minhash import DEFAULT_SHINGLE, bands
 from dataqa.text.normalise import distinct, hashes, normalise
 from dataqa.text.short_edits import edit_candidates
-from dataqa.text.templates import bound_words, templates
+from dataqa.text.slots import SetWords
+from dataqa.text.templates import set_words, templates
 from dataqa.text.verify import verify_pairs, word_similarity
 
 DEFAULT_THRESHOLD = 0.85
@@ -242,7 +243,7 @@ def _verified(
         threshold,
         shingle,
         common=templates(ctx, column, shingle),
-        terms=bound_words(ctx, column),
+        terms=set_words(ctx, column),
         apart=apart if whole else None,
     )
 
@@ -257,7 +258,7 @@ def verify(
     shingle: int,
     *,
     common: np.ndarray,
-    terms: dict[str, tuple[str | None, str | None]] | None,
+    terms: SetWords | None,
     apart: Callable[[np.ndarray, tuple[list[str], list[str]]], np.ndarray] | None,
 ) -> pl.DataFrame:
     """The candidate pairs `codes` (left row * len(right texts) + right row) of distinct `texts`

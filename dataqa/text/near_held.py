@@ -24,6 +24,7 @@ from dataqa.ingest.layouts import CLASSIFICATION, TEXT
 from dataqa.text import copies, near_blocks, templates
 from dataqa.text.candidates import unique_ints
 from dataqa.text.near_duplicates import _empty_pairs, inputs_apart, labelled_join, pairs_key
+from dataqa.text.slots import SetWords
 
 PART_ROWS = 200_000
 """Rows of a held split per part of its shuffles (a part's task holds its keys, 32 band keys of 17
@@ -76,7 +77,7 @@ class Held:
     def pairs(
         self,
         common: np.ndarray,
-        terms: dict[str, tuple[str | None, str | None]] | None,
+        terms: SetWords | None,
         threshold: float,
         shingle: int,
         whole: bool,
@@ -166,7 +167,7 @@ class NearPairs(HeldForm):
 
         def pairs() -> pl.DataFrame:
             common = templates.templates(ctx, column, self.shingle)
-            terms = templates.bound_words(ctx, column)
+            terms = templates.set_words(ctx, column)
             found = held.pairs(common, terms, self.threshold, self.shingle, whole)
             if not held.unanswered.height:
                 return found

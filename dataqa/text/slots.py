@@ -37,7 +37,7 @@ The score is the word-level edit ratio with those adjustments: (words matched on
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Container, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
@@ -139,9 +139,13 @@ def names_which(word: str) -> bool:
     return is_quantity(word) or is_code(word)
 
 
-def is_typo(a: str, b: str) -> bool:
+def is_typo(a: str, b: str, in_use: Container[str] = frozenset()) -> bool:
     """Two spellings of one word: one edit (a transposition counts as one) between words of four
-    letters or more, two between words of eight or more. Never two different numbers."""
+    letters or more, two between words of eight or more. Never two different numbers. Two edits
+    inside the word (its first and last letters the same), two words the data set writes in other
+    texts too (`in_use`, `SetWords`) are two words, not a typo ("baseball" / "basketball"). Edits
+    at an end are how a word inflects ("instagrama" / "instagramie", "performed" / "performs") or
+    takes a prefix ("wyszukaj" / "poszukaj"): still one word."""
     if a == b:
         return True
     if is_number(a) or is_number(b):
@@ -152,7 +156,21 @@ def is_typo(a: str, b: str) -> bool:
     limit = 2 if shortest >= 8 else 1
     if abs(len(a) - len(b)) > limit:  # more than `limit` insertions: never a typo, no need to align
         return False
-    return OSA.distance(a, b, score_cutoff=limit) <= limit
+    distance = OSA.distance(a, b, score_cutoff=limit)
+    if limit == distance == 2 and a[0] == b[0] and a[-1] == b[-1] and a in in_use and b in in_use:
+        return False
+    return distance <= limit
+
+
+@dataclass(frozen=True)
+class SetWords:
+    """What verification reads of the data set's own words (`dataqa.text.templates.set_words`):
+    `bound`, the words it writes only beside one neighbour (`extends`), and `in_use`, the words of
+    eight letters or more it writes in two texts or more, which `is_typo` does not take for typos
+    of each other."""
+
+    bound: Mapping[str, tuple[str | None, str | None]]
+    in_use: frozenset[str] = frozenset()
 
 
 FILLER_WORD, NEGATION_WORD, QUANTITY_WORD, NUMBER_WORD, MEDIA_WORD, CODE_WORD = 1, 2, 4, 8, 16, 32
@@ -242,7 +260,11 @@ def transposed(a_codes: Sequence[Hashable], b_codes: Sequence[Hashable]) -> int 
 
 
 def content_through(
-    a: list[str], b: list[str], runs: list[tuple[int, int, int]], marks: tuple[bytes | None, bytes | None]
+    a: list[str],
+    b: list[str],
+    runs: list[tuple[int, int, int]],
+    marks: tuple[bytes | None, bytes | None],
+    in_use: Container[str] = frozenset(),
 ) -> tuple[list[int], list[int]] | None:
     """The positions of the content words of two texts read through `compare`'s alignment of them
     (its matched `runs`): a word paired across with a template word of either text is a template
@@ -250,14 +272,14 @@ def content_through(
     matched, or a typo fix standing word for word in a gap whose sides have as many words
     ("oirgin" / "origin"). `marks`: each text's own template marks, a byte a word (None: none).
     None when the content words are each text's own, or when reading them so leaves either text
-    none (each text's own then)."""
+    none (each text's own then). `in_use`: `is_typo`'s."""
     own = marks[0] or bytes(len(a)), marks[1] or bytes(len(b))
     mark_a, mark_b = bytearray(own[0]), bytearray(own[1])
     a_at = b_at = 0
     for a_start, b_start, size in [*runs, (len(a), len(b), 0)]:
         if a_start - a_at == b_start - b_at:  # a gap word for word: its typo fixes are paired
             for i, j in zip(range(a_at, a_start), range(b_at, b_start), strict=True):
-                if (own[0][i] or own[1][j]) and is_typo(a[i], b[j]):
+                if (own[0][i] or own[1][j]) and is_typo(a[i], b[j], in_use):
                     mark_a[i] = mark_b[j] = 1
         x, y = own[0][a_start : a_start + size], own[1][b_start : b_start + size]
         if x.strip(b"\0") or y.strip(b"\0"):  # matched words, a template word among them
@@ -308,15 +330,16 @@ def compare(
     content_words: int,
     *,
     early: bool = False,
-    terms: Mapping[str, tuple[str | None, str | None]] | None = None,
+    terms: SetWords | None = None,
 ) -> Comparison:
     """Compare two word sequences (and their one-character-per-word codes, equal words equal
     characters). `content_words`: the shorter text's content words (template words left out),
     which says whether it is short (see the module doc). `early`: stop at the first decisive
     difference (its score is then 0: a decisive difference drops the pair whatever the score).
-    `terms`: the words the data set writes only beside one neighbour
-    (`dataqa.text.templates.bound_words`); in a short text, one added beside that neighbour
-    decides (`extends`)."""
+    `terms`: the data set's words (`SetWords`): those it writes only beside one neighbour
+    (`dataqa.text.templates.bound_words`; in a short text, one added beside that neighbour
+    decides: `extends`) and those it writes in several texts (`is_typo`)."""
+    in_use = terms.in_use if terms is not None else frozenset()
     at = transposed(a_codes, b_codes)
     if at is not None and not (is_number(a[at]) and is_number(a[at + 1])):
         runs = [(0, 0, at), (at, at + 1, 1), (at + 1, at, 1), (at + 2, at + 2, len(a) - at - 2)]
@@ -332,7 +355,7 @@ def compare(
     for a0, a1, b0, b1 in holes:
         if a1 - a0 == 1 and b1 - b0 == 1:  # one word for another: `swap_rules`
             x, y = a[a0], b[b0]
-            kind_x, kind_y, typo = word_kind(x), word_kind(y), is_typo(x, y)
+            kind_x, kind_y, typo = word_kind(x), word_kind(y), is_typo(x, y, in_use)
             rules = swap_rules(kind_x, kind_y, typo, short, a0 > 0 and a[a0 - 1] == MEDIA_TAG)
             if reason is None and rules:
                 reason = SWAP_REASONS[rules]
@@ -374,7 +397,7 @@ def compare(
                 and terms
                 and content_words <= SHORT_WORDS
                 and len(sa or sb) == 1
-                and extends(side, start, terms)
+                and extends(side, start, terms.bound)
             ):
                 reason = "term"  # "garching" / "garching forschungszentrum": another station
                 if early:
@@ -395,7 +418,7 @@ def compare(
         swapped_b: list[int] = []
         if len(sa) == len(sb):
             for i, (x, y) in enumerate(zip(sa, sb, strict=True)):
-                if is_typo(x, y):
+                if is_typo(x, y, in_use):
                     got_a, got_b = got_a + 1, got_b + 1
                 elif x in FILLER and y in FILLER:
                     ignored += 2 if small else 0

@@ -29,6 +29,7 @@ from dataqa.engine.context import Context
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
 from dataqa.text.normalise import distinct
+from dataqa.text.slots import SetWords
 
 TEMPLATE_SHARE = 0.01
 """A shingle in at least this share of a split's distinct texts is a template shingle."""
@@ -230,3 +231,32 @@ def bound_words(ctx: Context, column: str) -> dict[str, tuple[str | None, str | 
 
     # Under the "templates" family: every check that reads the template shingles holds it.
     return ctx.shared(("templates", "bound", column), build)
+
+
+IN_USE_LETTERS = 8
+"""Words this long or longer are the ones `slots.is_typo` forgives two letters in."""
+
+
+def set_words(ctx: Context, column: str) -> SetWords | None:
+    """What verification reads of the data set's words (`slots.SetWords`): its `bound_words`, and
+    the words of `IN_USE_LETTERS` letters or more (no digit) found in two or more of the distinct
+    `column` texts of the same sample, across splits. Two such words two letters apart are two
+    words the set uses ("baseball" / "basketball", "szczecin" / "szczecinek"), not a typo. None
+    when no split has `TEMPLATE_MIN_ROWS` texts. Once per scan."""
+    bound = bound_words(ctx, column)
+    if bound is None:
+        return None
+
+    def build() -> frozenset[str]:
+        frames = [sampled[0] for name in ctx.splits if (sampled := _sample(ctx, name, column, 0)) is not None]
+        vocab, ids, doc = _word_ids(pl.concat(frames))
+        size = np.int64(len(vocab))
+        texts = np.bincount(np.unique(doc * size + ids) % size, minlength=len(vocab))
+        words = vocab.to_list()
+        return frozenset(
+            words[i]
+            for i in np.flatnonzero(texts >= 2).tolist()
+            if len(words[i]) >= IN_USE_LETTERS and not any(c.isdigit() for c in words[i])
+        )
+
+    return SetWords(bound, ctx.shared(("templates", "in_use", column), build))

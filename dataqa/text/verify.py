@@ -9,7 +9,7 @@ the threshold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -70,7 +70,9 @@ class _WordCodes:
 
     LIMIT = 0x10FFFF - 0x800
 
-    def __init__(self, common: np.ndarray | None = None, shingle: int = 2) -> None:
+    def __init__(
+        self, common: np.ndarray | None = None, shingle: int = 2, in_use: frozenset[str] = frozenset()
+    ) -> None:
         self.keys = pl.Series(dtype=pl.UInt64)  # word hashes, in order of first batch
         self.codes = pl.Series(dtype=pl.UInt32)  # their codes, same order
         self.common = common if common is not None and len(common) else None
@@ -79,6 +81,7 @@ class _WordCodes:
         self.kinds = np.empty(0, dtype=np.uint8)  # their `slots.word_kind`, same order
         self.lengths = np.empty(0, dtype=np.int64)  # their letters, same order
         self.typos: dict[int, bool] = {}  # `slots.is_typo` of word pairs asked so far, by index pair
+        self.in_use = in_use  # the set's words `slots.is_typo` reads (`slots.SetWords`)
 
     def encode(self, texts: pl.Series) -> tuple[list[str], list[str | None], list[bytes | None]]:
         """Per text: its code string, its content code string (None: no template word) and its
@@ -143,7 +146,7 @@ class _WordCodes:
         keys = (a.astype(np.int64) << 32) | b.astype(np.int64)
         known, words = self.typos, self.words
         for key in set(keys.tolist()).difference(known):
-            known[key] = slots.is_typo(words[key >> 32], words[key & 0xFFFFFFFF])
+            known[key] = slots.is_typo(words[key >> 32], words[key & 0xFFFFFFFF], self.in_use)
         return np.fromiter(map(known.__getitem__, keys.tolist()), dtype=bool, count=len(keys))
 
 
@@ -225,7 +228,7 @@ def _judge(
     b: list[str],
     codes: tuple[str, str, str, str],
     marks: tuple[bytes | None, bytes | None],
-    terms: Mapping[str, tuple[str | None, str | None]] | None = None,
+    terms: slots.SetWords | None = None,
 ) -> slots.Comparison:
     """`slots.compare` of one pair: on all the words (for the score, and for the decisive
     differences, with the set's bound words `terms`), and when either text has template words
@@ -243,7 +246,9 @@ def _judge(
         return whole
     if whole.score == 1.0 and slots.transposed(full_a, full_b) is not None:
         return whole  # the same words, two swapped: the swap breaks a template phrase on one side only
-    through = slots.content_through(a, b, whole.runs, marks)
+    through = slots.content_through(
+        a, b, whole.runs, marks, terms.in_use if terms is not None else frozenset()
+    )
     if through is None:  # each text's own content words
         ca, cb = (
             w if m is None else [x for x, t in zip(w, m, strict=True) if not t]
@@ -254,7 +259,7 @@ def _judge(
         keep_a, keep_b = through
         ca, cb = [a[i] for i in keep_a], [b[i] for i in keep_b]
         codes_a, codes_b = "".join([full_a[i] for i in keep_a]), "".join([full_b[i] for i in keep_b])
-    content = slots.compare(ca, cb, codes_a, codes_b, content_words)
+    content = slots.compare(ca, cb, codes_a, codes_b, content_words, terms=terms)
     whole.score = min(whole.score, content.score)
     return whole
 
@@ -271,7 +276,7 @@ def verify_pairs(
     raw: Callable[[int, np.ndarray], list[str]] | None = None,
     answer_last: bool = False,
     request_last: bool = False,
-    terms: Mapping[str, tuple[str | None, str | None]] | None = None,
+    terms: slots.SetWords | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Keep the candidate pairs whose similarity reaches `threshold` and that differ in nothing
     decisive (`dataqa.text.slots`): (pairs kept as an (m, 2) array of (left row, right row), their
@@ -283,12 +288,13 @@ def verify_pairs(
     `raw(side, rows)` gives the raw texts of rows (side 0 left, 1 right), to tell names and parts
     (paragraphs) apart; without it no difference is judged a name or a decisive part.
     `answer_last`: the texts are whole examples, their last part the answer; `request_last`: they
-    are inputs, their last part the request (`raw_parts.decisive_part`). `terms`: the words the data
-    set writes only beside one neighbour (`dataqa.text.templates.bound_words`): in a short text
-    one added beside it decides; None, no added word does."""
+    are inputs, their last part the request (`raw_parts.decisive_part`). `terms`: the data set's
+    words (`slots.SetWords`): those it writes only beside one neighbour, one of which added beside
+    it in a short text decides, and those it writes in several texts, which are no typos of each
+    other two letters apart; None, no added word decides and every such pair is a typo."""
     if not len(codes):
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
-    words = _WordCodes(common, shingle)
+    words = _WordCodes(common, shingle, terms.in_use if terms is not None else frozenset())
     left = _EncodedTexts(left_texts, words)
     right = left if left_texts is right_texts else _EncodedTexts(right_texts, words)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (candidate index, pairs, similarity)
@@ -373,7 +379,7 @@ def _aligned(
     threshold: float,
     looks: _RawLooks | None,
     last: tuple[bool, bool],
-    terms: Mapping[str, tuple[str | None, str | None]] | None = None,
+    terms: slots.SetWords | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs (texts[0][rows[0]], texts[1][rows[1]]) aligned word by word (`_judge` with the
     set's bound words `terms`, then `_second_look`; `last`: `answer_last` and `request_last`):
