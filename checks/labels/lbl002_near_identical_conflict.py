@@ -161,9 +161,11 @@ CONTRASTS = frozenset(
         "despite",
         "nevertheless",
         "nonetheless",
+        "otherwise",
     }
 )
-"""Words that open a clause turning what came before it ("fun, but overlong")."""
+"""Words that open a clause turning what came before it ("fun, but overlong"; "otherwise, a
+passable date film")."""
 NEGATING_VERBS = frozenset({"fail", "fails", "failed", "failing", "lack", "lacks", "lacked", "lacking"})
 """Verbs that negate what follows them, as "not" does: "(fail to) crack a smile at", "(lacks) any
 true emotional connection"."""
