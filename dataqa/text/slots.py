@@ -3,7 +3,8 @@
 Verification (`dataqa.text.verify`) aligns the words of a candidate pair and looks at every gap
 between the words they share:
 
-- a typo fix ("recieve" / "receive", "e mail" / "email") counts as the same word;
+- a typo fix ("recieve" / "receive", "e mail" / "email") counts as the same word (not two words
+  the data set uses, two letters apart inside the word: "baseball" / "basketball", `is_typo`);
 - a filler word added, dropped or swapped for another ("please", "hi", "can" / "could") is left
   out of the comparison, which is what makes reordered filler a near copy;
 - two neighbouring words swapped, the texts otherwise equal ("who was tiny tim's father" / "who
