@@ -1134,6 +1134,80 @@ def test_known_role_names_are_read_beside_a_common_role_nothing_names(tmp_path: 
     assert not any("Benutzer" in d for _, d in unknown)
 
 
+def _keyed(
+    keys: tuple[str, str], roles: tuple[str, str], exchanges: int, key: str = "messages"
+) -> list[dict]:
+    """A chat whose messages write their role and words under `keys` (a dialogue set's own)."""
+    who, said = keys
+    return [
+        {key: [{who: roles[0], said: f"Question {i}?"}, {who: roles[1], said: f"Answer {i}."}]}
+        for i in range(exchanges)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("keys", "roles", "key", "renamed"),
+    [
+        (("speaker", "text"), ("user", "assistant"), "messages", {"speaker": "role", "text": "content"}),
+        (("role", "text"), ("user", "assistant"), "messages", {"text": "content"}),
+        (("author", "message"), ("user", "assistant"), "messages", {"author": "role", "message": "content"}),
+        (("from", "text"), ("human", "gpt"), "messages", {"from": "role", "text": "content"}),
+        (
+            ("sender", "content"),
+            ("human", "bot"),
+            "conversation",
+            {"sender": "role", "human": "user", "bot": "assistant"},
+        ),
+    ],
+)
+def test_messages_keyed_in_a_files_own_words_are_read_and_said_once(
+    tmp_path: Path, keys: tuple[str, str], roles: tuple[str, str], key: str, renamed: dict[str, str]
+) -> None:
+    """Every message of the file writes the same other key pair: read as role/content, no FMT007 a record,
+    one line for the split (`roles` in the report names the keys as it names renamed roles)."""
+    train = write_jsonl(tmp_path / "t.jsonl", _keyed(keys, roles, 4, key))
+    split = load_split("train", str(train))
+    assert split.layout is not None and dict(split.layout.renamed) == renamed
+    assert split.record_issues == [] and split.turns["role"].cast(str).to_list() == ["user", "assistant"] * 4
+    assert split.turns["content"].cast(str).to_list()[:2] == ["Question 0?", "Answer 0."]
+    report = dataqa.scan(str(train), select=["FMT"])
+    assert _found(report) == [] and report.splits[0].roles == renamed
+    assert "messages' keys read by their names" in report.splits[0].read_as
+
+
+def test_a_few_messages_keyed_otherwise_in_a_standard_chat_stay_format_errors(tmp_path: Path) -> None:
+    """Look-alikes: a few records missing "content" (or writing "text") in an otherwise standard file keep
+    their FMT007 a record; messages mixing two key pairs in one file are not renamed."""
+    records = _chat(("user", "assistant"), 8)
+    del records[2]["messages"][1]["content"]
+    records[5]["messages"][1] = {"role": "assistant", "text": "Answer 5."}
+    split = load_split("train", str(write_jsonl(tmp_path / "t.jsonl", records)))
+    assert split.layout is not None and split.layout.renamed == ()
+    missing = [line for line, i in split.record_issues if i.kind == formats.MISSING_FIELD]
+    assert missing == [3, 6] and {line for line, _ in split.record_issues} == {3, 6}
+    mixed = _keyed(("speaker", "text"), ("user", "assistant"), 3) + _keyed(
+        ("author", "message"), ("user", "assistant"), 3
+    )
+    half = load_split("train", str(write_jsonl(tmp_path / "m.jsonl", mixed)))
+    assert half.layout is not None and half.layout.renamed == ()
+    missing = {line for line, i in half.record_issues if i.kind == formats.MISSING_FIELD}
+    assert missing == {1, 2, 3, 4, 5, 6}
+
+
+def test_lists_that_are_no_messages_are_not_read_as_chat(tmp_path: Path) -> None:
+    """Look-alikes: a list of {"text", "label"} records is no conversation; a conversation of plain
+    strings is read as the turns it is, with nothing renamed."""
+    labelled = [
+        {"items": [{"text": f"Line {i}.", "label": "a"}, {"text": f"Other {i}.", "label": "b"}]}
+        for i in range(4)
+    ]
+    split = load_split("train", str(write_jsonl(tmp_path / "l.jsonl", labelled)))
+    assert split.layout is None
+    strings = [{"conversation": [f"Question {i}?", f"Answer {i}."]} for i in range(4)]
+    turns = load_split("train", str(write_jsonl(tmp_path / "s.jsonl", strings)))
+    assert turns.layout is not None and turns.layout.renamed == () and turns.record_issues == []
+
+
 def test_a_system_prompt_field_is_read_as_the_system_prompt_of_any_layout_with_one(tmp_path: Path) -> None:
     """Hugging Face exports name it "system_prompt" beside prompt/response, not only OpenOrca's question."""
     rows = [

@@ -16,6 +16,7 @@ import orjson
 
 from dataqa.core.models import CheckResult, CheckStatus, Condition, Finding, Severity
 from dataqa.engine.verdict import GO, Usable
+from dataqa.ingest.layouts import MESSAGE_KEYS
 
 if TYPE_CHECKING:
     import pandas
@@ -129,16 +130,21 @@ class SplitInfo:
     records, and the grader fields (`references`) the split carries (`dataqa.ingest.rft`); None (and
     left out of the JSON) otherwise."""
     roles: dict[str, str] | None = None
-    """For chat whose file names its roles in its own words: each role as written -> the chat role it
-    was read as (`dataqa.ingest.role_names`); None (and left out of the JSON) otherwise."""
+    """For chat whose file names its roles or its messages' keys in its own words: each role or key as
+    written -> the chat role, or "role" / "content", it was read as (`dataqa.ingest.role_names`); None
+    (and left out of the JSON) otherwise."""
 
     @property
     def read_as(self) -> str:
         """How a split was read beyond its records' keys (a chat template, RFT, roles by their names),
         for the line that names its format ("" otherwise)."""
         if self.roles:
-            named = ", ".join(f'"{written[:40]}" as {role}' for written, role in self.roles.items())
-            return f"roles read by their names: {named} (chat templates expect system/user/assistant)"
+            keys = ", ".join(f'"{w[:40]}" as {r}' for w, r in self.roles.items() if r in MESSAGE_KEYS)
+            roles = ", ".join(f'"{w[:40]}" as {r}' for w, r in self.roles.items() if r not in MESSAGE_KEYS)
+            said = [f"messages' keys read by their names: {keys}"] * bool(keys)
+            said += [f"roles read by their names: {roles}"] * bool(roles)
+            expected = "{role, content} messages" if keys else "system/user/assistant"
+            return f"{'; '.join(said)} (chat templates expect {expected})"
         t, r = self.template, self.rft
         if r:
             fields = ", ".join(f'"{k}"' for k in r["references"]) or "each record's own"

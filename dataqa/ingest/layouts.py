@@ -140,6 +140,10 @@ META_KEYS = (
 """Keys plain pre-training text is often published with (C4, The Pile, RedPajama, FineWeb, Dolma)."""
 
 
+MESSAGE_KEYS = ("role", "content")
+"""What a message's keys are read as, in `Layout.renamed`."""
+
+
 @dataclass(frozen=True)
 class Layout:
     """One record layout: its kind and the (field, role) pairs it reads.
@@ -168,8 +172,17 @@ class Layout:
     template: str | None = None
     """For a text layout read as chat (kind `TEMPLATED`): the name of its chat template."""
     renamed: tuple[tuple[str, str], ...] = ()
-    """For a chat layout: roles the file names in its own words, as written -> the chat role they are
-    read as (`dataqa.ingest.role_names`)."""
+    """For a chat layout: roles and message keys the file names in its own words, as written -> what
+    they are read as: a chat role ("UTILISATEUR" -> user), or "role" / "content" for a message's keys
+    ("speaker" -> role, "text" -> content; `dataqa.ingest.role_names`)."""
+
+    def renamed_roles(self) -> dict[str, str]:
+        """The roles of `renamed`: as written -> the chat role they are read as."""
+        return {w: r for w, r in self.renamed if r not in MESSAGE_KEYS}
+
+    def renamed_keys(self) -> dict[str, str]:
+        """The message keys of `renamed`: "role" / "content" -> the key the file writes for it."""
+        return {r: w for w, r in self.renamed if r in MESSAGE_KEYS}
 
     @cached_property
     def _by_role(self) -> dict[str, list[str]]:

@@ -97,9 +97,9 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
         return
     _set_tools(obj, layout, rec)
     system = None
-    renamed = dict(layout.renamed)
+    renamed, own_keys = layout.renamed_roles(), layout.renamed_keys()
     if layout.kind == SHAREGPT:
-        keys = message_keys(value, True)
+        keys = message_keys(value, True, own_keys)
         msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *keys, renamed)
         text = next(
             (v for k in layout.sources("system") if isinstance(v := obj.get(k), str) and v.strip()), None
@@ -117,7 +117,7 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
         if layout.kind == VERTEX:
             msgs = messages(value, src, rec, "role", "parts", VERTEX_ROLES)
         else:
-            keys = message_keys(value, False)
+            keys = message_keys(value, False, own_keys)
             msgs = unkeyed_turns(value, src, rec) or messages(value, src, rec, *keys, renamed)
         if system:
             msgs.insert(0, system)

@@ -367,9 +367,16 @@ def history_turns(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tupl
     return [turn for question, answer in value for turn in (("user", question), ("assistant", answer))]
 
 
-def message_keys(value: Any, default_sharegpt: bool) -> tuple[str, str, dict[str, str] | None]:
+def message_keys(
+    value: Any, default_sharegpt: bool, keys: dict[str, str] | None = None
+) -> tuple[str, str, dict[str, str] | None]:
     """(role key, content key, role map) of a message list: ShareGPT's from/value or role/content,
-    as its first message writes them (role/value: ShareGPT's roles), else as the layout's kind says."""
+    as its first message writes them (role/value: ShareGPT's roles), else as the layout's kind says;
+    `keys`: the keys the file writes for "role" and "content" (`Layout.renamed_keys`), read instead."""
+    if keys:
+        role_key, content_key, role_map = message_keys(value, default_sharegpt)
+        role_key = keys.get("role", role_key)
+        return role_key, keys.get("content", content_key), SHAREGPT_ROLES if role_key == "from" else role_map
     first = value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else {}
     if "from" in first and "role" not in first:
         return "from", "value", SHAREGPT_ROLES

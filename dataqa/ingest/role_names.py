@@ -12,6 +12,13 @@ its roles otherwise. A role is renamed only on clear evidence from the file's fi
 - its name is a known name of a role (`NAMES`, several languages, case and spacing aside), or it is one of
   the two roles a file's turns alternate between, the other being a known name of the user or assistant.
 
+The keys of a file's messages are read the same way: Dialogue sets and exports write {"speaker", "text"},
+{"author", "message"}, {"sender", "content"} or {"role", "text"} where a trainer expects {"role",
+"content"}, and every record was one FMT007 ("no role") today. When most surveyed records (`MIN_SHARE`)
+write every message with the same pair of a role key (`ROLE_KEYS`) and a content key (`CONTENT_KEYS`)
+other than the standard ones, those keys are read as the role and the content; a few records missing
+"content" in an otherwise standard file stay FMT007.
+
 The renaming is part of the split's layout (`Layout.renamed`), so every pass and engine reads it; the
 role as written still goes to the provider rules (PROV002), which judge what a provider is sent.
 """
@@ -23,8 +30,15 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from dataqa.ingest.layouts import CHAT, MISSING, SHAREGPT, Layout, lookup
+from dataqa.ingest.layouts import CHAT, MESSAGE_KEYS, MISSING, SHAREGPT, Layout, lookup
 from dataqa.ingest.record import message_keys, read_role
+
+ROLE_KEYS = ("role", "from", "speaker", "author", "sender")
+"""Keys a message's author is written under, in the order a message with several is read."""
+CONTENT_KEYS = ("content", "value", "text", "message", "body", "utterance")
+"""Keys a message's words are written under, in the order a message with several is read."""
+STANDARD_KEYS = frozenset({("role", "content"), ("from", "value"), ("role", "value")})
+"""The (role, content) key pairs the chat layouts read as they are (OpenAI, ShareGPT, Pygmalion)."""
 
 MIN_SHARE = 0.8
 """Share of the surveyed records a role must be written in to be renamed."""
@@ -70,6 +84,8 @@ class RoleSurvey:
     """Records of two or more turns whose non-system turns alternate between two roles, by the pair."""
     turns: Counter[Layout] = field(default_factory=Counter)
     """Records of two or more non-system turns, by layout."""
+    keys: dict[Layout, Counter[tuple[str, str]]] = field(default_factory=dict)
+    """Records whose every message writes the same (role key, content key) pair, by the pair."""
 
     def add(self, obj: dict[str, Any], own: Layout | None) -> None:
         """Survey one record complete in `own` (records of other kinds are left out)."""
@@ -78,7 +94,11 @@ class RoleSurvey:
         value = lookup(obj, own.source("messages") or "messages")
         if value is MISSING or not isinstance(value, list) or not value:
             return
-        role_key, _content, role_map = message_keys(value, own.kind == SHAREGPT)
+        pair = key_pair(value)
+        if pair is not None:
+            self.keys.setdefault(own, Counter())[pair] += 1
+        own_keys = dict(zip(MESSAGE_KEYS, pair, strict=True)) if pair not in (None, *STANDARD_KEYS) else None
+        role_key, _content, role_map = message_keys(value, own.kind == SHAREGPT, own_keys)
         written = [m.get(role_key) for m in value if isinstance(m, dict)]
         roles = [r for r in written if isinstance(r, str)]
         if not roles:
@@ -94,11 +114,23 @@ class RoleSurvey:
                 self.alternating.setdefault(own, Counter())[pair] += 1  # type: ignore[index]
 
     def renamed(self, layout: Layout) -> tuple[tuple[str, str], ...]:
-        """The file's roles as written -> the chat roles they are read as, for records in `layout`;
-        () when the evidence is not clear (see the module's docstring)."""
+        """The file's roles and message keys as written -> what they are read as, for records in
+        `layout` (`Layout.renamed`); () when the evidence is not clear (see the module's docstring)."""
         total = self.records[layout]
         if total < MIN_RECORDS:
             return ()
+        return self._keys(layout, total) + self._roles(layout, total)
+
+    def _keys(self, layout: Layout, total: int) -> tuple[tuple[str, str], ...]:
+        pairs = self.keys.get(layout, Counter())
+        pair, n = pairs.most_common(1)[0] if pairs else (("role", "content"), 0)
+        if pair in STANDARD_KEYS or n < MIN_SHARE * total:
+            return ()
+        return tuple(
+            (written, read) for written, read in zip(pair, MESSAGE_KEYS, strict=True) if written != read
+        )
+
+    def _roles(self, layout: Layout, total: int) -> tuple[tuple[str, str], ...]:
         common = [r for r, n in self.unknown.get(layout, Counter()).items() if n >= MIN_SHARE * total]
         if not common:
             return ()
@@ -111,3 +143,18 @@ class RoleSurvey:
                 if other in ("user", "assistant"):
                     out[r] = "assistant" if other == "user" else "user"
         return tuple(sorted((r, role) for r, role in out.items() if role is not None))
+
+
+def key_pair(value: list[Any]) -> tuple[str, str] | None:
+    """The (role key, content key) every message of a list writes (`ROLE_KEYS`, `CONTENT_KEYS`, a
+    role as a string), or None when a message has no such pair or two messages write different ones."""
+    found = None
+    for msg in value:
+        if not isinstance(msg, dict):
+            return None
+        role = next((k for k in ROLE_KEYS if isinstance(msg.get(k), str)), None)
+        content = next((k for k in CONTENT_KEYS if k in msg and k != role), None)
+        if role is None or content is None or found not in (None, (role, content)):
+            return None
+        found = (role, content)
+    return found
