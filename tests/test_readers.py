@@ -796,6 +796,30 @@ def test_class_folders_of_text_files_are_read_as_text_classification(tmp_path: P
     assert train.label_source == "label"
 
 
+def test_many_class_files_read_as_windows_1252_are_one_finding_for_the_split(tmp_path: Path) -> None:
+    """20 Newsgroups saves its messages in Latin-1: one FMT003 naming how many files and the first ones,
+    the rows kept and usable, one record counted by the format-errors condition (as a CSV file's
+    Windows-1252 lines are one issue); a file that is neither encoding keeps its own finding."""
+    posts: dict[str, str | bytes] = {
+        f"news/{topic}/{i}": f"From: someone\n\nA post about {topic}, caf\xe9 number {i}.".encode("cp1252")
+        for topic in ("space", "autos")
+        for i in range(1, 5)
+    }
+    posts["news/autos/9"] = "A plain UTF-8 post about cars."
+    posts["news/space/9"] = b"Broken \x81\x8d bytes."
+    root = _classes(tmp_path, posts) / "news"
+    report = dataqa.scan(str(root), select=["FMT"])
+    encoding = [f for f in report.findings if f.check_id == "FMT003"]
+    legacy = [f for f in encoding if "Windows-1252 (Latin-1)" in f.message]
+    assert (
+        len(legacy) == 1 and "8 file(s) are not UTF-8 (autos/1, autos/2, autos/3, ...)" in legacy[0].message
+    )
+    assert len(encoding) == 2  # the file that is neither stays a finding of its own
+    assert report.splits[0].rows == 10 and report.splits[0].usable_rows == 9
+    errors = next(c for c in report.conditions if c.name == "format-errors")
+    assert errors.value == 2
+
+
 def test_folders_of_text_files_that_are_not_classes_are_not_read_as_classes(tmp_path: Path) -> None:
     """Look-alikes: documentation beside text files, one sub-folder, a class of one file."""
     looks = {

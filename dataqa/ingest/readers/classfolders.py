@@ -12,7 +12,8 @@ named; so is a folder of unlabelled examples (aclImdb's `train/unsup/`), which h
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 
 from dataqa.ingest.issues import BLANK_LINE, ENCODING, LoadIssue, excerpt
 from dataqa.ingest.splits import split_of
@@ -89,6 +90,38 @@ def _split_above(parent: Path, root: Path) -> str | None:
 
 
 LEGACY = "the file is not UTF-8 and was read as Windows-1252 (Latin-1); save it as UTF-8"
+"""The issue of one class file read as Windows-1252, before `LegacyFiles` says them once a split."""
+SHOWN_FILES = 3
+"""Files `LegacyFiles.issues` names."""
+
+
+@dataclass
+class LegacyFiles:
+    """The class files of a split read as Windows-1252, said in one issue at the first of them: the
+    folder's encoding is one problem and their rows are read, as a CSV file's lines are (`delimited`)."""
+
+    files: list[tuple[int, str]] = field(default_factory=list)
+    """(key of its record, path) of each file read so."""
+
+    def set_aside(self, local: list[LoadIssue], base: int, shown: str) -> list[LoadIssue]:
+        """A class file's issues (keyed from `base`) but the one that says it was read as Windows-1252."""
+        self.files += [(i.line + base, shown) for i in local if i.detail == LEGACY]
+        return [i for i in local if i.detail != LEGACY]
+
+    def issues(self) -> list[LoadIssue]:
+        """The one issue for the files set aside, naming how many and the first (class/name); [] for none."""
+        if not self.files:
+            return []
+        files = self.files
+        shown = [
+            str(PurePath(name).parent.name + "/" + PurePath(name).name) for _, name in files[:SHOWN_FILES]
+        ]
+        names = ", ".join(shown) + (", ..." if len(files) > SHOWN_FILES else "")
+        detail = (
+            f"{len(files):,} file(s) are not UTF-8 ({names}) and were read as Windows-1252 (Latin-1), as "
+            "older corpora were saved; save them as UTF-8 (`dataqa clean` writes UTF-8 JSONL)"
+        )
+        return [LoadIssue(files[0][0], ENCODING, detail)]
 
 
 def labelled_file(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -40,7 +40,7 @@ from dataqa.ingest.load import (
     read_span,
 )
 from dataqa.ingest.readers import columnar, opened
-from dataqa.ingest.readers.classfolders import CLASS_FILE, labelled_file
+from dataqa.ingest.readers.classfolders import CLASS_FILE, LegacyFiles, labelled_file
 from dataqa.ingest.readers.delimited import compile_line_pattern, delimiter_of, read_table, read_text_lines
 from dataqa.ingest.readers.documents import document_records
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
@@ -201,7 +201,7 @@ class Input:
 
     def records(self, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
         """Every record of every part, keyed (see the module docstring); issues keyed the same."""
-        base = 0
+        base, legacy = 0, LegacyFiles()  # class files read as Windows-1252: one issue for them all
         for part in self.parts:
             part.base = base
             local: list[LoadIssue] = []
@@ -213,8 +213,10 @@ class Input:
                     yield base + key, obj
             finally:
                 last = max([last] + [i.line for i in local])
+                local = legacy.set_aside(local, base, part.shown) if part.opener == CLASS_FILE else local
                 issues += [replace(i, line=i.line + base) for i in local] if base else local
             base += max(last, 1)
+        issues += legacy.issues()
 
     def _read_part(self, part: Part, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
         if part.sniffed is not None and part.sniffed.mismatch:
