@@ -1194,6 +1194,22 @@ def test_a_few_messages_keyed_otherwise_in_a_standard_chat_stay_format_errors(tm
     assert missing == {1, 2, 3, 4, 5, 6}
 
 
+def test_a_conversation_under_a_key_no_layout_names_is_read_as_chat_by_its_messages(tmp_path: Path) -> None:
+    """{"dialog": [{"speaker", "text"}]} was FMT018 with `--map dialog=text`: read as chat, said once; turns
+    by the speakers' own names that no known name anchors stay FMT018 (nothing to read as a role)."""
+    train = write_jsonl(tmp_path / "d.jsonl", _keyed(("speaker", "text"), ("user", "assistant"), 4, "dialog"))
+    split = load_split("train", str(train))
+    assert split.layout is not None and split.layout.source("messages") == "dialog"
+    assert dict(split.layout.renamed) == {"speaker": "role", "text": "content"} and split.record_issues == []
+    assert split.turns["role"].cast(str).to_list() == ["user", "assistant"] * 4
+    assert '"dialog" holds each record' in split.source.note
+    named = load_split(
+        "train",
+        str(write_jsonl(tmp_path / "n.jsonl", _keyed(("speaker", "text"), ("Ann", "Bo"), 4, "dialog"))),
+    )
+    assert named.layout is None and named.rows == 0
+
+
 def test_lists_that_are_no_messages_are_not_read_as_chat(tmp_path: Path) -> None:
     """Look-alikes: a list of {"text", "label"} records is no conversation; a conversation of plain
     strings is read as the turns it is, with nothing renamed."""

@@ -20,7 +20,7 @@ import polars as pl
 from dataqa.core import threads
 from dataqa.ingest import chat_templates, formats, passes, rft
 from dataqa.ingest.formats import RecordIssue
-from dataqa.ingest.guesses import classification_layout, pair_layout
+from dataqa.ingest.guesses import chat_layout, classification_layout, pair_layout
 from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.label_inference import closed_set_labels
 from dataqa.ingest.layouts import (
@@ -234,7 +234,7 @@ def load_split(
     inferred = None
     if guess is None and survey is not None and not reading.fields:
         # a label field named otherwise ("category"), or a request and its answer ("prompt", "answer")
-        inferred = classification_layout(survey) or pair_layout(survey)
+        inferred = classification_layout(survey) or pair_layout(survey) or chat_layout(survey)
         if inferred is not None:
             guess = inferred[0]
             reading = replace(reading, layouts=(guess, *reading.layouts))

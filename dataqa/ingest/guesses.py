@@ -8,16 +8,31 @@ under a label's name, or one 0/1 field a class (Jigsaw), multi-label classificat
 under names no layout lists (`{"prompt", "answer"}`, `{"question", "solution"}`), are a request and
 its answer; a request written as messages beside a reference (`{"prompt": [{"role": "user", ...}],
 "answer": "18"}`, the shape TRL's GRPO and verl read) is reinforcement-learning data, read as RFT
-(`pair_layout`). Each is built from the keys of the file's first records (`dataqa.ingest.survey`).
+(`pair_layout`). A conversation under a key no layout names, whose messages write their role and words
+under keys of their own (`{"dialog": [{"speaker": "user", "text": ...}]}`), is chat (`chat_layout`). Each
+is built from the keys of the file's first records (`dataqa.ingest.survey`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from dataqa.ingest.label_sets import flag_value
-from dataqa.ingest.layouts import CLASSIFICATION, LABEL_FLAG, LABEL_SET, LAYOUTS, PAIR, RFT, ROLES, Layout
+from dataqa.ingest.layouts import (
+    CHAT,
+    CLASSIFICATION,
+    LABEL_FLAG,
+    LABEL_SET,
+    LAYOUTS,
+    PAIR,
+    RFT,
+    ROLES,
+    Layout,
+)
+from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.rft import REFERENCE
+from dataqa.ingest.role_names import MIN_SHARE, RoleSurvey
 from dataqa.ingest.survey import (
     TEXT_ROLES,
     KeySurvey,
@@ -303,3 +318,26 @@ def pair_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
     fields = tuple(sorted(roles.items(), key=lambda kv: order.index(kv[1])))
     base = LAYOUTS["prompt_response"]
     return Layout(base.name, PAIR, title, base.example, fields, tuple((key, "meta") for key in meta)), note
+
+
+def chat_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
+    """Chat under a key no layout names (`{"dialog": [{"speaker", "text"}, ...]}`), with the sentence that
+    says what was taken; or None. Taken only when, with the roles and keys the role survey reads
+    (`dataqa.ingest.role_names`), most surveyed records are valid chats with an answer: a list of
+    `{"text", "label"}` items, turns by speakers' own names ("Alice"), or a prompt alone (TRL's
+    prompt-only form, said as such by FMT018) is no conversation to train on; nor is one of two lists
+    of objects a record carries (a prompt as messages beside a dialogue: which one is the example?)."""
+    lists = [key for key in survey.common(MIN_SHARE) if survey.kind(key) == "array of object"]
+    if len(lists) != 1 or not survey.samples:  # none, or two: which is the conversation?
+        return None
+    key = lists[0]
+    title = f'chat under "{key}": {{"{key}": [{{role, content}}, ...]}} (found by its messages)'
+    layout = replace(LAYOUTS[CHAT], fields=((key, "messages"),), title=title, anchors=frozenset(), base=CHAT)
+    roles = RoleSurvey()
+    for obj in survey.samples:
+        roles.add(obj, layout)
+    layout = replace(layout, renamed=roles.renamed(layout))
+    read = sum(1 for obj in survey.samples if key in obj and normalise(obj, layout)["valid"])
+    if read < MIN_SHARE * len(survey.samples):
+        return None
+    return layout, f'read as chat: "{key}" holds each record\'s messages; --map names other fields'
