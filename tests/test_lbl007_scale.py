@@ -42,8 +42,10 @@ def _counts(text: str) -> bool:
 
 def _numbers(text: str) -> list[str]:
     """Numbers, a hyphen after a digit read as a dash ("40-22" is 40 and 22), trailing decimal zeros
-    dropped ("7.0" is 7, "-0.0" is 0)."""
-    found = _NUMBER.findall(re.sub(r"([0-9])-", r"\1 ", text))
+    dropped ("7.0" is 7, "-0.0" is 0), a decimal comma read as a point ("1,5" is 1.5, "1,500" stays),
+    a currency sign between units and cents too ("1€05" is 1.05)."""
+    text = re.sub(r"([0-9])[€$£]([0-9]{2})(?![0-9])", r"\1.\2", re.sub(r"([0-9])-", r"\1 ", text))
+    found = [re.sub(r"^(-?[0-9]+),([0-9]{1,2})$", r"\1.\2", n) for n in _NUMBER.findall(text)]
     plain = [n.rstrip("0").rstrip(".") if "." in n else n for n in found]
     return ["0" if n in ("-0", "") else n for n in plain]
 

@@ -18,6 +18,7 @@ from dataqa.ingest.naming import field_name
 from dataqa.text.answers import (
     answer_facts,
     asks_for_no_number,
+    asks_in_prose,
     contradictions,
     counted_facts,
     counted_noun,
@@ -98,6 +99,8 @@ class ContradictoryAnswers(Check):
                     group_facts = counted_facts(group_facts, answers, noun)
                 elif asks_for_no_number(prompt or ""):
                     group_facts = group_facts.without_numbers()
+                elif asks_in_prose(prompt or ""):
+                    group_facts = group_facts.in_prose(answers)
                 reason, hard = contradictions(answers, self.max_similarity, group_facts)
                 if reason is None or not hard:  # other wording is no contradiction
                     continue

@@ -7,7 +7,7 @@ Pure text machinery: the pairwise rule `contradiction()`, per-answer facts read 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
@@ -68,6 +68,14 @@ _CALL_DEPTH = 3
 _JOINED = r"([0-9])-"
 """A hyphen right after a digit joins two numbers ("won 40-22", "pages 10-12"): it is no minus sign."""
 _JOINED_RE = re.compile(_JOINED)
+_SPLIT_PRICE = r"([0-9])[€$£]([0-9]{2})([^0-9]|$)"
+"""A price written with its currency sign as the decimal point ("1€05", "3$50"): 1.05 and 3.50."""
+_SPLIT_PRICE_RE = re.compile(_SPLIT_PRICE)
+_DECIMAL_COMMA = r"^(-?[0-9]+),([0-9]{1,2})$"
+"""A decimal comma ("1,05", "2,5"): one or two digits after it are no thousands group."""
+_DECIMAL_COMMA_RE = re.compile(_DECIMAL_COMMA)
+_PROSE_WORDS = 25
+"""Past this many words a reply is an explanation: a number it ends on is one of its details."""
 
 
 def _without_calls(text: str) -> str:
@@ -78,8 +86,10 @@ def _without_calls(text: str) -> str:
 
 
 def _canonical(number: str) -> str:
-    """A number as it compares: trailing zeros after a decimal point dropped ("12.0" and "12.50" are
-    12 and 12.5; "-0.0" is 0). A comma is left alone: "1,5" and "1,500" are not told apart here."""
+    """A number as it compares: a decimal comma read as a point ("1,05" is 1.05), trailing zeros after
+    a decimal point dropped ("12.0" and "12.50" are 12 and 12.5; "-0.0" is 0). A comma before three
+    digits is left alone: "1,500" may be either."""
+    number = _DECIMAL_COMMA_RE.sub(r"\1.\2", number)
     if "." in number:
         number = number.rstrip("0").rstrip(".")
     return "0" if number in ("-0", "") else number
@@ -87,8 +97,9 @@ def _canonical(number: str) -> str:
 
 def _numbers(text: str) -> list[str]:
     """The numbers written in `text` (`_canonical`), a hyphen between two of them read as a dash
-    (`_JOINED`)."""
-    return [_canonical(n) for n in _NUMBER.findall(_JOINED_RE.sub(r"\1 ", text))]
+    (`_JOINED`), a currency sign between units and cents as a point (`_SPLIT_PRICE`)."""
+    text = _SPLIT_PRICE_RE.sub(r"\1.\2\3", _JOINED_RE.sub(r"\1 ", text))
+    return [_canonical(n) for n in _NUMBER.findall(text)]
 
 
 def _final_number(text: str) -> str | None:
@@ -157,6 +168,7 @@ class AnswerFacts:
     number: list[int]  # the same code for the same final number, -1 when none counts
     final: list[str | None]  # the final number as written
     short: list[bool]  # at most five words
+    prose: list[bool] = field(default_factory=list)  # set by `in_prose`: an explanation's final number
 
     def take(self, rows: list[int]) -> AnswerFacts:
         return AnswerFacts(
@@ -164,11 +176,22 @@ class AnswerFacts:
             [self.number[r] for r in rows],
             [self.final[r] for r in rows],
             [self.short[r] for r in rows],
+            [self.prose[r] for r in rows] if self.prose else [],
         )
+
+    def in_prose(self, answers: list[str]) -> AnswerFacts:
+        """The same facts with the answers of more than 25 words that end on a number marked: two such
+        explanations do not contradict on the numbers they end on ("call the 15" and "the 112 in
+        Europe" both say to call emergency services), a short answer against one of them still does."""
+        prose = [
+            final is not None and len(answer.split(None, _PROSE_WORDS)) > _PROSE_WORDS
+            for answer, final in zip(answers, self.final, strict=True)
+        ]
+        return replace(self, prose=prose)
 
     def without_numbers(self) -> AnswerFacts:
         """The same facts with no final number counted (a question whose answer is no number)."""
-        return AnswerFacts(self.polarity, [-1] * len(self.number), [None] * len(self.final), self.short)
+        return replace(self, number=[-1] * len(self.number), final=[None] * len(self.final))
 
 
 _NUMBER_WORDS = (
@@ -208,7 +231,9 @@ def counted_facts(facts: AnswerFacts, answers: list[str], noun: str) -> AnswerFa
         counts = pattern.findall(answer)
         final.append(SPELLED.get(counts[0].lower(), counts[0]) if counts else None)
     codes = {value: code for code, value in enumerate(sorted({f for f in final if f is not None}))}
-    return AnswerFacts(facts.polarity, [codes.get(f, -1) if f else -1 for f in final], final, facts.short)
+    return AnswerFacts(
+        facts.polarity, [codes.get(f, -1) if f else -1 for f in final], final, facts.short, facts.prose
+    )
 
 
 _ASKS_NO_NUMBER = re.compile(r"(?i)(?:^|[.!?\n]\s*)(?:who|whom|whose|where|why)\b[^.!?\n]*\?\s*\Z")
@@ -219,6 +244,15 @@ def asks_for_no_number(prompt: str) -> bool:
     """Whether the prompt ends on a question whose answer is no number ("Who was the head coach?"):
     numbers in its answers ("since 2018", "won 40-22") are details, not two answers."""
     return _ASKS_NO_NUMBER.search(prompt[-300:]) is not None
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def asks_in_prose(prompt: str) -> bool:
+    """Whether a prompt writes no number at all ("Which doctor should I see?"): long replies to it
+    explain, and the numbers they end on are details (see `AnswerFacts.in_prose`)."""
+    return _DIGIT.search(prompt) is None
 
 
 def answer_facts(texts: pl.Series) -> AnswerFacts:
@@ -235,7 +269,7 @@ def answer_facts(texts: pl.Series) -> AnswerFacts:
     uncalled = tail
     for _ in range(_CALL_DEPTH):
         uncalled = uncalled.str.replace_all(_CALL, " ")
-    uncalled = uncalled.str.replace_all(_JOINED, "${1} ")
+    uncalled = uncalled.str.replace_all(_JOINED, "${1} ").str.replace_all(_SPLIT_PRICE, "${1}.${2}${3}")
     word = head.str.extract(r"^[^A-Za-z]{0,3}([A-Za-z]+)", 1).str.to_lowercase()
     frame = pl.DataFrame({"text": texts}, schema={"text": pl.String}).select(
         (head.str.contains(r"[^\x00-\x7F]") | tail.str.contains(r"[\d&&[^\x00-\x7F]]")).alias("slow"),
@@ -248,6 +282,7 @@ def answer_facts(texts: pl.Series) -> AnswerFacts:
         .alias("polarity"),
         uncalled.str.extract_all(r"-?[0-9]+(?:[.,][0-9]+)?")
         .list.last()
+        .str.replace(_DECIMAL_COMMA, "${1}.${2}")
         .str.replace(r"^(-?[0-9]+\.[0-9]*?)0+$", "${1}")  # `_canonical`: "12.50" -> "12.5", "12.0" -> "12."
         .str.replace(r"\.$", "")
         .str.replace(r"^-0$", "0")
@@ -343,7 +378,10 @@ def contradictions(
 
 
 def _conflict(answers: list[str], facts: AnswerFacts, i: int, j: int) -> bool:
-    """Whether answers i and j contradict in their final numbers (`numbers_conflict`)."""
+    """Whether answers i and j contradict in their final numbers (`numbers_conflict`), which two
+    explanations' numbers do not (`AnswerFacts.in_prose`)."""
+    if facts.prose and facts.prose[i] and facts.prose[j]:
+        return False
     return numbers_conflict(answers[i], answers[j], facts.final[i], facts.final[j])
 
 
