@@ -20,9 +20,15 @@ from dataqa.text.redaction import snippet
 
 _COPY_TASK = (
     r"(?i)\b(?:repeat|copy|echo|say|rewrite|re-?write|correct|proofread|fix|format|capitali[sz]e|lower ?case"
-    r"|upper ?case|punctuat\w*|transcribe|spell|edit|paraphrase|normali[sz]e|clean ?up)\b"
+    r"|upper ?case|punctuat\w*|transcribe|spell|edit|paraphrase|normali[sz]e|clean ?up"
+    r"|corrig\w*|corrij\w*|correggi\w*|korrigier\w*|répét\w*|repit\w*|ripeti\w*|wiederhol\w*|recopi\w*"
+    r"|réécri\w*|reescrib\w*|reescrev\w*|riscriv\w*|umschreib\w*|reformul\w*|orthograph\w*|ortograf\w*"
+    r"|rechtschreib\w*|parafras\w*|paraphras\w*|ponctu\w*|puntua\w*)\b"
+    r"|纠正|改正|修改|润色|校对|重复|复述"
 )
-"""Prompts whose answer is legitimately (almost) the input: repeat, correct, proofread, reformat…"""
+"""Prompts whose answer is legitimately (almost) the input: repeat, correct, proofread, reformat… in
+English and the languages chat sets are most often in ("Corrige les fautes d'orthographe", "Corrige la
+ortografía", "Korrigiere", "纠正")."""
 
 
 @register
