@@ -25,9 +25,15 @@ LINK_ONLY = (
 """An answer that is nothing but links or domain names, one or more lines of them."""
 ASKS_FOR_LINK = re.compile(
     r"(?i)\b(?:links?|urls?|web ?sites?|sites?|web ?pages?|home ?pages?|domains?|online|internet|web|buy"
-    r"|purchase|order|download|stream|sources?|references?|cite|citations?|e-?mail|address(?:es)?)\b"
+    r"|purchase|order|download|stream|sources?|references?|cite|citations?|e-?mail|address(?:es)?"
+    r"|repos?|repositor(?:y|ies)|github|gitlab|liens?|adresses?|dépôts?|sites? web|enlaces?|direcci[oó]n"
+    r"|p[aá]ginas?|sitios?|webseiten?|quellen|fuentes?|fontes?|t[ée]l[ée]charg\w*|descarg\w*|baix\w*"
+    r"|scaric\w*|herunterlad\w*|achet\w*|compr\w*|kauf\w*)\b"
+    r"|链接|网址|网站|官网|下载|购买|地址"
 )
-"""A prompt for which a link or a website is an answer ("where can I buy…", "generate a valid URL")."""
+"""A prompt for which a link or a website is an answer ("where can I buy…", "generate a valid URL",
+"le lien du dépôt GitHub", "¿dónde puedo descargar…?", "官网链接"), in English and the languages chat
+sets are most often in."""
 
 
 def link_only_answers(ctx: Context, split: Split) -> list[tuple[int, str]]:
