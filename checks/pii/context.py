@@ -18,6 +18,13 @@ FORMAT_TASK = re.compile(
 )
 """A prompt that works on a value's form (extract, validate, format, match, mask, generate fake
 data): the values it hands over are its material, samples rather than someone's data."""
+EXAMPLE_REQUEST = re.compile(
+    r"(?i)\b(?:examples?|samples?|mock\w*|fake|dummy|fictional|fictitious|made[- ]up|imaginary|invent\w*"
+    r"|exemples?|fictif|fictive|fictifs|fictives|imaginaire|ejemplos?|fictici\w*|beispiel\w*|fiktiv\w*"
+    r"|esempi|esempio|fittizi\w*|exemplos?|fictíci\w*)\b|示例|例子|样例|举例|虚构|模拟|假数据"
+)
+"""A prompt that asks for an example, a sample or made-up data ("Donne-moi un exemple de réponse
+JSON", "invent a customer record"): the values the reply writes are the example's, no one's."""
 _KIND_WORDS: dict[str, str] = {
     "email": r"\b(?:e-?mails?|mail address(?:es)?|addresses)\b|邮箱|邮件",
     "phone": r"\b(?:phones?|telephones?|mobiles?|numbers?)\b|电话|手机|号码",

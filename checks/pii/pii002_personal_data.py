@@ -9,13 +9,20 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
-from dataqa.checks.pii.context import format_task_kinds, published, template_domains, why_real
+from dataqa.checks.pii.context import (
+    EXAMPLE_REQUEST,
+    format_task_kinds,
+    published,
+    template_domains,
+    why_real,
+)
 from dataqa.checks.quality.common import messages
 from dataqa.core.errors import ConfigError
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.naming import role_name
 from dataqa.text.detectors import Detector
 from dataqa.text.personal_data import DEFAULT_IGNORED_DOMAINS, PERSONAL_DETECTORS, PERSONAL_KINDS
 
@@ -37,7 +44,10 @@ class PersonalData(Check):
     gives ("{first_initial}{last_name}@acme.com" for the names it lists),
     published test cards, private and reserved IP ranges and code blocks are not reported, nor are
     the samples of a task about a format ("extract the phone number from ...") or the contact a
-    business or institution publishes ("call us at ...", a desk address beside its web page). Each
+    business or institution publishes ("call us at ...", a desk address beside its web page), nor the
+    values a reply writes when its prompt asks for an example or made-up data ("give me an example
+    JSON response", "donne-moi un exemple": a sample record's "Jean Dupont" is no one; the prompt's
+    own values still count). Each
     finding says why its value is believed real. For data meant to hold synthetic values, list
     their domains in `ignore-domains` or narrow `kinds`.
     """
@@ -103,7 +113,8 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
     in its record, also where the record repeats it (a translation, a summary), and every value of a
     record whose prompt works on that kind of value as a format (extract, validate, format, mask...):
     those are the task's samples, as are the addresses built at the domain of an address format the
-    prompt gives ("{first_initial}{last_name}@acme.com" for the names it lists)."""
+    prompt gives ("{first_initial}{last_name}@acme.com" for the names it lists), and the values a reply
+    writes to a prompt that asks for an example or made-up data (`EXAMPLE_REQUEST`)."""
     public = {(h.line, h.kind, h.shown) for h in hits if h.why is None}
     hits = [h for h in hits if (h.line, h.kind, h.shown) not in public]
     lines = sorted({h.line for h in hits})
@@ -117,9 +128,12 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
     )
     kinds = {line: format_task_kinds(prompt) for line, prompt in prompts.iter_rows()}
     domains = {line: template_domains(prompt) for line, prompt in prompts.iter_rows()}
+    examples = {line for line, prompt in prompts.iter_rows() if EXAMPLE_REQUEST.search(prompt)}
+    replies = {role_name(split, "assistant"), role_name(split, "rejected")}
     return [
         h
         for h in hits
         if h.kind not in kinds.get(h.line, frozenset())
+        and not (h.line in examples and h.role in replies)
         and not (h.kind == "email" and h.shown.rsplit("@", 1)[-1].lower() in domains.get(h.line, frozenset()))
     ]
