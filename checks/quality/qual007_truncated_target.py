@@ -467,8 +467,8 @@ def _finished_after_code(body: str) -> bool:
     """Whether a target with an odd number of fences still ends finished: on a prose sentence after
     its code ("...}\nLet me know if you have questions."), or on a bare fence that closes code (the
     line before it is code, not a "Run this:" that opens a block) or closes a finished sentence (a
-    reply the prompt asked to wrap in a fence, its opening fence left out). A fence was lost or
-    left over, nothing was cut."""
+    reply the prompt asked to wrap in a fence, its opening fence left out), or on a fence written at
+    the end of the last code line ("</html>```"). A fence was lost or left over, nothing was cut."""
     lines = [line.strip() for line in body.rstrip().split("\n") if line.strip()]
     last = lines[-1] if lines else ""
     if re.fullmatch(r"```|~~~", last) and len(lines) > 1:
@@ -476,7 +476,7 @@ def _finished_after_code(body: str) -> bool:
         return before[-1] not in ":：" and (
             is_code_line(before) or before[-1] in ";{}()[]" or _finished_sentence(before)
         )
-    return _finished_sentence(last)
+    return _finished_sentence(last) or (len(last) > 3 and last.endswith(("```", "~~~")))
 
 
 def _finished_sentence(line: str) -> bool:
@@ -495,5 +495,6 @@ def _at_least_words(text: pl.Expr, n: int) -> pl.Expr:
 
 
 def _not_prose(line: str) -> bool:
-    """A heading, table row, code-like line or label: its end says nothing about truncation."""
-    return line.startswith(("#", "|", ">")) or is_code_line(line) or len(line.split()) < 3
+    """A heading, table row (pipes, or cells split by tabs), code-like line or label: its end says
+    nothing about truncation."""
+    return line.startswith(("#", "|", ">")) or "\t" in line or is_code_line(line) or len(line.split()) < 3
