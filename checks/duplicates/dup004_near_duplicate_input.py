@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import polars as pl
+from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate
@@ -204,6 +205,32 @@ def qualified_apart(
     )
 
 
+def final_requests(ctx: Context, split: str, lines: list[int]) -> dict[int, tuple[int, str]]:
+    """line -> (user turns, its last user turn normalised) of the given lines' records that hold a
+    conversation of more than one user turn: what the final reply answers."""
+    turns = ctx.splits[split].turns
+    if turns is None or turns.is_empty():
+        return {}
+    users = (
+        turns.filter(pl.col("line").is_in(lines) & (pl.col("role").cast(pl.String) == "user"))
+        .sort("line", "turn")
+        .group_by("line", maintain_order=True)
+        .agg(pl.len().alias("n"), pl.col("content").last().fill_null(""))
+        .filter(pl.col("n") > 1)
+    )
+    last = similarity.normalise(users["content"]).to_list()
+    return {line: (n, text) for line, n, text in zip(users["line"], users["n"], last, strict=True)}
+
+
+def goes_on(a: tuple[int, str] | None, b: tuple[int, str] | None, threshold: float) -> bool:
+    """Whether one transcript goes on from the other by more user turns and the two end on
+    requests that are not near each other ("... another number between 200 and 300?" and, one turn
+    later, "Great, thanks!"): the same history, two final requests, each answered in its own way."""
+    if a is None or b is None or a[0] == b[0]:
+        return False
+    return fuzz.ratio(a[1], b[1]) / 100 < threshold
+
+
 ASKED_BATCH_LINES = 20_000
 """Grouped lines whose inputs and answers `NearDuplicateInput._asked_alike` holds as words at once."""
 
@@ -252,12 +279,16 @@ def _apart(
     asked = {line: set(words) for line, words in ordered.items()}
     answers = copies.texts(ctx, split, lines, "response")
     told = dict(zip(lines, map(set, _word_lists([answers.get(line, "") for line in lines])), strict=True))
+    finals = final_requests(ctx, split, lines)
+    threshold = near_options(ctx)[0]
     labels: dict[int, str] = {}
     if seen is not None:
         frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", pl.col("label"))
         labels = {line: str(label) for line, label in frame.iter_rows() if label is not None}
 
     def apart(head: int, line: int) -> bool:
+        if goes_on(finals.get(head), finals.get(line), threshold):
+            return True
         pair = (asked[head], asked[line])
         if seen is not None and head in labels and line in labels and labels[head] != labels[line]:
             forms = (asks(" ".join(ordered[head])), asks(" ".join(ordered[line])))
