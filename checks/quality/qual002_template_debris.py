@@ -151,7 +151,9 @@ DRAFT_TOPIC = (
     r"|auto|email|e-mail) repl(?:y|ies)|(?:repl(?:y|ies)|respond|response)(?: back)? to " + _SENT + r""
     r"|cover letter|newsletters?|press release|ads?|advertisements?"
     r"|job (?:description|posting|ad)|speech|toast|(?:greeting|birthday|thank[- ]you|holiday) cards?"
-    r"|reminders?|text message)\b"
+    r"|reminders?|text message"
+    r"|lettres?|courriels?|cartas?|correos?|mensajes?|briefe?|anschreiben|nachrichten?|lettera|lettere"
+    r"|messaggi|mensagens?|candidatures?|invitaci[oó]n|einladung)\b"
     r"|信件|书信|封信|写信|邮件|郵件|消息|通知|公告|邀请|邀請|帖子|推文|回复|回覆|求职|演讲|致辞"
 )
 """What a prompt asks for when its answer is a draft for the user to send: a letter, e-mail, post or
@@ -161,8 +163,12 @@ DRAFT_SHAPE = (
     r"(?im)^\s*(?:dear|hi|hello|hey|greetings|to whom it may concern|亲爱的|親愛的|尊敬的|您好)\b"
     r"|^\s*(?:sincerely|best(?: regards| wishes)?|(?:kind |warm |warmest )?regards"
     r"|yours(?: truly| faithfully)?|cheers|thanks(?: again)?|thank you|many thanks|此致|祝好)\b[^\n]{0,40}$"
+    r"|^\s*(?:madame|monsieur|ch[eè]re?s?|estimad[oa]s?|querid[oa]s?|sehr geehrte[rn]?|liebe[rn]?|gentile"
+    r"|egregi[oa]|prezad[oa]s?)\b|(?:cordialement|salutations distinguées|bien à vous|atentamente|saludos"
+    r"|mit freundlichen grüßen|viele grüße|cordiali saluti|distinti saluti|atenciosamente)[^\n]{0,40}$"
 )
-"""A salutation opening a line or a sign-off closing one: an answer shaped as a letter or message."""
+"""A salutation opening a line or a sign-off closing one: an answer shaped as a letter or message (in
+English, Chinese, French, Spanish, German, Italian and Portuguese: "Madame, Monsieur", "Cordialement")."""
 _SUPPLIED = r"(?i)\b{noun}\s*(?::|=|\bis\b)\s*\S"
 """The prompt gives the slot's value ("my name is Ada", "Company: Northwind"): the draft should use it."""
 
