@@ -16,6 +16,7 @@ from dataqa.engine.registry import GROUP, Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text.answers import (
+    SHORT_DIFFER,
     answer_facts,
     asks_for_no_number,
     asks_in_prose,
@@ -23,6 +24,7 @@ from dataqa.text.answers import (
     counted_facts,
     counted_noun,
     hard_reason,
+    reacts,
 )
 
 
@@ -105,6 +107,8 @@ class ContradictoryAnswers(Check):
                 if reason is None or not hard:  # other wording is no contradiction
                     continue
                 reason = hard_reason(reason, group_facts, answers)
+                if reason == SHORT_DIFFER and reacts(prompt or ""):  # "Thanks!": social replies
+                    continue
                 found += 1
                 locations = [ctx.location(split, line) for line in lines]
                 yield self.finding(

@@ -246,6 +246,20 @@ def asks_for_no_number(prompt: str) -> bool:
     return _ASKS_NO_NUMBER.search(prompt[-300:]) is not None
 
 
+_REACTION = re.compile(
+    r"(?i)^(?:user:\s*)?(?:thanks?|thank you|thx|merci|gracias|danke|grazie|obrigad[oa]|exact\w*"
+    r"|effectivement|d'accord|ok(?:ay)?|great|super|parfait|perfect|cool|génial|genial|nice|wow|bravo)\b"
+    r"[^?\uff1f]*$|^(?:user:\s*)?(?:谢谢|好的|太好了)[^?\uff1f]*$"
+)
+"""A last turn that thanks or agrees ("Thanks!", "exactement, ..."), no question in it."""
+
+
+def reacts(prompt: str) -> bool:
+    """Whether the prompt's last line thanks or agrees and asks nothing: the replies to it are social
+    ("You're welcome" / "Glad to help"), and two short ones that differ contradict nothing."""
+    return _REACTION.search(prompt.strip().rsplit("\n", 1)[-1].strip()) is not None
+
+
 _DIGIT = re.compile(r"\d")
 
 
