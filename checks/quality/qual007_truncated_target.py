@@ -4,14 +4,26 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import final_answers, messages, record_findings, targets
+from dataqa.checks.quality.common import record_findings, targets
+from dataqa.checks.quality.cut_by_habit import (
+    CJK_ENDED,
+    ENDED,
+    FENCE_LINE,
+    cjk_cut,
+    cjk_long,
+    closing_marker,
+    closings,
+    code_cut,
+    code_left_open,
+    without_closing,
+    writes_cjk_sentences,
+)
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -28,7 +40,6 @@ from dataqa.text.markup import (
 from dataqa.text.redaction import snippet
 
 _WORD_RE = re.compile(r"\w+")
-_FENCE_LINE = r"(?m)^[ \t]*(?:```|~~~)"
 _ONE_LINE_FENCE = r"(?m)^[ \t]*(?:```|~~~)[^\n]*?(?:```|~~~)[ \t]*$"
 """A fence opened and closed on one line ("```pip install x```"): it leaves no block open."""
 DANGLING_END = (
@@ -41,8 +52,6 @@ _UNIT_END = re.compile(r"(?:\d|\bsq)\s+in\s*$")
 """A final "in" that is the unit after a number ("= 360 sq in", "12 in"): inches, not a preposition."""
 TERMINAL = r"(?:[.!?。！？…][\"”'’)\]]*|[)\]}*])\s*$"
 """A text that ends like a finished sentence or closes a bracket."""
-ENDED = r"(?:[.!?。！？…:;][\"”'’)\]]*|[)\]}*`|])\s*$"
-"""How a finished target usually ends: sentence punctuation, a closing bracket, a fence or table."""
 _EMOTICON = r"(?:^|\s)[:;=]-?[()\[\]{}]"
 """A smiley like ":(" or ";-)": its bracket is not a bracket."""
 _EMOTICON_RE = re.compile(_EMOTICON)
@@ -133,19 +142,19 @@ class TruncatedTarget(Summarised):
         out = {}
         for split in ctx:
             n_long, n_ended, cand = self._candidates(ctx, split)
-            answers, closings = _closings(ctx, split)
+            answers, closed = closings(ctx, split)
             content = pl.col("content")
             more = targets(ctx, split).select(
-                _cjk_long(content).sum().alias("cjk_long"),
-                (_cjk_long(content) & content.str.contains(CJK_ENDED)).sum().alias("cjk_ended"),
-                _code_left_open(content).sum().alias("code_open"),
+                cjk_long(content).sum().alias("cjk_long"),
+                (cjk_long(content) & content.str.contains(CJK_ENDED)).sum().alias("cjk_ended"),
+                code_left_open(content).sum().alias("code_open"),
             )
             out[split.name] = {
                 "long": int(n_long),
                 "ended": int(n_ended),
                 "candidates": cand.height,
                 "answers": answers,
-                "closings": closings,
+                "closings": closed,
                 **{k: int(v or 0) for k, v in more.row(0, named=True).items()},
             }
         return {"splits": out}
@@ -154,8 +163,8 @@ class TruncatedTarget(Summarised):
         """The splits with targets that may be truncated, with whether each writes sentences."""
         out = {}
         for name, seen in summary["splits"].items():
-            marker = _closing_marker(seen)
-            cjk = _writes_cjk_sentences(seen)
+            marker = closing_marker(seen)
+            cjk = writes_cjk_sentences(seen)
             code = seen.get("code_open", 0) > 0
             if seen["candidates"] or marker is not None or cjk or code:
                 out[name] = [_writes_sentences(seen), marker, cjk, code]
@@ -166,9 +175,9 @@ class TruncatedTarget(Summarised):
         out = {}
         for name, (sentences, marker, cjk, code) in wanted.items():
             hits = self._hits(ctx, ctx.splits[name], sentences)
-            more = _without_closing(ctx, ctx.splits[name], marker) if marker is not None else []
-            more += _cjk_cut(ctx, ctx.splits[name]) if cjk else []
-            more += _code_cut(ctx, ctx.splits[name]) if code else []
+            more = without_closing(ctx, ctx.splits[name], marker) if marker is not None else []
+            more += cjk_cut(ctx, ctx.splits[name]) if cjk else []
+            more += code_cut(ctx, ctx.splits[name]) if code else []
             hit = {line for line, _, _ in hits}
             for h in more:
                 if h[0] not in hit:
@@ -234,128 +243,6 @@ class TruncatedTarget(Summarised):
                 what = unfenced[left[-1]]
                 hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
         return hits
-
-
-CLOSING_SHARE = 0.8
-"""Share of a split's answers that close on one marked line for an answer without it to be cut."""
-CLOSING_MIN = 20
-"""Fewest answers that show a split's closing line."""
-CLOSING_MARK = r"^(?:#{2,}|[^\W\d_]{2,20}[:\uff1a])$"
-"""A token that opens a closing line by format: "####" (GSM8K), "Answer:", "答案：" (word and colon)."""
-
-
-def _closing_expr(answer: pl.Expr) -> pl.Expr:
-    """The first token of an answer's last line when it marks a closing line ("####", "Answer:"), else
-    null; a list item, table row or fence is no such mark (answers end on them for what they say)."""
-    last = answer.str.strip_chars().str.extract(r"([^\n]*)$").str.strip_chars()
-    token = last.str.extract(r"^(\S{1,24})")
-    return pl.when(token.str.contains(CLOSING_MARK)).then(token).otherwise(None)
-
-
-def _closings(ctx: Context, split: Split) -> tuple[int, Counter[str]]:
-    """How many records have a final answer, and how many of those close on each marked line."""
-    answers = final_answers(messages(ctx, split)).select(_closing_expr(pl.col("answer")).alias("c"))
-    counts = answers["c"].drop_nulls().value_counts()
-    return answers.height, Counter(dict(counts.iter_rows()))
-
-
-def _closing_marker(seen: dict[str, Any]) -> str | None:
-    """The marked closing line nearly every answer of a split has (`CLOSING_SHARE`), or None."""
-    if seen["answers"] < CLOSING_MIN or not seen["closings"]:
-        return None
-    marker, n = max(seen["closings"].items(), key=lambda kv: (kv[1], kv[0]))
-    return marker if n >= CLOSING_SHARE * seen["answers"] and n < seen["answers"] else None
-
-
-def _without_closing(ctx: Context, split: Split, marker: str) -> list[tuple[int, str, str]]:
-    """(line, what, evidence) of the final answers that lack the split's closing `marker` and do not
-    end like a finished sentence or block: cut before their close. One with the marked line before
-    its end was closed (what follows is another matter)."""
-    answers = final_answers(messages(ctx, split))
-    cut = answers.filter(
-        _closing_expr(pl.col("answer")).fill_null("") != marker,
-        ~pl.col("answer").str.strip_chars().str.contains(ENDED),
-        ~pl.col("answer").str.contains(r"(?m)^[ \t]*" + re.escape(marker)),  # closed, then more
-        pl.col("answer").str.strip_chars() != "",
-    )
-    what = f'no closing "{marker}" line, which the other answers end with'
-    return [
-        (line, what, snippet(body.strip(), len(body.strip()), len(body.strip()), 80))
-        for line, body in cut.select("line", "answer").sort("line").iter_rows()
-    ]
-
-
-CJK = r"[\u3400-\u4dbf\u4e00-\u9fff]"
-CJK_LONG = 40
-"""Chinese characters at least in a target whose missing sentence end is read (as `min_words` is for
-words: Chinese writes no spaces)."""
-CJK_ENDED = r"[\u3002\uff01\uff1f\u2026.!?\u300d\u300f\uff09)\]}\"\u201d'\u2019*`|~\u3011>]\s*$"
-"""A Chinese target that ends like a finished sentence, a closed bracket or quote, a table or code."""
-CJK_OPEN = (
-    r"(?:[\uff0c\u3001\uff1b\uff1a,]|(?:\u7684|\u548c|\u4e0e|\u53ca|\u6216|\u628a|\u88ab|\u4ece|\u5411|\u5bf9\u4e8e|\u4e3a\u4e86)"
-    r"|(?:\u5982\u679c|\u56e0\u4e3a|\u6240\u4ee5|\u4f46\u662f|\u800c\u4e14|\u867d\u7136|\u4ee5\u53ca|\u6216\u8005|\u5e76\u4e14|\u4f8b\u5982"
-    r"|\u6bd4\u5982|\u5305\u62ec|\u901a\u8fc7|\u6839\u636e)[\u4e00-\u9fff]{0,3})\s*$"
-)
-"""A Chinese target that stops where no sentence ends: on a comma or colon, a particle or preposition
-(的 和 把 从 对于...), or a few characters into a clause a conjunction opened (如果您, 因为我们)."""
-CJK_SHARE = 0.6
-"""Share of a split's long Chinese targets that must end like a sentence for one that does not to be
-cut (advertising copy and titles end on a noun, and a split of them is not read)."""
-_NOT_SENTENCE_LINE = r"^\s*(?:#|\||>|[-*\u2022]|\d+[.\u3001)\uff09]|[\u4e00-\u9fff]{1,8}[:\uff1a])"
-"""A last line that is a heading, table row, quote, list item or label ("关键词："): no sentence."""
-
-
-def _cjk_long(content: pl.Expr) -> pl.Expr:
-    return content.str.count_matches(CJK) >= CJK_LONG
-
-
-def _writes_cjk_sentences(seen: dict[str, Any]) -> bool:
-    """Whether a split writes Chinese sentences that end: 20 long Chinese targets or more, nearly all
-    ended (`CJK_SHARE`), and some not."""
-    long, ended = seen.get("cjk_long", 0), seen.get("cjk_ended", 0)
-    return long >= 20 and ended >= CJK_SHARE * long and ended < long
-
-
-def _cjk_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
-    """(line, what, evidence) of the long Chinese targets that stop mid-sentence (`CJK_OPEN`), their
-    last line prose (no heading, list item, table row or label). A line of a poem or a lyric ends on
-    a noun or verb without a mark, so ending on any character is not enough."""
-    content = pl.col("content").str.strip_chars()
-    last = content.str.extract(r"([^\n]*)$")
-    cut = targets(ctx, split).filter(
-        _cjk_long(pl.col("content")),
-        content.str.contains(CJK_OPEN),
-        ~last.str.contains(_NOT_SENTENCE_LINE),
-        ~content.str.contains(_FENCE_LINE),
-        ~content.str.contains(CJK_ENDED),
-    )
-    return [
-        (line, "ends mid-sentence", snippet(body.strip(), len(body.strip()), len(body.strip()), 80))
-        for line, body in cut.select("line", "content").sort("line").iter_rows()
-    ]
-
-
-_BLOCK_OPENER = r"(?m)(?:\)|\b(?:else|try|do|finally)|\w+\s*(?:=|=>|:)?)\s*\{[ \t]*$"
-"""A line that opens a block of brace code: "function f(a) {", "} else {", "class Shop {", "x = {"."""
-
-
-def _code_left_open(content: pl.Expr) -> pl.Expr:
-    """An unfenced answer of brace code (a line opens a block) with more "{" than "}": its blocks
-    were never closed, the answer was cut inside the program (a fenced one is the fence rule's)."""
-    return (
-        content.str.contains(_BLOCK_OPENER)
-        & ~content.str.contains(_FENCE_LINE)
-        & (content.str.count_matches(r"\{") > content.str.count_matches(r"\}"))
-    )
-
-
-def _code_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
-    """(line, what, evidence) of the answers whose brace code stops with blocks still open."""
-    cut = targets(ctx, split).filter(_code_left_open(pl.col("content")))
-    return [
-        (line, 'code block "{" never closed', snippet(body.strip(), len(body.strip()), len(body.strip()), 80))
-        for line, body in cut.select("line", "content").sort("line").iter_rows()
-    ]
 
 
 def _writes_sentences(seen: dict[str, int]) -> bool:
@@ -460,7 +347,7 @@ def _truncation_parts(frame: pl.DataFrame, offset: int = 0) -> Iterator[pl.DataF
 
 def _open_fences(text: pl.Expr) -> pl.Expr:
     """Lines that open or close a fenced block, one-line fences left out."""
-    return text.str.count_matches(_FENCE_LINE) - text.str.count_matches(_ONE_LINE_FENCE)
+    return text.str.count_matches(FENCE_LINE) - text.str.count_matches(_ONE_LINE_FENCE)
 
 
 def _finished_after_code(body: str) -> bool:
