@@ -54,12 +54,6 @@ def keyed(ctx: Context, split: str) -> pl.DataFrame:
     )
 
 
-def partitions(frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
-    """A `keyed` frame cut into `parts` by key (a shuffle's map side): one key, one part."""
-    at = frame.select((pl.col("key") % parts).alias("part"))["part"]
-    return [frame.filter(at == part) for part in range(parts)]
-
-
 def conflicts(frames: list[pl.DataFrame]) -> pl.DataFrame:
     """The rows of `keyed` frames whose key other rows of their split share under another label (all
     rows of one key must be among the frames: a shuffle's partition, or the whole scan), by split
@@ -106,9 +100,6 @@ class SameInputs(Grouping):
 
     def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
         return keyed(ctx, split)
-
-    def partitions(self, frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
-        return partitions(frame, parts)
 
     def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
         return conflicts(frames)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import orjson
 import polars as pl
 
-from dataqa.checks.labels.same_inputs import partitions
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
 from dataqa.text.copies import supplied_texts
@@ -100,9 +99,6 @@ class SameQuestions(Grouping):
 
     def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
         return keyed(ctx, split)
-
-    def partitions(self, frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
-        return partitions(frame, parts)
 
     def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
         return answered_apart(frames)

@@ -163,7 +163,7 @@ keys on blocks and bring the rows of a key together by a shuffle. "split" (the d
 class Grouping:
     """How the rows of group-scope checks are keyed (`Check.grouping`, scope "group"): a key per row
     from that row alone (`keyed`), so that the keys of a split's blocks, cut into parts by key
-    (`partitions`) and each part's rows put together (`combine`: the rows whose key two rows or more
+    (`key`) and each part's rows put together (`combine`: the rows whose key two rows or more
     share), are the rows the checks read from the shared value `shared`. An engine that holds a
     split's rows elsewhere computes the keys there and supplies `shared` (`Context.supply`), with the
     raw texts of the rows its checks may quote (`quoted`) as `texts`; the local engine builds it
@@ -187,9 +187,12 @@ class Grouping:
         """`split`, `line` and the key columns of each valid row of a split the context holds (or a block)."""
         raise NotImplementedError
 
-    def partitions(self, frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:  # pragma: no cover
-        """A `keyed` frame cut into `parts` by key: every row of one key in one part."""
-        raise NotImplementedError
+    def key(self) -> pl.Expr:
+        """A `keyed` frame's key, an integer hash (default: its `key` column), by which a shuffle
+        cuts it into parts (`dataqa.engine.shuffle.keys_of`)."""
+        import polars as pl
+
+        return pl.col("key")
 
     def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:  # pragma: no cover - abstract
         """The rows of `keyed` frames (all the rows of their keys) whose key another row shares."""

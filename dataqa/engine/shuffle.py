@@ -3,7 +3,7 @@ only the rows whose key another row shares brought to the driver.
 
 A block's task (`ray_engine._run_block`) also computes each grouping's key of every row of its block
 (`Grouping.keyed`, the check code the local engine runs) and cuts them into `parts` by key
-(`Grouping.partitions`), an object each; a task per part puts that part of every block together
+(`Grouping.key`), an object each; a task per part puts that part of every block together
 (`Grouping.combine`: the rows of the keys two rows or more share). The driver fetches the parts'
 rows one part at a time, asks the blocks held on the workers for the texts its findings may quote
 (`Grouping.quoted`), and supplies both to the scan (`Context.supply`): the group checks then run on
@@ -43,7 +43,9 @@ def keys_of(groupings: list[Grouping], ctx: Any, split: str, parts: int) -> list
     (grouping after grouping)."""
     out: list[pl.DataFrame] = []
     for grouping in groupings:
-        out += grouping.partitions(grouping.keyed(ctx, split), parts)
+        frame = grouping.keyed(ctx, split)
+        at = frame.select((grouping.key() % parts).alias("part"))["part"]
+        out += [frame.filter(at == part) for part in range(parts)]  # one key, one part
     return out
 
 

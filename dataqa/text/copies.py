@@ -52,12 +52,6 @@ KEY = pl.coalesce("norm", "exact")
 copies always share it: the normalised form is a function of the text)."""
 
 
-def partitions(frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
-    """A `keyed` frame cut into `parts` by key (a shuffle's map side): one key, one part."""
-    at = frame.select((KEY % parts).alias("part"))["part"]
-    return [frame.filter(at == part) for part in range(parts)]
-
-
 def shared_keys(frames: list[pl.DataFrame]) -> pl.DataFrame:
     """The rows of `keyed` frames whose key two rows or more share (all rows of one key must be
     among the frames: a shuffle's partition, or the whole scan), ordered by split and line."""
@@ -129,8 +123,8 @@ class Copies(Grouping):
     def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
         return keyed(ctx, split)
 
-    def partitions(self, frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
-        return partitions(frame, parts)
+    def key(self) -> pl.Expr:
+        return KEY
 
     def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
         return shared_keys(frames)
