@@ -275,6 +275,17 @@ def finding_key(set_name: str, finding: dict[str, Any], entry: dict[str, Any]) -
     return hashlib.sha1(f"{set_name}|{finding['check_id']}|{spots}".encode()).hexdigest()[:16]
 
 
+def finding_keys(set_name: str, findings: list[dict[str, Any]], entry: dict[str, Any]) -> list[str]:
+    """Each finding's key; where one check reports several things at the same locations (a tool
+    schema's every wrong type), the message's hash tells them apart, so each is judged once."""
+    keys = [finding_key(set_name, f, entry) for f in findings]
+    shared = {k for k, n in Counter(keys).items() if n > 1}
+    return [
+        f"{k}.{hashlib.sha1(f['message'].encode()).hexdigest()[:6]}" if k in shared else k
+        for k, f in zip(keys, findings, strict=True)
+    ]
+
+
 def sample(
     set_name: str, findings: list[dict[str, Any]], seed: int, per_family: int
 ) -> dict[str, list[dict[str, Any]]]:
@@ -343,9 +354,10 @@ def judged_sample(
     for name, result in results.items():
         if name not in sets or "findings" not in result:
             continue
+        keys = dict(zip(map(id, result["findings"]), finding_keys(name, result["findings"], sets[name])))
         for family, picked in sample(name, result["findings"], seed, per_family).items():
             for f in picked:
-                key = finding_key(name, f, sets[name])
+                key = keys[id(f)]
                 spots = [where(loc, sets[name]) for loc in f["locations"]]
                 shown = " ".join(spots[:8]) + (f" (+{len(spots) - 8})" if len(spots) > 8 else "")
                 old = previous.get(key, {})
@@ -417,8 +429,7 @@ def show(entries: dict[str, dict[str, Any]], realdata: Path, only: str) -> None:
         if (only and name != only) or "findings" not in result:
             continue
         entry = entries[name]
-        for f in result["findings"]:
-            key = finding_key(name, f, entry)
+        for f, key in zip(result["findings"], finding_keys(name, result["findings"], entry), strict=True):
             if key not in judged or judged[key]["judgement"] != UNJUDGED:
                 continue
             print(f"=== {key} {name} {f['check_id']}: {f['message'][:400]}")
