@@ -343,6 +343,13 @@ def _write_family(path: Path, entries: list[dict[str, Any]]) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def carried(previous: dict[str, dict[str, Any]], key: str, message: str) -> dict[str, Any]:
+    """The judgement a finding had under its key without the message's hash (judged before a
+    second finding came to share its spot), if the message is the same; otherwise none."""
+    old = previous.get(key.partition(".")[0], {})
+    return old if old.get("message") == message else {}
+
+
 def judged_sample(
     sets: dict[str, dict[str, Any]], results: dict[str, dict[str, Any]], seed: int, per_family: int
 ) -> list[dict[str, Any]]:
@@ -354,13 +361,15 @@ def judged_sample(
     for name, result in results.items():
         if name not in sets or "findings" not in result:
             continue
-        keys = dict(zip(map(id, result["findings"]), finding_keys(name, result["findings"], sets[name])))
+        keys = dict(
+            zip(map(id, result["findings"]), finding_keys(name, result["findings"], sets[name]), strict=True)
+        )
         for family, picked in sample(name, result["findings"], seed, per_family).items():
             for f in picked:
                 key = keys[id(f)]
                 spots = [where(loc, sets[name]) for loc in f["locations"]]
                 shown = " ".join(spots[:8]) + (f" (+{len(spots) - 8})" if len(spots) > 8 else "")
-                old = previous.get(key, {})
+                old = previous.get(key) or carried(previous, key, f["message"][:300])
                 entries.append(
                     {
                         "key": key,
