@@ -60,6 +60,22 @@ INSTITUTION_LINE = re.compile(
 """The end of the text just before a number that the text gives as an institution's line: "contact
 the Wilson County Sheriff's Office at", "call Crime Stoppers on", "ring the police on" (news items and
 public notices print these for anyone to call)."""
+SALES_CONTACT = re.compile(
+    r"(?i)\b(?:pre[- ]?orders?|(?<!in )orders? (?:now|today|here|via|by|at|through|on)|to order|tickets?"
+    r"|guest ?list|rsvp|for sale|on sale|(?:book|buy|shop) (?:now|online|today|here)"
+    r"|free (?:shipping|delivery)|wholesale|resellers?)\b"
+)
+"""Words of an advertisement around a number or address it gives to order, book or buy through ("Pre
+Order ... SMS/WA 0812...", "Need tickets? Call ...", "text ... to get on the guest list"): a seller's
+or promoter's published line. Looked for further back than `CONTEXT_CHARS` (`SALES_REACH`), as an
+advertisement names its offer first and its number last, and never where the words just before the
+value make it someone's own ("call me at", "my number")."""
+SALES_REACH = 160
+"""Characters before a value within which an advertisement's words make it a seller's line."""
+PRICE = re.compile(r"(?:[$€£¥₹]|\b(?:Rp|IDR|USD|EUR|GBP|INR|RM|PHP|NGN)\.?)\s?\d")
+"""A price in a currency: beside a phone number (within `CONTEXT_CHARS`), the number to buy through.
+Not for an e-mail address: "forward an email to x@y.com with message received $5 million" is a
+person's mailbox in a sentence about money."""
 FREE_MAIL = frozenset(
     {
         "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.co.jp", "ymail.com", "hotmail.com",
@@ -134,7 +150,8 @@ office's line, as contracts' notice clauses and letterheads print them."""
 
 def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     """Whether a phone number or address is one a business or institution publishes: named as how to
-    reach "us", as a desk or a hotline, or an address at the domain of a web page the text cites."""
+    reach "us", as a desk or a hotline, as an advertisement's line to order through, or an address at
+    the domain of a web page the text cites."""
     if kind not in ("email", "phone"):
         return False
     around = text[max(start - CONTEXT_CHARS, 0) : end + CONTEXT_CHARS]
@@ -142,6 +159,11 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
         return True
     before = text[max(start - CONTEXT_CHARS, 0) : start]
     if kind == "phone" and (INSTITUTION_LINE.search(before) or FAX_LINE.search(before)):
+        return True
+    offered = SALES_CONTACT.search(text[max(start - SALES_REACH, 0) : end + CONTEXT_CHARS]) or (
+        kind == "phone" and PRICE.search(around)
+    )
+    if offered and not _PERSONAL_CUE.search(text[max(start - CONTEXT_CHARS // 2, 0) : start]):
         return True
     if kind == "email":
         domain = _registered(value.rsplit("@", 1)[1])
