@@ -36,6 +36,8 @@ _CJK = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 """Kana, CJK ideographs and Hangul: written without spaces, each about a word (same class in
 Python's `re` and polars' Rust regex)."""
 _CJK_RE = re.compile(_CJK)
+_ASKS_BACK = rf"[?\uff1f][{_SPACE}]*$"
+"""A text that ends on a question mark (ASCII or full-width), in polars: a reply that asks back."""
 
 
 def _polarity(text: str) -> int:
@@ -111,13 +113,51 @@ def _final_number(text: str) -> str | None:
 
 def _is_short(text: str) -> bool:
     """At most five words, and at most five CJK characters (a 14-character Chinese greeting is no
-    one-word answer): two such answers that differ contradict each other."""
-    return len(text.split(None, _SHORT_WORDS)) <= _SHORT_WORDS and len(_CJK_RE.findall(text)) <= _SHORT_WORDS
+    one-word answer), stating something: two such answers that differ contradict each other. A reply
+    that asks back ("Which model?", "Jsp, regarde youtube ?") states no answer to contradict."""
+    return (
+        len(text.split(None, _SHORT_WORDS)) <= _SHORT_WORDS
+        and len(_CJK_RE.findall(text)) <= _SHORT_WORDS
+        and not text.rstrip().endswith(("?", "\uff1f"))
+    )
 
 
 def _marked(text: str) -> bool:
     """Whether the answer's final number follows an answer marker ('#### 18', 'The answer is 84.')."""
     return _MARKER.search(text[-200:]) is not None
+
+
+_UNITS = {
+    "temperature": "°C °F ° ℃ ℉ degrees degrés grad",
+    "share": "% ‰ percent pourcent pour-cent prozent por-ciento",
+    "speed": "km/h kmh mph m/s kph kts nœuds knots",
+    "length": "km cm mm ft miles mile mi mètres mètre meters meter metres metre kilomètres kilometers",
+    "mass": "kg mg lb lbs kilos kilo grammes gramme grams gram tonnes tons",
+    "volume": "ml cl litres litre liters liter gallons gallon",
+    "time": "h min ms sec heures heure hours hour minutes minute secondes seconds jours jour days day "
+    "semaines semaine weeks week mois months month ans années année years year",
+    "money": "€ $ £ ¥ euros euro dollars dollar eur usd",
+}
+_DIMENSION = {unit.lower(): dimension for dimension, units in _UNITS.items() for unit in units.split()}
+"""Units written after a number, by what they measure: a temperature and a wind speed are no one
+quantity, so their numbers are no two answers to one question."""
+_UNIT_RE = re.compile(
+    r"-?\d+(?:[.,]\d+)?\s?("
+    + "|".join(re.escape(u) for u in sorted(_DIMENSION, key=len, reverse=True))
+    + r")(?![^\W\d_]|/)",
+    re.IGNORECASE,
+)
+
+
+def final_dimension(text: str) -> str | None:
+    """What the last number of the answer's last 200 characters measures, by the unit written right
+    after it ("23 km/h": speed, "4°C": temperature), or None (no unit, or one not listed)."""
+    tail = _without_calls(text[-200:])
+    last = next(reversed([*_NUMBER.finditer(tail)]), None)
+    if last is None:
+        return None
+    unit = _UNIT_RE.match(tail, last.start())
+    return _DIMENSION[unit.group(1).lower()] if unit and unit.end(0) > last.end() else None
 
 
 def numbers_conflict(a: str, b: str, na: str | None, nb: str | None) -> bool:
@@ -127,9 +167,13 @@ def numbers_conflict(a: str, b: str, na: str | None, nb: str | None) -> bool:
     in passing ("until 2006"), the last line of a worked check ("-2 * -2 = 4"). Unless both answers
     mark their final number as the answer ('#### N', 'the answer is N'), they contradict only when
     neither states the other's final number anywhere: a reply that gives the other's answer and then
-    goes on to a check, a rank or a date agrees with it.
+    goes on to a check, a rank or a date agrees with it. Numbers of two different measures ("wind
+    23 km/h" and "4°C") are no two answers to one question (`final_dimension`).
     """
     if na is None or nb is None or na == nb:
+        return False
+    da, db = final_dimension(a), final_dimension(b)
+    if da and db and da != db:
         return False
     if _marked(a) and _marked(b):
         return True
@@ -302,9 +346,11 @@ def answer_facts(texts: pl.Series) -> AnswerFacts:
         .str.replace(r"^-0$", "0")
         .alias("final"),
         (text.str.len_chars() > 2 * _MAX_WORDS_FOR_NUMBERS).alias("long"),
-        (~text.str.contains(_MORE_THAN_SHORT) & (text.str.count_matches(_CJK) <= _SHORT_WORDS)).alias(
-            "short"
-        ),
+        (
+            ~text.str.contains(_MORE_THAN_SHORT)
+            & (text.str.count_matches(_CJK) <= _SHORT_WORDS)
+            & ~text.str.contains(_ASKS_BACK)
+        ).alias("short"),
     )
     polarity = frame["polarity"].to_list()
     final = frame["final"].to_list()
