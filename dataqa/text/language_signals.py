@@ -1,7 +1,8 @@
 """The cheap signals of language detection: a text's de-noised prefix, its script, its function words.
 
 Steps 1 and 2 of `dataqa.text.language`: a bounded prefix of each text with URLs, e-mail addresses,
-code spans and digits removed (`clean_prefix`); the dominant non-Latin script names the language
+social-media handles ("@jane", "@ jane" as tokenised tweets write it), code spans and digits
+removed (`clean_prefix`); the dominant non-Latin script names the language
 (`script_of`), and for Latin text a decisive count of function words (`cheap_language`). They run
 vectorised in polars (`cheap_languages`) for every text, except the ones with letters beyond Latin
 Extended-B, whose script count stays in Python. The per-text functions `clean_prefix` and
@@ -32,7 +33,7 @@ BATCH_ROWS = 20_000
 
 # One pattern text for both engines: {S} non-space, {D} digit, {W} letter ("[^\W\d_]").
 # A code fence takes everything up to the next backtick (its closing fence, or the prefix's end).
-_NOISE_PATTERN = r"https?://{S}+|www\.{S}+|{S}+@{S}+|```[^`]*|`[^`]*`|\{{[^{{}}]*\}}|<[^<>]*>|{D}+"
+_NOISE_PATTERN = r"https?://{S}+|www\.{S}+|{S}+@{S}+|@ ?{S}+|```[^`]*|`[^`]*`|\{{[^{{}}]*\}}|<[^<>]*>|{D}+"
 _WORD_PATTERN = r"{W}+(?:['\u2019]{W}+)?"
 _NOISE = re.compile(_NOISE_PATTERN.format(S=r"\S", D=r"\d"))
 _WORD = re.compile(_WORD_PATTERN.format(W=r"[^\W\d_]"))
