@@ -22,16 +22,16 @@ from dataqa.text.language_signals import UNDETERMINED
 class LanguageMix(Check):
     """Examples in a minority language when the data is mostly one language.
 
-    Method: each record's text (a bounded prefix, URLs and code removed; a labelled record's input
-    alone) is classified by script and by function words where those are decisive, and for the
-    rest by character n-grams (langdetect's profiles) weighed with the training data's own language
-    mix: a text is given another language than the dominant one only at 99:1 odds, and only when
-    the text does not speak against it (letters of another script, mostly names or non-words such
-    as a hash or "abbab…", the dominant language's function words outnumbering the other's), so a
-    short or ambiguous text gets the dominant language; texts under about 20 letters or 4 words are "und"
-    (undetermined) and never reported, and a translation request whose prompt or answer is in the
-    dominant language is no minority example. The evidence quotes the first examples' inputs. The
-    metric `languages` gives every split's distribution.
+    Method: each record's text (a bounded prefix, URLs, @handles and code removed; a labelled record's input
+    alone) is classified by script and by function words where those are decisive, and for the rest by
+    character n-grams (langdetect's profiles) weighed with the training data's own language mix: a text is
+    given another language than the dominant one only at 99:1 odds, and only when the text does not speak
+    against it (letters of another script, mostly names or non-words such as a hash, "abbab…" or laughter,
+    "kkkkk", "hahaha", the dominant language's function words outnumbering the other's), so a short or
+    ambiguous text gets the dominant language; texts under about 20 letters or 4 words are "und"
+    (undetermined) and never reported, and a translation request whose prompt or answer is in the dominant
+    language is no minority example. The evidence quotes the first examples' inputs. The metric `languages`
+    gives every split's distribution.
     Why: a handful of Spanish examples in an English set teaches the model little Spanish but may
     make it switch language unexpectedly; a test set in another language measures something else.
     Example: 1,180 English tickets and 20 Spanish ones; or an English train set with a German test set.

@@ -34,16 +34,17 @@ class ContradictoryAnswers(Check):
     """Generative data: one prompt (same after normalisation, same system prompt, same tools)
     answered in contradictory ways.
 
-    Answers contradict when one opens with yes and the other with no, when their final numbers differ
-    (and neither states the other's anywhere, unless both mark theirs as the answer: '#### 18', 'the
-    answer is 18'; a rank, a year in passing or a worked check's last line after the same answer is no
-    other answer, a score "40-22" ends on 22, not -22, and the answers to a who / where / why question
-    have no number to disagree on), or when two short answers (under five words, five CJK characters)
-    differ in wording (rapidfuzz token-set ratio, case and punctuation ignored, under `max_similarity`):
-    one fact given two ways. Longer answers that only word things differently are no contradiction: a
-    greeting returned with another greeting, two explanations of one idea, two haiku for one request are
-    each a valid answer (the MedicalGPT ShareGPT set answers "你好" five ways), and prompts answered
-    several ways are DUP004's business. Labelled data is LBL001's job; this check then finds nothing.
+    Answers contradict when one opens with yes and the other with no, when their final numbers differ (and
+    neither states the other's anywhere, unless both mark theirs as the answer: '#### 18', 'the answer is 18';
+    a rank, a year in passing or a worked check's last line after the same answer is no other answer, a score
+    "40-22" ends on 22, not -22, and the answers to a who / where / why question have no number to disagree
+    on; two final numbers of different measures, "23 km/h" and "4°C", are no two answers), or when two short
+    answers (under five words, five CJK characters) differ in wording (rapidfuzz token-set ratio, case and
+    punctuation ignored, under `max_similarity`): one fact given two ways (a reply that asks back, ending on
+    "?", states none). Longer answers that only word things differently are no contradiction: a greeting
+    returned with another greeting, two explanations of one idea, two haiku for one request are each a valid
+    answer (the MedicalGPT ShareGPT set answers "你好" five ways), and prompts answered several ways are
+    DUP004's business. Labelled data is LBL001's job; this check then finds nothing.
     A contradiction makes every row of the group unusable: one of the answers is wrong.
     Why: the model is taught two answers to one question and learns to be inconsistent.
     Example: "Is the tent waterproof?" answered "Yes, fully." on one line and "No, only
