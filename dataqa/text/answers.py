@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import polars as pl
@@ -149,6 +150,7 @@ _UNIT_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def final_dimension(text: str) -> str | None:
     """What the last number of the answer's last 200 characters measures, by the unit written right
     after it ("23 km/h": speed, "4°C": temperature), or None (no unit, or one not listed)."""
