@@ -1,9 +1,10 @@
 # ruff: noqa: RUF001
 """LBL007 at scale: the linear `contradictions()` must give exactly what the old pair-by-pair scan gave.
 
-The reference below is the check's original code, kept verbatim: every pair of distinct answers
-through `contradiction()` (regexes and a token-set ratio per pair), the finding's reason the first
-pair's, every row unusable when any pair contradicts hard.
+The reference below is the check's original code, with only the rules learned since added (final
+numbers of two measures, a reply that asks back): every pair of distinct answers through
+`contradiction()` (regexes and a token-set ratio per pair), the finding's reason the first pair's,
+every row unusable when any pair contradicts hard.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 import dataqa
-from dataqa.text.answers import PY_WHITESPACE, _final_number, answer_facts, contradictions, hard_reason
+from dataqa.text.answers import (
+    PY_WHITESPACE,
+    _final_number,
+    answer_facts,
+    contradictions,
+    final_dimension,
+    hard_reason,
+)
 from tests.conftest import chat, write_jsonl
 
 # --------------------------------------------------------------------------- the old pairwise code
@@ -72,6 +80,7 @@ def _contradiction(a: str, b: str, max_similarity: float) -> str | None:
     na, nb = _numbers(_uncalled(a[-200:])), _numbers(_uncalled(b[-200:]))
     # Final numbers differ when both mark theirs as the answer or neither states the other's.
     both_marked = bool(_MARKER.search(a[-200:]) and _MARKER.search(b[-200:]))
+    measures = final_dimension(a), final_dimension(b)  # "23 km/h" and "4°C" are no one quantity
     if (
         na
         and nb
@@ -79,6 +88,7 @@ def _contradiction(a: str, b: str, max_similarity: float) -> str | None:
         and _counts(a)
         and _counts(b)
         and (both_marked or (na[-1] not in _numbers(b) and nb[-1] not in _numbers(a)))
+        and not (all(measures) and measures[0] != measures[1])
     ):
         return f"final numbers differ ({na[-1]} vs {nb[-1]})"
     if fuzz.token_set_ratio(a, b, processor=default_process) / 100 >= max_similarity:
@@ -88,7 +98,9 @@ def _contradiction(a: str, b: str, max_similarity: float) -> str | None:
         and len(b.split()) <= 5
         and len(_CJK.findall(a)) <= 5
         and len(_CJK.findall(b)) <= 5
-    ):
+        and not a.rstrip().endswith(("?", "\uff1f"))
+        and not b.rstrip().endswith(("?", "\uff1f"))
+    ):  # a reply that asks back states no answer to contradict
         return "short answers differ"  # a CJK character counts about as a word (#19)
     return "answers are very dissimilar"
 
@@ -206,6 +218,12 @@ def test_random_groups_match_pairwise() -> None:
         "Oslo.",
         "oslo",
         "Bergen.",
+        "What is Oslo?",
+        "Which one ?",
+        "Bergen\uff1f",
+        "Wind: 23 km/h",
+        "It is 4°C.",
+        "It is 6 °C.",
         "",
         "42",
         " 43 ",
@@ -241,6 +259,10 @@ ending = st.sampled_from(
         " is 7 by x.y(2,8)",
         " won 40-22",
         " 1-2-3",
+        " 3 km/h",
+        " 4°C",
+        "?",
+        " 5 ?\u3000",
     ]
 )
 answer = st.builds(lambda a, b, c: a + b + c, opening, texts, ending)
