@@ -17,7 +17,7 @@ from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import context_field, input_name
 from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups, word_diff
-from dataqa.text.slots import FILLER
+from dataqa.text.slots import FILLER, is_number
 
 
 @register
@@ -177,6 +177,9 @@ KNOWN_EXAMPLES = 20
 """A word no example of a label uses says something about it only when the label has this many
 other examples: in a small set nearly every word is one no other row has ("reset my password
 (quickly)"), and the pair stays a conflict."""
+KNOWN_SET = 200
+"""A word at most two examples use is one the set does not know only in a set of this many other
+examples: among a few dozen rows, most words are written once."""
 _LEADING = FILLER - ASKING - MODALS - {"a", "an", "the", "some", "any"}
 """Greetings and politeness words skipped before the opening word ("please, do i need ...")."""
 
@@ -228,6 +231,17 @@ def adds_turn(mine: list[str], theirs: list[str], paired: bool) -> bool:
         or any(is_negation(w) for w in added)
         or (paired and len(added - FILLER) >= CLAUSE_WORDS)
     )
+
+
+def appended(mine: list[str], theirs: set[str], unknown: set[str]) -> bool:
+    """Whether the words `unknown` all stand in `mine` (lower-cased, in order) after its last word
+    that is a content word of the other text (`theirs`), none of them a number or a code: a text
+    complete without them, with an object named at its end ("hear radio (head)", "search google
+    (wrzuta)"), not a word put inside its request ("what does (the abbreviation) ioc stand for") or
+    an order number tacked on ("... never arrived (48213)"), which identify and ask nothing."""
+    shared = [i for i, w in enumerate(mine) if w in theirs and w not in FILLER]
+    at = [i for i, w in enumerate(mine) if w in unknown]
+    return bool(shared and at) and min(at) > max(shared) and not any(is_number(w) for w in unknown)
 
 
 def _examples(ctx: Context, split: str) -> Callable[[], list[tuple[str, set[str]]]]:
@@ -318,16 +332,25 @@ def _explainer(
     def adds_unknown(line: int, other: int) -> bool:
         """`line` is `other` with words added (filler aside), and an added word is one the set does
         not know (neither label's other examples use it, at most one other example does) that is at
-        least `UNKNOWN_SHARE` of `line`'s words: "make me happy" / "make me happy juice" (the
-        juice is what is asked for). Whether it decides, no example can say: not a conflict.
-        Both labels need `KNOWN_EXAMPLES` other examples for "no example uses it" to mean anything."""
+        least `UNKNOWN_SHARE` of `line`'s words ("make me happy" / "make me happy juice": the juice
+        is what is asked for), or that comes after every word of `other` (`appended`): "i want to
+        hear the radio" / "... hear radio head please" (a band), "chcę wyszukać na google" / "...
+        na google wrzuta" (a query). Whether it decides, no example can say: not a conflict.
+        Both labels need `KNOWN_EXAMPLES` other examples for "no example uses it" to mean anything;
+        an appended word, which is unknown to the whole set, needs a set of `KNOWN_SET` other
+        examples (Leyzer's OpenEngine has 13 examples, the set 5,735)."""
         mine, theirs = words_of(line), words_of(other)
-        used(labels[line])
-        if theirs - mine - FILLER or min(sizes[labels[line]], sizes[labels[other]]) - 1 < KNOWN_EXAMPLES:
-            return False
         own, their = used(labels[line]), used(labels[other])
+        if theirs - mine - FILLER:
+            return False
         unknown = [w for w in mine - theirs - FILLER if own[w] <= 1 and not their[w] and everywhere[w] <= 2]
-        return len(unknown) >= UNKNOWN_SHARE * len(mine)
+        if not unknown:
+            return False
+        if min(sizes[labels[line]], sizes[labels[other]]) - 1 >= KNOWN_EXAMPLES and len(unknown) >= (
+            UNKNOWN_SHARE * len(mine)
+        ):
+            return True
+        return sizes.total() - 2 >= KNOWN_SET and appended(ordered(line), theirs, set(unknown))
 
     def differ_in_form(a: int, b: int) -> bool:
         """One is a question, the other a statement or command ("do i need a pin" / "i need a new
