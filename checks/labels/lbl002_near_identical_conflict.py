@@ -220,7 +220,10 @@ def adds_turn(mine: list[str], theirs: list[str], paired: bool) -> bool:
     pair of texts whose relation the label names (`paired`: paraphrase, entailment), a clause of
     `CLAUSE_WORDS` words or more added to one of them, information the other text lacks (MRPC:
     "..., adding that 18 countries have adopted biotechnology" is no paraphrase of a sentence
-    without it). Filler aside, nothing of `theirs` may be missing: words swapped are not added."""
+    without it). The clause's words are counted as written, a word the pair already has elsewhere
+    too: "... he said (to a standing ovation)" beside a second sentence "... he said to thunderous
+    applause" adds three. Filler aside, nothing of `theirs` may be missing: words swapped are not
+    added."""
     if set(theirs) - set(mine) - FILLER:
         return False
     added = set(mine) - set(theirs)
@@ -229,7 +232,11 @@ def adds_turn(mine: list[str], theirs: list[str], paired: bool) -> bool:
         opens
         or bool(added & NEGATING_VERBS)
         or any(is_negation(w) for w in added)
-        or (paired and len(added - FILLER) >= CLAUSE_WORDS)
+        or (
+            paired
+            and sum(n for w, n in (Counter(mine) - Counter(theirs)).items() if w not in FILLER)
+            >= CLAUSE_WORDS
+        )
     )
 
 
