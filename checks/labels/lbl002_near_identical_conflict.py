@@ -44,12 +44,15 @@ class NearIdenticalConflict(Check):
     command (`asks`: "do i need a pin" / "i need a new pin"; a modal request, "can you set a
     reminder", is a command). So is a short request with a word added that the set does not know
     (no other example of either label uses it, one example at most in the whole set, and it is a
-    quarter of the words or more: "make me happy" / "make me happy juice"): whether that word
-    decides, no example can say, and it is more likely what is asked for than an aside. So is an
-    input with words added that turn what it says (`adds_turn`: a clause a contrast word opens, a
-    negation, a verb that negates: "crack a smile at" / "fail to crack a smile at"), and, where
-    each input is a pair of texts (paraphrase, entailment), a clause added to one of them: both
-    labels may be right.
+    quarter of the words or more: "make me happy" / "make me happy juice"; or, in a set of a few
+    hundred examples, added after the request's last word, however long it is: "i want to hear
+    the radio" / "... hear radio head please", a band): whether that word decides, no example can
+    say, and it is more likely what is asked for than an aside (a number added is not: it
+    identifies). So is an input with words added that turn what it says (`adds_turn`: a clause a
+    contrast word opens, a negation, a verb that negates: "crack a smile at" / "fail to crack a
+    smile at"), and, where each input is a pair of texts (paraphrase, entailment), a clause of
+    three words or more added to one of them, its words counted as written: both labels may be
+    right.
     A group is reported when two of its inputs with different labels differ only in
     words both labels use alike, or in a word no other example has where both labels' examples
     are as varied ("a train ticket to" / "... to denver", two travel intents).
