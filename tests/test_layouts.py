@@ -1241,3 +1241,75 @@ def test_a_system_prompt_field_is_read_as_the_system_prompt_of_any_layout_with_o
     rows = [{"text": f"note {i}", "label": "a", "system_prompt": "x"} for i in range(3)]
     found = _found(dataqa.scan(str(write_jsonl(tmp_path / "c.jsonl", rows)), select=["FMT015"]))
     assert [c for c, _, m in found if "system_prompt" in m] == ["FMT015"]
+
+
+def _agent_dialogues(exchanges: int, agent: str = "SYSTEM", opening: str | None = None) -> list[dict]:
+    """Task-oriented dialogues: {"turns": [{"speaker", "utterance"}]}, the agent under `agent`."""
+    out = []
+    for i in range(exchanges):
+        turns = [] if opening is None else [{"speaker": agent, "utterance": opening}]
+        turns += [
+            {"speaker": "USER", "utterance": f"Book a table for {i + 2}."},
+            {"speaker": agent, "utterance": "Which day?"},
+            {"speaker": "USER", "utterance": "Friday."},
+            {"speaker": agent, "utterance": f"Booked for {i + 2} on Friday."},
+        ]
+        out.append({"dialogue_id": f"d{i}", "turns": turns})
+    return out
+
+
+def test_a_system_name_on_turn_after_turn_is_the_agent_of_a_task_dialogue(tmp_path: Path) -> None:
+    """Schema-Guided Dialogue writes USER/SYSTEM turns, SYSTEM being the agent, not a system prompt: every
+    record was FMT018 (no assistant turn). A system name alternating with the user's, turn after turn, is
+    read as the assistant; the file's own system name written once, first, stays a system prompt."""
+    split = load_split("train", str(write_jsonl(tmp_path / "d.jsonl", _agent_dialogues(4))))
+    assert split.layout is not None and split.layout.source("messages") == "turns"
+    assert dict(split.layout.renamed) == {
+        "speaker": "role",
+        "utterance": "content",
+        "SYSTEM": "assistant",
+        "USER": "user",
+    }
+    assert split.record_issues == [] and split.turns["role"].cast(str).to_list()[:4] == [
+        "user",
+        "assistant",
+        "user",
+        "assistant",
+    ]
+    # look-alike: a system prompt in the file's own words, first, then USER/AGENT turns
+    records = _agent_dialogues(4, agent="ASSISTANT")
+    for rec in records:
+        rec["turns"].insert(0, {"speaker": "SYSTEM", "utterance": "You book tables."})
+    prompt = load_split("train", str(write_jsonl(tmp_path / "p.jsonl", records)))
+    assert prompt.layout is not None and dict(prompt.layout.renamed)["SYSTEM"] == "system"
+    assert prompt.turns["role"].cast(str).to_list()[:3] == ["system", "user", "assistant"]
+    # look-alike: a standard "system" role mid-conversation is not renamed (it is read as written)
+    standard = _chat(("user", "assistant"), 4)
+    for rec in standard:
+        rec["messages"] += [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Ok?"}]
+    kept = load_split("train", str(write_jsonl(tmp_path / "s.jsonl", standard)))
+    assert kept.layout is not None and kept.layout.renamed == ()
+
+
+def test_a_dialogue_under_an_unknown_key_opening_on_a_system_turn_is_read_as_chat(tmp_path: Path) -> None:
+    """The survey kept two turns of each record: system then user, no answer, so such a file stayed FMT018.
+    A prompt-only file (system then user, nothing after) is still no conversation."""
+    rows = [
+        {
+            "dialog": [
+                {"role": "system", "content": "You are terse."},
+                {"role": "user", "content": f"Add {i} and 2."},
+                {"role": "assistant", "content": f"{i + 2}"},
+                {"role": "user", "content": "Thanks."},
+                {"role": "assistant", "content": "Welcome."},
+            ]
+        }
+        for i in range(4)
+    ]
+    split = load_split("train", str(write_jsonl(tmp_path / "d.jsonl", rows)))
+    assert split.layout is not None and split.layout.source("messages") == "dialog"
+    assert split.record_issues == []
+    for row in rows:
+        del row["dialog"][2:]
+    prompts = load_split("train", str(write_jsonl(tmp_path / "p.jsonl", rows)))
+    assert prompts.layout is None and prompts.rows == 0

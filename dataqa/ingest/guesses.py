@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from typing import Any
 
+from dataqa.ingest.formats import LAST_NOT_ASSISTANT
 from dataqa.ingest.label_sets import flag_value
 from dataqa.ingest.layouts import (
     CHAT,
@@ -337,7 +339,16 @@ def chat_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
     for obj in survey.samples:
         roles.add(obj, layout)
     layout = replace(layout, renamed=roles.renamed(layout))
-    read = sum(1 for obj in survey.samples if key in obj and normalise(obj, layout)["valid"])
+    read = sum(1 for obj in survey.samples if key in obj and _talk(normalise(obj, layout)))
     if read < MIN_SHARE * len(survey.samples):
         return None
     return layout, f'read as chat: "{key}" holds each record\'s messages; --map names other fields'
+
+
+def _talk(row: dict[str, Any]) -> bool:
+    """Whether a surveyed record's first turns read as a conversation: valid, or cut by the survey's
+    sample (its first turns) after a request, an answer before it showing it is a conversation."""
+    return row["valid"] or (
+        {i.kind for i in row["issues"]} == {LAST_NOT_ASSISTANT}
+        and any(t["role"] == "assistant" for t in row["turns"])
+    )

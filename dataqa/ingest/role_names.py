@@ -10,7 +10,9 @@ its roles otherwise. A role is renamed only on clear evidence from the file's fi
 - it is written in most of them (`MIN_SHARE`): a role on a few records of an otherwise standard file is a
   typo or a stray turn, and stays FMT009 (a mix of two conventions in one file is one too);
 - its name is a known name of a role (`NAMES`, several languages, case and spacing aside), or it is one of
-  the two roles a file's turns alternate between, the other being a known name of the user or assistant.
+  the two roles a file's turns alternate between, the other being a known name of the user or assistant;
+  a system name written in the file's own words on turn after turn, alternating with the user's, is the
+  agent of a task-oriented dialogue set ("USER"/"SYSTEM" in Schema-Guided Dialogue), read as assistant.
 
 The keys of a file's messages are read the same way: Dialogue sets and exports write {"speaker", "text"},
 {"author", "message"}, {"sender", "content"} or {"role", "text"} where a trainer expects {"role",
@@ -106,7 +108,7 @@ class RoleSurvey:
         self.records[own] += 1
         unread = {r for r in roles if read_role(r, role_map) is None}
         self.unknown.setdefault(own, Counter()).update(unread)
-        talk = [r for r in roles if (known_name(r) or r.casefold()) != "system"]
+        talk = [r for i, r in enumerate(roles) if not _system_prompt(r, i, unread)]
         if len(talk) >= 2:
             self.turns[own] += 1
             pair = tuple(sorted(set(talk)))
@@ -138,11 +140,18 @@ class RoleSurvey:
         pairs = self.alternating.get(layout, Counter())
         pair, n = pairs.most_common(1)[0] if pairs else ((), 0)
         if n >= ALTERNATING_SHARE * self.turns[layout]:  # the turns alternate between two roles
-            for r in (r for r, role in out.items() if role is None and r in pair):
+            for r in (r for r, role in out.items() if role in (None, "system") and r in pair):
                 other = known_name(next(o for o in pair if o != r))
-                if other in ("user", "assistant"):
+                if other in ("user", "assistant") and (out[r] is None or other == "user"):
                     out[r] = "assistant" if other == "user" else "user"
         return tuple(sorted((r, role) for r, role in out.items() if role is not None))
+
+
+def _system_prompt(role: str, at: int, unread: set[str]) -> bool:
+    """Whether a turn's role names the system prompt: a system role first in its record, or a standard
+    one anywhere. A system name the file writes in its own words ("SYSTEM") on later turns too is one
+    side of the talk: task-oriented dialogue sets (Schema-Guided Dialogue) call their agent "SYSTEM"."""
+    return (known_name(role) or role.casefold()) == "system" and (at == 0 or role not in unread)
 
 
 def key_pair(value: list[Any]) -> tuple[str, str] | None:

@@ -179,14 +179,15 @@ def messages_like(survey: KeySurvey, key: str) -> bool:
 
 
 def _shrink(value: Any, depth: int = 0) -> Any:
-    """A small copy of a record that keeps what detection reads (keys, JSON types, the first list
-    items), so the survey's samples cost little whatever the records hold."""
+    """A small copy of a record that keeps what detection reads (keys, JSON types, the first three
+    items of a list: a dialogue's system turn, its first request and the answer that makes it one),
+    so the survey's samples cost little whatever the records hold."""
     if isinstance(value, str):
         return value[:64]
     if depth >= 4:
         return None if isinstance(value, dict | list) else value
     if isinstance(value, list):
-        return [_shrink(v, depth + 1) for v in value[:2]]
+        return [_shrink(v, depth + 1) for v in value[:3]]
     if isinstance(value, dict):
         return {k: _shrink(v, depth + 1) for k, v in islice(value.items(), 64)}
     return value
