@@ -1313,3 +1313,24 @@ def test_a_dialogue_under_an_unknown_key_opening_on_a_system_turn_is_read_as_cha
         del row["dialog"][2:]
     prompts = load_split("train", str(write_jsonl(tmp_path / "p.jsonl", rows)))
     assert prompts.layout is None and prompts.rows == 0
+
+
+def test_an_instruction_beside_a_list_of_exchanges_is_not_dropped_by_a_chat_guess(tmp_path: Path) -> None:
+    """A self-instruct file without its "name" key ({"id", "instruction", "instances": [{"input",
+    "output"}]}, a Japanese math set) was read as chat: "instances" as Capybara exchanges, every
+    instruction dropped. It is FMT018 with the map that reads it; Capybara's own shape stays chat."""
+    tasks = [
+        {
+            "id": f"t{i}",
+            "instruction": "Answer the problem; give a fraction.",
+            "instances": [{"input": f"What is {i} halves?", "output": f"{i}/2"}],
+        }
+        for i in range(4)
+    ]
+    split = load_split("train", str(write_jsonl(tmp_path / "s.jsonl", tasks)))
+    assert split.layout is None and split.rows == 0
+    assert "--map instances.0.input=context --map instances.0.output=response" in str(split.load_issues)
+    exchanges = [{"source": "x", "exchanges": [{"input": f"Hi {i}?", "output": "Hello."}]} for i in range(4)]
+    chat = load_split("train", str(write_jsonl(tmp_path / "c.jsonl", exchanges)))
+    assert chat.layout is not None and chat.layout.source("messages") == "exchanges"
+    assert chat.turns["role"].cast(str).to_list()[:2] == ["user", "assistant"]

@@ -328,10 +328,15 @@ def chat_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
     (`dataqa.ingest.role_names`), most surveyed records are valid chats with an answer: a list of
     `{"text", "label"}` items, turns by speakers' own names ("Alice"), or a prompt alone (TRL's
     prompt-only form, said as such by FMT018) is no conversation to train on; nor is one of two lists
-    of objects a record carries (a prompt as messages beside a dialogue: which one is the example?)."""
-    lists = [key for key in survey.common(MIN_SHARE) if survey.kind(key) == "array of object"]
+    of objects a record carries (a prompt as messages beside a dialogue: which one is the example?),
+    nor a list beside a string named as the request or system text, which the chat would drop
+    (self-instruct's `{"instruction", "instances": [{"input", "output"}]}`)."""
+    common = survey.common(MIN_SHARE)
+    lists = [key for key in common if survey.kind(key) == "array of object"]
     if len(lists) != 1 or not survey.samples:  # none, or two: which is the conversation?
         return None
+    if any(survey.kind(k) == "string" and role_by_name(k) in ("prompt", "system") for k in common):
+        return None  # an instruction beside the list (self-instruct's "instances"): the chat would drop it
     key = lists[0]
     title = f'chat under "{key}": {{"{key}": [{{role, content}}, ...]}} (found by its messages)'
     layout = replace(LAYOUTS[CHAT], fields=((key, "messages"),), title=title, anchors=frozenset(), base=CHAT)
