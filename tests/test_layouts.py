@@ -201,6 +201,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"solution" is empty',
     ),
+    "prompt_canonical_solution": (
+        lambda q, a: {"task_id": "T/1", "prompt": q, "canonical_solution": a, "entry_point": "f"},
+        "FMT011",
+        '"canonical_solution" is empty',
+    ),
     "problem_generated_solution": (
         lambda q, a: {
             "problem": q,
@@ -1334,3 +1339,27 @@ def test_an_instruction_beside_a_list_of_exchanges_is_not_dropped_by_a_chat_gues
     chat = load_split("train", str(write_jsonl(tmp_path / "c.jsonl", exchanges)))
     assert chat.layout is not None and chat.layout.source("messages") == "exchanges"
     assert chat.turns["role"].cast(str).to_list()[:2] == ["user", "assistant"]
+
+
+def test_a_code_benchmark_with_a_canonical_solution_is_read_as_prompt_and_answer(tmp_path: Path) -> None:
+    """HumanEval's family ({"task_id", "prompt", "canonical_solution", "test", "entry_point"}) was FMT018:
+    read as the prompt and its reference answer, the tests and the entry point as metadata. A file with
+    "canonical_solution" but no prompt is not read as it."""
+    rows = [
+        {
+            "task_id": f"T/{i}",
+            "prompt": f'def add_{i}(a):\n    """a plus {i}."""\n',
+            "canonical_solution": f"    return a + {i}\n",
+            "test": f"assert add_{i}(1) == {i + 1}",
+            "entry_point": f"add_{i}",
+        }
+        for i in range(3)
+    ]
+    split = load_split("train", str(write_jsonl(tmp_path / "h.jsonl", rows)))
+    assert split.format == "prompt_canonical_solution" and split.record_issues == []
+    assert split.frame["response"].to_list()[0] == "    return a + 0\n"
+    found = _found(dataqa.scan(str(tmp_path / "h.jsonl"), select=["FMT015"]))
+    assert found == []
+    bare = [{"canonical_solution": r["canonical_solution"], "test": r["test"]} for r in rows]
+    other = load_split("train", str(write_jsonl(tmp_path / "b.jsonl", bare)))
+    assert other.format != "prompt_canonical_solution"

@@ -575,6 +575,26 @@ LAYOUTS: dict[str, Layout] = {
             {"level": "meta", "type": "meta", "source": "meta", "lang": "meta", "id": "meta"},
         ),
         _layout(
+            "prompt_canonical_solution",
+            PAIR,
+            'code with a reference solution: {"prompt", "canonical_solution"} (HumanEval, MultiPL-E)',
+            '{"task_id": "T/0", "prompt": "def add(a, b):\\n    \\"\\"\\"Sum of a and b.\\"\\"\\"\\n", '
+            '"canonical_solution": "    return a + b\\n", "test": "assert add(1, 2) == 3", '
+            '"entry_point": "add"}',
+            {"prompt": "prompt", "canonical_solution": "response"},
+            {
+                "task_id": "meta",
+                "test": "meta",
+                "entry_point": "meta",
+                "declaration": "meta",
+                "example_test": "meta",
+                "base_input": "meta",
+                "plus_input": "meta",
+                "atol": "meta",
+                "contract": "meta",
+            },
+        ),
+        _layout(
             "problem_generated_solution",
             PAIR,
             'problem/generated_solution: {"problem", "generated_solution"} (OpenMathInstruct)',
