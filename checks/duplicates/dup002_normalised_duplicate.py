@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import polars as pl
@@ -24,6 +25,9 @@ class NormalisedDuplicate(DuplicateCheck):
     Example: line 8 "How do I return an item?" and line 302 "how do i return an item" with the
     same reply.
     Fix: keep one record of each group.
+
+    Operators, currency signs and brackets are not ignored: "a < b" and "a ( b" (a code set's two
+    bracket-matching tasks), "$5" and "€5" are different texts (`OPERATORS`).
     """
 
     id = "DUP002"
@@ -38,7 +42,10 @@ class NormalisedDuplicate(DuplicateCheck):
         firsts = exact_groups(ctx, split).filter(
             (pl.col("line") == pl.col("rep")) & pl.col("norm").is_not_null()
         )
-        return groups_of(firsts, "norm")
+        groups = groups_of(firsts, "norm")
+        needed = sorted({line for g in groups for line in g})
+        texts = copies.texts(ctx, split, needed) if needed else {}
+        return [part for g in groups for part in by_operators(g, texts) if len(part) > 1]
 
     def describe(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> tuple[str, dict]:
         first = ctx.location(split, group[0])
@@ -47,3 +54,26 @@ class NormalisedDuplicate(DuplicateCheck):
             f"punctuation): {other_lines(ctx, split, group)}",
             {"similarity": 1.0},
         )
+
+
+OPERATORS = frozenset({"Sm", "Sc", "Ps", "Pe"})
+"""Unicode categories of the signs normalisation drops that change what a text says: math operators
+(+ < = >), currency signs and brackets. HumanEval's two bracket tasks differ only in "<" and "(",
+"x + y" and "x = y" are other expressions; quotes, full stops and dashes are still punctuation."""
+
+
+def operators(text: str) -> str:
+    """The operators, currency signs and brackets of a text, in order (`OPERATORS`), after NFKC
+    (a full-width bracket is the bracket)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) in OPERATORS)
+
+
+def by_operators(group: list[int], texts: dict[int, str]) -> list[list[int]]:
+    """A group of normalised copies split where the members' operators, currency signs or brackets
+    differ (`operators`), each part in line order; a member whose text is not at hand stays with
+    the first."""
+    parts: dict[str, list[int]] = {}
+    first = operators(texts[group[0]]) if group[0] in texts else ""
+    for line in group:
+        parts.setdefault(operators(texts[line]) if line in texts else first, []).append(line)
+    return list(parts.values())
