@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate
 from dataqa.checks.labels.base import DECIDING, split_labels, tie
-from dataqa.checks.labels.lbl002_near_identical_conflict import adds_turn, asks
+from dataqa.checks.labels.lbl002_near_identical_conflict import adds_turn, asks, one_side_varied
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -271,12 +271,14 @@ def _apart(
     """Per piece of a batch (`_pieces`), per line after the first: whether its input asks another
     thing than the piece's first line's (`answered_apart`, `qualified_apart`; both labelled and under
     two labels, a question against a statement (LBL002's `asks`), words added that turn what it
-    says (LBL002's `adds_turn`) or `labelled_apart` with `seen`, `word_labels` of the differing
+    says (LBL002's `adds_turn`), a pair of texts with one kept and the other varied (LBL002's
+    `one_side_varied`) or `labelled_apart` with `seen`, `word_labels` of the differing
     words; None: no labels)."""
     paired = context_field(ctx.splits[split]) is not None
     lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
     ordered = _input_words(ctx, split, batch)
     asked = {line: set(words) for line, words in ordered.items()}
+    raw = copies.texts(ctx, split, lines, "prompt") if paired else {}
     answers = copies.texts(ctx, split, lines, "response")
     told = dict(zip(lines, map(set, _word_lists([answers.get(line, "") for line in lines])), strict=True))
     finals = final_requests(ctx, split, lines)
@@ -299,6 +301,8 @@ def _apart(
             words = (ordered[head], ordered[line])
             if adds_turn(words[0], words[1], paired) or adds_turn(words[1], words[0], paired):
                 return True  # "(fail to) crack a smile at"; MRPC's ", adding that ..." clause
+            if paired and one_side_varied(raw.get(head), raw.get(line)):
+                return True  # one premise, two hypotheses: "can" / "cannot be seen"
             return labelled_apart(pair, (labels[head], labels[line]), seen, common, sizes)
         answered = (told[head], told[line])
         return answered_apart(pair, answered, common) or qualified_apart(

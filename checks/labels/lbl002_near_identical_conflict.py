@@ -17,7 +17,7 @@ from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import context_field, input_name
 from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups, word_diff
-from dataqa.text.slots import FILLER, is_number
+from dataqa.text.slots import FILLER, is_number, is_typo
 
 
 @register
@@ -51,8 +51,9 @@ class NearIdenticalConflict(Check):
     identifies). So is an input with words added that turn what it says (`adds_turn`: a clause a
     contrast word opens, a negation, a verb that negates: "crack a smile at" / "fail to crack a
     smile at"), and, where each input is a pair of texts (paraphrase, entailment), a clause of
-    three words or more added to one of them, its words counted as written: both labels may be
-    right.
+    three words or more added to one of them, its words counted as written, or one text kept and
+    the other varied in a word (`one_side_varied`: an inference set's hypotheses to one premise):
+    both labels may be right.
     A group is reported when two of its inputs with different labels differ only in
     words both labels use alike, or in a word no other example has where both labels' examples
     are as varied ("a train ticket to" / "... to denver", two travel intents).
@@ -254,6 +255,49 @@ def appended(mine: list[str], theirs: set[str], unknown: set[str]) -> bool:
     return bool(shared and at) and min(at) > max(shared) and not any(is_number(w) for w in unknown)
 
 
+_TOKEN = re.compile(r"(?u)\w+(?:['\u2019]\w+)*")
+"""A word or a number ("30", "800달러가"): a pair's varied text may differ in a number only."""
+PAIR_SEPARATOR = "\n\n"
+"""What a pair layout's input joins its two texts with (the text, then the context field)."""
+_UNSPELLED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
+"""Hangul, kana and CJK ideographs: one character more or less is another morpheme ("있습니다" /
+"없습니다", "can" / "cannot"), never a typo of the same word."""
+
+
+def one_side_varied(a: str | None, b: str | None) -> bool:
+    """Whether two inputs that are each a pair of texts (premise and hypothesis, MRPC's two sentences)
+    keep one text and vary the other, a word put for another that is neither filler nor a typo fix
+    (words only added to one side are no variation here: `adds_turn` judges a clause added, and
+    "then" and "loudly" added to a sentence of MRPC's leave the pair one input). Inference sets
+    write several hypotheses to one premise, one per label ("the audience can be seen" / "cannot be
+    seen", "Montserrat is a mountain" / "a river"): the premise, longer, made them
+    near-identical inputs, yet the varied text is what the label is about, so both labels may be right.
+    A pair whose texts cannot be told apart (a blank line inside one) is not judged."""
+    parts = (a or "").split(PAIR_SEPARATOR), (b or "").split(PAIR_SEPARATOR)
+    if len(parts[0]) != 2 or len(parts[1]) != 2:
+        return False
+    for keep, vary in ((0, 1), (1, 0)):
+        kept = {" ".join(_TOKEN.findall(p[keep].lower())) for p in parts}
+        mine, theirs = (set(_TOKEN.findall(p[vary].lower())) - FILLER for p in parts)
+        if (
+            len(kept) == 1
+            and mine - theirs
+            and theirs - mine
+            and not _typo_fixes(mine - theirs, theirs - mine)
+        ):
+            return True
+    return False
+
+
+def _typo_fixes(mine: set[str], theirs: set[str]) -> bool:
+    """Whether every word one side alone has is a typo of a word the other side alone has."""
+    return all(
+        any(is_typo(x, y) and not _UNSPELLED.search(x + y) for y in other)
+        for side, other in ((mine, theirs), (theirs, mine))
+        for x in side
+    )
+
+
 def _examples(ctx: Context, split: str) -> Callable[[], list[tuple[str, set[str]]]]:
     """The labelled examples whose words say which words decide a label, as (label, words): the
     split's own, and train's too for a held-out split (a test split of a few rows per label says
@@ -370,6 +414,7 @@ def _explainer(
 
     return lambda a, b: (
         differ_in_form(a, b)
+        or (paired and one_side_varied(prompts.get(a), prompts.get(b)))
         or adds_turn(ordered(a), ordered(b), paired)
         or adds_turn(ordered(b), ordered(a), paired)
         or adds_unknown(a, b)
