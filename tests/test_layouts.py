@@ -347,6 +347,16 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"gold_label" is empty',
     ),
+    "sts": (
+        lambda q, a: {"genre": "main-forum", "id": "0001", "score": "4.200", "sentence1": q, "sentence2": a},
+        "FMT010",
+        '"sentence2" is empty',
+    ),
+    "sts_similarity": (
+        lambda q, a: {"sentence1": q, "sentence2": a, "similarity_score": 3.5},
+        "FMT010",
+        '"sentence2" is empty',
+    ),
     "premise_hypothesis": (
         lambda q, a: {"premise": q, "hypothesis": a or "x", "label": 0 if a else "", "uid": "a1"},
         "FMT011",

@@ -32,7 +32,7 @@ class ClassBalance(Summarised):
     name = "class-balance"
     family = "coverage"
     severity = Severity.WARNING
-    needs = frozenset({"label"})
+    needs = frozenset({"label", "classes"})
     shares = frozenset({"split_classes", "split_labels"})
     max_ratio: float = ranged(20.0, low=1)
     """A class smaller than the largest one divided by this is under-represented."""

@@ -348,7 +348,7 @@ class NearDuplicateInput(Check):
     heavy = True
     name = "near-duplicate-input"
     family = "duplicates"
-    needs = frozenset({"target"})
+    needs = frozenset({"target", "classes"})
     severity = Severity.WARNING
     threshold: float = ranged(similarity.DEFAULT_THRESHOLD, low=0, high=1)
     shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)

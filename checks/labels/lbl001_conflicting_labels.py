@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.labels.base import labelled_splits, labels_noun
+from dataqa.checks.labels.base import labelled_splits, labels_noun, split_labels
 from dataqa.checks.labels.same_inputs import GROUPING, inputs, same_inputs
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import GROUP, Check, register
 from dataqa.ingest.issues import excerpt
+from dataqa.ingest.label_sets import score_value
 from dataqa.ingest.naming import input_name
 
 
@@ -30,7 +31,10 @@ def _label_list(ctx: Context, labels: dict[str, list[int]], split: str) -> list[
 class ConflictingLabels(Check):
     """The same input appears with different labels (identical, or equal after normalising case,
     spacing, punctuation and Unicode), within one split. In multi-label classification the label
-    is the row's set of classes: two different sets conflict, and both are named.
+    is the row's set of classes: two different sets conflict, and both are named. Where the label
+    is a score on a scale (STS-B's similarity), scores conflict when they lie further apart than a
+    fifth of the scale ("0.5" and "4.8"), not when they are written apart ("5.000" and "5") or are
+    annotators' averages a little apart ("4.909" and "5.000").
 
     Every row of a conflicting group is unusable (the "consistent" stage of the usable count):
     which label is right cannot be told from the data.
@@ -63,6 +67,10 @@ class ConflictingLabels(Check):
                 )
                 .sort(pl.col("line").list.first())
             )
+            if ctx.splits[split].scored:  # scores on a scale conflict when far apart, not when written apart
+                scale = split_labels(ctx, split)["label"].to_list()  # none here: a split held elsewhere
+                apart = _scores_apart(scale or frame.filter(pl.col("split") == split)["label"].to_list())
+                groups = groups.filter(pl.col("label").map_elements(apart, return_dtype=pl.Boolean))
             prompts = inputs(ctx, split, [lines[0] for lines in groups["line"].to_list()])
             conflicting = 0
             for lines, labels, forms in groups.select("line", "label", "forms").iter_rows():
@@ -89,6 +97,24 @@ class ConflictingLabels(Check):
                 )
             self.metrics[f"{split}_conflict_groups"] = groups.height
             self.metrics[f"{split}_conflicting_rows"] = conflicting
+
+
+SCALE_SHARE = 0.2
+"""Scores of one input conflict when they lie further apart than this share of the split's scale (its
+lowest to its highest score): 1 point on STS-B's 0-5, where one pair scored 4.909 and 5.000, or 2.75
+and 3.2, is annotators' averages that disagree a little, not two answers."""
+
+
+def _scores_apart(scores: list[str]) -> Callable[[pl.Series], bool]:
+    """Whether a group's scores lie further apart than `SCALE_SHARE` of the scale `scores` span."""
+    values = [v for v in map(score_value, scores) if v is not None]
+    tolerance = (max(values) - min(values)) * SCALE_SHARE if values else 0.0
+
+    def apart(group: pl.Series) -> bool:
+        found = [v for v in map(score_value, group.to_list()) if v is not None]
+        return bool(found) and max(found) - min(found) > tolerance
+
+    return apart
 
 
 def _labelled(ctx: Context) -> list[str]:

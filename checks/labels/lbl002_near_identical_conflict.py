@@ -73,7 +73,7 @@ class NearIdenticalConflict(Check):
     name = "near-identical-conflict"
     family = "labels"
     severity = Severity.WARNING
-    needs = frozenset({"label"})
+    needs = frozenset({"label", "classes"})
     threshold: float = ranged(DEFAULT_THRESHOLD, low=0, high=1)
 
     def run(self, ctx: Context) -> Iterator[Finding]:

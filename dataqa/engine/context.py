@@ -194,12 +194,16 @@ class Context:
                 )
             )
         if need == "single_label":  # a check that reads one class per row
-            names = [s.name for s in self if s.multi_label]
-            return (
-                f"{', '.join(names)} is multi-label classification (a set of classes per row); this "
-                "check reads one class per row"
-                if names
-                else None
+            return self._splits_where(
+                lambda s: s.multi_label,
+                "is multi-label classification (a set of classes per row); this check reads one class "
+                "per row",
+            )
+        if need == "classes":  # a check that reads labels as classes (names, counts, a classifier)
+            return self._splits_where(
+                lambda s: s.scored,
+                "holds scores on a scale (a similarity from 0 to 5), not classes; this check would read "
+                "each score as a class",
             )
         if need == "train":
             return None if "train" in self.splits else "no training split"
@@ -227,5 +231,9 @@ class Context:
 
     def _splits_of_kind(self, kind: str, what: str) -> str | None:
         """None, or "<splits> is <what>" for the splits whose layout is of `kind` (an unmet need)."""
-        names = [s.name for s in self if s.kind == kind]
-        return f"{', '.join(names)} is {what}" if names else None
+        return self._splits_where(lambda s: s.kind == kind, f"is {what}")
+
+    def _splits_where(self, test: Callable[[Split], bool], said: str) -> str | None:
+        """None, or "<splits> <said>" for the splits `test` holds true of (an unmet need)."""
+        names = [s.name for s in self if test(s)]
+        return f"{', '.join(names)} {said}" if names else None

@@ -105,6 +105,12 @@ class Split:
         return self.layout is not None and self.layout.multi_label
 
     @property
+    def scored(self) -> bool:
+        """Whether the split's `label` is a score on a scale (STS-B's similarity from 0 to 5, written
+        "4.2" or "5.000"), a regression target: its values are numbers, not classes."""
+        return self.layout is not None and self.layout.scored
+
+    @property
     def fields(self) -> dict[str, str]:
         """Role -> the data set's own field that plays it ({"prompt": "question", "response":
         "answer"}): what a message about the split calls its prompt, target or label."""

@@ -12,8 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dataqa.ingest.issues import json_type
-from dataqa.ingest.label_sets import flag_value, is_label_set
-from dataqa.ingest.layouts import CLASSIFICATION, LABEL_FLAG, LABEL_SET, LAYOUTS, MISSING, Layout, lookup
+from dataqa.ingest.label_sets import flag_value, is_label_set, score_value
+from dataqa.ingest.layouts import (
+    CLASSIFICATION,
+    LABEL_FLAG,
+    LABEL_SCORE,
+    LABEL_SET,
+    LAYOUTS,
+    MISSING,
+    Layout,
+    lookup,
+)
 
 _CACHE_MAX = 4096
 _CACHED_KEYS = 64
@@ -54,9 +63,10 @@ class Detector:
         for k in self._typed:  # the Python type stands for the JSON type (a list's: of its first item)
             if k in obj:
                 value = obj[k]
-                key += (
-                    (list, type(value[0]) if value else None) if isinstance(value, list) else type(value),
-                )
+                if isinstance(value, list):
+                    key += ((list, type(value[0]) if value else None),)
+                else:  # a string that is a number may be a score ("4.2"), another may not
+                    key += ((str, score_value(value) is not None) if isinstance(value, str) else type(value),)
         if self._paths:
             key = (key, *[lookup(obj, p) is not MISSING for p in self._paths])
         hit = self._cache.get(key)
@@ -130,7 +140,10 @@ def _has_type(value: Any, declared: str) -> bool:
     """Whether `value` has a layout's declared JSON type: "array of string" asks for a list whose
     first item is a string (UltraChat's turns, not SNIPS' segments), "array" for any list,
     `LABEL_SET` for a list of class names or ids (a multi-label row's classes, possibly none),
-    `LABEL_FLAG` for 0 or 1 (a multi-label row's class given as a field of its own)."""
+    `LABEL_FLAG` for 0 or 1 (a multi-label row's class given as a field of its own), `LABEL_SCORE` for
+    a number, written as one or as text ("4.2")."""
+    if declared == LABEL_SCORE:
+        return score_value(value) is not None
     if declared == LABEL_SET:
         return is_label_set(value)
     if declared == LABEL_FLAG:

@@ -13,6 +13,7 @@ Nothing here imports polars: the ingest layer and the verdict read it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -62,6 +63,21 @@ FLAG_VALUES = {
 }
 """The values of a flag field (`dataqa.ingest.layouts.LABEL_FLAG`) and whether each is on: numbers,
 booleans, and the strings a CSV holds them as (a float column written out: "1.0")."""
+
+
+_SCORE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+"""A score as a TSV or CSV writes it: "5", "4.2", "3.800", ".5" (no exponent, no "nan" or "inf")."""
+
+
+def score_value(value: Any) -> float | None:
+    """A score on a scale (`dataqa.ingest.layouts.LABEL_SCORE`) as a number: a JSON number, or a
+    string that is one ("4.2", " 3.800 "); None for anything else (a boolean, "n/a", "")."""
+    if isinstance(value, str):
+        text = value.strip()
+        return float(text) if _SCORE.fullmatch(text) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    return float(value)
 
 
 def flag_value(value: Any) -> bool | None:

@@ -60,6 +60,9 @@ set of classes per row (`dataqa.ingest.label_sets`), possibly empty."""
 LABEL_FLAG = "flag"
 """Declared type of one of a multi-label classification's flag fields (Jigsaw's "toxic", "insult",
 ... one column a class): 0 or 1 (or false / true), whether the class the field names applies."""
+LABEL_SCORE = "score"
+"""Declared type of a label field that holds a score on a scale, not a class: a number, or a string
+that is one as a TSV writes it ("4.2", "3.800", "5"); STS-B's similarity of a sentence pair."""
 
 ROLES: dict[str, str] = {
     "prompt": "the input the model is given (a string; for KTO and preference, also a message list)",
@@ -223,6 +226,12 @@ class Layout:
         """Whether the layout reads multi-label classification: its label field is declared a set of
         classes (`LABEL_SET`), so each row's label is a set, not one class."""
         return self.kind == CLASSIFICATION and any(t in (LABEL_SET, LABEL_FLAG) for _, t in self.types)
+
+    @cached_property
+    def scored(self) -> bool:
+        """Whether the layout reads a score on a scale as its label (`LABEL_SCORE`: a pair's
+        similarity from 0 to 5), a regression target rather than a class."""
+        return self.kind == CLASSIFICATION and any(t == LABEL_SCORE for _, t in self.types)
 
     @cached_property
     def flags(self) -> tuple[str, ...]:
@@ -819,6 +828,29 @@ LAYOUTS: dict[str, Layout] = {
             '{"sentence1": "The cat sat.", "sentence2": "A cat was sitting.", "label": 1, "idx": 0}',
             {"sentence1": "text", "sentence2": "context", "label": "label"},
             dict.fromkeys(_PAIR_META, "meta"),
+        ),
+        # Semantic textual similarity (STS-B as released, KorSTS, stsb_multi_mt): the pair is the input,
+        # its similarity a score from 0 to 5, averaged over annotators.
+        _layout(
+            "sts",
+            CLASSIFICATION,
+            'sentence similarity: {"sentence1", "sentence2", "score"} (STS-B as released, KorSTS)',
+            '{"genre": "main-captions", "filename": "MSRvid", "year": "2012test", "id": "0001", '
+            '"score": 5.0, "sentence1": "A plane is taking off.", '
+            '"sentence2": "An air plane is taking off."}',
+            {"sentence1": "text", "sentence2": "context", "score": "label"},
+            dict.fromkeys((*_PAIR_META, "filename", "year"), "meta"),
+            types=(("score", LABEL_SCORE),),
+        ),
+        _layout(
+            "sts_similarity",
+            CLASSIFICATION,
+            'sentence similarity: {"sentence1", "sentence2", "similarity_score"} (stsb_multi_mt)',
+            '{"sentence1": "A plane is taking off.", "sentence2": "An air plane is taking off.", '
+            '"similarity_score": 5.0}',
+            {"sentence1": "text", "sentence2": "context", "similarity_score": "label"},
+            dict.fromkeys(_PAIR_META, "meta"),
+            types=(("similarity_score", LABEL_SCORE),),
         ),
         _layout(
             "snli",
