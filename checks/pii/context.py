@@ -76,6 +76,38 @@ PRICE = re.compile(r"(?:[$€£¥₹]|\b(?:Rp|IDR|USD|EUR|GBP|INR|RM|PHP|NGN)\.?
 """A price in a currency: beside a phone number (within `CONTEXT_CHARS`), the number to buy through.
 Not for an e-mail address: "forward an email to x@y.com with message received $5 million" is a
 person's mailbox in a sentence about money."""
+VENUE = (
+    r"(?:restaurants?|hotels?|motels?|hostels?|resorts?|salons?|spas?|barber(?:shop)?s?|venues?|shops?"
+    r"|stores?|boutiques?|pharmac(?:y|ies)|clinics?|hospitals?|dentists?|museums?|galler(?:y|ies)"
+    r"|theat(?:er|re)s?|cinemas?|pubs?|caf[eé]s?|bakery|bakeries|gyms?|studios?|airlines?"
+    r"|agenc(?:y|ies)|dealerships?|garages?|attractions?|librar(?:y|ies)|banks?|business(?:es)?"
+    r"|compan(?:y|ies)|propert(?:y|ies)|apartments?)"
+)
+"""Places and businesses whose phone number a guide, a directory or a booking agent reads out."""
+PLACE = (
+    r"(?:restaurants?|hotels?|motels?|hostels?|resorts?|salons?|spas?|barber(?:shop)?s?|venues?|pubs?"
+    r"|caf[eé]s?|bakery|bakeries|cinemas?|theat(?:er|re)s?|museums?|galler(?:y|ies)|gyms?|clinics?"
+    r"|dentists?|pharmac(?:y|ies)|hospitals?|eating places?|reservations?"
+    r"|(?:places?|somewhere) (?:to|for) (?:\w+ ){0,3}(?:eat|dine|stay|meal)"
+    r"|(?:book|reserve)\w* (?:a |the )?(?:table|room)s?)"
+)
+"""What a conversation about a place one visits says: its kind (not "company" or "agency", which talk
+about anyone names: "government agencies"), a table or room reserved there, somewhere to eat or stay."""
+ASKS_OWN_NUMBER = re.compile(
+    r"(?i)\b(?:home|cell|mobile|personal|private)(?: ?phone)? numbers?\b|\bcell ?phones?\b"
+)
+"""A conversation that asks for someone's own number ("is the home phone number available?"): a number
+its reply gives is that person's, whatever place the talk also names."""
+VENUE_WORD = re.compile(rf"(?i)\b{PLACE}\b")
+VENUE_LINE = re.compile(
+    rf"(?i)\b{VENUE}(?:'s|\u2019s)?\s+(?:(?:main|front desk|phone|telephone|contact|booking)\s+)*"
+    rf"(?:number|line)\b"
+    rf"|\b(?:phone|telephone|contact)\s+(?:number|line)\s+(?:of|for|at)\s+(?:the|this|that|a|your)\s+{VENUE}\b"
+)
+"""A number named as a place's ("the restaurant's phone number is", "the number for the hotel")."""
+OWN_CUE = re.compile(r"(?i)\b(?:my|me|mine|his|her|cell|mobile|personal|home|private)\b|我的|他的|她的|手机")
+"""Words just before a number that make it a person's own, whatever the talk is about ("the
+manager's personal cell"); unlike `_PERSONAL_CUE`, not "their", which names a place as often."""
 FREE_MAIL = frozenset(
     {
         "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.co.jp", "ymail.com", "hotmail.com",
@@ -150,8 +182,8 @@ office's line, as contracts' notice clauses and letterheads print them."""
 
 def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     """Whether a phone number or address is one a business or institution publishes: named as how to
-    reach "us", as a desk or a hotline, as an advertisement's line to order through, or an address at
-    the domain of a web page the text cites."""
+    reach "us", as a desk or a hotline, as a place's number, as an advertisement's line to order
+    through, or an address at the domain of a web page the text cites."""
     if kind not in ("email", "phone"):
         return False
     around = text[max(start - CONTEXT_CHARS, 0) : end + CONTEXT_CHARS]
@@ -159,6 +191,8 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
         return True
     before = text[max(start - CONTEXT_CHARS, 0) : start]
     if kind == "phone" and (INSTITUTION_LINE.search(before) or FAX_LINE.search(before)):
+        return True
+    if kind == "phone" and VENUE_LINE.search(around) and not OWN_CUE.search(before[-CONTEXT_CHARS // 2 :]):
         return True
     offered = SALES_CONTACT.search(text[max(start - SALES_REACH, 0) : end + CONTEXT_CHARS]) or (
         kind == "phone" and PRICE.search(around)
@@ -169,6 +203,16 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
         domain = _registered(value.rsplit("@", 1)[1])
         return any(_registered(host) == domain for host in _URL_HOST.findall(text))
     return False
+
+
+def read_out_listing(evidence: str, shown: str) -> bool:
+    """Whether a phone number that a reply gives in a conversation about a place (`VENUE_WORD`) is
+    that place's listing, read out: nothing just before it makes it a person's own. In booking and
+    directory dialogues the agent gives "their number" when asked; the user's own number, in the
+    user's turns, still counts (the caller asks this of replies only, in conversations that name a
+    place, `VENUE_WORD`, and ask for no one's own number, `ASKS_OWN_NUMBER`)."""
+    before = evidence[: evidence.find(shown)] if shown in evidence else evidence
+    return not OWN_CUE.search(before[-CONTEXT_CHARS // 2 :])
 
 
 def why_real(kind: str, value: str, text: str, start: int, end: int) -> str:

@@ -10,9 +10,12 @@ import polars as pl
 
 from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
 from dataqa.checks.pii.context import (
+    ASKS_OWN_NUMBER,
     EXAMPLE_REQUEST,
+    VENUE_WORD,
     format_task_kinds,
     published,
+    read_out_listing,
     template_domains,
     why_real,
 )
@@ -114,26 +117,38 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
     record whose prompt works on that kind of value as a format (extract, validate, format, mask...):
     those are the task's samples, as are the addresses built at the domain of an address format the
     prompt gives ("{first_initial}{last_name}@acme.com" for the names it lists), and the values a reply
-    writes to a prompt that asks for an example or made-up data (`EXAMPLE_REQUEST`)."""
+    writes to a prompt that asks for an example or made-up data (`EXAMPLE_REQUEST`), and the phone
+    numbers of places a reply reads out in a dialogue about a place (`read_out_listing`)."""
     public = {(h.line, h.kind, h.shown) for h in hits if h.why is None}
     hits = [h for h in hits if (h.line, h.kind, h.shown) not in public]
     lines = sorted({h.line for h in hits})
     if not lines:
         return hits
+    turns = messages(ctx, split).filter(pl.col("line").is_in(lines))
     prompts = (
-        messages(ctx, split)
-        .filter(pl.col("line").is_in(lines) & pl.col("role").is_in(["system", "user"]))
+        turns.filter(pl.col("role").is_in(["system", "user"]))
         .group_by("line")
         .agg(pl.col("content").str.join("\n"))
     )
     kinds = {line: format_task_kinds(prompt) for line, prompt in prompts.iter_rows()}
     domains = {line: template_domains(prompt) for line, prompt in prompts.iter_rows()}
     examples = {line for line, prompt in prompts.iter_rows() if EXAMPLE_REQUEST.search(prompt)}
+    about_places = {
+        line
+        for line, talk in turns.group_by("line").agg(pl.col("content").str.join("\n")).iter_rows()
+        if VENUE_WORD.search(talk) and not ASKS_OWN_NUMBER.search(talk)
+    }
     replies = {role_name(split, "assistant"), role_name(split, "rejected")}
     return [
         h
         for h in hits
         if h.kind not in kinds.get(h.line, frozenset())
         and not (h.line in examples and h.role in replies)
+        and not (
+            h.kind == "phone"
+            and h.line in about_places
+            and h.role in replies
+            and read_out_listing(h.evidence, h.shown)
+        )
         and not (h.kind == "email" and h.shown.rsplit("@", 1)[-1].lower() in domains.get(h.line, frozenset()))
     ]
