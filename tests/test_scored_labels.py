@@ -70,3 +70,20 @@ def test_class_checks_are_skipped_on_scores_and_lbl001_compares_numbers(tmp_path
     conflicts = [f for f in report.findings if f.check_id == "LBL001"]
     assert [[loc.line for loc in f.locations] for f in conflicts] == [[5, 10]]
     assert "'4.2' x1, '0.8' x1" in conflicts[0].message
+
+
+def test_a_held_out_pair_found_in_train_is_a_copy_whatever_its_score(tmp_path: Path) -> None:
+    """A score is no class: the same pair in test at 2.000 and in train at 2.167 (or 1.200) is a near
+    copy of a training input (LEAK003), not an input "with another label" (LEAK005)."""
+    test_rows = [
+        ("A man is slicing a tomato.", "A woman is slicing a potato.", "2.000"),
+        ("A cat is playing a piano.", "A cat is playing the keyboard.", "1.200"),
+    ]
+    train = _tsv(
+        tmp_path / "sts-train.tsv",
+        [*PAIRS[:5], ("A man is slicing a tomato.", "A woman is slicing a potato.", "2.167")],
+    )
+    test = _tsv(tmp_path / "sts-test.tsv", test_rows)
+    report = dataqa.scan(str(train), test=str(test), select=["LEAK"])
+    found = sorted((f.check_id, f.locations[0].line) for f in report.findings)
+    assert found == [("LEAK003", 2), ("LEAK003", 3)]

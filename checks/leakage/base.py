@@ -119,14 +119,15 @@ def labelled(ctx: Context) -> bool:
 
 def _sides(ctx: Context, split: str) -> pl.DataFrame:
     """`line`, `rep` (the representative of its normalised input), `prompt_exact`, `system_exact`
-    and `target` (its label, or its reply when it has none; "" for generative data) of each valid
-    row with a non-empty input."""
+    and `target` (its label, or its reply when it has none; "" for generative data, and for scores on
+    a scale: a held-out pair found in train is a copy whatever its score, 2.000 or 2.167) of each
+    valid row with a non-empty input."""
 
     def build() -> pl.DataFrame:
         frame = similarity.distinct(ctx, split, "prompt").members.join(
             similarity.hashes(ctx, split).select("line", "prompt_exact", "system_exact"), on="line"
         )
-        if not labelled(ctx):
+        if not labelled(ctx) or ctx.splits[split].scored:  # a score is no class to match a leak on
             return frame.with_columns(pl.lit("").alias("target"))
         targets = (
             ctx.valid_rows(split)
