@@ -99,8 +99,8 @@ def near_matches(
     if labelled(ctx):
         return _labelled_near_matches(ctx, eval_split, ref_split, t, k)
     pairs = similarity.near_pairs(ctx, eval_split, ref_split, "text", t, shingle=k)
-    left = similarity.distinct(ctx, eval_split, "text").members
-    right = similarity.distinct(ctx, ref_split, "text").members
+    left = copies.class_lines(ctx, eval_split, pairs["left_line"])
+    right = copies.class_lines(ctx, ref_split, pairs["right_line"])
     taken = normalised_matches(ctx, eval_split, ref_split).select("line").unique()
     return (
         pairs.join(left.rename({"rep": "left_line"}), on="left_line")

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.leakage.base import NEAR_SHARES, Group, LeakCheck, and_more, near_matches
+from dataqa.checks.leakage.base import NEAR_SHARES, Group, LeakCheck, and_more, comparisons, near_matches
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
+from dataqa.engine.registry import HeldForm, register
 from dataqa.text import similarity
+from dataqa.text.near_across import NearAcross
 
 
 @register
@@ -41,6 +42,10 @@ class NearLeak(LeakCheck):
     shows_diff = True
     threshold: float = ranged(similarity.DEFAULT_THRESHOLD, low=0, high=1)
     shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)
+
+    def held_form(self) -> HeldForm:
+        """On a split held on the Ray workers: the near pairs across splits made there (`near_across`)."""
+        return NearAcross(self.threshold, self.shingle, comparisons)
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         near = near_matches(ctx, eval_split, ref_split, self.threshold, self.shingle)

@@ -29,6 +29,9 @@ COPY_TEXTS = ("copy_texts",)
 NEAR_TEXTS = ("near_texts",)
 """With a split's name after it, the shared key of the raw texts (`line`, `text`) of the rows of its
 near pairs, for a split whose rows are elsewhere (`dataqa.text.near_blocks`)."""
+FETCH = ("fetch_texts",)
+"""With a split's name after it, the shared key of a function of lines that gives their `line`,
+`text` from a split whose rows are elsewhere (its blocks), for the rows no other key quotes."""
 SCHEMA = {"split": pl.String, "line": pl.Int64, "exact": pl.UInt64, "norm": pl.UInt64}
 TEXTS_SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
 NEAR_SCHEMA = {"line": pl.Int64, "text": pl.String}
@@ -74,6 +77,18 @@ def of_split(ctx: Context, split: str) -> pl.DataFrame:
     return copies(ctx).filter(pl.col("split") == split).drop("split")
 
 
+def class_lines(ctx: Context, split: str, reps: pl.Series) -> pl.DataFrame:
+    """`line`, `rep` of every row of the classes of `reps` (distinct normalised texts, as their first
+    lines: `normalise.distinct`): each rep and the rows of the split that share its normalised text,
+    read from the copies, so that an engine holding the split elsewhere knows them too."""
+    wanted = reps.unique().sort().cast(pl.Int64)
+    rows = of_split(ctx, split).filter(pl.col("norm").is_not_null())
+    rows = rows.select("line", pl.col("line").min().over("norm").alias("rep"))
+    found = rows.filter(pl.col("rep").is_in(wanted.implode()))
+    own = pl.DataFrame({"line": wanted, "rep": wanted})
+    return pl.concat([found, own]).unique().sort("rep", "line")
+
+
 def later(ctx: Context, split: str) -> np.ndarray:
     """The lines of a split whose normalised text an earlier line has (not the first of their
     class), sorted: from `copies`, so an engine that made it elsewhere knows them too."""
@@ -109,6 +124,10 @@ def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> d
         if missing:  # a near pair's row (asked only then: the copies' checks never wait for them)
             near = ctx.shared((*NEAR_TEXTS, split), lambda: pl.DataFrame(schema=NEAR_SCHEMA))
             frame = pl.concat([frame, near.filter(pl.col("line").is_in(missing))])
+            missing = sorted(set(missing) - set(frame["line"].to_list()))
+        if missing and ctx.supplied((*FETCH, split)):  # a leak's row across two splits
+            fetch = ctx.shared((*FETCH, split), lambda: None)
+            frame = pl.concat([frame, fetch(missing)])
     else:
         frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", column)
     return {line: text or "" for line, text in frame.iter_rows()}

@@ -113,6 +113,38 @@ def _truncated(keys: np.ndarray, n: int) -> np.ndarray:
     return keys >> row_bits(n)
 
 
+def key_frames(d: Distinct, common: np.ndarray, shingle: int, totals: tuple[int, int] | None) -> pl.DataFrame:
+    """`kind`, `key`, `line` of every band key and short-edit key of the distinct texts `d` (a row
+    per key, keys a text repeats kept: they fill a bucket's window as locally); with `totals`, the
+    distinct texts and short ones of the whole split, truncated as `candidates_within` truncates
+    them (inside a split), else whole (`candidates_across`, between two)."""
+    frames = []
+    if d.size:
+        bands = np.concatenate(
+            [
+                band_keys(_sketch_chunk(d.texts.slice(start, CHUNK_DOCS), shingle, common=common))
+                for start in range(0, d.size, CHUNK_DOCS)
+            ]
+        )
+        frames.append(_key_frame(BANDS_KIND, _truncated(bands, totals[0]) if totals else bands, d.lines))
+        chunks = [
+            _chunk_keys(d.texts.slice(start, CHUNK_DOCS), start) for start in range(0, d.size, CHUNK_DOCS)
+        ]
+        rows = np.concatenate([c[0] for c in chunks])
+        if len(rows):
+            edits = np.concatenate([c[1] for c in chunks])
+            frames.append(
+                _key_frame(EDITS_KIND, _truncated(edits, totals[1]) if totals else edits, d.lines[rows])
+            )
+    return pl.concat([pl.DataFrame(schema=KEYS_SCHEMA), *frames])
+
+
+def cut(frame: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
+    """A frame of keys cut into `parts` by key (a shuffle's map side, an object per part)."""
+    at = frame["key"] % parts
+    return [frame.filter(at == part) for part in range(parts)]
+
+
 def keys(
     ctx: Context,
     split: str,
@@ -123,29 +155,9 @@ def keys(
     shingle: int,
     parts: int,
 ) -> list[pl.DataFrame]:
-    """`kind`, `key`, `line` of every band key and short-edit key of the block's distinct texts
-    (a row per key, keys a text repeats kept: they fill a bucket's window as locally), truncated for
-    the split's `totals` (distinct texts, short ones), cut into `parts` by key."""
-    d = reps(ctx, split, column, later)
-    frames = []
-    if d.size:
-        bands = np.concatenate(
-            [
-                band_keys(_sketch_chunk(d.texts.slice(start, CHUNK_DOCS), shingle, common=common))
-                for start in range(0, d.size, CHUNK_DOCS)
-            ]
-        )
-        frames.append(_key_frame(BANDS_KIND, _truncated(bands, totals[0]), d.lines))
-        chunks = [
-            _chunk_keys(d.texts.slice(start, CHUNK_DOCS), start) for start in range(0, d.size, CHUNK_DOCS)
-        ]
-        rows = np.concatenate([c[0] for c in chunks])
-        if len(rows):
-            edits = np.concatenate([c[1] for c in chunks])
-            frames.append(_key_frame(EDITS_KIND, _truncated(edits, totals[1]), d.lines[rows]))
-    frame = pl.concat([pl.DataFrame(schema=KEYS_SCHEMA), *frames])
-    at = frame["key"] % parts
-    return [frame.filter(at == part) for part in range(parts)]
+    """`key_frames` of the block's distinct texts, truncated for the split's `totals` (distinct
+    texts, short ones), cut into `parts` by key."""
+    return cut(key_frames(reps(ctx, split, column, later), common, shingle, totals), parts)
 
 
 def _key_frame(kind: int, keys: np.ndarray, lines: np.ndarray) -> pl.DataFrame:
@@ -209,40 +221,45 @@ def verify_part(
     common: np.ndarray,
     terms: SetWords | None,
     whole: bool,
+    n_left: int,
     *texts: pl.DataFrame,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """A part of the candidates (`part_candidates`' codes) verified on the texts of their lines
-    (`texts_of` of every block): the verified pairs as `near_pairs` gives them but for the inputs of
-    two examples without an answer (`_inputs_apart`), those pairs with whether each has an input
-    (`UNANSWERED_SCHEMA`: the driver decides them), and the raw `line`, `text` of their lines (what
-    a finding may quote). `whole`: whole examples with an answer part (not plain text)."""
-    frame = pl.concat([pl.DataFrame(schema=TEXTS_SCHEMA), *texts]).sort("line")
-    lines = frame["line"].to_numpy()
-    norms = frame["norm"]
-    lo = np.searchsorted(lines, codes // LINES)
-    hi = np.searchsorted(lines, codes % LINES)
-    local = lo * np.int64(len(lines)) + hi
-    raws = {column: frame["raw"].to_list(), "response": frame["response"].to_list()}
+    """A part of the candidates (`part_candidates`' codes, left line * `LINES` + right line)
+    verified on the texts of their lines (`texts_of` of every block; across two splits the first
+    `n_left` are the left split's, the rest the right's; 0: one split, its texts both sides): the
+    verified pairs as `near_pairs` gives them but for the inputs of two examples without an answer
+    (`_inputs_apart`), those pairs with whether each has an input (`UNANSWERED_SCHEMA`: the driver
+    decides them), and inside one split the raw `line`, `text` of their lines (what a finding may
+    quote). `whole`: whole examples with an answer part (not plain text)."""
+    empty = pl.DataFrame(schema=TEXTS_SCHEMA)
+    one = [texts[:n_left], texts[n_left:]] if n_left else [texts]
+    frames = [pl.concat([empty, *side]).sort("line") for side in one]
+    if not n_left:
+        frames.append(frames[0])
+    lines = [frame["line"].to_numpy() for frame in frames]
+    lo = np.searchsorted(lines[0], codes // LINES)
+    hi = np.searchsorted(lines[1], codes % LINES)
+    local = lo * np.int64(len(lines[1])) + hi
+    raws = [{column: frame["raw"].to_list(), "response": frame["response"].to_list()} for frame in frames]
 
     def raw(name: str) -> Callable[[int, np.ndarray], list[str]]:
-        values = raws[name]
-        return lambda side, rows: [values[int(i)] or "" for i in rows]
+        return lambda side, rows: [raws[side][name][int(i)] or "" for i in rows]
 
-    has_input = frame["has_input"].to_numpy()
+    has_input = [frame["has_input"].to_numpy() for frame in frames]
     unanswered = [pl.DataFrame(schema=UNANSWERED_SCHEMA)]
 
     def apart(kept: np.ndarray, answers: tuple[list[str], list[str]]) -> np.ndarray:
         both = np.array([not a and not b for a, b in zip(*answers, strict=True)], dtype=bool)
         left, right = kept[both, 0], kept[both, 1]
-        columns = (lines[left], lines[right], has_input[left], has_input[right])
+        columns = (lines[0][left], lines[1][right], has_input[0][left], has_input[1][right])
         unanswered.append(
             pl.DataFrame(dict(zip(UNANSWERED_SCHEMA, columns, strict=True)), schema=UNANSWERED_SCHEMA)
         )
         return np.zeros(len(kept), dtype=bool)  # decided on the driver (`near_held`)
 
     pairs = verify(
-        (norms, norms),
-        (lines, lines),
+        (frames[0]["norm"], frames[1]["norm"]),
+        (lines[0], lines[1]),
         local,
         raw,
         column,
@@ -253,8 +270,8 @@ def verify_part(
         apart=apart if whole else None,
     )
     named = pl.concat([pairs["left_line"], pairs["right_line"]]).unique().implode()
-    quoted = frame.filter(pl.col("line").is_in(named)).select("line", "text")
-    return pairs, pl.concat(unanswered), quoted
+    quoted = frames[0].filter(pl.col("line").is_in(named)).select("line", "text")
+    return pairs, pl.concat(unanswered), quoted.clear() if n_left else quoted
 
 
 def part_step(parts: int, *frames: pl.DataFrame) -> list[np.ndarray]:

@@ -108,6 +108,7 @@ class Held:
                 common,
                 terms,
                 whole,
+                0,
                 *[handles[p] for handles in texts],
             )[0]
             for p in range(parts)
