@@ -151,3 +151,46 @@ def test_unanswerable_questions_of_a_held_split_are_compared_on_what_they_ask(tm
     assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
     near = [[loc["line"] for loc in f["locations"]] for f in remote["findings"] if f["check_id"] == "DUP003"]
     assert [4, 6] in near and not any(5 in group for group in near), near
+
+
+LEAKS = ["LEAK001", "LEAK002", "LEAK003"]
+
+
+@pytest.mark.parametrize("driver_rows", [100, 45, 10])
+def test_near_leaks_across_held_splits_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+) -> None:
+    """Train held (100), train and test held (10), or test held beside a train of 44 rows on the
+    driver (45), in many pieces, near copies of test rows in other blocks of train. LEAK001-003 give
+    the local engine's report: the reworded tickets and the request one word apart are near leaks;
+    another order number or another office is not."""
+    from test_near_across import leaky
+
+    from dataqa.engine.ray_engine import RayEngine
+    from dataqa.text import near_held
+
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)
+    monkeypatch.setattr(near_held, "PART_ROWS", 48)
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
+    train, test = leaky()
+    if driver_rows == 45:  # test (50 rows) held, train (40 rows, the near copies' originals) not
+        train = train[:40] + train[150:154]
+    paths = {
+        name: str(write_jsonl(tmp_path / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+    options: dict[str, Any] = dict(test=paths["test"], select=LEAKS)
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    if driver_rows == 10:  # every split stays on the workers: the driver never fetches rows
+        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    assert held == {100: ["train"], 45: ["test"], 10: ["train", "test"]}[driver_rows]
+    assert decided_part(remote, LEAKS) == decided_part(local, LEAKS)
+    leak003 = next(c for c in remote["checks"] if c["id"] == "LEAK003")
+    assert leak003["status"] == "failed" and leak003["ran_on"] == "driver"
+    near = [f for f in local["findings"] if f["check_id"] == "LEAK003"]
+    firsts = {f["locations"][0]["line"] for f in near}
+    assert firsts and firsts <= {41, 42, 43, 44, 47, 50} and not firsts & {48, 49}, firsts
+    assert all(f["evidence"] and "~" in f["evidence"][-1] for f in near), "the texts were quoted"
