@@ -7,6 +7,8 @@ than their originals. Plain calls stand for the workers.
 
 from __future__ import annotations
 
+import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ import polars as pl
 import pytest
 from conftest import Plain, chat, reworded, shouted, ticket_records, write_jsonl
 
-from dataqa.checks.leakage.base import comparisons, near_matches
+from dataqa.checks.leakage import shared_inputs
+from dataqa.checks.leakage.base import comparisons, input_leaks, near_matches
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
@@ -50,8 +53,18 @@ def leaky() -> tuple[list[dict], list[dict]]:
         chat("Refund order 1235 please", "Done."),  # another number
         chat("Book a room in the Munich office for Monday", "Booked."),  # another name
         reworded(base[155]),
+        answered(base[60], "returns"),  # the same ticket routed elsewhere (LEAK005: identical input)
+        answered(shouted(base[61]), "account"),  # ... and a normalised copy of its input
+        answered(reworded(base[62], " asap"), "returns"),  # a near input, another answer: not a leak
     ]
     return train, test
+
+
+def answered(record: dict, queue: str) -> dict:
+    """The chat record with another reply: the ticket routed to `queue`."""
+    out = copy.deepcopy(record)
+    out["messages"][-1]["content"] = json.dumps({"queue": queue, "priority": "urgent"})
+    return out
 
 
 def _context(tmp_path: Path, splits: dict[str, list[dict]]) -> Context:
@@ -69,6 +82,7 @@ def _held(ctx: Context, held: set[str], rows: int) -> tuple[Context, dict[str, P
     splits = {name: shells[name] if name in held else s for name, s in ctx.splits.items()}
     driver = blocks.shells_context(splits, config, labelled)
     driver.supply(copies.COPIES, lambda: copies.copies(ctx))
+    driver.supply(shared_inputs.SHARED_INPUTS, lambda: shared_inputs.shared_inputs(ctx))
     runners = {
         name: Plain(
             [
@@ -103,13 +117,16 @@ def test_near_pairs_across_held_splits_are_the_local_ones(
     found = set(leaks["line"].to_list())  # planted near copies found locally (a small sample: fewer)
     assert found <= {41, 42, 43, 44, 47, 50} and len(found) >= 3, found
     driver, runners = _held(ctx, held, rows)
-    form = near_across.NearAcross(0.85, 2, comparisons)
+    form = near_across.NearAcross(lambda ctx: (0.85, 2), comparisons)
     for name in sorted(held):
         assert form.applies(driver, name)
         form.supply(driver, name, runners[name])
         assert form.supplied(driver, name)
     assert near_pairs(driver, "test", "train", "text").equals(local)
     assert near_matches(driver, "test", "train").equals(leaks)
+    inputs = input_leaks(ctx, "test", "train")
+    assert [row[0] for row in inputs["lines"].to_list()] == [51, 52], inputs
+    assert input_leaks(driver, "test", "train").equals(inputs)
     for name in held:
         lines = sorted(set(leaks["line" if name == "test" else "ref_line"].to_list()))
         assert dict(near_across._fetch(runners[name], lines).iter_rows()) == copies.texts(ctx, name, lines)

@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from dataqa.checks.labels.base import split_labels
+from dataqa.checks.leakage.shared_inputs import input_rows
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
@@ -81,6 +82,14 @@ def normalised_matches(ctx: Context, eval_split: str, ref_split: str) -> pl.Data
     return _copy_matches(ctx, eval_split, ref_split, "norm")
 
 
+def near_options(ctx: Context) -> tuple[float, int]:
+    """LEAK003's configured threshold and shingle: what a near leak is, for every layer."""
+    opts = _options(
+        ctx, "LEAK003", threshold=similarity.DEFAULT_THRESHOLD, shingle=similarity.DEFAULT_SHINGLE
+    )
+    return float(opts["threshold"]), int(opts["shingle"])
+
+
 def near_matches(
     ctx: Context, eval_split: str, ref_split: str, threshold: float | None = None, shingle: int | None = None
 ) -> pl.DataFrame:
@@ -91,11 +100,9 @@ def near_matches(
     Labelled data is matched on the input with the same label (`left_line` is then the held-out
     input's representative); held-out rows whose identical input has another label in the
     reference split are LEAK005's and left out."""
-    opts = _options(
-        ctx, "LEAK003", threshold=similarity.DEFAULT_THRESHOLD, shingle=similarity.DEFAULT_SHINGLE
-    )
-    t = float(opts["threshold"] if threshold is None else threshold)
-    k = int(opts["shingle"] if shingle is None else shingle)
+    options = near_options(ctx)
+    t = options[0] if threshold is None else float(threshold)
+    k = options[1] if shingle is None else int(shingle)
     if labelled(ctx):
         return _labelled_near_matches(ctx, eval_split, ref_split, t, k)
     pairs = similarity.near_pairs(ctx, eval_split, ref_split, "text", t, shingle=k)
@@ -265,6 +272,25 @@ def _filler_mask(ctx: Context, eval_split: str, ref_split: str, pairs: pl.DataFr
     return pl.Series(keep, dtype=pl.Boolean)
 
 
+def _shared_sides(
+    ctx: Context, eval_split: str, ref_split: str
+) -> tuple[pl.DataFrame, tuple[pl.DataFrame, pl.DataFrame]]:
+    """Generative data: the `input_rep_pairs` of identical inputs and the `_sides` of the rows they
+    name, read from the rows whose input the other split has (`shared_inputs`, which an engine
+    holding a split elsewhere supplies), not from whole splits."""
+    rows = [input_rows(ctx, split) for split in (eval_split, ref_split)]
+    pairs = (
+        rows[0]
+        .select("key", pl.col("rep").alias("left_rep"))
+        .unique()
+        .join(rows[1].select("key", pl.col("rep").alias("right_rep")).unique(), on="key")
+        .select("left_rep", "right_rep", pl.lit(1.0).alias("similarity"), pl.lit(True).alias("same"))
+        .sort("left_rep", "right_rep")
+    )
+    columns = ["line", "rep", "prompt_exact", "system_exact", pl.lit("").alias("target")]
+    return pairs, (rows[0].select(columns), rows[1].select(columns))
+
+
 def input_leaks(
     ctx: Context, eval_split: str, ref_split: str, threshold: float | None = None, shingle: int | None = None
 ) -> pl.DataFrame:
@@ -287,15 +313,19 @@ def input_leaks(
 
     def build() -> pl.DataFrame:
         is_labelled = labelled(ctx)
-        pairs = input_rep_pairs(ctx, eval_split, ref_split, t if is_labelled else None, k)
+        if is_labelled:
+            pairs = input_rep_pairs(ctx, eval_split, ref_split, t, k)
+            sides = (_sides(ctx, eval_split), _sides(ctx, ref_split))
+        else:
+            pairs, sides = _shared_sides(ctx, eval_split, ref_split)
         taken = pl.concat(
             [
                 _taken_by_text(ctx, eval_split, ref_split),
                 near_matches(ctx, eval_split, ref_split).select("line"),
             ]
         )
-        left = _sides(ctx, eval_split).join(taken, on="line", how="anti")
-        right = _sides(ctx, ref_split).rename(
+        left = sides[0].join(taken, on="line", how="anti")
+        right = sides[1].rename(
             {"line": "ref_line", "rep": "right_rep", "target": "ref_target", "prompt_exact": "ref_prompt"}
         )
         # Copies first grouped on each side, then the groups joined: no product of copies.

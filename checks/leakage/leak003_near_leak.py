@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.leakage.base import NEAR_SHARES, Group, LeakCheck, and_more, comparisons, near_matches
+from dataqa.checks.leakage.base import (
+    NEAR_SHARES,
+    Group,
+    LeakCheck,
+    and_more,
+    comparisons,
+    near_matches,
+    near_options,
+)
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -45,7 +53,7 @@ class NearLeak(LeakCheck):
 
     def held_form(self) -> HeldForm:
         """On a split held on the Ray workers: the near pairs across splits made there (`near_across`)."""
-        return NearAcross(self.threshold, self.shingle, comparisons)
+        return NearAcross(near_options, comparisons)
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         near = near_matches(ctx, eval_split, ref_split, self.threshold, self.shingle)

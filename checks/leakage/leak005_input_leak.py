@@ -6,12 +6,23 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dataqa.checks.leakage.base import NEAR_SHARES, Group, LeakCheck, and_more, input_leaks, labelled
+from dataqa.checks.leakage.base import (
+    NEAR_SHARES,
+    Group,
+    LeakCheck,
+    and_more,
+    comparisons,
+    input_leaks,
+    labelled,
+    near_options,
+)
+from dataqa.checks.leakage.shared_inputs import GROUPING, SHARED_INPUTS
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
+from dataqa.engine.registry import HeldForm, register
 from dataqa.ingest.naming import field_name
+from dataqa.text.near_across import NearAcross
 from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD
 
 LABEL_CHARS = 60
@@ -20,6 +31,16 @@ LABEL_CHARS = 60
 
 def _label(value: str) -> str:
     return repr(value[:LABEL_CHARS] + ("…" if len(value) > LABEL_CHARS else ""))
+
+
+class InputsAcross(NearAcross):
+    """LEAK005's form: LEAK003's near leaks across splits, and the rows whose input another split has
+    (`shared_inputs.GROUPING`'s frame, which the engine supplies from its shuffle)."""
+
+    groupings = (*NearAcross.groupings, GROUPING)
+
+    def supplied(self, ctx: Context, split: str) -> bool:
+        return ctx.supplied(SHARED_INPUTS) and super().supplied(ctx, split)
 
 
 @register
@@ -47,12 +68,17 @@ class InputLeak(LeakCheck):
     """
 
     id = "LEAK005"
-    shares = NEAR_SHARES | {"input_leaks"}
+    shares = NEAR_SHARES | {"input_leaks", SHARED_INPUTS[0]}
     name = "input-leak"
     family = "leakage"
     severity = Severity.ERROR
     threshold: float = ranged(DEFAULT_THRESHOLD, low=0, high=1)
     shingle: int = ranged(DEFAULT_SHINGLE, low=1, high=20)
+
+    def held_form(self) -> HeldForm:
+        """On a split held on the Ray workers: the near leaks (which this layer leaves to LEAK003)
+        made there (`near_across`), and the inputs two splits share from a shuffle (`shared_inputs`)."""
+        return InputsAcross(near_options, comparisons)
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         leaks = input_leaks(ctx, eval_split, ref_split, self.threshold, self.shingle)

@@ -319,12 +319,12 @@ class RayEngine:
 
     def _forms(self, ctx: Context, checks: list[Check], groupings: list[Grouping]) -> list[HeldForm]:
         """The `HeldForm`s of the checks (what they read made on the held splits' blocks), when a
-        split's rows stay on the workers and the form's grouping is among the shuffled `groupings`."""
+        split's rows stay on the workers and the form's groupings are among the shuffled `groupings`."""
         if all(s.elsewhere is None for s in ctx):
             return []
         shuffled = {grouping.shared for grouping in groupings}
         forms = [form for check in checks if (form := check.held_form()) is not None]
-        return [f for f in forms if f.grouping is None or f.grouping.shared in shuffled]
+        return [f for f in forms if all(g.shared in shuffled for g in f.groupings)]
 
     def _groupings(self, ctx: Context, checks: list[Check]) -> list[Grouping]:
         """The groupings of the group-scope checks, when a split's rows stay on the workers (else the
@@ -335,7 +335,7 @@ class RayEngine:
         out: dict[Any, Grouping] = {}
         for check in checks:
             form = check.held_form()
-            for grouping in (check.grouping, form.grouping if form is not None else None):
+            for grouping in (check.grouping, *(form.groupings if form is not None else ())):
                 if grouping is not None:
                     out.setdefault(grouping.shared, grouping)
         return list(out.values())

@@ -227,10 +227,10 @@ class Runner(Protocol):
 class HeldForm:
     """What a check reads of a split (`Check.held_form`), made on the blocks of a split held
     elsewhere by steps on a `Runner` and supplied to the scan (`Context.supply`), so that the check
-    runs on the driver as locally. `grouping`: the grouping whose frame the steps read (the engine
-    supplies it: its shuffle must run)."""
+    runs on the driver as locally. `groupings`: the groupings whose frames the steps or the check
+    read (the engine supplies them: their shuffles must run)."""
 
-    grouping: ClassVar[Grouping | None] = None
+    groupings: ClassVar[tuple[Grouping, ...]] = ()
 
     def applies(self, ctx: Context, split: str) -> bool:  # pragma: no cover - abstract
         """Whether the form can make what the check reads of `split` (else the check is skipped)."""

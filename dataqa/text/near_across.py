@@ -157,16 +157,20 @@ class Across:
 
 
 class NearAcross(HeldForm):
-    """LEAK003's form: the near pairs of "text" between the splits it compares (`comparisons`) when
-    one of them or both are held on the workers (module doc); the texts a finding quotes fetched
-    from the blocks (`copies.FETCH`). Labelled data, compared on inputs under labels, has none yet."""
+    """The leak checks' form: the near pairs of "text" between the splits they compare
+    (`comparisons`), at the threshold and shingle `options` reads from the scan's configuration,
+    when one of them or both are held on the workers (module doc); the texts a finding quotes
+    fetched from the blocks (`copies.FETCH`). Labelled data, compared on inputs under labels, has
+    none yet."""
 
-    grouping = copies.GROUPING
+    groupings = (copies.GROUPING,)
 
     def __init__(
-        self, threshold: float, shingle: int, comparisons: Callable[[Context], list[tuple[str, str]]]
+        self,
+        options: Callable[[Context], tuple[float, int]],
+        comparisons: Callable[[Context], list[tuple[str, str]]],
     ) -> None:
-        self.threshold, self.shingle, self.comparisons = float(threshold), shingle, comparisons
+        self.options, self.comparisons = options, comparisons
         self.held: dict[tuple[str, str], Held] = {}
         """Per held split and column, its steps (its sample, its blocks)."""
         self.classes: dict[str, Callable[[], pl.DataFrame]] = {}
@@ -179,7 +183,7 @@ class NearAcross(HeldForm):
         return [pair for pair in self.comparisons(ctx) if split in pair]
 
     def supplied(self, ctx: Context, split: str) -> bool:
-        keys = [pairs_key(*pair, "text", self.threshold, self.shingle) for pair in self._pairs_of(ctx, split)]
+        keys = [pairs_key(*pair, "text", *self.options(ctx)) for pair in self._pairs_of(ctx, split)]
         return all(ctx.supplied(key) for key in keys)
 
     def supply(self, ctx: Context, split: str, runner: Runner) -> None:
@@ -200,7 +204,7 @@ class NearAcross(HeldForm):
                 ctx.supply(sample, held.sample)
         for left, right in self._pairs_of(ctx, split):
             for column in ("text", "prompt"):
-                key = pairs_key(left, right, column, self.threshold, self.shingle)
+                key = pairs_key(left, right, column, *self.options(ctx))
                 if not ctx.supplied(key):
                     ctx.supply(key, functools.partial(self._made, ctx, left, right, column))
         if not ctx.supplied((*copies.FETCH, split)):
@@ -212,7 +216,7 @@ class NearAcross(HeldForm):
         held = (self.held.get((left, column)), self.held.get((right, column)))
         across = Across(ctx, left, right, held)
         whole = column == "text" and all(ctx.splits[s].kind != TEXT for s in (left, right))
-        found = across.pairs(column, self.threshold, self.shingle, whole)
+        found = across.pairs(column, *self.options(ctx), whole)
         if not across.unanswered.height:
             return found
         apart = across.unanswered.filter(pl.Series(self._apart(ctx, left, right, across.unanswered)))
@@ -229,7 +233,7 @@ class NearAcross(HeldForm):
 
     def _apart(self, ctx: Context, left: str, right: str, unanswered: pl.DataFrame) -> np.ndarray:
         """Per pair of `unanswered`: whether their inputs are not near (`inputs_apart`)."""
-        near = ctx.shared(pairs_key(left, right, "prompt", self.threshold, self.shingle), _empty_pairs)
+        near = ctx.shared(pairs_key(left, right, "prompt", *self.options(ctx)), _empty_pairs)
         lrep, rrep = self._reps(ctx, left), self._reps(ctx, right)
         reps = [(lrep(a, has_a), rrep(b, has_b)) for a, b, has_a, has_b in unanswered.iter_rows()]
         return inputs_apart(reps, False, near)

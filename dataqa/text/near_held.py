@@ -145,7 +145,7 @@ class NearPairs(HeldForm):
     of distinct texts (so the driver makes the template shingles and bound words from it), its
     verified near pairs of "text" at `threshold` and `shingle`, and the texts of their lines."""
 
-    grouping = copies.GROUPING
+    groupings = (copies.GROUPING,)
 
     def __init__(self, threshold: float, shingle: int) -> None:
         self.threshold, self.shingle = float(threshold), shingle
