@@ -15,16 +15,16 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pytest
-from conftest import Plain, chat, reworded, shouted, ticket_records, write_jsonl
+from conftest import Plain, chat, reworded, shouted, ticket_records, user_turn, write_jsonl
 
-from dataqa.checks.leakage import shared_inputs
+from dataqa.checks.leakage import leak004_ngram_overlap, shared_inputs
 from dataqa.checks.leakage.base import comparisons, input_leaks, near_matches
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
 from dataqa.ingest import dataset
-from dataqa.text import candidates, copies, near_across, near_blocks, templates
+from dataqa.text import candidates, copies, near_across, near_blocks, overlap, templates
 from dataqa.text.near_duplicates import near_pairs
 
 
@@ -34,7 +34,9 @@ def leaky() -> tuple[list[dict], list[dict]]:
     rows of its own, and look-alikes that differ in a number or a name."""
     base: list[Any] = ticket_records(200, seed=9)
     train = [
-        *base[:150],
+        *base[:100],
+        quoting(base[100]),  # a ticket that tells a story of its own ...
+        *base[101:150],
         shouted(base[20]),  # a normalised copy in train: its class has two rows
         chat("Cancel my subscription", "Done."),
         chat("Refund order 1234 please", "Done."),
@@ -56,8 +58,22 @@ def leaky() -> tuple[list[dict], list[dict]]:
         answered(base[60], "returns"),  # the same ticket routed elsewhere (LEAK005: identical input)
         answered(shouted(base[61]), "account"),  # ... and a normalised copy of its input
         answered(reworded(base[62], " asap"), "returns"),  # a near input, another answer: not a leak
+        quoting(base[199]),  # ... which another ticket tells too (LEAK004: a shared span)
     ]
     return train, test
+
+
+STORY = (
+    "The courier left the parcel with a neighbour at number forty two, who now says she never took it"
+    " in, and the tracking page has shown it as out for delivery since last Tuesday afternoon."
+)
+
+
+def quoting(record: dict) -> dict:
+    """The chat record whose user turn tells `STORY` after its own words."""
+    out = copy.deepcopy(record)
+    user_turn(out)["content"] += " " + STORY
+    return out
 
 
 def answered(record: dict, queue: str) -> dict:
@@ -117,7 +133,7 @@ def test_near_pairs_across_held_splits_are_the_local_ones(
     found = set(leaks["line"].to_list())  # planted near copies found locally (a small sample: fewer)
     assert found <= {41, 42, 43, 44, 47, 50} and len(found) >= 3, found
     driver, runners = _held(ctx, held, rows)
-    form = near_across.NearAcross(lambda ctx: (0.85, 2), comparisons)
+    form = leak004_ngram_overlap.OverlapsAcross(lambda ctx: (0.85, 2), comparisons)
     for name in sorted(held):
         assert form.applies(driver, name)
         form.supply(driver, name, runners[name])
@@ -127,6 +143,12 @@ def test_near_pairs_across_held_splits_are_the_local_ones(
     inputs = input_leaks(ctx, "test", "train")
     assert [row[0] for row in inputs["lines"].to_list()] == [51, 52], inputs
     assert input_leaks(driver, "test", "train").equals(inputs)
+    for content in (7, 0):  # LEAK004's bar of template words (a small sample makes most words so)
+        options = dict(n=13, max_rows=10, min_content=content, spread_rows=3, part_share=0.5)
+        overlaps = overlap.ngram_overlaps(ctx, "test", "train", **options)
+        assert overlaps.height >= 1, overlaps  # the copies above share spans too; short ones are compared
+        assert content or 54 in overlaps["line"].to_list(), overlaps  # the story two tickets tell
+        assert overlap.ngram_overlaps(driver, "test", "train", **options).equals(overlaps)
     for name in held:
         lines = sorted(set(leaks["line" if name == "test" else "ref_line"].to_list()))
         assert dict(near_across._fetch(runners[name], lines).iter_rows()) == copies.texts(ctx, name, lines)

@@ -134,8 +134,8 @@ def test_a_leak_check_without_a_held_out_split_says_so_as_locally(tmp_path: Path
                 k: v for k, v in check.items() if k not in ("duration_s", "ran_on")
             }
     assert mine["LEAK001"]["status"] == "skipped" and "no test or valid split" in mine["LEAK001"]["reason"]
-    assert "no test or valid split" in mine["LEAK003"]["reason"], "its form works there (near_across)"
-    assert "stay on the Ray workers" in mine["LEAK004"]["reason"], "a whole-split check is still skipped"
+    for cid in ("LEAK003", "LEAK004", "LEAK005"):  # their forms work there (near_across, overlap_held)
+        assert "no test or valid split" in mine[cid]["reason"], mine[cid]
 
 
 def labelled_tickets(folder: Path) -> dict[str, str]:

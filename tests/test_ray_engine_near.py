@@ -153,7 +153,7 @@ def test_unanswerable_questions_of_a_held_split_are_compared_on_what_they_ask(tm
     assert [4, 6] in near and not any(5 in group for group in near), near
 
 
-LEAKS = ["LEAK001", "LEAK002", "LEAK003", "LEAK005"]
+LEAKS = ["LEAK001", "LEAK002", "LEAK003", "LEAK004", "LEAK005"]
 
 
 @pytest.mark.parametrize("driver_rows", [100, 45, 10])
@@ -164,7 +164,8 @@ def test_near_leaks_across_held_splits_are_the_local_ones(
     driver (45), in many pieces, near copies of test rows in other blocks of train. LEAK001-003 give
     the local engine's report: the reworded tickets and the request one word apart are near leaks,
     another order number or another office is not; a ticket routed elsewhere (identical input, and
-    a normalised copy of one) is an input leak, a near input with another answer is not."""
+    a normalised copy of one) is an input leak, a near input with another answer is not; LEAK004's
+    shared spans (a ticket telling a train one's story) are the local ones."""
     from test_near_across import leaky
 
     from dataqa.engine.ray_engine import RayEngine
@@ -174,8 +175,8 @@ def test_near_leaks_across_held_splits_are_the_local_ones(
     monkeypatch.setattr(near_held, "PART_ROWS", 48)
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
     train, test = leaky()
-    if driver_rows == 45:  # test (50 rows) held, train (40 rows, the near copies' originals) not
-        train = train[:40] + train[150:154]
+    if driver_rows == 45:  # test (54 rows) held, train (44 rows, the near copies' originals) not
+        train = [*train[:39], train[100], *train[150:154]]
     paths = {
         name: str(write_jsonl(tmp_path / f"{name}.jsonl", rows))
         for name, rows in (("train", train), ("test", test))
@@ -189,8 +190,11 @@ def test_near_leaks_across_held_splits_are_the_local_ones(
     held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
     assert held == {100: ["train"], 45: ["test"], 10: ["train", "test"]}[driver_rows]
     assert decided_part(remote, LEAKS) == decided_part(local, LEAKS)
-    ran = {c["id"]: (c["status"], c["ran_on"]) for c in remote["checks"] if c["id"] in ("LEAK003", "LEAK005")}
+    ran = {c["id"]: (c["status"], c["ran_on"]) for c in remote["checks"]}
     assert ran["LEAK003"] == ("failed", "driver") and ran["LEAK005"][1] == "driver", ran
+    assert ran["LEAK004"] == ("passed", "driver"), ran  # its findings are for review (info)
+    spans = [f["locations"][0]["line"] for f in local["findings"] if f["check_id"] == "LEAK004"]
+    assert 54 in spans, spans  # a ticket tells the story of a train one
     near = [f for f in local["findings"] if f["check_id"] == "LEAK003"]
     firsts = {f["locations"][0]["line"] for f in near}
     assert firsts and firsts <= {41, 42, 43, 44, 47, 50} and not firsts & {48, 49}, firsts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,16 +13,52 @@ from dataqa.checks.leakage.base import (
     NEAR_SHARES,
     Group,
     LeakCheck,
+    comparisons,
     input_leaks,
     near_matches,
+    near_options,
     normalised_matches,
 )
+from dataqa.checks.leakage.shared_inputs import SHARED_INPUTS, InputsAcross
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import register
+from dataqa.engine.registry import HeldForm, Runner, register
 from dataqa.ingest.issues import excerpt
-from dataqa.text import similarity
+from dataqa.text import copies, near_across, overlap, overlap_held, similarity
+
+
+class OverlapsAcross(InputsAcross):
+    """LEAK004's form: LEAK005's (the layers above, whose rows it leaves out), and the n-grams of a
+    split held on the workers made on its blocks (`dataqa.text.overlap_held`): as a reference split
+    its hits of the held-out n-grams, as a held-out split its n-grams and their matches."""
+
+    def supplied(self, ctx: Context, split: str) -> bool:
+        keys = [(*overlap.HITS, split), (*overlap.HELD_OUT, split)]
+        return all(ctx.supplied(key) for key in keys) and super().supplied(ctx, split)
+
+    def supply(self, ctx: Context, split: str, runner: Runner) -> None:
+        super().supply(ctx, split, runner)
+        if (split, "text") not in self.held:
+            return
+        held = self.held[split, "text"]  # its blocks' `later` lines are read when first asked
+        if not ctx.supplied((*overlap.HITS, split)):
+            ctx.supply(
+                (*overlap.HITS, split),
+                lambda: functools.partial(overlap_held.reference_hits, held.runner, held.later),
+            )
+        if not ctx.supplied((*overlap.HELD_OUT, split)):
+            ctx.supply(
+                (*overlap.HELD_OUT, split),
+                lambda: overlap_held.held_out(
+                    ctx,
+                    split,
+                    held.runner,
+                    held.later,
+                    near_across._parts(ctx, split),
+                    ctx.shared((*copies.FETCH, split), lambda: None),
+                ),
+            )
 
 
 @register
@@ -54,7 +91,7 @@ class NgramOverlap(LeakCheck):
     """
 
     id = "LEAK004"
-    shares = NEAR_SHARES | {"input_leaks", "ngram", "template_vocabulary"}
+    shares = NEAR_SHARES | {"input_leaks", SHARED_INPUTS[0], "ngram", "template_vocabulary"}
     heavy = True
     name = "ngram-overlap"
     family = "leakage"
@@ -70,6 +107,11 @@ class NgramOverlap(LeakCheck):
     part_share: float = ranged(0.5, low=0, high=1)
     """Share of the held-out prompt or answer a span shorter than 2 x `ngram` words must cover to
     count, unless the prompts are one problem with other numbers or names (0: no bar)."""
+
+    def held_form(self) -> HeldForm:
+        """On splits held on the Ray workers: their n-grams made there, and the layers above made
+        as LEAK005's form makes them (`OverlapsAcross`)."""
+        return OverlapsAcross(near_options, comparisons)
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         taken = pl.concat(

@@ -16,13 +16,12 @@ from dataqa.checks.leakage.base import (
     labelled,
     near_options,
 )
-from dataqa.checks.leakage.shared_inputs import GROUPING, SHARED_INPUTS
+from dataqa.checks.leakage.shared_inputs import SHARED_INPUTS, InputsAcross
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, register
 from dataqa.ingest.naming import field_name
-from dataqa.text.near_across import NearAcross
 from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD
 
 LABEL_CHARS = 60
@@ -31,16 +30,6 @@ LABEL_CHARS = 60
 
 def _label(value: str) -> str:
     return repr(value[:LABEL_CHARS] + ("…" if len(value) > LABEL_CHARS else ""))
-
-
-class InputsAcross(NearAcross):
-    """LEAK005's form: LEAK003's near leaks across splits, and the rows whose input another split has
-    (`shared_inputs.GROUPING`'s frame, which the engine supplies from its shuffle)."""
-
-    groupings = (*NearAcross.groupings, GROUPING)
-
-    def supplied(self, ctx: Context, split: str) -> bool:
-        return ctx.supplied(SHARED_INPUTS) and super().supplied(ctx, split)
 
 
 @register

@@ -16,6 +16,8 @@ import polars as pl
 
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
+from dataqa.text import copies
+from dataqa.text.near_across import NearAcross
 from dataqa.text.normalise import content_hash, hashes
 
 SHARED_INPUTS = ("shared_inputs",)
@@ -90,3 +92,13 @@ class SharedInputs(Grouping):
 
 
 GROUPING = SharedInputs()
+
+
+class InputsAcross(NearAcross):
+    """LEAK005's form: LEAK003's near leaks across splits, and the rows whose input another split has
+    (`shared_inputs.GROUPING`'s frame, which the engine supplies from its shuffle)."""
+
+    groupings = (copies.GROUPING, GROUPING)
+
+    def supplied(self, ctx: Context, split: str) -> bool:
+        return ctx.supplied(SHARED_INPUTS) and super().supplied(ctx, split)

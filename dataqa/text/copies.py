@@ -30,8 +30,9 @@ NEAR_TEXTS = ("near_texts",)
 """With a split's name after it, the shared key of the raw texts (`line`, `text`) of the rows of its
 near pairs, for a split whose rows are elsewhere (`dataqa.text.near_blocks`)."""
 FETCH = ("fetch_texts",)
-"""With a split's name after it, the shared key of a function of lines that gives their `line`,
-`text` from a split whose rows are elsewhere (its blocks), for the rows no other key quotes."""
+"""With a split's name after it, the shared key of a function of lines (and a column, default
+"text") that gives their `line` and raw column from a split whose rows are elsewhere (its blocks):
+the rows no other key quotes."""
 SCHEMA = {"split": pl.String, "line": pl.Int64, "exact": pl.UInt64, "norm": pl.UInt64}
 TEXTS_SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
 NEAR_SCHEMA = {"line": pl.Int64, "text": pl.String}

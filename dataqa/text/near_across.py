@@ -244,8 +244,11 @@ def _parts(ctx: Context, split: str) -> int:
     return max(1, -(-ctx.splits[split].rows // PART_ROWS))
 
 
-def _fetch(runner: Runner, lines: list[int]) -> pl.DataFrame:
-    """`line`, `text` of the given lines of a held split, from its blocks (`near_blocks.texts_at`)."""
+def _fetch(runner: Runner, lines: list[int], column: str = "text") -> pl.DataFrame:
+    """`line` and the raw `column` of the given lines of a held split, from its blocks
+    (`near_blocks.texts_at`)."""
     wanted = np.asarray(lines, dtype=np.int64)
-    found = runner.get([h[0] for h in runner.blocks(near_blocks.texts_at, [(wanted,)] * len(runner))])
-    return pl.concat([pl.DataFrame(schema=copies.NEAR_SCHEMA), *found]).sort("line")
+    args = [(wanted, column)] * len(runner)
+    found = runner.get([h[0] for h in runner.blocks(near_blocks.texts_at, args)])
+    empty = pl.DataFrame(schema={"line": pl.Int64, column: pl.String})
+    return pl.concat([empty, *found]).sort("line")

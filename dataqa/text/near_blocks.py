@@ -341,7 +341,7 @@ def examples_step(
     return frame.filter(pl.col("rep").is_in(pl.Series(wanted, dtype=pl.Int64).implode()))
 
 
-def texts_at(ctx: Context, split: str, lines: np.ndarray) -> pl.DataFrame:
-    """`line`, `text` of the block's valid rows among `lines` (what a finding quotes)."""
+def texts_at(ctx: Context, split: str, lines: np.ndarray, column: str = "text") -> pl.DataFrame:
+    """`line` and the raw `column` of the block's valid rows among `lines` (what a finding quotes)."""
     wanted = pl.Series(lines, dtype=pl.Int64).implode()
-    return ctx.valid_rows(split).filter(pl.col("line").is_in(wanted)).select("line", "text")
+    return ctx.valid_rows(split).filter(pl.col("line").is_in(wanted)).select("line", column)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import polars as pl
@@ -10,6 +10,7 @@ from rapidfuzz.distance import Levenshtein
 
 from dataqa.engine.context import Context
 from dataqa.text.candidates import unique_ints
+from dataqa.text.copies import FETCH
 from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
 from dataqa.text.minhash import DEFAULT_SHINGLE as COMMON_SHINGLE
 from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct, normalise_expr
@@ -109,12 +110,14 @@ SPREAD_COVER = 0.5
 many reference rows are boilerplate (`ngram_overlaps`' `spread_rows`)."""
 
 
-def _without_boilerplate(matched: pl.DataFrame, spread: pl.DataFrame, ev: Distinct, n: int) -> pl.DataFrame:
+def _without_boilerplate(
+    matched: pl.DataFrame, spread: pl.DataFrame, texts: pl.DataFrame, n: int
+) -> pl.DataFrame:
     """`matched` (eval `line`, `pos`, `g`, `ref_line`) without the boilerplate of the eval texts
-    that share under `SPREAD_COVER` of their n-grams with the reference split: the spread
-    n-grams, and the n-grams that are mostly their words (a footer and the next text's first
-    word)."""
-    grams = pl.DataFrame({"line": ev.lines, "grams": (ev.texts.str.count_matches(" ") + 2 - n).clip(1)})
+    (`texts`: `line`, normalised `t` of matched lines) that share under `SPREAD_COVER` of their
+    n-grams with the reference split: the spread n-grams, and the n-grams that are mostly their
+    words (a footer and the next text's first word)."""
+    grams = texts.select("line", grams=(pl.col("t").str.count_matches(" ") + 2 - n).clip(1))
     low = (
         matched.group_by("line")
         .agg(pl.col("pos").n_unique().alias("hit"))
@@ -166,6 +169,13 @@ def _normalised_parts(ctx: Context, split: str, lines: pl.Series, columns: tuple
 
     The columns are picked before the rows: filtering the whole frame first copies every column
     of nearly every row (1 GB for a million chat rows) to keep a few."""
+    if ctx.supplied((*FETCH, split)):  # a split whose rows are elsewhere: from its blocks
+        fetch = ctx.shared((*FETCH, split), lambda: None)
+        got = [fetch(lines.to_list(), column).rename({column: f"_{column}"}) for column in columns]
+        frame = got[0]
+        for more in got[1:]:
+            frame = frame.join(more, on="line", how="left")
+        return frame.select("line", *(normalise_expr(pl.col(f"_{c}")).alias(c) for c in columns))
     frame = ctx.splits[split].frame.select("line", "valid", *columns)
     frame = frame.filter(pl.col("valid") & pl.col("line").is_in(lines.implode()))
     return frame.select("line", *(normalise_expr(pl.col(column)) for column in columns))
@@ -283,6 +293,166 @@ def _most_of_a_part(
     return matched.join(drop, on=["line", "ref_line"], how="anti")
 
 
+HITS_SCHEMA = {"g": pl.UInt64, "ref_line": pl.Int64}
+HITS = ("ngram_hits",)
+"""With a split's name after it, the shared key of a function that gives `reference_hits` of a
+split whose rows are elsewhere (made on its blocks: `hits_of`)."""
+
+
+def reference_hits(
+    ctx: Context, ref_split: str, column: str, n: int, wanted: np.ndarray, max_rows: int
+) -> pl.DataFrame:
+    """`g`, `ref_line` (sorted): the `wanted` n-grams (sorted unique hashes) of the reference split's
+    distinct texts, each n-gram found in at most `max_rows` of them (one in more is a stock phrase),
+    once per distinct text. From the rows here, or for a split held elsewhere from its blocks."""
+    if ctx.supplied((*HITS, ref_split)):
+        return ctx.shared((*HITS, ref_split), lambda: None)(column, n, wanted, max_rows)
+    return _streamed_hits(distinct(ctx, ref_split, column), n, wanted, max_rows)
+
+
+def hits_of(ref: Distinct, n: int, wanted: np.ndarray, max_rows: int) -> pl.DataFrame:
+    """`g`, `ref_line` of the `wanted` n-grams of `ref`'s texts, once per text; an n-gram found in
+    more than `max_rows` of them kept in `max_rows` + 1 (a block's part of `reference_hits`: the
+    split's count of each n-gram is the sum of its blocks', so one over `max_rows` is one there)."""
+    return _collected(ref, n, wanted).filter(pl.int_range(pl.len()).over("g") <= max_rows)
+
+
+def not_stock(hits: pl.DataFrame, max_rows: int) -> pl.DataFrame:
+    """`hits_of` of every block put together: the n-grams of at most `max_rows` texts, sorted."""
+    kept = hits.filter(pl.len().over("g") <= max_rows)
+    return kept.sort("g", "ref_line")
+
+
+def _wanted_chunks(ref: Distinct, n: int, wanted: np.ndarray) -> Iterator[pl.DataFrame]:
+    """`g`, `ref_line` of the `wanted` n-grams of `ref`'s texts, chunk by chunk.
+
+    Each reference n-gram meets a bitset of the wanted n-grams' top bits (16 bits per wanted
+    n-gram, at most 2^GRAM_FILTER_BITS): all but a few percent stop there, and the survivors are
+    looked up in the sorted wanted array."""
+    if not len(wanted):
+        return
+    bits = int(min(GRAM_FILTER_BITS, max(16, np.ceil(np.log2(len(wanted) * 16)))))
+    shift = np.uint64(64 - bits)
+    maybe = _bitset(wanted >> shift, bits)
+    for grams in _ngram_chunks(ref, n):
+        g = grams["g"].to_numpy()
+        keep = np.flatnonzero(_in_bitset(maybe, g >> shift))
+        keep = keep[_in_sorted(wanted, g[keep])]
+        if len(keep):
+            yield pl.DataFrame({"g": g[keep], "ref_line": grams["line"].to_numpy()[keep]}, schema=HITS_SCHEMA)
+
+
+def _collected(ref: Distinct, n: int, wanted: np.ndarray) -> pl.DataFrame:
+    """`g`, `ref_line` of every `wanted` n-gram of `ref`'s texts, once per text, sorted."""
+    found = pl.concat([pl.DataFrame(schema=HITS_SCHEMA), *_wanted_chunks(ref, n, wanted)])
+    return found.unique().sort("g", "ref_line")
+
+
+def _streamed_hits(ref: Distinct, n: int, wanted: np.ndarray, max_rows: int) -> pl.DataFrame:
+    """`reference_hits` of a split here, streamed in chunks (module constants: the memory bound).
+    An n-gram found in more than `max_rows` reference rows is a stock phrase: it stops being
+    collected once known."""
+    hits: list[pl.DataFrame] = []
+    seen = pl.DataFrame(schema={"g": pl.UInt64, "rows": pl.UInt32})
+    stock = pl.DataFrame(schema={"g": pl.UInt64})
+    pending: list[pl.DataFrame] = []
+
+    def flush() -> None:
+        nonlocal seen, stock
+        found = pl.concat(pending).join(stock, on="g", how="anti").unique()
+        pending.clear()
+        if not found.height:
+            return
+        seen = (
+            pl.concat([seen, found.group_by("g").agg(pl.len().alias("rows").cast(pl.UInt32))])
+            .group_by("g")
+            .agg(pl.col("rows").sum())
+        )
+        new_stock = seen.filter(pl.col("rows") > max_rows).select("g")
+        stock = pl.concat([stock, new_stock]).unique()
+        seen = seen.filter(pl.col("rows") <= max_rows)
+        # A phrase found stock in this batch leaves it now, not at the end: the hits then hold
+        # at most `max_rows` rows of any phrase (on templated data they were mostly stock).
+        hits.append(found.join(new_stock, on="g", how="anti"))
+
+    for found in _wanted_chunks(ref, n, wanted):
+        pending.append(found)
+        if sum(p.height for p in pending) >= GRAM_JOIN_ROWS:
+            flush()
+    if pending:
+        flush()
+    if not hits:
+        return pl.DataFrame(schema=HITS_SCHEMA)
+    return pl.concat(hits).join(stock, on="g", how="anti").sort("g", "ref_line")
+
+
+HELD_OUT = ("ngram_held_out",)
+"""With a split's name after it, the shared key of a function that gives `held_out` of a split whose
+rows are elsewhere (its n-grams made and kept on its blocks: `dataqa.text.overlap_held`)."""
+GRAMS_SCHEMA = {"line": pl.Int64, "pos": pl.Int64, "g": pl.UInt64}
+
+
+def eval_grams(ev: Distinct, n: int, common: np.ndarray | None, min_content: int) -> pl.DataFrame:
+    """`line`, `pos`, `g` of the n-grams of the distinct texts `ev`; with `common`, those with at
+    least `min_content` words that are not template words."""
+    if not ev.size:
+        return pl.DataFrame(schema=GRAMS_SCHEMA)
+    grams = pl.concat(list(_ngram_chunks(ev, n, common)), rechunk=True)
+    if common is not None:
+        grams = grams.filter(pl.col("content") >= min_content).drop("content")
+    return grams
+
+
+def rare(grams: pl.DataFrame, max_rows: int) -> pl.DataFrame:
+    """`eval_grams` (every row of an n-gram among them) without the n-grams of over `max_rows` texts."""
+    rows = grams.group_by("g").agg(pl.col("line").n_unique().alias("rows"))
+    return grams.join(rows.filter(pl.col("rows") <= max_rows), on="g", how="semi")
+
+
+class HeldOut:
+    """The held-out side of `ngram_overlaps`: `wanted`, the sorted unique n-grams of its distinct
+    texts (`rare`, `eval_grams`); `matched(ref_hits)`, its n-grams' rows (`line`, `pos`, `g`) joined
+    to the reference hits (`ref_line`); `texts(lines)`, `line` and normalised `t` of distinct texts;
+    `members(reps)`, `line`, `rep` of the rows of those distinct texts. Here from the rows of the
+    context (`of_rows`), or made on the blocks of a split held elsewhere (`overlap_held`)."""
+
+    def __init__(
+        self,
+        wanted: np.ndarray,
+        matched: Callable[[pl.DataFrame], pl.DataFrame],
+        texts: Callable[[pl.Series], pl.DataFrame],
+        members: Callable[[pl.Series], pl.DataFrame],
+    ) -> None:
+        self.wanted, self._matched, self.texts, self.members = wanted, matched, texts, members
+
+    def matched(self, ref_hits: pl.DataFrame) -> pl.DataFrame:
+        return self._matched(ref_hits)
+
+
+def held_out(
+    ctx: Context, split: str, column: str, n: int, common: np.ndarray | None, min_content: int, max_rows: int
+) -> HeldOut:
+    """The held-out side of `ngram_overlaps` of a split: from its rows here, or for a split held
+    elsewhere from its blocks (`HELD_OUT`)."""
+    if ctx.supplied((*HELD_OUT, split)):
+        return ctx.shared((*HELD_OUT, split), lambda: None)(column, n, common, min_content, max_rows)
+    ev = distinct(ctx, split, column)
+    kept = [rare(eval_grams(ev, n, common, min_content), max_rows)]
+
+    def matched(ref_hits: pl.DataFrame) -> pl.DataFrame:
+        grams = kept.pop()  # held only as long as it is needed (peak RSS)
+        return grams.join(ref_hits, on="g")
+
+    def texts(lines: pl.Series) -> pl.DataFrame:
+        at = np.flatnonzero(np.isin(ev.lines, lines.to_numpy()))
+        return pl.DataFrame({"line": ev.lines[at], "t": ev.texts.gather(at)})
+
+    def members(reps: pl.Series) -> pl.DataFrame:
+        return ev.members.filter(pl.col("rep").is_in(reps.implode()))
+
+    return HeldOut(unique_ints(kept[0]["g"].to_numpy()), matched, texts, members)
+
+
 def ngram_overlaps(
     ctx: Context,
     eval_split: str,
@@ -326,73 +496,24 @@ def ngram_overlaps(
                 "shared": pl.UInt32,
             }
         )
-        ev = distinct(ctx, eval_split, column)
-        if not ev.size:
-            return empty
         common = templates(ctx, column, COMMON_SHINGLE) if min_content > 0 else None
-        ev_grams = pl.concat(list(_ngram_chunks(ev, n, common)), rechunk=True)
-        if common is not None:
-            ev_grams = ev_grams.filter(pl.col("content") >= min_content).drop("content")
-        ev_rows = ev_grams.group_by("g").agg(pl.col("line").n_unique().alias("rows"))
-        ev_grams = ev_grams.join(ev_rows.filter(pl.col("rows") <= max_rows), on="g", how="semi")
-        del ev_rows  # the largest frames here are held only as long as they are needed (peak RSS)
-        wanted = unique_ints(ev_grams["g"].to_numpy())
-        if not len(wanted):
+        ev = held_out(ctx, eval_split, column, n, common, min_content, max_rows)
+        if not len(ev.wanted):
             return empty
-        ref = distinct(ctx, ref_split, column)
-        # Each reference n-gram meets a bitset of the wanted n-grams' top bits (16 bits per wanted
-        # n-gram, at most 2^GRAM_FILTER_BITS): all but a few percent stop there, and the survivors
-        # are looked up in the sorted wanted array. An n-gram found in more than `max_rows`
-        # reference rows is a stock phrase: it stops being collected once known.
-        bits = int(min(GRAM_FILTER_BITS, max(16, np.ceil(np.log2(len(wanted) * 16)))))
-        shift = np.uint64(64 - bits)
-        maybe = _bitset(wanted >> shift, bits)
-        hits: list[pl.DataFrame] = []
-        seen = pl.DataFrame(schema={"g": pl.UInt64, "rows": pl.UInt32})
-        stock = pl.DataFrame(schema={"g": pl.UInt64})
-        pending: list[pl.DataFrame] = []
-
-        def flush() -> None:
-            nonlocal seen, stock
-            found = pl.concat(pending).join(stock, on="g", how="anti").unique()
-            pending.clear()
-            if not found.height:
-                return
-            seen = (
-                pl.concat([seen, found.group_by("g").agg(pl.len().alias("rows").cast(pl.UInt32))])
-                .group_by("g")
-                .agg(pl.col("rows").sum())
-            )
-            new_stock = seen.filter(pl.col("rows") > max_rows).select("g")
-            stock = pl.concat([stock, new_stock]).unique()
-            seen = seen.filter(pl.col("rows") <= max_rows)
-            # A phrase found stock in this batch leaves it now, not at the end: the hits then hold
-            # at most `max_rows` rows of any phrase (on templated data they were mostly stock).
-            hits.append(found.join(new_stock, on="g", how="anti"))
-
-        for grams in _ngram_chunks(ref, n):
-            g = grams["g"].to_numpy()
-            keep = np.flatnonzero(_in_bitset(maybe, g >> shift))
-            keep = keep[_in_sorted(wanted, g[keep])]
-            if len(keep):
-                pending.append(pl.DataFrame({"g": g[keep], "ref_line": grams["line"].to_numpy()[keep]}))
-            if sum(p.height for p in pending) >= GRAM_JOIN_ROWS:
-                flush()
-        if pending:
-            flush()
-        del maybe, wanted
-        if not hits:
+        ref_hits = reference_hits(ctx, ref_split, column, n, ev.wanted, max_rows)
+        if not ref_hits.height:
             return empty
-        ref_hits = pl.concat(hits).join(stock, on="g", how="anti")
-        hits.clear()
         counts = ref_hits.group_by("g").agg(pl.len().alias("rows"))
         ref_hits = ref_hits.join(counts.filter(pl.col("rows") <= max_rows).select("g"), on="g", how="semi")
         spread = counts.filter(pl.col("rows") >= spread_rows).select("g") if spread_rows > 0 else None
         del counts
-        matched = ev_grams.join(ref_hits, on="g")
-        del ev_grams, ref_hits
-        if spread is not None and matched.height:
-            matched = _without_boilerplate(matched, spread, ev, n)
+        matched = ev.matched(ref_hits)
+        del ref_hits
+        if not matched.height:
+            return empty
+        texts = ev.texts(matched["line"].unique())  # every normalised text a matched line has
+        if spread is not None:
+            matched = _without_boilerplate(matched, spread, texts, n)
         if part_share > 0 and column == "text" and matched.height:
             matched = _most_of_a_part(ctx, (eval_split, ref_split), matched, n, part_share)
         if not matched.height:
@@ -418,8 +539,7 @@ def ngram_overlaps(
             .first()
             .with_columns((pl.col("grams") + n - 1).cast(pl.Int64).alias("length"))
         )
-        ev_texts = pl.DataFrame({"line": ev.lines, "t": ev.texts})
-        out = best.join(runs.select("line", "start", "length"), on="line").join(ev_texts, on="line")
+        out = best.join(runs.select("line", "start", "length"), on="line").join(texts, on="line")
         columns = (out["t"].to_list(), out["start"].to_list(), out["length"].to_list())
         spans = [" ".join(t.split(" ")[s : s + ln]) for t, s, ln in zip(*columns, strict=True)]
         per_rep = out.with_columns(
@@ -433,6 +553,6 @@ def ngram_overlaps(
             pl.col("shared").cast(pl.UInt32),
         )
         # Every copy of a distinct held-out text shares its overlap.
-        return ev.members.join(per_rep, on="rep").drop("rep").sort("line")
+        return ev.members(per_rep["rep"]).join(per_rep, on="rep").drop("rep").sort("line")
 
     return ctx.shared(key, build)
