@@ -1,6 +1,7 @@
-"""DUP003 (or `--check`: LBL007) on a split held on the Ray workers against the local engine (issue #22,
-stages 7 and 8): wall time,
-the driver's peak resident memory and whether the findings are the same, on the generated chat set.
+"""DUP003 (or `--check`: LBL007, LEAK003-005) on held splits against the local engine (issue #22).
+
+Stages 7 to 9: on a split held on the Ray workers, wall time, the driver's peak resident memory
+and whether the findings are the same, on the generated chat set.
 
     python benchmarks/ray_near.py --rows 300000 [--driver-rows 100000] [--data /tmp/dataqa-scan]
         [--check DUP003]
