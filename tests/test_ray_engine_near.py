@@ -68,26 +68,38 @@ def planted(folder: Path) -> tuple[dict[str, str], list[int]]:
     return paths, controls
 
 
+def both_engines(
+    paths: dict[str, str],
+    checks: list[str],
+    driver_rows: int,
+    monkeypatch: pytest.MonkeyPatch,
+    no_fetch: bool,
+) -> tuple[dict, dict, list[str]]:
+    """The local report and the Ray one (splits past `driver_rows` held; with `no_fetch`, a split
+    fetched to the driver fails the test) of `checks` on train and test, and the held splits."""
+    from dataqa.engine.ray_engine import RayEngine
+
+    options: dict[str, Any] = dict(test=paths["test"], select=checks)
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    if no_fetch:  # every split stays on the workers: the driver never fetches rows
+        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    return local, remote, held
+
+
 @pytest.mark.parametrize("driver_rows", [60, 10])
 def test_near_duplicates_of_a_split_left_on_the_workers_are_the_local_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
 ) -> None:
     """Train (and at 10, test too) stays on the workers, read in many pieces; the copies' keys are cut
     into 4 parts, the near pairs' keys and pairs into 3. DUP001-003 give the local engine's report."""
-    from dataqa.engine.ray_engine import RayEngine
-
     monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)  # many pieces: near copies meet in other blocks
     monkeypatch.setattr(shuffle, "ROWS_PER_PART", 64)
     monkeypatch.setattr(near_held, "PART_ROWS", 64)
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
     paths, controls = planted(tmp_path)
-    options: dict[str, Any] = dict(test=paths["test"], select=CHECKED)
-    local = dataqa.scan(paths["train"], **options).to_dict()
-    if driver_rows == 10:  # every split stays on the workers: the driver never fetches rows
-        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
-
-    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    local, remote, held = both_engines(paths, CHECKED, driver_rows, monkeypatch, driver_rows == 10)
     assert held == (["train"] if driver_rows == 60 else ["train", "test"])
     assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
     dup003 = next(c for c in remote["checks"] if c["id"] == "DUP003")
@@ -168,11 +180,10 @@ def test_near_leaks_across_held_splits_are_the_local_ones(
     shared spans (a ticket telling a train one's story) are the local ones."""
     from test_near_across import leaky
 
-    from dataqa.engine.ray_engine import RayEngine
-    from dataqa.text import near_held
+    from dataqa.text import near_across
 
     monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)
-    monkeypatch.setattr(near_held, "PART_ROWS", 48)
+    monkeypatch.setattr(near_across, "PART_ROWS", 48)  # 4 parts of train's keys and n-grams, 2 of test's
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
     train, test = leaky()
     if driver_rows == 45:  # test (54 rows) held, train (44 rows, the near copies' originals) not
@@ -181,13 +192,7 @@ def test_near_leaks_across_held_splits_are_the_local_ones(
         name: str(write_jsonl(tmp_path / f"{name}.jsonl", rows))
         for name, rows in (("train", train), ("test", test))
     }
-    options: dict[str, Any] = dict(test=paths["test"], select=LEAKS)
-    local = dataqa.scan(paths["train"], **options).to_dict()
-    if driver_rows == 10:  # every split stays on the workers: the driver never fetches rows
-        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
-
-    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    local, remote, held = both_engines(paths, LEAKS, driver_rows, monkeypatch, driver_rows == 10)
     assert held == {100: ["train"], 45: ["test"], 10: ["train", "test"]}[driver_rows]
     assert decided_part(remote, LEAKS) == decided_part(local, LEAKS)
     ran = {c["id"]: (c["status"], c["ran_on"]) for c in remote["checks"]}
