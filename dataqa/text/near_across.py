@@ -33,7 +33,7 @@ from dataqa.ingest.layouts import TEXT
 from dataqa.text import copies, near_blocks, templates
 from dataqa.text.candidates import BUCKET_CAP, unique_ints
 from dataqa.text.near_duplicates import _empty_pairs, inputs_apart, pairs_key
-from dataqa.text.near_held import PART_ROWS, Held, _classes
+from dataqa.text.near_held import PART_ROWS, Held, _classes, verified
 from dataqa.text.normalise import distinct
 
 LEFT, RIGHT = 0, 1
@@ -133,23 +133,10 @@ class Across:
             self._per_block(side, near_blocks.texts_step, lambda later, s=side: (column, needs[s]))
             for side in (LEFT, RIGHT)
         ]
-        verified = [
-            run.task(
-                near_blocks.verify_part,
-                steps[p][0],
-                column,
-                threshold,
-                shingle,
-                common,
-                terms,
-                whole,
-                len(texts[LEFT]),
-                *[one[p] for one in texts[LEFT]],
-                *[one[p] for one in texts[RIGHT]],
-            )[0]
-            for p in range(parts)
-        ]
-        found = run.get(verified)
+        options = (column, threshold, shingle, common, terms, whole)
+        found = verified(
+            run, [step[0] for step in steps], options, len(texts[LEFT]), texts[LEFT] + texts[RIGHT]
+        )
         self.unanswered = pl.concat([unanswered for _, unanswered, _ in found])
         return pl.concat([_empty_pairs(), *[pairs for pairs, _, _ in found]]).sort(
             ["left_line", "right_line"]

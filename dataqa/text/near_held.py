@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -98,27 +99,27 @@ class Held:
         ]
         needs = run.get([step[1] for step in steps])
         texts = run.blocks(near_blocks.texts_step, [(column, needs)] * len(self.later), returns=parts)
-        verified = [
-            run.task(
-                near_blocks.verify_part,
-                steps[p][0],
-                column,
-                threshold,
-                shingle,
-                common,
-                terms,
-                whole,
-                0,
-                *[handles[p] for handles in texts],
-            )[0]
-            for p in range(parts)
-        ]
-        found = run.get(verified)
+        options = (column, threshold, shingle, common, terms, whole)
+        found = verified(run, [step[0] for step in steps], options, 0, texts)
         self.unanswered = pl.concat([unanswered for _, unanswered, _ in found])
         self.texts = pl.concat([t for _, _, t in found]).unique("line").sort("line")
         return pl.concat([_empty_pairs(), *[pairs for pairs, _, _ in found]]).sort(
             ["left_line", "right_line"]
         )
+
+
+def verified(
+    run: Runner, candidates: list[Any], options: tuple, n_left: int, texts: list[list[Any]]
+) -> list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]:
+    """A task per pair part: `near_blocks.verify_part` of its `candidates` with the `options`
+    (column, threshold, shingle, template shingles, bound words, whole) on part p of each block's
+    texts (`texts`: per block, a handle per part; the first `n_left` blocks the left split's); their
+    values, in part order."""
+    tasks = [
+        run.task(near_blocks.verify_part, codes, *options, n_left, *[one[p] for one in texts])[0]
+        for p, codes in enumerate(candidates)
+    ]
+    return run.get(tasks)
 
 
 def _lines(pairs: pl.DataFrame) -> np.ndarray:
