@@ -351,7 +351,7 @@ def test_template_vocabulary_is_what_most_training_prompts_repeat(tmp_path: Path
     renumbered-copy test compares held-out and training prompts without them, so two questions
     behind one long tool list are no renumbered copy of each other, and a question that is a
     training one with another number still is."""
-    from dataqa.text.overlap import SAME_PROBLEM, _masked
+    from dataqa.text.overlap_filters import SAME_PROBLEM, _masked
 
     tools = " ".join(f"tool{i} looks up records of kind{i} by their field{i}" for i in range(40))
     train = [

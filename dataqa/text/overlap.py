@@ -6,15 +6,14 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import polars as pl
-from rapidfuzz.distance import Levenshtein
 
 from dataqa.engine.context import Context
+from dataqa.text import overlap_filters
 from dataqa.text.candidates import unique_ints
-from dataqa.text.copies import FETCH
 from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
 from dataqa.text.minhash import DEFAULT_SHINGLE as COMMON_SHINGLE
-from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct, normalise_expr
-from dataqa.text.templates import template_vocabulary, template_words, templates
+from dataqa.text.normalise import CHUNK_DOCS, Distinct, distinct
+from dataqa.text.templates import template_words, templates
 
 GRAM_JOIN_ROWS = 16_000_000
 """Reference rows of wanted n-grams held (256 MB) before the stock-phrase bookkeeping of one batch."""
@@ -103,194 +102,6 @@ def _ngram_chunks(texts: Distinct, n: int, common: np.ndarray | None = None) -> 
     for start in range(0, texts.size, CHUNK_DOCS):
         chunk = texts.texts.slice(start, CHUNK_DOCS), texts.lines[start : start + CHUNK_DOCS]
         yield _ngram_hashes(_token_frame(*chunk), n, common)
-
-
-SPREAD_COVER = 0.5
-"""Share of an eval text's n-grams found in the reference split under which n-grams spread over
-many reference rows are boilerplate (`ngram_overlaps`' `spread_rows`)."""
-
-
-def _without_boilerplate(
-    matched: pl.DataFrame, spread: pl.DataFrame, texts: pl.DataFrame, n: int
-) -> pl.DataFrame:
-    """`matched` (eval `line`, `pos`, `g`, `ref_line`) without the boilerplate of the eval texts
-    (`texts`: `line`, normalised `t` of matched lines) that share under `SPREAD_COVER` of their
-    n-grams with the reference split: the spread n-grams, and the n-grams that are mostly their
-    words (a footer and the next text's first word)."""
-    grams = texts.select("line", grams=(pl.col("t").str.count_matches(" ") + 2 - n).clip(1))
-    low = (
-        matched.group_by("line")
-        .agg(pl.col("pos").n_unique().alias("hit"))
-        .join(grams, on="line")
-        .filter(pl.col("hit") < SPREAD_COVER * pl.col("grams"))
-        .select("line")
-    )
-    boiler_words = (
-        matched.join(low, on="line", how="semi")
-        .join(spread, on="g", how="semi")
-        .select("line", word=pl.int_ranges("pos", pl.col("pos") + n))
-        .explode("word")
-        .unique()
-    )
-    if not boiler_words.height:
-        return matched
-    candidates = (
-        matched.join(boiler_words.select("line").unique(), on="line", how="semi")
-        .select("line", "pos")
-        .unique()
-    )
-    boiler = (
-        candidates.with_columns(word=pl.int_ranges("pos", pl.col("pos") + n))
-        .explode("word")
-        .join(boiler_words, on=["line", "word"], how="semi")
-        .group_by("line", "pos")
-        .len()
-        .filter(pl.col("len") * 2 >= n)
-        .select("line", "pos")
-    )
-    return matched.join(boiler, on=["line", "pos"], how="anti")
-
-
-SAME_PROBLEM = 0.75
-"""Likeness (word edit similarity, numbers masked, a swapped word one edit) of two prompts from
-which the held-out one is the training one with other numbers or names (`_most_of_a_part`)."""
-
-
-def _masked(text: str, template: frozenset[str] = frozenset()) -> list[str]:
-    """A normalised text's words, every number one placeholder (a renumbered copy reads alike),
-    without the `template` words most training prompts repeat (a 6,000-character tool list before
-    each question would make any two questions alike)."""
-    words = text.split() if text else []
-    return ["#" if any(c.isdigit() for c in w) else w for w in words if w not in template]
-
-
-def _normalised_parts(ctx: Context, split: str, lines: pl.Series, columns: tuple[str, ...]) -> pl.DataFrame:
-    """`line` and the normalised `columns` of the valid rows of a split among `lines`.
-
-    The columns are picked before the rows: filtering the whole frame first copies every column
-    of nearly every row (1 GB for a million chat rows) to keep a few."""
-    if ctx.supplied((*FETCH, split)):  # a split whose rows are elsewhere: from its blocks
-        fetch = ctx.shared((*FETCH, split), lambda: None)
-        got = [fetch(lines.to_list(), column).rename({column: f"_{column}"}) for column in columns]
-        frame = got[0]
-        for more in got[1:]:
-            frame = frame.join(more, on="line", how="left")
-        return frame.select("line", *(normalise_expr(pl.col(f"_{c}")).alias(c) for c in columns))
-    frame = ctx.splits[split].frame.select("line", "valid", *columns)
-    frame = frame.filter(pl.col("valid") & pl.col("line").is_in(lines.implode()))
-    return frame.select("line", *(normalise_expr(pl.col(column)) for column in columns))
-
-
-def _word_count(text: pl.Expr) -> pl.Expr:
-    """Words of a normalised text (single spaces, trimmed; the empty text has none)."""
-    return pl.when(text.str.len_bytes() > 0).then(text.str.count_matches(" ") + 1).otherwise(0).cast(pl.Int64)
-
-
-def _coverage(pairs: pl.DataFrame, n: int) -> pl.DataFrame:
-    """The words of each held-out text that a pair's shared n-grams cover, as word intervals:
-    `line`, `ref_line`, `start`, `end` (exclusive), one row per run of n-grams starting under n
-    words apart (those overlap; a pair's intervals are disjoint), in place of one row per word."""
-    pairs = pairs.sort("line", "ref_line", "pos")
-    new = (
-        (pl.col("line") != pl.col("line").shift())
-        | (pl.col("ref_line") != pl.col("ref_line").shift())
-        | (pl.col("pos") - pl.col("pos").shift() >= n)
-    ).fill_null(True)
-    return (
-        pairs.with_columns(block=new.cum_sum())
-        .group_by("block")
-        .agg(
-            pl.col("line").first(),
-            pl.col("ref_line").first(),
-            start=pl.col("pos").min(),
-            end=pl.col("pos").max() + n,
-        )
-        .drop("block")
-    )
-
-
-def _most_of_a_part(
-    ctx: Context, splits: tuple[str, str], matched: pl.DataFrame, n: int, share: float
-) -> pl.DataFrame:
-    """`matched` without the pairs (eval `line`, `ref_line`) whose shared words are a short span
-    (under 2n words) that is a small part of a held-out example with an answer of its own (not a
-    class label): the n-grams cover under `share` of its prompt and of its answer, and its prompt
-    is not the training one with other numbers or names (`SAME_PROBLEM`). A worked solution's stock
-    step ("there are 7 days in a week so she eats 3*7") or one phrase of a question about
-    something else is not a leak; a renumbered copy of a training problem is. Labelled data is
-    left alone: its text is the whole example, which a long span is most of.
-
-    The coverage is counted in polars from word intervals and prompt/answer lengths; the words of
-    both prompts are read only for the pairs it leaves to the renumbered-copy test, one pair at a
-    time (a million rows' word lists held at once weighed about 1 GB)."""
-    eval_split, ref_split = splits
-    if ctx.has_labels(eval_split):
-        return matched
-    pairs = matched.select("line", "ref_line", "pos").unique()
-    runs = (
-        pairs.sort("line", "ref_line", "pos")
-        .with_columns(run=pl.col("pos") - pl.int_range(pl.len()).over("line", "ref_line"))
-        .group_by("line", "ref_line", "run")
-        .len()
-        .group_by("line", "ref_line")
-        .agg(pl.col("len").max().alias("grams"))
-    )
-    short = runs.filter(pl.col("grams") <= n).select("line", "ref_line")
-    del runs
-    if not short.height:
-        return matched
-    mine = _normalised_parts(ctx, eval_split, short["line"].unique(), ("prompt", "response"))
-    lengths = mine.select("line", words=_word_count(pl.col("prompt")), answer=_word_count(pl.col("response")))
-    prompt_share, answer_share = share * pl.col("words"), share * pl.col("answer")
-    # A held-out line that is not a valid row has no prompt nor answer (0 words): never most of one.
-    failing = (
-        _coverage(pairs.join(short, on=["line", "ref_line"], how="semi"), n)
-        .join(lengths, on="line", how="left")
-        .with_columns(pl.col("words", "answer").fill_null(0))
-        .group_by("line", "ref_line")
-        .agg(
-            pl.col("words").first(),
-            pl.col("answer").first(),
-            covered=(pl.col("end") - pl.col("start")).sum(),
-            in_prompt=(pl.min_horizontal("end", "words") - pl.col("start")).clip(0).sum(),
-        )
-        .filter(
-            ~(
-                ((pl.col("in_prompt") >= prompt_share) & (prompt_share > 0))
-                | ((pl.col("covered") - pl.col("in_prompt") >= answer_share) & (answer_share > 0))
-            )
-        )
-        .select("line", "ref_line", "words")
-    )
-    del pairs, short, lengths
-    # Plain text (no prompt) is all answer: no problem to compare, only what the span covers.
-    small = [failing.filter(pl.col("words") == 0).select("line", "ref_line")]
-    compared = failing.filter(pl.col("words") > 0).select("line", "ref_line")
-    if compared.height:
-        template = template_vocabulary(ctx)
-        theirs = _normalised_parts(ctx, ref_split, compared["ref_line"].unique(), ("prompt",))
-        texts = compared.join(mine.select("line", "prompt"), on="line").join(
-            theirs.rename({"line": "ref_line", "prompt": "other"}), on="ref_line", how="left"
-        )
-        renamed = [
-            (line, ref_line)
-            for line, ref_line, prompt, other in texts.select(
-                "line", "ref_line", "prompt", "other"
-            ).iter_rows()
-            if other
-            and Levenshtein.normalized_similarity(_masked(prompt, template), _masked(other, template))
-            >= SAME_PROBLEM
-        ]
-        schema = {"line": pl.Int64, "ref_line": pl.Int64}
-        small.append(
-            compared.join(
-                pl.DataFrame(renamed, schema=schema, orient="row"), on=["line", "ref_line"], how="anti"
-            )
-        )
-    drop = pl.concat(small)
-    if not drop.height:
-        return matched
-    return matched.join(drop, on=["line", "ref_line"], how="anti")
 
 
 HITS_SCHEMA = {"g": pl.UInt64, "ref_line": pl.Int64}
@@ -471,11 +282,11 @@ def ngram_overlaps(
     not template words (the scaffolding many rows share, a tool-call JSON or a fixed preamble, with
     a slot or two of its own: "… last week? {"function": {"arguments": {"symbol": …"). With
     `spread_rows`, an n-gram found in at least that many reference rows is the set's boilerplate
-    (a news site's footer, a disclaimer) for an eval text that shares under `SPREAD_COVER` of its
-    n-grams with the reference split: a copied passage is most of the text that copies it, or is
-    found in a row or two. With `part_share`, a span shorter than 2n words counts only when it is
-    most of what the held-out example asks or answers, or the examples are one problem with other
-    numbers or names (`_most_of_a_part`).
+    (a news site's footer, a disclaimer) for an eval text that shares under
+    `overlap_filters.SPREAD_COVER` of its n-grams with the reference split: a copied passage is most
+    of the text that copies it, or is found in a row or two. With `part_share`, a span shorter than
+    2n words counts only when it is most of what the held-out example asks or answers, or the
+    examples are one problem with other numbers or names (`overlap_filters.most_of_a_part`).
 
     One row per eval line with an overlap: `line`, `ref_line` (the reference row sharing the most
     n-grams with it), `start` and `length` (in words) of the longest run of overlapping words,
@@ -513,9 +324,9 @@ def ngram_overlaps(
             return empty
         texts = ev.texts(matched["line"].unique())  # every normalised text a matched line has
         if spread is not None:
-            matched = _without_boilerplate(matched, spread, texts, n)
+            matched = overlap_filters.without_boilerplate(matched, spread, texts, n)
         if part_share > 0 and column == "text" and matched.height:
-            matched = _most_of_a_part(ctx, (eval_split, ref_split), matched, n, part_share)
+            matched = overlap_filters.most_of_a_part(ctx, (eval_split, ref_split), matched, n, part_share)
         if not matched.height:
             return empty
         best = (
