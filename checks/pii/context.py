@@ -72,10 +72,6 @@ advertisement names its offer first and its number last, and never where the wor
 value make it someone's own ("call me at", "my number")."""
 SALES_REACH = 160
 """Characters before a value within which an advertisement's words make it a seller's line."""
-PRICE = re.compile(r"(?:[$€£¥₹]|\b(?:Rp|IDR|USD|EUR|GBP|INR|RM|PHP|NGN)\.?)\s?\d")
-"""A price in a currency: beside a phone number (within `CONTEXT_CHARS`), the number to buy through.
-Not for an e-mail address: "forward an email to x@y.com with message received $5 million" is a
-person's mailbox in a sentence about money."""
 VENUE = (
     r"(?:restaurants?|hotels?|motels?|hostels?|resorts?|salons?|spas?|barber(?:shop)?s?|venues?|shops?"
     r"|stores?|boutiques?|pharmac(?:y|ies)|clinics?|hospitals?|dentists?|museums?|galler(?:y|ies)"
@@ -194,9 +190,7 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
         return True
     if kind == "phone" and VENUE_LINE.search(around) and not OWN_CUE.search(before[-CONTEXT_CHARS // 2 :]):
         return True
-    offered = SALES_CONTACT.search(text[max(start - SALES_REACH, 0) : end + CONTEXT_CHARS]) or (
-        kind == "phone" and PRICE.search(around)
-    )
+    offered = SALES_CONTACT.search(text[max(start - SALES_REACH, 0) : end + CONTEXT_CHARS])
     if offered and not _PERSONAL_CUE.search(text[max(start - CONTEXT_CHARS // 2, 0) : start]):
         return True
     if kind == "email":
