@@ -64,15 +64,32 @@ _CI_EXPRESSION = re.compile(
 )
 """`${{ secrets.TOKEN }}`, `${{ matrix.os }}`: a CI workflow expression (GitHub Actions, Azure), code."""
 
+_SLOT_WORD = r"[^\W\d_][\w'’-]*"
+FOREIGN_SLOT = (
+    r"(?i:\[(?:insérer|inserer|insérez|indiquer|indiquez|insertar|inserte|introduce|insira|inserire|inserisci"
+    r"|einfügen|hier)\b[^\[\]\n]{0,60}\])"
+    r"|(?i:\[(?:" + _SLOT_WORD + r"\s){0,3}(?:nom|prénom|adresse|courriel|téléphone|entreprise|société|ville"
+    r"|produit|montant|destinataire|nombre|apellidos?|fecha|dirección|direccion|correo|teléfono|telefono"
+    r"|empresa|compañía|ciudad|país|producto|cantidad|enlace|destinatario|vorname|nachname|datum|anschrift"
+    r"|unternehmen|telefonnummer|stadt|produkt|betrag|unterschrift|empfänger|nome|cognome|indirizzo|azienda"
+    r"|città|prodotto|importo|endereço|cidade|produto|assinatura|destinatário|sobrenome"
+    r"|(?:votre|vos|ton|ta|tu|su|sus|ihr|ihre|ihren|dein|deine|deinen|seu|sua|tuo|tua|vostro|vostra)\s+(?:name"
+    r"|date|e-?mail|signature|firma|data))(?:\s" + _SLOT_WORD + r"){0,3}\])"
+    r"|\[[^\[\]\n]{0,6}(?:姓名|名字|名称|日期|地址|电话|邮箱|公司|城市|产品|签名|收件人|职位|金额|链接|插入|填写)"
+    r"[^\[\]\n]{0,6}\]"
+)
+"""A bracketed slot worded in another language: "[Votre nom]", "[Nom du bot]", "[Nombre]", "[Ihr Name]",
+"[insérer la date]", "[姓名]" (a slot noun, a possessive before a name or date, or an "insert" verb)."""
+
 PLACEHOLDER_PATTERNS: dict[str, str] = {
-    "template variable": r"\{\{\s*[A-Za-z_][A-Za-z0-9_.]*(?:\s*\|\s*[A-Za-z_]\w*)?\s*\}\}"
-    r"|\{[A-Za-z_][A-Za-z0-9_]{1,40}\}|\$\{[A-Za-z_][A-Za-z0-9_.]*\}|\$[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]",
+    "template variable": r"\{\{\s*[^\W\d][\w.]*(?:\s*\|\s*[A-Za-z_]\w*)?\s*\}\}"
+    r"|\{[^\W\d]\w{1,40}\}|\$\{[A-Za-z_][A-Za-z0-9_.]*\}|\$[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]",
     "placeholder": r"<[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*>"
     r"|(?i:\[(?:insert|enter|add|fill in|placeholder|todo|tbd)\b[^\[\]\n]{0,60}\])"
     r"|(?i:\[(?:(?:your|recipient['’]?s?|customer['’]?s?|company|first|last|full|sender['’]?s?|product|job"
     r"|user['’]?s?|contact|client['’]?s?|business) )?(?:name|company|company name|date|address|email"
     r"|email address|phone|phone number|city|country|product|title|position|amount|link|url|location"
-    r"|organization|signature|website)\])",
+    r"|organization|signature|website)\])|" + FOREIGN_SLOT,
     "chat-template token": r"<\|[A-Za-z_][A-Za-z0-9_]{1,30}\|>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>"
     r"|</?s>|(?m:^[ \t]*###[ \t]*(?:Instruction|Response|Input|Human|Assistant)[ \t]*:)",
     "no-input marker": r"(?i:<\s*no[ _-]?(?:input|output)\s*>)",
@@ -373,11 +390,42 @@ def _draft_slot(kind: str, token: str, prompt: str, answer: str) -> bool:
     return re.search(_SUPPLIED.format(noun=noun), prompt) is None
 
 
+_COMMAND = re.compile(
+    r"(?:^|[:|;&>`$(]|\bsudo)\s*(?:ls|dir|cd|cp|mv|rm|mkdir|rmdir|touch|cat|head|tail|grep|egrep|ping"
+    r"|traceroute|tracert|nslookup|dig|ssh|scp|rsync|curl|wget|systemctl|service|journalctl|net|sc|pkill"
+    r"|killall|taskkill|chmod|chown|tar|unzip|gzip|git|docker|kubectl|helm|pip3?|npm|npx|yarn|apt|apt-get"
+    r"|yum|dnf|brew|python3?|node|sqlite3|psql|mysql|redis-cli|du|df|ps|man|echo|del|xcopy|robocopy"
+    r"|ipconfig|ifconfig|ip|ss|netstat|umount|useradd|userdel|passwd|crontab|nano|vim?|az|aws|gcloud"
+    r"|terraform|ffmpeg|openssl|sed|awk|wc|ln|stat)(?:[ \t]+(?:\{[^\W\d]\w*\}|[^\s{}|;&]+))*[ \t]+$"
+)
+"""A shell command up to one of its arguments ("ls -la ", "| Win: net stop "): a `{path}` there is the
+argument's slot, as command references write them."""
+_NAMED_VALUE = re.compile(r"[/\\~]\w|\w\.\w{2,}|\d\.\d|[\"'`][^\"'`\n]{1,60}[\"'`]")
+"""A prompt that names a value a command would take: a path, a host or file name, a quoted word."""
+
+
+def _command_slot(token: str, answer: str, request: str) -> bool:
+    """Whether a `{name}` slot is the argument of a generic shell command ("ls -la {path}", "systemctl
+    restart {service}") answering a request that names no value for it ("Restart a system service"):
+    the command is written for any value, as a reference writes it. A request that names the path or
+    host ("List /var/log") wanted it filled in."""
+    if not token.startswith("{") or token.startswith("{{") or _NAMED_VALUE.search(request):
+        return False
+    for line in answer.splitlines():
+        at = line.find(token)
+        while at >= 0:
+            if _COMMAND.search(line[:at]):
+                return True
+            at = line.find(token, at + 1)
+    return False
+
+
 def _without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, str]]) -> list:
     """`raw` hits (line, role, kind, token, evidence) without the placeholders a record's task works
     on: any in a record whose prompt is about templates, placeholders or code (`TEMPLATE_TOPIC`),
     one that both the prompt and the answer hold (a template handed over and kept), a slot left on
-    purpose in a drafted letter or message (`_draft_slot`), and any in a preference pair's rejected
+    purpose in a drafted letter or message (`_draft_slot`) or in a generic shell command
+    (`_command_slot`), and any in a preference pair's rejected
     answer (a worse answer is what that side is for; the model is trained away from it)."""
     raw = [hit for hit in raw if not (hit[1] == "rejected" and _material(hit[2], hit[3]))]
     lines = sorted({line for line, _, kind, token, _ in raw if _material(kind, token)})
@@ -390,18 +438,20 @@ def _without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, st
         .agg(
             pl.col("content").filter(asks).str.join("\n").alias("prompt"),
             pl.col("content").filter(~asks).str.join("\n").alias("answer"),
+            pl.col("content").filter(pl.col("role") == "user").str.join("\n").alias("request"),
         )
     )
-    sides = {line: (prompt, answer) for line, prompt, answer in texts.iter_rows()}
+    sides = {line: (prompt, answer, request) for line, prompt, answer, request in texts.iter_rows()}
     topic = re.compile(TEMPLATE_TOPIC)
     kept = []
     for hit in raw:
         line, role, kind, token, _ = hit
-        prompt, answer = sides.get(line, ("", ""))
+        prompt, answer, request = sides.get(line, ("", "", ""))
         if _material(kind, token) and (
             topic.search(prompt)
             or (token.lower() in prompt.lower() and token.lower() in answer.lower())
             or (role == "assistant" and _draft_slot(kind, token, prompt, answer))
+            or (role == "assistant" and _command_slot(token, answer, request))
         ):
             continue
         kept.append(hit)
