@@ -1,7 +1,8 @@
 # ruff: noqa: RUF001  (fullwidth punctuation is data here)
 """QUAL007's cuts read against what the rest of a split does: the closing line nearly every answer
-ends with ("#### 72"), Chinese sentences that end, brace code whose blocks close. Each rule counts its
-split first (`TruncatedTarget.summarise`), then names the answers that break the habit."""
+ends with ("#### 72"), Chinese sentences that end, brace code whose blocks close, long answers that end
+like sentences (one stopping inside a word was cut). Each rule counts its split first
+(`TruncatedTarget.summarise`), then names the answers that break the habit."""
 
 from __future__ import annotations
 
@@ -145,3 +146,69 @@ def code_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
         (line, 'code block "{" never closed', _tail(body))
         for line, body in cut.select("line", "content").sort("line").iter_rows()
     ]
+
+
+FRAGMENT_SHARE = 0.8
+"""Share of a split's long targets that must end like a sentence for a word fragment at the end of
+one that does not to be read."""
+_FRAGMENT_END = r"(?:^|\s)([^\W\d_]{2,30})$"
+"""A target that stops on a run of letters after a space (no mark): its last word, or part of one."""
+_LIST_OR_LABEL = r"^\s*(?:#|\||>|[-*\u2022]\s|\d+[.)]\s|[^\s:]{1,20}:\s*\S{0,30}$)"
+
+
+_ENDINGS = frozenset(
+    re.split(
+        r"\s+",
+        "s es d ed er ers est ing ings ly y ies ied ment ments ness ion ions ful able al ally ity ive ation"
+        " ations ous ic ist ists ism e é ée és ées ent ons ez eur euse a o as os n en",
+    )
+)
+"""Endings an inflection or derivation adds to a whole word ("plan" in "plans", "work" in "working"):
+a last word that a longer word of its record extends only by one of these may be a word itself."""
+
+
+def _completes(rest: str) -> bool:
+    """Whether `rest`, what a longer word of the record adds to a last word, completes a cut word
+    rather than inflecting a whole one."""
+    return bool(rest) and rest not in _ENDINGS
+
+
+def writes_ended_targets(seen: dict[str, Any]) -> bool:
+    """Whether a split ends its long targets like sentences so consistently (`FRAGMENT_SHARE` of 20 or
+    more) that one stopping on a letter is worth a look."""
+    return seen["long"] >= 20 and seen["ended"] >= FRAGMENT_SHARE * seen["long"]
+
+
+def fragment_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, str, str]]:
+    """(line, what, evidence) of the targets cut inside a word: their last word, after no sentence
+    mark, is one their record never writes whole but begins a longer word it does write ("Step 1 ...
+    Step 2 ... \\n\\nSte", "for that tas" after "an external task"). Such a stop is no word of the
+    language: the generator or the export cut the text mid-word. A last word the record also writes
+    whole, or none it extends ("... visit the official website"), is undecidable and left alone. The
+    record is the vocabulary (not the split) so that every part of a split reads the same."""
+    content = pl.col("content").str.strip_chars()
+    last = content.str.extract(r"([^\n]*)$")
+    cand = (
+        targets(ctx, split)
+        .filter(
+            content.str.count_matches(r"\S+") >= min_words,
+            content.str.contains(_FRAGMENT_END),
+            ~content.str.contains(FENCE_LINE),
+            ~content.str.contains(CJK),
+            ~last.str.contains(_LIST_OR_LABEL),
+        )
+        .select("line", content.alias("body"), content.str.extract(_FRAGMENT_END).alias("w"))
+        .filter(~pl.col("w").str.contains(r"^[A-Z]+$"))  # an acronym ("NASA") is no fragment
+    )
+    if cand.is_empty():
+        return []
+    msgs = messages(ctx, split).filter(pl.col("line").is_in(cand["line"].implode()))
+    texts = dict(msgs.group_by("line").agg(pl.col("content").str.join("\n")).iter_rows())
+    out = []
+    for line, body, w in cand.sort("line").iter_rows():
+        words = re.findall(r"\w+", texts.get(line, body).lower())
+        w = w.lower()
+        whole = sum(1 for x in words if x == w)
+        if whole <= 1 and any(x.startswith(w) and _completes(x[len(w) :]) for x in words):
+            out.append((line, "ends inside a word", _tail(body)))
+    return out

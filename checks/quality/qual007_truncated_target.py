@@ -21,8 +21,10 @@ from dataqa.checks.quality.cut_by_habit import (
     closings,
     code_cut,
     code_left_open,
+    fragment_cut,
     without_closing,
     writes_cjk_sentences,
+    writes_ended_targets,
 )
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -91,7 +93,9 @@ class TruncatedTarget(Summarised):
     B"), an answer without it that does not end like a sentence was cut before its close. Chinese
     writes no spaces and no dangling English word: a long Chinese target cut on a comma, a particle
     or just into a clause ("……，如果您") is read where most of the split's Chinese targets end. Brace
-    code without a fence that opens more blocks than it closes stopped inside the program.
+    code without a fence that opens more blocks than it closes stopped inside the program. Where
+    nearly every long target ends like a sentence, one stopping on a word the split never writes
+    whole but that begins longer words it does ("in collaborati") was cut mid-word.
     """
 
     id = "QUAL007"
@@ -166,18 +170,20 @@ class TruncatedTarget(Summarised):
             marker = closing_marker(seen)
             cjk = writes_cjk_sentences(seen)
             code = seen.get("code_open", 0) > 0
-            if seen["candidates"] or marker is not None or cjk or code:
-                out[name] = [_writes_sentences(seen), marker, cjk, code]
+            words = writes_ended_targets(seen)
+            if seen["candidates"] or marker is not None or cjk or code or words:
+                out[name] = [_writes_sentences(seen), marker, cjk, code, words]
         return out or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """(line, what, evidence) of the truncated targets of each split, in row order."""
         out = {}
-        for name, (sentences, marker, cjk, code) in wanted.items():
+        for name, (sentences, marker, cjk, code, words) in wanted.items():
             hits = self._hits(ctx, ctx.splits[name], sentences)
             more = without_closing(ctx, ctx.splits[name], marker) if marker is not None else []
             more += cjk_cut(ctx, ctx.splits[name]) if cjk else []
             more += code_cut(ctx, ctx.splits[name]) if code else []
+            more += fragment_cut(ctx, ctx.splits[name], self.min_words) if words else []
             hit = {line for line, _, _ in hits}
             for h in more:
                 if h[0] not in hit:
@@ -250,12 +256,19 @@ def _writes_sentences(seen: dict[str, int]) -> bool:
     return seen["long"] < 20 or seen["ended"] / seen["long"] >= 0.5
 
 
+_SUBJECT_VERB = (
+    r"(?:is|are|was|were|has|have|had|can|could|will|would|may|might|must|should)\s+"
+    r"(?!(?:i|you|he|she|it|we|they|this|that|there|worth)\b)(?![^.!?,;:\n]{0,40}\bworth\b)"
+)
 _STRANDED = re.compile(
-    r"(?i)\b(?:what|who|whom|which|where|anything|something|everything|nothing|someone|anyone|everyone)\b"
+    r"(?i)\b(?:what|whom|where|anything|something|everything|nothing|someone|anyone|everyone"
+    r"|(?:which|who)(?!\s+" + _SUBJECT_VERB + r"))\b"
     r"[^.!?,;:\n]{0,60}\b(?:about|with|for|to|from|of|in|on|at|by|into)\s*$"
 )
 """A clause that ends on a preposition its wh-word or pronoun strands: "I don't know what you're talking
-about", "Is there anything else I can help you with" (English sentences, a final mark left out)."""
+about", "Is there anything else I can help you with" (English sentences, a final mark left out). A
+"which" or "who" followed by its own verb is the clause's subject and strands nothing: "resources,
+which are critical for" stopped before the object (but "which is worth fighting for" ends)."""
 
 
 _PRONOUN_VERB = re.compile(
