@@ -99,22 +99,42 @@ def cjk_long(content: pl.Expr) -> pl.Expr:
     return content.str.count_matches(CJK) >= CJK_LONG
 
 
-def writes_cjk_sentences(seen: dict[str, Any]) -> bool:
+CJK_STRICT_SHARE = 0.95
+"""Share of a split's long Chinese targets that end like a sentence for one that stops on any character
+after its own ended sentences to be cut (the split punctuates its every answer)."""
+
+
+def writes_cjk_sentences(seen: dict[str, Any]) -> int:
     """Whether a split writes Chinese sentences that end: 20 long Chinese targets or more, nearly all
-    ended (`CJK_SHARE`), and some not."""
+    ended (`CJK_SHARE`), and some not: 1, or 2 when almost every one is (`CJK_STRICT_SHARE`); else 0."""
     long, ended = seen.get("cjk_long", 0), seen.get("cjk_ended", 0)
-    return long >= 20 and ended >= CJK_SHARE * long and ended < long
+    if not (long >= 20 and ended >= CJK_SHARE * long and ended < long):
+        return 0
+    return 2 if ended >= CJK_STRICT_SHARE * long else 1
 
 
-def cjk_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
+_CJK_AFTER_SENTENCE = r"[。！？][^。！？：:\n]*[\u4e00-\u9fff]{5}[^。！？：:\n]*$"
+"""A last line that ended a sentence (。！？) and then runs on for a clause of five characters or more
+(no colon: a label or quotation after one ends as it likes)."""
+_CJK_SIGN_OFF = r"(?:谢谢|吗|呢|吧|啊|呀|哦|啦|嘛|快乐|愉快|顺利|帮助|告诉我|联系我们?)\s*$"
+"""A closing a writer often leaves unpunctuated: thanks, a question particle, a wish ("祝您愉快"), an
+offer of help ("请随时告诉我", "希望对您有帮助")."""
+
+
+def cjk_cut(ctx: Context, split: Split, strict: bool = False) -> list[tuple[int, str, str]]:
     """(line, what, evidence) of the long Chinese targets that stop mid-sentence (`CJK_OPEN`), their
     last line prose (no heading, list item, table row or label). A line of a poem or a lyric ends on
-    a noun or verb without a mark, so ending on any character is not enough."""
+    a noun or verb without a mark, so ending on any character is not enough; but where the split
+    punctuates nearly every answer (`strict`), a last line that ended sentences and then runs on for
+    a clause without a mark ("……。这可以使用") was cut, unless that clause is a usual closing."""
     content = pl.col("content").str.strip_chars()
     last = content.str.extract(r"([^\n]*)$")
+    open_end = content.str.contains(CJK_OPEN)
+    if strict:
+        open_end = open_end | (last.str.contains(_CJK_AFTER_SENTENCE) & ~content.str.contains(_CJK_SIGN_OFF))
     cut = targets(ctx, split).filter(
         cjk_long(pl.col("content")),
-        content.str.contains(CJK_OPEN),
+        open_end,
         ~last.str.contains(_NOT_SENTENCE_LINE),
         ~content.str.contains(FENCE_LINE),
         ~content.str.contains(CJK_ENDED),

@@ -181,7 +181,7 @@ class TruncatedTarget(Summarised):
         for name, (sentences, marker, cjk, code, words) in wanted.items():
             hits = self._hits(ctx, ctx.splits[name], sentences)
             more = without_closing(ctx, ctx.splits[name], marker) if marker is not None else []
-            more += cjk_cut(ctx, ctx.splits[name]) if cjk else []
+            more += cjk_cut(ctx, ctx.splits[name], strict=cjk == 2) if cjk else []
             more += code_cut(ctx, ctx.splits[name]) if code else []
             more += fragment_cut(ctx, ctx.splits[name], self.min_words) if words else []
             hit = {line for line, _, _ in hits}
