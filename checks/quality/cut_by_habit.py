@@ -104,13 +104,35 @@ CJK_STRICT_SHARE = 0.95
 after its own ended sentences to be cut (the split punctuates its every answer)."""
 
 
+_CJK_PROSE_END = r"[\u4e00-\u9fff\u3002\uff01\uff1f\uff0c\u3001\uff1b\u2026\u300d\u300f\uff09\u201d.!?,]\s*$"
+"""A text whose last character is Chinese or a mark Chinese prose ends or pauses on."""
+
+
+def cjk_prose(content: pl.Expr) -> pl.Expr:
+    """A long Chinese target whose last line is prose: no heading, list item, table row or label, no
+    colon (an answer line "答案是: 1.25", "信心: 95%", with a fullwidth colon or not), and a Chinese
+    character or mark at its end (not a number, a URL, a Latin word or an emoji). Only such an
+    ending can end a sentence or not."""
+    body = content.str.strip_chars()
+    last = body.str.extract(r"([^\n]*)$")
+    return (
+        cjk_long(content)
+        & ~last.str.contains(_NOT_SENTENCE_LINE)
+        & ~last.str.contains(r"[:\uff1a]")
+        & body.str.contains(_CJK_PROSE_END)
+    )
+
+
 def writes_cjk_sentences(seen: dict[str, Any]) -> int:
     """Whether a split writes Chinese sentences that end: 20 long Chinese targets or more, nearly all
-    ended (`CJK_SHARE`), and some not: 1, or 2 when almost every one is (`CJK_STRICT_SHARE`); else 0."""
+    ended (`CJK_SHARE`), and some not: 1, or 2 when almost every one that ends on a prose line does
+    (`CJK_STRICT_SHARE` of `cjk_prose`: answers closing on a list, a label, a number or an emoji say
+    nothing of how the split ends its sentences); else 0."""
     long, ended = seen.get("cjk_long", 0), seen.get("cjk_ended", 0)
     if not (long >= 20 and ended >= CJK_SHARE * long and ended < long):
         return 0
-    return 2 if ended >= CJK_STRICT_SHARE * long else 1
+    prose, prose_ended = seen.get("cjk_prose", 0), seen.get("cjk_prose_ended", 0)
+    return 2 if prose >= 20 and prose_ended >= CJK_STRICT_SHARE * prose else 1
 
 
 _CJK_AFTER_SENTENCE = r"[。！？][^。！？：:\n]*[\u4e00-\u9fff]{5}[^。！？：:\n]*$"
@@ -119,6 +141,11 @@ _CJK_AFTER_SENTENCE = r"[。！？][^。！？：:\n]*[\u4e00-\u9fff]{5}[^。！
 _CJK_SIGN_OFF = r"(?:谢谢|吗|呢|吧|啊|呀|哦|啦|嘛|快乐|愉快|顺利|帮助|告诉我|联系我们?)\s*$"
 """A closing a writer often leaves unpunctuated: thanks, a question particle, a wish ("祝您愉快"), an
 offer of help ("请随时告诉我", "希望对您有帮助")."""
+
+
+_CJK_NOT_RUN_ON = r"[#\uff03][^\s#\uff03]+\s*$|[。！？][^。！？]*\s\d{1,2}[.\u3001)]\S[^。！？]*$"
+"""A last line whose unpunctuated end is a post's hashtags ("……水平🚀#TwitterWithChatGPT") or the items of
+a list written on one line ("……。 1.到宝可梦中心 2.去精灵球商店 3.探索常青市"): no sentence left open."""
 
 
 def cjk_cut(ctx: Context, split: Split, strict: bool = False) -> list[tuple[int, str, str]]:
@@ -131,12 +158,14 @@ def cjk_cut(ctx: Context, split: Split, strict: bool = False) -> list[tuple[int,
     last = content.str.extract(r"([^\n]*)$")
     open_end = content.str.contains(CJK_OPEN)
     if strict:
-        open_end = open_end | (last.str.contains(_CJK_AFTER_SENTENCE) & ~content.str.contains(_CJK_SIGN_OFF))
+        run_on = last.str.contains(_CJK_AFTER_SENTENCE) & ~last.str.contains(_CJK_NOT_RUN_ON)
+        open_end = open_end | (run_on & ~content.str.contains(_CJK_SIGN_OFF))
     cut = targets(ctx, split).filter(
         cjk_long(pl.col("content")),
         open_end,
         ~last.str.contains(_NOT_SENTENCE_LINE),
-        ~content.str.contains(FENCE_LINE),
+        content.str.count_matches(FENCE_LINE) % 2
+        == 0,  # the last line is no code (an open fence is another rule's)
         ~content.str.contains(CJK_ENDED),
     )
     return [
@@ -149,7 +178,7 @@ _BLOCK_OPENER = r"(?m)(?:\)|\b(?:else|try|do|finally)|\w+\s*(?:=|=>|:)?)\s*\{[ \
 """A line that opens a block of brace code: "function f(a) {", "} else {", "class Shop {", "x = {"."""
 
 
-def code_left_open(content: pl.Expr) -> pl.Expr:
+def _brace_left_open(content: pl.Expr) -> pl.Expr:
     """An unfenced answer of brace code (a line opens a block) with more "{" than "}": its blocks
     were never closed, the answer was cut inside the program (a fenced one is the fence rule's)."""
     return (
@@ -159,12 +188,47 @@ def code_left_open(content: pl.Expr) -> pl.Expr:
     )
 
 
+_PY_LINE = r"(?m)^[ \t]*(?:def|class|import|from|for|while|if|elif|return|print)\b"
+"""A line of Python (or of a language written like it): a statement keyword opens it."""
+_PY_OPEN_END = (
+    r"(?m)^[ \t]*(?:(?:async[ \t]+)?(?:def|class|for|while|if|elif|else|try|except|finally|with)\b[^\n]*:"
+    r"|[^#\n]*(?:[-+/=&|^(\[{\\]|\b(?:and|or|not|in)))[ \t]*\z"
+)
+"""A last line that cannot end a program: a block header whose body never came ("for x in xs:"), or
+a statement stopped on an operator, an open bracket or a line continuation (a comment ends as it
+likes)."""
+
+
+def _python_left_open(content: pl.Expr) -> pl.Expr:
+    """An unfenced answer of three code lines or more, Python-like, that stops on a line no program
+    ends on (`_PY_OPEN_END`) or with more brackets opened than closed: cut inside the program. A
+    one- or two-line answer that is only a header is what was asked ("def gcd(x, y):", a signature)."""
+    body = content.str.strip_chars()
+    code = body.str.replace_all(r"'[^'\n]*'|\"[^\"\n]*\"", "''")  # brackets in strings are no code
+    return (
+        body.str.contains(_PY_LINE)
+        & ~body.str.contains(FENCE_LINE)
+        & (body.str.count_matches(r"(?m)^[ \t]*\S") >= 3)
+        & (
+            body.str.contains(_PY_OPEN_END)
+            | (code.str.count_matches(r"[(\[{]") > code.str.count_matches(r"[)\]}]"))
+        )
+    )
+
+
+def code_left_open(content: pl.Expr) -> pl.Expr:
+    """An unfenced answer of code stopped inside the program: brace blocks left open, or Python-like
+    code stopped mid-statement (`_python_left_open`)."""
+    return _brace_left_open(content) | _python_left_open(content)
+
+
 def code_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
-    """(line, what, evidence) of the answers whose brace code stops with blocks still open."""
+    """(line, what, evidence) of the answers whose unfenced code stops inside the program."""
     cut = targets(ctx, split).filter(code_left_open(pl.col("content")))
+    cut = cut.select("line", "content", _brace_left_open(pl.col("content")).alias("brace"))
     return [
-        (line, 'code block "{" never closed', _tail(body))
-        for line, body in cut.select("line", "content").sort("line").iter_rows()
+        (line, 'code block "{" never closed' if brace else "code stops mid-statement", _tail(body))
+        for line, body, brace in cut.sort("line").iter_rows()
     ]
 
 
@@ -231,4 +295,149 @@ def fragment_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, 
         whole = sum(1 for x in words if x == w)
         if whole <= 1 and any(x.startswith(w) and _completes(x[len(w) :]) for x in words):
             out.append((line, "ends inside a word", _tail(body)))
+    return out
+
+
+_PROSE_LAST = r"(?m)^[ \t]*[A-Za-z\u00c0-\u024f\"“'‘(][^\n|#>]*\S[ \t]*\z"
+"""A last line that opens on a letter or a quote (no list item, heading, table row or quote block)."""
+_PROSE_END = r"(?:[a-z\u00df-\u024f]{2}|[.!?…][\"”'’)\]]*)\s*$"
+"""A text ending on a lower-case word or a sentence mark: where a sentence ends or stops."""
+_WORD_RUN_ON = (
+    r"[.!?][\"”'’)\]]*[ \t]+[A-Z\u00c0-\u00de](?:[^.!?:;,\n]|,[ \t]*[^A-Z\s])*[ \t][a-z\u00df-\u024f]{2,}\s*$"
+)
+"""A last line that ended a sentence and then runs on for a sentence of two words or more to a
+lower-case word, without a mark ("... of Pulsar Productions. Could you provide"). A comma before a
+capital ends the run: a letter's closing and its signature ("With respect and hope, Your AI
+companion")."""
+_WORD_SIGN_OFF = (
+    r"(?i)(?:\b(?:thanks?|thank you|cheers|regards|luck|enjoy|day|week|weekend|evening|helps?|"
+    r"questions?|anything else|know|welcome|soon|later|care|wishes|best|fun)|#\w+|https?://\S+)\s*$"
+)
+"""An unpunctuated close a writer often leaves so: thanks, a wish, an offer of help ("Let me know if
+you have other questions"), a hashtag or a link."""
+WORD_STRICT_SHARE = 0.95
+"""Share of a split's long targets ending on a prose line that end like a sentence, for one that runs
+on after its own sentences to be cut."""
+
+
+def word_prose(content: pl.Expr, min_words: int) -> pl.Expr:
+    """A long target whose last line is prose that ends on a lower-case word or a sentence mark."""
+    body = content.str.strip_chars()
+    return (
+        (body.str.count_matches(r"\S+") >= min_words)
+        & body.str.contains(_PROSE_LAST)
+        & body.str.contains(_PROSE_END)
+        & ~body.str.contains(FENCE_LINE)
+    )
+
+
+def writes_punctuated_prose(seen: dict[str, Any]) -> bool:
+    """Whether nearly every long target of a split that ends on a prose line ends like a sentence."""
+    prose, ended = seen.get("prose", 0), seen.get("prose_ended", 0)
+    return prose >= 20 and ended >= WORD_STRICT_SHARE * prose and ended < prose
+
+
+def run_on_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, str, str]]:
+    """(line, what, evidence) of the long targets, in a split that punctuates its every sentence
+    (`writes_punctuated_prose`), whose last line ended a sentence and then runs on to a word without
+    a mark: cut before the sentence was done ("... Could you provide", "... visit the official
+    website"); unless that end is a usual unpunctuated close (`_WORD_SIGN_OFF`)."""
+    content = pl.col("content").str.strip_chars()
+    cut = targets(ctx, split).filter(
+        word_prose(pl.col("content"), min_words),
+        content.str.contains(_WORD_RUN_ON),
+        ~content.str.contains(_WORD_SIGN_OFF),
+        ~content.str.contains(CJK),
+    )
+    return [
+        (line, "ends mid-sentence", _tail(body))
+        for line, body in cut.select("line", content.alias("body")).sort("line").iter_rows()
+    ]
+
+
+_ITEM = r"^[ \t]*([-*\u2022]|\d{1,3}[.\u3001)])[ \t]*"
+"""A list item's marker: a bullet, or a number with its dot, 、 or bracket."""
+_ITEM_RE = re.compile(_ITEM)
+_NOT_PARAGRAPH = re.compile(
+    r"^\s*(?:#|\||>|(?:[^\s:\uff1a]{1,20} ){0,2}[^\s:\uff1a]{1,20}(?::(?:\s|$)|\uff1a))|^\s*$"
+)
+"""A line that is no paragraph nor list item: a heading, table row, quote, label or speaker's turn
+("Title: ...", "o mee: ...") or blank."""
+_TAIL_ENDED = "|".join(
+    [
+        ENDED,
+        CJK_ENDED,
+        r"[~\uff5e]\s*$",
+        r"(?:^|\s)[:;=]-?[()\[\]DPp]\s*$",
+        r"[.!?\u3002][(\[{]{2,3}\s*$",
+        "[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]\\s*$",
+    ]
+)
+"""A last line that ends as a text may: a mark, a closing bracket or quote, a tilde ("uwuu~"), a
+smiley or an emoji, or debris after a finished sentence ("ville.((")."""
+_LINE_ENDED = re.compile(r"[.!?\u3002\uff01\uff1f\u2026;\uff1b][\"”'’)\]\u300d\u300f\uff09]*\s*$")
+_LINE_LONG = re.compile(r"(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*){15}|(?:\S+\s+){7}\S")
+"""A line long enough to be a sentence: 15 Chinese characters, or 8 words."""
+
+
+def _line_kind(line: str) -> str | None:
+    """What a line is in its text: "p" (a paragraph), a list marker's kind (the bullet, or "n" and what
+    closes the number: "n." "n、"; an item may open on a label: "7. 艺术节: ……"), or None (heading,
+    table row, label, speaker's turn, blank: no sentence)."""
+    m = _ITEM_RE.match(line)
+    if m is not None and line[m.end() :].strip():
+        return "n" + m.group(1)[-1] if m.group(1)[0].isdigit() else m.group(1)
+    return None if _NOT_PARAGRAPH.search(line) else "p"
+
+
+_LEAD_IN = re.compile(r"[:\uff1a]\s*$")
+"""A line that leads into what follows (a list, a table): it neither ends a sentence nor leaves one."""
+
+
+def _dangles(line: str, dangling: str) -> bool:
+    """Whether a line stops on a word no sentence ends on, or begins a sentence with one and stops
+    ("... reduction. For")."""
+    if re.search(dangling, line):
+        return True
+    first = re.search(r"[.!?][\"”'’)\]]*\s+([A-Z][a-z]*)\s*$", line)
+    return first is not None and re.search(dangling, first.group(1).lower()) is not None
+
+
+def paragraph_cut(ctx: Context, split: Split, dangling: str) -> list[tuple[int, str, str]]:
+    """(line, what, evidence) of the targets whose last line, a long paragraph or list item, ends on no
+    mark where every earlier line of its kind (two or more; for a paragraph, paragraphs and list items
+    alike) ends like a sentence: the answer ends
+    its paragraphs or items, the last one stopped mid-way ("* 玛丽·居里 - ……闻名。\\n* 尼古拉·特斯拉 -
+    ……以发明交流系统而闻名", "……。\\n\\n为了获得更加美味的体验, 可以尝试将曲奇在"). A poem, a list of
+    names or labels ends its lines on nothing and is not read; nor is a usual unpunctuated close. A
+    paragraph in a language with spaces is read only when it stops on a word no sentence ends on
+    (`dangling`, "... dimensionality reduction. For"): writers of these languages often leave the
+    last full stop out of a finished sentence."""
+    content = pl.col("content").str.strip_chars()
+    last = content.str.extract(r"([^\n]*)$")
+    cand = targets(ctx, split).filter(
+        content.str.contains("\n"),
+        content.str.count_matches(FENCE_LINE) == 0,
+        ~last.str.contains(_TAIL_ENDED),
+        ~content.str.contains(_CJK_SIGN_OFF),
+        ~content.str.contains(_WORD_SIGN_OFF),
+        ~last.str.contains(_CJK_NOT_RUN_ON),
+    )
+    out = []
+    for line, body in cand.select("line", content.alias("body")).sort("line").iter_rows():
+        *head, tail = body.split("\n")
+        kind = _line_kind(tail)
+        if kind is None or not _LINE_LONG.search(_ITEM_RE.sub("", tail)):
+            continue
+        if kind == "p" and not re.search(CJK + "{5}", tail) and not _dangles(tail, dangling):
+            continue
+        # a paragraph is read against every sentence line before it, a list item against its list
+        same = [
+            h
+            for h in head
+            if (k := _line_kind(h)) is not None and (kind == "p" or k == kind) and not _LEAD_IN.search(h)
+        ]
+        if len(same) >= 2 and all(_LINE_ENDED.search(h) for h in same):
+            what = "ends mid-sentence" if kind == "p" else "last list item ends mid-sentence"
+            out.append((line, what, _tail(body)))
     return out

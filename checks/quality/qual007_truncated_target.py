@@ -17,14 +17,19 @@ from dataqa.checks.quality.cut_by_habit import (
     FENCE_LINE,
     cjk_cut,
     cjk_long,
+    cjk_prose,
     closing_marker,
     closings,
     code_cut,
     code_left_open,
     fragment_cut,
+    paragraph_cut,
+    run_on_cut,
     without_closing,
+    word_prose,
     writes_cjk_sentences,
     writes_ended_targets,
+    writes_punctuated_prose,
 )
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -148,9 +153,14 @@ class TruncatedTarget(Summarised):
             n_long, n_ended, cand = self._candidates(ctx, split)
             answers, closed = closings(ctx, split)
             content = pl.col("content")
+            prose = word_prose(content, self.min_words)
             more = targets(ctx, split).select(
                 cjk_long(content).sum().alias("cjk_long"),
                 (cjk_long(content) & content.str.contains(CJK_ENDED)).sum().alias("cjk_ended"),
+                cjk_prose(content).sum().alias("cjk_prose"),
+                (cjk_prose(content) & content.str.contains(CJK_ENDED)).sum().alias("cjk_prose_ended"),
+                prose.sum().alias("prose"),
+                (prose & content.str.contains(ENDED)).sum().alias("prose_ended"),
                 code_left_open(content).sum().alias("code_open"),
             )
             out[split.name] = {
@@ -170,7 +180,7 @@ class TruncatedTarget(Summarised):
             marker = closing_marker(seen)
             cjk = writes_cjk_sentences(seen)
             code = seen.get("code_open", 0) > 0
-            words = writes_ended_targets(seen)
+            words = writes_ended_targets(seen) + writes_punctuated_prose(seen)
             if seen["candidates"] or marker is not None or cjk or code or words:
                 out[name] = [_writes_sentences(seen), marker, cjk, code, words]
         return out or None
@@ -184,6 +194,8 @@ class TruncatedTarget(Summarised):
             more += cjk_cut(ctx, ctx.splits[name], strict=cjk == 2) if cjk else []
             more += code_cut(ctx, ctx.splits[name]) if code else []
             more += fragment_cut(ctx, ctx.splits[name], self.min_words) if words else []
+            more += paragraph_cut(ctx, ctx.splits[name], DANGLING_END) if words or cjk else []
+            more += run_on_cut(ctx, ctx.splits[name], self.min_words) if words == 2 else []
             hit = {line for line, _, _ in hits}
             for h in more:
                 if h[0] not in hit:
@@ -216,6 +228,8 @@ class TruncatedTarget(Summarised):
         _, _, cand = self._candidates(ctx, split)
         hits = []
         for line, body, masked, open_fence in cand.select("line", "body", "masked", "open_fence").iter_rows():
+            if _STRAY_OPENERS.search(body):
+                continue
             if open_fence and not _finished_after_code(body):
                 hits.append((line, "code block never closed", snippet(body, len(body), len(body), 80)))
                 continue
@@ -249,6 +263,12 @@ class TruncatedTarget(Summarised):
                 what = unfenced[left[-1]]
                 hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
         return hits
+
+
+_STRAY_OPENERS = re.compile(r"[.!?。！？…][\"”'’)\]]*[ \t]*([(\[{])\1{1,2}$")
+"""The same opening bracket two or three times right after a finished sentence ("... la paix de la
+ville.(("): debris typed after the end, no bracket a text opens to write in. A single one stays a cut
+("... orders of magnitude faster.[": the citation "[1]" of a scraped article, cut)."""
 
 
 def _writes_sentences(seen: dict[str, int]) -> bool:
