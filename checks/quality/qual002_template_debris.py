@@ -194,10 +194,19 @@ TEMPLATE_TOPIC = (
     r"(?i)templates?|placeholders?|fill[ -]?in|fill (?:in|out)|replace|substitut|variables?|\bcode\b|cloze"
     r"|blanks?|mask|clean(?:ing)? up|pre-?process|sanitiz|模板|占位|替换|代码|变量|填空"
     r"|\b(?:given|following|this|provided|same) format\b|\bformat\s*:|格式"
+    r"|\bsyntax|syntaxe|sintaxis|sintassi|语法|\bmod[eè]les?\b|plantillas?|vorlagen?|\bmodell[oi]\b"
+    r"|remplac|reemplaz|ersetz|sostitu"
 )
 """A prompt about templates, placeholders or code (or one that cleans up given text, or that hands
-over a format to fill: "Format: Hi [name], this is [city] calling!"): its placeholders are the
-material the task works on, not slots the data set forgot to fill."""
+over a format or a syntax to fill: "Format: Hi [name], this is [city] calling!", "la syntaxe suivante :
+/[nom du plugin] commande"), in English or another language: its placeholders are the material the
+task works on, not slots the data set forgot to fill."""
+_REPLACE_IT = (
+    r"(?i)(?:replace|fill in|substitut\w*|remplac\w*|reemplaz\w*|ersetz\w*|sostitui\w*|替换|填写)"
+    r"[^.\n]{0,40}?{token}"
+)
+"""An answer that tells its reader to replace a slot it leaves ("veuillez ne pas oublier de remplacer
+**[NOM DE L'ENTREPRISE]**"): a template handed over on purpose."""
 
 
 def _material(kind: str, token: str) -> bool:
@@ -452,6 +461,7 @@ def _without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, st
             or (token.lower() in prompt.lower() and token.lower() in answer.lower())
             or (role == "assistant" and _draft_slot(kind, token, prompt, answer))
             or (role == "assistant" and _command_slot(token, answer, request))
+            or (role == "assistant" and re.search(_REPLACE_IT.replace("{token}", re.escape(token)), answer))
         ):
             continue
         kept.append(hit)
