@@ -141,8 +141,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return not is_code_line(line_at(text, m.start())) and not in_indented_code(text, m.start())
         if after == "(":
             return False  # [Your name](https://...) is a markdown link
-        if len(token[1:-1].split()[-1]) == 1:
-            return False  # "[insert x]": a letter standing for anything, as rules and definitions write
+        if len(token[1:-1].split()[-1]) == 1 or re.search(r"[\u3400-\u9fff][A-Za-z]$", token[1:-1]):
+            return False  # "[insert x]", "[插入x]": a letter standing for anything, as rules write
         return not in_quotation(text, m.start(), m.end())
     if kind == "chat-template token":
         if token == PYTHON_TAG:  # opening a turn, Llama 3.1's tool call (`dataqa.ingest.text_calls`)
