@@ -201,6 +201,9 @@ TEMPLATE_TOPIC = (
 over a format or a syntax to fill: "Format: Hi [name], this is [city] calling!", "la syntaxe suivante :
 /[nom du plugin] commande"), in English or another language: its placeholders are the material the
 task works on, not slots the data set forgot to fill."""
+_FIELDS_AFTER = r"[ \t]*[-\u2013:\uff1a]?[ \t]*[^\n\[\],.\uff0c\u3002!?]{0,12}?[:\uff1a][ \t]*[^\s\[]"
+"""After a bracketed word, a field with its value ("[公司] - 公司名称：`NHN Dooray`", "[Company] - Name:
+Acme"): the brackets head a section of given facts, no slot left to fill."""
 _REPLACE_IT = (
     r"(?i)(?:replace|fill in|substitut\w*|remplac\w*|reemplaz\w*|ersetz\w*|sostitui\w*|替换|填写)"
     r"[^.\n]{0,40}?{token}"
@@ -462,6 +465,7 @@ def _without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, st
             or (role == "assistant" and _draft_slot(kind, token, prompt, answer))
             or (role == "assistant" and _command_slot(token, answer, request))
             or (role == "assistant" and re.search(_REPLACE_IT.replace("{token}", re.escape(token)), answer))
+            or re.search(re.escape(token) + _FIELDS_AFTER, prompt if role in ("user", "system") else answer)
         ):
             continue
         kept.append(hit)
