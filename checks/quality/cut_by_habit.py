@@ -158,7 +158,12 @@ def cjk_cut(ctx: Context, split: Split, strict: bool = False) -> list[tuple[int,
     last = content.str.extract(r"([^\n]*)$")
     open_end = content.str.contains(CJK_OPEN)
     if strict:
-        run_on = last.str.contains(_CJK_AFTER_SENTENCE) & ~last.str.contains(_CJK_NOT_RUN_ON)
+        # a one-paragraph text (ad copy, a caption) often ends its last phrase without a mark
+        run_on = (
+            last.str.contains(_CJK_AFTER_SENTENCE)
+            & ~last.str.contains(_CJK_NOT_RUN_ON)
+            & content.str.contains("\n")
+        )
         open_end = open_end | (run_on & ~content.str.contains(_CJK_SIGN_OFF))
     cut = targets(ctx, split).filter(
         cjk_long(pl.col("content")),
