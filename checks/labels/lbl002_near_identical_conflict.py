@@ -264,14 +264,19 @@ _UNSPELLED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\
 "없습니다", "can" / "cannot"), never a typo of the same word."""
 
 
+ADDED_SHARE = 0.25
+"""Share of the varied text's words that words only added to it must reach to vary what it says."""
+
+
 def one_side_varied(a: str | None, b: str | None) -> bool:
     """Whether two inputs that are each a pair of texts (premise and hypothesis, MRPC's two sentences)
-    keep one text and vary the other, a word put for another that is neither filler nor a typo fix
-    (words only added to one side are no variation here: `adds_turn` judges a clause added, and
-    "then" and "loudly" added to a sentence of MRPC's leave the pair one input). Inference sets
-    write several hypotheses to one premise, one per label ("the audience can be seen" / "cannot be
-    seen", "Montserrat is a mountain" / "a river"): the premise, longer, made them
-    near-identical inputs, yet the varied text is what the label is about, so both labels may be right.
+    keep one text and vary the other: a word put for another that is neither filler nor a typo fix,
+    or words added that are a good part of the varied text (`ADDED_SHARE`). Inference sets write
+    several hypotheses to one premise, one per label ("the audience can be seen" / "cannot be seen",
+    "Montserrat is a mountain" / "a river", "a man sleeps" / "... on the couch", neutral): the premise,
+    longer, made them near-identical inputs, yet the varied text is what the label is about, so both
+    labels may be right. Two adverbs added to a long sentence ("then", "loudly" in MRPC's) vary
+    nothing: that pair stays one input with two labels (`adds_turn` judges a clause added).
     A pair whose texts cannot be told apart (a blank line inside one) is not judged."""
     parts = (a or "").split(PAIR_SEPARATOR), (b or "").split(PAIR_SEPARATOR)
     if len(parts[0]) != 2 or len(parts[1]) != 2:
@@ -279,12 +284,11 @@ def one_side_varied(a: str | None, b: str | None) -> bool:
     for keep, vary in ((0, 1), (1, 0)):
         kept = {" ".join(_TOKEN.findall(p[keep].lower())) for p in parts}
         mine, theirs = (set(_TOKEN.findall(p[vary].lower())) - FILLER for p in parts)
-        if (
-            len(kept) == 1
-            and mine - theirs
-            and theirs - mine
-            and not _typo_fixes(mine - theirs, theirs - mine)
-        ):
+        only_mine, only_theirs = mine - theirs, theirs - mine
+        if len(kept) != 1 or not (only_mine or only_theirs) or _typo_fixes(only_mine, only_theirs):
+            continue
+        added = only_mine or only_theirs if not (only_mine and only_theirs) else set()
+        if not added or len(added) >= ADDED_SHARE * max(len(mine), len(theirs)):
             return True
     return False
 
