@@ -78,10 +78,12 @@ class NgramOverlap(LeakCheck):
     disclaimer on many articles), since a copied passage is most of the text that copies it or is
     found in a row or two. A span shorter than twice `ngram` words in an example with an answer of
     its own (not a class label) counts only when it is most of what the held-out example asks or
-    answers (at least `part_share` of its prompt or of its answer), or when the held-out prompt is
-    the training one with other numbers or names: a worked solution's stock step ("there are 7
-    days in a week, so she eats 3*7") or one phrase of a question about something else is not a
-    leak, a renumbered copy of a training problem is.
+    answers (at least `part_share` of its prompt, or of its answer when that is `ngram` words or
+    more: a shorter one, such as a dialogue's closing "I am glad I could help. Have a nice day", is
+    shared only with the prompt's last words), or when the held-out prompt is the training one with
+    other numbers or names: a worked solution's stock step ("there are 7 days in a week, so she
+    eats 3*7") or one phrase of a question about something else is not a leak, a renumbered copy
+    of a training problem is.
     A shared span is a signal to review, not proof: unlike LEAK001-003 it does not remove training
     rows from the usable count nor count toward the verdict's leaked share (templated data, such as
     form-generated tickets, shares long spans without leaking answers).

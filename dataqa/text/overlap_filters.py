@@ -127,7 +127,11 @@ def most_of_a_part(
     is not the training one with other numbers or names (`SAME_PROBLEM`). A worked solution's stock
     step ("there are 7 days in a week so she eats 3*7") or one phrase of a question about
     something else is not a leak; a renumbered copy of a training problem is. Labelled data is
-    left alone: its text is the whole example, which a long span is most of.
+    left alone: its text is the whole example, which a long span is most of. An answer shorter
+    than n words holds no n-gram alone: it is shared only with the prompt's last words, so the span
+    must then be most of the whole example (prompt and answer) too: a short question's copied
+    answer list is, a dialogue's stock reply "I am glad I could help. Have a nice day" after the
+    user's "No, that will be all. Thank you" (rows of other services) is not.
 
     The coverage is counted in polars from word intervals and prompt/answer lengths; the words of
     both prompts are read only for the pairs it leaves to the renumbered-copy test, one pair at a
@@ -151,6 +155,9 @@ def most_of_a_part(
     mine = _normalised_parts(ctx, eval_split, short["line"].unique(), ("prompt", "response"))
     lengths = mine.select("line", words=_word_count(pl.col("prompt")), answer=_word_count(pl.col("response")))
     prompt_share, answer_share = share * pl.col("words"), share * pl.col("answer")
+    # An answer shorter than n is shared only with the prompt's last words: then the span must be
+    # most of the whole example (a short question and its copied answer list, not a stock reply).
+    brief = (pl.col("answer") < n) & (pl.col("covered") < share * (pl.col("words") + pl.col("answer")))
     # A held-out line that is not a valid row has no prompt nor answer (0 words): never most of one.
     failing = (
         _coverage(pairs.join(short, on=["line", "ref_line"], how="semi"), n)
@@ -166,7 +173,7 @@ def most_of_a_part(
         .filter(
             ~(
                 ((pl.col("in_prompt") >= prompt_share) & (prompt_share > 0))
-                | ((pl.col("covered") - pl.col("in_prompt") >= answer_share) & (answer_share > 0))
+                | ((pl.col("covered") - pl.col("in_prompt") >= answer_share) & (answer_share > 0) & ~brief)
             )
         )
         .select("line", "ref_line", "words")
