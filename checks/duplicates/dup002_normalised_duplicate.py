@@ -69,11 +69,14 @@ def operators(text: str) -> str:
 
 
 def by_operators(group: list[int], texts: dict[int, str]) -> list[list[int]]:
-    """A group of normalised copies split where the members' operators, currency signs or brackets
-    differ (`operators`), each part in line order; a member whose text is not at hand stays with
-    the first."""
+    """A group of normalised copies split where the members put one operator, currency sign or
+    bracket for another (`operators`): "<" for "(", "+" for "=", "$" for "€". A member with none of
+    them (or whose text is not at hand) stays with the first member that has some: signs only added
+    to a text say nothing new ("who cares ? )" / "who cares ?", "gone :(" / "gone.", "挺不错的~" /
+    "挺不错的。"). Each part in line order."""
+    keys = {line: operators(texts[line]) if line in texts else "" for line in group}
+    first = next((key for key in keys.values() if key), "")
     parts: dict[str, list[int]] = {}
-    first = operators(texts[group[0]]) if group[0] in texts else ""
     for line in group:
-        parts.setdefault(operators(texts[line]) if line in texts else first, []).append(line)
+        parts.setdefault(keys[line] or first, []).append(line)
     return list(parts.values())
