@@ -266,6 +266,9 @@ _UNSPELLED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\
 
 ADDED_SHARE = 0.25
 """Share of the varied text's words that words only added to it must reach to vary what it says."""
+HYPOTHESIS_SHARE = 2 / 3
+"""Length, as a share of the kept text's words, up to which the varied text is a hypothesis to a
+premise: any word added to it varies what it says."""
 
 
 def one_side_varied(a: str | None, b: str | None) -> bool:
@@ -273,10 +276,12 @@ def one_side_varied(a: str | None, b: str | None) -> bool:
     keep one text and vary the other: a word put for another that is neither filler nor a typo fix,
     or words added that are a good part of the varied text (`ADDED_SHARE`). Inference sets write
     several hypotheses to one premise, one per label ("the audience can be seen" / "cannot be seen",
-    "Montserrat is a mountain" / "a river", "a man sleeps" / "... on the couch", neutral): the premise,
-    longer, made them near-identical inputs, yet the varied text is what the label is about, so both
-    labels may be right. Two adverbs added to a long sentence ("then", "loudly" in MRPC's) vary
-    nothing: that pair stays one input with two labels (`adds_turn` judges a clause added).
+    "Montserrat is a mountain" / "a river", "a month since the (presidential) election", neutral):
+    the premise, longer, made them near-identical inputs, yet the varied text is what the label is
+    about, so both labels may be right; a hypothesis (at most `HYPOTHESIS_SHARE` of the premise's
+    length) is varied by any word added to it. Two adverbs added to one of two sentences of a
+    like length ("then", "loudly" in MRPC's) vary nothing: that pair stays one input with two labels
+    (`adds_turn` judges a clause added).
     A pair whose texts cannot be told apart (a blank line inside one) is not judged."""
     parts = (a or "").split(PAIR_SEPARATOR), (b or "").split(PAIR_SEPARATOR)
     if len(parts[0]) != 2 or len(parts[1]) != 2:
@@ -288,7 +293,9 @@ def one_side_varied(a: str | None, b: str | None) -> bool:
         if len(kept) != 1 or not (only_mine or only_theirs) or _typo_fixes(only_mine, only_theirs):
             continue
         added = only_mine or only_theirs if not (only_mine and only_theirs) else set()
-        if not added or len(added) >= ADDED_SHARE * max(len(mine), len(theirs)):
+        varied_words = max(len(_TOKEN.findall(p[vary])) for p in parts)
+        hypothesis = varied_words <= HYPOTHESIS_SHARE * len(_TOKEN.findall(parts[0][keep]))
+        if not added or hypothesis or len(added) >= ADDED_SHARE * max(len(mine), len(theirs)):
             return True
     return False
 
