@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import polars as pl
@@ -70,13 +71,17 @@ def operators(text: str) -> str:
 
 def by_operators(group: list[int], texts: dict[int, str]) -> list[list[int]]:
     """A group of normalised copies split where the members put one operator, currency sign or
-    bracket for another (`operators`): "<" for "(", "+" for "=", "$" for "€". A member with none of
-    them (or whose text is not at hand) stays with the first member that has some: signs only added
-    to a text say nothing new ("who cares ? )" / "who cares ?", "gone :(" / "gone.", "挺不错的~" /
-    "挺不错的。"). Each part in line order."""
-    keys = {line: operators(texts[line]) if line in texts else "" for line in group}
-    first = next((key for key in keys.values() if key), "")
-    parts: dict[str, list[int]] = {}
+    bracket for another (`operators`): "<" for "(", "+" for "=", "$" for "€". A member whose signs
+    are all among another's, or the other way round, is the same text: signs only added to a copy say
+    nothing new ("who cares ? )" / "who cares ?", "gone :(" / "gone.", "<UNK> ... 十足~" / "<UNK> ...
+    十足"). A member whose text is not at hand stays with the first. Each part in line order."""
+    parts: list[tuple[Counter[str], list[int]]] = []
     for line in group:
-        parts.setdefault(keys[line] or first, []).append(line)
-    return list(parts.values())
+        signs = Counter(operators(texts[line])) if line in texts else Counter()
+        for kept, members in parts:
+            if signs <= kept or kept <= signs:
+                members.append(line)
+                break
+        else:
+            parts.append((signs, [line]))
+    return [members for _, members in parts]
