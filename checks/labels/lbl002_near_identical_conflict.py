@@ -264,8 +264,9 @@ _UNSPELLED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\
 "없습니다", "can" / "cannot"), never a typo of the same word."""
 
 
-ADDED_SHARE = 0.25
-"""Share of the varied text's words that words only added to it must reach to vary what it says."""
+ADDED_SHARE = 0.2
+"""Share of the varied text's words that words only added to it must reach to vary what it says: one
+word in a five-word sentence (Korean's agglutinated words are few: "금요일에만", "only on Fridays")."""
 HYPOTHESIS_SHARE = 2 / 3
 """Length, as a share of the kept text's words, up to which the varied text is a hypothesis to a
 premise: any word added to it varies what it says."""
@@ -279,7 +280,8 @@ def one_side_varied(a: str | None, b: str | None) -> bool:
     "Montserrat is a mountain" / "a river", "a month since the (presidential) election", neutral):
     the premise, longer, made them near-identical inputs, yet the varied text is what the label is
     about, so both labels may be right; a hypothesis (at most `HYPOTHESIS_SHARE` of the premise's
-    length) is varied by any word added to it. Two adverbs added to one of two sentences of a
+    length) is varied by any word added to it, any text by a number added ("they have (200)
+    monkeys", "told her (4 times)"). Two adverbs added to one of two sentences of a
     like length ("then", "loudly" in MRPC's) vary nothing: that pair stays one input with two labels
     (`adds_turn` judges a clause added).
     A pair whose texts cannot be told apart (a blank line inside one) is not judged."""
@@ -295,7 +297,9 @@ def one_side_varied(a: str | None, b: str | None) -> bool:
         added = only_mine or only_theirs if not (only_mine and only_theirs) else set()
         varied_words = max(len(_TOKEN.findall(p[vary])) for p in parts)
         hypothesis = varied_words <= HYPOTHESIS_SHARE * len(_TOKEN.findall(parts[0][keep]))
-        if not added or hypothesis or len(added) >= ADDED_SHARE * max(len(mine), len(theirs)):
+        counted = any(is_number(word) or any(c.isdigit() for c in word) for word in added)
+        share = len(added) >= ADDED_SHARE * max(len(mine), len(theirs))
+        if not added or hypothesis or counted or share:
             return True
     return False
 
