@@ -353,9 +353,12 @@ def run_on_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, st
     """(line, what, evidence) of the long targets, in a split that punctuates its every sentence
     (`writes_punctuated_prose`), whose last line ended a sentence and then runs on to a word without
     a mark: cut before the sentence was done ("... Could you provide", "... visit the official
-    website"); unless that end is a usual unpunctuated close (`_WORD_SIGN_OFF`)."""
+    website"); unless that end is a usual unpunctuated close (`_WORD_SIGN_OFF`). Only the last answer
+    of a record is read: an earlier turn the user went on to answer was delivered whole, and a mark
+    left out there is the writer's ("Can I help with something else" in a crowd-written dialogue)."""
     content = pl.col("content").str.strip_chars()
-    cut = targets(ctx, split).filter(
+    last = final_answers(messages(ctx, split)).rename({"answer": "content"})
+    cut = last.filter(
         word_prose(pl.col("content"), min_words),
         content.str.contains(_WORD_RUN_ON),
         ~content.str.contains(_WORD_SIGN_OFF),
