@@ -297,7 +297,7 @@ def one_side_varied(a: str | None, b: str | None) -> bool:
         added = only_mine or only_theirs if not (only_mine and only_theirs) else set()
         varied_words = max(len(_TOKEN.findall(p[vary])) for p in parts)
         hypothesis = varied_words <= HYPOTHESIS_SHARE * len(_TOKEN.findall(parts[0][keep]))
-        counted = any(is_number(word) or any(c.isdigit() for c in word) for word in added)
+        counted = any(is_number(word) for word in added)
         share = len(added) >= ADDED_SHARE * max(len(mine), len(theirs))
         if not added or hypothesis or counted or share:
             return True

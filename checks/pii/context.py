@@ -72,20 +72,20 @@ advertisement names its offer first and its number last, and never where the wor
 value make it someone's own ("call me at", "my number")."""
 SALES_REACH = 160
 """Characters before a value within which an advertisement's words make it a seller's line."""
-VENUE = (
-    r"(?:restaurants?|hotels?|motels?|hostels?|resorts?|salons?|spas?|barber(?:shop)?s?|venues?|shops?"
-    r"|stores?|boutiques?|pharmac(?:y|ies)|clinics?|hospitals?|dentists?|museums?|galler(?:y|ies)"
-    r"|theat(?:er|re)s?|cinemas?|pubs?|caf[eé]s?|bakery|bakeries|gyms?|studios?|airlines?"
-    r"|agenc(?:y|ies)|dealerships?|garages?|attractions?|librar(?:y|ies)|banks?|business(?:es)?"
-    r"|compan(?:y|ies)|propert(?:y|ies)|apartments?)"
-)
-"""Places and businesses whose phone number a guide, a directory or a booking agent reads out."""
-PLACE = (
-    r"(?:restaurants?|hotels?|motels?|hostels?|resorts?|salons?|spas?|barber(?:shop)?s?|venues?|pubs?"
+VISITED = (
+    r"restaurants?|hotels?|motels?|hostels?|resorts?|salons?|spas?|barber(?:shop)?s?|venues?|pubs?"
     r"|caf[eé]s?|bakery|bakeries|cinemas?|theat(?:er|re)s?|museums?|galler(?:y|ies)|gyms?|clinics?"
-    r"|dentists?|pharmac(?:y|ies)|hospitals?|eating places?|reservations?"
-    r"|(?:places?|somewhere) (?:to|for) (?:\w+ ){0,3}(?:eat|dine|stay|meal)"
-    r"|(?:book|reserve)\w* (?:a |the )?(?:table|room)s?)"
+    r"|dentists?|pharmac(?:y|ies)|hospitals?"
+)
+"""Kinds of place one visits, whose number a guide, a directory or a booking agent reads out."""
+VENUE = (
+    rf"(?:{VISITED}|shops?|stores?|boutiques?|studios?|airlines?|agenc(?:y|ies)|dealerships?|garages?"
+    r"|attractions?|librar(?:y|ies)|banks?|business(?:es)?|compan(?:y|ies)|propert(?:y|ies)|apartments?)"
+)
+"""Places and businesses a number can be named as the line of ("the company's number")."""
+PLACE = (
+    rf"(?:{VISITED}|eating places?|reservations?|(?:places?|somewhere) (?:to|for) (?:\w+ ){{0,3}}"
+    r"(?:eat|dine|stay|meal)|(?:book|reserve)\w* (?:a |the )?(?:table|room)s?)"
 )
 """What a conversation about a place one visits says: its kind (not "company" or "agency", which talk
 about anyone names: "government agencies"), a table or room reserved there, somewhere to eat or stay."""
@@ -101,7 +101,8 @@ VENUE_LINE = re.compile(
     rf"|\b(?:phone|telephone|contact)\s+(?:number|line)\s+(?:of|for|at)\s+(?:the|this|that|a|your)\s+{VENUE}\b"
 )
 """A number named as a place's ("the restaurant's phone number is", "the number for the hotel")."""
-OWN_CUE = re.compile(r"(?i)\b(?:my|me|mine|his|her|cell|mobile|personal|home|private)\b|我的|他的|她的|手机")
+OWN_WORDS = r"my|me|mine|his|her|cell|mobile|personal|home|private"
+OWN_CUE = re.compile(rf"(?i)\b(?:{OWN_WORDS})\b|我的|他的|她的|手机")
 """Words just before a number that make it a person's own, whatever the talk is about ("the
 manager's personal cell"); unlike `_PERSONAL_CUE`, not "their", which names a place as often."""
 FREE_MAIL = frozenset(
@@ -115,9 +116,7 @@ FREE_MAIL = frozenset(
 )  # fmt: skip
 """Free-mail providers: an address there is an individual's own mailbox."""
 _URL_HOST = re.compile(r"(?i)(?:https?://|www\.)([a-z0-9.-]+\.[a-z]{2,24})")
-_PERSONAL_CUE = re.compile(
-    r"(?i)\b(?:my|me|mine|his|her|their|cell|mobile|personal|home|private)\b|我的|他的|她的|手机"
-)
+_PERSONAL_CUE = re.compile(rf"(?i)\b(?:{OWN_WORDS}|their)\b|我的|他的|她的|手机")
 CONTEXT_CHARS = 80
 """Characters on each side of a value that say whose it is."""
 WHY: dict[str, str] = {
@@ -186,12 +185,13 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     if BUSINESS_CONTACT.search(around):
         return True
     before = text[max(start - CONTEXT_CHARS, 0) : start]
+    just_before = before[-CONTEXT_CHARS // 2 :]
     if kind == "phone" and (INSTITUTION_LINE.search(before) or FAX_LINE.search(before)):
         return True
-    if kind == "phone" and VENUE_LINE.search(around) and not OWN_CUE.search(before[-CONTEXT_CHARS // 2 :]):
+    if kind == "phone" and VENUE_LINE.search(around) and not OWN_CUE.search(just_before):
         return True
     offered = SALES_CONTACT.search(text[max(start - SALES_REACH, 0) : end + CONTEXT_CHARS])
-    if offered and not _PERSONAL_CUE.search(text[max(start - CONTEXT_CHARS // 2, 0) : start]):
+    if offered and not _PERSONAL_CUE.search(just_before):
         return True
     if kind == "email":
         domain = _registered(value.rsplit("@", 1)[1])

@@ -124,18 +124,23 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
     lines = sorted({h.line for h in hits})
     if not lines:
         return hits
-    turns = messages(ctx, split).filter(pl.col("line").is_in(lines))
-    prompts = (
-        turns.filter(pl.col("role").is_in(["system", "user"]))
+    content = pl.col("content")
+    records = (
+        messages(ctx, split)
+        .filter(pl.col("line").is_in(lines))
         .group_by("line")
-        .agg(pl.col("content").str.join("\n"))
+        .agg(
+            content.filter(pl.col("role").is_in(["system", "user"])).str.join("\n").alias("prompt"),
+            content.str.join("\n").alias("talk"),
+        )
     )
+    prompts = records.select("line", "prompt")
     kinds = {line: format_task_kinds(prompt) for line, prompt in prompts.iter_rows()}
     domains = {line: template_domains(prompt) for line, prompt in prompts.iter_rows()}
     examples = {line for line, prompt in prompts.iter_rows() if EXAMPLE_REQUEST.search(prompt)}
     about_places = {
         line
-        for line, talk in turns.group_by("line").agg(pl.col("content").str.join("\n")).iter_rows()
+        for line, talk in records.select("line", "talk").iter_rows()
         if VENUE_WORD.search(talk) and not ASKS_OWN_NUMBER.search(talk)
     }
     replies = {role_name(split, "assistant"), role_name(split, "rejected")}
