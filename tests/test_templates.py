@@ -198,6 +198,33 @@ def test_slot_rules_word_by_word() -> None:
     assert typo.reason is None and typo.score == 1.0
     assert _compare("hi", "hello").score == 0.0  # nothing shared: never near, filler or not
     assert _compare("can i return the shoes", "could i return the shoes").reason is None
+
+
+def test_a_direction_turned_decides_in_a_text_of_any_length() -> None:
+    """`slots.turns`: a word that says more or less swapped for its opposite decides at any length;
+    one added, dropped or swapped for a word that is none decides beside a quantity; the same
+    direction reworded, a direction word without a quantity near, or a typo of one does not.
+    Plain negations of other languages count as negations."""
+    long = " ".join(["the players of the league on the roster of this season"] * 3)
+    turned = {
+        f"{long} who are 25 years old or older": f"{long} who are 25 years old or younger",
+        f"{long} order by count desc": f"{long} order by count asc",
+        f"{long} who are 68": f"{long} who are taller than 68",
+        f"{long} weigh 250 pounds": f"{long} weigh over 250 pounds",
+        f"{long} who are 25 years or older": f"{long} who are 25 years",
+    }
+    for a, b in turned.items():
+        assert _compare(a, b, 30).reason == "direction", (a, b)
+    same = {
+        f"{long} over 25": f"{long} more than 25",  # one direction, reworded
+        f"explain in more detail {long}": f"explain in detail {long}",  # no quantity near
+        f"{long} who are taller than 68": f"{long} who are tallr than 68",  # a typo
+        f"{long} 25 or younger in the nba": f"{long} in the nba 25 or younger",  # moved
+    }
+    for a, b in same.items():
+        assert _compare(a, b, 30).reason != "direction", (a, b)
+    assert _compare(f"{long} wo ist es nicht", f"{long} wo ist es", 30).reason == "negation"
+    assert _compare("sprawdź czy nie pada", "sprawdź czy pada").reason == "negation"
     long = " ".join(f"w{i}" for i in range(30))
     swapped = _compare(long + " alpha", long + " beta")
     assert swapped.reason is None and swapped.maybe_names  # a name? only the raw text can tell

@@ -26,10 +26,11 @@ How near-duplicates are found (see `benchmarks/similarity.md` for the measuremen
    ratio (`1 - words inserted or deleted / words in both`; a changed word counts twice) of the
    content words, and of all words when there are template words, with typo fixes counted as the
    same word and filler words ("please", "hi") left out; a pair that differs in something decisive
-   (another number or name, a negation, another word in a short text, or a word added to it that
-   makes another term of the data set: `dataqa.text.slots`) is dropped. The similarity reported is
-   this score, never the sketch's estimate. Before that alignment (Python, pair by pair) an upper
-   bound of the score computed for the whole batch (`dataqa.text.bounds`) drops the pairs that
+   (another number or name, a negation, a direction turned, another word in a short text, or a word
+   added to it that makes another term of the data set: `dataqa.text.slots`) is dropped. The
+   similarity reported is this score, never the sketch's estimate. Before that alignment (Python,
+   pair by pair) an upper bound of the score computed for the whole batch (`dataqa.text.bounds`)
+   drops the pairs that
    cannot reach the threshold: on short texts under many labels nine in ten candidates; and the pairs
    whose alignment is known without aligning them (the words only one text has, left out, leave
    the same words in the same order) are decided for the batch by the same rules and score

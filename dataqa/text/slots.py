@@ -14,11 +14,13 @@ between the words they share:
   quantity ("270 miles in 3 hours" / "360 miles in 4 hours", "the (second) oldest"; an order number
   or other identifier of five digits or more is not one), a model code swapped for another ("the
   engine d5244 t" / "d5252 t", "a320" / "b737": `is_code`), a negation added or dropped ("is" /
-  "isn't"), and in a short text (`SHORT_WORDS` content words or fewer) any other word swapped for
-  another ("physical" / "virtual card", "where" / "when were you born", "closures" /
-  "decorators") or a word added that the data set writes only beside the word it is added to
-  (`dataqa.text.templates.bound_words`: "garching" / "garching forschungszentrum", two stations;
-  "in alphabetical order" / "in reverse alphabetical order"); in a text of up to `NAME_WORDS`
+  "isn't"; "nicht", "nie" and the other languages' too), a direction turned (`turns`: "25 or
+  older" / "25 or younger", "who are (taller than) 6'8"), and in a short text (`SHORT_WORDS`
+  content words or fewer) any other word swapped for another ("physical" / "virtual card",
+  "where" / "when were you born", "closures" / "decorators") or a word added that the data set
+  writes only beside the word it is added to (`dataqa.text.templates.bound_words`: "garching" /
+  "garching forschungszentrum", two stations; "in alphabetical order" / "in reverse alphabetical
+  order"); in a text of up to `NAME_WORDS`
   words a swapped name (a capitalised word inside a sentence: "news anchor A" / "B", "Ada
   Lovelace" / "Alan Turing"); and, whatever the length,
   another media part or one added (an image, a file: `dataqa.ingest.parts.media_marker`);
@@ -69,14 +71,57 @@ FILLER = _words(
     "ok okay well also actually can could would will may might do does and then now some any"
 )
 """Words whose addition, removal or exchange for another filler word never decides what a text says."""
-NEGATIONS = _words(
-    "not no never cannot cant dont doesnt didnt isnt arent wasnt werent wont wouldnt shouldnt couldnt "
-    "hasnt havent hadnt mustnt neednt aint nor none nothing neither nobody without "
-    "hardly barely scarcely seldom rarely unlike"
+OTHER_NEGATIONS = _words(
+    "nicht kein keine keinen keinem keiner keines nie niemals ohne "  # de ("nie": pl too)
+    "pas jamais sans aucun aucune rien "  # fr
+    "nunca jamás ningún ninguna ninguno nada "  # es
+    "non senza nessun nessuno nessuna niente "  # it
+    "não sem nenhum nenhuma "  # pt
+    "niet geen nooit zonder "  # nl
+    "nigdy bez żaden żadna żadne żadnych"  # pl
+)
+"""Negations of the other languages written in Latin letters, left out where they are everyday
+English words too ("sin", "mai", "ni")."""
+NEGATIONS = (
+    _words(
+        "not no never cannot cant dont doesnt didnt isnt arent wasnt werent wont wouldnt shouldnt couldnt "
+        "hasnt havent hadnt mustnt neednt shant aint nor none nothing neither nobody without "
+        "hardly barely scarcely seldom rarely unlike"
+    )
+    | OTHER_NEGATIONS
 )
 """Negations (normalised, apostrophes dropped): adding or dropping one reverses a statement. The
 negating adverbs and "unlike" too: "(unlike) lots of hollywood fluff", "a story that (hardly) holds
-together" are opposite reviews (SST-2's phrases, both labels right)."""
+together" are opposite reviews (SST-2's phrases, both labels right); and `OTHER_NEGATIONS`."""
+UP_WORDS = _words(
+    "more most greater greatest higher highest larger largest bigger biggest older oldest elder eldest "
+    "taller tallest longer longest above over exceed exceeds exceeding after later latest max maximum "
+    "increase increased increasing ascending asc best better faster fastest last top "
+    "mehr älter höher größer über "  # de
+    "plus après supérieur supérieure "  # fr
+    "más mayor máximo después "  # es, pt
+    "più dopo massimo "  # it
+    "depois "  # pt ("mais" is French "but")
+    "więcej najwięcej powyżej starszy starsza starsze starszych"  # pl
+)
+"""Words that say more, higher, later (`DOWN_WORDS` the other way): one swapped for its opposite, or
+one added, dropped or swapped for another word beside a quantity, asks another question ("25 or
+older" / "25 or younger", "sort ascending" / "descending", "players who are (taller than) 6'8")."""
+DOWN_WORDS = _words(
+    "less least fewer fewest lower lowest smaller smallest younger youngest newer newest shorter "
+    "shortest below under before earlier earliest min minimum decrease decreased decreasing "
+    "descending desc worst worse slower slowest cheaper cheapest first bottom "
+    "weniger jünger niedriger kleiner unter "  # de
+    "moins avant inférieur inférieure "  # fr
+    "menos menor mínimo antes "  # es, pt
+    "meno prima minimo "  # it
+    "mniej najmniej poniżej przed młodszy młodsza młodsze młodszych"  # pl
+)
+"""Words that say less, lower, earlier: the other way of `UP_WORDS`."""
+DIRECTION_REACH = 3
+"""A direction word added, dropped or swapped for a word that is none decides when a quantity stands
+in its gap or within this many words of it: "(more than) 5", "25 years (or older)"; "explain in
+(more) detail", "tell me (more) about it" are the same request."""
 SMALL_GAP = 3
 """A negation decides, and filler is left out, only in a small gap (a word or three a side); in a
 longer one they are part of a passage that differs."""
@@ -175,14 +220,16 @@ class SetWords:
 
 
 FILLER_WORD, NEGATION_WORD, QUANTITY_WORD, NUMBER_WORD, MEDIA_WORD, CODE_WORD = 1, 2, 4, 8, 16, 32
+UP_WORD, DOWN_WORD = 64, 128
 """Kinds of word (bit flags, `word_kind`) that `compare`'s rules read."""
 
 
 @lru_cache(maxsize=1 << 16)
 def word_kind(word: str) -> int:
     """What `compare`'s rules read of one word, as bit flags: filler, negation, quantity, number,
-    media marker, model code. With them a word swapped for another is decided by `swap_rules`, also for many
-    pairs at once (verification decides most short pairs so, before aligning them one by one)."""
+    media marker, model code, a direction (`UP_WORDS`, `DOWN_WORDS`). With them a word swapped for
+    another is decided by `swap_rules`, also for many pairs at once (verification decides most
+    short pairs so, before aligning them one by one)."""
     return (
         FILLER_WORD * (word in FILLER)
         | NEGATION_WORD * (word in NEGATIONS)
@@ -190,6 +237,8 @@ def word_kind(word: str) -> int:
         | NUMBER_WORD * is_number(word)
         | MEDIA_WORD * (word == MEDIA_TAG)
         | CODE_WORD * is_code(word)
+        | UP_WORD * (word in UP_WORDS)
+        | DOWN_WORD * (word in DOWN_WORDS)
     )
 
 
@@ -220,6 +269,27 @@ def swap_rules(kind_a: Flags, kind_b: Flags, typo: Flags, short: Flags, after_me
     number = (kind_a & WHICH_WORD != 0) & (kind_b & WHICH_WORD != 0)
     word = short & (typo ^ 1) & (both & (FILLER_WORD | NUMBER_WORD) == 0)
     return media * MEDIA_RULE | negation * NEGATION_RULE | number * NUMBER_RULE | word * WORD_RULE
+
+
+def turns(a: list[str], b: list[str], a0: int, a1: int, b0: int, b1: int) -> bool:
+    """Whether the gap `a[a0:a1]` / `b[b0:b1]` (a small one) changes a direction (`UP_WORDS`,
+    `DOWN_WORDS`): one side says more and the other less ("older" / "younger", "max" / "min"),
+    or a direction word is added, dropped or swapped for a word that is none with a quantity in
+    the gap or within `DIRECTION_REACH` words of it ("who are (taller than) 6'8"). A direction
+    word moved elsewhere, or said by another word of the same way ("over" / "more than"), turns
+    nothing."""
+    up = down = 0
+    for side, sign in ((a[a0:a1], 1), (b[b0:b1], -1)):
+        for w in side:
+            kind = word_kind(w)
+            up += sign * (kind & UP_WORD != 0)
+            down += sign * (kind & DOWN_WORD != 0)
+    if not up and not down:
+        return False
+    if up * down < 0:
+        return True
+    near = a[max(a0 - DIRECTION_REACH, 0) : a1 + DIRECTION_REACH] + b[b0:b1]
+    return any(is_quantity(w) for w in near)
 
 
 def gaps(
@@ -362,6 +432,15 @@ def compare(
                 reason = SWAP_REASONS[rules]
                 if early:
                     break
+            if (
+                reason is None
+                and not typo
+                and (kind_x | kind_y) & (UP_WORD | DOWN_WORD)
+                and turns(a, b, a0, a1, b0, b1)
+            ):
+                reason = "direction"
+                if early:
+                    break
             if typo:
                 got_a, got_b = got_a + 1, got_b + 1
             elif kind_x & kind_y & FILLER_WORD:
@@ -381,6 +460,10 @@ def compare(
         small = max(len(sa), len(sb)) <= SMALL_GAP
         if reason is None and small and sum(w in NEGATIONS for w in sa) != sum(w in NEGATIONS for w in sb):
             reason = "negation"
+            if early:
+                break
+        if reason is None and small and turns(a, b, a0, a1, b0, b1):
+            reason = "direction"  # "25 or older" / "25 or younger", "are (taller than) 6'8"
             if early:
                 break
         if not sa or not sb:  # words added on one side: filler is left out, the rest differs

@@ -259,8 +259,9 @@ def _decisive(gaps: _Gaps, short: np.ndarray, typo: np.ndarray, joined: np.ndarr
     words on both sides that stand for other words, unless the two sides written as one word are
     one word or typos of each other (`joined`): word for word when the sides are of one length (a
     typo fix, filler for filler and an identifier for another stand for nothing), otherwise a
-    content word on each side. Two rules are left to `compare` (such a gap is not decisive here): an
-    ordinal that ranks ("second oldest") and a word that makes another term (`slots.extends`)."""
+    content word on each side. Three rules are left to `compare` (such a gap is not decisive here):
+    an ordinal that ranks ("second oldest"), a word that makes another term (`slots.extends`) and a
+    direction turned (`slots.turns`)."""
     count_a, count_b = gaps.counts
     one_side = (count_a == 0) | (count_b == 0)
     media = gaps.after_media | (
