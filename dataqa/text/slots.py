@@ -68,9 +68,11 @@ def _words(text: str) -> frozenset[str]:
 
 FILLER = _words(
     "a an the please pls plz kindly hi hello hey dear thanks thank thx just really very so um uh oh "
-    "ok okay well also actually can could would will may might do does and then now some any"
+    "ok okay well also actually can could would will may might do does and then now some any "
+    "lol lmao lmfao rofl haha hahaha hehe omg btw xd bro bruh dude"
 )
-"""Words whose addition, removal or exchange for another filler word never decides what a text says."""
+"""Words whose addition, removal or exchange for another filler word never decides what a text says:
+articles, politeness, hedges, and the asides of chat ("... lol", "... bro"), which name nothing."""
 OTHER_NEGATIONS = _words(
     "nicht kein keine keinen keinem keiner keines nie niemals ohne "  # de ("nie": pl too)
     "pas jamais sans aucun aucune rien "  # fr
