@@ -220,6 +220,7 @@ def test_a_direction_turned_decides_in_a_text_of_any_length() -> None:
         f"explain in more detail {long}": f"explain in detail {long}",  # no quantity near
         f"{long} who are taller than 68": f"{long} who are tallr than 68",  # a typo
         f"{long} 25 or younger in the nba": f"{long} in the nba 25 or younger",  # moved
+        f"{long} who are the top 5 highest paid": f"{long} who are the 5 highest paid",  # said already
     }
     for a, b in same.items():
         assert _compare(a, b, 30).reason != "direction", (a, b)

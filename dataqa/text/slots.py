@@ -278,7 +278,8 @@ def turns(a: list[str], b: list[str], a0: int, a1: int, b0: int, b1: int) -> boo
     `DOWN_WORDS`): one side says more and the other less ("older" / "younger", "max" / "min"),
     or a direction word is added, dropped or swapped for a word that is none with a quantity in
     the gap or within `DIRECTION_REACH` words of it ("who are (taller than) 6'8"). A direction
-    word moved elsewhere, or said by another word of the same way ("over" / "more than"), turns
+    word moved elsewhere, said by another word of the same way ("over" / "more than"), or added
+    where a word beside the gap already says that way ("the (top) 5 highest-paid"), turns
     nothing."""
     up = down = 0
     for side, sign in ((a[a0:a1], 1), (b[b0:b1], -1)):
@@ -290,8 +291,11 @@ def turns(a: list[str], b: list[str], a0: int, a1: int, b0: int, b1: int) -> boo
         return False
     if up * down < 0:
         return True
-    near = a[max(a0 - DIRECTION_REACH, 0) : a1 + DIRECTION_REACH] + b[b0:b1]
-    return any(is_quantity(w) for w in near)
+    beside = a[max(a0 - DIRECTION_REACH, 0) : a0] + a[a1 : a1 + DIRECTION_REACH]
+    way = UP_WORD * (up != 0) | DOWN_WORD * (down != 0)
+    if any(word_kind(w) & way for w in beside):
+        return False
+    return any(is_quantity(w) for w in beside + a[a0:a1] + b[b0:b1])
 
 
 def gaps(
