@@ -1328,6 +1328,12 @@ def test_a_dialogue_under_an_unknown_key_opening_on_a_system_turn_is_read_as_cha
         del row["dialog"][2:]
     prompts = load_split("train", str(write_jsonl(tmp_path / "p.jsonl", rows)))
     assert prompts.layout is None and prompts.rows == 0
+    # it kept three: two system turns (a persona, then retrieved context) hid the answer too
+    for i, row in enumerate(rows):
+        row["dialog"][1:1] = [{"role": "system", "content": f"Context: {i} is even? {i % 2 == 0}."}]
+        row["dialog"].append({"role": "assistant", "content": f"{i + 2}"})
+    two = load_split("train", str(write_jsonl(tmp_path / "t.jsonl", rows)))
+    assert two.layout is not None and two.record_issues == [] and two.rows == 4
 
 
 def test_an_instruction_beside_a_list_of_exchanges_is_not_dropped_by_a_chat_guess(tmp_path: Path) -> None:
@@ -1373,3 +1379,25 @@ def test_a_code_benchmark_with_a_canonical_solution_is_read_as_prompt_and_answer
     bare = [{"canonical_solution": r["canonical_solution"], "test": r["test"]} for r in rows]
     other = load_split("train", str(write_jsonl(tmp_path / "b.jsonl", bare)))
     assert other.format != "prompt_canonical_solution"
+
+
+def test_a_string_beside_a_dialogue_is_read_by_its_name_not_a_reason_to_refuse_chat(tmp_path: Path) -> None:
+    """Taskmaster ships {"instructions": <the worker's scenario>, "utterances": [{"speaker", "text"}]}:
+    FMT018, the chat guess refusing to drop a request beside the list. Turns that name their speakers
+    are a conversation complete in itself: the string is kept as metadata, and the note says so. A
+    system prompt beside the dialogue is read as its system prompt; exchanges without speakers beside
+    an instruction (self-instruct) stay FMT018."""
+    rows = _keyed(("speaker", "text"), ("user", "assistant"), 4, "utterances")
+    for i, row in enumerate(rows):
+        row["instructions"] = f"*SCENARIO {i}*: order a drink from the menu, then give a card name."
+    split = load_split("train", str(write_jsonl(tmp_path / "t.jsonl", rows)))
+    assert split.layout is not None and split.layout.source("messages") == "utterances"
+    assert ("instructions", "meta") in split.layout.optional and split.record_issues == []
+    assert '"instructions" beside them is kept as metadata' in split.source.note
+    assert split.turns["role"].cast(str).to_list()[:2] == ["user", "assistant"]
+    rows = _keyed(("speaker", "text"), ("user", "assistant"), 4, "dialog")
+    for row in rows:
+        row["system_message"] = "You answer briefly."
+    system = load_split("train", str(write_jsonl(tmp_path / "s.jsonl", rows)))
+    assert system.layout is not None and system.frame["system"].to_list() == ["You answer briefly."] * 4
+    assert system.turns["role"].cast(str).to_list()[:3] == ["system", "user", "assistant"]

@@ -34,7 +34,7 @@ from dataqa.ingest.layouts import (
 )
 from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.rft import REFERENCE
-from dataqa.ingest.role_names import MIN_SHARE, RoleSurvey
+from dataqa.ingest.role_names import MIN_SHARE, ROLE_KEYS, RoleSurvey
 from dataqa.ingest.survey import (
     TEXT_ROLES,
     KeySurvey,
@@ -329,17 +329,31 @@ def chat_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
     `{"text", "label"}` items, turns by speakers' own names ("Alice"), or a prompt alone (TRL's
     prompt-only form, said as such by FMT018) is no conversation to train on; nor is one of two lists
     of objects a record carries (a prompt as messages beside a dialogue: which one is the example?),
-    nor a list beside a string named as the request or system text, which the chat would drop
-    (self-instruct's `{"instruction", "instances": [{"input", "output"}]}`)."""
+    nor a list of exchanges without speakers beside a string named as the request, which the chat
+    would drop (self-instruct's `{"instruction", "instances": [{"input", "output"}]}`). A string named
+    as the system prompt beside the list is read as the conversation's system prompt; one named as a
+    request beside turns that name their speakers is metadata about a conversation complete in itself
+    (Taskmaster's `{"instructions": <the worker's scenario>, "utterances": [{"speaker", "text"}]}`)."""
     common = survey.common(MIN_SHARE)
     lists = [key for key in common if survey.kind(key) == "array of object"]
     if len(lists) != 1 or not survey.samples:  # none, or two: which is the conversation?
         return None
-    if any(survey.kind(k) == "string" and role_by_name(k) in ("prompt", "system") for k in common):
-        return None  # an instruction beside the list (self-instruct's "instances"): the chat would drop it
     key = lists[0]
+    beside = {k: role_by_name(k) for k in common if survey.kind(k) == "string"}
+    requests = [k for k, role in beside.items() if role == "prompt"]
+    if requests and not any(k in survey.nested.get(key, ()) for k in ROLE_KEYS):
+        return None  # an instruction beside exchanges (self-instruct's "instances"): the chat would drop it
+    base = LAYOUTS[CHAT]
+    known = {k for k, _ in base.optional}
+    optional = (
+        *base.optional,
+        *((k, "system") for k, role in beside.items() if role == "system" and k not in known),
+        *((k, "meta") for k in requests if k not in known),
+    )
     title = f'chat under "{key}": {{"{key}": [{{role, content}}, ...]}} (found by its messages)'
-    layout = replace(LAYOUTS[CHAT], fields=((key, "messages"),), title=title, anchors=frozenset(), base=CHAT)
+    layout = replace(
+        base, fields=((key, "messages"),), optional=optional, title=title, anchors=frozenset(), base=CHAT
+    )
     roles = RoleSurvey()
     for obj in survey.samples:
         roles.add(obj, layout)
@@ -347,7 +361,8 @@ def chat_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
     read = sum(1 for obj in survey.samples if key in obj and _talk(normalise(obj, layout)))
     if read < MIN_SHARE * len(survey.samples):
         return None
-    return layout, f'read as chat: "{key}" holds each record\'s messages; --map names other fields'
+    kept = "".join(f'; "{k}" beside them is kept as metadata' for k in requests if k not in known)
+    return layout, f'read as chat: "{key}" holds each record\'s messages{kept}; --map names other fields'
 
 
 def _talk(row: dict[str, Any]) -> bool:

@@ -178,16 +178,21 @@ def messages_like(survey: KeySurvey, key: str) -> bool:
     )
 
 
+SAMPLED_TURNS = 8
+"""Items kept of a record's own lists: a dialogue's turns up to the answer that makes it one, past a
+system turn or two and a request written over several user turns (system, user, user, assistant)."""
+
+
 def _shrink(value: Any, depth: int = 0) -> Any:
-    """A small copy of a record that keeps what detection reads (keys, JSON types, the first three
-    items of a list: a dialogue's system turn, its first request and the answer that makes it one),
-    so the survey's samples cost little whatever the records hold."""
+    """A small copy of a record that keeps what detection reads (keys, JSON types, the first
+    `SAMPLED_TURNS` items of a record's own list, the first three of a list inside it), so the
+    survey's samples cost little whatever the records hold."""
     if isinstance(value, str):
         return value[:64]
     if depth >= 4:
         return None if isinstance(value, dict | list) else value
     if isinstance(value, list):
-        return [_shrink(v, depth + 1) for v in value[:3]]
+        return [_shrink(v, depth + 1) for v in value[: SAMPLED_TURNS if depth <= 1 else 3]]
     if isinstance(value, dict):
         return {k: _shrink(v, depth + 1) for k, v in islice(value.items(), 64)}
     return value
