@@ -1401,3 +1401,23 @@ def test_a_string_beside_a_dialogue_is_read_by_its_name_not_a_reason_to_refuse_c
     system = load_split("train", str(write_jsonl(tmp_path / "s.jsonl", rows)))
     assert system.layout is not None and system.frame["system"].to_list() == ["You answer briefly."] * 4
     assert system.turns["role"].cast(str).to_list()[:3] == ["system", "user", "assistant"]
+
+
+def test_a_benchmark_question_file_is_named_only_without_an_answer_beside_it(tmp_path: Path) -> None:
+    """BFCL's question files ({"id", "question": [[messages]], "function": [...]}) were FMT018 with no
+    word of what they are: now named, and the join that makes training data said. The same questions
+    with their "ground_truth" beside them are graded prompts, not questions alone: not named so."""
+    rows = [
+        {
+            "id": f"s_{i}",
+            "question": [[{"role": "user", "content": f"Area of a square of side {i}?"}]],
+            "function": [{"name": "area", "parameters": {"type": "dict", "properties": {}}}],
+        }
+        for i in range(4)
+    ]
+    split = load_split("train", str(write_jsonl(tmp_path / "q.jsonl", rows)))
+    assert split.layout is None and "the records are a benchmark's questions" in split.load_issues[0].detail
+    for row in rows:
+        row["ground_truth"] = [{"area": {"side": [1]}}]
+    graded = load_split("train", str(write_jsonl(tmp_path / "g.jsonl", rows)))
+    assert all("benchmark's questions" not in issue.detail for issue in graded.load_issues)

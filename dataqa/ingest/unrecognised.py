@@ -14,7 +14,7 @@ from dataqa.ingest.fieldmaps import map_options, mapped_layouts
 from dataqa.ingest.layouts import LAYOUTS, ROLES, Layout
 from dataqa.ingest.readers.nested import CONTEXT, PARAGRAPHS, QUESTIONS
 from dataqa.ingest.suggestion import readable_share, suggest_map
-from dataqa.ingest.survey import KeySurvey
+from dataqa.ingest.survey import KeySurvey, is_id, key_words, role_by_name
 
 READ_SHARE = 0.5
 """A suggestion is made only when it reads at least this share of the surveyed records."""
@@ -193,6 +193,66 @@ def _model_answers(survey: KeySurvey) -> str | None:
     )
 
 
+TOOL_KEYS = frozenset({"function", "functions", "tools"})
+"""Names of the list of functions a record offers the model (BFCL's "function", OpenAI's "tools")."""
+_ANSWER_WORDS = ("answer", "truth", "reference", "gold", "expected", "call")
+"""Words in a key's name that say it holds what the model should answer (a ground truth beside the
+question makes the records graded prompts, not questions alone)."""
+
+
+def _questions_alone(survey: KeySurvey, key: str) -> bool:
+    """Whether `key` holds messages with no answer among them in every surveyed record that has it:
+    a list of messages, or a list of turns each a list of messages (BFCL's "question": [[{role,
+    content}], ...])."""
+    values = [obj[key] for obj in survey.samples if isinstance(obj.get(key), list) and obj[key]]
+    messages = [m for v in values for item in v for m in (item if isinstance(item, list) else [item])]
+    return bool(messages) and all(
+        isinstance(m, dict) and isinstance(m.get("role"), str) and m["role"] != "assistant" for m in messages
+    )
+
+
+def _benchmark_questions(survey: KeySurvey) -> str | None:
+    """What records of a benchmark's questions written as messages, with no answer, are (the Berkeley
+    function-calling leaderboard's `{"id", "question": [[messages], ...], "function": [tools]}`, its
+    multi-turn tasks beside the state they start from), and what a fine-tuning file would need; None
+    for others. The expected calls are kept in other files, joined by id."""
+    common = survey.common()
+    questions = [
+        k
+        for k in common
+        if role_by_name(k) == "prompt"
+        and survey.kind(k) in ("array of array", "array of object")
+        and _questions_alone(survey, k)
+    ]
+    answers = [
+        k
+        for k in common
+        if role_by_name(k) in ("response", "chosen", "rejected")
+        or (role_by_name(k) == "label" and survey.kind(k) in ("string", "number"))
+    ]  # not a list named like one ("involved_classes": the API classes a multi-turn task loads)
+    if len(questions) != 1 or answers or any(w in key_words(k) for k in common for w in _ANSWER_WORDS):
+        return None
+    question = questions[0]
+    tools = next((k for k in common if k.lower() in TOOL_KEYS and survey.kind(k) == "array of object"), None)
+    beside = [k for k in common if k not in (question, tools) and not is_id(k)]
+    nested = survey.kind(question) == "array of array"
+    turns = "the user's turns, a list of messages each" if nested else "messages"
+    parts = ([f'"{tools}" (the functions offered)'] if tools else []) + [f'"{k}"' for k in beside[:4]]
+    state = f"; beside it: {', '.join(parts)}" if parts else ""
+    answer = (
+        '{"role": "assistant", "tool_calls": [...]}], "tools": [...]'
+        if tools
+        else '{"role": "assistant", ...}]'
+    )
+    return (
+        f'the records are a benchmark\'s questions ("{question}": {turns}{state}) with no answer: '
+        "a model answers them and its answer is scored against expected results kept in other files "
+        "(the Berkeley function-calling leaderboard's possible_answer files, by id). For fine-tuning join "
+        'each question with its expected answer into a conversation ({"messages": [{"role": "user", ...}, '
+        f"{answer}}}) and scan that"
+    )
+
+
 def _nested_questions(survey: KeySurvey) -> str | None:
     """What records that are extractive-QA passages with their questions nested under them are (SQuAD's
     articles or paragraphs) when they were not opened into questions: a table's rows, or JSON Lines
@@ -230,6 +290,7 @@ def unrecognised_detail(
             or _message_rows(survey)
             or _prompt_only(survey)
             or _model_answers(survey)
+            or _benchmark_questions(survey)
             or _nested_questions(survey)
         )
     )
