@@ -9,11 +9,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.quality.common import in_quotation, messages, record_findings, reference_only_requests
+from dataqa.checks.quality.common import (
+    field_at,
+    in_quotation,
+    messages,
+    record_findings,
+    reference_only_requests,
+)
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
-from dataqa.ingest.naming import role_name
 from dataqa.ingest.parts import MEDIA_TAG
 from dataqa.text.markup import (
     masked_column,
@@ -22,7 +27,8 @@ from dataqa.text.redaction import snippet
 
 _MEDIA = (
     r"(?:image|picture|photo(?:graph)?|screenshot|chart|graph|diagram|figure|plot|drawing|illustration|video"
-    r"|audio(?: file| clip| recording)?|recording|pdf|spreadsheet|attachment|document|file|scan|map)s?"
+    r"|audio(?: file| clip| recording)?|recording|pdf|spreadsheet|attachment|document|file|scan|map|painting"
+    r"|artwork)s?"
 )
 _VISUAL = r"(?:image|picture|photo(?:graph)?|screenshot|chart|graph|diagram|plot|illustration|video)s?"
 INVISIBLE_PATTERNS: dict[str, str] = {
@@ -31,7 +37,8 @@ INVISIBLE_PATTERNS: dict[str, str] = {
     rf"|\b{_MEDIA}\s+(?:(?:i|you)(?:['’]ve| have)?\s+(?:just\s+)?(?:attached|uploaded|sent|shared|included)"
     r"|(?:is|are)\s+attached|attached\s+(?:above|below|here))\b"
     r"|\bsee (?:the )?attach(?:ed|ment)\b|\b(?:i(?:['’]ve| have)|please find) attached\b"
-    r"|\battached (?:is|are)\b",
+    r"|\battached (?:is|are)\b"
+    rf"|^[ \t]*[<\[(]?[ \t]*(?:attached[ \t]+{_MEDIA}|{_MEDIA}[ \t]+attached)[ \t]*[>\])]?[ \t]*$",
     "visual": rf"\b(?:in|from|on|see|look at|describe|analy[sz]e|based on|according to|shown in|depicted in"
     rf"|using|of)\s+(?:this|the|that)\s+{_VISUAL}(?:\s+(?:above|below|provided|shown|given))?\s*(?:[.,;?!]|$)"
     rf"|\b(?:the|this)\s+{_VISUAL}\s+(?:above|below)\b",
@@ -296,7 +303,7 @@ class InvisibleContext(Check):
                             hits.append(
                                 (
                                     line,
-                                    f"{kind} in {role_name(split, role)}",
+                                    f"{kind} in {field_at(split, role, text, m.start())}",
                                     snippet(text, m.start(), m.end(), 40),
                                 )
                             )
