@@ -46,6 +46,9 @@ INVISIBLE_PATTERNS: dict[str, str] = {
     r"\s+(?:link|url)\b"
     r"|\b(?:click|open|visit|follow|check out|read|summari[sz]e|watch)\s+(?:this|the)\s+"
     r"(?:link|url|article|website|web ?page|page|video)\b",
+    "audio": r"\btranscribe\s+(?:this|the|that|these)\s+(?:following\s+|attached\s+|given\s+)?"
+    r"(?:audio(?: file| clip| recording)?|recording|voice (?:note|message|memo)|podcast|clip|video"
+    r"|voicemail)s?\b",
 }
 """Phrases that point at an image, file, chart or link (matched case-insensitively)."""
 _CALL_AFTER = re.compile(r"\s*[:,\-–]?\s*[A-Za-z_][\w.]*\(\s*['\"]")
@@ -71,13 +74,14 @@ INVISIBLE_WORDS = {
         "video",
     ),
     "link": ("link", "url", "article", "website", "page", "video"),
+    "audio": ("transcribe",),
 }
 """Words (lower case) of which every match of a kind's pattern holds one (tests/test_quality_pii.py)."""
 _INVISIBLE_ANY = "(?im)" + "|".join(f"(?:{p})" for p in INVISIBLE_PATTERNS.values())
 """Any of the patterns, for polars (Rust regex: the same Unicode case folding, word and space classes)."""
 _INVISIBLE_KEYWORDS = (
     r"(?i)attach|upload|enclosed|image|picture|photo|screenshot|chart|graph|diagram|plot|illustration|video"
-    r"|link|url|article|website|page"
+    r"|link|url|article|website|page|transcribe"
 )
 MEDIA_PRESENT = (
     r"(?i)<image>|<img\b|!\[[^\]]*\]\(|data:image/|\[asy\]|\\begin\{(?:tikzpicture|figure)\}|<svg\b"
@@ -266,8 +270,8 @@ class InvisibleContext(Check):
                 # whose every match holds one of its words cannot match when none is there.
                 lower = text.lower() if text.isascii() else None
                 for kind, pattern in INVISIBLE_RES.items():
-                    if kind == "link" and line in with_url:
-                        continue
+                    if (kind == "link" and line in with_url) or (kind == "audio" and role == "assistant"):
+                        continue  # an answer's "transcribe the recording" is a step it tells, not a request
                     if lower is not None and not any(word in lower for word in INVISIBLE_WORDS[kind]):
                         continue
                     for m in pattern.finditer(text):
