@@ -193,7 +193,8 @@ class InvisibleContext(Check):
 
     Why: the model is trained to answer about content it was never shown, which is training it to
     hallucinate; at inference it will "describe the attached chart" when there is none.
-    Example: "Describe the attached photo." → "The photo shows a red barn at sunset…".
+    Example: "Describe the attached photo." → "The photo shows a red barn at sunset…"; an input that is
+    only "<Picture Attached>"; "Transcribe the recording into text." with no recording.
     Fix: include the content (as text, or as an image part for a vision model) or drop the record.
     Not reported when the record carries the media (an `<image>` token, a markdown image, a figure
     in code, an image content part), for a chart, table, file or document when it carries the data
