@@ -84,12 +84,12 @@ _INVISIBLE_KEYWORDS = (
     r"|link|url|article|website|page|transcribe"
 )
 MEDIA_PRESENT = (
-    r"(?i)<image>|<img\b|!\[[^\]]*\]\(|data:image/|\[asy\]|\\begin\{(?:tikzpicture|figure)\}|<svg\b"
+    r"(?i)<(?:image|video|audio)>|<img\b|!\[[^\]]*\]\(|data:image/|\[asy\]|\\begin\{(?:tikzpicture|figure)\}|<svg\b"
     r"|https?://\S+\.(?:png|jpe?g|gif|webp|svg|pdf|mp4|mp3|wav|csv|xlsx?)\b"
     rf"|\b{MEDIA_TAG}:"
 )
-"""Signs that the record carries the media itself (an image token, markdown image, data URI, figure
-code, or a media content part: `dataqa.ingest.parts.media_marker`)."""
+"""Signs that the record carries the media itself (an image, video or audio token, markdown image,
+data URI, figure code, or a media content part: `dataqa.ingest.parts.media_marker`)."""
 DATA_PRESENT = (
     r"(?im)^[ \t]*(?:table|tables|columns?|schema|headers?|fields)[ \t]*:[ \t]*\S|\bcreate\s+table\b|<table\b"
     r"|^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$"
