@@ -846,6 +846,82 @@ def test_a_file_of_a_class_folder_is_named_by_its_path_under_the_split_folder(tm
     assert "tech/3.txt:1 repeat it" in dup.message  # its folder kept: sport/3.txt is another file
 
 
+# Texts and labels in two line-aligned files (issue #19: TweetEval's train_text.txt beside
+# train_labels.txt and mapping.txt; train.source beside train.target).
+
+
+def test_text_files_beside_their_label_files_are_read_as_classification(tmp_path: Path) -> None:
+    root = _classes(
+        tmp_path / "emotion",
+        {
+            "README.txt": "Tweets and their emotions.",
+            "mapping.txt": "0\tanger\n1\tjoy\n2\toptimism\n3\tsadness",  # no final newline
+            "train_text.txt": "I lost my keys again #fml \nbest day of my life \nso proud of you all \n"
+            "stuck in traffic for two hours \nbest day of my life \nthe rain will not stop today \n",
+            "train_labels.txt": "0\n1\n2\n3\n1\n3\n",
+            "val_text.txt": "my team won the final \n\nmissing home tonight \n",  # line 2 blank
+            "val_labels.txt": "1\n0\n3\n",
+            "test_text.txt": "stuck in traffic for two hours \nwhat a lovely morning \nnew job on monday \n",
+            "test_labels.txt": "3\n1\n",  # one label short: the third text has none
+        },
+    )
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["scan", str(root), "--no-config", "--json", str(out)])
+    assert "each line's label is the same line of its companion file" in result.stderr
+    skipped = next(line for line in result.stderr.splitlines() if "skipped in" in line)
+    for name in ("mapping.txt: read as the names", "train_labels.txt: read beside its texts", "README.txt"):
+        assert name in skipped
+    data = json.loads(out.read_text())
+    assert [(s["name"], s["format"], s["rows"]) for s in data["splits"]] == [
+        ("train", "classification", 6),
+        ("valid", "classification", 2),
+        ("test", "classification", 3),
+    ]
+    where = {
+        (f["check_id"], loc["split"], loc.get("line")) for f in data["findings"] for loc in f["locations"]
+    }
+    assert {("DUP001", "train", 2), ("DUP001", "train", 5)} <= where  # the same text, the same label
+    assert ("LEAK001", "test", 1) in where and ("LEAK001", "train", 4) in where
+    assert ("FMT004", "valid", 2) in where  # the blank line, its label skipped with it
+    (short,) = [f for f in data["findings"] if "test_labels.txt 2" in f["message"]]
+    assert short["locations"][0]["line"] == 3 and "test_text.txt has 3 lines" in short["message"]
+    split = load_split("train", str(root / "train_text.txt"))  # a text file given alone: its labels too
+    assert split.format == "classification"
+    assert split.frame["label"].to_list() == ["anger", "joy", "optimism", "sadness", "joy", "sadness"]
+    assert split.frame["line"].to_list() == [1, 2, 3, 4, 5, 6]
+
+
+def test_source_and_target_files_are_read_as_prompt_and_response(tmp_path: Path) -> None:
+    root = _classes(
+        tmp_path / "cnn",
+        {
+            "train.source": "Summarise: the council met on Monday and approved the budget.\n"
+            "Summarise: heavy rain closed three roads in the valley overnight.\n",
+            "train.target": "Council approves budget.\nRain closes valley roads.\n",
+        },
+    )
+    split = load_split("train", str(root / "train.source"))
+    assert split.format != "text" and split.frame["line"].to_list() == [1, 2]
+    report = dataqa.scan(str(root), select=["FMT"])
+    assert report.splits[0].rows == 2
+
+
+def test_text_files_without_a_companion_are_not_read_as_pairs(tmp_path: Path) -> None:
+    """Look-alikes: a text file whose label file is in another folder, a labels file alone, a text
+    file named by a word that names no text role."""
+    looks = {
+        "apart": {"a/train_text.txt": "one\ntwo\n", "b/train_labels.txt": "0\n1\n"},
+        "labels_only": {"train_labels.txt": "0\n1\n", "mapping.txt": "0\tno\n1\tyes\n"},
+        "other_word": {"train_notes.txt": "one\ntwo\n", "train_labels.txt": "0\n1\n"},
+    }
+    for name, files in looks.items():
+        root = _classes(tmp_path / name, files)
+        result = CliRunner().invoke(main, ["scan", str(root), "--no-config", "--select", "FMT"])
+        assert result.exit_code == 2 and "no data file in the folder" in result.output + result.stderr, name
+    alone = _classes(tmp_path / "plain", {"corpus_text.txt": "one line\nanother line\n"})
+    assert load_split("train", str(alone / "corpus_text.txt")).format == "text"
+
+
 # CoNLL-style token files (issue #19): a token a line, the tag last, a blank line between sentences.
 
 

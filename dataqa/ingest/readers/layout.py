@@ -30,6 +30,7 @@ from typing import Any
 from dataqa.core.errors import InputError
 from dataqa.ingest.readers import jsonarray
 from dataqa.ingest.readers.classfolders import CLASS_FILE, class_folders
+from dataqa.ingest.readers.linepairs import LINE_PAIRS, line_pair_files
 from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TEXT, TSV, named_kind, sniff_file
 from dataqa.ingest.splits import SPLIT_WORDS, split_of
 
@@ -86,8 +87,10 @@ class Layout:
             f" and {len(files) - 3} more" if len(files) > 3 else ""
         )
         how = "no file names a split, so all are train" if self.unnamed else "split taken from the file names"
-        if self.opener is not None:
+        if self.opener == CLASS_FILE:
             how = "text classification: each file one example, labelled by its folder's name"
+        elif self.opener == LINE_PAIRS:
+            how = f"{how}; each line's label is the same line of its companion file"
         return f"{split} = {len(files)} {self.kinds.get(split, '')} file(s) in {self.root}: {shown} ({how})"
 
 
@@ -178,10 +181,17 @@ def discover(root: str) -> Layout:
         layout.kinds = dict.fromkeys(classes[0], "text")
         layout.opener = CLASS_FILE
         return layout
+    pairs = None if by_split else line_pair_files(base, files)
+    if pairs is not None:
+        layout.splits, layout.skipped, layout.unnamed = pairs[0], [*notes, *pairs[1]], pairs[2]
+        layout.kinds = dict.fromkeys(pairs[0], "text")
+        layout.opener = LINE_PAIRS
+        return layout
     if not by_split:
         raise InputError(
             f"{root}: no data file in the folder (looked for .jsonl, .json, .parquet, .arrow, .csv, .tsv, "
-            "compressed or not, and for class folders of text files)"
+            "compressed or not, for class folders of text files, and for text files beside their labels: "
+            "train_text.txt with train_labels.txt)"
         )
     named = {k: v for k, v in by_split.items() if k is not None}
     if not named:

@@ -44,6 +44,7 @@ from dataqa.ingest.readers.classfolders import CLASS_FILE, LegacyFiles, labelled
 from dataqa.ingest.readers.delimited import compile_line_pattern, delimiter_of, read_table, read_text_lines
 from dataqa.ingest.readers.documents import document_records
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
+from dataqa.ingest.readers.linepairs import LINE_PAIRS, companion, paired_lines
 from dataqa.ingest.readers.nested import NestedPositions
 from dataqa.ingest.readers.sniff import (
     ARROW,
@@ -242,6 +243,8 @@ class Input:
                 self.records_key,
                 part.positions,
             )
+        elif part.opener == LINE_PAIRS:  # a text a line, its label the same line of a companion file
+            yield from paired_lines(path, issues)
         elif part.kind == TEXT and part.opener:  # one labelled example a file (`classfolders`)
             yield from labelled_file(path, issues)
         elif part.kind == TEXT:
@@ -484,8 +487,11 @@ def _open_input(source: Any, steps: tuple[str, ...] | None, limits: Limits) -> I
 
 
 def _file_part(path: Path, shown: str | None = None, opener: str | None = None) -> Part:
-    if opener == CLASS_FILE:  # one example a file: its bytes are text whatever they hold
-        return Part(shown or str(path), TEXT, path, opener=opener)
+    if opener in (CLASS_FILE, LINE_PAIRS) or (
+        opener is None and named_kind(path) in (None, TEXT) and companion(path)
+    ):
+        # one example a file, or a text a line beside its labels: text whatever the bytes hold
+        return Part(shown or str(path), TEXT, path, opener=opener or LINE_PAIRS)
     sniffed = sniff_file(path)
     opener = opened.opener_of(path) if sniffed.kind == JSONL else opened.table_opener(path, sniffed)
     return Part(shown or str(path), sniffed.kind, path, sniffed, opener=opener)

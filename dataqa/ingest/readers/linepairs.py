@@ -1,0 +1,175 @@
+"""Texts and their labels in two line-aligned files: `train_text.txt` beside `train_labels.txt`, line
+n of one the label of line n of the other (TweetEval, SemEval task folders; `train.source` beside
+`train.target` for sequence-to-sequence data). A `mapping.txt` of `id<TAB>name` lines beside them
+(TweetEval's) gives the names of the label ids.
+
+A text file is read so only when its companion exists: same folder, same name but for the role word
+(`text` / `labels`, `source` / `target`, `src` / `tgt`, ...). Line n of the text file is the record at
+line n; a text line that has no label line (the files' line counts differ) is read without a label and
+the difference is one issue, since every label after the first missing or extra line may be shifted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from dataqa.ingest.issues import ENCODING, FILE_LEVEL, LoadIssue
+from dataqa.ingest.readers.delimited import _lines, read_text_lines
+
+LINE_PAIRS = "texts with their labels in a line-aligned companion file"
+"""The opener of a part whose records are one file's lines with the companion's lines beside them."""
+
+ROLES = (
+    (
+        ("text", "texts", "sentences", "sentence", "tweets", "data", "input", "inputs", "x"),
+        "text",
+        ("labels", "label", "y"),
+        "label",
+    ),
+    (("source", "src"), "prompt", ("target", "tgt"), "response"),
+)
+"""(words naming the text file, the text's field, words naming the companion, its field)."""
+
+_NAME = re.compile(r"^(?P<stem>.*?)(?P<sep>^|[._-])(?P<word>[A-Za-z]+)(?P<ext>\.txt)?$")
+MAPPING_NAMES = ("mapping.txt", "label_mapping.txt", "labels_mapping.txt")
+"""Files of `id<TAB>name` lines naming a folder's label ids."""
+MAX_MAPPING_LINES = 10_000
+
+
+def _parts(path: Path) -> tuple[str, str, str, str] | None:
+    found = _NAME.match(path.name)
+    if found is None:
+        return None
+    return found["stem"], found["sep"], found["word"], found["ext"] or ""
+
+
+def companion(path: Path) -> tuple[Path, str, str] | None:
+    """(the companion file, the text's field, the companion's field) of a text file whose name has
+    a text role word and whose companion exists beside it; None otherwise."""
+    parts = _parts(path)
+    if parts is None:
+        return None
+    stem, sep, word, ext = parts
+    if not stem and not sep and ext == "":
+        return None  # a bare word ("data") with no extension: no pair to name
+    for texts, text_field, others, other_field in ROLES:
+        if word.lower() not in texts:
+            continue
+        for other in others:
+            candidate = path.with_name(f"{stem}{sep}{other.upper() if word.isupper() else other}{ext}")
+            if candidate.is_file():
+                return candidate, text_field, other_field
+    return None
+
+
+def companion_of(path: Path, names: set[str]) -> bool:
+    """Whether the file is the companion of a text file among `names` (its folder's file names)."""
+    parts = _parts(path)
+    if parts is None:
+        return False
+    stem, sep, word, ext = parts
+    for texts, _, others, _ in ROLES:
+        if word.lower() in others:
+            return any(f"{stem}{sep}{t}{ext}" in names for t in texts)
+    return False
+
+
+def mapping(folder: Path, root: Path | None = None) -> dict[str, str]:
+    """The label names of `mapping.txt` (`id<TAB>name` lines) in `folder` or a folder above it up to
+    `root`; {} when there is none or a line is not of that shape."""
+    for at in (folder, *folder.parents):
+        for name in MAPPING_NAMES:
+            path = at / name
+            if path.is_file():
+                return _read_mapping(path)
+        if root is None or at == root or not at.is_relative_to(root):
+            break
+    return {}
+
+
+def _read_mapping(path: Path) -> dict[str, str]:
+    names: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    for line in lines[:MAX_MAPPING_LINES]:
+        if not line.strip():
+            continue
+        cells = line.split("\t") if "\t" in line else line.split(None, 1)
+        if len(cells) != 2 or not cells[0].strip() or not cells[1].strip():
+            return {}
+        names[cells[0].strip()] = cells[1].strip()
+    return names
+
+
+def paired_lines(
+    path: Path, issues: list[LoadIssue], root: Path | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, record) for every line of a text file, its companion's line of the same number beside
+    it (see the module docstring)."""
+    found = companion(path)
+    if found is None:  # the companion went away since the folder was listed
+        yield from read_text_lines(path, issues)
+        return
+    other, text_field, other_field = found
+    bad: dict[int, str] = {}
+    values = [line.rstrip("\r\n") for line in _lines(other, bad, issues)]
+    names = mapping(path.parent, root) if other_field == "label" else {}
+    count = sum(1 for _ in _lines(path, {}, []))
+    for number, record in read_text_lines(path, issues):
+        body = record.get("text", "")
+        out = {text_field: body}
+        if number <= len(values) and values[number - 1].strip():
+            value = values[number - 1].strip() if other_field == "label" else values[number - 1]
+            out[other_field] = names.get(value, value)
+        if number in bad:
+            issues.append(LoadIssue(number, ENCODING, f"{other.name} line {number}: {bad[number]}"))
+        yield number, out
+    if values and count and len(values) != count:
+        issues.append(
+            LoadIssue(
+                min(count, len(values)) + 1 if len(values) < count else 1,
+                FILE_LEVEL,
+                f"{path.name} has {count:,} lines and {other.name} {len(values):,}: the files are read "
+                f"line by line together, so every {other_field} after the first missing or extra line "
+                "may belong to another text",
+            )
+        )
+
+
+def line_pair_files(root: Path, files: list[Path]) -> tuple[dict[str, list[Path]], list[str], bool] | None:
+    """The text files of `root` that have a companion, by split (the split their names give; train
+    for all when none names one), the other files skipped with the reason, and whether no name gave
+    a split; None when no text file has a companion."""
+    from dataqa.ingest.splits import split_of
+
+    texts = [p for p in files if companion(p) is not None]
+    if not texts:
+        return None
+    taken = set(texts) | {companion(p)[0] for p in texts}  # type: ignore[index]
+    by_split: dict[str | None, list[Path]] = {}
+    for path in texts:
+        by_split.setdefault(split_of(path.name) or split_of(path.parent.name), []).append(path)
+    skipped = []
+    for path in files:
+        if path in taken:
+            if path not in texts:
+                skipped.append(f"{path.relative_to(root)}: read beside its texts, line by line")
+        elif path.name in MAPPING_NAMES:
+            skipped.append(f"{path.relative_to(root)}: read as the names of the label ids")
+        else:
+            skipped.append(f"{path.relative_to(root)}: not a data file")
+    unnamed = set(by_split) == {None}
+    if unnamed:
+        return {"train": sorted(texts)}, skipped, True
+    if None in by_split:
+        skipped += [
+            f"{p.relative_to(root)}: its name gives no split (train, validation, test)"
+            for p in by_split.pop(None)
+        ]
+    if "train" not in by_split:
+        return None
+    return {k: sorted(v) for k, v in by_split.items() if k is not None}, skipped, False
