@@ -9,11 +9,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.quality.common import messages, record_findings
+from dataqa.checks.quality.common import field_at, messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
-from dataqa.ingest.naming import role_name
 from dataqa.text.redaction import snippet
 
 _CONT = (
@@ -80,7 +79,7 @@ class Mojibake(Check):
                         hits.append(
                             (
                                 line,
-                                f'"{m.group()}" for "{fixed}" in {role_name(split, role)}',
+                                f'"{m.group()}" for "{fixed}" in {field_at(split, role, text, m.start())}',
                                 snippet(text, m.start(), m.end(), 30),
                             )
                         )
