@@ -35,6 +35,9 @@ def _sides(split: Split) -> str:
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+|\d+")
 """Words for the answer diff: one token per CJK character, letter runs and digit runs otherwise."""
+_QUOTED = re.compile(rf"[\"\u201c\u300c\u300e\u2018']([{_CJK}]{{1,8}})[\"\u201d\u300d\u300f\u2019']")
+"""A few CJK characters the prompt quotes ('不要使用“爱”这个字'): a side that alone writes them, inside a
+longer word ("相爱"), is what the pair is about."""
 _STRUCTURE = re.compile(r"[{}\[\]()<>\"`:\\\n]")
 """Characters that carry structure in JSON, YAML, code and markup: brackets, quotes, colons, escapes and
 line breaks."""
@@ -46,8 +49,8 @@ def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
     They do when their structure differs (a bracket, quote, colon, escape or line break: JSON, YAML
     and code answers that are right or broken by one character), or when a word (of four letters
     or more, a number, or CJK characters) that only one side has is named in the prompt (the
-    word an instruction forbids or asks for). Case, spacing, plain punctuation and a typo are no
-    such difference.
+    word an instruction forbids or asks for), or holds CJK characters the prompt quotes. Case,
+    spacing, plain punctuation and a typo are no such difference.
     """
     if _STRUCTURE.findall(chosen) != _STRUCTURE.findall(rejected):
         return True
@@ -60,7 +63,7 @@ def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
             continue
         for run in (a[i1:i2], b[j1:j2]):
             cjk = "".join(t for t in run if re.fullmatch(f"[{_CJK}]", t))
-            if cjk and cjk in asked:
+            if cjk and (cjk in asked or any(q in cjk for q in _QUOTED.findall(asked))):
                 return True
             if any((t.isdigit() or len(t) >= 4) and re.search(rf"\b{re.escape(t)}\b", asked) for t in run):
                 return True

@@ -80,9 +80,10 @@ OTHER_NEGATIONS = _words(
     "non senza nessun nessuno nessuna niente "  # it
     "não sem nenhum nenhuma "  # pt
     "niet geen nooit zonder "  # nl
-    "nigdy bez żaden żadna żadne żadnych"  # pl
+    "nigdy bez żaden żadna żadne żadnych "  # pl
+    "不 没 沒 无 無 未 别 別 勿"  # zh: one character, a word of its own once normalised
 )
-"""Negations of the other languages written in Latin letters, left out where they are everyday
+"""Negations of the other languages (Chinese: one character), left out where they are everyday
 English words too ("sin", "mai", "ni")."""
 NEGATIONS = (
     _words(
@@ -94,7 +95,9 @@ NEGATIONS = (
 )
 """Negations (normalised, apostrophes dropped): adding or dropping one reverses a statement. The
 negating adverbs and "unlike" too: "(unlike) lots of hollywood fluff", "a story that (hardly) holds
-together" are opposite reviews (SST-2's phrases, both labels right); and `OTHER_NEGATIONS`."""
+together" are opposite reviews (SST-2's phrases, both labels right); and `OTHER_NEGATIONS`. Chinese
+negates with one character, a word of its own once normalised (`normalise.UNSPACED`): "鱼香肉丝(不)好吃"
+are two reviews."""
 UP_WORDS = _words(
     "more most greater greatest higher highest larger largest bigger biggest older oldest elder eldest "
     "taller tallest longer longest above over exceed exceeds exceeding after later latest max maximum "
