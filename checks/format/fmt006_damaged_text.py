@@ -19,6 +19,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{fffd}]"
 """C0/C1 control characters and U+FFFD. Mojibake (UTF-8 read as Windows-1252, "Ã©" for "é") is QUAL004's:
 one defect, one finding, confirmed there by re-encoding."""
+
+
+def _readable(text: str) -> str:
+    """`text` with what cannot be seen escaped (controls, U+FFFD, bidi and other format characters)
+    and the rest as written: an Arabic or Chinese passage around a U+FFFD stays readable."""
+    return "".join(
+        c if c.isprintable() and c != "\ufffd" else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
 _ESCAPED_BREAK = re.compile(r"(?<!\\)\\n(?=\r?\n)")
 """The two characters backslash-n right before a real line break: a break escaped twice."""
 _ESCAPED_IN_PROSE = re.compile(r"(?<!\\)\\n(?=[A-Z0-9\\]|[^\x00-\x7f]|$)")
@@ -108,7 +118,7 @@ class DamagedText(Check):
                     else f"control character {m.group()!r}"
                 )
                 around = text[max(m.start() - 40, 0) : m.end() + 40]
-                return what, around.encode("unicode_escape").decode("ascii")
+                return what, _readable(around)
             at = escaped_break(text) if escaped is None else None
             if at is not None:
                 escaped = (
