@@ -889,6 +889,14 @@ def test_text_files_beside_their_label_files_are_read_as_classification(tmp_path
     assert split.format == "classification"
     assert split.frame["label"].to_list() == ["anger", "joy", "optimism", "sadness", "joy", "sadness"]
     assert split.frame["line"].to_list() == [1, 2, 3, 4, 5, 6]
+    labels = load_split("train", str(root / "train_labels.txt"))  # the labels alone: said, not guessed
+    assert [(i.line, i.detail) for i in labels.load_issues] == [
+        (
+            1,
+            "train_labels.txt holds the labels of train_text.txt line by line, not records: scan "
+            "train_text.txt (or the folder) to read each text with its label",
+        )
+    ]
 
 
 def test_source_and_target_files_are_read_as_prompt_and_response(tmp_path: Path) -> None:

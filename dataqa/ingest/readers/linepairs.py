@@ -64,16 +64,20 @@ def companion(path: Path) -> tuple[Path, str, str] | None:
     return None
 
 
-def companion_of(path: Path, names: set[str]) -> bool:
-    """Whether the file is the companion of a text file among `names` (its folder's file names)."""
+def texts_of(path: Path) -> Path | None:
+    """The text file whose labels (or targets) `path` holds line by line, when it stands beside it."""
     parts = _parts(path)
     if parts is None:
-        return False
+        return None
     stem, sep, word, ext = parts
     for texts, _, others, _ in ROLES:
         if word.lower() in others:
-            return any(f"{stem}{sep}{t}{ext}" in names for t in texts)
-    return False
+            for text in texts:
+                candidate = path.with_name(f"{stem}{sep}{text}{ext}")
+                found = companion(candidate) if candidate.is_file() else None
+                if found is not None and found[0] == path:
+                    return candidate
+    return None
 
 
 def mapping(folder: Path, root: Path | None = None) -> dict[str, str]:

@@ -44,7 +44,7 @@ from dataqa.ingest.readers.classfolders import CLASS_FILE, LegacyFiles, labelled
 from dataqa.ingest.readers.delimited import compile_line_pattern, delimiter_of, read_table, read_text_lines
 from dataqa.ingest.readers.documents import document_records
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
-from dataqa.ingest.readers.linepairs import LINE_PAIRS, companion, paired_lines
+from dataqa.ingest.readers.linepairs import LINE_PAIRS, companion, paired_lines, texts_of
 from dataqa.ingest.readers.nested import NestedPositions
 from dataqa.ingest.readers.sniff import (
     ARROW,
@@ -248,6 +248,12 @@ class Input:
         elif part.kind == TEXT and part.opener:  # one labelled example a file (`classfolders`)
             yield from labelled_file(path, issues)
         elif part.kind == TEXT:
+            if (texts := texts_of(path)) is not None:  # train_labels.txt given alone
+                detail = (
+                    f"{path.name} holds the labels of {texts.name} line by line, not records: scan "
+                    f"{texts.name} (or the folder) to read each text with its label"
+                )
+                issues.append(LoadIssue(1, FILE_LEVEL, detail))
             yield from read_text_lines(path, issues, self.line_pattern)
         elif part.kind in (CSV, TSV):
             yield from read_table(path, delimiter_of(path, "\t" if part.kind == TSV else ","), issues)
