@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from dataqa.checks.labels.label_space import LABEL_TOKENS
 from dataqa.checks.labels.negation import NEGATION_SCOPE, is_negation, negated
-from dataqa.text.slots import NEGATIONS
+from dataqa.text.word_lists import NEGATIONS
 
 _CLAUSE = re.compile(r"[.,;:!?()\[\]]|\b(?:but|and|or|because|so|though|although)\b", re.IGNORECASE)
 _WORD = re.compile(LABEL_TOKENS)

@@ -21,8 +21,9 @@ from dataqa.ingest import formats
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import context_field, field_name, input_name
 from dataqa.text import copies, similarity
-from dataqa.text.slots import FILLER, is_number
+from dataqa.text.slots import is_number
 from dataqa.text.templates import TEMPLATE_MIN_ROWS, TEMPLATE_SHARE
+from dataqa.text.word_lists import FILLER
 
 
 def near_options(ctx: Context) -> tuple[float, int]:

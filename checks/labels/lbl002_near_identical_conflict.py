@@ -17,7 +17,8 @@ from dataqa.engine.registry import Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import context_field, input_name
 from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups, word_diff
-from dataqa.text.slots import FILLER, is_number, is_typo
+from dataqa.text.slots import is_number, is_typo
+from dataqa.text.word_lists import FILLER
 
 
 @register

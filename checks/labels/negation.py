@@ -11,7 +11,7 @@ import numpy as np
 
 from dataqa.checks.labels.base import DECIDING, tie
 from dataqa.checks.labels.label_space import LABEL_TOKENS
-from dataqa.text.slots import NEGATIONS
+from dataqa.text.word_lists import NEGATIONS
 
 NEGATION_SCOPE = 3
 """Words after a negation that it negates, within its clause ("that is not (at all) false")."""

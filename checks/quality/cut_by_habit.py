@@ -353,24 +353,28 @@ SHORT_ANSWERS = 20
 """Final answers under the long length a split needs, for its writers' habit with a last mark to be read."""
 
 
-def _leaves_marks_out(last: pl.DataFrame, min_words: int) -> bool:
-    """Whether the writers of a split's final answers (`content`) leave the last mark out by habit:
-    of its short ones (prose of three words up to `min_words`, which no length limit cuts), at least
-    `SHORT_ANSWERS`, fewer than `WORD_STRICT_SHARE` end on a mark. There a long answer that runs on
-    to a word ("Here you go. Let me know if I can help you with anything") was finished too."""
-    body = pl.col("content").str.strip_chars()
+def short_answer_marks(ctx: Context, split: Split, min_words: int) -> tuple[int, int]:
+    """Of a split's final answers, the short ones (prose of three words up to `min_words`, which no
+    length limit cuts) and how many of those end on a mark: counts that add up over blocks."""
+    body = pl.col("answer").str.strip_chars()
     words = body.str.count_matches(r"\S+")
-    short = last.filter(
+    short = final_answers(messages(ctx, split)).filter(
         words >= 3,
         words < min_words,
         body.str.contains(_PROSE_LAST),
         body.str.contains(_PROSE_END),
         ~body.str.contains(CJK),
     )
-    if short.height < SHORT_ANSWERS:
-        return False
-    ended = short.filter(body.str.contains(ENDED)).height
-    return ended < WORD_STRICT_SHARE * short.height
+    return short.height, short.filter(body.str.contains(ENDED)).height
+
+
+def leaves_marks_out(seen: dict[str, Any]) -> bool:
+    """Whether the writers of a split's final answers leave the last mark out by habit: of its short
+    ones (`short_answer_marks`), at least `SHORT_ANSWERS`, fewer than `WORD_STRICT_SHARE` end on a
+    mark. There a long answer that runs on to a word ("Here you go. Let me know if I can help you
+    with anything") was finished too."""
+    short, ended = seen.get("short_answers", 0), seen.get("short_answers_ended", 0)
+    return short >= SHORT_ANSWERS and ended < WORD_STRICT_SHARE * short
 
 
 def run_on_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, str, str]]:
@@ -379,12 +383,11 @@ def run_on_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, st
     a mark: cut before the sentence was done ("... Could you provide", "... visit the official
     website"); unless that end is a usual unpunctuated close (`_WORD_SIGN_OFF`). Only the last answer
     of a record is read: an earlier turn the user went on to answer was delivered whole, and a mark
-    left out there is the writer's ("Can I help with something else" in a crowd-written dialogue); nor
-    in a split whose writers leave the last mark out of their short answers (`_leaves_marks_out`)."""
+    left out there is the writer's ("Can I help with something else" in a crowd-written dialogue). The
+    caller skips a split whose writers leave the last mark out of their short answers
+    (`leaves_marks_out`)."""
     content = pl.col("content").str.strip_chars()
     last = final_answers(messages(ctx, split)).rename({"answer": "content"})
-    if _leaves_marks_out(last, min_words):
-        return []
     cut = last.filter(
         word_prose(pl.col("content"), min_words),
         content.str.contains(_WORD_RUN_ON),

@@ -23,8 +23,10 @@ from dataqa.checks.quality.cut_by_habit import (
     code_cut,
     code_left_open,
     fragment_cut,
+    leaves_marks_out,
     paragraph_cut,
     run_on_cut,
+    short_answer_marks,
     without_closing,
     word_prose,
     writes_cjk_sentences,
@@ -152,6 +154,7 @@ class TruncatedTarget(Summarised):
         for split in ctx:
             n_long, n_ended, cand = self._candidates(ctx, split)
             answers, closed = closings(ctx, split)
+            short, short_ended = short_answer_marks(ctx, split, self.min_words)
             content = pl.col("content")
             prose = word_prose(content, self.min_words)
             more = targets(ctx, split).select(
@@ -169,6 +172,8 @@ class TruncatedTarget(Summarised):
                 "candidates": cand.height,
                 "answers": answers,
                 "closings": closed,
+                "short_answers": short,
+                "short_answers_ended": short_ended,
                 **{k: int(v or 0) for k, v in more.row(0, named=True).items()},
             }
         return {"splits": out}
@@ -181,21 +186,22 @@ class TruncatedTarget(Summarised):
             cjk = writes_cjk_sentences(seen)
             code = seen.get("code_open", 0) > 0
             words = writes_ended_targets(seen) + writes_punctuated_prose(seen)
+            run_on = words == 2 and not leaves_marks_out(seen)
             if seen["candidates"] or marker is not None or cjk or code or words:
-                out[name] = [_writes_sentences(seen), marker, cjk, code, words]
+                out[name] = [_writes_sentences(seen), marker, cjk, code, words, run_on]
         return out or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """(line, what, evidence) of the truncated targets of each split, in row order."""
         out = {}
-        for name, (sentences, marker, cjk, code, words) in wanted.items():
+        for name, (sentences, marker, cjk, code, words, run_on) in wanted.items():
             hits = self._hits(ctx, ctx.splits[name], sentences)
             more = without_closing(ctx, ctx.splits[name], marker) if marker is not None else []
             more += cjk_cut(ctx, ctx.splits[name], strict=cjk == 2) if cjk else []
             more += code_cut(ctx, ctx.splits[name]) if code else []
             more += fragment_cut(ctx, ctx.splits[name], self.min_words) if words else []
             more += paragraph_cut(ctx, ctx.splits[name], DANGLING_END) if words or cjk else []
-            more += run_on_cut(ctx, ctx.splits[name], self.min_words) if words == 2 else []
+            more += run_on_cut(ctx, ctx.splits[name], self.min_words) if run_on else []
             hit = {line for line, _, _ in hits}
             for h in more:
                 if h[0] not in hit:

@@ -33,7 +33,8 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import cpdist
 
 from dataqa.text.hashing import GOLDEN, mix
-from dataqa.text.slots import FILLER, is_typo
+from dataqa.text.slots import is_typo
+from dataqa.text.word_lists import FILLER
 
 _FILLER = pl.Series(sorted(FILLER))
 _CODE_LIMIT = 0x10FFFF - 0x800

@@ -21,8 +21,9 @@ from dataqa.engine.context import Context
 from dataqa.text.candidates import candidates_across, candidates_within
 from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
 from dataqa.text.normalise import CHUNK_DOCS, distinct
-from dataqa.text.slots import FILLER, SHORT_WORDS
+from dataqa.text.slots import SHORT_WORDS
 from dataqa.text.templates import in_sorted, word_table
+from dataqa.text.word_lists import FILLER
 
 MIN_LEFT = 2
 """Content words a form with one word left out keeps at least: a one-word form ("coffee" of

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from rapidfuzz.distance import OSA, Indel
 
 from dataqa.ingest.parts import MEDIA_TAG
+from dataqa.text.word_lists import DOWN_WORDS, FILLER, NEGATIONS, UP_WORDS, word_set
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,68 +62,6 @@ NAME_WORDS = 60
 """In a text of this many content words or fewer, a swapped name changes what it says."""
 
 
-def _words(text: str) -> frozenset[str]:
-    """A set of words written as one string."""
-    return frozenset(text.split())
-
-
-FILLER = _words(
-    "a an the please pls plz kindly hi hello hey dear thanks thank thx just really very so um uh oh "
-    "ok okay well also actually can could would will may might do does and then now some any "
-    "lol lmao lmfao rofl haha hahaha hehe omg btw xd bro bruh dude"
-)
-"""Words whose addition, removal or exchange for another filler word never decides what a text says:
-articles, politeness, hedges, and the asides of chat ("... lol", "... bro"), which name nothing."""
-OTHER_NEGATIONS = _words(
-    "nicht kein keine keinen keinem keiner keines nie niemals ohne "  # de ("nie": pl too)
-    "pas jamais sans aucun aucune rien "  # fr
-    "nunca jamás ningún ninguna ninguno nada "  # es
-    "non senza nessun nessuno nessuna niente "  # it
-    "não sem nenhum nenhuma "  # pt
-    "niet geen nooit zonder "  # nl
-    "nigdy bez żaden żadna żadne żadnych "  # pl
-    "不 没 沒 无 無 未 别 別 勿"  # zh: one character, a word of its own once normalised
-)
-"""Negations of the other languages (Chinese: one character), left out where they are everyday
-English words too ("sin", "mai", "ni")."""
-NEGATIONS = (
-    _words(
-        "not no never cannot cant dont doesnt didnt isnt arent wasnt werent wont wouldnt shouldnt couldnt "
-        "hasnt havent hadnt mustnt neednt shant aint nor none nothing neither nobody without "
-        "hardly barely scarcely seldom rarely unlike"
-    )
-    | OTHER_NEGATIONS
-)
-"""Negations (normalised, apostrophes dropped): adding or dropping one reverses a statement. The
-negating adverbs and "unlike" too: "(unlike) lots of hollywood fluff", "a story that (hardly) holds
-together" are opposite reviews (SST-2's phrases, both labels right); and `OTHER_NEGATIONS`. Chinese
-negates with one character, a word of its own once normalised (`normalise.UNSPACED`): "鱼香肉丝(不)好吃"
-are two reviews."""
-UP_WORDS = _words(
-    "more most greater greatest higher highest larger largest bigger biggest older oldest elder eldest "
-    "taller tallest longer longest above over exceed exceeds exceeding after later latest max maximum "
-    "increase increased increasing ascending asc best better faster fastest last top "
-    "mehr älter höher größer über "  # de
-    "plus après supérieur supérieure "  # fr
-    "más mayor máximo después "  # es, pt
-    "più dopo massimo "  # it
-    "depois "  # pt ("mais" is French "but")
-    "więcej najwięcej powyżej starszy starsza starsze starszych"  # pl
-)
-"""Words that say more, higher, later (`DOWN_WORDS` the other way): one swapped for its opposite, or
-one added, dropped or swapped for another word beside a quantity, asks another question ("25 or
-older" / "25 or younger", "sort ascending" / "descending", "players who are (taller than) 6'8")."""
-DOWN_WORDS = _words(
-    "less least fewer fewest lower lowest smaller smallest younger youngest newer newest shorter "
-    "shortest below under before earlier earliest min minimum decrease decreased decreasing "
-    "descending desc worst worse slower slowest cheaper cheapest first bottom "
-    "weniger jünger niedriger kleiner unter "  # de
-    "moins avant inférieur inférieure "  # fr
-    "menos menor mínimo antes "  # es, pt
-    "meno prima minimo "  # it
-    "mniej najmniej poniżej przed młodszy młodsza młodsze młodszych"  # pl
-)
-"""Words that say less, lower, earlier: the other way of `UP_WORDS`."""
 DIRECTION_REACH = 3
 """A direction word added, dropped or swapped for a word that is none decides when a quantity stands
 in its gap or within this many words of it: "(more than) 5", "25 years (or older)"; "explain in
@@ -146,11 +85,11 @@ def is_number(word: str) -> bool:
 
 _ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)")
 _CODE = re.compile(r"[^\W\d_]{1,4}\d{1,4}[^\W\d_]{0,3}")
-ORDINAL_WORDS = _words(
+ORDINAL_WORDS = word_set(
     "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth twentieth hundredth"
 )
 """Ordinals spelled out ("first" and "second" are left out: "at first", "wait a second")."""
-RANK_ORDINALS = _words("second")
+RANK_ORDINALS = word_set("second")
 """Ordinals left out of `ORDINAL_WORDS` that rank when a superlative follows: "the second oldest"."""
 
 

@@ -19,6 +19,7 @@ import datetime
 import decimal
 import io
 import math
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,3 +289,32 @@ def dataset_records(dataset: Any, issues: list[LoadIssue]) -> Iterator[tuple[int
             if check_mapping(obj, row + 1, issues):
                 yield row, obj
             row += 1
+
+
+def memory_kind(obj: Any) -> str | None:
+    """'polars', 'pandas', 'datasets', 'records' (a list of dicts) for an in-memory table, else None.
+    pandas and datasets objects are recognised by their type's module, never imported here."""
+    module = type(obj).__module__.split(".")[0]
+    name = type(obj).__name__
+    if module == "polars" and name == "DataFrame":
+        return "polars"
+    if module == "pandas" and name == "DataFrame":
+        return "pandas"
+    if module == "datasets" and name in ("Dataset", "IterableDataset"):
+        return "datasets"
+    if isinstance(obj, list | tuple) and (not obj or not isinstance(obj[0], str | os.PathLike)):
+        return "records"
+    return None
+
+
+def memory_records(obj: Any, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row, record) of an in-memory object (`memory_kind` said which it is)."""
+    what = memory_kind(obj)
+    if what == "polars":
+        yield from frame_records(obj)
+    elif what == "pandas":
+        yield from pandas_records(obj, issues)
+    elif what == "datasets":
+        yield from dataset_records(obj, issues)
+    else:
+        yield from mapping_records(obj, issues)

@@ -223,7 +223,7 @@ class Input:
         if part.sniffed is not None and part.sniffed.mismatch:
             issues.append(LoadIssue(1, FILE_LEVEL, part.sniffed.mismatch))
         if part.kind == MEMORY:
-            yield from _memory_records(self.obj, issues)
+            yield from columnar.memory_records(self.obj, issues)
             return
         path = part.file
         assert path is not None
@@ -394,36 +394,7 @@ class Input:
         tally.lines = max(tally.lines, part.base + job.span.stop)
 
 
-def _memory_records(obj: Any, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row, record) of an in-memory object (`memory_kind` said which it is)."""
-    what = memory_kind(obj)
-    if what == "polars":
-        yield from columnar.frame_records(obj)
-    elif what == "pandas":
-        yield from columnar.pandas_records(obj, issues)
-    elif what == "datasets":
-        yield from columnar.dataset_records(obj, issues)
-    else:
-        yield from columnar.mapping_records(obj, issues)
-
-
 # --- opening -----------------------------------------------------------------------------------
-
-
-def memory_kind(obj: Any) -> str | None:
-    """'polars', 'pandas', 'datasets', 'records' (a list of dicts) for an in-memory table, else None.
-    pandas and datasets objects are recognised by their type's module, never imported here."""
-    module = type(obj).__module__.split(".")[0]
-    name = type(obj).__name__
-    if module == "polars" and name == "DataFrame":
-        return "polars"
-    if module == "pandas" and name == "DataFrame":
-        return "pandas"
-    if module == "datasets" and name in ("Dataset", "IterableDataset"):
-        return "datasets"
-    if isinstance(obj, list | tuple) and (not obj or not isinstance(obj[0], str | os.PathLike)):
-        return "records"
-    return None
 
 
 def open_input(
@@ -454,7 +425,7 @@ def _pattern_reads(part: Part) -> bool:
 
 
 def _open_input(source: Any, steps: tuple[str, ...] | None, limits: Limits) -> Input:
-    what = memory_kind(source)
+    what = columnar.memory_kind(source)
     if what is not None:
         label = {
             "polars": "<polars.DataFrame>",

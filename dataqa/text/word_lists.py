@@ -1,0 +1,69 @@
+"""The word lists near-copy verification (`dataqa.text.slots`) reads: words that never decide what a
+text says (`FILLER`) and words that always do when added, dropped or turned (`NEGATIONS`, the
+directions `UP_WORDS` / `DOWN_WORDS`), normalised as `dataqa.text.normalise` writes words."""
+
+from __future__ import annotations
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as one string."""
+    return frozenset(text.split())
+
+
+FILLER = word_set(
+    "a an the please pls plz kindly hi hello hey dear thanks thank thx just really very so um uh oh "
+    "ok okay well also actually can could would will may might do does and then now some any "
+    "lol lmao lmfao rofl haha hahaha hehe omg btw xd bro bruh dude"
+)
+"""Words whose addition, removal or exchange for another filler word never decides what a text says:
+articles, politeness, hedges, and the asides of chat ("... lol", "... bro"), which name nothing."""
+OTHER_NEGATIONS = word_set(
+    "nicht kein keine keinen keinem keiner keines nie niemals ohne "  # de ("nie": pl too)
+    "pas jamais sans aucun aucune rien "  # fr
+    "nunca jamás ningún ninguna ninguno nada "  # es
+    "non senza nessun nessuno nessuna niente "  # it
+    "não sem nenhum nenhuma "  # pt
+    "niet geen nooit zonder "  # nl
+    "nigdy bez żaden żadna żadne żadnych "  # pl
+    "不 没 沒 无 無 未 别 別 勿"  # zh: one character, a word of its own once normalised
+)
+"""Negations of the other languages (Chinese: one character), left out where they are everyday
+English words too ("sin", "mai", "ni")."""
+NEGATIONS = (
+    word_set(
+        "not no never cannot cant dont doesnt didnt isnt arent wasnt werent wont wouldnt shouldnt couldnt "
+        "hasnt havent hadnt mustnt neednt shant aint nor none nothing neither nobody without "
+        "hardly barely scarcely seldom rarely unlike"
+    )
+    | OTHER_NEGATIONS
+)
+"""Negations (normalised, apostrophes dropped): adding or dropping one reverses a statement. The
+negating adverbs and "unlike" too: "(unlike) lots of hollywood fluff", "a story that (hardly) holds
+together" are opposite reviews (SST-2's phrases, both labels right); and `OTHER_NEGATIONS`. Chinese
+negates with one character, a word of its own once normalised (`normalise.UNSPACED`): "鱼香肉丝(不)好吃"
+are two reviews."""
+UP_WORDS = word_set(
+    "more most greater greatest higher highest larger largest bigger biggest older oldest elder eldest "
+    "taller tallest longer longest above over exceed exceeds exceeding after later latest max maximum "
+    "increase increased increasing ascending asc best better faster fastest last top "
+    "mehr älter höher größer über "  # de
+    "plus après supérieur supérieure "  # fr
+    "más mayor máximo después "  # es, pt
+    "più dopo massimo "  # it
+    "depois "  # pt ("mais" is French "but")
+    "więcej najwięcej powyżej starszy starsza starsze starszych"  # pl
+)
+"""Words that say more, higher, later (`DOWN_WORDS` the other way): one swapped for its opposite, or
+one added, dropped or swapped for another word beside a quantity, asks another question ("25 or
+older" / "25 or younger", "sort ascending" / "descending", "players who are (taller than) 6'8")."""
+DOWN_WORDS = word_set(
+    "less least fewer fewest lower lowest smaller smallest younger youngest newer newest shorter "
+    "shortest below under before earlier earliest min minimum decrease decreased decreasing "
+    "descending desc worst worse slower slowest cheaper cheapest first bottom "
+    "weniger jünger niedriger kleiner unter "  # de
+    "moins avant inférieur inférieure "  # fr
+    "menos menor mínimo antes "  # es, pt
+    "meno prima minimo "  # it
+    "mniej najmniej poniżej przed młodszy młodsza młodsze młodszych"  # pl
+)
+"""Words that say less, lower, earlier: the other way of `UP_WORDS`."""
