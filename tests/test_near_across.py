@@ -124,7 +124,7 @@ def test_near_pairs_across_held_splits_are_the_local_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: set[str], rows: int, parts: int, sample: int
 ) -> None:
     monkeypatch.setattr(templates, "TEMPLATE_SAMPLE", sample)  # an evenly spaced sample across blocks
-    monkeypatch.setattr(near_across, "_parts", lambda ctx, split: parts)
+    monkeypatch.setattr(near_across, "parts_of", lambda ctx, split: parts)
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
     train, test = leaky()
     ctx = _context(tmp_path, {"train": train, "test": test})

@@ -180,10 +180,8 @@ def test_near_leaks_across_held_splits_are_the_local_ones(
     shared spans (a ticket telling a train one's story) are the local ones."""
     from test_near_across import leaky
 
-    from dataqa.text import near_across
-
     monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)
-    monkeypatch.setattr(near_across, "PART_ROWS", 48)  # 4 parts of train's keys and n-grams, 2 of test's
+    monkeypatch.setattr(near_held, "PART_ROWS", 48)  # 4 parts of train's keys and n-grams, 2 of test's
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
     train, test = leaky()
     if driver_rows == 45:  # test (54 rows) held, train (44 rows, the near copies' originals) not

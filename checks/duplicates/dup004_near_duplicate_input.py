@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,18 +10,17 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate
-from dataqa.checks.labels.base import DECIDING, split_labels, tie
+from dataqa.checks.labels.base import DECIDING, tie
 from dataqa.checks.labels.lbl002_near_identical_conflict import adds_turn, asks, one_side_varied
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest import formats
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import context_field, field_name, input_name
-from dataqa.text import copies, similarity
+from dataqa.text import inputs, similarity
 from dataqa.text.slots import is_number
-from dataqa.text.templates import TEMPLATE_MIN_ROWS, TEMPLATE_SHARE
 from dataqa.text.word_lists import FILLER
 
 
@@ -34,11 +32,11 @@ def near_options(ctx: Context) -> tuple[float, int]:
     return float(threshold), int(shingle)
 
 
-def same_answers(ctx: Context, split: str, lines: list[int]) -> dict[int, int]:
-    """line -> the first of the given lines of a split whose answer is the same after normalisation
-    (case, spacing, punctuation); lines with an empty answer left out. Numbers, not the texts: a
-    million-row chat set groups ~400k lines, whose answers as Python strings held ~1.5 GB."""
-    frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", "response")
+def same_answers(frame: pl.DataFrame) -> dict[int, int]:
+    """line -> the first of the lines of `frame` (`inputs.line_fields`) whose answer is the same
+    after normalisation (case, spacing, punctuation); lines with an empty answer left out. Numbers,
+    not the texts: a million-row chat set groups ~400k lines, whose answers as Python strings held
+    ~1.5 GB."""
     answers = pl.DataFrame({"line": frame["line"], "answer": similarity.normalise(frame["response"])})
     first = answers.filter(pl.col("answer") != "").select(
         "line", pl.col("line").min().over("answer").alias("first")
@@ -57,10 +55,10 @@ def is_short(answer: str) -> bool:
     return len(answer.strip()) <= chars and len(answer.split()) <= words
 
 
-def settings(ctx: Context, split: str, lines: list[int]) -> dict[int, tuple[int, int]]:
-    """line -> (system prompt, tool definitions) hashes: what a record asks beside its prompt. One
-    request declined in two ways because each record offers its own tools is two inputs."""
-    frame = similarity.hashes(ctx, split).filter(pl.col("line").is_in(lines))
+def settings(frame: pl.DataFrame) -> dict[int, tuple[int, int]]:
+    """line -> (system prompt, tool definitions) hashes of the lines of `frame` (`inputs.line_fields`):
+    what a record asks beside its prompt. One request declined in two ways because each record
+    offers its own tools is two inputs."""
     return {
         line: (system, tools)
         for line, system, tools in frame.select("line", "system_exact", "tools_exact").iter_rows()
@@ -73,15 +71,14 @@ def label_conflicts_left_out(ctx: Context, split: str, groups: list[list[int]]) 
     label group, an error there. One conflict is one finding (a review under labels 1 and 0)."""
     if not groups or not ctx.has_labels(split):
         return groups
-    lines = sorted({line for group in groups for line in group})
+    frame = inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
     asked = {
         line: (system, prompt)
-        for line, system, prompt in similarity.hashes(ctx, split)
-        .filter(pl.col("line").is_in(lines))
-        .select("line", "system_exact", "prompt_norm")
-        .iter_rows()
+        for line, system, prompt in frame.select("line", "system_exact", "prompt_norm").iter_rows()
     }
-    labels = dict(split_labels(ctx, split).filter(pl.col("line").is_in(lines)).iter_rows())
+    labels = {
+        line: label for line, label in frame.select("line", "split_label").iter_rows() if label is not None
+    }
     return [
         group
         for group in groups
@@ -93,15 +90,6 @@ def _word_lists(texts: list[str]) -> list[list[str]]:
     """The normalised words of each text, in order."""
     normalised = similarity.normalise(pl.Series(texts, dtype=pl.String)).to_list()
     return [text.split() for text in normalised]
-
-
-def common_prompt_words(ctx: Context, split: str) -> frozenset[str]:
-    """Words in at least `templates.TEMPLATE_SHARE` of a split's distinct inputs (and in
-    `TEMPLATE_MIN_ROWS` of them): how the set asks ("what", "there", "the"), not what."""
-    texts = similarity.distinct(ctx, split, "prompt").texts
-    need = max(TEMPLATE_MIN_ROWS, math.ceil(TEMPLATE_SHARE * len(texts)))
-    counts = texts.str.split(" ").list.unique().explode().value_counts()
-    return frozenset(counts.filter(pl.col("count") >= need)[counts.columns[0]].to_list())
 
 
 def answered_apart(
@@ -119,27 +107,6 @@ def answered_apart(
             if not is_number(word) and word in answer and word not in other_answer:
                 return True
     return False
-
-
-def word_labels(ctx: Context, split: str, words: set[str]) -> dict[str, dict[str, int]]:
-    """word -> {label: rows of the split under that label whose input has the word}, for `words`."""
-    frame = ctx.valid_rows(split).select(
-        similarity.normalise_expr(pl.col("prompt")).str.split(" ").list.unique().alias("w"),
-        pl.col("label").cast(pl.String),
-    )
-    found = (
-        frame.explode("w")
-        .filter(
-            pl.col("w").is_in(pl.Series(sorted(words), dtype=pl.String).implode())
-            & pl.col("label").is_not_null()
-        )
-        .group_by("w", "label")
-        .len()
-    )
-    out: dict[str, dict[str, int]] = {}
-    for word, label, rows in found.iter_rows():
-        out.setdefault(word, {})[label] = rows
-    return out
 
 
 def labelled_apart(
@@ -206,23 +173,6 @@ def qualified_apart(
     )
 
 
-def final_requests(ctx: Context, split: str, lines: list[int]) -> dict[int, tuple[int, str]]:
-    """line -> (user turns, its last user turn normalised) of the given lines' records that hold a
-    conversation of more than one user turn: what the final reply answers."""
-    turns = ctx.splits[split].turns
-    if turns is None or turns.is_empty():
-        return {}
-    users = (
-        turns.filter(pl.col("line").is_in(lines) & (pl.col("role").cast(pl.String) == "user"))
-        .sort("line", "turn")
-        .group_by("line", maintain_order=True)
-        .agg(pl.len().alias("n"), pl.col("content").last().fill_null(""))
-        .filter(pl.col("n") > 1)
-    )
-    last = similarity.normalise(users["content"]).to_list()
-    return {line: (n, text) for line, n, text in zip(users["line"], users["n"], last, strict=True)}
-
-
 def goes_on(a: tuple[int, str] | None, b: tuple[int, str] | None, threshold: float) -> bool:
     """Whether one transcript goes on from the other by more user turns and the two end on
     requests that are not near each other ("... another number between 200 and 300?" and, one turn
@@ -254,10 +204,19 @@ def _pieces(groups: list[list[int]], limit: int | None = None) -> Iterator[list[
         yield batch
 
 
-def _input_words(ctx: Context, split: str, batch: list[tuple[int, int, list[int]]]) -> dict[int, list[str]]:
-    """line -> the normalised words of its input, in order, for every line of a batch (`_pieces`)."""
-    lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
-    prompts = copies.texts(ctx, split, lines, "prompt")
+def _batch_fields(ctx: Context, split: str, batch: list[tuple[int, int, list[int]]]) -> pl.DataFrame:
+    """`inputs.line_fields` of every line of a batch (`_pieces`)."""
+    return inputs.fields(ctx, split, sorted({line for _, head, rest in batch for line in (head, *rest)}))
+
+
+def _texts(frame: pl.DataFrame, column: str) -> dict[int, str]:
+    """line -> its raw `column` text ("" when it has none), of the lines of `frame` (`line_fields`)."""
+    return {line: text or "" for line, text in frame.select("line", column).iter_rows()}
+
+
+def _input_words(lines: list[int], frame: pl.DataFrame) -> dict[int, list[str]]:
+    """line -> the normalised words of its input, in order, for the given lines (`frame`: their fields)."""
+    prompts = _texts(frame, "prompt")
     return dict(zip(lines, _word_lists([prompts.get(line, "") for line in lines]), strict=True))
 
 
@@ -277,17 +236,23 @@ def _apart(
     words; None: no labels)."""
     paired = context_field(ctx.splits[split]) is not None
     lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
-    ordered = _input_words(ctx, split, batch)
+    frame = _batch_fields(ctx, split, batch)
+    ordered = _input_words(lines, frame)
     asked = {line: set(words) for line, words in ordered.items()}
-    raw = copies.texts(ctx, split, lines, "prompt") if paired else {}
-    answers = copies.texts(ctx, split, lines, "response")
+    raw = _texts(frame, "prompt") if paired else {}
+    answers = _texts(frame, "response")
     told = dict(zip(lines, map(set, _word_lists([answers.get(line, "") for line in lines])), strict=True))
-    finals = final_requests(ctx, split, lines)
+    finals = {
+        line: (n, text)
+        for line, n, text in frame.select("line", "user_turns", "last_request").iter_rows()
+        if n is not None
+    }
     threshold = near_options(ctx)[0]
     labels: dict[int, str] = {}
     if seen is not None:
-        frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", pl.col("label"))
-        labels = {line: str(label) for line, label in frame.iter_rows() if label is not None}
+        labels = {
+            line: str(label) for line, label in frame.select("line", "label").iter_rows() if label is not None
+        }
 
     def apart(head: int, line: int) -> bool:
         if goes_on(finals.get(head), finals.get(line), threshold):
@@ -344,7 +309,17 @@ class NearDuplicateInput(Check):
 
     id = "DUP004"
     shares = frozenset(
-        {"bands", "distinct", "hashes", "near_groups", "near_pairs", "split_labels", "templates"}
+        {
+            "bands",
+            "common_prompt_words",
+            "distinct",
+            "hashes",
+            "label_sizes",
+            "near_groups",
+            "near_pairs",
+            "split_labels",
+            "templates",
+        }
     )
     heavy = True
     name = "near-duplicate-input"
@@ -354,6 +329,13 @@ class NearDuplicateInput(Check):
     threshold: float = ranged(similarity.DEFAULT_THRESHOLD, low=0, high=1)
     shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)
 
+    def held_form(self) -> HeldForm:
+        """On a split held on the Ray workers: the near groups of its inputs and whole examples, and
+        what is read of their lines and of the whole split, made there (`inputs.NearInputs`)."""
+        return inputs.NearInputs(
+            lambda ctx: [("text", *near_options(ctx)), ("prompt", self.threshold, self.shingle)]
+        )
+
     def _asked_alike(self, ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:
         """The groups without the members whose input asks another thing than the group's first
         (`answered_apart`; under another label, `labelled_apart`), those of two or more members
@@ -361,19 +343,20 @@ class NearDuplicateInput(Check):
         long answer takes ~20 KB, and a million-row chat set groups ~400k lines."""
         if not groups:
             return groups
-        common = common_prompt_words(ctx, split)
+        common = inputs.common_prompt_words(ctx, split)
         seen: dict[str, dict[str, int]] | None = None
         sizes: dict[str, int] = {}
         if ctx.has_labels(split):  # the words near inputs differ in, over every group, looked up once
             differing: set[str] = set()
             for batch in _pieces(groups):
-                asked = {line: set(words) for line, words in _input_words(ctx, split, batch).items()}
+                lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
+                words = _input_words(lines, _batch_fields(ctx, split, batch))
+                asked = {line: set(one) for line, one in words.items()}
                 differing |= {
                     w for _, head, rest in batch for line in rest for w in asked[line] ^ asked[head]
                 }
-            seen = word_labels(ctx, split, differing - FILLER)
-            counts = split_labels(ctx, split).group_by("label").len()
-            sizes = {str(label): rows for label, rows in counts.iter_rows()}
+            seen = inputs.word_labels(ctx, split, differing - FILLER)
+            sizes = inputs.label_sizes(ctx, split)
         kept = [[head] for head, *_ in groups]
         for batch in _pieces(groups):
             found = _apart(ctx, split, batch, common, seen, sizes)
@@ -386,7 +369,7 @@ class NearDuplicateInput(Check):
         for split in ctx.splits:
             if ctx.splits[split].kind == formats.KTO:  # one prompt, several judged completions: by design
                 continue
-            rows = ctx.valid_rows(split).height
+            rows = ctx.valid_count(split)
             # Whole examples that are copies of each other count as one answer.
             answer_of: dict[int, int] = {}
             for group in similarity.near_duplicate_groups(
@@ -400,9 +383,9 @@ class NearDuplicateInput(Check):
             groups = self._asked_alike(ctx, split, groups)
             # Answers that are the same after normalisation (one label, one tool call) are one answer
             # however much the inputs differ: with short inputs the whole examples fall apart.
-            grouped = sorted({line for group in groups for line in group})
-            same_answer = same_answers(ctx, split, grouped) if grouped else {}
-            setting = settings(ctx, split, grouped) if grouped else {}
+            grouped = inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
+            same_answer = same_answers(grouped)
+            setting = settings(grouped)
             findings = []
             for group in groups:
                 kept: list[int] = []
@@ -420,13 +403,12 @@ class NearDuplicateInput(Check):
             self.metrics[f"{split}_duplicate_rate"] = duplicate_rate(sum(len(g) - 1 for g in findings), rows)
             self.metrics[f"{split}_groups"] = len(findings)
             needed = sorted({line for g in findings for line in g[:2]})
-            prompts = copies.texts(ctx, split, needed, "prompt") if needed else {}
-            answers = copies.texts(ctx, split, needed, "response") if needed else {}
+            quoted = inputs.fields(ctx, split, needed)
+            prompts, answers = _texts(quoted, "prompt"), _texts(quoted, "response")
             # The verified similarity of each group's first two distinct inputs (1.0: the same
             # after normalisation, then they are one distinct text and no near pair).
             pairs = similarity.near_pairs(ctx, split, split, "prompt", self.threshold, shingle=self.shingle)
-            reps = similarity.distinct(ctx, split, "prompt").members
-            rep_of = dict(reps.filter(pl.col("line").is_in(needed)).iter_rows()) if needed else {}
+            rep_of = inputs.input_reps(ctx, split, needed)
             wanted = {(rep_of.get(g[0], g[0]), rep_of.get(g[1], g[1])) for g in findings}
             scores = {
                 (a, b): s

@@ -55,7 +55,7 @@ class OverlapsAcross(InputsAcross):
                     split,
                     held.runner,
                     held.later,
-                    near_across._parts(ctx, split),
+                    near_across.parts_of(ctx, split),
                     ctx.shared((*copies.FETCH, split), lambda: None),
                 ),
             )

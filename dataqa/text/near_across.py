@@ -33,7 +33,7 @@ from dataqa.ingest.layouts import TEXT
 from dataqa.text import copies, near_blocks, templates
 from dataqa.text.candidates import BUCKET_CAP, unique_ints
 from dataqa.text.near_duplicates import _empty_pairs, inputs_apart, pairs_key
-from dataqa.text.near_held import PART_ROWS, Held, _classes, verified
+from dataqa.text.near_held import Held, _classes, parts_of, verified
 from dataqa.text.normalise import distinct
 
 LEFT, RIGHT = 0, 1
@@ -176,7 +176,7 @@ class NearAcross(HeldForm):
     def supply(self, ctx: Context, split: str, runner: Runner) -> None:
         if not self.applies(ctx, split):
             return
-        parts = _parts(ctx, split)
+        parts = parts_of(ctx, split)
         classes = functools.cache(lambda: _classes(runner, "prompt", parts))
         self.classes[split] = classes
 
@@ -224,11 +224,6 @@ class NearAcross(HeldForm):
         lrep, rrep = self._reps(ctx, left), self._reps(ctx, right)
         reps = [(lrep(a, has_a), rrep(b, has_b)) for a, b, has_a, has_b in unanswered.iter_rows()]
         return inputs_apart(reps, False, near)
-
-
-def _parts(ctx: Context, split: str) -> int:
-    """Parts of the shuffles of a held split's keys: one per `PART_ROWS` rows."""
-    return max(1, -(-ctx.splits[split].rows // PART_ROWS))
 
 
 def _fetch(runner: Runner, lines: list[int], column: str = "text") -> pl.DataFrame:

@@ -409,14 +409,28 @@ def near_duplicate_groups(
         d = distinct(ctx, split, column)
         if not d.size:
             return []
-        heads = _heads(near_pairs(ctx, split, split, column, t, shingle=shingle))
-        frame = (
-            d.members.join(heads, on="rep", how="left")
-            .with_columns(pl.coalesce("group", "rep").alias("group"))
-            .group_by("group")
-            .agg(pl.col("line").sort())
-        )
-        groups = [lines for lines in frame["line"].to_list() if len(lines) > 1]
-        return sorted(groups, key=lambda g: g[0])
+        return member_groups(d.members, near_pairs(ctx, split, split, column, t, shingle=shingle))
 
-    return ctx.shared(("near_groups", split, column, t, shingle), build)
+    return ctx.shared(groups_key(split, column, t, shingle), build)
+
+
+def groups_key(split: str, column: str, threshold: float, shingle: int) -> tuple:
+    """The shared key of `near_duplicate_groups` (an engine that holds a split elsewhere may supply it)."""
+    return ("near_groups", split, column, float(threshold), shingle)
+
+
+def member_groups(members: pl.DataFrame, pairs: pl.DataFrame) -> list[list[int]]:
+    """`near_duplicate_groups` from the rows' classes (`line`, `rep`: `distinct`'s members, or only
+    those of the classes of two rows or more: a row alone in its class and in no pair is in no
+    group) and the verified pairs of the distinct texts."""
+    heads = _heads(pairs)
+    own = heads.select(pl.col("rep").alias("line"), "rep").join(members, on="line", how="anti")
+    frame = (
+        pl.concat([members.select("line", "rep").cast({"line": pl.Int64, "rep": pl.Int64}), own])
+        .join(heads, on="rep", how="left")
+        .with_columns(pl.coalesce("group", "rep").alias("group"))
+        .group_by("group")
+        .agg(pl.col("line").sort())
+    )
+    groups = [lines for lines in frame["line"].to_list() if len(lines) > 1]
+    return sorted(groups, key=lambda g: g[0])

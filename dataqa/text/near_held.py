@@ -30,6 +30,14 @@ from dataqa.text.slots import SetWords
 PART_ROWS = 200_000
 """Rows of a held split per part of its shuffles (a part's task holds its keys, 32 band keys of 17
 bytes a distinct text, and then its candidates' texts)."""
+INPUT_CLASSES = ("input_classes",)
+"""With a split's name after it, the shared key of a held split's inputs' classes (`_classes` of
+"prompt": `line`, `rep` of the rows whose normalised input another row has), made when first asked."""
+
+
+def parts_of(ctx: Context, split: str) -> int:
+    """Parts of the shuffles of a held split's keys: one per `PART_ROWS` rows."""
+    return max(1, -(-ctx.splits[split].rows // PART_ROWS))
 
 
 class Held:
@@ -193,11 +201,13 @@ class NearPairs(HeldForm):
     def supply(self, ctx: Context, split: str, runner: Runner) -> None:
         if ctx.supplied(self.key(split)):  # one check's form per split: the first
             return
-        parts = max(1, -(-ctx.splits[split].rows // PART_ROWS))
+        parts = parts_of(ctx, split)
         text = Held(runner, split, lambda: copies.later(ctx, split), parts)
         # The inputs' classes and near pairs: a classification split's examples are compared on
         # them; two examples without an answer too. Made only when asked.
         classes = functools.cache(lambda: _classes(runner, "prompt", parts))
+        if not ctx.supplied((*INPUT_CLASSES, split)):
+            ctx.supply((*INPUT_CLASSES, split), classes)
 
         def later() -> np.ndarray:
             frame = classes()

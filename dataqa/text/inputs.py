@@ -1,0 +1,304 @@
+"""What the check of near inputs (DUP004) reads of a split beyond its near groups: the fields of the
+grouped lines, the words common in the split's inputs, rows per word and label, rows per label.
+Each is computed from the rows here, or supplied by an engine that holds the split elsewhere
+(`NearInputs`, the check's `HeldForm`): the same functions then run on each block of the split and
+their results are put together on the driver, so both engines read the same values.
+
+On a held split the driver holds the near groups and the fields of their lines, the common words
+and the counts of the words the groups' inputs differ in: nothing per row of the split.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from dataqa.engine.context import Context
+from dataqa.engine.registry import HeldForm, Runner
+from dataqa.text import copies, near_blocks
+from dataqa.text.hashing import HASH_SEED
+from dataqa.text.near_duplicates import groups_key, member_groups, pairs_key
+from dataqa.text.near_held import INPUT_CLASSES, NearPairs, parts_of
+from dataqa.text.normalise import _hash_frame, distinct, normalise, normalise_expr
+from dataqa.text.templates import TEMPLATE_MIN_ROWS, TEMPLATE_SHARE
+
+FIELDS = ("input_fields",)
+"""With a split's name after it, the shared key of a function of lines giving their `line_fields`
+(supplied for a held split: fetched from its blocks)."""
+COMMON = ("common_prompt_words",)
+"""With a split's name after it, the shared key of `common_prompt_words`."""
+WORDS = ("word_labels",)
+"""With a split's name after it, the shared key of a function of words giving `word_labels`."""
+SIZES = ("label_sizes",)
+"""With a split's name after it, the shared key of `label_sizes`."""
+FIELDS_SCHEMA = {
+    "line": pl.Int64,
+    "prompt": pl.String,
+    "response": pl.String,
+    "label": pl.String,
+    "split_label": pl.String,
+    "system_exact": pl.UInt64,
+    "tools_exact": pl.UInt64,
+    "prompt_norm": pl.UInt64,
+    "user_turns": pl.Int64,
+    "last_request": pl.String,
+}
+
+
+def line_fields(ctx: Context, split: str, lines: Any) -> pl.DataFrame:
+    """Per valid row among `lines` (each read from its row alone): its raw `prompt` and `response`,
+    its `label` as read and as the label checks read it (`split_label`: a held-out split's label
+    taken from its reply), its system prompt's and tool definitions' hashes and its normalised
+    prompt's (`normalise.hashes`), and for a conversation of more than one user turn their number
+    and its last user turn normalised (`user_turns`, `last_request`: what the final reply
+    answers; null for one)."""
+    from dataqa.checks.labels.base import split_labels  # the label checks' reading of labels
+
+    wanted = pl.Series(np.asarray(lines, dtype=np.int64), dtype=pl.Int64).implode()
+    rows = ctx.valid_rows(split).filter(pl.col("line").is_in(wanted))
+    hashed = _hash_frame(rows).select("line", "system_exact", "tools_exact", "prompt_norm")
+    labels = split_labels(ctx, split).filter(pl.col("line").is_in(wanted))
+    frame = (
+        rows.select("line", "prompt", "response", "label")
+        .join(hashed, on="line", how="left", maintain_order="left")
+        .join(labels.rename({"label": "split_label"}), on="line", how="left", maintain_order="left")
+        .join(_final_requests(ctx, split, wanted), on="line", how="left", maintain_order="left")
+    )
+    return frame.select(list(FIELDS_SCHEMA)).cast(FIELDS_SCHEMA)  # type: ignore[arg-type]
+
+
+def _final_requests(ctx: Context, split: str, wanted: pl.Expr | pl.Series) -> pl.DataFrame:
+    """`line`, `user_turns`, `last_request` of the wanted lines' conversations of more than one user turn."""
+    empty = pl.DataFrame(schema={"line": pl.Int64, "user_turns": pl.Int64, "last_request": pl.String})
+    turns = ctx.splits[split].turns
+    if turns is None or turns.is_empty():
+        return empty
+    users = (
+        turns.filter(pl.col("line").is_in(wanted) & (pl.col("role").cast(pl.String) == "user"))
+        .sort("line", "turn")
+        .group_by("line", maintain_order=True)
+        .agg(pl.len().alias("user_turns"), pl.col("content").last().fill_null(""))
+        .filter(pl.col("user_turns") > 1)
+    )
+    last = normalise(users["content"])
+    return pl.concat(
+        [empty, users.select("line", "user_turns", last.alias("last_request")).cast(empty.schema)]  # type: ignore[arg-type]
+    )
+
+
+def fields(ctx: Context, split: str, lines: list[int]) -> pl.DataFrame:
+    """`line_fields` of the given lines: from the rows here, or from the blocks of a held split."""
+    if ctx.supplied((*FIELDS, split)):
+        fetch: Callable[[list[int]], pl.DataFrame] = ctx.shared((*FIELDS, split), lambda: None)
+        return fetch(lines)
+    return line_fields(ctx, split, lines)
+
+
+def word_docs(texts: pl.Series) -> pl.DataFrame:
+    """`word`, `docs`: in how many of the distinct normalised `texts` each word is."""
+    words = texts.str.split(" ").list.unique().explode().drop_nulls()
+    counts = words.value_counts(name="docs")
+    return counts.rename({counts.columns[0]: "word"}).cast({"word": pl.String, "docs": pl.Int64})
+
+
+def common_need(n: int) -> int:
+    """How many of `n` distinct inputs a word must be in to be common (`common_prompt_words`)."""
+    return max(TEMPLATE_MIN_ROWS, math.ceil(TEMPLATE_SHARE * n))
+
+
+def common_prompt_words(ctx: Context, split: str) -> frozenset[str]:
+    """Words in at least `templates.TEMPLATE_SHARE` of a split's distinct inputs (and in
+    `TEMPLATE_MIN_ROWS` of them): how the set asks ("what", "there", "the"), not what."""
+
+    def local() -> frozenset[str]:
+        texts = distinct(ctx, split, "prompt").texts
+        counts = word_docs(texts)
+        return frozenset(counts.filter(pl.col("docs") >= common_need(len(texts)))["word"].to_list())
+
+    return ctx.shared((*COMMON, split), local)
+
+
+def word_label_rows(ctx: Context, split: str, words: list[str]) -> pl.DataFrame:
+    """`w`, `label`, `len`: rows of the split under each label whose input has the word, for `words`."""
+    frame = ctx.valid_rows(split).select(
+        normalise_expr(pl.col("prompt")).str.split(" ").list.unique().alias("w"),
+        pl.col("label").cast(pl.String),
+    )
+    return (
+        frame.explode("w")
+        .filter(
+            pl.col("w").is_in(pl.Series(words, dtype=pl.String).implode()) & pl.col("label").is_not_null()
+        )
+        .group_by("w", "label")
+        .len()
+        .cast({"len": pl.Int64})
+    )
+
+
+def _by_word(frame: pl.DataFrame) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for word, label, rows in frame.sort("w", "label").iter_rows():
+        out.setdefault(word, {})[label] = rows
+    return out
+
+
+def word_labels(ctx: Context, split: str, words: set[str]) -> dict[str, dict[str, int]]:
+    """word -> {label: rows of the split under that label whose input has the word}, for `words`."""
+    wanted = sorted(words)
+    if ctx.supplied((*WORDS, split)):
+        fetch: Callable[[list[str]], pl.DataFrame] = ctx.shared((*WORDS, split), lambda: None)
+        return _by_word(fetch(wanted))
+    return _by_word(word_label_rows(ctx, split, wanted))
+
+
+def label_counts(ctx: Context, split: str) -> Counter[str]:
+    """Rows per label (as the label checks read labels) of the split, or of a block of it."""
+    from dataqa.checks.labels.base import split_labels
+
+    counts = split_labels(ctx, split).group_by("label").len()
+    return Counter({str(label): rows for label, rows in counts.iter_rows()})
+
+
+def label_sizes(ctx: Context, split: str) -> dict[str, int]:
+    """Rows per label of the split."""
+    return ctx.shared((*SIZES, split), lambda: dict(label_counts(ctx, split)))
+
+
+def input_reps(ctx: Context, split: str, lines: list[int]) -> dict[int, int]:
+    """line -> its input's representative (the first line of its normalised input) for the given
+    lines that have an input another row shares or that are their own (a held split: only the
+    former; a line missing is its own)."""
+    wanted = pl.Series(lines, dtype=pl.Int64).implode()
+    if ctx.splits[split].elsewhere is not None and ctx.supplied((*INPUT_CLASSES, split)):
+        classes = ctx.shared((*INPUT_CLASSES, split), lambda: pl.DataFrame(schema=near_blocks.CLASSES_SCHEMA))
+    else:
+        classes = distinct(ctx, split, "prompt").members
+    return dict(classes.filter(pl.col("line").is_in(wanted)).select("line", "rep").iter_rows())
+
+
+# The steps on a held split's blocks and on the parts of their shuffles.
+
+
+def _word_parts(ctx: Context, split: str, later: np.ndarray, parts: int) -> list[Any]:
+    """A block's distinct inputs (those no earlier row has), their number first, then their
+    `word_docs` cut into `parts` by word."""
+    d = near_blocks.reps(ctx, split, "prompt", later)
+    docs = word_docs(d.texts)
+    at = docs["word"].hash(HASH_SEED) % parts
+    return [d.size, *[docs.filter(at == part) for part in range(parts)]]
+
+
+def _common_part(need: int, *frames: pl.DataFrame) -> list[str]:
+    """A part of every block's `word_docs` summed: its words in `need` distinct inputs or more."""
+    docs = pl.concat([pl.DataFrame(schema={"word": pl.String, "docs": pl.Int64}), *frames])
+    summed = docs.group_by("word").agg(pl.col("docs").sum())
+    return summed.filter(pl.col("docs") >= need)["word"].to_list()
+
+
+def _label_counts(ctx: Context, split: str) -> Counter[str]:
+    return label_counts(ctx, split)
+
+
+class NearInputs(HeldForm):
+    """DUP004's form on a split held in blocks: its near pairs of the inputs and of the whole
+    examples (`near_held.NearPairs`, at the `options` of each, read from the scan's configuration)
+    and the near groups they make with the classes of copies; `line_fields` of the lines of the
+    inputs' groups fetched from the blocks in one round when first asked; the words common in the
+    distinct inputs (each block's counts cut by word, a task per part sums them); rows per word and
+    label, and per label, summed over blocks."""
+
+    groupings = (copies.GROUPING,)
+
+    def __init__(self, options: Callable[[Context], list[tuple[str, float, int]]]) -> None:
+        self.options = options
+        """(column, threshold, shingle) of each near grouping the check reads; the inputs' ("prompt")
+        lines are the ones it asks the fields of."""
+
+    def applies(self, ctx: Context, split: str) -> bool:
+        return True
+
+    def supplied(self, ctx: Context, split: str) -> bool:
+        keys = [groups_key(split, *one) for one in self.options(ctx)]
+        return all(ctx.supplied(key) for key in [*keys, (*FIELDS, split)])
+
+    def supply(self, ctx: Context, split: str, runner: Runner) -> None:
+        for column, threshold, shingle in self.options(ctx):
+            NearPairs(threshold, shingle).supply(ctx, split, runner)
+            key = groups_key(split, column, threshold, shingle)
+            if not ctx.supplied(key):
+                ctx.supply(key, functools.partial(self._groups, ctx, split, column, threshold, shingle))
+        prompt = next(one for one in self.options(ctx) if one[0] == "prompt")
+        ctx.supply((*FIELDS, split), lambda: _Fetched(ctx, runner, split, groups_key(split, *prompt)))
+        ctx.supply((*COMMON, split), functools.partial(self._common, ctx, split, runner))
+        ctx.supply((*WORDS, split), lambda: functools.partial(_gathered_words, runner))
+        ctx.supply((*SIZES, split), lambda: dict(_summed(runner, _label_counts)))
+
+    def _classes(self, ctx: Context, split: str, column: str) -> pl.DataFrame:
+        """`line`, `rep` of the rows whose normalised `column` text another row has: the copies'
+        classes of "text", the inputs' own shuffle's of "prompt"."""
+        if column == "prompt":
+            empty = pl.DataFrame(schema=near_blocks.CLASSES_SCHEMA)
+            return ctx.shared((*INPUT_CLASSES, split), lambda: empty)
+        rows = copies.of_split(ctx, split).filter(pl.col("norm").is_not_null())
+        return rows.select("line", pl.col("line").min().over("norm").alias("rep"))
+
+    def _groups(
+        self, ctx: Context, split: str, column: str, threshold: float, shingle: int
+    ) -> list[list[int]]:
+        pairs = ctx.shared(pairs_key(split, split, column, threshold, shingle), lambda: None)
+        return member_groups(self._classes(ctx, split, column), pairs)
+
+    def _common(self, ctx: Context, split: str, runner: Runner) -> frozenset[str]:
+        classes = self._classes(ctx, split, "prompt")
+        later = classes.filter(pl.col("line") != pl.col("rep"))["line"].to_numpy()
+        parts = parts_of(ctx, split)
+        made = runner.blocks(_word_parts, [(later, parts)] * len(runner), returns=parts + 1)
+        need = common_need(sum(runner.get([handles[0] for handles in made])))
+        found = [runner.task(_common_part, need, *[h[1 + p] for h in made])[0] for p in range(parts)]
+        return frozenset(word for words in runner.get(found) for word in words)
+
+
+def _summed(runner: Runner, step: Callable[..., Counter[str]], *args: Any) -> Counter[str]:
+    """A block step's counts added up over the blocks."""
+    total: Counter[str] = Counter()
+    for counts in runner.get([h[0] for h in runner.blocks(step, [args] * len(runner))]):
+        total.update(counts)
+    return total
+
+
+def _gathered_words(runner: Runner, words: list[str]) -> pl.DataFrame:
+    """`word_label_rows` of every block, summed."""
+    got = runner.get([h[0] for h in runner.blocks(word_label_rows, [(words,)] * len(runner))])
+    schema = {"w": pl.String, "label": pl.String, "len": pl.Int64}
+    frame = pl.concat([pl.DataFrame(schema=schema), *got])
+    return frame.group_by("w", "label").agg(pl.col("len").sum())
+
+
+class _Fetched:
+    """`line_fields` of a held split's lines, fetched from its blocks: on the first call those of
+    every line of the inputs' groups (`key`) in one round, then only lines not among them."""
+
+    def __init__(self, ctx: Context, runner: Runner, split: str, key: tuple) -> None:
+        self.ctx, self.runner, self.split, self.key = ctx, runner, split, key
+        self.frame: pl.DataFrame | None = None
+
+    def _round(self, lines: np.ndarray) -> pl.DataFrame:
+        got = self.runner.get([h[0] for h in self.runner.blocks(line_fields, [(lines,)] * len(self.runner))])
+        return pl.concat([pl.DataFrame(schema=FIELDS_SCHEMA), *got]).sort("line")
+
+    def __call__(self, lines: list[int]) -> pl.DataFrame:
+        wanted = np.unique(np.asarray(lines, dtype=np.int64))
+        if self.frame is None:
+            groups = self.ctx.shared(self.key, lambda: [])
+            grouped = np.unique(np.asarray([line for group in groups for line in group], dtype=np.int64))
+            self.frame = self._round(np.union1d(grouped, wanted))
+        missing = np.setdiff1d(wanted, self.frame["line"].to_numpy())
+        if len(missing):  # a line of no group (or not a valid row: asked again, found again nowhere)
+            self.frame = pl.concat([self.frame, self._round(missing)]).unique("line").sort("line")
+        return self.frame.filter(pl.col("line").is_in(pl.Series(wanted, dtype=pl.Int64).implode()))
