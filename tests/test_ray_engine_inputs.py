@@ -124,35 +124,76 @@ def test_near_inputs_of_held_splits_are_the_local_ones(
     assert all(len(f["evidence"]) >= 3 for f in remote["findings"]), "inputs and answers were quoted"
 
 
-def test_near_inputs_of_a_held_classification_split_are_the_local_ones(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Labelled examples (train held, in many pieces): near inputs under two labels are reported
-    unless a word only one has goes with its label in the rest of the set (rows per word and label,
-    summed over the blocks): "order a virtual card" under the virtual card's label is not "order a
-    card" under the physical one's; "where is my parcel now" is "where is my parcel" under another
-    label."""
-    monkeypatch.setattr(spread, "SPAN_BYTES", 2**10)
-    monkeypatch.setattr(near_held, "PART_ROWS", 16)
+LABELLED = ["DUP004", "LBL002"]
 
-    def labelled(text: str, label: str) -> list[dict]:
-        return [{"text": f"{text} {i}", "label": label} for i in range(8)]
 
-    rows = [
+def labelled(text: str, label: str, n: int = 8) -> list[dict]:
+    return [{"text": f"{text} {i}", "label": label} for i in range(n)]
+
+
+def classification(extra: int) -> tuple[list[dict], list[dict]]:
+    """Train and test of intents, `extra` more rows of test: near inputs under two labels (a
+    conflict; "where is my parcel (now)"), a word that goes with its label ("order a (virtual)
+    card"), a question against a statement, and in test a conflict of its own and one with a word
+    only train's examples say decides."""
+    train = [
         *labelled("i want a virtual card for shop number", "virtual_card"),
         *labelled("send my plastic card to street number", "physical_card"),
         *labelled("what is the status of my refund", "refund"),
-    ]
-    rows += [
         {"text": "where is my parcel", "label": "delivery"},
         {"text": "order a card for me", "label": "physical_card"},
+        {"text": "do i need a pin", "label": "pin"},
         *labelled("how do i close my account number", "close_account"),
-        {"text": "where is my parcel now", "label": "refund"},  # DUP004 with line 25
+        {"text": "where is my parcel now", "label": "refund"},  # DUP004, LBL002 with line 25
         {"text": "order a virtual card for me", "label": "virtual_card"},  # a word of its label
+        {"text": "i need a pin", "label": "card_arrival"},  # a statement of the question's words
     ]
-    path = str(write_jsonl(tmp_path / "train.jsonl", rows))
-    local = dataqa.scan(path, select=CHECKED).to_dict()
-    remote = dataqa.scan(path, select=CHECKED, engine="ray", ray_driver_rows=10).to_dict()
-    assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
-    found = [[loc["line"] for loc in f["locations"]] for f in local["findings"]]
-    assert found == [[25, 35]], found
+    test = [
+        *labelled("when will my money come back", "refund", 4 + extra),
+        {"text": "order one card for me please", "label": "physical_card"},
+        {"text": "order one virtual card for me please", "label": "virtual_card"},  # train's word
+        {"text": "how do i close my account today", "label": "close_account"},
+        {"text": "how do i close my account today?", "label": "refund"},  # LBL001's, not LBL002's
+        {"text": "cancel the transfer i made yesterday", "label": "cancel_transfer"},
+        {"text": "cancel the transfer i made on yesterday", "label": "refund"},  # a conflict
+    ]
+    return train, test
+
+
+@pytest.mark.parametrize(
+    ("extra", "driver_rows"),
+    [(0, 20), (0, 8), (40, 40)],
+    ids=["train-held", "both-held", "test-held"],
+)
+def test_near_inputs_of_held_classification_splits_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: int, driver_rows: int
+) -> None:
+    """Labelled examples in many pieces: near inputs under two labels are reported unless a word
+    only one has goes with its label in the rest of the set (rows per word and label, the words of
+    each label, summed over the blocks of each split; a held-out split's with train's, held or
+    not), or one asks what the other states. DUP004 and LBL002 give the local engine's report."""
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**10)
+    monkeypatch.setattr(near_held, "PART_ROWS", 16)
+    train, test = classification(extra)
+    paths = {
+        name: str(write_jsonl(tmp_path / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+    options: dict[str, Any] = dict(test=paths["test"], select=LABELLED)
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    assert held == {20: ["train"], 8: ["train", "test"], 40: ["test"]}[driver_rows]
+    assert decided_part(remote, LABELLED) == decided_part(local, LABELLED)
+    ran = {c["id"]: (c["status"], c["ran_on"]) for c in remote["checks"]}
+    assert ran == {"DUP004": ("failed", "driver"), "LBL002": ("failed", "driver")}, ran
+    found = [
+        (f["check_id"], f["locations"][0]["path"] == paths["train"], [loc["line"] for loc in f["locations"]])
+        for f in local["findings"]
+    ]
+    shift = 4 + extra  # test's planted rows come after its refunds
+    conflicts = [(True, [25, 36]), (False, [shift + 5, shift + 6])]
+    # "order one (virtual) card": LBL002 reads train's examples too; DUP004 test's own, in which
+    # the word is one row's among a few (among many, a word no other label uses decides)
+    train_word = [("DUP004", False, [shift + 1, shift + 2])] if not extra else []
+    assert sorted(found) == sorted([*train_word, *((c, *one) for c in LABELLED for one in conflicts)]), found

@@ -314,6 +314,7 @@ class NearDuplicateInput(Check):
             "common_prompt_words",
             "distinct",
             "hashes",
+            "input_fields",
             "label_sizes",
             "near_groups",
             "near_pairs",

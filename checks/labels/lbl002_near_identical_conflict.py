@@ -7,16 +7,17 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from dataqa.checks.labels.base import DECIDING, labelled_splits, labels_noun, split_labels, tie
+from dataqa.checks.labels.base import DECIDING, labels_noun, split_labels, tie
 from dataqa.checks.labels.label_space import LABEL_TOKENS
 from dataqa.checks.labels.negation import is_negation
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import context_field, input_name
-from dataqa.text.similarity import DEFAULT_THRESHOLD, hashes, near_duplicate_groups, word_diff
+from dataqa.text import inputs
+from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD, near_duplicate_groups, word_diff
 from dataqa.text.slots import is_number, is_typo
 from dataqa.text.word_lists import FILLER
 
@@ -69,7 +70,7 @@ class NearIdenticalConflict(Check):
 
     id = "LBL002"
     shares = frozenset(
-        {"bands", "distinct", "hashes", "near_groups", "near_pairs", "split_labels", "templates"}
+        {"bands", "distinct", "input_fields", "near_groups", "near_pairs", "split_labels", "templates"}
     )
     name = "near-identical-conflict"
     family = "labels"
@@ -77,20 +78,22 @@ class NearIdenticalConflict(Check):
     needs = frozenset({"label", "classes"})
     threshold: float = ranged(DEFAULT_THRESHOLD, low=0, high=1)
 
+    def held_form(self) -> HeldForm:
+        """On a split held on the Ray workers: the near groups of its inputs, their lines' fields and
+        what the labelled examples say of their words, made there (`inputs.NearInputs`)."""
+        return inputs.NearInputs(lambda ctx: [("prompt", self.threshold, DEFAULT_SHINGLE)])
+
     def run(self, ctx: Context) -> Iterator[Finding]:
-        for split in labelled_splits(ctx):
-            labels = dict(split_labels(ctx, split).iter_rows())
-            info = (
-                hashes(ctx, split)
-                .select("line", "prompt_norm")
-                .join(ctx.valid_rows(split).select("line", "prompt"), on="line")
-            )
-            norm = dict(zip(info["line"].to_list(), info["prompt_norm"].to_list(), strict=True))
-            prompts = dict(zip(info["line"].to_list(), info["prompt"].to_list(), strict=True))
+        for split in _labelled(ctx):
+            groups = near_duplicate_groups(ctx, split, column="prompt", threshold=self.threshold)
+            info = inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
+            labels = dict(info.select("line", "split_label").drop_nulls().iter_rows())
+            norm = dict(info.select("line", "prompt_norm").iter_rows())
+            prompts = dict(info.select("line", "prompt").iter_rows())
             found = 0
             paired = context_field(ctx.splits[split]) is not None
-            explains = _explainer(labels, prompts, _examples(ctx, split), paired)
-            for group in near_duplicate_groups(ctx, split, column="prompt", threshold=self.threshold):
+            explains = _explainer(labels, prompts, Vocabulary(ctx, split, prompts), paired)
+            for group in groups:
                 members = [line for line in group if line in labels]
                 forms: dict[int, set[str]] = defaultdict(set)
                 for line in members:
@@ -121,9 +124,9 @@ class NearIdenticalConflict(Check):
                 other = next(line for line in members if labels[line] != labels[first])
                 changed = word_diff(prompts[first] or "", prompts[other] or "")
                 diff = f"{ctx.place(split, first)} ~ {ctx.place(split, other)}: {changed}"
-                inputs = input_name(ctx.splits[split], plural=True)
+                noun = input_name(ctx.splits[split], plural=True)
                 yield self.finding(
-                    f"{len(members)} near-identical {split} {inputs} carry {len(by_label)} different "
+                    f"{len(members)} near-identical {split} {noun} carry {len(by_label)} different "
                     f"{labels_noun(ctx, split)}: " + summary,
                     locations,
                     [
@@ -314,22 +317,120 @@ def _typo_fixes(mine: set[str], theirs: set[str]) -> bool:
     )
 
 
-def _examples(ctx: Context, split: str) -> Callable[[], list[tuple[str, set[str]]]]:
-    """The labelled examples whose words say which words decide a label, as (label, words): the
-    split's own, and train's too for a held-out split (a test split of a few rows per label says
-    little on its own). Read on first call: most splits have no conflicting group."""
+def _labelled(ctx: Context) -> list[str]:
+    """The splits with a labelled row (`labelled_splits`; a held split: as its reader counted)."""
+    return [
+        s.name
+        for s in ctx
+        if (s.elsewhere.labelled > 0 if s.elsewhere is not None else split_labels(ctx, s.name).height)
+    ]
 
-    def read() -> list[tuple[str, set[str]]]:
-        out = []
-        for name in dict.fromkeys(["train", split]):
-            if name not in ctx.splits:
-                continue
-            labels = dict(split_labels(ctx, name).iter_rows())
-            rows = ctx.valid_rows(name).select("line", "prompt")
-            out += [(labels[line], _words(text)) for line, text in rows.iter_rows() if line in labels]
-        return out
 
-    return read
+def _examples(ctx: Context, split: str) -> list[tuple[str, set[str]]]:
+    """A split's labelled examples (or a block's) as (label, words)."""
+    labels = dict(split_labels(ctx, split).iter_rows())
+    rows = ctx.valid_rows(split).select("line", "prompt")
+    return [(labels[line], _words(text)) for line, text in rows.iter_rows() if line in labels]
+
+
+def _word_counts(ctx: Context, split: str, wanted: list[str]) -> tuple[Counter, Counter, Counter]:
+    """Of a split's labelled examples (or a block's): per (label, word) of `wanted` the examples of
+    the label with the word, per label its examples, per word of `wanted` the examples with it."""
+    return _counted(_examples(ctx, split), set(wanted))
+
+
+def _counted(examples: list[tuple[str, set[str]]], wanted: set[str]) -> tuple[Counter, Counter, Counter]:
+    per: Counter[tuple[str, str]] = Counter()
+    sizes: Counter[str] = Counter()
+    everywhere: Counter[str] = Counter()
+    for label, found in examples:
+        sizes[label] += 1
+        for word in found & wanted:
+            per[label, word] += 1
+            everywhere[word] += 1
+    return per, sizes, everywhere
+
+
+def _vocabulary(examples: list[tuple[str, set[str]]], label: str) -> set[str]:
+    """The words the `examples` of `label` use."""
+    return set().union(*(found for lab, found in examples if lab == label))
+
+
+def _foreign(examples: list[tuple[str, set[str]]], label: str, known: set[str]) -> int:
+    """How many of the `examples` of `label` have a word not among `known`."""
+    return sum(1 for lab, found in examples if lab == label and not found <= known)
+
+
+def _block_vocabulary(ctx: Context, split: str, label: str) -> set[str]:
+    """`_vocabulary` of a split's (a block's) examples."""
+    return _vocabulary(_examples(ctx, split), label)
+
+
+def _block_foreign(ctx: Context, split: str, label: str, known: list[str]) -> int:
+    """`_foreign` of a split's (a block's) examples."""
+    return _foreign(_examples(ctx, split), label, set(known))
+
+
+class Vocabulary:
+    """What the labelled examples whose words say which words decide a label tell of the words of
+    the grouped inputs (`prompts`): the split's own examples, and train's too for a held-out split
+    (a test split of a few rows per label says little on its own). Read on first use (most splits
+    have no conflicting group): a split here as a list of examples once, a split held on the Ray
+    workers block by block (`inputs.over_blocks`), counted for the grouped inputs' words only."""
+
+    def __init__(self, ctx: Context, split: str, prompts: dict[int, str | None]) -> None:
+        self.ctx, self.prompts = ctx, prompts
+        self.names = [name for name in dict.fromkeys(["train", split]) if name in ctx.splits]
+        self.per: dict[str, Counter[str]] = {}
+        self.sizes: Counter[str] = Counter()
+        self.everywhere: Counter[str] = Counter()
+        self._here: dict[str, list[tuple[str, set[str]]]] = {}
+        self._foreign: dict[tuple[str, str], int] = {}
+        self._read = False
+
+    def _examples_here(self, name: str) -> list[tuple[str, set[str]]]:
+        if name not in self._here:
+            self._here[name] = _examples(self.ctx, name)
+        return self._here[name]
+
+    def _load(self) -> None:
+        if self._read:
+            return
+        self._read = True
+        wanted = set().union(*(_words(text) for text in self.prompts.values()))
+        for name in self.names:
+            if self.ctx.splits[name].elsewhere is None:
+                parts = [_counted(self._examples_here(name), wanted)]
+            else:
+                parts = inputs.over_blocks(self.ctx, name, _word_counts, sorted(wanted))
+            for per, sizes, everywhere in parts:
+                for (label, word), n in per.items():
+                    self.per.setdefault(label, Counter())[word] += n
+                self.sizes.update(sizes)
+                self.everywhere.update(everywhere)
+
+    def used(self, label: str) -> Counter[str]:
+        """Per word of the grouped inputs, the examples of `label` with it."""
+        self._load()
+        return self.per.get(label, Counter())
+
+    def carrying(self, mine: str, theirs: str) -> int:
+        """How many examples of `mine` have a word no example of `theirs` uses."""
+        if (mine, theirs) not in self._foreign:
+            known: set[str] = set()
+            for name in self.names:
+                if self.ctx.splits[name].elsewhere is None:
+                    known |= _vocabulary(self._examples_here(name), theirs)
+                else:
+                    known = known.union(*inputs.over_blocks(self.ctx, name, _block_vocabulary, theirs))
+            count = 0
+            for name in self.names:
+                if self.ctx.splits[name].elsewhere is None:
+                    count += _foreign(self._examples_here(name), mine, known)
+                else:
+                    count += sum(inputs.over_blocks(self.ctx, name, _block_foreign, mine, sorted(known)))
+            self._foreign[mine, theirs] = count
+        return self._foreign[mine, theirs]
 
 
 def _words(text: str | None) -> set[str]:
@@ -341,11 +442,12 @@ def _words(text: str | None) -> set[str]:
 def _explainer(
     labels: dict[int, str],
     prompts: dict[int, str | None],
-    examples: Callable[[], list[tuple[str, set[str]]]],
+    vocabulary: Vocabulary,
     paired: bool = False,
 ) -> Callable[[int, int], bool]:
     """`explains(a, b)`: whether what one of the two lines has and the other lacks decides between
-    their labels (`tie` >= `DECIDING` over `examples`, both lines left out of the counts):
+    their labels (`tie` >= `DECIDING` over the examples of `vocabulary`, both lines left out of the
+    counts):
     - a word its own label's other examples use that often more than the other label's;
     - or a word the other label's examples never use (a name, a place), where its own label's
       examples carry such a word that often more than the other label's carry one foreign to it:
@@ -353,11 +455,8 @@ def _explainer(
       word no plain example uses. Both labels' varied vocabularies ("a train ticket to <city>"
       in two travel intents) leave such a word unexplained."""
     words: dict[int, set[str]] = {}
-    per_label: dict[str, Counter[str]] = {}
-    members: dict[str, list[set[str]]] = {}
-    sizes: Counter[str] = Counter()
-    everywhere: Counter[str] = Counter()
-    foreign: dict[tuple[str, str], int] = {}
+    used, carrying = vocabulary.used, vocabulary.carrying
+    sizes, everywhere = vocabulary.sizes, vocabulary.everywhere  # filled by the first `used`
 
     def words_of(line: int) -> set[str]:
         if line not in words:
@@ -367,25 +466,10 @@ def _explainer(
     def ordered(line: int) -> list[str]:
         return _WORD.findall((prompts.get(line) or "").lower())
 
-    def used(label: str) -> Counter[str]:
-        if not per_label:
-            for lab, found in examples():
-                per_label.setdefault(lab, Counter()).update(found)
-                everywhere.update(found)
-                members.setdefault(lab, []).append(found)
-                sizes[lab] += 1
-        return per_label.get(label, Counter())
-
     def alien(found: set[str], label: str) -> bool:
-        """Whether a text with these words has one no example of `label` uses."""
+        """Whether a text with these words (a grouped input's) has one no example of `label` uses."""
         their = used(label)
         return any(not their[w] for w in found)
-
-    def carrying(mine: str, theirs: str) -> int:
-        """How many examples of `mine` have a word no example of `theirs` uses."""
-        if (mine, theirs) not in foreign:
-            foreign[mine, theirs] = sum(alien(found, theirs) for found in members.get(mine, []))
-        return foreign[mine, theirs]
 
     def decides(line: int, other: int) -> bool:
         mine, theirs = labels[line], labels[other]

@@ -1,5 +1,6 @@
-"""What the check of near inputs (DUP004) reads of a split beyond its near groups: the fields of the
-grouped lines, the words common in the split's inputs, rows per word and label, rows per label.
+"""What the checks of near inputs (DUP004, LBL002) read of a split beyond its near groups: the fields
+of the grouped lines, the words common in the split's inputs, rows per word and label, rows per
+label, and any count a check adds up over a split's blocks (`over_blocks`: LBL002's examples).
 Each is computed from the rows here, or supplied by an engine that holds the split elsewhere
 (`NearInputs`, the check's `HeldForm`): the same functions then run on each block of the split and
 their results are put together on the driver, so both engines read the same values.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +39,9 @@ WORDS = ("word_labels",)
 """With a split's name after it, the shared key of a function of words giving `word_labels`."""
 SIZES = ("label_sizes",)
 """With a split's name after it, the shared key of `label_sizes`."""
+BLOCKS = ("on_blocks",)
+"""With a split's name after it, the shared key of a function `(fn, *args)` giving `fn(ctx, split,
+*args)` of each block of a held split (`over_blocks`)."""
 FIELDS_SCHEMA = {
     "line": pl.Int64,
     "prompt": pl.String,
@@ -98,6 +103,14 @@ def fields(ctx: Context, split: str, lines: list[int]) -> pl.DataFrame:
         fetch: Callable[[list[int]], pl.DataFrame] = ctx.shared((*FIELDS, split), lambda: None)
         return fetch(lines)
     return line_fields(ctx, split, lines)
+
+
+def over_blocks(ctx: Context, split: str, fn: Callable[..., Any], *args: Any) -> list[Any]:
+    """`fn(ctx, split, *args)` on the split here (one result), or on each block of a held split (a
+    result per block, in block order): what the caller adds up is the split's."""
+    if ctx.supplied((*BLOCKS, split)):
+        return ctx.shared((*BLOCKS, split), lambda: None)(fn, *args)
+    return [fn(ctx, split, *args)]
 
 
 def word_docs(texts: pl.Series) -> pl.DataFrame:
@@ -206,12 +219,13 @@ def _label_counts(ctx: Context, split: str) -> Counter[str]:
 
 
 class NearInputs(HeldForm):
-    """DUP004's form on a split held in blocks: its near pairs of the inputs and of the whole
+    """DUP004's and LBL002's form on a split held in blocks: its near pairs of the inputs and of the whole
     examples (`near_held.NearPairs`, at the `options` of each, read from the scan's configuration)
     and the near groups they make with the classes of copies; `line_fields` of the lines of the
     inputs' groups fetched from the blocks in one round when first asked; the words common in the
     distinct inputs (each block's counts cut by word, a task per part sums them); rows per word and
-    label, and per label, summed over blocks."""
+    label, and per label, summed over blocks; a step of the check's own on every block
+    (`over_blocks`). Each value is supplied once per split, by the first check's form."""
 
     groupings = (copies.GROUPING,)
 
@@ -234,10 +248,16 @@ class NearInputs(HeldForm):
             if not ctx.supplied(key):
                 ctx.supply(key, functools.partial(self._groups, ctx, split, column, threshold, shingle))
         prompt = next(one for one in self.options(ctx) if one[0] == "prompt")
-        ctx.supply((*FIELDS, split), lambda: _Fetched(ctx, runner, split, groups_key(split, *prompt)))
-        ctx.supply((*COMMON, split), functools.partial(self._common, ctx, split, runner))
-        ctx.supply((*WORDS, split), lambda: functools.partial(_gathered_words, runner))
-        ctx.supply((*SIZES, split), lambda: dict(_summed(runner, _label_counts)))
+        made = {
+            FIELDS: lambda: _Fetched(ctx, runner, split, groups_key(split, *prompt)),
+            COMMON: functools.partial(self._common, ctx, split, runner),
+            WORDS: lambda: functools.partial(_gathered_words, runner),
+            SIZES: lambda: dict(sum(_mapped(runner, _label_counts), Counter())),
+            BLOCKS: lambda: functools.partial(_mapped, runner),
+        }
+        for key, factory in made.items():  # the first check's form: another's may ask for other lines
+            if not ctx.supplied((*key, split)):
+                ctx.supply((*key, split), factory)
 
     def _classes(self, ctx: Context, split: str, column: str) -> pl.DataFrame:
         """`line`, `rep` of the rows whose normalised `column` text another row has: the copies'
@@ -264,17 +284,14 @@ class NearInputs(HeldForm):
         return frozenset(word for words in runner.get(found) for word in words)
 
 
-def _summed(runner: Runner, step: Callable[..., Counter[str]], *args: Any) -> Counter[str]:
-    """A block step's counts added up over the blocks."""
-    total: Counter[str] = Counter()
-    for counts in runner.get([h[0] for h in runner.blocks(step, [args] * len(runner))]):
-        total.update(counts)
-    return total
+def _mapped(runner: Runner, step: Callable[..., Any], *args: Any) -> list[Any]:
+    """`step(ctx, split, *args)` of every block, in block order."""
+    return runner.get([h[0] for h in runner.blocks(step, [args] * len(runner))])
 
 
 def _gathered_words(runner: Runner, words: list[str]) -> pl.DataFrame:
     """`word_label_rows` of every block, summed."""
-    got = runner.get([h[0] for h in runner.blocks(word_label_rows, [(words,)] * len(runner))])
+    got = _mapped(runner, word_label_rows, words)
     schema = {"w": pl.String, "label": pl.String, "len": pl.Int64}
     frame = pl.concat([pl.DataFrame(schema=schema), *got])
     return frame.group_by("w", "label").agg(pl.col("len").sum())
@@ -287,13 +304,17 @@ class _Fetched:
     def __init__(self, ctx: Context, runner: Runner, split: str, key: tuple) -> None:
         self.ctx, self.runner, self.split, self.key = ctx, runner, split, key
         self.frame: pl.DataFrame | None = None
+        self._lock = threading.Lock()  # two checks' forms may ask at once
 
     def _round(self, lines: np.ndarray) -> pl.DataFrame:
-        got = self.runner.get([h[0] for h in self.runner.blocks(line_fields, [(lines,)] * len(self.runner))])
+        got = _mapped(self.runner, line_fields, lines)
         return pl.concat([pl.DataFrame(schema=FIELDS_SCHEMA), *got]).sort("line")
 
     def __call__(self, lines: list[int]) -> pl.DataFrame:
-        wanted = np.unique(np.asarray(lines, dtype=np.int64))
+        with self._lock:
+            return self._fields(np.unique(np.asarray(lines, dtype=np.int64)))
+
+    def _fields(self, wanted: np.ndarray) -> pl.DataFrame:
         if self.frame is None:
             groups = self.ctx.shared(self.key, lambda: [])
             grouped = np.unique(np.asarray([line for group in groups for line in group], dtype=np.int64))
