@@ -1,6 +1,6 @@
 """Near-duplicate inputs with different answers (DUP004) of splits whose rows stay on the Ray workers:
 the near groups of the inputs and whole examples, the fields of the grouped lines, the words common
-in the inputs and the rows per word and label made there (`dataqa.text.inputs.NearInputs`). The
+in the inputs and the rows per word and label made there (`dataqa.checks.labels.near_inputs.NearInputs`). The
 findings (ids, locations, messages, evidence, order), the metrics and the verdict's conditions are
 the local engine's, with the train split held, the test split held, or both; the controls (another
 system prompt, a word the answer takes up, a transcript that goes on, one answer twice) are reported

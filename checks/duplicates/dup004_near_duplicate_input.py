@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate
+from dataqa.checks.labels import near_inputs
 from dataqa.checks.labels.base import DECIDING, tie
 from dataqa.checks.labels.lbl002_near_identical_conflict import adds_turn, asks, one_side_varied
 from dataqa.core.models import Finding, Severity
@@ -19,7 +20,7 @@ from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest import formats
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import context_field, field_name, input_name
-from dataqa.text import inputs, similarity
+from dataqa.text import similarity
 from dataqa.text.slots import is_number
 from dataqa.text.word_lists import FILLER
 
@@ -33,7 +34,7 @@ def near_options(ctx: Context) -> tuple[float, int]:
 
 
 def same_answers(frame: pl.DataFrame) -> dict[int, int]:
-    """line -> the first of the lines of `frame` (`inputs.line_fields`) whose answer is the same
+    """line -> the first of the lines of `frame` (`near_inputs.line_fields`) whose answer is the same
     after normalisation (case, spacing, punctuation); lines with an empty answer left out. Numbers,
     not the texts: a million-row chat set groups ~400k lines, whose answers as Python strings held
     ~1.5 GB."""
@@ -56,7 +57,7 @@ def is_short(answer: str) -> bool:
 
 
 def settings(frame: pl.DataFrame) -> dict[int, tuple[int, int]]:
-    """line -> (system prompt, tool definitions) hashes of the lines of `frame` (`inputs.line_fields`):
+    """line -> (system prompt, tool definitions) hashes of the lines of `frame` (`near_inputs.line_fields`):
     what a record asks beside its prompt. One request declined in two ways because each record
     offers its own tools is two inputs."""
     return {
@@ -71,7 +72,7 @@ def label_conflicts_left_out(ctx: Context, split: str, groups: list[list[int]]) 
     label group, an error there. One conflict is one finding (a review under labels 1 and 0)."""
     if not groups or not ctx.has_labels(split):
         return groups
-    frame = inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
+    frame = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
     asked = {
         line: (system, prompt)
         for line, system, prompt in frame.select("line", "system_exact", "prompt_norm").iter_rows()
@@ -205,8 +206,8 @@ def _pieces(groups: list[list[int]], limit: int | None = None) -> Iterator[list[
 
 
 def _batch_fields(ctx: Context, split: str, batch: list[tuple[int, int, list[int]]]) -> pl.DataFrame:
-    """`inputs.line_fields` of every line of a batch (`_pieces`)."""
-    return inputs.fields(ctx, split, sorted({line for _, head, rest in batch for line in (head, *rest)}))
+    """`near_inputs.line_fields` of every line of a batch (`_pieces`)."""
+    return near_inputs.fields(ctx, split, sorted({line for _, head, rest in batch for line in (head, *rest)}))
 
 
 def _texts(frame: pl.DataFrame, column: str) -> dict[int, str]:
@@ -332,8 +333,8 @@ class NearDuplicateInput(Check):
 
     def held_form(self) -> HeldForm:
         """On a split held on the Ray workers: the near groups of its inputs and whole examples, and
-        what is read of their lines and of the whole split, made there (`inputs.NearInputs`)."""
-        return inputs.NearInputs(
+        what is read of their lines and of the whole split, made there (`near_inputs.NearInputs`)."""
+        return near_inputs.NearInputs(
             lambda ctx: [("text", *near_options(ctx)), ("prompt", self.threshold, self.shingle)]
         )
 
@@ -344,7 +345,7 @@ class NearDuplicateInput(Check):
         long answer takes ~20 KB, and a million-row chat set groups ~400k lines."""
         if not groups:
             return groups
-        common = inputs.common_prompt_words(ctx, split)
+        common = near_inputs.common_prompt_words(ctx, split)
         seen: dict[str, dict[str, int]] | None = None
         sizes: dict[str, int] = {}
         if ctx.has_labels(split):  # the words near inputs differ in, over every group, looked up once
@@ -356,8 +357,8 @@ class NearDuplicateInput(Check):
                 differing |= {
                     w for _, head, rest in batch for line in rest for w in asked[line] ^ asked[head]
                 }
-            seen = inputs.word_labels(ctx, split, differing - FILLER)
-            sizes = inputs.label_sizes(ctx, split)
+            seen = near_inputs.word_labels(ctx, split, differing - FILLER)
+            sizes = near_inputs.label_sizes(ctx, split)
         kept = [[head] for head, *_ in groups]
         for batch in _pieces(groups):
             found = _apart(ctx, split, batch, common, seen, sizes)
@@ -384,7 +385,7 @@ class NearDuplicateInput(Check):
             groups = self._asked_alike(ctx, split, groups)
             # Answers that are the same after normalisation (one label, one tool call) are one answer
             # however much the inputs differ: with short inputs the whole examples fall apart.
-            grouped = inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
+            grouped = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
             same_answer = same_answers(grouped)
             setting = settings(grouped)
             findings = []
@@ -404,12 +405,12 @@ class NearDuplicateInput(Check):
             self.metrics[f"{split}_duplicate_rate"] = duplicate_rate(sum(len(g) - 1 for g in findings), rows)
             self.metrics[f"{split}_groups"] = len(findings)
             needed = sorted({line for g in findings for line in g[:2]})
-            quoted = inputs.fields(ctx, split, needed)
+            quoted = near_inputs.fields(ctx, split, needed)
             prompts, answers = _texts(quoted, "prompt"), _texts(quoted, "response")
             # The verified similarity of each group's first two distinct inputs (1.0: the same
             # after normalisation, then they are one distinct text and no near pair).
             pairs = similarity.near_pairs(ctx, split, split, "prompt", self.threshold, shingle=self.shingle)
-            rep_of = inputs.input_reps(ctx, split, needed)
+            rep_of = near_inputs.input_reps(ctx, split, needed)
             wanted = {(rep_of.get(g[0], g[0]), rep_of.get(g[1], g[1])) for g in findings}
             scores = {
                 (a, b): s

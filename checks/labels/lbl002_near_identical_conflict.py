@@ -7,16 +7,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from dataqa.checks.labels import near_inputs
 from dataqa.checks.labels.base import DECIDING, labels_noun, split_labels, tie
-from dataqa.checks.labels.label_space import LABEL_TOKENS
 from dataqa.checks.labels.negation import is_negation
+from dataqa.checks.labels.vocabulary import APOSTROPHE, WORD, Vocabulary, words
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import context_field, input_name
-from dataqa.text import inputs
 from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD, near_duplicate_groups, word_diff
 from dataqa.text.slots import is_number, is_typo
 from dataqa.text.word_lists import FILLER
@@ -80,13 +80,13 @@ class NearIdenticalConflict(Check):
 
     def held_form(self) -> HeldForm:
         """On a split held on the Ray workers: the near groups of its inputs, their lines' fields and
-        what the labelled examples say of their words, made there (`inputs.NearInputs`)."""
-        return inputs.NearInputs(lambda ctx: [("prompt", self.threshold, DEFAULT_SHINGLE)])
+        what the labelled examples say of their words, made there (`near_inputs.NearInputs`)."""
+        return near_inputs.NearInputs(lambda ctx: [("prompt", self.threshold, DEFAULT_SHINGLE)])
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in _labelled(ctx):
             groups = near_duplicate_groups(ctx, split, column="prompt", threshold=self.threshold)
-            info = inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
+            info = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
             labels = dict(info.select("line", "split_label").drop_nulls().iter_rows())
             norm = dict(info.select("line", "prompt_norm").iter_rows())
             prompts = dict(info.select("line", "prompt").iter_rows())
@@ -142,8 +142,6 @@ class NearIdenticalConflict(Check):
             self.metrics[f"{split}_near_conflict_groups"] = found
 
 
-_WORD = re.compile(LABEL_TOKENS)
-_APOSTROPHE = re.compile("['\u2019]")
 AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "was", "were", "have", "has", "had"})
 QUESTION_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
 SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it", "there", "this", "that", "these", "those"})
@@ -197,14 +195,14 @@ def asks(text: str | None) -> bool | None:
     other word: "in what city"): True; a statement or a command (any other opening): False; None
     when it opens with a modal or has no word. Only a question against a statement of the same
     words tells two labels apart by form alone."""
-    words = _WORD.findall((text or "").lower())
-    while words and _APOSTROPHE.sub("", words[0]) in _LEADING:
+    words = WORD.findall((text or "").lower())
+    while words and APOSTROPHE.sub("", words[0]) in _LEADING:
         words.pop(0)
     if not words:
         return None
     word = words[0]
-    plain = _APOSTROPHE.sub("", word)
-    first = _APOSTROPHE.split(word)[0]  # "what's": "what"; "can't": "can"
+    plain = APOSTROPHE.sub("", word)
+    first = APOSTROPHE.split(word)[0]  # "what's": "what"; "can't": "can"
     negated = plain[:-2] if plain.endswith("nt") else ""  # "don't", "isnt": "do", "is"
     if first in MODALS or plain in MODALS or negated in MODALS | {"ca", "wo", "sha"}:  # can't, won't
         return None
@@ -215,7 +213,7 @@ def asks(text: str | None) -> bool | None:
         # article of another language ("do domu", "am Montag").
         return len(words) > 1 and words[1] in SUBJECTS
     # A preposition before the question word: "in what city", "for how long", "to whom".
-    return len(words) > 1 and _APOSTROPHE.split(words[1])[0] in QUESTION_WORDS
+    return len(words) > 1 and APOSTROPHE.split(words[1])[0] in QUESTION_WORDS
 
 
 def adds_turn(mine: list[str], theirs: list[str], paired: bool) -> bool:
@@ -326,119 +324,6 @@ def _labelled(ctx: Context) -> list[str]:
     ]
 
 
-def _examples(ctx: Context, split: str) -> list[tuple[str, set[str]]]:
-    """A split's labelled examples (or a block's) as (label, words)."""
-    labels = dict(split_labels(ctx, split).iter_rows())
-    rows = ctx.valid_rows(split).select("line", "prompt")
-    return [(labels[line], _words(text)) for line, text in rows.iter_rows() if line in labels]
-
-
-def _word_counts(ctx: Context, split: str, wanted: list[str]) -> tuple[Counter, Counter, Counter]:
-    """Of a split's labelled examples (or a block's): per (label, word) of `wanted` the examples of
-    the label with the word, per label its examples, per word of `wanted` the examples with it."""
-    return _counted(_examples(ctx, split), set(wanted))
-
-
-def _counted(examples: list[tuple[str, set[str]]], wanted: set[str]) -> tuple[Counter, Counter, Counter]:
-    per: Counter[tuple[str, str]] = Counter()
-    sizes: Counter[str] = Counter()
-    everywhere: Counter[str] = Counter()
-    for label, found in examples:
-        sizes[label] += 1
-        for word in found & wanted:
-            per[label, word] += 1
-            everywhere[word] += 1
-    return per, sizes, everywhere
-
-
-def _vocabulary(examples: list[tuple[str, set[str]]], label: str) -> set[str]:
-    """The words the `examples` of `label` use."""
-    return set().union(*(found for lab, found in examples if lab == label))
-
-
-def _foreign(examples: list[tuple[str, set[str]]], label: str, known: set[str]) -> int:
-    """How many of the `examples` of `label` have a word not among `known`."""
-    return sum(1 for lab, found in examples if lab == label and not found <= known)
-
-
-def _block_vocabulary(ctx: Context, split: str, label: str) -> set[str]:
-    """`_vocabulary` of a split's (a block's) examples."""
-    return _vocabulary(_examples(ctx, split), label)
-
-
-def _block_foreign(ctx: Context, split: str, label: str, known: list[str]) -> int:
-    """`_foreign` of a split's (a block's) examples."""
-    return _foreign(_examples(ctx, split), label, set(known))
-
-
-class Vocabulary:
-    """What the labelled examples whose words say which words decide a label tell of the words of
-    the grouped inputs (`prompts`): the split's own examples, and train's too for a held-out split
-    (a test split of a few rows per label says little on its own). Read on first use (most splits
-    have no conflicting group): a split here as a list of examples once, a split held on the Ray
-    workers block by block (`inputs.over_blocks`), counted for the grouped inputs' words only."""
-
-    def __init__(self, ctx: Context, split: str, prompts: dict[int, str | None]) -> None:
-        self.ctx, self.prompts = ctx, prompts
-        self.names = [name for name in dict.fromkeys(["train", split]) if name in ctx.splits]
-        self.per: dict[str, Counter[str]] = {}
-        self.sizes: Counter[str] = Counter()
-        self.everywhere: Counter[str] = Counter()
-        self._here: dict[str, list[tuple[str, set[str]]]] = {}
-        self._foreign: dict[tuple[str, str], int] = {}
-        self._read = False
-
-    def _examples_here(self, name: str) -> list[tuple[str, set[str]]]:
-        if name not in self._here:
-            self._here[name] = _examples(self.ctx, name)
-        return self._here[name]
-
-    def _load(self) -> None:
-        if self._read:
-            return
-        self._read = True
-        wanted = set().union(*(_words(text) for text in self.prompts.values()))
-        for name in self.names:
-            if self.ctx.splits[name].elsewhere is None:
-                parts = [_counted(self._examples_here(name), wanted)]
-            else:
-                parts = inputs.over_blocks(self.ctx, name, _word_counts, sorted(wanted))
-            for per, sizes, everywhere in parts:
-                for (label, word), n in per.items():
-                    self.per.setdefault(label, Counter())[word] += n
-                self.sizes.update(sizes)
-                self.everywhere.update(everywhere)
-
-    def used(self, label: str) -> Counter[str]:
-        """Per word of the grouped inputs, the examples of `label` with it."""
-        self._load()
-        return self.per.get(label, Counter())
-
-    def carrying(self, mine: str, theirs: str) -> int:
-        """How many examples of `mine` have a word no example of `theirs` uses."""
-        if (mine, theirs) not in self._foreign:
-            known: set[str] = set()
-            for name in self.names:
-                if self.ctx.splits[name].elsewhere is None:
-                    known |= _vocabulary(self._examples_here(name), theirs)
-                else:
-                    known = known.union(*inputs.over_blocks(self.ctx, name, _block_vocabulary, theirs))
-            count = 0
-            for name in self.names:
-                if self.ctx.splits[name].elsewhere is None:
-                    count += _foreign(self._examples_here(name), mine, known)
-                else:
-                    count += sum(inputs.over_blocks(self.ctx, name, _block_foreign, mine, sorted(known)))
-            self._foreign[mine, theirs] = count
-        return self._foreign[mine, theirs]
-
-
-def _words(text: str | None) -> set[str]:
-    """A text's words, lower-cased; a contraction also as its first part ("why'd": "why")."""
-    found = {w.lower() for w in _WORD.findall(text or "")}
-    return found | {_APOSTROPHE.split(w)[0] for w in found}
-
-
 def _explainer(
     labels: dict[int, str],
     prompts: dict[int, str | None],
@@ -454,17 +339,17 @@ def _explainer(
       "create a playlist" / "create a playlist <name>" when nearly every with-name example has a
       word no plain example uses. Both labels' varied vocabularies ("a train ticket to <city>"
       in two travel intents) leave such a word unexplained."""
-    words: dict[int, set[str]] = {}
+    read: dict[int, set[str]] = {}
     used, carrying = vocabulary.used, vocabulary.carrying
     sizes, everywhere = vocabulary.sizes, vocabulary.everywhere  # filled by the first `used`
 
     def words_of(line: int) -> set[str]:
-        if line not in words:
-            words[line] = _words(prompts.get(line))
-        return words[line]
+        if line not in read:
+            read[line] = words(prompts.get(line))
+        return read[line]
 
     def ordered(line: int) -> list[str]:
-        return _WORD.findall((prompts.get(line) or "").lower())
+        return WORD.findall((prompts.get(line) or "").lower())
 
     def alien(found: set[str], label: str) -> bool:
         """Whether a text with these words (a grouped input's) has one no example of `label` uses."""

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from dataqa.checks.labels.base import split_labels
 from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, Runner
 from dataqa.text import copies, near_blocks
@@ -63,8 +64,6 @@ def line_fields(ctx: Context, split: str, lines: Any) -> pl.DataFrame:
     prompt's (`normalise.hashes`), and for a conversation of more than one user turn their number
     and its last user turn normalised (`user_turns`, `last_request`: what the final reply
     answers; null for one)."""
-    from dataqa.checks.labels.base import split_labels  # the label checks' reading of labels
-
     wanted = pl.Series(np.asarray(lines, dtype=np.int64), dtype=pl.Int64).implode()
     rows = ctx.valid_rows(split).filter(pl.col("line").is_in(wanted))
     hashed = _hash_frame(rows).select("line", "system_exact", "tools_exact", "prompt_norm")
@@ -172,8 +171,6 @@ def word_labels(ctx: Context, split: str, words: set[str]) -> dict[str, dict[str
 
 def label_counts(ctx: Context, split: str) -> Counter[str]:
     """Rows per label (as the label checks read labels) of the split, or of a block of it."""
-    from dataqa.checks.labels.base import split_labels
-
     counts = split_labels(ctx, split).group_by("label").len()
     return Counter({str(label): rows for label, rows in counts.iter_rows()})
 
