@@ -77,6 +77,23 @@ def planted(folder: Path) -> tuple[dict[str, str], list[int]]:
     return paths, controls
 
 
+def both_engines(
+    monkeypatch: pytest.MonkeyPatch, paths: dict[str, str], driver_rows: int, **options: Any
+) -> tuple[dict, dict]:
+    """The local engine's report and Ray's on train of `paths` (with `options`), each split read in
+    many pieces and the keys cut into parts of 64 rows; at 10 driver rows every split stays on the
+    workers and the driver never fetches rows."""
+    from dataqa.engine.ray_engine import RayEngine
+
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)  # many pieces: copies meet in other blocks
+    monkeypatch.setattr(shuffle, "ROWS_PER_PART", 64)
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    if driver_rows == 10:
+        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    return local, remote
+
+
 def grouped_part(report: dict) -> dict:
     """What the group checks decide: their results, findings, the rows every finding makes unusable,
     and the verdict's conditions."""
@@ -89,18 +106,12 @@ def test_copies_and_leaks_of_splits_left_on_the_workers_are_the_local_ones(
 ) -> None:
     """Train (and at 10, test and valid too) stays on the workers, read in many pieces; the keys are
     cut into 4 parts. The four checks give the local engine's report and name no control."""
-    from dataqa.engine.ray_engine import RayEngine
-
-    monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)  # many pieces: copies meet in other blocks
-    monkeypatch.setattr(shuffle, "ROWS_PER_PART", 64)
     # Replies are not looked at for a closed set of labels on a held split: nor here, for the verdict.
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)
     paths, controls = planted(tmp_path)
-    options: dict[str, Any] = dict(test=paths["test"], valid=paths["valid"], select=GROUPED)
-    local = dataqa.scan(paths["train"], **options).to_dict()
-    if driver_rows == 10:  # every split stays on the workers: the driver never fetches rows
-        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    local, remote = both_engines(
+        monkeypatch, paths, driver_rows, test=paths["test"], valid=paths["valid"], select=GROUPED
+    )
 
     held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
     assert held == (["train"] if driver_rows == 50 else ["train", "valid", "test"])
@@ -172,16 +183,8 @@ def test_conflicting_labels_of_splits_left_on_the_workers_are_the_local_ones(
 ) -> None:
     """LBL001 from a shuffle on each row's input key: the local engine's findings, quoted inputs,
     unusable rows and metrics, with train (and at 10, test too) held on the workers in many pieces."""
-    from dataqa.engine.ray_engine import RayEngine
-
-    monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)
-    monkeypatch.setattr(shuffle, "ROWS_PER_PART", 64)
     paths = labelled_tickets(tmp_path)
-    options: dict[str, Any] = dict(test=paths["test"], select=["LBL001"])
-    local = dataqa.scan(paths["train"], **options).to_dict()
-    if driver_rows == 10:
-        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    local, remote = both_engines(monkeypatch, paths, driver_rows, test=paths["test"], select=["LBL001"])
     assert decided_part(remote, ["LBL001"]) == decided_part(local, ["LBL001"])
     found = [
         [(loc["path"] == paths["train"], loc["line"]) for loc in f["locations"]] for f in local["findings"]
@@ -195,6 +198,50 @@ def test_conflicting_labels_of_splits_left_on_the_workers_are_the_local_ones(
     assert local["findings"][1]["evidence"][0] == "Cancel my subscription today"
     (check,) = remote["checks"]
     assert check["status"] == "failed" and check["ran_on"] == "driver"
+
+
+def scored_pairs(folder: Path) -> dict[str, str]:
+    """Sentence pairs scored 0 to 5 (STS) in train and valid, in blocks all over each: one pair scored
+    1.0 and 4.0 (a conflict) and one 2.0 and 2.7 (annotators a little apart: under a fifth of the
+    split's 0-5, a conflict only against the 1.0-4.0 or 1.0-3.5 that the conflicting rows alone span),
+    and one scored 3 and 3.0 (one score)."""
+
+    def pairs(n: int, tag: str) -> list[dict]:
+        return [
+            {"sentence1": f"{tag} sentence {i} about topic {i * 3}", "sentence2": f"{tag} answer {i}",
+             "similarity_score": (i % 11) / 2}
+            for i in range(n)
+        ]  # fmt: skip
+
+    def pair(text: str, score: float) -> dict:
+        return {"sentence1": text, "sentence2": "A plane is taking off.", "similarity_score": score}
+
+    train, valid = pairs(240, "train"), pairs(120, "valid")
+    train[30], train[200] = pair("An air plane is taking off.", 1.0), pair("An air plane is taking off.", 4.0)
+    train[60], train[170] = pair("A jet takes off.", 2.0), pair("A jet takes off.", 2.7)
+    train[90], train[230] = pair("A plane leaves.", 3), pair("A plane leaves.", 3.0)  # one score
+    valid[10], valid[100] = pair("A jet takes off.", 2.0), pair("A jet takes off.", 2.7)
+    valid[20], valid[110] = pair("A plane departs.", 1.0), pair("A plane departs.", 3.5)
+    return {
+        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("valid", valid))
+    }
+
+
+@pytest.mark.parametrize("driver_rows", [150, 10])
+def test_conflicting_scores_of_splits_left_on_the_workers_are_judged_on_the_split_scale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+) -> None:
+    """LBL001 judges scores apart against the whole split's scale, which a held split's blocks give
+    as they are read (its lowest and highest score), not the conflicting rows' narrower one: the
+    local engine's findings with train (and at 10, valid too) held on the workers in many pieces."""
+    paths = scored_pairs(tmp_path)
+    local, remote = both_engines(monkeypatch, paths, driver_rows, valid=paths["valid"], select=["LBL001"])
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    assert held == (["train"] if driver_rows == 150 else ["train", "valid"])
+    assert decided_part(remote, ["LBL001"]) == decided_part(local, ["LBL001"])
+    found = [[(loc["split"], loc["line"]) for loc in f["locations"]] for f in local["findings"]]
+    assert found == [[("train", 31), ("train", 201)], [("valid", 21), ("valid", 111)]], found
 
 
 def support_chats(n: int, seed: int) -> list[dict]:
@@ -244,16 +291,8 @@ def test_contradictory_answers_of_splits_left_on_the_workers_are_the_local_ones(
     """LBL007 from a shuffle on each row's prompt key (system prompt, normalised prompt, tools): the
     local engine's findings, quoted prompts and answers, unusable rows and metrics, with train (and
     at 10, test too) held on the workers in many pieces; the controls are reported by neither."""
-    from dataqa.engine.ray_engine import RayEngine
-
-    monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)
-    monkeypatch.setattr(shuffle, "ROWS_PER_PART", 64)
     paths = answered_apart(tmp_path)
-    options: dict[str, Any] = dict(test=paths["test"], select=["LBL007"])
-    local = dataqa.scan(paths["train"], **options).to_dict()
-    if driver_rows == 10:
-        monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    local, remote = both_engines(monkeypatch, paths, driver_rows, test=paths["test"], select=["LBL007"])
     assert decided_part(remote, ["LBL007"]) == decided_part(local, ["LBL007"])
     found = [[(loc["split"], loc["line"]) for loc in f["locations"]] for f in local["findings"]]
     assert found == [

@@ -14,7 +14,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import GROUP, Check, register
 from dataqa.ingest.issues import excerpt
-from dataqa.ingest.label_sets import score_value
+from dataqa.ingest.label_sets import Scale, score_scale, score_value
 from dataqa.ingest.naming import input_name
 
 
@@ -68,8 +68,7 @@ class ConflictingLabels(Check):
                 .sort(pl.col("line").list.first())
             )
             if ctx.splits[split].scored:  # scores on a scale conflict when far apart, not when written apart
-                scale = split_labels(ctx, split)["label"].to_list()  # none here: a split held elsewhere
-                apart = _scores_apart(scale or frame.filter(pl.col("split") == split)["label"].to_list())
+                apart = _scores_apart(_scale(ctx, split))
                 groups = groups.filter(pl.col("label").map_elements(apart, return_dtype=pl.Boolean))
             prompts = inputs(ctx, split, [lines[0] for lines in groups["line"].to_list()])
             conflicting = 0
@@ -105,10 +104,16 @@ lowest to its highest score): 1 point on STS-B's 0-5, where one pair scored 4.90
 and 3.2, is annotators' averages that disagree a little, not two answers."""
 
 
-def _scores_apart(scores: list[str]) -> Callable[[pl.Series], bool]:
-    """Whether a group's scores lie further apart than `SCALE_SHARE` of the scale `scores` span."""
-    values = [v for v in map(score_value, scores) if v is not None]
-    tolerance = (max(values) - min(values)) * SCALE_SHARE if values else 0.0
+def _scale(ctx: Context, split: str) -> Scale | None:
+    """The lowest and highest score of a split's valid rows: from its labels, or for a split held
+    elsewhere, as its blocks were read (`Elsewhere.scale`), so that both engines judge against one."""
+    held = ctx.splits[split].elsewhere
+    return held.scale if held is not None else score_scale(split_labels(ctx, split)["label"])
+
+
+def _scores_apart(scale: Scale | None) -> Callable[[pl.Series], bool]:
+    """Whether a group's scores lie further apart than `SCALE_SHARE` of the split's `scale`."""
+    tolerance = (scale[1] - scale[0]) * SCALE_SHARE if scale is not None else 0.0
 
     def apart(group: pl.Series) -> bool:
         found = [v for v in map(score_value, group.to_list()) if v is not None]

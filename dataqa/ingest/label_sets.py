@@ -14,6 +14,7 @@ Nothing here imports polars: the ingest layer and the verdict read it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -78,6 +79,23 @@ def score_value(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         return None
     return float(value)
+
+
+Scale = tuple[float, float]
+"""A split's lowest and highest score (`score_value`), which LBL001 judges scores apart against."""
+
+
+def score_scale(labels: Iterable[Any]) -> Scale | None:
+    """The lowest and highest of the scores among `labels` (`score_value`); None when none is one."""
+    values = [v for v in map(score_value, labels) if v is not None]
+    return (min(values), max(values)) if values else None
+
+
+def wider(a: Scale | None, b: Scale | None) -> Scale | None:
+    """The scale two parts of a split span together (the blocks of a split read elsewhere)."""
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), max(a[1], b[1])
 
 
 def flag_value(value: Any) -> bool | None:

@@ -20,6 +20,7 @@ from dataqa.ingest import formats
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import FILE_LEVEL, NOT_OBJECT, LoadIssue
+from dataqa.ingest.label_sets import Scale
 from dataqa.ingest.layouts import Layout
 from dataqa.ingest.load import LineTally
 from dataqa.ingest.normalisers import normalise
@@ -101,13 +102,15 @@ class Pass:
 @dataclass
 class Elsewhere:
     """A split's rows left where they were read (the Ray engine's object store), not brought into
-    this process: how many there are, how many are valid and labelled, and the pieces holding them
-    (the reader's own handles). Only checks that work on blocks of rows can read them."""
+    this process: how many there are, how many are valid and labelled, the pieces holding them
+    (the reader's own handles), and for scores on a scale the lowest and highest score of its valid
+    rows (`label_sets.score_scale`). Only checks that work on blocks of rows can read the rows."""
 
     rows: int
     valid: int
     labelled: int
     pieces: list[Any]
+    scale: Scale | None = None
 
 
 def normalise_file(

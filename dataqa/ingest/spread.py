@@ -27,6 +27,7 @@ import polars as pl
 
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import LoadIssue
+from dataqa.ingest.label_sets import Scale, score_scale, wider
 from dataqa.ingest.layouts import Layout
 from dataqa.ingest.passes import Elsewhere, Pass, ended, merge, normalise_file
 from dataqa.ingest.readers.nested import NestedPositions
@@ -81,8 +82,9 @@ class NotHere(FileNotFoundError):
 @dataclass
 class Done:
     """What reading a piece gave, but its rows: the pass (frames empty), a JSON document's record ->
-    line map and nested positions, the piece's rows and how many are valid and labelled, and its
-    first key (its first row's or issue's line; None when it has neither)."""
+    line map and nested positions, the piece's rows and how many are valid and labelled, its
+    first key (its first row's or issue's line; None when it has neither), and for scores on a
+    scale the lowest and highest score of its valid rows."""
 
     part: int
     result: Pass
@@ -92,6 +94,7 @@ class Done:
     valid: int = 0
     labelled: int = 0
     first: int | None = None
+    scale: Scale | None = None
 
 
 def read_piece(split_format: Layout | None, reading: Reading, piece: Piece) -> tuple[Done, Frames]:
@@ -111,6 +114,7 @@ def read_piece(split_format: Layout | None, reading: Reading, piece: Piece) -> t
         int(frame["valid"].sum()),
         frame["label"].drop_nulls().len(),
         min(keys) if keys else None,
+        score_scale(frame.filter(pl.col("valid"))["label"]) if split_format and split_format.scored else None,
     )
     return done, (frame, result.turns, result.exchanges)
 
@@ -208,7 +212,8 @@ def _left(merged: Pass, kept: list[tuple[Done, Any, int]]) -> Pass:
         pieces[max(bisect.bisect_right(firsts, key) - 1, 0)].record_issues.append((key, record_issue))
     rows = sum(d.rows for d, _, _ in kept)
     valid, labelled = sum(d.valid for d, _, _ in kept), sum(d.labelled for d, _, _ in kept)
-    return replace(merged, elsewhere=Elsewhere(rows, valid, labelled, pieces))
+    scale = functools.reduce(wider, (d.scale for d, _, _ in kept), None)
+    return replace(merged, elsewhere=Elsewhere(rows, valid, labelled, pieces, scale))
 
 
 def _moved(one: Pass, base: int) -> Pass:
