@@ -47,6 +47,8 @@ class RecordIssueCheck(Check):
     """Reports the normaliser's record issues of one kind, one finding per record."""
 
     kind: ClassVar[str]
+    also: ClassVar[frozenset[str]] = frozenset()
+    """Other issue kinds the check reports, in the same findings as its own."""
     scope = RECORD
 
     def run(self, ctx: Context) -> Iterator[Finding]:
@@ -54,7 +56,7 @@ class RecordIssueCheck(Check):
         for split in ctx:
             by_line: dict[int, list[str]] = defaultdict(list)
             for line, issue in split.record_issues:
-                if issue.kind == self.kind:
+                if issue.kind == self.kind or issue.kind in self.also:
                     by_line[line].append(issue.detail)
             for line, details in by_line.items():
                 total += 1

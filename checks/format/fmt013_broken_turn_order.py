@@ -19,6 +19,13 @@ class BrokenTurnOrder(RecordIssueCheck):
     shape it will never see, and some providers reject it.
     Example: system → user → user → assistant, or a system message in the middle.
     Fix: merge consecutive turns of one speaker, move the system message to the front.
+
+    The assistant opening is out of order where the split's other conversations open with the user
+    (a question lost or swapped). Where most of a split's conversations open with the assistant
+    (`formats.OPENING_SHARE`), that opening is the set's shape, not a broken record: an agent's
+    greeting first (Schema-Guided Dialogue, Taskmaster, support logs), which OpenAI, Azure, Mistral
+    and Fireworks accept; a provider whose rules want the user first says so under its profile
+    (PROV002: Bedrock, Together).
     """
 
     id = "FMT013"
@@ -26,3 +33,4 @@ class BrokenTurnOrder(RecordIssueCheck):
     family = "format"
     severity = Severity.ERROR
     kind = formats.TURN_ORDER
+    also = frozenset({formats.LEADING_ASSISTANT})

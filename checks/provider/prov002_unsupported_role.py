@@ -23,10 +23,15 @@ class UnsupportedRole(Grouped, ProviderCheck):
 
     Why: providers validate roles and system-prompt placement and refuse the record: Bedrock
     and Vertex take the system prompt only in a top-level field, Fireworks and Together only as
-    the first message, Bedrock allows no tool turns.
+    the first message, Bedrock allows no tool turns, and Bedrock and Together want the user to open
+    the conversation (an agent's greeting first is refused there, accepted by OpenAI).
     Example: `{"role": "system", ...}` inside Bedrock `messages`; a `developer` message for Fireworks;
-    Llama 3.1's `ipython` role (read as the tool role) for OpenAI.
-    Fix: move the system prompt where the provider wants it; map or drop roles it does not know.
+    Llama 3.1's `ipython` role (read as the tool role) for OpenAI; an assistant's greeting first for Together.
+    Fix: move the system prompt where the provider wants it; map or drop roles it does not know; move an
+    opening greeting into the system prompt or drop it.
+
+    A conversation opened (after any system prompt) by a role the profile's `opens` does not list is one
+    of these too: the provider refuses it as it refuses a role.
     """
 
     id = "PROV002"
@@ -35,7 +40,7 @@ class UnsupportedRole(Grouped, ProviderCheck):
 
     def judged(self, ctx: Context) -> list[Split]:
         profile = profile_of(ctx)
-        if profile.is_generic or (not profile.roles and profile.system == "any"):
+        if profile.is_generic or (not profile.roles and profile.system == "any" and not profile.opens):
             return []
         return uploaded_splits(ctx, profile)
 
@@ -50,7 +55,11 @@ class UnsupportedRole(Grouped, ProviderCheck):
             .agg(pl.col("role").cast(pl.String))
         )
         return [
-            (line, self._problems(profile, _as_written(r, written.get(line)), line in fields))
+            (
+                line,
+                _opening(profile, r)
+                + self._problems(profile, _as_written(r, written.get(line)), line in fields),
+            )
             for line, r in roles.iter_rows()
         ]
 
@@ -96,6 +105,22 @@ class UnsupportedRole(Grouped, ProviderCheck):
                     )
                 )
         return problems
+
+
+def _opening(profile: Profile, roles: list[str]) -> list[Problem]:
+    """A conversation opened (after any system prompt) by a role the profile does not let open it,
+    read on the roles as dataqa reads them (an agent written "SYSTEM", read as the assistant, opens as
+    the assistant)."""
+    opening = next((i for i, role in enumerate(roles) if role not in SYSTEM_ROLES), None)
+    if not profile.opens or opening is None or roles[opening] in profile.opens:
+        return []
+    wanted = " or ".join(profile.opens)
+    return [
+        (
+            f"turn {opening + 1}",
+            f"conversation opened by the {roles[opening]}; {profile.title} wants the {wanted} first",
+        )
+    ]
 
 
 def _as_written(roles: list[str], written: dict[str, str] | None) -> list[str]:

@@ -45,7 +45,7 @@ _SECTIONS: dict[str, frozenset[str]] = {
             "tools",
         }
     ),
-    "shape": frozenset({"formats", "keys", "message_keys", "roles", "system"}),
+    "shape": frozenset({"formats", "keys", "message_keys", "roles", "system", "opens"}),
     "examples": frozenset({"min", "max"}),
     "file": frozenset({"max_bytes"}),
     "tokens": frozenset({"default_model", "over_limit", "models"}),
@@ -74,6 +74,8 @@ class Profile:
     roles: tuple[str, ...] = ()
     """Canonical roles (system, developer, user, assistant, tool, function); Gemini "model" is assistant."""
     system: str = "any"
+    opens: tuple[str, ...] = ()
+    """Roles the first turn after any system prompt may have (empty: any role may open)."""
     min_examples: int = 0
     max_examples: int = 0
     max_file_bytes: int = 0
@@ -186,6 +188,7 @@ def parse_profile(data: dict[str, Any], where: str) -> Profile:
         message_keys=message_keys,
         roles=_strings(shape.get("roles", []), f"{where}: shape.roles"),
         system=system,
+        opens=_strings(shape.get("opens", []), f"{where}: shape.opens"),
         min_examples=_int(examples.get("min", 0), f"{where}: examples.min"),
         max_examples=_int(examples.get("max", 0), f"{where}: examples.max"),
         max_file_bytes=_int(data.get("file", {}).get("max_bytes", 0), f"{where}: file.max_bytes"),

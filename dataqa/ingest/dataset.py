@@ -257,6 +257,13 @@ def load_split(
     if inferred is not None and read.split_format is inferred[0]:  # say what was taken
         source.note = "; ".join(note for note in (source.note, inferred[1]) if note)
     sha256 = digest.result()
+    rows = read.frame.height if read.elsewhere is None else read.elsewhere.rows
+    if formats.opening_is_shape(
+        read.record_issues, rows
+    ):  # the whole split decides, pieces held elsewhere too
+        read = replace(read, record_issues=formats.without_openings(read.record_issues))
+        for piece in read.elsewhere.pieces if read.elsewhere is not None else ():
+            piece.record_issues[:] = formats.without_openings(piece.record_issues)
     split_format, frame, load_issues, n_lines = read.split_format, read.frame, read.load_issues, read.n_lines
     if split_format is None and read.counts:  # one finding for the file, not one per record
         records = sum(read.counts.values())

@@ -101,6 +101,16 @@ EMPTY_CONTENT = "empty_content"
 NO_TARGET = "no_target"
 LAST_NOT_ASSISTANT = "last_not_assistant"
 TURN_ORDER = "turn_order"
+LEADING_ASSISTANT = "leading_assistant"
+"""A conversation the assistant opens (an agent's greeting first: Schema-Guided Dialogue, Taskmaster,
+support logs). Not blocking: OpenAI, Azure, Mistral and Fireworks state no rule on the first turn, and a
+model taught to greet first is a shape some deployments want. FMT013 reports it where the split's other
+conversations open with the user (a turn lost or swapped); a provider whose rules say the user opens
+(`opens` in its profile: Bedrock, Together) refuses it (PROV002)."""
+OPENING_SHARE = 0.5
+"""Share of a split's records the assistant opens from which that opening is the split's shape."""
+OPENING_RECORDS = 3
+"""Fewer records the assistant opens than this say nothing about a split's shape (a file of one or two)."""
 UNKNOWN_KEYS = "unknown_keys"
 OTHER_FORMAT = "other_format"
 EMPTY_SIDE = "empty_side"
@@ -134,6 +144,19 @@ class RecordIssue:
 
     kind: str
     detail: str
+
+
+def opening_is_shape(issues: list[tuple[int, RecordIssue]], rows: int) -> bool:
+    """Whether most of a split's conversations open with the assistant (`OPENING_SHARE` of its `rows`,
+    at least `OPENING_RECORDS`): an agent's greeting first is then the set's shape, said by no finding
+    (`without_openings`); a few openings among conversations the user opens are each reported (FMT013)."""
+    opening = {line for line, issue in issues if issue.kind == LEADING_ASSISTANT}
+    return len(opening) >= max(OPENING_RECORDS, OPENING_SHARE * rows)
+
+
+def without_openings(issues: list[tuple[int, RecordIssue]]) -> list[tuple[int, RecordIssue]]:
+    """The record issues but the assistant openings (a split whose shape they are: `opening_is_shape`)."""
+    return [(line, issue) for line, issue in issues if issue.kind != LEADING_ASSISTANT]
 
 
 def detect_format(obj: dict[str, Any], label_field: str | None = None) -> str | None:

@@ -13,6 +13,7 @@ from dataqa.ingest.formats import (
     COHERE_ROLES,
     EMPTY_CONTENT,
     LAST_NOT_ASSISTANT,
+    LEADING_ASSISTANT,
     MISSING_FIELD,
     NO_TARGET,
     SHAREGPT_ROLES,
@@ -201,7 +202,7 @@ def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target
                 rec.issue(TURN_ORDER, f"{at}: system message after the conversation started")
         else:
             if not seen_other and role == "assistant":
-                rec.issue(TURN_ORDER, f"{at}: conversation starts with the assistant, not the user")
+                rec.issue(LEADING_ASSISTANT, f"{at}: conversation starts with the assistant, not the user")
             if role == previous and role in ("user", "assistant") and not msg["tool_calls"]:
                 rec.issue(TURN_ORDER, f"{at}: two {role} messages in a row")
             if role == "tool" and previous not in ("assistant", "tool"):
