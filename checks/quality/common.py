@@ -26,6 +26,7 @@ from dataqa.engine.registry import Check
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.layouts import KTO
 from dataqa.ingest.naming import role_name
+from dataqa.ingest.parts import MEDIA_MARKER
 from dataqa.text.markup import is_code_text, mask_code
 from dataqa.text.redaction import snippet
 
@@ -279,8 +280,10 @@ CONTEXT_MIN_WORDS = 40
 
 
 def _reference_only(text: str) -> tuple[str, re.Match[str]] | None:
-    """(kind, first reference) when a message asks for work on content it gives only by reference."""
-    masked = mask_code(text)
+    """(kind, first reference) when a message asks for work on content it gives only by reference. A
+    file named in a media part's marker is attached, not referred to (LLaMA-Factory's `<video>` token
+    beside `"videos": ["4.mp4"]`)."""
+    masked = mask_code(MEDIA_MARKER.sub(" ", text))
     refs = list(REFERENCE_RE.finditer(masked))
     if not refs:
         return None

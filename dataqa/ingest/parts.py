@@ -292,6 +292,8 @@ def part_result(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
 MEDIA_TAG = "mediaref"
 """The word before a media part's digest in its marker: `dataqa.text.slots` holds two texts whose
 media differ to be different inputs, however much of their text they share."""
+MEDIA_MARKER = re.compile(rf"<\w+ [^<>\n]*? {MEDIA_TAG}:[0-9a-f]{{8}}>")
+"""A media part's marker in a turn's text (`media_marker`): the media itself, attached to the record."""
 _MEDIA_KINDS = {
     "image_url": "image",
     "input_image": "image",
