@@ -827,3 +827,47 @@ def test_short_texts_one_content_word_apart_are_candidates(tmp_path: Path) -> No
     assert pairs == [(0, 1), (3, 4), (6, 7), (6, 8)]  # 7 and 8: a misspelling and a word left out
     across = short_edits.edit_candidates(ctx, "test", "train", "prompt")
     assert sorted((int(c) // n, int(c) % n) for c in across) == [(0, 0), (0, 1), (1, 5)]
+
+
+def _passage(extra: str) -> str:
+    return " ".join(f"fact{i}" for i in range(40)) + f" {extra} " + " ".join(f"more{i}" for i in range(40))
+
+
+def test_a_word_added_to_a_question_decides_when_the_shared_passage_writes_it_there() -> None:
+    """A question over a shared passage: "vice" added beside "chair" asks about another person
+    when the passage writes "vice chair"; "current" added, which the passage does not write
+    there, is the same question reworded."""
+    passage = _passage("the chair is lee and the vice chair is gizouli")
+    for added, decides in (("vice", True), ("current", False)):
+        a, b = f"who is the chair\n\n{passage}", f"who is the {added} chair\n\n{passage}"
+        verdict, parts_a, parts_b = _aligned(a, b)
+        words = (a.split(), b.split())
+        assert verdict.added == ([], [3])
+        assert decisive_part(verdict, parts_a, parts_b, 0.85, words=words) is decides
+        assert not decisive_part(verdict, parts_a, parts_b, 0.85)  # without the words: no rule
+
+
+def test_characters_of_unspaced_scripts_count_as_part_of_a_word_in_a_parts_length() -> None:
+    """A Chinese question of 24 characters is about a dozen words: one word swapped in it decides,
+    as in an English question of a dozen words."""
+    words = list("与其他学校相比从前采用c模式学校的学习成绩如何")
+    assert raw_parts._sizes([0] * len(words), words)[0] == pytest.approx(12)  # 22 characters and "c"
+    assert raw_parts._sizes([0, 0], ["chair", "lee"])[0] == 2
+
+
+def test_a_short_part_replaced_by_another_decides_however_the_alignment_runs() -> None:
+    """Two questions over one passage that share no word, in the same place of texts of as many
+    parts, are two questions, also when the alignment matches a question's words with the
+    passage; a question added in front of the same passage is no replacement."""
+    passage = _passage("paleo climate")
+    verdict, parts_a, parts_b = _aligned(f"paleo what\n\n{passage}", f"oxygen how heavy\n\n{passage}")
+    assert decisive_part(verdict, parts_a, parts_b, 0.85)
+    verdict, parts_a, parts_b = _aligned(f"{passage}", f"oxygen how heavy\n\n{passage}")
+    assert not decisive_part(verdict, parts_a, parts_b, 0.85)
+
+
+def test_a_neighbour_with_an_article_or_ending_is_the_same_neighbour() -> None:
+    assert raw_parts._same_stem("رئيس", "الرئيس")  # "chair" / "the chair": نائب (vice) beside either
+    assert raw_parts._same_stem("chair", "chairs")
+    assert not raw_parts._same_stem("主", "席")  # one character: only itself
+    assert not raw_parts._same_stem("cat", "concat")

@@ -6,6 +6,7 @@ normalised form built here; texts identical after normalisation are one distinct
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -59,6 +60,13 @@ as a word. Read whole, a Chinese question was one "word", so two different quest
 passage differed by one word in a hundred and were near copies (XQuAD zh: 25 DUP003, 37 DUP004);
 one character a word makes a question of a dozen characters a dozen words, as an English question
 is, and "你好 世界" / "你好世界" one text. Hangul is written with spaces and is left as it is."""
+UNSPACED_WORD = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+"""`UNSPACED` for Python's `re` (no script classes): a normalised word that is one such character."""
+UNSPACED_PER_WORD = 2
+"""About how many of those characters make one word of a spaced language: a Chinese question of 24
+characters ("与其他学校相比从前采用C模式学校的学习成绩如何") says what an English one of a dozen words
+says. Where a length in words decides (`raw_parts.decisive_part`: a short part), they count this
+many to a word."""
 
 NAME_SIGNS = r"\w[+#]"
 """A plus or hash sign right after a letter or digit: the rows that may name "C++", "C#", "A+"."""

@@ -15,7 +15,7 @@ from collections import Counter
 
 import polars as pl
 
-from dataqa.text.normalise import normalise
+from dataqa.text.normalise import UNSPACED_PER_WORD, UNSPACED_WORD, normalise
 from dataqa.text.slots import _NOT_NAMES, NAME_WORDS, SHORT_WORDS, TITLE_SHARE, Comparison
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -106,6 +106,84 @@ def _last_request(verdict: Comparison, parts_a: list[int], parts_b: list[int]) -
     return 2 * matched / (parts_a.count(last_a) + parts_b.count(last_b))
 
 
+def _sizes(parts: list[int], words: list[str] | None) -> Counter[int]:
+    """The length of each part in words, a character of a script written without spaces
+    (`UNSPACED_WORD`, each a word once normalised) counted as `1 / UNSPACED_PER_WORD` of one."""
+    if words is None or len(words) != len(parts):
+        return Counter(parts)
+    sizes: Counter[int] = Counter()
+    for part, word in zip(parts, words, strict=True):
+        sizes[part] += 1 if len(word) != 1 or not UNSPACED_WORD.match(word) else 1 / UNSPACED_PER_WORD
+    return sizes
+
+
+def _written_beside(words: list[str], parts: list[int], at: int) -> bool:
+    """Whether the word `words[at]` stands, in another part of the same text (the passage the two
+    texts share), beside the neighbour it has in its own part (`_same_stem`): "who is the (vice)
+    chair" over a passage that names the vice-chair asks about another person the passage names."""
+    part, word = parts[at], words[at]
+    beside = [
+        (step, words[at + step])
+        for step in (-1, 1)
+        if 0 <= at + step < len(words) and parts[at + step] == part
+    ]
+    return any(
+        parts[k] != part
+        and 0 <= k + step < len(words)
+        and parts[k + step] == parts[k]
+        and _same_stem(words[k + step], neighbour)
+        for k, found in enumerate(words)
+        if found == word
+        for step, neighbour in beside
+    )
+
+
+AFFIX_LETTERS = 2
+"""Letters an article or ending may add to a word of at least `STEM_LETTERS` and leave it the same
+word beside another (`_same_stem`): Arabic "رئيس" / "الرئيس", "chair" / "chairs"."""
+STEM_LETTERS = 3
+
+
+def _same_stem(x: str, y: str) -> bool:
+    """Whether two words are one word but for a short prefix or ending (`AFFIX_LETTERS`)."""
+    if x == y:
+        return True
+    short, long = sorted((x, y), key=len)
+    return (
+        len(short) >= STEM_LETTERS
+        and len(long) - len(short) <= AFFIX_LETTERS
+        and (long.startswith(short) or long.endswith(short))
+    )
+
+
+def _replaced(
+    linked: set[tuple[int, int]],
+    sizes: tuple[Counter[int], Counter[int]],
+    differ: tuple[Counter[int], Counter[int]],
+    answer: float,
+    answer_last: bool,
+) -> bool:
+    """Whether two texts of as many parts have, at one place, two short parts (at most
+    `SHORT_WORDS` words, longer than a same `answer`) that share no word and hold words the other
+    text has not: a question replaced by another over one shared passage ("what do
+    paleoclimatologists want to know" / "how much heavier is O-18"), which the alignment may match
+    with words of the passage rather than with each other. With `answer_last` the answers are
+    left to `decisive_part`'s other rules."""
+    if len(sizes[0]) != len(sizes[1]):
+        return False
+    places = list(zip(sorted(sizes[0]), sorted(sizes[1]), strict=True))
+    for p, q in places[:-1] if answer_last else places:
+        if (
+            (p, q) not in linked
+            and differ[0][p]
+            and differ[1][q]
+            and answer < max(sizes[0][p], sizes[1][q])
+            and max(sizes[0][p], sizes[1][q]) <= SHORT_WORDS
+        ):
+            return True
+    return False
+
+
 def decisive_part(
     verdict: Comparison,
     parts_a: list[int] | None,
@@ -115,6 +193,7 @@ def decisive_part(
     *,
     answer_last: bool = False,
     request_last: bool = False,
+    words: tuple[list[str], list[str]] | None = None,
 ) -> bool:
     """Whether an aligned pair differs decisively in a part of each text (see the module doc):
     words swapped inside a part of at most `SHORT_WORDS` words on either side, or two parts that
@@ -127,13 +206,20 @@ def decisive_part(
     last part is the answer), the same answer at least as long as a part that differs makes the
     difference a rephrasing of one question, not another example. With `request_last` (inputs,
     whose last part is what is asked: a conversation's final turn), two inputs whose last parts
-    are not near each other are two requests however much history they share (`_last_request`)."""
+    are not near each other are two requests however much history they share (`_last_request`).
+    With `words` (each text's normalised words), a part's length counts characters of unspaced
+    scripts as part of a word (`_sizes`), and a word added alone in a part of at most
+    `SHORT_WORDS` words decides when another part of the text (the shared passage) writes it
+    beside the same neighbour (`_written_beside`): "the (vice) chair", "(另)一种算法"."""
     if parts_a is None or parts_b is None or len(set(parts_a) | set(parts_b)) < 2:
         return False
     if request_last and _last_request(verdict, parts_a, parts_b) < threshold:
         return True
     answer = _same_answer(verdict, parts_a, parts_b) if answer_last else 0
-    sizes_a, sizes_b = Counter(parts_a), Counter(parts_b)
+    own = words or (None, None)
+    sizes_a, sizes_b = _sizes(parts_a, own[0]), _sizes(parts_b, own[1])
+    if answer:
+        answer = sizes_a[parts_a[-1]]
     for swap in verdict.swaps:
         size_a = sum(sizes_a[p] for p in {parts_a[at] for at in swap[0]})
         size_b = sum(sizes_b[p] for p in {parts_b[at] for at in swap[1]})
@@ -146,11 +232,22 @@ def decisive_part(
         new = [at for at in differ if named and at in named and at - 1 not in named and at + 1 not in named]
         if any(answer < sizes[parts[at]] <= SHORT_WORDS for at in new):
             return True
+    if words is not None:
+        for parts, sizes, added, text in zip(
+            (parts_a, parts_b), (sizes_a, sizes_b), verdict.added, words, strict=True
+        ):
+            if any(
+                answer < sizes[parts[at]] <= SHORT_WORDS and _written_beside(text, parts, at) for at in added
+            ):
+                return True
     differ_a = Counter(parts_a[at] for at in verdict.differ[0])
     differ_b = Counter(parts_b[at] for at in verdict.differ[1])
     linked = {(parts_a[a + k], parts_b[b + k]) for a, b, n in verdict.runs for k in range(n)}
+    if _replaced(linked, (sizes_a, sizes_b), (differ_a, differ_b), answer, answer_last):
+        return True
+    count_a, count_b = Counter(parts_a), Counter(parts_b)
     for p, q in linked:
-        size = sizes_a[p] + sizes_b[q]
+        size = count_a[p] + count_b[q]
         if (
             answer < max(sizes_a[p], sizes_b[q]) <= NAME_WORDS
             and 1 - (differ_a[p] + differ_b[q]) / size < threshold

@@ -339,6 +339,9 @@ class Comparison:
     differ: tuple[list[int], list[int]] = ([], [])
     """Positions of the words of each text that the other has not (filler, typo fixes and
     identifiers left out)."""
+    added: tuple[list[int], list[int]] = ([], [])
+    """Positions of the words of each text added alone (one word, not filler nor a number, where
+    the other text has none), for `raw_parts.decisive_part`: "who is the (vice) chair"."""
 
 
 def compare(
@@ -370,6 +373,7 @@ def compare(
     reason: str | None = None
     maybe_names: list[tuple[list[int], list[int]]] = []
     swaps: list[tuple[list[int], list[int]]] = []
+    alone: tuple[list[int], list[int]] = ([], [])
     short = content_words <= SHORT_WORDS
     for a0, a1, b0, b1 in holes:
         if a1 - a0 == 1 and b1 - b0 == 1:  # one word for another: `swap_rules`
@@ -437,6 +441,8 @@ def compare(
             ignored += sum(w in FILLER for w in sa or sb) if small else 0
             added, at = (differ[0], a0) if sa else (differ[1], b0)
             added.extend(at + i for i, w in enumerate(sa or sb) if w not in FILLER and not is_number(w))
+            if len(sa or sb) == 1 and added and added[-1] == at:
+                alone[0 if sa else 1].append(at)
             continue
         if "".join(sa) == "".join(sb) or (len(sa) + len(sb) > 2 and is_typo("".join(sa), "".join(sb))):
             got_a, got_b = got_a + len(sa), got_b + len(sb)  # "e mail" / "email", "w 2" / "w2"
@@ -477,4 +483,4 @@ def compare(
         return Comparison(0.0, reason)
     total = len(a) + len(b) - ignored
     score = (got_a + got_b) / total if matched and total > 0 else (1.0 if a == b else 0.0)
-    return Comparison(min(score, 1.0), reason, maybe_names, swaps, runs, differ)
+    return Comparison(min(score, 1.0), reason, maybe_names, swaps, runs, differ, alone)

@@ -469,8 +469,16 @@ def _second_look(
         (names_a, parts_a), (names_b, parts_b) = found[0][int(rows[0][k])], found[1][int(rows[1][k])]
         names = (names_a, names_b)
         answer_last, request_last = last
+        texts = (words[0][int(rows[0][k])], words[1][int(rows[1][k])])
         if raw_parts.decisive_part(
-            verdict, parts_a, parts_b, threshold, names, answer_last=answer_last, request_last=request_last
+            verdict,
+            parts_a,
+            parts_b,
+            threshold,
+            names,
+            answer_last=answer_last,
+            request_last=request_last,
+            words=texts,
         ):
             good[k] = False
             continue
