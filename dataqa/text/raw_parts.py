@@ -117,10 +117,12 @@ def _sizes(parts: list[int], words: list[str] | None) -> Counter[int]:
     return sizes
 
 
-def _written_beside(words: list[str], parts: list[int], at: int) -> bool:
+def _written_beside(words: list[str], parts: list[int], sizes: Counter[int], at: int) -> bool:
     """Whether the word `words[at]` stands, in another part of the same text (the passage the two
     texts share), beside the neighbour it has in its own part (`_same_stem`): "who is the (vice)
-    chair" over a passage that names the vice-chair asks about another person the passage names."""
+    chair" over a passage that names the vice-chair asks about another person the passage names.
+    Only a passage counts (a part longer than `SHORT_WORDS`): a sentence pair's other sentence is
+    no passage, and a word it shares ("(한) 남자가", Korean's "a man") is the pair's own wording."""
     part, word = parts[at], words[at]
     beside = [
         (step, words[at + step])
@@ -129,6 +131,7 @@ def _written_beside(words: list[str], parts: list[int], at: int) -> bool:
     ]
     return any(
         parts[k] != part
+        and sizes[parts[k]] > SHORT_WORDS
         and 0 <= k + step < len(words)
         and parts[k + step] == parts[k]
         and _same_stem(words[k + step], neighbour)
@@ -237,7 +240,8 @@ def decisive_part(
             (parts_a, parts_b), (sizes_a, sizes_b), verdict.added, words, strict=True
         ):
             if any(
-                answer < sizes[parts[at]] <= SHORT_WORDS and _written_beside(text, parts, at) for at in added
+                answer < sizes[parts[at]] <= SHORT_WORDS and _written_beside(text, parts, sizes, at)
+                for at in added
             ):
                 return True
     differ_a = Counter(parts_a[at] for at in verdict.differ[0])
