@@ -43,6 +43,11 @@ CONTROLS = [  # alike, never equal after normalisation: "C", "C++" and "C#" are 
 ]
 
 
+def write_splits(folder: Path, **splits: list[dict]) -> dict[str, str]:
+    """Each split's rows written to `folder/<split>.jsonl`: the paths a scan takes, by split."""
+    return {name: str(write_jsonl(folder / f"{name}.jsonl", rows)) for name, rows in splits.items()}
+
+
 def planted(folder: Path) -> tuple[dict[str, str], list[int]]:
     """Train, test and valid with exact and normalised copies inside each and across them (leaks),
     and the train lines of the look-alike controls."""
@@ -70,10 +75,7 @@ def planted(folder: Path) -> tuple[dict[str, str], list[int]]:
         base[50],  # DUP001 in test, and a second held-out copy of the leak
     ]
     valid = [*ticket_records(30, seed=33), test[5], shouted(test[7]), base[80]]
-    paths = {
-        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
-        for name, rows in (("train", train), ("test", test), ("valid", valid))
-    }
+    paths = write_splits(folder, train=train, test=test, valid=valid)
     return paths, controls
 
 
@@ -171,10 +173,7 @@ def labelled_tickets(folder: Path) -> dict[str, str]:
     test = [{"text": f"held-out ticket {i} about order {i * 3}", "label": queues[i % 4]} for i in range(40)]
     test[5] = {"text": "Change my delivery address", "label": "shipping"}
     test[30] = {"text": "change my delivery address.", "label": "account"}
-    return {
-        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
-        for name, rows in (("train", train), ("test", test))
-    }
+    return write_splits(folder, train=train, test=test)
 
 
 @pytest.mark.parametrize("driver_rows", [50, 10])
@@ -222,10 +221,7 @@ def scored_pairs(folder: Path) -> dict[str, str]:
     train[90], train[230] = pair("A plane leaves.", 3), pair("A plane leaves.", 3.0)  # one score
     valid[10], valid[100] = pair("A jet takes off.", 2.0), pair("A jet takes off.", 2.7)
     valid[20], valid[110] = pair("A plane departs.", 1.0), pair("A plane departs.", 3.5)
-    return {
-        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
-        for name, rows in (("train", train), ("valid", valid))
-    }
+    return write_splits(folder, train=train, valid=valid)
 
 
 @pytest.mark.parametrize("driver_rows", [150, 10])
@@ -278,10 +274,7 @@ def answered_apart(folder: Path) -> dict[str, str]:
     test: list[Any] = support_chats(40, seed=42)
     test[3] = chat("Do you ship to Norway?", "Yes, with duties paid.")
     test[33] = chat("do you ship to norway", "No, we do not ship there.")
-    return {
-        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
-        for name, rows in (("train", train), ("test", test))
-    }
+    return write_splits(folder, train=train, test=test)
 
 
 @pytest.mark.parametrize("driver_rows", [50, 10])
