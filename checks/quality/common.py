@@ -117,6 +117,12 @@ def final_answers(msgs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def split_final_answers(ctx: Context, split: Split) -> pl.DataFrame:
+    """`final_answers` of the split's messages, grouped once per scan: QUAL007's rules read them
+    in its summary and again in its second round."""
+    return ctx.shared(("quality.final_answers", split.name), lambda: final_answers(messages(ctx, split)))
+
+
 def by_line(hits: Iterable[tuple[int, str, str]]) -> dict[int, list[tuple[str, str]]]:
     """(line, kind, evidence) hits grouped per line, in line order, without repeated evidence."""
     grouped: dict[int, list[tuple[str, str]]] = defaultdict(list)

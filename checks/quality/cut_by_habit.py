@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import final_answers, messages, targets
+from dataqa.checks.quality.common import messages, split_final_answers, targets
 from dataqa.engine.context import Context
 from dataqa.ingest.dataset import Split
 from dataqa.text.redaction import snippet
@@ -47,7 +47,7 @@ def _closing_expr(answer: pl.Expr) -> pl.Expr:
 
 def closings(ctx: Context, split: Split) -> tuple[int, Counter[str]]:
     """How many records have a final answer, and how many of those close on each marked line."""
-    answers = final_answers(messages(ctx, split)).select(_closing_expr(pl.col("answer")).alias("c"))
+    answers = split_final_answers(ctx, split).select(_closing_expr(pl.col("answer")).alias("c"))
     counts = answers["c"].drop_nulls().value_counts()
     return answers.height, Counter(dict(counts.iter_rows()))
 
@@ -64,7 +64,7 @@ def without_closing(ctx: Context, split: Split, marker: str) -> list[tuple[int, 
     """(line, what, evidence) of the final answers that lack the split's closing `marker` and do not
     end like a finished sentence or block: cut before their close. One with the marked line before
     its end was closed (what follows is another matter)."""
-    answers = final_answers(messages(ctx, split))
+    answers = split_final_answers(ctx, split)
     cut = answers.filter(
         _closing_expr(pl.col("answer")).fill_null("") != marker,
         ~pl.col("answer").str.strip_chars().str.contains(ENDED),
@@ -358,7 +358,7 @@ def short_answer_marks(ctx: Context, split: Split, min_words: int) -> tuple[int,
     length limit cuts) and how many of those end on a mark: counts that add up over blocks."""
     body = pl.col("answer").str.strip_chars()
     words = body.str.count_matches(r"\S+")
-    short = final_answers(messages(ctx, split)).filter(
+    short = split_final_answers(ctx, split).filter(
         words >= 3,
         words < min_words,
         body.str.contains(_PROSE_LAST),
@@ -387,7 +387,7 @@ def run_on_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, st
     caller skips a split whose writers leave the last mark out of their short answers
     (`leaves_marks_out`)."""
     content = pl.col("content").str.strip_chars()
-    last = final_answers(messages(ctx, split)).rename({"answer": "content"})
+    last = split_final_answers(ctx, split).rename({"answer": "content"})
     cut = last.filter(
         word_prose(pl.col("content"), min_words),
         content.str.contains(_WORD_RUN_ON),

@@ -106,7 +106,7 @@ class TruncatedTarget(Summarised):
     """
 
     id = "QUAL007"
-    shares = frozenset({"quality.messages", "quality.truncation"})
+    shares = frozenset({"quality.messages", "quality.truncation", "quality.final_answers"})
     name = "truncated-target"
     family = "quality"
     needs = frozenset({"target", "reply"})

@@ -150,10 +150,11 @@ def line_pair_files(root: Path, files: list[Path]) -> tuple[dict[str, list[Path]
     a split; None when no text file has a companion."""
     from dataqa.ingest.splits import split_of
 
-    texts = [p for p in files if companion(p) is not None]
-    if not texts:
+    pairs = {p: found[0] for p in files if (found := companion(p)) is not None}
+    if not pairs:
         return None
-    taken = set(texts) | {companion(p)[0] for p in texts}  # type: ignore[index]
+    texts = list(pairs)
+    taken = set(texts) | set(pairs.values())
     by_split: dict[str | None, list[Path]] = {}
     for path in texts:
         by_split.setdefault(split_of(path.name) or split_of(path.parent.name), []).append(path)
