@@ -27,7 +27,8 @@ How near-duplicates are found (see `benchmarks/similarity.md` for the measuremen
    content words, and of all words when there are template words, with typo fixes counted as the
    same word and filler words ("please", "hi") left out; a pair that differs in something decisive
    (another number or name, a negation, a direction turned, another word in a short text, or a word
-   added to it that makes another term of the data set: `dataqa.text.slots`) is dropped. The
+   added to it that makes another term of the data set: `dataqa.text.slots`; another value in a
+   key/value list: `dataqa.text.fields`) is dropped. The
    similarity reported is this score, never the sketch's estimate. Before that alignment (Python,
    pair by pair) an upper bound of the score computed for the whole batch (`dataqa.text.bounds`)
    drops the pairs that

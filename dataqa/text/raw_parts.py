@@ -18,10 +18,12 @@ import polars as pl
 from dataqa.text.normalise import UNSPACED_PER_WORD, UNSPACED_WORD, normalise
 from dataqa.text.slots import _NOT_NAMES, NAME_WORDS, SHORT_WORDS, TITLE_SHARE, Comparison
 
-_TOKEN = re.compile(r"[^\W_]+")
+TOKEN = re.compile(r"[^\W_]+")
+"""A word of a raw text: a run of letters and digits."""
 _APOSTROPHE_IN_WORD = re.compile(r"(?<=[^\W_])['\u2019](?=[^\W_])")
 _SENTENCE_END = re.compile(r"[.!?:\n]")
-_PARAGRAPH = re.compile(r"\n[^\S\n]*\n\s*")
+PARAGRAPH = re.compile(r"\n[^\S\n]*\n\s*")
+"""What separates two paragraphs (parts) of a raw text: a blank line."""
 
 
 def _raw_tokens(raw: str, words: list[str]) -> tuple[str, list[re.Match[str]]] | None:
@@ -29,7 +31,7 @@ def _raw_tokens(raw: str, words: list[str]) -> tuple[str, list[re.Match[str]]] |
     normalised word; None when they cannot be lined up."""
     text = unicodedata.normalize("NFKC", raw) if not raw.isascii() else raw
     text = _APOSTROPHE_IN_WORD.sub("", text)
-    tokens = list(_TOKEN.finditer(text))
+    tokens = list(TOKEN.finditer(text))
     if len(tokens) != len(words) or any(t.group().lower() != w for t, w in zip(tokens, words, strict=True)):
         return None
     return text, tokens
@@ -50,13 +52,13 @@ def names_and_parts(raw: str, words: list[str]) -> tuple[set[int] | None, list[i
 def _parts(raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | None) -> list[int] | None:
     """`part_of_words`, given `_raw_tokens(raw, words)`."""
     if found is None:  # damaged text (mojibake, format characters): normalise each paragraph
-        paragraphs = normalise(pl.Series(_PARAGRAPH.split(raw), dtype=pl.String)).to_list()
+        paragraphs = normalise(pl.Series(PARAGRAPH.split(raw), dtype=pl.String)).to_list()
         split = [p.split(" ") if p else [] for p in paragraphs]
         if [w for p in split for w in p] != words:
             return None
         return [i for i, p in enumerate(split) for _ in p]
     text, tokens = found
-    breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
+    breaks = [m.start() for m in PARAGRAPH.finditer(text)]
     if not breaks:
         return [0] * len(tokens)
     out, part = [], 0

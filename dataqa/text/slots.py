@@ -32,6 +32,10 @@ between the words they share:
   part of up to `SHORT_WORDS` words, or a part of up to `NAME_WORDS` words rewritten (words
   swapped, added or dropped) under the threshold, decides. A paragraph only added or dropped
   does not (a closing paragraph added is still a near copy).
+- a text written as key/value lists (`k#v*k#v`, `key: value` lines, `k=v; k=v`, a JSON object, a
+  table: `dataqa.text.fields`) is another input when a short value differs or a pair is on one
+  side only, however many words the lists share ("颜色#浅蓝色" / "颜色#深蓝色"); the same pairs in
+  another order are the same list.
 
 The score is the word-level edit ratio with those adjustments: (words matched on both sides) /
 (words on both sides, filler differences left out).

@@ -16,7 +16,7 @@ import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from dataqa.text import bounds, raw_parts, slots, swaps
+from dataqa.text import bounds, fields, raw_parts, slots, swaps
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import HASH_SEED, mix
 from dataqa.text.normalise import normalise_expr
@@ -195,14 +195,27 @@ class _RawLooks:
     ) -> None:
         self.raw, self.same, self.counts = raw, same, counts
         self.found: list[dict[int, tuple[set[int] | None, list[int] | None]]] = []
+        self.listed: list[dict[int, fields.Listed | None]] = []
         self.kept_words = 0.0
         self._reset()
 
     def _reset(self) -> None:
         self.found = [{}, {}]
+        self.listed = [{}, {}]
         if self.same:
             self.found[1] = self.found[0]
+            self.listed[1] = self.listed[0]
         self.kept_words = 0.0
+
+    def lists(self, side: int, rows: np.ndarray) -> dict[int, fields.Listed | None]:
+        """`fields.text_fields` of (at least) `rows` of `side`, by row: each row's raw text read once
+        (a text without a key/value list keeps only its None)."""
+        listed = self.listed[side]
+        missing = [row for row in unique_ints(rows).tolist() if row not in listed]
+        if missing:
+            texts = self.raw(side, np.array(missing, dtype=np.int64))
+            listed.update(zip(missing, map(fields.text_fields, texts), strict=True))
+        return listed
 
     def get(
         self, side: int, rows: np.ndarray, words: dict[int, list[str]]
@@ -418,6 +431,8 @@ def _aligned(
             pending.append((k, verdict))
     if pending and looks is not None:
         _second_look(pending, good, (lo, hi), (a_words, b_words), looks, threshold, last)
+    if looks is not None and good.any():
+        _other_fields(good, (lo, hi), looks, last[0])
     return np.stack([lo[good], hi[good]], axis=1), scores[good], good
 
 
@@ -486,6 +501,19 @@ def _second_look(
             if (names_a and names_a.intersection(swapped_a)) or (names_b and names_b.intersection(swapped_b)):
                 good[k] = False
                 break
+
+
+def _other_fields(
+    good: np.ndarray, rows: tuple[np.ndarray, np.ndarray], looks: _RawLooks, answer_last: bool
+) -> None:
+    """Drop (in `good`) the pairs whose raw texts are key/value lists that say different things
+    (`fields.fields_differ`: another value in a slot, a pair only one has), however near their
+    words are: "颜色#浅蓝色" / "颜色#深蓝色" in a list of forty characters."""
+    at = np.flatnonzero(good)
+    lists_a, lists_b = looks.lists(0, rows[0][at]), looks.lists(1, rows[1][at])
+    for k, x, y in zip(at.tolist(), rows[0][at].tolist(), rows[1][at].tolist(), strict=True):
+        if fields.fields_differ(lists_a[x], lists_b[y], answer_last=answer_last):
+            good[k] = False
 
 
 def word_similarity(a: str, b: str) -> float:
