@@ -199,21 +199,22 @@ def test_conflicting_labels_of_splits_left_on_the_workers_are_the_local_ones(
     assert check["status"] == "failed" and check["ran_on"] == "driver"
 
 
-def scored_pairs(folder: Path) -> dict[str, str]:
+def scored_pairs(folder: Path, key: str = "similarity_score") -> dict[str, str]:
     """Sentence pairs scored 0 to 5 (STS) in train and valid, in blocks all over each: one pair scored
     1.0 and 4.0 (a conflict) and one 2.0 and 2.7 (annotators a little apart: under a fifth of the
     split's 0-5, a conflict only against the 1.0-4.0 or 1.0-3.5 that the conflicting rows alone span),
-    and one scored 3 and 3.0 (one score)."""
+    and one scored 3 and 3.0 (one score). `key`: the score's field ("label": GLUE's STS-B, a layout
+    of classes whose labels are scores all the same)."""
 
     def pairs(n: int, tag: str) -> list[dict]:
         return [
             {"sentence1": f"{tag} sentence {i} about topic {i * 3}", "sentence2": f"{tag} answer {i}",
-             "similarity_score": (i % 11) / 2}
+             key: (i % 11) / 2}
             for i in range(n)
         ]  # fmt: skip
 
     def pair(text: str, score: float) -> dict:
-        return {"sentence1": text, "sentence2": "A plane is taking off.", "similarity_score": score}
+        return {"sentence1": text, "sentence2": "A plane is taking off.", key: score}
 
     train, valid = pairs(240, "train"), pairs(120, "valid")
     train[30], train[200] = pair("An air plane is taking off.", 1.0), pair("An air plane is taking off.", 4.0)
@@ -224,14 +225,16 @@ def scored_pairs(folder: Path) -> dict[str, str]:
     return write_splits(folder, train=train, valid=valid)
 
 
-@pytest.mark.parametrize("driver_rows", [150, 10])
+@pytest.mark.parametrize(
+    ("driver_rows", "key"), [(150, "similarity_score"), (10, "similarity_score"), (10, "label")]
+)
 def test_conflicting_scores_of_splits_left_on_the_workers_are_judged_on_the_split_scale(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int, key: str
 ) -> None:
     """LBL001 judges scores apart against the whole split's scale, which a held split's blocks give
     as they are read (its lowest and highest score), not the conflicting rows' narrower one: the
     local engine's findings with train (and at 10, valid too) held on the workers in many pieces."""
-    paths = scored_pairs(tmp_path)
+    paths = scored_pairs(tmp_path, key)
     local, remote = both_engines(monkeypatch, paths, driver_rows, valid=paths["valid"], select=["LBL001"])
     held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
     assert held == (["train"] if driver_rows == 150 else ["train", "valid"])

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
+
 import dataqa
 from dataqa.ingest.dataset import load_split
 from dataqa.ingest.detection import Detector
-from dataqa.ingest.label_sets import score_value
+from dataqa.ingest.label_sets import ScoreTally, score_tally, score_value
 from dataqa.ingest.layouts import LAYOUTS
 
 HEADER = "genre\tfilename\tyear\tid\tscore\tsentence1\tsentence2\n"
@@ -87,3 +89,42 @@ def test_a_held_out_pair_found_in_train_is_a_copy_whatever_its_score(tmp_path: P
     report = dataqa.scan(str(train), test=str(test), select=["LEAK"])
     found = sorted((f.check_id, f.locations[0].line) for f in report.findings)
     assert found == [("LEAK003", 2), ("LEAK003", 3)]
+
+
+def _glue_jsonl(path: Path, scores: list[str]) -> Path:
+    """GLUE's STS-B as the Hub ships it: the score under "label", one JSON record a pair."""
+    lines = [
+        orjson.dumps(
+            {
+                "sentence1": f"A man is playing instrument {i}.",
+                "sentence2": f"A man plays {i}.",
+                "label": orjson.loads(score),
+                "idx": i,
+            }
+        ).decode()
+        for i, score in enumerate(scores)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_numeric_labels_with_many_fractions_are_scores_for_the_whole_split(tmp_path: Path) -> None:
+    """A layout that reads classes ("sentence_pair": GLUE's "label") holds scores when its labels are
+    numbers with `SCORE_FRACTIONS` distinct fractional values or more in a bounded range."""
+    scores = ["3.8", "0.2", "5.0", "4.909", "1.25", "2.6", "0", "4", "3.8"]
+    split = load_split("train", str(_glue_jsonl(tmp_path / "stsb.jsonl", scores)))
+    assert split.format == "sentence_pair" and split.scored
+    few = load_split("train", str(_glue_jsonl(tmp_path / "three.jsonl", ["0", "1", "2", "1.0", "0.5"])))
+    assert not few.scored  # class ids, one written as a float, one half: classes
+
+
+def test_score_tally() -> None:
+    assert score_tally([("3.8", 2), ("0.2", 1), ("4.909", 1), ("1.25", 1), ("2.6", 1)]).scores
+    assert not score_tally([("0", 50), ("1", 40), ("2.0", 3)]).scores  # class ids
+    assert not score_tally([("0.5", 1), ("1.5", 1), ("2.5", 1), ("3.5", 1)]).scores  # too few fractions
+    many = [(str(i + 0.5), 1) for i in range(10)]
+    assert not score_tally([*many, ("n/a", 5)]).scores  # not numbers
+    assert not score_tally([*many, ("5000.5", 1)]).scores  # no rating spans 5000
+    halves = score_tally(many[:3]).add(score_tally(many[3:]))  # pieces of a split read apart
+    assert halves.scores and halves.scale == (0.5, 9.5) and halves.numbers == 10
+    assert ScoreTally().add(ScoreTally()) == ScoreTally()

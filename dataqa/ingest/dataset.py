@@ -88,6 +88,10 @@ class Split:
     elsewhere: Elsewhere | None = None
     """The rows, when the reader left them where it read them (`spread`: a split larger than the
     Ray driver holds); `frame` and the messages are then empty here."""
+    scores_read: bool = False
+    """Whether the labels are scores on a scale though the layout reads classes (GLUE's STS-B:
+    `{"sentence1", "sentence2", "label": 3.8}`): decided for the whole split from its labels
+    (`label_sets.ScoreTally.scores`)."""
 
     @property
     def rows(self) -> int:
@@ -108,7 +112,7 @@ class Split:
     def scored(self) -> bool:
         """Whether the split's `label` is a score on a scale (STS-B's similarity from 0 to 5, written
         "4.2" or "5.000"), a regression target: its values are numbers, not classes."""
-        return self.layout is not None and self.layout.scored
+        return self.scores_read or (self.layout is not None and self.layout.scored)
 
     @property
     def fields(self) -> dict[str, str]:
@@ -296,6 +300,10 @@ def load_split(
         if labels is not None:
             frame = frame.with_columns(pl.Series("label", labels, dtype=pl.String))
             label_source = "assistant reply (closed set)"
+    tally = read.elsewhere.tally if read.elsewhere is not None else passes.label_tally(frame, split_format)
+    scores_read = tally is not None and tally.scores
+    if scores_read and read.elsewhere is not None:
+        read.elsewhere.scale = tally.scale if tally is not None else None  # what LBL001 judges against
     return Split(
         name=name,
         path=source.shown,
@@ -314,4 +322,5 @@ def load_split(
         rendered=chat_templates.Rendered.of(split_format, read.counts),
         graded=rft.Graded.of(split_format, read.counts),
         elsewhere=read.elsewhere,
+        scores_read=scores_read,
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -89,6 +90,69 @@ def score_scale(labels: Iterable[Any]) -> Scale | None:
     """The lowest and highest of the scores among `labels` (`score_value`); None when none is one."""
     values = [v for v in map(score_value, labels) if v is not None]
     return (min(values), max(values)) if values else None
+
+
+SCORE_FRACTIONS = 5
+"""Distinct values with a fractional part that make a split's numeric labels scores on a scale
+(`ScoreTally.scores`): STS-B as GLUE ships it (`{"sentence1", "sentence2", "label": 3.8}`) has
+over a hundred; class ids (0, 1, 2; "1.0" as a CSV writes them) have none."""
+SCORE_RANGE = 100.0
+"""The widest scale scores span (0-5, 1-5, 0-10, 0-100): numbers spread wider are measurements or
+identifiers, not a rating."""
+OTHER_SHARE = 0.01
+"""Labels of a scored split that may be something else than a number (a damaged row, "n/a")."""
+
+
+@dataclass(frozen=True)
+class ScoreTally:
+    """What a split's labels say about being scores on a scale, counted piece by piece (`add`):
+    labels that are numbers (`score_value`) and labels that are not, up to `SCORE_FRACTIONS`
+    distinct numbers with a fractional part, and the numbers' scale."""
+
+    numbers: int = 0
+    others: int = 0
+    fractions: frozenset[float] = frozenset()
+    scale: Scale | None = None
+
+    def add(self, other: ScoreTally) -> ScoreTally:
+        fractions = self.fractions | other.fractions
+        return ScoreTally(
+            self.numbers + other.numbers,
+            self.others + other.others,
+            frozenset(sorted(fractions)[:SCORE_FRACTIONS]),
+            wider(self.scale, other.scale),
+        )
+
+    @property
+    def scores(self) -> bool:
+        """Whether the labels are scores on a scale, whatever the layout called them: nearly all
+        numbers (`OTHER_SHARE`), `SCORE_FRACTIONS` distinct ones or more with a fractional part,
+        within `SCORE_RANGE`. A split of such labels read as classes makes each score a class
+        (a "class" of one row, "conflicts" between 3.8 and 4.0); KorSTS's own layout names its
+        field a score, GLUE's STS-B names it "label"."""
+        return (
+            self.scale is not None
+            and len(self.fractions) >= SCORE_FRACTIONS
+            and self.others <= OTHER_SHARE * (self.numbers + self.others)
+            and self.scale[1] - self.scale[0] <= SCORE_RANGE
+        )
+
+
+def score_tally(counts: Iterable[tuple[Any, int]]) -> ScoreTally:
+    """`ScoreTally` of labels given as (label, rows) pairs (a split's distinct labels and counts)."""
+    numbers = others = 0
+    fractions: set[float] = set()
+    values: list[float] = []
+    for label, rows in counts:
+        value = score_value(label)
+        if value is None:
+            others += rows
+            continue
+        numbers += rows
+        values.append(value)
+        if not value.is_integer() and len(fractions) < SCORE_FRACTIONS:
+            fractions.add(value)
+    return ScoreTally(numbers, others, frozenset(fractions), (min(values), max(values)) if values else None)
 
 
 def wider(a: Scale | None, b: Scale | None) -> Scale | None:

@@ -20,7 +20,7 @@ from dataqa.ingest import formats
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import FILE_LEVEL, NOT_OBJECT, LoadIssue
-from dataqa.ingest.label_sets import Scale
+from dataqa.ingest.label_sets import Scale, ScoreTally, score_tally
 from dataqa.ingest.layouts import Layout
 from dataqa.ingest.load import LineTally
 from dataqa.ingest.normalisers import normalise
@@ -111,6 +111,18 @@ class Elsewhere:
     labelled: int
     pieces: list[Any]
     scale: Scale | None = None
+    tally: ScoreTally | None = None
+    """For classes (a layout that names no score), whether its labels are scores all the same
+    (`label_sets.ScoreTally`), counted as its pieces were read."""
+
+
+def label_tally(frame: pl.DataFrame, layout: Layout | None) -> ScoreTally | None:
+    """`label_sets.score_tally` of the valid rows' labels of a split read as one class per row
+    (not a layout that names a score, nor multi-label), else None."""
+    if layout is None or layout.kind != formats.CLASSIFICATION or layout.scored or layout.multi_label:
+        return None
+    labels = frame.filter(pl.col("valid"))["label"].drop_nulls()
+    return score_tally(labels.value_counts().iter_rows())
 
 
 def normalise_file(

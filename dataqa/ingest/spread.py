@@ -27,9 +27,9 @@ import polars as pl
 
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import LoadIssue
-from dataqa.ingest.label_sets import Scale, score_scale, wider
+from dataqa.ingest.label_sets import Scale, ScoreTally, score_scale, wider
 from dataqa.ingest.layouts import Layout
-from dataqa.ingest.passes import Elsewhere, Pass, ended, merge, normalise_file
+from dataqa.ingest.passes import Elsewhere, Pass, ended, label_tally, merge, normalise_file
 from dataqa.ingest.readers.nested import NestedPositions
 from dataqa.ingest.readers.source import Input, SpanJob
 from dataqa.ingest.reading import Reading
@@ -95,6 +95,7 @@ class Done:
     labelled: int = 0
     first: int | None = None
     scale: Scale | None = None
+    tally: ScoreTally | None = None
 
 
 def read_piece(split_format: Layout | None, reading: Reading, piece: Piece) -> tuple[Done, Frames]:
@@ -115,6 +116,7 @@ def read_piece(split_format: Layout | None, reading: Reading, piece: Piece) -> t
         frame["label"].drop_nulls().len(),
         min(keys) if keys else None,
         score_scale(frame.filter(pl.col("valid"))["label"]) if split_format and split_format.scored else None,
+        label_tally(frame, split_format),
     )
     return done, (frame, result.turns, result.exchanges)
 
@@ -213,7 +215,9 @@ def _left(merged: Pass, kept: list[tuple[Done, Any, int]]) -> Pass:
     rows = sum(d.rows for d, _, _ in kept)
     valid, labelled = sum(d.valid for d, _, _ in kept), sum(d.labelled for d, _, _ in kept)
     scale = functools.reduce(wider, (d.scale for d, _, _ in kept), None)
-    return replace(merged, elsewhere=Elsewhere(rows, valid, labelled, pieces, scale))
+    tallies = [d.tally for d, _, _ in kept if d.tally is not None]
+    tally = functools.reduce(ScoreTally.add, tallies) if tallies else None
+    return replace(merged, elsewhere=Elsewhere(rows, valid, labelled, pieces, scale, tally))
 
 
 def _moved(one: Pass, base: int) -> Pass:
