@@ -1,10 +1,11 @@
 """DUP003 (or `--check`: LBL007, LEAK003-005) on held splits against the local engine (issue #22).
 
-Stages 7 to 9: on a split held on the Ray workers, wall time, the driver's peak resident memory
-and whether the findings are the same, on the generated chat set.
+Stages 7 to 11: on a split held on the Ray workers, wall time, the driver's peak resident memory
+and whether the findings are the same, on the generated chat set (or `--shape intents`: short
+utterances under 150 intents, labelled).
 
     python benchmarks/ray_near.py --rows 300000 [--driver-rows 100000] [--data /tmp/dataqa-scan]
-        [--check DUP003]
+        [--check DUP003] [--shape chat|intents]
 
 Each engine scans in a child process of its own (`--select DUP003`, train + test/10; with Ray, train
 past `--driver-rows` stays on the workers, a local Ray of 2 CPUs), so each peak is its process's
@@ -47,16 +48,17 @@ def main() -> None:
     parser.add_argument("--driver-rows", type=int, default=100_000)
     parser.add_argument("--data", type=Path, default=Path("/tmp/dataqa-scan"))
     parser.add_argument("--check", default="DUP003", help="the check scanned (DUP003, LBL007, ...)")
+    parser.add_argument("--shape", default="chat", choices=["chat", "intents"], help="the generated set")
     parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         engine, train, test, rows, out, check = args.child
         one(engine, train, test, int(rows), out, check)
         return
-    train, test = dataset(args.data, args.rows, max(args.rows // 10, 1))
+    train, test = dataset(args.data, args.rows, max(args.rows // 10, 1), args.shape)
     got = {}
     for engine in ("ray", "local"):
-        out = args.data / f"near-{args.check}-{engine}-{args.rows}.json"
+        out = args.data / f"near-{args.check}-{args.shape}-{engine}-{args.rows}.json"
         child = [sys.executable, __file__, "--child", engine, str(train), str(test), str(args.driver_rows)]
         subprocess.run([*child, str(out), args.check], check=True)
         got[engine] = json.loads(out.read_text())
@@ -64,7 +66,10 @@ def main() -> None:
     same = reports["ray"]["findings"] == reports["local"]["findings"]
     checks = {engine: next(c for c in r["checks"] if c["id"] == args.check) for engine, r in reports.items()}
     engine = reports["ray"]["engine"]
-    print(f"rows {args.rows:,} train + {args.rows // 10:,} test, ray-driver-rows {args.driver_rows:,}")
+    print(
+        f"{args.shape}: rows {args.rows:,} train + {args.rows // 10:,} test, "
+        f"ray-driver-rows {args.driver_rows:,}"
+    )
     for name in ("ray", "local"):
         f = got[name]["figures"]
         print(

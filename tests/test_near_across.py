@@ -18,7 +18,7 @@ import pytest
 from conftest import Plain, chat, reworded, shouted, ticket_records, user_turn, write_jsonl
 
 from dataqa.checks.leakage import leak004_ngram_overlap, shared_inputs
-from dataqa.checks.leakage.base import comparisons, input_leaks, near_matches
+from dataqa.checks.leakage.base import input_leaks, near_matches
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
@@ -133,7 +133,7 @@ def test_near_pairs_across_held_splits_are_the_local_ones(
     found = set(leaks["line"].to_list())  # planted near copies found locally (a small sample: fewer)
     assert found <= {41, 42, 43, 44, 47, 50} and len(found) >= 3, found
     driver, runners = _held(ctx, held, rows)
-    form = leak004_ngram_overlap.OverlapsAcross(lambda ctx: (0.85, 2), comparisons)
+    form = leak004_ngram_overlap.OverlapsAcross()  # LEAK003's and LEAK005's default options
     for name in sorted(held):
         assert form.applies(driver, name)
         form.supply(driver, name, runners[name])

@@ -79,7 +79,7 @@ def both_engines(
     fetched to the driver fails the test) of `checks` on train and test, and the held splits."""
     from dataqa.engine.ray_engine import RayEngine
 
-    options: dict[str, Any] = dict(test=paths["test"], select=checks)
+    options: dict[str, Any] = dict(test=paths["test"], valid=paths.get("valid"), select=checks)
     local = dataqa.scan(paths["train"], **options).to_dict()
     if no_fetch:  # every split stays on the workers: the driver never fetches rows
         monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
@@ -114,6 +114,12 @@ def test_near_duplicates_of_a_split_left_on_the_workers_are_the_local_ones(
     assert all(f["evidence"] and "~" in f["evidence"][-1] for f in near), "the texts were quoted"
 
 
+def requests(topics: list[str], verbs: list[str]) -> list[dict]:
+    """A labelled request per topic and verb ("where is my invoice number 0"), each of its own."""
+    pairs = [(t, v) for t in topics for v in verbs]
+    return [{"text": f"{v} {t} number {i}", "label": t} for i, (t, v) in enumerate(pairs)]
+
+
 def test_near_duplicates_of_a_held_classification_split_are_the_local_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -125,10 +131,7 @@ def test_near_duplicates_of_a_held_classification_split_are_the_local_ones(
     monkeypatch.setattr(near_held, "PART_ROWS", 16)
     topics = ["invoice", "parcel", "password", "refund", "card", "address"]
     verbs = ["where is my", "how do I change my", "I need help with my", "something is wrong with my"]
-    rows = [
-        {"text": f"{v} {t} number {i}", "label": t}
-        for i, (v, t) in enumerate((v, t) for t in topics for v in verbs)
-    ]
+    rows = requests(topics, verbs)
     rows += [
         {"text": "where is my invoice number 0 please", "label": "invoice"},
         {"text": "Where is my invoice number 0?!", "label": "invoice"},
@@ -204,3 +207,89 @@ def test_near_leaks_across_held_splits_are_the_local_ones(
     assert all(f["evidence"] and "~" in f["evidence"][-1] for f in near), "the texts were quoted"
     inputs = [f["locations"][0]["line"] for f in local["findings"] if f["check_id"] == "LEAK005"]
     assert inputs == ([] if driver_rows == 45 else [51, 52]), inputs
+
+
+def intents(extra: int) -> tuple[list[dict], list[dict], list[dict]]:
+    """Train, test (`extra` rows longer) and valid of intents: in test an exact and a normalised
+    copy, a request reworded under its label (LEAK003), a request in train under another label as it
+    is, after normalisation, and with "please" added (LEAK005), one both in train under another label
+    and near a train request under its own (LEAK005's, not LEAK003's), and controls: another city
+    under another label, another country, a request of its own; in valid a near copy of a train
+    request and test's twin cities under a third label."""
+    topics = ["invoice", "parcel", "password", "refund", "card", "address", "pin", "loan"]
+    verbs = ["where is my", "how do i change my", "i need help with my", "something is wrong with my"]
+    train = requests(topics, verbs)
+    train += [
+        {"text": "how do i reset my online banking password", "label": "password"},
+        {"text": "what are the twin cities", "label": "LOC"},
+        {"text": "cancel the transfer i made yesterday", "label": "cancel_transfer"},
+        {"text": "book a room in the berlin office", "label": "booking"},
+        {"text": "send my new card to my home address please", "label": "card_delivery"},
+        {"text": "send my new card to my home address", "label": "physical_card"},
+        {"text": "which city is the capital of peru", "label": "LOC"},
+        {"text": "which city is the capital of peru", "label": "LOC"},
+    ]
+    test = [{"text": f"when will my money come back {i}", "label": "refund"} for i in range(4 + extra)]
+    test += [
+        train[3],  # LEAK001
+        {"text": "Where is my Invoice number 0?!", "label": "invoice"},  # LEAK002
+        {"text": "how can i reset my online banking password", "label": "password"},  # LEAK003
+        {"text": "what are the twin cities", "label": "DESC"},  # LEAK005, identical
+        {"text": "What are the Twin Cities ?", "label": "HUM"},  # LEAK005, normalised
+        {"text": "please cancel the transfer i made yesterday", "label": "refund"},  # LEAK005, near
+        {"text": "send my new card to my home address", "label": "card_delivery"},  # LEAK005 first
+        {"text": "book a room in the munich office", "label": "refund"},  # another city
+        {"text": "which city is the capital of chile", "label": "LOC"},  # another country
+        {"text": "is there a fee for paying by card abroad", "label": "card_fee"},  # its own
+    ]
+    valid = [{"text": f"i lost my wallet on day {i}", "label": "lost"} for i in range(8)]
+    valid += [
+        {"text": "how do i reset my online banking password now", "label": "password"},  # LEAK003
+        {"text": "what are the twin cities", "label": "ENTY"},  # LEAK005 of train, and of test
+    ]
+    return train, test, valid
+
+
+@pytest.mark.parametrize(
+    ("extra", "driver_rows"),
+    [(0, 20), (0, 8), (60, 50)],
+    ids=["train-held", "all-held", "test-held"],
+)
+def test_labelled_leaks_across_held_splits_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: int, driver_rows: int
+) -> None:
+    """Labelled examples in many pieces, compared on their inputs under labels: the rows of the
+    inputs two splits share (identical or normalised, from a shuffle) and of the near inputs across
+    (the inputs' near pairs and classes) are gathered from the blocks with their labels. LEAK001-005
+    give the local engine's report with train held, test held, or all three splits."""
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**10)
+    monkeypatch.setattr(near_held, "PART_ROWS", 16)
+    splits = dict(zip(("train", "test", "valid"), intents(extra), strict=True))
+    paths = {name: str(write_jsonl(tmp_path / f"{name}.jsonl", rows)) for name, rows in splits.items()}
+    local, remote, held = both_engines(paths, LEAKS, driver_rows, monkeypatch, driver_rows == 8)
+    assert held == {20: ["train"], 8: ["train", "valid", "test"], 50: ["test"]}[driver_rows]
+    assert decided_part(remote, LEAKS) == decided_part(local, LEAKS)
+    ran = {c["id"]: (c["status"], c["ran_on"]) for c in remote["checks"]}
+    assert all(ran[c] == ("failed", "driver") for c in ("LEAK003", "LEAK005")), ran
+    shift = {paths["train"]: 0, paths["test"]: 4 + extra, paths["valid"]: 0}  # test's after its refunds
+    found = [
+        (
+            f["check_id"],
+            [(Path(loc["path"]).stem, loc["line"] - shift[loc["path"]]) for loc in f["locations"]],
+        )
+        for f in local["findings"]
+    ]
+    assert found == [
+        ("LEAK001", [("test", 1), ("train", 4)]),
+        ("LEAK002", [("test", 2), ("train", 1)]),
+        ("LEAK003", [("valid", 9), ("train", 33)]),
+        ("LEAK003", [("test", 3), ("train", 33)]),
+        ("LEAK003", [("test", 3), ("valid", 9)]),
+        ("LEAK005", [("valid", 10), ("train", 34)]),
+        ("LEAK005", [("test", 4), ("train", 34)]),  # identical, under another label
+        ("LEAK005", [("test", 4), ("valid", 10)]),
+        ("LEAK005", [("test", 5), ("train", 34)]),  # normalised
+        ("LEAK005", [("test", 5), ("valid", 10)]),
+        ("LEAK005", [("test", 6), ("train", 35)]),  # near: "please" added
+        ("LEAK005", [("test", 7), ("train", 38)]),  # identical, not near its own label's
+    ], found

@@ -27,7 +27,7 @@ from dataqa.engine.registry import HeldForm, Runner
 from dataqa.text import copies, near_blocks
 from dataqa.text.hashing import HASH_SEED
 from dataqa.text.near_duplicates import groups_key, member_groups, pairs_key
-from dataqa.text.near_held import INPUT_CLASSES, NearPairs, parts_of
+from dataqa.text.near_held import INPUT_CLASSES, NearPairs, input_classes, parts_of
 from dataqa.text.normalise import _hash_frame, distinct, normalise, normalise_expr
 from dataqa.text.templates import TEMPLATE_MIN_ROWS, TEMPLATE_SHARE
 
@@ -186,7 +186,7 @@ def input_reps(ctx: Context, split: str, lines: list[int]) -> dict[int, int]:
     former; a line missing is its own)."""
     wanted = pl.Series(lines, dtype=pl.Int64).implode()
     if ctx.splits[split].elsewhere is not None and ctx.supplied((*INPUT_CLASSES, split)):
-        classes = ctx.shared((*INPUT_CLASSES, split), lambda: pl.DataFrame(schema=near_blocks.CLASSES_SCHEMA))
+        classes = input_classes(ctx, split)
     else:
         classes = distinct(ctx, split, "prompt").members
     return dict(classes.filter(pl.col("line").is_in(wanted)).select("line", "rep").iter_rows())
@@ -260,8 +260,7 @@ class NearInputs(HeldForm):
         """`line`, `rep` of the rows whose normalised `column` text another row has: the copies'
         classes of "text", the inputs' own shuffle's of "prompt"."""
         if column == "prompt":
-            empty = pl.DataFrame(schema=near_blocks.CLASSES_SCHEMA)
-            return ctx.shared((*INPUT_CLASSES, split), lambda: empty)
+            return input_classes(ctx, split)
         rows = copies.of_split(ctx, split).filter(pl.col("norm").is_not_null())
         return rows.select("line", pl.col("line").min().over("norm").alias("rep"))
 

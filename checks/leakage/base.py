@@ -27,18 +27,19 @@ import numpy as np
 import polars as pl
 
 from dataqa.checks.labels.base import split_labels
-from dataqa.checks.leakage.shared_inputs import input_rows
+from dataqa.checks.leakage.shared_inputs import SHARED_INPUTS, input_rows
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
 from dataqa.ingest.issues import excerpt
 from dataqa.text import copies, similarity
+from dataqa.text.normalise import normalise
 
 EVIDENCE_CHARS = 160
 
 NEAR_SHARES = frozenset(
     {"bands", "copies", "distinct", "hashes", "input_conflicts", "input_pairs", "input_sides", "near_pairs"}
-    | {"split_labels", "templates"}
+    | {"split_labels", "templates", SHARED_INPUTS[0]}
 )
 """The shared values the near-leak checks read (LEAK003-005): near pairs of texts and of inputs."""
 
@@ -90,6 +91,14 @@ def near_options(ctx: Context) -> tuple[float, int]:
     return float(opts["threshold"]), int(opts["shingle"])
 
 
+def input_options(ctx: Context) -> tuple[float, int]:
+    """LEAK005's configured threshold and shingle: the near inputs under another label it reports."""
+    opts = _options(
+        ctx, "LEAK005", threshold=similarity.DEFAULT_THRESHOLD, shingle=similarity.DEFAULT_SHINGLE
+    )
+    return float(opts["threshold"]), int(opts["shingle"])
+
+
 def near_matches(
     ctx: Context, eval_split: str, ref_split: str, threshold: float | None = None, shingle: int | None = None
 ) -> pl.DataFrame:
@@ -124,38 +133,56 @@ def labelled(ctx: Context) -> bool:
     return ctx.has_labels()
 
 
+SIDES = ("input_sides",)
+"""With a split's name after it, the shared key of `_sides` (an engine that holds the split elsewhere
+supplies the rows of the inputs another split has, identical or near: the only rows joined)."""
+
+
+SIDE_SCHEMA = {"line": pl.Int64, "prompt_exact": pl.UInt64, "system_exact": pl.UInt64, "target": pl.String}
+
+
+def side_rows(ctx: Context, split: str, lines: np.ndarray | None = None) -> pl.DataFrame:
+    """`line`, `prompt_exact`, `system_exact` and `target` (`_sides`) of each valid row (of those
+    among `lines`), each read from its row alone: on a split here, or on a block of a held one."""
+    frame = similarity.hashes(ctx, split).select("line", "prompt_exact", "system_exact")
+    if lines is not None:
+        frame = frame.filter(pl.col("line").is_in(pl.Series(lines, dtype=pl.Int64).implode()))
+    if not labelled(ctx) or ctx.splits[split].scored:  # a score is no class to match a leak on
+        return frame.with_columns(pl.lit("").alias("target")).cast(SIDE_SCHEMA)  # type: ignore[arg-type]
+    targets = (
+        ctx.valid_rows(split)
+        .select("line", "response")
+        .join(split_labels(ctx, split), on="line", how="left")
+        .select("line", pl.coalesce("label", "response").fill_null("").alias("target"))
+    )
+    return frame.join(targets, on="line").cast(SIDE_SCHEMA)  # type: ignore[arg-type]
+
+
 def _sides(ctx: Context, split: str) -> pl.DataFrame:
     """`line`, `rep` (the representative of its normalised input), `prompt_exact`, `system_exact`
     and `target` (its label, or its reply when it has none; "" for generative data, and for scores on
     a scale: a held-out pair found in train is a copy whatever its score, 2.000 or 2.167) of each
-    valid row with a non-empty input."""
+    valid row with a non-empty input (of a split held elsewhere: of each whose input another split
+    has, identical or near, which is all that is joined to the pairs of inputs)."""
 
     def build() -> pl.DataFrame:
-        frame = similarity.distinct(ctx, split, "prompt").members.join(
-            similarity.hashes(ctx, split).select("line", "prompt_exact", "system_exact"), on="line"
-        )
-        if not labelled(ctx) or ctx.splits[split].scored:  # a score is no class to match a leak on
-            return frame.with_columns(pl.lit("").alias("target"))
-        targets = (
-            ctx.valid_rows(split)
-            .select("line", "response")
-            .join(split_labels(ctx, split), on="line", how="left")
-            .select("line", pl.coalesce("label", "response").fill_null("").alias("target"))
-        )
-        return frame.join(targets, on="line")
+        return similarity.distinct(ctx, split, "prompt").members.join(side_rows(ctx, split), on="line")
 
-    return ctx.shared(("input_sides", split), build)
+    return ctx.shared((*SIDES, split), build)
 
 
 def _same_inputs(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
     """`left_rep`, `right_rep`, `similarity` (1.0), `same` (true): held-out and reference inputs
-    identical after normalisation, as their representatives (one row per distinct input pair)."""
-    left = similarity.distinct(ctx, eval_split, "prompt")
-    right = similarity.distinct(ctx, ref_split, "prompt")
+    identical after normalisation, as their representatives (one row per distinct input pair), read
+    from the rows whose input the other split has (`shared_inputs`, which an engine holding a split
+    elsewhere supplies), not from whole splits."""
+    rows = [input_rows(ctx, split).select("key", "rep").unique() for split in (eval_split, ref_split)]
     return (
-        pl.DataFrame({"left_rep": left.lines, "norm": left.texts})
-        .join(pl.DataFrame({"right_rep": right.lines, "norm": right.texts}), on="norm")
+        rows[0]
+        .rename({"rep": "left_rep"})
+        .join(rows[1].rename({"rep": "right_rep"}), on="key")
         .select("left_rep", "right_rep", pl.lit(1.0).alias("similarity"), pl.lit(True).alias("same"))
+        .sort("left_rep", "right_rep")
     )
 
 
@@ -261,10 +288,10 @@ def _filler_mask(ctx: Context, eval_split: str, ref_split: str, pairs: pl.DataFr
         return pl.Series([True] * pairs.height, dtype=pl.Boolean)
     texts = {}
     for split, column in ((eval_split, "rep"), (ref_split, "right_rep")):
-        d = similarity.distinct(ctx, split, "prompt")
-        wanted = near[column].unique().to_numpy()
-        at = np.searchsorted(d.lines, wanted)
-        texts[column] = dict(zip(wanted.tolist(), d.texts.gather(at).to_list(), strict=True))
+        wanted = near[column].unique().sort().to_list()
+        raw = copies.texts(ctx, split, wanted, "prompt")  # a held split's from its blocks
+        normalised = normalise(pl.Series([raw.get(line, "") for line in wanted], dtype=pl.String))
+        texts[column] = dict(zip(wanted, normalised.to_list(), strict=True))
     keep = [
         same or filler_only(texts["rep"][a], texts["right_rep"][b])
         for a, b, same in pairs.select("rep", "right_rep", "same").iter_rows()
@@ -276,19 +303,10 @@ def _shared_sides(
     ctx: Context, eval_split: str, ref_split: str
 ) -> tuple[pl.DataFrame, tuple[pl.DataFrame, pl.DataFrame]]:
     """Generative data: the `input_rep_pairs` of identical inputs and the `_sides` of the rows they
-    name, read from the rows whose input the other split has (`shared_inputs`, which an engine
-    holding a split elsewhere supplies), not from whole splits."""
-    rows = [input_rows(ctx, split) for split in (eval_split, ref_split)]
-    pairs = (
-        rows[0]
-        .select("key", pl.col("rep").alias("left_rep"))
-        .unique()
-        .join(rows[1].select("key", pl.col("rep").alias("right_rep")).unique(), on="key")
-        .select("left_rep", "right_rep", pl.lit(1.0).alias("similarity"), pl.lit(True).alias("same"))
-        .sort("left_rep", "right_rep")
-    )
+    name, read from the rows whose input the other split has (`shared_inputs`), not from whole splits."""
     columns = ["line", "rep", "prompt_exact", "system_exact", pl.lit("").alias("target")]
-    return pairs, (rows[0].select(columns), rows[1].select(columns))
+    rows = [input_rows(ctx, split).select(columns) for split in (eval_split, ref_split)]
+    return _same_inputs(ctx, eval_split, ref_split), (rows[0], rows[1])
 
 
 def input_leaks(
@@ -305,11 +323,9 @@ def input_leaks(
     first, else near at `threshold`, default LEAK005's option); for generative data with an answer
     that LEAK001-003 do not match (identical or normalised input only: a near input with another
     answer is most often another question, a changed number or name)."""
-    opts = _options(
-        ctx, "LEAK005", threshold=similarity.DEFAULT_THRESHOLD, shingle=similarity.DEFAULT_SHINGLE
-    )
-    t = float(opts["threshold"] if threshold is None else threshold)
-    k = int(opts["shingle"] if shingle is None else shingle)
+    options = input_options(ctx)
+    t = options[0] if threshold is None else float(threshold)
+    k = options[1] if shingle is None else int(shingle)
 
     def build() -> pl.DataFrame:
         is_labelled = labelled(ctx)

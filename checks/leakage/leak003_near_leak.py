@@ -12,16 +12,14 @@ from dataqa.checks.leakage.base import (
     Group,
     LeakCheck,
     and_more,
-    comparisons,
     near_matches,
-    near_options,
 )
+from dataqa.checks.leakage.leaks_across import LeaksAcross
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, register
 from dataqa.text import similarity
-from dataqa.text.near_across import NearAcross
 
 
 @register
@@ -52,8 +50,9 @@ class NearLeak(LeakCheck):
     shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)
 
     def held_form(self) -> HeldForm:
-        """On a split held on the Ray workers: the near pairs across splits made there (`near_across`)."""
-        return NearAcross(near_options, comparisons)
+        """On a split held on the Ray workers: the near pairs across splits made there, and on labelled
+        data the rows of the inputs they pair (`leaks_across`)."""
+        return LeaksAcross()
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         near = near_matches(ctx, eval_split, ref_split, self.threshold, self.shingle)

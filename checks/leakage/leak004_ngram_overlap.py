@@ -13,13 +13,11 @@ from dataqa.checks.leakage.base import (
     NEAR_SHARES,
     Group,
     LeakCheck,
-    comparisons,
     input_leaks,
     near_matches,
-    near_options,
     normalised_matches,
 )
-from dataqa.checks.leakage.shared_inputs import SHARED_INPUTS, InputsAcross
+from dataqa.checks.leakage.leaks_across import LeaksAcross
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -28,7 +26,7 @@ from dataqa.ingest.issues import excerpt
 from dataqa.text import copies, near_across, overlap, overlap_held, similarity
 
 
-class OverlapsAcross(InputsAcross):
+class OverlapsAcross(LeaksAcross):
     """LEAK004's form: LEAK005's (the layers above, whose rows it leaves out), and the n-grams of a
     split held on the workers made on its blocks (`dataqa.text.overlap_held`): as a reference split
     its hits of the held-out n-grams, as a held-out split its n-grams and their matches."""
@@ -93,7 +91,7 @@ class NgramOverlap(LeakCheck):
     """
 
     id = "LEAK004"
-    shares = NEAR_SHARES | {"input_leaks", SHARED_INPUTS[0], "ngram", "template_vocabulary"}
+    shares = NEAR_SHARES | {"input_leaks", "ngram", "template_vocabulary"}
     heavy = True
     name = "ngram-overlap"
     family = "leakage"
@@ -113,7 +111,7 @@ class NgramOverlap(LeakCheck):
     def held_form(self) -> HeldForm:
         """On splits held on the Ray workers: their n-grams made there, and the layers above made
         as LEAK005's form makes them (`OverlapsAcross`)."""
-        return OverlapsAcross(near_options, comparisons)
+        return OverlapsAcross()
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         taken = pl.concat(

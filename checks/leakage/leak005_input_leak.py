@@ -11,12 +11,10 @@ from dataqa.checks.leakage.base import (
     Group,
     LeakCheck,
     and_more,
-    comparisons,
     input_leaks,
     labelled,
-    near_options,
 )
-from dataqa.checks.leakage.shared_inputs import SHARED_INPUTS, InputsAcross
+from dataqa.checks.leakage.leaks_across import LeaksAcross
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -57,7 +55,7 @@ class InputLeak(LeakCheck):
     """
 
     id = "LEAK005"
-    shares = NEAR_SHARES | {"input_leaks", SHARED_INPUTS[0]}
+    shares = NEAR_SHARES | {"input_leaks"}
     name = "input-leak"
     family = "leakage"
     severity = Severity.ERROR
@@ -66,8 +64,9 @@ class InputLeak(LeakCheck):
 
     def held_form(self) -> HeldForm:
         """On a split held on the Ray workers: the near leaks (which this layer leaves to LEAK003)
-        made there (`near_across`), and the inputs two splits share from a shuffle (`shared_inputs`)."""
-        return InputsAcross(near_options, comparisons)
+        made there (`near_across`), the inputs two splits share from a shuffle (`shared_inputs`), and
+        on labelled data the rows of the inputs they pair (`leaks_across`)."""
+        return LeaksAcross()
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
         leaks = input_leaks(ctx, eval_split, ref_split, self.threshold, self.shingle)

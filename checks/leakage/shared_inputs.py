@@ -1,5 +1,6 @@
-"""Inputs found in two splits: the rows whose normalised input another split has (LEAK005's
-identical and normalised input leaks on generative data).
+"""Inputs found in two splits: the rows whose normalised input another split has (the identical and
+normalised inputs the leak checks compare: LEAK005's input leaks on generative data, every pair of
+inputs on labelled data).
 
 One frame: `split`, `line`, `key` (the hash of the row's normalised input), `prompt_exact` and
 `system_exact`, for every valid row with a non-empty input whose key a row of another split has. A
@@ -16,8 +17,6 @@ import polars as pl
 
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
-from dataqa.text import copies
-from dataqa.text.near_across import NearAcross
 from dataqa.text.normalise import content_hash, hashes
 
 SHARED_INPUTS = ("shared_inputs",)
@@ -92,13 +91,3 @@ class SharedInputs(Grouping):
 
 
 GROUPING = SharedInputs()
-
-
-class InputsAcross(NearAcross):
-    """LEAK005's form: LEAK003's near leaks across splits, and the rows whose input another split has
-    (`shared_inputs.GROUPING`'s frame, which the engine supplies from its shuffle)."""
-
-    groupings = (copies.GROUPING, GROUPING)
-
-    def supplied(self, ctx: Context, split: str) -> bool:
-        return ctx.supplied(SHARED_INPUTS) and super().supplied(ctx, split)

@@ -118,8 +118,12 @@ def supplied_texts(ctx: Context, key: tuple[str, ...], split: str, lines: list[i
 def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> dict[int, str]:
     """The raw `column` text of the given lines of a split (evidence excerpts): from its rows, or,
     for a split whose rows are elsewhere, from what its engine supplied (`COPY_TEXTS`, and for the
-    rows of near pairs `NEAR_TEXTS`; texts only)."""
-    if ctx.splits[split].elsewhere is not None and column == "text":
+    rows of near pairs `NEAR_TEXTS`; texts only), or else fetched from its blocks (`FETCH`)."""
+    if ctx.splits[split].elsewhere is not None and column != "text":
+        frame = pl.DataFrame(schema={"line": pl.Int64, column: pl.String})
+        if ctx.supplied((*FETCH, split)):
+            frame = ctx.shared((*FETCH, split), lambda: None)(sorted(set(lines)), column)
+    elif ctx.splits[split].elsewhere is not None:
         frame = supplied_texts(ctx, COPY_TEXTS, split, lines)
         missing = sorted(set(lines) - set(frame["line"].to_list()))
         if missing:  # a near pair's row (asked only then: the copies' checks never wait for them)

@@ -33,7 +33,7 @@ from dataqa.ingest.layouts import TEXT
 from dataqa.text import copies, near_blocks, templates
 from dataqa.text.candidates import BUCKET_CAP, unique_ints
 from dataqa.text.near_duplicates import _empty_pairs, inputs_apart, pairs_key
-from dataqa.text.near_held import Held, _classes, parts_of, verified
+from dataqa.text.near_held import INPUT_CLASSES, Held, _classes, input_classes, parts_of, verified
 from dataqa.text.normalise import distinct
 
 LEFT, RIGHT = 0, 1
@@ -144,11 +144,10 @@ class Across:
 
 
 class NearAcross(HeldForm):
-    """The leak checks' form: the near pairs of "text" between the splits they compare
-    (`comparisons`), at the threshold and shingle `options` reads from the scan's configuration,
-    when one of them or both are held on the workers (module doc); the texts a finding quotes
-    fetched from the blocks (`copies.FETCH`). Labelled data, compared on inputs under labels, has
-    none yet."""
+    """The leak checks' form: the near pairs of "text" and of "prompt" between the splits they
+    compare (`comparisons`), at the threshold and shingle `options` reads from the scan's
+    configuration (and those of "prompt" at `inputs`' too), when one of them or both are held on
+    the workers (module doc); the texts a finding quotes fetched from the blocks (`copies.FETCH`)."""
 
     groupings = (copies.GROUPING,)
 
@@ -156,15 +155,16 @@ class NearAcross(HeldForm):
         self,
         options: Callable[[Context], tuple[float, int]],
         comparisons: Callable[[Context], list[tuple[str, str]]],
+        inputs: Callable[[Context], tuple[float, int]] | None = None,
     ) -> None:
         self.options, self.comparisons = options, comparisons
+        self.inputs = inputs or options
+        """The threshold and shingle of the inputs' near pairs a check reads besides `options`'."""
         self.held: dict[tuple[str, str], Held] = {}
         """Per held split and column, its steps (its sample, its blocks)."""
-        self.classes: dict[str, Callable[[], pl.DataFrame]] = {}
-        """Per held split, its inputs' classes (`near_held._classes`), made when first asked."""
 
     def applies(self, ctx: Context, split: str) -> bool:
-        return not ctx.has_labels()
+        return True
 
     def _pairs_of(self, ctx: Context, split: str) -> list[tuple[str, str]]:
         return [pair for pair in self.comparisons(ctx) if split in pair]
@@ -177,11 +177,11 @@ class NearAcross(HeldForm):
         if not self.applies(ctx, split):
             return
         parts = parts_of(ctx, split)
-        classes = functools.cache(lambda: _classes(runner, "prompt", parts))
-        self.classes[split] = classes
+        if not ctx.supplied((*INPUT_CLASSES, split)):  # DUP003's form may give them
+            ctx.supply((*INPUT_CLASSES, split), lambda: _classes(runner, "prompt", parts))
 
         def later_inputs() -> np.ndarray:
-            frame = classes()
+            frame = input_classes(ctx, split)
             return frame.filter(pl.col("line") != pl.col("rep"))["line"].to_numpy()
 
         for column, later in (("text", lambda: copies.later(ctx, split)), ("prompt", later_inputs)):
@@ -189,21 +189,25 @@ class NearAcross(HeldForm):
             sample = (*templates.SAMPLE, split, column)
             if not ctx.supplied(sample):  # DUP003's form may give it (and its steps need their own)
                 ctx.supply(sample, held.sample)
+        inputs = dict.fromkeys([self.options(ctx), self.inputs(ctx)])  # LEAK003's, LEAK005's
+        wanted = [("text", self.options(ctx)), *(("prompt", options) for options in inputs)]
         for left, right in self._pairs_of(ctx, split):
-            for column in ("text", "prompt"):
-                key = pairs_key(left, right, column, *self.options(ctx))
+            for column, options in wanted:
+                key = pairs_key(left, right, column, *options)
                 if not ctx.supplied(key):
-                    ctx.supply(key, functools.partial(self._made, ctx, left, right, column))
+                    ctx.supply(key, functools.partial(self._made, ctx, left, right, column, options))
         if not ctx.supplied((*copies.FETCH, split)):
             ctx.supply((*copies.FETCH, split), lambda: functools.partial(_fetch, runner))
 
-    def _made(self, ctx: Context, left: str, right: str, column: str) -> pl.DataFrame:
-        """The near pairs of `column` between `left` and `right`; a pair of two examples without an
-        answer kept only when their inputs are near (`_apart`)."""
+    def _made(
+        self, ctx: Context, left: str, right: str, column: str, options: tuple[float, int]
+    ) -> pl.DataFrame:
+        """The near pairs of `column` between `left` and `right` at `options` (threshold, shingle);
+        a pair of two examples without an answer kept only when their inputs are near (`_apart`)."""
         held = (self.held.get((left, column)), self.held.get((right, column)))
         across = Across(ctx, left, right, held)
         whole = column == "text" and all(ctx.splits[s].kind != TEXT for s in (left, right))
-        found = across.pairs(column, *self.options(ctx), whole)
+        found = across.pairs(column, *options, whole)
         if not across.unanswered.height:
             return found
         apart = across.unanswered.filter(pl.Series(self._apart(ctx, left, right, across.unanswered)))
@@ -212,8 +216,8 @@ class NearAcross(HeldForm):
     def _reps(self, ctx: Context, split: str) -> Callable[[int, bool], int | None]:
         """A row's input representative (None without an input): from the inputs' classes of a held
         split, from the driver's rows of another."""
-        if split in self.classes:
-            classes = dict(self.classes[split]().iter_rows())
+        if (split, "prompt") in self.held:
+            classes = dict(input_classes(ctx, split).iter_rows())
             return lambda line, has: classes.get(line, line) if has else None
         members = dict(distinct(ctx, split, "prompt").members.iter_rows())
         return lambda line, has: members.get(line)

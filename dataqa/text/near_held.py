@@ -35,6 +35,12 @@ INPUT_CLASSES = ("input_classes",)
 "prompt": `line`, `rep` of the rows whose normalised input another row has), made when first asked."""
 
 
+def input_classes(ctx: Context, split: str) -> pl.DataFrame:
+    """`line`, `rep` of a held split's rows whose normalised input another row has (`INPUT_CLASSES`,
+    supplied by the form of the first check that reads them)."""
+    return ctx.shared((*INPUT_CLASSES, split), lambda: pl.DataFrame(schema=near_blocks.CLASSES_SCHEMA))
+
+
 def parts_of(ctx: Context, split: str) -> int:
     """Parts of the shuffles of a held split's keys: one per `PART_ROWS` rows."""
     return max(1, -(-ctx.splits[split].rows // PART_ROWS))
@@ -205,9 +211,11 @@ class NearPairs(HeldForm):
         text = Held(runner, split, lambda: copies.later(ctx, split), parts)
         # The inputs' classes and near pairs: a classification split's examples are compared on
         # them; two examples without an answer too. Made only when asked.
-        classes = functools.cache(lambda: _classes(runner, "prompt", parts))
-        if not ctx.supplied((*INPUT_CLASSES, split)):
-            ctx.supply((*INPUT_CLASSES, split), classes)
+        if not ctx.supplied((*INPUT_CLASSES, split)):  # the leak checks' form may give them
+            ctx.supply((*INPUT_CLASSES, split), lambda: _classes(runner, "prompt", parts))
+
+        def classes() -> pl.DataFrame:
+            return input_classes(ctx, split)
 
         def later() -> np.ndarray:
             frame = classes()
