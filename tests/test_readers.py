@@ -967,3 +967,62 @@ def test_lines_that_only_look_like_token_columns_are_read_as_they_were(tmp_path:
     table = tmp_path / "spam.txt"
     table.write_text("ham\tSee you at noon\nspam\tWin a prize now\nham\tCall me back\n")
     assert load_split("train", str(table)).source.kind == "tsv"  # read as a table, as before
+
+
+# ToolTalk (microsoft/ToolTalk) ships each conversation as its own pretty-printed JSON file: one
+# object holding the turns under "conversation" ({index, role, text, apis}) beside its scenario and
+# metadata; the assistant's calls are listed under "apis", each with what it returned.
+def _tooltalk(turns: list[dict]) -> dict:
+    return {
+        "name": "Alarm-Reminder-AddAlarm-0",
+        "conversation_id": "c0a1",
+        "suites_used": ["Alarm", "Reminder"],
+        "scenario": "The user sets an alarm before an early flight.",
+        "metadata": {"location": "Oslo", "timestamp": "2024-03-01 08:00:00"},
+        "conversation": [{"index": i, **t} for i, t in enumerate(turns)],
+    }
+
+
+def _api(name: str, **parameters: Any) -> dict:
+    return {
+        "request": {"api_name": name, "parameters": parameters},
+        "response": {"id": "5bff"},
+        "exception": None,
+    }
+
+
+def test_a_folder_of_conversations_one_a_json_file_reads_one_record_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "tooltalk"
+    folder.mkdir()
+    ask = {"role": "user", "text": "Can you set an alarm for 5:30 tomorrow morning?"}
+    done = {
+        "role": "assistant",
+        "text": "Done: your alarm is set for 5:30.",
+        "apis": [_api("AddAlarm", time="05:30")],
+    }
+    files = {
+        "a.json": [ask, done],
+        "b.json": [
+            {"role": "user", "text": "The user wants an early alarm."},
+            ask,
+            done,
+        ],  # scenario as a turn
+        "c.json": [ask, done, {"role": "user", "text": "Thanks, that's all."}],
+        "d.json": [
+            ask,
+            {"role": "assistant", "text": "Which day?", "apis": []},
+            {"role": "user", "text": "Friday."},
+            done,
+        ],
+    }
+    for name, turns in files.items():
+        (folder / name).write_text(json.dumps(_tooltalk(turns), indent=4))
+    report = scan(folder, select=["FMT012", "FMT013", "FMT018", "TOOL001", "TOOL003"])
+    assert report.splits[0].rows == 4
+    found = sorted((f.check_id, sorted(Path(loc.path).name for loc in f.locations)) for f in report.findings)
+    assert found == [
+        ("FMT012", ["c.json"]),
+        ("FMT013", ["b.json"]),
+        # the calls are read (each answered where it is listed): the files define no tools
+        ("TOOL003", ["a.json", "b.json", "c.json", "d.json"]),
+    ], found

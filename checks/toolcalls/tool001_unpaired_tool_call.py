@@ -82,7 +82,8 @@ def pairing_problems(events: list[dict[str, Any]], last_turn: int) -> list[Probl
                     )
                 if cid is not None:
                     seen_ids.add(cid)
-                pending.append(call)
+                if not call.get("answered"):  # a call written with its own result needs no tool turn
+                    pending.append(call)
         previous_turn = turn
     if pending and previous_turn is not None and previous_turn < last_turn:
         problems += [

@@ -126,18 +126,24 @@ def messages(
                 st.message_keys.append({"at": at, "keys": extra[:10]})
         sharegpt_call = role_map is SHAREGPT_ROLES and role.lower() == "function_call"
         tool_calls = msg.get("tool_calls") or msg.get("function_call") or sharegpt_call
+        turn = base + i
+        before = len(st.events)
+        listed = (
+            st.inline_calls(msg, at, turn, (role_key, content_key))
+            if canonical == "assistant" and not tool_calls
+            else []
+        )
+        tool_calls = tool_calls or bool(listed)
         if content_key not in msg and not tool_calls:
             rec.issue(MISSING_FIELD, f'{at} ({canonical}) has no "{content_key}"')
             continue
-        turn = base + i
-        before = len(st.events)
         if sharegpt_call:
             st.message_calls(msg, at, turn, sharegpt=True)
             content = msg.get(content_key) if isinstance(msg.get(content_key), str) else None
             if content is None:
                 content = text_of(msg.get(content_key), f"{at}.{content_key}", rec, allow_null=True)
         else:
-            calls_made = st.message_calls(msg, at, turn) if tool_calls else []
+            calls_made = listed or (st.message_calls(msg, at, turn) if tool_calls else [])
             content = text_of(
                 msg.get(content_key), f"{at}.{content_key}", rec, bool(tool_calls), canonical, turn
             )

@@ -78,6 +78,28 @@ def classify_args(args: Any, style: str) -> tuple[str, str | None, list[str] | N
     return ARGS_NOT_OBJECT, json_type(args), None
 
 
+CALL_NAME_KEYS = ("name", "api_name", "tool_name", "function")
+"""Keys a call written as an object names its function under (OpenAI and glaive "name", ToolTalk's
+and API-Bank's "api_name")."""
+CALL_ARGS_KEYS = ("arguments", "parameters", "args", "param_dict")
+"""Keys a call written as an object gives its arguments under."""
+CALL_RESULT_KEYS = ("response", "result", "output", "exception", "error")
+"""Keys a call listed with what it returned writes that under."""
+
+
+def inline_call(item: Any) -> tuple[dict[str, Any], bool] | None:
+    """A call listed in a message (`Structure.inline_calls`) and whether its result is written beside
+    it: the item itself, or its "request", when that names a function (a string under a name key)
+    and gives arguments; None for anything else."""
+    if not isinstance(item, dict):
+        return None
+    call = item.get("request") if isinstance(item.get("request"), dict) else item
+    named = any(isinstance(call.get(k), str) for k in CALL_NAME_KEYS if k != "function")
+    if not named or not any(k in call for k in CALL_ARGS_KEYS):
+        return None
+    return call, call is not item and any(k in item for k in CALL_RESULT_KEYS)
+
+
 def result_items(text: str | None) -> int | None:
     """How many results a tool message's text gives when it is a JSON array of two or more
     objects (the results of parallel calls, or one result that is a list: the pairing decides), or
@@ -187,6 +209,35 @@ class Structure:
                 f"{at}.function_call", turn, None, None, None, "string", "function_call is not an object"
             )
         return payloads
+
+    def inline_calls(self, msg: dict[str, Any], at: str, turn: int, skip: tuple[str, ...]) -> list[Any]:
+        """Record the calls an assistant message lists under a key of its own, each written with
+        what it returned (ToolTalk's `"apis": [{"request": {"api_name", "parameters"}, "response",
+        "exception"}]`); returns the calls' payloads, [] when the message has no such list. A call
+        given with its result is answered where it stands (`answered`), so no separate tool turn
+        is looked for."""
+        for key, value in msg.items():
+            if (
+                key in skip
+                or key in ("tool_calls", "function_call")
+                or not isinstance(value, list)
+                or not value
+            ):
+                continue
+            found = [inline_call(item) for item in value]
+            if not all(found):
+                continue
+            payloads: list[Any] = []
+            for j, (call, answered) in enumerate(c for c in found if c is not None):
+                name = next((call[k] for k in CALL_NAME_KEYS if k in call), None)
+                args = next((call[k] for k in CALL_ARGS_KEYS if k in call), None)
+                before = len(self.events)
+                self.call(f"{at}.{key}[{j}]", turn, call.get("id"), name, args, "object")
+                if answered and len(self.events) > before:
+                    self.events[-1]["answered"] = True
+                payloads.append(call)
+            return payloads
+        return []
 
     def json_calls(
         self, value: Any, where: str, turn: int, not_json: str, at: str | None = None

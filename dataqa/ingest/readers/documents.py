@@ -28,7 +28,7 @@ WILDCARD = jsonarray.WILDCARD
 WHOLE_RECORD_BYTES = 16 * 2**20
 """A JSON object this small that is one record (see `RECORD_LISTS`) is parsed whole."""
 
-RECORD_LISTS = frozenset({"messages", "conversations", "contents"})
+RECORD_LISTS = frozenset({"messages", "conversations", "conversation", "contents"})
 """Top-level lists of a single record (its turns), not lists of records: a `.json` file holding one
 pretty-printed chat example is that one example."""
 
