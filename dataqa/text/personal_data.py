@@ -102,6 +102,8 @@ _PLACEHOLDER_DOMAIN = re.compile(
 )
 """Domain names made of a stand-in word and a generic noun ("somecompany.com", "anycorp.org",
 "your-school.edu"): a writer's placeholder for "the organisation's domain", no one's mailbox."""
+_FICTION_DOMAIN = re.compile(r"(?i).*(?:fictional|fictitious|imaginary|made-?up|pretend).*")
+"""A domain name that says it is made up ("myfictionalemail.com", "imaginary-bank.org")."""
 
 
 def _email_ok(m: re.Match[str], text: str) -> bool:
@@ -109,7 +111,10 @@ def _email_ok(m: re.Match[str], text: str) -> bool:
     tld = domain.lower().rsplit(".", 1)[1]
     if not (len(tld) == 2 or tld in _COMMON_TLDS):
         return False
-    if any(_PLACEHOLDER_DOMAIN.fullmatch(label) for label in domain.split(".")[:-1]):
+    if any(
+        _PLACEHOLDER_DOMAIN.fullmatch(label) or _FICTION_DOMAIN.fullmatch(label)
+        for label in domain.split(".")[:-1]
+    ):
         return False
     if _PLACEHOLDER_LOCAL.fullmatch(local) or any(
         _ROLE_LOCAL.fullmatch(p) for p in re.split(r"[._-]", local)
@@ -125,9 +130,16 @@ def _mask_email(value: str) -> str:
     return f"{local[:1]}…@{domain}"
 
 
+_DIGIT_RUNS = "0123456789" * 2 + "9876543210" * 2
+"""Runs of consecutive digits up and down: a number written as one ("123-456-7890", "987-654-3210")
+is the stand-in a writer types for "a phone number", no one's line."""
+
+
 def _phone_ok(m: re.Match[str], text: str) -> bool:
     value = m.group()
     digits = re.sub(r"\D", "", value)
+    if len(digits) >= 7 and digits in _DIGIT_RUNS:
+        return False
     before = text[max(m.start() - 12, 0) : m.start()].lower()
     if (
         "isbn" in before
