@@ -51,6 +51,11 @@ INVISIBLE_PATTERNS: dict[str, str] = {
     r"|voicemail)s?\b",
 }
 """Phrases that point at an image, file, chart or link (matched case-insensitively)."""
+URL_WRITTEN = (
+    r"(?i)https?://|www\.|\b[a-z0-9-]+\.(?:com|org|net|io|edu|gov|co|ly|me|ai|dev|app|info|gl|be|to)/[\w-]"
+)
+"""A URL in the text, with its scheme or without ("docshare.com/12o89", "bit.ly/3xYz": a domain and a
+path): a link pointed at and written out is there."""
 _CALL_AFTER = re.compile(r"\s*[:,\-–]?\s*[A-Za-z_][\w.]*\(\s*['\"]")
 """A call written out with a quoted argument right after a link or article pointed at ("check the
 following link: search('market hours')"): in inline tool-use data the call is what brings it."""
@@ -237,7 +242,7 @@ class InvisibleContext(Check):
             # was he in this chart?" under the table's schema); an image or a link is not.
             with_data = set(whole.filter(pl.col("content").str.contains(DATA_PRESENT))["line"].to_list())
             with_url = set(
-                whole.filter(pl.col("content").str.contains(r"(?i)https?://|www\."))["line"].to_list()
+                whole.filter(pl.col("content").str.contains(URL_WRITTEN))["line"].to_list()
             )
             cand = cand.join(with_media, on="line", how="anti").sort("line", "turn")
             # The record's answers: whether they describe what a prompt points at as if they saw it.
