@@ -241,9 +241,7 @@ class InvisibleContext(Check):
             # A chart, table, file or document pointed at is the data the record carries ("What rank
             # was he in this chart?" under the table's schema); an image or a link is not.
             with_data = set(whole.filter(pl.col("content").str.contains(DATA_PRESENT))["line"].to_list())
-            with_url = set(
-                whole.filter(pl.col("content").str.contains(URL_WRITTEN))["line"].to_list()
-            )
+            with_url = set(whole.filter(pl.col("content").str.contains(URL_WRITTEN))["line"].to_list())
             cand = cand.join(with_media, on="line", how="anti").sort("line", "turn")
             # The record's answers: whether they describe what a prompt points at as if they saw it.
             answers = dict(
