@@ -1026,3 +1026,57 @@ def test_a_folder_of_conversations_one_a_json_file_reads_one_record_a_file(tmp_p
         # the calls are read (each answered where it is listed): the files define no tools
         ("TOOL003", ["a.json", "b.json", "c.json", "d.json"]),
     ], found
+
+
+def test_a_record_written_as_a_bare_array_of_messages_is_a_conversation(tmp_path: Path) -> None:
+    """`[{"role": "user", ...}, {"role": "assistant", ...}]` on a line (or as an element of a JSON
+    array) is one chat, and `clean` writes it back as the array it was."""
+    lines = [
+        [{"role": "user", "content": "Where is my order?"}, {"role": "assistant", "content": "It shipped."}],
+        [
+            {"role": "user", "content": "Hi"},
+            {"role": "user", "content": "Hello?"},
+            {"role": "assistant", "content": "Hi!"},
+        ],
+        [{"from": "human", "value": "2+2?"}, {"from": "gpt", "value": "4"}],
+        ["Where is my order?", "It shipped."],  # fields by position: still not read without a map
+    ]
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(jsonl_bytes(lines))
+    split = load_split("train", str(path))
+    assert split.rows == 3
+    report = scan(path, select=["FMT013", "FMT014", "FMT002"])
+    found = sorted((f.check_id, [loc.line for loc in f.locations]) for f in report.findings)
+    assert found == [("FMT002", [4]), ("FMT013", [2]), ("FMT014", [3])], found
+    array = tmp_path / "array" / "train.json"
+    array.parent.mkdir()
+    array.write_text(json.dumps(lines[:2], indent=2))
+    assert load_split("train", str(array)).rows == 2
+    out = tmp_path / "cleaned"
+    result = CliRunner().invoke(main, ["clean", str(array), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (kept,) = [json.loads(line) for line in (out / "train.jsonl").read_text().splitlines()] or [None]
+    assert kept == lines[0]
+
+
+def test_a_tool_definition_list_is_never_the_list_suggested_as_records(tmp_path: Path) -> None:
+    """ToolBench's answer files hold the training steps under answer_generation.train_messages (each a
+    bare array of messages) beside the tools under answer_generation.function, which may be longer."""
+    steps = [
+        [
+            {"role": "user", "content": "Agency in Noumea?"},
+            {"role": "assistant", "content": None, "function_call": {"name": f"f{i}", "arguments": "{}"}},
+        ]
+        for i in range(3)
+    ]
+    tools = [
+        {"name": f"f{i}", "description": "d", "parameters": {"type": "object", "properties": {}}}
+        for i in range(8)
+    ]
+    path = tmp_path / "train.json"
+    path.write_text(
+        json.dumps({"win": True, "answer_generation": {"function": tools, "train_messages": steps}}, indent=2)
+    )
+    (finding,) = scan(path).findings
+    assert finding.message.endswith("--records-path answer_generation.train_messages"), finding.message
+    assert scan(path, records_path="answer_generation.train_messages").splits[0].rows == 3

@@ -200,9 +200,9 @@ def sniff_issue(path: Path) -> LoadIssue | None:
     return LoadIssue(1, kind, detail + fix)
 
 
-class ArrayRecord(dict):
-    """A record written as a JSON array: its items by position ("0", "1", ...), and `shown`, the
-    excerpt a finding shows when no field map reads it (the record as written)."""
+class WrittenAsArray(dict):
+    """A record written as a JSON array, read as an object; `shown` is the excerpt a finding shows
+    when no field map reads it (the record as written)."""
 
     shown: str = ""
 
@@ -211,9 +211,33 @@ class ArrayRecord(dict):
         return list(self.values())
 
 
-def array_record(items: list[Any], shown: str) -> ArrayRecord:
-    """The `ArrayRecord` of an array's items; `shown` is its excerpt."""
-    record = ArrayRecord((str(i), value) for i, value in enumerate(items))
+class ArrayRecord(WrittenAsArray):
+    """A record written as a JSON array of fields: its items by position ("0", "1", ...), read only
+    through a field map that names positions."""
+
+
+class MessageList(WrittenAsArray):
+    """A record written as a bare JSON array of messages (`[{"role": "user", ...}, {"role":
+    "assistant", ...}]`, as ToolBench's `train_messages` hold them): read as a chat, its messages
+    under "messages" ("conversations" for ShareGPT's {from, value}); written back as the array."""
+
+    def as_list(self) -> list[Any]:
+        return list(next(iter(self.values())))
+
+
+MESSAGE_ROLE_KEYS = ("role", "from")
+"""Keys a message's author is written under in a bare list of messages (OpenAI's, ShareGPT's)."""
+
+
+def array_record(items: list[Any], shown: str) -> WrittenAsArray:
+    """The record of an array's items; `shown` is its excerpt. An array whose every item is a message
+    (an object with a string "role" or "from") is a conversation (`MessageList`), any other array a
+    record of fields by position (`ArrayRecord`)."""
+    record: WrittenAsArray
+    if all(isinstance(m, dict) and any(isinstance(m.get(k), str) for k in MESSAGE_ROLE_KEYS) for m in items):
+        record = MessageList({"messages" if any("role" in m for m in items) else "conversations": items})
+    else:
+        record = ArrayRecord((str(i), value) for i, value in enumerate(items))
     record.shown = shown
     return record
 

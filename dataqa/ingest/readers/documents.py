@@ -32,6 +32,10 @@ RECORD_LISTS = frozenset({"messages", "conversations", "conversation", "contents
 """Top-level lists of a single record (its turns), not lists of records: a `.json` file holding one
 pretty-printed chat example is that one example."""
 
+DEFINITION_LISTS = frozenset({"tools", "functions", "function"})
+"""Lists of tool definitions beside a document's examples (ToolBench's `answer_generation.function`):
+never the list suggested as its records."""
+
 WHOLE = jsonarray.RecordList((), -1, 1, 0)
 """The list `choose_lists` returns when the document is itself one record."""
 
@@ -130,7 +134,8 @@ def choose_lists(
             f"{c.dotted} ({c.elements:,} records)"
             for c in sorted(candidates, key=lambda c: (-c.elements, c.dotted))
         )
-        best = max(candidates, key=lambda c: (c.elements, c.dotted))
+        examples = [c for c in candidates if not c.path or c.path[-1] not in DEFINITION_LISTS] or candidates
+        best = max(examples, key=lambda c: (c.elements, c.dotted))
         everyone = all(len(c.path) == 1 for c in candidates)
         if document_splits(found) is not None:  # mixing a train and a test list would hide leakage
             more = (

@@ -25,7 +25,7 @@ import orjson
 
 from dataqa.core.errors import InputError
 from dataqa.core.models import Location
-from dataqa.ingest.damage import ArrayRecord, sniff_issue
+from dataqa.ingest.damage import WrittenAsArray, sniff_issue
 from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.load import (
     DEFAULT_LIMITS,
@@ -296,7 +296,7 @@ class Input:
             return
         issues: list[LoadIssue] = []
         for key, obj in self.records(issues):
-            yield key, orjson.dumps(obj.as_list() if isinstance(obj, ArrayRecord) else obj)
+            yield key, orjson.dumps(obj.as_list() if isinstance(obj, WrittenAsArray) else obj)
         for issue in issues:
             if issue.dropped:
                 yield issue.line, (issue.excerpt or issue.detail).encode("utf-8", "surrogatepass")
