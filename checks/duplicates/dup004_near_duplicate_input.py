@@ -183,6 +183,14 @@ def goes_on(a: tuple[int, str] | None, b: tuple[int, str] | None, threshold: flo
     return fuzz.ratio(a[1], b[1]) / 100 < threshold
 
 
+def continues(earlier: tuple[str, str], later: str) -> bool:
+    """Whether an input holds another example's input and its answer, in that order: the later step
+    of one conversation cut into an example per assistant turn (ToolBench's `train_messages`, a
+    ShareGPT thread split at each reply). Each step is answered from its own history, not twice."""
+    prompt, answer = earlier[0].strip(), earlier[1].strip()
+    return bool(answer) and later.startswith(prompt) and answer in later[len(prompt) :]
+
+
 ASKED_BATCH_LINES = 20_000
 """Grouped lines whose inputs and answers `NearDuplicateInput._asked_alike` holds as words at once."""
 
@@ -240,7 +248,8 @@ def _apart(
     frame = _batch_fields(ctx, split, batch)
     ordered = _input_words(lines, frame)
     asked = {line: set(words) for line, words in ordered.items()}
-    raw = _texts(frame, "prompt") if paired else {}
+    prompts = _texts(frame, "prompt")
+    raw = prompts if paired else {}
     answers = _texts(frame, "response")
     told = dict(zip(lines, map(set, _word_lists([answers.get(line, "") for line in lines])), strict=True))
     finals = {
@@ -257,6 +266,10 @@ def _apart(
 
     def apart(head: int, line: int) -> bool:
         if goes_on(finals.get(head), finals.get(line), threshold):
+            return True
+        if continues((prompts[head], answers[head]), prompts[line]) or continues(
+            (prompts[line], answers[line]), prompts[head]
+        ):
             return True
         pair = (asked[head], asked[line])
         if seen is not None and head in labels and line in labels and labels[head] != labels[line]:
