@@ -35,7 +35,8 @@ _KIND_WORDS: dict[str, str] = {
 }
 """Words by which a prompt names a kind of value, for `FORMAT_TASK` to hold for that kind."""
 BUSINESS_CONTACT = re.compile(
-    r"(?i)\b(?:call|contact|reach|email|e-mail|write to|text|visit|find|follow|phone) us\b"
+    r"(?i)\b(?:call|contact|reach|email|e-mail|write to|text|visit|find|follow|phone|message"
+    r"|(?:get |be |keep )?in (?:contact|touch) with) us\b"
     r"|\bour (?:office|offices|team|store|shop|website|site|hotline|number|phone|telephone|fax|reception"
     r"|front desk|customer service|support|address|email|inbox)\b|\b(?:customer service|customer care|hotline"
     r"|toll[- ]free|reservations?|bookings?|opening hours|business hours|open (?:daily|monday|mon)"
@@ -54,14 +55,24 @@ INSTITUTION_LINE = re.compile(
     r"(?:\b(?:Office|Department|Dept\.?|Police|Constabulary|Sheriff|Agency|Authority"
     r"|Bureau|Commission|Council|Ministry|Embassy|Consulate|Court|Services?|Cent(?:er|re)|Hospital|Clinic"
     r"|University|College|School|Library|Museum|Foundation|Association|Society|Trust|Institute|Board"
-    r"|Administration|Hotline|Helpline|Lifeline|Stoppers)|\b(?:the )?police)(?:'s|\u2019s)?"
+    r"|Administration|Hotline|Helpline|Lifeline|Stoppers|Company|Co\.|Corp\.?|Corporation|Inc\.?|LLC|Ltd\.?"
+    r"|Limited|Group|Solutions|Associates|Enterprises|Industries|Experts|Specialists|Contractors)"
+    r"(?:\s+[A-Z][\w&\u2019'-]*){0,2}|\b(?:the )?police)(?:'s|\u2019s)?(?:\s+a\s+(?:call|ring))?"
     r"\s*(?:at|on|:|,|-|\u2013)?\s*(?:tel\.?|phone)?\s*\(?\s*$"
 )
-"""The end of the text just before a number that the text gives as an institution's line: "contact
-the Wilson County Sheriff's Office at", "call Crime Stoppers on", "ring the police on" (news items and
-public notices print these for anyone to call)."""
+"""The end of the text just before a number that the text gives as an institution's or a firm's line:
+"contact the Wilson County Sheriff's Office at", "call Crime Stoppers on", "ring the police on" (news
+items and public notices print these for anyone to call), "give McKinley Heating Service Experts a call
+at" (a firm's name, up to two words after the word that makes it one, in its own advertisement)."""
+WE_REPLY = re.compile(r"(?i)\bwe(?:'ll|\u2019ll| will| shall)\b[^.!?\n]{0,60}\byou\b")
+"""Words after a number or address in which its owner answers the reader as "we" ("write to ... We'll
+check our possibilities and inform you", "email ... and we will get back to you"): an organisation's
+published contact, a business's reply promise."""
 SALES_CONTACT = re.compile(
-    r"(?i)\b(?:pre[- ]?orders?|(?<!in )orders? (?:now|today|here|via|by|at|through|on)|to order|tickets?"
+    r"(?i)\b(?:pre[- ]?orders?|(?<!in )(?<!the )(?<!your )(?<!my )(?<!our )orders?"
+    r" (?:now|today|here|via|by|at|through|on)|to order"
+    r"|(?:need|get|buy|want|grab|book|for) (?:your |the |some )?tickets?"
+    r"|tickets? (?:available|on sale|from|via)"
     r"|guest ?list|rsvp|for sale|on sale|(?:book|buy|shop) (?:now|online|today|here)"
     r"|free (?:shipping|delivery)|wholesale|resellers?)\b"
 )
@@ -69,7 +80,9 @@ SALES_CONTACT = re.compile(
 Order ... SMS/WA 0812...", "Need tickets? Call ...", "text ... to get on the guest list"): a seller's
 or promoter's published line. Looked for further back than `CONTEXT_CHARS` (`SALES_REACH`), as an
 advertisement names its offer first and its number last, and never where the words just before the
-value make it someone's own ("call me at", "my number")."""
+value make it someone's own ("call me at", "my number"). Tickets and orders count as the offer ("need
+tickets", "tickets on sale", "order now"), not as things a text talks about ("a ferry ticket", "your
+order at first")."""
 SALES_REACH = 160
 """Characters before a value within which an advertisement's words make it a seller's line."""
 VISITED = (
@@ -175,10 +188,18 @@ FAX_LINE = re.compile(
 office's line, as contracts' notice clauses and letterheads print them."""
 
 
+BESIDE_ADDRESS = re.compile(
+    r"([A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+\.[A-Za-z]{2,24})\s*(?:,|/|or|and)?\s*(?:(?:tel|phone)\W{0,3})?$"
+)
+"""An e-mail address just before a phone number, the two given as one contact ("contact Wendy Rall at
+woof@rescuedtails.com or 951-..."): the number is published where the address is."""
+
+
 def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     """Whether a phone number or address is one a business or institution publishes: named as how to
-    reach "us", as a desk or a hotline, as a place's number, as an advertisement's line to order
-    through, or an address at the domain of a web page the text cites."""
+    reach "us", as a desk, a hotline or a firm's line, as a place's number, followed by "we will ...
+    you", as an advertisement's line to order through, an address at the domain of a web page the
+    text cites, or a number given beside such an address."""
     if kind not in ("email", "phone"):
         return False
     around = text[max(start - CONTEXT_CHARS, 0) : end + CONTEXT_CHARS]
@@ -188,8 +209,15 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     just_before = before[-CONTEXT_CHARS // 2 :]
     if kind == "phone" and (INSTITUTION_LINE.search(before) or FAX_LINE.search(before)):
         return True
-    if kind == "phone" and VENUE_LINE.search(around) and not OWN_CUE.search(just_before):
+    own = OWN_CUE.search(just_before) is not None  # "call me at", "my number": a person's own
+    if kind == "phone" and VENUE_LINE.search(around) and not own:
         return True
+    if not own and WE_REPLY.search(text[end : end + SALES_REACH]):
+        return True
+    if kind == "phone" and not own and (beside := BESIDE_ADDRESS.search(before)):
+        at = start - len(beside.group())
+        if published("email", beside.group(1), text, at, at + len(beside.group(1))):
+            return True
     offered = SALES_CONTACT.search(text[max(start - SALES_REACH, 0) : end + CONTEXT_CHARS])
     if offered and not _PERSONAL_CUE.search(just_before):
         return True
@@ -199,14 +227,39 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     return False
 
 
+def number_run(value: str, text: str) -> bool:
+    """Whether a phone number is one of a run of consecutive numbers the text lists (a number block,
+    as reverse-lookup and directory pages enumerate "213-484-0480", "-0481", "-0482" ...): a listing
+    of numbers, no one's contact. Two of the four nearest numbers, written the same way, must be in
+    the text: an office's line beside its fax one digit apart is no run."""
+    last = re.search(r"\d{2,4}$", value)
+    if last is None:
+        return False
+    width, number = len(last.group()), int(last.group())
+    listed = 0
+    for other in (number - 2, number - 1, number + 1, number + 2):
+        if 0 <= other < 10**width and value[: last.start()] + str(other).zfill(width) in text:
+            listed += 1
+    return listed >= 2
+
+
+PERSON_CUE = re.compile(
+    r"(?i)\b(?:customer|client|patient|tenant|applicant|candidate|caller|employee|student|buyer)s?(?:'s|\u2019s)?\b"
+)
+"""A person a number is named as the line of, just before it ("reach the customer via", "the patient's
+number"): no place's listing, whatever place the conversation names."""
+
+
 def read_out_listing(evidence: str, shown: str) -> bool:
     """Whether a phone number that a reply gives in a conversation about a place (`VENUE_WORD`) is
     that place's listing, read out: nothing just before it makes it a person's own. In booking and
-    directory dialogues the agent gives "their number" when asked; the user's own number, in the
-    user's turns, still counts (the caller asks this of replies only, in conversations that name a
-    place, `VENUE_WORD`, and ask for no one's own number, `ASKS_OWN_NUMBER`)."""
+    directory dialogues the agent gives "their number" when asked; a number named as a customer's or
+    a patient's (`PERSON_CUE`) is that person's, and the user's own number, in the user's turns,
+    still counts (the caller asks this of replies only, in conversations that name a place,
+    `VENUE_WORD`, and ask for no one's own number, `ASKS_OWN_NUMBER`)."""
     before = evidence[: evidence.find(shown)] if shown in evidence else evidence
-    return not OWN_CUE.search(before[-CONTEXT_CHARS // 2 :])
+    near = before[-CONTEXT_CHARS // 2 :]
+    return not (OWN_CUE.search(near) or PERSON_CUE.search(near))
 
 
 def why_real(kind: str, value: str, text: str, start: int, end: int) -> str:

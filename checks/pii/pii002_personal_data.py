@@ -14,6 +14,7 @@ from dataqa.checks.pii.context import (
     EXAMPLE_REQUEST,
     VENUE_WORD,
     format_task_kinds,
+    number_run,
     published,
     read_out_listing,
     template_domains,
@@ -105,8 +106,11 @@ class PersonalData(Check):
 
 
 def _judge(detector: Detector, value: str, text: str, start: int, end: int) -> str | None:
-    """Why a value is believed someone's, or None for a contact a business or institution publishes."""
+    """Why a value is believed someone's, or None for a contact a business or institution publishes
+    and for a number of a run the text lists (a directory page's number block)."""
     if published(detector.kind, value, text, start, end):
+        return None
+    if detector.kind == "phone" and number_run(value, text):
         return None
     return why_real(detector.kind, value, text, start, end)
 
@@ -118,7 +122,8 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
     those are the task's samples, as are the addresses built at the domain of an address format the
     prompt gives ("{first_initial}{last_name}@acme.com" for the names it lists), and the values a reply
     writes to a prompt that asks for an example or made-up data (`EXAMPLE_REQUEST`), and the phone
-    numbers of places a reply reads out in a dialogue about a place (`read_out_listing`)."""
+    numbers of places a reply reads out in a dialogue about a place (`read_out_listing`; a record
+    with no prompt, a web page's text, is no dialogue: a museum it names makes no number a listing)."""
     public = {(h.line, h.kind, h.shown) for h in hits if h.why is None}
     hits = [h for h in hits if (h.line, h.kind, h.shown) not in public]
     lines = sorted({h.line for h in hits})
@@ -138,10 +143,10 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
     kinds = {line: format_task_kinds(prompt) for line, prompt in prompts.iter_rows()}
     domains = {line: template_domains(prompt) for line, prompt in prompts.iter_rows()}
     examples = {line for line, prompt in prompts.iter_rows() if EXAMPLE_REQUEST.search(prompt)}
-    about_places = {
+    about_places = {  # a dialogue: a text alone (a web page) has no one to read a listing out to
         line
-        for line, talk in records.select("line", "talk").iter_rows()
-        if VENUE_WORD.search(talk) and not ASKS_OWN_NUMBER.search(talk)
+        for line, prompt, talk in records.select("line", "prompt", "talk").iter_rows()
+        if prompt and VENUE_WORD.search(talk) and not ASKS_OWN_NUMBER.search(talk)
     }
     replies = {role_name(split, "assistant"), role_name(split, "rejected")}
     return [

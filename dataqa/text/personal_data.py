@@ -90,9 +90,14 @@ _PLACEHOLDER_LOCAL = re.compile(
 _ROLE_LOCAL = re.compile(
     r"(?i)(?:info|support|help|helpdesk|contact|sales|admin|alerts?|no-?reply|do-?not-?reply|hello|team|office"
     r"|marketing|billing|service|customer-?service|webmaster|postmaster|hostmaster|abuse|security|privacy|hr"
-    r"|jobs|careers|press|media|news|newsletter|feedback|enquiries|inquiries|notifications?|orders?)"
+    r"|jobs|careers|press|media|news|newsletter|feedback|enquir(?:y|ies)|inquir(?:y|ies)|notifications?|orders?"
+    r"|pr|admissions?|registrar|reception|bookings?|reservations?|events?|tickets?|editors?|editorial|submissions?"
+    r"|membership|members|accounts?|accounting|finance|legal|compliance|investors?|recruit(?:ment|ing)"
+    r"|donations?|volunteers?|partners?|partnerships?|advertising|ads|shop|store|studio|general|mail"
+    r"|returns|shipping|customer-?care|care|complaints|licensing|permissions|rights)"
 )
-"""Local parts of role addresses: an organisation's mailbox (support@, alerts@), not a person's data."""
+"""Local parts of role addresses: an organisation's mailbox (support@, alerts@, admissions@, pr@), not a
+person's data."""
 
 
 _PLACEHOLDER_DOMAIN = re.compile(
