@@ -28,6 +28,21 @@ def is_label_set(value: Any) -> bool:
     )
 
 
+_JOINED = re.compile(r"[^\s,]+(?:\s*,\s*[^\s,]+)+")
+"""Classes joined by commas in one table cell ("2,27"): a multi-label row as a TSV or CSV writes it."""
+
+
+def cell_classes(value: str | int | float) -> list[str | int | float]:
+    """The classes one scalar of a multi-label field names: the parts of a comma-joined cell
+    (GoEmotions' TSV writes a row's class ids as "2,27"), each class id written in digits read as a
+    number (so the cell "27" and the JSON 27 are one class); a single class alone otherwise."""
+    if not isinstance(value, str):
+        return [value]
+    text = value.strip()
+    parts = [p.strip() for p in text.split(",")] if _JOINED.fullmatch(text) else [text]
+    return [int(p) if p.isdigit() else p for p in parts]
+
+
 def scalar_text(value: object) -> str:
     """A JSON value as a class name: strings as they are, anything else as compact JSON."""
     return value if isinstance(value, str) else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()

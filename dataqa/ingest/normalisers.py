@@ -40,7 +40,7 @@ from dataqa.ingest.formats import (
     WRONG_TYPE,
 )
 from dataqa.ingest.issues import a_json_type, excerpt, json_type
-from dataqa.ingest.label_sets import flag_value, is_label_set, label_set_text
+from dataqa.ingest.label_sets import cell_classes, flag_value, is_label_set, label_set_text
 from dataqa.ingest.layouts import (
     CHAT,
     CLASSIFICATION,
@@ -285,7 +285,7 @@ def _normalise_classification(
         label = None
     elif layout.multi_label and (is_label_set(value) or _class_name(value)):
         # a set of classes (one class alone is a set of one); an empty list is a row none applies to
-        label = label_set_text(value if isinstance(value, list) else [value])
+        label = label_set_text(value if isinstance(value, list) else cell_classes(value))
     else:
         label = _label_text(value, rec, declared=(key, json_type(value)) in layout.types)
         if label is None or not label.strip():

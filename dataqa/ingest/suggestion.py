@@ -25,15 +25,28 @@ from dataqa.ingest.survey import (
 )
 
 
+def _value_ids(survey: KeySurvey, key: str) -> bool:
+    """Whether every surveyed value of `key` is a distinct short token with no space (a comment id
+    such as GoEmotions' "eebbqej"): the record's id, whatever its position, never a text."""
+    values = [obj.get(key) for obj in survey.samples]
+    return (
+        len(values) >= 2
+        and all(isinstance(v, str) and 0 < len(v) <= 40 and not any(c.isspace() for c in v) for v in values)
+        and len(set(values)) == len(values)
+    )
+
+
 def _map_by_values(survey: KeySurvey, items: list[str]) -> dict[str, str] | None:
     """A field map from the values of `items` (an array's positions, or keys whose names say
-    nothing: Kaggle's spam.csv "v1", "v2"): one free text and one label ([text, label]), a label and
-    two texts (a headerless news table's class, title and body: the longer is the text, the other
-    its context), or two free texts (a prompt, then its response)."""
-    texts = [k for k in items if free_text(survey, k)]
+    nothing: Kaggle's spam.csv "v1", "v2"): one free text and one label ([text, label], an id column
+    beside them kept as metadata), a label and two texts (a headerless news table's class, title and
+    body: the longer is the text, the other its context), or two free texts (a prompt, then its
+    response)."""
+    ids = [k for k in items if _value_ids(survey, k)]
+    texts = [k for k in items if free_text(survey, k) and k not in ids]
     labels = [k for k in items if survey.kind(k) in ("string", "number") and label_like(survey, k)]
     if len(texts) == 1 and len(labels) == 1:
-        return {texts[0]: "text", labels[0]: "label"}
+        return {texts[0]: "text", labels[0]: "label", **dict.fromkeys(ids[:1], "meta")}
     if len(texts) == 2 and len(labels) == 1:
         text, context = sorted(texts, key=lambda k: (-survey.lengths[k], items.index(k)))
         return {labels[0]: "label", text: "text", context: "context"}

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from rapidfuzz import fuzz, process
 
 from dataqa.ingest.fieldmaps import map_options, mapped_layouts
+from dataqa.ingest.label_sets import cell_classes
 from dataqa.ingest.layouts import LAYOUTS, ROLES, Layout
 from dataqa.ingest.readers.nested import CONTEXT, PARAGRAPHS, QUESTIONS
 from dataqa.ingest.suggestion import readable_share, suggest_map
@@ -47,6 +48,16 @@ def _reads(fields: Mapping[str, str], survey: KeySurvey, label_field: str | None
     return readable_share([*layouts, *LAYOUTS.values()], survey.samples, label_field) >= READ_SHARE
 
 
+def _joined_labels(fields: Mapping[str, str], survey: KeySurvey) -> str:
+    """`--format multi_label_list ` when the mapped label's cells join several classes by commas
+    ("2,27", a multi-label row as GoEmotions' TSV writes it), else nothing: read as one class each,
+    every combination would be a class of its own."""
+    label = next((k for k, r in fields.items() if r == "label"), None)
+    cells = [obj.get(label) for obj in survey.samples] if label is not None else []
+    joined = sum(1 for v in cells if isinstance(v, str) and len(cell_classes(v)) > 1)
+    return "--format multi_label_list " if joined else ""
+
+
 def suggestion(survey: KeySurvey, label_field: str | None = None) -> str | None:
     """The options that read the surveyed records (`--map ...` or `--format ...`), or None."""
     keys = survey.common()
@@ -58,7 +69,7 @@ def suggestion(survey: KeySurvey, label_field: str | None = None) -> str | None:
         short = {k: r for k, r in guess.items() if _KNOWN.get(k) != r}
         for fields in (short, guess) if short else ():
             if _reads(fields, survey, label_field):
-                return map_options(fields)
+                return _joined_labels(fields, survey) + map_options(fields)
     if survey.of_arrays:
         return None  # no layout's fields are positions
     for name, layout in LAYOUTS.items():  # a layout that only its strict rules or types kept out
