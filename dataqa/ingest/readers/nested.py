@@ -75,7 +75,8 @@ def paragraph(obj: Any) -> bool:
 
 def _paragraph_questions(paragraph: dict[str, Any], title: Any) -> list[tuple[int, Any]]:
     """(index, record) of every question of a paragraph: the question's fields, the paragraph's
-    context and the article's title (a field the question has itself is kept as it is)."""
+    context and the article's title (a field the question has itself is kept as it is); a question
+    marked unanswerable with no "answers" gets SQuAD 2.0's empty answer list."""
     out: list[tuple[int, Any]] = []
     for k, question in enumerate(paragraph[QUESTIONS]):
         if not isinstance(question, dict):
@@ -87,6 +88,10 @@ def _paragraph_questions(paragraph: dict[str, Any], title: Any) -> list[tuple[in
             record.setdefault("title", title)
         if "answers" in record:
             record["answers"] = hub_answers(record["answers"])
+        elif record.get("is_impossible") is True:
+            # an unanswerable question written without "answers" (a SQuAD 2.0 translation keeps only
+            # its plausible_answers): the empty answer list SQuAD 2.0 writes for one
+            record["answers"] = {"text": [], "answer_start": []}
         out.append((k, record))
     return out
 
