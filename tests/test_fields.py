@@ -88,3 +88,12 @@ def test_keys_and_slots() -> None:
     assert found is not None
     assert found[("风格", "街头")] == 1 and found[("风格", "")] == 2
     assert part_fields("a sentence that is far too long to be a key: value*other: x") is None
+
+
+def test_bad_input_does_not_crash() -> None:
+    deep = '{"a": ' * 900 + '"x"' + "}" * 900
+    assert text_fields(deep) is None  # one pair, read whole below the depth limit
+    assert text_fields('{"a": "x", "c": "y", "b": ' + "[" * 500 + "1" + "]" * 500 + "}") is not None
+    assert text_fields("k: " + "v" * 200_000 + "\n" + "x: y") is None  # a value too long to be a slot
+    assert text_fields("{not json: at all, b: c}") is None  # no JSON, and "{not json" is no key
+    assert text_fields("\u0000:\u0000\n#=|{") is None

@@ -37,6 +37,8 @@ Fields: TypeAlias = Counter[tuple[str, str]]
 TERM_WORDS = 4
 """A value of at most this many words (a character of an unspaced script counted as
 `1 / UNSPACED_PER_WORD` of one) and not ending a sentence names a thing: a slot."""
+TERM_CHARS = 64
+"""The longest slot in characters (a code, a URL, a few words): a longer run is no name of a thing."""
 KEY_CHARS = 32
 """The longest key: a field's name, not a phrase."""
 KEY_WORDS = 3
@@ -76,19 +78,33 @@ def _is_term(value: str) -> bool:
     """Whether a raw value names a thing (see `TERM_WORDS`)."""
     value = value.strip()
     plain = _plain(value)
-    return bool(plain) and not value.endswith(_SENTENCE_END) and _words(plain) <= TERM_WORDS
+    return (
+        bool(plain)
+        and len(plain) <= TERM_CHARS
+        and not value.endswith(_SENTENCE_END)
+        and _words(plain) <= TERM_WORDS
+    )
 
 
-def _flatten(value: Any, key: str, out: list[tuple[str, str]]) -> None:
+JSON_DEPTH = 8
+"""Levels of a JSON object read as keys; deeper values are compared whole, as text."""
+
+
+def _flatten(value: Any, key: str, out: list[tuple[str, str]], depth: int = 0) -> None:
     """The leaf (key path, value) pairs of a parsed JSON value."""
-    if isinstance(value, dict):
+    if isinstance(value, dict) and depth < JSON_DEPTH:
         for k, v in value.items():
-            _flatten(v, f"{key}.{k}" if key else str(k), out)
-    elif isinstance(value, list):
+            _flatten(v, f"{key}.{k}" if key else str(k), out, depth + 1)
+    elif isinstance(value, list) and depth < JSON_DEPTH:
         for v in value:
-            _flatten(v, key, out)
+            _flatten(v, key, out, depth + 1)
+    elif isinstance(value, str):
+        out.append((key, value))
     else:
-        out.append((key, value if isinstance(value, str) else orjson.dumps(value).decode()))
+        try:
+            out.append((key, orjson.dumps(value).decode()))
+        except TypeError:  # nested beyond what orjson writes: no slot, a key all the same
+            out.append((key, ""))
 
 
 def _json_pairs(part: str) -> list[tuple[str, str]] | None:
