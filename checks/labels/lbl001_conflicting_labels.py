@@ -32,9 +32,10 @@ class ConflictingLabels(Check):
     """The same input appears with different labels (identical, or equal after normalising case,
     spacing, punctuation and Unicode), within one split. In multi-label classification the label
     is the row's set of classes: two different sets conflict, and both are named. Where the label
-    is a score on a scale (STS-B's similarity), scores conflict when they lie further apart than a
-    fifth of the scale ("0.5" and "4.8"), not when they are written apart ("5.000" and "5") or are
-    annotators' averages a little apart ("4.909" and "5.000").
+    is a score on a scale (STS-B's similarity: a field named a score, or labels that are numbers with
+    many fractional values, `label_sets.ScoreTally`), scores conflict when they lie further apart
+    than a fifth of the scale ("0.5" and "4.8"), not when they are written apart ("5.000" and "5")
+    or are annotators' averages a little apart ("4.909" and "5.000").
 
     Every row of a conflicting group is unusable (the "consistent" stage of the usable count):
     which label is right cannot be told from the data.
