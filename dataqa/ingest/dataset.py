@@ -302,8 +302,8 @@ def load_split(
             label_source = "assistant reply (closed set)"
     tally = read.elsewhere.tally if read.elsewhere is not None else passes.label_tally(frame, split_format)
     scores_read = tally is not None and tally.scores
-    if scores_read and read.elsewhere is not None:
-        read.elsewhere.scale = tally.scale if tally is not None else None  # what LBL001 judges against
+    if tally is not None and scores_read and read.elsewhere is not None:
+        read.elsewhere.scale = tally.scale  # what LBL001 judges against
     return Split(
         name=name,
         path=source.shown,
