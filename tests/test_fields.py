@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dataqa.text.fields import fields_differ, part_fields, text_fields
+from dataqa.text.fields import fields_differ, lists_differ, part_fields, text_fields
 
 JEANS = "类型#裤*版型#显瘦*材质#牛仔布*颜色#{}*裤腰型#高腰*裤口#毛边"
 RECORD = "brand: Northwind\ncolour: {}\nsize: M\nfit: slim"
@@ -65,6 +65,15 @@ def test_order_spacing_typos_and_filler_do_not() -> None:
     json_a = '{"colour": "olive", "size": "S", "bio": "a long free text here"}'
     json_b = '{"size": "S", "colour": "olive", "bio": "a long free text over there"}'  # free text: word rules
     assert not fields_differ(text_fields(json_a), text_fields(json_b))
+
+
+def test_values_alike_but_for_filler_are_counted_each() -> None:
+    twice = part_fields("c: red*c: red*d: x")
+    with_filler = part_fields("c: the red*c: a red*d: x")
+    assert twice is not None and with_filler is not None
+    assert not lists_differ(twice, with_filler) and not lists_differ(with_filler, twice)
+    other = part_fields("c: the red*c: a blue*d: x")
+    assert other is not None and lists_differ(twice, other)
 
 
 def test_lists_apart_are_left_to_the_word_rules() -> None:

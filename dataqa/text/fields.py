@@ -225,7 +225,9 @@ def lists_differ(a: Fields, b: Fields) -> bool:
     only_a, only_b = a - b, b - a
     if not only_a and not only_b:
         return False
-    rest = Counter({(k, _unfilled(v)): n for (k, v), n in only_b.items()})
+    rest: Counter[tuple[str, str]] = Counter()
+    for (k, v), n in only_b.items():
+        rest[k, _unfilled(v)] += n
     for (key, value), n in only_a.items():
         for _ in range(n):
             plain = _unfilled(value)
