@@ -44,3 +44,16 @@ def test_findings_are_the_same_when_every_pair_is_its_own_batch(
     report = dataqa.scan(str(train), select=["DUP004"], **case.get("config", {}))
     found = sorted(sorted(loc.line for loc in f.locations) for f in report.findings)
     assert found == sorted(sorted(group) for group in case["expect"])
+
+
+def test_a_later_step_opens_with_the_earlier_input_and_holds_its_answer_as_a_turn() -> None:
+    """`continues`: a conversation cut into an example per reply; a longer text that only repeats the
+    earlier words (a phrase and its label inside a longer phrase) is no later step."""
+    from dataqa.checks.duplicates.base import continues, one_conversation
+
+    first = ("Weather in Oslo?", '[{"name": "weather", "arguments": "{}"}]')
+    later = 'user: Weather in Oslo?\nassistant: [{"name": "weather", "arguments": "{}"}]\nfunction: 3 C'
+    assert continues(first, later) and one_conversation(first, (later, "It is 3 C."))
+    assert not continues(("a great film", "positive"), "a great film , positive in every way")
+    assert not continues(first, "user: Weather in Bergen?\nassistant: " + first[1])
+    assert not continues(("Weather in Oslo?", ""), later)

@@ -12,10 +12,12 @@ representative; `unusable` lists every other member. All text work is `dataqa.te
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import polars as pl
 
+from dataqa.checks.labels import near_inputs
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
@@ -28,6 +30,68 @@ EVIDENCE_CHARS = 160
 def duplicate_rate(copies: int, rows: int) -> float:
     """Copies per valid row, rounded for the metrics."""
     return round(copies / rows, 6) if rows else 0.0
+
+
+def continues(earlier: tuple[str, str], later: str) -> bool:
+    """Whether an input opens with another example's input and holds its answer after it: the later step
+    of one conversation cut into an example per assistant turn (ToolBench's `train_messages`, a
+    ShareGPT thread split at each reply). Each step teaches its own answer from its own history."""
+    prompt, answer = earlier[0].strip(), earlier[1].strip()
+    at = later.find(prompt) if prompt and answer else -1
+    if not 0 <= at <= ROLE_LABEL_CHARS:
+        return False
+    rest = later[at + len(prompt) :]
+    # the answer opens a turn of its own ("\nassistant: ..."), not a word of a longer text
+    return any(rest.startswith(answer, m.end()) for m in _TURN_START.finditer(rest))
+
+
+_TURN_START = re.compile(r"\n(?:[\w ]{1,20}: )?")
+"""Where a turn of a conversation written as one input starts: a line, after its role label."""
+ROLE_LABEL_CHARS = 12
+"""How far into a later input the earlier one may start: a conversation's input is written with its
+turns' roles ("user: ..."), a one-turn input without."""
+
+
+def one_conversation(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two (input, answer) examples are two steps of one conversation (`continues`)."""
+    return continues(a, b[0]) or continues(b, a[0])
+
+
+STEP_BATCH_LINES = 20_000
+"""Grouped lines whose inputs and answers `steps_left_out` holds as text at once."""
+
+
+def steps_left_out(ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:
+    """The groups without the members that are another step of their first row's conversation
+    (`one_conversation`); groups left with one row dropped. The texts are read a batch of groups
+    at a time (`STEP_BATCH_LINES`); a labelled split (classification) is left as it is."""
+    if not groups or ctx.has_labels(split):
+        return groups  # classes of texts are no conversations cut into steps
+    out: list[list[int]] = []
+    batch: list[list[int]] = []
+    size = 0
+
+    def flush() -> None:
+        frame = near_inputs.fields(ctx, split, sorted({line for group in batch for line in group}))
+        texts = {
+            line: (p or "", r or "") for line, p, r in frame.select("line", "prompt", "response").iter_rows()
+        }
+        for head, *rest in batch:
+            kept = [
+                m for m in rest if not one_conversation(texts.get(head, ("", "")), texts.get(m, ("", "")))
+            ]
+            if kept:
+                out.append([head, *kept])
+
+    for group in groups:
+        batch.append(group)
+        size += len(group)
+        if size >= STEP_BATCH_LINES:
+            flush()
+            batch, size = [], 0
+    if batch:
+        flush()
+    return out
 
 
 def exact_groups(ctx: Context, split: str) -> pl.DataFrame:

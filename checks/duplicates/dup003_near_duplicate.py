@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dataqa.checks.duplicates.base import DuplicateCheck
+from dataqa.checks.duplicates.base import DuplicateCheck, steps_left_out
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -33,13 +33,16 @@ class NearDuplicate(DuplicateCheck):
     unanswerable question) is compared as its input is (DUP004), on what it asks, not on the passage
     it shares with the other questions about it. Every member of a group is near its
     first row (groups never chain); copies already reported by DUP001 and DUP002 stand here as
-    their first line. The evidence shows what the first two share and where they differ.
+    their first line. A conversation cut into an example per reply is no group of copies: a later
+    step opens with the earlier step's input and holds its answer as a turn (ToolBench's steps). The evidence shows what the first two share and where they differ.
     Example: two replies that differ in a typo fix and one added closing sentence (similarity 0.96).
     Fix: keep one example of each group, or rewrite the others so they teach something new.
     """
 
     id = "DUP003"
-    shares = frozenset({"bands", "copy_texts", "distinct", "hashes", "near_pairs", "near_texts", "templates"})
+    shares = frozenset(
+        {"bands", "copy_texts", "distinct", "hashes", "input_fields", "near_pairs", "near_texts", "templates"}
+    )
     heavy = True
     name = "near-duplicate"
     family = "duplicates"
@@ -48,7 +51,8 @@ class NearDuplicate(DuplicateCheck):
     shingle: int = ranged(similarity.DEFAULT_SHINGLE, low=1, high=20)
 
     def groups(self, ctx: Context, split: str) -> list[list[int]]:
-        return similarity.near_text_groups(ctx, split, "text", self.threshold, shingle=self.shingle)
+        groups = similarity.near_text_groups(ctx, split, "text", self.threshold, shingle=self.shingle)
+        return steps_left_out(ctx, split, groups)
 
     def held_form(self) -> HeldForm:
         """On a split held on the Ray workers: its near pairs made there (`near_blocks`)."""

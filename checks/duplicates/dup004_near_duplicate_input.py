@@ -9,7 +9,7 @@ import polars as pl
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate
+from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, one_conversation
 from dataqa.checks.labels import near_inputs
 from dataqa.checks.labels.base import DECIDING, tie
 from dataqa.checks.labels.lbl002_near_identical_conflict import adds_turn, asks, one_side_varied
@@ -183,14 +183,6 @@ def goes_on(a: tuple[int, str] | None, b: tuple[int, str] | None, threshold: flo
     return fuzz.ratio(a[1], b[1]) / 100 < threshold
 
 
-def continues(earlier: tuple[str, str], later: str) -> bool:
-    """Whether an input holds another example's input and its answer, in that order: the later step
-    of one conversation cut into an example per assistant turn (ToolBench's `train_messages`, a
-    ShareGPT thread split at each reply). Each step is answered from its own history, not twice."""
-    prompt, answer = earlier[0].strip(), earlier[1].strip()
-    return bool(answer) and later.startswith(prompt) and answer in later[len(prompt) :]
-
-
 ASKED_BATCH_LINES = 20_000
 """Grouped lines whose inputs and answers `NearDuplicateInput._asked_alike` holds as words at once."""
 
@@ -267,10 +259,8 @@ def _apart(
     def apart(head: int, line: int) -> bool:
         if goes_on(finals.get(head), finals.get(line), threshold):
             return True
-        if continues((prompts[head], answers[head]), prompts[line]) or continues(
-            (prompts[line], answers[line]), prompts[head]
-        ):
-            return True
+        if one_conversation((prompts[head], answers[head]), (prompts[line], answers[line])):
+            return True  # two steps of one conversation, each answered from its own history
         pair = (asked[head], asked[line])
         if seen is not None and head in labels and line in labels and labels[head] != labels[line]:
             forms = (asks(" ".join(ordered[head])), asks(" ".join(ordered[line])))
