@@ -34,7 +34,8 @@ class NearDuplicate(DuplicateCheck):
     it shares with the other questions about it. Every member of a group is near its
     first row (groups never chain); copies already reported by DUP001 and DUP002 stand here as
     their first line. A conversation cut into an example per reply is no group of copies: a later
-    step opens with the earlier step's input and holds its answer as a turn (ToolBench's steps). The evidence shows what the first two share and where they differ.
+    step opens with the earlier step's input and holds its answer as a turn (ToolBench's steps).
+    The evidence shows what the first two share and where they differ.
     Example: two replies that differ in a typo fix and one added closing sentence (similarity 0.96).
     Fix: keep one example of each group, or rewrite the others so they teach something new.
     """
