@@ -125,6 +125,20 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "PREF002",
         '"response_1" is empty',
     ),
+    "pairwise_outputs": (
+        lambda q, a: {
+            "instruction": q,
+            "output_1": "No idea.",
+            "generator_1": "text_davinci_003",
+            "output_2": a,
+            "generator_2": "my-model",
+            "annotator": "alpaca_eval_gpt4",
+            "preference": 2,
+            "dataset": "helpful_base",
+        },
+        "PREF002",
+        '"output_2" is empty',
+    ),
     "kto": (
         lambda q, a: {"prompt": q, "completion": a or "Sure.", "label": KTO_LABELS[q]},
         "FMT008",

@@ -1080,3 +1080,32 @@ def test_a_tool_definition_list_is_never_the_list_suggested_as_records(tmp_path:
     (finding,) = scan(path).findings
     assert finding.message.endswith("--records-path answer_generation.train_messages"), finding.message
     assert scan(path, records_path="answer_generation.train_messages").splits[0].rows == 3
+
+
+def test_two_outputs_and_a_preference_read_the_preferred_output_as_chosen(tmp_path: Path) -> None:
+    """AlpacaEval / AlpacaFarm: `preference` is the better output's number (a numeric string, or a
+    weight between 1 and 2: the nearer side); AlpacaFarm's `input` is appended to the instruction."""
+    rows = [
+        {
+            "instruction": "Translate to German.",
+            "input": "thank you",
+            "output_1": "Danke.",
+            "output_2": "Merci.",
+            "preference": "1",
+        },
+        {
+            "instruction": "Name a primary colour.",
+            "input": "",
+            "output_1": "Green.",
+            "output_2": "Red.",
+            "preference": 1.83,
+        },
+    ]
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(jsonl_bytes(rows))
+    split = load_split("train", str(path))
+    assert split.format == "pairwise_outputs"
+    assert split.frame.select("prompt", "response", "rejected").rows() == [
+        ("Translate to German.\n\nthank you", "Danke.", "Merci."),
+        ("Name a primary colour.", "Red.", "Green."),
+    ]

@@ -451,6 +451,26 @@ LAYOUTS: dict[str, Layout] = {
                 "meta",
             ),
         ),
+        # Two outputs for one instruction and a preference that is 1 or 2, the better output's
+        # number, 1.5 (or 0, AlpacaEval's older files) a draw, a number between them a weighted
+        # verdict (AlpacaEval's annotations, AlpacaFarm's human and simulated preferences)
+        _layout(
+            "pairwise_outputs",
+            PREFERENCE,
+            'two outputs and a preference: {"instruction", "output_1", "output_2", "preference"} '
+            "(AlpacaEval, AlpacaFarm)",
+            '{"instruction": "Hi", "output_1": "Go away.", "output_2": "Hello!", "preference": 2}',
+            {"output_1": "side_a", "output_2": "side_b", "preference": "winner"},
+            {"instruction": "prompt", "input": "context"}
+            | dict.fromkeys(
+                (
+                    *("generator_1", "generator_2", "generator", "dataset", "annotator", "raw_completion"),
+                    *("price_per_example", "time_per_example", "datasplit", "preference_raw", "id"),
+                ),
+                "meta",
+            ),
+            anchors=frozenset({"output_1", "output_2"}),
+        ),
         # Two numbered answers to one prompt and the better one's number (PKU-SafeRLHF): the
         # helpfulness preference; the harmlessness one (safer_response_id) is kept as metadata.
         _layout(

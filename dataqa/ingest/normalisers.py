@@ -306,7 +306,11 @@ def _normalise_pairwise(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
     keys = (side_b, side_a) if won == "b" else (side_a, side_b)
     turns = _system_turns(obj, layout, rec)
     if layout.source_in(obj, "prompt") is not None:  # sides that are answers alone (PKU-SafeRLHF)
-        turns += _prompt_turns(obj, layout, rec)
+        asked = _prompt_turns(obj, layout, rec)
+        extra = _optional(obj, layout, "context", rec)  # AlpacaFarm's "input", appended as Alpaca's is
+        if extra.strip() and asked:
+            asked[-1] = (asked[-1][0], f"{asked[-1][1]}\n\n{extra}")
+        turns += asked
     prefix, chosen = read_pair(obj, rec, layout, keys, judged=True)
     rec.turns = [*turns, *prefix, ("assistant", chosen)]
 

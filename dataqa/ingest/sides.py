@@ -162,6 +162,8 @@ def verdict(obj: dict[str, Any], rec: Record, layout: Layout) -> str | None:
             return "a" if value else "b"
         rec.issue(WRONG_TYPE, f'"{key}" is {_shown(value)}; expected 1 (A is preferred) or 0 (B is)')
         return None
+    if side_a.endswith("1") and side_b.endswith("2"):  # AlpacaEval's preference: 1, 2, 1.5 a draw
+        return _preference_number(value, key, rec)
     numbered = side_a.endswith("0")
     if numbered:
         if value in (0, 1) and not isinstance(value, bool):
@@ -176,6 +178,24 @@ def verdict(obj: dict[str, Any], rec: Record, layout: Layout) -> str | None:
         return side
     rec.issue(
         WRONG_TYPE, f'"{key}" is {_shown(value)}; expected the winning side ("model_a", "model_b") or a tie'
+    )
+    return None
+
+
+def _preference_number(value: Any, key: str, rec: Record) -> str | None:
+    """The side a preference numbered as its sides are chose ("output_1", "output_2"): 1 or 2 (as a
+    number or a numeric string), a weight between them the nearer side, 1.5 a draw, as 0 was in
+    AlpacaEval's older annotations."""
+    try:
+        number = float(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is not None and (number == 0 or number == 1.5):
+        return "tie"
+    if number is not None and 1 <= number <= 2:
+        return "a" if number < 1.5 else "b"
+    rec.issue(
+        WRONG_TYPE, f'"{key}" is {_shown(value)}; expected 1 or 2 (the better side\'s number) or 1.5 (a draw)'
     )
     return None
 
