@@ -19,6 +19,7 @@ from dataqa.ingest.dataset import Split
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text.similarity import normalise_expr
+from dataqa.text.word_lists import NEGATIONS
 
 
 def _sides(split: Split) -> str:
@@ -49,8 +50,10 @@ def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
     They do when their structure differs (a bracket, quote, colon, escape or line break: JSON, YAML
     and code answers that are right or broken by one character), or when a word (of four letters
     or more, a number, or CJK characters) that only one side has is named in the prompt (the
-    word an instruction forbids or asks for), or holds CJK characters the prompt quotes. Case,
-    spacing, plain punctuation and a typo are no such difference.
+    word an instruction forbids or asks for), or holds CJK characters the prompt quotes, or when
+    one side adds or drops a negation or writes another number where the other has one (a
+    statement reversed, another answer: "12 units" / "8 units"). Case, spacing, plain punctuation
+    and a typo are no such difference.
     """
     if _STRUCTURE.findall(chosen) != _STRUCTURE.findall(rejected):
         return True
@@ -61,6 +64,10 @@ def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
+        if any(t in NEGATIONS for t in (*a[i1:i2], *b[j1:j2])):
+            return True  # "is not harmful (and is not) excreted": one side says the opposite
+        if any(t.isdigit() for t in a[i1:i2]) and any(t.isdigit() for t in b[j1:j2]):
+            return True  # "12 units" / "8 units": two answers, not a typo
         for run in (a[i1:i2], b[j1:j2]):
             cjk = "".join(t for t in run if re.fullmatch(f"[{_CJK}]", t))
             if cjk and (cjk in asked or any(q in cjk for q in _QUOTED.findall(asked))):
@@ -94,9 +101,10 @@ class IdenticalPair(Check):
     Example: chosen "The capital is Paris." and rejected "the capital is Paris".
     Fix: write a genuinely worse rejected answer, or drop the pair.
     A minimal pair is no copy: answers that differ in their structure (a JSON bracket, a YAML line
-    break, an escape), in a word the prompt names ("do not use the word X"), or by words one side
-    adds before or after the other's whole text (a preamble before the JSON asked for alone) teach
-    exactly that difference, and are not reported.
+    break, an escape), in a word the prompt names ("do not use the word X"), in a negation or a
+    number ("12 units" / "8 units"), or by words one side adds before or after the other's whole
+    text (a preamble before the JSON asked for alone) teach exactly that difference, and are not
+    reported.
     """
 
     id = "PREF001"
