@@ -29,9 +29,17 @@ _VALUE = re.compile(VALUE_ANSWER)
 _OPTION_LETTER = re.compile(r"^\W*\(?([A-Za-z])\)?\W*$")
 _CHOICES = re.compile(
     r"(?i)\b(?:choices|options|choose from|select from)\s*[:：]|选项|选择[:：]|\boptions? (?:are|include)\b"
-    r"|\briddles?\b|谜语"
+    r"|\briddles?\b|谜语|\bwhether\b[^.?!\n]{0,80}\bor not\b"
+    r"|\b(?:invent|coin|make up) (?:a|one) (?:new )?word\b"
 )
-"""A request that lists the answers to pick from, or a riddle: its answer is a word or two by nature."""
+"""A request that lists the answers to pick from, a riddle, a decision ("whether ... spam or not") or
+a word to coin: its answer is a word or two by nature."""
+_LAST_QUESTION = re.compile(
+    r"(?i)(?:^|[.!?\n]\s*)(?:who|whom|which|what|where|when|how (?:many|much))\b[^.!?\n]*[.?]?\s*$"
+)
+"""A factoid question that closes the request, its question mark left out ("... Who is Jay's brother.")."""
+_SYMBOLS = re.compile(r"[\u2600-\u27bf\U0001f000-\U0001faff]")
+"""Emoji and pictographs: an answer of them has content ("🐱😊💕" to "convey it with emojis")."""
 
 
 def short_answer_fits(ask: str, answer: str) -> bool:
@@ -39,11 +47,13 @@ def short_answer_fits(ask: str, answer: str) -> bool:
     question (QUAL009's notions), a request that lists choices, a value or code, one of the options
     the request names ("Yes" to "... yes or no", "D" to a multiple-choice question with a "D." option,
     "False" to 'answer "True" if ..., otherwise "False"', "less effect" to "more, less or no effect")."""
-    if any(p.search(ask) for p in (*_FITS_SHORT, _CHOICES)) or _VALUE.search(answer):
+    if any(p.search(ask) for p in (*_FITS_SHORT, _CHOICES, _LAST_QUESTION)) or _VALUE.search(answer):
         return True
     option = answer.strip().strip(".!\"'").strip()
     if not option:
         return False
+    if re.search(rf"(?im)^\s*{re.escape(option)}\s*$", ask):
+        return True  # one of the lines the request lists, written out ("D. Prescreening")
     letter = _OPTION_LETTER.match(option)
     if letter:  # an option label: the prompt lists "D." / "D)" / "(D)" / "D:" / "D、"
         label = re.escape(letter.group(1))
@@ -227,8 +237,8 @@ class LengthOutlier(Summarised):
     def _fitting(self, ctx: Context, lines: np.ndarray, tokens: np.ndarray, short: np.ndarray) -> np.ndarray:
         """Per row, whether it is one of the `short` answers that fits its request: one the request
         calls for (`short_answer_fits`), or one to a request that is itself short (under `min_ratio`
-        times the answer: "hi" → "Hello! How can I help?"). An answer with no letter or digit at all
-        (".", a zero-width space) fits nothing: an export that lost it."""
+        times the answer: "hi" → "Hello! How can I help?"). An answer with no letter, digit or emoji
+        at all (".", a zero-width space) fits nothing: an export that lost it."""
         idx = np.flatnonzero(short)
         wanted = pl.Series(lines[idx].tolist(), dtype=pl.Int64).implode()
         asks = dict(
@@ -246,7 +256,7 @@ class LengthOutlier(Summarised):
         fits = np.zeros(len(lines), dtype=bool)
         for i in idx.tolist():
             ask, answer = asks.get(int(lines[i]), ""), answers.get(int(lines[i])) or ""
-            if not _CONTENT.search(answer):
+            if not _CONTENT.search(answer) and not _SYMBOLS.search(answer):
                 continue
             fits[i] = estimate_tokens(ask) < self.min_ratio * max(tokens[i], 1.0) or short_answer_fits(
                 ask, answer
