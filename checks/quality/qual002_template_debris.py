@@ -102,6 +102,11 @@ DEBRIS_CHARS = r"[{$<\[#]"
 """A character every match of `PLACEHOLDER_PATTERNS` holds (tests/test_quality_pii.py)."""
 
 
+_STAGE_DIRECTION = re.compile(r"\[(?i:enter)\s+(?!(?:your|the|a|an|his|her|their|recipient)\b)[^\[\]\n]*\.\]")
+"""A play's stage direction: "[Enter" and who comes in, a sentence closed by its full stop, where a
+slot names what to put ("[Enter your name]", "[Enter the date]") and has no full stop."""
+
+
 def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
     """Whether a pattern match is real debris and not code, LaTeX, HTML or a markdown link."""
     token = m.group()
@@ -143,6 +148,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False  # [Your name](https://...) is a markdown link
         if len(token[1:-1].split()[-1]) == 1 or re.search(r"[\u3400-\u9fff][A-Za-z]$", token[1:-1]):
             return False  # "[insert x]", "[插入x]": a letter standing for anything, as rules write
+        if _STAGE_DIRECTION.fullmatch(token):
+            return False  # "[Enter two of Prickles' friends, a squirrel and a rabbit.]": a play's direction
         return not in_quotation(text, m.start(), m.end())
     if kind == "chat-template token":
         if token == PYTHON_TAG:  # opening a turn, Llama 3.1's tool call (`dataqa.ingest.text_calls`)

@@ -51,6 +51,13 @@ INVISIBLE_PATTERNS: dict[str, str] = {
     r"|voicemail)s?\b",
 }
 """Phrases that point at an image, file, chart or link (matched case-insensitively)."""
+_DRAFTED = r"(?:e-?mails?|letters?|messages?|memos?|tweets?|posts?|announcements?|newsletters?|invitations?)"
+DRAFT_ASK = (
+    rf"(?i)\b(?:write|draft|compose|prepare|create|generate)\b[^.?!\n]{{0,60}}\b{_DRAFTED}\b"
+    rf"|\b{_DRAFTED}\b[^.?!\n]{{0,40}}\b(?:should|must|needs? to) be (?:written|drafted|composed)\b"
+)
+"""A request for a message to be written (an e-mail, a letter, a tweet): what the reply's message says
+it attaches or links is the message's, not missing from the example."""
 URL_WRITTEN = (
     r"(?i)https?://|www\.|\b[a-z0-9-]+\.(?:com|org|net|io|edu|gov|co|ly|me|ai|dev|app|info|gl|be|to)/[\w-]"
 )
@@ -261,6 +268,7 @@ class InvisibleContext(Check):
                 )
             )
             given = dict(prompt_side.select("line", "words").rows())
+            drafts = set(prompt_side.filter(pl.col("content").str.contains(DRAFT_ASK))["line"].to_list())
             speaks_visual = set(
                 prompt_side.filter(pl.col("content").str.contains(rf"(?i)\b{_VISUAL}\b"))["line"].to_list()
             )
@@ -276,6 +284,8 @@ class InvisibleContext(Check):
                 for kind, pattern in INVISIBLE_RES.items():
                     if (kind == "link" and line in with_url) or (kind == "audio" and role == "assistant"):
                         continue  # an answer's "transcribe the recording" is a step it tells, not a request
+                    if role == "assistant" and line in drafts and kind in ("attachment", "link"):
+                        continue  # "I have attached the slides" in the e-mail the user asked to be written
                     if lower is not None and not any(word in lower for word in INVISIBLE_WORDS[kind]):
                         continue
                     for m in pattern.finditer(text):
