@@ -28,6 +28,7 @@ from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.layouts import CLASSIFICATION
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.text_calls import PYTHON_TAG
 from dataqa.text.markup import (
@@ -247,7 +248,9 @@ class TemplateDebris(Summarised):
     Placeholders the task itself works on are not debris either: those of a prompt about templates,
     placeholders or code ("replace the [name] placeholders", "store this code: {{ item.Note }}",
     "URLs were replaced by [Link]"), and those an answer copies from its prompt ("Company: [Company
-    name]" kept in the rewrite).
+    name]" kept in the rewrite). In a classification set a capitalised bracketed token that several
+    texts being classified hold is the set's anonymisation mask ("[NAME] is trash", GoEmotions), not
+    an unfilled slot; a slot left once ("from [country]?") still is.
     """
 
     id = "QUAL002"
@@ -386,8 +389,31 @@ def _debris(ctx: Context, split: Split, reading: str) -> Hits:
                     if parts and m.start() >= len(parts[0]) + 2:
                         in_input.add((line, m.group()[:40]))
                     raw.append((line, role, real_kind, m.group()[:40], snippet(text, m.start(), m.end())))
+    if split.kind == CLASSIFICATION:
+        raw = _without_masks(raw)
     # Placeholders the task works on: in a prompt about templates or code, or copied from the prompt.
     return _without_material(msgs, raw), in_input, msgs
+
+
+MASK_RECORDS = 3
+"""Records of a classification split whose text holds a capitalised bracketed token ("[NAME]") for it
+to be the set's anonymisation mask."""
+
+
+def _without_masks(raw: list[tuple[int, str, str, str, str]]) -> list[tuple[int, str, str, str, str]]:
+    """`raw` hits of a classification split without its anonymisation masks: a capitalised bracketed
+    token ("[NAME]", "[RELIGION]", GoEmotions' masks of names) in the texts classified of at least
+    `MASK_RECORDS` records. A classifier's input is data as found, never generated; a slot a template
+    left once ("Where is my transfer from [country]?", Banking77) is still reported."""
+    masked = {(line, token) for line, role, kind, token, _ in raw if _mask_like(role, kind, token)}
+    records = Counter(token for _, token in masked)
+    return [hit for hit in raw if not (_mask_like(*hit[1:4]) and records[hit[3]] >= MASK_RECORDS)]
+
+
+def _mask_like(role: str, kind: str, token: str) -> bool:
+    """Whether a hit could be an anonymisation mask: a capitalised bracketed token in an input."""
+    inner = token[1:-1]
+    return role == "user" and kind == "placeholder" and token.startswith("[") and inner.isupper()
 
 
 def _field(split: Split, role: str, in_input: bool) -> str:
