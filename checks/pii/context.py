@@ -57,13 +57,15 @@ INSTITUTION_LINE = re.compile(
     r"|University|College|School|Library|Museum|Foundation|Association|Society|Trust|Institute|Board"
     r"|Administration|Hotline|Helpline|Lifeline|Stoppers|Company|Co\.|Corp\.?|Corporation|Inc\.?|LLC|Ltd\.?"
     r"|Limited|Group|Solutions|Associates|Enterprises|Industries|Experts|Specialists|Contractors)"
-    r"(?:\s+[A-Z][\w&\u2019'-]*){0,2}|\b(?:the )?police)(?:'s|\u2019s)?(?:\s+a\s+(?:call|ring))?"
-    r"\s*(?:at|on|:|,|-|\u2013)?\s*(?:tel\.?|phone)?\s*\(?\s*$"
+    r"(?:\s+[A-Z][\w&\u2019'-]*){0,2}|\b(?:the )?police"
+    r"|\b(?i:attorney general|senator|congress(?:man|woman|person)|governor|mayor))"
+    r"(?:'s|\u2019s)?(?:\s+a\s+(?:call|ring))?\s*(?:at|on|:|,|\.|-|\u2013)?\s*(?:tel\.?|phone)?\s*\(?\s*$"
 )
 """The end of the text just before a number that the text gives as an institution's or a firm's line:
 "contact the Wilson County Sheriff's Office at", "call Crime Stoppers on", "ring the police on" (news
 items and public notices print these for anyone to call), "give McKinley Heating Service Experts a call
-at" (a firm's name, up to two words after the word that makes it one, in its own advertisement)."""
+at" (a firm's name, up to two words after the word that makes it one, in its own advertisement), "Call
+your attorney general. 615-..." (an official's office line, as a call to action prints it)."""
 WE_REPLY = re.compile(r"(?i)\bwe(?:'ll|\u2019ll| will| shall)\b[^.!?\n]{0,60}\byou\b")
 """Words after a number or address in which its owner answers the reader as "we" ("write to ... We'll
 check our possibilities and inform you", "email ... and we will get back to you"): an organisation's
