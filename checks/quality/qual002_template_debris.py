@@ -403,11 +403,22 @@ to be the set's anonymisation mask."""
 def _without_masks(raw: list[tuple[int, str, str, str, str]]) -> list[tuple[int, str, str, str, str]]:
     """`raw` hits of a classification split without its anonymisation masks: a capitalised bracketed
     token ("[NAME]", "[RELIGION]", GoEmotions' masks of names) in the texts classified of at least
-    `MASK_RECORDS` records. A classifier's input is data as found, never generated; a slot a template
-    left once ("Where is my transfer from [country]?", Banking77) is still reported."""
+    `MASK_RECORDS` records, and a writer's "[insert ... here]" aside (`_ASIDE`). A classifier's input
+    is data as found, never generated; a slot a template left once ("Where is my transfer from
+    [country]?", Banking77) is still reported."""
     masked = {(line, token) for line, role, kind, token, _ in raw if _mask_like(role, kind, token)}
     records = Counter(token for _, token in masked)
-    return [hit for hit in raw if not (_mask_like(*hit[1:4]) and records[hit[3]] >= MASK_RECORDS)]
+    return [
+        hit
+        for hit in raw
+        if not (_mask_like(*hit[1:4]) and records[hit[3]] >= MASK_RECORDS)
+        and not (hit[1] == "user" and hit[2] == "placeholder" and _ASIDE.match(hit[3]))
+    ]
+
+
+_ASIDE = re.compile(r"(?i)\[(?:insert|add)\b[^\[\]]*\bhere\b")
+"""A writer's aside in a text as found ("... not understanding [insert fatlogic excuse here]",
+"[INSERT SITCOM LAUGH TRACK HERE]"): the idiom written on purpose, no slot a template left."""
 
 
 def _mask_like(role: str, kind: str, token: str) -> bool:
