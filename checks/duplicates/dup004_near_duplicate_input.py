@@ -22,7 +22,7 @@ from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import context_field, field_name, input_name
 from dataqa.text import similarity
 from dataqa.text.slots import is_number
-from dataqa.text.word_lists import FILLER
+from dataqa.text.word_lists import FILLER, word_set
 
 
 def near_options(ctx: Context) -> tuple[float, int]:
@@ -124,22 +124,37 @@ def labelled_apart(
     other label's (LBL002's notion, `labels.base.tie`: "virtual" in all 98 getting_virtual_card
     examples, once in 120 order_physical_card ones, so "order a (virtual) card" is two requests).
     A word common in the set's inputs (`common`) decides only by that ratio: that it is never
-    under the other label may be chance. The word is what the labels tell apart, not a conflict.
+    under the other label may be chance. Of the filler words, an interjection ("thanks", "haha",
+    "omg") decides only by that ratio and where at least `FILLER_SHARE` of the label's other rows hold
+    it (an emotion set's gratitude rows thank); the others never. The word is what the labels tell
+    apart, not a conflict.
     `sizes`: rows per label."""
     for own, other, label, other_label in (
         (prompts[0], prompts[1], labels[0], labels[1]),
         (prompts[1], prompts[0], labels[1], labels[0]),
     ):
-        for word in own - other - FILLER:
+        for word in own - other:
             under = seen.get(word, {})
             mine, theirs = under.get(label, 0), under.get(other_label, 0)
             if is_number(word) or mine < 2:
                 continue
             # the compared inputs left out of the counts: the word is judged by the other examples
             ratio = tie(mine - 1, sizes.get(label, 0) - 1, theirs, sizes.get(other_label, 0) - 1)
-            if (not theirs and word not in common) or ratio >= DECIDING:
+            if word in INTERJECTIONS:
+                if ratio >= DECIDING and mine - 1 >= FILLER_SHARE * (sizes.get(label, 0) - 1):
+                    return True  # "(Thanks!) You too!": gratitude, where most gratitude rows thank
+            elif word in FILLER:
+                continue
+            elif (not theirs and word not in common) or ratio >= DECIDING:
                 return True
     return False
+
+
+INTERJECTIONS = word_set("thanks thank thx haha hahaha hehe lol lmao lmfao rofl omg oh xd")
+"""Filler words that voice a feeling (thanks, laughter, surprise): an emotion set's labels turn on them."""
+FILLER_SHARE = 0.25
+"""Share of a label's other rows that must hold an interjection for it to go with that label: an
+emotion set writes "thanks" in most gratitude rows; an intent set's "thanks" is spread thin."""
 
 
 SHORT_ANSWER_WORDS = 5
@@ -360,7 +375,7 @@ class NearDuplicateInput(Check):
                 differing |= {
                     w for _, head, rest in batch for line in rest for w in asked[line] ^ asked[head]
                 }
-            seen = near_inputs.word_labels(ctx, split, differing - FILLER)
+            seen = near_inputs.word_labels(ctx, split, differing)
             sizes = near_inputs.label_sizes(ctx, split)
         kept = [[head] for head, *_ in groups]
         for batch in _pieces(groups):
