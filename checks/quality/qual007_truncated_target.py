@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import record_findings, targets
+from dataqa.checks.quality.common import messages, record_findings, targets
 from dataqa.checks.quality.cut_by_habit import (
     CJK_ENDED,
     ENDED,
@@ -102,7 +102,9 @@ class TruncatedTarget(Summarised):
     or just into a clause ("……，如果您") is read where most of the split's Chinese targets end. Brace
     code without a fence that opens more blocks than it closes stopped inside the program. Where
     nearly every long target ends like a sentence, one stopping on a word the split never writes
-    whole but that begins longer words it does ("in collaborati") was cut mid-word.
+    whole but that begins longer words it does ("in collaborati") was cut mid-word. A target its own
+    prompt holds word for word is a span drawn from the passage (SQuAD's answers): a phrase, which
+    needs no sentence end (a bracket it leaves open is still reported).
     """
 
     id = "QUAL007"
@@ -232,8 +234,9 @@ class TruncatedTarget(Summarised):
         """(line, what, evidence) of the split's targets that look cut off; a missing sentence end
         counts only when the split writes `sentences`."""
         _, _, cand = self._candidates(ctx, split)
-        hits = []
+        hits, bodies = [], {}
         for line, body, masked, open_fence in cand.select("line", "body", "masked", "open_fence").iter_rows():
+            bodies[line] = body
             if _STRAY_OPENERS.search(body):
                 continue
             if open_fence and not _finished_after_code(body):
@@ -250,7 +253,7 @@ class TruncatedTarget(Summarised):
                 and not _UNIT_END.search(body)
             )
             if sentences and words >= self.min_words and prose_end and dangling and not _sign_off(body):
-                hits.append((line, "ends mid-sentence", snippet(body, len(body), len(body), 80)))
+                hits.append((line, MID_SENTENCE, snippet(body, len(body), len(body), 80)))
                 continue
             # A bracket left open near the end (cut inside a parenthesis) or in a JSON-like target.
             # Inline code is kept here: its brackets balance, and backtick pairs are easy to mis-read.
@@ -268,7 +271,30 @@ class TruncatedTarget(Summarised):
             if left and (structured or near_end) and not re.search(TERMINAL, unfenced):
                 what = unfenced[left[-1]]
                 hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
+        return _without_spans(ctx, split, hits, bodies)
+
+
+def _without_spans(
+    ctx: Context, split: Split, hits: list[tuple[int, str, str]], bodies: dict[int, str]
+) -> list[tuple[int, str, str]]:
+    """`hits` without the sentence ends missing from targets their own prompt holds word for word: a
+    span drawn from the passage (SQuAD's answers, "mulheres a se aposentar aos 60 anos e os homens aos
+    65,") is a phrase that ends where the annotator or an aligner drew it, not a reply a generator
+    stopped. A span that leaves a bracket open ("7,000,000 km² (2.70") still cut its phrase."""
+    lines = sorted({line for line, what, _ in hits if what == MID_SENTENCE})
+    if not lines:
         return hits
+    asks = messages(ctx, split).filter(pl.col("line").is_in(lines) & pl.col("role").is_in(["user", "system"]))
+    prompts = dict(asks.group_by("line").agg(pl.col("content").str.join("\n")).iter_rows())
+
+    def drawn(line: int, what: str) -> bool:
+        span = bodies[line].strip()
+        return what == MID_SENTENCE and bool(span) and span in prompts.get(line, "")
+
+    return [hit for hit in hits if not drawn(hit[0], hit[1])]
+
+
+MID_SENTENCE = "ends mid-sentence"
 
 
 _STRAY_OPENERS = re.compile(r"[.!?。！？…][\"”'’)\]]*[ \t]*([(\[{])\1{1,2}$")
