@@ -27,6 +27,7 @@ from dataqa.ingest.dataset import Split
 from dataqa.ingest.layouts import KTO
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.parts import MEDIA_MARKER
+from dataqa.text.answers import _CJK_RE
 from dataqa.text.markup import is_code_text, mask_code
 from dataqa.text.redaction import snippet
 
@@ -256,22 +257,26 @@ REFERENCE_PREFILTER = (
 )
 """A message that may hold a URL or a file name (polars prefilter for `REFERENCE_RE`)."""
 REFERENCE_RE = re.compile(
-    r"(?i)(?P<url>\bhttps?://[^\s<>\"'`)\]]+|\bwww\.[a-z0-9-]+\.[^\s<>\"'`)\]]+)"
+    r"(?i)(?P<url>\bhttps?://[^\s<>\"'`)\]\u3000-\u9fff\uff00-\uffef]+"
+    r"|\bwww\.[a-z0-9-]+\.[^\s<>\"'`)\]\u3000-\u9fff\uff00-\uffef]+)"
     r"|(?<![\w/.-])(?P<file>[\w-][\w.-]{0,80}\.(?:pdf|docx?|txt|rtf|odt|pptx?|xlsx?|csv|tsv|epub|html?|md"
     r"|mp3|mp4|wav|m4a|mov|png|jpe?g|gif|webp))\b"
 )
-"""A URL or a file name ("report.pdf", "minutes_2023-04.docx")."""
+"""A URL or a file name ("report.pdf", "minutes_2023-04.docx"); a URL ends where Chinese or Japanese
+text or fullwidth punctuation begins ("https://x.cn/a）：正文" is the URL and then the text)."""
 CONTENT_TASK = re.compile(
     r"(?i)\b(?:summari[sz]e|summary|tl;?dr|translate|translation|proofread|paraphrase|rephrase|rewrite|review"
     r"|critique|fact[- ]check|transcribe|key (?:points|takeaways|ideas|findings)|main (?:points|ideas"
     r"|arguments?|findings)|takeaways|gist|what (?:is|does) (?:this|the|that) \w+(?: \w+)? (?:about|say|says"
     r"|argue|claim)|answer (?:the|these|this|my) questions?)\b"
+    r"|总结|概括|摘要|翻译|译成|校对|润色|改写|审阅|点评|要点|主要内容|主要观点|讲了什么|说了什么"
 )
-"""A request that needs the content behind a link or file (not the link or the name itself)."""
+"""A request that needs the content behind a link or file (not the link or the name itself), in
+English and Chinese ("请总结这篇文章：https://…", "把这份文件翻译成英文：report.pdf")."""
 CODE_TASK = re.compile(
     r"(?i)\b(?:function|script|program|code|class|method|query|regex|regular expression|statement|command"
     r"|api|scraper|crawler|parser|python|javascript|java|bash|shell|sql|curl|wget|requests|pandas|html"
-    r"|css|parse|download|fetch|scrape|crawl)\b"
+    r"|css|parse|download|fetch|scrape|crawl)\b|代码|函数|脚本|程序|爬虫|下载|解析|正则"
 )
 """A code task: there a URL or a file name is data the code works on."""
 CANNOT_OPEN = re.compile(
@@ -285,6 +290,12 @@ CONTEXT_MIN_WORDS = 40
 """Words elsewhere in the record (system prompt, earlier turns) from which it holds the content."""
 
 
+def _words(text: str) -> int:
+    """Words of `text`, a CJK character counted as one (Chinese and Japanese put no space between
+    words: a pasted article is one long run that `\\w+` counts once)."""
+    return len(re.findall(r"\w+", _CJK_RE.sub(" ", text))) + len(_CJK_RE.findall(text))
+
+
 def _reference_only(text: str) -> tuple[str, re.Match[str]] | None:
     """(kind, first reference) when a message asks for work on content it gives only by reference. A
     file named in a media part's marker is attached, not referred to (LLaMA-Factory's `<video>` token
@@ -294,7 +305,7 @@ def _reference_only(text: str) -> tuple[str, re.Match[str]] | None:
     if not refs:
         return None
     rest = REFERENCE_RE.sub(" ", masked)
-    if len(re.findall(r"\w+", rest)) > REFERENCE_MAX_WORDS:
+    if _words(rest) > REFERENCE_MAX_WORDS:
         return None
     if not CONTENT_TASK.search(rest) or CODE_TASK.search(rest):
         return None
@@ -332,9 +343,7 @@ def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, 
             reply = next((c for t, r, c in turns if r == "assistant" and t > turn), None)
             if reply is None or CANNOT_OPEN.search(reply):
                 continue
-            context = sum(
-                len(c.split()) for t, r, c in turns if r in ("system", "user", "tool") and t != turn
-            )
+            context = sum(_words(c) for t, r, c in turns if r in ("system", "user", "tool") and t != turn)
             if context >= CONTEXT_MIN_WORDS:
                 continue
             evidence = f"{snippet(content, ref.start(), ref.end(), 60)} → {snippet(reply, 0, 0, 50)}"
