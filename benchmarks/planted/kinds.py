@@ -106,9 +106,8 @@ def near(rng: random.Random, text: str) -> str:
 # --- kinds -------------------------------------------------------------------------------------
 
 
-def _copy(
-    p: Planter, to: str, change: Callable[[str], str] | None = None, slot: str = "input"
-) -> list[Rec] | None:
+def _copy(p: Planter, to: str, change: Callable[[str], str] | None = None) -> list[Rec] | None:
+    slot = "input" if p.has("input") else p.out  # pre-training text has only the one text
     i = p.pick("train", (slot,))
     if i is None:
         return None
@@ -184,6 +183,67 @@ def label_variant(p: Planter) -> list[Rec] | None:
         label[:-1] if label.endswith("s") else label + "s",
     ]
     put(p.base, p.rows["train"][i], "label", p.rng.choice([v for v in variants if v != label]))
+    return [("train", i)]
+
+
+def label_whitespace(p: Planter) -> list[Rec] | None:
+    """A label written with a space around it ("data " beside "data"): a class of its own to a trainer."""
+    if not p.has("label") or p.base.file == "lines":
+        return None  # a "LABEL text" line has no room for a space around its label: it splits at the first
+    i = p.pick("train", ("label",))
+    label = get(p.base, p.rows["train"][i], "label")
+    put(
+        p.base,
+        p.rows["train"][i],
+        "label",
+        p.rng.choice([label + " ", " " + label, label + "\t", f" {label} "]),
+    )
+    return [("train", i)]
+
+
+_TASKS = [
+    "Summarize the following article.",
+    "Translate this document into French.",
+    "Proofread the text below and fix its mistakes.",
+    "What are the main points of this report?",
+    "Extract the key dates from the attached file.",
+    "Rewrite this essay in a more formal tone.",
+]
+_TASKS_ZH = ["请总结这篇文章。", "把这份文件翻译成英文。", "请校对下面的文章。", "这份报告的要点是什么？"]
+_REFS = [
+    "https://www.{site}/{y}/0{m}/{slug}.html",
+    "http://{site}/news/{slug}",
+    "www.{site}/articles/{slug}",
+    "{slug}.pdf",
+    "{slug}_final.docx",
+    "attachment: {slug}.txt",
+]
+
+
+def reference_only(p: Planter) -> list[Rec] | None:
+    """A task on some content (summarise, translate, proofread) whose input is only the content's URL
+    or file name: the answer cannot have read it."""
+    if p.has("label") or not p.has("input"):
+        return None
+    i = p.pick("train", ("input",))
+    rec = p.rows["train"][i]
+    zh = any("\u4e00" <= c <= "\u9fff" for c in get(p.base, rec, "input"))
+    ref = p.rng.choice(_REFS).format(
+        site=p.rng.choice(["nytimes.com", "bbc.co.uk", "example.org", "medium.com", "sina.com.cn"]),
+        y=p.rng.randint(2012, 2023),
+        m=p.rng.randint(1, 9),
+        slug=p.rng.choice(
+            ["remote-work-study", "annual_report_2021", "climate-policy-brief", "q3-results", "essay-draft"]
+        ),
+    )
+    task = p.rng.choice(_TASKS_ZH if zh else _TASKS)
+    if p.has("context"):  # Alpaca: the instruction asks, the input is only the reference
+        put(p.base, rec, "input", task)
+        put(p.base, rec, "context", ref)
+    else:
+        put(
+            p.base, rec, "input", f"{task}\n{ref}" if p.rng.random() < 0.5 else f"{task.rstrip('.。')}: {ref}"
+        )
     return [("train", i)]
 
 

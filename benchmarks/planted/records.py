@@ -35,10 +35,12 @@ from kinds import (
     dup_near,
     dup_normalised,
     label_variant,
+    label_whitespace,
     leak_exact,
     leak_input_other_answer,
     leak_near,
     leak_normalised,
+    reference_only,
 )
 from shapes import Raw, get, locate, put, turn_keys
 
@@ -269,6 +271,7 @@ KINDS: dict[str, Callable[[Planter], list[Rec] | None]] = {
     "leak_input_other_answer": leak_input_other_answer,
     "conflicting_answer": conflicting_answer,
     "label_variant": label_variant,
+    "label_whitespace": label_whitespace,
     "empty_output": _in_place(_answer, lambda r, t, p: ""),
     "whitespace_output": _in_place(_answer, lambda r, t, p: r.choice([" ", "\n\n", " \t\n", "   "])),
     "refusal": _in_place(_answer_not_label, _refusal),
@@ -280,6 +283,7 @@ KINDS: dict[str, Callable[[Planter], list[Rec] | None]] = {
         lambda p: None if p.has("label") else ("context" if p.has("context") else "input"), _placeholder
     ),
     "merged_instructions": _in_place(_answer_not_label, _merged),
+    "reference_only_input": reference_only,
     **{f"secret_{k}": _in_place(_either, _carrying(f, True)) for k, f in SECRETS.items()},
     **{f"pii_{k}": _in_place(_either, _carrying(f, False)) for k, f in PII.items()},
     "broken_json_line": _raw(_broken),

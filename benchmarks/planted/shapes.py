@@ -64,6 +64,15 @@ BASES = [
          {"input": "text", "label": "category"}),
     Base("waimai_10k", "waimai_10k/waimai_10k.csv", None, "test", "csv", "fields",
          {"input": "review", "label": "label"}),
+    Base("alpaca_stanford_slice", "alpaca_stanford_slice/alpaca_data.json", None, "test", "json", "fields",
+         {"input": "instruction", "context": "input", "output": "output"}),
+    Base("llamafactory_v1_sft", "llamafactory_v1/v1_sft_demo.jsonl", None, "test", "jsonl", "chat",
+         note="content is a list of {type: text, value} parts"),
+    Base("llamafactory_c4", "llamafactory_c4/c4_demo.jsonl", None, "test", "jsonl", "fields",
+         {"output": "text"}, note="pre-training text: the one text is what is learned"),
+    Base("jcommonsenseqa", "jglue_jcommonsenseqa/train-v1.3.json", "jglue_jcommonsenseqa/valid-v1.3.json",
+         "valid", "jsonl", "fields", {"input": "question"},
+         note="the answer is an index into choice0..choice4: only the question is a text slot"),
 ]  # fmt: skip
 
 _TURNS = {  # shape -> (turns key, role key, text key, user role, assistant role)
@@ -102,16 +111,12 @@ def locate(base: Base, rec: Any, slot: str) -> tuple[Any, Any] | None:
         turn = turns[-1] if isinstance(turns[-1], dict) and turns[-1].get(role) == bot else None
     if turn is None:
         return None
-    if base.shape == "bedrock":
-        parts = turn.get(text)
-        ok = (
-            isinstance(parts, list)
-            and parts
-            and isinstance(parts[0], dict)
-            and isinstance(parts[0].get("text"), str)
-        )
-        return (parts[0], "text") if ok else None
-    return (turn, text) if isinstance(turn.get(text), str) else None
+    parts = turn.get(text)
+    if isinstance(parts, list):  # Bedrock's [{text}], LLaMA-Factory v1's [{type: text, value}]
+        first = parts[0] if parts and isinstance(parts[0], dict) else {}
+        key = next((k for k in ("text", "value") if isinstance(first.get(k), str)), None)
+        return (first, key) if key else None
+    return (turn, text) if isinstance(parts, str) else None
 
 
 def get(base: Base, rec: Any, slot: str) -> str | None:
