@@ -23,6 +23,33 @@ ENDED = r"(?:[.!?。！？…:;][\"”'’)\]]*|[)\]}*`|])\s*$"
 """How a finished target usually ends: sentence punctuation, a closing bracket, a fence or table."""
 
 
+def last_line(text: pl.Expr) -> pl.Expr:
+    """The last line of each text (all of it when it has no line break): a split on line breaks,
+    several times cheaper than a regex for what follows the last one."""
+    return text.str.split("\n").list.last()
+
+
+def narrowed(frame: pl.DataFrame, *predicates: pl.Expr) -> pl.DataFrame:
+    """`frame` filtered by each predicate in turn (the rows all of them hold, in frame order). One
+    filter computes every predicate on every row; so, cheapest and most selective first, each costly
+    one reads only the rows left (most answers end like sentences, and most have no Chinese)."""
+    for predicate in predicates:
+        if frame.is_empty():
+            break
+        frame = frame.filter(predicate)
+    return frame
+
+
+def at_least_words(text: pl.Expr, n: int) -> pl.Expr:
+    r"""Whether `text` holds at least `n` runs of non-space (`count_matches(r"\S+") >= n`), stopping at
+    the n-th instead of counting them all."""
+    if n <= 0:
+        return pl.lit(True)
+    if n > 64:  # a long repetition makes a large automaton: count instead
+        return text.str.count_matches(r"\S+") >= n
+    return text.str.contains(r"\S+(?:\s+\S+){" + str(n - 1) + "}")
+
+
 def _tail(body: str) -> str:
     """The evidence of a cut answer: its last 80 characters or so."""
     body = body.strip()
@@ -40,7 +67,7 @@ CLOSING_MARK = r"^(?:#{2,}|[^\W\d_]{2,20}[:\uff1a])$"
 def _closing_expr(answer: pl.Expr) -> pl.Expr:
     """The first token of an answer's last line when it marks a closing line ("####", "Answer:"), else
     null; a list item, table row or fence is no such mark (answers end on them for what they say)."""
-    last = answer.str.strip_chars().str.extract(r"([^\n]*)$").str.strip_chars()
+    last = last_line(answer.str.strip_chars()).str.strip_chars()
     token = last.str.extract(r"^(\S{1,24})")
     return pl.when(token.str.contains(CLOSING_MARK)).then(token).otherwise(None)
 
@@ -114,7 +141,7 @@ def cjk_prose(content: pl.Expr) -> pl.Expr:
     character or mark at its end (not a number, a URL, a Latin word or an emoji). Only such an
     ending can end a sentence or not."""
     body = content.str.strip_chars()
-    last = body.str.extract(r"([^\n]*)$")
+    last = last_line(body)
     return (
         cjk_long(content)
         & ~last.str.contains(_NOT_SENTENCE_LINE)
@@ -155,7 +182,7 @@ def cjk_cut(ctx: Context, split: Split, strict: bool = False) -> list[tuple[int,
     punctuates nearly every answer (`strict`), a last line that ended sentences and then runs on for
     a clause without a mark ("……。这可以使用") was cut, unless that clause is a usual closing."""
     content = pl.col("content").str.strip_chars()
-    last = content.str.extract(r"([^\n]*)$")
+    last = last_line(content)
     open_end = content.str.contains(CJK_OPEN)
     if strict:
         # a one-paragraph text (ad copy, a caption) often ends its last phrase without a mark
@@ -227,9 +254,17 @@ def code_left_open(content: pl.Expr) -> pl.Expr:
     return _brace_left_open(content) | _python_left_open(content)
 
 
+def code_open_targets(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `frame` whose `content` is `code_left_open`, read only where a line opens a brace
+    block or a Python statement (each half's own first test): few answers are code."""
+    content = pl.col("content")
+    code = content.str.contains(_BLOCK_OPENER) | content.str.strip_chars().str.contains(_PY_LINE)
+    return narrowed(frame, code, code_left_open(content))
+
+
 def code_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
     """(line, what, evidence) of the answers whose unfenced code stops inside the program."""
-    cut = targets(ctx, split).filter(code_left_open(pl.col("content")))
+    cut = code_open_targets(targets(ctx, split))
     cut = cut.select("line", "content", _brace_left_open(pl.col("content")).alias("brace"))
     return [
         (line, 'code block "{" never closed' if brace else "code stops mid-statement", _tail(body))
@@ -280,14 +315,14 @@ def fragment_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, 
     whole, or none it extends ("... visit the official website"), is undecidable and left alone. The
     record is the vocabulary (not the split) so that every part of a split reads the same."""
     content = pl.col("content").str.strip_chars()
-    last = content.str.extract(r"([^\n]*)$")
+    last = last_line(content)
     cand = (
-        targets(ctx, split)
-        .filter(
-            content.str.count_matches(r"\S+") >= min_words,
+        narrowed(
+            targets(ctx, split),
             content.str.contains(_FRAGMENT_END),
             ~content.str.contains(FENCE_LINE),
             ~content.str.contains(CJK),
+            at_least_words(content, min_words),
             ~last.str.contains(_LIST_OR_LABEL),
         )
         .select("line", content.alias("body"), content.str.extract(_FRAGMENT_END).alias("w"))
@@ -332,14 +367,16 @@ WORD_STRICT_SHARE = 0.95
 on after its own sentences to be cut."""
 
 
-def word_prose(content: pl.Expr, min_words: int) -> pl.Expr:
-    """A long target whose last line is prose that ends on a lower-case word or a sentence mark."""
-    body = content.str.strip_chars()
-    return (
-        (body.str.count_matches(r"\S+") >= min_words)
-        & body.str.contains(_PROSE_LAST)
-        & body.str.contains(_PROSE_END)
-        & ~body.str.contains(FENCE_LINE)
+def word_prose(frame: pl.DataFrame, column: str, min_words: int) -> pl.DataFrame:
+    """The rows of `frame` whose `column` is a long target whose last line is prose that ends on a
+    lower-case word or a sentence mark."""
+    body = pl.col(column).str.strip_chars()
+    return narrowed(
+        frame,
+        body.str.contains(_PROSE_END),
+        ~body.str.contains(FENCE_LINE),
+        body.str.contains(_PROSE_LAST),
+        at_least_words(body, min_words),
     )
 
 
@@ -347,6 +384,26 @@ def writes_punctuated_prose(seen: dict[str, Any]) -> bool:
     """Whether nearly every long target of a split that ends on a prose line ends like a sentence."""
     prose, ended = seen.get("prose", 0), seen.get("prose_ended", 0)
     return prose >= 20 and ended >= WORD_STRICT_SHARE * prose and ended < prose
+
+
+def habit_counts(frame: pl.DataFrame, min_words: int) -> dict[str, int]:
+    """What the split-habit rules count of a split's targets (`frame`): its long Chinese targets and
+    their prose ones (`cjk_long`, `cjk_prose`), each with how many end like sentences; its long word
+    prose (`word_prose`) and how much of it ends like sentences; its code left open
+    (`code_open_targets`). The Chinese rules read only targets with a Chinese character."""
+    content = pl.col("content")
+    chinese = frame.filter(content.str.contains(CJK)).select(
+        cjk_long(content).sum().alias("cjk_long"),
+        (cjk_long(content) & content.str.contains(CJK_ENDED)).sum().alias("cjk_ended"),
+        cjk_prose(content).sum().alias("cjk_prose"),
+        (cjk_prose(content) & content.str.contains(CJK_ENDED)).sum().alias("cjk_prose_ended"),
+    )
+    counts = {k: int(v or 0) for k, v in chinese.row(0, named=True).items()}
+    prose = word_prose(frame, "content", min_words)
+    counts["prose"] = prose.height
+    counts["prose_ended"] = prose.filter(content.str.contains(ENDED)).height
+    counts["code_open"] = code_open_targets(frame).height
+    return counts
 
 
 SHORT_ANSWERS = 20
@@ -357,13 +414,13 @@ def short_answer_marks(ctx: Context, split: Split, min_words: int) -> tuple[int,
     """Of a split's final answers, the short ones (prose of three words up to `min_words`, which no
     length limit cuts) and how many of those end on a mark: counts that add up over blocks."""
     body = pl.col("answer").str.strip_chars()
-    words = body.str.count_matches(r"\S+")
-    short = split_final_answers(ctx, split).filter(
-        words >= 3,
-        words < min_words,
-        body.str.contains(_PROSE_LAST),
+    short = narrowed(
+        split_final_answers(ctx, split),
         body.str.contains(_PROSE_END),
         ~body.str.contains(CJK),
+        body.str.contains(_PROSE_LAST),
+        at_least_words(body, 3),
+        ~at_least_words(body, min_words),
     )
     return short.height, short.filter(body.str.contains(ENDED)).height
 
@@ -388,12 +445,13 @@ def run_on_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, st
     (`leaves_marks_out`)."""
     content = pl.col("content").str.strip_chars()
     last = split_final_answers(ctx, split).rename({"answer": "content"})
-    cut = last.filter(
-        word_prose(pl.col("content"), min_words),
+    cut = narrowed(
+        last,
         content.str.contains(_WORD_RUN_ON),
         ~content.str.contains(_WORD_SIGN_OFF),
         ~content.str.contains(CJK),
     )
+    cut = word_prose(cut, "content", min_words)
     return [
         (line, "ends mid-sentence", _tail(body))
         for line, body in cut.select("line", content.alias("body")).sort("line").iter_rows()
@@ -459,14 +517,15 @@ def paragraph_cut(ctx: Context, split: Split, dangling: str) -> list[tuple[int, 
     (`dangling`, "... dimensionality reduction. For"): writers of these languages often leave the
     last full stop out of a finished sentence."""
     content = pl.col("content").str.strip_chars()
-    last = content.str.extract(r"([^\n]*)$")
-    cand = targets(ctx, split).filter(
+    last = last_line(content)
+    cand = narrowed(
+        targets(ctx, split),
         content.str.contains("\n"),
-        content.str.count_matches(FENCE_LINE) == 0,
         ~last.str.contains(_TAIL_ENDED),
         ~content.str.contains(_CJK_SIGN_OFF),
         ~content.str.contains(_WORD_SIGN_OFF),
         ~last.str.contains(_CJK_NOT_RUN_ON),
+        content.str.count_matches(FENCE_LINE) == 0,
     )
     out = []
     for line, body in cand.select("line", content.alias("body")).sort("line").iter_rows():

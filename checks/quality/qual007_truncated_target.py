@@ -12,23 +12,20 @@ import polars as pl
 
 from dataqa.checks.quality.common import messages, record_findings, targets
 from dataqa.checks.quality.cut_by_habit import (
-    CJK_ENDED,
     ENDED,
     FENCE_LINE,
+    at_least_words,
     cjk_cut,
-    cjk_long,
-    cjk_prose,
     closing_marker,
     closings,
     code_cut,
-    code_left_open,
     fragment_cut,
+    habit_counts,
     leaves_marks_out,
     paragraph_cut,
     run_on_cut,
     short_answer_marks,
     without_closing,
-    word_prose,
     writes_cjk_sentences,
     writes_ended_targets,
     writes_punctuated_prose,
@@ -134,7 +131,7 @@ class TruncatedTarget(Summarised):
             )
             flags = part.select(
                 "_row",
-                _at_least_words(masked, self.min_words).alias("long"),
+                at_least_words(masked, self.min_words).alias("long"),
                 masked.str.contains(ENDED).alias("ended"),
                 (
                     pl.col("open_fence")
@@ -157,17 +154,6 @@ class TruncatedTarget(Summarised):
             n_long, n_ended, cand = self._candidates(ctx, split)
             answers, closed = closings(ctx, split)
             short, short_ended = short_answer_marks(ctx, split, self.min_words)
-            content = pl.col("content")
-            prose = word_prose(content, self.min_words)
-            more = targets(ctx, split).select(
-                cjk_long(content).sum().alias("cjk_long"),
-                (cjk_long(content) & content.str.contains(CJK_ENDED)).sum().alias("cjk_ended"),
-                cjk_prose(content).sum().alias("cjk_prose"),
-                (cjk_prose(content) & content.str.contains(CJK_ENDED)).sum().alias("cjk_prose_ended"),
-                prose.sum().alias("prose"),
-                (prose & content.str.contains(ENDED)).sum().alias("prose_ended"),
-                code_left_open(content).sum().alias("code_open"),
-            )
             out[split.name] = {
                 "long": int(n_long),
                 "ended": int(n_ended),
@@ -176,7 +162,7 @@ class TruncatedTarget(Summarised):
                 "closings": closed,
                 "short_answers": short,
                 "short_answers_ended": short_ended,
-                **{k: int(v or 0) for k, v in more.row(0, named=True).items()},
+                **habit_counts(targets(ctx, split), self.min_words),
             }
         return {"splits": out}
 
@@ -434,16 +420,6 @@ def _finished_after_code(body: str) -> bool:
 def _finished_sentence(line: str) -> bool:
     """A prose line of some length that ends on a sentence mark."""
     return bool(re.search(r"[.!?。！？]$", line)) and not is_code_line(line) and len(line) >= 12
-
-
-def _at_least_words(text: pl.Expr, n: int) -> pl.Expr:
-    r"""Whether `text` holds at least `n` runs of non-space (`count_matches(r"\S+") >= n`), stopping at
-    the n-th instead of counting them all."""
-    if n <= 0:
-        return pl.lit(True)
-    if n > 64:  # a long repetition makes a large automaton: count instead
-        return text.str.count_matches(r"\S+") >= n
-    return text.str.contains(r"\S+(?:\s+\S+){" + str(n - 1) + "}")
 
 
 def _not_prose(line: str) -> bool:
