@@ -369,7 +369,12 @@ def _debris(ctx: Context, split: Split, reading: str) -> Hits:
     # Every debris pattern holds a "{", "$", "<", "[" or "#", which masking (code -> blanks) cannot
     # add: only the messages with one are masked and matched.
     cand = msgs.filter(pl.col("content").str.contains(DEBRIS_CHARS))
-    cand = cand.with_columns(masked_column(cand)).filter(pl.col("masked").str.contains(PLACEHOLDER_UNION))
+    # Each pattern apart: polars' regex engine runs their union (its Unicode classes, the foreign
+    # slot words) twenty times slower than the four one after another (100k chat rows: 3.3 s, 0.15 s).
+    masked = pl.col("masked")
+    cand = cand.with_columns(masked_column(cand)).filter(
+        pl.any_horizontal(*(masked.str.contains(p) for p in PLACEHOLDER_PATTERNS.values()))
+    )
     # A whole input that is a no-input marker is QUAL010's, the tail of a target that holds more
     # records (its "### Instruction", its "<noinput>") is QUAL012's: one defect, one finding.
     has_input = context_field(split) is not None
