@@ -236,7 +236,7 @@ def test_a_direction_turned_decides_in_a_text_of_any_length() -> None:
 
 
 def test_a_word_the_set_writes_only_beside_another_makes_another_term(tmp_path: Path) -> None:
-    """`templates.bound_words` and the rule it feeds (`slots.compare`'s `terms`): "garching
+    """`templates.set_words`' bound words and the rule they feed (`slots.compare`'s `terms`): "garching
     forschungszentrum" is a station of its own beside "garching"; a word seen a few times, or one
     that mostly stands alone, is bound to nothing."""
     stations = ["marienplatz", "odeonsplatz", "moosach", "freimann", "harthaus", "hauptbahnhof"]
@@ -248,8 +248,10 @@ def test_a_word_the_set_writes_only_beside_another_makes_another_term(tmp_path: 
     ]
     rows += [f"which kind of {s} {k}" for s in stations for k in ("map", "line", "exit", "stop", "lift")]
     ctx = _context(tmp_path, train=[json.dumps({"text": r, "label": "x"}) for r in rows])
-    terms = templates.bound_words(ctx, "prompt")
-    assert terms is not None and terms["forschungszentrum"][0] == "garching"
+    found = templates.set_words(ctx, "prompt")
+    assert found is not None
+    terms = found.bound
+    assert terms["forschungszentrum"][0] == "garching"
     assert "type" not in terms and "garching" not in terms  # seen too few times; mostly alone
     words = ["from", "garching", "forschungszentrum", "to", "moosach"]
     assert slots.extends(words, 2, terms) and not slots.extends(words, 4, terms)
@@ -260,11 +262,10 @@ def test_a_word_the_set_writes_only_beside_another_makes_another_term(tmp_path: 
     cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wb)
     assert slots.compare(wa, wb, ca, cb, 4, terms=slots.SetWords(terms)).reason == "term"
     assert slots.compare(wa, wb, ca, cb, 4).reason is None  # without the set's terms, a word added
-    assert (
-        templates.bound_words(_context(tmp_path, train=[json.dumps({"text": "a b"})] * 3), "prompt") is None
-    )
+    assert templates.set_words(_context(tmp_path, train=[json.dumps({"text": "a b"})] * 3), "prompt") is None
     one_word = [json.dumps({"text": f"w{i}", "label": "x"}) for i in range(12)]
-    assert templates.bound_words(_context(tmp_path, train=one_word), "prompt") == {}
+    alone = templates.set_words(_context(tmp_path, train=one_word), "prompt")
+    assert alone is not None and alone.bound == {}
 
 
 def test_name_positions_skip_sentence_starts_and_titles() -> None:

@@ -18,7 +18,7 @@ between the words they share:
   older" / "25 or younger", "who are (taller than) 6'8"), and in a short text (`SHORT_WORDS`
   content words or fewer) any other word swapped for another ("physical" / "virtual card",
   "where" / "when were you born", "closures" / "decorators") or a word added that the data set
-  writes only beside the word it is added to (`dataqa.text.templates.bound_words`: "garching" /
+  writes only beside the word it is added to (`dataqa.text.templates.set_words`: "garching" /
   "garching forschungszentrum", two stations; "in alphabetical order" / "in reverse alphabetical
   order"); in a text of up to `NAME_WORDS`
   words a swapped name (a capitalised word inside a sentence: "news anchor A" / "B", "Ada
@@ -316,7 +316,7 @@ def content_through(
 
 def extends(words: list[str], at: int, terms: Mapping[str, tuple[str | None, str | None]]) -> bool:
     """Whether the one word added at `words[at]` makes another term with a word beside it: it is
-    bound to the word on its left or to the word on its right (`dataqa.text.templates.bound_words`;
+    bound to the word on its left or to the word on its right (`dataqa.text.templates.set_words`;
     filler never is). A phrase added ("i (need to) do") says how, not what: it is not looked at."""
     bound = terms.get(words[at])
     return bool(
@@ -363,7 +363,7 @@ def compare(
     which says whether it is short (see the module doc). `early`: stop at the first decisive
     difference (its score is then 0: a decisive difference drops the pair whatever the score).
     `terms`: the data set's words (`SetWords`): those it writes only beside one neighbour
-    (`dataqa.text.templates.bound_words`; in a short text, one added beside that neighbour
+    (`dataqa.text.templates.set_words`; in a short text, one added beside that neighbour
     decides: `extends`) and those it writes in several texts (`is_typo`)."""
     in_use = terms.in_use if terms is not None else frozenset()
     at = transposed(a_codes, b_codes)

@@ -13,7 +13,7 @@ Template shingles are counted on a fixed sample of each split's distinct texts (
 and the sets of all splits are united, so that every split's sketches leave out the same shingles
 and cross-split candidates stay comparable.
 
-The same sample tells the words a data set writes only beside one other (`bound_words`): with
+The same sample tells the words a data set writes only beside one other (`set_words`): with
 that neighbour they make another name or term ("garching forschungszentrum" beside "garching"),
 so on a short text adding one decides (`dataqa.text.slots.compare`).
 """
@@ -194,69 +194,71 @@ def _word_ids(texts: pl.Series) -> tuple[pl.Series, np.ndarray, np.ndarray]:
     return vocab, ids, np.repeat(np.arange(len(counts), dtype=np.int64), counts)
 
 
-def bound_words(ctx: Context, column: str) -> dict[str, tuple[str | None, str | None]] | None:
+def _bound_words(
+    vocab: pl.Series, ids: np.ndarray, doc: np.ndarray
+) -> dict[str, tuple[str | None, str | None]]:
     """word -> (the neighbour it is bound to on its left, on its right; None where it is not): the
-    words of the distinct `column` texts (the same sample as the template shingles) found
-    `TEMPLATE_MIN_ROWS` times or more, nearly always (`BOUND_SHARE`) beside one word that also
-    stands without them, and often enough to be a common reading of it (`TERM_SHARE`). Such a word
-    makes, with its neighbour, another name or term of the data set ("garching" / "garching
-    forschungszentrum", two stations; "w kolejności" / "w odwrotnej kolejności", in order / in
-    reverse order). None when no split has `TEMPLATE_MIN_ROWS` texts. Once per scan."""
-
-    def build() -> dict[str, tuple[str | None, str | None]] | None:
-        frames = [sampled[0] for name in ctx.splits if (sampled := _sample(ctx, name, column, 0)) is not None]
-        if not frames:
-            return None
-        # Words as numbers (`_word_ids`): 40k sampled whole chat examples are ~12M words, whose
-        # neighbours as strings took ~1.2 GB while counted, as numbers ~0.5 GB.
-        vocab, ids, doc = _word_ids(pl.concat(frames))
-        size = np.int64(len(vocab))
-        seen = np.bincount(ids, minlength=len(vocab))
-        inside = np.flatnonzero(doc[1:] == doc[:-1])  # word `inside + 1` follows word `inside`
-        if not len(inside):  # one word a text: no neighbours
-            return {}
-        words = vocab.to_list()
-        out: dict[str, list[str | None]] = {}
-        for at, (own, other) in enumerate(((inside + 1, inside), (inside, inside + 1))):  # left, right
-            key = np.sort(ids[own] * size + ids[other])
-            starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
-            together = np.diff(np.append(starts, len(key)))
-            word, neighbour = key[starts] // size, key[starts] % size
-            n, alone = seen[word], seen[neighbour]
-            bound = (n >= TEMPLATE_MIN_ROWS) & (together >= BOUND_SHARE * n)
-            bound &= (alone >= together / BOUND_SHARE) & (together >= TERM_SHARE * alone)
-            for w, beside in zip(word[bound].tolist(), neighbour[bound].tolist(), strict=True):
-                out.setdefault(words[w], [None, None])[at] = words[beside]
-        return {word: (left, right) for word, (left, right) in out.items()}
-
-    # Under the "templates" family: every check that reads the template shingles holds it.
-    return ctx.shared(("templates", "bound", column), build)
+    words of the sampled texts (`_word_ids`: `vocab`, `ids`, `doc`) found `TEMPLATE_MIN_ROWS` times or
+    more, nearly always (`BOUND_SHARE`) beside one word that also stands without them, and often
+    enough to be a common reading of it (`TERM_SHARE`). Such a word makes, with its neighbour,
+    another name or term of the data set ("garching" / "garching forschungszentrum", two stations;
+    "w kolejności" / "w odwrotnej kolejności", in order / in reverse order)."""
+    size = np.int64(len(vocab))
+    seen = np.bincount(ids, minlength=len(vocab))
+    inside = np.flatnonzero(doc[1:] == doc[:-1])  # word `inside + 1` follows word `inside`
+    if not len(inside):  # one word a text: no neighbours
+        return {}
+    words = vocab.to_list()
+    out: dict[str, list[str | None]] = {}
+    for at, (own, other) in enumerate(((inside + 1, inside), (inside, inside + 1))):  # left, right
+        key = np.sort(ids[own] * size + ids[other])
+        starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        together = np.diff(np.append(starts, len(key)))
+        word, neighbour = key[starts] // size, key[starts] % size
+        n, alone = seen[word], seen[neighbour]
+        bound = (n >= TEMPLATE_MIN_ROWS) & (together >= BOUND_SHARE * n)
+        bound &= (alone >= together / BOUND_SHARE) & (together >= TERM_SHARE * alone)
+        for w, beside in zip(word[bound].tolist(), neighbour[bound].tolist(), strict=True):
+            out.setdefault(words[w], [None, None])[at] = words[beside]
+    return {word: (left, right) for word, (left, right) in out.items()}
 
 
 IN_USE_LETTERS = 8
 """Words this long or longer are the ones `slots.is_typo` forgives two letters in."""
 
 
+def _in_use(vocab: pl.Series, ids: np.ndarray, doc: np.ndarray) -> frozenset[str]:
+    """The words of `IN_USE_LETTERS` letters or more (no digit) found in two or more of the sampled
+    texts (`_word_ids`: `vocab`, `ids`, `doc`)."""
+    size = np.int64(len(vocab))
+    # the (text, word) pairs of the long words only: those of every word (12M words in 40k sampled
+    # chat examples) took seconds to sort
+    long = (vocab.str.len_chars() >= IN_USE_LETTERS).fill_null(False).to_numpy()[ids]
+    texts = np.bincount(np.unique(doc[long] * size + ids[long]) % size, minlength=len(vocab))
+    words = vocab.to_list()
+    return frozenset(
+        words[i]
+        for i in np.flatnonzero(texts >= 2).tolist()
+        if len(words[i]) >= IN_USE_LETTERS and not any(c.isdigit() for c in words[i])
+    )
+
+
 def set_words(ctx: Context, column: str) -> SetWords | None:
-    """What verification reads of the data set's words (`slots.SetWords`): its `bound_words`, and
-    the words of `IN_USE_LETTERS` letters or more (no digit) found in two or more of the distinct
-    `column` texts of the same sample, across splits. Two such words two letters apart are two
-    words the set uses ("baseball" / "basketball", "szczecin" / "szczecinek"), not a typo. None
-    when no split has `TEMPLATE_MIN_ROWS` texts. Once per scan."""
-    bound = bound_words(ctx, column)
-    if bound is None:
-        return None
+    """What verification reads of the data set's words (`slots.SetWords`), from the distinct `column`
+    texts of the template shingles' sample, across splits: its bound words (`_bound_words`), and the
+    words of `IN_USE_LETTERS` letters or more (no digit) found in two or more of them (`_in_use`).
+    Two such words two letters apart are two words the set uses ("baseball" / "basketball",
+    "szczecin" / "szczecinek"), not a typo. None when no split has `TEMPLATE_MIN_ROWS` texts. Once
+    per scan, from one table of the sample's words."""
 
-    def build() -> frozenset[str]:
+    def build() -> SetWords | None:
         frames = [sampled[0] for name in ctx.splits if (sampled := _sample(ctx, name, column, 0)) is not None]
+        if not frames:
+            return None
+        # Words as numbers (`_word_ids`): 40k sampled whole chat examples are ~12M words, whose
+        # neighbours as strings took ~1.2 GB while counted, as numbers ~0.5 GB.
         vocab, ids, doc = _word_ids(pl.concat(frames))
-        size = np.int64(len(vocab))
-        texts = np.bincount(np.unique(doc * size + ids) % size, minlength=len(vocab))
-        words = vocab.to_list()
-        return frozenset(
-            words[i]
-            for i in np.flatnonzero(texts >= 2).tolist()
-            if len(words[i]) >= IN_USE_LETTERS and not any(c.isdigit() for c in words[i])
-        )
+        return SetWords(_bound_words(vocab, ids, doc), _in_use(vocab, ids, doc))
 
-    return SetWords(bound, ctx.shared(("templates", "in_use", column), build))
+    # Under the "templates" family: every check that reads the template shingles holds it.
+    return ctx.shared(("templates", "words", column), build)
