@@ -466,3 +466,22 @@ def test_debris_needs_one_of_its_characters(text: str) -> None:
         assert re.search(DEBRIS_CHARS, text)
     for piece in _DEBRIS_PIECES[:21]:
         assert re.search(_PLACEHOLDER_UNION, piece), piece
+
+
+def test_qual007_step_filters_keep_what_one_filter_keeps() -> None:
+    """QUAL007's cheap forms (`cut_by_habit`): the last line by a split equals the regex's, the
+    stopping word count equals the full count, and filters applied in turn keep one filter's rows."""
+    from dataqa.checks.quality.cut_by_habit import at_least_words, last_line, narrowed
+
+    texts = ["a\nb", "", "x\n", "\n", None, "ab\r\ncd", "z\n\n", "一\n二三", "one two three", "  solo  "]
+    frame = pl.DataFrame({"t": texts, "i": range(len(texts))})
+    t = pl.col("t")
+    by_split = frame.select(last_line(t))["t"]
+    assert by_split.to_list() == frame.select(t.str.extract(r"([^\n]*)$"))["t"].to_list()
+    written = frame.filter(t.is_not_null())
+    for n in (1, 2, 3, 4, 70):
+        counted = written.select((t.str.count_matches(r"\S+") >= n).alias("x"))["x"]
+        assert written.select(at_least_words(t, n).alias("x"))["x"].to_list() == counted.to_list()
+    predicates = (t.str.contains(r"\S"), at_least_words(t, 2), ~t.str.contains("\n"))
+    one = frame.filter(*predicates)
+    assert narrowed(frame, *predicates).equals(one) and one["i"].to_list() == [8]
