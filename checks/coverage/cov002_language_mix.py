@@ -6,14 +6,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import polars as pl
-
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest.issues import excerpt
-from dataqa.text.language_records import languages
+from dataqa.text.language_held import LanguagesHeld
+from dataqa.text.language_records import examples, language_counts, language_lines
 from dataqa.text.language_signals import UNDETERMINED
 
 
@@ -39,7 +38,10 @@ class LanguageMix(Check):
     """
 
     id = "COV002"
-    shares = frozenset({"language-evidence", "language-prior", "language-vocabulary", "languages"})
+    shares = frozenset(
+        {"language-evidence", "language-prior", "language-vocabulary", "languages", "language_counts"}
+        | {"language_lines", "language_examples"}
+    )
     name = "language-mix"
     family = "coverage"
     severity = Severity.WARNING
@@ -48,12 +50,16 @@ class LanguageMix(Check):
     min_rows: int = ranged(1, low=1)
     """Smallest group of minority-language rows reported."""
 
+    def held_form(self) -> HeldForm:
+        """On a split held on the Ray workers: its records' languages decided on its blocks, with
+        train's prior and vocabulary (made over train's blocks when it is held): counts per
+        language, and the lines of the minority ones (`language_held`)."""
+        return LanguagesHeld()
+
     def run(self, ctx: Context) -> Iterator[Finding]:
-        per_split = {split.name: languages(ctx, split.name) for split in ctx}
-        self.metrics["languages"] = {
-            name: _ordered_counts(frame["lang"].to_list()) for name, frame in per_split.items()
-        }
-        train_counts = Counter(lang for lang in per_split["train"]["lang"].to_list() if lang != UNDETERMINED)
+        per_split = {split.name: language_counts(ctx, split.name) for split in ctx}
+        self.metrics["languages"] = {name: _ordered_counts(counts) for name, counts in per_split.items()}
+        train_counts = Counter({lang: n for lang, n in per_split["train"].items() if lang != UNDETERMINED})
         determined = sum(train_counts.values())
         if not determined:
             return
@@ -61,20 +67,22 @@ class LanguageMix(Check):
         share = n / determined
         self.metrics["dominant"] = dominant
         self.metrics["dominant_share"] = round(share, 4)
-        for name, frame in per_split.items():
-            groups = (
-                frame.filter(pl.col("lang") != UNDETERMINED)
-                .group_by("lang")
-                .agg(pl.col("line").sort())
-                .sort("lang")
-            )
-            for lang, lines in groups.iter_rows():
+        for name, counts in per_split.items():
+
+            def minority(lang: str, name: str = name) -> bool:
                 if share >= self.dominant_share:
-                    minority = lang != dominant
-                else:  # mixed training data: only eval rows in a language train hardly has
-                    minority = name != "train" and train_counts.get(lang, 0) < 0.01 * determined
-                if not minority or len(lines) < self.min_rows:
-                    continue
+                    return lang != dominant
+                # mixed training data: only eval rows in a language train hardly has
+                return name != "train" and train_counts.get(lang, 0) < 0.01 * determined
+
+            wanted = {
+                lang
+                for lang, rows in counts.items()
+                if lang != UNDETERMINED and minority(lang) and rows >= self.min_rows
+            }
+            found = language_lines(ctx, name, wanted) if wanted else {}
+            for lang in sorted(wanted):
+                lines = found[lang]
                 where = (
                     f"{share:.0%} of the training data is {dominant!r}"
                     if share >= self.dominant_share
@@ -91,14 +99,9 @@ class LanguageMix(Check):
 def _examples(ctx: Context, split: str, lines: list[int], most: int = 3) -> list[str]:
     """The first `most` examples' inputs (or targets, where the input is empty), one line each, so a
     reviewer sees the language without opening the file."""
-    shown = (
-        ctx.valid_rows(split)
-        .filter(pl.col("line").is_in(lines[:most]))
-        .select("line", pl.coalesce(pl.col("prompt").replace("", None), "response", "text").fill_null(""))
-        .sort("line")
-    )
+    shown = examples(ctx, split, lines[:most])
     return [f"{ctx.place(split, line)}: {excerpt(text, 120, flat=True)}" for line, text in shown.iter_rows()]
 
 
-def _ordered_counts(values: list[str]) -> dict[str, int]:
-    return dict(sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0])))
+def _ordered_counts(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -158,23 +158,35 @@ def language_prior(evidence: Evidence) -> Prior:
     examples gains them round by round. The dominant language holds `DOMINANT_SHARE` of the
     decided texts.
     """
-    codes = ngram_languages()
-    index = {code: i for i, code in enumerate(codes)}
-    base = np.array([index.get(lang, -1) for lang in evidence.cheap], dtype=np.int64)
-    # A language the n-gram model lacks (Armenian, Georgian): counted, never chosen.
-    decided = Counter(lang for lang in evidence.cheap if lang not in (None, UNDETERMINED))
-    others = sum(n for lang, n in decided.items() if lang not in index)
-    prior = Prior(np.full(len(codes), -np.log(len(codes))), None)
+    return prior_rounds(lambda prior: prior_counts(evidence, prior))
+
+
+def prior_rounds(counts: Callable[[Prior], tuple[np.ndarray, int]]) -> Prior:
+    """`language_prior` from the counts of the texts' decisions under a prior (`prior_counts`, of
+    one set of texts or summed over the blocks of a split), the first round under a flat prior."""
+    n = len(ngram_languages())
+    prior = Prior(np.full(n, -np.log(n)), None)
     for _ in range(PRIOR_ROUNDS):
-        langs = base.copy()
-        langs[evidence.scored] = _choose(evidence, prior)
-        if prior.dominant is not None:
-            langs[_own_script_mask(langs, evidence.scripts, prior.dominant)] = prior.dominant
-        estimate = _prior_of(np.bincount(langs[langs >= 0], minlength=len(codes)), others)
+        estimate = _prior_of(*counts(prior))
         if estimate.dominant == prior.dominant and np.allclose(estimate.log_prior, prior.log_prior):
             break
         prior = estimate
     return prior
+
+
+def prior_counts(evidence: Evidence, prior: Prior) -> tuple[np.ndarray, int]:
+    """Per language of the n-gram model, the texts decided in it under `prior` (a round of
+    `language_prior`), and the texts decided in a language the model lacks (Armenian, Georgian:
+    counted, never chosen). Counts of texts: a split's are the sum of its blocks'."""
+    codes = ngram_languages()
+    index = {code: i for i, code in enumerate(codes)}
+    langs = np.array([index.get(lang, -1) for lang in evidence.cheap], dtype=np.int64)
+    decided = Counter(lang for lang in evidence.cheap if lang not in (None, UNDETERMINED))
+    others = sum(n for lang, n in decided.items() if lang not in index)
+    langs[evidence.scored] = _choose(evidence, prior)
+    if prior.dominant is not None:
+        langs[_own_script_mask(langs, evidence.scripts, prior.dominant)] = prior.dominant
+    return np.bincount(langs[langs >= 0], minlength=len(codes)), others
 
 
 def _prior_of(counts: np.ndarray, others: int) -> Prior:
@@ -217,12 +229,24 @@ def learned_vocabulary(texts: pl.Series, evidence: Evidence, prior: Prior) -> fr
     texts whose own evidence names it: a decisive function-word count, or the n-gram model's best
     guess before the prior (`dominant_vocabulary`). Empty where the dominant language has its own
     script (the script decides there) or where there is no dominant language."""
-    if prior.dominant is None or ngram_languages()[prior.dominant] in LANGUAGE_SCRIPTS:
+    if not has_vocabulary(prior):
         return frozenset()
+    return dominant_vocabulary(texts, confident_texts(evidence, prior))
+
+
+def has_vocabulary(prior: Prior) -> bool:
+    """Whether the dominant language's words are learned (`learned_vocabulary`): there is one, and
+    it has no script of its own."""
+    return prior.dominant is not None and ngram_languages()[prior.dominant] not in LANGUAGE_SCRIPTS
+
+
+def confident_texts(evidence: Evidence, prior: Prior) -> np.ndarray:
+    """Positions of the texts whose own evidence names the dominant language (`learned_vocabulary`)."""
+    assert prior.dominant is not None
     code = ngram_languages()[prior.dominant]
     confident = np.fromiter((lang == code for lang in evidence.cheap), dtype=bool, count=len(evidence.cheap))
     confident[evidence.scored[evidence.top_ids[:, 0] == prior.dominant]] = True
-    return dominant_vocabulary(texts, np.flatnonzero(confident))
+    return np.flatnonzero(confident)
 
 
 def review(

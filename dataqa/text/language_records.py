@@ -11,6 +11,8 @@ language keeps it only when its prompt is in it (`_by_prompt`). Computed once pe
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -28,6 +30,15 @@ from dataqa.text.language import (
 from dataqa.text.language_ngrams import ngram_languages
 from dataqa.text.language_signals import UNDETERMINED
 from dataqa.text.markup import is_code_text
+
+COUNTS = ("language_counts",)
+"""With a split's name after it, the shared key of `language_counts`."""
+LINES = ("language_lines",)
+"""With a split's name after it, the shared key of a function of languages giving `language_lines`
+(supplied for a held split: gathered from its blocks)."""
+EXAMPLES = ("language_examples",)
+"""With a split's name after it, the shared key of a function of lines giving `example_texts`
+(supplied for a held split: fetched from its blocks)."""
 
 # Language names (English, the language's own, and a few other common spellings) -> code.
 LANGUAGE_NAMES: dict[str, str] = {
@@ -98,33 +109,93 @@ def languages(ctx: Context, split: str, column: str = "text") -> pl.DataFrame:
     """
 
     def compute() -> pl.DataFrame:
-        rows = ctx.valid_rows(split)
-        prior = ctx.shared(
-            ("language-prior", column), lambda: language_prior(_evidence(ctx, "train", column))
-        )
-
-        def vocabulary() -> frozenset[str]:  # learned only where some text needs it
-            train = (_texts(ctx, "train", column), _evidence(ctx, "train", column))
-            return ctx.shared(("language-vocabulary", column), lambda: learned_vocabulary(*train, prior))
-
-        evidence = _evidence(ctx, split, column)
-        langs = review(_texts(ctx, split, column), decide(evidence, prior), evidence, prior, vocabulary)
-        if column == "text":
-            langs = _by_prompt(rows, _translations(rows, langs, prior), prior)
-        return pl.DataFrame({"line": rows["line"], "lang": pl.Series(langs, dtype=pl.String)})
+        prior = train_prior(ctx, column)
+        return decided(ctx, split, column, prior, lambda: train_vocabulary(ctx, column, prior))
 
     return ctx.shared(("languages", split, column), compute)
 
 
-def _evidence(ctx: Context, split: str, column: str) -> Evidence:
-    """The split's detection evidence (shared: train's also makes the prior)."""
+def train_prior(ctx: Context, column: str) -> Prior:
+    """The training split's language prior (`language_prior`), shared (supplied for a held train)."""
+    return ctx.shared(("language-prior", column), lambda: language_prior(evidence_of(ctx, "train", column)))
 
-    return ctx.shared(
-        ("language-evidence", split, column), lambda: gather_evidence(_texts(ctx, split, column))
+
+def train_vocabulary(ctx: Context, column: str, prior: Prior) -> frozenset[str]:
+    """The training split's dominant-language words (`learned_vocabulary`), shared (supplied for a
+    held train); asked for only where some text needs it."""
+    train = (texts_of(ctx, "train", column), evidence_of(ctx, "train", column))
+    return ctx.shared(("language-vocabulary", column), lambda: learned_vocabulary(*train, prior))
+
+
+def decided(
+    ctx: Context,
+    split: str,
+    column: str,
+    prior: Prior,
+    vocabulary: Callable[[], frozenset[str]],
+    evidence: Evidence | None = None,
+) -> pl.DataFrame:
+    """`line`, `lang` of the valid records the context holds (a split, or a block of one: each
+    record's language is its own, given the training split's `prior` and `vocabulary`)."""
+    rows = ctx.valid_rows(split)
+    evidence = evidence_of(ctx, split, column) if evidence is None else evidence
+    langs = review(texts_of(ctx, split, column), decide(evidence, prior), evidence, prior, vocabulary)
+    if column == "text":
+        langs = _by_prompt(rows, _translations(rows, langs, prior), prior)
+    return pl.DataFrame({"line": rows["line"], "lang": pl.Series(langs, dtype=pl.String)})
+
+
+def language_counts(ctx: Context, split: str) -> dict[str, int]:
+    """Records of the split per language (`languages`; of a held split, summed over its blocks)."""
+    return ctx.shared((*COUNTS, split), lambda: dict(Counter(languages(ctx, split)["lang"].to_list())))
+
+
+def language_lines(ctx: Context, split: str, langs: set[str]) -> dict[str, list[int]]:
+    """The lines of the split's records in each of `langs`, in line order (of a held split, gathered
+    from its blocks)."""
+    if ctx.supplied((*LINES, split)):
+        gathered: Callable[[list[str]], dict[str, list[int]]] = ctx.shared((*LINES, split), lambda: None)
+        return gathered(sorted(langs))
+    return lines_in(languages(ctx, split), sorted(langs))
+
+
+def example_texts(ctx: Context, split: str, lines: list[int]) -> pl.DataFrame:
+    """`line`, `text` of the given valid records: the input, or the answer (or text) where the input
+    is empty, what a finding shows of a record's language (of a block of a held split: its own)."""
+    return (
+        ctx.valid_rows(split)
+        .filter(pl.col("line").is_in(pl.Series(lines, dtype=pl.Int64).implode()))
+        .select(
+            "line",
+            pl.coalesce(pl.col("prompt").replace("", None), "response", "text").fill_null("").alias("text"),
+        )
+        .sort("line")
     )
 
 
-def _texts(ctx: Context, split: str, column: str) -> pl.Series:
+def examples(ctx: Context, split: str, lines: list[int]) -> pl.DataFrame:
+    """`example_texts` of the given lines: from the rows here, or from the blocks of a held split."""
+    if ctx.supplied((*EXAMPLES, split)):
+        fetch: Callable[[list[int]], pl.DataFrame] = ctx.shared((*EXAMPLES, split), lambda: None)
+        return fetch(lines)
+    return example_texts(ctx, split, lines)
+
+
+def lines_in(frame: pl.DataFrame, langs: list[str]) -> dict[str, list[int]]:
+    """lang -> the lines of a `languages` frame in it, in line order, for `langs`."""
+    wanted = frame.filter(pl.col("lang").is_in(pl.Series(langs, dtype=pl.String).implode()))
+    return {lang: lines for lang, lines in wanted.group_by("lang").agg(pl.col("line").sort()).iter_rows()}
+
+
+def evidence_of(ctx: Context, split: str, column: str) -> Evidence:
+    """The split's detection evidence (shared: train's also makes the prior), or a block's."""
+
+    return ctx.shared(
+        ("language-evidence", split, column), lambda: gather_evidence(texts_of(ctx, split, column))
+    )
+
+
+def texts_of(ctx: Context, split: str, column: str) -> pl.Series:
     """The texts detection reads for the split's valid records: `column`, or for "text" a labelled
     record's input alone (not input + label name) and an unlabelled one's without role names."""
     rows = ctx.valid_rows(split)

@@ -50,10 +50,29 @@ def dominant_vocabulary(texts: pl.Series, confident: np.ndarray) -> frozenset[st
     (those whose own evidence names the dominant language)."""
     if not len(confident):
         return frozenset()
-    step = max(1, -(-len(confident) // VOCABULARY_SAMPLE))
-    picked = texts.gather(np.asarray(confident, dtype=np.int64)[::step])
+    return frequent_words(word_texts(texts, confident, vocabulary_step(len(confident))))
+
+
+def vocabulary_step(confident: int) -> int:
+    """Every how many-th of `confident` texts the vocabulary is read from (`VOCABULARY_SAMPLE` at most)."""
+    return max(1, -(-confident // VOCABULARY_SAMPLE))
+
+
+def word_texts(texts: pl.Series, confident: np.ndarray, step: int, first: int = 0) -> pl.DataFrame:
+    """`word`, `texts`: in how many of the texts at positions `confident` each word is, of those whose
+    place among all the confident texts (this set's come from the `first`-th on: a block's) is a
+    multiple of `step`. A split's counts are the sum of its blocks'."""
+    at = np.asarray(confident, dtype=np.int64)
+    picked = texts.gather(at[(first + np.arange(len(at))) % step == 0])
     counts = _words(picked).list.unique().explode().drop_nulls().value_counts()
-    return frozenset(counts.filter(pl.col("count") >= VOCABULARY_MIN_TEXTS)[counts.columns[0]].to_list())
+    return counts.rename({counts.columns[0]: "word", "count": "texts"}).cast(
+        {"word": pl.String, "texts": pl.Int64}
+    )
+
+
+def frequent_words(counts: pl.DataFrame) -> frozenset[str]:
+    """The words of `word_texts` counts found in `VOCABULARY_MIN_TEXTS` texts or more."""
+    return frozenset(counts.filter(pl.col("texts") >= VOCABULARY_MIN_TEXTS)["word"].to_list())
 
 
 def overrule(
