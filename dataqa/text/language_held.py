@@ -40,7 +40,7 @@ from dataqa.text.language_records import (
 from dataqa.text.language_vocabulary import frequent_words, vocabulary_step, word_texts
 
 COLUMN = "text"
-"""The column COV002 reads (`language_records._texts`: a labelled record's input alone)."""
+"""The column COV002 reads (`language_records.texts_of`: a labelled record's input alone)."""
 PRIOR = ("language-prior", COLUMN)
 VOCABULARY = ("language-vocabulary", COLUMN)
 WORDS_SCHEMA = {"word": pl.String, "texts": pl.Int64}
