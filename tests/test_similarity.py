@@ -17,7 +17,7 @@ import dataqa
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.text import candidates, hashing, minhash, near_duplicates, normalise, overlap, verify
+from dataqa.text import candidates, hashing, minhash, near_duplicates, normalise, overlap, verify, word_codes
 
 SYSTEM = (
     "You are the support assistant of Northwind Outdoor. Answer in the customer's language, keep "
@@ -303,7 +303,7 @@ def test_sketch_collisions_track_jaccard() -> None:
     assert (tiny != minhash._EMPTY).all()
 
 
-@pytest.mark.parametrize("cache_words", [verify.VERIFY_CACHE_WORDS, 5000])
+@pytest.mark.parametrize("cache_words", [word_codes.VERIFY_CACHE_WORDS, 5000])
 def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes(
     cache_words: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -311,7 +311,7 @@ def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes(
     points below the surrogate range (0xD800), in batches that share one word table, every score
     must still be the plain word-level ratio and no encoded text may hold a surrogate; also when
     the cache of encoded texts fills up and starts again between small batches."""
-    monkeypatch.setattr(verify, "VERIFY_CACHE_WORDS", cache_words)
+    monkeypatch.setattr(word_codes, "VERIFY_CACHE_WORDS", cache_words)
     monkeypatch.setattr(verify, "VERIFY_CHUNK", 97)
     rng = random.Random(3)
     vocabulary = [f"w{i}" for i in range(0xD800 + 5000)]
@@ -323,7 +323,7 @@ def test_verified_scores_are_exact_word_ratios_past_the_surrogate_codes(
     pairs = np.array(
         [(i, 4000 + i) for i in range(500) for _ in (0, 1)] + [(i, i + 1) for i in range(0, 3999, 7)]
     )
-    encoded = verify._EncodedTexts(series, verify._WordCodes())
+    encoded = word_codes.EncodedTexts(series, word_codes.WordCodes())
     strings, _ = encoded.get(np.arange(len(texts)))
     assert len({ch for s in strings for ch in s}) > 0xD800
     assert not any(0xD800 <= ord(ch) <= 0xDFFF for s in strings for ch in s)

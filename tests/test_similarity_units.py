@@ -26,6 +26,7 @@ from dataqa.text import (
     swaps,
     templates,
     verify,
+    word_codes,
 )
 from dataqa.text.raw_parts import decisive_part
 from dataqa.text.worddiff import word_diff
@@ -352,7 +353,7 @@ def _template_hashes(text: str, shingle: int = 2) -> np.ndarray:
 
 
 def test_a_text_of_template_words_only_is_compared_whole() -> None:
-    codes = verify._WordCodes(_template_hashes("alpha beta gamma delta"), 2)
+    codes = word_codes.WordCodes(_template_hashes("alpha beta gamma delta"), 2)
     full, content, marks = codes.encode(
         pl.Series(["alpha beta gamma delta own words", "alpha beta gamma delta"])
     )
@@ -361,9 +362,9 @@ def test_a_text_of_template_words_only_is_compared_whole() -> None:
 
 
 def test_encoded_texts_keep_at_most_the_cache_limit_of_words(monkeypatch) -> None:
-    monkeypatch.setattr(verify, "VERIFY_CACHE_WORDS", 10)
+    monkeypatch.setattr(word_codes, "VERIFY_CACHE_WORDS", 10)
     texts = pl.Series([f"w{i} x{i} y{i} z{i}" for i in range(6)])  # four words each
-    encoded = verify._EncodedTexts(texts, verify._WordCodes())
+    encoded = word_codes.EncodedTexts(texts, word_codes.WordCodes())
     for rows in ([0, 1], [2], [3, 4], [5]):
         strings, content = encoded.get(np.array(rows))
         assert [len(s) for s in strings] == [4] * len(rows) and list(content) == list(strings)
@@ -585,8 +586,8 @@ def _decided(
         g, valid = templates.shingle_starts(doc, h, 2)
         shingles = np.unique(g[valid])
     series = pl.Series(texts)
-    codes = verify._WordCodes(shingles, 2, IN_USE)
-    encoded = verify._EncodedTexts(series, codes)
+    codes = word_codes.WordCodes(shingles, 2, IN_USE)
+    encoded = word_codes.EncodedTexts(series, codes)
     full_a, content_a = encoded.get(lo)
     full_b, content_b = encoded.get(hi)
     templated = encoded.templated[lo] | encoded.templated[hi]
@@ -731,7 +732,7 @@ def test_gaps_of_several_words_decide_before_alignment_as_compare_decides_them()
 
 
 def test_raw_texts_are_read_once_for_all_batches_up_to_the_cache_limit(monkeypatch) -> None:
-    """`verify._RawLooks` reads a row's raw text once however many batches ask for it, inside one
+    """`word_codes.RawLooks` reads a row's raw text once however many batches ask for it, inside one
     split one table for both sides, and starts again past `LOOKS_CACHE_WORDS`."""
     read: list[tuple[int, list[int]]] = []
 
@@ -741,11 +742,11 @@ def test_raw_texts_are_read_once_for_all_batches_up_to_the_cache_limit(monkeypat
 
     words = {row: f"text {row} of ada".split() for row in range(6)}
     counts = np.full(6, 4.0)
-    looks = verify._RawLooks(raw, True, (counts, counts))
+    looks = word_codes.RawLooks(raw, True, (counts, counts))
     assert looks.get(0, np.array([1, 0, 1]), words)[1] == ({3}, [0, 0, 0, 0])
     looks.get(1, np.array([0, 2]), words)
     assert read == [(0, [0, 1]), (1, [2])]
-    monkeypatch.setattr(verify, "LOOKS_CACHE_WORDS", 16)
+    monkeypatch.setattr(word_codes, "LOOKS_CACHE_WORDS", 16)
     first = looks.get(0, np.array([3, 4]), words)
     assert read[-1] == (0, [3, 4]) and sorted(first) == [3, 4] and looks.kept_words == 8
 

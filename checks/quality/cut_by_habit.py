@@ -50,7 +50,7 @@ def at_least_words(text: pl.Expr, n: int) -> pl.Expr:
     return text.str.contains(r"\S+(?:\s+\S+){" + str(n - 1) + "}")
 
 
-def _tail(body: str) -> str:
+def evidence_tail(body: str) -> str:
     """The evidence of a cut answer: its last 80 characters or so."""
     body = body.strip()
     return snippet(body, len(body), len(body), 80)
@@ -99,7 +99,10 @@ def without_closing(ctx: Context, split: Split, marker: str) -> list[tuple[int, 
         pl.col("answer").str.strip_chars() != "",
     )
     what = f'no closing "{marker}" line, which the other answers end with'
-    return [(line, what, _tail(body)) for line, body in cut.select("line", "answer").sort("line").iter_rows()]
+    return [
+        (line, what, evidence_tail(body))
+        for line, body in cut.select("line", "answer").sort("line").iter_rows()
+    ]
 
 
 CJK = r"[\u3400-\u4dbf\u4e00-\u9fff]"
@@ -165,12 +168,12 @@ def writes_cjk_sentences(seen: dict[str, Any]) -> int:
 _CJK_AFTER_SENTENCE = r"[。！？][^。！？：:\n]*[\u4e00-\u9fff]{5}[^。！？：:\n]*$"
 """A last line that ended a sentence (。！？) and then runs on for a clause of five characters or more
 (no colon: a label or quotation after one ends as it likes)."""
-_CJK_SIGN_OFF = r"(?:谢谢|吗|呢|吧|啊|呀|哦|啦|嘛|快乐|愉快|顺利|帮助|告诉我|联系我们?)\s*$"
+CJK_SIGN_OFF = r"(?:谢谢|吗|呢|吧|啊|呀|哦|啦|嘛|快乐|愉快|顺利|帮助|告诉我|联系我们?)\s*$"
 """A closing a writer often leaves unpunctuated: thanks, a question particle, a wish ("祝您愉快"), an
 offer of help ("请随时告诉我", "希望对您有帮助")."""
 
 
-_CJK_NOT_RUN_ON = r"[#\uff03][^\s#\uff03]+\s*$|[。！？][^。！？]*\s\d{1,2}[.\u3001)]\S[^。！？]*$"
+CJK_NOT_RUN_ON = r"[#\uff03][^\s#\uff03]+\s*$|[。！？][^。！？]*\s\d{1,2}[.\u3001)]\S[^。！？]*$"
 """A last line whose unpunctuated end is a post's hashtags ("……水平🚀#TwitterWithChatGPT") or the items of
 a list written on one line ("……。 1.到宝可梦中心 2.去精灵球商店 3.探索常青市"): no sentence left open."""
 
@@ -188,10 +191,10 @@ def cjk_cut(ctx: Context, split: Split, strict: bool = False) -> list[tuple[int,
         # a one-paragraph text (ad copy, a caption) often ends its last phrase without a mark
         run_on = (
             last.str.contains(_CJK_AFTER_SENTENCE)
-            & ~last.str.contains(_CJK_NOT_RUN_ON)
+            & ~last.str.contains(CJK_NOT_RUN_ON)
             & content.str.contains("\n")
         )
-        open_end = open_end | (run_on & ~content.str.contains(_CJK_SIGN_OFF))
+        open_end = open_end | (run_on & ~content.str.contains(CJK_SIGN_OFF))
     cut = targets(ctx, split).filter(
         cjk_long(pl.col("content")),
         open_end,
@@ -201,7 +204,7 @@ def cjk_cut(ctx: Context, split: Split, strict: bool = False) -> list[tuple[int,
         ~content.str.contains(CJK_ENDED),
     )
     return [
-        (line, "ends mid-sentence", _tail(body))
+        (line, "ends mid-sentence", evidence_tail(body))
         for line, body in cut.select("line", "content").sort("line").iter_rows()
     ]
 
@@ -267,7 +270,7 @@ def code_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
     cut = code_open_targets(targets(ctx, split))
     cut = cut.select("line", "content", _brace_left_open(pl.col("content")).alias("brace"))
     return [
-        (line, 'code block "{" never closed' if brace else "code stops mid-statement", _tail(body))
+        (line, 'code block "{" never closed' if brace else "code stops mid-statement", evidence_tail(body))
         for line, body, brace in cut.sort("line").iter_rows()
     ]
 
@@ -341,7 +344,7 @@ def fragment_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, 
         w = w.lower()
         whole = sum(1 for x in words if x == w)
         if whole <= 1 and any(x.startswith(w) and _completes(x[len(w) :]) for x in words):
-            out.append((line, "ends inside a word", _tail(body)))
+            out.append((line, "ends inside a word", evidence_tail(body)))
     return out
 
 
@@ -356,7 +359,7 @@ _WORD_RUN_ON = (
 lower-case word, without a mark ("... of Pulsar Productions. Could you provide"). A comma before a
 capital ends the run: a letter's closing and its signature ("With respect and hope, Your AI
 companion")."""
-_WORD_SIGN_OFF = (
+WORD_SIGN_OFF = (
     r"(?i)(?:\b(?:thanks?|thank you|cheers|regards|luck|enjoy|day|week|weekend|evening|helps?|"
     r"questions?|anything else|know|welcome|soon|later|care|wishes|best|fun)|#\w+|https?://\S+)\s*$"
 )
@@ -438,7 +441,7 @@ def run_on_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, st
     """(line, what, evidence) of the long targets, in a split that punctuates its every sentence
     (`writes_punctuated_prose`), whose last line ended a sentence and then runs on to a word without
     a mark: cut before the sentence was done ("... Could you provide", "... visit the official
-    website"); unless that end is a usual unpunctuated close (`_WORD_SIGN_OFF`). Only the last answer
+    website"); unless that end is a usual unpunctuated close (`WORD_SIGN_OFF`). Only the last answer
     of a record is read: an earlier turn the user went on to answer was delivered whole, and a mark
     left out there is the writer's ("Can I help with something else" in a crowd-written dialogue). The
     caller skips a split whose writers leave the last mark out of their short answers
@@ -448,100 +451,11 @@ def run_on_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, st
     cut = narrowed(
         last,
         content.str.contains(_WORD_RUN_ON),
-        ~content.str.contains(_WORD_SIGN_OFF),
+        ~content.str.contains(WORD_SIGN_OFF),
         ~content.str.contains(CJK),
     )
     cut = word_prose(cut, "content", min_words)
     return [
-        (line, "ends mid-sentence", _tail(body))
+        (line, "ends mid-sentence", evidence_tail(body))
         for line, body in cut.select("line", content.alias("body")).sort("line").iter_rows()
     ]
-
-
-_ITEM = r"^[ \t]*([-*\u2022]|\d{1,3}[.\u3001)])[ \t]*"
-"""A list item's marker: a bullet, or a number with its dot, 、 or bracket."""
-_ITEM_RE = re.compile(_ITEM)
-_NOT_PARAGRAPH = re.compile(
-    r"^\s*(?:#|\||>|(?:[^\s:\uff1a]{1,20} ){0,2}[^\s:\uff1a]{1,20}(?::(?:\s|$)|\uff1a))|^\s*$"
-)
-"""A line that is no paragraph nor list item: a heading, table row, quote, label or speaker's turn
-("Title: ...", "o mee: ...") or blank."""
-_TAIL_ENDED = "|".join(
-    [
-        ENDED,
-        CJK_ENDED,
-        r"[~\uff5e]\s*$",
-        r"(?:^|\s)[:;=]-?[()\[\]DPp]\s*$",
-        r"[.!?\u3002][(\[{]{2,3}\s*$",
-        "[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]\\s*$",
-    ]
-)
-"""A last line that ends as a text may: a mark, a closing bracket or quote, a tilde ("uwuu~"), a
-smiley or an emoji, or debris after a finished sentence ("ville.((")."""
-_LINE_ENDED = re.compile(r"[.!?\u3002\uff01\uff1f\u2026;\uff1b][\"”'’)\]\u300d\u300f\uff09]*\s*$")
-_LINE_LONG = re.compile(r"(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*){15}|(?:\S+\s+){7}\S")
-"""A line long enough to be a sentence: 15 Chinese characters, or 8 words."""
-
-
-def _line_kind(line: str) -> str | None:
-    """What a line is in its text: "p" (a paragraph), a list marker's kind (the bullet, or "n" and what
-    closes the number: "n." "n、"; an item may open on a label: "7. 艺术节: ……"), or None (heading,
-    table row, label, speaker's turn, blank: no sentence)."""
-    m = _ITEM_RE.match(line)
-    if m is not None and line[m.end() :].strip():
-        return "n" + m.group(1)[-1] if m.group(1)[0].isdigit() else m.group(1)
-    return None if _NOT_PARAGRAPH.search(line) else "p"
-
-
-_LEAD_IN = re.compile(r"[:\uff1a]\s*$")
-"""A line that leads into what follows (a list, a table): it neither ends a sentence nor leaves one."""
-
-
-def _dangles(line: str, dangling: str) -> bool:
-    """Whether a line stops on a word no sentence ends on, or begins a sentence with one and stops
-    ("... reduction. For")."""
-    if re.search(dangling, line):
-        return True
-    first = re.search(r"[.!?][\"”'’)\]]*\s+([A-Z][a-z]*)\s*$", line)
-    return first is not None and re.search(dangling, first.group(1).lower()) is not None
-
-
-def paragraph_cut(ctx: Context, split: Split, dangling: str) -> list[tuple[int, str, str]]:
-    """(line, what, evidence) of the targets whose last line, a long paragraph or list item, ends on no
-    mark where every earlier line of its kind (two or more; for a paragraph, paragraphs and list items
-    alike) ends like a sentence: the answer ends
-    its paragraphs or items, the last one stopped mid-way ("* 玛丽·居里 - ……闻名。\\n* 尼古拉·特斯拉 -
-    ……以发明交流系统而闻名", "……。\\n\\n为了获得更加美味的体验, 可以尝试将曲奇在"). A poem, a list of
-    names or labels ends its lines on nothing and is not read; nor is a usual unpunctuated close. A
-    paragraph in a language with spaces is read only when it stops on a word no sentence ends on
-    (`dangling`, "... dimensionality reduction. For"): writers of these languages often leave the
-    last full stop out of a finished sentence."""
-    content = pl.col("content").str.strip_chars()
-    last = last_line(content)
-    cand = narrowed(
-        targets(ctx, split),
-        content.str.contains("\n"),
-        ~last.str.contains(_TAIL_ENDED),
-        ~content.str.contains(_CJK_SIGN_OFF),
-        ~content.str.contains(_WORD_SIGN_OFF),
-        ~last.str.contains(_CJK_NOT_RUN_ON),
-        content.str.count_matches(FENCE_LINE) == 0,
-    )
-    out = []
-    for line, body in cand.select("line", content.alias("body")).sort("line").iter_rows():
-        *head, tail = body.split("\n")
-        kind = _line_kind(tail)
-        if kind is None or not _LINE_LONG.search(_ITEM_RE.sub("", tail)):
-            continue
-        if kind == "p" and not re.search(CJK + "{5}", tail) and not _dangles(tail, dangling):
-            continue
-        # a paragraph is read against every sentence line before it, a list item against its list
-        same = [
-            h
-            for h in head
-            if (k := _line_kind(h)) is not None and (kind == "p" or k == kind) and not _LEAD_IN.search(h)
-        ]
-        if len(same) >= 2 and all(_LINE_ENDED.search(h) for h in same):
-            what = "ends mid-sentence" if kind == "p" else "last list item ends mid-sentence"
-            out.append((line, what, _tail(body)))
-    return out

@@ -22,7 +22,13 @@ from dataqa.checks.quality.common import (
     placeholder_input,
     shared_finding,
 )
-from dataqa.checks.quality.qual001_refusal_boilerplate import IDENTITY_QUESTION
+from dataqa.checks.quality.deliberate_slots import (
+    MASK_RECORDS,
+    SPECIAL_TOKENS,
+    mask_records,
+    without_masks,
+    without_material,
+)
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -55,7 +61,6 @@ _KEY_NAMES = frozenset(
     )
 )
 """Angle-bracketed capitals that name keys or values in documentation, not placeholders."""
-_SPECIAL_TOKENS = frozenset({"EOS", "BOS", "UNK", "PAD", "SEP", "CLS", "MASK", "EOT"})
 SPECIAL_TOKEN = "tokenizer special token"
 """The kind of <UNK>, <EOS>, <PAD>... in text: a tokenizer's marker written out (characters a
 vocabulary lost, an end marker), named as such rather than as a chat template's token."""
@@ -140,7 +145,7 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
         if token.startswith("<"):
             inner = token[1:-1]
             words = inner.replace("_", " ").replace("-", " ").split()
-            if len(inner) < 3 or inner in _HTML_TAGS or inner in _KEY_NAMES or inner in _SPECIAL_TOKENS:
+            if len(inner) < 3 or inner in _HTML_TAGS or inner in _KEY_NAMES or inner in SPECIAL_TOKENS:
                 return False
             if len(words) == 1 and re.fullmatch(r"F\d{1,2}|[A-Z]\d?", inner):
                 return False
@@ -162,73 +167,9 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
     return True
 
 
-_SENT = (
-    r"(?:(?:this|the|that|a|an|her|his|their|my|our|your|following|these|those|each|every)\s+)?(?:[\w'’-]+\s+)?"
-    r"(?:reviews?|e-?mails?|messages?|letters?|comments?|posts?|tweets?|texts?|customers?|complaints?"
-    r"|inquir(?:y|ies)|enquir(?:y|ies)|invitations?|notes?|feedback|guests?|clients?|colleagues?|boss"
-    r"|recruiters?|landlords?|tenants?|applicants?|candidates?)\b"
-)
-"""What a reply or response is sent to when it is a draft: an e-mail, a review, a customer."""
-DRAFT_TOPIC = (
-    r"(?i)\b(?:letters?|e-?mails?|(?:thank[- ]you|short|brief) note|messages?|memos?|invitations?|invites?"
-    r"|announcements?|(?:blog |social media |linkedin |facebook )?posts?|tweets?"
-    r"|(?:a|an|your|my|our|short|brief|polite|quick|formal|friendly|professional|out-of-office|automatic"
-    r"|auto|email|e-mail) repl(?:y|ies)|(?:repl(?:y|ies)|respond|response)(?: back)? to " + _SENT + r""
-    r"|cover letter|newsletters?|press release|ads?|advertisements?"
-    r"|job (?:description|posting|ad)|speech|toast|(?:greeting|birthday|thank[- ]you|holiday) cards?"
-    r"|reminders?|text message"
-    r"|lettres?|courriels?|cartas?|correos?|mensajes?|briefe?|anschreiben|nachrichten?|lettera|lettere"
-    r"|messaggi|mensagens?|candidatures?|invitaci[oó]n|einladung)\b"
-    r"|信件|书信|封信|写信|邮件|郵件|消息|通知|公告|邀请|邀請|帖子|推文|回复|回覆|求职|演讲|致辞"
-)
-"""What a prompt asks for when its answer is a draft for the user to send: a letter, e-mail, post or
-message, a reply to one; "[Your Name]" and "[company name]" there are slots the sender fills in, left
-on purpose. "Reply to the user's question" and "respond to the following" ask for an answer, no draft."""
-DRAFT_SHAPE = (
-    r"(?im)^\s*(?:dear|hi|hello|hey|greetings|to whom it may concern|亲爱的|親愛的|尊敬的|您好)\b"
-    r"|^\s*(?:sincerely|best(?: regards| wishes)?|(?:kind |warm |warmest )?regards"
-    r"|yours(?: truly| faithfully)?|cheers|thanks(?: again)?|thank you|many thanks|此致|祝好)\b[^\n]{0,40}$"
-    r"|^\s*(?:madame|monsieur|ch[eè]re?s?|estimad[oa]s?|querid[oa]s?|sehr geehrte[rn]?|liebe[rn]?|gentile"
-    r"|egregi[oa]|prezad[oa]s?)\b|(?:cordialement|salutations distinguées|bien à vous|atentamente|saludos"
-    r"|mit freundlichen grüßen|viele grüße|cordiali saluti|distinti saluti|atenciosamente)[^\n]{0,40}$"
-)
-"""A salutation opening a line or a sign-off closing one: an answer shaped as a letter or message (in
-English, Chinese, French, Spanish, German, Italian and Portuguese: "Madame, Monsieur", "Cordialement")."""
-_SUPPLIED = r"(?i)\b{noun}\s*(?::|=|\bis\b)\s*\S"
-"""The prompt gives the slot's value ("my name is Ada", "Company: Northwind"): the draft should use it."""
-
-
-TEMPLATE_TOPIC = (
-    r"(?i)templates?|placeholders?|fill[ -]?in|fill (?:in|out)|replace|substitut|variables?|\bcode\b|cloze"
-    r"|blanks?|mask|clean(?:ing)? up|pre-?process|sanitiz|模板|占位|替换|代码|变量|填空"
-    r"|\b(?:given|following|this|provided|same) format\b|\bformat\s*:|格式"
-    r"|\bsyntax|syntaxe|sintaxis|sintassi|语法|\bmod[eè]les?\b|plantillas?|vorlagen?|\bmodell[oi]\b"
-    r"|remplac|reemplaz|ersetz|sostitu"
-)
-"""A prompt about templates, placeholders or code (or one that cleans up given text, or that hands
-over a format or a syntax to fill: "Format: Hi [name], this is [city] calling!", "la syntaxe suivante :
-/[nom du plugin] commande"), in English or another language: its placeholders are the material the
-task works on, not slots the data set forgot to fill."""
-_FIELDS_AFTER = r"[ \t]*[-\u2013:\uff1a]?[ \t]*[^\n\[\],.\uff0c\u3002!?]{0,12}?[:\uff1a][ \t]*[^\s\[]"
-"""After a bracketed word, a field with its value ("[公司] - 公司名称：`NHN Dooray`", "[Company] - Name:
-Acme"): the brackets head a section of given facts, no slot left to fill."""
-_REPLACE_IT = (
-    r"(?i)(?:replace|fill in|substitut\w*|remplac\w*|reemplaz\w*|ersetz\w*|sostitui\w*|替换|填写)"
-    r"[^.\n]{0,40}?{token}"
-)
-"""An answer that tells its reader to replace a slot it leaves ("veuillez ne pas oublier de remplacer
-**[NOM DE L'ENTREPRISE]**"): a template handed over on purpose."""
-
-
-def _material(kind: str, token: str) -> bool:
-    """Whether a match is a slot a prompt can hand over as material (not a chat-template token or a
-    no-input marker, which are debris wherever they are), a special token such as <MASK> included."""
-    return kind in ("template variable", "placeholder") or token[1:-1] in _SPECIAL_TOKENS
-
-
 def _special_token(text: str, m: re.Match[str]) -> bool:
     """<EOS>, <UNK>, <PAD>…: tokenizer special tokens spelled out in text are template debris."""
-    return m.group()[1:-1] in _SPECIAL_TOKENS
+    return m.group()[1:-1] in SPECIAL_TOKENS
 
 
 @register
@@ -265,11 +206,12 @@ class TemplateDebris(Summarised):
         """Per split: records per role; records per (role, chat-template or special token) found and
         how many hits there are, both as if further blocks in targets were merged records (their
         tails are QUAL012's) and as if they were the split's format (QUAL012's share decides which,
-        on the whole split); the counts that share is made of."""
+        on the whole split); the counts that share is made of; records per capitalised bracketed
+        token of a classification split (its anonymisation masks, `deliberate_slots.mask_records`)."""
         out = {}
         for split in ctx:
             survey = merged_survey(ctx, split)
-            merged, _, msgs = _raw_hits(ctx, split, "merged")
+            merged, _, msgs, masks = _raw_hits(ctx, split, "merged")
             formatted = _raw_hits(ctx, split, "formatted")[0] if survey.found else merged
             out[split.name] = {
                 "roles": Counter(dict(msgs.group_by("role").agg(pl.col("line").n_unique()).rows())),
@@ -277,6 +219,7 @@ class TemplateDebris(Summarised):
                 "formatted": {"tokens": _format_tokens(formatted), "hits": len(formatted)},
                 "counted": survey.counted,
                 "answers": survey.answers,
+                "masks": masks,
             }
         return {"splits": out}
 
@@ -295,9 +238,14 @@ class TemplateDebris(Summarised):
         }
 
     def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
-        """Per split with hits, its prompt-format tokens (the hits are every other)."""
+        """Per split with hits, its prompt-format tokens and its anonymisation masks (the hits are
+        every other)."""
         out = {
-            name: (self._reading(seen), sorted(self._deliberate(seen)))
+            name: (
+                self._reading(seen),
+                sorted(self._deliberate(seen)),
+                sorted(token for token, n in seen["masks"].items() if n >= MASK_RECORDS),
+            )
             for name, seen in summary["splits"].items()
             if seen[self._reading(seen)]["hits"]
         }
@@ -306,9 +254,11 @@ class TemplateDebris(Summarised):
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """(line, what, evidence) of the debris of each wanted split, in message order."""
         out = {}
-        for name, (reading, deliberate) in wanted.items():
+        for name, (reading, deliberate, masks) in wanted.items():
             split = ctx.splits[name]
-            raw, in_input, _ = _raw_hits(ctx, split, reading)
+            raw, in_input, _, _ = _raw_hits(ctx, split, reading)
+            if split.kind == CLASSIFICATION:
+                raw = without_masks(raw, set(masks))
             skip = {tuple(key) for key in deliberate}
             out[name] = [
                 (line, f'{kind} "{token}" in {_field(split, role, (line, token) in in_input)}', ev)
@@ -352,14 +302,15 @@ def _format_tokens(raw: list[tuple[int, str, str, str, str]]) -> Counter[tuple[s
     return Counter((role, token) for _, role, token in seen)
 
 
-Hits = tuple[list[tuple[int, str, str, str, str]], set[tuple[int, str]], pl.DataFrame]
+Hits = tuple[list[tuple[int, str, str, str, str]], set[tuple[int, str]], pl.DataFrame, Counter[str]]
 
 
 def _raw_hits(ctx: Context, split: Split, reading: str) -> Hits:
     """The split's debris hits (line, role, kind, token, evidence) in message order, but for the
     placeholders a record's task works on and, in the "merged" reading, for those in the tail of a
     target holding further records (QUAL012's); the (line, token) of those found in an input
-    appended to a prompt; and the split's messages. Once per scan and reading."""
+    appended to a prompt; the split's messages; and, in a classification split, the records per
+    capitalised bracketed token (`deliberate_slots.mask_records`). Once per scan and reading."""
     return ctx.shared(("quality.debris", split.name, reading), lambda: _debris(ctx, split, reading))
 
 
@@ -394,128 +345,12 @@ def _debris(ctx: Context, split: Split, reading: str) -> Hits:
                     if parts and m.start() >= len(parts[0]) + 2:
                         in_input.add((line, m.group()[:40]))
                     raw.append((line, role, real_kind, m.group()[:40], snippet(text, m.start(), m.end())))
-    if split.kind == CLASSIFICATION:
-        raw = _without_masks(raw)
+    masks = mask_records(raw) if split.kind == CLASSIFICATION else Counter()
     # Placeholders the task works on: in a prompt about templates or code, or copied from the prompt.
-    return _without_material(msgs, raw), in_input, msgs
-
-
-MASK_RECORDS = 3
-"""Records of a classification split whose text holds a capitalised bracketed token ("[NAME]") for it
-to be the set's anonymisation mask."""
-
-
-def _without_masks(raw: list[tuple[int, str, str, str, str]]) -> list[tuple[int, str, str, str, str]]:
-    """`raw` hits of a classification split without its anonymisation masks: a capitalised bracketed
-    token ("[NAME]", "[RELIGION]", GoEmotions' masks of names) in the texts classified of at least
-    `MASK_RECORDS` records, and a writer's "[insert ... here]" aside (`_ASIDE`). A classifier's input
-    is data as found, never generated; a slot a template left once ("Where is my transfer from
-    [country]?", Banking77) is still reported."""
-    masked = {(line, token) for line, role, kind, token, _ in raw if _mask_like(role, kind, token)}
-    records = Counter(token for _, token in masked)
-    return [
-        hit
-        for hit in raw
-        if not (_mask_like(*hit[1:4]) and records[hit[3]] >= MASK_RECORDS)
-        and not (hit[1] == "user" and hit[2] == "placeholder" and _ASIDE.match(hit[3]))
-    ]
-
-
-_ASIDE = re.compile(r"(?i)\[(?:insert|add)\b[^\[\]]*\bhere\b")
-"""A writer's aside in a text as found ("... not understanding [insert fatlogic excuse here]",
-"[INSERT SITCOM LAUGH TRACK HERE]"): the idiom written on purpose, no slot a template left."""
-
-
-def _mask_like(role: str, kind: str, token: str) -> bool:
-    """Whether a hit could be an anonymisation mask: a capitalised bracketed token in an input."""
-    inner = token[1:-1]
-    return role == "user" and kind == "placeholder" and token.startswith("[") and inner.isupper()
+    return without_material(msgs, raw), in_input, msgs, masks
 
 
 def _field(split: Split, role: str, in_input: bool) -> str:
     """The data's own name of the field a hit is in: the input (Alpaca "input") when the hit is in the
     input appended to the prompt, else the role's field ("instruction", "output") or the role."""
     return (context_field(split) if in_input else None) or role_name(split, role)
-
-
-def _draft_slot(kind: str, token: str, prompt: str, answer: str) -> bool:
-    """Whether a bracketed slot in an answer ("[Your Name]", "[company name]") is left on purpose: the
-    answer is a draft the user sends (asked for as a letter, e-mail, post or message, or shaped as one)
-    and the prompt does not give the slot's value. An answer to who the assistant is, is no draft: its
-    "I am [Bot Name]" is an identity the data set forgot to fill."""
-    if kind != "placeholder" or not token.startswith("[") or IDENTITY_QUESTION.search(prompt):
-        return False
-    if not (re.search(DRAFT_TOPIC, prompt) or re.search(DRAFT_SHAPE, answer)):
-        return False
-    noun = re.escape(token[1:-1].split()[-1].lower().replace("’", "'").rsplit("'", 1)[-1] or "name")
-    return re.search(_SUPPLIED.format(noun=noun), prompt) is None
-
-
-_COMMAND = re.compile(
-    r"(?:^|[:|;&>`$(]|\bsudo)\s*(?:ls|dir|cd|cp|mv|rm|mkdir|rmdir|touch|cat|head|tail|grep|egrep|ping"
-    r"|traceroute|tracert|nslookup|dig|ssh|scp|rsync|curl|wget|systemctl|service|journalctl|net|sc|pkill"
-    r"|killall|taskkill|chmod|chown|tar|unzip|gzip|git|docker|kubectl|helm|pip3?|npm|npx|yarn|apt|apt-get"
-    r"|yum|dnf|brew|python3?|node|sqlite3|psql|mysql|redis-cli|du|df|ps|man|echo|del|xcopy|robocopy"
-    r"|ipconfig|ifconfig|ip|ss|netstat|umount|useradd|userdel|passwd|crontab|nano|vim?|az|aws|gcloud"
-    r"|terraform|ffmpeg|openssl|sed|awk|wc|ln|stat)(?:[ \t]+(?:\{[^\W\d]\w*\}|[^\s{}|;&]+))*[ \t]+$"
-)
-"""A shell command up to one of its arguments ("ls -la ", "| Win: net stop "): a `{path}` there is the
-argument's slot, as command references write them."""
-_NAMED_VALUE = re.compile(r"[/\\~]\w|\w\.\w{2,}|\d\.\d|[\"'`][^\"'`\n]{1,60}[\"'`]")
-"""A prompt that names a value a command would take: a path, a host or file name, a quoted word."""
-
-
-def _command_slot(token: str, answer: str, request: str) -> bool:
-    """Whether a `{name}` slot is the argument of a generic shell command ("ls -la {path}", "systemctl
-    restart {service}") answering a request that names no value for it ("Restart a system service"):
-    the command is written for any value, as a reference writes it. A request that names the path or
-    host ("List /var/log") wanted it filled in."""
-    if not token.startswith("{") or token.startswith("{{") or _NAMED_VALUE.search(request):
-        return False
-    for line in answer.splitlines():
-        at = line.find(token)
-        while at >= 0:
-            if _COMMAND.search(line[:at]):
-                return True
-            at = line.find(token, at + 1)
-    return False
-
-
-def _without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, str]]) -> list:
-    """`raw` hits (line, role, kind, token, evidence) without the placeholders a record's task works
-    on: any in a record whose prompt is about templates, placeholders or code (`TEMPLATE_TOPIC`),
-    one that both the prompt and the answer hold (a template handed over and kept), a slot left on
-    purpose in a drafted letter or message (`_draft_slot`) or in a generic shell command
-    (`_command_slot`), and any in a preference pair's rejected
-    answer (a worse answer is what that side is for; the model is trained away from it)."""
-    raw = [hit for hit in raw if not (hit[1] == "rejected" and _material(hit[2], hit[3]))]
-    lines = sorted({line for line, _, kind, token, _ in raw if _material(kind, token)})
-    if not lines:
-        return raw
-    asks = pl.col("role").is_in(["user", "system"])
-    texts = (
-        msgs.filter(pl.col("line").is_in(lines))
-        .group_by("line")
-        .agg(
-            pl.col("content").filter(asks).str.join("\n").alias("prompt"),
-            pl.col("content").filter(~asks).str.join("\n").alias("answer"),
-            pl.col("content").filter(pl.col("role") == "user").str.join("\n").alias("request"),
-        )
-    )
-    sides = {line: (prompt, answer, request) for line, prompt, answer, request in texts.iter_rows()}
-    topic = re.compile(TEMPLATE_TOPIC)
-    kept = []
-    for hit in raw:
-        line, role, kind, token, _ = hit
-        prompt, answer, request = sides.get(line, ("", "", ""))
-        if _material(kind, token) and (
-            topic.search(prompt)
-            or (token.lower() in prompt.lower() and token.lower() in answer.lower())
-            or (role == "assistant" and _draft_slot(kind, token, prompt, answer))
-            or (role == "assistant" and _command_slot(token, answer, request))
-            or (role == "assistant" and re.search(_REPLACE_IT.replace("{token}", re.escape(token)), answer))
-            or re.search(re.escape(token) + _FIELDS_AFTER, prompt if role in ("user", "system") else answer)
-        ):
-            continue
-        kept.append(hit)
-    return kept

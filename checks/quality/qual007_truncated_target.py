@@ -22,7 +22,6 @@ from dataqa.checks.quality.cut_by_habit import (
     fragment_cut,
     habit_counts,
     leaves_marks_out,
-    paragraph_cut,
     run_on_cut,
     short_answer_marks,
     without_closing,
@@ -30,6 +29,7 @@ from dataqa.checks.quality.cut_by_habit import (
     writes_ended_targets,
     writes_punctuated_prose,
 )
+from dataqa.checks.quality.cut_paragraph import paragraph_cut
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
