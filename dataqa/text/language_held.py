@@ -15,13 +15,13 @@ records per language (`language_counts`), the lines of the languages a finding n
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from dataqa.core.once import once_per_object
 from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, Runner
 from dataqa.text.language import Evidence, Prior, confident_texts, has_vocabulary, prior_counts, prior_rounds
@@ -76,7 +76,7 @@ class _Split:
     def __init__(self, ctx: Context, split: str, runner: Runner) -> None:
         self.ctx, self.split, self.runner = ctx, split, runner
 
-    @functools.cached_property
+    @once_per_object
     def evidence(self) -> list[Any]:
         """A handle per block on its evidence (left in the object store)."""
         return [h[0] for h in self.runner.blocks(_evidence_step, [()] * len(self.runner))]
@@ -104,7 +104,7 @@ class _Split:
         )
         return frequent_words(counts)
 
-    @functools.cached_property
+    @once_per_object
     def decided(self) -> list[Any]:
         """A handle per block on its records' languages (left in the object store)."""
         prior = train_prior(self.ctx, COLUMN)

@@ -12,13 +12,13 @@ gathered from the blocks (`near_blocks.examples_step`) and joined as locally (`l
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from dataqa.core.once import once_per_object
 from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, Runner
 from dataqa.ingest.layouts import CLASSIFICATION, TEXT
@@ -66,7 +66,7 @@ class Held:
         """`line`, `text` of the lines of the verified pairs (`pairs`)."""
         self._sample: tuple[pl.Series, int] | None = None
 
-    @functools.cached_property
+    @once_per_object
     def later(self) -> list[np.ndarray]:
         """Per block, the lines whose normalised text an earlier line has (every block is given all
         of them: a block keeps its own)."""
