@@ -14,9 +14,11 @@ import unicodedata
 from collections import Counter
 
 import polars as pl
+from rapidfuzz.distance import Indel
 
 from dataqa.text.normalise import UNSPACED_PER_WORD, UNSPACED_WORD, normalise
 from dataqa.text.slots import _NOT_NAMES, NAME_WORDS, SHORT_WORDS, TITLE_SHARE, Comparison
+from dataqa.text.word_lists import FILLER
 
 TOKEN = re.compile(r"[^\W_]+")
 """A word of a raw text: a run of letters and digits."""
@@ -189,6 +191,67 @@ def _replaced(
     return False
 
 
+ONE_EDIT = 2
+"""Words inserted or deleted by one word swapped for another: a question that differs by no more
+is left to the rules for one swapped word (`decisive_part`), not read as another question."""
+
+
+def _other_question(
+    verdict: Comparison,
+    parts: tuple[list[int], list[int]],
+    sizes: tuple[Counter[int], Counter[int]],
+    words: tuple[list[str], list[str]],
+    threshold: float,
+    answer: tuple[float, bool],
+) -> bool:
+    """Whether two texts share a long part (a passage of more than `SHORT_WORDS` words each, near
+    copies of each other) and, on one side of it, hold short parts (at most `SHORT_WORDS` words)
+    that are not near copies on their own: their word similarity, filler (`FILLER`) left out,
+    under `threshold`, and more than one word swapped (`ONE_EDIT`). Two questions over one passage
+    are two inputs whatever words of the passage the alignment matches theirs with ("quem pode
+    estar no gabinete" / "o que o secretário precisa liderar"), and wherever one text has a part
+    the other has not (an answer to one, none to the other). The same question twice, or with
+    filler, stays a copy. `answer`: the length of a same answer and `answer_last`; with
+    `answer_last` the answers (each text's last part after the passage)
+    are left to `decisive_part`'s other rules."""
+    matched: Counter[tuple[int, int]] = Counter(
+        (parts[0][a + k], parts[1][b + k]) for a, b, n in verdict.runs for k in range(n)
+    )
+    counts = Counter(parts[0]), Counter(parts[1])
+    shared = [
+        (n, p, q)
+        for (p, q), n in matched.items()
+        if min(sizes[0][p], sizes[1][q]) > SHORT_WORDS and 2 * n / (counts[0][p] + counts[1][q]) >= threshold
+    ]
+    if not shared:
+        return False
+    _, passage_a, passage_b = max(shared)
+    same, answer_last = answer
+    for before in (True, False):
+        group = []
+        for own, size, text, passage in zip(parts, sizes, words, (passage_a, passage_b), strict=True):
+            kept = {p for p in size if p != passage and (p < passage) == before}
+            if answer_last:
+                kept.discard(own[-1])
+            group.append((kept, size, text, own))
+        (kept_a, size_a, text_a, own_a), (kept_b, size_b, text_b, own_b) = group
+        if not kept_a or not kept_b:
+            continue
+        long_a, long_b = sum(size_a[p] for p in kept_a), sum(size_b[p] for p in kept_b)
+        if max(long_a, long_b) > SHORT_WORDS or max(long_a, long_b) <= same:
+            continue
+        own_words_a = [w for w, p in zip(text_a, own_a, strict=True) if p in kept_a and w not in FILLER]
+        own_words_b = [w for w, p in zip(text_b, own_b, strict=True) if p in kept_b and w not in FILLER]
+        if (
+            own_words_a
+            and own_words_b
+            and Indel.distance(own_words_a, own_words_b) > ONE_EDIT
+            and Indel.normalized_similarity(own_words_a, own_words_b) < threshold
+        ):
+            return True
+    return False
+
+
 def decisive_part(
     verdict: Comparison,
     parts_a: list[int] | None,
@@ -250,6 +313,10 @@ def decisive_part(
     differ_b = Counter(parts_b[at] for at in verdict.differ[1])
     linked = {(parts_a[a + k], parts_b[b + k]) for a, b, n in verdict.runs for k in range(n)}
     if _replaced(linked, (sizes_a, sizes_b), (differ_a, differ_b), answer, answer_last):
+        return True
+    if words is not None and _other_question(
+        verdict, (parts_a, parts_b), (sizes_a, sizes_b), words, threshold, (answer, answer_last)
+    ):
         return True
     count_a, count_b = Counter(parts_a), Counter(parts_b)
     for p, q in linked:
