@@ -14,7 +14,6 @@ import unicodedata
 from collections import Counter
 
 import polars as pl
-from rapidfuzz.distance import Indel
 
 from dataqa.text.normalise import UNSPACED_PER_WORD, UNSPACED_WORD, normalise
 from dataqa.text.slots import _NOT_NAMES, NAME_WORDS, SHORT_WORDS, TITLE_SHARE, Comparison
@@ -192,8 +191,9 @@ def _replaced(
 
 
 ONE_EDIT = 2
-"""Words inserted or deleted by one word swapped for another: a question that differs by no more
-is left to the rules for one swapped word (`decisive_part`), not read as another question."""
+"""Words one text has and the other not when one word is swapped for another: a question that
+differs by no more is left to the rules for one swapped word (`decisive_part`), not read as another
+question."""
 
 
 def _other_question(
@@ -206,14 +206,16 @@ def _other_question(
 ) -> bool:
     """Whether two texts share a long part (a passage of more than `SHORT_WORDS` words each, near
     copies of each other) and, on one side of it, hold short parts (at most `SHORT_WORDS` words)
-    that are not near copies on their own: their word similarity, filler (`FILLER`) left out,
-    under `threshold`, and more than one word swapped (`ONE_EDIT`). Two questions over one passage
-    are two inputs whatever words of the passage the alignment matches theirs with ("quem pode
-    estar no gabinete" / "o que o secretário precisa liderar"), and wherever one text has a part
-    the other has not (an answer to one, none to the other). The same question twice, or with
-    filler, stays a copy. `answer`: the length of a same answer and `answer_last`; with
-    `answer_last` the answers (each text's last part after the passage)
-    are left to `decisive_part`'s other rules."""
+    that are not near copies on their own: the share of their words they have in common, in any
+    order and filler (`FILLER`) left out, under `threshold`, and more than one word swapped
+    (`ONE_EDIT`). The order is left out so that a sentence pair's sentence said again in another
+    order ("on a mountain which is rocky" / "on a rocky mountain", SICK) stays the same sentence.
+    Two questions over one passage are two inputs whatever words of the passage the alignment
+    matches theirs with ("quem pode estar no gabinete" / "o que o secretário precisa liderar"), and
+    wherever one text has a part the other has not (an answer to one, none to the other). The same
+    question twice, or with filler, stays a copy. `answer`: the length of a same answer and
+    `answer_last`; with `answer_last` the answers (each text's last part after the passage) are
+    left to `decisive_part`'s other rules."""
     matched: Counter[tuple[int, int]] = Counter(
         (parts[0][a + k], parts[1][b + k]) for a, b, n in verdict.runs for k in range(n)
     )
@@ -240,14 +242,10 @@ def _other_question(
         long_a, long_b = sum(size_a[p] for p in kept_a), sum(size_b[p] for p in kept_b)
         if max(long_a, long_b) > SHORT_WORDS or max(long_a, long_b) <= same:
             continue
-        own_words_a = [w for w, p in zip(text_a, own_a, strict=True) if p in kept_a and w not in FILLER]
-        own_words_b = [w for w, p in zip(text_b, own_b, strict=True) if p in kept_b and w not in FILLER]
-        if (
-            own_words_a
-            and own_words_b
-            and Indel.distance(own_words_a, own_words_b) > ONE_EDIT
-            and Indel.normalized_similarity(own_words_a, own_words_b) < threshold
-        ):
+        bag_a = Counter(w for w, p in zip(text_a, own_a, strict=True) if p in kept_a and w not in FILLER)
+        bag_b = Counter(w for w, p in zip(text_b, own_b, strict=True) if p in kept_b and w not in FILLER)
+        total, shared_words = bag_a.total() + bag_b.total(), (bag_a & bag_b).total()
+        if bag_a and bag_b and total - 2 * shared_words > ONE_EDIT and 2 * shared_words / total < threshold:
             return True
     return False
 
@@ -278,7 +276,9 @@ def decisive_part(
     With `words` (each text's normalised words), a part's length counts characters of unspaced
     scripts as part of a word (`_sizes`), and a word added alone in a part of at most
     `SHORT_WORDS` words decides when another part of the text (the shared passage) writes it
-    beside the same neighbour (`_written_beside`): "the (vice) chair", "(另)一种算法"."""
+    beside the same neighbour (`_written_beside`): "the (vice) chair", "(另)一种算法"; and two
+    texts that share a long passage differ decisively where the short parts beside it are not
+    near copies of each other (`_other_question`)."""
     if parts_a is None or parts_b is None or len(set(parts_a) | set(parts_b)) < 2:
         return False
     if request_last and _last_request(verdict, parts_a, parts_b) < threshold:
