@@ -9,7 +9,9 @@ by neither. One local Ray (2 CPUs, no dashboard, no network) for the module.
 
 from __future__ import annotations
 
+import json
 import logging
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +199,39 @@ def test_near_inputs_of_held_classification_splits_are_the_local_ones(
     # the word is one row's among a few (among many, a word no other label uses decides)
     train_word = [("DUP004", False, [shift + 1, shift + 2])] if not extra else []
     assert sorted(found) == sorted([*train_word, *((c, *one) for c in LABELLED for one in conflicts)]), found
+
+
+def multi_label() -> tuple[list[dict], int]:
+    """Multi-label comments (GoEmotions' ids) and the line their planted pair starts at: "haha"
+    goes with amusement (1) in four combinations, so "Haha, that is ..." [1] / "Oh, that is ..."
+    [14,26] are two texts; "really", shared by chance by the few rows labelled [2,3], leaves
+    "I really cannot stand ..." [2,3] / "I cannot stand ..." [11] a conflict."""
+    cases = Path(__file__).parent / "cases"
+    rows = []
+    for path, name in (
+        (cases / "labels" / "LBL002.toml", "clean control, multi-label: a word of one class"),
+        (cases / "labels" / "LBL002.toml", "multi-label: a word one combination's few rows share"),
+    ):
+        case = next(c for c in tomllib.loads(path.read_text())["case"] if c["name"].startswith(name))
+        rows.append([json.loads(line) for line in case["train"].splitlines() if line.strip()])
+    return [*rows[0], *rows[1]], len(rows[0]) + 1
+
+
+@pytest.mark.parametrize("driver_rows", [10, 40])
+def test_near_inputs_of_a_held_multi_label_split_are_weighed_per_class_as_locally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+) -> None:
+    """A multi-label split in many pieces (held at 10 rows): the rows per word and class, per class
+    and the examples, summed over the blocks, weigh a word against each class in whatever
+    combinations it comes, as the local engine does. DUP004 and LBL002 give the local report."""
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**9)
+    monkeypatch.setattr(near_held, "PART_ROWS", 16)
+    rows, planted = multi_label()
+    path = str(write_jsonl(tmp_path / "train.jsonl", rows))
+    local = dataqa.scan(path, select=LABELLED).to_dict()
+    remote = dataqa.scan(path, select=LABELLED, engine="ray", ray_driver_rows=driver_rows).to_dict()
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    assert held == (["train"] if driver_rows == 10 else [])
+    assert decided_part(remote, LABELLED) == decided_part(local, LABELLED)
+    found = sorted((f["check_id"], [loc["line"] for loc in f["locations"]]) for f in local["findings"])
+    assert found == [("DUP004", [planted, planted + 1]), ("LBL002", [planted, planted + 1])], found

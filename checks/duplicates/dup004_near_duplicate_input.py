@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, one_conversation
 from dataqa.checks.labels import near_inputs
-from dataqa.checks.labels.base import DECIDING, tie
+from dataqa.checks.labels.base import DECIDING, tie, weighed_classes
 from dataqa.checks.labels.lbl002_near_identical_conflict import adds_turn, asks, one_side_varied
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -123,23 +123,26 @@ def labelled_apart(
     intent), or the other examples of that label use it at least `DECIDING` times as often as the
     other label's (LBL002's notion, `labels.base.tie`: "virtual" in all 98 getting_virtual_card
     examples, once in 120 order_physical_card ones, so "order a (virtual) card" is two requests).
+    Labels are weighed class by class (`labels.base.weighed_classes`: a multi-label row's set by each
+    class it has and the other's lacks, against the other's classes; `seen` and `sizes` count rows
+    per class).
     A word common in the set's inputs (`common`) decides only by that ratio: that it is never
     under the other label may be chance. Of the filler words, an interjection ("thanks", "haha",
     "omg") decides only by that ratio and where at least `FILLER_SHARE` of the label's other rows hold
     it (an emotion set's gratitude rows thank); the others never. The word is what the labels tell
     apart, not a conflict.
-    `sizes`: rows per label."""
-    for own, other, label, other_label in (
-        (prompts[0], prompts[1], labels[0], labels[1]),
-        (prompts[1], prompts[0], labels[1], labels[0]),
+    `sizes`: rows per class."""
+    for own, other, label, other_label, shared in (
+        *((prompts[0], prompts[1], *classes) for classes in weighed_classes(labels[0], labels[1])),
+        *((prompts[1], prompts[0], *classes) for classes in weighed_classes(labels[1], labels[0])),
     ):
         for word in own - other:
             under = seen.get(word, {})
-            mine, theirs = under.get(label, 0), under.get(other_label, 0)
+            mine, theirs = under.get(label, 0), under.get(other_label, 0) - shared
             if is_number(word) or mine < 2:
                 continue
             # the compared inputs left out of the counts: the word is judged by the other examples
-            ratio = tie(mine - 1, sizes.get(label, 0) - 1, theirs, sizes.get(other_label, 0) - 1)
+            ratio = tie(mine - 1, sizes.get(label, 0) - 1, theirs, sizes.get(other_label, 0) - 1 - shared)
             if word in INTERJECTIONS:
                 if ratio >= DECIDING and mine - 1 >= FILLER_SHARE * (sizes.get(label, 0) - 1):
                     return True  # "(Thanks!) You too!": gratitude, where most gratitude rows thank

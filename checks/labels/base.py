@@ -10,7 +10,7 @@ import polars as pl
 
 from dataqa.engine.context import Context
 from dataqa.ingest.label_inference import canonical_label
-from dataqa.ingest.label_sets import label_classes
+from dataqa.ingest.label_sets import compared_classes, label_classes
 
 CLOSED_SET_SOURCE = "assistant reply (closed set)"
 
@@ -42,6 +42,21 @@ def split_classes(ctx: Context, split: str) -> pl.DataFrame:
         return pl.DataFrame(pairs, schema={"line": rows["line"].dtype, "label": pl.String}, orient="row")
 
     return ctx.shared(("split_classes", split), compute)
+
+
+def weighed_classes(mine: str, theirs: str) -> list[tuple[str, str, bool]]:
+    """How two rows' labels are told apart class by class (`compared_classes`), as the word checks
+    weigh them (LBL002, DUP004): (c, d, shared) for each class c the first row has and the second
+    lacks, against each class d of the second's that the first lacks, or, when the second row's
+    classes are all the first's too (`[15]` beside `[0,15]`: what sets the first apart is c alone),
+    against each of them (`shared`: the first row is one of d's examples as well). One class a row
+    (single-label data): `[(mine, theirs, False)]`. So a word that goes with one class ("haha":
+    amusement) explains a row that has that class beside one that has others (`[1]` / `[14,26]`),
+    whatever combinations the set's rows hold."""
+    a, b = compared_classes(mine), compared_classes(theirs)
+    only_a = [c for c in a if c not in b]
+    only_b = [d for d in b if d not in a]
+    return [(c, d, d in a) for c in only_a for d in only_b or b]
 
 
 def labels_noun(ctx: Context, split: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from dataqa.checks.labels import near_inputs
-from dataqa.checks.labels.base import DECIDING, labels_noun, split_labels, tie
+from dataqa.checks.labels.base import DECIDING, labels_noun, split_labels, tie, weighed_classes
 from dataqa.checks.labels.negation import is_negation
 from dataqa.checks.labels.vocabulary import APOSTROPHE, WORD, Vocabulary, words
 from dataqa.core.models import Finding, Severity
@@ -16,6 +16,7 @@ from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest.issues import excerpt
+from dataqa.ingest.label_sets import compared_classes
 from dataqa.ingest.naming import context_field, input_name
 from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD, near_duplicate_groups, word_diff
 from dataqa.text.slots import is_number, is_typo
@@ -60,7 +61,11 @@ class NearIdenticalConflict(Check):
     words both labels use alike, or in a word no other example has where both labels' examples
     are as varied ("a train ticket to" / "... to denver", two travel intents).
     In multi-label classification the label is the row's set of classes (`[15,17]`): two
-    different sets conflict, both named; the words that decide are measured per set.
+    different sets conflict, both named; the words that decide are measured per class
+    (`base.weighed_classes`): a word one input adds decides when it goes with a class its set has
+    and the other's lacks, against the other's classes, each counted over every row that has it in
+    whatever combination ("haha" with amusement: "Haha, that's terrifying" `[1]` / "Oh that's
+    terrifying" `[14,26]`).
     Why: when a greeting or an order number is all that separates two examples, different labels
     teach the model noise; either one label is wrong or the deciding detail is missing.
     Example: "Hi, my parcel never arrived, order 48213" labelled `shipping` and "My parcel never
@@ -332,7 +337,7 @@ def _explainer(
 ) -> Callable[[int, int], bool]:
     """`explains(a, b)`: whether what one of the two lines has and the other lacks decides between
     their labels (`tie` >= `DECIDING` over the examples of `vocabulary`, both lines left out of the
-    counts):
+    counts), class by class (`weighed_classes`: one class each in single-label data):
     - a word its own label's other examples use that often more than the other label's;
     - or a word the other label's examples never use (a name, a place), where its own label's
       examples carry such a word that often more than the other label's carry one foreign to it:
@@ -357,12 +362,22 @@ def _explainer(
         return any(not their[w] for w in found)
 
     def decides(line: int, other: int) -> bool:
-        mine, theirs = labels[line], labels[other]
-        own, their = used(mine), used(theirs)
         extra = words_of(line) - words_of(other)
-        if any(tie(own[w] - 1, sizes[mine] - 1, their[w], sizes[theirs] - 1) >= DECIDING for w in extra):
+        return any(
+            decides_class(line, other, extra, mine, theirs, shared)
+            for mine, theirs, shared in weighed_classes(labels[line], labels[other])
+        )
+
+    def decides_class(line: int, other: int, extra: set[str], mine: str, theirs: str, shared: bool) -> bool:
+        """Whether a word of `extra` (`line`'s, not `other`'s) goes with class `mine` against class
+        `theirs`; `shared`: `line` is one of `theirs`'s examples too, and is left out of them."""
+        own, their = used(mine), used(theirs)
+        if any(
+            tie(own[w] - 1, sizes[mine] - 1, their[w] - shared, sizes[theirs] - 1 - shared) >= DECIDING
+            for w in extra
+        ):
             return True
-        if not any(not their[w] for w in extra):
+        if shared or not any(not their[w] for w in extra):
             return False
         own_share = carrying(mine, theirs) - 1
         their_share = carrying(theirs, mine) - alien(words_of(other), mine)
@@ -379,17 +394,22 @@ def _explainer(
         an appended word, which is unknown to the whole set, needs a set of `KNOWN_SET` other
         examples (Leyzer's OpenEngine has 13 examples, the set 5,735)."""
         mine, theirs = words_of(line), words_of(other)
-        own, their = used(labels[line]), used(labels[other])
+        own_classes, their_classes = compared_classes(labels[line]), compared_classes(labels[other])
         if theirs - mine - FILLER:
             return False
-        unknown = [w for w in mine - theirs - FILLER if own[w] <= 1 and not their[w] and everywhere[w] <= 2]
+        unknown = [
+            w
+            for w in mine - theirs - FILLER
+            if all(used(c)[w] <= 1 for c in own_classes)  # `used` first: it fills `everywhere`
+            and not any(used(c)[w] - (c in own_classes) for c in their_classes)
+            and everywhere[w] <= 2
+        ]
         if not unknown:
             return False
-        if min(sizes[labels[line]], sizes[labels[other]]) - 1 >= KNOWN_EXAMPLES and len(unknown) >= (
-            UNKNOWN_SHARE * len(mine)
-        ):
+        known = min(max(sizes[c] for c in own_classes), max(sizes[c] for c in their_classes))
+        if known - 1 >= KNOWN_EXAMPLES and len(unknown) >= UNKNOWN_SHARE * len(mine):
             return True
-        return sizes.total() - 2 >= KNOWN_SET and appended(ordered(line), theirs, set(unknown))
+        return vocabulary.examples - 2 >= KNOWN_SET and appended(ordered(line), theirs, set(unknown))
 
     def differ_in_form(a: int, b: int) -> bool:
         """One is a question, the other a statement or command ("do i need a pin" / "i need a new

@@ -24,6 +24,7 @@ import polars as pl
 from dataqa.checks.labels.base import split_labels
 from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, Runner
+from dataqa.ingest.label_sets import compared_classes
 from dataqa.text import copies, near_blocks
 from dataqa.text.hashing import HASH_SEED
 from dataqa.text.near_duplicates import groups_key, member_groups, pairs_key
@@ -137,7 +138,8 @@ def common_prompt_words(ctx: Context, split: str) -> frozenset[str]:
 
 
 def word_label_rows(ctx: Context, split: str, words: list[str]) -> pl.DataFrame:
-    """`w`, `label`, `len`: rows of the split under each label whose input has the word, for `words`."""
+    """`w`, `label`, `len`: rows of the split of each class (`label_sets.compared_classes`: the label,
+    or each class of a multi-label row's set) whose input has the word, for `words`."""
     frame = ctx.valid_rows(split).select(
         normalise_expr(pl.col("prompt")).str.split(" ").list.unique().alias("w"),
         pl.col("label").cast(pl.String),
@@ -150,7 +152,15 @@ def word_label_rows(ctx: Context, split: str, words: list[str]) -> pl.DataFrame:
         .group_by("w", "label")
         .len()
         .cast({"len": pl.Int64})
+        .pipe(_per_class)
     )
+
+
+def _per_class(frame: pl.DataFrame) -> pl.DataFrame:
+    """`w`, `label`, `len` of rows counted per label, counted per class of each label instead."""
+    schema = {"w": pl.String, "label": pl.String, "len": pl.Int64}
+    rows = [(w, c, n) for w, label, n in frame.iter_rows() for c in compared_classes(label)]
+    return pl.DataFrame(rows, schema=schema, orient="row").group_by("w", "label").agg(pl.col("len").sum())
 
 
 def _by_word(frame: pl.DataFrame) -> dict[str, dict[str, int]]:
@@ -161,7 +171,7 @@ def _by_word(frame: pl.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def word_labels(ctx: Context, split: str, words: set[str]) -> dict[str, dict[str, int]]:
-    """word -> {label: rows of the split under that label whose input has the word}, for `words`."""
+    """word -> {class: rows of the split of that class whose input has the word}, for `words`."""
     wanted = sorted(words)
     if ctx.supplied((*WORDS, split)):
         fetch: Callable[[list[str]], pl.DataFrame] = ctx.shared((*WORDS, split), lambda: None)
@@ -170,13 +180,17 @@ def word_labels(ctx: Context, split: str, words: set[str]) -> dict[str, dict[str
 
 
 def label_counts(ctx: Context, split: str) -> Counter[str]:
-    """Rows per label (as the label checks read labels) of the split, or of a block of it."""
-    counts = split_labels(ctx, split).group_by("label").len()
-    return Counter({str(label): rows for label, rows in counts.iter_rows()})
+    """Rows per class (`compared_classes` of the labels as the label checks read them) of the split,
+    or of a block of it."""
+    counts: Counter[str] = Counter()
+    for label, rows in split_labels(ctx, split).group_by("label").len().iter_rows():
+        for c in compared_classes(str(label)):
+            counts[c] += rows
+    return counts
 
 
 def label_sizes(ctx: Context, split: str) -> dict[str, int]:
-    """Rows per label of the split."""
+    """Rows per class of the split (`label_counts`)."""
     return ctx.shared((*SIZES, split), lambda: dict(label_counts(ctx, split)))
 
 

@@ -1,7 +1,10 @@
 """What LBL002's labelled examples say of the words of its grouped inputs (`Vocabulary`): examples
-per label and word, per word and per label, and per pair of labels the examples of one with a word
+per class and word, per word and per class, and per pair of classes the examples of one with a word
 the other never uses; from the rows here, or summed over the blocks of a split held on the Ray
-workers (`near_inputs.over_blocks`)."""
+workers (`near_inputs.over_blocks`). A class is what `label_sets.compared_classes` gives of a row's
+label: the label itself, or in multi-label classification each class of the row's set, so that a
+word is weighed against a class's examples in whatever combinations they come, not against one
+combination's."""
 
 from __future__ import annotations
 
@@ -12,44 +15,54 @@ from dataqa.checks.labels import near_inputs
 from dataqa.checks.labels.base import split_labels
 from dataqa.checks.labels.label_space import LABEL_TOKENS
 from dataqa.engine.context import Context
+from dataqa.ingest.label_sets import compared_classes
 
 WORD = re.compile(LABEL_TOKENS)
 APOSTROPHE = re.compile("['\u2019]")
 
 
-def _examples(ctx: Context, split: str) -> list[tuple[str, set[str]]]:
-    """A split's labelled examples (or a block's) as (label, words)."""
+Example = tuple[tuple[str, ...], set[str]]
+"""A labelled example as its classes (`compared_classes`) and its words."""
+Counts = tuple[Counter, Counter, Counter, int]
+
+
+def _examples(ctx: Context, split: str) -> list[Example]:
+    """A split's labelled examples (or a block's) as (classes, words)."""
     labels = dict(split_labels(ctx, split).iter_rows())
     rows = ctx.valid_rows(split).select("line", "prompt")
-    return [(labels[line], words(text)) for line, text in rows.iter_rows() if line in labels]
+    classes = {label: tuple(compared_classes(label)) for label in set(labels.values())}
+    return [(classes[labels[line]], words(text)) for line, text in rows.iter_rows() if line in labels]
 
 
-def _word_counts(ctx: Context, split: str, wanted: list[str]) -> tuple[Counter, Counter, Counter]:
-    """Of a split's labelled examples (or a block's): per (label, word) of `wanted` the examples of
-    the label with the word, per label its examples, per word of `wanted` the examples with it."""
+def _word_counts(ctx: Context, split: str, wanted: list[str]) -> Counts:
+    """Of a split's labelled examples (or a block's): per (class, word) of `wanted` the examples of
+    the class with the word, per class its examples, per word of `wanted` the examples with it, and
+    the examples."""
     return _counted(_examples(ctx, split), set(wanted))
 
 
-def _counted(examples: list[tuple[str, set[str]]], wanted: set[str]) -> tuple[Counter, Counter, Counter]:
+def _counted(examples: list[Example], wanted: set[str]) -> Counts:
     per: Counter[tuple[str, str]] = Counter()
     sizes: Counter[str] = Counter()
     everywhere: Counter[str] = Counter()
-    for label, found in examples:
-        sizes[label] += 1
-        for word in found & wanted:
-            per[label, word] += 1
-            everywhere[word] += 1
-    return per, sizes, everywhere
+    for classes, found in examples:
+        sizes.update(classes)
+        hits = found & wanted
+        everywhere.update(hits)
+        for label in classes:
+            for word in hits:
+                per[label, word] += 1
+    return per, sizes, everywhere, len(examples)
 
 
-def _vocabulary(examples: list[tuple[str, set[str]]], label: str) -> set[str]:
-    """The words the `examples` of `label` use."""
-    return set().union(*(found for lab, found in examples if lab == label))
+def _vocabulary(examples: list[Example], label: str) -> set[str]:
+    """The words the `examples` of class `label` use."""
+    return set().union(*(found for classes, found in examples if label in classes))
 
 
-def _foreign(examples: list[tuple[str, set[str]]], label: str, known: set[str]) -> int:
-    """How many of the `examples` of `label` have a word not among `known`."""
-    return sum(1 for lab, found in examples if lab == label and not found <= known)
+def _foreign(examples: list[Example], label: str, known: set[str]) -> int:
+    """How many of the `examples` of class `label` have a word not among `known`."""
+    return sum(1 for classes, found in examples if label in classes and not found <= known)
 
 
 def _block_vocabulary(ctx: Context, split: str, label: str) -> set[str]:
@@ -63,7 +76,7 @@ def _block_foreign(ctx: Context, split: str, label: str, known: list[str]) -> in
 
 
 class Vocabulary:
-    """What the labelled examples whose words say which words decide a label tell of the words of
+    """What the labelled examples whose words say which words decide a class tell of the words of
     the grouped inputs (`prompts`): the split's own examples, and train's too for a held-out split
     (a test split of a few rows per label says little on its own). Read on first use (most splits
     have no conflicting group): a split here as a list of examples once, a split held on the Ray
@@ -75,11 +88,12 @@ class Vocabulary:
         self.per: dict[str, Counter[str]] = {}
         self.sizes: Counter[str] = Counter()
         self.everywhere: Counter[str] = Counter()
-        self._here: dict[str, list[tuple[str, set[str]]]] = {}
+        self.examples = 0
+        self._here: dict[str, list[Example]] = {}
         self._foreign: dict[tuple[str, str], int] = {}
         self._read = False
 
-    def _examples_here(self, name: str) -> list[tuple[str, set[str]]]:
+    def _examples_here(self, name: str) -> list[Example]:
         if name not in self._here:
             self._here[name] = _examples(self.ctx, name)
         return self._here[name]
@@ -94,19 +108,20 @@ class Vocabulary:
                 parts = [_counted(self._examples_here(name), wanted)]
             else:
                 parts = near_inputs.over_blocks(self.ctx, name, _word_counts, sorted(wanted))
-            for per, sizes, everywhere in parts:
+            for per, sizes, everywhere, examples in parts:
                 for (label, word), n in per.items():
                     self.per.setdefault(label, Counter())[word] += n
                 self.sizes.update(sizes)
                 self.everywhere.update(everywhere)
+                self.examples += examples
 
     def used(self, label: str) -> Counter[str]:
-        """Per word of the grouped inputs, the examples of `label` with it."""
+        """Per word of the grouped inputs, the examples of class `label` with it."""
         self._load()
         return self.per.get(label, Counter())
 
     def carrying(self, mine: str, theirs: str) -> int:
-        """How many examples of `mine` have a word no example of `theirs` uses."""
+        """How many examples of class `mine` have a word no example of class `theirs` uses."""
         if (mine, theirs) not in self._foreign:
             known: set[str] = set()
             for name in self.names:

@@ -74,6 +74,13 @@ def label_classes(label: str) -> list[str]:
     return sorted({scalar_text(v) for v in value})
 
 
+def compared_classes(label: str) -> list[str]:
+    """The classes a row is weighed by when two rows' labels are told apart class by class: its
+    `label_classes`, or for a row of no class (an empty set, `[]`: none of the classes applies)
+    that empty set as a class of its own, the rows that say none applies."""
+    return label_classes(label) or [label]
+
+
 FLAG_VALUES = {
     **{0: False, 1: True, "0": False, "1": True},
     **{"0.0": False, "1.0": True, "false": False, "true": True},
