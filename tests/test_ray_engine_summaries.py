@@ -225,6 +225,30 @@ def targets(folder: Path) -> dict[str, str]:
     }
 
 
+def multi_label(folder: Path) -> dict[str, str]:
+    """Tickets with a set of queues each (multi-label, GoEmotions' shape), read per class on every
+    block: "legal" (in two combinations, 20 rows) 1:20.5 against "billing" (COV001), "rare" on two
+    rows (SIZE002), "Billing" a spelling of "billing" inside sets (LBL003); test has a class train
+    lacks inside a set (LBL004) and lacks "legal" (LBL005). The control: every combination but
+    ["billing"] is rarer than a class, and none is reported."""
+    sets = [["billing"]] * 300 + [["billing", "payment"]] * 100 + [["payment"]] * 60
+    sets += [["legal", "billing"]] * 10 + [["legal"]] * 10 + [["rare", "payment"]] * 2
+    sets += [["Billing", "payment"]] * 2
+    train = [
+        {"ticket_id": f"T{i}", "text": f"ticket {i}: {sentence(i, 6 + i % 5)}", "labels": one}
+        for i, one in enumerate(sets)
+    ]
+    held = [["billing"]] * 10 + [["payment", "billing"]] * 5 + [["payment", "delivery"]] * 2
+    test = [
+        {"ticket_id": f"H{i}", "text": f"held-out {i}: {sentence(i + 500, 7)}", "labels": one}
+        for i, one in enumerate(held)
+    ]
+    return {
+        name: str(write_jsonl(folder / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+
+
 def labelled_lines(folder: Path) -> dict[str, str]:
     """A plain-text file of `LABEL text` lines (FMT020: labels read as text); test is prose (the
     control: its first words are no labels)."""
@@ -248,7 +272,7 @@ def summarised_part(report: dict) -> dict:
 
 
 @pytest.mark.parametrize(
-    "data", ["classification", "conversations", "preferences", "readings", "targets", "lines"]
+    "data", ["classification", "multi_label", "conversations", "preferences", "readings", "targets", "lines"]
 )
 @pytest.mark.parametrize("driver_rows", [100, 10])
 def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_local_ones(
@@ -261,6 +285,7 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
     monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)  # many pieces: a class's rows in several blocks
     monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # not looked at when held
     made = {"classification": classification, "conversations": conversations, "preferences": preferences}
+    made["multi_label"] = multi_label
     paths = {**made, "readings": readings, "targets": targets, "lines": labelled_lines}[data](tmp_path)
     options: dict[str, Any] = dict(test=paths["test"], select=SUMMARISED)
     if data == "conversations":  # OpenAI's example count and file size, and their conditions
@@ -309,6 +334,17 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
         # lines after the COV003 rows inserted at 57 and 301 move down one, two
         source = [i + 1 + (i >= 57) + (i >= 300) for i in range(40, 760, 80)]
         assert keys == [('unknown top-level key "source"', source), ('unknown top-level key "sorce"', [336])]
+    elif data == "multi_label":  # classes, never combinations, on the blocks as locally
+        named = sorted((f["check_id"], f["message"].split(" has ")[0]) for f in local["findings"])
+        per_class = [one for one in named if one[0] in ("COV001", "SIZE002")]
+        assert per_class == [
+            ("COV001", "class 'legal'"),
+            ("SIZE002", "class 'Billing'"),
+            ("SIZE002", "class 'rare'"),
+        ]
+        messages = " ".join(f["message"] for f in local["findings"] if f["check_id"].startswith("LBL00"))
+        assert "'Billing' (2) look like variants of 'billing'" in messages and "[" not in messages, messages
+        assert {"LBL004", "LBL005"} <= found, found
     elif data == "readings":
         (odd,) = [f for f in local["findings"] if f["check_id"] == "LBL010"]
         named = [(loc["path"] == paths["train"], loc["line"]) for loc in odd["locations"]]
