@@ -90,3 +90,17 @@ def test_the_verdict_counts_rows_per_class(report: dict) -> None:
     combination (every combination of this set is on three rows or fewer)."""
     condition = next(c for c in report["conditions"] if c["name"] == "examples-per-class")
     assert not condition["passed"] and "'Joy' with 1" in condition["reason"], condition
+
+
+def test_two_rows_labels_are_weighed_class_by_class() -> None:
+    """`weighed_classes`: each class one row has and the other lacks, against the other's classes
+    it lacks, or all of them when they are all its own too; one class a row in single-label data;
+    an empty set (none of the classes applies) weighed as a class of its own."""
+    from dataqa.checks.labels.base import weighed_classes
+
+    assert weighed_classes("billing", "shipping") == [("billing", "shipping", False)]
+    assert weighed_classes("[1]", "[14,26]") == [("1", "14", False), ("1", "26", False)]
+    assert weighed_classes("[0,15]", "[15]") == [("0", "15", True)]
+    assert weighed_classes("[15]", "[0,15]") == []  # nothing the first has that the second lacks
+    assert weighed_classes("[3]", "[]") == [("3", "[]", False)]
+    assert weighed_classes('["joy","love"]', '["joy","sadness"]') == [("love", "sadness", False)]
