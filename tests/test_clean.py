@@ -133,3 +133,21 @@ def test_label_variants_stay_as_they_are_unless_asked(tmp_path: Path) -> None:
     clean({"train": str(data)}, tmp_path / "out", load_config(discover=False))
     assert (tmp_path / "out" / "train.jsonl").read_bytes() == data.read_bytes()
     assert not (tmp_path / "out" / "train.relabelled.jsonl").exists()
+
+
+def test_a_variant_class_inside_a_multi_label_set_is_renamed_and_the_set_kept(tmp_path: Path) -> None:
+    """--map-label-variants on multi-label rows: "Joy" inside ["Joy", "excitement"] becomes "joy",
+    the other class stays; the relabelled file names the set the row got."""
+    texts = [r["messages"][1]["content"] for r in ticket_records(12, seed=9)]
+    sets = [["joy"], ["joy", "love"], ["love"], ["joy", "gratitude"]] * 3
+    records = [{"text": t, "labels": s} for t, s in zip(texts, sets, strict=True)]
+    records[6]["labels"] = ["Joy", "excitement"]
+    data = write_jsonl(tmp_path / "emotions.jsonl", records)
+    result = clean(
+        {"train": str(data)}, tmp_path / "out", load_config(discover=False), map_label_variants=True
+    )
+    cleaned = [orjson.loads(line) for line in (tmp_path / "out" / "train.jsonl").read_bytes().splitlines()]
+    assert cleaned[6]["labels"] == ["joy", "excitement"] and cleaned[5] == records[5]
+    relabelled = _read(tmp_path / "out" / "train.relabelled.jsonl")
+    assert [(r["line"], r["label"]) for r in relabelled] == [(7, ["joy", "excitement"])]
+    assert result.splits[0].relabelled == 1

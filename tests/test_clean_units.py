@@ -86,12 +86,17 @@ def test_reject_row_names_the_record_without_its_split_and_replaces_bad_bytes() 
 
 def test_label_corrections_follow_the_canonical_and_variants_contract() -> None:
     good = Finding(
-        "LBL003", Severity.WARNING, "m", [loc(2), loc(7)], metrics={"canonical": "yes", "variants": {}}
+        "LBL003",
+        Severity.WARNING,
+        "m",
+        [loc(2), loc(7)],
+        metrics={"canonical": "yes", "variants": {"Yes": 2}},
     )
     no_variants = Finding("LBL009", Severity.WARNING, "m", [loc(3)], metrics={"canonical": "yes"})
     not_text = Finding("LBL009", Severity.WARNING, "m", [loc(4)], metrics={"canonical": 1, "variants": {}})
     report = report_of(result("labels", no_variants, good, not_text))  # one passed over before it
-    assert c.label_corrections(report) == {("train", 2): ("yes", "LBL003"), ("train", 7): ("yes", "LBL003")}
+    fix = ("yes", "LBL003", {"Yes": "yes"})  # each variant the record may hold, to rename in a set
+    assert c.label_corrections(report) == {("train", 2): fix, ("train", 7): fix}
 
 
 @pytest.mark.parametrize(
@@ -315,3 +320,17 @@ def test_an_input_touched_during_the_run_is_reported_with_the_same_bytes(tmp_pat
     assert summary.notes == [
         f"{train} changed during the run: the cleaned files may mix two versions; clean again"
     ]
+
+
+def test_relabel_renames_the_variant_classes_of_a_set_and_keeps_the_others() -> None:
+    """A multi-label row's set: only its variant classes are renamed (a class id in digits stays a
+    number), a class then named twice is kept once, and a set without a variant is not rewritten."""
+    names = {"Joy": "joy", "27 ": "27"}
+    assert orjson.loads(c.relabel(b'{"labels": ["Joy", "love"]}', "joy", "labels", names)) == {
+        "labels": ["joy", "love"]
+    }
+    assert orjson.loads(c.relabel(b'{"labels": ["joy", "Joy"]}', "joy", "labels", names)) == {
+        "labels": ["joy"]
+    }
+    assert orjson.loads(c.relabel(b'{"labels": [3, "27 "]}', "27", "labels", names)) == {"labels": [3, 27]}
+    assert c.relabel(b'{"labels": ["love"]}', "joy", "labels", names) is None

@@ -29,6 +29,7 @@ from dataqa.core.output import atomic_writer, check_outputs
 from dataqa.engine.config import Config
 from dataqa.engine.report import Report
 from dataqa.engine.runner import execute
+from dataqa.ingest.label_sets import is_label_set, renamed
 from dataqa.ingest.load import check_readable, file_sha256
 from dataqa.ingest.readers.layout import input_files
 
@@ -98,18 +99,26 @@ def reject_row(where: dict[str, Any], raw: bytes, checks: list[str]) -> bytes:
     return orjson.dumps(record) + b"\n"
 
 
-def label_corrections(report: Report) -> dict[tuple[str, int], tuple[str, str]]:
-    """(split, line) → (canonical label, check id) for every record a finding says carries a variant
-    spelling of a label. The contract: such a finding has `metrics["canonical"]` (the label to use)
-    and `metrics["variants"]`, and its locations are the records holding a variant (LBL003).
+Correction = tuple[str, str, dict[str, str]]
+"""A record's label fix: the canonical label, the check that found the variant, and each variant
+spelling the record may hold mapped to the canonical one (a multi-label set's classes are renamed
+one by one)."""
+
+
+def label_corrections(report: Report) -> dict[tuple[str, int], Correction]:
+    """(split, line) → `Correction` for every record a finding says carries a variant spelling of a
+    label. The contract: such a finding has `metrics["canonical"]` (the label to use) and
+    `metrics["variants"]`, and its locations are the records holding a variant (LBL003).
     """
-    out: dict[tuple[str, int], tuple[str, str]] = {}
+    out: dict[tuple[str, int], Correction] = {}
     for finding in report.findings:
-        canonical = finding.metrics.get("canonical")
-        if not isinstance(canonical, str) or not isinstance(finding.metrics.get("variants"), dict):
+        canonical, variants = finding.metrics.get("canonical"), finding.metrics.get("variants")
+        if not isinstance(canonical, str) or not isinstance(variants, dict):
             continue
+        names = {str(variant): canonical for variant in variants}
         for loc in finding.locations:
-            out[(loc.split, loc.line)] = (canonical, finding.check_id)
+            got = out.get((loc.split, loc.line))  # a set may hold variants of two classes
+            out[(loc.split, loc.line)] = (canonical, finding.check_id, {**(got[2] if got else {}), **names})
     return out
 
 
@@ -117,9 +126,13 @@ REPLY_LABEL = "assistant reply (closed set)"
 _ASSISTANT = {"assistant", "gpt", "chatgpt", "model", "bard", "bing"}
 
 
-def relabel(raw: bytes, canonical: str, label_source: str) -> bytes | None:
+def relabel(
+    raw: bytes, canonical: str, label_source: str, names: dict[str, str] | None = None
+) -> bytes | None:
     """The record with its label set to `canonical`, or None when the record's shape is not one
-    whose label can be rewritten safely (it is then kept as it was)."""
+    whose label can be rewritten safely (it is then kept as it was). A label that is a set of
+    classes (multi-label, `label_sets.is_label_set`) given `names` (variant → canonical) keeps its
+    other classes: only the variants in it are renamed (`label_sets.renamed`)."""
     try:
         obj = orjson.loads(raw.removeprefix(BOM))
     except orjson.JSONDecodeError:
@@ -136,7 +149,11 @@ def relabel(raw: bytes, canonical: str, label_source: str) -> bytes | None:
         return None
     if label_source not in obj:
         return None
-    if isinstance(obj[label_source], str):
+    if names and is_label_set(obj[label_source]):
+        if renamed(obj[label_source], names) == obj[label_source]:
+            return None  # no variant in this set: nothing to rewrite
+        obj[label_source] = renamed(obj[label_source], names)
+    elif isinstance(obj[label_source], str):
         obj[label_source] = canonical
     else:
         try:
@@ -228,10 +245,12 @@ def clean(
                         "removed the UTF-8 byte-order mark (BOM) from line 1: the one change to a kept line"
                     )
                 fix = corrections.get((name, number))
-                rewritten = relabel(raw, fix[0], label_source) if fix and relabelled_fh else None
+                rewritten = relabel(raw, fix[0], label_source, fix[2]) if fix and relabelled_fh else None
                 if rewritten is not None and relabelled_fh is not None:
                     record = orjson.loads(reject_record(number, original, [fix[1]]))
-                    relabelled_fh.write(orjson.dumps({**record, "label": fix[0]}) + b"\n")
+                    got = orjson.loads(rewritten).get(label_source)  # a set: the set it got
+                    label = got if is_label_set(got) and label_source != REPLY_LABEL else fix[0]
+                    relabelled_fh.write(orjson.dumps({**record, "label": label}) + b"\n")
                     summary.relabelled += 1
                     raw = rewritten
                 summary.kept += 1

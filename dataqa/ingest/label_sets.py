@@ -40,7 +40,23 @@ def cell_classes(value: str | int | float) -> list[str | int | float]:
         return [value]
     text = value.strip()
     parts = [p.strip() for p in text.split(",")] if _JOINED.fullmatch(text) else [text]
-    return [int(p) if p.isdigit() else p for p in parts]
+    return [class_value(p) for p in parts]
+
+
+def class_value(name: str) -> str | int:
+    """A class named as text, as a set's list holds it: a class id written in digits is a number
+    (the cell "27" and the JSON 27 are one class), any other name its text."""
+    return int(name) if name.isdigit() else name
+
+
+def renamed(values: list[Any], names: dict[str, str]) -> list[Any]:
+    """A set's list with each class `names` maps (by its text, `scalar_text`) renamed, in place,
+    and a class named twice once (`["Joy", "joy"]`: `["joy"]`)."""
+    out: dict[str, Any] = {}
+    for v in values:
+        new = class_value(names[scalar_text(v)]) if scalar_text(v) in names else v
+        out.setdefault(scalar_text(new), new)
+    return list(out.values())
 
 
 def scalar_text(value: object) -> str:
