@@ -103,23 +103,30 @@ def child(entry: dict[str, Any], realdata: Path, out: Path) -> None:
                 "severity": f["severity"],
                 "message": f["message"],
                 "evidence": [str(e)[:EVIDENCE_CHARS] for e in f["evidence"][:3]],
-                "locations": [_location(loc, realdata) for loc in f["locations"]],
+                "locations": [
+                    _location(loc, realdata, at)
+                    for loc, at in zip(f["locations"], found.locations, strict=True)
+                ],
             }
-            for f in data["findings"]
+            for f, found in zip(data["findings"], report.findings, strict=True)
         ]
     result["wall_seconds"] = round(time.perf_counter() - began, 2)
     result["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
     out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
 
 
-def _location(loc: dict[str, Any], realdata: Path) -> dict[str, Any]:
-    """A report location as split, file (relative to the realdata folder) and physical line."""
+def _location(loc: dict[str, Any], realdata: Path, at: Any) -> dict[str, Any]:
+    """A report location as split, file (relative to the realdata folder), physical line and, where
+    that line holds other records too (a JSON document on one line: SQuAD, XQuAD), what names the
+    record on it (`at`'s `on_line`: its position in nested lists, or `record N`)."""
     path = Path(loc["path"])
     try:
         rel = str(path.resolve().relative_to(realdata.resolve()))
     except ValueError:
         rel = str(path)
-    return {"split": loc["split"], "file": rel, "line": loc.get("line"), "row": loc.get("row")}
+    out = {"split": loc["split"], "file": rel, "line": loc.get("line"), "row": loc.get("row")}
+    on_line = getattr(at, "on_line", None)
+    return out if on_line is None else {**out, "on": on_line}
 
 
 def scan_in_child(entry: dict[str, Any], realdata: Path, timeout: float) -> dict[str, Any]:
@@ -256,11 +263,15 @@ def expectations(
 # --- the judged sample ----------------------------------------------------------------------------
 
 
-def where(loc: dict[str, Any], entry: dict[str, Any]) -> str:
+def where(loc: dict[str, Any], entry: dict[str, Any], on_line: bool = True) -> str:
     """`split:line`, or `split:file:line` when the split has several files (a glob's: the file's name;
-    a folder's: its path in the folder, as class folders hold files of one name)."""
+    a folder's: its path in the folder, as class folders hold files of one name); a line that holds
+    several records adds what names the record on it: `train:1(data[3].paragraphs[1].qas[2])`,
+    `train:1(record_7)` (without `on_line`: the line alone, as keys were before it was recorded)."""
     given = entry.get(loc["split"], "")
     at = loc["line"] if loc["line"] is not None else f"row{loc['row']}"
+    if on_line and loc.get("on"):
+        at = f"{at}({loc['on'].replace(' ', '_')})"
     if any(ch in given for ch in "*?["):
         return f"{loc['split']}:{Path(loc['file']).name}:{at}"
     folder = given.rstrip("/") + "/"
@@ -269,16 +280,19 @@ def where(loc: dict[str, Any], entry: dict[str, Any]) -> str:
     return f"{loc['split']}:{at}"
 
 
-def finding_key(set_name: str, finding: dict[str, Any], entry: dict[str, Any]) -> str:
+def finding_key(set_name: str, finding: dict[str, Any], entry: dict[str, Any], on_line: bool = True) -> str:
     """What makes a finding the same finding: its set, check and every location."""
-    spots = " ".join(where(loc, entry) for loc in finding["locations"])
+    spots = " ".join(where(loc, entry, on_line) for loc in finding["locations"])
     return hashlib.sha1(f"{set_name}|{finding['check_id']}|{spots}".encode()).hexdigest()[:16]
 
 
-def finding_keys(set_name: str, findings: list[dict[str, Any]], entry: dict[str, Any]) -> list[str]:
+def finding_keys(
+    set_name: str, findings: list[dict[str, Any]], entry: dict[str, Any], on_line: bool = True
+) -> list[str]:
     """Each finding's key; where one check reports several things at the same locations (a tool
-    schema's every wrong type), the message's hash tells them apart, so each is judged once."""
-    keys = [finding_key(set_name, f, entry) for f in findings]
+    schema's every wrong type), the message's hash tells them apart, so each is judged once.
+    `on_line=False` gives the keys as they were before records sharing a line were told apart."""
+    keys = [finding_key(set_name, f, entry, on_line) for f in findings]
     shared = {k for k, n in Counter(keys).items() if n > 1}
     return [
         f"{k}.{hashlib.sha1(f['message'].encode()).hexdigest()[:6]}" if k in shared else k
@@ -343,11 +357,16 @@ def _write_family(path: Path, entries: list[dict[str, Any]]) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def carried(previous: dict[str, dict[str, Any]], key: str, message: str) -> dict[str, Any]:
-    """The judgement a finding had under its key without the message's hash (judged before a
-    second finding came to share its spot), if the message is the same; otherwise none."""
-    old = previous.get(key.partition(".")[0], {})
-    return old if old.get("message") == message else {}
+def carried(previous: dict[str, dict[str, Any]], keys: tuple[str, ...], message: str) -> dict[str, Any]:
+    """The judgement a finding had under an earlier key, if the message is the same; otherwise
+    none. `keys`: its key without the message's hash (judged before a second finding came to share
+    its spot), and its key by line alone (judged before the record on a shared line was named)."""
+    for key in keys:
+        for earlier in dict.fromkeys((key, key.partition(".")[0])):
+            old = previous.get(earlier, {})
+            if old.get("message") == message:
+                return old
+    return {}
 
 
 def judged_sample(
@@ -364,12 +383,19 @@ def judged_sample(
         keys = dict(
             zip(map(id, result["findings"]), finding_keys(name, result["findings"], sets[name]), strict=True)
         )
+        by_line = dict(
+            zip(
+                map(id, result["findings"]),
+                finding_keys(name, result["findings"], sets[name], False),
+                strict=True,
+            )
+        )
         for family, picked in sample(name, result["findings"], seed, per_family).items():
             for f in picked:
                 key = keys[id(f)]
                 spots = [where(loc, sets[name]) for loc in f["locations"]]
                 shown = " ".join(spots[:8]) + (f" (+{len(spots) - 8})" if len(spots) > 8 else "")
-                old = previous.get(key) or carried(previous, key, f["message"][:300])
+                old = previous.get(key) or carried(previous, (key, by_line[id(f)]), f["message"][:300])
                 entries.append(
                     {
                         "key": key,
@@ -400,8 +426,26 @@ def precision(entries: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
     return out
 
 
-def record_text(realdata: Path, rel: str, line: int, records_path: str | None, limit: int = 700) -> str:
-    """The record that starts on `line` of `rel`, as compact JSON (or the line itself), cut at `limit`."""
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
+
+
+def _at_position(value: Any, position: str) -> Any:
+    """The element of `value` at a position in nested lists (`data[3].paragraphs[1].qas[2]`), or
+    `value` itself when the position does not lead anywhere."""
+    inner = value
+    for name, index in _STEP.findall(position):
+        try:
+            inner = inner[int(index)] if index else inner[name]
+        except (KeyError, IndexError, TypeError):
+            return value
+    return inner
+
+
+def record_text(
+    realdata: Path, rel: str, line: int, records_path: str | None, limit: int = 700, at: str | None = None
+) -> str:
+    """The record that starts on `line` of `rel`, as compact JSON (or the line itself), cut at `limit`;
+    on a line of several records, the one `at` names (its position in nested lists)."""
     path = realdata / rel
     text = path.read_text(encoding="utf-8", errors="replace")
     lines = text.split("\n")
@@ -418,6 +462,8 @@ def record_text(realdata: Path, rel: str, line: int, records_path: str | None, l
         value, _ = json.JSONDecoder().raw_decode(text, offset)
     except ValueError:
         return lines[line - 1][:limit]
+    if at:
+        value = _at_position(value, at)
     return json.dumps(_compact(value), ensure_ascii=False)[:limit]
 
 
@@ -448,7 +494,8 @@ def show(entries: dict[str, dict[str, Any]], realdata: Path, only: str) -> None:
                 if loc["line"] is None:
                     continue
                 rp = entry.get("options", {}).get("records_path")
-                print(f"    {where(loc, entry)}: {record_text(realdata, loc['file'], loc['line'], rp)}")
+                text = record_text(realdata, loc["file"], loc["line"], rp, at=loc.get("on"))
+                print(f"    {where(loc, entry)}: {text}")
             if len(f["locations"]) > 4:
                 print(f"    (+{len(f['locations']) - 4} more locations)")
 
