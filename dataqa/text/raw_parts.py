@@ -12,11 +12,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Container
 
 import polars as pl
 
 from dataqa.text.normalise import UNSPACED_PER_WORD, UNSPACED_WORD, normalise
-from dataqa.text.slots import _NOT_NAMES, NAME_WORDS, SHORT_WORDS, TITLE_SHARE, Comparison
+from dataqa.text.slots import (
+    _NOT_NAMES,
+    NAME_WORDS,
+    SHORT_WORDS,
+    TITLE_SHARE,
+    Comparison,
+    is_number,
+    is_typo,
+    names_which,
+)
 from dataqa.text.word_lists import FILLER
 
 TOKEN = re.compile(r"[^\W_]+")
@@ -203,6 +213,7 @@ def _other_question(
     words: tuple[list[str], list[str]],
     threshold: float,
     answer: tuple[float, bool],
+    in_use: Container[str] = frozenset(),
 ) -> bool:
     """Whether two texts share a long part (a passage of more than `SHORT_WORDS` words each, near
     copies of each other) and, on one side of it, hold short parts (at most `SHORT_WORDS` words)
@@ -212,10 +223,11 @@ def _other_question(
     order ("on a mountain which is rocky" / "on a rocky mountain", SICK) stays the same sentence.
     Two questions over one passage are two inputs whatever words of the passage the alignment
     matches theirs with ("quem pode estar no gabinete" / "o que o secretário precisa liderar"), and
-    wherever one text has a part the other has not (an answer to one, none to the other). The same
-    question twice, or with filler, stays a copy. `answer`: the length of a same answer and
-    `answer_last`; with `answer_last` the answers (each text's last part after the passage) are
-    left to `decisive_part`'s other rules."""
+    wherever one text has a part the other has not (an answer to one, none to the other); so are
+    short parts near in words that each have a word the other has not (`_swapped_words`). The same
+    question twice, with filler, a typo fixed or a word added, stays a copy. `answer`: the length of
+    a same answer and `answer_last`; with `answer_last` the answers (each text's last part after
+    the passage) are left to `decisive_part`'s other rules. `in_use`: `is_typo`'s."""
     matched: Counter[tuple[int, int]] = Counter(
         (parts[0][a + k], parts[1][b + k]) for a, b, n in verdict.runs for k in range(n)
     )
@@ -247,7 +259,41 @@ def _other_question(
         total, shared_words = bag_a.total() + bag_b.total(), (bag_a & bag_b).total()
         if bag_a and bag_b and total - 2 * shared_words > ONE_EDIT and 2 * shared_words / total < threshold:
             return True
+        if _swapped_words(bag_a - bag_b, bag_b - bag_a, in_use):
+            return True
     return False
+
+
+def _swapped_words(only_a: Counter[str], only_b: Counter[str], in_use: Container[str]) -> bool:
+    """Whether each of two short parts beside one passage has a word the other has not, in any order
+    (filler left out, typo fixes paired, `slots.is_typo`; identifiers left out): the same question
+    with a word swapped for another ("o leste" / "o oeste", "vários cilindros" / "um cilindro",
+    "tiveram uma disputa" / "fizeram um acordo") asks another thing, as one word swapped does in a
+    short text (`slots.compare`), wherever the alignment matched the words with the passage's. A
+    word only added or dropped leaves the question the same ("o tribunal mais alto (do direito)")."""
+    rest_a = [w for w in only_a.elements() if not (is_number(w) and not names_which(w))]
+    rest_b = [w for w in only_b.elements() if not (is_number(w) and not names_which(w))]
+    for x in list(rest_a):
+        partner = next((y for y in rest_b if is_typo(x, y, in_use)), None)
+        if partner is not None:
+            rest_a.remove(x)
+            rest_b.remove(partner)
+    return bool(rest_a) and bool(rest_b)
+
+
+def _names_swapped(
+    swap: tuple[list[int], list[int]],
+    names: tuple[set[int] | None, set[int] | None],
+    words: tuple[list[str], list[str]] | None,
+) -> bool:
+    """Whether both sides of a swap (positions in each text) hold a name (`names`) of more than one
+    letter: a capital letter alone is a size, a grade or a variable ("size M" / "size L")."""
+    if words is None or names[0] is None or names[1] is None:
+        return False
+    return all(
+        any(at in named and len(text[at]) > 1 for at in spots)
+        for named, spots, text in zip(names, swap, words, strict=True)
+    )
 
 
 def decisive_part(
@@ -260,11 +306,13 @@ def decisive_part(
     answer_last: bool = False,
     request_last: bool = False,
     words: tuple[list[str], list[str]] | None = None,
+    in_use: Container[str] = frozenset(),
 ) -> bool:
     """Whether an aligned pair differs decisively in a part of each text (see the module doc):
     words swapped inside a part of at most `SHORT_WORDS` words on either side, or two parts that
     match each other (share words) of at most `NAME_WORDS` words each whose own similarity is
-    under `threshold`, or a name (`names`: `name_positions` of each text) that one text has and
+    under `threshold`, or a name swapped for another name in a part of at most `NAME_WORDS` words,
+    or a name (`names`: `name_positions` of each text) that one text has and
     the other not in a part of at most `SHORT_WORDS` words ("cleared of assaulting a man in
     Caernarfon"; not a name beside another name, a middle name). `parts_a` / `parts_b`:
     `part_of_words` of each text. Two texts of one part each are left to `compare`'s rules for the
@@ -278,7 +326,8 @@ def decisive_part(
     `SHORT_WORDS` words decides when another part of the text (the shared passage) writes it
     beside the same neighbour (`_written_beside`): "the (vice) chair", "(另)一种算法"; and two
     texts that share a long passage differ decisively where the short parts beside it are not
-    near copies of each other (`_other_question`)."""
+    near copies of each other or have a word swapped (`_other_question`; `in_use`: the set's words
+    `slots.is_typo` reads)."""
     if parts_a is None or parts_b is None or len(set(parts_a) | set(parts_b)) < 2:
         return False
     if request_last and _last_request(verdict, parts_a, parts_b) < threshold:
@@ -292,6 +341,15 @@ def decisive_part(
         size_a = sum(sizes_a[p] for p in {parts_a[at] for at in swap[0]})
         size_b = sum(sizes_b[p] for p in {parts_b[at] for at in swap[1]})
         if min(size_a, size_b) <= SHORT_WORDS and max(size_a, size_b) > answer:
+            return True
+        # a name swapped for another, as in a whole text of up to `NAME_WORDS` words: "de acordo
+        # com o teorema de Wilson / Fermat" in a question of 22 words over a passage (a capital
+        # letter alone is a size, a grade or a variable: "size M" / "size L")
+        if (
+            _names_swapped(swap, names, words)
+            and min(size_a, size_b) <= NAME_WORDS
+            and max(size_a, size_b) > answer
+        ):
             return True
     for parts, sizes, differ, named in zip(
         (parts_a, parts_b), (sizes_a, sizes_b), verdict.differ, names, strict=True
@@ -315,7 +373,7 @@ def decisive_part(
     if _replaced(linked, (sizes_a, sizes_b), (differ_a, differ_b), answer, answer_last):
         return True
     if words is not None and _other_question(
-        verdict, (parts_a, parts_b), (sizes_a, sizes_b), words, threshold, (answer, answer_last)
+        verdict, (parts_a, parts_b), (sizes_a, sizes_b), words, threshold, (answer, answer_last), in_use
     ):
         return True
     count_a, count_b = Counter(parts_a), Counter(parts_b)

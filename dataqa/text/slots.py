@@ -133,13 +133,34 @@ def names_which(word: str) -> bool:
     return is_quantity(word) or is_code(word)
 
 
+NEGATING_PREFIXES = ("in", "im", "il", "ir", "un", "i")
+"""Prefixes that negate the word they are written before ("possible" / "impossible", Portuguese
+"legalizar" / "ilegalizar", "determinado" / "indeterminado"); "i" only before l, m, n, r, where
+Romance languages write "in-" so ("ilegal", "imortal", "irreal")."""
+INFLECTING_END = 2
+"""Letters at a word's end where one letter swapped for another is how it inflects ("novo" / "nova",
+"karta" / "karty"), whatever words the set writes."""
+
+
+def negates(a: str, b: str) -> bool:
+    """Whether one word is the other with a negating prefix (`NEGATING_PREFIXES`) written before it."""
+    short, long = sorted((a, b), key=len)
+    prefix = long[: len(long) - len(short)]
+    if not prefix or not long.endswith(short) or prefix not in NEGATING_PREFIXES:
+        return False
+    return prefix != "i" or short[0] in "lmnr"
+
+
 def is_typo(a: str, b: str, in_use: Container[str] = frozenset()) -> bool:
     """Two spellings of one word: one edit (a transposition counts as one) between words of four
-    letters or more, two between words of eight or more. Never two different numbers. Two edits
-    inside the word (its first and last letters the same), two words the data set writes in other
-    texts too (`in_use`, `SetWords`) are two words, not a typo ("baseball" / "basketball"). Edits
-    at an end are how a word inflects ("instagrama" / "instagramie", "performed" / "performs") or
-    takes a prefix ("wyszukaj" / "poszukaj"): still one word."""
+    letters or more, two between words of eight or more. Never two different numbers, nor a word
+    and its negation (`negates`: "civilizadas" / "incivilizadas"). Words the data set writes in
+    other texts too (`in_use`, `SetWords`) are two words, not a typo, when two edits apart inside
+    the word (its first and last letters the same: "baseball" / "basketball") or one letter apart
+    before their ending (`INFLECTING_END`: "leste" / "oeste", "fort" / "port"). Other edits at an
+    end are how a word inflects ("instagrama" / "instagramie", "performed" / "performs", "novo" /
+    "nova") or takes a prefix ("wyszukaj" / "poszukaj"): still one word; so is a letter added or
+    dropped, or two swapped ("form" / "from"), which is how typing slips."""
     if a == b:
         return True
     if is_number(a) or is_number(b):
@@ -151,17 +172,28 @@ def is_typo(a: str, b: str, in_use: Container[str] = frozenset()) -> bool:
     if abs(len(a) - len(b)) > limit:  # more than `limit` insertions: never a typo, no need to align
         return False
     distance = OSA.distance(a, b, score_cutoff=limit)
-    if limit == distance == 2 and a[0] == b[0] and a[-1] == b[-1] and a in in_use and b in in_use:
+    if distance > limit or negates(a, b):
         return False
-    return distance <= limit
+    if (distance == 2 and a[0] == b[0] and a[-1] == b[-1]) or (distance == 1 and _one_letter_inside(a, b)):
+        return not (a in in_use and b in in_use)
+    return True
+
+
+def _one_letter_inside(a: str, b: str) -> bool:
+    """Whether two words of one length differ in one letter only, before their ending
+    (`INFLECTING_END`)."""
+    if len(a) != len(b):
+        return False
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(differ) == 1 and differ[0] < len(a) - INFLECTING_END
 
 
 @dataclass(frozen=True)
 class SetWords:
     """What verification reads of the data set's own words (`dataqa.text.templates.set_words`):
     `bound`, the words it writes only beside one neighbour (`extends`), and `in_use`, the words of
-    eight letters or more it writes in two texts or more, which `is_typo` does not take for typos
-    of each other."""
+    four letters or more it writes in two texts or more, which `is_typo` does not take for typos
+    of each other when the letters they differ in are inside the word."""
 
     bound: Mapping[str, tuple[str | None, str | None]]
     in_use: frozenset[str] = frozenset()

@@ -223,18 +223,18 @@ def _bound_words(
     return {word: (left, right) for word, (left, right) in out.items()}
 
 
-IN_USE_LETTERS = 8
-"""Words this long or longer are the ones `slots.is_typo` forgives two letters in."""
+IN_USE_LETTERS = 4
+"""Words this long or longer are the ones `slots.is_typo` forgives a letter in."""
 
 
 def _in_use(vocab: pl.Series, ids: np.ndarray, doc: np.ndarray) -> frozenset[str]:
     """The words of `IN_USE_LETTERS` letters or more (no digit) found in two or more of the sampled
     texts (`_word_ids`: `vocab`, `ids`, `doc`)."""
-    size = np.int64(len(vocab))
-    # the (text, word) pairs of the long words only: those of every word (12M words in 40k sampled
-    # chat examples) took seconds to sort
+    # the (text, word) pairs of the long words only, made distinct by hashing (12M words in 40k
+    # sampled chat examples took seconds to sort)
     long = (vocab.str.len_chars() >= IN_USE_LETTERS).fill_null(False).to_numpy()[ids]
-    texts = np.bincount(np.unique(doc[long] * size + ids[long]) % size, minlength=len(vocab))
+    pairs = pl.DataFrame({"doc": doc[long], "id": ids[long]}).unique()["id"].to_numpy()
+    texts = np.bincount(pairs, minlength=len(vocab))
     words = vocab.to_list()
     return frozenset(
         words[i]

@@ -9,7 +9,7 @@ the threshold.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 import numpy as np
 import polars as pl
@@ -240,7 +240,8 @@ def _aligned(
         if good[k] and (verdict.maybe_names or verdict.differ[0] or verdict.differ[1]):
             pending.append((k, verdict))
     if pending and looks is not None:
-        _second_look(pending, good, (lo, hi), (a_words, b_words), looks, threshold, last)
+        in_use = terms.in_use if terms is not None else frozenset()
+        _second_look(pending, good, (lo, hi), (a_words, b_words), looks, threshold, last, in_use)
     if looks is not None and good.any():
         _other_fields(good, (lo, hi), looks, last[0])
     return np.stack([lo[good], hi[good]], axis=1), scores[good], good
@@ -281,11 +282,12 @@ def _second_look(
     looks: RawLooks,
     threshold: float,
     last: tuple[bool, bool],
+    in_use: Container[str] = frozenset(),
 ) -> None:
     """Drop (in `good`) the pending pairs whose differences decide once the raw texts are read:
     swapped words that are names in either text, or swaps that change a part of the texts
     (`raw_parts.decisive_part`: a premise shared, the hypothesis another; `last`: its `answer_last`
-    and `request_last`)."""
+    and `request_last`; `in_use`: the set's words `slots.is_typo` reads)."""
     found = [
         looks.get(side, np.array([rows[side][k] for k, _ in pending], dtype=np.int64), words[side])
         for side in (0, 1)
@@ -304,6 +306,7 @@ def _second_look(
             answer_last=answer_last,
             request_last=request_last,
             words=texts,
+            in_use=in_use,
         ):
             good[k] = False
             continue
