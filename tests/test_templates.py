@@ -412,9 +412,10 @@ def test_template_vocabulary_is_what_most_training_prompts_repeat(tmp_path: Path
 def test_one_letter_apart_inside_two_words_in_use_and_a_negating_prefix_are_no_typo() -> None:
     """Two words the data set writes elsewhere, one letter apart before their ending, are two words
     ("leste" / "oeste", "junho" / "julho", "fort" / "port"); apart in the ending they inflect ("novo"
-    / "nova"); a letter added, dropped or two swapped is how typing slips ("form" / "from", "mail" /
-    "email"). A word with a negating prefix is its opposite whatever the set writes ("legalizar" /
-    "ilegalizar", "possible" / "impossible"; not "i" before another letter: "iodine" is no negation)."""
+    / "nova"), a vowel for a vowel too ("come" / "came"), a first letter on a long stem is a prefix
+    ("stwórz" / "utwórz"); a letter added, dropped or two swapped is how typing slips ("form" /
+    "from", "mail" / "email"). A word with a negating prefix is its opposite whatever the set writes
+    ("legalizar" / "ilegalizar", "possible" / "impossible"; not "i" before another letter)."""
     in_use = frozenset({"leste", "oeste", "junho", "julho", "fort", "port", "novo", "nova", "form", "from"})
     in_use |= {"mail", "email"}
     assert slots.is_typo("leste", "oeste") and slots.is_typo("leste", "lesre", in_use)
@@ -422,13 +423,17 @@ def test_one_letter_apart_inside_two_words_in_use_and_a_negating_prefix_are_no_t
     assert not slots.is_typo("fort", "port", in_use)
     assert slots.is_typo("novo", "nova", in_use) and slots.is_typo("form", "from", in_use)
     assert slots.is_typo("mail", "email", in_use)
+    in_use |= {"come", "came", "stwórz", "utwórz", "making", "baking"}
+    assert slots.is_typo("come", "came", in_use) and slots.is_typo("stwórz", "utwórz", in_use)
+    assert slots.is_typo("making", "baking", in_use)
     for word, negated in (
         ("legalizar", "ilegalizar"),
         ("possible", "impossible"),
         ("determinado", "indeterminado"),
     ):
         assert not slots.is_typo(word, negated) and slots.negates(word, negated)
-    assert not slots.negates("odine", "iodine") and slots.is_typo("unknown", "unknwon")
+    assert not slots.negates("odine", "iodine") and not slots.negates("remindme", "iremindme")
+    assert slots.is_typo("unknown", "unknwon")
 
 
 def test_two_words_the_set_uses_two_letters_apart_are_no_typo(tmp_path: Path) -> None:

@@ -135,11 +135,17 @@ def names_which(word: str) -> bool:
 
 NEGATING_PREFIXES = ("in", "im", "il", "ir", "un", "i")
 """Prefixes that negate the word they are written before ("possible" / "impossible", Portuguese
-"legalizar" / "ilegalizar", "determinado" / "indeterminado"); "i" only before l, m, n, r, where
-Romance languages write "in-" so ("ilegal", "imortal", "irreal")."""
+"legalizar" / "ilegalizar", "determinado" / "indeterminado"); "i" only before l, m, n, where
+Romance languages write "in-" so ("ilegal", "imortal", "inegável"; "iremindme" is no negation)."""
 INFLECTING_END = 2
 """Letters at a word's end where one letter swapped for another is how it inflects ("novo" / "nova",
 "karta" / "karty"), whatever words the set writes."""
+PREFIX_STEM = 5
+"""Letters after a word's first one from which a first letter swapped is a prefix changed ("stwórz" /
+"utwórz", "making" / "baking"), not another word ("leste" / "oeste", "fort" / "port")."""
+VOWELS = frozenset("aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿąęó")
+"""Letters whose swap for one another inside a word is how it inflects or is spelt another way
+("come" / "came", "write" / "wrote", "qaida" / "qaeda")."""
 
 
 def negates(a: str, b: str) -> bool:
@@ -148,7 +154,7 @@ def negates(a: str, b: str) -> bool:
     prefix = long[: len(long) - len(short)]
     if not prefix or not long.endswith(short) or prefix not in NEGATING_PREFIXES:
         return False
-    return prefix != "i" or short[0] in "lmnr"
+    return prefix != "i" or short[0] in "lmn"
 
 
 def is_typo(a: str, b: str, in_use: Container[str] = frozenset()) -> bool:
@@ -157,10 +163,11 @@ def is_typo(a: str, b: str, in_use: Container[str] = frozenset()) -> bool:
     and its negation (`negates`: "civilizadas" / "incivilizadas"). Words the data set writes in
     other texts too (`in_use`, `SetWords`) are two words, not a typo, when two edits apart inside
     the word (its first and last letters the same: "baseball" / "basketball") or one letter apart
-    before their ending (`INFLECTING_END`: "leste" / "oeste", "fort" / "port"). Other edits at an
-    end are how a word inflects ("instagrama" / "instagramie", "performed" / "performs", "novo" /
-    "nova") or takes a prefix ("wyszukaj" / "poszukaj"): still one word; so is a letter added or
-    dropped, or two swapped ("form" / "from"), which is how typing slips."""
+    before their ending (`_one_letter_inside`: "leste" / "oeste", "fort" / "port", "junho" /
+    "julho"). Other edits at an end are how a word inflects ("instagrama" / "instagramie",
+    "performed" / "performs", "novo" / "nova") or takes a prefix ("wyszukaj" / "poszukaj", "stwórz"
+    / "utwórz"), a vowel for a vowel how it inflects or is spelt ("come" / "came"): still one word;
+    so is a letter added or dropped, or two swapped ("form" / "from"), which is how typing slips."""
     if a == b:
         return True
     if is_number(a) or is_number(b):
@@ -180,12 +187,18 @@ def is_typo(a: str, b: str, in_use: Container[str] = frozenset()) -> bool:
 
 
 def _one_letter_inside(a: str, b: str) -> bool:
-    """Whether two words of one length differ in one letter only, before their ending
-    (`INFLECTING_END`)."""
+    """Whether two words of one length differ in one letter only, not a vowel for a vowel (`VOWELS`),
+    before their ending (`INFLECTING_END`) and, the first letter, on a stem shorter than
+    `PREFIX_STEM`."""
     if len(a) != len(b):
         return False
     differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    return len(differ) == 1 and differ[0] < len(a) - INFLECTING_END
+    if len(differ) != 1 or differ[0] >= len(a) - INFLECTING_END:
+        return False
+    at = differ[0]
+    if a[at] in VOWELS and b[at] in VOWELS:
+        return False
+    return at > 0 or len(a) - 1 < PREFIX_STEM
 
 
 @dataclass(frozen=True)
