@@ -44,6 +44,11 @@ class Hit:
     why: str | None = ""
     """Why the value is believed real (PII002), from the text around it; empty when not said, None
     when the text around it shows it is no one's (a business's published contact)."""
+    turn: int = 0
+    """The message's turn in the record (`messages`), for what the turns around it ask."""
+    start: int = 0
+    end: int = 0
+    """Where the value stands in its message's text."""
 
 
 Judge = Callable[[Detector, str, str, int, int], str | None]
@@ -68,7 +73,7 @@ def scan_messages(
     cand = messages(ctx, split).filter(pl.col("content").str.contains(union))
     others = [d for d in ALL_DETECTORS if d not in detectors]
     hits: list[Hit] = []
-    for line, role, text in cand.select("line", "role", "content").iter_rows():
+    for line, role, text, turn in cand.select("line", "role", "content", "turn").iter_rows():
         spans = find_values(text, detectors, extra_ok)
         if not spans:
             continue
@@ -79,7 +84,7 @@ def scan_messages(
             pos = masked.positions.get(start, 0)
             where = field_at(split, role, text, start)  # the data's own field ("input", "output"), or role
             evidence = snippet(masked.text, pos, pos + len(shown), 40)
-            hits.append(Hit(line, where, det.kind, shown, evidence, why))
+            hits.append(Hit(line, where, det.kind, shown, evidence, why, turn, start, end))
     return hits
 
 

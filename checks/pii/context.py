@@ -19,21 +19,24 @@ FORMAT_TASK = re.compile(
 """A prompt that works on a value's form (extract, validate, format, match, mask, generate fake
 data): the values it hands over are its material, samples rather than someone's data."""
 EXAMPLE_REQUEST = re.compile(
-    r"(?i)\b(?:examples?|samples?|mock\w*|fake|dummy|fictional|fictitious|made[- ]up|imaginary|invent\w*"
-    r"|exemples?|fictif|fictive|fictifs|fictives|imaginaire|ejemplos?|fictici\w*|beispiel\w*|fiktiv\w*"
-    r"|esempi|esempio|fittizi\w*|exemplos?|fictíci\w*)\b|示例|例子|样例|举例|虚构|模拟|假数据"
+    r"(?i)(?<!for )(?<![@./-])\b(?:examples?|samples?|mock\w*|fake|dummy|fictional|fictitious|made[- ]up"
+    r"|imaginary|invent\w*|exemples?|fictif|fictive|fictifs|fictives|imaginaire|ejemplos?|fictici\w*|beispiel\w*|fiktiv\w*"
+    r"|esempi|esempio|fittizi\w*|exemplos?|fictíci\w*)\b(?![.@-]\w)|示例|例子|样例|举例|虚构|模拟|假数据"
 )
 """A prompt that asks for an example, a sample or made-up data ("Donne-moi un exemple de réponse
-JSON", "invent a customer record"): the values the reply writes are the example's, no one's."""
+JSON", "invent a customer record"): the values the reply writes are the example's, no one's. Not
+the word inside a name ("boss@example.com", "sample-app") nor "for example", which gives one."""
 _KIND_WORDS: dict[str, str] = {
     "email": r"\b(?:e-?mails?|mail address(?:es)?|addresses)\b|邮箱|邮件",
-    "phone": r"\b(?:phones?|telephones?|mobiles?|numbers?)\b|电话|手机|号码",
-    "payment card": r"\b(?:cards?|credit|payment|numbers?)\b|卡号|信用卡",
+    "phone": r"\b(?:(?:tele)?phones?|mobiles?|cell ?phones?|(?:contact|cell|fax) numbers?)\b|电话|手机|号码",
+    "payment card": r"\b(?:cards?|credit|payment|luhn)\b|卡号|信用卡",
     "iban": r"\b(?:iban|account|bank)\b|账号",
-    "national id": r"\b(?:ssn|social security|id|identity|numbers?)\b|身份证",
+    "national id": r"\b(?:ssn|social security|id|identity)\b|身份证",
     "ip address": r"\b(?:ip|ipv4|address|addresses)\b|地址",
 }
-"""Words by which a prompt names a kind of value, for `FORMAT_TASK` to hold for that kind."""
+"""Words by which a prompt names a kind of value, for `FORMAT_TASK` to hold for that kind. "Number"
+alone names none: "a regex that matches exactly 3 numbers", "check if a given number is prime" are
+about arithmetic, and a phone or card number in their reply is no sample of theirs."""
 BUSINESS_CONTACT = re.compile(
     r"(?i)\b(?:call|contact|reach|email|e-mail|write to|text|visit|find|follow|phone|message"
     r"|(?:get |be |keep )?in (?:contact|touch) with) us\b"
@@ -44,11 +47,13 @@ BUSINESS_CONTACT = re.compile(
     r"|box office|headquarters|registrant(?:'s|\u2019s)? (?:tele)?phone"
     r"|principal (?:executive |business )?offices?"
     r"|appointments?|(?:press|main|front|box|head|sales|ticket|admissions|district|field|branch)"
-    r" office)\b|联系我们|聯繫我們|咨询(?:电话|热线)|欢迎(?:来电)?咨询|热线|客服|预订(?:电话|热线)"
+    r" office|anyone with (?:any )?information)\b"
+    r"|联系我们|聯繫我們|咨询(?:电话|热线)|欢迎(?:来电)?咨询|热线|客服|预订(?:电话|热线)"
     r"|详情请?(?:咨询|致电|联系|拨打)"
 )
 """Words around a phone number or address that a business or institution publishes for anyone to use
-(a company filing's cover page prints "principal executive offices" and "Registrant's telephone number").
+(a company filing's cover page prints "principal executive offices" and "Registrant's telephone number";
+a news item's appeal, "anyone with information ... can call", prints an investigator's line for the public).
 The Chinese ones are whole phrases ("咨询电话", "详情请致电"): 咨询 alone is also in 心理咨询师, a
 counsellor, and 详情 in any "details"."""
 INSTITUTION_LINE = re.compile(
@@ -197,14 +202,35 @@ BESIDE_ADDRESS = re.compile(
 woof@rescuedtails.com or 951-..."): the number is published where the address is."""
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[\n\u3002\uff01\uff1f]")
+"""Where a sentence ends: a full stop, question or exclamation mark before a space (not "e.g" inside a
+word, nor a number's "."), a Chinese one, or a line break."""
+
+
+def sentence_at(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence that holds `text[start:end]`, and where the value starts in it."""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    stop = _SENTENCE_END.search(text, end)
+    return text[begin : stop.end() if stop else len(text)], start - begin
+
+
+def _until_sentence_end(text: str, end: int) -> str:
+    """Up to `CONTEXT_CHARS` of the text after a value, cut where its sentence ends: what the next
+    sentence says ("... thanks. Chicago is up next in our Team Talk series") is about something else."""
+    after = text[end : end + CONTEXT_CHARS]
+    stop = _SENTENCE_END.search(after)
+    return after[: stop.end()] if stop else after
+
+
 def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     """Whether a phone number or address is one a business or institution publishes: named as how to
     reach "us", as a desk, a hotline or a firm's line, as a place's number, followed by "we will ...
     you", as an advertisement's line to order through, an address at the domain of a web page the
-    text cites, or a number given beside such an address."""
+    text cites, or a number given beside such an address. Words after the value count up to the end
+    of its sentence."""
     if kind not in ("email", "phone"):
         return False
-    around = text[max(start - CONTEXT_CHARS, 0) : end + CONTEXT_CHARS]
+    around = text[max(start - CONTEXT_CHARS, 0) : end] + _until_sentence_end(text, end)
     if BUSINESS_CONTACT.search(around):
         return True
     before = text[max(start - CONTEXT_CHARS, 0) : start]
@@ -220,7 +246,7 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
         at = start - len(beside.group())
         if published("email", beside.group(1), text, at, at + len(beside.group(1))):
             return True
-    offered = SALES_CONTACT.search(text[max(start - SALES_REACH, 0) : end + CONTEXT_CHARS])
+    offered = SALES_CONTACT.search(text[max(start - SALES_REACH, 0) : end] + _until_sentence_end(text, end))
     if offered and not _PERSONAL_CUE.search(just_before):
         return True
     if kind == "email":
@@ -250,18 +276,95 @@ PERSON_CUE = re.compile(
 )
 """A person a number is named as the line of, just before it ("reach the customer via", "the patient's
 number"): no place's listing, whatever place the conversation names."""
+THIRD_PARTY = re.compile(r"(?i)\b(?:they|them|their|there)\b")
+"""Words by which a reply or a request names the place it talks about ("call them on", "their number",
+"the number there")."""
+_NUMBER_NOUN = (
+    r"\s+(?:(?!(?:an?|the)\b)[\w-]+\s+){0,3}?"
+    r"(?:(?:tele)?phones?|contacts?|cells?|mobiles?|numbers?(?!\s+of\b))\b"
+)
+"""A number's noun after its determiner and up to three words ("the address and contact number"); not
+"the number of tools", a count."""
+NUMBER_ASKED = re.compile(
+    rf"(?i)\b(?:the|their|its){_NUMBER_NOUN}|\b(?:call|reach|ring|dial|contact)\s+(?:them|there)\b"
+    rf"|\bnumbers?\s+(?:of|for|at)\s+(?:the|that|this)\s+{VENUE}"
+)
+"""A request for the number of the thing the talk is about, or theirs ("tell me the phone number", "what's
+their contact?", "how can I contact them?", "the number of the restaurant"), not a person's ("his
+number", "Ann's cell")."""
+SOMEONES_NUMBER = re.compile(rf"(?i)\b(?:my|his|her|your){_NUMBER_NOUN}")
+"""A request for a person's own number ("what is her phone number?", "give me your cell")."""
 
 
-def read_out_listing(evidence: str, shown: str) -> bool:
-    """Whether a phone number that a reply gives in a conversation about a place (`VENUE_WORD`) is
-    that place's listing, read out: nothing just before it makes it a person's own. In booking and
-    directory dialogues the agent gives "their number" when asked; a number named as a customer's or
-    a patient's (`PERSON_CUE`) is that person's, and the user's own number, in the user's turns,
-    still counts (the caller asks this of replies only, in conversations that name a place,
-    `VENUE_WORD`, and ask for no one's own number, `ASKS_OWN_NUMBER`)."""
-    before = evidence[: evidence.find(shown)] if shown in evidence else evidence
-    near = before[-CONTEXT_CHARS // 2 :]
-    return not (OWN_CUE.search(near) or PERSON_CUE.search(near))
+QUESTION_CHARS = 400
+"""The longest request read as a dialogue's question; a longer one is a task that quotes a document or
+tool schemas ("the second a number that is the maximum", "the phone number of the recipient"), whose
+words ask nothing of the reply."""
+
+
+def read_out_listing(text: str, start: int, end: int, request: str) -> bool:
+    """Whether a phone number a reply gives is a place's listing, read out (`VENUE_WORD`: a restaurant,
+    a hotel, a table booked): in booking and directory dialogues the agent gives "their number" when
+    asked. Only the reply's own sentence and the request it answers say so, never another turn: its
+    sentence names a place, or names "them" in a line or after a request that names a place ("Which
+    restaurant is good?" -> "Try Luigi's. You can call them on ..."), or the request asks for a
+    place's, their or "the" number ("what's their phone number?" -> "It is 707-585-9069."). The
+    request is the user's turn the reply answers, without the system prompt. A number
+    named as a person's just before it (`OWN_CUE`, `PERSON_CUE`: "her personal cell", "the customer's
+    line"), or a request or sentence for someone's own number (`ASKS_OWN_NUMBER`, `SOMEONES_NUMBER`),
+    is no listing."""
+    sentence, at = sentence_at(text, start, end)
+    near = sentence[:at][-CONTEXT_CHARS // 2 :]
+    if (
+        OWN_CUE.search(near)
+        or PERSON_CUE.search(near)
+        or ASKS_OWN_NUMBER.search(f"{sentence}\n{request}")
+        or SOMEONES_NUMBER.search(request)
+    ):
+        return False
+    if VENUE_WORD.search(sentence):
+        return True
+    stop = text.find("\n", end)
+    line = text[text.rfind("\n", 0, start) + 1 : stop if stop >= 0 else len(text)]
+    question = request if len(request) <= QUESTION_CHARS else ""
+    if THIRD_PARTY.search(sentence) and (VENUE_WORD.search(line) or VENUE_WORD.search(question)):
+        return True
+    return NUMBER_ASKED.search(question) is not None
+
+
+_FIELD_KEY = re.compile(r"""(?:[{,]\s*\\*["']|^[ \t-]*)([A-Za-z][A-Za-z0-9_ ]{0,40}?)\\*["']?\s*:""", re.M)
+"""A field's name in a tool's result: a JSON or Python key (escaped or not), or a "Name:" line."""
+ORGANISATION_FIELD = re.compile(
+    r"(?:web_?site|homepage|web|rating|ratings|reviews?|review_count|stars|categor(?:y|ies)|cuisine"
+    r"|opening_hours|hours|open_now|price_level|amenities|place_id|business\w*|company\w*|compan(?:y|ies)"
+    r"|organi[sz]ation\w*|hotel\w*|restaurant\w*|agency|agencies|store\w*|shop\w*|merchant\w*|vendor\w*"
+    r"|brand|industry|headquarters|employees_count|founded)"
+)
+"""Field names of a record about a business or an organisation: its web site, rating, category, opening
+hours ("website", "rating", "opening_hours", "company_name")."""
+PERSON_FIELD = re.compile(
+    r"(?:first_?name|last_?name|given_?name|family_?name|middle_?name|surname|full_?name|user_?name|user"
+    r"|user_?id|login|birth\w*|\w*_?birthday|dob|date_of_birth|gender|sex|age|ssn|nationality|marital\w*"
+    r"|guests?|customers?|customer_\w+|clients?|patients?|passengers?|employee|spouse|profile|account_holder)"
+)
+"""Field names of a record about a person: a user's profile, a guest or a customer ("first_name",
+"username", "date_of_birth", "guest")."""
+
+
+def organisation_listing(text: str) -> bool:
+    """Whether a tool's result lists businesses or organisations: a field of one (`ORGANISATION_FIELD`:
+    a web site, a rating, opening hours) and none of a person's (`PERSON_FIELD`). A directory or
+    search API's public record of a shop, a hotel or a company gives that business's line and desk
+    address; a tool that returns a user's profile, or a booking with its guest, gives a person's."""
+    fields = {_snake(m.group(1)) for m in _FIELD_KEY.finditer(text)}
+    return any(ORGANISATION_FIELD.fullmatch(f) for f in fields) and not any(
+        PERSON_FIELD.fullmatch(f) for f in fields
+    )
+
+
+def _snake(name: str) -> str:
+    """A field name in lower snake case ("codePostal" -> "code_postal", "Open Now" -> "open_now")."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[ -]+", "_", name.strip()).lower()
 
 
 def why_real(kind: str, value: str, text: str, start: int, end: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -10,11 +10,10 @@ import polars as pl
 
 from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
 from dataqa.checks.pii.context import (
-    ASKS_OWN_NUMBER,
     EXAMPLE_REQUEST,
-    VENUE_WORD,
     format_task_kinds,
     number_run,
+    organisation_listing,
     published,
     read_out_listing,
     template_domains,
@@ -118,47 +117,68 @@ def _judge(detector: Detector, value: str, text: str, start: int, end: int) -> s
 def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
     """`hits` without the values that are no one's: a contact published (`_judge` said None) anywhere
     in its record, also where the record repeats it (a translation, a summary), and every value of a
-    record whose prompt works on that kind of value as a format (extract, validate, format, mask...):
+    record whose request works on that kind of value as a format (extract, validate, format, mask...):
     those are the task's samples, as are the addresses built at the domain of an address format the
     prompt gives ("{first_initial}{last_name}@acme.com" for the names it lists), and the values a reply
-    writes to a prompt that asks for an example or made-up data (`EXAMPLE_REQUEST`), and the phone
-    numbers of places a reply reads out in a dialogue about a place (`read_out_listing`; a record
-    with no prompt, a web page's text, is no dialogue: a museum it names makes no number a listing)."""
-    public = {(h.line, h.kind, h.shown) for h in hits if h.why is None}
-    hits = [h for h in hits if (h.line, h.kind, h.shown) not in public]
-    lines = sorted({h.line for h in hits})
-    if not lines:
+    writes to a request for an example or made-up data (`EXAMPLE_REQUEST`), and the phone numbers of
+    places a reply reads out (`read_out_listing`; a record with no prompt, a web page's text, is no
+    dialogue: a museum it names makes no number a listing), and the phones and addresses of a tool's
+    result that lists businesses or organisations (`organisation_listing`: a directory API's record of
+    a shop or an agency, not a user's profile), with their copies. The request a value answers is the
+    system prompt and the last user turn up to the value's own (`_requests`): what an earlier turn
+    asked or named ("the email is boss@example.com", "hospital care") says nothing of a later turn's value."""
+    if not hits:
         return hits
-    content = pl.col("content")
-    records = (
-        messages(ctx, split)
-        .filter(pl.col("line").is_in(lines))
-        .group_by("line")
-        .agg(
-            content.filter(pl.col("role").is_in(["system", "user"])).str.join("\n").alias("prompt"),
-            content.str.join("\n").alias("talk"),
-        )
-    )
-    prompts = records.select("line", "prompt")
-    kinds = {line: format_task_kinds(prompt) for line, prompt in prompts.iter_rows()}
-    domains = {line: template_domains(prompt) for line, prompt in prompts.iter_rows()}
-    examples = {line for line, prompt in prompts.iter_rows() if EXAMPLE_REQUEST.search(prompt)}
-    about_places = {  # a dialogue: a text alone (a web page) has no one to read a listing out to
-        line
-        for line, prompt, talk in records.select("line", "prompt", "talk").iter_rows()
-        if prompt and VENUE_WORD.search(talk) and not ASKS_OWN_NUMBER.search(talk)
+    talks: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    frame = messages(ctx, split).filter(pl.col("line").is_in(sorted({h.line for h in hits})))
+    for line, turn, role, content in frame.select("line", "turn", "role", "content").iter_rows():
+        talks[line].append((turn, role, content))
+    listings = {
+        (line, turn)
+        for line, talk in talks.items()
+        for turn, role, content in talk
+        if role in ("tool", "function") and organisation_listing(content)
     }
-    replies = {role_name(split, "assistant"), role_name(split, "rejected")}
-    return [
-        h
+    public = {
+        (h.line, h.kind, h.shown)
         for h in hits
-        if h.kind not in kinds.get(h.line, frozenset())
-        and not (h.line in examples and h.role in replies)
-        and not (
+        if h.why is None or (h.kind in ("email", "phone") and (h.line, h.turn) in listings)
+    }
+    hits = [h for h in hits if (h.line, h.kind, h.shown) not in public]
+    requests = _requests(talks, hits)
+    domains = {
+        line: template_domains("\n".join(c for _, r, c in talk if r in ("system", "user")))
+        for line, talk in talks.items()
+    }
+    texts = {(line, turn): content for line, talk in talks.items() for turn, _, content in talk}
+    replies = {role_name(split, "assistant"), role_name(split, "rejected")}
+    kept = []
+    for h in hits:
+        system, asked = requests[h.line, h.turn]
+        request = f"{system}\n{asked}"
+        if h.kind in format_task_kinds(request) or (h.role in replies and EXAMPLE_REQUEST.search(request)):
+            continue
+        if h.kind == "email" and h.shown.rsplit("@", 1)[-1].lower() in domains[h.line]:
+            continue
+        if (
             h.kind == "phone"
-            and h.line in about_places
             and h.role in replies
-            and read_out_listing(h.evidence, h.shown)
-        )
-        and not (h.kind == "email" and h.shown.rsplit("@", 1)[-1].lower() in domains.get(h.line, frozenset()))
-    ]
+            and asked.strip()
+            and read_out_listing(texts[h.line, h.turn], h.start, h.end, asked)
+        ):
+            continue
+        kept.append(h)
+    return kept
+
+
+def _requests(
+    talks: dict[int, list[tuple[int, str, str]]], hits: list[Hit]
+) -> dict[tuple[int, int], tuple[str, str]]:
+    """Per (line, turn) of a hit, the request its message answers or makes: the record's system prompt,
+    and the last user turn at or before it (a user's own turn is its request)."""
+    out: dict[tuple[int, int], tuple[str, str]] = {}
+    for line, turn in {(h.line, h.turn) for h in hits}:
+        talk = talks.get(line, [])
+        asked = [c for t, r, c in talk if r == "user" and t <= turn]
+        out[line, turn] = ("\n".join(c for _, r, c in talk if r == "system"), asked[-1] if asked else "")
+    return out

@@ -171,6 +171,10 @@ _PHONE_CUE = re.compile(
     r"|number|fax|sms|handy|portable|num[ée]ro|t[ée]l[ée]phone)\b|电话|電話|手机|手機|号码|號碼|联系|聯繫|致电|拨打|微信"
 )
 """Words that name a number as a phone number just before it ("call me on", "mobile:", "手机")."""
+_OWN_VALUE = re.compile(r"(?i)\b(?:my|me)\b\W*(?:\w+\W+){0,2}$|我的\W*$")
+"""A value given as the writer's own, a few words after "my" or "me" ("My details: 186 1253 0579",
+"text me at", "我的"): a number someone hands over as theirs, where an order or account number is
+named as one (`_OTHER_NUMBER`)."""
 _OTHER_NUMBER = re.compile(
     r"(?i)\b(?:order|tracking|reference|ref|invoice|account|ticket|serial|isbn|id|part|case|policy|customer"
     r"|member|booking|confirmation|model|product|item|batch|lot|version)\b|订单|单号|编号|账号|運單|运单|快递"
@@ -185,9 +189,10 @@ amount, date or code takes: UK "07700 900123", French "06 12 34 56 78", German "
 def _national_phone_ok(value: str, digits: str, text: str, start: int, end: int) -> bool:
     """A number written the national way, without a country code: a trunk-prefixed one ("020 7946 0018",
     "06 12 34 56 78", "0151 23456789") or a Chinese mobile ("138 0013 8000", "13800138000"). A mobile
-    in its country's own grouping stands on its own; any other needs a word naming it a phone just
-    before it, and a Chinese mobile needs that word or Chinese text beside it (eleven digits in an
-    English text are as often an order or account number)."""
+    in its country's own grouping stands on its own; any other needs a word naming it a phone, or
+    giving it as the writer's own ("my details:"), just before it, and a Chinese mobile needs that
+    word or Chinese text beside it (eleven digits in an English text are as often an order or account
+    number)."""
     if not 9 <= len(digits) <= 12 or len(set(digits)) < 4:
         return False
     if re.search(r"[A-Za-z0-9]", text[max(start - 1, 0) : start] + text[end : end + 1]):
@@ -197,7 +202,7 @@ def _national_phone_ok(value: str, digits: str, text: str, start: int, end: int)
     before = text[max(start - 40, 0) : start]
     if _OTHER_NUMBER.search(before[-24:]):
         return False  # "order number 0151 ...", "订单号 138...": an identifier
-    cue = _PHONE_CUE.search(before) is not None
+    cue = _PHONE_CUE.search(before) is not None or _OWN_VALUE.search(before) is not None
     if digits[0] == "1":
         near = text[max(start - 20, 0) : start] + text[end : end + 20]
         return (
