@@ -335,20 +335,21 @@ def read_out_listing(text: str, start: int, end: int, request: str) -> bool:
 _FIELD_KEY = re.compile(r"""(?:[{,]\s*\\*["']|^[ \t-]*)([A-Za-z][A-Za-z0-9_ ]{0,40}?)\\*["']?\s*:""", re.M)
 """A field's name in a tool's result: a JSON or Python key (escaped or not), or a "Name:" line."""
 ORGANISATION_FIELD = re.compile(
-    r"(?:web_?site|homepage|web|rating|ratings|reviews?|review_count|stars|categor(?:y|ies)|cuisine"
-    r"|opening_hours|hours|open_now|price_level|amenities|place_id|business\w*|company\w*|compan(?:y|ies)"
-    r"|organi[sz]ation\w*|hotel\w*|restaurant\w*|agency|agencies|store\w*|shop\w*|merchant\w*|vendor\w*"
-    r"|brand|industry|headquarters|employees_count|founded)"
+    r"(?:web_?site|homepage|rating|ratings|reviews?|review_count|stars|categor(?:y|ies)|cuisine"
+    r"|opening_hours|hours|open_now|price_level|price_range|amenities|place_id|business_status"
+    r"|industry|headquarters|founded|year_founded|employees_count)"
 )
-"""Field names of a record about a business or an organisation: its web site, rating, category, opening
-hours ("website", "rating", "opening_hours", "company_name")."""
+"""Field names of a record about a business or an organisation itself: its web site, rating, category,
+opening hours ("website", "rating", "opening_hours"). Not "company" or "hotel", which a person's
+record (a contact's employer) or a booking (the guest's hotel) holds as well."""
 PERSON_FIELD = re.compile(
     r"(?:first_?name|last_?name|given_?name|family_?name|middle_?name|surname|full_?name|user_?name|user"
     r"|user_?id|login|birth\w*|\w*_?birthday|dob|date_of_birth|gender|sex|age|ssn|nationality|marital\w*"
-    r"|guests?|customers?|customer_\w+|clients?|patients?|passengers?|employee|spouse|profile|account_holder)"
+    r"|guests?|guest_\w+|customers?|customer_\w+|clients?|patients?|passengers?|employee|spouse|profile"
+    r"|account_holder|job_title|position|department|reservation_name|booked_by|contact_person)"
 )
-"""Field names of a record about a person: a user's profile, a guest or a customer ("first_name",
-"username", "date_of_birth", "guest")."""
+"""Field names of a record about a person: a user's profile, a contact's job, a guest or a customer
+("first_name", "username", "job_title", "guest")."""
 
 
 def organisation_listing(text: str) -> bool:
