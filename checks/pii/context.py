@@ -207,11 +207,18 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[\n\u3002\uff01\uff1f]")
 word, nor a number's "."), a Chinese one, or a line break."""
 
 
+SENTENCE_REACH = 400
+"""Characters on each side of a value within which its sentence is looked for (a longer run without a
+full stop is cut there): a long message with many numbers is read once around each, not whole."""
+
+
 def sentence_at(text: str, start: int, end: int) -> tuple[str, int]:
-    """The sentence that holds `text[start:end]`, and where the value starts in it."""
-    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    stop = _SENTENCE_END.search(text, end)
-    return text[begin : stop.end() if stop else len(text)], start - begin
+    """The sentence that holds `text[start:end]` (at most `SENTENCE_REACH` characters on each side),
+    and where the value starts in it."""
+    reach = max(start - SENTENCE_REACH, 0)
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, reach, start)), default=reach)
+    stop = _SENTENCE_END.search(text, end, end + SENTENCE_REACH)
+    return text[begin : stop.end() if stop else min(end + SENTENCE_REACH, len(text))], start - begin
 
 
 def _until_sentence_end(text: str, end: int) -> str:
