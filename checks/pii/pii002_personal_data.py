@@ -42,17 +42,20 @@ class PersonalData(Check):
     candidate is validated: card numbers by Luhn and issuer prefix, IBANs by mod-97, Spanish DNI/NIE
     by their check letter, US SSNs need the word "SSN" nearby, a phone number without its country code
     is one written as a mobile in its country's grouping ("07911 482913", "06 41 27 83 95") or named
-    a phone just before it, a Chinese mobile one beside Chinese text; documentation and stand-in domains
+    a phone (or the writer's own) just before it, a Chinese mobile one beside Chinese text or so named;
+    documentation and stand-in domains
     (example.com, somecompany.com), the addresses a record builds from an address format its prompt
     gives ("{first_initial}{last_name}@acme.com" for the names it lists),
     published test cards, private and reserved IP ranges and code blocks are not reported, nor are
     the samples of a task about a format ("extract the phone number from ...") or the contact a
-    business or institution publishes ("call us at ...", a desk address beside its web page), nor the
-    values a reply writes when its prompt asks for an example or made-up data ("give me an example
-    JSON response", "donne-moi un exemple": a sample record's "Jean Dupont" is no one; the prompt's
-    own values still count). Each
-    finding says why its value is believed real. For data meant to hold synthetic values, list
-    their domains in `ignore-domains` or narrow `kinds`.
+    business or institution publishes ("call us at ...", a desk address beside its web page, a tool's
+    result that lists businesses by their web sites and ratings, a place's number a booking agent
+    reads out when asked for it), nor the values a reply writes when the request it answers asks for
+    an example or made-up data ("give me an example JSON response", "donne-moi un exemple": a sample
+    record's "Jean Dupont" is no one; the prompt's own values still count). What says so is read
+    around the value (its sentence, and the user's turn a reply answers), never in another turn of
+    the conversation. Each finding says why its value is believed real. For data meant to hold
+    synthetic values, list their domains in `ignore-domains` or narrow `kinds`.
     """
 
     id = "PII002"
