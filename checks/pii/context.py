@@ -370,6 +370,16 @@ def organisation_listing(text: str) -> bool:
     )
 
 
+_FIELD_VALUE = re.compile(r"""[:=,\[]\s*\\*["']?\s*\+?$""")
+"""The end of the text just before a field's value ("phone": "...", 'email': '...', "Phone: ...")."""
+
+
+def field_value(text: str, start: int) -> bool:
+    """Whether the value at `start` is a field's value in a record, not a sentence's word: a listing's
+    fields are the business's, a line someone wrote into the result ("reach me at ...") is not."""
+    return _FIELD_VALUE.search(text, max(start - 8, 0), start) is not None
+
+
 def _snake(name: str) -> str:
     """A field name in lower snake case ("codePostal" -> "code_postal", "Open Now" -> "open_now")."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[ -]+", "_", name.strip()).lower()

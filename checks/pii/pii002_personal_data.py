@@ -11,6 +11,7 @@ import polars as pl
 from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
 from dataqa.checks.pii.context import (
     EXAMPLE_REQUEST,
+    field_value,
     format_task_kinds,
     number_run,
     organisation_listing,
@@ -126,8 +127,9 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
     writes to a request for an example or made-up data (`EXAMPLE_REQUEST`), and the phone numbers of
     places a reply reads out (`read_out_listing`; a record with no prompt, a web page's text, is no
     dialogue: a museum it names makes no number a listing), and the phones and addresses of a tool's
-    result that lists businesses or organisations (`organisation_listing`: a directory API's record of
-    a shop or an agency, not a user's profile), with their copies. The request a value answers is the
+    result that lists businesses or organisations, as its fields' values (`organisation_listing`,
+    `field_value`: a directory API's record of a shop or an agency, not a user's profile), with their
+    copies. The request a value answers is the
     system prompt and the last user turn up to the value's own (`_requests`): what an earlier turn
     asked or named ("the email is boss@example.com", "hospital care") says nothing of a later turn's value."""
     if not hits:
@@ -142,10 +144,16 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
         for turn, role, content in talk
         if role in ("tool", "function") and organisation_listing(content)
     }
+    texts = {(line, turn): content for line, talk in talks.items() for turn, _, content in talk}
     public = {
         (h.line, h.kind, h.shown)
         for h in hits
-        if h.why is None or (h.kind in ("email", "phone") and (h.line, h.turn) in listings)
+        if h.why is None
+        or (
+            h.kind in ("email", "phone")
+            and (h.line, h.turn) in listings
+            and field_value(texts[h.line, h.turn], h.start)
+        )
     }
     hits = [h for h in hits if (h.line, h.kind, h.shown) not in public]
     requests = _requests(talks, hits)
@@ -153,7 +161,6 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
         line: template_domains("\n".join(c for _, r, c in talk if r in ("system", "user")))
         for line, talk in talks.items()
     }
-    texts = {(line, turn): content for line, talk in talks.items() for turn, _, content in talk}
     replies = {role_name(split, "assistant"), role_name(split, "rejected")}
     kept = []
     for h in hits:
