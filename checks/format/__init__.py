@@ -22,6 +22,7 @@ from dataqa.checks.format import (
     fmt019_duplicate_key,
     fmt020_labels_in_text,
     fmt021_left_out_message,
+    fmt022_duplicate_choice,
 )
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "fmt019_duplicate_key",
     "fmt020_labels_in_text",
     "fmt021_left_out_message",
+    "fmt022_duplicate_choice",
 ]

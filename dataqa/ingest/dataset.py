@@ -19,13 +19,16 @@ import polars as pl
 
 from dataqa.core import threads
 from dataqa.ingest import chat_templates, formats, passes, rft
+from dataqa.ingest.choices import choice_layout
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.guesses import chat_layout, classification_layout, pair_layout
 from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.label_inference import closed_set_labels
 from dataqa.ingest.layouts import (
     CHAT,
+    CLASSIFICATION,
     LAYOUTS,
+    PAIR,
     RFT,
     SHAREGPT,
     STEPWISE,
@@ -242,12 +245,16 @@ def load_split(
     # record under the guess; only when the guess loses is the file read a second time.
     guess, survey = (reading.forced, None) if reading.forced else _guess_format(source, reading)
     inferred = None
-    if guess is None and survey is not None and not reading.fields:
+    if survey is not None and not reading.fields and (guess is None or guess.kind in (PAIR, CLASSIFICATION)):
+        # a question, its choices and the right one's index, letter or text, which a question/answer
+        # layout would read as the answer "2" (MMLU's `question, choices, answer`)
+        inferred = choice_layout(survey)
+    if inferred is None and guess is None and survey is not None and not reading.fields:
         # a label field named otherwise ("category"), or a request and its answer ("prompt", "answer")
         inferred = classification_layout(survey) or pair_layout(survey) or chat_layout(survey)
-        if inferred is not None:
-            guess = inferred[0]
-            reading = replace(reading, layouts=(guess, *reading.layouts))
+    if inferred is not None:
+        guess = inferred[0]
+        reading = replace(reading, layouts=(guess, *reading.layouts))
     if guess is not None and (guess.kind in (TEMPLATED, RFT) or guess.renamed) and reading.forced is None:
         reading = replace(reading, templated=guess)
     read = read_as(guess, reading)

@@ -116,6 +116,10 @@ OTHER_FORMAT = "other_format"
 EMPTY_SIDE = "empty_side"
 PROMPT_MISMATCH = "prompt_mismatch"
 SIDE_ENDS_USER = "side_ends_user"
+DUPLICATE_CHOICE = "duplicate_choice"
+"""Two choices of one multiple-choice question with the same text (`dataqa.ingest.choices`; FMT022).
+Not blocking: the question is still asked, but offers one choice twice, or its right answer at two
+positions."""
 TIE = "tie"
 """A pairwise comparison whose verdict prefers neither side: no preference pair (PREF007)."""
 

@@ -48,6 +48,11 @@ STEPWISE = "stepwise"
 """Kind of stepwise supervision: a prompt, its solution's steps and a correct/incorrect label per
 step, for process reward models (`dataqa.ingest.pieces`)."""
 
+MULTIPLE_CHOICE = "multiple_choice"
+"""Kind of multiple-choice records (a question, its choices, the right one), whose layout is found
+on the data (`dataqa.ingest.choices`): read as the question with its lettered choices and the right
+choice, labelled by its position."""
+
 RFT = "rft"
 """Kind and layout of OpenAI reinforcement fine-tuning data: chats that end on a user turn, with the
 grader's reference fields beside `messages` (`dataqa.ingest.rft`). Decided per split, on the data."""
@@ -85,14 +90,15 @@ ROLES: dict[str, str] = {
 CONTENT_ROLES = frozenset(
     {
         "prompt", "context", "response", "messages", "chosen", "rejected", "label", "text", "reference",
-        "side_a", "side_b", "winner", "calls",
+        "side_a", "side_b", "winner", "calls", "choices",
     }
 )  # fmt: skip
 """Roles that make a record what it is; a field in another role (system, tools, meta) is reported
 to provider profiles as an extra top-level key (`Structure.keys`). "reference" is the role of a
 grader's field in reinforcement fine-tuning data (`dataqa.ingest.rft`); "side_a", "side_b" and
 "winner" those of a pairwise comparison's two answers and its verdict (which side is chosen is
-the data's, record by record). These are given by the layouts, not `--map`."""
+the data's, record by record); "choices" a multiple-choice question's choices
+(`dataqa.ingest.choices`). These are given by the layouts, not `--map`."""
 
 CONVERSATION_META = (
     "id", "conversation_id", "conversation_hash", "model", "turn", "language", "openai_moderation",
@@ -178,6 +184,8 @@ class Layout:
     """For a chat layout: roles and message keys the file names in its own words, as written -> what
     they are read as: a chat role ("UTILISATEUR" -> user), or "role" / "content" for a message's keys
     ("speaker" -> role, "text" -> content; `dataqa.ingest.role_names`)."""
+    first_choice: int | None = None
+    """For a multiple-choice layout: the number its answer field gives the first choice (0 or 1)."""
 
     def renamed_roles(self) -> dict[str, str]:
         """The roles of `renamed`: as written -> the chat role they are read as."""

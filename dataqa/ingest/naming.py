@@ -16,6 +16,7 @@ from dataqa.ingest.layouts import (
     CHAT,
     CLASSIFICATION,
     KTO,
+    MULTIPLE_CHOICE,
     OPENAI_PREFERENCE,
     PREFERENCE,
     RFT,
@@ -61,7 +62,7 @@ def field_name(split: Split | None, part: str, *, plural: bool = False) -> str:
     elif part == "response":
         if kind == TEXT:
             name = roles.get("text")
-        elif kind == CLASSIFICATION:
+        elif kind in (CLASSIFICATION, MULTIPLE_CHOICE):  # a multiple choice's answer names the right one
             name = roles.get("label")
         elif kind == RFT:  # the grader's reference (`dataqa.ingest.rft`): its one field, or all of them
             refs = split.layout.sources("reference") if split is not None and split.layout else []

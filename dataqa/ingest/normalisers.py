@@ -29,6 +29,7 @@ from typing import Any
 import orjson
 
 from dataqa.ingest import rft
+from dataqa.ingest.choices import normalise_choices
 from dataqa.ingest.formats import (
     BLOCKING_KINDS,
     MISSING_FIELD,
@@ -47,6 +48,7 @@ from dataqa.ingest.layouts import (
     KTO,
     LAYOUTS,
     MISSING,
+    MULTIPLE_CHOICE,
     OPENAI_PREFERENCE,
     PAIR,
     PREFERENCE,
@@ -411,6 +413,8 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
         normalise_segments(obj, rec, layout)
     elif kind == STEPWISE:
         normalise_stepwise(obj, rec, layout)
+    elif kind == MULTIPLE_CHOICE:
+        normalise_choices(obj, rec, layout)
     else:  # pragma: no cover - every kind is above
         raise ValueError(f"unknown kind {kind!r}")
     if layout.sources("media"):
@@ -424,7 +428,10 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
             rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in sorted(unknown)[:10]))
     if label_field and kind != CLASSIFICATION and label_field in obj:
         rec.label = _label_text(obj[label_field], rec)
-    elif kind not in (CLASSIFICATION, KTO, STEPWISE) and (label_key := layout.source("label")) is not None:
+    elif (
+        kind not in (CLASSIFICATION, KTO, STEPWISE, MULTIPLE_CHOICE)
+        and (label_key := layout.source("label")) is not None
+    ):
         value = lookup(obj, label_key)
         if value is not MISSING:
             rec.label = _label_text(value, rec)

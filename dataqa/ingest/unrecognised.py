@@ -6,11 +6,11 @@ named as such, with the map that names their items by position (`--map 0=text --
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from rapidfuzz import fuzz, process
 
+from dataqa.ingest.choices import CHOICE_LISTS, CHOSEN_KEYS, NUMBERED_CHOICE, question_field
 from dataqa.ingest.fieldmaps import map_options, mapped_layouts
 from dataqa.ingest.label_sets import cell_classes
 from dataqa.ingest.layouts import LAYOUTS, ROLES, Layout
@@ -284,22 +284,13 @@ def _nested_questions(survey: KeySurvey) -> str | None:
     )
 
 
-_NUMBERED_CHOICE = re.compile(r"(?i)(choice|option|ending|sol|answer|candidate)[_ -]?(\d|[a-e])")
-"""A field that holds one numbered or lettered choice of a multiple-choice question ("choice0", "ending2",
-"sol1", "option_a", "answerB")."""
-CHOICE_LISTS = frozenset({"choices", "options", "endings", "candidates"})
-"""Fields that hold a multiple-choice question's choices as a list of texts."""
-CHOSEN_KEYS = ("label", "answer", "answerkey", "answer_key", "gold", "correct", "target", "answer_idx")
-"""Fields that name the right choice, by index or letter."""
-
-
 def _multiple_choice(survey: KeySurvey) -> str | None:
-    """What multiple-choice records are (a question, its choices in numbered fields or one list, and the
-    index or letter of the right one: JCommonsenseQA's choice0..choice4 and label, SWAG's ending0..3,
-    PIQA's sol1 and sol2, HellaSwag's endings list), which no layout reads, and how to write them as
-    fine-tuning data; None for others."""
+    """What multiple-choice records are (a question, its choices in numbered fields or one list, and
+    the index or letter of the right one), when they were not read as such (`dataqa.ingest.choices`:
+    no question found, or most right answers name no choice), and how to write them as fine-tuning
+    data; None for others."""
     common = survey.common()
-    numbered = [k for k in common if _NUMBERED_CHOICE.fullmatch(k) and survey.kind(k) == "string"]
+    numbered = [k for k in common if NUMBERED_CHOICE.fullmatch(k) and survey.kind(k) == "string"]
     listed = [k for k in common if k.lower() in CHOICE_LISTS and survey.kind(k) == "array of string"]
     chosen = next(
         (k for k in common if k.lower() in CHOSEN_KEYS and survey.kind(k) in ("number", "string")), None
@@ -308,11 +299,11 @@ def _multiple_choice(survey: KeySurvey) -> str | None:
         return None
     many = len(numbered) >= 2
     choices = f'{len(numbered)} choices "{numbered[0]}" .. "{numbered[-1]}"' if many else f'"{listed[0]}"'
-    question = next((k for k in common if role_by_name(k) == "prompt"), None)
+    question = question_field(survey, {*numbered, *listed, chosen})
     asked = f'"{question}", ' if question else ""
     return (
-        f'the records are multiple-choice questions ({asked}{choices}, "{chosen}" the right one), a layout '
-        "dataqa does not read: the answer is a choice picked by its index, which no field holds as text. "
+        f'the records are multiple-choice questions ({asked}{choices}, "{chosen}" the right one), not '
+        "read as such: no field holds the question, or most right answers name none of the choices. "
         "For fine-tuning write each as a conversation whose answer is the right choice's text, or whose "
         'prompt lists the choices and whose answer names the right one ({"messages": [{"role": "user", ...}, '
         '{"role": "assistant", ...}]}), and scan that'
