@@ -80,7 +80,7 @@ class NearIdenticalConflict(Check):
     name = "near-identical-conflict"
     family = "labels"
     severity = Severity.WARNING
-    needs = frozenset({"label", "classes"})
+    needs = frozenset({"label", "text_classes", "classes"})
     threshold: float = ranged(DEFAULT_THRESHOLD, low=0, high=1)
 
     def held_form(self) -> HeldForm:

@@ -69,7 +69,7 @@ class LabelSpellingVariant(Summarised):
     name = "label-spelling-variant"
     family = "labels"
     severity = Severity.WARNING
-    needs = frozenset({"label", "classes"})
+    needs = frozenset({"label", "text_classes", "classes"})
     max_typo_share: float = ranged(0.25, low=0, high=1)
     max_labels: int = ranged(5000, low=0)
     """Distinct labels above this: free-text targets, not classes; the typo search is skipped."""

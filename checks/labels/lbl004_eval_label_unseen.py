@@ -42,7 +42,7 @@ class EvalLabelUnseen(Summarised):
     name = "eval-label-unseen"
     family = "labels"
     severity = Severity.WARNING
-    needs = frozenset({"label", "classes", "eval"})
+    needs = frozenset({"label", "text_classes", "classes", "eval"})
 
     def summarise(self, ctx: Context) -> dict[str, Any]:
         """Train's classes, and each held-out split's rows per class (`split_classes`)."""

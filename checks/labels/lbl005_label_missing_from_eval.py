@@ -32,7 +32,7 @@ class LabelMissingFromEval(Summarised):
     name = "label-missing-from-eval"
     family = "labels"
     severity = Severity.INFO
-    needs = frozenset({"label", "classes", "eval"})
+    needs = frozenset({"label", "text_classes", "classes", "eval"})
 
     def summarise(self, ctx: Context) -> dict[str, Any]:
         """Train's rows per class, and the classes of each held-out split (`split_classes`)."""

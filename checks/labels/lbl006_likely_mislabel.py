@@ -126,7 +126,7 @@ class LikelyMislabel(Check):
     name = "likely-mislabel"
     family = "labels"
     severity = Severity.WARNING
-    needs = frozenset({"label", "single_label", "classes"})
+    needs = frozenset({"label", "text_classes", "single_label", "classes"})
     min_confidence: float = ranged(0.6, low=0, high=1)
     max_given: float = ranged(0.1, low=0, high=1)
     min_accuracy: float = ranged(0.6, low=0, high=1)

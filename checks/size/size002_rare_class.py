@@ -30,7 +30,7 @@ class RareClass(Summarised):
     name = "rare-class"
     family = "size"
     severity = Severity.WARNING
-    needs = frozenset({"label", "classes"})
+    needs = frozenset({"label", "text_classes", "classes"})
     shares = frozenset({"split_classes", "split_labels"})
 
     def summarise(self, ctx: Context) -> dict[str, Any]:

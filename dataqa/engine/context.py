@@ -20,7 +20,7 @@ from dataqa.core.models import Location
 from dataqa.engine.config import Config
 from dataqa.engine.frozen import freeze, handout
 from dataqa.ingest.dataset import NOT_LOOKED_AT, SPLIT_NAMES, Split
-from dataqa.ingest.layouts import RFT, TEXT
+from dataqa.ingest.layouts import MULTIPLE_CHOICE, RFT, TEXT
 
 T = TypeVar("T")
 
@@ -204,6 +204,13 @@ class Context:
                 lambda s: s.scored,
                 "holds scores on a scale (a similarity from 0 to 5), not classes; this check would read "
                 "each score as a class",
+            )
+        if need == "text_classes":  # a check that reads a label as a class its record's words decide
+            return self._splits_of_kind(
+                MULTIPLE_CHOICE,
+                "multiple choice: its label is the right choice's position (A, B, ...), which the words "
+                "of the question do not decide and which is no class to learn, spell, hold out or "
+                "count; COV001 judges how the positions are spread",
             )
         if need == "train":
             return None if "train" in self.splits else "no training split"
