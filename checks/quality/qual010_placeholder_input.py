@@ -13,8 +13,10 @@ from dataqa.checks.quality.common import appended_input, context_field, messages
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
+from dataqa.ingest.choices import CHOICES_AFTER
 from dataqa.ingest.dataset import Split
-from dataqa.ingest.naming import role_name
+from dataqa.ingest.layouts import MULTIPLE_CHOICE
+from dataqa.ingest.naming import field_name, role_name
 from dataqa.text.redaction import snippet
 
 
@@ -33,7 +35,8 @@ class PlaceholderInput(Summarised):
     In a layout without an input field (chat, ShareGPT, prompt/response, preference pairs) a first
     user message or prompt that is nothing but such a word ("N/A", "No input", "None") is reported the
     same way: the record has no instruction at all, and the model learns to answer one that was never
-    asked. Labelled (classification) splits are left alone, and "nothing", "empty", "blank", "na"
+    asked. A multiple-choice question that is such a word is reported the same way. Labelled
+    (classification) splits are left alone, and "nothing", "empty", "blank", "na"
     are words a person may really send, so a whole prompt needs a stricter word.
     """
 
@@ -110,6 +113,8 @@ def _field(ctx: Context, split: Split) -> str | None:
     field = context_field(split)
     if field is not None:
         return field
+    if split.kind == MULTIPLE_CHOICE:  # labelled by the right choice's position: its question is asked
+        return field_name(split, "prompt")
     return None if ctx.has_labels(split) else role_name(split, "user")
 
 
@@ -137,6 +142,8 @@ def _whole_prompts(ctx: Context, split: Split) -> dict[str, list[tuple[int, str,
     """Per placeholder word, (line, prompt, answer) of the records whose first user message is one."""
     msgs = messages(ctx, split)
     first = msgs.filter(pl.col("role") == "user").group_by("line").agg(pl.col("content").first())
+    if split.kind == MULTIPLE_CHOICE:  # the question without the choices rendered after it
+        first = first.with_columns(pl.col("content").str.replace(CHOICES_AFTER, ""))
     short = first.filter(pl.col("content").str.len_chars() <= 40)
     groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     if short.is_empty():
