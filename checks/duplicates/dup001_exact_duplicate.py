@@ -8,6 +8,8 @@ from dataqa.checks.duplicates.base import DuplicateCheck, exact_groups, groups_o
 from dataqa.core.models import Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import GROUP, register
+from dataqa.ingest.choices import ALIKE
+from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.text import copies
 
 
@@ -21,6 +23,8 @@ class ExactDuplicate(DuplicateCheck):
     Example: the same support ticket and reply exported twice, at lines 12 and 4,810.
     Fix: keep the first record of each group (`dataqa clean` does it) and find out why the export
     repeated it.
+    Multiple-choice records are compared by their question and right choice (`dataqa.ingest.choices`):
+    the same question answered alike among other distractors is one item taught twice.
     """
 
     id = "DUP001"
@@ -36,7 +40,13 @@ class ExactDuplicate(DuplicateCheck):
 
     def describe(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> tuple[str, dict]:
         first = ctx.location(split, group[0])
+        others = other_lines(ctx, split, group)
+        said = (
+            f"{len(group)} copies of {first} ({others} repeat it: {ALIKE})"
+            if ctx.splits[split].kind == MULTIPLE_CHOICE
+            else f"{len(group)} identical copies of {first} ({others} repeat it)"
+        )
         return (
-            f"{len(group)} identical copies of {first} ({other_lines(ctx, split, group)} repeat it)",
+            said,
             {"similarity": 1.0},
         )

@@ -10,6 +10,8 @@ from dataqa.core.models import CheckStatus, Condition, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import GROUP, register
 from dataqa.engine.verdict import VerdictInputs, condition
+from dataqa.ingest.choices import ALIKE
+from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.text import copies
 
 
@@ -24,6 +26,8 @@ class ExactLeak(LeakCheck):
     Example: test.jsonl:17 is the same prompt and reply as train.jsonl:2045.
     Fix: remove the training copies (or the held-out example) and split by a key that keeps copies
     together (user, document, template).
+    Multiple-choice records are compared by their question and right choice (`dataqa.ingest.choices`):
+    a held-out question answered alike in train among other distractors has been seen.
     """
 
     id = "LEAK001"
@@ -40,8 +44,9 @@ class ExactLeak(LeakCheck):
 
     def describe(self, ctx: Context, eval_split: str, ref_split: str, group: Group) -> str:
         lines, refs, _ = group
+        what = ALIKE if ctx.splits[eval_split].kind == MULTIPLE_CHOICE else "exact copy"
         return (
-            f"{ctx.location(eval_split, lines[0])} = {ctx.location(ref_split, refs[0])} (exact copy)"
+            f"{ctx.location(eval_split, lines[0])} = {ctx.location(ref_split, refs[0])} ({what})"
             + and_more(len(lines) - 1, f"{eval_split} copies")
             + and_more(len(refs) - 1, f"{ref_split} copies")
         )

@@ -12,7 +12,10 @@ for the whole split from its values), a letter, a choice's own label, or its tex
 Each record becomes the example a model is given: the prompt is the question (after its passage,
 when it has one) with its choices rendered as a user would write them ("A. x", "B. y", ...), the
 target the right choice as "B. y", and the label the right choice's position ("B"). Duplicate,
-leakage, PII and quality checks read the prompt and target as for any request and answer; the label
+leakage, PII and quality checks read the prompt and target as for any request and answer, but the
+checks that compare texts by similarity or tell their language read the question and the right
+choice alone (`Record.compared`): distractors are shared by many questions (JCommonsenseQA draws
+them from one concept net), and a shared distractor is no copied question; the label
 checks read the position, which is no class the words decide (`dataqa.engine.context`: the
 "text_classes" need), but whose balance is judged (COV001). A label that points at no choice is a record
 with no target (FMT011); two choices of one question with the same text are FMT022.
@@ -62,6 +65,9 @@ MARKED = re.compile(r"\s*\(?([A-Z])[).:]\s*")
 """A letter at a choice's start (AQuA's "A)21"): the rendering's, when it is its position's."""
 
 
+ALIKE = "the same question and right choice; distractors aside"
+"""What two multiple-choice records whose compared text is equal share (`Record.compared`): the exact
+duplicate and leak checks say so rather than "identical"."""
 CHOICES_AFTER = r"(?s)\nA\. .*\z"
 """A regular expression for the rendered choices at a multiple-choice prompt's end (from the first
 line "A. ..."): removed, what is left is the question (and its passage) as the record writes it."""
@@ -320,8 +326,10 @@ def normalise_choices(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     plain = [unmarked(c, i) for i, c in enumerate(choices)]
     _duplicates(plain, names, right, rec)
     lines = [f"{letter(i)}. {c}" for i, c in enumerate(plain)]
-    prompt = "\n".join([f"{passage}\n\n{question}" if passage.strip() else question, *lines])
+    asked = f"{passage}\n\n{question}" if passage.strip() else question
+    prompt = "\n".join([asked, *lines])
     rec.label = letter(right) if right is not None else None
+    rec.compared = f"{asked}\n{plain[right]}" if right is not None else asked
     rec.turns = [("user", prompt), ("assistant", lines[right] if right is not None else "")]
 
 

@@ -477,7 +477,11 @@ def _row(rec: Record, fmt: str, kind: str) -> dict[str, Any]:
         "n_turns": len(dialogue),
         "n_chars": n_chars,
         "n_tokens": n_tokens,
-        "text": response if kind == TEXT else f"{prompt}\n{response}",
+        "text": response
+        if kind == TEXT
+        else rec.compared
+        if rec.compared is not None
+        else f"{prompt}\n{response}",
         "structure": rec.structure.to_json(),
         "issues": rec.issues,
     }

@@ -39,6 +39,10 @@ class Record:
         self.rejected: str | None = None
         self.reference: str | None = None
         """In reinforcement fine-tuning data, the grader's reference: the target (`dataqa.ingest.rft`)."""
+        self.compared: str | None = None
+        """The text similarity and language checks compare, where it is not the prompt and target: a
+        multiple-choice record's question and right choice, without the distractors many questions
+        share (`dataqa.ingest.choices`)."""
         self.structure = Structure()
         self.tool_tokens = 0
         """Estimated tokens of the tool definitions sent with the example (they count toward limits)."""

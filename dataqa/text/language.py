@@ -260,6 +260,9 @@ def review(
 
     A function-word decision for a minority language stands only where the n-gram model's best
     guess agrees: "napisz do pawla ze to jest pilne" has three English function words and is Polish.
+    So does the script's "Chinese" for Han with (nearly) no kana in a Japanese data set: kanji
+    compounds ("警察庁以外? 都道府県警察", a multiple-choice question and its answer) are Japanese as
+    often, and the n-gram model tells them from Chinese sentences (的, 们, 这 ...).
     Elsewhere the n-gram model decides under the prior, as for any text. Then the data set's own
     vocabulary overrules what is mostly words of its dominant language (`overrule`).
     """
@@ -268,10 +271,13 @@ def review(
     codes = ngram_languages()
     dominant = codes[prior.dominant]
     out = list(langs)
+    kanji = "zh" if dominant == "ja" else None  # Han with (nearly) no kana: Japanese kanji as often
     cheap = [
         i
         for i, lang in enumerate(out)
-        if lang == evidence.cheap[i] and lang in FUNCTION_WORDS and lang != dominant
+        if lang == evidence.cheap[i]
+        and lang != dominant
+        and (lang in FUNCTION_WORDS or (lang == kanji and evidence.scripts[i] == "CJK"))
     ]
     if cheap:
         prefixes = clean_prefixes(texts.gather(cheap)).to_list()
