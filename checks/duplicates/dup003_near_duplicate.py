@@ -9,7 +9,7 @@ from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, register
-from dataqa.text import similarity
+from dataqa.text import copies, similarity
 from dataqa.text.near_held import NearPairs
 from dataqa.text.similarity import word_diff
 
@@ -36,6 +36,8 @@ class NearDuplicate(DuplicateCheck):
     their first line. A conversation cut into an example per reply is no group of copies: a later
     step opens with the earlier step's input and holds its answer as a turn (ToolBench's steps).
     The evidence shows what the first two share and where they differ.
+    Multiple-choice records are near copies only where their right answers agree
+    (`copies.answers_agree`): one question stem over other choices and another answer is another item.
     Example: two replies that differ in a typo fix and one added closing sentence (similarity 0.96).
     Fix: keep one example of each group, or rewrite the others so they teach something new.
     """
@@ -53,7 +55,7 @@ class NearDuplicate(DuplicateCheck):
 
     def groups(self, ctx: Context, split: str) -> list[list[int]]:
         groups = similarity.near_text_groups(ctx, split, "text", self.threshold, shingle=self.shingle)
-        return steps_left_out(ctx, split, groups)
+        return agreeing(ctx, split, steps_left_out(ctx, split, groups))
 
     def held_form(self) -> HeldForm:
         """On a split held on the Ray workers: its near pairs made there (`near_blocks`)."""
@@ -96,3 +98,15 @@ class NearDuplicate(DuplicateCheck):
             + (f" and {len(group) - 2} more" if len(group) > 2 else ""),
             {"similarity_min": round(low, 4), "similarity_max": round(high, 4)},
         )
+
+
+def agreeing(ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:
+    """The groups with only the members whose answer agrees with the first's (`copies.answers_agree`:
+    multiple-choice records with other right answers are other items), groups of one dropped."""
+    out = []
+    for group in groups:
+        keep = copies.answers_agree(ctx, split, split, [(group[0], line) for line in group])
+        kept = [line for line, ok in zip(group, keep, strict=True) if ok]
+        if len(kept) > 1:
+            out.append(kept)
+    return out

@@ -13,13 +13,13 @@ from dataqa.ingest import formats
 @register
 @dataclass
 class DuplicateChoice(RecordIssueCheck):
-    """Two choices of one multiple-choice question have the same text (after case and spacing).
+    """Two choices of one multiple-choice question have the same text (spacing aside; case counts).
 
     Why: when the right answer is one of them, two letters are right and the record teaches (or an
     eval scores) only one; when it is not, the question offers one choice fewer than it seems. Either
     way it usually marks a distractor drawn twice or a copy slip.
     Example: `{"question": "Which is a fruit?", "choice0": "apple", "choice1": "chair", "choice2":
-    "Apple", "label": 0}`.
+    " apple", "label": 0}`. Case tells choices apart ("Bb" and "bb" are two genotypes).
     Fix: replace the repeated choice with another distractor.
     """
 

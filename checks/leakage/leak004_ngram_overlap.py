@@ -81,7 +81,8 @@ class NgramOverlap(LeakCheck):
     shared only with the prompt's last words), or when the held-out prompt is the training one with
     other numbers or names: a worked solution's stock step ("there are 7 days in a week, so she
     eats 3*7") or one phrase of a question about something else is not a leak, a renumbered copy
-    of a training problem is.
+    of a training problem is. Multiple-choice records share a span only where their right answers
+    agree (`copies.answers_agree`): a question stem asked again over other choices is another item.
     A shared span is a signal to review, not proof: unlike LEAK001-003 it does not remove training
     rows from the usable count nor count toward the verdict's leaked share (templated data, such as
     form-generated tickets, shares long spans without leaking answers).
@@ -132,6 +133,10 @@ class NgramOverlap(LeakCheck):
             spread_rows=self.spread_rows,
             part_share=self.part_share,
         ).join(taken, on="line", how="anti")
+        pairs = list(zip(overlaps["line"].to_list(), overlaps["ref_line"].to_list(), strict=True))
+        overlaps = overlaps.filter(
+            pl.Series(copies.answers_agree(ctx, eval_split, ref_split, pairs), dtype=pl.Boolean)
+        )
         for row in overlaps.iter_rows(named=True):
             yield (
                 [row["line"]],

@@ -15,7 +15,9 @@ target the right choice as "B. y", and the label the right choice's position ("B
 leakage, PII and quality checks read the prompt and target as for any request and answer, but the
 checks that compare texts by similarity or tell their language read the question and the right
 choice alone (`Record.compared`): distractors are shared by many questions (JCommonsenseQA draws
-them from one concept net), and a shared distractor is no copied question; the label
+them from one concept net), and a shared distractor is no copied question; and a near copy or a
+shared span counts only where the right answers agree (`same_answer`: CMMLU asks "which group of
+four characters is all phono-semantic?" over other groups again and again); the label
 checks read the position, which is no class the words decide (`dataqa.engine.context`: the
 "text_classes" need), but whose balance is judged (COV001). A label that points at no choice is a record
 with no target (FMT011); two choices of one question with the same text are FMT022.
@@ -61,8 +63,8 @@ the file to be read as multiple choice: most of them. The others are records who
 choice (FMT011), not a reason to read none."""
 LETTER = re.compile(r"\(?([A-Za-z])[).:]?")
 """A right answer written as a letter: "B", "b", "(B)", "B)", "B.", "B:"."""
-MARKED = re.compile(r"\s*\(?([A-Z])[).:]\s*")
-"""A letter at a choice's start (AQuA's "A)21"): the rendering's, when it is its position's."""
+MARKED = re.compile(r"\s*\(?([A-Z])\s?[).:]\s*")
+"""A letter at a choice's start (AQuA's "A)21", "A ) 21"): the rendering's, when it is its position's."""
 
 
 ALIKE = "the same question and right choice; distractors aside"
@@ -71,6 +73,22 @@ duplicate and leak checks say so rather than "identical"."""
 CHOICES_AFTER = r"(?s)\nA\. .*\z"
 """A regular expression for the rendered choices at a multiple-choice prompt's end (from the first
 line "A. ..."): removed, what is left is the question (and its passage) as the record writes it."""
+
+
+RENDERED = re.compile(r"(?:[A-Z]|\d+)\. ")
+"""The position a rendered right choice opens with ("B. ", "27. "), `normalise_choices`'s target."""
+_ENDING = ".。!? "
+"""Closing punctuation a choice may carry or not ("不一致的。", "不一致的"), after NFKC (full-width forms
+folded)."""
+
+
+def same_answer(a: str, b: str) -> bool:
+    """Whether two multiple-choice targets ("B. 札幌", "A. 札幌市") name the same answer, their
+    positions aside: one text, or one inside the other (a city with its suffix, an adjective with
+    its particle). Two items over one question stem with other right answers ("which group of four
+    characters is all phono-semantic?") are two items, not a copy or a leak of one."""
+    x, y = (_fold(RENDERED.sub("", t, count=1) if RENDERED.match(t) else t).rstrip(_ENDING) for t in (a, b))
+    return bool(x) and bool(y) and (x in y or y in x)
 
 
 def letter(position: int) -> str:
@@ -173,8 +191,14 @@ def _index(value: Any, count: int, own: list[str] | None, texts: list[str], firs
 
 
 def _fold(text: str) -> str:
-    """A choice's text for comparison: NFKC, case-folded, spaces squeezed, its letter marker dropped."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """A right answer's text for finding its choice: NFKC, case-folded, spaces squeezed."""
+    return " ".join(_spaced(text).casefold().split())
+
+
+def _spaced(text: str) -> str:
+    """A choice's text for telling two choices apart: NFKC and spaces squeezed, case kept (alleles are
+    "Bb" and "bb", units "mA" and "MA")."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def unmarked(text: str, position: int) -> str:
@@ -334,16 +358,18 @@ def normalise_choices(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
 
 
 def _duplicates(choices: list[str], names: list[str], right: int | None, rec: Record) -> None:
-    """`DUPLICATE_CHOICE` for each text two or more choices of the record share."""
+    """`DUPLICATE_CHOICE` for each text two or more choices of the record share (spaces aside, case
+    kept)."""
     seen: dict[str, list[int]] = {}
     for i, text in enumerate(choices):
         if text.strip():
-            seen.setdefault(_fold(text), []).append(i)
+            seen.setdefault(_spaced(text), []).append(i)
     for at in (at for at in seen.values() if len(at) > 1):
-        where = " and ".join(f'"{names[i]}"' for i in at)
+        where = ", ".join(f'"{names[i]}"' for i in at[:-1]) + f' and "{names[at[-1]]}"'
+        both = "both" if len(at) == 2 else "all"
         why = (
-            ": the right answer stands at two positions, so either letter is right"
+            f": the right answer stands at {len(at)} positions, so any of them is right"
             if right in at
-            else ": one choice offered twice"
+            else f": one choice offered {len(at)} times"
         )
-        rec.issue(DUPLICATE_CHOICE, f"{where} are both {excerpt(choices[at[0]], 60)!r}{why}")
+        rec.issue(DUPLICATE_CHOICE, f"{where} are {both} {excerpt(choices[at[0]], 60)!r}{why}")

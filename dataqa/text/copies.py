@@ -19,6 +19,8 @@ import polars as pl
 
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
+from dataqa.ingest.choices import same_answer
+from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.text.normalise import content_hash, distinct
 
 COPIES = ("copies",)
@@ -158,3 +160,16 @@ class Copies(Grouping):
 
 
 GROUPING = Copies()
+
+
+def answers_agree(ctx: Context, left: str, right: str, pairs: list[tuple[int, int]]) -> list[bool]:
+    """Per pair of lines (of `left`, of `right`): whether the two records may be copies of one example
+    as far as their answers go. Always, except between multiple-choice records whose right answers
+    differ (`dataqa.ingest.choices.same_answer`): one question stem over other choices and another
+    right answer is another item, however alike the texts the similarity checks compare."""
+    if not pairs or any(ctx.splits[split].kind != MULTIPLE_CHOICE for split in (left, right)):
+        return [True] * len(pairs)
+    ours = texts(ctx, left, sorted({a for a, _ in pairs}), "response")
+    theirs = texts(ctx, right, sorted({b for _, b in pairs}), "response")
+    # a row whose answer could not be read here (held on workers that supplied none) is not judged
+    return [not (ours.get(a) and theirs.get(b)) or same_answer(ours[a], theirs[b]) for a, b in pairs]
