@@ -23,8 +23,9 @@ import polars as pl
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
+from dataqa.ingest.choices import CHOICES_AFTER
 from dataqa.ingest.dataset import Split
-from dataqa.ingest.layouts import KTO
+from dataqa.ingest.layouts import KTO, MULTIPLE_CHOICE
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.parts import MEDIA_MARKER
 from dataqa.text.answers import _CJK_RE
@@ -313,6 +314,12 @@ def _reference_only(text: str) -> tuple[str, re.Match[str]] | None:
     return kind, refs[0]
 
 
+def asked(split: Split, content: pl.Expr) -> pl.Expr:
+    """A user message as what it asks: in multiple-choice data the question without the choices
+    rendered after it (`dataqa.ingest.choices`), which are no part of the request; else as it is."""
+    return content.str.replace(CHOICES_AFTER, "") if split.kind == MULTIPLE_CHOICE else content
+
+
 def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, str, str]]:
     """(line, kind, evidence, field) of the user messages that ask for work on content (summarise,
     translate, proofread…) given only as a URL or a file name, and that an answer follows; field is
@@ -323,9 +330,11 @@ def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, 
 
     def build() -> list[tuple[int, str, str, str]]:
         msgs = messages(ctx, split)
-        users = msgs.filter(
-            (pl.col("role") == "user") & pl.col("content").str.contains(REFERENCE_PREFILTER)
-        ).filter(pl.col("content").str.len_chars() < 2000)
+        users = (
+            msgs.filter((pl.col("role") == "user") & pl.col("content").str.contains(REFERENCE_PREFILTER))
+            .with_columns(asked(split, pl.col("content")))
+            .filter(pl.col("content").str.len_chars() < 2000)
+        )
         found: list[tuple[int, int, str, re.Match[str], str]] = []
         for line, turn, content in users.select("line", "turn", "content").iter_rows():
             hit = _reference_only(content)

@@ -9,11 +9,10 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import appended_input, context_field, messages, placeholder_input
+from dataqa.checks.quality.common import appended_input, asked, context_field, messages, placeholder_input
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
-from dataqa.ingest.choices import CHOICES_AFTER
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.ingest.naming import field_name, role_name
@@ -142,8 +141,7 @@ def _whole_prompts(ctx: Context, split: Split) -> dict[str, list[tuple[int, str,
     """Per placeholder word, (line, prompt, answer) of the records whose first user message is one."""
     msgs = messages(ctx, split)
     first = msgs.filter(pl.col("role") == "user").group_by("line").agg(pl.col("content").first())
-    if split.kind == MULTIPLE_CHOICE:  # the question without the choices rendered after it
-        first = first.with_columns(pl.col("content").str.replace(CHOICES_AFTER, ""))
+    first = first.with_columns(asked(split, pl.col("content")))  # a multiple choice's question alone
     short = first.filter(pl.col("content").str.len_chars() <= 40)
     groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     if short.is_empty():
