@@ -140,6 +140,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False
         if before == "$" and _CI_EXPRESSION.match(token):
             return False
+        if token.startswith("$") and _in_math(text, m):
+            return False  # $H_0$, $F_X(x)=...$, ${x_n}$: LaTeX inline mathematics, not a shell variable
         return not is_code_line(line_at(text, m.start())) and not in_indented_code(text, m.start())
     if kind == "placeholder":
         if token.startswith("<"):
@@ -165,6 +167,24 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
         if token == "</s>":
             return not text[m.end() :].strip() or text[m.end() :].lstrip().startswith("<s>")
     return True
+
+
+def _in_math(text: str, m: re.Match[str]) -> bool:
+    """Whether a `$NAME_X` or `${x}` match opens LaTeX inline mathematics: a closing `$` follows on the
+    same line (within `MATH_SPAN` characters) and is not itself a variable's opening or a price (no
+    Latin letter, digit, `_` or `{` right after it): "$X_1, X_2$ are independent", "$F_X(x)=1-e^{-x}$",
+    "${x_n}$ converges", where "$HOME_DIR/bin:$PATH" and "Dear $CUSTOMER_NAME, order $ORDER_ID" are
+    variables."""
+    end = m.end()
+    close = text.find("$", end, end + MATH_SPAN)
+    if close < 0 or "\n" in text[end:close]:
+        return False
+    after = text[close + 1 : close + 2]
+    return not (after and after.isascii() and (after.isalnum() or after in "_{"))
+
+
+MATH_SPAN = 300
+"""Characters after a `$` within which LaTeX inline mathematics closes."""
 
 
 def _special_token(text: str, m: re.Match[str]) -> bool:
