@@ -13,11 +13,13 @@ import re
 FORMAT_TASK = re.compile(
     r"(?i)\b(?:extract\w*|validat\w*|valid|verif\w*|format\w*|pars\w*|regex\w*|regular expressions?|match\w*"
     r"|mask\w*|redact\w*|anonymi[sz]\w*|detect\w*|recogni[sz]\w*|find all|normali[sz]\w*|convert\w*"
-    r"|check (?:if|whether)|is it a valid|mock|fake|dummy|synthetic|sample)\b"
-    r"|提取|验证|校验|格式|正则|匹配|脱敏"
+    r"|check (?:if|whether)|is it a valid|mock|fake|dummy|synthetic|sample|invalid|subnet\w*|netmask"
+    r"|broadcast|cidr)\b"
+    r"|提取|验证|校验|格式|正则|匹配|脱敏|无效|掩码|子网|广播"
 )
 """A prompt that works on a value's form (extract, validate, format, match, mask, generate fake
-data): the values it hands over are its material, samples rather than someone's data."""
+data) or computes with it (a networking exercise's subnet, mask or broadcast address): the values it
+hands over are its material, samples rather than someone's data."""
 EXAMPLE_REQUEST = re.compile(
     r"(?i)(?<!for )(?<![@./-])\b(?:examples?|samples?|mock\w*|fake|dummy|fictional|fictitious|made[- ]up"
     r"|imaginary|invent\w*|exemples?|fictif|fictive|fictifs|fictives|imaginaire|ejemplos?|fictici\w*|beispiel\w*|fiktiv\w*"
