@@ -49,6 +49,18 @@ def unmangle(chunk: str) -> str | None:
     return fixed if fixed != chunk else None
 
 
+def quoted_sign(text: str, m: re.Match[str]) -> bool:
+    """Whether a two-character match is a sign between curly quotes ("单击标题栏右边的“×”", the close
+    button): an opening quote just before it, its second character the closing one. Hebrew read as
+    Windows-1252 is a run of such pairs ("×©×œ×•×"), never one pair quoted alone."""
+    return (
+        len(m.group()) == 2
+        and m.start() > 0
+        and m.group()[1] in "\u201d\u2019"
+        and text[m.start() - 1] in "\u201c\u2018"
+    )
+
+
 @register
 @dataclass
 class Mojibake(Check):
@@ -75,7 +87,7 @@ class Mojibake(Check):
             for line, role, text in cand.select("line", "role", "content").iter_rows():
                 for m in _MOJIBAKE_RE.finditer(text):
                     fixed = unmangle(m.group())
-                    if fixed:
+                    if fixed and not quoted_sign(text, m):
                         hits.append(
                             (
                                 line,
