@@ -101,7 +101,7 @@ def test_short_texts_sharing_a_phrase_are_bounded_under_the_threshold() -> None:
 
 def test_the_bound_joins_words_with_a_digit_written_apart() -> None:
     """ "covid 19" / "covid19", "iphone 12" / "iphone12": the alignment reads words written together
-    as the word they spell, and a word with a digit is never a typo (`slots.is_typo`), so only the
+    as the word they spell, and a word with a digit is never a typo (`typos.is_typo`), so only the
     exact join (`bounds._joins`, letters split two ways) lets such a pair through."""
     for a, b in [
         ("i got covid 19 last week", "i got covid19 last week"),

@@ -25,6 +25,7 @@ from dataqa.text import (
     slots,
     swaps,
     templates,
+    typos,
     verify,
     word_codes,
 )
@@ -292,9 +293,9 @@ def test_a_pair_exactly_at_the_threshold_is_a_near_pair(tmp_path: Path) -> None:
 def test_a_word_with_a_digit_is_never_a_typo_of_another_word() -> None:
     """ "iphone" / "iphone5", "2024" / "2025": a digit makes another model, year or id, though one
     edit apart; two plain words of four letters or more one edit apart are a typo."""
-    assert not slots.is_typo("iphone", "iphone5") and not slots.is_typo("iphone5", "iphone")
-    assert not slots.is_typo("2024", "2025")
-    assert slots.is_typo("parcel", "parcell")
+    assert not typos.is_typo("iphone", "iphone5") and not typos.is_typo("iphone5", "iphone")
+    assert not typos.is_typo("2024", "2025")
+    assert typos.is_typo("parcel", "parcell")
 
 
 LONG = (
@@ -415,10 +416,10 @@ def test_compare_says_where_the_swapped_words_stand_in_each_text() -> None:
 
 
 def test_the_bound_of_a_pair_forgives_two_edits_in_a_word_of_eight_letters() -> None:
-    """Words of eight letters or more are one word with two edits (`slots.is_typo`), so the per-pair
+    """Words of eight letters or more are one word with two edits (`typos.is_typo`), so the per-pair
     bound that skips hopeless pairs before alignment must count them as matched."""
     texts = pl.Series(["track my shipment today", "track my shpimnet today", "track my shipmnet today"])
-    assert slots.is_typo("shipment", "shpimnet")
+    assert typos.is_typo("shipment", "shpimnet")
     assert bounds.best_scores(texts, np.array([0, 0]), np.array([1, 2])).tolist() == [1.0, 1.0]
 
 

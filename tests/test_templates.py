@@ -13,7 +13,7 @@ import pytest
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.text import candidates, minhash, near_duplicates, slots, templates, verify
+from dataqa.text import candidates, minhash, near_duplicates, slots, templates, typos, verify
 from dataqa.text.raw_parts import decisive_part, name_positions, part_of_words
 from dataqa.text.worddiff import word_diff
 
@@ -418,22 +418,22 @@ def test_one_letter_apart_inside_two_words_in_use_and_a_negating_prefix_are_no_t
     ("legalizar" / "ilegalizar", "possible" / "impossible"; not "i" before another letter)."""
     in_use = frozenset({"leste", "oeste", "junho", "julho", "fort", "port", "novo", "nova", "form", "from"})
     in_use |= {"mail", "email"}
-    assert slots.is_typo("leste", "oeste") and slots.is_typo("leste", "lesre", in_use)
-    assert not slots.is_typo("leste", "oeste", in_use) and not slots.is_typo("junho", "julho", in_use)
-    assert not slots.is_typo("fort", "port", in_use)
-    assert slots.is_typo("novo", "nova", in_use) and slots.is_typo("form", "from", in_use)
-    assert slots.is_typo("mail", "email", in_use)
+    assert typos.is_typo("leste", "oeste") and typos.is_typo("leste", "lesre", in_use)
+    assert not typos.is_typo("leste", "oeste", in_use) and not typos.is_typo("junho", "julho", in_use)
+    assert not typos.is_typo("fort", "port", in_use)
+    assert typos.is_typo("novo", "nova", in_use) and typos.is_typo("form", "from", in_use)
+    assert typos.is_typo("mail", "email", in_use)
     in_use |= {"come", "came", "stwórz", "utwórz", "making", "baking"}
-    assert slots.is_typo("come", "came", in_use) and slots.is_typo("stwórz", "utwórz", in_use)
-    assert slots.is_typo("making", "baking", in_use)
+    assert typos.is_typo("come", "came", in_use) and typos.is_typo("stwórz", "utwórz", in_use)
+    assert typos.is_typo("making", "baking", in_use)
     for word, negated in (
         ("legalizar", "ilegalizar"),
         ("possible", "impossible"),
         ("determinado", "indeterminado"),
     ):
-        assert not slots.is_typo(word, negated) and slots.negates(word, negated)
-    assert not slots.negates("odine", "iodine") and not slots.negates("remindme", "iremindme")
-    assert slots.is_typo("unknown", "unknwon")
+        assert not typos.is_typo(word, negated) and typos.negates(word, negated)
+    assert not typos.negates("odine", "iodine") and not typos.negates("remindme", "iremindme")
+    assert typos.is_typo("unknown", "unknwon")
 
 
 def test_two_words_the_set_uses_two_letters_apart_are_no_typo(tmp_path: Path) -> None:
@@ -442,16 +442,16 @@ def test_two_words_the_set_uses_two_letters_apart_are_no_typo(tmp_path: Path) ->
     Apart at an end they inflect or take a prefix: one word ("instagrama" / "instagramie",
     "wyszukaj" / "poszukaj", "performed" / "performs"). A misspelling the set writes once stays a
     typo."""
-    assert slots.is_typo("baseball", "basketball")
+    assert typos.is_typo("baseball", "basketball")
     in_use = frozenset({"baseball", "basketball", "instagrama", "instagramie", "wyszukaj", "poszukaj"})
     in_use |= {"performed", "performs", "accommodation"}
-    assert not slots.is_typo("baseball", "basketball", in_use)
-    assert slots.is_typo("instagrama", "instagramie", in_use) and slots.is_typo(
+    assert not typos.is_typo("baseball", "basketball", in_use)
+    assert typos.is_typo("instagrama", "instagramie", in_use) and typos.is_typo(
         "wyszukaj", "poszukaj", in_use
     )
-    assert slots.is_typo("performed", "performs", in_use)
-    assert slots.is_typo("accommodation", "acomodation", in_use)  # the misspelling is not in use
-    assert slots.is_typo("recieve", "receive", in_use)  # one edit: a typo whatever the set writes
+    assert typos.is_typo("performed", "performs", in_use)
+    assert typos.is_typo("accommodation", "acomodation", in_use)  # the misspelling is not in use
+    assert typos.is_typo("recieve", "receive", in_use)  # one edit: a typo whatever the set writes
     days = ("monday", "tuesday", "friday", "sunday")
     rows = [f"who won the {w} game on {d}" for w in ("baseball", "basketball") for d in days]
     rows += ["what is the capital of iowa", "who invented the telephone", "what does a urologist do"] * 4

@@ -21,7 +21,7 @@ from dataqa.ingest import formats
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import context_field, field_name, input_name
 from dataqa.text import similarity
-from dataqa.text.slots import is_number
+from dataqa.text.typos import is_number
 from dataqa.text.word_lists import FILLER, word_set
 
 

@@ -19,7 +19,7 @@ from dataqa.ingest.issues import excerpt
 from dataqa.ingest.label_sets import compared_classes
 from dataqa.ingest.naming import context_field, input_name
 from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD, near_duplicate_groups, word_diff
-from dataqa.text.slots import is_number, is_typo
+from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import FILLER
 
 

@@ -9,7 +9,7 @@ scipy and rapidfuzz:
 
 - words matched: at most the longest common subsequence of the two texts' non-filler words;
 - filler words: matched or left out, at most the fewer filler words of the two texts;
-- typo fixes: at most the words of one text with a typo partner (`slots.is_typo`) in the other;
+- typo fixes: at most the words of one text with a typo partner (`typos.is_typo`) in the other;
 - words written as one ("e mail" / "email"): a pair where a run of two or three words of one text,
   written together, is a run of one to three words of the other, is not bounded (always aligned);
 - two neighbouring words swapped (`slots.transposed`): a pair of texts with the same words, as many
@@ -52,7 +52,7 @@ def _deleted(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _typable(frame: pl.DataFrame) -> pl.DataFrame:
-    """The (id, w) rows that `slots.is_typo` may pair: four letters or more, no digit."""
+    """The (id, w) rows that `typos.is_typo` may pair: four letters or more, no digit."""
     return frame.filter((pl.col("w").str.len_chars() >= 4) & ~pl.col("w").str.contains(r"\d"))
 
 
@@ -61,7 +61,7 @@ def _typo_edges(vocab: pl.Series) -> tuple[sp.csr_matrix, pl.DataFrame]:
     deletion keys (id, w) of the words.
 
     Candidates share a deletion key (the word with up to one letter left out, two for words of
-    eight letters or more): every pair within `slots.is_typo`'s edit limit does. Each is confirmed
+    eight letters or more): every pair within `typos.is_typo`'s edit limit does. Each is confirmed
     by `is_typo` itself."""
     n = len(vocab)
     words = _typable(pl.DataFrame({"id": np.arange(n, dtype=np.int64), "w": vocab}))
@@ -81,7 +81,7 @@ def _typo_edges(vocab: pl.Series) -> tuple[sp.csr_matrix, pl.DataFrame]:
 
 
 def _confirmed(pairs: pl.DataFrame, left: pl.Series, right: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The (id, id_b) rows of `pairs` whose strings (left[id], right[id_b]) `slots.is_typo` pairs."""
+    """The (id, id_b) rows of `pairs` whose strings (left[id], right[id_b]) `typos.is_typo` pairs."""
     a, b = pairs["id"].to_numpy(), pairs["id_b"].to_numpy()
     if not len(a):
         return a, b

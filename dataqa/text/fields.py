@@ -221,7 +221,7 @@ def _unfilled(words: str) -> str:
 
 def lists_differ(a: Fields, b: Fields) -> bool:
     """Whether two lists say different things: a slot's value differs (not a typo fix, not filler:
-    `slots.is_typo`, `FILLER`) or a key is in one list only."""
+    `typos.is_typo`, `FILLER`) or a key is in one list only."""
     only_a, only_b = a - b, b - a
     if not only_a and not only_b:
         return False

@@ -23,10 +23,9 @@ from dataqa.text.slots import (
     SHORT_WORDS,
     TITLE_SHARE,
     Comparison,
-    is_number,
-    is_typo,
     names_which,
 )
+from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import FILLER
 
 TOKEN = re.compile(r"[^\W_]+")
@@ -266,7 +265,7 @@ def _other_question(
 
 def _swapped_words(only_a: Counter[str], only_b: Counter[str], in_use: Container[str]) -> bool:
     """Whether each of two short parts beside one passage has a word the other has not, in any order
-    (filler left out, typo fixes paired, `slots.is_typo`; identifiers left out): the same question
+    (filler left out, typo fixes paired, `typos.is_typo`; identifiers left out): the same question
     with a word swapped for another ("o leste" / "o oeste", "vários cilindros" / "um cilindro",
     "tiveram uma disputa" / "fizeram um acordo") asks another thing, as one word swapped does in a
     short text (`slots.compare`), wherever the alignment matched the words with the passage's. A
@@ -327,7 +326,7 @@ def decisive_part(
     beside the same neighbour (`_written_beside`): "the (vice) chair", "(另)一种算法"; and two
     texts that share a long passage differ decisively where the short parts beside it are not
     near copies of each other or have a word swapped (`_other_question`; `in_use`: the set's words
-    `slots.is_typo` reads)."""
+    `typos.is_typo` reads)."""
     if parts_a is None or parts_b is None or len(set(parts_a) | set(parts_b)) < 2:
         return False
     if request_last and _last_request(verdict, parts_a, parts_b) < threshold:

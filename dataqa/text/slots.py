@@ -4,7 +4,7 @@ Verification (`dataqa.text.verify`) aligns the words of a candidate pair and loo
 between the words they share:
 
 - a typo fix ("recieve" / "receive", "e mail" / "email") counts as the same word (not two words
-  the data set uses, two letters apart inside the word: "baseball" / "basketball", `is_typo`);
+  the data set uses, two letters apart inside the word: "baseball" / "basketball", `typos.is_typo`);
 - a filler word added, dropped or swapped for another ("please", "hi", "can" / "could") is left
   out of the comparison, which is what makes reordered filler a near copy;
 - two neighbouring words swapped, the texts otherwise equal ("who was tiny tim's father" / "who
@@ -49,9 +49,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
 
-from rapidfuzz.distance import OSA, Indel
+from rapidfuzz.distance import Indel
 
 from dataqa.ingest.parts import MEDIA_TAG
+from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import DOWN_WORDS, FILLER, NEGATIONS, UP_WORDS, word_set
 
 if TYPE_CHECKING:
@@ -78,13 +79,6 @@ TITLE_SHARE = 0.6
 QUANTITY_DIGITS = 4
 """Digits of the longest number that counts as a quantity (`is_quantity`)."""
 _NOT_NAMES = frozenset({"i", "im", "ive", "id", "ill"})
-
-
-@lru_cache(maxsize=1 << 16)
-def is_number(word: str) -> bool:
-    """A word holding a digit: a quantity, a date, an identifier. (Cached: verification asks it of
-    the same few thousand words hundreds of thousands of times.)"""
-    return any(c.isdigit() for c in word)
 
 
 _ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)")
@@ -131,74 +125,6 @@ def is_code(word: str) -> bool:
 def names_which(word: str) -> bool:
     """A quantity or a model code (`is_quantity`, `is_code`): two different ones decide."""
     return is_quantity(word) or is_code(word)
-
-
-NEGATING_PREFIXES = ("in", "im", "il", "ir", "un", "i")
-"""Prefixes that negate the word they are written before ("possible" / "impossible", Portuguese
-"legalizar" / "ilegalizar", "determinado" / "indeterminado"); "i" only before l, m, n, where
-Romance languages write "in-" so ("ilegal", "imortal", "inegável"; "iremindme" is no negation)."""
-INFLECTING_END = 2
-"""Letters at a word's end where one letter swapped for another is how it inflects ("novo" / "nova",
-"karta" / "karty"), whatever words the set writes."""
-PREFIX_STEM = 5
-"""Letters after a word's first one from which a first letter swapped is a prefix changed ("stwórz" /
-"utwórz", "making" / "baking"), not another word ("leste" / "oeste", "fort" / "port")."""
-VOWELS = frozenset("aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿąęó")
-"""Letters whose swap for one another inside a word is how it inflects or is spelt another way
-("come" / "came", "write" / "wrote", "qaida" / "qaeda")."""
-
-
-def negates(a: str, b: str) -> bool:
-    """Whether one word is the other with a negating prefix (`NEGATING_PREFIXES`) written before it."""
-    short, long = sorted((a, b), key=len)
-    prefix = long[: len(long) - len(short)]
-    if not prefix or not long.endswith(short) or prefix not in NEGATING_PREFIXES:
-        return False
-    return prefix != "i" or short[0] in "lmn"
-
-
-def is_typo(a: str, b: str, in_use: Container[str] = frozenset()) -> bool:
-    """Two spellings of one word: one edit (a transposition counts as one) between words of four
-    letters or more, two between words of eight or more. Never two different numbers, nor a word
-    and its negation (`negates`: "civilizadas" / "incivilizadas"). Words the data set writes in
-    other texts too (`in_use`, `SetWords`) are two words, not a typo, when two edits apart inside
-    the word (its first and last letters the same: "baseball" / "basketball") or one letter apart
-    before their ending (`_one_letter_inside`: "leste" / "oeste", "fort" / "port", "junho" /
-    "julho"). Other edits at an end are how a word inflects ("instagrama" / "instagramie",
-    "performed" / "performs", "novo" / "nova") or takes a prefix ("wyszukaj" / "poszukaj", "stwórz"
-    / "utwórz"), a vowel for a vowel how it inflects or is spelt ("come" / "came"): still one word;
-    so is a letter added or dropped, or two swapped ("form" / "from"), which is how typing slips."""
-    if a == b:
-        return True
-    if is_number(a) or is_number(b):
-        return False
-    shortest = min(len(a), len(b))
-    if shortest < 4:
-        return False
-    limit = 2 if shortest >= 8 else 1
-    if abs(len(a) - len(b)) > limit:  # more than `limit` insertions: never a typo, no need to align
-        return False
-    distance = OSA.distance(a, b, score_cutoff=limit)
-    if distance > limit or negates(a, b):
-        return False
-    if (distance == 2 and a[0] == b[0] and a[-1] == b[-1]) or (distance == 1 and _one_letter_inside(a, b)):
-        return not (a in in_use and b in in_use)
-    return True
-
-
-def _one_letter_inside(a: str, b: str) -> bool:
-    """Whether two words of one length differ in one letter only, not a vowel for a vowel (`VOWELS`),
-    before their ending (`INFLECTING_END`) and, the first letter, on a stem shorter than
-    `PREFIX_STEM`."""
-    if len(a) != len(b):
-        return False
-    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    if len(differ) != 1 or differ[0] >= len(a) - INFLECTING_END:
-        return False
-    at = differ[0]
-    if a[at] in VOWELS and b[at] in VOWELS:
-        return False
-    return at > 0 or len(a) - 1 < PREFIX_STEM
 
 
 @dataclass(frozen=True)

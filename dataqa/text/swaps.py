@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from dataqa.text import slots
+from dataqa.text import slots, typos
 from dataqa.text.templates import in_sorted
 
 
@@ -237,7 +237,7 @@ def _through(
 
 def _typos(gaps: _Gaps, words: WordCodes) -> tuple[np.ndarray, np.ndarray]:
     """(per word of side a in a gap whose sides are of one length: whether it and the word across
-    are typos of each other (`slots.is_typo`; the words listed one for one), per gap: whether its
+    are typos of each other (`typos.is_typo`; the words listed one for one), per gap: whether its
     sides written as one word are one word or typos of each other ("e mail" / "email"; gaps of more
     than two words only, as in `compare`))."""
     count_a, count_b = gaps.counts
@@ -374,7 +374,7 @@ def _other_quantities(gaps: _Gaps, count_a: np.ndarray, count_b: np.ndarray) -> 
 
 def _one_word(gaps: _Gaps, ask: np.ndarray, table: WordCodes) -> np.ndarray:
     """Per gap (among `ask`, with words on both sides): whether its sides written as one word are
-    one word or typos of each other. Only sides at most 2 letters apart can be (`slots.is_typo`)."""
+    one word or typos of each other. Only sides at most 2 letters apart can be (`typos.is_typo`)."""
     out = np.zeros(len(ask), dtype=bool)
     letters = [
         np.bincount(on, weights=table.lengths[word], minlength=len(ask))
@@ -389,5 +389,5 @@ def _one_word(gaps: _Gaps, ask: np.ndarray, table: WordCodes) -> np.ndarray:
         ends = np.searchsorted(on[at], look, side="right").tolist()
         texts = [table.words[w] for w in word[at].tolist()]
         joined.append(["".join(texts[s:e]) for s, e in zip([0, *ends[:-1]], ends, strict=True)])
-    out[look] = [slots.is_typo(a, b) for a, b in zip(*joined, strict=True)]
+    out[look] = [typos.is_typo(a, b) for a, b in zip(*joined, strict=True)]
     return out

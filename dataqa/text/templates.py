@@ -224,7 +224,7 @@ def _bound_words(
 
 
 IN_USE_LETTERS = 4
-"""Words this long or longer are the ones `slots.is_typo` forgives a letter in."""
+"""Words this long or longer are the ones `typos.is_typo` forgives a letter in."""
 
 
 def _in_use(vocab: pl.Series, ids: np.ndarray, doc: np.ndarray) -> frozenset[str]:

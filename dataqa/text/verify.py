@@ -287,7 +287,7 @@ def _second_look(
     """Drop (in `good`) the pending pairs whose differences decide once the raw texts are read:
     swapped words that are names in either text, or swaps that change a part of the texts
     (`raw_parts.decisive_part`: a premise shared, the hypothesis another; `last`: its `answer_last`
-    and `request_last`; `in_use`: the set's words `slots.is_typo` reads)."""
+    and `request_last`; `in_use`: the set's words `typos.is_typo` reads)."""
     found = [
         looks.get(side, np.array([rows[side][k] for k, _ in pending], dtype=np.int64), words[side])
         for side in (0, 1)

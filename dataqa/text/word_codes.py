@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from dataqa.text import fields, raw_parts, slots
+from dataqa.text import fields, raw_parts, slots, typos
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import HASH_SEED, mix
 from dataqa.text.templates import template_words
@@ -54,8 +54,8 @@ class WordCodes:
         self.words: list[str] = []  # the words, same order
         self.kinds = np.empty(0, dtype=np.uint8)  # their `slots.word_kind`, same order
         self.lengths = np.empty(0, dtype=np.int64)  # their letters, same order
-        self.typos: dict[int, bool] = {}  # `slots.is_typo` of word pairs asked so far, by index pair
-        self.in_use = in_use  # the set's words `slots.is_typo` reads (`slots.SetWords`)
+        self.typos: dict[int, bool] = {}  # `typos.is_typo` of word pairs asked so far, by index pair
+        self.in_use = in_use  # the set's words `typos.is_typo` reads (`slots.SetWords`)
 
     def encode(self, texts: pl.Series) -> tuple[list[str], list[str | None], list[bytes | None]]:
         """Per text: its code string, its content code string (None: no template word) and its
@@ -115,12 +115,12 @@ class WordCodes:
         return np.where(codes >= 0xE000, codes - 0x800, codes) - 1
 
     def typo(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """`slots.is_typo` of the words of each index pair (a, b), each distinct pair asked once in
+        """`typos.is_typo` of the words of each index pair (a, b), each distinct pair asked once in
         the scan."""
         keys = (a.astype(np.int64) << 32) | b.astype(np.int64)
         known, words = self.typos, self.words
         for key in set(keys.tolist()).difference(known):
-            known[key] = slots.is_typo(words[key >> 32], words[key & 0xFFFFFFFF], self.in_use)
+            known[key] = typos.is_typo(words[key >> 32], words[key & 0xFFFFFFFF], self.in_use)
         return np.fromiter(map(known.__getitem__, keys.tolist()), dtype=bool, count=len(keys))
 
 
