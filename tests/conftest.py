@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import copy
+import faulthandler
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +23,49 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
+HANG_SECONDS = int(os.environ.get("DATAQA_TEST_HANG_SECONDS", "480"))
+"""A test still running after this long fails with every thread's stack (`hang_fails`)."""
+
+
+class Hung(Exception):
+    """A test ran past `HANG_SECONDS` (its threads' stacks are on stderr)."""
+
+
+@pytest.fixture(autouse=True)
+def hang_fails(request: pytest.FixtureRequest) -> Any:
+    """A test still running after `HANG_SECONDS` dumps every thread's stack to stderr and fails, and
+    the session goes on: a hang (the Ray tests', twice under load, never reproduced on demand) leaves
+    its stack in the CI log instead of waiting forever. SIGALRM interrupts the main thread's Python
+    waits (a lock, an event, a thread's join: the scan's main thread waits for its check threads so).
+    A wait that swallows the exception (`ray.get` in the main thread: Ray's wait runs the handler,
+    so the stack is dumped, but goes on waiting) is ended by pytest's faulthandler backstop
+    (`faulthandler_timeout` in pyproject.toml: the stack again, then the process exits; xdist then
+    reports the test as crashed). Under the scan's own 600 s check limit, so the stack shows the
+    wait itself, not the check abandoned after it."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+
+    def hung(signum: int, frame: Any) -> None:
+        if capture is not None:
+            capture.suspend_global_capture(in_=True)
+        try:
+            print(f"\n{request.node.nodeid} still running after {HANG_SECONDS} s:", file=sys.stderr)
+            sys.stderr.flush()
+            faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        finally:
+            if capture is not None:
+                capture.resume_global_capture()
+        raise Hung(f"still running after {HANG_SECONDS} s (every thread's stack is on stderr above)")
+
+    before = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(HANG_SECONDS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
 
 
 def chat(user: str, assistant: str, system: str | None = None) -> dict:
