@@ -11,135 +11,101 @@ import numpy as np
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, register
+from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
+from dataqa.text import copies
+from dataqa.text.coverage_held import CoverageHeld
 from dataqa.text.templates import template_vocabulary
 from dataqa.text.topics import (
-    STOP_WORDS,
-    TOKEN_PATTERN,
+    exact_train,
+    input_names,
+    name_words,
     nearest_train,
-    text_space,
+    text_vectorizer,
+    text_words,
     train_spread,
     vocabulary_share,
 )
 
-_WORD = re.compile(TOKEN_PATTERN)
-_STOP = frozenset(STOP_WORDS)
-_SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
 STEM_SYLLABLES = 2
 """Korean writes a word's particle or ending onto it ("영어는", "영어를", "영어와" are all 영어,
 English): two words that open on the same two syllables are taken for one word here."""
 
 
-def name_words(text: str, given: str = "") -> int:
-    """Content words of `text` written as names (capitalised, not opening a sentence, not "I"): a
-    song, a restaurant, a person; and those taken from `given`, the record's own system text (a
-    table's column names, a document). A new name in a known form, or a question about the material
-    it is given, is no new kind of input."""
-    material = {w.lower() for w in _WORD.findall(given)} if given else set()
-    count = 0
-    for m in _WORD.finditer(text):
-        word = m.group()
-        lower = word.lower()
-        if lower in _STOP:
-            continue
-        if lower in material or (
-            word[0].isupper()
-            and m.start()
-            and not _SENTENCE_END.search(text[max(m.start() - 3, 0) : m.start()])
-        ):
-            count += 1
-    return count
-
-
 def train_words(ctx: Context, column: str = "prompt") -> frozenset[str]:
     """Every word the valid training inputs use, as the space's analyser cuts them, before the
     space drops the too common and the too rare (the vectorizer keeps no list of the dropped ones
-    in scikit-learn 1.9). Collected once per scan, with polars."""
-
-    def compute() -> frozenset[str]:
-        texts = ctx.valid_rows("train")[column].fill_null("").str.to_lowercase()
-        words = texts.str.extract_all(r"\b[^\W\d_][^\W\d_]+\b").explode().drop_nulls().unique()
-        return frozenset(words.to_list()) - _STOP
-
-    return ctx.shared(("train_words", column), compute)
+    in scikit-learn 1.9). Collected once per scan, with polars (over the blocks of a held train)."""
+    return ctx.shared(("train_words", column), lambda: frozenset(text_words(ctx.valid_rows("train")[column])))
 
 
-def own_words(ctx: Context, prompts: list[str], rows: np.ndarray) -> np.ndarray:
-    """Per row of `rows`: its content words that are not in most training inputs. A templated prompt
-    (thousands of words of tool descriptions, then "<question>Who is Bill Clinton?</question>") is
-    as long as its own words, not its template's, when it is judged too short to call a new kind."""
-    vectorizer = text_space(ctx).vectorizer
-    if vectorizer is None or not len(rows):
-        return np.zeros(len(rows), dtype=np.int64)
+def own_words(ctx: Context, texts: list[str]) -> np.ndarray:
+    """Per input of `texts`: its content words that are not in most training inputs. A templated
+    prompt (thousands of words of tool descriptions, then "<question>Who is Bill Clinton?</question>")
+    is as long as its own words, not its template's, when it is judged too short to call a new kind."""
+    vectorizer = text_vectorizer(ctx)
+    if vectorizer is None or not texts:
+        return np.zeros(len(texts), dtype=np.int64)
     analyse = vectorizer.build_analyzer()
     common = template_vocabulary(ctx)
-    counts = [sum(word not in common for word in analyse(prompts[i])) for i in rows.tolist()]
-    return np.array(counts, dtype=np.int64)
+    return np.array([sum(word not in common for word in analyse(text)) for text in texts], dtype=np.int64)
 
 
-def _shares_stem(ctx: Context, prompts: list[str], rows: np.ndarray) -> np.ndarray:
-    """Per row of `rows`: whether a Korean word of its input opens like a word train knows (the first
+def _shares_stem(ctx: Context, texts: list[str]) -> np.ndarray:
+    """Per input of `texts`: whether a Korean word of it opens like a word train knows (the first
     `STEM_SYLLABLES` syllables): "영어는" and train's "영어를" are one word with two particles, which
     the word space counts as two, so an input that "shares no word" with train may share its nouns."""
-    vectorizer = text_space(ctx).vectorizer
+    vectorizer = text_vectorizer(ctx)
     known = vectorizer.vocabulary_ if vectorizer is not None else {}
     stems = {w[:STEM_SYLLABLES] for w in known if _HANGUL_WORD.fullmatch(w)}
     return np.array(
-        [any(w[:STEM_SYLLABLES] in stems for w in _HANGUL_WORD.findall(prompts[int(i)])) for i in rows],
-        dtype=bool,
+        [any(w[:STEM_SYLLABLES] in stems for w in _HANGUL_WORD.findall(text)) for text in texts], dtype=bool
     )
 
 
-VERIFY_ROWS = 256
-"""Held-out rows compared with every training row at once (one sparse product each block)."""
+def _verified(ctx: Context, texts: list[str], sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest training line of each input of `texts` by exact TF-IDF cosine over every
+    training row (0 when none shares a word), and `sims` (theirs) with that similarity (scaled as
+    `nearest_train` scales it) where it is higher: the LSA candidates `nearest_train` compares can
+    miss a short text's lexical neighbour ("can you act and think like a real person" ~ "so are
+    you a real person")."""
+    vectorizer = text_vectorizer(ctx)
+    if vectorizer is None or not texts:
+        return np.zeros(len(texts), dtype=np.int64), sims
+    nearest, best = exact_train(ctx)(vectorizer.transform(texts).tocsr())
+    _, share = vocabulary_share(vectorizer, texts)
+    return nearest, np.maximum(sims, np.clip(best * share, 0.0, 1.0))
 
 
-def _verified(
-    ctx: Context, split: str, rows: np.ndarray, prompts: list[str], sims: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The nearest training line of each of `rows` by exact TF-IDF cosine over every training row
-    (0 when none shares a word), and `sims` with their similarity (scaled as `nearest_train`
-    scales it) put in: the LSA candidates `nearest_train` compares can miss a short text's
-    lexical neighbour ("can you act and think like a real person" ~ "so are you a real person")."""
-    space = text_space(ctx)
-    train = space.matrices["train"]
-    nearest = np.zeros(len(rows), dtype=np.int64)
-    if space.vectorizer is None or not train.shape[0]:
-        return nearest, sims
-    best = np.zeros(len(rows))
-    for start in range(0, len(rows), VERIFY_ROWS):
-        block = rows[start : start + VERIFY_ROWS]
-        exact = (space.matrices[split][block] @ train.T).tocsr()
-        best[start : start + len(block)] = exact.max(axis=1).toarray().ravel()
-        where = np.asarray(exact.argmax(axis=1)).ravel()
-        nearest[start : start + len(block)] = np.where(
-            best[start : start + len(block)] > 0, space.lines["train"][where], 0
-        )
-    _, share = vocabulary_share(space.vectorizer, [prompts[int(i)] for i in rows])
-    sims[rows] = np.maximum(sims[rows], np.clip(best * share, 0.0, 1.0))
-    return nearest, sims
-
-
-def _nothing_to_compare(ctx: Context, prompts: list[str], rows: np.ndarray) -> np.ndarray:
-    """Per row of `rows`: whether the input holds no word train's space keeps and none train never
+def _nothing_to_compare(ctx: Context, texts: list[str]) -> np.ndarray:
+    """Per input of `texts`: whether it holds no word train's space keeps and none train never
     had: every word is one train drops as too common (the fixed instructions of a templated prompt)
     or too rare, the rest numbers ("...reach the target 89 with [68, 96, 59, 44]"). Its similarity
     to train is not low but undefined; the input repeats train's own words. When train keeps no
     word at all (every prompt the same instructions, its values numbers), no input can be judged."""
-    vectorizer = text_space(ctx).vectorizer
-    if vectorizer is None or not len(rows):
-        return np.ones(len(rows), dtype=bool)
+    vectorizer = text_vectorizer(ctx)
+    if vectorizer is None or not texts:
+        return np.ones(len(texts), dtype=bool)
     analyse = vectorizer.build_analyzer()
     vocab = vectorizer.vocabulary_
     seen = train_words(ctx)
-    out = np.zeros(len(rows), dtype=bool)
-    for k, i in enumerate(rows.tolist()):
-        words = analyse(prompts[i])
+    out = np.zeros(len(texts), dtype=bool)
+    for k, text in enumerate(texts):
+        words = analyse(text)
         out[k] = bool(words) and all(w in seen and w not in vocab for w in words)
     return out
+
+
+def _picked(texts: dict[int, str], rows: np.ndarray) -> list[str]:
+    return [texts[int(i)] for i in rows]
+
+
+def _texts(ctx: Context, split: str, lines: np.ndarray, column: str = "prompt") -> list[str]:
+    """The raw `column` of the given lines of a split, in their order (fetched from a held split)."""
+    found = copies.texts(ctx, split, lines.tolist(), column)
+    return [found.get(int(line), "") for line in lines]
 
 
 @register
@@ -182,6 +148,7 @@ class TestCoverage(Check):
     shares = frozenset(
         {"distinct", "lsa", "nearest_train", "template_vocabulary", "text_space", "train_spread"}
         | {"templates", "train_words"}  # the template shingles' sample (`templates.sampled`)
+        | {"text_vectorizer", "exact_train", "input_names"}
     )
     name = "test-coverage"
     family = "coverage"
@@ -210,6 +177,9 @@ class TestCoverage(Check):
     `min_rows` scored training inputs): where training examples are as far apart (FAQ questions
     about passages, one question per table), a held-out example as far from train is drawn like them."""
 
+    def held_form(self) -> HeldForm:
+        return CoverageHeld()
+
     def low(self, median: float) -> bool:
         """Whether a split of this median nearest similarity shares few words with train by nature."""
         return median < self.low_typical
@@ -227,12 +197,11 @@ class TestCoverage(Check):
         `train_share` of the scored training inputs are from the rest of train (in a train of a few
         inputs, than any of them; None: fewer than two)."""
         spread = train_spread(ctx)
-        train = ctx.valid_rows("train")
-        texts, given = train["prompt"].fill_null("").to_list(), train["system"].fill_null("").to_list()
-        rows = spread["row"].to_numpy()
-        names = np.array([name_words(texts[int(i)], given[int(i)]) for i in rows], dtype=np.int64)
-        words = np.minimum(spread["n_words"].to_numpy() - names, own_words(ctx, texts, rows))
-        comparable = ~_nothing_to_compare(ctx, texts, rows)
+        lines = spread["line"].to_numpy()
+        texts, given = _texts(ctx, "train", lines), _texts(ctx, "train", lines, "system")
+        names = np.array([name_words(t, g) for t, g in zip(texts, given, strict=True)], dtype=np.int64)
+        words = np.minimum(spread["n_words"].to_numpy() - names, own_words(ctx, texts))
+        comparable = ~_nothing_to_compare(ctx, texts)
         sims = spread["similarity"].to_numpy()[(words >= self.min_words) & comparable]
         # Under `min_rows` inputs the share is below one input: the farthest training input is the
         # bar (eight role-play turns lie as far from each other as a held-out turn from them).
@@ -245,10 +214,8 @@ class TestCoverage(Check):
         primary = "test" if "test" in ctx.splits else ctx.eval_splits[0].name
         for split in ctx.eval_splits:
             near = nearest_train(ctx, split.name)
-            rows = ctx.valid_rows(split)
-            prompts = rows["prompt"].fill_null("").to_list()
-            given = rows["system"].fill_null("").to_list()
-            names = np.array([name_words(p, g) for p, g in zip(prompts, given, strict=True)], dtype=np.int64)
+            names = input_names(ctx, split.name)
+            lines = near["line"].to_numpy()
             words = near["n_words"].to_numpy() - names
             sims = near["similarity"].to_numpy()
             scored = words >= self.min_words
@@ -266,21 +233,26 @@ class TestCoverage(Check):
             else:
                 bar, need = self.bar(sims[scored]), self.min_words
             uncovered = np.flatnonzero((words >= need) & (sims < bar))
+            # the inputs of the rows still in question, fetched from a held split
+            prompt = dict(zip(uncovered.tolist(), _texts(ctx, split.name, lines[uncovered]), strict=True))
             # words of the input's own, not of the template most training inputs repeat
-            uncovered = uncovered[np.minimum(words[uncovered], own_words(ctx, prompts, uncovered)) >= need]
+            own_count = own_words(ctx, _picked(prompt, uncovered))
+            uncovered = uncovered[np.minimum(words[uncovered], own_count) >= need]
             if len(uncovered) and not spread_known:
                 own, spread_known = self.spread_bar(ctx), True
             if len(uncovered) and own is not None:
                 bar = min(bar, own)
                 uncovered = uncovered[sims[uncovered] < bar]
-            uncovered = uncovered[~_nothing_to_compare(ctx, prompts, uncovered)]
+            uncovered = uncovered[~_nothing_to_compare(ctx, _picked(prompt, uncovered))]
             nearest = near["nearest_line"].to_numpy().copy()
             if len(uncovered):  # the candidate search is approximate: verify before claiming
-                nearest[uncovered], sims = _verified(ctx, split.name, uncovered, prompts, sims.copy())
+                sims = sims.copy()
+                verified = _verified(ctx, _picked(prompt, uncovered), sims[uncovered])
+                nearest[uncovered], sims[uncovered] = verified
                 uncovered = uncovered[sims[uncovered] < bar]
                 # sharing no word: not so where a Korean word differs from train's in its particle only
                 unshared = nearest[uncovered] == 0
-                uncovered = uncovered[~(unshared & _shares_stem(ctx, prompts, uncovered))]
+                uncovered = uncovered[~(unshared & _shares_stem(ctx, _picked(prompt, uncovered)))]
             self.metrics[f"{split.name}_distance_histogram"] = histogram
             self.metrics[f"{split.name}_uncovered"] = len(uncovered)
             self.metrics[f"{split.name}_median_similarity"] = (
@@ -290,7 +262,6 @@ class TestCoverage(Check):
             if split.name == primary:
                 self.metrics["distance_histogram"] = histogram
             uncovered_total += len(uncovered)
-            lines = near["line"].to_numpy()
             typical = self.metrics[f"{split.name}_median_similarity"]
             own_note = "" if own is None else f"; training examples have another at {own:.2f} or more"
             for i in uncovered:
@@ -304,7 +275,7 @@ class TestCoverage(Check):
                     f"{split.name} example has no similar training example ({hint}; the split's typical "
                     f"nearest similarity is {typical:.2f}{own_note})",
                     [ctx.location(split, int(lines[i]))],
-                    [excerpt(prompts[i], flat=True)],
+                    [excerpt(prompt[int(i)], flat=True)],
                     metrics={"similarity": round(float(sims[i]), 4), "nearest_train_line": int(nearest[i])},
                 )
         self.metrics["uncovered"] = uncovered_total

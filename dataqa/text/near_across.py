@@ -197,7 +197,7 @@ class NearAcross(HeldForm):
                 if not ctx.supplied(key):
                     ctx.supply(key, functools.partial(self._made, ctx, left, right, column, options))
         if not ctx.supplied((*copies.FETCH, split)):
-            ctx.supply((*copies.FETCH, split), lambda: functools.partial(_fetch, runner))
+            ctx.supply((*copies.FETCH, split), lambda: functools.partial(fetch, runner))
 
     def _made(
         self, ctx: Context, left: str, right: str, column: str, options: tuple[float, int]
@@ -230,7 +230,7 @@ class NearAcross(HeldForm):
         return inputs_apart(reps, False, near)
 
 
-def _fetch(runner: Runner, lines: list[int], column: str = "text") -> pl.DataFrame:
+def fetch(runner: Runner, lines: list[int], column: str = "text") -> pl.DataFrame:
     """`line` and the raw `column` of the given lines of a held split, from its blocks
     (`near_blocks.texts_at`)."""
     wanted = np.asarray(lines, dtype=np.int64)

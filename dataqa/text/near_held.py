@@ -41,6 +41,23 @@ def input_classes(ctx: Context, split: str) -> pl.DataFrame:
     return ctx.shared((*INPUT_CLASSES, split), lambda: pl.DataFrame(schema=near_blocks.CLASSES_SCHEMA))
 
 
+def supply_sample(ctx: Context, split: str, runner: Runner, column: str = "prompt") -> None:
+    """The template shingles' sample of a held split's inputs (`templates.SAMPLE`), told by the
+    inputs' classes, for a form that reads what it makes (`templates.template_vocabulary`) without
+    their near pairs; nothing when another form supplies it."""
+    if ctx.supplied((*templates.SAMPLE, split, column)):
+        return
+    if not ctx.supplied((*INPUT_CLASSES, split)):
+        ctx.supply((*INPUT_CLASSES, split), lambda: _classes(runner, column, parts_of(ctx, split)))
+
+    def later() -> np.ndarray:
+        frame = input_classes(ctx, split)
+        return frame.filter(pl.col("line") != pl.col("rep"))["line"].to_numpy()
+
+    held = Held(runner, split, later, parts_of(ctx, split), column=column)
+    ctx.supply((*templates.SAMPLE, split, column), held.sample)
+
+
 def parts_of(ctx: Context, split: str) -> int:
     """Parts of the shuffles of a held split's keys: one per `PART_ROWS` rows."""
     return max(1, -(-ctx.splits[split].rows // PART_ROWS))

@@ -10,6 +10,8 @@ Everything is seeded and ordered by line, so the same input always gives the sam
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +19,7 @@ import polars as pl
 import scipy.sparse as sp
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from dataqa.engine.context import Context
@@ -83,6 +85,56 @@ def _vectorizer(n_docs: int) -> TfidfVectorizer:
     )
 
 
+def term_counts(texts: list[str]) -> pl.DataFrame:
+    """`term`, `df` (texts holding it), `tf` (its occurrences) of the words `text_space`'s analyser
+    cuts from `texts`: what `fitted` needs of a block of training inputs, added up over blocks."""
+    schema = {"term": pl.String, "df": pl.Int64, "tf": pl.Int64}
+    counter = CountVectorizer(lowercase=True, token_pattern=TOKEN_PATTERN, stop_words=STOP_WORDS)
+    try:
+        counts = counter.fit_transform(texts).tocsc()
+    except ValueError:  # no word at all
+        return pl.DataFrame(schema=schema)
+    terms = counter.get_feature_names_out().tolist()
+    df, tf = counts.getnnz(axis=0), np.asarray(counts.sum(axis=0)).ravel()
+    return pl.DataFrame({"term": terms, "df": df, "tf": tf}, schema=schema)
+
+
+def fitted(n_docs: int, counts: pl.DataFrame) -> TfidfVectorizer | None:
+    """The vectorizer `text_space` fits on `n_docs` training texts, made from their `term_counts`
+    (added up over blocks of them): the same vocabulary (`min_df`, `max_df`, `max_features` kept
+    as scikit-learn keeps them) and the same idf, value for value; None when no word is kept."""
+    vectorizer = _vectorizer(n_docs)
+    ordered = sorted(counts.iter_rows())  # scikit-learn numbers the terms in sorted order
+    df = np.array([d for _, d, _ in ordered], dtype=np.int64)
+    tf = np.array([t for _, _, t in ordered], dtype=np.float64)
+    high = vectorizer.max_df * n_docs if isinstance(vectorizer.max_df, float) else vectorizer.max_df
+    mask = (df <= high) & (df >= vectorizer.min_df)
+    limit = vectorizer.max_features
+    if limit is not None and mask.sum() > limit:  # as `CountVectorizer._limit_features`
+        keep = np.zeros(len(df), dtype=bool)
+        keep[np.where(mask)[0][(-tf[mask]).argsort()[:limit]]] = True
+        mask = keep
+    if not mask.any():
+        return None
+    kept = np.flatnonzero(mask)
+    vectorizer.vocabulary_ = {ordered[i][0]: n for n, i in enumerate(kept.tolist())}
+    smoothed = df[kept].astype(np.float32) + np.float32(1.0)  # as `TfidfTransformer.fit`, in float32
+    idf = np.full_like(smoothed, fill_value=n_docs + 1, dtype=np.float32)
+    idf /= smoothed
+    np.log(idf, out=idf)
+    idf += 1.0
+    vectorizer.idf_ = idf
+    return vectorizer
+
+
+def text_words(texts: pl.Series) -> set[str]:
+    """Every word of `texts` as the space's analyser cuts them (lowercased), before the space drops
+    the too common and the too rare, stop words out (`cov005.train_words`, over blocks a union)."""
+    lowered = texts.fill_null("").str.to_lowercase()
+    words = lowered.str.extract_all(r"\b[^\W\d_][^\W\d_]+\b").explode().drop_nulls().unique()
+    return set(words.to_list()) - set(STOP_WORDS)
+
+
 def text_space(ctx: Context, column: str = "prompt") -> TextSpace:
     """TF-IDF of `column` fitted on the valid training rows, applied to every split (cached)."""
 
@@ -119,18 +171,57 @@ def lsa(ctx: Context) -> dict[str, np.ndarray]:
     def compute() -> dict[str, np.ndarray]:
         space = text_space(ctx)
         train = space.matrices["train"]
-        dims = min(LSA_DIMS, train.shape[1] - 1, train.shape[0] - 1)
-        svd = TruncatedSVD(dims, random_state=SEED).fit(train[_sample(train.shape[0])]) if dims >= 2 else None
-
-        def project(matrix: sp.csr_matrix) -> np.ndarray:
-            if matrix.shape[0] == 0:  # an eval split without a valid row: scikit-learn refuses it
-                return np.zeros((0, dims if svd is not None else matrix.shape[1]), dtype=np.float32)
-            points = svd.transform(matrix) if svd is not None else matrix.toarray()
-            return normalize(points).astype(np.float32)
-
-        return {name: project(m) for name, m in space.matrices.items()}
+        svd = fitted_svd(train[_sample(train.shape[0])], train.shape[0])
+        return {name: project(svd, m) for name, m in space.matrices.items()}
 
     return ctx.shared(("lsa",), compute)
+
+
+def in_order(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """A copy of `matrix` whose rows hold their columns in order, as `transform` gives a block's rows
+    (`fit_transform` leaves train's in another): a product then sums in one order on both engines."""
+    out = matrix.copy()
+    out.sort_indices()
+    return out
+
+
+def lsa_model(ctx: Context) -> TruncatedSVD | None:
+    """COV005's LSA (`coverage_points`): `lsa`'s, fitted on the sample's rows `in_order`; cached."""
+
+    def compute() -> TruncatedSVD | None:
+        train = text_space(ctx).matrices["train"]
+        return fitted_svd(in_order(train[_sample(train.shape[0])]), train.shape[0])
+
+    return ctx.shared(("lsa", "model"), compute)
+
+
+def coverage_points(ctx: Context) -> dict[str, np.ndarray]:
+    """COV005's LSA points of every split: `lsa`'s, but fitted on and projecting the TF-IDF rows
+    `in_order`, so that a held train's blocks give the same floats (`dataqa.text.coverage_held`);
+    the topic clusters keep `lsa`'s. Cached."""
+
+    def compute() -> dict[str, np.ndarray]:
+        svd = lsa_model(ctx)
+        return {name: project(svd, in_order(m)) for name, m in text_space(ctx).matrices.items()}
+
+    return ctx.shared(("lsa", "coverage"), compute)
+
+
+def fitted_svd(sample: sp.csr_matrix, n: int) -> TruncatedSVD | None:
+    """The LSA of `lsa`, fitted on the TF-IDF rows of the seeded sample (`_sample`) of `n` training
+    rows: `LSA_DIMS` dimensions at most; None under two (the TF-IDF rows are then the points)."""
+    dims = min(LSA_DIMS, sample.shape[1] - 1, n - 1)
+    return TruncatedSVD(dims, random_state=SEED).fit(sample) if dims >= 2 else None
+
+
+def project(svd: TruncatedSVD | None, matrix: sp.csr_matrix) -> np.ndarray:
+    """TF-IDF rows as L2-normalised float32 LSA points (the rows themselves, dense, without an LSA)."""
+    if matrix.shape[0] == 0 or matrix.shape[1] == 0:  # no valid row, or no word: scikit-learn refuses it
+        return np.zeros(
+            (matrix.shape[0], svd.n_components if svd is not None else matrix.shape[1]), dtype=np.float32
+        )
+    points = svd.transform(matrix) if svd is not None else matrix.toarray()
+    return normalize(points).astype(np.float32)
 
 
 def _sample(n: int, size: int = SAMPLE_ROWS) -> np.ndarray:
@@ -314,10 +405,31 @@ def _top_candidates(block: np.ndarray, c: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _exact_nearest(queries: np.ndarray, points: np.ndarray, c: int) -> np.ndarray:
     """The `c` points with the highest dot product with each query, by brute force in blocks."""
+    return nearest_points(queries, points, c)[0]
+
+
+def nearest_points(queries: np.ndarray, points: np.ndarray, c: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `c` points with the highest dot product with each query (best first, ties to the first
+    point), by brute force in blocks, and their dot products."""
     out = np.zeros((len(queries), c), dtype=np.int64)
+    values = np.zeros((len(queries), c), dtype=np.float32)
     step = max(1, BLOCK_PRODUCTS // max(len(points), 1))
     for start in range(0, len(queries), step):
-        out[start : start + step] = _top_candidates(queries[start : start + step] @ points.T, c)[0]
+        found = _top_candidates(queries[start : start + step] @ points.T, c)
+        out[start : start + step], values[start : start + step] = found
+    return out, values
+
+
+def cosines(query: sp.csr_matrix, train: sp.csr_matrix, cand: np.ndarray) -> np.ndarray:
+    """The exact TF-IDF cosine of each query row with each of its candidate train rows."""
+    c = cand.shape[1]
+    out = np.zeros(cand.shape, dtype=np.float32)
+    step = max(1, BLOCK_PRODUCTS // (c * 1024)) if c else 1
+    for start in range(0, query.shape[0] if c else 0, step):
+        block, picks = query[start : start + step], cand[start : start + step]
+        rep = np.repeat(np.arange(block.shape[0]), c)
+        products = in_order(block[rep]).multiply(in_order(train[picks.ravel()]))
+        out[start : start + step] = np.asarray(products.sum(axis=1)).reshape(-1, c)
     return out
 
 
@@ -375,18 +487,10 @@ def _best_exact(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Among each query row's candidates, the train row of highest exact TF-IDF cosine (ties: first)."""
     cand = np.sort(cand, axis=1)
-    c = cand.shape[1]
-    where = np.zeros(query.shape[0], dtype=np.int64)
-    best = np.zeros(query.shape[0], dtype=np.float32)
-    step = max(1, BLOCK_PRODUCTS // (c * 1024))
-    for start in range(0, query.shape[0], step):
-        block, picks = query[start : start + step], cand[start : start + step]
-        rep = np.repeat(np.arange(block.shape[0]), c)
-        exact = np.asarray(block[rep].multiply(train[picks.ravel()]).sum(axis=1)).reshape(-1, c)
-        pick = exact.argmax(axis=1)
-        where[start : start + step] = picks[np.arange(len(pick)), pick]
-        best[start : start + step] = exact[np.arange(len(pick)), pick]
-    return where, best
+    exact = cosines(query, train, cand)
+    pick = exact.argmax(axis=1)
+    rows = np.arange(len(pick))
+    return cand[rows, pick], exact[rows, pick]
 
 
 def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
@@ -411,7 +515,7 @@ def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
         where = np.zeros(n, dtype=np.int64)
         cells = None
         if train.shape[0] and train.shape[1] and n:
-            projected = lsa(ctx)
+            projected = coverage_points(ctx)
             q_points, t_points = projected[split], projected["train"]
             c = min(CANDIDATES, train.shape[0])
             cells = _Cells.build(t_points) if n * len(t_points) > BRUTE_FORCE_PRODUCTS else None
@@ -449,7 +553,7 @@ def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
 def train_spread(ctx: Context) -> pl.DataFrame:
     """How far training inputs lie from each other: for a seeded sample of at most `SPREAD_ROWS`
     valid training rows (fewer on a large set: `SPREAD_PRODUCTS`), `row` (its index among the valid
-    training rows), `n_words` and `similarity` to the most similar other training row, found as
+    training rows), `line`, `n_words` and `similarity` to the most similar other training row, found as
     `nearest_train` finds a held-out row's and scaled the same way (`vocabulary_share`: its words
     outside the vocabulary count as never seen). The yardstick for "far from train": on a set of
     unique questions every training example is far from the others too."""
@@ -458,13 +562,14 @@ def train_spread(ctx: Context) -> pl.DataFrame:
         space = text_space(ctx)
         train = space.matrices["train"]
         n = train.shape[0]
-        picked = _sample(n, max(SPREAD_MIN_ROWS, min(SPREAD_ROWS, SPREAD_PRODUCTS // max(n, 1))))
+        picked = spread_rows(n)
         best = np.zeros(len(picked), dtype=np.float32)
         if space.vectorizer is None or n < 2 or not train.shape[1]:
+            empty = np.zeros(len(picked), dtype=np.int64)
             return pl.DataFrame(
-                {"row": picked, "n_words": np.zeros(len(picked), dtype=np.int64), "similarity": best}
+                {"row": picked, "line": space.lines["train"][picked], "n_words": empty, "similarity": best}
             )
-        points = lsa(ctx)["train"]
+        points = coverage_points(ctx)["train"]
         c = min(CANDIDATES + 1, n)
         cand = _exact_nearest(points[picked], points, c)
         # the row itself out of its candidates (the last candidate out where it is not among them)
@@ -475,6 +580,105 @@ def train_spread(ctx: Context) -> pl.DataFrame:
         texts = ctx.valid_rows("train")["prompt"].fill_null("").to_list()
         words, share = vocabulary_share(space.vectorizer, [texts[int(i)] for i in picked])
         similarity = np.clip(best * share, 0.0, 1.0).astype(np.float64)
-        return pl.DataFrame({"row": picked, "n_words": words, "similarity": similarity})
+        lines = space.lines["train"][picked]
+        return pl.DataFrame({"row": picked, "line": lines, "n_words": words, "similarity": similarity})
 
     return ctx.shared(("train_spread",), compute)
+
+
+def spread_rows(n: int) -> np.ndarray:
+    """The positions among `n` valid training rows of `train_spread`'s sample."""
+    return _sample(n, max(SPREAD_MIN_ROWS, min(SPREAD_ROWS, SPREAD_PRODUCTS // max(n, 1))))
+
+
+VECTORIZER = ("text_vectorizer", "prompt")
+"""The shared key of train's fitted vectorizer of the inputs (`text_vectorizer`)."""
+EXACT = ("exact_train",)
+"""The shared key of the search of train's exact nearest rows (`exact_train`)."""
+NAMES = "input_names"
+"""With a split's name after it, the shared key of its inputs' name words (`input_names`)."""
+VERIFY_ROWS = 256
+"""Held-out rows compared with every training row at once (one sparse product each block)."""
+
+
+def text_vectorizer(ctx: Context) -> TfidfVectorizer | None:
+    """Train's TF-IDF vectorizer of the inputs (`text_space`'s), None when train has no word."""
+    return ctx.shared(VECTORIZER, lambda: text_space(ctx).vectorizer)
+
+
+def exact_train(ctx: Context) -> Callable[[sp.csr_matrix], tuple[np.ndarray, np.ndarray]]:
+    """The search of each query row's nearest training row by exact TF-IDF cosine over every
+    training row (`exact_best`); an engine holding train elsewhere searches each block of it."""
+
+    def compute() -> Callable[[sp.csr_matrix], tuple[np.ndarray, np.ndarray]]:
+        space = text_space(ctx)
+        train = {"matrix": space.matrices["train"], "lines": space.lines["train"]}
+        return lambda queries: exact_best(train, queries)
+
+    return ctx.shared(EXACT, compute)
+
+
+def exact_best(train: dict[str, np.ndarray], queries: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Per query row: the line of its nearest row of `train` (`matrix`, `lines`) by exact TF-IDF
+    cosine (ties: the first line; 0 when none shares a word) and that cosine."""
+    matrix = train["matrix"]
+    nearest = np.zeros(queries.shape[0], dtype=np.int64)
+    best = np.zeros(queries.shape[0], dtype=np.float32)
+    if not matrix.shape[0] or not matrix.shape[1]:
+        return nearest, best
+    for start in range(0, queries.shape[0], VERIFY_ROWS):
+        exact = (queries[start : start + VERIFY_ROWS] @ matrix.T).tocsr()
+        exact.sort_indices()  # the first of equal cosines is the first line, whatever the product's order
+        high = exact.max(axis=1).toarray().ravel()
+        where = np.asarray(exact.argmax(axis=1)).ravel()
+        best[start : start + len(high)] = high
+        nearest[start : start + len(high)] = np.where(high > 0, train["lines"][where], 0)
+    return nearest, best
+
+
+def first_best(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """`exact_best` over blocks of train in line order, as over all of them: the highest cosine,
+    ties to the earlier block."""
+    nearest, best = found[0]
+    nearest, best = nearest.copy(), best.copy()
+    for lines, cos in found[1:]:
+        better = cos > best
+        nearest[better], best[better] = lines[better], cos[better]
+    return nearest, best
+
+
+_WORD = re.compile(TOKEN_PATTERN)
+_STOP = frozenset(STOP_WORDS)
+_SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
+
+
+def name_words(text: str, given: str = "") -> int:
+    """Content words of `text` written as names (capitalised, not opening a sentence, not "I"): a
+    song, a restaurant, a person; and those taken from `given`, the record's own system text (a
+    table's column names, a document). A new name in a known form, or a question about the material
+    it is given, is no new kind of input."""
+    material = {w.lower() for w in _WORD.findall(given)} if given else set()
+    count = 0
+    for m in _WORD.finditer(text):
+        word = m.group()
+        lower = word.lower()
+        if lower in _STOP:
+            continue
+        if lower in material or (
+            word[0].isupper()
+            and m.start()
+            and not _SENTENCE_END.search(text[max(m.start() - 3, 0) : m.start()])
+        ):
+            count += 1
+    return count
+
+
+def names_of(rows: pl.DataFrame) -> np.ndarray:
+    """`name_words` of each of `rows` (valid rows: `prompt`, `system`)."""
+    prompts, given = rows["prompt"].fill_null("").to_list(), rows["system"].fill_null("").to_list()
+    return np.array([name_words(p, g) for p, g in zip(prompts, given, strict=True)], dtype=np.int64)
+
+
+def input_names(ctx: Context, split: str) -> np.ndarray:
+    """`name_words` of each valid row of `split`, in line order (made on the blocks of a held split)."""
+    return ctx.shared((NAMES, split), lambda: names_of(ctx.valid_rows(split)))

@@ -1,0 +1,358 @@
+"""COV005's nearest training inputs of splits held in blocks on the Ray workers (`CoverageHeld`, its
+`HeldForm`), with the local engine's result on data under `topics.BRUTE_FORCE_PRODUCTS`.
+
+What COV005 reads of train, made over a held train's blocks:
+1. the TF-IDF vectorizer (`topics.text_vectorizer`): each block's words' document and term counts
+   (`topics.term_counts`), added up; `topics.fitted` keeps the vocabulary and idf as scikit-learn
+   does on the whole split. Train's words (`cov005.train_words`) are the union of the blocks'.
+2. the LSA: the seeded sample's rows are positions among the valid training rows (`topics._sample`),
+   their inputs fetched from the blocks by position and fitted on the driver as locally.
+3. each block's TF-IDF rows and LSA points, made once and left in the object store.
+A held-out split's queries (its TF-IDF rows and LSA points, its inputs' word counts, vocabulary
+shares and name words) are made on its blocks when it is held, on the driver when not, and left in
+the object store too. A task per pair of a query part and a train part gives each query's
+`CANDIDATES` nearest rows of that part by LSA (ties to the first line) with their exact TF-IDF
+cosines; a task per query part keeps the nearest over the parts, as the whole train's brute force
+does (`topics.nearest_train`: the best LSA candidates, then the best exact cosine among them, ties
+to the first line). Train's own spread (`topics.train_spread`) is that search for its sample's
+rows, each leaving itself out; the exact search of the verified inputs (`topics.exact_train`) a
+task per train part, the first best kept.
+
+A documented difference: above `topics.BRUTE_FORCE_PRODUCTS` held-out x training rows the local
+engine searches k-means cells (`topics._Cells`), which a search per block cannot reproduce; the
+held form does the exact search per block there, and finds a row at least as near.
+
+The driver holds the vectorizer, the LSA, train's words, the sample's inputs, and per held-out row
+its line, word count, name words, nearest line and similarity (what COV005's bars read of every
+row); the rows' texts and vectors stay on the workers, but for the inputs a finding may quote.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+
+from dataqa.core.models import Finding
+from dataqa.core.once import once_per_object
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Check, HeldForm, Runner
+from dataqa.text import copies, near_held
+from dataqa.text.near_across import fetch
+from dataqa.text.topics import (
+    BRUTE_FORCE_PRODUCTS,
+    CANDIDATES,
+    EXACT,
+    NAMES,
+    VECTORIZER,
+    _sample,
+    cosines,
+    coverage_points,
+    exact_best,
+    first_best,
+    fitted,
+    fitted_svd,
+    lsa_model,
+    names_of,
+    nearest_points,
+    project,
+    spread_rows,
+    term_counts,
+    text_space,
+    text_vectorizer,
+    text_words,
+    vocabulary_share,
+)
+
+COLUMN = "prompt"
+EXACT_SEARCH = (
+    f"searched exactly on each block of a split held on the Ray workers (past {BRUTE_FORCE_PRODUCTS:.0e} "
+    "held-out x training rows the local engine searches k-means cells: this finds a row at least as near)"
+)
+NEAREST = "nearest_train"
+SPREAD = ("train_spread",)
+WORDS = ("train_words", COLUMN)
+
+
+# Steps on a block (`Runner.blocks`): `fn(ctx, split, *args)`.
+
+
+def _counts_step(ctx: Context, split: str) -> tuple[int, pl.DataFrame, set[str]]:
+    """The block's valid inputs: their number, their words' counts, their words (`text_words`)."""
+    texts = ctx.valid_rows(split)[COLUMN].fill_null("")
+    return texts.len(), term_counts(texts.to_list()), text_words(texts)
+
+
+def _inputs_at(ctx: Context, split: str, positions: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The lines and inputs of the block's valid rows at `positions` (among them)."""
+    rows = ctx.valid_rows(split)
+    return rows["line"].to_numpy()[positions], rows[COLUMN].fill_null("").gather(positions).to_list()
+
+
+def _space_step(ctx: Context, split: str, vectorizer: Any, svd: Any, queries: bool) -> dict[str, Any]:
+    """The block's valid rows in train's space: `lines`, TF-IDF `matrix`, LSA `points`; as queries
+    also their content-word counts, vocabulary shares (`vocabulary_share`) and name words."""
+    rows = ctx.valid_rows(split)
+    return space_of(rows, vectorizer, svd, queries)
+
+
+def space_of(rows: pl.DataFrame, vectorizer: Any, svd: Any, queries: bool) -> dict[str, Any]:
+    """`_space_step` of `rows` (valid rows)."""
+    texts = rows[COLUMN].fill_null("").to_list()
+    out: dict[str, Any] = {"lines": rows["line"].to_numpy()}
+    if vectorizer is None or not texts:
+        width = len(vectorizer.vocabulary_) if vectorizer is not None else 0
+        out["matrix"] = sp.csr_matrix((len(texts), width), dtype=np.float32)
+    else:
+        out["matrix"] = vectorizer.transform(texts).tocsr()
+    out["points"] = project(svd, out["matrix"])
+    if queries:
+        if vectorizer is not None:
+            out["words"], out["share"] = vocabulary_share(vectorizer, texts)
+        else:
+            out["words"] = np.array([len(t.split()) for t in texts], dtype=np.int64)
+            out["share"] = np.zeros(len(texts))
+        out["names"] = names_of(rows)
+    return out
+
+
+# Tasks (`Runner.task`): plain functions of values.
+
+
+def _kept(value: Any) -> Any:
+    """A value the driver made, put where the tasks read it."""
+    return value
+
+
+def _candidates(train: dict[str, Any], query: dict[str, Any], k: int) -> tuple[np.ndarray, ...]:
+    """Per query: the `k` nearest rows of this part of train by LSA (lines, best first, ties to the
+    first line), their LSA dot products and their exact TF-IDF cosines."""
+    k = min(k, len(train["lines"]))
+    points = query["points"]
+    if not k or not len(points):
+        empty = np.zeros((len(points), 0))
+        return empty.astype(np.int64), empty.astype(np.float32), empty.astype(np.float32)
+    where, lsa_values = nearest_points(points, train["points"], k)
+    exact = cosines(query["matrix"], train["matrix"], where)
+    return train["lines"][where], lsa_values, exact
+
+
+def _best(
+    k: int, leave_out: np.ndarray | None, found: list[tuple[np.ndarray, ...]]
+) -> tuple[np.ndarray, ...]:
+    """Over the parts' `_candidates`: each query's `k` nearest by LSA over all of them (ties to the
+    first line), without its own line (`leave_out`: or the last of them when it is not among them),
+    then the nearest of those by exact cosine (ties to the first line): its line and cosine."""
+    lines = np.concatenate([f[0] for f in found], axis=1)
+    values = np.concatenate([f[1] for f in found], axis=1)
+    exact = np.concatenate([f[2] for f in found], axis=1)
+    n = lines.shape[0]
+    if not lines.shape[1]:
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float32)
+    order = np.lexsort((lines, -values))[:, :k]
+    lines, exact = np.take_along_axis(lines, order, axis=1), np.take_along_axis(exact, order, axis=1)
+    if leave_out is not None:
+        mine = lines == leave_out[:, None]
+        mine[~mine.any(axis=1), -1] = True
+        lines, exact = lines[~mine].reshape(n, -1), exact[~mine].reshape(n, -1)
+    by_line = np.argsort(lines, axis=1, kind="stable")
+    lines, exact = np.take_along_axis(lines, by_line, axis=1), np.take_along_axis(exact, by_line, axis=1)
+    pick = exact.argmax(axis=1)
+    rows = np.arange(n)
+    return lines[rows, pick], exact[rows, pick]
+
+
+def _nearest_frame(query: dict[str, Any], k: int, *found: tuple[np.ndarray, ...]) -> pl.DataFrame:
+    """`nearest_train`'s frame of a part of a held-out split (with its `names`), from `_candidates`
+    of each part of train."""
+    nearest, best = _best(k, None, list(found))
+    return pl.DataFrame(
+        {
+            "line": query["lines"],
+            "n_words": query["words"],
+            "nearest_line": np.where(best > 0, nearest, 0),
+            "similarity": np.clip(best * query["share"], 0.0, 1.0).astype(np.float64),
+            "names": query["names"],
+        }
+    )
+
+
+class _Train:
+    """Train's side of the search: its parts' spaces in the object store (a handle each), on the
+    blocks of a held train (`_HeldTrain`) or one part the driver made (`_DriverTrain`)."""
+
+    runner: Runner
+    rows: int
+    parts: list[Any]
+    svd: Any
+
+    def nearest(self, run: Runner, queries: list[Any]) -> pl.DataFrame:
+        """`nearest_train`'s frame (with `names`) of a held-out split whose parts' queries are
+        `queries` (handles that `run`'s tasks read)."""
+        k = min(CANDIDATES, self.rows)
+        frames = []
+        for query in queries:
+            found = [run.task(_candidates, part, query, k)[0] for part in self.parts]
+            frames.append(run.task(_nearest_frame, query, k, *found)[0])
+        return pl.concat(run.get(frames))
+
+    def exact(self, queries: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """`exact_best` over every part of train, the first best kept (`topics.exact_train`)."""
+        run = self.runner
+        return first_best(run.get([run.task(exact_best, part, queries)[0] for part in self.parts]))
+
+
+class _DriverTrain(_Train):
+    """Train on the driver: its space as locally, one part, put in the object store."""
+
+    def __init__(self, ctx: Context, runner: Runner) -> None:
+        self.ctx, self.runner = ctx, runner
+        self.rows = len(text_space(ctx).lines["train"])
+
+    @once_per_object
+    def parts(self) -> list[Any]:
+        space = text_space(self.ctx)
+        train = {"lines": space.lines["train"], "matrix": space.matrices["train"]}
+        return self.runner.task(_kept, {**train, "points": coverage_points(self.ctx)["train"]})
+
+    @once_per_object
+    def svd(self) -> Any:
+        return lsa_model(self.ctx)
+
+
+class _HeldTrain(_Train):
+    """A held train's vectorizer, words, LSA and parts, made over its blocks (module doc)."""
+
+    def __init__(self, ctx: Context, runner: Runner) -> None:
+        self.ctx, self.runner = ctx, runner
+        self.rows = 0
+        self.sizes: list[int] = []
+        self.words: frozenset[str] = frozenset()
+
+    @once_per_object
+    def vectorizer(self) -> Any:
+        run = self.runner
+        counted = run.get([h[0] for h in run.blocks(_counts_step, [()] * len(run))])
+        self.sizes = [n for n, _, _ in counted]
+        self.rows = sum(self.sizes)
+        self.words = frozenset().union(*(words for _, _, words in counted))
+        schema = {"term": pl.String, "df": pl.Int64, "tf": pl.Int64}
+        counts = pl.concat([pl.DataFrame(schema=schema), *(c for _, c, _ in counted)])
+        summed = counts.group_by("term").agg(pl.col("df").sum(), pl.col("tf").sum())
+        return fitted(self.rows, summed)
+
+    def train_words(self) -> frozenset[str]:
+        _ = self.vectorizer  # the counts' round gives the words too
+        return self.words
+
+    def at(self, positions: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """The lines and inputs at `positions` among the valid training rows, from their blocks."""
+        _ = self.vectorizer  # the counts' round gives each block's rows
+        run, starts = self.runner, np.cumsum([0, *self.sizes])
+        args = [(positions[(positions >= a) & (positions < b)] - a,) for a, b in itertools.pairwise(starts)]
+        got = run.get([h[0] for h in run.blocks(_inputs_at, args)])
+        lines = np.concatenate([np.zeros(0, dtype=np.int64), *(lines for lines, _ in got)])
+        return lines, [text for _, texts in got for text in texts]
+
+    @once_per_object
+    def svd(self) -> Any:
+        vectorizer = self.vectorizer
+        if vectorizer is None or self.rows < 2:
+            return None
+        sample = vectorizer.transform(self.at(_sample(self.rows))[1]).tocsr()
+        return fitted_svd(sample, self.rows)
+
+    @once_per_object
+    def parts(self) -> list[Any]:
+        run, args = self.runner, (self.vectorizer, self.svd, False)
+        return [h[0] for h in run.blocks(_space_step, [args] * len(run))]
+
+    def spread(self) -> pl.DataFrame:
+        """`train_spread` over the blocks: the sample's rows as queries, each leaving itself out."""
+        vectorizer, n = self.vectorizer, self.rows
+        picked = spread_rows(n)
+        lines, texts = self.at(picked)
+        if vectorizer is None or n < 2:
+            empty = np.zeros(len(picked))
+            return pl.DataFrame(
+                {"row": picked, "line": lines, "n_words": empty.astype(np.int64), "similarity": empty}
+            )
+        run = self.runner
+        query = space_of(pl.DataFrame({"line": lines, COLUMN: texts}), vectorizer, self.svd, False)
+        (handle,) = run.task(_kept, query)
+        k = min(CANDIDATES + 1, n)
+        _, best = _best(k, lines, run.get([run.task(_candidates, part, handle, k)[0] for part in self.parts]))
+        words, share = vocabulary_share(vectorizer, texts)
+        similarity = np.clip(best * share, 0.0, 1.0).astype(np.float64)
+        return pl.DataFrame({"row": picked, "line": lines, "n_words": words, "similarity": similarity})
+
+
+class CoverageHeld(HeldForm):
+    """COV005's form on splits held in blocks (module doc)."""
+
+    def __init__(self) -> None:
+        self.train: _Train | None = None
+
+    def applies(self, ctx: Context, split: str) -> bool:
+        return True
+
+    def supplied(self, ctx: Context, split: str) -> bool:
+        if split == "train":
+            return ctx.supplied(VECTORIZER)
+        return ctx.supplied((NEAREST, split))
+
+    def exact_above(self, ctx: Context) -> bool:
+        """Whether a held-out split and a train, one of them held, are past `BRUTE_FORCE_PRODUCTS`
+        pairs: the local engine searches k-means cells there, this form each block exactly."""
+        rows = ctx.valid_count(ctx.train)
+        return any(
+            ctx.valid_count(s) * rows > BRUTE_FORCE_PRODUCTS
+            for s in ctx.eval_splits
+            if s.elsewhere is not None or ctx.train.elsewhere is not None
+        )
+
+    def run(self, check: Check, ctx: Context) -> Iterable[Finding]:
+        """The check as locally; past `BRUTE_FORCE_PRODUCTS` its metrics say the search was exact."""
+        yield from check.run(ctx)
+        if self.exact_above(ctx):
+            check.metrics["nearest_search"] = EXACT_SEARCH
+
+    def note(self, ctx: Context) -> str:
+        return f"nearest training inputs: {EXACT_SEARCH}" if self.exact_above(ctx) else ""
+
+    def supply(self, ctx: Context, split: str, runner: Runner) -> None:
+        if split == "train":
+            train = self.train = _HeldTrain(ctx, runner)
+            ctx.supply(VECTORIZER, lambda: train.vectorizer)
+            ctx.supply(WORDS, train.train_words)
+            ctx.supply(SPREAD, train.spread)
+            ctx.supply(EXACT, lambda: train.exact)
+            near_held.supply_sample(ctx, split, runner, COLUMN)
+            for other in ctx.eval_splits:
+                if other.elsewhere is None:
+                    ctx.supply((NEAREST, other.name), functools.partial(self._here, ctx, other.name, runner))
+        else:
+            ctx.supply((NEAREST, split), functools.partial(self._held, ctx, split, runner))
+            ctx.supply((NAMES, split), lambda: ctx.shared((NEAREST, split), lambda: None)["names"].to_numpy())
+        if not ctx.supplied((*copies.FETCH, split)):  # the inputs a finding or train's spread reads
+            ctx.supply((*copies.FETCH, split), lambda: functools.partial(fetch, runner))
+
+    def _here(self, ctx: Context, split: str, runner: Runner) -> pl.DataFrame:
+        """`nearest_train` of a held-out split on the driver against a held train."""
+        assert self.train is not None
+        query = space_of(ctx.valid_rows(split), text_vectorizer(ctx), self.train.svd, True)
+        return self.train.nearest(runner, runner.task(_kept, query)).drop("names")
+
+    def _held(self, ctx: Context, split: str, runner: Runner) -> pl.DataFrame:
+        """`nearest_train` of a held held-out split (with its rows' `names`), against a held train
+        or the driver's (put in the object store through this split's `runner`)."""
+        if self.train is None:  # train on the driver: its side put in the object store by this runner
+            self.train = _DriverTrain(ctx, runner)
+        args = (text_vectorizer(ctx), self.train.svd, True)
+        queries = [h[0] for h in runner.blocks(_space_step, [args] * len(runner))]
+        return self.train.nearest(runner, queries)

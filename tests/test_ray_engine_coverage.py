@@ -1,0 +1,138 @@
+"""Test coverage (COV005) of splits whose rows stay on the Ray workers (`dataqa.text.coverage_held`):
+train's vectorizer from its blocks' word counts, its LSA from its sample's inputs, each held-out
+input's nearest training input searched block by block. The findings (locations, messages, quoted
+inputs, order), the metrics (every split's histogram, median and bar, train's spread) and the
+verdict are the local engine's, with train held, test held, or both, on data under
+`topics.BRUTE_FORCE_PRODUCTS`; a training input copied into a later block is not named in place
+of the first. One local Ray (2 CPUs, no dashboard, no network) for the module.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pytest
+from conftest import CASES, Plain, decided_part, write_jsonl
+
+import dataqa
+from dataqa.engine import blocks
+from dataqa.engine.config import Config
+from dataqa.engine.context import Context
+from dataqa.engine.runner import load_splits
+from dataqa.ingest import dataset, spread
+from dataqa.text import coverage_held, topics
+from dataqa.text.coverage_held import CoverageHeld
+
+ray = pytest.importorskip("ray")
+
+CHECKED = ["COV005"]
+FIXTURES = CASES / "coverage" / "fixtures"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ray_session():
+    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
+    yield
+    ray.shutdown()
+
+
+def rows(name: str) -> list[Any]:
+    return [orjson.loads(line) for line in (FIXTURES / name).read_text().splitlines() if line.strip()]
+
+
+def splits(big: str) -> dict[str, list[Any]]:
+    """Support tickets (COV005's case: test lines 10 and 30 ask what no training ticket mentions)
+    with copies of training tickets 200-219 at train's end (a later block: the nearest training
+    input of a test ticket near one of them is the first copy); with `big` "test", train is cut to
+    its first 100 tickets and test gets train's last 100 after its own, so that test is the larger."""
+    train, test = rows("coverage_train.jsonl"), rows("coverage_test.jsonl")
+    train = [*train, *train[199:219]]
+    if big == "test":
+        train, test = train[:100], [*test, *train[200:300]]
+    return {"train": train, "test": test}
+
+
+@pytest.mark.parametrize(
+    ("big", "driver_rows"),
+    [("train", 60), ("train", 30), ("test", 120)],
+    ids=["train-held", "both-held", "test-held"],
+)
+def test_coverage_of_held_splits_is_the_local_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: str, driver_rows: int
+) -> None:
+    """The large split (and at 30 rows the other too) stays on the workers, read in many pieces.
+    COV005 gives the local engine's report: the two test tickets train never covers."""
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
+    paths = {name: str(write_jsonl(tmp_path / f"{name}.jsonl", one)) for name, one in splits(big).items()}
+    options: dict[str, Any] = dict(test=paths["test"], select=CHECKED)
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    assert held == ([big] if driver_rows != 30 else ["train", "test"])
+    assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
+    cov005 = next(c for c in remote["checks"] if c["id"] == "COV005")
+    assert cov005["status"] == "failed" and cov005["ran_on"] == "driver", cov005
+    # with `big` "test", test also holds training tickets past train's first 100: some uncovered too
+    assert {10, 30} <= {f["locations"][0]["line"] for f in local["findings"]}
+    assert all(f["evidence"] and f["evidence"][0] for f in remote["findings"]), "the inputs were quoted"
+    assert cov005["metrics"]["train_spread_bar"] is not None
+    assert "nearest_search" not in cov005["metrics"] and not cov005["reason"]
+
+
+def test_past_the_brute_force_size_the_held_search_says_it_is_exact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `BRUTE_FORCE_PRODUCTS` held-out x training rows the local engine searches k-means cells
+    and the held form each block exactly (a documented difference): the result says so, in its
+    metrics and its reason. (The local engine here stays under its own bar: the findings are equal.)"""
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)
+    monkeypatch.setattr(coverage_held, "BRUTE_FORCE_PRODUCTS", 1000)
+    paths = {name: str(write_jsonl(tmp_path / f"{name}.jsonl", one)) for name, one in splits("train").items()}
+    options: dict[str, Any] = dict(test=paths["test"], select=CHECKED)
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=60, **options).to_dict()
+    assert remote["findings"] == local["findings"]
+    cov005 = next(c for c in remote["checks"] if c["id"] == "COV005")
+    assert cov005["metrics"]["nearest_search"] == coverage_held.EXACT_SEARCH
+    assert cov005["reason"] == f"nearest training inputs: {coverage_held.EXACT_SEARCH}"
+
+
+@pytest.mark.parametrize(("size", "features"), [(37, None), (120, 50)])
+def test_train_space_and_search_over_blocks_are_the_splits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, features: int | None
+) -> None:
+    """Plain calls stand for the workers: train cut into blocks of `size` rows (and the vocabulary
+    cut to its `features` most frequent words). The vectorizer (vocabulary and idf), train's words,
+    its spread, the nearest training input of each test input and the exact search are the whole
+    split's."""
+    if features is not None:
+        monkeypatch.setattr(topics, "MAX_FEATURES", features)
+    config = Config()
+    one = splits("train")
+    paths = {name: str(write_jsonl(tmp_path / f"{name}.jsonl", r)) for name, r in one.items()}
+    ctx = Context(load_splits(paths, config), config)
+    shells = {name: s for name, s in ((n, blocks.shell(s)) for n, s in ctx.splits.items())}
+    labelled = blocks.facts(ctx)
+    runner = Plain(
+        [(blocks.block_context(b, shells, config, labelled), "train") for b in blocks.cut(ctx.train, size)]
+    )
+    driver = blocks.shells_context(shells, config, labelled)
+    driver.splits["test"] = ctx.splits["test"]  # test on the driver
+    CoverageHeld().supply(driver, "train", runner)
+    here, there = topics.text_vectorizer(ctx), topics.text_vectorizer(driver)
+    assert len(here.vocabulary_) == (features or len(here.vocabulary_))
+    assert here.vocabulary_ == there.vocabulary_ and np.array_equal(here.idf_, there.idf_)
+    assert driver.shared(("train_words", "prompt"), lambda: None) == frozenset(
+        topics.text_words(ctx.valid_rows("train")["prompt"])
+    )
+    assert topics.train_spread(driver).equals(topics.train_spread(ctx))
+    assert topics.nearest_train(driver, "test").equals(topics.nearest_train(ctx, "test"))
+    queries = here.transform(ctx.valid_rows("test")["prompt"].to_list()).tocsr()
+    found, expected = topics.exact_train(driver)(queries), topics.exact_train(ctx)(queries)
+    assert all(np.array_equal(a, b) for a, b in zip(found, expected, strict=True))
