@@ -3,7 +3,7 @@ train's vectorizer from its blocks' word counts, its LSA from its sample's input
 input's nearest training input searched block by block. The findings (locations, messages, quoted
 inputs, order), the metrics (every split's histogram, median and bar, train's spread) and the
 verdict are the local engine's, with train held, test held, or both, on data under
-`topics.BRUTE_FORCE_PRODUCTS`; a training input copied into a later block is not named in place
+`nearest_train.BRUTE_FORCE_PRODUCTS`; a training input copied into a later block is not named in place
 of the first. One local Ray (2 CPUs, no dashboard, no network) for the module.
 """
 
@@ -24,7 +24,7 @@ from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
 from dataqa.ingest import dataset, spread
-from dataqa.text import coverage_held, topics
+from dataqa.text import coverage_held, nearest_train, topics
 from dataqa.text.coverage_held import CoverageHeld
 
 ray = pytest.importorskip("ray")
@@ -125,14 +125,14 @@ def test_train_space_and_search_over_blocks_are_the_splits(
     driver = blocks.shells_context(shells, config, labelled)
     driver.splits["test"] = ctx.splits["test"]  # test on the driver
     CoverageHeld().supply(driver, "train", runner)
-    here, there = topics.text_vectorizer(ctx), topics.text_vectorizer(driver)
+    here, there = nearest_train.text_vectorizer(ctx), nearest_train.text_vectorizer(driver)
     assert len(here.vocabulary_) == (features or len(here.vocabulary_))
     assert here.vocabulary_ == there.vocabulary_ and np.array_equal(here.idf_, there.idf_)
     assert driver.shared(("train_words", "prompt"), lambda: None) == frozenset(
         topics.text_words(ctx.valid_rows("train")["prompt"])
     )
-    assert topics.train_spread(driver).equals(topics.train_spread(ctx))
-    assert topics.nearest_train(driver, "test").equals(topics.nearest_train(ctx, "test"))
+    assert nearest_train.train_spread(driver).equals(nearest_train.train_spread(ctx))
+    assert nearest_train.nearest_train(driver, "test").equals(nearest_train.nearest_train(ctx, "test"))
     queries = here.transform(ctx.valid_rows("test")["prompt"].to_list()).tocsr()
-    found, expected = topics.exact_train(driver)(queries), topics.exact_train(ctx)(queries)
+    found, expected = nearest_train.exact_train(driver)(queries), nearest_train.exact_train(ctx)(queries)
     assert all(np.array_equal(a, b) for a, b in zip(found, expected, strict=True))

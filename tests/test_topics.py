@@ -11,7 +11,8 @@ import dataqa
 from dataqa.engine.config import load_config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.text.topics import auto_topic_count, nearest_train, topics
+from dataqa.text.nearest_train import nearest_train
+from dataqa.text.topics import auto_topic_count, topics
 
 TOPICS = {
     "shipping": "my parcel never arrived and the courier tracking page shows no update",
@@ -98,7 +99,7 @@ def test_inverted_file_search_finds_what_brute_force_finds(tmp_path: Path, monke
     test = [{"text": text(topic_names[i % 5]), "label": "x"} for i in range(60)]  # "travel": uncovered
     context = _context(tmp_path, train, test)
     exact = nearest_train(context, "test")
-    monkeypatch.setattr("dataqa.text.topics.BRUTE_FORCE_PRODUCTS", 0)
+    monkeypatch.setattr("dataqa.text.nearest_train.BRUTE_FORCE_PRODUCTS", 0)
     approximate = nearest_train(_context(tmp_path, train, test), "test")
     uncovered = exact.filter(pl.col("similarity") < 0.2)["line"].to_list()
     assert uncovered == list(range(5, 61, 5))  # every fifth test row is about travel

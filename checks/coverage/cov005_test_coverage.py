@@ -16,17 +16,17 @@ from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text import copies
 from dataqa.text.coverage_held import CoverageHeld
-from dataqa.text.templates import template_vocabulary
-from dataqa.text.topics import (
+from dataqa.text.nearest_train import (
     exact_train,
     input_names,
     name_words,
     nearest_train,
     text_vectorizer,
-    text_words,
     train_spread,
     vocabulary_share,
 )
+from dataqa.text.templates import template_vocabulary
+from dataqa.text.topics import text_words
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
 STEM_SYLLABLES = 2
@@ -173,7 +173,7 @@ class TestCoverage(Check):
     train_share: float = ranged(0.001, low=0, high=1)
     """Share of training inputs allowed farther from the rest of train than an uncovered held-out
     input is from train. An input is uncovered only when it is farther from train than all but this
-    share of training inputs are from each other (`dataqa.text.topics.train_spread`, on at least
+    share of training inputs are from each other (`dataqa.text.nearest_train.train_spread`, on at least
     `min_rows` scored training inputs): where training examples are as far apart (FAQ questions
     about passages, one question per table), a held-out example as far from train is drawn like them."""
 

@@ -1,11 +1,11 @@
 """COV005's nearest training inputs of splits held in blocks on the Ray workers (`CoverageHeld`, its
-`HeldForm`), with the local engine's result on data under `topics.BRUTE_FORCE_PRODUCTS`.
+`HeldForm`), with the local engine's result on data under `nearest_train.BRUTE_FORCE_PRODUCTS`.
 
 What COV005 reads of train, made over a held train's blocks:
-1. the TF-IDF vectorizer (`topics.text_vectorizer`): each block's words' document and term counts
+1. the TF-IDF vectorizer (`nearest_train.text_vectorizer`): each block's words' document and term counts
    (`topics.term_counts`), added up; `topics.fitted` keeps the vocabulary and idf as scikit-learn
    does on the whole split. Train's words (`cov005.train_words`) are the union of the blocks'.
-2. the LSA: the seeded sample's rows are positions among the valid training rows (`topics._sample`),
+2. the LSA: the seeded sample's rows are positions among the valid training rows (`topics.seeded_sample`),
    their inputs fetched from the blocks by position and fitted on the driver as locally.
 3. each block's TF-IDF rows and LSA points, made once and left in the object store.
 A held-out split's queries (its TF-IDF rows and LSA points, its inputs' word counts, vocabulary
@@ -13,13 +13,13 @@ shares and name words) are made on its blocks when it is held, on the driver whe
 the object store too. A task per pair of a query part and a train part gives each query's
 `CANDIDATES` nearest rows of that part by LSA (ties to the first line) with their exact TF-IDF
 cosines; a task per query part keeps the nearest over the parts, as the whole train's brute force
-does (`topics.nearest_train`: the best LSA candidates, then the best exact cosine among them, ties
-to the first line). Train's own spread (`topics.train_spread`) is that search for its sample's
-rows, each leaving itself out; the exact search of the verified inputs (`topics.exact_train`) a
+does (`nearest_train.nearest_train`: the best LSA candidates, then the best exact cosine among them, ties
+to the first line). Train's own spread (`nearest_train.train_spread`) is that search for its sample's
+rows, each leaving itself out; the exact search of the verified inputs (`nearest_train.exact_train`) a
 task per train part, the first best kept.
 
-A documented difference: above `topics.BRUTE_FORCE_PRODUCTS` held-out x training rows the local
-engine searches k-means cells (`topics._Cells`), which a search per block cannot reproduce; the
+A documented difference: above `nearest_train.BRUTE_FORCE_PRODUCTS` held-out x training rows the local
+engine searches k-means cells (`nearest_train._Cells`), which a search per block cannot reproduce; the
 held form does the exact search per block there, and finds a row at least as near.
 
 The driver holds the vectorizer, the LSA, train's words, the sample's inputs, and per held-out row
@@ -44,30 +44,24 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, HeldForm, Runner
 from dataqa.text import copies, near_held
 from dataqa.text.near_across import fetch
-from dataqa.text.topics import (
+from dataqa.text.nearest_train import (
     BRUTE_FORCE_PRODUCTS,
     CANDIDATES,
     EXACT,
     NAMES,
     VECTORIZER,
-    _sample,
     cosines,
     coverage_points,
     exact_best,
     first_best,
-    fitted,
-    fitted_svd,
     lsa_model,
     names_of,
     nearest_points,
-    project,
     spread_rows,
-    term_counts,
-    text_space,
     text_vectorizer,
-    text_words,
     vocabulary_share,
 )
+from dataqa.text.topics import fitted, fitted_svd, project, seeded_sample, term_counts, text_space, text_words
 
 COLUMN = "prompt"
 EXACT_SEARCH = (
@@ -202,7 +196,7 @@ class _Train:
         return pl.concat(run.get(frames))
 
     def exact(self, queries: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        """`exact_best` over every part of train, the first best kept (`topics.exact_train`)."""
+        """`exact_best` over every part of train, the first best kept (`nearest_train.exact_train`)."""
         run = self.runner
         return first_best(run.get([run.task(exact_best, part, queries)[0] for part in self.parts]))
 
@@ -264,7 +258,7 @@ class _HeldTrain(_Train):
         vectorizer = self.vectorizer
         if vectorizer is None or self.rows < 2:
             return None
-        sample = vectorizer.transform(self.at(_sample(self.rows))[1]).tocsr()
+        sample = vectorizer.transform(self.at(seeded_sample(self.rows))[1]).tocsr()
         return fitted_svd(sample, self.rows)
 
     @once_per_object

@@ -1,4 +1,4 @@
-"""Shared TF-IDF space of the inputs, topic clusters, and nearest-train similarity, once per scan.
+"""Shared TF-IDF space of the inputs and topic clusters, once per scan (nearest inputs: `nearest_train`).
 
 The topic check and the test-coverage check need the inputs as TF-IDF vectors of content words
 (the likely-mislabel check has its own space in `dataqa.checks.labels`: negations and function
@@ -10,8 +10,6 @@ Everything is seeded and ordered by line, so the same input always gives the sam
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,28 +33,11 @@ CHUNK = 2048
 LSA_DIMS = 100
 SAMPLE_ROWS = 20_000
 """Rows the SVD and k-means are fitted on (a seeded sample); every row is then projected."""
-CANDIDATES = 3
-"""Nearest train rows in LSA space whose exact TF-IDF similarity is computed."""
 OUTLIER_Z = 3.0
 GROUP_SIMILARITY = 0.5
 GROUP_MIN = 3
 MAX_OUTLIERS = 20_000
 """Rows above which k-means runs in mini-batches."""
-BLOCK_PRODUCTS = 1 << 25
-"""Entries of a dense similarity block computed at once (128 MiB of float32)."""
-BRUTE_FORCE_PRODUCTS = 2_000_000_000
-"""Held-out x train rows up to which nearest candidates are found by brute force (exact)."""
-IVF_PROBES = 8
-"""Cells of the inverted-file search each held-out row is compared with."""
-RECHECK_BELOW = 0.3
-"""Similarity under which an inverted-file answer is searched again, wider."""
-RECHECK_CELLS = 0.125
-"""Share of the cells that wider search compares a row with."""
-SPREAD_ROWS = 2000
-"""Training rows (a seeded sample) whose nearest other training row `train_spread` finds."""
-SPREAD_PRODUCTS = 200_000_000
-SPREAD_MIN_ROWS = 200
-"""Sampled rows x training rows `train_spread` compares at most, down to `SPREAD_MIN_ROWS` rows."""
 
 
 @dataclass
@@ -171,44 +152,14 @@ def lsa(ctx: Context) -> dict[str, np.ndarray]:
     def compute() -> dict[str, np.ndarray]:
         space = text_space(ctx)
         train = space.matrices["train"]
-        svd = fitted_svd(train[_sample(train.shape[0])], train.shape[0])
+        svd = fitted_svd(train[seeded_sample(train.shape[0])], train.shape[0])
         return {name: project(svd, m) for name, m in space.matrices.items()}
 
     return ctx.shared(("lsa",), compute)
 
 
-def in_order(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """A copy of `matrix` whose rows hold their columns in order, as `transform` gives a block's rows
-    (`fit_transform` leaves train's in another): a product then sums in one order on both engines."""
-    out = matrix.copy()
-    out.sort_indices()
-    return out
-
-
-def lsa_model(ctx: Context) -> TruncatedSVD | None:
-    """COV005's LSA (`coverage_points`): `lsa`'s, fitted on the sample's rows `in_order`; cached."""
-
-    def compute() -> TruncatedSVD | None:
-        train = text_space(ctx).matrices["train"]
-        return fitted_svd(in_order(train[_sample(train.shape[0])]), train.shape[0])
-
-    return ctx.shared(("lsa", "model"), compute)
-
-
-def coverage_points(ctx: Context) -> dict[str, np.ndarray]:
-    """COV005's LSA points of every split: `lsa`'s, but fitted on and projecting the TF-IDF rows
-    `in_order`, so that a held train's blocks give the same floats (`dataqa.text.coverage_held`);
-    the topic clusters keep `lsa`'s. Cached."""
-
-    def compute() -> dict[str, np.ndarray]:
-        svd = lsa_model(ctx)
-        return {name: project(svd, in_order(m)) for name, m in text_space(ctx).matrices.items()}
-
-    return ctx.shared(("lsa", "coverage"), compute)
-
-
 def fitted_svd(sample: sp.csr_matrix, n: int) -> TruncatedSVD | None:
-    """The LSA of `lsa`, fitted on the TF-IDF rows of the seeded sample (`_sample`) of `n` training
+    """The LSA of `lsa`, fitted on the TF-IDF rows of the seeded sample (`seeded_sample`) of `n` training
     rows: `LSA_DIMS` dimensions at most; None under two (the TF-IDF rows are then the points)."""
     dims = min(LSA_DIMS, sample.shape[1] - 1, n - 1)
     return TruncatedSVD(dims, random_state=SEED).fit(sample) if dims >= 2 else None
@@ -224,7 +175,7 @@ def project(svd: TruncatedSVD | None, matrix: sp.csr_matrix) -> np.ndarray:
     return normalize(points).astype(np.float32)
 
 
-def _sample(n: int, size: int = SAMPLE_ROWS) -> np.ndarray:
+def seeded_sample(n: int, size: int = SAMPLE_ROWS) -> np.ndarray:
     """A seeded, sorted sample of at most `size` row indices out of n."""
     if n <= size:
         return np.arange(n)
@@ -267,7 +218,7 @@ def topics(ctx: Context, n_topics: int = 0, n_terms: int = 6) -> Topics:
             return Topics(assignment, [], [])
         # k-means on the LSA points (cosine clusters), fitted on a seeded sample, applied to all.
         points = lsa(ctx)["train"][rows]
-        fit_rows = _sample(len(rows))
+        fit_rows = seeded_sample(len(rows))
         distinct_points = len(np.unique(points[fit_rows].round(5), axis=0))
         k = min(k, distinct_points)
         if k < 2:
@@ -349,336 +300,3 @@ def _split_off_small_groups(points: np.ndarray, raw: np.ndarray, k: int) -> np.n
             out[idx[members]] = nxt
             nxt += 1
     return out
-
-
-def vocabulary_share(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per text: its content-word count, and the share of its TF-IDF norm that train's vocabulary
-    holds, counting each word train never had at the highest IDF (a word never seen is maximally
-    rare). A word outside the vocabulary counts as never seen, whether train never had it or the
-    space dropped it as too common or too rare: the space cannot tell them apart, and the coverage
-    bars were measured so. (scikit-learn before 1.9 kept the dropped words as `stop_words_`, and
-    this function once counted them for nothing there only: the same data gave other scores with
-    another scikit-learn.)
-    """
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    counts = CountVectorizer.transform(vectorizer, texts).tocsr().astype(np.float64)
-    counts.data = 1.0 + np.log(counts.data)
-    known = np.sqrt(
-        np.asarray(
-            counts.multiply(vectorizer.idf_[None, :])
-            .multiply(counts.multiply(vectorizer.idf_[None, :]))
-            .sum(axis=1)
-        ).ravel()
-    )
-    analyse = vectorizer.build_analyzer()
-    vocab = vectorizer.vocabulary_
-    top_idf = float(vectorizer.idf_.max()) if len(vectorizer.idf_) else 1.0
-    words = np.zeros(len(texts), dtype=np.int64)
-    unseen = np.zeros(len(texts), dtype=np.float64)
-    for i, text in enumerate(texts):
-        tokens = analyse(text)
-        words[i] = len(tokens)
-        new: dict[str, int] = {}
-        for t in tokens:
-            if t not in vocab:
-                new[t] = new.get(t, 0) + 1
-        unseen[i] = sum(((1.0 + math.log(c)) * top_idf) ** 2 for c in new.values())
-    total = np.sqrt(known**2 + unseen)
-    share = np.divide(known, total, out=np.zeros_like(known), where=total > 0)
-    return words, share
-
-
-def _top_candidates(block: np.ndarray, c: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row of a similarity block: the `c` highest columns, best first, ties to the first
-    column, and their values. Repeated argmax: cheaper than a partial sort for a handful. Overwrites
-    the block."""
-    rows = np.arange(block.shape[0])
-    cols = np.zeros((block.shape[0], c), dtype=np.int64)
-    values = np.zeros((block.shape[0], c), dtype=block.dtype)
-    for k in range(c):
-        cols[:, k] = block.argmax(axis=1)
-        values[:, k] = block[rows, cols[:, k]]
-        block[rows, cols[:, k]] = -np.inf
-    return cols, values
-
-
-def _exact_nearest(queries: np.ndarray, points: np.ndarray, c: int) -> np.ndarray:
-    """The `c` points with the highest dot product with each query, by brute force in blocks."""
-    return nearest_points(queries, points, c)[0]
-
-
-def nearest_points(queries: np.ndarray, points: np.ndarray, c: int) -> tuple[np.ndarray, np.ndarray]:
-    """The `c` points with the highest dot product with each query (best first, ties to the first
-    point), by brute force in blocks, and their dot products."""
-    out = np.zeros((len(queries), c), dtype=np.int64)
-    values = np.zeros((len(queries), c), dtype=np.float32)
-    step = max(1, BLOCK_PRODUCTS // max(len(points), 1))
-    for start in range(0, len(queries), step):
-        found = _top_candidates(queries[start : start + step] @ points.T, c)
-        out[start : start + step], values[start : start + step] = found
-    return out, values
-
-
-def cosines(query: sp.csr_matrix, train: sp.csr_matrix, cand: np.ndarray) -> np.ndarray:
-    """The exact TF-IDF cosine of each query row with each of its candidate train rows."""
-    c = cand.shape[1]
-    out = np.zeros(cand.shape, dtype=np.float32)
-    step = max(1, BLOCK_PRODUCTS // (c * 1024)) if c else 1
-    for start in range(0, query.shape[0] if c else 0, step):
-        block, picks = query[start : start + step], cand[start : start + step]
-        rep = np.repeat(np.arange(block.shape[0]), c)
-        products = in_order(block[rep]).multiply(in_order(train[picks.ravel()]))
-        out[start : start + step] = np.asarray(products.sum(axis=1)).reshape(-1, c)
-    return out
-
-
-@dataclass
-class _Cells:
-    """An inverted file over unit vectors: k-means cells and the points of each, in row order."""
-
-    points: np.ndarray
-    centres: np.ndarray
-    members: np.ndarray
-    bounds: np.ndarray
-
-    @classmethod
-    def build(cls, points: np.ndarray) -> _Cells:
-        """About sqrt(n) cells from a seeded k-means sample; every point goes to its nearest centre."""
-        n_cells = max(2, min(int(math.sqrt(len(points))), len(points) // 4))
-        sample = points[_sample(len(points), max(SAMPLE_ROWS, 20 * n_cells))]
-        model = KMeans(n_clusters=n_cells, random_state=SEED, n_init=1, max_iter=10).fit(sample)
-        centres = normalize(model.cluster_centers_).astype(np.float32)
-        cell_of_point = _exact_nearest(points, centres, 1)[:, 0]
-        members = np.argsort(cell_of_point, kind="stable")
-        bounds = np.searchsorted(cell_of_point[members], np.arange(n_cells + 1))
-        return cls(points, centres, members, bounds)
-
-    def nearest(self, queries: np.ndarray, probes: int, c: int) -> np.ndarray:
-        """Approximately the `c` points nearest each query: among the points of its `probes`
-        nearest cells only, so the work grows with queries x probes x cell size."""
-        n_cells = len(self.centres)
-        probed = _exact_nearest(queries, self.centres, min(probes, n_cells))
-        best = np.full((len(queries), c), -np.inf, dtype=np.float32)
-        where = np.zeros((len(queries), c), dtype=np.int64)
-        cells = probed.ravel()
-        asking_queries = np.repeat(np.arange(len(queries)), probed.shape[1])
-        order = np.argsort(cells, kind="stable")
-        query_bounds = np.searchsorted(cells[order], np.arange(n_cells + 1))
-        for cell in range(n_cells):
-            cell_points = self.members[self.bounds[cell] : self.bounds[cell + 1]]
-            asking = asking_queries[order[query_bounds[cell] : query_bounds[cell + 1]]]
-            if not len(cell_points) or not len(asking):
-                continue
-            step = max(1, BLOCK_PRODUCTS // len(cell_points))
-            for start in range(0, len(asking), step):
-                rows = asking[start : start + step]
-                cols, sims = _top_candidates(queries[rows] @ self.points[cell_points].T, c)
-                merged_sims = np.concatenate([best[rows], sims], axis=1)
-                merged_where = np.concatenate([where[rows], cell_points[cols]], axis=1)
-                keep = np.argsort(-merged_sims, axis=1, kind="stable")[:, :c]
-                best[rows] = np.take_along_axis(merged_sims, keep, axis=1)
-                where[rows] = np.take_along_axis(merged_where, keep, axis=1)
-        return where
-
-
-def _best_exact(
-    query: sp.csr_matrix, train: sp.csr_matrix, cand: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Among each query row's candidates, the train row of highest exact TF-IDF cosine (ties: first)."""
-    cand = np.sort(cand, axis=1)
-    exact = cosines(query, train, cand)
-    pick = exact.argmax(axis=1)
-    rows = np.arange(len(pick))
-    return cand[rows, pick], exact[rows, pick]
-
-
-def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
-    """Per valid row of `split`: `line`, `n_words` (content words), the most similar train row
-    (`nearest_line`, 0 when none) and `similarity`. Candidates are the `CANDIDATES` nearest train
-    rows in LSA space; among them the best by exact TF-IDF cosine in train's vocabulary wins,
-    scaled by the share of the row's words train knows (see `vocabulary_share`), so a text of
-    mostly unseen words is far even if one word matches.
-
-    Above `BRUTE_FORCE_PRODUCTS` (held-out rows x train rows) the LSA candidates come from an
-    inverted file (`_Cells`: each row compared with the train rows of its `IVF_PROBES` nearest
-    k-means cells, not all); rows it leaves under `RECHECK_BELOW`, the ones a coverage finding
-    could name, are searched again in `RECHECK_CELLS` of the cells.
-    """
-
-    def compute() -> pl.DataFrame:
-        space = text_space(ctx)
-        query = space.matrices[split]
-        train = space.matrices["train"]
-        n = query.shape[0]
-        best = np.zeros(n, dtype=np.float32)
-        where = np.zeros(n, dtype=np.int64)
-        cells = None
-        if train.shape[0] and train.shape[1] and n:
-            projected = coverage_points(ctx)
-            q_points, t_points = projected[split], projected["train"]
-            c = min(CANDIDATES, train.shape[0])
-            cells = _Cells.build(t_points) if n * len(t_points) > BRUTE_FORCE_PRODUCTS else None
-            if cells is None:
-                where, best = _best_exact(query, train, _exact_nearest(q_points, t_points, c))
-            else:
-                where, best = _best_exact(query, train, cells.nearest(q_points, IVF_PROBES, c))
-        texts = ctx.valid_rows(split)["prompt"].fill_null("").to_list()
-        if space.vectorizer is not None:
-            words, share = vocabulary_share(space.vectorizer, texts)
-        else:
-            words, share = np.array([len(t.split()) for t in texts], dtype=np.int64), np.zeros(n)
-        if n and cells is not None:
-            # The approximate search can only miss a nearer row: look again, wider, where a miss
-            # could make a row look uncovered.
-            low = np.flatnonzero(best * share < RECHECK_BELOW)
-            wider = max(IVF_PROBES, math.ceil(len(cells.centres) * RECHECK_CELLS))
-            again_where, again_best = _best_exact(query[low], train, cells.nearest(q_points[low], wider, c))
-            better = again_best > best[low]
-            where[low[better]], best[low[better]] = again_where[better], again_best[better]
-        train_lines = space.lines["train"]
-        nearest = train_lines[where] if len(train_lines) else np.zeros(n, dtype=np.int64)
-        return pl.DataFrame(
-            {
-                "line": space.lines[split],
-                "n_words": words,
-                "nearest_line": np.where(best > 0, nearest, 0),
-                "similarity": np.clip(best * share, 0.0, 1.0).astype(np.float64),
-            }
-        )
-
-    return ctx.shared(("nearest_train", split), compute)
-
-
-def train_spread(ctx: Context) -> pl.DataFrame:
-    """How far training inputs lie from each other: for a seeded sample of at most `SPREAD_ROWS`
-    valid training rows (fewer on a large set: `SPREAD_PRODUCTS`), `row` (its index among the valid
-    training rows), `line`, `n_words` and `similarity` to the most similar other training row, found as
-    `nearest_train` finds a held-out row's and scaled the same way (`vocabulary_share`: its words
-    outside the vocabulary count as never seen). The yardstick for "far from train": on a set of
-    unique questions every training example is far from the others too."""
-
-    def compute() -> pl.DataFrame:
-        space = text_space(ctx)
-        train = space.matrices["train"]
-        n = train.shape[0]
-        picked = spread_rows(n)
-        best = np.zeros(len(picked), dtype=np.float32)
-        if space.vectorizer is None or n < 2 or not train.shape[1]:
-            empty = np.zeros(len(picked), dtype=np.int64)
-            return pl.DataFrame(
-                {"row": picked, "line": space.lines["train"][picked], "n_words": empty, "similarity": best}
-            )
-        points = coverage_points(ctx)["train"]
-        c = min(CANDIDATES + 1, n)
-        cand = _exact_nearest(points[picked], points, c)
-        # the row itself out of its candidates (the last candidate out where it is not among them)
-        mine = cand == picked[:, None]
-        mine[~mine.any(axis=1), -1] = True
-        others = cand[~mine].reshape(len(picked), c - 1)
-        _, best = _best_exact(train[picked], train, others)
-        texts = ctx.valid_rows("train")["prompt"].fill_null("").to_list()
-        words, share = vocabulary_share(space.vectorizer, [texts[int(i)] for i in picked])
-        similarity = np.clip(best * share, 0.0, 1.0).astype(np.float64)
-        lines = space.lines["train"][picked]
-        return pl.DataFrame({"row": picked, "line": lines, "n_words": words, "similarity": similarity})
-
-    return ctx.shared(("train_spread",), compute)
-
-
-def spread_rows(n: int) -> np.ndarray:
-    """The positions among `n` valid training rows of `train_spread`'s sample."""
-    return _sample(n, max(SPREAD_MIN_ROWS, min(SPREAD_ROWS, SPREAD_PRODUCTS // max(n, 1))))
-
-
-VECTORIZER = ("text_vectorizer", "prompt")
-"""The shared key of train's fitted vectorizer of the inputs (`text_vectorizer`)."""
-EXACT = ("exact_train",)
-"""The shared key of the search of train's exact nearest rows (`exact_train`)."""
-NAMES = "input_names"
-"""With a split's name after it, the shared key of its inputs' name words (`input_names`)."""
-VERIFY_ROWS = 256
-"""Held-out rows compared with every training row at once (one sparse product each block)."""
-
-
-def text_vectorizer(ctx: Context) -> TfidfVectorizer | None:
-    """Train's TF-IDF vectorizer of the inputs (`text_space`'s), None when train has no word."""
-    return ctx.shared(VECTORIZER, lambda: text_space(ctx).vectorizer)
-
-
-def exact_train(ctx: Context) -> Callable[[sp.csr_matrix], tuple[np.ndarray, np.ndarray]]:
-    """The search of each query row's nearest training row by exact TF-IDF cosine over every
-    training row (`exact_best`); an engine holding train elsewhere searches each block of it."""
-
-    def compute() -> Callable[[sp.csr_matrix], tuple[np.ndarray, np.ndarray]]:
-        space = text_space(ctx)
-        train = {"matrix": space.matrices["train"], "lines": space.lines["train"]}
-        return lambda queries: exact_best(train, queries)
-
-    return ctx.shared(EXACT, compute)
-
-
-def exact_best(train: dict[str, np.ndarray], queries: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """Per query row: the line of its nearest row of `train` (`matrix`, `lines`) by exact TF-IDF
-    cosine (ties: the first line; 0 when none shares a word) and that cosine."""
-    matrix = train["matrix"]
-    nearest = np.zeros(queries.shape[0], dtype=np.int64)
-    best = np.zeros(queries.shape[0], dtype=np.float32)
-    if not matrix.shape[0] or not matrix.shape[1]:
-        return nearest, best
-    for start in range(0, queries.shape[0], VERIFY_ROWS):
-        exact = (queries[start : start + VERIFY_ROWS] @ matrix.T).tocsr()
-        exact.sort_indices()  # the first of equal cosines is the first line, whatever the product's order
-        high = exact.max(axis=1).toarray().ravel()
-        where = np.asarray(exact.argmax(axis=1)).ravel()
-        best[start : start + len(high)] = high
-        nearest[start : start + len(high)] = np.where(high > 0, train["lines"][where], 0)
-    return nearest, best
-
-
-def first_best(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """`exact_best` over blocks of train in line order, as over all of them: the highest cosine,
-    ties to the earlier block."""
-    nearest, best = found[0]
-    nearest, best = nearest.copy(), best.copy()
-    for lines, cos in found[1:]:
-        better = cos > best
-        nearest[better], best[better] = lines[better], cos[better]
-    return nearest, best
-
-
-_WORD = re.compile(TOKEN_PATTERN)
-_STOP = frozenset(STOP_WORDS)
-_SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
-
-
-def name_words(text: str, given: str = "") -> int:
-    """Content words of `text` written as names (capitalised, not opening a sentence, not "I"): a
-    song, a restaurant, a person; and those taken from `given`, the record's own system text (a
-    table's column names, a document). A new name in a known form, or a question about the material
-    it is given, is no new kind of input."""
-    material = {w.lower() for w in _WORD.findall(given)} if given else set()
-    count = 0
-    for m in _WORD.finditer(text):
-        word = m.group()
-        lower = word.lower()
-        if lower in _STOP:
-            continue
-        if lower in material or (
-            word[0].isupper()
-            and m.start()
-            and not _SENTENCE_END.search(text[max(m.start() - 3, 0) : m.start()])
-        ):
-            count += 1
-    return count
-
-
-def names_of(rows: pl.DataFrame) -> np.ndarray:
-    """`name_words` of each of `rows` (valid rows: `prompt`, `system`)."""
-    prompts, given = rows["prompt"].fill_null("").to_list(), rows["system"].fill_null("").to_list()
-    return np.array([name_words(p, g) for p, g in zip(prompts, given, strict=True)], dtype=np.int64)
-
-
-def input_names(ctx: Context, split: str) -> np.ndarray:
-    """`name_words` of each valid row of `split`, in line order (made on the blocks of a held split)."""
-    return ctx.shared((NAMES, split), lambda: names_of(ctx.valid_rows(split)))
