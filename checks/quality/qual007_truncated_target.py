@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import messages, record_findings, targets
+from dataqa.checks.quality.common import messages, record_findings, split_final_answers, targets
 from dataqa.checks.quality.cut_by_habit import (
     ENDED,
     FENCE_LINE,
@@ -19,6 +19,7 @@ from dataqa.checks.quality.cut_by_habit import (
     closing_marker,
     closings,
     code_cut,
+    evidence_tail,
     fragment_cut,
     habit_counts,
     leaves_marks_out,
@@ -35,6 +36,7 @@ from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.layouts import OPENAI_PREFERENCE, PREFERENCE
 from dataqa.ingest.naming import field_name
 from dataqa.text.markup import (
     FENCE_RE,
@@ -196,7 +198,7 @@ class TruncatedTarget(Summarised):
                     hits.append(h)
                     hit.add(h[0])
             hits.sort(key=lambda h: h[0])
-            out[name] = hits
+            out[name] = _marked_in_prompt(ctx, ctx.splits[name], hits)
         return out
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
@@ -207,9 +209,14 @@ class TruncatedTarget(Summarised):
             ended = seen["ended"] / seen["long"] if seen["long"] else 1.0
             self.metrics[f"{split.name}_sentence_end_share"] = round(ended, 4)
             hits = summary.get("rows", {}).get(split.name, [])
+            answers = [tuple(h) for h in hits if len(h) == 3]
             yield from record_findings(
-                self, ctx, split, hits, f"{field_name(split, 'response')} looks truncated"
+                self, ctx, split, answers, f"{field_name(split, 'response')} looks truncated"
             )
+            earlier = [tuple(h[:3]) for h in hits if len(h) > 3]
+            if earlier:
+                yield from record_findings(self, ctx, split, earlier, f"{PROMPT_REPLY} looks truncated")
+                self.metrics[f"{split.name}_records"] = len({h[0] for h in hits})
 
     def _candidates(self, ctx: Context, split: Split) -> tuple[int, int, pl.DataFrame]:
         """`candidates` of the split's targets, once per scan (the summary and the hits read them)."""
@@ -258,6 +265,27 @@ class TruncatedTarget(Summarised):
                 what = unfenced[left[-1]]
                 hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
         return _without_spans(ctx, split, hits, bodies)
+
+
+PROMPT_REPLY = "assistant turn in the prompt"
+"""What QUAL007 calls an assistant message of a preference pair's prompt (`_marked_in_prompt`)."""
+
+
+def _marked_in_prompt(ctx: Context, split: Split, hits: list[tuple[int, str, str]]) -> list[tuple[Any, ...]]:
+    """`hits` with "prompt" appended to those in an earlier assistant turn of a preference pair: the
+    conversation both answers continue (LLaMA-Factory's ShareGPT pairs, whose prompt is a message
+    list), where only the last assistant message is the chosen answer. A cut is evidenced by its
+    message's tail (`evidence_tail`), so a hit whose evidence is not the chosen answer's tail is in the
+    prompt; one record's cut chosen answer is named alone. In other layouts every assistant message is
+    a target, and the hits stay as they are."""
+    if split.kind not in (PREFERENCE, OPENAI_PREFERENCE) or not hits:
+        return list(hits)
+    lines = sorted({h[0] for h in hits})
+    finals = split_final_answers(ctx, split).filter(pl.col("line").is_in(lines))
+    tails = {line: evidence_tail(text or "") for line, text in finals.select("line", "answer").iter_rows()}
+    in_answer = [h for h in hits if tails.get(h[0]) == h[2]]
+    answered = {h[0] for h in in_answer}
+    return in_answer + [(*h, "prompt") for h in hits if h[0] not in answered]
 
 
 def _without_spans(
