@@ -55,10 +55,17 @@ def link_only_answers(ctx: Context, split: Split) -> list[tuple[int, str]]:
     out = []
     for line, turn, answer in links.select("line", "turn", "content").iter_rows():
         prompt = asked.get((line, turn))
-        if prompt is None or ASKS_FOR_LINK.search(prompt):
+        if prompt is None or ASKS_FOR_LINK.search(prompt) or _drawn_from(answer, prompt):
             continue
         out.append((line, f"{snippet(prompt, 0, 0, 60)} → {snippet(answer.strip(), 0, 0, 80)}"))
     return out
+
+
+def _drawn_from(answer: str, prompt: str) -> bool:
+    """Whether every link of a link-only answer is written in its prompt: the answer extracts it
+    ("find the hyperlinks in this text: ... https://www.google.com/ ..."), in whatever language the
+    task is asked, and points to nothing the example lacks."""
+    return all(link.rstrip(".,;") in prompt for link in answer.split())
 
 
 @register
