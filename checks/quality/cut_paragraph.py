@@ -70,7 +70,9 @@ def _dangles(line: str, dangling: str) -> bool:
     if re.search(dangling, line):
         return True
     first = re.search(r"[.!?][\"”'’)\]]*\s+([A-Z][a-z]*)\s*$", line)
-    return first is not None and re.search(dangling, first.group(1).lower()) is not None
+    if first is None:
+        return False
+    return re.search(dangling, line[: first.start(1)] + first.group(1).lower()) is not None
 
 
 def paragraph_cut(ctx: Context, split: Split, dangling: str) -> list[tuple[int, str, str]]:

@@ -51,11 +51,14 @@ _WORD_RE = re.compile(r"\w+")
 _ONE_LINE_FENCE = r"(?m)^[ \t]*(?:```|~~~)[^\n]*?(?:```|~~~)[ \t]*$"
 """A fence opened and closed on one line ("```pip install x```"): it leaves no block open."""
 DANGLING_END = (
-    r"(?:[,;(\[{]|[A-Za-z]-|\b(?:the|a|an|and|or|but|of|to|with|for|in|on|at|by|from|that|which|who|is|are"
-    r"|was|were|be|because|if|as|than|and then|such|these|their|its|our|your|my|into|about|between|when"
-    r"|while|where))\s*$"
+    r"(?:[,;(\[{]|[A-Za-z]-|(?:^|\s)[\x21-\x7e‘’“”–—…]*[A-Za-z0-9][\x21-\x7e‘’“”–—…]*\s+"
+    r"(?:the|a|an|and|or|but|of|to|with|for|in|on|at|by|from|that|which|who|is|are|was|were|be|because|if"
+    r"|as|than|and then|such|these|their|its|our|your|my|into|about|between|when|while|where))\s*$"
 )
-"""A last word or character after which an English sentence cannot end."""
+"""A last word or character after which an English sentence cannot end. The word counts after a word
+written in ASCII letters (typographic quotes and dashes allowed): in a clause of another
+Latin-script language it is that language's word (Vietnamese "Kết quả in", print the result; "tô
+to", a big bowl)."""
 _UNIT_END = re.compile(r"(?:\d|\bsq)\s+in\s*$")
 """A final "in" that is the unit after a number ("= 360 sq in", "12 in"): inches, not a preposition."""
 TERMINAL = r"(?:[.!?。！？…][\"”'’)\]]*|[)\]}*])\s*$"
