@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -45,7 +46,8 @@ class EchoTarget(Check):
     is a valid example. A label is checked only when it is long free text (`label_words`), the
     shape of an input exported into the label field. A target that is an unfinished prompt plus
     the words that finish it ("... was fought in the year" -> "... in the year 1526.") completes a
-    sentence stem, as fill-in tasks ask.
+    sentence stem, as fill-in tasks ask; one that restates the question with its answer in it
+    ("... 20 và 45 là gì?" -> "... 20 và 45 là 5.") answers it.
     """
 
     id = "QUAL008"
@@ -86,7 +88,11 @@ class EchoTarget(Check):
             hits = []
             for line, prompt, response, p, r in cand.iter_rows():
                 score = fuzz.ratio(p, r) / 100
-                if score >= self.min_similarity and not _completes(prompt, p, r):
+                if (
+                    score >= self.min_similarity
+                    and not _completes(prompt, p, r)
+                    and not _answers(prompt, response)
+                ):
                     hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100)))
             yield from record_findings(
                 self,
@@ -101,3 +107,18 @@ def _completes(prompt: str, p: str, r: str) -> bool:
     """Whether the target finishes a prompt that is a sentence stem: the prompt stops without a
     sentence mark and the target (`r`, normalised) is the prompt (`p`, normalised) plus words."""
     return prompt.rstrip()[-1:] not in ".?!:;。？！" and r.startswith(p + " ")
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _answers(prompt: str, response: str) -> bool:
+    """Whether the target restates the prompt's question as a statement with the answer put in: the
+    prompt ends on a question mark, the target holds none and a word the prompt does not ("Yếu tố
+    chung lớn nhất là 20 và 45 là gì?" -> "... là 20 và 45 là 5."). In languages that ask with a final
+    question word the answer takes its place and the two texts stay near-equal; a question exported
+    into the answer field keeps its mark ("... signed? 1648" is the question copied back)."""
+    if prompt.rstrip()[-1:] not in "?？" or "?" in response or "？" in response:
+        return False
+    asked = set(_WORDS.findall(prompt.lower()))
+    return any(word not in asked for word in _WORDS.findall(response.lower()))
