@@ -38,6 +38,13 @@ _LAST_QUESTION = re.compile(
     r"(?i)(?:^|[.!?\n]\s*)(?:who|whom|which|what|where|when|how (?:many|much))\b[^.!?\n]*[.?]?\s*$"
 )
 """A factoid question that closes the request, its question mark left out ("... Who is Jay's brother.")."""
+_SHOWN_OUTPUT = re.compile(
+    r"(?im)^[ \t]*(?:output|answer|solution|response|label|a)[ \t]*[:：][ \t]*(\S[^\n]*)$"
+)
+"""A worked example's answer line in a few-shot request ("Example: PersonX keeps ___ in mind\nOutput: to
+remember something"); the request's own empty "Output:" at its end is none."""
+SHOWN_WORDS = 8
+"""An example output of up to this many words shows that the task's answers are short."""
 _SYMBOLS = re.compile(r"[\u2600-\u27bf\U0001f000-\U0001faff]")
 """Emoji and pictographs: an answer of them has content ("🐱😊💕" to "convey it with emojis")."""
 
@@ -46,9 +53,12 @@ def short_answer_fits(ask: str, answer: str) -> bool:
     """Whether a short `answer` is what `ask` calls for: a request for something short or a factoid
     question (QUAL009's notions), a request that lists choices, a value or code, one of the options
     the request names ("Yes" to "... yes or no", "D" to a multiple-choice question with a "D." option,
-    "False" to 'answer "True" if ..., otherwise "False"', "less effect" to "more, less or no effect")."""
+    "False" to 'answer "True" if ..., otherwise "False"', "less effect" to "more, less or no effect"), or
+    a request whose worked example shows an answer of a few words ("Output: to remember something")."""
     if any(p.search(ask) for p in (*_FITS_SHORT, _CHOICES, _LAST_QUESTION)) or _VALUE.search(answer):
         return True
+    if any(len(m.group(1).split()) <= SHOWN_WORDS for m in _SHOWN_OUTPUT.finditer(ask)):
+        return True  # the request's worked example answers in a few words
     option = answer.strip().strip(".!\"'").strip()
     if not option:
         return False
