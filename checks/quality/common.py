@@ -25,7 +25,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
 from dataqa.ingest.choices import CHOICES_AFTER
 from dataqa.ingest.dataset import Split
-from dataqa.ingest.layouts import KTO, MULTIPLE_CHOICE
+from dataqa.ingest.layouts import KTO, MULTIPLE_CHOICE, OPENAI_PREFERENCE, PREFERENCE
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.parts import MEDIA_MARKER
 from dataqa.text.answers import _CJK_RE
@@ -123,6 +123,21 @@ def split_final_answers(ctx: Context, split: Split) -> pl.DataFrame:
     """`final_answers` of the split's messages, grouped once per scan: QUAL007's rules read them
     in its summary and again in its second round."""
     return ctx.shared(("quality.final_answers", split.name), lambda: final_answers(messages(ctx, split)))
+
+
+PROMPT_REPLY = "assistant turn in the prompt"
+"""What a finding calls an earlier assistant message of a preference pair's prompt (the conversation
+both answers continue, as LLaMA-Factory's ShareGPT pairs hold it): only the last assistant message is
+the chosen answer."""
+
+
+def chosen_turns(ctx: Context, split: Split) -> dict[int, int]:
+    """Per record of a preference split, the turn of its chosen answer (its last assistant message);
+    an assistant message before it is a turn of the prompt (`PROMPT_REPLY`). Empty for other layouts,
+    where every assistant message is a target."""
+    if split.kind not in (PREFERENCE, OPENAI_PREFERENCE):
+        return {}
+    return dict(split_final_answers(ctx, split).select("line", "at").iter_rows())
 
 
 def by_line(hits: Iterable[tuple[int, str, str]]) -> dict[int, list[tuple[str, str]]]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from dataqa.checks.quality.common import (
+    PROMPT_REPLY,
+    chosen_turns,
     field_at,
     in_quotation,
     messages,
@@ -21,6 +23,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.parts import MEDIA_TAG
 from dataqa.text.markup import (
+    FENCE_RE,
     masked_column,
 )
 from dataqa.text.redaction import snippet
@@ -274,8 +277,12 @@ class InvisibleContext(Check):
             )
             # A request whose only content is a URL or a file name is QUAL011's: one defect, one finding.
             by_reference = {line for line, *_ in reference_only_requests(ctx, split)}
+            # A reply that writes code speaks of the image or video its program reads ("process each
+            # frame of the video", "the faces in the image"), not of one the example lacks.
+            coded = {line for line, text in answers.items() if FENCE_RE.search(text)}
+            chosen = chosen_turns(ctx, split)
             hits = []
-            for line, role, text in cand.select("line", "role", "masked").iter_rows():
+            for line, role, turn, text in cand.select("line", "role", "turn", "masked").iter_rows():
                 if role == "user" and line in by_reference:
                     continue
                 # In ASCII text, case-insensitive matching is matching the lower-cased text: a kind
@@ -297,7 +304,7 @@ class InvisibleContext(Check):
                             continue
                         if (
                             role == "assistant"
-                            and line not in speaks_visual
+                            and (line not in speaks_visual or line in coded)
                             and _GENERIC.fullmatch(m.group(0))
                         ):
                             continue  # "elements of the photograph," in a reply on photography in general
@@ -318,10 +325,12 @@ class InvisibleContext(Check):
                         ):
                             continue  # "Please find attached ..." in an e-mail the user dictates
                         if not _NEGATED.search(sentence):
+                            earlier = role == "assistant" and turn < chosen.get(line, turn)
+                            where = PROMPT_REPLY if earlier else field_at(split, role, text, m.start())
                             hits.append(
                                 (
                                     line,
-                                    f"{kind} in {field_at(split, role, text, m.start())}",
+                                    f"{kind} in {where}",
                                     snippet(text, m.start(), m.end(), 40),
                                 )
                             )

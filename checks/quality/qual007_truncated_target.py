@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import messages, record_findings, split_final_answers, targets
+from dataqa.checks.quality.common import PROMPT_REPLY, messages, record_findings, split_final_answers, targets
 from dataqa.checks.quality.cut_by_habit import (
     ENDED,
     FENCE_LINE,
@@ -268,10 +268,6 @@ class TruncatedTarget(Summarised):
                 what = unfenced[left[-1]]
                 hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
         return _without_spans(ctx, split, hits, bodies)
-
-
-PROMPT_REPLY = "assistant turn in the prompt"
-"""What QUAL007 calls an assistant message of a preference pair's prompt (`_marked_in_prompt`)."""
 
 
 def _marked_in_prompt(ctx: Context, split: Split, hits: list[tuple[int, str, str]]) -> list[tuple[Any, ...]]:
