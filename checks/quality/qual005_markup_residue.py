@@ -19,6 +19,7 @@ from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.dataset import Split
 from dataqa.text.markup import (
     compute_where,
+    is_code_text,
     line_at,
     mask_code_expr,
     masked_column,
@@ -53,9 +54,10 @@ class MarkupResidue(Summarised):
     show text that was escaped twice and never decoded.
     Example: "Preheat the oven.<br>Mix the flour &amp; sugar."
     Fix: strip the tags and unescape the entities (`html.unescape`) when exporting. Not reported
-    when markup is the subject (the prompt is about HTML, XML, templates…), inside code, in
-    markdown table cells (`<br>`), in tool results (what a tool returned, a fetched page's HTML),
-    or when most records of that role hold markup (the data is HTML).
+    when markup is the subject (the prompt is about HTML, XML, templates…), inside code or in a
+    message that is code as a whole (a component asked for in any language), in markdown table
+    cells (`<br>`), in tool results (what a tool returned, a fetched page's HTML), or when most
+    records of that role hold markup (the data is HTML).
     """
 
     id = "QUAL005"
@@ -102,7 +104,9 @@ class MarkupResidue(Summarised):
         cand = _flagged(ctx, split).filter(pl.col("markup") & pl.col("role").is_in(list(roles)))
         cand = cand.with_columns(masked_column(cand))
         hits = []
-        for line, role, text in cand.select("line", "role", "masked").iter_rows():
+        for line, role, content, text in cand.select("line", "role", "content", "masked").iter_rows():
+            if is_code_text(content):
+                continue  # the message is code as a whole (JSX, a template): its markup is code's data
             for m in _MARKUP_RE.finditer(text):
                 line_text = line_at(text, m.start())
                 if m.group().lower().startswith("<br") and line_text.lstrip().startswith("|"):
