@@ -151,7 +151,7 @@ def test_near_pairs_across_held_splits_are_the_local_ones(
         assert overlap.ngram_overlaps(driver, "test", "train", **options).equals(overlaps)
     for name in held:
         lines = sorted(set(leaks["line" if name == "test" else "ref_line"].to_list()))
-        assert dict(near_across._fetch(runners[name], lines).iter_rows()) == copies.texts(ctx, name, lines)
+        assert dict(near_across.fetch(runners[name], lines).iter_rows()) == copies.texts(ctx, name, lines)
 
 
 @pytest.mark.parametrize("seed", range(4))
