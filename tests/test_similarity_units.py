@@ -873,3 +873,26 @@ def test_a_neighbour_with_an_article_or_ending_is_the_same_neighbour() -> None:
     assert raw_parts._same_stem("chair", "chairs")
     assert not raw_parts._same_stem("主", "席")  # one character: only itself
     assert not raw_parts._same_stem("cat", "concat")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(alphabet="aZ é'\u2019C+#.,!?  \n\t世界カ한\ufb01", max_size=30)),
+        min_size=0,
+        max_size=12,
+    )
+)
+def test_normalise_in_slices_is_normalise_whole(texts: list[str | None]) -> None:
+    """`normalise` reads a few texts at a time (`NORMALISE_ROWS`): the same texts, name and type as
+    normalising them all at once."""
+    from unittest.mock import patch
+
+    from dataqa.text import normalise as normalising
+
+    series = pl.Series("t", texts, dtype=pl.String)
+    whole = normalising.normalise_texts(series)
+    with patch.object(normalising, "NORMALISE_ROWS", 3):
+        sliced = normalising.normalise(series)
+    assert sliced.name == whole.name and sliced.dtype == whole.dtype
+    assert sliced.to_list() == whole.to_list()
