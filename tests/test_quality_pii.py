@@ -485,3 +485,55 @@ def test_qual007_step_filters_keep_what_one_filter_keeps() -> None:
     predicates = (t.str.contains(r"\S"), at_least_words(t, 2), ~t.str.contains("\n"))
     one = frame.filter(*predicates)
     assert narrowed(frame, *predicates).equals(one) and one["i"].to_list() == [8]
+
+
+_ANSWERS = [
+    "#### 42",
+    "Answer: B",
+    "答案：12",
+    "Step 1 ...\n#### 7",
+    "The order left the depot. Could you provide",
+    "ok",
+    "Thanks, that helps.",
+    "def f():\n    return 1 {",
+    "```python\nprint(1)",
+    "这是一个很长的中文回答，内容非常完整，但是没有结束",
+    "这是一个很长的中文回答，内容非常完整。",
+    "Here is the plan for the trip to the coast with the whole family and",
+    "",
+    "First paragraph ends well.\n\nSecond paragraph ends well.\n\nThird one stops at the",
+    "Step 1 is done.\nStep 2 is done.\n\nSte",
+    "All set. Let me know if",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_ANSWERS) | st.text(max_size=40), min_size=1, max_size=14))
+def test_qual007_split_counts_add_up_over_slices(tmp_path: Path, answers: list[str]) -> None:
+    """QUAL007's split-wide rules read a few targets at a time (`HABIT_ROWS`): the same counts
+    (`closings`, `short_answer_marks`, `habit_counts`) and cuts as read whole."""
+    from dataqa.checks.quality import cut_by_habit
+    from dataqa.checks.quality.common import targets
+    from dataqa.checks.quality.cut_paragraph import paragraph_cut
+    from dataqa.engine.config import Config
+    from dataqa.engine.context import Context
+    from dataqa.engine.runner import load_splits
+
+    path = write_jsonl(tmp_path / "train.jsonl", [chat(f"Question {i}?", a) for i, a in enumerate(answers)])
+    config = Config()
+
+    def counts() -> tuple:
+        ctx = Context(load_splits({"train": str(path)}, config), config)
+        split = ctx.train
+        return (
+            cut_by_habit.closings(ctx, split),
+            cut_by_habit.short_answer_marks(ctx, split, 3),
+            cut_by_habit.habit_counts(targets(ctx, split), 3),
+            cut_by_habit.fragment_cut(ctx, split, 3),
+            cut_by_habit.run_on_cut(ctx, split, 3),
+            paragraph_cut(ctx, split, _DANGLING_END),
+        )
+
+    whole = counts()
+    with patch.object(cut_by_habit, "HABIT_ROWS", 2):
+        assert counts() == whole
