@@ -118,3 +118,22 @@ def test_the_bound_joins_three_words_with_a_typo_wherever_they_stand_in_the_batc
     assert _score("i met someonelse today", "i met some one else today") == 1.0
     assert _bound("i met someonelse today", "i met some one else today") == 1.0
     assert _bound("i met someonelse", "i met some one else") == 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=10).map(" ".join), min_size=1, max_size=8)
+)
+def test_runs_split_two_ways_are_those_of_every_texts_unique_runs(texts: list[str]) -> None:
+    """`split_two_ways` reads which letters are split two ways from the distinct (letters, split)
+    pairs (for memory), not from every text's unique runs: the same runs."""
+    lists = pl.Series(texts).str.split(" ")
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lists.list.len().to_numpy().astype(np.int64))
+    flat = lists.explode()
+    ids = flat.rank("dense").to_numpy().astype(np.int64) - 1
+    runs = bounds.word_runs(doc, ids, flat.unique().sort())
+    grams = runs.unique()
+    ways = grams.group_by("letters").agg(pl.col("split").n_unique().alias("n")).filter(pl.col("n") > 1)
+    want = grams.join(ways.select("letters"), on="letters", how="semi")
+    got = bounds.split_two_ways(runs)
+    assert got.sort(got.columns).equals(want.sort(want.columns))
