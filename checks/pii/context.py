@@ -155,11 +155,30 @@ TASK_REACH = 60
 phone number", "a regular expression that matches US phone numbers")."""
 
 
+FORMAT_MASK = re.compile(
+    r"(?<![\w#])\(?(?:[xX]{2,4}|#{2,4})\)?(?:[ .-]\(?(?:[xX]{1,4}|#{1,4})\)?){1,4}(?![\w#])"
+)
+"""A value's shape written with placeholders ("(xxx) xxx-xxxx", "###-##-####", "xxx.xxx.xxx.xxx"), in
+any language's prompt: the numbers of the record are the shape filled in, samples of the task."""
+MASKED_KINDS = frozenset({"phone", "payment card", "iban", "national id", "ip address"})
+"""The kinds written in digits, which a placeholder mask shapes."""
+_DOTTED_QUAD = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d.])")
+
+
+def malformed_ip(prompt: str) -> bool:
+    """Whether a prompt holds an IPv4 address with an octet over 255 ("255.256.12.1"): a validity
+    exercise puts a wrong one among its samples, whatever the language of its instructions."""
+    return any(max(int(g) for g in m.groups()) > 255 for m in _DOTTED_QUAD.finditer(prompt))
+
+
 def format_task_kinds(prompt: str) -> frozenset[str]:
     """The kinds of value a prompt works on as a format (its samples are material), or none: a verb
-    of `FORMAT_TASK` with the kind's word close after it. "Format this customer record: ..." names
-    no kind, so the record's values are still someone's."""
-    kinds: set[str] = set()
+    of `FORMAT_TASK` with the kind's word close after it, a placeholder mask of a value's shape
+    (`FORMAT_MASK`, for the digit kinds), or a malformed address among its IPs (`malformed_ip`).
+    "Format this customer record: ..." names no kind, so the record's values are still someone's."""
+    kinds: set[str] = set(MASKED_KINDS) if FORMAT_MASK.search(prompt) else set()
+    if malformed_ip(prompt):
+        kinds.add("ip address")
     for verb in FORMAT_TASK.finditer(prompt):
         reach = prompt[verb.end() : verb.end() + TASK_REACH]
         kinds.update(kind for kind, words in _KIND_WORDS.items() if re.search(rf"(?i){words}", reach))
@@ -231,6 +250,11 @@ def _until_sentence_end(text: str, end: int) -> str:
     return after[: stop.end()] if stop else after
 
 
+TOLL_FREE = re.compile(r"1?8(?:00|33|44|55|66|77|88)[2-9]\d{6}")
+"""A North American toll-free number ("1-800-222-1222", "(888) ..."): the caller does not pay, so
+only businesses and institutions hold one; no one's private line."""
+
+
 def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     """Whether a phone number or address is one a business or institution publishes: named as how to
     reach "us", as a desk, a hotline or a firm's line, as a place's number, followed by "we will ...
@@ -239,6 +263,8 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     of its sentence."""
     if kind not in ("email", "phone"):
         return False
+    if kind == "phone" and TOLL_FREE.fullmatch(re.sub(r"\D", "", value)):
+        return True
     around = text[max(start - CONTEXT_CHARS, 0) : end] + _until_sentence_end(text, end)
     if BUSINESS_CONTACT.search(around):
         return True
@@ -403,3 +429,54 @@ def why_real(kind: str, value: str, text: str, start: int, end: int) -> str:
     if cue:
         return "given as a person's own number"
     return "a dialable number, not given as a business's or as a format task's sample"
+
+
+_REGEX_SYNTAX = re.compile(r"\\\s?[dws]\s?(?:\{\s?\d|[+*?])|\[0-9\]|\[a-zA-Z0-9")
+"""A regular expression's own syntax ("\\d{3}", "\\w+", "[0-9]"), also as a translation spaces it
+("\\ d {3}")."""
+
+
+def regex_sample(value: str, exchange: str) -> bool:
+    """Whether a regular expression written in the exchange (the request or its reply) matches the
+    value: the value is the text the expression is written for or tested on, in any language. Each
+    line with a regex's syntax is tried whole and by its words, spaces removed (a translated answer
+    spaces its tokens: "\\ (\\ d {3} \\)"), from each of its first opening characters to its end and
+    between quotes."""
+    for line in exchange.splitlines():
+        if not _REGEX_SYNTAX.search(line) or len(line) > 2000:
+            continue
+        flat = re.sub(r"\s+", "", line)
+        starts = [m.start() for m in re.finditer(r"[\\\[(^]", flat)][:6]
+        pieces = [*(flat[i:] for i in starts), *re.findall(r"[`\"'/](.+?)[`\"'/]", line)]
+        for piece in pieces:
+            pattern = re.sub(r"\s+", "", piece).strip("`\"'/^$:.")
+            if len(pattern) < 4 or not _REGEX_SYNTAX.search(pattern):
+                continue
+            try:
+                if re.search(pattern, value):
+                    return True
+            except (re.error, RecursionError, OverflowError):
+                continue
+    return False
+
+
+def converted_ip(value: str, reply: str) -> bool:
+    """Whether a reply writes the IP address in another notation (binary or hex octets): a
+    conversion exercise's answer, so the address is its material."""
+    octets = [int(o) for o in value.split(".")] if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", value) else []
+    if not octets or max(octets) > 255:
+        return False
+    flat = re.sub(r"[\s.:]", "", reply).lower()
+    return "".join(f"{o:08b}" for o in octets) in flat or "".join(f"{o:02x}" for o in octets) in flat
+
+
+def bare_answer(text: str, start: int, end: int) -> bool:
+    """Whether a message is nothing but the value (and punctuation): a reply that only writes a value
+    answers a request to make or reshape one ("Create a phone number", "Format: 9094561234"), in any
+    language; a reply that gives someone's number says whose."""
+    return not re.search(r"\w", text[:start] + text[end:])
+
+
+ARITHMETIC = re.compile(r"\d{4,}\s*[-+*/\u00d7\u00f7xX]\s*\d{4,}")
+"""Two long numbers with an operator between them ("256626720691 + 1646615806005"): a reply's long
+number to such a request is its result, no card."""

@@ -10,13 +10,20 @@ import polars as pl
 
 from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
 from dataqa.checks.pii.context import (
+    ARITHMETIC,
+    ASKS_OWN_NUMBER,
     EXAMPLE_REQUEST,
+    OWN_CUE,
+    SOMEONES_NUMBER,
+    bare_answer,
+    converted_ip,
     field_value,
     format_task_kinds,
     number_run,
     organisation_listing,
     published,
     read_out_listing,
+    regex_sample,
     template_domains,
     why_real,
 )
@@ -53,7 +60,11 @@ class PersonalData(Check):
     result that lists businesses by their web sites and ratings, a place's number a booking agent
     reads out when asked for it), nor the values a reply writes when the request it answers asks for
     an example or made-up data ("give me an example JSON response", "donne-moi un exemple": a sample
-    record's "Jean Dupont" is no one; the prompt's own values still count). What says so is read
+    record's "Jean Dupont" is no one; the prompt's own values still count), nor an exercise's values
+    by shapes that hold in any language: a placeholder mask of the value ("(xxx) xxx-xxxx",
+    "###-##-####"), a regular expression of the exchange that matches it, a malformed address among
+    the listed ones, the reply's binary form of an address, a reply that is the value alone, a
+    card-length sum of the arithmetic asked; toll-free lines are businesses'. What says so is read
     around the value (its sentence, and the user's turn a reply answers), never in another turn of
     the conversation. Each finding says why its value is believed real. For data meant to hold
     synthetic values, list their domains in `ignore-domains` or narrow `kinds`.
@@ -170,6 +181,10 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
             continue
         if h.kind == "email" and h.shown.rsplit("@", 1)[-1].lower() in domains[h.line]:
             continue
+        text = texts[h.line, h.turn]
+        value = text[h.start : h.end]
+        if _exercise(h, value, text, asked, _exchange(talks[h.line], h.turn), h.role in replies):
+            continue
         if (
             h.kind == "phone"
             and h.role in replies
@@ -192,3 +207,31 @@ def _requests(
         asked = [c for t, r, c in talk if r == "user" and t <= turn]
         out[line, turn] = ("\n".join(c for _, r, c in talk if r == "system"), asked[-1] if asked else "")
     return out
+
+
+def _exchange(talk: list[tuple[int, str, str]], turn: int) -> str:
+    """The request a message belongs to and the replies to it: the last user turn at or before `turn`
+    and the turns after it up to the next user turn (a regex in the reply is written for the request's
+    text)."""
+    first = min((t for t, _, _ in talk), default=0)
+    asked = max((t for t, r, _ in talk if r == "user" and t <= turn), default=first)
+    after = min((t for t, r, _ in talk if r == "user" and t > asked), default=None)
+    return "\n".join(c for t, r, c in talk if t >= asked and (after is None or t < after) and r != "system")
+
+
+def _exercise(h: Hit, value: str, text: str, asked: str, exchange: str, reply: bool) -> bool:
+    """Whether a value is an exercise's material or answer by shapes no language words: a regular
+    expression of the exchange matches it (`regex_sample`), the reply writes an IP in binary or hex
+    (`converted_ip`), a reply is the value alone to a request that names no one's own number
+    (`bare_answer`: "Create a phone number" -> "(244) 890-4578"), or a card-length number answers
+    an arithmetic request (`ARITHMETIC`: the sum, right or wrong, is no card)."""
+    if regex_sample(value, exchange):
+        return True
+    if h.kind == "ip address" and converted_ip(value, exchange):
+        return True
+    if not reply:
+        return False
+    if h.kind == "payment card" and ARITHMETIC.search(asked):
+        return True
+    own = OWN_CUE.search(asked) or ASKS_OWN_NUMBER.search(asked) or SOMEONES_NUMBER.search(asked)
+    return bare_answer(text, h.start, h.end) and not own

@@ -145,6 +145,8 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
     digits = re.sub(r"\D", "", value)
     if len(digits) >= 7 and digits in _DIGIT_RUNS:
         return False
+    if value.startswith("+") and any(len(digits) - i >= 9 and digits[i:] in _DIGIT_RUNS for i in (1, 2, 3)):
+        return False  # the run behind a country code: "+19876543210"
     before = text[max(m.start() - 12, 0) : m.start()].lower()
     if (
         "isbn" in before
