@@ -253,6 +253,9 @@ def _until_sentence_end(text: str, end: int) -> str:
 TOLL_FREE = re.compile(r"1?8(?:00|33|44|55|66|77|88)[2-9]\d{6}")
 """A North American toll-free number ("1-800-222-1222", "(888) ..."): the caller does not pay, so
 only businesses and institutions hold one; no one's private line."""
+_CHINESE_FORM = re.compile(r"1\d{2}(?:[ -]?\d{4}){2}")
+"""Eleven digits written as a Chinese mobile ("18666549645", "186 6654 9645"), which a toll-free
+number's digits can also be: a North American one is grouped 1-3-3-4."""
 
 
 def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
@@ -263,7 +266,11 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     of its sentence."""
     if kind not in ("email", "phone"):
         return False
-    if kind == "phone" and TOLL_FREE.fullmatch(re.sub(r"\D", "", value)):
+    if (
+        kind == "phone"
+        and TOLL_FREE.fullmatch(re.sub(r"\D", "", value))
+        and not _CHINESE_FORM.fullmatch(value)
+    ):
         return True
     around = text[max(start - CONTEXT_CHARS, 0) : end] + _until_sentence_end(text, end)
     if BUSINESS_CONTACT.search(around):
