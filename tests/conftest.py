@@ -120,6 +120,29 @@ def decided_part(report: dict, ids: list[str], skipped_reasons: bool = True) -> 
     }
 
 
+def scan_held(
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    splits: dict[str, list],
+    driver_rows: int,
+    select: list[str],
+) -> tuple[dict, dict, list[str]]:
+    """The splits written as jsonl and scanned by both engines, Ray keeping on its workers the splits
+    longer than `driver_rows` (read in pieces of `SPAN_BYTES` 2**13; chat replies never read as a
+    closed label set, as on a held split): the local report, the Ray one, the splits Ray held."""
+    import dataqa
+    from dataqa.ingest import dataset, spread
+
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
+    paths = {name: str(write_jsonl(folder / f"{name}.jsonl", rows)) for name, rows in splits.items()}
+    options: dict[str, Any] = dict(test=paths["test"], select=select)
+    local = dataqa.scan(paths["train"], **options).to_dict()
+    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    return local, remote, held
+
+
 def write_jsonl(path: Path, records: list) -> Path:
     """Write records (dicts, or raw str/bytes lines) one per line."""
     with open(path, "wb") as fh:

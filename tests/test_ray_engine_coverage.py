@@ -16,14 +16,12 @@ from typing import Any
 import numpy as np
 import orjson
 import pytest
-from conftest import CASES, Plain, decided_part, write_jsonl
+from conftest import CASES, Plain, decided_part, scan_held, write_jsonl
 
-import dataqa
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.ingest import dataset, spread
 from dataqa.text import coverage_held, nearest_train, topics
 from dataqa.text.coverage_held import CoverageHeld
 
@@ -66,13 +64,7 @@ def test_coverage_of_held_splits_is_the_local_one(
 ) -> None:
     """The large split (and at 30 rows the other too) stays on the workers, read in many pieces.
     COV005 gives the local engine's report: the two test tickets train never covers."""
-    monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)
-    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
-    paths = {name: str(write_jsonl(tmp_path / f"{name}.jsonl", one)) for name, one in splits(big).items()}
-    options: dict[str, Any] = dict(test=paths["test"], select=CHECKED)
-    local = dataqa.scan(paths["train"], **options).to_dict()
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
-    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    local, remote, held = scan_held(tmp_path, monkeypatch, splits(big), driver_rows, CHECKED)
     assert held == ([big] if driver_rows != 30 else ["train", "test"])
     assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
     cov005 = next(c for c in remote["checks"] if c["id"] == "COV005")
@@ -90,13 +82,8 @@ def test_past_the_brute_force_size_the_held_search_says_it_is_exact(
     """Past `BRUTE_FORCE_PRODUCTS` held-out x training rows the local engine searches k-means cells
     and the held form each block exactly (a documented difference): the result says so, in its
     metrics and its reason. (The local engine here stays under its own bar: the findings are equal.)"""
-    monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)
-    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)
     monkeypatch.setattr(coverage_held, "BRUTE_FORCE_PRODUCTS", 1000)
-    paths = {name: str(write_jsonl(tmp_path / f"{name}.jsonl", one)) for name, one in splits("train").items()}
-    options: dict[str, Any] = dict(test=paths["test"], select=CHECKED)
-    local = dataqa.scan(paths["train"], **options).to_dict()
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=60, **options).to_dict()
+    local, remote, _ = scan_held(tmp_path, monkeypatch, splits("train"), 60, CHECKED)
     assert remote["findings"] == local["findings"]
     cov005 = next(c for c in remote["checks"] if c["id"] == "COV005")
     assert cov005["metrics"]["nearest_search"] == coverage_held.EXACT_SEARCH

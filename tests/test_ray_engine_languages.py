@@ -14,14 +14,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import Plain, chat, decided_part, ticket_records, write_jsonl
+from conftest import Plain, chat, decided_part, scan_held, ticket_records, write_jsonl
 
-import dataqa
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.ingest import dataset, spread
 from dataqa.text import language_vocabulary
 from dataqa.text.language_held import LanguagesHeld
 from dataqa.text.language_records import language_counts, language_lines, train_prior, train_vocabulary
@@ -73,13 +71,7 @@ def test_languages_of_held_splits_are_the_local_ones(
     """The large split (and at 10 rows the small one too) stays on the workers, read in many pieces.
     COV002 gives the local engine's report: the Spanish rows of the large split, the German ones of
     the small one (a minority in test, or in an English train)."""
-    monkeypatch.setattr(spread, "SPAN_BYTES", 2**13)
-    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
-    paths = {name: str(write_jsonl(tmp_path / f"{name}.jsonl", rows)) for name, rows in splits(big).items()}
-    options: dict[str, Any] = dict(test=paths["test"], select=CHECKED)
-    local = dataqa.scan(paths["train"], **options).to_dict()
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
-    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    local, remote, held = scan_held(tmp_path, monkeypatch, splits(big), driver_rows, CHECKED)
     assert held == ([big] if driver_rows == 60 else ["train", "test"])
     assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
     cov002 = next(c for c in remote["checks"] if c["id"] == "COV002")
