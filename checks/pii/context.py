@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from dataqa.text.personal_data import CHINESE_MOBILE
+
 FORMAT_TASK = re.compile(
     r"(?i)\b(?:extract\w*|validat\w*|valid|verif\w*|format\w*|pars\w*|regex\w*|regular expressions?|match\w*"
     r"|mask\w*|redact\w*|anonymi[sz]\w*|detect\w*|recogni[sz]\w*|find all|normali[sz]\w*|convert\w*"
@@ -253,9 +255,6 @@ def _until_sentence_end(text: str, end: int) -> str:
 TOLL_FREE = re.compile(r"1?8(?:00|33|44|55|66|77|88)[2-9]\d{6}")
 """A North American toll-free number ("1-800-222-1222", "(888) ..."): the caller does not pay, so
 only businesses and institutions hold one; no one's private line."""
-_CHINESE_FORM = re.compile(r"1\d{2}(?:[ -]?\d{4}){2}")
-"""Eleven digits written as a Chinese mobile ("18666549645", "186 6654 9645"), which a toll-free
-number's digits can also be: a North American one is grouped 1-3-3-4."""
 
 
 def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
@@ -269,7 +268,7 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     if (
         kind == "phone"
         and TOLL_FREE.fullmatch(re.sub(r"\D", "", value))
-        and not _CHINESE_FORM.fullmatch(value)
+        and not CHINESE_MOBILE.fullmatch(value)  # a toll-free number's digits, grouped as a Chinese mobile
     ):
         return True
     around = text[max(start - CONTEXT_CHARS, 0) : end] + _until_sentence_end(text, end)

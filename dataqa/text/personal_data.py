@@ -156,7 +156,7 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
         return False
     if value.startswith("+") and not (len(digits) == 11 and digits[0] == "1"):
         return 8 <= len(digits) <= 15 and len(set(digits)) > 2
-    if value.startswith("0") or _CHINESE_MOBILE.fullmatch(value):
+    if value.startswith("0") or CHINESE_MOBILE.fullmatch(value):
         return _national_phone_ok(value, digits, text, m.start(), m.end())
     # A North American number, with or without +1, goes by the plan's rules: "+1 615 555 0153" is
     # one of the 555 numbers kept for fiction and examples, as "(615) 555-0153" is.
@@ -182,7 +182,8 @@ _OTHER_NUMBER = re.compile(
     r"|member|booking|confirmation|model|product|item|batch|lot|version)\b|订单|单号|编号|账号|運單|运单|快递"
 )
 """Nouns that make "number" an identifier's ("order number", "part number"), not a phone's."""
-_CHINESE_MOBILE = re.compile(r"1[3-9]\d(?:[ -]?\d{4}){2}")
+CHINESE_MOBILE = re.compile(r"1[3-9]\d(?:[ -]?\d{4}){2}")
+"""A Chinese mobile as written at home, eleven digits grouped 3-4-4 ("186 6654 9645")."""
 _NATIONAL_MOBILE = re.compile(r"07\d{3} ?\d{6}|0[67](?:[ .]\d{2}){4}|01[5-7]\d[ /-]?\d{7,8}")
 """Mobile numbers as their countries write them without the country code, each in a grouping no
 amount, date or code takes: UK "07700 900123", French "06 12 34 56 78", German "0151 23456789"."""
