@@ -213,11 +213,14 @@ def test_no_list_of_records_names_the_lists_it_saw(tmp_path: Path) -> None:
         "(3 strings, numbers or other values), meta.sizes (2 strings, numbers or other values), meta.none "
         "(empty); name the list to read with --records-path KEY.KEY"
     )
-    path.write_text(json.dumps({"name": "x", "size": 3}))
+    path.write_text(json.dumps({"name": "x", "meta": {"size": 3}}))
     (finding,) = dataqa.scan(str(path), select=["FMT"]).findings
     assert "its lists" not in finding.message and "it holds no list at all (keys looked into 3 deep)" in (
         finding.message
     )
+    path.write_text(json.dumps({"name": "x", "size": 3}))  # flat: one record (no list to name), unknown keys
+    (finding,) = dataqa.scan(str(path), select=["FMT"]).findings
+    assert finding.message.startswith("no record is in a layout dataqa knows; most records have the keys")
 
 
 def test_in_memory_tuples_and_clean_write_arrays_back(tmp_path: Path) -> None:
@@ -477,6 +480,38 @@ def test_a_dict_of_splits_in_memory_is_read_as_those_splits() -> None:
         dataqa.scan({"data": rows})
     with pytest.raises(InputError, match="a split of type int"):
         dataqa.scan(5)
+
+
+def test_a_folder_of_one_record_files_is_read_a_record_a_file(tmp_path: Path) -> None:
+    """MATH as Hendrycks et al. ship it: `train/<subject>/<n>.json`, each file one pretty-printed
+    flat object {problem, level, type, solution}. Every file is one record found at its line 1, so
+    a problem copied into another file and a test problem that is a training one are found."""
+
+    def problem(i: int) -> dict[str, str]:
+        return {
+            "problem": f"What is the remainder when ${i + 11}^2$ is divided by $7$?",
+            "level": "Level 2",
+            "type": "Number Theory",
+            "solution": f"Reduce first: the remainder is $\\boxed{{{(i + 11) ** 2 % 7}}}$.",
+        }
+
+    for split, numbers in (("train", range(8)), ("test", range(20, 24))):
+        folder = tmp_path / split / "number_theory"
+        folder.mkdir(parents=True)
+        for i in numbers:
+            (folder / f"{i}.json").write_text(json.dumps(problem(i), indent=4))
+    train, test = tmp_path / "train" / "number_theory", tmp_path / "test" / "number_theory"
+    (train / "9.json").write_text(json.dumps(problem(3), indent=4))  # planted: a copy of 3.json
+    (test / "25.json").write_text(json.dumps(problem(5), indent=4))  # planted: train's 5.json
+    report = dataqa.scan(
+        str(tmp_path / "train"), test=str(tmp_path / "test"), select=["FMT", "DUP001", "LEAK001"]
+    )
+    assert [(s.rows, s.format) for s in report.splits] == [(9, "problem_solution"), (5, "problem_solution")]
+    found = sorted(
+        (f.check_id, sorted(f"{Path(loc.path).name}:{loc.physical_line}" for loc in f.locations))
+        for f in report.findings
+    )
+    assert found == [("DUP001", ["3.json:1", "9.json:1"]), ("LEAK001", ["25.json:1", "5.json:1"])]
 
 
 def test_sentence_pairs_are_suggested_and_read_as_one_input(tmp_path: Path) -> None:

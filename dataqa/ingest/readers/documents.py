@@ -1,6 +1,6 @@
 """The records of a JSON document: a top-level array, the list of records an object holds, every
 list a records path with a `*` step matches, the values of an object that maps keys to records, or
-the document itself when it is one record.
+the document itself when it is one record (one chat example, or a flat object of fields).
 
 `--records-path rasa_nlu_data.common_examples` names the list; a `*` step matches every key at its
 level (`--records-path '*'`: the lists under each top-level key). `--records-key FIELD` carries the
@@ -105,7 +105,8 @@ def choose_lists(
     report: Callable[[int, str], None],
 ) -> list[jsonarray.RecordList]:
     """The lists of records of a JSON object: the one at `records_path` (every one its `*` steps
-    match), or the only list of objects in it (`[WHOLE]` when the object is one chat record); else
+    match), or the only list of objects in it (`[WHOLE]` when the object is one chat record, or a
+    flat one: no list of records and no object among its values); else
     none, after one issue that names the lists found and the option that picks one."""
     if records_path:
         if found.lists:
@@ -118,11 +119,12 @@ def choose_lists(
         )
         return []
     candidates = [lst for lst in found.lists if lst.records]
-    if (
-        len(candidates) == 1
-        and candidates[0].path[0] in RECORD_LISTS
-        and path.stat().st_size <= WHOLE_RECORD_BYTES
-    ):
+    small = path.stat().st_size <= WHOLE_RECORD_BYTES
+    if len(candidates) == 1 and candidates[0].path[0] in RECORD_LISTS and small:
+        return [WHOLE]
+    if not candidates and found.values and not found.object_values and not found.damage and small:
+        # a flat object (strings, numbers, lists of them): one record a file, as MATH ships its
+        # problems (`train/algebra/1.json` = {"problem", "level", "type", "solution"})
         return [WHOLE]
     if len(candidates) == 1:
         return candidates
