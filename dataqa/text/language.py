@@ -341,11 +341,12 @@ def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
     obfuscated code asked about in Chinese, an answer listing Italian names, a Chinese chat quoting
     English book titles, a table of "Hot/No/Yes". A minority decision stands only when the text has
     no `MIN_LETTERS` // 4 letters of a script `lang` is not written in, at most half of its letters
-    are in names (capitalised words) or non-words (mixed case, 25 letters or more, laughter), and its function
-    words do not speak against it: where `lang` has a list, as many of `lang`'s as of the dominant
-    language's (the lists keep only forms distinctive between their languages, so a Spanish sentence
-    may show none of its own and a French "la"); where it has none, no function word of the dominant
-    language and at most one of any other ("does laos require a travel visa" is not Catalan).
+    are in names (capitalised words) or non-words (mixed case, 25 letters or more, laughter in any
+    script), and its function words do not speak against it: where `lang` has a list, as many of
+    `lang`'s as of the dominant language's (the lists keep only forms distinctive between their
+    languages, so a Spanish sentence may show none of its own and a French "la"); where it has none,
+    no function word of the dominant language and at most one of any other ("does laos require a
+    travel visa" is not Catalan).
     """
     written = LANGUAGE_SCRIPTS.get(lang, ())
     if any(n >= MIN_LETTERS // 4 and script not in written for script, n in script_counts(prefix).items()):
@@ -361,11 +362,15 @@ def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
 
 
 def _name_or_junk(word: str) -> bool:
-    """A Latin word that is no evidence of a language: a name (capitalised), a long or mixed-case
-    string (a hash, an identifier), a run of one or two letters (laughter "kkkkkk", "hahaha",
-    "rsrsrs"; "zzz"). Words of other scripts are not judged."""
-    if len(word) < 2 or max(word) > chr(LATIN_END):
+    """A word that is no evidence of a language: a run of one or two letters in any script
+    (laughter "kkkkkk", "hahaha", "rsrsrs", Arabic heh repeated; "zzz"), and, of Latin words, a name
+    (capitalised) or a long or mixed-case string (a hash, an identifier). Case is Latin's: other
+    scripts' words are judged by their runs alone."""
+    if len(word) < 2:
         return False
     letters = len(set(word.lower()))
-    repeated = (letters == 1 and len(word) >= 3) or (letters == 2 and len(word) >= 5)
-    return repeated or word[0].isupper() or len(word) >= 25 or any(c.isupper() for c in word[1:])
+    if (letters == 1 and len(word) >= 3) or (letters == 2 and len(word) >= 5):
+        return True
+    if max(word) > chr(LATIN_END):
+        return False
+    return word[0].isupper() or len(word) >= 25 or any(c.isupper() for c in word[1:])
