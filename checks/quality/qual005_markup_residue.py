@@ -29,11 +29,21 @@ from dataqa.text.redaction import snippet
 MARKUP_PATTERN = (
     r"(?i)</?(?:p|div|span|br|a|b|i|u|em|strong|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|img|font"
     r"|blockquote|pre|hr|sup|sub|center|small|section|article|header|footer|nav|iframe|script|style|meta"
-    r")(?:\s[^<>\n]{0,200})?/?>|<(?:label|input|form|button|html|body|head|title)\s[^<>\n]{1,200}>"
+    r")(?:\s[^<>\n=]{0,200}=[^<>\n]{0,200})?\s*/?>"
+    r"|<(?:label|input|form|button|html|body|head|title)\s[^<>\n=]{0,200}=[^<>\n]{0,200}>"
     r"|&(?:nbsp|amp|lt|gt|quot|apos|rsquo|lsquo|rdquo|ldquo|mdash|ndash|hellip|copy|reg|trade|eacute"
     r"|egrave|agrave|ccedil|#[0-9]{2,5}|#x[0-9a-f]{2,4});"
 )
+"""A tag's attributes hold a "=" (`<a href="...">`, `<span class="x">`): "<a drawing of a rocket>" is
+Alpaca's angle-bracketed stand-in for what the text cannot hold, prose, not a tag."""
 _MARKUP_RE = re.compile(MARKUP_PATTERN)
+_TAG_RE = re.compile(r"<(/?)([^\W\d_][\w-]*)([^<>\n]*)>")
+"""Any tag, the names a request's language gives its elements too ("<Bảng>", "<Tùy chọn>")."""
+_NAMED_TAG_RE = re.compile(r"(?i)<(\w+)>\s*(?:\.{2,}|…)\s*</\1>")
+"""A tag pair around an ellipsis ("<H1> ... </h1>", "<p>…</p>"): the text names the element."""
+APPLIED_SHARE = 0.7
+"""Share of an answer's words (its markup taken out) that its prompt holds for the markup to be what
+the answer adds to the text it was given."""
 MARKUP_TOPIC = (
     r"(?i)(?:^|[^a-z0-9_])(?:html|xhtml|xml|markup|tags?|css|jsx|tsx|svg|web ?pages?|websites?|entit(?:y|ies)"
     r"|escap\w*|react|vue|angular|angle brackets?|templates?|email templates?|scrap\w*|dom|rss|markdown"
@@ -103,10 +113,12 @@ class MarkupResidue(Summarised):
         code's data (a markdown table's `<br>`, a string literal, a doctest)."""
         cand = _flagged(ctx, split).filter(pl.col("markup") & pl.col("role").is_in(list(roles)))
         cand = cand.with_columns(masked_column(cand))
+        prompts = _prompts(ctx, split, cand)
         hits = []
         for line, role, content, text in cand.select("line", "role", "content", "masked").iter_rows():
-            if is_code_text(content):
-                continue  # the message is code as a whole (JSX, a template): its markup is code's data
+            if is_code_text(content) or is_markup_whole(content) or _NAMED_TAG_RE.search(content):
+                continue  # code or markup as a whole (a form, a page asked for), or a text naming tags
+            applied = role == "assistant" and _applied(content, prompts.get(line, ""))
             for m in _MARKUP_RE.finditer(text):
                 line_text = line_at(text, m.start())
                 if m.group().lower().startswith("<br") and line_text.lstrip().startswith("|"):
@@ -114,6 +126,8 @@ class MarkupResidue(Summarised):
                 quoted = m.start() > 0 and text[m.start() - 1] in "\"'"
                 if quoted or line_text.lstrip().startswith((">>>", "... ")):
                     continue  # markup in a string literal or a doctest is code's data, not residue
+                if is_markup_whole(line_text) or (applied and _element(m.group())):
+                    continue  # a line of markup (an example after "use this code:"), formatting asked for
                 hits.append(
                     (
                         line,
@@ -122,6 +136,62 @@ class MarkupResidue(Summarised):
                     )
                 )
         return hits
+
+
+_FLOW = frozenset({"p", "br"})
+"""The tags a converter leaves between paragraphs and lines: a text of only these is not authored markup."""
+
+
+def is_markup_whole(text: str) -> bool:
+    """Whether a text (or a line) is markup as a whole, written as markup: it opens with a tag and closes
+    with one, and either a tag has attributes or it holds two kinds of element beyond paragraphs and
+    line breaks ("<form><h2>Survey</h2>...", "<img src=\"chart.png\">", "<h1>Title</h1><p>...</p>"). A
+    paragraph wrapped in "<p>...</p>" or lines joined by "<br>" stays residue."""
+    text = text.strip()
+    if not (text.startswith("<") and text.endswith(">")):
+        return False
+    tags = _TAG_RE.findall(text)
+    names = {name.lower() for _, name, _ in tags}
+    return any("=" in attrs for _, _, attrs in tags) or (len(names) > 1 and bool(names - _FLOW))
+
+
+_VOID = frozenset({"br", "img", "input", "hr", "meta", "link"})
+"""Elements that have no closing tag."""
+
+
+def _element(token: str) -> bool:
+    """Whether a markup match is an element that formats text (`<b>`, `<a href>`, `<span style>`), not a
+    line break, a paragraph break or an entity, which a converter leaves."""
+    m = _TAG_RE.match(token)
+    return m is not None and m.group(2).lower() not in _FLOW
+
+
+def _applied(answer: str, prompt: str) -> bool:
+    """Whether an answer's markup is what it adds to a text its prompt gives (bold one word, link a
+    phrase, underline the nouns): elements that open and close, none of them in the prompt, and at
+    least `APPLIED_SHARE` of the answer's words once its tags are taken out."""
+    low = prompt.lower()
+    if any(m.group().lower() in low for m in _MARKUP_RE.finditer(answer)):
+        return False  # markup the prompt holds too is copied along, residue and all
+    opened: Counter[str] = Counter()
+    for closing, name, _ in _TAG_RE.findall(answer):
+        opened[name.lower()] += -1 if closing else 1
+    if any(n for name, n in opened.items() if name not in _VOID):
+        return False  # a stray "</u>", a "<span>" never closed: broken markup, not formatting written
+    words = re.findall(r"\w+", _TAG_RE.sub(" ", answer).lower())
+    given = set(re.findall(r"\w+", low))
+    return len(words) >= 3 and sum(word in given for word in words) >= APPLIED_SHARE * len(words)
+
+
+def _prompts(ctx: Context, split: Split, cand: pl.DataFrame) -> dict[int, str]:
+    """The prompt (user and system messages) of each record of `cand`."""
+    lines = cand.filter(pl.col("role") == "assistant")["line"].unique()
+    if lines.is_empty():
+        return {}
+    asks = messages(ctx, split).filter(
+        pl.col("line").is_in(lines.implode()) & pl.col("role").is_in(["user", "system"])
+    )
+    return dict(asks.group_by("line").agg(pl.col("content").str.join("\n")).rows())
 
 
 def _flagged(ctx: Context, split: Split) -> pl.DataFrame:
