@@ -32,6 +32,59 @@ def is_markup_text(text: str, share: float = 0.6) -> bool:
     )
 
 
+def is_grid_text(text: str, share: float = 0.6) -> bool:
+    """Whether a text is a grid as a whole (a table, a truth table, a letter puzzle, a tune's notes):
+    at least `share` of its non-blank lines (three or more) are rows, a markdown table's row ("| a |
+    b |") or two or more cells most of which are one character or two that are not a word ("T t f f",
+    "A a g g a", "F# E D")."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return len(lines) >= 3 and sum(map(is_row, lines)) >= share * len(lines)
+
+
+def is_row(line: str) -> bool:
+    """Whether a line is a row of cells: a markdown table's, or two or more cells most of which are one
+    character or two that are not a word (`_is_cell`)."""
+    if line.startswith("|") and line.endswith("|"):
+        return True
+    cells = line.split()
+    return len(cells) > 1 and sum(map(_is_cell, cells)) >= 0.75 * len(cells)
+
+
+def _is_cell(token: str) -> bool:
+    """A cell of one character, or of two that are not both letters ("T", "F#", "0,", "->"; not "is")."""
+    return len(token) == 1 or (len(token) == 2 and not token.isalpha())
+
+
+_HEADER_RE = re.compile(r"[#*\s]*([^\n]{1,60}?)[*\s]*[:：][*\s]*|#+[ \t]+([^\n]{1,60})")
+"""A line that heads a record: a short label ending in a colon ("Monday:", "Request 2:", "**Step 1:**")
+or a markdown heading."""
+
+
+def records(text: str) -> list[str]:
+    """The records of a text whose lines head two or more blocks under distinct labels (the days of a
+    schedule, three sample requests), each block's text; else the whole text as one."""
+    blocks: list[list[str]] = [[]]
+    heads = []
+    for line in text.split("\n"):
+        m = _HEADER_RE.fullmatch(line.strip())
+        if m and len(line.split()) <= 6:
+            heads.append((m.group(1) or m.group(2)).strip().lower())
+            blocks.append([])
+        else:
+            blocks[-1].append(line)
+    if len(heads) < 2 or len(set(heads)) < len(heads):
+        return [text]
+    return ["\n".join(block) for block in blocks]
+
+
+def record_repetition(text: str) -> float:
+    """The repetition ratio of a text, or of its most repetitive record when it is made of records
+    under distinct labels (`records`): fields repeated from one record to the next (a schedule's
+    same hours each day, a host header in each request) are the records' shape, a loop repeats
+    within one."""
+    return max(map(repetition_ratio, records(text)))
+
+
 def repetition_ratio(text: str, n: int = 4) -> float:
     """Share of the text's word n-grams that repeat an earlier one (0: none, near 1: one phrase looped).
 
@@ -120,10 +173,12 @@ class DegenerateText(Check):
             for line, text, words, distinct_words in frame.select(
                 "line", "masked", "words", "distinct"
             ).iter_rows():
-                if words >= self.min_words:
-                    ratio = repetition_ratio(text)
+                if words >= self.min_words and any(c.isalpha() for c in text):
+                    # a text without letters (a vector, a list of numbers) is data, no phrase looped
+                    ratio = record_repetition(text)
                     if ratio > self.max_repetition and (
-                        ratio > self.max_code_repetition or not (is_code_text(text) or is_markup_text(text))
+                        ratio > self.max_code_repetition
+                        or not (is_code_text(text) or is_markup_text(text) or is_grid_text(text))
                     ):
                         top, count = Counter(islice(_ngrams(text, 4), 1000)).most_common(1)[0]
                         hits.append((line, f"repetition ratio {ratio:.2f}", f'"{" ".join(top)}" ×{count}+'))
