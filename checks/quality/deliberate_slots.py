@@ -162,6 +162,23 @@ def _command_slot(token: str, answer: str, request: str) -> bool:
     return False
 
 
+_SLOT = r"\{[^\W\d]\w{0,40}(?:\s\w{1,40}){0,3}\}|\[[^\W\d][^\[\]\n]{0,40}\]|<[^\W\d][^<>\n]{0,40}>"
+_PATTERN = re.compile(
+    r"(?m)(?::|^)[ \t]*((?:"
+    + _SLOT
+    + r")(?:[ \t]*[^\w\s{}\[\]<>]?[ \t]*(?:"
+    + _SLOT
+    + r"))+)[ \t]*[.;,]?(?:\s|$)"
+)
+"""A pattern handed over after a colon or on its own line, two or more slots and nothing but separators
+("... usernames in this format: {adj} {animal}", "{first}.{last}"): the shape the answer fills in."""
+
+
+def _slot_pattern(token: str, prompt: str) -> bool:
+    """Whether a prompt's slot is part of a pattern the prompt hands over (`_PATTERN`), in any language."""
+    return any(token in m.group(1) for m in _PATTERN.finditer(prompt))
+
+
 def without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, str]]) -> list:
     """`raw` hits (line, role, kind, token, evidence) without the placeholders a record's task works
     on: any in a record whose prompt is about templates, placeholders or code (`TEMPLATE_TOPIC`),
@@ -193,7 +210,10 @@ def without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, str
             topic.search(prompt)
             or (token.lower() in prompt.lower() and token.lower() in answer.lower())
             or (role == "assistant" and _draft_slot(kind, token, prompt, answer))
-            or (role == "assistant" and _command_slot(token, answer, request))
+            or _command_slot(
+                token, answer if role == "assistant" else prompt, request if role == "assistant" else ""
+            )
+            or (role in ("user", "system") and _slot_pattern(token, prompt))
             or (role == "assistant" and re.search(_REPLACE_IT.replace("{token}", re.escape(token)), answer))
             or re.search(re.escape(token) + _FIELDS_AFTER, prompt if role in ("user", "system") else answer)
         ):

@@ -127,6 +127,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
         )
         if before and before in "\"'`" and after == before:
             return False  # "{name}" in quotes names the placeholder (documentation), it does not use it
+        if before == "[" and after == "]":
+            return False  # "[{response}]": a slot as a list's item, written out (a mock bot error, JSON)
         if token.startswith("{") and not token.startswith("{{") and latex_like:
             return False
         if re.fullmatch(r"\{[A-Za-z]_(?:[A-Za-z]|\d{1,2})\}", token):
