@@ -255,10 +255,15 @@ a statement stopped on an operator, an open bracket or a line continuation (a co
 likes)."""
 
 
+_COMMENT_END = r"(?m)^[ \t]*#[^\n]*\z"
+"""A program whose last line is a comment ("# Output: True"): it ends where its writer ended it."""
+
+
 def _python_left_open(content: pl.Expr) -> pl.Expr:
     """An unfenced answer of three code lines or more, Python-like, that stops on a line no program
-    ends on (`_PY_OPEN_END`) or with more brackets opened than closed: cut inside the program. A
-    one- or two-line answer that is only a header is what was asked ("def gcd(x, y):", a signature)."""
+    ends on (`_PY_OPEN_END`) or with more brackets opened than closed, but for one that ends on a
+    comment (a bracket left open mid-program is a typo there): cut inside the program. A one- or
+    two-line answer that is only a header is what was asked ("def gcd(x, y):", a signature)."""
     body = content.str.strip_chars()
     code = body.str.replace_all(r"'[^'\n]*'|\"[^\"\n]*\"", "''")  # brackets in strings are no code
     return (
@@ -267,7 +272,10 @@ def _python_left_open(content: pl.Expr) -> pl.Expr:
         & (body.str.count_matches(r"(?m)^[ \t]*\S") >= 3)
         & (
             body.str.contains(_PY_OPEN_END)
-            | (code.str.count_matches(r"[(\[{]") > code.str.count_matches(r"[)\]}]"))
+            | (
+                (code.str.count_matches(r"[(\[{]") > code.str.count_matches(r"[)\]}]"))
+                & ~body.str.contains(_COMMENT_END)
+            )
         )
     )
 

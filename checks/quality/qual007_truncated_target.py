@@ -31,6 +31,7 @@ from dataqa.checks.quality.cut_by_habit import (
     writes_punctuated_prose,
 )
 from dataqa.checks.quality.cut_paragraph import paragraph_cut
+from dataqa.checks.quality.qual003_degenerate_text import is_row
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -264,10 +265,35 @@ class TruncatedTarget(Summarised):
                 and prose_end
                 and "\n" not in unfenced[left[-1] :].rstrip()
             )
-            if left and (structured or near_end) and not re.search(TERMINAL, unfenced):
+            if (
+                left
+                and (structured or near_end)
+                and not re.search(TERMINAL, unfenced)
+                and not random_value(body)
+            ):
                 what = unfenced[left[-1]]
                 hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
         return _without_spans(ctx, split, hits, bodies)
+
+
+RANDOM_CHARS = 24
+"""Most non-blank characters of a target that is one random value (`random_value`)."""
+
+
+def random_value(body: str) -> bool:
+    """Whether a target is one random value, a password or key the prompt asks for ("I {mk7n#> |
+    dn5nr", "X94? K [HB1"): 8 to `RANDOM_CHARS` non-blank characters mixing four letters or more,
+    digits and other symbols but "=", with no run of four letters a word would have. Its brackets
+    are characters, not brackets left open."""
+    dense = "".join(body.split())
+    return (
+        8 <= len(dense) <= RANDOM_CHARS
+        and "=" not in dense  # a formula's "f(x) = 3x^2 + (2" is cut, not random
+        and any(c.isdigit() for c in dense)
+        and sum(c.isalpha() for c in dense) >= 4
+        and any(not c.isalnum() and c not in "()[]{}" for c in dense)
+        and re.search(r"[^\W\d_]{4}", dense) is None
+    )
 
 
 def _marked_in_prompt(ctx: Context, split: Split, hits: list[tuple[int, str, str]]) -> list[tuple[Any, ...]]:
@@ -450,6 +476,12 @@ def _finished_sentence(line: str) -> bool:
 
 
 def _not_prose(line: str) -> bool:
-    """A heading, table row (pipes, or cells split by tabs), code-like line or label: its end says
-    nothing about truncation."""
-    return line.startswith(("#", "|", ">")) or "\t" in line or is_code_line(line) or len(line.split()) < 3
+    """A heading, table row (pipes, cells split by tabs, or cells of one or two characters: a word
+    search's letters, a tune's notes), code-like line or label: its end says nothing about truncation."""
+    return (
+        line.startswith(("#", "|", ">"))
+        or "\t" in line
+        or is_code_line(line)
+        or len(line.split()) < 3
+        or is_row(line)
+    )
