@@ -126,6 +126,14 @@ TOOL_SCOPE = re.compile(
 )
 """A declining reply that says what the assistant's tools do ("My current function is to create
 invoices"), or where to look instead."""
+SCOPED_OFFER = re.compile(
+    r"(?i)\b(?:i|we) can (?:only |still |certainly |definitely )?(?:help|assist)(?: you)?(?: to| with)? "
+    r"(?:order|book|buy|reserve|schedule|place|plan|pay|track|cancel|change|arrange|set up|rent|make)"
+    r"(?: (?:a|an|any|some|your|the))? (?!(?:something|anything|other|more|another|else)\b)\w"
+)
+"""A decline that turns to the task the assistant serves ("but I can help you order any coffee or tea"):
+a task-oriented agent keeping an off-topic question out of its scope, as such dialogue sets teach."""
+_ANSWER_DECLINED = re.compile(r"(?i)\banswer (?:that|this|your|the)\b")
 AI_SELF = re.compile(
     r"(?i)\bas an? (?:ai|artificial intelligence|language model)\b|作为一个?(?:人工智能|AI|ai|语言模型)"
 )
@@ -139,6 +147,14 @@ _ABOUT_ASSISTANT = re.compile(
     r"|polic(?:y|ies)|guidelines?|should|allowed|permitted|discuss\w*|comment)\b|[’']m\b"
 )
 """A reason that speaks of the assistant or of what may be said: a refusal's, not a premise's."""
+
+
+def _scoped_decline(text: str, start: int, end: int) -> bool:
+    """Whether a decline at text[start:end] keeps an off-topic question out of a task agent's scope:
+    it declines to answer, offers the task the agent serves (`SCOPED_OFFER`) and calls itself no AI."""
+    stop = re.search(r"[.!?。！？\n]", text[end:])
+    declined = text[start : end + stop.start() if stop else len(text)]
+    return bool(_ANSWER_DECLINED.search(declined) and SCOPED_OFFER.search(text) and not AI_SELF.search(text))
 
 
 def _false_premise(text: str, start: int, end: int) -> bool:
@@ -318,6 +334,8 @@ class Refusal(Summarised):
                     if _kind(label) in IDENTITY_KINDS and _self_identification(text, m.start(), m.end(), ask):
                         continue
                     if _kind(label) in REFUSING_KINDS and _false_premise(text, m.start(), m.end()):
+                        continue
+                    if _kind(label) in REFUSING_KINDS and _scoped_decline(text, m.start(), m.end()):
                         continue
                     hits.append((line, label, snippet(text, m.start(), m.end())))
                     by_phrase[label] += 1
