@@ -138,6 +138,16 @@ _MEASURE = (
 """A length: a thing measured so ("a 5-inch by 7-inch picture") is an object of the text."""
 
 
+def _points_back(text: str, matched: str, antecedent: str) -> bool:
+    """Whether the matched media noun points back at one `text` brings in: `antecedent` is a pattern
+    over the noun's `{stem}` (escaped) that finds where the text brings it in."""
+    noun = _NOUNS.search(matched)
+    return (
+        noun is not None
+        and re.search(antecedent.replace("{stem}", re.escape(noun.group(1))), text) is not None
+    )
+
+
 def _counted_in(text: str, matched: str) -> bool:
     """Whether the matched media noun is a counted or measured thing of the text ("draws 9 pictures
     ... on the pictures", "a 5-inch by 7-inch picture is placed on paper ... each side of the picture").
@@ -145,16 +155,28 @@ def _counted_in(text: str, matched: str) -> bool:
     Word problems and stories count pictures, pages and videos and give their sizes; "the pictures"
     then points back at them, not at media missing from the example.
     """
-    noun = _NOUNS.search(matched)
-    if noun is None:
-        return False
-    stem = re.escape(noun.group(1))
     counted = (
-        rf"(?i)\b(?:{_COUNT}\s+(?:[a-z-]+\s+)?{stem}s?|how many\s+(?:[a-z-]+\s+)?{stem}s?"
-        rf"|{_MEASURE}(?:\s*(?:by|x|\u00d7)\s*{_MEASURE})?\s+(?:[a-z-]+\s+)?{stem}s?"
-        rf"|{stem}s?\s+(?:[a-z-]+\s+)?{_MEASURE})\b"
+        rf"(?i)\b(?:{_COUNT}\s+(?:[a-z-]+\s+)?{{stem}}s?|how many\s+(?:[a-z-]+\s+)?{{stem}}s?"
+        rf"|{_MEASURE}(?:\s*(?:by|x|\u00d7)\s*{_MEASURE})?\s+(?:[a-z-]+\s+)?{{stem}}s?"
+        rf"|{{stem}}s?\s+(?:[a-z-]+\s+)?{_MEASURE})\b"
     )
-    return re.search(counted, text) is not None
+    return _points_back(text, matched, counted)
+
+
+_ACTOR = (
+    r"(?:user|customer|client|player|visitor|viewer|student|patient|driver|shopper|buyer|seller|camera|app"
+    r"|application|system|robot|drone|device|platform|website|service)s?"
+)
+"""Who acts in a described system or scenario: the media it handles are the scenario's, not attached."""
+
+
+def _scenario_media(prompt: str, matched: str) -> bool:
+    """Whether the matched media noun points back at media a prompt's scenario brings in: an actor of a
+    described system handles "a video" ("the user uploads a video in which ... Using the data from the
+    video, the app ..."), so "the video" is that one, described, not one the example lacks; "Here is a
+    photo" or "I took a photo" bring in one that is missing."""
+    actor = rf"(?i)\b(?:the|a|an|each|every|their|its)\s+{_ACTOR}\s+(?:[a-z]+\s+){{1,3}}?(?:a|an)\s+"
+    return _points_back(prompt, matched, actor + r"(?:[a-z-]+\s+)?{stem}")
 
 
 _STORY = re.compile(
@@ -271,6 +293,7 @@ class InvisibleContext(Check):
                 )
             )
             given = dict(prompt_side.select("line", "words").rows())
+            prompts = dict(prompt_side.select("line", "content").rows())
             drafts = set(prompt_side.filter(pl.col("content").str.contains(DRAFT_ASK))["line"].to_list())
             speaks_visual = set(
                 prompt_side.filter(pl.col("content").str.contains(rf"(?i)\b{_VISUAL}\b"))["line"].to_list()
@@ -302,6 +325,8 @@ class InvisibleContext(Check):
                             continue
                         if line in with_data and not _IMAGE_NOUNS.search(m.group(0)):
                             continue
+                        if _scenario_media(prompts.get(line, ""), m.group(0)):
+                            continue  # "the video" a described app's user uploads
                         if (
                             role == "assistant"
                             and (line not in speaks_visual or line in coded)
