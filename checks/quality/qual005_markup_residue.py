@@ -145,14 +145,16 @@ _FLOW = frozenset({"p", "br"})
 def is_markup_whole(text: str) -> bool:
     """Whether a text (or a line) is markup as a whole, written as markup: it opens with a tag and closes
     with one, and either a tag has attributes or it holds two kinds of element beyond paragraphs and
-    line breaks ("<form><h2>Survey</h2>...", "<img src=\"chart.png\">", "<h1>Title</h1><p>...</p>"). A
-    paragraph wrapped in "<p>...</p>" or lines joined by "<br>" stays residue."""
+    line breaks, closed ("<form><h2>Survey</h2>...", "<img src=\"chart.png\">", "<h1>Title</h1><p>...</p>").
+    A paragraph wrapped in "<p>...</p>", lines joined by "<br>" and tags only opened ("<pre><h3>" where
+    an answer stops) stay residue."""
     text = text.strip()
     if not (text.startswith("<") and text.endswith(">")):
         return False
     tags = _TAG_RE.findall(text)
     names = {name.lower() for _, name, _ in tags}
-    return any("=" in attrs for _, _, attrs in tags) or (len(names) > 1 and bool(names - _FLOW))
+    closed = any(closing for closing, _, _ in tags)
+    return any("=" in attrs for _, _, attrs in tags) or (closed and len(names) > 1 and bool(names - _FLOW))
 
 
 _VOID = frozenset({"br", "img", "input", "hr", "meta", "link"})
