@@ -9,6 +9,7 @@ with the reason it is believed real: the kind of evidence a reviewer asks for fi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from dataqa.text.personal_data import CHINESE_MOBILE
 
@@ -84,16 +85,24 @@ SALES_CONTACT = re.compile(
     r" (?:now|today|here|via|by|at|through|on)|to order"
     r"|(?:need|get|buy|want|grab|book|for) (?:your |the |some )?tickets?"
     r"|tickets? (?:available|on sale|from|via)"
-    r"|guest ?list|rsvp|for sale|on sale|(?:book|buy|shop) (?:now|online|today|here)"
+    r"|guest ?list|rsvp|(?:text|txt) (?:your |ur )?names? to|for sale|on sale"
+    r"|(?:book|buy|shop) (?:now|online|today|here)"
     r"|free (?:shipping|delivery)|wholesale|resellers?)\b"
 )
 """Words of an advertisement around a number or address it gives to order, book or buy through ("Pre
-Order ... SMS/WA 0812...", "Need tickets? Call ...", "text ... to get on the guest list"): a seller's
-or promoter's published line. Looked for further back than `CONTEXT_CHARS` (`SALES_REACH`), as an
+Order ... SMS/WA 0812...", "Need tickets? Call ...", "text ... to get on the guest list", "TxT Names to ..."):
+a seller's or promoter's published line. Looked for further back than `CONTEXT_CHARS` (`SALES_REACH`), as an
 advertisement names its offer first and its number last, and never where the words just before the
 value make it someone's own ("call me at", "my number"). Tickets and orders count as the offer ("need
 tickets", "tickets on sale", "order now"), not as things a text talks about ("a ferry ticket", "your
 order at first")."""
+PRICE = re.compile(
+    r"(?:[$\u20ac\u00a3\u00a5\u20b9\u20a9\u20b1\u0e3f\u20ab]\s?\d|\b(?:USD|EUR|GBP|IDR|Rp|RM|INR|CNY|RMB|JPY|PHP"
+    r"|MYR|SGD|THB|VND|AUD|CAD|NGN|KES|ZAR|BRL|MXN)\.?\s?\d|\d\s?(?:USD|EUR|IDR|VND|\u20ac|\u20ab|\u5143|\u5186)(?!\w))"
+)
+"""A price: a currency's sign or code beside an amount ("IDR 175rb", "$25", "45 €", "99元"). A price
+before a number in its sentence makes the text an advertisement and the number its seller's line
+("jaket MU ... IDR 175rb PIN 32783FC8 SMS 0819..."), in any language."""
 SALES_REACH = 160
 """Characters before a value within which an advertisement's words make it a seller's line."""
 VISITED = (
@@ -173,14 +182,31 @@ def malformed_ip(prompt: str) -> bool:
     return any(max(int(g) for g in m.groups()) > 255 for m in _DOTTED_QUAD.finditer(prompt))
 
 
+_BROKEN_ADDRESS = re.compile(
+    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]+@[A-Za-z][A-Za-z0-9-]{2,}\.?(?![A-Za-z0-9-]|\.[A-Za-z0-9])"
+)
+"""An e-mail address whose domain has no top-level part ("jacob.benson@gmail, com", "sam@hotmail."):
+the broken entry a data-cleaning or validation exercise hands over."""
+
+
+def malformed_email(prompt: str) -> bool:
+    """Whether a prompt lists an e-mail address whose domain is cut before its top-level part
+    (`_BROKEN_ADDRESS`): a cleaning or validation exercise's material, whatever the language of
+    its instructions, as a malformed IP is (`malformed_ip`)."""
+    return _BROKEN_ADDRESS.search(prompt) is not None
+
+
 def format_task_kinds(prompt: str) -> frozenset[str]:
     """The kinds of value a prompt works on as a format (its samples are material), or none: a verb
     of `FORMAT_TASK` with the kind's word close after it, a placeholder mask of a value's shape
-    (`FORMAT_MASK`, for the digit kinds), or a malformed address among its IPs (`malformed_ip`).
-    "Format this customer record: ..." names no kind, so the record's values are still someone's."""
+    (`FORMAT_MASK`, for the digit kinds), or a malformed address among its IPs or e-mail addresses
+    (`malformed_ip`, `malformed_email`). "Format this customer record: ..." names no kind, so the
+    record's values are still someone's."""
     kinds: set[str] = set(MASKED_KINDS) if FORMAT_MASK.search(prompt) else set()
     if malformed_ip(prompt):
         kinds.add("ip address")
+    if malformed_email(prompt):
+        kinds.add("email")
     for verb in FORMAT_TASK.finditer(prompt):
         reach = prompt[verb.end() : verb.end() + TASK_REACH]
         kinds.update(kind for kind, words in _KIND_WORDS.items() if re.search(rf"(?i){words}", reach))
@@ -287,7 +313,10 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
         at = start - len(beside.group())
         if published("email", beside.group(1), text, at, at + len(beside.group(1))):
             return True
-    offered = SALES_CONTACT.search(text[max(start - SALES_REACH, 0) : end] + _until_sentence_end(text, end))
+    sentence, at = sentence_at(text, start, end)
+    offered = SALES_CONTACT.search(
+        text[max(start - SALES_REACH, 0) : end] + _until_sentence_end(text, end)
+    ) or PRICE.search(sentence[max(at - SALES_REACH, 0) : at])
     if offered and not _PERSONAL_CUE.search(just_before):
         return True
     if kind == "email":
@@ -343,11 +372,31 @@ tool schemas ("the second a number that is the maximum", "the phone number of th
 words ask nothing of the reply."""
 
 
+ORGANISATION_NAME = re.compile(
+    r"\b(?:[A-Z][\w&'.-]*[ ]+){0,3}(?:Bank|Banco|Banque|Bancorp|Hotels?|H\u00f4tel|Resorts?|Restaurants?"
+    r"|Airlines?|Airways|Hospital|Clinic|University|College|Museum|Library|Insurance|Motors|Company"
+    r"|Corporation|Corp\.?|Inc\.?|LLC|Ltd\.?|GmbH)\b(?:[ ]+(?:of|de|du|der|di|del)(?:[ ]+[A-Z][\w&'-]*)+)?"
+)
+"""An organisation's proper name: capitalised words with a word that makes them a firm or an
+institution ("Bank of America", "Hilton Hotel", "Acme Corp."), left as they are in any language's
+text."""
+
+
+def organisation_asked(request: str, reply: str) -> bool:
+    """Whether a request names an organisation by its proper name (`ORGANISATION_NAME`, two words at
+    least: "Bank of America", not "the bank") and the reply names it too: the reply tells about that
+    organisation ("Tên ngân hàng: Bank of America" -> "Chi nhánh Bank of America New York ... số điện
+    thoại của nó là ..."), so a number it gives is the organisation's line."""
+    names = {m.group().strip() for m in ORGANISATION_NAME.finditer(request)}
+    return any(" " in name and name in reply for name in names)
+
+
 def read_out_listing(text: str, start: int, end: int, request: str) -> bool:
     """Whether a phone number a reply gives is a place's listing, read out (`VENUE_WORD`: a restaurant,
     a hotel, a table booked): in booking and directory dialogues the agent gives "their number" when
     asked. Only the reply's own sentence and the request it answers say so, never another turn: its
-    sentence names a place, or names "them" in a line or after a request that names a place ("Which
+    sentence names a place, or the request names an organisation the reply talks about
+    (`organisation_asked`), or names "them" in a line or after a request that names a place ("Which
     restaurant is good?" -> "Try Luigi's. You can call them on ..."), or the request asks for a
     place's, their or "the" number ("what's their phone number?" -> "It is 707-585-9069."). The
     request is the user's turn the reply answers, without the system prompt. A number
@@ -363,7 +412,7 @@ def read_out_listing(text: str, start: int, end: int, request: str) -> bool:
         or SOMEONES_NUMBER.search(request)
     ):
         return False
-    if VENUE_WORD.search(sentence):
+    if VENUE_WORD.search(sentence) or organisation_asked(request, text):
         return True
     stop = text.find("\n", end)
     line = text[text.rfind("\n", 0, start) + 1 : stop if stop >= 0 else len(text)]
@@ -486,3 +535,41 @@ def bare_answer(text: str, start: int, end: int) -> bool:
 ARITHMETIC = re.compile(r"\d{4,}\s*[-+*/\u00d7\u00f7xX]\s*\d{4,}")
 """Two long numbers with an operator between them ("256626720691 + 1646615806005"): a reply's long
 number to such a request is its result, no card."""
+
+
+ADDRESS_FAMILY = re.compile(r"\bIPv[46]\b", re.I)
+"""The name of an IP address's family ("IPv4", "IPv6"), written the same in every language."""
+
+
+def asked_about_ip(value: str, request: str) -> bool:
+    """Whether a request names the address family (`ADDRESS_FAMILY`) and hands the address over after
+    its question or colon, closing the request ("Là địa chỉ IPv4 hợp lệ sau đây? 59.187.84.127", "Which
+    class is this IPv4 address: ..."): the address is what an exercise asks about, in any language."""
+    closing = re.search(rf"[?:\uff1f\uff1a]\s*{re.escape(value)}[\s.!?\u3002]*$", request)
+    return closing is not None and ADDRESS_FAMILY.search(request) is not None
+
+
+def parts_named(value: str, text: str, start: int, end: int) -> bool:
+    """Whether the sentence of an e-mail address names its domain again on its own ("the address is
+    wyzx@sohu.com; sohu.com is its A. web site B. country C. host D. user name"): the address is taken
+    apart as a lesson's example, in any language. Not the domain in another address, in a web address
+    ("www.acme.com") or as a quoted field's value ("website": "acme.com")."""
+    sentence, at = sentence_at(text, start, end)
+    rest = f"{sentence[:at]} {sentence[at + end - start :]}"
+    domain = re.escape(value.rsplit("@", 1)[1])
+    alone = rf"""(?i)(?<![A-Za-z0-9.@/"'-]){domain}(?![A-Za-z0-9-]|\.[A-Za-z0-9])"""
+    return re.search(alone, rest) is not None
+
+
+def made_up_contact(text: str, start: int, end: int, sample_domain: Callable[[str], bool]) -> bool:
+    """Whether a phone number is given with an e-mail address at a documentation or stand-in domain
+    (`sample_domain`: example.com, .test) in its sentence, within `CONTEXT_CHARS` of it ("kathyphilip@
+    example.com hoặc +1 (790) 998-9545", a profile's "email": "...@example.com", "phone": ...): the
+    contact is made up, its number with its address."""
+    sentence, at = sentence_at(text, start, end)
+    near = sentence[max(at - CONTEXT_CHARS, 0) : at + end - start + CONTEXT_CHARS]
+    return any(sample_domain(domain) for domain in _ANY_ADDRESS.findall(near))
+
+
+_ANY_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+"""An e-mail address, its domain captured."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -15,12 +15,15 @@ from dataqa.checks.pii.context import (
     EXAMPLE_REQUEST,
     OWN_CUE,
     SOMEONES_NUMBER,
+    asked_about_ip,
     bare_answer,
     converted_ip,
     field_value,
     format_task_kinds,
+    made_up_contact,
     number_run,
     organisation_listing,
+    parts_named,
     published,
     read_out_listing,
     regex_sample,
@@ -35,7 +38,12 @@ from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import role_name
 from dataqa.text.detectors import Detector
-from dataqa.text.personal_data import DEFAULT_IGNORED_DOMAINS, PERSONAL_DETECTORS, PERSONAL_KINDS
+from dataqa.text.personal_data import (
+    DEFAULT_IGNORED_DOMAINS,
+    PERSONAL_DETECTORS,
+    PERSONAL_KINDS,
+    listed_domain,
+)
 
 
 @register
@@ -64,7 +72,11 @@ class PersonalData(Check):
     by shapes that hold in any language: a placeholder mask of the value ("(xxx) xxx-xxxx",
     "###-##-####"), a regular expression of the exchange that matches it, a malformed address among
     the listed ones, the reply's binary form of an address, a reply that is the value alone, a
-    card-length sum of the arithmetic asked; toll-free lines are businesses'. What says so is read
+    card-length sum of the arithmetic asked, an IPv4 question that closes on its address, a
+    cleaning task's broken addresses ("x@gmail, com"), a lesson that names an address's domain on its
+    own; toll-free lines are businesses', as are the number an advertisement gives after its price
+    and the line of an organisation a request names and its reply describes ("Bank of America");
+    a number given with an example.com address is made up. What says so is read
     around the value (its sentence, and the user's turn a reply answers), never in another turn of
     the conversation. Each finding says why its value is believed real. For data meant to hold
     synthetic values, list their domains in `ignore-domains` or narrow `kinds`.
@@ -82,17 +94,10 @@ class PersonalData(Check):
     """Email domains that hold no one's address ("*.example" matches subdomains)."""
 
     def _ignored_domain(self, detector: Detector, value: str) -> bool:
-        if detector.kind != "email":
-            return True
-        domain = value.rsplit("@", 1)[1].lower()
-        for pattern in self.ignore_domains:
-            pattern = pattern.lower()
-            if pattern.startswith("*."):
-                if domain.endswith(pattern[1:]) or domain == pattern[2:]:
-                    return False
-            elif domain == pattern or domain.endswith("." + pattern):
-                return False
-        return True
+        return detector.kind != "email" or not self._sample_domain(value.rsplit("@", 1)[1])
+
+    def _sample_domain(self, domain: str) -> bool:
+        return listed_domain(domain, self.ignore_domains)
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.kinds) - set(PERSONAL_KINDS))
@@ -106,7 +111,7 @@ class PersonalData(Check):
             hits = (
                 scan_messages(ctx, split.name, detectors, self._ignored_domain, _judge) if detectors else []
             )
-            grouped = group_hits(_without_samples(ctx, split, hits))
+            grouped = group_hits(_without_samples(ctx, split, hits, self._sample_domain))
             for line, items in grouped.items():
                 by_kind.update(h.kind for h in items)
                 yield self.finding(
@@ -129,7 +134,9 @@ def _judge(detector: Detector, value: str, text: str, start: int, end: int) -> s
     return why_real(detector.kind, value, text, start, end)
 
 
-def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
+def _without_samples(
+    ctx: Context, split: Split, hits: list[Hit], sample_domain: Callable[[str], bool]
+) -> list[Hit]:
     """`hits` without the values that are no one's: a contact published (`_judge` said None) anywhere
     in its record, also where the record repeats it (a translation, a summary), and every value of a
     record whose request works on that kind of value as a format (extract, validate, format, mask...):
@@ -140,7 +147,8 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
     dialogue: a museum it names makes no number a listing), and the phones and addresses of a tool's
     result that lists businesses or organisations, as its fields' values (`organisation_listing`,
     `field_value`: a directory API's record of a shop or an agency, not a user's profile), with their
-    copies. The request a value answers is the
+    copies, and a phone number given with an address at a sample domain (`made_up_contact`:
+    `sample_domain`, the ignored domains). The request a value answers is the
     system prompt and the last user turn up to the value's own (`_requests`): what an earlier turn
     asked or named ("the email is boss@example.com", "hospital care") says nothing of a later turn's value."""
     if not hits:
@@ -183,6 +191,8 @@ def _without_samples(ctx: Context, split: Split, hits: list[Hit]) -> list[Hit]:
             continue
         text = texts[h.line, h.turn]
         value = text[h.start : h.end]
+        if h.kind == "phone" and made_up_contact(text, h.start, h.end, sample_domain):
+            continue
         if _exercise(h, value, text, asked, _exchange(talks[h.line], h.turn), h.role in replies):
             continue
         if (
@@ -222,12 +232,16 @@ def _exchange(talk: list[tuple[int, str, str]], turn: int) -> str:
 def _exercise(h: Hit, value: str, text: str, asked: str, exchange: str, reply: bool) -> bool:
     """Whether a value is an exercise's material or answer by shapes no language words: a regular
     expression of the exchange matches it (`regex_sample`), the reply writes an IP in binary or hex
-    (`converted_ip`), a reply is the value alone to a request that names no one's own number
-    (`bare_answer`: "Create a phone number" -> "(244) 890-4578"), or a card-length number answers
-    an arithmetic request (`ARITHMETIC`: the sum, right or wrong, is no card)."""
+    (`converted_ip`), a request names the address family and closes on the address (`asked_about_ip`),
+    the sentence of an address names its domain on its own (`parts_named`), a reply is the value
+    alone to a request that names no one's own number (`bare_answer`: "Create a phone number" ->
+    "(244) 890-4578"), or a card-length number answers an arithmetic
+    request (`ARITHMETIC`: the sum, right or wrong, is no card)."""
     if regex_sample(value, exchange):
         return True
-    if h.kind == "ip address" and converted_ip(value, exchange):
+    if h.kind == "ip address" and (converted_ip(value, exchange) or asked_about_ip(value, asked)):
+        return True
+    if h.kind == "email" and parts_named(value, text, h.start, h.end):
         return True
     if not reply:
         return False

@@ -82,6 +82,22 @@ DEFAULT_IGNORED_DOMAINS = ["example.com", "example.org", "example.net", "*.examp
                            "email.com", "mail.com"]  # fmt: skip
 """Reserved for documentation and testing (RFC 2606 / RFC 6761), and the generic-word domains that
 made-up examples use ("boss@company.com", "oliver@email.com"): addresses there are not anyone's."""
+
+
+def listed_domain(domain: str, patterns: list[str]) -> bool:
+    """Whether an e-mail domain is one of `patterns` or under one ("example.com" also covers
+    "mail.example.com"; "*.test" covers "shop.test" and "test")."""
+    domain = domain.lower().rstrip(".")
+    for pattern in patterns:
+        pattern = pattern.lower()
+        if pattern.startswith("*."):
+            if domain.endswith(pattern[1:]) or domain == pattern[2:]:
+                return True
+        elif domain == pattern or domain.endswith("." + pattern):
+            return True
+    return False
+
+
 _PLACEHOLDER_LOCAL = re.compile(
     r"(?i)(?:j(?:ohn|ane|oe|on)?[._-]?doe|doe|example|sample|test(?:ing)?|user(?:name)?|your[._-]?\w*|my[._-]?email"
     r"|name|e-?mail|someone|somebody|foo|bar|foobar|first[._-]?(?:name)?[._-]?last(?:name)?)\d{0,3}"
