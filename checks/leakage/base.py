@@ -228,9 +228,13 @@ in numbers) are a conflict; any other word that differs may be what decides the 
 
 def filler_only(a: str, b: str) -> bool:
     """Whether two normalised texts differ only in `FILLER_WORDS` and numbers (an order number,
-    "hi", "please"), not in a word that may decide a label ("city" or "building", "radio")."""
+    "hi", "please"), not in a word that may decide a label ("city" or "building", "radio"), and in
+    fewer filler words than the two share: a text that is mostly the filler is what the filler says
+    ("[NAME]." against "Thanks [NAME].", neutral against gratitude)."""
     left, right = Counter(a.split()), Counter(b.split())
-    return all(w in FILLER_WORDS or w.isdigit() for w in (left - right) + (right - left))
+    differ = (left - right) + (right - left)
+    fillers = sum(n for w, n in differ.items() if not w.isdigit())
+    return all(w in FILLER_WORDS or w.isdigit() for w in differ) and fillers < (left & right).total()
 
 
 def _taken_by_text(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
