@@ -73,6 +73,12 @@ def _masked(text: str, template: frozenset[str] = frozenset()) -> list[str]:
     return ["#" if any(c.isdigit() for c in w) else w for w in words if w not in template]
 
 
+def _likeness(prompt: str, other: str, template: frozenset[str]) -> float:
+    """Word edit similarity of two normalised prompts, numbers masked and template words left out
+    (`_masked`): `SAME_PROBLEM` or more is one problem with other numbers or names."""
+    return Levenshtein.normalized_similarity(_masked(prompt, template), _masked(other, template))
+
+
 def _normalised_parts(ctx: Context, split: str, lines: pl.Series, columns: tuple[str, ...]) -> pl.DataFrame:
     """`line` and the normalised `columns` of the valid rows of a split among `lines`.
 
@@ -88,6 +94,38 @@ def _normalised_parts(ctx: Context, split: str, lines: pl.Series, columns: tuple
     frame = ctx.splits[split].frame.select("line", "valid", *columns)
     frame = frame.filter(pl.col("valid") & pl.col("line").is_in(lines.implode()))
     return frame.select("line", *(normalise_expr(pl.col(column)) for column in columns))
+
+
+def _renumbered_answers(
+    ctx: Context, splits: tuple[str, str], mine: pl.DataFrame, pairs: pl.DataFrame
+) -> pl.DataFrame:
+    """`line`, `ref_line` of the `pairs` (shared mostly in the held-out answer) whose two answers are
+    one answer with other numbers, to prompts that are not one problem renumbered (`SAME_PROBLEM`):
+    "... INTERVAL 6 MONTH" for "inactive for more than 6 months" and "... INTERVAL 3 MONTH" for "not
+    logged in for the last 3 months". The number decides the answer, so the inputs differ: an answer's
+    shape, not a leaked example (a renumbered copy of a training problem stays one)."""
+    schema = {"line": pl.Int64, "ref_line": pl.Int64}
+    if not pairs.height:
+        return pl.DataFrame(schema=schema)
+    theirs = _normalised_parts(ctx, splits[1], pairs["ref_line"].unique(), ("prompt", "response"))
+    texts = (
+        pairs.select("line", "ref_line")
+        .join(mine, on="line")
+        .join(
+            theirs.rename({"line": "ref_line", "prompt": "other", "response": "other_answer"}), on="ref_line"
+        )
+    )
+    template = template_vocabulary(ctx)
+    found = [
+        (line, ref_line)
+        for line, ref_line, prompt, answer, other, other_answer in texts.select(
+            "line", "ref_line", "prompt", "response", "other", "other_answer"
+        ).iter_rows()
+        if answer != other_answer
+        and _masked(answer) == _masked(other_answer)
+        and _likeness(prompt, other, template) < SAME_PROBLEM
+    ]
+    return pl.DataFrame(found, schema=schema, orient="row")
 
 
 def _word_count(text: pl.Expr) -> pl.Expr:
@@ -159,7 +197,7 @@ def most_of_a_part(
     # most of the whole example (a short question and its copied answer list, not a stock reply).
     brief = (pl.col("answer") < n) & (pl.col("covered") < share * (pl.col("words") + pl.col("answer")))
     # A held-out line that is not a valid row has no prompt nor answer (0 words): never most of one.
-    failing = (
+    shares = (
         _coverage(pairs.join(short, on=["line", "ref_line"], how="semi"), n)
         .join(lengths, on="line", how="left")
         .with_columns(pl.col("words", "answer").fill_null(0))
@@ -170,15 +208,16 @@ def most_of_a_part(
             covered=(pl.col("end") - pl.col("start")).sum(),
             in_prompt=(pl.min_horizontal("end", "words") - pl.col("start")).clip(0).sum(),
         )
-        .filter(
-            ~(
-                ((pl.col("in_prompt") >= prompt_share) & (prompt_share > 0))
-                | ((pl.col("covered") - pl.col("in_prompt") >= answer_share) & (answer_share > 0) & ~brief)
-            )
+        .with_columns(
+            by_prompt=(pl.col("in_prompt") >= prompt_share) & (prompt_share > 0),
+            by_answer=(pl.col("covered") - pl.col("in_prompt") >= answer_share) & (answer_share > 0) & ~brief,
         )
-        .select("line", "ref_line", "words")
     )
-    del pairs, short, lengths
+    failing = shares.filter(~(pl.col("by_prompt") | pl.col("by_answer"))).select("line", "ref_line", "words")
+    renumbered = _renumbered_answers(
+        ctx, splits, mine, shares.filter(pl.col("by_answer") & ~pl.col("by_prompt") & (pl.col("words") > 0))
+    )
+    del pairs, short, lengths, shares
     # Plain text (no prompt) is all answer: no problem to compare, only what the span covers.
     small = [failing.filter(pl.col("words") == 0).select("line", "ref_line")]
     compared = failing.filter(pl.col("words") > 0).select("line", "ref_line")
@@ -193,9 +232,7 @@ def most_of_a_part(
             for line, ref_line, prompt, other in texts.select(
                 "line", "ref_line", "prompt", "other"
             ).iter_rows()
-            if other
-            and Levenshtein.normalized_similarity(_masked(prompt, template), _masked(other, template))
-            >= SAME_PROBLEM
+            if other and _likeness(prompt, other, template) >= SAME_PROBLEM
         ]
         schema = {"line": pl.Int64, "ref_line": pl.Int64}
         small.append(
@@ -203,7 +240,7 @@ def most_of_a_part(
                 pl.DataFrame(renamed, schema=schema, orient="row"), on=["line", "ref_line"], how="anti"
             )
         )
-    drop = pl.concat(small)
+    drop = pl.concat([*small, renumbered])
     if not drop.height:
         return matched
     return matched.join(drop, on=["line", "ref_line"], how="anti")
