@@ -183,17 +183,20 @@ def malformed_ip(prompt: str) -> bool:
 
 
 _BROKEN_ADDRESS = re.compile(
-    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]+@[A-Za-z][A-Za-z0-9-]{2,}\.?(?![A-Za-z0-9-]|\.[A-Za-z0-9])"
+    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]+@([A-Za-z][A-Za-z0-9-]{2,})\.?(?![A-Za-z0-9-]|\.[A-Za-z0-9])"
 )
-"""An e-mail address whose domain has no top-level part ("jacob.benson@gmail, com", "sam@hotmail."):
-the broken entry a data-cleaning or validation exercise hands over."""
+"""An e-mail address whose domain has no top-level part ("jacob.benson@gmail, com", "sam@hotmail."),
+the provider's name captured."""
 
 
 def malformed_email(prompt: str) -> bool:
-    """Whether a prompt lists an e-mail address whose domain is cut before its top-level part
-    (`_BROKEN_ADDRESS`): a cleaning or validation exercise's material, whatever the language of
-    its instructions, as a malformed IP is (`malformed_ip`)."""
-    return _BROKEN_ADDRESS.search(prompt) is not None
+    """Whether a prompt lists an address at a free-mail provider with the top-level part of its domain
+    cut off (`_BROKEN_ADDRESS`: "jacob.benson@gmail, com", "sam@hotmail."): the broken entry a
+    cleaning or validation exercise hands over, whatever the language of its instructions, as a
+    malformed IP is (`malformed_ip`). Not an address at a domain no one knows ("bobbyboi@gahoo" among
+    the friends a user e-mails), which may be the writer's slip."""
+    providers = {domain.split(".", 1)[0] for domain in FREE_MAIL}
+    return any(m.group(1).lower() in providers for m in _BROKEN_ADDRESS.finditer(prompt))
 
 
 def format_task_kinds(prompt: str) -> frozenset[str]:
