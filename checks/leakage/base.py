@@ -217,13 +217,15 @@ def input_rep_pairs(
 
 
 _FILLER = (
-    "a an the please pls plz hi hello hey thanks thank ok okay oh ah um uh well just now so also really "
+    "a an the please pls plz hi hello hey ok okay oh ah um uh well just now so also really "
     "i me my you your we us our it this that is are was were be am do does did can could would will "
     "should shall may might"
 )
 FILLER_WORDS = frozenset(_FILLER.split())
 """Words that seldom decide a label: near inputs under two labels that differ only in these (and
-in numbers) are a conflict; any other word that differs may be what decides the label."""
+in numbers) are a conflict; any other word that differs may be what decides the label. Not "thanks"
+or "thank": they are what an emotion set's gratitude and an intent set's thank-you class say ("This is
+so good!" admiration, "THIS IS SO GOOD. Thank you!!!" admiration and gratitude)."""
 
 
 def filler_only(a: str, b: str) -> bool:
