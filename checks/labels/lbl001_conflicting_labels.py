@@ -9,12 +9,14 @@ from dataclasses import dataclass
 import polars as pl
 
 from dataqa.checks.labels.base import labelled_splits, labels_noun, split_labels
-from dataqa.checks.labels.same_inputs import GROUPING, inputs, same_inputs
+from dataqa.checks.labels.same_inputs import GROUPING, inputs, partners, same_inputs
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import GROUP, Check, register
+from dataqa.ingest.choices import answer_text
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.label_sets import Scale, score_scale, score_value
+from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.ingest.naming import input_name
 
 
@@ -35,7 +37,10 @@ class ConflictingLabels(Check):
     is a score on a scale (STS-B's similarity: a field named a score, or labels that are numbers with
     many fractional values, `label_sets.ScoreTally`), scores conflict when they lie further apart
     than a fifth of the scale ("0.5" and "4.8"), not when they are written apart ("5.000" and "5")
-    or are annotators' averages a little apart ("4.909" and "5.000").
+    or are annotators' averages a little apart ("4.909" and "5.000"). A multiple-choice question is
+    compared on its question alone and by its right answers' texts, its choices' order aside: it
+    conflicts where one record's right answer is offered as a wrong choice by another
+    (`choices.contradictions`); both right choices are named.
 
     Every row of a conflicting group is unusable (the "consistent" stage of the usable count):
     which label is right cannot be told from the data.
@@ -71,6 +76,9 @@ class ConflictingLabels(Check):
             if ctx.splits[split].scored:  # scores on a scale conflict when far apart, not when written apart
                 apart = _scores_apart(_scale(ctx, split))
                 groups = groups.filter(pl.col("label").map_elements(apart, return_dtype=pl.Boolean))
+            chosen = ctx.splits[split].kind == MULTIPLE_CHOICE
+            if chosen:
+                groups = _contradicting(groups, partners(frame), split)
             prompts = inputs(ctx, split, [lines[0] for lines in groups["line"].to_list()])
             conflicting = 0
             for lines, labels, forms in groups.select("line", "label", "forms").iter_rows():
@@ -81,15 +89,18 @@ class ConflictingLabels(Check):
                 conflicting += len(lines)
                 named = input_name(ctx.splits[split], plural=True)
                 how = (
-                    f"identical {named}"
+                    f"the same {input_name(ctx.splits[split])} (its choices in any order)"
+                    if chosen
+                    else f"identical {named}"
                     if forms == 1
                     else f"{named} equal after normalising case and punctuation"
                 )
+                noun = "right answers" if chosen else labels_noun(ctx, split)
+                kinds = len({answer_text(label) for label in by_label}) if chosen else len(by_label)
                 summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
                 locations = [ctx.location(split, line) for line in lines]
                 yield self.finding(
-                    f"{len(lines)} {split} examples with {how} carry {len(by_label)} different "
-                    f"{labels_noun(ctx, split)}: " + summary,
+                    f"{len(lines)} {split} examples with {how} carry {kinds} different {noun}: " + summary,
                     locations,
                     [excerpt(prompt), *_label_list(ctx, by_label, split)],
                     metrics={"labels": {lab: ls for lab, ls in by_label.items()}},
@@ -121,6 +132,27 @@ def _scores_apart(scale: Scale | None) -> Callable[[pl.Series], bool]:
         return bool(found) and max(found) - min(found) > tolerance
 
     return apart
+
+
+def _contradicting(
+    groups: pl.DataFrame, found: dict[tuple[str, int], list[tuple[str, int]]], split: str
+) -> pl.DataFrame:
+    """The multiple-choice groups of one question reduced to their rows that another row of the split
+    contradicts (`same_inputs.partners`); a group left with fewer than two is none."""
+    keep = []
+    for lines, labels, forms in groups.select("line", "label", "forms").iter_rows():
+        at = [i for i, line in enumerate(lines) if any(s == split for s, _ in found.get((split, line), []))]
+        if len(at) > 1:
+            keep.append(([lines[i] for i in at], [labels[i] for i in at], forms))
+    return pl.DataFrame(
+        keep,
+        schema={
+            "line": groups.schema["line"],
+            "label": groups.schema["label"],
+            "forms": groups.schema["forms"],
+        },
+        orient="row",
+    )
 
 
 def _labelled(ctx: Context) -> list[str]:

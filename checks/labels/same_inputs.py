@@ -8,6 +8,13 @@ the keys there, block by block, brings the rows of one key together by a shuffle
 scan only the conflicting keys (`GROUPING`, the check's `Grouping`; the local engine builds the same
 frame from the rows it holds). The input a finding quotes is the first row's of each group
 (`quoted`), fetched from where the rows are.
+
+A multiple-choice row (`dataqa.ingest.choices`) is keyed on its question (with its passage) alone,
+not on its choices in their order, and compared by its right answer's text (`answer`) and its
+choices' (`offered`), not by the right choice's position: shuffled choices with one answer are one
+answer, and two answers contradict where one is offered by the other as a wrong choice
+(`choices.contradictions`). Those rows are kept whatever their split (LEAK005 reads the same frame for
+the same question answered otherwise in another split); `partners` says which rows each contradicts.
 """
 
 from __future__ import annotations
@@ -17,9 +24,11 @@ import polars as pl
 from dataqa.checks.labels.base import split_labels
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
+from dataqa.ingest.choices import answer_text, contradictions, folded, rendered
+from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.text.copies import supplied_texts
 from dataqa.text.hashing import HASH_SEED
-from dataqa.text.normalise import hashes
+from dataqa.text.normalise import content_hash, hashes, normalise
 
 SAME_INPUTS = ("same_inputs",)
 """The shared key of the frame (module docstring): an engine that made it elsewhere supplies it."""
@@ -31,39 +40,82 @@ SCHEMA = {
     "key": pl.UInt64,
     "prompt_exact": pl.UInt64,
     "label": pl.String,
+    "answer": pl.String,
+    "offered": pl.List(pl.String),
 }
 
 
 def keyed(ctx: Context, split: str) -> pl.DataFrame:
-    """`split`, `line`, `key`, `prompt_exact`, `label` of every labelled row with a non-empty input of a
-    split the context holds (a whole split, or a block of it on a worker)."""
-    rows = ctx.valid_rows(split).select("line", "prompt")
-    return (
+    """`split`, `line`, `key`, `prompt_exact`, `label`, `answer`, `offered` of every labelled row with a
+    non-empty input of a split the context holds (a whole split, or a block of it on a worker); a
+    multiple-choice row's key, label, answer and choices as the module docstring says."""
+    rows = ctx.valid_rows(split).select("line", "prompt", "response")
+    frame = (
         split_labels(ctx, split)
         .join(hashes(ctx, split).select("line", "prompt_norm", "prompt_exact", "system_exact"), on="line")
         .join(rows, on="line")
         .filter(pl.col("prompt").str.strip_chars().str.len_chars() > 0)
-        .select(
-            pl.lit(split).alias("split"),
-            "line",
-            pl.struct("system_exact", "prompt_norm").hash(HASH_SEED).alias("key"),
-            "prompt_exact",
-            "label",
-        )
-        .cast(SCHEMA)  # type: ignore[arg-type]
     )
+    if ctx.splits[split].kind == MULTIPLE_CHOICE:
+        read = [rendered(prompt) for prompt in frame["prompt"].to_list()]
+        frame = frame.with_columns(
+            content_hash(normalise(pl.Series([q for q, _ in read], dtype=pl.String))).alias("prompt_norm"),
+            pl.col("response").alias("label"),
+            pl.Series([answer_text(r or "") for r in frame["response"].to_list()], dtype=pl.String).alias(
+                "answer"
+            ),
+            pl.Series([[folded(c) for c in cs] for _, cs in read], dtype=pl.List(pl.String)).alias("offered"),
+        )
+    else:
+        frame = frame.with_columns(
+            pl.col("label").alias("answer"), pl.lit([], dtype=pl.List(pl.String)).alias("offered")
+        )
+    return frame.select(
+        pl.lit(split).alias("split"),
+        "line",
+        pl.struct("system_exact", "prompt_norm").hash(HASH_SEED).alias("key"),
+        "prompt_exact",
+        "label",
+        "answer",
+        "offered",
+    ).cast(SCHEMA)  # type: ignore[arg-type]
 
 
 def conflicts(frames: list[pl.DataFrame]) -> pl.DataFrame:
-    """The rows of `keyed` frames whose key other rows of their split share under another label (all
-    rows of one key must be among the frames: a shuffle's partition, or the whole scan), by split
-    and line."""
+    """The rows of `keyed` frames whose key other rows of their split share under another label, and
+    the multiple-choice rows another row of their key contradicts in any split (`partners`); all rows
+    of one key must be among the frames (a shuffle's partition, or the whole scan), by split and line."""
     if not frames:
         return pl.DataFrame(schema=SCHEMA)
     rows = pl.concat(frames, how="vertical")
-    return (
-        rows.filter(pl.col("label").n_unique().over("split", "key") > 1).sort("split", "line").cast(SCHEMA)  # type: ignore[arg-type]
+    chosen = pl.col("offered").list.len() > 0
+    rows = rows.filter(
+        (~chosen & (pl.col("label").n_unique().over("split", "key") > 1))
+        | (chosen & (pl.col("answer").n_unique().over("key") > 1))
     )
+    kept = {row for row, found in partners(rows.filter(chosen)).items() if found}
+    keep = [
+        not offered or (split, line) in kept
+        for split, line, offered in rows.select("split", "line", "offered").iter_rows()
+    ]
+    return rows.filter(pl.Series(keep, dtype=pl.Boolean)).sort("split", "line").cast(SCHEMA)  # type: ignore[arg-type]
+
+
+Row = tuple[str, int]
+"""A row of the frame: its split and line."""
+
+
+def partners(frame: pl.DataFrame) -> dict[Row, list[Row]]:
+    """Per multiple-choice row of the frame (rows with `offered` choices): the rows of its key that
+    contradict it (`choices.contradictions`), in any split, by split and line."""
+    out: dict[Row, list[Row]] = {}
+    chosen = frame.filter(pl.col("offered").list.len() > 0)
+    for (_key,), group in chosen.group_by("key"):
+        rows = list(zip(group["split"].to_list(), group["line"].to_list(), strict=True))
+        found = contradictions(group["answer"].to_list(), group["offered"].to_list())
+        for row, others in zip(rows, found, strict=True):
+            out[row] = sorted(rows[j] for j in others)
+    return out
 
 
 def same_inputs(ctx: Context) -> pl.DataFrame:

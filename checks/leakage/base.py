@@ -27,11 +27,13 @@ import numpy as np
 import polars as pl
 
 from dataqa.checks.labels.base import split_labels
+from dataqa.checks.labels.same_inputs import partners, same_inputs
 from dataqa.checks.leakage.shared_inputs import SHARED_INPUTS, input_rows
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
 from dataqa.ingest.issues import excerpt
+from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.text import copies, similarity
 from dataqa.text.normalise import normalise
 
@@ -328,13 +330,16 @@ def input_leaks(
     other layer reports it: for labelled data under another label (identical or normalised input
     first, else near at `threshold`, default LEAK005's option); for generative data with an answer
     that LEAK001-003 do not match (identical or normalised input only: a near input with another
-    answer is most often another question, a changed number or name)."""
+    answer is most often another question, a changed number or name). Multiple-choice data is
+    compared on its questions instead (`_question_leaks`)."""
     options = input_options(ctx)
     t = options[0] if threshold is None else float(threshold)
     k = options[1] if shingle is None else int(shingle)
 
     def build() -> pl.DataFrame:
         is_labelled = labelled(ctx)
+        if is_labelled and MULTIPLE_CHOICE in {ctx.splits[eval_split].kind, ctx.splits[ref_split].kind}:
+            return _question_leaks(ctx, eval_split, ref_split)
         if is_labelled:
             pairs = input_rep_pairs(ctx, eval_split, ref_split, t, k)
             sides = (_sides(ctx, eval_split), _sides(ctx, ref_split))
@@ -400,19 +405,56 @@ def input_leaks(
                 }
             )
         rows.sort(key=lambda r: r["lines"][0])
-        return pl.DataFrame(
-            rows,
-            schema={
-                "lines": pl.List(pl.Int64),
-                "refs": pl.List(pl.Int64),
-                "similarity": pl.Float64,
-                "match": pl.String,
-                "target": pl.String,
-                "ref_targets": pl.List(pl.String),
-            },
-        )
+        return pl.DataFrame(rows, schema=LEAK_SCHEMA)
 
     return ctx.shared(("input_leaks", eval_split, ref_split, t, k), build)
+
+
+LEAK_SCHEMA = {
+    "lines": pl.List(pl.Int64),
+    "refs": pl.List(pl.Int64),
+    "similarity": pl.Float64,
+    "match": pl.String,
+    "target": pl.String,
+    "ref_targets": pl.List(pl.String),
+}
+"""`input_leaks`' frame."""
+
+
+def _question_leaks(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
+    """`input_leaks` of multiple-choice data: held-out rows whose question (with its passage, its
+    choices in any order) the reference split asks with another right answer, one offered by the other
+    as a wrong choice (`same_inputs.partners`: the rows LBL001 reads), one row per question and right
+    choice; `match` "question". Rows LEAK001-003 report are left to them."""
+    frame = same_inputs(ctx).filter(pl.col("split").is_in([eval_split, ref_split]))
+    found = partners(frame)
+    taken = set(_taken_by_text(ctx, eval_split, ref_split)["line"].to_list())
+    taken |= set(near_matches(ctx, eval_split, ref_split)["line"].to_list())
+    labels = {
+        (split, line): label for split, line, label in frame.select("split", "line", "label").iter_rows()
+    }
+    keys = dict(zip(frame.select("split", "line").iter_rows(), frame["key"].to_list(), strict=True))
+    groups: dict[tuple[int, str], tuple[list[int], set[int]]] = {}
+    for (split, line), others in sorted(found.items()):
+        refs = {other for at, other in others if at == ref_split}
+        if split != eval_split or line in taken or not refs:
+            continue
+        lines, seen = groups.setdefault((keys[(split, line)], labels[(split, line)]), ([], set()))
+        lines.append(line)
+        seen.update(refs)
+    rows = [
+        {
+            "lines": lines,
+            "refs": sorted(refs),
+            "similarity": 1.0,
+            "match": "question",
+            "target": target,
+            "ref_targets": [labels[(ref_split, ref)] for ref in sorted(refs)],
+        }
+        for (_key, target), (lines, refs) in groups.items()
+    ]
+    rows.sort(key=lambda r: r["lines"][0])
+    return pl.DataFrame(rows, schema=LEAK_SCHEMA)
 
 
 def and_more(n: int, what: str) -> str:

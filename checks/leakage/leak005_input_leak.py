@@ -46,6 +46,10 @@ class InputLeak(LeakCheck):
     with another answer is not reported (it is most often another question). Rows reported by
     LEAK001-003 are not repeated here. Like them, a leak removes the training rows from the usable
     count and counts toward the verdict's leaked share.
+    Multiple-choice data is compared on its questions (with their passage, their choices in any
+    order) and the right answers' texts, not positions: a held-out question whose right answer the
+    training split offers as a wrong choice of the same question, or the other way round, is a
+    conflict (`same_inputs.partners`, as LBL001's); both right choices are named.
     Why: the model has seen the input; on a conflict it was also taught another answer, so the
     held-out score measures which of two labels it memorised, and one of the two labels is wrong.
     Example: test.jsonl:252 "What are the twin cities ?" is labelled `LOC:city`; train.jsonl:1194
@@ -55,7 +59,7 @@ class InputLeak(LeakCheck):
     """
 
     id = "LEAK005"
-    shares = NEAR_SHARES | {"input_leaks"}
+    shares = NEAR_SHARES | {"input_leaks", "same_inputs"}
     name = "input-leak"
     family = "leakage"
     severity = Severity.ERROR
@@ -82,6 +86,8 @@ class InputLeak(LeakCheck):
         match = extra["input_match"]
         if match == "near":
             how, sign = f"similarity {extra['similarity']:.2f}", "~"
+        elif match == "question":
+            how, sign = "its choices in any order", "="
         else:
             how, sign = ("identical" if match == "identical" else "identical after normalisation"), "="
         named = ctx.splits[eval_split]
@@ -93,7 +99,8 @@ class InputLeak(LeakCheck):
             theirs = ", ".join(
                 _label(label) + (f" x{n}" if n > 1 else "") for label, n in extra["reference_labels"].items()
             )
-            tail = f" with another label: {_label(extra['label'])} in {eval_split}, {theirs} in {ref_split}"
+            what = "right answer" if match == "question" else "label"
+            tail = f" with another {what}: {_label(extra['label'])} in {eval_split}, {theirs} in {ref_split}"
         else:
             tail = f" with a different {field_name(named, 'response')}"
         return (

@@ -19,6 +19,7 @@ import functools
 import numpy as np
 import polars as pl
 
+from dataqa.checks.labels import same_inputs
 from dataqa.checks.leakage.base import (
     SIDE_SCHEMA,
     SIDES,
@@ -41,16 +42,18 @@ class LeaksAcross(NearAcross):
     """LEAK003-005's form (module doc): the near pairs across splits at the options of LEAK003 and
     LEAK005 read from the scan's configuration, the rows whose input another split has
     (`shared_inputs.GROUPING`'s frame, which the engine supplies from its shuffle), and on
-    labelled data `_sides`."""
+    labelled data `_sides` and the rows of one input or question under other labels (LBL001's
+    `same_inputs.GROUPING`: multiple-choice questions are compared on it)."""
 
-    groupings = (copies.GROUPING, GROUPING)
+    groupings = (copies.GROUPING, GROUPING, same_inputs.GROUPING)
 
     def __init__(self) -> None:
         super().__init__(near_options, comparisons, input_options)
 
     def supplied(self, ctx: Context, split: str) -> bool:
         sides = not labelled(ctx) or ctx.supplied((*SIDES, split))
-        return sides and ctx.supplied(SHARED_INPUTS) and super().supplied(ctx, split)
+        questions = not labelled(ctx) or ctx.supplied(same_inputs.SAME_INPUTS)
+        return sides and questions and ctx.supplied(SHARED_INPUTS) and super().supplied(ctx, split)
 
     def supply(self, ctx: Context, split: str, runner: Runner) -> None:
         super().supply(ctx, split, runner)

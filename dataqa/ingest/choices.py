@@ -82,13 +82,75 @@ _ENDING = ".。!? "
 folded)."""
 
 
+def answer_text(target: str) -> str:
+    """A multiple-choice target ("B. 札幌市。") as the answer it names, its position aside: the choice's
+    text without its letter, NFKC, case-folded, spaces squeezed, closing punctuation dropped."""
+    return folded(RENDERED.sub("", target, count=1) if RENDERED.match(target) else target)
+
+
+def folded(choice: str) -> str:
+    """A choice's text as answers are compared (`answer_text`): NFKC, case-folded, spaces squeezed,
+    closing punctuation dropped."""
+    return _fold(choice).rstrip(_ENDING)
+
+
+def contradictions(answers: list[str], offered: list[list[str]]) -> list[set[int]]:
+    """Per record of one question (its `answer_text` and its choices `folded`): the others that
+    contradict it, where one's right answer is offered by the other as a wrong choice (the same
+    question, two answers to it). Records whose choices are other texts altogether ("which is an
+    animal?" answered "egret" over one set of choices and "tiger" over another) contradict nothing:
+    a question that asks which of its choices fits has another right answer among other choices."""
+    where: dict[str, list[int]] = {}
+    for i, texts in enumerate(offered):
+        for text in set(texts):
+            where.setdefault(text, []).append(i)
+    found: list[set[int]] = [set() for _ in answers]
+    for i, answer in enumerate(answers):
+        for j in where.get(answer, []) if answer else []:
+            if j != i and not same_answer(answer, answers[j]):
+                found[i].add(j)
+                found[j].add(i)
+    return found
+
+
 def same_answer(a: str, b: str) -> bool:
     """Whether two multiple-choice targets ("B. 札幌", "A. 札幌市") name the same answer, their
-    positions aside: one text, or one inside the other (a city with its suffix, an adjective with
-    its particle). Two items over one question stem with other right answers ("which group of four
-    characters is all phono-semantic?") are two items, not a copy or a leak of one."""
-    x, y = (_fold(RENDERED.sub("", t, count=1) if RENDERED.match(t) else t).rstrip(_ENDING) for t in (a, b))
-    return bool(x) and bool(y) and (x in y or y in x)
+    positions aside: one text, or one opening the other (`_extends`: a city with its suffix, an
+    adjective with its particle). Two items over one question stem with other right answers ("which
+    group of four characters is all phono-semantic?") are two items, not a copy or a leak of one."""
+    x, y = sorted((answer_text(a), answer_text(b)), key=len)
+    return bool(x) and (x == y or _extends(x, y))
+
+
+UNSPACED_ANSWER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+"""An answer written in a script without spaces between words (Japanese, Chinese)."""
+UNSPACED_STEM = 2
+"""Characters an unspaced answer has at least for a longer one opening with it to be the same answer
+with a suffix (札幌 -> 札幌市, 不一致 -> 不一致的): one character is a word of its own (公 is not 公道)."""
+
+
+def _extends(short: str, long: str) -> bool:
+    """Whether `long` is `short` with something after it that does not change the answer: after a
+    word boundary in spaced text ("paris" -> "paris, france"; not "5" -> "50", "true" -> "not true"),
+    a suffix to a stem of `UNSPACED_STEM` characters or more in unspaced text."""
+    if not long.startswith(short):
+        return False
+    if UNSPACED_ANSWER.fullmatch(short):
+        return len(short) >= UNSPACED_STEM
+    return not (short[-1].isalnum() and long[len(short)].isalnum())
+
+
+def rendered(prompt: str) -> tuple[str, list[str]]:
+    """A multiple-choice prompt as `normalise_choices` renders it, read back: (the question, with its
+    passage, and its choices' texts in order); no choices when it has none rendered."""
+    start = prompt.find("\nA. ")  # where `CHOICES_AFTER` matches
+    if start < 0:
+        return prompt, []
+    rest, choices, position = prompt[start + 4 :], [], 1
+    while (cut := rest.find(f"\n{letter(position)}. ")) >= 0:
+        choices.append(rest[:cut])
+        rest, position = rest[cut + len(letter(position)) + 3 :], position + 1
+    return prompt[:start], [*choices, rest]
 
 
 def letter(position: int) -> str:
