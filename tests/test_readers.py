@@ -899,6 +899,52 @@ def test_text_files_beside_their_label_files_are_read_as_classification(tmp_path
     ]
 
 
+def _piqa(goal: str, one: str, two: str) -> str:
+    return json.dumps({"goal": goal, "sol1": one, "sol2": two}) + "\n"
+
+
+def test_jsonl_records_beside_a_label_file_get_its_labels_line_by_line(tmp_path: Path) -> None:
+    """PIQA's layout (issue #19): train.jsonl of goals and two solutions, train-labels.lst a 0 or 1 a
+    line; a label file one line short is one issue naming both files and the first line left without."""
+    goals = [
+        ("How do I dry wet shoes?", "Stuff them with newspaper.", "Stuff them with ice."),
+        ("How do I open a jar lid?", "Run it under hot water.", "Run it under cold honey."),
+        ("How do I keep bread fresh?", "Freeze it in a bag.", "Leave it in the sun."),
+        ("How do I clean a cast iron pan?", "Scrub it with salt.", "Soak it for a week."),
+    ]
+    root = _classes(
+        tmp_path / "piqa",
+        {
+            "train.jsonl": "".join(_piqa(*g) for g in goals),
+            "train-labels.lst": "0\n0\n0\n0\n",
+            "valid.jsonl": _piqa("How do I chill a drink fast?", "Put it in a freezer.", "Wrap it in wool.")
+            + _piqa("How do I fold a shirt?", "Crumple it.", "Fold the sleeves in first.")
+            + _piqa("How do I unclog a drain?", "Pour wax into it.", "Use a plunger."),
+            "valid_labels.txt": "0\n1\n",  # one label short
+            "README.md": "PIQA",
+        },
+    )
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["scan", str(root), "--no-config", "--json", str(out)])
+    skipped = next(line for line in result.stderr.splitlines() if "skipped in" in line)
+    assert "train-labels.lst: read beside train.jsonl as its labels" in skipped
+    assert "valid_labels.txt: read beside valid.jsonl as its labels" in skipped
+    data = json.loads(out.read_text())
+    assert [(s["name"], s["format"], s["rows"]) for s in data["splits"]] == [
+        ("train", "multiple_choice", 4),
+        ("valid", "multiple_choice", 3),
+    ]
+    (short,) = [f for f in data["findings"] if "valid_labels.txt 2" in f["message"]]
+    assert short["locations"][0]["line"] == 3
+    assert (
+        "valid.jsonl has 3 lines and valid_labels.txt 2: the labels are read line by line" in short["message"]
+    )
+    assert "from line 3 on there is no label" in short["message"]
+    split = load_split("train", str(root / "train.jsonl"))  # given alone: its labels too
+    assert split.format == "multiple_choice" and split.frame["label"].to_list() == ["A"] * 4
+    assert "train.jsonl with its labels from train-labels.lst" in split.source.note
+
+
 def test_source_and_target_files_are_read_as_prompt_and_response(tmp_path: Path) -> None:
     root = _classes(
         tmp_path / "cnn",

@@ -30,7 +30,7 @@ from typing import Any
 from dataqa.core.errors import InputError
 from dataqa.ingest.readers import jsonarray
 from dataqa.ingest.readers.classfolders import CLASS_FILE, class_folders
-from dataqa.ingest.readers.linepairs import LINE_PAIRS, line_pair_files
+from dataqa.ingest.readers.linepairs import LINE_PAIRS, line_pair_files, records_of
 from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TEXT, TSV, named_kind, sniff_file
 from dataqa.ingest.splits import SPLIT_WORDS, split_of
 
@@ -171,8 +171,10 @@ def discover(root: str) -> Layout:
     by_split: dict[str | None, dict[str, list[Path]]] = {}
     for path in files:
         kind = data_kind(path)
-        if kind is None:
-            layout.skipped.append(f"{_relative(path, root)}: not a data file")
+        records = records_of(path)
+        if kind is None or records is not None:
+            why = f"read beside {records.name} as its labels, line by line" if records else "not a data file"
+            layout.skipped.append(f"{_relative(path, root)}: {why}")
             continue
         by_split.setdefault(_split_of(path, base), {}).setdefault(kind, []).append(path)
     classes = None if by_split else class_folders(base, files)

@@ -144,6 +144,68 @@ def paired_lines(
         )
 
 
+LABEL_FILE_NAMES = (
+    "{stem}-labels.lst",
+    "{stem}_labels.lst",
+    "{stem}.lst",
+    "{stem}-labels.txt",
+    "{stem}_labels.txt",
+)
+"""Names of a file of labels beside a JSONL file of records without them, one label a line in the
+records' order (PIQA ships `train.jsonl` with `train-labels.lst`, a 0 or 1 a line)."""
+LABEL_KEY = "label"
+"""The field a record gets its label from a label file in (a record's own field of that name is kept)."""
+
+
+def label_file(path: Path) -> Path | None:
+    """The label file beside a JSONL file (`LABEL_FILE_NAMES`, its stem without `.jsonl`), or None."""
+    stem = path.name.split(".", 1)[0]
+    found = (path.with_name(name.format(stem=stem)) for name in LABEL_FILE_NAMES)
+    return next((candidate for candidate in found if candidate.is_file()), None)
+
+
+def records_of(path: Path) -> Path | None:
+    """The JSONL file whose labels `path` holds line by line (`label_file`), when it stands beside it."""
+    for name in LABEL_FILE_NAMES:
+        head, tail = name.split("{stem}")
+        if path.name.endswith(tail) and not head:
+            records = path.with_name(f"{path.name[: -len(tail)]}.jsonl")
+            if records.is_file() and label_file(records) == path:
+                return records
+    return None
+
+
+def with_labels(
+    path: Path, other: Path, records: Iterator[tuple[int, dict]], issues: list[LoadIssue]
+) -> Iterator[tuple[int, dict]]:
+    """The records of a JSONL file (keyed by line) each with the label of the same line of its label
+    file `other` (`LABEL_KEY`; none where that line is empty or missing); a label file whose line count
+    is not the records' is one issue, naming both files and the first line that may be shifted."""
+    bad: dict[int, str] = {}
+    values = [line.strip() for line in _lines(other, bad, issues)]
+    last = 0
+    for number, record in records:
+        last = max(last, number)
+        if LABEL_KEY not in record and number <= len(values) and values[number - 1]:
+            record = {**record, LABEL_KEY: values[number - 1]}
+        if number in bad:
+            issues.append(LoadIssue(number, ENCODING, f"{other.name} line {number}: {bad[number]}"))
+        yield number, record
+    count = sum(1 for _ in _lines(path, {}, []))
+    if values and count and len(values) != count:
+        first = min(count, len(values)) + 1
+        issues.append(
+            LoadIssue(
+                first if len(values) < count else 1,
+                FILE_LEVEL,
+                f"{path.name} has {count:,} lines and {other.name} {len(values):,}: the labels are read "
+                f"line by line beside the records, so from line {first:,} on there "
+                + ("is no label" if len(values) < count else "are more labels than records")
+                + " and any label may belong to another record",
+            )
+        )
+
+
 def line_pair_files(root: Path, files: list[Path]) -> tuple[dict[str, list[Path]], list[str], bool] | None:
     """The text files of `root` that have a companion, by split (the split their names give; train
     for all when none names one), the other files skipped with the reason, and whether no name gave

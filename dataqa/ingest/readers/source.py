@@ -44,7 +44,14 @@ from dataqa.ingest.readers.classfolders import CLASS_FILE, LegacyFiles, labelled
 from dataqa.ingest.readers.delimited import compile_line_pattern, delimiter_of, read_table, read_text_lines
 from dataqa.ingest.readers.documents import document_records
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
-from dataqa.ingest.readers.linepairs import LINE_PAIRS, companion, paired_lines, texts_of
+from dataqa.ingest.readers.linepairs import (
+    LINE_PAIRS,
+    companion,
+    label_file,
+    paired_lines,
+    texts_of,
+    with_labels,
+)
 from dataqa.ingest.readers.nested import NestedPositions
 from dataqa.ingest.readers.sniff import (
     ARROW,
@@ -86,6 +93,8 @@ class Part:
     """For a JSON document, where the records read out of nested lists sit (SQuAD's questions)."""
     opener: str | None = None
     """For a line-based file whose records are not its lines, how they are read (`opened`)."""
+    labels: Path | None = None
+    """For a JSONL file, the file of its labels a line beside it (`linepairs.label_file`)."""
 
     @property
     def unit(self) -> str:
@@ -230,6 +239,8 @@ class Input:
         if part.kind == JSONL and part.opener is not None:
             part.lines, part.positions = array("q"), NestedPositions()
             yield from opened.read_jsonl(path, part.opener, issues, self.limits, part.lines, part.positions)
+        elif part.kind == JSONL and part.labels is not None:
+            yield from with_labels(path, part.labels, read_records(path, issues, self.limits), issues)
         elif part.kind == JSONL:
             yield from read_records(path, issues, self.limits)
         elif part.kind == JSON:
@@ -304,7 +315,7 @@ class Input:
     def spans(self, workers: int, from_bytes: int, span_bytes: int) -> list[SpanJob] | None:
         """Pieces to read on `workers` processes, or None to read in one pass: one large uncompressed
         JSONL file by byte spans, or tables of `PARALLEL_FROM_ROWS` rows or more by row ranges."""
-        if workers < 2 or self.obj is not None or any(p.opener for p in self.parts):
+        if workers < 2 or self.obj is not None or any(p.opener or p.labels for p in self.parts):
             return None
         if len(self.parts) == 1 and self.parts[0].kind == JSONL:
             part = self.parts[0]
@@ -410,6 +421,12 @@ def open_input(
     pattern = compile_line_pattern(line_pattern)
     inp = _open_input(source, _steps(records_path), limits)
     inp.records_key = records_key or None
+    beside = [
+        f"{p.file.name} with its labels from {p.labels.name}, line by line"
+        for p in inp.parts
+        if p.labels and p.file
+    ]
+    inp.note = "; ".join(note for note in (inp.note, *beside) if note)
     if pattern is not None:
         inp.line_pattern = pattern
         for part in inp.parts:
@@ -471,7 +488,8 @@ def _file_part(path: Path, shown: str | None = None, opener: str | None = None) 
         return Part(shown or str(path), TEXT, path, opener=opener or LINE_PAIRS)
     sniffed = sniff_file(path)
     opener = opened.opener_of(path) if sniffed.kind == JSONL else opened.table_opener(path, sniffed)
-    return Part(shown or str(path), sniffed.kind, path, sniffed, opener=opener)
+    labels = label_file(path) if sniffed.kind == JSONL and opener is None else None
+    return Part(shown or str(path), sniffed.kind, path, sniffed, opener=opener, labels=labels)
 
 
 def _steps(records_path: str | Sequence[str] | None) -> tuple[str, ...] | None:
