@@ -11,6 +11,7 @@ import polars as pl
 
 from dataqa.checks.quality.common import (
     PROMPT_REPLY,
+    asked,
     chosen_turns,
     field_at,
     in_quotation,
@@ -73,6 +74,14 @@ _GENERIC = re.compile(rf"(?i)(?:of|in|on|from|using)\s+the\s+{_VISUAL}\s*[.,;?!]
 """A reply's "of the photograph," ("in", "on", "from", "using" too; no "this", "above", "according
 to" or "shown in"): when the prompt speaks of no image at all, the reply speaks of photographs in
 general, not of one the example lacks."""
+POINTED_VISUAL = (
+    rf"(?i)\b(?:this|that|these|those|the|my|your|our|his|her|their|attached|following|above|below|given"
+    rf"|provided|uploaded)\s+(?:[\w-]+\s+)?{_VISUAL}\b|^\s*{_VISUAL}\b"
+)
+"""A prompt that speaks of one image, chart or video ("this photo", "the chart below", "my screenshot"),
+whose reply's "of the photograph," may describe it; "a video on YouTube", "how to take a photo" speak
+of such things in general (PIQA's "How to dislike a video on Youtube" answered "... to the right of the
+video.")."""
 INVISIBLE_RES = {k: re.compile(p, re.IGNORECASE | re.MULTILINE) for k, p in INVISIBLE_PATTERNS.items()}
 INVISIBLE_WORDS = {
     "attachment": ("attach", "upload", "enclosed", "accompanying", "sent", "shared", "included"),
@@ -289,14 +298,16 @@ class InvisibleContext(Check):
                 .group_by("line")
                 .agg(
                     pl.col("content").str.split(" ").list.len().sum().alias("words"),
-                    pl.col("content").str.join("\n"),
+                    # a multiple-choice question without its choices, which are answers (the
+                    # target's own words among them), not what the prompt shows
+                    asked(split, pl.col("content")).str.join("\n"),
                 )
             )
             given = dict(prompt_side.select("line", "words").rows())
             prompts = dict(prompt_side.select("line", "content").rows())
             drafts = set(prompt_side.filter(pl.col("content").str.contains(DRAFT_ASK))["line"].to_list())
             speaks_visual = set(
-                prompt_side.filter(pl.col("content").str.contains(rf"(?i)\b{_VISUAL}\b"))["line"].to_list()
+                prompt_side.filter(pl.col("content").str.contains(POINTED_VISUAL))["line"].to_list()
             )
             # A request whose only content is a URL or a file name is QUAL011's: one defect, one finding.
             by_reference = {line for line, *_ in reference_only_requests(ctx, split)}
