@@ -76,6 +76,18 @@ def test_coverage_of_held_splits_is_the_local_one(
     assert "nearest_search" not in cov005["metrics"] and not cov005["reason"]
 
 
+def test_chinese_coverage_of_held_splits_is_the_local_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chinese questions (COV005's case: test lines 16 and 17 share no pair of adjacent characters
+    with train), both splits held: the blocks' vocabulary is made of the same character pairs."""
+    zh = {"train": rows("coverage_zh_train.jsonl"), "test": rows("coverage_zh_test.jsonl")}
+    local, remote, held = scan_held(tmp_path, monkeypatch, zh, 10, CHECKED)
+    assert held == ["train", "test"]
+    assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
+    assert [f["locations"][0]["line"] for f in remote["findings"]] == [16, 17]
+
+
 def test_past_the_brute_force_size_the_held_search_says_it_is_exact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,18 +102,18 @@ def test_past_the_brute_force_size_the_held_search_says_it_is_exact(
     assert cov005["reason"] == f"nearest training inputs: {coverage_held.EXACT_SEARCH}"
 
 
-@pytest.mark.parametrize(("size", "features"), [(37, None), (120, 50)])
+@pytest.mark.parametrize(("size", "features", "zh"), [(37, None, False), (120, 50, False), (7, None, True)])
 def test_train_space_and_search_over_blocks_are_the_splits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, features: int | None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, features: int | None, zh: bool
 ) -> None:
     """Plain calls stand for the workers: train cut into blocks of `size` rows (and the vocabulary
     cut to its `features` most frequent words). The vectorizer (vocabulary and idf), train's words,
     its spread, the nearest training input of each test input and the exact search are the whole
-    split's."""
+    split's (with `zh`, of Chinese questions: pairs of adjacent characters for words)."""
     if features is not None:
         monkeypatch.setattr(topics, "MAX_FEATURES", features)
     config = Config()
-    one = splits("train")
+    one = splits("train") if not zh else {n: rows(f"coverage_zh_{n}.jsonl") for n in ("train", "test")}
     paths = {name: str(write_jsonl(tmp_path / f"{name}.jsonl", r)) for name, r in one.items()}
     ctx = Context(load_splits(paths, config), config)
     shells = {name: s for name, s in ((n, blocks.shell(s)) for n, s in ctx.splits.items())}

@@ -25,8 +25,9 @@ from dataqa.text.nearest_train import (
     train_spread,
     vocabulary_share,
 )
+from dataqa.text.normalise import UNSPACED_WORD
 from dataqa.text.templates import template_vocabulary
-from dataqa.text.topics import text_words
+from dataqa.text.topics import text_words, word_count
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
 STEM_SYLLABLES = 2
@@ -50,7 +51,9 @@ def own_words(ctx: Context, texts: list[str]) -> np.ndarray:
         return np.zeros(len(texts), dtype=np.int64)
     analyse = vectorizer.build_analyzer()
     common = template_vocabulary(ctx)
-    return np.array([sum(word not in common for word in analyse(text)) for text in texts], dtype=np.int64)
+    return np.array(
+        [word_count(word for word in analyse(text) if word not in common) for text in texts], dtype=np.int64
+    )
 
 
 def _shares_stem(ctx: Context, texts: list[str]) -> np.ndarray:
@@ -98,6 +101,12 @@ def _nothing_to_compare(ctx: Context, texts: list[str]) -> np.ndarray:
     return out
 
 
+def _unit(text: str) -> str:
+    """What the space takes for a word of `text`: in Chinese or Japanese also a pair of adjacent
+    characters (`topics.pairs_form`), since those scripts leave no space between words."""
+    return "word or pair of adjacent characters" if UNSPACED_WORD.search(text) else "word"
+
+
 def _picked(texts: dict[int, str], rows: np.ndarray) -> list[str]:
     return [texts[int(i)] for i in rows]
 
@@ -132,11 +141,17 @@ class TestCoverage(Check):
     of the training inputs are from the rest of train (a seeded sample's nearest other training
     input, measured the same way): on FAQ questions over passages, or one question per table,
     training examples lie far from each other too, and a held-out example as far from train is one
-    more of the same kind. An input said to share no word with train is not reported when a Korean
-    word of it opens like one train knows ("영어는" / "영어를": a particle apart, `STEM_SYLLABLES`).
-    Metrics: `train_spread_bar` (that bar; measured only when some input is under the split's bar),
-    `distance_histogram` (1 - similarity, test split), `uncovered`, and per split the median and
-    the bar used; labels that train lacks are LBL004's job.
+    more of the same kind. Nor are a split's far inputs reported when there are no more of them
+    than a split of as many inputs drawn as train's would have by chance (`by_chance`: at least one
+    in m + 1 of them, against a train of m scored inputs, is farther than all of train's): a test
+    set of 254 new problems has one as far from 254 exemplars as none of these is from the rest,
+    as likely as not. Chinese and Japanese, written without spaces, are read as pairs of adjacent
+    characters (a clause read whole was one word, shared with no training input). An input said to
+    share no word with train is not reported when a Korean word of it opens like one train knows
+    ("영어는" / "영어를": a particle apart, `STEM_SYLLABLES`).
+    Metrics: `train_spread_bar` (that bar; measured only when some input is under the split's bar)
+    and with it per split `uncovered_by_chance`, `distance_histogram` (1 - similarity, test split),
+    `uncovered`, and per split the median and the bar used; labels that train lacks are LBL004's job.
     Why: the test score on uncovered examples measures generalisation to unseen kinds of input; if
     they matter, train needs examples like them, and if they are many the test set measures
     another task.
@@ -192,25 +207,38 @@ class TestCoverage(Check):
         spread = float(np.median(np.abs(sims - median)))
         return min(self.min_similarity, median - self.outlier_mads * spread)
 
-    def spread_bar(self, ctx: Context) -> float | None:
-        """The similarity to train under which a held-out input is farther from train than all but
-        `train_share` of the scored training inputs are from the rest of train (in a train of a few
-        inputs, than any of them; None: fewer than two)."""
+    def spread_sims(self, ctx: Context) -> np.ndarray:
+        """The similarity to the rest of train of each scored training input of `train_spread`'s
+        sample (long enough, and comparable: as a held-out input is scored)."""
         spread = train_spread(ctx)
         lines = spread["line"].to_numpy()
         texts, given = _texts(ctx, "train", lines), _texts(ctx, "train", lines, "system")
         names = np.array([name_words(t, g) for t, g in zip(texts, given, strict=True)], dtype=np.int64)
         words = np.minimum(spread["n_words"].to_numpy() - names, own_words(ctx, texts))
         comparable = ~_nothing_to_compare(ctx, texts)
-        sims = spread["similarity"].to_numpy()[(words >= self.min_words) & comparable]
+        return spread["similarity"].to_numpy()[(words >= self.min_words) & comparable]
+
+    def spread_bar(self, sims: np.ndarray) -> float | None:
+        """The similarity to train under which a held-out input is farther from train than all but
+        `train_share` of the scored training inputs (`spread_sims`) are from the rest of train (in a
+        train of a few inputs, than any of them; None: fewer than two)."""
         # Under `min_rows` inputs the share is below one input: the farthest training input is the
         # bar (eight role-play turns lie as far from each other as a held-out turn from them).
         return float(np.quantile(sims, self.train_share)) if len(sims) >= 2 else None
 
+    @staticmethod
+    def by_chance(sims: np.ndarray, bar: float, n: int) -> float:
+        """How many of `n` held-out inputs drawn as train's are would lie under `bar` by chance: the
+        share of train's scored inputs (`sims`, `spread_sims`) under it, and at least 1 in
+        len(sims) + 1 (of m inputs and one more drawn alike, any one is the farthest as likely)."""
+        return n * max(float(np.mean(sims < bar)), 1.0 / (len(sims) + 1))
+
     def run(self, ctx: Context) -> Iterator[Finding]:
         uncovered_total = 0
         own: float | None = None
-        spread_known = False  # train's own spread is measured only where some input is a candidate
+        spread: np.ndarray | None = (
+            None  # train's own spread is measured only where some input is a candidate
+        )
         primary = "test" if "test" in ctx.splits else ctx.eval_splits[0].name
         for split in ctx.eval_splits:
             near = nearest_train(ctx, split.name)
@@ -237,13 +265,18 @@ class TestCoverage(Check):
             prompt = dict(zip(uncovered.tolist(), _texts(ctx, split.name, lines[uncovered]), strict=True))
             # words of the input's own, not of the template most training inputs repeat
             own_count = own_words(ctx, _picked(prompt, uncovered))
-            uncovered = uncovered[np.minimum(words[uncovered], own_count) >= need]
-            if len(uncovered) and not spread_known:
-                own, spread_known = self.spread_bar(ctx), True
+            short = np.minimum(words[uncovered], own_count) < need
+            unscored = int(short.sum())  # inputs scored as train's spread scores its own (`by_chance`)
+            uncovered = uncovered[~short]
+            if len(uncovered) and spread is None:
+                spread = self.spread_sims(ctx)
+                own = self.spread_bar(spread)
             if len(uncovered) and own is not None:
                 bar = min(bar, own)
                 uncovered = uncovered[sims[uncovered] < bar]
-            uncovered = uncovered[~_nothing_to_compare(ctx, _picked(prompt, uncovered))]
+            alike = _nothing_to_compare(ctx, _picked(prompt, uncovered))
+            unscored += int(alike.sum())
+            uncovered = uncovered[~alike]
             nearest = near["nearest_line"].to_numpy().copy()
             if len(uncovered):  # the candidate search is approximate: verify before claiming
                 sims = sims.copy()
@@ -253,6 +286,12 @@ class TestCoverage(Check):
                 # sharing no word: not so where a Korean word differs from train's in its particle only
                 unshared = nearest[uncovered] == 0
                 uncovered = uncovered[~(unshared & _shares_stem(ctx, _picked(prompt, uncovered)))]
+            if spread is not None and own is not None:
+                # as many far inputs as train's own spread puts there: a split drawn as train was
+                chance = self.by_chance(spread, bar, int((words >= need).sum()) - unscored)
+                self.metrics[f"{split.name}_uncovered_by_chance"] = round(chance, 2)
+                if len(uncovered) <= chance:
+                    uncovered = uncovered[:0]
             self.metrics[f"{split.name}_distance_histogram"] = histogram
             self.metrics[f"{split.name}_uncovered"] = len(uncovered)
             self.metrics[f"{split.name}_median_similarity"] = (
@@ -269,7 +308,8 @@ class TestCoverage(Check):
                     f"nearest training {field_name(ctx.train, 'prompt')} is "
                     f"{ctx.place(ctx.train, int(nearest[i]))} at similarity {sims[i]:.2f}"
                     if nearest[i]
-                    else f"it shares no word with any training {field_name(ctx.train, 'prompt')}"
+                    else f"it shares no {_unit(prompt[int(i)])} with any training "
+                    f"{field_name(ctx.train, 'prompt')}"
                 )
                 yield self.finding(
                     f"{split.name} example has no similar training example ({hint}; the split's typical "

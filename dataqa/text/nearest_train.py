@@ -31,6 +31,7 @@ from dataqa.text.topics import (
     project,
     seeded_sample,
     text_space,
+    word_count,
 )
 
 CANDIDATES = 3
@@ -83,8 +84,8 @@ def coverage_points(ctx: Context) -> dict[str, np.ndarray]:
 
 
 def vocabulary_share(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per text: its content-word count, and the share of its TF-IDF norm that train's vocabulary
-    holds, counting each word train never had at the highest IDF (a word never seen is maximally
+    """Per text: its content-word count (`word_count`), and the share of its TF-IDF norm that train's
+    vocabulary holds, counting each word train never had at the highest IDF (a word never seen is maximally
     rare). A word outside the vocabulary counts as never seen, whether train never had it or the
     space dropped it as too common or too rare: the space cannot tell them apart, and the coverage
     bars were measured so. (scikit-learn before 1.9 kept the dropped words as `stop_words_`, and
@@ -108,7 +109,7 @@ def vocabulary_share(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.
     unseen = np.zeros(len(texts), dtype=np.float64)
     for i, text in enumerate(texts):
         tokens = analyse(text)
-        words[i] = len(tokens)
+        words[i] = word_count(tokens)
         new: dict[str, int] = {}
         for t in tokens:
             if t not in vocab:

@@ -10,6 +10,8 @@ Everything is seeded and ordered by line, so the same input always gives the sam
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,12 +24,15 @@ from sklearn.preprocessing import normalize
 
 from dataqa.engine.context import Context
 from dataqa.text.language_signals import FUNCTION_WORDS
+from dataqa.text.normalise import UNSPACED, UNSPACED_PER_WORD, UNSPACED_WORD
 
 SEED = 0
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | {w for ws in FUNCTION_WORDS.values() for w in ws})
 """English stop words plus the function words of the other languages `dataqa.text.language` knows."""
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
-"""Words of two or more letters: order numbers, amounts and dates are not topics."""
+"""Words of two or more letters: order numbers, amounts and dates are not topics. A run of Han or
+kana characters is first cut into its character pairs (`pairs_form`)."""
+_UNSPACED_RUN = re.compile(UNSPACED_WORD.pattern + "+")
 MAX_FEATURES = 1 << 17
 CHUNK = 2048
 LSA_DIMS = 100
@@ -53,9 +58,39 @@ class TextSpace:
         return self.vectorizer.get_feature_names_out() if self.vectorizer else np.array([], dtype=object)
 
 
+def _pairs(run: re.Match[str]) -> str:
+    text = run.group()
+    return " " + " ".join(text[i : i + 2] for i in range(max(len(text) - 1, 1))) + " "
+
+
+def pairs_form(text: str) -> str:
+    """`text` lowercased, each run of characters of a script written without spaces
+    (`normalise.UNSPACED`: Chinese, Japanese) written as its overlapping character pairs, each a word
+    of the space: "下列说法" is "下列 列说 说法". Read whole, an unspaced clause was one word, and two
+    Chinese questions on one subject "shared no word"; one character a word (as `normalise` cuts
+    them for copies) makes every text share its commonest characters. A pair holds most two-character
+    words and the joints of longer ones, as character-bigram indexes of Chinese and Japanese do. A
+    lone such character, like a one-letter word, is no word of the space."""
+    lowered = text.lower()
+    return lowered if lowered.isascii() else _UNSPACED_RUN.sub(_pairs, lowered)
+
+
+def word_count(words: Iterable[str]) -> int:
+    """How many words of a spaced language `words` (cut by the space's analyser) say: the character
+    pairs of an unspaced script (`pairs_form`) count one in `UNSPACED_PER_WORD` (a run of n characters
+    is n - 1 pairs, about n / 2 words), so the word bars of COV005 mean the same in Chinese."""
+    spaced = pairs = 0
+    for word in words:
+        if UNSPACED_WORD.match(word):
+            pairs += 1
+        else:
+            spaced += 1
+    return spaced + pairs // UNSPACED_PER_WORD
+
+
 def _vectorizer(n_docs: int) -> TfidfVectorizer:
     return TfidfVectorizer(
-        lowercase=True,
+        preprocessor=pairs_form,
         token_pattern=TOKEN_PATTERN,
         stop_words=STOP_WORDS,
         min_df=2 if n_docs >= 20 else 1,
@@ -70,7 +105,7 @@ def term_counts(texts: list[str]) -> pl.DataFrame:
     """`term`, `df` (texts holding it), `tf` (its occurrences) of the words `text_space`'s analyser
     cuts from `texts`: what `fitted` needs of a block of training inputs, added up over blocks."""
     schema = {"term": pl.String, "df": pl.Int64, "tf": pl.Int64}
-    counter = CountVectorizer(lowercase=True, token_pattern=TOKEN_PATTERN, stop_words=STOP_WORDS)
+    counter = CountVectorizer(preprocessor=pairs_form, token_pattern=TOKEN_PATTERN, stop_words=STOP_WORDS)
     try:
         counts = counter.fit_transform(texts).tocsc()
     except ValueError:  # no word at all
@@ -112,6 +147,9 @@ def text_words(texts: pl.Series) -> set[str]:
     """Every word of `texts` as the space's analyser cuts them (lowercased), before the space drops
     the too common and the too rare, stop words out (`cov005.train_words`, over blocks a union)."""
     lowered = texts.fill_null("").str.to_lowercase()
+    at = lowered.str.contains(UNSPACED).arg_true()
+    if len(at):
+        lowered = lowered.scatter(at, [pairs_form(t) for t in lowered.gather(at).to_list()])
     words = lowered.str.extract_all(r"\b[^\W\d_][^\W\d_]+\b").explode().drop_nulls().unique()
     return set(words.to_list()) - set(STOP_WORDS)
 
