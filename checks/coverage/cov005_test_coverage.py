@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import poisson
 
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -30,6 +31,9 @@ from dataqa.text.templates import template_vocabulary
 from dataqa.text.topics import text_words, word_count
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
+AS_LIKELY = 0.5
+"""Chance (of a Poisson count of mean `TestCoverage.by_chance`) at which a split drawn as train's
+has at least as many far inputs as found: as likely as not, and none of them is reported."""
 STEM_SYLLABLES = 2
 """Korean writes a word's particle or ending onto it ("영어는", "영어를", "영어와" are all 영어,
 English): two words that open on the same two syllables are taken for one word here."""
@@ -141,11 +145,11 @@ class TestCoverage(Check):
     of the training inputs are from the rest of train (a seeded sample's nearest other training
     input, measured the same way): on FAQ questions over passages, or one question per table,
     training examples lie far from each other too, and a held-out example as far from train is one
-    more of the same kind. Nor are a split's far inputs reported when there are no more of them
-    than a split of as many inputs drawn as train's would have by chance (`by_chance`: at least one
-    in m + 1 of them, against a train of m scored inputs, is farther than all of train's): a test
-    set of 254 new problems has one as far from 254 exemplars as none of these is from the rest,
-    as likely as not. Chinese and Japanese, written without spaces, are read as pairs of adjacent
+    more of the same kind. Nor are a split's far inputs reported when a split of as many inputs
+    drawn as train's would have as many as likely as not (`AS_LIKELY`; on average `by_chance`:
+    one in m + 1 of them, against a train of m scored inputs, is farther than all of train's): a
+    test set of 222 new problems has one as far from 254 exemplars as none of these is from the
+    rest, more likely than not. Chinese and Japanese, written without spaces, are read as pairs of adjacent
     characters (a clause read whole was one word, shared with no training input). An input said to
     share no word with train is not reported when a Korean word of it opens like one train knows
     ("영어는" / "영어를": a particle apart, `STEM_SYLLABLES`).
@@ -290,7 +294,7 @@ class TestCoverage(Check):
                 # as many far inputs as train's own spread puts there: a split drawn as train was
                 chance = self.by_chance(spread, bar, int((words >= need).sum()) - unscored)
                 self.metrics[f"{split.name}_uncovered_by_chance"] = round(chance, 2)
-                if len(uncovered) <= chance:
+                if len(uncovered) and poisson.sf(len(uncovered) - 1, chance) >= AS_LIKELY:
                     uncovered = uncovered[:0]
             self.metrics[f"{split.name}_distance_histogram"] = histogram
             self.metrics[f"{split.name}_uncovered"] = len(uncovered)
