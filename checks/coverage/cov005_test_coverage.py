@@ -72,6 +72,21 @@ def _shares_stem(ctx: Context, texts: list[str]) -> np.ndarray:
     )
 
 
+RARE_SHOWN = 3
+"""Rare shared words a finding names (`_rare_shared`)."""
+
+
+def _rare_shared(ctx: Context, text: str) -> list[str]:
+    """The words of `text` that train uses but the space drops as too rare (in one training input
+    only, or past `MAX_FEATURES`), sorted: they weigh nothing in the similarity, yet "shares no
+    word with train" would not be true of it ("write" in one of a hundred math problems)."""
+    vectorizer = text_vectorizer(ctx)
+    if vectorizer is None:
+        return []
+    dropped = train_words(ctx) - vectorizer.vocabulary_.keys() - template_vocabulary(ctx)
+    return sorted(dropped.intersection(vectorizer.build_analyzer()(text)))
+
+
 def _verified(ctx: Context, texts: list[str], sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The nearest training line of each input of `texts` by exact TF-IDF cosine over every
     training row (0 when none shares a word), and `sims` (theirs) with that similarity (scaled as
@@ -152,7 +167,8 @@ class TestCoverage(Check):
     rest, more likely than not. Chinese and Japanese, written without spaces, are read as pairs of adjacent
     characters (a clause read whole was one word, shared with no training input). An input said to
     share no word with train is not reported when a Korean word of it opens like one train knows
-    ("영어는" / "영어를": a particle apart, `STEM_SYLLABLES`).
+    ("영어는" / "영어를": a particle apart, `STEM_SYLLABLES`); words it shares with a single training
+    input only, which the space drops as too rare, are named.
     Metrics: `train_spread_bar` (that bar; measured only when some input is under the split's bar)
     and with it per split `uncovered_by_chance`, `distance_histogram` (1 - similarity, test split),
     `uncovered`, and per split the median and the bar used; labels that train lacks are LBL004's job.
@@ -308,12 +324,17 @@ class TestCoverage(Check):
             typical = self.metrics[f"{split.name}_median_similarity"]
             own_note = "" if own is None else f"; training examples have another at {own:.2f} or more"
             for i in uncovered:
+                field = field_name(ctx.train, "prompt")
+                rare = _rare_shared(ctx, prompt[int(i)]) if not nearest[i] else []
+                but = ", ".join(repr(w) for w in rare[:RARE_SHOWN]) + (
+                    ", ..." if len(rare) > RARE_SHOWN else ""
+                )
                 hint = (
-                    f"nearest training {field_name(ctx.train, 'prompt')} is "
-                    f"{ctx.place(ctx.train, int(nearest[i]))} at similarity {sims[i]:.2f}"
+                    f"nearest training {field} is {ctx.place(ctx.train, int(nearest[i]))} "
+                    f"at similarity {sims[i]:.2f}"
                     if nearest[i]
-                    else f"it shares no {_unit(prompt[int(i)])} with any training "
-                    f"{field_name(ctx.train, 'prompt')}"
+                    else f"it shares no {_unit(prompt[int(i)])} with any training {field}"
+                    + (f" but {but}, too rare in train to weigh" if rare else "")
                 )
                 yield self.finding(
                     f"{split.name} example has no similar training example ({hint}; the split's typical "
