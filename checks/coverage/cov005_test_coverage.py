@@ -74,6 +74,12 @@ def _shares_stem(ctx: Context, texts: list[str]) -> np.ndarray:
 
 RARE_SHOWN = 3
 """Rare shared words a finding names (`_rare_shared`)."""
+RARE_LINK = 2
+"""Words of train's too rare for the space (`_rare_shared`) that an input needs to share with train
+to be near it all the same: the rarest words link texts the most, and "用女巫语气描述秋天" (in a
+witch's voice, describe autumn) is what a held-out "用一个童话里的女巫口吻描述秋天" asks, through
+女巫 and 秋天, each in that one training input only. One such word ("write", in one of a hundred
+math problems) links nothing."""
 
 
 def _rare_shared(ctx: Context, text: str) -> list[str]:
@@ -167,8 +173,9 @@ class TestCoverage(Check):
     rest, more likely than not. Chinese and Japanese, written without spaces, are read as pairs of adjacent
     characters (a clause read whole was one word, shared with no training input). An input said to
     share no word with train is not reported when a Korean word of it opens like one train knows
-    ("영어는" / "영어를": a particle apart, `STEM_SYLLABLES`); words it shares with a single training
-    input only, which the space drops as too rare, are named.
+    ("영어는" / "영어를": a particle apart, `STEM_SYLLABLES`). Words train uses but the space drops as
+    too rare (in one training input only) weigh nothing there: an input sharing `RARE_LINK` of them
+    with train is not reported, and one it shares is named.
     Metrics: `train_spread_bar` (that bar; measured only when some input is under the split's bar)
     and with it per split `uncovered_by_chance`, `distance_histogram` (1 - similarity, test split),
     `uncovered`, and per split the median and the bar used; labels that train lacks are LBL004's job.
@@ -303,6 +310,10 @@ class TestCoverage(Check):
                 verified = _verified(ctx, _picked(prompt, uncovered), sims[uncovered])
                 nearest[uncovered], sims[uncovered] = verified
                 uncovered = uncovered[sims[uncovered] < bar]
+                linked = np.array(
+                    [len(_rare_shared(ctx, t)) >= RARE_LINK for t in _picked(prompt, uncovered)]
+                )
+                uncovered = uncovered[~linked] if len(linked) else uncovered
                 # sharing no word: not so where a Korean word differs from train's in its particle only
                 unshared = nearest[uncovered] == 0
                 uncovered = uncovered[~(unshared & _shares_stem(ctx, _picked(prompt, uncovered)))]
