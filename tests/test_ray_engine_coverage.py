@@ -76,16 +76,22 @@ def test_coverage_of_held_splits_is_the_local_one(
     assert "nearest_search" not in cov005["metrics"] and not cov005["reason"]
 
 
+@pytest.mark.parametrize(
+    ("train", "test", "found"),
+    [("coverage_zh_train", "coverage_zh_test", [16, 17]), ("persona_train", "persona_valid", [7])],
+    ids=["pairs", "rare-words"],
+)
 def test_chinese_coverage_of_held_splits_is_the_local_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, train: str, test: str, found: list[int]
 ) -> None:
-    """Chinese questions (COV005's case: test lines 16 and 17 share no pair of adjacent characters
-    with train), both splits held: the blocks' vocabulary is made of the same character pairs."""
-    zh = {"train": rows("coverage_zh_train.jsonl"), "test": rows("coverage_zh_test.jsonl")}
-    local, remote, held = scan_held(tmp_path, monkeypatch, zh, 10, CHECKED)
+    """Chinese inputs (COV005's cases), both splits held: the blocks' vocabulary is made of the
+    same character pairs, and the training inputs holding two of an input's too-rare words are
+    searched on the blocks (persona prompts: only the request on databases is uncovered)."""
+    zh = {"train": rows(f"{train}.jsonl"), "test": rows(f"{test}.jsonl")}
+    local, remote, held = scan_held(tmp_path, monkeypatch, zh, 6, CHECKED)
     assert held == ["train", "test"]
     assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
-    assert [f["locations"][0]["line"] for f in remote["findings"]] == [16, 17]
+    assert [f["locations"][0]["line"] for f in remote["findings"]] == found
 
 
 def test_past_the_brute_force_size_the_held_search_says_it_is_exact(

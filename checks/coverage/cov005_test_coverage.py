@@ -19,6 +19,7 @@ from dataqa.text import copies
 from dataqa.text.coverage_held import CoverageHeld
 from dataqa.text.nearest_train import (
     exact_train,
+    held_together,
     input_names,
     name_words,
     nearest_train,
@@ -75,11 +76,12 @@ def _shares_stem(ctx: Context, texts: list[str]) -> np.ndarray:
 RARE_SHOWN = 3
 """Rare shared words a finding names (`_rare_shared`)."""
 RARE_LINK = 2
-"""Words of train's too rare for the space (`_rare_shared`) that an input needs to share with train
-to be near it all the same: the rarest words link texts the most, and "用女巫语气描述秋天" (in a
-witch's voice, describe autumn) is what a held-out "用一个童话里的女巫口吻描述秋天" asks, through
-女巫 and 秋天, each in that one training input only. One such word ("write", in one of a hundred
-math problems) links nothing."""
+"""Words of train's too rare for the space (`_rare_shared`) that an input needs to share with one
+training input to be near it all the same: the rarest words link texts the most, and
+"用女巫语气描述秋天" (in a witch's voice, describe autumn) is what a held-out
+"用一个童话里的女巫口吻描述秋天" asks, through 女巫 and 秋天, each in that one
+training input only. One such word ("write", in one of a hundred math problems) links nothing,
+nor do two in two training inputs ("grilled" in one tweet, "yellow" in another)."""
 
 
 def _rare_shared(ctx: Context, text: str) -> list[str]:
@@ -175,7 +177,7 @@ class TestCoverage(Check):
     share no word with train is not reported when a Korean word of it opens like one train knows
     ("영어는" / "영어를": a particle apart, `STEM_SYLLABLES`). Words train uses but the space drops as
     too rare (in one training input only) weigh nothing there: an input sharing `RARE_LINK` of them
-    with train is not reported, and one it shares is named.
+    with one training input is not reported, and one it shares is named.
     Metrics: `train_spread_bar` (that bar; measured only when some input is under the split's bar)
     and with it per split `uncovered_by_chance`, `distance_histogram` (1 - similarity, test split),
     `uncovered`, and per split the median and the bar used; labels that train lacks are LBL004's job.
@@ -190,7 +192,7 @@ class TestCoverage(Check):
     shares = frozenset(
         {"distinct", "lsa", "nearest_train", "template_vocabulary", "text_space", "train_spread"}
         | {"templates", "train_words"}  # the template shingles' sample (`templates.sampled`)
-        | {"text_vectorizer", "exact_train", "input_names"}
+        | {"text_vectorizer", "exact_train", "input_names", "held_together"}
     )
     name = "test-coverage"
     family = "coverage"
@@ -310,10 +312,9 @@ class TestCoverage(Check):
                 verified = _verified(ctx, _picked(prompt, uncovered), sims[uncovered])
                 nearest[uncovered], sims[uncovered] = verified
                 uncovered = uncovered[sims[uncovered] < bar]
-                linked = np.array(
-                    [len(_rare_shared(ctx, t)) >= RARE_LINK for t in _picked(prompt, uncovered)]
-                )
-                uncovered = uncovered[~linked] if len(linked) else uncovered
+                rare = [frozenset(_rare_shared(ctx, t)) for t in _picked(prompt, uncovered)]
+                if any(len(words) >= RARE_LINK for words in rare):
+                    uncovered = uncovered[~held_together(ctx)(rare, RARE_LINK)]
                 # sharing no word: not so where a Korean word differs from train's in its particle only
                 unshared = nearest[uncovered] == 0
                 uncovered = uncovered[~(unshared & _shares_stem(ctx, _picked(prompt, uncovered)))]

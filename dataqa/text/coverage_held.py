@@ -49,6 +49,7 @@ from dataqa.text.nearest_train import (
     CANDIDATES,
     EXACT,
     NAMES,
+    TOGETHER,
     VECTORIZER,
     cosines,
     coverage_points,
@@ -59,6 +60,7 @@ from dataqa.text.nearest_train import (
     nearest_points,
     spread_rows,
     text_vectorizer,
+    together,
     vocabulary_share,
 )
 from dataqa.text.topics import fitted, fitted_svd, project, seeded_sample, term_counts, text_space, text_words
@@ -80,6 +82,11 @@ def _counts_step(ctx: Context, split: str) -> tuple[int, pl.DataFrame, set[str]]
     """The block's valid inputs: their number, their words' counts, their words (`text_words`)."""
     texts = ctx.valid_rows(split)[COLUMN].fill_null("")
     return texts.len(), term_counts(texts.to_list()), text_words(texts)
+
+
+def _together_step(ctx: Context, split: str, vectorizer: Any, word_sets: list[frozenset[str]], k: int) -> Any:
+    """`together` on the block's valid inputs."""
+    return together(ctx.valid_rows(split)[COLUMN], vectorizer, word_sets, k)
 
 
 def _inputs_at(ctx: Context, split: str, positions: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -240,6 +247,12 @@ class _HeldTrain(_Train):
         summed = counts.group_by("term").agg(pl.col("df").sum(), pl.col("tf").sum())
         return fitted(self.rows, summed)
 
+    def together(self, word_sets: list[frozenset[str]], k: int) -> np.ndarray:
+        """`nearest_train.together` over every block, any block's yes kept (`held_together`)."""
+        run, args = self.runner, (self.vectorizer, word_sets, k)
+        found = run.get([h[0] for h in run.blocks(_together_step, [args] * len(run))])
+        return np.logical_or.reduce([np.zeros(len(word_sets), dtype=bool), *found])
+
     def train_words(self) -> frozenset[str]:
         _ = self.vectorizer  # the counts' round gives the words too
         return self.words
@@ -326,6 +339,7 @@ class CoverageHeld(HeldForm):
             ctx.supply(WORDS, train.train_words)
             ctx.supply(SPREAD, train.spread)
             ctx.supply(EXACT, lambda: train.exact)
+            ctx.supply(TOGETHER, lambda: train.together)
             near_held.supply_sample(ctx, split, runner, COLUMN)
             for other in ctx.eval_splits:
                 if other.elsewhere is None:

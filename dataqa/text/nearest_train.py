@@ -328,6 +328,8 @@ EXACT = ("exact_train",)
 """The shared key of the search of train's exact nearest rows (`exact_train`)."""
 NAMES = "input_names"
 """With a split's name after it, the shared key of its inputs' name words (`input_names`)."""
+TOGETHER = ("held_together",)
+"""The shared key of the search of training inputs holding several given words (`held_together`)."""
 VERIFY_ROWS = 256
 """Held-out rows compared with every training row at once (one sparse product each block)."""
 
@@ -347,6 +349,39 @@ def exact_train(ctx: Context) -> Callable[[sp.csr_matrix], tuple[np.ndarray, np.
         return lambda queries: exact_best(train, queries)
 
     return ctx.shared(EXACT, compute)
+
+
+def held_together(ctx: Context) -> Callable[[list[frozenset[str]], int], np.ndarray]:
+    """The search of whether one training input holds `k` or more of each set of words (`together`);
+    an engine holding train elsewhere searches each block of it."""
+
+    def compute() -> Callable[[list[frozenset[str]], int], np.ndarray]:
+        texts, vectorizer = ctx.valid_rows("train")["prompt"], text_vectorizer(ctx)
+        return lambda word_sets, k: together(texts, vectorizer, word_sets, k)
+
+    return ctx.shared(TOGETHER, compute)
+
+
+def together(
+    texts: pl.Series, vectorizer: TfidfVectorizer | None, word_sets: list[frozenset[str]], k: int
+) -> np.ndarray:
+    """Per set of `word_sets`: whether one of `texts` holds `k` or more of its words as the
+    vectorizer's analyser cuts them. Only the texts holding that many of them as substrings (a
+    word, or a character pair, is one in the lowercased text) are cut."""
+    out = np.zeros(len(word_sets), dtype=bool)
+    if vectorizer is None or not len(texts):
+        return out
+    lowered = texts.fill_null("").str.to_lowercase()
+    analyse = vectorizer.build_analyzer()
+    for i, words in enumerate(word_sets):
+        if len(words) < k:
+            continue
+        hits = np.sum([lowered.str.contains(w, literal=True).to_numpy() for w in sorted(words)], axis=0)
+        for text in lowered.filter(pl.Series(hits >= k)).to_list():
+            if len(words.intersection(analyse(text))) >= k:
+                out[i] = True
+                break
+    return out
 
 
 def exact_best(train: dict[str, np.ndarray], queries: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
