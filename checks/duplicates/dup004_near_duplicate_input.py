@@ -105,9 +105,22 @@ def answered_apart(
         (prompts[1], prompts[0], answers[1], answers[0]),
     ):
         for word in own - other - common - FILLER:
-            if not is_number(word) and word in answer and word not in other_answer:
+            if not is_number(word) and _takes_up(answer, word) and not _takes_up(other_answer, word):
                 return True
     return False
+
+
+TAKEN_UP_LETTERS = 4
+"""Letters of an input's word from which an answer's word that begins with it takes it up ("crypto" in
+"cryptocurrency", "electric" in "electrical"); a shorter word must stand in the answer as it is."""
+
+
+def _takes_up(answer: set[str], word: str) -> bool:
+    """Whether an answer (its set of normalised words) holds `word`, or a word that begins with it
+    when it has `TAKEN_UP_LETTERS` letters or more."""
+    if word in answer:
+        return True
+    return len(word) >= TAKEN_UP_LETTERS and any(w.startswith(word) for w in answer)
 
 
 def labelled_apart(
@@ -160,8 +173,9 @@ FILLER_SHARE = 0.25
 emotion set writes "thanks" in most gratitude rows; an intent set's "thanks" is spread thin."""
 
 
-SHORT_ANSWER_WORDS = 5
-"""An answer of at most this many words is a factoid answer (`qualified_apart`)."""
+SHORT_ANSWER_WORDS = 10
+"""An answer of at most this many words is a factoid answer, a span or a label (`qualified_apart`):
+"OneDrive for Business", "Programa das Nações Unidas para o Meio Ambiente"."""
 
 
 def qualified_apart(
@@ -169,15 +183,22 @@ def qualified_apart(
 ) -> bool:
     """Whether one factoid question qualifies the other: the longer is the shorter with one to three
     words put in after its first word, one of them a content word (not common, filler, a function
-    word such as "whom", an initial such as the "k" of "james k polk", or a number),
-    and the two short answers share no word ("the largest (internal) organ": skin / liver; "the
-    first woman to win a Nobel Prize (in Literature)"). Words put in front ("Wait a second, which
-    river ...") only preface the same question."""
+    word such as "whom", an initial such as the "k" of "james k polk", or a number), and the two
+    short answers share no word or one is the other with words added, as the question is ("the
+    largest (internal) organ": skin / liver; "the first woman to win a Nobel Prize (in
+    Literature)"; "who funds the (vice) secretary"; "renamed Sky Drive (Pro)": OneDrive / OneDrive
+    for Business). The words put in plausibly explain the other answer: two questions, not one
+    answered twice. Two answers that each say something of their own ("what coloring of cat is
+    (usually) almost always female": "calico cats are ..." / "tortoiseshell cats are ...") are one
+    question answered twice. Words put in front ("Wait a second, which river ...") only preface
+    the same question; a word swapped, or a long answer (an essay, an idea: "brainstorm a (new)
+    idea for a film"), is left to the other rules."""
     short, long = sorted(prompts, key=len)
     added = len(long) - len(short)
     if not 1 <= added <= 3 or not all(0 < len(a) <= SHORT_ANSWER_WORDS for a in answers):
         return False
-    if (answers[0] & answers[1]) - common - FILLER:
+    extends = answers[0] < answers[1] or answers[1] < answers[0]
+    if (answers[0] & answers[1]) - common - FILLER and not extends:
         return False
     start = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
     if start == 0 or long[start + added :] != short[start:]:

@@ -68,7 +68,7 @@ def _parts(raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | 
             return None
         return [i for i, p in enumerate(split) for _ in p]
     text, tokens = found
-    breaks = [m.start() for m in PARAGRAPH.finditer(text)]
+    breaks = sorted([m.start() for m in PARAGRAPH.finditer(text)] + _request_heads(text, tokens))
     if not breaks:
         return [0] * len(tokens)
     out, part = [], 0
@@ -77,6 +77,30 @@ def _parts(raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | 
             part += 1
         out.append(part)
     return out
+
+
+HEAD_END = re.compile(r"[:\n]")
+"""What ends a request written before the text it is about, in one paragraph: "Summarise this
+passage: ...", "Classify the text below\n..." (Alpaca's instruction and input run together)."""
+
+
+def _request_heads(text: str, tokens: list[re.Match[str]]) -> list[int]:
+    """Where, in a text's first blank-line paragraph, a short request ends and a passage begins: its
+    first `HEAD_END` with at most `SHORT_WORDS` words before it and more after it (none: []). A
+    request and the passage it is about are two parts, so that a long shared passage does not
+    outvote the request ("find the commonest noun in this paragraph: P" / "describe the style of
+    this paragraph: P" are two tasks; `decisive_part` reads the short part on its own). Only the
+    first paragraph: a request comes before what it is about, and a passage's own colon ("12 is not
+    prime: 12 = 3 · 4") would cut the passage in two, the question above it then read together with
+    the passage's first sentence."""
+    first = PARAGRAPH.search(text)
+    end = len(text) if first is None else first.start()
+    head = HEAD_END.search(text, 0, end)
+    if head is None:
+        return []
+    before = sum(1 for t in tokens if t.start() < head.start())
+    inside = sum(1 for t in tokens if t.start() < end)
+    return [head.start()] if 0 < before <= SHORT_WORDS and inside - before > SHORT_WORDS else []
 
 
 def _same_answer(verdict: Comparison, parts_a: list[int], parts_b: list[int]) -> int:
