@@ -187,15 +187,16 @@ def qualified_apart(
     short answers share no word or one is the other with words added, as the question is ("the
     largest (internal) organ": skin / liver; "the first woman to win a Nobel Prize (in
     Literature)"; "who funds the (vice) secretary"; "renamed Sky Drive (Pro)": OneDrive / OneDrive
-    for Business). The words put in plausibly explain the other answer: two questions, not one
-    answered twice. Two answers that each say something of their own ("what coloring of cat is
-    (usually) almost always female": "calico cats are ..." / "tortoiseshell cats are ...") are one
-    question answered twice. Words put in front ("Wait a second, which river ...") only preface
-    the same question; a word swapped, or a long answer (an essay, an idea: "brainstorm a (new)
-    idea for a film"), is left to the other rules."""
+    for Business; SQuAD 2.0's adversarial "quantos vitorianos são (cientistas) cristãos", answered
+    once and unanswerable once: no answer is a short answer). The words put in plausibly explain the
+    other answer: two questions, not one answered twice. Two answers that each say something of
+    their own ("what coloring of cat is (usually) almost always female": "calico cats are ..." /
+    "tortoiseshell cats are ...") are one question answered twice. Words put in front ("Wait a
+    second, which river ...") only preface the same question; a word swapped, or a long answer (an
+    essay, an idea: "brainstorm a (new) idea for a film"), is left to the other rules."""
     short, long = sorted(prompts, key=len)
     added = len(long) - len(short)
-    if not 1 <= added <= 3 or not all(0 < len(a) <= SHORT_ANSWER_WORDS for a in answers):
+    if not 1 <= added <= 3 or not any(answers) or not all(len(a) <= SHORT_ANSWER_WORDS for a in answers):
         return False
     extends = answers[0] < answers[1] or answers[1] < answers[0]
     if (answers[0] & answers[1]) - common - FILLER and not extends:
