@@ -17,6 +17,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import tomllib
 import types
 from pathlib import Path
@@ -29,6 +30,9 @@ from conftest import ROOT, chat, ticket_records, write_jsonl
 from test_cli import SCHEMA, undocumented_keys
 
 import dataqa
+from dataqa.commands.base import errors_exit_2
+from dataqa.core.errors import EngineError
+from dataqa.engine.ray_engine import RayEngine, TaskFailed
 from dataqa.engine.registry import GROUP, RECORD, SUMMARY, load_checks, make_check
 from dataqa.engine.results import WHOLE_SPLITS
 from dataqa.ingest import dataset, passes, spread
@@ -542,3 +546,96 @@ def test_the_local_engine_names_the_option_that_reads_a_uri() -> None:
         f"dataqa: error: train is the URI {uri}: the local engine reads local files only; "
         "--engine ray reads object-store URIs (pip install 'dataqa-finetune[ray]')"
     ]
+
+
+HANGER = '''
+import time
+from dataclasses import dataclass
+
+from dataqa.engine.registry import RECORD, Check, register
+
+
+@register
+@dataclass
+class Hangs(Check):
+    """Never returns on a block (a test of the Ray engine's time limit).
+
+    Why: a task that hangs must end the wait for it, not the scan.
+    Example: every block's task.
+    Fix: none.
+    """
+
+    id = "HANG901"
+    name = "hangs"
+    family = "quality"
+    scope = RECORD
+
+    def run(self, ctx):
+        time.sleep(3600)
+        return iter(())
+'''
+
+
+def cpus_back() -> bool:
+    """The module's Ray has both its CPUs free again (the hung tasks were stopped), within a minute."""
+    for _ in range(120):
+        if ray.available_resources().get("CPU", 0) == 2:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_a_read_task_that_hangs_ends_the_scan_with_one_line_naming_the_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def hangs(*args: Any) -> Any:  # made here, so Ray sends the function itself to the workers
+        time.sleep(3600)
+
+    train = write_jsonl(tmp_path / "train.jsonl", ticket_records(40, seed=3))
+    monkeypatch.setattr(spread, "read_piece", hangs)
+    with pytest.raises(EngineError) as raised:
+        dataqa.scan(str(train), engine="ray", check_timeout=1, select=["FMT001"])
+    assert str(raised.value) == (
+        f"reading {train} on the Ray workers: no result from the Ray workers within 1 s (check-timeout): "
+        "a task hangs, or the cluster has no CPU free for it"
+    )
+    assert cpus_back(), "the read task that hung was stopped"
+    with pytest.raises(SystemExit) as ended, errors_exit_2():
+        raise raised.value
+    assert ended.value.code == 2
+
+
+def test_a_block_task_that_hangs_errs_the_checks_on_the_workers_naming_the_stage(tmp_path: Path) -> None:
+    plugin = tmp_path / "hanger.py"
+    plugin.write_text(HANGER)
+    report = dataqa.scan(
+        str(SAMPLE / "train.jsonl"),
+        engine="ray",
+        plugins=[str(plugin)],
+        select=["FMT001", "HANG"],
+        check_timeout=1,
+    ).to_dict()
+    by_id = {c["id"]: c for c in report["checks"]}
+    late = (
+        "the record and summary checks' block tasks: no result from the Ray workers within 1 s "
+        "(check-timeout): a task hangs, or the cluster has no CPU free for it"
+    )
+    assert set(report["engine"]["on_workers"]) == {"FMT001", "HANG901"}
+    for cid in ("FMT001", "HANG901"):  # a block's task runs them both
+        assert by_id[cid]["status"] == "errored" and by_id[cid]["reason"] == late
+    assert cpus_back(), "the block tasks that hung were stopped"
+
+
+def test_each_stage_s_wait_names_it() -> None:
+    @ray.remote(num_cpus=1)
+    def hangs() -> None:
+        time.sleep(3600)
+
+    engine = RayEngine(ray, "test", limit=0.5)
+    with pytest.raises(
+        TaskFailed, match=r"^what the check reads, made on train's blocks: no result .* 0\.5 s"
+    ):
+        engine.getter("what the check reads, made on train's blocks")([hangs.remote()])
+    with pytest.raises(EngineError, match=r"^bringing a piece's rows from the Ray object store: no result"):
+        engine.fetch(hangs.remote())
+    assert cpus_back()

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from dataqa.core.errors import ConfigError, InputError, OutputError
+from dataqa.core.errors import ConfigError, EngineError, InputError, OutputError
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -54,7 +54,7 @@ def errors_exit_2(debug: bool = False) -> Iterator[None]:
         yield
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise  # a usage error click reports itself (exit 2)
-    except (InputError, ConfigError, OutputError) as exc:
+    except (InputError, ConfigError, OutputError, EngineError) as exc:
         fail(str(exc))
     except Exception as exc:
         if debug:

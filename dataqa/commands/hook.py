@@ -351,7 +351,7 @@ def run(
 
     An empty `block` means the default (`DEFAULT_BLOCK`); `--block=` passes `("",)`, which blocks nothing.
     """
-    from dataqa.core.errors import ConfigError, InputError, OutputError
+    from dataqa.core.errors import ConfigError, EngineError, InputError, OutputError
     from dataqa.engine.cache import code_fingerprint
     from dataqa.engine.registry import load_checks
     from dataqa.engine.settings import read_config
@@ -397,7 +397,7 @@ def run(
             scan_unit(unit, cache, fingerprint, debug, extra={"block": block}, before_scan=check_block)
             for unit in units
         ]
-    except (InputError, ConfigError, OutputError) as exc:
+    except (InputError, ConfigError, OutputError, EngineError) as exc:
         print(f"dataqa: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # a bug: one line, the traceback only with --debug

@@ -11,6 +11,11 @@ class OutputError(Exception):
     """An output path that must not or cannot be written (exit code 2)."""
 
 
+class EngineError(Exception):
+    """A stage of the scan that an engine runs elsewhere gave nothing within its time limit (a Ray
+    task that hangs, a cluster with no CPU free for it): the scan cannot go on without it (exit code 2)."""
+
+
 class ConfigError(ValueError):
     """A configuration or option the user gave is unknown or of the wrong type (exit code 2)."""
 

@@ -126,7 +126,8 @@ class Config:
     check_timeout: float = ranged(600.0, low=0)
     """Seconds one check may run before the scan reports it as errored and goes on without it (a
     plugin that hangs cannot stall a hook or CI job); 0: no limit. Generous: the slowest built-in
-    check took one to two minutes on a million rows (`benchmarks/scan.md`)."""
+    check took one to two minutes on a million rows (`benchmarks/scan.md`). With engine "ray", also
+    the limit of each wait on the Ray workers (`ray_engine.RayEngine`)."""
     engine: str = "local"
     """Where the checks run: "local" (this process) or "ray" (the record-scope checks on the workers
     of a Ray cluster, block by block; `dataqa.engine.ray_engine`; needs `pip install

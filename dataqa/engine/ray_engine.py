@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from dataqa.core.errors import ConfigError, first_line
+from dataqa.core.errors import ConfigError, EngineError, first_line
 from dataqa.core.models import CheckResult
 from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
 from dataqa.engine import blocks, object_store, shuffle
@@ -63,6 +63,14 @@ DRIVER, WORKERS = "driver", "workers"
 
 class TaskFailed(Exception):
     """A block's task failed or ran past the time limit: every check placed on the workers errs."""
+
+
+def late(stage: str, seconds: float) -> str:
+    """What a wait on Ray past the scan's limit says: the stage, the limit and its option."""
+    return (
+        f"{stage}: no result from the Ray workers within {seconds:g} s (check-timeout): a task hangs, "
+        "or the cluster has no CPU free for it"
+    )
 
 
 def import_ray() -> Any:
@@ -116,7 +124,7 @@ def session(config: Config, cpus: int) -> Iterator[RayEngine]:
     try:
         where = config.ray_address or ("local" if started else "this process's session")
         env = worker_env() if started and not config.ray_address else {}
-        yield RayEngine(ray, where, env, held_rows=config.ray_driver_rows)
+        yield RayEngine(ray, where, env, held_rows=config.ray_driver_rows, limit=config.check_timeout)
     finally:
         if started:
             ray.shutdown()
@@ -202,7 +210,12 @@ class RayEngine:
     """A scan's checks placed on Ray: `place` submits the record-scope ones; `describe` says where."""
 
     def __init__(
-        self, ray: Any, address: str, env: dict[str, str] | None = None, held_rows: int = 500_000
+        self,
+        ray: Any,
+        address: str,
+        env: dict[str, str] | None = None,
+        held_rows: int = 500_000,
+        limit: float = 600.0,
     ) -> None:
         self.ray = ray
         self.held_rows = held_rows
@@ -227,7 +240,9 @@ class RayEngine:
         self._lock = threading.Lock()
         self._ctx: Context | None = None
         self._rowless: Context | None = None
-        self._timeout = 0.0
+        self._timeout = limit
+        """Seconds each wait on Ray tasks may last (`check-timeout`; 0: none): past it, reading ends
+        the scan (`EngineError`) and a check errs (`TaskFailed`), each naming the stage."""
         self._debug = False
         self.cpu_seconds: dict[str, float] = {}
         """Check id -> CPU seconds its runs on the blocks took on the workers, added up."""
@@ -240,15 +255,20 @@ class RayEngine:
     def keep(self, fn: Callable[[Any], Any], items: list[Any]) -> list[tuple[Any, Any]] | None:
         """`fn` over `items`, a task each on the workers giving two objects: what it read, brought
         here one at a time, and the rows, left in the object store (a handle each); None when a
-        worker cannot see a file this process reads (no shared file system: `spread.NotHere`)."""
+        worker cannot see a file this process reads (no shared file system: `spread.NotHere`).
+        `EngineError` when a piece gives nothing within the limit of a wait (`check-timeout`): the
+        pieces run at once, so that is a piece that hangs, not a split slow to read."""
         task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1, num_returns=2)(_apply)
         fn_ref = self.ray.put(fn)
         refs = [task.remote(fn_ref, item) for item in items]
         self.read_tasks += len(refs)
         done = []
         try:
-            for read, rows in refs:
-                done.append((self.ray.get(read), rows))
+            for item, (read, rows) in zip(items, refs, strict=True):
+                done.append((self._waited(read, f"reading {item} on the Ray workers"), rows))
+        except EngineError:
+            self._cancel([read for read, _ in refs])
+            raise
         except self.ray.exceptions.RayTaskError as exc:
             cause = getattr(exc, "cause", None)
             if isinstance(cause, FileNotFoundError):
@@ -258,8 +278,16 @@ class RayEngine:
 
     def fetch(self, handle: Any) -> spread.Frames:
         """A piece's rows from the object store (the caller drops the handle: the store frees them)."""
-        rows: spread.Frames = self.ray.get(handle)
+        rows: spread.Frames = self._waited(handle, "bringing a piece's rows from the Ray object store")
         return rows
+
+    def _waited(self, ref: Any, stage: str) -> Any:
+        """`ray.get` within the limit of a wait; past it, `EngineError` naming the `stage`."""
+        try:
+            return self.ray.get(ref, timeout=self._timeout or None)
+        except self.ray.exceptions.GetTimeoutError:
+            self._cancel([ref])
+            raise EngineError(late(stage, self._timeout)) from None
 
     def fetched(self, paths: dict[str, Any]) -> contextlib.AbstractContextManager[dict[str, Any]]:
         """The split sources with each object-store URI read by Ray Data into files for the scan."""
@@ -276,7 +304,12 @@ class RayEngine:
         if not self.remote and not groupings and not forms:
             return set()
         parts = shuffle.parts_for(sum(s.rows for s in ctx))
-        self.shuffles = [shuffle.Shuffle(self.ray, g, parts, self._get, MAX_RETRIES) for g in groupings]
+        self.shuffles = [
+            shuffle.Shuffle(
+                self.ray, g, parts, self.getter(f"the shuffle of the rows by {type(g).__name__}"), MAX_RETRIES
+            )
+            for g in groupings
+        ]
         returns = 1 + parts * len(groupings)
         task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1, num_returns=returns)(_run_block)
         put = self.ray.put
@@ -312,8 +345,9 @@ class RayEngine:
             for split in ctx.splits.values():
                 if split.elsewhere is not None and form.applies(ctx, split.name):
                     held = [(blocks.Left.of(split.name, p), p.handle) for p in split.elsewhere.pieces]
+                    get = self.getter(f"what the check reads, made on {split.name}'s blocks")
                     form.supply(
-                        ctx, split.name, shuffle.Blocks(self.ray, held, self._shared, self._get, MAX_RETRIES)
+                        ctx, split.name, shuffle.Blocks(self.ray, held, self._shared, get, MAX_RETRIES)
                     )
         return {c.id for c in self.remote}
 
@@ -361,7 +395,7 @@ class RayEngine:
             ]
             wants = blocks.wanted(self.remote, self._rowless, merged, self._debug)
             if wants:  # the second round: the rows of what the summary checks report
-                second = self._get(self._second_round(wants))
+                second = self._get(self._second_round(wants), "the summary checks' second round")
                 for n, i in enumerate(wants):
                     merged[i] = blocks.with_rows(merged[i], [outcomes[n] for outcomes in second])
         except TaskFailed as exc:
@@ -402,24 +436,35 @@ class RayEngine:
         refs = [task.remote(blocks.Left.of("train", p), p.handle, unusable_ref) for p in pieces]
         total: Counter[str] = Counter()
         try:
-            for counts in self._get(refs):
+            for counts in self._get(refs, "counting train's usable rows per class"):
                 total.update(counts)
         except TaskFailed:
             return None
         return total
 
-    def _get(self, refs: list[Any]) -> list[Any]:
-        """The tasks' results; `TaskFailed` with the reason when one failed or ran past the limit."""
+    def _get(self, refs: list[Any], stage: str = "the record and summary checks' block tasks") -> list[Any]:
+        """The tasks' results; `TaskFailed` naming the `stage` and the reason when one failed or
+        gave nothing within the limit of a wait."""
         try:
             return self.ray.get(refs, timeout=self._timeout or None)
         except self.ray.exceptions.GetTimeoutError:
-            raise TaskFailed(
-                f"the Ray tasks of the record checks did not finish within {self._timeout:g} s"
-            ) from None
+            self._cancel(refs)
+            raise TaskFailed(late(stage, self._timeout)) from None
         except self.ray.exceptions.RayError as exc:
             if self._debug:
                 raise
-            raise TaskFailed(f"a Ray task failed: {first_line(exc)}") from None
+            raise TaskFailed(f"{stage}: a Ray task failed: {first_line(exc)}") from None
+
+    def _cancel(self, refs: list[Any]) -> None:
+        """Stop the tasks behind `refs` that still run, once a wait gave up on them: a task that hangs
+        keeps no CPU of the cluster (a session the scan joined goes on) after the scan."""
+        for ref in refs:
+            with contextlib.suppress(Exception):  # a task that ended meanwhile, an object put
+                self.ray.cancel(ref, force=True)
+
+    def getter(self, stage: str) -> Callable[[list[Any]], list[Any]]:
+        """`_get` for the waits of one stage (a shuffle, a check's form on a held split)."""
+        return functools.partial(self._get, stage=stage)
 
     def describe(self) -> dict[str, Any]:
         """What the report says of the engine: its name, the cluster, the blocks, the checks on its

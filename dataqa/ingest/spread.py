@@ -74,6 +74,11 @@ class Piece:
     """The file's size where the split was opened: a worker that sees another (or none) is not
     looking at the same file, and says so (`NotHere`) rather than report it as damaged."""
 
+    def __str__(self) -> str:
+        """The piece as a message names it: its file, and which span of it (bytes, or a table's rows)."""
+        span = self.span.span if self.span is not None else None
+        return self.alone.shown + (f" [{span.start}:{span.stop}]" if span is not None else "")
+
 
 class NotHere(FileNotFoundError):
     """A piece's file is not where the mapper runs it, as it is here."""
