@@ -22,7 +22,7 @@ from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.text import coverage_held, nearest_train, topics
+from dataqa.text import coverage_held, near_held, nearest_train, topics
 from dataqa.text.coverage_held import CoverageHeld
 
 ray = pytest.importorskip("ray")
@@ -113,9 +113,11 @@ def test_train_space_and_search_over_blocks_are_the_splits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, features: int | None, zh: bool
 ) -> None:
     """Plain calls stand for the workers: train cut into blocks of `size` rows (and the vocabulary
-    cut to its `features` most frequent words). The vectorizer (vocabulary and idf), train's words,
-    its spread, the nearest training input of each test input and the exact search are the whole
+    cut to its `features` most frequent words), its word counts summed in parts of the words cut
+    by word (a part per 50 rows). The vectorizer (vocabulary and idf), which words train uses, its
+    spread, the nearest training input of each test input and the exact search are the whole
     split's (with `zh`, of Chinese questions: pairs of adjacent characters for words)."""
+    monkeypatch.setattr(near_held, "PART_ROWS", 50)
     if features is not None:
         monkeypatch.setattr(topics, "MAX_FEATURES", features)
     config = Config()
@@ -133,9 +135,9 @@ def test_train_space_and_search_over_blocks_are_the_splits(
     here, there = nearest_train.text_vectorizer(ctx), nearest_train.text_vectorizer(driver)
     assert len(here.vocabulary_) == (features or len(here.vocabulary_))
     assert here.vocabulary_ == there.vocabulary_ and np.array_equal(here.idf_, there.idf_)
-    assert driver.shared(("train_words", "prompt"), lambda: None) == frozenset(
-        topics.text_words(ctx.valid_rows("train")["prompt"])
-    )
+    words = topics.text_words(ctx.valid_rows("train")["prompt"])
+    asked = {*sorted(words)[::3], "unheardofword", "zyxwvut"}  # some of train's, two it never uses
+    assert driver.shared(("train_words", "prompt"), lambda: None)(asked) == asked & words
     assert nearest_train.train_spread(driver).equals(nearest_train.train_spread(ctx))
     assert nearest_train.nearest_train(driver, "test").equals(nearest_train.nearest_train(ctx, "test"))
     queries = here.transform(ctx.valid_rows("test")["prompt"].to_list()).tocsr()

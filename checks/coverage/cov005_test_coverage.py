@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,11 +40,17 @@ STEM_SYLLABLES = 2
 English): two words that open on the same two syllables are taken for one word here."""
 
 
-def train_words(ctx: Context, column: str = "prompt") -> frozenset[str]:
-    """Every word the valid training inputs use, as the space's analyser cuts them, before the
-    space drops the too common and the too rare (the vectorizer keeps no list of the dropped ones
-    in scikit-learn 1.9). Collected once per scan, with polars (over the blocks of a held train)."""
-    return ctx.shared(("train_words", column), lambda: frozenset(text_words(ctx.valid_rows("train")[column])))
+def known_words(ctx: Context, words: set[str], column: str = "prompt") -> set[str]:
+    """Those of `words` that the valid training inputs use, as the space's analyser cuts them, before
+    the space drops the too common and the too rare (the vectorizer keeps no list of the dropped
+    ones in scikit-learn 1.9). Train's words are collected once per scan, with polars; a held train's
+    blocks are asked for the `words` in question instead (`coverage_held`)."""
+
+    def collected() -> Callable[[set[str]], set[str]]:
+        every = frozenset(text_words(ctx.valid_rows("train")[column]))
+        return lambda asked: asked & every
+
+    return ctx.shared(("train_words", column), collected)(words)
 
 
 def own_words(ctx: Context, texts: list[str]) -> np.ndarray:
@@ -91,8 +97,8 @@ def _rare_shared(ctx: Context, text: str) -> list[str]:
     vectorizer = text_vectorizer(ctx)
     if vectorizer is None:
         return []
-    dropped = train_words(ctx) - vectorizer.vocabulary_.keys() - template_vocabulary(ctx)
-    return sorted(dropped.intersection(vectorizer.build_analyzer()(text)))
+    own = set(vectorizer.build_analyzer()(text)) - vectorizer.vocabulary_.keys() - template_vocabulary(ctx)
+    return sorted(known_words(ctx, own))
 
 
 def _verified(ctx: Context, texts: list[str], sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -120,10 +126,10 @@ def _nothing_to_compare(ctx: Context, texts: list[str]) -> np.ndarray:
         return np.ones(len(texts), dtype=bool)
     analyse = vectorizer.build_analyzer()
     vocab = vectorizer.vocabulary_
-    seen = train_words(ctx)
+    analysed = [analyse(text) for text in texts]
+    seen = known_words(ctx, {w for words in analysed for w in words if w not in vocab})
     out = np.zeros(len(texts), dtype=bool)
-    for k, text in enumerate(texts):
-        words = analyse(text)
+    for k, words in enumerate(analysed):
         out[k] = bool(words) and all(w in seen and w not in vocab for w in words)
     return out
 

@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
@@ -164,9 +163,8 @@ def _call(fn: Callable[..., Any], returns: int | None, *args: Any) -> Any:
     return value[0] if returns == 1 else value
 
 
-def _large(value: Any) -> bool:
-    """An argument worth putting in the object store once: an array, a frame, a list of them."""
-    return isinstance(value, list | np.ndarray | pl.DataFrame)
+SCALARS = (str, bytes, int, float, bool, type(None))
+"""Arguments sent with each task as they are: a handle or a model is worth the object store."""
 
 
 class Blocks:
@@ -196,9 +194,12 @@ class Blocks:
         task = self._remote(_on_block, returns)
         shells, config, labelled = self.shared
         # An argument every block is given (the lines an earlier row copies, the lines each part
-        # needs) goes to the object store once, not once per task.
+        # needs, COV005's vectorizer and LSA) goes to the object store once, not once per task.
         seen = Counter(id(value) for one in args for value in one)
-        stored = {id(v): self.ray.put(v) for one in args for v in one if seen[id(v)] > 1 and _large(v)}
+        kept = (*SCALARS, self.ray.ObjectRef)
+        stored = {
+            id(v): self.ray.put(v) for one in args for v in one if seen[id(v)] > 1 and not isinstance(v, kept)
+        }
         out = []
         for (block, rows), one in zip(self.held, args, strict=True):
             given = [stored.get(id(value), value) for value in one]

@@ -3,16 +3,19 @@
 
 What COV005 reads of train, made over a held train's blocks:
 1. the TF-IDF vectorizer (`nearest_train.text_vectorizer`): each block's words' document and term counts
-   (`topics.term_counts`), added up; `topics.fitted` keeps the vocabulary and idf as scikit-learn
-   does on the whole split. Train's words (`cov005.train_words`) are the union of the blocks'.
+   (`topics.term_counts`), cut into parts by word; a task per part adds them up and keeps the words
+   whose document count the vocabulary allows (`topics.summed_counts`), and only those come to the
+   driver, where `topics.fitted` keeps the vocabulary and idf as scikit-learn does on the whole
+   split. Which words train uses (`cov005.known_words`) is asked of the blocks, for the words in
+   question only.
 2. the LSA: the seeded sample's rows are positions among the valid training rows (`topics.seeded_sample`),
    their inputs fetched from the blocks by position and fitted on the driver as locally.
 3. each block's TF-IDF rows and LSA points, made once and left in the object store.
 A held-out split's queries (its TF-IDF rows and LSA points, its inputs' word counts, vocabulary
 shares and name words) are made on its blocks when it is held, on the driver when not, and left in
-the object store too. A task per pair of a query part and a train part gives each query's
-`CANDIDATES` nearest rows of that part by LSA (ties to the first line) with their exact TF-IDF
-cosines; a task per query part keeps the nearest over the parts, as the whole train's brute force
+the object store too. A task per train part gives each query's `CANDIDATES` nearest rows of that
+part by LSA (ties to the first line) with their exact TF-IDF cosines, for every query part (an
+object each); a task per query part keeps the nearest over the parts, as the whole train's brute force
 does (`nearest_train.nearest_train`: the best LSA candidates, then the best exact cosine among them, ties
 to the first line). Train's own spread (`nearest_train.train_spread`) is that search for its sample's
 rows, each leaving itself out; the exact search of the verified inputs (`nearest_train.exact_train`) a
@@ -22,7 +25,8 @@ A documented difference: above `nearest_train.BRUTE_FORCE_PRODUCTS` held-out x t
 engine searches k-means cells (`nearest_train._Cells`), which a search per block cannot reproduce; the
 held form does the exact search per block there, and finds a row at least as near.
 
-The driver holds the vectorizer, the LSA, train's words, the sample's inputs, and per held-out row
+The vectorizer and the LSA go to the object store once, not with each block's task (`shuffle.Blocks`).
+The driver holds the vectorizer, the LSA, the sample's inputs, and per held-out row
 its line, word count, name words, nearest line and similarity (what COV005's bars read of every
 row); the rows' texts and vectors stay on the workers, but for the inputs a finding may quote.
 """
@@ -43,6 +47,7 @@ from dataqa.core.once import once_per_object
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, HeldForm, Runner
 from dataqa.text import copies, near_held
+from dataqa.text.hashing import HASH_SEED
 from dataqa.text.near_across import fetch
 from dataqa.text.nearest_train import (
     BRUTE_FORCE_PRODUCTS,
@@ -63,7 +68,16 @@ from dataqa.text.nearest_train import (
     together,
     vocabulary_share,
 )
-from dataqa.text.topics import fitted, fitted_svd, project, seeded_sample, term_counts, text_space, text_words
+from dataqa.text.topics import (
+    fitted,
+    fitted_svd,
+    project,
+    seeded_sample,
+    summed_counts,
+    term_counts,
+    text_space,
+    text_words,
+)
 
 COLUMN = "prompt"
 EXACT_SEARCH = (
@@ -78,10 +92,18 @@ WORDS = ("train_words", COLUMN)
 # Steps on a block (`Runner.blocks`): `fn(ctx, split, *args)`.
 
 
-def _counts_step(ctx: Context, split: str) -> tuple[int, pl.DataFrame, set[str]]:
-    """The block's valid inputs: their number, their words' counts, their words (`text_words`)."""
+def _counts_step(ctx: Context, split: str, parts: int) -> list[Any]:
+    """The block's valid inputs: their number, then their words' counts (`term_counts`) cut into
+    `parts` by word."""
     texts = ctx.valid_rows(split)[COLUMN].fill_null("")
-    return texts.len(), term_counts(texts.to_list()), text_words(texts)
+    counts = term_counts(texts.to_list())
+    at = counts["term"].hash(HASH_SEED) % parts
+    return [texts.len(), *[counts.filter(at == part) for part in range(parts)]]
+
+
+def _known_step(ctx: Context, split: str, words: set[str]) -> set[str]:
+    """Those of `words` the block's valid inputs use (`text_words`)."""
+    return words & text_words(ctx.valid_rows(split)[COLUMN])
 
 
 def _together_step(ctx: Context, split: str, vectorizer: Any, word_sets: list[frozenset[str]], k: int) -> Any:
@@ -168,6 +190,11 @@ def _best(
     return lines[rows, pick], exact[rows, pick]
 
 
+def _candidates_of(train: dict[str, Any], k: int, *queries: dict[str, Any]) -> list[tuple[np.ndarray, ...]]:
+    """`_candidates` of each of `queries` in one part of train (a task reads the part once)."""
+    return [_candidates(train, query, k) for query in queries]
+
+
 def _nearest_frame(query: dict[str, Any], k: int, *found: tuple[np.ndarray, ...]) -> pl.DataFrame:
     """`nearest_train`'s frame of a part of a held-out split (with its `names`), from `_candidates`
     of each part of train."""
@@ -196,10 +223,10 @@ class _Train:
         """`nearest_train`'s frame (with `names`) of a held-out split whose parts' queries are
         `queries` (handles that `run`'s tasks read)."""
         k = min(CANDIDATES, self.rows)
-        frames = []
-        for query in queries:
-            found = [run.task(_candidates, part, query, k)[0] for part in self.parts]
-            frames.append(run.task(_nearest_frame, query, k, *found)[0])
+        found = [run.task(_candidates_of, part, k, *queries, returns=len(queries)) for part in self.parts]
+        frames = [
+            run.task(_nearest_frame, query, k, *[f[n] for f in found])[0] for n, query in enumerate(queries)
+        ]
         return pl.concat(run.get(frames))
 
     def exact(self, queries: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
@@ -233,19 +260,15 @@ class _HeldTrain(_Train):
         self.ctx, self.runner = ctx, runner
         self.rows = 0
         self.sizes: list[int] = []
-        self.words: frozenset[str] = frozenset()
 
     @once_per_object
     def vectorizer(self) -> Any:
-        run = self.runner
-        counted = run.get([h[0] for h in run.blocks(_counts_step, [()] * len(run))])
-        self.sizes = [n for n, _, _ in counted]
+        run, parts = self.runner, near_held.parts_of(self.ctx, "train")
+        made = run.blocks(_counts_step, [(parts,)] * len(run), returns=parts + 1)
+        self.sizes = run.get([handles[0] for handles in made])
         self.rows = sum(self.sizes)
-        self.words = frozenset().union(*(words for _, _, words in counted))
-        schema = {"term": pl.String, "df": pl.Int64, "tf": pl.Int64}
-        counts = pl.concat([pl.DataFrame(schema=schema), *(c for _, c, _ in counted)])
-        summed = counts.group_by("term").agg(pl.col("df").sum(), pl.col("tf").sum())
-        return fitted(self.rows, summed)
+        summed = [run.task(summed_counts, self.rows, *[h[1 + p] for h in made])[0] for p in range(parts)]
+        return fitted(self.rows, summed_counts(self.rows, *run.get(summed)))
 
     def together(self, word_sets: list[frozenset[str]], k: int) -> np.ndarray:
         """`nearest_train.together` over every block, any block's yes kept (`held_together`)."""
@@ -253,9 +276,12 @@ class _HeldTrain(_Train):
         found = run.get([h[0] for h in run.blocks(_together_step, [args] * len(run))])
         return np.logical_or.reduce([np.zeros(len(word_sets), dtype=bool), *found])
 
-    def train_words(self) -> frozenset[str]:
-        _ = self.vectorizer  # the counts' round gives the words too
-        return self.words
+    def known(self, words: set[str]) -> set[str]:
+        """Those of `words` that train's valid inputs use: a task per block."""
+        if not words:
+            return set()
+        run = self.runner
+        return set().union(*run.get([h[0] for h in run.blocks(_known_step, [(words,)] * len(run))]))
 
     def at(self, positions: np.ndarray) -> tuple[np.ndarray, list[str]]:
         """The lines and inputs at `positions` among the valid training rows, from their blocks."""
@@ -336,7 +362,7 @@ class CoverageHeld(HeldForm):
         if split == "train":
             train = self.train = _HeldTrain(ctx, runner)
             ctx.supply(VECTORIZER, lambda: train.vectorizer)
-            ctx.supply(WORDS, train.train_words)
+            ctx.supply(WORDS, lambda: train.known)
             ctx.supply(SPREAD, train.spread)
             ctx.supply(EXACT, lambda: train.exact)
             ctx.supply(TOGETHER, lambda: train.together)

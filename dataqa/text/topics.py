@@ -115,6 +115,24 @@ def term_counts(texts: list[str]) -> pl.DataFrame:
     return pl.DataFrame({"term": terms, "df": df, "tf": tf}, schema=schema)
 
 
+def df_bounds(n_docs: int) -> tuple[float, float]:
+    """The document counts a word of `n_docs` training texts needs to be in the vocabulary (`min_df`
+    to `max_df`, both kept)."""
+    vectorizer = _vectorizer(n_docs)
+    high = vectorizer.max_df * n_docs if isinstance(vectorizer.max_df, float) else vectorizer.max_df
+    return vectorizer.min_df, high
+
+
+def summed_counts(n_docs: int, *counts: pl.DataFrame) -> pl.DataFrame:
+    """Blocks' `term_counts` (of one part of the words) added up, only the words whose document
+    count `fitted` keeps (`df_bounds`): a word outside them is never in the vocabulary, nor does it
+    move another's place in it (`max_features` ranks the words inside the bounds)."""
+    schema = {"term": pl.String, "df": pl.Int64, "tf": pl.Int64}
+    summed = pl.concat([pl.DataFrame(schema=schema), *counts]).group_by("term").agg(pl.col("df", "tf").sum())
+    low, high = df_bounds(n_docs)
+    return summed.filter(pl.col("df").is_between(low, high))
+
+
 def fitted(n_docs: int, counts: pl.DataFrame) -> TfidfVectorizer | None:
     """The vectorizer `text_space` fits on `n_docs` training texts, made from their `term_counts`
     (added up over blocks of them): the same vocabulary (`min_df`, `max_df`, `max_features` kept
@@ -123,8 +141,8 @@ def fitted(n_docs: int, counts: pl.DataFrame) -> TfidfVectorizer | None:
     ordered = sorted(counts.iter_rows())  # scikit-learn numbers the terms in sorted order
     df = np.array([d for _, d, _ in ordered], dtype=np.int64)
     tf = np.array([t for _, _, t in ordered], dtype=np.float64)
-    high = vectorizer.max_df * n_docs if isinstance(vectorizer.max_df, float) else vectorizer.max_df
-    mask = (df <= high) & (df >= vectorizer.min_df)
+    low, high = df_bounds(n_docs)
+    mask = (df <= high) & (df >= low)
     limit = vectorizer.max_features
     if limit is not None and mask.sum() > limit:  # as `CountVectorizer._limit_features`
         keep = np.zeros(len(df), dtype=bool)
@@ -145,7 +163,7 @@ def fitted(n_docs: int, counts: pl.DataFrame) -> TfidfVectorizer | None:
 
 def text_words(texts: pl.Series) -> set[str]:
     """Every word of `texts` as the space's analyser cuts them (lowercased), before the space drops
-    the too common and the too rare, stop words out (`cov005.train_words`, over blocks a union)."""
+    the too common and the too rare, stop words out (`cov005.known_words`, over blocks a union)."""
     lowered = texts.fill_null("").str.to_lowercase()
     at = lowered.str.contains(UNSPACED).arg_true()
     if len(at):
