@@ -137,3 +137,38 @@ def test_runs_split_two_ways_are_those_of_every_texts_unique_runs(texts: list[st
     want = grams.join(ways.select("letters"), on="letters", how="semi")
     got = bounds.split_two_ways(runs)
     assert got.sort(got.columns).equals(want.sort(want.columns))
+
+
+def _columns(runs, words) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The (texts holding the run, texts holding the word) of every relation, in any column order."""
+    runs, words = runs.tocsc(), words.tocsc()
+    return sorted(
+        (
+            tuple(np.sort(runs.indices[runs.indptr[j] : runs.indptr[j + 1]]).tolist()),
+            tuple(np.sort(words.indices[words.indptr[j] : words.indptr[j + 1]]).tolist()),
+        )
+        for j in range(runs.shape[1])
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=10).map(" ".join), min_size=1, max_size=8)
+)
+def test_typo_joins_looked_up_in_slices_are_those_looked_up_at_once(texts: list[str]) -> None:
+    """`_typo_joins` looks up its runs' one-letter deletions `TYPO_RUN_ROWS` distinct runs at a time
+    (for memory): with one run at a time, the same relations between runs and words."""
+    lists = pl.Series(texts).str.split(" ")
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lists.list.len().to_numpy().astype(np.int64))
+    flat = lists.explode()
+    ids = flat.rank("dense").to_numpy().astype(np.int64) - 1
+    vocab = flat.unique().sort()
+    _, keys = bounds._typo_edges(vocab)
+    whole = bounds._typo_joins(doc, ids, vocab, keys, len(texts))
+    rows = bounds.TYPO_RUN_ROWS
+    try:
+        bounds.TYPO_RUN_ROWS = 1
+        sliced = bounds._typo_joins(doc, ids, vocab, keys, len(texts))
+    finally:
+        bounds.TYPO_RUN_ROWS = rows
+    assert _columns(*sliced) == _columns(*whole)

@@ -90,6 +90,22 @@ def _confirmed(pairs: pl.DataFrame, left: pl.Series, right: pl.Series) -> tuple[
     return a[ok], b[ok]
 
 
+_RUN_BITS = 21
+"""Bits of a word id (plus one) in a run's key: a run of up to three words is one integer, which
+polars makes unique at a fraction of the memory of three columns. A batch's ids are under
+`_CODE_LIMIT` (about 1.1M < 2**21), and 3 x 21 bits fit in an int64."""
+TYPO_RUN_ROWS = 100_000
+"""Distinct runs whose one-letter deletions are made and looked up at once (`_typo_joins`): every
+run's deletions together were DUP004's peak (2.8 GB more on the 207k distinct prompts of the 300k
+chat set, `benchmarks/scan.md`); a run's pairs do not depend on the other runs."""
+
+
+def _run_pairs(runs: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
+    """(id, id_b) of the runs (id, w) whose letters, or letters with one left out, are a deletion
+    key of a word (`_typo_edges`' keys)."""
+    return pl.concat([runs, _deleted(runs)]).join(keys, on="w", suffix="_b").select("id", "id_b").unique()
+
+
 def _typo_joins(
     doc: np.ndarray, ids: np.ndarray, vocab: pl.Series, keys: pl.DataFrame, texts: int
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -102,24 +118,28 @@ def _typo_joins(
         if m <= 0:
             break
         same = np.ones(m, dtype=bool)
-        for j in range(1, k):
-            same &= doc[j : m + j] == doc[:m]
-        start = np.flatnonzero(same)
-        cols = {f"w{j}": ids[start + j] if j < k else np.full(len(start), -1) for j in range(3)}
-        runs.append(pl.DataFrame({"doc": doc[start], **cols}))
+        run = np.zeros(m, dtype=np.int64)
+        for j in range(k):
+            if j:
+                same &= doc[j : m + j] == doc[:m]
+            run |= (ids[j : m + j] + 1) << (_RUN_BITS * (2 - j))
+        runs.append(pl.DataFrame({"doc": doc[:m][same], "run": run[same]}))
     if not runs:
         empty = sp.csr_matrix((texts, 0), dtype=np.int32)
         return empty, empty
     frame = pl.concat(runs)
-    distinct = (
-        frame.select("w0", "w1", "w2").unique().with_row_index("id").with_columns(pl.col("id").cast(pl.Int64))
-    )
-    parts = [vocab.gather(distinct[c].clip(0)).alias(c) for c in ("w0", "w1", "w2")]
-    third = pl.when(distinct["w2"] >= 0).then(parts[2]).otherwise(pl.lit(""))
+    distinct = frame.select("run").unique().with_row_index("id").with_columns(pl.col("id").cast(pl.Int64))
+    run = distinct["run"].to_numpy()
+    word = [(run >> (_RUN_BITS * (2 - j))) & ((1 << _RUN_BITS) - 1) for j in range(3)]
+    parts = [vocab.gather(np.maximum(w - 1, 0)) for w in word]
+    third = pl.when(pl.Series(word[2] > 0)).then(parts[2]).otherwise(pl.lit(""))
     letters = distinct.select("id", w=pl.concat_str(parts[0], parts[1], third))
     letters = _typable(letters)
-    run_keys = pl.concat([letters, _deleted(letters)]).unique()
-    pairs = run_keys.join(keys, on="w", suffix="_b").select("id", "id_b").unique()
+    starts = range(0, letters.height, TYPO_RUN_ROWS)
+    pairs = pl.concat(
+        [_run_pairs(letters.slice(start, TYPO_RUN_ROWS), keys) for start in starts]
+        or [pl.DataFrame(schema={"id": pl.Int64, "id_b": pl.Int64})]
+    ).unique()
     run_text = pl.Series(np.full(len(distinct), "", dtype=object), dtype=pl.String).scatter(
         letters["id"].to_numpy(), letters["w"]
     )
@@ -128,7 +148,7 @@ def _typo_joins(
         empty = sp.csr_matrix((texts, 0), dtype=np.int32)
         return empty, empty
     relation = pl.DataFrame({"id": run_ids, "word": word_ids}).with_row_index("tag")
-    holding_run = frame.join(distinct, on=["w0", "w1", "w2"]).join(relation, on="id").select("doc", "tag")
+    holding_run = frame.join(distinct.join(relation, on="id"), on="run").select("doc", "tag")
     holding_word = pl.DataFrame({"doc": doc, "word": ids}).join(relation, on="word").select("doc", "tag")
     shape = (texts, relation.height)
     return tuple(
