@@ -21,6 +21,7 @@ from dataqa.commands.cli import main
 from dataqa.core.errors import InputError
 from dataqa.ingest.dataset import load_split
 from dataqa.ingest.readers import jsonarray
+from dataqa.ingest.readers.delimited import first_row_is_data
 from dataqa.ingest.readers.layout import document_splits
 
 MAP = ["--map", "0=text", "--map", "1=label"]
@@ -170,25 +171,31 @@ def test_a_document_with_one_list_of_records_is_read_as_before(tmp_path: Path) -
 # --- records written as JSON arrays ---------------------------------------------------------------
 
 
-def test_records_that_are_arrays_are_one_finding_with_the_map_that_reads_them(tmp_path: Path) -> None:
+def test_records_that_are_arrays_of_a_text_and_a_label_are_read_by_position(tmp_path: Path) -> None:
+    """Arrays of one free text and one short label that repeats are text/label classification as
+    shipped, and the scan says it read them so; a planted empty label is found at its line, as with
+    the map. Two free texts say nothing of which is the request: one finding with the map."""
     path = tmp_path / "train.json"
     rows = utterances(40)
-    path.write_text(json.dumps(rows, indent=4))
-    report = dataqa.scan(str(path), select=["FMT"])
-    assert [(f.check_id, len(f.locations)) for f in report.findings] == [("FMT018", 1)]
-    assert report.findings[0].message == (
-        "no record is in a layout dataqa knows; the records name no fields (JSON arrays, or rows of a "
-        "table without a header row): 2 items each (string, string) (40 record(s)). Read it with: "
-        "--map 0=text --map 1=label (fields by position; `dataqa formats` lists the layouts)"
-    )
-    assert report.verdict == "NO-GO"
     rows[7][1] = ""  # planted: an empty label
     path.write_text(json.dumps(rows, indent=4))
-    mapped = dataqa.scan(str(path), select=["FMT"], fields={"0": "text", "1": "label"})
-    assert [(f.check_id, [loc.physical_line for loc in f.locations]) for f in mapped.findings] == [
-        ("FMT011", [record_lines(path.read_text())[7]])
+    for fields in (None, {"0": "text", "1": "label"}):
+        report = dataqa.scan(str(path), select=["FMT"], fields=fields)
+        assert [(f.check_id, [loc.physical_line for loc in f.locations]) for f in report.findings] == [
+            ("FMT011", [record_lines(path.read_text())[7]])
+        ]
+        assert report.splits[0].rows == 40 and report.splits[0].label_source == "1"
+    assert (
+        "read as text/label classification: item 0 is the text and item 1 the label"
+        in dataqa.scan(str(path), select=["FMT"]).splits[0].input["note"]
+    )
+    pairs = tmp_path / "pairs.json"
+    asked = [
+        [f"How many pens are in box {i} of the shop?", f"Box {i} holds {3 * i} pens."] for i in range(40)
     ]
-    assert mapped.splits[0].rows == 40 and mapped.splits[0].label_source == "1"
+    pairs.write_text(json.dumps(asked, indent=4))
+    (unread,) = dataqa.scan(str(pairs), select=["FMT"]).findings
+    assert unread.check_id == "FMT018" and "Read it with: --map 0=prompt --map 1=response" in unread.message
 
 
 def test_a_stray_array_among_objects_is_still_not_an_object(tmp_path: Path) -> None:
@@ -248,16 +255,20 @@ def test_in_memory_tuples_and_clean_write_arrays_back(tmp_path: Path) -> None:
     assert kept == [list(r) for r in rows[:10]]
 
 
-def test_records_that_are_arrays_in_jsonl_are_one_finding_and_a_map_reads_them(tmp_path: Path) -> None:
+def test_records_that_are_arrays_in_jsonl_are_read_by_position_as_a_map_reads_them(tmp_path: Path) -> None:
     path = tmp_path / "train.jsonl"
     rows = utterances(30)
     rows[4] = rows[1]  # planted: line 5 repeats line 2
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-    report = dataqa.scan(str(path), select=["FMT", "DUP001"])
-    assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("FMT018", [1])]
-    assert "Read it with: --map 0=text --map 1=label" in report.findings[0].message
-    mapped = dataqa.scan(str(path), select=["FMT", "DUP001"], fields={"0": "text", "1": "label"})
-    assert [(f.check_id, [loc.line for loc in f.locations]) for f in mapped.findings] == [("DUP001", [2, 5])]
+    for fields in (None, {"0": "text", "1": "label"}):
+        report = dataqa.scan(str(path), select=["FMT", "DUP001"], fields=fields)
+        assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [
+            ("DUP001", [2, 5])
+        ]
+    scored = tmp_path / "scored.jsonl"  # a score with a fraction is no class: unread, with the map
+    scored.write_bytes(b"".join(orjson.dumps([t, f"{i % 4}.5"]) + b"\n" for i, (t, _) in enumerate(rows)))
+    (unread,) = dataqa.scan(str(scored), select=["FMT"]).findings
+    assert unread.check_id == "FMT018" and "Read it with: --map 0=text --map 1=label" in unread.message
 
 
 # --- text/label classification whose label field has another name ---------------------------------
@@ -640,6 +651,16 @@ def test_a_table_without_a_header_row_is_read_by_position(tmp_path: Path) -> Non
         for f in dataqa.scan(str(ragged), select=["FMT"], fields={"0": "label", "2": "text"}).findings
     ]
     assert "CSV row has 2 field(s) where the first row has 3" in messages
+
+
+def test_a_first_row_whose_class_recurs_below_is_data_unless_the_whole_row_recurs() -> None:
+    """A short first tweet beside its class ("POS" again below) is a record; a header's names are no
+    values of their columns, and a header repeated inside the file (tables concatenated) stays one."""
+    rows = [["Loved it!", "POS"], ["The soup was cold", "NEG"], ["Great driver", "POS"]]
+    assert first_row_is_data(rows[0], rows[1:])
+    headed = [["text", "label"], ["The soup was cold", "NEG"], ["text", "label"], ["Great driver", "POS"]]
+    assert not first_row_is_data(headed[0], headed[1:])
+    assert not first_row_is_data(["text", "label"], rows[1:])
 
 
 def test_a_csv_written_with_semicolons_is_read_by_them(tmp_path: Path) -> None:

@@ -15,12 +15,13 @@ is built from the keys of the file's first records (`dataqa.ingest.survey`).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from typing import Any
 
 from dataqa.ingest.formats import LAST_NOT_ASSISTANT
-from dataqa.ingest.label_sets import flag_value
+from dataqa.ingest.label_sets import cell_classes, flag_value
 from dataqa.ingest.layouts import (
     CHAT,
     CLASSIFICATION,
@@ -35,6 +36,7 @@ from dataqa.ingest.layouts import (
 from dataqa.ingest.normalisers import normalise
 from dataqa.ingest.rft import REFERENCE
 from dataqa.ingest.role_names import MIN_SHARE, ROLE_KEYS, RoleSurvey
+from dataqa.ingest.suggestion import map_by_values
 from dataqa.ingest.survey import (
     TEXT_ROLES,
     KeySurvey,
@@ -57,8 +59,11 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str |
     a value that is not a string (Rasa's "entities" list, a score); else None. A field unique per
     record is an id and long text is not a label. Two free texts make a sentence pair (premise and
     hypothesis, sentence1 and sentence2: NLI, paraphrase), the second read as the pair's context; a
-    target's name among them (question and answer), or a third text, rules it out."""
-    if survey.of_arrays or not survey.records:
+    target's name among them (question and answer), or a third text, rules it out. Records that name
+    no fields are read by their items' values (`position_fields`)."""
+    if survey.of_arrays:
+        return position_fields(survey)
+    if not survey.records:
         return None
     texts: list[str] = []
     labels: list[str] = []
@@ -83,6 +88,42 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str |
     if len(texts) == 2 and survey.kind(labels[0]) in _LABEL_SET_KINDS:
         return None  # a sentence pair carries one class
     return texts[0], labels[0], meta, texts[1] if len(texts) == 2 else None
+
+
+DISTINCT_TEXTS = 0.9
+"""Share of the surveyed rows whose text differs from every other's, from which a column is the
+examples' text: a label repeats, an example seldom does."""
+
+
+def position_fields(survey: KeySurvey) -> tuple[str, str, list[str], None] | None:
+    """(text item, label item, id items, None) when records that name no fields (JSON arrays, rows of
+    a headerless table: ASTD's `tweet<TAB>class`, Banking77 written as arrays) are unambiguously
+    text/label classification: every item is the one free text (`DISTINCT_TEXTS` of its values
+    differ, longer on average than the label's), the one label (short values that repeat, one class a
+    cell: not GoEmotions' joined "2,27", not a score such as "3.8") or an id (a unique token); else
+    None. Two free texts (a news table's title and body, a prompt and its response) say nothing of
+    which is which: they stay unread, with the `--map` the finding suggests."""
+    found = map_by_values(survey, survey.common())
+    if not found or set(found.values()) - {"meta"} != {"text", "label"} or set(survey.common()) - set(found):
+        return None
+    text = next(k for k, role in found.items() if role == "text")
+    label = next(k for k, role in found.items() if role == "label")
+    texts = {value for obj in survey.samples if isinstance(value := obj.get(text), str)}
+    labels = [obj.get(label) for obj in survey.samples]
+    if len(texts) < DISTINCT_TEXTS * len(survey.samples) or survey.mean_length(text) <= survey.mean_length(
+        label
+    ):
+        return None
+    for value in labels:
+        if isinstance(value, float) or (
+            isinstance(value, str) and (len(cell_classes(value)) > 1 or _DECIMAL.fullmatch(value))
+        ):
+            return None
+    return text, label, [k for k, role in found.items() if role == "meta"], None
+
+
+_DECIMAL = re.compile(r"\s*[-+]?\d*[.,]\d+\s*")
+"""A number with a fraction: a score to predict, not a class."""
 
 
 _LABEL_SET_KINDS = ("array of string", "array of number", "array")
@@ -180,15 +221,17 @@ def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
             "(a list per row); --label-field or --map names other fields"
         )
     elif second is None:
-        title = (
-            f'text/label classification: {{"{text}", "{label}"}} '
-            "(the label field found by its name and values)"
-        )
         fields = ((text, "text"), (label, "label"))
-        note = (
-            f'read as text/label classification: "{text}" is the text and "{label}" the label (short '
-            "values that repeat); --label-field or --map names other fields"
+        shape, how = f'{{"{text}", "{label}"}}', "the label field found by its name and values"
+        said, other = (
+            f'"{text}" is the text and "{label}" the label',
+            "--label-field or --map names other fields",
         )
+        if survey.of_arrays:  # rows of a table without a header row, or JSON arrays
+            shape, how = f"[item {text}, item {label}]", "by position: the rows name no fields"
+            said, other = f"item {text} is the text and item {label} the label", "--map names them otherwise"
+        title = f"text/label classification: {shape} ({how})"
+        note = f"read as text/label classification: {said} (short values that repeat); {other}"
     else:
         title = f'sentence-pair classification: {{"{text}", "{second}", "{label}"}} (NLI, paraphrase)'
         fields = ((text, "text"), (second, "context"), (label, "label"))

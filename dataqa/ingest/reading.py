@@ -67,9 +67,11 @@ class Reading:
 
     @property
     def positional(self) -> bool:
-        """Whether the field map names fields by position ("0", "1.text"): records written as JSON
-        arrays are then read; otherwise each is a JSON array where an object was expected."""
-        return any(top_key(key).isdigit() for key, _ in self.fields)
+        """Whether the field map, or a layout guessed for records that name no fields, names fields by
+        position ("0", "1.text"): records written as JSON arrays are then read; otherwise each is a JSON
+        array where an object was expected."""
+        named = (*self.fields, *(field for layout in self.layouts for field in layout.fields))
+        return any(top_key(key).isdigit() for key, _ in named)
 
     def counted(self, own: Layout | None, complete: bool, obj: dict[str, Any]) -> Layout | None:
         """The layout a pass counts a record in: its own when it is complete in it (None when not),

@@ -36,7 +36,7 @@ def _value_ids(survey: KeySurvey, key: str) -> bool:
     )
 
 
-def _map_by_values(survey: KeySurvey, items: list[str]) -> dict[str, str] | None:
+def map_by_values(survey: KeySurvey, items: list[str]) -> dict[str, str] | None:
     """A field map from the values of `items` (an array's positions, or keys whose names say
     nothing: Kaggle's spam.csv "v1", "v2"): one free text and one label ([text, label], an id column
     beside them kept as metadata), a label and two texts (a headerless news table's class, title and
@@ -59,7 +59,7 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
     """A field map that reads the surveyed records, guessed from their keys' names and values (for
     records written as arrays, from their items' values)."""
     if survey.of_arrays:
-        return _map_by_values(survey, [k for k in survey.common() if k.isdigit()])
+        return map_by_values(survey, [k for k in survey.common() if k.isdigit()])
     keys = survey.common()
     roles: dict[str, str] = {}
     taken: set[str] = set()
@@ -121,7 +121,7 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
         text = next(k for k, r in roles.items() if r == "text")
         roles[text] = "prompt"
     if not roles:  # no name says a role: read the values (empty columns and ids left out)
-        return _map_by_values(survey, [k for k in keys if survey.lengths[k] and not is_id(k)])
+        return map_by_values(survey, [k for k in keys if survey.lengths[k] and not is_id(k)])
     order = list(ROLES)
     return dict(sorted(roles.items(), key=lambda kv: order.index(kv[1]))) or None
 

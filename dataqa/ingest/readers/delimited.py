@@ -190,11 +190,17 @@ SENTENCE_WORDS = 8
 
 def first_row_is_data(first: list[str], following: list[list[str]]) -> bool:
     """Whether the table's first row is a record, not a header: a cell of it is a number in a column
-    of numbers (a class id "3" over ids; a column is seldom named by a number), or a sentence
-    (`SENTENCE_WORDS` words or more; a name is a word or two). One row alone is a header, as before."""
+    of numbers (a class id "3" over ids; a column is seldom named by a number), a value its column
+    holds again below (a class such as "POS" beside a short first tweet; a column's name is not one of
+    its values, unless the whole header row is repeated), or a sentence (`SENTENCE_WORDS` words or
+    more; a name is a word or two). One row alone is a header, as before."""
     rows = [row for row in following if len(row) == len(first)]
     if not rows:
         return False
+    if first not in rows and any(
+        cell.strip() and any(row[j] == cell for row in rows) for j, cell in enumerate(first)
+    ):
+        return True
     for j, cell in enumerate(first):
         if _NUMBER.fullmatch(cell.strip()):
             numbers = sum(bool(_NUMBER.fullmatch(row[j].strip())) for row in rows)
