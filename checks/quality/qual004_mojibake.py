@@ -61,6 +61,22 @@ def quoted_sign(text: str, m: re.Match[str]) -> bool:
     )
 
 
+_QUANTITY_BEFORE = re.compile(r"\d(?:[^\S\n]?[^\W\d_]{1,4})?[^\S\n]$")
+"""A number, with a unit after it or not, and a space: what stands before a multiplication sign."""
+
+
+def multiplication_sign(text: str, m: re.Match[str]) -> bool:
+    """Whether a match "×" + no-break space is a multiplication sign between two quantities, as
+    European typesetting writes "6\u00a0m\u00a0×\u00a09\u00a0m" (German, French): a number (and its
+    unit) and a space before it, a digit after it. "נ" read as Windows-1252 is that pair too, but
+    Hebrew is a run of pairs ("×\u00a0×ž×œ"), never one between numbers."""
+    return (
+        m.group() == "\u00d7\u00a0"
+        and bool(_QUANTITY_BEFORE.search(text, max(0, m.start() - 12), m.start()))
+        and text[m.end() : m.end() + 1].isdigit()
+    )
+
+
 @register
 @dataclass
 class Mojibake(Check):
@@ -87,7 +103,7 @@ class Mojibake(Check):
             for line, role, text in cand.select("line", "role", "content").iter_rows():
                 for m in _MOJIBAKE_RE.finditer(text):
                     fixed = unmangle(m.group())
-                    if fixed and not quoted_sign(text, m):
+                    if fixed and not quoted_sign(text, m) and not multiplication_sign(text, m):
                         hits.append(
                             (
                                 line,
