@@ -390,10 +390,13 @@ capital ends the run: a letter's closing and its signature ("With respect and ho
 companion")."""
 WORD_SIGN_OFF = (
     r"(?i)(?:\b(?:thanks?|thank you|cheers|regards|luck|enjoy|day|week|weekend|evening|helps?|"
-    r"questions?|anything else|know|welcome|soon|later|care|wishes|best|fun)|#\w+|https?://\S+)\s*$"
+    r"questions?|anything else|know|welcome|soon|later|care|wishes|best|fun)|#\w+|https?://\S+"
+    r"|\\boxed\{[^\n]*\}[$\\)\]\s]*(?:[^\W\d_]+[^\S\n]*){0,3})\s*$"
 )
-"""An unpunctuated close a writer often leaves so: thanks, a wish, an offer of help ("Let me know if
-you have other questions"), a hashtag or a link."""
+r"""An unpunctuated close a writer often leaves so: thanks, a wish, an offer of help ("Let me know if
+you have other questions"), a hashtag or a link; or a solution's last sentence that states its
+answer in `\boxed{}` and at most three words after it (MATH's end-of-solution sign, as "#### 72"
+is GSM8K's: "... the shop has $76\div2=\boxed{38}$ benches")."""
 WORD_STRICT_SHARE = 0.95
 """Share of a split's long targets ending on a prose line that end like a sentence, for one that runs
 on after its own sentences to be cut."""
