@@ -133,6 +133,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False
         if re.fullmatch(r"\{[A-Za-z]_(?:[A-Za-z]|\d{1,2})\}", token):
             return False  # {x_n}, {a_k}: a sequence or family in math notation, not a slot
+        if _grouped_in_math(text, m):
+            return False  # ${AB_6}+{BA_6}={CC_6}$: base-6 digits grouped in inline mathematics
         if (
             token.startswith("$")
             and not token.startswith("${")
@@ -187,6 +189,17 @@ def _in_math(text: str, m: re.Match[str]) -> bool:
 
 MATH_SPAN = 300
 """Characters after a `$` within which LaTeX inline mathematics closes."""
+
+
+def _grouped_in_math(text: str, m: re.Match[str]) -> bool:
+    """Whether a `{...}` match is LaTeX grouping inside inline mathematics: an odd number of `$` (not
+    `\\$`; `$$` is one) before it on its line, one after it on the line, and no run of three lowercase
+    letters in it ("${AB_6}+{BA_6}={CC_6}$", MATH's base-6 digits): a slot names a word."""
+    start = text.rfind("\n", 0, m.start()) + 1
+    opened = len(re.findall(r"(?<!\\)\$\$?", text[start : m.start()])) % 2 == 1
+    line_end = text.find("\n", m.end())
+    closes = "$" in text[m.end() : line_end if line_end >= 0 else len(text)]
+    return opened and closes and not re.search(r"[a-z]{3}", m.group())
 
 
 def _special_token(text: str, m: re.Match[str]) -> bool:
