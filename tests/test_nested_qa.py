@@ -18,7 +18,7 @@ from test_cli import SCHEMA, cli
 import dataqa
 from dataqa.ingest.dataset import load_split
 from dataqa.ingest.readers import nested, opened
-from dataqa.ingest.readers.source import open_input
+from dataqa.ingest.readers.opening import open_input
 from dataqa.ingest.reading import Reading
 from dataqa.reports import github, sarif
 

@@ -228,7 +228,7 @@ def test_the_flat_message_table_reads_the_same_threads(tmp_path: Path) -> None:
 
 
 def _thread_locations(path: Path) -> list[Any]:
-    from dataqa.ingest.readers.source import open_input
+    from dataqa.ingest.readers.opening import open_input
 
     source = open_input(str(path))
     keys = [key for key, _ in source.records([])]

@@ -18,7 +18,8 @@ from dataqa.ingest import dataset, load, passes
 from dataqa.ingest.dataset import Split, load_split
 from dataqa.ingest.layouts import LAYOUTS
 from dataqa.ingest.load import Span, line_spans
-from dataqa.ingest.readers.source import Input, SpanJob, open_input
+from dataqa.ingest.readers.opening import open_input
+from dataqa.ingest.readers.source import Input, SpanJob
 
 
 def damaged_file(path: Path) -> Path:

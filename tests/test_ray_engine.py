@@ -375,7 +375,7 @@ def test_a_file_the_workers_cannot_see_is_read_by_the_driver(tmp_path: Path) -> 
     """On a cluster without a shared file system a worker does not find the file (or finds another
     of that name): it says so, the engine's mapper gives up and the driver reads the split itself."""
     from dataqa.engine.ray_engine import RayEngine
-    from dataqa.ingest.readers.source import open_input
+    from dataqa.ingest.readers.opening import open_input
     from dataqa.ingest.reading import Reading
 
     train = write_jsonl(tmp_path / "train.jsonl", ticket_records(50, seed=3))

@@ -360,7 +360,7 @@ def test_parquet_read_on_two_processes_gives_the_same_rows(tmp_path: Path) -> No
 def test_tables_are_decoded_and_shared_out_in_bounded_pieces(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dataqa.ingest.readers import columnar, source
+    from dataqa.ingest.readers import columnar, opening, source
 
     rows = records(600)
     path = tmp_path / "train.parquet"
@@ -385,7 +385,7 @@ def test_tables_are_decoded_and_shared_out_in_bounded_pieces(
     )
     assert decoded == [50, 50, 15]
     monkeypatch.setattr(source, "PARALLEL_FROM_ROWS", 100)
-    jobs = source.open_input(str(path)).spans(2, 1, 1)
+    jobs = opening.open_input(str(path)).spans(2, 1, 1)
     assert jobs is not None and [(j.span.start, j.span.stop) for j in jobs] == [
         (s, min(s + 50, 600)) for s in range(0, 600, 50)
     ]

@@ -48,7 +48,8 @@ from dataqa.ingest.passes import (  # the canonical frames' columns, re-exported
     Pass,
     most_common,
 )
-from dataqa.ingest.readers.source import Input, open_input
+from dataqa.ingest.readers.opening import open_input
+from dataqa.ingest.readers.source import Input
 from dataqa.ingest.reading import Reading
 from dataqa.ingest.role_names import RoleSurvey
 from dataqa.ingest.survey import KeySurvey
