@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("--driver-rows", type=int, default=500_000, help="config ray-driver-rows")
     args = parser.parse_args()
     threading.Thread(target=_watch, args=(args.max_gb,), daemon=True).start()
-    from dataqa.engine import ray_engine, runner
+    from dataqa.engine import ray_session, runner
     from dataqa.engine.config import Config
     from dataqa.engine.context import Context
     from dataqa.engine.registry import load_checks, make_check
@@ -64,7 +64,7 @@ def main() -> None:
         paths = {"train": str(train), "test": str(test)}
     config = Config(engine="ray", ray_driver_rows=args.driver_rows)
     load = os.getloadavg()[0]
-    with ray_engine.session(config, cpus=2) as engine:
+    with ray_session.session(config, cpus=2) as engine:
         began = time.perf_counter()
         splits = runner.load_splits(paths, config, None, engine)
         loaded = time.perf_counter() - began

@@ -21,25 +21,21 @@ whose reads a `HeldForm` makes there (DUP003's near pairs; LBL006 and COV004 on 
 verdict's per-class condition counts a held train split's classes there too (`usable_classes`: a task
 per piece counts its usable rows per class, given the lines the findings made unusable).
 
-Ray is an optional dependency (`pip install 'dataqa-finetune[ray]'`), imported only here. Without
-it, or with a cluster address nothing answers at, the scan stops before reading anything, with one
-line naming the fix (exit code 2).
+Ray is an optional dependency (`pip install 'dataqa-finetune[ray]'`); `ray_session` starts or joins
+the Ray this engine runs on, and fails at once, with one line naming the fix, without it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import logging
-import os
-import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-from dataqa.core.errors import ConfigError, EngineError, first_line
+from dataqa.core.errors import EngineError, first_line
 from dataqa.core.models import CheckResult
 from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
 from dataqa.engine import blocks, object_store, shuffle
@@ -51,10 +47,6 @@ from dataqa.engine.verdict import class_counts
 from dataqa.ingest import spread
 from dataqa.ingest.dataset import Split
 
-MISSING = "--engine ray needs Ray, which is not installed: pip install 'dataqa-finetune[ray]'"
-PROBE_SECONDS = 3.0
-"""How long the cluster's address may take to accept a connection: `ray.init` itself retries an
-unreachable address for a minute or more before it gives up."""
 MAX_RETRIES = 3
 """Times Ray runs a block's task again when its worker dies (a killed process, a lost node)."""
 DRIVER, WORKERS = "driver", "workers"
@@ -71,70 +63,6 @@ def late(stage: str, seconds: float) -> str:
         f"{stage}: no result from the Ray workers within {seconds:g} s (check-timeout): a task hangs, "
         "or the cluster has no CPU free for it"
     )
-
-
-def import_ray() -> Any:
-    """The `ray` module, or a `ConfigError` naming the pip command when it is not installed."""
-    try:
-        import ray
-    except ImportError:
-        raise ConfigError(MISSING) from None
-    return ray
-
-
-def probe(address: str, timeout: float = PROBE_SECONDS) -> None:
-    """Raise `ConfigError` at once when nothing accepts a connection at HOST:PORT (also `ray://`)."""
-    host, _, port = address.removeprefix("ray://").rpartition(":")
-    if not host or not port.isdigit():
-        raise ConfigError(f"ray-address must be auto or HOST:PORT, not {address!r}")
-    try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
-    except OSError as exc:
-        why = exc.strerror or str(exc) or type(exc).__name__
-        raise ConfigError(f"cannot reach the Ray cluster at {address}: {why}") from None
-
-
-@contextlib.contextmanager
-def session(config: Config, cpus: int) -> Iterator[RayEngine]:
-    """Ray for one scan: the running session of this process if there is one (a notebook, a test),
-    else the cluster at `ray_address`, else a local Ray with `cpus` CPUs, stopped after the scan."""
-    ray = import_ray()
-    started = False
-    if not ray.is_initialized():
-        address = config.ray_address
-        if address and address not in ("auto", "local"):
-            probe(address)
-        options: dict[str, Any] = dict(include_dashboard=False, logging_level=logging.ERROR)
-        if not address:
-            options["num_cpus"] = cpus
-            options["runtime_env"] = {"env_vars": worker_env()}
-        try:
-            ray.init(address=address or None, **options)
-        except ConnectionError as exc:
-            if address == "auto":
-                raise ConfigError(
-                    "--ray-address auto: no running Ray cluster on this machine (start one with `ray start "
-                    "--head`, or leave out --ray-address for a local Ray started for the scan)"
-                ) from None
-            raise ConfigError(f"cannot connect to Ray at {address}: {first_line(exc)}") from None
-        except (RuntimeError, ValueError) as exc:
-            where = address or "a new local cluster"
-            raise ConfigError(f"cannot connect to Ray at {where}: {first_line(exc)}") from None
-        started = True
-    try:
-        where = config.ray_address or ("local" if started else "this process's session")
-        env = worker_env() if started and not config.ray_address else {}
-        yield RayEngine(ray, where, env, held_rows=config.ray_driver_rows, limit=config.check_timeout)
-    finally:
-        if started:
-            ray.shutdown()
-
-
-def worker_env() -> dict[str, str]:
-    """The environment of the workers of a Ray the scan starts itself: polars on one thread
-    (`POLARS_MAX_THREADS`, unless this process's environment sets it), since each worker runs one
-    task on one CPU and a pool of a thread per core in every worker only competes for the cores."""
-    return {"POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "1")}
 
 
 def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
@@ -222,7 +150,7 @@ class RayEngine:
         """A split of more rows stays on the workers (`spread.Mapper`; config `ray-driver-rows`)."""
         self.address = address
         self.env = env or {}
-        """The environment the scan gave the workers of the Ray it started (`worker_env`)."""
+        """The environment the scan gave the workers of the Ray it started (`ray_session.worker_env`)."""
         self.figures: list[blocks.Figures] = []
         self.remote: list[Check] = []
         self.blocks = 0

@@ -238,9 +238,9 @@ def _local(engine: Any, paths: dict[str, Any]) -> contextlib.AbstractContextMana
 def _engine(config: Config) -> contextlib.AbstractContextManager[Any]:
     """The engine session of a scan: None for the local engine, a `RayEngine` for Ray."""
     if config.engine == "ray":
-        from dataqa.engine import ray_engine
+        from dataqa.engine import ray_session
 
-        return ray_engine.session(config, cpus=effective_jobs(config.jobs))
+        return ray_session.session(config, cpus=effective_jobs(config.jobs))
     return contextlib.nullcontext(None)
 
 
