@@ -18,7 +18,8 @@ import pytest
 from conftest import Plain, chat, reworded, shouted, ticket_records, user_turn, write_jsonl
 
 from dataqa.checks.leakage import leak004_ngram_overlap, shared_inputs
-from dataqa.checks.leakage.base import input_leaks, near_matches
+from dataqa.checks.leakage.base import near_matches
+from dataqa.checks.leakage.input_leaks import input_leaks
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context

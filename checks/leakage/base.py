@@ -1,5 +1,9 @@
 """Shared machinery of the LEAK checks: the comparisons, the matching layers and the base class.
 
+Here are the matches every layer reads (exact and normalised copies, near copies, pairs of inputs
+and the sides of their rows) and `LeakCheck`, which turns a layer's matches into findings. LEAK005's
+input leaks, built on all of these, are in `input_leaks`.
+
 LEAK: held-out examples (test, valid) that are also in the training data, or in each other.
 
 Each held-out split is compared with train, and test with valid. The layers do not report the same
@@ -19,7 +23,6 @@ normalised) in train with a rewritten answer is a leak of the input (LEAK005).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -27,15 +30,12 @@ import numpy as np
 import polars as pl
 
 from dataqa.checks.labels.base import split_labels
-from dataqa.checks.labels.same_inputs import partners, same_inputs
 from dataqa.checks.leakage.shared_inputs import SHARED_INPUTS, input_rows
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check
 from dataqa.ingest.issues import excerpt
-from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.text import copies, similarity
-from dataqa.text.normalise import normalise
 
 EVIDENCE_CHARS = 160
 
@@ -136,7 +136,7 @@ def labelled(ctx: Context) -> bool:
 
 
 SIDES = ("input_sides",)
-"""With a split's name after it, the shared key of `_sides` (an engine that holds the split elsewhere
+"""With a split's name after it, the shared key of `input_sides` (an engine that holds the split elsewhere
 supplies the rows of the inputs another split has, identical or near: the only rows joined)."""
 
 
@@ -144,7 +144,7 @@ SIDE_SCHEMA = {"line": pl.Int64, "prompt_exact": pl.UInt64, "system_exact": pl.U
 
 
 def side_rows(ctx: Context, split: str, lines: np.ndarray | None = None) -> pl.DataFrame:
-    """`line`, `prompt_exact`, `system_exact` and `target` (`_sides`) of each valid row (of those
+    """`line`, `prompt_exact`, `system_exact` and `target` (`input_sides`) of each valid row (of those
     among `lines`), each read from its row alone: on a split here, or on a block of a held one."""
     frame = similarity.hashes(ctx, split).select("line", "prompt_exact", "system_exact")
     if lines is not None:
@@ -160,7 +160,7 @@ def side_rows(ctx: Context, split: str, lines: np.ndarray | None = None) -> pl.D
     return frame.join(targets, on="line").cast(SIDE_SCHEMA)  # type: ignore[arg-type]
 
 
-def _sides(ctx: Context, split: str) -> pl.DataFrame:
+def input_sides(ctx: Context, split: str) -> pl.DataFrame:
     """`line`, `rep` (the representative of its normalised input), `prompt_exact`, `system_exact`
     and `target` (its label, or its reply when it has none; "" for generative data, and for scores on
     a scale: a held-out pair found in train is a copy whatever its score, 2.000 or 2.167) of each
@@ -173,7 +173,7 @@ def _sides(ctx: Context, split: str) -> pl.DataFrame:
     return ctx.shared((*SIDES, split), build)
 
 
-def _same_inputs(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
+def identical_inputs(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
     """`left_rep`, `right_rep`, `similarity` (1.0), `same` (true): held-out and reference inputs
     identical after normalisation, as their representatives (one row per distinct input pair), read
     from the rows whose input the other split has (`shared_inputs`, which an engine holding a split
@@ -198,7 +198,7 @@ def input_rep_pairs(
     pairs first, then by similarity."""
 
     def build() -> pl.DataFrame:
-        same = _same_inputs(ctx, eval_split, ref_split)
+        same = identical_inputs(ctx, eval_split, ref_split)
         if threshold is None:
             return same.sort(["left_rep", "right_rep"])
         # Across two splits the near pairs include inputs identical after normalisation (`same`
@@ -218,42 +218,21 @@ def input_rep_pairs(
     return ctx.shared(("input_pairs", eval_split, ref_split, threshold, shingle), build)
 
 
-_FILLER = (
-    "a an the please pls plz hi hello hey ok okay oh ah um uh well just now so also really "
-    "i me my you your we us our it this that is are was were be am do does did can could would will "
-    "should shall may might"
-)
-FILLER_WORDS = frozenset(_FILLER.split())
-"""Words that seldom decide a label: near inputs under two labels that differ only in these (and
-in numbers) are a conflict; any other word that differs may be what decides the label. Not "thanks"
-or "thank": they are what an emotion set's gratitude and an intent set's thank-you class say ("This is
-so good!" admiration, "THIS IS SO GOOD. Thank you!!!" admiration and gratitude)."""
-
-
-def filler_only(a: str, b: str) -> bool:
-    """Whether two normalised texts differ only in `FILLER_WORDS` and numbers (an order number,
-    "hi", "please"), not in a word that may decide a label ("city" or "building", "radio"), and in
-    fewer filler words than the two share: a text that is mostly the filler is what the filler says
-    ("[NAME]." against "Thanks [NAME].", neutral against gratitude)."""
-    left, right = Counter(a.split()), Counter(b.split())
-    differ = (left - right) + (right - left)
-    fillers = sum(n for w, n in differ.items() if not w.isdigit())
-    return all(w in FILLER_WORDS or w.isdigit() for w in differ) and fillers < (left & right).total()
-
-
-def _taken_by_text(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
+def taken_by_text(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
     """`line`: held-out rows with an exact or normalised copy in the reference split (LEAK001/002)."""
     return normalised_matches(ctx, eval_split, ref_split).select("line").unique()
 
 
-def _strong_conflicts(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
+def input_conflicts(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
     """Labelled data: `line`, `ref_line` of held-out rows (not LEAK001/002's) whose input is in the
     reference split, identical after normalisation and with the same system prompt, under another label."""
 
     def build() -> pl.DataFrame:
         pairs = input_rep_pairs(ctx, eval_split, ref_split, None, similarity.DEFAULT_SHINGLE)
-        left = _sides(ctx, eval_split).join(_taken_by_text(ctx, eval_split, ref_split), on="line", how="anti")
-        right = _sides(ctx, ref_split).rename(
+        left = input_sides(ctx, eval_split).join(
+            taken_by_text(ctx, eval_split, ref_split), on="line", how="anti"
+        )
+        right = input_sides(ctx, ref_split).rename(
             {"line": "ref_line", "rep": "right_rep", "target": "ref_target", "prompt_exact": "ref_prompt"}
         )
         return (
@@ -272,12 +251,12 @@ def _labelled_near_matches(
     """`near_matches` of labelled data: inputs near (or equal to) a reference input with the same label."""
     pairs = input_rep_pairs(ctx, eval_split, ref_split, threshold, shingle)
     left = (
-        _sides(ctx, eval_split)
-        .join(_taken_by_text(ctx, eval_split, ref_split), on="line", how="anti")
-        .join(_strong_conflicts(ctx, eval_split, ref_split).select("line").unique(), on="line", how="anti")
+        input_sides(ctx, eval_split)
+        .join(taken_by_text(ctx, eval_split, ref_split), on="line", how="anti")
+        .join(input_conflicts(ctx, eval_split, ref_split).select("line").unique(), on="line", how="anti")
         .select("line", pl.col("rep").alias("left_line"), "target")
     )
-    right = _sides(ctx, ref_split).select(
+    right = input_sides(ctx, ref_split).select(
         pl.col("line").alias("ref_line"), pl.col("rep").alias("right_rep"), "target"
     )
     return (
@@ -286,175 +265,6 @@ def _labelled_near_matches(
         .select("line", "ref_line", "similarity", "left_line")
         .sort(["line", "similarity", "ref_line"], descending=[False, True, False])
     )
-
-
-def _filler_mask(ctx: Context, eval_split: str, ref_split: str, pairs: pl.DataFrame) -> pl.Series:
-    """Per row of `pairs` (`rep`, `right_rep`, `same`): identical after normalisation, or near with
-    only filler words and numbers between the two inputs (`filler_only`)."""
-    near = pairs.filter(~pl.col("same"))
-    if near.is_empty():
-        return pl.Series([True] * pairs.height, dtype=pl.Boolean)
-    texts = {}
-    for split, column in ((eval_split, "rep"), (ref_split, "right_rep")):
-        wanted = near[column].unique().sort().to_list()
-        raw = copies.texts(ctx, split, wanted, "prompt")  # a held split's from its blocks
-        normalised = normalise(pl.Series([raw.get(line, "") for line in wanted], dtype=pl.String))
-        texts[column] = dict(zip(wanted, normalised.to_list(), strict=True))
-    keep = [
-        same or filler_only(texts["rep"][a], texts["right_rep"][b])
-        for a, b, same in pairs.select("rep", "right_rep", "same").iter_rows()
-    ]
-    return pl.Series(keep, dtype=pl.Boolean)
-
-
-def _shared_sides(
-    ctx: Context, eval_split: str, ref_split: str
-) -> tuple[pl.DataFrame, tuple[pl.DataFrame, pl.DataFrame]]:
-    """Generative data: the `input_rep_pairs` of identical inputs and the `_sides` of the rows they
-    name, read from the rows whose input the other split has (`shared_inputs`), not from whole splits."""
-    columns = ["line", "rep", "prompt_exact", "system_exact", pl.lit("").alias("target")]
-    rows = [input_rows(ctx, split).select(columns) for split in (eval_split, ref_split)]
-    return _same_inputs(ctx, eval_split, ref_split), (rows[0], rows[1])
-
-
-def input_leaks(
-    ctx: Context, eval_split: str, ref_split: str, threshold: float | None = None, shingle: int | None = None
-) -> pl.DataFrame:
-    """LEAK005's leaks, one row per held-out input (its normalised form, system prompt and label):
-    `lines` (held-out rows), `refs` (reference rows, best match first), `similarity` (the best),
-    `match` ("identical" when a held-out and a reference input are equal character for character,
-    "normalised" when they are equal after normalisation, else "near"),
-    `target` and `ref_targets` (labelled data: the labels, one per reference row).
-
-    A held-out row counts when its input (same system prompt) is in the reference split and no
-    other layer reports it: for labelled data under another label (identical or normalised input
-    first, else near at `threshold`, default LEAK005's option); for generative data with an answer
-    that LEAK001-003 do not match (identical or normalised input only: a near input with another
-    answer is most often another question, a changed number or name). Multiple-choice data is
-    compared on its questions instead (`_question_leaks`)."""
-    options = input_options(ctx)
-    t = options[0] if threshold is None else float(threshold)
-    k = options[1] if shingle is None else int(shingle)
-
-    def build() -> pl.DataFrame:
-        is_labelled = labelled(ctx)
-        if is_labelled and MULTIPLE_CHOICE in {ctx.splits[eval_split].kind, ctx.splits[ref_split].kind}:
-            return _question_leaks(ctx, eval_split, ref_split)
-        if is_labelled:
-            pairs = input_rep_pairs(ctx, eval_split, ref_split, t, k)
-            sides = (_sides(ctx, eval_split), _sides(ctx, ref_split))
-        else:
-            pairs, sides = _shared_sides(ctx, eval_split, ref_split)
-        taken = pl.concat(
-            [
-                _taken_by_text(ctx, eval_split, ref_split),
-                near_matches(ctx, eval_split, ref_split).select("line"),
-            ]
-        )
-        left = sides[0].join(taken, on="line", how="anti")
-        right = sides[1].rename(
-            {"line": "ref_line", "rep": "right_rep", "target": "ref_target", "prompt_exact": "ref_prompt"}
-        )
-        # Copies first grouped on each side, then the groups joined: no product of copies.
-        key = ["rep", "system_exact", "target"]
-        eval_groups = left.group_by(key).agg(
-            pl.col("line").sort(), pl.col("prompt_exact").unique().alias("prompts")
-        )
-        ref_groups = right.group_by("right_rep", "system_exact", "ref_target").agg(
-            pl.col("ref_line").sort().alias("refs"), pl.col("ref_prompt").unique().alias("ref_prompts")
-        )
-        joined = eval_groups.join(pairs, left_on="rep", right_on="left_rep").join(
-            ref_groups, on=["right_rep", "system_exact"]
-        )
-        if is_labelled:
-            joined = joined.filter(pl.col("target") != pl.col("ref_target"))
-            # An identical input under another label outranks near ones: keep only those for its row.
-            strong = _strong_conflicts(ctx, eval_split, ref_split).select("line").unique()
-            strong_reps = left.join(strong, on="line").select(key).unique()
-            joined = joined.join(
-                strong_reps.with_columns(pl.lit(True).alias("strong")), on=key, how="left"
-            ).filter(pl.col("strong").is_null() | pl.col("same"))
-            joined = joined.filter(_filler_mask(ctx, eval_split, ref_split, joined))
-        joined = joined.with_columns(
-            (pl.col("prompts").list.set_intersection("ref_prompts").list.len() > 0).alias("identical")
-        ).sort(
-            [*key, "same", "similarity", pl.col("refs").list.first()],
-            descending=[False, False, False, True, True, False],
-        )
-        rows = []
-        for (_rep, _system, target), group in joined.group_by(key, maintain_order=True):
-            refs, ref_targets = [], []
-            for group_refs, ref_target in zip(
-                group["refs"].to_list(), group["ref_target"].to_list(), strict=True
-            ):
-                refs.extend(group_refs)
-                ref_targets.extend([ref_target] * len(group_refs))
-            first = group.row(0, named=True)
-            rows.append(
-                {
-                    "lines": first["line"],
-                    "refs": refs,
-                    "similarity": float(first["similarity"]),
-                    "match": (
-                        ("identical" if group.filter("same")["identical"].any() else "normalised")
-                        if first["same"]
-                        else "near"
-                    ),
-                    "target": target,
-                    "ref_targets": ref_targets,
-                }
-            )
-        rows.sort(key=lambda r: r["lines"][0])
-        return pl.DataFrame(rows, schema=LEAK_SCHEMA)
-
-    return ctx.shared(("input_leaks", eval_split, ref_split, t, k), build)
-
-
-LEAK_SCHEMA = {
-    "lines": pl.List(pl.Int64),
-    "refs": pl.List(pl.Int64),
-    "similarity": pl.Float64,
-    "match": pl.String,
-    "target": pl.String,
-    "ref_targets": pl.List(pl.String),
-}
-"""`input_leaks`' frame."""
-
-
-def _question_leaks(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
-    """`input_leaks` of multiple-choice data: held-out rows whose question (with its passage, its
-    choices in any order) the reference split asks with another right answer, one offered by the other
-    as a wrong choice (`same_inputs.partners`: the rows LBL001 reads), one row per question and right
-    choice; `match` "question". Rows LEAK001-003 report are left to them."""
-    frame = same_inputs(ctx).filter(pl.col("split").is_in([eval_split, ref_split]))
-    found = partners(frame)
-    taken = set(_taken_by_text(ctx, eval_split, ref_split)["line"].to_list())
-    taken |= set(near_matches(ctx, eval_split, ref_split)["line"].to_list())
-    labels = {
-        (split, line): label for split, line, label in frame.select("split", "line", "label").iter_rows()
-    }
-    keys = dict(zip(frame.select("split", "line").iter_rows(), frame["key"].to_list(), strict=True))
-    groups: dict[tuple[int, str], tuple[list[int], set[int]]] = {}
-    for (split, line), others in sorted(found.items()):
-        refs = {other for at, other in others if at == ref_split}
-        if split != eval_split or line in taken or not refs:
-            continue
-        lines, seen = groups.setdefault((keys[(split, line)], labels[(split, line)]), ([], set()))
-        lines.append(line)
-        seen.update(refs)
-    rows = [
-        {
-            "lines": lines,
-            "refs": sorted(refs),
-            "similarity": 1.0,
-            "match": "question",
-            "target": target,
-            "ref_targets": [labels[(ref_split, ref)] for ref in sorted(refs)],
-        }
-        for (_key, target), (lines, refs) in groups.items()
-    ]
-    rows.sort(key=lambda r: r["lines"][0])
-    return pl.DataFrame(rows, schema=LEAK_SCHEMA)
 
 
 def and_more(n: int, what: str) -> str:

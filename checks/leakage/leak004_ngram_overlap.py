@@ -13,10 +13,10 @@ from dataqa.checks.leakage.base import (
     NEAR_SHARES,
     Group,
     LeakCheck,
-    input_leaks,
     near_matches,
     normalised_matches,
 )
+from dataqa.checks.leakage.input_leaks import input_leaks
 from dataqa.checks.leakage.leaks_across import LeaksAcross
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged

@@ -11,9 +11,9 @@ from dataqa.checks.leakage.base import (
     Group,
     LeakCheck,
     and_more,
-    input_leaks,
     labelled,
 )
+from dataqa.checks.leakage.input_leaks import input_leaks
 from dataqa.checks.leakage.leaks_across import LeaksAcross
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged

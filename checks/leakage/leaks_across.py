@@ -1,10 +1,10 @@
 """The leak checks' form (LEAK003-005, `LeaksAcross`) when a split they compare is held in blocks on
 the Ray workers: the near pairs across splits (`dataqa.text.near_across`), the rows whose input
-another split has (`shared_inputs`), and on labelled data the `_sides` of the held split's rows
+another split has (`shared_inputs`), and on labelled data the `input_sides` of the held split's rows
 those inputs and the near ones name.
 
 Labelled data is compared on inputs under labels: each held-out row's input, system prompt and label
-against the reference rows' with an identical or a near input. Locally `_sides` holds every row of
+against the reference rows' with an identical or a near input. Locally `input_sides` holds every row of
 a split; every use joins it to pairs of inputs, so a held split supplies the rows of those inputs
 only: the rows of the inputs another split has (the shuffle's frame, with their representatives),
 and every row of the inputs its near pairs across name (at LEAK003's and LEAK005's threshold and
@@ -42,7 +42,7 @@ class LeaksAcross(NearAcross):
     """LEAK003-005's form (module doc): the near pairs across splits at the options of LEAK003 and
     LEAK005 read from the scan's configuration, the rows whose input another split has
     (`shared_inputs.GROUPING`'s frame, which the engine supplies from its shuffle), and on
-    labelled data `_sides` and the rows of one input or question under other labels (LBL001's
+    labelled data `input_sides` and the rows of one input or question under other labels (LBL001's
     `same_inputs.GROUPING`: multiple-choice questions are compared on it)."""
 
     groupings = (copies.GROUPING, GROUPING, same_inputs.GROUPING)
@@ -61,7 +61,7 @@ class LeaksAcross(NearAcross):
             ctx.supply((*SIDES, split), functools.partial(self._sides, ctx, split, runner))
 
     def _sides(self, ctx: Context, split: str, runner: Runner) -> pl.DataFrame:
-        """`_sides` of the held split's rows whose input another split has, identical or near."""
+        """`input_sides` of the held split's rows whose input another split has, identical or near."""
         near = [pl.Series(dtype=pl.Int64)]
         for left, right in self._pairs_of(ctx, split):
             for options in dict.fromkeys([near_options(ctx), input_options(ctx)]):
