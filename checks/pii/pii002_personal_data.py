@@ -9,26 +9,27 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
-from dataqa.checks.pii.context import (
-    ARITHMETIC,
+from dataqa.checks.pii.context import OWN_CUE, why_real
+from dataqa.checks.pii.published_contacts import (
     ASKS_OWN_NUMBER,
-    EXAMPLE_REQUEST,
-    OWN_CUE,
     SOMEONES_NUMBER,
+    field_value,
+    number_run,
+    organisation_listing,
+    published,
+    read_out_listing,
+)
+from dataqa.checks.pii.task_samples import (
+    ARITHMETIC,
+    EXAMPLE_REQUEST,
     asked_about_ip,
     bare_answer,
     converted_ip,
-    field_value,
     format_task_kinds,
     made_up_contact,
-    number_run,
-    organisation_listing,
     parts_named,
-    published,
-    read_out_listing,
     regex_sample,
     template_domains,
-    why_real,
 )
 from dataqa.checks.quality.common import messages
 from dataqa.core.errors import ConfigError
