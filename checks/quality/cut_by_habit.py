@@ -309,9 +309,10 @@ FRAGMENT_SHARE = 0.8
 one that does not to be read."""
 _FRAGMENT_END = r"(?:^|\s)([^\W\d_]{2,30})$"
 """A target that stops on a run of letters after a space (no mark): its last word, or part of one."""
-_NAME_END = r"[^\s.!?:;\n][ \t]+[A-Z][a-z]+$"
-"""A capitalised last word inside a sentence: part of a name ("Benedict the Just", "Adam Scott"), which
-a longer name of the record may begin ("Justman", "Scottie") without its being cut. At a line's or a
+_NAME_END = r"[^\s.!?:;\n][ \t]+\p{Lu}\p{Ll}+$"
+"""A capitalised last word inside a sentence, in any cased script: part of a name ("Benedict the
+Just", "Adam Scott", "Yen Nhật Bản"), which a longer name or word of the record may begin ("Justman",
+"Scottie", "bảng Anh") without its being cut. At a line's or a
 sentence's start a capital says nothing ("...\\n\\nSte" for "Step")."""
 _LIST_OR_LABEL = r"^\s*(?:#|\||>|[-*\u2022]\s|\d+[.)]\s|[^\s:]{1,20}:\s*\S{0,30}$)"
 

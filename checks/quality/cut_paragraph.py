@@ -75,7 +75,9 @@ def _dangles(line: str, dangling: str) -> bool:
     return re.search(dangling, line[: first.start(1)] + first.group(1).lower()) is not None
 
 
-def paragraph_cut(ctx: Context, split: Split, dangling: str) -> list[tuple[int, str, str]]:
+def paragraph_cut(
+    ctx: Context, split: Split, dangling: str, marks_left_out: bool = False
+) -> list[tuple[int, str, str]]:
     """(line, what, evidence) of the targets whose last line, a long paragraph or list item, ends on no
     mark where every earlier line of its kind (two or more; for a paragraph, paragraphs and list items
     alike) ends like a sentence: the answer ends
@@ -84,7 +86,11 @@ def paragraph_cut(ctx: Context, split: Split, dangling: str) -> list[tuple[int, 
     names or labels ends its lines on nothing and is not read; nor is a usual unpunctuated close. A
     paragraph in a language with spaces is read only when it stops on a word no sentence ends on
     (`dangling`, "... dimensionality reduction. For"): writers of these languages often leave the
-    last full stop out of a finished sentence."""
+    last full stop out of a finished sentence. Where the split's writers leave the last mark out of
+    their answers by habit (`marks_left_out`, read from its short answers: `leaves_marks_out`), a last
+    list item is read so too: "10. Mời một diễn giả khách mời thảo luận về ... tâm lý học" (Alpaca
+    machine-translated: the English source left the stop out) ended the list; one stopped on a comma or
+    a word no sentence ends on was still cut. A Chinese item is always read."""
     content = pl.col("content").str.strip_chars()
     last = last_line(content)
     cand = narrowed(
@@ -102,7 +108,11 @@ def paragraph_cut(ctx: Context, split: Split, dangling: str) -> list[tuple[int, 
         kind = _line_kind(tail)
         if kind is None or not _LINE_LONG.search(_ITEM_RE.sub("", tail)):
             continue
-        if kind == "p" and not re.search(CJK + "{5}", tail) and not _dangles(tail, dangling):
+        if (
+            (kind == "p" or marks_left_out)
+            and not re.search(CJK + "{5}", tail)
+            and not _dangles(tail, dangling)
+        ):
             continue
         # a paragraph is read against every sentence line before it, a list item against its list
         same = [

@@ -180,21 +180,22 @@ class TruncatedTarget(Summarised):
             cjk = writes_cjk_sentences(seen)
             code = seen.get("code_open", 0) > 0
             words = writes_ended_targets(seen) + writes_punctuated_prose(seen)
-            run_on = words == 2 and not leaves_marks_out(seen)
+            marks_left_out = leaves_marks_out(seen)
+            run_on = words == 2 and not marks_left_out
             if seen["candidates"] or marker is not None or cjk or code or words:
-                out[name] = [_writes_sentences(seen), marker, cjk, code, words, run_on]
+                out[name] = [_writes_sentences(seen), marker, cjk, code, words, run_on, marks_left_out]
         return out or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """(line, what, evidence) of the truncated targets of each split, in row order."""
         out = {}
-        for name, (sentences, marker, cjk, code, words, run_on) in wanted.items():
+        for name, (sentences, marker, cjk, code, words, run_on, marks_left_out) in wanted.items():
             hits = self._hits(ctx, ctx.splits[name], sentences)
             more = without_closing(ctx, ctx.splits[name], marker) if marker is not None else []
             more += cjk_cut(ctx, ctx.splits[name], strict=cjk == 2) if cjk else []
             more += code_cut(ctx, ctx.splits[name]) if code else []
             more += fragment_cut(ctx, ctx.splits[name], self.min_words) if words else []
-            more += paragraph_cut(ctx, ctx.splits[name], DANGLING_END) if words or cjk else []
+            more += paragraph_cut(ctx, ctx.splits[name], DANGLING_END, marks_left_out) if words or cjk else []
             more += run_on_cut(ctx, ctx.splits[name], self.min_words) if run_on else []
             hit = {line for line, _, _ in hits}
             for h in more:
@@ -380,8 +381,12 @@ def _stranded(body: str) -> bool:
 
 
 _SALUTATION = re.compile(
-    r"(?i)^(?:dear|hi|hello|hey|greetings|good (?:morning|afternoon|evening))\b[^\n]{0,40},?\s*\n"
+    r"(?i)^(?:(?:dear|hi|hello|hey|greetings|good (?:morning|afternoon|evening))\b[^\n]{0,40},?\s*\n"
+    r"|[^\n.!?:;,]{1,40},[ \t]*\n[ \t]*\n)"
 )
+"""A letter's salutation: an English greeting on the first line, or in any language a short first line
+of its own ending on a comma with a blank line after it ("Tình yêu thân yêu nhất của tôi,\n\n", my
+dearest love)."""
 _SIGN_OFF_WORDS = 8
 """Words at most in a letter's closing line ("Looking forward to seeing you,", "Best regards,")."""
 
@@ -389,7 +394,7 @@ _SIGN_OFF_WORDS = 8
 def _sign_off(body: str) -> bool:
     """Whether a target ending in a comma is a letter whose last line is its closing, left for the
     sender to sign: a short line of its own after a salutation ("Hi there, ... Looking forward to
-    seeing you,")."""
+    seeing you,", "Tình yêu thân yêu nhất của tôi, ... Với lòng biết ơn chân thành,")."""
     head, _, last = body.rstrip().rpartition("\n")
     return (
         bool(head.strip())
