@@ -55,7 +55,12 @@ def link_only_answers(ctx: Context, split: Split) -> list[tuple[int, str]]:
     out = []
     for line, turn, answer in links.select("line", "turn", "content").iter_rows():
         prompt = asked.get((line, turn))
-        if prompt is None or ASKS_FOR_LINK.search(prompt) or _drawn_from(answer, prompt):
+        if (
+            prompt is None
+            or ASKS_FOR_LINK.search(prompt)
+            or _drawn_from(answer, prompt)
+            or _site_named(answer, prompt)
+        ):
             continue
         out.append((line, f"{snippet(prompt, 0, 0, 60)} → {snippet(answer.strip(), 0, 0, 80)}"))
     return out
@@ -64,8 +69,38 @@ def link_only_answers(ctx: Context, split: Split) -> list[tuple[int, str]]:
 def _drawn_from(answer: str, prompt: str) -> bool:
     """Whether every link of a link-only answer is written in its prompt: the answer extracts it
     ("find the hyperlinks in this text: ... https://www.google.com/ ..."), in whatever language the
-    task is asked, and points to nothing the example lacks."""
-    return all(link.rstrip(".,;") in prompt for link in answer.split())
+    task is asked, and points to nothing the example lacks; or it rewrites one the prompt holds (its
+    letters and digits in order: "Biến chuỗi sau thành URI hợp lệ :: https: \\ www.example.com" →
+    "https://www.example.com", make the string a valid URI)."""
+    text = _letters(prompt)
+    return all(link.rstrip(".,;") in prompt or _letters(link) in text for link in answer.split())
+
+
+def _letters(text: str) -> str:
+    """The letters and digits of `text`, lower-cased, without what separates them."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+_SUFFIX_LABELS = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"})
+"""Domain labels that are part of a suffix before a country code ("bbc.co.uk", "x.ac.jp")."""
+
+
+def _site_named(answer: str, prompt: str) -> bool:
+    """Whether the prompt names the site every link of the answer points to: the domain's own name
+    ("wikipedia" of "en.wikipedia.org", "youtube" of "www.youtube.com/..."), as a word of four letters
+    or more. A request for a page of that site ("Tìm một trang Wikipedia cụ thể: ... Joan of Arc",
+    find a Wikipedia page) is answered by its link, in whatever language it is asked. The name counts in
+    the prompt's words, not inside a link it holds (a link extracted from it is `_drawn_from`'s)."""
+    words = re.sub(r"(?i)(?:https?://|www\.)\S+|\S+\.[a-z]{2,4}/\S*", " ", prompt)
+    for link in answer.split():
+        host = re.sub(r"(?i)^(?:https?://)?", "", link).split("/", 1)[0].split(":", 1)[0]
+        labels = host.lower().split(".")[:-1]
+        while len(labels) > 1 and labels[-1] in _SUFFIX_LABELS:
+            labels.pop()
+        name = labels[-1] if labels else ""
+        if len(name) < 4 or not re.search(rf"(?i)(?<!\w){re.escape(name)}(?!\w)", words):
+            return False
+    return True
 
 
 @register
@@ -86,7 +121,8 @@ class ReferenceOnlyInput(Check):
     The same defect on the other side: an answer that is only a link or a domain name where the
     prompt asks for a fact ("how old is X?" → "http://news.example.com/2009/x-at-the-awards/"):
     scraped QA sets keep the page an answer came from instead of the answer. Not reported when the
-    prompt asks for a link, a website, a source or where to buy or download something.
+    prompt asks for a link, a website, a source or where to buy or download something, names the site
+    the link points to ("find the Wikipedia page of ..."), or holds the link to rewrite.
     """
 
     id = "QUAL011"
