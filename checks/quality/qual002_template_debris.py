@@ -131,6 +131,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False  # "[{response}]": a slot as a list's item, written out (a mock bot error, JSON)
         if token.startswith("{") and not token.startswith("{{") and latex_like:
             return False
+        if token.startswith("{") and _environment_name(text, token):
+            return False
         if re.fullmatch(r"\{[A-Za-z]_(?:[A-Za-z]|\d{1,2})\}", token):
             return False  # {x_n}, {a_k}: a sequence or family in math notation, not a slot
         if _grouped_in_math(text, m):
@@ -163,6 +165,11 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
         if _STAGE_DIRECTION.fullmatch(token):
             return False  # "[Enter two of Prickles' friends, a squirrel and a rabbit.]": a play's direction
         return not in_quotation(text, m.start(), m.end())
+    if kind == "no-input marker" and before and before in "\"'“‘«`" and after and after in "\"'”’»`":
+        # '"<noinput>"' named in quotes by prose that describes the marker (Self-Instruct's guidelines:
+        # 'put "<noinput>" in the input field'); in code ('replace("<nooutput>", "")') it is still the
+        # marker the data carries
+        return is_code_line(line_at(text, m.start()))
     if kind == "chat-template token":
         if token == PYTHON_TAG:  # opening a turn, Llama 3.1's tool call (`dataqa.ingest.text_calls`)
             return bool(text[: m.start()].strip())
@@ -171,6 +178,12 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
         if token == "</s>":
             return not text[m.end() :].strip() or text[m.end() :].lstrip().startswith("<s>")
     return True
+
+
+def _environment_name(text: str, token: str) -> bool:
+    """Whether `{name}` names a LaTeX environment: the text closes it by name ("\\end{array}", "\\ end
+    {mảng}"), whatever its opening command became in translation ("\\ Bắt đầu {mảng}", begin)."""
+    return re.search(r"\\\s*end\s*" + re.escape(token), text) is not None
 
 
 def _in_math(text: str, m: re.Match[str]) -> bool:
