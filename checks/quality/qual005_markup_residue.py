@@ -119,7 +119,10 @@ class MarkupResidue(Summarised):
             if is_code_text(content) or is_markup_whole(content) or _NAMED_TAG_RE.search(content):
                 continue  # code or markup as a whole (a form, a page asked for), or a text naming tags
             applied = role == "assistant" and _applied(content, prompts.get(line, ""))
+            given = _handed_over(text) if role in ("user", "system") else len(text)
             for m in _MARKUP_RE.finditer(text):
+                if m.start() >= given:
+                    break  # the document the prompt hands over, written in markup
                 line_text = line_at(text, m.start())
                 if m.group().lower().startswith("<br") and line_text.lstrip().startswith("|"):
                     continue
@@ -155,6 +158,21 @@ def is_markup_whole(text: str) -> bool:
     names = {name.lower() for _, name, _ in tags}
     closed = any(closing for closing, _, _ in tags)
     return any("=" in attrs for _, _, attrs in tags) or (closed and len(names) > 1 and bool(names - _FLOW))
+
+
+_HANDED_OVER = re.compile(r"[:\uff1a]\s*(<(?![aA]\s)[^\W\d_][\w-]*\s[^<>\n]*=[^<>\n]*>)")
+"""A tag with attributes that opens what a colon hands over ("... trong tài liệu này: <p style=\"font-family:
+Arial\"> Đây là ...", change the font of this document: ...). A link ("Source: <a href=...>") is no
+document: scraped text leaves those."""
+
+
+def _handed_over(text: str) -> int:
+    """Where a prompt hands over a document written in markup (`_HANDED_OVER`: a tag whose attributes
+    an author wrote, right after a colon), or `len(text)`: from there on the markup is
+    the material the task works on (restyle it, translate it), not residue. Tags without attributes
+    ("I have this text: <br><br>We use ...") are what a converter leaves, and stay residue."""
+    m = _HANDED_OVER.search(text)
+    return m.start(1) if m is not None else len(text)
 
 
 _VOID = frozenset({"br", "img", "input", "hr", "meta", "link"})
