@@ -314,7 +314,9 @@ _NAME_END = r"[^\s.!?:;\n][ \t]+\p{Lu}\p{Ll}+$"
 Just", "Adam Scott", "Yen Nhật Bản"), which a longer name or word of the record may begin ("Justman",
 "Scottie", "bảng Anh") without its being cut. At a line's or a
 sentence's start a capital says nothing ("...\\n\\nSte" for "Step")."""
-_LIST_OR_LABEL = r"^\s*(?:#|\||>|[-*\u2022]\s|\d+[.)]\s|[^\s:]{1,20}:\s*\S{0,30}$)"
+_LIST_OR_LABEL = r"^\s*(?:#|\||>|[-*\u2022]\s|(?:\d+|[A-Za-z])[.)]\s|[^\s:]{1,20}:\s*\S{0,30}$)"
+"""A last line that is a list item (a bullet, a number or a letter: an outline's "B. ...", a quiz's
+"D) ..."), heading, table row, quote or short label: its last word ends an item, not a sentence."""
 
 
 _ENDINGS = frozenset(
