@@ -179,6 +179,22 @@ def _slot_pattern(token: str, prompt: str) -> bool:
     return any(token in m.group(1) for m in _PATTERN.finditer(prompt))
 
 
+def _marked_word(token: str, prompt: str, answer: str) -> bool:
+    """Whether a braced word of the prompt marks the word its task works on: the answer writes the
+    prompt's sentence around it again, the word bare or replaced ("thay thế từ trong niềng răng: Anh ấy
+    đã đi du lịch {ngập} với ý tưởng" → "Ông đi du lịch tràn ngập những ý tưởng", replace the word in
+    braces). The word itself and half the four words on each side of it must come back in the answer:
+    a slot's name echoed alone ("Tell me about {topic}" → "Which topic?") is no sentence written
+    again, and a summary of "the report by {author} about sales" does not write "author"."""
+    at = prompt.find(token)
+    if not token.startswith("{") or token.startswith("{{") or at < 0 or token in answer:
+        return False
+    near = re.findall(r"\w+", prompt[:at])[-4:] + re.findall(r"\w+", prompt[at + len(token) :])[:4]
+    said = {w.lower() for w in re.findall(r"\w+", answer)}
+    kept = token[1:-1].lower() in said  # the marked word itself stays in the rewrite ("tràn ngập")
+    return kept and len(near) >= 4 and sum(w.lower() in said for w in near) >= len(near) / 2
+
+
 def without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, str]]) -> list:
     """`raw` hits (line, role, kind, token, evidence) without the placeholders a record's task works
     on: any in a record whose prompt is about templates, placeholders or code (`TEMPLATE_TOPIC`),
@@ -214,6 +230,7 @@ def without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, str
                 token, answer if role == "assistant" else prompt, request if role == "assistant" else ""
             )
             or (role in ("user", "system") and _slot_pattern(token, prompt))
+            or (role in ("user", "system") and _marked_word(token, prompt, answer))
             or (role == "assistant" and re.search(_REPLACE_IT.replace("{token}", re.escape(token)), answer))
             or re.search(re.escape(token) + _FIELDS_AFTER, prompt if role in ("user", "system") else answer)
         ):
