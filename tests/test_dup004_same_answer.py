@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 
 import dataqa
-from dataqa.checks.duplicates.dup004_near_duplicate_input import labelled_apart
+from dataqa.checks.duplicates.told_apart import labelled_apart
 
 VERBS = ["turn on", "switch off", "dim", "brighten", "open", "close", "start", "stop", "play", "pause"]
 THINGS = [
