@@ -183,9 +183,7 @@ def with_labels(
     is not the records' is one issue, naming both files and the first line that may be shifted."""
     bad: dict[int, str] = {}
     values = [line.strip() for line in _lines(other, bad, issues)]
-    last = 0
     for number, record in records:
-        last = max(last, number)
         if LABEL_KEY not in record and number <= len(values) and values[number - 1]:
             record = {**record, LABEL_KEY: values[number - 1]}
         if number in bad:
