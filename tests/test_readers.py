@@ -885,6 +885,7 @@ def test_text_files_beside_their_label_files_are_read_as_classification(tmp_path
     assert ("FMT004", "valid", 2) in where  # the blank line, its label skipped with it
     (short,) = [f for f in data["findings"] if "test_labels.txt 2" in f["message"]]
     assert short["locations"][0]["line"] == 3 and "test_text.txt has 3 lines" in short["message"]
+    assert "from line 3 on there is no label and any label may belong to another record" in short["message"]
     split = load_split("train", str(root / "train_text.txt"))  # a text file given alone: its labels too
     assert split.format == "classification"
     assert split.frame["label"].to_list() == ["anger", "joy", "optimism", "sadness", "joy", "sadness"]
@@ -937,7 +938,7 @@ def test_jsonl_records_beside_a_label_file_get_its_labels_line_by_line(tmp_path:
     (short,) = [f for f in data["findings"] if "valid_labels.txt 2" in f["message"]]
     assert short["locations"][0]["line"] == 3
     assert (
-        "valid.jsonl has 3 lines and valid_labels.txt 2: the labels are read line by line" in short["message"]
+        "valid.jsonl has 3 lines and valid_labels.txt 2: the files are read line by line" in short["message"]
     )
     assert "from line 3 on there is no label" in short["message"]
     split = load_split("train", str(root / "train.jsonl"))  # given alone: its labels too

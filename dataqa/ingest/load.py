@@ -364,14 +364,15 @@ class LineTally:
 
 
 def read_records(
-    path: Path, issues: list[LoadIssue], limits: Limits = DEFAULT_LIMITS
+    path: Path, issues: list[LoadIssue], limits: Limits = DEFAULT_LIMITS, tally: LineTally | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield `(line, object)` for every line holding a JSON object; append issues for the rest."""
+    """Yield `(line, object)` for every line holding a JSON object; append issues for the rest.
+    `tally`, when given, is left holding what was counted (the file's line count for a caller)."""
     whole = sniff_issue(path)
     if whole:
         issues.append(whole)
         return
-    tally = LineTally()
+    tally = LineTally() if tally is None else tally
     yield from read_span(path, issues, tally, limits=limits)
     issues += tally.file_issues(issues)
 

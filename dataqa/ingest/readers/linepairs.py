@@ -14,9 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dataqa.ingest.issues import ENCODING, FILE_LEVEL, LoadIssue
 from dataqa.ingest.readers.delimited import _lines, read_text_lines
+
+if TYPE_CHECKING:
+    from dataqa.ingest.load import LineTally
 
 LINE_PAIRS = "texts with their labels in a line-aligned companion file"
 """The opener of a part whose records are one file's lines with the companion's lines beside them."""
@@ -133,15 +137,21 @@ def paired_lines(
             issues.append(LoadIssue(number, ENCODING, f"{other.name} line {number}: {bad[number]}"))
         yield number, out
     if values and count and len(values) != count:
-        issues.append(
-            LoadIssue(
-                min(count, len(values)) + 1 if len(values) < count else 1,
-                FILE_LEVEL,
-                f"{path.name} has {count:,} lines and {other.name} {len(values):,}: the files are read "
-                f"line by line together, so every {other_field} after the first missing or extra line "
-                "may belong to another text",
-            )
-        )
+        issues.append(_counts_differ(path, count, other, len(values), other_field))
+
+
+def _counts_differ(path: Path, count: int, other: Path, values: int, field: str) -> LoadIssue:
+    """The issue of a text or records file of `count` lines beside a companion of `values` lines: from
+    the first line one of them lacks on, every `field` may belong to another record."""
+    first = min(count, values) + 1
+    return LoadIssue(
+        first if values < count else 1,
+        FILE_LEVEL,
+        f"{path.name} has {count:,} lines and {other.name} {values:,}: the files are read line by line "
+        f"together, so from line {first:,} on "
+        + (f"there is no {field}" if values < count else f"there are more {field}s than records")
+        + f" and any {field} may belong to another record",
+    )
 
 
 LABEL_FILE_NAMES = (
@@ -176,11 +186,11 @@ def records_of(path: Path) -> Path | None:
 
 
 def with_labels(
-    path: Path, other: Path, records: Iterator[tuple[int, dict]], issues: list[LoadIssue]
+    path: Path, other: Path, records: Iterator[tuple[int, dict]], tally: LineTally, issues: list[LoadIssue]
 ) -> Iterator[tuple[int, dict]]:
     """The records of a JSONL file (keyed by line) each with the label of the same line of its label
     file `other` (`LABEL_KEY`; none where that line is empty or missing); a label file whose line count
-    is not the records' is one issue, naming both files and the first line that may be shifted."""
+    is not the records' (`tally`, filled as `records` are read) is one issue (`_counts_differ`)."""
     bad: dict[int, str] = {}
     values = [line.strip() for line in _lines(other, bad, issues)]
     for number, record in records:
@@ -189,19 +199,9 @@ def with_labels(
         if number in bad:
             issues.append(LoadIssue(number, ENCODING, f"{other.name} line {number}: {bad[number]}"))
         yield number, record
-    count = sum(1 for _ in _lines(path, {}, []))
+    count = tally.lines
     if values and count and len(values) != count:
-        first = min(count, len(values)) + 1
-        issues.append(
-            LoadIssue(
-                first if len(values) < count else 1,
-                FILE_LEVEL,
-                f"{path.name} has {count:,} lines and {other.name} {len(values):,}: the labels are read "
-                f"line by line beside the records, so from line {first:,} on there "
-                + ("is no label" if len(values) < count else "are more labels than records")
-                + " and any label may belong to another record",
-            )
-        )
+        issues.append(_counts_differ(path, count, other, len(values), LABEL_KEY))
 
 
 def line_pair_files(root: Path, files: list[Path]) -> tuple[dict[str, list[Path]], list[str], bool] | None:

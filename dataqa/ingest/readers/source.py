@@ -232,7 +232,9 @@ class Input:
             part.lines, part.positions = array("q"), NestedPositions()
             yield from opened.read_jsonl(path, part.opener, issues, self.limits, part.lines, part.positions)
         elif part.kind == JSONL and part.labels is not None:
-            yield from with_labels(path, part.labels, read_records(path, issues, self.limits), issues)
+            tally = LineTally()
+            records = read_records(path, issues, self.limits, tally)
+            yield from with_labels(path, part.labels, records, tally, issues)
         elif part.kind == JSONL:
             yield from read_records(path, issues, self.limits)
         elif part.kind == JSON:
