@@ -101,18 +101,21 @@ def _vectorizer(n_docs: int) -> TfidfVectorizer:
     )
 
 
+TERM_COUNTS = {"term": pl.String, "df": pl.Int64, "tf": pl.Int64}
+"""The columns of `term_counts` and `summed_counts`."""
+
+
 def term_counts(texts: list[str]) -> pl.DataFrame:
     """`term`, `df` (texts holding it), `tf` (its occurrences) of the words `text_space`'s analyser
     cuts from `texts`: what `fitted` needs of a block of training inputs, added up over blocks."""
-    schema = {"term": pl.String, "df": pl.Int64, "tf": pl.Int64}
     counter = CountVectorizer(preprocessor=pairs_form, token_pattern=TOKEN_PATTERN, stop_words=STOP_WORDS)
     try:
         counts = counter.fit_transform(texts).tocsc()
     except ValueError:  # no word at all
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=TERM_COUNTS)
     terms = counter.get_feature_names_out().tolist()
     df, tf = counts.getnnz(axis=0), np.asarray(counts.sum(axis=0)).ravel()
-    return pl.DataFrame({"term": terms, "df": df, "tf": tf}, schema=schema)
+    return pl.DataFrame({"term": terms, "df": df, "tf": tf}, schema=TERM_COUNTS)
 
 
 def df_bounds(n_docs: int) -> tuple[float, float]:
@@ -127,8 +130,9 @@ def summed_counts(n_docs: int, *counts: pl.DataFrame) -> pl.DataFrame:
     """Blocks' `term_counts` (of one part of the words) added up, only the words whose document
     count `fitted` keeps (`df_bounds`): a word outside them is never in the vocabulary, nor does it
     move another's place in it (`max_features` ranks the words inside the bounds)."""
-    schema = {"term": pl.String, "df": pl.Int64, "tf": pl.Int64}
-    summed = pl.concat([pl.DataFrame(schema=schema), *counts]).group_by("term").agg(pl.col("df", "tf").sum())
+    summed = (
+        pl.concat([pl.DataFrame(schema=TERM_COUNTS), *counts]).group_by("term").agg(pl.col("df", "tf").sum())
+    )
     low, high = df_bounds(n_docs)
     return summed.filter(pl.col("df").is_between(low, high))
 
