@@ -876,14 +876,41 @@ def test_one_flag_column_a_class_is_read_as_multi_label(tmp_path: Path) -> None:
 
 
 def test_what_is_not_read_as_one_flag_a_class(tmp_path: Path) -> None:
-    one_flag = [["text", "is_spam"], *([f"message {i} here", str(i % 2)] for i in range(30))]
     two_texts = [
         ["question", "passage", "toxic", "insult"],
         *([f"question {i} here", f"a passage of text number {i}", str(i % 2), "0"] for i in range(30)),
     ]
-    for name, rows in (("a.csv", one_flag), ("b.csv", two_texts)):
+    flags_and_a_type = [
+        ["comment_text", "toxic", "insult", "kind"],
+        *([f"comment number {i} here", str(i % 2), str(i % 3 == 0), ("a", "b")[i % 2]] for i in range(30)),
+    ]
+    for name, rows in (("b.csv", two_texts), ("c.csv", flags_and_a_type)):
         write_csv(tmp_path / name, rows)
         assert dataqa.scan(str(tmp_path / name), select=["FMT"]).splits[0].format is None
+
+
+def test_one_flag_beside_one_text_is_a_binary_label_whatever_its_name(tmp_path: Path) -> None:
+    """RuCoLA's `id, sentence, acceptable, error_type, detailed_source`: the one 0/1 column is the
+    label, the short repeated columns of no role are metadata; `{text, is_spam}` the same."""
+    sources = ("Rusgram", "Testelets", "USE5")
+    rows = [["id", "sentence", "acceptable", "error_type", "detailed_source"]]
+    for i in range(30):
+        rows.append(
+            [str(i), f"sentence number {i} of the corpus", str(i % 2), ("0", "Syntax")[i % 2], sources[i % 3]]
+        )
+    rows[20][1:3] = [rows[5][1], "0" if rows[5][2] == "1" else "1"]  # line 21: line 6's sentence, other label
+    write_csv(tmp_path / "r.csv", rows)
+    report = dataqa.scan(str(tmp_path / "r.csv"), select=["FMT", "LBL001"])
+    (split,) = report.splits
+    assert (split.format, split.label_source) == ("classification", "acceptable")
+    assert split.input["note"].startswith(
+        'read as binary classification: "sentence" is the text and "acceptable"'
+    )
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("LBL001", [6, 21])]
+    one_flag = [["text", "is_spam"], *([f"message {i} here", str(i % 2)] for i in range(30))]
+    write_csv(tmp_path / "a.csv", one_flag)
+    split = dataqa.scan(str(tmp_path / "a.csv"), select=["FMT"]).splits[0]
+    assert (split.format, split.label_source) == ("classification", "is_spam")
 
 
 def test_a_numeric_answer_is_a_short_answer_not_a_broken_record(tmp_path: Path) -> None:

@@ -156,15 +156,19 @@ FLAG_FIELDS = 2
 
 
 def flag_fields(survey: KeySurvey) -> tuple[str, list[str], list[str]] | None:
-    """(text field, flag fields, metadata fields) when the surveyed records are multi-label
-    classification with one field a class (Jigsaw's `comment_text` beside `toxic`, `obscene`,
-    `insult`, ... each 0 or 1): one free text, at least `FLAG_FIELDS` fields whose values are all 0
-    or 1, and ids or metadata; else None."""
+    """(text field, flag fields, metadata fields) when the surveyed records are classification by
+    0/1 fields: multi-label with one field a class (Jigsaw's `comment_text` beside `toxic`,
+    `obscene`, `insult`, ... each 0 or 1: at least `FLAG_FIELDS` flags, and ids or metadata), or
+    binary with one flag whatever its name (RuCoLA's `sentence` beside `acceptable`, CoLA's
+    acceptability judgement), where short values that repeat under names of no role (an
+    `error_type`, a `detailed_source`) are metadata: one 0/1 field beside one free text is what the
+    text is judged by. One free text; else None."""
     if survey.of_arrays or not survey.records:
         return None
     texts: list[str] = []
     flags: list[str] = []
     meta: list[str] = []
+    classes: list[str] = []
     for key in survey.common():
         role = role_by_name(key)
         if is_meta(survey, key):
@@ -175,11 +179,15 @@ def flag_fields(survey: KeySurvey) -> tuple[str, list[str], list[str]] | None:
             texts.append(key)
         elif survey.kind(key) not in ("string", "number") and role is None:
             meta.append(key)
+        elif role is None and label_like(survey, key):
+            classes.append(key)  # a type or a source: metadata beside one flag, a doubt beside several
         else:
             return None
-    if len(texts) != 1 or len(flags) < FLAG_FIELDS:
+    if len(texts) != 1 or not flags or (len(flags) < FLAG_FIELDS and len(flags) != 1):
         return None
-    return texts[0], flags, meta
+    if len(flags) >= FLAG_FIELDS and classes:
+        return None
+    return texts[0], flags, meta + classes
 
 
 def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
@@ -191,6 +199,21 @@ def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
         if flagged is None:
             return None
         text, flags, meta = flagged
+        if len(flags) == 1:
+            layout = Layout(
+                CLASSIFICATION,
+                CLASSIFICATION,
+                f'binary classification: {{"{text}", "{flags[0]}"}} (the one field of 0 or 1 is the label)',
+                LAYOUTS[CLASSIFICATION].example,
+                ((text, "text"), (flags[0], "label")),
+                tuple((key, "meta") for key in meta),
+            )
+            note = (
+                f'read as binary classification: "{text}" is the text and "{flags[0]}" (0 or 1) its label'
+                + (f", {', '.join(f'{chr(34)}{k}{chr(34)}' for k in meta)} kept as metadata" if meta else "")
+                + "; --label-field or --map names other fields"
+            )
+            return layout, note
         shown = ", ".join(f'"{f}"' for f in flags[:8]) + (", ..." if len(flags) > 8 else "")
         layout = Layout(
             CLASSIFICATION,
