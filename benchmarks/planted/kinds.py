@@ -372,6 +372,18 @@ def _card(rng: random.Random, spaced: bool) -> str:
     return " ".join(card[i : i + 4] for i in range(0, 16, 4)) if spaced else card
 
 
+def _cn_mobile(number: str) -> str:
+    """A Chinese mobile written so a reader sees a phone: with +86 (grouped 3-4-4 or not) or after 手机 or
+    电话. Eleven bare digits in an English sentence ("Use 13812345678.") are as often an order id and no
+    reader could tell; the form is drawn from the number's last digit, so the seeded stream stays as it was."""
+    return [
+        f"+86 {number[:3]} {number[3:7]} {number[7:]}",
+        f"+86{number}",
+        f"手机 {number}",
+        f"电话：{number}",
+    ][int(number[-1]) % 4]
+
+
 def _ssn(rng: random.Random) -> str:
     return f"{rng.randint(101, 665)}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}"
 
@@ -392,7 +404,7 @@ PII: dict[str, Callable[[random.Random], str]] = {
     "phone_de": lambda r: r.choice(["+49 30 {b}", "+49 151 {b}", "0151 {b}"]).format(b=r.randint(10000000, 99999999)),
     "phone_fr": lambda r: r.choice(["+33 6 {0} {1} {2} {3}", "06 {0} {1} {2} {3}"]).format(*(r.randint(10, 99) for _ in range(4))),
     "phone_in": lambda r: f"+91 {r.randint(70000, 99999)} {r.randint(10000, 99999)}",
-    "phone_cn": lambda r: f"1{r.choice([38, 39, 58, 86])}{r.randint(10000000, 99999999)}",
+    "phone_cn": lambda r: _cn_mobile(f"1{r.choice([38, 39, 58, 86])}{r.randint(10000000, 99999999)}"),
     "card_spaced": lambda r: _card(r, True),
     "card_plain": lambda r: _card(r, False),
     "iban": lambda r: (lambda x: x if r.random() < 0.5 else " ".join(x[i : i + 4] for i in range(0, len(x), 4)))(_iban(r)),
