@@ -323,6 +323,7 @@ class Refusal(Summarised):
                 .to_list()
             )
             hits = []
+            ai_self = set()  # lines whose target calls itself an AI anywhere, inside an apology too
             for line, turn, text in cand.select("line", "turn", "masked").iter_rows():
                 if line in with_tools and TOOL_SCOPE.search(text) and not AI_SELF.search(text):
                     continue
@@ -339,7 +340,9 @@ class Refusal(Summarised):
                         continue
                     hits.append((line, label, snippet(text, m.start(), m.end())))
                     by_phrase[label] += 1
-            grouped = _without_taught_refusals(ctx, split, by_line(hits), union)
+                    if AI_SELF.search(text):
+                        ai_self.add(line)
+            grouped = _without_taught_refusals(ctx, split, by_line(hits), union, ai_self)
             for line, items in grouped.items():
                 yield shared_finding(
                     self,
@@ -354,12 +357,18 @@ class Refusal(Summarised):
 
 
 def _without_taught_refusals(
-    ctx: Context, split: Split, grouped: dict[int, list[tuple[str, str]]], union: str
+    ctx: Context, split: Split, grouped: dict[int, list[tuple[str, str]]], union: str, ai_self: set[int]
 ) -> dict[int, list[tuple[str, str]]]:
     """Findings per line without the preference pairs that teach a refusal: the chosen answer only
-    declines (no "As an AI" boilerplate) and the rejected one complies, as in harmlessness data, where
-    declining the red-team request is the lesson the pair is built for."""
-    refusing = [line for line, items in grouped.items() if all(_kind(k) in REFUSING_KINDS for k, _ in items)]
+    declines and the rejected one complies, as in harmlessness data, where declining the red-team
+    request is the lesson the pair is built for. A chosen answer that calls itself an AI (`ai_self`
+    lines), even inside its apology ("I'm sorry, but as an AI language model, I do not have the
+    ability to..."), is boilerplate, not that lesson."""
+    refusing = [
+        line
+        for line, items in grouped.items()
+        if line not in ai_self and all(_kind(k) in REFUSING_KINDS for k, _ in items)
+    ]
     if not refusing:
         return grouped
     rejected = messages(ctx, split).filter((pl.col("role") == "rejected") & pl.col("line").is_in(refusing))
