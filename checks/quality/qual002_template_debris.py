@@ -89,7 +89,7 @@ FOREIGN_SLOT = (
 
 PLACEHOLDER_PATTERNS: dict[str, str] = {
     "template variable": r"\{\{\s*[^\W\d][\w.]*(?:\s*\|\s*[A-Za-z_]\w*)?\s*\}\}"
-    r"|\{[^\W\d]\w{1,40}\}|\$\{[A-Za-z_][A-Za-z0-9_.]*\}|\$[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]",
+    r"|\{[^\W\d]\w{1,40}\}|\$\{[A-Za-z_][A-Za-z0-9_.]*\}|\$[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|\{\d\}",
     "placeholder": r"<[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*>"
     r"|(?i:\[(?:insert|enter|add|fill in|placeholder|todo|tbd)\b[^\[\]\n]{0,60}\])"
     r"|(?i:\[(?:(?:your|recipient['’]?s?|customer['’]?s?|company|first|last|full|sender['’]?s?|product|job"
@@ -132,6 +132,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
         if token.startswith("{") and not token.startswith("{{") and latex_like:
             return False
         if token.startswith("{") and _environment_name(text, token):
+            return False
+        if re.fullmatch(r"\{\d\}", token) and not _numbered_slot(text, m):
             return False
         if re.fullmatch(r"\{[A-Za-z]_(?:[A-Za-z]|\d{1,2})\}", token):
             return False  # {x_n}, {a_k}: a sequence or family in math notation, not a slot
@@ -178,6 +180,28 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
         if token == "</s>":
             return not text[m.end() :].strip() or text[m.end() :].lstrip().startswith("<s>")
     return True
+
+
+_MATH_OR_CODE = re.compile(r"[=^\\$×÷±∩∪∈⊂⊆|<>+*/{}\[\]()]")
+"""Signs of a formula, a regular expression or a call on a line: "A ∩ B = {0}", "\\d {9}", "f(A,{1})"."""
+
+
+def _numbered_slot(text: str, m: re.Match[str]) -> bool:
+    """Whether a numbered format slot ("{0}", `str.format`'s and C#'s positional argument) stands in
+    prose where a name or value goes: after a word ("Dear {0},", "Please contact {0} for details") or
+    alone on the line under a sign-off ("Best regards,\n{0}"), on a line with no formula, pattern or
+    call around it. A set ("表示为 {0}", "A ∩ B = {0}"), a quantifier ("\\d {9}") or an argument
+    ("submatrix(A,{1})") is none."""
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    line = text[start : end if end >= 0 else len(text)]
+    if _MATH_OR_CODE.search(line.replace(m.group(), "", 1)):
+        return False
+    before = text[start : m.start()]
+    if re.search(r"[A-Za-z]{2,}[,:]?[ \t]+$", before):
+        return True
+    above = text[: max(start - 1, 0)].rstrip().rsplit("\n", 1)[-1]
+    return not before.strip() and not line[len(before) + len(m.group()) :].strip() and above.endswith(",")
 
 
 def _environment_name(text: str, token: str) -> bool:
