@@ -116,7 +116,12 @@ class MarkupResidue(Summarised):
         prompts = _prompts(ctx, split, cand)
         hits = []
         for line, role, content, text in cand.select("line", "role", "content", "masked").iter_rows():
-            if is_code_text(content) or is_markup_whole(content) or _NAMED_TAG_RE.search(content):
+            wrapped = _wrapper_only(content)
+            if (
+                is_code_text(content)
+                or (is_markup_whole(content) and not wrapped)
+                or _NAMED_TAG_RE.search(content)
+            ):
                 continue  # code or markup as a whole (a form, a page asked for), or a text naming tags
             applied = role == "assistant" and _applied(content, prompts.get(line, ""))
             given = _handed_over(text) if role in ("user", "system") else len(text)
@@ -129,7 +134,7 @@ class MarkupResidue(Summarised):
                 quoted = m.start() > 0 and text[m.start() - 1] in "\"'"
                 if quoted or line_text.lstrip().startswith((">>>", "... ")):
                     continue  # markup in a string literal or a doctest is code's data, not residue
-                if is_markup_whole(line_text) or (applied and _element(m.group())):
+                if (is_markup_whole(line_text) and not wrapped) or (applied and _element(m.group())):
                     continue  # a line of markup (an example after "use this code:"), formatting asked for
                 hits.append(
                     (
@@ -158,6 +163,29 @@ def is_markup_whole(text: str) -> bool:
     names = {name.lower() for _, name, _ in tags}
     closed = any(closing for closing, _, _ in tags)
     return any("=" in attrs for _, _, attrs in tags) or (closed and len(names) > 1 and bool(names - _FLOW))
+
+
+_WRAPPERS = frozenset({"div", "span", "p", "section", "article"})
+"""Containers an exporter wraps a scraped text in."""
+
+
+def _wrapper_only(text: str) -> bool:
+    """Whether a whole text's only markup is one container around it, its attributes the page's
+    ("<div class=\"answer\">...</div>", "<p id=\"a1\">...</p>"): plain text an exporter wrapped, no
+    markup written as a whole. A `style` is formatting a writer applies ("<span style='font-size: 20px;
+    color: red'> Amazing </span>" for "write this word large, in another colour"), and a line of an
+    answer that shows a container after prose is its example: neither is."""
+    text = text.strip()
+    tags = _TAG_RE.findall(text)
+    return (
+        text.startswith("<")
+        and text.endswith(">")
+        and len(tags) == 2
+        and not tags[0][0]
+        and tags[1][0] == "/"
+        and tags[0][1].lower() == tags[1][1].lower() in _WRAPPERS
+        and "style" not in tags[0][2].lower()
+    )
 
 
 _HANDED_OVER = re.compile(r"[:\uff1a]\s*(<(?![aA]\s)[^\W\d_][\w-]*\s[^<>\n]*=[^<>\n]*>)")
