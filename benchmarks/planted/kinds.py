@@ -106,6 +106,21 @@ def near(rng: random.Random, text: str) -> str:
 # --- kinds -------------------------------------------------------------------------------------
 
 
+def reply_start(p: Planter, rec: Any, slot: str) -> int:
+    """Where the reply begins in `slot`'s text: in a pair of whole transcripts with no prompt field
+    (HH-RLHF's "Human: ... Assistant: ..." chosen and rejected), after the conversation both sides
+    share, at its last line start or after its last ": " (the reply's own role marker); elsewhere 0.
+    A plant there changes the reply, as in every other shape, not the prompt one side shares."""
+    if slot not in ("chosen", "rejected") or p.has("input"):
+        return 0
+    text, other = get(p.base, rec, slot) or "", get(p.base, rec, "rejected" if slot == "chosen" else "chosen")
+    other = other or ""
+    shared = next(
+        (k for k, (a, b) in enumerate(zip(text, other, strict=False)) if a != b), min(len(text), len(other))
+    )
+    return max(text.rfind("\n", 0, shared) + 1, text.rfind(": ", 0, shared) + 2, 0) if shared else 0
+
+
 def _copy(p: Planter, to: str, change: Callable[[str], str] | None = None) -> list[Rec] | None:
     slot = "input" if p.has("input") else p.out  # pre-training text has only the one text
     i = p.pick("train", (slot,))
@@ -113,7 +128,8 @@ def _copy(p: Planter, to: str, change: Callable[[str], str] | None = None) -> li
         return None
     rec = copy.deepcopy(p.rows["train"][i])
     if change is not None:
-        put(p.base, rec, slot, change(get(p.base, rec, slot)))
+        text, at = get(p.base, rec, slot), reply_start(p, rec, slot)
+        put(p.base, rec, slot, text[:at] + change(text[at:]))
     return [("train", i), (to, p.add(to, rec))]
 
 
@@ -192,12 +208,10 @@ def label_whitespace(p: Planter) -> list[Rec] | None:
         return None  # a "LABEL text" line has no room for a space around its label: it splits at the first
     i = p.pick("train", ("label",))
     label = get(p.base, p.rows["train"][i], "label")
-    put(
-        p.base,
-        p.rows["train"][i],
-        "label",
-        p.rng.choice([label + " ", " " + label, label + "\t", f" {label} "]),
-    )
+    spaced = p.rng.choice([label + " ", " " + label, label + "\t", f" {label} "])
+    if p.base.file == "tsv":  # a tab there would make a third column, not a label with a space
+        spaced = spaced.replace("\t", " ")
+    put(p.base, p.rows["train"][i], "label", spaced)
     return [("train", i)]
 
 
@@ -261,10 +275,12 @@ def _in_place(
         i = p.pick("train", (slot,), lambda r: len(get(p.base, r, slot) or "") >= min_len)
         if i is None:
             return None
-        new = change(p.rng, get(p.base, p.rows["train"][i], slot), p)
+        rec = p.rows["train"][i]
+        text, at = get(p.base, rec, slot), reply_start(p, rec, slot)
+        new = change(p.rng, text[at:], p)
         if new is None:
             return None
-        put(p.base, p.rows["train"][i], slot, new)
+        put(p.base, rec, slot, text[:at] + new if new.strip() else new)  # an emptied answer is emptied whole
         return [("train", i)]
 
     return kind

@@ -50,6 +50,8 @@ def load(base: Base, realdata: Path, rows: int, held_rows: int) -> dict[str, lis
             base.held_split: read(base, realdata / base.held, held_rows),
         }
     both = read(base, realdata / base.train, rows + held_rows)
+    if base.every > 1:  # a file sorted by label: every fifth record held out, so both splits share classes
+        return {"train": [r for i, r in enumerate(both) if i % 5], base.held_split: both[::5]}
     cut = min(rows, len(both) * 4 // 5)
     return {"train": both[:cut], base.held_split: both[cut:]}
 
@@ -58,7 +60,9 @@ def scan(base: Base, folder: Path, rows: dict[str, list[Any]]) -> tuple[list[dic
     """Write the splits to `folder` and scan them: the findings as (check, records named), the paths
     written, and per split the record index of each location key ("line"/"record", n)."""
     folder.mkdir(parents=True, exist_ok=True)
-    ext = {"jsonl": "jsonl", "json": "json", "csv": "csv", "lines": "txt"}[base.file]
+    ext = {"jsonl": "jsonl", "json": "json", "csv": "csv", "lines": "txt", "tsv": "tsv", "rasa": "json"}[
+        base.file
+    ]
     paths, index = {}, {}
     for split, recs in rows.items():
         paths[split] = folder / f"{split}.{ext}"

@@ -81,7 +81,7 @@ def _turns(p: Planter, rec: Any) -> list[dict] | None:
 
 def _record_kind(change: Callable[[Planter, Any], bool]) -> Callable[[Planter], list[Rec] | None]:
     def kind(p: Planter) -> list[Rec] | None:
-        if p.base.file in ("csv", "lines"):
+        if p.base.file in ("csv", "lines", "tsv"):
             return None
         tried = []
         for _ in range(20):

@@ -11,6 +11,7 @@ chosen, rejected, turns), whatever the shape calls them.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -27,11 +28,12 @@ class Base:
     train: str
     held: str | None  # the held-out file (test or valid), or None
     held_split: str  # "test" or "valid"
-    file: str  # jsonl | json | csv | lines
+    file: str  # jsonl (gzip read too) | json | csv | lines | tsv (headerless, the slots' fields in order) | rasa
     shape: str  # chat | sharegpt | bedrock | fields | dpo_openai
     slots: dict[str, str] = field(default_factory=dict)  # slot -> field, for the "fields" shape
     options: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    every: int = 1  # take every n-th record: a file sorted by label has one class in its first rows
 
 
 BASES = [
@@ -70,6 +72,16 @@ BASES = [
          note="content is a list of {type: text, value} parts"),
     Base("llamafactory_c4", "llamafactory_c4/c4_demo.jsonl", None, "test", "jsonl", "fields",
          {"output": "text"}, note="pre-training text: the one text is what is learned"),
+    Base("hh_rlhf_harmless", "hh_rlhf_harmless/harmless-base-test.jsonl.gz", None, "test", "jsonl", "fields",
+         {"chosen": "chosen", "rejected": "rejected"},
+         note="gzip JSONL of two whole 'Human: ... Assistant: ...' transcripts, no prompt field (written back plain)"),
+    Base("hwu64_rasa", "hwu64_home_intents/RasaNlu_Merged_KFold_1_2018_03_22-13_01_25_169.json",
+         None, "test", "rasa", "fields",
+         {"input": "text", "label": "intent"},
+         {"records_path": "rasa_nlu_data.common_examples", "fields": {"text": "text", "intent": "label", "entities": "meta"}},
+         note="Rasa NLU JSON object, records under rasa_nlu_data.common_examples, sorted by intent (its test file in another order)", every=6),
+    Base("astd_arabic_tsv", "astd_arabic/Tweets.txt", None, "test", "tsv", "fields", {"input": "text", "label": "label"},
+         note="headerless TSV tweet<TAB>class, Arabic"),
     Base("jcommonsenseqa", "jglue_jcommonsenseqa/train-v1.3.json", "jglue_jcommonsenseqa/valid-v1.3.json",
          "valid", "jsonl", "fields", {"input": "question"},
          note="the answer is an index into choice0..choice4: only the question is a text slot"),
@@ -141,13 +153,36 @@ class Raw:
 _LINE = re.compile(r"(\S+) (.*)")
 
 
+RASA_KEYS = ("rasa_nlu_data", "common_examples")
+"""Where a Rasa NLU JSON object keeps its records."""
+
+
+def _text(path: Path, encoding: str = "utf-8") -> str:
+    """A file's text, a gzip-compressed one too."""
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.suffix == ".gz" else data).decode(encoding)
+
+
 def read(base: Base, path: Path, rows: int) -> list[Any]:
-    """The first `rows` records of `path`, in the base's file type."""
+    """The first `rows` records of `path` (of every `base.every`-th record), in the base's file type."""
+    return _read(base, path, rows * base.every)[:: base.every]
+
+
+def _read(base: Base, path: Path, rows: int) -> list[Any]:
     if base.file == "jsonl":
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = _text(path).splitlines()
         return [json.loads(line) for line in lines[:rows] if line.strip()]
     if base.file == "json":
-        return json.loads(path.read_text(encoding="utf-8"))[:rows]
+        return json.loads(_text(path))[:rows]
+    if base.file == "rasa":
+        return json.loads(_text(path))[RASA_KEYS[0]][RASA_KEYS[1]][:rows]
+    if base.file == "tsv":
+        names = list(base.slots.values())
+        return [
+            dict(zip(names, line.split("\t"), strict=False))
+            for line in _text(path).splitlines()[:rows]
+            if "\t" in line
+        ]
     if base.file == "csv":
         with open(path, encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))[:rows]
@@ -165,8 +200,9 @@ def write(base: Base, records: list[Any], path: Path) -> list[tuple[str, int]]:
     The key is what a finding's location says for the record: ("record", n) in a JSON array, else
     ("line", n), the physical line it starts on.
     """
-    if base.file == "json":
-        path.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
+    if base.file in ("json", "rasa"):
+        data = records if base.file == "json" else {RASA_KEYS[0]: {RASA_KEYS[1]: records}}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         return [("record", i + 1) for i in range(len(records))]
     if base.file == "csv":
         names = list(next(r for r in records if isinstance(r, dict)).keys())
@@ -187,6 +223,12 @@ def write(base: Base, records: list[Any], path: Path) -> list[tuple[str, int]]:
             out.append(rec.text)
         elif base.file == "lines":
             out.append(f"{rec['label']} {rec['text']}".replace("\n", " "))  # one record a line
+        elif base.file == "tsv":  # one record a line, its fields in the slots' order
+            out.append(
+                "\t".join(
+                    str(rec.get(f, "")).replace("\t", " ").replace("\n", " ") for f in base.slots.values()
+                )
+            )
         else:
             out.append(json.dumps(rec, ensure_ascii=False))
     path.write_text("".join(x + "\n" for x in out), encoding="utf-8")
