@@ -9,7 +9,13 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, one_conversation
-from dataqa.checks.duplicates.told_apart import answered_apart, labelled_apart, qualified_apart
+from dataqa.checks.duplicates.told_apart import (
+    answered_apart,
+    labelled_apart,
+    located_apart,
+    qualified_apart,
+    unanswered_apart,
+)
 from dataqa.checks.labels import near_inputs
 from dataqa.checks.labels.lbl002_near_identical_conflict import adds_turn, asks, one_side_varied
 from dataqa.core.models import Finding, Severity
@@ -146,11 +152,11 @@ def _apart(
     sizes: dict[str, int],
 ) -> list[list[bool]]:
     """Per piece of a batch (`_pieces`), per line after the first: whether its input asks another
-    thing than the piece's first line's (`answered_apart`, `qualified_apart`; both labelled and under
-    two labels, a question against a statement (LBL002's `asks`), words added that turn what it
-    says (LBL002's `adds_turn`), a pair of texts with one kept and the other varied (LBL002's
-    `one_side_varied`) or `labelled_apart` with `seen`, `word_labels` of the differing
-    words; None: no labels)."""
+    thing than the piece's first line's (`answered_apart`, `qualified_apart`, `located_apart`,
+    `unanswered_apart`; both labelled and under two labels, a question against a statement (LBL002's
+    `asks`), words added that turn what it says (LBL002's `adds_turn`), a pair of texts with one kept
+    and the other varied (LBL002's `one_side_varied`) or `labelled_apart` with `seen`,
+    `word_labels` of the differing words; None: no labels)."""
     paired = context_field(ctx.splits[split]) is not None
     lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
     frame = _batch_fields(ctx, split, batch)
@@ -159,7 +165,8 @@ def _apart(
     prompts = _texts(frame, "prompt")
     raw = prompts if paired else {}
     answers = _texts(frame, "response")
-    told = dict(zip(lines, map(set, _word_lists([answers.get(line, "") for line in lines])), strict=True))
+    said = dict(zip(lines, _word_lists([answers.get(line, "") for line in lines]), strict=True))
+    told = {line: set(words) for line, words in said.items()}
     finals = {
         line: (n, text)
         for line, n, text in frame.select("line", "user_turns", "last_request").iter_rows()
@@ -191,8 +198,12 @@ def _apart(
                 return True  # one premise, two hypotheses: "can" / "cannot be seen"
             return labelled_apart(pair, (labels[head], labels[line]), seen, common, sizes)
         answered = (told[head], told[line])
-        return answered_apart(pair, answered, common) or qualified_apart(
-            (ordered[head], ordered[line]), answered, common
+        words = (ordered[head], ordered[line])
+        return (
+            answered_apart(pair, answered, common)
+            or qualified_apart(words, answered, common)
+            or located_apart(words, (said[head], said[line]))
+            or unanswered_apart(words, answered)
         )
 
     return [[apart(head, line) for line in rest] for _, head, rest in batch]
@@ -216,11 +227,13 @@ class NearDuplicateInput(Check):
     when the final request differs (a transcript that goes on by another turn), nor does a word that one
     input adds and its own answer takes up ("What is the Shiba Inu (crypto)?" answered about the token,
     the other about the dog), nor a qualifier put into a factoid question whose two short answers share
-    no word ("the largest (internal) organ": skin / liver), or under another label a word that the set
-    writes only under that label ("restaurants with 1000 reviews (in Śródmieście)", the in-location
-    intent). KTO data is left alone: one prompt with several completions, each marked desirable or not,
-    is how it is built. Nothing is removed from the usable count here: one of the answers may be right
-    (the label checks judge conflicts). The evidence shows where near inputs differ.
+    no word ("the largest (internal) organ": skin / liver) or are two other spans of the passage both
+    inputs hold ("谁(曾)是...记录保持者": who was / who is the record holder), or under another label
+    a word that the set writes only under that label ("restaurants with 1000 reviews (in
+    Śródmieście)", the in-location intent). KTO data is left alone: one prompt with several
+    completions, each marked desirable or not, is how it is built. Nothing is removed from the usable
+    count here: one of the answers may be right (the label checks judge conflicts). The evidence
+    shows where near inputs differ.
     Example: "How do I cancel my order?" answered "Go to Orders > Cancel." at line 40 and "You
     cannot cancel an order once placed." at line 913.
     Fix: decide which label is right and fix the others; for generated answers keep one record per

@@ -1,16 +1,20 @@
 """When two near inputs of one DUP004 group are two prompts after all, told by what answers or labels
 them: a word only one input has is taken up by its own answer (`answered_apart`), goes with its own
 label in the rest of the set (`labelled_apart`), or qualifies a factoid question whose short answers
-differ as the question does (`qualified_apart`). Each is a reason not to report a near pair as one
+differ as the question does (`qualified_apart`); words put in that move a question to another span
+of the material both inputs hold (`located_apart`); a content word that explains why one input is
+answered and the other not (`unanswered_apart`). Each is a reason not to report a near pair as one
 prompt answered twice; `dup004_near_duplicate_input` asks them pair by pair."""
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.labels.base import DECIDING, tie, weighed_classes
-from dataqa.text.typos import is_number
-from dataqa.text.word_lists import FILLER, word_set
+from dataqa.text.typos import is_number, is_typo
+from dataqa.text.word_lists import FILLER, PARTICLES, word_set
 
 
 def answered_apart(
@@ -114,15 +118,10 @@ def qualified_apart(
     "tortoiseshell cats are ...") are one question answered twice. Words put in front ("Wait a
     second, which river ...") only preface the same question; a word swapped, or a long answer (an
     essay, an idea: "brainstorm a (new) idea for a film"), is left to the other rules."""
-    short, long = sorted(prompts, key=len)
-    added = len(long) - len(short)
-    if not 1 <= added <= 3 or not any(answers) or not all(len(a) <= SHORT_ANSWER_WORDS for a in answers):
+    if not any(answers) or not all(len(a) <= SHORT_ANSWER_WORDS for a in answers):
         return False
     extends = answers[0] < answers[1] or answers[1] < answers[0]
     if (answers[0] & answers[1]) - common - FILLER and not extends:
-        return False
-    start = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
-    if start == 0 or long[start + added :] != short[start:]:
         return False
     return any(
         len(w) > 1
@@ -130,5 +129,97 @@ def qualified_apart(
         and w not in FILLER
         and w not in ENGLISH_STOP_WORDS
         and not is_number(w)
-        for w in long[start : start + added]
+        for w in _put_in(prompts)
+    )
+
+
+PUT_IN_WORDS = 3
+"""Words put into a question that may qualify it (`qualified_apart`, `located_apart`)."""
+
+
+def _put_in(prompts: tuple[list[str], list[str]]) -> list[str]:
+    """The words the longer of two texts has put in at one place after its first word, the texts
+    otherwise equal (one to `PUT_IN_WORDS` words); [] when it is not so (words put in front preface
+    the same question; a word swapped is left to the other rules)."""
+    short, long = sorted(prompts, key=len)
+    added = len(long) - len(short)
+    if not 1 <= added <= PUT_IN_WORDS:
+        return []
+    start = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    if start == 0 or long[start + added :] != short[start:]:
+        return []
+    return long[start : start + added]
+
+
+def located_apart(prompts: tuple[list[str], list[str]], answers: tuple[list[str], list[str]]) -> bool:
+    """Whether two inputs over one material (a passage, a list of choices) ask two questions that
+    point at two places of it: the longer is the shorter with words put in (`_put_in`; not only
+    filler, particles such as 的, English function words or numbers), and the two answers are other
+    spans of the material, each found in both inputs (`_located`), neither inside the other. SQuAD-style sets,
+    whose answers are spans of the passage in the input: "谁(曾)是...年龄最大的四分卫记录保持者"
+    (who *was* the oldest quarterback's record holder: Elway; who is: Manning), "测试素性的(另)一种
+    算法" (Miller-Rabin / AKS): the word put in moves the question to another span, even one as
+    common in the set as a tense character, since the passage is part of every input. The same
+    question twice with two spans (SQuAD's repeated questions), or with a filler, a particle or an
+    article put in, stays one question answered twice; so does one span and a longer one that holds
+    it ("安装了 由特斯拉设计的 (电弧灯照明系统)"). A word swapped is not read here: "最主要 / 最重要的
+    因素" (main / most important factor) says the same with two right choices, which only meaning
+    tells from "物 / 人的依赖性关系"."""
+    added = _put_in(prompts)
+    if all(w in FILLER or w in PARTICLES or w in ENGLISH_STOP_WORDS or is_number(w) for w in added):
+        return False
+    a, b = answers
+    if not _located(a, prompts) or not _located(b, prompts):
+        return False
+    return not _inside(a, b) and not _inside(b, a)
+
+
+LOCATED_CHARACTERS = 3
+"""Characters an answer needs to be read as a place in the material: a choice's letter alone ("D"),
+or a one-digit number, is in every input."""
+
+
+def _located(answer: list[str], prompts: tuple[list[str], list[str]]) -> bool:
+    """Whether an answer (its normalised words, in order) is long enough to locate (two words or
+    more, or `LOCATED_CHARACTERS` characters) and stands, word for word, in both inputs."""
+    if not answer or (len(answer) < 2 and len(answer[0]) < LOCATED_CHARACTERS):
+        return False
+    return all(_inside(answer, prompt) for prompt in prompts)
+
+
+def _inside(part: list[str], whole: list[str]) -> bool:
+    """Whether `part` stands as a run of consecutive words in `whole`."""
+    n = len(part)
+    if not n or n > len(whole):
+        return False
+    first = part[0]
+    return any(whole[i] == first and whole[i : i + n] == part for i in range(len(whole) - n + 1))
+
+
+def unanswered_apart(prompts: tuple[list[str], list[str]], answers: tuple[set[str], set[str]]) -> bool:
+    """Whether one of two near inputs is answered and the other is not (SQuAD 2.0's unanswerable
+    question, an empty answer), and the inputs differ in a content word, added or swapped (not
+    filler, a particle, an English function word, a single letter, or one word of a typo fix,
+    `typos.is_typo`): the word explains why one has an answer and the other none. SQuAD 2.0 makes
+    its unanswerable questions by editing answerable ones: "para qualquer número inteiro positivo /
+    negativo n", "gera o número 2 precisamente uma vez / duas vezes", "a seita (menos) favorita de
+    Kublai". The same question answered once and left unanswered once (a space or a typo apart) is
+    one question with two answers, one of them none."""
+    if bool(answers[0]) == bool(answers[1]):
+        return False
+    a, b = prompts
+    only_a: list[str] = []
+    only_b: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            only_a += a[i1:i2]
+            only_b += b[j1:j2]
+    for x in list(only_a):
+        partner = next((y for y in only_b if is_typo(x, y)), None)
+        if partner is not None:
+            only_a.remove(x)
+            only_b.remove(partner)
+    return any(
+        len(w) > 1 and w not in FILLER and w not in PARTICLES and w not in ENGLISH_STOP_WORDS
+        for w in only_a + only_b
     )

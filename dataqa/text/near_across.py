@@ -104,7 +104,8 @@ class Across:
         self.runner: Runner = one.runner
         self.parts = max(h.parts for h in held if h is not None)
         self.unanswered = pl.DataFrame(schema=near_blocks.UNANSWERED_SCHEMA)
-        """The verified pairs of two examples without an answer (`near_blocks.verify_part`)."""
+        """The verified pairs of two examples, one or both without an answer
+        (`near_blocks.verify_part`)."""
 
     def _per_block(
         self, side: int, fn: Callable[..., list], args: Callable[[np.ndarray], tuple]
@@ -203,7 +204,8 @@ class NearAcross(HeldForm):
         self, ctx: Context, left: str, right: str, column: str, options: tuple[float, int]
     ) -> pl.DataFrame:
         """The near pairs of `column` between `left` and `right` at `options` (threshold, shingle);
-        a pair of two examples without an answer kept only when their inputs are near (`_apart`)."""
+        a pair of two examples, one or both without an answer,
+        kept only when their inputs are near (`_apart`)."""
         held = (self.held.get((left, column)), self.held.get((right, column)))
         across = Across(ctx, left, right, held)
         whole = column == "text" and all(ctx.splits[s].kind != TEXT for s in (left, right))

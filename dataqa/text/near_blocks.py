@@ -24,7 +24,7 @@ candidates verified on their texts (`near_duplicates.verify`). Each has a form o
 A classification split's inputs take the same steps ("prompt"), their classes found by a shuffle
 of their own (`class_keys`, `class_part`), and the examples whose inputs pair are gathered from the
 blocks (`examples_step`). `dataqa.text.near_held` puts the steps in order on a `Runner`. A verified
-pair of two examples without an answer is decided by the near pairs of their prompts
+pair of two examples, one or both without an answer, is decided by the near pairs of their prompts
 (`_inputs_apart`): `verify_part` leaves it to the driver, which makes those (`near_held`).
 """
 
@@ -38,6 +38,7 @@ import polars as pl
 from dataqa.engine.context import Context
 from dataqa.text.candidates import BUCKET_CAP, bucket_pairs, row_bits, unique_ints
 from dataqa.text.minhash import _sketch_chunk, band_keys
+from dataqa.text.near_duplicates import unanswered as unanswered_pairs
 from dataqa.text.near_duplicates import verify
 from dataqa.text.normalise import CHUNK_DOCS, Distinct, content_hash, distinct, hashes, normalise_expr
 from dataqa.text.short_edits import _chunk_keys
@@ -227,10 +228,10 @@ def verify_part(
     """A part of the candidates (`part_candidates`' codes, left line * `LINES` + right line)
     verified on the texts of their lines (`texts_of` of every block; across two splits the first
     `n_left` are the left split's, the rest the right's; 0: one split, its texts both sides): the
-    verified pairs as `near_pairs` gives them but for the inputs of two examples without an answer
-    (`_inputs_apart`), those pairs with whether each has an input (`UNANSWERED_SCHEMA`: the driver
-    decides them), and inside one split the raw `line`, `text` of their lines (what a finding may
-    quote). `whole`: whole examples with an answer part (not plain text)."""
+    verified pairs as `near_pairs` gives them but for the inputs of two examples, one or both
+    without an answer (`_inputs_apart`), those pairs with whether each has an input
+    (`UNANSWERED_SCHEMA`: the driver decides them), and inside one split the raw `line`, `text` of
+    their lines (what a finding may quote). `whole`: whole examples with an answer part (not plain text)."""
     empty = pl.DataFrame(schema=TEXTS_SCHEMA)
     one = [texts[:n_left], texts[n_left:]] if n_left else [texts]
     frames = [pl.concat([empty, *side]).sort("line") for side in one]
@@ -249,7 +250,7 @@ def verify_part(
     unanswered = [pl.DataFrame(schema=UNANSWERED_SCHEMA)]
 
     def apart(kept: np.ndarray, answers: tuple[list[str], list[str]]) -> np.ndarray:
-        both = np.array([not a and not b for a, b in zip(*answers, strict=True)], dtype=bool)
+        both = unanswered_pairs(answers)
         left, right = kept[both, 0], kept[both, 1]
         columns = (lines[0][left], lines[1][right], has_input[0][left], has_input[1][right])
         unanswered.append(

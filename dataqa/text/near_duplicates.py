@@ -37,8 +37,8 @@ How near-duplicates are found (see `benchmarks/similarity.md` for the measuremen
    the same words in the same order) are decided for the batch by the same rules and score
    (`dataqa.text.swaps`): on such sets four in five of the rest. Words, not characters, because
    edits to data are edits of words.
-   Two examples without an answer (a valid one: SQuAD 2.0's unanswerable question) are near only
-   when their inputs are (`near_pairs` of the prompts, `_inputs_apart`).
+   Two examples one or both of which have no answer (a valid one: SQuAD 2.0's unanswerable
+   question) are near only when their inputs are (`near_pairs` of the prompts, `_inputs_apart`).
 6. Groups never chain: taken in line order, a text heads a group of every text verified near it
    that is in no group yet, so every member is near its group's first row.
 
@@ -109,13 +109,18 @@ def _inputs_apart(
     near_inputs: Callable[[], pl.DataFrame],
 ) -> np.ndarray:
     """Per verified whole-example pair (distinct rows `kept[i]` of `lines`, `answers` its
-    `_pair_answers`): whether both examples have no answer (a valid one: SQuAD 2.0's unanswerable
-    question) and their inputs are not near (`near_inputs()`: `near_pairs` of the prompts). An
-    example without an answer is its input, so it is compared as inputs are, on what each asks: the
-    whole-example rules would take the last part of the input (the passage two questions share) for
-    a shared answer, and the questions for rephrasings."""
+    `_pair_answers`): whether one example or both have no answer (a valid one: SQuAD 2.0's
+    unanswerable question) and their inputs are not near (`near_inputs()`: `near_pairs` of the
+    prompts). An example without an answer is its input, so it is compared as inputs are, on what
+    each asks: the whole-example rules would take the last part of the input (the passage two
+    questions share) for a shared answer, and the questions for rephrasings; beside an answered
+    example, whose answer is a span of that passage, the alignment matches the span with the
+    passage's own words and the shared passage outvotes two questions ("O que a fase 2 do DECnet se
+    tornou" answered / "As versões publicadas tardias foram utilizadas por quem?" unanswerable).
+    Two examples whose inputs differ and one of which answers nothing are not copies whatever the
+    rest; the same input answered once and not at all stays a pair (DUP004 reads the answers)."""
     apart = np.zeros(len(kept), dtype=bool)
-    both = [i for i, (a, b) in enumerate(zip(*answers, strict=True)) if not a and not b]
+    both = np.flatnonzero(unanswered(answers)).tolist()
     if not both:
         return apart
     reps = [dict(distinct(ctx, split, "prompt").members.iter_rows()) for split in dict.fromkeys(splits)]
@@ -127,8 +132,15 @@ def _inputs_apart(
     return apart
 
 
+def unanswered(answers: tuple[list[str], list[str]]) -> np.ndarray:
+    """Per whole-example pair (its `_pair_answers`): whether one example or both have no answer, so
+    that the pair is decided on its inputs (`_inputs_apart`; an engine holding the split elsewhere
+    sends these pairs to its driver)."""
+    return np.array([not a or not b for a, b in zip(*answers, strict=True)], dtype=bool)
+
+
 def inputs_apart(reps: list[tuple[int | None, int | None]], same: bool, near: pl.DataFrame) -> np.ndarray:
-    """Per pair of examples without an answer, given their inputs' representatives (None: no
+    """Per pair of examples one or both without an answer, given their inputs' representatives (None: no
     input): whether the inputs are not near (`near`: `near_pairs` of the prompts; `same`: inside one
     split). `_inputs_apart`'s decision, which an engine holding the split elsewhere makes too."""
     inputs = set(zip(near["left_line"].to_list(), near["right_line"].to_list(), strict=True))

@@ -77,7 +77,7 @@ class Held:
         self.totals = (0, 0)
         self.offsets: list[tuple[int, int]] = []
         self.unanswered = pl.DataFrame(schema=near_blocks.UNANSWERED_SCHEMA)
-        """The verified pairs of two examples without an answer, whether each has an input
+        """The verified pairs of two examples, one or both without an answer, whether each has an input
         (`near_blocks.verify_part`): whether their inputs are near decides them (`NearPairs`)."""
         self.texts = pl.DataFrame(schema=copies.NEAR_SCHEMA)
         """`line`, `text` of the lines of the verified pairs (`pairs`)."""
@@ -195,8 +195,8 @@ class NearPairs(HeldForm):
 
     def _made(self, ctx: Context, held: Held, column: str, whole: bool) -> Callable[[], pl.DataFrame]:
         """The factory of `held`'s near pairs of `column`, with the scan's template shingles and
-        bound words (their samples supplied first); a pair of two examples without an answer kept
-        only when their inputs are near (`_unanswered_apart`)."""
+        bound words (their samples supplied first); a pair of two examples, one or both without an
+        answer, kept only when their inputs are near (`_unanswered_apart`)."""
 
         def pairs() -> pl.DataFrame:
             common = templates.templates(ctx, column, self.shingle)
@@ -227,7 +227,7 @@ class NearPairs(HeldForm):
         parts = parts_of(ctx, split)
         text = Held(runner, split, lambda: copies.later(ctx, split), parts)
         # The inputs' classes and near pairs: a classification split's examples are compared on
-        # them; two examples without an answer too. Made only when asked.
+        # them; two examples, one or both without an answer, too. Made only when asked.
         if not ctx.supplied((*INPUT_CLASSES, split)):  # the leak checks' form may give them
             ctx.supply((*INPUT_CLASSES, split), lambda: _classes(runner, "prompt", parts))
 

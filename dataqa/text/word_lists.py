@@ -17,6 +17,10 @@ FILLER = word_set(
 )
 """Words whose addition, removal or exchange for another filler word never decides what a text says:
 articles, politeness, hedges, and the asides of chat ("... lol", "... bro"), which name nothing."""
+PARTICLES = word_set("的 之 地 得 了 吗 嗎 呢 吧 啊 呀 嘛 の")
+"""Chinese structural and sentence-final particles (and Japanese の), one character and a word of
+its own once normalised: what the articles and filler are to English, put in or left out without
+changing what a question asks ("中国(的)首都")."""
 OTHER_NEGATIONS = word_set(
     "nicht kein keine keinen keinem keiner keines nie niemals ohne "  # de ("nie": pl too)
     "pas jamais sans aucun aucune rien "  # fr
