@@ -613,6 +613,7 @@ def _decided(
         if scored[k]:
             assert verdict.reason is None and scores[k] == verdict.score
             assert not (verdict.maybe_names or verdict.differ[0] or verdict.differ[1])
+            assert not verdict.maybe_quantities
     return dropped, scored, verdicts
 
 
@@ -896,3 +897,50 @@ def test_normalise_in_slices_is_normalise_whole(texts: list[str | None]) -> None
         sliced = normalising.normalise(series)
     assert sliced.name == whole.name and sliced.dtype == whole.dtype
     assert sliced.to_list() == whole.to_list()
+
+
+@pytest.mark.parametrize(
+    ("raw", "operands"),
+    [
+        (r"What integer $n$ satisfies $0\le n<19$ and $$38574\equiv n\pmod{19}~?$$", ["38574"]),
+        (r"and $$-314159\equiv n\pmod {101}~?$$", ["314159"]),
+        ("What is 38574 mod 19?", ["38574"]),
+        ("Find 123456 - 789", ["123456"]),
+        ("n = 142857", ["142857"]),
+        ("The value is 12345.5", ["12345"]),
+        ("It cost $12500 in total", ["12500"]),
+        ("A town of 48000 people", ["48000"]),
+        ("A factory makes 12500 bolts a day. How many boxes of 50 does it fill?", ["12500"]),
+        ("Hi, my order 55120 has not shipped, how much longer?", []),
+        ("ticket no 883412 please", []),
+        ("order #55120 and $20", []),
+        ("call 555-12345 now", []),
+        ("SKU-12345 is sold out", []),
+        ("Version 10.0.19041 crashes", []),
+        ("Run job 48213 again", []),
+    ],
+)
+def test_long_numbers_written_as_operands_are_quantities(raw: str, operands: list[str]) -> None:
+    """A long number is an operand of the task (a quantity, however long) when the raw text writes it
+    so: in LaTeX math, with a sign, an operation or a decimal point beside it, after a currency sign,
+    before a unit, in a text that asks for a computation; named by an identifier noun or a "#", or
+    joined into a code, it stays an identifier."""
+    words = normalise.normalise(pl.Series([raw])).to_list()[0].split(" ")
+    assert sorted(words[i] for i in raw_parts.operand_numbers(raw, words)) == operands
+
+
+def test_a_long_number_for_another_number_is_left_to_the_raw_text() -> None:
+    """`compare` neither decides nor ignores a long number swapped for another number: it lists it
+    (`maybe_quantities`) for the second look; two short quantities decide at once, two names of
+    the same thing ("12 345" / "12345") are one."""
+
+    def verdict(a: str, b: str) -> slots.Comparison:
+        x, y = a.split(), b.split()
+        table = {w: chr(0x100 + i) for i, w in enumerate(dict.fromkeys(x + y))}
+        codes = ["".join(table[w] for w in side) for side in (x, y)]
+        return slots.compare(x, y, *codes, slots.NAME_WORDS + 1)
+
+    assert verdict("what is 38574 mod 19", "what is 200 mod 19").maybe_quantities == [([2], [])]
+    assert verdict("n equiv 142857 pmod 18", "n equiv 11213141 pmod 18").maybe_quantities == [([2], [2])]
+    assert verdict("what is 385 mod 19", "what is 200 mod 19").reason == "number"
+    assert verdict("the sum 12 345 and 7", "the sum 12345 and 7").maybe_quantities == []

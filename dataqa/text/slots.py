@@ -122,6 +122,16 @@ def is_code(word: str) -> bool:
     return bool(_CODE.fullmatch(word)) and not is_quantity(word)
 
 
+@lru_cache(maxsize=1 << 16)
+def is_long_number(word: str) -> bool:
+    """A number of more than `QUANTITY_DIGITS` digits, nothing else ("55120", "38574"): an
+    identifier by itself (an order, a ticket), a quantity where the raw text writes it as an
+    operand of the task ("$38574 \\equiv n \\pmod{19}$", "-314159", "12345.5", "divided by":
+    `raw_parts.operand_numbers`). One swapped for another number is left to that reading
+    (`Comparison.maybe_quantities`)."""
+    return word.isdigit() and len(word) > QUANTITY_DIGITS
+
+
 def names_which(word: str) -> bool:
     """A quantity or a model code (`is_quantity`, `is_code`): two different ones decide."""
     return is_quantity(word) or is_code(word)
@@ -139,14 +149,15 @@ class SetWords:
 
 
 FILLER_WORD, NEGATION_WORD, QUANTITY_WORD, NUMBER_WORD, MEDIA_WORD, CODE_WORD = 1, 2, 4, 8, 16, 32
-UP_WORD, DOWN_WORD = 64, 128
+UP_WORD, DOWN_WORD, LONG_NUMBER_WORD = 64, 128, 256
 """Kinds of word (bit flags, `word_kind`) that `compare`'s rules read."""
 
 
 @lru_cache(maxsize=1 << 16)
 def word_kind(word: str) -> int:
     """What `compare`'s rules read of one word, as bit flags: filler, negation, quantity, number,
-    media marker, model code, a direction (`UP_WORDS`, `DOWN_WORDS`). With them a word swapped for
+    media marker, model code, a direction (`UP_WORDS`, `DOWN_WORDS`), a long number
+    (`is_long_number`). With them a word swapped for
     another is decided by `swap_rules`, also for many pairs at once (verification decides most
     short pairs so, before aligning them one by one)."""
     return (
@@ -158,6 +169,7 @@ def word_kind(word: str) -> int:
         | CODE_WORD * is_code(word)
         | UP_WORD * (word in UP_WORDS)
         | DOWN_WORD * (word in DOWN_WORDS)
+        | LONG_NUMBER_WORD * is_long_number(word)
     )
 
 
@@ -317,6 +329,10 @@ class Comparison:
     added: tuple[list[int], list[int]] = ([], [])
     """Positions of the words of each text added alone (one word, not filler nor a number, where
     the other text has none), for `raw_parts.decisive_part`: "who is the (vice) chair"."""
+    maybe_quantities: list[tuple[list[int], list[int]]] = field(default_factory=list)
+    """Gaps where a long number (`is_long_number`) stands for another number (positions of the
+    long numbers in each text, one side may have none): they decide if the raw text writes one of
+    them as an operand (`raw_parts.operand_numbers`), as two other quantities do."""
 
 
 def compare(
@@ -349,6 +365,7 @@ def compare(
     maybe_names: list[tuple[list[int], list[int]]] = []
     swaps: list[tuple[list[int], list[int]]] = []
     alone: tuple[list[int], list[int]] = ([], [])
+    quantities: list[tuple[list[int], list[int]]] = []
     short = content_words <= SHORT_WORDS
     for a0, a1, b0, b1 in holes:
         if a1 - a0 == 1 and b1 - b0 == 1:  # one word for another: `swap_rules`
@@ -368,6 +385,9 @@ def compare(
                 reason = "direction"
                 if early:
                     break
+            if not rules and kind_x & kind_y & NUMBER_WORD and (kind_x | kind_y) & LONG_NUMBER_WORD:
+                long_x, long_y = kind_x & LONG_NUMBER_WORD != 0, kind_y & LONG_NUMBER_WORD != 0
+                quantities.append(([a0] * long_x, [b0] * long_y))
             if typo:
                 got_a, got_b = got_a + 1, got_b + 1
             elif kind_x & kind_y & FILLER_WORD:
@@ -427,6 +447,10 @@ def compare(
             reason = "number"
             if early:
                 break
+        long_a = [a0 + i for i, w in enumerate(sa) if is_long_number(w)]
+        long_b = [b0 + i for i, w in enumerate(sb) if is_long_number(w)]
+        if (long_a or long_b) and _other_numbers(sa, sb):
+            quantities.append((long_a, long_b))
         swapped_a: list[int] = []
         swapped_b: list[int] = []
         if len(sa) == len(sb):
@@ -458,4 +482,12 @@ def compare(
         return Comparison(0.0, reason)
     total = len(a) + len(b) - ignored
     score = (got_a + got_b) / total if matched and total > 0 else (1.0 if a == b else 0.0)
-    return Comparison(min(score, 1.0), reason, maybe_names, swaps, runs, differ, alone)
+    return Comparison(
+        min(score, 1.0), reason, maybe_names, swaps, runs, differ, alone, maybe_quantities=quantities
+    )
+
+
+def _other_numbers(sa: list[str], sb: list[str]) -> bool:
+    """Whether the two sides of a gap both hold numbers, not the same ones (as multisets)."""
+    numbers_a, numbers_b = sorted(w for w in sa if is_number(w)), sorted(w for w in sb if is_number(w))
+    return bool(numbers_a and numbers_b) and numbers_a != numbers_b

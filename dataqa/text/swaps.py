@@ -300,8 +300,9 @@ def _plain(gaps: _Gaps, typo: np.ndarray, joined: np.ndarray) -> np.ndarray:
     """Per gap: whether `compare` lists none of its words as differing (`Comparison.differ`, which
     sends a kept pair to the second look) nor can find a reason in it beyond `_decisive`'s: written
     as one word alike (`joined`); word for word typo fixes, filler for filler or identifiers; on
-    sides of other lengths filler and identifiers alone; words added on one side filler alone (an
-    added identifier might make another term, an added ordinal might rank)."""
+    sides of other lengths filler and identifiers alone, no long number among them (an operand
+    once the raw text is read, `Comparison.maybe_quantities`); words added on one side filler alone
+    (an added identifier might make another term, an added ordinal might rank)."""
     count_a, count_b = gaps.counts
     one_side = (count_a == 0) | (count_b == 0)
     same_length = ~one_side & (count_a == count_b)
@@ -313,6 +314,8 @@ def _plain(gaps: _Gaps, typo: np.ndarray, joined: np.ndarray) -> np.ndarray:
     words_apart = np.zeros(len(gaps.pair), dtype=bool)
     words_apart[_swapped_words(gaps, typo)] = True
     plain |= same_length & ~words_apart
+    long_numbers = gaps.kind_count(0, slots.LONG_NUMBER_WORD) + gaps.kind_count(1, slots.LONG_NUMBER_WORD)
+    plain &= one_side | (long_numbers == 0)  # a long number for another: the raw text may make it a quantity
     return plain | joined
 
 

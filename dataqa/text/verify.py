@@ -237,7 +237,8 @@ def _aligned(
         )
         scores[k] = min(verdict.score, DISTINCT_CAP)
         good[k] = verdict.reason is None and verdict.score >= threshold - 1e-9
-        if good[k] and (verdict.maybe_names or verdict.differ[0] or verdict.differ[1]):
+        looked = verdict.maybe_names or verdict.maybe_quantities or verdict.differ[0] or verdict.differ[1]
+        if good[k] and looked:
             pending.append((k, verdict))
     if pending and looks is not None:
         in_use = terms.in_use if terms is not None else frozenset()
@@ -285,9 +286,15 @@ def _second_look(
     in_use: Container[str] = frozenset(),
 ) -> None:
     """Drop (in `good`) the pending pairs whose differences decide once the raw texts are read:
+    a long number for another number where either is written as an operand
+    (`raw_parts.operand_numbers`: "$38574 \\equiv n$" / "$-200 \\equiv n$" are two problems),
     swapped words that are names in either text, or swaps that change a part of the texts
     (`raw_parts.decisive_part`: a premise shared, the hypothesis another; `last`: its `answer_last`
     and `request_last`; `in_use`: the set's words `typos.is_typo` reads)."""
+    _operands_differ(pending, good, rows, words, looks)
+    pending = [(k, verdict) for k, verdict in pending if good[k]]
+    if not pending:
+        return
     found = [
         looks.get(side, np.array([rows[side][k] for k, _ in pending], dtype=np.int64), words[side])
         for side in (0, 1)
@@ -314,6 +321,25 @@ def _second_look(
             if (names_a and names_a.intersection(swapped_a)) or (names_b and names_b.intersection(swapped_b)):
                 good[k] = False
                 break
+
+
+def _operands_differ(
+    pending: list[tuple[int, slots.Comparison]],
+    good: np.ndarray,
+    rows: tuple[np.ndarray, np.ndarray],
+    words: tuple[dict[int, list[str]], dict[int, list[str]]],
+    looks: RawLooks,
+) -> None:
+    """Drop (in `good`) the pending pairs with a long number for another number
+    (`Comparison.maybe_quantities`) that either raw text writes as an operand of its task."""
+    asked = [(k, verdict) for k, verdict in pending if verdict.maybe_quantities]
+    if not asked:
+        return
+    found = [looks.operands(side, [int(rows[side][k]) for k, _ in asked], words[side]) for side in (0, 1)]
+    for k, verdict in asked:
+        ops_a, ops_b = found[0][int(rows[0][k])], found[1][int(rows[1][k])]
+        if any(ops_a.intersection(a) or ops_b.intersection(b) for a, b in verdict.maybe_quantities):
+            good[k] = False
 
 
 def _other_fields(

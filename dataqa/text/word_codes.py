@@ -52,7 +52,7 @@ class WordCodes:
         self.common = common if common is not None and len(common) else None
         self.shingle = shingle
         self.words: list[str] = []  # the words, same order
-        self.kinds = np.empty(0, dtype=np.uint8)  # their `slots.word_kind`, same order
+        self.kinds = np.empty(0, dtype=np.uint16)  # their `slots.word_kind`, same order
         self.lengths = np.empty(0, dtype=np.int64)  # their letters, same order
         self.typos: dict[int, bool] = {}  # `typos.is_typo` of word pairs asked so far, by index pair
         self.in_use = in_use  # the set's words `typos.is_typo` reads (`slots.SetWords`)
@@ -77,7 +77,7 @@ class WordCodes:
             )
             fresh = new.unique("key").sort("key")["word"].to_list()
             self.words.extend(fresh)
-            kinds = np.fromiter(map(slots.word_kind, fresh), dtype=np.uint8, count=len(fresh))
+            kinds = np.fromiter(map(slots.word_kind, fresh), dtype=np.uint16, count=len(fresh))
             self.kinds = np.concatenate([self.kinds, kinds])
             self.lengths = np.concatenate([self.lengths, np.fromiter(map(len, fresh), dtype=np.int64)])
         found = hashed.replace_strict(self.keys, self.codes, return_dtype=pl.UInt32).to_numpy()
@@ -170,15 +170,18 @@ class RawLooks:
         self.raw, self.same, self.counts = raw, same, counts
         self.found: list[dict[int, tuple[set[int] | None, list[int] | None]]] = []
         self.listed: list[dict[int, fields.Listed | None]] = []
+        self.operand: list[dict[int, set[int]]] = []
         self.kept_words = 0.0
         self._reset()
 
     def _reset(self) -> None:
         self.found = [{}, {}]
         self.listed = [{}, {}]
+        self.operand = [{}, {}]
         if self.same:
             self.found[1] = self.found[0]
             self.listed[1] = self.listed[0]
+            self.operand[1] = self.operand[0]
         self.kept_words = 0.0
 
     def lists(self, side: int, rows: np.ndarray) -> dict[int, fields.Listed | None]:
@@ -190,6 +193,17 @@ class RawLooks:
             texts = self.raw(side, np.array(missing, dtype=np.int64))
             listed.update(zip(missing, map(fields.text_fields, texts), strict=True))
         return listed
+
+    def operands(self, side: int, rows: list[int], words: dict[int, list[str]]) -> dict[int, set[int]]:
+        """`raw_parts.operand_numbers` of (at least) `rows` of `side`, by row (`words`: their
+        normalised words), each row's raw text read once."""
+        known = self.operand[side]
+        missing = sorted({row for row in rows if row not in known})
+        if missing:
+            texts = self.raw(side, np.array(missing, dtype=np.int64))
+            for row, text in zip(missing, texts, strict=True):
+                known[row] = raw_parts.operand_numbers(text, words[row])
+        return known
 
     def get(
         self, side: int, rows: np.ndarray, words: dict[int, list[str]]

@@ -75,3 +75,27 @@ DOWN_WORDS = word_set(
     "mniej najmniej poniżej przed młodszy młodsza młodsze młodszych"  # pl
 )
 """Words that say less, lower, earlier: the other way of `UP_WORDS`."""
+IDENTIFIER_NOUNS = word_set(
+    "order orders tracking reference ref invoice account acct ticket serial isbn issn id sku policy "
+    "customer member membership booking confirmation reservation transaction claim zip zipcode "
+    "postcode postal pin phone tel telephone fax mobile ext extension passport licence license vin "
+    "imei iban routing employee student patient user userid username job issue build"
+)
+"""Nouns that name the long number just after them (a word or two before it) as an identifier:
+"order 55120", "ticket no 883412", "zip code 10001". Another one is another record of the same
+request, not another request (`raw_parts.operand_numbers`)."""
+OPERATION_WORDS = word_set(
+    "mod modulo pmod bmod equiv congruent divided divide divides divisible divisor divisors multiplied "
+    "multiply times plus minus remainder sum product difference quotient factor factors factorization "
+    "factorial prime digits squared cubed power exponent sqrt root gcd lcm frac cdot le ge leq geq neq "
+    "equals rounded round simplify compute calculate evaluate convert percent average"
+)
+"""Words of an operation on the numbers near them ("38574 mod 19", "the sum of the digits of
+123456", "is 10007 prime"): a long number beside one is an operand of the task, a quantity."""
+UNIT_WORDS = word_set(
+    "dollars euros pounds yen rupees cents usd eur gbp km kilometers kilometres miles meters metres "
+    "cm mm kg kilograms grams lb lbs tons tonnes liters litres ml gallons ft feet inches hours minutes "
+    "seconds days weeks months years people persons"
+)
+"""Units and counted things written after a number ("12500 dollars", "48000 people"): a long number
+before one says how much, a quantity."""
