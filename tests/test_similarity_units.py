@@ -918,6 +918,8 @@ def test_normalise_in_slices_is_normalise_whole(texts: list[str | None]) -> None
         ("SKU-12345 is sold out", []),
         ("Version 10.0.19041 crashes", []),
         ("Run job 48213 again", []),
+        ("^^Downvote ^^to ^^remove. ^^Counter: ^^231652", []),
+        ("x^12345 grows", ["12345"]),
     ],
 )
 def test_long_numbers_written_as_operands_are_quantities(raw: str, operands: list[str]) -> None:

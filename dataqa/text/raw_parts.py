@@ -128,6 +128,8 @@ def _written_as_operand(text: str, start: int, end: int) -> bool:
     sign = left[-1:]
     if sign in CURRENCY:
         return True
+    if sign == "^" and not (left[-2:-1].isalnum() or left[-2:-1] in ")}"):
+        return False  # a superscript mark ("^^Counter: ^^231652", Reddit's), not a power of something
     if sign in OPERATORS:
         joined = len(left) == start and left[-2:-1].isalnum()  # "555-12345", "SKU-12345", "orders/12345"
         return not (joined and sign in "-/" and not (sign == "/" and left[-2:-1].isdigit()))
