@@ -6,7 +6,7 @@ set whether the two reports are the same once the engine, `ran_on`, the engine's
 the timings are left out (`tests/test_ray_engine.py::comparable`), with the findings and blocks.
 
     python benchmarks/ray_equivalence.py [--realdata ../shared/realdata] [--block-rows 500]
-        [--span-kib 256] [--driver-rows N] [SET...]
+        [--span-kib 256] [--driver-rows N] [--save DIR] [SET...]
 
 With `--driver-rows N` a split of more rows stays on the workers (`ray-driver-rows`), and both
 engines run only the checks of `--scopes` (default: group and summary, the ones that run on such a
@@ -21,6 +21,7 @@ skipped check's reason is left out of the comparison.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -51,6 +52,9 @@ def main() -> None:
         nargs="+",
         default=["group", "summary"],
         help="with --driver-rows: the checks of these scopes",
+    )
+    parser.add_argument(
+        "--save", type=Path, help="folder: each set's two reports as SET.local.json and SET.ray.json"
     )
     args = parser.parse_args()
 
@@ -111,6 +115,11 @@ def main() -> None:
                 remote_dict = dataqa.scan(
                     train, **paths, **options, **extra, engine="ray", ray_block_rows=args.block_rows
                 ).to_dict()
+            if args.save:
+                args.save.mkdir(parents=True, exist_ok=True)
+                for name, report in (("local", local), ("ray", remote_dict)):
+                    text = json.dumps(report, indent=1, sort_keys=True, default=str)
+                    (args.save / f"{entry['name']}.{name}.json").write_text(text, encoding="utf-8")
             if held:
                 equal = decided(local) == decided(remote_dict)
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import faulthandler
 import importlib.util
+import logging
 import os
 import shutil
 import signal
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import types
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
 HANG_SECONDS = int(os.environ.get("DATAQA_TEST_HANG_SECONDS", "1200"))
 """A test still running after this long fails with every thread's stack (`hang_fails`)."""
+
+
+RAY_SECONDS = 300
+"""How long the tests' local Ray may take to start or to stop (`local_ray`); a wait past it fails
+the module's tests naming the stage, instead of holding the test process forever."""
 
 
 class Hung(Exception):
@@ -66,6 +73,27 @@ def hang_fails(request: pytest.FixtureRequest) -> Any:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, before)
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[Any]:
+    """One local Ray of 2 CPUs (no dashboard, no network) for a module of the Ray engine's tests,
+    which its scans join (`pytestmark = pytest.mark.usefixtures("local_ray")`); the `ray` module.
+    Started and stopped within `RAY_SECONDS` each (`dataqa.engine.ray_waits`: past it, `EngineError`
+    naming the stage), stopped whatever the tests did, and a Ray an earlier module left running is
+    stopped first. This fixture is set up before `hang_fails` is and torn down after it, so the limit
+    here is what keeps a Ray that does not start or stop from holding an xdist worker forever."""
+    ray = pytest.importorskip("ray")
+    from dataqa.engine import ray_waits
+
+    if ray.is_initialized():
+        ray_waits.stopped(ray, RAY_SECONDS)
+    options = dict(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
+    ray_waits.started(ray, RAY_SECONDS, "starting the tests' local Ray", **options)
+    try:
+        yield ray
+    finally:
+        ray_waits.stopped(ray, RAY_SECONDS)
 
 
 def chat(user: str, assistant: str, system: str | None = None) -> dict:
@@ -128,8 +156,9 @@ def scan_held(
     select: list[str],
 ) -> tuple[dict, dict, list[str]]:
     """The splits written as jsonl and scanned by both engines, Ray keeping on its workers the splits
-    longer than `driver_rows` (read in pieces of `SPAN_BYTES` 2**13; chat replies never read as a
-    closed label set, as on a held split): the local report, the Ray one, the splits Ray held."""
+    longer than `driver_rows` (read in pieces of `SPAN_BYTES` 2**13, joined into blocks of about 64
+    rows; chat replies never read as a closed label set, as on a held split): the local report, the
+    Ray one, the splits Ray held."""
     import dataqa
     from dataqa.ingest import dataset, spread
 
@@ -138,7 +167,9 @@ def scan_held(
     paths = {name: str(write_jsonl(folder / f"{name}.jsonl", rows)) for name, rows in splits.items()}
     options: dict[str, Any] = dict(test=paths["test"], select=select)
     local = dataqa.scan(paths["train"], **options).to_dict()
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    remote = dataqa.scan(
+        paths["train"], engine="ray", ray_driver_rows=driver_rows, ray_block_rows=64, **options
+    ).to_dict()
     held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
     return local, remote, held
 

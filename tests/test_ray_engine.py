@@ -12,7 +12,6 @@ import dataclasses
 import functools
 import glob
 import json
-import logging
 import os
 import socket
 import subprocess
@@ -38,6 +37,7 @@ from dataqa.engine.results import WHOLE_SPLITS
 from dataqa.ingest import dataset, passes, spread
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.usefixtures("local_ray")  # conftest: one local Ray of 2 CPUs for the module
 
 SAMPLE = ROOT / "sample_data"
 REALDATA = Path(os.environ.get("DATAQA_REALDATA", ROOT.parent / "shared" / "realdata"))
@@ -74,14 +74,6 @@ class KillsItsWorker(Check):
             self.metrics[f"{split.name}_records"] = split.frame.height
         return iter(())
 '''
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ray_session():
-    """One local Ray for the module: the scans use it and leave it running; stopped at the end."""
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
-    yield
-    ray.shutdown()
 
 
 def comparable(report: dict[str, Any]) -> dict[str, Any]:
@@ -300,9 +292,10 @@ def held_apart(local: dict, remote: dict) -> None:
 def test_splits_larger_than_the_driver_holds_stay_on_the_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With more rows than `ray-driver-rows` a split is never brought to the driver: each piece read
-    on the workers is a block there. Chat replies are then not looked at for a closed set of labels
-    (the local scan compared with is told the same); a label field is counted where it is read."""
+    """With more rows than `ray-driver-rows` a split is never brought to the driver: the pieces read
+    on the workers are its blocks there (adjacent small ones joined up to `ray-block-rows`). Chat
+    replies are then not looked at for a closed set of labels (the local scan compared with is told
+    the same); a label field is counted where it is read."""
     from dataqa.engine.ray_engine import RayEngine
 
     monkeypatch.setattr(spread, "SPAN_BYTES", 2**10)  # the broken and blank lines meet span ends
@@ -332,7 +325,8 @@ def test_splits_larger_than_the_driver_holds_stay_on_the_workers(
         remote_labelled = dataqa.scan(str(labelled), test=paths["test"], engine="ray", ray_driver_rows=10)
     held_apart(local.to_dict(), remote.to_dict())
     held_apart(local_labelled.to_dict(), remote_labelled.to_dict())
-    assert remote.to_dict()["engine"]["blocks"] > 10  # the pieces read, not blocks of ray-block-rows
+    engine = remote.to_dict()["engine"]
+    assert engine["read_tasks"] > 10 and engine["blocks"] < engine["read_tasks"]  # small pieces joined
     assert dataset.NOT_LOOKED_AT in remote.to_dict()["splits"][0]["input"]["note"]
     assert {"COV001", "SIZE002"} <= {f.check_id for f in remote_labelled.findings}  # from the counts
 
@@ -639,3 +633,81 @@ def test_each_stage_s_wait_names_it() -> None:
     with pytest.raises(EngineError, match=r"^bringing a piece's rows from the Ray object store: no result"):
         engine.fetch(hangs.remote())
     assert cpus_back()
+
+
+@pytest.fixture
+def stuck(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A call to Ray that never answers (until the test ends), and the exit hooks the limit dropped:
+    `ray_waits` then leaves the call in its thread, which this releases."""
+    import threading
+
+    from dataqa.engine import ray_waits
+
+    released = threading.Event()
+    dropped: list[Any] = []
+    monkeypatch.setattr(ray_waits, "_abandoned", dropped.append)
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        released.wait()
+
+    never.dropped = dropped  # type: ignore[attr-defined]
+    yield never
+    released.set()
+
+
+def test_a_put_the_object_store_never_answers_ends_the_scan_naming_the_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stuck: Any
+) -> None:
+    train = write_jsonl(tmp_path / "train.jsonl", ticket_records(40, seed=3))
+    monkeypatch.setattr(ray, "put", stuck)
+    with pytest.raises(EngineError) as raised:
+        dataqa.scan(str(train), engine="ray", check_timeout=1, select=["FMT001"])
+    assert str(raised.value) == (
+        "putting a value in the Ray object store (full and spilling, or the cluster gone): "
+        "no answer from Ray within 1 s (check-timeout)"
+    )
+    assert stuck.dropped == [ray], "Ray's exit hook would wait on the same Ray: dropped"
+    with pytest.raises(SystemExit) as ended, errors_exit_2():
+        raise raised.value
+    assert ended.value.code == 2
+
+
+NEVER = """
+import sys, threading, types
+from dataqa.engine import ray_session
+from dataqa.engine.config import Config
+
+def never(**options):
+    threading.Event().wait()
+
+calls = {"init": lambda **o: None, "shutdown": lambda: None, sys.argv[1]: never}
+ray_session.import_ray = lambda: types.SimpleNamespace(is_initialized=lambda: False, **calls)
+with ray_session.session(Config(check_timeout=0.5), cpus=1):
+    pass
+print("not reached")
+"""
+
+
+@pytest.mark.parametrize(("call", "stage"), [("init", "starting a local Ray"), ("shutdown", "stopping Ray")])
+def test_a_ray_that_never_starts_or_stops_ends_the_process_naming_the_stage(call: str, stage: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", NEVER, call], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"dataqa: error: {stage}: no answer from Ray within 0.5 s (check-timeout)\n"
+
+
+def test_an_object_store_read_that_stops_answering_ends_the_scan_naming_the_uri(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stuck: Any
+) -> None:
+    class Files:
+        def iter_rows(self) -> Any:
+            yield {"path": "bucket/a.jsonl", "bytes": b"{}\n"}
+            stuck()  # the second file never comes
+
+    monkeypatch.setattr(ray.data, "read_binary_files", lambda uri, include_paths: Files())
+    with pytest.raises(EngineError) as raised:
+        dataqa.scan("s3://bucket/", engine="ray", check_timeout=1)
+    expected = "reading s3://bucket/ with Ray Data: no answer from Ray within 1 s (check-timeout)"
+    assert str(raised.value) == expected
+    assert len(stuck.dropped) == 1

@@ -6,7 +6,6 @@ metrics and verdict are the local engine's. One local Ray (2 CPUs, no dashboard)
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +13,9 @@ import pytest
 from conftest import decided_part, scan_held
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.usefixtures("local_ray")  # conftest: one local Ray of 2 CPUs for the module
 
 CHECKED = ["LBL001", "LEAK005", "LEAK001"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ray_session():
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
-    yield
-    ray.shutdown()
 
 
 def question(i: int, tag: str, right: int = 0, order: tuple[int, ...] = (0, 1, 2, 3)) -> dict[str, Any]:
@@ -69,4 +62,63 @@ def test_multiple_choice_conflicts_of_held_splits_are_the_local_ones(
         "LBL001": [("train", 31), ("train", 201)],
         "LEAK005": [("test", 11), ("train", 91)],
         "LEAK001": [("test", 21), ("train", 121)],
+    }, found
+
+
+SUBJECTS = ["agronomy", "anatomy", "astronomy", "economics", "genetics", "geography"]
+
+
+def subject_files(folder: Path, rows: int, tag: str, planted: dict[tuple[int, int], list[str]]) -> str:
+    """A CSV of `rows` four-choice questions per subject under `folder` (MMLU's columns: an unnamed
+    row number, Question, A..D, Answer a letter), `planted` replacing rows (subject, row); its glob."""
+    import csv
+
+    folder.mkdir()
+    for s, subject in enumerate(SUBJECTS):
+        with open(folder / f"{subject}.csv", "w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(["", "Question", "A", "B", "C", "D", "Answer"])
+            for i in range(rows):
+                words = f"{tag} {subject} question {i}: which value of measure {s * 100 + i} holds?"
+                row = [words, *(f"{i + k} units" for k in range(4)), "ABCD"[i % 4]]
+                out.writerow([i, *planted.get((s, i), row)])
+    return str(folder / "*.csv")
+
+
+def test_many_small_files_of_held_splits_are_joined_into_blocks_and_give_the_local_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CMMLU's shape: a CSV a subject, a few-shot dev of 5 rows each read as train and a test of 40
+    each, both left on the workers. A block per file (12 here, 134 on CMMLU) made every later stage
+    a task per file: on CMMLU, DUP003 and COV005 ran past their 600 s limit on Ray (5 s locally).
+    Adjacent small pieces are joined on the workers into blocks of `ray-block-rows`; the findings of
+    the checks that read the whole split there are the local engine's."""
+    import dataqa
+    from dataqa.ingest import dataset
+
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
+    copied = ["What is the boiling point of pure water at sea level?", "90 C", "100 C", "110 C", "120 C", "B"]
+    near = "What is the boiling point of pure water at sea level in degrees?"
+    train = subject_files(tmp_path / "dev", 5, "dev", {(1, 2): copied})
+    test = subject_files(
+        tmp_path / "test",
+        40,
+        "test",
+        {(3, 7): copied, (5, 30): [near, "90 C", "100 C", "110 C", "120 C", "B"]},
+    )
+    checked = ["DUP003", "COV005", "LEAK001", "LBL001"]
+    options: dict[str, Any] = dict(test=test, select=checked)
+    local = dataqa.scan(train, **options).to_dict()
+    remote = dataqa.scan(train, engine="ray", ray_driver_rows=20, ray_block_rows=100, **options).to_dict()
+    held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
+    assert held == ["train", "test"]
+    assert (remote["engine"]["read_tasks"], remote["engine"]["blocks"]) == (12, 3)  # 30 rows; 120 + 120
+    assert decided_part(remote, checked) == decided_part(local, checked)
+    found = {
+        f["check_id"]: [(loc["split"], Path(loc["path"]).name, loc["line"]) for loc in f["locations"]]
+        for f in local["findings"]
+    }
+    assert found == {  # the header is line 1: row 7 is line 9
+        "DUP003": [("test", "economics.csv", 9), ("test", "geography.csv", 32)],
+        "LEAK001": [("test", "economics.csv", 9), ("train", "anatomy.csv", 4)],
     }, found

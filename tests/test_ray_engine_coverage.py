@@ -9,7 +9,6 @@ of the first. One local Ray (2 CPUs, no dashboard, no network) for the module.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +25,10 @@ from dataqa.text import coverage_held, near_held, nearest_train, topics
 from dataqa.text.coverage_held import CoverageHeld
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.usefixtures("local_ray")  # conftest: one local Ray of 2 CPUs for the module
 
 CHECKED = ["COV005"]
 FIXTURES = CASES / "coverage" / "fixtures"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ray_session():
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
-    yield
-    ray.shutdown()
 
 
 def rows(name: str) -> list[Any]:

@@ -7,7 +7,6 @@ reported by either. One local Ray (2 CPUs, no dashboard, no network) for the mod
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +19,9 @@ from dataqa.engine.registry import GROUP, load_checks
 from dataqa.ingest import dataset, spread
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.usefixtures("local_ray")  # conftest: one local Ray of 2 CPUs for the module
 
 GROUPED = ["DUP001", "DUP002", "LEAK001", "LEAK002"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ray_session():
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
-    yield
-    ray.shutdown()
 
 
 CONTROLS = [  # alike, never equal after normalisation: "C", "C++" and "C#" are three languages
@@ -83,8 +76,8 @@ def both_engines(
     monkeypatch: pytest.MonkeyPatch, paths: dict[str, str], driver_rows: int, **options: Any
 ) -> tuple[dict, dict]:
     """The local engine's report and Ray's on train of `paths` (with `options`), each split read in
-    many pieces and the keys cut into parts of 64 rows; at 10 driver rows every split stays on the
-    workers and the driver never fetches rows."""
+    many pieces, in blocks of about 64 rows, and the keys cut into parts of 64 rows; at 10 driver
+    rows every split stays on the workers and the driver never fetches rows."""
     from dataqa.engine.ray_engine import RayEngine
 
     monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)  # many pieces: copies meet in other blocks
@@ -92,7 +85,9 @@ def both_engines(
     local = dataqa.scan(paths["train"], **options).to_dict()
     if driver_rows == 10:
         monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    remote = dataqa.scan(
+        paths["train"], engine="ray", ray_driver_rows=driver_rows, ray_block_rows=64, **options
+    ).to_dict()  # the small pieces read joined into blocks of about 64 rows: many blocks
     return local, remote
 
 

@@ -10,7 +10,6 @@ by neither. One local Ray (2 CPUs, no dashboard, no network) for the module.
 from __future__ import annotations
 
 import json
-import logging
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -24,15 +23,9 @@ from dataqa.ingest import dataset, spread
 from dataqa.text import near_held
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.usefixtures("local_ray")  # conftest: one local Ray of 2 CPUs for the module
 
 CHECKED = ["DUP004"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ray_session():
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
-    yield
-    ray.shutdown()
 
 
 def conversation(*turns: str) -> dict:
@@ -103,7 +96,9 @@ def test_near_inputs_of_held_splits_are_the_local_ones(
     local = dataqa.scan(paths["train"], **options).to_dict()
     if driver_rows == 10:  # every split stays on the workers: the driver never fetches rows
         monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    remote = dataqa.scan(
+        paths["train"], engine="ray", ray_driver_rows=driver_rows, ray_block_rows=64, **options
+    ).to_dict()
     held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
     assert held == ([big] if driver_rows == 60 else ["train", "test"])
     assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
@@ -183,7 +178,9 @@ def test_near_inputs_of_held_classification_splits_are_the_local_ones(
     }
     options: dict[str, Any] = dict(test=paths["test"], select=LABELLED)
     local = dataqa.scan(paths["train"], **options).to_dict()
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    remote = dataqa.scan(
+        paths["train"], engine="ray", ray_driver_rows=driver_rows, ray_block_rows=64, **options
+    ).to_dict()
     held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
     assert held == {20: ["train"], 8: ["train", "test"], 40: ["test"]}[driver_rows]
     assert decided_part(remote, LABELLED) == decided_part(local, LABELLED)

@@ -8,7 +8,6 @@ local Ray (2 CPUs, no dashboard, no network) for the module.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +24,9 @@ from dataqa.text.language_held import LanguagesHeld
 from dataqa.text.language_records import language_counts, language_lines, train_prior, train_vocabulary
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.usefixtures("local_ray")  # conftest: one local Ray of 2 CPUs for the module
 
 CHECKED = ["COV002"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ray_session():
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
-    yield
-    ray.shutdown()
 
 
 SPANISH = [

@@ -8,7 +8,6 @@ One local Ray (2 CPUs, no dashboard, no network) for the module.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +20,9 @@ from dataqa.ingest import dataset, spread
 from dataqa.text import near_held
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.usefixtures("local_ray")  # conftest: one local Ray of 2 CPUs for the module
 
 CHECKED = ["DUP001", "DUP002", "DUP003"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ray_session():
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
-    yield
-    ray.shutdown()
 
 
 CONTROLS = [  # alike, never near: another number, another language, another station
@@ -83,7 +76,9 @@ def both_engines(
     local = dataqa.scan(paths["train"], **options).to_dict()
     if no_fetch:  # every split stays on the workers: the driver never fetches rows
         monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    remote = dataqa.scan(
+        paths["train"], engine="ray", ray_driver_rows=driver_rows, ray_block_rows=64, **options
+    ).to_dict()
     held = [s["name"] for s in remote["splits"] if "stay on the Ray workers" in s["profile"].get("note", "")]
     return local, remote, held
 

@@ -7,7 +7,6 @@ size and the split's, and the report says how the check ran. One local Ray (2 CP
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import orjson
@@ -19,19 +18,13 @@ from dataqa.engine.ray_engine import RayEngine
 from dataqa.ingest import spread
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.usefixtures("local_ray")  # conftest: one local Ray of 2 CPUs for the module
 
 CASES = Path(__file__).parent / "cases"
 MISLABEL = CASES / "labels" / "fixtures" / "mislabel.jsonl"
 """400 tickets in four queues with planted flips (tests/cases/labels/LBL006.toml)."""
 TOPICS = CASES / "coverage" / "fixtures" / "topics_thin.jsonl"
 """Five queues of tickets and six warranty questions (tests/cases/coverage/COV004.toml)."""
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ray_session():
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
-    yield
-    ray.shutdown()
 
 
 @pytest.mark.parametrize(("path", "check"), [(MISLABEL, "LBL006"), (TOPICS, "COV004")])

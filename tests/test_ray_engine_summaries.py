@@ -9,7 +9,6 @@ reported by neither. One local Ray (2 CPUs, no dashboard, no network) for the mo
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from dataqa.engine.results import WHOLE_SPLITS
 from dataqa.ingest import dataset, spread
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.usefixtures("local_ray")  # conftest: one local Ray of 2 CPUs for the module
 
 SUMMARISED = sorted(cid for cid, cls in load_checks().items() if cls.scope == SUMMARY)
 WORDS = [
@@ -38,13 +38,6 @@ WORDS = [
     "label",
     "courier",
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ray_session():
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR)
-    yield
-    ray.shutdown()
 
 
 def sentence(i: int, words: int) -> str:
@@ -295,9 +288,12 @@ def test_label_and_coverage_statistics_of_splits_left_on_the_workers_are_the_loc
         local_kto = dataqa.scan(paths["kto"], test=paths["kto_test"], select=SUMMARISED).to_dict()
     if driver_rows == 10:  # every split stays on the workers: the driver never fetches rows
         monkeypatch.setattr(RayEngine, "fetch", lambda self, handle: pytest.fail("a split was fetched"))
-    remote = dataqa.scan(paths["train"], engine="ray", ray_driver_rows=driver_rows, **options).to_dict()
+    remote = dataqa.scan(
+        paths["train"], engine="ray", ray_driver_rows=driver_rows, ray_block_rows=40, **options
+    ).to_dict()  # blocks of about 40 rows, the small pieces read joined: several blocks a split
     if data == "preferences":
         kto = dict(test=paths["kto_test"], select=SUMMARISED, engine="ray", ray_driver_rows=driver_rows)
+        kto["ray_block_rows"] = 40
         remote_kto = dataqa.scan(paths["kto"], **kto).to_dict()
         assert summarised_part(remote_kto) == summarised_part(local_kto)
         (balance,) = [f for f in local_kto["findings"] if f["check_id"] == "PREF006"]

@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dataqa.core.errors import ConfigError, InputError, first_line
+from dataqa.core.errors import ConfigError, EngineError, InputError, first_line
+from dataqa.engine import ray_waits
 from dataqa.ingest.readers.layout import FileSet, is_uri
 
 
@@ -34,9 +35,10 @@ def refuse_uris(paths: dict[str, Any]) -> None:
 
 
 @contextmanager
-def fetched(ray: Any, paths: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def fetched(ray: Any, paths: dict[str, Any], limit: float = 0) -> Iterator[dict[str, Any]]:
     """The split sources with every URI replaced by its files, read by Ray Data into a temporary
-    folder that lasts while the context does; each file keeps its URI as the name findings show."""
+    folder that lasts while the context does; each file keeps its URI as the name findings show.
+    Each file waited for at most `limit` seconds (0: none): past it, `EngineError` naming the URI."""
     if not any(is_uri(source) for source in paths.values()):
         yield paths
         return
@@ -44,11 +46,11 @@ def fetched(ray: Any, paths: dict[str, Any]) -> Iterator[dict[str, Any]]:
         out = dict(paths)
         for split, source in paths.items():
             if is_uri(source):
-                out[split] = _fetch(ray, source, Path(folder) / split)
+                out[split] = _fetch(ray, source, Path(folder) / split, limit)
         yield out
 
 
-def _fetch(ray: Any, uri: str, folder: Path) -> FileSet:
+def _fetch(ray: Any, uri: str, folder: Path, limit: float = 0) -> FileSet:
     """The files at `uri` (one file, or every file under it, in name order) written under `folder`."""
     context = ray.data.DataContext.get_current()
     bars, context.enable_progress_bars = context.enable_progress_bars, False
@@ -57,7 +59,10 @@ def _fetch(ray: Any, uri: str, folder: Path) -> FileSet:
     logger.setLevel(logging.ERROR)  # Ray Data logs each read's progress: stderr is the scan's
     try:
         rows = ray.data.read_binary_files(uri, include_paths=True).iter_rows()
+        rows = ray_waits.items_within(ray, limit, f"reading {uri} with Ray Data", rows)
         found = sorted((str(row["path"]), bytes(row["bytes"])) for row in rows)
+    except EngineError:
+        raise
     except Exception as exc:  # what the file system said: no such bucket, no credentials, ...
         raise InputError(
             f"cannot read {uri} with Ray Data: {type(exc).__name__}: {first_line(exc)}"

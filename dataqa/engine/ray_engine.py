@@ -14,12 +14,14 @@ so the report is the local engine's, with `engine` and each check's `ran_on` add
 
 Stage 4: a split of more rows than `ray-driver-rows` is never brought here. Each read task gives
 two objects, what it read (counts, issues, rows) and the rows; the rows stay in the object store and
-each piece read is a block. Only the record, summary and group checks run on such a split, and those
-whose reads a `HeldForm` makes there (DUP003's near pairs; LBL006 and COV004 on a sample,
-`dataqa.engine.sample`); the other checks that read whole splits are skipped with the reason
-(`results.unmet`), and `checks-ran` says so. The
-verdict's per-class condition counts a held train split's classes there too (`usable_classes`: a task
-per piece counts its usable rows per class, given the lines the findings made unusable).
+the pieces read are its blocks (adjacent ones of fewer than `ray-block-rows` rows joined there,
+`spread.Mapper.join`: a folder of many small files is not a task per file in every stage). Only
+the record, summary and group checks run on such a split, and those whose reads a `HeldForm`
+makes there (DUP003's near pairs; LBL006 and COV004 on a sample, `dataqa.engine.sample`); the
+other checks that read whole splits are skipped with the reason (`results.unmet`), and
+`checks-ran` says so. The verdict's per-class condition counts a held train split's classes there
+too (`usable_classes`: a task per piece counts its usable rows per class, given the lines the
+findings made unusable).
 
 Ray is an optional dependency (`pip install 'dataqa-finetune[ray]'`); `ray_session` starts or joins
 the Ray this engine runs on, and fails at once, with one line naming the fix, without it.
@@ -38,7 +40,7 @@ from typing import Any
 from dataqa.core.errors import EngineError, first_line
 from dataqa.core.models import CheckResult
 from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
-from dataqa.engine import blocks, object_store, shuffle
+from dataqa.engine import blocks, object_store, ray_waits, shuffle
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.registry import GROUP, RECORD, SUMMARY, Check, Grouping, HeldForm
@@ -144,10 +146,14 @@ class RayEngine:
         env: dict[str, str] | None = None,
         held_rows: int = 500_000,
         limit: float = 600.0,
+        block_rows: int = 20_000,
     ) -> None:
-        self.ray = ray
+        self.ray = ray_waits.Bounded(ray, lambda: self._timeout)
+        """The `ray` module, its `put` within the limit of a wait (`ray_waits`)."""
         self.held_rows = held_rows
         """A split of more rows stays on the workers (`spread.Mapper`; config `ray-driver-rows`)."""
+        self.block_rows = block_rows
+        """A held split's adjacent pieces of fewer rows are joined there (`spread.Mapper.join`)."""
         self.address = address
         self.env = env or {}
         """The environment the scan gave the workers of the Ray it started (`ray_session.worker_env`)."""
@@ -209,6 +215,11 @@ class RayEngine:
         rows: spread.Frames = self._waited(handle, "bringing a piece's rows from the Ray object store")
         return rows
 
+    def join(self, pieces: list[tuple[Any, int]]) -> Any:
+        """A task joining pieces' rows in the object store (`spread.joined_rows`); not waited for."""
+        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(spread.joined_rows)
+        return task.remote([base for _, base in pieces], *[handle for handle, _ in pieces])
+
     def _waited(self, ref: Any, stage: str) -> Any:
         """`ray.get` within the limit of a wait; past it, `EngineError` naming the `stage`."""
         try:
@@ -219,7 +230,7 @@ class RayEngine:
 
     def fetched(self, paths: dict[str, Any]) -> contextlib.AbstractContextManager[dict[str, Any]]:
         """The split sources with each object-store URI read by Ray Data into files for the scan."""
-        return object_store.fetched(self.ray, paths)
+        return object_store.fetched(self.ray, paths, self._timeout)
 
     def place(self, ctx: Context, checks: list[Check], config: Config, debug: bool = False) -> set[str]:
         """Submit a task per block for the record-scope checks whose needs are met (a check that

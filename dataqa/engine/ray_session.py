@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dataqa.core.errors import ConfigError, first_line
+from dataqa.engine import ray_waits
 from dataqa.engine.config import Config
 from dataqa.engine.ray_engine import RayEngine
 
@@ -57,8 +58,9 @@ def session(config: Config, cpus: int) -> Iterator[RayEngine]:
         if not address:
             options["num_cpus"] = cpus
             options["runtime_env"] = {"env_vars": worker_env()}
+        stage = f"connecting to Ray at {address}" if address else "starting a local Ray"
         try:
-            ray.init(address=address or None, **options)
+            ray_waits.started(ray, config.check_timeout, stage, address=address or None, **options)
         except ConnectionError as exc:
             if address == "auto":
                 raise ConfigError(
@@ -73,10 +75,17 @@ def session(config: Config, cpus: int) -> Iterator[RayEngine]:
     try:
         where = config.ray_address or ("local" if started else "this process's session")
         env = worker_env() if started and not config.ray_address else {}
-        yield RayEngine(ray, where, env, held_rows=config.ray_driver_rows, limit=config.check_timeout)
+        yield RayEngine(
+            ray,
+            where,
+            env,
+            held_rows=config.ray_driver_rows,
+            limit=config.check_timeout,
+            block_rows=config.ray_block_rows,
+        )
     finally:
         if started:
-            ray.shutdown()
+            ray_waits.stopped(ray, config.check_timeout)
 
 
 def worker_env() -> dict[str, str]:

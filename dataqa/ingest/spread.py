@@ -41,9 +41,11 @@ Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
 class Mapper(Protocol):
     """Runs reading elsewhere (the Ray engine): `keep` runs a function over pieces there, each
     giving what it read (a `Done`, here) and its rows (left there, a handle here); `fetch` brings
-    one piece's rows here. A split of more than `held_rows` rows is left there."""
+    one piece's rows here. A split of more than `held_rows` rows is left there, its adjacent pieces
+    of fewer than `block_rows` rows joined there (`join`)."""
 
     held_rows: int
+    block_rows: int
 
     def keep(
         self, fn: Callable[[Piece], tuple[Done, Frames]], items: list[Piece]
@@ -54,6 +56,11 @@ class Mapper(Protocol):
 
     def fetch(self, handle: Any) -> Frames:
         """The rows behind a handle, brought here."""
+        ...
+
+    def join(self, pieces: list[tuple[Any, int]]) -> Any:
+        """A handle of the rows behind each handle with their keys moved up by its base, one after
+        another (`joined_rows`), made and left where they are."""
         ...
 
 
@@ -198,16 +205,17 @@ def read(source: Input, split_format: Layout | None, reading: Reading, mapper: M
         kept_pieces += [(d, h, base) for d, h in mine]
         base += max(rows, one.n_lines, *(i.line for i in one.load_issues), 1)
     merged = merge(passes, reading.forced, cut=False, tallied=False, rechunk=False)
-    return _left(merged, kept_pieces) if held else merged
+    return _left(merged, kept_pieces, mapper) if held else merged
 
 
-def _left(merged: Pass, kept: list[tuple[Done, Any, int]]) -> Pass:
-    """The split's pass with its rows left where they were read: a `Held` per piece, with the issues
-    of the lines from its first key to the next piece's (the first piece: from the start)."""
+def _left(merged: Pass, kept: list[tuple[Done, Any, int]], mapper: Mapper) -> Pass:
+    """The split's pass with its rows left where they were read: a `Held` per piece (small ones
+    joined, `_joined`), with the issues of the lines from its first key to the next piece's (the
+    first piece: from the start)."""
     pieces: list[Held] = []
     firsts: list[int] = []
     start = 0
-    for d, handle, base in kept:
+    for d, handle, base in _joined(kept, mapper):
         if d.first is None and pieces:  # nothing in it (no rows, no issues): its handle is dropped
             continue
         pieces.append(Held(handle, start, base))
@@ -223,6 +231,43 @@ def _left(merged: Pass, kept: list[tuple[Done, Any, int]]) -> Pass:
     tallies = [d.tally for d, _, _ in kept if d.tally is not None]
     tally = functools.reduce(ScoreTally.add, tallies) if tallies else None
     return replace(merged, elsewhere=Elsewhere(rows, valid, labelled, pieces, scale, tally))
+
+
+def _joined(kept: list[tuple[Done, Any, int]], mapper: Mapper) -> list[tuple[Done, Any, int]]:
+    """The pieces with each run of adjacent ones of rows joined where they were read until it has
+    `mapper.block_rows` rows (`Mapper.join`): a folder of many small files (a CSV a subject, a shard
+    a language) would otherwise be a block each, so a task each in every stage after the read, of
+    every check and every round; a piece of no rows stays apart. The joined piece's keys are moved
+    already (base 0); its `Done` keeps its first member's, with the rows and first key of all."""
+    out: list[tuple[Done, Any, int]] = []
+    run: list[tuple[Done, Any, int]] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            firsts = [d.first + base for d, _, base in run if d.first is not None]
+            done = replace(run[0][0], rows=sum(d.rows for d, _, _ in run), first=min(firsts, default=None))
+            out.append((done, mapper.join([(handle, base) for _, handle, base in run]), 0))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for piece in kept:
+        if not piece[0].rows:
+            flush()
+            out.append(piece)
+            continue
+        run.append(piece)
+        if sum(d.rows for d, _, _ in run) >= mapper.block_rows:
+            flush()
+    flush()
+    return out
+
+
+def joined_rows(bases: list[int], *rows: Frames) -> Frames:
+    """Pieces' rows with their keys moved up by their bases, one after another (`Mapper.join`)."""
+    moved = [_moved_frames(one, base) for one, base in zip(rows, bases, strict=True)]
+    frame, turns, exchanges = (pl.concat([one[i] for one in moved]) for i in range(3))
+    return frame, turns, exchanges
 
 
 def _moved(one: Pass, base: int) -> Pass:
