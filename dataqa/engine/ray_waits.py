@@ -109,8 +109,12 @@ def watched(seconds: float, stage: str) -> Iterator[None]:
         yield
         return
 
+    from dataqa.reports.common import neutralise  # an address the user gave may carry escapes
+
+    line = f"dataqa: error: {neutralise(unanswered(stage, seconds))}\n"
+
     def expired() -> None:
-        sys.stderr.write(f"dataqa: error: {unanswered(stage, seconds)}\n")
+        sys.stderr.write(line)
         sys.stderr.flush()
         os._exit(2)
 
