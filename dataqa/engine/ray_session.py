@@ -58,7 +58,7 @@ def session(config: Config, cpus: int) -> Iterator[RayEngine]:
         if not address:
             options["num_cpus"] = cpus
             options["runtime_env"] = {"env_vars": worker_env()}
-        stage = f"connecting to Ray at {address}" if address else "starting a local Ray"
+        stage = f"connecting to Ray at {address!r}" if address else "starting a local Ray"
         try:
             ray_waits.started(ray, config.check_timeout, stage, address=address or None, **options)
         except ConnectionError as exc:

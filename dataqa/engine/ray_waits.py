@@ -109,9 +109,7 @@ def watched(seconds: float, stage: str) -> Iterator[None]:
         yield
         return
 
-    from dataqa.reports.common import neutralise  # an address the user gave may carry escapes
-
-    line = f"dataqa: error: {neutralise(unanswered(stage, seconds))}\n"
+    line = f"dataqa: error: {unanswered(stage, seconds)}\n"  # a stage shows what the user gave by repr
 
     def expired() -> None:
         sys.stderr.write(line)
