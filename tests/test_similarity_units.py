@@ -20,6 +20,7 @@ from dataqa.text import (
     minhash,
     near_duplicates,
     normalise,
+    operands,
     raw_parts,
     short_edits,
     slots,
@@ -900,7 +901,7 @@ def test_normalise_in_slices_is_normalise_whole(texts: list[str | None]) -> None
 
 
 @pytest.mark.parametrize(
-    ("raw", "operands"),
+    ("raw", "expected"),
     [
         (r"What integer $n$ satisfies $0\le n<19$ and $$38574\equiv n\pmod{19}~?$$", ["38574"]),
         (r"and $$-314159\equiv n\pmod {101}~?$$", ["314159"]),
@@ -922,13 +923,13 @@ def test_normalise_in_slices_is_normalise_whole(texts: list[str | None]) -> None
         ("x^12345 grows", ["12345"]),
     ],
 )
-def test_long_numbers_written_as_operands_are_quantities(raw: str, operands: list[str]) -> None:
+def test_long_numbers_written_as_operands_are_quantities(raw: str, expected: list[str]) -> None:
     """A long number is an operand of the task (a quantity, however long) when the raw text writes it
     so: in LaTeX math, with a sign, an operation or a decimal point beside it, after a currency sign,
     before a unit, in a text that asks for a computation; named by an identifier noun or a "#", or
     joined into a code, it stays an identifier."""
     words = normalise.normalise(pl.Series([raw])).to_list()[0].split(" ")
-    assert sorted(words[i] for i in raw_parts.operand_numbers(raw, words)) == operands
+    assert sorted(words[i] for i in operands.operand_numbers(raw, words)) == expected
 
 
 def test_a_long_number_for_another_number_is_left_to_the_raw_text() -> None:

@@ -127,7 +127,7 @@ def is_long_number(word: str) -> bool:
     """A number of more than `QUANTITY_DIGITS` digits, nothing else ("55120", "38574"): an
     identifier by itself (an order, a ticket), a quantity where the raw text writes it as an
     operand of the task ("$38574 \\equiv n \\pmod{19}$", "-314159", "12345.5", "divided by":
-    `raw_parts.operand_numbers`). One swapped for another number is left to that reading
+    `operands.operand_numbers`). One swapped for another number is left to that reading
     (`Comparison.maybe_quantities`)."""
     return word.isdigit() and len(word) > QUANTITY_DIGITS
 
@@ -332,7 +332,7 @@ class Comparison:
     maybe_quantities: list[tuple[list[int], list[int]]] = field(default_factory=list)
     """Gaps where a long number (`is_long_number`) stands for another number (positions of the
     long numbers in each text, one side may have none): they decide if the raw text writes one of
-    them as an operand (`raw_parts.operand_numbers`), as two other quantities do."""
+    them as an operand (`operands.operand_numbers`), as two other quantities do."""
 
 
 def compare(

@@ -287,7 +287,7 @@ def _second_look(
 ) -> None:
     """Drop (in `good`) the pending pairs whose differences decide once the raw texts are read:
     a long number for another number where either is written as an operand
-    (`raw_parts.operand_numbers`: "$38574 \\equiv n$" / "$-200 \\equiv n$" are two problems),
+    (`operands.operand_numbers`: "$38574 \\equiv n$" / "$-200 \\equiv n$" are two problems),
     swapped words that are names in either text, or swaps that change a part of the texts
     (`raw_parts.decisive_part`: a premise shared, the hypothesis another; `last`: its `answer_last`
     and `request_last`; `in_use`: the set's words `typos.is_typo` reads)."""

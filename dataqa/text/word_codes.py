@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from dataqa.text import fields, raw_parts, slots, typos
+from dataqa.text import fields, operands, raw_parts, slots, typos
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import HASH_SEED, mix
 from dataqa.text.templates import template_words
@@ -195,14 +195,14 @@ class RawLooks:
         return listed
 
     def operands(self, side: int, rows: list[int], words: dict[int, list[str]]) -> dict[int, set[int]]:
-        """`raw_parts.operand_numbers` of (at least) `rows` of `side`, by row (`words`: their
+        """`operands.operand_numbers` of (at least) `rows` of `side`, by row (`words`: their
         normalised words), each row's raw text read once."""
         known = self.operand[side]
         missing = sorted({row for row in rows if row not in known})
         if missing:
             texts = self.raw(side, np.array(missing, dtype=np.int64))
             for row, text in zip(missing, texts, strict=True):
-                known[row] = raw_parts.operand_numbers(text, words[row])
+                known[row] = operands.operand_numbers(text, words[row])
         return known
 
     def get(

@@ -83,7 +83,7 @@ IDENTIFIER_NOUNS = word_set(
 )
 """Nouns that name the long number just after them (a word or two before it) as an identifier:
 "order 55120", "ticket no 883412", "zip code 10001". Another one is another record of the same
-request, not another request (`raw_parts.operand_numbers`)."""
+request, not another request (`operands.operand_numbers`)."""
 OPERATION_WORDS = word_set(
     "mod modulo pmod bmod equiv congruent divided divide divides divisible divisor divisors multiplied "
     "multiply times plus minus remainder sum product difference quotient factor factors factorization "
