@@ -33,7 +33,16 @@ BATCH_ROWS = 20_000
 
 # One pattern text for both engines: {S} non-space, {D} digit, {W} letter ("[^\W\d_]").
 # A code fence takes everything up to the next backtick (its closing fence, or the prefix's end).
-_NOISE_PATTERN = r"https?://{S}+|www\.{S}+|{S}+@{S}+|@ ?{S}+|```[^`]*|`[^`]*`|\{{[^{{}}]*\}}|<[^<>]*>|{D}+"
+# Mathematics is no language: a LaTeX span ("$\frac{a}{b} \leqslant x$", one with a command, "^",
+# "_" or "=" in it, so that two prices are not one span) and any LaTeX command ("\sqrt", "\mathrm")
+# go, or a Chinese question's formulas read as Catalan. A backslash escape written out before a word
+# ("\nHello", "\tName") is no command: a "\n", "\r" or "\t" before a capital stays as it was.
+_MATH_PATTERN = r"\$[^$\n]*?[\\^_=][^$\n]*?\$|\\(?:[A-Za-mo-qsu-z][A-Za-z]*|[nrt][a-z]+)"
+_NOISE_PATTERN = (
+    r"https?://{S}+|www\.{S}+|{S}+@{S}+|@ ?{S}+|```[^`]*|`[^`]*`|"
+    + _MATH_PATTERN
+    + r"|\{{[^{{}}]*\}}|<[^<>]*>|{D}+"
+)
 _WORD_PATTERN = r"{W}+(?:['\u2019]{W}+)?"
 _NOISE = re.compile(_NOISE_PATTERN.format(S=r"\S", D=r"\d"))
 _WORD = re.compile(_WORD_PATTERN.format(W=r"[^\W\d_]"))
