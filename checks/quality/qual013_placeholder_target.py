@@ -34,12 +34,20 @@ def mash(token: str) -> bool:
 
 def filler(target: str, prompt: str) -> list[str]:
     """The filler words of a target made of nothing else (else []); a filler word the prompt uses is
-    the answer asked for ("Reply with the word test" → "test"), not filler."""
-    words = [w for w in _TOKEN.findall(target.casefold()) if w.isalpha()]
+    the answer asked for ("Reply with the word test" → "test"), not filler. Keyboard-row letters
+    joined to digits in one word ("ZXCVB932") are an identifier made up to a spec, a username or a
+    code the prompt asks for: someone typing to move on does not reach for the digits."""
+    folded = target.casefold()
+    words = [w for w in _TOKEN.findall(folded) if w.isalpha()]
     asked = set(_TOKEN.findall(prompt.casefold()))
     if words[:2] == ["lorem", "ipsum"] and not {"lorem", "ipsum"} & asked:
         return words[:2]
-    if not words or len(target) > MAX_CHARS or any(not mash(w) and w not in FILLER_WORDS for w in words):
+    made_up = {w for t in folded.split() if re.search(r"\d", t) for w in re.findall(r"[^\W\d_]+", t)}
+    if (
+        not words
+        or len(target) > MAX_CHARS
+        or any((not mash(w) or w in made_up) and w not in FILLER_WORDS for w in words)
+    ):
         return []
     return [] if any(w in asked for w in words) else words
 
