@@ -135,6 +135,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False
         if re.fullmatch(r"\{\d\}", token) and not _numbered_slot(text, m):
             return False
+        if _ARABIC_QUOTE.fullmatch(token):
+            return False  # "{طارئة}": Arabic script quotes and stresses words in braces
         if re.fullmatch(r"\{[A-Za-z]_(?:[A-Za-z]|\d{1,2})\}", token):
             return False  # {x_n}, {a_k}: a sequence or family in math notation, not a slot
         if _grouped_in_math(text, m):
@@ -202,6 +204,12 @@ def _numbered_slot(text: str, m: re.Match[str]) -> bool:
         return True
     above = text[: max(start - 1, 0)].rstrip().rsplit("\n", 1)[-1]
     return not before.strip() and not line[len(before) + len(m.group()) :].strip() and above.endswith(",")
+
+
+_ARABIC_QUOTE = re.compile(r"\{[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]+\}")
+"""An Arabic-script word in braces: writers of Arabic use braces as quotation marks (the Qur'an's verses
+are quoted in { }, as in ﴿ ﴾, and a tweet stresses its comment word so: "... الهام شاهين {طارئة}");
+a slot's name is an identifier ("{name}", "{first_name}")."""
 
 
 def _environment_name(text: str, token: str) -> bool:
