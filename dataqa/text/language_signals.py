@@ -36,8 +36,10 @@ BATCH_ROWS = 20_000
 # Mathematics is no language: a LaTeX span ("$\frac{a}{b} \leqslant x$", one with a command, "^",
 # "_" or "=" in it, so that two prices are not one span) and any LaTeX command ("\sqrt", "\mathrm")
 # go, or a Chinese question's formulas read as Catalan. A backslash escape written out before a word
-# ("\nHello", "\tName") is no command: a "\n", "\r" or "\t" before a capital stays as it was.
-_MATH_PATTERN = r"\$[^$\n]*?[\\^_=][^$\n]*?\$|\\(?:[A-Za-mo-qsu-z][A-Za-z]*|[nrt][a-z]+)"
+# ("\nHello", "\tName") is no command: a "\n", "\r" or "\t" before a capital stays as it was. A
+# formula written plainly ("sin(a)cos(a)=1/8", "pi/4") is a run of ASCII with "=", "^" or "/" in it.
+_FORMULA = r"[A-Za-z0-9()\[\]^*+\-.,]*[=^/][A-Za-z0-9()\[\]^*+\-.,=^/]*"
+_MATH_PATTERN = r"\$[^$\n]*?[\\^_=][^$\n]*?\$|\\(?:[A-Za-mo-qsu-z][A-Za-z]*|[nrt][a-z]+)|" + _FORMULA
 _NOISE_PATTERN = (
     r"https?://{S}+|www\.{S}+|{S}+@{S}+|@ ?{S}+|```[^`]*|`[^`]*`|"
     + _MATH_PATTERN
