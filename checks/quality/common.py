@@ -335,6 +335,20 @@ def asked(split: Split, content: pl.Expr) -> pl.Expr:
     return content.str.replace(CHOICES_AFTER, "") if split.kind == MULTIPLE_CHOICE else content
 
 
+def prompts(ctx: Context, split: Split, lines: Iterable[int]) -> dict[int, str]:
+    """The prompt of each record in `lines`: its user and system messages joined in turn order, what
+    the request asks for and hands over (choices included: an option is material the answer may copy).
+    The one place the checks read what a record asked for: QUAL005's markup a request asks for or
+    hands over, QUAL007's span drawn from its passage, QUAL002's slots a task works on; `asked` narrows
+    a user message to its question."""
+    wanted = sorted(set(lines))
+    if not wanted:
+        return {}
+    msgs = messages(ctx, split)
+    asks = msgs.filter(pl.col("line").is_in(wanted) & pl.col("role").is_in(["user", "system"]))
+    return dict(asks.group_by("line").agg(pl.col("content").str.join("\n")).iter_rows())
+
+
 def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, str, str]]:
     """(line, kind, evidence, field) of the user messages that ask for work on content (summarise,
     translate, proofread…) given only as a URL or a file name, and that an answer follows; field is

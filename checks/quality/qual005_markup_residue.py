@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import field_at, messages, record_findings
+from dataqa.checks.quality.common import field_at, messages, prompts, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -113,7 +113,7 @@ class MarkupResidue(Summarised):
         code's data (a markdown table's `<br>`, a string literal, a doctest)."""
         cand = _flagged(ctx, split).filter(pl.col("markup") & pl.col("role").is_in(list(roles)))
         cand = cand.with_columns(masked_column(cand))
-        prompts = _prompts(ctx, split, cand)
+        asked = prompts(ctx, split, cand.filter(pl.col("role") == "assistant")["line"])
         hits = []
         for line, role, content, text in cand.select("line", "role", "content", "masked").iter_rows():
             wrapped = _wrapper_only(content)
@@ -123,7 +123,7 @@ class MarkupResidue(Summarised):
                 or _NAMED_TAG_RE.search(content)
             ):
                 continue  # code or markup as a whole (a form, a page asked for), or a text naming tags
-            applied = role == "assistant" and _applied(content, prompts.get(line, ""))
+            applied = role == "assistant" and _applied(content, asked.get(line, ""))
             given = _handed_over(text) if role in ("user", "system") else len(text)
             for m in _MARKUP_RE.finditer(text):
                 if m.start() >= given:
@@ -229,17 +229,6 @@ def _applied(answer: str, prompt: str) -> bool:
     words = re.findall(r"\w+", _TAG_RE.sub(" ", answer).lower())
     given = set(re.findall(r"\w+", low))
     return len(words) >= 3 and sum(word in given for word in words) >= APPLIED_SHARE * len(words)
-
-
-def _prompts(ctx: Context, split: Split, cand: pl.DataFrame) -> dict[int, str]:
-    """The prompt (user and system messages) of each record of `cand`."""
-    lines = cand.filter(pl.col("role") == "assistant")["line"].unique()
-    if lines.is_empty():
-        return {}
-    asks = messages(ctx, split).filter(
-        pl.col("line").is_in(lines.implode()) & pl.col("role").is_in(["user", "system"])
-    )
-    return dict(asks.group_by("line").agg(pl.col("content").str.join("\n")).rows())
 
 
 def _flagged(ctx: Context, split: Split) -> pl.DataFrame:

@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import PROMPT_REPLY, messages, record_findings, split_final_answers, targets
+from dataqa.checks.quality.common import PROMPT_REPLY, prompts, record_findings, split_final_answers, targets
 from dataqa.checks.quality.cut_by_habit import (
     ENDED,
     FENCE_LINE,
@@ -324,12 +324,11 @@ def _without_spans(
     lines = sorted({line for line, what, _ in hits if what == MID_SENTENCE})
     if not lines:
         return hits
-    asks = messages(ctx, split).filter(pl.col("line").is_in(lines) & pl.col("role").is_in(["user", "system"]))
-    prompts = dict(asks.group_by("line").agg(pl.col("content").str.join("\n")).iter_rows())
+    asked = prompts(ctx, split, lines)
 
     def drawn(line: int, what: str) -> bool:
         span = bodies[line].strip()
-        return what == MID_SENTENCE and bool(span) and span in prompts.get(line, "")
+        return what == MID_SENTENCE and bool(span) and span in asked.get(line, "")
 
     return [hit for hit in hits if not drawn(hit[0], hit[1])]
 
