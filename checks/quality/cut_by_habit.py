@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from dataqa.checks.quality.common import messages, split_final_answers, targets
+from dataqa.checks.quality.cut_language import in_syllables
 from dataqa.engine.context import Context
 from dataqa.ingest.dataset import Split
 from dataqa.text.redaction import snippet
@@ -255,15 +256,17 @@ a statement stopped on an operator, an open bracket or a line continuation (a co
 likes)."""
 
 
-_COMMENT_END = r"(?m)^[ \t]*#[^\n]*\z"
-"""A program whose last line is a comment ("# Output: True"): it ends where its writer ended it."""
+_ENDED_PROGRAM = r"(?m)^[ \t]*(?:#[^\n]*|\}[ \t;]*)\z"
+"""A program whose last line is a comment ("# Output: True") or closes its brace block ("}", its
+braces balanced, or the brace rule reads it): it ends where its writer ended it."""
 
 
 def _python_left_open(content: pl.Expr) -> pl.Expr:
     """An unfenced answer of three code lines or more, Python-like, that stops on a line no program
     ends on (`_PY_OPEN_END`) or with more brackets opened than closed, but for one that ends on a
-    comment (a bracket left open mid-program is a typo there): cut inside the program. A one- or
-    two-line answer that is only a header is what was asked ("def gcd(x, y):", a signature)."""
+    comment or closes its block (`_ENDED_PROGRAM`; a bracket left open mid-program is a typo there):
+    cut inside the program. A one- or two-line answer that is only a header is what was asked ("def
+    gcd(x, y):", a signature)."""
     body = content.str.strip_chars()
     code = body.str.replace_all(r"'[^'\n]*'|\"[^\"\n]*\"", "''")  # brackets in strings are no code
     return (
@@ -274,7 +277,7 @@ def _python_left_open(content: pl.Expr) -> pl.Expr:
             body.str.contains(_PY_OPEN_END)
             | (
                 (code.str.count_matches(r"[(\[{]") > code.str.count_matches(r"[)\]}]"))
-                & ~body.str.contains(_COMMENT_END)
+                & ~body.str.contains(_ENDED_PROGRAM)
             )
         )
     )
@@ -375,7 +378,8 @@ def fragment_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, 
         words = re.findall(r"\w+", texts.get(line, body).lower())
         w = w.lower()
         whole = sum(1 for x in words if x == w)
-        if whole <= 1 and any(x.startswith(w) and _completes(x[len(w) :]) for x in words):
+        syllables = in_syllables(body)  # each word a whole syllable: no fragment to tell
+        if whole <= 1 and not syllables and any(x.startswith(w) and _completes(x[len(w) :]) for x in words):
             out.append((line, "ends inside a word", evidence_tail(body)))
     return out
 

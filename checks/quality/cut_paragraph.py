@@ -22,6 +22,7 @@ from dataqa.checks.quality.cut_by_habit import (
     last_line,
     narrowed,
 )
+from dataqa.checks.quality.cut_language import dangles_in, stops_in_phrase
 from dataqa.engine.context import Context
 from dataqa.ingest.dataset import Split
 
@@ -64,15 +65,16 @@ _LEAD_IN = re.compile(r"[:\uff1a]\s*$")
 """A line that leads into what follows (a list, a table): it neither ends a sentence nor leaves one."""
 
 
-def _dangles(line: str, dangling: str) -> bool:
-    """Whether a line stops on a word no sentence ends on, or begins a sentence with one and stops
-    ("... reduction. For")."""
-    if re.search(dangling, line):
+def _dangles(line: str, dangling: str, body: str) -> bool:
+    """Whether a line of `body` stops on a word no sentence ends on, or begins a sentence with one and
+    stops ("... reduction. For"), read in the body's language (`dangles_in`); or stops inside a phrase
+    the body wrote before and went on from (`stops_in_phrase`)."""
+    if dangles_in(line, dangling, body) or stops_in_phrase(body):
         return True
     first = re.search(r"[.!?][\"”'’)\]]*\s+([A-Z][a-z]*)\s*$", line)
     if first is None:
         return False
-    return re.search(dangling, line[: first.start(1)] + first.group(1).lower()) is not None
+    return dangles_in(line[: first.start(1)] + first.group(1).lower(), dangling, body)
 
 
 def paragraph_cut(
@@ -111,7 +113,7 @@ def paragraph_cut(
         if (
             (kind == "p" or marks_left_out)
             and not re.search(CJK + "{5}", tail)
-            and not _dangles(tail, dangling)
+            and not _dangles(tail, dangling, body)
         ):
             continue
         # a paragraph is read against every sentence line before it, a list item against its list

@@ -30,6 +30,7 @@ from dataqa.checks.quality.cut_by_habit import (
     writes_ended_targets,
     writes_punctuated_prose,
 )
+from dataqa.checks.quality.cut_language import dangles_in
 from dataqa.checks.quality.cut_paragraph import paragraph_cut
 from dataqa.checks.quality.qual003_degenerate_text import is_row
 from dataqa.core.models import Finding, Severity
@@ -246,7 +247,7 @@ class TruncatedTarget(Summarised):
             prose_end = not _not_prose(last) and not _not_prose(last_body)
             dangling = (
                 re.search(DANGLING_END, masked)
-                and re.search(DANGLING_END, body)
+                and dangles_in(body, DANGLING_END, body)
                 and not _stranded(body)
                 and not _UNIT_END.search(body)
             )
