@@ -52,12 +52,14 @@ PHRASE_WORDS = 4
 
 
 def stops_in_phrase(body: str) -> bool:
-    """Whether a text's last line ends on `PHRASE_WORDS` words the text wrote earlier on and went on
-    from with another word: it stopped inside a phrase it writes whole ("... điểm số của họ cho lượt là
-    không." earlier, the last item "... điểm số của họ cho lượt là", the score for the turn is)."""
+    """Whether a text's last line ends on `PHRASE_WORDS` words with which a sentence the text wrote
+    earlier on ends but for its last word or two: it stopped just short of a sentence it writes whole
+    ("... điểm số của họ cho lượt là không." earlier, the last item "... điểm số của họ cho lượt là",
+    the score for the turn is). A phrase the text went on from with a clause of its own ("Data Science
+    and Analytics is the next step ...", the last line "... -> Data Science and Analytics") is a name."""
     head, _, tail = body.rstrip().rpartition("\n")
     end = re.findall(r"\w+", tail.lower())[-PHRASE_WORDS:]
     if len(end) < PHRASE_WORDS or not head:
         return False
     phrase = r"\W+".join(map(re.escape, end))
-    return re.search(r"(?<!\w)" + phrase + r"[ \t]+\w", head.lower()) is not None
+    return re.search(r"(?<!\w)" + phrase + r"(?:[ \t]+\w+){1,2}[.!?]", head.lower()) is not None
