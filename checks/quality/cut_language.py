@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import re
 
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTERS = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]+")
+"""A word in Latin letters: a Chinese answer's English reference list is read as English."""
 FOREIGN_SHARE = 0.1
-"""Share of a text's words with a letter beyond ASCII (3 or more) that writes it in another language."""
+"""Share of a text's Latin words with a letter beyond ASCII (3 or more) that writes it in another language."""
 
 
 def english_letters(text: str) -> bool:
-    """Whether a text is written in English letters: fewer than 3 of its words, or under
-    `FOREIGN_SHARE` of them, hold a letter beyond ASCII (a name, a loan word: "Pokémon", "café")."""
+    """Whether a text's Latin words are written in English letters: fewer than 3 of them, or under
+    `FOREIGN_SHARE`, hold a letter beyond ASCII (a name, a loan word: "Pokémon", "café"). Other
+    scripts do not count: "... 脐带血移植 ... the first 25 years and" ends on an English "and"."""
     words = _LETTERS.findall(text)
     beyond = sum(not w.isascii() for w in words)
     return beyond < 3 or beyond < FOREIGN_SHARE * len(words)
