@@ -136,3 +136,17 @@ def test_train_space_and_search_over_blocks_are_the_splits(
     queries = here.transform(ctx.valid_rows("test")["prompt"].to_list()).tocsr()
     found, expected = nearest_train.exact_train(driver)(queries), nearest_train.exact_train(ctx)(queries)
     assert all(np.array_equal(a, b) for a, b in zip(found, expected, strict=True))
+
+
+@pytest.mark.parametrize("driver_rows", [120, 10], ids=["test-held", "both-held"])
+def test_an_exemplar_pool_of_held_splits_is_the_local_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+) -> None:
+    """An exemplar pool (COV005's case: 20 tickets against 320 test inputs): both engines read the
+    pool from the splits' counts alone and report the far test inputs once, at the same lines."""
+    pool = {"train": rows("pool_train.jsonl"), "test": rows("pool_test.jsonl")}
+    local, remote, held = scan_held(tmp_path, monkeypatch, pool, driver_rows, CHECKED)
+    assert held == (["test"] if driver_rows == 120 else ["train", "test"])
+    assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
+    [finding] = remote["findings"]
+    assert finding["metrics"]["exemplar_pool"] and len(finding["locations"]) == finding["metrics"]["far"]

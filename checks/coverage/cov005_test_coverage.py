@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -144,6 +145,23 @@ def _picked(texts: dict[int, str], rows: np.ndarray) -> list[str]:
     return [texts[int(i)] for i in rows]
 
 
+def _files(ctx: Context, split: str) -> int:
+    """How many files (parts) the split was read from; 1 for data given in memory."""
+    source = ctx.splits[split].source
+    return max(len(source.parts), 1) if source is not None else 1
+
+
+def _file_of(ctx: Context, split: str, line: int) -> str:
+    """The name of the file the record keyed `line` was read from (its last path component)."""
+    return ctx.location(split, line).path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+POOL_SHOWN = 5
+"""Files an exemplar pool's finding names (`TestCoverage.pool_finding`), those with the most far inputs."""
+POOL_QUOTED = 3
+"""Far inputs an exemplar pool's finding quotes."""
+
+
 def _texts(ctx: Context, split: str, lines: np.ndarray, column: str = "prompt") -> list[str]:
     """The raw `column` of the given lines of a split, in their order (fetched from a held split)."""
     found = copies.texts(ctx, split, lines.tolist(), column)
@@ -184,6 +202,11 @@ class TestCoverage(Check):
     ("영어는" / "영어를": a particle apart, `STEM_SYLLABLES`). Words train uses but the space drops as
     too rare (in one training input only) weigh nothing there: an input sharing `RARE_LINK` of them
     with one training input is not reported, and one it shares is named.
+    Where train is an exemplar pool rather than a training set (a held-out split of at least
+    `pool_ratio` times as many inputs, against at most `pool_shots` training inputs a file: five
+    few-shot exemplars a subject, hundreds of test questions each), most held-out inputs are
+    bound to have no close exemplar and a finding per input says nothing a team can act on: the
+    far inputs of such a split are reported once, counted per file, with a few of them quoted.
     Metrics: `train_spread_bar` (that bar; measured only when some input is under the split's bar)
     and with it per split `uncovered_by_chance`, `distance_histogram` (1 - similarity, test split),
     `uncovered`, and per split the median and the bar used; labels that train lacks are LBL004's job.
@@ -227,6 +250,12 @@ class TestCoverage(Check):
     `min_rows` scored training inputs): where training examples are as far apart (FAQ questions
     about passages, one question per table), a held-out example as far from train is drawn like them."""
 
+    pool_ratio: float = ranged(10.0, low=1)
+    """How many times train's inputs a held-out split needs for train to be read as an exemplar pool."""
+    pool_shots: int = ranged(32, low=1)
+    """Training inputs a file (on average) at most, for train to be read as an exemplar pool: few-shot
+    pools hold 3 to 25 exemplars a task or subject (5 a subject for MMLU's dev split)."""
+
     def held_form(self) -> HeldForm:
         return CoverageHeld()
 
@@ -260,6 +289,43 @@ class TestCoverage(Check):
         # Under `min_rows` inputs the share is below one input: the farthest training input is the
         # bar (eight role-play turns lie as far from each other as a held-out turn from them).
         return float(np.quantile(sims, self.train_share)) if len(sims) >= 2 else None
+
+    def exemplar_pool(self, ctx: Context, split: str) -> bool:
+        """Whether train is, against `split`, an exemplar pool (class doc): a few inputs a file,
+        and a small fraction of the held-out split's. Counts only, so every engine decides alike."""
+        train = ctx.valid_count("train")
+        return ctx.valid_count(split) >= self.pool_ratio * max(train, 1) and (
+            train <= self.pool_shots * _files(ctx, "train")
+        )
+
+    def pool_finding(
+        self, ctx: Context, split: str, lines: np.ndarray, far: np.ndarray, prompt: dict[int, str]
+    ) -> Finding:
+        """The one finding of an exemplar pool's held-out split: its far inputs (positions `far` of
+        `lines`) counted per file, against the file's held-out inputs, the first few quoted."""
+        train, held = ctx.valid_count("train"), ctx.valid_count(split)
+        files = _files(ctx, "train")
+        field = field_name(ctx.train, "prompt", plural=True)
+        if _files(ctx, split) > 1:
+            every = Counter(_file_of(ctx, split, int(line)) for line in lines)
+            by_file = Counter(_file_of(ctx, split, int(lines[i])) for i in far)
+            shown = ", ".join(
+                f"{name} {count} of {every[name]}" for name, count in by_file.most_common(POOL_SHOWN)
+            )
+            more = f" and {len(by_file) - POOL_SHOWN} more files" if len(by_file) > POOL_SHOWN else ""
+            where = f"; in {len(by_file)} of {len(every)} files: {shown}{more}"
+        else:
+            by_file, where = Counter(), ""
+        per = f"{train / files:.0f} a file in {files} files" if files > 1 else "one file"
+        return self.finding(
+            f"{len(far)} of {len(lines)} {split} {field} have no similar training example, but train is "
+            f"an exemplar pool ({train} examples, {per}, against {held} {split} examples: "
+            f"{held / max(train, 1):.0f}x as many); a few exemplars cannot show every kind of input, so "
+            f"this is said once for the split rather than per example{where}",
+            [ctx.location(split, int(lines[i])) for i in far],
+            [excerpt(prompt[int(i)], flat=True) for i in far[:POOL_QUOTED]],
+            metrics={"exemplar_pool": True, "far": len(far), "by_file": dict(by_file.most_common())},
+        )
 
     @staticmethod
     def by_chance(sims: np.ndarray, bar: float, n: int) -> float:
@@ -339,6 +405,10 @@ class TestCoverage(Check):
             if split.name == primary:
                 self.metrics["distance_histogram"] = histogram
             uncovered_total += len(uncovered)
+            if len(uncovered) and self.exemplar_pool(ctx, split.name):
+                self.metrics[f"{split.name}_exemplar_pool"] = True
+                yield self.pool_finding(ctx, split.name, lines, uncovered, prompt)
+                continue
             typical = self.metrics[f"{split.name}_median_similarity"]
             own_note = "" if own is None else f"; training examples have another at {own:.2f} or more"
             for i in uncovered:
