@@ -47,6 +47,36 @@ SHOWN_WORDS = 8
 """An example output of up to this many words shows that the task's answers are short."""
 _SYMBOLS = re.compile(r"[\u2600-\u27bf\U0001f000-\U0001faff]")
 """Emoji and pictographs: an answer of them has content ("🐱😊💕" to "convey it with emojis")."""
+SENTENCE = r"[\p{L}\p{N}][^.!?。！？؟\n]*"
+"""A sentence, as `LengthOutlier` counts them: from a letter or digit to the next full stop, question
+or exclamation mark (Latin, CJK, Arabic) or line break."""
+ONE_SENTENCE = 1
+"""Typical sentences of a labelled text up to which the set is of short texts (`LengthOutlier`)."""
+_WORDS = re.compile(r"\w+")
+COPIED_SHARE = 0.7
+"""Share of a long answer's words in runs of three copied from its own request (`copied_share`)
+from which the answer quotes the request's passage: long because the passage is."""
+
+
+def _has_content(text: str) -> bool:
+    """Whether `text` holds a letter, a digit or an emoji: a text or answer without is empty in effect."""
+    return bool(_CONTENT.search(text) or _SYMBOLS.search(text))
+
+
+def copied_share(answer: str, request: str) -> float:
+    """The share of `answer`'s words that lie in a run of three words found, in order, in `request`
+    (case folded): an extractive answer quoting a passage of the request is mostly such runs, its
+    leading phrase ('The answer to the question is: "...') aside."""
+    words = [w.casefold() for w in _WORDS.findall(answer)]
+    if len(words) < 3:
+        return 0.0
+    asked = [w.casefold() for w in _WORDS.findall(request)]
+    grams = {tuple(asked[i : i + 3]) for i in range(len(asked) - 2)}
+    covered = np.zeros(len(words), dtype=bool)
+    for i in range(len(words) - 2):
+        if tuple(words[i : i + 3]) in grams:
+            covered[i : i + 3] = True
+    return float(covered.mean())
 
 
 def short_answer_fits(ask: str, answer: str) -> bool:
@@ -102,9 +132,15 @@ class LengthOutlier(Summarised):
     - inputs far shorter where the typical input has `min_typical` tokens and the answer is
       `min_ratio` times longer than the input (a lost input: "." answered at length; in multi-turn
       data an input is measured by its final request, see `_tokens`), and, for
-      classification data, inputs far longer (pasted or merged texts among utterances). A long
+      classification data, inputs far longer (pasted or merged texts among utterances) and far
+      shorter where the typical text has more than `ONE_SENTENCE` sentence: in a set of short
+      texts by nature (tweets, reviews, questions, a sentence each) a one-word text is a shorter
+      sentence, an ordinary example, and only one with no letter, digit or emoji is reported. A long
       instruction holds the document, table or program its task works on: not reported (a text
       over the model's context is FMT016's and PROV003's).
+    A target far longer that quotes its request's passage is not reported (`COPIED_SHARE` of its
+    words in runs copied from a request at least twice as long): extractive QA that answers a list
+    with the passage's span is long because the span is, not because the answer rambles.
     Targets of classification data (labels) are skipped. One finding per role and direction, the
     most extreme first, its evidence the request and the answer.
     Why: a few answers ten times longer than the rest dominate the loss and teach the model to
@@ -162,7 +198,19 @@ class LengthOutlier(Summarised):
         if "request" in lengths.columns:
             summary["requests"] = Counter(lengths["request"].to_list())
             summary["transcripts"] = int((lengths["users"] > 1).sum())
+        else:  # labelled texts: how many sentences each holds (`short_texts`)
+            texts = ctx.valid_rows("train")["prompt"].fill_null("")
+            summary["sentences"] = Counter(texts.str.count_matches(SENTENCE).to_list())
         return summary
+
+    @staticmethod
+    def short_texts(summary: dict[str, Any]) -> bool:
+        """Whether the labelled texts are short by nature: the typical one is a single sentence
+        (tweets, reviews, questions, commands). A text a tenth as long is a shorter sentence there
+        ("revenge", "We lost", "صح :)"), an ordinary example; among texts of several sentences
+        (articles, abstracts, dialogues) it is what is left of one."""
+        sentences = summary.get("sentences")
+        return bool(sentences) and counted.median_of(sentences) <= ONE_SENTENCE
 
     @staticmethod
     def _measured(summary: dict[str, Any], role: str) -> tuple[Counter[int], bool]:
@@ -195,6 +243,7 @@ class LengthOutlier(Summarised):
             judged = self._judged(ctx, role, counts)
             if judged is not None and (judged.long or judged.short):
                 out[role] = {"long": judged.long, "short": judged.short, "by_request": by_request}
+                out[role]["empty_only"] = role == "prompt" and self.short_texts(summary)
         return out or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
@@ -209,6 +258,12 @@ class LengthOutlier(Summarised):
                 mask = np.isin(tokens, np.asarray(outlying[direction], dtype=np.float64))
                 if role == "response" and direction == "short" and mask.any():
                     mask &= ~self._fitting(ctx, lines, tokens, mask)
+                if role == "response" and direction == "long" and mask.any():
+                    mask &= ~self._quoting(rows, lengths, mask)
+                if direction == "short" and outlying.get("empty_only"):
+                    # short texts by nature: a short one is reported only when it holds nothing
+                    for i in np.flatnonzero(mask).tolist():
+                        mask[i] = not _has_content(rows[role][i] or "")
                 if role == "prompt" and direction == "short" and "request" in lengths.columns:
                     # an input answered in proportion asked for little and got little: a whole
                     # exchange ("Who are you?" -> one line), not an input that lost its text
@@ -244,6 +299,18 @@ class LengthOutlier(Summarised):
                 outliers = summary["rows"]["outliers"].filter(pl.col("role") == role)
                 yield from self._findings(ctx, role, judged, outliers.sort("line", maintain_order=True))
 
+    def _quoting(self, rows: pl.DataFrame, lengths: pl.DataFrame, long: np.ndarray) -> np.ndarray:
+        """Per row, whether it is one of the `long` answers that quotes its request's passage: most
+        of its words copied from the request (`copied_share`), the request at least twice as long.
+        Extractive QA ("find the answer in this text and quote it") answers a list in the passage
+        with the whole list; it is long because the passage's span is, not an answer that rambles."""
+        quoting = np.zeros(len(long), dtype=bool)
+        prompts, answers = rows["prompt"], rows["response"]
+        asked, answered = lengths["prompt"].to_numpy(), lengths["response"].to_numpy()
+        for i in np.flatnonzero(long & (asked >= 2 * answered)).tolist():
+            quoting[i] = copied_share(answers[i] or "", prompts[i] or "") >= COPIED_SHARE
+        return quoting
+
     def _fitting(self, ctx: Context, lines: np.ndarray, tokens: np.ndarray, short: np.ndarray) -> np.ndarray:
         """Per row, whether it is one of the `short` answers that fits its request: one the request
         calls for (`short_answer_fits`), or one to a request that is itself short (under `min_ratio`
@@ -266,7 +333,7 @@ class LengthOutlier(Summarised):
         fits = np.zeros(len(lines), dtype=bool)
         for i in idx.tolist():
             ask, answer = asks.get(int(lines[i]), ""), answers.get(int(lines[i])) or ""
-            if not _CONTENT.search(answer) and not _SYMBOLS.search(answer):
+            if not _has_content(answer):
                 continue
             fits[i] = estimate_tokens(ask) < self.min_ratio * max(tokens[i], 1.0) or short_answer_fits(
                 ask, answer
