@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from dataqa.engine.registry import Summarised, add_summaries, register
 from dataqa.ingest.issues import excerpt
 from dataqa.text.normalise import content_hash
 
+_WORD = re.compile(r"\w+")
+
 
 @register
 @dataclass
@@ -23,6 +26,9 @@ class ConversationStructure(Summarised):
     """Held-out conversations shaped unlike any training conversation: more turns, or a system
     prompt train never uses.
 
+    A held-out system prompt whose every word is in one training system prompt ("Call search_catalog.
+    Return ONLY the SKU." against "You MUST call search_catalog before answering. Return ONLY the
+    final SKU.") is that prompt shortened, saying nothing it does not: not reported.
     Metrics per split: `turns` (user/assistant turns → count), `multi_turn_share`,
     `systems_distinct` and `no_system_share`, so the structure of each split is visible.
     Why: a model tuned on single-turn examples with one fixed system prompt is evaluated on
@@ -103,11 +109,18 @@ class ConversationStructure(Summarised):
         unseen = ~pl.col("hash").is_in(pl.Series(systems or [], dtype=pl.UInt64).implode())
         rows = rows.with_columns((unseen if systems is not None else pl.lit(False)).alias("unseen"))
         picked = rows.filter((pl.col("n_turns") > wanted["max_turns"]) | pl.col("unseen"))
+        train = ctx.valid_rows("train") if systems is not None and "train" in ctx.splits else None
         return {
             "rows": picked.select("split", "line", "n_turns", "hash", "unseen"),
             "texts": picked.filter("unseen")
             .select("hash", "system")
             .unique("hash", keep="first", maintain_order=True),
+            # train's few system prompts, to tell a shortened rewording of one from a new prompt
+            "train_texts": pl.DataFrame(
+                {"system": [] if train is None else train["system"].fill_null("").unique()}
+            )
+            .cast(pl.String)
+            .sort("system"),
         }
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
@@ -147,8 +160,11 @@ class ConversationStructure(Summarised):
                 .agg(pl.col("line").sort())
                 .sort(pl.col("line").list.first())
             )
+            said = [_words(t) for t in summary["rows"]["train_texts"]["system"].unique().to_list()]
             for hashed, lines in unseen.iter_rows():
                 system = texts[hashed]
+                if system and any(_words(system) <= words for words in said):
+                    continue  # a training prompt shortened: it says nothing that prompt does not
                 what = f"system prompt {excerpt(system, 80, flat=True)!r}" if system else "no system prompt"
                 yield self.finding(
                     f"{len(lines)} {split.name} example(s) use {what}, which no training example uses "
@@ -157,6 +173,11 @@ class ConversationStructure(Summarised):
                     [excerpt(system, flat=True)],
                     metrics={"count": len(lines)},
                 )
+
+
+def _words(text: str) -> set[str]:
+    """The words of a system prompt, case folded."""
+    return {w.casefold() for w in _WORD.findall(text)}
 
 
 def _longest(turns: Counter[int | None]) -> int:
