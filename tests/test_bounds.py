@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from hypothesis import given, settings
+import scipy.sparse as sp
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dataqa.text import bounds, slots
+from dataqa.text import bounds, slots, typos
 
 # Words that exercise every way `slots.compare` forgives: filler, typos of one and two letters,
 # words written as one or apart (exactly or with a letter changed: contractions), numbers.
@@ -120,18 +121,25 @@ def test_the_bound_joins_three_words_with_a_typo_wherever_they_stand_in_the_batc
     assert _bound("i met someonelse", "i met some one else") == 1.0
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    st.lists(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=10).map(" ".join), min_size=1, max_size=8)
-)
-def test_runs_split_two_ways_are_those_of_every_texts_unique_runs(texts: list[str]) -> None:
-    """`split_two_ways` reads which letters are split two ways from the distinct (letters, split)
-    pairs (for memory), not from every text's unique runs: the same runs."""
+def _coded(texts: list[str]) -> tuple[np.ndarray, np.ndarray, pl.Series]:
+    """(doc, ids, vocabulary) of texts, as `bounds._prepare` codes them."""
     lists = pl.Series(texts).str.split(" ")
     doc = np.repeat(np.arange(len(texts), dtype=np.int64), lists.list.len().to_numpy().astype(np.int64))
     flat = lists.explode()
-    ids = flat.rank("dense").to_numpy().astype(np.int64) - 1
-    runs = bounds.word_runs(doc, ids, flat.unique().sort())
+    return doc, flat.rank("dense").to_numpy().astype(np.int64) - 1, flat.unique().sort()
+
+
+TEXTS = st.lists(
+    st.lists(st.sampled_from(VOCAB), min_size=1, max_size=10).map(" ".join), min_size=1, max_size=8
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXTS)
+def test_runs_split_two_ways_are_those_of_every_texts_unique_runs(texts: list[str]) -> None:
+    """`split_two_ways` reads which letters are split two ways from the distinct (letters, split)
+    pairs (for memory), not from every text's unique runs: the same runs."""
+    runs = bounds.word_runs(*_coded(texts))
     grams = runs.unique()
     ways = grams.group_by("letters").agg(pl.col("split").n_unique().alias("n")).filter(pl.col("n") > 1)
     want = grams.join(ways.select("letters"), on="letters", how="semi")
@@ -139,30 +147,12 @@ def test_runs_split_two_ways_are_those_of_every_texts_unique_runs(texts: list[st
     assert got.sort(got.columns).equals(want.sort(want.columns))
 
 
-def _columns(runs, words) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """The (texts holding the run, texts holding the word) of every relation, in any column order."""
-    runs, words = runs.tocsc(), words.tocsc()
-    return sorted(
-        (
-            tuple(np.sort(runs.indices[runs.indptr[j] : runs.indptr[j + 1]]).tolist()),
-            tuple(np.sort(words.indices[words.indptr[j] : words.indptr[j + 1]]).tolist()),
-        )
-        for j in range(runs.shape[1])
-    )
-
-
 @settings(max_examples=150, deadline=None)
-@given(
-    st.lists(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=10).map(" ".join), min_size=1, max_size=8)
-)
+@given(TEXTS)
 def test_typo_joins_looked_up_in_slices_are_those_looked_up_at_once(texts: list[str]) -> None:
     """`_typo_joins` looks up its runs' one-letter deletions `TYPO_RUN_ROWS` distinct runs at a time
-    (for memory): with one run at a time, the same relations between runs and words."""
-    lists = pl.Series(texts).str.split(" ")
-    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lists.list.len().to_numpy().astype(np.int64))
-    flat = lists.explode()
-    ids = flat.rank("dense").to_numpy().astype(np.int64) - 1
-    vocab = flat.unique().sort()
+    (for memory): with one run at a time, the same counts."""
+    doc, ids, vocab = _coded(texts)
     _, keys = bounds._typo_edges(vocab)
     whole = bounds._typo_joins(doc, ids, vocab, keys, len(texts))
     rows = bounds.TYPO_RUN_ROWS
@@ -171,4 +161,53 @@ def test_typo_joins_looked_up_in_slices_are_those_looked_up_at_once(texts: list[
         sliced = bounds._typo_joins(doc, ids, vocab, keys, len(texts))
     finally:
         bounds.TYPO_RUN_ROWS = rows
-    assert _columns(*sliced) == _columns(*whole)
+    assert whole.shape == sliced.shape == (len(texts), len(vocab))
+    assert (whole != sliced).nnz == 0
+
+
+def _keys(word: str, twice: bool) -> set[str]:
+    """The word and the word with one letter left out (and two, when `twice`)."""
+    once = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    return {word} | once | ({w[:i] + w[i + 1 :] for w in once for i in range(len(w))} if twice else set())
+
+
+def _typable(word: str) -> bool:
+    return len(word) >= 4 and not any(c.isdigit() for c in word)
+
+
+def _run_is_typo_of(run: str, word: str) -> bool:
+    """What `_typo_joins` looks for, one run and one word at a time: a deletion key in common
+    (the run's letters with at most one left out; the word's with one, two from eight letters),
+    confirmed by `is_typo`."""
+    return (
+        _typable(run)
+        and _typable(word)
+        and bool(_keys(run, False) & _keys(word, len(word) >= 8))
+        and typos.is_typo(run, word)
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXTS)
+@example(["do not mind", "dont mind it", "let us go", "lets go", "i met someonelse", "some one else"])
+def test_typo_joins_pair_the_texts_where_a_run_of_one_is_a_typo_of_a_word_of_the_other(
+    texts: list[str],
+) -> None:
+    """`_typo_joins` keeps, per text and word, how many of the text's runs of two or three words are
+    a typo of the word (not one column per (run, word) relation, for memory): scored against the
+    word counts, the pairs it joins are those where one text's run is a typo of a word of the other,
+    read here one run and one word at a time."""
+    doc, ids, vocab = _coded(texts)
+    _, keys = bounds._typo_edges(vocab)
+    runs = bounds._typo_joins(doc, ids, vocab, keys, len(texts))
+    occurs = sp.csr_matrix((np.ones(len(ids), dtype=np.int32), (doc, ids)), shape=runs.shape)
+    joined = (runs @ occurs.T).toarray() > 0
+    split = [t.split(" ") for t in texts]
+    letters = [{"".join(w[i : i + k]) for k in (2, 3) for i in range(len(w) - k + 1)} for w in split]
+    want = np.array(
+        [
+            [any(_run_is_typo_of(r, w) for r in letters[i] for w in split[j]) for j in range(len(texts))]
+            for i in range(len(texts))
+        ]
+    )
+    assert (joined == want).all()
