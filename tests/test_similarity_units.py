@@ -477,6 +477,28 @@ def test_in_sorted_with_nothing_on_either_side_finds_nothing() -> None:
     assert templates.in_sorted(values, np.array([5, 4, 9], dtype=np.uint64)).tolist() == [True, False, False]
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=40, unique=True),
+    st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2**64 - 1)), min_size=0, max_size=600),
+)
+def test_in_sorted_by_table_finds_what_a_search_finds(
+    wanted: list[int], asked: list[tuple[int, int]]
+) -> None:
+    """`in_sorted` looks many values up in a table by their low bits: the values of `wanted`, other
+    values of their slot (low bits shared), values of an empty slot and slots several share (the
+    few values of `wanted` against up to 600: every path of the table) are found as a search finds them."""
+    sorted_values = np.array(sorted(wanted), dtype=np.uint64)
+    values = np.array(
+        [
+            [wanted[v % len(wanted)], (wanted[v % len(wanted)] ^ (v << 8)) % 2**64, v][kind]
+            for kind, v in asked
+        ],
+        dtype=np.uint64,
+    )
+    assert templates.in_sorted(sorted_values, values).tolist() == np.isin(values, sorted_values).tolist()
+
+
 def test_a_text_of_exactly_shingle_words_has_its_one_window_and_a_shorter_text_itself() -> None:
     """A text shorter than `shingle` words is one shingle, the whole text; one of exactly `shingle`
     words has its one window and nothing beside it."""
