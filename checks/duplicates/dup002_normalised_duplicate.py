@@ -32,6 +32,7 @@ class NormalisedDuplicate(DuplicateCheck):
     """
 
     id = "DUP002"
+    near = True
     shares = frozenset({"copies", "copy_texts", "distinct"})
     name = "normalised-duplicate"
     family = "duplicates"

@@ -43,6 +43,7 @@ class NearDuplicate(DuplicateCheck):
     """
 
     id = "DUP003"
+    near = True
     shares = frozenset(
         {"bands", "copy_texts", "distinct", "hashes", "input_fields", "near_pairs", "near_texts", "templates"}
     )

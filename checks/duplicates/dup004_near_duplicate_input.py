@@ -241,6 +241,7 @@ class NearDuplicateInput(Check):
     """
 
     id = "DUP004"
+    near = True
     shares = frozenset(
         {
             "bands",

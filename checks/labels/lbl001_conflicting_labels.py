@@ -12,6 +12,7 @@ from dataqa.checks.labels.base import labelled_splits, labels_noun, split_labels
 from dataqa.checks.labels.same_inputs import GROUPING, inputs, partners, same_inputs
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
+from dataqa.engine.form_labels import judges_form
 from dataqa.engine.registry import GROUP, Check, register
 from dataqa.ingest.choices import answer_text
 from dataqa.ingest.issues import excerpt
@@ -42,6 +43,10 @@ class ConflictingLabels(Check):
     conflicts where one record's right answer is offered as a wrong choice by another
     (`choices.contradictions`); both right choices are named.
 
+    Where the labels judge the text's form (acceptability: `dataqa.engine.form_labels`), inputs
+    equal only after normalisation are the set's minimal pairs ("список." / "список?"), not
+    reported; the identical inputs among them that carry two labels are.
+
     Every row of a conflicting group is unusable (the "consistent" stage of the usable count):
     which label is right cannot be told from the data.
     Why: the model is trained to give two answers to one question; it learns neither reliably,
@@ -52,6 +57,7 @@ class ConflictingLabels(Check):
     """
 
     id = "LBL001"
+    near = True
     shares = frozenset({"hashes", "split_labels", "same_inputs", "same_input_texts"})
     name = "conflicting-labels"
     family = "labels"
@@ -59,6 +65,12 @@ class ConflictingLabels(Check):
     needs = frozenset({"label"})
     scope = GROUP
     grouping = GROUPING
+
+    def near_finding(self, finding: Finding) -> bool:
+        """A group of inputs equal only after normalisation; its `forms` (how many inputs it holds
+        as written) is told only where labels judge form, where the exact inputs among them that
+        conflict are reported on their own (`_exact_parts`)."""
+        return finding.metrics.get("forms", 1) > 1
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         frame = same_inputs(ctx)
@@ -73,6 +85,10 @@ class ConflictingLabels(Check):
                 )
                 .sort(pl.col("line").list.first())
             )
+            form = judges_form(ctx, split) is not None
+            if form:  # minimal pairs: the exact inputs of a group conflict too
+                groups = pl.concat([groups, _exact_parts(frame, groups, split)], how="vertical_relaxed")
+                groups = groups.sort(pl.col("line").list.first(), pl.col("forms"), descending=[False, True])
             if ctx.splits[split].scored:  # scores on a scale conflict when far apart, not when written apart
                 apart = _scores_apart(_scale(ctx, split))
                 groups = groups.filter(pl.col("label").map_elements(apart, return_dtype=pl.Boolean))
@@ -103,7 +119,8 @@ class ConflictingLabels(Check):
                     f"{len(lines)} {split} examples with {how} carry {kinds} different {noun}: " + summary,
                     locations,
                     [excerpt(prompt), *_label_list(ctx, by_label, split)],
-                    metrics={"labels": {lab: ls for lab, ls in by_label.items()}},
+                    metrics={"labels": {lab: ls for lab, ls in by_label.items()}}
+                    | ({"forms": forms} if form else {}),
                     unusable=locations,
                 )
             self.metrics[f"{split}_conflict_groups"] = groups.height
@@ -132,6 +149,20 @@ def _scores_apart(scale: Scale | None) -> Callable[[pl.Series], bool]:
         return bool(found) and max(found) - min(found) > tolerance
 
     return apart
+
+
+def _exact_parts(frame: pl.DataFrame, groups: pl.DataFrame, split: str) -> pl.DataFrame:
+    """The identical inputs under different labels inside a split's groups of inputs equal after
+    normalisation (`forms` above 1), as groups of their own (`forms` 1)."""
+    keys = groups.filter(pl.col("forms") > 1).select("key")
+    return (
+        frame.filter(pl.col("split") == split)
+        .join(keys, on="key")
+        .group_by("key", "prompt_exact")
+        .agg(pl.col("line").sort_by("line"), pl.col("label").sort_by("line"))
+        .filter(pl.col("label").list.n_unique() > 1)
+        .select("key", "line", "label", pl.lit(1, dtype=groups.schema["forms"]).alias("forms"))
+    )
 
 
 def _contradicting(

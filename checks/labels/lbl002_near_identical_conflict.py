@@ -74,6 +74,7 @@ class NearIdenticalConflict(Check):
     """
 
     id = "LBL002"
+    near = True
     shares = frozenset(
         {"bands", "distinct", "input_fields", "near_groups", "near_pairs", "split_labels", "templates"}
     )

@@ -15,7 +15,7 @@ from dataqa.checks.leakage.base import (
 )
 from dataqa.checks.leakage.input_leaks import input_leaks
 from dataqa.checks.leakage.leaks_across import LeaksAcross
-from dataqa.core.models import Severity
+from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, register
@@ -59,12 +59,18 @@ class InputLeak(LeakCheck):
     """
 
     id = "LEAK005"
+    near = True
     shares = NEAR_SHARES | {"input_leaks", "same_inputs"}
     name = "input-leak"
     family = "leakage"
     severity = Severity.ERROR
     threshold: float = ranged(DEFAULT_THRESHOLD, low=0, high=1)
     shingle: int = ranged(DEFAULT_SHINGLE, low=1, high=20)
+
+    def near_finding(self, finding: Finding) -> bool:
+        """An input found identical (or the same question, its choices in any order) is an exact
+        leak with another label wherever labels judge form: only near and normalised ones are near."""
+        return finding.metrics.get("input_match") not in ("identical", "question")
 
     def held_form(self) -> HeldForm:
         """On a split held on the Ray workers: the near leaks (which this layer leaves to LEAK003)

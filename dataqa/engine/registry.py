@@ -115,6 +115,16 @@ keys on blocks and bring the rows of a key together by a shuffle. "split" (the d
             unusable=list(unusable),
         )
 
+    near: ClassVar[bool] = False
+    """The check pairs near or normalised texts within a split, or under two labels (LBL002,
+    DUP002-DUP004, LEAK005): where the labels judge the text's form, such pairs are the set's
+    minimal pairs and its findings are set aside (`dataqa.engine.form_labels`)."""
+
+    def near_finding(self, finding: Finding) -> bool:
+        """Whether a finding of this check rests on a near or normalised comparison (default: `near`);
+        a check that also reports exact matches (LEAK005) tells its exact ones apart."""
+        return self.near
+
     def held_form(self) -> HeldForm | None:
         """How what this check reads of a split whose rows are elsewhere can be made where they are
         (`HeldForm`: DUP003's near pairs), or None (the default: only a grouping's frame, if any)."""

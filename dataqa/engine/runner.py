@@ -29,6 +29,7 @@ from dataqa.core.resources import (
 from dataqa.core.version import VERSION
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
+from dataqa.engine.form_labels import set_aside
 from dataqa.engine.object_store import refuse_uris
 from dataqa.engine.registry import Check, check_tables, load_checks, make_check, select_checks
 from dataqa.engine.report import Report, SplitInfo
@@ -125,8 +126,9 @@ def run_check(check: Check, ctx: Context, debug: bool = False) -> CheckResult:
         if debug:
             raise
         return errored(check, error_reason(exc))
+    findings, aside = set_aside(check, ctx, findings)  # minimal pairs where labels judge form
     result = finished(check, ctx, findings, dict(check.metrics))
-    result.reason = form.note(ctx) if form is not None else ""
+    result.reason = "; ".join(n for n in (form.note(ctx) if form is not None else "", aside) if n)
     return result
 
 
