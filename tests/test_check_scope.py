@@ -20,13 +20,12 @@ from dataqa.core.models import CheckStatus
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
+from dataqa.engine.merging import add_counts, add_summaries
 from dataqa.engine.registry import (
     RECORD,
     SPLIT,
     SUMMARY,
     Check,
-    add_counts,
-    add_summaries,
     load_checks,
     make_check,
 )

@@ -13,7 +13,8 @@ import polars as pl
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Summarised, add_summaries, register
+from dataqa.engine.merging import add_summaries
+from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.issues import excerpt
 from dataqa.text.normalise import content_hash
 

@@ -12,7 +12,8 @@ from dataqa.checks.provider.base import ProviderCheck, profile_of, uploaded_spli
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import RECORD, add_counts, register
+from dataqa.engine.merging import add_counts
+from dataqa.engine.registry import RECORD, register
 
 
 @register

@@ -34,7 +34,8 @@ import polars as pl
 from dataqa.core.models import Finding
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, Summarised, add_summaries
+from dataqa.engine.merging import add_summaries
+from dataqa.engine.registry import Check, Summarised
 from dataqa.engine.results import error_reason
 from dataqa.ingest import spread
 from dataqa.ingest.dataset import EXCHANGES_SCHEMA, FRAME_SCHEMA, TURNS_SCHEMA, Split
