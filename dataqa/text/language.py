@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from dataqa.text.language_letters import relative_unsupported
 from dataqa.text.language_ngrams import ngram_languages, ngram_scores
 from dataqa.text.language_signals import (
     FUNCTION_WORDS,
@@ -346,10 +347,14 @@ def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
     `lang`'s as of the dominant language's (the lists keep only forms distinctive between their
     languages, so a Spanish sentence may show none of its own and a French "la"); where it has none,
     no function word of the dominant language and at most one of any other ("does laos require a
-    travel visa" is not Catalan).
+    travel visa" is not Catalan). A relative of the dominant language in its script (Macedonian in a
+    Russian set, Persian in an Arabic one) needs the letters that tell the two apart
+    (`language_letters.relative_unsupported`).
     """
     written = LANGUAGE_SCRIPTS.get(lang, ())
     if any(n >= MIN_LETTERS // 4 and script not in written for script, n in script_counts(prefix).items()):
+        return True
+    if relative_unsupported(prefix, lang, dominant):
         return True
     words = LATIN_WORD.findall(prefix)
     if 2 * sum(len(w) for w in words if _name_or_junk(w)) > sum(map(len, words)):
