@@ -135,7 +135,10 @@ class LengthOutlier(Summarised):
       classification data, inputs far longer (pasted or merged texts among utterances) and far
       shorter where the typical text has more than `ONE_SENTENCE` sentence: in a set of short
       texts by nature (tweets, reviews, questions, a sentence each) a one-word text is a shorter
-      sentence, an ordinary example, and only one with no letter, digit or emoji is reported. A long
+      sentence, an ordinary example, and only one with no letter, digit or emoji is reported. Texts
+      people write vary in length by nature: the outliers the split's own lengths run on up to,
+      thinning out as they go (`Lengths.gap`), are not reported, short ones unless they hold
+      nothing; the ones beyond a break in the lengths are. A long
       instruction holds the document, table or program its task works on: not reported (a text
       over the model's context is FMT016's and PROV003's).
     A target far longer that quotes its request's passage is not reported (`COPIED_SHARE` of its
@@ -233,6 +236,11 @@ class LengthOutlier(Summarised):
                 lengths.long.append(int(value))
             if score < -z and value * ratio <= lengths.typical and lengths.typical >= self.min_typical:
                 lengths.short.append(int(value))
+        if labelled and role == "prompt":
+            # Texts written by people (reviews, tweets, comments) vary in length by nature: the
+            # outliers the split's own tail runs on up to are its ends, not broken rows.
+            lengths.long = [v for v in lengths.long if v >= lengths.gap(lengths.long, "long")]
+            lengths.tail_short = [v for v in lengths.short if v > lengths.gap(lengths.short, "short")]
         return lengths
 
     def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
@@ -244,6 +252,7 @@ class LengthOutlier(Summarised):
             if judged is not None and (judged.long or judged.short):
                 out[role] = {"long": judged.long, "short": judged.short, "by_request": by_request}
                 out[role]["empty_only"] = role == "prompt" and self.short_texts(summary)
+                out[role]["tail"] = judged.tail_short
         return out or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
@@ -260,9 +269,11 @@ class LengthOutlier(Summarised):
                     mask &= ~self._fitting(ctx, lines, tokens, mask)
                 if role == "response" and direction == "long" and mask.any():
                     mask &= ~self._quoting(rows, lengths, mask)
-                if direction == "short" and outlying.get("empty_only"):
-                    # short texts by nature: a short one is reported only when it holds nothing
-                    for i in np.flatnonzero(mask).tolist():
+                if direction == "short":
+                    # short texts by nature, or the end of the split's own tail: a short one is
+                    # reported only when it holds nothing
+                    tail = np.isin(tokens, np.asarray(outlying.get("tail", []), dtype=np.float64))
+                    for i in np.flatnonzero(mask & (tail | bool(outlying.get("empty_only")))).tolist():
                         mask[i] = not _has_content(rows[role][i] or "")
                 if role == "prompt" and direction == "short" and "request" in lengths.columns:
                     # an input answered in proportion asked for little and got little: a whole
@@ -398,6 +409,30 @@ class Lengths:
         self.typical = float(np.expm1(self.median))
         self.long: list[int] = []
         self.short: list[int] = []
+        self.tail_short: list[int] = []
+        """The short outliers the split's own tail runs on up to (`gap`): reported only when empty."""
+
+    def gap(self, outliers: list[int], direction: str) -> float:
+        """Where the split's lengths break off towards its `outliers` ("long" or "short" lengths): the
+        first outlier, going out from the typical length, with no more rows within a factor of two
+        on the near side than within a factor of two beyond it (inf or 0 where there is none). A
+        tail that thins out as it goes is how people's texts vary (waimai's long complaints,
+        IndoNLU's three-word tweets); what lies beyond a break is not (Braille art among Reddit
+        comments, a page pasted among commands, a few of them alike)."""
+        for value in sorted(outliers, reverse=direction == "short"):
+            if direction == "long":
+                near = self.rows_within(value / 2, value) - self.rows_within(value, value)
+                beyond = self.rows_within(value, 2 * value)
+            else:
+                near = self.rows_within(value, 2 * value) - self.rows_within(value, value)
+                beyond = self.rows_within(value / 2, value)
+            if near <= beyond:
+                return float(value)
+        return float("inf") if direction == "long" else 0.0
+
+    def rows_within(self, low: float, high: float) -> int:
+        """Rows whose length lies in [`low`, `high`]."""
+        return int(self.counts[(self.values >= low) & (self.values <= high)].sum())
 
     def score(self, tokens: np.ndarray) -> np.ndarray:
         return (np.log1p(tokens) - self.median) / self.mad
