@@ -87,9 +87,26 @@ to be the set's anonymisation mask."""
 
 def mask_records(raw: list[tuple[int, str, str, str, str]]) -> Counter[str]:
     """Records of a classification split per capitalised bracketed token in its texts classified
-    ("[NAME]", "[RELIGION]"): counted over the whole split (a block's summary adds up), since a token
-    in `MASK_RECORDS` records or more is the set's anonymisation mask (`without_masks`)."""
-    return Counter(token for _, token in {(hit[0], hit[3]) for hit in raw if _mask_like(*hit[1:4])})
+    ("[NAME]", "[RELIGION]") and per braced word there ("{mu}", "{MU}"): counted over the whole split
+    (a block's summary adds up), since a bracketed token in `MASK_RECORDS` records or more is the
+    set's anonymisation mask, and a braced word written in more than one case is a tag its writers
+    type (`masks_of`, `without_masks`)."""
+    kept = {(hit[0], hit[3]) for hit in raw if _mask_like(*hit[1:4]) or _tag_like(*hit[1:4])}
+    return Counter(token for _, token in kept)
+
+
+def masks_of(counts: Counter[str]) -> list[str]:
+    """The tokens of `mask_records` counts that are no slot left unfilled: the anonymisation masks (in
+    `MASK_RECORDS` records or more) and the braced words the split's texts write in more than one
+    case ("{MU}" and "{mu}", the trigger tag of a Twitter base account opening its users' tweets). A
+    template engine matches a variable's name exactly, so a slot it left is written one way every
+    time; people typing a tag write it as they please."""
+    spellings = Counter(token.casefold() for token in counts if token.startswith("{"))
+    return sorted(
+        token
+        for token, n in counts.items()
+        if (token.startswith("[") and n >= MASK_RECORDS) or spellings[token.casefold()] > 1
+    )
 
 
 def without_masks(
@@ -103,7 +120,7 @@ def without_masks(
     return [
         hit
         for hit in raw
-        if not (_mask_like(*hit[1:4]) and hit[3] in masks)
+        if not ((_mask_like(*hit[1:4]) or _tag_like(*hit[1:4])) and hit[3] in masks)
         and not (hit[1] == "user" and hit[2] == "placeholder" and _ASIDE.match(hit[3]))
     ]
 
@@ -111,6 +128,14 @@ def without_masks(
 _ASIDE = re.compile(r"(?i)\[(?:insert|add)\b[^\[\]]*\bhere\b")
 """A writer's aside in a text as found ("... not understanding [insert fatlogic excuse here]",
 "[INSERT SITCOM LAUGH TRACK HERE]"): the idiom written on purpose, no slot a template left."""
+
+
+_BRACED_WORD = re.compile(r"\{[^\W\d]\w*\}")
+
+
+def _tag_like(role: str, kind: str, token: str) -> bool:
+    """Whether a hit could be a tag typed by a text's writer: a braced word ("{mu}") in an input."""
+    return role == "user" and kind == "template variable" and _BRACED_WORD.fullmatch(token) is not None
 
 
 def _mask_like(role: str, kind: str, token: str) -> bool:

@@ -23,9 +23,9 @@ from dataqa.checks.quality.common import (
     shared_finding,
 )
 from dataqa.checks.quality.deliberate_slots import (
-    MASK_RECORDS,
     SPECIAL_TOKENS,
     mask_records,
+    masks_of,
     without_masks,
     without_material,
 )
@@ -271,7 +271,9 @@ class TemplateDebris(Summarised):
     "URLs were replaced by [Link]"), and those an answer copies from its prompt ("Company: [Company
     name]" kept in the rewrite). In a classification set a capitalised bracketed token that several
     texts being classified hold is the set's anonymisation mask ("[NAME] is trash", GoEmotions), not
-    an unfilled slot; a slot left once ("from [country]?") still is.
+    an unfilled slot; a slot left once ("from [country]?") still is. Nor is a braced word the texts
+    classified write in more than one case ("{MU} guys ...", "{mu} gaes ...": a tag people type); a
+    template's variable is written one way every time.
     """
 
     id = "QUAL002"
@@ -324,7 +326,7 @@ class TemplateDebris(Summarised):
             name: (
                 self._reading(seen),
                 sorted(self._deliberate(seen)),
-                sorted(token for token, n in seen["masks"].items() if n >= MASK_RECORDS),
+                masks_of(seen["masks"]),
             )
             for name, seen in summary["splits"].items()
             if seen[self._reading(seen)]["hits"]
