@@ -65,6 +65,20 @@ def labels_noun(ctx: Context, split: str) -> str:
     return "label sets" if ctx.splits[split].multi_label else "labels"
 
 
+def shared_classes(ctx: Context, split: str, labels: list[str]) -> str:
+    """In multi-label classification, what the conflicting label sets `labels` agree on, as a clause
+    for the message ("; every set has '10'"): sets that share a class are a partial agreement (an
+    annotator added or left out one emotion), told apart from sets that share none. Empty elsewhere
+    or where they share no class."""
+    if not ctx.splits[split].multi_label or len(labels) < 2:
+        return ""
+    common = set.intersection(*(set(label_classes(label)) for label in labels))
+    if not common:
+        return ""
+    names = ", ".join(repr(c) for c in sorted(common, key=lambda c: (len(c), c)))
+    return f"; every set has {names}, they differ in the others"
+
+
 def per_class_bar(ctx: Context) -> int:
     """The fewest training examples a class needs for the scan's goal (`verdict.min_per_class_*`)."""
     verdict = ctx.config.verdict

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.labels.base import labelled_splits, labels_noun, split_labels
+from dataqa.checks.labels.base import labelled_splits, labels_noun, shared_classes, split_labels
 from dataqa.checks.labels.same_inputs import GROUPING, inputs, partners, same_inputs
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
@@ -116,7 +116,9 @@ class ConflictingLabels(Check):
                 summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
                 locations = [ctx.location(split, line) for line in lines]
                 yield self.finding(
-                    f"{len(lines)} {split} examples with {how} carry {kinds} different {noun}: " + summary,
+                    f"{len(lines)} {split} examples with {how} carry {kinds} different {noun}: "
+                    + summary
+                    + shared_classes(ctx, split, list(by_label)),
                     locations,
                     [excerpt(prompt), *_label_list(ctx, by_label, split)],
                     metrics={"labels": {lab: ls for lab, ls in by_label.items()}}

@@ -8,7 +8,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from dataqa.checks.labels import near_inputs
-from dataqa.checks.labels.base import DECIDING, labels_noun, split_labels, tie, weighed_classes
+from dataqa.checks.labels.base import (
+    DECIDING,
+    labels_noun,
+    shared_classes,
+    split_labels,
+    tie,
+    weighed_classes,
+)
 from dataqa.checks.labels.negation import is_negation
 from dataqa.checks.labels.vocabulary import APOSTROPHE, WORD, Vocabulary, words
 from dataqa.core.models import Finding, Severity
@@ -133,7 +140,7 @@ class NearIdenticalConflict(Check):
                 noun = input_name(ctx.splits[split], plural=True)
                 yield self.finding(
                     f"{len(members)} near-identical {split} {noun} carry {len(by_label)} different "
-                    f"{labels_noun(ctx, split)}: " + summary,
+                    f"{labels_noun(ctx, split)}: " + summary + shared_classes(ctx, split, list(by_label)),
                     locations,
                     [
                         *(
