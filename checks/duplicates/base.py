@@ -13,7 +13,8 @@ representative; `unusable` lists every other member. All text work is `dataqa.te
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeAlias
 
 import polars as pl
 
@@ -58,15 +59,19 @@ def one_conversation(a: tuple[str, str], b: tuple[str, str]) -> bool:
 
 
 STEP_BATCH_LINES = 20_000
-"""Grouped lines whose inputs and answers `steps_left_out` holds as text at once."""
+"""Grouped lines whose inputs and answers `members_left_out` holds as text at once."""
 
 
-def steps_left_out(ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:
-    """The groups without the members that are another step of their first row's conversation
-    (`one_conversation`); groups left with one row dropped. The texts are read a batch of groups
-    at a time (`STEP_BATCH_LINES`); a labelled split (classification) is left as it is."""
-    if not groups or ctx.has_labels(split):
-        return groups  # classes of texts are no conversations cut into steps
+Apart: TypeAlias = Callable[[tuple[str, str], tuple[str, str]], bool]
+"""Whether a member (input, answer) is another example than its group's first (input, answer)."""
+
+
+def members_left_out(ctx: Context, split: str, groups: list[list[int]], apart: Apart) -> list[list[int]]:
+    """The groups without the members that `apart` tells from their first row (the first row's and
+    the member's (input, answer) texts); groups left with one row dropped. The texts are read a
+    batch of groups at a time (`STEP_BATCH_LINES`), one look per member: bounded by the grouped rows."""
+    if not groups:
+        return groups
     out: list[list[int]] = []
     batch: list[list[int]] = []
     size = 0
@@ -77,9 +82,8 @@ def steps_left_out(ctx: Context, split: str, groups: list[list[int]]) -> list[li
             line: (p or "", r or "") for line, p, r in frame.select("line", "prompt", "response").iter_rows()
         }
         for head, *rest in batch:
-            kept = [
-                m for m in rest if not one_conversation(texts.get(head, ("", "")), texts.get(m, ("", "")))
-            ]
+            first = texts.get(head, ("", ""))
+            kept = [m for m in rest if not apart(first, texts.get(m, ("", "")))]
             if kept:
                 out.append([head, *kept])
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dataqa.checks.duplicates.base import DuplicateCheck, steps_left_out
+import polars as pl
+
+from dataqa.checks.duplicates.base import DuplicateCheck, members_left_out, one_conversation
+from dataqa.checks.duplicates.told_apart import unanswered_apart
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -31,7 +34,10 @@ class NearDuplicate(DuplicateCheck):
     the label's words, shared by a whole class, would make two short inputs look alike; near inputs
     under two labels are a label conflict (LBL002). An example without an answer (SQuAD 2.0's
     unanswerable question) is compared as its input is (DUP004), on what it asks, not on the passage
-    it shares with the other questions about it. Every member of a group is near its
+    it shares with the other questions about it; one answered and its unanswerable twin, made by
+    editing it (a content word swapped or added, a name edited by a letter away from what the
+    passage names: "infinitos primos" / "infinitas linhas", "Hamas" / "Pamas"), are two examples
+    (`told_apart.unanswered_apart`). Every member of a group is near its
     first row (groups never chain); copies already reported by DUP001 and DUP002 stand here as
     their first line. A conversation cut into an example per reply is no group of copies: a later
     step opens with the earlier step's input and holds its answer as a turn (ToolBench's steps).
@@ -56,7 +62,9 @@ class NearDuplicate(DuplicateCheck):
 
     def groups(self, ctx: Context, split: str) -> list[list[int]]:
         groups = similarity.near_text_groups(ctx, split, "text", self.threshold, shingle=self.shingle)
-        return agreeing(ctx, split, steps_left_out(ctx, split, groups))
+        if not ctx.has_labels(split):  # classes of texts are no conversations nor questions left unanswered
+            groups = members_left_out(ctx, split, groups, other_example)
+        return agreeing(ctx, split, groups)
 
     def held_form(self) -> HeldForm:
         """On a split held on the Ray workers: its near pairs made there (`near_blocks`)."""
@@ -99,6 +107,21 @@ class NearDuplicate(DuplicateCheck):
             + (f" and {len(group) - 2} more" if len(group) > 2 else ""),
             {"similarity_min": round(low, 4), "similarity_max": round(high, 4)},
         )
+
+
+def other_example(first: tuple[str, str], other: tuple[str, str]) -> bool:
+    """Whether two near (input, answer) examples teach two things: two steps of one conversation
+    (`one_conversation`), or one answered and the other not where their inputs differ in a content
+    word or a name edited away from their passage (`told_apart.unanswered_apart`: SQuAD 2.0's
+    unanswerable twin of a question, made by editing it: "infinitos primos" / "infinitas linhas",
+    "Hamas" / "Pamas")."""
+    if one_conversation(first, other):
+        return True
+    if bool(first[1].strip()) == bool(other[1].strip()):
+        return False
+    words = similarity.normalise(pl.Series([first[0], other[0], first[1], other[1]], dtype=pl.String))
+    a, b, x, y = (text.split() for text in words.to_list())
+    return unanswered_apart((a, b), (set(x), set(y)))
 
 
 def agreeing(ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:

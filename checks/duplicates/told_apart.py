@@ -4,7 +4,8 @@ label in the rest of the set (`labelled_apart`), or qualifies a factoid question
 differ as the question does (`qualified_apart`); words put in that move a question to another span
 of the material both inputs hold (`located_apart`); a content word that explains why one input is
 answered and the other not (`unanswered_apart`). Each is a reason not to report a near pair as one
-prompt answered twice; `dup004_near_duplicate_input` asks them pair by pair."""
+prompt answered twice; `dup004_near_duplicate_input` asks them pair by pair, and DUP003 asks
+`unanswered_apart` of the members of its groups (an example and its unanswerable twin are two)."""
 
 from __future__ import annotations
 
@@ -200,26 +201,44 @@ def unanswered_apart(prompts: tuple[list[str], list[str]], answers: tuple[set[st
     """Whether one of two near inputs is answered and the other is not (SQuAD 2.0's unanswerable
     question, an empty answer), and the inputs differ in a content word, added or swapped (not
     filler, a particle, an English function word, a single letter, or one word of a typo fix,
-    `typos.is_typo`): the word explains why one has an answer and the other none. SQuAD 2.0 makes
-    its unanswerable questions by editing answerable ones: "para qualquer número inteiro positivo /
-    negativo n", "gera o número 2 precisamente uma vez / duas vezes", "a seita (menos) favorita de
-    Kublai". The same question answered once and left unanswered once (a space or a typo apart) is
-    one question with two answers, one of them none."""
+    `typos.is_typo`; words put in front preface the same question: "(Por favor,) o que ..."): the
+    word explains why one has an answer and the other none. SQuAD 2.0 makes its unanswerable
+    questions by editing answerable ones: "para qualquer número inteiro positivo / negativo n",
+    "gera o número 2 precisamente uma vez / duas vezes", "a seita (menos) favorita de Kublai",
+    "infinitos primos / infinitas linhas". The same question answered once and left unanswered
+    once (a space or a typo apart) is one question with two answers, one of them none; but a name
+    edited by a letter away from the material (`edited_away`: "Hamas" / "Pamas", "Ladner" /
+    "Ladder") is another question."""
     if bool(answers[0]) == bool(answers[1]):
         return False
     a, b = prompts
     only_a: list[str] = []
     only_b: list[str] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag != "equal":
+        if tag != "equal" and (i1 or j1 or tag == "replace"):  # words put in front preface it
             only_a += a[i1:i2]
             only_b += b[j1:j2]
+    answered, unanswered = (set(a), set(b)) if answers[0] else (set(b), set(a))
     for x in list(only_a):
         partner = next((y for y in only_b if is_typo(x, y)), None)
-        if partner is not None:
-            only_a.remove(x)
-            only_b.remove(partner)
+        if partner is None:
+            continue
+        said, unsaid = (x, partner) if answers[0] else (partner, x)
+        if edited_away(said, unsaid, answered, unanswered):
+            return True
+        only_a.remove(x)
+        only_b.remove(partner)
     return any(
         len(w) > 1 and w not in FILLER and w not in PARTICLES and w not in ENGLISH_STOP_WORDS
         for w in only_a + only_b
     )
+
+
+def edited_away(said: str, unsaid: str, answered: set[str], unanswered: set[str]) -> bool:
+    """Whether a word of the answered input (`said`), written a letter apart in the unanswered one
+    (`unsaid`), is a name edited away from the material both inputs hold: the unanswered input
+    still holds `said` elsewhere (its passage names it) and the answered input nowhere holds
+    `unsaid`. SQuAD 2.0 makes unanswerable questions so ("Onde o Hamas / Pamas se origina?" over a
+    passage that names Hamas): the question asks about something the passage does not name, which
+    is why it has no answer. A typo the material does not settle (neither word in it) stays a typo."""
+    return len(said) > 1 and said in unanswered and unsaid not in answered
