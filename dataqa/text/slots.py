@@ -12,8 +12,9 @@ between the words they share:
   threshold for it (two edits in six words); not two numbers ("rows 12 14" / "rows 14 12");
 - a *decisive* difference makes two texts different however much else they share: another
   quantity ("270 miles in 3 hours" / "360 miles in 4 hours", "the (second) oldest"; an order number
-  or other identifier of five digits or more is not one), a model code swapped for another ("the
-  engine d5244 t" / "d5252 t", "a320" / "b737": `is_code`), a negation added or dropped ("is" /
+  or other identifier of five digits or more is not one, nor a number both state elsewhere:
+  `repeats`), a model code swapped for another ("the engine d5244 t" / "d5252 t", "a320" / "b737":
+  `is_code`), a negation added or dropped ("is" /
   "isn't"; "nicht", "nie" and the other languages' too), a direction turned (`turns`: "25 or
   older" / "25 or younger", "who are (taller than) 6'8"), and in a short text (`SHORT_WORDS`
   content words or fewer) any other word swapped for another ("physical" / "virtual card",
@@ -43,7 +44,6 @@ The score is the word-level edit ratio with those adjustments: (words matched on
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -52,8 +52,9 @@ from typing import TYPE_CHECKING, TypeAlias
 from rapidfuzz.distance import Indel
 
 from dataqa.ingest.parts import MEDIA_TAG
+from dataqa.text.quantities import is_code, is_long_number, is_quantity, names_which, ranks, repeats
 from dataqa.text.typos import is_number, is_typo
-from dataqa.text.word_lists import DOWN_WORDS, FILLER, NEGATIONS, UP_WORDS, word_set
+from dataqa.text.word_lists import DOWN_WORDS, FILLER, NEGATIONS, UP_WORDS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,65 +77,7 @@ SMALL_GAP = 3
 longer one they are part of a passage that differs."""
 TITLE_SHARE = 0.6
 """A text with more than this share of capitalised words is a title or shouting: it names nothing."""
-QUANTITY_DIGITS = 4
-"""Digits of the longest number that counts as a quantity (`is_quantity`)."""
 _NOT_NAMES = frozenset({"i", "im", "ive", "id", "ill"})
-
-
-_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)")
-_CODE = re.compile(r"[^\W\d_]{1,4}\d{1,4}[^\W\d_]{0,3}")
-ORDINAL_WORDS = word_set(
-    "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth twentieth hundredth"
-)
-"""Ordinals spelled out ("first" and "second" are left out: "at first", "wait a second")."""
-RANK_ORDINALS = word_set("second")
-"""Ordinals left out of `ORDINAL_WORDS` that rank when a superlative follows: "the second oldest"."""
-
-
-def ranks(words: list[str], at: int) -> bool:
-    """Whether `words[at]` is one of `RANK_ORDINALS` followed by a superlative, so that it ranks
-    like "fourth" does ("second oldest", "second largest", "second best")."""
-    following = words[at + 1] if at + 1 < len(words) else ""
-    return words[at] in RANK_ORDINALS and len(following) >= 4 and following.endswith("est")
-
-
-@lru_cache(maxsize=1 << 16)
-def is_quantity(word: str) -> bool:
-    """A number that says how much, when or which (at most `QUANTITY_DIGITS` digits, nothing else,
-    or an ordinal): "270", "3", "2024", "23rd", "fourth". Longer numbers and codes of letters and
-    digits ("55120", "nw123") identify a record (an order, a ticket) rather than change what it asks."""
-    return (
-        (word.isdigit() and len(word) <= QUANTITY_DIGITS)
-        or bool(_ORDINAL.fullmatch(word))
-        or (word in ORDINAL_WORDS)
-    )
-
-
-@lru_cache(maxsize=1 << 16)
-def is_code(word: str) -> bool:
-    """A model or product code: a few letters, a number of at most `QUANTITY_DIGITS` digits, perhaps
-    a few letters more ("a320", "b737", "d5244", "mp3", "rtx4090ti"). One swapped for another
-    (or for a quantity) names another thing, as another quantity does: "the engine d5244 t" /
-    "the engine d5252 t" asks about another engine. Added, it does not decide (a speaker's mark
-    "s2, i didn't catch that", "sc2 is ..."), nor do codes whose letters and digits interleave
-    ("xj7k2p", "h1n1"), which identify a record, as long numbers do. A number with a unit after it
-    ("5m", "5am", "1080p") is no code: "5 million" / "5m" say the same."""
-    return bool(_CODE.fullmatch(word)) and not is_quantity(word)
-
-
-@lru_cache(maxsize=1 << 16)
-def is_long_number(word: str) -> bool:
-    """A number of more than `QUANTITY_DIGITS` digits, nothing else ("55120", "38574"): an
-    identifier by itself (an order, a ticket), a quantity where the raw text writes it as an
-    operand of the task ("$38574 \\equiv n \\pmod{19}$", "-314159", "12345.5", "divided by":
-    `operands.operand_numbers`). One swapped for another number is left to that reading
-    (`Comparison.maybe_quantities`)."""
-    return word.isdigit() and len(word) > QUANTITY_DIGITS
-
-
-def names_which(word: str) -> bool:
-    """A quantity or a model code (`is_quantity`, `is_code`): two different ones decide."""
-    return is_quantity(word) or is_code(word)
 
 
 @dataclass(frozen=True)
@@ -156,10 +99,9 @@ UP_WORD, DOWN_WORD, LONG_NUMBER_WORD = 64, 128, 256
 @lru_cache(maxsize=1 << 16)
 def word_kind(word: str) -> int:
     """What `compare`'s rules read of one word, as bit flags: filler, negation, quantity, number,
-    media marker, model code, a direction (`UP_WORDS`, `DOWN_WORDS`), a long number
-    (`is_long_number`). With them a word swapped for
-    another is decided by `swap_rules`, also for many pairs at once (verification decides most
-    short pairs so, before aligning them one by one)."""
+    media marker, model code, a direction (`UP_WORDS`, `DOWN_WORDS`), a long number (`is_long_number`).
+    With them a word swapped for another is decided by `swap_rules`, also for many pairs at once
+    (verification decides most short pairs so, before aligning them one by one)."""
     return (
         FILLER_WORD * (word in FILLER)
         | NEGATION_WORD * (word in NEGATIONS)
@@ -418,7 +360,11 @@ def compare(
             if (
                 reason is None
                 and small
-                and any(is_quantity(w) or ranks(side, start + i) for i, w in enumerate(sa or sb))
+                and any(
+                    (is_quantity(w) and not repeats(side, start + i, b if sa else a))
+                    or ranks(side, start + i)
+                    for i, w in enumerate(sa or sb)
+                )
             ):
                 reason = "number"  # "the fourth (second) highest mountain" / "the highest mountain"
                 if early:
