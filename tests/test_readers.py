@@ -900,6 +900,34 @@ def test_text_files_beside_their_label_files_are_read_as_classification(tmp_path
     ]
 
 
+def test_split_named_text_files_beside_their_label_files_are_read_as_classification(tmp_path: Path) -> None:
+    # Wisesight's Kaggle files: `train.txt` beside `train_label.txt`, the role word on the labels alone
+    root = _classes(
+        tmp_path / "kaggle",
+        {
+            "train.txt": "อร่อยมาก\nช้ามาก รอนาน\nราคาเท่าไหร่คะ\nก็งั้นๆ\n",
+            "train_label.txt": "pos\nneg\nq\nneu\n",
+            "test.txt": "ช้ามาก รอนาน\nดีมากค่ะ\n",
+            "test_label.txt": "neg\npos\n",
+        },
+    )
+    out = tmp_path / "report.json"
+    CliRunner().invoke(main, ["scan", str(root), "--no-config", "--json", str(out)])
+    data = json.loads(out.read_text())
+    assert [(s["name"], s["format"], s["rows"]) for s in data["splits"]] == [
+        ("train", "classification", 4),
+        ("test", "classification", 2),
+    ]
+    split = load_split("train", str(root / "train.txt"))  # the text file given alone: its labels too
+    assert split.format == "classification"
+    assert split.frame["label"].to_list() == ["pos", "neg", "q", "neu"]
+    labels = load_split("train", str(root / "train_label.txt"))  # the labels alone: said, not guessed
+    assert "holds the labels of train.txt line by line" in labels.load_issues[0].detail
+    (root / "notes.txt").write_text("first note\nsecond note\n", encoding="utf-8")
+    (root / "notes_label.txt").write_text("a\nb\n", encoding="utf-8")
+    assert load_split("train", str(root / "notes.txt")).format == "text"  # no split in the name: no pair
+
+
 def _piqa(goal: str, one: str, two: str) -> str:
     return json.dumps({"goal": goal, "sol1": one, "sol2": two}) + "\n"
 

@@ -65,7 +65,23 @@ def companion(path: Path) -> tuple[Path, str, str] | None:
             candidate = path.with_name(f"{stem}{sep}{other.upper() if word.isupper() else other}{ext}")
             if candidate.is_file():
                 return candidate, text_field, other_field
+    if ext and word.lower() in _split_words():  # Kaggle's `train.txt` beside `train_label.txt`
+        for other in SPLIT_LABELS:
+            candidate = path.with_name(f"{stem}{sep}{word}{other}{ext}")
+            if candidate.is_file():
+                return candidate, "text", "label"
     return None
+
+
+SPLIT_LABELS = ("_labels", "_label", "-labels", "-label", ".labels", ".label")
+"""What a split-named text file's label file adds to its name (`test.txt` beside `test_label.txt`:
+Wisesight's Kaggle files): the file is named by its split, so the role word is on the labels alone."""
+
+
+def _split_words() -> frozenset[str]:
+    from dataqa.ingest.splits import SPLIT_WORDS  # splits reads layouts, which read this module
+
+    return frozenset(SPLIT_WORDS)
 
 
 def texts_of(path: Path) -> Path | None:
@@ -81,6 +97,10 @@ def texts_of(path: Path) -> Path | None:
                 found = companion(candidate) if candidate.is_file() else None
                 if found is not None and found[0] == path:
                     return candidate
+            candidate = path.with_name(f"{stem}{ext}")  # `test_label.txt` beside `test.txt`
+            found = companion(candidate) if candidate != path and candidate.is_file() else None
+            if found is not None and found[0] == path:
+                return candidate
     return None
 
 
