@@ -68,7 +68,21 @@ def normalise_texts(texts: pl.Series) -> pl.Series:
     at = texts.str.contains(UNSPACED).arg_true()
     if len(at):
         texts = texts.scatter(at, texts.gather(at).str.replace_all(UNSPACED, " $0 "))
-    return texts.str.to_lowercase().str.replace_all(SEPARATOR_RUNS, " ").str.strip_chars()
+    lowered = texts.str.to_lowercase()
+    out = lowered.str.replace_all(SEPARATOR_RUNS, " ").str.strip_chars()
+    at = ((out == "") & lowered.str.contains(SIGNS_ONLY)).arg_true()
+    if len(at):  # nothing but signs: they are the text ("🤣" is not "👍", nor an empty text)
+        out = out.scatter(at, lowered.gather(at).str.replace_all(r"[\p{P}\s]+", " ").str.strip_chars())
+    return out
+
+
+SIGNS_ONLY = r"[^\p{P}\s]"
+"""A character other than punctuation and whitespace: a text that normalises to nothing yet holds one
+is made of symbols (emoji, "+++", "♥"), which stand for its content. They are kept, its punctuation
+and spacing still dropped ("....😁" is "😁"). Dropped as punctuation, every emoji-only reply of a
+sentiment set was one empty text: Wisesight's "🤘😎" (neu), "🤣🤣🤣🤣" (pos) and "😡" (neg) were ten
+copies of one text under three labels (LBL001, DUP002). Punctuation alone ("...", "?") still
+normalises to nothing."""
 
 
 UNSPACED = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
@@ -131,6 +145,9 @@ def _hash_slice(frame: pl.DataFrame) -> pl.DataFrame:
     )
     norm = {column: normalised[column] for column in ("prompt", "response")}
     norm["text"] = (norm["prompt"] + " " + norm["response"]).str.strip_chars()
+    kept = (norm["prompt"].str.contains(r"\p{S}") | norm["response"].str.contains(r"\p{S}")).arg_true()
+    if len(kept):  # a part of signs alone kept them (`SIGNS_ONLY`); the whole text reads them as others do
+        norm["text"] = norm["text"].scatter(kept, normalise(frame["text"].gather(kept)))
     columns = [frame["line"]]
     for column in HASHED_COLUMNS:
         columns.append(content_hash(frame[column]).alias(f"{column}_exact"))
