@@ -4,7 +4,7 @@ learns to write."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -19,6 +19,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{fffd}]"
 """C0/C1 control characters and U+FFFD. Mojibake (UTF-8 read as Windows-1252, "Ã©" for "é") is QUAL004's:
 one defect, one finding, confirmed there by re-encoding."""
+
+
+SHEET_ERROR = r"^\s*#(?:ERROR!|VALUE!|NAME\?|REF!|DIV/0!|N/A|NUM!|NULL!)\s*$"
+"""A whole text that is a spreadsheet's error value: the cell was read as a formula (a tweet starting
+with "+", "=" or "-") and its text replaced by the error when the file went through a spreadsheet
+(Wisesight's three "#ERROR!" messages). The text is gone as surely as behind a U+FFFD."""
+_SHEET_ERROR = re.compile(SHEET_ERROR)
+ANSWER = 2
+"""The place of the answer among a record's texts (system, prompt, response): an answer that is an
+error value may be right ("#N/A" is what VLOOKUP gives for a missing key); an input cannot be."""
+_ABOUT_SHEETS = re.compile(
+    r"excel|spreadsheet|formula|sheets?\b|#(?:ERROR|VALUE|NAME|REF|DIV|N/A|NUM|NULL)", re.I
+)
+"""A record whose other texts speak of spreadsheets or their errors: an error value there is its answer."""
 
 
 def _readable(text: str) -> str:
@@ -57,7 +71,7 @@ def escaped_break(text: str) -> int | None:
 @register
 @dataclass
 class DamagedText(Check):
-    """Text holds control characters, U+FFFD or line breaks escaped twice: encoding damage.
+    """Text holds control characters, U+FFFD, line breaks escaped twice or is a spreadsheet error value.
 
     Why: "\ufffd" marks bytes a converter could not decode, so the original text is gone; control
     characters are invisible noise the model learns to emit. A line break escaped twice when the
@@ -65,7 +79,9 @@ class DamagedText(Check):
     line break, or in place of every break of a text that has none; the model learns to write
     "\\n" instead of breaking the line. Code, JSON, double-quoted strings, LaTeX commands and a
     mention of the escape are not damage. Mojibake ("Ã©" for "é", recoverable text) is reported by
-    QUAL004 alone, so one damaged record is one finding.
+    QUAL004 alone, so one damaged record is one finding. An input that is wholly a spreadsheet's
+    error value ("#ERROR!", "#VALUE!", `SHEET_ERROR`) lost its text when the file passed through a
+    spreadsheet, unless the record speaks of spreadsheets; an answer that is one may be right.
     Example: "Ca\ufffd\ufffdt find my order", a stray "\\x1b" escape in a reply, or an instruction
     ending "...是否为闰年。\\n" and a line break.
     Fix: recover the text from the source with the right encoding (decode the escapes once more),
@@ -85,7 +101,9 @@ class DamagedText(Check):
             hit = split.frame.filter(
                 pl.any_horizontal(
                     (
-                        pl.col(c).str.contains(_CONTROL_PATTERN) | pl.col(c).str.contains("\\n", literal=True)
+                        pl.col(c).str.contains(_CONTROL_PATTERN)
+                        | pl.col(c).str.contains("\\n", literal=True)
+                        | pl.col(c).str.contains(SHEET_ERROR)
                     ).fill_null(False)
                     for c in cols
                 )
@@ -102,14 +120,21 @@ class DamagedText(Check):
         self.metrics["records"] = total
 
     @staticmethod
-    def _damage(texts: Iterator[str | None]) -> tuple[str, str] | None:
+    def _damage(texts: Iterable[str | None]) -> tuple[str, str] | None:
         """The first damage in a record's texts: (what, an excerpt around it), or None. A control
         character's excerpt is written with escapes (it is invisible); an escaped break's is the
         text as it is, its code masked (`escaped_break`), the two characters showing."""
         escaped = None
-        for text in texts:
+        texts = list(texts)
+        for at, text in enumerate(texts):
             if not text:
                 continue
+            if (
+                at < ANSWER
+                and _SHEET_ERROR.match(text)
+                and not any(_ABOUT_SHEETS.search(other) for other in texts if other and other is not text)
+            ):
+                return f"spreadsheet error value {text.strip()!r} in place of its text", text.strip()
             m = _CONTROL.search(text)
             if m:
                 what = (
