@@ -47,11 +47,30 @@ def map_by_values(survey: KeySurvey, items: list[str]) -> dict[str, str] | None:
     labels = [k for k in items if survey.kind(k) in ("string", "number") and label_like(survey, k)]
     if len(texts) == 1 and len(labels) == 1:
         return {texts[0]: "text", labels[0]: "label", **dict.fromkeys(ids[:1], "meta")}
+    if len(texts) == 1 and len(labels) == 2 and (finer := _finer(survey, *labels)) is not None:
+        coarse = next(k for k in labels if k != finer)  # implied by the finer class: metadata
+        return {texts[0]: "text", finer: "label", coarse: "meta", **dict.fromkeys(ids[:1], "meta")}
     if len(texts) == 2 and len(labels) == 1:
         text, context = sorted(texts, key=lambda k: (-survey.lengths[k], items.index(k)))
         return {labels[0]: "label", text: "text", context: "context"}
     if len(texts) == 2 and not labels:
         return {texts[0]: "prompt", texts[1]: "response"}
+    return None
+
+
+def _finer(survey: KeySurvey, first: str, second: str) -> str | None:
+    """Of two class columns, the one that refines the other: more classes, each always beside one
+    class of the other (GermEval 2018's fine INSULT / ABUSE / PROFANITY / OTHER beside its coarse
+    OFFENSE / OTHER, one label hierarchy written twice); None when neither does (two independent
+    class sets, which of them is the label is the user's to say)."""
+    implied: dict[str, dict[Any, set[Any]]] = {first: {}, second: {}}
+    for obj in survey.samples:
+        a, b = obj.get(first), obj.get(second)
+        implied[first].setdefault(a, set()).add(b)
+        implied[second].setdefault(b, set()).add(a)
+    for fine, coarse in ((first, second), (second, first)):
+        if len(implied[fine]) > len(implied[coarse]) and all(len(v) == 1 for v in implied[fine].values()):
+            return fine
     return None
 
 
