@@ -78,6 +78,9 @@ def field_name(split: Split | None, part: str, *, plural: bool = False) -> str:
         name = roles.get(part)
     if name is not None and name.split(".", 1)[0].isdigit():  # a position in array records: its role
         name = next(role for role, field in roles.items() if field == name)
+    layout = split.layout if split is not None else None
+    if layout is not None and len(layout.flags) > 1 and name == roles.get("label"):
+        name = "label set"  # a class a field (SemEval's anger, joy, ...): the row's label is the set
     word = name or CHAT_WORDS[part]
     return plural_of(word) if plural else word
 
