@@ -114,6 +114,17 @@ _ROLE_LOCAL = re.compile(
 )
 """Local parts of role addresses: an organisation's mailbox (support@, alerts@, admissions@, pr@), not a
 person's data."""
+_ROLE_LOCAL_ABROAD = re.compile(
+    r"(?i)(?:presse|prensa|imprensa|stampa|pers|kontakt|contacto|contato|contatti|redaktion|redaccion|redacao"
+    r"|redazione|verwaltung|sekretariat|secretaria|segreteria|buero|bureau|anfragen?|bestellungen?|spenden"
+    r"|ventas|vendas|vendite|soporte|suporte|assistenza|atencion|accueil|kundenservice|kundendienst"
+    r"|klantenservice|servicio|servico|servizio)"
+)
+"""The same desks in German, French, Spanish, Portuguese, Italian and Dutch (presse@, kontakt@, ventas@):
+GermEval's tweets give `presse@` of a refugee charity as its press contact."""
+_ROLE_END = re.compile(r"(?i)[a-z]{3,}(?:info|service|support|kontakt|presse|team)")
+"""A local part that is a compound ending in a role word, as German and Dutch write them
+("spendenservice", "schnellinfo", "kundensupport"): the desk named by what it handles."""
 
 
 _PLACEHOLDER_DOMAIN = re.compile(
@@ -137,8 +148,10 @@ def _email_ok(m: re.Match[str], text: str) -> bool:
         for label in domain.split(".")[:-1]
     ):
         return False
-    if _PLACEHOLDER_LOCAL.fullmatch(local) or any(
-        _ROLE_LOCAL.fullmatch(p) for p in re.split(r"[._-]", local)
+    if (
+        _PLACEHOLDER_LOCAL.fullmatch(local)
+        or any(_ROLE_LOCAL.fullmatch(p) or _ROLE_LOCAL_ABROAD.fullmatch(p) for p in re.split(r"[._-]", local))
+        or _ROLE_END.fullmatch(local)
     ):
         return False  # "entertainment.news@", "customer-service@": a desk's mailbox
     if len(domain.split(".")[0]) == 1:
