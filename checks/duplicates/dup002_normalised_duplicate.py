@@ -58,12 +58,10 @@ class NormalisedDuplicate(DuplicateCheck):
         )
 
 
-OPERATORS = frozenset({"Sm", "Sc", "So", "Ps", "Pe"})
+OPERATORS = frozenset({"Sm", "Sc", "Ps", "Pe"})
 """Unicode categories of the signs normalisation drops that change what a text says: math operators
-(+ < = >), currency signs, other symbols (emoji) and brackets. HumanEval's two bracket tasks differ
-only in "<" and "(", "x + y" and "x = y" are other expressions; a reply of "🤘😎" is not one of "🤣"
-(Wisesight's emoji-only messages under one label were one normalised copy); quotes, full stops and
-dashes are still punctuation."""
+(+ < = >), currency signs and brackets. HumanEval's two bracket tasks differ only in "<" and "(",
+"x + y" and "x = y" are other expressions; quotes, full stops and dashes are still punctuation."""
 
 
 def operators(text: str) -> str:

@@ -70,19 +70,51 @@ def normalise_texts(texts: pl.Series) -> pl.Series:
         texts = texts.scatter(at, texts.gather(at).str.replace_all(UNSPACED, " $0 "))
     lowered = texts.str.to_lowercase()
     out = lowered.str.replace_all(SEPARATOR_RUNS, " ").str.strip_chars()
-    at = ((out == "") & lowered.str.contains(SIGNS_ONLY)).arg_true()
-    if len(at):  # nothing but signs: they are the text ("🤣" is not "👍", nor an empty text)
-        out = out.scatter(at, lowered.gather(at).str.replace_all(r"[\p{P}\s]+", " ").str.strip_chars())
+    at = lowered.str.contains(SIGNS_LINE).arg_true()
+    if len(at):  # a line of signs alone keeps them: "🤣" is not "👍", nor an empty text
+        out = out.scatter(at, _with_sign_lines(lowered.gather(at)))
     return out
 
 
-SIGNS_ONLY = r"[^\p{P}\s]"
-"""A character other than punctuation and whitespace: a text that normalises to nothing yet holds one
-is made of symbols (emoji, "+++", "♥"), which stand for its content. They are kept, its punctuation
-and spacing still dropped ("....😁" is "😁"). Dropped as punctuation, every emoji-only reply of a
-sentiment set was one empty text: Wisesight's "🤘😎" (neu), "🤣🤣🤣🤣" (pos) and "😡" (neg) were ten
-copies of one text under three labels (LBL001, DUP002). Punctuation alone ("...", "?") still
-normalises to nothing."""
+SIGNS_LINE = r"(?m)^[^\p{L}\p{N}\n]*\p{So}[^\p{L}\p{N}\n]*$"
+r"""A line with no letter or digit but a symbol such as an emoji or "♥" (`\p{So}`): its symbols are its
+content. Dropped as punctuation, every emoji-only message of a sentiment set was one empty text:
+Wisesight's "🤘😎" (neu), "🤣🤣🤣🤣" (pos) and "😡" (neg) were ten copies of one text under three labels
+(LBL001), and each record's text (message and label) a copy of every other's under its label
+(DUP002). A line with words keeps dropping its emoji ("Thank you ☺️" is "Thank you. ❤️"),
+punctuation and operators alone ("...", "?", "=====") still normalise to nothing, and the rule is a
+line's, so a record's text normalises as its prompt and answer do apart."""
+SIGNS_ONLY = r"^[^\p{L}\p{N}]*\p{So}[^\p{L}\p{N}]*$"
+"""`SIGNS_LINE` for one line."""
+
+
+_REPEATED = re.compile(r"(\S\S?)\1+")
+"""A sign (or a sign and its variation selector, "❤️") written again and again: "🤣🤣🤣🤣" is "🤣", as
+"!!!" is "!"; the repeat is emphasis, not another message."""
+
+
+def _with_sign_lines(texts: pl.Series) -> pl.Series:
+    """`texts` (NFKC, lower case) normalised line by line: a line of signs alone (`SIGNS_ONLY`) keeps its
+    symbols, its punctuation and spacing dropped and repeats written once ("....😁" and "😁 😁" are
+    "😁"); other lines as `SEPARATOR_RUNS` makes them. Only the few texts that hold such a line come
+    here."""
+    lines = texts.str.split("\n")
+    flat = lines.explode()
+    kept = (
+        pl.DataFrame({"line": flat})
+        .select(
+            pl.when(pl.col("line").str.contains(SIGNS_ONLY))
+            .then(pl.col("line").str.replace_all(r"[\p{P}\s]+", ""))
+            .otherwise(pl.col("line").str.replace_all(SEPARATOR_RUNS, " "))
+        )
+        .to_series()
+    )
+    joined, start = [], 0
+    for count in lines.list.len().to_list():
+        words = " ".join(_REPEATED.sub(r"\1", line) for line in kept.slice(start, count).to_list())
+        joined.append(" ".join(words.split()))
+        start += count
+    return pl.Series(joined, dtype=pl.String)
 
 
 UNSPACED = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
@@ -145,9 +177,6 @@ def _hash_slice(frame: pl.DataFrame) -> pl.DataFrame:
     )
     norm = {column: normalised[column] for column in ("prompt", "response")}
     norm["text"] = (norm["prompt"] + " " + norm["response"]).str.strip_chars()
-    kept = (norm["prompt"].str.contains(r"\p{S}") | norm["response"].str.contains(r"\p{S}")).arg_true()
-    if len(kept):  # a part of signs alone kept them (`SIGNS_ONLY`); the whole text reads them as others do
-        norm["text"] = norm["text"].scatter(kept, normalise(frame["text"].gather(kept)))
     columns = [frame["line"]]
     for column in HASHED_COLUMNS:
         columns.append(content_hash(frame[column]).alias(f"{column}_exact"))
