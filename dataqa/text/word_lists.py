@@ -32,11 +32,14 @@ OTHER_NEGATIONS = word_set(
     "не нет ни никогда ничего ничто никто нигде никуда никак без "  # ru, and uk, bg, be for "не", "без"
     "ні ніколи нічого ніхто ніде нікуди "  # uk
     "değil yok asla hiçbir "  # tr (not "hiç": "ever" in a question)
+    "tidak tak bukan belum jangan tanpa tiada enggak nggak "  # id, ms
+    "không chẳng chưa đừng "  # vi
     "不 没 沒 无 無 未 别 別 勿"  # zh: one character, a word of its own once normalised
 )
 """Negations of the other languages (Chinese: one character), left out where they are everyday
 English words too ("sin", "mai", "ni") or another language's common word (Slavic "ne" is Turkish
-"what")."""
+"what"). Indonesian and Malay "tidak", "bukan", "belum": IndoNLI's hypotheses and their negations
+over one premise (entailment and contradiction, both right) were near copies and label conflicts."""
 NEGATIONS = (
     word_set(
         "not no never cannot cant dont doesnt didnt isnt arent wasnt werent wont wouldnt shouldnt couldnt "
