@@ -24,7 +24,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest import formats
 from dataqa.ingest.issues import excerpt
-from dataqa.ingest.naming import context_field, field_name, input_name
+from dataqa.ingest.naming import context_field, field_name, input_name, names_hypothesis
 from dataqa.text import similarity
 
 
@@ -158,6 +158,7 @@ def _apart(
     and the other varied (LBL002's `one_side_varied`) or `labelled_apart` with `seen`,
     `word_labels` of the differing words; None: no labels)."""
     paired = context_field(ctx.splits[split]) is not None
+    named = names_hypothesis(ctx.splits[split])
     lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
     frame = _batch_fields(ctx, split, batch)
     ordered = _input_words(lines, frame)
@@ -194,7 +195,7 @@ def _apart(
             words = (ordered[head], ordered[line])
             if adds_turn(words[0], words[1], paired) or adds_turn(words[1], words[0], paired):
                 return True  # "(fail to) crack a smile at"; MRPC's ", adding that ..." clause
-            if paired and one_side_varied(raw.get(head), raw.get(line)):
+            if paired and one_side_varied(raw.get(head), raw.get(line), named):
                 return True  # one premise, two hypotheses: "can" / "cannot be seen"
             return labelled_apart(pair, (labels[head], labels[line]), seen, common, sizes)
         answered = (told[head], told[line])

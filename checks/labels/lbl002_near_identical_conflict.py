@@ -24,7 +24,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.label_sets import compared_classes
-from dataqa.ingest.naming import context_field, input_name
+from dataqa.ingest.naming import context_field, input_name, names_hypothesis
 from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD, near_duplicate_groups, word_diff
 from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import FILLER
@@ -105,7 +105,8 @@ class NearIdenticalConflict(Check):
             prompts = dict(info.select("line", "prompt").iter_rows())
             found = 0
             paired = context_field(ctx.splits[split]) is not None
-            explains = _explainer(labels, prompts, Vocabulary(ctx, split, prompts), paired)
+            named = names_hypothesis(ctx.splits[split])
+            explains = _explainer(labels, prompts, Vocabulary(ctx, split, prompts), paired, named)
             for group in groups:
                 members = [line for line in group if line in labels]
                 forms: dict[int, set[str]] = defaultdict(set)
@@ -287,7 +288,7 @@ HYPOTHESIS_SHARE = 2 / 3
 premise: any word added to it varies what it says."""
 
 
-def one_side_varied(a: str | None, b: str | None) -> bool:
+def one_side_varied(a: str | None, b: str | None, named: bool = False) -> bool:
     """Whether two inputs that are each a pair of texts (premise and hypothesis, MRPC's two sentences)
     keep one text and vary the other: a word put for another that is neither filler nor a typo fix,
     or words added that are a good part of the varied text (`ADDED_SHARE`). Inference sets write
@@ -299,7 +300,9 @@ def one_side_varied(a: str | None, b: str | None) -> bool:
     monkeys", "told her (4 times)"). Two adverbs added to one of two sentences of a
     like length ("then", "loudly" in MRPC's) vary nothing: that pair stays one input with two labels
     (`adds_turn` judges a clause added).
-    A pair whose texts cannot be told apart (a blank line inside one) is not judged."""
+    A pair whose texts cannot be told apart (a blank line inside one) is not judged. Where the layout
+    names the second text a hypothesis (`named`: `naming.names_hypothesis`), it is one whatever
+    its length: IndoNLI's "Air Terjun Pucuk ada di (luar) Sambangan" beside a premise of nine words."""
     parts = (a or "").split(PAIR_SEPARATOR), (b or "").split(PAIR_SEPARATOR)
     if len(parts[0]) != 2 or len(parts[1]) != 2:
         return False
@@ -311,7 +314,9 @@ def one_side_varied(a: str | None, b: str | None) -> bool:
             continue
         added = only_mine or only_theirs if not (only_mine and only_theirs) else set()
         varied_words = max(len(_TOKEN.findall(p[vary])) for p in parts)
-        hypothesis = varied_words <= HYPOTHESIS_SHARE * len(_TOKEN.findall(parts[0][keep]))
+        hypothesis = (named and vary == 1) or varied_words <= HYPOTHESIS_SHARE * len(
+            _TOKEN.findall(parts[0][keep])
+        )
         counted = any(is_number(word) for word in added)
         share = len(added) >= ADDED_SHARE * max(len(mine), len(theirs))
         if not added or hypothesis or counted or share:
@@ -342,6 +347,7 @@ def _explainer(
     prompts: dict[int, str | None],
     vocabulary: Vocabulary,
     paired: bool = False,
+    named: bool = False,
 ) -> Callable[[int, int], bool]:
     """`explains(a, b)`: whether what one of the two lines has and the other lacks decides between
     their labels (`tie` >= `DECIDING` over the examples of `vocabulary`, both lines left out of the
@@ -427,7 +433,7 @@ def _explainer(
 
     return lambda a, b: (
         differ_in_form(a, b)
-        or (paired and one_side_varied(prompts.get(a), prompts.get(b)))
+        or (paired and one_side_varied(prompts.get(a), prompts.get(b), named))
         or adds_turn(ordered(a), ordered(b), paired)
         or adds_turn(ordered(b), ordered(a), paired)
         or adds_unknown(a, b)

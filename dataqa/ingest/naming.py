@@ -94,6 +94,17 @@ def context_field(split: Split | None) -> str | None:
     return next((key for key, role in layout.fields if role == "context"), None) if layout else None
 
 
+INFERENCE_LAYOUTS = frozenset({"snli", "premise_hypothesis"})
+"""Layouts of natural language inference, whose appended context is the hypothesis written to a premise."""
+
+
+def names_hypothesis(split: Split | None) -> bool:
+    """Whether the split's layout appends a hypothesis to its premise (`INFERENCE_LAYOUTS`): several
+    hypotheses are written to one premise, one per label, so a word that varies one is the example."""
+    layout = split.layout if split is not None else None
+    return layout is not None and layout.name in INFERENCE_LAYOUTS and context_field(split) is not None
+
+
 def input_name(split: Split | None, *, plural: bool = False) -> str:
     """What the checks that compare whole inputs (LBL001, LBL002, DUP004) call a record's input: the
     prompt's field and, where the layout appends a context field to it, that field too ("premise and
