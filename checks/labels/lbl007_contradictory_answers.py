@@ -25,6 +25,7 @@ from dataqa.text.answers import (
     counted_noun,
     hard_reason,
     reacts,
+    renders,
 )
 
 
@@ -50,6 +51,8 @@ class ContradictoryAnswers(Check):
     Example: "Is the tent waterproof?" answered "Yes, fully." on one line and "No, only
     water-resistant." on another.
     Fix: keep the correct answer (or merge them into one), or make the prompts say what differs.
+    A prompt that is itself a short text asking nothing ("救護車 ->" in a Mandarin-to-Cantonese word
+    list) is rendered by its answers: "十字車" and "救傷車" are two right renderings, not two facts.
     The tools a record offers are part of what it asks: "Can you book me a flight?" declined with
     "I can only convert currencies" in one record and "I can only compute a tip" in another, each
     with its own tool list, is one refusal, not a contradiction.
@@ -109,6 +112,8 @@ class ContradictoryAnswers(Check):
                     continue
                 reason = hard_reason(reason, group_facts, answers)
                 if reason == SHORT_DIFFER and reacts(prompt or ""):  # "Thanks!": social replies
+                    continue
+                if reason == SHORT_DIFFER and renders(prompt or ""):  # "救護車 ->": renderings
                     continue
                 found += 1
                 locations = [ctx.location(split, line) for line in lines]

@@ -306,6 +306,21 @@ def reacts(prompt: str) -> bool:
     return _REACTION.search(prompt.strip().rsplit("\n", 1)[-1].strip()) is not None
 
 
+_SEPARATOR_END = re.compile(r"[\s\-=>:|→⇒#]+$")
+"""A prompt's closing separator ("一輩子 ->", "gato =>", "Hund:"): the legacy fine-tuning layout's
+marker of where the completion begins, no word of the prompt."""
+
+
+def renders(prompt: str) -> bool:
+    """Whether the prompt is itself a short text asking nothing (no question mark), as short as a
+    short answer once its closing separator is gone ("救護車 ->", "gato =>"): its answers render it
+    (a word translated, a phrase rewritten), and two renderings that differ ("十字車" / "救傷車")
+    are each right, not one fact given two ways. A short question ("Capital of Norway?") asks for
+    a fact, and a conversation's last turn ("Bonjour le monde" after a translation) answers a chat."""
+    text = _SEPARATOR_END.sub("", prompt.strip())
+    return bool(text) and "\n" not in text and "?" not in text and "\uff1f" not in text and _is_short(text)
+
+
 _DIGIT = re.compile(r"\d")
 
 
