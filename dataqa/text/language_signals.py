@@ -84,9 +84,16 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 # Words in several lists are dropped from all of them: a function word must point one way. Forms
 # that are frequent English words or code keywords ("no", "men", "under", "var") are left out too:
 # a table of "No/Yes" values is not Portuguese, a JavaScript "var" is not Swedish.
+# A word one list holds may still be a frequent word of another listed language that list leaves
+# out because the Romance lists share it: Dutch "de" and "te" are Spanish, French and Portuguese
+# ("Algoritmos de búsqueda de patrones de texto" is no Dutch title), Portuguese "o" is Italian,
+# "era" and "ser" Spanish, Italian "mi" and "ha" Spanish, French "du" German and Swedish, German
+# "die" Dutch. Such a word points no one way and is dropped as the shared forms are.
+SHARED_FORMS = frozenset({"de", "te", "o", "era", "ser", "mi", "ha", "du", "die"})
 _ALL_COUNTS = Counter(w for words in FUNCTION_WORDS.values() for w in words)
 FUNCTION_WORDS = {
-    lang: frozenset(w for w in ws if _ALL_COUNTS[w] == 1) for lang, ws in FUNCTION_WORDS.items()
+    lang: frozenset(w for w in ws if _ALL_COUNTS[w] == 1 and w not in SHARED_FORMS)
+    for lang, ws in FUNCTION_WORDS.items()
 }
 _WORD_LANG = {w: lang for lang, ws in FUNCTION_WORDS.items() for w in ws}
 

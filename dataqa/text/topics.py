@@ -23,11 +23,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 from sklearn.preprocessing import normalize
 
 from dataqa.engine.context import Context
-from dataqa.text.language_signals import FUNCTION_WORDS
+from dataqa.text.language_signals import FUNCTION_WORDS, SHARED_FORMS
 from dataqa.text.normalise import UNSPACED, UNSPACED_PER_WORD, UNSPACED_WORD
 
 SEED = 0
-STOP_WORDS = sorted(ENGLISH_STOP_WORDS | {w for ws in FUNCTION_WORDS.values() for w in ws})
+STOP_WORDS = sorted(ENGLISH_STOP_WORDS | {w for ws in FUNCTION_WORDS.values() for w in ws} | SHARED_FORMS)
 """English stop words plus the function words of the other languages `dataqa.text.language` knows."""
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 """Words of two or more letters: order numbers, amounts and dates are not topics. A run of Han or
