@@ -20,7 +20,9 @@ class UndefinedTool(ToolCheck):
 
     Why: the model learns to call functions that will not exist at inference (or that it was
     never shown), which is how hallucinated tool names are trained in.
-    Example: `tools` defines `get_weather` and the assistant calls `get_forecast`.
+    Example: `tools` defines `get_weather` and the assistant calls `get_forecast`; or a call
+    `{"arguments": {"prompt": "...", "function_name": "retrieve_context"}}` whose name is inside its
+    arguments, where no parser looks for it.
     Fix: add the function to `tools`, or correct the call's name. Without a `tools` field the
     name must at least appear in the system prompt (the glaive style of declaring functions); Llama
     3.1's built-in tools are declared by its system prompt ("Environment: ipython" turns on the code
@@ -50,7 +52,7 @@ class UndefinedTool(ToolCheck):
                 continue
             name = call.get("name")
             if not isinstance(name, str) or not name.strip():
-                out.append((call["at"], "tool call names no function"))
+                out.append((call["at"], _no_name(call.get("arg_keys") or [])))
             elif llama_builtin_declared(name, system):
                 continue  # Llama 3.1's built-in tools are declared in its system prompt, not in tools
             elif tools is None:
@@ -66,3 +68,17 @@ class UndefinedTool(ToolCheck):
                     )
                 )
         return out
+
+
+NAME_KEYS = frozenset({"name", "function", "function_name", "functionname", "tool", "tool_name", "toolname"})
+"""Argument keys that hold a function's name: a call that puts its name there names none where
+parsers read it (Hermes' and vLLM's read the call's own `name`)."""
+
+
+def _no_name(arg_keys: list[str]) -> str:
+    """What is wrong with a call that names no function, saying so when its arguments hold the name
+    (BSC's `{"arguments": {"prompt": ..., "function_name": "retrieve_context"}}`)."""
+    held = [k for k in arg_keys if k.lower().replace("-", "_") in NAME_KEYS]
+    if held:
+        return f"tool call names no function: its arguments hold {held[0]!r}, the name belongs beside them"
+    return "tool call names no function"
