@@ -50,6 +50,7 @@ from dataqa.text.language_signals import (
     LATIN_END,
     LATIN_WORD,
     MIN_LETTERS,
+    MIN_WORDS,
     SCRIPT_LANGUAGES,
     UNDETERMINED,
     cheap_language,
@@ -343,13 +344,14 @@ def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
     English book titles, a table of "Hot/No/Yes". A minority decision stands only when the text has
     no `MIN_LETTERS` // 4 letters of a script `lang` is not written in, at most half of its letters
     are in names (capitalised words) or non-words (mixed case, 25 letters or more, laughter in any
-    script), and its function words do not speak against it: where `lang` has a list, as many of
-    `lang`'s as of the dominant language's (the lists keep only forms distinctive between their
-    languages, so a Spanish sentence may show none of its own and a French "la"); where it has none,
-    no function word of the dominant language and at most one of any other ("does laos require a
-    travel visa" is not Catalan). A relative of the dominant language in its script (Macedonian in a
-    Russian set, Persian in an Arabic one) needs the letters that tell the two apart
-    (`language_letters.relative_unsupported`).
+    script), at most three in four of its words are repeats (a degenerate reply saying one phrase
+    over and over is no text in any language), and its function words do not speak against it:
+    where `lang` has a list, as many of `lang`'s as of the dominant language's (the lists keep only
+    forms distinctive between their languages, so a Spanish sentence may show none of its own and a
+    French "la"); where it has none, no function word of the dominant language and at most one of
+    any other ("does laos require a travel visa" is not Catalan). A relative of the dominant language
+    in its script (Macedonian in a Russian set, Persian in an Arabic one) needs the letters that tell
+    the two apart (`language_letters.relative_unsupported`).
     """
     written = LANGUAGE_SCRIPTS.get(lang, ())
     if any(n >= MIN_LETTERS // 4 and script not in written for script, n in script_counts(prefix).items()):
@@ -359,6 +361,8 @@ def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
     words = LATIN_WORD.findall(prefix)
     if 2 * sum(len(w) for w in words if _name_or_junk(w)) > sum(map(len, words)):
         return True
+    if len(words) >= 2 * MIN_WORDS and 4 * len({w.lower() for w in words}) < len(words):
+        return True  # one phrase over and over ("Eat a banana!" x500): repeats add n-grams, no evidence
     hits = function_word_hits(prefix, words)
     own = hits.pop(lang, 0)
     if lang in FUNCTION_WORDS:
