@@ -10,8 +10,10 @@ Secret and card makers come from `benchmarks/quality_pii/generate.py`, word edit
 
 from __future__ import annotations
 
+import base64
 import copy
 import importlib.util
+import json
 import random
 import string
 import sys
@@ -412,6 +414,57 @@ SECRETS: dict[str, Callable[[random.Random], str]] = {
     "private_key": lambda r: f"-----BEGIN {r.choice(['RSA ', 'EC ', 'OPENSSH ', ''])}PRIVATE KEY-----\n" + "\n".join(_rnd(r, 64, string.ascii_letters + "+/") for _ in range(3)) + "\n-----END PRIVATE KEY-----",
     "conn_password": lambda r: f"{r.choice(['postgresql', 'mysql', 'mongodb+srv', 'redis'])}://{r.choice(['admin', 'app', 'svc'])}:{_rnd(r, 14)}@{r.choice(['db', 'cache', 'prod-db'])}.{r.choice(['corp.net', 'internal', 'acme.io'])}:{r.choice([5432, 3306, 6379, 27017])}/{r.choice(['prod', 'app', 'main'])}",
 }  # fmt: skip
+
+
+def _jwt(r: random.Random) -> str:
+    """A signed JWT with registered claims (subject, issued, expiry), as a session token carries."""
+
+    def b64(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj, separators=(",", ":")).encode()).decode().rstrip("=")
+
+    head = b64({"alg": r.choice(["HS256", "RS256"]), "typ": "JWT"})
+    iat = r.randint(1_600_000_000, 1_700_000_000)
+    body = b64(
+        {
+            "sub": str(r.randint(10**6, 10**9)),
+            "name": r.choice(["Maria", "John", "Wei"]),
+            "iat": iat,
+            "exp": iat + 3600,
+        }
+    )
+    return f"{head}.{body}.{_rnd(r, 43, string.ascii_letters + string.digits + '_-')}"
+
+
+def _password(r: random.Random) -> str:
+    pw = (
+        _rnd(r, r.randint(3, 5), string.ascii_letters)
+        + _rnd(r, 3, string.digits)
+        + r.choice("!#%&*?")
+        + _rnd(r, 3, string.ascii_letters)
+    )
+    return r.choice(
+        [
+            f"password: {pw}",
+            f"pwd={pw}",
+            f"PASSWORD = '{pw}'",
+            f"my password is {pw}",
+            f'"password": "{pw}"',
+            f"DB_PASSWORD={pw}",
+            f"the login is admin / {pw}",
+        ]
+    )
+
+
+MORE_SECRETS: dict[str, Callable[[random.Random], str]] = {
+    "jwt": _jwt,
+    "google_api_key": lambda r: "AIza" + _rnd(r, 35, string.ascii_letters + string.digits + "_-"),
+    "stripe_key": lambda r: r.choice(["sk_live_", "rk_live_"]) + _rnd(r, r.randint(24, 34)),
+    "password_prose": _password,
+    "azure_storage_key": lambda r: f"DefaultEndpointsProtocol=https;AccountName={r.choice(['prodstore', 'acmedata', 'logs01'])};AccountKey={_rnd(r, 86, string.ascii_letters + string.digits + '+/')}==;EndpointSuffix=core.windows.net",
+    "hf_token": lambda r: "hf_" + _rnd(r, 34),
+    "bearer_header": lambda r: r.choice(["Authorization: Bearer ", "-H 'Authorization: Bearer ", "headers = {'Authorization': 'Bearer "]) + _rnd(r, r.randint(32, 48), string.ascii_letters + string.digits + "._-"),
+}  # fmt: skip
+"""Secrets of issue #19's second round; the ones that carry their own key name are not put under API_KEY=."""
 
 PII: dict[str, Callable[[random.Random], str]] = {
     "email": lambda r: f"{r.choice(['maria', 'john.k', 'li_wei', 'a.khan'])}{r.randint(1, 99)}@{r.choice(['gmail.com', 'outlook.com', 'yahoo.co.uk', 'web.de', 'qq.com'])}",

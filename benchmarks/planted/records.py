@@ -13,7 +13,9 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from content import CONTENT_KINDS
 from kinds import (
+    MORE_SECRETS,
     PII,
     SECRETS,
     Planter,
@@ -148,6 +150,69 @@ def _broken_order(p: Planter, rec: Any) -> bool:
         return False
     k = p.rng.choice(at)
     turns[k], turns[k + 1] = turns[k + 1], turns[k]
+    return True
+
+
+def _chat_turns(p: Planter, rec: Any) -> list[dict] | None:
+    """The turns of an OpenAI chat or ShareGPT record (where a system turn is a turn), or None."""
+    return _turns(p, rec) if p.base.shape in ("chat", "sharegpt") else None
+
+
+def _empty_user_turn(p: Planter, rec: Any) -> bool:
+    turns, keys = _turns(p, rec), turn_keys(p.base)
+    users = [t for t in turns or [] if t.get(keys[1]) == keys[3] and isinstance(t.get(keys[2]), str)]
+    if not users:
+        return False
+    p.rng.choice(users)[keys[2]] = p.rng.choice(["", " ", "\n"])
+    return True
+
+
+SYSTEM_PROMPTS = [
+    "You are a helpful assistant.",
+    "Answer briefly and politely.",
+    "You are an expert. Think step by step.",
+    "Always answer in a friendly tone.",
+]
+
+
+def _system_not_first(p: Planter, rec: Any) -> bool:
+    turns, keys = _chat_turns(p, rec), turn_keys(p.base)
+    if turns is None:
+        return False
+    at = p.rng.randrange(1, len(turns))
+    if turns[at - 1].get(keys[1]) == "system":
+        return False
+    turns.insert(at, {keys[1]: "system", keys[2]: p.rng.choice(SYSTEM_PROMPTS)})
+    return True
+
+
+def _two_system_turns(p: Planter, rec: Any) -> bool:
+    turns, keys = _chat_turns(p, rec), turn_keys(p.base)
+    if turns is None:
+        return False
+    first, second = p.rng.sample(SYSTEM_PROMPTS, 2)
+    if turns[0].get(keys[1]) != "system":
+        turns.insert(0, {keys[1]: "system", keys[2]: first})
+    turns.insert(1, {keys[1]: "system", keys[2]: second})
+    return True
+
+
+def _content_not_string(p: Planter, rec: Any) -> bool:
+    turns, keys = _turns(p, rec), turn_keys(p.base)
+    texts = [t for t in turns or [] if isinstance(t.get(keys[2]), str) and t.get(keys[2])]
+    if not texts:
+        return False
+    p.rng.choice(texts)[keys[2]] = p.rng.choice([None, 0, 7, 3.14, False])
+    return True
+
+
+def _duplicated_turn(p: Planter, rec: Any) -> bool:
+    turns, keys = _turns(p, rec), turn_keys(p.base)
+    at = [k for k, t in enumerate(turns or []) if t.get(keys[1]) in (keys[3], keys[4])]
+    if not at:
+        return False
+    k = p.rng.choice(at)
+    turns.insert(k + 1, json.loads(json.dumps(turns[k])))
     return True
 
 
@@ -300,5 +365,18 @@ KINDS: dict[str, Callable[[Planter], list[Rec] | None]] = {
     "pair_empty_chosen": _pair_kind(lambda r, c, j: (r.choice(["", " "]), j)),
     "pair_empty_rejected": _pair_kind(lambda r, c, j: (c, r.choice(["", "\n"]))),
     "pair_whitespace_only": _pair_kind(_whitespace_only),
+    # issue #19's second round, after the old kinds so their seeded plants stay where they were
+    **CONTENT_KINDS,
+    **{
+        f"secret_{k}": _in_place(
+            _either, _carrying(f, k in ("jwt", "google_api_key", "stripe_key", "hf_token"))
+        )
+        for k, f in MORE_SECRETS.items()
+    },
+    "empty_user_turn": _record_kind(_empty_user_turn),
+    "system_not_first": _record_kind(_system_not_first),
+    "two_system_turns": _record_kind(_two_system_turns),
+    "content_not_string": _record_kind(_content_not_string),
+    "duplicated_turn": _record_kind(_duplicated_turn),
 }
 """Every kind, in the order of the table."""
