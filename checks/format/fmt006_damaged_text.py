@@ -15,10 +15,27 @@ from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.text.markup import mask_code
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
-_CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{fffd}]"
-"""C0/C1 control characters and U+FFFD. Mojibake (UTF-8 read as Windows-1252, "Ã©" for "é") is QUAL004's:
-one defect, one finding, confirmed there by re-encoding."""
+_UNJOINED = "A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+"""Letters of scripts that never join or break with a zero-width mark (Latin, Greek, Cyrillic, Han, kana,
+Hangul): such a mark between two of them is an invisible slip. Arabic, Persian and Indic scripts use
+ZWJ/ZWNJ for their letter forms, Thai and Khmer U+200B for word breaks, emoji ZWJ to join pictures."""
+_CONTROL = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufeff]|(?<=[{_UNJOINED}])[\u200b-\u200d\u2060](?=[{_UNJOINED}])"
+)
+_CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{fffd}\x{feff}\x{200b}-\x{200d}\x{2060}]"
+"""C0/C1 control characters, U+FFFD, a byte-order mark inside a text (U+FEFF: a file's BOM pasted in) and a
+zero-width space, joiner or word joiner inside a word (the word looks whole and tokenises apart).
+Mojibake (UTF-8 read as Windows-1252, "Ã©" for "é") is QUAL004's: one defect, one finding, confirmed
+there by re-encoding. `_CONTROL_PATTERN` is the polars prefilter (no look-around), `_CONTROL` decides."""
+
+_NAMES = {
+    "\ufffd": "replacement character U+FFFD",
+    "\ufeff": "byte-order mark U+FEFF inside the text",
+    "\u200b": "zero-width space U+200B inside a word",
+    "\u200c": "zero-width non-joiner U+200C inside a word",
+    "\u200d": "zero-width joiner U+200D inside a word",
+    "\u2060": "word joiner U+2060 inside a word",
+}
 
 
 SHEET_ERROR = r"^\s*#(?:ERROR!|VALUE!|NAME\?|REF!|DIV/0!|N/A|NUM!|NULL!)\s*$"
@@ -137,11 +154,7 @@ class DamagedText(Check):
                 return f"spreadsheet error value {text.strip()!r} in place of its text", text.strip()
             m = _CONTROL.search(text)
             if m:
-                what = (
-                    "replacement character U+FFFD"
-                    if m.group() == "\ufffd"
-                    else f"control character {m.group()!r}"
-                )
+                what = _NAMES.get(m.group(), f"control character {m.group()!r}")
                 around = text[max(m.start() - 40, 0) : m.end() + 40]
                 return what, _readable(around)
             at = escaped_break(text) if escaped is None else None
