@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dataqa.checks.pii.common import describe, group_hits, scan_messages
+import polars as pl
+
+from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
+from dataqa.checks.quality.common import messages
 from dataqa.core.models import Condition, Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
@@ -21,7 +25,10 @@ class Secret(Check):
 
     Kinds: AWS access key ids and secret keys, GitHub, OpenAI/Anthropic-style `sk-`, Slack, Google,
     Stripe live and Hugging Face tokens, Slack webhooks, PEM/OpenSSH private key blocks, JWTs with
-    registered claims, passwords in postgres://, mysql://, mongodb://, redis://… URLs.
+    registered claims, passwords in postgres://, mysql://, mongodb://, redis://… URLs, Azure storage
+    and service-bus keys, bearer tokens, and a password set in prose or config ("password: X",
+    "pwd=X", "my password is X") that looks chosen, unless the exchange made it up on request (a
+    password generator's task or result: its output, nobody's credential).
 
     Why: a model trained on a credential can repeat it to anyone who asks the right way, and the
     training set itself becomes a leak; any secret is a NO-GO by default (`block-on-secrets`).
@@ -44,7 +51,9 @@ class Secret(Check):
     def run(self, ctx: Context) -> Iterator[Finding]:
         by_kind: Counter[str] = Counter()
         for split in ctx:
-            grouped = group_hits(scan_messages(ctx, split.name, SECRET_DETECTORS))
+            grouped = group_hits(
+                _credentials(ctx, split.name, scan_messages(ctx, split.name, SECRET_DETECTORS))
+            )
             for line, hits in grouped.items():
                 by_kind.update(h.kind for h in hits)
                 loc = ctx.location(split, line)
@@ -57,6 +66,28 @@ class Secret(Check):
                 )
             self.metrics[f"{split.name}_records"] = len(grouped)
         self.metrics["by_kind"] = dict(sorted(by_kind.items()))
+
+
+_MADE_UP = re.compile(
+    r"(?i)\b(?:generat\w*|random\w*|new password|strong password|suggest\w*|password generator)\b|生成|随机"
+)
+"""An exchange that makes a password up: a generator's request, its result, a suggestion."""
+_SAID = "password in text"
+
+
+def _credentials(ctx: Context, split: str, hits: list[Hit]) -> list[Hit]:
+    """`hits` without the passwords said in text of a record whose exchange makes one up on request
+    ("Generate a random password" and its answer "Here is your new password: aB3#fG7!kL9@"): the
+    password is the task's output, nobody's credential. Other kinds are kept as found."""
+    lines = sorted({h.line for h in hits if h.kind == _SAID})
+    if not lines:
+        return hits
+    rows = messages(ctx, ctx.splits[split]).filter(
+        pl.col("line").is_in(pl.Series(lines, dtype=pl.Int64).implode())
+        & pl.col("content").str.contains(_MADE_UP.pattern)
+    )
+    made_up = set(rows["line"].to_list())
+    return [h for h in hits if not (h.kind == _SAID and h.line in made_up)]
 
 
 @condition

@@ -106,6 +106,27 @@ def _password_ok(m: re.Match[str], text: str) -> bool:
     return not _PLACEHOLDER_WORDS.search(password)
 
 
+_NOT_SET = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|.*[(\[].*")
+"""A value that names a password rather than sets it: an identifier (`hashed_pw_2`), a call or an index."""
+
+
+def _said_password_ok(m: re.Match[str], text: str) -> bool:
+    """A password set in prose or config ("password: X", "pwd=X", "my password is X") that looks
+    chosen: eight or more characters, letters and digits mixed at random, not a placeholder, a
+    variable, a call or an index. "The password is incorrect" or `password=args.password` set none."""
+    value = m.group(1)
+    return (
+        len(value) >= 8
+        and _password_ok(m, text)
+        and not _NOT_SET.fullmatch(value)
+        and looks_random(value, 2.8)
+    )
+
+
+_EMULATOR_ACCOUNT = "devstoreaccount1"
+"""The Azure storage emulator's account, whose key Microsoft publishes: no secret."""
+
+
 SECRET_DETECTORS: list[Detector] = [
     Detector(
         "AWS access key id",
@@ -185,6 +206,31 @@ SECRET_DETECTORS: list[Detector] = [
         _jwt_ok,
         lambda s: mask(s, 3),
         hint="eyJ",
+    ),
+    Detector(
+        "password in text",
+        r"(?i:\b(?:[a-z]+_)?(?:password|passwd|passwort|pwd)\b)[\"']?\s*(?::=|=>|[:=]|\bis\b)\s*[\"'`]?"
+        r"([^\s\"'`,;]{7,63}[^\s\"'`,;.)])",
+        _said_password_ok,
+        lambda s: "…",
+        group=1,
+        hint="0",
+    ),
+    Detector(
+        "Azure storage or service key",
+        r"\b(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,100}={0,2})",
+        lambda m, t: _EMULATOR_ACCOUNT not in t and looks_random(m.group(1), 4.0),
+        lambda s: mask(s, 0),
+        group=1,
+        hint="Key=",
+    ),
+    Detector(
+        "bearer token",
+        r"\bBearer\s+([A-Za-z0-9._~+/-]{20,}=*)",
+        lambda m, t: looks_random(m.group(1), 3.5),
+        lambda s: mask(s, 0),
+        group=1,
+        hint="Bearer",
     ),
     Detector(
         "password in connection string",
