@@ -97,6 +97,32 @@ def repetition_ratio(text: str, n: int = 4) -> float:
     return 1.0 - len(set(grams)) / len(grams)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*|\s*\n\s*")
+"""Where a sentence (or a line) ends."""
+_ENDS = r"[.!?。！？\n]"
+"""A sentence end, for the vectorised bound of `looped_sentence`."""
+
+
+def looped_sentence(text: str, times: int, min_letters: int = 5) -> tuple[str, int] | None:
+    """The sentence (or line) a text says `times` times or more in a row, and how many times, or None.
+
+    A generation that degenerates loops on one sentence at its end ("Thank you. Thank you. …",
+    "希望对你有帮助。" again and again) after a normal first half: the whole text's repetition ratio
+    stays low, the run of one sentence does not. A sentence needs `min_letters` letters ("end" or
+    "Yes." lines in a list, a grid's cells are no loop)."""
+    best: tuple[str, int] | None = None
+    run, previous = 0, None
+    for part in _SENTENCE_END.split(text):
+        unit = " ".join(part.lower().split())
+        if not unit:
+            continue
+        run = run + 1 if unit == previous else 1
+        previous = unit
+        if run >= times and (best is None or run > best[1]) and sum(c.isalpha() for c in unit) >= min_letters:
+            best = (part.strip(), run)
+    return best
+
+
 STATS_ROWS = 4_000
 """Rows whose word lists are built at once (QUAL003): bounds the memory of the lists, and lists this
 small stay in cache (measured: 10-20 % less CPU than 20,000 rows at a time)."""
@@ -131,6 +157,8 @@ class DegenerateText(Check):
     """Texts shorter than this are not judged on repetition."""
     min_chars: int = ranged(20, low=1)
     """Texts with fewer non-space characters are not judged on character diversity."""
+    loop_times: int = ranged(8, low=2)
+    """A sentence said this many times in a row is a loop, whatever the rest of the text holds."""
 
     def candidates(self, frame: pl.DataFrame) -> pl.DataFrame:
         """The rows of `frame` (with `content`) that may be degenerate, with `masked`, `words` and
@@ -139,7 +167,8 @@ class DegenerateText(Check):
         A vectorised bound: the rows it drops provably have too few words, too many distinct words
         for `max_repetition`, or more than two distinct words.
         """
-        frame = frame.with_columns(masked_column(frame))
+        if "masked" not in frame.columns:
+            frame = frame.with_columns(masked_column(frame))
         # Whitespace tokens, as `repetition_ratio` splits them. Runs of blanks leave empty tokens:
         # they are counted and subtracted rather than filtered out, which would copy every list.
         tokens = pl.col("masked").str.to_lowercase().str.replace_all(r"[\t\n\r\f\v]", " ").str.split(" ")
@@ -168,7 +197,9 @@ class DegenerateText(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
-            frame = self.candidates(targets(ctx, split))
+            every = targets(ctx, split)
+            every = every.with_columns(masked_column(every))
+            frame = self.candidates(every)
             hits = []
             for line, text, words, distinct_words in frame.select(
                 "line", "masked", "words", "distinct"
@@ -190,7 +221,31 @@ class DegenerateText(Check):
                         hits.append(
                             (line, f"only {len(distinct)} distinct character(s)", snippet(text, 0, 0, 60))
                         )
+            hits += self._loops(every, {line for line, _, _ in hits})
             yield from record_findings(self, ctx, split, hits, f"degenerate {field_name(split, 'response')}")
+
+    def _loops(self, frame: pl.DataFrame, done: set[int]) -> list[tuple[int, str, str]]:
+        """(line, kind, evidence) of the targets that end in (or hold) one sentence looped
+        `loop_times` times in a row (`looped_sentence`), among those not reported yet. Unfenced
+        code, markup and grids are left to the repetition ratio: their lines repeat by design
+        (`end` lines, a table's empty rows)."""
+        hits = []
+        bound = pl.col("masked").str.count_matches(_ENDS) >= self.loop_times - 1
+        for line, text in frame.filter(bound).select("line", "masked").iter_rows():
+            if line in done or is_code_text(text) or is_markup_text(text) or is_grid_text(text):
+                continue
+            found = looped_sentence(text, self.loop_times)
+            if found is not None:
+                sentence, times = found
+                hits.append(
+                    (
+                        line,
+                        f"one sentence said {times} times in a row",
+                        f'"{snippet(sentence, 0, 0, 60)}" ×{times}',
+                    )
+                )
+                done.add(line)
+        return hits
 
 
 def _ngrams(text: str, n: int) -> Iterator[tuple[str, ...]]:
