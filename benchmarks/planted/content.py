@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from kinds import Planter, Rec, _answer, _either, _in_place, near
-from shapes import get, put
+from shapes import get, put, turn_keys
 
 # --- invisible characters ----------------------------------------------------------------------
 
@@ -210,6 +210,12 @@ def minority_pair(p: Planter) -> list[Rec] | None:
     put(p.base, rec, p.out, _passage(p.rng, lang))
     if p.has("rejected"):
         put(p.base, rec, "rejected", _passage(p.rng, lang))
+    keys = turn_keys(p.base)
+    if keys is not None and p.base.shape != "dpo_openai":  # every turn of a conversation, not two of them
+        _, role, text, user, bot = keys
+        for turn in rec.get(keys[0]) or []:
+            if isinstance(turn, dict) and isinstance(turn.get(text), str) and turn.get(role) in (user, bot):
+                turn[text] = p.rng.choice(QUESTIONS[lang]) if turn[role] == user else _passage(p.rng, lang)
     return [("train", i)]
 
 
