@@ -69,9 +69,12 @@ class Secret(Check):
 
 
 _MADE_UP = re.compile(
-    r"(?i)\b(?:generat\w*|random\w*|new password|strong password|suggest\w*|password generator)\b|生成|随机"
+    r"(?i)\b(?:generat\w*|random\w*|new|strong|suggest\w*|creat\w*|make up)\b"
+    r"[^.\n]{0,40}?\bpass(?:word|phrase)s?\b"
+    r"|\bpass(?:word|phrase) generator|(?:生成|随机|创建).{0,10}密码"
 )
-"""An exchange that makes a password up: a generator's request, its result, a suggestion."""
+"""An exchange that makes a password up: "Generate a random password", "Here is your new password",
+"suggest a strong passphrase", a password generator; not "suggests" or "random" said of anything else."""
 _SAID = "password in text"
 
 
