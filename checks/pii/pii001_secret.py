@@ -21,7 +21,7 @@ from dataqa.text.secrets import SECRET_DETECTORS
 @register
 @dataclass
 class Secret(Check):
-    """Text holds a secret: an API key or token, a private key, a JWT or a password in a connection string.
+    """Text holds a secret: an API key or token, a private key, a JWT, a password (in a URL, prose or config).
 
     Kinds: AWS access key ids and secret keys, GitHub, OpenAI/Anthropic-style `sk-`, Slack, Google,
     Stripe live and Hugging Face tokens, Slack webhooks, PEM/OpenSSH private key blocks, JWTs with
