@@ -186,17 +186,6 @@ def _system_not_first(p: Planter, rec: Any) -> bool:
     return True
 
 
-def _two_system_turns(p: Planter, rec: Any) -> bool:
-    turns, keys = _chat_turns(p, rec), turn_keys(p.base)
-    if turns is None:
-        return False
-    first, second = p.rng.sample(SYSTEM_PROMPTS, 2)
-    if turns[0].get(keys[1]) != "system":
-        turns.insert(0, {keys[1]: "system", keys[2]: first})
-    turns.insert(1, {keys[1]: "system", keys[2]: second})
-    return True
-
-
 def _content_not_string(p: Planter, rec: Any) -> bool:
     turns, keys = _turns(p, rec), turn_keys(p.base)
     texts = [t for t in turns or [] if isinstance(t.get(keys[2]), str) and t.get(keys[2])]
@@ -375,7 +364,6 @@ KINDS: dict[str, Callable[[Planter], list[Rec] | None]] = {
     },
     "empty_user_turn": _record_kind(_empty_user_turn),
     "system_not_first": _record_kind(_system_not_first),
-    "two_system_turns": _record_kind(_two_system_turns),
     "content_not_string": _record_kind(_content_not_string),
     "duplicated_turn": _record_kind(_duplicated_turn),
 }

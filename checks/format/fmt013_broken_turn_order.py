@@ -17,8 +17,7 @@ class BrokenTurnOrder(RecordIssueCheck):
 
     Why: chat templates assume alternating turns; a broken order trains the model on a dialogue
     shape it will never see, and some providers reject it.
-    Example: system → user → user → assistant, a system message in the middle, or two system
-    messages in a row (a system prompt split in two: chat templates render one).
+    Example: system → user → user → assistant, or a system message in the middle.
     Fix: merge consecutive turns of one speaker, move the system message to the front.
 
     The assistant opening is out of order where the split's other conversations open with the user

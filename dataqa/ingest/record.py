@@ -205,15 +205,11 @@ def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target
         return
     seen_other = False
     previous: str | None = None
-    opening: str | None = None  # the last system (or developer) message before the conversation
     for msg in msgs:
         role, at = msg["role"], msg["at"]
         if role in SYSTEM_ROLES:
             if seen_other:
                 rec.issue(TURN_ORDER, f"{at}: system message after the conversation started")
-            elif role == opening:  # a system prompt split in two: chat templates render one
-                rec.issue(TURN_ORDER, f"{at}: two {role} messages in a row")
-            opening = role
         else:
             if not seen_other and role == "assistant":
                 rec.issue(LEADING_ASSISTANT, f"{at}: conversation starts with the assistant, not the user")
