@@ -69,12 +69,12 @@ class Secret(Check):
 
 
 _MADE_UP = re.compile(
-    r"(?i)\b(?:generat|random|new|strong|suggest|creat|make up)\w*[^.\n]{0,40}?pass(?:word|phrase)"
+    r"(?i)\b(?:generat\w*|random\w*|suggest\w*|new\b|strong\b|make up\b)[^.\n]{0,40}?pass(?:word|phrase)"
     r"|\bpass(?:word|phrase) generator|新的?密码|(?:生成|随机|创建).{0,10}密码|密码.{0,6}(?:生成|随机)"
 )
 """An exchange that makes a password up: "Generate a random password", "Here is your new password",
 "suggest a strong passphrase", a `generate_password` call, 新密码; not "suggests" or "random" said of
-anything else."""
+anything else, nor an account's `new_phone_number` beside the password a user logs in with."""
 _SAID = "password in text"
 
 
