@@ -599,6 +599,11 @@ def test_a_read_task_that_hangs_ends_the_scan_with_one_line_naming_the_stage(
     assert ended.value.code == 2
 
 
+# The wait limit also bounds reading the sample file on the workers, which must finish first: a few
+# seconds keep a loaded machine from timing out the read instead of the hung block task (seen at load 20).
+BLOCK_WAIT_S = 10
+
+
 def test_a_block_task_that_hangs_errs_the_checks_on_the_workers_naming_the_stage(tmp_path: Path) -> None:
     plugin = tmp_path / "hanger.py"
     plugin.write_text(HANGER)
@@ -607,11 +612,11 @@ def test_a_block_task_that_hangs_errs_the_checks_on_the_workers_naming_the_stage
         engine="ray",
         plugins=[str(plugin)],
         select=["FMT001", "HANG"],
-        check_timeout=1,
+        check_timeout=BLOCK_WAIT_S,
     ).to_dict()
     by_id = {c["id"]: c for c in report["checks"]}
     late = (
-        "the record and summary checks' block tasks: no result from the Ray workers within 1 s "
+        f"the record and summary checks' block tasks: no result from the Ray workers within {BLOCK_WAIT_S} s "
         "(check-timeout): a task hangs, or the cluster has no CPU free for it"
     )
     assert set(report["engine"]["on_workers"]) == {"FMT001", "HANG901"}
