@@ -88,7 +88,7 @@ def escaped_break(text: str) -> int | None:
 @register
 @dataclass
 class DamagedText(Check):
-    """Text holds control characters, U+FFFD, line breaks escaped twice or is a spreadsheet error value.
+    """Text holds control, zero-width or BOM characters, U+FFFD, line breaks escaped twice, or a sheet error.
 
     Why: "\ufffd" marks bytes a converter could not decode, so the original text is gone; control
     characters are invisible noise the model learns to emit. A line break escaped twice when the
