@@ -141,9 +141,8 @@ _FICTION_DOMAIN = re.compile(r"(?i).*(?:fictional|fictitious|imaginary|made-?up|
 def _email_ok(m: re.Match[str], text: str) -> bool:
     local, domain = m.group().rsplit("@", 1)
     if local.endswith(".") or ".." in local:
-        return (
-            False  # no address ends its name in a dot: "the cause.@plantingaseed.net" is a word and a handle
-        )
+        # no address ends its name in a dot: "the cause.@plantingaseed.net" is a word and a handle
+        return False
     tld = domain.lower().rsplit(".", 1)[1]
     if not (len(tld) == 2 or tld in _COMMON_TLDS):
         return False
