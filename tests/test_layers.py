@@ -155,3 +155,22 @@ def test_no_module_is_longer_than_one_sitting() -> None:
         if lines > MAX_MODULE_LINES and "one piece" not in docstring:
             long[name] = lines
     assert long == {}, f"split these along their seams (or say why each is one piece): {long}"
+
+
+PYTHON_IN_POLARS = {"map_batches", "map_elements", "map_groups", "map_rows"}
+"""polars methods that run a Python function on polars' own thread pool."""
+
+
+def test_no_python_function_runs_inside_a_polars_query() -> None:
+    """A Python function on polars' pool needs the GIL there; a thread that holds the GIL while it
+    waits on that pool (pickling a frame for a Ray task did) then deadlocks the scan. Seen in CI as
+    a Ray test that never ended; texts are normalised and token-counted eagerly instead."""
+    calls = {
+        f"{name}:{node.lineno}"
+        for name, path in modules().items()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in PYTHON_IN_POLARS
+    }
+    assert calls == set()

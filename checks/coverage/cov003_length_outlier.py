@@ -20,7 +20,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
-from dataqa.ingest.tokens import estimate_tokens, estimate_tokens_expr
+from dataqa.ingest.tokens import estimate_tokens, estimate_tokens_of
 
 _CONTENT = re.compile(r"[^\W_]")
 """A letter or digit: an answer without one is empty in effect."""
@@ -176,16 +176,17 @@ class LengthOutlier(Summarised):
         its user turns. The input of a transcript is its history before the request: a one-exchange
         record among transcripts ("Who are you?" among greeting, question and goodbye) is short by
         nature, while a lost final request hides behind its history."""
-        lengths = ctx.valid_rows("train").select(
-            "line", *[estimate_tokens_expr(pl.col(r).fill_null("")).alias(r) for r in ["prompt", "response"]]
-        )
+        rows = ctx.valid_rows("train")
+        lengths = pl.DataFrame([rows["line"], *(estimate_tokens_of(rows[r]) for r in ["prompt", "response"])])
         if ctx.has_labels():
             return lengths
         requests = (
             ctx.train.turns.filter(pl.col("role").cast(pl.String) == "user")
             .group_by("line")
             .agg(pl.col("content").fill_null("").last(), pl.len().alias("users"))
-            .select("line", estimate_tokens_expr(pl.col("content")).alias("request"), "users")
+        )
+        requests = requests.select("line", "users").with_columns(
+            estimate_tokens_of(requests["content"]).alias("request")
         )
         return lengths.join(requests, on="line", how="left", maintain_order="left").with_columns(
             pl.col("request").fill_null(0), pl.col("users").fill_null(0)

@@ -91,7 +91,9 @@ class ConflictingLabels(Check):
                 groups = groups.sort(pl.col("line").list.first(), pl.col("forms"), descending=[False, True])
             if ctx.splits[split].scored:  # scores on a scale conflict when far apart, not when written apart
                 apart = _scores_apart(_scale(ctx, split))
-                groups = groups.filter(pl.col("label").map_elements(apart, return_dtype=pl.Boolean))
+                groups = groups.filter(
+                    pl.Series([apart(labels) for labels in groups["label"]], dtype=pl.Boolean)
+                )
             chosen = ctx.splits[split].kind == MULTIPLE_CHOICE
             if chosen:
                 groups = _contradicting(groups, partners(frame), split)

@@ -29,7 +29,7 @@ from dataqa.text import copies, near_blocks
 from dataqa.text.hashing import HASH_SEED
 from dataqa.text.near_duplicates import groups_key, member_groups, pairs_key
 from dataqa.text.near_held import INPUT_CLASSES, NearPairs, input_classes, parts_of
-from dataqa.text.normalise import _hash_frame, distinct, normalise, normalise_expr
+from dataqa.text.normalise import _hash_frame, distinct, normalise
 from dataqa.text.templates import TEMPLATE_MIN_ROWS, TEMPLATE_SHARE
 
 FIELDS = ("input_fields",)
@@ -140,9 +140,9 @@ def common_prompt_words(ctx: Context, split: str) -> frozenset[str]:
 def word_label_rows(ctx: Context, split: str, words: list[str]) -> pl.DataFrame:
     """`w`, `label`, `len`: rows of the split of each class (`label_sets.compared_classes`: the label,
     or each class of a multi-label row's set) whose input has the word, for `words`."""
-    frame = ctx.valid_rows(split).select(
-        normalise_expr(pl.col("prompt")).str.split(" ").list.unique().alias("w"),
-        pl.col("label").cast(pl.String),
+    rows = ctx.valid_rows(split)
+    frame = pl.DataFrame(
+        [normalise(rows["prompt"]).str.split(" ").list.unique().alias("w"), rows["label"].cast(pl.String)]
     )
     return (
         frame.explode("w")

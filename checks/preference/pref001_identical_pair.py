@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-import polars as pl
 from rapidfuzz import fuzz
 
 from dataqa.checks.preference.base import pairs
@@ -18,7 +17,7 @@ from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
-from dataqa.text.similarity import normalise_expr
+from dataqa.text.similarity import normalise
 from dataqa.text.word_lists import NEGATIONS
 
 
@@ -119,8 +118,9 @@ class IdenticalPair(Check):
         total = 0
         compared = 0
         for split in ctx:
-            frame = pairs(ctx, split).with_columns(
-                normalise_expr(pl.col("chosen")).alias("c"), normalise_expr(pl.col("rejected")).alias("r")
+            frame = pairs(ctx, split)
+            frame = frame.with_columns(
+                normalise(frame["chosen"]).alias("c"), normalise(frame["rejected"]).alias("r")
             )
             n = 0
             minimal = 0

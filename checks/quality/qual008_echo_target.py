@@ -16,7 +16,7 @@ from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.naming import field_name
-from dataqa.text.normalise import normalise_expr
+from dataqa.text.normalise import normalise
 from dataqa.text.redaction import snippet
 
 _COPY_TASK = (
@@ -74,9 +74,9 @@ class EchoTarget(Check):
                 ctx.valid_rows(split)
                 .filter((raw_r >= raw_p * loose) & (raw_p >= raw_r * loose) & ~class_name.fill_null(False))
                 .select("line", "prompt", "response")
-                .with_columns(
-                    normalise_expr(pl.col("prompt")).alias("p"), normalise_expr(pl.col("response")).alias("r")
-                )
+            )
+            frame = frame.with_columns(
+                normalise(frame["prompt"]).alias("p"), normalise(frame["response"]).alias("r")
             )
             lp, lr = pl.col("p").str.len_chars(), pl.col("r").str.len_chars()
             cand = frame.filter(

@@ -11,7 +11,7 @@ import polars as pl
 
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.label_sets import label_classes
-from dataqa.ingest.tokens import estimate_tokens_expr
+from dataqa.ingest.tokens import estimate_tokens_of
 
 TOKEN_BINS = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]
 """Upper edges of the token-length histogram bins (the last bin is open-ended)."""
@@ -58,8 +58,7 @@ def profile_split(split: Split) -> dict[str, Any]:
     )
     per_role: dict[str, Any] = {}
     for role in sorted(turns["role"].unique().to_list()):
-        lengths = turns.filter(pl.col("role") == role).select(estimate_tokens_expr(pl.col("content")))
-        lengths = lengths.to_series()
+        lengths = estimate_tokens_of(turns.filter(pl.col("role") == role)["content"])
         per_role[role] = {"quantiles": _quantiles(lengths), "histogram": histogram(lengths)}
     out["tokens_per_role"] = per_role
     turn_counts = frame["n_turns"].value_counts().sort("n_turns")

@@ -40,7 +40,7 @@ from dataqa.text.candidates import BUCKET_CAP, bucket_pairs, row_bits, unique_in
 from dataqa.text.minhash import _sketch_chunk, band_keys
 from dataqa.text.near_duplicates import unanswered as unanswered_pairs
 from dataqa.text.near_duplicates import verify
-from dataqa.text.normalise import CHUNK_DOCS, Distinct, content_hash, distinct, hashes, normalise_expr
+from dataqa.text.normalise import CHUNK_DOCS, Distinct, content_hash, distinct, hashes, normalise
 from dataqa.text.short_edits import _chunk_keys
 from dataqa.text.slots import SetWords
 from dataqa.text.templates import sample_at
@@ -207,9 +207,9 @@ def texts_of(ctx: Context, split: str, column: str, lines: np.ndarray) -> pl.Dat
         if column == "text"
         else pl.col(column)
     )
-    has_input = normalise_expr(pl.col("prompt")) != ""
-    rows = ctx.valid_rows(split).select(
-        "line", raw.alias("raw"), "response", "text", has_input.alias("has_input")
+    valid = ctx.valid_rows(split)
+    rows = valid.select("line", raw.alias("raw"), "response", "text").with_columns(
+        (normalise(valid["prompt"]) != "").alias("has_input")
     )
     return norms.join(rows, on="line", how="left", maintain_order="left").cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
 

@@ -5,7 +5,7 @@ across two; they share this one engine, computed once per scan through `Context.
 
 How near-duplicates are found (see `benchmarks/similarity.md` for the measurements behind it):
 
-1. Texts are normalised (`normalise_expr`); rows whose normalised text is identical form one
+1. Texts are normalised (`normalise.normalise`); rows whose normalised text is identical form one
    *class*, represented by its first line. Only the distinct normalised texts go further.
 2. What many rows share is discounted (`dataqa.text.templates`): a word shingle found in at least
    1 % of a split's distinct texts (a preamble, a tool description, the fixed words of a

@@ -32,7 +32,12 @@ resident memory normalised whole, 0.41 GB in slices of this many (`benchmarks/sc
 
 def normalise(texts: pl.Series) -> pl.Series:
     """`normalise_texts` on a Series, `NORMALISE_ROWS` texts at a time (the same texts: each is
-    normalised on its own), their slices left as the chunks of the result."""
+    normalised on its own), their slices left as the chunks of the result.
+
+    Eager, never inside a polars expression (`map_batches`): there it runs on polars' thread pool
+    and needs the GIL, and it deadlocked a scan whose other thread held the GIL while waiting on that
+    pool (a Ray task pickling a frame). Callers select the column, then normalise the Series."""
+    texts = texts.cast(pl.String)
     if texts.len() <= NORMALISE_ROWS:
         return normalise_texts(texts)
     parts = [
@@ -42,7 +47,7 @@ def normalise(texts: pl.Series) -> pl.Series:
 
 
 def normalise_texts(texts: pl.Series) -> pl.Series:
-    """`normalise_expr` on a Series: NFKC (only on the texts that are not pure ASCII, which NFKC
+    """The normalised form of each text: NFKC (only on the texts that are not pure ASCII, which NFKC
     leaves unchanged: most fine-tuning text is ASCII and polars' NFKC costs as much as the rest of
     the normalisation), apostrophes inside words dropped ("let's" = "lets"), a sign that ends a name
     spelled into it ("C++" = "cpp", "C#" = "csharp": `SIGN_WORDS`), each Han or kana character a
@@ -151,15 +156,6 @@ space gives the same text as replacing every run (`[\p{P}\p{S}\s]+`), 2.4x faste
 or more is matched whole by the first branch; a single character by the second unless a space)."""
 
 
-def normalise_expr(text: pl.Expr) -> pl.Expr:
-    """Unicode NFKC, case-folded, punctuation and symbols dropped, whitespace collapsed and trimmed.
-
-    Two texts that differ only in case, spacing, punctuation or Unicode presentation normalise to
-    the same string. Element-wise (`normalise` on each batch of the column).
-    """
-    return text.cast(pl.String).map_batches(normalise, return_dtype=pl.String, is_elementwise=True)
-
-
 def _hash_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """`hashes` of a frame, computed `CHUNK_DOCS` rows at a time: the normalised texts of a slice
     live only until they are hashed."""
@@ -172,10 +168,7 @@ def _hash_slice(frame: pl.DataFrame) -> pl.DataFrame:
     # `text` is prompt + "\n" + response, and normalisation turns the newline and the punctuation
     # and spaces around it into one space (NFKC and case folding never reach across a newline),
     # so its normalised form is built from the other two instead of normalising it again.
-    normalised = frame.select(
-        normalise_expr(pl.col("prompt")).alias("prompt"), normalise_expr(pl.col("response")).alias("response")
-    )
-    norm = {column: normalised[column] for column in ("prompt", "response")}
+    norm = {column: normalise(frame[column]) for column in ("prompt", "response")}
     norm["text"] = (norm["prompt"] + " " + norm["response"]).str.strip_chars()
     columns = [frame["line"]]
     for column in HASHED_COLUMNS:
@@ -224,9 +217,9 @@ def distinct(ctx: Context, split: str, column: str = "text") -> Distinct:
     """Rows grouped by normalised text (computed once per scan): see `Distinct`."""
 
     def build() -> Distinct:
+        rows = ctx.valid_rows(split)
         frame = (
-            ctx.valid_rows(split)
-            .select(pl.col("line"), normalise_expr(pl.col(column)).alias("norm"))
+            pl.DataFrame([rows["line"], normalise(rows[column]).alias("norm")])
             .filter(pl.col("norm") != "")
             .with_columns(pl.col("line").min().over("norm").alias("rep"))
         )

@@ -11,7 +11,7 @@ from rapidfuzz.distance import Levenshtein
 
 from dataqa.engine.context import Context
 from dataqa.text.copies import FETCH
-from dataqa.text.normalise import normalise_expr
+from dataqa.text.normalise import normalise
 from dataqa.text.templates import template_vocabulary
 
 SPREAD_COVER = 0.5
@@ -90,10 +90,10 @@ def _normalised_parts(ctx: Context, split: str, lines: pl.Series, columns: tuple
         frame = got[0]
         for more in got[1:]:
             frame = frame.join(more, on="line", how="left")
-        return frame.select("line", *(normalise_expr(pl.col(f"_{c}")).alias(c) for c in columns))
+        return pl.DataFrame([frame["line"], *(normalise(frame[f"_{c}"]).alias(c) for c in columns)])
     frame = ctx.splits[split].frame.select("line", "valid", *columns)
     frame = frame.filter(pl.col("valid") & pl.col("line").is_in(lines.implode()))
-    return frame.select("line", *(normalise_expr(pl.col(column)) for column in columns))
+    return pl.DataFrame([frame["line"], *(normalise(frame[column]) for column in columns)])
 
 
 def _renumbered_answers(

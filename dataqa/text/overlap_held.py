@@ -30,7 +30,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Runner
 from dataqa.text import copies, near_blocks, overlap
 from dataqa.text.candidates import unique_ints
-from dataqa.text.normalise import normalise_expr
+from dataqa.text.normalise import normalise
 
 HITS_SCHEMA = overlap.HITS_SCHEMA
 NO_GRAMS = np.empty(0, dtype=np.uint64)
@@ -110,7 +110,7 @@ def held_out(
 
         def texts(lines: pl.Series) -> pl.DataFrame:
             raw = fetch(lines.sort().to_list(), column)
-            return raw.select("line", normalise_expr(pl.col(column)).alias("t"))
+            return pl.DataFrame([raw["line"], normalise(raw[column]).alias("t")])
 
         def members(reps: pl.Series) -> pl.DataFrame:
             return copies.class_lines(ctx, split, reps).select("line", "rep")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataqa.text.minhash import DEFAULT_SHINGLE
 from dataqa.text.near_duplicates import DEFAULT_THRESHOLD, near_duplicate_groups, near_pairs, near_text_groups
-from dataqa.text.normalise import distinct, hashes, normalise, normalise_expr
+from dataqa.text.normalise import distinct, hashes, normalise
 from dataqa.text.overlap import ngram_overlaps
 from dataqa.text.templates import templates
 from dataqa.text.verify import similarity, word_similarity
@@ -30,7 +30,6 @@ __all__ = [
     "near_text_groups",
     "ngram_overlaps",
     "normalise",
-    "normalise_expr",
     "similarity",
     "templates",
     "word_diff",

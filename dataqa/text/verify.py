@@ -18,7 +18,7 @@ from rapidfuzz.process import cpdist
 
 from dataqa.text import bounds, fields, raw_parts, slots, swaps
 from dataqa.text.candidates import unique_ints
-from dataqa.text.normalise import normalise_expr
+from dataqa.text.normalise import normalise
 from dataqa.text.word_codes import EncodedTexts, RawLooks, WordCodes
 
 VERIFY_CHUNK = 100_000
@@ -363,5 +363,5 @@ def word_similarity(a: str, b: str) -> float:
 
 def similarity(a: str, b: str) -> float:
     """The verified similarity of two raw texts: `word_similarity` of their normalised forms."""
-    norm = pl.DataFrame({"t": [a, b]}).select(normalise_expr(pl.col("t")))["t"].to_list()
+    norm = normalise(pl.Series([a, b], dtype=pl.String)).to_list()
     return word_similarity(norm[0], norm[1])
