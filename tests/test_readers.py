@@ -928,6 +928,64 @@ def test_split_named_text_files_beside_their_label_files_are_read_as_classificat
     assert load_split("train", str(root / "notes.txt")).format == "text"  # no split in the name: no pair
 
 
+def test_a_text_file_beside_files_of_class_values_reads_them_by_their_names(tmp_path: Path) -> None:
+    """UIT-VSFC's layout: `sents.txt` beside `sentiments.txt` and `topics.txt` in each split folder, a
+    class id a line. One such file is the label; two independent ones are the user's to choose
+    between, and the message names both; a file of sentences or of other line counts is no class file."""
+    subjects = [
+        "giáo trình",
+        "thầy",
+        "phòng học",
+        "bài tập",
+        "điểm",
+        "slide",
+        "lịch học",
+        "đề thi",
+        "lab",
+        "môn",
+    ]
+    words = ["rất hay", "hơi khó", "nóng quá", "đầy đủ"]
+
+    def split(rows: int, offset: int) -> dict[str, str]:
+        lines = range(offset, offset + rows)
+        return {
+            "sents.txt": "".join(f"{subjects[i % 10]} {words[i // 10 % 4]} lần {i} .\n" for i in lines),
+            "sentiments.txt": "".join(f"{i % 3}\n" for i in lines),
+            "topics.txt": "".join(f"{i % 4}\n" for i in lines),
+        }
+
+    folder = {f"train/{name}": text for name, text in split(24, 0).items()}
+    folder |= {f"test/{name}": text for name, text in split(12, 24).items()}
+    folder["train/notes.txt"] = "".join(f"a note of class {i} here\n" for i in range(24))  # sentences
+    folder["train/ids.txt"] = "1\n2\n1\n"  # another line count
+    root = _classes(tmp_path / "vsfc", folder)
+    out = tmp_path / "two.json"
+    CliRunner().invoke(main, ["scan", str(root), "--no-config", "--select", "FMT", "--json", str(out)])
+    data = json.loads(out.read_text())
+    asked = [f["message"] for f in data["findings"] if f["check_id"] == "FMT018"]
+    assert len(asked) == 2 and all(
+        "Read it with: --label-field sentiments or --label-field topics (2 class fields" in m for m in asked
+    )
+    read = load_split("train", str(root / "train" / "sents.txt"), label_field="topics")
+    assert read.format == "classification"
+    assert read.frame["label"].to_list()[:6] == ["0", "1", "2", "3", "0", "1"]
+    (root / "train" / "topics.txt").unlink()
+    (root / "test" / "topics.txt").unlink()
+    out = tmp_path / "one.json"
+    CliRunner().invoke(main, ["scan", str(root), "--no-config", "--select", "FMT", "--json", str(out)])
+    data = json.loads(out.read_text())
+    assert [(s["name"], s["format"], s["rows"]) for s in data["splits"]] == [
+        ("train", "classification", 24),
+        ("test", "classification", 12),
+    ]
+    labels = load_split(
+        "train", str(root / "train" / "sentiments.txt")
+    )  # the values alone: said, not guessed
+    assert "holds the labels of sents.txt line by line" in labels.load_issues[0].detail
+    (root / "train" / "sentiments.txt").write_text("0\n1\n2\n" * 7, encoding="utf-8")  # 21 of 24 lines
+    assert load_split("train", str(root / "train" / "sents.txt")).format == "text"
+
+
 def _piqa(goal: str, one: str, two: str) -> str:
     return json.dumps({"goal": goal, "sol1": one, "sol2": two}) + "\n"
 

@@ -74,11 +74,35 @@ def _finer(survey: KeySurvey, first: str, second: str) -> str | None:
     return None
 
 
+def independent_classes(survey: KeySurvey) -> list[str]:
+    """The class fields of records with one free text beside two or more fields named as labels
+    whose short values repeat and that are not one label hierarchy (`_finer`): a sentiment and a
+    topic of one sentence (UIT-VSFC). Which is the label is the user's to say; [] for any other
+    records (a score or a count beside a text is no second label)."""
+    keys = [k for k in survey.common() if not is_id(k) and not _value_ids(survey, k)]
+    texts = [k for k in keys if free_text(survey, k)]
+    classes = [
+        k
+        for k in keys
+        if role_by_name(k) == "label"
+        and not is_quantity(k)
+        and survey.kind(k) in ("string", "number")
+        and label_like(survey, k)
+        and len(survey.distinct.get(k, ())) >= 2
+    ]
+    if len(texts) != 1 or len(classes) < 2 or (len(classes) == 2 and _finer(survey, *classes) is not None):
+        return []
+    return classes
+
+
 def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
     """A field map that reads the surveyed records, guessed from their keys' names and values (for
-    records written as arrays, from their items' values)."""
+    records written as arrays, from their items' values); None for records whose label is the user's
+    to choose (`independent_classes`)."""
     if survey.of_arrays:
         return map_by_values(survey, [k for k in survey.common() if k.isdigit()])
+    if independent_classes(survey):
+        return None
     keys = survey.common()
     roles: dict[str, str] = {}
     taken: set[str] = set()

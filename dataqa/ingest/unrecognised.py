@@ -15,7 +15,7 @@ from dataqa.ingest.fieldmaps import map_options, mapped_layouts
 from dataqa.ingest.label_sets import cell_classes
 from dataqa.ingest.layouts import LAYOUTS, ROLES, Layout
 from dataqa.ingest.readers.nested import CONTEXT, PARAGRAPHS, QUESTIONS
-from dataqa.ingest.suggestion import readable_share, suggest_map
+from dataqa.ingest.suggestion import independent_classes, readable_share, suggest_map
 from dataqa.ingest.survey import KeySurvey, is_id, key_words, role_by_name
 
 READ_SHARE = 0.5
@@ -61,6 +61,11 @@ def _joined_labels(fields: Mapping[str, str], survey: KeySurvey) -> str:
 def suggestion(survey: KeySurvey, label_field: str | None = None) -> str | None:
     """The options that read the surveyed records (`--map ...` or `--format ...`), or None."""
     keys = survey.common()
+    if label_field is None and (classes := independent_classes(survey)):
+        return " or ".join(f"--label-field {k}" for k in classes) + (
+            f" ({len(classes)} class fields beside one text, not one label hierarchy: which is the label is "
+            "yours to say)"
+        )
     guesses = [_typos(survey, keys), suggest_map(survey) or {}]
     for guess in guesses:
         if not guess:

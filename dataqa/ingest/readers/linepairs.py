@@ -4,7 +4,11 @@ n of one the label of line n of the other (TweetEval, SemEval task folders; `tra
 (TweetEval's) gives the names of the label ids.
 
 A text file is read so only when its companion exists: same folder, same name but for the role word
-(`text` / `labels`, `source` / `target`, `src` / `tgt`, ...). Line n of the text file is the record at
+(`text` / `labels`, `source` / `target`, `src` / `tgt`, ...). A text file with no such companion is
+read beside the files its name's other words give that hold a short class value on each of its lines
+(`value_files`: UIT-VSFC's `sents.txt` beside `sentiments.txt` and `topics.txt`), each value under
+its file's word; which of two such files is the label is then the user's to say, as for a table with
+two class columns (`--label-field topics`). Line n of the text file is the record at
 line n; a text line that has no label line (the files' line counts differ) is read without a label and
 the difference is one issue, since every label after the first missing or extra line may be shifted.
 """
@@ -27,7 +31,7 @@ LINE_PAIRS = "texts with their labels in a line-aligned companion file"
 
 ROLES = (
     (
-        ("text", "texts", "sentences", "sentence", "tweets", "data", "input", "inputs", "x"),
+        ("text", "texts", "sentences", "sentence", "sents", "tweets", "data", "input", "inputs", "x"),
         "text",
         ("labels", "label", "y"),
         "label",
@@ -84,6 +88,89 @@ def _split_words() -> frozenset[str]:
     return frozenset(SPLIT_WORDS)
 
 
+VALUE_CHARS = 40
+"""Longest line of a class-value file (`value_files`): a class name or id, not a sentence."""
+VALUE_WORDS = 3
+VALUE_SHARE = 0.5
+"""Most distinct values a class-value file may hold, as a share of its lines: classes repeat (the
+share `survey.label_like` allows a label field; ids, one a line, never pass)."""
+MAX_VALUE_BYTES = 64 * 2**20
+"""Largest file looked at as class values (a file of short values a line is far smaller)."""
+
+
+def value_files(path: Path) -> tuple[Path, ...]:
+    """The files beside a text file whose name has a text role word and no named companion, that
+    share its name's stem, have as many lines as it, and hold a short class value on each line
+    (at most `VALUE_CHARS` characters and `VALUE_WORDS` words, few distinct: `VALUE_SHARE`)."""
+    parts = _parts(path)
+    if parts is None or parts[3] != ".txt" or parts[2].lower() not in ROLES[0][0]:
+        return ()
+    stem, sep = parts[0], parts[1]
+    found: list[Path] = []
+    lines: int | None = None
+    for sibling in sorted(path.parent.iterdir()):
+        other = _parts(sibling)
+        if (
+            sibling == path
+            or other is None
+            or other[:2] != (stem, sep)
+            or other[3] != ".txt"
+            or other[2].lower() in ROLES[0][0]
+            or sibling.name in MAPPING_NAMES
+            or not sibling.is_file()
+        ):
+            continue
+        values = _class_values(sibling)
+        if values is None:
+            continue
+        lines = _line_count(path) if lines is None else lines
+        if values == lines:
+            found.append(sibling)
+    return tuple(found)
+
+
+def _class_values(path: Path) -> int | None:
+    """The line count of a file whose every line is a short class value (blank lines allowed, as
+    records without a label), or None when a line is longer or the values hardly repeat."""
+    try:
+        if path.stat().st_size > MAX_VALUE_BYTES:
+            return None
+        lines = path.read_bytes().decode("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    values = [line.strip() for line in lines]
+    filled = [v for v in values if v]
+    if len(filled) < 2 or len(filled) < 0.9 * len(values):
+        return None
+    if any(len(v) > VALUE_CHARS or len(v.split()) > VALUE_WORDS for v in filled):
+        return None
+    return len(lines) if len(set(filled)) <= VALUE_SHARE * len(filled) else None
+
+
+def _line_count(path: Path) -> int:
+    """Lines of a file as `str.splitlines` counts them for a file of `\n` or `\r\n` endings."""
+    count = 0
+    last = b"\n"
+    with open(path, "rb") as fh:
+        while chunk := fh.read(2**20):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def companions(path: Path) -> tuple[str, tuple[tuple[Path, str], ...]] | None:
+    """(the text's field, ((companion file, its field), ...)) of a text file read line by line
+    beside other files: its named `companion`, else its `value_files` (each under its file's word);
+    None when it has neither."""
+    found = companion(path)
+    if found is not None:
+        return found[1], ((found[0], found[2]),)
+    values = value_files(path)
+    if not values:
+        return None
+    return "text", tuple((file, _parts(file)[2].lower()) for file in values)  # type: ignore[index]
+
+
 def texts_of(path: Path) -> Path | None:
     """The text file whose labels (or targets) `path` holds line by line, when it stands beside it."""
     parts = _parts(path)
@@ -100,6 +187,11 @@ def texts_of(path: Path) -> Path | None:
             candidate = path.with_name(f"{stem}{ext}")  # `test_label.txt` beside `test.txt`
             found = companion(candidate) if candidate != path and candidate.is_file() else None
             if found is not None and found[0] == path:
+                return candidate
+    if ext == ".txt" and word.lower() not in ROLES[0][0]:
+        for text in ROLES[0][0]:
+            candidate = path.with_name(f"{stem}{sep}{text}{ext}")
+            if candidate.is_file() and path in value_files(candidate):
                 return candidate
     return None
 
@@ -138,26 +230,30 @@ def paired_lines(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, record) for every line of a text file, its companion's line of the same number beside
     it (see the module docstring)."""
-    found = companion(path)
+    found = companions(path)
     if found is None:  # the companion went away since the folder was listed
         yield from read_text_lines(path, issues)
         return
-    other, text_field, other_field = found
-    bad: dict[int, str] = {}
-    values = [line.rstrip("\r\n") for line in _lines(other, bad, issues)]
-    names = mapping(path.parent, root) if other_field == "label" else {}
+    text_field, others = found
+    columns = []
+    for other, other_field in others:
+        bad: dict[int, str] = {}
+        values = [line.rstrip("\r\n") for line in _lines(other, bad, issues)]
+        names = mapping(path.parent, root) if other_field != "response" else {}
+        columns.append((other, other_field, values, names, bad))
     count = sum(1 for _ in _lines(path, {}, []))
     for number, record in read_text_lines(path, issues):
-        body = record.get("text", "")
-        out = {text_field: body}
-        if number <= len(values) and values[number - 1].strip():
-            value = values[number - 1].strip() if other_field == "label" else values[number - 1]
-            out[other_field] = names.get(value, value)
-        if number in bad:
-            issues.append(LoadIssue(number, ENCODING, f"{other.name} line {number}: {bad[number]}"))
+        out = {text_field: record.get("text", "")}
+        for other, other_field, values, names, bad in columns:
+            if number <= len(values) and values[number - 1].strip():
+                value = values[number - 1] if other_field == "response" else values[number - 1].strip()
+                out[other_field] = names.get(value, value)
+            if number in bad:
+                issues.append(LoadIssue(number, ENCODING, f"{other.name} line {number}: {bad[number]}"))
         yield number, out
-    if values and count and len(values) != count:
-        issues.append(_counts_differ(path, count, other, len(values), other_field))
+    for other, other_field, values, *_ in columns:
+        if values and count and len(values) != count:
+            issues.append(_counts_differ(path, count, other, len(values), other_field))
 
 
 def _counts_differ(path: Path, count: int, other: Path, values: int, field: str) -> LoadIssue:
@@ -230,11 +326,11 @@ def line_pair_files(root: Path, files: list[Path]) -> tuple[dict[str, list[Path]
     a split; None when no text file has a companion."""
     from dataqa.ingest.splits import split_of
 
-    pairs = {p: found[0] for p in files if (found := companion(p)) is not None}
+    pairs = {p: [other for other, _ in found[1]] for p in files if (found := companions(p)) is not None}
     if not pairs:
         return None
     texts = list(pairs)
-    taken = set(texts) | set(pairs.values())
+    taken = set(texts).union(*pairs.values())
     by_split: dict[str | None, list[Path]] = {}
     for path in texts:
         by_split.setdefault(split_of(path.name) or split_of(path.parent.name), []).append(path)

@@ -16,7 +16,7 @@ from dataqa.ingest.readers import columnar, opened
 from dataqa.ingest.readers.classfolders import CLASS_FILE
 from dataqa.ingest.readers.delimited import compile_line_pattern
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
-from dataqa.ingest.readers.linepairs import LINE_PAIRS, companion, label_file
+from dataqa.ingest.readers.linepairs import LINE_PAIRS, companions, label_file
 from dataqa.ingest.readers.sniff import CSV, JSONL, TEXT, TSV, named_kind, sniff_file
 from dataqa.ingest.readers.source import MEMORY, Input, Part
 
@@ -95,7 +95,7 @@ def _open_input(source: Any, steps: tuple[str, ...] | None, limits: Limits) -> I
 
 def _file_part(path: Path, shown: str | None = None, opener: str | None = None) -> Part:
     if opener in (CLASS_FILE, LINE_PAIRS) or (
-        opener is None and named_kind(path) in (None, TEXT) and companion(path)
+        opener is None and named_kind(path) in (None, TEXT) and companions(path)
     ):
         # one example a file, or a text a line beside its labels: text whatever the bytes hold
         return Part(shown or str(path), TEXT, path, opener=opener or LINE_PAIRS)
