@@ -969,6 +969,19 @@ def test_a_text_file_beside_files_of_class_values_reads_them_by_their_names(tmp_
     read = load_split("train", str(root / "train" / "sents.txt"), label_field="topics")
     assert read.format == "classification"
     assert read.frame["label"].to_list()[:6] == ["0", "1", "2", "3", "0", "1"]
+    chosen = dataqa.scan(
+        str(root), label_field="topics", select=["FMT015"]
+    )  # the other class: no unknown key
+    assert [f.check_id for f in chosen.findings] == []
+    (root / "extra.jsonl").write_text(
+        "".join(
+            json.dumps({"text": f"line {i}", "sentiments": i % 3, "topics": i % 4, "source": "web"}) + "\n"
+            for i in range(8)
+        )
+    )
+    extra = dataqa.scan(str(root / "extra.jsonl"), label_field="topics", select=["FMT015"])
+    assert [f.message.split(" in ")[0] for f in extra.findings] == ['unknown top-level key "source"']
+    (root / "extra.jsonl").unlink()
     (root / "train" / "topics.txt").unlink()
     (root / "test" / "topics.txt").unlink()
     out = tmp_path / "one.json"

@@ -79,6 +79,7 @@ from dataqa.ingest.record import (
 )
 from dataqa.ingest.rendered import normalise_templated
 from dataqa.ingest.sides import read_pair, verdict
+from dataqa.ingest.survey import role_by_name
 from dataqa.ingest.tokens import TOKENS_PER_MESSAGE, estimate_tokens
 
 
@@ -424,6 +425,8 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
     if layout.base is None and kind != RFT:  # a mapped layout names the fields the user cares about;
         # the rest is kept. In RFT data every other key is the grader's (`dataqa.ingest.rft`).
         unknown = keys - layout.known_keys - label_keys
+        if label_field:  # the user chose the label among fields named so: the others are not unknown
+            unknown = {key for key in unknown if role_by_name(key) != "label"}
         if unknown:
             rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in sorted(unknown)[:10]))
     if label_field and kind != CLASSIFICATION and label_field in obj:
