@@ -27,8 +27,8 @@ class Secret(Check):
     Stripe live and Hugging Face tokens, Slack webhooks, PEM/OpenSSH private key blocks, JWTs with
     registered claims, passwords in postgres://, mysql://, mongodb://, redis://… URLs, Azure storage
     and service-bus keys, bearer tokens, and a password set in prose or config ("password: X",
-    "pwd=X", "my password is X") that looks chosen, unless the exchange made it up on request (a
-    password generator's task or result: its output, nobody's credential).
+    "pwd=X", "my password is X", a login pair "admin / X") that looks chosen, unless the exchange
+    made it up on request (a password generator's task or result: its output, nobody's credential).
 
     Why: a model trained on a credential can repeat it to anyone who asks the right way, and the
     training set itself becomes a leak; any secret is a NO-GO by default (`block-on-secrets`).

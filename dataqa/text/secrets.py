@@ -223,6 +223,18 @@ SECRET_DETECTORS: list[Detector] = [
         group=1,
         hint="0",
     ),
+    # a login given as a pair, "the login is admin / X", "log in with jsmith/X": the second half is a
+    # password when it looks chosen (as above); "admin/admin", "/account/login", "email/phone" are not
+    Detector(
+        "password in text",
+        r"(?i:\b(?:log[- ]?in|logon|sign-?in|credentials?|creds)\b)(?:\s+(?:is|are|was|were|with|as))?"
+        r"\s*[:=]?\s*"
+        r"[\"'`]?[\w.@+-]{1,64}[\"'`]?\s?/\s?[\"'`]?([^\s\"'`,;/]{7,63}[^\s\"'`,;.)/])",
+        _said_password_ok,
+        lambda s: "…",
+        group=1,
+        hint="/",
+    ),
     Detector(
         "Azure storage or service key",
         r"\b(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,100}={0,2})",
