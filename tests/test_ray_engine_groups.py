@@ -126,7 +126,47 @@ def test_copies_and_leaks_of_splits_left_on_the_workers_are_the_local_ones(
     assert all("group" in b["stages"] for b in remote["engine"]["per_block"]), "the keys were made there"
     (shuffled,) = remote["engine"]["shuffles"]
     assert shuffled["parts"] == 4 and 0 < shuffled["rows_in_groups"] < 100, shuffled
-    assert {cid for cid, cls in load_checks().items() if cls.scope == GROUP} == {*GROUPED, "LBL001", "LBL007"}
+    assert {cid for cid, cls in load_checks().items() if cls.scope == GROUP} == {
+        *GROUPED,
+        "LBL001",
+        "LBL007",
+        "LEAK006",
+    }
+
+
+@pytest.mark.parametrize("driver_rows", [50, 10])
+def test_contained_leaks_of_splits_left_on_the_workers_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+) -> None:
+    """LEAK006 on splits left on the workers: a held-out prompt that holds a training one whole with
+    an instruction around it (English, Chinese) and the reverse, same answers, among many tickets;
+    a follow-up with another answer is none. The keys of the sentences left are made on the blocks."""
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)
+    pin, grit = (
+        "Open the app, go to Card, then PIN, and follow the steps.",
+        "每一次坚持都是向胜利迈进一步。",
+    )
+    visa = "A valid passport and an eTA, or a visa if your country needs one."
+    train = [
+        *ticket_records(120, seed=41),
+        chat("How do I reset my card PIN?", pin),
+        chat("用运动员语气讲坚持。", grit),
+        chat("You are a travel agent. Which documents do I need to fly to Canada? Answer in one line.", visa),
+    ]
+    test = [
+        *ticket_records(30, seed=42),
+        chat("Please read carefully and respond: How do I reset my card PIN? Think step by step.", pin),
+        chat("You are a helpful assistant. 用运动员语气讲坚持。 Be concise.", grit),
+        chat("Which documents do I need to fly to Canada?", visa),
+        chat("How do I reset my card PIN? I am abroad.", "Call the number on the back of your card."),
+    ]
+    paths = write_splits(tmp_path, train=train, test=test)
+    local, remote = both_engines(monkeypatch, paths, driver_rows, test=paths["test"], select=["LEAK006"])
+    assert decided_part(remote, ["LEAK006"]) == decided_part(local, ["LEAK006"])
+    found = [
+        sorted(loc["line"] for loc in f["locations"]) for f in local["findings"] if f["check_id"] == "LEAK006"
+    ]
+    assert found == [[31, 121], [32, 122], [33, 123]], found
 
 
 def test_a_leak_check_without_a_held_out_split_says_so_as_locally(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from dataqa.checks.leakage import (
     leak003_near_leak,
     leak004_ngram_overlap,
     leak005_input_leak,
+    leak006_contained_leak,
 )
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "leak003_near_leak",
     "leak004_ngram_overlap",
     "leak005_input_leak",
+    "leak006_contained_leak",
 ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dataqa.checks.leakage import contained
 from dataqa.checks.leakage.base import (
     NEAR_SHARES,
     Group,
@@ -92,7 +93,7 @@ class NgramOverlap(LeakCheck):
     """
 
     id = "LEAK004"
-    shares = NEAR_SHARES | {"input_leaks", "ngram", "template_vocabulary"}
+    shares = NEAR_SHARES | {"input_leaks", "ngram", "template_vocabulary", "contained_inputs"}
     heavy = True
     name = "ngram-overlap"
     family = "leakage"
@@ -120,6 +121,7 @@ class NgramOverlap(LeakCheck):
                 normalised_matches(ctx, eval_split, ref_split).select("line"),
                 near_matches(ctx, eval_split, ref_split).select("line"),
                 input_leaks(ctx, eval_split, ref_split).select(pl.col("lines").explode().alias("line")),
+                contained.pairs(ctx, eval_split, ref_split).select("line"),  # LEAK006's
             ]
         ).unique()
         overlaps = similarity.ngram_overlaps(

@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from dataqa.checks.labels import same_inputs
+from dataqa.checks.leakage import contained
 from dataqa.checks.leakage.base import (
     SIDE_SCHEMA,
     SIDES,
@@ -45,7 +46,7 @@ class LeaksAcross(NearAcross):
     labelled data `input_sides` and the rows of one input or question under other labels (LBL001's
     `same_inputs.GROUPING`: multiple-choice questions are compared on it)."""
 
-    groupings = (copies.GROUPING, GROUPING, same_inputs.GROUPING)
+    groupings = (copies.GROUPING, GROUPING, same_inputs.GROUPING, contained.GROUPING)
 
     def __init__(self) -> None:
         super().__init__(near_options, comparisons, input_options)
