@@ -249,14 +249,25 @@ SYNONYMS = {
     "make": "create", "show": "demonstrate", "find": "identify", "tell": "inform", "help": "assist",
     "use": "utilize", "big": "large", "small": "little", "quick": "fast", "buy": "purchase", "need": "require",
     "get": "obtain", "start": "begin", "end": "finish", "answer": "response", "question": "query",
-    "please": "kindly", "can": "could", "how": "in what way", "many": "numerous", "important": "significant",
+    "please": "kindly", "can": "could", "many": "numerous", "important": "significant",
     "change": "modify", "check": "verify", "simple": "easy", "good": "fine", "main": "primary",
     "example": "instance", "about": "regarding", "think": "believe", "want": "wish", "choose": "select",
 }  # fmt: skip
+"""Words a person rewording a request swaps. Not "how" ("in what way many" is no English) and no
+word inside code: an identifier or a call (`__main__`, `list(`) is not reworded by anyone."""
+
+_WORD = re.compile(r"(?<![\w.])[A-Za-z]+(?![\w(])")
+"""A word of prose, not part of an identifier, a dotted name or a call."""
+_CODE = re.compile(r"```|^(?: {4}|\t)\S|[{;]\s*$|^\s*(?:def|class|import|return|public|var|const)\b", re.M)
+"""A text holding code: its words stay as they are."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？])")
+"""Where a sentence ends: after a stop and a space (not inside "$1.50" or "e.g.5"), or after a Chinese stop."""
 
 
 def paraphrase(rng: random.Random, text: str, reorder: bool = True) -> str:
-    """`text` reworded: words swapped for synonyms and its sentences (or a sentence's clauses) reordered."""
+    """`text` reworded: prose words swapped for synonyms and, with `reorder` (the request's side),
+    two of its sentences (or a sentence's clauses) reordered. An answer keeps its order: a worked
+    solution or a story whose steps are shuffled is another answer, not the same one reworded."""
 
     def swap(m: re.Match[str]) -> str:
         word = m.group()
@@ -265,10 +276,10 @@ def paraphrase(rng: random.Random, text: str, reorder: bool = True) -> str:
             return word
         return new.capitalize() if word[0].isupper() else new
 
-    out = re.sub(r"[A-Za-z]+", swap, text)
+    out = text if _CODE.search(text) else _WORD.sub(swap, text)
     if not reorder:
         return out
-    sentences = [s for s in re.split(r"(?<=[.!?。！？])\s*", out.strip()) if s]
+    sentences = [s for s in _SENTENCE_END.split(out.strip()) if s]
     if len(sentences) >= 2:
         k = rng.randrange(len(sentences) - 1)
         sentences[k], sentences[k + 1] = sentences[k + 1], sentences[k]
@@ -282,7 +293,8 @@ def paraphrase(rng: random.Random, text: str, reorder: bool = True) -> str:
 
 
 def paraphrase_dup(p: Planter) -> list[Rec] | None:
-    """A training record copied with its prompt and answer reworded (synonyms, reordered clauses)."""
+    """A training record copied with its prompt reworded (synonyms, two sentences or clauses
+    reordered) and its answer's prose reworded in place (synonyms)."""
     slots = list(dict.fromkeys(s for s in ("input", p.out, "rejected") if p.has(s)))
     i = p.pick("train", (slots[0],))
     if i is None:
@@ -296,7 +308,7 @@ def paraphrase_dup(p: Planter) -> list[Rec] | None:
                 p.base,
                 rec,
                 s,
-                paraphrase(random.Random(seed), text, reorder=p.has("input") or not p.has("rejected")),
+                paraphrase(random.Random(seed), text, reorder=s == slots[0] and p.has("input")),
             )
     if rec == p.rows["train"][i]:
         return None
