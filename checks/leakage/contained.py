@@ -74,6 +74,32 @@ def _size(norm: pl.Expr) -> pl.Expr:
     )
 
 
+CHUNK_ROWS = 50_000
+"""Rows cut into parts at once: a split's parts (up to 21 a row) live only until they are hashed."""
+
+
+def _part_keys(rows: pl.DataFrame) -> pl.DataFrame:
+    """`line`, `key`, `whole` (false) of the parts of `rows`' inputs (`parts`) with `MIN_WORDS` words."""
+    cut = rows.filter(pl.col("prompt").str.contains(_BOUNDARY)).select(
+        "line", "response_norm", pl.col("prompt").map_elements(parts, return_dtype=pl.List(pl.String))
+    )
+    cut = cut.explode("prompt").drop_nulls("prompt")
+    if not cut.height:
+        return pl.DataFrame(schema={"line": pl.Int64, "key": pl.UInt64, "whole": pl.Boolean})
+    return (
+        cut.with_columns(normalise(cut["prompt"]).alias("norm"))
+        .filter(_size(pl.col("norm")) >= MIN_WORDS)
+        .select(
+            "line",
+            pl.struct(content_hash(pl.col("norm")).alias("prompt_norm"), "response_norm")
+            .hash(HASH_SEED)
+            .alias("key"),
+            pl.lit(False).alias("whole"),
+        )
+        .unique(["line", "key"])
+    )
+
+
 def keyed(ctx: Context, split: str) -> pl.DataFrame:
     """`split`, `line`, `key`, `whole` of the valid rows of a split the context holds (module docstring)."""
     rows = (
@@ -86,27 +112,8 @@ def keyed(ctx: Context, split: str) -> pl.DataFrame:
         pl.struct("prompt_norm", "response_norm").hash(HASH_SEED).alias("key"),
         pl.lit(True).alias("whole"),
     )
-    cut = rows.select(
-        "line", "response_norm", pl.col("prompt").map_elements(parts, return_dtype=pl.List(pl.String))
-    )
-    cut = cut.explode("prompt").drop_nulls("prompt")
-    if cut.height:
-        norm = normalise(cut["prompt"])
-        cut = (
-            cut.with_columns(norm.alias("norm"))
-            .filter(_size(pl.col("norm")) >= MIN_WORDS)
-            .select(
-                "line",
-                pl.struct(content_hash(pl.col("norm")).alias("prompt_norm"), "response_norm")
-                .hash(HASH_SEED)
-                .alias("key"),
-                pl.lit(False).alias("whole"),
-            )
-            .unique(["line", "key"])
-        )
-    else:
-        cut = whole.clear()
-    frame = pl.concat([whole, cut.select(whole.columns)])
+    cuts = [_part_keys(rows.slice(at, CHUNK_ROWS)) for at in range(0, rows.height, CHUNK_ROWS)]
+    frame = pl.concat([whole, *(c.select(whole.columns) for c in cuts)], how="vertical_relaxed")
     return frame.select(pl.lit(split).alias("split"), "line", "key", "whole").cast(SCHEMA)  # type: ignore[arg-type]
 
 
