@@ -80,9 +80,9 @@ CHUNK_ROWS = 50_000
 
 def _part_keys(rows: pl.DataFrame) -> pl.DataFrame:
     """`line`, `key`, `whole` (false) of the parts of `rows`' inputs (`parts`) with `MIN_WORDS` words."""
-    cut = rows.filter(pl.col("prompt").str.contains(_BOUNDARY)).select(
-        "line", "response_norm", pl.col("prompt").map_elements(parts, return_dtype=pl.List(pl.String))
-    )
+    cut = rows.filter(pl.col("prompt").str.contains(_BOUNDARY)).select("line", "response_norm", "prompt")
+    # in Python, not `map_elements`: no Python function runs inside a polars query (test_layers)
+    cut = cut.with_columns(pl.Series("prompt", [parts(t) for t in cut["prompt"]], dtype=pl.List(pl.String)))
     cut = cut.explode("prompt").drop_nulls("prompt")
     if not cut.height:
         return pl.DataFrame(schema={"line": pl.Int64, "key": pl.UInt64, "whole": pl.Boolean})
