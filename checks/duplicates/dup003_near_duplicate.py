@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from dataqa.checks.duplicates.base import DuplicateCheck, members_left_out, one_conversation
-from dataqa.checks.duplicates.told_apart import unanswered_apart
+from dataqa.checks.duplicates.told_apart import claims_apart, unanswered_apart
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, register
+from dataqa.ingest.naming import context_field, names_hypothesis
 from dataqa.text import copies, similarity
 from dataqa.text.near_held import NearPairs
 from dataqa.text.similarity import word_diff
@@ -37,10 +38,14 @@ class NearDuplicate(DuplicateCheck):
     it shares with the other questions about it; one answered and its unanswerable twin, made by
     editing it (a content word swapped or added, a name edited by a letter away from what the
     passage names: "infinitos primos" / "infinitas linhas", "Hamas" / "Pamas"), are two examples
-    (`told_apart.unanswered_apart`). Every member of a group is near its
-    first row (groups never chain); copies already reported by DUP001 and DUP002 stand here as
-    their first line. A conversation cut into an example per reply is no group of copies: a later
-    step opens with the earlier step's input and holds its answer as a turn (ToolBench's steps).
+    (`told_apart.unanswered_apart`). Two labelled pairs of texts that keep one premise and make two
+    claims in the hypothesis (a content word put for another, two words exchanged: "karier
+    (seniornya / juniornya)", both contradictions) are two examples an inference set writes on purpose
+    (`told_apart.claims_apart`); a word only added or a typo fixed keeps them near copies. Every
+    member of a group is near its first row (groups never chain); copies already reported by DUP001
+    and DUP002 stand here as their first line. A conversation cut into an example per reply is no
+    group of copies: a later step opens with the earlier step's input and holds its answer as a turn
+    (ToolBench's steps).
     The evidence shows what the first two share and where they differ.
     Multiple-choice records are near copies only where their right answers agree
     (`copies.answers_agree`): one question stem over other choices and another answer is another item.
@@ -64,6 +69,9 @@ class NearDuplicate(DuplicateCheck):
         groups = similarity.near_text_groups(ctx, split, "text", self.threshold, shingle=self.shingle)
         if not ctx.has_labels(split):  # classes of texts are no conversations nor questions left unanswered
             groups = members_left_out(ctx, split, groups, other_example)
+        elif context_field(ctx.splits[split]) is not None:  # pairs of texts: a hypothesis is the example
+            named = names_hypothesis(ctx.splits[split])
+            groups = members_left_out(ctx, split, groups, lambda a, b: claims_apart(a[0], b[0], named))
         return agreeing(ctx, split, groups)
 
     def held_form(self) -> HeldForm:

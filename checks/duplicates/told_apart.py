@@ -14,6 +14,12 @@ from difflib import SequenceMatcher
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dataqa.checks.labels.base import DECIDING, tie, weighed_classes
+from dataqa.checks.labels.lbl002_near_identical_conflict import (
+    _TOKEN,
+    HYPOTHESIS_SHARE,
+    PAIR_SEPARATOR,
+    _typo_fixes,
+)
 from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import FILLER, PARTICLES, word_set
 
@@ -242,3 +248,47 @@ def edited_away(said: str, unsaid: str, answered: set[str], unanswered: set[str]
     passage that names Hamas): the question asks about something the passage does not name, which
     is why it has no answer. A typo the material does not settle (neither word in it) stays a typo."""
     return len(said) > 1 and said in unanswered and unsaid not in answered
+
+
+def claims_apart(a: str, b: str, named: bool = False) -> bool:
+    """Whether two labelled examples that are each a pair of texts (premise and hypothesis) under one
+    label keep the premise and make two claims in the hypothesis: a content word put for another
+    (not filler, not a typo fix unless the premise writes both) or two words that are not
+    neighbours exchanged (`_roles_swapped`).
+    Inference annotators write several hypotheses to one premise, one label often holding two of
+    them ("Richardson memulai karier (seniornya / juniornya)", both contradictions; "Luyten adalah
+    Loyten" / "Loyten adalah Luyten"): the long premise made them near copies, yet each teaches its
+    own claim. Words only added ("Khanzir selalu (saja) sendiri") or a typo fixed stay one example
+    written twice. The hypothesis is the text the layout names so (`named`), else the text of the
+    two at most `HYPOTHESIS_SHARE` of the other's length."""
+    parts = a.split(PAIR_SEPARATOR), b.split(PAIR_SEPARATOR)
+    if len(parts[0]) != 2 or len(parts[1]) != 2:
+        return False
+    for keep, vary in ((0, 1), (1, 0)):
+        kept = {" ".join(_TOKEN.findall(p[keep].lower())) for p in parts}
+        ours, their = (_TOKEN.findall(p[vary].lower()) for p in parts)
+        hypothesis = (named and vary == 1) or max(len(ours), len(their)) <= HYPOTHESIS_SHARE * len(
+            _TOKEN.findall(parts[0][keep])
+        )
+        if len(kept) != 1 or not hypothesis or ours == their:
+            continue
+        if _roles_swapped(ours, their):
+            return True
+        only_mine, only_theirs = set(ours) - set(their) - FILLER, set(their) - set(ours) - FILLER
+        premise = set(_TOKEN.findall(parts[0][keep].lower()))
+        if only_mine and only_theirs and not _typo_fixes(only_mine, only_theirs, premise):
+            return True
+    return False
+
+
+def _roles_swapped(a: list[str], b: list[str]) -> bool:
+    """Whether one word list is the other with two words that are not neighbours exchanged ("Luyten
+    adalah Loyten" / "Loyten adalah Luyten": who is whose neighbour), the rest in place; two
+    neighbours swapped, or a phrase moved, says the same."""
+    if len(a) != len(b):
+        return False
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(differ) != 2 or differ[1] == differ[0] + 1:
+        return False
+    i, j = differ
+    return a[i] == b[j] and a[j] == b[i]

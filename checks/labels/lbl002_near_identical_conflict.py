@@ -26,7 +26,7 @@ from dataqa.ingest.issues import excerpt
 from dataqa.ingest.label_sets import compared_classes
 from dataqa.ingest.naming import context_field, input_name, names_hypothesis
 from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD, near_duplicate_groups, word_diff
-from dataqa.text.typos import is_number, is_typo
+from dataqa.text.typos import is_number, is_typo, respelt
 from dataqa.text.word_lists import FILLER
 
 
@@ -302,7 +302,9 @@ def one_side_varied(a: str | None, b: str | None, named: bool = False) -> bool:
     (`adds_turn` judges a clause added).
     A pair whose texts cannot be told apart (a blank line inside one) is not judged. Where the layout
     names the second text a hypothesis (`named`: `naming.names_hypothesis`), it is one whatever
-    its length: IndoNLI's "Air Terjun Pucuk ada di (luar) Sambangan" beside a premise of nine words."""
+    its length: IndoNLI's "Air Terjun Pucuk ada di (luar) Sambangan" beside a premise of nine words.
+    A typo fix varies nothing, but a hypothesis's word respelt away from the premise's is an edit
+    (`edited_from`: IndoNLI's "Bintang Luyten" / "Bintang Loyten", e and c)."""
     parts = (a or "").split(PAIR_SEPARATOR), (b or "").split(PAIR_SEPARATOR)
     if len(parts[0]) != 2 or len(parts[1]) != 2:
         return False
@@ -310,13 +312,18 @@ def one_side_varied(a: str | None, b: str | None, named: bool = False) -> bool:
         kept = {" ".join(_TOKEN.findall(p[keep].lower())) for p in parts}
         mine, theirs = (set(_TOKEN.findall(p[vary].lower())) - FILLER for p in parts)
         only_mine, only_theirs = mine - theirs, theirs - mine
-        if len(kept) != 1 or not (only_mine or only_theirs) or _typo_fixes(only_mine, only_theirs):
+        if len(kept) != 1 or not (only_mine or only_theirs):
             continue
-        added = only_mine or only_theirs if not (only_mine and only_theirs) else set()
         varied_words = max(len(_TOKEN.findall(p[vary])) for p in parts)
         hypothesis = (named and vary == 1) or varied_words <= HYPOTHESIS_SHARE * len(
             _TOKEN.findall(parts[0][keep])
         )
+        premise = set(_TOKEN.findall(parts[0][keep].lower()))
+        if _typo_fixes(only_mine, only_theirs, premise):
+            if hypothesis and edited_from(only_mine, only_theirs, premise):
+                return True  # "Bintang Luyten" (e) / "Bintang Loyten" (c) over a premise naming Luyten
+            continue
+        added = only_mine or only_theirs if not (only_mine and only_theirs) else set()
         counted = any(is_number(word) for word in added)
         share = len(added) >= ADDED_SHARE * max(len(mine), len(theirs))
         if not added or hypothesis or counted or share:
@@ -324,10 +331,24 @@ def one_side_varied(a: str | None, b: str | None, named: bool = False) -> bool:
     return False
 
 
-def _typo_fixes(mine: set[str], theirs: set[str]) -> bool:
-    """Whether every word one side alone has is a typo of a word the other side alone has."""
+def edited_from(mine: set[str], theirs: set[str], premise: set[str]) -> bool:
+    """Whether a word one hypothesis alone has and one the other alone has are one word respelt on
+    purpose (`typos.respelt`: a letter put for another, no keyboard slip), one of them the premise's
+    and the other not: the annotator edited the premise's word to write another claim ("dua pemuda"
+    / "2 pemudi", young men / young women; "Luyten" / "Loyten"). A letter added, dropped or swapped
+    ("railwyas", "Perancis" beside "Prancis") is how typing slips, and stays a typo."""
+    return any(respelt(x, y) and (x in premise) != (y in premise) for x in mine for y in theirs)
+
+
+def _typo_fixes(mine: set[str], theirs: set[str], written: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Whether every word one side alone has is a typo of a word the other side alone has. Two words
+    the kept text (`written`: a premise's words) holds both of are two words: "karier juniornya ...
+    karier seniornya" in the premise, one in each hypothesis."""
     return all(
-        any(is_typo(x, y) and not _UNSPELLED.search(x + y) for y in other)
+        any(
+            is_typo(x, y) and not _UNSPELLED.search(x + y) and not (x in written and y in written)
+            for y in other
+        )
         for side, other in ((mine, theirs), (theirs, mine))
         for x in side
     )

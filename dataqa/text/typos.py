@@ -86,3 +86,28 @@ def _one_letter_inside(a: str, b: str) -> bool:
     if a[at] in VOWELS and b[at] in VOWELS:
         return False
     return at > 0 or len(a) - 1 < PREFIX_STEM
+
+
+QWERTY_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+"""The keyboard's letter rows: a letter struck for its neighbour in a row, or for the key above or
+below it, is a slip of the hand (`respelt`)."""
+_KEYS = {key: (row, col) for row, keys in enumerate(QWERTY_ROWS) for col, key in enumerate(keys)}
+
+
+def _neighbours(x: str, y: str) -> bool:
+    """Whether two keys sit side by side on a QWERTY keyboard, in one row or the rows above and below."""
+    if x not in _KEYS or y not in _KEYS:
+        return False
+    (r1, c1), (r2, c2) = _KEYS[x], _KEYS[y]
+    return abs(r1 - r2) <= 1 and abs(c1 - c2) <= 1
+
+
+def respelt(a: str, b: str) -> bool:
+    """Whether two words of one length differ in one letter put for another that no slip of the hand
+    explains (not keyboard neighbours: `QWERTY_ROWS`), with no letter added, dropped or two swapped:
+    a word or a name written otherwise on purpose ("pemuda" / "pemudi", young men / young women;
+    "Luyten" / "Loyten"), where "railwyas" or "Perancis" for "Prancis" is how typing slips."""
+    if len(a) != len(b) or is_number(a) or is_number(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and not _neighbours(*differ[0])
