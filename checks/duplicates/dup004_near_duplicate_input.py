@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -103,6 +104,17 @@ def goes_on(a: tuple[int, str] | None, b: tuple[int, str] | None, threshold: flo
     if a is None or b is None or a[0] == b[0]:
         return False
     return fuzz.ratio(a[1], b[1]) / 100 < threshold
+
+
+def _same_input_first(group: list[int], asked: dict[int, int | None]) -> list[int]:
+    """The group's lines with those whose input another member repeats after normalisation (`asked`:
+    line -> normalised input's hash) before the ones whose input is theirs alone, each in its order:
+    an answer two members give (one whole example a near copy of the other) stands for the group as
+    the member whose very input is answered otherwise too. "豆腐腦兒 ->" answered "豆腐膶" and
+    "豆腐花", "豆腐腦 ->" also "豆腐花": the finding names the one prompt with two completions, not
+    the near prompt."""
+    counts = Counter(asked.get(line) for line in group)
+    return sorted(group, key=lambda line: asked.get(line) is None or counts[asked.get(line)] < 2)
 
 
 ASKED_BATCH_LINES = 20_000
@@ -322,11 +334,14 @@ class NearDuplicateInput(Check):
             grouped = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
             same_answer = same_answers(grouped)
             setting = settings(grouped)
+            asked = dict(grouped.select("line", "prompt_norm").iter_rows())
             findings = []
             for group in groups:
                 kept: list[int] = []
                 seen: set[int | tuple[str, int]] = set()
-                for line in (m for m in group if setting.get(m) == setting.get(group[0])):
+                for line in (
+                    m for m in _same_input_first(group, asked) if setting.get(m) == setting.get(group[0])
+                ):
                     keys: set[int | tuple[str, int]] = {answer_of.get(line, line)}
                     if line in same_answer:
                         keys.add(("answer", same_answer[line]))
@@ -334,7 +349,7 @@ class NearDuplicateInput(Check):
                         seen |= keys
                         kept.append(line)
                 if len(kept) > 1:
-                    findings.append(kept)
+                    findings.append(sorted(kept, key=group.index))
             findings = label_conflicts_left_out(ctx, split, findings)
             self.metrics[f"{split}_duplicate_rate"] = duplicate_rate(sum(len(g) - 1 for g in findings), rows)
             self.metrics[f"{split}_groups"] = len(findings)
