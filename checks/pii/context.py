@@ -13,7 +13,20 @@ from __future__ import annotations
 
 import re
 
-OWN_WORDS = r"my|me|mine|his|her|cell|mobile|personal|home|private"
+CONTACT_NOUN = (
+    r"cell|mobile|phone|telephone|tel|number|no|line|landline|contact|e-?mail|mail|mailbox|address"
+    r"|details|info"
+)
+"""What a number or an address is called: a word "personal", "home" or "private" qualifies for it to be
+someone's own (`OWN_WORDS`)."""
+OWN_WORDS = (
+    r"my|me|mine|his|her|cell|mobile"
+    rf"|(?:personal|home|private)(?=\W{{0,3}}(?:(?:{CONTACT_NOUN})\b|\+?\(?\d))"
+    r"|(?:(?<=\bas )|(?<=\())(?:personal|home|private)"
+)
+"""Possessives, and "personal", "home", "private" where they qualify a contact (`CONTACT_NOUN`, or
+the number itself: "home: 555-...", "... 5309 as home", "(home)"), not an advertisement's product
+("personal #hydration. Book now.")."""
 OWN_CUE = re.compile(rf"(?i)\b(?:{OWN_WORDS})\b|我的|他的|她的|手机")
 """Words just before a number that make it a person's own, whatever the talk is about ("the
 manager's personal cell"); unlike `PERSONAL_CUE`, not "their", which names a place as often."""

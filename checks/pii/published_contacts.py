@@ -23,6 +23,7 @@ BUSINESS_CONTACT = re.compile(
     r"|front desk|customer service|support|address|email|inbox)\b|\b(?:customer service|customer care|hotline"
     r"|toll[- ]free|reservations?|bookings?|opening hours|business hours|open (?:daily|monday|mon)"
     r"|for (?:more |further )?(?:[a-z]+ )?(?:information|info|details|enquiries|inquiries|questions)"
+    r"|(?:serious |all |any |general |business |press |media )?(?:enquiries|inquiries)"
     r"|box office|headquarters|registrant(?:'s|\u2019s)? (?:tele)?phone"
     r"|principal (?:executive |business )?offices?"
     r"|appointments?|(?:press|main|front|box|head|sales|ticket|admissions|district|field|branch)"
@@ -33,8 +34,9 @@ BUSINESS_CONTACT = re.compile(
 """Words around a phone number or address that a business or institution publishes for anyone to use
 (a company filing's cover page prints "principal executive offices" and "Registrant's telephone number";
 a news item's appeal, "anyone with information ... can call", prints an investigator's line for the public).
-The Chinese ones are whole phrases ("咨询电话", "详情请致电"): 咨询 alone is also in 心理咨询师, a
-counsellor, and 详情 in any "details"."""
+An invitation of inquiries ("only serious inquiries please! <mailbox>", a festival calling for
+volunteers) publishes the contact for anyone. The Chinese ones are whole phrases ("咨询电话",
+"详情请致电"): 咨询 alone is also in 心理咨询师, a counsellor, and 详情 in any "details"."""
 INSTITUTION_LINE = re.compile(
     r"(?:\b(?:Office|Department|Dept\.?|Police|Constabulary|Sheriff|Agency|Authority"
     r"|Bureau|Commission|Council|Ministry|Embassy|Consulate|Court|Services?|Cent(?:er|re)|Hospital|Clinic"
