@@ -112,7 +112,7 @@ def _same_input_first(group: list[int], asked: dict[int, int | None]) -> list[in
     an answer two members give (one whole example a near copy of the other) stands for the group as
     the member whose very input is answered otherwise too. "豆腐腦兒 ->" answered "豆腐膶" and
     "豆腐花", "豆腐腦 ->" also "豆腐花": the finding names the one prompt with two completions, not
-    the near prompt."""
+    the near prompt. Read on splits without labels: a labelled split's conflicts are LBL001's."""
     counts = Counter(asked.get(line) for line in group)
     return sorted(group, key=lambda line: asked.get(line) is None or counts[asked.get(line)] < 2)
 
@@ -334,14 +334,14 @@ class NearDuplicateInput(Check):
             grouped = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
             same_answer = same_answers(grouped)
             setting = settings(grouped)
-            asked = dict(grouped.select("line", "prompt_norm").iter_rows())
+            # generated answers: the repeated input first; a label set's conflicts are LBL001's and LBL002's
+            asked = {} if ctx.has_labels(split) else dict(grouped.select("line", "prompt_norm").iter_rows())
             findings = []
             for group in groups:
                 kept: list[int] = []
                 seen: set[int | tuple[str, int]] = set()
-                for line in (
-                    m for m in _same_input_first(group, asked) if setting.get(m) == setting.get(group[0])
-                ):
+                members = _same_input_first(group, asked) if asked else group
+                for line in (m for m in members if setting.get(m) == setting.get(group[0])):
                     keys: set[int | tuple[str, int]] = {answer_of.get(line, line)}
                     if line in same_answer:
                         keys.add(("answer", same_answer[line]))
