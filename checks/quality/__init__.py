@@ -14,6 +14,7 @@ from dataqa.checks.quality import (
     qual011_reference_only_input,
     qual012_merged_records,
     qual013_placeholder_target,
+    qual014_cross_language_answer,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "qual011_reference_only_input",
     "qual012_merged_records",
     "qual013_placeholder_target",
+    "qual014_cross_language_answer",
 ]

@@ -336,6 +336,12 @@ def _choose(evidence: Evidence, prior: Prior) -> np.ndarray:
     return chosen
 
 
+def contradicts(text: str | None, lang: str, dominant: str) -> bool:
+    """Whether a text a detector put in `lang` rather than `dominant` contradicts it (`_unsupported`
+    on its de-noised prefix): QUAL014 asks it of an answer put in another language than its prompt's."""
+    return _unsupported(clean_prefix(text), lang, dominant)
+
+
 def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
     """Whether the text itself contradicts the n-gram model's minority language `lang`.
 

@@ -102,6 +102,12 @@ def named_languages(prompt: str | None) -> set[str]:
     return {code for code in found if code is not None}
 
 
+def asks_for_language(prompt: str | None) -> bool:
+    """Whether a prompt names a language or asks for a translation: its answer's language is asked
+    for, whatever the prompt's own (QUAL014 judges no such record)."""
+    return bool(named_languages(prompt)) or re.search(_TRANSLATION, prompt or "") is not None
+
+
 def languages(ctx: Context, split: str, column: str = "text") -> pl.DataFrame:
     """Per valid record of `split`: `line` and `lang`, computed once per scan.
 
