@@ -69,6 +69,7 @@ def child(
     jobs: str = "0",
     engine: str = "local",
     timeout: str = "",
+    select: str = "",
 ) -> None:
     """Run the real CLI scan in this process, timing the load and each check (the child side).
 
@@ -142,6 +143,7 @@ def child(
                     if timeout
                     else []
                 ),
+                *(["--select", select] if select else []),
             ],
             standalone_mode=False,
         )
@@ -206,6 +208,7 @@ def measure(
     keep: Path | None = None,
     engine: str = "local",
     timeout: str = "",
+    select: str = "",
 ) -> dict:
     """Scan in a fresh process; wall, CPU and peak RSS of that process, plus its stage timings.
     `keep`: copy the scan's JSON report there (to compare findings before and after a change)."""
@@ -225,6 +228,7 @@ def measure(
             str(jobs),
             engine,
             timeout,
+            select,
         ]
         proc = subprocess.Popen(cmd)
         killed = False
@@ -378,7 +382,7 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(*sys.argv[2:9])
+        child(*sys.argv[2:10])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -392,6 +396,7 @@ def main() -> None:
         help="scan --check-timeout (default: the scan's, 600 s; under heavy load a heavy check past it is "
         "abandoned and runs on beside the next heavy one, so their memory adds up: 0 turns it off)",
     )
+    parser.add_argument("--select", default="", help="scan --select: only these checks (one check's cost)")
     parser.add_argument("--top", type=int, default=14, help="stages listed one by one (costliest)")
     parser.add_argument("--max-gb", type=float, default=14.0, help="stop a scan past this resident memory")
     parser.add_argument("--note", default="", help="a line to put under the heading (what changed)")
@@ -415,7 +420,7 @@ def main() -> None:
         else:
             train, test = dataset(args.data, rows, test_rows, args.shape)
         keep = args.keep_json / f"{args.shape}-{rows}.json" if args.keep_json else None
-        run = measure(train, test, args.max_gb, args.jobs, keep, args.engine, args.check_timeout)
+        run = measure(train, test, args.max_gb, args.jobs, keep, args.engine, args.check_timeout, args.select)
         text = render(rows, test_rows, run, args.top, args.shape)
         if args.note:
             head, rest = text.split("\n", 1)
