@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dataqa.checks.quality.common import final_answers, messages, record_findings
+from dataqa.checks.quality.common import messages, record_findings, split_final_answers
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -44,6 +44,10 @@ _SPACELESS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7
 
 OWN_WORDS = 3
 """Function words of a language an answer needs to be in it when the cheap count is not decisive."""
+START_CHARS = 100
+"""Characters of a text's start in which its length is counted first (`_enough_from_start`)."""
+MIN_CODE_LINES = 3
+"""Lines a text needs to be code as a whole (`is_code_text`): fewer are never asked about."""
 CODE_SHARE = 0.05
 """Share of code symbols in a text from which it is code, not prose (prose has hardly any)."""
 
@@ -134,11 +138,6 @@ def _halves(texts: pl.Series) -> tuple[pl.Series, pl.Series]:
     )
 
 
-def _agreed(head: list[str], tail: list[str]) -> list[str]:
-    """Per text, its language where its start and end agree, else undetermined (a mixed text)."""
-    return [h if h == t else UNDETERMINED for h, t in zip(head, tail, strict=True)]
-
-
 @register
 @dataclass
 class CrossLanguageAnswer(Summarised):
@@ -160,7 +159,7 @@ class CrossLanguageAnswer(Summarised):
     """
 
     id = "QUAL014"
-    shares = frozenset({"quality.messages", "quality.cross_language"})
+    shares = frozenset({"quality.messages", "quality.final_answers", "quality.cross_language"})
     name = "cross-language-answer"
     family = "quality"
     needs = frozenset({"target", "reply"})
@@ -234,8 +233,11 @@ def _judged(ctx: Context, split: Split) -> pl.DataFrame:
 
 
 def _judge(ctx: Context, split: Split) -> pl.DataFrame:
+    """The rules of `CrossLanguageAnswer`'s docstring, cheapest first: the filters (polars, the
+    answer's length read from its start), the prompt's language, and the answer's only where the
+    prompt's was told; an answer's end is read only where its start is in another language."""
     msgs = messages(ctx, split)
-    final = final_answers(msgs)
+    final = split_final_answers(ctx, split)
     before = msgs.join(final, on="line").filter(pl.col("turn") < pl.col("at"))
     asks = (
         before.filter(pl.col("role") == "user")
@@ -244,42 +246,63 @@ def _judge(ctx: Context, split: Split) -> pl.DataFrame:
         .join(before.group_by("line").agg(pl.col("content").str.join("\n").alias("context")), on="line")
         .join(final.select("line", "answer"), on="line")
         .sort("line")
+        .with_columns(
+            _prose(pl.col("ask")).alias("ask_prose"), _prose(pl.col("answer")).alias("answer_prose")
+        )
+        .filter(
+            ~_dense_code(pl.col("ask"))
+            & ~_dense_code(pl.col("answer"))
+            & ~asks_for_language(pl.col("context"))
+        )
     )
-    for side in ("ask", "answer"):
-        asks = asks.with_columns(_prose(pl.col(side)).alias(f"{side}_prose"))
-    asks = asks.filter(_enough("ask_prose") & _enough("answer_prose"))
-    keep = [
-        not (_code(ask) or _code(answer) or asks_for_language(context))
-        for ask, answer, context in asks.select("ask", "answer", "context").iter_rows()
-    ]
-    asks = asks.filter(pl.Series(keep, dtype=pl.Boolean))
-    langs = {"ask": _agreed(*(_side(asks["ask_prose"].str.slice(*part), _flat_prior()) for part in _PARTS))}
+    asks = asks.filter(_enough_from_start(asks["ask_prose"]))
+    asks = asks.filter(_enough_from_start(asks["answer_prose"]))
+    asks = asks.filter(~_code_text(asks["ask"]) & ~_code_text(asks["answer"]))
+    asks = asks.with_columns(pl.Series("p", _read(asks["ask_prose"], _flat_prior()), dtype=pl.String)).filter(
+        pl.col("p") != UNDETERMINED
+    )
     answers = [UNDETERMINED] * len(asks)
     codes = ngram_languages()
-    for p in sorted(set(langs["ask"]) & set(codes)):
-        at = [i for i, lang in enumerate(langs["ask"]) if lang == p]
-        prior = _flat_prior(codes.index(p))
+    told = asks["p"].to_list()
+    for p in sorted(set(told) & set(codes)):
+        at = [i for i, lang in enumerate(told) if lang == p]
         prose = asks["answer_prose"].gather(at)
-        found = _agreed(*(_side(prose.str.slice(*part), prior) for part in _PARTS))
-        halves = list(zip(*_halves(prose), strict=True))
-        found = [
-            UNDETERMINED if lang != p and any(_speaks(half, p, lang) for half in two) else lang
-            for lang, two in zip(found, halves, strict=True)
-        ]
+        found = _read(prose, _flat_prior(codes.index(p)))
+        mixed = [k for k, lang in enumerate(found) if lang not in (p, UNDETERMINED)]
+        halves = list(zip(*_halves(prose.gather(mixed)), strict=True))
+        for k, two in zip(mixed, halves, strict=True):
+            if any(_speaks(half, p, found[k]) for half in two):
+                found[k] = UNDETERMINED
         for i, lang in zip(at, found, strict=True):
             answers[i] = lang
-    pairs = asks.select("ask_prose", "answer_prose").iter_rows()
-    langs["answer"] = [
-        UNDETERMINED if a not in (p, UNDETERMINED) and _shares_letters(ask, answer) else a
-        for p, a, (ask, answer) in zip(langs["ask"], answers, pairs, strict=True)
-    ]
+    other = [i for i, (p, a) in enumerate(zip(told, answers, strict=True)) if a not in (p, UNDETERMINED)]
+    sides = (asks[side].gather(other) for side in ("ask_prose", "answer_prose"))
+    for i, ask, answer in zip(other, *sides, strict=True):
+        if _shares_letters(ask, answer):
+            answers[i] = UNDETERMINED
     return (
-        asks.with_columns(
-            pl.Series("p", langs["ask"], dtype=pl.String), pl.Series("a", langs["answer"], dtype=pl.String)
-        )
-        .filter((pl.col("p") != UNDETERMINED) & (pl.col("a") != UNDETERMINED))
+        asks.with_columns(pl.Series("a", answers, dtype=pl.String))
+        .filter(pl.col("a") != UNDETERMINED)
         .select("line", "ask", "answer", "p", "a")
     )
+
+
+def _read(texts: pl.Series, prior: Prior) -> list[str]:
+    """Each text's language (`_side` under `prior`) where its start and its end agree, else
+    undetermined (a mixed text). The end is read only where it is another text than the start (a
+    text longer than the part read) and could change the outcome: the start was told, and, for an
+    answer judged against its prompt's language, told as another one. An answer that starts in its
+    prompt's language counts as answered in kind: its end could only make it undetermined, never
+    a finding."""
+    head = _side(texts.str.slice(*_PARTS[0]), prior)
+    dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
+    long = (texts.str.len_chars() > _PARTS[0][1]).to_list()
+    ends = [i for i, lang in enumerate(head) if long[i] and lang not in (UNDETERMINED, dominant)]
+    tail = _side(texts.gather(ends).str.slice(*_PARTS[1]), prior) if ends else []
+    out = list(head)
+    for i, lang in zip(ends, tail, strict=True):
+        out[i] = out[i] if lang == out[i] else UNDETERMINED
+    return out
 
 
 def _prose(text: pl.Expr) -> pl.Expr:
@@ -287,20 +310,48 @@ def _prose(text: pl.Expr) -> pl.Expr:
     return text.str.replace_all(_FENCED, " ")
 
 
-def _code(text: str) -> bool:
-    """Code, not prose: code as a whole (`is_code_text`), or one code symbol (`=(){}[];<>`) in
-    `CODE_SHARE` of its non-blank characters or more (a one-line program: "a = 0 b = 1 print(a)")."""
-    if is_code_text(text):
-        return True
-    symbols = sum(text.count(ch) for ch in "=(){}[];<>")
-    return symbols >= CODE_SHARE * max(1, len(text) - text.count(" "))
+def _code_text(texts: pl.Series) -> pl.Series:
+    """`is_code_text` of each text, asked only of the texts of `MIN_CODE_LINES` lines or more."""
+    lines = texts.str.count_matches("\n", literal=True).to_numpy() + 1
+    out = np.zeros(len(texts), dtype=bool)
+    some = np.flatnonzero(lines >= MIN_CODE_LINES)
+    out[some] = [is_code_text(text, MIN_CODE_LINES) for text in texts.gather(some)]
+    return pl.Series(out, dtype=pl.Boolean)
 
 
-def _enough(column: str) -> pl.Expr:
+def _dense_code(text: pl.Expr) -> pl.Expr:
+    """Code, not prose, though not code as a whole (`is_code_text`, asked of the rest): one code
+    symbol (`=(){}[];<>`) in `CODE_SHARE` of its non-blank characters or more (a one-line program:
+    "a = 0 b = 1 print(a)")."""
+    symbols = text.str.count_matches(r"[=(){}\[\];<>]")
+    chars = text.str.len_chars() - text.str.count_matches(" ", literal=True)
+    return symbols >= CODE_SHARE * pl.max_horizontal(chars, pl.lit(1))
+
+
+def _enough(text: pl.Expr) -> pl.Expr:
     """Enough to tell, as COV002 counts it: `MIN_LETTERS` letters, and `MIN_WORDS` words outside
     the unspaced scripts (Han, kana, Hangul, Thai); the detector's own margin does the rest."""
-    text = pl.col(column)
     letters = text.str.count_matches(_LETTER)
     spaceless = text.str.count_matches(_SPACELESS)
     words = text.str.count_matches(_WORD)
     return (letters >= MIN_LETTERS) & ((spaceless >= 0.5 * letters) | (words >= MIN_WORDS))
+
+
+def _enough_from_start(texts: pl.Series) -> pl.Series:
+    """`_enough` of each text, counted in its first `START_CHARS` first: letters and words only grow
+    with the text, so a start with `MIN_LETTERS` letters and `MIN_WORDS` words settles it, and only
+    the rest (short texts, unspaced scripts) is counted whole. Counting every letter of every
+    answer was most of the check's filtering."""
+    frame = pl.DataFrame({"text": texts})
+    start = pl.col("text").str.slice(0, START_CHARS)
+    settled = (
+        frame.select(
+            (start.str.count_matches(_WORD) >= MIN_WORDS) & (start.str.count_matches(_LETTER) >= MIN_LETTERS)
+        )
+        .to_series()
+        .to_numpy()
+        .copy()
+    )
+    rest = np.flatnonzero(~settled)
+    settled[rest] = frame[rest].select(_enough(pl.col("text"))).to_series().to_numpy()
+    return pl.Series(settled, dtype=pl.Boolean)

@@ -102,10 +102,11 @@ def named_languages(prompt: str | None) -> set[str]:
     return {code for code in found if code is not None}
 
 
-def asks_for_language(prompt: str | None) -> bool:
+def asks_for_language(prompt: pl.Expr) -> pl.Expr:
     """Whether a prompt names a language or asks for a translation: its answer's language is asked
-    for, whatever the prompt's own (QUAL014 judges no such record)."""
-    return bool(named_languages(prompt)) or re.search(_TRANSLATION, prompt or "") is not None
+    for, whatever the prompt's own (QUAL014 judges no such record). An expression (Rust's regex):
+    Python's `re` over the long alternation of names took seconds per 10,000 prompts."""
+    return prompt.str.contains(_NAMES) | prompt.str.contains(_TRANSLATION)
 
 
 def languages(ctx: Context, split: str, column: str = "text") -> pl.DataFrame:
