@@ -17,11 +17,12 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import field_name
-from dataqa.text.language import Prior, contradicts, decide, gather_evidence, review
+from dataqa.text.language import Evidence, Prior, contradicts, decide, gather_evidence, review
 from dataqa.text.language_ngrams import ngram_languages
 from dataqa.text.language_records import asks_for_language
 from dataqa.text.language_signals import (
     FUNCTION_WORDS,
+    LANGUAGE_SCRIPTS,
     LATIN_WORD,
     MIN_LETTERS,
     MIN_WORDS,
@@ -44,6 +45,9 @@ _SPACELESS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7
 
 OWN_WORDS = 3
 """Function words of a language an answer needs to be in it when the cheap count is not decisive."""
+LONG_LETTERS = 200
+"""Letters a Latin-script answer needs for the n-gram model alone to name a language without a
+function-word list (half of what detection reads: a paragraph, not a title or a list of names)."""
 START_CHARS = 100
 """Characters of a text's start in which its length is counted first (`_enough_from_start`)."""
 MIN_CODE_LINES = 3
@@ -66,36 +70,84 @@ def _side(texts: pl.Series, prior: Prior) -> list[str]:
     """The language of each text under `prior`, minority decisions reviewed (`language.review`).
 
     With a dominant language (an answer judged against its prompt's), another language stands only
-    where its script decided it, or, for a language with a function-word list, its lower-case
-    function words (`_own_words`), and where the text does not contradict it (`contradicts`: mostly
-    names or title-cased words, another script, the prompt language's function words): the n-gram
-    model alone reads lists of names, code and pig Latin as Welsh or Finnish, and a list of French
-    film titles is no French answer. A Latin-script language without a list (Vietnamese, Turkish)
-    is not told."""
+    where its script decided it, or the text is written in a script of that language the prompt's
+    language is not written in (Cyrillic, Arabic, Devanagari to an English or Chinese prompt: the
+    script says "another language", the n-gram model which one), or, for a language with a
+    function-word list, its lower-case function words (`_own_words`), or, for a Latin-script language
+    without a list (Vietnamese, Turkish, Indonesian, Polish), where the n-gram model names it on the
+    text's own evidence (99:1 over any other language, no prior) in `LONG_LETTERS` letters or more;
+    and where the text does not contradict it (`contradicts`: mostly names or title-cased words,
+    another script, the prompt language's function words): the n-gram model alone reads short lists
+    of names, code and pig Latin as Welsh or Finnish, and a list of French film titles is no French
+    answer."""
     evidence = gather_evidence(texts)
     langs = review(texts, decide(evidence, prior), evidence, prior, frozenset)
     if prior.dominant is None:
         return langs
     dominant = ngram_languages()[prior.dominant]
-    return [
+    out = [
         lang
         if lang in (dominant, UNDETERMINED)
         or (
-            ((evidence.cheap[i] == lang and lang not in FUNCTION_WORDS) or _own_words(text, lang))
+            (
+                (evidence.cheap[i] == lang and lang not in FUNCTION_WORDS)
+                or _own_script(evidence.scripts[i], lang, dominant)
+                or _own_words(text, lang)
+            )
             and not contradicts(text, lang, dominant)
         )
         else UNDETERMINED
         for i, (lang, text) in enumerate(zip(langs, texts, strict=True))
     ]
+    for i, lang in _unlisted(texts, evidence, dominant).items():
+        out[i] = lang
+    return out
+
+
+def _unlisted(texts: pl.Series, evidence: Evidence, dominant: str) -> dict[int, str]:
+    """Texts in a Latin-script language without a function-word list, on their own evidence: the
+    n-gram model names it at 99:1 over every other language with no prior, in `LONG_LETTERS` letters
+    or more, no cheap signal decided another (no listed language's function words are decisive), and
+    the text does not contradict it but by a stray function word of a listed language (Polish "i",
+    "to", Turkish "on", Indonesian "dan" are English and Dutch forms: a paragraph has a few)."""
+    alone = decide(evidence, _flat_prior())
+    picks = [
+        i
+        for i, lang in enumerate(alone)
+        if lang not in (dominant, UNDETERMINED)
+        and lang not in FUNCTION_WORDS
+        and lang not in LANGUAGE_SCRIPTS
+        and evidence.cheap[i] is None
+    ]
+    return {
+        i: alone[i]
+        for i, text in zip(picks, texts.gather(picks), strict=True)
+        if _letters(text) >= LONG_LETTERS and not contradicts(text, alone[i], dominant, function_words=False)
+    }
+
+
+def _letters(text: str | None) -> int:
+    """Letters in the part of the text detection reads (its de-noised prefix)."""
+    return sum(map(len, LATIN_WORD.findall(clean_prefix(text))))
+
+
+def _own_script(script: str | None, lang: str, dominant: str) -> bool:
+    """Whether a text's script (`script_of`: `MIN_LETTERS` // 2 letters of it) is one `lang` is
+    written in and `dominant` is not."""
+    return script in LANGUAGE_SCRIPTS.get(lang, ()) and script not in LANGUAGE_SCRIPTS.get(dominant, ())
 
 
 def _speaks(text: str | None, lang: str, other: str) -> bool:
     """Whether a part of an answer put in `other` is plainly in `lang` (its prompt's): by a cheap
     signal, or `OWN_WORDS` of `lang`'s lower-case function words, more than `other`'s (a Spanish
-    sentence before its English translation)."""
+    sentence before its English translation). Against a Latin-script language without a list, whose
+    words cannot be counted against, only the cheap signal tells: a Polish paragraph has "i", "to"
+    and "do", and letters English is not written with."""
     prefix = clean_prefix(text)
     if cheap_language(prefix) == lang:
         return True
+    if other not in FUNCTION_WORDS and other not in LANGUAGE_SCRIPTS:
+        return False
     hits = function_word_hits(prefix, [w for w in LATIN_WORD.findall(prefix) if w.islower()])
     return lang in FUNCTION_WORDS and hits[lang] >= OWN_WORDS and hits[lang] > hits[other]
 

@@ -336,13 +336,14 @@ def _choose(evidence: Evidence, prior: Prior) -> np.ndarray:
     return chosen
 
 
-def contradicts(text: str | None, lang: str, dominant: str) -> bool:
+def contradicts(text: str | None, lang: str, dominant: str, function_words: bool = True) -> bool:
     """Whether a text a detector put in `lang` rather than `dominant` contradicts it (`_unsupported`
-    on its de-noised prefix): QUAL014 asks it of an answer put in another language than its prompt's."""
-    return _unsupported(clean_prefix(text), lang, dominant)
+    on its de-noised prefix): QUAL014 asks it of an answer put in another language than its prompt's;
+    without `function_words` for a long text whose function words it weighs itself."""
+    return _unsupported(clean_prefix(text), lang, dominant, function_words)
 
 
-def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
+def _unsupported(prefix: str, lang: str, dominant: str, function_words: bool = True) -> bool:
     """Whether the text itself contradicts the n-gram model's minority language `lang`.
 
     Character n-grams are fooled by what is not prose in one language: a regex over "abbab…",
@@ -369,6 +370,8 @@ def _unsupported(prefix: str, lang: str, dominant: str) -> bool:
         return True
     if len(words) >= 2 * MIN_WORDS and 4 * len({w.lower() for w in words}) < len(words):
         return True  # one phrase over and over ("Eat a banana!" x500): repeats add n-grams, no evidence
+    if not function_words:
+        return False
     hits = function_word_hits(prefix, words)
     own = hits.pop(lang, 0)
     if lang in FUNCTION_WORDS:
