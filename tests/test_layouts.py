@@ -203,6 +203,16 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"answers" holds no answer text',
     ),
+    "question_passage_answers": (
+        lambda q, a: {
+            "question": q,
+            "url": "https://fa.wikipedia.org/wiki/Shop",
+            "passage": "Orders ship within a day and arrive within a week.",
+            "answers": [[0, a]],
+        },
+        "FMT011",
+        '"answers" holds no answer text',
+    ),
     "prompt_response": (lambda q, a: {"prompt": q, "response": a}, "FMT011", '"response" is empty'),
     "query_response": (lambda q, a: {"query": q, "response": a}, "FMT011", '"response" is empty'),
     "question_response": (

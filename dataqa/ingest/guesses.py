@@ -83,11 +83,30 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str |
             meta.append(key)
         else:
             return None
+    if len(labels) > 1:
+        labels, others = _named_label(labels)
+        meta.extend(others)
     if len(labels) != 1 or not 1 <= len(texts) <= 2:
         return None
     if len(texts) == 2 and survey.kind(labels[0]) in _LABEL_SET_KINDS:
         return None  # a sentence pair carries one class
     return texts[0], labels[0], meta, texts[1] if len(texts) == 2 else None
+
+
+_EXACT_LABEL = frozenset({"label", "labels", "goldlabel"})
+"""Names that say a field is the label and nothing else: beside them, a field whose name only
+suggests a class ("category", "topic", "source") describes the record."""
+
+
+def _named_label(labels: list[str]) -> tuple[list[str], list[str]]:
+    """(the label, the other fields) when of several fields named like a label exactly one is named
+    the label (`_EXACT_LABEL`): ParsiNLU's `{"q1", "q2", "label", "category"}`, whose category says
+    which corpus a pair came from; else the fields unchanged (which is the label is the user's to
+    say: GermEval's coarse and fine classes under other names)."""
+    exact = [key for key in labels if key_words(key) in _EXACT_LABEL]
+    if len(exact) != 1:
+        return labels, []
+    return exact, [key for key in labels if key != exact[0]]
 
 
 DISTINCT_TEXTS = 0.9

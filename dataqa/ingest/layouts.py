@@ -577,6 +577,22 @@ LAYOUTS: dict[str, Layout] = {
             ),
             types=(("answers", "object"),),
         ),
+        # Extractive QA written flat, a question a record beside its passage, with its answers as a
+        # list: ParsiNLU's reading comprehension ({"question", "passage", "answers": [[start, text],
+        # ...], "url"}), or a list of {"text", "answer_start"} or of texts; the first answer is the
+        # target, an empty list a question the passage does not answer. The passage is required: a
+        # question beside a list of answers alone (WebQuestions) is no extractive QA.
+        _layout(
+            "question_passage_answers",
+            PAIR,
+            'extractive QA, answers listed: {"question", "passage", "answers": [[start, text], ...]} '
+            "(ParsiNLU reading comprehension; also a list of texts or of {text, answer_start})",
+            '{"question": "Which constellation is the sun in?", "passage": "... Aries (21 March) ...", '
+            '"answers": [[293, "Aries (21 March)"]], "url": "https://fa.wikipedia.org/..."}',
+            {"question": "prompt", "passage": "context", "answers": "response"},
+            dict.fromkeys(("id", "title", "url"), "meta"),
+            types=(("answers", "array"),),
+        ),
         _layout(
             "question_answer",
             PAIR,

@@ -64,6 +64,7 @@ from dataqa.ingest.layouts import (
 )
 from dataqa.ingest.media import attach_media
 from dataqa.ingest.pieces import normalise_segments, normalise_stepwise
+from dataqa.ingest.readers.nested import hub_answers
 from dataqa.ingest.record import (
     Record,
     check_turns,
@@ -184,6 +185,8 @@ def _completion(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
     assistant message of a list."""
     key = layout.source("response") or "completion"
     value = lookup(obj, key)
+    if isinstance(value, list) and (key, "array") in layout.types:  # an extractive answer list
+        value = hub_answers(value)
     if isinstance(value, dict) and isinstance(value.get("text"), list):  # SQuAD's answers object
         return _extractive_answer(obj, key, value["text"], rec)
     if not _is_messages(value):

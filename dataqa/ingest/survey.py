@@ -166,9 +166,29 @@ def is_id(key: str) -> bool:
 
 
 def is_meta(survey: KeySurvey, key: str) -> bool:
-    """Whether the key names the record (`is_id`) or is a metadata key data sets are published with
-    (`META_KEYS`): never a text, a label or an answer in a guessed reading."""
-    return is_id(key) or key.lower() in META_KEYS
+    """Whether the key names the record (`is_id`), is a metadata key data sets are published with
+    (`META_KEYS`) or a table's row numbers (`row_index`): never a text, a label or an answer in a
+    guessed reading."""
+    return is_id(key) or key.lower() in META_KEYS or row_index(survey, key)
+
+
+_UNNAMED = re.compile(r"\s*(?:Unnamed: \d+)?\s*")
+"""A column a header leaves unnamed: an empty cell, or pandas' own name for one ("Unnamed: 0")."""
+
+
+def row_index(survey: KeySurvey, key: str) -> bool:
+    """Whether an unnamed column holds a whole number on every sampled row, mostly different ones:
+    the row numbers `DataFrame.to_csv` writes first unless told not to (ParsiNLU's
+    `,sent1,sent2,label`, whose frames were concatenated, so a number may come back), which name the
+    row, not say anything of it. An unnamed column of texts or of few repeated values is not one."""
+    if not _UNNAMED.fullmatch(key):
+        return False
+    values = [obj.get(key) for obj in survey.samples]
+    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)] + [
+        v for v in values if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit()
+    ]
+    distinct = {str(v).strip() for v in values}
+    return len(values) > 1 and len(numbers) == len(values) and len(distinct) * 2 > len(values)
 
 
 def messages_like(survey: KeySurvey, key: str) -> bool:

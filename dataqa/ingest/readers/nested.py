@@ -97,11 +97,18 @@ def _paragraph_questions(paragraph: dict[str, Any], title: Any) -> list[tuple[in
 
 
 def hub_answers(answers: Any) -> Any:
-    """SQuAD's answer list (`[{"text", "answer_start"}, ...]`, or a list of texts) as the Hub writes
-    it: `{"text": [...], "answer_start": [...]}` (no starts when an answer has none). Any other value
-    is kept as it is, for the normaliser to report."""
+    """SQuAD's answer list (`[{"text", "answer_start"}, ...]`, a list of texts, or ParsiNLU's
+    `[[start, text], ...]` pairs) as the Hub writes it: `{"text": [...], "answer_start": [...]}` (no
+    starts when an answer has none). Any other value is kept as it is, for the normaliser to report."""
     if not isinstance(answers, list):
         return answers
+    if answers and all(_start_text(a) for a in answers):
+        answers = [
+            {"text": a[1], "answer_start": a[0]}
+            if isinstance(a[0], int)
+            else {"text": a[0], "answer_start": a[1]}
+            for a in answers
+        ]
     if not all(isinstance(a, str) or (isinstance(a, dict) and "text" in a) for a in answers):
         return answers
     texts = [a if isinstance(a, str) else a["text"] for a in answers]
@@ -109,6 +116,16 @@ def hub_answers(answers: Any) -> Any:
     if len(starts) == len(answers) and all(s is not None for s in starts):
         return {"text": texts, "answer_start": starts}
     return {"text": texts}
+
+
+def _start_text(answer: Any) -> bool:
+    """Whether an answer is written as a pair of its offset in the passage and its text, in either
+    order (`[293, "بره"]`)."""
+    return (
+        isinstance(answer, list)
+        and len(answer) == 2
+        and sorted(type(v).__name__ for v in answer) == ["int", "str"]
+    )
 
 
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_$-]+")
