@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dataqa.checks.labels.base import labelled_splits, labels_noun, shared_classes, split_labels
+from dataqa.checks.labels.lbl003_label_spelling_variant import normalise_label
 from dataqa.checks.labels.same_inputs import GROUPING, inputs, partners, same_inputs
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
@@ -42,6 +43,11 @@ class ConflictingLabels(Check):
     compared on its question alone and by its right answers' texts, its choices' order aside: it
     conflicts where one record's right answer is offered as a wrong choice by another
     (`choices.contradictions`); both right choices are named.
+
+    Labels that differ only in case, spacing or punctuation ("negative" / "Negative", a set merged
+    from two sources) are one label spelled two ways: such a group is no conflict (LBL003 names the
+    spellings, DUP001 / DUP002 the copies); a group that also holds another label is one, its
+    different labels counted once per spelling-insensitive form.
 
     Where the labels judge the text's form (acceptability: `dataqa.engine.form_labels`), inputs
     equal only after normalisation are the set's minimal pairs ("список." / "список?"), not
@@ -98,13 +104,16 @@ class ConflictingLabels(Check):
             if chosen:
                 groups = _contradicting(groups, partners(frame), split)
             prompts = inputs(ctx, split, [lines[0] for lines in groups["line"].to_list()])
-            conflicting = 0
+            conflicting = reported = 0
             for lines, labels, forms in groups.select("line", "label", "forms").iter_rows():
+                if not chosen and len({normalise_label(label) for label in labels}) < 2:
+                    continue  # one label in two spellings ("negative" / "Negative"): LBL003's, not a conflict
                 prompt = prompts.get(lines[0], "")
                 by_label: dict[str, list[int]] = defaultdict(list)
                 for line, label in zip(lines, labels, strict=True):
                     by_label[label].append(line)
                 conflicting += len(lines)
+                reported += 1
                 named = input_name(ctx.splits[split], plural=True)
                 how = (
                     f"the same {input_name(ctx.splits[split])} (its choices in any order)"
@@ -114,7 +123,7 @@ class ConflictingLabels(Check):
                     else f"{named} equal after normalising case and punctuation"
                 )
                 noun = "right answers" if chosen else labels_noun(ctx, split)
-                kinds = len({answer_text(label) for label in by_label}) if chosen else len(by_label)
+                kinds = len({answer_text(label) if chosen else normalise_label(label) for label in by_label})
                 summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
                 locations = [ctx.location(split, line) for line in lines]
                 yield self.finding(
@@ -127,7 +136,7 @@ class ConflictingLabels(Check):
                     | ({"forms": forms} if form else {}),
                     unusable=locations,
                 )
-            self.metrics[f"{split}_conflict_groups"] = groups.height
+            self.metrics[f"{split}_conflict_groups"] = reported
             self.metrics[f"{split}_conflicting_rows"] = conflicting
 
 
