@@ -259,6 +259,10 @@ _TEST_CARDS = frozenset(
 """Card numbers the payment providers publish for testing: documentation, not anyone's card."""
 
 
+_URL_BEFORE = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://|www\.)\S*$")
+"""A link that runs, without a space, up to where a number starts: the number is part of it."""
+
+
 def _card_ok(m: re.Match[str], text: str) -> bool:
     value = m.group()
     digits = re.sub(r"\D", "", value)
@@ -273,6 +277,8 @@ def _card_ok(m: re.Match[str], text: str) -> bool:
         r"\d[.,]?$", text[max(m.start() - 2, 0) : m.start()]
     ):
         return False  # part of a longer number or a decimal; a sentence's full stop or comma is not
+    if _URL_BEFORE.search(text[max(m.start() - 200, 0) : m.start()]):
+        return False  # a number inside a link (a video's id: photo.php?v=649251715189979) names a page
     if re.search(
         r"(?i)(?:order|tracking|reference|ref|invoice|account|ticket|serial|isbn|id|#)"
         r"(?:\s*(?:number|no\.?|nr\.?|#))?\W{0,3}$",
