@@ -39,8 +39,10 @@ def scan(
     """
     from dataqa.engine.runner import run_scan
     from dataqa.engine.settings import read_config
+    from dataqa.ingest.dataset import layout_found
     from dataqa.ingest.readers.layout import expand
 
     cfg = read_config(config, discover=discover_config, **options)
-    sources, _notes = expand(train, test, valid, cfg.records_path)  # notes: in each split's `input`
+    # the notes are in each split's `input`
+    sources, _notes = expand(train, test, valid, cfg.records_path, layout_found)
     return run_scan(sources, cfg)

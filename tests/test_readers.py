@@ -546,6 +546,49 @@ def test_row_locations_in_sarif_and_github_annotations(tmp_path: Path) -> None:
 # --- clean and split write JSONL whatever the input -----------------------------------------------
 
 
+def test_a_split_file_in_no_layout_beside_one_that_reads_is_skipped_and_named(tmp_path: Path) -> None:
+    """Hebrew sentiment's folder: `test.tsv` holds the test sentences without labels (pandas row
+    numbers in an unnamed column), `test_gold.tsv` the same with them; read together the unlabelled
+    file left the whole test split unread. Files of one split that are shards of one shape are kept."""
+    root = tmp_path / "hebrew"
+    root.mkdir()
+    texts = [f"comment number {i} on the president's post" for i in range(12)]
+    (root / "train.tsv").write_text(
+        "sentence\tlabel\n" + "".join(f"{t} in train\t{i % 3}\n" for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    (root / "test.tsv").write_text(
+        "\tsentence\n" + "".join(f"{i}\t{t}\n" for i, t in enumerate(texts[:6])), encoding="utf-8"
+    )
+    (root / "test_gold.tsv").write_text(
+        "sentence\tlabel\n" + "".join(f"{t}\t{i % 3}\n" for i, t in enumerate(texts[:6])), encoding="utf-8"
+    )
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        main, ["scan", str(root), "--no-config", "--select", "FMT018", "--json", str(out)]
+    )
+    assert f"dataqa: test = 1 tsv file(s) in {root}: test_gold.tsv (split taken from the file names)" in (
+        result.stderr
+    )
+    assert (
+        f"dataqa: skipped in {root}: test.tsv: its records are in no layout dataqa knows; test is read from "
+        "test_gold.tsv"
+    ) in result.stderr
+    data = json.loads(out.read_text())
+    assert [(s["name"], s["rows"]) for s in data["splits"]] == [("train", 12), ("test", 6)]
+    assert data["findings"] == []
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    (shards / "train-0.tsv").write_text(
+        "sentence\tlabel\n" + "".join(f"{t}\t{i % 3}\n" for i, t in enumerate(texts[:6]))
+    )
+    (shards / "train-1.tsv").write_text(
+        "sentence\tlabel\n" + "".join(f"{t}\t{i % 3}\n" for i, t in enumerate(texts[6:]))
+    )
+    result = CliRunner().invoke(main, ["scan", str(shards), "--no-config", "--select", "FMT018"])
+    assert "2 tsv file(s)" in result.stderr and "skipped in" not in result.stderr
+
+
 def test_clean_and_split_write_jsonl_from_parquet_and_say_so(tmp_path: Path) -> None:
     path = tmp_path / "train.parquet"
     rows = planted()

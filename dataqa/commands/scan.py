@@ -176,6 +176,7 @@ def scan(
 ) -> None:
     """Scan TRAIN (and --test/--valid) and print the verdict with every finding's file and line."""
     from dataqa.engine.runner import run_scan
+    from dataqa.ingest.dataset import layout_found
     from dataqa.ingest.readers.layout import expand, input_files
     from dataqa.ingest.readers.sniff import data_bytes
     from dataqa.reports.terminal import neutralise
@@ -207,7 +208,9 @@ def scan(
     with errors_exit_2(debug):
         # A folder, or a JSON document keyed by split unless a records path picks one list, opens into
         # its splits: say which files (or lists) each split was read from, and what was skipped.
-        paths, notes = expand(paths["train"], paths.get("test"), paths.get("valid"), config.records_path)
+        paths, notes = expand(
+            paths["train"], paths.get("test"), paths.get("valid"), config.records_path, layout_found
+        )
         for note in notes:
             click.echo(f"dataqa: {neutralise(note)}", err=True)
         inputs = input_files(paths)

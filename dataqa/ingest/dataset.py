@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from dataqa.core import threads
+from dataqa.core.errors import InputError
 from dataqa.ingest import chat_templates, formats, passes, rft
 from dataqa.ingest.choices import choice_layout
 from dataqa.ingest.formats import RecordIssue
@@ -201,6 +202,25 @@ def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySu
     if guess is not None and guess.kind in (CHAT, SHAREGPT) and (renamed := roles.renamed(guess)):
         guess = replace(guess, renamed=renamed)
     return guess, survey
+
+
+def layout_found(path: str) -> bool:
+    """Whether the first records of the file at `path` are in a layout a scan reads without options
+    (a built-in one, or one the guesses infer from its keys); a file that cannot be opened here is
+    left to the scan, which says why. What tells a folder's data file from one beside it that holds
+    its split in no such shape (Hebrew sentiment's `test.tsv`, the test sentences without labels,
+    beside `test_gold.tsv`)."""
+    try:
+        source = open_input(path, None, DEFAULT_LIMITS, None, None)
+        guess, survey = _guess_format(source, Reading.of(None, None, None))
+    except (InputError, OSError, ValueError):
+        return True
+    if guess is not None or survey.records == 0:
+        return True
+    return any(
+        infer(survey) is not None
+        for infer in (choice_layout, classification_layout, pair_layout, chat_layout)
+    )
 
 
 def load_split(

@@ -7,7 +7,9 @@ Each data file's split is the one its name or the nearest folder name gives (`sp
 files that name none are train when no file names a split, and are otherwise left out. Metadata,
 READMEs, scripts and other files are skipped and named. When a split has files of several kinds
 (`train.jsonl` beside `train.parquet`, often the same rows twice), one kind is read and the others
-are named as skipped. A folder of class folders of text files (aclImdb's `train/pos/*.txt`) is read
+are named as skipped; so is a file whose records are in no layout the scan reads beside one of its
+split that is (an unlabelled copy of the test set beside the labelled one). A folder of class folders
+of text files (aclImdb's `train/pos/*.txt`) is read
 as text classification (`classfolders`).
 
 A JSON document can hold its splits the same way, as top-level keys (`{"train": [...], "val": [...],
@@ -22,7 +24,7 @@ import fnmatch
 import glob
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -311,13 +313,20 @@ def _dataset_dict(obj: Any) -> bool:
 
 
 def expand(
-    train: Any, test: Any = None, valid: Any = None, records_path: str | None = None
+    train: Any,
+    test: Any = None,
+    valid: Any = None,
+    records_path: str | None = None,
+    readable: Callable[[str], bool] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """The split sources for a scan, and notes on what was chosen: a folder (or a `datasets.DatasetDict`,
     a dict of splits, or a JSON document whose top-level keys name splits, when no `records_path`
     picks one list)
     given as the training data alone is opened into the splits it holds; a folder given with
-    `test`/`valid` is the training split's files. Raises `InputError` for an unusable folder."""
+    `test`/`valid` is the training split's files. `readable` says whether a file's records are in a
+    layout the scan reads (`dataset.layout_found`): given, a folder split's files in none are left out
+    and named when another file of the split is in one (`_drop_unread`). Raises `InputError` for an
+    unusable folder."""
     notes: list[str] = []
     sources: dict[str, Any] = {}
     alone = test is None and valid is None
@@ -365,6 +374,8 @@ def expand(
                 f"{root}: the folder has no training data (found {found}); name the training files "
                 "train-*, or give the others with --test/--valid"
             )
+        if layout.opener is None and readable is not None:
+            _drop_unread(layout, readable)
         for split, files in sorted(layout.splits.items(), key=lambda kv: ORDER.index(kv[0])):
             sources[split] = FileSet(
                 [str(f) for f in files], layout.summary(split), root, opener=layout.opener
@@ -380,6 +391,28 @@ def expand(
         return sources, notes
     sources = {"train": train, "valid": valid, "test": test}
     return {k: v for k, v in sources.items() if v is not None}, notes
+
+
+PROBED_FILES = 8
+"""Files a split may hold for each to be tried alone (`_drop_unread`); more are a table's shards."""
+
+
+def _drop_unread(layout: Layout, readable: Callable[[str], bool]) -> None:
+    """Leave out of a split the files whose records are in no layout the scan reads
+    (`readable`) when another file of the split is in one, and name them as skipped:
+    read together, the split takes its shape from its first file, and an unlabelled copy of a test
+    set beside the labelled one (Hebrew sentiment's `test.tsv` and `test_gold.tsv`) left the whole
+    split unread. A split of one file, or of more than `PROBED_FILES` (shards), is read as it is."""
+    for split, files in layout.splits.items():
+        if not 1 < len(files) <= PROBED_FILES:
+            continue
+        found = {f: readable(str(f)) for f in files}
+        kept = [f for f in files if found[f]]
+        if kept and len(kept) < len(files):
+            layout.splits[split] = kept
+            names = ", ".join(_relative(f, layout.root) for f in kept)
+            why = f"its records are in no layout dataqa knows; {split} is read from {names}"
+            layout.skipped += [f"{_relative(f, layout.root)}: {why}" for f in files if not found[f]]
 
 
 def input_files(sources: dict[str, Any]) -> list[str]:
