@@ -39,6 +39,8 @@ ROLES = (
     (("source", "src"), "prompt", ("target", "tgt"), "response"),
 )
 """(words naming the text file, the text's field, words naming the companion, its field)."""
+TEXT_WORDS = ROLES[0][0]
+"""Words that name a file of texts (a text a line)."""
 
 _NAME = re.compile(r"^(?P<stem>.*?)(?P<sep>^|[._-])(?P<word>[A-Za-z]+)(?P<ext>\.txt)?$")
 MAPPING_NAMES = ("mapping.txt", "label_mapping.txt", "labels_mapping.txt")
@@ -103,7 +105,7 @@ def value_files(path: Path) -> tuple[Path, ...]:
     share its name's stem, have as many lines as it, and hold a short class value on each line
     (at most `VALUE_CHARS` characters and `VALUE_WORDS` words, few distinct: `VALUE_SHARE`)."""
     parts = _parts(path)
-    if parts is None or parts[3] != ".txt" or parts[2].lower() not in ROLES[0][0]:
+    if parts is None or parts[3] != ".txt" or parts[2].lower() not in TEXT_WORDS:
         return ()
     stem, sep = parts[0], parts[1]
     found: list[Path] = []
@@ -115,7 +117,7 @@ def value_files(path: Path) -> tuple[Path, ...]:
             or other is None
             or other[:2] != (stem, sep)
             or other[3] != ".txt"
-            or other[2].lower() in ROLES[0][0]
+            or other[2].lower() in TEXT_WORDS
             or sibling.name in MAPPING_NAMES
             or not sibling.is_file()
         ):
@@ -188,8 +190,8 @@ def texts_of(path: Path) -> Path | None:
             found = companion(candidate) if candidate != path and candidate.is_file() else None
             if found is not None and found[0] == path:
                 return candidate
-    if ext == ".txt" and word.lower() not in ROLES[0][0]:
-        for text in ROLES[0][0]:
+    if ext == ".txt" and word.lower() not in TEXT_WORDS:
+        for text in TEXT_WORDS:
             candidate = path.with_name(f"{stem}{sep}{text}{ext}")
             if candidate.is_file() and path in value_files(candidate):
                 return candidate
