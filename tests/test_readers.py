@@ -25,6 +25,7 @@ from dataqa.ingest import formats
 from dataqa.ingest.dataset import load_split
 from dataqa.ingest.load import read_records
 from dataqa.ingest.readers import jsonarray
+from dataqa.ingest.readers.linepairs import _class_values_read
 from dataqa.reports import github
 
 COMPRESSORS = {
@@ -1012,10 +1013,13 @@ def test_a_text_file_beside_files_of_class_values_reads_them_by_their_names(tmp_
     read = load_split("train", str(root / "train" / "sents.txt"), label_field="topics")
     assert read.format == "classification"
     assert read.frame["label"].to_list()[:6] == ["0", "1", "2", "3", "0", "1"]
+    _class_values_read.cache_clear()
     chosen = dataqa.scan(
         str(root), label_field="topics", select=["FMT015"]
     )  # the other class: no unknown key
     assert [f.check_id for f in chosen.findings] == []
+    read_once = _class_values_read.cache_info()  # listed, opened and read: each sibling read once
+    assert read_once.hits > 0 and read_once.misses == len(list(root.glob("*/*.txt"))) - 2
     (root / "extra.jsonl").write_text(
         "".join(
             json.dumps({"text": f"line {i}", "sentiments": i % 3, "topics": i % 4, "source": "web"}) + "\n"

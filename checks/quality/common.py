@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -188,6 +189,21 @@ def record_findings(
             check, ctx, split, line, [k for k, _ in items][:max_kinds], what, [e for _, e in items], unusable
         )
     check.metrics[f"{split.name}_records"] = len(grouped)
+
+
+def summary_record_findings(
+    check: Check,
+    ctx: Context,
+    summary: dict[str, Any],
+    what: Callable[[Split], str],
+    max_kinds: int | None = None,
+    unusable: bool = False,
+) -> Iterator[Finding]:
+    """`record_findings` of every split from a record check's merged summary (its `rows` per split):
+    the `conclude` of the checks whose findings are one per record, `what(split)` naming the subject."""
+    for split in ctx:
+        hits = summary.get("rows", {}).get(split.name, [])
+        yield from record_findings(check, ctx, split, hits, what(split), max_kinds, unusable)
 
 
 # -- the input field of instruction data ---------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import field_at, messages, prompts, record_findings
+from dataqa.checks.quality.common import field_at, messages, prompts, summary_record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -104,9 +104,9 @@ class MarkupResidue(Summarised):
         return {name: self._hits(ctx, ctx.splits[name], set(roles)) for name, roles in wanted.items()}
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
-        for split in ctx:
-            hits = summary.get("rows", {}).get(split.name, [])
-            yield from record_findings(self, ctx, split, hits, "markup residue in plain text", max_kinds=6)
+        yield from summary_record_findings(
+            self, ctx, summary, lambda split: "markup residue in plain text", max_kinds=6
+        )
 
     def _hits(self, ctx: Context, split: Split, roles: set[str]) -> list[tuple[int, str, str]]:
         """The markup of the split's messages in `roles`, in message order, but for markup that is

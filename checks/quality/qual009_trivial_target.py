@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import final_answers, messages, record_findings
+from dataqa.checks.quality.common import final_answers, messages, summary_record_findings
 from dataqa.core.counted import median_of
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -142,11 +142,9 @@ class TrivialTarget(Summarised):
         return out
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
-        for split in ctx:
-            hits = summary.get("rows", {}).get(split.name, [])
-            yield from record_findings(
-                self, ctx, split, hits, f"trivially short {field_name(split, 'response')}"
-            )
+        yield from summary_record_findings(
+            self, ctx, summary, lambda split: f"trivially short {field_name(split, 'response')}"
+        )
 
 
 def _long_form_asks(ctx: Context, split: Split) -> pl.DataFrame:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dataqa.checks.quality.common import merged_is_format, merged_survey, record_findings
+from dataqa.checks.quality.common import merged_is_format, merged_survey, summary_record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
@@ -69,8 +69,6 @@ class MergedRecords(Summarised):
         return out
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
-        for split in ctx:
-            hits = summary.get("rows", {}).get(split.name, [])
-            yield from record_findings(
-                self, ctx, split, hits, "more records run into the target", unusable=True
-            )
+        yield from summary_record_findings(
+            self, ctx, summary, lambda split: "more records run into the target", unusable=True
+        )

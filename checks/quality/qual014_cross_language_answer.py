@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dataqa.checks.quality.common import messages, record_findings, split_final_answers
+from dataqa.checks.quality.common import messages, split_final_answers, summary_record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -271,11 +271,10 @@ class CrossLanguageAnswer(Summarised):
         return out
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
-        for split in ctx:
-            hits = summary.get("rows", {}).get(split.name, [])
-            yield from record_findings(
-                self, ctx, split, hits, f"{field_name(split, 'response')} in another language than its prompt"
-            )
+        def subject(split: Split) -> str:
+            return f"{field_name(split, 'response')} in another language than its prompt"
+
+        yield from summary_record_findings(self, ctx, summary, subject)
 
 
 def _judged(ctx: Context, split: Split) -> pl.DataFrame:

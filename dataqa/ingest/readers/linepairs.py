@@ -15,6 +15,7 @@ the difference is one issue, since every label after the first missing or extra 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,8 +136,19 @@ def _class_values(path: Path) -> int | None:
     """The line count of a file whose every line is a short class value (blank lines allowed, as
     records without a label), or None when a line is longer or the values hardly repeat."""
     try:
-        if path.stat().st_size > MAX_VALUE_BYTES:
-            return None
+        stat = path.stat()
+    except OSError:
+        return None
+    if stat.st_size > MAX_VALUE_BYTES:
+        return None
+    return _class_values_read(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _class_values_read(path: Path, size: int, mtime_ns: int) -> int | None:
+    """`_class_values` of one version of a file (its size and time key the cache): a folder scan asks
+    for each sibling while listing, opening and reading the text file, so it is read once."""
+    try:
         lines = path.read_bytes().decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
