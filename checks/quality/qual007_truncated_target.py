@@ -89,6 +89,19 @@ def unclosed_brackets(text: str) -> list[int]:
     return stack
 
 
+_RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def mirrored_round_brackets(text: str) -> bool:
+    """Round brackets that pair up when either glyph may open or close, in a text mostly in a
+    right-to-left script: typed beside Latin words in a bidi editor, "(" often stands for ")"
+    ("... دار( (Arrow Keys"), so an even count of them is no bracket left open."""
+    letters = _LETTER.findall(text)
+    rtl = sum(1 for ch in letters if _RIGHT_TO_LEFT.match(ch))
+    return 2 * rtl > len(letters) and (text.count("(") + text.count(")")) % 2 == 0
+
+
 @register
 @dataclass
 class TruncatedTarget(Summarised):
@@ -272,6 +285,7 @@ class TruncatedTarget(Summarised):
                 and (structured or near_end)
                 and not re.search(TERMINAL, unfenced)
                 and not random_value(body)
+                and not (unfenced[left[-1]] == "(" and mirrored_round_brackets(unfenced))
             ):
                 what = unfenced[left[-1]]
                 hits.append((line, f'"{what}" never closed', snippet(body, len(body), len(body), 80)))
