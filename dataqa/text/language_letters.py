@@ -6,7 +6,8 @@ Arabic script. Their character n-grams overlap so much that a sentence of one ca
 drawn-out letters reads Persian), so in a data set mostly in one of them a relative needs evidence
 the dominant language cannot give: the letters. A text is given a relative of the dominant
 language (`relative_unsupported`) only when it shows a letter the relative writes and the dominant
-one does not (Macedonian ј, љ, њ, ќ; Ukrainian і, ї, є; Persian پ, چ, گ, ی), where there is such a
+one does not (Macedonian ј, љ, њ, ќ; Ukrainian і, ї, є; Persian پ, چ, گ, ی; Arabic ة, ى but not ي, ك,
+which Persian and Urdu typed on an Arabic keyboard use too), where there is such a
 letter, and has fewer than `FOREIGN_LETTERS` letters of the script the relative does not write
 (Russian ы and э are no Macedonian; Arabic ي, ك and ة no Persian or Urdu; Sindhi ٺ and ڳ no Urdu).
 Bulgarian writes no letter Russian lacks: only the second condition holds between them. The
@@ -38,6 +39,11 @@ ALPHABETS: dict[str, frozenset[str]] = {
     }.items()
 }
 """The lower-case letters each language is written with, in the script it shares with others."""
+
+TYPED_BY_RELATIVES: dict[str, frozenset[str]] = {"ar": frozenset("يك")}
+"""Letters of a language that its relatives type too, so no evidence for it against them: Persian
+and Urdu written on an Arabic keyboard (or converted from old code pages) use Arabic ي and ك for
+their own ی and ک ("تركيب هاي"), while an Arabic writer never types the Persian forms."""
 
 _SCRIPT_OF = {lang: ("CYRILLIC" if lang in ("ru", "uk", "bg", "mk") else "ARABIC") for lang in ALPHABETS}
 
@@ -80,5 +86,5 @@ def relative_unsupported(prefix: str, lang: str, dominant: str) -> bool:
     own = ALPHABETS[lang]
     if sum(n for ch, n in letters.items() if ch not in own) >= FOREIGN_LETTERS:
         return True
-    distinctive = own - ALPHABETS[dominant]
+    distinctive = own - ALPHABETS[dominant] - TYPED_BY_RELATIVES.get(lang, frozenset())
     return bool(distinctive) and not distinctive & letters.keys()
