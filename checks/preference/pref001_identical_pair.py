@@ -60,9 +60,12 @@ def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
         return True
     asked = (prompt or "").casefold()
     a, b = _TOKEN.findall(chosen.casefold()), _TOKEN.findall(rejected.casefold())
+    asked_tokens = _TOKEN.findall(asked)
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
+        if tag == "replace" and _rewrites_prompt_word(asked_tokens, a, i1, i2, b[j1:j2]):
+            return True  # "a huge affect on me" corrected to "effect" / "impact": which fix is right
         if any(t in NEGATIONS for t in (*a[i1:i2], *b[j1:j2])):
             return True  # "is not harmful (and is not) excreted": one side says the opposite
         if any(t.isdigit() for t in a[i1:i2]) and any(t.isdigit() for t in b[j1:j2]):
@@ -72,6 +75,30 @@ def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
             if cjk and (cjk in asked or any(q in cjk for q in _QUOTED.findall(asked))):
                 return True
             if any((t.isdigit() or len(t) >= 4) and re.search(rf"\b{re.escape(t)}\b", asked) for t in run):
+                return True
+    return False
+
+
+EDIT_CONTEXT = 3
+"""Tokens on each side of a difference that the prompt must hold around a word of its own for the
+difference to be two rewrites of that word (`_rewrites_prompt_word`)."""
+
+
+def _rewrites_prompt_word(asked: list[str], a: list[str], i1: int, i2: int, other: list[str]) -> bool:
+    """Whether the two answers write different words where the prompt's text has a third between the
+    same neighbours (up to `EDIT_CONTEXT` tokens each side, at least that many in all): an edit task
+    ("correct the grammar: ... a huge affect on me") answered by two corrections ("effect",
+    "impact"), so the pair is about which rewrite is right, not a copy."""
+    before, after = a[max(0, i1 - EDIT_CONTEXT) : i1], a[i2 : i2 + EDIT_CONTEXT]
+    if len(before) + len(after) < EDIT_CONTEXT or not any(len(t) >= 3 for t in (*a[i1:i2], *other)):
+        return False
+    mine = a[i1:i2]
+    for start in range(len(asked) - len(before) + 1):
+        if asked[start : start + len(before)] != before:
+            continue
+        rest = asked[start + len(before) :]
+        for width in range(1, EDIT_CONTEXT + 1):
+            if rest[width : width + len(after)] == after and rest[:width] not in (mine, other):
                 return True
     return False
 
