@@ -17,6 +17,7 @@ from dataqa.checks.labels.base import (
     weighed_classes,
 )
 from dataqa.checks.labels.negation import is_negation
+from dataqa.checks.labels.pair_evidence import separates
 from dataqa.checks.labels.vocabulary import APOSTROPHE, WORD, Vocabulary, words
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -288,7 +289,9 @@ HYPOTHESIS_SHARE = 2 / 3
 premise: any word added to it varies what it says."""
 
 
-def one_side_varied(a: str | None, b: str | None, named: bool = False) -> bool:
+def one_side_varied(
+    a: str | None, b: str | None, named: bool = False, function: Callable[[str], bool] | None = None
+) -> bool:
     """Whether two inputs that are each a pair of texts (premise and hypothesis, MRPC's two sentences)
     keep one text and vary the other: a word put for another that is neither filler nor a typo fix,
     or words added that are a good part of the varied text (`ADDED_SHARE`). Inference sets write
@@ -304,7 +307,9 @@ def one_side_varied(a: str | None, b: str | None, named: bool = False) -> bool:
     names the second text a hypothesis (`named`: `naming.names_hypothesis`), it is one whatever
     its length: IndoNLI's "Air Terjun Pucuk ada di (luar) Sambangan" beside a premise of nine words.
     A typo fix varies nothing, but a hypothesis's word respelt away from the premise's is an edit
-    (`edited_from`: IndoNLI's "Bintang Luyten" / "Bintang Loyten", e and c)."""
+    (`edited_from`: IndoNLI's "Bintang Luyten" / "Bintang Loyten", e and c). Given the split's
+    `function` words, a content word added that is a good part of what separates the varied text
+    from the kept one varies it too (`pair_evidence.separates`: "(Samsung) phone", "(chords of) song")."""
     parts = (a or "").split(PAIR_SEPARATOR), (b or "").split(PAIR_SEPARATOR)
     if len(parts[0]) != 2 or len(parts[1]) != 2:
         return False
@@ -327,6 +332,9 @@ def one_side_varied(a: str | None, b: str | None, named: bool = False) -> bool:
         counted = any(is_number(word) for word in added)
         share = len(added) >= ADDED_SHARE * max(len(mine), len(theirs))
         if not added or hypothesis or counted or share:
+            return True
+        variants = (set(_TOKEN.findall(parts[0][vary].lower())), set(_TOKEN.findall(parts[1][vary].lower())))
+        if function is not None and separates(added, premise, variants, function):
             return True
     return False
 
@@ -454,7 +462,7 @@ def _explainer(
 
     return lambda a, b: (
         differ_in_form(a, b)
-        or (paired and one_side_varied(prompts.get(a), prompts.get(b), named))
+        or (paired and one_side_varied(prompts.get(a), prompts.get(b), named, vocabulary.function))
         or adds_turn(ordered(a), ordered(b), paired)
         or adds_turn(ordered(b), ordered(a), paired)
         or adds_unknown(a, b)

@@ -14,6 +14,7 @@ from collections import Counter
 from dataqa.checks.labels import near_inputs
 from dataqa.checks.labels.base import split_labels
 from dataqa.checks.labels.label_space import LABEL_TOKENS
+from dataqa.checks.labels.pair_evidence import is_function
 from dataqa.engine.context import Context
 from dataqa.ingest.label_sets import compared_classes
 
@@ -119,6 +120,11 @@ class Vocabulary:
         """Per word of the grouped inputs, the examples of class `label` with it."""
         self._load()
         return self.per.get(label, Counter())
+
+    def function(self, word: str) -> bool:
+        """Whether a word of the grouped inputs is a function word of the set (`pair_evidence`)."""
+        self._load()
+        return is_function(self.everywhere[word], self.examples)
 
     def carrying(self, mine: str, theirs: str) -> int:
         """How many examples of class `mine` have a word no example of class `theirs` uses."""
