@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import polars as pl
 
 from dataqa.checks.labels.base import labelled_splits, labels_noun, shared_classes, split_labels
+from dataqa.checks.labels.label_aliases import Alias, aliases
 from dataqa.checks.labels.lbl003_label_spelling_variant import normalise_label
 from dataqa.checks.labels.same_inputs import GROUPING, inputs, partners, same_inputs
 from dataqa.core.models import Finding, Severity
@@ -47,7 +48,11 @@ class ConflictingLabels(Check):
     Labels that differ only in case, spacing or punctuation ("negative" / "Negative", a set merged
     from two sources) are one label spelled two ways: such a group is no conflict (LBL003 names the
     spellings, DUP001 / DUP002 the copies); a group that also holds another label is one, its
-    different labels counted once per spelling-insensitive form.
+    different labels counted once per spelling-insensitive form. Labels that are one class under
+    two names (`label_aliases`: nearly every recurring text of one, ten or more, carries the other
+    too: Bengali sentiment's SAIL tweets under `BN_NEG"` and again under `Negative`) are named once,
+    in one finding listing the alias's rows, instead of a conflict per text; a text under the alias
+    and another class still conflicts.
 
     Where the labels judge the text's form (acceptability: `dataqa.engine.form_labels`), inputs
     equal only after normalisation are the set's minimal pairs ("список." / "список?"), not
@@ -80,6 +85,13 @@ class ConflictingLabels(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         frame = same_inputs(ctx)
+        alias = aliases(ctx, _labelled(ctx))
+        merged: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+
+        def class_of(label: str) -> str:
+            form = normalise_label(label)
+            return alias[form][0] if form in alias else form
+
         for split in _labelled(ctx):
             groups = (
                 frame.filter(pl.col("split") == split)
@@ -106,8 +118,13 @@ class ConflictingLabels(Check):
             prompts = inputs(ctx, split, [lines[0] for lines in groups["line"].to_list()])
             conflicting = reported = 0
             for lines, labels, forms in groups.select("line", "label", "forms").iter_rows():
-                if not chosen and len({normalise_label(label) for label in labels}) < 2:
-                    continue  # one label in two spellings ("negative" / "Negative"): LBL003's, not a conflict
+                if not chosen and len({class_of(label) for label in labels}) < 2:
+                    # one label in two spellings ("negative" / "Negative"): LBL003's, not a conflict;
+                    # or under two names (`label_aliases`): one finding names them
+                    for line, label in zip(lines, labels, strict=True):
+                        if normalise_label(label) in alias:
+                            merged[normalise_label(label)].append((split, line, label))
+                    continue
                 prompt = prompts.get(lines[0], "")
                 by_label: dict[str, list[int]] = defaultdict(list)
                 for line, label in zip(lines, labels, strict=True):
@@ -123,7 +140,7 @@ class ConflictingLabels(Check):
                     else f"{named} equal after normalising case and punctuation"
                 )
                 noun = "right answers" if chosen else labels_noun(ctx, split)
-                kinds = len({answer_text(label) if chosen else normalise_label(label) for label in by_label})
+                kinds = len({answer_text(label) if chosen else class_of(label) for label in by_label})
                 summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
                 locations = [ctx.location(split, line) for line in lines]
                 yield self.finding(
@@ -138,6 +155,35 @@ class ConflictingLabels(Check):
                 )
             self.metrics[f"{split}_conflict_groups"] = reported
             self.metrics[f"{split}_conflicting_rows"] = conflicting
+        for form, rows in sorted(merged.items()):
+            yield self._alias_finding(ctx, rows, alias[form], frame)
+
+    def _alias_finding(
+        self, ctx: Context, rows: list[tuple[str, int, str]], alias: Alias, frame: pl.DataFrame
+    ) -> Finding:
+        """One finding for a label that is another under another name (`label_aliases`): its rows
+        whose text recurs under the other, the two labels as the set spells them most often."""
+        target, both, recurring = alias
+        mine = Counter(label for _, _, label in rows).most_common(1)[0][0]
+        theirs = Counter(
+            label for label in frame["label"].to_list() if normalise_label(label) == target
+        ).most_common(1)
+        other = theirs[0][0] if theirs else target
+        locations = [ctx.location(split, line) for split, line, _ in rows]
+        per_split: dict[str, list[int]] = defaultdict(list)
+        for split, line, _ in rows:
+            per_split[split].append(line)
+        return self.finding(
+            f"label {mine[:60]!r} is {other[:60]!r} under another name: {both} of the {recurring} texts "
+            f"under {mine[:60]!r} that recur carry {other[:60]!r} too (two label vocabularies merged); "
+            f"map {mine[:60]!r} to {other[:60]!r}",
+            locations,
+            [
+                f"{mine[:80]!r} at {split} {ctx.describe(split, lines[:12])}"
+                for split, lines in per_split.items()
+            ],
+            metrics={"alias": mine, "of": other, "texts": both, "recurring": recurring},
+        )
 
 
 SCALE_SHARE = 0.2
