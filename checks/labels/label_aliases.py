@@ -9,6 +9,7 @@ fifth at most on the Bengali set: neutral beside negative), not on nearly all of
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import polars as pl
 
@@ -29,6 +30,24 @@ Alias = tuple[str, int, int]
 
 
 def aliases(ctx: Context, splits: list[str]) -> dict[str, Alias]:
+    """`found_aliases` of the splits, made once per scan (LBL001 and LBL002 read them)."""
+    return ctx.shared(("label_aliases", *splits), lambda: found_aliases(ctx, splits))
+
+
+def one_class(ctx: Context, splits: list[str]) -> Callable[[str, str], bool]:
+    """Whether two labels are one class: the same label, one spelled in another case or punctuation
+    where either is an alias or its class (`aliases`), or an alias and its class."""
+    alias = aliases(ctx, splits)
+    classes = {target for target, _, _ in alias.values()}
+
+    def class_of(label: str) -> str:
+        form = normalise_label(label)
+        return alias[form][0] if form in alias else form if form in classes else label
+
+    return lambda a, b: a == b or class_of(a) == class_of(b)
+
+
+def found_aliases(ctx: Context, splits: list[str]) -> dict[str, Alias]:
     """Spelling-insensitive label (`normalise_label`) -> the label it is another name of (`Alias`):
     nearly every (`ALIAS_SHARE`) recurring text of the first, over `ALIAS_TEXTS` texts or more, also
     carries the second. Where the reverse holds too (the second's texts recur only as the first's

@@ -69,7 +69,7 @@ class ConflictingLabels(Check):
 
     id = "LBL001"
     near = True
-    shares = frozenset({"hashes", "split_labels", "same_inputs", "same_input_texts"})
+    shares = frozenset({"hashes", "label_aliases", "split_labels", "same_inputs", "same_input_texts"})
     name = "conflicting-labels"
     family = "labels"
     severity = Severity.ERROR

@@ -16,6 +16,7 @@ from dataqa.checks.labels.base import (
     tie,
     weighed_classes,
 )
+from dataqa.checks.labels.label_aliases import one_class
 from dataqa.checks.labels.negation import is_negation
 from dataqa.checks.labels.pair_evidence import separates
 from dataqa.checks.labels.vocabulary import APOSTROPHE, WORD, Vocabulary, words
@@ -68,6 +69,8 @@ class NearIdenticalConflict(Check):
     A group is reported when two of its inputs with different labels differ only in
     words both labels use alike, or in a word no other example has where both labels' examples
     are as varied ("a train ticket to" / "... to denver", two travel intents).
+    Two labels LBL001 finds to be one class under two names (`label_aliases`: `BN_NEG"` beside
+    `Negative`) are one label here too.
     In multi-label classification the label is the row's set of classes (`[15,17]`): two
     different sets conflict, both named; the words that decide are measured per class
     (`base.weighed_classes`): a word one input adds decides when it goes with a class its set has
@@ -84,7 +87,17 @@ class NearIdenticalConflict(Check):
     id = "LBL002"
     near = True
     shares = frozenset(
-        {"bands", "distinct", "input_fields", "near_groups", "near_pairs", "split_labels", "templates"}
+        {
+            "bands",
+            "distinct",
+            "hashes",
+            "input_fields",
+            "label_aliases",
+            "near_groups",
+            "near_pairs",
+            "split_labels",
+            "templates",
+        }
     )
     name = "near-identical-conflict"
     family = "labels"
@@ -98,6 +111,7 @@ class NearIdenticalConflict(Check):
         return near_inputs.NearInputs(lambda ctx: [("prompt", self.threshold, DEFAULT_SHINGLE)])
 
     def run(self, ctx: Context) -> Iterator[Finding]:
+        same = one_class(ctx, _labelled(ctx))
         for split in _labelled(ctx):
             groups = near_duplicate_groups(ctx, split, column="prompt", threshold=self.threshold)
             info = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
@@ -114,7 +128,7 @@ class NearIdenticalConflict(Check):
                 for line in members:
                     forms[norm[line]].add(labels[line])
                 if len(forms) < 2 or not any(
-                    a != b
+                    not same(a, b)
                     for fa, la in forms.items()
                     for fb, lb in forms.items()
                     if fa != fb
@@ -126,7 +140,7 @@ class NearIdenticalConflict(Check):
                     explains(a, b)
                     for a in members
                     for b in members
-                    if a < b and labels[a] != labels[b] and norm[a] != norm[b]
+                    if a < b and not same(labels[a], labels[b]) and norm[a] != norm[b]
                 ):
                     continue
                 found += 1
