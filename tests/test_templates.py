@@ -430,6 +430,8 @@ def test_one_letter_apart_inside_two_words_in_use_and_a_negating_prefix_are_no_t
         ("legalizar", "ilegalizar"),
         ("possible", "impossible"),
         ("determinado", "indeterminado"),
+        ("باید", "نباید"),
+        ("میتونم", "نمیتونم"),
     ):
         assert not typos.is_typo(word, negated) and typos.negates(word, negated)
     assert not typos.negates("odine", "iodine") and not typos.negates("remindme", "iremindme")

@@ -20,10 +20,11 @@ def is_number(word: str) -> bool:
     return any(c.isdigit() for c in word)
 
 
-NEGATING_PREFIXES = ("in", "im", "il", "ir", "un", "i")
+NEGATING_PREFIXES = ("in", "im", "il", "ir", "un", "i", "\u0646")
 """Prefixes that negate the word they are written before ("possible" / "impossible", Portuguese
 "legalizar" / "ilegalizar", "determinado" / "indeterminado"); "i" only before l, m, n, where
-Romance languages write "in-" so ("ilegal", "imortal", "inegável"; "iremindme" is no negation)."""
+Romance languages write "in-" so ("ilegal", "imortal", "inegável"; "iremindme" is no negation);
+Persian's verbal "ن" (na-, ne-: "باید" / "نباید", must / must not; "میتونم" / "نمیتونم")."""
 INFLECTING_END = 2
 """Letters at a word's end where one letter swapped for another is how it inflects ("novo" / "nova",
 "karta" / "karty"), whatever words the set writes."""
