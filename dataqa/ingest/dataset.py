@@ -272,7 +272,9 @@ def load_split(
         inferred = choice_layout(survey)
     if inferred is None and guess is None and survey is not None and not reading.fields:
         # a label field named otherwise ("category"), or a request and its answer ("prompt", "answer")
-        inferred = classification_layout(survey) or pair_layout(survey) or chat_layout(survey)
+        inferred = (
+            classification_layout(survey, reading.label_field) or pair_layout(survey) or chat_layout(survey)
+        )
     if inferred is not None:
         guess = inferred[0]
         reading = replace(reading, layouts=(guess, *reading.layouts))

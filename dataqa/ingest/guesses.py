@@ -16,12 +16,11 @@ is built from the keys of the file's first records (`dataqa.ingest.survey`).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 from typing import Any
 
 from dataqa.ingest.formats import LAST_NOT_ASSISTANT
-from dataqa.ingest.label_sets import cell_classes, flag_value
+from dataqa.ingest.label_sets import cell_classes
 from dataqa.ingest.layouts import (
     CHAT,
     CLASSIFICATION,
@@ -40,6 +39,7 @@ from dataqa.ingest.suggestion import map_by_values
 from dataqa.ingest.survey import (
     TEXT_ROLES,
     KeySurvey,
+    flag_like,
     free_text,
     is_meta,
     is_quantity,
@@ -50,7 +50,9 @@ from dataqa.ingest.survey import (
 )
 
 
-def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str | None] | None:
+def classification_fields(
+    survey: KeySurvey, label_field: str | None = None
+) -> tuple[str, str, list[str], str | None] | None:
     """(text field, label field, metadata fields, second text field or None) when the surveyed
     records are text/label classification under other names: every key most records have is a
     free-text field (any name but a target's: "text", "sentence", "utterance", "query", ...), the
@@ -60,7 +62,10 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str |
     record is an id and long text is not a label. Two free texts make a sentence pair (premise and
     hypothesis, sentence1 and sentence2: NLI, paraphrase), the second read as the pair's context; a
     target's name among them (question and answer), or a third text, rules it out. Records that name
-    no fields are read by their items' values (`position_fields`)."""
+    no fields are read by their items' values (`position_fields`). A `label_field` the user named
+    (`--label-field`) among them is the label whatever its name, and every other field of short
+    values that repeat describes the record (ArSarcasm's `tweet` beside `sarcasm`, `sentiment`,
+    `dialect`: the user chose which class the text is judged by)."""
     if survey.of_arrays:
         return position_fields(survey)
     if not survey.records:
@@ -68,10 +73,15 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str |
     texts: list[str] = []
     labels: list[str] = []
     meta: list[str] = []
+    chosen = label_field if label_field in survey.common() else None
     for key in survey.common():
         role = role_by_name(key)
         named_label = role == "label" or key_words(key) in _LABEL_NAMES
-        if is_meta(survey, key):
+        if key == chosen:
+            labels.insert(0, key)
+        elif chosen is not None and (survey.kind(key) != "string" or label_like(survey, key)):
+            meta.append(key)  # beside the label the user chose, another class describes the record
+        elif is_meta(survey, key):
             meta.append(key)
         elif named_label and survey.kind(key) in ("string", "number") and label_like(survey, key):
             labels.append(key)
@@ -84,7 +94,7 @@ def classification_fields(survey: KeySurvey) -> tuple[str, str, list[str], str |
         else:
             return None
     if len(labels) > 1:
-        labels, others = _named_label(labels)
+        labels, others = ([chosen], labels[1:]) if chosen in labels else _named_label(labels)
         meta.extend(others)
     if len(labels) != 1 or not 1 <= len(texts) <= 2:
         return None
@@ -154,22 +164,6 @@ _LABEL_NAMES = frozenset({"target", "goldlabel", "labels"})
 short value that repeats under one of them is a class."""
 
 
-def _flag_like(survey: KeySurvey, key: str) -> bool:
-    """Values that are 0 or 1 (or booleans): one class's flag in a one-field-a-class table. One
-    other short value is a slip in a flag column (a "2"), reported on its record, not a reason to
-    read the table otherwise."""
-    kinds = survey.kinds.get(key, Counter())
-    if kinds["boolean"] == survey.keys[key]:
-        return True
-    values = survey.distinct.get(key, set())  # numbers as their repr: the flag's own test reads both
-    others = {v for v in values if flag_value(v) is None}
-    return (
-        kinds["number"] + kinds["string"] == survey.keys[key]
-        and len(others) < len(values)
-        and (not others or (len(others) == 1 and len(values) > 2 and len(next(iter(others))) <= 4))
-    )
-
-
 FLAG_FIELDS = 2
 """Flag fields it takes at least to read a table as multi-label by flags (one flag is a binary label)."""
 
@@ -192,7 +186,7 @@ def flag_fields(survey: KeySurvey) -> tuple[str, list[str], list[str]] | None:
         role = role_by_name(key)
         if is_meta(survey, key):
             meta.append(key)
-        elif _flag_like(survey, key):
+        elif flag_like(survey, key):
             flags.append(key)
         elif role in TEXT_ROLES and free_text(survey, key):
             texts.append(key)
@@ -209,10 +203,10 @@ def flag_fields(survey: KeySurvey) -> tuple[str, list[str], list[str]] | None:
     return texts[0], flags, meta + classes
 
 
-def classification_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
+def classification_layout(survey: KeySurvey, label_field: str | None = None) -> tuple[Layout, str] | None:
     """The text/label classification layout `classification_fields` finds (or the multi-label one
     `flag_fields` finds), with the sentence that says what was taken, or None."""
-    found = classification_fields(survey)
+    found = classification_fields(survey, label_field)
     if found is None:
         flagged = flag_fields(survey)
         if flagged is None:

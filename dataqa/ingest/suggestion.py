@@ -15,6 +15,7 @@ from dataqa.ingest.detection import Detector
 from dataqa.ingest.layouts import ROLES, Layout
 from dataqa.ingest.survey import (
     KeySurvey,
+    flag_like,
     free_text,
     is_id,
     is_quantity,
@@ -77,18 +78,23 @@ def _finer(survey: KeySurvey, first: str, second: str) -> str | None:
 def independent_classes(survey: KeySurvey) -> list[str]:
     """The class fields of records with one free text beside two or more fields named as labels
     whose short values repeat and that are not one label hierarchy (`_finer`): a sentiment and a
-    topic of one sentence (UIT-VSFC). Which is the label is the user's to say; [] for any other
-    records (a score or a count beside a text is no second label)."""
+    topic of one sentence (UIT-VSFC). A field of 0 / 1 or true / false under a name of no role is
+    one too: what the text is judged by (ArSarcasm's `sarcasm` beside its `sentiment`s), as one such
+    field alone is read as the label (`guesses.flag_fields`). Which is the label is the user's to
+    say; [] for any other records (a score or a count beside a text is no second label)."""
     keys = [k for k in survey.common() if not is_id(k) and not _value_ids(survey, k)]
     texts = [k for k in keys if free_text(survey, k)]
     classes = [
         k
         for k in keys
-        if role_by_name(k) == "label"
-        and not is_quantity(k)
-        and survey.kind(k) in ("string", "number")
-        and label_like(survey, k)
-        and len(survey.distinct.get(k, ())) >= 2
+        if (
+            role_by_name(k) == "label"
+            and not is_quantity(k)
+            and survey.kind(k) in ("string", "number")
+            and label_like(survey, k)
+            and len(survey.distinct.get(k, ())) >= 2
+        )
+        or (role_by_name(k) is None and flag_like(survey, k) and len(survey.distinct.get(k, ())) == 2)
     ]
     if len(texts) != 1 or len(classes) < 2 or (len(classes) == 2 and _finer(survey, *classes) is not None):
         return []

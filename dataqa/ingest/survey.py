@@ -17,6 +17,7 @@ from typing import Any
 
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.issues import json_type
+from dataqa.ingest.label_sets import flag_value
 from dataqa.ingest.layouts import META_KEYS
 
 
@@ -239,3 +240,19 @@ def free_text(survey: KeySurvey, key: str) -> bool:
 
 TEXT_ROLES = (None, "prompt", "text", "context")
 """Roles a key's name may suggest for the one text of a classification record (not "answer")."""
+
+
+def flag_like(survey: KeySurvey, key: str) -> bool:
+    """Values that are 0 or 1 (or booleans): one class's flag in a one-field-a-class table. One
+    other short value is a slip in a flag column (a "2"), reported on its record, not a reason to
+    read the table otherwise."""
+    kinds = survey.kinds.get(key, Counter())
+    if kinds["boolean"] == survey.keys[key]:
+        return True
+    values = survey.distinct.get(key, set())  # numbers as their repr: the flag's own test reads both
+    others = {v for v in values if flag_value(v) is None}
+    return (
+        kinds["number"] + kinds["string"] == survey.keys[key]
+        and len(others) < len(values)
+        and (not others or (len(others) == 1 and len(values) > 2 and len(next(iter(others))) <= 4))
+    )
