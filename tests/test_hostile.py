@@ -389,8 +389,8 @@ def test_directory(tmp_path: Path) -> None:
     folder.mkdir()
     assert fail_message(folder) == (  # an empty folder: a dataset folder (#18) with no data file in it
         f"dataqa: error: {folder}: no data file in the folder (looked for .jsonl, .json, .parquet, .arrow, "
-        ".csv, .tsv, compressed or not, for class folders of text files, and for text files beside their "
-        "labels: train_text.txt with train_labels.txt)"
+        ".csv, .tsv, compressed or not, for class folders of text files, for text files beside their "
+        "labels: train_text.txt with train_labels.txt, and for one text file a class: pos.txt, neg.txt)"
     )
 
 

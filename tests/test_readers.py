@@ -1302,3 +1302,65 @@ def test_two_outputs_and_a_preference_read_the_preferred_output_as_chosen(tmp_pa
         ("Translate to German.\n\nthank you", "Danke.", "Merci."),
         ("Name a primary colour.", "Red.", "Green."),
     ]
+
+
+def _lines_of(texts: list[str], mark: str = "", crlf: bool = False) -> str:
+    end = "\r\n" if crlf else "\n"
+    return end.join(f"{mark}{t}" if i else t for i, t in enumerate(texts)) + end
+
+
+def test_one_text_file_a_class_is_read_as_text_classification(tmp_path: Path) -> None:
+    """The Hindi movie reviews' layout (issue #19): `pos_hindi.txt` beside `neg_hindi.txt`, CRLF, each
+    example opened by a `$` at the start of a line and going on over the next lines; the class is what
+    differs between the file names (pos, neg), a `$` with nothing after it an empty example (FMT004)."""
+    good = [f"the film {w} and its music stays with you" for w in "abcdefghijklmn"]
+    bad = [f"the plot {w} falls apart before the interval" for w in "abcdefghijklmn"]
+    good[3] = "a review that goes on\r\nover a second line"
+    bad[5] = " "
+    root = _classes(
+        tmp_path / "reviews",
+        {
+            "pos_hindi.txt": _lines_of(good, "$", crlf=True),
+            "neg_hindi.txt": _lines_of(bad, "$", crlf=True),
+            "README.md": "Reviews, one file a class.",
+        },
+    )
+    read = load_split("train", str(root))
+    assert read.format == "classification"
+    frame = read.frame.sort("label")
+    assert frame["label"].to_list() == ["neg"] * 13 + ["pos"] * 14
+    assert "a review that goes on\nover a second line" in frame["prompt"].to_list()
+    assert not any(t.startswith("$") for t in frame["prompt"].to_list())
+    assert [(i.line, i.detail) for i in read.load_issues] == [
+        (6, "an empty example: '$' with no text after it")
+    ]
+    plain = _classes(
+        tmp_path / "plain",
+        {"positive.txt": _lines_of(good[4:]), "negative.txt": _lines_of(bad[:5] + bad[6:])},
+    )
+    assert sorted(set(load_split("train", str(plain)).frame["label"].to_list())) == ["negative", "positive"]
+
+
+def test_folders_of_text_files_that_are_not_one_file_a_class_are_left_unread(tmp_path: Path) -> None:
+    """Look-alikes: a stop-word list beside the classes, files too short to be classes, a class file
+    beside a CSV (the table is read), files named as splits (train.txt, test.txt: no classes)."""
+    long = _lines_of([f"sentence number {i} of the file" for i in range(12)])
+    looks = {
+        "stopwords": {
+            "pos.txt": long,
+            "neg.txt": long,
+            "stopwords.txt": _lines_of([f"w{i}" for i in range(40)]),
+        },
+        "short": {"pos.txt": "one line\n", "neg.txt": "two lines\nhere\n"},
+        "beside_table": {"pos.txt": long, "neg.txt": long, "data.csv": "text,label\na,b\n"},
+        "split_names": {"train.txt": long, "test.txt": long},
+    }
+    for name, files in looks.items():
+        root = _classes(tmp_path / name, files)
+        if name == "beside_table":  # the table is the data; the text files beside it are not classes
+            report = dataqa.scan(str(root), select=["FMT"])
+            assert [s.rows for s in report.splits] == [1]
+            continue
+        result = CliRunner().invoke(main, ["scan", str(root), "--no-config", "--select", "FMT"])
+        assert result.exit_code == 2 and "no data file in the folder" in result.output + result.stderr, name
+

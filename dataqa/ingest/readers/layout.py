@@ -31,6 +31,7 @@ from typing import Any
 
 from dataqa.core.errors import InputError
 from dataqa.ingest.readers import jsonarray
+from dataqa.ingest.readers.classfiles import CLASS_LINES, class_files
 from dataqa.ingest.readers.classfolders import CLASS_FILE, class_folders
 from dataqa.ingest.readers.linepairs import LINE_PAIRS, line_pair_files, records_of
 from dataqa.ingest.readers.sniff import ARROW, CSV, JSON, JSONL, PARQUET, TEXT, TSV, named_kind, sniff_file
@@ -91,6 +92,8 @@ class Layout:
         how = "no file names a split, so all are train" if self.unnamed else "split taken from the file names"
         if self.opener == CLASS_FILE:
             how = "text classification: each file one example, labelled by its folder's name"
+        elif self.opener == CLASS_LINES:
+            how = "text classification: one file a class, one example a line, labelled by the file's name"
         elif self.opener == LINE_PAIRS:
             how = f"{how}; each line's label is the same line of its companion file"
         return f"{split} = {len(files)} {self.kinds.get(split, '')} file(s) in {self.root}: {shown} ({how})"
@@ -191,11 +194,17 @@ def discover(root: str) -> Layout:
         layout.kinds = dict.fromkeys(pairs[0], "text")
         layout.opener = LINE_PAIRS
         return layout
+    lines = None if by_split else class_files(base, files)
+    if lines is not None:
+        layout.splits, layout.skipped, layout.unnamed = lines[0], [*notes, *lines[1]], True
+        layout.kinds = dict.fromkeys(lines[0], "text")
+        layout.opener = CLASS_LINES
+        return layout
     if not by_split:
         raise InputError(
             f"{root}: no data file in the folder (looked for .jsonl, .json, .parquet, .arrow, .csv, .tsv, "
-            "compressed or not, for class folders of text files, and for text files beside their labels: "
-            "train_text.txt with train_labels.txt)"
+            "compressed or not, for class folders of text files, for text files beside their labels: "
+            "train_text.txt with train_labels.txt, and for one text file a class: pos.txt, neg.txt)"
         )
     named = {k: v for k, v in by_split.items() if k is not None}
     if not named:

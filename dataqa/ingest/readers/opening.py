@@ -13,6 +13,7 @@ from typing import Any
 from dataqa.core.errors import InputError
 from dataqa.ingest.load import DEFAULT_LIMITS, Limits, check_readable
 from dataqa.ingest.readers import columnar, opened
+from dataqa.ingest.readers.classfiles import CLASS_LINES
 from dataqa.ingest.readers.classfolders import CLASS_FILE
 from dataqa.ingest.readers.delimited import compile_line_pattern
 from dataqa.ingest.readers.layout import FileSet, expand_pattern, is_pattern, split_files
@@ -94,7 +95,7 @@ def _open_input(source: Any, steps: tuple[str, ...] | None, limits: Limits) -> I
 
 
 def _file_part(path: Path, shown: str | None = None, opener: str | None = None) -> Part:
-    if opener in (CLASS_FILE, LINE_PAIRS) or (
+    if opener in (CLASS_FILE, CLASS_LINES, LINE_PAIRS) or (
         opener is None and named_kind(path) in (None, TEXT) and companions(path)
     ):
         # one example a file, or a text a line beside its labels: text whatever the bytes hold

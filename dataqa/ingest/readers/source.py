@@ -37,6 +37,7 @@ from dataqa.ingest.load import (
     read_span,
 )
 from dataqa.ingest.readers import columnar, opened
+from dataqa.ingest.readers.classfiles import CLASS_LINES, labelled_lines
 from dataqa.ingest.readers.classfolders import CLASS_FILE, LegacyFiles, labelled_file
 from dataqa.ingest.readers.delimited import delimiter_of, read_table, read_text_lines
 from dataqa.ingest.readers.documents import document_records
@@ -250,6 +251,8 @@ class Input:
             )
         elif part.opener == LINE_PAIRS:  # a text a line, its label the same line of a companion file
             yield from paired_lines(path, issues)
+        elif part.opener == CLASS_LINES:  # one file a class, an example a line (`classfiles`)
+            yield from labelled_lines(path, issues)
         elif part.kind == TEXT and part.opener:  # one labelled example a file (`classfolders`)
             yield from labelled_file(path, issues)
         elif part.kind == TEXT:
