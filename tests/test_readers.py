@@ -1364,3 +1364,34 @@ def test_folders_of_text_files_that_are_not_one_file_a_class_are_left_unread(tmp
         result = CliRunner().invoke(main, ["scan", str(root), "--no-config", "--select", "FMT"])
         assert result.exit_code == 2 and "no data file in the folder" in result.output + result.stderr, name
 
+
+def test_a_saved_dataset_folder_reads_the_files_its_state_lists_not_the_caches(tmp_path: Path) -> None:
+    """A `datasets.save_to_disk` folder as a notebook left it (issue #19, a CoS-E copy): state.json
+    lists `data-00000-of-00001.arrow`; the `cache-*.arrow` files `Dataset.map` wrote beside it hold the
+    same rows again (with token ids added) and are skipped and named, not read as four copies."""
+    import pyarrow as pa
+
+    folder = tmp_path / "validation"
+    folder.mkdir()
+    rows = pa.table(
+        {
+            "question": [f"What does item {i} need?" for i in range(12)],
+            "answer": [f"thing {i}" for i in range(12)],
+        }
+    )
+    for name in ("data-00000-of-00001.arrow", "cache-0a474fbf950c365f.arrow", "cache-58bc2ea0980acd69.arrow"):
+        with pa.ipc.new_stream(str(folder / name), rows.schema) as writer:
+            writer.write_table(rows)
+    (folder / "state.json").write_text(
+        json.dumps({"_data_files": [{"filename": "data-00000-of-00001.arrow"}], "_split": "validation"})
+    )
+    (folder / "dataset_info.json").write_text(json.dumps({"dataset_name": "demo"}))
+    report = dataqa.scan(str(folder), select=["DUP001"])
+    assert [s.rows for s in report.splits] == [12]
+    assert [f.check_id for f in report.findings] == []
+    from dataqa.ingest.readers.layout import discover
+
+    skipped = discover(str(folder)).skipped
+    assert sum("state.json lists" in s for s in skipped) == 2
+    (folder / "state.json").write_text("{not json")  # a state.json that says nothing: every file is read
+    assert [s.rows for s in dataqa.scan(str(folder), select=["DUP001"]).splits] == [36]

@@ -2,7 +2,9 @@
 
 A Hugging Face repository keeps its splits as `data/train-00000-of-00002.parquet`,
 `validation/0000.parquet` or `test.jsonl`; `datasets.save_to_disk` writes `train/data-00000-of-00001.arrow`
-(with `dataset_info.json` and `state.json`); a folder of shards (`part-0.parquet`, ...) is one split.
+(with `dataset_info.json` and `state.json`, whose `_data_files` list the split's data: the `cache-*.arrow`
+files `Dataset.map` leaves beside them are derived copies, skipped and named, `saved_files`); a folder of
+shards (`part-0.parquet`, ...) is one split.
 Each data file's split is the one its name or the nearest folder name gives (`splits.split_of`);
 files that name none are train when no file names a split, and are otherwise left out. Metadata,
 READMEs, scripts and other files are skipped and named. When a split has files of several kinds
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import json
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -166,6 +169,23 @@ def _split_of(path: Path, root: Path) -> str | None:
     return None
 
 
+def saved_files(files: list[Path]) -> dict[Path, frozenset[str]]:
+    """The data files each folder a `datasets.save_to_disk` wrote lists in its `state.json`
+    (`_data_files`), by folder; a state.json that cannot be read or lists none says nothing."""
+    listed: dict[Path, frozenset[str]] = {}
+    for path in files:
+        if path.name != "state.json":
+            continue
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+            names = frozenset(str(f["filename"]) for f in state["_data_files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if names:
+            listed[path.parent] = names
+    return listed
+
+
 def discover(root: str) -> Layout:
     """The data files of the folder `root` by split (see the module docstring); raises `InputError`
     for a folder that cannot be listed or holds no data file."""
@@ -174,8 +194,13 @@ def discover(root: str) -> Layout:
     layout = Layout(root)
     layout.skipped += notes
     by_split: dict[str | None, dict[str, list[Path]]] = {}
+    saved = saved_files(files)
     for path in files:
         kind = data_kind(path)
+        if kind is not None and path.name not in saved.get(path.parent, (path.name,)):
+            why = "not among the data files its folder's state.json lists (a cache of `datasets`)"
+            layout.skipped.append(f"{_relative(path, root)}: {why}")
+            continue
         records = records_of(path)
         if kind is None or records is not None:
             why = f"read beside {records.name} as its labels, line by line" if records else "not a data file"
