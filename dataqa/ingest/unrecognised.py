@@ -16,7 +16,7 @@ from dataqa.ingest.label_sets import cell_classes
 from dataqa.ingest.layouts import LAYOUTS, ROLES, Layout
 from dataqa.ingest.readers.nested import CONTEXT, PARAGRAPHS, QUESTIONS
 from dataqa.ingest.suggestion import independent_classes, readable_share, suggest_map
-from dataqa.ingest.survey import KeySurvey, is_id, key_words, role_by_name
+from dataqa.ingest.survey import KeySurvey, is_id, key_words, label_like, role_by_name
 
 READ_SHARE = 0.5
 """A suggestion is made only when it reads at least this share of the surveyed records."""
@@ -165,6 +165,24 @@ none of them is an answer to learn."""
 PROMPT_KEYS = {"prompt": ("string", "array of object"), "turns": ("array of string",)}
 """Fields that hold a prompt alone, with the JSON kinds they take: a text or a conversation
 ("prompt"), or the user turns of a multi-turn question (MT-Bench's and Vicuna bench's "turns")."""
+
+
+def _ids_and_classes(survey: KeySurvey) -> str | None:
+    """What records of ids and classes alone are (BounTi's `{"id", "value"}`: tweet ids with their
+    sentiment, the tweets withheld for the platform's terms), and what a fine-tuning file would need;
+    None for records with any free text, or without an id field and a class."""
+    keys = survey.common()
+    ids = [k for k in keys if is_id(k)]
+    classes = [k for k in keys if k not in ids and label_like(survey, k)]
+    if not ids or not classes or len(ids) + len(classes) != len(keys):
+        return None  # a key that is neither (a free text, a nested object) is something else
+    named = ", ".join(f'"{k}"' for k in [*ids, *classes][:6])
+    return (
+        f"the records hold ids and classes only ({named}): no text to train on, and no field map makes "
+        "one. A set shipped so names its examples by id (tweets withheld for the platform's terms): fetch "
+        'each text by its id first ("hydrate" it), then give every record its text beside its class '
+        '({"text": ..., "label": ...})'
+    )
 
 
 def _prompt_only(survey: KeySurvey) -> str | None:
@@ -332,6 +350,7 @@ def unrecognised_detail(
             _eval_items(survey)
             or _message_rows(survey)
             or _prompt_only(survey)
+            or _ids_and_classes(survey)
             or _model_answers(survey)
             or _benchmark_questions(survey)
             or _nested_questions(survey)
