@@ -46,6 +46,8 @@ from dataqa.text.markup import (
     has_code_expr,
     is_code_line,
     mask_code_expr,
+    mirrored_round_brackets,
+    unclosed_brackets,
 )
 from dataqa.text.redaction import snippet
 
@@ -70,36 +72,6 @@ _EMOTICON = r"(?:^|\s)[:;=]-?[()\[\]{}]"
 _EMOTICON_RE = re.compile(_EMOTICON)
 _JSON_START = re.compile(r'\s*(?:\{\s*"|\[\s*[\[{"\d-])')
 """A target that starts like JSON (an object with a key, an array of values)."""
-_PAIRS = {"(": ")", "[": "]", "{": "}"}
-_CLOSERS = {v: k for k, v in _PAIRS.items()}
-
-
-def unclosed_brackets(text: str) -> list[int]:
-    """Positions of the brackets still open at the end of `text`.
-
-    Lenient on purpose: any closer closes the latest opener (so "[0, 1)" is balanced), and a closer
-    without an opener (as in "1)" list items) is ignored.
-    """
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in "([{":
-            stack.append(i)
-        elif ch in ")]}" and stack:
-            stack.pop()
-    return stack
-
-
-_RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def mirrored_round_brackets(text: str) -> bool:
-    """Round brackets that pair up when either glyph may open or close, in a text mostly in a
-    right-to-left script: typed beside Latin words in a bidi editor, "(" often stands for ")"
-    ("... دار( (Arrow Keys"), so an even count of them is no bracket left open."""
-    letters = _LETTER.findall(text)
-    rtl = sum(1 for ch in letters if _RIGHT_TO_LEFT.match(ch))
-    return 2 * rtl > len(letters) and (text.count("(") + text.count(")")) % 2 == 0
 
 
 @register

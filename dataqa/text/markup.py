@@ -2,7 +2,8 @@
 
 The QUAL checks match prose (refusals, placeholders, markup) outside code; the PII detectors
 search some kinds (emails, phones, addresses) in prose only. Polars and Python versions of each
-mask give the same result.
+mask give the same result. Brackets left open at a text's end (QUAL007's cut inside a parenthesis)
+are read here too, with right-to-left text's mirrored round brackets.
 """
 
 from __future__ import annotations
@@ -160,3 +161,34 @@ def is_code_text(text: str, min_lines: int = 3, share: float = 0.6) -> bool:
         1 for line in lines if _CODE_SHAPE_RE.search(line) or _CODE_ISH_RE.search(line) or is_code_line(line)
     )
     return shaped > 0 and code >= share * len(lines)
+
+
+# -- brackets left open (QUAL007) ----------------------------------------------------------------
+
+
+def unclosed_brackets(text: str) -> list[int]:
+    """Positions of the brackets still open at the end of `text`.
+
+    Lenient on purpose: any closer closes the latest opener (so "[0, 1)" is balanced), and a closer
+    without an opener (as in "1)" list items) is ignored.
+    """
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            stack.append(i)
+        elif ch in ")]}" and stack:
+            stack.pop()
+    return stack
+
+
+_RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def mirrored_round_brackets(text: str) -> bool:
+    """Round brackets that pair up when either glyph may open or close, in a text mostly in a
+    right-to-left script: typed beside Latin words in a bidi editor, "(" often stands for ")"
+    ("... دار( (Arrow Keys"), so an even count of them is no bracket left open."""
+    letters = _LETTER.findall(text)
+    rtl = sum(1 for ch in letters if _RIGHT_TO_LEFT.match(ch))
+    return 2 * rtl > len(letters) and (text.count("(") + text.count(")")) % 2 == 0
