@@ -79,6 +79,10 @@ PRICE = re.compile(
 """A price: a currency's sign or code beside an amount ("IDR 175rb", "$25", "45 €", "99元"). A price
 before a number in its sentence makes the text an advertisement and the number its seller's line
 ("jaket MU ... IDR 175rb PIN 32783FC8 SMS 0819..."), in any language."""
+AROUND_THE_CLOCK = re.compile(r"(?<![\d/])24\s?(?:/|x|\u00d7)\s?(?:7|365)(?![\d/])|(?<!\d)365\s?/\s?24(?!\d)")
+"""Service hours around the clock ("24/7", "24x7", "24/365"), written so in any language: a desk, a shop
+or a hotline's line ("অর্ডার করার জন্য 24/7 কল বা SMS করুন", order 24/7 by call or SMS), no private
+person's. Not a date ("24/7/2019"), whose digits run on."""
 SALES_REACH = 160
 """Characters before a value within which an advertisement's words make it a seller's line."""
 VISITED = (
@@ -150,9 +154,9 @@ only businesses and institutions hold one; no one's private line."""
 def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     """Whether a phone number or address is one a business or institution publishes: named as how to
     reach "us", as a desk, a hotline or a firm's line, as a place's number, followed by "we will ...
-    you", as an advertisement's line to order through, an address at the domain of a web page the
-    text cites, or a number given beside such an address. Words after the value count up to the end
-    of its sentence."""
+    you", as an advertisement's line to order through or a line open around the clock, an address at
+    the domain of a web page the text cites, or a number given beside such an address. Words after the
+    value count up to the end of its sentence."""
     if kind not in ("email", "phone"):
         return False
     if (
@@ -178,9 +182,11 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
         if published("email", beside.group(1), text, at, at + len(beside.group(1))):
             return True
     sentence, at = sentence_at(text, start, end)
-    offered = SALES_CONTACT.search(
-        text[max(start - SALES_REACH, 0) : end] + until_sentence_end(text, end)
-    ) or PRICE.search(sentence[max(at - SALES_REACH, 0) : at])
+    offered = (
+        SALES_CONTACT.search(text[max(start - SALES_REACH, 0) : end] + until_sentence_end(text, end))
+        or PRICE.search(sentence[max(at - SALES_REACH, 0) : at])
+        or AROUND_THE_CLOCK.search(sentence)
+    )
     if offered and not PERSONAL_CUE.search(just_before):
         return True
     if kind == "email":

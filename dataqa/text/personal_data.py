@@ -127,6 +127,17 @@ _ROLE_END = re.compile(r"(?i)[a-z]{3,}(?:info|service|support|kontakt|presse|tea
 ("spendenservice", "schnellinfo", "kundensupport"): the desk named by what it handles."""
 
 
+_GROUP_HOST = re.compile(r"(?i)(?:google|yahoo)?groups|lists?|listserv|mailman|majordomo|sympa")
+"""A label of the host of a mailing list or a group ("okolkata@googlegroups.com", "users@lists.debian.org",
+"x@groups.io", "L@listserv.uga.edu"): the address reaches its members, no one person."""
+_GROUP_LOCAL = re.compile(
+    r"(?i)(?:.+-(?:l|list|announce|discuss|users|devel|request|owner|subscribe|unsubscribe)"
+    r"|owner-.+|listserv|majordomo|mailman|announce|discuss)"
+)
+"""Local parts of a list's addresses: its LISTSERV name ("SOCNET-L"), its -announce, -request or owner-
+address, the list robot."""
+
+
 _PLACEHOLDER_DOMAIN = re.compile(
     r"(?i)(?:some|any|your|my|our|their|example|sample|fake|dummy|test)[-_]?(?:company|companies|domain|website"
     r"|site|business|corp|corporation|org|organi[sz]ation|email|mail|school|university|college|bank|store|shop"
@@ -151,6 +162,8 @@ def _email_ok(m: re.Match[str], text: str) -> bool:
         for label in domain.split(".")[:-1]
     ):
         return False
+    if any(_GROUP_HOST.fullmatch(label) for label in domain.split(".")[:-1]) or _GROUP_LOCAL.fullmatch(local):
+        return False  # a mailing list's or a group's address: its members', no one person's
     if (
         _PLACEHOLDER_LOCAL.fullmatch(local)
         or any(_ROLE_LOCAL.fullmatch(p) or _ROLE_LOCAL_ABROAD.fullmatch(p) for p in re.split(r"[._-]", local))
