@@ -146,6 +146,33 @@ BESIDE_ADDRESS = re.compile(
 woof@rescuedtails.com or 951-..."): the number is published where the address is."""
 
 
+_SIGN_OFF = re.compile(
+    r"(?:^|[.!?\u0964\u0965\u06d4\u3002\uff01\uff1f]\s*)[^\s\d:\uff1a.!?\u0964]+\s?[:\uff1a\u0983]\s*$", re.M
+)
+"""A sentence of one word and a colon just before a number ("Contact: ", "Informes: ", Bengali
+"যোগাযোগঃ", whose writers use the visarga as a colon): a label standing alone, not "My number:"."""
+_SENTENCE_MARK = re.compile(r"[.!?\u0964\u0965\u06d4\u3002\uff01\uff1f](?=\D)")
+"""The end of a sentence in any script: a full stop, a question or exclamation mark, the Devanagari
+and Bengali danda, the Urdu and the Chinese full stop (not a decimal point)."""
+NOTICE_SENTENCES = 3
+"""Sentences a text must have before its closing contact line to be a notice (an advertisement, a
+flyer, an announcement), not a comment."""
+
+
+def signed_notice(text: str, start: int, end: int) -> bool:
+    """Whether a number closes a text of several sentences under a one-word label ("... ২৮ দিন। ...
+    পারবে। যোগাযোগঃ01731...", "... Plazas limitadas. Informes: +34 ..."): a notice or advertisement
+    signs off with its contact line so, for anyone to call; a person gives their own number in a
+    sentence ("my number is ..."). Read by shape alone (the label's colon, nothing after the number,
+    `NOTICE_SENTENCES` before it), so it holds in any language."""
+    if text[end:].strip(" \t\r\n.!'\"\u201d\u2019)]"):
+        return False
+    label = _SIGN_OFF.search(text, max(start - 40, 0), start)
+    if label is None:
+        return False
+    return len(_SENTENCE_MARK.findall(text, max(label.start() - 2000, 0), label.end())) >= NOTICE_SENTENCES
+
+
 TOLL_FREE = re.compile(r"1?8(?:00|33|44|55|66|77|88)[2-9]\d{6}")
 """A North American toll-free number ("1-800-222-1222", "(888) ..."): the caller does not pay, so
 only businesses and institutions hold one; no one's private line."""
@@ -154,8 +181,9 @@ only businesses and institutions hold one; no one's private line."""
 def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     """Whether a phone number or address is one a business or institution publishes: named as how to
     reach "us", as a desk, a hotline or a firm's line, as a place's number, followed by "we will ...
-    you", as an advertisement's line to order through or a line open around the clock, an address at
-    the domain of a web page the text cites, or a number given beside such an address. Words after the
+    you", as an advertisement's line to order through or a line open around the clock, as the contact
+    line a notice signs off with, an address at the domain of a web page the text cites, or a number
+    given beside such an address. Words after the
     value count up to the end of its sentence."""
     if kind not in ("email", "phone"):
         return False
@@ -173,6 +201,8 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     if kind == "phone" and (INSTITUTION_LINE.search(before) or FAX_LINE.search(before)):
         return True
     own = OWN_CUE.search(just_before) is not None  # "call me at", "my number": a person's own
+    if kind == "phone" and not own and signed_notice(text, start, end):
+        return True
     if kind == "phone" and VENUE_LINE.search(around) and not own:
         return True
     if not own and WE_REPLY.search(text[end : end + SALES_REACH]):
