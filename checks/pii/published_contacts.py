@@ -147,10 +147,12 @@ woof@rescuedtails.com or 951-..."): the number is published where the address is
 
 
 _SIGN_OFF = re.compile(
-    r"(?:^|[.!?\u0964\u0965\u06d4\u3002\uff01\uff1f]\s*)[^\s\d:\uff1a.!?\u0964]+\s?[:\uff1a\u0983]\s*$", re.M
+    r"(?:^|[.!?\u0964\u0965\u06d4\u3002\uff01\uff1f]\s*)[^\s\d:\uff1a.!?\u0964()\[\]]+\s?[:\uff1a\u0983]\s*$",
+    re.M,
 )
 """A sentence of one word and a colon just before a number ("Contact: ", "Informes: ", Bengali
-"যোগাযোগঃ", whose writers use the visarga as a colon): a label standing alone, not "My number:"."""
+"যোগাযোগঃ", whose writers use the visarga as a colon): a label standing alone, not "My number:" nor
+a bracket's "(details: ...)"."""
 _SENTENCE_MARK = re.compile(r"[.!?\u0964\u0965\u06d4\u3002\uff01\uff1f](?=\D)")
 """The end of a sentence in any script: a full stop, a question or exclamation mark, the Devanagari
 and Bengali danda, the Urdu and the Chinese full stop (not a decimal point)."""
