@@ -23,8 +23,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.pii.broadcast import sentence_key
-from dataqa.checks.pii.context import sentence_at
 from dataqa.checks.quality.common import field_at, messages
 from dataqa.engine.context import Context
 from dataqa.text.detectors import Detector
@@ -51,9 +49,6 @@ class Hit:
     start: int = 0
     end: int = 0
     """Where the value stands in its message's text."""
-    key: str = ""
-    """The value with its sentence's words (`broadcast.sentence_key`): the same key in several records
-    is one post pasted into each."""
 
 
 Judge = Callable[[Detector, str, str, int, int], str | None]
@@ -89,8 +84,7 @@ def scan_messages(
             pos = masked.positions.get(start, 0)
             where = field_at(split, role, text, start)  # the data's own field ("input", "output"), or role
             evidence = snippet(masked.text, pos, pos + len(shown), 40)
-            key = sentence_key(det.kind, value, sentence_at(text, start, end)[0])
-            hits.append(Hit(line, where, det.kind, shown, evidence, why, turn, start, end, key))
+            hits.append(Hit(line, where, det.kind, shown, evidence, why, turn, start, end))
     return hits
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from dataqa.checks.pii.broadcast import broadcasts
 from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
 from dataqa.checks.pii.context import OWN_CUE, why_real
 from dataqa.checks.pii.published_contacts import (
@@ -78,7 +77,10 @@ class PersonalData(Check):
     cleaning task's broken addresses ("x@gmail, com"), a lesson that names an address's domain on its
     own; toll-free lines are businesses', as are the number an advertisement gives after its price
     and the line of an organisation a request names and its reply describes ("Bank of America");
-    a number given with an example.com address is made up. What says so is read
+    a number given with an example.com address is made up. Shapes that hold in any language mark a
+    published contact too: a mailing list's or a group's address (`@googlegroups.com`, `NAME-L@listserv`),
+    a line open 24/7, the "label: number" a notice of several sentences signs off with. What says so is
+    read
     around the value (its sentence, and the user's turn a reply answers), never in another turn of
     the conversation. Each finding says why its value is believed real. For data meant to hold
     synthetic values, list their domains in `ignore-domains` or narrow `kinds`.
@@ -109,18 +111,11 @@ class PersonalData(Check):
     def run(self, ctx: Context) -> Iterator[Finding]:
         detectors = [d for d in PERSONAL_DETECTORS if d.kind in self.kinds]
         by_kind: Counter[str] = Counter()
-        kept = {
-            split.name: _without_samples(
-                ctx,
-                split,
-                scan_messages(ctx, split.name, detectors, self._ignored_domain, _judge) if detectors else [],
-                self._sample_domain,
-            )
-            for split in ctx
-        }
-        pasted = broadcasts((name, h.line, h.key) for name, hits in kept.items() for h in hits)
         for split in ctx:
-            grouped = group_hits([h for h in kept[split.name] if h.key not in pasted])
+            hits = (
+                scan_messages(ctx, split.name, detectors, self._ignored_domain, _judge) if detectors else []
+            )
+            grouped = group_hits(_without_samples(ctx, split, hits, self._sample_domain))
             for line, items in grouped.items():
                 by_kind.update(h.kind for h in items)
                 yield self.finding(
@@ -130,40 +125,7 @@ class PersonalData(Check):
                     metrics={"kinds": sorted({h.kind for h in items})},
                 )
             self.metrics[f"{split.name}_records"] = len(grouped)
-        yield from self._broadcast_findings(ctx, kept, pasted, by_kind)
         self.metrics["by_kind"] = dict(sorted(by_kind.items()))
-
-    def _broadcast_findings(
-        self,
-        ctx: Context,
-        kept: dict[str, list[Hit]],
-        pasted: dict[str, list[tuple[str, int]]],
-        by_kind: Counter[str],
-    ) -> Iterator[Finding]:
-        """One finding per set of records a text with its contacts is pasted into (`broadcast`), naming
-        every record and the values of its first, in the order of their first record."""
-        texts: dict[tuple[tuple[str, int], ...], list[Hit]] = defaultdict(list)
-        for key, places in pasted.items():
-            name, line = places[0]
-            texts[tuple(places)] += [h for h in kept[name] if h.line == line and h.key == key]
-        for places, hits in sorted(texts.items(), key=lambda kv: _place_order(ctx, kv[0][0])):
-            items = group_hits(hits)[places[0][1]]
-            by_kind.update(h.kind for h in items)
-            yield self.finding(
-                f"personal data: {describe(items)}; the same sentence in {len(places)} records"
-                " (one text pasted into each), reported once for all",
-                [ctx.location(name, line) for name, line in places],
-                [h.evidence for h in items[:5]],
-                metrics={"kinds": sorted({h.kind for h in items}), "records": len(places)},
-            )
-        if texts:
-            self.metrics["pasted_records"] = sum(len(places) for places in texts)
-
-
-def _place_order(ctx: Context, place: tuple[str, int]) -> tuple[int, int]:
-    """A (split, line) in the order the scan reads splits, then lines."""
-    names = [split.name for split in ctx]
-    return names.index(place[0]), place[1]
 
 
 def _judge(detector: Detector, value: str, text: str, start: int, end: int) -> str | None:
