@@ -118,6 +118,18 @@ _URL_HOST = re.compile(r"(?i)(?:https?://|www\.)([a-z0-9.-]+\.[a-z]{2,24})")
 """A web address the text cites, its host captured (an address at its domain is the site's own)."""
 
 
+_PAGE_LINK = re.compile(r"(?i)\s{0,3}(?:https?://|www\.)([a-z0-9.-]+\.[a-z]{2,24})/[^\s/]+")
+"""A link to a web page (a host and a path) that starts right after a number, as a page's or a shop's
+post gives its line and its page together ("... למספר 058-... https://www.facebook.com/pages/..."): the
+number is that page's contact, not a private person's, in any language."""
+SHORT_LINKS = frozenset(
+    {"t.co", "bit.ly", "goo.gl", "tinyurl.com", "ow.ly", "buff.ly", "is.gd", "lnkd.in", "fb.me", "dlvr.it",
+     "ift.tt", "youtu.be", "tiny.cc", "rb.gy", "cutt.ly", "shorturl.at", "trib.al"}
+)  # fmt: skip
+"""Link shorteners, which a tweet's client appends to any post (its photo, a quoted tweet): they name no
+page, so a number before one is read as any other."""
+
+
 _SECOND_LEVEL = frozenset(
     {"co", "com", "ac", "gov", "org", "net", "edu", "ne", "or", "go", "gob", "nic", "ltd"}
 )
@@ -184,8 +196,8 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     """Whether a phone number or address is one a business or institution publishes: named as how to
     reach "us", as a desk, a hotline or a firm's line, as a place's number, followed by "we will ...
     you", as an advertisement's line to order through or a line open around the clock, as the contact
-    line a notice signs off with, an address at the domain of a web page the text cites, or a number
-    given beside such an address. Words after the
+    line a notice signs off with, a number a web page's link follows, an address at the domain of a
+    web page the text cites, or a number given beside such an address. Words after the
     value count up to the end of its sentence."""
     if kind not in ("email", "phone"):
         return False
@@ -204,6 +216,9 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
         return True
     own = OWN_CUE.search(just_before) is not None  # "call me at", "my number": a person's own
     if kind == "phone" and not own and signed_notice(text, start, end):
+        return True
+    page = _PAGE_LINK.match(text, end) if kind == "phone" else None
+    if page and not own and page.group(1).lower().removeprefix("www.") not in SHORT_LINKS:
         return True
     if kind == "phone" and VENUE_LINE.search(around) and not own:
         return True
