@@ -13,7 +13,9 @@ scipy and rapidfuzz:
 - words written as one ("e mail" / "email"): a pair where a run of two or three words of one text,
   written together, is a run of one to three words of the other, is not bounded (always aligned);
 - two neighbouring words swapped (`slots.transposed`): a pair of texts with the same words, as many
-  of each, is not bounded either.
+  of each, is not bounded either;
+- a block of words moved (`dataqa.text.moves`: two sentences trading places): in texts of
+  2 x `MOVE_WORDS` words or more the words matched are at most the words both have, in any order.
 
 `slots.compare`'s score is then at most (2 x (matched + typos + filler)) / (non-filler words of
 both + 2 x filler), so a pair under the threshold by this bound is under it by the alignment too:
@@ -33,6 +35,7 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import cpdist
 
 from dataqa.text.hashing import GOLDEN, mix
+from dataqa.text.moves import MOVE_WORDS
 from dataqa.text.slots import is_typo
 from dataqa.text.word_lists import FILLER
 
@@ -249,6 +252,7 @@ class _Prepared:
     """What the bound needs of each text, computed once for a batch of texts."""
 
     strings: np.ndarray  # non-filler words, one character each
+    bag_codes: np.ndarray  # the same characters sorted: the words in any order (`moves`)
     n_content: np.ndarray
     n_filler: np.ndarray
     occurs: sp.csr_matrix  # (texts x vocabulary) word counts
@@ -279,12 +283,13 @@ def _prepare(texts: pl.Series) -> _Prepared | None:
     ends = np.cumsum(n_content)
     starts = (ends - n_content).tolist()
     strings = np.array([joined[s:e] for s, e in zip(starts, ends.tolist(), strict=True)], dtype=object)
+    bag_codes = np.array(["".join(sorted(text)) for text in strings.tolist()], dtype=object)
     occurs = sp.csr_matrix((np.ones(len(ids), dtype=np.int32), (doc, ids)), shape=(len(texts), len(vocab)))
     edges, keys = _typo_edges(vocab)
     letters, spacing = _joins(doc, ids, vocab, len(texts))
     runs = _typo_joins(doc, ids, vocab, keys, len(texts))
     bags = _bags(ids, counts)
-    return _Prepared(strings, n_content, n_filler, occurs, edges, letters, spacing, runs, bags)
+    return _Prepared(strings, bag_codes, n_content, n_filler, occurs, edges, letters, spacing, runs, bags)
 
 
 def _bags(ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -301,6 +306,11 @@ def _bags(ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
 def _scores(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """`best_scores` of the pairs (a[i], b[i]) of prepared texts."""
     dist = np.asarray(cpdist(p.strings[a].tolist(), p.strings[b].tolist(), scorer=Indel.distance, workers=-1))
+    words = p.n_content + p.n_filler
+    movable = np.flatnonzero(np.minimum(words[a], words[b]) >= 2 * MOVE_WORDS)
+    if len(movable):  # a block may move (`moves.block_move`): the words matched in any order
+        left, right = p.bag_codes[a[movable]].tolist(), p.bag_codes[b[movable]].tolist()
+        dist[movable] = np.asarray(cpdist(left, right, scorer=Indel.distance, workers=-1))
     common = (p.n_content[a] + p.n_content[b] - dist) / 2
     typos = np.zeros(len(a), dtype=np.float64)
     in_a, in_b = p.occurs[a], p.occurs[b]

@@ -45,13 +45,14 @@ The score is the word-level edit ratio with those adjustments: (words matched on
 from __future__ import annotations
 
 from collections.abc import Container, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
 
 from rapidfuzz.distance import Indel
 
 from dataqa.ingest.parts import MEDIA_TAG
+from dataqa.text.moves import block_move
 from dataqa.text.quantities import is_code, is_long_number, is_quantity, names_which, ranks, repeats
 from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import DOWN_WORDS, FILLER, NEGATIONS, UP_WORDS
@@ -286,6 +287,7 @@ def compare(
     *,
     early: bool = False,
     terms: SetWords | None = None,
+    moves: bool = True,
 ) -> Comparison:
     """Compare two word sequences (and their one-character-per-word codes, equal words equal
     characters). `content_words`: the shorter text's content words (template words left out),
@@ -293,12 +295,20 @@ def compare(
     difference (its score is then 0: a decisive difference drops the pair whatever the score).
     `terms`: the data set's words (`SetWords`): those it writes only beside one neighbour
     (`dataqa.text.templates.set_words`; in a short text, one added beside that neighbour
-    decides: `extends`) and those it writes in several texts (`is_typo`)."""
+    decides: `extends`) and those it writes in several texts (`is_typo`). `moves`: a block moved
+    (two sentences trading places, `dataqa.text.moves`) is put back before the texts are compared."""
     in_use = terms.in_use if terms is not None else frozenset()
     at = transposed(a_codes, b_codes)
     if at is not None and not (is_number(a[at]) and is_number(a[at + 1])):
         runs = [(0, 0, at), (at, at + 1, 1), (at + 1, at, 1), (at + 2, at + 2, len(a) - at - 2)]
         return Comparison(1.0, runs=[run for run in runs if run[2]])
+    order = block_move(a_codes, b_codes) if moves else None
+    if order is not None:
+        b_moved, codes_moved = [b[i] for i in order], "".join([b_codes[i] for i in order])
+        found = compare(
+            a, b_moved, a_codes, codes_moved, content_words, early=early, terms=terms, moves=False
+        )
+        return mapped(found, order)
     matched, holes, runs = gaps(a_codes, b_codes)
     got_a = got_b = matched
     differ: tuple[list[int], list[int]] = ([], [])
@@ -437,3 +447,28 @@ def _other_numbers(sa: list[str], sb: list[str]) -> bool:
     """Whether the two sides of a gap both hold numbers, not the same ones (as multisets)."""
     numbers_a, numbers_b = sorted(w for w in sa if is_number(w)), sorted(w for w in sb if is_number(w))
     return bool(numbers_a and numbers_b) and numbers_a != numbers_b
+
+
+def mapped(found: Comparison, order: list[int]) -> Comparison:
+    """`found`, a comparison of `a` with `b` reordered by `order`, with its positions in `b` read
+    back in `b`'s own order (a matched run split where the move cut it)."""
+    runs: list[tuple[int, int, int]] = []
+    for a0, b0, n in found.runs:
+        start = 0
+        for k in range(1, n + 1):
+            if k == n or order[b0 + k] != order[b0 + k - 1] + 1:
+                runs.append((a0 + start, order[b0 + start], k - start))
+                start = k
+
+    def back(positions: list[int]) -> list[int]:
+        return [order[i] for i in positions]
+
+    return replace(
+        found,
+        runs=runs,
+        maybe_names=[(x, back(y)) for x, y in found.maybe_names],
+        swaps=[(x, back(y)) for x, y in found.swaps],
+        differ=(found.differ[0], back(found.differ[1])),
+        added=(found.added[0], back(found.added[1])),
+        maybe_quantities=[(x, back(y)) for x, y in found.maybe_quantities],
+    )

@@ -18,6 +18,7 @@ from rapidfuzz.process import cpdist
 
 from dataqa.text import bounds, fields, raw_parts, slots, swaps
 from dataqa.text.candidates import unique_ints
+from dataqa.text.moves import MOVE_WORDS
 from dataqa.text.normalise import normalise
 from dataqa.text.word_codes import EncodedTexts, RawLooks, WordCodes
 
@@ -168,6 +169,11 @@ def verify_pairs(
         full_a, _ = left.get(lo)
         full_b, _ = right.get(hi)
         ok = _ratios(full_a, full_b) >= threshold - 2 * SLACK_WORDS / total - 1e-9
+        movable = np.flatnonzero(~ok & (np.minimum(left.counts[lo], right.counts[hi]) >= 2 * MOVE_WORDS))
+        if len(movable):  # a block moved (`moves.block_move`) is matched: the words in any order
+            ok[movable] = _bag_ratios(full_a[movable], full_b[movable]) >= (
+                threshold - 2 * SLACK_WORDS / total[movable] - 1e-9
+            )
         bounded = ok & (total <= BOUND_WORDS)
         long = np.flatnonzero(ok & ~bounded)
         if len(long):
@@ -264,6 +270,15 @@ def _ratios(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Plain word-level edit ratios of code strings, pair by pair (rapidfuzz, every core)."""
     scores = cpdist(a.tolist(), b.tolist(), scorer=fuzz.ratio, workers=-1)
     return np.asarray(scores, dtype=np.float64) / 100.0
+
+
+def _bag_ratios(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`_ratios` of the code strings' words in any order (each string's characters sorted): what
+    the edit ratio can reach once a moved block is put back (`moves.block_move`)."""
+    return _ratios(
+        np.array(["".join(sorted(x)) for x in a.tolist()], dtype=object),
+        np.array(["".join(sorted(y)) for y in b.tolist()], dtype=object),
+    )
 
 
 def _split(texts: pl.Series, rows: np.ndarray) -> dict[int, list[str]]:
