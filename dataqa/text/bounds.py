@@ -303,15 +303,15 @@ def _bags(ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return bag
 
 
-def _scores(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _scores(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`best_scores` of the pairs (a[i], b[i]) of prepared texts."""
     dist = np.asarray(cpdist(p.strings[a].tolist(), p.strings[b].tolist(), scorer=Indel.distance, workers=-1))
+    any_order = dist.copy()
     words = p.n_content + p.n_filler
     movable = np.flatnonzero(np.minimum(words[a], words[b]) >= 2 * MOVE_WORDS)
     if len(movable):  # a block may move (`moves.block_move`): the words matched in any order
         left, right = p.bag_codes[a[movable]].tolist(), p.bag_codes[b[movable]].tolist()
-        dist[movable] = np.asarray(cpdist(left, right, scorer=Indel.distance, workers=-1))
-    common = (p.n_content[a] + p.n_content[b] - dist) / 2
+        any_order[movable] = np.asarray(cpdist(left, right, scorer=Indel.distance, workers=-1))
     typos = np.zeros(len(a), dtype=np.float64)
     in_a, in_b = p.occurs[a], p.occurs[b]
     if p.edges.nnz:
@@ -319,30 +319,37 @@ def _scores(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         near_a = (in_a @ p.edges) > 0
         typos = np.minimum(_rowsum(in_a.multiply(near_b)), _rowsum(in_b.multiply(near_a)))
     shared_filler = np.minimum(p.n_filler[a], p.n_filler[b])
-    top = 2 * (common + typos + shared_filler)
     bottom = p.n_content[a] + p.n_content[b] + 2 * shared_filler
-    best = np.where(bottom > 0, top / np.maximum(bottom, 1), 1.0)
+    unbounded = p.bag[a] == p.bag[b]  # the same words, maybe two swapped
     if p.letters.shape[1]:
-        join = _rowsum(p.letters[a].multiply(p.letters[b])) > _rowsum(p.spacing[a].multiply(p.spacing[b]))
-        best[join] = 1.0
+        unbounded |= _rowsum(p.letters[a].multiply(p.letters[b])) > _rowsum(
+            p.spacing[a].multiply(p.spacing[b])
+        )
     if p.runs.nnz:
-        join = (_rowsum(p.runs[a].multiply(in_b)) + _rowsum(in_a.multiply(p.runs[b]))) > 0
-        best[join] = 1.0
-    best[p.bag[a] == p.bag[b]] = 1.0  # the same words, maybe two swapped
-    return np.minimum(best, 1.0)
+        unbounded |= (_rowsum(p.runs[a].multiply(in_b)) + _rowsum(in_a.multiply(p.runs[b]))) > 0
+    out = []
+    for distance in (dist, any_order):
+        common = (p.n_content[a] + p.n_content[b] - distance) / 2
+        top = 2 * (common + typos + shared_filler)
+        best = np.where(bottom > 0, top / np.maximum(bottom, 1), 1.0)
+        best[unbounded] = 1.0
+        out.append(np.minimum(best, 1.0))
+    return out[0], out[1]
 
 
-def best_scores(texts: pl.Series, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Upper bound of `slots.compare`'s score for each pair (texts[a[i]], texts[b[i]]) of normalised
-    texts (see the module doc); pairs that may hold a join get 1.0."""
+def best_scores(texts: pl.Series, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Upper bounds of `slots.compare`'s score for each pair (texts[a[i]], texts[b[i]]) of normalised
+    texts (see the module doc); pairs that may hold a join get 1.0: (the bound with the words in
+    their order, the bound with a block moved, which reads them in any order in texts of
+    2 x `MOVE_WORDS` words or more). A pair over the threshold by the second only reaches it if a
+    block moved (`moves.block_move`)."""
     if not len(a):
-        return np.empty(0, dtype=np.float64)
+        return np.empty(0, dtype=np.float64), np.empty(0, dtype=np.float64)
     prepared = _prepare(texts)
     if prepared is None:
-        return np.ones(len(a), dtype=np.float64)
-    return np.concatenate(
-        [
-            _scores(prepared, a[start : start + PAIR_CHUNK], b[start : start + PAIR_CHUNK])
-            for start in range(0, len(a), PAIR_CHUNK)
-        ]
-    )
+        return np.ones(len(a), dtype=np.float64), np.ones(len(a), dtype=np.float64)
+    parts = [
+        _scores(prepared, a[start : start + PAIR_CHUNK], b[start : start + PAIR_CHUNK])
+        for start in range(0, len(a), PAIR_CHUNK)
+    ]
+    return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])

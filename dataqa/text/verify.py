@@ -18,7 +18,7 @@ from rapidfuzz.process import cpdist
 
 from dataqa.text import bounds, fields, raw_parts, slots, swaps
 from dataqa.text.candidates import unique_ints
-from dataqa.text.moves import MOVE_WORDS
+from dataqa.text.moves import MOVE_WORDS, block_move
 from dataqa.text.normalise import normalise
 from dataqa.text.word_codes import EncodedTexts, RawLooks, WordCodes
 
@@ -140,7 +140,12 @@ def verify_pairs(
 
     def bound_and_judge(batch: list[np.ndarray]) -> None:
         index, lo, hi = np.concatenate(batch, axis=1)
-        at = np.flatnonzero(_best(left_texts, right_texts, lo, hi) >= threshold - 1e-9)
+        ordered, any_order = _best(left_texts, right_texts, lo, hi)
+        keep = ordered >= threshold - 1e-9
+        moved = np.flatnonzero(~keep & (any_order >= threshold - 1e-9))
+        if len(moved):  # over the threshold only if a block moved: is there one?
+            keep[moved] = _moved(left.get(lo[moved])[0], right.get(hi[moved])[0])
+        at = np.flatnonzero(keep)
         judge(lo[at], hi[at], index[at])
 
     short: list[np.ndarray] = []  # (3, m) each: candidate index, left row, right row
@@ -171,9 +176,11 @@ def verify_pairs(
         ok = _ratios(full_a, full_b) >= threshold - 2 * SLACK_WORDS / total - 1e-9
         movable = np.flatnonzero(~ok & (np.minimum(left.counts[lo], right.counts[hi]) >= 2 * MOVE_WORDS))
         if len(movable):  # a block moved (`moves.block_move`) is matched: the words in any order
-            ok[movable] = _bag_ratios(full_a[movable], full_b[movable]) >= (
+            bag_ok = _bag_ratios(full_a[movable], full_b[movable]) >= (
                 threshold - 2 * SLACK_WORDS / total[movable] - 1e-9
             )
+            movable = movable[bag_ok]
+            ok[movable] = _moved(full_a[movable], full_b[movable])
         bounded = ok & (total <= BOUND_WORDS)
         long = np.flatnonzero(ok & ~bounded)
         if len(long):
@@ -254,7 +261,7 @@ def _aligned(
     return np.stack([lo[good], hi[good]], axis=1), scores[good], good
 
 
-def _best(left: pl.Series, right: pl.Series, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _best(left: pl.Series, right: pl.Series, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`bounds.best_scores` of the pairs (left[lo], right[hi]); inside one split each text once."""
     if left is right:
         rows = unique_ints(np.concatenate([lo, hi]))
@@ -278,6 +285,14 @@ def _bag_ratios(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _ratios(
         np.array(["".join(sorted(x)) for x in a.tolist()], dtype=object),
         np.array(["".join(sorted(y)) for y in b.tolist()], dtype=object),
+    )
+
+
+def _moved(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per pair of code strings: whether a block of words moved between them (`moves.block_move`),
+    the only way a pair under the threshold with its words in order reaches it."""
+    return np.array(
+        [block_move(x, y) is not None for x, y in zip(a.tolist(), b.tolist(), strict=True)], dtype=bool
     )
 
 
