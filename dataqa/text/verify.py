@@ -176,7 +176,7 @@ def verify_pairs(
         ok = _ratios(full_a, full_b) >= threshold - 2 * SLACK_WORDS / total - 1e-9
         movable = np.flatnonzero(~ok & (np.minimum(left.counts[lo], right.counts[hi]) >= 2 * MOVE_WORDS))
         if len(movable):  # a block moved (`moves.block_move`) is matched: the words in any order
-            bag_ok = _bag_ratios(full_a[movable], full_b[movable]) >= (
+            bag_ok = _bag_ratios(full_a[movable], full_b[movable], (lo[movable], hi[movable])) >= (
                 threshold - 2 * SLACK_WORDS / total[movable] - 1e-9
             )
             movable = movable[bag_ok]
@@ -279,13 +279,18 @@ def _ratios(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray(scores, dtype=np.float64) / 100.0
 
 
-def _bag_ratios(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """`_ratios` of the code strings' words in any order (each string's characters sorted): what
-    the edit ratio can reach once a moved block is put back (`moves.block_move`)."""
-    return _ratios(
-        np.array(["".join(sorted(x)) for x in a.tolist()], dtype=object),
-        np.array(["".join(sorted(y)) for y in b.tolist()], dtype=object),
-    )
+def _bag_ratios(a: np.ndarray, b: np.ndarray, rows: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """`_ratios` of the code strings' words in any order (each string's characters sorted, once per
+    distinct row of `rows`): what the edit ratio can reach once a moved block is put back
+    (`moves.block_move`)."""
+    return _ratios(_sorted_codes(a, rows[0]), _sorted_codes(b, rows[1]))
+
+
+def _sorted_codes(strings: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Each code string with its characters sorted, each distinct row's string sorted once."""
+    distinct, first, back = np.unique(rows, return_index=True, return_inverse=True)
+    done = np.array(["".join(sorted(x)) for x in strings[first].tolist()], dtype=object)
+    return done[back.reshape(-1)] if len(distinct) else done
 
 
 def _moved(a: np.ndarray, b: np.ndarray) -> np.ndarray:
