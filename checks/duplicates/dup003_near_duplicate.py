@@ -26,8 +26,9 @@ class NearDuplicate(DuplicateCheck):
     Why: near-copies over-weight a few examples just like exact ones, and they are what templated
     or paraphrase-augmented data is full of. Similarity is the word-level edit ratio of the
     normalised prompt + response (1.0 = identical; one changed word in 20 gives 0.95), with typo
-    fixes, words written apart or together ("log in" / "login"), two neighbouring words swapped and
-    filler words ("please", "hi") forgiven; what many rows share (a preamble, the fixed
+    fixes, words written apart or together ("log in" / "login"), two neighbouring words swapped,
+    two sentences or clauses trading places (a block of three or more words moved: `dataqa.text.moves`)
+    and filler words ("please", "hi") forgiven; what many rows share (a preamble, the fixed
     words of a template: word pairs in 1 % of the rows) is discounted, so that rows are compared
     on what differs. Another number, name or negation, or another word in a short text, makes
     another example ("about closures" / "about decorators"). Classification examples (text + label)

@@ -25,7 +25,8 @@ How near-duplicates are found (see `benchmarks/similarity.md` for the measuremen
 5. Every candidate is verified on the normalised texts (`dataqa.text.verify`): the word-level edit
    ratio (`1 - words inserted or deleted / words in both`; a changed word counts twice) of the
    content words, and of all words when there are template words, with typo fixes counted as the
-   same word and filler words ("please", "hi") left out; a pair that differs in something decisive
+   same word, a moved block (two sentences trading places, `dataqa.text.moves`) put back, and
+   filler words ("please", "hi") left out; a pair that differs in something decisive
    (another number or name, a negation, a direction turned, another word in a short text, or a word
    added to it that makes another term of the data set: `dataqa.text.slots`; another value in a
    key/value list: `dataqa.text.fields`) is dropped. The
