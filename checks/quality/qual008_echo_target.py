@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF003  (curly quotes, fullwidth punctuation and × are data here)
+# ruff: noqa: RUF001, RUF002, RUF003  (curly quotes, fullwidth punctuation and × are data here)
 """QUAL008 echo-target: targets that copy the prompt."""
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ class EchoTarget(Check):
     shape of an input exported into the label field. A target that is an unfinished prompt plus
     the words that finish it ("... was fought in the year" -> "... in the year 1526.") completes a
     sentence stem, as fill-in tasks ask; one that restates the question with its answer in it
-    ("... 20 và 45 là gì?" -> "... 20 và 45 là 5.") answers it.
+    ("... 20 và 45 là gì?" -> "... 20 và 45 là 5.") answers it, and one that is the material the
+    prompt gives beside its question (a reading-comprehension passage asked for whole: "what was the
+    film's story?" answered by the plot) is the span asked for.
     """
 
     id = "QUAL008"
@@ -92,6 +94,7 @@ class EchoTarget(Check):
                     score >= self.min_similarity
                     and not _completes(prompt, p, r)
                     and not _answers(prompt, response)
+                    and not _given_material(prompt, response)
                 ):
                     hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100)))
             yield from record_findings(
@@ -122,3 +125,15 @@ def _answers(prompt: str, response: str) -> bool:
         return False
     asked = set(_WORDS.findall(prompt.lower()))
     return any(word not in asked for word in _WORDS.findall(response.lower()))
+
+
+def _given_material(prompt: str, response: str) -> bool:
+    """Whether the target is material the prompt holds word for word beside a question the target
+    leaves out (the rest of the prompt asks: a line of it with words ends on "?", "？" or "؟"): an extractive
+    answer that is the whole passage, not the input exported into the output."""
+    body = response.strip()
+    at = prompt.find(body) if body else -1
+    if at < 0:
+        return False
+    rest = prompt[:at] + "\n" + prompt[at + len(body) :]
+    return any(_WORDS.search(line) and line.rstrip().endswith(("?", "？", "؟")) for line in rest.splitlines())
