@@ -73,32 +73,6 @@ _EMOTICON_RE = re.compile(_EMOTICON)
 _JSON_START = re.compile(r'\s*(?:\{\s*"|\[\s*[\[{"\d-])')
 """A target that starts like JSON (an object with a key, an array of values)."""
 
-_PAIRS = {"(": ")", "[": "]", "{": "}"}
-_CLOSERS = {v: k for k, v in _PAIRS.items()}
-
-
-RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")  # Hebrew, Arabic letters
-
-
-def unclosed_brackets(text: str) -> list[int]:
-    """Positions of the brackets still open at the end of `text`.
-
-    Lenient on purpose: any closer closes the latest opener (so "[0, 1)" is balanced), and a closer
-    without an opener (as in "1)" list items) is ignored. In a text that holds right-to-left letters
-    a round bracket after an open one closes it: such text is stored mirrored, a pair often written
-    with two of one sign ("چهار کلید جهت دار( (Arrow Keys", "پست الکترونیکی(Electronic mail (e-mail").
-    """
-    mirrored = RIGHT_TO_LEFT.search(text) is not None
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if mirrored and ch == "(" and stack and text[stack[-1]] == "(":
-            stack.pop()
-        elif ch in "([{":
-            stack.append(i)
-        elif ch in ")]}" and stack:
-            stack.pop()
-    return stack
-
 
 @register
 @dataclass
