@@ -110,7 +110,7 @@ _ROLE_LOCAL = re.compile(
     r"|pr|admissions?|registrar|reception|bookings?|reservations?|events?|tickets?|editors?|editorial|submissions?"
     r"|membership|members|accounts?|accounting|finance|legal|compliance|investors?|recruit(?:ment|ing)"
     r"|donations?|volunteers?|partners?|partnerships?|advertising|ads|shop|store|studio|general|mail"
-    r"|returns|shipping|customer-?care|care|complaints|licensing|permissions|rights)"
+    r"|returns|shipping|customer-?care|care|complaints|licensing|permissions|rights|helpline|hotline)"
 )
 """Local parts of role addresses: an organisation's mailbox (support@, alerts@, admissions@, pr@), not a
 person's data."""
@@ -122,9 +122,10 @@ _ROLE_LOCAL_ABROAD = re.compile(
 )
 """The same desks in German, French, Spanish, Portuguese, Italian and Dutch (presse@, kontakt@, ventas@):
 GermEval's tweets give `presse@` of a refugee charity as its press contact."""
-_ROLE_END = re.compile(r"(?i)[a-z]{3,}(?:info|service|support|kontakt|presse|team)")
+_ROLE_END = re.compile(r"(?i)[a-z]{3,}(?:info|service|support|kontakt|presse|team|center|centre|desk|care)")
 """A local part that is a compound ending in a role word, as German and Dutch write them
-("spendenservice", "schnellinfo", "kundensupport"): the desk named by what it handles."""
+("spendenservice", "schnellinfo", "kundensupport"), and as companies name their desks in one word
+("callcenter", "servicedesk", "customercare"): the desk named by what it handles. Not "line": "caroline"."""
 
 
 _GROUP_HOST = re.compile(r"(?i)(?:google|yahoo)?groups|lists?|listserv|mailman|majordomo|sympa")
