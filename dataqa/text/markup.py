@@ -185,10 +185,14 @@ _RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+MIRRORING_LETTERS = 3
+"""Right-to-left letters a text needs for its round brackets to be read as typed mirrored."""
+
+
 def mirrored_round_brackets(text: str) -> bool:
-    """Round brackets that pair up when either glyph may open or close, in a text mostly in a
-    right-to-left script: typed beside Latin words in a bidi editor, "(" often stands for ")"
-    ("... دار( (Arrow Keys"), so an even count of them is no bracket left open."""
-    letters = _LETTER.findall(text)
-    rtl = sum(1 for ch in letters if _RIGHT_TO_LEFT.match(ch))
-    return 2 * rtl > len(letters) and (text.count("(") + text.count(")")) % 2 == 0
+    """Round brackets that pair up when either glyph may open or close, in a text with right-to-left
+    words (`MIRRORING_LETTERS` letters or more): typed beside Latin words in a bidi editor, "(" often
+    stands for ")" ("... دار( (Arrow Keys", "پست الکترونیکی(Electronic mail (e-mail"), so an even count
+    of them is no bracket left open."""
+    rtl = sum(1 for ch in _LETTER.findall(text) if _RIGHT_TO_LEFT.match(ch))
+    return rtl >= MIRRORING_LETTERS and (text.count("(") + text.count(")")) % 2 == 0
