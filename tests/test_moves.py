@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataqa.text.moves import block_move
-from dataqa.text.slots import Comparison, compare
+from dataqa.text.slots import Comparison, compare, gaps
 
 
 def _codes(words: list[str], vocab: dict[str, int]) -> str:
@@ -34,7 +34,8 @@ def test_a_word_reworded_in_a_short_moved_sentence_still_decides() -> None:
 def test_roles_exchanged_and_steps_reordered_move_no_block() -> None:
     vocab: dict[str, int] = {}
     x, y = "the big dog chased the small cat today", "the small cat chased the big dog today"
-    assert block_move(_codes(_words(x), vocab), _codes(_words(y), vocab)) is None
+    cx, cy = _codes(_words(x), vocab), _codes(_words(y), vocab)
+    assert block_move(cx, cy, gaps(cx, cy)[1]) is None
     assert _compare(x, y).score < 0.85
     steps = _compare("add 3 to the number then multiply it by 2", "multiply the number by 2 then add 3 to it")
     assert steps.score < 0.85 or steps.reason is not None
@@ -46,6 +47,7 @@ def test_a_sentence_moved_past_a_reworded_word_is_found() -> None:
         "he has solved hard problems for years compose a letter for john based on this i recommend him"
     )
     vocab: dict[str, int] = {}
-    order = block_move(_codes(a, vocab), _codes(b, vocab))
+    ca, cb = _codes(a, vocab), _codes(b, vocab)
+    order = block_move(ca, cb, gaps(ca, cb)[1])
     assert order is not None and sorted(order) == list(range(len(b)))
     assert _compare(" ".join(a), " ".join(b)).score >= 0.9

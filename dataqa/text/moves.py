@@ -27,27 +27,16 @@ MOVE_LIKE = 0.6
 a sentence reworded on the way); their differences are then judged by `compare` as any other."""
 
 
-def _holes(a: str, b: str) -> list[tuple[int, int, int, int]]:
-    """The gaps (a start, a end, b start, b end) of the longest common subsequence of two code strings."""
-    out = []
-    a_at = b_at = 0
-    for a_start, b_start, size in Indel.editops(a, b).as_matching_blocks():
-        if a_start > a_at or b_start > b_at:
-            out.append((a_at, a_start, b_at, b_start))
-        a_at, b_at = a_start + size, b_start + size
-    return out
-
-
-def block_move(a: str, b: str) -> list[int] | None:
+def block_move(a: str, b: str, holes: list[tuple[int, int, int, int]]) -> list[int] | None:
     """The positions of `b`'s words in the order that puts its moved block back where `a` has it;
-    None when no block moved. A block is moved when one gap of the two texts' alignment holds
+    None when no block moved. `holes`: the gaps of the two texts' alignment (`slots.gaps`, which the
+    comparison has made already). A block is moved when one gap of the alignment holds
     `MOVE_WORDS` words or more of `a` (and at most `MOVE_EDGE` of `b`: a word reworded beside it),
     another gap as many of `b` (at most `MOVE_EDGE` of `a`), and the two are alike by `MOVE_LIKE`
     (the block is `b`'s words from the first to the last that match `a`'s; the largest such block).
     Codes: one character a word, equal words equal characters."""
     if min(len(a), len(b)) < 2 * MOVE_WORDS:
         return None
-    holes = _holes(a, b)
     deleted = [h for h in holes if h[1] - h[0] >= MOVE_WORDS and h[3] - h[2] <= MOVE_EDGE]
     inserted = [h for h in holes if h[3] - h[2] >= MOVE_WORDS and h[1] - h[0] <= MOVE_EDGE]
     best: tuple[float, int, int, int] | None = None

@@ -302,14 +302,14 @@ def compare(
     if at is not None and not (is_number(a[at]) and is_number(a[at + 1])):
         runs = [(0, 0, at), (at, at + 1, 1), (at + 1, at, 1), (at + 2, at + 2, len(a) - at - 2)]
         return Comparison(1.0, runs=[run for run in runs if run[2]])
-    order = block_move(a_codes, b_codes) if moves else None
+    matched, holes, runs = gaps(a_codes, b_codes)
+    order = block_move(a_codes, b_codes, holes) if moves else None
     if order is not None:
         b_moved, codes_moved = [b[i] for i in order], "".join([b_codes[i] for i in order])
         found = compare(
             a, b_moved, a_codes, codes_moved, content_words, early=early, terms=terms, moves=False
         )
         return mapped(found, order)
-    matched, holes, runs = gaps(a_codes, b_codes)
     got_a = got_b = matched
     differ: tuple[list[int], list[int]] = ([], [])
     ignored = 0

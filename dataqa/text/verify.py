@@ -297,7 +297,11 @@ def _moved(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per pair of code strings: whether a block of words moved between them (`moves.block_move`),
     the only way a pair under the threshold with its words in order reaches it."""
     return np.array(
-        [block_move(x, y) is not None for x, y in zip(a.tolist(), b.tolist(), strict=True)], dtype=bool
+        [
+            block_move(x, y, slots.gaps(x, y)[1]) is not None
+            for x, y in zip(a.tolist(), b.tolist(), strict=True)
+        ],
+        dtype=bool,
     )
 
 
