@@ -18,7 +18,7 @@ from dataqa.checks.labels.base import (
 )
 from dataqa.checks.labels.label_aliases import one_class
 from dataqa.checks.labels.negation import is_negation
-from dataqa.checks.labels.pair_evidence import separates
+from dataqa.checks.labels.pair_evidence import separates, spelling_slip
 from dataqa.checks.labels.vocabulary import APOSTROPHE, WORD, Vocabulary, words
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -28,7 +28,7 @@ from dataqa.ingest.issues import excerpt
 from dataqa.ingest.label_sets import compared_classes
 from dataqa.ingest.naming import context_field, input_name, names_hypothesis
 from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD, near_duplicate_groups, word_diff
-from dataqa.text.typos import is_number, is_typo, respelt
+from dataqa.text.typos import is_number, respelt
 from dataqa.text.word_lists import FILLER
 
 
@@ -290,11 +290,6 @@ _TOKEN = re.compile(r"(?u)\w+(?:['\u2019]\w+)*")
 """A word or a number ("30", "800달러가"): a pair's varied text may differ in a number only."""
 PAIR_SEPARATOR = "\n\n"
 """What a pair layout's input joins its two texts with (the text, then the context field)."""
-_UNSPELLED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
-"""Hangul, kana and CJK ideographs: one character more or less is another morpheme ("있습니다" /
-"없습니다", "can" / "cannot"), never a typo of the same word."""
-
-
 ADDED_SHARE = 0.2
 """Share of the varied text's words that words only added to it must reach to vary what it says: one
 word in a five-word sentence (Korean's agglutinated words are few: "금요일에만", "only on Fridays")."""
@@ -367,10 +362,7 @@ def _typo_fixes(mine: set[str], theirs: set[str], written: set[str] | frozenset[
     the kept text (`written`: a premise's words) holds both of are two words: "karier juniornya ...
     karier seniornya" in the premise, one in each hypothesis."""
     return all(
-        any(
-            is_typo(x, y) and not _UNSPELLED.search(x + y) and not (x in written and y in written)
-            for y in other
-        )
+        any(spelling_slip(x, y) and not (x in written and y in written) for y in other)
         for side, other in ((mine, theirs), (theirs, mine))
         for x in side
     )

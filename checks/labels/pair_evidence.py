@@ -26,7 +26,14 @@ not counted) that the varied words must make for them to be what separates the t
 ("chords (of) song X" beside "song X"; "Irancell" where the kept text names another carrier in two
 words), not one of six ("loudly" beside "told the committee on Friday morning" / "said")."""
 _UNSPELLED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
-"""Hangul, kana and CJK ideographs: one character more or less is another morpheme, never a typo."""
+"""Hangul, kana and CJK ideographs: one character more or less is another morpheme ("있습니다" /
+"없습니다", "can" / "cannot"), never a typo of the same word."""
+
+
+def spelling_slip(x: str, y: str) -> bool:
+    """Whether `x` is a typo of `y` (`is_typo`) in a script that spells words letter by letter (not
+    Hangul, kana or CJK ideographs, `_UNSPELLED`)."""
+    return is_typo(x, y) and not _UNSPELLED.search(x + y)
 
 
 def is_function(everywhere: int, examples: int) -> bool:
@@ -57,4 +64,4 @@ def separates(
 
 def _untyped(side: set[str], other: set[str]) -> set[str]:
     """The words of `side` that are no typo of a word of `other`."""
-    return {x for x in side if not any(is_typo(x, y) and not _UNSPELLED.search(x + y) for y in other)}
+    return {x for x in side if not any(spelling_slip(x, y) for y in other)}
