@@ -843,6 +843,29 @@ def test_answers_as_a_list_are_no_label_set(tmp_path: Path) -> None:
     assert split.format != "classification"
 
 
+def test_a_label_set_left_out_where_none_applies_is_the_empty_set_not_plain_text(tmp_path: Path) -> None:
+    # NLU++'s layout: "intents" is left out of a row no intent applies to, so a few rows are {"text"}
+    # alone, which plain text reads completely; the many that carry "intents" decide the layout.
+    intents = [["pin", "new"], ["card", "cancel"], ["affirm"], ["pin"], ["card"]]
+    slots = {"x": {"span": [0, 2]}}
+    rows: list[dict[str, Any]] = [{"text": "i was scammed"}, {"text": "my payee", "slots": slots}]
+    rows += [{"text": f"utterance number {i} about my card", "intents": intents[i % 5]} for i in range(28)]
+    rows[20] = {"text": rows[7]["text"], "intents": ["affirm", "cancel"]}  # line 21: line 8, other classes
+    report = dataqa.scan(str(write_jsonl(tmp_path / "t.jsonl", rows)), select=["FMT007", "FMT014", "LBL001"])
+    (split,) = report.splits
+    assert (split.format, split.label_source, split.usable_rows) == ("classification", "intents", 28)
+    (finding,) = report.findings
+    assert (finding.check_id, [loc.line for loc in finding.locations]) == ("LBL001", [8, 21])
+
+
+def test_plain_text_with_a_stray_label_set_stays_plain_text(tmp_path: Path) -> None:
+    rows: list[dict[str, Any]] = [{"text": f"a paragraph of prose number {i}."} for i in range(30)]
+    rows[4]["intents"] = ["pin"]  # line 5: one record with a key plain text does not read
+    report = dataqa.scan(str(write_jsonl(tmp_path / "t.jsonl", rows)), select=["FMT014", "FMT015"])
+    assert report.splits[0].format == "text"
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("FMT015", [5])]
+
+
 def flag_table(n: int = 40) -> list[list[str]]:
     """A Jigsaw-like table: an id, a comment, and one 0/1 column a class."""
     rows = [["id", "comment_text", "toxic", "obscene", "insult"]]

@@ -163,6 +163,11 @@ class Split:
 
 GUESS_RECORDS = 1000
 """Records read to guess a split's format before the pass that normalises it."""
+GUESS_SHARE = 0.5
+"""Share of those records that must be complete in the most common layout for it to be the guess.
+Under it the keys the records share decide (`classification_layout`, ...), and the full pass's
+counts after them: NLU++'s `{"text", "intents": [...]}` beside a few records of "text" alone is
+multi-label classification, not plain text whose "intents" nobody reads."""
 
 
 def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySurvey]:
@@ -193,6 +198,8 @@ def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySu
             ):
                 texts.append(v)
     guess = most_common(counts)
+    if guess is not None and counts[guess] < GUESS_SHARE * survey.records:
+        guess = None  # a few records complete in a layout ("text" alone) do not say the file's layout
     if guess is not None and guess.kind == TEXT and reading.find_template:
         found = chat_templates.detect(texts)
         if found is not None:

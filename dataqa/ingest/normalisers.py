@@ -286,7 +286,9 @@ def _normalise_classification(
         return
     key = label_field if label_field and label_field in obj else layout.source("label") or "label"
     value = lookup(obj, key)
-    if value is MISSING:
+    if value is MISSING and layout.multi_label:
+        label = label_set_text([])  # no set of classes: none applies (NLU++ leaves "intents" out so)
+    elif value is MISSING:
         rec.issue(MISSING_FIELD, f'no "{key}" field')
         label = None
     elif layout.multi_label and (is_label_set(value) or _class_name(value)):

@@ -18,6 +18,7 @@ import polars as pl
 from dataqa.core.processes import map_in_processes
 from dataqa.ingest import formats
 from dataqa.ingest.damage import ArrayRecord
+from dataqa.ingest.detection import Detector
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.issues import FILE_LEVEL, NOT_OBJECT, LoadIssue
 from dataqa.ingest.label_sets import Scale, ScoreTally, score_tally
@@ -77,6 +78,16 @@ def most_common(counts: Counter[Layout | None]) -> Layout | None:
         if detected
         else None
     )
+
+
+def _without_label_set(obj: dict[str, Any], layout: Layout, detector: Detector) -> bool:
+    """Whether `obj` is a record of the multi-label `layout` but for its set of classes, which a
+    multi-label file leaves out where none applies (NLU++: "if the field is missing, the example has
+    no intents"): it is read as the empty set, not as a record of another layout ({"text"} alone)."""
+    if not layout.multi_label or layout.flags:
+        return False
+    key = layout.source("label") or "label"
+    return key not in obj and "." not in key and detector.complete_in({**obj, key: []}, layout, types=False)
 
 
 @dataclass
@@ -167,6 +178,7 @@ def normalise_file(
             and own is not split_format
             and reading.forced is None
             and not detector.complete_in(obj, split_format, types=False)
+            and not _without_label_set(obj, split_format, detector)
         ):
             # Only the root cause: the record's own keys are fine for its own format. A record with
             # every field of the split's layout is read in it, and its own issues say what is wrong.
