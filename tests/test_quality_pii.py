@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import dataqa
+from dataqa.checks.pii.common import ALL_DETECTORS
 from dataqa.checks.quality import qual003_degenerate_text, qual007_truncated_target
 from dataqa.checks.quality.qual002_template_debris import DEBRIS_CHARS
 from dataqa.checks.quality.qual002_template_debris import PLACEHOLDER_UNION as _PLACEHOLDER_UNION
@@ -30,6 +31,7 @@ from dataqa.checks.quality.qual007_truncated_target import TERMINAL as _TERMINAL
 from dataqa.checks.quality.qual007_truncated_target import TruncatedTarget
 from dataqa.checks.quality.qual007_truncated_target import truncation_frame as _truncation_frame
 from dataqa.core.errors import ConfigError
+from dataqa.text.detectors import loosened
 from dataqa.text.markup import blank_code, compute_where, mask_code, mask_code_expr, masked_column
 from dataqa.text.personal_data import iban_ok, luhn_ok, spanish_id_ok
 from dataqa.text.secrets import entropy, looks_random
@@ -150,6 +152,35 @@ def test_validators() -> None:
     text = "a `code` b\n```\nx = 1\n```\nend"
     assert len(blank_code(text)) == len(text) and "x = 1" not in blank_code(text)
     assert "x = 1" not in mask_code(text) and mask_code(text).endswith("end")
+
+
+def test_loosened_patterns_drop_word_boundaries_and_open_bounded_repeats() -> None:
+    assert loosened(r"\bab{2,5}c\b") == "ab{2,}c"
+    assert loosened(r"(?i:\blog[- ]?in\b)x{3}") == "(?i:log[- ]?in)x{3}"  # an exact repeat stays
+    assert loosened(r"[\b{1,2}]\\b") == r"[\b{1,2}]\\b"  # inside a class, and an escaped backslash
+
+
+def test_every_detector_s_candidates_match_whatever_its_pattern_matches() -> None:
+    # The PII checks pick candidate texts with the loosened union in polars, then confirm each with
+    # the pattern in Python: a text the pattern matches must never be left out by the candidates.
+    lines = {
+        line
+        for path in Path(__file__).parent.glob("cases/*/*.toml")
+        for line in path.read_text(encoding="utf-8").splitlines()
+    }
+    key = "".join(random.Random(7).choices(string.ascii_letters + string.digits, k=40))
+    lines |= {  # the kinds no case file writes out whole
+        f'aws_secret_access_key = "{key}"',
+        f"post to https://hooks.slack.com/services/T0{key[:8]}/B0{key[8:16]}/{key[16:40]}",
+        f"key=AIza{key[:35]} and token sk_live_{key[:24]}, hf_{key[:34]}.",
+    }
+    texts = pl.Series(sorted(lines), dtype=pl.String)
+    for detector in ALL_DETECTORS:
+        found = [detector.regex.search(t) is not None for t in texts]
+        matched = pl.Series(found, dtype=pl.Boolean)
+        missed = texts.filter(matched & ~texts.str.contains(detector.candidates)).to_list()
+        assert matched.any(), f"no text tries {detector.kind}"
+        assert not missed, f"{detector.kind}: {missed[:3]}"
 
 
 def test_findings_are_deterministic(tmp_path: Path) -> None:

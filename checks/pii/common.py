@@ -69,7 +69,7 @@ def scan_messages(
     Evidence is cut from the text with every sensitive value masked, of these kinds or others.
     """
     split = ctx.splits[split_name]
-    union = "|".join(f"(?:{d.pattern})" for d in detectors)
+    union = "|".join(f"(?:{d.candidates})" for d in detectors)
     cand = messages(ctx, split).filter(pl.col("content").str.contains(union))
     others = [d for d in ALL_DETECTORS if d not in detectors]
     hits: list[Hit] = []
