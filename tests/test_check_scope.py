@@ -37,28 +37,33 @@ RECORD_CHECKS = [cls for cls in load_checks().values() if cls.scope == RECORD]
 SUMMARY_CHECKS = [cls for cls in load_checks().values() if cls.scope == SUMMARY]
 
 
-def _blocked(checks: list[Check], ctx: Context, config: Config, rows: int) -> list[dict]:
-    """The checks' results with every split cut into blocks of `rows` rows, merged per check."""
-    shells = {name: blocks.shell(split) for name, split in ctx.splits.items()}
-    labelled = blocks.facts(ctx)
-    contexts = [
-        blocks.block_context(block, shells, config, labelled)
-        for split in ctx.splits.values()
-        for block in blocks.cut(split, rows)
-    ]
-    per_block = [blocks.run_block(checks, block) for block in contexts]
-    rowless = blocks.shells_context(shells, config, labelled)
-    merged = [blocks.merge(check, [outcomes[i] for outcomes in per_block]) for i, check in enumerate(checks)]
-    wants = blocks.wanted(checks, rowless, merged)  # the second round: the rows of what is reported
-    second = [blocks.gather([checks[i] for i in wants], list(wants.values()), block) for block in contexts]
-    for n, i in enumerate(wants):
-        merged[i] = blocks.with_rows(merged[i], [outcomes[n] for outcomes in second])
-    results = []
-    for i, check in enumerate(checks):
-        merged_i = blocks.conclude(check, rowless, merged[i])
-        assert not merged_i.error, f"{check.id}: {merged_i.error}"
-        results.append(_shown(finished(check, ctx, merged_i.findings, merged_i.metrics)))
-    return results
+class _Blocked:
+    """The scan's splits cut into blocks of `rows` rows (`dataqa.engine.blocks`, what the Ray
+    engine's workers run) and the splits without rows (what its driver concludes on)."""
+
+    def __init__(self, ctx: Context, config: Config, rows: int) -> None:
+        shells = {name: blocks.shell(split) for name, split in ctx.splits.items()}
+        labelled = blocks.facts(ctx)
+        self.contexts = [
+            blocks.block_context(block, shells, config, labelled)
+            for split in ctx.splits.values()
+            for block in blocks.cut(split, rows)
+        ]
+        self.rowless = blocks.shells_context(shells, config, labelled)
+
+    def result(self, check: Check, ctx: Context) -> dict:
+        """One check's result on the blocks, merged, with the second round of its reported rows.
+        Check by check, block after block: a check's regexes stay in polars' small cache of
+        compiled ones over its blocks (in a block's turn of every check, each recompiled them)."""
+        outcomes = [blocks.merge(check, [blocks.run_block([check], block)[0] for block in self.contexts])]
+        wants = blocks.wanted([check], self.rowless, outcomes)  # the second round: the reported rows
+        merged = outcomes[0]  # or the error `wanted` put in its place
+        if wants:
+            rows = [blocks.gather([check], [wants[0]], block)[0] for block in self.contexts]
+            merged = blocks.with_rows(merged, rows)
+        concluded = blocks.conclude(check, self.rowless, merged)
+        assert not concluded.error, f"{check.id}: {concluded.error}"
+        return _shown(finished(check, ctx, concluded.findings, concluded.metrics))
 
 
 def _shown(result) -> dict:
@@ -86,17 +91,17 @@ def test_record_and_summary_scope_checks_find_the_same_on_blocks(case_file: Path
         config = read_config(None, discover=False, checks=options, **case.get("config", {}))
         ctx = Context(load_splits(paths, config), config)
         rows = max(1, -(-max(s.frame.height for s in ctx.splits.values()) // 4))  # at most 4 blocks
-        checks, wholes = [], []
+        blocked = _Blocked(ctx, config, rows)
         for cls in RECORD_CHECKS + SUMMARY_CHECKS:
             whole = run_check(make_check(cls, config.checks.get(cls.id)), ctx)
             if whole.status == CheckStatus.SKIPPED:  # needs are judged on the whole scan, by any engine
                 continue
             assert whole.status != CheckStatus.ERRORED, f"{cls.id}: {whole.reason}"
-            checks.append(make_check(cls, config.checks.get(cls.id)))
-            wholes.append(_shown(whole))
-        for check, blocked, whole in zip(checks, _blocked(checks, ctx, config, rows), wholes, strict=True):
             name = case.get("name", i)
-            assert blocked == whole, f"{check.id} on {case_file.stem} case {name!r}: blocks of {rows} differ"
+            on_blocks = blocked.result(make_check(cls, config.checks.get(cls.id)), ctx)
+            assert on_blocks == _shown(whole), (
+                f"{cls.id} on {case_file.stem} case {name!r}: blocks of {rows} differ"
+            )
 
 
 def test_the_default_scope_is_split_and_an_unknown_scope_is_refused() -> None:
