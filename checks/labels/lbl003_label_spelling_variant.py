@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -19,11 +20,19 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
 
 _PUNCT_SPACE = re.compile(r"[\W_]+", re.UNICODE)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 def normalise_label(label: str) -> str:
-    """A label's spelling-insensitive key: NFKC, case-folded, punctuation and spaces as one space."""
-    return _PUNCT_SPACE.sub(" ", unicodedata.normalize("NFKC", label).casefold()).strip()
+    """A label's spelling-insensitive key: NFKC, case-folded, punctuation and spaces as one space.
+
+    A label that is one number keys on its value: its sign and decimal point are not punctuation
+    (`-1` and `1` of a -1/0/1 scale are two classes, `1.0` and `10` two values; `1.0` and `1` one)."""
+    text = unicodedata.normalize("NFKC", label).strip()
+    if _NUMBER.fullmatch(text):
+        value = Decimal(text)
+        return "0" if value.is_zero() else format(value.normalize(), "f")
+    return _PUNCT_SPACE.sub(" ", text.casefold()).strip()
 
 
 def is_typo(a: str, b: str) -> bool:
