@@ -46,6 +46,7 @@ from dataqa.ingest.survey import (
     key_words,
     label_like,
     messages_like,
+    nameless,
     role_by_name,
 )
 
@@ -65,7 +66,11 @@ def classification_fields(
     no fields are read by their items' values (`position_fields`). A `label_field` the user named
     (`--label-field`) among them is the label whatever its name, and every other field of short
     values that repeat describes the record (ArSarcasm's `tweet` beside `sarcasm`, `sentiment`,
-    `dialect`: the user chose which class the text is judged by)."""
+    `dialect`: the user chose which class the text is judged by). Without one, a short repeated
+    string under a name of no role (a party, a speaker) describes the record beside a field named
+    the label (`final_label`; beside a "category" it may be the label), label fields that are one
+    name numbered are the votes the label was resolved from (`annotator_votes`), and a date or time
+    stamp is metadata (`survey.dated`)."""
     if survey.of_arrays:
         return position_fields(survey)
     if not survey.records:
@@ -73,6 +78,7 @@ def classification_fields(
     texts: list[str] = []
     labels: list[str] = []
     meta: list[str] = []
+    unnamed: list[str] = []
     chosen = label_field if label_field in survey.common() else None
     for key in survey.common():
         role = role_by_name(key)
@@ -91,11 +97,21 @@ def classification_fields(
             texts.append(key)
         elif survey.kind(key) != "string" and not named_label:
             meta.append(key)
+        elif role is None and chosen is None and not nameless(key):
+            unnamed.append(key)  # short repeated strings a name gives no role: a party, a speaker
         else:
             return None
+    if len(labels) > 1 and chosen not in labels:
+        votes = annotator_votes(labels)
+        if len(labels) - len(votes) == 1:
+            meta.extend(votes)
+            labels = [key for key in labels if key not in votes]
     if len(labels) > 1:
         labels, others = ([chosen], labels[1:]) if chosen in labels else _named_label(labels)
         meta.extend(others)
+    if unnamed and not (len(labels) == 1 and key_words(labels[0]).endswith(_LABEL_WORDS)):
+        return None  # beside a class ("category") or none, which is the label is the user's to say
+    meta.extend(unnamed)  # beside a field named the label, they describe the record
     if len(labels) != 1 or not 1 <= len(texts) <= 2:
         return None
     if len(texts) == 2 and survey.kind(labels[0]) in _LABEL_SET_KINDS:
@@ -103,7 +119,24 @@ def classification_fields(
     return texts[0], labels[0], meta, texts[1] if len(texts) == 2 else None
 
 
+_NUMBERED = re.compile(r"(?P<stem>.*?)[\W_]*\d+")
+
+
+def annotator_votes(labels: list[str]) -> list[str]:
+    """The label fields that are one name numbered (`label_1`, `label_2`, `label_3`; `annotator1`,
+    `annotator2`): each annotator's vote, kept beside the label they were resolved into (SentiMP-21's
+    `final_label`); a number alone is no series."""
+    stems: dict[str, list[str]] = {}
+    for key in labels:
+        match = _NUMBERED.fullmatch(key)
+        if match is not None and key_words(match.group("stem")):
+            stems.setdefault(key_words(match.group("stem")), []).append(key)
+    return [key for keys in stems.values() if len(keys) > 1 for key in keys]
+
+
 _EXACT_LABEL = frozenset({"label", "labels", "goldlabel"})
+_LABEL_WORDS = ("label", "labels")
+"""How a field's name ends when it says the field is the label (`final_label`, `gold_label`)."""
 """Names that say a field is the label and nothing else: beside them, a field whose name only
 suggests a class ("category", "topic", "source") describes the record."""
 

@@ -170,11 +170,30 @@ def is_meta(survey: KeySurvey, key: str) -> bool:
     """Whether the key names the record (`is_id`), is a metadata key data sets are published with
     (`META_KEYS`) or a table's row numbers (`row_index`): never a text, a label or an answer in a
     guessed reading."""
-    return is_id(key) or key.lower() in META_KEYS or row_index(survey, key)
+    return is_id(key) or key.lower() in META_KEYS or row_index(survey, key) or dated(survey, key)
+
+
+_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?)?"
+)
+"""A date or a time stamp as tables write them (ISO 8601, `2021-05-27 14:44:01+00:00`; `5/27/2021`)."""
+
+
+def dated(survey: KeySurvey, key: str) -> bool:
+    """Whether every sampled value of `key` is a date or time stamp (a tweet's `created_at`): when a
+    record was made, never its text, a label or an answer."""
+    values = [v.strip() for obj in survey.samples if isinstance(v := obj.get(key), str) and v.strip()]
+    return len(values) > 1 and all(_DATE.fullmatch(v) for v in values)
 
 
 _UNNAMED = re.compile(r"\s*(?:Unnamed: \d+)?\s*")
 """A column a header leaves unnamed: an empty cell, or pandas' own name for one ("Unnamed: 0")."""
+
+
+def nameless(key: str) -> bool:
+    """Whether a table's header leaves the column unnamed (an empty cell, pandas' "Unnamed: 0")."""
+    return _UNNAMED.fullmatch(key) is not None
 
 
 def row_index(survey: KeySurvey, key: str) -> bool:
@@ -182,7 +201,7 @@ def row_index(survey: KeySurvey, key: str) -> bool:
     the row numbers `DataFrame.to_csv` writes first unless told not to (ParsiNLU's
     `,sent1,sent2,label`, whose frames were concatenated, so a number may come back), which name the
     row, not say anything of it. An unnamed column of texts or of few repeated values is not one."""
-    if not _UNNAMED.fullmatch(key):
+    if not nameless(key):
         return False
     values = [obj.get(key) for obj in survey.samples]
     numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)] + [
@@ -234,8 +253,8 @@ def label_like(survey: KeySurvey, key: str) -> bool:
 
 
 def free_text(survey: KeySurvey, key: str) -> bool:
-    """Strings that are not a label: the text of an example."""
-    return survey.kind(key) == "string" and not label_like(survey, key)
+    """Strings that are not a label or a date: the text of an example."""
+    return survey.kind(key) == "string" and not label_like(survey, key) and not dated(survey, key)
 
 
 TEXT_ROLES = (None, "prompt", "text", "context")
