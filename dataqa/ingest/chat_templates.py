@@ -134,11 +134,11 @@ TEMPLATES: dict[str, Template] = {
         ),
         _t(
             "alpaca",
-            "'### Instruction:/### Input:/### Response:' (Alpaca prompt)",
+            "'### Instruction:/### Input:/### Response:' (Alpaca prompt; '### Output:' too)",
             "Below is an instruction that describes a task. Write a response that appropriately completes "
             "the request.\\n\\n### Instruction:\\nWhat is 2+2?\\n\\n### Response:\\n4",
-            r"###[ \t]*(?P<role>Instruction|Input|Response):",
-            {"instruction": USER, "input": CONTEXT, "response": ASSISTANT},
+            r"###[ \t]*(?P<role>Instruction|Input|Response|Output):",
+            {"instruction": USER, "input": CONTEXT, "response": ASSISTANT, "output": ASSISTANT},
             tokens=("</s>",),
             preamble=SYSTEM,
         ),

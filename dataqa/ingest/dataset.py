@@ -52,6 +52,7 @@ from dataqa.ingest.passes import (  # the canonical frames' columns, re-exported
 from dataqa.ingest.readers.opening import open_input
 from dataqa.ingest.readers.source import Input
 from dataqa.ingest.reading import Reading
+from dataqa.ingest.rendered_fields import rendered_layout
 from dataqa.ingest.role_names import RoleSurvey
 from dataqa.ingest.survey import KeySurvey
 from dataqa.ingest.unrecognised import unrecognised_detail
@@ -187,6 +188,8 @@ def _guess_format(source: Input, reading: Reading) -> tuple[Layout | None, KeySu
             break
         survey.add(obj)
         own, complete = detector.detect(obj)
+        if own is None and reading.find_template:
+            survey.add_heads(obj, chat_templates.DETECT_CHARS)
         if complete:
             counts[own] += 1
             graded.add(obj, own)
@@ -226,7 +229,7 @@ def layout_found(path: str) -> bool:
         return True
     return any(
         infer(survey) is not None
-        for infer in (choice_layout, classification_layout, pair_layout, chat_layout)
+        for infer in (choice_layout, classification_layout, pair_layout, chat_layout, rendered_layout)
     )
 
 
@@ -280,7 +283,10 @@ def load_split(
     if inferred is None and guess is None and survey is not None and not reading.fields:
         # a label field named otherwise ("category"), or a request and its answer ("prompt", "answer")
         inferred = (
-            classification_layout(survey, reading.label_field) or pair_layout(survey) or chat_layout(survey)
+            classification_layout(survey, reading.label_field)
+            or pair_layout(survey)
+            or chat_layout(survey)
+            or rendered_layout(survey)
         )
     if inferred is not None:
         guess = inferred[0]

@@ -39,6 +39,9 @@ class KeySurvey:
     """The first records, to try a suggestion on."""
     arrays: int = 0
     """Records written as JSON arrays (their keys are positions: "0", "1", ...)."""
+    heads: dict[str, list[str]] = field(default_factory=dict)
+    """The opening of each string value of the first records in no layout, by key (`add_heads`):
+    what a chat template rendered into a field of another name is found in."""
 
     SAMPLES = 200
     DISTINCT = 200
@@ -68,6 +71,15 @@ class KeySurvey:
                 seen = self.distinct.setdefault(key, set())
                 if len(seen) <= self.DISTINCT:
                     seen.add(repr(value))
+
+    def add_heads(self, obj: dict[str, Any], chars: int) -> None:
+        """Keep the first `chars` of each string value of a record in no layout (of the first
+        `SAMPLES` such records)."""
+        if max((len(v) for v in self.heads.values()), default=0) >= self.SAMPLES:
+            return
+        for key, value in islice(obj.items(), 200):
+            if isinstance(value, str):
+                self.heads.setdefault(str(key)[:100], []).append(value[:chars])
 
     def common(self, share: float = 0.5) -> list[str]:
         """Keys at least `share` of the records have, most frequent first."""
