@@ -221,6 +221,16 @@ def _answer_describes(answer: str, kind: str, matched: str, unquoted: bool = Fal
     return noun is not None and re.search(_SEEN.format(noun=re.escape(noun.group(1))), answer) is not None
 
 
+_TOOL_ASK = re.compile(
+    r"(?i)\b(?:suggest|recommend|provide|give|find|indicate|name|need|want|looking for|which|what)\b"
+    r"[^.?!\n]{0,30}?\b(?:an?|the|some|any)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:api|model|library|package|framework|tool|algorithm|pipeline)s?"
+    r"(?=\s+(?:that|which|to|for|capable|able)\b|\s*[.?!]|\s*$)"
+)
+"""A request for a tool that would process the media ("Give me an API that can classify the objects in
+the images", "suggest a model for ..."): its answer names the tool, whatever the picture shows."""
+
+
 LINKED_TEXT_WORDS = 40
 """Words besides the pointing sentence from which a record's prompt holds the article or page itself."""
 
@@ -249,7 +259,9 @@ class InvisibleContext(Check):
     URL or a file name is QUAL011's. A reference inside a passage the prompt hands over (a review's
     "not as long as in the photo", an article's "see the video above") or inside quotation marks (an
     e-mail the user dictates, "Please find attached the report") is that text's own, unless the answer
-    describes the media as seen; "the plot" of a film or book is its story.
+    describes the media as seen; "the plot" of a film or book is its story. A prompt that asks for a
+    tool to process the media ("give me an API that can detect the objects in my photo") is answered by
+    the tool, unless the answer describes the media as seen.
     """
 
     id = "QUAL006"
@@ -338,6 +350,13 @@ class InvisibleContext(Check):
                             continue
                         if _scenario_media(prompts.get(line, ""), m.group(0)):
                             continue  # "the video" a described app's user uploads
+                        if (
+                            role != "assistant"
+                            and kind != "link"
+                            and _TOOL_ASK.search(prompts.get(line, ""))
+                            and not _answer_describes(answers.get(line, ""), kind, m.group(0))
+                        ):
+                            continue  # "I took a photo ... give me an API to detect its objects"
                         if (
                             role == "assistant"
                             and (line not in speaks_visual or line in coded)
