@@ -320,26 +320,45 @@ def system_field(obj: dict[str, Any], key: str, rec: Record) -> dict[str, Any] |
     return {"role": "system", "content": text, "tool_calls": False, "at": key}
 
 
+_EXCHANGE_SIDES = (
+    ("input", "output"),
+    *((k, r) for k in ("human", "user") for r in ("assistant", "gpt", "bot")),
+)
+"""The keys of an exchange that name its two sides, asked then answered: Capybara's input / output,
+Firefly's (and MOSS's) human / assistant."""
+
+
+def _exchange_keys(value: list[Any]) -> tuple[str, str] | None:
+    """The (asked, answered) keys every exchange of `value` writes both of, as strings, with no role
+    key beside them; None when no pair of `_EXCHANGE_SIDES` fits every one."""
+    for asked, answered in _EXCHANGE_SIDES:
+        if all(
+            isinstance(v, dict)
+            and isinstance(v.get(asked), str)
+            and isinstance(v.get(answered), str)
+            and not v.keys() & {"role", "from"}
+            for v in value
+        ):
+            return asked, answered
+    return None
+
+
 def unkeyed_turns(value: Any, src: str, rec: Record) -> list[dict[str, Any]]:
     """Conversations written without roles: LIMA's list of strings (the user first, then turns
-    alternate) and Capybara's list of {"input", "output"} exchanges; [] for any other value."""
+    alternate) and a list of exchanges whose keys name the two sides (Capybara's {"input", "output"},
+    Firefly's {"human", "assistant"}); [] for any other value."""
     if not isinstance(value, list) or not value:
         return []
     if all(isinstance(v, str) for v in value):
         turns = [("assistant" if i % 2 else "user", v, f"{src}[{i}]") for i, v in enumerate(value)]
-    elif all(
-        isinstance(v, dict)
-        and isinstance(v.get("input"), str)
-        and isinstance(v.get("output"), str)
-        and not v.keys() & {"role", "from"}
-        for v in value
-    ):
+    elif (sides := _exchange_keys(value)) is not None:
+        asked, answered = sides
         turns = [
             turn
             for i, v in enumerate(value)
             for turn in (
-                ("user", v["input"], f"{src}[{i}].input"),
-                ("assistant", v["output"], f"{src}[{i}].output"),
+                ("user", v[asked], f"{src}[{i}].{asked}"),
+                ("assistant", v[answered], f"{src}[{i}].{answered}"),
             )
         ]
     else:
