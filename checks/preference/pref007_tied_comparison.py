@@ -23,7 +23,9 @@ class TiedComparison(Summarised):
     Comparison data (Chatbot Arena, MT-Bench human judgements: two conversations and a `winner`)
     is read as preference pairs where the verdict names a side: the winner's answer is chosen, the
     other rejected. A tie ("tie", "tie (bothbad)", "draw") has no chosen side; said once per split
-    with the count of each verdict, and left out of the usable pairs.
+    with the count of each verdict, and left out of the usable pairs. So is a chosen / rejected pair
+    whose own scores of the two sides are equal (UltraFeedback binarized's `score_chosen` =
+    `score_rejected`).
     Why: DPO and its kin learn from which answer is better; a tie teaches nothing, and a "both
     bad" tie holds no answer fit to imitate either.
     Example: 312 of 1,000 battles with `"winner": "tie"` or `"tie (bothbad)"`.
@@ -37,8 +39,17 @@ class TiedComparison(Summarised):
     severity = Severity.WARNING
 
     def _judged(self, ctx: Context) -> Iterator[Split]:
-        """The splits of judged comparisons (a winner field)."""
-        return (s for s in ctx if s.layout is not None and s.layout.source("winner") is not None)
+        """The splits of judged comparisons (a winner field), and of pairs scored side by side with a
+        tie among them."""
+        return (
+            s
+            for s in ctx
+            if s.layout is not None
+            and (
+                s.layout.source("winner") is not None
+                or any(i.kind == formats.TIE for _, i in s.record_issues)
+            )
+        )
 
     def _ties(self, split: Split) -> list[tuple[int, str]]:
         return [(line, issue.detail) for line, issue in split.record_issues if issue.kind == formats.TIE]

@@ -79,7 +79,7 @@ from dataqa.ingest.record import (
     unkeyed_turns,
 )
 from dataqa.ingest.rendered import normalise_templated
-from dataqa.ingest.sides import read_pair, verdict
+from dataqa.ingest.sides import equal_scores, read_pair, verdict
 from dataqa.ingest.survey import role_by_name
 from dataqa.ingest.tokens import TOKENS_PER_MESSAGE, estimate_tokens
 
@@ -343,6 +343,8 @@ def _normalise_preference(obj: dict[str, Any], rec: Record, layout: Layout) -> N
         turns += [(m["role"], m["content"]) for m in msgs]
     prefix, chosen = read_pair(obj, rec, layout)
     rec.turns = [*turns, *prefix, ("assistant", chosen)]
+    if (tied := equal_scores(obj)) is not None:
+        rec.issue(TIE, tied)
 
 
 def _normalise_openai_preference(obj: dict[str, Any], rec: Record, layout: Layout) -> None:

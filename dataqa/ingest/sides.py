@@ -202,3 +202,20 @@ def _preference_number(value: Any, key: str, rec: Record) -> str | None:
 
 def _shown(value: Any) -> str:
     return repr(value[:40]) if isinstance(value, str) else a_json_type(value)
+
+
+def equal_scores(obj: dict[str, Any]) -> str | None:
+    """The two sides' scores under one name when they are equal ("score_chosen" = "score_rejected", as
+    UltraFeedback's binarized pairs write them; "chosen_rating" = "rejected_rating"): a pair its own
+    scores call a tie; None when the record scores no pair so."""
+    for key, value in obj.items():
+        other = key.replace("chosen", "rejected")
+        if other == key or other not in obj:
+            continue
+        scores = (value, obj[other])
+        if (
+            all(isinstance(v, int | float) and not isinstance(v, bool) for v in scores)
+            and value == obj[other]
+        ):
+            return f"{key} = {other}"
+    return None
