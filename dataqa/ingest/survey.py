@@ -72,10 +72,14 @@ class KeySurvey:
                 if len(seen) <= self.DISTINCT:
                     seen.add(repr(value))
 
+    HEAD_CHARS = 4_000_000
+    """Characters `heads` keeps at the most, whatever the records hold (wide records of long texts)."""
+
     def add_heads(self, obj: dict[str, Any], chars: int) -> None:
         """Keep the first `chars` of each string value of a record in no layout (of the first
-        `SAMPLES` such records)."""
-        if max((len(v) for v in self.heads.values()), default=0) >= self.SAMPLES:
+        `SAMPLES` such records, up to `HEAD_CHARS` in all)."""
+        kept = sum(len(v) for values in self.heads.values() for v in values)
+        if kept >= self.HEAD_CHARS or max(map(len, self.heads.values()), default=0) >= self.SAMPLES:
             return
         for key, value in islice(obj.items(), 200):
             if isinstance(value, str):
