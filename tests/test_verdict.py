@@ -198,6 +198,27 @@ def test_examples_per_class_and_its_bar(tmp_path: Path) -> None:
     assert condition(relaxed, "examples-per-class").passed
 
 
+def test_a_similarity_score_is_no_class_for_examples_per_class(tmp_path: Path) -> None:
+    # JGLUE's JSTS: {"sentence1", "sentence2", "label": 3.8}, scores 0.0-5.0 in steps of 0.2, the
+    # highest seen a few times: a regression target, whose rare scores are no rare classes
+    rng = random.Random(6)
+    scores = [round(0.2 * (i % 26), 1) for i in range(40)] + [4.0] * 30
+
+    def pairs(n: int, tag: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "sentence1": " ".join(rng.sample(WORDS, 6)) + f" {tag}{i}",
+                "sentence2": " ".join(rng.sample(WORDS, 6)),
+                "label": scores[i % len(scores)],
+            }
+            for i in range(n)
+        ]
+
+    report = scan(tmp_path, pairs(70, "a"), pairs(10, "t"), min_per_class_poc=5, min_per_class_production=5)
+    assert report.splits[0].label_source == "label"
+    assert "examples-per-class" not in [c.name for c in report.conditions]
+
+
 def test_checks_ran_fails_as_advice_when_a_check_errors(tmp_path: Path) -> None:
     plugin = tmp_path / "broken.py"
     plugin.write_text(

@@ -230,7 +230,7 @@ def class_counts(frame: pl.DataFrame, unusable: set[int]) -> Counter[str]:
 
 @condition
 def per_class_minimum(v: VerdictInputs) -> Condition | None:
-    if not v.ctx.has_labels("train"):
+    if not v.ctx.has_labels("train") or v.ctx.train.scored:  # a score on a scale is no class
         return None
     if v.ctx.train.elsewhere is None:
         counts = class_counts(v.ctx.train.frame, v.usable.unusable_lines)
