@@ -15,6 +15,7 @@ from dataqa.checks.duplicates.told_apart import (
     labelled_apart,
     located_apart,
     qualified_apart,
+    swapped_apart,
     unanswered_apart,
 )
 from dataqa.checks.labels import near_inputs
@@ -25,6 +26,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest import formats
 from dataqa.ingest.issues import excerpt
+from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.ingest.naming import context_field, field_name, input_name, names_hypothesis
 from dataqa.text import similarity
 
@@ -170,6 +172,7 @@ def _apart(
     and the other varied (LBL002's `one_side_varied`) or `labelled_apart` with `seen`,
     `word_labels` of the differing words; None: no labels)."""
     paired = context_field(ctx.splits[split]) is not None
+    choices = ctx.splits[split].kind == MULTIPLE_CHOICE
     named = names_hypothesis(ctx.splits[split])
     lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
     frame = _batch_fields(ctx, split, batch)
@@ -198,6 +201,8 @@ def _apart(
         if one_conversation((prompts[head], answers[head]), (prompts[line], answers[line])):
             return True  # two steps of one conversation, each answered from its own history
         pair = (asked[head], asked[line])
+        if choices and swapped_apart((ordered[head], ordered[line]), (told[head], told[line])):
+            return True  # one stem over the same choices, a word swapped and another right one
         if seen is not None and head in labels and line in labels and labels[head] != labels[line]:
             forms = (asks(" ".join(ordered[head])), asks(" ".join(ordered[line])))
             if None not in forms and forms[0] != forms[1]:
@@ -217,6 +222,7 @@ def _apart(
             or qualified_apart(words, answered, common)
             or located_apart(words, (said[head], said[line]))
             or unanswered_apart(words, answered)
+            or (is_short(answers[head]) and is_short(answers[line]) and swapped_apart(words, answered))
         )
 
     return [[apart(head, line) for line in rest] for _, head, rest in batch]

@@ -9,6 +9,7 @@ prompt answered twice; `dup004_near_duplicate_input` asks them pair by pair, and
 
 from __future__ import annotations
 
+from collections import Counter
 from difflib import SequenceMatcher
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -19,6 +20,8 @@ from dataqa.checks.labels.lbl002_near_identical_conflict import (
     PAIR_SEPARATOR,
     _typo_fixes,
 )
+from dataqa.text.normalise import UNSPACED_WORD
+from dataqa.text.quantities import names_which
 from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import FILLER, PARTICLES, word_set
 
@@ -200,6 +203,46 @@ def _inside(part: list[str], whole: list[str]) -> bool:
         return False
     first = part[0]
     return any(whole[i] == first and whole[i : i + n] == part for i in range(len(whole) - n + 1))
+
+
+def swapped_apart(prompts: tuple[list[str], list[str]], answers: tuple[set[str], set[str]]) -> bool:
+    """Whether two near inputs with short answers that differ (a span, a choice, a name: DUP004's
+    `is_short`, told by the caller) ask two things because a content word of one stands for another
+    of the other: each has a word the other has not, in any order (filler, particles such as 的,
+    English function words, single letters and identifiers left out; typo fixes paired,
+    `typos.is_typo`), and each answer is its own. A question that turns on one word over the same
+    choices is another item when it has another right answer ("“物 / 人的依赖性关系”是", "达伦多夫 /
+    科塞提出的理论", "动脉收缩压 / 舒张压主要反映"): the word is what is asked, and the other answer
+    says so. The same question with a typo, a filler word or its choices in another order, answered
+    otherwise, is one question with two answers; so is one with only a word added (left to
+    `qualified_apart` and `located_apart`). Read in any order so that choices listed in another order
+    are the same words."""
+    said = set(_content(list(answers[0]))), set(_content(list(answers[1])))
+    if not said[0] or not said[1] or said[0] == said[1]:  # one choice at two letters is one answer
+        return False
+    bag_a, bag_b = Counter(_content(prompts[0])), Counter(_content(prompts[1]))
+    only_a, only_b = list((bag_a - bag_b).elements()), list((bag_b - bag_a).elements())
+    for x in list(only_a):
+        partner = next((y for y in only_b if is_typo(x, y)), None)
+        if partner is not None:
+            only_a.remove(x)
+            only_b.remove(partner)
+    return bool(only_a) and bool(only_b)
+
+
+def _content(words: list[str]) -> list[str]:
+    """The words of a text that say what it asks: not filler, particles, English function words,
+    single letters of a spaced script (a choice's letter) or numbers that name nothing
+    (`is_number` without `names_which`: an identifier)."""
+    return [
+        w
+        for w in words
+        if w not in FILLER
+        and w not in PARTICLES
+        and w not in ENGLISH_STOP_WORDS
+        and (len(w) > 1 or bool(UNSPACED_WORD.match(w)))
+        and not (is_number(w) and not names_which(w))
+    ]
 
 
 def unanswered_apart(prompts: tuple[list[str], list[str]], answers: tuple[set[str], set[str]]) -> bool:

@@ -28,6 +28,57 @@ RANK_ORDINALS = word_set("second")
 """Ordinals left out of `ORDINAL_WORDS` that rank when a superlative follows: "the second oldest"."""
 
 
+NUMBER_WORDS = word_set(
+    # en
+    "zero two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
+    "million billion "
+    # es (not "once", English's "once")
+    "dos tres cuatro cinco siete ocho nueve diez doce trece catorce quince veinte treinta cuarenta "
+    "cincuenta sesenta setenta ochenta noventa cien ciento millón millones "
+    # pt
+    "dois duas três quatro seis sete oito dez onze doze treze quatorze quinze vinte trinta quarenta "
+    "cinquenta sessenta oitenta noventa cem cento milhão milhões "
+    # fr (not "neuf", new; not "cent", English's cent)
+    "deux trois quatre cinq sept huit dix douze treize quatorze seize vingt trente quarante cinquante "
+    "soixante mille "
+    # de
+    "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig vierzig fünfzig hundert "
+    "tausend "
+    # it (not "due", English's due; not "sei", you are)
+    "tre quattro cinque sette otto nove dieci venti trenta quaranta cinquanta cento "
+    # pl
+    "dwa dwie trzy cztery pięć sześć siedem osiem dziewięć dziesięć dwadzieścia trzydzieści sto tysiąc "
+    # id
+    "dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas puluh ratus seratus ribu seribu juta "
+    # tr (not "on", English's on; not "yüz", face; not "bin", English's bin)
+    "iki üç dört beş altı yedi sekiz dokuz yirmi otuz kırk elli altmış yetmiş seksen doksan "  # noqa: RUF001 (dotless i is data)
+    # ru
+    "два две три четыре пять шесть семь восемь девять десять двадцать тридцать сто тысяча"
+)
+"""Cardinal numbers written as words, in the corpus's major languages written with spaces (English,
+Spanish, Portuguese, French, German, Italian, Polish, Indonesian, Turkish, Russian): a number word
+added says another quantity as a digit does ("the square root of (thirty) four"). A word that is
+also a common word of another of these languages is left out. "One" and its kin are also a
+pronoun or an article ("the red one", "un", "ein", "bir"): `ONE_WORDS`, a number only beside
+another number."""
+ONE_WORDS = word_set("one un une uno una uma ein eine jeden jedna satu bir один одна")
+"""Words for one that are also a pronoun or an article: a number only beside another number word or
+digits ("twenty (one)"; "the red (one)" is no number). Not Portuguese "um", English's filler "um"."""
+
+
+def names_number(words: list[str], at: int) -> bool:
+    """Whether `words[at]` is a number written as a word (`NUMBER_WORDS`), or one of `ONE_WORDS` beside
+    such a word or a number in digits ("thirty (one)")."""
+    word = words[at]
+    if word in NUMBER_WORDS:
+        return True
+    if word not in ONE_WORDS:
+        return False
+    beside = words[max(at - 1, 0) : at] + words[at + 1 : at + 2]
+    return any(w in NUMBER_WORDS or is_number(w) for w in beside)
+
+
 def repeats(words: list[str], at: int, other: list[str]) -> bool:
     """Whether the number `words[at]`, added, repeats one both texts state elsewhere ("Regulations (2007)
     (No. 83 of 2007)"; "rows 12 / 14 12" moves one): two digits or more (one digit recurs as another

@@ -53,8 +53,17 @@ from rapidfuzz.distance import Indel
 
 from dataqa.ingest.parts import MEDIA_TAG
 from dataqa.text.moves import block_move
-from dataqa.text.quantities import is_code, is_long_number, is_quantity, names_which, ranks, repeats
-from dataqa.text.typos import is_number, is_typo
+from dataqa.text.quantities import (
+    NUMBER_WORDS,
+    is_code,
+    is_long_number,
+    is_quantity,
+    names_number,
+    names_which,
+    ranks,
+    repeats,
+)
+from dataqa.text.typos import is_number, is_typo, slip
 from dataqa.text.word_lists import DOWN_WORDS, FILLER, NEGATIONS, UP_WORDS
 
 if TYPE_CHECKING:
@@ -90,10 +99,48 @@ class SetWords:
 
     bound: Mapping[str, tuple[str | None, str | None]]
     in_use: frozenset[str] = frozenset()
+    frames: frozenset[str] = frozenset()
+    """Short texts with one word left out (`frame`) that the set writes with `FRAME_TEXTS` words or
+    more in that slot: "what is a _" (urologist, biologist, horologist, ...). Two rare words of such
+    a slot are what the texts differ in, not a typo of each other (`rare_slot_words`)."""
+
+
+FRAME_TEXTS = 3
+"""Texts of the data set (in `templates.set_words`' sample) that must write a frame, each with its own
+word in the slot, for the slot to be one (`SetWords.frames`): the two compared and one more."""
+FRAME_WORDS = SHORT_WORDS
+"""Texts of at most this many words are read for frames (`frame`): a slot in a short text."""
+SLOT = "\x00"
+"""What stands for the word left out of a frame (`frame`)."""
+
+
+def frame(words: Sequence[str], at: int) -> str:
+    """The text of `words` with the word at `at` left out (`SLOT` in its place): the frame around it."""
+    return " ".join([*words[:at], SLOT, *words[at + 1 :]])
+
+
+def slot_word(words: list[str], at: int, terms: SetWords | None) -> bool:
+    """Whether `words[at]` stands in a slot the data set fills with other words too (`SetWords.frames`)."""
+    return bool(terms and terms.frames and len(words) <= FRAME_WORDS and frame(words, at) in terms.frames)
+
+
+def rare_slot_words(a: list[str], b: list[str], a0: int, b0: int, terms: SetWords | None) -> bool:
+    """Whether `a[a0]` and `b[b0]`, which `is_typo` reads as one word, are two words of a slot: they
+    are more than a slip of the hand apart (`typos.slip`), neither is a word the set writes in two
+    texts or more (`SetWords.in_use`: a misspelling of a word in use, "exsistance" for "existence",
+    stays a typo), and the frame around them is one the set fills with other words too
+    (`slot_word`): "what is a (urologist / biologist / horologist)" asks three things, each word
+    written once. A slip ("recieve" / "receive") is a typo in any frame."""
+    if terms is None or not terms.frames:
+        return False
+    x, y = a[a0], b[b0]
+    if x in terms.in_use or y in terms.in_use or slip(x, y):
+        return False
+    return slot_word(a, a0, terms) or slot_word(b, b0, terms)
 
 
 FILLER_WORD, NEGATION_WORD, QUANTITY_WORD, NUMBER_WORD, MEDIA_WORD, CODE_WORD = 1, 2, 4, 8, 16, 32
-UP_WORD, DOWN_WORD, LONG_NUMBER_WORD = 64, 128, 256
+UP_WORD, DOWN_WORD, LONG_NUMBER_WORD, NUMBER_NAME_WORD = 64, 128, 256, 512
 """Kinds of word (bit flags, `word_kind`) that `compare`'s rules read."""
 
 
@@ -113,7 +160,13 @@ def word_kind(word: str) -> int:
         | UP_WORD * (word in UP_WORDS)
         | DOWN_WORD * (word in DOWN_WORDS)
         | LONG_NUMBER_WORD * is_long_number(word)
+        | NUMBER_NAME_WORD * (word in NUMBER_WORDS)
     )
+
+
+ADDED_NUMBER = QUANTITY_WORD | NUMBER_NAME_WORD
+"""Words that, added alone in a small gap, say another quantity: a number in digits or a number word
+(`quantities.NUMBER_WORDS`: "the square root of (thirty) four")."""
 
 
 WHICH_WORD = QUANTITY_WORD | CODE_WORD
@@ -323,6 +376,8 @@ def compare(
         if a1 - a0 == 1 and b1 - b0 == 1:  # one word for another: `swap_rules`
             x, y = a[a0], b[b0]
             kind_x, kind_y, typo = word_kind(x), word_kind(y), is_typo(x, y, in_use)
+            if typo and rare_slot_words(a, b, a0, b0, terms):
+                typo = False  # "what is a (urologist / horologist)": a slot the set fills with words
             rules = swap_rules(kind_x, kind_y, typo, short, a0 > 0 and a[a0 - 1] == MEDIA_TAG)
             if reason is None and rules:
                 reason = SWAP_REASONS[rules]
@@ -371,7 +426,10 @@ def compare(
                 reason is None
                 and small
                 and any(
-                    (is_quantity(w) and not repeats(side, start + i, b if sa else a))
+                    (
+                        (is_quantity(w) or names_number(side, start + i))
+                        and not repeats(side, start + i, b if sa else a)
+                    )
                     or ranks(side, start + i)
                     for i, w in enumerate(sa or sb)
                 )

@@ -27,10 +27,14 @@ class WordCodes(Protocol):
     words: list[str]
     kinds: np.ndarray
     lengths: np.ndarray
+    in_use: frozenset[str]
+    framed: bool
 
     def index(self, codes: np.ndarray) -> np.ndarray | None: ...
 
     def typo(self, a: np.ndarray, b: np.ndarray) -> np.ndarray: ...
+
+    def slip(self, a: np.ndarray, b: np.ndarray) -> np.ndarray: ...
 
 
 SWAP_TEXT_WORDS = 48
@@ -190,7 +194,27 @@ def decide(
         scored[again[lost]] = False
     dropped[known[scores[known] < threshold - 1e-9]] = True
     scored &= ~dropped
+    if words.framed:  # a typo but no slip may be a word of a slot (`slots.slot_word`): `_judge` looks
+        looked = gaps.pick[gaps.pair[gaps.on[0][_unslipped(gaps, typo, words)]]]
+        dropped[looked] = scored[looked] = False
     return dropped, scored, scores
+
+
+def _unslipped(gaps: _Gaps, typo: np.ndarray, words: WordCodes) -> np.ndarray:
+    """The gap words of side a that are typos of the word across (`typo`, `_typos`) but no slip of the
+    hand (`typos.slip`), neither in use in the set: perhaps two words of one slot
+    (`slots.rare_slot_words`), which `_judge` tells."""
+    at = np.flatnonzero(typo)
+    if not len(at):
+        return at
+    count_a, count_b = gaps.counts
+    same_length = (count_a == count_b) & (count_a > 0)
+    pick_b = np.flatnonzero(same_length[gaps.on[1]])
+    across = pick_b[np.searchsorted(np.flatnonzero(same_length[gaps.on[0]]), at)]
+    x, y = gaps.word[0][at], gaps.word[1][across]
+    used = np.fromiter((w in words.in_use for w in map(words.words.__getitem__, x.tolist())), bool, len(x))
+    used |= np.fromiter((w in words.in_use for w in map(words.words.__getitem__, y.tolist())), bool, len(y))
+    return at[~used & ~words.slip(x, y)]
 
 
 def _through(
@@ -270,7 +294,7 @@ def _decisive(gaps: _Gaps, short: np.ndarray, typo: np.ndarray, joined: np.ndarr
     negation = gaps.small & (
         gaps.kind_count(0, slots.NEGATION_WORD) != gaps.kind_count(1, slots.NEGATION_WORD)
     )
-    quantities = gaps.kind_count(0, slots.QUANTITY_WORD) + gaps.kind_count(1, slots.QUANTITY_WORD)
+    quantities = gaps.kind_count(0, slots.ADDED_NUMBER) + gaps.kind_count(1, slots.ADDED_NUMBER)
     which_a, which_b = gaps.kind_count(0, slots.WHICH_WORD), gaps.kind_count(1, slots.WHICH_WORD)
     number = (one_side & gaps.small & (quantities > 0)) | (
         _other_quantities(gaps, which_a, which_b) & ~joined

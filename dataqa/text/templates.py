@@ -21,6 +21,7 @@ so on a short text adding one decides (`dataqa.text.slots.compare`).
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import polars as pl
@@ -29,7 +30,7 @@ from dataqa.engine.context import Context
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
 from dataqa.text.normalise import distinct
-from dataqa.text.slots import SetWords
+from dataqa.text.slots import FRAME_TEXTS, FRAME_WORDS, SetWords, frame
 
 TEMPLATE_SHARE = 0.01
 """A shingle in at least this share of a split's distinct texts is a template shingle."""
@@ -271,6 +272,19 @@ def _in_use(vocab: pl.Series, ids: np.ndarray, doc: np.ndarray) -> frozenset[str
     )
 
 
+def _frames(texts: pl.Series) -> frozenset[str]:
+    """The frames (`slots.frame`: a text with one word left out) that `slots.FRAME_TEXTS` or more of
+    the sampled distinct texts of at most `slots.FRAME_WORDS` words write, each with its own word in
+    the slot: the slots the data set fills with many words ("what is a _")."""
+    short = texts.filter(texts.str.count_matches(" ") < FRAME_WORDS).unique()
+    counts: Counter[str] = Counter()
+    for text in short.to_list():
+        words = text.split(" ")
+        if len(words) > 1:
+            counts.update(frame(words, at) for at in range(len(words)))
+    return frozenset(key for key, n in counts.items() if n >= FRAME_TEXTS)
+
+
 def set_words(ctx: Context, column: str) -> SetWords | None:
     """What verification reads of the data set's words (`slots.SetWords`), from the distinct `column`
     texts of the template shingles' sample, across splits: its bound words (`_bound_words`), and the
@@ -285,8 +299,9 @@ def set_words(ctx: Context, column: str) -> SetWords | None:
             return None
         # Words as numbers (`_word_ids`): 40k sampled whole chat examples are ~12M words, whose
         # neighbours as strings took ~1.2 GB while counted, as numbers ~0.5 GB.
-        vocab, ids, doc = _word_ids(pl.concat(frames))
-        return SetWords(_bound_words(vocab, ids, doc), _in_use(vocab, ids, doc))
+        texts = pl.concat(frames)
+        vocab, ids, doc = _word_ids(texts)
+        return SetWords(_bound_words(vocab, ids, doc), _in_use(vocab, ids, doc), _frames(texts))
 
     # Under the "templates" family: every check that reads the template shingles holds it.
     return ctx.shared(("templates", "words", column), build)

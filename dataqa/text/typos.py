@@ -112,3 +112,12 @@ def respelt(a: str, b: str) -> bool:
         return False
     differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     return len(differ) == 1 and not _neighbours(*differ[0])
+
+
+def slip(a: str, b: str) -> bool:
+    """Whether two different words are one slip of the hand apart: a letter added, dropped, two
+    swapped ("recieve" / "receive"), or one struck for its keyboard neighbour (not `respelt`). Two
+    edits, or a letter put for one no slip explains ("urologist" / "biologist", "mole" / "mule"), is
+    how two words of one slot differ as often as how one word is misspelt: `slots.compare` reads them
+    as two words where the data set writes that slot with other words too (`SetWords.frames`)."""
+    return OSA.distance(a, b, score_cutoff=1) <= 1 and not respelt(a, b)

@@ -118,7 +118,12 @@ def verify_pairs(
     other two letters apart; None, no added word decides and every such pair is a typo."""
     if not len(codes):
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
-    words = WordCodes(common, shingle, terms.in_use if terms is not None else frozenset())
+    words = WordCodes(
+        common,
+        shingle,
+        terms.in_use if terms is not None else frozenset(),
+        framed=bool(terms is not None and terms.frames),
+    )
     left = EncodedTexts(left_texts, words)
     right = left if left_texts is right_texts else EncodedTexts(right_texts, words)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (candidate index, pairs, similarity)

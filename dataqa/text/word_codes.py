@@ -45,7 +45,11 @@ class WordCodes:
     LIMIT = 0x10FFFF - 0x800
 
     def __init__(
-        self, common: np.ndarray | None = None, shingle: int = 2, in_use: frozenset[str] = frozenset()
+        self,
+        common: np.ndarray | None = None,
+        shingle: int = 2,
+        in_use: frozenset[str] = frozenset(),
+        framed: bool = False,
     ) -> None:
         self.keys = pl.Series(dtype=pl.UInt64)  # word hashes, in order of first batch
         self.codes = pl.Series(dtype=pl.UInt32)  # their codes, same order
@@ -56,6 +60,8 @@ class WordCodes:
         self.lengths = np.empty(0, dtype=np.int64)  # their letters, same order
         self.typos: dict[int, bool] = {}  # `typos.is_typo` of word pairs asked so far, by index pair
         self.in_use = in_use  # the set's words `typos.is_typo` reads (`slots.SetWords`)
+        self.framed = framed  # the set has slots (`SetWords.frames`): a typo but no slip is looked at
+        self.slips: dict[int, bool] = {}  # `typos.slip` of word pairs asked so far, by index pair
 
     def encode(self, texts: pl.Series) -> tuple[list[str], list[str | None], list[bytes | None]]:
         """Per text: its code string, its content code string (None: no template word) and its
@@ -121,6 +127,14 @@ class WordCodes:
         known, words = self.typos, self.words
         for key in set(keys.tolist()).difference(known):
             known[key] = typos.is_typo(words[key >> 32], words[key & 0xFFFFFFFF], self.in_use)
+        return np.fromiter(map(known.__getitem__, keys.tolist()), dtype=bool, count=len(keys))
+
+    def slip(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """`typos.slip` of the words of each index pair (a, b), each distinct pair asked once."""
+        keys = (a.astype(np.int64) << 32) | b.astype(np.int64)
+        known, words = self.slips, self.words
+        for key in set(keys.tolist()).difference(known):
+            known[key] = typos.slip(words[key >> 32], words[key & 0xFFFFFFFF])
         return np.fromiter(map(known.__getitem__, keys.tolist()), dtype=bool, count=len(keys))
 
 
