@@ -63,7 +63,8 @@ from dataqa.text.quantities import (
     ranks,
     repeats,
 )
-from dataqa.text.typos import is_number, is_typo, slip
+from dataqa.text.set_words import SetWords, rare_slot_words
+from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import DOWN_WORDS, FILLER, NEGATIONS, UP_WORDS
 
 if TYPE_CHECKING:
@@ -88,55 +89,6 @@ longer one they are part of a passage that differs."""
 TITLE_SHARE = 0.6
 """A text with more than this share of capitalised words is a title or shouting: it names nothing."""
 _NOT_NAMES = frozenset({"i", "im", "ive", "id", "ill"})
-
-
-@dataclass(frozen=True)
-class SetWords:
-    """What verification reads of the data set's own words (`dataqa.text.templates.set_words`):
-    `bound`, the words it writes only beside one neighbour (`extends`), and `in_use`, the words of
-    four letters or more it writes in two texts or more, which `is_typo` does not take for typos
-    of each other when the letters they differ in are inside the word."""
-
-    bound: Mapping[str, tuple[str | None, str | None]]
-    in_use: frozenset[str] = frozenset()
-    frames: frozenset[str] = frozenset()
-    """Short texts with one word left out (`frame`) that the set writes with `FRAME_TEXTS` words or
-    more in that slot: "what is a _" (urologist, biologist, horologist, ...). Two rare words of such
-    a slot are what the texts differ in, not a typo of each other (`rare_slot_words`)."""
-
-
-FRAME_TEXTS = 3
-"""Texts of the data set (in `templates.set_words`' sample) that must write a frame, each with its own
-word in the slot, for the slot to be one (`SetWords.frames`): the two compared and one more."""
-FRAME_WORDS = SHORT_WORDS
-"""Texts of at most this many words are read for frames (`frame`): a slot in a short text."""
-SLOT = "\x00"
-"""What stands for the word left out of a frame (`frame`)."""
-
-
-def frame(words: Sequence[str], at: int) -> str:
-    """The text of `words` with the word at `at` left out (`SLOT` in its place): the frame around it."""
-    return " ".join([*words[:at], SLOT, *words[at + 1 :]])
-
-
-def slot_word(words: list[str], at: int, terms: SetWords | None) -> bool:
-    """Whether `words[at]` stands in a slot the data set fills with other words too (`SetWords.frames`)."""
-    return bool(terms and terms.frames and len(words) <= FRAME_WORDS and frame(words, at) in terms.frames)
-
-
-def rare_slot_words(a: list[str], b: list[str], a0: int, b0: int, terms: SetWords | None) -> bool:
-    """Whether `a[a0]` and `b[b0]`, which `is_typo` reads as one word, are two words of a slot: they
-    are more than a slip of the hand apart (`typos.slip`), neither is a word the set writes in two
-    texts or more (`SetWords.in_use`: a misspelling of a word in use, "exsistance" for "existence",
-    stays a typo), and the frame around them is one the set fills with other words too
-    (`slot_word`): "what is a (urologist / biologist / horologist)" asks three things, each word
-    written once. A slip ("recieve" / "receive") is a typo in any frame."""
-    if terms is None or not terms.frames:
-        return False
-    x, y = a[a0], b[b0]
-    if x in terms.in_use or y in terms.in_use or slip(x, y):
-        return False
-    return slot_word(a, a0, terms) or slot_word(b, b0, terms)
 
 
 FILLER_WORD, NEGATION_WORD, QUANTITY_WORD, NUMBER_WORD, MEDIA_WORD, CODE_WORD = 1, 2, 4, 8, 16, 32

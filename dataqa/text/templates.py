@@ -30,7 +30,7 @@ from dataqa.engine.context import Context
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import GOLDEN, HASH_SEED, mix
 from dataqa.text.normalise import distinct
-from dataqa.text.slots import FRAME_TEXTS, FRAME_WORDS, SetWords, frame
+from dataqa.text.set_words import FRAME_TEXTS, FRAME_WORDS, SetWords, frame
 
 TEMPLATE_SHARE = 0.01
 """A shingle in at least this share of a split's distinct texts is a template shingle."""
