@@ -30,41 +30,47 @@ RANK_ORDINALS = word_set("second")
 
 NUMBER_WORDS = word_set(
     # en
-    "zero two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "zero two three four five six seven eight nine eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
     "million billion "
     # es (not "once", English's "once")
     "dos tres cuatro cinco siete ocho nueve diez doce trece catorce quince veinte treinta cuarenta "
     "cincuenta sesenta setenta ochenta noventa cien ciento millón millones "
     # pt
-    "dois duas três quatro seis sete oito dez onze doze treze quatorze quinze vinte trinta quarenta "
+    "dois duas três quatro seis sete oito dez doze treze quatorze quinze vinte trinta quarenta "
     "cinquenta sessenta oitenta noventa cem cento milhão milhões "
-    # fr (not "neuf", new; not "cent", English's cent)
-    "deux trois quatre cinq sept huit dix douze treize quatorze seize vingt trente quarante cinquante "
+    # fr (not "neuf", new; not "cent", English's cent; not "seize", English's seize)
+    "deux trois quatre cinq huit dix douze treize quatorze vingt trente quarante cinquante "
     "soixante mille "
     # de
-    "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig vierzig fünfzig hundert "
+    "zwei drei vier fünf sechs sieben acht neun zehn zwölf zwanzig dreißig vierzig fünfzig hundert "
     "tausend "
     # it (not "due", English's due; not "sei", you are)
-    "tre quattro cinque sette otto nove dieci venti trenta quaranta cinquanta cento "
+    "tre quattro cinque sette nove dieci trenta quaranta cinquanta cento "
     # pl
     "dwa dwie trzy cztery pięć sześć siedem osiem dziewięć dziesięć dwadzieścia trzydzieści sto tysiąc "
     # id
     "dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas puluh ratus seratus ribu seribu juta "
     # tr (not "on", English's on; not "yüz", face; not "bin", English's bin)
-    "iki üç dört beş altı yedi sekiz dokuz yirmi otuz kırk elli altmış yetmiş seksen doksan "  # noqa: RUF001 (dotless i is data)
+    "iki üç dört beş sekiz dokuz yirmi otuz elli altmış yetmiş seksen doksan "  # noqa: RUF001 (dotless i is data)
     # ru
     "два две три четыре пять шесть семь восемь девять десять двадцать тридцать сто тысяча"
 )
 """Cardinal numbers written as words, in the corpus's major languages written with spaces (English,
 Spanish, Portuguese, French, German, Italian, Polish, Indonesian, Turkish, Russian): a number word
 added says another quantity as a digit does ("the square root of (thirty) four"). A word that is
-also a common word of another of these languages is left out. "One" and its kin are also a
-pronoun or an article ("the red one", "un", "ein", "bir"): `ONE_WORDS`, a number only beside
-another number."""
-ONE_WORDS = word_set("one un une uno una uma ein eine jeden jedna satu bir один одна")
-"""Words for one that are also a pronoun or an article: a number only beside another number word or
-digits ("twenty (one)"; "the red (one)" is no number). Not Portuguese "um", English's filler "um"."""
+also a common word of another of these languages is left out, or read as a number only beside
+another number (`ONE_WORDS`: "one", "ten", "otto")."""
+ONE_WORDS = word_set(
+    "one un une uno una uma ein eine jeden jedna satu bir один одна "
+    # numbers that are also common words of another of these languages
+    "ten onze sept elf otto venti "
+    "altı yedi kırk"  # noqa: RUF001 (dotless i is data)
+)
+"""Number words that are also a pronoun, an article or another language's word ("the red one", "ten
+utwór", Polish for "this track"; "onze", Dutch for "our"; "yedi", Turkish for "ate"): a number only beside
+another number word or digits ("twenty (one)", "(ten) thirty"). Not Portuguese "um", English's filler
+"um"."""
 
 
 def names_number(words: list[str], at: int) -> bool:
