@@ -30,10 +30,13 @@ class NearDuplicate(DuplicateCheck):
     two sentences or clauses trading places (a block of three or more words moved: `dataqa.text.moves`)
     and filler words ("please", "hi") forgiven; what many rows share (a preamble, the fixed
     words of a template: word pairs in 1 % of the rows) is discounted, so that rows are compared
-    on what differs. Another number, name or negation, or another word in a short text, makes
-    another example ("about closures" / "about decorators"). Classification examples (text + label)
-    are compared on the input, under the same label: their similarity is the inputs' (DUP004's), since
-    the label's words, shared by a whole class, would make two short inputs look alike; near inputs
+    on what differs. Another number (also one in words: "the square root of (thirty) four"), name or
+    negation, or another word in a short text, makes another example ("about closures" / "about
+    decorators"); two rare words more than a slip of the hand apart are two words, not a typo, in a
+    slot the set writes with other words too ("What is a urologist / horologist ?"). Classification
+    examples (text + label) are compared on the input, under the same label: their similarity is the
+    inputs' (DUP004's), since the label's words, shared by a whole class, would make two short inputs
+    look alike; near inputs
     under two labels are a label conflict (LBL002). An example without an answer (SQuAD 2.0's
     unanswerable question) is compared as its input is (DUP004), on what it asks, not on the passage
     it shares with the other questions about it; one answered and its unanswerable twin, made by

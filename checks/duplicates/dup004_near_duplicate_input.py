@@ -247,7 +247,9 @@ class NearDuplicateInput(Check):
     input adds and its own answer takes up ("What is the Shiba Inu (crypto)?" answered about the token,
     the other about the dog), nor a qualifier put into a factoid question whose two short answers share
     no word ("the largest (internal) organ": skin / liver) or are two other spans of the passage both
-    inputs hold ("谁(曾)是...记录保持者": who was / who is the record holder), or under another label
+    inputs hold ("谁(曾)是...记录保持者": who was / who is the record holder), nor a word of a
+    multiple-choice stem (or a question with a short answer) swapped for another, over other right
+    answers ("“物 / 人的依赖性关系”是": two items), or under another label
     a word that the set writes only under that label ("restaurants with 1000 reviews (in
     Śródmieście)", the in-location intent). KTO data is left alone: one prompt with several
     completions, each marked desirable or not, is how it is built. Nothing is removed from the usable
