@@ -211,12 +211,14 @@ def swapped_apart(prompts: tuple[list[str], list[str]], answers: tuple[set[str],
     of the other: each has a word the other has not, in any order (filler, particles such as 的,
     English function words, single letters and identifiers left out; typo fixes paired,
     `typos.is_typo`), and each answer is its own. A question that turns on one word over the same
-    choices is another item when it has another right answer ("“物 / 人的依赖性关系”是", "达伦多夫 /
-    科塞提出的理论", "动脉收缩压 / 舒张压主要反映"): the word is what is asked, and the other answer
+    choices is another item when it has another right answer ("达伦多夫 / 科塞提出的理论", "动脉收缩压 /
+    舒张压主要反映", "实行民族区域自治的关键 / 核心是"): the word is what is asked, and the other answer
     says so. The same question with a typo, a filler word or its choices in another order, answered
     otherwise, is one question with two answers; so is one with only a word added (left to
-    `qualified_apart` and `located_apart`). Read in any order so that choices listed in another order
-    are the same words."""
+    `qualified_apart` and `located_apart`), and one with a single character of a script written
+    without spaces put for another, which is as often a word said otherwise ("最主要 / 最重要的因素",
+    main / most important factor, two right answers) as another word ("物 / 人的依赖性关系"). Read
+    in any order so that choices listed in another order are the same words."""
     said = set(_content(list(answers[0]))), set(_content(list(answers[1])))
     if not said[0] or not said[1] or said[0] == said[1]:  # one choice at two letters is one answer
         return False
@@ -227,6 +229,8 @@ def swapped_apart(prompts: tuple[list[str], list[str]], answers: tuple[set[str],
         if partner is not None:
             only_a.remove(x)
             only_b.remove(partner)
+    if len(only_a) == len(only_b) == 1 and all(UNSPACED_WORD.fullmatch(w) for w in only_a + only_b):
+        return False  # one character for one: as a letter for a letter, it may say the same ("最主 / 重要")
     return bool(only_a) and bool(only_b)
 
 
