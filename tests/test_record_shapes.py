@@ -866,6 +866,53 @@ def test_plain_text_with_a_stray_label_set_stays_plain_text(tmp_path: Path) -> N
     assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("FMT015", [5])]
 
 
+PREMISES = [
+    "the committee met on tuesday and approved the new budget for the city library after a long debate",
+    "a small boat carried four fishermen across the lake before the storm reached the northern shore",
+    "the museum opened a new wing that shows paintings from the early twentieth century to the public",
+    "farmers in the valley planted wheat this spring because the rains came earlier than in past years",
+]
+
+
+def joined_pairs(marker: str) -> list[str]:
+    """FarsTail-like rows, `premise<marker>hypothesis<TAB>label`: each premise with one entailed,
+    one neutral and one contradicted hypothesis, as an inference set writes them on purpose."""
+    lines = []
+    for i, premise in enumerate(PREMISES * 3):
+        subject = premise.split(" ")[1]
+        for hypothesis, label in (
+            (f"the {subject} is mentioned in report {i}", "e"),
+            (f"the {subject} was seen by many people in report {i}", "n"),
+            (f"the {subject} is never mentioned in report {i}", "c"),
+        ):
+            lines.append(f"{premise}{marker}{hypothesis}\t{label}")
+    return lines
+
+
+def test_a_pair_joined_by_a_separator_token_is_read_as_a_sentence_pair(tmp_path: Path) -> None:
+    lines = ["text\tlabel", *joined_pairs(" [SEP] ")]
+    lines[8] = lines[7].rsplit("\t", 1)[0] + "\tc"  # line 9: line 8's pair under another label
+    path = tmp_path / "train.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = dataqa.scan(str(path), select=["LBL001", "LBL002", "DUP004"])
+    (split,) = report.splits
+    assert split.input["note"].startswith('read as sentence pairs: "text" holds two texts joined by [SEP]')
+    # one premise, three hypotheses and three labels is what the set asks, not a conflict
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("LBL001", [8, 9])]
+    assert "texts and second texts" in report.findings[0].message
+
+
+def test_a_separator_token_in_a_few_texts_is_still_one_text(tmp_path: Path) -> None:
+    lines = ["text\tlabel", *joined_pairs(" [SEP] ")]
+    for i in range(2, len(lines)):  # the pairs' second texts in the first text's place, but three
+        lines[i] = lines[i].replace(" [SEP] ", " and ", 1) if i % 12 else lines[i]
+    path = tmp_path / "train.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = dataqa.scan(str(path), select=["LBL001"])
+    assert "joined" not in report.splits[0].input["note"]
+    assert "second texts" not in " ".join(f.message for f in report.findings)
+
+
 def flag_table(n: int = 40) -> list[list[str]]:
     """A Jigsaw-like table: an id, a comment, and one 0/1 column a class."""
     rows = [["id", "comment_text", "toxic", "obscene", "insult"]]

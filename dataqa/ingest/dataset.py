@@ -24,6 +24,7 @@ from dataqa.ingest.choices import choice_layout
 from dataqa.ingest.formats import RecordIssue
 from dataqa.ingest.guesses import chat_layout, classification_layout, pair_layout
 from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
+from dataqa.ingest.joined_pairs import joined_layout
 from dataqa.ingest.label_inference import closed_set_labels
 from dataqa.ingest.layouts import (
     CHAT,
@@ -290,6 +291,10 @@ def load_split(
         )
     if inferred is not None:
         guess = inferred[0]
+        reading = replace(reading, layouts=(guess, *reading.layouts))
+    if (joined := joined_layout(guess, survey)) is not None:  # "premise<sep>hypothesis" in one field
+        notes = (inferred[1] if inferred is not None else "", joined[1])
+        guess, inferred = joined[0], (joined[0], "; ".join(note for note in notes if note))
         reading = replace(reading, layouts=(guess, *reading.layouts))
     if guess is not None and (guess.kind in (TEMPLATED, RFT) or guess.renamed) and reading.forced is None:
         reading = replace(reading, templated=guess)

@@ -186,6 +186,9 @@ class Layout:
     ("speaker" -> role, "text" -> content; `dataqa.ingest.role_names`)."""
     first_choice: int | None = None
     """For a multiple-choice layout: the number its answer field gives the first choice (0 or 1)."""
+    pair_marker: str | None = None
+    """For a classification layout: the token its text field joins two texts with, the pair read as
+    a text and its context ("premise<sep>hypothesis", `dataqa.ingest.joined_pairs`)."""
 
     def renamed_roles(self) -> dict[str, str]:
         """The roles of `renamed`: as written -> the chat role they are read as."""

@@ -91,6 +91,8 @@ def context_field(split: Split | None) -> str | None:
     label, a pair's second text as context") is in no record of most sets that use the layout.
     With a label, such an input is a pair of texts whose relation the label names."""
     layout = split.layout if split is not None and split.kind not in MESSAGE_KINDS else None
+    if layout is not None and layout.pair_marker:  # two texts joined in one field
+        return "second text"  # after the marker: the layout's title names it
     return next((key for key, role in layout.fields if role == "context"), None) if layout else None
 
 

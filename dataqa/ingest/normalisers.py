@@ -41,6 +41,7 @@ from dataqa.ingest.formats import (
     WRONG_TYPE,
 )
 from dataqa.ingest.issues import a_json_type, excerpt, json_type
+from dataqa.ingest.joined_pairs import split_pair
 from dataqa.ingest.label_sets import cell_classes, flag_value, is_label_set, label_set_text
 from dataqa.ingest.layouts import (
     CHAT,
@@ -273,8 +274,10 @@ def _normalise_classification(
     with one flag field a class, the names of the fields that are on (detection has checked that
     every flag holds 0 or 1)."""
     text = string_field(obj, layout.source("text") or "text", rec, lenient=layout.lenient)
-    # sentence-pair classification: the pair is the input, and a pair layout's second text is required
-    second = _optional(obj, layout, "context", rec, required=any(r == "context" for _, r in layout.fields))
+    # sentence-pair classification: the pair is the input (two fields, or one joined by a marker)
+    required = any(r == "context" for _, r in layout.fields)  # a pair layout's second text
+    pair = split_pair(text, layout.pair_marker) if layout.pair_marker else None
+    text, second = pair or (text, _optional(obj, layout, "context", rec, required=required))
     text = f"{text}\n\n{second}" if second.strip() else text
     if layout.flags and not label_field:  # one field a class (Jigsaw): the set of those that are on
         values = {f: flag_value(obj.get(f)) for f in layout.flags}
@@ -285,8 +288,7 @@ def _normalise_classification(
         rec.turns = [("user", text), ("assistant", rec.label)]
         return
     key = label_field if label_field and label_field in obj else layout.source("label") or "label"
-    value = lookup(obj, key)
-    if value is MISSING and layout.multi_label:
+    if (value := lookup(obj, key)) is MISSING and layout.multi_label:
         label = label_set_text([])  # no set of classes: none applies (NLU++ leaves "intents" out so)
     elif value is MISSING:
         rec.issue(MISSING_FIELD, f'no "{key}" field')

@@ -17,6 +17,7 @@ from typing import Any
 
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.issues import json_type
+from dataqa.ingest.joined_pairs import markers_joining
 from dataqa.ingest.label_sets import flag_value
 from dataqa.ingest.layouts import META_KEYS
 
@@ -39,6 +40,8 @@ class KeySurvey:
     """The first records, to try a suggestion on."""
     arrays: int = 0
     """Records written as JSON arrays (their keys are positions: "0", "1", ...)."""
+    joined: dict[str, Counter[str]] = field(default_factory=dict)
+    """Per key, the strings that hold a pair marker once (`dataqa.ingest.joined_pairs`), by marker."""
     heads: dict[str, list[str]] = field(default_factory=dict)
     """The opening of each string value of the first records in no layout, by key (`add_heads`):
     what a chat template rendered into a field of another name is found in."""
@@ -62,6 +65,8 @@ class KeySurvey:
             self.kinds.setdefault(key, Counter())[kind] += 1
             if isinstance(value, str):
                 self.lengths[key] += len(value)
+                for marker in markers_joining(value):
+                    self.joined.setdefault(key, Counter())[marker] += 1
                 seen = self.distinct.setdefault(key, set())
                 if len(seen) <= self.DISTINCT and len(value) <= 64:
                     seen.add(value)
