@@ -66,6 +66,12 @@ class _Blocked:
         return _shown(finished(check, ctx, concluded.findings, concluded.metrics))
 
 
+def _blocked(checks: list[Check], ctx: Context, config: Config, rows: int) -> list[dict]:
+    """The checks' results with every split cut into blocks of `rows` rows, merged per check."""
+    blocked = _Blocked(ctx, config, rows)
+    return [blocked.result(check, ctx) for check in checks]
+
+
 def _shown(result) -> dict:
     return {
         "status": result.status.value,

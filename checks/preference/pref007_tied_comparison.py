@@ -39,16 +39,14 @@ class TiedComparison(Summarised):
     severity = Severity.WARNING
 
     def _judged(self, ctx: Context) -> Iterator[Split]:
-        """The splits of judged comparisons (a winner field), and of pairs scored side by side with a
-        tie among them."""
+        """The splits of judged comparisons (a winner field), and of chosen / rejected pairs, whose
+        two sides may carry scores of their own (`score_chosen` = `score_rejected`: a tie). Read from
+        the layout, not from the ties found: a block of a split (the Ray workers') may hold none."""
         return (
             s
             for s in ctx
             if s.layout is not None
-            and (
-                s.layout.source("winner") is not None
-                or any(i.kind == formats.TIE for _, i in s.record_issues)
-            )
+            and (s.layout.source("winner") is not None or s.layout.kind == formats.PREFERENCE)
         )
 
     def _ties(self, split: Split) -> list[tuple[int, str]]:
@@ -74,7 +72,8 @@ class TiedComparison(Summarised):
         for split in self._judged(ctx):
             verdicts = summary["splits"][split.name]["verdicts"]
             ties = verdicts.total()
-            self.metrics[f"{split.name}_ties"] = ties
+            if split.layout is not None and (ties or split.layout.source("winner") is not None):
+                self.metrics[f"{split.name}_ties"] = ties  # pairs that score their sides: only when tied
             if not ties:
                 continue
             rows = summary["splits"][split.name]["rows"]
