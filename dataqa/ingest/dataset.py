@@ -292,7 +292,8 @@ def load_split(
     if inferred is not None:
         guess = inferred[0]
         reading = replace(reading, layouts=(guess, *reading.layouts))
-    if (joined := joined_layout(guess, survey)) is not None:  # "premise<sep>hypothesis" in one field
+    joined = joined_layout(guess, survey.joining_marker, survey.of_arrays) if survey is not None else None
+    if joined is not None:  # "premise<sep>hypothesis" in one field
         notes = (inferred[1] if inferred is not None else "", joined[1])
         guess, inferred = joined[0], (joined[0], "; ".join(note for note in notes if note))
         reading = replace(reading, layouts=(guess, *reading.layouts))

@@ -9,14 +9,10 @@ on both sides, the layout reads the pair as a text and its context, as it reads 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from dataqa.ingest.layouts import CLASSIFICATION, Layout
-
-if TYPE_CHECKING:
-    from dataqa.ingest.survey import KeySurvey
 
 MARKERS = ("[SEP]", "<sep>", "</s>", "|||")
 """Separator tokens that join a pair of texts in one string; a marker of one tokenizer, not prose."""
@@ -33,7 +29,7 @@ def markers_joining(value: str) -> list[str]:
     ]
 
 
-def joining_marker(joined: dict[str, int], strings: int) -> str | None:
+def joining_marker(joined: Mapping[str, int], strings: int) -> str | None:
     """The marker (of `joined`: marker -> strings that hold it once) that joins `JOINED_SHARE` of
     a field's `strings`, else None."""
     found = [m for m in MARKERS if strings and joined.get(m, 0) >= JOINED_SHARE * strings]
@@ -46,17 +42,19 @@ def split_pair(text: str, marker: str) -> tuple[str, str]:
     return first.strip(), second.strip()
 
 
-def joined_layout(layout: Layout | None, survey: KeySurvey | None) -> tuple[Layout, str] | None:
+def joined_layout(
+    layout: Layout | None, marker_of: Callable[[str], str | None], by_position: bool
+) -> tuple[Layout, str] | None:
     """`layout` reading its text field as a joined pair, with the sentence that says so, when it is
-    single-label classification of one text whose surveyed values are joined (`joining_marker`)."""
-    if survey is None or layout is None or layout.kind != CLASSIFICATION or layout.multi_label:
+    single-label classification of one text whose surveyed values are joined (`marker_of` the field:
+    `KeySurvey.joining_marker`); `by_position`: the records name no fields."""
+    if layout is None or layout.kind != CLASSIFICATION or layout.multi_label or layout.pair_marker:
         return None
-    if layout.pair_marker or layout.flags or any(role == "context" for _, role in layout.fields):
+    if layout.flags or any(role == "context" for _, role in layout.fields):
         return None
     key = layout.source("text") or "text"
-    marker = joining_marker(survey.joined.get(key, Counter()), survey.kinds.get(key, Counter())["string"])
-    if marker is None:
+    if (marker := marker_of(key)) is None:
         return None
-    said = f"item {key}" if survey.of_arrays else f'"{key}"'
+    said = f"item {key}" if by_position else f'"{key}"'
     note = f"read as sentence pairs: {said} holds two texts joined by {marker}, the second their context"
     return replace(layout, title=f"{layout.title}, two texts joined by {marker}", pair_marker=marker), note

@@ -17,7 +17,7 @@ from typing import Any
 
 from dataqa.ingest.damage import ArrayRecord
 from dataqa.ingest.issues import json_type
-from dataqa.ingest.joined_pairs import markers_joining
+from dataqa.ingest.joined_pairs import joining_marker, markers_joining
 from dataqa.ingest.label_sets import flag_value
 from dataqa.ingest.layouts import META_KEYS
 
@@ -89,6 +89,10 @@ class KeySurvey:
         for key, value in islice(obj.items(), 200):
             if isinstance(value, str):
                 self.heads.setdefault(str(key)[:100], []).append(value[:chars])
+
+    def joining_marker(self, key: str) -> str | None:
+        """The separator token that joins two texts in the key's strings (`joined_pairs`), or None."""
+        return joining_marker(self.joined.get(key, Counter()), self.kinds.get(key, Counter())["string"])
 
     def common(self, share: float = 0.5) -> list[str]:
         """Keys at least `share` of the records have, most frequent first."""
