@@ -19,7 +19,7 @@ from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import field_name
 from dataqa.text.language import Evidence, Prior, contradicts, decide, gather_evidence, review
 from dataqa.text.language_ngrams import ngram_languages
-from dataqa.text.language_records import asks_for_language
+from dataqa.text.language_records import asks_translation, named_languages, names_language
 from dataqa.text.language_signals import (
     FUNCTION_WORDS,
     LANGUAGE_SCRIPTS,
@@ -201,8 +201,10 @@ class CrossLanguageAnswer(Summarised):
     formulas and URLs stripped; neither side code as a whole nor dense in code symbols) and each
     side's start and end are in the same language, and no half of the answer is plainly in the
     prompt's (`_speaks`)
-    (a German passage with an English question is two languages by design); a prompt that names a
-    language or asks for a translation ("answer in French", "翻译成英文") gives nothing. The split
+    (a German passage with an English question is two languages by design); a prompt that asks for
+    a translation ("翻译成英文") gives nothing, nor does an answer in a language its conversation
+    names ("answer in French"): a name asks for that language only, so "an Italian restaurant" or
+    a story "involving German" answered in Spanish is still read. The split
     decides what is normal: a prompt language counts only when the split has `min_prompts` judged
     prompts in it and answers at least `usual` of them in it, so a cross-lingual set (instructions
     in English, answers in Chinese by design) gives nothing.
@@ -303,8 +305,9 @@ def _judge(ctx: Context, split: Split) -> pl.DataFrame:
         .filter(
             ~_dense_code(pl.col("ask"))
             & ~_dense_code(pl.col("answer"))
-            & ~asks_for_language(pl.col("context"))
+            & ~asks_translation(pl.col("context"))
         )
+        .with_columns(names_language(pl.col("context")).alias("names"))
     )
     asks = asks.filter(_enough_from_start(asks["ask_prose"]))
     asks = asks.filter(_enough_from_start(asks["answer_prose"]))
@@ -327,9 +330,9 @@ def _judge(ctx: Context, split: Split) -> pl.DataFrame:
         for i, lang in zip(at, found, strict=True):
             answers[i] = lang
     other = [i for i, (p, a) in enumerate(zip(told, answers, strict=True)) if a not in (p, UNDETERMINED)]
-    sides = (asks[side].gather(other) for side in ("ask_prose", "answer_prose"))
-    for i, ask, answer in zip(other, *sides, strict=True):
-        if _shares_letters(ask, answer):
+    sides = (asks[side].gather(other) for side in ("ask_prose", "answer_prose", "context", "names"))
+    for i, ask, answer, context, names in zip(other, *sides, strict=True):
+        if _shares_letters(ask, answer) or (names and answers[i] in named_languages(context)):
             answers[i] = UNDETERMINED
     return (
         asks.with_columns(pl.Series("a", answers, dtype=pl.String))
