@@ -147,11 +147,13 @@ def _mask_like(role: str, kind: str, token: str) -> bool:
 def _draft_slot(kind: str, token: str, prompt: str, answer: str) -> bool:
     """Whether a bracketed slot in an answer ("[Your Name]", "[company name]") is left on purpose: the
     answer is a draft the user sends (asked for as a letter, e-mail, post or message, or shaped as one)
-    and the prompt does not give the slot's value. An answer to who the assistant is, is no draft: its
-    "I am [Bot Name]" is an identity the data set forgot to fill."""
+    and the prompt does not give the slot's value. A text no one asked for (a pretraining text, an
+    empty prompt) is no draft for its asker: "Dear [Your Name]," opening a web page's text is a mail
+    merge left unfilled. An answer to who the assistant is, is no draft: its "I am [Bot Name]" is an
+    identity the data set forgot to fill."""
     if kind != "placeholder" or not token.startswith("[") or IDENTITY_QUESTION.search(prompt):
         return False
-    if not (re.search(DRAFT_TOPIC, prompt) or re.search(DRAFT_SHAPE, answer)):
+    if not prompt.strip() or not (re.search(DRAFT_TOPIC, prompt) or re.search(DRAFT_SHAPE, answer)):
         return False
     noun = re.escape(token[1:-1].split()[-1].lower().replace("’", "'").rsplit("'", 1)[-1] or "name")
     return re.search(_SUPPLIED.format(noun=noun), prompt) is None

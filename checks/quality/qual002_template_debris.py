@@ -152,7 +152,7 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False
         if token.startswith("$") and _in_math(text, m):
             return False  # $H_0$, $F_X(x)=...$, ${x_n}$: LaTeX inline mathematics, not a shell variable
-        return not is_code_line(line_at(text, m.start())) and not in_indented_code(text, m.start())
+        return not _code_line_without(text, m) and not in_indented_code(text, m.start())
     if kind == "placeholder":
         if token.startswith("<"):
             inner = token[1:-1]
@@ -182,6 +182,17 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
         if token == "</s>":
             return not text[m.end() :].strip() or text[m.end() :].lstrip().startswith("<s>")
     return True
+
+
+def _code_line_without(text: str, m: re.Match[str]) -> bool:
+    """Whether the match's line reads as code with the match itself blanked: the slot's own brace is
+    no evidence of code ("... for Phoenix Pharmaceuticals? Please contact {0} for details." is prose
+    that `is_code_line` reads as a `for` statement opening a brace), while "const {name} = props" or
+    "print({name})" stay code without it."""
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    line = text[start : m.start()] + " " + text[m.end() : end if end >= 0 else len(text)]
+    return is_code_line(line)
 
 
 _MATH_OR_CODE = re.compile(r"[=^\\$×÷±∩∪∈⊂⊆|<>+*/{}\[\]()]")
