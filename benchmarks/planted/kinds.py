@@ -15,6 +15,7 @@ import copy
 import importlib.util
 import json
 import random
+import re
 import string
 import sys
 from collections.abc import Callable
@@ -263,18 +264,38 @@ def reference_only(p: Planter) -> list[Rec] | None:
     return [("train", i)]
 
 
+_CODE_SIGNS = re.compile(
+    r"```|^\s*[\[{]|[{};]\s*$|^\s*(?:def|class|import|function|return|const|let|var)\b", re.M
+)
+"""Signs that a text is a program or data, not prose: a fence, a line opening on a bracket or ending
+on a brace or semicolon, a statement keyword opening a line."""
+
+
+def prose(text: str) -> bool:
+    """Whether a text reads as prose: none of `_CODE_SIGNS`. A letter's frame or a sentence with a
+    slot ("Please contact {customer_name}") is planted into prose answers only: written around a
+    JavaScript function or a tool call's JSON it is no defect anyone ships (and "${USER}" in a
+    program is the program's own variable)."""
+    return _CODE_SIGNS.search(text) is None
+
+
 def _in_place(
     slot_of: Callable[[Planter], str | None],
     change: Callable[[random.Random, str, Planter], str | None],
     min_len: int = 0,
+    only_prose: bool = False,
 ) -> Callable[[Planter], list[Rec] | None]:
-    """A kind that rewrites one text of one record."""
+    """A kind that rewrites one text of one record (of `min_len` characters at least, and `prose`
+    when `only_prose`)."""
+
+    def fits(text: str) -> bool:
+        return len(text) >= min_len and (not only_prose or prose(text))
 
     def kind(p: Planter) -> list[Rec] | None:
         slot = slot_of(p)
         if slot is None:
             return None
-        i = p.pick("train", (slot,), lambda r: len(get(p.base, r, slot) or "") >= min_len)
+        i = p.pick("train", (slot,), lambda r: fits(get(p.base, r, slot) or ""))
         if i is None:
             return None
         rec = p.rows["train"][i]

@@ -332,7 +332,7 @@ KINDS: dict[str, Callable[[Planter], list[Rec] | None]] = {
     "truncated": _in_place(_answer_not_label, _truncate, min_len=120),
     "mojibake": _in_place(_answer, _mojibake, min_len=20),
     "html_residue": _in_place(_answer, _html),
-    "template_variable": _in_place(_answer_not_label, _template),
+    "template_variable": _in_place(_answer_not_label, _template, only_prose=True),
     "placeholder_input": _in_place(
         lambda p: None if p.has("label") else ("context" if p.has("context") else "input"), _placeholder
     ),
