@@ -251,9 +251,8 @@ _PY_OPEN_END = (
     r"(?m)^[ \t]*(?:(?:async[ \t]+)?(?:def|class|for|while|if|elif|else|try|except|finally|with)\b[^\n]*:"
     r"|[^#\n]*(?:[-+/=&|^(\[{\\]|\b(?:and|or|not|in)))[ \t]*\z"
 )
-"""A last line that cannot end a program: a block header whose body never came ("for x in xs:"), or
-a statement stopped on an operator, an open bracket or a line continuation (a comment ends as it
-likes)."""
+"""A last line that cannot end a program: a block header whose body never came ("for x in xs:"), or a
+statement stopped on an operator, an open bracket or a line continuation (a comment ends freely)."""
 
 
 _ENDED_PROGRAM = r"(?m)^[ \t]*(?:#[^\n]*|\}[ \t;]*)\z"
@@ -308,15 +307,13 @@ def code_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
 
 
 FRAGMENT_SHARE = 0.8
-"""Share of a split's long targets that must end like a sentence for a word fragment at the end of
-one that does not to be read."""
+"""Share of a split's long targets ending like a sentence for a word fragment ending one to be read."""
 _FRAGMENT_END = r"(?:^|\s)([^\W\d_]{2,30})$"
 """A target that stops on a run of letters after a space (no mark): its last word, or part of one."""
 _NAME_END = r"[^\s.!?:;\n][ \t]+\p{Lu}\p{Ll}+$"
 """A capitalised last word inside a sentence, in any cased script: part of a name ("Benedict the
 Just", "Adam Scott", "Yen Nhật Bản"), which a longer name or word of the record may begin ("Justman",
-"Scottie", "bảng Anh") without its being cut. At a line's or a
-sentence's start a capital says nothing ("...\\n\\nSte" for "Step")."""
+"Scottie", "bảng Anh") without its being cut. At a sentence's start a capital says nothing ("Ste")."""
 _LIST_OR_LABEL = r"^\s*(?:#|\||>|[-*\u2022]\s|(?:\d+|[A-Za-z])[.)]\s|[^\s:]{1,20}:\s*\S{0,30}$)"
 """A last line that is a list item (a bullet, a number or a letter: an outline's "B. ...", a quiz's
 "D) ..."), heading, table row, quote or short label: its last word ends an item, not a sentence."""
@@ -389,12 +386,13 @@ _PROSE_LAST = r"(?m)^[ \t]*[A-Za-z\u00c0-\u024f\"“'‘(][^\n|#>]*\S[ \t]*\z"
 _PROSE_END = r"(?:[a-z\u00df-\u024f]{2}|[.!?…][\"”'’)\]]*)\s*$"
 """A text ending on a lower-case word or a sentence mark: where a sentence ends or stops."""
 _WORD_RUN_ON = (
-    r"[.!?][\"”'’)\]]*[ \t]+[A-Z\u00c0-\u00de](?:[^.!?:;,\n]|,[ \t]*[^A-Z\s])*[ \t][a-z\u00df-\u024f]{2,}\s*$"
+    r"[.!?][\"”'’)\]]*[ \t]+[A-Z\u00c0-\u00de](?:[^.!?:;,\n]|,[ \t]*[^A-Z\s])*(?:[ \t]|,[ \t]*)"
+    r"[a-z\u00df-\u024f]{2,}\s*$"
 )
 """A last line that ended a sentence and then runs on for a sentence of two words or more to a
-lower-case word, without a mark ("... of Pulsar Productions. Could you provide"). A comma before a
-capital ends the run: a letter's closing and its signature ("With respect and hope, Your AI
-companion")."""
+lower-case word, without a mark ("... of Pulsar Productions. Could you provide", "... is
+vacuum-sealed, then"). A comma before a capital ends the run: a letter's closing and its signature
+("With respect and hope, Your AI companion")."""
 WORD_SIGN_OFF = (
     r"(?i)(?:\b(?:thanks?|thank you|cheers|regards|luck|enjoy|day|week|weekend|evening|helps?|"
     r"questions?|anything else|know|welcome|soon|later|care|wishes|best|fun)|#\w+|https?://\S+"
@@ -453,11 +451,13 @@ SHORT_ANSWERS = 20
 
 
 def short_answer_marks(ctx: Context, split: Split, min_words: int) -> tuple[int, int]:
-    """Of a split's final answers, the short ones (prose of three words up to `min_words`, which no
-    length limit cuts) and how many of those end on a mark: counts that add up over blocks."""
+    """Of a split's final answers, the short ones (prose of three words up to `min_words` on one line,
+    which no length limit cuts: a list of labels over lines has no sentence end) and how many of those
+    end on a mark: counts that add up over blocks."""
     body = pl.col("answer").str.strip_chars()
     short = narrowed(
         split_final_answers(ctx, split),
+        ~body.str.contains("\n"),
         body.str.contains(_PROSE_END),
         ~body.str.contains(CJK),
         body.str.contains(_PROSE_LAST),

@@ -18,9 +18,11 @@ from dataqa.checks.quality.cut_by_habit import (
     ENDED,
     FENCE_LINE,
     WORD_SIGN_OFF,
+    WORD_STRICT_SHARE,
     evidence_tail,
     last_line,
     narrowed,
+    word_prose,
 )
 from dataqa.checks.quality.cut_language import dangles_in, stops_in_phrase
 from dataqa.engine.context import Context
@@ -126,3 +128,31 @@ def paragraph_cut(
             what = "ends mid-sentence" if kind == "p" else "last list item ends mid-sentence"
             out.append((line, what, evidence_tail(body)))
     return out
+
+
+_SENTENCE_THEN_MORE = r"[.!?][\"”'’)\]]*[ \t]+[A-Z\u00c0-\u00de]"
+"""A sentence ended inside a line and another begun: the line is a paragraph's, not a title, a verse
+line, a code line or a list of labels."""
+
+
+def paragraph_counts(frame: pl.DataFrame, min_words: int) -> dict[str, int]:
+    """Of a split's long prose targets (`word_prose`), those whose last line is a paragraph's (a
+    sentence ended in it and another begun) and how many of those end like a sentence: the shape the
+    run-on rule judges (`run_on_cut`), counted apart from the verse, code and lists of labels the
+    prose count also holds. Counts that add up over blocks."""
+    body = pl.col("content").str.strip_chars()
+    paragraphs = word_prose(frame, "content", min_words).filter(
+        last_line(body).str.contains(_SENTENCE_THEN_MORE)
+    )
+    return {
+        "paragraphs": paragraphs.height,
+        "paragraphs_ended": paragraphs.filter(body.str.contains(ENDED)).height,
+    }
+
+
+def writes_punctuated_paragraphs(seen: dict[str, int]) -> bool:
+    """Whether nearly every long target of a split whose last line is a paragraph's ends like a
+    sentence (`WORD_STRICT_SHARE` of 20 or more), and some do not: a haiku, a program or a list of
+    labels in an instruction set says nothing of how its writers end their paragraphs."""
+    n, ended = seen.get("paragraphs", 0), seen.get("paragraphs_ended", 0)
+    return n >= 20 and ended >= WORD_STRICT_SHARE * n and ended < n

@@ -31,7 +31,7 @@ from dataqa.checks.quality.cut_by_habit import (
     writes_punctuated_prose,
 )
 from dataqa.checks.quality.cut_language import dangles_in
-from dataqa.checks.quality.cut_paragraph import paragraph_cut
+from dataqa.checks.quality.cut_paragraph import paragraph_counts, paragraph_cut, writes_punctuated_paragraphs
 from dataqa.checks.quality.qual003_degenerate_text import is_row
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -91,7 +91,11 @@ class TruncatedTarget(Summarised):
     or just into a clause ("……，如果您") is read where most of the split's Chinese targets end. Brace
     code without a fence that opens more blocks than it closes stopped inside the program. Where
     nearly every long target ends like a sentence, one stopping on a word the split never writes
-    whole but that begins longer words it does ("in collaborati") was cut mid-word. A target its own
+    whole but that begins longer words it does ("in collaborati") was cut mid-word; where nearly every
+    answer whose last line is a paragraph's ends on a mark, and the writers keep the mark on their
+    one-line short answers, one whose last sentence runs on to a bare word was cut ("... an overview
+    of major advances in the field, and current trends": verse and lists of labels do not count, and
+    a habit of leaving the mark out spares it). A target its own
     prompt holds word for word is a span drawn from the passage (SQuAD's answers): a phrase, which
     needs no sentence end (a bracket it leaves open is still reported).
     """
@@ -140,7 +144,8 @@ class TruncatedTarget(Summarised):
     def summarise(self, ctx: Context) -> dict[str, Any]:
         """Per split: its targets of `min_words` words or more, how many of those end like a sentence
         (only where the split writes sentences is a missing end a sign of truncation), and how many
-        targets may be truncated (read again in the second round)."""
+        targets may be truncated (read again in the second round); the habits the split-wide rules
+        read (`habit_counts`, `paragraph_counts`)."""
         out = {}
         for split in ctx:
             n_long, n_ended, cand = self._candidates(ctx, split)
@@ -155,6 +160,7 @@ class TruncatedTarget(Summarised):
                 "short_answers": short,
                 "short_answers_ended": short_ended,
                 **habit_counts(targets(ctx, split), self.min_words),
+                **paragraph_counts(targets(ctx, split), self.min_words),
             }
         return {"splits": out}
 
@@ -167,7 +173,8 @@ class TruncatedTarget(Summarised):
             code = seen.get("code_open", 0) > 0
             words = writes_ended_targets(seen) + writes_punctuated_prose(seen)
             marks_left_out = leaves_marks_out(seen)
-            run_on = words == 2 and not marks_left_out
+            # a sentence run on at the end is read against how the split ends its paragraphs
+            run_on = writes_ended_targets(seen) and writes_punctuated_paragraphs(seen) and not marks_left_out
             if seen["candidates"] or marker is not None or cjk or code or words:
                 out[name] = [_writes_sentences(seen), marker, cjk, code, words, run_on, marks_left_out]
         return out or None
