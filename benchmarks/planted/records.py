@@ -315,6 +315,13 @@ def _whitespace_only(rng: random.Random, c: str, r: str) -> tuple[str, str]:
     return c, rng.choice([c + "\n", "  " + c, c.replace(" ", "  ", 3), c.replace("\n", "\n\n", 1) + " "])
 
 
+def _reply(p: Planter) -> str | None:
+    """The answer of a record a model learns to reply with: none in a label set, nor in a set of plain
+    texts for continued pre-training (one text, no prompt), which is cut into blocks of tokens anyway:
+    a document that stops mid-sentence there is no defect (QUAL007 does not judge such a split)."""
+    return None if p.has("label") or (p.base.shape == "fields" and set(p.base.slots) == {"output"}) else p.out
+
+
 KINDS: dict[str, Callable[[Planter], list[Rec] | None]] = {
     "dup_exact": dup_exact,
     "dup_normalised": dup_normalised,
@@ -329,7 +336,7 @@ KINDS: dict[str, Callable[[Planter], list[Rec] | None]] = {
     "empty_output": _in_place(_answer, lambda r, t, p: ""),
     "whitespace_output": _in_place(_answer, lambda r, t, p: r.choice([" ", "\n\n", " \t\n", "   "])),
     "refusal": _in_place(_answer_not_label, _refusal),
-    "truncated": _in_place(_answer_not_label, _truncate, min_len=120),
+    "truncated": _in_place(_reply, _truncate, min_len=120),
     "mojibake": _in_place(_answer, _mojibake, min_len=20),
     "html_residue": _in_place(_answer, _html),
     "template_variable": _in_place(_answer_not_label, _template, only_prose=True),
