@@ -47,8 +47,7 @@ def in_slices(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
 def narrowed(frame: pl.DataFrame, *predicates: pl.Expr) -> pl.DataFrame:
     """`frame` filtered by each predicate in turn (the rows all of them hold, in frame order). One
     filter computes every predicate on every row; so, cheapest and most selective first, each costly
-    one reads only the rows left (most answers end like sentences, and most have no Chinese). Read
-    `in_slices`."""
+    one reads only the rows left (most answers end like sentences, most have no Chinese); `in_slices`."""
     parts = []
     for part in in_slices(frame):
         for predicate in predicates:
@@ -451,13 +450,14 @@ SHORT_ANSWERS = 20
 
 
 def short_answer_marks(ctx: Context, split: Split, min_words: int) -> tuple[int, int]:
-    """Of a split's final answers, the short ones (prose of three words up to `min_words` on one line,
-    which no length limit cuts: a list of labels over lines has no sentence end) and how many of those
-    end on a mark: counts that add up over blocks."""
+    """Of a split's final answers, the short sentences (prose of three words up to `min_words` on one
+    line, which no length limit cuts, most words in lower case: a list of labels over lines, a title or
+    a name has no sentence end to leave out) and how many end on a mark: counts that add up over blocks."""
     body = pl.col("answer").str.strip_chars()
     short = narrowed(
         split_final_answers(ctx, split),
         ~body.str.contains("\n"),
+        body.str.count_matches(r"\b\p{Lu}") * 2 <= body.str.count_matches(r"\b[^\W\d_]"),
         body.str.contains(_PROSE_END),
         ~body.str.contains(CJK),
         body.str.contains(_PROSE_LAST),
