@@ -265,10 +265,13 @@ def reference_only(p: Planter) -> list[Rec] | None:
 
 
 _CODE_SIGNS = re.compile(
-    r"```|^\s*[\[{]|[{};]\s*$|^\s*(?:def|class|import|function|return|const|let|var)\b", re.M
+    r"```|^\s*[\[{]|[{};:]\s*$|^\s*[\w.\[\]]+\s*[-+*/]?=\s|\w\(.*\)\s*(?:#.*)?$"
+    r"|^\s*(?:def|class|import|from|function|return|const|let|var|for|while|if|print)\b",
+    re.M,
 )
 """Signs that a text is a program or data, not prose: a fence, a line opening on a bracket or ending
-on a brace or semicolon, a statement keyword opening a line."""
+on a brace, semicolon or colon, an assignment, a call ending its line, a statement keyword opening a
+line."""
 
 
 def prose(text: str) -> bool:
