@@ -101,10 +101,14 @@ INFERENCE_LAYOUTS = frozenset({"snli", "premise_hypothesis"})
 
 
 def names_hypothesis(split: Split | None) -> bool:
-    """Whether the split's layout appends a hypothesis to its premise (`INFERENCE_LAYOUTS`): several
-    hypotheses are written to one premise, one per label, so a word that varies one is the example."""
+    """Whether the split's layout appends a hypothesis to its premise (`INFERENCE_LAYOUTS`, or a
+    second text the data set names the hypothesis: the Unified Summarization Benchmark's
+    `{"premise", "hypothesis", "target"}`): several hypotheses are written to one premise, one per
+    label, so a word that varies one is the example."""
     layout = split.layout if split is not None else None
-    return layout is not None and layout.name in INFERENCE_LAYOUTS and context_field(split) is not None
+    context = context_field(split)
+    named = context is not None and "hypothesis" in context.lower()
+    return layout is not None and context is not None and (layout.name in INFERENCE_LAYOUTS or named)
 
 
 def input_name(split: Split | None, *, plural: bool = False) -> str:
