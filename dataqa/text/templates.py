@@ -273,8 +273,8 @@ def _in_use(vocab: pl.Series, ids: np.ndarray, doc: np.ndarray) -> frozenset[str
 
 
 def _frames(texts: pl.Series) -> frozenset[str]:
-    """The frames (`slots.frame`: a text with one word left out) that `slots.FRAME_TEXTS` or more of
-    the sampled distinct texts of at most `slots.FRAME_WORDS` words write, each with its own word in
+    """The frames (`set_words.frame`: a text with one word left out) that `FRAME_TEXTS` or more of
+    the sampled distinct texts of at most `FRAME_WORDS` words write, each with its own word in
     the slot: the slots the data set fills with many words ("what is a _")."""
     short = texts.filter(texts.str.count_matches(" ") < FRAME_WORDS).unique()
     counts: Counter[str] = Counter()

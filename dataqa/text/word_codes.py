@@ -123,18 +123,20 @@ class WordCodes:
     def typo(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """`typos.is_typo` of the words of each index pair (a, b), each distinct pair asked once in
         the scan."""
-        keys = (a.astype(np.int64) << 32) | b.astype(np.int64)
-        known, words = self.typos, self.words
-        for key in set(keys.tolist()).difference(known):
-            known[key] = typos.is_typo(words[key >> 32], words[key & 0xFFFFFFFF], self.in_use)
-        return np.fromiter(map(known.__getitem__, keys.tolist()), dtype=bool, count=len(keys))
+        return self._asked(self.typos, lambda x, y: typos.is_typo(x, y, self.in_use), a, b)
 
     def slip(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """`typos.slip` of the words of each index pair (a, b), each distinct pair asked once."""
+        return self._asked(self.slips, typos.slip, a, b)
+
+    def _asked(
+        self, known: dict[int, bool], question: Callable[[str, str], bool], a: np.ndarray, b: np.ndarray
+    ) -> np.ndarray:
+        """`question` of the words of each index pair (a, b), the answers kept in `known` by pair."""
         keys = (a.astype(np.int64) << 32) | b.astype(np.int64)
-        known, words = self.slips, self.words
+        words = self.words
         for key in set(keys.tolist()).difference(known):
-            known[key] = typos.slip(words[key >> 32], words[key & 0xFFFFFFFF])
+            known[key] = question(words[key >> 32], words[key & 0xFFFFFFFF])
         return np.fromiter(map(known.__getitem__, keys.tolist()), dtype=bool, count=len(keys))
 
 
