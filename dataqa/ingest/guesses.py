@@ -135,10 +135,10 @@ def annotator_votes(labels: list[str]) -> list[str]:
 
 
 _EXACT_LABEL = frozenset({"label", "labels", "goldlabel"})
-_LABEL_WORDS = ("label", "labels")
-"""How a field's name ends when it says the field is the label (`final_label`, `gold_label`)."""
 """Names that say a field is the label and nothing else: beside them, a field whose name only
 suggests a class ("category", "topic", "source") describes the record."""
+_LABEL_WORDS = ("label", "labels")
+"""How a field's name ends when it says the field is the label (`final_label`, `gold_label`)."""
 
 
 def _named_label(labels: list[str]) -> tuple[list[str], list[str]]:
