@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 _BOUNDED = re.compile(r"\{(\d+),\d+\}")
 
 
+@functools.cache  # a detector's pattern, loosened once per process (every block asks for its union)
 def loosened(pattern: str) -> str:
     """`pattern` without its word boundaries (`\\b`) and with each bounded repeat `{m,n}` made
     `{m,}`: it matches every text the pattern matches (and a few more), so it picks the candidates
