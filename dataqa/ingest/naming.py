@@ -105,10 +105,10 @@ def names_hypothesis(split: Split | None) -> bool:
     second text the data set names the hypothesis: the Unified Summarization Benchmark's
     `{"premise", "hypothesis", "target"}`): several hypotheses are written to one premise, one per
     label, so a word that varies one is the example."""
-    layout = split.layout if split is not None else None
-    context = context_field(split)
-    named = context is not None and "hypothesis" in context.lower()
-    return layout is not None and context is not None and (layout.name in INFERENCE_LAYOUTS or named)
+    context = context_field(split)  # None without a split, a layout or a second text
+    if split is None or split.layout is None or context is None:
+        return False
+    return split.layout.name in INFERENCE_LAYOUTS or "hypothesis" in context.lower()
 
 
 def input_name(split: Split | None, *, plural: bool = False) -> str:
