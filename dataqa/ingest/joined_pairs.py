@@ -48,9 +48,9 @@ def joined_layout(
     """`layout` reading its text field as a joined pair, with the sentence that says so, when it is
     single-label classification of one text whose surveyed values are joined (`marker_of` the field:
     `KeySurvey.joining_marker`); `by_position`: the records name no fields."""
-    if layout is None or layout.kind != CLASSIFICATION or layout.multi_label or layout.pair_marker:
+    if layout is None or layout.kind != CLASSIFICATION or layout.multi_label:  # flags are multi-label too
         return None
-    if layout.flags or any(role == "context" for _, role in layout.fields):
+    if any(role == "context" for _, role in layout.fields):
         return None
     key = layout.source("text") or "text"
     if (marker := marker_of(key)) is None:
