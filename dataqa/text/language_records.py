@@ -47,7 +47,8 @@ LANGUAGE_NAMES: dict[str, str] = {
     for code, names in {
         "en": "english anglais inglés ingles englisch inglese inglês engels angielski 英语 英文 英語",
         "es": "spanish español espanol espagnol spanisch spagnolo espanhol spaans hiszpański 西班牙语",
-        "fr": "french français francais francés französisch francese francês frans francuski 法语 法文",
+        "fr": "french français francais francés französisch francese francês frans francuski "
+        "pháp 法语 法文 フランス語",
         "de": "german deutsch allemand alemán aleman tedesco alemão duits niemiecki 德语 德文",
         "it": "italian italiano italien italienisch italiaans włoski 意大利语",
         "pt": "portuguese português portugues portugais portugiesisch portoghese portugués 葡萄牙语",
@@ -68,9 +69,10 @@ LANGUAGE_NAMES: dict[str, str] = {
         "ar": "arabic العربية arabe arabisch arabo árabe 阿拉伯语",
         "fa": "persian farsi فارسی persan persisch",
         "hi": "hindi हिन्दी हिंदी",
-        "zh": "chinese mandarin cantonese chinois chinesisch cinese chino chinês 中文 汉语 漢語 普通话",
-        "ja": "japanese japonais japanisch giapponese japonés japonês 日语 日文 日本語",
-        "ko": "korean coréen koreanisch coreano 韩语 韩文 한국어",
+        "zh": "chinese mandarin cantonese chinois chinesisch cinese chino chinês "
+        "中文 汉语 漢語 普通话 中国語 중국어",
+        "ja": "japanese japonais japanisch giapponese japonés japonês 日语 日文 日本語 일본어",
+        "ko": "korean coréen koreanisch coreano 韩语 韩文 한국어 韓国語",
         "vi": "vietnamese vietnamien tiếng",
         "id": "indonesian indonesia indonésien",
         "th": "thai thaï ภาษาไทย",
@@ -82,9 +84,12 @@ LANGUAGE_NAMES: dict[str, str] = {
 }
 _TRANSLATION = (
     r"(?i)translat|traduc|tradu[zsi]|übersetz|uebersetz|vertaal|översätt|oversæt|overs[ae]tt|tłumacz"
-    "|çevir|terjemah|\u043f\u0435\u0440\u0435\u0432[\u0435\u043e]\u0434|翻译|翻譯|翻訳|번역"
+    "|çevir|terjemah|\u043f\u0435\u0440\u0435\u0432[\u0435\u043e]\u0434|翻译|翻譯|翻訳|訳[しすせ]|번역"
+    "|bản dịch|dịch (?:sang|ra|câu|đoạn)"
 )
-"""A translation verb or noun (Russian "перевод" spelled in escapes), as requests are written."""
+"""A translation verb or noun (Russian "перевод" spelled in escapes), as requests are written; Japanese
+訳す in its forms ("中国語に訳しなさい"), Vietnamese "bản dịch" / "dịch sang" (not "dịch" alone: "dịch vụ",
+service)."""
 _NAMES = "(?i)" + "|".join(
     rf"\b{re.escape(name)}\b" if name.isascii() else re.escape(name)
     for name in sorted(LANGUAGE_NAMES, key=len, reverse=True)
