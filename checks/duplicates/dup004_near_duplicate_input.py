@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -19,6 +19,7 @@ from dataqa.checks.duplicates.told_apart import (
     unanswered_apart,
 )
 from dataqa.checks.labels import near_inputs
+from dataqa.checks.labels.label_aliases import class_of
 from dataqa.checks.labels.lbl002_near_identical_conflict import adds_turn, asks, one_side_varied
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -39,12 +40,22 @@ def near_options(ctx: Context) -> tuple[float, int]:
     return float(threshold), int(shingle)
 
 
-def same_answers(frame: pl.DataFrame) -> dict[int, int]:
+def same_answers(frame: pl.DataFrame, named: Callable[[str], str] | None = None) -> dict[int, int]:
     """line -> the first of the lines of `frame` (`near_inputs.line_fields`) whose answer is the same
     after normalisation (case, spacing, punctuation); lines with an empty answer left out. Numbers,
     not the texts: a million-row chat set groups ~400k lines, whose answers as Python strings held
-    ~1.5 GB."""
-    answers = pl.DataFrame({"line": frame["line"], "answer": similarity.normalise(frame["response"])})
+    ~1.5 GB. With `named` (`label_aliases.class_of`), two labels of one class are one answer: `BN_NEG"`
+    is `Negative` under another name."""
+    answer = similarity.normalise(frame["response"])
+    if named is not None:
+        answer = pl.Series(
+            [
+                text if label is None else f"\0{named(label)}"
+                for text, label in zip(answer.to_list(), frame["split_label"].to_list(), strict=True)
+            ],
+            dtype=pl.String,
+        )
+    answers = pl.DataFrame({"line": frame["line"], "answer": answer})
     first = answers.filter(pl.col("answer") != "").select(
         "line", pl.col("line").min().over("answer").alias("first")
     )
@@ -270,6 +281,7 @@ class NearDuplicateInput(Check):
             "distinct",
             "hashes",
             "input_fields",
+            "label_aliases",
             "label_sizes",
             "near_groups",
             "near_pairs",
@@ -340,7 +352,7 @@ class NearDuplicateInput(Check):
             # Answers that are the same after normalisation (one label, one tool call) are one answer
             # however much the inputs differ: with short inputs the whole examples fall apart.
             grouped = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
-            same_answer = same_answers(grouped)
+            same_answer = same_answers(grouped, class_of(ctx) if ctx.has_labels(split) else None)
             setting = settings(grouped)
             # generated answers: the repeated input first; a label set's conflicts are LBL001's and LBL002's
             asked = {} if ctx.has_labels(split) else dict(grouped.select("line", "prompt_norm").iter_rows())

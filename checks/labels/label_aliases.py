@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import polars as pl
 
+from dataqa.checks.labels.base import split_labels
 from dataqa.checks.labels.lbl003_label_spelling_variant import normalise_label
 from dataqa.checks.labels.same_inputs import keyed
 from dataqa.engine.context import Context
@@ -29,22 +30,41 @@ Alias = tuple[str, int, int]
 """The label another is a name of, the recurring texts both carry and the other's recurring texts."""
 
 
-def aliases(ctx: Context, splits: list[str]) -> dict[str, Alias]:
-    """`found_aliases` of the splits, made once per scan (LBL001 and LBL002 read them)."""
-    return ctx.shared(("label_aliases", *splits), lambda: found_aliases(ctx, splits))
+def aliases(ctx: Context) -> dict[str, Alias]:
+    """`found_aliases` of the labelled splits held here, made once per scan (LBL001, LBL002 and DUP004
+    read them)."""
+    return ctx.shared(("label_aliases",), lambda: found_aliases(ctx, aliased_splits(ctx)))
 
 
-def one_class(ctx: Context, splits: list[str]) -> Callable[[str, str], bool]:
-    """Whether two labels are one class: the same label, one spelled in another case or punctuation
-    where either is an alias or its class (`aliases`), or an alias and its class."""
-    alias = aliases(ctx, splits)
+def aliased_splits(ctx: Context) -> list[str]:
+    """The splits aliases are read from: those held here with a labelled row (a split held on the Ray
+    workers is not read: see `found_aliases`)."""
+    return [s.name for s in ctx if s.elsewhere is None and split_labels(ctx, s.name).height]
+
+
+def class_of(ctx: Context) -> Callable[[str], str] | None:
+    """A label's class: the label it is another name of (`aliases`) in the spelling-insensitive form
+    (`normalise_label`), that form for a label that has an alias, the label itself otherwise. None
+    when the scan found no alias, so that callers skip the mapping at no cost."""
+    alias = aliases(ctx)
+    if not alias:
+        return None
     classes = {target for target, _, _ in alias.values()}
 
-    def class_of(label: str) -> str:
+    def named(label: str) -> str:
         form = normalise_label(label)
         return alias[form][0] if form in alias else form if form in classes else label
 
-    return lambda a, b: a == b or class_of(a) == class_of(b)
+    return named
+
+
+def one_class(ctx: Context) -> Callable[[str, str], bool]:
+    """Whether two labels are one class: the same label, one spelled in another case or punctuation
+    where either is an alias or its class, or an alias and its class (`class_of`)."""
+    named = class_of(ctx)
+    if named is None:
+        return lambda a, b: a == b
+    return lambda a, b: a == b or named(a) == named(b)
 
 
 def found_aliases(ctx: Context, splits: list[str]) -> dict[str, Alias]:

@@ -85,7 +85,7 @@ class ConflictingLabels(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         frame = same_inputs(ctx)
-        alias = aliases(ctx, _labelled(ctx))
+        alias = aliases(ctx)
         merged: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
 
         def class_of(label: str) -> str:

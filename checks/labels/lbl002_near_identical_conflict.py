@@ -111,7 +111,7 @@ class NearIdenticalConflict(Check):
         return near_inputs.NearInputs(lambda ctx: [("prompt", self.threshold, DEFAULT_SHINGLE)])
 
     def run(self, ctx: Context) -> Iterator[Finding]:
-        same = one_class(ctx, _labelled(ctx))
+        same = one_class(ctx)
         for split in _labelled(ctx):
             groups = near_duplicate_groups(ctx, split, column="prompt", threshold=self.threshold)
             info = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
