@@ -29,8 +29,8 @@ class LanguageMix(Check):
     "kkkkk", "hahaha", the dominant language's function words outnumbering the other's), so a short or
     ambiguous text gets the dominant language; texts under about 20 letters or 4 words are "und"
     (undetermined) and never reported, and a translation request whose prompt or answer is in the dominant
-    language is no minority example. The evidence quotes the first examples' inputs. The metric `languages`
-    gives every split's distribution.
+    language is no minority example. The evidence quotes the first examples' inputs and the start of
+    their answers. The metric `languages` gives every split's distribution.
     Why: a handful of Spanish examples in an English set teaches the model little Spanish but may
     make it switch language unexpectedly; a test set in another language measures something else.
     Example: 1,180 English tickets and 20 Spanish ones; or an English train set with a German test set.
@@ -97,10 +97,15 @@ class LanguageMix(Check):
 
 
 def _examples(ctx: Context, split: str, lines: list[int], most: int = 3) -> list[str]:
-    """The first `most` examples' inputs (or targets, where the input is empty), one line each, so a
-    reviewer sees the language without opening the file."""
+    """The first `most` examples' inputs (or targets, where the input is empty), one line each, with
+    the start of the answer of a record that has one of its own: a short input is told by its answer's
+    language, and the reviewer sees both without opening the file."""
     shown = examples(ctx, split, lines[:most])
-    return [f"{ctx.place(split, line)}: {excerpt(text, 120, flat=True)}" for line, text in shown.iter_rows()]
+    return [
+        f"{ctx.place(split, line)}: {excerpt(text, 120, flat=True)}"
+        + (f" → {excerpt(answer, 80, flat=True)}" if answer else "")
+        for line, text, answer in shown.iter_rows()
+    ]
 
 
 def _ordered_counts(counts: dict[str, int]) -> dict[str, int]:

@@ -27,6 +27,7 @@ from dataqa.engine.registry import HeldForm, Runner
 from dataqa.text.language import Evidence, Prior, confident_texts, has_vocabulary, prior_counts, prior_rounds
 from dataqa.text.language_records import (
     COUNTS,
+    EXAMPLE_SCHEMA,
     EXAMPLES,
     LINES,
     decided,
@@ -127,7 +128,7 @@ class _Split:
     def examples(self, lines: list[int]) -> pl.DataFrame:
         run = self.runner
         got = run.get([h[0] for h in run.blocks(example_texts, [(lines,)] * len(run))])
-        return pl.concat([pl.DataFrame(schema={"line": pl.Int64, "text": pl.String}), *got]).sort("line")
+        return pl.concat([pl.DataFrame(schema=EXAMPLE_SCHEMA), *got]).sort("line")
 
 
 class LanguagesHeld(HeldForm):

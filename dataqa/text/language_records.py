@@ -177,16 +177,29 @@ def language_lines(ctx: Context, split: str, langs: set[str]) -> dict[str, list[
     return lines_in(languages(ctx, split), sorted(langs))
 
 
+EXAMPLE_SCHEMA = {"line": pl.Int64, "text": pl.String, "answer": pl.String}
+"""`example_texts`' columns."""
+
+
 def example_texts(ctx: Context, split: str, lines: list[int]) -> pl.DataFrame:
-    """`line`, `text` of the given valid records: the input, or the answer (or text) where the input
-    is empty, what a finding shows of a record's language (of a block of a held split: its own)."""
+    """`line`, `text`, `answer` of the given valid records: the input (or the answer, or text, where
+    the input is empty) and, for a record with an input and an answer of its own (no label), the
+    answer, which decides the language when the input is too short to tell ("列出四张披头士专辑。"
+    answered in English). What a finding shows of a record's language (of a block of a held split:
+    its own)."""
+    prompt = pl.col("prompt").replace("", None)
     return (
         ctx.valid_rows(split)
         .filter(pl.col("line").is_in(pl.Series(lines, dtype=pl.Int64).implode()))
         .select(
             "line",
-            pl.coalesce(pl.col("prompt").replace("", None), "response", "text").fill_null("").alias("text"),
+            pl.coalesce(prompt, "response", "text").fill_null("").alias("text"),
+            pl.when(prompt.is_not_null() & _answered())
+            .then(pl.col("response").replace("", None))
+            .otherwise(None)
+            .alias("answer"),
         )
+        .cast(EXAMPLE_SCHEMA)
         .sort("line")
     )
 
