@@ -52,8 +52,9 @@ def document_records(
     `choose_lists`), keyed by position; `lines` receives the line each key starts on (see
     `jsonarray.read_list`). With `records_key`, each record of a list under a key gets that key as
     the field `records_key` (unless it has such a field already). With `positions`, an
-    extractive-QA article or paragraph (SQuAD's nesting) is read as its questions, each a record
-    whose position in the document `positions` receives (`nested.questions`)."""
+    extractive-QA article or paragraph (SQuAD's nesting) is read as its questions, and a task
+    written once as its examples, each a record whose position in the document `positions`
+    receives (`nested.opened_records`)."""
     found = jsonarray.survey(path, want=records_path)
 
     def document_issue(line: int, detail: str) -> None:
@@ -84,8 +85,8 @@ def document_records(
         keyed = records_key if target.keyed else None
         for number, element, obj in jsonarray.read_list(path, target, issues, lines, keyed):
             count += 1
-            opened = nested.questions(obj) if positions is not None and not target.keyed else None
-            if opened is not None:  # an extractive-QA article or paragraph: its questions are the records
+            opened = nested.opened_records(obj) if positions is not None and not target.keyed else None
+            if opened is not None:  # an extractive-QA article's questions, a task's examples: the records
                 assert positions is not None
                 found = nested.keyed(opened, number, (target.path, element), lines, issues, positions)
             else:

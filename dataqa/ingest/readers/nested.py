@@ -12,6 +12,11 @@ the passage is one level above the questions.
 `title`, and `answers` as `{"text": [...], "answer_start": [...]}`. Each comes with the steps that
 lead to it from the record (`paragraphs[1].qas[2]`), which the reader keeps so a finding names the
 question (`NestedPositions`).
+
+A task written once with its examples under it (Self-Instruct's seed tasks and the sets built on
+them: `{"id", "name", "instruction", "instances": [{"input", "output"}, ...], "is_classification"}`)
+is opened the same way by `task_examples`: one record per example, the task's fields with the
+example's (`instances[1]`), so that every example is read and none is left out.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import orjson
 from dataqa.ingest.issues import NOT_OBJECT, LoadIssue, excerpt, json_type
 
 PARAGRAPHS, QUESTIONS, CONTEXT = "paragraphs", "qas", "context"
+INSTANCES, INSTRUCTION = "instances", "instruction"
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,30 @@ def questions(obj: Any) -> Opened | None:
             continue
         out += [(f"{where}.{QUESTIONS}[{k}]", record) for k, record in _paragraph_questions(passage, title)]
     return out
+
+
+def task_examples(obj: Any) -> Opened | None:
+    """The examples of a task written once (`{"instruction", "instances": [{"input", "output"}, ...]}`)
+    as (steps, record) pairs in order: the task's fields and the example's (an example's own field
+    wins); None when `obj` is no such task. An example that is not an object is given as it is, so
+    the reader reports it where it stands."""
+    if not isinstance(obj, dict) or not isinstance(obj.get(INSTRUCTION), str):
+        return None
+    examples = obj.get(INSTANCES)
+    if not isinstance(examples, list) or not any(isinstance(e, dict) and "output" in e for e in examples):
+        return None
+    task = {key: value for key, value in obj.items() if key != INSTANCES}
+    return [
+        (f"{INSTANCES}[{k}]", {**task, **example} if isinstance(example, dict) else example)
+        for k, example in enumerate(examples)
+    ]
+
+
+def opened_records(obj: Any) -> Opened | None:
+    """The records an object holds under it (an extractive-QA article's or paragraph's questions,
+    `questions`; a task's examples, `task_examples`), or None when the object is a record itself."""
+    found = questions(obj)
+    return found if found is not None else task_examples(obj)
 
 
 def paragraph(obj: Any) -> bool:

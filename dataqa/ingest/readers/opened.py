@@ -26,10 +26,11 @@ from dataqa.ingest.load import Limits, read_records
 from dataqa.ingest.readers import nested, threads
 from dataqa.ingest.readers.sniff import ARROW, PARQUET, Sniffed, file_head
 
-TREES, MESSAGES, PASSAGES = "message trees", "message table", "passages"
+TREES, MESSAGES, PASSAGES, TASKS = "message trees", "message table", "passages", "tasks with their examples"
 """The openers: OASST's message-tree export, OASST's flat message table, extractive-QA passages
 (or articles) with their questions, one a line (MRQA's JSON Lines: a header line, then a passage
-a line, `{"context", "context_tokens", "qas": [{"qid", "question", "answers", "detected_answers"}]}`)."""
+a line, `{"context", "context_tokens", "qas": [{"qid", "question", "answers", "detected_answers"}]}`),
+tasks written once with their examples (Self-Instruct's seed tasks, `nested.task_examples`)."""
 
 LINES, ROWS = "lines", "rows"
 """How a message table's thread names its messages: by line (JSON Lines), by 0-based row (a table)."""
@@ -79,6 +80,8 @@ def _kind(obj: dict[str, Any]) -> str | None:
         return MESSAGES
     if nested.questions(obj) is not None:  # a passage (MRQA's line) or an article
         return PASSAGES
+    if nested.task_examples(obj) is not None:
+        return TASKS
     return None
 
 
@@ -107,7 +110,7 @@ def _opened(opener: str, obj: Any) -> nested.Opened | None:
         return threads.tree_threads(obj)
     if is_header(obj):
         return []
-    return nested.questions(obj)
+    return nested.task_examples(obj) if opener == TASKS else nested.questions(obj)
 
 
 class _Keys:
@@ -158,7 +161,7 @@ def open_lines(
     lines: Any,
     positions: nested.NestedPositions,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The records of a file whose lines hold several (`opener`: TREES or PASSAGES), out of the
+    """The records of a file whose lines hold several (`opener`: TREES, PASSAGES or TASKS), out of the
     (line, object) pairs its reader gives (`found`, issues into `found_issues`): each line's
     records keyed in order and placed by their steps; a line the opener does not know is one
     record, as read."""
