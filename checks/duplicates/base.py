@@ -46,8 +46,10 @@ def continues(earlier: tuple[str, str], later: str) -> bool:
     return any(rest.startswith(answer, m.end()) for m in _TURN_START.finditer(rest))
 
 
-_TURN_START = re.compile(r"\n(?:[\w ]{1,20}: )?")
-"""Where a turn of a conversation written as one input starts: a line, after its role label."""
+_TURN_START = re.compile(r"\s(?:[<\[]?[\w ]{1,20}[>\]]?[:\uff1a] ?)?")
+"""Where a turn of a conversation written as one input starts: after a line break or a space, after
+its role label ("\nassistant: ", " <bot>: " as Huatuo's unrolled dialogues write it, "[Bot]: ", or a
+Chinese label and its full-width colon)."""
 ROLE_LABEL_CHARS = 12
 """How far into a later input the earlier one may start: a conversation's input is written with its
 turns' roles ("user: ..."), a one-turn input without."""
