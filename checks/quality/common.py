@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -30,7 +29,7 @@ from dataqa.ingest.layouts import KTO, MULTIPLE_CHOICE, OPENAI_PREFERENCE, PREFE
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.parts import MEDIA_MARKER
 from dataqa.text.answers import _CJK_RE
-from dataqa.text.markup import is_code_text, mask_code
+from dataqa.text.markup import mask_code
 from dataqa.text.redaction import snippet
 
 
@@ -405,82 +404,3 @@ def reference_only_requests(ctx: Context, split: Split) -> list[tuple[int, str, 
         return out
 
     return ctx.shared(("quality.reference_only", split.name), build)
-
-
-# -- records merged into one target (QUAL012; QUAL002 leaves their template markers to it) -------
-
-_BLOCK = r"[ \t]*(?:\d{1,3}[.)][ \t]*)?(?:#{2,4}[ \t]*)?"
-INSTRUCTION_MARK = re.compile(rf"(?im)^{_BLOCK}(?:instruction|task)[ \t]*(?:\d{{1,3}}[ \t]*)?:")
-"""A line opening an instruction block: "Instruction:", "2. Instruction:", "### Instruction:", "Task 3:"."""
-RESPONSE_MARK = re.compile(rf"(?im)^{_BLOCK}(?:output|response|answer)[ \t]*(?:\d{{1,3}}[ \t]*)?:")
-"""A line opening the answer of such a block: "Output:", "2. Output:", "### Response:"."""
-HEADING_MARK = re.compile(r"(?im)^[ \t]*#{2,4}[ \t]*instruction\b")
-"""An Alpaca "### Instruction" heading: a record template on its own."""
-MERGED_PREFILTER = r"(?i)instruction|task"
-"""Every block holds one of these words (polars prefilter)."""
-GENERATES_TASKS = re.compile(
-    r"(?i)\b(?:generate|create|write|come up with|make|produce|design|brainstorm|give|propose|suggest|list"
-    r"|rewrite|format)\b[^.?!\n]{0,60}\b(?:instructions?|tasks?|examples?|exercises?|questions?|prompts?"
-    r"|problems?|quiz(?:zes)?|dataset|training data|pairs?|format)\b"
-)
-"""A request whose answer is itself instruction/answer pairs (a task generator, a quiz, a data set)."""
-
-
-def merged_blocks(target: str) -> tuple[int, int] | None:
-    """(extra blocks, where the first starts) when a target holds further instruction/response
-    blocks, i.e. more records run into it; None otherwise. Code is masked first."""
-    text = mask_code(target)
-    if is_code_text(text):
-        return None
-    headings = [m.start() for m in HEADING_MARK.finditer(text)]
-    starts = [m.start() for m in INSTRUCTION_MARK.finditer(text)]
-    answered = [s for s in starts if RESPONSE_MARK.search(text, s)]
-    blocks = sorted(set(headings) | set(answered))
-    return (len(blocks), blocks[0]) if blocks else None
-
-
-@dataclass(frozen=True)
-class Merged:
-    """What a split's (or a block's) targets show of further instruction/response blocks."""
-
-    found: dict[tuple[int, int], tuple[int, int, str]]
-    """(line, turn) of each target holding blocks -> (blocks, where the first starts in the
-    code-masked target, evidence); answers to requests for tasks, quizzes or examples left out."""
-    counted: int
-    """Targets holding blocks, those answers included: what the split's share counts."""
-    answers: int
-    """Records with an answer."""
-
-
-def merged_survey(ctx: Context, split: Split) -> Merged:
-    """The targets of `split` that hold further blocks (`Merged`), made once per scan; counts of a
-    split's blocks of rows add up to the split's. Shared by QUAL012 (which reports them, unless
-    they are the split's format: `merged_is_format`) and QUAL002 (which leaves the debris in their
-    tails to it)."""
-
-    def build() -> Merged:
-        msgs = messages(ctx, split)
-        answers = msgs.filter(pl.col("role") == "assistant")
-        cand = answers.filter(pl.col("content").str.contains(MERGED_PREFILTER))
-        found: dict[tuple[int, int], tuple[int, int, str]] = {}
-        for line, turn, content in cand.select("line", "turn", "content").iter_rows():
-            hit = merged_blocks(content)
-            if hit is not None:
-                masked = mask_code(content)
-                found[(line, turn)] = (hit[0], hit[1], snippet(masked, hit[1], hit[1] + 20, 60))
-        asks = msgs.filter((pl.col("role") == "user") & pl.col("line").is_in([k[0] for k in found]))
-        generating = {
-            line
-            for line, content in asks.select("line", "content").iter_rows()
-            if GENERATES_TASKS.search(content)
-        }
-        kept = {key: value for key, value in found.items() if key[0] not in generating}
-        return Merged(kept, len(found), answers["line"].n_unique())
-
-    return ctx.shared(("quality.merged", split.name), build)
-
-
-def merged_is_format(counted: int, answers: int, share: float = 0.5) -> bool:
-    """Whether so many targets hold further blocks (`share` of the records with an answer, two or
-    more) that it is the split's format, not a merge."""
-    return counted > 1 and counted >= share * answers

@@ -16,8 +16,6 @@ from dataqa.checks.quality.common import (
     by_line,
     context_field,
     in_quotation,
-    merged_is_format,
-    merged_survey,
     messages,
     placeholder_input,
     shared_finding,
@@ -29,6 +27,7 @@ from dataqa.checks.quality.deliberate_slots import (
     without_masks,
     without_material,
 )
+from dataqa.checks.quality.merged_targets import merged_is_format, merged_survey
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context

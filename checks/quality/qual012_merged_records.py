@@ -1,4 +1,4 @@
-"""QUAL012 merged-records: a target that runs on into further instruction/response blocks."""
+"""QUAL012 merged-records: a target that runs on into further instruction/response blocks or the next turn."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dataqa.checks.quality.common import merged_is_format, merged_survey, summary_record_findings
+from dataqa.checks.quality.common import summary_record_findings
+from dataqa.checks.quality.merged_targets import merged_is_format, merged_survey
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Summarised, register
@@ -16,17 +17,20 @@ from dataqa.ingest.naming import role_name
 @register
 @dataclass
 class MergedRecords(Summarised):
-    """A target holds further instruction/response blocks ("2. Instruction: … Output: …", "### Instruction").
+    """A target runs on into further instruction/response blocks or into the asking side's next turn.
+
+    Blocks: "2. Instruction: … Output: …", "### Instruction". A turn: "… a urinalysis.Patient: Okay,
+    what other tests do I need?" (the generator wrote the other side's reply too).
 
     Why: several records were run together into one answer (a generator that kept going, an export
     that lost its record boundaries); the model learns to answer and then invent new tasks and
     answer those too, and the records in the tail are missing as examples of their own.
     Example: "Give three tips for staying healthy." → "1. Eat well… \\n\\n2. Instruction: Name a
     fruit.\\n2. Input: <noinput>\\n2. Output: Apple".
-    Fix: cut the target at the first extra block and, if they are good, make the blocks records of
-    their own; the record is not usable as it is. Not reported when the request asks for tasks,
-    examples or quiz questions, inside code, or in a split where most targets hold such blocks
-    (that is the data's format).
+    Fix: cut the target at the first extra block or turn and, if they are good, make the blocks records
+    of their own; the record is not usable as it is. Not reported when the request asks for tasks,
+    examples or quiz questions (for a turn: a dialogue, a script, an FAQ, or the prompt writes that
+    label itself), inside code, or in a split where most targets hold such blocks (the data's format).
     """
 
     id = "QUAL012"
@@ -63,8 +67,7 @@ class MergedRecords(Summarised):
             where = role_name(split, "assistant")
             found = sorted(merged_survey(ctx, split).found.items())
             out[name] = [
-                (line, f"{blocks} instruction block{'s' if blocks != 1 else ''} in {where}", evidence)
-                for (line, _turn), (blocks, _at, evidence) in found
+                (line, f"{what} in {where}", evidence) for (line, _turn), (what, _at, evidence) in found
             ]
         return out
 
