@@ -88,3 +88,27 @@ def test_only_a_task_with_an_instruction_and_answered_examples_is_opened() -> No
     assert nested.task_examples({"text": "a caption", "instances": [{"box": [0, 0, 4, 4]}]}) is None
     assert nested.task_examples({"instruction": "Label it.", "instances": [{"input": "x"}]}) is None
     assert nested.task_examples({"instruction": "Say hi.", "input": "", "output": "Hi."}) is None
+
+
+def test_a_map_that_names_the_examples_by_path_reads_each_task_as_written(tmp_path: Path) -> None:
+    """The suggestion FMT018 used to make (`--map instances.0.input=context ...`) still reads what
+    it says: one record a task, its first example, the mapped metadata as metadata."""
+    tasks = seed_tasks()
+    for name in ("seed_tasks.jsonl", "seed_tasks.json"):
+        path = tmp_path / name
+        if name.endswith(".jsonl"):
+            write_jsonl(path, tasks)
+        else:
+            path.write_text(json.dumps(tasks))
+        fields = {
+            "instruction": "prompt",
+            "instances.0.input": "context",
+            "instances.0.output": "response",
+            "id": "meta",
+            "name": "meta",
+            "is_classification": "meta",
+        }
+        report = dataqa.scan(str(path), fields=fields)
+        (split,) = report.splits
+        assert (split.format, split.rows, split.usable_rows) == ("mapped", 3, 3), name
+        assert not [f.check_id for f in report.findings if f.check_id.startswith("FMT")], name

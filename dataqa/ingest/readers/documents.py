@@ -47,14 +47,15 @@ def document_records(
     lines: list[int],
     records_key: str | None = None,
     positions: nested.NestedPositions | None = None,
+    tasks: bool = True,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """The records of a JSON document: its array, or the list(s) of records it holds (see
     `choose_lists`), keyed by position; `lines` receives the line each key starts on (see
     `jsonarray.read_list`). With `records_key`, each record of a list under a key gets that key as
     the field `records_key` (unless it has such a field already). With `positions`, an
     extractive-QA article or paragraph (SQuAD's nesting) is read as its questions, and a task
-    written once as its examples, each a record whose position in the document `positions`
-    receives (`nested.opened_records`)."""
+    written once as its examples (unless `tasks` is false), each a record whose position in the
+    document `positions` receives (`nested.opened_records`)."""
     found = jsonarray.survey(path, want=records_path)
 
     def document_issue(line: int, detail: str) -> None:
@@ -85,7 +86,7 @@ def document_records(
         keyed = records_key if target.keyed else None
         for number, element, obj in jsonarray.read_list(path, target, issues, lines, keyed):
             count += 1
-            opened = nested.opened_records(obj) if positions is not None and not target.keyed else None
+            opened = nested.opened_records(obj, tasks) if positions is not None and not target.keyed else None
             if opened is not None:  # an extractive-QA article's questions, a task's examples: the records
                 assert positions is not None
                 found = nested.keyed(opened, number, (target.path, element), lines, issues, positions)

@@ -91,11 +91,12 @@ def task_examples(obj: Any) -> Opened | None:
     ]
 
 
-def opened_records(obj: Any) -> Opened | None:
+def opened_records(obj: Any, tasks: bool = True) -> Opened | None:
     """The records an object holds under it (an extractive-QA article's or paragraph's questions,
-    `questions`; a task's examples, `task_examples`), or None when the object is a record itself."""
+    `questions`; with `tasks`, a task's examples, `task_examples`), or None when the object is a
+    record itself."""
     found = questions(obj)
-    return found if found is not None else task_examples(obj)
+    return found if found is not None or not tasks else task_examples(obj)
 
 
 def paragraph(obj: Any) -> bool:

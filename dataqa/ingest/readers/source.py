@@ -120,6 +120,9 @@ class Input:
     """`--line-pattern`: how a line of a text file splits into fields (see `read_text_lines`)."""
     records_key: str | None = None
     """`--records-key`: the field that gets the key a JSON document's record list sits under."""
+    tasks_as_written: bool = False
+    """Read a task written with its examples (`nested.task_examples`) as one record: the user's field
+    map names its examples by path (`--map instances.0.input=context`)."""
 
     @property
     def kind(self) -> str:
@@ -229,7 +232,9 @@ class Input:
             return
         path = part.file
         assert path is not None
-        if part.kind == JSONL and part.opener is not None:
+        if part.kind == JSONL and part.opener == opened.TASKS and self.tasks_as_written:
+            yield from read_records(path, issues, self.limits)
+        elif part.kind == JSONL and part.opener is not None:
             part.lines, part.positions = array("q"), NestedPositions()
             yield from opened.read_jsonl(path, part.opener, issues, self.limits, part.lines, part.positions)
         elif part.kind == JSONL and part.labels is not None:
@@ -248,6 +253,7 @@ class Input:
                 part.lines,  # type: ignore[arg-type]
                 self.records_key,
                 part.positions,
+                tasks=not self.tasks_as_written,
             )
         elif part.opener == LINE_PAIRS:  # a text a line, its label the same line of a companion file
             yield from paired_lines(path, issues)
