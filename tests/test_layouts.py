@@ -1363,7 +1363,8 @@ def test_a_dialogue_under_an_unknown_key_opening_on_a_system_turn_is_read_as_cha
 def test_an_instruction_beside_a_list_of_exchanges_is_not_dropped_by_a_chat_guess(tmp_path: Path) -> None:
     """A self-instruct file without its "name" key ({"id", "instruction", "instances": [{"input",
     "output"}]}, a Japanese math set) was read as chat: "instances" as Capybara exchanges, every
-    instruction dropped. It is FMT018 with the map that reads it; Capybara's own shape stays chat."""
+    instruction dropped. Its tasks are opened one record an example (`nested.task_examples`), each
+    with its instruction; Capybara's own shape stays chat."""
     tasks = [
         {
             "id": f"t{i}",
@@ -1373,8 +1374,9 @@ def test_an_instruction_beside_a_list_of_exchanges_is_not_dropped_by_a_chat_gues
         for i in range(4)
     ]
     split = load_split("train", str(write_jsonl(tmp_path / "s.jsonl", tasks)))
-    assert split.layout is None and split.rows == 0
-    assert "--map instances.0.input=context --map instances.0.output=response" in str(split.load_issues)
+    assert split.layout is not None and split.layout.name == "alpaca" and split.rows == 4
+    first = split.frame.row(0, named=True)
+    assert first["prompt"].startswith("Answer the problem; give a fraction.") and first["response"] == "0/2"
     exchanges = [{"source": "x", "exchanges": [{"input": f"Hi {i}?", "output": "Hello."}]} for i in range(4)]
     chat = load_split("train", str(write_jsonl(tmp_path / "c.jsonl", exchanges)))
     assert chat.layout is not None and chat.layout.source("messages") == "exchanges"
