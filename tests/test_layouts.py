@@ -26,7 +26,7 @@ from dataqa.ingest.detection import Detector
 from dataqa.ingest.fieldmaps import mapped_layouts, parse_map
 from dataqa.ingest.layouts import LAYOUTS, ROLES
 from dataqa.ingest.normalisers import normalise
-from dataqa.ingest.survey import KeySurvey
+from dataqa.ingest.survey import KeySurvey, role_by_name
 from dataqa.ingest.unrecognised import suggestion
 
 
@@ -1447,3 +1447,18 @@ def test_a_benchmark_question_file_is_named_only_without_an_answer_beside_it(tmp
         row["ground_truth"] = [{"area": {"side": [1]}}]
     graded = load_split("train", str(write_jsonl(tmp_path / "g.jsonl", rows)))
     assert all("benchmark's questions" not in issue.detail for issue in graded.load_issues)
+
+
+def test_a_request_and_answer_named_by_abbreviation_are_read_as_such(tmp_path: Path) -> None:
+    """A Korean chat CSV of `req,res` (KakaoChatData's nateon.csv) was FMT018. An abbreviated name
+    is read as the request or the answer only when it is the key's whole name: "frequency",
+    "address" and "result" say nothing, and "A" stays a choice's name."""
+    rows = [(f"오늘 날씨 어때요 {i}번째 질문", f"맑을 거예요, 우산은 필요 없어요 {i}") for i in range(12)]
+    chat = tmp_path / "nateon.csv"
+    chat.write_text("req,res\n" + "".join(f'"{q}","{a}"\n' for q, a in rows), encoding="utf-8")
+    split = load_split("train", str(chat))
+    assert split.layout is not None and split.layout.kind == formats.PAIR and split.rows == 12
+    assert (split.layout.source("prompt"), split.layout.source("response")) == ("req", "res")
+    assert split.frame.row(0, named=True)["response"] == rows[0][1]
+    names = ("frequency", "address", "result", "A", "req", "res")
+    assert [role_by_name(k) for k in names] == [None, None, None, None, "prompt", "response"]

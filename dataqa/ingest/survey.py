@@ -144,8 +144,23 @@ def key_words(key: str) -> str:
     return re.sub(r"[^a-z]", "", key.lower())
 
 
+_ABBREVIATED: dict[str, str] = {
+    "ques": "prompt",
+    "req": "prompt",
+    "ans": "response",
+    "res": "response",
+    "resp": "response",
+}
+"""Names that abbreviate a request or its answer ("req", "res" in a Korean chat CSV): read only as
+the key's whole name, since inside a longer name they are other words ("frequency", "address").
+Not "Q" and "A": ChatbotData's `Q,A,label` is read as its pair's label (its label conflicts are
+defects the corpus documents), and "A" names a choice in multiple-choice tables."""
+
+
 def role_by_name(key: str) -> str | None:
     name = key_words(key)
+    if name in _ABBREVIATED:
+        return _ABBREVIATED[name]
     for role, words in _WORDS:
         if any(w in name for w in words):
             return role
