@@ -60,7 +60,7 @@ class NearDuplicate(DuplicateCheck):
     id = "DUP003"
     near = True
     shares = frozenset(
-        {"bands", "copy_texts", "distinct", "hashes", "input_fields", "near_pairs", "near_texts", "templates"}
+        {"bands", "copy_texts", "distinct", "hashes", "input_fields", "near_pairs", "templates"}
     )
     heavy = True
     name = "near-duplicate"

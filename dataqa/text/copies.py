@@ -28,16 +28,12 @@ COPIES = ("copies",)
 COPY_TEXTS = ("copy_texts",)
 """The shared key of the raw texts of splits whose rows are elsewhere (`texts`): `split`, `line`,
 `text` of the rows a finding may quote (`quoted`), supplied by the engine that holds the rows."""
-NEAR_TEXTS = ("near_texts",)
-"""With a split's name after it, the shared key of the raw texts (`line`, `text`) of the rows of its
-near pairs, for a split whose rows are elsewhere (`dataqa.text.near_blocks`)."""
 FETCH = ("fetch_texts",)
 """With a split's name after it, the shared key of a function of lines (and a column, default
 "text") that gives their `line` and raw column from a split whose rows are elsewhere (its blocks):
 the rows no other key quotes."""
 SCHEMA = {"split": pl.String, "line": pl.Int64, "exact": pl.UInt64, "norm": pl.UInt64}
 TEXTS_SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
-NEAR_SCHEMA = {"line": pl.Int64, "text": pl.String}
 
 
 def keyed(ctx: Context, split: str) -> pl.DataFrame:
@@ -119,8 +115,8 @@ def supplied_texts(ctx: Context, key: tuple[str, ...], split: str, lines: list[i
 
 def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> dict[int, str]:
     """The raw `column` text of the given lines of a split (evidence excerpts): from its rows, or,
-    for a split whose rows are elsewhere, from what its engine supplied (`COPY_TEXTS`, and for the
-    rows of near pairs `NEAR_TEXTS`; texts only), or else fetched from its blocks (`FETCH`)."""
+    for a split whose rows are elsewhere, from what its engine supplied (`COPY_TEXTS`; texts only),
+    or else fetched from its blocks (`FETCH`: a near pair's rows, a leak's)."""
     if ctx.splits[split].elsewhere is not None and column != "text":
         frame = pl.DataFrame(schema={"line": pl.Int64, column: pl.String})
         if ctx.supplied((*FETCH, split)):
@@ -128,11 +124,7 @@ def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> d
     elif ctx.splits[split].elsewhere is not None:
         frame = supplied_texts(ctx, COPY_TEXTS, split, lines)
         missing = sorted(set(lines) - set(frame["line"].to_list()))
-        if missing:  # a near pair's row (asked only then: the copies' checks never wait for them)
-            near = ctx.shared((*NEAR_TEXTS, split), lambda: pl.DataFrame(schema=NEAR_SCHEMA))
-            frame = pl.concat([frame, near.filter(pl.col("line").is_in(missing))])
-            missing = sorted(set(missing) - set(frame["line"].to_list()))
-        if missing and ctx.supplied((*FETCH, split)):  # a leak's row across two splits
+        if missing and ctx.supplied((*FETCH, split)):  # a near pair's or a leak's row
             fetch = ctx.shared((*FETCH, split), lambda: None)
             frame = pl.concat([frame, fetch(missing)])
     else:

@@ -48,7 +48,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, HeldForm, Runner
 from dataqa.text import copies, near_held
 from dataqa.text.hashing import HASH_SEED
-from dataqa.text.near_across import fetch
+from dataqa.text.near_held import fetch
 from dataqa.text.nearest_train import (
     BRUTE_FORCE_PRODUCTS,
     CANDIDATES,

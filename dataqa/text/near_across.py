@@ -33,7 +33,7 @@ from dataqa.ingest.layouts import TEXT
 from dataqa.text import copies, near_blocks, templates
 from dataqa.text.candidates import BUCKET_CAP, unique_ints
 from dataqa.text.near_duplicates import _empty_pairs, inputs_apart, pairs_key
-from dataqa.text.near_held import INPUT_CLASSES, Held, _classes, input_classes, parts_of, verified
+from dataqa.text.near_held import INPUT_CLASSES, Held, _classes, fetch, input_classes, parts_of, verified
 from dataqa.text.normalise import distinct
 
 LEFT, RIGHT = 0, 1
@@ -138,10 +138,8 @@ class Across:
         found = verified(
             run, [step[0] for step in steps], options, len(texts[LEFT]), texts[LEFT] + texts[RIGHT]
         )
-        self.unanswered = pl.concat([unanswered for _, unanswered, _ in found])
-        return pl.concat([_empty_pairs(), *[pairs for pairs, _, _ in found]]).sort(
-            ["left_line", "right_line"]
-        )
+        self.unanswered = pl.concat([unanswered for _, unanswered in found])
+        return pl.concat([_empty_pairs(), *[pairs for pairs, _ in found]]).sort(["left_line", "right_line"])
 
 
 class NearAcross(HeldForm):
@@ -230,13 +228,3 @@ class NearAcross(HeldForm):
         lrep, rrep = self._reps(ctx, left), self._reps(ctx, right)
         reps = [(lrep(a, has_a), rrep(b, has_b)) for a, b, has_a, has_b in unanswered.iter_rows()]
         return inputs_apart(reps, False, near)
-
-
-def fetch(runner: Runner, lines: list[int], column: str = "text") -> pl.DataFrame:
-    """`line` and the raw `column` of the given lines of a held split, from its blocks
-    (`near_blocks.texts_at`)."""
-    wanted = np.asarray(lines, dtype=np.int64)
-    args = [(wanted, column)] * len(runner)
-    found = runner.get([h[0] for h in runner.blocks(near_blocks.texts_at, args)])
-    empty = pl.DataFrame(schema={"line": pl.Int64, column: pl.String})
-    return pl.concat([empty, *found]).sort("line")

@@ -224,14 +224,15 @@ def verify_part(
     whole: bool,
     n_left: int,
     *texts: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A part of the candidates (`part_candidates`' codes, left line * `LINES` + right line)
     verified on the texts of their lines (`texts_of` of every block; across two splits the first
     `n_left` are the left split's, the rest the right's; 0: one split, its texts both sides): the
     verified pairs as `near_pairs` gives them but for the inputs of two examples, one or both
     without an answer (`_inputs_apart`), those pairs with whether each has an input
-    (`UNANSWERED_SCHEMA`: the driver decides them), and inside one split the raw `line`, `text` of
-    their lines (what a finding may quote). `whole`: whole examples with an answer part (not plain text)."""
+    (`UNANSWERED_SCHEMA`: the driver decides them). The texts a finding quotes are fetched when it is
+    made, for its rows alone (`copies.FETCH`): the texts of every paired row, brought here with the
+    pairs, held 5M rows' driver past 6 GB. `whole`: whole examples with an answer part (not plain text)."""
     empty = pl.DataFrame(schema=TEXTS_SCHEMA)
     one = [texts[:n_left], texts[n_left:]] if n_left else [texts]
     frames = [pl.concat([empty, *side]).sort("line") for side in one]
@@ -270,9 +271,7 @@ def verify_part(
         terms=terms,
         apart=apart if whole else None,
     )
-    named = pl.concat([pairs["left_line"], pairs["right_line"]]).unique().implode()
-    quoted = frames[0].filter(pl.col("line").is_in(named)).select("line", "text")
-    return pairs, pl.concat(unanswered), quoted.clear() if n_left else quoted
+    return pairs, pl.concat(unanswered)
 
 
 def part_step(parts: int, *frames: pl.DataFrame) -> list[np.ndarray]:

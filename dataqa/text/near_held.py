@@ -12,6 +12,7 @@ gathered from the blocks (`near_blocks.examples_step`) and joined as locally (`l
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -79,8 +80,6 @@ class Held:
         self.unanswered = pl.DataFrame(schema=near_blocks.UNANSWERED_SCHEMA)
         """The verified pairs of two examples, one or both without an answer, whether each has an input
         (`near_blocks.verify_part`): whether their inputs are near decides them (`NearPairs`)."""
-        self.texts = pl.DataFrame(schema=copies.NEAR_SCHEMA)
-        """`line`, `text` of the lines of the verified pairs (`pairs`)."""
         self._sample: tuple[pl.Series, int] | None = None
 
     @once_per_object
@@ -132,16 +131,13 @@ class Held:
         texts = run.blocks(near_blocks.texts_step, [(column, needs)] * len(self.later), returns=parts)
         options = (column, threshold, shingle, common, terms, whole)
         found = verified(run, [step[0] for step in steps], options, 0, texts)
-        self.unanswered = pl.concat([unanswered for _, unanswered, _ in found])
-        self.texts = pl.concat([t for _, _, t in found]).unique("line").sort("line")
-        return pl.concat([_empty_pairs(), *[pairs for pairs, _, _ in found]]).sort(
-            ["left_line", "right_line"]
-        )
+        self.unanswered = pl.concat([unanswered for _, unanswered in found])
+        return pl.concat([_empty_pairs(), *[pairs for pairs, _ in found]]).sort(["left_line", "right_line"])
 
 
 def verified(
     run: Runner, candidates: list[Any], options: tuple, n_left: int, texts: list[list[Any]]
-) -> list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]:
+) -> list[tuple[pl.DataFrame, pl.DataFrame]]:
     """A task per pair part: `near_blocks.verify_part` of its `candidates` with the `options`
     (column, threshold, shingle, template shingles, bound words, whole) on part p of each block's
     texts (`texts`: per block, a handle per part; the first `n_left` blocks the left split's); their
@@ -158,9 +154,14 @@ def _lines(pairs: pl.DataFrame) -> np.ndarray:
     return unique_ints(np.concatenate([pairs["left_line"].to_numpy(), pairs["right_line"].to_numpy()]))
 
 
-def _of(texts: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    """The `texts` of the lines `pairs` name (a pair whose inputs are apart dropped after)."""
-    return texts.filter(pl.col("line").is_in(pl.Series(_lines(pairs), dtype=pl.Int64).implode()))
+def fetch(runner: Runner, lines: list[int], column: str = "text") -> pl.DataFrame:
+    """`line` and the raw `column` of the given lines of a held split, from its blocks
+    (`near_blocks.texts_at`)."""
+    wanted = np.asarray(lines, dtype=np.int64)
+    args = [(wanted, column)] * len(runner)
+    found = runner.get([h[0] for h in runner.blocks(near_blocks.texts_at, args)])
+    empty = pl.DataFrame(schema={"line": pl.Int64, column: pl.String})
+    return pl.concat([empty, *found]).sort("line")
 
 
 def _classes(runner: Runner, column: str, parts: int) -> pl.DataFrame:
@@ -241,15 +242,10 @@ class NearPairs(HeldForm):
         inputs = Held(runner, split, later, parts, column="prompt")
         self._inputs[split] = (classes, inputs)
         ctx.supply(self.key(split, "prompt"), self._made(ctx, inputs, "prompt", False))
+        if not ctx.supplied((*copies.FETCH, split)):  # the texts a finding quotes, for its rows alone
+            ctx.supply((*copies.FETCH, split), lambda: functools.partial(fetch, runner))
         if ctx.splits[split].kind != CLASSIFICATION:
-            made = self._made(ctx, text, "text", ctx.splits[split].kind != TEXT)
-            ctx.supply(self.key(split), made)
-
-            def quoted() -> pl.DataFrame:
-                pairs = ctx.shared(self.key(split), made)  # first: the steps gather the texts
-                return _of(text.texts, pairs)
-
-            ctx.supply((*copies.NEAR_TEXTS, split), quoted)
+            ctx.supply(self.key(split), self._made(ctx, text, "text", ctx.splits[split].kind != TEXT))
             return
 
         def examples() -> pl.DataFrame:
@@ -259,10 +255,4 @@ class NearPairs(HeldForm):
             ex = pl.concat(parts_of).sort("line")
             return labelled_join(found, ex, ex, same=True)
 
-        def texts() -> pl.DataFrame:
-            lines = _lines(ctx.shared(self.key(split), examples))
-            got = runner.get([h[0] for h in runner.blocks(near_blocks.texts_at, [(lines,)] * len(runner))])
-            return pl.concat([pl.DataFrame(schema=copies.NEAR_SCHEMA), *got]).sort("line")
-
         ctx.supply(self.key(split), examples)
-        ctx.supply((*copies.NEAR_TEXTS, split), texts)
