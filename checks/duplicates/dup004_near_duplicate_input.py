@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, one_conversation
 from dataqa.checks.duplicates.told_apart import (
     answered_apart,
+    asked_attributes,
     labelled_apart,
     located_apart,
     qualified_apart,
@@ -229,7 +230,7 @@ def _apart(
         answered = (told[head], told[line])
         words = (ordered[head], ordered[line])
         return (
-            answered_apart(pair, answered, common)
+            answered_apart(pair, answered, common, asked_attributes(words[0]) | asked_attributes(words[1]))
             or qualified_apart(words, answered, common)
             or located_apart(words, (said[head], said[line]))
             or unanswered_apart(words, answered)
@@ -307,10 +308,25 @@ class NearDuplicateInput(Check):
     def _asked_alike(self, ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:
         """The groups without the members whose input asks another thing than the group's first
         (`answered_apart`; under another label, `labelled_apart`), those of two or more members
-        left. Inputs and answers are read a batch of lines at a time (`_pieces`): as word sets a
-        long answer takes ~20 KB, and a million-row chat set groups ~400k lines."""
+        left; the members told apart from the first are a group of their own, asked again the same
+        way (MedQuAD's "What is X?" first, then "What are the treatments for X?" twice with two
+        answers: the two treatment questions are still one question answered twice). Inputs and
+        answers are read a batch of lines at a time (`_pieces`): as word sets a long answer takes
+        ~20 KB, and a million-row chat set groups ~400k lines."""
+        out: list[list[int]] = []
+        while groups:
+            kept, away = self._told_from_first(ctx, split, groups)
+            out += kept
+            groups = [group for group in away if len(group) > 1]
+        return out
+
+    def _told_from_first(
+        self, ctx: Context, split: str, groups: list[list[int]]
+    ) -> tuple[list[list[int]], list[list[int]]]:
+        """Per group, its first line with the members that ask what it asks (groups of two or more
+        kept), and the members told apart from it, in order (`_asked_alike`)."""
         if not groups:
-            return groups
+            return groups, []
         common = near_inputs.common_prompt_words(ctx, split)
         seen: dict[str, dict[str, int]] | None = None
         sizes: dict[str, int] = {}
@@ -326,11 +342,13 @@ class NearDuplicateInput(Check):
             seen = near_inputs.word_labels(ctx, split, differing)
             sizes = near_inputs.label_sizes(ctx, split)
         kept = [[head] for head, *_ in groups]
+        away: list[list[int]] = [[] for _ in groups]
         for batch in _pieces(groups):
             found = _apart(ctx, split, batch, common, seen, sizes)
             for (group, _, rest), apart in zip(batch, found, strict=True):
-                kept[group] += [line for line, away in zip(rest, apart, strict=True) if not away]
-        return [group for group in kept if len(group) > 1]
+                kept[group] += [line for line, told in zip(rest, apart, strict=True) if not told]
+                away[group] += [line for line, told in zip(rest, apart, strict=True) if told]
+        return [group for group in kept if len(group) > 1], away
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         text_threshold, text_shingle = near_options(ctx)

@@ -9,6 +9,7 @@ prompt answered twice; `dup004_near_duplicate_input` asks them pair by pair, and
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from difflib import SequenceMatcher
 
@@ -27,33 +28,69 @@ from dataqa.text.word_lists import FILLER, PARTICLES, word_set
 
 
 def answered_apart(
-    prompts: tuple[set[str], set[str]], answers: tuple[set[str], set[str]], common: frozenset[str]
+    prompts: tuple[set[str], set[str]],
+    answers: tuple[set[str], set[str]],
+    common: frozenset[str],
+    asked: frozenset[str] = frozenset(),
 ) -> bool:
-    """Whether two near inputs ask two things: a word only one of them has (not a common word of
-    the set's inputs, not filler or a number) is taken up by its own answer and not by the other
-    ("What is the Shiba Inu (crypto)?" answered about the token, "What is the Shiba Inu?" about the
-    dog; "Who won the 2022 NBA Finals (MVP)?")."""
+    """Whether two near inputs ask two things: a word only one of them has (not filler or a number,
+    not a common word of the set's inputs unless it is what one of them asks about, `asked`:
+    `asked_attributes`) is taken up by its own answer and not by the other ("What is the Shiba Inu
+    (crypto)?" answered about the token, "What is the Shiba Inu?" about the dog; "Who won the 2022
+    NBA Finals (MVP)?"; MedQuAD's "What are the (treatments) for Chagas disease?" answered
+    "Treatment for Chagas disease is ...", "What is (are) Chagas disease?" about the parasite)."""
     for own, other, answer, other_answer in (
         (prompts[0], prompts[1], answers[0], answers[1]),
         (prompts[1], prompts[0], answers[1], answers[0]),
     ):
-        for word in own - other - common - FILLER:
-            if not is_number(word) and _takes_up(answer, word) and not _takes_up(other_answer, word):
+        for word in own - other - FILLER:
+            if is_number(word) or (word in common and word not in asked):
+                continue
+            if _takes_up(answer, word) and not _takes_up(other_answer, word):
                 return True
     return False
+
+
+_ATTRIBUTE = re.compile(
+    r"\b(?:what|which|whats)\s+(?:(?:is|are|was|were)\s+)?(?:the\s+)?((?:\w+\s+){0,2}?\w+)"
+    r"\s+(?:of|for|to|in|on|with|from|about|like)\b"
+)
+"""A question for an attribute of its subject (normalised words): "what are the treatments for X",
+"what is the cause of X", "which side effects of X"."""
+
+
+def asked_attributes(words: list[str]) -> frozenset[str]:
+    """The head of the attribute a question asks for, its last word before the preposition
+    ("treatments" in "what are the treatments for chagas disease", not "market" in "what is the current
+    market value of bitcoin"): a word a set of several kinds of question about each subject writes in
+    many inputs (a common word, how the set asks), yet what this one asks (`answered_apart`)."""
+    match = _ATTRIBUTE.search(" ".join(words))
+    if match is None:
+        return frozenset()
+    head = match.group(1).split()[-1]
+    if head in ENGLISH_STOP_WORDS or head in FILLER or is_number(head):
+        return frozenset()
+    return frozenset({head})
 
 
 TAKEN_UP_LETTERS = 4
 """Letters of an input's word from which an answer's word that begins with it takes it up ("crypto" in
 "cryptocurrency", "electric" in "electrical"); a shorter word must stand in the answer as it is."""
+INFLECTION_LETTERS = 2
+"""Letters an answer's word may lack at the end of an input's word and still take it up: the
+singular of a plural ("treatment" for "treatments"), a stem of an inflected form."""
 
 
 def _takes_up(answer: set[str], word: str) -> bool:
-    """Whether an answer (its set of normalised words) holds `word`, or a word that begins with it
-    when it has `TAKEN_UP_LETTERS` letters or more."""
+    """Whether an answer (its set of normalised words) holds `word`, or, when it has
+    `TAKEN_UP_LETTERS` letters or more, a word that begins with it or that it begins with, short of
+    at most `INFLECTION_LETTERS` letters."""
     if word in answer:
         return True
-    return len(word) >= TAKEN_UP_LETTERS and any(w.startswith(word) for w in answer)
+    if len(word) < TAKEN_UP_LETTERS:
+        return False
+    shortest = max(TAKEN_UP_LETTERS, len(word) - INFLECTION_LETTERS)
+    return any(w.startswith(word) or (len(w) >= shortest and word.startswith(w)) for w in answer)
 
 
 def labelled_apart(
