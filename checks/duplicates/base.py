@@ -46,10 +46,14 @@ def continues(earlier: tuple[str, str], later: str) -> bool:
     return any(rest.startswith(answer, m.end()) for m in _TURN_START.finditer(rest))
 
 
-_TURN_START = re.compile(r"\s(?:[<\[]?[\w ]{1,20}[>\]]?[:\uff1a] ?)?")
+_TURN_START = re.compile(
+    r"\s(?:[<\[]?[\w ]{1,20}[>\]]?[:\uff1a] ?)?"  # a line break or a space, a role label and its colon
+    r"|\s*(?:<\|?\w{1,20}\|?>|\[\w{1,20}\])(?::[ \t]?|\s)"  # a role tag in brackets, no colon
+)
 """Where a turn of a conversation written as one input starts: after a line break or a space, after
 its role label ("\nassistant: ", " <bot>: " as Huatuo's unrolled dialogues write it, "[Bot]: ", or a
-Chinese label and its full-width colon)."""
+Chinese label and its full-width colon), or at a role tag written inline without a colon
+(" [ASSISTANT] ", "<|assistant|>\n")."""
 ROLE_LABEL_CHARS = 12
 """How far into a later input the earlier one may start: a conversation's input is written with its
 turns' roles ("user: ..."), a one-turn input without."""
