@@ -1,4 +1,4 @@
-# ruff: noqa: RUF003  (curly quotes, fullwidth punctuation and × are data here)
+# ruff: noqa: RUF001, RUF003  (curly quotes, fullwidth punctuation and × are data here)
 """QUAL009 trivial-target: a few words in answer to a long-form request."""
 
 from __future__ import annotations
@@ -55,8 +55,13 @@ SHORT_QUESTION = (
     r"(?i)(?:^|[.!?\n]\s*)(?:what(?:'s| is| are the (?:names?|numbers?|values?))"
     r"|how (?:many|much|old|long|far|often)|which|who|whom|when|where|what (?:year|time|date|day|colou?r))"
     r"\b[^.!?\n]*\?"
+    r"|(?:哪|谁|(?:^|[^为])什么|多少|几[个位岁年天次种条名]|何时|何地|何种)[^。！？!?\n]*[？?]\s*$"
 )
-"""A sentence of the request asking a factoid question ("How many peaks are there?"): a short answer fits."""
+"""A sentence of the request asking a factoid question ("How many peaks are there?"; in Chinese the
+request's closing sentence with its question word, not one of a dialogue written before it: 哪里
+where, 谁 who, 什么 what (not 为什么 why), 多少 how many, 何种 which kind; "Morton跖头痛主要发病部位是
+哪里？" -> "足"): a short answer fits. A yes/no question (是否, 吗) is none, as an English "Is it ...?"
+is none: "…是否对肝功能有影响呢？" answered "在文章中，适配子相关" is a cut answer."""
 VALUE_ANSWER = r"[{}\[\];=<>\\^$|*]|\w\(|://|\d"
 """An answer holding code syntax, a URL or digits is a value or code (a password, a number, a CSS rule,
 a regex), not a brush-off, however few words it has."""
