@@ -47,13 +47,15 @@ def continues(earlier: tuple[str, str], later: str) -> bool:
 
 
 _TURN_START = re.compile(
-    r"\s(?:[<\[]?[\w ]{1,20}[>\]]?[:\uff1a] ?)?"  # a line break or a space, a role label and its colon
+    r"\n(?:[<\[]?[\w ]{1,20}[>\]]?[:\uff1a] ?)?"  # a line, after its role label if it has one
+    r"|[ \t]+[<\[]?[\w ]{1,20}[>\]]?[:\uff1a] ?"  # inline, after a role label and its colon
     r"|\s*(?:<\|?\w{1,20}\|?>|\[\w{1,20}\])(?::[ \t]?|\s)"  # a role tag in brackets, no colon
 )
-"""Where a turn of a conversation written as one input starts: after a line break or a space, after
-its role label ("\nassistant: ", " <bot>: " as Huatuo's unrolled dialogues write it, "[Bot]: ", or a
-Chinese label and its full-width colon), or at a role tag written inline without a colon
-(" [ASSISTANT] ", "<|assistant|>\n")."""
+"""Where a turn of a conversation written as one input starts: a line, after its role label
+("\nassistant: "); inline, after a role label and its colon (" <bot>: " as Huatuo's unrolled
+dialogues write it, " [Bot]: ", a Chinese label and its full-width colon); or at a role tag written
+inline without a colon (" [ASSISTANT] ", "<|assistant|>\n"). A space alone starts none: the answer
+then is a word of a longer text ("a great film , positive in every way")."""
 ROLE_LABEL_CHARS = 12
 """How far into a later input the earlier one may start: a conversation's input is written with its
 turns' roles ("user: ..."), a one-turn input without."""
