@@ -46,9 +46,9 @@ from dataqa.core.models import Finding
 from dataqa.core.once import once_per_object
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, HeldForm, Runner
-from dataqa.text import copies, near_held
+from dataqa.text import near_held
 from dataqa.text.hashing import HASH_SEED
-from dataqa.text.near_held import fetch
+from dataqa.text.near_held import supply_fetch
 from dataqa.text.nearest_train import (
     BRUTE_FORCE_PRODUCTS,
     CANDIDATES,
@@ -373,8 +373,7 @@ class CoverageHeld(HeldForm):
         else:
             ctx.supply((NEAREST, split), functools.partial(self._held, ctx, split, runner))
             ctx.supply((NAMES, split), lambda: ctx.shared((NEAREST, split), lambda: None)["names"].to_numpy())
-        if not ctx.supplied((*copies.FETCH, split)):  # the inputs a finding or train's spread reads
-            ctx.supply((*copies.FETCH, split), lambda: functools.partial(fetch, runner))
+        supply_fetch(ctx, split, runner)  # the inputs a finding or train's spread reads
 
     def _here(self, ctx: Context, split: str, runner: Runner) -> pl.DataFrame:
         """`nearest_train` of a held-out split on the driver against a held train."""

@@ -33,7 +33,15 @@ from dataqa.ingest.layouts import TEXT
 from dataqa.text import copies, near_blocks, templates
 from dataqa.text.candidates import BUCKET_CAP, unique_ints
 from dataqa.text.near_duplicates import _empty_pairs, inputs_apart, pairs_key
-from dataqa.text.near_held import INPUT_CLASSES, Held, _classes, fetch, input_classes, parts_of, verified
+from dataqa.text.near_held import (
+    INPUT_CLASSES,
+    Held,
+    _classes,
+    input_classes,
+    parts_of,
+    supply_fetch,
+    verified,
+)
 from dataqa.text.normalise import distinct
 
 LEFT, RIGHT = 0, 1
@@ -195,8 +203,7 @@ class NearAcross(HeldForm):
                 key = pairs_key(left, right, column, *options)
                 if not ctx.supplied(key):
                     ctx.supply(key, functools.partial(self._made, ctx, left, right, column, options))
-        if not ctx.supplied((*copies.FETCH, split)):
-            ctx.supply((*copies.FETCH, split), lambda: functools.partial(fetch, runner))
+        supply_fetch(ctx, split, runner)
 
     def _made(
         self, ctx: Context, left: str, right: str, column: str, options: tuple[float, int]

@@ -164,6 +164,13 @@ def fetch(runner: Runner, lines: list[int], column: str = "text") -> pl.DataFram
     return pl.concat([empty, *found]).sort("line")
 
 
+def supply_fetch(ctx: Context, split: str, runner: Runner) -> None:
+    """Supply `copies.FETCH` for a held split (once, whichever form comes first): the texts a finding
+    quotes, fetched from its blocks for the rows asked alone (`fetch`)."""
+    if not ctx.supplied((*copies.FETCH, split)):
+        ctx.supply((*copies.FETCH, split), lambda: functools.partial(fetch, runner))
+
+
 def _classes(runner: Runner, column: str, parts: int) -> pl.DataFrame:
     """`line`, `rep` of the held split's rows whose normalised `column` text another row has
     (`near_blocks.class_keys`, shuffled on the key, `class_part` per part)."""
@@ -176,7 +183,8 @@ def _classes(runner: Runner, column: str, parts: int) -> pl.DataFrame:
 class NearPairs(HeldForm):
     """DUP003's form on a split held in blocks (`Check.held_form`, module doc): the split's sample
     of distinct texts (so the driver makes the template shingles and bound words from it), its
-    verified near pairs of "text" at `threshold` and `shingle`, and the texts of their lines."""
+    verified near pairs of "text" at `threshold` and `shingle` (the texts a finding quotes fetched
+    from the blocks, `supply_fetch`)."""
 
     groupings = (copies.GROUPING,)
 
@@ -242,8 +250,7 @@ class NearPairs(HeldForm):
         inputs = Held(runner, split, later, parts, column="prompt")
         self._inputs[split] = (classes, inputs)
         ctx.supply(self.key(split, "prompt"), self._made(ctx, inputs, "prompt", False))
-        if not ctx.supplied((*copies.FETCH, split)):  # the texts a finding quotes, for its rows alone
-            ctx.supply((*copies.FETCH, split), lambda: functools.partial(fetch, runner))
+        supply_fetch(ctx, split, runner)
         if ctx.splits[split].kind != CLASSIFICATION:
             ctx.supply(self.key(split), self._made(ctx, text, "text", ctx.splits[split].kind != TEXT))
             return
