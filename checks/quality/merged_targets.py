@@ -34,12 +34,9 @@ GENERATES_TASKS = re.compile(
 """A request whose answer is itself instruction/answer pairs (a task generator, a quiz, a data set)."""
 
 
-def merged_blocks(target: str) -> tuple[int, int] | None:
-    """(extra blocks, where the first starts) when a target holds further instruction/response
-    blocks, i.e. more records run into it; None otherwise. Code is masked first."""
-    text = mask_code(target)
-    if is_code_text(text):
-        return None
+def merged_blocks(text: str) -> tuple[int, int] | None:
+    """(extra blocks, where the first starts) when a target (code masked, `mask_code`) holds further
+    instruction/response blocks, i.e. more records run into it; None otherwise."""
     headings = [m.start() for m in HEADING_MARK.finditer(text)]
     starts = [m.start() for m in INSTRUCTION_MARK.finditer(text)]
     answered = [s for s in starts if RESPONSE_MARK.search(text, s)]
@@ -66,13 +63,10 @@ PREFILTER = rf"(?i)instruction|task|(?:[.!?。！？][\"'”’)]?[ \t]*|\n[ \t]
 """Every block or turn label holds one of these (polars prefilter)."""
 
 
-def invented_turn(target: str) -> tuple[str, int] | None:
-    """(label, where it starts) when an answer runs on into a turn of the asking side ("... Patient:
-    Okay, doctor. Can we start with ...?"): the generator wrote the next turn of the dialogue too. The
-    first such turn after some text of the answer's own; code is masked first; None otherwise."""
-    text = mask_code(target)
-    if is_code_text(text):
-        return None
+def invented_turn(text: str) -> tuple[str, int] | None:
+    """(label, where it starts) when an answer (code masked, `mask_code`) runs on into a turn of the
+    asking side ("... Patient: Okay, doctor. Can we start with ...?"): the generator wrote the next
+    turn of the dialogue too. The first such turn after some text of the answer's own; else None."""
     for m in TURN_MARK.finditer(text):
         if text[: m.start()].strip():
             return m.group("label"), m.start("label")
@@ -81,24 +75,23 @@ def invented_turn(target: str) -> tuple[str, int] | None:
 
 @dataclass(frozen=True)
 class Merged:
-    """What a split's (or a block's) targets show of further instruction/response blocks."""
+    """What a split's (or a block's) targets show of further instruction/response blocks or turns."""
 
     found: dict[tuple[int, int], tuple[str, int, str]]
     """(line, turn) of each target holding blocks or a turn of the asking side -> (what it holds, where
     it starts in the code-masked target, evidence); answers to requests for tasks, quizzes or examples
     (for a turn: for a dialogue, or under a prompt that writes the same label) left out."""
     counted: int
-    """Targets holding blocks, those answers included: what the split's share counts."""
+    """Targets holding blocks or turns, those answers included: what the split's share counts."""
     answers: int
     """Records with an answer."""
 
 
 def merged_survey(ctx: Context, split: Split) -> Merged:
     """The targets of `split` that hold further blocks or a turn of the asking side (`Merged`), made
-    once per scan; counts of a
-    split's blocks of rows add up to the split's. Shared by QUAL012 (which reports them, unless
-    they are the split's format: `merged_is_format`) and QUAL002 (which leaves the debris in their
-    tails to it)."""
+    once per scan (code masked once per target, code itself left out); counts of a split's blocks of
+    rows add up to the split's. Shared by QUAL012 (which reports them, unless they are the split's
+    format: `merged_is_format`) and QUAL002 (which leaves the debris in their tails to it)."""
 
     def build() -> Merged:
         msgs = messages(ctx, split)
@@ -106,13 +99,15 @@ def merged_survey(ctx: Context, split: Split) -> Merged:
         cand = answers.filter(pl.col("content").str.contains(PREFILTER))
         blocks: dict[tuple[int, int], tuple[str, int, str]] = {}
         turns: dict[tuple[int, int], tuple[str, int, str]] = {}
-        labels: dict[tuple[int, int], str] = {}
+        labels: dict[tuple[int, int], str] = {}  # a turn's label, which its prompt may write itself
         for line, turn, content in cand.select("line", "turn", "content").iter_rows():
             masked = mask_code(content)
-            if (hit := merged_blocks(content)) is not None:
+            if is_code_text(masked):
+                continue
+            if (hit := merged_blocks(masked)) is not None:
                 what = f"{hit[0]} instruction block{'s' if hit[0] != 1 else ''}"
                 blocks[(line, turn)] = (what, hit[1], snippet(masked, hit[1], hit[1] + 20, 60))
-            elif (other := invented_turn(content)) is not None:
+            elif (other := invented_turn(masked)) is not None:
                 label, at = other
                 turns[(line, turn)] = (f"a further {label!r} turn", at, snippet(masked, at, at + 20, 60))
                 labels[(line, turn)] = label
