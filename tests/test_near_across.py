@@ -25,7 +25,7 @@ from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
 from dataqa.ingest import dataset
-from dataqa.text import candidates, copies, near_across, near_blocks, overlap, templates
+from dataqa.text import candidates, copies, near_across, near_blocks, near_held, overlap, templates
 from dataqa.text.near_duplicates import near_pairs
 
 
@@ -152,7 +152,7 @@ def test_near_pairs_across_held_splits_are_the_local_ones(
         assert overlap.ngram_overlaps(driver, "test", "train", **options).equals(overlaps)
     for name in held:
         lines = sorted(set(leaks["line" if name == "test" else "ref_line"].to_list()))
-        assert dict(near_across.fetch(runners[name], lines).iter_rows()) == copies.texts(ctx, name, lines)
+        assert dict(near_held.fetch(runners[name], lines).iter_rows()) == copies.texts(ctx, name, lines)
 
 
 @pytest.mark.parametrize("seed", range(4))
