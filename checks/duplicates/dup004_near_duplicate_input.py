@@ -31,6 +31,7 @@ from dataqa.ingest.issues import excerpt
 from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.ingest.naming import context_field, field_name, input_name, names_hypothesis
 from dataqa.text import similarity
+from dataqa.text.normalise import content_hash
 
 
 def near_options(ctx: Context) -> tuple[float, int]:
@@ -43,11 +44,16 @@ def near_options(ctx: Context) -> tuple[float, int]:
 
 def same_answers(frame: pl.DataFrame, named: Callable[[str], str] | None = None) -> dict[int, int]:
     """line -> the first of the lines of `frame` (`near_inputs.line_fields`) whose answer is the same
-    after normalisation (case, spacing, punctuation); lines with an empty answer left out. Numbers,
-    not the texts: a million-row chat set groups ~400k lines, whose answers as Python strings held
-    ~1.5 GB. With `named` (`label_aliases.class_of`), two labels of one class are one answer: `BN_NEG"`
-    is `Negative` under another name."""
-    answer = similarity.normalise(frame["response"])
+    after normalisation (case, spacing, punctuation: its `response_norm` hash); lines with an empty
+    answer left out. Hashes, not the texts: a million-row chat set groups ~400k lines, whose answers
+    as Python strings held ~1.5 GB. With `named` (`label_aliases.class_of`), two labels of one class
+    are one answer: `BN_NEG"` is `Negative` under another name."""
+    empty = content_hash(pl.Series([""]))[0]  # an empty answer, or one of punctuation alone
+    answer = frame.select(
+        pl.when(pl.col("response_norm") != empty)
+        .then(pl.col("response_norm").cast(pl.String))
+        .alias("answer")
+    )["answer"]
     if named is not None:
         answer = pl.Series(
             [
@@ -57,7 +63,7 @@ def same_answers(frame: pl.DataFrame, named: Callable[[str], str] | None = None)
             dtype=pl.String,
         )
     answers = pl.DataFrame({"line": frame["line"], "answer": answer})
-    first = answers.filter(pl.col("answer") != "").select(
+    first = answers.filter(pl.col("answer").is_not_null()).select(
         "line", pl.col("line").min().over("answer").alias("first")
     )
     return dict(zip(first["line"].to_list(), first["first"].to_list(), strict=True))
@@ -90,7 +96,7 @@ def label_conflicts_left_out(ctx: Context, split: str, groups: list[list[int]]) 
     label group, an error there. One conflict is one finding (a review under labels 1 and 0)."""
     if not groups or not ctx.has_labels(split):
         return groups
-    frame = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
+    frame = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}), texts=False)
     asked = {
         line: (system, prompt)
         for line, system, prompt in frame.select("line", "system_exact", "prompt_norm").iter_rows()
@@ -369,7 +375,9 @@ class NearDuplicateInput(Check):
             groups = self._asked_alike(ctx, split, groups)
             # Answers that are the same after normalisation (one label, one tool call) are one answer
             # however much the inputs differ: with short inputs the whole examples fall apart.
-            grouped = near_inputs.fields(ctx, split, sorted({line for group in groups for line in group}))
+            grouped = near_inputs.fields(
+                ctx, split, sorted({line for group in groups for line in group}), texts=False
+            )
             same_answer = same_answers(grouped, class_of(ctx) if ctx.has_labels(split) else None)
             setting = settings(grouped)
             # generated answers: the repeated input first; a label set's conflicts are LBL001's and LBL002's

@@ -17,6 +17,7 @@ from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
 from dataqa.text.answers import (
     SHORT_DIFFER,
+    AnswerFacts,
     answer_facts,
     asks_for_no_number,
     asks_in_prose,
@@ -75,24 +76,8 @@ class ContradictoryAnswers(Check):
         frame = same_questions(ctx)
         for split in ctx:
             rows = frame.filter(pl.col("split") == split.name).select("line", "key")
-            candidates = rows.join(texts(ctx, split.name, rows["line"].to_list()), on="line").sort("line")
-            group = "key"
-            facts = answer_facts(candidates["response"])
-            groups = (
-                candidates.with_row_index("row")
-                .group_by(group)
-                .agg(
-                    pl.col("line").sort_by("line"),
-                    pl.col("row").sort_by("line"),
-                    pl.col("response").sort_by("line"),
-                    pl.col("prompt").sort_by("line").first(),
-                )
-                .sort(pl.col("line").list.first())
-            )
             found = 0
-            for lines, row_ids, responses, prompt in groups.select(
-                "line", "row", "response", "prompt"
-            ).iter_rows():
+            for lines, row_ids, responses, prompt, facts in _batches(ctx, split.name, rows):
                 distinct: dict[str, list[int]] = defaultdict(list)
                 first_rows: dict[str, int] = {}
                 for line, row, response in zip(lines, row_ids, responses, strict=True):
@@ -130,3 +115,42 @@ class ContradictoryAnswers(Check):
                     unusable=locations,
                 )
             self.metrics[f"{split.name}_contradictory_groups"] = found
+
+
+BATCH_ROWS = 50_000
+"""Rows of one prompt's groups whose texts are read at once: on a split held on the Ray workers the
+rows answered apart are fetched batch by batch (a million templated chat rows hold ~300k of them)."""
+
+
+def _batches(
+    ctx: Context, split: str, rows: pl.DataFrame
+) -> Iterator[tuple[list[int], list[int], list[str | None], str | None, AnswerFacts]]:
+    """Per group of rows of one key (`rows`: `line`, `key`), in the order of their first lines: its
+    lines, their rows in the batch's facts, their answers, its first prompt, and the batch's facts
+    (`answer_facts`), texts read `BATCH_ROWS` rows at a time (whole groups)."""
+    groups = rows.group_by("key").agg(pl.col("line").sort()).sort(pl.col("line").list.first())["line"]
+    batch: list[list[int]] = []
+    size = 0
+    for group in [*groups.to_list(), None]:
+        if group is not None:
+            batch.append(group)
+            size += len(group)
+            if size < BATCH_ROWS:
+                continue
+        if not batch:
+            break
+        lines = sorted(line for one in batch for line in one)
+        read = texts(ctx, split, lines).sort("line").with_row_index("row")
+        facts = answer_facts(read["response"])
+        at = {line: (row, prompt, response) for row, line, prompt, response in read.iter_rows()}
+        for one in batch:
+            present = [line for line in one if line in at]
+            if present:
+                yield (
+                    present,
+                    [at[line][0] for line in present],
+                    [at[line][2] for line in present],
+                    at[present[0]][1],
+                    facts,
+                )
+        batch, size = [], 0

@@ -23,6 +23,7 @@ import polars as pl
 
 from dataqa.checks.labels.base import split_labels
 from dataqa.engine.context import Context
+from dataqa.engine.parts import Parts
 from dataqa.engine.registry import HeldForm, Runner
 from dataqa.ingest.label_sets import compared_classes
 from dataqa.text import copies, near_blocks
@@ -53,21 +54,26 @@ FIELDS_SCHEMA = {
     "system_exact": pl.UInt64,
     "tools_exact": pl.UInt64,
     "prompt_norm": pl.UInt64,
+    "response_norm": pl.UInt64,
     "user_turns": pl.Int64,
     "last_request": pl.String,
 }
+TEXT_FIELDS = ("prompt", "response", "last_request")
+"""The fields of a line that are texts: on a held split they stay on the workers until asked."""
+KEY_FIELDS = {name: kind for name, kind in FIELDS_SCHEMA.items() if name not in TEXT_FIELDS}
+"""The other fields (numbers and labels): the driver holds them for every grouped line."""
 
 
 def line_fields(ctx: Context, split: str, lines: Any) -> pl.DataFrame:
     """Per valid row among `lines` (each read from its row alone): its raw `prompt` and `response`,
     its `label` as read and as the label checks read it (`split_label`: a held-out split's label
     taken from its reply), its system prompt's and tool definitions' hashes and its normalised
-    prompt's (`normalise.hashes`), and for a conversation of more than one user turn their number
+    prompt's and answer's (`normalise.hashes`), and for a conversation of more than one user turn their number
     and its last user turn normalised (`user_turns`, `last_request`: what the final reply
     answers; null for one)."""
     wanted = pl.Series(np.asarray(lines, dtype=np.int64), dtype=pl.Int64).implode()
     rows = ctx.valid_rows(split).filter(pl.col("line").is_in(wanted))
-    hashed = _hash_frame(rows).select("line", "system_exact", "tools_exact", "prompt_norm")
+    hashed = _hash_frame(rows).select("line", "system_exact", "tools_exact", "prompt_norm", "response_norm")
     labels = split_labels(ctx, split).filter(pl.col("line").is_in(wanted))
     frame = (
         rows.select("line", "prompt", "response", "label")
@@ -97,12 +103,14 @@ def _final_requests(ctx: Context, split: str, wanted: pl.Expr | pl.Series) -> pl
     )
 
 
-def fields(ctx: Context, split: str, lines: list[int]) -> pl.DataFrame:
-    """`line_fields` of the given lines: from the rows here, or from the blocks of a held split."""
+def fields(ctx: Context, split: str, lines: list[int], texts: bool = True) -> pl.DataFrame:
+    """`line_fields` of the given lines: from the rows here, or from the blocks of a held split.
+    `texts` False: the `KEY_FIELDS` alone, which a held split gives without fetching any text."""
     if ctx.supplied((*FIELDS, split)):
-        fetch: Callable[[list[int]], pl.DataFrame] = ctx.shared((*FIELDS, split), lambda: None)
-        return fetch(lines)
-    return line_fields(ctx, split, lines)
+        fetch: Callable[..., pl.DataFrame] = ctx.shared((*FIELDS, split), lambda: None)
+        return fetch(lines, texts)
+    frame = line_fields(ctx, split, lines)
+    return frame if texts else frame.select(list(KEY_FIELDS))
 
 
 def over_blocks(ctx: Context, split: str, fn: Callable[..., Any], *args: Any) -> list[Any]:
@@ -307,29 +315,48 @@ def _gathered_words(runner: Runner, words: list[str]) -> pl.DataFrame:
     return frame.group_by("w", "label").agg(pl.col("len").sum())
 
 
+def _parted_fields(ctx: Context, split: str, lines: np.ndarray) -> list[pl.DataFrame]:
+    """A block's `line_fields` of the given lines, in two: the keys (`KEY_FIELDS`), then the texts."""
+    frame = line_fields(ctx, split, lines)
+    return [frame.select(list(KEY_FIELDS)), frame.select("line", *TEXT_FIELDS)]
+
+
 class _Fetched:
     """`line_fields` of a held split's lines, fetched from its blocks: on the first call those of
-    every line of the inputs' groups (`key`) in one round, then only lines not among them."""
+    every line of the inputs' groups (`key`) in one round, then only lines not among them. The
+    driver keeps the keys of those lines (`KEY_FIELDS`); their texts stay in the object store
+    (`parts.Parts`), fetched for the lines of each call: a million-row chat set groups ~400k lines,
+    whose texts are gigabytes."""
 
     def __init__(self, ctx: Context, runner: Runner, split: str, key: tuple) -> None:
         self.ctx, self.runner, self.split, self.key = ctx, runner, split, key
-        self.frame: pl.DataFrame | None = None
+        self.keys: pl.DataFrame | None = None
+        self.texts = Parts(runner.get, {"line": pl.Int64, **{c: FIELDS_SCHEMA[c] for c in TEXT_FIELDS}})
         self._lock = threading.Lock()  # two checks' forms may ask at once
 
     def _round(self, lines: np.ndarray) -> pl.DataFrame:
-        got = _mapped(self.runner, line_fields, lines)
-        return pl.concat([pl.DataFrame(schema=FIELDS_SCHEMA), *got]).sort("line")
+        made = self.runner.blocks(_parted_fields, [(lines,)] * len(self.runner), returns=2)
+        keys = self.runner.get([handles[0] for handles in made])
+        for frame, handles in zip(keys, made, strict=True):
+            self.texts.add(self.split, frame["line"].to_numpy(), handles[1])
+        return pl.concat([pl.DataFrame(schema=KEY_FIELDS), *keys]).sort("line")
 
-    def __call__(self, lines: list[int]) -> pl.DataFrame:
+    def __call__(self, lines: list[int], texts: bool = True) -> pl.DataFrame:
         with self._lock:
-            return self._fields(np.unique(np.asarray(lines, dtype=np.int64)))
+            wanted = np.unique(np.asarray(lines, dtype=np.int64))
+            keys = self._keys(wanted)
+            if not texts:
+                return keys
+            found = self.texts.get(self.split, wanted)
+        whole = keys.join(found, on="line", how="left", maintain_order="left")
+        return whole.select(list(FIELDS_SCHEMA)).cast(FIELDS_SCHEMA)  # type: ignore[arg-type]
 
-    def _fields(self, wanted: np.ndarray) -> pl.DataFrame:
-        if self.frame is None:
+    def _keys(self, wanted: np.ndarray) -> pl.DataFrame:
+        if self.keys is None:
             groups = self.ctx.shared(self.key, lambda: [])
             grouped = np.unique(np.asarray([line for group in groups for line in group], dtype=np.int64))
-            self.frame = self._round(np.union1d(grouped, wanted))
-        missing = np.setdiff1d(wanted, self.frame["line"].to_numpy())
+            self.keys = self._round(np.union1d(grouped, wanted))
+        missing = np.setdiff1d(wanted, self.keys["line"].to_numpy())
         if len(missing):  # a line of no group (or not a valid row: asked again, found again nowhere)
-            self.frame = pl.concat([self.frame, self._round(missing)]).unique("line").sort("line")
-        return self.frame.filter(pl.col("line").is_in(pl.Series(wanted, dtype=pl.Int64).implode()))
+            self.keys = pl.concat([self.keys, self._round(missing)]).unique("line").sort("line")
+        return self.keys.filter(pl.col("line").is_in(pl.Series(wanted, dtype=pl.Int64).implode()))

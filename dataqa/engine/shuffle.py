@@ -6,9 +6,10 @@ A block's task (`ray_engine._run_block`) also computes each grouping's key of ev
 (`Grouping.key`), an object each; a task per part puts that part of every block together
 (`Grouping.combine`: the rows of the keys two rows or more share). The driver fetches the parts'
 rows one part at a time, asks the blocks held on the workers for the texts its findings may quote
-(`Grouping.quoted`), and supplies both to the scan (`Context.supply`): the group checks then run on
-the driver exactly as locally, on groups, never on a split's rows. The driver holds the rows in
-groups and their quoted texts; every other row's key lives on the workers until its part is done.
+(`Grouping.quoted`, left in the object store: `parts.Parts`), and supplies both to the scan
+(`Context.supply`): the group checks then run on the driver exactly as locally, on groups, never on
+a split's rows. The driver holds the rows in groups (their keys); the texts are fetched for the
+lines a check asks; every other row's key lives on the workers until its part is done.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import polars as pl
 from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
+from dataqa.engine.parts import Parts
 from dataqa.engine.registry import Grouping
 from dataqa.ingest import spread
 from dataqa.ingest.dataset import Split
@@ -62,18 +64,20 @@ def _texts(
     wanted: pl.DataFrame,
     rows: spread.Frames,
     text: pl.Expr,
-) -> pl.DataFrame:
-    """A Ray task: the raw texts (`Grouping.text`) of the `wanted` lines (`split`, `line`) of a block
-    held here."""
+) -> list[Any]:
+    """A Ray task: the lines, then the raw texts (`Grouping.text`), of the `wanted` lines (`split`,
+    `line`) of a block held here (two results: the driver fetches the first, `parts.Parts` the other
+    when a check asks for its lines)."""
     with native_threads_limited(), gc_paused():
         ctx = blocks.block_context(blocks.made(block, rows), shells, config, labelled)
         lines = wanted.filter(pl.col("split") == block.split)["line"]
-        return (
+        found = (
             ctx.valid_rows(block.split)
             .filter(pl.col("line").is_in(lines))
             .select(pl.lit(block.split).alias("split"), "line", text.alias("text"))
             .cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
         )
+        return [found["line"].to_numpy(), found]
 
 
 class Shuffle:
@@ -90,7 +94,7 @@ class Shuffle:
         self.held: list[tuple[blocks.Left, Any]] = []
         """The blocks held on the workers (and their rows' handles): asked for the quoted texts."""
         self._rows: pl.DataFrame | None = None
-        self._texts: pl.DataFrame | None = None
+        self._texts: Parts | None = None
         self._lock = threading.Lock()
         self.rows_in_groups = 0
 
@@ -116,25 +120,28 @@ class Shuffle:
                 self.rows_in_groups = self._rows.height
             return self._rows
 
-    def texts(self, shells: Any, config: Any, labelled: dict[str, bool]) -> pl.DataFrame:
+    def texts(self, shells: Any, config: Any, labelled: dict[str, bool]) -> Parts:
         """The raw texts of the quoted rows of the splits held on the workers (`Grouping.quoted`),
-        from a task per held block; none when no held row is quoted."""
+        made by a task per held block and left in the object store, a part per block (`Parts`:
+        fetched for the lines a check asks); none when no held row is quoted."""
         rows = self.rows()
         with self._lock:
             if self._texts is None:
                 held = {block.split for block, _ in self.held}
                 wanted = self.grouping.quoted(rows).filter(pl.col("split").is_in(held))
-                parts: list[pl.DataFrame] = []
+                self._texts = Parts(self._get, TEXTS_SCHEMA)
                 if wanted.height:
-                    task = self.ray.remote(num_cpus=1, max_retries=self.retries)(_texts)
+                    task = self.ray.remote(num_cpus=1, max_retries=self.retries, num_returns=2)(_texts)
                     wanted_ref = self.ray.put(wanted)
                     text = self.grouping.text()
-                    refs = [
-                        task.remote(b, shells, config, labelled, wanted_ref, r, text) for b, r in self.held
+                    made = [
+                        (b.split, task.remote(b, shells, config, labelled, wanted_ref, r, text))
+                        for b, r in self.held
                     ]
-                    parts = self._get(refs)
+                    lines = self._get([refs[0] for _, refs in made])
+                    for (split, refs), at in zip(made, lines, strict=True):
+                        self._texts.add(split, at, refs[1])
                 self.held = []  # the object store may free the rows once nothing else holds them
-                self._texts = pl.concat([pl.DataFrame(schema=TEXTS_SCHEMA), *parts]).sort("split", "line")
             return self._texts
 
 

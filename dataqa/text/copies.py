@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from dataqa.engine.context import Context
+from dataqa.engine.parts import Parts
 from dataqa.engine.registry import Grouping
 from dataqa.ingest.choices import same_answer
 from dataqa.ingest.layouts import MULTIPLE_CHOICE
@@ -33,7 +34,6 @@ FETCH = ("fetch_texts",)
 "text") that gives their `line` and raw column from a split whose rows are elsewhere (its blocks):
 the rows no other key quotes."""
 SCHEMA = {"split": pl.String, "line": pl.Int64, "exact": pl.UInt64, "norm": pl.UInt64}
-TEXTS_SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
 
 
 def keyed(ctx: Context, split: str) -> pl.DataFrame:
@@ -109,8 +109,10 @@ def quoted(frame: pl.DataFrame) -> pl.DataFrame:
 def supplied_texts(ctx: Context, key: tuple[str, ...], split: str, lines: list[int]) -> pl.DataFrame:
     """`line`, `text` of the given lines of a split whose rows are elsewhere, from the texts its
     engine supplied under a grouping's `texts` key (none supplied: none)."""
-    given = ctx.shared(key, lambda: pl.DataFrame(schema=TEXTS_SCHEMA))
-    return given.filter((pl.col("split") == split) & pl.col("line").is_in(lines)).select("line", "text")
+    given: Parts | None = ctx.shared(key, lambda: None)
+    if given is None:
+        return pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
+    return given.get(split, lines).select("line", "text")
 
 
 def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> dict[int, str]:

@@ -1,0 +1,91 @@
+"""Texts left in parts (`dataqa.engine.parts`) and the checks that read them a batch at a time.
+
+On a split held on the Ray workers the texts of grouped rows stay in the object store; a check asks
+a batch of lines at a time. These tests pin what a batch gets (only the lines asked, only from the
+parts that hold one) and that reading in batches changes no finding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import orjson
+import polars as pl
+import pytest
+
+import dataqa
+from dataqa.checks.labels import lbl007_contradictory_answers as lbl007
+from dataqa.engine import parts as parts_module
+from dataqa.engine.parts import Parts
+
+SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
+
+
+def _part(split: str, lines: list[int]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"split": [split] * len(lines), "line": lines, "text": [f"{split}-{n}" for n in lines]}, schema=SCHEMA
+    )
+
+
+def test_get_reads_only_the_parts_that_hold_a_line_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parts_module, "HANDLES_PER_GET", 1)
+    fetched: list[int] = []
+    stored = {0: _part("train", [5, 1, 3]), 1: _part("train", [10, 12]), 2: _part("test", [1, 2])}
+
+    def get(handles: list[int]) -> list[pl.DataFrame]:
+        fetched.extend(handles)
+        return [stored[h] for h in handles]
+
+    held = Parts(get, SCHEMA)
+    for handle, frame in stored.items():
+        held.add(frame["split"][0], frame["line"].to_numpy(), handle)
+    held.add("train", np.zeros(0, dtype=np.int64), 99)  # a part with no line is not kept
+
+    got = held.get("train", [12, 3, 3, 40])
+    assert got.rows() == [("train", 3, "train-3"), ("train", 12, "train-12")]
+    assert fetched == [0, 1]
+    fetched.clear()
+    assert held.get("test", [1]).rows() == [("test", 1, "test-1")]
+    assert fetched == [2]
+    fetched.clear()
+    assert held.get("train", [7]).is_empty() and fetched == []
+    assert held.lines("train").tolist() == [1, 3, 5, 10, 12]
+    assert held.lines("valid").tolist() == []
+
+
+def _contradicting(tmp_path: Path) -> Path:
+    """A chat set whose prompts recur with answers that contradict (yes/no, numbers) or only reword."""
+    rows = []
+    for i in range(40):
+        q = f"Is item {i} in stock?"
+        rows.append((q, "Yes, it is." if i % 3 else "No, sold out."))
+        rows.append((q, "No, not now." if i % 3 else "No, sold out."))
+        rows.append((f"What is {i} times 7?", f"The answer is {i * 7 + 1}."))
+        rows.append((f"What is {i} times 7?", f"The answer is {i * 7}."))
+        rows.append((f"Describe item {i}.", f"Item {i} is a sturdy tool for the garden."))
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(
+        b"\n".join(
+            orjson.dumps({"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]})
+            for q, a in rows
+        )
+        + b"\n"
+    )
+    return path
+
+
+def _findings(path: Path) -> list[tuple[str, list[str]]]:
+    report = dataqa.scan(str(path), select=["LBL007"])
+    result = next(r for r in report.results if r.check_id == "LBL007")
+    return [(f.message, [str(loc) for loc in f.locations]) for f in result.findings]
+
+
+def test_lbl007_reads_its_groups_in_batches_with_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _contradicting(tmp_path)
+    whole = _findings(path)
+    assert len(whole) == 26 + 40  # the yes/no groups (i % 3 != 0) and every sum
+    monkeypatch.setattr(lbl007, "BATCH_ROWS", 3)  # a batch of one or two groups
+    assert _findings(path) == whole
