@@ -55,6 +55,72 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _rss_now_mb() -> float:
+    """This process's resident memory now (Linux /proc), not its peak."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _reset_peak() -> bool:
+    """Start this process's peak RSS (`VmHWM`) again from its RSS now (Linux `clear_refs` 5), so
+    that the peak read after a check is that check's own; False where the kernel refuses."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_since_reset_mb() -> float:
+    """`VmHWM`: the highest RSS since the last `_reset_peak` (or since the process began)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _size_mb(value: object, depth: int = 0) -> float:
+    """Roughly how much memory a shared value holds: frames and arrays by their buffers, containers
+    by their items (three levels down, the first 2,000 items of each, scaled up)."""
+    import numpy as np
+    import polars as pl
+
+    if isinstance(value, pl.DataFrame | pl.Series):
+        return value.estimated_size() / 2**20
+    if isinstance(value, np.ndarray):
+        return value.nbytes / 2**20
+    own = sys.getsizeof(value) / 2**20
+    if depth >= 3:
+        return own
+    if isinstance(value, dict):
+        items = list(value.items())
+        seen = items[:2000]
+        inner = sum(_size_mb(k, depth + 1) + _size_mb(v, depth + 1) for k, v in seen)
+        return own + inner * (len(items) / len(seen) if seen else 0)
+    if isinstance(value, list | tuple | set | frozenset):
+        items = list(value)
+        seen = items[:2000]
+        inner = sum(_size_mb(v, depth + 1) for v in seen)
+        return own + inner * (len(items) / len(seen) if seen else 0)
+    if hasattr(value, "__dict__") and not isinstance(value, type):
+        return own + sum(_size_mb(v, depth + 1) for v in vars(value).values())
+    return own
+
+
+def _shared_held(ctx: object, top: int = 6) -> list[tuple[str, float]]:
+    """The largest values the scan's shared cache holds now (`Context._cache`), by key, in MB."""
+    cache = dict(getattr(ctx, "_cache", {}))
+    sized = []
+    for key, value in cache.items():
+        try:
+            sized.append((repr(key)[:90], _size_mb(value)))
+        except Exception:  # a measurement, never a failure of the scan
+            continue
+    return sorted(sized, key=lambda kv: -kv[1])[:top]
+
+
 def _process_cpu() -> float:
     """CPU seconds of this whole process so far (every thread: polars', rapidfuzz's, BLAS')."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -81,6 +147,15 @@ def child(
     stages: list[dict] = []
     clock = _process_cpu if jobs == "1" else time.thread_time
     load_splits, run_check = runner.load_splits, runner.run_check
+    # One check at a time: each check's own peak is measured (the peak is reset as it starts), and
+    # the RSS it leaves behind is what it (or what it was the last to read) still holds.
+    own_peaks = jobs == "1"
+    if own_peaks and engine == "ray":
+        # The driver runs one check at a time; Ray still gets every core for the workers' tasks.
+        from dataqa.engine import ray_session
+
+        session = ray_session.session
+        ray_session.session = lambda config, cpus: session(config, cpus=os.cpu_count() or 1)
 
     began = time.perf_counter()
 
@@ -101,6 +176,8 @@ def child(
     def timed_check(check, ctx, debug=False):
         # Checks run on several threads (`--jobs`): CPU is this check's own thread (polars' pool
         # threads are not counted), and wall times overlap.
+        rss_before = _rss_now_mb()
+        reset = own_peaks and _reset_peak()
         start, cpu = time.perf_counter(), clock()
         result = run_check(check, ctx, debug)
         stages.append(
@@ -110,6 +187,10 @@ def child(
                 "wall_s": time.perf_counter() - start,
                 "cpu_s": clock() - cpu,
                 "peak_mb": _maxrss_mb(),
+                **({"own_peak_mb": _peak_since_reset_mb()} if reset else {}),
+                "rss_before_mb": rss_before,
+                "rss_after_mb": _rss_now_mb(),
+                **({"shared_mb": _shared_held(ctx)} if own_peaks else {}),
                 "status": result.status.value,
                 "findings": len(result.findings),
             }
@@ -271,7 +352,8 @@ def measure(
         "train": str(train),
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
-        "peak_mb": usage.ru_maxrss / 1024,
+        # Checks one at a time reset the peak as each starts (`_reset_peak`): the run's is their highest.
+        "peak_mb": max([usage.ru_maxrss / 1024, *(s.get("own_peak_mb", 0) for s in stages)]),
         "load": (load_before, load_after),
         "calibration_s": (calibration, calibrate(train)),
         "stages": stages,
@@ -327,6 +409,7 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
+    own = any("own_peak_mb" in s for s in run["stages"])  # checks one at a time: each one's own peak
     meets = run["wall_s"] < TARGET_S and run["peak_mb"] < TARGET_GB * 1024
     lines = [
         f"### {rows:,} train + {test_rows:,} test rows{'' if shape == 'chat' else f' ({shape})'} "
@@ -355,28 +438,41 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
             else []
         ),
         "",
-        "| stage | start s | wall s | CPU s ({}) | peak RSS after (GB) | findings |".format(
-            "process, checks one at a time" if run.get("jobs") == 1 else "own thread"
+        "| stage | start s | wall s | CPU s ({}) | peak RSS after (GB) | findings |{}".format(
+            "process, checks one at a time" if run.get("jobs") == 1 else "own thread",
+            " own peak (GB) | RSS before → after (GB) |" if own else "",
         ),
-        "|---|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if own else ""),
     ]
     stages = [s for s in run["stages"] if s["stage"] != "total"]
     shown = sorted(stages, key=lambda s: -s["wall_s"])[:top]
+    if own:  # and every check whose own peak stood 0.25 GB above the RSS it started from
+        grew = [s for s in stages if s.get("own_peak_mb", 0) - s.get("rss_before_mb", 0) > 256]
+        shown += [s for s in grew if s not in shown]
     for s in sorted(shown, key=stages.index):
         lines.append(
             f"| {s['stage']} | {s.get('start_s', 0):.1f} | {s['wall_s']:.2f} | {s.get('cpu_s', 0):.2f} "
             f"| {s['peak_mb'] / 1024:.2f} | {s.get('findings', '')} |"
+            + (
+                f" {s['own_peak_mb'] / 1024:.2f} | {s['rss_before_mb'] / 1024:.2f} → "
+                f"{s['rss_after_mb'] / 1024:.2f} |"
+                if "own_peak_mb" in s
+                else " | |"
+                if own
+                else ""
+            )
         )
     rest = [s for s in stages if s not in shown]
     if rest:
         lines.append(
             f"| {len(rest)} other checks | | {sum(s['wall_s'] for s in rest):.2f} "
-            f"| {sum(s.get('cpu_s', 0) for s in rest):.2f} | | |"
+            f"| {sum(s.get('cpu_s', 0) for s in rest):.2f} | | |" + (" | |" if own else "")
         )
     total = next(s for s in run["stages"] if s["stage"] == "total")
     checks_end = max(s.get("start_s", 0) + s["wall_s"] for s in stages)
     after = total["wall_s"] - checks_end
-    lines.append(f"| report, verdict, profile, JSON | {checks_end:.1f} | {after:.2f} | | | |")
+    tail = " | |" if own else ""
+    lines.append(f"| report, verdict, profile, JSON | {checks_end:.1f} | {after:.2f} | | | |{tail}")
     return "\n".join(lines) + "\n"
 
 
