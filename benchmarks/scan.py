@@ -61,6 +61,19 @@ def _rss_now_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def _rss_parts_mb() -> dict[str, float]:
+    """This process's resident memory now by kind (Linux /proc): its own (`RssAnon`), files mapped
+    (`RssFile`) and shared memory it mapped (`RssShmem`: with Ray, the object store's pages it read
+    or wrote, which are the object store's memory, counted in every process that maps them)."""
+    parts = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(("RssAnon:", "RssFile:", "RssShmem:")):
+                name, value = line.split()[:2]
+                parts[name.rstrip(":")] = int(value) / 1024
+    return parts
+
+
 def _reset_peak() -> bool:
     """Start this process's peak RSS (`VmHWM`) again from its RSS now (Linux `clear_refs` 5), so
     that the peak read after a check is that check's own; False where the kernel refuses."""
@@ -136,8 +149,11 @@ def child(
     engine: str = "local",
     timeout: str = "",
     select: str = "",
+    object_store_gb: str = "",
 ) -> None:
     """Run the real CLI scan in this process, timing the load and each check (the child side).
+    `object_store_gb`: with Ray, start it here with an object store of that size (the scan uses
+    a session already open in its process), to bound the store's pages the driver maps.
 
     With `jobs` 1 the checks run one after another, so a check's CPU is the whole process's
     (its library threads included) while it runs; with more, its own thread's."""
@@ -190,6 +206,7 @@ def child(
                 **({"own_peak_mb": _peak_since_reset_mb()} if reset else {}),
                 "rss_before_mb": rss_before,
                 "rss_after_mb": _rss_now_mb(),
+                "rss_parts_after_mb": _rss_parts_mb(),
                 **({"shared_mb": _shared_held(ctx)} if own_peaks else {}),
                 "status": result.status.value,
                 "findings": len(result.findings),
@@ -199,6 +216,20 @@ def child(
         return result
 
     runner.load_splits, runner.run_check = timed_load, timed_check
+    if engine == "ray" and object_store_gb:
+        import logging
+
+        import ray
+
+        from dataqa.engine import ray_session
+
+        ray.init(
+            num_cpus=os.cpu_count(),
+            object_store_memory=int(float(object_store_gb) * 2**30),
+            include_dashboard=False,
+            logging_level=logging.ERROR,
+            runtime_env={"env_vars": ray_session.worker_env()},
+        )
     try:
         cli.main(
             [
@@ -290,6 +321,7 @@ def measure(
     engine: str = "local",
     timeout: str = "",
     select: str = "",
+    object_store_gb: float = 0.0,
 ) -> dict:
     """Scan in a fresh process; wall, CPU and peak RSS of that process, plus its stage timings.
     `keep`: copy the scan's JSON report there (to compare findings before and after a change)."""
@@ -310,6 +342,7 @@ def measure(
             engine,
             timeout,
             select,
+            str(object_store_gb or ""),
         ]
         proc = subprocess.Popen(cmd)
         killed = False
@@ -402,6 +435,12 @@ def _workers(engine: dict) -> str:
     )
 
 
+def _anon(stage: dict) -> str:
+    """The driver's own memory and the object store's pages it mapped, after a stage."""
+    parts = stage.get("rss_parts_after_mb", {})
+    return f"own {parts.get('RssAnon', 0) / 1024:.2f}, shared {parts.get('RssShmem', 0) / 1024:.2f}"
+
+
 def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") -> str:
     """One Markdown section: totals, then the costliest stages with the peak RSS after each."""
     lb, la = run["load"]
@@ -440,7 +479,7 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
         "",
         "| stage | start s | wall s | CPU s ({}) | peak RSS after (GB) | findings |{}".format(
             "process, checks one at a time" if run.get("jobs") == 1 else "own thread",
-            " own peak (GB) | RSS before → after (GB) |" if own else "",
+            " own peak (GB) | RSS before → after (GB; after: own, object-store pages) |" if own else "",
         ),
         "|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if own else ""),
     ]
@@ -455,7 +494,7 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
             f"| {s['peak_mb'] / 1024:.2f} | {s.get('findings', '')} |"
             + (
                 f" {s['own_peak_mb'] / 1024:.2f} | {s['rss_before_mb'] / 1024:.2f} → "
-                f"{s['rss_after_mb'] / 1024:.2f} |"
+                f"{s['rss_after_mb'] / 1024:.2f} ({_anon(s)}) |"
                 if "own_peak_mb" in s
                 else " | |"
                 if own
@@ -478,7 +517,7 @@ def render(rows: int, test_rows: int, run: dict, top: int, shape: str = "chat") 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(*sys.argv[2:10])
+        child(*sys.argv[2:11])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -491,6 +530,13 @@ def main() -> None:
         default="",
         help="scan --check-timeout (default: the scan's, 600 s; under heavy load a heavy check past it is "
         "abandoned and runs on beside the next heavy one, so their memory adds up: 0 turns it off)",
+    )
+    parser.add_argument(
+        "--object-store-gb",
+        type=float,
+        default=0.0,
+        help="with --engine ray: start Ray with an object store of this size (default: Ray's, 30%% of "
+        "memory); the driver's RSS counts the store's pages it maps, up to the store's size",
     )
     parser.add_argument("--select", default="", help="scan --select: only these checks (one check's cost)")
     parser.add_argument("--top", type=int, default=14, help="stages listed one by one (costliest)")
@@ -516,7 +562,17 @@ def main() -> None:
         else:
             train, test = dataset(args.data, rows, test_rows, args.shape)
         keep = args.keep_json / f"{args.shape}-{rows}.json" if args.keep_json else None
-        run = measure(train, test, args.max_gb, args.jobs, keep, args.engine, args.check_timeout, args.select)
+        run = measure(
+            train,
+            test,
+            args.max_gb,
+            args.jobs,
+            keep,
+            args.engine,
+            args.check_timeout,
+            args.select,
+            args.object_store_gb,
+        )
         text = render(rows, test_rows, run, args.top, args.shape)
         if args.note:
             head, rest = text.split("\n", 1)
