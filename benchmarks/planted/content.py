@@ -256,12 +256,14 @@ SYNONYMS = {
 """Words a person rewording a request swaps. Not "how" ("in what way many" is no English) and no
 word inside code: an identifier or a call (`__main__`, `list(`) is not reworded by anyone."""
 
-_WORD = re.compile(r"(?<![\w.])[A-Za-z]+(?![\w(])")
-"""A word of prose, not part of an identifier, a dotted name or a call."""
+_WORD = re.compile(r"(?<![\w.'’])[A-Za-z]+(?![\w('’])")
+"""A word of prose, not part of an identifier, a dotted name, a call or a contraction ("can't" is
+not "could't", "what's" not "which's")."""
 _CODE = re.compile(r"```|^(?: {4}|\t)\S|[{;]\s*$|^\s*(?:def|class|import|return|public|var|const)\b", re.M)
 """A text holding code: its words stay as they are."""
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？])")
-"""Where a sentence ends: after a stop and a space (not inside "$1.50" or "e.g.5"), or after a Chinese stop."""
+_SENTENCE_END = re.compile(r"(?<!\s\d\.)(?<!\s\d\d\.)(?<!^\d\.)(?<!^\d\d\.)(?<=[.!?])\s+(?=\S)|(?<=[。！？])")
+"""Where a sentence ends: after a stop and a space (not inside "$1.50" or "e.g.5", nor after a list's
+"4." at a line's start), or after a Chinese stop."""
 
 
 def paraphrase(rng: random.Random, text: str, reorder: bool = True) -> str:
@@ -279,11 +281,16 @@ def paraphrase(rng: random.Random, text: str, reorder: bool = True) -> str:
     out = text if _CODE.search(text) else _WORD.sub(swap, text)
     if not reorder:
         return out
-    sentences = [s for s in _SENTENCE_END.split(out.strip()) if s]
+    body = out.strip()
+    sentences = _SENTENCE_END.split(body)
+    gaps = [m.group() for m in _SENTENCE_END.finditer(body)] + [""]  # each sentence's own gap kept
+    if sentences and not sentences[-1]:  # a Chinese stop ends the text
+        sentences.pop()
+        gaps[-2:] = [""]
     if len(sentences) >= 2:
         k = rng.randrange(len(sentences) - 1)
         sentences[k], sentences[k + 1] = sentences[k + 1], sentences[k]
-        return ("" if re.search(r"[\u4e00-\u9fff]", out) else " ").join(sentences)
+        return "".join(s + gap for s, gap in zip(sentences, gaps, strict=True))
     head, comma, tail = out.partition(", ")
     if comma and tail:
         tail = tail.rstrip(".?!")
