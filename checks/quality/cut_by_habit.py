@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from dataqa.checks.quality.common import messages, split_final_answers, targets
-from dataqa.checks.quality.cut_language import in_syllables
+from dataqa.checks.quality.cut_language import BLOCK_CLOSED_END, in_syllables
 from dataqa.engine.context import Context
 from dataqa.ingest.dataset import Split
 from dataqa.text.redaction import snippet
@@ -220,8 +220,7 @@ def cjk_cut(ctx: Context, split: Split, strict: bool = False) -> list[tuple[int,
         cjk_long(pl.col("content")),
         open_end,
         ~last.str.contains(_NOT_SENTENCE_LINE),
-        content.str.count_matches(FENCE_LINE) % 2
-        == 0,  # the last line is no code (an open fence is another rule's)
+        content.str.count_matches(FENCE_LINE) % 2 == 0,  # last line no code (an open fence: another rule)
         ~content.str.contains(CJK_ENDED),
     )
     return [
@@ -248,15 +247,15 @@ _PY_LINE = r"(?m)^[ \t]*(?:def|class|import|from|for|while|if|elif|return|print)
 """A line of Python (or of a language written like it): a statement keyword opens it."""
 _PY_OPEN_END = (
     r"(?m)^[ \t]*(?:(?:async[ \t]+)?(?:def|class|for|while|if|elif|else|try|except|finally|with)\b[^\n]*:"
-    r"|[^#\n]*(?:[-+/=&|^(\[{\\]|\b(?:and|or|not|in)))[ \t]*\z"
+    r"|[^#\n]*(?:[-+=&|^(\[{\\]|(?:^|[^*\n])/|\b(?:and|or|not|in)))[ \t]*\z"
 )
 """A last line that cannot end a program: a block header whose body never came ("for x in xs:"), or a
-statement stopped on an operator, an open bracket or a line continuation (a comment ends freely)."""
+statement stopped on an operator, an open bracket or a line continuation (a comment ends freely: "*/")."""
 
 
-_ENDED_PROGRAM = r"(?m)^[ \t]*(?:#[^\n]*|\}[ \t;]*)\z"
-"""A program whose last line is a comment ("# Output: True") or closes its brace block ("}", its
-braces balanced, or the brace rule reads it): it ends where its writer ended it."""
+_ENDED_PROGRAM = r"(?m)^[ \t]*(?:#[^\n]*|\}[ \t;]*|[^\n]*\*/[ \t]*)\z"
+"""A program whose last line is a comment ("# Output: True", a closed "/* ... */") or closes its brace
+block ("}", its braces balanced, or the brace rule reads it): it ends where its writer ended it."""
 
 
 def _python_left_open(content: pl.Expr) -> pl.Expr:
@@ -363,6 +362,7 @@ def fragment_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, 
         .filter(
             ~pl.col("w").str.contains(r"^[A-Z]+$"),  # an acronym ("NASA") is no fragment
             ~pl.col("body").str.contains(_NAME_END),
+            ~pl.col("body").str.contains(BLOCK_CLOSED_END),  # shell's "fi" is no cut "file"
         )
     )
     if cand.is_empty():

@@ -2,12 +2,20 @@
 sentence ends ("... for the") dangles only in a text written in English letters (`dangles_in`: in a
 Vietnamese letter's signature "Trân trọng,\\nCông ty a" the "a" is the company's letter); a text
 written in syllables has no fragments to tell from words (`in_syllables`); and a last line that stops
-on a phrase the text wrote before and went on from is cut in any language (`stops_in_phrase`)."""
+on a phrase the text wrote before and went on from is cut in any language (`stops_in_phrase`). A program
+in a language that closes its blocks with a word ends on that word (`BLOCK_CLOSED_END`)."""
 
 from __future__ import annotations
 
 import re
 
+BLOCK_CLOSED_END = (
+    r"(?s)(?:\bthen\b.*[\n;][ \t]*fi|\bdo\b.*[\n;][ \t]*done|\bcase\b.*[\n;][ \t]*esac"
+    r"|\b(?:then|do|def|begin|function)\b.*\n[ \t]*end)\s*\z"
+)
+"""A program that ends on the word closing a block it opened: the shell's "fi" after "then", "done"
+after "do", "esac" after "case", Ruby's or Lua's "end" on its own line. That last "word" is the
+language's own, no fragment of a longer word the text writes ("fi" of "file", "find")."""
 _LETTERS = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]+")
 """A word in Latin letters: a Chinese answer's English reference list is read as English."""
 FOREIGN_SHARE = 0.1
