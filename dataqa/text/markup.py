@@ -136,9 +136,11 @@ _CODE_SHAPE_RE = re.compile(
     r"|const|var|return|puts|print|echo|console\.log|elif|elsif|begin)\b"
     r"|^\s*(?:SELECT|FROM|WHERE|(?:INNER |LEFT |RIGHT |OUTER )?JOIN|GROUP BY|ORDER BY|HAVING|LIMIT"
     r"|CREATE TABLE|INSERT INTO|UPDATE|DELETE FROM|VALUES)\b"
+    r"|^\s*(?:export\s+|local\s+|readonly\s+)?[A-Za-z_]\w*=\"?\$(?:[{(A-Za-z_]|\d\"?\s*$)"
 )
 """A line whose shape is code's: a lone brace or keyword, a doc-comment line, a line ending in `{`, `(`,
-`[` or `;`, a definition, a declaration, a return, an SQL clause."""
+`[` or `;`, a definition, a declaration, a return, an SQL clause, a shell assignment from a variable, a
+parameter or a command (`dir=$1`, `n=$(ls | wc -l)`, `out="${name}.txt"`: no space around "=")."""
 _CODE_ISH_RE = re.compile(r",\s*$|^\s*#\s?\S|^\s*@\w|^\s*--\s")
 """A line that is code in a code text (a list item ending in a comma, a comment, a decorator), though
 prose has such lines too."""
