@@ -74,6 +74,18 @@ def test_word_diff_names_two_neighbours_swapped_as_written() -> None:
     assert word_diff("a b c", "c b a").startswith("shares 1 of 3 words")  # swapped far apart: a diff
 
 
+def test_word_diff_keeps_combining_marks_inside_words() -> None:
+    """Devanagari vowel signs and virama, Thai vowels are part of their word (Python's `\\w` leaves them
+    out): two Hindi word problems that differ in a name differ in one word, not in its letters
+    (sets32, MWP_DATASET's Hindi test file: "shares 94 of 102 words ("... क ल ग र म ...")")."""
+    a = "डेस्टिनी ने अब तक 3.0 किलोग्राम आटा तैयार कर लिया है"
+    b = "मेग ने अब तक 3.0 किलोग्राम आटा तैयार कर लिया है"
+    assert word_diff(a, b) == (
+        'shares 11 of 12 words ("ने अब तक 3 0 किलोग्राम आटा तैयार कर लिया है"); differs: "डेस्टिनी" → "मेग"'
+    )
+    assert word_diff("ภาษาไทย ง่าย", "ภาษาไทย ยาก").startswith("shares 1 of 2 words")
+
+
 def test_word_diff_of_texts_that_differ_only_in_case_punctuation_and_apostrophes() -> None:
     assert word_diff("Hello, world!", "hello world") == (
         'shares 2 of 2 words ("Hello world"); differs only in case and punctuation'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -9,7 +10,6 @@ from rapidfuzz.distance import Indel
 
 from dataqa.text.slots import transposed
 
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 SHOWN_GAPS = 4
 """Differences shown; the rest are counted."""
 SIDE_WORDS = 8
@@ -18,9 +18,21 @@ SHARED_CHARS = 60
 """Characters shown of the longest shared run of words."""
 
 
+@functools.cache
+def _word_re() -> re.Pattern[str]:
+    """A word: letters or digits, each with the combining marks written on it (Devanagari vowel signs
+    and virama, Thai vowels, Arabic harakat), apostrophes inside kept. Python's `\\w` leaves the marks
+    out, so letters alone read "किलोग्राम" as five words; the marks are read off Unicode once."""
+    marks = "".join(chr(c) for c in range(0x300, 0x1F000) if unicodedata.category(chr(c))[0] == "M")
+    letter = rf"[^\W_][{re.escape(marks)}]*"
+    return re.compile(rf"(?:{letter})+(?:['\u2019](?:{letter})+)*")
+
+
 def _words(text: str) -> list[str]:
-    """The words of a text as written (apostrophes inside words kept)."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text) if not text.isascii() else text)
+    """The words of a text as written (apostrophes inside words and combining marks kept)."""
+    if text.isascii():
+        return _word_re().findall(text)
+    return _word_re().findall(unicodedata.normalize("NFKC", text))
 
 
 def _key(word: str) -> str:
