@@ -13,7 +13,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.issues import excerpt
-from dataqa.text.markup import mask_code
+from dataqa.text.markup import FENCE_RE, INLINE_CODE_PATTERN
 
 _UNJOINED = "A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 """Letters of scripts that never join or break with a zero-width mark (Latin, Greek, Cyrillic, Han, kana,
@@ -68,14 +68,24 @@ written-out break starts the next line. Before a lower-case letter it is a LaTeX
 `\\newline`); before a space, a quote or a comma, a mention of the escape ("split on \\n or \\r\\n")."""
 
 
+def _code_masked(text: str) -> str:
+    """`text` with fenced and inline code masked as `mask_code` does, but a fence that holds no real
+    line break (written inside a JSON string value, its breaks escaped: `"\\n```go\\n...```"`) becomes a
+    space: the mask must add no line break the text does not have."""
+    if "`" not in text and "~~~" not in text:
+        return text
+    fenced = FENCE_RE.sub(lambda m: "\n" if "\n" in m.group() else " ", text)
+    return re.sub(INLINE_CODE_PATTERN, " ", fenced)
+
+
 def escaped_break(text: str) -> int | None:
-    """Where `text`, its code masked (`mask_code`), holds a line break written out as the two
+    """Where `text`, its code masked (`_code_masked`), holds a line break written out as the two
     characters backslash-n, or None: one right before a real line break, or two or more in a text
     with no real line break, each starting a line. Code (fences, inline code), JSON and
     double-quoted strings are left alone: there the escape is how a break is written."""
     if "\\n" not in text or text.lstrip()[:1] in ("{", "["):
         return None
-    prose = mask_code(text)
+    prose = _code_masked(text)
     m = _ESCAPED_BREAK.search(prose)
     if m:
         return m.start()
@@ -161,6 +171,6 @@ class DamagedText(Check):
             if at is not None:
                 escaped = (
                     "line break written out as the two characters \\n",
-                    mask_code(text)[max(at - 40, 0) : at + 42],
+                    _code_masked(text)[max(at - 40, 0) : at + 42],
                 )
         return escaped
