@@ -28,7 +28,8 @@ class Secret(Check):
     registered claims, passwords in postgres://, mysql://, mongodb://, redis://… URLs, Azure storage
     and service-bus keys, bearer tokens, and a password set in prose or config ("password: X",
     "pwd=X", "my password is X", a login pair "admin / X") that looks chosen, unless the exchange
-    made it up on request (a password generator's task or result: its output, nobody's credential).
+    made it up on request (a password generator's task or result: its output, nobody's credential)
+    or works on the password itself (hash it, validate it, encrypt it: the task's sample).
 
     Why: a model trained on a credential can repeat it to anyone who asks the right way, and the
     training set itself becomes a leak; any secret is a NO-GO by default (`block-on-secrets`).
@@ -75,19 +76,28 @@ _MADE_UP = re.compile(
 """An exchange that makes a password up: "Generate a random password", "Here is your new password",
 "suggest a strong passphrase", a `generate_password` call, 新密码; not "suggests" or "random" said of
 anything else, nor an account's `new_phone_number` beside the password a user logs in with."""
+_WORKED_ON = re.compile(
+    r"(?i)\b(?:hash\w*|salt\w*|bcrypt|validat\w*|encrypt\w*)\b[^.\n]{0,60}?pass(?:word|phrase)"
+    r"|pass(?:word|phrase)[^.\n]{0,30}?\b(?:hash\w*|strength|validat\w*|validity|encrypt\w*)\b"
+)
+"""An exchange that works on a password it hands over: "How would you hash a user's password in PHP?",
+"a function that validates whether a given password has 8 characters", "password strength checker":
+the password in its input or its code is the task's sample, as a value a format task works on is
+(PII002's `task_samples`). Not "check" or "verify", which a user asks of their own login."""
 _SAID = "password in text"
 
 
 def _credentials(ctx: Context, split: str, hits: list[Hit]) -> list[Hit]:
     """`hits` without the passwords said in text of a record whose exchange makes one up on request
-    ("Generate a random password" and its answer "Here is your new password: aB3#fG7!kL9@"): the
-    password is the task's output, nobody's credential. Other kinds are kept as found."""
+    ("Generate a random password" and its answer "Here is your new password: aB3#fG7!kL9@") or works
+    on the one it hands over (`_WORKED_ON`): the password is the task's output or sample, nobody's
+    credential. Other kinds are kept as found."""
     lines = sorted({h.line for h in hits if h.kind == _SAID})
     if not lines:
         return hits
     rows = messages(ctx, ctx.splits[split]).filter(
         pl.col("line").is_in(pl.Series(lines, dtype=pl.Int64).implode())
-        & pl.col("content").str.contains(_MADE_UP.pattern)
+        & pl.col("content").str.contains(f"{_MADE_UP.pattern}|{_WORKED_ON.pattern}")
     )
     made_up = set(rows["line"].to_list())
     return [h for h in hits if not (h.kind == _SAID and h.line in made_up)]
