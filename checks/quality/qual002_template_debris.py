@@ -140,7 +140,7 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False
         if _ARABIC_QUOTE.fullmatch(token):
             return False  # "{طارئة}": Arabic script quotes and stresses words in braces
-        if before == "/" and _ROUTE.search(text, 0, m.start()):
+        if before == "/" and _ROUTE.search(text, max(m.start() - 300, 0), m.start()):
             return False  # "POST /api/users/{id}/cancel": a route's path parameter (OpenAPI, Flask), notation
         if re.fullmatch(r"\{[A-Za-z]_(?:[A-Za-z]|\d{1,2})\}", token):
             return False  # {x_n}, {a_k}: a sequence or family in math notation, not a slot
