@@ -173,7 +173,7 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False  # "[insert x]", "[插入x]": a letter standing for anything, as rules write
         if _STAGE_DIRECTION.fullmatch(token):
             return False  # "[Enter two of Prickles' friends, a squirrel and a rabbit.]": a play's direction
-        return not in_quotation(text, m.start(), m.end())
+        return not in_quotation(text, m.start(), m.end()) and not _in_single_quotes(text, m.start(), m.end())
     if kind == "no-input marker" and before and before in "\"'“‘«`" and after and after in "\"'”’»`":
         # '"<noinput>"' named in quotes by prose that describes the marker (Self-Instruct's guidelines:
         # 'put "<noinput>" in the input field'); in code ('replace("<nooutput>", "")') it is still the
@@ -187,6 +187,20 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
         if token == "</s>":
             return not text[m.end() :].strip() or text[m.end() :].lstrip().startswith("<s>")
     return True
+
+
+_SINGLE_QUOTED = re.compile(r"(?<![\w'])'(?=\S)[^'\n]{1,200}(?<=\S)'(?![\w'])")
+"""A span in single quotes on one line: opened after no letter and closed before none, so an apostrophe
+inside a word ("user's", "isn't") neither opens nor closes one."""
+
+
+def _in_single_quotes(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] sits inside single quotes on its line: a format a task quotes ("prompts an
+    alert with 'Hello, [Name]!'"), written out as `in_quotation`'s double-quoted texts are."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    spans = _SINGLE_QUOTED.finditer(text, line_start, line_end if line_end >= 0 else len(text))
+    return any(q.start() < start and end < q.end() for q in spans)
 
 
 def _code_line_without(text: str, m: re.Match[str]) -> bool:
