@@ -141,10 +141,11 @@ class Config:
     small enough that two workers share a split of 100,000 rows."""
     ray_driver_rows: int = ranged(500_000, low=0)
     """With engine "ray": a split of more rows is not brought to the driver: its rows stay on the
-    workers where they were read, each piece read is a block, only the record and summary checks
-    run on it and the checks that read whole splits are skipped, saying why. Up to it the driver
-    holds the split (about 5 GB at 300,000 chat rows with every check) and the report is the local
-    engine's."""
+    workers where they were read, each piece read is a block, and the checks run on its blocks
+    (record and summary checks), on the groups a shuffle brings together, on what they read made
+    on the blocks, or on a sample (README, "On a Ray cluster"); a check with none of these forms is
+    skipped, saying why. Up to it the driver holds the split (about 5 GB at 300,000 chat rows with
+    every check) and the report is the local engine's."""
     ray_sample_rows: int = ranged(100_000, low=1)
     """With engine "ray": the checks that fit a model over a whole split (LBL006 likely-mislabel,
     COV004 thin-topic) run on a split held on the workers (`ray-driver-rows`) with at most this many
