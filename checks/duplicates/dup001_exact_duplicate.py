@@ -25,6 +25,8 @@ class ExactDuplicate(DuplicateCheck):
     repeated it.
     Multiple-choice records are compared by their question and right choice (`dataqa.ingest.choices`):
     the same question answered alike among other distractors is one item taught twice.
+    A preference pair's rejected answer is compared too: one prompt and chosen answer over two
+    rejected answers (an all-pairs DPO set) are two pairs, each teaching another contrast.
     """
 
     id = "DUP001"

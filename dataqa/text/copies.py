@@ -1,8 +1,9 @@
 """Copies: the rows of a scan whose text another row shares, exactly or after normalisation.
 
 One frame answers "which rows are copies of which?" for the exact and normalised duplicate and leak
-checks (DUP001/002, LEAK001/002): `split`, `line`, `exact` (the content hash of the text) and `norm`
-(the hash of its normalised form, `normalise`; null when that is empty), for every valid row whose
+checks (DUP001/002, LEAK001/002): `split`, `line`, `exact` (the content hash of the text, with a
+preference pair's rejected answer) and `norm` (the hash of its normalised form, `normalise`; null
+when that is empty), for every valid row whose
 key (`norm`, or `exact` when `norm` is null) another row of any split shares. A row's key is computed
 from that row alone, so an engine that keeps the rows on other machines may compute the keys there,
 block by block (`keyed`), bring the rows of one key together by a shuffle on it (`shared_keys`), and
@@ -21,8 +22,10 @@ from dataqa.engine.context import Context
 from dataqa.engine.parts import Parts
 from dataqa.engine.registry import Grouping
 from dataqa.ingest.choices import same_answer
+from dataqa.ingest.formats import PREFERENCE_FORMATS
 from dataqa.ingest.layouts import MULTIPLE_CHOICE
-from dataqa.text.normalise import content_hash, distinct
+from dataqa.text.hashing import HASH_SEED
+from dataqa.text.normalise import content_hash, distinct, normalise
 
 COPIES = ("copies",)
 """The shared key of the frame (`copies`): an engine that made it elsewhere supplies it."""
@@ -38,15 +41,26 @@ SCHEMA = {"split": pl.String, "line": pl.Int64, "exact": pl.UInt64, "norm": pl.U
 
 def keyed(ctx: Context, split: str) -> pl.DataFrame:
     """`split`, `line`, `exact`, `norm` of every valid row of a split the context holds (a whole
-    split, or a block of it on a worker)."""
-    rows = ctx.valid_rows(split).select("line", content_hash(pl.col("text")).alias("exact"))
+    split, or a block of it on a worker). A preference pair's rejected answer is part of it: one
+    prompt and chosen answer over two rejected ones are two pairs (an all-pairs DPO set), not a copy."""
+    rows = ctx.valid_rows(split).select("line", content_hash(pl.col("text")).alias("exact"), "rejected")
     d = distinct(ctx, split, "text")
     norms = d.members.join(pl.DataFrame({"rep": d.lines, "norm": content_hash(d.texts)}), on="rep")
-    return (
-        rows.join(norms.select("line", "norm"), on="line", how="left", maintain_order="left")
-        .select(pl.lit(split).alias("split"), "line", "exact", "norm")
-        .cast(SCHEMA)  # type: ignore[arg-type]
-    )
+    frame = rows.join(norms.select("line", "norm"), on="line", how="left", maintain_order="left")
+    if ctx.splits[split].kind in PREFERENCE_FORMATS:
+        rejected = {
+            "exact": content_hash(frame["rejected"]),
+            "norm": content_hash(normalise(frame["rejected"])),
+        }
+        frame = frame.with_columns(
+            pl.struct(pl.col(key), rejected[key].alias("rejected")).hash(HASH_SEED).alias(key)
+            if key == "exact"
+            else pl.when(pl.col(key).is_not_null())
+            .then(pl.struct(pl.col(key), rejected[key].alias("rejected")).hash(HASH_SEED))
+            .alias(key)
+            for key in ("exact", "norm")
+        )
+    return frame.select(pl.lit(split).alias("split"), "line", "exact", "norm").cast(SCHEMA)  # type: ignore[arg-type]
 
 
 KEY = pl.coalesce("norm", "exact")
