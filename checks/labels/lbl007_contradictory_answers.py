@@ -26,6 +26,7 @@ from dataqa.text.answers import (
     counted_noun,
     hard_reason,
     reacts,
+    remarks,
     renders,
 )
 
@@ -53,7 +54,10 @@ class ContradictoryAnswers(Check):
     water-resistant." on another.
     Fix: keep the correct answer (or merge them into one), or make the prompts say what differs.
     A prompt that is itself a short text asking nothing ("救護車 ->" in a Mandarin-to-Cantonese word
-    list) is rendered by its answers: "十字車" and "救傷車" are two right renderings, not two facts.
+    list) is rendered by its answers: "十字車" and "救傷車" are two right renderings, not two facts;
+    a request that asks nothing answered by two short sentences of their own ("Playful roast: I
+    spilled tea." answered "You've steeped the floor." and "Hydrating the floorboards, I see.") is
+    answered twice, not contradicted.
     The tools a record offers are part of what it asks: "Can you book me a flight?" declined with
     "I can only convert currencies" in one record and "I can only compute a tip" in another, each
     with its own tool list, is one refusal, not a contradiction.
@@ -99,6 +103,8 @@ class ContradictoryAnswers(Check):
                 if reason == SHORT_DIFFER and reacts(prompt or ""):  # "Thanks!": social replies
                     continue
                 if reason == SHORT_DIFFER and renders(prompt or ""):  # "救護車 ->": renderings
+                    continue
+                if reason == SHORT_DIFFER and remarks(prompt or "", answers):  # "Playful roast": quips
                     continue
                 found += 1
                 locations = [ctx.location(split, line) for line in lines]

@@ -321,6 +321,26 @@ def renders(prompt: str) -> bool:
     return bool(text) and "\n" not in text and "?" not in text and "\uff1f" not in text and _is_short(text)
 
 
+_SENTENCE_END = re.compile(r"[.!…\u3002\uff01]\W*$")
+"""A text that ends as a sentence does: its last sign a full stop or an exclamation mark (quotes,
+brackets and emoji after it allowed)."""
+
+
+def remarks(prompt: str, answers: list[str]) -> bool:
+    """Whether the prompt asks nothing (no question mark in it: "Playful roast / I spilled tea.",
+    "Write a slogan for a bakery") and every answer is a sentence of three words or more: replies
+    that each say something of their own ("You've steeped the floor." / "Hydrating the floorboards,
+    I see."), each valid, not one fact given two ways. A name, a number or a label ("Oslo.",
+    "Positive") is no such sentence, and a question is asked whatever its answers."""
+    if any(mark in prompt for mark in ("?", "\uff1f", "\u061f")):
+        return False
+    return all(
+        _SENTENCE_END.search(a.strip()) is not None
+        and (len(a.split()) >= 3 or len(_CJK_RE.findall(a)) >= 4)
+        for a in answers
+    )
+
+
 _DIGIT = re.compile(r"\d")
 
 
