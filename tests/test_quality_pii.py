@@ -502,7 +502,7 @@ def test_debris_needs_one_of_its_characters(text: str) -> None:
 def test_qual007_step_filters_keep_what_one_filter_keeps() -> None:
     """QUAL007's cheap forms (`cut_by_habit`): the last line by a split equals the regex's, the
     stopping word count equals the full count, and filters applied in turn keep one filter's rows."""
-    from dataqa.checks.quality.cut_by_habit import at_least_words, last_line, narrowed
+    from dataqa.checks.quality.cut_reading import at_least_words, last_line, narrowed
 
     texts = ["a\nb", "", "x\n", "\n", None, "ab\r\ncd", "z\n\n", "一\n二三", "one two three", "  solo  "]
     frame = pl.DataFrame({"t": texts, "i": range(len(texts))})
@@ -543,7 +543,7 @@ _ANSWERS = [
 def test_qual007_split_counts_add_up_over_slices(tmp_path: Path, answers: list[str]) -> None:
     """QUAL007's split-wide rules read a few targets at a time (`HABIT_ROWS`): the same counts
     (`closings`, `short_answer_marks`, `habit_counts`) and cuts as read whole."""
-    from dataqa.checks.quality import cut_by_habit
+    from dataqa.checks.quality import cut_by_habit, cut_reading
     from dataqa.checks.quality.common import targets
     from dataqa.checks.quality.cut_paragraph import paragraph_cut
     from dataqa.engine.config import Config
@@ -566,5 +566,5 @@ def test_qual007_split_counts_add_up_over_slices(tmp_path: Path, answers: list[s
         )
 
     whole = counts()
-    with patch.object(cut_by_habit, "HABIT_ROWS", 2):
+    with patch.object(cut_reading, "HABIT_ROWS", 2):
         assert counts() == whole

@@ -19,16 +19,12 @@ from dataqa.text.answers import (
     SHORT_DIFFER,
     AnswerFacts,
     answer_facts,
-    asks_for_no_number,
-    asks_in_prose,
     contradictions,
     counted_facts,
     counted_noun,
     hard_reason,
-    reacts,
-    remarks,
-    renders,
 )
+from dataqa.text.prompt_asks import asks_for_no_number, asks_in_prose, reacts, remarks, renders
 
 
 @register

@@ -28,7 +28,7 @@ from dataqa.ingest.dataset import Split
 from dataqa.ingest.layouts import KTO, MULTIPLE_CHOICE, OPENAI_PREFERENCE, PREFERENCE
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.parts import MEDIA_MARKER
-from dataqa.text.answers import _CJK_RE
+from dataqa.text.answers import CJK_RE
 from dataqa.text.markup import mask_code
 from dataqa.text.redaction import snippet
 
@@ -324,7 +324,7 @@ CONTEXT_MIN_WORDS = 40
 def _words(text: str) -> int:
     """Words of `text`, a CJK character counted as one (Chinese and Japanese put no space between
     words: a pasted article is one long run that `\\w+` counts once)."""
-    return len(re.findall(r"\w+", _CJK_RE.sub(" ", text))) + len(_CJK_RE.findall(text))
+    return len(re.findall(r"\w+", CJK_RE.sub(" ", text))) + len(CJK_RE.findall(text))
 
 
 def _reference_only(text: str) -> tuple[str, re.Match[str]] | None:

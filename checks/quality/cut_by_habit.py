@@ -1,78 +1,31 @@
 # ruff: noqa: RUF001  (fullwidth punctuation is data here)
 """QUAL007's cuts read against what the rest of a split does: the closing line nearly every answer
-ends with ("#### 72"), Chinese sentences that end, brace code whose blocks close, long answers that end
-like sentences (one stopping inside a word was cut). Each rule counts its split first
+ends with ("#### 72"), Chinese sentences that end, code that ends where its program does (`cut_code`),
+long answers that end like sentences (one stopping inside a word was cut). Each rule counts its split first
 (`TruncatedTarget.summarise`), then names the answers that break the habit."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import polars as pl
 
 from dataqa.checks.quality.common import messages, split_final_answers, targets
+from dataqa.checks.quality.cut_code import code_open_targets
 from dataqa.checks.quality.cut_language import BLOCK_CLOSED_END, in_syllables
+from dataqa.checks.quality.cut_reading import (
+    ENDED,
+    FENCE_LINE,
+    at_least_words,
+    evidence_tail,
+    in_slices,
+    last_line,
+    narrowed,
+)
 from dataqa.engine.context import Context
 from dataqa.ingest.dataset import Split
-from dataqa.text.redaction import snippet
-
-FENCE_LINE = r"(?m)^[ \t]*(?:```|~~~)"
-"""A line that opens or closes a fenced code block."""
-ENDED = r"(?:[.!?。！？…:;][\"”'’)\]]*|[)\]}*`|])\s*$"
-"""How a finished target usually ends: sentence punctuation, a closing bracket, a fence or table."""
-
-
-def last_line(text: pl.Expr) -> pl.Expr:
-    """The last line of each text (all of it when it has no line break): a split on line breaks,
-    several times cheaper than a regex for what follows the last one."""
-    return text.str.split("\n").list.last()
-
-
-HABIT_ROWS = 50_000
-"""Targets the split-wide rules read at once (`in_slices`). Their expressions copy what they read (a
-target stripped, its lines split apart), so a slice's copies live only until it is read: read whole,
-the closing lines of the 300k answers of a generated chat set took 0.4 GB more resident memory
-(`benchmarks/scan.md`)."""
-
-
-def in_slices(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
-    """`frame` `HABIT_ROWS` rows at a time (an empty frame once)."""
-    for start in range(0, max(frame.height, 1), HABIT_ROWS):
-        yield frame.slice(start, HABIT_ROWS)
-
-
-def narrowed(frame: pl.DataFrame, *predicates: pl.Expr) -> pl.DataFrame:
-    """`frame` filtered by each predicate in turn (the rows all of them hold, in frame order). One
-    filter computes every predicate on every row; so, cheapest and most selective first, each costly
-    one reads only the rows left (most answers end like sentences, most have no Chinese); `in_slices`."""
-    parts = []
-    for part in in_slices(frame):
-        for predicate in predicates:
-            if part.is_empty():
-                break
-            part = part.filter(predicate)
-        parts.append(part)
-    return parts[0] if len(parts) == 1 else pl.concat(parts)
-
-
-def at_least_words(text: pl.Expr, n: int) -> pl.Expr:
-    r"""Whether `text` holds at least `n` runs of non-space (`count_matches(r"\S+") >= n`), stopping at
-    the n-th instead of counting them all."""
-    if n <= 0:
-        return pl.lit(True)
-    if n > 64:  # a long repetition makes a large automaton: count instead
-        return text.str.count_matches(r"\S+") >= n
-    return text.str.contains(r"\S+(?:\s+\S+){" + str(n - 1) + "}")
-
-
-def evidence_tail(body: str) -> str:
-    """The evidence of a cut answer: its last 80 characters or so."""
-    body = body.strip()
-    return snippet(body, len(body), len(body), 80)
-
 
 CLOSING_SHARE = 0.8
 """Share of a split's answers that close on one marked line for an answer without it to be cut."""
@@ -226,81 +179,6 @@ def cjk_cut(ctx: Context, split: Split, strict: bool = False) -> list[tuple[int,
     return [
         (line, "ends mid-sentence", evidence_tail(body))
         for line, body in cut.select("line", "content").sort("line").iter_rows()
-    ]
-
-
-_BLOCK_OPENER = r"(?m)(?:\)|\b(?:else|try|do|finally)|\w+\s*(?:=|=>|:)?)\s*\{[ \t]*$"
-"""A line that opens a block of brace code: "function f(a) {", "} else {", "class Shop {", "x = {"."""
-
-
-def _brace_left_open(content: pl.Expr) -> pl.Expr:
-    """An unfenced answer of brace code (a line opens a block) with more "{" than "}": its blocks
-    were never closed, the answer was cut inside the program (a fenced one is the fence rule's)."""
-    return (
-        content.str.contains(_BLOCK_OPENER)
-        & ~content.str.contains(FENCE_LINE)
-        & (content.str.count_matches(r"\{") > content.str.count_matches(r"\}"))
-    )
-
-
-_PY_LINE = r"(?m)^[ \t]*(?:def|class|import|from|for|while|if|elif|return|print)\b"
-"""A line of Python (or of a language written like it): a statement keyword opens it."""
-_PY_OPEN_END = (
-    r"(?m)^[ \t]*(?:(?:async[ \t]+)?(?:def|class|for|while|if|elif|else|try|except|finally|with)\b[^\n]*:"
-    r"|[^#\n]*(?:[-+=&|^(\[{\\]|(?:^|[^*\n])/|\b(?:and|or|not|in)))[ \t]*\z"
-)
-"""A last line that cannot end a program: a block header whose body never came ("for x in xs:"), or a
-statement stopped on an operator, an open bracket or a line continuation (a comment ends freely: "*/")."""
-
-
-_ENDED_PROGRAM = r"(?m)^[ \t]*(?:#[^\n]*|\}[ \t;]*|[^\n]*\*/[ \t]*)\z"
-"""A program whose last line is a comment ("# Output: True", a closed "/* ... */") or closes its brace
-block ("}", its braces balanced, or the brace rule reads it): it ends where its writer ended it."""
-
-
-def _python_left_open(content: pl.Expr) -> pl.Expr:
-    """An unfenced answer of three code lines or more, Python-like, that stops on a line no program
-    ends on (`_PY_OPEN_END`) or with more brackets opened than closed, but for one that ends on a
-    comment or closes its block (`_ENDED_PROGRAM`; a bracket left open mid-program is a typo there):
-    cut inside the program. A one- or two-line answer that is only a header is what was asked ("def
-    gcd(x, y):", a signature)."""
-    body = content.str.strip_chars()
-    code = body.str.replace_all(r"'[^'\n]*'|\"[^\"\n]*\"", "''")  # brackets in strings are no code
-    return (
-        body.str.contains(_PY_LINE)
-        & ~body.str.contains(FENCE_LINE)
-        & (body.str.count_matches(r"(?m)^[ \t]*\S") >= 3)
-        & (
-            body.str.contains(_PY_OPEN_END)
-            | (
-                (code.str.count_matches(r"[(\[{]") > code.str.count_matches(r"[)\]}]"))
-                & ~body.str.contains(_ENDED_PROGRAM)
-            )
-        )
-    )
-
-
-def code_left_open(content: pl.Expr) -> pl.Expr:
-    """An unfenced answer of code stopped inside the program: brace blocks left open, or Python-like
-    code stopped mid-statement (`_python_left_open`)."""
-    return _brace_left_open(content) | _python_left_open(content)
-
-
-def code_open_targets(frame: pl.DataFrame) -> pl.DataFrame:
-    """The rows of `frame` whose `content` is `code_left_open`, read only where a line opens a brace
-    block or a Python statement (each half's own first test): few answers are code."""
-    content = pl.col("content")
-    code = content.str.contains(_BLOCK_OPENER) | content.str.strip_chars().str.contains(_PY_LINE)
-    return narrowed(frame, code, code_left_open(content))
-
-
-def code_cut(ctx: Context, split: Split) -> list[tuple[int, str, str]]:
-    """(line, what, evidence) of the answers whose unfenced code stops inside the program."""
-    cut = code_open_targets(targets(ctx, split))
-    cut = cut.select("line", "content", _brace_left_open(pl.col("content")).alias("brace"))
-    return [
-        (line, 'code block "{" never closed' if brace else "code stops mid-statement", evidence_tail(body))
-        for line, body, brace in cut.sort("line").iter_rows()
     ]
 
 

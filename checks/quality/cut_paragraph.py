@@ -15,16 +15,12 @@ from dataqa.checks.quality.cut_by_habit import (
     CJK_ENDED,
     CJK_NOT_RUN_ON,
     CJK_SIGN_OFF,
-    ENDED,
-    FENCE_LINE,
     WORD_SIGN_OFF,
     WORD_STRICT_SHARE,
-    evidence_tail,
-    last_line,
-    narrowed,
     word_prose,
 )
 from dataqa.checks.quality.cut_language import dangles_in, stops_in_phrase
+from dataqa.checks.quality.cut_reading import ENDED, FENCE_LINE, evidence_tail, last_line, narrowed
 from dataqa.engine.context import Context
 from dataqa.ingest.dataset import Split
 

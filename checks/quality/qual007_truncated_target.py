@@ -12,14 +12,9 @@ import polars as pl
 
 from dataqa.checks.quality.common import PROMPT_REPLY, prompts, record_findings, split_final_answers, targets
 from dataqa.checks.quality.cut_by_habit import (
-    ENDED,
-    FENCE_LINE,
-    at_least_words,
     cjk_cut,
     closing_marker,
     closings,
-    code_cut,
-    evidence_tail,
     fragment_cut,
     habit_counts,
     leaves_marks_out,
@@ -30,8 +25,10 @@ from dataqa.checks.quality.cut_by_habit import (
     writes_ended_targets,
     writes_punctuated_prose,
 )
+from dataqa.checks.quality.cut_code import code_cut
 from dataqa.checks.quality.cut_language import dangles_in
 from dataqa.checks.quality.cut_paragraph import paragraph_counts, paragraph_cut, writes_punctuated_paragraphs
+from dataqa.checks.quality.cut_reading import ENDED, FENCE_LINE, at_least_words, evidence_tail
 from dataqa.checks.quality.qual003_degenerate_text import is_row
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
