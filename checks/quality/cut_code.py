@@ -16,13 +16,19 @@ _BLOCK_OPENER = r"(?m)(?:\)|\b(?:else|try|do|finally)|\w+\s*(?:=|=>|:)?)\s*\{[ \
 """A line that opens a block of brace code: "function f(a) {", "} else {", "class Shop {", "x = {"."""
 
 
+_LITERAL = r"'[^'\n]*'|\"[^\"\n]*\""
+"""A string or character literal on one line ('{', "({[()]})"): what it holds is text, not brackets."""
+
+
 def _brace_left_open(content: pl.Expr) -> pl.Expr:
-    """An unfenced answer of brace code (a line opens a block) with more "{" than "}": its blocks
-    were never closed, the answer was cut inside the program (a fenced one is the fence rule's)."""
+    """An unfenced answer of brace code (a line opens a block) with more "{" than "}" outside its
+    literals: its blocks were never closed, the answer was cut inside the program (a fenced one is the
+    fence rule's). A bracket checker's `c == '{'` opens no block."""
+    code = content.str.replace_all(_LITERAL, "''")
     return (
         content.str.contains(_BLOCK_OPENER)
         & ~content.str.contains(FENCE_LINE)
-        & (content.str.count_matches(r"\{") > content.str.count_matches(r"\}"))
+        & (code.str.count_matches(r"\{") > code.str.count_matches(r"\}"))
     )
 
 
@@ -39,6 +45,8 @@ statement stopped on an operator, an open bracket or a line continuation (a comm
 _ENDED_PROGRAM = r"(?m)^[ \t]*(?:#[^\n]*|\}[ \t;]*|[^\n]*\*/[ \t]*)\z"
 """A program whose last line is a comment ("# Output: True", a closed "/* ... */") or closes its brace
 block ("}", its braces balanced, or the brace rule reads it): it ends where its writer ended it."""
+_SHELL_EXEC_END = r"\{\}[ \t]+\+[ \t]*\z"
+"""A shell command ending on `find`'s batch terminator ("-exec cat {} +"): its "+" ends the command."""
 
 
 def _python_left_open(content: pl.Expr) -> pl.Expr:
@@ -48,13 +56,13 @@ def _python_left_open(content: pl.Expr) -> pl.Expr:
     cut inside the program. A one- or two-line answer that is only a header is what was asked ("def
     gcd(x, y):", a signature)."""
     body = content.str.strip_chars()
-    code = body.str.replace_all(r"'[^'\n]*'|\"[^\"\n]*\"", "''")  # brackets in strings are no code
+    code = body.str.replace_all(_LITERAL, "''")  # brackets in strings are no code
     return (
         body.str.contains(_PY_LINE)
         & ~body.str.contains(FENCE_LINE)
         & (body.str.count_matches(r"(?m)^[ \t]*\S") >= 3)
         & (
-            body.str.contains(_PY_OPEN_END)
+            (body.str.contains(_PY_OPEN_END) & ~body.str.contains(_SHELL_EXEC_END))
             | (
                 (code.str.count_matches(r"[(\[{]") > code.str.count_matches(r"[)\]}]"))
                 & ~body.str.contains(_ENDED_PROGRAM)

@@ -86,7 +86,8 @@ class TruncatedTarget(Summarised):
     B"), an answer without it that does not end like a sentence was cut before its close. Chinese
     writes no spaces and no dangling English word: a long Chinese target cut on a comma, a particle
     or just into a clause ("……，如果您") is read where most of the split's Chinese targets end. Brace
-    code without a fence that opens more blocks than it closes stopped inside the program. Where
+    code without a fence that opens more blocks than it closes (its strings' and character literals'
+    brackets aside: `c == '{'`) stopped inside the program. Where
     nearly every long target ends like a sentence, one stopping on a word the split never writes
     whole but that begins longer words it does ("in collaborati") was cut mid-word; where nearly every
     answer whose last line is a paragraph's ends on a mark, and the writers keep the mark on their
