@@ -200,8 +200,12 @@ def _roles_hint(rec: Record, role: str, role_map: dict[str, str] | None) -> str:
 def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target: bool = True) -> None:
     """Turn-order rules shared by every conversational format. A record with a message of unknown
     role is left to FMT009: that message was left out, so its turn order and target are unknowable
-    (every message of a set that names its roles otherwise would read as "no assistant message")."""
+    (every message of a set that names its roles otherwise would read as "no assistant message"),
+    and so is one whose conversation is no array (a transcript in one string) to FMT008: one problem,
+    one finding, not a second "no assistant message" for the turns that were never read."""
     if any(issue.kind == UNKNOWN_ROLE for issue in rec.issues):
+        return
+    if not msgs and any(i.kind == WRONG_TYPE and i.detail.startswith(f"{where} is ") for i in rec.issues):
         return
     seen_other = False
     previous: str | None = None
