@@ -152,8 +152,8 @@ def child(
     object_store_gb: str = "",
 ) -> None:
     """Run the real CLI scan in this process, timing the load and each check (the child side).
-    `object_store_gb`: with Ray, start it here with an object store of that size (the scan uses
-    a session already open in its process), to bound the store's pages the driver maps.
+    `object_store_gb`: with Ray, the scan's `--ray-object-store-gb` (the store's pages the driver
+    maps are bounded by its size).
 
     With `jobs` 1 the checks run one after another, so a check's CPU is the whole process's
     (its library threads included) while it runs; with more, its own thread's."""
@@ -216,20 +216,6 @@ def child(
         return result
 
     runner.load_splits, runner.run_check = timed_load, timed_check
-    if engine == "ray" and object_store_gb:
-        import logging
-
-        import ray
-
-        from dataqa.engine import ray_session
-
-        ray.init(
-            num_cpus=os.cpu_count(),
-            object_store_memory=int(float(object_store_gb) * 2**30),
-            include_dashboard=False,
-            logging_level=logging.ERROR,
-            runtime_env={"env_vars": ray_session.worker_env()},
-        )
     try:
         cli.main(
             [
@@ -256,6 +242,7 @@ def child(
                     else []
                 ),
                 *(["--select", select] if select else []),
+                *(["--ray-object-store-gb", object_store_gb] if engine == "ray" and object_store_gb else []),
             ],
             standalone_mode=False,
         )
@@ -535,8 +522,8 @@ def main() -> None:
         "--object-store-gb",
         type=float,
         default=0.0,
-        help="with --engine ray: start Ray with an object store of this size (default: Ray's, 30%% of "
-        "memory); the driver's RSS counts the store's pages it maps, up to the store's size",
+        help="with --engine ray: scan --ray-object-store-gb (default: Ray's, 30%% of memory); the "
+        "driver's RSS counts the store's pages it maps, up to the store's size",
     )
     parser.add_argument("--select", default="", help="scan --select: only these checks (one check's cost)")
     parser.add_argument("--top", type=int, default=14, help="stages listed one by one (costliest)")

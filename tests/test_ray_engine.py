@@ -507,6 +507,55 @@ def test_a_ray_the_scan_starts_gives_its_workers_polars_on_one_thread(tmp_path: 
     assert report["engine"]["blocks"] == 2
 
 
+STORE = """
+from dataclasses import dataclass
+
+import ray
+
+from dataqa.engine.registry import RECORD, Check, register
+
+
+@register
+@dataclass
+class ObjectStore(Check):
+    \"\"\"Says how large the object store of the Ray it runs on is (a test of the scan's own Ray).
+
+    Why: --ray-object-store-gb sizes the store of a Ray the scan starts.
+    Example: 0.25 with --ray-object-store-gb 0.25.
+    Fix: none.
+    \"\"\"
+
+    id = "STOR901"
+    name = "object-store"
+    family = "quality"
+    scope = RECORD
+
+    def run(self, ctx):
+        self.metrics["object_store_gb"] = round(ray.cluster_resources()["object_store_memory"] / 2**30, 2)
+        return iter(())
+"""
+
+
+def test_ray_object_store_gb_sizes_the_store_of_a_ray_the_scan_starts(tmp_path: Path) -> None:
+    plugin = tmp_path / "store.py"
+    plugin.write_text(STORE)
+    config = tmp_path / "dataqa.toml"
+    config.write_text(f'plugins = ["{plugin}"]\nselect = ["FMT001", "STOR"]\n')
+    out = tmp_path / "report.json"
+    train = str(SAMPLE / "train.jsonl")
+    command = [sys.executable, "-m", "dataqa.commands.cli", "scan", train, "--config", str(config)]
+    done = subprocess.run(
+        [*command, "--engine", "ray", "--ray-object-store-gb", "0.25", "--json", str(out), "--exit-zero"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    check = next(c for c in json.loads(out.read_text())["checks"] if c["id"] == "STOR901")
+    assert check["ran_on"] == "workers" and check["metrics"] == {"object_store_gb": 0.25}
+
+
 def test_a_file_uri_is_read_with_ray_data_and_gives_the_local_files_report(tmp_path: Path) -> None:
     train, test = SAMPLE / "train.jsonl", SAMPLE / "test.jsonl"
     local = dataqa.scan(str(train), test=str(test)).to_dict()

@@ -170,7 +170,8 @@ def select_options(command: F) -> F:
 
 
 def engine_options(command: F) -> F:
-    """`--engine`, `--ray-address`, `--ray-sample-rows`: where the checks run (`dataqa.engine.ray_engine`)."""
+    """`--engine`, `--ray-address`, `--ray-object-store-gb`, `--ray-sample-rows`: where the checks run
+    (`dataqa.engine.ray_engine`)."""
     return _stack(
         command,
         [
@@ -185,6 +186,14 @@ def engine_options(command: F) -> F:
                 metavar="auto|HOST:PORT",
                 help="With --engine ray: the Ray cluster to join (default: a local Ray for this scan, "
                 "stopped after it). Config ray-address.",
+            ),
+            click.option(
+                "--ray-object-store-gb",
+                type=click.FloatRange(min=0),
+                metavar="GB",
+                help="With --engine ray and a local Ray for this scan: its object store's size (default: "
+                "Ray's, 30%% of memory). The driver's resident memory counts the store's pages it reads: a "
+                "smaller store bounds it, with more spilling. Config ray-object-store-gb.",
             ),
             click.option(
                 "--ray-sample-rows",

@@ -151,6 +151,7 @@ def scan(
     ignore: tuple[str, ...],
     engine: str | None,
     ray_address: str | None,
+    ray_object_store_gb: float | None,
     ray_sample_rows: int | None,
     label_field: str | None,
     field_map: dict[str, str] | None,
@@ -203,6 +204,7 @@ def scan(
         fail_on=fail_on,
         engine=engine,
         ray_address=ray_address,
+        ray_object_store_gb=ray_object_store_gb,
         ray_sample_rows=ray_sample_rows,
     )
     with errors_exit_2(debug):

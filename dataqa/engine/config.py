@@ -146,6 +146,11 @@ class Config:
     on the blocks, or on a sample (README, "On a Ray cluster"); a check with none of these forms is
     skipped, saying why. Up to it the driver holds the split (about 5 GB at 300,000 chat rows with
     every check) and the report is the local engine's."""
+    ray_object_store_gb: float = ranged(0.0, low=0)
+    """With engine "ray" and a local Ray started for the scan: its object store's size in GiB (0:
+    Ray's own, 30% of memory). The driver maps the store's pages it reads, and its resident memory
+    counts them (shared memory, the store's, not the driver's own): a smaller store bounds that, at
+    the cost of more spilling to disk (`benchmarks/ray.md`, stage 18). A cluster's store is its own."""
     ray_sample_rows: int = ranged(100_000, low=1)
     """With engine "ray": the checks that fit a model over a whole split (LBL006 likely-mislabel,
     COV004 thin-topic) run on a split held on the workers (`ray-driver-rows`) with at most this many

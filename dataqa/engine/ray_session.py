@@ -58,6 +58,8 @@ def session(config: Config, cpus: int) -> Iterator[RayEngine]:
         if not address:
             options["num_cpus"] = cpus
             options["runtime_env"] = {"env_vars": worker_env()}
+            if config.ray_object_store_gb:
+                options["object_store_memory"] = int(config.ray_object_store_gb * 2**30)
         stage = f"connecting to Ray at {address!r}" if address else "starting a local Ray"
         try:
             ray_waits.started(ray, config.check_timeout, stage, address=address or None, **options)
