@@ -55,23 +55,22 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def _rss_now_mb() -> float:
-    """This process's resident memory now (Linux /proc), not its peak."""
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+def _status_mb(*names: str) -> dict[str, float]:
+    """Fields of this process's /proc status in MB, by name (`VmHWM`, `RssAnon`, ...)."""
+    found = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            name, _, value = line.partition(":")
+            if name in names:
+                found[name] = int(value.split()[0]) / 1024
+    return found
 
 
 def _rss_parts_mb() -> dict[str, float]:
-    """This process's resident memory now by kind (Linux /proc): its own (`RssAnon`), files mapped
-    (`RssFile`) and shared memory it mapped (`RssShmem`: with Ray, the object store's pages it read
-    or wrote, which are the object store's memory, counted in every process that maps them)."""
-    parts = {}
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(("RssAnon:", "RssFile:", "RssShmem:")):
-                name, value = line.split()[:2]
-                parts[name.rstrip(":")] = int(value) / 1024
-    return parts
+    """This process's resident memory now by kind: its own (`RssAnon`), files mapped (`RssFile`)
+    and shared memory it mapped (`RssShmem`: with Ray, the object store's pages it read or wrote,
+    which are the object store's memory, counted in every process that maps them)."""
+    return _status_mb("RssAnon", "RssFile", "RssShmem")
 
 
 def _reset_peak() -> bool:
@@ -87,11 +86,7 @@ def _reset_peak() -> bool:
 
 def _peak_since_reset_mb() -> float:
     """`VmHWM`: the highest RSS since the last `_reset_peak` (or since the process began)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    return _status_mb("VmHWM").get("VmHWM", 0.0)
 
 
 def _size_mb(value: object, depth: int = 0) -> float:
@@ -192,7 +187,7 @@ def child(
     def timed_check(check, ctx, debug=False):
         # Checks run on several threads (`--jobs`): CPU is this check's own thread (polars' pool
         # threads are not counted), and wall times overlap.
-        rss_before = _rss_now_mb()
+        rss_before = _rss_gb(os.getpid()) * 1024
         reset = own_peaks and _reset_peak()
         start, cpu = time.perf_counter(), clock()
         result = run_check(check, ctx, debug)
@@ -205,7 +200,7 @@ def child(
                 "peak_mb": _maxrss_mb(),
                 **({"own_peak_mb": _peak_since_reset_mb()} if reset else {}),
                 "rss_before_mb": rss_before,
-                "rss_after_mb": _rss_now_mb(),
+                "rss_after_mb": _rss_gb(os.getpid()) * 1024,
                 "rss_parts_after_mb": _rss_parts_mb(),
                 **({"shared_mb": _shared_held(ctx)} if own_peaks else {}),
                 "status": result.status.value,

@@ -21,6 +21,7 @@ import polars as pl
 from dataqa.checks.labels import near_inputs
 from dataqa.core.models import Finding
 from dataqa.engine.context import Context
+from dataqa.engine.parts import batches
 from dataqa.engine.registry import Check
 from dataqa.ingest.issues import excerpt
 from dataqa.text import copies
@@ -78,13 +79,8 @@ def members_left_out(ctx: Context, split: str, groups: list[list[int]], apart: A
     """The groups without the members that `apart` tells from their first row (the first row's and
     the member's (input, answer) texts); groups left with one row dropped. The texts are read a
     batch of groups at a time (`STEP_BATCH_LINES`), one look per member: bounded by the grouped rows."""
-    if not groups:
-        return groups
     out: list[list[int]] = []
-    batch: list[list[int]] = []
-    size = 0
-
-    def flush() -> None:
+    for batch in batches(groups, STEP_BATCH_LINES):
         frame = near_inputs.fields(ctx, split, sorted({line for group in batch for line in group}))
         texts = {
             line: (p or "", r or "") for line, p, r in frame.select("line", "prompt", "response").iter_rows()
@@ -94,15 +90,6 @@ def members_left_out(ctx: Context, split: str, groups: list[list[int]], apart: A
             kept = [m for m in rest if not apart(first, texts.get(m, ("", "")))]
             if kept:
                 out.append([head, *kept])
-
-    for group in groups:
-        batch.append(group)
-        size += len(group)
-        if size >= STEP_BATCH_LINES:
-            flush()
-            batch, size = [], 0
-    if batch:
-        flush()
     return out
 
 

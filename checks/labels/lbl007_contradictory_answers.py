@@ -12,6 +12,7 @@ from dataqa.checks.labels.same_questions import GROUPING, same_questions, texts
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
+from dataqa.engine.parts import batches
 from dataqa.engine.registry import GROUP, Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.naming import field_name
@@ -131,16 +132,7 @@ def _batches(
     lines, their rows in the batch's facts, their answers, its first prompt, and the batch's facts
     (`answer_facts`), texts read `BATCH_ROWS` rows at a time (whole groups)."""
     groups = rows.group_by("key").agg(pl.col("line").sort()).sort(pl.col("line").list.first())["line"]
-    batch: list[list[int]] = []
-    size = 0
-    for group in [*groups.to_list(), None]:
-        if group is not None:
-            batch.append(group)
-            size += len(group)
-            if size < BATCH_ROWS:
-                continue
-        if not batch:
-            break
+    for batch in batches(groups.to_list(), BATCH_ROWS):
         lines = sorted(line for one in batch for line in one)
         read = texts(ctx, split, lines).sort("line").with_row_index("row")
         facts = answer_facts(read["response"])
@@ -155,4 +147,3 @@ def _batches(
                     at[present[0]][1],
                     facts,
                 )
-        batch, size = [], 0

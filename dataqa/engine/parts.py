@@ -9,7 +9,7 @@ are fetched a few at a time and cut to the lines asked at once, so the driver ho
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -54,3 +54,18 @@ class Parts:
         for start in range(0, len(handles), HANDLES_PER_GET):
             found += [part.filter(asked) for part in self._get(handles[start : start + HANDLES_PER_GET])]
         return pl.concat(found).unique("line", keep="first", maintain_order=True).sort("line")
+
+
+def batches(groups: list[list[int]], rows: int) -> Iterator[list[list[int]]]:
+    """Whole groups of lines, in order, a batch at a time: a batch closes once it holds `rows` lines
+    or more, so a check reads the texts of about that many rows at once and never cuts a group."""
+    batch: list[list[int]] = []
+    size = 0
+    for group in groups:
+        batch.append(group)
+        size += len(group)
+        if size >= rows:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch

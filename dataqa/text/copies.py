@@ -48,17 +48,11 @@ def keyed(ctx: Context, split: str) -> pl.DataFrame:
     norms = d.members.join(pl.DataFrame({"rep": d.lines, "norm": content_hash(d.texts)}), on="rep")
     frame = rows.join(norms.select("line", "norm"), on="line", how="left", maintain_order="left")
     if ctx.splits[split].kind in PREFERENCE_FORMATS:
-        rejected = {
-            "exact": content_hash(frame["rejected"]),
-            "norm": content_hash(normalise(frame["rejected"])),
-        }
+        exact = content_hash(frame["rejected"]).alias("rejected")
+        norm = content_hash(normalise(frame["rejected"])).alias("rejected")
         frame = frame.with_columns(
-            pl.struct(pl.col(key), rejected[key].alias("rejected")).hash(HASH_SEED).alias(key)
-            if key == "exact"
-            else pl.when(pl.col(key).is_not_null())
-            .then(pl.struct(pl.col(key), rejected[key].alias("rejected")).hash(HASH_SEED))
-            .alias(key)
-            for key in ("exact", "norm")
+            pl.struct("exact", exact).hash(HASH_SEED).alias("exact"),
+            pl.when(pl.col("norm").is_not_null()).then(pl.struct("norm", norm).hash(HASH_SEED)).alias("norm"),
         )
     return frame.select(pl.lit(split).alias("split"), "line", "exact", "norm").cast(SCHEMA)  # type: ignore[arg-type]
 
