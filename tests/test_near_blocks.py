@@ -11,15 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import polars as pl
 import pytest
 from conftest import Plain, chat, reworded, shouted, ticket_records, user_turn, write_jsonl
 
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
+from dataqa.engine.packed import unpack
 from dataqa.engine.runner import load_splits
 from dataqa.text import candidates, copies, near_blocks, near_duplicates, near_held, templates
 from dataqa.text.near_duplicates import near_pairs
+from dataqa.text.normalise import distinct
 
 
 def planted() -> list[dict]:
@@ -182,3 +185,53 @@ def test_the_form_supplies_the_local_near_pairs_and_groups(tmp_path: Path, shape
     # the texts a finding quotes come from the blocks, for the rows asked alone (not with the pairs)
     fetch = driver.shared((*copies.FETCH, "train"), lambda: None)
     assert dict(fetch(lines).iter_rows()) == copies.texts(ctx, "train", lines)
+
+
+@pytest.mark.parametrize(
+    ("records", "column"),
+    [
+        (planted, "text"),
+        (planted, "prompt"),
+        (plain_texts, "text"),
+        (intents, "prompt"),
+        (
+            lambda: [
+                {"prompt": f"Rate offer {i}", "chosen": f"Offer {i} is fair.", "rejected": f"No idea {i}."}
+                for i in range(12)
+            ],
+            "text",
+        ),
+        (  # multiple choice: the compared text is the question and its right choice's text
+            lambda: [
+                {"question": f"Which city hosts office {i}?", "A": "Rome", "B": f"Lima {i}", "answer": "B"}
+                for i in range(12)
+            ],
+            "text",
+        ),
+    ],
+)
+def test_texts_sent_to_a_pair_part_give_back_the_verified_texts(
+    tmp_path: Path, records: Any, column: str
+) -> None:
+    """A pair part is sent each row's prompt and answer packed (and the compared text only where it is
+    neither the two on two lines nor the answer alone); what it makes of them is what the local
+    verification reads: the normalised text `distinct` made, the raw text, the answer, the input flag."""
+    ctx = _context(tmp_path, records())
+    d = distinct(ctx, "train", column)
+    sent = near_blocks.texts_step(ctx, "train", column, [d.lines[::2], d.lines])
+    shapes = set(unpack(sent[1])["shape"].to_list())
+    kind = ctx.splits["train"].kind if column == "text" else "inputs"
+    assert shapes == {
+        {"text": near_blocks.ANSWER, "multiple_choice": near_blocks.OWN}.get(kind, near_blocks.JOINED)
+    }
+    assert all(isinstance(part, bytes) for part in sent)
+    frame = pl.concat([unpack(part) for part in sent]).unique("line").sort("line")
+    read = near_blocks._read_texts(frame, column)
+    assert read["line"].to_list() == d.lines.tolist()
+    assert read["norm"].to_list() == d.texts.to_list()
+    rows = ctx.valid_rows("train").filter(pl.col("line").is_in(d.lines.tolist())).sort("line")
+    raw = [f"{p or ''}\n\n{r or ''}" for p, r in zip(rows["prompt"], rows["response"], strict=True)]
+    assert read["raw"].to_list() == (raw if column == "text" else rows["prompt"].to_list())
+    if column == "text":
+        assert read["response"].to_list() == rows["response"].to_list()
+    assert read["has_input"].to_list() == [bool((p or "").strip()) for p in rows["prompt"]]

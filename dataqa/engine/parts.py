@@ -2,9 +2,10 @@
 
 On a split held on the Ray workers, the rows a grouping or a near group names can be a large share
 of the split (a million templated chat rows group ~400k lines, gigabytes of prompts and answers).
-Their texts stay in the object store, which spills to disk, a part per block; the driver keeps each
-part's line numbers and handle, and a check that reads them asks a batch of lines at a time. Parts
-are fetched a few at a time and cut to the lines asked at once, so the driver holds one batch.
+Their texts stay in the object store, which spills to disk, a part per block (packed:
+`dataqa.engine.packed`); the driver keeps each part's line numbers and handle, and a check that
+reads them asks a batch of lines at a time. Parts are fetched a few at a time and cut to the lines
+asked at once, so the driver holds one batch.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+
+from dataqa.engine.packed import unpack
 
 HANDLES_PER_GET = 16
 """Parts fetched at once: what the driver holds beside the lines asked."""
@@ -52,7 +55,8 @@ class Parts:
             asked &= pl.col("split") == split
         found = [pl.DataFrame(schema=self.schema)]
         for start in range(0, len(handles), HANDLES_PER_GET):
-            found += [part.filter(asked) for part in self._get(handles[start : start + HANDLES_PER_GET])]
+            got = self._get(handles[start : start + HANDLES_PER_GET])
+            found += [unpack(part).filter(asked) for part in got]
         return pl.concat(found).unique("line", keep="first", maintain_order=True).sort("line")
 
 

@@ -24,6 +24,7 @@ import polars as pl
 from dataqa.core.resources import gc_paused, library_warnings_silenced, native_threads_limited
 from dataqa.engine import blocks
 from dataqa.engine.config import Config
+from dataqa.engine.packed import pack
 from dataqa.engine.parts import Parts
 from dataqa.engine.registry import Grouping
 from dataqa.ingest import spread
@@ -66,8 +67,8 @@ def _texts(
     text: pl.Expr,
 ) -> list[Any]:
     """A Ray task: the lines, then the raw texts (`Grouping.text`), of the `wanted` lines (`split`,
-    `line`) of a block held here (two results: the driver fetches the first, `parts.Parts` the other
-    when a check asks for its lines)."""
+    `line`) of a block held here (two results: the driver fetches the first, `parts.Parts` the other,
+    packed, when a check asks for its lines)."""
     with native_threads_limited(), gc_paused():
         ctx = blocks.block_context(blocks.made(block, rows), shells, config, labelled)
         lines = wanted.filter(pl.col("split") == block.split)["line"]
@@ -77,7 +78,7 @@ def _texts(
             .select(pl.lit(block.split).alias("split"), "line", text.alias("text"))
             .cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
         )
-        return [found["line"].to_numpy(), found]
+        return [found["line"].to_numpy(), pack(found)]
 
 
 class Shuffle:

@@ -19,7 +19,8 @@ candidates verified on their texts (`near_duplicates.verify`). Each has a form o
    per part); `part_candidates` pairs one part's buckets in line order (`candidates.bucket_pairs`),
    which is the distinct texts' order, so the candidates of all parts are the local ones.
 4. `texts_of` and `verify_part`: a part of the candidates is verified on the texts its pairs name,
-   fetched from the blocks that hold them (`near_duplicates.verify`, the local engine's code).
+   sent packed from the blocks that hold them (the prompt and answer; the normalised and raw texts
+   are made again on arrival) and read by `near_duplicates.verify`, the local engine's code.
 
 A classification split's inputs take the same steps ("prompt"), their classes found by a shuffle
 of their own (`class_keys`, `class_part`), and the examples whose inputs pair are gathered from the
@@ -36,6 +37,7 @@ import numpy as np
 import polars as pl
 
 from dataqa.engine.context import Context
+from dataqa.engine.packed import pack, unpack
 from dataqa.text.candidates import BUCKET_CAP, bucket_pairs, row_bits, unique_ints
 from dataqa.text.minhash import _sketch_chunk, band_keys
 from dataqa.text.near_duplicates import unanswered as unanswered_pairs
@@ -52,12 +54,15 @@ BANDS_KIND, EDITS_KIND = 0, 1
 KEYS_SCHEMA = {"kind": pl.UInt8, "key": pl.UInt64, "line": pl.Int64}
 TEXTS_SCHEMA = {
     "line": pl.Int64,
-    "norm": pl.String,
-    "raw": pl.String,
+    "prompt": pl.String,
     "response": pl.String,
+    "shape": pl.UInt8,
     "text": pl.String,
-    "has_input": pl.Boolean,
 }
+"""What a pair part is sent of a row (`texts_of`): the rest (normalised text, raw text, whether it
+has an input) is made from it where the pairs are verified (`_read_texts`)."""
+JOINED, ANSWER, OWN = 0, 1, 2
+"""`shape`: the compared text is the prompt and answer on two lines, the answer alone, or `text`."""
 UNANSWERED_SCHEMA = {
     "left_line": pl.Int64,
     "right_line": pl.Int64,
@@ -196,22 +201,58 @@ def needed_lines(codes: np.ndarray) -> np.ndarray:
 
 
 def texts_of(ctx: Context, split: str, column: str, lines: np.ndarray) -> pl.DataFrame:
-    """`line`, `norm` (the normalised `column` text), `raw` (the raw one, a whole example as its
-    prompt and target in two paragraphs), `response` and `text` (what a finding quotes) of the
-    block's rows among `lines`."""
+    """`TEXTS_SCHEMA` of the block's distinct `column` texts among `lines`: their prompts, and for
+    whole examples ("text") their answers and the compared text, sent only where it is neither the
+    prompt and answer on two lines nor the answer alone (most rows: it doubled what a part moves)."""
     d = distinct(ctx, split, column)
-    at = np.flatnonzero(np.isin(d.lines, lines))
-    norms = pl.DataFrame({"line": d.lines[at], "norm": d.texts.gather(at)})
-    raw = (
-        pl.concat_str(pl.col("prompt").fill_null(""), pl.col("response").fill_null(""), separator="\n\n")
-        if column == "text"
-        else pl.col(column)
+    wanted = pl.DataFrame({"line": d.lines[np.isin(d.lines, lines)]}, schema={"line": pl.Int64})
+    rows = ctx.valid_rows(split).select("line", "prompt", "response", "text")
+    if column != "text":
+        rows = rows.with_columns(pl.lit(None, pl.String).alias(name) for name in ("response", "text"))
+    joined = pl.concat_str(pl.col("prompt").fill_null(""), pl.col("response").fill_null(""), separator="\n")
+    shape = (
+        pl.when(pl.col("text").is_null() | (pl.col("text") == joined))
+        .then(pl.lit(JOINED))
+        .when(pl.col("text") == pl.col("response"))
+        .then(pl.lit(ANSWER))
+        .otherwise(pl.lit(OWN))
     )
-    valid = ctx.valid_rows(split)
-    rows = valid.select("line", raw.alias("raw"), "response", "text").with_columns(
-        (normalise(valid["prompt"]) != "").alias("has_input")
+    rows = rows.with_columns(shape.alias("shape")).with_columns(
+        pl.when(pl.col("shape") == OWN).then(pl.col("text")).alias("text")
     )
-    return norms.join(rows, on="line", how="left", maintain_order="left").cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
+    return (
+        wanted.join(rows, on="line", how="left", maintain_order="left")
+        .select(list(TEXTS_SCHEMA))
+        .cast(
+            TEXTS_SCHEMA  # type: ignore[arg-type]
+        )
+    )
+
+
+def _read_texts(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`line`, `norm` (the normalised `column` text, as `distinct` makes it), `raw` (the raw one, a
+    whole example as its prompt and answer in two paragraphs), `response` and `has_input` of the rows
+    `texts_of` sent."""
+    prompt = pl.col("prompt").fill_null("")
+    if column == "text":
+        compared = (
+            pl.when(pl.col("shape") == JOINED)
+            .then(pl.concat_str(prompt, pl.col("response").fill_null(""), separator="\n"))
+            .when(pl.col("shape") == ANSWER)
+            .then(pl.col("response"))
+            .otherwise(pl.col("text"))
+        )
+        raw = pl.concat_str(prompt, pl.col("response").fill_null(""), separator="\n\n")
+    else:
+        compared = raw = pl.col("prompt")
+    read = frame.select("line", compared.alias("compared"), raw.alias("raw"), "response", "prompt")
+    return read.select(
+        "line",
+        normalise(read["compared"]).alias("norm"),
+        "raw",
+        "response",
+        (normalise(read["prompt"]) != "").alias("has_input"),
+    )
 
 
 def verify_part(
@@ -223,11 +264,12 @@ def verify_part(
     terms: SetWords | None,
     whole: bool,
     n_left: int,
-    *texts: pl.DataFrame,
+    *texts: bytes,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A part of the candidates (`part_candidates`' codes, left line * `LINES` + right line)
-    verified on the texts of their lines (`texts_of` of every block; across two splits the first
-    `n_left` are the left split's, the rest the right's; 0: one split, its texts both sides): the
+    verified on the texts of their lines (`texts_step`'s packed `texts_of` of every block; across
+    two splits the first `n_left` are the left split's, the rest the right's; 0: one split, its texts
+    both sides): the
     verified pairs as `near_pairs` gives them but for the inputs of two examples, one or both
     without an answer (`_inputs_apart`), those pairs with whether each has an input
     (`UNANSWERED_SCHEMA`: the driver decides them). The texts a finding quotes are fetched when it is
@@ -235,7 +277,7 @@ def verify_part(
     pairs, held 5M rows' driver past 6 GB. `whole`: whole examples with an answer part (not plain text)."""
     empty = pl.DataFrame(schema=TEXTS_SCHEMA)
     one = [texts[:n_left], texts[n_left:]] if n_left else [texts]
-    frames = [pl.concat([empty, *side]).sort("line") for side in one]
+    frames = [_read_texts(pl.concat([empty, *map(unpack, side)]).sort("line"), column) for side in one]
     if not n_left:
         frames.append(frames[0])
     lines = [frame["line"].to_numpy() for frame in frames]
@@ -288,11 +330,12 @@ def pairs_step(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return unique, needed_lines(unique)
 
 
-def texts_step(ctx: Context, split: str, column: str, needs: list[np.ndarray]) -> list[pl.DataFrame]:
-    """A block's task: for each part, the texts of its rows among the lines the part's pairs name."""
+def texts_step(ctx: Context, split: str, column: str, needs: list[np.ndarray]) -> list[bytes]:
+    """A block's task: for each part, the texts of its rows among the lines the part's pairs name,
+    packed (`dataqa.engine.packed`: a row near many others is sent to many parts)."""
     found = texts_of(ctx, split, column, unique_ints(np.concatenate(needs)) if needs else np.empty(0))
     lines = found["line"]
-    return [found.filter(lines.is_in(pl.Series(need, dtype=pl.Int64).implode())) for need in needs]
+    return [pack(found.filter(lines.is_in(pl.Series(need, dtype=pl.Int64).implode()))) for need in needs]
 
 
 CLASS_SCHEMA = {"key": pl.UInt64, "line": pl.Int64}
