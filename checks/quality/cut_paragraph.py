@@ -40,10 +40,12 @@ _TAIL_ENDED = "|".join(
         r"(?:^|\s)[:;=]-?[()\[\]DPp]\s*$",
         r"[.!?\u3002][(\[{]{2,3}\s*$",
         "[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]\\s*$",
+        r"(?:\*/|-->)\s*$",
     ]
 )
 """A last line that ends as a text may: a mark, a closing bracket or quote, a tilde ("uwuu~"), a
-smiley or an emoji, or debris after a finished sentence ("ville.((")."""
+smiley or an emoji, debris after a finished sentence ("ville.(("), or a comment's close (a code
+answer's notes in `/* ... */` or `<!-- ... -->`: "3. Replaced std::cout with print. */")."""
 _LINE_ENDED = re.compile(r"[.!?\u3002\uff01\uff1f\u2026;\uff1b][\"”'’)\]\u300d\u300f\uff09]*\s*$")
 _LINE_LONG = re.compile(r"(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*){15}|(?:\S+\s+){7}\S")
 """A line long enough to be a sentence: 15 Chinese characters, or 8 words."""
