@@ -1046,6 +1046,42 @@ def test_a_text_file_beside_files_of_class_values_reads_them_by_their_names(tmp_
     assert load_split("train", str(root / "train" / "sents.txt")).format == "text"
 
 
+def test_a_split_folder_of_texts_beside_class_values_given_alone_is_read_whatever_its_name(
+    tmp_path: Path,
+) -> None:
+    """UIT-VSFC as a user scans it split by split (`scan vsfc/train --test vsfc/test`): each split's
+    folder holds `sents.txt` beside `sentiments.txt`. The name of the folder given is not a split its
+    files name, as for data files: the test folder was "no data file in the folder" (its own name said
+    test, and a folder without train was refused). A folder whose only split folder is test is said
+    to lack training data, as a folder of data files is."""
+    lines = [f"giảng viên dạy bài {i} rất {['hay', 'nhanh', 'khó'][i % 3]} ." for i in range(30)]
+    folder = {
+        f"vsfc/{split}/{name}": text
+        for split, rows in (("train", lines[:20]), ("test", lines[20:]))
+        for name, text in (
+            ("sents.txt", "".join(f"{t}\n" for t in rows)),
+            ("sentiments.txt", "".join(f"{i % 3}\n" for i in range(len(rows)))),
+        )
+    }
+    root = _classes(tmp_path, folder)
+    out = tmp_path / "split.json"
+    train, test = str(root / "vsfc" / "train"), str(root / "vsfc" / "test")
+    result = CliRunner().invoke(
+        main, ["scan", train, "--test", test, "--no-config", "--select", "FMT,LEAK001", "--json", str(out)]
+    )
+    assert "no data file" not in result.output
+    data = json.loads(out.read_text())
+    assert [(s["name"], s["format"], s["rows"]) for s in data["splits"]] == [
+        ("train", "classification", 20),
+        ("test", "classification", 10),
+    ]
+    assert data["findings"] == []
+    (root / "vsfc" / "train").rename(root / "vsfc" / "old")
+    (root / "vsfc" / "old" / "sents.txt").unlink()
+    result = CliRunner().invoke(main, ["scan", str(root / "vsfc"), "--no-config"])
+    assert "the folder has no training data (found test)" in result.output
+
+
 def _piqa(goal: str, one: str, two: str) -> str:
     return json.dumps({"goal": goal, "sol1": one, "sol2": two}) + "\n"
 

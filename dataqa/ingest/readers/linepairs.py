@@ -335,9 +335,13 @@ def with_labels(
 
 
 def line_pair_files(root: Path, files: list[Path]) -> tuple[dict[str, list[Path]], list[str], bool] | None:
-    """The text files of `root` that have a companion, by split (the split their names give; train
-    for all when none names one), the other files skipped with the reason, and whether no name gave
-    a split; None when no text file has a companion."""
+    """The text files of `root` that have a companion, by split (the split their names or their
+    folders' names under `root` give; train for all when none names one), the other files skipped
+    with the reason, and whether no name gave a split; None when no text file has a companion.
+
+    The name of `root` itself gives no split, as for a folder's data files (`layout.discover`): a
+    split's folder given alone (`--test vsfc/test`, UIT-VSFC's `sents.txt` beside `sentiments.txt`)
+    is read whatever its name, and a folder whose only split is not train is said to lack one."""
     from dataqa.ingest.splits import split_of
 
     pairs = {p: [other for other, _ in found[1]] for p in files if (found := companions(p)) is not None}
@@ -347,7 +351,8 @@ def line_pair_files(root: Path, files: list[Path]) -> tuple[dict[str, list[Path]
     taken = set(texts).union(*pairs.values())
     by_split: dict[str | None, list[Path]] = {}
     for path in texts:
-        by_split.setdefault(split_of(path.name) or split_of(path.parent.name), []).append(path)
+        folders = (split_of(folder.name) for folder in path.relative_to(root).parents if folder.name)
+        by_split.setdefault(split_of(path.name) or next(filter(None, folders), None), []).append(path)
     skipped = []
     for path in files:
         if path in taken:
@@ -365,6 +370,4 @@ def line_pair_files(root: Path, files: list[Path]) -> tuple[dict[str, list[Path]
             f"{p.relative_to(root)}: its name gives no split (train, validation, test)"
             for p in by_split.pop(None)
         ]
-    if "train" not in by_split:
-        return None
     return {k: sorted(v) for k, v in by_split.items() if k is not None}, skipped, False
