@@ -255,15 +255,18 @@ def string_field(
     """A required or optional string field; empty targets are NO_TARGET, empty inputs EMPTY_CONTENT.
 
     `key` may be a dotted path into nested values (`layouts.lookup`). `lenient` (a field the user
-    mapped) also reads numbers, and lists of strings or numbers one per line, as text; a `target`
-    that is a number is read as its text too (a math set's `"answer": 18` is a short answer, not a
-    broken record)."""
+    mapped) also reads numbers and true / false, and lists of strings or numbers one per line, as
+    text (TheoremQA's `"Answer": true` to a yes-or-no question is its answer, as `"Answer": 59` is); a
+    `target` that is a number is read as its text too (a math set's `"answer": 18` is a short answer,
+    not a broken record)."""
     value = lookup(obj, key)
     if value is MISSING:
         if required:
             rec.issue(MISSING_FIELD, f'no "{key}" field')
         return ""
-    if lenient or (target and isinstance(value, int | float) and not isinstance(value, bool)):
+    if lenient and isinstance(value, bool):
+        value = orjson.dumps(value).decode()
+    elif lenient or (target and isinstance(value, int | float) and not isinstance(value, bool)):
         value = _scalars_as_text(value)
     text = text_of(value, key, rec, allow_null=not required)
     if text is None:
