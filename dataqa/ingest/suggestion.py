@@ -101,6 +101,30 @@ def independent_classes(survey: KeySurvey) -> list[str]:
     return classes
 
 
+def _scalar(value: Any) -> bool:
+    """Whether a value is one number or one short string (a label or a score, not a list of votes)."""
+    if isinstance(value, str):
+        return 0 < len(value) <= 64
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def inner_field(survey: KeySurvey, key: str, role: str) -> str | None:
+    """The key inside the objects a field named as `role` holds that names that role too and holds a
+    number or a short string in every surveyed record (KLUE-STS's `"labels": {"label": 4.9,
+    "real-label": 4.857, "binary-label": 1}`, a `datasets` export's struct column): the role's own
+    word before a qualified one ("label" before "binary-label"); None when no inner key does."""
+    objects = [v for v in (obj.get(key) for obj in survey.samples) if isinstance(v, dict)]
+    if not objects:
+        return None
+    candidates = [
+        inner
+        for inner in objects[0]
+        if role_by_name(str(inner)) == role and all(_scalar(v) for v in (o.get(inner) for o in objects))
+    ]
+    exact = [inner for inner in candidates if key_words(str(inner)) in (role, key_words(key))]
+    return (exact or candidates or [None])[0]
+
+
 def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
     """A field map that reads the surveyed records, guessed from their keys' names and values (for
     records written as arrays, from their items' values); None for records whose label is the user's
@@ -128,6 +152,9 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
         kind = survey.kind(key)
         if role is None or key in roles or is_id(key) or kind == "null":
             continue  # a key that is null in most records holds nothing to read
+        if kind == "object" and (inner := inner_field(survey, key, role)) is not None:
+            give(f"{key}.{inner}", role)
+            continue
         if role == "messages" and "messages" not in taken and not messages_like(survey, key):
             continue
         if role in ("prompt", "context", "system", "text") and kind != "string":
