@@ -22,6 +22,7 @@ from dataqa.ingest.survey import (
     key_words,
     label_like,
     messages_like,
+    named_as_role,
     role_by_name,
 )
 
@@ -147,7 +148,9 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
             give(key, "messages")
         elif survey.kind(key) == "array of object" and "text" in survey.nested.get(key, ()):
             give(key, "text")  # text in segments (SNIPS: [{"text": "Rate "}, {"text": ..., "entity": ...}])
-    for key in keys:
+    # A key named exactly as a role first: LegalBench's "answer" (Yes / No) is the response, not the
+    # "bill_summary" before it, whose name only holds a response word.
+    for key in sorted(keys, key=lambda k: not named_as_role(k)):
         role = role_by_name(key)
         kind = survey.kind(key)
         if role is None or key in roles or is_id(key) or kind == "null":

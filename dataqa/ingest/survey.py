@@ -167,6 +167,14 @@ def role_by_name(key: str) -> str | None:
     return None
 
 
+def named_as_role(key: str) -> bool:
+    """Whether a key's whole name is one of a role's words ("answer", "Label"), not a name that only
+    holds one beside other words ("bill_summary", "company_description"): of two keys named for one
+    role, the one named exactly is the role's field, the other a property of something else."""
+    name = key_words(key)
+    return name in _ABBREVIATED or any(name in words for _, words in _WORDS)
+
+
 _QUANTITY_WORDS = frozenset(
     {
         "num",
