@@ -35,6 +35,15 @@ _MEDIA = (
     r"|artwork)s?"
 )
 _VISUAL = r"(?:image|picture|photo(?:graph)?|screenshot|chart|graph|diagram|plot|illustration|video)s?"
+_FIGURE = (
+    r"\b(?:in|see|shown in|depicted in|according to|based on|look at|refer to)\s+the\s+"
+    r"(?:following\s+|given\s+)?figures?(?:\s+(?:above|below|provided|shown|given))?\s*(?:[.,;?!:]|$)"
+    r"|\bthe\s+(?:following\s+)?figures?\s+(?:above|below)\b|\bthe\s+following\s+figures?\b"
+)
+"""A drawn figure pointed at ("the power dissipated by the resistors in the figure.", "see the figure
+below"), whose picture a text-only example lacks (TheoremQA's questions beside their `Picture`). Only
+"the figure" after a pointing word and before the sentence ends: "a six-figure salary", "figure out"
+and a number's "from that figure" are no drawing."""
 INVISIBLE_PATTERNS: dict[str, str] = {
     "attachment": rf"\b(?:the|this|these|that|my|an?)\s+(?:attached|uploaded|enclosed|accompanying)"
     rf"\s+{_MEDIA}\b"
@@ -45,7 +54,8 @@ INVISIBLE_PATTERNS: dict[str, str] = {
     rf"|^[ \t]*[<\[(]?[ \t]*(?:attached[ \t]+{_MEDIA}|{_MEDIA}[ \t]+attached)[ \t]*[>\])]?[ \t]*$",
     "visual": rf"\b(?:in|from|on|see|look at|describe|analy[sz]e|based on|according to|shown in|depicted in"
     rf"|using|of)\s+(?:this|the|that)\s+{_VISUAL}(?:\s+(?:above|below|provided|shown|given))?\s*(?:[.,;?!]|$)"
-    rf"|\b(?:the|this)\s+{_VISUAL}\s+(?:above|below)\b",
+    rf"|\b(?:the|this)\s+{_VISUAL}\s+(?:above|below)\b"
+    rf"|{_FIGURE}",
     "link": r"\b(?:this|the following|the above|the attached|the provided|the given|the below)"
     r"\s+(?:link|url)\b"
     r"|\b(?:click|open|visit|follow|check out|read|summari[sz]e|watch)\s+(?:this|the)\s+"
@@ -96,6 +106,7 @@ INVISIBLE_WORDS = {
         "plot",
         "illustration",
         "video",
+        "figure",
     ),
     "link": ("link", "url", "article", "website", "page", "video"),
     "audio": ("transcribe",),
@@ -105,7 +116,7 @@ _INVISIBLE_ANY = "(?im)" + "|".join(f"(?:{p})" for p in INVISIBLE_PATTERNS.value
 """Any of the patterns, for polars (Rust regex: the same Unicode case folding, word and space classes)."""
 _INVISIBLE_KEYWORDS = (
     r"(?i)attach|upload|enclosed|image|picture|photo|screenshot|chart|graph|diagram|plot|illustration|video"
-    r"|link|url|article|website|page|transcribe"
+    r"|figure|link|url|article|website|page|transcribe"
 )
 MEDIA_PRESENT = (
     r"(?i)<(?:image|video|audio)>|<img\b|!\[[^\]]*\]\(|data:image/|\[asy\]|\\begin\{(?:tikzpicture|figure)\}|<svg\b"
@@ -122,7 +133,7 @@ DATA_PRESENT = (
 """Signs that the record carries the data itself: a schema ("table: ...", "columns: ...", CREATE
 TABLE), an HTML table, a markdown table's rule line, or two rows of tab-separated cells."""
 _IMAGE_NOUNS = re.compile(
-    r"(?i)\b(?:image|picture|photo(?:graph)?|screenshot|illustration|drawing|video|audio|recording|scan|map"
+    r"(?i)\b(?:image|picture|photo(?:graph)?|screenshot|illustration|drawing|figure|video|audio|recording|scan|map"
     r"|link|url|article|website|web ?page|page)s?\b"
 )
 """What a table or schema in the record is not: a reference to one of these still needs the thing itself."""
@@ -131,7 +142,7 @@ _NEGATED = re.compile(
 )
 """A reference that says there is no attachment ("attached is nothing", "I could not attach")."""
 _NOUNS = re.compile(
-    r"(?i)\b(image|picture|photo(?:graph)?|screenshot|chart|graph|diagram|plot|illustration|video"
+    r"(?i)\b(image|picture|photo(?:graph)?|screenshot|chart|graph|diagram|plot|illustration|figure|video"
     r"|link|url|article|website|web ?page|page)s?\b"
 )
 _COUNT = (
