@@ -185,6 +185,34 @@ def _ids_and_classes(survey: KeySurvey) -> str | None:
     )
 
 
+ANSWER_KEY_IDS = 20
+"""Fewest keys of one object read as an answer key (ids to values), not a record of a few fields."""
+
+
+def _answer_key(survey: KeySurvey) -> str | None:
+    """What a file that is one object of ids, each given a short value that repeats, is (PubMedQA's
+    `test_ground_truth.json`: PMIDs to "yes" / "no" / "maybe"): the labels of examples kept in another
+    file, by id; None for any other file (several records, keys that are words, values of their own)."""
+    if survey.records != 1 or not survey.samples or len(survey.keys) < ANSWER_KEY_IDS:
+        return None
+    ids = list(survey.keys)
+    if not all(len(k) <= 40 and any(c.isdigit() for c in k) and not any(c.isspace() for c in k) for k in ids):
+        return None
+    values = list(survey.samples[0].values())
+    if not all(isinstance(v, int | float) or (isinstance(v, str) and 0 < len(v) <= 40) for v in values):
+        return None
+    distinct = list(dict.fromkeys(str(v) for v in values))
+    if len(distinct) > len(values) // 4:
+        return None  # a value of its own for each id: a lookup table, not classes
+    shown = ", ".join(f'"{k}"' for k in ids[:3])
+    classes = ", ".join(f'"{v}"' for v in distinct[:6])
+    return (
+        f"the file is one object whose keys are ids ({shown}, ...) and whose values are short and repeat "
+        f"({classes}, ...): an answer key, the labels of examples kept in another file, with no text to "
+        "train on. Give each example in that file its label by id and scan that"
+    )
+
+
 def _prompt_only(survey: KeySurvey) -> str | None:
     """What records that hold a prompt and no answer are (TRL's prompt-only form, GRPO and online
     DPO data, a benchmark's questions), and what a fine-tuning file would need; None for others."""
@@ -351,6 +379,7 @@ def unrecognised_detail(
             or _message_rows(survey)
             or _prompt_only(survey)
             or _ids_and_classes(survey)
+            or _answer_key(survey)
             or _model_answers(survey)
             or _benchmark_questions(survey)
             or _nested_questions(survey)
