@@ -16,7 +16,7 @@ from dataqa.ingest.label_sets import cell_classes
 from dataqa.ingest.layouts import LAYOUTS, ROLES, Layout
 from dataqa.ingest.readers.nested import CONTEXT, PARAGRAPHS, QUESTIONS
 from dataqa.ingest.suggestion import independent_classes, readable_share, suggest_map
-from dataqa.ingest.survey import KeySurvey, is_id, key_words, label_like, role_by_name
+from dataqa.ingest.survey import KeySurvey, free_text, is_id, key_words, label_like, role_by_name
 
 READ_SHARE = 0.5
 """A suggestion is made only when it reads at least this share of the surveyed records."""
@@ -213,6 +213,35 @@ def _answer_key(survey: KeySurvey) -> str | None:
     )
 
 
+ANNOTATOR_WORDS = ("user", "annotator", "worker", "rater", "judge", "coder", "labeler", "labeller")
+"""Words of the key that names who gave a label, in a list of per-annotator labels."""
+
+
+def _annotator_labels(survey: KeySurvey) -> str | None:
+    """What records of one text and a list of its annotators' labels are (GermEval 2024's sexism set:
+    `"annotations": [{"user": "A001", "label": "0-Kein"}, ...]`, ten a text), and what a fine-tuning
+    file would need; None for others (a list of spans with a label each, NER's, names no annotator)."""
+    common = survey.common()
+    texts = [k for k in common if free_text(survey, k) and not is_id(k)]
+    lists = [
+        k
+        for k in common
+        if survey.kind(k) == "array of object"
+        and any(role_by_name(str(n)) == "label" for n in survey.nested.get(k, ()))
+        and any(w in key_words(str(n)) for n in survey.nested.get(k, ()) for w in ANNOTATOR_WORDS)
+    ]
+    if len(texts) != 1 or len(lists) != 1:
+        return None
+    key = lists[0]
+    inner = next(str(n) for n in survey.nested[key] if role_by_name(str(n)) == "label")
+    return (
+        f'the records are one text ("{texts[0]}") with its annotators\' labels ("{key}": a list of '
+        f'{{..., "{inner}": ...}}, one an annotator), no single label to train on: write the label '
+        'they agree on (their majority, or the set\'s own rule) as a "label" field beside the text '
+        '({"text": ..., "label": ...}) and scan that'
+    )
+
+
 def _prompt_only(survey: KeySurvey) -> str | None:
     """What records that hold a prompt and no answer are (TRL's prompt-only form, GRPO and online
     DPO data, a benchmark's questions), and what a fine-tuning file would need; None for others."""
@@ -380,6 +409,7 @@ def unrecognised_detail(
             or _prompt_only(survey)
             or _ids_and_classes(survey)
             or _answer_key(survey)
+            or _annotator_labels(survey)
             or _model_answers(survey)
             or _benchmark_questions(survey)
             or _nested_questions(survey)
