@@ -26,6 +26,7 @@ from dataqa.ingest.dataset import load_split
 from dataqa.ingest.load import read_records
 from dataqa.ingest.readers import jsonarray
 from dataqa.ingest.readers.linepairs import _class_values_read
+from dataqa.ingest.readers.parallel import parallel_file
 from dataqa.reports import github
 
 COMPRESSORS = {
@@ -1080,6 +1081,55 @@ def test_a_split_folder_of_texts_beside_class_values_given_alone_is_read_whateve
     (root / "vsfc" / "old" / "sents.txt").unlink()
     result = CliRunner().invoke(main, ["scan", str(root / "vsfc"), "--no-config"])
     assert "the folder has no training data (found test)" in result.output
+
+
+def test_two_text_files_of_a_split_that_go_line_by_line_are_read_as_a_parallel_corpus(tmp_path: Path) -> None:
+    """MATCHA's layout (Japanese simplification): `comp.train.txt` beside `simp.train.txt`, line n of
+    one simplified as line n of the other, the same for `val`; `comp.test.txt` has no other side.
+    Each side is read under its word and FMT018 offers the map; two class files of a balanced set
+    (`pos.train.txt`, `neg.train.txt`: as many lines, lengths unrelated) are no parallel corpus."""
+    rng = random.Random(7)
+    words = ["駅", "まで", "歩いて", "行きます", "今日は", "とても", "寒い", "です", "バス", "乗ります"]
+
+    def sides(rows: int) -> tuple[str, str]:
+        complex_, simple = [], []
+        for i in range(rows):
+            n = rng.randint(3, 25)
+            complex_.append("".join(rng.choice(words) for _ in range(n)) + f" {i} 番。")
+            simple.append("".join(rng.choice(words) for _ in range(max(2, n - rng.randint(0, 3)))) + f"{i}。")
+        return "\n".join(complex_) + "\n", "\n".join(simple) + "\n"
+
+    train, val = sides(40), sides(12)
+    root = _classes(
+        tmp_path / "matcha",
+        {
+            "comp.train.txt": train[0],
+            "simp.train.txt": train[1],
+            "comp.val.txt": val[0],
+            "simp.val.txt": val[1],
+            "comp.test.txt": sides(12)[0],
+        },
+    )
+    assert parallel_file(root / "comp.train.txt") == root / "simp.train.txt"
+    assert parallel_file(root / "simp.train.txt") is None  # read once, from the side that sorts first
+    out = tmp_path / "pair.json"
+    result = CliRunner().invoke(
+        main, ["scan", str(root), "--no-config", "--select", "FMT", "--json", str(out)]
+    )
+    assert "comp.test.txt: not a data file" in result.stderr
+    data = json.loads(out.read_text())
+    asked = [f["message"] for f in data["findings"] if f["check_id"] == "FMT018"]
+    assert len(asked) == 2 and all("Read it with: --map comp=prompt --map simp=response" in m for m in asked)
+    mapped = dataqa.scan(str(root), fields={"comp": "prompt", "simp": "response"}, select=["FMT018"])
+    assert [(s.name, s.rows) for s in mapped.splits] == [("train", 40), ("valid", 12)]
+    balanced = _classes(
+        tmp_path / "reviews",
+        {
+            "pos.train.txt": "".join(f"{'great ' * rng.randint(1, 30)}film {i}\n" for i in range(40)),
+            "neg.train.txt": "".join(f"{'dull ' * rng.randint(1, 30)}film {i}\n" for i in range(40)),
+        },
+    )
+    assert parallel_file(balanced / "neg.train.txt") is None
 
 
 def _piqa(goal: str, one: str, two: str) -> str:

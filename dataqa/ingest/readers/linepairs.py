@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from dataqa.ingest.issues import ENCODING, FILE_LEVEL, LoadIssue
 from dataqa.ingest.readers.delimited import _lines, read_text_lines
+from dataqa.ingest.readers.parallel import parallel_file, side_word
 
 if TYPE_CHECKING:
     from dataqa.ingest.load import LineTally
@@ -174,15 +175,19 @@ def _line_count(path: Path) -> int:
 
 def companions(path: Path) -> tuple[str, tuple[tuple[Path, str], ...]] | None:
     """(the text's field, ((companion file, its field), ...)) of a text file read line by line
-    beside other files: its named `companion`, else its `value_files` (each under its file's word);
-    None when it has neither."""
+    beside other files: its named `companion`, else its `value_files` (each under its file's word),
+    else the other side of a parallel corpus (`parallel.parallel_file`: each side under its word);
+    None when it has none."""
     found = companion(path)
     if found is not None:
         return found[1], ((found[0], found[2]),)
     values = value_files(path)
-    if not values:
-        return None
-    return "text", tuple((file, _parts(file)[2].lower()) for file in values)  # type: ignore[index]
+    if values:
+        return "text", tuple((file, _parts(file)[2].lower()) for file in values)  # type: ignore[index]
+    other = parallel_file(path)
+    if other is None or _class_values(path) is not None or _class_values(other) is not None:
+        return None  # a file of class values is a label file, read by its name or not at all
+    return side_word(path, other), ((other, side_word(other, path)),)
 
 
 def texts_of(path: Path) -> Path | None:
@@ -253,7 +258,8 @@ def paired_lines(
     for other, other_field in others:
         bad: dict[int, str] = {}
         values = [line.rstrip("\r\n") for line in _lines(other, bad, issues)]
-        names = mapping(path.parent, root) if other_field != "response" else {}
+        parallel = other_field not in ("label", "response") and _class_values(other) is None
+        names = mapping(path.parent, root) if other_field != "response" and not parallel else {}
         columns.append((other, other_field, values, names, bad))
     count = sum(1 for _ in _lines(path, {}, []))
     for number, record in read_text_lines(path, issues):
