@@ -49,7 +49,10 @@ class EchoTarget(Check):
     sentence stem, as fill-in tasks ask; one that restates the question with its answer in it
     ("... 20 và 45 là gì?" -> "... 20 và 45 là 5.") answers it, and one that is the material the
     prompt gives beside its question (a reading-comprehension passage asked for whole: "what was the
-    film's story?" answered by the plot) is the span asked for.
+    film's story?" answered by the plot) is the span asked for. In a split whose targets are edits
+    of their prompts (most of them keep much of it and change it: a simplification or correction
+    set written without an instruction) a near copy is a light edit, the task itself; an exact copy
+    is still reported.
     """
 
     id = "QUAL008"
@@ -87,11 +90,16 @@ class EchoTarget(Check):
                 & (lp >= lr * self.min_similarity * 0.9)
                 & ~pl.col("prompt").str.contains(_COPY_TASK)
             )
+            # A split whose targets are edits of their prompts (a simplification or correction set
+            # with no instruction written: MATCHA's comp -> simp) answers near-copies by design.
+            first = ctx.valid_rows(split).select("prompt", "response").head(EDIT_SAMPLE).fill_null("")
+            edits = _edit_split(normalise(first["prompt"]), normalise(first["response"]), self.min_similarity)
             hits = []
             for line, prompt, response, p, r in cand.iter_rows():
                 score = fuzz.ratio(p, r) / 100
                 if (
                     score >= self.min_similarity
+                    and not (edits and p != r)
                     and not _completes(prompt, p, r)
                     and not _answers(prompt, response)
                     and not _given_material(prompt, response)
@@ -104,6 +112,24 @@ class EchoTarget(Check):
                 hits,
                 f"{field_name(split, 'response')} copies the {field_name(split, 'prompt')}",
             )
+
+
+EDIT_SIMILARITY = 0.5
+"""Similarity from which a target is an edit of its prompt (a rewrite that keeps most of it)."""
+EDIT_SAMPLE = 2_000
+"""Rows of a split whose similarity says whether its targets are edits (the first ones)."""
+
+
+def _edit_split(prompts: pl.Series, targets: pl.Series, copy: float) -> bool:
+    """Whether a split's targets are edits of their prompts: most of its first rows (`prompts` /
+    `targets` normalised) have a target that keeps much of the prompt and changes it (similarity from
+    `EDIT_SIMILARITY` up to `copy`, where a copy starts). A simplification or correction set rewrites
+    most inputs a little; a broken export copies them, a chat set answers with other texts, and a set
+    of sentence stems completed or questions copied back is near copies, not edits."""
+    if len(prompts) == 0:
+        return False
+    scores = [fuzz.ratio(p or "", r or "") / 100 for p, r in zip(prompts, targets, strict=True)]
+    return sum(EDIT_SIMILARITY <= score < copy for score in scores) * 2 > len(scores)
 
 
 def _completes(prompt: str, p: str, r: str) -> bool:
