@@ -912,7 +912,7 @@ def test_text_files_beside_their_label_files_are_read_as_classification(tmp_path
     )
     out = tmp_path / "report.json"
     result = CliRunner().invoke(main, ["scan", str(root), "--no-config", "--json", str(out)])
-    assert "each line's label is the same line of its companion file" in result.stderr
+    assert "each line is read beside the same line of its companion file" in result.stderr
     skipped = next(line for line in result.stderr.splitlines() if "skipped in" in line)
     for name in ("mapping.txt: read as the names", "train_labels.txt: read beside its texts", "README.txt"):
         assert name in skipped

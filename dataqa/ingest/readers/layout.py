@@ -98,7 +98,7 @@ class Layout:
         elif self.opener == CLASS_LINES:
             how = "text classification: one file a class, one example a line, labelled by the file's name"
         elif self.opener == LINE_PAIRS:
-            how = f"{how}; each line's label is the same line of its companion file"
+            how = f"{how}; each line is read beside the same line of its companion file"
         return f"{split} = {len(files)} {self.kinds.get(split, '')} file(s) in {self.root}: {shown} ({how})"
 
 
