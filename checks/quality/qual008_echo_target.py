@@ -128,8 +128,23 @@ def _edit_split(prompts: pl.Series, targets: pl.Series, copy: float) -> bool:
     of sentence stems completed or questions copied back is near copies, not edits."""
     if len(prompts) == 0:
         return False
-    scores = [fuzz.ratio(p or "", r or "") / 100 for p, r in zip(prompts, targets, strict=True)]
-    return sum(EDIT_SIMILARITY <= score < copy for score in scores) * 2 > len(scores)
+    edits = sum(
+        EDIT_SIMILARITY <= _edit_score(p or "", r or "") < copy for p, r in zip(prompts, targets, strict=True)
+    )
+    return edits * 2 > len(prompts)
+
+
+EDIT_CHARS = 2_000
+"""Characters of each text an edit is judged on (the statistic needs no more)."""
+
+
+def _edit_score(prompt: str, target: str) -> float:
+    """The similarity of a target to its prompt on their first `EDIT_CHARS`; 0 where their lengths
+    alone keep it under `EDIT_SIMILARITY` (one under a third of the other), without aligning them."""
+    a, b = prompt[:EDIT_CHARS], target[:EDIT_CHARS]
+    if not a or not b or 3 * min(len(a), len(b)) < max(len(a), len(b)):
+        return 0.0
+    return fuzz.ratio(a, b) / 100
 
 
 def _completes(prompt: str, p: str, r: str) -> bool:
