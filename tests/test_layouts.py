@@ -85,6 +85,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT008",
         '"label" is a string; KTO labels are true (desirable) or false',
     ),
+    "kto_conversations": (
+        lambda q, a: {"conversations": _msgs(q, a or "Sure."), "label": KTO_LABELS[q]},
+        "FMT008",
+        '"label" is a string; KTO labels are true (desirable) or false',
+    ),
     "pairwise": (
         lambda q, a: {
             "question_id": q[:8],
@@ -600,6 +605,8 @@ def test_conversations_written_without_roles_and_conversational_prompt_completio
     [
         ({"messages": _msgs("a", "b"), "label": "billing"}, "chat"),  # a string label is not KTO's
         ({"messages": _msgs("a", "b"), "label": False}, "kto_messages"),
+        ({"conversations": _msgs("a", "b"), "label": True}, "kto_conversations"),  # ms-swift's KTO key
+        ({"conversations": _msgs("a", "b", "from"), "label": "billing"}, "sharegpt"),
         ({"prompt": "a", "completion": "b", "label": True}, "kto"),
         ({"instruction": "a", "input": "x", "output": "b"}, "alpaca"),
         ({"instruction": "a", "output": "b"}, "alpaca"),

@@ -356,6 +356,16 @@ LAYOUTS: dict[str, Layout] = {
             types=(("label", "boolean"),),
         ),
         _layout(
+            "kto_conversations",
+            KTO,
+            'KTO chat under "conversations": {"conversations": [...], "label": true|false}',
+            '{"conversations": [{"role": "user", "content": "Hi"}, '
+            '{"role": "assistant", "content": "Hello!"}], "label": true}',
+            {"conversations": "messages", "label": "label"},
+            {**_SYSTEM, **_MEDIA, "tools": "tools"},
+            types=(("label", "boolean"),),
+        ),
+        _layout(
             SHAREGPT,
             SHAREGPT,
             'ShareGPT: {"conversations": [{"from", "value"}, ...]}',
