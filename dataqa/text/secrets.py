@@ -110,6 +110,11 @@ _NOT_SET = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|.*[(\[].*")
 """A value that names a password rather than sets it: an identifier (`hashed_pw_2`), a call or an index."""
 
 
+_LOOKUP = re.compile(r"(?i)(?:[a-z_$][\w$]*\.)+[\w$]*(?:password|passwd|passwort|pwd|pass)[\w$]*")
+"""A value that looks the password up by a dotted name ending in the field's own word
+(`password: process.env.DB_PASSWORD`, `pwd = settings.db_pwd`): a reference, not a password set."""
+
+
 _TRANSFORMED = re.compile(r"(?i)(?:enc|encrypted|encoded|hashed|hash|salted|cipher|crypted|md5|sha\d*)_")
 """A key naming a password's ciphertext or hash (`encrypted_password = "IH6no..."` in a decryption
 exercise): the value is no password."""
@@ -118,14 +123,15 @@ exercise): the value is no password."""
 def _said_password_ok(m: re.Match[str], text: str) -> bool:
     """A password set in prose or config ("password: X", "pwd=X", "my password is X") that looks
     chosen: eight or more characters, letters and digits mixed at random, not a placeholder, a
-    variable, a call, an index or a ciphertext. "The password is incorrect", `password=args.password`
-    or `encrypted_password = "IH6no..."` set none."""
+    variable, a call, an index, a lookup (`process.env.DB_PASSWORD`) or a ciphertext. "The password
+    is incorrect", `password=args.password` or `encrypted_password = "IH6no..."` set none."""
     value = m.group(1)
     return (
         not _TRANSFORMED.match(m.group())
         and len(value) >= 8
         and _password_ok(m, text)
         and not _NOT_SET.fullmatch(value)
+        and not _LOOKUP.fullmatch(value)
         and looks_random(value, 2.8)
     )
 
