@@ -47,13 +47,9 @@ def side_word(path: Path, other: Path) -> str:
     return next(a for a, b in zip(mine, theirs, strict=True) if a != b).lower()
 
 
-def _differ_in_one_word(one: str, two: str) -> bool:
-    """Whether two file names differ in one word, a run of letters, and nothing else."""
-    a, b = _words(one), _words(two)
-    if len(a) != len(b) or a[-1] != b[-1]:
-        return False
-    differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    return len(differing) == 1 and all(w.isalpha() and w.lower() not in _split_words() for w in differing[0])
+def _sideable(word: str) -> bool:
+    """Whether a part of a file name may name a side: a run of letters that names no split."""
+    return word.isalpha() and word.lower() not in _split_words()
 
 
 def _split_words() -> frozenset[str]:
@@ -63,22 +59,43 @@ def _split_words() -> frozenset[str]:
     return frozenset(SPLIT_WORDS)
 
 
+def _masks(name: str) -> list[tuple[str, ...]]:
+    """The name with each part that may name a side masked in turn (the extension never is): two
+    names share a mask when they differ in that part alone."""
+    parts = _words(name)
+    return [(*parts[:i], "*", *parts[i + 1 :]) for i in range(len(parts) - 1) if _sideable(parts[i])]
+
+
+@functools.lru_cache(maxsize=32)
+def _index(folder: Path, mtime_ns: int) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The .txt files of a folder by each of their masks (the folder's time keys the cache: a folder
+    of many text files is listed once, not once a file)."""
+    index: dict[tuple[str, ...], list[str]] = {}
+    try:
+        files = [p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file()]
+    except OSError:
+        return {}
+    for path in files:
+        for mask in _masks(path.name):
+            index.setdefault(mask, []).append(path.name)
+    return {mask: tuple(names) for mask, names in index.items()}
+
+
 def parallel_file(path: Path) -> Path | None:
     """The other side of the parallel corpus `path` is one side of (see the module docstring), for
     the side whose name sorts first (the pair is read once, from it); None otherwise."""
     if path.suffix != ".txt":
         return None
     try:
-        siblings = [
-            p
-            for p in path.parent.iterdir()
-            if p != path and p.is_file() and _differ_in_one_word(path.name, p.name)
-        ]
+        index = _index(path.parent, path.parent.stat().st_mtime_ns)
     except OSError:
         return None
-    if len(siblings) != 1 or siblings[0].name < path.name:
+    siblings = {name for mask in _masks(path.name) for name in index.get(mask, ()) if name != path.name}
+    if len(siblings) != 1:
         return None
-    other = siblings[0]
+    other = path.with_name(siblings.pop())
+    if other.name < path.name:
+        return None
     return other if _go_together(path, other) else None
 
 
