@@ -110,9 +110,12 @@ _NOT_SET = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|.*[(\[].*")
 """A value that names a password rather than sets it: an identifier (`hashed_pw_2`), a call or an index."""
 
 
-_LOOKUP = re.compile(r"(?i)(?:[a-z_$][\w$]*\.)+[\w$]*(?:password|passwd|passwort|pwd|pass)[\w$]*")
-"""A value that looks the password up by a dotted name ending in the field's own word
-(`password: process.env.DB_PASSWORD`, `pwd = settings.db_pwd`): a reference, not a password set."""
+_LOOKUP = re.compile(
+    r"[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.[\w$]*(?i:password|passwd|passwort|pwd|pass)[\w$]*"
+)
+"""A value that looks the password up by a dotted name ending in the field's own word, written as
+code is (its first name in lower case: `password: process.env.DB_PASSWORD`, `pwd = settings.db_pwd`):
+a reference, not a password set ("Summer.Pass2024" is one)."""
 
 
 _TRANSFORMED = re.compile(r"(?i)(?:enc|encrypted|encoded|hashed|hash|salted|cipher|crypted|md5|sha\d*)_")
