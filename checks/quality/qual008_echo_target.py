@@ -6,15 +6,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 
 from dataqa.checks.quality.common import record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
-from dataqa.engine.registry import RECORD, Check, register
+from dataqa.engine.registry import Summarised, register
+from dataqa.ingest.dataset import Split
 from dataqa.ingest.naming import field_name
 from dataqa.text.normalise import normalise
 from dataqa.text.redaction import snippet
@@ -34,7 +38,7 @@ ortografía", "Korrigiere", "纠正")."""
 
 @register
 @dataclass
-class EchoTarget(Check):
+class EchoTarget(Summarised):
     """The target restates the prompt: the answer is a (near-)copy of the input.
 
     Why: the model learns to parrot the user; such records usually come from a broken export that
@@ -58,7 +62,6 @@ class EchoTarget(Check):
     id = "QUAL008"
     name = "echo-target"
     family = "quality"
-    scope = RECORD
     needs = frozenset({"target", "reply"})
     severity = Severity.WARNING
     min_similarity: float = ranged(0.95, low=0, high=1)
@@ -67,44 +70,28 @@ class EchoTarget(Check):
     label_words: int = ranged(8, low=1)
     """A target that is the record's label is checked only from this many words (shorter: a class name)."""
 
-    def run(self, ctx: Context) -> Iterator[Finding]:
+    def summarise(self, ctx: Context) -> dict[str, Any]:
+        """Per split: its valid rows and how many have a target that is an edit of its prompt
+        (`edit_count`): counts that add up over blocks, so every block reads the same split-wide habit."""
+        out = {}
         for split in ctx:
-            raw_p, raw_r = pl.col("prompt").str.len_chars(), pl.col("response").str.len_chars()
-            loose = self.min_similarity * 0.6  # raw lengths differ from normalised ones by punctuation
-            label = pl.col("label").str.strip_chars()
-            class_name = (label == pl.col("response").str.strip_chars()) & (
-                pl.col("response").str.count_matches(r"\w+") < self.label_words
-            )
-            frame = (
-                ctx.valid_rows(split)
-                .filter((raw_r >= raw_p * loose) & (raw_p >= raw_r * loose) & ~class_name.fill_null(False))
-                .select("line", "prompt", "response")
-            )
-            frame = frame.with_columns(
-                normalise(frame["prompt"]).alias("p"), normalise(frame["response"]).alias("r")
-            )
-            lp, lr = pl.col("p").str.len_chars(), pl.col("r").str.len_chars()
-            cand = frame.filter(
-                (lr >= self.min_chars)
-                & (lr >= lp * self.min_similarity * 0.9)
-                & (lp >= lr * self.min_similarity * 0.9)
-                & ~pl.col("prompt").str.contains(_COPY_TASK)
-            )
-            # A split whose targets are edits of their prompts (a simplification or correction set
-            # with no instruction written: MATCHA's comp -> simp) answers near-copies by design.
-            first = ctx.valid_rows(split).select("prompt", "response").head(EDIT_SAMPLE).fill_null("")
-            edits = _edit_split(normalise(first["prompt"]), normalise(first["response"]), self.min_similarity)
-            hits = []
-            for line, prompt, response, p, r in cand.iter_rows():
-                score = fuzz.ratio(p, r) / 100
-                if (
-                    score >= self.min_similarity
-                    and not (edits and p != r)
-                    and not _completes(prompt, p, r)
-                    and not _answers(prompt, response)
-                    and not _given_material(prompt, response)
-                ):
-                    hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100)))
+            rows = ctx.valid_rows(split)
+            out[split.name] = {"rows": rows.height, "edits": edit_count(rows, self.min_similarity)}
+        return {"splits": out}
+
+    def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """Per split, whether its targets are edits of their prompts (most rows' are)."""
+        return {name: 2 * seen["edits"] > seen["rows"] for name, seen in summary["splits"].items()}
+
+    def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
+        """(line, similarity, evidence) of the block's targets that copy their prompts, per split."""
+        return {
+            split.name: self._hits(ctx, split, wanted[split.name]) for split in ctx if split.name in wanted
+        }
+
+    def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
+        for split in ctx:
+            hits = [tuple(h) for h in summary.get("rows", {}).get(split.name, [])]
             yield from record_findings(
                 self,
                 ctx,
@@ -113,38 +100,70 @@ class EchoTarget(Check):
                 f"{field_name(split, 'response')} copies the {field_name(split, 'prompt')}",
             )
 
+    def _hits(self, ctx: Context, split: Split, edits: bool) -> list[tuple[int, str, str]]:
+        """The split's targets that copy their prompts; in a split of `edits` only exact copies (after
+        normalising) count."""
+        raw_p, raw_r = pl.col("prompt").str.len_chars(), pl.col("response").str.len_chars()
+        loose = self.min_similarity * 0.6  # raw lengths differ from normalised ones by punctuation
+        label = pl.col("label").str.strip_chars()
+        class_name = (label == pl.col("response").str.strip_chars()) & (
+            pl.col("response").str.count_matches(r"\w+") < self.label_words
+        )
+        frame = (
+            ctx.valid_rows(split)
+            .filter((raw_r >= raw_p * loose) & (raw_p >= raw_r * loose) & ~class_name.fill_null(False))
+            .select("line", "prompt", "response")
+        )
+        frame = frame.with_columns(
+            normalise(frame["prompt"]).alias("p"), normalise(frame["response"]).alias("r")
+        )
+        lp, lr = pl.col("p").str.len_chars(), pl.col("r").str.len_chars()
+        cand = frame.filter(
+            (lr >= self.min_chars)
+            & (lr >= lp * self.min_similarity * 0.9)
+            & (lp >= lr * self.min_similarity * 0.9)
+            & ~pl.col("prompt").str.contains(_COPY_TASK)
+        )
+        hits = []
+        for line, prompt, response, p, r in cand.iter_rows():
+            score = fuzz.ratio(p, r) / 100
+            if (
+                score >= self.min_similarity
+                and not (edits and p != r)
+                and not _completes(prompt, p, r)
+                and not _answers(prompt, response)
+                and not _given_material(prompt, response)
+            ):
+                hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100)))
+        return hits
+
 
 EDIT_SIMILARITY = 0.5
 """Similarity from which a target is an edit of its prompt (a rewrite that keeps most of it)."""
-EDIT_SAMPLE = 2_000
-"""Rows of a split whose similarity says whether its targets are edits (the first ones)."""
+EDIT_CHARS = 300
+"""Characters of each text an edit is judged on: the habit needs no more, and every row is read."""
 
 
-def _edit_split(prompts: pl.Series, targets: pl.Series, copy: float) -> bool:
-    """Whether a split's targets are edits of their prompts: most of its first rows (`prompts` /
-    `targets` normalised) have a target that keeps much of the prompt and changes it (similarity from
-    `EDIT_SIMILARITY` up to `copy`, where a copy starts). A simplification or correction set rewrites
-    most inputs a little; a broken export copies them, a chat set answers with other texts, and a set
-    of sentence stems completed or questions copied back is near copies, not edits."""
-    if len(prompts) == 0:
-        return False
-    edits = sum(
-        EDIT_SIMILARITY <= _edit_score(p or "", r or "") < copy for p, r in zip(prompts, targets, strict=True)
+def edit_count(rows: pl.DataFrame, copy: float) -> int:
+    """How many of `rows` have a target that is an edit of its prompt: one that keeps much of it and
+    changes it (similarity of their first `EDIT_CHARS`, normalised, from `EDIT_SIMILARITY` up to
+    `copy`, where a copy starts). A simplification or correction set written without an instruction
+    (MATCHA's comp -> simp) rewrites most inputs a little; a broken export copies them, a chat set
+    answers with other texts, and a set of sentence stems completed or questions copied back is near
+    copies, not edits. Lengths one under a third of the other are no edit and are not aligned."""
+    if not rows.height:
+        return 0
+    heads = rows.select(
+        [pl.col(c).fill_null("").str.slice(0, EDIT_CHARS).alias(c) for c in ("prompt", "response")]
     )
-    return edits * 2 > len(prompts)
-
-
-EDIT_CHARS = 2_000
-"""Characters of each text an edit is judged on (the statistic needs no more)."""
-
-
-def _edit_score(prompt: str, target: str) -> float:
-    """The similarity of a target to its prompt on their first `EDIT_CHARS`; 0 where their lengths
-    alone keep it under `EDIT_SIMILARITY` (one under a third of the other), without aligning them."""
-    a, b = prompt[:EDIT_CHARS], target[:EDIT_CHARS]
-    if not a or not b or 3 * min(len(a), len(b)) < max(len(a), len(b)):
-        return 0.0
-    return fuzz.ratio(a, b) / 100
+    p, r = normalise(heads["prompt"]), normalise(heads["response"])
+    lp, lr = p.str.len_chars().to_numpy(), r.str.len_chars().to_numpy()
+    near = (lp > 0) & (lr > 0) & (3 * np.minimum(lp, lr) >= np.maximum(lp, lr))
+    at = np.flatnonzero(near)
+    if not len(at):
+        return 0
+    scores = cpdist(p.gather(at).to_list(), r.gather(at).to_list(), scorer=fuzz.ratio, workers=1) / 100
+    return int(((scores >= EDIT_SIMILARITY) & (scores < copy)).sum())
 
 
 def _completes(prompt: str, p: str, r: str) -> bool:
