@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
@@ -160,6 +161,49 @@ def test_loosened_patterns_drop_word_boundaries_and_open_bounded_repeats() -> No
     assert loosened(r"[\b{1,2}]\\b") == r"[\b{1,2}]\\b"  # inside a class, and an escaped backslash
 
 
+def _provider_samples(blank: bool = False) -> list[str]:
+    """One token of each provider format (random bodies, as `benchmarks/pii_recall` draws them), or
+    with `blank` each body written as "xxx…", the placeholder documentation shows."""
+    rng = random.Random(33)
+    b62 = string.ascii_letters + string.digits
+
+    def body(n: int, alphabet: str = b62) -> str:
+        return "x" * n if blank else "".join(rng.choices(alphabet, k=n - 2)) + alphabet[-1] + alphabet[0]
+
+    def hx(n: int) -> str:
+        return body(n, "0123456789abcdef")
+
+    discord_id = base64.b64encode(b"812345678901234567").decode().rstrip("=")
+    return [
+        f"export GITLAB_TOKEN=glpat-{body(20)}", f"runner GR1348941{body(20)}", f"SG.{body(22)}.{body(43)}",
+        f"npm_{body(36)}", f"pypi-AgEIcHlwaS5vcmc{body(60)}", f"SK{hx(32)}", f"GOCSPX-{body(28)}",
+        f"ya29.{body(60)}", f"1//0{body(60)}", f"8123456789:AA{body(33)}",
+        f"{discord_id}.{body(6)}.{body(38)}",
+        f"shpat_{hx(32)}", f"dop_v1_{hx(64)}", f"dapi{hx(32)}", f"hvs.{body(90)}", f"dp.pt.{body(43)}",
+        f"lin_api_{body(40)}", f"ntn_{body(46)}", f"gsk_{body(52)}", f"r8_{body(37)}", f"pplx-{body(48)}",
+        f"xai-{body(80)}", f"key-{hx(32)}", f"{hx(32)}-us14", f"sq0atp-{body(22)}", f"EAAA{body(60)}",
+        f"EAAB{body(120)}", f"ATATT3{body(180)}", f"PMAK-{hx(24)}-{hx(34)}",
+        f"NRAK-{body(27, string.ascii_uppercase + string.digits)}",
+        f"glsa_{body(32)}_{hx(8)}", f"glc_{body(80)}", f"LTAI{body(20)}", f"AKID{body(32)}",
+        f"ops_eyJ{body(260)}", f"AGE-SECRET-KEY-1{body(58, 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L')}",
+        f"sntrys_{body(60)}", f"HRKU-{body(60)}", f"sbp_{hx(40)}", f"whsec_{body(32)}",
+        f"AZURE_CLIENT_SECRET=ab18Q~{body(34)}", f"sl.{body(140)}",
+        f"AAAA{body(7)}:APA91b{body(134)}", f"Cookie: sessionid={body(32)}", f"?appid={hx(32)}&q=Oslo",
+        f"mysql -u root -p{body(12)} shop", f"docker login -u ci -p {body(14)} registry.io",
+        f"<password>{body(12)}</password>", f"мой пароль {body(12)}",
+        f"PuTTY-User-Key-File-3: ssh-rsa\nPrivate-Lines: 2\n{body(64)}\n{body(40)}",
+    ]  # fmt: skip
+
+
+def test_provider_tokens_are_found_and_their_placeholders_are_not() -> None:
+    from dataqa.text.redaction import find_values
+
+    for sample in _provider_samples():
+        assert find_values(sample, ALL_DETECTORS), sample
+    for blank in _provider_samples(blank=True):
+        assert not find_values(blank, ALL_DETECTORS), blank
+
+
 def test_every_detector_s_candidates_match_whatever_its_pattern_matches() -> None:
     # The PII checks pick candidate texts with the loosened union in polars, then confirm each with
     # the pattern in Python: a text the pattern matches must never be left out by the candidates.
@@ -174,6 +218,7 @@ def test_every_detector_s_candidates_match_whatever_its_pattern_matches() -> Non
         f"post to https://hooks.slack.com/services/T0{key[:8]}/B0{key[8:16]}/{key[16:40]}",
         f"key=AIza{key[:35]} and token sk_live_{key[:24]}, hf_{key[:34]}.",
     }
+    lines |= set(_provider_samples())
     texts = pl.Series(sorted(lines), dtype=pl.String)
     for detector in ALL_DETECTORS:
         found = [detector.regex.search(t) is not None for t in texts]

@@ -20,7 +20,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import orjson
 import polars as pl
 
 from dataqa.checks.quality.common import field_at, messages
@@ -69,11 +71,13 @@ def scan_messages(
     Evidence is cut from the text with every sensitive value masked, of these kinds or others.
     """
     split = ctx.splits[split_name]
-    union = "|".join(f"(?:{d.candidates})" for d in detectors)
-    cand = messages(ctx, split).filter(pl.col("content").str.contains(union))
+    content = pl.col("content")
+    escaped_json = content.str.contains(r"^\s*[\[{]") & content.str.contains("\\", literal=True)
+    cand = messages(ctx, split).filter(pl.any_horizontal([*_candidate_filters(detectors), escaped_json]))
     others = [d for d in ALL_DETECTORS if d not in detectors]
     hits: list[Hit] = []
-    for line, role, text, turn in cand.select("line", "role", "content", "turn").iter_rows():
+    for line, role, raw, turn in cand.select("line", "role", "content", "turn").iter_rows():
+        text = unescaped(raw)
         spans = find_values(text, detectors, extra_ok)
         if not spans:
             continue
@@ -86,6 +90,55 @@ def scan_messages(
             evidence = snippet(masked.text, pos, pos + len(shown), 40)
             hits.append(Hit(line, where, det.kind, shown, evidence, why, turn, start, end))
     return hits
+
+
+_UNION_SIZE = 12
+"""Detectors per polars regex: one union of all sixty outgrows the regex engine's fast automaton (0.9 s
+on 46,000 messages, where five unions of twelve take 0.2 s)."""
+
+
+def _candidate_filters(detectors: list[Detector]) -> list[pl.Expr]:
+    """Polars filters that together pick every text one of `detectors` may match (`Detector.candidates`)."""
+    content = pl.col("content")
+    return [
+        content.str.contains("|".join(f"(?:{d.candidates})" for d in detectors[i : i + _UNION_SIZE]))
+        for i in range(0, len(detectors), _UNION_SIZE)
+    ]
+
+
+def unescaped(text: str) -> str:
+    """A message that is JSON with escapes (a tool call's arguments, a JSON string inside JSON,
+    `\\n` and `\\u00f1` escapes) as the text it holds: one `key: value` line per string, number or
+    flag, strings that are JSON themselves read the same way; any other text as it is. A secret in
+    `{"arguments": "{\\"password\\": \\"…\\"}"}` or a key block written with `\\n` is then found as
+    it reads."""
+    if "\\" not in text or text.lstrip()[:1] not in ("{", "["):
+        return text
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return text
+    lines: list[str] = []
+    _flatten(value, "", lines)
+    return "\n".join(lines)
+
+
+def _flatten(value: Any, key: str, lines: list[str]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(v, str(k), lines)
+    elif isinstance(value, list):
+        for v in value:
+            _flatten(v, key, lines)
+    elif isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            inner = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            lines.append(f"{key}: {value}" if key else value)
+        else:
+            _flatten(inner, key, lines)
+    elif value is not None:
+        lines.append(f"{key}: {value}" if key else str(value))
 
 
 def group_hits(hits: list[Hit]) -> dict[int, list[Hit]]:

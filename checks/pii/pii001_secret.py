@@ -15,7 +15,7 @@ from dataqa.core.models import Condition, Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
 from dataqa.engine.verdict import VerdictInputs, condition, records_in
-from dataqa.text.secrets import SECRET_DETECTORS
+from dataqa.text.secret_kinds import SECRET_DETECTORS
 
 
 @register
@@ -24,12 +24,20 @@ class Secret(Check):
     """Text holds a secret: an API key or token, a private key, a JWT, a password (in a URL, prose or config).
 
     Kinds: AWS access key ids and secret keys, GitHub, OpenAI/Anthropic-style `sk-`, Slack, Google,
-    Stripe live and Hugging Face tokens, Slack webhooks, PEM/OpenSSH private key blocks, JWTs with
-    registered claims, passwords in postgres://, mysql://, mongodb://, redis://… URLs, Azure storage
-    and service-bus keys, bearer tokens, and a password set in prose or config ("password: X",
-    "pwd=X", "my password is X", a login pair "admin / X") that looks chosen, unless the exchange
+    Stripe live and Hugging Face tokens, Slack webhooks, the prefixed tokens of some forty more
+    providers (GitLab `glpat-`, SendGrid `SG.`, npm, PyPI, Twilio `SK`, Telegram and Discord bots,
+    Google OAuth, Shopify, DigitalOcean, Vault…: `provider_tokens`), PEM/OpenSSH/PuTTY private keys
+    (also a service-account key file's, written with `\n` escapes), JWTs with registered claims,
+    passwords in URLs of any scheme (postgres://, mongodb+srv://, https://user:pass@…), Azure storage
+    and service-bus keys and SAS signatures, bearer tokens, HTTP Basic credentials, session cookies,
+    a key, token or secret set in config, `.env` or code (`SECRET_KEY=…`, `api_key = "…"`,
+    `"client_secret": …`, `?appid=…`) that looks generated, passwords given to `curl -u`, `mysql -p…`,
+    `sshpass -p`, `docker login -p` or an XML `<password>`, and a password set in prose or config
+    ("password: X", "DB_PASS=X", "MYSQL_ROOT_PASSWORD: X", "my password is X", "mein Passwort ist X",
+    "我的密码是X", a login pair "admin / X") that looks chosen, unless the exchange
     made it up on request (a password generator's task or result: its output, nobody's credential)
-    or works on the password itself (hash it, validate it, encrypt it: the task's sample).
+    or works on the password itself (hash it, validate it, encrypt it: the task's sample). A message
+    that is JSON (a tool call's arguments) is read as the text its strings hold.
 
     Why: a model trained on a credential can repeat it to anyone who asks the right way, and the
     training set itself becomes a leak; any secret is a NO-GO by default (`block-on-secrets`).
@@ -78,12 +86,13 @@ _MADE_UP = re.compile(
 anything else, nor an account's `new_phone_number` beside the password a user logs in with."""
 _WORKED_ON = re.compile(
     r"(?i)\b(?:hash\w*|salt\w*|bcrypt|validat\w*|encrypt\w*)\b[^.\n]{0,60}?pass(?:word|phrase)"
-    r"|pass(?:word|phrase)[^.\n]{0,30}?\b(?:hash\w*|strength|validat\w*|validity|encrypt\w*)\b"
+    r"|pass(?:word|phrase)[^.\n]{0,30}?\b(?:hash\w*|strength|validat\w*|validity|encrypt\w*)\b(?:\s*[^\s=:]|\s*$)"
 )
 """An exchange that works on a password it hands over: "How would you hash a user's password in PHP?",
 "a function that validates whether a given password has 8 characters", "password strength checker":
 the password in its input or its code is the task's sample, as a value a format task works on is
-(PII002's `task_samples`). Not "check" or "verify", which a user asks of their own login."""
+(PII002's `task_samples`). Not "check" or "verify", which a user asks of their own login, nor a
+setting's name after it (`Password=…;Encrypt=True` in a connection string)."""
 _SAID = "password in text"
 
 

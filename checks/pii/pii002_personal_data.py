@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages
+from dataqa.checks.pii.common import Hit, describe, group_hits, scan_messages, unescaped
 from dataqa.checks.pii.context import OWN_CUE, why_real
 from dataqa.checks.pii.published_contacts import (
     ASKS_OWN_NUMBER,
@@ -52,6 +52,11 @@ from dataqa.text.personal_data import (
 class PersonalData(Check):
     """Text holds personal data: e-mail addresses, phone, card and IBAN numbers, national ids, IP addresses.
 
+    Kinds: e-mail addresses, phone numbers (international, North American, and national ones named a
+    phone), payment cards, IBANs, US SSNs (dashed, spaced or bare beside "SSN"), UK National Insurance
+    numbers, Spanish DNI/NIE, and global IPv4 and IPv6 addresses. E-mail addresses and phones are read
+    in code too, and a message that is JSON (a tool call's arguments) as the text its strings hold.
+
     Why: a model can reproduce personal data from its training set, which makes the data set a
     compliance question (GDPR, CCPA) before it is a quality one.
     Example: a support transcript with "reach me at jane.doe@gmail.com or +44 7911 123456".
@@ -63,7 +68,8 @@ class PersonalData(Check):
     documentation and stand-in domains
     (example.com, somecompany.com), the addresses a record builds from an address format its prompt
     gives ("{first_initial}{last_name}@acme.com" for the names it lists),
-    published test cards, private and reserved IP ranges and code blocks are not reported, nor are
+    published test cards, private and reserved IP ranges and IP addresses in code (servers) are not
+    reported, nor are
     the samples of a task about a format ("extract the phone number from ...") or the contact a
     business or institution publishes ("call us at ...", a desk address beside its web page, a tool's
     result that lists businesses by their web sites and ratings, a place's number a booking agent
@@ -167,7 +173,8 @@ def _without_samples(
         for turn, role, content in talk
         if role in ("tool", "function") and organisation_listing(content)
     }
-    texts = {(line, turn): content for line, talk in talks.items() for turn, _, content in talk}
+    # the text the hits' positions are in (a JSON message as `scan_messages` read it)
+    texts = {(line, turn): unescaped(content) for line, talk in talks.items() for turn, _, content in talk}
     public = {
         (h.line, h.kind, h.shown)
         for h in hits

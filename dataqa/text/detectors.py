@@ -22,6 +22,9 @@ class Detector:
     """The pattern group that is the secret itself (0: the whole match)."""
     hint: str = ""
     """A substring every match holds ("" for none; "0" for a digit): texts without it are skipped."""
+    generic: bool = False
+    """Found by the name it is set under, not its own shape: gives way to another detector's match
+    on the same characters (`OPENAI_API_KEY=sk-…` is an OpenAI key, not a generic one)."""
 
     @property
     def regex(self) -> re.Pattern[str]:

@@ -79,9 +79,10 @@ _COMMON_TLDS = frozenset(
 DEFAULT_IGNORED_DOMAINS = ["example.com", "example.org", "example.net", "*.example", "*.test", "*.invalid",
                            "*.localhost", "*.local", "company.com", "yourcompany.com", "mycompany.com",
                            "domain.com", "yourdomain.com", "mydomain.com", "website.com", "yourwebsite.com",
-                           "email.com", "mail.com"]  # fmt: skip
+                           "email.com", "mail.com", "*.gserviceaccount.com"]  # fmt: skip
 """Reserved for documentation and testing (RFC 2606 / RFC 6761), and the generic-word domains that
-made-up examples use ("boss@company.com", "oliver@email.com"): addresses there are not anyone's."""
+made-up examples use ("boss@company.com", "oliver@email.com"), and Google Cloud's service accounts
+(`loader@project.iam.gserviceaccount.com`, a machine's identity): addresses there are not anyone's."""
 
 
 def listed_domain(domain: str, patterns: list[str]) -> bool:
@@ -110,9 +111,11 @@ _ROLE_LOCAL = re.compile(
     r"|pr|admissions?|registrar|reception|bookings?|reservations?|events?|tickets?|editors?|editorial|submissions?"
     r"|membership|members|accounts?|accounting|finance|legal|compliance|investors?|recruit(?:ment|ing)"
     r"|donations?|volunteers?|partners?|partnerships?|advertising|ads|shop|store|studio|general|mail"
-    r"|returns|shipping|customer-?care|care|complaints|licensing|permissions|rights|helpline|hotline)"
+    r"|returns|shipping|customer-?care|care|complaints|licensing|permissions|rights|helpline|hotline"
+    r"|dev|devs|developers?|engineering|ops|devops|sysadmin|noc|root|git|ci|build|deploy|bots?|it)"
 )
-"""Local parts of role addresses: an organisation's mailbox (support@, alerts@, admissions@, pr@), not a
+"""Local parts of role addresses: an organisation's mailbox (support@, alerts@, admissions@, pr@), or a
+team's or a machine's (dev@, devops@, ci@, deploy@, a repository's `user.email = dev@…`), not a
 person's data."""
 _ROLE_LOCAL_ABROAD = re.compile(
     r"(?i)(?:presse|prensa|imprensa|stampa|pers|kontakt|contacto|contato|contatti|redaktion|redaccion|redacao"
@@ -150,6 +153,14 @@ _FICTION_DOMAIN = re.compile(r"(?i).*(?:fictional|fictitious|imaginary|made-?up|
 """A domain name that says it is made up ("myfictionalemail.com", "imaginary-bank.org")."""
 
 
+_USERINFO = re.compile(r"[a-z][a-z0-9+.-]*://[^\s/@:]*:$")
+"""A URL up to the password of its userinfo: what follows, "password@host", is no mailbox."""
+
+
+_REMOTE_LOGIN = re.compile(r"\b(?:ssh|sftp|scp|rsync|mosh|ssh-copy-id|sshpass)\b[^\n@]{0,60}$")
+"""A remote-login command up to its target: `user@host` after it names an account on a machine."""
+
+
 def _email_ok(m: re.Match[str], text: str) -> bool:
     local, domain = m.group().rsplit("@", 1)
     if local.endswith(".") or ".." in local:
@@ -173,6 +184,10 @@ def _email_ok(m: re.Match[str], text: str) -> bool:
         return False  # "entertainment.news@", "customer-service@": a desk's mailbox
     if len(domain.split(".")[0]) == 1:
         return False  # "a@b.com", "x@y.org": letters standing for an address
+    if _REMOTE_LOGIN.search(text, max(m.start() - 80, 0), m.start()):
+        return False  # `ssh deploy@build.acme.io`, `rsync -av dist/ web@host`: an account on a host
+    if _USERINFO.search(text, max(m.start() - 200, 0), m.start()):
+        return False  # a URL's "user:password@host" (https://user:pass@proxy.com): a login, PII001's
     return text[m.end() : m.end() + 1] != ":"  # git@github.com:org/repo is an address of a repository
 
 
@@ -200,6 +215,13 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
         or re.match(r"[\d/-]", text[m.end() : m.end() + 1])
     ):
         return False
+    if re.match(r"\(\d{2}\)", value):
+        # a two-digit area code in brackets, as Brazil writes a number ("(11) 91234-5678"): named a
+        # phone, or given as the writer's own, just before it
+        near = text[max(m.start() - 40, 0) : m.start()]
+        return not _OTHER_NUMBER.search(near[-24:]) and bool(
+            _PHONE_CUE.search(near) or _OWN_VALUE.search(near)
+        )
     if value.startswith("+") and not (len(digits) == 11 and digits[0] == "1"):
         return 8 <= len(digits) <= 15 and len(set(digits)) > 2
     if value.startswith("0") or CHINESE_MOBILE.fullmatch(value):
@@ -216,9 +238,12 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
 
 _PHONE_CUE = re.compile(
     r"(?i)\b(?:phone|tel|telephone|call|calling|mobile|cell|cellphone|contact|reach|whatsapp|text|ring|dial"
-    r"|number|fax|sms|handy|portable|num[ée]ro|t[ée]l[ée]phone)\b|电话|電話|手机|手機|号码|號碼|联系|聯繫|致电|拨打|微信"
+    r"|number|fax|sms|handy|portable|num[ée]ro|t[ée]l[ée]phone|celular|telefone|tel[ée]fono|m[óo]vil|cellulare"
+    r"|handynummer|telefonnummer|rufnummer|mobil|номер|телефон|мобильный)\b"
+    r"|电话|電話|手机|手機|号码|號碼|联系|聯繫|致电|拨打|微信|携帯|番号"
 )
-"""Words that name a number as a phone number just before it ("call me on", "mobile:", "手机")."""
+"""Words that name a number as a phone number just before it ("call me on", "mobile:", "手机", "celular",
+"Telefonnummer", "телефон")."""
 _OWN_VALUE = re.compile(r"(?i)\b(?:my|me)\b\W*(?:\w+\W+){0,2}$|我的\W*$")
 """A value given as the writer's own, a few words after "my" or "me" ("My details: 186 1253 0579",
 "text me at", "我的"): a number someone hands over as theirs, where an order or account number is
@@ -331,7 +356,9 @@ _NINO_NAMED = re.compile(r"(?i)national insurance|\bnino\b|\bni\s*(?:no\b|number
 
 def _national_id_ok(m: re.Match[str], text: str) -> bool:
     value = m.group()
-    if re.fullmatch(r"\d{3}-\d{2}-\d{4}", value):
+    if re.fullmatch(r"\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}|\d{9}", value):
+        digits = re.sub(r"\D", "", value)
+        value = f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"
         context = text[max(m.start() - 40, 0) : m.start()].lower()
         return (
             us_ssn_ok(value)
@@ -383,6 +410,25 @@ def _mask_ip(value: str) -> str:
     return ".".join(value.split(".")[:2]) + ".…"
 
 
+def _ipv6_ok(m: re.Match[str], text: str) -> bool:
+    """A global unicast IPv6 address (2000::/3) written whole, not the documentation range
+    (2001:db8::/32), a version, a time or part of a longer run of hex and colons."""
+    value = m.group()
+    if m.start() and re.match(r"[\w:.]", text[m.start() - 1]):
+        return False
+    if re.match(r"[\w:]", text[m.end() : m.end() + 1]) or re.match(r"/\d", text[m.end() : m.end() + 2]):
+        return False  # a longer token, or a network block in CIDR notation: a range, not a host
+    try:
+        address = ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    return address.is_global and value.count(":") >= 3
+
+
+def _mask_ipv6(value: str) -> str:
+    return ":".join(value.split(":")[:2]) + ":…"
+
+
 PERSONAL_DETECTORS: list[Detector] = [
     Detector(
         "email",
@@ -390,7 +436,6 @@ PERSONAL_DETECTORS: list[Detector] = [
         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b",
         _email_ok,
         _mask_email,
-        in_code=False,
         hint="@",
     ),
     Detector(
@@ -399,10 +444,9 @@ PERSONAL_DETECTORS: list[Detector] = [
         r"|(?:\b1[ .-])?(?:\(\d{3}\)[ ]?|\b\d{3}[ .-])\d{3}[ .-]\d{4}\b"
         # national (trunk 0) and Chinese mobiles: no \b, which a Chinese character beside a digit removes;
         # `_national_phone_ok` rejects a letter or digit on either side
-        r"|0\d{1,4}(?:[ ./-]?\d{2,4}){2,4}|1[3-9]\d(?:[ -]?\d{4}){2}",
+        r"|0\d{1,4}(?:[ ./-]?\d{2,4}){2,4}|1[3-9]\d(?:[ -]?\d{4}){2}|\(\d{2}\) ?9?\d{4}-\d{4}\b",
         _phone_ok,
         lambda s: "…" + re.sub(r"\D", "", s)[-2:],
-        in_code=False,
         hint="0",
     ),
     Detector(
@@ -421,7 +465,8 @@ PERSONAL_DETECTORS: list[Detector] = [
     ),
     Detector(
         "national id",
-        r"\b\d{3}-\d{2}-\d{4}\b|\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b|\b[XYZ]?\d{7,8}-?[A-Z]\b",
+        r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{9}\b"
+        r"|\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b|\b[XYZ]?\d{7,8}-?[A-Z]\b",
         _national_id_ok,
         lambda s: "…" + s[-2:],
         hint="0",
@@ -434,6 +479,16 @@ PERSONAL_DETECTORS: list[Detector] = [
         in_code=False,
         hint=".",
     ),
+    Detector(
+        "ip address",
+        r"\b[23][0-9a-fA-F]{3}:[0-9a-fA-F:]{2,35}[0-9a-fA-F]\b",
+        _ipv6_ok,
+        _mask_ipv6,
+        in_code=False,
+        hint=":",
+    ),
 ]
-"""Personal data; each candidate is confirmed by a checksum or a validity rule."""
-PERSONAL_KINDS = [d.kind for d in PERSONAL_DETECTORS]
+"""Personal data; each candidate is confirmed by a checksum or a validity rule. E-mail addresses and
+phone numbers are read in code too (a customer's address in a fixture or a `send_mail` call is theirs
+as much as in prose); IP addresses are not (in code they are servers, not people)."""
+PERSONAL_KINDS = list(dict.fromkeys(d.kind for d in PERSONAL_DETECTORS))

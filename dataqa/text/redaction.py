@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from dataqa.text.detectors import Detector
 from dataqa.text.markup import blank_code
 from dataqa.text.personal_data import PERSONAL_DETECTORS
-from dataqa.text.secrets import SECRET_DETECTORS
+from dataqa.text.secret_kinds import SECRET_DETECTORS
 
 ALL_DETECTORS = SECRET_DETECTORS + PERSONAL_DETECTORS
 
@@ -36,12 +36,19 @@ def find_values(
             if extra_ok is not None and not extra_ok(det, value):
                 continue
             spans.append((m.start(det.group), m.end(det.group), det, value))
-    return spans
+    specific = [(s, e) for s, e, d, _ in spans if not d.generic]
+    return [x for x in spans if not x[2].generic or not any(s < x[1] and x[0] < e for s, e in specific)]
 
 
 _DIGIT = re.compile(r"\d")
-_KEY_MARKS = ("@", "AKIA", "ASIA", "ABIA", "ACCA", "_", "sk-", "xox", "AIza", "-----BEGIN", "eyJ", "://")
-"""What every sensitive value holds besides a digit (an "@" or a key prefix): most prose has none."""
+_KEY_MARKS = tuple(
+    sorted(
+        {"@", "AKIA", "ASIA", "ABIA", "ACCA", "_", "-----BEGIN", "eyJ", "glpat-"}
+        | {d.hint for d in ALL_DETECTORS if len(d.hint) > 2}
+    )
+)
+"""What every sensitive value holds besides a digit (an "@", a key prefix, a detector's hint): most prose
+has none. (A Discord token without a digit is the one value a text without these may hold.)"""
 
 
 def redact(text: str) -> str:

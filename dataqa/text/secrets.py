@@ -93,17 +93,24 @@ _PLACEHOLDER_PASSWORDS = frozenset(
     {
         "password", "pass", "passwd", "pwd", "secret", "changeme", "admin", "root", "postgres", "mysql",
         "guest", "user", "test", "mypassword", "yourpassword", "mysecretpassword", "example", "redis",
-        "pw", "p@ssw0rd", "password123", "pass123", "123456", "dbpass", "dbpassword", "letmein",
+        "pw", "p@ssw0rd", "password123", "pass123", "123456", "dbpass", "dbpassword", "letmein", "changeit",
     }
 )  # fmt: skip
 
 
-def _password_ok(m: re.Match[str], text: str) -> bool:
-    password = m.group(1)
+def placeholder_password(password: str) -> bool:
+    """A password a writer puts for "the password": a stock word, a mask, a variable or a slot."""
     lowered = password.lower()
-    if lowered in _PLACEHOLDER_PASSWORDS or re.fullmatch(r"[*x.•]+|[$%<{\[].*", lowered):
-        return False
-    return not _PLACEHOLDER_WORDS.search(password)
+    return (
+        lowered in _PLACEHOLDER_PASSWORDS
+        or re.fullmatch(r"[*x.•]+|[$%<{\[].*", lowered) is not None
+        or _PLACEHOLDER_WORDS.search(password) is not None
+    )
+
+
+def password_ok(m: re.Match[str], text: str) -> bool:
+    """The password of group 1 is no placeholder."""
+    return not placeholder_password(m.group(1))
 
 
 _NOT_SET = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|.*[(\[].*")
@@ -118,21 +125,22 @@ code is (its first name in lower case: `password: process.env.DB_PASSWORD`, `pwd
 a reference, not a password set ("Summer.Pass2024" is one)."""
 
 
-_TRANSFORMED = re.compile(r"(?i)(?:enc|encrypted|encoded|hashed|hash|salted|cipher|crypted|md5|sha\d*)_")
+_TRANSFORMED = re.compile(r"(?i)\b(?:enc|encrypted|encoded|hashed|hash|salted|cipher|crypted|md5|sha\d*)_")
 """A key naming a password's ciphertext or hash (`encrypted_password = "IH6no..."` in a decryption
 exercise): the value is no password."""
 
 
-def _said_password_ok(m: re.Match[str], text: str) -> bool:
-    """A password set in prose or config ("password: X", "pwd=X", "my password is X") that looks
+def said_password_ok(m: re.Match[str], text: str) -> bool:
+    """A password set in prose or config ("password: X", "pwd=X", "DB_PASS=X", "MYSQL_ROOT_PASSWORD: X",
+    "PGPASSWORD=X", "my password is X") that looks
     chosen: eight or more characters, letters and digits mixed at random, not a placeholder, a
     variable, a call, an index, a lookup (`process.env.DB_PASSWORD`) or a ciphertext. "The password
     is incorrect", `password=args.password` or `encrypted_password = "IH6no..."` set none."""
     value = m.group(1)
     return (
-        not _TRANSFORMED.match(m.group())
+        not _TRANSFORMED.search(m.group()[: m.start(1) - m.start()])
         and len(value) >= 8
-        and _password_ok(m, text)
+        and password_ok(m, text)
         and not _NOT_SET.fullmatch(value)
         and not _LOOKUP.fullmatch(value)
         and looks_random(value, 2.8)
@@ -143,7 +151,7 @@ _EMULATOR_ACCOUNT = "devstoreaccount1"
 """The Azure storage emulator's account, whose key Microsoft publishes: no secret."""
 
 
-SECRET_DETECTORS: list[Detector] = [
+KEY_DETECTORS: list[Detector] = [
     Detector(
         "AWS access key id",
         r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",
@@ -210,7 +218,7 @@ SECRET_DETECTORS: list[Detector] = [
     ),
     Detector(
         "private key",
-        r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s:,.…-]{0,6000}?"
+        r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s:,.…\\-]{0,6000}?"
         r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)",
         _private_key_ok,
         _show_key_block,
@@ -225,9 +233,9 @@ SECRET_DETECTORS: list[Detector] = [
     ),
     Detector(
         "password in text",
-        r"(?i:\b(?:[a-z]+_)?(?:password|passwd|passwort|pwd)\b)[\"']?\s*(?::=|=>|[:=]|\bis\b)\s*[\"'`]?"
+        r"(?i:\b(?:[a-z0-9]+[_.-])*(?:[a-z0-9]*password|passwd|passwort|passphrase|pwd|pass)\b)[\"']?\s*(?::=|=>|[:=]|\bis\b)\s*[\"'`]?"
         r"([^\s\"'`,;]{7,63}[^\s\"'`,;.)])",
-        _said_password_ok,
+        said_password_ok,
         lambda s: "…",
         group=1,
         hint="0",
@@ -239,7 +247,7 @@ SECRET_DETECTORS: list[Detector] = [
         r"(?i:\b(?:log[- ]?in|logon|sign-?in|credentials?|creds)\b)(?:\s+(?:is|are|was|were|with|as))?"
         r"\s*[:=]?\s*"
         r"[\"'`]?[\w.@+-]{1,64}[\"'`]?\s?/\s?[\"'`]?([^\s\"'`,;/]{7,63}[^\s\"'`,;.)/])",
-        _said_password_ok,
+        said_password_ok,
         lambda s: "…",
         group=1,
         hint="/",
@@ -264,10 +272,11 @@ SECRET_DETECTORS: list[Detector] = [
         "password in connection string",
         r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|s?ftp|smtps?"
         r"|ldaps?)://[^\s:/@]{1,64}:([^\s@/]{1,128})@[^\s/?#]+",
-        _password_ok,
+        password_ok,
         lambda s: "…",
         group=1,
         hint="://",
     ),
 ]
-"""Secrets of common providers; each candidate is confirmed by its validator."""
+"""Secrets of common providers; each candidate is confirmed by its validator (the rest of the
+secret kinds are in `provider_tokens` and `credentials`; `secret_kinds.SECRET_DETECTORS` is all)."""
