@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dataqa.text.personal_data import luhn_ok
+from dataqa.text.national_ids import luhn_ok, nhs_ok, verhoeff_ok
 
 B62 = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"
@@ -130,6 +130,23 @@ def _cpf(rng: random.Random) -> str:
         d.append(0 if s < 2 else 11 - s)
     s = "".join(map(str, d))
     return f"{s[:3]}.{s[3:6]}.{s[6:9]}-{s[9:]}"
+
+
+def _verhoeff_complete(rng: random.Random) -> str:
+    while True:
+        body = str(rng.randint(2, 9)) + "".join(rng.choice(string.digits) for _ in range(10))
+        for d in string.digits:
+            if verhoeff_ok(body + d):
+                n = body + d
+                return f"{n[:4]} {n[4:8]} {n[8:]}"
+
+
+def _nhs(rng: random.Random) -> str:
+    while True:
+        n = "".join(rng.choice(string.digits) for _ in range(9))
+        for d in string.digits:
+            if nhs_ok(n + d):
+                return f"{n[:3]} {n[3:6]} {n[6:]}{d}"
 
 
 def _ipv4(rng: random.Random) -> str:
@@ -278,8 +295,12 @@ PERSONAL: list[Form] = [
     Form("ssn spaces", "PII002", lambda r: "SSN " + _ssn(r).replace("-", " ")),
     Form("ssn no separators", "PII002", lambda r: "social security number: " + _ssn(r).replace("-", "")),
     Form("ipv4 in log line", "PII002", lambda r: f"sshd[812]: Failed password for root from {_ipv4(r)} port 52144"),
-    Form("chinese resident id", "PII002", lambda r: f"身份证号：{_cn_id(r)}", claimed=False),
-    Form("brazil cpf", "PII002", lambda r: f"CPF: {_cpf(r)}", claimed=False),
+    Form("chinese resident id", "PII002", lambda r: f"我的身份证号是{_cn_id(r)}，请核对"),
+    Form("brazil cpf", "PII002", lambda r: f"meu CPF: {_cpf(r)}"),
+    Form("brazil cpf bare", "PII002", lambda r: f"CPF {_cpf(r).replace('.', '').replace('-', '')}"),
+    Form("india aadhaar", "PII002", lambda r: f"my Aadhaar number is {_verhoeff_complete(r)}"),
+    Form("uk nhs number", "PII002", lambda r: f"NHS number: {_nhs(r)}"),
+    Form("canada sin", "PII002", lambda r: (lambda d: f"my SIN is {d[:3]} {d[3:6]} {d[6:]}")(_luhn_complete(r.choice("1234567"), 9, r))),
 ]  # fmt: skip
 
 
@@ -333,5 +354,8 @@ CONTROLS: list[Form] = [
     Form("video and search urls", "", lambda r: f"https://www.youtube.com/watch?v={draw(r, B62, 11)}&list={draw(r, B62 + '_-', 34)} and ?page_token=abc"),
     Form("pass as a word", "", lambda r: "pass: 12 of 14 tests; compass: N45; bypass = True; Pass 3/5", prose=True),
     Form("go token call", "", lambda r: "token := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)\nsecret = hmac.new(key256, msg, hashlib.sha256)"),
+    Form("long numbers without an id's name", "", lambda r: f"订单号 {_cn_id(r)}；tracking {_verhoeff_complete(r).replace(' ', '')}; ref {_nhs(r)}; id {_cpf(r).replace('.', '').replace('-', '')}"),
+    Form("cpf-shaped bad check digits", "", lambda r: "código 123.456.789-00 e 111.111.111-11", prose=True),
+    Form("snake-case names as values", "", lambda r: "token = user_session_token_v2\napi_key: cfg.payments_api_key2\nsecret = vault_secret_name_3"),
     Form("password prose word", "", lambda r: "mein Passwort ist abgelaufen; mi contraseña es demasiado corta; 我的密码是什么", prose=True),
 ]  # fmt: skip

@@ -42,9 +42,9 @@ def _assigned_ok(m: re.Match[str], text: str) -> bool:
     if re.match(r"(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*\(|[A-Za-z_]{4,}\([A-Za-z_\"')]", value):
         return False  # a call: `token := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)`
     hexadecimal = re.fullmatch(r"[0-9a-fA-F]+", value) is not None  # 16 symbols: less entropy per character
-    return looks_random(value, 3.0 if hexadecimal else 3.5) and not re.fullmatch(
-        r"[A-Za-z]+(?:[_.][A-Za-z0-9]+)+", value
-    )
+    # a name in snake case (`user_token_2`, `cfg.api_key_v2`): a variable, not a value
+    snake_name = re.fullmatch(r"[a-z]+\d*(?:[_.](?:[a-z]+\d*|\d+))+", value)
+    return looks_random(value, 3.0 if hexadecimal else 3.5) and not snake_name
 
 
 _SECRET_NAME = (

@@ -7,18 +7,7 @@ import ipaddress
 import re
 
 from dataqa.text.detectors import Detector
-
-
-def luhn_ok(digits: str) -> bool:
-    """The Luhn (mod 10) checksum of a card number."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
+from dataqa.text.national_ids import NATIONAL_ID_DETECTORS, luhn_ok
 
 IBAN_LENGTHS: dict[str, int] = {
     "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
@@ -201,6 +190,13 @@ _DIGIT_RUNS = "0123456789" * 2 + "9876543210" * 2
 is the stand-in a writer types for "a phone number", no one's line."""
 
 
+_NAMED_IDENTIFIER = re.compile(
+    r"(?i)\b(?:order|tracking|reference|ref|invoice|ticket|case|serial|confirmation|booking|policy|id)"
+    r"(?:\s*(?:number|no\.?|nr\.?|#))?\s*[:#.]?\s*$"
+)
+"""A number named, just before it, as an order, reference or case number ("ref 943 476 5919")."""
+
+
 def _phone_ok(m: re.Match[str], text: str) -> bool:
     value = m.group()
     digits = re.sub(r"\D", "", value)
@@ -213,6 +209,7 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
         "isbn" in before
         or re.search(r"[\d.,/-]$", before)
         or re.match(r"[\d/-]", text[m.end() : m.end() + 1])
+        or _NAMED_IDENTIFIER.search(text, max(m.start() - 30, 0), m.start())
     ):
         return False
     if re.match(r"\(\d{2}\)", value):
@@ -491,4 +488,5 @@ PERSONAL_DETECTORS: list[Detector] = [
 """Personal data; each candidate is confirmed by a checksum or a validity rule. E-mail addresses and
 phone numbers are read in code too (a customer's address in a fixture or a `send_mail` call is theirs
 as much as in prose); IP addresses are not (in code they are servers, not people)."""
+PERSONAL_DETECTORS += NATIONAL_ID_DETECTORS
 PERSONAL_KINDS = list(dict.fromkeys(d.kind for d in PERSONAL_DETECTORS))
