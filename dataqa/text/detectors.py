@@ -21,10 +21,16 @@ class Detector:
     group: int = 0
     """The pattern group that is the secret itself (0: the whole match)."""
     hint: str = ""
-    """A substring every match holds ("" for none; "0" for a digit): texts without it are skipped."""
+    """A substring every match holds ("" for none; "0" for a digit; "a|b" for one of several, any case):
+    texts without it are skipped."""
     generic: bool = False
     """Found by the name it is set under, not its own shape: gives way to another detector's match
     on the same characters (`OPENAI_API_KEY=sk-…` is an OpenAI key, not a generic one)."""
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """The hint's alternatives in lower case (matched against the lower-cased text)."""
+        return _hints(self.hint)
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -34,6 +40,11 @@ class Detector:
     def candidates(self) -> str:
         """`loosened(pattern)`: what a polars filter picks the texts to search with."""
         return loosened(self.pattern)
+
+
+@functools.cache
+def _hints(hint: str) -> tuple[str, ...]:
+    return tuple(h.lower() for h in hint.split("|"))
 
 
 _CACHE: dict[str, re.Pattern[str]] = {}

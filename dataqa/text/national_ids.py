@@ -140,12 +140,14 @@ NATIONAL_ID_DETECTORS: list[Detector] = [
         r"[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]",
         _cn_ok,
         _show,
-        hint="0",
+        hint="身份|证件|證件|id",
     ),
     Detector("national id", r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b|\b\d{11}\b", _cpf_found, _show, hint="0"),
-    Detector("national id", r"\b[2-9]\d{3} ?\d{4} ?\d{4}\b", _aadhaar_ok, _show, hint="0"),
-    Detector("national id", r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b", _nhs_found, _show, hint="0"),
-    Detector("national id", r"\b\d{3}[ -]?\d{3}[ -]?\d{3}\b", _sin_ok, _show, hint="0"),
+    Detector("national id", r"\b[2-9]\d{3} ?\d{4} ?\d{4}\b", _aadhaar_ok, _show, hint="aadh|आधार|uid"),
+    Detector("national id", r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b", _nhs_found, _show, hint="nhs"),
+    Detector(
+        "national id", r"\b\d{3}[ -]?\d{3}[ -]?\d{3}\b", _sin_ok, _show, hint="sin|insurance|sociale|nas"
+    ),
 ]
 """National ids of China, Brazil, India, the UK's NHS and Canada (the US, UK NI and Spanish ones are
 `personal_data`'s)."""

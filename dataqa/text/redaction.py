@@ -22,8 +22,9 @@ def find_values(
     prose: str | None = None
     spans: list[tuple[int, int, Detector, str]] = []
     has_digit = _DIGIT.search(text) is not None
+    lowered = text.lower()
     for det in detectors:
-        if det.hint and not (has_digit if det.hint == "0" else det.hint in text):
+        if det.hint and not (has_digit if det.hint == "0" else any(h in lowered for h in det.hints)):
             continue
         searched = text
         if not det.in_code:
@@ -43,8 +44,8 @@ def find_values(
 _DIGIT = re.compile(r"\d")
 _KEY_MARKS = tuple(
     sorted(
-        {"@", "AKIA", "ASIA", "ABIA", "ACCA", "_", "-----BEGIN", "eyJ", "glpat-"}
-        | {d.hint for d in ALL_DETECTORS if len(d.hint) > 2}
+        {"@", "akia", "asia", "abia", "acca", "_", "-----begin", "eyj", "glpat-"}
+        | {h for d in ALL_DETECTORS for h in d.hints if len(h) > 2}
     )
 )
 """What every sensitive value holds besides a digit (an "@", a key prefix, a detector's hint): most prose
@@ -53,7 +54,7 @@ has none. (A Discord token without a digit is the one value a text without these
 
 def redact(text: str) -> str:
     """`text` with every secret and personal value masked (for evidence of any check)."""
-    if not _DIGIT.search(text) and not any(mark in text for mark in _KEY_MARKS):
+    if not _DIGIT.search(text) and not any(mark in text.lower() for mark in _KEY_MARKS):
         return text
     return mask_spans(text, find_values(text, ALL_DETECTORS)).text
 

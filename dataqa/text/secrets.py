@@ -238,7 +238,7 @@ KEY_DETECTORS: list[Detector] = [
         said_password_ok,
         lambda s: "…",
         group=1,
-        hint="0",
+        hint="pass|pwd",
     ),
     # a login given as a pair, "the login is admin / X", "log in with jsmith/X": the second half is a
     # password when it looks chosen (as above); "admin/admin", "/account/login", "email/phone" are not
