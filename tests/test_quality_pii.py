@@ -191,6 +191,7 @@ def _provider_samples(blank: bool = False) -> list[str]:
         f"AAAA{body(7)}:APA91b{body(134)}", f"Cookie: sessionid={body(32)}", f"?appid={hx(32)}&q=Oslo",
         f"mysql -u root -p{body(12)} shop", f"docker login -u ci -p {body(14)} registry.io",
         f"<password>{body(12)}</password>", f"мой пароль {body(12)}",
+        f"machine api.heroku.com\n  login ops@acme.io\n  password {body(24)}",
         f"PuTTY-User-Key-File-3: ssh-rsa\nPrivate-Lines: 2\n{body(64)}\n{body(40)}",
     ]  # fmt: skip
 

@@ -283,6 +283,13 @@ SECRETS: list[Form] = [
     Form("session cookie", "PII001", lambda r: f"Cookie: sessionid={draw(r, 'abcdefghijklmnopqrstuvwxyz0123456789', 32)}; csrftoken={draw(r, B62, 32)}"),
     Form("x-api-key header", "PII001", lambda r: f"-H 'x-api-key: {draw(r, B62, 40)}'"),
     Form("api key in url query", "PII001", lambda r: f"https://api.openweathermap.org/data/2.5/weather?q=Oslo&appid={draw(r, HEX, 32)}"),
+    Form("api key said in prose", "PII001", lambda r: f"my API key is {draw(r, HEX, 32)}, can you check why it fails?", prose=True),
+    Form("access token said in prose", "PII001", lambda r: f"here is the access token: {draw(r, B62, 40)}", prose=True),
+    Form("api key said (es)", "PII001", lambda r: f"mi clave de API es {draw(r, B62, 32)}", prose=True),
+    Form("api key said (de)", "PII001", lambda r: f"mein API-Schlüssel lautet {draw(r, B62, 32)}", prose=True),
+    Form("api key said (zh)", "PII001", lambda r: f"我的API密钥是{draw(r, B62, 32)}，帮我看看", prose=True),
+    Form("netrc", "PII001", lambda r: f"machine api.heroku.com\n  login ops@acme-corp.io\n  password {draw(r, HEX, 8)}-{draw(r, HEX, 4)}-{draw(r, HEX, 4)}-{draw(r, HEX, 12)}"),
+    Form("wallet private key", "PII001", lambda r: f"my wallet private key is 0x{draw(r, HEX, 64)}", prose=True),
     Form("client secret in json", "PII001", lambda r: f"{{\"client_id\": \"{uuid.UUID(int=r.getrandbits(128))}\", \"client_secret\": \"{draw(r, B62 + '~._-', 40)}\"}}"),
 ]  # fmt: skip
 
@@ -329,6 +336,8 @@ PERSONAL: list[Form] = [
     Form("ssn spaces", "PII002", lambda r: "SSN " + _ssn(r).replace("-", " ")),
     Form("ssn no separators", "PII002", lambda r: "social security number: " + _ssn(r).replace("-", "")),
     Form("ipv4 in log line", "PII002", lambda r: f"sshd[812]: Failed password for root from {_ipv4(r)} port 52144"),
+    Form("us passport", "PII002", lambda r: f"passport number: {r.randint(100000000, 999999999)}", prose=True),
+    Form("uk driving licence", "PII002", lambda r: f"driving licence no. MORGA{r.randint(100000, 999999)}SM9IJ", prose=True),
     Form("chinese resident id", "PII002", lambda r: f"我的身份证号是{_cn_id(r)}，请核对"),
     Form("brazil cpf", "PII002", lambda r: f"meu CPF: {_cpf(r)}"),
     Form("brazil cpf bare", "PII002", lambda r: f"CPF {_cpf(r).replace('.', '').replace('-', '')}"),
@@ -391,5 +400,8 @@ CONTROLS: list[Form] = [
     Form("long numbers without an id's name", "", lambda r: f"订单号 {_cn_id(r)}；tracking {_verhoeff_complete(r).replace(' ', '')}; ref {_nhs(r)}; id {_cpf(r).replace('.', '').replace('-', '')}"),
     Form("cpf-shaped bad check digits", "", lambda r: "código 123.456.789-00 e 111.111.111-11", prose=True),
     Form("snake-case names as values", "", lambda r: "token = user_session_token_v2\napi_key: cfg.payments_api_key2\nsecret = vault_secret_name_3"),
+    Form("api key prose without value", "", lambda r: "the API key is stored in the vault; the access token expires in 3600 seconds", prose=True),
+    Form("a business's licence number", "", lambda r: f"a record label with license number {r.randint(100000, 999999)} signs the artist", prose=True),
+    Form("passport words", "", lambda r: "passport number format: 9 digits; see form DS-11 and licence no. on the card", prose=True),
     Form("password prose word", "", lambda r: "mein Passwort ist abgelaufen; mi contraseña es demasiado corta; 我的密码是什么", prose=True),
 ]  # fmt: skip

@@ -31,8 +31,9 @@ class Secret(Check):
     passwords in URLs of any scheme (postgres://, mongodb+srv://, https://user:pass@…), Azure storage
     and service-bus keys and SAS signatures, bearer tokens, HTTP Basic credentials, session cookies,
     a key, token or secret set in config, `.env` or code (`SECRET_KEY=…`, `api_key = "…"`,
-    `"client_secret": …`, `?appid=…`) that looks generated, passwords given to `curl -u`, `mysql -p…`,
-    `sshpass -p`, `docker login -p` or an XML `<password>`, and a password set in prose or config
+    `"client_secret": …`, `?appid=…`) or said in words ("my API key is …", "API密钥是…") that looks
+    generated, passwords given to `curl -u`, `mysql -p…`, `sshpass -p`, `docker login -p`, an XML
+    `<password>` or a `.netrc`, and a password set in prose or config
     ("password: X", "DB_PASS=X", "MYSQL_ROOT_PASSWORD: X", "my password is X", "mein Passwort ist X",
     "我的密码是X", a login pair "admin / X") that looks chosen, unless the exchange
     made it up on request (a password generator's task or result: its output, nobody's credential)

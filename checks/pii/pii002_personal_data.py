@@ -55,10 +55,11 @@ class PersonalData(Check):
     Kinds: e-mail addresses, phone numbers (international, North American, and national ones named a
     phone), payment cards, IBANs, US SSNs (dashed, spaced or bare beside "SSN"), UK National Insurance
     numbers, Spanish DNI/NIE, Chinese resident ids, Brazilian CPFs, Indian Aadhaar, NHS and Canadian
-    SIN numbers (check digits and, but for a CPF written 000.000.000-00, their name beside them), and
-    global IPv4 and IPv6 addresses. A number named an order, reference or case number just before it
-    is no phone. E-mail addresses and phones are read
-    in code too, and a message that is JSON (a tool call's arguments) as the text its strings hold.
+    SIN numbers (check digits and, but for a CPF written 000.000.000-00, their name beside them),
+    passport and driving licence numbers named as such, and global IPv4 and IPv6 addresses. A number
+    named an order, reference or case number just before it is no phone. E-mail addresses and phones
+    are read in code too, and a message that is JSON (a tool call's arguments) as the text its
+    strings hold.
 
     Why: a model can reproduce personal data from its training set, which makes the data set a
     compliance question (GDPR, CCPA) before it is a quality one.

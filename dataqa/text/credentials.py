@@ -30,21 +30,25 @@ _NOT_A_SECRET_NAME = re.compile(
 `token_type`, `secret_name`, `api_key_header`, `public_key`, `publishable_key`."""
 
 
-def _assigned_ok(m: re.Match[str], text: str) -> bool:
-    """A value assigned to a secret's name that looks generated: 16 or more characters of a mixed
-    alphabet with entropy, not a UUID or hex groups like one (an id as often as a key: tooltalk's
-    `session_token`s), a placeholder, a variable or a call."""
-    name, value = m.group("name"), m.group(2)
-    if _NOT_A_SECRET_NAME.search(name) or _UUID.fullmatch(value):
+def generated(value: str) -> bool:
+    """A value that looks generated: 16 or more characters of a mixed alphabet with entropy (hex,
+    16 symbols, needs less), not a UUID or hex groups like one (an id as often as a key: tooltalk's
+    `session_token`s), a placeholder, an identifier, an attribute path or a call."""
+    if _UUID.fullmatch(value):
         return False
     if re.fullmatch(r"[A-Za-z_][\w.]*", value) and not re.search(r"\d", value):
         return False  # an identifier or attribute path: settings.SECRET_KEY, process.env.TOKEN
     if re.match(r"(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*\(|[A-Za-z_]{4,}\([A-Za-z_\"')]", value):
         return False  # a call: `token := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)`
-    hexadecimal = re.fullmatch(r"[0-9a-fA-F]+", value) is not None  # 16 symbols: less entropy per character
-    # a name in snake case (`user_token_2`, `cfg.api_key_v2`): a variable, not a value
-    snake_name = re.fullmatch(r"[a-z]+\d*(?:[_.](?:[a-z]+\d*|\d+))+", value)
-    return looks_random(value, 3.0 if hexadecimal else 3.5) and not snake_name
+    if re.fullmatch(r"[a-z]+\d*(?:[_.](?:[a-z]+\d*|\d+))+", value):
+        return False  # a name in snake case (`user_token_2`, `cfg.api_key_v2`): a variable
+    hexadecimal = re.fullmatch(r"(?:0x)?[0-9a-fA-F]+", value) is not None
+    return looks_random(value, 3.0 if hexadecimal else 3.5)
+
+
+def _assigned_ok(m: re.Match[str], text: str) -> bool:
+    """A generated value assigned to a secret's name that is about the secret itself."""
+    return not _NOT_A_SECRET_NAME.search(m.group("name")) and generated(m.group(2))
 
 
 _SECRET_NAME = (
@@ -74,15 +78,6 @@ def _chosen(password: str) -> bool:
 
 def _url_password_ok(m: re.Match[str], text: str) -> bool:
     return _chosen(unquote(m.group(1)))
-
-
-def _query_key_ok(m: re.Match[str], text: str) -> bool:
-    """A key in a URL's query (`?appid=…`, `&api_key=…`) that looks generated; hex needs less entropy."""
-    value = m.group(1)
-    if _UUID.fullmatch(value):
-        return False
-    hexadecimal = re.fullmatch(r"[0-9a-fA-F]+", value) is not None
-    return looks_random(value, 3.0 if hexadecimal else 3.5)
 
 
 def _sas_ok(m: re.Match[str], text: str) -> bool:
@@ -122,6 +117,15 @@ def _keyed(
 
 _SAID_VALUE = rf"([^{_VALUE_STOP}]{{7,63}}[^{_VALUE_STOP}.)])"
 
+_SAID_KEY_NAME = (
+    r"(?i:\b(?:api|access|auth|secret|private|bearer|app|client|personal access)[ -](?:key|token|secret)s?\b"
+    r"|\b(?:clave|llave|chave|cl[ée]) (?:de |d'|da )?api\b|\bapi-schl[üu]ssel\b|\bapi-?token\b"
+    r"|api ?(?:密钥|密鑰|金鑰|キー|키)|(?:访问|訪問)?令牌|秘密鍵|私钥|私鑰)"
+)
+"""A key or token named in words ("my API key", "the access token", "mi clave de API", "API密钥")."""
+_SAID_KEY_COPULA = r"(?:\s*(?:[:=：]|\b(?:is|was|ist|lautet|es|est|é|è|era)\b|是|为|為|は|는|은)\s*)"
+
+
 CREDENTIAL_DETECTORS: list[Detector] = [
     _keyed(
         "secret in config",
@@ -131,6 +135,14 @@ CREDENTIAL_DETECTORS: list[Detector] = [
         group=2,
         generic=True,
     ),
+    _keyed(
+        "secret in text",
+        rf"{_SAID_KEY_NAME}{_SAID_KEY_COPULA}[\"'`«„“「]?([A-Za-z0-9+/=_.~-]{{16,200}})",
+        lambda m, t: generated(m.group(1)),
+        "key|token|secret|clave|llave|chave|clé|cle|schl|密钥|密鑰|金鑰|キー|키|令牌|秘密鍵|私钥|私鑰",
+        generic=True,
+    ),
+    _password(r"\bmachine\s+\S+\s+login\s+\S+\s+password\s+(\S{6,128})", "machine"),
     _keyed("basic auth credentials", r"\bBasic\s+([A-Za-z0-9+/]{8,}={0,2})", _basic_ok, "Basic"),
     _password(r"\bcurl\b[^\n]{0,200}?\s(?:-u|--user)\s*[\"']?[^\s:\"']{1,64}:([^\s\"']{6,128})", "curl"),
     Detector(
@@ -171,7 +183,7 @@ CREDENTIAL_DETECTORS: list[Detector] = [
         "secret in config",
         r"[?&](?i:key|api[_-]?key|apikey|appid|access[_-]?token|auth[_-]?token|token|client[_-]?secret)"
         r"=([A-Za-z0-9_.~-]{16,200})",
-        _query_key_ok,
+        lambda m, t: generated(m.group(1)),
         "=",
         generic=True,
     ),

@@ -130,6 +130,24 @@ def _sin_ok(m: re.Match[str], text: str) -> bool:
     )
 
 
+_DOCUMENT_NAMED = re.compile(
+    r"(?i)\b(?:passport|driv(?:ing|er'?s?) licen[cs]e)\s*(?:number|no\.?|nr\.?|#)?\s*[:#]?\s*$"
+)
+"""A passport's or a driving licence's number named just before it ("passport number: ..."); a
+"license number" alone is as often a business's (a record label's licence) as a person's."""
+
+
+def _document_ok(m: re.Match[str], text: str) -> bool:
+    """A passport or licence number right after its name: six or more digits in it, not a run."""
+    digits = _digits(m)
+    return (
+        _standalone(text, m)
+        and len(digits) >= 6
+        and len(set(digits)) > 2
+        and _DOCUMENT_NAMED.search(text, max(m.start() - 40, 0), m.start()) is not None
+    )
+
+
 def _show(value: str) -> str:
     return "…" + value[-2:]
 
@@ -148,6 +166,13 @@ NATIONAL_ID_DETECTORS: list[Detector] = [
     Detector(
         "national id", r"\b\d{3}[ -]?\d{3}[ -]?\d{3}\b", _sin_ok, _show, hint="sin|insurance|sociale|nas"
     ),
+    Detector(
+        "national id",
+        r"\b[A-Z0-9]{0,5}\d{6,9}[A-Z0-9]{0,7}\b",
+        _document_ok,
+        _show,
+        hint="passport|driv",
+    ),
 ]
-"""National ids of China, Brazil, India, the UK's NHS and Canada (the US, UK NI and Spanish ones are
-`personal_data`'s)."""
+"""National ids of China, Brazil, India, the UK's NHS and Canada, and passport and driving licence
+numbers named as such (the US, UK NI and Spanish ids are `personal_data`'s)."""
