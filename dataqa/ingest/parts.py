@@ -277,6 +277,13 @@ def part_call(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def call_parts(parts: Any) -> list[dict[str, Any]]:
+    """The parts of a content list that are tool calls (what the model emits besides its text)."""
+    if not isinstance(parts, list):
+        return []
+    return [p for p in parts if isinstance(p, dict) and part_call(classify_part(p)[0], p) is not None]
+
+
 def part_result(ptype: str, part: dict[str, Any]) -> dict[str, Any] | None:
     """A tool result written as a content part (functionResponse, tool_result, toolResult)."""
     if ptype == "functionResponse" and isinstance(part.get("functionResponse"), dict):

@@ -25,6 +25,7 @@ from dataqa.ingest.formats import (
 )
 from dataqa.ingest.issues import a_json_type
 from dataqa.ingest.layouts import MISSING, Layout, lookup
+from dataqa.ingest.parts import call_parts
 from dataqa.ingest.structure import Structure, result_items
 from dataqa.ingest.text_calls import record_text_calls
 
@@ -159,7 +160,11 @@ def messages(
         new = st.events[before:]
         if not tool_calls and any(e["kind"] == "call" for e in new):
             tool_calls = True  # calls written as content parts (Gemini functionCall, Claude tool_use)
-            content = content or orjson.dumps(msg.get(content_key), default=repr).decode()
+            if content:  # text beside the calls: their parts follow it, as OpenAI's tool_calls do
+                calls = call_parts(msg.get(content_key))
+                content += "\n" + orjson.dumps(calls, option=orjson.OPT_SORT_KEYS, default=repr).decode()
+            else:
+                content = orjson.dumps(msg.get(content_key), default=repr).decode()
         results = [e for e in new if e["kind"] == "result"]
         if canonical == "user" and results and len(results) == len(new) and not (content or "").strip():
             canonical = "tool"  # a user turn that only returns function results

@@ -142,7 +142,7 @@ _FICTION_DOMAIN = re.compile(r"(?i).*(?:fictional|fictitious|imaginary|made-?up|
 """A domain name that says it is made up ("myfictionalemail.com", "imaginary-bank.org")."""
 
 
-_USERINFO = re.compile(r"[a-z][a-z0-9+.-]*://[^\s/@:]*:$")
+_USERINFO = re.compile(r"[a-z][a-z0-9+.-]*://[^\s/@:]*:[^\s/@]*$")
 """A URL up to the password of its userinfo: what follows, "password@host", is no mailbox."""
 
 
