@@ -1,14 +1,15 @@
 # ruff: noqa: RUF001
 """Recall of PII001/PII002 per form of secret and personal data, and false alarms per look-alike.
 
-    python benchmarks/pii_recall/run.py [--per 3] [--seed 33] [--show] [--md benchmarks/pii_recall.md]
+    python benchmarks/pii_recall/run.py [--per 3] [--seed 33] [--show] [--misses]
 
-Every form of `forms.py` is placed `--per` times (values drawn anew each time) in each of seven places
-a fine-tuning record holds text: a user's message, an assistant's prose, a fenced code block of an
-answer, an Alpaca input, a tool call's arguments, a system prompt, and a user's message in another
-language. Each place is one JSONL set (its own layout) with clean filler records around the planted
-ones, scanned with `dataqa.scan(select=["PII"])`. A planted record is found when the expected check
-names it; a control record is a false alarm when any PII check names it.
+Every form of `forms.py` is placed `--per` times (values drawn anew each time) in each of eight
+places a fine-tuning record holds text: a user's message, an assistant's prose, a fenced code block
+of an answer, an Alpaca input, a tool call's arguments (OpenAI's `tool_calls`, and Anthropic's
+`tool_use` part beside text), a system prompt, and a user's message in another language. Each place
+is one JSONL set (its own layout) with clean filler records around the planted ones, scanned with
+`dataqa.scan(select=["PII"])`. A planted record is found when the expected check names it; a
+control record is a false alarm when any PII check names it.
 """
 
 from __future__ import annotations
@@ -91,6 +92,19 @@ def _tool(s: str, r: random.Random, f: Form) -> dict:
     }
 
 
+def _tool_use(s: str, r: random.Random, f: Form) -> dict:
+    """Anthropic's form: a text part and a tool_use part whose input holds the snippet."""
+    call = {"type": "tool_use", "id": "toolu_1", "name": "save_note", "input": {"note": s}}
+    return {
+        "messages": [
+            {"role": "user", "content": r.choice(_QUESTIONS)},
+            {"role": "assistant", "content": [{"type": "text", "text": "Saving it."}, call]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "ok"}]},
+            {"role": "assistant", "content": "I saved the note."},
+        ]
+    }
+
+
 def _system(s: str, r: random.Random, f: Form) -> dict:
     return _chat(
         r.choice(_QUESTIONS),
@@ -116,6 +130,7 @@ PLACES: dict[str, Callable[[str, random.Random, Form], dict]] = {
     "code": _code,
     "alpaca": _alpaca,
     "tool args": _tool,
+    "tool_use": _tool_use,
     "system": _system,
     "foreign": _foreign,
 }

@@ -72,7 +72,7 @@ def scan_messages(
     """
     split = ctx.splits[split_name]
     content = pl.col("content")
-    escaped_json = content.str.contains(r"^\s*[\[{]") & content.str.contains("\\", literal=True)
+    escaped_json = content.str.contains(r"(?m)^\s*[\[{]") & content.str.contains("\\", literal=True)
     cand = messages(ctx, split).filter(pl.any_horizontal([*_candidate_filters(detectors), escaped_json]))
     others = [d for d in ALL_DETECTORS if d not in detectors]
     hits: list[Hit] = []
@@ -107,18 +107,24 @@ def _candidate_filters(detectors: list[Detector]) -> list[pl.Expr]:
 
 
 def unescaped(text: str) -> str:
-    """A message that is JSON with escapes (a tool call's arguments, a JSON string inside JSON,
+    """A message that is JSON with escapes, or ends in such a line (a tool call's arguments, the calls
+    after a turn's text, a JSON string inside JSON,
     `\\n` and `\\u00f1` escapes) as the text it holds: one `key: value` line per string, number or
     flag, strings that are JSON themselves read the same way; any other text as it is. A secret in
     `{"arguments": "{\\"password\\": \\"…\\"}"}` or a key block written with `\\n` is then found as
     it reads."""
-    if "\\" not in text or text.lstrip()[:1] not in ("{", "["):
+    if "\\" not in text:
         return text
+    head, last = "", text
+    if text.lstrip()[:1] not in ("{", "["):
+        head, _, last = text.rpartition("\n")  # calls written after a turn's text, on its last line
+        if not head or last[:1] not in ("{", "[") or "\\" not in last:
+            return text
     try:
-        value = orjson.loads(text)
+        value = orjson.loads(last)
     except orjson.JSONDecodeError:
         return text
-    lines: list[str] = []
+    lines: list[str] = [head] if head else []
     _flatten(value, "", lines)
     return "\n".join(lines)
 
