@@ -27,10 +27,10 @@ class Detector:
     """Found by the name it is set under, not its own shape: gives way to another detector's match
     on the same characters (`OPENAI_API_KEY=sk-…` is an OpenAI key, not a generic one)."""
 
-    @property
+    @functools.cached_property
     def hints(self) -> tuple[str, ...]:
         """The hint's alternatives in lower case (matched against the lower-cased text)."""
-        return _hints(self.hint)
+        return tuple(h.lower() for h in self.hint.split("|"))
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -40,11 +40,6 @@ class Detector:
     def candidates(self) -> str:
         """`loosened(pattern)`: what a polars filter picks the texts to search with."""
         return loosened(self.pattern)
-
-
-@functools.cache
-def _hints(hint: str) -> tuple[str, ...]:
-    return tuple(h.lower() for h in hint.split("|"))
 
 
 _CACHE: dict[str, re.Pattern[str]] = {}

@@ -24,8 +24,15 @@ def find_values(
     has_digit = _DIGIT.search(text) is not None
     lowered = text.lower()
     for det in detectors:
-        if det.hint and not (has_digit if det.hint == "0" else any(h in lowered for h in det.hints)):
-            continue
+        if det.hint == "0":
+            if not has_digit:
+                continue
+        elif det.hint:
+            for hint in det.hints:
+                if hint in lowered:
+                    break
+            else:
+                continue
         searched = text
         if not det.in_code:
             prose = prose if prose is not None else blank_code(text)
