@@ -71,17 +71,28 @@ class EchoTarget(Summarised):
     """A target that is the record's label is checked only from this many words (shorter: a class name)."""
 
     def summarise(self, ctx: Context) -> dict[str, Any]:
-        """Per split: its valid rows and how many have a target that is an edit of its prompt
-        (`edit_count`): counts that add up over blocks, so every block reads the same split-wide habit."""
+        """Per split: its valid rows, how many have a target that is an edit of its prompt
+        (`edit_count`), and how many copy it at all (an edit split reports fewer): counts that add up
+        over blocks, so every block reads the same split-wide habit."""
         out = {}
         for split in ctx:
             rows = ctx.valid_rows(split)
-            out[split.name] = {"rows": rows.height, "edits": edit_count(rows, self.min_similarity)}
+            out[split.name] = {
+                "rows": rows.height,
+                "edits": edit_count(rows, self.min_similarity),
+                "copies": len(self._hits(ctx, split, edits=False)),
+            }
         return {"splits": out}
 
     def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
-        """Per split, whether its targets are edits of their prompts (most rows' are)."""
-        return {name: 2 * seen["edits"] > seen["rows"] for name, seen in summary["splits"].items()}
+        """Per split with a copy, whether its targets are edits of their prompts (most rows' are);
+        None when no target copies its prompt."""
+        wanted = {
+            name: 2 * seen["edits"] > seen["rows"]
+            for name, seen in summary["splits"].items()
+            if seen["copies"]
+        }
+        return wanted or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """(line, similarity, evidence) of the block's targets that copy their prompts, per split."""
