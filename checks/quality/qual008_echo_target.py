@@ -64,6 +64,7 @@ class EchoTarget(Summarised):
     family = "quality"
     needs = frozenset({"target", "reply"})
     severity = Severity.WARNING
+    shares = frozenset({"quality.echoes"})
     min_similarity: float = ranged(0.95, low=0, high=1)
     """Similarity (0-1, rapidfuzz ratio of the normalised texts) from which the target is a copy."""
     min_chars: int = ranged(12, low=1)
@@ -80,7 +81,7 @@ class EchoTarget(Summarised):
             out[split.name] = {
                 "rows": rows.height,
                 "edits": edit_count(rows, self.min_similarity),
-                "copies": len(self._hits(ctx, split, edits=False)),
+                "copies": len(self._copies(ctx, split)),
             }
         return {"splits": out}
 
@@ -96,9 +97,7 @@ class EchoTarget(Summarised):
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """(line, similarity, evidence) of the block's targets that copy their prompts, per split."""
-        return {
-            split.name: self._hits(ctx, split, wanted[split.name]) for split in ctx if split.name in wanted
-        }
+        return {s.name: self._hits(ctx, s, wanted[s.name]) for s in ctx if s.name in wanted}
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
         for split in ctx:
@@ -114,6 +113,19 @@ class EchoTarget(Summarised):
     def _hits(self, ctx: Context, split: Split, edits: bool) -> list[tuple[int, str, str]]:
         """The split's targets that copy their prompts; in a split of `edits` only exact copies (after
         normalising) count."""
+        return [
+            (line, said, evidence)
+            for line, said, evidence, exact in self._copies(ctx, split)
+            if exact or not edits
+        ]
+
+    def _copies(self, ctx: Context, split: Split) -> list[tuple[int, str, str, bool]]:
+        """(line, similarity, evidence, whether the normalised texts are equal) of the split's targets
+        that copy their prompts, once per scan: the summary counts them, the second round reports them."""
+        key = ("quality.echoes", split.name, self.min_similarity, self.min_chars, self.label_words)
+        return ctx.shared(key, lambda: self._find_copies(ctx, split))
+
+    def _find_copies(self, ctx: Context, split: Split) -> list[tuple[int, str, str, bool]]:
         raw_p, raw_r = pl.col("prompt").str.len_chars(), pl.col("response").str.len_chars()
         loose = self.min_similarity * 0.6  # raw lengths differ from normalised ones by punctuation
         label = pl.col("label").str.strip_chars()
@@ -140,12 +152,11 @@ class EchoTarget(Summarised):
             score = fuzz.ratio(p, r) / 100
             if (
                 score >= self.min_similarity
-                and not (edits and p != r)
                 and not _completes(prompt, p, r)
                 and not _answers(prompt, response)
                 and not _given_material(prompt, response)
             ):
-                hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100)))
+                hits.append((line, f"similarity {score:.2f}", snippet(response, 0, 0, 100), p == r))
         return hits
 
 

@@ -209,7 +209,7 @@ def texts_of(ctx: Context, split: str, column: str, lines: np.ndarray) -> pl.Dat
     rows = ctx.valid_rows(split).select("line", "prompt", "response", "text")
     if column != "text":
         rows = rows.with_columns(pl.lit(None, pl.String).alias(name) for name in ("response", "text"))
-    joined = pl.concat_str(pl.col("prompt").fill_null(""), pl.col("response").fill_null(""), separator="\n")
+    joined = _prompt_then_answer("\n")
     shape = (
         pl.when(pl.col("text").is_null() | (pl.col("text") == joined))
         .then(pl.lit(JOINED))
@@ -220,12 +220,15 @@ def texts_of(ctx: Context, split: str, column: str, lines: np.ndarray) -> pl.Dat
     rows = rows.with_columns(shape.alias("shape")).with_columns(
         pl.when(pl.col("shape") == OWN).then(pl.col("text")).alias("text")
     )
-    return (
-        wanted.join(rows, on="line", how="left", maintain_order="left")
-        .select(list(TEXTS_SCHEMA))
-        .cast(
-            TEXTS_SCHEMA  # type: ignore[arg-type]
-        )
+    found = wanted.join(rows, on="line", how="left", maintain_order="left").select(list(TEXTS_SCHEMA))
+    return found.cast(TEXTS_SCHEMA)  # type: ignore[arg-type]
+
+
+def _prompt_then_answer(separator: str) -> pl.Expr:
+    """A row's prompt and answer joined by `separator` (a missing one as empty): the compared text of
+    most whole examples ("\\n", as the ingest writes it) and their raw text ("\\n\\n", two parts)."""
+    return pl.concat_str(
+        pl.col("prompt").fill_null(""), pl.col("response").fill_null(""), separator=separator
     )
 
 
@@ -233,25 +236,29 @@ def _read_texts(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """`line`, `norm` (the normalised `column` text, as `distinct` makes it), `raw` (the raw one, a
     whole example as its prompt and answer in two paragraphs), `response` and `has_input` of the rows
     `texts_of` sent."""
-    prompt = pl.col("prompt").fill_null("")
-    if column == "text":
-        compared = (
-            pl.when(pl.col("shape") == JOINED)
-            .then(pl.concat_str(prompt, pl.col("response").fill_null(""), separator="\n"))
-            .when(pl.col("shape") == ANSWER)
-            .then(pl.col("response"))
-            .otherwise(pl.col("text"))
+    if column != "text":  # inputs: the prompt is the compared text and the raw one
+        norm = normalise(frame["prompt"])
+        return (
+            frame.select("line", pl.col("prompt").alias("raw"), "response")
+            .with_columns(norm.alias("norm"), (norm != "").alias("has_input"))
+            .select("line", "norm", "raw", "response", "has_input")
         )
-        raw = pl.concat_str(prompt, pl.col("response").fill_null(""), separator="\n\n")
-    else:
-        compared = raw = pl.col("prompt")
-    read = frame.select("line", compared.alias("compared"), raw.alias("raw"), "response", "prompt")
+    compared = (
+        pl.when(pl.col("shape") == JOINED)
+        .then(_prompt_then_answer("\n"))
+        .when(pl.col("shape") == ANSWER)
+        .then(pl.col("response"))
+        .otherwise(pl.col("text"))
+    )
+    read = frame.select(
+        "line", compared.alias("compared"), _prompt_then_answer("\n\n").alias("raw"), "response"
+    )
     return read.select(
         "line",
         normalise(read["compared"]).alias("norm"),
         "raw",
         "response",
-        (normalise(read["prompt"]) != "").alias("has_input"),
+        (normalise(frame["prompt"]) != "").alias("has_input"),
     )
 
 
