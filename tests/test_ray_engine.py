@@ -482,17 +482,20 @@ class PolarsThreads(Check):
 '''
 
 
-def test_a_ray_the_scan_starts_gives_its_workers_polars_on_one_thread(tmp_path: Path) -> None:
-    plugin = tmp_path / "threads.py"
-    plugin.write_text(THREADS)
+def _plugin_scan_on_ray(
+    tmp_path: Path, plugin_source: str, config_lines: str, *args: str, env: dict[str, str] | None = None
+) -> dict:
+    """The report of the CLI scanning the sample train split on a Ray it starts, with a plugin check
+    (`plugin_source`) and config (`config_lines`, after its `plugins` line), beside `args`."""
+    plugin = tmp_path / "plugin.py"
+    plugin.write_text(plugin_source)
     config = tmp_path / "dataqa.toml"
-    config.write_text(f'plugins = ["{plugin}"]\nselect = ["FMT001", "THRD"]\nray-block-rows = 600\n')
+    config.write_text(f'plugins = ["{plugin}"]\n{config_lines}')
     out = tmp_path / "report.json"
-    env = {k: v for k, v in os.environ.items() if k != "POLARS_MAX_THREADS"}
     train = str(SAMPLE / "train.jsonl")
     command = [sys.executable, "-m", "dataqa.commands.cli", "scan", train, "--config", str(config)]
     done = subprocess.run(
-        [*command, "--engine", "ray", "--jobs", "2", "--json", str(out), "--exit-zero"],
+        [*command, "--engine", "ray", *args, "--json", str(out), "--exit-zero"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -500,7 +503,13 @@ def test_a_ray_the_scan_starts_gives_its_workers_polars_on_one_thread(tmp_path: 
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    report = json.loads(out.read_text())
+    return json.loads(out.read_text())
+
+
+def test_a_ray_the_scan_starts_gives_its_workers_polars_on_one_thread(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "POLARS_MAX_THREADS"}
+    config = 'select = ["FMT001", "THRD"]\nray-block-rows = 600\n'
+    report = _plugin_scan_on_ray(tmp_path, THREADS, config, "--jobs", "2", env=env)
     assert report["engine"]["worker_env"] == {"POLARS_MAX_THREADS": "1"}
     check = next(c for c in report["checks"] if c["id"] == "THRD901")
     assert check["ran_on"] == "workers" and check["metrics"] == {"polars_threads": "1"}
@@ -537,22 +546,9 @@ class ObjectStore(Check):
 
 
 def test_ray_object_store_gb_sizes_the_store_of_a_ray_the_scan_starts(tmp_path: Path) -> None:
-    plugin = tmp_path / "store.py"
-    plugin.write_text(STORE)
-    config = tmp_path / "dataqa.toml"
-    config.write_text(f'plugins = ["{plugin}"]\nselect = ["FMT001", "STOR"]\n')
-    out = tmp_path / "report.json"
-    train = str(SAMPLE / "train.jsonl")
-    command = [sys.executable, "-m", "dataqa.commands.cli", "scan", train, "--config", str(config)]
-    done = subprocess.run(
-        [*command, "--engine", "ray", "--ray-object-store-gb", "0.25", "--json", str(out), "--exit-zero"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    check = next(c for c in json.loads(out.read_text())["checks"] if c["id"] == "STOR901")
+    config = 'select = ["FMT001", "STOR"]\n'
+    report = _plugin_scan_on_ray(tmp_path, STORE, config, "--ray-object-store-gb", "0.25")
+    check = next(c for c in report["checks"] if c["id"] == "STOR901")
     assert check["ran_on"] == "workers" and check["metrics"] == {"object_store_gb": 0.25}
 
 
