@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from dataqa.ingest.issues import ENCODING, FILE_LEVEL, LoadIssue
 from dataqa.ingest.readers.delimited import _lines, read_text_lines
-from dataqa.ingest.readers.parallel import parallel_file, side_word
+from dataqa.ingest.readers.parallel import parallel_file, side_word, split_words
 
 if TYPE_CHECKING:
     from dataqa.ingest.load import LineTally
@@ -73,7 +73,7 @@ def companion(path: Path) -> tuple[Path, str, str] | None:
             candidate = path.with_name(f"{stem}{sep}{other.upper() if word.isupper() else other}{ext}")
             if candidate.is_file():
                 return candidate, text_field, other_field
-    if ext and word.lower() in _split_words():  # Kaggle's `train.txt` beside `train_label.txt`
+    if ext and word.lower() in split_words():  # Kaggle's `train.txt` beside `train_label.txt`
         for other in SPLIT_LABELS:
             candidate = path.with_name(f"{stem}{sep}{word}{other}{ext}")
             if candidate.is_file():
@@ -84,12 +84,6 @@ def companion(path: Path) -> tuple[Path, str, str] | None:
 SPLIT_LABELS = ("_labels", "_label", "-labels", "-label", ".labels", ".label")
 """What a split-named text file's label file adds to its name (`test.txt` beside `test_label.txt`:
 Wisesight's Kaggle files): the file is named by its split, so the role word is on the labels alone."""
-
-
-def _split_words() -> frozenset[str]:
-    from dataqa.ingest.splits import SPLIT_WORDS  # splits reads layouts, which read this module
-
-    return frozenset(SPLIT_WORDS)
 
 
 VALUE_CHARS = 40

@@ -49,10 +49,10 @@ def side_word(path: Path, other: Path) -> str:
 
 def _sideable(word: str) -> bool:
     """Whether a part of a file name may name a side: a run of letters that names no split."""
-    return word.isalpha() and word.lower() not in _split_words()
+    return word.isalpha() and word.lower() not in split_words()
 
 
-def _split_words() -> frozenset[str]:
+def split_words() -> frozenset[str]:
     """Words that name a split (`comp.train.txt` / `comp.test.txt` are one side's two splits)."""
     from dataqa.ingest.splits import SPLIT_WORDS  # splits reads layouts, which read the readers
 
