@@ -28,6 +28,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,6 +136,22 @@ def _process_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+_RUNNING_LOCK = threading.Lock()
+
+
+def _running(stages_out: str, check_id: str, since_s: float | None) -> None:
+    """Record that a check started (`since_s`: its start in the scan) or ended, beside the stages
+    file: a run stopped for memory names the checks that were running, not only those that ended."""
+    path = Path(stages_out + ".running")
+    with _RUNNING_LOCK:  # checks start and end on several threads (`--jobs`)
+        running = json.loads(path.read_text()) if path.exists() else {}
+        if since_s is None:
+            running.pop(check_id, None)
+        else:
+            running[check_id] = round(since_s)
+        path.write_text(json.dumps(running))
+
+
 def child(
     train: str,
     test: str,
@@ -190,7 +207,11 @@ def child(
         rss_before = _rss_gb(os.getpid()) * 1024
         reset = own_peaks and _reset_peak()
         start, cpu = time.perf_counter(), clock()
-        result = run_check(check, ctx, debug)
+        _running(stages_out, check.id, start - began)
+        try:
+            result = run_check(check, ctx, debug)
+        finally:
+            _running(stages_out, check.id, None)
         stages.append(
             {
                 "stage": check.id,
@@ -348,9 +369,12 @@ def measure(
                 f"{s['peak_mb'] / 1024:.1f} GB)"
                 for s in done[-6:]
             )
+            running_path = Path(str(stages_out) + ".running")
+            running = json.loads(running_path.read_text()) if running_path.exists() else {}
+            now = ", ".join(f"{check} (since {since} s)" for check, since in running.items())
             raise SystemExit(
                 f"scan stopped after {wall:.0f} s: resident memory passed {max_gb} GB; "
-                f"{len(done)} stages had ended, the last: {last or 'none'}"
+                f"{len(done)} stages had ended, the last: {last or 'none'}; running: {now or 'none'}"
             )
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"scan failed with status {status}")

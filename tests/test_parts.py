@@ -17,6 +17,7 @@ import pytest
 import dataqa
 from dataqa.checks.labels import lbl007_contradictory_answers as lbl007
 from dataqa.engine import parts as parts_module
+from dataqa.engine.packed import kept, pack, unpack
 from dataqa.engine.parts import Parts
 
 SCHEMA = {"split": pl.String, "line": pl.Int64, "text": pl.String}
@@ -52,6 +53,30 @@ def test_get_reads_only_the_parts_that_hold_a_line_asked(monkeypatch: pytest.Mon
     assert held.get("train", [7]).is_empty() and fetched == []
     assert held.lines("train").tolist() == [1, 3, 5, 10, 12]
     assert held.lines("valid").tolist() == []
+
+
+def _bytes_held(frame: pl.DataFrame, column: str) -> int:
+    """The bytes of the buffers behind a string column (Arrow's string views: every buffer a view
+    points into, whether or not a kept row uses it)."""
+    exported = frame.to_arrow(compat_level=pl.CompatLevel.newest()).column(column)
+    return sum(buffer.size for chunk in exported.chunks for buffer in chunk.buffers() if buffer is not None)
+
+
+def test_rows_got_from_a_part_hold_their_own_texts_not_the_whole_part() -> None:
+    # 2,000 rows of 1 kB each, packed as a part is; 10 of them asked. A plain filter keeps views into
+    # the whole part's buffers (the driver that kept a few rows of each part held them all).
+    texts = [f"{n} " + "word " * 200 for n in range(2000)]
+    part = pack(pl.DataFrame({"split": "train", "line": range(2000), "text": texts}, schema=SCHEMA))
+    asked = pl.col("line").is_in([3, 700, 1999])
+
+    filtered, got = unpack(part).filter(asked), kept(unpack(part), asked)
+    assert got.equals(filtered) and got.schema == pl.Schema(SCHEMA)
+    assert _bytes_held(filtered, "text") > 1_000_000  # what the fix is for: the whole part held
+    assert _bytes_held(got, "text") < 10_000
+    held = Parts(lambda handles: [part for _ in handles], SCHEMA)
+    held.add("train", np.arange(2000), 0)
+    assert _bytes_held(held.get("train", [3, 700, 1999]), "text") < 10_000
+    assert kept(unpack(part), pl.col("line") < 0).schema == pl.Schema(SCHEMA)
 
 
 def _contradicting(tmp_path: Path) -> Path:

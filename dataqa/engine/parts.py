@@ -5,7 +5,8 @@ of the split (a million templated chat rows group ~400k lines, gigabytes of prom
 Their texts stay in the object store, which spills to disk, a part per block (packed:
 `dataqa.engine.packed`); the driver keeps each part's line numbers and handle, and a check that
 reads them asks a batch of lines at a time. Parts are fetched a few at a time and cut to the lines
-asked at once, so the driver holds one batch.
+asked at once (`packed.kept`: the lines' bytes alone, not views into the part), so the driver holds
+one batch.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dataqa.engine.packed import unpack
+from dataqa.engine.packed import kept, unpack
 
 HANDLES_PER_GET = 16
 """Parts fetched at once: what the driver holds beside the lines asked."""
@@ -56,7 +57,7 @@ class Parts:
         found = [pl.DataFrame(schema=self.schema)]
         for start in range(0, len(handles), HANDLES_PER_GET):
             got = self._get(handles[start : start + HANDLES_PER_GET])
-            found += [unpack(part).filter(asked) for part in got]
+            found += [kept(unpack(part), asked) for part in got]
         return pl.concat(found).unique("line", keep="first", maintain_order=True).sort("line")
 
 
