@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 import dataqa
+from dataqa.text import answers as answers_module
 from dataqa.text.answers import (
     PY_WHITESPACE,
     _final_number,
@@ -238,6 +239,22 @@ def test_random_groups_match_pairwise() -> None:
         if len(answers) < 2:
             continue
         for max_similarity in (0.3, 0.5, 0.9):
+            assert contradictions(answers, max_similarity) == reference(answers, max_similarity), answers
+
+
+@pytest.mark.parametrize("band", [1, 2, 3, 128])
+def test_short_answers_read_in_bands_match_pairwise(monkeypatch: pytest.MonkeyPatch, band: int) -> None:
+    """After a first dissimilar pair, whether two short answers differ is read a band of rows at a
+    time (no n-by-n matrix): the same hardness as every pair, wherever the differing pair sits."""
+    monkeypatch.setattr(answers_module, "BAND_ROWS", band)
+    rng = random.Random(5)
+    same = ["Oslo.", "oslo", "OSLO!", "Oslo, Norway", "Norway, Oslo."]
+    for _ in range(30):
+        shorts = rng.choices(same, k=rng.randrange(2, 12))
+        if rng.random() < 0.5:
+            shorts.insert(rng.randrange(len(shorts) + 1), rng.choice(["Bergen.", "", "Trondheim"]))
+        answers = list(dict.fromkeys([variant(rng, 0), stranger(rng), *shorts]))
+        for max_similarity in (0.5, 0.9):
             assert contradictions(answers, max_similarity) == reference(answers, max_similarity), answers
 
 

@@ -400,10 +400,25 @@ def contradictions(
         return first, first is not None
     # Only dissimilar wording so far: hard if two short answers differ anywhere in the group.
     brief = [a for a, s in zip(processed, short, strict=True) if s]
-    if len(brief) > 1:
-        scores = process.cdist(brief, brief, scorer=fuzz.token_set_ratio, dtype=np.float64)
-        hard = bool((~_similar(scores, max_similarity))[np.triu_indices(len(brief), 1)].any())
-    return first, hard
+    return first, _any_dissimilar(brief, max_similarity)
+
+
+BAND_ROWS = 128
+"""Answers scored at once against every later one: the scores held are this many rows, not n²
+(a prompt answered 20,000 short ways would need 3 GB for the whole matrix)."""
+
+
+def _any_dissimilar(brief: list[str], max_similarity: float) -> bool:
+    """Whether any two of `brief` (processed answers) are dissimilar: a band of rows at a time, each
+    scored against the answers after it, stopping at the first band that holds such a pair."""
+    for start in range(0, len(brief) - 1, BAND_ROWS):
+        rows = brief[start : start + BAND_ROWS]
+        scores = process.cdist(rows, brief[start + 1 :], scorer=fuzz.token_set_ratio, dtype=np.float64)
+        # row r is answer start + r, column j answer start + 1 + j: a pair once, when j >= r
+        after = np.arange(scores.shape[1])[None, :] >= np.arange(len(rows))[:, None]
+        if (~_similar(scores, max_similarity) & after).any():
+            return True
+    return False
 
 
 def _conflict(answers: list[str], facts: AnswerFacts, i: int, j: int) -> bool:
