@@ -48,7 +48,10 @@ CONTEXT_CHARS = 80
 WHY: dict[str, str] = {
     "payment card": "passes the Luhn check with a card issuer's prefix",
     "iban": "its mod-97 check digits are right",
-    "national id": "its check letter, or its name beside it (SSN, National Insurance number), confirms it",
+    "national id": (
+        "its check digits or letter, or its name beside it (SSN, National Insurance, NHS, passport), "
+        "confirm it"
+    ),
     "ip address": "a public address, not a private, reserved or resolver one",
 }
 """Why a value of a checksummed kind is believed real (the validators of `personal_data`)."""
