@@ -55,6 +55,42 @@ def test_get_reads_only_the_parts_that_hold_a_line_asked(monkeypatch: pytest.Mon
     assert held.lines("valid").tolist() == []
 
 
+def test_a_sweep_gives_each_batch_what_get_gives_and_cuts_each_part_once_per_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parts_module, "SWEEP_WINDOW", 2)
+    stored = {
+        0: pack(_part("train", [1, 3, 5, 7])),
+        1: pack(_part("train", [2, 4, 6, 8, 3])),  # line 3 again: the first part's row is kept
+        2: pack(_part("test", [1, 2])),
+    }
+    cuts: list[int] = []
+
+    def get(handles: list) -> list:
+        return [stored[h] if isinstance(h, int) else h for h in handles]
+
+    def task(fn, *args, returns=None):  # a Runner's task: the handle of a part given as its value
+        cuts.append(args[0])
+        values = fn(*get([args[0]]), *args[1:])
+        return list(values) if returns else [values]
+
+    held, plain = Parts(get, SCHEMA, task), Parts(get, SCHEMA)
+    for handle, packed in stored.items():
+        lines = unpack(packed)["line"].to_numpy()
+        split = unpack(packed)["split"][0]
+        held.add(split, lines, handle)
+        plain.add(split, lines, handle)
+    batches = [[3, 8], [1], [5, 3, 40], [2], [7]]  # line 3 in two batches of one window
+    swept = list(held.sweep("train", batches))
+    assert [frame.rows() for frame in swept] == [plain.get("train", lines).rows() for lines in batches]
+    assert swept[0].rows() == [("train", 3, "train-3"), ("train", 8, "train-8")]
+    assert swept[2]["line"].to_list() == [3, 5]
+    # windows [3, 8] [1] | [5, 3, 40] [2] | [7]: a part cut once per window it holds a line of
+    assert cuts == [0, 1, 0, 1, 0]
+    assert [frame.rows() for frame in plain.sweep("train", batches)] == [f.rows() for f in swept]
+    assert all(frame.is_empty() for frame in held.sweep("valid", [[1]]))
+
+
 def _bytes_held(frame: pl.DataFrame, column: str) -> int:
     """The bytes of the buffers behind a string column (Arrow's string views: every buffer a view
     points into, whether or not a kept row uses it)."""

@@ -159,9 +159,13 @@ def _pieces(groups: list[list[int]], limit: int | None = None) -> Iterator[list[
         yield batch
 
 
-def _batch_fields(ctx: Context, split: str, batch: list[tuple[int, int, list[int]]]) -> pl.DataFrame:
-    """`near_inputs.line_fields` of every line of a batch (`_pieces`)."""
-    return near_inputs.fields(ctx, split, sorted({line for _, head, rest in batch for line in (head, *rest)}))
+def _batches_fields(
+    ctx: Context, split: str, batches: list[list[tuple[int, int, list[int]]]]
+) -> Iterator[tuple[list[tuple[int, int, list[int]]], pl.DataFrame]]:
+    """Each batch (`_pieces`) with `near_inputs.line_fields` of its lines, in turn (a held split's
+    texts read in one sweep: `near_inputs.fields_in_batches`)."""
+    lines = [sorted({line for _, head, rest in batch for line in (head, *rest)}) for batch in batches]
+    yield from zip(batches, near_inputs.fields_in_batches(ctx, split, lines), strict=True)
 
 
 def _texts(frame: pl.DataFrame, column: str) -> dict[int, str]:
@@ -179,6 +183,7 @@ def _apart(
     ctx: Context,
     split: str,
     batch: list[tuple[int, int, list[int]]],
+    frame: pl.DataFrame,
     common: frozenset[str],
     seen: dict[str, dict[str, int]] | None,
     sizes: dict[str, int],
@@ -193,7 +198,6 @@ def _apart(
     choices = ctx.splits[split].kind == MULTIPLE_CHOICE
     named = names_hypothesis(ctx.splits[split])
     lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
-    frame = _batch_fields(ctx, split, batch)
     ordered = _input_words(lines, frame)
     asked = {line: set(words) for line, words in ordered.items()}
     prompts = _texts(frame, "prompt")
@@ -338,9 +342,9 @@ class NearDuplicateInput(Check):
         sizes: dict[str, int] = {}
         if ctx.has_labels(split):  # the words near inputs differ in, over every group, looked up once
             differing: set[str] = set()
-            for batch in _pieces(groups):
+            for batch, frame in _batches_fields(ctx, split, list(_pieces(groups))):
                 lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
-                words = _input_words(lines, _batch_fields(ctx, split, batch))
+                words = _input_words(lines, frame)
                 asked = {line: set(one) for line, one in words.items()}
                 differing |= {
                     w for _, head, rest in batch for line in rest for w in asked[line] ^ asked[head]
@@ -349,8 +353,8 @@ class NearDuplicateInput(Check):
             sizes = near_inputs.label_sizes(ctx, split)
         kept = [[head] for head, *_ in groups]
         away: list[list[int]] = [[] for _ in groups]
-        for batch in _pieces(groups):
-            found = _apart(ctx, split, batch, common, seen, sizes)
+        for batch, frame in _batches_fields(ctx, split, list(_pieces(groups))):
+            found = _apart(ctx, split, batch, frame, common, seen, sizes)
             for (group, _, rest), apart in zip(batch, found, strict=True):
                 kept[group] += [line for line, told in zip(rest, apart, strict=True) if not told]
                 away[group] += [line for line, told in zip(rest, apart, strict=True) if told]

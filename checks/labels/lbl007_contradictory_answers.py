@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.labels.same_questions import GROUPING, same_questions, texts
+from dataqa.checks.labels.same_questions import GROUPING, same_questions, texts_in_batches
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -132,9 +132,10 @@ def _batches(
     lines, their rows in the batch's facts, their answers, its first prompt, and the batch's facts
     (`answer_facts`), texts read `BATCH_ROWS` rows at a time (whole groups)."""
     groups = rows.group_by("key").agg(pl.col("line").sort()).sort(pl.col("line").list.first())["line"]
-    for batch in batches(groups.to_list(), BATCH_ROWS):
-        lines = sorted(line for one in batch for line in one)
-        read = texts(ctx, split, lines).sort("line").with_row_index("row")
+    cut = list(batches(groups.to_list(), BATCH_ROWS))
+    lines = [sorted(line for one in batch for line in one) for batch in cut]
+    for batch, got in zip(cut, texts_in_batches(ctx, split, lines), strict=True):
+        read = got.sort("line").with_row_index("row")
         facts = answer_facts(read["response"])
         at = {line: (row, prompt, response) for row, line, prompt, response in read.iter_rows()}
         for one in batch:

@@ -15,7 +15,7 @@ import functools
 import math
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -111,6 +111,17 @@ def fields(ctx: Context, split: str, lines: list[int], texts: bool = True) -> pl
         return fetch(lines, texts)
     frame = line_fields(ctx, split, lines)
     return frame if texts else frame.select(list(KEY_FIELDS))
+
+
+def fields_in_batches(ctx: Context, split: str, batches: list[list[int]]) -> Iterator[pl.DataFrame]:
+    """`fields` of each batch of lines in turn: on a held split the texts of every batch are read
+    in one sweep over the blocks' parts (`parts.Parts.sweep`), not every part for every batch."""
+    if ctx.supplied((*FIELDS, split)):
+        fetched: _Fetched = ctx.shared((*FIELDS, split), lambda: None)
+        yield from fetched.sweep(batches)
+        return
+    for lines in batches:
+        yield line_fields(ctx, split, lines)
 
 
 def over_blocks(ctx: Context, split: str, fn: Callable[..., Any], *args: Any) -> list[Any]:
@@ -315,6 +326,12 @@ def _gathered_words(runner: Runner, words: list[str]) -> pl.DataFrame:
     return frame.group_by("w", "label").agg(pl.col("len").sum())
 
 
+def _joined(keys: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
+    """The key fields of some lines with their texts (`line_fields`' columns)."""
+    whole = keys.join(texts, on="line", how="left", maintain_order="left")
+    return whole.select(list(FIELDS_SCHEMA)).cast(FIELDS_SCHEMA)  # type: ignore[arg-type]
+
+
 def _parted_fields(ctx: Context, split: str, lines: np.ndarray) -> list[pl.DataFrame]:
     """A block's `line_fields` of the given lines, in two: the keys (`KEY_FIELDS`), then the texts."""
     frame = line_fields(ctx, split, lines)
@@ -331,7 +348,8 @@ class _Fetched:
     def __init__(self, ctx: Context, runner: Runner, split: str, key: tuple) -> None:
         self.ctx, self.runner, self.split, self.key = ctx, runner, split, key
         self.keys: pl.DataFrame | None = None
-        self.texts = Parts(runner.get, {"line": pl.Int64, **{c: FIELDS_SCHEMA[c] for c in TEXT_FIELDS}})
+        schema = {"line": pl.Int64, **{c: FIELDS_SCHEMA[c] for c in TEXT_FIELDS}}
+        self.texts = Parts(runner.get, schema, task=runner.task)
         self._lock = threading.Lock()  # two checks' forms may ask at once
 
     def _round(self, lines: np.ndarray) -> pl.DataFrame:
@@ -347,9 +365,18 @@ class _Fetched:
             keys = self._keys(wanted)
             if not texts:
                 return keys
-            found = self.texts.get(self.split, wanted)
-        whole = keys.join(found, on="line", how="left", maintain_order="left")
-        return whole.select(list(FIELDS_SCHEMA)).cast(FIELDS_SCHEMA)  # type: ignore[arg-type]
+            return _joined(keys, self.texts.get(self.split, wanted))
+
+    def sweep(self, batches: list[list[int]]) -> Iterator[pl.DataFrame]:
+        """`self(lines)` of each batch in turn: the keys of every batch's lines fetched first, the
+        texts in one sweep over the parts (`Parts.sweep`)."""
+        wanted = [np.unique(np.asarray(lines, dtype=np.int64)) for lines in batches]
+        with self._lock:
+            every = np.unique(np.concatenate(wanted)) if wanted else np.zeros(0, dtype=np.int64)
+            keys = self._keys(every)
+        for lines, found in zip(wanted, self.texts.sweep(self.split, wanted), strict=True):
+            asked = pl.col("line").is_in(pl.Series(lines, dtype=pl.Int64).implode())
+            yield _joined(keys.filter(asked), found)
 
     def _keys(self, wanted: np.ndarray) -> pl.DataFrame:
         if self.keys is None:

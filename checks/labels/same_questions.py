@@ -11,12 +11,14 @@ The prompt and answer of every such row (`texts`) are then fetched from where th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import orjson
 import polars as pl
 
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
-from dataqa.text.copies import supplied_texts
+from dataqa.text.copies import supplied_sweep
 from dataqa.text.hashing import HASH_SEED
 from dataqa.text.normalise import hashes
 
@@ -70,13 +72,19 @@ def same_questions(ctx: Context) -> pl.DataFrame:
     return ctx.shared(SAME_QUESTIONS, lambda: answered_apart([keyed(ctx, name) for name in ctx.splits]))
 
 
-def texts(ctx: Context, split: str, lines: list[int]) -> pl.DataFrame:
-    """`line`, `prompt`, `response` (raw) of the given lines of a split: from its rows, or, for a split
-    whose rows are elsewhere, from what its engine supplied (`QUESTION_TEXTS`)."""
+def texts_in_batches(ctx: Context, split: str, batches: list[list[int]]) -> Iterator[pl.DataFrame]:
+    """`line`, `prompt`, `response` (raw) of each batch of lines of a split in turn: from its rows,
+    or, for a split whose rows are elsewhere, from what its engine supplied (`QUESTION_TEXTS`), read
+    in one sweep over its parts (`copies.supplied_sweep`)."""
     if ctx.splits[split].elsewhere is None:
         rows = ctx.valid_rows(split).select("line", "prompt", "response")
-        return rows.filter(pl.col("line").is_in(lines))
-    given = supplied_texts(ctx, QUESTION_TEXTS, split, lines)
+        yield from (rows.filter(pl.col("line").is_in(lines)) for lines in batches)
+        return
+    yield from (_parsed(given) for given in supplied_sweep(ctx, QUESTION_TEXTS, split, batches))
+
+
+def _parsed(given: pl.DataFrame) -> pl.DataFrame:
+    """`line`, `prompt`, `response` of supplied texts (`line`, `text`: the two as JSON)."""
     both = [orjson.loads(text) for text in given["text"].to_list()]
     return pl.DataFrame(
         {

@@ -6,29 +6,41 @@ Their texts stay in the object store, which spills to disk, a part per block (pa
 `dataqa.engine.packed`); the driver keeps each part's line numbers and handle, and a check that
 reads them asks a batch of lines at a time. Parts are fetched a few at a time and cut to the lines
 asked at once (`packed.kept`: the lines' bytes alone, not views into the part), so the driver holds
-one batch.
+one batch. A check that reads all its batches in turn asks for them at once (`Parts.sweep`): each
+part is then cut into a piece per batch where it is held, instead of read on the driver per batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from dataqa.engine.packed import kept, unpack
+from dataqa.engine.packed import kept, pack, unpack
 
 HANDLES_PER_GET = 16
 """Parts fetched at once: what the driver holds beside the lines asked."""
+SWEEP_WINDOW = 8
+"""Batches of a sweep (`Parts.sweep`) each part is cut for at once, where it is held: a part is
+read once per this many batches, and the pieces of this many batches wait to be read."""
+PIECES_PER_GET = 64
+"""Pieces of a batch fetched at once (a part's rows of one batch: small)."""
 
 
 class Parts:
     """Texts in parts (module docstring): `add` a part's split, lines and handle, then `get` the rows
     of the lines asked, in `schema` (each part's frame has a `line` column; a part may have `split`)."""
 
-    def __init__(self, get: Callable[[list[Any]], list[Any]], schema: dict[str, pl.DataType]) -> None:
-        self._get, self.schema = get, schema
+    def __init__(
+        self,
+        get: Callable[[list[Any]], list[Any]],
+        schema: dict[str, pl.DataType],
+        task: Callable[..., list[Any]] | None = None,
+    ) -> None:
+        self._get, self.schema, self._task = get, schema, task
+        """`task(fn, *args, returns=n)`: `fn` run where the parts are (`registry.Runner.task`)."""
         self.parts: list[tuple[str, np.ndarray, Any]] = []
         """Per part: its split, its lines (sorted) and the handle of its rows."""
 
@@ -58,7 +70,59 @@ class Parts:
         for start in range(0, len(handles), HANDLES_PER_GET):
             got = self._get(handles[start : start + HANDLES_PER_GET])
             found += [kept(unpack(part), asked) for part in got]
+        return self._by_line(found)
+
+    def _by_line(self, found: list[pl.DataFrame]) -> pl.DataFrame:
+        """Rows found in the parts, in `schema`, once per line (the first part's), by line."""
         return pl.concat(found).unique("line", keep="first", maintain_order=True).sort("line")
+
+    def sweep(self, split: str, batches: Sequence[Sequence[int]]) -> Iterator[pl.DataFrame]:
+        """`get(split, lines)` of each batch of lines in turn. Asked batch by batch, every batch
+        whose lines are spread over the split reads every part, so a sweep over a split read its
+        parts once per batch, on the driver (at 5M rows: ~100 batches of ~250 parts). Here each
+        part is read once per `SWEEP_WINDOW` batches, where it is held (`task`), and cut into a
+        piece per batch; the driver reads the pieces alone. Without `task`, batch by batch."""
+        if self._task is None:
+            yield from (self.get(split, lines) for lines in batches)
+            return
+        for start in range(0, len(batches), SWEEP_WINDOW):
+            window = [
+                np.unique(np.asarray(lines, dtype=np.int64))
+                for lines in batches[start : start + SWEEP_WINDOW]
+            ]
+            lines = np.concatenate(window)
+            piece = np.repeat(np.arange(len(window)), [len(one) for one in window])
+            pieces = []  # per part holding a line of the window: a handle per batch
+            for name, held, handle in self.parts:
+                here = np.isin(lines, held) if name == split else np.zeros(0, dtype=bool)
+                if here.any():
+                    pieces.append(
+                        self._task(
+                            _cut, handle, split, lines[here], piece[here], len(window), returns=len(window)
+                        )
+                    )
+            for one in range(len(window)):
+                handles = [p[one] for p in pieces]
+                for p in pieces:
+                    p[one] = None  # a piece read is let go: the window holds the pieces not yet read
+                found = [pl.DataFrame(schema=self.schema)]
+                for first in range(0, len(handles), PIECES_PER_GET):
+                    found += [unpack(got) for got in self._get(handles[first : first + PIECES_PER_GET])]
+                del handles
+                yield self._by_line(found)
+
+
+def _cut(
+    packed: bytes | pl.DataFrame, split: str, lines: np.ndarray, piece: np.ndarray, count: int
+) -> list[bytes]:
+    """Where a part is held: its rows of the given lines (of `split`) cut into `count` pieces, a
+    line's row in its `piece` (a line asked in two pieces: in both), each packed."""
+    frame = unpack(packed)
+    if "split" in frame.columns:
+        frame = frame.filter(pl.col("split") == split)
+    asked = pl.DataFrame({"line": lines, "piece": piece}, schema={"line": pl.Int64, "piece": pl.Int64})
+    rows = frame.join(asked, on="line", how="inner")
+    return [pack(rows.filter(pl.col("piece") == one).drop("piece")) for one in range(count)]
 
 
 def batches(groups: list[list[int]], rows: int) -> Iterator[list[list[int]]]:

@@ -14,6 +14,7 @@ lines a check asks; every other row's key lives on the workers until its part is
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -130,7 +131,9 @@ class Shuffle:
             if self._texts is None:
                 held = {block.split for block, _ in self.held}
                 wanted = self.grouping.quoted(rows).filter(pl.col("split").is_in(held))
-                self._texts = Parts(self._get, TEXTS_SCHEMA)
+                self._texts = Parts(
+                    self._get, TEXTS_SCHEMA, functools.partial(submit, self.ray, self.retries)
+                )
                 if wanted.height:
                     task = self.ray.remote(num_cpus=1, max_retries=self.retries, num_returns=2)(_texts)
                     wanted_ref = self.ray.put(wanted)
@@ -169,6 +172,16 @@ def _call(fn: Callable[..., Any], returns: int | None, *args: Any) -> Any:
     with native_threads_limited(), gc_paused(), library_warnings_silenced():
         value = fn(*args)
     return value[0] if returns == 1 else value
+
+
+def submit(
+    ray: Any, retries: int, fn: Callable[..., Any], *args: Any, returns: int | None = None
+) -> list[Any]:
+    """`fn(*args)` as a Ray task (handles among `args` given as their values): a handle per result
+    (`returns` n: `fn` returns a list of n; none: one result). `registry.Runner.task`."""
+    remote = ray.remote(num_cpus=1, max_retries=retries, num_returns=returns or 1)(_call)
+    refs = remote.remote(fn, returns, *args)
+    return list(refs) if (returns or 1) > 1 else [refs]
 
 
 SCALARS = (str, bytes, int, float, bool, type(None))
@@ -216,8 +229,7 @@ class Blocks:
         return out
 
     def task(self, fn: Callable[..., Any], *args: Any, returns: int | None = None) -> list[Any]:
-        refs = self._remote(_call, returns).remote(fn, returns, *args)
-        return list(refs) if (returns or 1) > 1 else [refs]
+        return submit(self.ray, self.retries, fn, *args, returns=returns)
 
     def get(self, handles: list[Any]) -> list[Any]:
         return self._get(handles)

@@ -15,6 +15,8 @@ copies with a chance of about n² / 2⁶⁵ (3 in 10⁸ at a million rows).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import polars as pl
 
@@ -121,6 +123,18 @@ def supplied_texts(ctx: Context, key: tuple[str, ...], split: str, lines: list[i
     if given is None:
         return pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
     return given.get(split, lines).select("line", "text")
+
+
+def supplied_sweep(
+    ctx: Context, key: tuple[str, ...], split: str, batches: list[list[int]]
+) -> Iterator[pl.DataFrame]:
+    """`supplied_texts` of each batch of lines in turn, read in one sweep over the parts
+    (`Parts.sweep`)."""
+    given: Parts | None = ctx.shared(key, lambda: None)
+    if given is None:
+        yield from (supplied_texts(ctx, key, split, lines) for lines in batches)
+        return
+    yield from (frame.select("line", "text") for frame in given.sweep(split, batches))
 
 
 def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> dict[int, str]:
