@@ -99,10 +99,12 @@ _PLACEHOLDER_PASSWORDS = frozenset(
 
 
 def placeholder_password(password: str) -> bool:
-    """A password a writer puts for "the password": a stock word, a mask, a variable or a slot."""
+    """A password a writer puts for "the password": a stock word (digits or marks after it too:
+    "mypassword123", "admin1!"), a mask, a variable or a slot."""
     lowered = password.lower()
     return (
         lowered in _PLACEHOLDER_PASSWORDS
+        or re.sub(r"[\d!@#$%&*._-]+$", "", lowered) in _PLACEHOLDER_PASSWORDS
         or re.fullmatch(r"[*x.•]+|[$%<{\[].*", lowered) is not None
         or _PLACEHOLDER_WORDS.search(password) is not None
     )
