@@ -16,7 +16,7 @@ import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from dataqa.text import bounds, fields, raw_parts, slots, swaps
+from dataqa.text import bounds, fields, formulas, raw_parts, slots, swaps
 from dataqa.text.candidates import unique_ints
 from dataqa.text.moves import MOVE_WORDS, block_move
 from dataqa.text.normalise import normalise
@@ -260,6 +260,9 @@ def _aligned(
             pending.append((k, verdict))
     if pending and looks is not None:
         in_use = terms.in_use if terms is not None else frozenset()
+        codes = ((full_a, full_b), (content_a, content_b), (left.marks, right.marks))
+        _formulas_decide(pending, good, (lo, hi), (a_words, b_words), codes, looks, terms)
+        pending = [(k, verdict) for k, verdict in pending if good[k]]
         _second_look(pending, good, (lo, hi), (a_words, b_words), looks, threshold, last, in_use)
     if looks is not None and good.any():
         _other_fields(good, (lo, hi), looks, last[0])
@@ -365,6 +368,49 @@ def _second_look(
             if (names_a and names_a.intersection(swapped_a)) or (names_b and names_b.intersection(swapped_b)):
                 good[k] = False
                 break
+
+
+def _formulas_decide(
+    pending: list[tuple[int, slots.Comparison]],
+    good: np.ndarray,
+    rows: tuple[np.ndarray, np.ndarray],
+    words: tuple[dict[int, list[str]], dict[int, list[str]]],
+    codes: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    looks: RawLooks,
+    terms: slots.SetWords | None,
+) -> None:
+    """Drop (in `good`) the pending pairs of long texts that are short once each formula counts as one
+    word (`formulas.formula_length`) and differ there in something decisive: "<a long formula> is
+    convex. True or False?" / "... is nonincreasing. ..." ask two things, as "x is convex" / "x is
+    nonincreasing" do. `codes`: per candidate the code strings and content code strings of each
+    side, and per row each side's template marks. A pair kept is re-read for names at its shorter
+    length (`slots.Comparison.maybe_names`)."""
+    (full_a, full_b), (content_a, content_b), marks = codes
+    asked = [
+        (k, verdict)
+        for k, verdict in pending
+        if min(len(content_a[k]), len(content_b[k])) > slots.SHORT_WORDS
+        and (verdict.differ[0] or verdict.differ[1])
+    ]
+    if not asked:
+        return
+    at = [np.array([rows[side][k] for k, _ in asked], dtype=np.int64) for side in (0, 1)]
+    runs = [looks.formula_runs(side, at[side], words[side]) for side in (0, 1)]
+    for k, verdict in asked:
+        x, y = int(rows[0][k]), int(rows[1][k])
+        if not runs[0][x] and not runs[1][y]:
+            continue
+        length = min(
+            formulas.formula_length(len(full_a[k]), marks[0][x], runs[0][x]),
+            formulas.formula_length(len(full_b[k]), marks[1][y], runs[1][y]),
+        )
+        if length > slots.NAME_WORDS:
+            continue
+        again = slots.compare(words[0][x], words[1][y], full_a[k], full_b[k], length, early=True, terms=terms)
+        if again.reason is not None:
+            good[k] = False
+        else:
+            verdict.maybe_names = again.maybe_names
 
 
 def _operands_differ(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from dataqa.text import fields, operands, raw_parts, slots, typos
+from dataqa.text import fields, formulas, operands, raw_parts, slots, typos
 from dataqa.text.candidates import unique_ints
 from dataqa.text.hashing import HASH_SEED, mix
 from dataqa.text.templates import template_words
@@ -187,6 +187,7 @@ class RawLooks:
         self.found: list[dict[int, tuple[set[int] | None, list[int] | None]]] = []
         self.listed: list[dict[int, fields.Listed | None]] = []
         self.operand: list[dict[int, set[int]]] = []
+        self.formula: list[dict[int, list[tuple[int, int]]]] = []
         self.kept_words = 0.0
         self._reset()
 
@@ -194,10 +195,12 @@ class RawLooks:
         self.found = [{}, {}]
         self.listed = [{}, {}]
         self.operand = [{}, {}]
+        self.formula = [{}, {}]
         if self.same:
             self.found[1] = self.found[0]
             self.listed[1] = self.listed[0]
             self.operand[1] = self.operand[0]
+            self.formula[1] = self.formula[0]
         self.kept_words = 0.0
 
     def lists(self, side: int, rows: np.ndarray) -> dict[int, fields.Listed | None]:
@@ -231,10 +234,19 @@ class RawLooks:
         if self.kept_words + size > LOOKS_CACHE_WORDS:
             self._reset()  # a new table: one handed out before stays whole
             missing, size = needed.tolist(), float(self.counts[side][needed].sum())
-        found = self.found[side]
+        found, formula = self.found[side], self.formula[side]
         if missing:
             texts = self.raw(side, np.array(missing, dtype=np.int64))
             for row, text in zip(missing, texts, strict=True):
                 found[row] = raw_parts.names_and_parts(text, words[row])
+                formula[row] = formulas.formula_runs(text, words[row])
             self.kept_words += size
         return found
+
+    def formula_runs(
+        self, side: int, rows: np.ndarray, words: dict[int, list[str]]
+    ) -> dict[int, list[tuple[int, int]]]:
+        """`formulas.formula_runs` of (at least) `rows` of `side`, by row, read with their names and
+        parts (`get`, whose raw texts the second look reads next)."""
+        self.get(side, rows, words)
+        return self.formula[side]
