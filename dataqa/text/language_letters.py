@@ -45,6 +45,16 @@ TYPED_BY_RELATIVES: dict[str, frozenset[str]] = {"ar": frozenset("يك")}
 and Urdu written on an Arabic keyboard (or converted from old code pages) use Arabic ي and ك for
 their own ی and ک ("تركيب هاي"), while an Arabic writer never types the Persian forms."""
 
+
+@functools.cache
+def combining_marks() -> str:
+    """Every combining mark from U+0300 to U+1EFFF (Unicode category M) in one string, for a character
+    class: Indic vowel signs and virama, Thai vowels, Arabic harakat. Python's `\\w` leaves them out,
+    so a word pattern of letters alone reads "किलोग्राम" or "শালিকে" as several words; a letter
+    followed by its marks (`[^\\W_][marks]*`) reads the word whole."""
+    return "".join(chr(c) for c in range(0x300, 0x1F000) if unicodedata.category(chr(c))[0] == "M")
+
+
 _SCRIPT_OF = {lang: ("CYRILLIC" if lang in ("ru", "uk", "bg", "mk") else "ARABIC") for lang in ALPHABETS}
 
 

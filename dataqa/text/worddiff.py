@@ -8,6 +8,7 @@ import unicodedata
 
 from rapidfuzz.distance import Indel
 
+from dataqa.text.language_letters import combining_marks
 from dataqa.text.slots import transposed
 
 SHOWN_GAPS = 4
@@ -22,9 +23,8 @@ SHARED_CHARS = 60
 def _word_re() -> re.Pattern[str]:
     """A word: letters or digits, each with the combining marks written on it (Devanagari vowel signs
     and virama, Thai vowels, Arabic harakat), apostrophes inside kept. Python's `\\w` leaves the marks
-    out, so letters alone read "किलोग्राम" as five words; the marks are read off Unicode once."""
-    marks = "".join(chr(c) for c in range(0x300, 0x1F000) if unicodedata.category(chr(c))[0] == "M")
-    letter = rf"[^\W_][{re.escape(marks)}]*"
+    out, so letters alone read "किलोग्राम" as five words (`language_letters.combining_marks`)."""
+    letter = rf"[^\W_][{re.escape(combining_marks())}]*"
     return re.compile(rf"(?:{letter})+(?:['\u2019](?:{letter})+)*")
 
 
