@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -232,6 +233,62 @@ def delimiter_of(path: Path, default: str) -> str:
     return default
 
 
+QUOTE_CHARS = ('"', "'")
+"""Quote characters a CSV may use: the standard double quote, or the single quote of tables written
+by Python's `csv.writer(quotechar="'")` (10kGNAD's `;`-separated articles)."""
+DIALECT_LINES = 200
+"""Physical lines (from the top) that `dialect_of` reads each way."""
+STEADY = 0.9
+"""Share of rows as wide as most rows from which a reading of a table is steady: a few damaged rows
+are the data's, not the reading's."""
+
+
+def _steadiness(lines: list[str], delimiter: str, quotechar: str) -> tuple[float, int]:
+    """The share of the rows in `lines`, read with `delimiter` and `quotechar`, that are as wide as
+    most rows are, and that width (the last row is left out when the lines are a cut sample)."""
+    try:
+        rows = [
+            r
+            for r in csv.reader(lines, delimiter=delimiter, quotechar=quotechar)
+            if any(c.strip() for c in r)
+        ]
+    except csv.Error:
+        return 0.0, 0
+    if len(rows) > 2 and len(lines) >= DIALECT_LINES:
+        rows.pop()  # may be cut mid-record
+    if not rows:
+        return 1.0, 1
+    width, count = Counter(len(r) for r in rows).most_common(1)[0]
+    return count / len(rows), width
+
+
+def dialect_of(path: Path, default: str) -> tuple[str, str]:
+    """(delimiter, quote character) of the CSV table at `path`. The delimiter is `delimiter_of`'s and
+    the quote `"`, unless that reading is unsteady (under `STEADY` of its rows as wide as most) and
+    another pair of `OTHER_DELIMITERS` and `QUOTE_CHARS` is steady, two fields or more, over the
+    first `DIALECT_LINES` lines (the steadiest such pair; on a tie the first): a table whose first
+    rows hold commas in their text but whose fields are separated by `;` and quoted with `'` (as
+    Python's `csv` writes with `quotechar="'"`) is read as written, its few damaged rows reported,
+    not as hundreds of ragged comma rows. A TSV keeps its tabs (`quoting_of` decides how it quotes)."""
+    delimiter = delimiter_of(path, default)
+    if default == "\t":
+        return delimiter, '"'
+    lines: list[str] = []
+    for line in _lines(path, {}, []):
+        lines.append(line)
+        if len(lines) >= DIALECT_LINES:
+            break
+    steadiest, best = _steadiness(lines, delimiter, '"')[0], (delimiter, '"')
+    if steadiest >= STEADY:
+        return best
+    for quotechar in QUOTE_CHARS:
+        for other in (default, *OTHER_DELIMITERS):
+            share, width = _steadiness(lines, other, quotechar)
+            if share > steadiest and share >= STEADY and width > 1:
+                steadiest, best = share, (other, quotechar)
+    return best
+
+
 def _bad_rows(path: Path, delimiter: str, quoting: int) -> tuple[int, bool]:
     """How many rows of the table, read with `quoting`, cannot be read, are not as wide as its first
     row or span `LONG_RECORD_LINES` lines or more; and whether a field starts with a quote (else both
@@ -267,11 +324,13 @@ def quoting_of(path: Path, delimiter: str) -> int:
     return csv.QUOTE_NONE
 
 
-def _has_header(path: Path, delimiter: str, quoting: int = csv.QUOTE_MINIMAL) -> bool:
+def _has_header(path: Path, delimiter: str, quoting: int = csv.QUOTE_MINIMAL, quotechar: str = '"') -> bool:
     """Whether the table's first non-blank row is its header (`first_row_is_data` on the rows after it)."""
     rows: list[list[str]] = []
     try:
-        for row in csv.reader(_lines(path, {}, []), delimiter=delimiter, quoting=quoting):
+        for row in csv.reader(
+            _lines(path, {}, []), delimiter=delimiter, quoting=quoting, quotechar=quotechar
+        ):
             if row and not (len(row) == 1 and not row[0].strip()):
                 rows.append(row)
             if len(rows) > LOOKAHEAD_ROWS:
@@ -281,17 +340,21 @@ def _has_header(path: Path, delimiter: str, quoting: int = csv.QUOTE_MINIMAL) ->
     return not rows or not first_row_is_data(rows[0], rows[1:])
 
 
-def read_table(path: Path, delimiter: str, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, str]]]:
+def read_table(
+    path: Path, delimiter: str, issues: list[LoadIssue], quotechar: str = '"'
+) -> Iterator[tuple[int, dict[str, str]]]:
     """(start line, record) for every data row of the table at `path`; its first row names the
     fields, or, when it is data (`first_row_is_data`), every row is a record by position. Damaged
     rows become issues (see the module docstring)."""
     if csv.field_size_limit() < MAX_LINE_BYTES:
         csv.field_size_limit(min(MAX_LINE_BYTES, sys.maxsize))
     quoting = quoting_of(path, delimiter)
-    headed = _has_header(path, delimiter, quoting)
+    headed = _has_header(path, delimiter, quoting, quotechar)
     bad: dict[int, str] = {}
     legacy: list[tuple[int, int]] = []
-    reader = csv.reader(_lines(path, bad, issues, legacy), delimiter=delimiter, quoting=quoting)
+    reader = csv.reader(
+        _lines(path, bad, issues, legacy), delimiter=delimiter, quoting=quoting, quotechar=quotechar
+    )
     header: list[str] | None = None
     widths = "header" if headed else "first row"
     rows = 0

@@ -39,7 +39,7 @@ from dataqa.ingest.load import (
 from dataqa.ingest.readers import columnar, opened
 from dataqa.ingest.readers.classfiles import CLASS_LINES, labelled_lines
 from dataqa.ingest.readers.classfolders import CLASS_FILE, LegacyFiles, labelled_file
-from dataqa.ingest.readers.delimited import delimiter_of, read_table, read_text_lines
+from dataqa.ingest.readers.delimited import dialect_of, read_table, read_text_lines
 from dataqa.ingest.readers.documents import document_records
 from dataqa.ingest.readers.linepairs import (
     LINE_PAIRS,
@@ -270,7 +270,8 @@ class Input:
                 issues.append(LoadIssue(1, FILE_LEVEL, detail))
             yield from read_text_lines(path, issues, self.line_pattern)
         elif part.kind in (CSV, TSV):
-            yield from read_table(path, delimiter_of(path, "\t" if part.kind == TSV else ","), issues)
+            delimiter, quotechar = dialect_of(path, "\t" if part.kind == TSV else ",")
+            yield from read_table(path, delimiter, issues, quotechar)
         elif part.opener == opened.MESSAGES:  # OASST's message table as Parquet or Arrow
             part.lines, part.positions = array("q"), NestedPositions()
             found = []
