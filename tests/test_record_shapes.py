@@ -1013,3 +1013,23 @@ def test_flags_written_as_floats_are_flags(tmp_path: Path) -> None:
         40,
         [],
     )
+
+
+def test_two_sentences_and_a_label_without_a_prompt_are_no_preference_pair(tmp_path: Path) -> None:
+    """Numbered answers beside a verdict are a preference pair only under a prompt: two sentences and
+    a label (a paraphrase or NLI pair, `sentence1`/`sentence2`) or two numbered answers without one
+    are not called so."""
+    rows = [
+        {
+            "question1": f"How do I reset card {i}?",
+            "answer_1": f"Open settings {i}.",
+            "answer_2": "Call us.",
+            "gold": 1,
+        }
+        for i in range(6)
+    ]
+    for row in rows:
+        del row["question1"]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    messages = [f.message for f in dataqa.scan(str(path), select=["FMT018"]).findings]
+    assert messages and not any("preference pair" in m for m in messages)

@@ -6,6 +6,7 @@ named as such, with the map that names their items by position (`--map 0=text --
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from rapidfuzz import fuzz, process
@@ -17,6 +18,7 @@ from dataqa.ingest.layouts import LAYOUTS, ROLES, Layout
 from dataqa.ingest.readers.nested import CONTEXT, PARAGRAPHS, QUESTIONS
 from dataqa.ingest.suggestion import independent_classes, readable_share, suggest_map
 from dataqa.ingest.survey import KeySurvey, free_text, is_id, key_words, label_like, role_by_name
+from dataqa.ingest.textless import answer_key, ids_and_classes, token_ids
 
 READ_SHARE = 0.5
 """A suggestion is made only when it reads at least this share of the surveyed records."""
@@ -167,50 +169,44 @@ PROMPT_KEYS = {"prompt": ("string", "array of object"), "turns": ("array of stri
 ("prompt"), or the user turns of a multi-turn question (MT-Bench's and Vicuna bench's "turns")."""
 
 
-def _ids_and_classes(survey: KeySurvey) -> str | None:
-    """What records of ids and classes alone are (BounTi's `{"id", "value"}`: tweet ids with their
-    sentiment, the tweets withheld for the platform's terms), and what a fine-tuning file would need;
-    None for records with any free text, or without an id field and a class."""
+_NUMBERED = re.compile(r"(.*?)[_-]?([0-9]|[a-bA-B])")
+"""A key that is a stem and a side's number or letter ("response_1", "output_b", "answer2")."""
+
+
+def _numbered_answers(survey: KeySurvey) -> str | None:
+    """What records of one prompt, two answers under one name numbered ("response_1", "response_2")
+    and a short field saying which is better are (a pairwise comparison in no layout's names): a
+    preference pair, to be written as chosen and rejected. A map that reads one answer as the
+    response would drop the other and the verdict, so none is offered unless the verdict names the
+    same side on every record; None for records without two such answers beside one verdict."""
     keys = survey.common()
-    ids = [k for k in keys if is_id(k)]
-    classes = [k for k in keys if k not in ids and label_like(survey, k)]
-    if not ids or not classes or len(ids) + len(classes) != len(keys):
-        return None  # a key that is neither (a free text, a nested object) is something else
-    named = ", ".join(f'"{k}"' for k in [*ids, *classes][:6])
-    return (
-        f"the records hold ids and classes only ({named}): no text to train on, and no field map makes "
-        "one. A set shipped so names its examples by id (tweets withheld for the platform's terms): fetch "
-        'each text by its id first ("hydrate" it), then give every record its text beside its class '
-        '({"text": ..., "label": ...})'
+    sides: dict[str, list[tuple[str, str]]] = {}
+    for key in keys:
+        found = _NUMBERED.fullmatch(key)
+        if found and found.group(1) and role_by_name(key) == "response" and free_text(survey, key):
+            sides.setdefault(found.group(1), []).append((found.group(2), key))
+    pairs = [sorted(found) for found in sides.values() if len(found) == 2]
+    verdicts = [k for k in keys if label_like(survey, k) and not is_id(k) and not _NUMBERED.fullmatch(k)]
+    prompt = next((k for k in keys if role_by_name(k) == "prompt" and free_text(survey, k)), None)
+    if len(pairs) != 1 or len(verdicts) != 1 or prompt is None:
+        return None  # two sentences and a label without a prompt are a paraphrase or NLI pair
+    (mark_a, side_a), (mark_b, side_b) = pairs[0]
+    verdict = verdicts[0]
+    head = (
+        f'the records are two answers ("{side_a}", "{side_b}") to one prompt ("{prompt}") and "{verdict}", '
+        'which says which is better: a preference pair. Write the better answer as "chosen" and the other '
+        'as "rejected" ({"prompt", "chosen", "rejected"})'
     )
-
-
-ANSWER_KEY_IDS = 20
-"""Fewest keys of one object read as an answer key (ids to values), not a record of a few fields."""
-
-
-def _answer_key(survey: KeySurvey) -> str | None:
-    """What a file that is one object of ids, each given a short value that repeats, is (PubMedQA's
-    `test_ground_truth.json`: PMIDs to "yes" / "no" / "maybe"): the labels of examples kept in another
-    file, by id; None for any other file (several records, keys that are words, values of their own)."""
-    if survey.records != 1 or not survey.samples or len(survey.keys) < ANSWER_KEY_IDS:
-        return None
-    ids = list(survey.keys)
-    if not all(len(k) <= 40 and any(c.isdigit() for c in k) and not any(c.isspace() for c in k) for k in ids):
-        return None
-    values = list(survey.samples[0].values())
-    if not all(isinstance(v, int | float) or (isinstance(v, str) and 0 < len(v) <= 40) for v in values):
-        return None
-    distinct = list(dict.fromkeys(str(v) for v in values))
-    if len(distinct) > len(values) // 4:
-        return None  # a value of its own for each id: a lookup table, not classes
-    shown = ", ".join(f'"{k}"' for k in ids[:3])
-    classes = ", ".join(f'"{v}"' for v in distinct[:6])
-    return (
-        f"the file is one object whose keys are ids ({shown}, ...) and whose values are short and repeat "
-        f"({classes}, ...): an answer key, the labels of examples kept in another file, with no text to "
-        "train on. Give each example in that file its label by id and scan that"
-    )
+    values = {str(v) for v in survey.distinct.get(verdict, set())}
+    if len(values) == 1 and (value := values.pop()) in (mark_a, mark_b):
+        chosen, rejected = (side_a, side_b) if value == mark_a else (side_b, side_a)
+        fields = {prompt: "prompt", chosen: "chosen", rejected: "rejected"}
+        head += (
+            f'; "{verdict}" is {value} on every record, the mark of "{chosen}": if it names that answer, the '
+            "better one always sits in one place, which a reward model learns instead of quality; "
+            f"{map_options(fields)} reads it so"
+        )
+    return head
 
 
 ANNOTATOR_WORDS = ("user", "annotator", "worker", "rater", "judge", "coder", "labeler", "labeller")
@@ -407,8 +403,10 @@ def unrecognised_detail(
             _eval_items(survey)
             or _message_rows(survey)
             or _prompt_only(survey)
-            or _ids_and_classes(survey)
-            or _answer_key(survey)
+            or ids_and_classes(survey)
+            or token_ids(survey)
+            or _numbered_answers(survey)
+            or answer_key(survey)
             or _annotator_labels(survey)
             or _model_answers(survey)
             or _benchmark_questions(survey)
