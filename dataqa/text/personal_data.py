@@ -224,13 +224,21 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
     if value.startswith("0") or CHINESE_MOBILE.fullmatch(value):
         return _national_phone_ok(value, digits, text, m.start(), m.end())
     # A North American number, with or without +1, goes by the plan's rules: "+1 615 555 0153" is
-    # one of the 555 numbers kept for fiction and examples, as "(615) 555-0153" is.
+    # one of the 555 numbers kept for fiction and examples, as "(615) 555-0153" is; an area code
+    # whose middle digit is 9 (N9X) is kept back for the plan's expansion and never dialled, as a
+    # game's "1-999-367-3767" is not.
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
     if len(digits) != 10:
         return False
     area, exchange = digits[:3], digits[3:6]
-    return area[0] in "23456789" and exchange[0] in "23456789" and exchange != "555" and area[1:] != "11"
+    return (
+        area[0] in "23456789"
+        and area[1] != "9"
+        and exchange[0] in "23456789"
+        and exchange != "555"
+        and area[1:] != "11"
+    )
 
 
 _PHONE_CUE = re.compile(
