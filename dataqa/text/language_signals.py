@@ -2,13 +2,13 @@
 
 Steps 1 and 2 of `dataqa.text.language`: a bounded prefix of each text with URLs, e-mail addresses,
 social-media handles ("@jane", "@ jane" as tokenised tweets write it), code spans and digits
-removed (`clean_prefix`); the dominant non-Latin script names the language
-(`script_of`), and for Latin text a decisive count of function words (`cheap_language`). They run
-vectorised in polars (`cheap_languages`) for every text, except the ones with letters beyond Latin
-Extended-B, whose script count stays in Python. The per-text functions `clean_prefix` and
-`cheap_language` are the reference: the vectorised path gives the same answer for every text
-(tests/test_language_vector.py), because its regexes are built from the same patterns with
-Python's own character classes spelled out for Rust's regex engine.
+removed, and hashtags where the text has a sentence of its own (`clean_prefix`); the dominant
+non-Latin script names the language (`script_of`), and for Latin text a decisive count of function
+words (`cheap_language`). They run vectorised in polars (`cheap_languages`) for every text, except
+the ones with letters beyond Latin Extended-B, whose script count stays in Python. The per-text
+functions `clean_prefix` and `cheap_language` are the reference: the vectorised path gives the
+same answer for every text (tests/test_language_vector.py), because its regexes are built from the
+same patterns with Python's own character classes spelled out for Rust's regex engine.
 """
 
 from __future__ import annotations
@@ -48,6 +48,15 @@ _NOISE_PATTERN = (
 _WORD_PATTERN = r"{W}+(?:['\u2019]{W}+)?"
 _NOISE = re.compile(_NOISE_PATTERN.format(S=r"\S", D=r"\d"))
 _WORD = re.compile(_WORD_PATTERN.format(W=r"[^\W\d_]"))
+# A hashtag tags a post, often in English whatever the post's language ("Protegiendo a la Madre
+# Tierra ... #earthday #green"): left out when the text keeps `OWN_WORDS` words of its own, kept
+# when it is most of what the text says ("#christmas #decoration at #building @ هارلم").
+_HASHTAG_PATTERN = r"#{W}[^\s#]*"
+_HASHTAG = re.compile(_HASHTAG_PATTERN.format(W=r"[^\W\d_]"))
+OWN_WORDS = 8
+"""Distinct words a text keeps outside its hashtags (a sentence of its own, as `SENTENCE_WORDS` counts
+one for a header) for its hashtags to be left out of detection; one broken emoji read as letters
+("ἰD" between every hashtag) is one word however often it repeats."""
 LATIN_WORD = _WORD
 """A word as the function-word count reads it (letters, one inner apostrophe)."""
 LATIN_END = 0x24F
@@ -159,7 +168,11 @@ def clean_prefix(text: str | None) -> str:
     """The bounded, de-noised prefix of a text that detection reads."""
     if not text:
         return ""
-    return _NOISE.sub(" ", text[: PREFIX_CHARS * 2])[:PREFIX_CHARS]
+    head = text[: PREFIX_CHARS * 2]
+    untagged = _NOISE.sub(" ", _HASHTAG.sub(" ", head))
+    if len(set(_WORD.findall(untagged))) >= OWN_WORDS:
+        return untagged[:PREFIX_CHARS]
+    return _NOISE.sub(" ", head)[:PREFIX_CHARS]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -313,14 +326,12 @@ def clean_prefixes(texts: pl.Series) -> pl.Series:
     """`clean_prefix` of every text at once (polars; a null text gives "")."""
     classes = _rust_classes()
     noise = _NOISE_PATTERN.format(S=classes["S"], D=classes["D"])
-    return (
-        texts.cast(pl.String)
-        .fill_null("")
-        .str.slice(0, PREFIX_CHARS * 2)
-        .str.replace_all(noise, " ")
-        .str.slice(0, PREFIX_CHARS)
-        .rename("prefix")
-    )
+    head = texts.cast(pl.String).fill_null("").str.slice(0, PREFIX_CHARS * 2)
+    untagged = head.str.replace_all(_HASHTAG_PATTERN.format(W=classes["W"]), " ").str.replace_all(noise, " ")
+    tagged = head.str.replace_all(noise, " ")
+    own = untagged.str.extract_all(_WORD_PATTERN.format(W=classes["W"])).list.unique().list.len()
+    chosen = pl.select(pl.when(own >= OWN_WORDS).then(untagged).otherwise(tagged)).to_series()
+    return chosen.str.slice(0, PREFIX_CHARS).rename("prefix")
 
 
 def prefix_words(prefixes: pl.Series) -> pl.Series:
