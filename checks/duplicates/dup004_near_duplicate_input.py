@@ -161,11 +161,11 @@ def _pieces(groups: list[list[int]], limit: int | None = None) -> Iterator[list[
 
 def _batches_fields(
     ctx: Context, split: str, batches: list[list[tuple[int, int, list[int]]]]
-) -> Iterator[tuple[list[tuple[int, int, list[int]]], pl.DataFrame]]:
-    """Each batch (`_pieces`) with `near_inputs.line_fields` of its lines, in turn (a held split's
-    texts read in one sweep: `near_inputs.fields_in_batches`)."""
+) -> Iterator[tuple[list[tuple[int, int, list[int]]], list[int], pl.DataFrame]]:
+    """Each batch (`_pieces`) with its lines, sorted, and their `near_inputs.line_fields`, in turn (a
+    held split's texts read in one sweep: `near_inputs.fields_in_batches`)."""
     lines = [sorted({line for _, head, rest in batch for line in (head, *rest)}) for batch in batches]
-    yield from zip(batches, near_inputs.fields_in_batches(ctx, split, lines), strict=True)
+    yield from zip(batches, lines, near_inputs.fields_in_batches(ctx, split, lines), strict=True)
 
 
 def _texts(frame: pl.DataFrame, column: str) -> dict[int, str]:
@@ -183,6 +183,7 @@ def _apart(
     ctx: Context,
     split: str,
     batch: list[tuple[int, int, list[int]]],
+    lines: list[int],
     frame: pl.DataFrame,
     common: frozenset[str],
     seen: dict[str, dict[str, int]] | None,
@@ -197,7 +198,6 @@ def _apart(
     paired = context_field(ctx.splits[split]) is not None
     choices = ctx.splits[split].kind == MULTIPLE_CHOICE
     named = names_hypothesis(ctx.splits[split])
-    lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
     ordered = _input_words(lines, frame)
     asked = {line: set(words) for line, words in ordered.items()}
     prompts = _texts(frame, "prompt")
@@ -342,8 +342,7 @@ class NearDuplicateInput(Check):
         sizes: dict[str, int] = {}
         if ctx.has_labels(split):  # the words near inputs differ in, over every group, looked up once
             differing: set[str] = set()
-            for batch, frame in _batches_fields(ctx, split, list(_pieces(groups))):
-                lines = sorted({line for _, head, rest in batch for line in (head, *rest)})
+            for batch, lines, frame in _batches_fields(ctx, split, list(_pieces(groups))):
                 words = _input_words(lines, frame)
                 asked = {line: set(one) for line, one in words.items()}
                 differing |= {
@@ -353,8 +352,8 @@ class NearDuplicateInput(Check):
             sizes = near_inputs.label_sizes(ctx, split)
         kept = [[head] for head, *_ in groups]
         away: list[list[int]] = [[] for _ in groups]
-        for batch, frame in _batches_fields(ctx, split, list(_pieces(groups))):
-            found = _apart(ctx, split, batch, frame, common, seen, sizes)
+        for batch, lines, frame in _batches_fields(ctx, split, list(_pieces(groups))):
+            found = _apart(ctx, split, batch, lines, frame, common, seen, sizes)
             for (group, _, rest), apart in zip(batch, found, strict=True):
                 kept[group] += [line for line, told in zip(rest, apart, strict=True) if not told]
                 away[group] += [line for line, told in zip(rest, apart, strict=True) if told]

@@ -94,8 +94,8 @@ class Parts:
             piece = np.repeat(np.arange(len(window)), [len(one) for one in window])
             pieces = []  # per part holding a line of the window: a handle per batch
             for name, held, handle in self.parts:
-                here = np.isin(lines, held) if name == split else np.zeros(0, dtype=bool)
-                if here.any():
+                here = np.isin(lines, held) if name == split else None
+                if here is not None and here.any():
                     pieces.append(
                         self._task(
                             _cut, handle, split, lines[here], piece[here], len(window), returns=len(window)

@@ -174,13 +174,17 @@ def _call(fn: Callable[..., Any], returns: int | None, *args: Any) -> Any:
     return value[0] if returns == 1 else value
 
 
+def _remote(ray: Any, retries: int, fn: Callable[..., Any], returns: int | None) -> Any:
+    """`fn` as a Ray task of one CPU, retried `retries` times, with `returns` results (none: one)."""
+    return ray.remote(num_cpus=1, max_retries=retries, num_returns=returns or 1)(fn)
+
+
 def submit(
     ray: Any, retries: int, fn: Callable[..., Any], *args: Any, returns: int | None = None
 ) -> list[Any]:
     """`fn(*args)` as a Ray task (handles among `args` given as their values): a handle per result
     (`returns` n: `fn` returns a list of n; none: one result). `registry.Runner.task`."""
-    remote = ray.remote(num_cpus=1, max_retries=retries, num_returns=returns or 1)(_call)
-    refs = remote.remote(fn, returns, *args)
+    refs = _remote(ray, retries, _call, returns).remote(fn, returns, *args)
     return list(refs) if (returns or 1) > 1 else [refs]
 
 
@@ -206,13 +210,10 @@ class Blocks:
     def __len__(self) -> int:
         return len(self.held)
 
-    def _remote(self, fn: Callable[..., Any], returns: int | None) -> Any:
-        return self.ray.remote(num_cpus=1, max_retries=self.retries, num_returns=returns or 1)(fn)
-
     def blocks(
         self, fn: Callable[..., Any], args: list[tuple[Any, ...]], returns: int | None = None
     ) -> list[list[Any]]:
-        task = self._remote(_on_block, returns)
+        task = _remote(self.ray, self.retries, _on_block, returns)
         shells, config, labelled = self.shared
         # An argument every block is given (the lines an earlier row copies, the lines each part
         # needs, COV005's vectorizer and LSA) goes to the object store once, not once per task.
