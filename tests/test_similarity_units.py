@@ -21,6 +21,7 @@ from dataqa.text import (
     near_duplicates,
     normalise,
     operands,
+    quantities,
     raw_parts,
     short_edits,
     slots,
@@ -309,6 +310,19 @@ def test_a_word_with_a_digit_is_never_a_typo_of_another_word() -> None:
     assert not typos.is_typo("iphone", "iphone5") and not typos.is_typo("iphone5", "iphone")
     assert not typos.is_typo("2024", "2025")
     assert typos.is_typo("parcel", "parcell")
+
+
+def test_a_number_with_an_ordinal_mark_or_a_unit_after_it_is_a_quantity(tmp_path: Path) -> None:
+    """ "a 32ª / 22ª cidade" (normalised "32a" / "22a"), "a 5m / 6m rope": two quantities, two
+    requests; the same quantity with a filler word apart is still a near copy."""
+    rank = "quem classificou varsovia como a {} cidade mais habitavel do mundo segundo o relatorio anual"
+    rope = "i need a {} climbing rope for the indoor wall at the gym next to my office"
+    train = [_record(rank.format("32ª")), _record(rope.format("5m"))]
+    test = [_record(rank.format("22ª")), _record(rope.format("6m")), _record("please " + rope.format("5m"))]
+    ctx = _context(tmp_path, train=train, test=test)
+    pairs = near_duplicates.near_pairs(ctx, "train", "test").select("left_line", "right_line").rows()
+    assert pairs == [(2, 3)]
+    assert quantities.quantity_value("32a") == "32" and quantities.quantity_value("2024") == "2024"
 
 
 LONG = (

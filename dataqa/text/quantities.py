@@ -18,7 +18,9 @@ QUANTITY_DIGITS = 4
 """Digits of the longest number that counts as a quantity (`is_quantity`)."""
 
 
-_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)")
+_SUFFIXED = re.compile(r"(\d{1,4})[^\W\d_]{1,3}")
+"""A number of at most `QUANTITY_DIGITS` digits with an ordinal mark or a unit glued after it, as the
+normaliser leaves it: "23rd", "32a" (Portuguese "32ª"), "1o" ("1º"), "2e" (French "2e"), "5m", "1080p"."""
 _CODE = re.compile(r"[^\W\d_]{1,4}\d{1,4}[^\W\d_]{0,3}")
 ORDINAL_WORDS = word_set(
     "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth twentieth hundredth"
@@ -102,14 +104,22 @@ def ranks(words: list[str], at: int) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def is_quantity(word: str) -> bool:
-    """A number that says how much, when or which (at most `QUANTITY_DIGITS` digits, nothing else,
-    or an ordinal): "270", "3", "2024", "23rd", "fourth". Longer numbers and codes of letters and
-    digits ("55120", "nw123") identify a record (an order, a ticket) rather than change what it asks."""
+    """A number that says how much, when or which (at most `QUANTITY_DIGITS` digits, alone or with an
+    ordinal mark or a unit after it, or an ordinal word): "270", "3", "2024", "23rd", "32ª", "5km",
+    "fourth". Longer numbers and codes of letters and digits ("55120", "nw123") identify a record (an
+    order, a ticket) rather than change what it asks."""
     return (
         (word.isdigit() and len(word) <= QUANTITY_DIGITS)
-        or bool(_ORDINAL.fullmatch(word))
+        or bool(_SUFFIXED.fullmatch(word))
         or (word in ORDINAL_WORDS)
     )
+
+
+def quantity_value(word: str) -> str:
+    """The number a quantity word states, its mark or unit left off ("32a" → "32", "5m" → "5"), so
+    that "5m" and "5 million" state one number while "32ª" and "22ª" state two."""
+    suffixed = _SUFFIXED.fullmatch(word)
+    return suffixed.group(1) if suffixed else word
 
 
 @lru_cache(maxsize=1 << 16)

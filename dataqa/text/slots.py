@@ -60,6 +60,7 @@ from dataqa.text.quantities import (
     is_quantity,
     names_number,
     names_which,
+    quantity_value,
     ranks,
     repeats,
 )
@@ -408,8 +409,9 @@ def compare(
         if "".join(sa) == "".join(sb) or (len(sa) + len(sb) > 2 and is_typo("".join(sa), "".join(sb))):
             got_a, got_b = got_a + len(sa), got_b + len(sb)  # "e mail" / "email", "w 2" / "w2"
             continue
-        numbers_a, numbers_b = [w for w in sa if names_which(w)], [w for w in sb if names_which(w)]
-        if reason is None and numbers_a and numbers_b and sorted(numbers_a) != sorted(numbers_b):
+        numbers_a = sorted(quantity_value(w) for w in sa if names_which(w))
+        numbers_b = sorted(quantity_value(w) for w in sb if names_which(w))
+        if reason is None and numbers_a and numbers_b and numbers_a != numbers_b:
             reason = "number"
             if early:
                 break
