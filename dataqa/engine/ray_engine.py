@@ -192,7 +192,7 @@ class RayEngine:
         worker cannot see a file this process reads (no shared file system: `spread.NotHere`).
         `EngineError` when a piece gives nothing within the limit of a wait (`check-timeout`): the
         pieces run at once, so that is a piece that hangs, not a split slow to read."""
-        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1, num_returns=2)(_apply)
+        task = self._task(_apply, 2)
         fn_ref = self.ray.put(fn)
         refs = [task.remote(fn_ref, item) for item in items]
         self.read_tasks += len(refs)
@@ -217,8 +217,12 @@ class RayEngine:
 
     def join(self, pieces: list[tuple[Any, int]]) -> Any:
         """A task joining pieces' rows in the object store (`spread.joined_rows`); not waited for."""
-        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(spread.joined_rows)
+        task = self._task(spread.joined_rows)
         return task.remote([base for _, base in pieces], *[handle for handle, _ in pieces])
+
+    def _task(self, fn: Callable[..., Any], returns: int | None = None) -> Any:
+        """`fn` as this engine's Ray task (`shuffle.ray_task`, retried `MAX_RETRIES` times)."""
+        return shuffle.ray_task(self.ray, MAX_RETRIES, fn, returns)
 
     def _waited(self, ref: Any, stage: str) -> Any:
         """`ray.get` within the limit of a wait; past it, `EngineError` naming the `stage`."""
@@ -250,7 +254,7 @@ class RayEngine:
             for g in groupings
         ]
         returns = 1 + parts * len(groupings)
-        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1, num_returns=returns)(_run_block)
+        task = self._task(_run_block, returns)
         put = self.ray.put
         checks_ref = put(self.remote)
         shells = {name: blocks.shell(split) for name, split in ctx.splits.items()}
@@ -355,7 +359,7 @@ class RayEngine:
     def _second_round(self, wants: dict[int, Any]) -> list[Any]:
         """A task per block gathering the rows that the summary checks at these positions want."""
         assert self._shared is not None
-        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(_gather_block)
+        task = self._task(_gather_block)
         checks_ref = self.ray.put([self.remote[i] for i in wants])
         wants_ref = self.ray.put(list(wants.values()))
         shells_ref, config_ref, labelled = self._shared
@@ -369,7 +373,7 @@ class RayEngine:
         task per piece counts its own (`verdict.class_counts`), the counts are added up here; None
         when a task failed or ran past the time limit (the condition is then not judged)."""
         assert self._ctx is not None and self._ctx.train.elsewhere is not None
-        task = self.ray.remote(max_retries=MAX_RETRIES, num_cpus=1)(_count_classes)
+        task = self._task(_count_classes)
         unusable_ref = self.ray.put(unusable)
         pieces = self._ctx.train.elsewhere.pieces
         refs = [task.remote(blocks.Left.of("train", p), p.handle, unusable_ref) for p in pieces]

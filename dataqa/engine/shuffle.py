@@ -107,7 +107,7 @@ class Shuffle:
 
     def start(self) -> None:
         """Submit a task per part, combining that part of every block."""
-        task = self.ray.remote(num_cpus=1, max_retries=self.retries)(_combine)
+        task = ray_task(self.ray, self.retries, _combine)
         grouping_ref = self.ray.put(self.grouping)
         self.refs = [task.remote(grouping_ref, *inputs) for inputs in self.inputs]
         self.inputs = []
@@ -135,7 +135,7 @@ class Shuffle:
                     self._get, TEXTS_SCHEMA, functools.partial(submit, self.ray, self.retries)
                 )
                 if wanted.height:
-                    task = self.ray.remote(num_cpus=1, max_retries=self.retries, num_returns=2)(_texts)
+                    task = ray_task(self.ray, self.retries, _texts, 2)
                     wanted_ref = self.ray.put(wanted)
                     text = self.grouping.text()
                     made = [
@@ -174,8 +174,9 @@ def _call(fn: Callable[..., Any], returns: int | None, *args: Any) -> Any:
     return value[0] if returns == 1 else value
 
 
-def _remote(ray: Any, retries: int, fn: Callable[..., Any], returns: int | None) -> Any:
-    """`fn` as a Ray task of one CPU, retried `retries` times, with `returns` results (none: one)."""
+def ray_task(ray: Any, retries: int, fn: Callable[..., Any], returns: int | None = None) -> Any:
+    """`fn` as a Ray task of one CPU, retried `retries` times, with `returns` results (none: one):
+    every task of the Ray engine is made here, so that all run with the same resources and retries."""
     return ray.remote(num_cpus=1, max_retries=retries, num_returns=returns or 1)(fn)
 
 
@@ -184,7 +185,7 @@ def submit(
 ) -> list[Any]:
     """`fn(*args)` as a Ray task (handles among `args` given as their values): a handle per result
     (`returns` n: `fn` returns a list of n; none: one result). `registry.Runner.task`."""
-    refs = _remote(ray, retries, _call, returns).remote(fn, returns, *args)
+    refs = ray_task(ray, retries, _call, returns).remote(fn, returns, *args)
     return list(refs) if (returns or 1) > 1 else [refs]
 
 
@@ -213,7 +214,7 @@ class Blocks:
     def blocks(
         self, fn: Callable[..., Any], args: list[tuple[Any, ...]], returns: int | None = None
     ) -> list[list[Any]]:
-        task = _remote(self.ray, self.retries, _on_block, returns)
+        task = ray_task(self.ray, self.retries, _on_block, returns)
         shells, config, labelled = self.shared
         # An argument every block is given (the lines an earlier row copies, the lines each part
         # needs, COV005's vectorizer and LSA) goes to the object store once, not once per task.
