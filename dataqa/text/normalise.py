@@ -93,7 +93,7 @@ SIGNS_ONLY = r"^[^\p{L}\p{N}]*\p{So}[^\p{L}\p{N}]*$"
 """`SIGNS_LINE` for one line."""
 
 
-_REPEATED = re.compile(r"(\S\S?)\1+")
+_REPEATED = re.compile(r"(\S\S??)\1+")
 """A sign (or a sign and its variation selector, "❤️") written again and again: "🤣🤣🤣🤣" is "🤣", as
 "!!!" is "!"; the repeat is emphasis, not another message."""
 
@@ -101,14 +101,16 @@ _REPEATED = re.compile(r"(\S\S?)\1+")
 def _with_sign_lines(texts: pl.Series) -> pl.Series:
     """`texts` (NFKC, lower case) normalised line by line: a line of signs alone (`SIGNS_ONLY`) keeps its
     symbols, its punctuation and spacing dropped and repeats written once ("....😁" and "😁 😁" are
-    "😁"); other lines as `SEPARATOR_RUNS` makes them. Only the few texts that hold such a line come
-    here."""
+    "😁"); other lines as `SEPARATOR_RUNS` makes them, their letters and digits as written ("00",
+    "hello": a repeat is collapsed on a line of signs only). Only the few texts that hold such a line
+    come here."""
     lines = texts.str.split("\n")
     flat = lines.explode()
+    signs = flat.str.contains(SIGNS_ONLY)
     kept = (
-        pl.DataFrame({"line": flat})
+        pl.DataFrame({"line": flat, "signs": signs})
         .select(
-            pl.when(pl.col("line").str.contains(SIGNS_ONLY))
+            pl.when(pl.col("signs"))
             .then(pl.col("line").str.replace_all(r"[\p{P}\s]+", ""))
             .otherwise(pl.col("line").str.replace_all(SEPARATOR_RUNS, " "))
         )
@@ -116,7 +118,8 @@ def _with_sign_lines(texts: pl.Series) -> pl.Series:
     )
     joined, start = [], 0
     for count in lines.list.len().to_list():
-        words = " ".join(_REPEATED.sub(r"\1", line) for line in kept.slice(start, count).to_list())
+        pieces = zip(kept.slice(start, count).to_list(), signs.slice(start, count).to_list(), strict=True)
+        words = " ".join(_REPEATED.sub(r"\1", line) if sign else line for line, sign in pieces)
         joined.append(" ".join(words.split()))
         start += count
     return pl.Series(joined, dtype=pl.String)
