@@ -439,7 +439,8 @@ def compare(
         differ[1].extend(swapped_b)
         if swapped_a and swapped_b:
             swaps.append((swapped_a, swapped_b))
-        if reason is None and swapped_a and swapped_b:
+        refilled = short and _refilled(sa, sb, swapped_a) and _refilled(sb, sa, swapped_b)
+        if reason is None and ((swapped_a and swapped_b) or refilled):
             if short:
                 reason = "word"
                 if early:
@@ -453,6 +454,13 @@ def compare(
     return Comparison(
         min(score, 1.0), reason, maybe_names, swaps, runs, differ, alone, maybe_quantities=quantities
     )
+
+
+def _refilled(side: list[str], other: list[str], swapped: list[int]) -> bool:
+    """Whether one side of a gap says something of its own: a swapped word, or a quantity where the
+    other side holds no number ("on (the 14th)" / "on (friday)": a slot filled with another value;
+    an identifier refilled, "order (12345678)", is not what is asked)."""
+    return bool(swapped) or (any(is_quantity(w) for w in side) and not any(is_number(w) for w in other))
 
 
 def _other_numbers(sa: list[str], sb: list[str]) -> bool:
