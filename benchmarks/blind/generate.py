@@ -318,7 +318,7 @@ def chat_sets(rng: random.Random) -> tuple[Plan, Plan]:
         train.add(rec, "wrong-role", ("FMT009",))
     for q, a in pairs[754:756]:
         rec = chat_record(q, a, rng)
-        rec["messages"][-2]["content"] = [q]
+        rec["messages"][-2]["content"] = {"type": "text", "text": q}  # a part outside its list
         train.add(rec, "wrong-type", ("FMT008",))
     return train, test
 
@@ -339,7 +339,7 @@ def alpaca_sets(rng: random.Random) -> tuple[Plan, Plan]:
 
     plant_generative(train, test, pairs, rng, build)
     for q, a in pairs[750:752]:
-        train.add({"instruction": q, "input": "", "output": len(a)}, "wrong-type", ("FMT008",))
+        train.add({"instruction": q, "input": "", "output": {"text": a}}, "wrong-type", ("FMT008",))
     for q, _ in pairs[752:754]:
         train.add({"instruction": q, "input": ""}, "missing-field", ("FMT007", "FMT011"))
     return train, test
