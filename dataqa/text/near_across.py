@@ -74,7 +74,7 @@ def across_candidates(frames: list[pl.DataFrame], cap: int = BUCKET_CAP) -> np.n
     right side of a bucket capped at its first `cap` rows in line order)."""
     frame = pl.concat([pl.DataFrame(schema=SIDE_SCHEMA), *frames])
     found = [NONE]
-    for kind in (near_blocks.BANDS_KIND, near_blocks.EDITS_KIND):
+    for kind in near_blocks.KINDS:
         one = frame.filter(pl.col("kind") == kind)
         left = one.filter(pl.col("side") == LEFT).select("key", "line")
         right = (

@@ -43,14 +43,17 @@ from dataqa.text.minhash import _sketch_chunk, band_keys
 from dataqa.text.near_duplicates import unanswered as unanswered_pairs
 from dataqa.text.near_duplicates import verify
 from dataqa.text.normalise import CHUNK_DOCS, Distinct, content_hash, distinct, hashes, normalise
-from dataqa.text.short_edits import _chunk_keys
+from dataqa.text.short_edits import _chunk_keys, _long_chunk
 from dataqa.text.slots import SetWords
 from dataqa.text.templates import sample_at
 
 LINES = np.int64(2**32)
 """A candidate pair of lines (lo, hi) as one int64, lo * LINES + hi (lines of a split < 2^31)."""
-BANDS_KIND, EDITS_KIND = 0, 1
-"""The two kinds of keys, paired apart as the local engine pairs them (each truncated its own way)."""
+BANDS_KIND, EDITS_KIND, LONG_KIND = 0, 1, 2
+"""The kinds of keys, paired apart as the local engine pairs them (each truncated its own way; a
+long text's one key is kept whole: `short_edits.long_keys`, where truncation merges next to no
+buckets)."""
+KINDS = (BANDS_KIND, EDITS_KIND, LONG_KIND)
 KEYS_SCHEMA = {"kind": pl.UInt8, "key": pl.UInt64, "line": pl.Int64}
 TEXTS_SCHEMA = {
     "line": pl.Int64,
@@ -142,6 +145,14 @@ def key_frames(d: Distinct, common: np.ndarray, shingle: int, totals: tuple[int,
             frames.append(
                 _key_frame(EDITS_KIND, _truncated(edits, totals[1]) if totals else edits, d.lines[rows])
             )
+        longs = [
+            _long_chunk(d.texts.slice(start, CHUNK_DOCS), start) for start in range(0, d.size, CHUNK_DOCS)
+        ]
+        rows = np.concatenate([c[0] for c in longs])
+        if len(rows):
+            frames.append(
+                _key_frame(LONG_KIND, np.concatenate([c[1] for c in longs])[:, None], d.lines[rows])
+            )
     return pl.concat([pl.DataFrame(schema=KEYS_SCHEMA), *frames])
 
 
@@ -189,7 +200,7 @@ def part_candidates(frames: list[pl.DataFrame], cap: int = BUCKET_CAP) -> np.nda
     frame = pl.concat([pl.DataFrame(schema=KEYS_SCHEMA), *frames]).sort("kind", "key", "line")
     cap = max(cap, 1)
     parts = []
-    for kind in (BANDS_KIND, EDITS_KIND):
+    for kind in KINDS:
         one = frame.filter(pl.col("kind") == kind)
         parts += bucket_pairs(one["key"].to_numpy(), one["line"].to_numpy(), cap, _line_codes)
     return unique_ints(np.concatenate(parts), in_place=True) if parts else np.empty(0, dtype=np.int64)

@@ -10,6 +10,11 @@ content words in order, and of each form with one content word left out. Two tex
 key have the same content words, or one more, or one other (a typo, a swap), in order; they
 become candidate pairs and are verified like every other candidate, so the keys only add
 recall, never a finding of their own.
+
+Longer texts get one key of their own (`long_keys`): the hash of their content words in order. Two
+long texts apart only in filler ("keep it in (just) a small function ... (thanks)") share it; the
+sketches miss such pairs where template shingles leave a text few word pairs of its own, each
+filler word breaking two of them.
 """
 
 from __future__ import annotations
@@ -48,18 +53,54 @@ def _sequence(words: np.ndarray, m: np.ndarray, left_out: int | None) -> np.ndar
         return mix(acc, out=acc)
 
 
+def _content_words(texts: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(document index, word hash) of each text's content words (filler left out, as the verifier
+    leaves it; a text of filler alone keeps its words), and each text's count of them."""
+    doc, h = word_table(texts)
+    filler = in_sorted(_FILLER_HASHES, h)
+    content = np.bincount(doc[~filler], minlength=len(texts))
+    keep = ~filler | (content[doc] == 0)
+    doc, h = doc[keep], h[keep]
+    return doc, h, np.bincount(doc, minlength=len(texts))
+
+
+def _long_chunk(texts: pl.Series, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, keys): the texts of `texts` with more than SHORT_WORDS content words (their indices +
+    `offset`) and one key each, the hash of its content words in order."""
+    doc, h, counts = _content_words(texts)
+    rows = np.flatnonzero(counts > SHORT_WORDS)
+    if not len(rows):
+        return rows, np.empty(0, dtype=np.uint64)
+    taken = np.isin(doc, rows)
+    d, w = doc[taken], h[taken]
+    with np.errstate(over="ignore"):
+        at = (np.arange(len(d)) - np.searchsorted(d, d) + 1).astype(np.uint64) * _PAD  # place in text
+        acc = np.zeros(len(texts), dtype=np.uint64)
+        np.add.at(acc, d, mix(w ^ at))
+        keys = mix(acc[rows] ^ counts[rows].astype(np.uint64) * GOLDEN)
+    return rows + offset, keys
+
+
+def long_keys(ctx: Context, split: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(rows among `distinct(ctx, split, column)`, their one key: see `_long_chunk`), once per scan."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        texts = distinct(ctx, split, column).texts
+        parts = [_long_chunk(texts.slice(at, CHUNK_DOCS), at) for at in range(0, len(texts), CHUNK_DOCS)]
+        if not parts:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    return ctx.shared(("bands", "long", split, column), build)
+
+
 def _chunk_keys(texts: pl.Series, offset: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, keys): the texts of `texts` with 1..SHORT_WORDS content words (their indices + `offset`)
     and per such text `KEYS` keys: its content words' hash, then one per content word left out (for
     texts of more than `MIN_LEFT` content words), then its letters' hash (the text without its spaces:
     "bonner platz" / "bonnerplatz", "log in" / "login" share it). An unused slot holds a value drawn from the
     text's own content hash, which no other text shares unless it has the same content words."""
-    doc, h = word_table(texts)
-    filler = in_sorted(_FILLER_HASHES, h)
-    content = np.bincount(doc[~filler], minlength=len(texts))
-    keep = ~filler | (content[doc] == 0)  # a text of filler alone is its words
-    doc, h = doc[keep], h[keep]
-    counts = np.bincount(doc, minlength=len(texts))
+    doc, h, counts = _content_words(texts)
     short = (counts >= 1) & (counts <= SHORT_WORDS)
     rows = np.flatnonzero(short)
     if not len(rows):
@@ -102,9 +143,29 @@ def edit_keys(ctx: Context, split: str, column: str) -> tuple[np.ndarray, np.nda
 
 
 def edit_candidates(ctx: Context, left: str, right: str, column: str) -> np.ndarray:
-    """Candidate pairs of short texts one content word apart (see the module doc), as codes left
-    row * right size + right row among the distinct texts (inside one split, left row < right row)."""
-    lrows, lkeys = edit_keys(ctx, left, column)
+    """Candidate pairs of short texts one content word apart and of long texts apart in filler alone
+    (see the module doc), as codes left row * right size + right row among the distinct texts
+    (inside one split, left row < right row)."""
+    short = _keyed_pairs(
+        ctx, left, right, column, edit_keys(ctx, left, column), edit_keys(ctx, right, column)
+    )
+    lrows, lkeys = long_keys(ctx, left, column)
+    rrows, rkeys = long_keys(ctx, right, column)
+    longer = _keyed_pairs(ctx, left, right, column, (lrows, lkeys[:, None]), (rrows, rkeys[:, None]))
+    return np.concatenate([short, longer])
+
+
+def _keyed_pairs(
+    ctx: Context,
+    left: str,
+    right: str,
+    column: str,
+    lefts: tuple[np.ndarray, np.ndarray],
+    rights: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Candidate pairs of rows sharing a key (`lefts`, `rights`: rows and their key matrix), as
+    `edit_candidates` codes them."""
+    lrows, lkeys = lefts
     if left == right:
         if len(lrows) < 2:
             return np.empty(0, dtype=np.int64)
@@ -112,7 +173,7 @@ def edit_candidates(ctx: Context, left: str, right: str, column: str) -> np.ndar
         n = np.int64(len(lrows))
         width = np.int64(distinct(ctx, left, column).size)
         return lrows[codes // n] * width + lrows[codes % n]  # lrows ascending: the order is kept
-    rrows, rkeys = edit_keys(ctx, right, column)
+    rrows, rkeys = rights
     if not len(lrows) or not len(rrows):
         return np.empty(0, dtype=np.int64)
     codes = candidates_across(lkeys, rkeys)
