@@ -63,7 +63,7 @@ PII = [
     "You can reach me at dana.whitfield84@gmail.com if anything changes.",
     "Call me back on +1 (312) 847-2290 after six.",
     "Charge it to my card 4539 1488 0343 6467, expiry 09/27.",
-    "Refund to IBAN DE89 3704 0044 0532 0130 00 please.",
+    "Refund to IBAN DE44 5001 0517 5407 3249 31 please.",  # not one of the standard's example IBANs
     "The request came from 81.92.144.17 according to our logs.",
 ]
 
