@@ -258,8 +258,10 @@ def fragment_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, 
     return out
 
 
-_PROSE_LAST = r"(?m)^[ \t]*[A-Za-z\u00c0-\u024f\"“'‘(][^\n|#>]*\S[ \t]*\z"
-"""A last line that opens on a letter or a quote (no list item, heading, table row or quote block)."""
+_PROSE_LAST = r"(?m)^[ \t]*(?:[A-Za-z\u00c0-\u024f\"“'‘(]|\d+[ \t]+[^\d\s|#>])[^\n|#>]*\S[ \t]*\z"
+"""A last line that opens on a letter or a quote, or on a number and a word or sign after a space
+("5 × $13 = $65. So Daniel pays $65.": a worked answer's sentence); no list item ("1. ", "2) "),
+heading, table row or quote block."""
 _PROSE_END = r"(?:[a-z\u00df-\u024f]{2}|[.!?…][\"”'’)\]]*)\s*$"
 """A text ending on a lower-case word or a sentence mark: where a sentence ends or stops."""
 _WORD_RUN_ON = (
