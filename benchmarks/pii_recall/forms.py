@@ -344,6 +344,7 @@ PERSONAL: list[Form] = [
     Form("india aadhaar", "PII002", lambda r: f"my Aadhaar number is {_verhoeff_complete(r)}"),
     Form("uk nhs number", "PII002", lambda r: f"NHS number: {_nhs(r)}"),
     Form("canada sin", "PII002", lambda r: (lambda d: f"my SIN is {d[:3]} {d[3:6]} {d[6:]}")(_luhn_complete(r.choice("1234567"), 9, r))),
+    Form("email (company first name)", "PII002", lambda r: f"my work address is {_name(r)[0]}@lindqvist-bau.de", prose=True),
 ]  # fmt: skip
 
 
@@ -404,4 +405,5 @@ CONTROLS: list[Form] = [
     Form("a business's licence number", "", lambda r: f"a record label with license number {r.randint(100000, 999999)} signs the artist", prose=True),
     Form("passport words", "", lambda r: "passport number format: 9 digits; see form DS-11 and licence no. on the card", prose=True),
     Form("password prose word", "", lambda r: "mein Passwort ist abgelaufen; mi contraseña es demasiado corta; 我的密码是什么", prose=True),
+    Form("desk mailboxes named by their subject", "", lambda r: "lost luggage: mybaggage@skyair-eg.com; contest entries to games@wiener-blatt.at", prose=True),
 ]  # fmt: skip

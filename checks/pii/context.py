@@ -5,13 +5,15 @@ a format exercise's sample, an example the request asks for, a made-up contact) 
 `published_contacts` (the value is a contact a business or an institution publishes for anyone). Both
 read the same things here: the value's sentence (`sentence_at`), the words next to it (`CONTEXT_CHARS`),
 the words that make a value a person's own (`OWN_CUE`, `PERSONAL_CUE`) and the free-mail providers
-(`FREE_MAIL`). What neither explains away is reported with the reason it is believed real (`why_real`):
-the kind of evidence a reviewer asks for first.
+(`mailboxes.free_mail`). What neither explains away is reported with the reason it is believed real
+(`why_real`): the kind of evidence a reviewer asks for first.
 """
 
 from __future__ import annotations
 
 import re
+
+from dataqa.text.mailboxes import free_mail
 
 CONTACT_NOUN = (
     r"cell|mobile|phone|telephone|tel|number|no|line|landline|contact|e-?mail|mail|mailbox|address"
@@ -30,16 +32,6 @@ the number itself: "home: 555-...", "... 5309 as home", "(home)"), not an advert
 OWN_CUE = re.compile(rf"(?i)\b(?:{OWN_WORDS})\b|我的|他的|她的|手机")
 """Words just before a number that make it a person's own, whatever the talk is about ("the
 manager's personal cell"); unlike `PERSONAL_CUE`, not "their", which names a place as often."""
-FREE_MAIL = frozenset(
-    {
-        "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.co.jp", "ymail.com", "hotmail.com",
-        "hotmail.co.uk", "outlook.com", "live.com", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com",
-        "protonmail.com", "proton.me", "gmx.de", "gmx.net", "gmx.com", "web.de", "mail.ru", "yandex.ru",
-        "qq.com", "163.com", "126.com", "sina.com", "sohu.com", "naver.com", "hanmail.net", "libero.it",
-        "orange.fr", "free.fr", "t-online.de", "rediffmail.com", "zoho.com", "fastmail.com", "tutanota.com",
-    }
-)  # fmt: skip
-"""Free-mail providers: an address there is an individual's own mailbox."""
 PERSONAL_CUE = re.compile(rf"(?i)\b(?:{OWN_WORDS}|their)\b|我的|他的|她的|手机")
 """Words near a value that name it someone's: `OWN_CUE`'s and "their" ("their cell"). Read for the reason
 `why_real` gives, and so that an advertisement's words never make a person's number a seller's line."""
@@ -92,7 +84,7 @@ def why_real(kind: str, value: str, text: str, start: int, end: int) -> str:
     cue = PERSONAL_CUE.search(around)
     if kind == "email":
         domain = value.rsplit("@", 1)[1].lower()
-        if domain in FREE_MAIL:
+        if free_mail(domain):
             return "a personal mailbox at a free-mail provider"
         if re.fullmatch(r"[A-Za-z]{2,}[._][A-Za-z]{2,}\d{0,4}", value.rsplit("@", 1)[0]):
             return "a person's name as the mailbox (first.last), not a role or desk"

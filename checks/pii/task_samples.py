@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from dataqa.checks.pii.context import CONTEXT_CHARS, FREE_MAIL, sentence_at
+from dataqa.checks.pii.context import CONTEXT_CHARS, sentence_at
+from dataqa.text.mailboxes import FREE_MAIL
 
 FORMAT_TASK = re.compile(
     r"(?i)\b(?:extract\w*|validat\w*|valid|verif\w*|format\w*|pars\w*|regex\w*|regular expressions?|match\w*"

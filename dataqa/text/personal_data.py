@@ -7,6 +7,7 @@ import ipaddress
 import re
 
 from dataqa.text.detectors import Detector
+from dataqa.text.mailboxes import group_host, no_ones_mailbox
 from dataqa.text.national_ids import NATIONAL_ID_DETECTORS, luhn_ok
 
 IBAN_LENGTHS: dict[str, int] = {
@@ -88,49 +89,6 @@ def listed_domain(domain: str, patterns: list[str]) -> bool:
     return False
 
 
-_PLACEHOLDER_LOCAL = re.compile(
-    r"(?i)(?:j(?:ohn|ane|oe|on)?[._-]?doe|doe|example|sample|test(?:ing)?|user(?:name)?|your[._-]?\w*|my[._-]?email"
-    r"|name|e-?mail|someone|somebody|foo|bar|foobar|first[._-]?(?:name)?[._-]?last(?:name)?)\d{0,3}"
-)
-"""Local parts of made-up addresses: the stock placeholder names (John/Jane Doe), "your.email", "test"."""
-_ROLE_LOCAL = re.compile(
-    r"(?i)(?:info|support|help|helpdesk|contact|sales|admin|alerts?|no-?reply|do-?not-?reply|hello|team|office"
-    r"|marketing|billing|service|customer-?service|webmaster|postmaster|hostmaster|abuse|security|privacy|hr"
-    r"|jobs|careers|press|media|news|newsletter|feedback|enquir(?:y|ies)|inquir(?:y|ies)|notifications?|orders?"
-    r"|pr|admissions?|registrar|reception|bookings?|reservations?|events?|tickets?|editors?|editorial|submissions?"
-    r"|membership|members|accounts?|accounting|finance|legal|compliance|investors?|recruit(?:ment|ing)"
-    r"|donations?|volunteers?|partners?|partnerships?|advertising|ads|shop|store|studio|general|mail"
-    r"|returns|shipping|customer-?care|care|complaints|licensing|permissions|rights|helpline|hotline"
-    r"|dev|devs|developers?|engineering|ops|devops|sysadmin|noc|root|git|ci|build|deploy|bots?|it)"
-)
-"""Local parts of role addresses: an organisation's mailbox (support@, alerts@, admissions@, pr@), or a
-team's or a machine's (dev@, devops@, ci@, deploy@, a repository's `user.email = dev@…`), not a
-person's data."""
-_ROLE_LOCAL_ABROAD = re.compile(
-    r"(?i)(?:presse|prensa|imprensa|stampa|pers|kontakt|contacto|contato|contatti|redaktion|redaccion|redacao"
-    r"|redazione|verwaltung|sekretariat|secretaria|segreteria|buero|bureau|anfragen?|bestellungen?|spenden"
-    r"|ventas|vendas|vendite|soporte|suporte|assistenza|atencion|accueil|kundenservice|kundendienst"
-    r"|klantenservice|servicio|servico|servizio)"
-)
-"""The same desks in German, French, Spanish, Portuguese, Italian and Dutch (presse@, kontakt@, ventas@):
-GermEval's tweets give `presse@` of a refugee charity as its press contact."""
-_ROLE_END = re.compile(r"(?i)[a-z]{3,}(?:info|service|support|kontakt|presse|team|center|centre|desk|care)")
-"""A local part that is a compound ending in a role word, as German and Dutch write them
-("spendenservice", "schnellinfo", "kundensupport"), and as companies name their desks in one word
-("callcenter", "servicedesk", "customercare"): the desk named by what it handles. Not "line": "caroline"."""
-
-
-_GROUP_HOST = re.compile(r"(?i)(?:google|yahoo)?groups|lists?|listserv|mailman|majordomo|sympa")
-"""A label of the host of a mailing list or a group ("okolkata@googlegroups.com", "users@lists.debian.org",
-"x@groups.io", "L@listserv.uga.edu"): the address reaches its members, no one person."""
-_GROUP_LOCAL = re.compile(
-    r"(?i)(?:.+-(?:l|list|announce|discuss|users|devel|request|owner|subscribe|unsubscribe)"
-    r"|owner-.+|listserv|majordomo|mailman|announce|discuss)"
-)
-"""Local parts of a list's addresses: its LISTSERV name ("SOCNET-L"), its -announce, -request or owner-
-address, the list robot."""
-
-
 _PLACEHOLDER_DOMAIN = re.compile(
     r"(?i)(?:some|any|your|my|our|their|example|sample|fake|dummy|test)[-_]?(?:company|companies|domain|website"
     r"|site|business|corp|corporation|org|organi[sz]ation|email|mail|school|university|college|bank|store|shop"
@@ -163,14 +121,8 @@ def _email_ok(m: re.Match[str], text: str) -> bool:
         for label in domain.split(".")[:-1]
     ):
         return False
-    if any(_GROUP_HOST.fullmatch(label) for label in domain.split(".")[:-1]) or _GROUP_LOCAL.fullmatch(local):
-        return False  # a mailing list's or a group's address: its members', no one person's
-    if (
-        _PLACEHOLDER_LOCAL.fullmatch(local)
-        or any(_ROLE_LOCAL.fullmatch(p) or _ROLE_LOCAL_ABROAD.fullmatch(p) for p in re.split(r"[._-]", local))
-        or _ROLE_END.fullmatch(local)
-    ):
-        return False  # "entertainment.news@", "customer-service@": a desk's mailbox
+    if group_host(domain) or no_ones_mailbox(local, domain):
+        return False  # a list's, a stand-in's, a role's or a desk's mailbox ("entertainment.news@")
     if len(domain.split(".")[0]) == 1:
         return False  # "a@b.com", "x@y.org": letters standing for an address
     if _REMOTE_LOGIN.search(text, max(m.start() - 80, 0), m.start()):
