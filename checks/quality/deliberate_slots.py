@@ -159,6 +159,37 @@ def _draft_slot(kind: str, token: str, prompt: str, answer: str) -> bool:
     return re.search(_SUPPLIED.format(noun=noun), prompt) is None
 
 
+_ROUTE = re.compile(r"(?:^|[\s\"'`(])/[\w.~/{}:-]*/\Z")
+"""A host-less path written up to a slot's "/": "/api/users/" in "POST /api/users/{id}", where a route
+template names its path parameters in braces (OpenAPI, Flask, Spring)."""
+_TOKEN_HEAD = re.compile(r"[^\s\"'`(\[<]*\Z")
+_TOKEN_TAIL = re.compile(r"[^\s\"'`)\]>]*")
+"""The run of a slot's token before and after it, up to a space, a quote or a bracket."""
+_WEB_LINK = re.compile(r"(?i)(?:https?|ftp)://|\bwww\.")
+_KEY_SEGMENT = re.compile(r"(?:[a-z0-9_.-]*[a-z0-9_]|\{[^\W\d]\w*\})")
+_JOINED_AFTER = re.compile(r":[a-z0-9_{]|/[A-Za-z0-9_{]")
+"""A key's or a path's next segment right after a slot ("{service}:{entity}", "{bucket}/logs"); not a
+salutation's colon before a letter's text ("尊敬的{客户}:您好", "Dear {name}:Thanks")."""
+
+
+def notation_slot(text: str, start: int, end: int) -> bool:
+    """Whether the `{name}` at text[start:end] is a parameter of a key, path or route pattern, notation
+    rather than a slot a writer forgot: a route's path parameter ("POST /users/{user_id}/posts"), a
+    segment of a storage path ("s3://bucket/{date}/", "uploads/{id}") or of a cache key joined by ":"
+    to a lowercase key name or another parameter ("feed:{follower_id}", "cache:{tenant}:{id}",
+    "{service}:{entity}"). A web link's slot is left for its reader to follow ("https://shop.com/track/
+    {order_id}"), and a label before a colon ("Name:{name}", "Dear {name}:") is prose: both stay debris."""
+    head = _TOKEN_HEAD.search(text, max(start - 200, 0), start)
+    joined = head.group() if head else ""
+    if _WEB_LINK.search(joined + text[start : _TOKEN_TAIL.match(text, end).end()]):
+        return False
+    if joined.endswith("/") and (len(joined) > 1 or _ROUTE.search(text, max(start - 300, 0), start)):
+        return True  # "bucket/{date}", "/users/{id}": a path's parameter
+    if joined.endswith(":") and _KEY_SEGMENT.fullmatch(re.split(r"[:/]", joined[:-1])[-1]):
+        return True  # "feed:{follower_id}", "{tenant}:{id}": a key's parameter
+    return _JOINED_AFTER.match(text, end) is not None
+
+
 _COMMAND = re.compile(
     r"(?:^|[:|;&>`$(]|\bsudo)\s*(?:ls|dir|cd|cp|mv|rm|mkdir|rmdir|touch|cat|head|tail|grep|egrep|ping"
     r"|traceroute|tracert|nslookup|dig|ssh|scp|rsync|curl|wget|systemctl|service|journalctl|net|sc|pkill"

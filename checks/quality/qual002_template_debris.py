@@ -24,6 +24,7 @@ from dataqa.checks.quality.deliberate_slots import (
     SPECIAL_TOKENS,
     mask_records,
     masks_of,
+    notation_slot,
     without_masks,
     without_material,
 )
@@ -107,10 +108,6 @@ DEBRIS_CHARS = r"[{$<\[#]"
 """A character every match of `PLACEHOLDER_PATTERNS` holds (tests/test_quality_pii.py)."""
 
 
-_ROUTE = re.compile(r"(?:^|[\s\"'`(])/[\w.~/{}:-]*/\Z")
-"""A host-less path written up to a slot's "/": "/api/users/" in "POST /api/users/{id}", where a route
-template names its path parameters in braces (OpenAPI, Flask, Spring). A full URL ("https://x.com/{id}")
-is no route: a link with a slot left in it is debris."""
 _STAGE_DIRECTION = re.compile(r"\[(?i:enter)\s+(?!(?:your|the|a|an|his|her|their|recipient)\b)[^\[\]\n]*\.\]")
 """A play's stage direction: "[Enter" and who comes in, a sentence closed by its full stop, where a
 slot names what to put ("[Enter your name]", "[Enter the date]") and has no full stop."""
@@ -140,8 +137,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False
         if _ARABIC_QUOTE.fullmatch(token):
             return False  # "{طارئة}": Arabic script quotes and stresses words in braces
-        if before == "/" and _ROUTE.search(text, max(m.start() - 300, 0), m.start()):
-            return False  # "POST /api/users/{id}/cancel": a route's path parameter (OpenAPI, Flask), notation
+        if token.startswith("{") and notation_slot(text, m.start(), m.end()):
+            return False  # "POST /users/{id}/cancel", "feed:{follower_id}": a route's or a key's parameter
         if re.fullmatch(r"\{[A-Za-z]_(?:[A-Za-z]|\d{1,2})\}", token):
             return False  # {x_n}, {a_k}: a sequence or family in math notation, not a slot
         if _grouped_in_math(text, m):
