@@ -318,7 +318,10 @@ def one_side_varied(
     A typo fix varies nothing, but a hypothesis's word respelt away from the premise's is an edit
     (`edited_from`: IndoNLI's "Bintang Luyten" / "Bintang Loyten", e and c). Given the split's
     `function` words, a content word added that is a good part of what separates the varied text
-    from the kept one varies it too (`pair_evidence.separates`: "(Samsung) phone", "(chords of) song")."""
+    from the kept one varies it too (`pair_evidence.separates`: "(Samsung) phone", "(chords of) song"),
+    and where both variants are questions (`_question`) any content word added varies what is asked
+    (ParsiNLU's "... (تفسیر)؟", the interpretation of a poem and the poem); a function word
+    ("remix song X (from) Y") does not."""
     parts = (a or "").split(PAIR_SEPARATOR), (b or "").split(PAIR_SEPARATOR)
     if len(parts[0]) != 2 or len(parts[1]) != 2:
         return False
@@ -342,10 +345,22 @@ def one_side_varied(
         share = len(added) >= ADDED_SHARE * max(len(mine), len(theirs))
         if not added or hypothesis or counted or share:
             return True
+        if function is None:
+            continue
         variants = (set(_TOKEN.findall(parts[0][vary].lower())), set(_TOKEN.findall(parts[1][vary].lower())))
-        if function is not None and separates(added, premise, variants, function):
+        if separates(added, premise, variants, function):
             return True
+        if all(_question(p[vary]) for p in parts) and not all(map(function, added)):
+            return True  # "... (تفسیر)؟": a question with a content word more asks for something else
     return False
+
+
+def _question(text: str) -> bool:
+    """Whether a text is a question: it ends on a question mark (Latin, Arabic, fullwidth) or opens
+    as one (`asks`). Whether two questions ask the same is what a question-pair label names, and
+    every content word of a question narrows what it asks ("the poem" / "the poem's (interpretation)"),
+    where a statement a detail longer ("she said (loudly)") can still say the same."""
+    return text.rstrip().endswith(("?", "\u061f", "\uff1f")) or asks(text) is True
 
 
 def edited_from(mine: set[str], theirs: set[str], premise: set[str]) -> bool:
