@@ -212,6 +212,22 @@ def _story_plot(text: str, matched: str) -> bool:
     return noun is not None and noun.group(1).lower() == "plot" and _STORY.search(text) is not None
 
 
+_OPTICS = re.compile(
+    r"(?i)\b(?:mirrors?|magnification|magnif(?:y|ies|ied|ying)|convex|concave|refract\w*|convergent|converging"
+    r"|divergent|diverging|(?:real|virtual|inverted|upright|erect) image|(?:object|image) distance"
+    r"|radius of curvature)\b|\bobject\b[^.?!\n]{0,60}\b(?:placed|located|positioned)\b"
+)
+"""Words of geometric optics: an object placed before a mirror or a lens forms "the image" there."""
+
+
+def _optical_image(text: str, matched: str) -> bool:
+    """Whether the matched noun is the image a mirror or a lens forms ("Determine the magnification of
+    the image." after "placed 10 cm in front of a convex mirror"), a quantity of the problem, not a
+    picture. A lens or a focal length alone says nothing: cameras have them too."""
+    noun = _NOUNS.search(matched)
+    return noun is not None and noun.group(1).lower() == "image" and _OPTICS.search(text) is not None
+
+
 _SEEN = (
     r"(?i)\b(?:the|this|that|your)\s+{noun}s?\s+(?:(?:above|below|you (?:sent|shared|attached|uploaded))\s+)?"
     r"(?:shows?|depicts?|displays?|illustrates?|features?|contains?|captures?|presents?|highlights?|reveals?"
@@ -270,9 +286,10 @@ class InvisibleContext(Check):
     URL or a file name is QUAL011's. A reference inside a passage the prompt hands over (a review's
     "not as long as in the photo", an article's "see the video above") or inside quotation marks (an
     e-mail the user dictates, "Please find attached the report") is that text's own, unless the answer
-    describes the media as seen; "the plot" of a film or book is its story. A prompt that asks for a
-    tool to process the media ("give me an API that can detect the objects in my photo") is answered by
-    the tool, unless the answer describes the media as seen.
+    describes the media as seen; "the plot" of a film or book is its story, and "the image" a mirror
+    or a lens forms is a quantity of an optics problem. A prompt that asks for a tool to process the
+    media ("give me an API that can detect the objects in my photo") is answered by the tool, unless
+    the answer describes the media as seen.
     """
 
     id = "QUAL006"
@@ -354,7 +371,9 @@ class InvisibleContext(Check):
                         continue
                     for m in pattern.finditer(text):
                         if kind != "attachment" and (
-                            _counted_in(text, m.group(0)) or _story_plot(text, m.group(0))
+                            _counted_in(text, m.group(0))
+                            or _story_plot(text, m.group(0))
+                            or _optical_image(text, m.group(0))
                         ):
                             continue
                         if line in with_data and not _IMAGE_NOUNS.search(m.group(0)):
