@@ -64,7 +64,8 @@ class NearIdenticalConflict(Check):
     contrast word opens, a negation, a verb that negates: "crack a smile at" / "fail to crack a
     smile at"), and, where each input is a pair of texts (paraphrase, entailment), a clause of
     three words or more added to one of them, its words counted as written, or one text kept and
-    the other varied in a word (`one_side_varied`: an inference set's hypotheses to one premise):
+    the other varied in a word (`one_side_varied`: an inference set's hypotheses to one premise; a
+    question pair's question with a content word more, "the poem" / "the poem's interpretation"):
     both labels may be right.
     A group is reported when two of its inputs with different labels differ only in
     words both labels use alike, or in a word no other example has where both labels' examples

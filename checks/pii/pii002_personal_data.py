@@ -69,11 +69,11 @@ class PersonalData(Check):
     by their check letter, US SSNs need the word "SSN" nearby, a phone number without its country code
     is one written as a mobile in its country's grouping ("07911 482913", "06 41 27 83 95") or named
     a phone (or the writer's own) just before it, a Chinese mobile one beside Chinese text or so named;
-    documentation and stand-in domains
-    (example.com, somecompany.com), the addresses a record builds from an address format its prompt
-    gives ("{first_initial}{last_name}@acme.com" for the names it lists),
-    published test cards, private and reserved IP ranges and IP addresses in code (servers) are not
-    reported, nor are
+    documentation and stand-in domains (example.com, somecompany.com), role and desk mailboxes
+    (support@, presse@, and at an organisation's domain a desk named by what it handles: games@,
+    mybaggage@), the addresses a record builds from an address format its prompt gives
+    ("{first_initial}{last_name}@acme.com" for the names it lists), published test cards, private
+    and reserved IP ranges and IP addresses in code (servers) are not reported, nor are
     the samples of a task about a format ("extract the phone number from ...") or the contact a
     business or institution publishes ("call us at ...", a desk address beside its web page, a tool's
     result that lists businesses by their web sites and ratings, a place's number a booking agent
