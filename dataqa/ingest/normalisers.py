@@ -387,8 +387,9 @@ def _normalise_kto(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     label_key = layout.source("label") or "label"
     label = lookup(obj, label_key)
     if not isinstance(label, bool):
-        found = a_json_type(None if label is MISSING else label)
-        rec.issue(WRONG_TYPE, f'"{label_key}" is {found}; KTO labels are true (desirable) or false')
+        said = f'no "{label_key}" field' if label is MISSING else f'"{label_key}" is {a_json_type(label)}'
+        kind = MISSING_FIELD if label is MISSING else WRONG_TYPE
+        rec.issue(kind, f"{said}; KTO labels are true (desirable) or false")
     else:
         rec.label = "true" if label else "false"
 
