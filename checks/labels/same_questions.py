@@ -18,6 +18,7 @@ import polars as pl
 
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
+from dataqa.ingest.layouts import KTO
 from dataqa.text.copies import supplied_sweep
 from dataqa.text.hashing import HASH_SEED
 from dataqa.text.normalise import hashes
@@ -32,10 +33,17 @@ SCHEMA = {"split": pl.String, "line": pl.Int64, "key": pl.UInt64, "answer": pl.U
 
 def keyed(ctx: Context, split: str) -> pl.DataFrame:
     """`split`, `line`, `key`, `answer` of every row with a non-empty prompt of a split the context
-    holds (a whole split, or a block of it on a worker); none when train has labels (LBL001's job)."""
+    holds (a whole split, or a block of it on a worker); none when train has labels (LBL001's job).
+    Rows whose answer is a tool call are left out (`_answers_with_call`).
+    Of a KTO split only the desirable rows: one prompt with a completion marked desirable and another
+    marked undesirable is how KTO data is built (the undesirable one is the wrong answer on purpose),
+    while two desirable completions that contradict each other teach two answers."""
     if ctx.has_labels():
         return pl.DataFrame(schema=SCHEMA)
-    rows = ctx.valid_rows(split).select(
+    rows = ctx.valid_rows(split).filter(~_answers_with_call(pl.col("structure")))
+    if ctx.splits[split].kind == KTO:  # an undesirable completion is meant to differ from a desirable one
+        rows = rows.filter(pl.col("label") == "true")
+    rows = rows.select(
         "line",
         "prompt",
         # The record's tool definitions (None without tools), hashed: one per distinct tool set.
@@ -54,6 +62,25 @@ def keyed(ctx: Context, split: str) -> pl.DataFrame:
         )
         .cast(SCHEMA)  # type: ignore[arg-type]
     )
+
+
+_EVENTS = pl.Struct(
+    {"events": pl.List(pl.Struct({"kind": pl.String, "turn": pl.Int64})), "last_turn": pl.Int64}
+)
+"""What `_answers_with_call` reads of a row's `structure`."""
+
+
+def _answers_with_call(structure: pl.Expr) -> pl.Expr:
+    """Whether a row's last turn makes a tool call (its `structure`'s last call event is on its last
+    turn): a call states no answer to contradict. Its arguments are code, not a stated result (as
+    a call written out in an answer, `dataqa.text.answers`), and its id is a reference the call is
+    answered by: "39994490d" and "aa26d22ac" on two calls of one function with one path are no
+    final numbers 39994490 and 22. Which call a prompt gets is the tool checks' and DUP004's business."""
+    parsed = structure.str.json_decode(_EVENTS)
+    calls = parsed.struct.field("events").list.eval(
+        pl.when(pl.element().struct.field("kind") == "call").then(pl.element().struct.field("turn"))
+    )
+    return (calls.list.max() == parsed.struct.field("last_turn")).fill_null(False)
 
 
 def answered_apart(frames: list[pl.DataFrame]) -> pl.DataFrame:
