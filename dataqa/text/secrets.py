@@ -98,13 +98,20 @@ _PLACEHOLDER_PASSWORDS = frozenset(
 )  # fmt: skip
 
 
+_LEET = str.maketrans("@4$50!1|3", "aassoiiie")
+"""Letters a stock password writes as digits or marks ("P@ssw0rd", "Adm1n", "S3cr3t"), read back."""
+
+
 def placeholder_password(password: str) -> bool:
     """A password a writer puts for "the password": a stock word (digits or marks after it too:
-    "mypassword123", "admin1!"), a mask, a variable or a slot."""
+    "mypassword123", "admin1!"; letters written as digits or marks: "MyP@ssw0rd123"), a mask, a
+    variable or a slot."""
     lowered = password.lower()
+    stem = re.sub(r"[\d!@#$%&*._-]+$", "", lowered)
     return (
         lowered in _PLACEHOLDER_PASSWORDS
-        or re.sub(r"[\d!@#$%&*._-]+$", "", lowered) in _PLACEHOLDER_PASSWORDS
+        or stem in _PLACEHOLDER_PASSWORDS
+        or stem.translate(_LEET) in _PLACEHOLDER_PASSWORDS
         or re.fullmatch(r"[*x.•]+|[$%<{\[].*", lowered) is not None
         or _PLACEHOLDER_WORDS.search(password) is not None
     )
