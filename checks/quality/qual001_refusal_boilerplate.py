@@ -40,16 +40,17 @@ _CANT = (
 )
 
 _REFUSED = (
-    r"(?:provide (?:personal|real[- ]time|medical|legal|financial|an? opinion|opinions|that|this|assistance"
-    r"|help|an answer|a response|any (?:information|assistance|help|opinion)|information (?:on|about) (?:that"
-    r"|this|current|real))|assist(?: you)?(?: with (?:that|this|your request|such requests?))?|help(?: you)? "
-    r"with (?:that|this|your request)|answer (?:that|this|your question)|fulfil+ (?:that|this|your)|comply"
-    r"|generate (?:that|this|such|content)|create (?:that|this|such|content)|engage in|browse|access (?:real"
+    r"(?:provide (?:you with )?(?:personal|real[- ]time|medical|legal|financial|an? opinion|opinions|that"
+    r"|this|assistance|help|an answer|a response|any (?:information|assistance|help|opinion|advice|guidance)"
+    r"|information|instructions|advice|guidance|your)|assist(?: you)?(?: with (?:that|this|your request"
+    r"|such requests?))?|help(?: you)? with (?:that|this|your request)|answer (?:that|this|your question)"
+    r"|fulfil+ (?:that|this|your)|comply|generate (?:that|this|such|content)|create (?:that|this|such"
+    r"|content)|engage in|browse|access (?:real"
     r"|the internet|current|live|external|personal)|predict|view (?:images|the image|attachments)|see "
     r"(?:images|the image|pictures|attachments)|open (?:links|the link|attachments|files)|do that|do this"
     r"|complete (?:this|that|your) (?:request|task)|perform (?:that|this|actions|physical)|share (?:personal"
     r"|opinions)|give (?:personal|medical|legal|financial|an? opinion|opinions)|offer (?:personal|opinions)"
-    r"|respond to (?:that|this))\b"
+    r"|respond to (?:that|this)|(?:suggest or |provide or )?(?:encourage|promote|condone|endorse))\b"
 )
 """What an assistant refuses to do in boilerplate; "I cannot find your order" is not among it."""
 _NOT_HAD = (
@@ -67,8 +68,8 @@ REFUSAL_PHRASES: dict[str, dict[str, str]] = {
         r"(?:,|[ \t]+i\b|[ \t]+(?:developed|created|trained|designed|built|made) by)",
         "sorry-cannot": rf"(?:(?:i{_APOS}m|i am)(?: so| very| really| truly)? (?:sorry|afraid)"
         rf"|i apologi[sz]e|sorry|apologies|my apologies)[,.]?(?: but)?(?: for (?:any|the) confusion)?,?"
-        rf" (?:but )?(?:as an ai(?: language model)?,? )?i\b[^.!?\n]{{0,40}}?(?:{_CANT} {_REFUSED}"
-        rf"| (?:do not|don{_APOS}t) have {_NOT_HAD})",
+        rf" (?:but )?(?:(?:as an ai(?: language model)?,? )?i\b[^.!?\n]{{0,40}}?(?:{_CANT} {_REFUSED}"
+        rf"| (?:do not|don{_APOS}t) have {_NOT_HAD})|it(?:{_APOS}s| is) not (?:appropriate|ethical)\b)",
         "cannot-comply": rf"i{_CANT} {_REFUSED}",
         "no-access": rf"i (?:do not|don{_APOS}t) have {_NOT_HAD}",
         "knowledge-cutoff": r"(?:as of|since) my (?:last )?(?:knowledge|training)(?: data)? "
@@ -122,7 +123,7 @@ TOOL_SCOPE = re.compile(
     r" need to) (?:find|check|look|contact|visit|want to)|i (?:would )?recommend|(?:please )?(?:check|contact"
     r"|consult|visit) (?:the|a|their|its|your)\b"
     r"|\bmy (?:current |only )?(?:capabilit(?:y|ies)|functions?|tools?|abilit(?:y|ies))"
-    r" (?:allows?|lets?|enables?|is to|are to|includes?)\b)"
+    r" (?:only )?(?:allows?|lets?|enables?|is to|are to|includes?)\b)"
 )
 """A declining reply that says what the assistant's tools do ("My current function is to create
 invoices"), or where to look instead."""
