@@ -25,7 +25,14 @@ from dataqa.text.answers import (
     counted_noun,
     hard_reason,
 )
-from dataqa.text.prompt_asks import asks_for_no_number, asks_in_prose, reacts, remarks, renders
+from dataqa.text.prompt_asks import (
+    asks_for_no_number,
+    asks_in_prose,
+    asks_no_question,
+    reacts,
+    remarks,
+    renders,
+)
 
 
 @register
@@ -45,6 +52,9 @@ class ContradictoryAnswers(Check):
     returned with another greeting, two explanations of one idea, two haiku for one request are each a valid
     answer (the MedicalGPT ShareGPT set answers "你好" five ways), and prompts answered several ways are
     DUP004's business. Labelled data is LBL001's job; this check then finds nothing.
+    A prompt that asks no question (no question mark) answered more than `max_answers` ways is an open
+    prompt the set reuses ("Respond in Hassaniya dialect:" over 5,767 different texts, whose final
+    numbers "7" and "108908" are no two answers to anything): DUP004 names it.
     A contradiction makes every row of the group unusable: one of the answers is wrong.
     Why: the model is taught two answers to one question and learns to be inconsistent.
     Example: "Is the tent waterproof?" answered "Yes, fully." on one line and "No, only
@@ -67,6 +77,8 @@ class ContradictoryAnswers(Check):
     needs = frozenset({"target"})
     severity = Severity.WARNING
     max_similarity: float = ranged(0.5, low=0, high=1)
+    max_answers: int = ranged(20, low=2)
+    """A prompt without a question answered more ways than this is an open prompt the set reuses."""
     scope = GROUP
     grouping = GROUPING
 
@@ -85,6 +97,8 @@ class ContradictoryAnswers(Check):
                     distinct[response or ""].append(line)
                     first_rows.setdefault(response or "", row)
                 answers = list(distinct)
+                if len(answers) > self.max_answers and asks_no_question(prompt or ""):
+                    continue  # an open prompt the set reuses: DUP004's business
                 group_facts = facts.take([first_rows[a] for a in answers])
                 noun = counted_noun(prompt or "")
                 if noun:  # "How many interceptions ...?": the count of that thing is the answer

@@ -52,13 +52,22 @@ _SENTENCE_END = re.compile(r"[.!…\u3002\uff01]\W*$")
 brackets and emoji after it allowed)."""
 
 
+_QUESTION_MARKS = ("?", "\uff1f", "\u061f")
+"""A question mark in Latin, CJK (fullwidth) and Arabic script."""
+
+
+def asks_no_question(prompt: str) -> bool:
+    """Whether the prompt holds no question mark ("Respond in Hassaniya dialect:", "Write a slogan")."""
+    return not any(mark in prompt for mark in _QUESTION_MARKS)
+
+
 def remarks(prompt: str, answers: list[str]) -> bool:
     """Whether the prompt asks nothing (no question mark in it: "Playful roast / I spilled tea.",
     "Write a slogan for a bakery") and every answer is a sentence of three words or more: replies
     that each say something of their own ("You've steeped the floor." / "Hydrating the floorboards,
     I see."), each valid, not one fact given two ways. A name, a number or a label ("Oslo.",
     "Positive") is no such sentence, and a question is asked whatever its answers."""
-    if any(mark in prompt for mark in ("?", "\uff1f", "\u061f")):
+    if not asks_no_question(prompt):
         return False
     return all(
         _SENTENCE_END.search(a.strip()) is not None and (len(a.split()) >= 3 or len(CJK_RE.findall(a)) >= 4)
