@@ -40,7 +40,7 @@ def keyed(ctx: Context, split: str) -> pl.DataFrame:
     while two desirable completions that contradict each other teach two answers."""
     if ctx.has_labels():
         return pl.DataFrame(schema=SCHEMA)
-    rows = ctx.valid_rows(split).filter(~_answers_with_call(pl.col("structure")))
+    rows = _without_call_answers(ctx.valid_rows(split))
     if ctx.splits[split].kind == KTO:  # an undesirable completion is meant to differ from a desirable one
         rows = rows.filter(pl.col("label") == "true")
     rows = rows.select(
@@ -68,6 +68,16 @@ _EVENTS = pl.Struct(
     {"events": pl.List(pl.Struct({"kind": pl.String, "turn": pl.Int64})), "last_turn": pl.Int64}
 )
 """What `_answers_with_call` reads of a row's `structure`."""
+
+
+def _without_call_answers(rows: pl.DataFrame) -> pl.DataFrame:
+    """`rows` less the ones whose answer is a tool call (`_answers_with_call`); only rows that make a
+    call at all have their `structure` parsed (a chat set without tools pays one substring test)."""
+    calling = rows.filter(pl.col("structure").str.contains('"kind":"call"', literal=True))
+    if calling.is_empty():
+        return rows
+    ends = calling.filter(_answers_with_call(pl.col("structure"))).select("line")
+    return rows.join(ends, on="line", how="anti")
 
 
 def _answers_with_call(structure: pl.Expr) -> pl.Expr:
