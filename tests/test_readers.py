@@ -707,7 +707,8 @@ def test_a_tsv_whose_quotes_are_text_is_split_at_tabs(tmp_path: Path) -> None:
 
 def test_fasttext_lines_are_labelled_examples_whatever_the_file_is_called(tmp_path: Path) -> None:
     """fastText's supervised files (`__label__X text`, often named `train.ft` or `data.train`) are
-    classification data; several labels on one line are one class; a line without one is text."""
+    classification data; several labels on one line are one class; a line without one is an example
+    short of its label (FMT007's missing field, since sets35: the split's layout short of a field)."""
     lines = (
         "__label__billing I was charged twice\n__label__shipping My parcel is late\n"
         "__label__billing __label__urgent Refund me now\nno label on this line\n"
@@ -719,7 +720,7 @@ def test_fasttext_lines_are_labelled_examples_whatever_the_file_is_called(tmp_pa
         assert split.format == "classification" and split.rows == 4
         assert split.frame["label"].to_list()[:3] == ["billing", "shipping", "billing urgent"]
         assert split.frame["prompt"].to_list()[2] == "Refund me now"
-        assert [line for line, issue in split.record_issues if issue.kind == formats.OTHER_FORMAT] == [4]
+        assert [(line, issue.kind) for line, issue in split.record_issues] == [(4, formats.MISSING_FIELD)]
 
 
 def test_a_file_named_for_no_kind_that_is_not_json_is_read_as_lines(tmp_path: Path) -> None:
