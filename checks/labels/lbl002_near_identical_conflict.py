@@ -27,6 +27,7 @@ from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest.issues import excerpt
 from dataqa.ingest.label_sets import compared_classes
 from dataqa.ingest.naming import context_field, input_name, names_hypothesis
+from dataqa.text.prompt_asks import QUESTION_MARKS
 from dataqa.text.similarity import DEFAULT_SHINGLE, DEFAULT_THRESHOLD, near_duplicate_groups, word_diff
 from dataqa.text.typos import is_number, respelt
 from dataqa.text.word_lists import FILLER
@@ -361,7 +362,7 @@ def _question(text: str) -> bool:
     as one (`asks`). Whether two questions ask the same is what a question-pair label names, and
     every content word of a question narrows what it asks ("the poem" / "the poem's (interpretation)"),
     where a statement a detail longer ("she said (loudly)") can still say the same."""
-    return text.rstrip().endswith(("?", "\u061f", "\uff1f")) or asks(text) is True
+    return text.rstrip().endswith(QUESTION_MARKS) or asks(text) is True
 
 
 def edited_from(mine: set[str], theirs: set[str], premise: set[str]) -> bool:

@@ -72,6 +72,8 @@ _BROKEN_ADDRESS = re.compile(
 )
 """An e-mail address whose domain has no top-level part ("jacob.benson@gmail, com", "sam@hotmail."),
 the provider's name captured."""
+_PROVIDERS = frozenset(domain.split(".", 1)[0] for domain in FREE_MAIL)
+"""The names of the free-mail providers' domains ("gmail", "hotmail"), as a cut-off address writes them."""
 
 
 def malformed_email(prompt: str) -> bool:
@@ -80,8 +82,7 @@ def malformed_email(prompt: str) -> bool:
     cleaning or validation exercise hands over, whatever the language of its instructions, as a
     malformed IP is (`malformed_ip`). Not an address at a domain no one knows ("bobbyboi@gahoo" among
     the friends a user e-mails), which may be the writer's slip."""
-    providers = {domain.split(".", 1)[0] for domain in FREE_MAIL}
-    return any(m.group(1).lower() in providers for m in _BROKEN_ADDRESS.finditer(prompt))
+    return any(m.group(1).lower() in _PROVIDERS for m in _BROKEN_ADDRESS.finditer(prompt))
 
 
 def format_task_kinds(prompt: str) -> frozenset[str]:

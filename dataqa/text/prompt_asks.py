@@ -52,13 +52,13 @@ _SENTENCE_END = re.compile(r"[.!…\u3002\uff01]\W*$")
 brackets and emoji after it allowed)."""
 
 
-_QUESTION_MARKS = ("?", "\uff1f", "\u061f")
+QUESTION_MARKS = ("?", "\uff1f", "\u061f")
 """A question mark in Latin, CJK (fullwidth) and Arabic script."""
 
 
 def asks_no_question(prompt: str) -> bool:
     """Whether the prompt holds no question mark ("Respond in Hassaniya dialect:", "Write a slogan")."""
-    return not any(mark in prompt for mark in _QUESTION_MARKS)
+    return not any(mark in prompt for mark in QUESTION_MARKS)
 
 
 def remarks(prompt: str, answers: list[str]) -> bool:
