@@ -43,7 +43,7 @@ from dataqa.text.minhash import _sketch_chunk, band_keys
 from dataqa.text.near_duplicates import unanswered as unanswered_pairs
 from dataqa.text.near_duplicates import verify
 from dataqa.text.normalise import CHUNK_DOCS, Distinct, content_hash, distinct, hashes, normalise
-from dataqa.text.short_edits import _chunk_keys, _long_chunk
+from dataqa.text.short_edits import long_text_keys, short_keys
 from dataqa.text.slots import SetWords
 from dataqa.text.templates import sample_at
 
@@ -86,8 +86,7 @@ def reps(ctx: Context, split: str, column: str, later: np.ndarray) -> Distinct:
 
 def _short_rows(texts: pl.Series) -> np.ndarray:
     """Rows of `texts` with short-edit keys (`short_edits`), and those keys, chunk by chunk."""
-    parts = [_chunk_keys(texts.slice(start, CHUNK_DOCS), start) for start in range(0, len(texts), CHUNK_DOCS)]
-    return np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+    return short_keys(texts)[0]
 
 
 def sizes(ctx: Context, split: str, column: str, later: np.ndarray) -> tuple[int, int]:
@@ -136,23 +135,14 @@ def key_frames(d: Distinct, common: np.ndarray, shingle: int, totals: tuple[int,
             ]
         )
         frames.append(_key_frame(BANDS_KIND, _truncated(bands, totals[0]) if totals else bands, d.lines))
-        chunks = [
-            _chunk_keys(d.texts.slice(start, CHUNK_DOCS), start) for start in range(0, d.size, CHUNK_DOCS)
-        ]
-        rows = np.concatenate([c[0] for c in chunks])
+        rows, edits = short_keys(d.texts)
         if len(rows):
-            edits = np.concatenate([c[1] for c in chunks])
             frames.append(
                 _key_frame(EDITS_KIND, _truncated(edits, totals[1]) if totals else edits, d.lines[rows])
             )
-        longs = [
-            _long_chunk(d.texts.slice(start, CHUNK_DOCS), start) for start in range(0, d.size, CHUNK_DOCS)
-        ]
-        rows = np.concatenate([c[0] for c in longs])
+        rows, longs = long_text_keys(d.texts)
         if len(rows):
-            frames.append(
-                _key_frame(LONG_KIND, np.concatenate([c[1] for c in longs])[:, None], d.lines[rows])
-            )
+            frames.append(_key_frame(LONG_KIND, longs[:, None], d.lines[rows]))
     return pl.concat([pl.DataFrame(schema=KEYS_SCHEMA), *frames])
 
 

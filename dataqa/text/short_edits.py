@@ -19,6 +19,8 @@ filler word breaking two of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
@@ -83,15 +85,30 @@ def _long_chunk(texts: pl.Series, offset: int) -> tuple[np.ndarray, np.ndarray]:
 
 def long_keys(ctx: Context, split: str, column: str) -> tuple[np.ndarray, np.ndarray]:
     """(rows among `distinct(ctx, split, column)`, their one key: see `_long_chunk`), once per scan."""
+    return ctx.shared(
+        ("bands", "long", split, column), lambda: long_text_keys(distinct(ctx, split, column).texts)
+    )
 
-    def build() -> tuple[np.ndarray, np.ndarray]:
-        texts = distinct(ctx, split, column).texts
-        parts = [_long_chunk(texts.slice(at, CHUNK_DOCS), at) for at in range(0, len(texts), CHUNK_DOCS)]
-        if not parts:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
-    return ctx.shared(("bands", "long", split, column), build)
+def long_text_keys(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, keys) of `_long_chunk` over all of `texts`, a chunk of `CHUNK_DOCS` at a time."""
+    return _chunked(_long_chunk, texts, np.empty(0, dtype=np.uint64))
+
+
+def short_keys(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, keys) of `_chunk_keys` over all of `texts`, a chunk of `CHUNK_DOCS` at a time."""
+    return _chunked(_chunk_keys, texts, np.empty((0, KEYS), dtype=np.uint64))
+
+
+def _chunked(
+    chunk: Callable[[pl.Series, int], tuple[np.ndarray, np.ndarray]], texts: pl.Series, no_keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`chunk` on each `CHUNK_DOCS` slice of `texts` (its rows offset by the slice's start), joined;
+    no rows and `no_keys` for no texts."""
+    parts = [chunk(texts.slice(at, CHUNK_DOCS), at) for at in range(0, len(texts), CHUNK_DOCS)]
+    if not parts:
+        return np.empty(0, dtype=np.int64), no_keys
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def _chunk_keys(texts: pl.Series, offset: int) -> tuple[np.ndarray, np.ndarray]:
@@ -128,18 +145,10 @@ def _chunk_keys(texts: pl.Series, offset: int) -> tuple[np.ndarray, np.ndarray]:
 
 def edit_keys(ctx: Context, split: str, column: str) -> tuple[np.ndarray, np.ndarray]:
     """(rows among `distinct(ctx, split, column)`, their keys: see `_chunk_keys`), once per scan."""
-
-    def build() -> tuple[np.ndarray, np.ndarray]:
-        texts = distinct(ctx, split, column).texts
-        parts = [
-            _chunk_keys(texts.slice(start, CHUNK_DOCS), start) for start in range(0, len(texts), CHUNK_DOCS)
-        ]
-        if not parts:
-            return np.empty(0, dtype=np.int64), np.empty((0, KEYS), dtype=np.uint64)
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
     # Under the "bands" family: every check that reads the sketches' band keys reads these too.
-    return ctx.shared(("bands", "edits", split, column), build)
+    return ctx.shared(
+        ("bands", "edits", split, column), lambda: short_keys(distinct(ctx, split, column).texts)
+    )
 
 
 def edit_candidates(ctx: Context, left: str, right: str, column: str) -> np.ndarray:
