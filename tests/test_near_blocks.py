@@ -231,7 +231,9 @@ def test_texts_sent_to_a_pair_part_give_back_the_verified_texts(
     assert read["norm"].to_list() == d.texts.to_list()
     rows = ctx.valid_rows("train").filter(pl.col("line").is_in(d.lines.tolist())).sort("line")
     raw = [f"{p or ''}\n\n{r or ''}" for p, r in zip(rows["prompt"], rows["response"], strict=True)]
-    assert read["raw"].to_list() == (raw if column == "text" else rows["prompt"].to_list())
+    every = np.arange(len(read))
+    raw_read = near_blocks._raw_of(read, every, column)
+    assert raw_read == (raw if column == "text" else rows["prompt"].to_list())
     if column == "text":
         assert read["response"].to_list() == rows["response"].to_list()
     assert read["has_input"].to_list() == [bool((p or "").strip()) for p in rows["prompt"]]

@@ -234,15 +234,15 @@ def _prompt_then_answer(separator: str) -> pl.Expr:
 
 
 def _read_texts(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """`line`, `norm` (the normalised `column` text, as `distinct` makes it), `raw` (the raw one, a
-    whole example as its prompt and answer in two paragraphs), `response` and `has_input` of the rows
-    `texts_of` sent."""
+    """`line`, `norm` (the normalised `column` text, as `distinct` makes it), `prompt`, `response` and
+    `has_input` of the rows `texts_of` sent. The raw text is made from the prompt and answer when
+    read (`_raw_of`): kept as a column, it held every answer twice."""
     if column != "text":  # inputs: the prompt is the compared text and the raw one
         norm = normalise(frame["prompt"])
         return (
-            frame.select("line", pl.col("prompt").alias("raw"), "response")
+            frame.select("line", "prompt", "response")
             .with_columns(norm.alias("norm"), (norm != "").alias("has_input"))
-            .select("line", "norm", "raw", "response", "has_input")
+            .select("line", "norm", "prompt", "response", "has_input")
         )
     compared = (
         pl.when(pl.col("shape") == JOINED)
@@ -251,16 +251,32 @@ def _read_texts(frame: pl.DataFrame, column: str) -> pl.DataFrame:
         .then(pl.col("response"))
         .otherwise(pl.col("text"))
     )
-    read = frame.select(
-        "line", compared.alias("compared"), _prompt_then_answer("\n\n").alias("raw"), "response"
-    )
-    return read.select(
+    return frame.select(
         "line",
-        normalise(read["compared"]).alias("norm"),
-        "raw",
+        normalise(frame.select(compared.alias("compared"))["compared"]).alias("norm"),
+        "prompt",
         "response",
         (normalise(frame["prompt"]) != "").alias("has_input"),
     )
+
+
+def _read_part(blocks: tuple[bytes, ...], column: str) -> pl.DataFrame:
+    """`_read_texts` of a side's packed texts, block by block (all of a part's texts unpacked at once
+    doubled its peak), in line order."""
+    read = pl.concat(
+        [_read_texts(pl.DataFrame(schema=TEXTS_SCHEMA), column)]
+        + [_read_texts(unpack(block), column) for block in blocks]
+    )
+    return read if read["line"].is_sorted() else read.sort("line")
+
+
+def _raw_of(frame: pl.DataFrame, rows: np.ndarray, name: str) -> list[str]:
+    """The raw texts of `rows` of a `_read_texts` frame: "prompt" its inputs, "response" its
+    answers, "text" its prompt and answer in two paragraphs (a missing part empty)."""
+    picked = frame.select("prompt", "response")[rows]
+    if name == "text":
+        return picked.select(_prompt_then_answer("\n\n"))["prompt"].to_list()
+    return picked[name].fill_null("").to_list()
 
 
 def verify_part(
@@ -283,19 +299,19 @@ def verify_part(
     (`UNANSWERED_SCHEMA`: the driver decides them). The texts a finding quotes are fetched when it is
     made, for its rows alone (`copies.FETCH`): the texts of every paired row, brought here with the
     pairs, held 5M rows' driver past 6 GB. `whole`: whole examples with an answer part (not plain text)."""
-    empty = pl.DataFrame(schema=TEXTS_SCHEMA)
     one = [texts[:n_left], texts[n_left:]] if n_left else [texts]
-    frames = [_read_texts(pl.concat([empty, *map(unpack, side)]).sort("line"), column) for side in one]
+    frames = [_read_part(side, column) for side in one]
     if not n_left:
         frames.append(frames[0])
     lines = [frame["line"].to_numpy() for frame in frames]
     lo = np.searchsorted(lines[0], codes // LINES)
     hi = np.searchsorted(lines[1], codes % LINES)
     local = lo * np.int64(len(lines[1])) + hi
-    raws = [{column: frame["raw"].to_list(), "response": frame["response"].to_list()} for frame in frames]
 
     def raw(name: str) -> Callable[[int, np.ndarray], list[str]]:
-        return lambda side, rows: [raws[side][name][int(i)] or "" for i in rows]
+        """Read when asked: lists of every raw text of a part (twice inside one split) held a
+        worker at 8 GB at 5M templated rows."""
+        return lambda side, rows: _raw_of(frames[side], rows, name)
 
     has_input = [frame["has_input"].to_numpy() for frame in frames]
     unanswered = [pl.DataFrame(schema=UNANSWERED_SCHEMA)]
