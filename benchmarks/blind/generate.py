@@ -1,8 +1,10 @@
 """Blind planted-defect benchmark: seeded clean sets in four shapes, then defects the README promises.
 
 Written from the README's check table alone (not from benchmarks/planted or tests/cases), as an
-outside evaluator would. Writes OUT/<shape>/{train,test}.<ext> and OUT/truth.json: every planted
-record (file, line, kind, expected check ids) and the clean records it copies (its partners).
+outside evaluator would. Four shapes here (chat, Alpaca, intent CSV, DPO); seven more, with clean
+controls that must not be flagged, in `shapes2.py` and `shapes_tools.py`.
+Writes OUT/<shape>/{train,test}.<ext> and OUT/truth.json: every planted record (file, line, kind,
+expected check ids) and the clean records it copies (its partners).
 
     python benchmarks/blind/generate.py --out /tmp/blind --seed 7
 """
@@ -10,12 +12,24 @@ record (file, line, kind, expected check ids) and the clean records it copies (i
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import random
 from pathlib import Path
 
-from texts import CITIES, CLEAN_INTENTS, FOREIGN, INTENT_FOREIGN, qa_pair, worse_answer
+from plant import (
+    PII,
+    SECRETS,
+    Plan,
+    make_pairs,
+    near,
+    normalised,
+    plant_generative,
+    write_csv,
+    write_json_array,
+    write_jsonl,
+)
+from shapes2 import MORE_SHAPES
+from texts import CITIES, CLEAN_INTENTS, FOREIGN, INTENT_FOREIGN, worse_answer
 
 FOREIGN_PROMPTS = {q for q, _ in FOREIGN}  # never behind an English opening exchange
 SYSTEM = "You are Sam, the friendly assistant of Harbor & Pine, a home and travel store. Answer clearly."
@@ -48,192 +62,6 @@ TOOLS = [
         },
     },
 ]
-SECRETS = [
-    "my AWS key is AKIA" + "J7QX2MZR4TBL9WKD and the secret is wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8vH2kL5s",
-    "use the token ghp_" + "8fK2mQz9LxR4tWb7YcN1vPe6sJh3Ud0AaG5i to push",
-    "connect with postgres://admin:Tr0ub4dor&3x@db.internal.harborpine.com:5432/orders",
-    "-----BEGIN RSA PRIVATE KEY-----\n"
-    + "\n".join(
-        ("MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2LkO9y7k0fX1s5Wc4eH8Jq1Vb7Rw" + k)[:64]
-        for k in ("Xc", "Lm", "Qp", "Tz")
-    )
-    + "\n-----END RSA PRIVATE KEY-----",
-]
-PII = [
-    "You can reach me at dana.whitfield84@gmail.com if anything changes.",
-    "Call me back on +1 (312) 847-2290 after six.",
-    "Charge it to my card 4539 1488 0343 6467, expiry 09/27.",
-    "Refund to IBAN DE44 5001 0517 5407 3249 31 please.",  # not one of the standard's example IBANs
-    "The request came from 81.92.144.17 according to our logs.",
-]
-
-
-class Plan:
-    """Records of one split with their truth tags; a record is a dict (or a raw string: a broken line)."""
-
-    count = 0
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.rows: list[dict] = []  # {"rec", "kind", "checks", "partners": [row ids], "id"}
-
-    def add(self, rec, kind: str | None = None, checks: tuple[str, ...] = (), partners=()) -> dict:
-        Plan.count += 1
-        row = {"rec": rec, "kind": kind, "checks": list(checks), "partners": list(partners), "id": Plan.count}
-        self.rows.append(row)
-        return row
-
-
-def make_pairs(rng: random.Random, n: int) -> list[tuple[str, str]]:
-    """n distinct (prompt, answer) pairs from the slot templates."""
-    seen: set[str] = set()
-    out = []
-    while len(out) < n:
-        q, a = qa_pair(rng)
-        if (
-            q not in seen and a not in seen
-        ):  # one answer once: a request reworded with the same answer is a true near copy
-            seen |= {q, a}
-            out.append((q, a))
-    return out
-
-
-def near(text: str, rng: random.Random) -> str:
-    """A near copy: a filler word in, the closing sentence changed."""
-    words = text.split()
-    i = rng.randrange(1, max(2, len(words) - 1))
-    words.insert(i, rng.choice(["really", "just", "actually"]))
-    return " ".join(words) + " Thanks."
-
-
-def normalised(text: str) -> str:
-    """Case, spacing and final punctuation changed: equal after normalisation."""
-    return "  " + text.upper().replace(" ", "  ").rstrip(".?!") + " "
-
-
-def truncate(answer: str, rng: random.Random) -> str:
-    """Cut a long answer inside its last sentence (as a token limit or an export cut would)."""
-    words = (answer + " If it still does not work after that, come back and tell me what you").split()
-    return " ".join(words[: rng.randrange(len(words) - 9, len(words) - 1)])
-
-
-def remap(rec: dict, edit) -> dict:
-    """The record with `edit` applied to its prompt and answer texts (not to a system prompt or tool turn)."""
-    out = json.loads(json.dumps(rec))
-    for key in ("instruction", "input", "output", "prompt", "chosen", "rejected"):
-        if isinstance(out.get(key), str) and out[key]:
-            out[key] = edit(out[key])
-    for msg in out.get("messages", []):
-        if msg["role"] in ("user", "assistant") and isinstance(msg.get("content"), str):
-            msg["content"] = edit(msg["content"])
-    return out
-
-
-# defects common to the generative shapes: kind -> (edit of (prompt, answer), expected checks)
-CONTENT = {
-    "empty-answer": (lambda q, a, r: (q, ""), ("FMT010", "FMT011", "PREF002")),
-    "whitespace-answer": (lambda q, a, r: (q, "   \n "), ("FMT010", "FMT011", "PREF002")),
-    "truncated": (lambda q, a, r: (q, truncate(a, r)), ("QUAL007",)),
-    "refusal": (
-        lambda q, a, r: (
-            q,
-            r.choice(
-                [
-                    "I'm sorry, but I can't help with that request.",
-                    "As an AI language model, I cannot provide personal advice on this.",
-                ]
-            ),
-        ),
-        ("QUAL001",),
-    ),
-    "placeholder": (
-        lambda q, a, r: (q, "Hi {customer_name}, " + a + " Best regards, [Your Name]"),
-        ("QUAL002",),
-    ),
-    "html": (lambda q, a, r: (q, "<p>" + a.replace(". ", ".<br>", 1) + "&nbsp;</p>"), ("QUAL005",)),
-    "mojibake": (
-        lambda q, a, r: (q, a.replace("'", "â€™", 1).replace(" the ", " the cafÃ© ", 1) + " Itâ€™s done."),
-        ("QUAL004",),
-    ),
-    "secret": (lambda q, a, r: (q + " For context, " + r.choice(SECRETS), a), ("PII001",)),
-    "pii": (lambda q, a, r: (q + " " + r.choice(PII), a), ("PII002",)),
-}
-
-
-def plant_generative(
-    train: Plan, test: Plan, pairs, rng: random.Random, build, two_answers: bool = True
-) -> None:
-    """Plant duplicates, conflicts, leaks, content defects and minority-language rows.
-
-    `build(prompt, answer)` makes one record of the shape."""
-    base = [train.add(build(q, a)) for q, a in pairs[:600]]
-    for q, a in pairs[600:750]:
-        test.add(build(q, a))
-    pick = iter(rng.sample(range(600), 600))
-
-    def src() -> tuple[dict, tuple[str, str]]:
-        i = next(pick)
-        return base[i], pairs[i]
-
-    for _ in range(3):
-        row, (q, a) = src()
-        train.add(build(q, a), "exact-dup", ("DUP001",), [row["id"]])
-        row, (q, a) = src()
-        train.add(remap(build(q, a), normalised), "normalised-dup", ("DUP002",), [row["id"]])
-        row, (q, a) = src()
-        train.add(remap(build(q, a), lambda t: near(t, rng)), "near-dup", ("DUP003",), [row["id"]])
-        if two_answers:  # preference data repeats prompts by design
-            row, (q, a) = src()
-            train.add(build(q, worse_answer(q, a, rng)), "two-answers", ("DUP004", "LBL007"), [row["id"]])
-        row, (q, a) = src()
-        test.add(build(q, a), "exact-leak", ("LEAK001",), [row["id"]])
-        row, (q, a) = src()
-        test.add(remap(build(q, a), lambda t: near(t, rng)), "near-leak", ("LEAK003", "LEAK002"), [row["id"]])
-        row, (q, a) = src()
-        test.add(build(q, worse_answer(q, a, rng)), "input-leak", ("LEAK005",), [row["id"]])
-    for kind, (edit, checks) in CONTENT.items():
-        for _ in range(2):
-            row, (q, a) = src()
-            row["rec"] = build(*edit(q, a, rng))
-            row["kind"], row["checks"] = kind, list(checks)
-    for q, a in rng.sample(FOREIGN, 3):
-        train.add(build(q, a), "minority-language", ("COV002",))
-
-
-def write_jsonl(path: Path, plan: Plan) -> dict[int, int]:
-    """One record a line; returns row id -> line."""
-    lines = {}
-    with path.open("w", encoding="utf-8") as f:
-        for n, row in enumerate(plan.rows, 1):
-            rec = row["rec"]
-            f.write((rec if isinstance(rec, str) else json.dumps(rec, ensure_ascii=False)) + "\n")
-            lines[row["id"]] = n
-    return lines
-
-
-def write_json_array(path: Path, plan: Plan) -> dict[int, int]:
-    """A JSON array with one record a line after the opening bracket."""
-    lines = {}
-    with path.open("w", encoding="utf-8") as f:
-        f.write("[\n")
-        for n, row in enumerate(plan.rows):
-            end = ",\n" if n < len(plan.rows) - 1 else "\n"
-            f.write(json.dumps(row["rec"], ensure_ascii=False) + end)
-            lines[row["id"]] = n + 2
-        f.write("]\n")
-    return lines
-
-
-def write_csv(path: Path, plan: Plan) -> dict[int, int]:
-    """text,label with a header row; texts hold no line break."""
-    lines = {}
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["text", "label"])
-        for n, row in enumerate(plan.rows, 2):
-            w.writerow([row["rec"]["text"], row["rec"]["label"]])
-            lines[row["id"]] = n
-    return lines
 
 
 def chat_record(q: str, a: str, rng: random.Random) -> dict:
@@ -445,6 +273,7 @@ SHAPES = {
     "alpaca": (alpaca_sets, write_json_array, "json"),
     "intent": (intent_sets, write_csv, "csv"),
     "dpo": (dpo_sets, write_jsonl, "jsonl"),
+    **MORE_SHAPES,
 }
 
 
@@ -482,6 +311,7 @@ def main() -> None:
                             "kind": row["kind"],
                             "checks": row["checks"],
                             "partners": partners,
+                            "control": row["control"],
                         }
                     )
     (out / "truth.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
