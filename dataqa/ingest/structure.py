@@ -39,8 +39,8 @@ ARGS_UNENCODED = "object_not_encoded"
 ARGS_NOT_OBJECT = "not_object"
 
 
-def classify_args(args: Any, style: str) -> tuple[str, str | None, list[str] | None]:
-    """(code, detail, keys) for a call's arguments.
+def classify_args(args: Any, style: str) -> tuple[str, str | None, list[str] | None, Any]:
+    """(code, detail, keys, decoded arguments) for a call's arguments (the object, when there is one).
 
     `style` "string": OpenAI, arguments are a string holding one JSON object. `style` "object":
     ShareGPT/glaive, Gemini, Claude, Converse, arguments are the object itself. A string that
@@ -48,34 +48,53 @@ def classify_args(args: Any, style: str) -> tuple[str, str | None, list[str] | N
     is double-encoded.
     """
     if args is None:
-        return ARGS_MISSING, None, None
+        return ARGS_MISSING, None, None, None
     if isinstance(args, str):
         try:
             value = orjson.loads(args)
         except orjson.JSONDecodeError as exc:
             if style == "string":
-                return ARGS_NOT_JSON, str(exc)[:80], None
-            return ARGS_NOT_OBJECT, "string", None
+                return ARGS_NOT_JSON, str(exc)[:80], None, None
+            return ARGS_NOT_OBJECT, "string", None, None
         if style == "object":
-            return (ARGS_DOUBLE, None, None) if isinstance(value, dict) else (ARGS_NOT_OBJECT, "string", None)
+            return (
+                (ARGS_DOUBLE, None, None, None)
+                if isinstance(value, dict)
+                else (ARGS_NOT_OBJECT, "string", None, None)
+            )
         if isinstance(value, str):
             try:
                 inner = orjson.loads(value)
             except orjson.JSONDecodeError:
-                return ARGS_NOT_OBJECT, "string", None
+                return ARGS_NOT_OBJECT, "string", None, None
             return (
-                (ARGS_DOUBLE, None, None)
+                (ARGS_DOUBLE, None, None, None)
                 if isinstance(inner, dict | list)
-                else (ARGS_NOT_OBJECT, "string", None)
+                else (ARGS_NOT_OBJECT, "string", None, None)
             )
         if not isinstance(value, dict):
-            return ARGS_NOT_OBJECT, json_type(value), None
-        return ARGS_OK, None, [str(k)[:80] for k in list(value)[:100]]
+            return ARGS_NOT_OBJECT, json_type(value), None, None
+        return ARGS_OK, None, [str(k)[:80] for k in list(value)[:100]], value
     if isinstance(args, dict):
         if style == "string":
-            return ARGS_UNENCODED, None, [str(k)[:80] for k in list(args)[:100]]
-        return ARGS_OK, None, [str(k)[:80] for k in list(args)[:100]]
-    return ARGS_NOT_OBJECT, json_type(args), None
+            return ARGS_UNENCODED, None, [str(k)[:80] for k in list(args)[:100]], args
+        return ARGS_OK, None, [str(k)[:80] for k in list(args)[:100]], args
+    return ARGS_NOT_OBJECT, json_type(args), None, None
+
+
+def arg_values(args: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each argument's JSON type ("integer" for a whole number) and, when it is a short scalar, its
+    value (for an enum): what TOOL005 holds against the schema, without keeping long texts."""
+    out: dict[str, list[Any]] = {}
+    for key, value in list(args.items())[:100]:
+        kind = "integer" if isinstance(value, int) and not isinstance(value, bool) else json_type(value)
+        short = (
+            value is None
+            or isinstance(value, bool | int | float)
+            or (isinstance(value, str) and len(value) <= 60)
+        )
+        out[str(key)[:80]] = [kind, value] if short else [kind]
+    return out
 
 
 CALL_NAME_KEYS = ("name", "api_name", "tool_name", "function")
@@ -151,13 +170,15 @@ class Structure:
     # -- tool calls and results -------------------------------------------------------------
     def call(self, at: str, turn: int, id: Any, name: Any, args: Any, style: str, problem: str | None = None):
         if self.collect:
-            code, detail, keys = classify_args(args, style)
+            code, detail, keys, decoded = classify_args(args, style)
             event = {"kind": "call", "at": at, "turn": turn, "id": _scalar(id), "name": _scalar(name)}
             event.update(args=code, style=style)
             if detail:
                 event["args_detail"] = detail
             if keys is not None:
                 event["arg_keys"] = keys
+            if isinstance(decoded, dict) and decoded:
+                event["arg_values"] = arg_values(decoded)
             if problem:
                 event["problem"] = problem
             self.events.append(event)
