@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from dataqa.text.language import detect_languages, gather_evidence, language_prior
+from dataqa.text.language import contradicts, detect_languages, gather_evidence, language_prior
 from dataqa.text.language_records import named_languages
 from dataqa.text.language_signals import UNDETERMINED, cheap_language, clean_prefix
 from dataqa.text.language_vocabulary import dominant_vocabulary, overrule
@@ -107,6 +107,19 @@ def test_a_clear_foreign_sentence_is_still_found_in_an_english_set() -> None:
     prior = language_prior(gather_evidence(ENGLISH_SET))
     texts = ["pon una alarma a las siete de la mañana", "stell einen Wecker auf sieben Uhr morgen früh"]
     assert detect_languages(texts, prior=prior) == ["es", "de"]
+
+
+def test_a_word_both_languages_have_is_no_evidence_against_the_minority_one() -> None:
+    # English "in" is an Italian preposition too: two of them (and a code word "for") do not make an
+    # Italian question about Python English; against Spanish, "in" still speaks for English.
+    prior = language_prior(gather_evidence(ENGLISH_SET))
+    italian = (
+        "Come posso leggere un file CSV in Python senza librerie esterne? In Python puoi aprire il file "
+        "con il modulo csv della libreria standard e scorrere le righe con un ciclo for."
+    )
+    assert detect_languages([italian], prior=prior) == ["it"]
+    assert not contradicts(italian, "it", "en")
+    assert contradicts("Put it in the box in the hall in the morning, por favor.", "es", "en")
 
 
 def test_without_a_dominant_language_an_ambiguous_text_is_undetermined() -> None:

@@ -355,10 +355,12 @@ def _unsupported(prefix: str, lang: str, dominant: str, function_words: bool = T
     over and over is no text in any language), and its function words do not speak against it:
     where `lang` has a list, as many of `lang`'s as of the dominant language's (the lists keep only
     forms distinctive between their languages, so a Spanish sentence may show none of its own and a
-    French "la"); where it has none, no function word of the dominant language and at most one of
-    any other ("does laos require a travel visa" is not Catalan). A relative of the dominant language
-    in its script (Macedonian in a Russian set, Persian in an Arabic one) needs the letters that tell
-    the two apart (`language_letters.relative_unsupported`).
+    French "la"; a dominant word that is also a frequent word of `lang`, English "in" in Italian, is
+    no evidence either way, `language_signals.ALSO_WORDS`); where it has none, no function word of
+    the dominant language and at most one of any other ("does laos require a travel visa" is not
+    Catalan). A relative of the dominant language in its script (Macedonian in a Russian set,
+    Persian in an Arabic one) needs the letters that tell the two apart
+    (`language_letters.relative_unsupported`).
     """
     written = LANGUAGE_SCRIPTS.get(lang, ())
     if any(n >= MIN_LETTERS // 4 and script not in written for script, n in script_counts(prefix).items()):
@@ -372,7 +374,7 @@ def _unsupported(prefix: str, lang: str, dominant: str, function_words: bool = T
         return True  # one phrase over and over ("Eat a banana!" x500): repeats add n-grams, no evidence
     if not function_words:
         return False
-    hits = function_word_hits(prefix, words)
+    hits = function_word_hits(prefix, words, judged=lang)
     own = hits.pop(lang, 0)
     if lang in FUNCTION_WORDS:
         return own < hits.get(dominant, 0)

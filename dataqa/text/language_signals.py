@@ -107,6 +107,19 @@ FUNCTION_WORDS = {
     for lang, ws in FUNCTION_WORDS.items()
 }
 _WORD_LANG = {w: lang for lang, ws in FUNCTION_WORDS.items() for w in ws}
+# Function words of one list that are just as frequent a word of another language whose list
+# cannot hold them (every list would lose them): English "in" is an Italian, German and Dutch
+# preposition, "is", "was" and "of" Dutch words, German "was" the word for "what", Italian "come"
+# an English verb. Such a word is no evidence against the language it also belongs to: "Come
+# posso leggere un file CSV in Python? In Python puoi ..." holds two Italian function words and
+# two English "in"s, and is Italian. Weighed per pair (`function_word_hits(..., judged=)`), so "in"
+# still speaks for English against Spanish or French.
+ALSO_WORDS: dict[str, frozenset[str]] = {
+    "it": frozenset({"in"}),
+    "de": frozenset({"in", "was"}),
+    "nl": frozenset({"in", "is", "was", "of"}),
+    "en": frozenset({"come"}),
+}
 
 # The letters beyond ASCII each listed language is written with. Its function words decide a text
 # only when the text has no other Latin letter: Polish "do", "to", "i" are English forms and Polish
@@ -273,12 +286,17 @@ def _foreign_class(lang: str) -> str:
     return "[" + "".join(f"\\x{{{ord(ch):X}}}" for ch in _foreign(lang)) + "]"
 
 
-def function_word_hits(prefix: str, words: list[str] | None = None) -> Counter[str]:
-    """How many of the prefix's words (`words`, when already split) are function words, per language."""
+def function_word_hits(
+    prefix: str, words: list[str] | None = None, judged: str | None = None
+) -> Counter[str]:
+    """How many of the prefix's words (`words`, when already split) are function words, per language;
+    with `judged`, a word that is also a frequent word of that language (`ALSO_WORDS`) counts for none."""
     hits: Counter[str] = Counter()
+    also = ALSO_WORDS.get(judged, frozenset()) if judged else frozenset()
     for w in _WORD.findall(prefix) if words is None else words:
-        lang = _WORD_LANG.get(w.lower())
-        if lang is not None:
+        low = w.lower()
+        lang = _WORD_LANG.get(low)
+        if lang is not None and low not in also:
             hits[lang] += 1
     return hits
 
