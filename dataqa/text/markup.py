@@ -22,11 +22,13 @@ _INLINE_RE = re.compile(INLINE_CODE_PATTERN)
 
 _CODE_LINE_RE = re.compile(
     r"""[=;]\s*$|(?:^|\s)(?:def|return|import|const|let|var|function|class|print|echo|if|for)\b.*[({:=]"""
-    r"""|^\s*(?:>>>|\.\.\.|\$|#include|//)\s|\w\(\s*f?["'{\[]|(?<!\w)f["']|=>|\w\s*=\s*["'{\[\w]"""
+    r"""|^\s*(?:>>>|\.\.\.|\$|#include|//)\s|\w\(\s*f?["'{\[]|(?<!\w)f["']|=>"""
+    r"""|(?<!\w)(?<!\d )[^\W\d]\w*\s*=\s*["'{\[\w]"""
     r"""|</?(?:html|head|body|div|span|p|a|ul|ol|li|table|tr|td|th|img|br|script|style|form|input|button"""
     r"""|h[1-6]|section|template|label|select|option)\b[^<>]*>"""
 )
-"""A line that reads like program code (assignment, call, keyword, HTML tag), outside any fence."""
+"""A line that reads like program code (assignment, call, keyword, HTML tag), outside any fence. An
+assignment's left side is a name: "120 ÷ 2 = 60 g" and "4 h = 240 min" are arithmetic, not code."""
 
 
 def mask_code(text: str) -> str:
