@@ -22,6 +22,7 @@ from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.text.language import (
     Evidence,
     Prior,
+    contradicts,
     decide,
     gather_evidence,
     language_prior,
@@ -253,7 +254,7 @@ def _translations(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[st
     if sides is None or dominant is None:
         return langs
     out = list(langs)
-    for i, prompt, _, p_lang, r_lang in sides:
+    for i, prompt, _, p_lang, r_lang, _ in sides:
         asked = named_languages(prompt)
         if not (re.search(_TRANSLATION, prompt or "") or r_lang in asked):
             continue
@@ -272,6 +273,10 @@ def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
     example. The prompt's language is used when it can be told and the prompt is not code, else
     the answer's (a pasted program asked about in Chinese is a Chinese example); when neither can
     be told, the record is undetermined. Records with an answer only (a classification label is none).
+    A prompt given the dominant language by the data set's prior alone, whose own evidence (the
+    n-gram model's best guess before the prior) names the record's language and does not contradict
+    it, keeps the record's: "Come posso leggere un file CSV in Python senza librerie esterne?" is
+    too short to outweigh an English set's prior, and with its Italian answer it is Italian.
     """
     dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
     minority = pl.lit(pl.Series(langs, dtype=pl.String)).is_in([UNDETERMINED, dominant]).not_()
@@ -279,7 +284,9 @@ def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
     if sides is None or dominant is None:
         return langs
     out = list(langs)
-    for i, prompt, response, p_lang, r_lang in sides:
+    for i, prompt, response, p_lang, r_lang, p_own in sides:
+        if p_lang == dominant and p_own == out[i] and not contradicts(prompt, p_own, dominant):
+            continue  # the prompt's own evidence names the record's language; the prior alone made it
         if p_lang != UNDETERMINED and not is_code_text(prompt or ""):
             out[i] = p_lang
         elif r_lang != UNDETERMINED and not is_code_text(response or ""):
@@ -294,10 +301,13 @@ def _answered() -> pl.Expr:
     return pl.col("label").is_null() | (pl.col("response") != pl.col("label"))
 
 
-def _sides(rows: pl.DataFrame, where: pl.Expr, prior: Prior) -> list[tuple[int, str, str, str, str]] | None:
-    """(row, prompt, response, prompt language, response language) of the rows `where` holds that
-    have an answer (unlabelled, or labelled beside their answer: a KTO record's true/false; a
-    classification record's answer is its label), or None when there are none."""
+def _sides(
+    rows: pl.DataFrame, where: pl.Expr, prior: Prior
+) -> list[tuple[int, str, str, str, str, str | None]] | None:
+    """(row, prompt, response, prompt language, response language, the prompt's language before the
+    prior) of the rows `where` holds that have an answer (unlabelled, or labelled beside their
+    answer: a KTO record's true/false; a classification record's answer is its label), or None
+    when there are none."""
     candidates = np.flatnonzero(
         rows.select((_answered() & where).fill_null(False)).to_series().to_numpy()
     ).tolist()
@@ -305,6 +315,11 @@ def _sides(rows: pl.DataFrame, where: pl.Expr, prior: Prior) -> list[tuple[int, 
         return None
     picked = rows[candidates]
     prompts, responses = picked["prompt"].to_list(), picked["response"].to_list()
-    prompt_langs = decide(gather_evidence(prompts), prior)
+    evidence = gather_evidence(prompts)
+    prompt_langs = decide(evidence, prior)
     response_langs = decide(gather_evidence(responses), prior)
-    return list(zip(candidates, prompts, responses, prompt_langs, response_langs, strict=True))
+    own: list[str | None] = list(evidence.cheap)
+    codes = ngram_languages()
+    for k, i in enumerate(evidence.scored.tolist()):
+        own[i] = codes[int(evidence.top_ids[k, 0])] if evidence.top_ll[k, 0] > 0 else None
+    return list(zip(candidates, prompts, responses, prompt_langs, response_langs, own, strict=True))
