@@ -40,6 +40,14 @@ PLACEHOLDER_ANSWERS = [
 ]
 
 
+def filler(text: str, rng: random.Random) -> str:
+    """A near copy by a filler word alone: "Thanks." (`near`'s closing) may decide a sentiment or an
+    intent, so LEAK005 rightly does not call a text with it the same input under another label."""
+    words = text.split()
+    words.insert(rng.randrange(1, len(words)), rng.choice(["really", "just", "actually"]))
+    return " ".join(words)
+
+
 def plant_instruction(train: Plan, test: Plan, build, src, rng: random.Random, extra) -> None:
     """Instruction-data defects and clean controls for a generative shape.
 
@@ -104,8 +112,10 @@ def mathqa_sets(rng: random.Random) -> tuple[Plan, Plan]:
         return {"question": q, "answer": a}
 
     src = plant_generative(train, test, pairs, rng, build, foreign=MATH_FOREIGN)
-    for _ in range(3):
+    for _ in range(3):  # on a working of two steps or more: LBL009 checks none shorter (min_results)
         row, (q, a) = src()
+        while a.count("=") < 2:
+            row, (q, a) = src()
         row["rec"] = build(q, wrong_working(a))
         row["kind"], row["checks"] = "wrong-final-number", ["LBL009"]
     for q, a in IDENTITY[:2]:
@@ -153,7 +163,7 @@ def sentiment_sets(rng: random.Random) -> tuple[Plan, Plan]:
         row, t, lab = src()
         test.add({"text": near(t, rng), "label": lab}, "near-leak", ("LEAK003", "LEAK002"), [row["id"]])
         row, t, lab = src()  # the same text under another label across splits: exact, recased, near
-        t2 = (t, t.lower().rstrip("."), near(t, rng))[n]
+        t2 = (t, t.lower().rstrip("."), filler(t, rng))[n]
         test.add({"text": t2, "label": other(lab)}, "cross-split-conflict", ("LEAK005",), [row["id"]])
     for variant in ("positive ", "Positive", " negative"):  # label spelling variants
         row, t, lab = src()
