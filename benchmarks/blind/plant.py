@@ -186,8 +186,13 @@ def plant_generative(
     for kind, (edit, checks) in CONTENT.items():
         for _ in range(2):
             row, (q, a) = src()
-            row["rec"] = build(*edit(q, a, rng))
+            q2, a2 = edit(q, a, rng)
+            row["rec"] = build(q2, a2)
             row["kind"], row["checks"] = kind, list(checks)
+            if kind == "refusal" and not two_answers and not a2.startswith("As an AI"):
+                # README (QUAL001): a chosen side that declines against a rejected one that complies
+                # teaches the refusal on purpose and is not reported (AI boilerplate still is)
+                row["kind"], row["control"] = "ctl-chosen-refusal", True
     for q, a in rng.sample(foreign, 3):
         train.add(build(q, a), "minority-language", ("COV002",))
     return src
