@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from dataqa.text.language import contradicts, detect_languages, gather_evidence, language_prior
-from dataqa.text.language_records import named_languages
+from dataqa.text.language_records import _own_evidence, named_languages
 from dataqa.text.language_signals import UNDETERMINED, cheap_language, clean_prefix
 from dataqa.text.language_vocabulary import dominant_vocabulary, overrule
 
@@ -120,6 +120,17 @@ def test_a_word_both_languages_have_is_no_evidence_against_the_minority_one() ->
     assert detect_languages([italian], prior=prior) == ["it"]
     assert not contradicts(italian, "it", "en")
     assert contradicts("Put it in the box in the hall in the morning, por favor.", "es", "en")
+
+
+def test_a_prompt_speaks_for_its_language_only_with_its_own_function_words() -> None:
+    # COV002's record language: a prompt the prior put in the dominant language keeps the record's
+    # language only when it shows one of that language's function words itself.
+    italian = "Come posso leggere un file CSV in Python senza librerie esterne?"
+    assert _own_evidence(italian, "it", "en")
+    assert not _own_evidence(
+        "Buatkan sistem e-commerce marketplace.", "en", "id"
+    )  # Indonesian, no English word
+    assert not _own_evidence("Fix the bug in main.py", "it", "en")  # English words speak against Italian
 
 
 def test_without_a_dominant_language_an_ambiguous_text_is_undetermined() -> None:

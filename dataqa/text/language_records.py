@@ -30,7 +30,7 @@ from dataqa.text.language import (
     review,
 )
 from dataqa.text.language_ngrams import ngram_languages
-from dataqa.text.language_signals import UNDETERMINED
+from dataqa.text.language_signals import FUNCTION_WORDS, UNDETERMINED, clean_prefix, function_word_hits
 from dataqa.text.markup import is_code_text
 
 COUNTS = ("language_counts",)
@@ -273,10 +273,11 @@ def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
     example. The prompt's language is used when it can be told and the prompt is not code, else
     the answer's (a pasted program asked about in Chinese is a Chinese example); when neither can
     be told, the record is undetermined. Records with an answer only (a classification label is none).
-    A prompt given the dominant language by the data set's prior alone, whose own evidence (the
-    n-gram model's best guess before the prior) names the record's language and does not contradict
-    it, keeps the record's: "Come posso leggere un file CSV in Python senza librerie esterne?" is
-    too short to outweigh an English set's prior, and with its Italian answer it is Italian.
+    A prompt given the dominant language by the data set's prior alone, whose own evidence names
+    the record's language (`_own_evidence`), keeps the record's: "Come posso leggere un file CSV in
+    Python senza librerie esterne?" is too short to outweigh an English set's prior, and with its
+    Italian answer it is Italian; "Buatkan sistem e-commerce marketplace." (no English function
+    word) stays the Indonesian request it is, whatever its answer's language.
     """
     dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
     minority = pl.lit(pl.Series(langs, dtype=pl.String)).is_in([UNDETERMINED, dominant]).not_()
@@ -285,7 +286,7 @@ def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
         return langs
     out = list(langs)
     for i, prompt, response, p_lang, r_lang, p_own in sides:
-        if p_lang == dominant and p_own == out[i] and not contradicts(prompt, p_own, dominant):
+        if p_lang == dominant and p_own == out[i] and _own_evidence(prompt, p_own, dominant):
             continue  # the prompt's own evidence names the record's language; the prior alone made it
         if p_lang != UNDETERMINED and not is_code_text(prompt or ""):
             out[i] = p_lang
@@ -294,6 +295,16 @@ def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
         else:
             out[i] = UNDETERMINED
     return out
+
+
+def _own_evidence(prompt: str | None, lang: str, dominant: str) -> bool:
+    """Whether a prompt speaks for `lang` on its own: the n-gram model's best guess before the prior
+    (the caller's), at least one of `lang`'s function words (a language without a list has none to
+    show: no), and nothing in it that contradicts `lang` (`contradicts`)."""
+    if lang not in FUNCTION_WORDS:
+        return False
+    prefix = clean_prefix(prompt)
+    return function_word_hits(prefix, judged=lang)[lang] > 0 and not contradicts(prompt, lang, dominant)
 
 
 def _answered() -> pl.Expr:
