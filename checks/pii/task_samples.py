@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from dataqa.checks.pii.context import CONTEXT_CHARS, sentence_at
-from dataqa.text.mailboxes import FREE_MAIL
+from dataqa.text.mailboxes import FREE_MAIL_BRANDS
 
 FORMAT_TASK = re.compile(
     r"(?i)\b(?:extract\w*|validat\w*|valid|verif\w*|format\w*|pars\w*|regex\w*|regular expressions?|match\w*"
@@ -68,21 +68,22 @@ def malformed_ip(prompt: str) -> bool:
 
 
 _BROKEN_ADDRESS = re.compile(
-    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]+@([A-Za-z][A-Za-z0-9-]{2,})\.?(?![A-Za-z0-9-]|\.[A-Za-z0-9])"
+    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@([A-Za-z][A-Za-z0-9-]{2,})\.?(?![A-Za-z0-9-]|\.[A-Za-z0-9])"
 )
-"""An e-mail address whose domain has no top-level part ("jacob.benson@gmail, com", "sam@hotmail."),
-the provider's name captured."""
-_PROVIDERS = frozenset(domain.split(".", 1)[0] for domain in FREE_MAIL)
-"""The names of the free-mail providers' domains ("gmail", "hotmail"), as a cut-off address writes them."""
+"""An e-mail address whose domain has no top-level part ("jacob.benson@gmail, com", "sam@hotmail.",
+"x@gmail"), the provider's name captured."""
 
 
 def malformed_email(prompt: str) -> bool:
     """Whether a prompt lists an address at a free-mail provider with the top-level part of its domain
     cut off (`_BROKEN_ADDRESS`: "jacob.benson@gmail, com", "sam@hotmail."): the broken entry a
     cleaning or validation exercise hands over, whatever the language of its instructions, as a
-    malformed IP is (`malformed_ip`). Not an address at a domain no one knows ("bobbyboi@gahoo" among
-    the friends a user e-mails), which may be the writer's slip."""
-    return any(m.group(1).lower() in _PROVIDERS for m in _BROKEN_ADDRESS.finditer(prompt))
+    malformed IP is (`malformed_ip`). The provider is named by its brand (`FREE_MAIL_BRANDS`: "gmail",
+    "hotmail"), not by any free-mail domain's first label: "list", "live", "139" and "comcast" are words,
+    numbers and an ISP a prompt writes after an "@" for other reasons ("@list." of a mailing list).
+    Not an address at a domain no one knows ("bobbyboi@gahoo" among the friends a user e-mails), which
+    may be the writer's slip."""
+    return any(m.group(1).lower() in FREE_MAIL_BRANDS for m in _BROKEN_ADDRESS.finditer(prompt))
 
 
 def format_task_kinds(prompt: str) -> frozenset[str]:

@@ -18,7 +18,7 @@ FREE_MAIL = frozenset(
     }
 )  # fmt: skip
 """Free-mail providers: an address there is an individual's own mailbox."""
-_FREE_MAIL_BRANDS = frozenset(
+FREE_MAIL_BRANDS = frozenset(
     {
         "gmail", "googlemail", "yahoo", "ymail", "rocketmail", "hotmail", "outlook", "msn", "aol", "icloud",
         "protonmail", "gmx", "yandex", "rambler", "seznam", "interia", "libero", "virgilio", "laposte",
@@ -33,7 +33,7 @@ def free_mail(domain: str) -> bool:
     """Whether an address's domain is a free-mail provider's, under any country's domain."""
     domain = domain.lower().rstrip(".")
     labels = domain.split(".")
-    return domain in FREE_MAIL or (len(labels) <= 3 and labels[0] in _FREE_MAIL_BRANDS)
+    return domain in FREE_MAIL or (len(labels) <= 3 and labels[0] in FREE_MAIL_BRANDS)
 
 
 _PLACEHOLDER_LOCAL = re.compile(
