@@ -76,8 +76,10 @@ _REPLACE_IT = (
 
 def material(kind: str, token: str) -> bool:
     """Whether a match is a slot a prompt can hand over as material (not a chat-template token or a
-    no-input marker, which are debris wherever they are), a special token such as <MASK> included."""
-    return kind in ("template variable", "placeholder") or token[1:-1] in SPECIAL_TOKENS
+    no-input marker, which are debris wherever they are), a special token such as <MASK> or <mask>
+    included, and a language tag ("<EN>"), which a tagging task's prompt and answer both write."""
+    slot_kinds = ("template variable", "placeholder", "language tag")
+    return kind in slot_kinds or token[1:-1].upper() in SPECIAL_TOKENS
 
 
 MASK_RECORDS = 3
@@ -281,16 +283,28 @@ def without_material(msgs: pl.DataFrame, raw: list[tuple[int, str, str, str, str
         line, role, kind, token, _ = hit
         prompt, answer, request = sides.get(line, ("", "", ""))
         if material(kind, token) and (
-            topic.search(prompt)
-            or (token.lower() in prompt.lower() and token.lower() in answer.lower())
-            or (role == "assistant" and _draft_slot(kind, token, prompt, answer))
-            or _command_slot(
-                token, answer if role == "assistant" else prompt, request if role == "assistant" else ""
+            topic.search(prompt) or (token.lower() in prompt.lower() and token.lower() in answer.lower())
+        ):
+            continue
+        # a language tag is no slot a draft, a command or a field leaves
+        if (
+            material(kind, token)
+            and kind != "language tag"
+            and (
+                (role == "assistant" and _draft_slot(kind, token, prompt, answer))
+                or _command_slot(
+                    token, answer if role == "assistant" else prompt, request if role == "assistant" else ""
+                )
+                or (role in ("user", "system") and _slot_pattern(token, prompt))
+                or (role in ("user", "system") and _marked_word(token, prompt, answer))
+                or (
+                    role == "assistant"
+                    and re.search(_REPLACE_IT.replace("{token}", re.escape(token)), answer)
+                )
+                or re.search(
+                    re.escape(token) + _FIELDS_AFTER, prompt if role in ("user", "system") else answer
+                )
             )
-            or (role in ("user", "system") and _slot_pattern(token, prompt))
-            or (role in ("user", "system") and _marked_word(token, prompt, answer))
-            or (role == "assistant" and re.search(_REPLACE_IT.replace("{token}", re.escape(token)), answer))
-            or re.search(re.escape(token) + _FIELDS_AFTER, prompt if role in ("user", "system") else answer)
         ):
             continue
         kept.append(hit)

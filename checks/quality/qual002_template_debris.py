@@ -61,6 +61,11 @@ _KEY_NAMES = frozenset(
     )
 )
 """Angle-bracketed capitals that name keys or values in documentation, not placeholders."""
+LANGUAGE_TAGS = re.split(
+    r"\s+", "EN FR DE ES IT PT NL RU ZH JA KO AR HI UR FA HE EL PL SV DA FI CS HU RO BG UK VI MS BN TA SW SO"
+)
+"""Language codes a pipeline wraps words in ("<EN>Translate</EN>", "<FR>…</FR>": a code-switch tagger's
+marks): not those that are HTML tags (`<TR>`, `<TH>`, `<HR>`, `<LI>`) nor words ("<NO>", "<ID>")."""
 SPECIAL_TOKEN = "tokenizer special token"
 """The kind of <UNK>, <EOS>, <PAD>... in text: a tokenizer's marker written out (characters a
 vocabulary lost, an end marker), named as such rather than as a chat template's token."""
@@ -99,6 +104,8 @@ PLACEHOLDER_PATTERNS: dict[str, str] = {
     "chat-template token": r"<\|[A-Za-z_][A-Za-z0-9_]{1,30}\|>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>"
     r"|</?s>|(?m:^[ \t]*###[ \t]*(?:Instruction|Response|Input|Human|Assistant)[ \t]*:)",
     "no-input marker": r"(?i:<\s*no[ _-]?(?:input|output)\s*>)",
+    SPECIAL_TOKEN: r"<(?:pad|eos|bos|unk|sep|cls|eot|mask)>",
+    "language tag": r"</?(?:" + "|".join(LANGUAGE_TAGS) + r")>",
 }
 """Debris patterns by kind (valid in Python `re` and polars); `_placeholder_ok` confirms each match."""
 
@@ -176,6 +183,12 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
         # 'put "<noinput>" in the input field'); in code ('replace("<nooutput>", "")') it is still the
         # marker the data carries
         return is_code_line(line_at(text, m.start()))
+    if kind in ("language tag", SPECIAL_TOKEN):
+        # "<EN>word</EN>" reported once, by its opening tag closed later on its line; "<pad>" as written
+        rest = text[m.end() :].split("\n", 1)[0]
+        closed = kind == SPECIAL_TOKEN or f"</{token[1:]}" in rest
+        code = is_code_line(line_at(text, m.start())) or in_indented_code(text, m.start())
+        return closed and not token.startswith("</") and not code
     if kind == "chat-template token":
         if token == PYTHON_TAG:  # opening a turn, Llama 3.1's tool call (`dataqa.ingest.text_calls`)
             return bool(text[: m.start()].strip())
@@ -286,8 +299,10 @@ class TemplateDebris(Summarised):
 
     Why: a model trained on unfilled placeholders answers "I am {{name}}"; leftover chat-template
     tokens (`<|im_start|>`, `[INST]`, `<s>`) in a chat record are applied twice and teach the model
-    to print them; "<noinput>" markers become text the model repeats. (A whole input that is such a
-    marker is QUAL010's; the tail of a target that holds more records is QUAL012's.)
+    to print them; "<noinput>" markers become text the model repeats; a pipeline's tags left in the
+    text (a tokenizer's "<pad>" or "<eos>", a code-switch tagger's "<EN>word</EN>") are learnt as words.
+    (A whole input that is such a marker is QUAL010's; the tail of a target that holds more records is
+    QUAL012's.)
     Example: an identity set whose answers read "I am {{name}}, trained by {{author}}."
     Fix: fill the template variables before export; strip template tokens (the provider adds its own
     template); drop empty-input markers. Code is skipped (fenced and indented code blocks, inline
