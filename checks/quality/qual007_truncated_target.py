@@ -44,6 +44,7 @@ from dataqa.text.markup import (
     is_code_line,
     mask_code_expr,
     mirrored_round_brackets,
+    right_to_left,
     unclosed_brackets,
 )
 from dataqa.text.redaction import snippet
@@ -247,7 +248,7 @@ class TruncatedTarget(Summarised):
             # A bracket left open near the end (cut inside a parenthesis) or in a JSON-like target.
             # Inline code is kept here: its brackets balance, and backtick pairs are easy to mis-read.
             unfenced = _EMOTICON_RE.sub(" ", FENCE_RE.sub("\n", body))
-            left = unclosed_brackets(unfenced)
+            left = unclosed_brackets(unfenced, mirrored=right_to_left(unfenced))
             structured = _JSON_START.match(body) is not None
             # in prose a cut falls inside the bracket's own line; one left open on an earlier
             # line, with finished lines after it, is a typo ("$100+($100*(10/100) = $110")

@@ -170,15 +170,27 @@ def is_code_text(text: str, min_lines: int = 3, share: float = 0.6) -> bool:
 # -- brackets left open (QUAL007) ----------------------------------------------------------------
 
 
-def unclosed_brackets(text: str) -> list[int]:
+def unclosed_brackets(text: str, mirrored: bool = False) -> list[int]:
     """Positions of the brackets still open at the end of `text`.
 
     Lenient on purpose: any closer closes the latest opener (so "[0, 1)" is balanced), and a closer
-    without an opener (as in "1)" list items) is ignored.
+    without an opener (as in "1)" list items) is ignored. With `mirrored` (a right-to-left text,
+    `right_to_left`), an opening glyph glued to the end of a word or number and followed by a space
+    ("2( فونتي", a footnote's "(2)" or "2)" whose closer extraction mirrored) is read as the closer
+    it stands for: an opener starts the word after it.
     """
     stack: list[int] = []
     for i, ch in enumerate(text):
-        if ch in "([{":
+        if (
+            ch in "([{"
+            and mirrored
+            and 0 < i < len(text) - 1
+            and text[i - 1].isalnum()
+            and text[i + 1].isspace()
+        ):
+            if stack:
+                stack.pop()
+        elif ch in "([{":
             stack.append(i)
         elif ch in ")]}" and stack:
             stack.pop()
@@ -193,10 +205,15 @@ MIRRORING_LETTERS = 3
 """Right-to-left letters a text needs for its round brackets to be read as typed mirrored."""
 
 
+def right_to_left(text: str) -> bool:
+    """Whether a text has right-to-left words (`MIRRORING_LETTERS` letters or more), whose bracket
+    glyphs a bidi editor or a PDF's extraction may have mirrored."""
+    return sum(1 for ch in _LETTER.findall(text) if _RIGHT_TO_LEFT.match(ch)) >= MIRRORING_LETTERS
+
+
 def mirrored_round_brackets(text: str) -> bool:
     """Round brackets that pair up when either glyph may open or close, in a text with right-to-left
-    words (`MIRRORING_LETTERS` letters or more): typed beside Latin words in a bidi editor, "(" often
-    stands for ")" ("... دار( (Arrow Keys", "پست الکترونیکی(Electronic mail (e-mail"), so an even count
-    of them is no bracket left open."""
-    rtl = sum(1 for ch in _LETTER.findall(text) if _RIGHT_TO_LEFT.match(ch))
-    return rtl >= MIRRORING_LETTERS and (text.count("(") + text.count(")")) % 2 == 0
+    words (`right_to_left`): typed beside Latin words in a bidi editor, "(" often stands for ")" ("...
+    دار( (Arrow Keys", "پست الکترونیکی(Electronic mail (e-mail"), so an even count of them is no
+    bracket left open."""
+    return right_to_left(text) and (text.count("(") + text.count(")")) % 2 == 0
