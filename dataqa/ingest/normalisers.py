@@ -14,10 +14,9 @@ record names the data set's own field ("answer" is empty), whatever the field's 
 - `structure`: what the text columns lose (tools, tool calls and results, content parts, images,
   weights, extra keys) as compact JSON, null for plain records (see `dataqa.ingest.structure`);
 - plain text (continued pre-training) is all target: `prompt` is "", `response` and `text` the text;
-- `n_turns`, `n_chars`, `n_tokens` (estimated: see `estimate_tokens`; the example's tool
-  definitions count, as providers put them in the prompt), and `text`, the prompt and
-  response that similarity checks compare (the system prompt is left out on purpose: a shared
-  system prompt does not make two examples alike).
+- `n_turns`, `n_chars`, `n_tokens` (estimated: see `estimate_tokens`; the example's tool definitions
+  count, as providers put them in the prompt), and `text`, the prompt and response that similarity
+  checks compare (the system prompt is left out on purpose: a shared one does not make two alike).
 
 Schema problems found on the way are returned as `RecordIssue`s; the FMT checks report them.
 """
@@ -82,6 +81,7 @@ from dataqa.ingest.record import (
 from dataqa.ingest.rendered import normalise_templated
 from dataqa.ingest.sides import equal_scores, read_pair, verdict
 from dataqa.ingest.survey import role_by_name
+from dataqa.ingest.text_calls import answer_calls
 from dataqa.ingest.tokens import TOKENS_PER_MESSAGE, estimate_tokens
 
 
@@ -157,6 +157,7 @@ def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     prompt = f"{prompt}\n\n{extra}" if extra.strip() else prompt
     earlier = history_turns(obj, layout, rec)
     rec.turns = [*opening, *earlier, ("user", prompt), ("assistant", output)]
+    answer_calls(rec.structure, rec.turns, layout.source("response") or "completion")  # Trelis' JSON call
 
 
 def _system_turns(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tuple[str, str]]:
@@ -228,9 +229,7 @@ def _calls(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
     text = value if isinstance(value, str) else orjson.dumps(value).decode()
     st = rec.structure
     before = len(st.events)
-    st.json_calls(
-        value, key, 1, f'"{key}" is a string that is not JSON'
-    )  # the answer's turn, after the user's
+    st.json_calls(value, key, 1, f'"{key}" is a string that is not JSON')  # the turn after the user's
     st.next_turn = 2
     if len(st.events) == before:
         rec.issue(NO_TARGET, f'"{key}" holds no call')

@@ -14,7 +14,9 @@ the way the model is to write it. Three conventions cover most of them:
   hold spaces; arguments are keywords with literal values);
 - Llama 3.1's `<|python_tag|>` opening the turn: a built-in tool's `brave_search.call(query="...")`,
   a custom tool's `{"name": ..., "parameters": {...}}`, or code for its code interpreter (answered by
-  an "ipython" turn).
+  an "ipython" turn);
+- in a record that declares its tools, a turn that is only a bare JSON call object or a list of them
+  (`{"name": ..., "arguments": {...}}`, Trelis' `{"function": ..., "arguments": ...}`).
 
 `record_text_calls` records each call in the record's `Structure`, so the TOOL checks judge them
 (calls without results, undefined functions, arguments that are not an object) as they judge
@@ -57,10 +59,11 @@ def has_text_calls(content: str) -> bool:
     )
 
 
-def record_text_calls(st: Structure, content: str, at: str, turn: int) -> bool:
-    """Record the calls `content` writes; whether it writes any."""
+def record_text_calls(st: Structure, content: str, at: str, turn: int, system: str = "") -> bool:
+    """Record the calls `content` writes; whether it writes any. `system`: the record's system prompt,
+    where a set without a `tools` field declares its functions (`record_bare_calls`)."""
     if not has_text_calls(content):
-        return False
+        return record_bare_calls(st, content, at, turn, system)
     if content.lstrip().startswith(PYTHON_TAG):
         _record_llama(st, content.lstrip()[len(PYTHON_TAG) :], at, turn)
         return True
@@ -89,6 +92,62 @@ def record_text_calls(st: Structure, content: str, at: str, turn: int) -> bool:
     # Quoted, the arguments are a JSON text (OpenAI's string style); else the object itself.
     _record(st, call, at, turn, "string" if quoted else "object", "the <functioncall> is not a JSON object")
     return True
+
+
+_CALL_KEYS = frozenset({"name", "function", "arguments", "parameters", "id", "type"})
+"""The keys of a call written as a bare JSON object, and no others: a reply that is some other JSON
+object with a "name" ({"name": "Ada", "age": 36}) is no call."""
+
+
+def _bare_call(item: Any) -> tuple[Any, Any, Any] | None:
+    """(id, name, arguments) of one call written as a bare JSON object: `{"name", "arguments"}` (or
+    "parameters"), Trelis' `{"function": NAME, "arguments"}`, or OpenAI's `{"type": "function",
+    "function": {"name", "arguments"}}`; None for any other value."""
+    if not isinstance(item, dict) or not item.keys() <= _CALL_KEYS:
+        return None
+    inner = item.get("function")
+    if isinstance(inner, dict) and "name" in inner and ("arguments" in inner or "parameters" in inner):
+        return item.get("id"), inner.get("name"), inner.get("arguments", inner.get("parameters"))
+    name = item.get("name", inner)
+    if not isinstance(name, str) or not ("arguments" in item or "parameters" in item):
+        return None
+    return item.get("id"), name, item.get("arguments", item.get("parameters"))
+
+
+def record_bare_calls(st: Structure, content: str, at: str, turn: int, system: str) -> bool:
+    """Record the calls of an assistant turn that is nothing but a JSON call object or a list of them
+    (`_bare_call`), as Trelis' function-calling sets and many exports write them; whether it is one.
+    Read only in a record that declares its functions, in a `tools` field or, by name in quotes, in
+    its system prompt (Trelis: `"function": "search_bing"` among the functions it lists): elsewhere a
+    JSON reply is an answer in JSON."""
+    body = content.strip()
+    if not (st.tools or '"' in system) or not body.startswith(("{", "[")) or len(body) > LITERAL_LIMIT:
+        return False
+    try:
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False
+    items = value if isinstance(value, list) else [value]
+    calls = [_bare_call(item) for item in items]
+    if not calls or any(call is None for call in calls):
+        return False
+    if not st.tools and not all(f'"{call[1]}"' in system for call in calls if call is not None):
+        return False  # no tools field, and the system prompt does not name the functions
+    for j, call in enumerate(calls):
+        assert call is not None
+        st.call(at + (f" call {j + 1}" if isinstance(value, list) else ""), turn, *call, "object")
+    return True
+
+
+def answer_calls(st: Structure, turns: list[tuple[str, str]], at: str) -> bool:
+    """Record the calls of a prompt/completion record's answer (the last of its `turns`) when it is a
+    bare JSON call its tools or system prompt declare (`record_bare_calls`: Trelis' CSV of
+    systemPrompt, userPrompt and a `{"function", "arguments"}` assistantResponse); the other
+    conventions are read in chat turns only. Not again where the answer's calls are read (xLAM's)."""
+    if any(event["kind"] == "call" for event in st.events):
+        return False
+    system = "\n".join(content for role, content in turns if role == "system")
+    return record_bare_calls(st, turns[-1][1], at, len(turns) - 1, system)
 
 
 def _record_llama(st: Structure, body: str, at: str, turn: int) -> None:
