@@ -298,7 +298,7 @@ def review(
         # ... and where it agrees without the text's names: "di" three times makes "Alessandria adalah
         # sebuah provinsi di regione Piemonte di Italia" Italian by function words, its names by n-grams
         named = [k for k, prefix in enumerate(prefixes) if _NAME.search(prefix)]
-        own_ids = ids[:, 0].copy()
+        own_ids = np.full(len(prefixes), -1)
         if named:
             own_ids[named] = ngram_scores([_without_names(prefixes[k]) for k in named])[0][:, 0]
         scripts = [evidence.scripts[i] for i in cheap]
@@ -306,7 +306,7 @@ def review(
             Evidence([None] * len(cheap), np.arange(len(cheap)), ids, ll, scripts, prefixes), prior
         )
         for k, i in enumerate(cheap):
-            if codes[ids[k, 0]] != out[i] or codes[own_ids[k]] != out[i]:
+            if codes[ids[k, 0]] != out[i] or own_ids[k] == prior.dominant:
                 out[i] = codes[chosen[k]] if chosen[k] >= 0 else UNDETERMINED
     return overrule(texts, out, dominant, vocabulary)
 
@@ -333,52 +333,34 @@ def _choose(evidence: Evidence, prior: Prior) -> np.ndarray:
 
     A text written in two scripts (`mixed_scripts`: Arabic words beside transliterated Latin ones, as
     OCR'd bilingual dictionaries read) is in no one language the n-gram model could name: -1. A minority
-    decision stands only where the text without its names still makes it (`_without_names`)."""
+    decision does not stand where the text without its names reads as the dominant language
+    (`_without_names`)."""
     ids, ll = evidence.top_ids, evidence.top_ll
+    score = ll / NGRAM_TEMPERATURE + prior.log_prior[ids]
+    rows = np.arange(len(ids))
+    pick = score.argmax(axis=1)
+    best, best_score = ids[rows, pick], score[rows, pick]
     if prior.dominant is None:
-        score = ll / NGRAM_TEMPERATURE + prior.log_prior[ids]
         runner_up = np.sort(score, axis=1)[:, -2]
-        best, best_score = _best(ids, ll, prior)
         chosen = np.where(best_score - runner_up >= MARGIN, best, -1)
     else:
         dom = prior.dominant
-        chosen = _over_dominant(ids, ll, prior)
+        is_dom = ids == dom
+        # Outside the top K, the dominant language scores at most the K-th: an upper bound.
+        dom_ll = np.where(is_dom.any(axis=1), np.where(is_dom, ll, 0).sum(axis=1), ll[:, -1])
+        dom_score = dom_ll / NGRAM_TEMPERATURE + prior.log_prior[dom]
+        chosen = np.where((best == dom) | (best_score - dom_score < MARGIN), dom, best)
         codes = ngram_languages()
         for i in np.flatnonzero(chosen != dom).tolist():
             if _unsupported(evidence.prefixes[i], codes[int(chosen[i])], codes[dom]):
                 chosen[i] = dom
         named = [i for i in np.flatnonzero(chosen != dom).tolist() if _NAME.search(evidence.prefixes[i])]
         if named:
-            again_ids, again_ll = ngram_scores([_without_names(evidence.prefixes[i]) for i in named])
-            again = _over_dominant(again_ids, again_ll, prior)
-            for k, i in enumerate(named):
-                if again[k] != chosen[i] or again_ll[k, 0] <= 0:
-                    chosen[i] = dom
+            again = ngram_scores([_without_names(evidence.prefixes[i]) for i in named])[0][:, 0]
+            chosen[np.array(named)[again == dom]] = dom
     chosen[ll[:, 0] <= 0] = -1
     chosen[evidence.mixed] = -1
     return chosen
-
-
-def _best(ids: np.ndarray, ll: np.ndarray, prior: Prior) -> tuple[np.ndarray, np.ndarray]:
-    """Per scored text (its `TOP_K` language ids and log-likelihoods), its best language under `prior`
-    and that language's score."""
-    score = ll / NGRAM_TEMPERATURE + prior.log_prior[ids]
-    rows = np.arange(len(ids))
-    pick = score.argmax(axis=1)
-    return ids[rows, pick], score[rows, pick]
-
-
-def _over_dominant(ids: np.ndarray, ll: np.ndarray, prior: Prior) -> np.ndarray:
-    """Per scored text, its best language where that beats the dominant one by `MARGIN`, else the
-    dominant one."""
-    assert prior.dominant is not None
-    dom = prior.dominant
-    best, best_score = _best(ids, ll, prior)
-    is_dom = ids == dom
-    # Outside the top K, the dominant language scores at most the K-th: an upper bound.
-    dom_ll = np.where(is_dom.any(axis=1), np.where(is_dom, ll, 0).sum(axis=1), ll[:, -1])
-    dom_score = dom_ll / NGRAM_TEMPERATURE + prior.log_prior[dom]
-    return np.where((best == dom) | (best_score - dom_score < MARGIN), dom, best)
 
 
 _NAME = re.compile(r"(?<![\w'\u2019])[A-Z][^\W\d_]*")
@@ -388,9 +370,9 @@ _NAME = re.compile(r"(?<![\w'\u2019])[A-Z][^\W\d_]*")
 def _without_names(prefix: str) -> str:
     """A text with its capitalised Latin words left out: "Alessandria adalah sebuah provinsi di regione
     Piemonte di Italia" is Italian by its place names' n-grams and Indonesian by the rest, and a
-    sentence's language is that of its own words. A minority language's text keeps its verbs and
-    function words ("ist sehr groß und läuft im"); one that was mostly names keeps too little to
-    beat the dominant language."""
+    sentence's language is that of its own words. Only a text that then reads as the dominant language
+    is given it: a German command without its capitalised nouns ("mach das ... im ... aus bitte") is
+    still no English."""
     return _NAME.sub(" ", prefix)
 
 
