@@ -463,6 +463,8 @@ def _debris(ctx: Context, split: Split, reading: str) -> Hits:
                 real_kind = SPECIAL_TOKEN if kind == "placeholder" and _special_token(text, m) else kind
                 if kind == "no-input marker" and input_at is not None and m.start() >= input_at:
                     continue
+                if kind == SPECIAL_TOKEN and role in ("user", "system"):
+                    continue  # "two phrases separated with <sep>": a task's own separator, in its prompt
                 if (line, turn) in merged and m.start() >= merged[(line, turn)][1]:
                     continue
                 if real_kind != kind or _placeholder_ok(kind, text, m):
