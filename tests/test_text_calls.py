@@ -111,3 +111,40 @@ def test_llama_built_in_tools_are_declared_by_the_system_prompt() -> None:
 def test_a_turn_ofonly_tool_responses_is_a_tool_turn() -> None:
     assert only_tool_responses("<tool_response>\n{}\n</tool_response>\n<tool_response>[]</tool_response>\n")
     assert not only_tool_responses("<tool_response>{}</tool_response> and some words")
+
+
+def _bare(content: str, tools: bool = True, system: str = "") -> list[tuple[str | None, str]]:
+    structure = Structure()
+    if tools:
+        structure.tools = [{"name": "get_weather"}]
+    assert record_text_calls(structure, content, "m", 1, system) == bool(structure.events)
+    return [(e["name"], e["args"]) for e in structure.events]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"name": "get_weather", "arguments": {"city": "Oslo"}}', [("get_weather", "ok")]),
+        ('[{"name": "f", "arguments": {}}, {"name": "g", "parameters": {}}]', [("f", "ok"), ("g", "ok")]),
+        ('{"type": "function", "function": {"name": "f", "arguments": "{}"}}', [("f", "ok")]),  # OpenAI's
+        ('{"function": "search_bing", "arguments": {"query": "kites"}}', [("search_bing", "ok")]),  # Trelis'
+        ('{"name": "Ada", "age": 36}', []),  # a JSON answer with a name
+        ('{"name": "f"}', []),  # no arguments: a name alone says no call
+        ('[{"name": "f", "arguments": {}}, 3]', []),
+        ('Here: {"name": "f", "arguments": {}}', []),  # JSON inside prose
+        ("[]", []),
+    ],
+)
+def test_a_bare_json_call_is_read_where_the_record_declares_tools(content: str, expected: list) -> None:
+    """A turn that is only a JSON call object or a list of them is read as calls in a record with
+    tools (Trelis' and many exports' style); any other JSON reply is an answer."""
+    assert _bare(content) == expected
+
+
+def test_a_bare_json_call_needs_declared_functions() -> None:
+    """Without a tools field, the system prompt must name every function the turn calls, in quotes."""
+    call = '{"function": "search_bing", "arguments": {"query": "kites"}}'
+    assert _bare(call, tools=False) == []
+    assert _bare(call, tools=False, system='Functions: {"function": "search_arxiv"}') == []
+    declared = 'Functions: {"function": "search_bing"}'
+    assert _bare(call, tools=False, system=declared) == [("search_bing", "ok")]

@@ -99,19 +99,21 @@ _CALL_KEYS = frozenset({"name", "function", "arguments", "parameters", "id", "ty
 object with a "name" ({"name": "Ada", "age": 36}) is no call."""
 
 
-def _bare_call(item: Any) -> tuple[Any, Any, Any] | None:
-    """(id, name, arguments) of one call written as a bare JSON object: `{"name", "arguments"}` (or
-    "parameters"), Trelis' `{"function": NAME, "arguments"}`, or OpenAI's `{"type": "function",
-    "function": {"name", "arguments"}}`; None for any other value."""
+def _bare_call(item: Any) -> tuple[Any, Any, Any, str] | None:
+    """(id, name, arguments, style) of one call written as a bare JSON object: `{"name", "arguments"}`
+    (or "parameters"), Trelis' `{"function": NAME, "arguments"}`, or OpenAI's `{"type": "function",
+    "function": {"name", "arguments"}}` (its arguments a JSON text, OpenAI's "string" style, where
+    they are a string); None for any other value."""
     if not isinstance(item, dict) or not item.keys() <= _CALL_KEYS:
         return None
     inner = item.get("function")
     if isinstance(inner, dict) and "name" in inner and ("arguments" in inner or "parameters" in inner):
-        return item.get("id"), inner.get("name"), inner.get("arguments", inner.get("parameters"))
+        args = inner.get("arguments", inner.get("parameters"))
+        return item.get("id"), inner.get("name"), args, "string" if isinstance(args, str) else "object"
     name = item.get("name", inner)
     if not isinstance(name, str) or not ("arguments" in item or "parameters" in item):
         return None
-    return item.get("id"), name, item.get("arguments", item.get("parameters"))
+    return item.get("id"), name, item.get("arguments", item.get("parameters")), "object"
 
 
 def record_bare_calls(st: Structure, content: str, at: str, turn: int, system: str) -> bool:
@@ -135,7 +137,7 @@ def record_bare_calls(st: Structure, content: str, at: str, turn: int, system: s
         return False  # no tools field, and the system prompt does not name the functions
     for j, call in enumerate(calls):
         assert call is not None
-        st.call(at + (f" call {j + 1}" if isinstance(value, list) else ""), turn, *call, "object")
+        st.call(at + (f" call {j + 1}" if isinstance(value, list) else ""), turn, *call)
     return True
 
 
