@@ -29,8 +29,11 @@ class LanguageMix(Check):
     "kkkkk", "hahaha", the dominant language's function words outnumbering the other's), so a short or
     ambiguous text gets the dominant language; texts under about 20 letters or 4 words are "und"
     (undetermined) and never reported, and a translation request whose prompt or answer is in the dominant
-    language is no minority example. The evidence quotes the first examples' inputs and the start of
-    their answers. The metric `languages` gives every split's distribution.
+    language is no minority example. A text in two scripts (Arabic with transliterated Latin words) is
+    undetermined, and one that reads as the dominant language once its capitalised words (names: the
+    Italian places of an Indonesian sentence) are left out is the dominant language. The evidence quotes
+    the first examples' inputs and the start of their answers. The metric `languages` gives every
+    split's distribution.
     Why: a handful of Spanish examples in an English set teaches the model little Spanish but may
     make it switch language unexpectedly; a test set in another language measures something else.
     Example: 1,180 English tickets and 20 Spanish ones; or an English train set with a German test set.
