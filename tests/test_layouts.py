@@ -1000,6 +1000,37 @@ def test_a_mapped_text_prompt_with_chosen_and_rejected_is_plain_preference_not_o
     assert openai is not None and openai.base == "openai_preference"
 
 
+def test_a_preference_pair_written_as_alpaca_reads_the_instruction_and_its_input(tmp_path: Path) -> None:
+    """{"instruction", "input", "chosen", "rejected"} (LLaMA-Factory's alpaca-format DPO; "Build a
+    Large Language Model"'s instruction-data-with-preference): the prompt is the instruction with the
+    input appended, and an empty input is a task that needs none. "input" alone was read as the
+    prompt: the instruction was lost and each empty input was a blocking FMT010."""
+    pairs = [
+        ("Edit the following sentence for grammar.", "He go to the park.", "He goes to the park."),
+        ("What is the capital of Germany?", "", "The capital of Germany is Berlin."),
+        ("Name a primary colour.", "", "Red is a primary colour."),
+        ("Give an example of a metaphor.", "", "Time is a thief."),
+    ]
+    rows = [{"instruction": i, "input": x, "chosen": c, "rejected": "Look it up."} for i, x, c in pairs]
+    rows[3]["instruction"] = ""  # line 4: the planted defect, an empty instruction
+    row = normalise(rows[0], "preference")
+    assert (row["valid"], row["prompt"]) == (
+        True,
+        "Edit the following sentence for grammar.\n\nHe go to the park.",
+    )
+    row = normalise(rows[1], "preference")
+    assert (row["valid"], row["prompt"], row["issues"]) == (True, "What is the capital of Germany?", [])
+    path = tmp_path / "dpo.jsonl"
+    write_jsonl(path, rows)
+    report = dataqa.scan(str(path), select=["FMT"])
+    assert report.splits[0].format == "preference"
+    assert [(f.check_id, [loc.line for loc in f.locations]) for f in report.findings] == [("FMT010", [4])]
+    assert '"instruction" is empty' in report.findings[0].message
+    # distilabel's preference records write the prompt as "input" alone: still read as the prompt
+    alone = normalise({"input": "Say hi", "chosen": "Hello!", "rejected": "Go away."}, "preference")
+    assert (alone["valid"], alone["prompt"]) == (True, "Say hi")
+
+
 @pytest.mark.parametrize(("flag", "chosen", "rejected"), [(1, "first", "second"), (0, "second", "first")])
 def test_shp_labels_flag_says_whether_a_is_preferred(flag: int, chosen: str, rejected: str) -> None:
     row = normalise(

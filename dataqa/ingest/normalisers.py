@@ -79,7 +79,7 @@ from dataqa.ingest.record import (
     unkeyed_turns,
 )
 from dataqa.ingest.rendered import normalise_templated
-from dataqa.ingest.sides import equal_scores, read_pair, verdict
+from dataqa.ingest.sides import asked, equal_scores, read_pair, verdict
 from dataqa.ingest.survey import role_by_name
 from dataqa.ingest.text_calls import answer_calls
 from dataqa.ingest.tokens import TOKENS_PER_MESSAGE, estimate_tokens
@@ -336,7 +336,7 @@ def _normalise_preference(obj: dict[str, Any], rec: Record, layout: Layout) -> N
         msgs = conversation(prompt_value, prompt_key or "prompt", rec, need_target=False)
         turns += [(m["role"], m["content"]) for m in msgs]
     elif prompt_value is not MISSING:
-        turns.append(("user", string_field(obj, prompt_key or "prompt", rec, lenient=layout.lenient)))
+        turns.append(("user", asked(obj, layout, rec, prompt_key or "prompt")))
     elif conversation_key is not None and (value := lookup(obj, conversation_key)) is not MISSING:
         _set_tools(obj, layout, rec)
         msgs = messages(value, conversation_key, rec, *message_keys(value, True))

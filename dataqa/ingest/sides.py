@@ -13,10 +13,14 @@ from dataqa.ingest import chat_templates
 from dataqa.ingest.formats import EMPTY_SIDE, MISSING_FIELD, PROMPT_MISMATCH, SIDE_ENDS_USER, WRONG_TYPE
 from dataqa.ingest.issues import a_json_type
 from dataqa.ingest.layouts import MISSING, Layout, lookup
-from dataqa.ingest.record import Record, message_keys, messages, text_of
+from dataqa.ingest.record import Record, message_keys, messages, string_field, text_of
 
 PART_CONTEXT = 30
 """Characters shown on each side of the place where two sides' conversations part."""
+ALPACA_PROMPT = ("instruction", "input")
+"""A preference pair's prompt written as Alpaca writes it (LLaMA-Factory's alpaca-format DPO files,
+"Build a Large Language Model"'s instruction-data-with-preference): the instruction, and the input
+it works on beside it, empty when the task needs none."""
 
 
 def _side(
@@ -63,6 +67,21 @@ def _side(
             rec.issue(SIDE_ENDS_USER, f'"{key}" ends with a "Human:" turn, not the answer')
         return [("user", text[: turns[last].end])], answer
     return None, text
+
+
+def asked(obj: dict[str, Any], layout: Layout, rec: Record, key: str) -> str:
+    """A preference pair's prompt, read from `key`. A record that writes both of `ALPACA_PROMPT` as
+    text, both read as its prompt, is read as Alpaca is: the instruction with its input appended, and
+    an empty input is a task that needs none, no empty field (it was read alone as the prompt, so
+    each of 775 such pairs was an empty prompt and the instruction was lost)."""
+    instruction, given = ALPACA_PROMPT
+    if key not in ALPACA_PROMPT or not {instruction, given} <= set(layout.sources("prompt")):
+        return string_field(obj, key, rec, lenient=layout.lenient)
+    if not (isinstance(obj.get(instruction), str) and isinstance(obj.get(given), str)):
+        return string_field(obj, key, rec, lenient=layout.lenient)
+    text = string_field(obj, instruction, rec)
+    extra = obj[given]
+    return f"{text}\n\n{extra}" if extra.strip() else text
 
 
 def where_sides_part(
