@@ -38,7 +38,7 @@ SHORT_ASK = (
     r"|briefly|in brief|in short|be brief|keep it short|(?:short|brief) (?:answer|reply|response|description"
     r"|summary|definition|explanation|overview|title|sentence|paragraph|note|caption|statement|version)"
     r"|(?:antonyms?|synonyms?) (?:for|of)|rhym(?:e|es|ing) with"
-    r"|random (?:\w+ )?(?:strings?|characters?|letters?|numbers?"
+    r"|random (?:[\w-]+ )?(?:strings?|characters?|letters?|numbers?"
     r"|words?|names?)|(?:answer|reply|respond) (?:with|in (?:one|a single|a) (?:word|number|letter))"
     r"|(?:just|only) (?:the|a|one) (?:number|answer|name|word|value|result|letter|digit|option|choice)"
     r"|nothing else|one[- ]word|(?:choose|pick|select) (?:one|the|from|between)"
@@ -49,6 +49,12 @@ SHORT_ASK = (
     r" (?:numbers?|integers?|digits?|pins?|urls?|passwords?|passphrases?|usernames?|user names?|nicknames?)"
     r"(?:\s*$|\s*[.,;:!?)]|\s+(?:between|from|for|to|in|of|that|which|with|using|under|over|greater|less"
     r"|and|or|so|at)\b)"
+    # a word of a kind as the object of the request ("Generate a past-tense verb that describes…",
+    # "Give an adjective for…"), not as a topic ("Explain the difference between a noun and a verb")
+    r"|(?:^|[.!?\n]\s*)(?:please\s+)?(?:generate|give|provide|suggest|find|name|create|think of|come up with"
+    r"|choose|pick)\s+(?:me\s+)?(?:a|an|one|single)(?: [\w-]+){0,2} (?:verb|noun|adjective|adverb|pronoun"
+    r"|preposition|conjunction|interjection|homophone|palindrome|anagram)"
+    r"(?:\s*$|\s*[.,;:!?)]|\s+(?:that|which|for|to|of|with|from|in|describing|meaning)\b)"
 )
 """Asks for something short by nature: a title, one word, a label, a password, a number, code…"""
 SHORT_QUESTION = (
