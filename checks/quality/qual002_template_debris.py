@@ -37,6 +37,7 @@ from dataqa.ingest.dataset import Split
 from dataqa.ingest.layouts import CLASSIFICATION
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.text_calls import PYTHON_TAG
+from dataqa.text.formulas import FORMULA
 from dataqa.text.markup import (
     in_indented_code,
     is_code_line,
@@ -150,6 +151,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False  # {x_n}, {a_k}: a sequence or family in math notation, not a slot
         if _grouped_in_math(text, m):
             return False  # ${AB_6}+{BA_6}={CC_6}$: base-6 digits grouped in inline mathematics
+        if token.startswith("{") and _in_formula(text, m):
+            return False  # "\\[ v=\\frac{c}{\\lambda}=... {ms}^{-1} \\]", "{E}_{{el}}": grouping in a formula
         if (
             token.startswith("$")
             and not token.startswith("${")
@@ -285,6 +288,28 @@ def _grouped_in_math(text: str, m: re.Match[str]) -> bool:
     line_end = text.find("\n", m.end())
     closes = "$" in text[m.end() : line_end if line_end >= 0 else len(text)]
     return opened and closes and not re.search(r"[a-z]{3}", m.group())
+
+
+def _in_formula(text: str, m: re.Match[str]) -> bool:
+    """Whether a `{...}` match lies inside written math (`formulas.FORMULA`: display `\\[...\\]` and
+    `$$...$$` over several lines, a math environment, inline `$...$`): there braces group ("{ms}^{-1}",
+    "\\Delta {E}_{{el}}", "13.1 {eV}" in MIT OCW's solutions), whatever the word inside them."""
+    if "$" not in text and "\\" not in text:
+        return False
+    return any(
+        f.start() < m.start()
+        and m.end() <= f.end()
+        and (f.group(1) is None or _MATH_ENVIRONMENT.fullmatch(f.group(1)))
+        for f in FORMULA.finditer(text)
+    )
+
+
+_MATH_ENVIRONMENT = re.compile(
+    r"(?:equation|align|alignat|flalign|gather|multline|eqnarray|displaymath|math|array|[pbvBV]?matrix|cases"
+    r"|split|aligned|gathered)\*?"
+)
+"""LaTeX environments that hold math; a document's own ("\\begin{letter}", "\\begin{itemize}") holds prose,
+where "Dear {{name}}" is still an unfilled slot."""
 
 
 def _special_token(text: str, m: re.Match[str]) -> bool:
