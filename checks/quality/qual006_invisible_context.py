@@ -228,6 +228,31 @@ def _optical_image(text: str, matched: str) -> bool:
     return noun is not None and noun.group(1).lower() == "image" and _OPTICS.search(text) is not None
 
 
+_GRAPHED = re.compile(
+    r"(?i)\b(?:is|are|was|were|be|been)\s+graphed\b"
+    r"|\bgraphs?\s+of\s+(?:the\s+)?(?:(?:quadratic|linear|exponential|polynomial|rational|cubic)\s+)?"
+    r"(?:functions?|equations?|parabola|line|curve|inequality)\b"
+    r"|\bgraphs?\s+of\s+\$?\s*[a-z]\s*(?:\(|=)"
+)
+"""A graph the text defines by its function or equation ("when f is graphed in the xy-plane", "the graph of
+y = 2x + 3", "the graph of the function")."""
+_SHOWN = re.compile(r"(?i)\b(?:shown|pictured|depicted|below|above|figure|diagram)\b")
+
+
+def _defined_graph(text: str, matched: str) -> bool:
+    """Whether the matched noun is the graph of a function or equation the text states ("When the
+    quadratic function f is graphed in the xy-plane, its vertex is (-2,5). What is the other
+    x-intercept of the graph?"): a mathematical object the question defines, not a missing picture;
+    "the graph of f is shown below" still points at one."""
+    noun = _NOUNS.search(matched)
+    return (
+        noun is not None
+        and noun.group(1).lower() == "graph"
+        and _GRAPHED.search(text) is not None
+        and _SHOWN.search(text) is None
+    )
+
+
 _SEEN = (
     r"(?i)\b(?:the|this|that|your)\s+{noun}s?\s+(?:(?:above|below|you (?:sent|shared|attached|uploaded))\s+)?"
     r"(?:shows?|depicts?|displays?|illustrates?|features?|contains?|captures?|presents?|highlights?|reveals?"
@@ -374,6 +399,7 @@ class InvisibleContext(Check):
                             _counted_in(text, m.group(0))
                             or _story_plot(text, m.group(0))
                             or _optical_image(text, m.group(0))
+                            or _defined_graph(text, m.group(0))
                         ):
                             continue
                         if line in with_data and not _IMAGE_NOUNS.search(m.group(0)):
