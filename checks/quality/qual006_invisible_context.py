@@ -215,9 +215,12 @@ def _story_plot(text: str, matched: str) -> bool:
 _OPTICS = re.compile(
     r"(?i)\b(?:mirrors?|magnification|magnif(?:y|ies|ied|ying)|convex|concave|refract\w*|convergent|converging"
     r"|divergent|diverging|(?:real|virtual|inverted|upright|erect) image|(?:object|image) distance"
-    r"|radius of curvature)\b|\bobject\b[^.?!\n]{0,60}\b(?:placed|located|positioned)\b"
+    r"|radius of curvature|at (?:this|the|its) focus|focal plane|prime focus)\b"
+    r"|\bobject\b[^.?!\n]{0,60}\b(?:placed|located|positioned)\b"
 )
-"""Words of geometric optics: an object placed before a mirror or a lens forms "the image" there."""
+"""Words of geometric optics: an object placed before a mirror or a lens forms "the image" there, a
+telescope at its focus ("the image of a planet at this focus"). Read in the record's prompt too: the
+answer's "the diameter of the image," is the image its question put at a telescope's focus."""
 
 
 def _optical_image(text: str, matched: str) -> bool:
@@ -398,7 +401,7 @@ class InvisibleContext(Check):
                         if kind != "attachment" and (
                             _counted_in(text, m.group(0))
                             or _story_plot(text, m.group(0))
-                            or _optical_image(text, m.group(0))
+                            or _optical_image(f"{prompts.get(line, '')}\n{text}", m.group(0))
                             or _defined_graph(text, m.group(0))
                         ):
                             continue
