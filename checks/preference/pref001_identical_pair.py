@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (fullwidth and curly closing marks are data here)
 """PREF001 identical-pair: pairs whose two answers are (nearly) the same, which teach nothing."""
 
 from __future__ import annotations
@@ -103,13 +104,22 @@ def _rewrites_prompt_word(asked: list[str], a: list[str], i1: int, i2: int, othe
     return False
 
 
+_CLOSING = ".!?。！？'\"’”"
+"""Sentence-final marks and the quotes around them, which words added after a sentence move past
+("... and 'stunning.'" / "... and 'stunning', duh.")."""
+
+
 def _framed(short: str, long: str) -> bool:
     """Whether `long` is `short` with words added before or after it ("好的" + the JSON asked for
-    alone, an answer with a closing offer): the pair teaches to leave out, or to add, exactly that."""
+    alone, an answer with a closing offer, a tag added before the closing full stop: "... is
+    imperative." / "... is imperative, duh."): the pair teaches to leave out, or to add, exactly that."""
     if not short or len(long) <= len(short):
         return False
+    core = short.rstrip(_CLOSING)
     if long.startswith(short):
         extra = long[len(short) :]
+    elif core and core != short and long.startswith(core):
+        extra = long[len(core) :]
     elif long.endswith(short):
         extra = long[: -len(short)]
     else:
