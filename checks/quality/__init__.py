@@ -15,6 +15,7 @@ from dataqa.checks.quality import (
     qual012_merged_records,
     qual013_placeholder_target,
     qual014_cross_language_answer,
+    qual015_generator_remark,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "qual012_merged_records",
     "qual013_placeholder_target",
     "qual014_cross_language_answer",
+    "qual015_generator_remark",
 ]
