@@ -23,6 +23,7 @@ from dataqa.text import (
     operands,
     quantities,
     raw_parts,
+    set_words,
     short_edits,
     slots,
     swaps,
@@ -57,6 +58,35 @@ def test_two_neighbouring_words_swapped_are_the_same_words_unless_a_number_moves
     assert compare("the dog bit the man", "the man bit the dog").reason == "word"
     assert compare("free seats in rows 12 14", "free seats in rows 14 12").reason == "number"
     assert compare("what was the minimum wage in 1991", "what was the minimum wage 1991 in").score == 1.0
+
+
+def test_one_word_put_for_another_a_few_words_away_decides_in_a_short_text() -> None:
+    """`slots.compare` reads two words added apart, one a side within `NEAR_PLACES` matched words, as
+    one word put for another (`set_words.own_words_apart`): "my (classical feast) / (top classical)
+    playlist" asks for another playlist. A word moved, a typo fix across, filler, or phrases added at
+    the two ends of a text ("(tell me) ... (quickly)") are no such swap."""
+
+    def reason(x: str, y: str) -> str | None:
+        a, b = x.split(), y.split()
+        codes: dict[str, str] = {}
+        ca = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in a)
+        cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in b)
+        return slots.compare(a, b, ca, cb, min(len(a), len(b))).reason
+
+    assert reason(
+        "add the artist to my classical feast playlist", "add the artist to my top classical playlist"
+    )
+    assert reason("how long does it take to cook ham", "how long does it take pork to cook") == "word"
+    assert reason(
+        "what city and state was the academy established", "in what state was the academy established"
+    )
+    assert reason("how long does it take to cook rice", "how long does it take rice to cook") is None
+    assert reason("how long to cook the chicken please", "how long to please cook the chicken") is None
+    tell = "tell me how can i get from odeonsplatz to the main station"
+    assert reason(tell, "how can i get from odeonsplatz to the main station quickly") is None
+    assert set_words.own_words_apart([(5, "cooked")], [(6, "cookes")]) is False
+    assert set_words.own_words_apart([(0, "tell")], [(9, "quickly")]) is False
+    assert set_words.own_words_apart([(6, "feast")], [(5, "top")]) is True
 
 
 def test_word_diff_names_each_kind_of_difference_as_written() -> None:

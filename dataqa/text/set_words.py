@@ -7,10 +7,11 @@ its slots have one home.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 
-from dataqa.text.typos import slip
+from dataqa.text.typos import is_typo, slip
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,38 @@ def rare_slot_words(a: list[str], b: list[str], a0: int, b0: int, terms: SetWord
     if x in terms.in_use or y in terms.in_use or slip(x, y):
         return False
     return slot_word(a, a0, terms) or slot_word(b, b0, terms)
+
+
+def own_words_apart(
+    added_a: list[tuple[int, str]], added_b: list[tuple[int, str]], in_use: Container[str] = frozenset()
+) -> bool:
+    """Whether two texts each keep a word of their own among the words added on their side
+    (`slots.compare`'s one-sided gaps, filler and identifiers left out, each word with the matched
+    words before its gap), within `NEAR_PLACES` matched words of each other, once a word added on
+    both sides (moved) and a typo fix across (`is_typo`: "cook" / "cooked") are paired: "add the
+    artist to my (classical feast) / (top classical) playlist", "how long does it take to cook
+    (ham)" / "(pork) to cook" put one word for another as a swap in one place does, which the
+    alignment reads as two words added apart. Words added at two ends of a text ("(tell me) how can
+    i get to the station (quickly)") each add to one request."""
+    left, right = Counter(w for _, w in added_a), Counter(w for _, w in added_b)
+    moved_a, moved_b = left & right, left & right
+    only_a = [(p, w) for p, w in added_a if not _taken(moved_a, w)]
+    only_b = [(p, w) for p, w in added_b if not _taken(moved_b, w)]
+    for x in list(only_a):
+        partner = next((y for y in only_b if is_typo(x[1], y[1], in_use)), None)
+        if partner is not None:
+            only_a.remove(x)
+            only_b.remove(partner)
+    return any(abs(p - q) <= NEAR_PLACES for p, _ in only_a for q, _ in only_b)
+
+
+NEAR_PLACES = 3
+"""Matched words between two words added apart for them to stand one for the other (`own_words_apart`)."""
+
+
+def _taken(counts: Counter[str], word: str) -> bool:
+    """Whether `word` is still counted in `counts`, taking one count of it if so."""
+    if counts[word] > 0:
+        counts[word] -= 1
+        return True
+    return False

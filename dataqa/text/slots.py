@@ -64,7 +64,7 @@ from dataqa.text.quantities import (
     ranks,
     repeats,
 )
-from dataqa.text.set_words import SetWords, rare_slot_words
+from dataqa.text.set_words import SetWords, own_words_apart, rare_slot_words
 from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import DOWN_WORDS, FILLER, NEGATIONS, UP_WORDS
 
@@ -323,6 +323,7 @@ def compare(
     maybe_names: list[tuple[list[int], list[int]]] = []
     swaps: list[tuple[list[int], list[int]]] = []
     alone: tuple[list[int], list[int]] = ([], [])
+    one_sided: tuple[list[tuple[int, str]], list[tuple[int, str]]] = ([], [])  # `own_words_apart`
     quantities: list[tuple[list[int], list[int]]] = []
     short = content_words <= SHORT_WORDS
     for a0, a1, b0, b1 in holes:
@@ -402,7 +403,10 @@ def compare(
                     break
             ignored += sum(w in FILLER for w in sa or sb) if small else 0
             added, at = (differ[0], a0) if sa else (differ[1], b0)
-            added.extend(at + i for i, w in enumerate(sa or sb) if w not in FILLER and not is_number(w))
+            own = [at + i for i, w in enumerate(sa or sb) if w not in FILLER and not is_number(w)]
+            added.extend(own)
+            place = sum(n for x, _, n in runs if x < a0)  # the words matched before the gap
+            one_sided[0 if sa else 1].extend((place, side[i]) for i in own)
             if len(sa or sb) == 1 and added and added[-1] == at:
                 alone[0 if sa else 1].append(at)
             continue
@@ -447,6 +451,8 @@ def compare(
                     break
             elif content_words <= NAME_WORDS:
                 maybe_names.append((swapped_a, swapped_b))
+    if reason is None and short and one_sided[0] and one_sided[1] and own_words_apart(*one_sided, in_use):
+        reason = "word"  # one word for another, the alignment reading it as two words added apart
     if early and reason is not None:
         return Comparison(0.0, reason)
     total = len(a) + len(b) - ignored
