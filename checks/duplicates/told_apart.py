@@ -112,8 +112,10 @@ def labelled_apart(
     A word common in the set's inputs (`common`) decides only by that ratio: that it is never
     under the other label may be chance. Of the filler words, an interjection ("thanks", "haha",
     "omg") decides only by that ratio and where at least `FILLER_SHARE` of the label's other rows hold
-    it (an emotion set's gratitude rows thank); the others never. The word is what the labels tell
-    apart, not a conflict.
+    it (an emotion set's gratitude rows thank) or the other text says at most
+    `INTERJECTION_TEXT_WORDS` words besides filler ("(Oh) my bad (hahaha)", amusement, / "My bad.",
+    remorse: the laughter is half of what is said, and 66 amusement rows laugh so against 3 of 14k
+    neutral ones); the others never. The word is what the labels tell apart, not a conflict.
     `sizes`: rows per class."""
     for own, other, label, other_label, shared in (
         *((prompts[0], prompts[1], *classes) for classes in weighed_classes(labels[0], labels[1])),
@@ -127,7 +129,8 @@ def labelled_apart(
             # the compared inputs left out of the counts: the word is judged by the other examples
             ratio = tie(mine - 1, sizes.get(label, 0) - 1, theirs, sizes.get(other_label, 0) - 1 - shared)
             if word in INTERJECTIONS:
-                if ratio >= DECIDING and mine - 1 >= FILLER_SHARE * (sizes.get(label, 0) - 1):
+                held = mine - 1 >= FILLER_SHARE * (sizes.get(label, 0) - 1)
+                if ratio >= DECIDING and (held or len(other - FILLER) <= INTERJECTION_TEXT_WORDS):
                     return True  # "(Thanks!) You too!": gratitude, where most gratitude rows thank
             elif word in FILLER:
                 continue
@@ -141,6 +144,9 @@ INTERJECTIONS = word_set("thanks thank thx haha hahaha hehe lol lmao lmfao rofl 
 FILLER_SHARE = 0.25
 """Share of a label's other rows that must hold an interjection for it to go with that label: an
 emotion set writes "thanks" in most gratitude rows; an intent set's "thanks" is spread thin."""
+INTERJECTION_TEXT_WORDS = 2
+"""Words besides filler of a text so short that an interjection added to it is a large part of what
+the other text says (`labelled_apart`): it decides by the ratio alone."""
 
 
 SHORT_ANSWER_WORDS = 10
