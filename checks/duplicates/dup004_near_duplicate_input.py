@@ -13,6 +13,7 @@ from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, one_co
 from dataqa.checks.duplicates.told_apart import (
     answered_apart,
     asked_attributes,
+    kind_apart,
     labelled_apart,
     located_apart,
     qualified_apart,
@@ -242,6 +243,7 @@ def _apart(
         return (
             answered_apart(pair, answered, common, asked_attributes(words[0]) | asked_attributes(words[1]))
             or qualified_apart(words, answered, common)
+            or kind_apart(words)
             or located_apart(words, (said[head], said[line]))
             or unanswered_apart(words, answered)
             or (is_short(answers[head]) and is_short(answers[line]) and swapped_apart(words, answered))

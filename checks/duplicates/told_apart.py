@@ -203,6 +203,62 @@ def _put_in(prompts: tuple[list[str], list[str]]) -> list[str]:
     return long[start : start + added]
 
 
+def kind_apart(prompts: tuple[list[str], list[str]]) -> bool:
+    """Whether the longer of two inputs answered two ways is the shorter with one to `PUT_IN_WORDS`
+    words put between a determiner (at most one word of the phrase between) and the noun after them,
+    one of them a content word that does more than rate the thing (not `RATING_WORDS`): "what is a
+    (put) option in finance" (a right to sell / a contract of either kind), "the edges of a simple
+    (triangle free) planar graph" (56 / 84). The words name another kind of the thing asked about,
+    whatever the answers' length or the words' use elsewhere in the set: two questions. "Brainstorm
+    a (new) idea", "write a (short) poem" ask the same thing; a word put elsewhere ("how long does it
+    (usually) take") is left to the other rules. Articles are read as one ("a" / "an")."""
+    short, long = sorted(([ARTICLE.get(w, w) for w in p] for p in prompts), key=len)
+    added = _put_in((short, long))
+    if not added:
+        return False
+    start = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    before, end = long[max(start - 2, 0) : start], start + len(added)
+    opened = bool(before) and (
+        before[-1] in DETERMINERS
+        or (len(before) == 2 and before[0] in DETERMINERS and before[1] not in CLOSED_WORDS | FILLER)
+    )
+    return opened and end < len(long) and _kind_word(long[end]) and any(_kind_word(w) for w in added)
+
+
+def _kind_word(word: str) -> bool:
+    """Whether `word` may name a thing or a kind of it: not filler, a closed-class word
+    (`CLOSED_WORDS`), a rating word, a single letter or a number."""
+    return (
+        len(word) > 1
+        and word not in FILLER
+        and word not in CLOSED_WORDS
+        and word not in RATING_WORDS
+        and not is_number(word)
+    )
+
+
+ARTICLE = {"an": "a"}
+"""The article's other form, read as one word by `kind_apart`."""
+DETERMINERS = word_set("a the my your his her its our their this that these those")
+"""Words that open a noun phrase (`kind_apart`)."""
+CLOSED_WORDS = word_set(
+    "of in on at to for from with by about as into onto over under after before between through "
+    "during without within and or but than if when where while how what which who whom whose why "
+    "is are was were be been being am do does did have has had i you he she it we they me him us "
+    "them all such only there here"
+)
+"""Prepositions, conjunctions, question words, auxiliaries and pronouns: no kind of thing
+(`kind_apart`). Not sklearn's stop words, which hold nouns and verbs ("put", "top", "side")."""
+RATING_WORDS = word_set(
+    "new good great nice best better short long brief simple quick small big large little old "
+    "different main basic general common typical real actual specific certain particular important "
+    "interesting creative unique funny catchy detailed complete possible popular famous favorite "
+    "favourite current recent exact whole entire full"
+)
+"""Adjectives that rate or size the thing asked for rather than name another kind of it
+(`kind_apart`): "a (new) idea for a film", "a (short) poem"."""
+
+
 def located_apart(prompts: tuple[list[str], list[str]], answers: tuple[list[str], list[str]]) -> bool:
     """Whether two inputs over one material (a passage, a list of choices) ask two questions that
     point at two places of it: the longer is the shorter with words put in (`_put_in`; not only
