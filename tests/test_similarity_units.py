@@ -61,7 +61,8 @@ def test_two_neighbouring_words_swapped_are_the_same_words_unless_a_number_moves
 
 
 def test_one_word_put_for_another_a_few_words_away_decides_in_a_short_text() -> None:
-    """`slots.compare` reads two words added apart, one a side within `NEAR_PLACES` matched words, as
+    """`slots.compare` reads two words added apart, one a side within `NEAR_PLACES` matched words and
+    each naming a thing (not a closed-class word such as "you", "up", "what"), as
     one word put for another (`set_words.own_words_apart`): "my (classical feast) / (top classical)
     playlist" asks for another playlist. A word moved, a typo fix across, filler, or phrases added at
     the two ends of a text ("(tell me) ... (quickly)") are no such swap."""
@@ -77,9 +78,9 @@ def test_one_word_put_for_another_a_few_words_away_decides_in_a_short_text() -> 
         "add the artist to my classical feast playlist", "add the artist to my top classical playlist"
     )
     assert reason("how long does it take to cook ham", "how long does it take pork to cook") == "word"
-    assert reason(
-        "what city and state was the academy established", "in what state was the academy established"
-    )
+    spent = "how much have i spent on food"
+    assert reason(f"recently {spent}", f"{spent} lately") is None  # the two ends: far apart
+    assert reason("can you please check on my order", "check up on my order") is None  # no thing named
     assert reason("how long does it take to cook rice", "how long does it take rice to cook") is None
     assert reason("how long to cook the chicken please", "how long to please cook the chicken") is None
     tell = "tell me how can i get from odeonsplatz to the main station"
@@ -87,6 +88,8 @@ def test_one_word_put_for_another_a_few_words_away_decides_in_a_short_text() -> 
     assert set_words.own_words_apart([(5, "cooked")], [(6, "cookes")]) is False
     assert set_words.own_words_apart([(0, "tell")], [(9, "quickly")]) is False
     assert set_words.own_words_apart([(6, "feast")], [(5, "top")]) is True
+    assert set_words.own_words_apart([(0, "what")], [(3, "anything")]) is False  # no thing named
+    assert set_words.own_words_apart([(0, "you")], [(1, "up")]) is False
 
 
 def test_word_diff_names_each_kind_of_difference_as_written() -> None:

@@ -24,7 +24,7 @@ from dataqa.checks.labels.lbl002_near_identical_conflict import (
 from dataqa.text.normalise import UNSPACED_WORD
 from dataqa.text.quantities import names_which
 from dataqa.text.typos import is_number, is_typo
-from dataqa.text.word_lists import FILLER, PARTICLES, word_set
+from dataqa.text.word_lists import CLOSED_WORDS, FILLER, PARTICLES, word_set
 
 
 def answered_apart(
@@ -241,14 +241,6 @@ ARTICLE = {"an": "a"}
 """The article's other form, read as one word by `kind_apart`."""
 DETERMINERS = word_set("a the my your his her its our their this that these those")
 """Words that open a noun phrase (`kind_apart`)."""
-CLOSED_WORDS = word_set(
-    "of in on at to for from with by about as into onto over under after before between through "
-    "during without within and or but than if when where while how what which who whom whose why "
-    "is are was were be been being am do does did have has had i you he she it we they me him us "
-    "them all such only there here"
-)
-"""Prepositions, conjunctions, question words, auxiliaries and pronouns: no kind of thing
-(`kind_apart`). Not sklearn's stop words, which hold nouns and verbs ("put", "top", "side")."""
 RATING_WORDS = word_set(
     "new good great nice best better short long brief simple quick small big large little old "
     "different main basic general common typical real actual specific certain particular important "

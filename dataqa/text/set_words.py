@@ -12,6 +12,7 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 
 from dataqa.text.typos import is_typo, slip
+from dataqa.text.word_lists import CLOSED_WORDS
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,10 @@ def own_words_apart(
     artist to my (classical feast) / (top classical) playlist", "how long does it take to cook
     (ham)" / "(pork) to cook" put one word for another as a swap in one place does, which the
     alignment reads as two words added apart. Words added at two ends of a text ("(tell me) how can
-    i get to the station (quickly)") each add to one request."""
+    i get to the station (quickly)") each add to one request. Words that name no thing
+    (`_names`: "(what) do i have (anything)", "can (you) check (up) on", "که" / "چه") are left out:
+    two texts that each add one say the same in other words."""
+    added_a, added_b = ([(p, w) for p, w in side if _names(w)] for side in (added_a, added_b))
     left, right = Counter(w for _, w in added_a), Counter(w for _, w in added_b)
     moved_a, moved_b = left & right, left & right
     only_a = [(p, w) for p, w in added_a if not _taken(moved_a, w)]
@@ -87,8 +91,19 @@ def own_words_apart(
     return any(abs(p - q) <= NEAR_PLACES for p, _ in only_a for q, _ in only_b)
 
 
-NEAR_PLACES = 3
+NEAR_PLACES = 2
 """Matched words between two words added apart for them to stand one for the other (`own_words_apart`)."""
+
+
+def _names(word: str) -> bool:
+    """Whether `word` may name a thing: `OWN_LETTERS` letters or more, not a closed-class word
+    (`word_lists.CLOSED_WORDS`); the short words of a language without such a list ("که", "چه",
+    "w") are mostly its function words."""
+    return len(word) >= OWN_LETTERS and word not in CLOSED_WORDS
+
+
+OWN_LETTERS = 3
+"""Letters a word added on each side needs to be read as one put for the other (`own_words_apart`)."""
 
 
 def _taken(counts: Counter[str], word: str) -> bool:

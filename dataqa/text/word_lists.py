@@ -17,6 +17,19 @@ FILLER = word_set(
 )
 """Words whose addition, removal or exchange for another filler word never decides what a text says:
 articles, politeness, hedges, and the asides of chat ("... lol", "... bro"), which name nothing."""
+CLOSED_WORDS = word_set(
+    "of in on at to for from with by about as into onto over under after before between through "
+    "during without within up down out off back and or but than if when where while how what which "
+    "who whom whose why is are was were be been being am did have has had shall should must i you he "
+    "she it we they me him us them my your his her its our their mine yours this that these those "
+    "all such only there here anything something everything nothing anyone someone everyone one "
+    "wanna gonna gotta"
+)
+"""Prepositions, conjunctions, question words, auxiliaries, pronouns and determiners: words that
+name no thing. Two texts that each add one of them a few words apart ("(what) do i have (anything)",
+"check (up) on" / "can (you) check on") say the same in other words (`set_words.own_words_apart`),
+and none names a kind of thing (`told_apart.kind_apart`). Not sklearn's English stop words, which
+hold nouns and verbs ("put", "top", "side")."""
 PARTICLES = word_set("的 之 地 得 了 吗 嗎 呢 吧 啊 呀 嘛 の")
 """Chinese structural and sentence-final particles (and Japanese の), one character and a word of
 its own once normalised: what the articles and filler are to English, put in or left out without
