@@ -243,7 +243,7 @@ def _apart(
         return (
             answered_apart(pair, answered, common, asked_attributes(words[0]) | asked_attributes(words[1]))
             or qualified_apart(words, answered, common)
-            or kind_apart(words)
+            or kind_apart(words, answered)
             or located_apart(words, (said[head], said[line]))
             or unanswered_apart(words, answered)
             or (is_short(answers[head]) and is_short(answers[line]) and swapped_apart(words, answered))

@@ -203,16 +203,21 @@ def _put_in(prompts: tuple[list[str], list[str]]) -> list[str]:
     return long[start : start + added]
 
 
-def kind_apart(prompts: tuple[list[str], list[str]]) -> bool:
+def kind_apart(prompts: tuple[list[str], list[str]], answers: tuple[set[str], set[str]]) -> bool:
     """Whether the longer of two inputs answered two ways is the shorter with one to `PUT_IN_WORDS`
     words put between a determiner (at most one word of the phrase between) and the noun after them,
-    one of them a content word that does more than rate the thing (not `RATING_WORDS`): "what is a
+    one of them a content word that does more than rate the thing (not `RATING_WORDS`) and that the
+    shorter input's answer does not take up (`answers`, each input's answer's words): "what is a
     (put) option in finance" (a right to sell / a contract of either kind), "the edges of a simple
     (triangle free) planar graph" (56 / 84). The words name another kind of the thing asked about,
-    whatever the answers' length or the words' use elsewhere in the set: two questions. "Brainstorm
-    a (new) idea", "write a (short) poem" ask the same thing; a word put elsewhere ("how long does it
-    (usually) take") is left to the other rules. Articles are read as one ("a" / "an")."""
-    short, long = sorted(([ARTICLE.get(w, w) for w in p] for p in prompts), key=len)
+    whatever the answers' length or the words' use elsewhere in the set: two questions. "What is the
+    (English) Premier League", answered "the highest level of the English football league system",
+    is one question: the answer to the shorter says the word. "Brainstorm a (new) idea", "write a
+    (short) poem" ask the same thing; a word put elsewhere ("how long does it (usually) take") is left
+    to the other rules. Articles are read as one ("a" / "an")."""
+    read = [[ARTICLE.get(w, w) for w in p] for p in prompts]
+    at_short = 0 if len(read[0]) <= len(read[1]) else 1
+    short, long = read[at_short], read[1 - at_short]
     added = _put_in((short, long))
     if not added:
         return False
@@ -222,7 +227,9 @@ def kind_apart(prompts: tuple[list[str], list[str]]) -> bool:
         before[-1] in DETERMINERS
         or (len(before) == 2 and before[0] in DETERMINERS and before[1] not in CLOSED_WORDS | FILLER)
     )
-    return opened and end < len(long) and _kind_word(long[end]) and any(_kind_word(w) for w in added)
+    said = answers[at_short]
+    kinds = [w for w in added if _kind_word(w) and not _takes_up(said, w)]
+    return opened and end < len(long) and _kind_word(long[end]) and bool(kinds)
 
 
 def _kind_word(word: str) -> bool:
