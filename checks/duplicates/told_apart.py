@@ -214,8 +214,10 @@ def kind_apart(prompts: tuple[list[str], list[str]], answers: tuple[set[str], se
     (English) Premier League", answered "the highest level of the English football league system",
     is one question: the answer to the shorter says the word. "Brainstorm a (new) idea", "write a
     (short) poem" ask the same thing; a word put elsewhere ("how long does it (usually) take") is left
-    to the other rules. Articles are read as one ("a" / "an")."""
-    read = [[ARTICLE.get(w, w) for w in p] for p in prompts]
+    to the other rules. Articles are read as one ("a" / "an"), and "what" and "which" open a noun
+    phrase as a determiner does ("what (city and) state was the academy established" / "(in) what
+    state ...": a preposition that opens a question is read past)."""
+    read = [_unprefaced([ARTICLE.get(w, w) for w in p]) for p in prompts]
     at_short = 0 if len(read[0]) <= len(read[1]) else 1
     short, long = read[at_short], read[1 - at_short]
     added = _put_in((short, long))
@@ -232,6 +234,11 @@ def kind_apart(prompts: tuple[list[str], list[str]], answers: tuple[set[str], se
     return opened and end < len(long) and _kind_word(long[end]) and bool(kinds)
 
 
+def _unprefaced(words: list[str]) -> list[str]:
+    """`words` without the preposition that opens them (`PREFACE_WORDS`)."""
+    return words[1:] if words and words[0] in PREFACE_WORDS else words
+
+
 def _kind_word(word: str) -> bool:
     """Whether `word` may name a thing or a kind of it: not filler, a closed-class word
     (`CLOSED_WORDS`), a rating word, a single letter or a number."""
@@ -246,16 +253,20 @@ def _kind_word(word: str) -> bool:
 
 ARTICLE = {"an": "a"}
 """The article's other form, read as one word by `kind_apart`."""
-DETERMINERS = word_set("a the my your his her its our their this that these those")
-"""Words that open a noun phrase (`kind_apart`)."""
+DETERMINERS = word_set("a the my your his her its our their this that these those what which")
+"""Words that open a noun phrase (`kind_apart`), "what" and "which" of "what (city and) state" too."""
+PREFACE_WORDS = word_set("in on at to for from of by with about")
+"""Prepositions that open a question whose noun phrase they belong to ("(in) what state was it
+founded" / "what state was it founded (in)"): read past by `kind_apart`."""
 RATING_WORDS = word_set(
     "new good great nice best better short long brief simple quick small big large little old "
     "different main basic general common typical real actual specific certain particular important "
     "interesting creative unique funny catchy detailed complete possible popular famous favorite "
-    "favourite current recent exact whole entire full"
+    "favourite current recent exact whole entire full kind kinds type types sort sorts form forms"
 )
-"""Adjectives that rate or size the thing asked for rather than name another kind of it
-(`kind_apart`): "a (new) idea for a film", "a (short) poem"."""
+"""Adjectives that rate or size the thing asked for rather than name another kind of it, and the nouns
+that only say it has kinds (`kind_apart`): "a (new) idea for a film", "a (short) poem", "what (type of)
+government"."""
 
 
 def located_apart(prompts: tuple[list[str], list[str]], answers: tuple[list[str], list[str]]) -> bool:
