@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 
 import dataqa
-from dataqa.checks.duplicates.told_apart import labelled_apart
+from dataqa.checks.duplicates.told_apart import kind_apart, labelled_apart
 
 VERBS = ["turn on", "switch off", "dim", "brighten", "open", "close", "start", "stop", "play", "pause"]
 THINGS = [
@@ -77,3 +77,20 @@ def test_a_word_goes_with_a_label_only_where_the_set_writes_it_under_that_label_
     assert labelled_apart(card, ("VirtualCard", "PhysicalCard"), seen, frozenset(), sizes)
     seen["virtual"]["PhysicalCard"] = 40  # written under both labels alike: no longer what decides
     assert not labelled_apart(card, ("VirtualCard", "PhysicalCard"), seen, frozenset(), sizes)
+
+
+def test_kind_apart_reads_a_word_put_between_a_determiner_and_its_noun() -> None:
+    """`told_apart.kind_apart`: "a (put) option", "what (city and) state" / "(in) what state" name
+    another kind of the thing asked; a word the other answer says, a rating word, or words put after a
+    question word and the noun it asks for ("what language (do people) speak") do not."""
+
+    def apart(a: str, b: str, said_a: str = "", said_b: str = "") -> bool:
+        return kind_apart((a.split(), b.split()), (set(said_a.split()), set(said_b.split())))
+
+    assert apart("what is a put option in finance", "what is an option in finance")
+    assert apart("what city and state was the academy founded", "in what state was the academy founded")
+    assert not apart("what language do people speak in brazil", "what language speak in brazil")
+    assert not apart("brainstorm a new idea for a film", "brainstorm an idea for a film")
+    assert not apart("what type of government does japan have", "what government does japan have")
+    league = "what is the english premier league"
+    assert not apart(league, "what is the premier league", "", "the top level of english football")

@@ -227,7 +227,7 @@ def kind_apart(prompts: tuple[list[str], list[str]], answers: tuple[set[str], se
     before, end = long[max(start - 2, 0) : start], start + len(added)
     opened = bool(before) and (
         before[-1] in DETERMINERS
-        or (len(before) == 2 and before[0] in DETERMINERS and before[1] not in CLOSED_WORDS | FILLER)
+        or (len(before) == 2 and before[0] in ARTICLES and before[1] not in CLOSED_WORDS | FILLER)
     )
     said = answers[at_short]
     kinds = [w for w in added if _kind_word(w) and not _takes_up(said, w)]
@@ -255,6 +255,10 @@ ARTICLE = {"an": "a"}
 """The article's other form, read as one word by `kind_apart`."""
 DETERMINERS = word_set("a the my your his her its our their this that these those what which")
 """Words that open a noun phrase (`kind_apart`), "what" and "which" of "what (city and) state" too."""
+ARTICLES = DETERMINERS - word_set("what which")
+"""Determiners a word of the phrase may follow before the words put in ("a simple (triangle free)
+planar graph"); after a question word they must follow it ("what language (do people) speak" is one
+question)."""
 PREFACE_WORDS = word_set("in on at to for from of by with about")
 """Prepositions that open a question whose noun phrase they belong to ("(in) what state was it
 founded" / "what state was it founded (in)"): read past by `kind_apart`."""
