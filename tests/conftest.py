@@ -188,8 +188,10 @@ def write_jsonl(path: Path, records: list) -> Path:
 
 
 def dataqa_command() -> list[str]:
-    """The installed `dataqa` console script (end-to-end tests run the real command)."""
-    exe = shutil.which("dataqa")
+    """The installed `dataqa` console script (end-to-end tests run the real command): the one beside
+    the Python running the tests first, so that a venv's tests run its own install whatever PATH says."""
+    beside = Path(sys.executable).with_name("dataqa")
+    exe = str(beside) if beside.is_file() else shutil.which("dataqa")
     if exe is None:
         pytest.fail("the dataqa command is not installed; run `pip install -e '.[test]'`")
     return [exe]
