@@ -266,11 +266,13 @@ RATING_WORDS = word_set(
     "new good great nice best better short long brief simple quick small big large little old "
     "different main basic general common typical real actual specific certain particular important "
     "interesting creative unique funny catchy detailed complete possible popular famous favorite "
-    "favourite current recent exact whole entire full kind kinds type types sort sorts form forms"
+    "favourite current recent exact whole entire full kind kinds type types sort sorts form forms "
+    "given provided specified supplied arbitrary random single individual"
 )
-"""Adjectives that rate or size the thing asked for rather than name another kind of it, and the nouns
-that only say it has kinds (`kind_apart`): "a (new) idea for a film", "a (short) poem", "what (type of)
-government"."""
+"""Adjectives that rate or size the thing asked for rather than name another kind of it, the nouns
+that only say it has kinds, and the words that only point at the thing the task hands over
+(`kind_apart`): "a (new) idea for a film", "a (short) poem", "what (type of) government", "the
+factorial of a (given) non-negative integer"."""
 
 
 def located_apart(prompts: tuple[list[str], list[str]], answers: tuple[list[str], list[str]]) -> bool:
