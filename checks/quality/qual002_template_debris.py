@@ -28,6 +28,7 @@ from dataqa.checks.quality.deliberate_slots import (
     without_masks,
     without_material,
 )
+from dataqa.checks.quality.math_slots import environment_name, grouped_in_math, in_formula, in_math
 from dataqa.checks.quality.merged_targets import merged_is_format, merged_survey
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
@@ -37,7 +38,6 @@ from dataqa.ingest.dataset import Split
 from dataqa.ingest.layouts import CLASSIFICATION
 from dataqa.ingest.naming import role_name
 from dataqa.ingest.text_calls import PYTHON_TAG
-from dataqa.text.formulas import FORMULA
 from dataqa.text.markup import (
     in_indented_code,
     is_code_line,
@@ -139,7 +139,7 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False  # "[{response}]": a slot as a list's item, written out (a mock bot error, JSON)
         if token.startswith("{") and not token.startswith("{{") and latex_like:
             return False
-        if token.startswith("{") and _environment_name(text, token):
+        if token.startswith("{") and environment_name(text, token):
             return False
         if re.fullmatch(r"\{\d\}", token) and not _numbered_slot(text, m):
             return False
@@ -149,9 +149,9 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False  # "POST /users/{id}/cancel", "feed:{follower_id}": a route's or a key's parameter
         if re.fullmatch(r"\{[A-Za-z]_(?:[A-Za-z]|\d{1,2})\}", token):
             return False  # {x_n}, {a_k}: a sequence or family in math notation, not a slot
-        if _grouped_in_math(text, m):
+        if grouped_in_math(text, m):
             return False  # ${AB_6}+{BA_6}={CC_6}$: base-6 digits grouped in inline mathematics
-        if token.startswith("{") and _in_formula(text, m):
+        if token.startswith("{") and in_formula(text, m):
             return False  # "\\[ v=\\frac{c}{\\lambda}=... {ms}^{-1} \\]", "{E}_{{el}}": grouping in a formula
         if (
             token.startswith("$")
@@ -162,7 +162,7 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False
         if before == "$" and _CI_EXPRESSION.match(token):
             return False
-        if token.startswith("$") and _in_math(text, m):
+        if token.startswith("$") and in_math(text, m):
             return False  # $H_0$, $F_X(x)=...$, ${x_n}$: LaTeX inline mathematics, not a shell variable
         return not _code_line_without(text, m) and not in_indented_code(text, m.start())
     if kind == "placeholder":
@@ -253,63 +253,6 @@ _ARABIC_QUOTE = re.compile(r"\{[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]+\}")
 """An Arabic-script word in braces: writers of Arabic use braces as quotation marks (the Qur'an's verses
 are quoted in { }, as in ﴿ ﴾, and a tweet stresses its comment word so: "... الهام شاهين {طارئة}");
 a slot's name is an identifier ("{name}", "{first_name}")."""
-
-
-def _environment_name(text: str, token: str) -> bool:
-    """Whether `{name}` names a LaTeX environment: the text closes it by name ("\\end{array}", "\\ end
-    {mảng}"), whatever its opening command became in translation ("\\ Bắt đầu {mảng}", begin)."""
-    return re.search(r"\\\s*end\s*" + re.escape(token), text) is not None
-
-
-def _in_math(text: str, m: re.Match[str]) -> bool:
-    """Whether a `$NAME_X` or `${x}` match opens LaTeX inline mathematics: a closing `$` follows on the
-    same line (within `MATH_SPAN` characters) and is not itself a variable's opening or a price (no
-    Latin letter, digit, `_` or `{` right after it): "$X_1, X_2$ are independent", "$F_X(x)=1-e^{-x}$",
-    "${x_n}$ converges", where "$HOME_DIR/bin:$PATH" and "Dear $CUSTOMER_NAME, order $ORDER_ID" are
-    variables."""
-    end = m.end()
-    close = text.find("$", end, end + MATH_SPAN)
-    if close < 0 or "\n" in text[end:close]:
-        return False
-    after = text[close + 1 : close + 2]
-    return not (after and after.isascii() and (after.isalnum() or after in "_{"))
-
-
-MATH_SPAN = 300
-"""Characters after a `$` within which LaTeX inline mathematics closes."""
-
-
-def _grouped_in_math(text: str, m: re.Match[str]) -> bool:
-    """Whether a `{...}` match is LaTeX grouping inside inline mathematics: an odd number of `$` (not
-    `\\$`; `$$` is one) before it on its line, one after it on the line, and no run of three lowercase
-    letters in it ("${AB_6}+{BA_6}={CC_6}$", MATH's base-6 digits): a slot names a word."""
-    start = text.rfind("\n", 0, m.start()) + 1
-    opened = len(re.findall(r"(?<!\\)\$\$?", text[start : m.start()])) % 2 == 1
-    line_end = text.find("\n", m.end())
-    closes = "$" in text[m.end() : line_end if line_end >= 0 else len(text)]
-    return opened and closes and not re.search(r"[a-z]{3}", m.group())
-
-
-def _in_formula(text: str, m: re.Match[str]) -> bool:
-    """Whether a `{...}` match lies inside written math (`formulas.FORMULA`: display `\\[...\\]` and
-    `$$...$$` over several lines, a math environment, inline `$...$`): there braces group ("{ms}^{-1}",
-    "\\Delta {E}_{{el}}", "13.1 {eV}" in MIT OCW's solutions), whatever the word inside them."""
-    if "$" not in text and "\\" not in text:
-        return False
-    return any(
-        f.start() < m.start()
-        and m.end() <= f.end()
-        and (f.group(1) is None or _MATH_ENVIRONMENT.fullmatch(f.group(1)))
-        for f in FORMULA.finditer(text)
-    )
-
-
-_MATH_ENVIRONMENT = re.compile(
-    r"(?:equation|align|alignat|flalign|gather|multline|eqnarray|displaymath|math|array|[pbvBV]?matrix|cases"
-    r"|split|aligned|gathered)\*?"
-)
-"""LaTeX environments that hold math; a document's own ("\\begin{letter}", "\\begin{itemize}") holds prose,
-where "Dear {{name}}" is still an unfilled slot."""
 
 
 def _special_token(text: str, m: re.Match[str]) -> bool:
