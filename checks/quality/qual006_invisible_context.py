@@ -199,6 +199,13 @@ def _scenario_media(prompt: str, matched: str) -> bool:
     return _points_back(prompt, matched, actor + r"(?:[a-z-]+\s+)?{stem}")
 
 
+def _noun_is(matched: str, noun: str) -> bool:
+    """Whether the medium noun of a match (`_NOUNS`) is `noun`, whatever its case: the exceptions below
+    each explain away one noun ("plot", "image", "graph") in its own context."""
+    found = _NOUNS.search(matched)
+    return found is not None and found.group(1).lower() == noun
+
+
 _STORY = re.compile(
     r"(?i)\b(?:movies?|films?|stor(?:y|ies)|novels?|books?|series|episodes?|characters?|plays?"
     r"|narrative|screenplay|script|actors?|actress|director|cast|twists?)\b"
@@ -208,8 +215,7 @@ _STORY = re.compile(
 
 def _story_plot(text: str, matched: str) -> bool:
     """Whether the matched noun is a story's plot ("I won't explain more of the plot" in a film review)."""
-    noun = _NOUNS.search(matched)
-    return noun is not None and noun.group(1).lower() == "plot" and _STORY.search(text) is not None
+    return _noun_is(matched, "plot") and _STORY.search(text) is not None
 
 
 _OPTICS = re.compile(
@@ -227,8 +233,7 @@ def _optical_image(text: str, matched: str) -> bool:
     """Whether the matched noun is the image a mirror or a lens forms ("Determine the magnification of
     the image." after "placed 10 cm in front of a convex mirror"), a quantity of the problem, not a
     picture. A lens or a focal length alone says nothing: cameras have them too."""
-    noun = _NOUNS.search(matched)
-    return noun is not None and noun.group(1).lower() == "image" and _OPTICS.search(text) is not None
+    return _noun_is(matched, "image") and _OPTICS.search(text) is not None
 
 
 _GRAPHED = re.compile(
@@ -247,13 +252,7 @@ def _defined_graph(text: str, matched: str) -> bool:
     quadratic function f is graphed in the xy-plane, its vertex is (-2,5). What is the other
     x-intercept of the graph?"): a mathematical object the question defines, not a missing picture;
     "the graph of f is shown below" still points at one."""
-    noun = _NOUNS.search(matched)
-    return (
-        noun is not None
-        and noun.group(1).lower() == "graph"
-        and _GRAPHED.search(text) is not None
-        and _SHOWN.search(text) is None
-    )
+    return _noun_is(matched, "graph") and _GRAPHED.search(text) is not None and _SHOWN.search(text) is None
 
 
 _SEEN = (
