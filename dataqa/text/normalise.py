@@ -120,7 +120,9 @@ def _with_sign_lines(texts: pl.Series) -> pl.Series:
     for count in lines.list.len().to_list():
         pieces = zip(kept.slice(start, count).to_list(), signs.slice(start, count).to_list(), strict=True)
         words = " ".join(_REPEATED.sub(r"\1", line) if sign else line for line, sign in pieces)
-        joined.append(" ".join(words.split()))
+        # only plain spaces are left to collapse; str.split() would also drop control characters
+        # (\x1c-\x1f) that the polars path keeps, and a text's hash would differ by path
+        joined.append(" ".join(word for word in words.split(" ") if word))
         start += count
     return pl.Series(joined, dtype=pl.String)
 
