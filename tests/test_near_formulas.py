@@ -27,8 +27,8 @@ def _runs(text: str) -> list[tuple[int, int]]:
 def test_written_math_is_a_formula_and_amounts_are_not() -> None:
     """`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]` and an environment are formulas of two words or
     more; two amounts, an escaped dollar and a one-symbol formula are not."""
-    assert _runs(r"Solve $x^2 + 3x = 4$ for x") == [(1, 5)]
-    assert _runs(r"Let $$\frac{a}{b}$$ and \(a + b\) and \[ c d \] be given") == [(1, 4), (5, 7), (8, 10)]
+    assert _runs(r"Solve $x^2 + 3x = 4$ for x") == [(1, 6)]  # x 2 plus 3x 4
+    assert _runs(r"Let $$\frac{a}{b}$$ and \(a + b\) and \[ c d \] be given") == [(1, 4), (5, 8), (9, 11)]
     assert _runs(r"Then \begin{align} y &= 2 z \end{align} holds") == [(1, 8)]
     assert _runs("I paid $5 for pens and $10 for notebooks") == []
     assert _runs(r"It costs \$5 and then \$10 more") == []

@@ -18,6 +18,7 @@ from dataqa.ingest.parts import MEDIA_TAG
 from dataqa.text import (
     bounds,
     minhash,
+    moves,
     near_duplicates,
     normalise,
     operands,
@@ -37,7 +38,7 @@ from dataqa.text.worddiff import word_diff
 
 
 def test_two_neighbouring_words_swapped_are_the_same_words_unless_a_number_moves() -> None:
-    """`slots.transposed` finds the one swap of neighbours that is a pair's only difference, and
+    """`moves.transposed` finds the one swap of neighbours that is a pair's only difference, and
     `compare` then matches every word; a swap far apart, a second difference or two numbers do not."""
 
     def compare(x: str, y: str) -> slots.Comparison:
@@ -47,11 +48,11 @@ def test_two_neighbouring_words_swapped_are_the_same_words_unless_a_number_moves
         cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in b)
         return slots.compare(a, b, ca, cb, len(a))
 
-    assert slots.transposed("abcde", "abdce") == 2
-    assert slots.transposed("ab", "ba") == 0
+    assert moves.transposed("abcde", "abdce") == 2
+    assert moves.transposed("ab", "ba") == 0
     unswapped = [("abcde", "abcde"), ("abcde", "adcbe"), ("abcde", "bacdf"), ("abcd", "abdcx"), ("aa", "aa")]
     for a, b in unswapped:
-        assert slots.transposed(a, b) is None, (a, b)
+        assert moves.transposed(a, b) is None, (a, b)
     swapped = compare("what is the largest variety of cactus", "what is the variety largest of cactus")
     assert (swapped.score, swapped.reason, swapped.differ) == (1.0, None, ([], []))
     assert sorted(swapped.runs) == [(0, 0, 3), (3, 4, 1), (4, 3, 1), (5, 5, 2)]
@@ -836,8 +837,9 @@ def test_raw_texts_are_read_once_for_all_batches_up_to_the_cache_limit(monkeypat
 
 
 def test_a_sign_that_ends_a_name_is_spelled_into_it() -> None:
-    """`normalise`: "C", "C++" and "C#" are three names, so three texts; a sign inside a word or
-    before one ("a+b", "#tag") is punctuation as before, and texts without one are unchanged."""
+    """`normalise`: "C", "C++" and "C#" are three names, so three texts; a plus between operands
+    ("a+b") is an operator (`test_an_operator_between_operands_is_spelled`), a hash before a word
+    ("#tag") punctuation as before, and texts without one are unchanged."""
     texts = [
         "What is C?",
         "What is C++?",
@@ -851,9 +853,32 @@ def test_a_sign_that_ends_a_name_is_spelled_into_it() -> None:
         "what is cpp",
         "what is csharp",
         "fsharp and aplus 18plus only",
-        "a b tag issue 5",
+        "a plus b tag issue 5",
         "plain",
     ]
+
+
+def test_an_operator_between_operands_is_spelled() -> None:
+    """`normalise`: a sign swapped between operands asks something else ("+" for "-", "<" for ">",
+    "<=" for "<"), so each is a word, the same however it is spaced; the minus sign, "=", "*", "/",
+    a hyphen, arrows, quote marks and the brackets of tags and generic types stay punctuation."""
+    pairs = [
+        ("x^3 - 2x^2 + x - 3", "x 3 2x 2 plus x 3"),
+        ("x^3 + 2x^2 - x + 3", "x 3 plus 2x 2 x plus 3"),
+        ("(a - b)^2", "a b 2"),
+        ("a+b+c+d", "a plus b plus c plus d"),
+        ("x + 3 > 5", "x plus 3 greater 5"),
+        ("return a<b", "return a less b"),
+        ("return a < b", "return a less b"),
+        ("WHERE age <= 25", "where age atmost 25"),
+        ("5 \u00d7 4 \u00f7 2 \u2265 9 \u2260 3", "5 times 4 over 2 atleast 9 unequal 3"),
+        ("SELECT * FROM t WHERE x = 1/2", "select from t where x 1 2"),
+        ("well-known, x \u2212 1", "well known x 1"),
+        ("text<b>bold</b> List<int> <a href='x'>", "text b bold b list int a href x"),
+        ("x -> y => z\n> quoted\na +\nb", "x y z quoted a b"),
+    ]
+    texts = [text for text, _ in pairs]
+    assert normalise.normalise(pl.Series(texts)).to_list() == [spelled for _, spelled in pairs]
 
 
 def test_classification_examples_are_near_when_their_inputs_are_under_one_label(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ comparison's positions back in the second text's own order.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
+
 from rapidfuzz.distance import Indel
 
 MOVE_WORDS = 3
@@ -57,3 +59,16 @@ def block_move(a: str, b: str, holes: list[tuple[int, int, int, int]]) -> list[i
     rest = [i for i in range(len(b)) if not b0 <= i < b1]
     put = at if at <= b0 else at - (b1 - b0)  # where `a`'s block stands among the rest of `b`
     return rest[:put] + list(range(b0, b1)) + rest[put:]
+
+
+def transposed(a_codes: Sequence[Hashable], b_codes: Sequence[Hashable]) -> int | None:
+    """The position of the first of two neighbouring words that one text has in the other order,
+    when that is the texts' only difference; otherwise None. Words as codes (one character each)
+    or as a list of words."""
+    if len(a_codes) != len(b_codes) or len(a_codes) < 2:
+        return None
+    at = next((i for i, (x, y) in enumerate(zip(a_codes, b_codes, strict=True)) if x != y), None)
+    if at is None or at + 1 >= len(a_codes) or a_codes[at] == a_codes[at + 1]:
+        return None
+    swapped = a_codes[at] == b_codes[at + 1] and a_codes[at + 1] == b_codes[at]
+    return at if swapped and a_codes[at + 2 :] == b_codes[at + 2 :] else None

@@ -50,7 +50,8 @@ def normalise_texts(texts: pl.Series) -> pl.Series:
     """The normalised form of each text: NFKC (only on the texts that are not pure ASCII, which NFKC
     leaves unchanged: most fine-tuning text is ASCII and polars' NFKC costs as much as the rest of
     the normalisation), apostrophes inside words dropped ("let's" = "lets"), a sign that ends a name
-    spelled into it ("C++" = "cpp", "C#" = "csharp": `SIGN_WORDS`), each Han or kana character a
+    spelled into it ("C++" = "cpp", "C#" = "csharp": `SIGN_WORDS`), an operator between two operands
+    spelled as a word ("a + b" = "a plus b": `OPERATOR`), each Han or kana character a
     word of its own (`UNSPACED`), lower case, then every run of
     punctuation, symbols and whitespace becomes one space (the same result as replacing punctuation
     runs, then whitespace runs, in one pass).
@@ -64,12 +65,7 @@ def normalise_texts(texts: pl.Series) -> pl.Series:
     at = texts.str.contains(APOSTROPHES).arg_true()
     if len(at):
         texts = texts.scatter(at, texts.gather(at).str.replace_all(APOSTROPHE_IN_WORD, ""))
-    at = texts.str.contains(NAME_SIGNS).arg_true()
-    if len(at):
-        named = texts.gather(at)
-        for sign, spelled in SIGN_WORDS:
-            named = named.str.replace_all(rf"(\w){sign}(\W|$)", rf"${{1}}{spelled}${{2}}")
-        texts = texts.scatter(at, named)
+    texts = spell_signs(texts)
     at = texts.str.contains(UNSPACED).arg_true()
     if len(at):
         texts = texts.scatter(at, texts.gather(at).str.replace_all(UNSPACED, " $0 "))
@@ -79,6 +75,22 @@ def normalise_texts(texts: pl.Series) -> pl.Series:
     if len(at):  # a line of signs alone keeps them: "🤣" is not "👍", nor an empty text
         out = out.scatter(at, _with_sign_lines(lowered.gather(at)))
     return out
+
+
+def spell_signs(texts: pl.Series) -> pl.Series:
+    """`texts` (NFKC, apostrophes in words dropped) with the signs that say something spelled as
+    words: a sign that ends a name (`SIGN_WORDS`), an operator between operands (`OPERATOR`).
+    Normalisation and the raw words lined up with its words (`raw_parts`) both read texts so."""
+    at = texts.str.contains(NAME_SIGNS).arg_true()
+    if len(at):
+        named = texts.gather(at)
+        for sign, spelled in SIGN_WORDS:
+            named = named.str.replace_all(rf"(\w){sign}(\W|$)", rf"${{1}}{spelled}${{2}}")
+        texts = texts.scatter(at, named)
+    at = texts.str.contains(OPERATOR_SIGNS).arg_true()
+    if len(at):
+        texts = texts.scatter(at, _spell_operators(texts.gather(at)))
+    return texts
 
 
 SIGNS_LINE = r"(?m)^[^\p{L}\p{N}\n]*\p{So}[^\p{L}\p{N}\n]*$"
@@ -146,6 +158,78 @@ NAME_SIGNS = r"\w[+#]"
 SIGN_WORDS = ((r"\+\+", "pp"), ("#", "sharp"), (r"\+", "plus"))
 """Signs that end a name ("C++", "C#", "F#", "A+", "18+"), spelled into it before punctuation is
 dropped: "What is C?", "What is C++?" and "What is C#?" ask about three languages."""
+
+
+OPERATOR_SIGNS = "[+\u00d7\u00f7\u2264\u2265\u2260<>]"
+"""The rows that may hold an operator (`OPERATOR`)."""
+SPELLED_SIGNS = frozenset("+#\u00d7\u00f7\u2264\u2265\u2260<>")
+"""Every sign `spell_signs` may spell: a text without one is left as it is."""
+_OPERAND_BEFORE = r"([\p{L}\p{N})\]])"
+_OPERAND_AFTER = r"([\p{L}\p{N}(\[])"
+OPERATOR = _OPERAND_BEFORE + "[ \t]*([+\u00d7\u00f7\u2264\u2265\u2260]|[<>]=?)[ \t]*" + _OPERAND_AFTER
+"""An operator between two operands (a letter, digit or bracket on each side, on one line), spelled
+as a word (`OPERATOR_WORDS`) before punctuation is dropped. Dropped, "x^3 - 2x^2 + x - 3" and
+"x^3 + 2x^2 - x + 3" (two polynomials, two derivatives), "(a + b)^2" and "(a - b)^2", "x + 3 > 5"
+and "x + 3 < 5", "WHERE age <= 25" and "WHERE age < 25" were one text (DUP004, LEAK001 and every
+other "same input" question: GPTeacher's toolformer set, a text-to-SQL set).
+
+Only signs that ask something else when swapped: the minus sign stays dropped, so "a - b" and
+"a + b" still differ while its two spellings (hyphen-minus, U+2212) and a hyphen ("well-known") never split a
+text in two; "=", "*" and "/" stay punctuation, as they are in code, SQL ("SELECT * ... WHERE x =
+1"), markdown and paths, where spelled they would only add shared words. Spacing never decides
+("a<b" = "a < b"); the angle brackets of a tag or a generic type are no comparison (`TAG`). "18+"
+and "C++" are `SIGN_WORDS`."""
+TAG = r"<(/?[A-Za-z][\w:-]*)((?:\s[^<>\n]*=[^<>\n]*)?\s*/?)>"
+"""A markup tag or a generic type ("<b>", "</p>", '<a href="x">', "<br/>", "List<int>"): its angle
+brackets become spaces before operators are looked for, which leaves the normalised text as it was
+(the brackets are punctuation) and keeps "text<b>bold" from reading as "text less b". Attributes
+need an "=", so "a<b and c>d" stays two comparisons."""
+_MARK = "\x1f"
+"""Brackets an operator found between operands until it is spelled: the unit separator, a control
+character no text holds and punctuation would drop anyway."""
+OPERATOR_WORDS = {
+    "+": "plus",
+    "\u00d7": "times",
+    "\u00f7": "over",
+    "\u2264": "atmost",
+    "\u2265": "atleast",
+    "\u2260": "unequal",
+    "<": "less",
+    ">": "greater",
+    "<=": "atmost",
+    ">=": "atleast",
+}
+"""The word each operator of `OPERATOR` is spelled as."""
+
+
+def _spell_operators(texts: pl.Series) -> pl.Series:
+    """`texts` with each operator between operands (`OPERATOR`) spelled as its word, tags' brackets
+    dropped first (`TAG`): the operators are marked by one regex, then the marks replaced at once
+    (`OPERATOR_WORDS`). The regex runs twice: a match takes the operand after it, so in "a+b+c" the
+    second sign is found only once the first is marked."""
+    texts = texts.str.replace_all(TAG, " ${1}${2} ")
+    for _ in range(2):
+        texts = texts.str.replace_all(OPERATOR, f"${{1}} {_MARK}${{2}}{_MARK} ${{3}}")
+    marks = [f"{_MARK}{sign}{_MARK}" for sign in OPERATOR_WORDS]
+    return texts.str.replace_many(marks, list(OPERATOR_WORDS.values()))
+
+
+_SPELLED = frozenset(OPERATOR_WORDS.values())
+
+
+def operators_between(words: list[str], start: int, end: int) -> list[str]:
+    """The operators spelled by normalisation (`OPERATOR_WORDS`) among `words[start:end]`
+    that stand between two operands (a number, a single letter, a word with a digit: "3 plus 2x"),
+    sorted: "plus" in "tell me more plus give details" is a word, not a sign."""
+
+    def operand(at: int) -> bool:
+        return 0 <= at < len(words) and (len(words[at]) == 1 or any(c.isdigit() for c in words[at]))
+
+    return sorted(
+        w
+        for i, w in enumerate(words[start:end], start)
+        if w in _SPELLED and operand(i - 1) and operand(i + 1)
+    )
 
 
 APOSTROPHES = "['\u2019]"

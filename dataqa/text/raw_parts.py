@@ -16,7 +16,7 @@ from collections.abc import Container
 
 import polars as pl
 
-from dataqa.text.normalise import UNSPACED_PER_WORD, UNSPACED_WORD, normalise
+from dataqa.text.normalise import SPELLED_SIGNS, UNSPACED_PER_WORD, UNSPACED_WORD, normalise, spell_signs
 from dataqa.text.slots import (
     _NOT_NAMES,
     NAME_WORDS,
@@ -41,6 +41,8 @@ def _raw_tokens(raw: str, words: list[str]) -> tuple[str, list[re.Match[str]]] |
     normalised word; None when they cannot be lined up."""
     text = unicodedata.normalize("NFKC", raw) if not raw.isascii() else raw
     text = _APOSTROPHE_IN_WORD.sub("", text)
+    if not SPELLED_SIGNS.isdisjoint(text):  # "C++", "x + 1": the words normalisation made of them
+        text = spell_signs(pl.Series([text], dtype=pl.String))[0]
     tokens = list(TOKEN.finditer(text))
     if len(tokens) != len(words) or any(t.group().lower() != w for t, w in zip(tokens, words, strict=True)):
         return None

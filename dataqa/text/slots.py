@@ -44,7 +44,7 @@ The score is the word-level edit ratio with those adjustments: (words matched on
 
 from __future__ import annotations
 
-from collections.abc import Container, Hashable, Mapping, Sequence
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
@@ -52,7 +52,8 @@ from typing import TYPE_CHECKING, TypeAlias
 from rapidfuzz.distance import Indel
 
 from dataqa.ingest.parts import MEDIA_TAG
-from dataqa.text.moves import block_move
+from dataqa.text.moves import block_move, transposed
+from dataqa.text.normalise import operators_between
 from dataqa.text.quantities import (
     NUMBER_WORDS,
     is_code,
@@ -199,19 +200,6 @@ def gaps(
     if a_at < len(a_codes) or b_at < len(b_codes):
         out.append((a_at, len(a_codes), b_at, len(b_codes)))
     return matched, out, runs
-
-
-def transposed(a_codes: Sequence[Hashable], b_codes: Sequence[Hashable]) -> int | None:
-    """The position of the first of two neighbouring words that one text has in the other order,
-    when that is the texts' only difference; otherwise None. Words as codes (one character each)
-    or as a list of words."""
-    if len(a_codes) != len(b_codes) or len(a_codes) < 2:
-        return None
-    at = next((i for i, (x, y) in enumerate(zip(a_codes, b_codes, strict=True)) if x != y), None)
-    if at is None or at + 1 >= len(a_codes) or a_codes[at] == a_codes[at + 1]:
-        return None
-    swapped = a_codes[at] == b_codes[at + 1] and a_codes[at + 1] == b_codes[at]
-    return at if swapped and a_codes[at + 2 :] == b_codes[at + 2 :] else None
 
 
 def content_through(
@@ -372,6 +360,10 @@ def compare(
                 break
         if reason is None and small and turns(a, b, a0, a1, b0, b1):
             reason = "direction"  # "25 or older" / "25 or younger", "are (taller than) 6'8"
+            if early:
+                break
+        if reason is None and small and operators_between(a, a0, a1) != operators_between(b, b0, b1):
+            reason = "operator"  # "x^3 (-) 2x^2 (+) x" / "x^3 (+) 2x^2 (-) x": another expression
             if early:
                 break
         if not sa or not sb:  # words added on one side: filler is left out, the rest differs

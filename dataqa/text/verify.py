@@ -18,7 +18,7 @@ from rapidfuzz.process import cpdist
 
 from dataqa.text import bounds, fields, formulas, raw_parts, slots, swaps
 from dataqa.text.candidates import unique_ints
-from dataqa.text.moves import MOVE_WORDS, block_move
+from dataqa.text.moves import MOVE_WORDS, block_move, transposed
 from dataqa.text.normalise import normalise
 from dataqa.text.word_codes import EncodedTexts, RawLooks, WordCodes
 
@@ -68,7 +68,7 @@ def _judge(
     whole = slots.compare(a, b, full_a, full_b, content_words, early=True, terms=terms)
     if (marks[0] is None and marks[1] is None) or whole.reason is not None:
         return whole
-    if whole.score == 1.0 and slots.transposed(full_a, full_b) is not None:
+    if whole.score == 1.0 and transposed(full_a, full_b) is not None:
         return whole  # the same words, two swapped: the swap breaks a template phrase on one side only
     through = slots.content_through(
         a, b, whole.runs, marks, terms.in_use if terms is not None else frozenset()

@@ -9,7 +9,7 @@ import unicodedata
 from rapidfuzz.distance import Indel
 
 from dataqa.text.language_letters import combining_marks
-from dataqa.text.slots import transposed
+from dataqa.text.moves import transposed
 
 SHOWN_GAPS = 4
 """Differences shown; the rest are counted."""
