@@ -230,6 +230,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"solution" is empty',
     ),
+    "question_solution": (
+        lambda q, a: {"id": 7, "question": q, "solution": [a], "final_answer": ["5"], "context": None},
+        "FMT011",
+        '"solution" is empty',
+    ),
     "prompt_canonical_solution": (
         lambda q, a: {"task_id": "T/1", "prompt": q, "canonical_solution": a, "entry_point": "f"},
         "FMT011",
@@ -860,6 +865,42 @@ def test_mapped_fields_read_numbers_lists_and_segments_as_text(tmp_path: Path) -
         fields={"sQuestion": "prompt", "lSolutions": "response"},
     )
     assert split.frame["response"].to_list() == ["3.0", "1\n2"] and not split.record_issues
+
+
+def _worked(n: int) -> str:
+    return (
+        f"Sample {n}: we add the two numbers step by step, carrying the ten into the next column, "
+        "and check the sum by subtracting it back, so the answer is 5."
+    )
+
+
+def test_a_list_of_whole_answers_is_read_as_its_first_and_a_list_of_short_answers_joined(
+    tmp_path: Path,
+) -> None:
+    """Best-of-N samples and alternative worked solutions are N answers to one prompt: the first is
+    the target, not all N run together (a false repetition on every row); WebQuestions' several right
+    short answers are one answer written as a list, joined one a line."""
+    sampled = [
+        {"query": f"What is {i} + 5 - {i}?", "response": [_worked(k) for k in range(4)]} for i in range(3)
+    ]
+    split = load_split("train", str(write_jsonl(tmp_path / "bon.jsonl", sampled)))
+    assert split.format == "query_response" and split.frame["response"].to_list() == [_worked(0)] * 3
+    olympiad = [{"question": "How many moves?", "solution": [_worked(1), _worked(2)], "final_answer": ["5"]}]
+    split = load_split("train", str(write_jsonl(tmp_path / "olympiad.jsonl", olympiad)))
+    assert split.format == "question_solution" and split.frame["response"].to_list() == [_worked(1)]
+    assert not split.record_issues
+    report = dataqa.scan(str(tmp_path / "bon.jsonl"), select=["QUAL003"])
+    assert [f.check_id for f in report.findings] == []
+    short = [{"qText": "who is the president?", "answers": ["Barack Obama", "Obama"]}]
+    split = load_split(
+        "train",
+        str(write_jsonl(tmp_path / "wq.jsonl", short)),
+        fields={"qText": "prompt", "answers": "response"},
+    )
+    assert split.frame["response"].to_list() == ["Barack Obama\nObama"]
+    one = [{"query": "Why?", "response": [_worked(0), "Short tail."]}]  # not every item an answer: joined
+    split = load_split("train", str(write_jsonl(tmp_path / "one.jsonl", one)))
+    assert split.frame["response"].to_list() == [f"{_worked(0)}\nShort tail."]
 
 
 def test_a_map_that_reads_no_record_says_so(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 
 from dataqa.ingest import rft
+from dataqa.ingest.alternatives import first_alternative
 from dataqa.ingest.choices import normalise_choices
 from dataqa.ingest.formats import (
     BLOCKING_KINDS,
@@ -191,8 +192,8 @@ def _completion(obj: dict[str, Any], layout: Layout, rec: Record) -> str:
         value = hub_answers(value)
     if isinstance(value, dict) and isinstance(value.get("text"), list):  # SQuAD's answers object
         return _extractive_answer(obj, key, value["text"], rec)
-    if not _is_messages(value):
-        return string_field(obj, key, rec, target=True, lenient=layout.lenient)
+    if not _is_messages(value):  # N sampled or alternative answers: the first is the target
+        return string_field({key: first_alternative(value)}, key, rec, target=True, lenient=layout.lenient)
     msgs = messages(value, key, rec, "role", "content", None)
     answers = [m["content"] for m in msgs if m["role"] == "assistant"]
     answer = answers[-1] if answers else ""
