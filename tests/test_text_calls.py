@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 
 from dataqa.ingest.rendered import only_tool_responses
 from dataqa.ingest.structure import Structure
-from dataqa.ingest.text_calls import has_text_calls, llama_builtin_declared, record_text_calls
+from dataqa.ingest.text_calls import (
+    UNQUOTED_NAME,
+    has_text_calls,
+    llama_builtin_declared,
+    record_bare_calls,
+    record_text_calls,
+)
 
 
 def _calls(content: str) -> list[tuple[str | None, str, str | None]]:
@@ -148,3 +154,30 @@ def test_a_bare_json_call_needs_declared_functions() -> None:
     assert _bare(call, tools=False, system='Functions: {"function": "search_arxiv"}') == []
     declared = 'Functions: {"function": "search_bing"}'
     assert _bare(call, tools=False, system=declared) == [("search_bing", "ok")]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{'name':terminal, 'parameters':{'commands': ['ls -la']}}", [("terminal", "ok", UNQUOTED_NAME)]),
+        (
+            "{'name': 'terminal', 'parameters': {'commands': ['ls']}}",
+            [("terminal", "ok", None)],
+        ),  # a Python dict
+        ('{"name": "terminal", "parameters": {"commands": ["ls"]}}', [("terminal", "ok", None)]),
+        ("{'name':None, 'parameters':{}}", []),  # a literal, not a name: no function named
+        ("{'name':Ada, 'age': 36}", []),  # not only a call's keys
+        ("{'name':terminal, 'parameters':{'commands': [ls]}}", []),  # more than the name unquoted
+        ("Use {'name':terminal, 'parameters':{}} to run it.", []),  # braces inside prose
+        ("{name: terminal, parameters: {}}", []),  # keys unquoted too: no call syntax a parser knows
+        ("The set {terminal, wikipedia} holds both tools.", []),
+    ],
+)
+def test_a_bare_call_whose_name_is_a_bare_word_is_read_and_reported(content: str, expected: list) -> None:
+    """Bedrock's tool-use sample writes `{'name':terminal, ...}`: a call by its keys, declared in the
+    request, but neither JSON nor Python; read with the name quoted and reported. Prose with braces,
+    dicts with other keys and anything else unquoted are no call."""
+    structure = Structure()
+    request = 'Tools: {"name": "terminal", "description": "Run shell commands."}'
+    assert record_bare_calls(structure, content, "m", 2, request) == bool(structure.events)
+    assert [(e["name"], e["args"], e.get("problem")) for e in structure.events] == expected

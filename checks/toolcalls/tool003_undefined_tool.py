@@ -26,7 +26,8 @@ class UndefinedTool(ToolCheck):
     Fix: add the function to `tools`, or correct the call's name. Without a `tools` field the
     name must at least appear in the system prompt (the glaive style of declaring functions); Llama
     3.1's built-in tools are declared by its system prompt ("Environment: ipython" turns on the code
-    interpreter, "Tools: brave_search, wolfram_alpha" the others).
+    interpreter, "Tools: brave_search, wolfram_alpha" the others); a bare call object is read only
+    where the record quotes its name, in the system prompt or the request (Bedrock's tool list).
     """
 
     id = "TOOL003"
@@ -56,7 +57,7 @@ class UndefinedTool(ToolCheck):
             elif llama_builtin_declared(name, system):
                 continue  # Llama 3.1's built-in tools are declared in its system prompt, not in tools
             elif tools is None:
-                if name not in system:
+                if name not in system and not call.get("declared"):
                     what = "call to a function the example never defines (no tools, not in the system prompt)"
                     out.append((call_position(call), what))
             elif name not in names:

@@ -156,9 +156,9 @@ def messages(
                 calls = orjson.dumps(calls_made, option=orjson.OPT_SORT_KEYS, default=repr).decode()
                 content = f"{content}\n{calls}" if content else calls
         if canonical == "assistant" and not tool_calls and content:
-            # Hermes' <tool_call> blocks, glaive's <functioncall>, a bare JSON call the system declares
+            # Hermes' <tool_call> blocks, glaive's <functioncall>, a bare call the system or request declares
             bare = content.lstrip().startswith(("{", "["))
-            system = "\n".join(m["content"] for m in out if m["role"] == "system") if bare else ""
+            system = "\n".join(m["content"] for m in out if m["role"] in ("system", "user")) if bare else ""
             record_text_calls(st, content, at, turn, system)
         new = st.events[before:]
         if not tool_calls and any(e["kind"] == "call" for e in new):

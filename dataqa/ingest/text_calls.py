@@ -116,28 +116,56 @@ def _bare_call(item: Any) -> tuple[Any, Any, Any, str] | None:
     return item.get("id"), name, item.get("arguments", item.get("parameters")), "object"
 
 
+_BARE_NAME = re.compile(
+    r"""(?P<key>["'](?:name|function)["']\s*:\s*)(?P<name>[A-Za-z_][\w.\-]*)(?=\s*[,}])"""
+)
+"""A call's name written as a bare word (`{'name':terminal, ...}`), not a quoted string."""
+_LITERAL_WORDS = frozenset({"None", "True", "False", "null", "true", "false"})
+UNQUOTED_NAME = (
+    "tool call's function name is not quoted: neither JSON nor a Python literal, no parser reads it"
+)
+"""The problem of a call written as a dict whose name is a bare word (Bedrock Nova's tool-use sample)."""
+
+
+def _loose_call(body: str) -> tuple[Any, str | None]:
+    """The value a bare turn writes and its problem: JSON; a Python literal (Hermes' single quotes);
+    or a Python dict whose function name is a bare word, read with the name quoted and reported
+    (`UNQUOTED_NAME`). (None, None) when it is none of them."""
+    try:
+        return orjson.loads(body), None
+    except orjson.JSONDecodeError:
+        pass
+    quoted = _BARE_NAME.sub(
+        lambda m: m.group(0) if m.group("name") in _LITERAL_WORDS else f"{m.group('key')}'{m.group('name')}'",
+        body,
+    )
+    value = _decode(quoted)
+    return value, (UNQUOTED_NAME if quoted != body else None) if value is not None else None
+
+
 def record_bare_calls(st: Structure, content: str, at: str, turn: int, system: str) -> bool:
-    """Record the calls of an assistant turn that is nothing but a JSON call object or a list of them
+    """Record the calls of an assistant turn that is nothing but a call object or a list of them
     (`_bare_call`), as Trelis' function-calling sets and many exports write them; whether it is one.
-    Read only in a record that declares its functions, in a `tools` field or, by name in quotes, in
-    its system prompt (Trelis: `"function": "search_bing"` among the functions it lists): elsewhere a
-    JSON reply is an answer in JSON."""
+    The object may be JSON, a Python dict, or a dict whose name is a bare word (`_loose_call`, the
+    call then reported). Read only in a record that declares its functions, in a `tools` field or,
+    by name in quotes, in `system`: its system prompt and user turns (Trelis: `"function":
+    "search_bing"` in the system prompt; Bedrock's tool list in the request): elsewhere a JSON reply
+    is an answer in JSON."""
     body = content.strip()
     if not (st.tools or '"' in system) or not body.startswith(("{", "[")) or len(body) > LITERAL_LIMIT:
         return False
-    try:
-        value = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return False
+    value, problem = _loose_call(body)
     items = value if isinstance(value, list) else [value]
     calls = [_bare_call(item) for item in items]
     if not calls or any(call is None for call in calls):
         return False
     if not st.tools and not all(f'"{call[1]}"' in system for call in calls if call is not None):
-        return False  # no tools field, and the system prompt does not name the functions
+        return False  # no tools field, and neither the system prompt nor the request names the functions
     for j, call in enumerate(calls):
         assert call is not None
-        st.call(at + (f" call {j + 1}" if isinstance(value, list) else ""), turn, *call)
+        st.call(at + (f" call {j + 1}" if isinstance(value, list) else ""), turn, *call, problem)
+        if st.collect and not st.tools:
+            st.events[-1]["declared"] = True  # its name is quoted where the record lists its functions
     return True
 
 
@@ -148,7 +176,7 @@ def answer_calls(st: Structure, turns: list[tuple[str, str]], at: str) -> bool:
     conventions are read in chat turns only. Not again where the answer's calls are read (xLAM's)."""
     if any(event["kind"] == "call" for event in st.events):
         return False
-    system = "\n".join(content for role, content in turns if role == "system")
+    system = "\n".join(content for role, content in turns[:-1] if role in ("system", "user"))
     return record_bare_calls(st, turns[-1][1], at, len(turns) - 1, system)
 
 
