@@ -640,18 +640,22 @@ LAYOUTS: dict[str, Layout] = {
             {"problem": "prompt", "solution": "response"},
             {"level": "meta", "type": "meta", "source": "meta", "lang": "meta", "id": "meta"},
         ),
-        # Olympiad and competition sets: a question, its worked solution(s), the short final answer
-        # beside them (OlympiadBench: "solution" and "final_answer" are lists; several solutions are
-        # alternatives, the first read as the target, `normalisers.alternatives`).
+        # Olympiad and competition sets: a question, the list of its worked solutions, the short final
+        # answer beside them (OlympiadBench: "solution" and "final_answer" are lists). Several solutions
+        # are alternatives, the first read as the target (`dataqa.ingest.alternatives`). A solution
+        # written as one string is left to the guessed request/answer reading (`guesses.pair_fields`),
+        # which takes the other keys as metadata.
         _layout(
             "question_solution",
             PAIR,
-            'question/solution: {"question", "solution", "final_answer"?} (OlympiadBench)',
+            'question with its worked solutions listed: {"question", "solution": [...], "final_answer"?} '
+            "(OlympiadBench)",
             '{"question": "How many moves are needed?", "solution": ["Two moves suffice: ..."], '
             '"final_answer": ["2"]}',
             {"question": "prompt", "solution": "response"},
             {"context": "context", "system": "system"}
             | dict.fromkeys(("final_answer", "answer", "id", "subfield", "source", "level"), "meta"),
+            types=(("solution", "array of string"),),
         ),
         _layout(
             "prompt_canonical_solution",
