@@ -32,6 +32,11 @@ from dataqa.text.answers import CJK_RE
 from dataqa.text.markup import mask_code
 from dataqa.text.redaction import snippet
 
+HOW_TO = r"(?i)\bhow\s+(?:do|can|could|should|would|to)\s+(?:(?:i|we|you)\s+)?(?:best\s+)?\w+"
+"""A how-to question and its verb ("How do I fix drooping stems?"): it asks for advice on doing the
+thing, not for the prompt's text back or rewritten, so QUAL008 and QUAL015 read a prompt's copy and
+rewrite verbs without it."""
+
 
 def messages(ctx: Context, split: Split) -> pl.DataFrame:
     """Every message of the split's valid records: `line`, `turn` (0-based), `role`, `content`.

@@ -13,7 +13,7 @@ import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from dataqa.checks.quality.common import record_findings
+from dataqa.checks.quality.common import HOW_TO, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -126,27 +126,37 @@ class EchoTarget(Summarised):
         return ctx.shared(key, lambda: self._find_copies(ctx, split))
 
     def _find_copies(self, ctx: Context, split: Split) -> list[tuple[int, str, str, bool]]:
-        raw_p, raw_r = pl.col("prompt").str.len_chars(), pl.col("response").str.len_chars()
         loose = self.min_similarity * 0.6  # raw lengths differ from normalised ones by punctuation
         label = pl.col("label").str.strip_chars()
         class_name = (label == pl.col("response").str.strip_chars()) & (
             pl.col("response").str.count_matches(r"\w+") < self.label_words
         )
-        frame = (
-            ctx.valid_rows(split)
-            .filter((raw_r >= raw_p * loose) & (raw_p >= raw_r * loose) & ~class_name.fill_null(False))
-            .select("line", "prompt", "response")
+        rows = ctx.valid_rows(split).filter(~class_name.fill_null(False))
+        # A conversation's answer copies the turn it answers: the last user message, not the
+        # earlier exchange joined before it ("user: Hi ... user: Plan a trip" -> "Plan a trip").
+        multi = rows.filter(pl.col("n_turns") > 2)["line"]
+        last = (
+            split.turns.filter(pl.col("line").is_in(multi.implode()) & (pl.col("role") == "user"))
+            .group_by("line")
+            .agg(pl.col("content").sort_by("turn").last().alias("said"))
+        )
+        rows = rows.join(last, on="line", how="left").with_columns(
+            pl.coalesce("said", "prompt").alias("said")
+        )
+        raw_p, raw_r = pl.col("said").str.len_chars(), pl.col("response").str.len_chars()
+        frame = rows.filter((raw_r >= raw_p * loose) & (raw_p >= raw_r * loose)).select(
+            "line", "prompt", "said", "response"
         )
         frame = frame.with_columns(
-            normalise(frame["prompt"]).alias("p"), normalise(frame["response"]).alias("r")
+            normalise(frame["said"]).alias("p"), normalise(frame["response"]).alias("r")
         )
         lp, lr = pl.col("p").str.len_chars(), pl.col("r").str.len_chars()
         cand = frame.filter(
             (lr >= self.min_chars)
             & (lr >= lp * self.min_similarity * 0.9)
             & (lp >= lr * self.min_similarity * 0.9)
-            & ~pl.col("prompt").str.contains(_COPY_TASK)
-        )
+            & ~pl.col("prompt").str.replace_all(HOW_TO, " ").str.contains(_COPY_TASK)
+        ).drop("prompt")
         hits = []
         for line, prompt, response, p, r in cand.iter_rows():
             score = fuzz.ratio(p, r) / 100

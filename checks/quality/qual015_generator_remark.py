@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.quality.common import final_answers, messages, prompts, record_findings
+from dataqa.checks.quality.common import HOW_TO, final_answers, messages, record_findings
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
@@ -31,19 +31,27 @@ REMARK = (
 """The opening line of a rewriting model's reply about its rewrite ("Here's a rewritten version of the
 output with a more polite tone:", "Here is the classification with a polite tone:"), where the answer
 itself should begin (matched on the answer's first line)."""
-ASKED = re.compile(
-    r"(?i)\b(?:re-?writ|rephras|reword|revis|paraphras|edit|improv|polish|correct|proofread|fix|updat|modif"
-    r"|tone|polite|formal|friendl|professional|simplif|shorten|spell|grammar|mistake|error)"
+_REWRITE = (
+    r"re-?writ|rephras|reword|revis|paraphras|edit|improv|polish|correct|proofread|fix|updat|modif"
+    r"|simplif|shorten|spell|grammar|mistake|error"
 )
-"""A prompt that asks for a rewrite (or names a tone): there "Here is the revised version:" answers it."""
+ASKED = re.compile(rf"(?i)\b(?:{_REWRITE}|tone|polite|formal|friendl|professional)")
+"""A request that asks for a rewrite (or names a tone): there "Here is the revised version:" answers it."""
+SYSTEM_ASKED = re.compile(rf"(?i)\b(?:{_REWRITE})")
+"""A system prompt that sets a rewriting task. Its tone words describe the assistant ("You are Sam,
+the friendly assistant"), not a rewrite asked of it."""
 FIRST_LINE = 300
 """Characters of the answer's first line read for the remark."""
 
 
-def remark(answer: str, prompt: str) -> str | None:
-    """The answer's opening remark on a rewrite its prompt did not ask for, else None."""
+def remark(answer: str, request: str, system: str = "") -> str | None:
+    """The answer's opening remark on a rewrite neither its request (its user turns, how-to
+    questions aside: "How do I fix white spots?" asks for advice) nor its system prompt asked for,
+    else None."""
     first = answer.lstrip().split("\n", 1)[0][:FIRST_LINE]
-    if not re.search(REMARK, first) or ASKED.search(prompt):
+    if not re.search(REMARK, first):
+        return None
+    if ASKED.search(re.sub(HOW_TO, " ", request)) or SYSTEM_ASKED.search(system):
         return None
     return first
 
@@ -78,10 +86,10 @@ class GeneratorRemark(Check):
             found = final.filter(
                 pl.col("answer").str.strip_chars_start().str.slice(0, FIRST_LINE).str.contains(REMARK)
             )
-            asks = prompts(ctx, split, found["line"].to_list())
+            asks = _asks(messages(ctx, split), found["line"].to_list())
             hits = []
             for line, answer in found.select("line", "answer").sort("line").iter_rows():
-                opening = remark(answer or "", asks.get(line, ""))
+                opening = remark(answer or "", *asks.get(line, ("", "")))
                 if opening is not None:
                     hits.append((line, f'"{snippet(opening, 0, 0, 70)}"', snippet(answer, 0, 0, 160)))
             yield from record_findings(
@@ -91,3 +99,13 @@ class GeneratorRemark(Check):
                 hits,
                 f"{field_name(split, 'response')} opens with a remark on a rewrite nobody asked for",
             )
+
+
+def _asks(msgs: pl.DataFrame, lines: list[int]) -> dict[int, tuple[str, str]]:
+    """Per record in `lines`, its user turns and its system prompt, each joined in turn order."""
+    wanted = msgs.filter(pl.col("line").is_in(lines) & pl.col("role").is_in(["user", "system"]))
+    joined = wanted.group_by("line", "role").agg(pl.col("content").str.join("\n"))
+    out: dict[int, dict[str, str]] = {}
+    for line, role, content in joined.iter_rows():
+        out.setdefault(line, {})[role] = content
+    return {line: (parts.get("user", ""), parts.get("system", "")) for line, parts in out.items()}
