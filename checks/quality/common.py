@@ -295,11 +295,12 @@ REFERENCE_PREFILTER = (
 REFERENCE_RE = re.compile(
     r"(?i)(?P<url>\bhttps?://[^\s<>\"'`)\]\u3000-\u9fff\uff00-\uffef]+"
     r"|\bwww\.[a-z0-9-]+\.[^\s<>\"'`)\]\u3000-\u9fff\uff00-\uffef]+)"
-    r"|(?<![\w/.-])(?P<file>[\w-][\w.-]{0,80}\.(?:pdf|docx?|txt|rtf|odt|pptx?|xlsx?|csv|tsv|epub|html?|md"
-    r"|mp3|mp4|wav|m4a|mov|png|jpe?g|gif|webp))\b"
+    r"|(?<![\w/.-])(?P<file>(?:[\w-][\w.-]{0,80}/){0,6}[\w-][\w.-]{0,80}"
+    r"\.(?:pdf|docx?|txt|rtf|odt|pptx?|xlsx?|csv|tsv|epub|html?|md|mp3|mp4|wav|m4a|mov|png|jpe?g|gif|webp))\b"
 )
-"""A URL or a file name ("report.pdf", "minutes_2023-04.docx"); a URL ends where Chinese or Japanese
-text or fullwidth punctuation begins ("https://x.cn/a）：正文" is the URL and then the text)."""
+"""A URL or a file name, with its relative path or not ("report.pdf", "papers/minutes_2023-04.docx": a
+path names a file as well); a URL ends where Chinese or Japanese text or fullwidth punctuation begins
+("https://x.cn/a）：正文" is the URL and then the text)."""
 CONTENT_TASK = re.compile(
     r"(?i)\b(?:summari[sz]e|summary|tl;?dr|translate|translation|proofread|paraphrase|rephrase|rewrite|review"
     r"|critique|fact[- ]check|transcribe|key (?:points|takeaways|ideas|findings)|main (?:points|ideas"
