@@ -17,6 +17,9 @@ from dataqa.text.redaction import snippet
 
 FILLER_WORDS = frozenset({"test", "testing", "todo", "tbd", "tba", "fixme", "placeholder"})
 """Words that stand in for an answer not written yet: a target of them (and keyboard mash) alone is filler."""
+ABOUT_FILLER = frozenset({"placeholder", "placeholders", "dummy", "filler", "lorem", "ipsum"})
+"""Words of a prompt that asks about placeholder text itself ("Which placeholder text do designers use?"):
+its answer may be the filler ("Lorem ipsum") on purpose."""
 _HOME_ROW = re.compile(r"[asdfghjkl]{3,}")
 _ADJACENT_KEYS = re.compile(r"sd|df|fg|gh|hj|jk|kl|ds|fd|gf|hg|jh|kj|lk")
 """Neighbouring home-row keys: "sdf" and "jkl" are typed, not spelt (home-row words: "flask", "salad")."""
@@ -34,13 +37,16 @@ def mash(token: str) -> bool:
 
 def filler(target: str, prompt: str) -> list[str]:
     """The filler words of a target made of nothing else (else []); a filler word the prompt uses is
-    the answer asked for ("Reply with the word test" → "test"), not filler. Keyboard-row letters
-    joined to digits in one word ("ZXCVB932") are an identifier made up to a spec, a username or a
-    code the prompt asks for: someone typing to move on does not reach for the digits."""
+    the answer asked for ("Reply with the word test" → "test"), not filler, and so is any target of a
+    prompt about placeholder text (`ABOUT_FILLER`). Keyboard-row letters joined to digits in one word
+    ("ZXCVB932") are an identifier made up to a spec, a username or a code the prompt asks for:
+    someone typing to move on does not reach for the digits."""
     folded = target.casefold()
     words = [w for w in _TOKEN.findall(folded) if w.isalpha()]
     asked = set(_TOKEN.findall(prompt.casefold()))
-    if words[:2] == ["lorem", "ipsum"] and not {"lorem", "ipsum"} & asked:
+    if asked & ABOUT_FILLER:
+        return []
+    if words[:2] == ["lorem", "ipsum"]:
         return words[:2]
     made_up = {w for t in folded.split() if re.search(r"\d", t) for w in re.findall(r"[^\W\d_]+", t)}
     if (
