@@ -2,7 +2,8 @@
 
 Written from the README's check table alone (not from benchmarks/planted or tests/cases), as an
 outside evaluator would. Four shapes here (chat, Alpaca, intent CSV, DPO); seven more, with clean
-controls that must not be flagged, in `shapes2.py` and `shapes_tools.py`.
+controls that must not be flagged, in `shapes2.py` and `shapes_tools.py`; answer, instruction-input,
+tool-argument and turn defects with their controls (session 37) in `shapes3.py`.
 Writes OUT/<shape>/{train,test}.<ext> and OUT/truth.json: every planted record (file, line, kind,
 expected check ids) and the clean records it copies (its partners).
 
@@ -29,6 +30,14 @@ from plant import (
     write_jsonl,
 )
 from shapes2 import MORE_SHAPES
+from shapes3 import (
+    TOOL_SECRETS,
+    plant_alpaca_inputs,
+    plant_answers,
+    plant_contained,
+    plant_turns,
+    secret_call,
+)
 from texts import CITIES, CLEAN_INTENTS, FOREIGN, INTENT_FOREIGN, worse_answer
 
 FOREIGN_PROMPTS = {q for q, _ in FOREIGN}  # never behind an English opening exchange
@@ -131,10 +140,15 @@ def tool_record(rng: random.Random, bad: str | None = None) -> dict:
 
 def chat_sets(rng: random.Random) -> tuple[Plan, Plan]:
     train, test = Plan("train"), Plan("test")
-    pairs = make_pairs(rng, 760)
-    plant_generative(train, test, pairs, rng, lambda q, a: chat_record(q, a, rng))
+    pairs = make_pairs(rng, 767)
+    src = plant_generative(train, test, pairs, rng, lambda q, a: chat_record(q, a, rng))
+    plant_answers(train, lambda q, a: chat_record(q, a, rng), src, rng)
+    plant_contained(test, src)
+    plant_turns(train, test, pairs[760:767], chat_record, rng)
     for _ in range(40):
         train.add(tool_record(rng))
+    for key, value in TOOL_SECRETS:  # a credential passed as a tool-call argument
+        train.add(secret_call(tool_record(rng), key, value), "tool-arg-secret", ("PII001",))
     for bad, check in (("invalid-json", "TOOL002"), ("off-schema", "TOOL005")):
         for _ in range(2):
             train.add(tool_record(rng, bad), f"tool-{bad}", (check,))
@@ -165,7 +179,10 @@ def alpaca_sets(rng: random.Random) -> tuple[Plan, Plan]:
             }
         return {"instruction": q, "input": "", "output": a}
 
-    plant_generative(train, test, pairs, rng, build)
+    src = plant_generative(train, test, pairs, rng, build)
+    plant_answers(train, build, src, rng)
+    plant_alpaca_inputs(train, src, rng)
+    plant_contained(test, src)
     for q, a in pairs[750:752]:
         train.add({"instruction": q, "input": "", "output": {"text": a}}, "wrong-type", ("FMT008",))
     for q, _ in pairs[752:754]:
@@ -255,6 +272,14 @@ def intent_sets(rng: random.Random) -> tuple[Plan, Plan]:
         row = base[i]
         row["rec"] = {"text": tr[i][0], "label": rng.choice([o for o in others if o != tr[i][1]])}
         row["kind"], row["checks"] = "mislabel", ["LBL006"]
+        i = next(pick)  # the same utterance with a filler word, held out under another label
+        t, lab = tr[i]
+        t2 = t.replace(" ", " just ", 1)
+        wrong = rng.choice([o for o in others if o != lab])
+        test.add({"text": t2, "label": wrong}, "cross-split-conflict", ("LEAK005",), [base[i]["id"]])
+    for row in [base[i] for i in (next(pick), next(pick))]:  # the label with a trailing space
+        row["rec"] = {**row["rec"], "label": row["rec"]["label"] + " "}
+        row["kind"], row["checks"] = "label-variant", ["LBL003"]
     for t, lab in rng.sample(INTENT_FOREIGN, 3):
         train.add({"text": t, "label": lab}, "minority-language", ("COV002",))
     for t in ("   ", ""):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 from plant import PII, SECRETS, Plan, make_pairs, near, normalised, plant_generative, write_jsonl
+from shapes3 import plant_answers
 from shapes_tools import oa_tool_sets, sharegpt_tool_sets
 from texts import FOREIGN, worse_answer
 from texts2 import (
@@ -87,6 +88,7 @@ def sharegpt_sets(rng: random.Random) -> tuple[Plan, Plan]:
 
     src = plant_generative(train, test, pairs, rng, build)
     plant_instruction(train, test, build, src, rng, pairs[760:815])
+    plant_answers(train, build, src, rng)
     return train, test
 
 
@@ -100,6 +102,7 @@ def promptcomp_sets(rng: random.Random) -> tuple[Plan, Plan]:
 
     src = plant_generative(train, test, pairs, rng, build)
     plant_instruction(train, test, build, src, rng, pairs[760:815])
+    plant_answers(train, build, src, rng)
     return train, test
 
 
