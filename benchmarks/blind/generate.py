@@ -35,6 +35,7 @@ from shapes3 import (
     plant_alpaca_inputs,
     plant_answers,
     plant_contained,
+    plant_raw,
     plant_turns,
     secret_call,
 )
@@ -140,11 +141,12 @@ def tool_record(rng: random.Random, bad: str | None = None) -> dict:
 
 def chat_sets(rng: random.Random) -> tuple[Plan, Plan]:
     train, test = Plan("train"), Plan("test")
-    pairs = make_pairs(rng, 767)
+    pairs = make_pairs(rng, 770)
     src = plant_generative(train, test, pairs, rng, lambda q, a: chat_record(q, a, rng))
     plant_answers(train, lambda q, a: chat_record(q, a, rng), src, rng)
     plant_contained(test, src)
     plant_turns(train, test, pairs[760:767], chat_record, rng)
+    plant_raw(train, pairs[767:770], chat_record, tool_record, rng)
     for _ in range(40):
         train.add(tool_record(rng))
     for key, value in TOOL_SECRETS:  # a credential passed as a tool-call argument
@@ -277,6 +279,17 @@ def intent_sets(rng: random.Random) -> tuple[Plan, Plan]:
         t2 = t.replace(" ", " just ", 1)
         wrong = rng.choice([o for o in others if o != lab])
         test.add({"text": t2, "label": wrong}, "cross-split-conflict", ("LEAK005",), [base[i]["id"]])
+    for i in (next(pick), next(pick)):  # a filler word apart, under another label, within train
+        t, lab = tr[i]
+        wrong = rng.choice([o for o in others if o != lab])
+        train.add(
+            {"text": t.replace(" ", " please ", 1), "label": wrong},
+            "near-conflict",
+            ("LBL002",),
+            [base[i]["id"]],
+        )
+    for text in ("what's the status of my warranty claim", "i want to file a warranty claim for my blender"):
+        test.add({"text": text, "label": "warranty_claim"}, "eval-label-unseen", ("LBL004",))
     for row in [base[i] for i in (next(pick), next(pick))]:  # the label with a trailing space
         row["rec"] = {**row["rec"], "label": row["rec"]["label"] + " "}
         row["kind"], row["checks"] = "label-variant", ["LBL003"]

@@ -236,3 +236,45 @@ def plant_turns(train: Plan, test: Plan, pairs, chat_record, rng: random.Random)
         rec = chat_record(q, a, rng)
         rec["messages"][0]["content"] = OTHER_SYSTEM
         test.add(rec, "unseen-system-prompt", ("COV006",))
+
+
+ATTACHED = [  # a request about material the record does not hold (QUAL006)
+    (
+        "Describe what is happening in the attached photo.",
+        "Two children are flying a red kite on a windy beach while a dog runs along beside them.",
+    ),
+    (
+        "Summarise the chart I uploaded above in two sentences.",
+        "Sales rose steadily from January to June and fell sharply in July. August recovered to the "
+        "spring level.",
+    ),
+]
+ATTACHED_CONTROLS = [  # attachments named, none needed
+    (
+        "Write a caption I could put under a photo of a sunset over the sea.",
+        "Golden hour, calm water, and the last light of a long summer day.",
+    ),
+    (
+        "How do I attach a PDF to an email in Gmail?",
+        "Click the paperclip icon at the bottom of the compose window, choose the PDF and wait until it "
+        "has uploaded before you press Send.",
+    ),
+]
+
+
+def plant_raw(train: Plan, pairs, chat_record, tool_record, rng: random.Random) -> None:
+    """Chat-file defects: attachments that are not there (QUAL006), a key given twice (FMT019), a
+    blank line between records (FMT004) and a password in a tool's result (PII001)."""
+    for q, a in ATTACHED:
+        train.add(chat_record(q, a, rng), "invisible-context", ("QUAL006",))
+    for q, a in ATTACHED_CONTROLS:
+        train.add(chat_record(q, a, rng), "ctl-attachment-named", ("QUAL006", "QUAL011"), control=True)
+    q, a = pairs[0]
+    first = json.dumps(chat_record(q, a, rng)["messages"][:2])
+    body = json.dumps(chat_record(*pairs[1], rng))[1:]
+    train.add('{"messages": ' + first + ", " + body, "duplicate-key", ("FMT019",))
+    train.add("", "blank-line", ("FMT004",))
+    rec = tool_record(rng)
+    result = rec["messages"][3]
+    result["content"] = result["content"][:-1] + ', "db_password": "Vq8!rT2#mZp9Lx4w"}'
+    train.add(rec, "tool-result-secret", ("PII001",))
