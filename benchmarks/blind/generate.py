@@ -36,6 +36,7 @@ from shapes3 import (
     plant_answers,
     plant_contained,
     plant_raw,
+    plant_secrets,
     plant_turns,
     secret_call,
 )
@@ -145,6 +146,7 @@ def chat_sets(rng: random.Random) -> tuple[Plan, Plan]:
     src = plant_generative(train, test, pairs, rng, lambda q, a: chat_record(q, a, rng))
     plant_answers(train, lambda q, a: chat_record(q, a, rng), src, rng)
     plant_contained(test, src)
+    plant_secrets(train, lambda q, a: chat_record(q, a, rng), src, rng)
     plant_turns(train, test, pairs[760:767], chat_record, rng)
     plant_raw(train, pairs[767:770], chat_record, tool_record, rng)
     for _ in range(40):
@@ -185,6 +187,7 @@ def alpaca_sets(rng: random.Random) -> tuple[Plan, Plan]:
     plant_answers(train, build, src, rng)
     plant_alpaca_inputs(train, src, rng)
     plant_contained(test, src)
+    plant_secrets(train, build, src, rng)
     for q, a in pairs[750:752]:
         train.add({"instruction": q, "input": "", "output": {"text": a}}, "wrong-type", ("FMT008",))
     for q, _ in pairs[752:754]:

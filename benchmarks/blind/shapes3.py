@@ -278,3 +278,29 @@ def plant_raw(train: Plan, pairs, chat_record, tool_record, rng: random.Random) 
     result = rec["messages"][3]
     result["content"] = result["content"][:-1] + ', "db_password": "Vq8!rT2#mZp9Lx4w"}'
     train.add(rec, "tool-result-secret", ("PII001",))
+
+
+MORE_SECRETS = [  # kinds the README names beyond the cloud keys of `plant.SECRETS`
+    " My login is dana.w and my password is Harbor!Pine2024, in case you need it.",
+    " The header is Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJzdWIiOiI0MjEiLCJuYW1lIjoiRGFuYSJ9.kP3v9XwQm2ZtR8yL1cN6bH4sJ7dF0gA5eU2iO9qWxYz",
+    " Our bot uses xoxb-" + "2841950372-6610384421-Zq8RtLm2PxV7nW4bK9sY3cHd",
+    " Payments go through sk_live_" + "51HqT2mLkP9xV4nWb8ZsY3cHd6FgJ1aEu5iOq0Kx",
+]
+SECRET_CONTROLS = [  # long random-looking strings that are no secret, and passwords talked about
+    "Why does my build fail after commit 3f9c2a7e1b4d8f6a0c5e9b2d7f1a4c8e6b0d3f5a? It worked before.",
+    "What does the order id 7c9e6679-7425-40de-944b-e07fc1f90ae7 in my receipt mean?",
+    "How long should a password be, and is Harbor2024 a good pattern to follow?",
+]
+
+
+def plant_secrets(train: Plan, build, src, rng: random.Random) -> None:
+    """Secrets of the README's other kinds (a password in prose, a JWT, Slack and Stripe tokens) added
+    to training requests (PII001), beside requests with hashes, ids and passwords talked about."""
+    for extra in MORE_SECRETS:
+        row, (q, a) = src()
+        row["rec"] = build(q + extra, a)
+        row["kind"], row["checks"] = "secret-kinds", ["PII001"]
+    answer = "That string identifies one item; it is safe to share with support if they ask for it."
+    for q in SECRET_CONTROLS:
+        train.add(build(q, answer), "ctl-no-secret", ("PII001",), control=True)
