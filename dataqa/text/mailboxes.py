@@ -131,6 +131,22 @@ def no_ones_mailbox(local: str, domain: str) -> bool:
     return _DESK_SUBJECT.fullmatch(local) is not None and not free_mail(domain)
 
 
+_GMAIL = frozenset({"gmail.com", "googlemail.com"})
+_GMAIL_NAME = re.compile(r"[a-z0-9.]*", re.I)
+_GMAIL_SHORTEST = 6
+"""Gmail gives names of 6 to 30 letters, digits and dots (the dots not counted), a "+tag" after them."""
+
+
+def never_issued(local: str, domain: str) -> bool:
+    """Whether a free-mail provider could not have given out the address, so that it is made up:
+    Gmail has no name shorter than six letters and digits or with another character ("bob@gmail.com",
+    "you@gmail.com", "joe_doe@gmail.com" are a writer's stand-ins)."""
+    if domain.lower().rstrip(".") not in _GMAIL:
+        return False
+    name = local.split("+", 1)[0]
+    return not _GMAIL_NAME.fullmatch(name) or len(name.replace(".", "")) < _GMAIL_SHORTEST
+
+
 def group_host(domain: str) -> bool:
     """Whether a domain hosts a mailing list or a group (`googlegroups.com`, `lists.debian.org`)."""
     return any(_GROUP_HOST.fullmatch(label) for label in domain.split(".")[:-1])

@@ -7,7 +7,7 @@ import ipaddress
 import re
 
 from dataqa.text.detectors import Detector
-from dataqa.text.mailboxes import group_host, no_ones_mailbox
+from dataqa.text.mailboxes import group_host, never_issued, no_ones_mailbox
 from dataqa.text.national_ids import NATIONAL_ID_DETECTORS, luhn_ok
 
 IBAN_LENGTHS: dict[str, int] = {
@@ -92,10 +92,11 @@ def listed_domain(domain: str, patterns: list[str]) -> bool:
 _PLACEHOLDER_DOMAIN = re.compile(
     r"(?i)(?:some|any|your|my|our|their|example|sample|fake|dummy|test)[-_]?(?:company|companies|domain|website"
     r"|site|business|corp|corporation|org|organi[sz]ation|email|mail|school|university|college|bank|store|shop"
-    r"|firm|employer|provider|host|server)"
+    r"|firm|employer|provider|host|server)|(?:example|sample)\d{1,3}"
 )
 """Domain names made of a stand-in word and a generic noun ("somecompany.com", "anycorp.org",
-"your-school.edu"): a writer's placeholder for "the organisation's domain", no one's mailbox."""
+"your-school.edu"), or the reserved example domain numbered for a second one ("example2.com"): a writer's
+placeholder for "the organisation's domain", no one's mailbox."""
 _FICTION_DOMAIN = re.compile(r"(?i).*(?:fictional|fictitious|imaginary|made-?up|pretend).*")
 """A domain name that says it is made up ("myfictionalemail.com", "imaginary-bank.org")."""
 
@@ -121,7 +122,7 @@ def _email_ok(m: re.Match[str], text: str) -> bool:
         for label in domain.split(".")[:-1]
     ):
         return False
-    if group_host(domain) or no_ones_mailbox(local, domain):
+    if group_host(domain) or no_ones_mailbox(local, domain) or never_issued(local, domain):
         return False  # a list's, a stand-in's, a role's or a desk's mailbox ("entertainment.news@")
     if len(domain.split(".")[0]) == 1:
         return False  # "a@b.com", "x@y.org": letters standing for an address
