@@ -26,6 +26,9 @@ from dataqa.ingest.survey import (
     role_by_name,
 )
 
+_TEXTS = ("string", "array of string")
+"""What a text field holds: a string, or a list of its sentences (read one per line once mapped)."""
+
 
 def _value_ids(survey: KeySurvey, key: str) -> bool:
     """Whether every surveyed value of `key` is a distinct short token with no space (a comment id
@@ -183,8 +186,9 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
                 elif role == "prompt":
                     give(f"{key}.0.{sub}", "context" if "prompt" in taken else "prompt")
     if "response" in taken and "prompt" not in taken and "messages" not in taken:
-        # The question is the longest string that is not an id or the answer.
-        rest = [k for k in keys if k not in roles and survey.kind(k) == "string" and not is_id(k)]
+        # The question is the longest text that is not an id or the answer; a text written as a list
+        # of its sentences (SciTLDR's abstract under "source") is one, longer than a title beside it.
+        rest = [k for k in keys if k not in roles and survey.kind(k) in _TEXTS and not is_id(k)]
         if rest:
             give(max(rest, key=survey.mean_length), "prompt")
     if "label" in taken and not taken & {"prompt", "messages", "text", "response"}:

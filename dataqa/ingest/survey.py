@@ -31,7 +31,7 @@ class KeySurvey:
     keys: Counter[str] = field(default_factory=Counter)
     kinds: dict[str, Counter[str]] = field(default_factory=dict)
     lengths: Counter[str] = field(default_factory=Counter)
-    """Total characters of each key's string values."""
+    """Total characters of each key's string values (a list of strings counts its strings' characters)."""
     distinct: dict[str, set[str]] = field(default_factory=dict)
     """Distinct short string and number values of each key, up to `DISTINCT` + 1 (a label has few)."""
     nested: dict[str, Counter[str]] = field(default_factory=dict)
@@ -72,6 +72,8 @@ class KeySurvey:
                     seen.add(value)
                 elif len(value) > 64:
                     seen.add(f"<long {len(seen)}>")
+            elif kind == "array of string":  # a text written as a list of its sentences
+                self.lengths[key] += sum(len(v) for v in value if isinstance(v, str))
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 seen = self.distinct.setdefault(key, set())
                 if len(seen) <= self.DISTINCT:
@@ -102,7 +104,8 @@ class KeySurvey:
         return self.kinds[key].most_common(1)[0][0] if key in self.kinds else ""
 
     def mean_length(self, key: str) -> float:
-        strings = self.kinds.get(key, Counter())["string"]
+        kinds = self.kinds.get(key, Counter())
+        strings = kinds["string"] + kinds["array of string"]
         return self.lengths[key] / strings if strings else 0.0
 
     @property
