@@ -16,6 +16,7 @@ from dataqa.checks.duplicates.told_apart import (
     kind_apart,
     labelled_apart,
     located_apart,
+    polar_apart,
     qualified_apart,
     swapped_apart,
     unanswered_apart,
@@ -244,6 +245,7 @@ def _apart(
             answered_apart(pair, answered, common, asked_attributes(words[0]) | asked_attributes(words[1]))
             or qualified_apart(words, answered, common)
             or kind_apart(words, answered)
+            or polar_apart((prompts[head], prompts[line]), (answers[head], answers[line]))
             or located_apart(words, (said[head], said[line]))
             or unanswered_apart(words, answered)
             or (is_short(answers[head]) and is_short(answers[line]) and swapped_apart(words, answered))

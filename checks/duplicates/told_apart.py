@@ -18,7 +18,10 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from dataqa.checks.labels.base import DECIDING, tie, weighed_classes
 from dataqa.checks.labels.lbl002_near_identical_conflict import (
     _TOKEN,
+    AUXILIARIES,
+    MODALS,
     PAIR_SEPARATOR,
+    QUESTION_WORDS,
     _typo_fixes,
 )
 from dataqa.text.normalise import UNSPACED_WORD
@@ -448,3 +451,29 @@ def _roles_swapped(a: list[str], b: list[str]) -> bool:
         return False
     i, j = differ
     return a[i] == b[j] and a[j] == b[i]
+
+
+_VERDICTS = frozenset({"yes", "no", "true", "false"})
+"""The answers of a yes/no question (`polar_apart`)."""
+_LAST_QUESTION = re.compile(r"([^.!?\n]*)\?[^?]*$")
+"""The last question of a prompt: the words before its last question mark, back to the sentence's start."""
+_LABEL_PREFIX = re.compile(r"^\s*\w+:\s*")
+"""A field name opening the question ("question: Is Paris ..."), no word of it."""
+
+
+def _opening(prompt: str) -> str:
+    """The first word of the prompt's last question, lower-cased ("" when it asks none)."""
+    found = _LAST_QUESTION.search(prompt)
+    words = _LABEL_PREFIX.sub("", found.group(1)).lower().split() if found else []
+    return words[0] if words else ""
+
+
+def polar_apart(prompts: tuple[str, str], answers: tuple[str, str]) -> bool:
+    """Whether one input is a yes/no question (opened by an auxiliary or a modal) answered by a bare
+    verdict and the other a question-word question answered otherwise ("Is Paris the capital of
+    Germany?" True / "Which is the capital of Germany?" Paris): one asks whether, the other which."""
+    verdicts = [a.strip().strip(".!").lower() in _VERDICTS for a in answers]
+    if verdicts[0] == verdicts[1]:
+        return False
+    polar, other = (0, 1) if verdicts[0] else (1, 0)
+    return _opening(prompts[polar]) in AUXILIARIES | MODALS and _opening(prompts[other]) in QUESTION_WORDS
