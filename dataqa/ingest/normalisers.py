@@ -147,12 +147,9 @@ def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     if _is_messages(lookup(obj, prompt_key)):  # TRL's conversational prompt-completion
         rec.turns = [*opening, *_prompt_turns(obj, layout, rec), ("assistant", _completion(obj, layout, rec))]
         return
-    # Chinese-Vicuna's chat records: the user turns in one list, the replies in another. A list in a
-    # field the user mapped is one text, read one item per line (SciTLDR's abstract sentences beside
-    # as many alternative summaries are no conversation).
-    response_key = layout.source("response") or "completion"
-    paired = [] if layout.lenient else parallel_turns(lookup(obj, prompt_key), lookup(obj, response_key))
-    if paired:
+    answers = lookup(obj, layout.source("response") or "completion")  # a mapped list is one text
+    paired = [] if layout.lenient else parallel_turns(lookup(obj, prompt_key), answers)
+    if paired:  # Chinese-Vicuna's chat records: the user turns in one list, the replies in another
         rec.turns = [*opening, *paired]
         return
     prompt = string_field(obj, prompt_key, rec, lenient=layout.lenient)
