@@ -598,6 +598,36 @@ def test_two_requests_after_one_history_are_as_alike_as_their_final_parts() -> N
     assert not decisive_part(verdict, parts_a, parts_b, 0.8)
 
 
+def _turns_aligned(a: str, b: str) -> tuple[slots.Comparison, list[int], list[int]]:
+    """`slots.compare` of two raw texts, normalised, with each word's part read from the raw text."""
+    words_a, words_b = normalise.normalise(pl.Series([a, b])).to_list()
+    verdict = _aligned(words_a, words_b)[0]
+    parts_a = raw_parts.part_of_words(a, words_a.split(" "))
+    parts_b = raw_parts.part_of_words(b, words_b.split(" "))
+    assert parts_a is not None and parts_b is not None
+    return verdict, parts_a, parts_b
+
+
+def test_a_conversations_last_request_is_a_part_and_its_history_one_part_as_long_as_the_input() -> None:
+    """An input of several turns ("user: ...\nassistant: ...\nuser: ...") has its last user turn
+    as a part of its own and the turns before it as one part (`HISTORY`), counted as long as the
+    history and the request together: a slot swapped in the last request decides as it does in a
+    single-turn prompt, a reply of the history reworded does not (as before the split)."""
+    history = "user: Hi, can you help me with a letter today?\nassistant: Of course, I would be glad to help."
+    a, b = f"{history}\nuser: Write it to my grandmother.", f"{history}\nuser: Write it to my manager."
+    verdict, parts_a, parts_b = _turns_aligned(a, b)
+    h = raw_parts.HISTORY
+    assert parts_a == [h] * 19 + [0] * 6 and parts_b == parts_a
+    assert raw_parts._sizes(parts_a, None) == {h: 25, 0: 6}
+    assert decisive_part(verdict, parts_a, parts_b, 0.85)
+    reworded = f"{history.replace('I would', 'I would gladly')}\nuser: Write it to my grandmother."
+    assert not decisive_part(*_turns_aligned(a, reworded), 0.85)
+    # a text that does not open with a role is no transcript: its lines stay one part
+    plain = "Write it to my grandmother.\nuser: and to my manager"
+    words = normalise.normalise(pl.Series([plain])).to_list()[0].split(" ")
+    assert raw_parts.part_of_words(plain, words) == [0] * len(words)
+
+
 SWAP_WORDS = (
     "a the please hi hey um so my your card flight cancel check book status not no isnt never 3 12 55120 "
     "4th fourth second oldest receive recieve e mail email log in login whats what monday tuesday paris "

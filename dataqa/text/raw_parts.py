@@ -16,6 +16,7 @@ from collections.abc import Container
 
 import polars as pl
 
+from dataqa.ingest.chat_templates import ASSISTANT, TOOL, USER
 from dataqa.text.normalise import SPELLED_SIGNS, UNSPACED_PER_WORD, UNSPACED_WORD, normalise, spell_signs
 from dataqa.text.slots import (
     _NOT_NAMES,
@@ -34,6 +35,9 @@ _APOSTROPHE_IN_WORD = re.compile(r"(?<=[^\W_])['\u2019](?=[^\W_])")
 _SENTENCE_END = re.compile(r"[.!?:\n]")
 PARAGRAPH = re.compile(r"\n[^\S\n]*\n\s*")
 """What separates two paragraphs (parts) of a raw text: a blank line."""
+TURN = re.compile(rf"\n(?={USER}: )")
+"""Where a user turn of a conversation's history begins: a line that opens with the role, as an
+input of several turns is written (`dataqa.ingest.normalisers`: "user: ...\nassistant: ...\nuser: ...")."""
 
 
 def _raw_tokens(raw: str, words: list[str]) -> tuple[str, list[re.Match[str]]] | None:
@@ -70,7 +74,10 @@ def _parts(raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | 
             return None
         return [i for i, p in enumerate(split) for _ in p]
     text, tokens = found
-    breaks = sorted([m.start() for m in PARAGRAPH.finditer(text)] + _request_heads(text, tokens))
+    request = _last_request_at(text)
+    heads = [] if request is not None else _request_heads(text, tokens)
+    turn = [] if request is None else [request]
+    breaks = sorted({m.start() for m in PARAGRAPH.finditer(text)}.union(turn, heads))
     if not breaks:
         return [0] * len(tokens)
     out, part = [], 0
@@ -78,7 +85,28 @@ def _parts(raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | 
         while part < len(breaks) and breaks[part] < token.start():
             part += 1
         out.append(part)
+    if request is not None:  # the history is one part, `HISTORY`; the request and what follows from 0 on
+        first = next((p for t, p in zip(tokens, out, strict=True) if t.start() > request), len(breaks))
+        out = [HISTORY if p < first else p - first for p in out]
     return out
+
+
+HISTORY = -1
+"""The part of a conversation's history, the turns before its last request (`_last_request_at`)."""
+
+
+def _last_request_at(text: str) -> int | None:
+    """Where the last request of a conversation written out as one input begins (`TURN`: its last
+    user turn; None when the text is no transcript of several turns, one that opens with a role).
+    The last request is a part of the input of its own, as a paragraph is: two conversations that
+    share their opening exchange and ask for another thing in their last turn ("write a letter to
+    my (grandmother / manager)") are two inputs, as the last turns alone are, however many words
+    the shared opening adds. The turns before it are one part, `HISTORY`, weighed together with the
+    request as the whole input was (`_sizes`): an earlier reply reworded ("I am" / "I'm") is a
+    near copy's rewording, as in any text that long."""
+    if not text.startswith((f"{USER}: ", f"{ASSISTANT}: ", f"{TOOL}: ")):
+        return None
+    return next((m.start() for m in reversed(list(TURN.finditer(text)))), None)
 
 
 HEAD_END = re.compile(r"[:\n]")
@@ -146,13 +174,23 @@ def _last_request(verdict: Comparison, parts_a: list[int], parts_b: list[int]) -
 
 def _sizes(parts: list[int], words: list[str] | None) -> Counter[int]:
     """The length of each part in words, a character of a script written without spaces
-    (`UNSPACED_WORD`, each a word once normalised) counted as `1 / UNSPACED_PER_WORD` of one."""
+    (`UNSPACED_WORD`, each a word once normalised) counted as `1 / UNSPACED_PER_WORD` of one; a
+    conversation's history (`HISTORY`) as long as itself and the request after it (part 0)."""
     if words is None or len(words) != len(parts):
-        return Counter(parts)
-    sizes: Counter[int] = Counter()
-    for part, word in zip(parts, words, strict=True):
-        sizes[part] += 1 if len(word) != 1 or not UNSPACED_WORD.match(word) else 1 / UNSPACED_PER_WORD
-    return sizes
+        sizes = Counter(parts)
+    else:
+        sizes = Counter()
+        for part, word in zip(parts, words, strict=True):
+            sizes[part] += 1 if len(word) != 1 or not UNSPACED_WORD.match(word) else 1 / UNSPACED_PER_WORD
+    return _with_history(sizes)
+
+
+def _with_history(counts: Counter[int]) -> Counter[int]:
+    """Per part counts (of words, of words that differ) with a conversation's history (`HISTORY`)
+    counting its request's too (part 0): the history is read as the whole input it opens."""
+    if HISTORY in counts:
+        counts[HISTORY] += counts[0]
+    return counts
 
 
 def _written_beside(words: list[str], parts: list[int], sizes: Counter[int], at: int) -> bool:
@@ -401,7 +439,8 @@ def decisive_part(
         verdict, (parts_a, parts_b), (sizes_a, sizes_b), words, threshold, (answer, answer_last), in_use
     ):
         return True
-    count_a, count_b = Counter(parts_a), Counter(parts_b)
+    count_a, count_b = _with_history(Counter(parts_a)), _with_history(Counter(parts_b))
+    differ_a, differ_b = _with_history(differ_a), _with_history(differ_b)
     for p, q in linked:
         size = count_a[p] + count_b[q]
         if (
