@@ -13,7 +13,7 @@ import pytest
 from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
-from dataqa.text import candidates, minhash, near_duplicates, slots, templates, typos, verify
+from dataqa.text import candidates, minhash, near_duplicates, set_words, slots, templates, typos, verify
 from dataqa.text.raw_parts import decisive_part, name_positions, part_of_words
 from dataqa.text.worddiff import word_diff
 
@@ -254,7 +254,7 @@ def test_a_word_the_set_writes_only_beside_another_makes_another_term(tmp_path: 
     assert terms["forschungszentrum"][0] == "garching"
     assert "type" not in terms and "garching" not in terms  # seen too few times; mostly alone
     words = ["from", "garching", "forschungszentrum", "to", "moosach"]
-    assert slots.extends(words, 2, terms) and not slots.extends(words, 4, terms)
+    assert set_words.extends(words, 2, terms) and not set_words.extends(words, 4, terms)
     a, b = "from garching to moosach", "from garching forschungszentrum to moosach"
     wa, wb = a.split(), b.split()
     codes: dict[str, str] = {}
@@ -467,3 +467,19 @@ def test_two_words_the_set_uses_two_letters_apart_are_no_typo(tmp_path: Path) ->
     cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in b)
     assert slots.compare(a, b, ca, cb, 5, terms=words).reason == "word"
     assert slots.compare(a, b, ca, cb, 5).reason is None  # without the set's words: a typo
+
+
+def test_a_point_of_the_compass_put_before_a_name_makes_another_place() -> None:
+    """ "the university of (west) alabama" is another university, "(south) sudan" another country,
+    whatever the set writes beside the words; "north" before a function word or at the end names
+    no place ("which way is (north) from here", "go (west)")."""
+    assert set_words.other_term(["where", "is", "the", "university", "of", "west", "alabama"], 5, None)
+    assert set_words.other_term(["what", "is", "the", "capital", "of", "south", "sudan"], 5, None)
+    assert not set_words.other_term(["which", "way", "is", "north", "from", "here"], 3, None)
+    assert not set_words.other_term(["go", "west"], 1, None)
+    a, b = "where is the university of west alabama located", "where is the university of alabama located"
+    wa, wb = a.split(), b.split()
+    codes: dict[str, str] = {}
+    ca = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wa)
+    cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wb)
+    assert slots.compare(wa, wb, ca, cb, 5).reason == "term"

@@ -12,7 +12,7 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 
 from dataqa.text.typos import is_typo, slip
-from dataqa.text.word_lists import CLOSED_WORDS
+from dataqa.text.word_lists import CLOSED_WORDS, COMPASS_WORDS, FILLER
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,29 @@ def rare_slot_words(a: list[str], b: list[str], a0: int, b0: int, terms: SetWord
     if x in terms.in_use or y in terms.in_use or slip(x, y):
         return False
     return slot_word(a, a0, terms) or slot_word(b, b0, terms)
+
+
+def extends(words: list[str], at: int, terms: Mapping[str, tuple[str | None, str | None]]) -> bool:
+    """Whether the one word added at `words[at]` makes another term with a word beside it: it is
+    bound to the word on its left or to the word on its right (`dataqa.text.templates.set_words`;
+    filler never is). A phrase added ("i (need to) do") says how, not what: it is not looked at."""
+    bound = terms.get(words[at])
+    return bool(
+        bound
+        and words[at] not in FILLER
+        and ((at > 0 and bound[0] == words[at - 1]) or (at + 1 < len(words) and bound[1] == words[at + 1]))
+    )
+
+
+def other_term(words: list[str], at: int, terms: SetWords | None) -> bool:
+    """Whether the one word added at `words[at]` of a short text makes another term with a word
+    beside it: one the set binds to that neighbour (`extends`), or a point of the compass put before
+    a word that names something (`COMPASS_WORDS`: "university of (west) alabama", "(north) korea"),
+    which names another place however often the set writes the word alone."""
+    if terms is not None and extends(words, at, terms.bound):
+        return True
+    after = words[at + 1] if at + 1 < len(words) else ""
+    return words[at] in COMPASS_WORDS and _names(after) and after not in FILLER and after not in COMPASS_WORDS
 
 
 def own_words_apart(

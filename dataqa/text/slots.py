@@ -21,7 +21,8 @@ between the words they share:
   "where" / "when were you born", "closures" / "decorators") or a word added that the data set
   writes only beside the word it is added to (`dataqa.text.templates.set_words`: "garching" /
   "garching forschungszentrum", two stations; "in alphabetical order" / "in reverse alphabetical
-  order"); in a text of up to `NAME_WORDS`
+  order"; a point of the compass put before a name, "university of (west) alabama": another place,
+  `set_words.other_term`); in a text of up to `NAME_WORDS`
   words a swapped name (a capitalised word inside a sentence: "news anchor A" / "B", "Ada
   Lovelace" / "Alan Turing"); and, whatever the length,
   another media part or one added (an image, a file: `dataqa.ingest.parts.media_marker`);
@@ -44,7 +45,7 @@ The score is the word-level edit ratio with those adjustments: (words matched on
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
@@ -65,7 +66,7 @@ from dataqa.text.quantities import (
     ranks,
     repeats,
 )
-from dataqa.text.set_words import SetWords, own_words_apart, rare_slot_words
+from dataqa.text.set_words import SetWords, other_term, own_words_apart, rare_slot_words
 from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import DOWN_WORDS, FILLER, NEGATIONS, UP_WORDS
 
@@ -234,18 +235,6 @@ def content_through(
     return [i for i, m in enumerate(mark_a) if not m], [i for i, m in enumerate(mark_b) if not m]
 
 
-def extends(words: list[str], at: int, terms: Mapping[str, tuple[str | None, str | None]]) -> bool:
-    """Whether the one word added at `words[at]` makes another term with a word beside it: it is
-    bound to the word on its left or to the word on its right (`dataqa.text.templates.set_words`;
-    filler never is). A phrase added ("i (need to) do") says how, not what: it is not looked at."""
-    bound = terms.get(words[at])
-    return bool(
-        bound
-        and words[at] not in FILLER
-        and ((at > 0 and bound[0] == words[at - 1]) or (at + 1 < len(words) and bound[1] == words[at + 1]))
-    )
-
-
 @dataclass
 class Comparison:
     """One aligned pair: its adjusted score, the decisive difference if any, and the swapped words
@@ -289,8 +278,9 @@ def compare(
     difference (its score is then 0: a decisive difference drops the pair whatever the score).
     `terms`: the data set's words (`SetWords`): those it writes only beside one neighbour
     (`dataqa.text.templates.set_words`; in a short text, one added beside that neighbour
-    decides: `extends`) and those it writes in several texts (`is_typo`). `moves`: a block moved
-    (two sentences trading places, `dataqa.text.moves`) is put back before the texts are compared."""
+    decides, as a point of the compass put before a name does: `set_words.other_term`) and those
+    it writes in several texts (`is_typo`). `moves`: a block moved (two sentences trading places,
+    `dataqa.text.moves`) is put back before the texts are compared."""
     in_use = terms.in_use if terms is not None else frozenset()
     at = transposed(a_codes, b_codes)
     if at is not None and not (is_number(a[at]) and is_number(a[at + 1])):
@@ -385,12 +375,11 @@ def compare(
                     break
             if (
                 reason is None
-                and terms
                 and content_words <= SHORT_WORDS
                 and len(sa or sb) == 1
-                and extends(side, start, terms.bound)
+                and other_term(side, start, terms)
             ):
-                reason = "term"  # "garching" / "garching forschungszentrum": another station
+                reason = "term"  # "garching (forschungszentrum)", "(west) alabama": another place
                 if early:
                     break
             ignored += sum(w in FILLER for w in sa or sb) if small else 0

@@ -284,7 +284,7 @@ def _decisive(gaps: _Gaps, short: np.ndarray, typo: np.ndarray, joined: np.ndarr
     one word or typos of each other (`joined`): word for word when the sides are of one length (a
     typo fix, filler for filler and an identifier for another stand for nothing), otherwise a
     content word on each side. Three rules are left to `compare` (such a gap is not decisive here):
-    an ordinal that ranks ("second oldest"), a word that makes another term (`slots.extends`) and a
+    an ordinal that ranks ("second oldest"), a word that makes another term (`set_words.other_term`) and a
     direction turned (`slots.turns`)."""
     count_a, count_b = gaps.counts
     one_side = (count_a == 0) | (count_b == 0)

@@ -91,6 +91,12 @@ DOWN_WORDS = word_set(
     "mniej najmniej poniżej przed młodszy młodsza młodsze młodszych"  # pl
 )
 """Words that say less, lower, earlier: the other way of `UP_WORDS`."""
+COMPASS_WORDS = word_set(
+    "north south east west northern southern eastern western northeast northwest southeast southwest "
+    "nord süd ost ouest oeste ovest norte"  # de, fr, es, pt, it ("est", "sur", "sul", "este" are other words)
+)
+"""Points of the compass: one put before a name names another place ("the university of (west)
+alabama", "(north) korea", "(south) sudan"), whatever the set writes beside it (`set_words.other_term`)."""
 IDENTIFIER_NOUNS = word_set(
     "order orders tracking reference ref invoice account acct ticket serial isbn issn id sku policy "
     "customer member membership booking confirmation reservation transaction claim zip zipcode "
