@@ -483,3 +483,13 @@ def test_a_point_of_the_compass_put_before_a_name_makes_another_place() -> None:
     ca = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wa)
     cb = "".join(codes.setdefault(w, chr(0x100 + len(codes))) for w in wb)
     assert slots.compare(wa, wb, ca, cb, 5).reason == "term"
+
+
+def test_a_word_extended_by_an_ending_of_two_letters_or_more_may_be_another_name() -> None:
+    """ "szczecin" / "szczecinek" (two towns) are one word to `is_typo`, an inflected ending; written
+    as names they are two (`slots.compare` hands them to the second look as maybe names). One
+    letter put after a word is a slip ("light" / "lights"); a word inside another is no extension."""
+    assert typos.is_typo("szczecin", "szczecinek") and typos.extended("szczecinek", "szczecin")
+    assert not typos.extended("light", "lights") and not typos.extended("alabama", "labama")
+    a, b = ["sunset", "in", "szczecin", "today"], ["sunset", "in", "szczecinek", "today"]
+    assert slots.compare(a, b, "abcd", "abed", 3).maybe_names == [([2], [2])]

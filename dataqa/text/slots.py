@@ -67,7 +67,7 @@ from dataqa.text.quantities import (
     repeats,
 )
 from dataqa.text.set_words import SetWords, other_term, own_words_apart, rare_slot_words
-from dataqa.text.typos import is_number, is_typo
+from dataqa.text.typos import extended, is_number, is_typo
 from dataqa.text.word_lists import DOWN_WORDS, FILLER, NEGATIONS, UP_WORDS
 
 if TYPE_CHECKING:
@@ -329,6 +329,8 @@ def compare(
                 quantities.append(([a0] * long_x, [b0] * long_y))
             if typo:
                 got_a, got_b = got_a + 1, got_b + 1
+                if content_words <= NAME_WORDS and extended(x, y):
+                    maybe_names.append(([a0], [b0]))  # "Szczecin" / "Szczecinek": names, if written as names
             elif kind_x & kind_y & FILLER_WORD:
                 ignored += 2
             elif not kind_x & kind_y & NUMBER_WORD:  # identifiers differ: not what is asked

@@ -194,27 +194,43 @@ def decide(
         scored[again[lost]] = False
     dropped[known[scores[known] < threshold - 1e-9]] = True
     scored &= ~dropped
-    if words.framed:  # a typo but no slip may be a word of a slot (`slots.slot_word`): `_judge` looks
-        looked = gaps.pick[gaps.pair[gaps.on[0][_unslipped(gaps, typo, words)]]]
-        dropped[looked] = scored[looked] = False
+    at, x, y = _typo_partners(gaps, typo)
+    # a typo but no slip may be a word of a slot (`slots.slot_word`), a word extended by an ending two
+    # names (`typos.extended`): `_judge` looks
+    looked = _extended(x, y, words) | (_unslipped(x, y, words) if words.framed else False)
+    looked = gaps.pick[gaps.pair[gaps.on[0][at[looked]]]]
+    dropped[looked] = scored[looked] = False
     return dropped, scored, scores
 
 
-def _unslipped(gaps: _Gaps, typo: np.ndarray, words: WordCodes) -> np.ndarray:
-    """The gap words of side a that are typos of the word across (`typo`, `_typos`) but no slip of the
-    hand (`typos.slip`), neither in use in the set: perhaps two words of one slot
-    (`slots.rare_slot_words`), which `_judge` tells."""
+def _typo_partners(gaps: _Gaps, typo: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The gap words of side a that are typos of the word across (`typo`, `_typos`): their places
+    among the gap words, their codes and their partners' codes."""
     at = np.flatnonzero(typo)
     if not len(at):
-        return at
+        return at, at, at
     count_a, count_b = gaps.counts
     same_length = (count_a == count_b) & (count_a > 0)
     pick_b = np.flatnonzero(same_length[gaps.on[1]])
     across = pick_b[np.searchsorted(np.flatnonzero(same_length[gaps.on[0]]), at)]
-    x, y = gaps.word[0][at], gaps.word[1][across]
+    return at, gaps.word[0][at], gaps.word[1][across]
+
+
+def _unslipped(x: np.ndarray, y: np.ndarray, words: WordCodes) -> np.ndarray:
+    """Per typo pair (`_typo_partners`' codes): no slip of the hand (`typos.slip`), neither word in
+    use in the set: perhaps two words of one slot (`slots.rare_slot_words`), which `_judge` tells."""
     used = np.fromiter((w in words.in_use for w in map(words.words.__getitem__, x.tolist())), bool, len(x))
     used |= np.fromiter((w in words.in_use for w in map(words.words.__getitem__, y.tolist())), bool, len(y))
-    return at[~used & ~words.slip(x, y)]
+    return ~used & ~words.slip(x, y)
+
+
+def _extended(x: np.ndarray, y: np.ndarray, words: WordCodes) -> np.ndarray:
+    """Per typo pair (`_typo_partners`' codes): one word the other extended (`typos.extended`), two
+    names if the raw texts write them as names (`slots.compare`'s `maybe_names`), which `_judge` tells."""
+    pairs = zip(
+        map(words.words.__getitem__, x.tolist()), map(words.words.__getitem__, y.tolist()), strict=True
+    )
+    return np.fromiter((typos.extended(v, w) for v, w in pairs), bool, len(x))
 
 
 def _through(

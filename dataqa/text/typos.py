@@ -121,3 +121,15 @@ def slip(a: str, b: str) -> bool:
     how two words of one slot differ as often as how one word is misspelt: `slots.compare` reads them
     as two words where the data set writes that slot with other words too (`SetWords.frames`)."""
     return OSA.distance(a, b, score_cutoff=1) <= 1 and not respelt(a, b)
+
+
+EXTENSION_LETTERS = 2
+"""Letters put after a word that may make another name of it (`extended`); one is a slip of the hand."""
+
+
+def extended(a: str, b: str) -> bool:
+    """Whether one word is the other with `EXTENSION_LETTERS` letters or more put after it, which
+    `is_typo` reads as an ending ("szczecin" / "szczecinek", "szczecin" / "szczecinie"): written as
+    names, they are two names, a place made from another ("Szczecin" / "Szczecinek")."""
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) >= EXTENSION_LETTERS and long.startswith(short)
