@@ -30,6 +30,7 @@ import orjson
 from dataqa.ingest import rft
 from dataqa.ingest.alternatives import first_alternative
 from dataqa.ingest.choices import normalise_choices
+from dataqa.ingest.class_rows import label_text, normalise_classification
 from dataqa.ingest.formats import (
     BLOCKING_KINDS,
     MISSING_FIELD,
@@ -40,9 +41,7 @@ from dataqa.ingest.formats import (
     VERTEX_ROLES,
     WRONG_TYPE,
 )
-from dataqa.ingest.issues import a_json_type, excerpt, json_type
-from dataqa.ingest.joined_pairs import split_pair
-from dataqa.ingest.label_sets import cell_classes, flag_value, is_label_set, label_set_text
+from dataqa.ingest.issues import a_json_type
 from dataqa.ingest.layouts import (
     CHAT,
     CLASSIFICATION,
@@ -74,6 +73,7 @@ from dataqa.ingest.record import (
     message_keys,
     messages,
     note_written_roles,
+    optional_field,
     parallel_turns,
     string_field,
     system_field,
@@ -134,11 +134,6 @@ def _normalise_conversation(obj: dict[str, Any], rec: Record, layout: Layout) ->
     note_written_roles(msgs, rec)
 
 
-def _optional(obj: dict[str, Any], layout: Layout, role: str, rec: Record, required: bool = False) -> str:
-    src = layout.source_in(obj, role)
-    return string_field(obj, src, rec, required=required, lenient=layout.lenient) if src else ""
-
-
 def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     """Every prompt/response layout (Alpaca, question/answer, prompt/completion, ...): a prompt,
     optional context appended to it, a target, an optional system prompt."""
@@ -153,7 +148,7 @@ def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
         rec.turns = [*opening, *paired]
         return
     prompt = string_field(obj, prompt_key, rec, lenient=layout.lenient)
-    extra = _optional(obj, layout, "context", rec)
+    extra = optional_field(obj, layout, "context", rec)
     _set_tools(obj, layout, rec)
     output = _calls(obj, layout, rec) if layout.source("calls") else _completion(obj, layout, rec)
     prompt = f"{prompt}\n\n{extra}" if extra.strip() else prompt
@@ -164,7 +159,7 @@ def _normalise_pair(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
 
 def _system_turns(obj: dict[str, Any], layout: Layout, rec: Record) -> list[tuple[str, str]]:
     """The record's optional system prompt as its first turn, or no turn when it has none."""
-    system = _optional(obj, layout, "system", rec)
+    system = optional_field(obj, layout, "system", rec)
     return [("system", system)] if system.strip() else []
 
 
@@ -245,66 +240,6 @@ def _normalise_text(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     ]
 
 
-def _label_text(value: Any, rec: Record, declared: bool = False) -> str | None:
-    """A label value as text; a JSON object, array or boolean label is noted in the record's
-    structure (LBL008 says once per split that such values became classes), unless its layout
-    `declared` that type (BoolQ's true/false answer is its class)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | dict | list) and not declared:
-        rec.structure.label_type = json_type(value)
-    if isinstance(value, bool | int | float):
-        return orjson.dumps(value).decode()
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-
-
-def _class_name(value: Any) -> bool:
-    """Whether `value` names one class: a non-blank string or a number (not a boolean)."""
-    if isinstance(value, str):
-        return bool(value.strip())
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _normalise_classification(
-    obj: dict[str, Any], rec: Record, layout: Layout, label_field: str | None
-) -> None:
-    """Text (or a sentence pair) and its class; in a multi-label layout, its set of classes in the
-    canonical form of `dataqa.ingest.label_sets` (a list of objects there is still LBL008's), and
-    with one flag field a class, the names of the fields that are on (detection has checked that
-    every flag holds 0 or 1)."""
-    text = string_field(obj, layout.source("text") or "text", rec, lenient=layout.lenient)
-    # sentence-pair classification: the pair is the input (two fields, or one joined by a marker)
-    required = any(r == "context" for _, r in layout.fields)  # a pair layout's second text
-    pair = split_pair(text, layout.pair_marker) if layout.pair_marker else None
-    text, second = pair or (text, _optional(obj, layout, "context", rec, required=required))
-    text = f"{text}\n\n{second}" if second.strip() else text
-    if layout.flags and not label_field:  # one field a class (Jigsaw): the set of those that are on
-        values = {f: flag_value(obj.get(f)) for f in layout.flags}
-        for f, on in values.items():
-            if on is None:
-                rec.issue(WRONG_TYPE, f'"{f}" is {excerpt(str(obj.get(f)), 40)!r}; a class flag is 0 or 1')
-        rec.label = label_set_text([f for f, on in values.items() if on])
-        rec.turns = [("user", text), ("assistant", rec.label)]
-        return
-    key = label_field if label_field and label_field in obj else layout.source("label") or "label"
-    if (value := lookup(obj, key)) is MISSING and layout.multi_label:
-        label = label_set_text([])  # no set of classes: none applies (NLU++ leaves "intents" out so)
-    elif value is MISSING:
-        rec.issue(MISSING_FIELD, f'no "{key}" field')
-        label = None
-    elif layout.multi_label and (is_label_set(value) or _class_name(value)):
-        # a set of classes (one class alone is a set of one); an empty list is a row none applies to
-        label = label_set_text(value if isinstance(value, list) else cell_classes(value))
-    else:
-        label = _label_text(value, rec, declared=(key, json_type(value)) in layout.types)
-        if label is None or not label.strip():
-            rec.issue(NO_TARGET, f'"{key}" is empty')
-    rec.label = label
-    rec.turns = [("user", text), ("assistant", label or "")]
-
-
 def _normalise_pairwise(obj: dict[str, Any], rec: Record, layout: Layout) -> None:
     """A judged comparison of two conversations (Chatbot Arena): the winner's side is chosen, the
     other rejected; a tie keeps both sides, read in their order, and is no pair (PREF007)."""
@@ -318,7 +253,7 @@ def _normalise_pairwise(obj: dict[str, Any], rec: Record, layout: Layout) -> Non
     turns = _system_turns(obj, layout, rec)
     if layout.source_in(obj, "prompt") is not None:  # sides that are answers alone (PKU-SafeRLHF)
         asked = _prompt_turns(obj, layout, rec)
-        extra = _optional(obj, layout, "context", rec)  # AlpacaFarm's "input", appended as Alpaca's is
+        extra = optional_field(obj, layout, "context", rec)  # AlpacaFarm's "input", appended as Alpaca's is
         if extra.strip() and asked:
             asked[-1] = (asked[-1][0], f"{asked[-1][1]}\n\n{extra}")
         turns += asked
@@ -410,7 +345,7 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
     elif kind == PAIR:
         _normalise_pair(obj, rec, layout)
     elif kind == CLASSIFICATION:
-        _normalise_classification(obj, rec, layout, label_field)
+        normalise_classification(obj, rec, layout, label_field)
     elif kind == PREFERENCE:
         _normalise_preference(obj, rec, layout)
     elif kind == OPENAI_PREFERENCE:
@@ -441,14 +376,14 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
         if unknown:
             rec.issue(UNKNOWN_KEYS, ", ".join(k[:40] for k in sorted(unknown)[:10]))
     if label_field and kind != CLASSIFICATION and label_field in obj:
-        rec.label = _label_text(obj[label_field], rec)
+        rec.label = label_text(obj[label_field], rec)
     elif (
         kind not in (CLASSIFICATION, KTO, STEPWISE, MULTIPLE_CHOICE)
         and (label_key := layout.source("label")) is not None
     ):
         value = lookup(obj, label_key)
         if value is not MISSING:
-            rec.label = _label_text(value, rec)
+            rec.label = label_text(value, rec)
     extra = keys - layout.core_keys - label_keys
     if extra:
         rec.structure.keys = [k[:40] for k in sorted(extra)[:20]]

@@ -252,6 +252,14 @@ def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target
         rec.issue(NO_TARGET, f"{msgs[-1]['at']}: the final assistant message is empty")
 
 
+def optional_field(
+    obj: dict[str, Any], layout: Layout, role: str, rec: Record, required: bool = False
+) -> str:
+    """The text of the field `layout` reads for `role` in `obj`, "" when the record has none."""
+    src = layout.source_in(obj, role)
+    return string_field(obj, src, rec, required=required, lenient=layout.lenient) if src else ""
+
+
 def string_field(
     obj: dict[str, Any],
     key: str,
