@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,10 @@ def git(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProce
 
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
-    if shutil.which("pre-commit") is None or shutil.which("git") is None:
+    # the pre-commit installed beside this Python first, as the `dataqa` of the CLI tests: a test run
+    # from a virtualenv that is not activated still runs its own framework, not PATH's or none
+    path = os.pathsep.join((str(Path(sys.executable).parent), os.environ.get("PATH", "")))
+    if shutil.which("pre-commit", path=path) is None or shutil.which("git", path=path) is None:
         pytest.fail("pre-commit and git are test dependencies: pip install -e '.[test]'")
     base = tmp_path_factory.mktemp("precommit")
     (base / "gitconfig").write_text(
@@ -50,6 +54,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
         "GIT_CONFIG_GLOBAL": str(base / "gitconfig"),
         "GIT_CONFIG_NOSYSTEM": "1",
         "PRE_COMMIT_COLOR": "never",
+        "PATH": path,
     }
     for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
         env.pop(key, None)
