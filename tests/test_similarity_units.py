@@ -905,6 +905,7 @@ def test_an_operator_between_operands_is_spelled() -> None:
         ("SELECT * FROM t WHERE x = 1/2", "select from t where x 1 2"),
         ("well-known, x \u2212 1", "well known x 1"),
         ("text<b>bold</b> List<int> <a href='x'>", "text b bold b list int a href x"),
+        ("Index <.SPX> gained 5 <UNK>", "index spx gained 5 unk"),
         ("x -> y => z\n> quoted\na +\nb", "x y z quoted a b"),
     ]
     texts = [text for text, _ in pairs]

@@ -179,11 +179,13 @@ text in two; "=", "*" and "/" stay punctuation, as they are in code, SQL ("SELEC
 1"), markdown and paths, where spelled they would only add shared words. Spacing never decides
 ("a<b" = "a < b"); the angle brackets of a tag or a generic type are no comparison (`TAG`). "18+"
 and "C++" are `SIGN_WORDS`."""
-TAG = r"<(/?[A-Za-z][\w:-]*)((?:\s[^<>\n]*=[^<>\n]*)?\s*/?)>"
-"""A markup tag or a generic type ("<b>", "</p>", '<a href="x">', "<br/>", "List<int>"): its angle
-brackets become spaces before operators are looked for, which leaves the normalised text as it was
-(the brackets are punctuation) and keeps "text<b>bold" from reading as "text less b". Attributes
-need an "=", so "a<b and c>d" stays two comparisons."""
+TAG = r"<(/?[^\s<>=]+)((?:\s[^<>\n]*=[^<>\n]*)?\s*/?)>"
+"""A markup tag, a generic type or a bracketed token ("<b>", "</p>", '<a href="x">', "<br/>",
+"List<int>", Reuters' "<.SPX>", "<UNK>"): its angle brackets become spaces before operators are looked
+for, which leaves the normalised text as it was (the brackets are punctuation) and keeps "text<b>bold"
+from reading as "text less b" and "Index <.SPX> gained" as "spx greater gained" (MRPC writes the
+ticker with and without its brackets: one sentence). Attributes need an "=", so "a<b and c>d" stays
+two comparisons."""
 _MARK = "\x1f"
 """Brackets an operator found between operands until it is spelled: the unit separator, a control
 character no text holds and punctuation would drop anyway."""
