@@ -21,8 +21,11 @@ _STATED = r"(?:####|\\boxed\{|\b(?:the\s+)?(?:final\s+)?answer(?:\s+is)?\s*:?)"
 FINAL_ANSWER = re.compile(_STATED + r"\s*\$?\s*(" + _NUMBER + r")\s*\}?[\s.!]*$", re.IGNORECASE)
 """A target that ends on a stated final number: GSM8K's `#### 42`, `\\boxed{42}`, "The answer is 42"."""
 _MARKER = r"(?i)####|\\boxed\{|answer"
-_RESULT = re.compile(r"=\s*\$?\s*(?:<<[^<>]*>>)?\s*\$?\s*(" + _NUMBER + ")")
-"""A computed result: the number after an equals sign (a GSM8K calculator note `<<4*4=16>>` skipped)."""
+_CONTINUED = r"(?!\d|\s*(?:[*+^\u00d7\u00b7-]|\\cdot|\\times))"
+"""After a number, an operator that continues the expression (not "/": "0.49/week" is a rate)."""
+_RESULT = re.compile(r"=\s*\$?\s*(?:<<[^<>]*>>)?\s*\$?\s*(" + _NUMBER + ")" + _CONTINUED)
+"""A computed result: the number after an equals sign (a GSM8K calculator note `<<4*4=16>>` skipped),
+when it ends what the sign equals: in "T = 7 \\cdot K \\cdot 3" the 7 begins an expression."""
 SCALES = (1, 10, 100, 1000, 0.1, 0.01, 0.001)
 """A final answer that is a result in another unit (dollars to cents, a fraction to a percentage,
 kilograms to grams) agrees with it."""
@@ -41,14 +44,19 @@ def plain_number(text: str) -> str:
     return "-" + text if negative and text != "0" else text
 
 
-def disagreement(target: str, min_results: int) -> tuple[str, str] | None:
+def disagreement(target: str, min_results: int, prompt: str = "") -> tuple[str, str] | None:
     """(final answer, the working's last result) when a worked target's final number is nowhere in
-    its working, in no unit the last results are in, and no rounding of them; else None."""
+    its working, in no unit the last results are in, and no rounding of them; else None.
+
+    A value the prompt assigns ("Let $T=19$") and the working restates ("With $T=19$, the answer is
+    9") is a substitution, not a result: an olympiad solution that works symbolically and puts the
+    given value in at the end reached its answer through no computed number."""
     end = FINAL_ANSWER.search(target)
     if end is None:
         return None
     working = target[: end.start()]
-    results = [plain_number(r) for r in _RESULT.findall(working)]
+    given = {plain_number(r) for r in _RESULT.findall(prompt)}
+    results = [r for r in map(plain_number, _RESULT.findall(working)) if r not in given]
     if len(results) < min_results:
         return None  # no working to speak of: an answer alone cannot contradict it
     final = plain_number(end.group(1))
@@ -80,7 +88,7 @@ class AnswerContradictsWorking(Check):
     Example: "... scored a total of 48 + 16 = <<48+16=64>>64 points.\\n#### 66".
     Fix: recompute the problem and correct the final answer or the working.
     Not reported for targets without at least `min_results` computed results, or without a
-    stated final number at their end.
+    stated final number at their end; a value the prompt assigns ("Let T=19") is no computed result.
     """
 
     id = "LBL009"
@@ -100,8 +108,8 @@ class AnswerContradictsWorking(Check):
             )
             field = role_name(split, "assistant")
             flagged = 0
-            for line, target in rows.select("line", "response").iter_rows():
-                found = disagreement(target or "", self.min_results)
+            for line, target, prompt in rows.select("line", "response", "prompt").iter_rows():
+                found = disagreement(target or "", self.min_results, prompt or "")
                 if found is None:
                     continue
                 final, last = found
