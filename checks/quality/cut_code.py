@@ -32,8 +32,15 @@ def _brace_left_open(content: pl.Expr) -> pl.Expr:
     )
 
 
-_PY_LINE = r"(?m)^[ \t]*(?:def|class|import|from|for|while|if|elif|return|print)\b"
-"""A line of Python (or of a language written like it): a statement keyword opens it."""
+_PY_LINE = (
+    r"(?m)^[ \t]*(?:def[ \t]+\w+[ \t]*\(|class[ \t]+\w+[ \t]*[:(]|import[ \t]+[\w.]+[ \t]*(?:,|as\b|$)"
+    r"|from[ \t]+[\w.]+[ \t]+import\b|return\b|print[ \t]*\("
+    r"|(?:for|while|if|elif)\b[^\n]*(?::|;[ \t]*(?:then|do))[ \t]*$)"
+)
+"""A line of Python (or of a language written like it): a statement keyword opens it, in a statement's
+shape ("def f(", "for x in xs:", "from a import b", a shell's "if [ ... ]; then"). A line of prose
+may open on the same word: a proof that breaks its lines before "for all $x>0$." or "from which
+$b=15-15a$" is no program."""
 _PY_OPEN_END = (
     r"(?m)^[ \t]*(?:(?:async[ \t]+)?(?:def|class|for|while|if|elif|else|try|except|finally|with)\b[^\n]*:"
     r"|[^#\n]*(?:[-+=&|^(\[{\\]|(?:^|[^*\n])/|\b(?:and|or|not|in)))[ \t]*\z"
