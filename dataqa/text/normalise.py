@@ -160,13 +160,34 @@ SIGN_WORDS = ((r"\+\+", "pp"), ("#", "sharp"), (r"\+", "plus"))
 dropped: "What is C?", "What is C++?" and "What is C#?" ask about three languages."""
 
 
-OPERATOR_SIGNS = "[+\u00d7\u00f7\u2264\u2265\u2260<>]"
+OPERATOR_WORDS = {
+    "+": "plus",
+    "\u00d7": "times",
+    "\u00f7": "over",
+    "\u2264": "atmost",
+    "\u2265": "atleast",
+    "\u2260": "unequal",
+    "<": "less",
+    ">": "greater",
+    "<=": "atmost",
+    ">=": "atleast",
+}
+"""The word each operator of `OPERATOR` is spelled as."""
+_SIGNS = "".join(sign for sign in OPERATOR_WORDS if len(sign) == 1)
+OPERATOR_SIGNS = f"[{re.escape(_SIGNS)}]"
 """The rows that may hold an operator (`OPERATOR`)."""
-SPELLED_SIGNS = frozenset("+#\u00d7\u00f7\u2264\u2265\u2260<>")
-"""Every sign `spell_signs` may spell: a text without one is left as it is."""
+SPELLED_SIGNS = frozenset(_SIGNS + "+#")
+"""Every sign `spell_signs` may spell (the operators, and the `NAME_SIGNS`): a text without one is left
+as it is."""
 _OPERAND_BEFORE = r"([\p{L}\p{N})\]])"
 _OPERAND_AFTER = r"([\p{L}\p{N}(\[])"
-OPERATOR = _OPERAND_BEFORE + "[ \t]*([+\u00d7\u00f7\u2264\u2265\u2260]|[<>]=?)[ \t]*" + _OPERAND_AFTER
+OPERATOR = (
+    _OPERAND_BEFORE
+    + "[ \t]*("
+    + "|".join(map(re.escape, sorted(OPERATOR_WORDS, key=len, reverse=True)))  # "<=" before "<"
+    + ")[ \t]*"
+    + _OPERAND_AFTER
+)
 """An operator between two operands (a letter, digit or bracket on each side, on one line), spelled
 as a word (`OPERATOR_WORDS`) before punctuation is dropped. Dropped, "x^3 - 2x^2 + x - 3" and
 "x^3 + 2x^2 - x + 3" (two polynomials, two derivatives), "(a + b)^2" and "(a - b)^2", "x + 3 > 5"
@@ -189,19 +210,6 @@ two comparisons."""
 _MARK = "\x1f"
 """Brackets an operator found between operands until it is spelled: the unit separator, a control
 character no text holds and punctuation would drop anyway."""
-OPERATOR_WORDS = {
-    "+": "plus",
-    "\u00d7": "times",
-    "\u00f7": "over",
-    "\u2264": "atmost",
-    "\u2265": "atleast",
-    "\u2260": "unequal",
-    "<": "less",
-    ">": "greater",
-    "<=": "atmost",
-    ">=": "atleast",
-}
-"""The word each operator of `OPERATOR` is spelled as."""
 
 
 def _spell_operators(texts: pl.Series) -> pl.Series:
