@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dataqa.checks.labels.label_space import LABEL_TOKENS
 from dataqa.checks.labels.vocabulary import words
+from dataqa.text.language_letters import combining_marks, marked_run
 
 
 def test_a_word_written_with_vowel_signs_is_one_word() -> None:
@@ -29,3 +33,22 @@ def test_contractions_stay_whole_and_numbers_are_no_words() -> None:
         "time",
     ]
     assert words("Don't stop") == {"don't", "don", "stop"}
+
+
+_MARKS = "\u0301\u093e\u094d\u09bf\u0e48\u064e"
+"""Combining marks of five scripts (an accent, Devanagari vowel sign and virama, Bengali vowel sign,
+a Thai tone mark, an Arabic haraka)."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1_' \u2019.-কখकখกขعب") + list(_MARKS)), max_size=40))
+def test_a_run_of_letters_reads_what_a_letter_at_a_time_reads(text: str) -> None:
+    """`marked_run` tries the marks once per run of letters, for speed; it must find exactly the words
+    of the pattern that tries them after every letter, wherever marks, digits and apostrophes fall."""
+    marks = re.escape(combining_marks())
+    for letter in (r"[^\W\d_]", r"[^\W_]"):
+        each = rf"(?:{letter}[{marks}]*)+"
+        run = marked_run(letter)
+        assert re.findall(rf"{run}(?:['\u2019]{run})*", text) == re.findall(
+            rf"{each}(?:['\u2019]{each})*", text
+        )

@@ -10,19 +10,18 @@ still tells that prompt apart from the others ("What is BPH?" is not a copy of "
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from dataqa.engine.context import Context
-from dataqa.text.language_letters import combining_marks
+from dataqa.text.language_letters import marked_run
 
-_LETTER = rf"[^\W\d_][{re.escape(combining_marks())}]*"
-"""A letter with the combining marks written on it (`combining_marks`: "শালিকে" is one word, not
-"শ", "ল", "ক")."""
-LABEL_TOKENS = rf"(?u)(?:{_LETTER})+(?:['\u2019](?:{_LETTER})+)?"
+_LETTERS = marked_run(r"[^\W\d_]")
+"""Letters with the combining marks written on them (`marked_run`: "শালিকে" is one word, not "শ", "ল",
+"ক")."""
+LABEL_TOKENS = rf"(?u){_LETTERS}(?:['\u2019]{_LETTERS})?"
 """Words (apostrophe contractions kept whole: "don't", "isn't"); numbers are ids, not evidence."""
 MAX_FEATURES = 1 << 18
 

@@ -8,7 +8,7 @@ import unicodedata
 
 from rapidfuzz.distance import Indel
 
-from dataqa.text.language_letters import combining_marks
+from dataqa.text.language_letters import marked_run
 from dataqa.text.moves import transposed
 
 SHOWN_GAPS = 4
@@ -23,9 +23,9 @@ SHARED_CHARS = 60
 def _word_re() -> re.Pattern[str]:
     """A word: letters or digits, each with the combining marks written on it (Devanagari vowel signs
     and virama, Thai vowels, Arabic harakat), apostrophes inside kept. Python's `\\w` leaves the marks
-    out, so letters alone read "किलोग्राम" as five words (`language_letters.combining_marks`)."""
-    letter = rf"[^\W_][{re.escape(combining_marks())}]*"
-    return re.compile(rf"(?:{letter})+(?:['\u2019](?:{letter})+)*")
+    out, so letters alone read "किलोग्राम" as five words (`language_letters.marked_run`)."""
+    letters = marked_run(r"[^\W_]")
+    return re.compile(rf"{letters}(?:['\u2019]{letters})*")
 
 
 def _words(text: str) -> list[str]:
