@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from dataqa.text.language import Evidence, Prior, contradicts, decide, gather_ev
 from dataqa.text.language_ngrams import ngram_languages
 from dataqa.text.language_records import asks_translation, named_languages, names_language
 from dataqa.text.language_signals import (
+    FREQUENT_WORDS,
     FUNCTION_WORDS,
     LANGUAGE_SCRIPTS,
     LATIN_WORD,
@@ -93,6 +95,7 @@ def _side(texts: pl.Series, prior: Prior) -> list[str]:
                 (evidence.cheap[i] == lang and lang not in FUNCTION_WORDS)
                 or _own_script(evidence.scripts[i], lang, dominant)
                 or _own_words(text, lang)
+                or _family_words(text, lang, dominant)
             )
             and not contradicts(text, lang, dominant)
         )
@@ -161,6 +164,29 @@ def _own_words(text: str | None, lang: str) -> bool:
     hits = function_word_hits(prefix, [w for w in LATIN_WORD.findall(prefix) if w.islower()])
     own = hits.pop(lang, 0)
     return lang in FUNCTION_WORDS and own >= OWN_WORDS and own >= 2 * max(hits.values(), default=0)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
+"""What comes before a sentence's first word: nothing, or the end of the sentence before it."""
+
+
+def _family_words(text: str | None, lang: str, prompt: str) -> bool:
+    """Whether the text has `OWN_WORDS` of `lang`'s frequent words of two letters or more, sibling
+    forms included (`FREQUENT_WORDS`: Spanish "de", "la", "que"), none a frequent word of the
+    prompt's language, written in lower case or opening a sentence, and three times the prompt
+    language's function words: a short answer ("La capital de Francia es París.") has too few words
+    only Spanish uses for `_own_words`, and which sibling it is the n-gram model has said at 99:1. A
+    title or a name ("Les 400 Coups", "Juan de la Cruz") has few such words in lower case."""
+    frequent = FREQUENT_WORDS.get(lang, frozenset()) - FREQUENT_WORDS.get(prompt, frozenset())
+    prefix = clean_prefix(text)
+    words = [
+        m.group().lower()
+        for m in LATIN_WORD.finditer(prefix)
+        if m.group().islower() or (m.group()[1:].islower() and _SENTENCE_START.search(prefix, 0, m.start()))
+    ]
+    found = sum(len(w) > 1 and w in frequent for w in words)
+    against = function_word_hits(prefix, words)[prompt]
+    return found >= OWN_WORDS and found >= 3 * against
 
 
 def _shares_letters(ask: str, answer: str) -> bool:

@@ -64,7 +64,7 @@ LATIN_END = 0x24F
 
 # Frequent function words, chosen to be distinctive between the languages listed (shared forms
 # such as "de", "a", "en", "que" are left out so that a hit is evidence for one language).
-FUNCTION_WORDS: dict[str, frozenset[str]] = {
+_LISTS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
     for lang, words in {
         "en": "the and of to is in that it for was on are with as be this have from or by not but what "
@@ -101,10 +101,16 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 # solución ... la mejor" counted three French words to six Spanish). Such a word points no one way
 # and is dropped as the shared forms are.
 SHARED_FORMS = frozenset({"de", "te", "o", "era", "ser", "mi", "ha", "du", "die", "la", "un"})
-_ALL_COUNTS = Counter(w for words in FUNCTION_WORDS.values() for w in words)
-FUNCTION_WORDS = {
+_ALL_COUNTS = Counter(w for words in _LISTS.values() for w in words)
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
     lang: frozenset(w for w in ws if _ALL_COUNTS[w] == 1 and w not in SHARED_FORMS)
-    for lang, ws in FUNCTION_WORDS.items()
+    for lang, ws in _LISTS.items()
+}
+# The lists' frequent words with the most frequent forms they leave out because a sibling shares
+# them: evidence that a text is in one of a family of languages, not which (`FREQUENT_WORDS`).
+_SIBLING_FORMS = {"es": "de la que en un", "fr": "de que en", "pt": "de que em um", "it": "di la un"}
+FREQUENT_WORDS: dict[str, frozenset[str]] = {
+    lang: ws | frozenset(_SIBLING_FORMS.get(lang, "").split()) for lang, ws in _LISTS.items()
 }
 _WORD_LANG = {w: lang for lang, ws in FUNCTION_WORDS.items() for w in ws}
 # Function words of one list that are just as frequent a word of another language whose list
