@@ -18,6 +18,7 @@ from dataqa.checks.pii.published_contacts import (
     organisation_listing,
     published,
     read_out_listing,
+    staff_contact,
 )
 from dataqa.checks.pii.task_samples import (
     ARITHMETIC,
@@ -89,7 +90,9 @@ class PersonalData(Check):
     and the line of an organisation a request names and its reply describes ("Bank of America");
     a number given with an example.com address is made up. Shapes that hold in any language mark a
     published contact too: a mailing list's or a group's address (`@googlegroups.com`, `NAME-L@listserv`),
-    a line open 24/7, the "label: number" a notice of several sentences signs off with. What says so is
+    a line open 24/7, the "label: number" a notice of several sentences signs off with, a document's
+    line inviting readers to reach a named person with a work mailbox ("To reach reporter X, call ...
+    or e-mail x@paper.com"); "@name@server" is a fediverse handle, no mailbox. What says so is
     read
     around the value (its sentence, and the user's turn a reply answers), never in another turn of
     the conversation. Each finding says why its value is believed real. For data meant to hold
@@ -208,6 +211,8 @@ def _without_samples(
         value = text[h.start : h.end]
         if h.kind == "phone" and made_up_contact(text, h.start, h.end, sample_domain):
             continue
+        if not asked.strip() and not system.strip() and staff_contact(text, h.start, h.end):
+            continue  # a document's "To reach reporter X, call ... or e-mail x@paper.com"
         if _exercise(h, value, text, asked, _exchange(talks[h.line], h.turn), h.role in replies):
             continue
         if (

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from dataqa.checks.pii.context import CONTEXT_CHARS, OWN_CUE, PERSONAL_CUE, sentence_at, until_sentence_end
+from dataqa.text.mailboxes import free_mail
 from dataqa.text.personal_data import CHINESE_MOBILE
 
 BUSINESS_CONTACT = re.compile(
@@ -185,6 +186,37 @@ def signed_notice(text: str, start: int, end: int) -> bool:
     if label is None:
         return False
     return len(_SENTENCE_MARK.findall(text, max(label.start() - 2000, 0), label.end())) >= NOTICE_SENTENCES
+
+
+READER_REACH = re.compile(
+    r"(?i)(?:\b(?:to|can|may)|(?:^|[.!?:]\s+))\s*(?:reach|contact)\b(?![^.!?]{0,80}\b(?:me|my|I)\b)"
+)
+"""An invitation to the reader to reach someone named ("To reach John A. Dvorak, who covers Kansas,
+call ...", "You can reach George Hunter at ...", "Reach her at ..."), not the writer ("reach me at")."""
+WORK_MAILBOX = re.compile(r"\b[\w.+-]+@([\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24})\b")
+"""A mailbox, its domain captured (an organisation's when it is no free-mail provider's)."""
+REACH_SPAN = 200
+"""Characters before a value within which an invitation to reach someone opens its contact line."""
+_LINE_BREAK = re.compile(r"\n|(?<!\b[A-Z])(?<!\bMrs)(?<!\bMr)(?<!\bMs)(?<!\bDr)[.!?](?=\s)")
+"""The end of a sentence inside a contact line, but for a name's initial or title ("John A.", "Mr.")."""
+
+
+def staff_contact(text: str, start: int, end: int) -> bool:
+    """Whether a phone number or address is part of a contact line that invites readers to reach a
+    named person and gives a mailbox at an organisation's domain: "To reach reporter X, call ... or
+    e-mail x@paper.com", as a publication prints for its staff. The invitation opens the line within
+    `REACH_SPAN` before the value (a name's initial, "John A. Dvorak", is no sentence end to it), and
+    the line runs to the end of the value's sentence; a free-mail mailbox is no work one, so a
+    person's own contact ("reach her at ... or jane@gmail.com") still counts. Read in a document
+    only (a record no request asks for): a reply giving "you can reach him at ..." is a conversation
+    handing out someone's contact, not a publication's footer."""
+    invites = list(READER_REACH.finditer(text, max(start - REACH_SPAN, 0), start))
+    if not invites:
+        return False
+    if _LINE_BREAK.search(text, invites[-1].end(), start):
+        return False  # the invitation is another sentence's
+    line = text[invites[-1].start() : end] + until_sentence_end(text, end)
+    return any(not free_mail(m.group(1).lower()) for m in WORK_MAILBOX.finditer(line))
 
 
 TOLL_FREE = re.compile(r"1?8(?:00|33|44|55|66|77|88)[2-9]\d{6}")

@@ -126,6 +126,8 @@ def _email_ok(m: re.Match[str], text: str) -> bool:
         return False  # a list's, a stand-in's, a role's or a desk's mailbox ("entertainment.news@")
     if len(domain.split(".")[0]) == 1:
         return False  # "a@b.com", "x@y.org": letters standing for an address
+    if text[m.start() - 1 : m.start()] == "@":
+        return False  # "@name@mastodon.social": a fediverse handle, published to be followed
     if _REMOTE_LOGIN.search(text, max(m.start() - 80, 0), m.start()):
         return False  # `ssh deploy@build.acme.io`, `rsync -av dist/ web@host`: an account on a host
     if _USERINFO.search(text, max(m.start() - 200, 0), m.start()):
