@@ -211,8 +211,8 @@ def _without_samples(
         value = text[h.start : h.end]
         if h.kind == "phone" and made_up_contact(text, h.start, h.end, sample_domain):
             continue
-        if not asked.strip() and not system.strip() and staff_contact(text, h.start, h.end):
-            continue  # a document's "To reach reporter X, call ... or e-mail x@paper.com"
+        if (h.role not in replies or not asked.strip()) and staff_contact(text, h.start, h.end):
+            continue  # a text's "To reach reporter X, call ... or e-mail x@paper.com", not a reply's
         if _exercise(h, value, text, asked, _exchange(talks[h.line], h.turn), h.role in replies):
             continue
         if (

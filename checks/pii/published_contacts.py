@@ -207,9 +207,9 @@ def staff_contact(text: str, start: int, end: int) -> bool:
     e-mail x@paper.com", as a publication prints for its staff. The invitation opens the line within
     `REACH_SPAN` before the value (a name's initial, "John A. Dvorak", is no sentence end to it), and
     the line runs to the end of the value's sentence; a free-mail mailbox is no work one, so a
-    person's own contact ("reach her at ... or jane@gmail.com") still counts. Read in a document
-    only (a record no request asks for): a reply giving "you can reach him at ..." is a conversation
-    handing out someone's contact, not a publication's footer."""
+    person's own contact ("reach her at ... or jane@gmail.com") still counts. Read in the text a
+    record gives, never in a reply: a reply's "you can reach him at ..." hands out someone's
+    contact, it prints no publication's footer."""
     invites = list(READER_REACH.finditer(text, max(start - REACH_SPAN, 0), start))
     if not invites:
         return False
