@@ -189,10 +189,13 @@ def signed_notice(text: str, start: int, end: int) -> bool:
 
 
 READER_REACH = re.compile(
-    r"(?i)(?:\b(?:to|can|may)|(?:^|[.!?:]\s+))\s*(?:reach|contact)\b(?![^.!?]{0,80}\b(?:me|my|I)\b)"
+    r"(?i)(?:(?:^|[.!?:]\s+|\n)\s*(?:to\s+)?(?:reach|contact)|\b(?:you|readers)\s+(?:can|may)\s+(?:reach|contact)"
+    r"|\bcan\s+be\s+(?:reached|contacted))\b(?![^.!?]{0,80}\b(?:me|my|I)\b)"
 )
-"""An invitation to the reader to reach someone named ("To reach John A. Dvorak, who covers Kansas,
-call ...", "You can reach George Hunter at ...", "Reach her at ..."), not the writer ("reach me at")."""
+"""An invitation to the reader to reach someone named, opening its sentence or addressed to "you" ("To
+reach John A. Dvorak, who covers Kansas, call ...", "You can reach George Hunter at ...", "Reach her at
+...", "Hunter can be reached at ..."), not the writer ("reach me at") nor someone's wish ("I need to
+contact John at ...")."""
 WORK_MAILBOX = re.compile(r"\b[\w.+-]+@([\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24})\b")
 """A mailbox, its domain captured (an organisation's when it is no free-mail provider's)."""
 REACH_SPAN = 200
