@@ -519,6 +519,23 @@ def test_dolly_context_and_category_are_read_not_unknown(tmp_path: Path) -> None
     assert empty_context["valid"] and empty_context["prompt"] == "Hi"
 
 
+def test_text_to_sql_instructions_are_part_of_the_prompt_and_db_name_is_metadata() -> None:
+    """defog's sql-eval writes how to match names beside the question: the model is given both."""
+    row = normalise(
+        {
+            "question": "Which customers live in Paris?",
+            "query": "SELECT name FROM customer WHERE city ILIKE '%paris%';",
+            "db_name": "shop",
+            "instructions": "Filter city names using ILIKE.",
+        },
+        "question_query",
+    )
+    assert row["valid"] and row["issues"] == []
+    assert row["prompt"] == "Which customers live in Paris?\n\nFilter city names using ILIKE."
+    plain = normalise({"question": "How many?", "query": "SELECT 1;", "instructions": ""}, "question_query")
+    assert plain["valid"] and plain["prompt"] == "How many?"
+
+
 def test_media_lists_beside_the_messages_go_into_the_input_at_their_placeholders() -> None:
     """LLaMA-Factory/ms-swift `images` and LLaVA `image`: each file replaces its placeholder, in order;
     a file without a placeholder goes in front of the first user turn; the key is no unknown key."""

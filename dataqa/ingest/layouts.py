@@ -799,7 +799,9 @@ LAYOUTS: dict[str, Layout] = {
             _SYSTEM,
         ),
         # Text-to-SQL: the question is the prompt, the SQL the target; the database id and the
-        # tokenised and parsed forms Spider ships beside them are metadata.
+        # tokenised and parsed forms Spider ships beside them are metadata. Instructions written
+        # beside the question (how to match names, what a column means) are part of what the model
+        # is given: read as context, like Alpaca's input.
         _layout(
             "question_query",
             PAIR,
@@ -813,6 +815,8 @@ LAYOUTS: dict[str, Layout] = {
                 "query_toks_no_value": "meta",
                 "sql": "meta",
                 "context": "context",
+                "db_name": "meta",
+                "instructions": "context",
             },
         ),
         # Text-to-SQL with the SQL under its own name (Lamini's and WikiSQL-derived exports); an
