@@ -1020,6 +1020,20 @@ def test_parse_map_and_mapped_layouts() -> None:
     assert layout.source("prompt") == "instruction" and layout.source("context") == "input"
 
 
+def test_a_mapped_layout_is_named_by_the_map_the_user_wrote(tmp_path: Path) -> None:
+    """The fields a mapped layout kept from the built-in one it was made from (a SQuAD layout's
+    "title", "is_impossible") were never written by the user: messages name the map only."""
+    summaries = {layout.summary for layout in mapped_layouts({"instruction": "prompt", "label": "response"})}
+    assert summaries == {"your field map: instruction = prompt, label = response"}
+    train = write_jsonl(
+        tmp_path / "train.jsonl", [{"instruction": f"Name {i}.", "output": f"N{i}"} for i in range(3)]
+    )
+    test = write_jsonl(tmp_path / "test.jsonl", [{"id": "a1", "instruction": "Name 9.", "label": "N9"}])
+    args = ["scan", str(train), "--test", str(test), "--map", "instruction=prompt", "--map", "label=response"]
+    result = CliRunner().invoke(main, [*args, "--exit-zero"])
+    assert "test is your field map: instruction = prompt, label = response but train is" in result.output
+
+
 def test_formats_command_lists_every_layout_and_role() -> None:
     result = CliRunner().invoke(main, ["formats"])
     assert result.exit_code == 0

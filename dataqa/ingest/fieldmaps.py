@@ -104,6 +104,7 @@ def mapped_layouts(fields: Mapping[str, str], base: str | None = None) -> list[L
                 types=types,
                 strict=False,
                 base=layout.name,
+                given=tuple(fields.items()),
                 lenient=True,
             )
         )

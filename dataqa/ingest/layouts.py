@@ -176,6 +176,9 @@ class Layout:
     strict: bool = False
     base: str | None = None
     """For a mapped layout: the built-in layout it was made from."""
+    given: tuple[tuple[str, str], ...] = ()
+    """For a mapped layout: the field map it was made with, what its summary names (not the fields
+    of the built-in layout it kept, which the user never wrote)."""
     lenient: bool = False
     """Numbers and lists of strings or numbers are read as text (the user's own mapped fields)."""
     template: str | None = None
@@ -272,7 +275,9 @@ class Layout:
             return f'one text field ("{self.source("text")}") holding chats in the {title} template'
         if self.base is None:
             return self.title
-        return "your field map: " + ", ".join(f"{f} = {r}" for f, r in (*self.fields, *self.optional))
+        return "your field map: " + ", ".join(
+            f"{f} = {r}" for f, r in self.given or (*self.fields, *self.optional)
+        )
 
 
 def _layout(
