@@ -58,11 +58,12 @@ TEMPLATE_TOPIC = (
     r"|\b(?:given|following|this|provided|same) format\b|\bformat\s*:|格式"
     r"|\bsyntax|syntaxe|sintaxis|sintassi|语法|\bmod[eè]les?\b|plantillas?|vorlagen?|\bmodell[oi]\b"
     r"|remplac|reemplaz|ersetz|sostitu"
+    r"|템플릿|서식|자리\s?표시자|빈칸|변수|코드|テンプレ|雛形|ひな形|プレースホルダ|穴埋め|変数|コード|書式"
 )
 """A prompt about templates, placeholders or code (or one that cleans up given text, or that hands
 over a format or a syntax to fill: "Format: Hi [name], this is [city] calling!", "la syntaxe suivante :
-/[nom du plugin] commande"), in English or another language: its placeholders are the material the
-task works on, not slots the data set forgot to fill."""
+/[nom du plugin] commande"), in English or another language (Korean "템플릿", Japanese "テンプレート"
+too): its placeholders are the material the task works on, not slots the data set forgot to fill."""
 _FIELDS_AFTER = r"[ \t]*[-\u2013:\uff1a]?[ \t]*[^\n\[\],.\uff0c\u3002!?]{0,12}?[:\uff1a][ \t]*[^\s\[]"
 """After a bracketed word, a field with its value ("[公司] - 公司名称：`NHN Dooray`", "[Company] - Name:
 Acme"): the brackets head a section of given facts, no slot left to fill."""
