@@ -8,6 +8,7 @@ their items' values alone. The readings taken without asking are `dataqa.ingest.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,20 @@ from dataqa.ingest.survey import (
 
 _TEXTS = ("string", "array of string")
 """What a text field holds: a string, or a list of its sentences (read one per line once mapped)."""
+_OBJECT_TEXT = re.compile(r'\s*(?:\[\s*\]\s*$|\[?\s*\{\s*")')
+"""A JSON object, a list of them or an empty list written as text ('[{"head": "Hamlet", ...}]')."""
+
+
+def _serialised_objects(survey: KeySurvey, key: str) -> bool:
+    """Whether every surveyed value of `key` is JSON objects written as text, one at least not an
+    empty list: the structure an extraction task asks for (IEPile's gold triples under "label"), an
+    answer to write, not a class."""
+    values = [obj.get(key) for obj in survey.samples if key in obj]
+    return (
+        bool(values)
+        and all(isinstance(v, str) and _OBJECT_TEXT.match(v) for v in values)
+        and any("{" in v for v in values)
+    )
 
 
 def _value_ids(survey: KeySurvey, key: str) -> bool:
@@ -168,6 +183,9 @@ def suggest_map(survey: KeySurvey) -> dict[str, str] | None:
         if role != "label" and is_quantity(key):
             continue  # Nectar's "num_responses" is how many answers there are, not an answer
         if role == "response" and kind not in ("string", "number", "array of string", "array of number"):
+            continue
+        if role == "label" and kind == "string" and _serialised_objects(survey, key):
+            give(key, "response")
             continue
         if role == "label" and kind == "string" and not label_like(survey, key):
             continue
