@@ -86,11 +86,11 @@ LANGUAGE_NAMES: dict[str, str] = {
 _TRANSLATION = (
     r"(?i)translat|traduc|tradu[zsi]|übersetz|uebersetz|vertaal|översätt|oversæt|overs[ae]tt|tłumacz"
     "|çevir|terjemah|\u043f\u0435\u0440\u0435\u0432[\u0435\u043e]\u0434|翻译|翻譯|翻訳|訳[しすせ]|번역"
-    "|bản dịch|dịch (?:sang|ra|câu|đoạn)"
+    "|bản dịch|dịch (?:sang|ra|câu|đoạn|cụm|từ)|sang tiếng"
 )
 """A translation verb or noun (Russian "перевод" spelled in escapes), as requests are written; Japanese
-訳す in its forms ("中国語に訳しなさい"), Vietnamese "bản dịch" / "dịch sang" (not "dịch" alone: "dịch vụ",
-service)."""
+訳す in its forms ("中国語に訳しなさい"), Vietnamese "bản dịch" / "dịch sang" / "dịch cụm từ" (not "dịch"
+alone: "dịch vụ", service) and "sang tiếng X" ("into language X": "chuyển ... sang tiếng Tây Ban Nha")."""
 _NAMES = "(?i)" + "|".join(
     rf"\b{re.escape(name)}\b" if name.isascii() else re.escape(name)
     for name in sorted(LANGUAGE_NAMES, key=len, reverse=True)
