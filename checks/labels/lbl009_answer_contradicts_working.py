@@ -26,6 +26,8 @@ _CONTINUED = r"(?!\d|\s*(?:[*+^\u00d7\u00b7-]|\\cdot|\\times))"
 _RESULT = re.compile(r"=\s*\$?\s*(?:<<[^<>]*>>)?\s*\$?\s*(" + _NUMBER + ")" + _CONTINUED)
 """A computed result: the number after an equals sign (a GSM8K calculator note `<<4*4=16>>` skipped),
 when it ends what the sign equals: in "T = 7 \\cdot K \\cdot 3" the 7 begins an expression."""
+_NAMED = re.compile(r"(?:^|[\s,;:($])[A-Za-z](?:_\{?\w+\}?)?\s*$")
+"""What a bare assignment's equals sign follows: a lone name ("n", "x_1", "a_{2}"), no expression."""
 SCALES = (1, 10, 100, 1000, 0.1, 0.01, 0.001)
 """A final answer that is a result in another unit (dollars to cents, a fraction to a percentage,
 kilograms to grams) agrees with it."""
@@ -50,13 +52,21 @@ def disagreement(target: str, min_results: int, prompt: str = "") -> tuple[str, 
 
     A value the prompt assigns ("Let $T=19$") and the working restates ("With $T=19$, the answer is
     9") is a substitution, not a result: an olympiad solution that works symbolically and puts the
-    given value in at the end reached its answer through no computed number."""
+    given value in at the end reached its answer through no computed number. So is a name set to a
+    number the prompt states ("let m and n be the numerator and denominator of 9/17" restated as
+    "m=9, n=17"): a given value named, not found."""
     end = FINAL_ANSWER.search(target)
     if end is None:
         return None
     working = target[: end.start()]
     given = {plain_number(r) for r in _RESULT.findall(prompt)}
-    results = [r for r in map(plain_number, _RESULT.findall(working)) if r not in given]
+    stated = {plain_number(n) for n in re.findall(_NUMBER, prompt)}
+    results = [
+        value
+        for match in _RESULT.finditer(working)
+        if (value := plain_number(match.group(1))) not in given
+        and not (value in stated and _NAMED.search(working, max(0, match.start() - 40), match.start()))
+    ]
     if len(results) < min_results:
         return None  # no working to speak of: an answer alone cannot contradict it
     final = plain_number(end.group(1))
@@ -88,7 +98,8 @@ class AnswerContradictsWorking(Check):
     Example: "... scored a total of 48 + 16 = <<48+16=64>>64 points.\\n#### 66".
     Fix: recompute the problem and correct the final answer or the working.
     Not reported for targets without at least `min_results` computed results, or without a
-    stated final number at their end; a value the prompt assigns ("Let T=19") is no computed result.
+    stated final number at their end; a value the prompt assigns ("Let T=19"), or a name set to a
+    number the prompt states ("m=9" for the 9 of "9/17"), is no computed result.
     """
 
     id = "LBL009"
