@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from functools import lru_cache
 
 import numpy as np
@@ -162,6 +163,22 @@ def final_dimension(text: str) -> str | None:
     return _DIMENSION[unit.group(1).lower()] if unit and unit.end(0) > last.end() else None
 
 
+def one_value(na: str, nb: str) -> bool:
+    """Whether two final numbers are one value at two precisions: the one with fewer decimals is the
+    other rounded or truncated to them ("78" for "78.37", "3.14" for "3.14159"), and keeps at least two
+    significant digits (a "3" for "3.7" or a "0" for "0.4" says too little to agree). A value half a
+    step from both ("12.5" against "12" or "13") rounds to neither: either one is another answer."""
+    try:
+        x, y = sorted((Decimal(na), Decimal(nb)), key=lambda d: -d.as_tuple().exponent)
+    except InvalidOperation:
+        return False  # "1,500": a comma that may be a thousands group
+    step = Decimal(1).scaleb(x.as_tuple().exponent)
+    if y.as_tuple().exponent >= step.as_tuple().exponent or len(x.normalize().as_tuple().digits) < 2:
+        return False
+    off = abs(y - x)
+    return off < step / 2 or (off > step / 2 and y.quantize(step, ROUND_DOWN) == x)
+
+
 def numbers_conflict(a: str, b: str, na: str | None, nb: str | None) -> bool:
     """Whether final numbers `na` of answer `a` and `nb` of `b` contradict.
 
@@ -170,9 +187,10 @@ def numbers_conflict(a: str, b: str, na: str | None, nb: str | None) -> bool:
     mark their final number as the answer ('#### N', 'the answer is N'), they contradict only when
     neither states the other's final number anywhere: a reply that gives the other's answer and then
     goes on to a check, a rank or a date agrees with it. Numbers of two different measures ("wind
-    23 km/h" and "4°C") are no two answers to one question (`final_dimension`).
+    23 km/h" and "4°C") are no two answers to one question (`final_dimension`), and a number rounded
+    from the other ("78" and "78.37") is the same answer less precisely (`one_value`).
     """
-    if na is None or nb is None or na == nb:
+    if na is None or nb is None or na == nb or one_value(na, nb):
         return False
     da, db = final_dimension(a), final_dimension(b)
     if da and db and da != db:
