@@ -5,7 +5,9 @@ prior and vocabulary, and adds what a record's parts say: a translation request 
 minority-language example when its prompt or answer is in the dominant language, when it asks for
 the dominant language, or when its prompt is too short to tell and its answer is in the asked
 language (`_translations`); a record with an answer that the whole text puts in a minority
-language keeps it only when its prompt is in it (`_by_prompt`). Computed once per scan and shared.
+language keeps it only when its prompt is in it (`_by_prompt`), and not when its prompt is a request
+in the dominant language about a text it gives in the answer's language (`_given_texts`). Computed
+once per scan and shared.
 """
 
 from __future__ import annotations
@@ -100,6 +102,8 @@ _NAMES = "(?i)" + "|".join(
 
 _ROLE_MARKER = r"(?m)^(?:user|assistant|tool|function): "
 """The role names a multi-turn prompt's lines start with (English words in any conversation)."""
+_ANSWERED_TURN = r"(?m)^(?:assistant|tool|function): "
+"""A turn answered before the last: a prompt holding one is a conversation, not one request."""
 
 
 def named_languages(prompt: str | None) -> set[str]:
@@ -160,7 +164,7 @@ def decided(
     evidence = evidence_of(ctx, split, column) if evidence is None else evidence
     langs = review(texts_of(ctx, split, column), decide(evidence, prior), evidence, prior, vocabulary)
     if column == "text":
-        langs = _by_prompt(rows, _translations(rows, langs, prior), prior)
+        langs = _given_texts(rows, _by_prompt(rows, _translations(rows, langs, prior), prior), prior)
     return pl.DataFrame({"line": rows["line"], "lang": pl.Series(langs, dtype=pl.String)})
 
 
@@ -295,6 +299,46 @@ def _by_prompt(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
         else:
             out[i] = UNDETERMINED
     return out
+
+
+def _given_texts(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
+    """A request in the dominant language about a text it gives in another one, answered in that
+    one, is a dominant-language example.
+
+    "Given a sentence in French, provide a paraphrase." over French sentences, answered in French:
+    the task is set in the data set's language, and the text it works on, with the answer that works
+    on it, is in another on purpose (as a translation's source text is, `_translations`). The request
+    is the prompt's first line, the given text the lines after it, and the answer is in the given
+    text's language when it is, or opens with a line that is (a French paraphrase, then a gloss in
+    English). A record keeps its language when its request line is in that language too or cannot be
+    told, when its answer is in another language (a German question about an English passage,
+    answered in German: the passage is the odd one out), and when its prompt is a conversation.
+    """
+    dominant = None if prior.dominant is None else ngram_languages()[prior.dominant]
+    minority = pl.lit(pl.Series(langs, dtype=pl.String)).is_in([UNDETERMINED, dominant]).not_()
+    sides = _sides(rows, minority & pl.col("prompt").str.contains("\n"), prior)
+    if sides is None or dominant is None:
+        return langs
+    asked = [
+        (i, _first_line(prompt), _first_line(response), r_lang)
+        for i, prompt, response, p_lang, r_lang, _ in sides
+        if p_lang == langs[i] and not re.search(_ANSWERED_TURN, prompt or "")
+    ]
+    if not asked:
+        return langs
+    lines = decide(
+        gather_evidence([t for _, request, opening, _ in asked for t in (request, opening)]), prior
+    )
+    out = list(langs)
+    for k, (i, _, _, r_lang) in enumerate(asked):
+        if lines[2 * k] == dominant and langs[i] in (r_lang, lines[2 * k + 1]):
+            out[i] = dominant
+    return out
+
+
+def _first_line(text: str | None) -> str:
+    """A text's first non-empty line, role names left out."""
+    return next((line for line in re.sub(_ROLE_MARKER, "", text or "").splitlines() if line.strip()), "")
 
 
 def _own_evidence(prompt: str | None, lang: str, dominant: str) -> bool:
