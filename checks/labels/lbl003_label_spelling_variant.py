@@ -35,6 +35,21 @@ def normalise_label(label: str) -> str:
     return _PUNCT_SPACE.sub(" ", text.casefold()).strip()
 
 
+_PAIRS = (('"', '"'), ("\u201c", "\u201d"), ("\u00ab", "\u00bb"), ("(", ")"), ("[", "]"), ("{", "}"))
+"""Quotes and brackets that come in pairs (a straight double quote pairs with itself)."""
+
+
+def stray_mark(label: str) -> str | None:
+    """The first quote or bracket a label holds without its partner (`BN_NEG"`, `(positive`), or None:
+    a mark left from a source's quoting or a cut-off field, which no other split or tool spells.
+    Apostrophes are not read (`n't`, `students'`), nor paired marks (`"Yes"`, `f(x)`, `HUM:ind`)."""
+    for left, right in _PAIRS:
+        opened, closed = label.count(left), label.count(right)
+        if opened % 2 if left == right else opened != closed:
+            return left if left == right or opened > closed else right
+    return None
+
+
 def is_typo(a: str, b: str) -> bool:
     """Two normalised labels differ by a small typo in one word (or only in word breaks).
 
@@ -67,6 +82,10 @@ class LabelSpellingVariant(Summarised):
     Variants in case, spacing or punctuation are always reported; a typo variant (one word off by
     one or two edits) only when it is rarer than `max_typo_share` of the form it resembles, so two
     real classes with similar names are left alone.
+    A label holding a quote or bracket without its partner (`BN_NEG"`, `(positive`: `stray_mark`)
+    is reported too, when it is no variant of another label: the mark is debris of the source's
+    quoting or a cut-off value, and paired marks (`"Yes"`, `f(x)`), apostrophes (`n't`) and other
+    punctuation (`HUM:ind`, `C++`) are left alone.
     Why: `Positive`, `positive ` and `postive` become three classes; the model splits its
     probability between them and the rare spellings are noise.
     Example: 800 rows labelled `positive`, 3 `Positive`, 1 `postive`.
@@ -120,8 +139,17 @@ class LabelSpellingVariant(Summarised):
             out.append((canonical, variants))
         return out
 
+    def _stray(self, per_split: dict[str, Counter[str]]) -> list[str]:
+        """The labels with an unpaired quote or bracket (`stray_mark`) that are no variant of another."""
+        variants = {v for _, vs in self._clusters(per_split) for v in vs}
+        labels = {label for counts in per_split.values() for label in counts}
+        if len(labels) > self.max_labels:
+            return []  # free-text targets, not classes
+        return sorted(label for label in labels - variants if stray_mark(label))
+
     def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
-        return sorted(v for _, variants in self._clusters(summary["counts"]) for v in variants) or None
+        variants = [v for _, vs in self._clusters(summary["counts"]) for v in vs]
+        return sorted(variants + self._stray(summary["counts"])) or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """`split`, `line`, `label` of the rows whose class is one of the variants `wanted`."""
@@ -161,6 +189,24 @@ class LabelSpellingVariant(Summarised):
             )
         self.metrics["variant_groups"] = n_groups
         self.metrics["variant_rows"] = n_rows
+        stray = self._stray(per_split)
+        for label in stray:
+            rows = summary["rows"]["variants"].filter(pl.col("label") == label)
+            locations = [
+                ctx.location(split, line)
+                for split in labelled
+                for line in rows.filter(pl.col("split") == split)["line"].unique().sort().to_list()
+            ]
+            mark = stray_mark(label)
+            yield self.finding(
+                f"label {label[:60]!r} ({counts[label]} rows) holds an unpaired {mark!r}: a mark left "
+                f"from the source's quoting or a cut-off value, a class name of its own; drop the mark",
+                locations,
+                [f"{label[:80]!r} → {label.replace(mark or '', '')[:80]!r}"],
+                metrics={"label": label, "mark": mark, "rows": counts[label]},
+            )
+        if stray:  # only then: most label sets have none
+            self.metrics["stray_mark_labels"] = len(stray)
 
 
 def _neg(text: str) -> tuple[int, ...]:
