@@ -1084,3 +1084,17 @@ def test_a_long_number_for_another_number_is_left_to_the_raw_text() -> None:
     assert verdict("n equiv 142857 pmod 18", "n equiv 11213141 pmod 18").maybe_quantities == [([2], [2])]
     assert verdict("what is 385 mod 19", "what is 200 mod 19").reason == "number"
     assert verdict("the sum 12 345 and 7", "the sum 12345 and 7").maybe_quantities == []
+
+
+def test_a_short_last_line_after_a_long_setting_is_the_question_a_part_of_its_own() -> None:
+    setting = " ".join(f"word{i}" for i in range(25))
+
+    def parts(raw: str) -> list[int] | None:
+        return raw_parts.part_of_words(raw, normalise.normalise(pl.Series([raw])).to_list()[0].split())
+
+    asked = parts(f"{setting}.\nDetermine the number in row 50.")
+    assert asked == [0] * 25 + [1] * 6
+    # the line above ends no sentence (a line of a list, of code), the last line is long, the setting short
+    assert set(parts(f"{setting}\nDetermine the number in row 50.") or []) == {0}
+    assert set(parts(f"{setting}.\n" + " ".join(["more"] * 21) + ".") or []) == {0}
+    assert set(parts("A short setting.\nDetermine the number in row 50.") or []) == {0}

@@ -76,8 +76,9 @@ def _parts(raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | 
     text, tokens = found
     request = _last_request_at(text)
     heads = [] if request is not None else _request_heads(text, tokens)
+    tail = [] if request is not None else _question_tail(text, tokens)
     turn = [] if request is None else [request]
-    breaks = sorted({m.start() for m in PARAGRAPH.finditer(text)}.union(turn, heads))
+    breaks = sorted({m.start() for m in PARAGRAPH.finditer(text)}.union(turn, heads, tail))
     if not breaks:
         return [0] * len(tokens)
     out, part = [], 0
@@ -131,6 +132,26 @@ def _request_heads(text: str, tokens: list[re.Match[str]]) -> list[int]:
     before = sum(1 for t in tokens if t.start() < head.start())
     inside = sum(1 for t in tokens if t.start() < end)
     return [head.start()] if 0 < before <= SHORT_WORDS and inside - before > SHORT_WORDS else []
+
+
+ENDS_SENTENCE = re.compile(r"[.!?\u2026\u3002\uff01\uff1f\u061f][\"')\]\u201d\u2019]*\s*\Z")
+"""A text (a line) that ends as a sentence or a question does: a full stop, an exclamation or a question
+mark (Latin, CJK, Arabic), closing quotes or brackets after it allowed."""
+
+
+def _question_tail(text: str, tokens: list[re.Match[str]]) -> list[int]:
+    """Where a text's last line begins when it is the question asked of a passage above it: a
+    sentence of at most `SHORT_WORDS` words on a line of its own after more than `SHORT_WORDS` words
+    that end a sentence (none: []). Multi-part problems write one shared setting (a table, a story)
+    and then the question of each part ("Determine the number in the 50th row" / "Determine a
+    formula for the number in the R th row"): the last line is what is asked, a part of its own as
+    a conversation's last request is (`_last_request_at`), however many words the setting adds."""
+    body = text.rstrip()
+    cut = body.rfind("\n")
+    if cut < 0 or ENDS_SENTENCE.search(body) is None or ENDS_SENTENCE.search(body[:cut]) is None:
+        return []
+    after = sum(1 for t in tokens if t.start() > cut)
+    return [cut] if 0 < after <= SHORT_WORDS and len(tokens) - after > SHORT_WORDS else []
 
 
 def _same_answer(verdict: Comparison, parts_a: list[int], parts_b: list[int]) -> int:
