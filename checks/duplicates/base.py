@@ -24,7 +24,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.parts import batches
 from dataqa.engine.registry import Check
 from dataqa.ingest.issues import excerpt
-from dataqa.text import copies
+from dataqa.text import copies, similarity
 
 EVIDENCE_CHARS = 160
 
@@ -151,3 +151,34 @@ def other_lines(ctx: Context, split: str, group: list[int], limit: int = 5) -> s
     """The lines of a group after its first, a few of them, for a finding's message."""
     more = f" and {len(group) - 1 - limit} more" if len(group) - 1 > limit else ""
     return ctx.describe(split, group[1 : limit + 1]) + more
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def settings_apart(ctx: Context, split: str, groups: list[list[int]]) -> list[list[int]]:
+    """The groups without the members whose system prompt and the first row's each have a word the
+    other has not (words with a digit left out: a session id, a date); groups of one dropped. The
+    system prompt is the context a request is read in, and one put for another is another slot:
+    "move this file to the archive" in the workspace of blog posts and in that of software projects
+    moves two notes, two examples, as DUP004 reads two system prompts as two inputs. A system prompt
+    that only adds words to the other ("You are a helpful assistant. (You speak the dialect of
+    Mauritania.)") says the same more fully. A split whose system prompts are not at hand (held
+    elsewhere) keeps its groups."""
+    rows = ctx.valid_rows(split)
+    if "system" not in rows.columns or not groups:
+        return groups
+    wanted = pl.Series(sorted({line for group in groups for line in group}), dtype=pl.Int64).implode()
+    found = rows.filter(pl.col("line").is_in(wanted)).select("line", "system")
+    texts = similarity.normalise(found["system"].fill_null("")).to_list()
+    words = {
+        line: frozenset(w for w in text.split() if not _DIGIT.search(w))
+        for line, text in zip(found["line"].to_list(), texts, strict=True)
+    }
+    out = []
+    for head, *rest in groups:
+        first = words.get(head, frozenset())
+        kept = [head, *(m for m in rest if not (first - words.get(m, first) and words.get(m, first) - first))]
+        if len(kept) > 1:
+            out.append(kept)
+    return out

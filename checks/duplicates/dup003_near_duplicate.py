@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.duplicates.base import DuplicateCheck, members_left_out, one_conversation
+from dataqa.checks.duplicates.base import DuplicateCheck, members_left_out, one_conversation, settings_apart
 from dataqa.checks.duplicates.told_apart import claims_apart, unanswered_apart
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
@@ -49,7 +49,9 @@ class NearDuplicate(DuplicateCheck):
     member of a group is near its first row (groups never chain); copies already reported by DUP001
     and DUP002 stand here as their first line. A conversation cut into an example per reply is no
     group of copies: a later step opens with the earlier step's input and holds its answer as a turn
-    (ToolBench's steps).
+    (ToolBench's steps). Two examples whose system prompts each have a word the other has not (ids
+    and dates aside) are read in two contexts ("move this file to the archive" in two workspaces):
+    two examples (`base.settings_apart`).
     The evidence shows what the first two share and where they differ.
     Multiple-choice records are near copies only where their right answers agree
     (`copies.answers_agree`): one question stem over other choices and another answer is another item.
@@ -76,7 +78,7 @@ class NearDuplicate(DuplicateCheck):
         elif context_field(ctx.splits[split]) is not None:  # pairs of texts: a hypothesis is the example
             named = names_hypothesis(ctx.splits[split])
             groups = members_left_out(ctx, split, groups, lambda a, b: claims_apart(a[0], b[0], named))
-        return agreeing(ctx, split, groups)
+        return agreeing(ctx, split, settings_apart(ctx, split, groups))
 
     def held_form(self) -> HeldForm:
         """On a split held on the Ray workers: its near pairs made there (`near_blocks`)."""
