@@ -1089,11 +1089,15 @@ def test_a_long_number_for_another_number_is_left_to_the_raw_text() -> None:
 def test_a_short_last_line_after_a_long_setting_is_the_question_a_part_of_its_own() -> None:
     setting = " ".join(f"word{i}" for i in range(25))
 
-    def parts(raw: str) -> list[int] | None:
-        return raw_parts.part_of_words(raw, normalise.normalise(pl.Series([raw])).to_list()[0].split())
+    def parts(raw: str, asks: bool = True) -> list[int] | None:
+        words = normalise.normalise(pl.Series([raw])).to_list()[0].split()
+        return raw_parts.part_of_words(raw, words, asks)
 
     asked = parts(f"{setting}.\nDetermine the number in row 50.")
     assert asked == [0] * 25 + [1] * 6
+    # a whole example's last line is its answer's; a labelled line is a turn of a dialogue
+    assert set(parts(f"{setting}.\nDetermine the number in row 50.", asks=False) or []) == {0}
+    assert set(parts(f"{setting}.\n#Person2#: I think so, maybe he has.") or []) == {0}
     # the line above ends no sentence (a line of a list, of code), the last line is long, the setting short
     assert set(parts(f"{setting}\nDetermine the number in row 50.") or []) == {0}
     assert set(parts(f"{setting}.\n" + " ".join(["more"] * 21) + ".") or []) == {0}

@@ -53,19 +53,23 @@ def _raw_tokens(raw: str, words: list[str]) -> tuple[str, list[re.Match[str]]] |
     return text, tokens
 
 
-def part_of_words(raw: str, words: list[str]) -> list[int] | None:
+def part_of_words(raw: str, words: list[str], asks: bool = False) -> list[int] | None:
     """The paragraph (0-based, blank-line separated in the raw text) of each of a text's
-    normalised words; None when the raw words cannot be lined up with them."""
-    return _parts(raw, words, _raw_tokens(raw, words))
+    normalised words; None when the raw words cannot be lined up with them (`asks`: an input's)."""
+    return _parts(raw, words, _raw_tokens(raw, words), asks)
 
 
-def names_and_parts(raw: str, words: list[str]) -> tuple[set[int] | None, list[int] | None]:
-    """`name_positions` and `part_of_words` of one text, its raw words read once."""
+def names_and_parts(
+    raw: str, words: list[str], asks: bool = False
+) -> tuple[set[int] | None, list[int] | None]:
+    """`name_positions` and `part_of_words` (with `asks`) of one text, its raw words read once."""
     found = _raw_tokens(raw, words)
-    return (None if found is None else _names(*found, words)), _parts(raw, words, found)
+    return (None if found is None else _names(*found, words)), _parts(raw, words, found, asks)
 
 
-def _parts(raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | None) -> list[int] | None:
+def _parts(
+    raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | None, asks: bool = False
+) -> list[int] | None:
     """`part_of_words`, given `_raw_tokens(raw, words)`."""
     if found is None:  # damaged text (mojibake, format characters): normalise each paragraph
         paragraphs = normalise(pl.Series(PARAGRAPH.split(raw), dtype=pl.String)).to_list()
@@ -76,7 +80,7 @@ def _parts(raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | 
     text, tokens = found
     request = _last_request_at(text)
     heads = [] if request is not None else _request_heads(text, tokens)
-    tail = [] if request is not None else _question_tail(text, tokens)
+    tail = [] if request is not None or not asks else _question_tail(text, tokens)
     turn = [] if request is None else [request]
     breaks = sorted({m.start() for m in PARAGRAPH.finditer(text)}.union(turn, heads, tail))
     if not breaks:
@@ -134,24 +138,24 @@ def _request_heads(text: str, tokens: list[re.Match[str]]) -> list[int]:
     return [head.start()] if 0 < before <= SHORT_WORDS and inside - before > SHORT_WORDS else []
 
 
+LINE_LABEL = re.compile(r"\s*[^\w\s]*\w+(?:[ _-]\w+){0,2}[^\w\s]*:\s")
+"""A line opening with a label of up to three words and a colon ("#Person2#: ", "A: "): a turn."""
 ENDS_SENTENCE = re.compile(r"[.!?\u2026\u3002\uff01\uff1f\u061f][\"')\]\u201d\u2019]*\s*\Z")
-"""A text (a line) that ends as a sentence or a question does: a full stop, an exclamation or a question
-mark (Latin, CJK, Arabic), closing quotes or brackets after it allowed."""
+"""A line that ends as a sentence does (full stop, exclamation or question mark; quotes after it)."""
 
 
 def _question_tail(text: str, tokens: list[re.Match[str]]) -> list[int]:
-    """Where a text's last line begins when it is the question asked of a passage above it: a
-    sentence of at most `SHORT_WORDS` words on a line of its own after more than `SHORT_WORDS` words
-    that end a sentence (none: []). Multi-part problems write one shared setting (a table, a story)
-    and then the question of each part ("Determine the number in the 50th row" / "Determine a
-    formula for the number in the R th row"): the last line is what is asked, a part of its own as
-    a conversation's last request is (`_last_request_at`), however many words the setting adds."""
+    """Where an input's last line, a sentence of at most `SHORT_WORDS` words and no labelled turn, begins
+    after more than `SHORT_WORDS` words that end a sentence (none: []): the question asked of a shared
+    setting ("Determine the number in the 50th row" / "... a formula for the number in the R th row"
+    under one table), a part of its own as a conversation's last request is."""
     body = text.rstrip()
     cut = body.rfind("\n")
-    if cut < 0 or ENDS_SENTENCE.search(body) is None or ENDS_SENTENCE.search(body[:cut]) is None:
+    if cut < 0 or LINE_LABEL.match(body, cut + 1) or not ENDS_SENTENCE.search(body[:cut]):
         return []
     after = sum(1 for t in tokens if t.start() > cut)
-    return [cut] if 0 < after <= SHORT_WORDS and len(tokens) - after > SHORT_WORDS else []
+    asked = ENDS_SENTENCE.search(body) and 0 < after <= SHORT_WORDS < len(tokens) - after
+    return [cut] if asked else []
 
 
 def _same_answer(verdict: Comparison, parts_a: list[int], parts_b: list[int]) -> int:

@@ -127,7 +127,7 @@ def verify_pairs(
     left = EncodedTexts(left_texts, words)
     right = left if left_texts is right_texts else EncodedTexts(right_texts, words)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (candidate index, pairs, similarity)
-    looks = None if raw is None else RawLooks(raw, right is left, (left.counts, right.counts))
+    looks = None if raw is None else RawLooks(raw, right is left, (left.counts, right.counts), request_last)
 
     def judge(lo: np.ndarray, hi: np.ndarray, index: np.ndarray) -> None:
         for start in range(0, len(lo), VERIFY_CHUNK):

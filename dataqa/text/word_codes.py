@@ -178,12 +178,17 @@ class EncodedTexts:
 class RawLooks:
     """`raw_parts.names_and_parts` of the rows whose raw texts `raw(side, rows)` were read, kept (up to
     `LOOKS_CACHE_WORDS` words) so that a text near many others is read once, not once per batch.
-    Inside one split (`same`) both sides are one table."""
+    Inside one split (`same`) both sides are one table; `asks`: the texts are inputs
+    (`raw_parts.part_of_words`)."""
 
     def __init__(
-        self, raw: Callable[[int, np.ndarray], list[str]], same: bool, counts: tuple[np.ndarray, np.ndarray]
+        self,
+        raw: Callable[[int, np.ndarray], list[str]],
+        same: bool,
+        counts: tuple[np.ndarray, np.ndarray],
+        asks: bool = False,
     ) -> None:
-        self.raw, self.same, self.counts = raw, same, counts
+        self.raw, self.same, self.counts, self.asks = raw, same, counts, asks
         self.found: list[dict[int, tuple[set[int] | None, list[int] | None]]] = []
         self.listed: list[dict[int, fields.Listed | None]] = []
         self.operand: list[dict[int, set[int]]] = []
@@ -238,7 +243,7 @@ class RawLooks:
         if missing:
             texts = self.raw(side, np.array(missing, dtype=np.int64))
             for row, text in zip(missing, texts, strict=True):
-                found[row] = raw_parts.names_and_parts(text, words[row])
+                found[row] = raw_parts.names_and_parts(text, words[row], self.asks)
                 formula[row] = formulas.formula_runs(text, words[row])
             self.kept_words += size
         return found
