@@ -219,12 +219,25 @@ def writes_ended_targets(seen: dict[str, Any]) -> bool:
 
 
 def fragment_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, str, str]]:
-    """(line, what, evidence) of the targets cut inside a word: their last word, after no sentence
+    """(line, what, evidence) of the targets cut inside a word (`fragment_words`)."""
+    return [
+        (line, FRAGMENT, evidence) for line, (_, evidence) in fragment_words(ctx, split, min_words).items()
+    ]
+
+
+FRAGMENT = "ends inside a word"
+OTHER_RECORDS = 2
+"""Other records of a split that must write a last word whole for it to be a word, not a fragment."""
+
+
+def fragment_words(ctx: Context, split: Split, min_words: int) -> dict[int, tuple[str, str]]:
+    """line: (last word, evidence) of the targets cut inside a word: their last word, after no sentence
     mark, is one their record never writes whole but begins a longer word it does write ("Step 1 ...
     Step 2 ... \\n\\nSte", "for that tas" after "an external task"). Such a stop is no word of the
     language: the generator or the export cut the text mid-word. A last word the record also writes
     whole, or none it extends ("... visit the official website"), is undecidable and left alone. The
-    record is the vocabulary (not the split) so that every part of a split reads the same."""
+    record is the vocabulary here, so that every block of a split reads the same; a word the rest of
+    the split writes whole ("data" before "datasets") is read later (`whole_records`)."""
     content = pl.col("content").str.strip_chars()
     last = last_line(content)
     cand = (
@@ -244,18 +257,47 @@ def fragment_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, 
         )
     )
     if cand.is_empty():
-        return []
+        return {}
     msgs = messages(ctx, split).filter(pl.col("line").is_in(cand["line"].implode()))
     texts = dict(msgs.group_by("line").agg(pl.col("content").str.join("\n")).iter_rows())
-    out = []
+    out = {}
     for line, body, w in cand.sort("line").iter_rows():
         words = re.findall(r"\w+", texts.get(line, body).lower())
         w = w.lower()
         whole = sum(1 for x in words if x == w)
         syllables = in_syllables(body)  # each word a whole syllable: no fragment to tell
         if whole <= 1 and not syllables and any(x.startswith(w) and _completes(x[len(w) :]) for x in words):
-            out.append((line, "ends inside a word", evidence_tail(body)))
+            out[line] = (w, evidence_tail(body))
     return out
+
+
+def whole_records(ctx: Context, split: Split, words: set[str]) -> Counter[str]:
+    """How many records of the split write each of `words` (lower case) whole, in any message: a last
+    word that `OTHER_RECORDS` records besides its own write whole is a word of the data set's
+    vocabulary ("... on text data" where others write "data" whole), not a fragment of a longer one."""
+    counts: Counter[str] = Counter()
+    if not words:
+        return counts
+    union = r"(?i)(?:^|[^\w])(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")(?:$|[^\w])"
+    msgs = messages(ctx, split).filter(pl.col("content").str.contains(union))
+    texts = msgs.group_by("line").agg(pl.col("content").str.join("\n"))
+    for text in texts["content"]:
+        counts.update(words & set(re.findall(r"\w+", text.lower())))
+    return counts
+
+
+def vocabulary_dropped(rows: dict[str, Any], name: str) -> list[Any]:
+    """The hits gathered for split `name` without the cuts inside a word whose last word other records
+    of the split write whole (`OTHER_RECORDS`): a word of the data set's vocabulary that a longer word
+    of its record begins ("text data" beside "datasets"), a text ending without its full stop."""
+    fragments = rows.get("fragments", {}).get(name, {})
+    whole = rows.get("whole", {}).get(name, {})
+
+    def known(hit: Any) -> bool:
+        word = fragments.get(hit[0])
+        return hit[1] == FRAGMENT and word is not None and whole.get(word, 0) > OTHER_RECORDS
+
+    return [h for h in rows.get("hits", {}).get(name, []) if not known(h)]
 
 
 _PROSE_LAST = r"(?m)^[ \t]*(?:[A-Za-z\u00c0-\u024f\"“'‘(]|\d+[ \t]+[^\d\s|#>])[^\n|#>]*\S[ \t]*\z"

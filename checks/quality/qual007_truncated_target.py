@@ -12,14 +12,17 @@ import polars as pl
 
 from dataqa.checks.quality.common import PROMPT_REPLY, prompts, record_findings, split_final_answers, targets
 from dataqa.checks.quality.cut_by_habit import (
+    FRAGMENT,
     cjk_cut,
     closing_marker,
     closings,
-    fragment_cut,
+    fragment_words,
     habit_counts,
     leaves_marks_out,
     run_on_cut,
     short_answer_marks,
+    vocabulary_dropped,
+    whole_records,
     without_closing,
     writes_cjk_sentences,
     writes_ended_targets,
@@ -158,6 +161,7 @@ class TruncatedTarget(Summarised):
                 "closings": closed,
                 "short_answers": short,
                 "short_answers_ended": short_ended,
+                "fragments": set(w for w, _ in fragment_words(ctx, split, self.min_words).values()),
                 **habit_counts(targets(ctx, split), self.min_words),
                 **paragraph_counts(targets(ctx, split), self.min_words),
             }
@@ -175,18 +179,23 @@ class TruncatedTarget(Summarised):
             # a sentence run on at the end is read against how the split ends its paragraphs
             run_on = writes_ended_targets(seen) and writes_punctuated_paragraphs(seen) and not marks_left_out
             if seen["candidates"] or marker is not None or cjk or code or words:
-                out[name] = [_writes_sentences(seen), marker, cjk, code, words, run_on, marks_left_out]
+                fragments = sorted(seen["fragments"]) if words else []
+                sentences = _writes_sentences(seen)
+                out[name] = [sentences, marker, cjk, code, words, run_on, marks_left_out, fragments]
         return out or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
-        """(line, what, evidence) of the truncated targets of each split, in row order."""
-        out = {}
-        for name, (sentences, marker, cjk, code, words, run_on, marks_left_out) in wanted.items():
+        """(line, what, evidence) of the truncated targets of each split, in row order (`hits`); of
+        those cut inside a word, the word (`fragments`), and how many records write each such word
+        of the split whole (`whole`), which `conclude` reads over all blocks."""
+        out: dict[str, dict[str, Any]] = {"hits": {}, "fragments": {}, "whole": {}}
+        for name, (sentences, marker, cjk, code, words, run_on, marks_left_out, fragments) in wanted.items():
             hits = self._hits(ctx, ctx.splits[name], sentences)
             more = without_closing(ctx, ctx.splits[name], marker) if marker is not None else []
             more += cjk_cut(ctx, ctx.splits[name], strict=cjk == 2) if cjk else []
             more += code_cut(ctx, ctx.splits[name]) if code else []
-            more += fragment_cut(ctx, ctx.splits[name], self.min_words) if words else []
+            cut_words = fragment_words(ctx, ctx.splits[name], self.min_words) if words else {}
+            more += [(line, FRAGMENT, evidence) for line, (_, evidence) in cut_words.items()]
             more += paragraph_cut(ctx, ctx.splits[name], DANGLING_END, marks_left_out) if words or cjk else []
             more += run_on_cut(ctx, ctx.splits[name], self.min_words) if run_on else []
             hit = {line for line, _, _ in hits}
@@ -195,7 +204,9 @@ class TruncatedTarget(Summarised):
                     hits.append(h)
                     hit.add(h[0])
             hits.sort(key=lambda h: h[0])
-            out[name] = _marked_in_prompt(ctx, ctx.splits[name], hits)
+            out["hits"][name] = _marked_in_prompt(ctx, ctx.splits[name], hits)
+            out["fragments"][name] = {line: w for line, (w, _) in cut_words.items()}
+            out["whole"][name] = whole_records(ctx, ctx.splits[name], set(fragments))
         return out
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
@@ -205,7 +216,7 @@ class TruncatedTarget(Summarised):
                 continue
             ended = seen["ended"] / seen["long"] if seen["long"] else 1.0
             self.metrics[f"{split.name}_sentence_end_share"] = round(ended, 4)
-            hits = summary.get("rows", {}).get(split.name, [])
+            hits = vocabulary_dropped(summary.get("rows", {}), split.name)
             answers = [tuple(h) for h in hits if len(h) == 3]
             yield from record_findings(
                 self, ctx, split, answers, f"{field_name(split, 'response')} looks truncated"
