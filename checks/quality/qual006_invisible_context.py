@@ -92,6 +92,45 @@ POINTED_VISUAL = (
 whose reply's "of the photograph," may describe it; "a video on YouTube", "how to take a photo" speak
 of such things in general (PIQA's "How to dislike a video on Youtube" answered "... to the right of the
 video.")."""
+DEICTIC_VISUAL = (
+    rf"(?i)\b(?:this|that|these|those|my|your|our|his|her|their|attached|following|above|below|given"
+    rf"|provided|uploaded)\s+(?:[\w-]+\s+)?{_VISUAL}\b|^\s*{_VISUAL}\b"
+    rf"|\bthe\s+(?:[\w-]+\s+)?{_VISUAL}\s+(?:above|below|provided|shown|given|attached)\b"
+)
+"""`POINTED_VISUAL` without a bare "the": a pointing word, a possessive or a place ("the chart below")."""
+KIND_PLURAL = (
+    r"(?i)(?:^|[^\w\s]\s*|\b(?!(?:the|these|those|my|your|our|his|her|their|its|some|all|both|\d+)\b)[a-z-]+\s+)"
+    r"(?:images|pictures|photos|photographs|screenshots|charts|graphs|diagrams|plots|illustrations|videos)\b"
+)
+"""A media noun in the bare plural ("Real world images often contain ...", "privacy in images"): a
+prompt that writes it so speaks of the kind, and its "the image" ("recover the image from the feature
+maps") is any one of them, not a picture pointed at (`DEICTIC_VISUAL` still is)."""
+
+
+def _points_at_visual(prompt: str) -> bool:
+    """Whether a prompt points at one image, chart or video (`POINTED_VISUAL`), not at the kind."""
+    if re.search(DEICTIC_VISUAL, prompt):
+        return True
+    return re.search(POINTED_VISUAL, prompt) is not None and re.search(KIND_PLURAL, prompt) is None
+
+
+_TASK_INPUT = (
+    r"(?i)\b(?:using|with|from|given|for|on|in)\s+(?:only\s+|just\s+)?(?:a|an|one)\s+"
+    r"(?:single\s+|[a-z-]+\s+)?{stem}s?\b(?!\s+(?:(?:that|which)\s+)?(?:i|we)\b)"
+)
+"""An image brought in as the kind of input a task works on ("create a 3D view of a room using only a
+single image", "recognise faces from an image"), not one the writer holds ("from a photo I took")."""
+
+
+def _task_input(before: str, matched: str) -> bool:
+    """Whether a match's "that image" or "the image" points back at the image the text before it
+    brings in as a task's input (`_TASK_INPUT`): "How can I estimate the depth from that image?"
+    after "using only a single image" asks about any such image, and none is missing."""
+    return re.match(r"(?i)\W*\w+\s+(?:that|the)\s", matched) is not None and _points_back(
+        before, matched, _TASK_INPUT
+    )
+
+
 INVISIBLE_RES = {k: re.compile(p, re.IGNORECASE | re.MULTILINE) for k, p in INVISIBLE_PATTERNS.items()}
 INVISIBLE_WORDS = {
     "attachment": ("attach", "upload", "enclosed", "accompanying", "sent", "shared", "included"),
@@ -373,9 +412,7 @@ class InvisibleContext(Check):
             given = dict(prompt_side.select("line", "words").rows())
             prompts = dict(prompt_side.select("line", "content").rows())
             drafts = set(prompt_side.filter(pl.col("content").str.contains(DRAFT_ASK))["line"].to_list())
-            speaks_visual = set(
-                prompt_side.filter(pl.col("content").str.contains(POINTED_VISUAL))["line"].to_list()
-            )
+            speaks_visual = {line for line, text in prompts.items() if _points_at_visual(text)}
             # A request whose only content is a URL or a file name is QUAL011's: one defect, one finding.
             by_reference = {line for line, *_ in reference_only_requests(ctx, split)}
             # A reply that writes code speaks of the image or video its program reads ("process each
@@ -406,8 +443,10 @@ class InvisibleContext(Check):
                             continue
                         if line in with_data and not _IMAGE_NOUNS.search(m.group(0)):
                             continue
-                        if _scenario_media(prompts.get(line, ""), m.group(0)):
-                            continue  # "the video" a described app's user uploads
+                        if _scenario_media(prompts.get(line, ""), m.group(0)) or _task_input(
+                            text[: m.start()], m.group(0)
+                        ):
+                            continue  # "the video" a described app's user uploads, "a single image"'s
                         if (
                             role != "assistant"
                             and kind != "link"
