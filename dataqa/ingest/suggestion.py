@@ -9,6 +9,7 @@ their items' values alone. The readings taken without asking are `dataqa.ingest.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -56,6 +57,23 @@ def _value_ids(survey: KeySurvey, key: str) -> bool:
     )
 
 
+NEAR_CONSTANT = 0.95
+"""Share of the surveyed values one value may reach before a field is near-constant, no label."""
+NEAR_CONSTANT_MIN = 20
+"""Fewest surveyed values for that share to be read (fewer need only two distinct values)."""
+
+
+def _near_constant(survey: KeySurvey, key: str) -> bool:
+    """Whether `key` holds one value in (nearly) every surveyed record (a source's "provider":
+    "PyTorch" in 819 of 837): a field that sorts the records into no classes is no label to read."""
+    values = Counter(str(v) for obj in survey.samples if isinstance(v := obj.get(key), str | int | float))
+    total = sum(values.values())
+    if total == 0:
+        return False
+    top = values.most_common(1)[0][1]
+    return len(values) < 2 or (total >= NEAR_CONSTANT_MIN and top >= NEAR_CONSTANT * total)
+
+
 def map_by_values(survey: KeySurvey, items: list[str]) -> dict[str, str] | None:
     """A field map from the values of `items` (an array's positions, or keys whose names say
     nothing: Kaggle's spam.csv "v1", "v2"): one free text and one label ([text, label], an id column
@@ -64,7 +82,11 @@ def map_by_values(survey: KeySurvey, items: list[str]) -> dict[str, str] | None:
     response)."""
     ids = [k for k in items if _value_ids(survey, k)]
     texts = [k for k in items if free_text(survey, k) and k not in ids]
-    labels = [k for k in items if survey.kind(k) in ("string", "number") and label_like(survey, k)]
+    labels = [
+        k
+        for k in items
+        if survey.kind(k) in ("string", "number") and label_like(survey, k) and not _near_constant(survey, k)
+    ]
     if len(texts) == 1 and len(labels) == 1:
         return {texts[0]: "text", labels[0]: "label", **dict.fromkeys(ids[:1], "meta")}
     if len(texts) == 1 and len(labels) == 2 and (finer := _finer(survey, *labels)) is not None:
