@@ -58,20 +58,17 @@ def _value_ids(survey: KeySurvey, key: str) -> bool:
 
 
 NEAR_CONSTANT = 0.95
-"""Share of the surveyed values one value may reach before a field is near-constant, no label."""
-NEAR_CONSTANT_MIN = 20
-"""Fewest surveyed values for that share to be read (fewer need only two distinct values)."""
+"""Share of a field's values one value may reach before the field is near-constant, no label."""
 
 
 def _near_constant(survey: KeySurvey, key: str) -> bool:
-    """Whether `key` holds one value in (nearly) every surveyed record (a source's "provider":
-    "PyTorch" in 819 of 837): a field that sorts the records into no classes is no label to read."""
-    values = Counter(str(v) for obj in survey.samples if isinstance(v := obj.get(key), str | int | float))
-    total = sum(values.values())
-    if total == 0:
-        return False
-    top = values.most_common(1)[0][1]
-    return len(values) < 2 or (total >= NEAR_CONSTANT_MIN and top >= NEAR_CONSTANT * total)
+    """Whether `key` holds one value in (nearly) every record of the file (a source's "provider":
+    "PyTorch" in 819 of 837): a field that sorts the records into no classes is no label to read.
+    Counted over the whole file (`KeySurvey.repeats`): a file sorted by its label shows one class first.
+    A field of one value is left as it was read (a file may hold one class of a split by class)."""
+    counts = survey.repeats.get(key, Counter())
+    total = sum(counts.values())
+    return len(counts) >= 2 and max(counts.values()) >= NEAR_CONSTANT * total
 
 
 def map_by_values(survey: KeySurvey, items: list[str]) -> dict[str, str] | None:

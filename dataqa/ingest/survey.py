@@ -34,6 +34,8 @@ class KeySurvey:
     """Total characters of each key's string values (a list of strings counts its strings' characters)."""
     distinct: dict[str, set[str]] = field(default_factory=dict)
     """Distinct short string and number values of each key, up to `DISTINCT` + 1 (a label has few)."""
+    repeats: dict[str, Counter[str]] = field(default_factory=dict)
+    """How many records hold each of a key's `distinct` values (a class's size, over the whole file)."""
     nested: dict[str, Counter[str]] = field(default_factory=dict)
     """Keys of the objects in a key's list of objects (self-instruct's "instances")."""
     samples: list[dict[str, Any]] = field(default_factory=list)
@@ -70,6 +72,7 @@ class KeySurvey:
                 seen = self.distinct.setdefault(key, set())
                 if len(seen) <= self.DISTINCT and len(value) <= 64:
                     seen.add(value)
+                    self.repeats.setdefault(key, Counter())[value] += 1
                 elif len(value) > 64:
                     seen.add(f"<long {len(seen)}>")
             elif kind == "array of string":  # a text written as a list of its sentences
@@ -78,6 +81,7 @@ class KeySurvey:
                 seen = self.distinct.setdefault(key, set())
                 if len(seen) <= self.DISTINCT:
                     seen.add(repr(value))
+                    self.repeats.setdefault(key, Counter())[repr(value)] += 1
 
     HEAD_CHARS = 4_000_000
     """Characters `heads` keeps at the most, whatever the records hold (wide records of long texts)."""
