@@ -614,3 +614,22 @@ def test_qual007_split_counts_add_up_over_slices(tmp_path: Path, answers: list[s
     whole = counts()
     with patch.object(cut_reading, "HABIT_ROWS", 2):
         assert counts() == whole
+
+
+def test_qual007_whole_records_counts_records_in_any_pass(tmp_path: Path) -> None:
+    """`whole_records` counts the records (not the times) writing each word whole, in any case, the
+    same whatever the number of words looked for per pass (`WORDS_AT_ONCE`); a word only begun
+    ("datasets" for "data") is not written whole."""
+    from dataqa.checks.quality import cut_by_habit
+    from dataqa.engine.config import Config
+    from dataqa.engine.context import Context
+    from dataqa.engine.runner import load_splits
+
+    answers = ["Data and more data.", "The datasets grew.", "An effect of text data.", "No match here."]
+    path = write_jsonl(tmp_path / "train.jsonl", [chat(f"Question {i}?", a) for i, a in enumerate(answers)])
+    ctx = Context(load_splits({"train": str(path)}, Config()), Config())
+    words = {"data", "effect", "text", "absent"}
+    counts = cut_by_habit.whole_records(ctx, ctx.train, words)
+    assert counts == {"data": 2, "effect": 1, "text": 1}
+    with patch.object(cut_by_habit, "WORDS_AT_ONCE", 1):
+        assert cut_by_habit.whole_records(ctx, ctx.train, words) == counts
