@@ -99,7 +99,8 @@ DEICTIC_VISUAL = (
 )
 """`POINTED_VISUAL` without a bare "the": a pointing word, a possessive or a place ("the chart below")."""
 KIND_PLURAL = (
-    r"(?i)(?:^|[^\w\s]\s*|\b(?!(?:the|these|those|my|your|our|his|her|their|its|some|all|both|\d+)\b)[a-z-]+\s+)"
+    r"(?i)(?:^|[^\w\s]\s*|\b(?!(?:the|these|those|my|your|our|his|her|their|its|some|all|both|two|three|four"
+    r"|five|six|seven|eight|nine|ten|several)\b)[a-z-]+\s+)"
     r"(?:images|pictures|photos|photographs|screenshots|charts|graphs|diagrams|plots|illustrations|videos)\b"
 )
 """A media noun in the bare plural ("Real world images often contain ...", "privacy in images"): a
