@@ -26,6 +26,7 @@ from dataqa.text.answers import (
     hard_reason,
 )
 from dataqa.text.prompt_asks import (
+    asks_for_chance,
     asks_for_no_number,
     asks_in_prose,
     asks_no_question,
@@ -68,6 +69,9 @@ class ContradictoryAnswers(Check):
     The tools a record offers are part of what it asks: "Can you book me a flight?" declined with
     "I can only convert currencies" in one record and "I can only compute a tip" in another, each
     with its own tool list, is one refusal, not a contradiction.
+    A prompt that asks for something random ("Generate a random number between 1 and 100", "Flip a
+    coin") is answered by a draw: "57" and "65" are both right; a question about randomness ("Is a
+    random forest an ensemble method?") is still compared.
     """
 
     id = "LBL007"
@@ -99,6 +103,8 @@ class ContradictoryAnswers(Check):
                 answers = list(distinct)
                 if len(answers) > self.max_answers and asks_no_question(prompt or ""):
                     continue  # an open prompt the set reuses: DUP004's business
+                if asks_for_chance(prompt or ""):
+                    continue  # "Generate a random number": every draw is a right answer
                 group_facts = facts.take([first_rows[a] for a in answers])
                 noun = counted_noun(prompt or "")
                 if noun:  # "How many interceptions ...?": the count of that thing is the answer

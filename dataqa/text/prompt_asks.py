@@ -1,6 +1,7 @@
 """What a prompt asks, as LBL007 reads it before comparing its answers: no number (a who / where /
 why question), a social reply (thanks, agreement), a rendering (a short text asking nothing), a
-remark of its own (a request answered by short sentences), an explanation (no number written)."""
+remark of its own (a request answered by short sentences), an explanation (no number written), a
+draw (a request for something random)."""
 
 from __future__ import annotations
 
@@ -82,3 +83,23 @@ def asks_in_prose(prompt: str) -> bool:
     """Whether a prompt writes no number at all ("Which doctor should I see?"): long replies to it
     explain, and the numbers they end on are details (see `AnswerFacts.in_prose`)."""
     return _DIGIT.search(prompt) is None
+
+
+_CHANCE = re.compile(
+    r"(?i)\b(?:generate|pick|choose|select|give|name|roll|flip|toss|draw|make up|create|produce|suggest"
+    r"|think of|come up with)\b[^.!?\n]{0,40}\b(?:random(?:ly)?|at random|arbitrary)\b"
+    r"|\brandom(?:ly)?\s+(?:pick|choose|select|generate)"
+    r"|\b(?:roll|toss|throw)\s+(?:a|the|two|2)\s+(?:die|dice)\b|\b(?:flip|toss)\s+a\s+coin\b"
+    r"|\b(?:génère|choisis|donne|tire|genera|elige|escoge|dame|scegli|gera|escolha|nenne|wähle|erzeuge"
+    r"|generiere|gib)\b[^.!?\n]{0,40}(?:aléatoire|au hasard|aleatori[oa]|al azar|a caso|zufällig)"
+    r"|随机(?:生成|选|挑|抽|给|说|写|产生)|ランダムに|무작위로|랜덤으로"
+)
+"""A request for a draw: something random generated or picked ("Generate a random number between 1
+and 100", "Flip a coin", "un nombre aléatoire", "随机生成"), not a question about randomness."""
+
+
+def asks_for_chance(prompt: str) -> bool:
+    """Whether the prompt asks for something random (a number, a name, a coin flip): every draw is a
+    right answer, so two answers that differ ("57" / "65") contradict nothing. A question about
+    randomness ("Is a random forest an ensemble method?") asks for no draw and is still compared."""
+    return _CHANCE.search(prompt) is not None
