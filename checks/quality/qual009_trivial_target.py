@@ -29,7 +29,8 @@ LONG_FORM = (
 )
 """A request whose answer takes at least a few sentences (the captured verb is the prompt type)."""
 SHORT_ASK = (
-    r"(?i)\b(?:titles?|headlines?|slogans?|taglines?|haikus?|tweets?|one-liners?|captions?|subject lines?"
+    r"(?i)\b(?:titles?|headlines?|slogans?|taglines?|haikus?|tweets?|one-liners?|puns?|punchlines?|riddles?"
+    r"|captions?|subject lines?"
     r"|hashtags?|acronyms?|yes or no|yes/no|true or false|true/false|one line"
     r"|(?:one|a single|a|[1-9]|1\d|20|a few|three|five) words?"
     r"|(?:in )?(?:one|a single|a) (?:sentence|phrase)|labels?|categor(?:y|ies)|sentiment|rating|score|emojis?"
@@ -56,7 +57,8 @@ SHORT_ASK = (
     r"|preposition|conjunction|interjection|homophone|palindrome|anagram)"
     r"(?:\s*$|\s*[.,;:!?)]|\s+(?:that|which|for|to|of|with|from|in|describing|meaning)\b)"
 )
-"""Asks for something short by nature: a title, one word, a label, a password, a number, code…"""
+"""Asks for something short by nature: a title, one word, a pun or its punchline, a label, a password, a
+number, code…"""
 SHORT_QUESTION = (
     r"(?i)(?:^|[.!?\n]\s*)(?:what(?:'s| is| are the (?:names?|numbers?|values?))"
     r"|how (?:many|much|old|long|far|often)|which|who|whom|when|where|what (?:year|time|date|day|colou?r))"
