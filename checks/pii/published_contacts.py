@@ -31,13 +31,20 @@ BUSINESS_CONTACT = re.compile(
     r" office|anyone with (?:any )?information)\b"
     r"|联系我们|聯繫我們|咨询(?:电话|热线)|欢迎(?:来电)?咨询|热线|客服|预订(?:电话|热线)"
     r"|详情请?(?:咨询|致电|联系|拨打)"
+    r"|\b(?:assistenza clienti|servizio clienti|contattaci|contatta(?:re)? l['\u2019]assistenza"
+    r"|atenci[oó]n al cliente|servicio al cliente|cont[aá]ctanos|service client(?:s|èle)?|contactez[- ]nous"
+    r"|kundenservice|kundendienst|kontaktieren sie uns|atendimento ao cliente|fale conosco)\b"
 )
 """Words around a phone number or address that a business or institution publishes for anyone to use
 (a company filing's cover page prints "principal executive offices" and "Registrant's telephone number";
 a news item's appeal, "anyone with information ... can call", prints an investigator's line for the public).
 An invitation of inquiries ("only serious inquiries please! <mailbox>", a festival calling for
 volunteers) publishes the contact for anyone. The Chinese ones are whole phrases ("咨询电话",
-"详情请致电"): 咨询 alone is also in 心理咨询师, a counsellor, and 详情 in any "details"."""
+"详情请致电"): 咨询 alone is also in 心理咨询师, a counsellor, and 详情 in any "details". A business's
+customer service and "contact us" in Italian, Spanish, French, German and Portuguese ("contatta
+l'assistenza", "servicio al cliente", "contactez-nous", "Kundenservice", "fale conosco") are the same
+words in other languages (real-data shape: a classifieds site's FAQ, "contatta l'assistenza a te
+dedicata, scrivendo a pro@subito.it")."""
 INSTITUTION_LINE = re.compile(
     r"(?:\b(?:Office|Department|Dept\.?|Police|Constabulary|Sheriff|Agency|Authority"
     r"|Bureau|Commission|Council|Ministry|Embassy|Consulate|Court|Services?|Cent(?:er|re)|Hospital|Clinic"
@@ -153,10 +160,13 @@ office's line, as contracts' notice clauses and letterheads print them."""
 
 
 BESIDE_ADDRESS = re.compile(
-    r"([A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+\.[A-Za-z]{2,24})\s*(?:,|/|or|and)?\s*(?:(?:tel|phone)\W{0,3})?$"
+    r"([A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+\.[A-Za-z]{2,24})\s*(?:,|/|or|and|o|oppure|e|y|ou|et|oder|und)?"
+    r"\s*(?:(?:by )?(?:calling|chiamando|llamando|appelant|ligando|anrufen)\s+(?:(?:the|il|al|el|le|o|a)\s+)?"
+    r"(?:number|numero|número|numéro|nummer)?\s*)?(?:(?:tel|phone|telefono|teléfono|téléphone|telefon)\W{0,3})?$"
 )
 """An e-mail address just before a phone number, the two given as one contact ("contact Wendy Rall at
-woof@rescuedtails.com or 951-..."): the number is published where the address is."""
+woof@rescuedtails.com or 951-...", "scrivendo a pro@... o chiamando il numero 02..."): the number is
+published where the address is."""
 
 
 _SIGN_OFF = re.compile(
