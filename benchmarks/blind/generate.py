@@ -3,7 +3,8 @@
 Written from the README's check table alone (not from benchmarks/planted or tests/cases), as an
 outside evaluator would. Four shapes here (chat, Alpaca, intent CSV, DPO); seven more, with clean
 controls that must not be flagged, in `shapes2.py` and `shapes_tools.py`; answer, instruction-input,
-tool-argument and turn defects with their controls (session 37) in `shapes3.py`.
+tool-argument and turn defects with their controls (session 37) in `shapes3.py`; a question/answer
+CSV (session 38b) in `shapes4.py`.
 Writes OUT/<shape>/{train,test}.<ext> and OUT/truth.json: every planted record (file, line, kind,
 expected check ids) and the clean records it copies (its partners).
 
@@ -40,6 +41,7 @@ from shapes3 import (
     plant_turns,
     secret_call,
 )
+from shapes4 import QA_SHAPES
 from texts import CITIES, CLEAN_INTENTS, FOREIGN, INTENT_FOREIGN, worse_answer
 
 FOREIGN_PROMPTS = {q for q, _ in FOREIGN}  # never behind an English opening exchange
@@ -315,6 +317,7 @@ SHAPES = {
     "intent": (intent_sets, write_csv, "csv"),
     "dpo": (dpo_sets, write_jsonl, "jsonl"),
     **MORE_SHAPES,
+    **QA_SHAPES,
 }
 
 

@@ -7,7 +7,8 @@ copy was made from). Split-level findings (no record) are listed apart.
     python benchmarks/blind/generate.py --out /tmp/blind && python benchmarks/blind/run.py --data /tmp/blind
 
 Shapes: chat, alpaca, intent, dpo (session 35); sharegpt, promptcomp, mathqa, sentiment, tools,
-sgtools (ShareGPT function_call/observation), prefmsg (chosen/rejected transcripts; session 36).
+sgtools (ShareGPT function_call/observation), prefmsg (chosen/rejected transcripts; session 36);
+qacsv (a question,answer CSV; session 38b).
 Misses and alarms left on purpose are explained in `left.md`, appended to the report.
 """
 
@@ -35,6 +36,7 @@ SHAPES = [
     "tools",
     "sgtools",
     "prefmsg",
+    "qacsv",
 ]
 
 

@@ -209,7 +209,7 @@ def plant_contained(test: Plan, src) -> None:
             last = [t for t in turns if t.get("role", t.get("from")) in ("user", "human")][-1]
             last["content" if "content" in last else "value"] += extra
         else:
-            rec["instruction" if "instruction" in rec else "prompt"] += extra
+            rec[next(k for k in ("instruction", "prompt", "question") if k in rec)] += extra
         test.add(rec, "contained-leak", ("LEAK006", "LEAK003"), [row["id"]])
 
 
