@@ -34,7 +34,9 @@ class PlaceholderInput(Summarised):
     In a layout without an input field (chat, ShareGPT, prompt/response, preference pairs) a first
     user message or prompt that is nothing but such a word ("N/A", "No input", "None") is reported the
     same way: the record has no instruction at all, and the model learns to answer one that was never
-    asked. A multiple-choice question that is such a word is reported the same way. Labelled
+    asked. A multiple-choice question that is such a word is reported the same way, and so is a
+    whole prompt without an appended input in a layout whose input field is optional (Alpaca's
+    instruction, a question without its passage): such a record asks nothing either. Labelled
     (classification) splits are left alone, and "nothing", "empty", "blank", "na"
     are words a person may really send, so a whole prompt needs a stricter word.
     """
@@ -76,23 +78,25 @@ class PlaceholderInput(Summarised):
             field, found = _field(ctx, split), summary["splits"].get(split.name)
             if field is None or found is None:
                 continue
-            whole = context_field(split) is None
-            advice = "the record asks nothing: write its prompt or drop it" if whole else "leave it empty"
             lines = summary.get("rows", {}).get(split.name, {})
             for word, seen in sorted(found.items(), key=lambda kv: (-kv[1]["records"], kv[0])):
+                own = word.startswith(WHOLE)  # a whole prompt in a split with an input field
+                whole = own or context_field(split) is None
+                named = role_name(split, "user") if own else field
+                advice = "the record asks nothing: write its prompt or drop it" if whole else "leave it empty"
                 shown = ", ".join(f'"{s}"' for s in sorted(seen["spellings"])[:5])
                 n = seen["records"]
                 yield self.finding(
-                    f"{field} is a placeholder, not an input: {shown} in {n} record{'s' if n != 1 else ''}; "
+                    f"{named} is a placeholder, not an input: {shown} in {n} record{'s' if n != 1 else ''}; "
                     + advice,
                     [ctx.location(split, line) for line in lines[word]],
                     [
-                        f'{field} "{value}" → {role_name(split, "assistant")} {snippet(task, 0, 0, 60)}'
+                        f'{named} "{value}" → {role_name(split, "assistant")} {snippet(task, 0, 0, 60)}'
                         if whole
                         else f'{snippet(task, 0, 0, 60)} → {field} "{value}"'
                         for _, value, task in seen["first"][:3]
                     ],
-                    metrics={"placeholder": word, "records": n},
+                    metrics={"placeholder": word.removeprefix(WHOLE), "records": n},
                 )
             self.metrics[f"{split.name}_records"] = sum(seen["records"] for seen in found.values())
 
@@ -104,6 +108,9 @@ WHOLE_PROMPT_WORDS = frozenset(
 )  # fmt: skip
 """Placeholders that stand for a missing prompt when they are all the prompt holds (not "nothing",
 "na", "empty" or "blank", which a person may send as a message)."""
+WHOLE = "whole prompt: "
+"""The key prefix of a whole prompt's placeholder in a split with an input field (its input's own
+placeholders are keyed by the word alone): the two are reported apart, each naming its field."""
 
 
 def _field(ctx: Context, split: Split) -> str | None:
@@ -119,16 +126,19 @@ def _field(ctx: Context, split: Split) -> str | None:
 
 def _placeholders(ctx: Context, split: Split) -> dict[str, list[tuple[int, str, str]]]:
     """Per placeholder word, (line, input as written, task) of the records whose input it is (in a
-    layout without an input field: whose first user message is, the task then being the answer)."""
+    layout without an input field: whose first user message is, the task then being the answer; in
+    one with an input field, a whole prompt's, keyed `WHOLE` + word)."""
     if context_field(split) is None:
         return _whole_prompts(ctx, split)
+    groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for word, rows in _whole_prompts(ctx, split).items():  # no input appended: the prompt is the word
+        groups[WHOLE + word] = rows
     # A placeholder is a short last paragraph: only those prompts are read in Python.
     cand = (
         ctx.valid_rows(split)
         .select("line", "prompt")
         .filter(pl.col("prompt").str.contains(r"\n\n[^\n]{1,40}$"))
     )
-    groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for line, prompt in cand.iter_rows():
         parts = appended_input(prompt)
         word = placeholder_input(parts[1]) if parts is not None else None
