@@ -139,17 +139,19 @@ class LabelSpellingVariant(Summarised):
             out.append((canonical, variants))
         return out
 
-    def _stray(self, per_split: dict[str, Counter[str]]) -> list[str]:
-        """The labels with an unpaired quote or bracket (`stray_mark`) that are no variant of another."""
-        variants = {v for _, vs in self._clusters(per_split) for v in vs}
+    def _stray(self, per_split: dict[str, Counter[str]], clusters: list[tuple[str, list[str]]]) -> list[str]:
+        """The labels with an unpaired quote or bracket (`stray_mark`) that are no variant of another
+        (`clusters`: `_clusters` of the same counts)."""
+        variants = {v for _, vs in clusters for v in vs}
         labels = {label for counts in per_split.values() for label in counts}
         if len(labels) > self.max_labels:
             return []  # free-text targets, not classes
         return sorted(label for label in labels - variants if stray_mark(label))
 
     def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
-        variants = [v for _, vs in self._clusters(summary["counts"]) for v in vs]
-        return sorted(variants + self._stray(summary["counts"])) or None
+        clusters = self._clusters(summary["counts"])
+        variants = [v for _, vs in clusters for v in vs]
+        return sorted(variants + self._stray(summary["counts"], clusters)) or None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
         """`split`, `line`, `label` of the rows whose class is one of the variants `wanted`."""
@@ -169,12 +171,19 @@ class LabelSpellingVariant(Summarised):
         labelled = [s.name for s in ctx if s.name in per_split]  # the order of the splits
         n_groups = 0
         n_rows = 0
-        for canonical, variants in self._clusters(per_split):
-            rows = summary["rows"]["variants"].filter(pl.col("label").is_in(variants))
-            locations: list[Location] = []
-            for split in labelled:
-                lines = rows.filter(pl.col("split") == split)["line"].unique().sort().to_list()
-                locations.extend(ctx.location(split, line) for line in lines)
+        clusters = self._clusters(per_split)
+
+        def located(labels: list[str]) -> list[Location]:
+            """The rows labelled one of `labels`, split by split in the splits' order, line by line."""
+            rows = summary["rows"]["variants"].filter(pl.col("label").is_in(labels))
+            return [
+                ctx.location(split, line)
+                for split in labelled
+                for line in rows.filter(pl.col("split") == split)["line"].unique().sort().to_list()
+            ]
+
+        for canonical, variants in clusters:
+            locations = located(variants)
             if not locations:
                 continue
             n_groups += 1
@@ -189,19 +198,13 @@ class LabelSpellingVariant(Summarised):
             )
         self.metrics["variant_groups"] = n_groups
         self.metrics["variant_rows"] = n_rows
-        stray = self._stray(per_split)
+        stray = self._stray(per_split, clusters)
         for label in stray:
-            rows = summary["rows"]["variants"].filter(pl.col("label") == label)
-            locations = [
-                ctx.location(split, line)
-                for split in labelled
-                for line in rows.filter(pl.col("split") == split)["line"].unique().sort().to_list()
-            ]
             mark = stray_mark(label)
             yield self.finding(
                 f"label {label[:60]!r} ({counts[label]} rows) holds an unpaired {mark!r}: a mark left "
                 f"from the source's quoting or a cut-off value, a class name of its own; drop the mark",
-                locations,
+                located([label]),
                 [f"{label[:80]!r} → {label.replace(mark or '', '')[:80]!r}"],
                 metrics={"label": label, "mark": mark, "rows": counts[label]},
             )
