@@ -606,7 +606,7 @@ def test_qual007_split_counts_add_up_over_slices(tmp_path: Path, answers: list[s
             cut_by_habit.closings(ctx, split),
             cut_by_habit.short_answer_marks(ctx, split, 3),
             cut_by_habit.habit_counts(targets(ctx, split), 3),
-            cut_by_habit.fragment_cut(ctx, split, 3),
+            cut_by_habit.fragment_words(ctx, split, 3),
             cut_by_habit.run_on_cut(ctx, split, 3),
             paragraph_cut(ctx, split, _DANGLING_END),
         )

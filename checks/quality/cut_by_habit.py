@@ -218,14 +218,8 @@ def writes_ended_targets(seen: dict[str, Any]) -> bool:
     return seen["long"] >= 20 and seen["ended"] >= FRAGMENT_SHARE * seen["long"]
 
 
-def fragment_cut(ctx: Context, split: Split, min_words: int) -> list[tuple[int, str, str]]:
-    """(line, what, evidence) of the targets cut inside a word (`fragment_words`)."""
-    return [
-        (line, FRAGMENT, evidence) for line, (_, evidence) in fragment_words(ctx, split, min_words).items()
-    ]
-
-
 FRAGMENT = "ends inside a word"
+"""What a target cut inside a word (`fragment_words`) is said to do."""
 OTHER_RECORDS = 2
 """Other records of a split that must write a last word whole for it to be a word, not a fragment."""
 
