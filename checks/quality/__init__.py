@@ -16,6 +16,7 @@ from dataqa.checks.quality import (
     qual013_placeholder_target,
     qual014_cross_language_answer,
     qual015_generator_remark,
+    qual016_marked_rejected,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "qual013_placeholder_target",
     "qual014_cross_language_answer",
     "qual015_generator_remark",
+    "qual016_marked_rejected",
 ]

@@ -112,6 +112,9 @@ OPENING_SHARE = 0.5
 OPENING_RECORDS = 3
 """Fewer records the assistant opens than this say nothing about a split's shape (a file of one or two)."""
 UNKNOWN_KEYS = "unknown_keys"
+MARKED = "marked"
+"""A top-level field the layout does not read that holds the record's own verdict (`dataqa.ingest.marks`:
+"status": "rejected", "deleted": true); QUAL016 reports the records it drops. Not blocking."""
 OTHER_FORMAT = "other_format"
 EMPTY_SIDE = "empty_side"
 PROMPT_MISMATCH = "prompt_mismatch"

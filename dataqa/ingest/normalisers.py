@@ -33,6 +33,7 @@ from dataqa.ingest.choices import normalise_choices
 from dataqa.ingest.class_rows import label_text, normalise_classification
 from dataqa.ingest.formats import (
     BLOCKING_KINDS,
+    MARKED,
     MISSING_FIELD,
     NO_TARGET,
     SYSTEM_ROLES,
@@ -62,6 +63,7 @@ from dataqa.ingest.layouts import (
     Layout,
     lookup,
 )
+from dataqa.ingest.marks import verdicts
 from dataqa.ingest.media import attach_media
 from dataqa.ingest.pieces import normalise_segments, normalise_stepwise
 from dataqa.ingest.readers.nested import hub_answers
@@ -368,9 +370,13 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
         attach_media(obj, rec, layout)
     label_keys = {label_field} if label_field else set()
     keys = obj.keys()
+    unread = keys - layout.known_keys - label_keys
+    if kind != RFT:  # in RFT data every other key is the grader's (`dataqa.ingest.rft`)
+        for detail in verdicts(obj, unread):
+            rec.issue(MARKED, detail)
     if layout.base is None and kind != RFT:  # a mapped layout names the fields the user cares about;
-        # the rest is kept. In RFT data every other key is the grader's (`dataqa.ingest.rft`).
-        unknown = keys - layout.known_keys - label_keys
+        # the rest is kept.
+        unknown = unread
         if label_field:  # the user chose the label among fields named so: the others are not unknown
             unknown = {key for key in unknown if role_by_name(key) != "label"}
         if unknown:
