@@ -14,7 +14,7 @@ from dataqa.engine.registry import Summarised, register
 from dataqa.ingest import formats
 from dataqa.ingest.dataset import Split
 from dataqa.ingest.issues import excerpt
-from dataqa.ingest.marks import DROP, KEEP
+from dataqa.ingest.marks import DROP, KEEP, MAYBE
 
 SHOWN = 3
 """Dropped records a finding quotes (the value, then the record's text)."""
@@ -50,7 +50,8 @@ class MarkedRejected(Summarised):
         }
 
     def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
-        """Per split, the fields that both keep and drop records there."""
+        """Per split, the fields that both keep and drop records there (`DROP`: a word only a filter
+        gives, or in a review's field any word that drops; then `MAYBE` words drop too)."""
         wanted = {}
         for name, fields in summary["splits"].items():
             keys = sorted(key for key, seen in fields.items() if {c for c, _ in seen} >= {DROP, KEEP})
@@ -69,7 +70,9 @@ class MarkedRejected(Summarised):
             texts = dict(ctx.valid_rows(split).select("line", "text").iter_rows())
             for key in keys:
                 dropped = [
-                    (line, value) for line, (k, kind, value) in _marks(split) if k == key and kind == DROP
+                    (line, value)
+                    for line, (k, kind, value) in _marks(split)
+                    if k == key and kind in (DROP, MAYBE)
                 ]
                 shown = [
                     (line, f"{value}: {excerpt(texts[line], 100, flat=True)}")
@@ -94,8 +97,8 @@ class MarkedRejected(Summarised):
                 locs = [ctx.location(split, line) for line in lines]
                 yield self.finding(
                     f"{len(lines):,} record(s) rejected by the data set's own {_quoted(key)} field "
-                    f"({_values_text(seen, DROP)}), beside {_values_text(seen, KEEP)}: train on the "
-                    "records it keeps only",
+                    f"({_values_text(seen, (DROP, MAYBE))}), beside {_values_text(seen, (KEEP,))}: train on "
+                    "the records it keeps only",
                     locs,
                     [text for _, text in sorted(found["shown"])[:SHOWN]],
                     unusable=locs,
@@ -123,8 +126,8 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', "'") + '"'
 
 
-def _values_text(seen: Counter, kind: str, most: int = 6) -> str:
+def _values_text(seen: Counter, kinds: tuple[str, ...], most: int = 6) -> str:
     """The values of one class with their records, most first: '"too similar" ×484, "error" ×5'."""
-    values = sorted(((n, v) for (c, v), n in seen.items() if c == kind), key=lambda nv: (-nv[0], nv[1]))
+    values = sorted(((n, v) for (c, v), n in seen.items() if c in kinds), key=lambda nv: (-nv[0], nv[1]))
     shown = ", ".join(f"{_quoted(v)} ×{n:,}" if n > 1 else _quoted(v) for n, v in values[:most])
     return shown + (f" and {len(values) - most} more" if len(values) > most else "")

@@ -6,9 +6,10 @@ file's `"answer": "reject"`, `"deleted": true`, `"is_valid": false`. The filter 
 was meant to run before training; a trainer that reads every row does not run it. Here a top-level
 key the layout does not read is taken as such a field when its name says so (`STATUS_KEYS`, or a
 yes/no name: `KEEP_KEYS`, `DROP_KEYS`) and its value is a short scalar; each record's value is
-classed as dropping the record, keeping it, or neither (`verdict`). The check reports the dropped
-records only where the same field keeps others in the split, so a field that is the data's
-subject, the same on every row, is never read as a verdict.
+classed as dropping the record, keeping it, or neither (`verdict`). Words a plain "status" may use
+of the record's subject (a refund "rejected") drop it only where the field shows itself a filter's.
+The check reports the dropped records only where the same field keeps others in the split, so a
+field that is the data's subject, the same on every row, is never read as a verdict.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-DROP, KEEP, OTHER = "drop", "keep", "other"
+DROP, MAYBE, KEEP, OTHER = "drop", "maybe", "keep", "other"
+"""A verdict's classes: drops the record, drops it if the field is a filter's (`DROPPING_IF_REVIEW`),
+keeps it, neither."""
 
 STATUS_KEYS = frozenset(
     {
@@ -40,6 +43,8 @@ STATUS_KEYS = frozenset(
 )
 """Names of a field whose value is a verdict word ("ok", "rejected", "too similar"); "answer" is
 Prodigy's (accept / reject / ignore), a field of its own only where the layout does not read it."""
+PLAIN_STATUS_KEYS = frozenset({"status", "state", "decision"})
+"""Of `STATUS_KEYS`, the names a record's own subject may use (an order's state, a claim's decision)."""
 KEEP_KEYS = frozenset(
     {
         "keep",
@@ -90,13 +95,18 @@ DROP_KEYS = frozenset(
 """Yes/no names whose "yes" drops the record (`deleted`: true)."""
 
 DROPPING = re.compile(
-    r"(?:reject(?:ed)?|discard(?:ed)?|fail(?:ed|ure)?|errors?|errored|invalid|bad(?: \w+)?|drop(?:ped)?"
-    r"|remove[d]?|delete[d]?|filtered(?: out)?|(?:black|block)list(?:ed)?|blocked|banned|spam"
-    r"|duplicated?|skip(?:ped)?|ignored?|cancell?ed|excluded?|unusable|incorrect|wrong"
-    r"|low quality|poor(?: quality)?|not ok|nok|empty|too \w+(?: \w+)?)"
+    r"(?:discard(?:ed)?|filtered(?: out)?|(?:black|block)list(?:ed)?|spam|duplicated?|skip(?:ped)?|ignored?"
+    r"|remove[d]?|delete[d]?|drop(?:ped)?|excluded?|unusable|invalid|low quality|poor quality|not ok|nok"
+    r"|empty|too \w+(?: \w+)?|bad \w+)"
 )
-"""Verdict words that drop a record: a filter's reasons ("too similar", "blacklist", "bad start") and
-a reviewer's ("rejected", "discarded", "spam")."""
+"""Verdict words only a filter or a review gives a record: a filter's reasons ("too similar",
+"blacklist", "bad start") and a reviewer's ("discarded", "spam")."""
+DROPPING_IF_REVIEW = re.compile(
+    r"(?:reject(?:ed)?|fail(?:ed|ure)?|errors?|errored|incorrect|wrong|bad|cancell?ed|blocked|banned|poor)"
+)
+"""Words that drop a record in a review's field, but may describe what the record is about in a plain
+"status" (a refund "rejected", a payment "failed"): they count there only beside a word of `DROPPING`
+in the same field of the split, which shows it is a filter's."""
 KEEPING = re.compile(
     r"(?:ok(?:ay)?|accept(?:ed)?|approved?|valid(?:ated)?|pass(?:ed)?|keep|kept|good|success(?:ful)?"
     r"|succeeded|complete[d]?|done|submitted|verified|clean|correct|final|published|selected)"
@@ -115,7 +125,7 @@ def key_name(key: str) -> str:
 
 
 def verdict(key: str, value: Any) -> tuple[str, str] | None:
-    """(DROP / KEEP / OTHER, the value as shown) for a record's field that names a verdict, else None."""
+    """(DROP / MAYBE / KEEP / OTHER, the value shown) for a record's field that names a verdict, else None."""
     name = key_name(key)
     if isinstance(value, bool):
         word = "true" if value else "false"
@@ -127,16 +137,18 @@ def verdict(key: str, value: Any) -> tuple[str, str] | None:
     if name in KEEP_KEYS or name in DROP_KEYS:
         truth = True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
         if truth is None:
-            return (OTHER, shown) if name not in STATUS_KEYS else _worded(word, shown)
+            return (OTHER, shown) if name not in STATUS_KEYS else _worded(name, word, shown)
         return (DROP if truth == (name in DROP_KEYS) else KEEP), shown
     if name in STATUS_KEYS and isinstance(value, str):
-        return _worded(word, shown)
+        return _worded(name, word, shown)
     return None
 
 
-def _worded(word: str, shown: str) -> tuple[str, str]:
+def _worded(name: str, word: str, shown: str) -> tuple[str, str]:
     if DROPPING.fullmatch(word):
         return DROP, shown
+    if DROPPING_IF_REVIEW.fullmatch(word):
+        return (MAYBE if name in PLAIN_STATUS_KEYS else DROP), shown
     return (KEEP if KEEPING.fullmatch(word) else OTHER), shown
 
 
