@@ -1,6 +1,7 @@
 """The records of a JSON document: a top-level array, the list of records an object holds, every
 list a records path with a `*` step matches, the values of an object that maps keys to records, or
-the document itself when it is one record (one chat example, or a flat object of fields).
+the document itself when it is one record (one chat example, or a flat object of fields), or the
+rows of a table saved by column (`column_dumps`: pandas' `to_json()`, `datasets`' `to_dict()`).
 
 `--records-path rasa_nlu_data.common_examples` names the list; a `*` step matches every key at its
 level (`--records-path '*'`: the lists under each top-level key). `--records-key FIELD` carries the
@@ -21,6 +22,7 @@ from dataqa.ingest.compression import open_stream
 from dataqa.ingest.damage import parse_json
 from dataqa.ingest.issues import FILE_LEVEL, LoadIssue
 from dataqa.ingest.readers import jsonarray, nested
+from dataqa.ingest.readers.column_dumps import column_rows
 from dataqa.ingest.readers.layout import document_splits
 
 WILDCARD = jsonarray.WILDCARD
@@ -65,6 +67,12 @@ def document_records(
     if found.root == "array":
         targets = found.lists[:1]
     elif found.root == "object":
+        rows = column_rows(path, found) if records_path is None else None
+        if rows is not None:  # a table saved by column (pandas' to_json, datasets' to_dict)
+            for row in rows:
+                lines.append(found.line)
+                yield len(lines), row
+            return
         targets = choose_lists(path, found, records_path, document_issue)
     else:
         detail = found.damage or (
