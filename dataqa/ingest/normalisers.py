@@ -83,7 +83,7 @@ from dataqa.ingest.record import (
 )
 from dataqa.ingest.rendered import normalise_templated
 from dataqa.ingest.sides import asked, equal_scores, read_pair, verdict
-from dataqa.ingest.survey import role_by_name
+from dataqa.ingest.survey import nameless, role_by_name, whole_number
 from dataqa.ingest.text_calls import answer_calls
 from dataqa.ingest.tokens import TOKENS_PER_MESSAGE, estimate_tokens
 
@@ -376,7 +376,8 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
             rec.issue(MARKED, detail)
     if layout.base is None and kind != RFT:  # a mapped layout names the fields the user cares about;
         # the rest is kept.
-        unknown = unread
+        # an unnamed column of whole numbers is the row number `DataFrame.to_csv` writes: no field
+        unknown = {key for key in unread if not (nameless(key) and whole_number(obj[key]))}
         if label_field:  # the user chose the label among fields named so: the others are not unknown
             unknown = {key for key in unknown if role_by_name(key) != "label"}
         if unknown:

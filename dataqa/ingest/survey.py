@@ -259,11 +259,15 @@ def row_index(survey: KeySurvey, key: str) -> bool:
     if not nameless(key):
         return False
     values = [obj.get(key) for obj in survey.samples]
-    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)] + [
-        v for v in values if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit()
-    ]
     distinct = {str(v).strip() for v in values}
-    return len(values) > 1 and len(numbers) == len(values) and len(distinct) * 2 > len(values)
+    return len(values) > 1 and all(map(whole_number, values)) and len(distinct) * 2 > len(values)
+
+
+def whole_number(value: Any) -> bool:
+    """Whether a field's value is a whole number, as JSON or as a table's text ("17")."""
+    if isinstance(value, str):
+        return value.strip().isascii() and value.strip().isdigit()
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def messages_like(survey: KeySurvey, key: str) -> bool:
