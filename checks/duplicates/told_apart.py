@@ -25,7 +25,7 @@ from dataqa.checks.labels.lbl002_near_identical_conflict import (
     _typo_fixes,
 )
 from dataqa.text.normalise import UNSPACED_WORD
-from dataqa.text.quantities import names_which
+from dataqa.text.quantities import is_code, names_which
 from dataqa.text.typos import is_number, is_typo
 from dataqa.text.word_lists import CLOSED_WORDS, FILLER, PARTICLES, word_set
 
@@ -41,13 +41,16 @@ def answered_apart(
     `asked_attributes`) is taken up by its own answer and not by the other ("What is the Shiba Inu
     (crypto)?" answered about the token, "What is the Shiba Inu?" about the dog; "Who won the 2022
     NBA Finals (MVP)?"; MedQuAD's "What are the (treatments) for Chagas disease?" answered
-    "Treatment for Chagas disease is ...", "What is (are) Chagas disease?" about the parasite)."""
+    "Treatment for Chagas disease is ...", "What is (are) Chagas disease?" about the parasite). A
+    product's or program's code is a name, not a number (`is_code`: "fail2ban", "ipv4", "a320"):
+    "running `fail2ban` processes" answered "ps -C fail2ban", the other input's "redis-server"
+    answered with its own, are two requests."""
     for own, other, answer, other_answer in (
         (prompts[0], prompts[1], answers[0], answers[1]),
         (prompts[1], prompts[0], answers[1], answers[0]),
     ):
         for word in own - other - FILLER:
-            if is_number(word) or (word in common and word not in asked):
+            if (is_number(word) and not is_code(word)) or (word in common and word not in asked):
                 continue
             if _takes_up(answer, word) and not _takes_up(other_answer, word):
                 return True
