@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -175,6 +176,19 @@ def _texts(frame: pl.DataFrame, column: str) -> dict[int, str]:
     return {line: text or "" for line, text in frame.select("line", column).iter_rows()}
 
 
+NAMED = re.compile(r"`[^`\n]+`|(?<![\w/.:~])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]+)*")
+"""What an input names: its inline code (`redis-server`) and file paths (/var/lib/docker, ~/.ssh)."""
+
+
+def _named_words(lines: list[int], frame: pl.DataFrame) -> dict[int, frozenset[str]]:
+    """line -> the normalised words of what its input names (`NAMED`): each is what it asks about
+    however many of the set's inputs write it (a template filled with one path or program after
+    another: "/var" and "/var/log", both common words), for `answered_apart`."""
+    prompts = _texts(frame, "prompt")
+    spans = [" ".join(NAMED.findall(prompts.get(line, ""))) for line in lines]
+    return {line: frozenset(words) for line, words in zip(lines, _word_lists(spans), strict=True)}
+
+
 def _input_words(lines: list[int], frame: pl.DataFrame) -> dict[int, list[str]]:
     """line -> the normalised words of its input, in order, for the given lines (`frame`: their fields)."""
     prompts = _texts(frame, "prompt")
@@ -202,6 +216,7 @@ def _apart(
     named = names_hypothesis(ctx.splits[split])
     ordered = _input_words(lines, frame)
     asked = {line: set(words) for line, words in ordered.items()}
+    naming = _named_words(lines, frame)
     prompts = _texts(frame, "prompt")
     raw = prompts if paired else {}
     answers = _texts(frame, "response")
@@ -241,8 +256,9 @@ def _apart(
             return labelled_apart(pair, (labels[head], labels[line]), seen, common, sizes)
         answered = (told[head], told[line])
         words = (ordered[head], ordered[line])
+        about = asked_attributes(words[0]) | asked_attributes(words[1]) | naming[head] | naming[line]
         return (
-            answered_apart(pair, answered, common, asked_attributes(words[0]) | asked_attributes(words[1]))
+            answered_apart(pair, answered, common, about)
             or qualified_apart(words, answered, common)
             or kind_apart(words, answered)
             or polar_apart((prompts[head], prompts[line]), (answers[head], answers[line]))
@@ -271,11 +287,12 @@ class NearDuplicateInput(Check):
     the part that differs (the hypothesis, the question) says something else, nor does a shared history
     when the final request differs (a transcript that goes on by another turn), nor does a word that one
     input adds and its own answer takes up ("What is the Shiba Inu (crypto)?" answered about the token,
-    the other about the dog), nor a qualifier put into a factoid question whose two short answers share
-    no word ("the largest (internal) organ": skin / liver) or are two other spans of the passage both
-    inputs hold ("谁(曾)是...记录保持者": who was / who is the record holder), nor a word of a
-    multiple-choice stem (or a question with a short answer) swapped for another, over other right
-    answers ("“物 / 人的依赖性关系”是": two items), or under another label
+    the other about the dog; a path or inline code the input names counts however many inputs write
+    its words: "du under /var" and "under /var/log"), nor a qualifier put into a factoid question
+    whose two short answers share no word ("the largest (internal) organ": skin / liver) or are two
+    other spans of the passage both inputs hold ("谁(曾)是...记录保持者": who was / who is the record
+    holder), nor a word of a multiple-choice stem (or a question with a short answer) swapped for
+    another, over other right answers ("“物 / 人的依赖性关系”是": two items), or under another label
     a word that the set writes only under that label ("restaurants with 1000 reviews (in
     Śródmieście)", the in-location intent). KTO data is left alone: one prompt with several
     completions, each marked desirable or not, is how it is built. Nothing is removed from the usable
