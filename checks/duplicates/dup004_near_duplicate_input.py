@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from dataqa.checks.duplicates.base import EVIDENCE_CHARS, duplicate_rate, one_conversation
+from dataqa.checks.duplicates.code_spans import cased_apart, code_tokens, named_spans
 from dataqa.checks.duplicates.told_apart import (
     answered_apart,
     asked_attributes,
@@ -176,16 +176,12 @@ def _texts(frame: pl.DataFrame, column: str) -> dict[int, str]:
     return {line: text or "" for line, text in frame.select("line", column).iter_rows()}
 
 
-NAMED = re.compile(r"`[^`\n]+`|(?<![\w/.:~])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]+)*")
-"""What an input names: its inline code (`redis-server`) and file paths (/var/lib/docker, ~/.ssh)."""
-
-
 def _named_words(lines: list[int], frame: pl.DataFrame) -> dict[int, frozenset[str]]:
-    """line -> the normalised words of what its input names (`NAMED`): each is what it asks about
-    however many of the set's inputs write it (a template filled with one path or program after
-    another: "/var" and "/var/log", both common words), for `answered_apart`."""
+    """line -> the normalised words of what its input names (`code_spans.NAMED`): each is what it
+    asks about however many of the set's inputs write it (a template filled with one path or program
+    after another: "/var" and "/var/log", both common words), for `answered_apart`."""
     prompts = _texts(frame, "prompt")
-    spans = [" ".join(NAMED.findall(prompts.get(line, ""))) for line in lines]
+    spans = [named_spans(prompts.get(line, "")) for line in lines]
     return {line: frozenset(words) for line, words in zip(lines, _word_lists(spans), strict=True)}
 
 
@@ -239,6 +235,10 @@ def _apart(
             return True
         if one_conversation((prompts[head], answers[head]), (prompts[line], answers[line])):
             return True  # two steps of one conversation, each answered from its own history
+        if cased_apart(
+            (code_tokens(prompts[head]), code_tokens(prompts[line])), (answers[head], answers[line])
+        ):
+            return True  # "sshd -t" / "sshd -T": two flags, each answered as written
         pair = (asked[head], asked[line])
         if choices and swapped_apart((ordered[head], ordered[line]), (told[head], told[line])):
             return True  # one stem over the same choices, a word swapped and another right one
@@ -288,7 +288,8 @@ class NearDuplicateInput(Check):
     when the final request differs (a transcript that goes on by another turn), nor does a word that one
     input adds and its own answer takes up ("What is the Shiba Inu (crypto)?" answered about the token,
     the other about the dog; a path or inline code the input names counts however many inputs write
-    its words: "du under /var" and "under /var/log"), nor a qualifier put into a factoid question
+    its words: "du under /var" and "under /var/log"), nor code that differs only in letter case,
+    each answer writing its own ("sshd -t" / "sshd -T"), nor a qualifier put into a factoid question
     whose two short answers share no word ("the largest (internal) organ": skin / liver) or are two
     other spans of the passage both inputs hold ("谁(曾)是...记录保持者": who was / who is the record
     holder), nor a word of a multiple-choice stem (or a question with a short answer) swapped for
