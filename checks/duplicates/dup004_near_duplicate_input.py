@@ -214,6 +214,7 @@ def _apart(
     asked = {line: set(words) for line, words in ordered.items()}
     naming = _named_words(lines, frame)
     prompts = _texts(frame, "prompt")
+    codes = {line: code_tokens(prompts.get(line, "")) for line in lines}
     raw = prompts if paired else {}
     answers = _texts(frame, "response")
     said = dict(zip(lines, _word_lists([answers.get(line, "") for line in lines]), strict=True))
@@ -235,9 +236,7 @@ def _apart(
             return True
         if one_conversation((prompts[head], answers[head]), (prompts[line], answers[line])):
             return True  # two steps of one conversation, each answered from its own history
-        if cased_apart(
-            (code_tokens(prompts[head]), code_tokens(prompts[line])), (answers[head], answers[line])
-        ):
+        if cased_apart((codes[head], codes[line]), (answers[head], answers[line])):
             return True  # "sshd -t" / "sshd -T": two flags, each answered as written
         pair = (asked[head], asked[line])
         if choices and swapped_apart((ordered[head], ordered[line]), (told[head], told[line])):
