@@ -34,6 +34,8 @@ BUSINESS_CONTACT = re.compile(
     r"|\b(?:assistenza clienti|servizio clienti|contattaci|contatta(?:re)? l['\u2019]assistenza"
     r"|atenci[oó]n al cliente|servicio al cliente|cont[aá]ctanos|service client(?:s|èle)?|contactez[- ]nous"
     r"|kundenservice|kundendienst|kontaktieren sie uns|atendimento ao cliente|fale conosco)\b"
+    r"|(?:\bsend (?:us |in )?your (?:photos|pictures|images|videos|stories|questions|comments|views|tips"
+    r"|letters)\b(?! to (?:me|my)\b))"
 )
 """Words around a phone number or address that a business or institution publishes for anyone to use
 (a company filing's cover page prints "principal executive offices" and "Registrant's telephone number";
@@ -44,7 +46,9 @@ volunteers) publishes the contact for anyone. The Chinese ones are whole phrases
 customer service and "contact us" in Italian, Spanish, French, German and Portuguese ("contatta
 l'assistenza", "servicio al cliente", "contactez-nous", "Kundenservice", "fale conosco") are the same
 words in other languages (real-data shape: a classifieds site's FAQ, "contatta l'assistenza a te
-dedicata, scrivendo a pro@subito.it")."""
+dedicata, scrivendo a pro@subito.it"). A call for submissions ("Send your photos to
+scotlandpictures@bbc.co.uk", a news article's) publishes the mailbox too; "send your photos to me at"
+gives one's own."""
 INSTITUTION_LINE = re.compile(
     r"(?:\b(?:Office|Department|Dept\.?|Police|Constabulary|Sheriff|Agency|Authority"
     r"|Bureau|Commission|Council|Ministry|Embassy|Consulate|Court|Services?|Cent(?:er|re)|Hospital|Clinic"
