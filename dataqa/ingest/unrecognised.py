@@ -186,11 +186,22 @@ def _numbered_answers(survey: KeySurvey) -> str | None:
         if found and found.group(1) and role_by_name(key) == "response" and free_text(survey, key):
             sides.setdefault(found.group(1), []).append((found.group(2), key))
     pairs = [sorted(found) for found in sides.values() if len(found) == 2]
-    verdicts = [k for k in keys if label_like(survey, k) and not is_id(k) and not _NUMBERED.fullmatch(k)]
     prompt = next((k for k in keys if role_by_name(k) == "prompt" and free_text(survey, k)), None)
-    if len(pairs) != 1 or len(verdicts) != 1 or prompt is None:
+    if len(pairs) != 1 or prompt is None:
         return None  # two sentences and a label without a prompt are a paraphrase or NLI pair
     (mark_a, side_a), (mark_b, side_b) = pairs[0]
+    votes = _annotator_verdicts(survey, keys, {mark_a, mark_b})
+    if votes:
+        return (
+            f'the records are two answers ("{side_a}", "{side_b}") to one prompt ("{prompt}") and '
+            f"{len(votes)} annotators' verdicts (" + ", ".join(f'"{k}"' for k in votes) + "), each naming "
+            "the better answer: a preference pair. Combine the verdicts into one (their majority), then "
+            'write the better answer as "chosen" and the other as "rejected" ({"prompt", "chosen", '
+            '"rejected"}); a record whose verdict names neither answer is no pair'
+        )
+    verdicts = [k for k in keys if label_like(survey, k) and not is_id(k) and not _NUMBERED.fullmatch(k)]
+    if len(verdicts) != 1:
+        return None
     verdict = verdicts[0]
     head = (
         f'the records are two answers ("{side_a}", "{side_b}") to one prompt ("{prompt}") and "{verdict}", '
@@ -211,6 +222,25 @@ def _numbered_answers(survey: KeySurvey) -> str | None:
 
 ANNOTATOR_WORDS = ("user", "annotator", "worker", "rater", "judge", "coder", "labeler", "labeller")
 """Words of the key that names who gave a label, in a list of per-annotator labels."""
+
+
+def _annotator_verdicts(survey: KeySurvey, keys: list[str], marks: set[str]) -> list[str]:
+    """Several annotators' verdicts on a pair, numbered under one annotator's or label's name
+    ("annotator1", "annotator2", "label_0", ...), each a side's mark or one other value (a tie);
+    empty for anything else (one verdict, or each side's own score, "score_1" and "score_2")."""
+    stems: dict[str, list[str]] = {}
+    for key in keys:
+        found = _NUMBERED.fullmatch(key)
+        values = {str(v) for v in survey.distinct.get(key, set())}
+        if found and label_like(survey, key) and values & marks and len(values - marks) <= 1:
+            stems.setdefault(found.group(1), []).append(key)
+    return next((found for stem, found in stems.items() if len(found) >= 2 and _names_a_verdict(stem)), [])
+
+
+def _names_a_verdict(stem: str) -> bool:
+    """Whether a numbered key's stem names who judged or what was judged, not a side's own score."""
+    words = key_words(stem)
+    return any(w in words for w in (*ANNOTATOR_WORDS, "label", "vote", "verdict", "preference"))
 
 
 def _annotator_labels(survey: KeySurvey) -> str | None:
