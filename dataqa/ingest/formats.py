@@ -68,10 +68,15 @@ VERTEX_ROLES: dict[str, str] = {"user": "user", "model": "assistant", "function"
 role of function responses)."""
 
 CHAT_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
-CHAT_ROLE_ALIASES: dict[str, str] = {"ipython": "tool"}
+CALL_ROLES = ("function_call", "function call", "function-call", "tool_call", "tool call")
+"""Roles that name the turn in which the assistant calls a tool, its content the call (a {name,
+arguments} object or a list of them, or that as a JSON string): ShareGPT's "function_call" (Glaive,
+LLaMA-Factory), "function call" (HammerBench's OpenAI-style messages)."""
+CHAT_ROLE_ALIASES: dict[str, str] = {"ipython": "tool"} | dict.fromkeys(CALL_ROLES, "assistant")
 """Chat roles other model families write for one of `CHAT_ROLES`: Llama 3.1's "ipython" is the tool
-role (what a tool or its code interpreter returned). Read as that role; the role as written stays in
-the record's structure (`Structure.roles_written`), so a provider's rules judge what it is sent."""
+role (what a tool or its code interpreter returned), a call role (`CALL_ROLES`) the assistant's. Read
+as that role; the role as written stays in the record's structure (`Structure.roles_written`), so a
+provider's rules judge what it is sent."""
 COHERE_ROLES: dict[str, str] = {"system": "system", "user": "user", "chatbot": "assistant"}
 """Cohere's chat fine-tuning roles ("System", "User", "Chatbot"): a conversation with a "Chatbot"
 turn is written in them, so its capitalised roles are its convention, not a typo of OpenAI's."""

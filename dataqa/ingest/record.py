@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from dataqa.ingest.formats import (
+    CALL_ROLES,
     CHAT_ROLE_ALIASES,
     CHAT_ROLES,
     COHERE_ROLES,
@@ -129,8 +130,8 @@ def messages(
             extra = sorted(k[:40] for k in msg if k not in (role_key, content_key))
             if extra:
                 st.message_keys.append({"at": at, "keys": extra[:10]})
-        sharegpt_call = role_map is SHAREGPT_ROLES and role.lower() == "function_call"
-        tool_calls = msg.get("tool_calls") or msg.get("function_call") or sharegpt_call
+        call_turn = canonical == "assistant" and role.lower() in CALL_ROLES  # its content is the call
+        tool_calls = msg.get("tool_calls") or msg.get("function_call") or call_turn
         turn = base + i
         before = len(st.events)
         listed = (
@@ -142,11 +143,13 @@ def messages(
         if content_key not in msg and not tool_calls:
             rec.issue(MISSING_FIELD, f'{at} ({canonical}) has no "{content_key}"')
             continue
-        if sharegpt_call:
-            st.message_calls(msg, at, turn, sharegpt=True)
-            content = msg.get(content_key) if isinstance(msg.get(content_key), str) else None
-            if content is None:
-                content = text_of(msg.get(content_key), f"{at}.{content_key}", rec, allow_null=True)
+        if call_turn:
+            st.message_calls(msg, at, turn, call_key=content_key)
+            value = msg.get(content_key)
+            if isinstance(value, dict | list):  # the call as an object: its text is its JSON
+                content = orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=repr).decode()
+            else:
+                content = text_of(value, f"{at}.{content_key}", rec, allow_null=True)
         else:
             calls_made = listed or (st.message_calls(msg, at, turn) if tool_calls else [])
             content = text_of(

@@ -192,12 +192,15 @@ class Structure:
                 event["items"] = items
             self.events.append(event)
 
-    def message_calls(self, msg: dict[str, Any], at: str, turn: int, sharegpt: bool = False) -> list[Any]:
-        """Record the calls a message makes; returns their payloads (for the message's text)."""
+    def message_calls(
+        self, msg: dict[str, Any], at: str, turn: int, call_key: str | None = None
+    ) -> list[Any]:
+        """Record the calls a message makes; returns their payloads (for the message's text). `call_key`:
+        the content key of a turn whose role is a call (ShareGPT's function_call), which holds them."""
         payloads: list[Any] = []
-        if sharegpt:
+        if call_key is not None:
             return self.json_calls(
-                msg.get("value"), f"{at}.value", turn, "function_call value is not valid JSON", at
+                msg.get(call_key), f"{at}.{call_key}", turn, f"function_call {call_key} is not valid JSON", at
             )
         tool_calls = msg.get("tool_calls")
         if tool_calls is not None:
