@@ -707,8 +707,9 @@ def test_a_tsv_whose_quotes_are_text_is_split_at_tabs(tmp_path: Path) -> None:
 
 def test_fasttext_lines_are_labelled_examples_whatever_the_file_is_called(tmp_path: Path) -> None:
     """fastText's supervised files (`__label__X text`, often named `train.ft` or `data.train`) are
-    classification data; several labels on one line are one class; a line without one is an example
-    short of its label (FMT007's missing field, since sets35: the split's layout short of a field)."""
+    classification data; a file whose lines carry several labels is multi-label (each line's labels a
+    set, as fastText trains them), and a line without one there is short of its label (FMT011: fastText
+    skips it), not a row none of the classes applies to."""
     lines = (
         "__label__billing I was charged twice\n__label__shipping My parcel is late\n"
         "__label__billing __label__urgent Refund me now\nno label on this line\n"
@@ -717,10 +718,13 @@ def test_fasttext_lines_are_labelled_examples_whatever_the_file_is_called(tmp_pa
         path = tmp_path / name
         path.write_text(lines)
         split = load_split("train", str(path))
-        assert split.format == "classification" and split.rows == 4
-        assert split.frame["label"].to_list()[:3] == ["billing", "shipping", "billing urgent"]
+        assert split.format == "multi_label_list" and split.rows == 4
         assert split.frame["prompt"].to_list()[2] == "Refund me now"
-        assert [(line, issue.kind) for line, issue in split.record_issues] == [(4, formats.MISSING_FIELD)]
+        assert [(line, issue.kind) for line, issue in split.record_issues] == [(4, formats.NO_TARGET)]
+    single = tmp_path / "single.txt"
+    single.write_text("__label__billing I was charged twice\n__label__shipping My parcel is late\n")
+    split = load_split("train", str(single))
+    assert split.format == "classification" and split.frame["label"].to_list() == ["billing", "shipping"]
 
 
 def test_a_file_named_for_no_kind_that_is_not_json_is_read_as_lines(tmp_path: Path) -> None:

@@ -127,8 +127,18 @@ def compile_line_pattern(text: str | None) -> re.Pattern[str] | None:
 
 
 FASTTEXT_LINE = re.compile(r"((?:__label__\S+\s+)+)(.*)", re.DOTALL)
-"""fastText's supervised format: `__label__spam __label__ads Buy now!` is text with its labels (several
-labels on one line are one class of their own, as a label array is)."""
+"""fastText's supervised format: `__label__spam __label__ads Buy now!` is text with its labels. fastText
+trains each label of a line as a class of its own, so a file whose lines carry several (the cooking
+tags of its tutorial) is multi-label: every line's labels are read as a set (`fasttext_sets`)."""
+_SEVERAL_LABELS = re.compile(rb"(?m)^__label__\S+[ \t]+__label__\S")
+
+
+def fasttext_sets(head: bytes) -> bool:
+    """Whether a file is multi-label fastText: most lines of its head are labelled, one with two labels
+    or more (a stray labelled line in prose leaves the prose as it is)."""
+    lines = [line for line in head.splitlines() if line.strip()]
+    labelled = sum(line.startswith(b"__label__") for line in lines)
+    return 2 * labelled > len(lines) and _SEVERAL_LABELS.search(head) is not None
 
 
 def read_text_lines(
@@ -145,9 +155,11 @@ def read_text_lines(
     bad: dict[int, str] = {}
     legacy: list[tuple[int, int]] = []
     number = 0
-    if pattern is None and conll.is_conll(file_head(path)):  # a token a line: a sentence a record
+    head = file_head(path) if pattern is None else b""
+    if pattern is None and conll.is_conll(head):  # a token a line: a sentence a record
         yield from conll.sentences(_lines(path, bad, issues), bad, issues)
         return
+    sets = fasttext_sets(head)
     for number, text in enumerate(_lines(path, bad, issues, legacy), start=1):
         body = text.rstrip("\r\n")
         if number in bad:
@@ -162,9 +174,10 @@ def read_text_lines(
             )
         elif pattern is None and (labelled := FASTTEXT_LINE.fullmatch(body)):
             labels, text = labelled.groups()
-            yield number, {"label": " ".join(labels.replace("__label__", " ").split()), "text": text}
-        elif pattern is None:
-            yield number, {"text": body}
+            classes = labels.replace("__label__", " ").split()
+            yield number, {"label": classes if sets else " ".join(classes), "text": text}
+        elif pattern is None:  # in a multi-label file, a line with no label is short of it, not of no class
+            yield number, {"text": body, "label": None} if sets else {"text": body}
         elif found := pattern.fullmatch(body):
             yield number, {k: v for k, v in found.groupdict().items() if v is not None}
         else:
