@@ -13,7 +13,7 @@ from dataqa.engine.profile_rules import Profile
 from dataqa.engine.registry import register
 from dataqa.ingest import structure
 from dataqa.ingest.dataset import Split
-from dataqa.ingest.formats import CHAT_ROLE_ALIASES, SYSTEM_ROLES
+from dataqa.ingest.formats import CALL_ROLES, CHAT_ROLE_ALIASES, SYSTEM_ROLES
 
 
 @register
@@ -98,6 +98,11 @@ class UnsupportedRole(Grouped, ProviderCheck):
             ):
                 alias = CHAT_ROLE_ALIASES.get(role)
                 hint = f'; it is the "{alias}" role: write that' if alias in profile.roles else ""
+                if hint and role in CALL_ROLES:  # the call itself must move, not only the role's name
+                    hint = (
+                        f'; it is the assistant calling a tool: write an "{alias}" message whose '
+                        "tool_calls hold the call"
+                    )
                 problems.append(
                     (
                         f"turn {i + 1}",
