@@ -81,7 +81,8 @@ class LabelSpellingVariant(Summarised):
 
     Variants in case, spacing or punctuation are always reported; a typo variant (one word off by
     one or two edits) only when it is rarer than `max_typo_share` of the form it resembles, so two
-    real classes with similar names are left alone.
+    real classes with similar names are left alone, and not when the input texts write both words
+    (`two_words`: a tag set's "beer" and "beef"), which they do not of a misspelling.
     A label holding a quote or bracket without its partner (`BN_NEG"`, `(positive`: `stray_mark`)
     is reported too, when it is no variant of another label: the mark is debris of the source's
     quoting or a cut-off value, and paired marks (`"Yes"`, `f(x)`), apostrophes (`n't`) and other
@@ -149,19 +150,29 @@ class LabelSpellingVariant(Summarised):
         return sorted(label for label in labels - variants if stray_mark(label))
 
     def wanted(self, ctx: Context, summary: dict[str, Any]) -> Any:
+        """The variant and stray labels whose rows to locate, and the words two labels a typo apart
+        differ in (`typo_words`), whose use in the inputs to count."""
         clusters = self._clusters(summary["counts"])
         variants = [v for _, vs in clusters for v in vs]
-        return sorted(variants + self._stray(summary["counts"], clusters)) or None
+        labels = sorted(variants + self._stray(summary["counts"], clusters))
+        words = sorted({w for c, vs in clusters for v in vs for w in typo_words(v, c) or ()})
+        return {"labels": labels, "words": words} if labels else None
 
     def gather(self, ctx: Context, wanted: Any) -> dict[str, Any]:
-        """`split`, `line`, `label` of the rows whose class is one of the variants `wanted`."""
+        """`split`, `line`, `label` of the rows whose class is one of the variants `wanted`, and per
+        word two labels differ in, the input texts that write it."""
         frames = [
             split_classes(ctx, s.name)
-            .filter(pl.col("label").is_in(wanted))
+            .filter(pl.col("label").is_in(wanted["labels"]))
             .select(pl.lit(s.name).alias("split"), pl.col("line").cast(pl.Int64), "label")
             for s in ctx
         ]
-        return {"variants": pl.concat(frames, how="vertical_relaxed")}
+        used: Counter[str] = Counter()
+        for s in ctx:
+            texts = ctx.valid_rows(s.name)["prompt"].str.to_lowercase()
+            for word in wanted["words"]:
+                used[word] += int(texts.str.contains(rf"(?:^|\W){re.escape(word)}(?:\W|$)").sum() or 0)
+        return {"variants": pl.concat(frames, how="vertical_relaxed"), "used": used}
 
     def conclude(self, ctx: Context, summary: dict[str, Any]) -> Iterator[Finding]:
         per_split = summary["counts"]
@@ -182,7 +193,9 @@ class LabelSpellingVariant(Summarised):
                 for line in rows.filter(pl.col("split") == split)["line"].unique().sort().to_list()
             ]
 
-        for canonical, variants in clusters:
+        used: Counter[str] = summary.get("rows", {}).get("used", Counter())
+        for canonical, spellings in clusters:
+            variants = [v for v in spellings if not two_words(typo_words(v, canonical), used)]
             locations = located(variants)
             if not locations:
                 continue
@@ -210,6 +223,33 @@ class LabelSpellingVariant(Summarised):
             )
         if stray:  # only then: most label sets have none
             self.metrics["stray_mark_labels"] = len(stray)
+
+
+def typo_words(variant: str, canonical: str) -> tuple[str, str] | None:
+    """The one word two labels a typo apart differ in, each's (`is_typo`), or None when they differ
+    in case, spacing or punctuation only, or in more than one word."""
+    a, b = normalise_label(variant), normalise_label(canonical)
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):
+        return None
+    diffs = [(x, y) for x, y in zip(a.split(), b.split(), strict=False) if x != y]
+    return diffs[0] if len(diffs) == 1 and len(a.split()) == len(b.split()) else None
+
+
+WORD_TEXTS = 2
+"""Input texts that must write each of two labels' differing words for them to be two words
+(`two_words`), as `SetWords.in_use` counts a word the data set uses."""
+
+
+def two_words(words: tuple[str, str] | None, used: Counter[str]) -> bool:
+    """Whether two labels a typo apart are two words of the language, not one misspelt: the inputs
+    write both ("beer" / "beef", "heat" / "meat" in cooking questions), which a misspelling
+    ("postive") they do not; a plural ending ("apple" / "apples") is one word either way."""
+    if words is None:
+        return False
+    x, y = sorted(words, key=len)
+    if y in (x + "s", x + "es"):
+        return False
+    return used[x] >= WORD_TEXTS and used[y] >= WORD_TEXTS
 
 
 def _neg(text: str) -> tuple[int, ...]:
