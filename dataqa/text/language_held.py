@@ -41,7 +41,8 @@ from dataqa.text.language_records import (
 from dataqa.text.language_vocabulary import frequent_words, vocabulary_step, word_texts
 
 COLUMN = "text"
-"""The column COV002 reads (`language_records.texts_of`: a labelled record's input alone)."""
+"""The column COV002 reads (`language_records.texts_of`: a classification record's input alone, a
+KTO record's prompt and answer)."""
 PRIOR = ("language-prior", COLUMN)
 VOCABULARY = ("language-vocabulary", COLUMN)
 WORDS_SCHEMA = {"word": pl.String, "texts": pl.Int64}

@@ -233,14 +233,15 @@ def evidence_of(ctx: Context, split: str, column: str) -> Evidence:
 
 def texts_of(ctx: Context, split: str, column: str) -> pl.Series:
     """The texts detection reads for the split's valid records: `column`, or for "text" a labelled
-    record's input alone (not input + label name) and an unlabelled one's without role names. A
+    record's input alone (not input + label name) and a record with an answer of its own (unlabelled,
+    or KTO's true/false beside its answer, `_answered`) without role names. A
     multiple-choice record's "text" is its question and right choice already (its label is a position):
     the distractors, often bare nouns (Han alone in Japanese), would outweigh the question's words."""
     rows = ctx.valid_rows(split)
     if column != "text" or ctx.splits[split].kind == MULTIPLE_CHOICE:
         return rows[column]
     unlabelled = pl.col("text").str.replace_all(_ROLE_MARKER, "")
-    return rows.select(pl.when(pl.col("label").is_null()).then(unlabelled).otherwise("prompt")).to_series()
+    return rows.select(pl.when(_answered()).then(unlabelled).otherwise("prompt")).to_series()
 
 
 def _translations(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
