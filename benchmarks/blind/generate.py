@@ -4,7 +4,7 @@ Written from the README's check table alone (not from benchmarks/planted or test
 outside evaluator would. Four shapes here (chat, Alpaca, intent CSV, DPO); seven more, with clean
 controls that must not be flagged, in `shapes2.py` and `shapes_tools.py`; answer, instruction-input,
 tool-argument and turn defects with their controls (session 37) in `shapes3.py`; a question/answer
-CSV (session 38b) in `shapes4.py`.
+CSV (session 38b) in `shapes4.py`; a Parquet chat export and KTO JSONL (session 39) in `shapes5.py`.
 Writes OUT/<shape>/{train,test}.<ext> and OUT/truth.json: every planted record (file, line, kind,
 expected check ids) and the clean records it copies (its partners).
 
@@ -42,6 +42,7 @@ from shapes3 import (
     secret_call,
 )
 from shapes4 import QA_SHAPES
+from shapes5 import NEW_SHAPES
 from texts import CITIES, CLEAN_INTENTS, FOREIGN, INTENT_FOREIGN, worse_answer
 
 FOREIGN_PROMPTS = {q for q, _ in FOREIGN}  # never behind an English opening exchange
@@ -318,6 +319,7 @@ SHAPES = {
     "dpo": (dpo_sets, write_jsonl, "jsonl"),
     **MORE_SHAPES,
     **QA_SHAPES,
+    **NEW_SHAPES,
 }
 
 

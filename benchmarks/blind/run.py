@@ -8,7 +8,7 @@ copy was made from). Split-level findings (no record) are listed apart.
 
 Shapes: chat, alpaca, intent, dpo (session 35); sharegpt, promptcomp, mathqa, sentiment, tools,
 sgtools (ShareGPT function_call/observation), prefmsg (chosen/rejected transcripts; session 36);
-qacsv (a question,answer CSV; session 38b).
+qacsv (a question,answer CSV; session 38b); hfchat (a Parquet chat export) and kto (session 39).
 Misses and alarms left on purpose are explained in `left.md`, appended to the report.
 """
 
@@ -37,6 +37,8 @@ SHAPES = [
     "sgtools",
     "prefmsg",
     "qacsv",
+    "hfchat",
+    "kto",
 ]
 
 
@@ -44,6 +46,16 @@ def scan_shape(data: Path, shape: str):
     """One scan of a shape's train and test files (whatever their extension)."""
     (train,), (test,) = (sorted((data / shape).glob(f"{split}.*")) for split in ("train", "test"))
     return dataqa.scan(str(train), test=str(test))
+
+
+def where(loc) -> int:
+    """The record's line in a text file, its 0-based row in a table (Parquet)."""
+    return loc.row if loc.row is not None else (loc.physical_line or loc.line)
+
+
+def place(file: str, n: int) -> str:
+    """`train.jsonl:12` for a line, `train.parquet row 12` for a table's 0-based row (`where`)."""
+    return f"{file} row {n}" if file.endswith(".parquet") else f"{file}:{n}"
 
 
 def judge(shape: str, report, truth: list[dict]) -> tuple[list[dict], list[tuple], list[tuple]]:
@@ -57,7 +69,7 @@ def judge(shape: str, report, truth: list[dict]) -> tuple[list[dict], list[tuple
     warned: dict[tuple[str, int], set[str]] = defaultdict(set)  # warnings and errors only
     alarms, split_level = [], []
     for f in report.findings:
-        locs = {(Path(loc.path).name, loc.physical_line or loc.line) for loc in f.locations}
+        locs = {(Path(loc.path).name, where(loc)) for loc in f.locations}
         if not locs or f.check_id in SPLIT_LEVEL:
             split_level.append((f.check_id, f.message))
             continue
@@ -130,12 +142,11 @@ def render(results: dict, seconds: dict) -> str:
         for r in results[s][0]:
             if not r["found"]:
                 if r.get("control"):
-                    out.append(
-                        f"- {s} {r['file']}:{r['line']} {r['kind']} flagged by {', '.join(r['named_by'])}"
-                    )
+                    flagged = ", ".join(r["named_by"])
+                    out.append(f"- {s} {place(r['file'], r['line'])} {r['kind']} flagged by {flagged}")
                     continue
                 out.append(
-                    f"- {s} {r['file']}:{r['line']} {r['kind']} (expected {'/'.join(r['checks'])};"
+                    f"- {s} {place(r['file'], r['line'])} {r['kind']} (expected {'/'.join(r['checks'])};"
                     f" named by {', '.join(r['named_by']) or 'nothing'})"
                 )
     for kind, title in (
@@ -150,7 +161,7 @@ def render(results: dict, seconds: dict) -> str:
                     by_check[check].append((locs, msg))
             for check, items in sorted(by_check.items()):
                 locs, msg = items[0]
-                where = ", ".join(f"{f}:{n}" for f, n in locs)
+                where = ", ".join(place(f, n) for f, n in locs)
                 out.append(f"- {s} {check} x{len(items)}: e.g. {where}: {msg[:160]!r}")
     out += ["", "## Split-level findings", ""]
     for s in shapes:
