@@ -16,19 +16,24 @@ DUP004 leaves one prompt with several completions alone, PREF006 weighs the labe
 rows carry the generative defects; undesirable rows are off-topic answers to train prompts (so
 most prompts appear twice, once under each label: the KTO way, a control of its own). Planted
 besides: one prompt and completion marked both desirable and undesirable, a null label and a
-record without its label. Controls: a refusal marked undesirable (what KTO teaches to avoid).
+record without its label. Controls: a refusal marked undesirable (what KTO teaches to avoid), the
+desirable answer with a number changed marked undesirable (a contrast, no copy), and a second
+desirable answer to one prompt.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 from plant import Plan, make_pairs, plant_generative, write_jsonl
 from shapes3 import plant_answers, plant_contained, plant_secrets, plant_turns
+from texts import worse_answer
 
 SOURCES = ["oasst2", "sharegpt-cleaned", "self-instruct", "support-logs"]
 HF_SYSTEM = "You are a helpful assistant. Answer the user's question clearly and accurately."
+CONTRAST = ("DUP001", "DUP002", "DUP003", "PREF001", "LBL007")  # a contrast is no copy and no pair
 REFUSALS = [
     "I'm sorry, but I can't help with that request.",
     "I'm afraid I cannot assist with that.",
@@ -77,17 +82,19 @@ def hfchat_sets(rng: random.Random) -> tuple[Plan, Plan]:
 
 
 def write_parquet(path: Path, plan: Plan) -> dict[int, int]:
-    """messages list<struct{role, content}> and source string, one row a record; row id -> 0-based row."""
+    """messages list<struct{content, role}> (the field order of `datasets` exports) and source string,
+    one row a record, in row groups of 128; row id -> 0-based row."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = pa.schema(
         [
-            ("messages", pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))),
+            ("messages", pa.list_(pa.struct([("content", pa.string()), ("role", pa.string())]))),
             ("source", pa.string()),
         ]
     )
-    pq.write_table(pa.Table.from_pylist([row["rec"] for row in plan.rows], schema=schema), path)
+    table = pa.Table.from_pylist([row["rec"] for row in plan.rows], schema=schema)
+    pq.write_table(table, path, row_group_size=128)  # rows numbered across row groups
     return {row["id"]: n for n, row in enumerate(plan.rows)}
 
 
@@ -120,6 +127,15 @@ def kto_sets(rng: random.Random) -> tuple[Plan, Plan]:
     train.add({"prompt": q, "completion": a}, "missing-label", ("FMT007", "FMT011", "FMT014"))
     for (q, _), text in zip(pairs[753:755], REFUSALS, strict=True):
         train.add(build(q, text, False), "ctl-undesirable-refusal", ("QUAL001",), control=True)
+    for _ in range(3):  # the desirable answer with its last number wrong, marked undesirable: a contrast
+        row, (q, a) = src()
+        while not re.search(r"\d", a):
+            row, (q, a) = src()
+        wrong = re.sub(r"(\d+)(?!.*\d)", lambda m: str(int(m.group(1)) + 7), a, count=1)
+        train.add(build(q, wrong, False), "ctl-contrast-pair", CONTRAST, control=True)
+    for _ in range(2):  # a second desirable answer to one prompt (README: DUP004 leaves KTO alone)
+        row, (q, a) = src()
+        train.add(build(q, worse_answer(q, a, rng)), "ctl-two-desirable", ("DUP004", "LBL007"), control=True)
     involved = {p for plan in (train, test) for row in plan.rows for p in row["partners"]}
     for plan, share in ((train, 0.6), (test, 0.5)):
         clean = [r for r in plan.rows if not r["kind"] and r["id"] not in involved]
