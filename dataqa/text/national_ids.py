@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from itertools import pairwise
 
 from dataqa.text.detectors import Detector
 
@@ -137,13 +138,30 @@ _DOCUMENT_NAMED = re.compile(
 "license number" alone is as often a business's (a record label's licence) as a person's."""
 
 
+def counted(digits: str) -> bool:
+    """Whether digits are typed by counting: one or two runs of three or more, each up or down by one
+    ("123456789", "123987654"), as a made-up number is written, never an issued one."""
+    runs, length, step = [], 1, 0
+    for a, b in pairwise(digits):
+        d = int(b) - int(a)
+        if d in (1, -1) and (length == 1 or d == step):
+            length, step = length + 1, d
+        else:
+            runs.append(length)
+            length, step = 1, 0
+    runs.append(length)
+    return len(runs) <= 2 and min(runs) >= 3
+
+
 def _document_ok(m: re.Match[str], text: str) -> bool:
-    """A passport or licence number right after its name: six or more digits in it, not a run."""
+    """A passport or licence number right after its name: six or more digits in it, not a run of one
+    or two digits nor of counting (`counted`)."""
     digits = _digits(m)
     return (
         _standalone(text, m)
         and len(digits) >= 6
         and len(set(digits)) > 2
+        and not counted(digits)
         and _DOCUMENT_NAMED.search(text, max(m.start() - 40, 0), m.start()) is not None
     )
 
