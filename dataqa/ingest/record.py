@@ -213,13 +213,16 @@ def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target
     role is left to FMT009: that message was left out, so its turn order and target are unknowable
     (every message of a set that names its roles otherwise would read as "no assistant message"),
     and so is one whose conversation is no array (a transcript in one string) to FMT008: one problem,
-    one finding, not a second "no assistant message" for the turns that were never read."""
+    one finding, not a second "no assistant message" for the turns that were never read. An assistant
+    message right after an assistant's tool call is no turn-order fault: the call's result is missing
+    between them, which TOOL001 reports."""
     if any(issue.kind == UNKNOWN_ROLE for issue in rec.issues):
         return
     if not msgs and any(i.kind == WRONG_TYPE and i.detail.startswith(f"{where} is ") for i in rec.issues):
         return
     seen_other = False
     previous: str | None = None
+    called = False  # the previous message was an assistant's tool call
     for msg in msgs:
         role, at = msg["role"], msg["at"]
         if role in SYSTEM_ROLES:
@@ -228,12 +231,13 @@ def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target
         else:
             if not seen_other and role == "assistant":
                 rec.issue(LEADING_ASSISTANT, f"{at}: conversation starts with the assistant, not the user")
-            if role == previous and role in ("user", "assistant") and not msg["tool_calls"]:
+            # an answer right after a call whose result is missing is TOOL001's (the call unpaired)
+            if role == previous and role in ("user", "assistant") and not msg["tool_calls"] and not called:
                 rec.issue(TURN_ORDER, f"{at}: two {role} messages in a row")
             if role == "tool" and previous not in ("assistant", "tool"):
                 rec.issue(TURN_ORDER, f"{at}: tool result without a preceding assistant tool call")
             seen_other = True
-            previous = role
+            previous, called = role, role == "assistant" and bool(msg["tool_calls"])
         # An empty system turn is an empty system prompt, as `"system": ""` is in a field: trainers
         # render it as nothing, and exports carry it (OpenHermes's and SlimOrca's `{"from": "system",
         # "value": ""}`); not a turn that teaches nothing.
