@@ -17,6 +17,7 @@ from dataqa.checks.quality import (
     qual014_cross_language_answer,
     qual015_generator_remark,
     qual016_marked_rejected,
+    qual017_truncated_input,
 )
 
 __all__ = [
@@ -36,4 +37,5 @@ __all__ = [
     "qual014_cross_language_answer",
     "qual015_generator_remark",
     "qual016_marked_rejected",
+    "qual017_truncated_input",
 ]
