@@ -26,14 +26,15 @@ class MarkedRejected(Summarised):
     """Records the data set's own status or review field marks as rejected, deleted or failed.
 
     Why: generators, annotation tools and review queues ship their rows with the verdict beside each
-    one (`"status": "too similar"`, Argilla's `"Discarded"`, Prodigy's `"answer": "reject"`,
+    one (`"status": "too similar"`, Argilla's `"Discarded"`, Prodigy's `"answer": "ignore"`,
     `"deleted": true`); the filter that field stood for was meant to run before training, and a
     trainer that reads every row trains on what the producer threw out.
     Example: a self-instruct pool where 654 rows say `"status": "ok"` and 484 say `"too similar"`.
     Fix: keep the rows whose field says they were kept, then drop the field. Only a top-level field
     the layout does not read counts, named as a status, review or yes/no verdict
     (`dataqa.ingest.marks`), and only where it keeps other records of the split: a field with one
-    value on every row describes the data, it does not filter it. The records count as unusable.
+    value on every row describes the data, it does not filter it. Prodigy's "reject" of the one
+    "label" a binary annotation asks about is a negative example, kept. The records count as unusable.
     """
 
     id = "QUAL016"

@@ -2,7 +2,7 @@
 
 Generators, annotation tools and review queues ship their work with the verdict beside it: a
 self-instruct pool's `"status": "too similar"`, an Argilla export's `"status": "Discarded"`, a Prodigy
-file's `"answer": "reject"`, `"deleted": true`, `"is_valid": false`. The filter that field stood for
+file's `"answer": "ignore"`, `"deleted": true`, `"is_valid": false`. The filter that field stood for
 was meant to run before training; a trainer that reads every row does not run it. Here a top-level
 key the layout does not read is taken as such a field when its name says so (`STATUS_KEYS`, or a
 yes/no name: `KEEP_KEYS`, `DROP_KEYS`) and its value is a short scalar; each record's value is
@@ -42,7 +42,8 @@ STATUS_KEYS = frozenset(
     }
 )
 """Names of a field whose value is a verdict word ("ok", "rejected", "too similar"); "answer" is
-Prodigy's (accept / reject / ignore), a field of its own only where the layout does not read it."""
+Prodigy's (accept / reject / ignore), a field of its own only where the layout does not read it;
+its "reject" on a binary annotation (`binary_reject`) keeps the record."""
 PLAIN_STATUS_KEYS = frozenset({"status", "state", "decision"})
 """Of `STATUS_KEYS`, the names a record's own subject may use (an order's state, a claim's decision)."""
 KEEP_KEYS = frozenset(
@@ -152,12 +153,26 @@ def _worded(name: str, word: str, shown: str) -> tuple[str, str]:
     return (KEEP if KEEPING.fullmatch(word) else OTHER), shown
 
 
+def binary_reject(obj: dict[str, Any], key: str) -> bool:
+    """Whether `key` is Prodigy's "answer" of a binary annotation saying "reject": a record naming
+    the one "label" it asks about answers whether that label applies, so "reject" makes it a
+    negative example of the label (trained on as such), not a record the annotator threw out."""
+    label, answer = obj.get("label"), obj[key]
+    return (
+        key_name(key) == "answer"
+        and isinstance(label, str)
+        and bool(label.strip())
+        and isinstance(answer, str)
+        and answer.strip().casefold() == "reject"
+    )
+
+
 def verdicts(obj: dict[str, Any], keys: set[str]) -> list[str]:
     """A record's verdict fields among `keys` (the top-level keys its layout does not read), each as
     the record issue's detail: key, class and value, tab-separated."""
     out = []
     for key in sorted(keys):
-        found = verdict(key, obj[key])
+        found = (KEEP, obj[key].strip()) if binary_reject(obj, key) else verdict(key, obj[key])
         if found is not None:
             out.append(f"{key[:MAX_VALUE]}\t{found[0]}\t{found[1]}")
     return out
