@@ -146,10 +146,12 @@ is the stand-in a writer types for "a phone number", no one's line."""
 
 
 _NAMED_IDENTIFIER = re.compile(
-    r"(?i)\b(?:order|tracking|reference|ref|invoice|ticket|case|serial|confirmation|booking|policy|id)"
+    r"(?i)(?:\b(?:order|tracking|reference|ref|invoice|ticket|case|serial|confirmation|booking|policy|id"
+    r"|clause|section|article|dfars?|cfr)|§)"
     r"(?:\s*(?:number|no\.?|nr\.?|#))?\s*[:#.]?\s*$"
 )
-"""A number named, just before it, as an order, reference or case number ("ref 943 476 5919")."""
+"""A number named, just before it, as an order, reference or case number ("ref 943 476 5919"), or
+cited as a clause or section of a law or regulation ("clause at DFARS 252.227-7013")."""
 
 
 def _phone_ok(m: re.Match[str], text: str) -> bool:
