@@ -441,6 +441,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         "FMT011",
         '"label" is empty',
     ),
+    "spacy_cats": (
+        lambda q, a: {"text": q, "cats": {"shipping": 1.0, "billing": 0.0} if a else None, "meta": {"id": q[:4]}},
+        "FMT011",
+        '"cats" is empty',
+    ),
     "classification": (
         lambda q, a: {"text": q, "label": "shipping" if a else ""},
         "FMT011",

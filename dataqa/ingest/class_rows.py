@@ -13,7 +13,7 @@ import orjson
 from dataqa.ingest.formats import MISSING_FIELD, NO_TARGET, WRONG_TYPE
 from dataqa.ingest.issues import excerpt, json_type
 from dataqa.ingest.joined_pairs import split_pair
-from dataqa.ingest.label_sets import cell_classes, flag_value, is_label_set, label_set_text
+from dataqa.ingest.label_sets import cell_classes, flag_set, flag_value, is_label_set, label_set_text
 from dataqa.ingest.layouts import MISSING, Layout, lookup
 from dataqa.ingest.record import Record, optional_field, string_field
 
@@ -67,6 +67,8 @@ def normalise_classification(
     elif value is MISSING:
         rec.issue(MISSING_FIELD, f'no "{key}" field')
         label = None
+    elif layout.multi_label and (on := flag_set(value)) is not None:
+        label = label_set_text(on)  # every class scored 0 or 1 (spaCy's "cats"): the set of those on
     elif layout.multi_label and (is_label_set(value) or class_name(value)):
         # a set of classes (one class alone is a set of one); an empty list is a row none applies to
         label = label_set_text(value if isinstance(value, list) else cell_classes(value))

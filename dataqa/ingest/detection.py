@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dataqa.ingest.issues import json_type
-from dataqa.ingest.label_sets import flag_value, is_label_set, score_value
+from dataqa.ingest.label_sets import flag_set, flag_value, is_label_set, score_value
 from dataqa.ingest.layouts import (
     CLASSIFICATION,
     LABEL_FLAG,
+    LABEL_FLAGS,
     LABEL_SCORE,
     LABEL_SET,
     LAYOUTS,
@@ -148,6 +149,8 @@ def _has_type(value: Any, declared: str) -> bool:
         return is_label_set(value)
     if declared == LABEL_FLAG:
         return flag_value(value) is not None
+    if declared == LABEL_FLAGS:
+        return flag_set(value) is not None
     if declared.startswith("array of "):
         return isinstance(value, list) and bool(value) and json_type(value[0]) == declared[len("array of ") :]
     return json_type(value) == declared

@@ -105,6 +105,17 @@ FLAG_VALUES = {
 booleans, and the strings a CSV holds them as (a float column written out: "1.0")."""
 
 
+def flag_set(value: Any) -> list[str] | None:
+    """The classes a dict of class to flag sets on (spaCy's textcat data: `"cats": {"bread": 1.0,
+    "baking": 0.0}`, every class scored 0 or 1), or None where `value` is no such dict."""
+    if not isinstance(value, dict) or not value:
+        return None
+    flags = {str(name): flag_value(on) for name, on in value.items()}
+    if any(on is None for on in flags.values()):
+        return None
+    return [name for name, on in flags.items() if on]
+
+
 _SCORE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 """A score as a TSV or CSV writes it: "5", "4.2", "3.800", ".5" (no exponent, no "nan" or "inf")."""
 

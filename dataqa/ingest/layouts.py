@@ -65,6 +65,9 @@ set of classes per row (`dataqa.ingest.label_sets`), possibly empty."""
 LABEL_FLAG = "flag"
 """Declared type of one of a multi-label classification's flag fields (Jigsaw's "toxic", "insult",
 ... one column a class): 0 or 1 (or false / true), whether the class the field names applies."""
+LABEL_FLAGS = "object of flags"
+"""Declared type of a multi-label classification's label field that scores every class 0 or 1 in one
+object (spaCy's `"cats": {"bread": 1.0, "baking": 0.0}`): the row's set is the classes that are on."""
 LABEL_SCORE = "score"
 """Declared type of a label field that holds a score on a scale, not a class: a number, or a string
 that is one as a TSV writes it ("4.2", "3.800", "5"); STS-B's similarity of a sentence pair."""
@@ -238,8 +241,9 @@ class Layout:
     @cached_property
     def multi_label(self) -> bool:
         """Whether the layout reads multi-label classification: its label field is declared a set of
-        classes (`LABEL_SET`), so each row's label is a set, not one class."""
-        return self.kind == CLASSIFICATION and any(t in (LABEL_SET, LABEL_FLAG) for _, t in self.types)
+        classes (`LABEL_SET`, flag fields, or an object of flags), so each row's label is a set."""
+        sets = (LABEL_SET, LABEL_FLAG, LABEL_FLAGS)
+        return self.kind == CLASSIFICATION and any(t in sets for _, t in self.types)
 
     @cached_property
     def scored(self) -> bool:
@@ -1038,6 +1042,17 @@ LAYOUTS: dict[str, Layout] = {
             {"text": "text", "label": "label"},
             {"context": "context", "id": "meta"},
             types=(("label", LABEL_SET),),
+        ),
+        # spaCy's own textcat data: every class scored 0 or 1 under "cats" (its multi-label and
+        # exclusive classifiers train on the same form)
+        _layout(
+            "spacy_cats",
+            CLASSIFICATION,
+            'multi-label classification: {"text", "cats": {class: 0 or 1}} (spaCy)',
+            '{"text": "How do I keep bread fresh?", "cats": {"bread": 1.0, "baking": 0.0}}',
+            {"text": "text", "cats": "label"},
+            {"context": "context", "id": "meta", "meta": "meta"},
+            types=(("cats", LABEL_FLAGS),),
         ),
         _layout(
             CLASSIFICATION,
