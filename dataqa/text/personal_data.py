@@ -132,7 +132,13 @@ def _email_ok(m: re.Match[str], text: str) -> bool:
         return False  # `ssh deploy@build.acme.io`, `rsync -av dist/ web@host`: an account on a host
     if _USERINFO.search(text, max(m.start() - 200, 0), m.start()):
         return False  # a URL's "user:password@host" (https://user:pass@proxy.com): a login, PII001's
+    if _URL_PATH.search(text, max(m.start() - 200, 0), m.start()):
+        return False  # "mail-archive.com/list@host/msg1.html": part of a link's path, no mailbox given
     return text[m.end() : m.end() + 1] != ":"  # git@github.com:org/repo is an address of a repository
+
+
+_URL_PATH = re.compile(r"\bhttps?://[^\s\"'<>()]+/$")
+"""A URL up to a slash of its path, just before an address: an archive's link names the list in it."""
 
 
 def _mask_email(value: str) -> str:
