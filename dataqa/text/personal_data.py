@@ -354,6 +354,8 @@ def _ip_ok(m: re.Match[str], text: str) -> bool:
     before = text[max(m.start() - 9, 0) : m.start()].lower()
     if re.search(r"\b(?:v|version|ver\.?)\s*$", before) or re.match(r"\.\d", text[m.end() : m.end() + 2]):
         return False  # a version number ("v 1.2.3.4"; not "Server 81.2.69.160")
+    if all(len(part) == 1 for part in value.split(".")):
+        return False  # four single digits: a version ("Docker Desktop 2.1.0.1"), a resolver, an example
     if m.start() and text[m.start() - 1] in ".-":
         return False
     if _outline_number(value, text):
