@@ -97,7 +97,8 @@ PLACEHOLDER_PATTERNS: dict[str, str] = {
     "template variable": r"\{\{\s*[^\W\d][\w.]*(?:\s*\|\s*[A-Za-z_]\w*)?\s*\}\}"
     r"|\{[^\W\d]\w{1,40}\}|\$\{[A-Za-z_][A-Za-z0-9_.]*\}|\$[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|\{\d\}",
     "placeholder": r"<[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*>"
-    r"|(?i:\[(?:insert|enter|add|fill in|placeholder|todo|tbd)\b[^\[\]\n]{0,60}\])"
+    r"|(?i:\[(?:(?:insert|enter|add|fill in|placeholder)\b[^\[\]\n]{0,60}"
+    r"|(?:todo|tbd)(?:[^\w\[\]\n-][^\[\]\n]{0,59})?)\])"  # not "[todo-mvc]", a to-do app's name
     r"|(?i:\[(?:(?:your|recipient['’]?s?|customer['’]?s?|company|first|last|full|sender['’]?s?|product|job"
     r"|user['’]?s?|contact|client['’]?s?|business) )?(?:name|company|company name|date|address|email"
     r"|email address|phone|phone number|city|country|product|title|position|amount|link|url|location"
