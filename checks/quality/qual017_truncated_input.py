@@ -42,6 +42,7 @@ class TruncatedInput(Summarised):
     """
 
     id = "QUAL017"
+    shares = frozenset({"quality.messages"})
     name = "truncated-input"
     family = "quality"
     severity = Severity.WARNING
