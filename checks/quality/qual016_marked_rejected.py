@@ -69,19 +69,18 @@ class MarkedRejected(Summarised):
             if not keys:
                 continue
             texts = dict(ctx.valid_rows(split).select("line", "text").iter_rows())
-            for key in keys:
-                dropped = [
-                    (line, value)
-                    for line, (k, kind, value) in _marks(split)
-                    if k == key and kind in (DROP, MAYBE)
-                ]
+            dropped: dict[str, list[tuple[int, str]]] = {key: [] for key in keys}
+            for line, (key, kind, value) in _marks(split):
+                if key in dropped and kind in (DROP, MAYBE):
+                    dropped[key].append((line, value))
+            for key, rows in dropped.items():
                 shown = [
                     (line, f"{value}: {excerpt(texts[line], 100, flat=True)}")
-                    for line, value in dropped
+                    for line, value in rows
                     if line in texts
                 ]
                 out.setdefault(split.name, {})[key] = {
-                    "lines": [line for line, _ in dropped],
+                    "lines": [line for line, _ in rows],
                     "shown": shown[:SHOWN],
                 }
         return out

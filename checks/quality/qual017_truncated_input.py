@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.checks.quality.common import messages
+from dataqa.checks.quality.common import messages, split_final_answers
 from dataqa.core.models import Finding, Severity
 from dataqa.core.options import ranged
 from dataqa.engine.context import Context
@@ -42,7 +42,7 @@ class TruncatedInput(Summarised):
     """
 
     id = "QUAL017"
-    shares = frozenset({"quality.messages"})
+    shares = frozenset({"quality.messages", "quality.final_answers"})
     name = "truncated-input"
     family = "quality"
     severity = Severity.WARNING
@@ -62,11 +62,11 @@ class TruncatedInput(Summarised):
         for split in ctx:
             if ctx.has_labels(split):
                 continue
-            asks = _last_asks(messages(ctx, split))
+            asks = _last_asks(messages(ctx, split), split_final_answers(ctx, split))
             if asks.is_empty():
                 continue
-            cut = asks.filter(pl.col("ask").str.contains(CUT_END))
-            rest = asks.filter(~pl.col("ask").str.contains(CUT_END))
+            asks = asks.with_columns(pl.col("ask").str.contains(CUT_END).alias("cut"))
+            cut, rest = asks.filter(pl.col("cut")), asks.filter(~pl.col("cut"))
             out[split.name] = {
                 "lengths": Counter(dict(rest.group_by("chars").len().iter_rows())),
                 "cut": [
@@ -83,16 +83,15 @@ class TruncatedInput(Summarised):
                 continue
             cut = sorted(seen["cut"])
             lengths: Counter = seen["lengths"]
-            total = len(cut) + sum(lengths.values())
+            others = sum(lengths.values())
+            total = len(cut) + others
             if len(cut) < self.min_records or len(cut) < self.min_share * total:
                 continue
             median = statistics.median(chars for _, chars, _ in cut)
             low, high = median * (1 - self.spread), median * (1 + self.spread)
             together = [c for c in cut if low <= c[1] <= high]
             longer = sum(n for chars, n in lengths.items() if chars > high)
-            if len(together) < self.min_together * len(cut) or longer > self.max_longer * sum(
-                lengths.values()
-            ):
+            if len(together) < self.min_together * len(cut) or longer > self.max_longer * others:
                 continue
             what = input_name(split, plural=True)
             yield self.finding(
@@ -106,15 +105,12 @@ class TruncatedInput(Summarised):
             self.metrics[f"{split.name}_records"] = len(together)
 
 
-def _last_asks(msgs: pl.DataFrame) -> pl.DataFrame:
-    """Per record, its last message before its final answer that is not the assistant's (`ask`),
-    right-stripped, and its length in characters (`chars`)."""
-    answered = (
-        msgs.filter(pl.col("role") == "assistant").group_by("line").agg(pl.col("turn").max().alias("at"))
-    )
+def _last_asks(msgs: pl.DataFrame, final: pl.DataFrame) -> pl.DataFrame:
+    """Per record, its last user message before its final answer (`final`'s turn `at`), right-stripped
+    (`ask`), and its length in characters (`chars`)."""
     return (
         msgs.filter(pl.col("role") == "user")
-        .join(answered, on="line")
+        .join(final.select("line", "at"), on="line")
         .filter(pl.col("turn") < pl.col("at"))
         .group_by("line")
         .agg(pl.col("content").sort_by("turn").last().alias("ask"))
