@@ -82,7 +82,8 @@ class LabelSpellingVariant(Summarised):
     Variants in case, spacing or punctuation are always reported; a typo variant (one word off by
     one or two edits) only when it is rarer than `max_typo_share` of the form it resembles, so two
     real classes with similar names are left alone, and not when the input texts write both words
-    (`two_words`: a tag set's "beer" and "beef"), which they do not of a misspelling.
+    (`two_words`: a tag set's "beer" and "beef") or write the rarer one in at least as many texts as
+    it labels ("chopping" beside "shopping"), which they do not of a misspelling.
     A label holding a quote or bracket without its partner (`BN_NEG"`, `(positive`: `stray_mark`)
     is reported too, when it is no variant of another label: the mark is debris of the source's
     quoting or a cut-off value, and paired marks (`"Yes"`, `f(x)`), apostrophes (`n't`) and other
@@ -195,7 +196,7 @@ class LabelSpellingVariant(Summarised):
 
         used: Counter[str] = summary.get("rows", {}).get("used", Counter())
         for canonical, spellings in clusters:
-            variants = [v for v in spellings if not two_words(typo_words(v, canonical), used)]
+            variants = [v for v in spellings if not two_words(typo_words(v, canonical), used, counts[v])]
             locations = located(variants)
             if not locations:
                 continue
@@ -240,16 +241,19 @@ WORD_TEXTS = 2
 (`two_words`), as `SetWords.in_use` counts a word the data set uses."""
 
 
-def two_words(words: tuple[str, str] | None, used: Counter[str]) -> bool:
-    """Whether two labels a typo apart are two words of the language, not one misspelt: the inputs
-    write both ("beer" / "beef", "heat" / "meat" in cooking questions), which a misspelling
-    ("postive") they do not; a plural ending ("apple" / "apples") is one word either way."""
+def two_words(words: tuple[str, str] | None, used: Counter[str], rows: int = 0) -> bool:
+    """Whether two labels a typo apart (`words`: the variant's word, then the canonical's) are two
+    words of the language, not one misspelt: the inputs write both ("beer" / "beef", "heat" / "meat"
+    in cooking questions), or write the variant's word in at least as many texts as the `rows` it
+    labels (a tag named after what its texts are about: "chopping" beside "shopping"), which a
+    misspelling ("postive") they do not; a plural ending ("apple" / "apples") is one word either way."""
     if words is None:
         return False
     x, y = sorted(words, key=len)
     if y in (x + "s", x + "es"):
         return False
-    return used[x] >= WORD_TEXTS and used[y] >= WORD_TEXTS
+    both = used[x] >= WORD_TEXTS and used[y] >= WORD_TEXTS
+    return both or used[words[0]] >= max(WORD_TEXTS, rows)
 
 
 def _neg(text: str) -> tuple[int, ...]:
