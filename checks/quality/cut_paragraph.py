@@ -61,6 +61,25 @@ def _line_kind(line: str) -> str | None:
     return None if _NOT_PARAGRAPH.search(line) else "p"
 
 
+_NAME = r"[^\s,\uff0c\u3001.!?:;\uff1a]+(?:[ \t][^\s,\uff0c\u3001.!?:;\uff1a]+){0,2}"
+_ENUMERATION = re.compile(
+    rf"(?:[^:\uff1a]{{1,40}}[:\uff1a][ \t]*)?(?:{_NAME}[ \t]*[,\uff0c\u3001][ \t]*){{2,}}{_NAME}[ \t]*"
+)
+"""A list item that names things: an optional label, then three or more names of one to three words
+between commas ("Other: herbs, spices, salt, lemon juice"), which ends as a list of names does, on no mark."""
+
+
+def _names_things(kind: str, tail: str) -> bool:
+    """Whether a last line is a list item that only names things (`_ENUMERATION`). Not read where
+    the line writes Chinese characters (`CJK`): a clause there has no spaces to count its
+    words by, so a sentence cut after its commas would read as names."""
+    return (
+        kind != "p"
+        and not re.search(CJK, tail)
+        and _ENUMERATION.fullmatch(_ITEM_RE.sub("", tail)) is not None
+    )
+
+
 _LEAD_IN = re.compile(r"[:\uff1a]\s*$")
 """A line that leads into what follows (a list, a table): it neither ends a sentence nor leaves one."""
 
@@ -81,18 +100,20 @@ def paragraph_cut(
     ctx: Context, split: Split, dangling: str, marks_left_out: bool = False
 ) -> list[tuple[int, str, str]]:
     """(line, what, evidence) of the targets whose last line, a long paragraph or list item, ends on no
-    mark where every earlier line of its kind (two or more; for a paragraph, paragraphs and list items
-    alike) ends like a sentence: the answer ends
-    its paragraphs or items, the last one stopped mid-way ("* 玛丽·居里 - ……闻名。\\n* 尼古拉·特斯拉 -
-    ……以发明交流系统而闻名", "……。\\n\\n为了获得更加美味的体验, 可以尝试将曲奇在"). A poem, a list of
-    names or labels ends its lines on nothing and is not read; nor is a usual unpunctuated close. A
-    paragraph in a language with spaces is read only when it stops on a word no sentence ends on
-    (`dangling`, "... dimensionality reduction. For"): writers of these languages often leave the
-    last full stop out of a finished sentence. Where the split's writers leave the last mark out of
-    their answers by habit (`marks_left_out`, read from its short answers: `leaves_marks_out`), a last
-    list item is read so too: "10. Mời một diễn giả khách mời thảo luận về ... tâm lý học" (Alpaca
-    machine-translated: the English source left the stop out) ended the list; one stopped on a comma or
-    a word no sentence ends on was still cut. A Chinese item is always read."""
+        mark where every earlier line of its kind (two or more; for a paragraph, paragraphs and list items
+        alike) ends like a sentence: the answer ends
+        its paragraphs or items, the last one stopped mid-way ("* 玛丽·居里 - ……闻名。\\n* 尼古拉·特斯拉 -
+        ……以发明交流系统而闻名", "……。\\n\\n为了获得更加美味的体验, 可以尝试将曲奇在"). A poem, a list of
+        names or labels ends its lines on nothing and is not read, nor a last item that only names things
+    (`_ENUMERATION`, unless it stops on a word no sentence ends on: "Rome, Paris and"); nor is a usual
+    unpunctuated close. A
+        paragraph in a language with spaces is read only when it stops on a word no sentence ends on
+        (`dangling`, "... dimensionality reduction. For"): writers of these languages often leave the
+        last full stop out of a finished sentence. Where the split's writers leave the last mark out of
+        their answers by habit (`marks_left_out`, read from its short answers: `leaves_marks_out`), a last
+        list item is read so too: "10. Mời một diễn giả khách mời thảo luận về ... tâm lý học" (Alpaca
+        machine-translated: the English source left the stop out) ended the list; one stopped on a comma or
+        a word no sentence ends on was still cut. A Chinese item is always read."""
     content = pl.col("content").str.strip_chars()
     last = last_line(content)
     cand = narrowed(
@@ -109,6 +130,8 @@ def paragraph_cut(
         *head, tail = body.split("\n")
         kind = _line_kind(tail)
         if kind is None or not _LINE_LONG.search(_ITEM_RE.sub("", tail)):
+            continue
+        if _names_things(kind, tail) and not _dangles(tail, dangling, body):
             continue
         if (
             (kind == "p" or marks_left_out)
