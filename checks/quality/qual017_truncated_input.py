@@ -20,6 +20,9 @@ from dataqa.ingest.naming import input_name
 
 CUT_END = r"[\w)\]\"'\u201d\u2019,;:](?:\.\.\.|\u2026)$"
 """An input that ends on an ellipsis right after a word (or its closing mark): "He will also..."."""
+LEAD_OUT = r"\n\s*[^\n:\uff1a]{1,30}[:\uff1a]$"
+"""A last line that only leads to the target ("TL;DR:", "Summary:", "Answer:"), which a template puts
+after the text it cut: read before it."""
 SHOWN = 2
 
 
@@ -38,7 +41,8 @@ class TruncatedInput(Summarised):
     `min_records` inputs (and `min_share` of the split) end on an ellipsis right after a word, most of
     them (`min_together`) within `spread` of their median length, and hardly any other input is longer
     (`max_longer`): that is a length cap, where an ellipsis a writer puts ("Well...") falls at any
-    length. Records stay usable: many targets do not need the missing text.
+    length. A last line that only leads to the target ("TL;DR:", "Summary:"), which a template adds
+    after the text it cut, is read past. Records stay usable: many targets do not need the missing text.
     """
 
     id = "QUAL017"
@@ -107,14 +111,15 @@ class TruncatedInput(Summarised):
 
 def _last_asks(msgs: pl.DataFrame, final: pl.DataFrame) -> pl.DataFrame:
     """Per record, its last user message before its final answer (`final`'s turn `at`), right-stripped
-    (`ask`), and its length in characters (`chars`)."""
+    and without a last line that only leads to the target (`LEAD_OUT`) (`ask`), and its length in
+    characters (`chars`)."""
     return (
         msgs.filter(pl.col("role") == "user")
         .join(final.select("line", "at"), on="line")
         .filter(pl.col("turn") < pl.col("at"))
         .group_by("line")
         .agg(pl.col("content").sort_by("turn").last().alias("ask"))
-        .with_columns(pl.col("ask").str.strip_chars_end())
+        .with_columns(pl.col("ask").str.strip_chars_end().str.replace(LEAD_OUT, "").str.strip_chars_end())
         .with_columns(pl.col("ask").str.len_chars().alias("chars"))
         .sort("line")
     )
