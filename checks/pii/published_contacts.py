@@ -25,7 +25,7 @@ BUSINESS_CONTACT = re.compile(
     r"|toll[- ]free|reservations?|bookings?|opening hours|business hours|open (?:daily|monday|mon)"
     r"|for (?:more |further )?(?:[a-z]+ )?(?:information|info|details|enquiries|inquiries|questions)"
     r"|(?:serious |all |any |general |business |press |media )?(?:enquiries|inquiries)"
-    r"|box office|headquarters|registrant(?:'s|\u2019s)? (?:tele)?phone"
+    r"|box office|headquarters|switchboard|registrant(?:'s|\u2019s)? (?:tele)?phone"
     r"|principal (?:executive |business )?offices?"
     r"|appointments?|(?:press|main|front|box|head|sales|ticket|admissions|district|field|branch)"
     r" office|anyone with (?:any )?information)\b"
@@ -41,7 +41,8 @@ BUSINESS_CONTACT = re.compile(
 (a company filing's cover page prints "principal executive offices" and "Registrant's telephone number";
 a news item's appeal, "anyone with information ... can call", prints an investigator's line for the public).
 An invitation of inquiries ("only serious inquiries please! <mailbox>", a festival calling for
-volunteers) publishes the contact for anyone. The Chinese ones are whole phrases ("咨询电话",
+volunteers) publishes the contact for anyone. A switchboard is an organisation's exchange ("call the
+Department of State switchboard at ..."), no private person's. The Chinese ones are whole phrases ("咨询电话",
 "详情请致电"): 咨询 alone is also in 心理咨询师, a counsellor, and 详情 in any "details". A business's
 customer service and "contact us" in Italian, Spanish, French, German and Portuguese ("contatta
 l'assistenza", "servicio al cliente", "contactez-nous", "Kundenservice", "fale conosco") are the same
