@@ -25,7 +25,7 @@ BUSINESS_CONTACT = re.compile(
     r"|toll[- ]free|reservations?|bookings?|opening hours|business hours|open (?:daily|monday|mon)"
     r"|for (?:more |further )?(?:[a-z]+ )?(?:information|info|details|enquiries|inquiries|questions)"
     r"|(?:serious |all |any |general |business |press |media )?(?:enquiries|inquiries)"
-    r"|box office|headquarters|registrant(?:'s|\u2019s)? (?:tele)?phone"
+    r"|box office|headquarters|switchboard|registrant(?:'s|\u2019s)? (?:tele)?phone"
     r"|principal (?:executive |business )?offices?"
     r"|appointments?|(?:press|main|front|box|head|sales|ticket|admissions|district|field|branch)"
     r" office|anyone with (?:any )?information)\b"
@@ -41,7 +41,8 @@ BUSINESS_CONTACT = re.compile(
 (a company filing's cover page prints "principal executive offices" and "Registrant's telephone number";
 a news item's appeal, "anyone with information ... can call", prints an investigator's line for the public).
 An invitation of inquiries ("only serious inquiries please! <mailbox>", a festival calling for
-volunteers) publishes the contact for anyone. The Chinese ones are whole phrases ("咨询电话",
+volunteers) publishes the contact for anyone. A switchboard is an organisation's exchange ("call the
+Department of State switchboard at ..."), no private person's. The Chinese ones are whole phrases ("咨询电话",
 "详情请致电"): 咨询 alone is also in 心理咨询师, a counsellor, and 详情 in any "details". A business's
 customer service and "contact us" in Italian, Spanish, French, German and Portuguese ("contatta
 l'assistenza", "servicio al cliente", "contactez-nous", "Kundenservice", "fale conosco") are the same
@@ -49,6 +50,12 @@ words in other languages (real-data shape: a classifieds site's FAQ, "contatta l
 dedicata, scrivendo a pro@subito.it"). A call for submissions ("Send your photos to
 scotlandpictures@bbc.co.uk", a news article's) publishes the mailbox too; "send your photos to me at"
 gives one's own."""
+VISITED = (
+    r"restaurants?|hotels?|motels?|hostels?|resorts?|salons?|spas?|barber(?:shop)?s?|venues?|pubs?"
+    r"|caf[eé]s?|bakery|bakeries|cinemas?|theat(?:er|re)s?|museums?|galler(?:y|ies)|gyms?|clinics?"
+    r"|dentists?|pharmac(?:y|ies)|hospitals?"
+)
+"""Kinds of place one visits, whose number a guide, a directory or a booking agent reads out."""
 INSTITUTION_LINE = re.compile(
     r"(?:\b(?:Office|Department|Dept\.?|Police|Constabulary|Sheriff|Agency|Authority"
     r"|Bureau|Commission|Council|Ministry|Embassy|Consulate|Court|Services?|Cent(?:er|re)|Hospital|Clinic"
@@ -56,14 +63,18 @@ INSTITUTION_LINE = re.compile(
     r"|Administration|Hotline|Helpline|Lifeline|Stoppers|Company|Co\.|Corp\.?|Corporation|Inc\.?|LLC|Ltd\.?"
     r"|Limited|Group|Solutions|Associates|Enterprises|Industries|Experts|Specialists|Contractors)"
     r"(?:\s+[A-Z][\w&\u2019'-]*){0,2}|\b(?:the )?police"
-    r"|\b(?i:attorney general|senator|congress(?:man|woman|person)|governor|mayor))"
-    r"(?:'s|\u2019s)?(?:\s+a\s+(?:call|ring))?\s*(?:at|on|:|,|\.|-|\u2013)?\s*(?:tel\.?|phone)?\s*\(?\s*$"
+    r"|\b(?i:attorney general|senator|congress(?:man|woman|person)|governor|mayor)"
+    rf"|\b(?i:{VISITED}))"
+    r"(?:'s|\u2019s)?(?:\s+a\s+(?:call|ring))?(?:\s*(?:&#?\w+;|[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff]))*"
+    r"\s*(?:at|on|:|,|\.|-|\u2013)?\s*(?:tel\.?|phone)?\s*\(?\s*$"
 )
 """The end of the text just before a number that the text gives as an institution's or a firm's line:
 "contact the Wilson County Sheriff's Office at", "call Crime Stoppers on", "ring the police on" (news
 items and public notices print these for anyone to call), "give McKinley Heating Service Experts a call
 at" (a firm's name, up to two words after the word that makes it one, in its own advertisement), "Call
-your attorney general. 615-..." (an official's office line, as a call to action prints it)."""
+your attorney general. 615-..." (an official's office line, as a call to action prints it), a place one
+visits named right before its number ("TOP RATED SPA ★718-...", an advertisement's). A symbol or an HTML
+character reference between name and number ("★", "☎", "&#9733;") parts them as a colon does."""
 WE_REPLY = re.compile(r"(?i)\bwe(?:'ll|\u2019ll| will| shall)\b[^.!?\n]{0,60}\byou\b")
 """Words after a number or address in which its owner answers the reader as "we" ("write to ... We'll
 check our possibilities and inform you", "email ... and we will get back to you"): an organisation's
@@ -97,12 +108,6 @@ or a hotline's line ("অর্ডার করার জন্য 24/7 কল �
 person's. Not a date ("24/7/2019"), whose digits run on."""
 SALES_REACH = 160
 """Characters before a value within which an advertisement's words make it a seller's line."""
-VISITED = (
-    r"restaurants?|hotels?|motels?|hostels?|resorts?|salons?|spas?|barber(?:shop)?s?|venues?|pubs?"
-    r"|caf[eé]s?|bakery|bakeries|cinemas?|theat(?:er|re)s?|museums?|galler(?:y|ies)|gyms?|clinics?"
-    r"|dentists?|pharmac(?:y|ies)|hospitals?"
-)
-"""Kinds of place one visits, whose number a guide, a directory or a booking agent reads out."""
 VENUE = (
     rf"(?:{VISITED}|shops?|stores?|boutiques?|studios?|airlines?|agenc(?:y|ies)|dealerships?|garages?"
     r"|attractions?|librar(?:y|ies)|banks?|business(?:es)?|compan(?:y|ies)|propert(?:y|ies)|apartments?)"

@@ -14,6 +14,7 @@ from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.dataset import Split
+from dataqa.ingest.layouts import CLASSIFICATION
 from dataqa.ingest.naming import role_name
 from dataqa.text.redaction import snippet
 
@@ -117,7 +118,8 @@ class ReferenceOnlyInput(Check):
     record. The record is not usable as it is. Not reported when the record holds the content
     elsewhere (a long input, an earlier turn, the system prompt), for code tasks where a URL or a
     file name is data ("write a function that parses this URL", "read data.csv"), nor when the
-    answer says it cannot open links (QUAL001's).
+    answer says it cannot open links (QUAL001's), nor in classification data, whose text is what is
+    classified, not a request ("Charlie Clips vs Yung Ill review http://t.co/..." is a tweet).
     The same defect on the other side: an answer that is only a link or a domain name where the
     prompt asks for a fact ("how old is X?" → "http://news.example.com/2009/x-at-the-awards/"):
     scraped QA sets keep the page an answer came from instead of the answer. Not reported when the
@@ -134,10 +136,10 @@ class ReferenceOnlyInput(Check):
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for split in ctx:
-            hits = [
-                (line, f"{kind} in {where}", evidence)
-                for line, kind, evidence, where in reference_only_requests(ctx, split)
-            ]
+            # A classified text is no request: a link in a tweet is part of it, and its class needs
+            # nothing behind the link.
+            requests = [] if split.kind == CLASSIFICATION else reference_only_requests(ctx, split)
+            hits = [(line, f"{kind} in {where}", evidence) for line, kind, evidence, where in requests]
             yield from record_findings(
                 self,
                 ctx,

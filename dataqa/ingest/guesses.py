@@ -62,7 +62,8 @@ def classification_fields(
     a value that is not a string (Rasa's "entities" list, a score); else None. A field unique per
     record is an id and long text is not a label. Two free texts make a sentence pair (premise and
     hypothesis, sentence1 and sentence2: NLI, paraphrase), the second read as the pair's context; a
-    target's name among them (question and answer), or a third text, rules it out. Records that name
+    target's name among them (question and answer), or a third text, rules it out; beside two texts of
+    one name numbered (`numbered_pair`), a 0/1 field of any name is the pair's label. Records that name
     no fields are read by their items' values (`position_fields`). A `label_field` the user named
     (`--label-field`) among them is the label whatever its name, and every other field of short
     values that repeat describes the record (ArSarcasm's `tweet` beside `sarcasm`, `sentiment`,
@@ -109,6 +110,9 @@ def classification_fields(
     if len(labels) > 1:
         labels, others = ([chosen], labels[1:]) if chosen in labels else _named_label(labels)
         meta.extend(others)
+    if not labels and len(unnamed) == 1 and numbered_pair(texts) and flag_like(survey, unnamed[0]):
+        labels = unnamed[:]  # the one 0/1 field beside two texts of one name is what the pair is judged by
+        unnamed = []
     if unnamed and not (len(labels) == 1 and key_words(labels[0]).endswith(_LABEL_WORDS)):
         return None  # beside a class ("category") or none, which is the label is the user's to say
     meta.extend(unnamed)  # beside a field named the label, they describe the record
@@ -120,6 +124,16 @@ def classification_fields(
 
 
 _NUMBERED = re.compile(r"(?P<stem>.*?)[\W_]*\d+")
+
+
+def numbered_pair(texts: list[str]) -> bool:
+    """Whether two text fields are one name numbered (`question_1`, `question_2`): two texts of one kind
+    set side by side to be compared (duplicate questions, paraphrases), not a request and its answer."""
+    if len(texts) != 2:
+        return False
+    found = [_NUMBERED.fullmatch(key) for key in texts]
+    stems = {key_words(match.group("stem")) if match else "" for match in found}
+    return len(stems) == 1 and "" not in stems
 
 
 def annotator_votes(labels: list[str]) -> list[str]:

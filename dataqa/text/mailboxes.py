@@ -62,10 +62,13 @@ _ROLE_LOCAL_ABROAD = re.compile(
 )
 """The same desks in German, French, Spanish, Portuguese, Italian and Dutch (presse@, kontakt@, ventas@):
 GermEval's tweets give `presse@` of a refugee charity as its press contact."""
-_ROLE_END = re.compile(r"(?i)[a-z]{3,}(?:info|service|support|kontakt|presse|team|center|centre|desk|care)")
+_ROLE_END = re.compile(
+    r"(?i)[a-z]{3,}(?:info|service|support|kontakt|presse|team|center|centre|desk|care|office)"
+)
 """A local part that is a compound ending in a role word, as German and Dutch write them
-("spendenservice", "schnellinfo", "kundensupport"), and as companies name their desks in one word
-("callcenter", "servicedesk", "customercare"): the desk named by what it handles. Not "line": "caroline"."""
+("spendenservice", "schnellinfo", "kundensupport"), and as companies and agencies name their desks in
+one word ("callcenter", "servicedesk", "customercare", a health agency's "policyoffice"): the desk
+named by what it handles. Not "line": "caroline"."""
 
 
 _GROUP_HOST = re.compile(r"(?i)(?:google|yahoo)?groups|lists?|listserv|mailman|majordomo|sympa")
