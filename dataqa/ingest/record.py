@@ -124,7 +124,8 @@ def messages(
         canonical = renamed.get(role) if renamed else None
         canonical = canonical or read_role(role, role_map)
         if canonical is None:
-            rec.issue(UNKNOWN_ROLE, f'{at}.{role_key} is "{role[:40]}"' + _roles_hint(rec, role, role_map))
+            hint = _roles_hint(rec, role, role_map, renamed)
+            rec.issue(UNKNOWN_ROLE, f'{at}.{role_key} is "{role[:40]}"' + hint)
             continue
         if st.collect and len(msg) > 2:
             extra = sorted(k[:40] for k in msg if k not in (role_key, content_key))
@@ -196,12 +197,15 @@ def messages(
 _CHAT_ROLE_ORDER = ("system", "developer", "user", "assistant", "tool", "function")
 
 
-def _roles_hint(rec: Record, role: str, role_map: dict[str, str] | None) -> str:
+def _roles_hint(
+    rec: Record, role: str, role_map: dict[str, str] | None, renamed: dict[str, str] | None = None
+) -> str:
     """The roles the format knows, said once per record (with the first unknown one): a set that
     names its roles otherwise ("UTILISATEUR", "bot") needs them renamed, and upper case is not the
-    lower-case role to a trainer's chat template."""
+    lower-case role to a trainer's chat template. A role the file itself names in lower case
+    (`renamed`: "agent" read as the assistant) is spelled as the file spells it ("Agent": write "agent")."""
     known = list(role_map) if role_map is not None else [r for r in _CHAT_ROLE_ORDER if r in CHAT_ROLES]
-    if role.lower() in known:
+    if role.lower() in known or (renamed and role.lower() in renamed):
         return f' (write "{role.lower()}")'
     if any(issue.kind == UNKNOWN_ROLE for issue in rec.issues):
         return ""

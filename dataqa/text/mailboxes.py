@@ -37,10 +37,15 @@ def free_mail(domain: str) -> bool:
 
 
 _PLACEHOLDER_LOCAL = re.compile(
-    r"(?i)(?:j(?:ohn|ane|oe|on)?[._-]?doe|doe|example|sample|test(?:ing)?|user(?:name)?|your[._-]?\w*|my[._-]?email"
-    r"|name|e-?mail|someone|somebody|foo|bar|foobar|first[._-]?(?:name)?[._-]?last(?:name)?)\d{0,3}"
+    r"(?i)(?:j(?:ohn|ane|oe|on)?[._-]?doe|doe|example|sample|test(?:ing)?|user(?:[._-]?name)?|your[._-]?\w*"
+    r"|my[._-]?(?:(?:new|old|main|work|personal|other)[._-]?)?(?:e-?mail(?:[._-]?id)?|id|name|number|address)"
+    r"|name|e-?mail|someone|somebody|foo|bar|foobar|first[._-]?(?:name)?[._-]?last(?:name)?"
+    r"|abc(?:d(?:ef?)?)?|xyz|asdf|qwerty)(?:[._-]?\d{1,3})?"
 )
-"""Local parts of made-up addresses: the stock placeholder names (John/Jane Doe), "your.email", "test"."""
+"""Local parts of made-up addresses: the stock placeholder names (John/Jane Doe), "your.email", "test",
+one's own address named for what it is ("my.email", "mynewemail", "myid", "my.name"), and letters typed in
+order, of the alphabet ("abc", "xyz") or of the keyboard ("asdf", "qwerty"), each with up to three digits,
+joined or after a dot ("abc123", "abc.123")."""
 _ROLE_LOCAL = re.compile(
     r"(?i)(?:info|support|help|helpdesk|contact|sales|admin|alerts?|no-?reply|do-?not-?reply|hello|team|office"
     r"|marketing|billing|service|customer-?service|webmaster|postmaster|hostmaster|abuse|security|privacy|hr"

@@ -183,7 +183,10 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
             _PHONE_CUE.search(near) or _OWN_VALUE.search(near)
         )
     if value.startswith("+") and not (len(digits) == 11 and digits[0] == "1"):
-        return 8 <= len(digits) <= 15 and len(set(digits)) > 2
+        # one or two digits repeated behind the country code ("+91-8888888888", "+91-8008008000") are
+        # typed, not dialled, as the whole number's are
+        behind = [digits[i:] for i in (1, 2, 3) if len(digits) - i >= 9]
+        return 8 <= len(digits) <= 15 and all(len(set(rest)) > 2 for rest in [digits, *behind])
     if value.startswith("0") or CHINESE_MOBILE.fullmatch(value):
         return _national_phone_ok(value, digits, text, m.start(), m.end())
     # A North American number, with or without +1, goes by the plan's rules: "+1 615 555 0153" is
