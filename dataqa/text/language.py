@@ -408,8 +408,10 @@ def _unsupported(prefix: str, lang: str, dominant: str, function_words: bool = T
     English book titles, a table of "Hot/No/Yes". A minority decision stands only when the text has
     no `MIN_LETTERS` // 4 letters of a script `lang` is not written in, at most half of its letters
     are in names (capitalised words) or non-words (mixed case, 25 letters or more, laughter in any
-    script), at most three in four of its words are repeats (a degenerate reply saying one phrase
-    over and over is no text in any language), and its function words do not speak against it:
+    script), a Latin text keeps `MIN_WORDS` words and `MIN_LETTERS` letters besides the names inside
+    its sentences (`_short_without_names`), at most three in four of its words are repeats (a
+    degenerate reply saying one phrase over and over is no text in any language), and its function
+    words do not speak against it:
     where `lang` has a list, as many of `lang`'s as of the dominant language's (the lists keep only
     forms distinctive between their languages, so a Spanish sentence may show none of its own and a
     French "la"; a dominant word that is also a frequent word of `lang`, English "in" in Italian, is
@@ -427,6 +429,8 @@ def _unsupported(prefix: str, lang: str, dominant: str, function_words: bool = T
     words = LATIN_WORD.findall(prefix)
     if 2 * sum(len(w) for w in words if _name_or_junk(w)) > sum(map(len, words)):
         return True
+    if not script_counts(prefix) and _short_without_names(prefix):
+        return True
     if len(words) >= 2 * MIN_WORDS and 4 * len({w.lower() for w in words}) < len(words):
         return True  # one phrase over and over ("Eat a banana!" x500): repeats add n-grams, no evidence
     if not function_words:
@@ -436,6 +440,18 @@ def _unsupported(prefix: str, lang: str, dominant: str, function_words: bool = T
     if lang in FUNCTION_WORDS:
         return own < hits.get(dominant, 0)
     return hits.get(dominant, 0) > 0 or max(hits.values(), default=0) > 1
+
+
+_MID_NAME = re.compile(r"(?<![.!?]\s)(?<=\s)[A-Z][^\W\d_]*")
+"""A capitalised Latin word inside a sentence (not its first): a name."""
+
+
+def _short_without_names(prefix: str) -> bool:
+    """Whether a Latin text has under `MIN_WORDS` words or `MIN_LETTERS` letters besides the names
+    inside its sentences: too short to tell a language by, as any text of so few is (`detect`);
+    "Denzy tryna ... broski Izzy" is three words of slang between two names."""
+    own = LATIN_WORD.findall(_MID_NAME.sub(" ", prefix))
+    return len(own) < MIN_WORDS or sum(map(len, own)) < MIN_LETTERS
 
 
 def _name_or_junk(word: str) -> bool:
