@@ -10,7 +10,8 @@ rewritten answer held out, empty, placeholder, truncated and refused answers, se
 answers in another language, the answer defects and the contained leak) and the input-field ones
 (a context that is only a placeholder or only a URL, merged records), a response of the wrong type
 and a record without one. Controls: closed questions whose answer quotes their passage, one
-instruction asked of several passages (train and test) and answered in a few words, plus the
+instruction asked of several passages (train and test) and answered in a few words, classes asked
+for and answered in one repeated word (yes/no over one template, two cities apart), plus the
 controls every generative shape carries.
 
 `nli`: `premise<TAB>hypothesis<TAB>label` with a header row, written without quoting (a quote
@@ -46,6 +47,14 @@ SUBJECTS_OF = [
     "Braising meat.",
     "Kuromon market.",
     "The AF200 air fryer.",
+]
+SHORT_LABELS = [  # a class asked for and given in a word; one template over two cities in each split
+    ("Is a tomato a fruit or a vegetable?", "Fruit"),
+    ("Is Osaka in Japan? Answer yes or no.", "Yes"),
+    ("Is Lisbon in Spain? Answer yes or no.", "No"),
+    ("Classify this review as positive or negative: 'The blender broke after two days.'", "Negative"),
+    ("Is Porto in Portugal? Answer yes or no.", "Yes"),
+    ("Is Tallinn in Finland? Answer yes or no.", "No"),
 ]
 COPIES = ("DUP001", "DUP002", "DUP003", "LBL001", "LBL002", "DUP004")
 LEAKS = ("LEAK001", "LEAK002", "LEAK003", "LEAK005")
@@ -96,6 +105,10 @@ def dolly_sets(rng: random.Random) -> tuple[Plan, Plan]:
         plan = train if n % 2 else test  # one instruction over several passages, answered in a few words
         rec = {"instruction": SUBJECT, "input": passage, "output": subject}
         plan.add(rec, "ctl-same-instruction", (*SIMILAR, *LEAKS, "QUAL009", "QUAL008"), control=True)
+    for n, (question, label) in enumerate(SHORT_LABELS):  # Dolly's classification: one word, repeated
+        plan = test if n >= 4 else train
+        rec = {"instruction": question, "input": "", "output": label}
+        plan.add(rec, "ctl-short-label", (*SIMILAR, *LEAKS, "QUAL009", "QUAL013"), control=True)
     for plan in (train, test):
         for row in plan.rows:
             row["rec"] = dolly_record(row["rec"])
