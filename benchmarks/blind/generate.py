@@ -4,7 +4,8 @@ Written from the README's check table alone (not from benchmarks/planted or test
 outside evaluator would. Four shapes here (chat, Alpaca, intent CSV, DPO); seven more, with clean
 controls that must not be flagged, in `shapes2.py` and `shapes_tools.py`; answer, instruction-input,
 tool-argument and turn defects with their controls (session 37) in `shapes3.py`; a question/answer
-CSV (session 38b) in `shapes4.py`; a Parquet chat export and KTO JSONL (session 39) in `shapes5.py`.
+CSV (session 38b) in `shapes4.py`; a Parquet chat export and KTO JSONL (session 39) in `shapes5.py`;
+a Dolly JSON array and an NLI TSV (session 40) in `shapes6.py`.
 Writes OUT/<shape>/{train,test}.<ext> and OUT/truth.json: every planted record (file, line, kind,
 expected check ids) and the clean records it copies (its partners).
 
@@ -33,7 +34,6 @@ from plant import (
 from shapes2 import MORE_SHAPES
 from shapes3 import (
     TOOL_SECRETS,
-    plant_alpaca_inputs,
     plant_answers,
     plant_contained,
     plant_raw,
@@ -43,6 +43,7 @@ from shapes3 import (
 )
 from shapes4 import QA_SHAPES
 from shapes5 import NEW_SHAPES
+from shapes6 import SESSION40_SHAPES, plant_instruction_data
 from texts import CITIES, CLEAN_INTENTS, FOREIGN, INTENT_FOREIGN, worse_answer
 
 FOREIGN_PROMPTS = {q for q, _ in FOREIGN}  # never behind an English opening exchange
@@ -186,15 +187,7 @@ def alpaca_sets(rng: random.Random) -> tuple[Plan, Plan]:
             }
         return {"instruction": q, "input": "", "output": a}
 
-    src = plant_generative(train, test, pairs, rng, build)
-    plant_answers(train, build, src, rng)
-    plant_alpaca_inputs(train, src, rng)
-    plant_contained(test, src)
-    plant_secrets(train, build, src, rng)
-    for q, a in pairs[750:752]:
-        train.add({"instruction": q, "input": "", "output": {"text": a}}, "wrong-type", ("FMT008",))
-    for q, _ in pairs[752:754]:
-        train.add({"instruction": q, "input": ""}, "missing-field", ("FMT007", "FMT011"))
+    plant_instruction_data(train, test, pairs, rng, build)
     return train, test
 
 
@@ -320,6 +313,7 @@ SHAPES = {
     **MORE_SHAPES,
     **QA_SHAPES,
     **NEW_SHAPES,
+    **SESSION40_SHAPES,
 }
 
 

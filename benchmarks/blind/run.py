@@ -8,7 +8,8 @@ copy was made from). Split-level findings (no record) are listed apart.
 
 Shapes: chat, alpaca, intent, dpo (session 35); sharegpt, promptcomp, mathqa, sentiment, tools,
 sgtools (ShareGPT function_call/observation), prefmsg (chosen/rejected transcripts; session 36);
-qacsv (a question,answer CSV; session 38b); hfchat (a Parquet chat export) and kto (session 39).
+qacsv (a question,answer CSV; session 38b); hfchat (a Parquet chat export) and kto (session 39);
+dolly (a pretty-printed JSON array) and nli (a premise/hypothesis TSV; session 40).
 Misses and alarms left on purpose are explained in `left.md`, appended to the report.
 """
 
@@ -39,6 +40,8 @@ SHAPES = [
     "qacsv",
     "hfchat",
     "kto",
+    "dolly",
+    "nli",
 ]
 
 

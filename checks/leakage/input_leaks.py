@@ -33,7 +33,7 @@ from dataqa.text import copies
 from dataqa.text.normalise import normalise
 
 _FILLER = (
-    "a an the please pls plz hi hello hey ok okay oh ah um uh well just now so also really "
+    "a an the please pls plz hi hello hey ok okay oh ah um uh well just now so also really actually "
     "i me my you your we us our it this that is are was were be am do does did can could would will "
     "should shall may might"
 )

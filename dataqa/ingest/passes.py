@@ -90,13 +90,15 @@ def _without_label_set(obj: dict[str, Any], layout: Layout, detector: Detector) 
     return key not in obj and "." not in key and detector.complete_in({**obj, key: []}, layout, types=False)
 
 
-def _short_of(obj: dict[str, Any], layout: Layout, own: Layout) -> bool:
+def _short_of(obj: dict[str, Any], layout: Layout, own: Layout, complete: bool) -> bool:
     """Whether `obj`, detected as `own`, is a record of the split's `layout` short of some of its
-    required fields: `own` asks for a part of what `layout` does and the record has no key `layout`
-    does not read. KTO's `{"conversations", "label"}` without its label is detected as ShareGPT,
-    whose summary names `{"from", "value"}` messages the record may not have: the cause to report
-    is the missing label (FMT007), not another format (FMT014)."""
-    return own.required_keys < layout.required_keys and set(obj) <= layout.known_keys
+    required fields: the record has no key `layout` does not read, and `own` asks for a part of
+    what `layout` does or only claims the record by a key they share (`complete` False). KTO's
+    `{"conversations", "label"}` without its label is detected as ShareGPT, whose summary names
+    `{"from", "value"}` messages the record may not have, and Dolly's `{"instruction", "context",
+    "category"}` without its response as an incomplete Alpaca record: the cause to report is the
+    missing field (FMT007), not another format (FMT014)."""
+    return set(obj) <= layout.known_keys and (not complete or own.required_keys < layout.required_keys)
 
 
 @dataclass
@@ -188,7 +190,7 @@ def normalise_file(
             and reading.forced is None
             and not detector.complete_in(obj, split_format, types=False)
             and not _without_label_set(obj, split_format, detector)
-            and not _short_of(obj, split_format, own)
+            and not _short_of(obj, split_format, own, complete)
         ):
             # Only the root cause: the record's own keys are fine for its own format. A record with
             # every field of the split's layout is read in it, and its own issues say what is wrong.
