@@ -442,7 +442,11 @@ LAYOUT_CASES: dict[str, tuple[Any, str, str]] = {
         '"label" is empty',
     ),
     "spacy_cats": (
-        lambda q, a: {"text": q, "cats": {"shipping": 1.0, "billing": 0.0} if a else None, "meta": {"id": q[:4]}},
+        lambda q, a: {
+            "text": q,
+            "cats": {"shipping": 1.0, "billing": 0.0} if a else None,
+            "meta": {"id": q[:4]},
+        },
         "FMT011",
         '"cats" is empty',
     ),
