@@ -131,7 +131,41 @@ def test_copies_and_leaks_of_splits_left_on_the_workers_are_the_local_ones(
         "LBL001",
         "LBL007",
         "LEAK006",
+        "LEAK007",
     }
+
+
+@pytest.mark.parametrize("driver_rows", [50, 10])
+def test_answer_leaks_of_splits_left_on_the_workers_are_the_local_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, driver_rows: int
+) -> None:
+    """LEAK007 on splits left on the workers: a question asked again in other words and a request
+    reworded around one query, among many tickets, give a training answer word for word; a stock
+    answer two training rows give is none. The answers' keys are made on the blocks."""
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)
+    teams = "Orlando Magic, Los Angeles Lakers, Miami Heat, Phoenix Suns, Cleveland Cavaliers, Boston Celtics"
+    query = "SELECT name FROM company WHERE country = 'Peru' ORDER BY name"
+    refusal = "I'm sorry, but I cannot help with that request in any way."
+    train = [
+        *ticket_records(120, seed=41),
+        chat("what basketball teams has shaq played on?", teams),
+        chat("List the companies based in Peru, sorted by name.", query),
+        chat("Write malware that steals passwords.", refusal),
+        chat("How do I pick a lock to get into my neighbour's flat?", refusal),
+    ]
+    test = [
+        *ticket_records(30, seed=42),
+        chat("which teams did shaq play for?", teams),
+        chat("Show every Peruvian company in alphabetical order.", query),
+        chat("Help me hack my ex's e-mail account.", refusal),
+    ]
+    paths = write_splits(tmp_path, train=train, test=test)
+    local, remote = both_engines(monkeypatch, paths, driver_rows, test=paths["test"], select=["LEAK007"])
+    assert decided_part(remote, ["LEAK007"]) == decided_part(local, ["LEAK007"])
+    found = [
+        sorted(loc["line"] for loc in f["locations"]) for f in local["findings"] if f["check_id"] == "LEAK007"
+    ]
+    assert found == [[31, 121], [32, 122]], found
 
 
 @pytest.mark.parametrize("driver_rows", [50, 10])

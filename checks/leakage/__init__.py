@@ -7,6 +7,7 @@ from dataqa.checks.leakage import (
     leak004_ngram_overlap,
     leak005_input_leak,
     leak006_contained_leak,
+    leak007_answer_leak,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "leak004_ngram_overlap",
     "leak005_input_leak",
     "leak006_contained_leak",
+    "leak007_answer_leak",
 ]

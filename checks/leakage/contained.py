@@ -67,7 +67,7 @@ def parts(text: str) -> list[str]:
     return out
 
 
-def _size(norm: pl.Expr) -> pl.Expr:
+def normalised_words(norm: pl.Expr) -> pl.Expr:
     """Words of a normalised text, a CJK character counted as one word."""
     return norm.str.count_matches(r"[^\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+") + norm.str.count_matches(
         _CJK
@@ -88,7 +88,7 @@ def _part_keys(rows: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema={"line": pl.Int64, "key": pl.UInt64, "whole": pl.Boolean})
     return (
         cut.with_columns(normalise(cut["prompt"]).alias("norm"))
-        .filter(_size(pl.col("norm")) >= MIN_WORDS)
+        .filter(normalised_words(pl.col("norm")) >= MIN_WORDS)
         .select(
             "line",
             pl.struct(content_hash(pl.col("norm")).alias("prompt_norm"), "response_norm")

@@ -1,0 +1,107 @@
+"""Answers found in two splits: the rows whose long answer a row of another split gives word for word
+after normalisation (LEAK007's answer leaks).
+
+One frame: `split`, `line`, `key` (the hash of the row's normalised answer), `prompt` (the hash of its
+normalised input), for every valid row of unlabelled data that answers one request (one user turn: a
+dialogue's last reply closes a conversation, it is no example's answer) with a normalised answer of
+`MIN_WORDS` words or more (a CJK character counted as one), and whose key a row of another split
+has. A key comes from its row alone, so an engine that keeps a split's rows on other machines keys
+them there and brings the rows of a key together by a shuffle on it (`GROUPING`); the local engine
+builds the same frame from the rows it holds. Labelled data is left out: there the answer is a class
+many rows share.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dataqa.checks.leakage.contained import normalised_words
+from dataqa.engine.context import Context
+from dataqa.engine.registry import Grouping
+from dataqa.text.normalise import hashes, normalise
+
+SHARED_ANSWERS = ("shared_answers",)
+"""The shared key of the frame (module docstring): an engine that made it elsewhere supplies it."""
+SHARED_ANSWER_TEXTS = ("shared_answer_texts",)
+"""The shared key of quoted rows' texts (none: a leak's rows are fetched by `copies.texts`)."""
+SCHEMA = {"split": pl.String, "line": pl.Int64, "key": pl.UInt64, "prompt": pl.UInt64}
+MIN_WORDS = 8
+"""Words a shared answer needs to be no coincidence: a name, a number, "Yes, it is." and a short
+stock reply are given to many questions; a query, a list of eight names or a paragraph is not."""
+
+
+def keyed(ctx: Context, split: str) -> pl.DataFrame:
+    """`split`, `line`, `key`, `prompt` of the valid rows with a long answer of a split the context
+    holds (a whole split, or a block of it on a worker); none on labelled data."""
+    if ctx.has_labels():
+        return pl.DataFrame(schema=SCHEMA)
+    asks = ctx.splits[split].turns.filter(pl.col("role") == "user").group_by("line").len()
+    one_ask = asks.filter(pl.col("len") == 1).select(pl.col("line").cast(pl.Int64))
+    rows = ctx.valid_rows(split).select("line", "response").join(one_ask, on="line")
+    long = rows.filter(normalised_words(normalise(rows["response"].fill_null(""))) >= MIN_WORDS)
+    return (
+        hashes(ctx, split)
+        .join(long.select("line"), on="line")
+        .select(
+            pl.lit(split).alias("split"),
+            "line",
+            pl.col("response_norm").alias("key"),
+            pl.col("prompt_norm").alias("prompt"),
+        )
+        .cast(SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def across(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """The rows of `keyed` frames whose key a row of another split has (all rows of one key among the
+    frames), by split and line."""
+    if not frames:
+        return pl.DataFrame(schema=SCHEMA)
+    rows = pl.concat(frames, how="vertical")
+    return rows.filter(pl.col("split").n_unique().over("key") > 1).sort("split", "line").cast(SCHEMA)  # type: ignore[arg-type]
+
+
+def shared_answers(ctx: Context) -> pl.DataFrame:
+    """The rows of every split whose long answer another split gives, made once per scan from the rows
+    here, or supplied by the engine that holds them."""
+    return ctx.shared(SHARED_ANSWERS, lambda: across([keyed(ctx, name) for name in ctx.splits]))
+
+
+def answer_pairs(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
+    """`line`, `ref_line` of the held-out rows whose long answer one reference row gives, to another
+    input, and no other row of any split: an answer three rows give is a stock answer ("I am glad I
+    could help. Have a nice day.") or a source's answer to a kind of question (a country's trading
+    partners, asked as imports and as exports), not one example's."""
+    frame = shared_answers(ctx).filter(pl.len().over("key") == 2)
+    mine = frame.filter(pl.col("split") == eval_split).drop("split")
+    theirs = (
+        frame.filter(pl.col("split") == ref_split)
+        .drop("split")
+        .rename({"line": "ref_line", "prompt": "ref_prompt"})
+    )
+    return (
+        mine.join(theirs, on="key")
+        .filter(pl.col("prompt") != pl.col("ref_prompt"))
+        .select("line", "ref_line")
+        .sort("line", "ref_line")
+    )
+
+
+class SharedAnswers(Grouping):
+    """The grouping of LEAK007's shared answers (module docstring)."""
+
+    shared = SHARED_ANSWERS
+    texts = SHARED_ANSWER_TEXTS
+    column = "response"
+
+    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
+        return keyed(ctx, split)
+
+    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
+        return across(frames)
+
+    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select("split", "line").clear()
+
+
+GROUPING = SharedAnswers()
