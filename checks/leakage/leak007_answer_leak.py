@@ -32,10 +32,12 @@ class AnswerLeak(LeakCheck):
     that answer, to an input other than the held-out one, and no other row of any split gives it. An
     answer three rows give is a stock answer (a refusal, a sign-off, a template's reply) or a
     source's answer to a kind of question, not one example's. Only examples that answer one request
-    are read: a dialogue's last reply closes its conversation ("I am glad I could help. Have a nice
-    day."). Labelled data is not read (a label is an answer many rows share: LEAK005 compares its
-    inputs). Rows LEAK001-003 and LEAK006 report are not repeated here; the same input with the same
-    answer is theirs, the same input with another answer LEAK005's.
+    without a tool call are read: a dialogue's last reply closes its conversation ("I am glad I could
+    help. Have a nice day."), and a call, or the reply to its result, is what the request's values
+    decide ("book Nordlys for 3 at 19:00" however it is worded). Labelled data is not read (a label
+    is an answer many rows share: LEAK005 compares its inputs). Rows LEAK001-003 and LEAK006 report
+    are not repeated here; the same input with the same answer is theirs, the same input with
+    another answer LEAK005's.
     Why: a text-to-SQL question reworded around the same query, or a question asked again in other
     words with the same list of answers, is the training example in the test set: the model has
     learned the answer, and the held-out score measures recall of it, not generalisation ("question
