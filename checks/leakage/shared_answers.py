@@ -16,6 +16,7 @@ from __future__ import annotations
 import polars as pl
 
 from dataqa.checks.leakage.contained import normalised_words
+from dataqa.checks.leakage.shared_inputs import in_two_splits
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
 from dataqa.text.normalise import hashes, normalise
@@ -61,12 +62,8 @@ def keyed(ctx: Context, split: str) -> pl.DataFrame:
 
 
 def across(frames: list[pl.DataFrame]) -> pl.DataFrame:
-    """The rows of `keyed` frames whose key a row of another split has (all rows of one key among the
-    frames), by split and line."""
-    if not frames:
-        return pl.DataFrame(schema=SCHEMA)
-    rows = pl.concat(frames, how="vertical")
-    return rows.filter(pl.col("split").n_unique().over("key") > 1).sort("split", "line").cast(SCHEMA)  # type: ignore[arg-type]
+    """The rows of `keyed` frames whose key a row of another split has (`in_two_splits`)."""
+    return in_two_splits(frames, SCHEMA)
 
 
 def shared_answers(ctx: Context) -> pl.DataFrame:

@@ -13,6 +13,8 @@ a split is its input's representative, as `normalise.distinct` makes it (`input_
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from dataqa.engine.context import Context
@@ -52,12 +54,18 @@ def keyed(ctx: Context, split: str) -> pl.DataFrame:
 
 
 def across(frames: list[pl.DataFrame]) -> pl.DataFrame:
-    """The rows of `keyed` frames whose key a row of another split has (all rows of one key must be
-    among the frames: a shuffle's partition, or the whole scan), by split and line."""
+    """The rows of `keyed` frames whose key a row of another split has (`in_two_splits`)."""
+    return in_two_splits(frames, SCHEMA)
+
+
+def in_two_splits(frames: list[pl.DataFrame], schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of keyed frames (`split`, `line`, `key`, ... of `schema`) whose key a row of another
+    split has (all rows of one key must be among the frames: a shuffle's partition, or the whole
+    scan), by split and line: LEAK005's shared inputs and LEAK007's shared answers."""
     if not frames:
-        return pl.DataFrame(schema=SCHEMA)
+        return pl.DataFrame(schema=schema)
     rows = pl.concat(frames, how="vertical")
-    return rows.filter(pl.col("split").n_unique().over("key") > 1).sort("split", "line").cast(SCHEMA)  # type: ignore[arg-type]
+    return rows.filter(pl.col("split").n_unique().over("key") > 1).sort("split", "line").cast(schema)  # type: ignore[arg-type]
 
 
 def shared_inputs(ctx: Context) -> pl.DataFrame:
