@@ -47,6 +47,7 @@ from dataqa.ingest.survey import (
     label_like,
     messages_like,
     nameless,
+    numeric,
     role_by_name,
 )
 
@@ -88,8 +89,10 @@ def classification_fields(
             labels.insert(0, key)
         elif chosen is not None and (survey.kind(key) != "string" or label_like(survey, key)):
             meta.append(key)  # beside the label the user chose, another class describes the record
-        elif is_meta(survey, key):
-            meta.append(key)
+        elif is_meta(survey, key) or (
+            not named_label and numeric(survey, key) and not label_like(survey, key)
+        ):
+            meta.append(key)  # numbers written as text ("19.05", "78.57"): a score of the record, as in JSON
         elif named_label and survey.kind(key) in ("string", "number") and label_like(survey, key):
             labels.append(key)
         elif named_label and survey.kind(key) in _LABEL_SET_KINDS:

@@ -312,8 +312,24 @@ def label_like(survey: KeySurvey, key: str) -> bool:
 
 
 def free_text(survey: KeySurvey, key: str) -> bool:
-    """Strings that are not a label or a date: the text of an example."""
-    return survey.kind(key) == "string" and not label_like(survey, key) and not dated(survey, key)
+    """Strings that are not a label, a date or a number: the text of an example."""
+    return (
+        survey.kind(key) == "string"
+        and not label_like(survey, key)
+        and not dated(survey, key)
+        and not numeric(survey, key)
+    )
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|[.,]\d+)(?:[eE][+-]?\d+)?\s*%?")
+"""A number as a table writes it: "19.05", "100.0", "-3", "1,250", "1e-3", "42 %"."""
+
+
+def numeric(survey: KeySurvey, key: str) -> bool:
+    """Whether every sampled value of `key` is a number written as text (a table's "hindi_pct"
+    column of "19.05", "100.0"): a score or a share of the record, never its text."""
+    values = [v.strip() for obj in survey.samples if isinstance(v := obj.get(key), str) and v.strip()]
+    return len(values) > 1 and all(_NUMBER.fullmatch(v) for v in values)
 
 
 TEXT_ROLES = (None, "prompt", "text", "context")
