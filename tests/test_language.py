@@ -205,3 +205,29 @@ def test_majority_vocabulary_overrules_brand_heavy_texts_but_not_a_real_minority
     texts = pl.Series(["pokaż mi pliki na google drive", "¿dónde está mi pedido de la semana pasada?", "ok"])
     assert overrule(texts, ["hr", "es", UNDETERMINED], "pl", lambda: vocabulary) == ["pl", "es", UNDETERMINED]
     assert dominant_vocabulary(polish, np.arange(0)) == frozenset()
+
+
+HINGLISH = [
+    "Bhai Aapki service bohot bekar hai, refund kab milega mera?",
+    "App bar bar crash ho raha hai aur checkout fail ho raha hai.",
+    "Kb tk hamara 56 inch ke bom ko sambhalkar rkha jayega",
+    "theek hai bhai, reference number send kar dena. i will wait then.",
+]
+NOT_HINGLISH = [
+    # one strong Hindi word beside English, Italian "hai"/"se", Vietnamese "hai"/"nhi", Swahili "hai"
+    "Thanks bhai, the parcel arrived yesterday and everything was in good order.",
+    "Se hai bisogno di assistenza medica durante il viaggio, chiama il numero verde.",
+    "Hãy kể một câu chuyện về hai người bạn trong sách thiếu nhi cho các em nhỏ.",
+    "Serikali hai haijatoa taarifa yoyote kuhusu mkutano wa wiki ijayo mjini.",
+]
+
+
+def test_romanised_hindi_is_no_language_the_detector_knows() -> None:
+    # Hinglish reads as Somali, Indonesian or English on character n-grams: it is undetermined,
+    # in the per-text reference and in the vectorised path alike.
+    english = ["Where is my parcel? It has not arrived yet."] * 8
+    assert detect_languages(HINGLISH + english)[:4] == [UNDETERMINED] * 4
+    assert [cheap_language(clean_prefix(t)) for t in HINGLISH] == [UNDETERMINED] * 4
+    langs = detect_languages(NOT_HINGLISH)
+    assert UNDETERMINED not in langs
+    assert [cheap_language(clean_prefix(t)) for t in NOT_HINGLISH] != [UNDETERMINED] * 4

@@ -78,6 +78,15 @@ def test_function_word_spellings_are_exactly_the_strings_that_lower_to_one() -> 
     assert {"THE", "The", "the", "ÉTÉ", "Été", "SKULLE"} <= set(table["word"])
 
 
+def test_romanised_spellings_are_the_strings_that_lower_to_a_listed_word() -> None:
+    table = language_signals._romanised_spellings()
+    for spelling, lower, strong in table.iter_rows():
+        assert spelling.lower() == lower
+        assert strong == (lower in language_signals.ROMANISED_HINDI)
+    assert {"KYA", "Kya", "\u212aya", "bhai", "HAI"} <= set(table["word"])
+    assert table["word"].n_unique() == table.height
+
+
 TRICKY = [
     # function words in several cases, apostrophes, chains
     "the",
@@ -178,6 +187,16 @@ WORDS = [w for ws in FUNCTION_WORDS.values() for w in sorted(ws)[:12]] + [
     "ordine",
     "bestelling",
     "beställning",
+    # romanised Hindi, strong and weak, with accented and case-folded look-alikes
+    "kya",
+    "bhai",
+    "nahi",
+    "hai",
+    "ke",
+    "ko",
+    "\u212aya",
+    "bhaí",
+    "nhi",
 ]
 SEPARATORS = [" ", "  ", ", ", ". ", "\n", "\t", "-", "'", "\u2019", "", " \x1c ", "\xa0", "/", "(", ")"]
 

@@ -33,6 +33,7 @@ from dataqa.text.language_signals import (
     cheap_language,
     clean_prefix,
     function_word_hits,
+    romanised_hindi_words,
 )
 from dataqa.text.markup import is_code_text
 from dataqa.text.redaction import snippet
@@ -201,6 +202,22 @@ def _shares_letters(ask: str, answer: str) -> bool:
     return shared / max(1, sum(ch.isalpha() for ch in answer)) >= rate / 4
 
 
+ROMANISED = frozenset({"hi", "ur"})
+"""Languages chats write in Latin letters as often as in their own script (Hinglish, Roman Urdu)."""
+
+
+def _writes_romanised(ask: str, lang: str) -> bool:
+    """Whether a prompt writes the answer's language in Latin letters: a Hindi or Urdu answer to a
+    prompt with a strong romanised Hindi word and another (`romanised_hindi_words`: "theek hai.. i
+    hope u guys dont do it again. ab main phone rakhta hu"). One language in two scripts, as
+    code-mixed chats write it, is no switch; a prompt of a whole sentence of them is undetermined
+    already (`romanised_hindi`)."""
+    if lang not in ROMANISED:
+        return False
+    strong, weak = romanised_hindi_words(LATIN_WORD.findall(ask))
+    return strong >= 1 and strong + weak >= 2
+
+
 _PARTS = ((0, 2 * PREFIX_CHARS), (-2 * PREFIX_CHARS, None))
 """The start and the end of a text: both are read, and must agree."""
 
@@ -358,7 +375,11 @@ def _judge(ctx: Context, split: Split) -> pl.DataFrame:
     other = [i for i, (p, a) in enumerate(zip(told, answers, strict=True)) if a not in (p, UNDETERMINED)]
     sides = (asks[side].gather(other) for side in ("ask_prose", "answer_prose", "context", "names"))
     for i, ask, answer, context, names in zip(other, *sides, strict=True):
-        if _shares_letters(ask, answer) or (names and answers[i] in named_languages(context)):
+        if (
+            _shares_letters(ask, answer)
+            or _writes_romanised(ask, answers[i])
+            or (names and answers[i] in named_languages(context))
+        ):
             answers[i] = UNDETERMINED
     return (
         asks.with_columns(pl.Series("a", answers, dtype=pl.String))
