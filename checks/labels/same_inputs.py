@@ -143,21 +143,5 @@ def inputs(ctx: Context, split: str, lines: list[int]) -> dict[int, str]:
     return {line: text or "" for line, text in frame.iter_rows()}
 
 
-class SameInputs(Grouping):
-    """The grouping of the conflicting-label check (module docstring)."""
-
-    shared = SAME_INPUTS
-    texts = INPUT_TEXTS
-    column = "prompt"
-
-    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
-        return keyed(ctx, split)
-
-    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
-        return conflicts(frames)
-
-    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return quoted(frame)
-
-
-GROUPING = SameInputs()
+GROUPING = Grouping(SAME_INPUTS, INPUT_TEXTS, keyed, conflicts, quoted, column="prompt")
+"""The grouping of the conflicting-label check (module docstring)."""

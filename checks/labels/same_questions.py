@@ -133,23 +133,17 @@ def _parsed(given: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-class SameQuestions(Grouping):
-    """The grouping of the contradictory-answers check (module docstring)."""
-
-    shared = SAME_QUESTIONS
-    texts = QUESTION_TEXTS
-
-    def text(self) -> pl.Expr:
-        return pl.struct("prompt", "response").struct.json_encode()
-
-    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
-        return keyed(ctx, split)
-
-    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
-        return answered_apart(frames)
-
-    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.select("split", "line")  # every row: its answer is compared
+def question_and_answer() -> pl.Expr:
+    """A quoted row's text: its prompt and its answer together (the answers are what is compared)."""
+    return pl.struct("prompt", "response").struct.json_encode()
 
 
-GROUPING = SameQuestions()
+def every_row(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every row of a combined frame is quoted: its answer is compared."""
+    return frame.select("split", "line")
+
+
+GROUPING = Grouping(
+    SAME_QUESTIONS, QUESTION_TEXTS, keyed, answered_apart, every_row, quote=question_and_answer
+)
+"""The grouping of the contradictory-answers check (module docstring)."""

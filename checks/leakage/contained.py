@@ -160,21 +160,5 @@ def pairs(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
     )
 
 
-class ContainedInputs(Grouping):
-    """The grouping of LEAK006's contained inputs (module docstring)."""
-
-    shared = CONTAINED
-    texts = CONTAINED_TEXTS
-    column = "prompt"
-
-    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
-        return keyed(ctx, split)
-
-    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
-        return across(frames)
-
-    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.select("split", "line").clear()
-
-
-GROUPING = ContainedInputs()
+GROUPING = Grouping(CONTAINED, CONTAINED_TEXTS, keyed, across, column="prompt")
+"""The grouping of LEAK006's contained inputs (module docstring)."""

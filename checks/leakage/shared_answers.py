@@ -92,21 +92,5 @@ def answer_pairs(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
     )
 
 
-class SharedAnswers(Grouping):
-    """The grouping of LEAK007's shared answers (module docstring)."""
-
-    shared = SHARED_ANSWERS
-    texts = SHARED_ANSWER_TEXTS
-    column = "response"
-
-    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
-        return keyed(ctx, split)
-
-    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
-        return across(frames)
-
-    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.select("split", "line").clear()
-
-
-GROUPING = SharedAnswers()
+GROUPING = Grouping(SHARED_ANSWERS, SHARED_ANSWER_TEXTS, keyed, across, column="response")
+"""The grouping of LEAK007's shared answers (module docstring)."""

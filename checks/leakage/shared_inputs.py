@@ -81,21 +81,5 @@ def input_rows(ctx: Context, split: str) -> pl.DataFrame:
     return rows.with_columns(pl.col("line").min().over("key").alias("rep"))
 
 
-class SharedInputs(Grouping):
-    """The grouping of LEAK005's identical and normalised inputs (module docstring)."""
-
-    shared = SHARED_INPUTS
-    texts = SHARED_INPUT_TEXTS
-    column = "prompt"
-
-    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
-        return keyed(ctx, split)
-
-    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
-        return across(frames)
-
-    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.select("split", "line").clear()
-
-
-GROUPING = SharedInputs()
+GROUPING = Grouping(SHARED_INPUTS, SHARED_INPUT_TEXTS, keyed, across, column="prompt")
+"""The grouping of LEAK005's identical and normalised inputs (module docstring)."""

@@ -170,6 +170,19 @@ keys on blocks and bring the rows of a key together by a shuffle. "split" (the d
         return {f.name: bounds for f in fields if (bounds := field_range(f)) is not None}
 
 
+def key_column() -> pl.Expr:
+    """A keyed frame's `key` column, an integer hash: the key a shuffle cuts by unless told another."""
+    import polars as pl
+
+    return pl.col("key")
+
+
+def quotes_none(frame: pl.DataFrame) -> pl.DataFrame:
+    """No row of a combined frame is quoted: the findings fetch what they quote (`copies.texts`)."""
+    return frame.select("split", "line").clear()
+
+
+@dataclasses.dataclass(frozen=True)
 class Grouping:
     """How the rows of group-scope checks are keyed (`Check.grouping`, scope "group"): a key per row
     from that row alone (`keyed`), so that the keys of a split's blocks, cut into parts by key
@@ -177,40 +190,33 @@ class Grouping:
     share), are the rows the checks read from the shared value `shared`. An engine that holds a
     split's rows elsewhere computes the keys there and supplies `shared` (`Context.supply`), with the
     raw texts of the rows its checks may quote (`quoted`) as `texts`; the local engine builds it
-    from the rows. One grouping, one shuffle, whatever number of checks read it."""
+    from the rows. One grouping, one shuffle, whatever number of checks read it. A grouping is made
+    of module-level functions, so that it pickles by reference to the workers."""
 
-    shared: ClassVar[tuple[str, ...]]
+    shared: tuple[str, ...]
     """The `Context.shared` key of the frame of rows that share a key (`split`, `line`, ...)."""
-    texts: ClassVar[tuple[str, ...]]
+    texts: tuple[str, ...]
     """The `Context.shared` key of the texts (`split`, `line`, `text`) of the quoted rows held elsewhere."""
-    column: ClassVar[str] = "text"
+    keyed: Callable[[Context, str], pl.DataFrame]
+    """`split`, `line` and the key columns of each valid row of a split the context holds (or a block)."""
+    combine: Callable[[list[pl.DataFrame]], pl.DataFrame]
+    """The rows of `keyed` frames (all the rows of their keys) whose key another row shares."""
+    quoted: Callable[[pl.DataFrame], pl.DataFrame] = quotes_none
+    """`split`, `line` of the rows of a `combine`d frame whose text a finding may quote."""
+    column: str = "text"
     """The column of a quoted row its findings quote (its whole text, or its input: "prompt")."""
+    key: Callable[[], pl.Expr] = key_column
+    """A `keyed` frame's key, an integer hash, by which a shuffle cuts it into parts
+    (`dataqa.engine.shuffle.keys_of`)."""
+    quote: Callable[[], pl.Expr] | None = None
+    """What a quoted row's text is where it is not its `column` (LBL007's quotes a prompt and its
+    answer together)."""
 
     def text(self) -> pl.Expr:
-        """What a quoted row's text is, over its valid row (default: its `column`; LBL007's grouping
-        quotes a prompt and its answer together)."""
+        """What a quoted row's text is, over its valid row."""
         import polars as pl
 
-        return pl.col(self.column)
-
-    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:  # pragma: no cover - abstract
-        """`split`, `line` and the key columns of each valid row of a split the context holds (or a block)."""
-        raise NotImplementedError
-
-    def key(self) -> pl.Expr:
-        """A `keyed` frame's key, an integer hash (default: its `key` column), by which a shuffle
-        cuts it into parts (`dataqa.engine.shuffle.keys_of`)."""
-        import polars as pl
-
-        return pl.col("key")
-
-    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:  # pragma: no cover - abstract
-        """The rows of `keyed` frames (all the rows of their keys) whose key another row shares."""
-        raise NotImplementedError
-
-    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:  # pragma: no cover - abstract
-        """`split`, `line` of the rows of a `combine`d frame whose text a finding may quote."""
-        raise NotImplementedError
+        return self.quote() if self.quote is not None else pl.col(self.column)
 
 
 class Runner(Protocol):

@@ -156,26 +156,13 @@ def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> d
     return {line: text or "" for line, text in frame.iter_rows()}
 
 
-class Copies(Grouping):
-    """The grouping of the exact and normalised copy checks (module docstring)."""
-
-    shared = COPIES
-    texts = COPY_TEXTS
-
-    def keyed(self, ctx: Context, split: str) -> pl.DataFrame:
-        return keyed(ctx, split)
-
-    def key(self) -> pl.Expr:
-        return KEY
-
-    def combine(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
-        return shared_keys(frames)
-
-    def quoted(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return quoted(frame)
+def copy_key() -> pl.Expr:
+    """A row's key: its normalised hash where it has one, else its exact hash (`KEY`)."""
+    return KEY
 
 
-GROUPING = Copies()
+GROUPING = Grouping(COPIES, COPY_TEXTS, keyed, shared_keys, quoted, key=copy_key)
+"""The grouping of the exact and normalised copy checks (module docstring)."""
 
 
 def answers_agree(ctx: Context, left: str, right: str, pairs: list[tuple[int, int]]) -> list[bool]:
