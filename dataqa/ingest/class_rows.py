@@ -15,7 +15,14 @@ from dataqa.ingest.issues import excerpt, json_type
 from dataqa.ingest.joined_pairs import split_pair
 from dataqa.ingest.label_sets import cell_classes, flag_set, flag_value, is_label_set, label_set_text
 from dataqa.ingest.layouts import MISSING, Layout, lookup
+from dataqa.ingest.marks import binary_reject
 from dataqa.ingest.record import Record, optional_field, string_field
+
+
+NEGATIVE = "not "
+"""What a binary annotation's rejected label becomes: Prodigy's {"label": "DOCUMENTATION", "answer":
+"reject"} says the text is not about documentation, a class of its own beside the accepted one (so
+the same text accepted and rejected is two labels, and the split has two classes, not one)."""
 
 
 def label_text(value: Any, rec: Record, declared: bool = False) -> str | None:
@@ -76,5 +83,7 @@ def normalise_classification(
         label = label_text(value, rec, declared=(key, json_type(value)) in layout.types)
         if label is None or not label.strip():
             rec.issue(NO_TARGET, f'"{key}" is empty')
+        elif key == "label" and "answer" in obj and binary_reject(obj, "answer"):
+            label = f"{NEGATIVE}{label}"
     rec.label = label
     rec.turns = [("user", text), ("assistant", label or "")]
