@@ -29,9 +29,10 @@ class AnswerLeak(LeakCheck):
 
     The two answers are equal after normalisation (case, spacing, punctuation) and have eight words
     or more (a CJK character counts as one: `shared_answers.MIN_WORDS`); one training example gives
-    that answer, to an input other than the held-out one, and no other row of any split gives it. An
-    answer three rows give is a stock answer (a refusal, a sign-off, a template's reply) or a
-    source's answer to a kind of question, not one example's. Only examples that answer one request
+    that answer, to an input other than the held-out one, and no split gives it twice (one query in
+    each of train, dev and test is one example three times). An answer two rows of one split give
+    is a stock answer (a refusal, a sign-off, a template's reply) or a source's answer to a kind of
+    question, not one example's. Only examples that answer one request
     without a tool call are read: a dialogue's last reply closes its conversation ("I am glad I could
     help. Have a nice day."), and a call, or the reply to its result, is what the request's values
     decide ("book Nordlys for 3 at 19:00" however it is worded). Labelled data is not read (a label

@@ -74,10 +74,11 @@ def shared_answers(ctx: Context) -> pl.DataFrame:
 
 def answer_pairs(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
     """`line`, `ref_line` of the held-out rows whose long answer one reference row gives, to another
-    input, and no other row of any split: an answer three rows give is a stock answer ("I am glad I
-    could help. Have a nice day.") or a source's answer to a kind of question (a country's trading
-    partners, asked as imports and as exports), not one example's."""
-    frame = shared_answers(ctx).filter(pl.len().over("key") == 2)
+    input, and no split gives twice: an answer two rows of one split give is a stock answer ("I am
+    glad I could help. Have a nice day.") or a source's answer to a kind of question (a country's
+    trading partners, asked as imports and as exports), not one example's. One query asked once in
+    each of train, dev and test is one example in three splits."""
+    frame = shared_answers(ctx).filter(pl.len().over("key") == pl.col("split").n_unique().over("key"))
     mine = frame.filter(pl.col("split") == eval_split).drop("split")
     theirs = (
         frame.filter(pl.col("split") == ref_split)
