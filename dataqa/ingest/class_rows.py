@@ -18,7 +18,6 @@ from dataqa.ingest.layouts import MISSING, Layout, lookup
 from dataqa.ingest.marks import binary_reject
 from dataqa.ingest.record import Record, optional_field, string_field
 
-
 NEGATIVE = "not "
 """What a binary annotation's rejected label becomes: Prodigy's {"label": "DOCUMENTATION", "answer":
 "reject"} says the text is not about documentation, a class of its own beside the accepted one (so
