@@ -384,7 +384,9 @@ def compare(
                 reason = "term"  # "garching (forschungszentrum)", "(west) alabama": another place
                 if early:
                     break
-            ignored += sum(w in FILLER for w in sa or sb) if small else 0
+            # filler alone names nothing however many words it runs to (content words read without
+            # their template bring one text's scattered fillers together: "really thanks actually")
+            ignored += sum(w in FILLER for w in sa or sb) if small or set(sa or sb) <= FILLER else 0
             added, at = (differ[0], a0) if sa else (differ[1], b0)
             own = [at + i for i, w in enumerate(sa or sb) if w not in FILLER and not is_number(w)]
             added.extend(own)
