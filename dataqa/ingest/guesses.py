@@ -39,6 +39,7 @@ from dataqa.ingest.suggestion import map_by_values
 from dataqa.ingest.survey import (
     TEXT_ROLES,
     KeySurvey,
+    annotator_votes,
     flag_like,
     free_text,
     is_meta,
@@ -47,6 +48,7 @@ from dataqa.ingest.survey import (
     label_like,
     messages_like,
     nameless,
+    numbered_pair,
     numeric,
     role_by_name,
 )
@@ -124,31 +126,6 @@ def classification_fields(
     if len(texts) == 2 and survey.kind(labels[0]) in _LABEL_SET_KINDS:
         return None  # a sentence pair carries one class
     return texts[0], labels[0], meta, texts[1] if len(texts) == 2 else None
-
-
-_NUMBERED = re.compile(r"(?P<stem>.*?)[\W_]*\d+")
-
-
-def numbered_pair(texts: list[str]) -> bool:
-    """Whether two text fields are one name numbered (`question_1`, `question_2`): two texts of one kind
-    set side by side to be compared (duplicate questions, paraphrases), not a request and its answer."""
-    if len(texts) != 2:
-        return False
-    found = [_NUMBERED.fullmatch(key) for key in texts]
-    stems = {key_words(match.group("stem")) if match else "" for match in found}
-    return len(stems) == 1 and "" not in stems
-
-
-def annotator_votes(labels: list[str]) -> list[str]:
-    """The label fields that are one name numbered (`label_1`, `label_2`, `label_3`; `annotator1`,
-    `annotator2`): each annotator's vote, kept beside the label they were resolved into (SentiMP-21's
-    `final_label`); a number alone is no series."""
-    stems: dict[str, list[str]] = {}
-    for key in labels:
-        match = _NUMBERED.fullmatch(key)
-        if match is not None and key_words(match.group("stem")):
-            stems.setdefault(key_words(match.group("stem")), []).append(key)
-    return [key for keys in stems.values() if len(keys) > 1 for key in keys]
 
 
 _EXACT_LABEL = frozenset({"label", "labels", "goldlabel"})

@@ -350,3 +350,28 @@ def flag_like(survey: KeySurvey, key: str) -> bool:
         and len(others) < len(values)
         and (not others or (len(others) == 1 and len(values) > 2 and len(next(iter(others))) <= 4))
     )
+
+
+_NUMBERED = re.compile(r"(?P<stem>.*?)[\W_]*\d+")
+
+
+def numbered_pair(texts: list[str]) -> bool:
+    """Whether two text fields are one name numbered (`question_1`, `question_2`): two texts of one kind
+    set side by side to be compared (duplicate questions, paraphrases), not a request and its answer."""
+    if len(texts) != 2:
+        return False
+    found = [_NUMBERED.fullmatch(key) for key in texts]
+    stems = {key_words(match.group("stem")) if match else "" for match in found}
+    return len(stems) == 1 and "" not in stems
+
+
+def annotator_votes(labels: list[str]) -> list[str]:
+    """The label fields that are one name numbered (`label_1`, `label_2`, `label_3`; `annotator1`,
+    `annotator2`): each annotator's vote, kept beside the label they were resolved into (SentiMP-21's
+    `final_label`); a number alone is no series."""
+    stems: dict[str, list[str]] = {}
+    for key in labels:
+        match = _NUMBERED.fullmatch(key)
+        if match is not None and key_words(match.group("stem")):
+            stems.setdefault(key_words(match.group("stem")), []).append(key)
+    return [key for keys in stems.values() if len(keys) > 1 for key in keys]
