@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dataqa.text import language_signals
+from dataqa.text import case_spellings, language_romanised, language_signals
 from dataqa.text.language import detect_languages
 from dataqa.text.language_signals import (
     FUNCTION_WORDS,
@@ -35,7 +35,7 @@ def vectorised(texts: list[str | None]) -> tuple[list[str], list[str | None]]:
     return table["prefix"].to_list(), table["lang"].to_list()
 
 
-EVERY = language_signals._every_character()
+EVERY = case_spellings.every_character()
 
 
 @pytest.mark.parametrize(
@@ -79,10 +79,10 @@ def test_function_word_spellings_are_exactly_the_strings_that_lower_to_one() -> 
 
 
 def test_romanised_spellings_are_the_strings_that_lower_to_a_listed_word() -> None:
-    table = language_signals._romanised_spellings()
+    table = language_romanised.romanised_spellings()
     for spelling, lower, strong in table.iter_rows():
         assert spelling.lower() == lower
-        assert strong == (lower in language_signals.ROMANISED_HINDI)
+        assert strong == (lower in language_romanised.ROMANISED_HINDI)
     assert {"KYA", "Kya", "\u212aya", "bhai", "HAI"} <= set(table["word"])
     assert table["word"].n_unique() == table.height
 

@@ -38,6 +38,7 @@ GERMAN = [
     chat("Ich habe mein Passwort vergessen und kann mich nicht mehr anmelden.", "Kein Problem."),
     chat("Wann wird meine Bestellung endlich geliefert? Es dauert schon zu lange.", "Bald."),
 ]
+HINGLISH = chat("bhai mera order kahan hai, abhi tak nahi aaya aur koi update bhi nahi mila", "Checking now.")
 LOOK_ALIKES = [  # the set's language around foreign words: no minority examples
     chat("Please play the song La Vie en Rose by Edith Piaf on my speaker", "Playing it now."),
     chat("Translate into French: where is the nearest train station?", "Où est la gare la plus proche ?"),
@@ -46,9 +47,10 @@ LOOK_ALIKES = [  # the set's language around foreign words: no minority examples
 
 def splits(big: str) -> dict[str, list[Any]]:
     """English tickets with Spanish rows among them (the first near the start, the others in later
-    blocks), German rows in the other split, and the look-alikes in both."""
+    blocks) and a romanised Hindi one last, German rows in the other split, and the look-alikes in both."""
     tickets: list[Any] = ticket_records(180, seed=61)
-    large = [*tickets[:5], SPANISH[0], *tickets[5:90], *LOOK_ALIKES, SPANISH[1], *tickets[90:150], SPANISH[2]]
+    large = [*tickets[:5], SPANISH[0], *tickets[5:90], *LOOK_ALIKES, SPANISH[1], *tickets[90:150]]
+    large += [SPANISH[2], HINGLISH]
     small = [*tickets[150:175], GERMAN[0], *LOOK_ALIKES, GERMAN[1], *tickets[175:]]
     return {big: large, ("test" if big == "train" else "train"): small}
 
@@ -62,8 +64,8 @@ def test_languages_of_held_splits_are_the_local_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: str, driver_rows: int
 ) -> None:
     """The large split (and at 10 rows the small one too) stays on the workers, read in many pieces.
-    COV002 gives the local engine's report: the Spanish rows of the large split, the German ones of
-    the small one (a minority in test, or in an English train)."""
+    COV002 gives the local engine's report: the Spanish rows and the romanised Hindi one of the large
+    split, the German ones of the small one (a minority in test, or in an English train)."""
     local, remote, held = scan_held(tmp_path, monkeypatch, splits(big), driver_rows, CHECKED)
     assert held == ([big] if driver_rows == 60 else ["train", "test"])
     assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
@@ -78,9 +80,10 @@ def test_languages_of_held_splits_are_the_local_ones(
         for f in local["findings"]
     ]
     small = "test" if big == "train" else "train"
-    expected = [(big, "es", [6, 94, 155]), (small, "de", [26, 29])]
+    expected = [(big, "es", [6, 94, 155]), (big, "hi-Latn", [156]), (small, "de", [26, 29])]
     assert found == sorted(expected, key=lambda one: one[0] != "train"), found  # train's first
-    assert all(len(f["evidence"]) >= 2 for f in remote["findings"]), "the inputs were quoted"
+    quoted = [len(f["evidence"]) >= min(2, len(f["locations"])) for f in remote["findings"]]
+    assert all(quoted), "the inputs were quoted"
 
 
 @pytest.mark.parametrize("rows", [13, 50])

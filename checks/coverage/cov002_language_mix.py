@@ -13,7 +13,7 @@ from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest.issues import excerpt
 from dataqa.text.language_held import LanguagesHeld
 from dataqa.text.language_records import examples, language_counts, language_lines
-from dataqa.text.language_signals import UNDETERMINED
+from dataqa.text.language_signals import ROMANISED, UNDETERMINED
 
 
 @register
@@ -29,7 +29,11 @@ class LanguageMix(Check):
     "kkkkk", "hahaha", the dominant language's function words outnumbering the other's), so a short or
     ambiguous text gets the dominant language; texts under about 20 letters or 4 words are "und"
     (undetermined) and never reported, and a translation request whose prompt or answer is in the dominant
-    language is no minority example. A text in two scripts (Arabic with transliterated Latin words) is
+    language is no minority example. Romanised Hindi or Urdu (Hinglish, Roman Urdu), which the n-gram
+    model has no profile for, is told by its own words and named "hi-Latn"; a code-mixed set of it
+    and English is mixed data, so its transliterated lines the model reads as Somali or Indonesian
+    are no minority of English, and in a set mostly of it English lines are part of the mix. A text
+    in two scripts (Arabic with transliterated Latin words) is
     undetermined, and one that reads as the dominant language once its capitalised words (names: the
     Italian places of an Indonesian sentence) are left out is the dominant language. The evidence quotes
     the first examples' inputs and the start of their answers. The metric `languages` gives every
@@ -74,7 +78,7 @@ class LanguageMix(Check):
 
             def minority(lang: str, name: str = name) -> bool:
                 if share >= self.dominant_share:
-                    return lang != dominant
+                    return lang != dominant and (dominant, lang) != (ROMANISED, "en")
                 # mixed training data: only eval rows in a language train hardly has
                 return name != "train" and train_counts.get(lang, 0) < 0.01 * determined
 

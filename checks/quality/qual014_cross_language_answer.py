@@ -21,6 +21,7 @@ from dataqa.ingest.naming import field_name
 from dataqa.text.language import Evidence, Prior, contradicts, decide, gather_evidence, review
 from dataqa.text.language_ngrams import ngram_languages
 from dataqa.text.language_records import asks_translation, named_languages, names_language
+from dataqa.text.language_romanised import ROMANISED, romanised_hindi_words
 from dataqa.text.language_signals import (
     FREQUENT_WORDS,
     FUNCTION_WORDS,
@@ -33,7 +34,6 @@ from dataqa.text.language_signals import (
     cheap_language,
     clean_prefix,
     function_word_hits,
-    romanised_hindi_words,
 )
 from dataqa.text.markup import is_code_text
 from dataqa.text.redaction import snippet
@@ -202,7 +202,7 @@ def _shares_letters(ask: str, answer: str) -> bool:
     return shared / max(1, sum(ch.isalpha() for ch in answer)) >= rate / 4
 
 
-ROMANISED = frozenset({"hi", "ur"})
+HINDI_LANGUAGES = frozenset({"hi", "ur"})
 """Languages chats write in Latin letters as often as in their own script (Hinglish, Roman Urdu)."""
 
 
@@ -212,7 +212,7 @@ def _writes_romanised(ask: str, lang: str) -> bool:
     hope u guys dont do it again. ab main phone rakhta hu"). One language in two scripts, as
     code-mixed chats write it, is no switch; a prompt of a whole sentence of them is undetermined
     already (`romanised_hindi`)."""
-    if lang not in ROMANISED:
+    if lang not in HINDI_LANGUAGES:
         return False
     strong, weak = romanised_hindi_words(LATIN_WORD.findall(ask))
     return strong >= 1 and strong + weak >= 2
@@ -356,7 +356,7 @@ def _judge(ctx: Context, split: Split) -> pl.DataFrame:
     asks = asks.filter(_enough_from_start(asks["answer_prose"]))
     asks = asks.filter(~_code_text(asks["ask"]) & ~_code_text(asks["answer"]))
     asks = asks.with_columns(pl.Series("p", _read(asks["ask_prose"], _flat_prior()), dtype=pl.String)).filter(
-        pl.col("p") != UNDETERMINED
+        ~pl.col("p").is_in([UNDETERMINED, ROMANISED])  # code-mixed Hindi and English is either
     )
     answers = [UNDETERMINED] * len(asks)
     codes = ngram_languages()
@@ -371,7 +371,7 @@ def _judge(ctx: Context, split: Split) -> pl.DataFrame:
             if any(_speaks(half, p, found[k]) for half in two):
                 found[k] = UNDETERMINED
         for i, lang in zip(at, found, strict=True):
-            answers[i] = lang
+            answers[i] = UNDETERMINED if lang == ROMANISED else lang
     other = [i for i, (p, a) in enumerate(zip(told, answers, strict=True)) if a not in (p, UNDETERMINED)]
     sides = (asks[side].gather(other) for side in ("ask_prose", "answer_prose", "context", "names"))
     for i, ask, answer, context, names in zip(other, *sides, strict=True):

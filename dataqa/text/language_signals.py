@@ -22,6 +22,9 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from dataqa.text.case_spellings import every_character, spellings
+from dataqa.text.language_romanised import ROMANISED, romanised_hindi, romanised_rows
+
 UNDETERMINED = "und"
 PREFIX_CHARS = 400
 """Characters of each text read for detection; language is settled long before that."""
@@ -126,32 +129,6 @@ ALSO_WORDS: dict[str, frozenset[str]] = {
     "nl": frozenset({"in", "is", "was", "of"}),
     "en": frozenset({"come"}),
 }
-
-# Romanised Hindi and Urdu (Hinglish, Roman Urdu: "kya scene hai bhai", "mujhe refund chahiye"),
-# which the n-gram model has no profile for: it reads such texts as Somali, Indonesian, Swahili or
-# English. The strong words are forms no listed or profiled language writes as a word of its own;
-# the weak ones are frequent Hindi words another language also writes ("hai" is Italian for "you
-# have", "ke" Indonesian for "to"), evidence only beside a strong one. Words left out on purpose:
-# "wala", "karne" (Swahili), "toh", "gaya", "karna", "wali", "sakti" (Indonesian), "acha"
-# (Portuguese), "ho", "tha" (English slang), "mein" (German), "main", "me", "par", "jab", "tab".
-_STRONG_HINDI = (
-    "hain nahi nahin nhi kya kyaa kyu kyun kyon kyunki kyuki kaise kaisa kaisi kese kaun kahan "
-    "kidhar idhar udhar aur bhi mera meri teri mujhe mujhse mujhko tujhe tumhe tumhara tumhari "
-    "aap aapka aapki aapke aapko apna apni apne hamara hamari humko humne usne unhone uska uski "
-    "uske unka unki unke iska iski iske inka kisi kuch kuchh bahut bohot bahot bhot bohat yaar "
-    "bhai bhaiya karo karke kijiye karenge karega karegi kar kiya kiye gayi gaye raha rahi rahe hoga "
-    "hogi hota hoti hona abhi kabhi sabhi phir lekin magar sirf zyada jyada accha achha achcha "
-    "theek thik haan liye dena dekho dekha batao bolo chahiye chahta chahti sakta sakte wahi yahi "
-    "wahan yahan bilkul zaroor jaldi thoda thodi hoon isliye koi kaam ghar paisa paise bhejo "
-    "milega kr kro krna rha rhi"
-)
-_WEAK_HINDI = "ke ko ki ka ye wo tum hum toh gaya wala wali karna karne hai hy h k tk kb"
-ROMANISED_HINDI = frozenset(_STRONG_HINDI.split())
-ROMANISED_HINDI_WEAK = frozenset(_WEAK_HINDI.split())
-ROMANISED_SHARE = 0.1
-"""Most share of a text's letters beyond ASCII for its Hindi words to count: Vietnamese writes
-"nhi" and "hai" between accented words, and Hinglish is typed in ASCII."""
-
 
 # The letters beyond ASCII each listed language is written with. Its function words decide a text
 # only when the text has no other Latin letter: Polish "do", "to", "i" are English forms and Polish
@@ -284,8 +261,10 @@ def cheap_language(prefix: str) -> str | None:
         if top == "CJK":
             return "zh"  # Han characters with no kana: Chinese (langdetect splits zh-cn / zh-tw)
         return None
-    if letters < MIN_LETTERS or len(words) < MIN_WORDS or romanised_hindi(words, letters):
+    if letters < MIN_LETTERS or len(words) < MIN_WORDS:
         return UNDETERMINED
+    if romanised_hindi(words, letters):
+        return ROMANISED
     hits = function_word_hits(prefix, words)
     if not hits:
         return None
@@ -295,25 +274,6 @@ def cheap_language(prefix: str) -> str | None:
     if n >= 3 and n >= 3 * second and n >= 0.15 * len(words) and not _foreign_letters(best).search(prefix):
         return best
     return None
-
-
-def romanised_hindi_words(words: Sequence[str]) -> tuple[int, int]:
-    """How many distinct strong and weak romanised Hindi words (`ROMANISED_HINDI`,
-    `ROMANISED_HINDI_WEAK`) the words hold, case aside."""
-    seen = {w.lower() for w in words}
-    return len(seen & ROMANISED_HINDI), len(seen & ROMANISED_HINDI_WEAK)
-
-
-def romanised_hindi(words: Sequence[str], letters: int) -> bool:
-    """Whether a text of these words (`letters` in all) is written partly in romanised Hindi or
-    Urdu: two strong words, or one beside two weak ones, in a text of at most `ROMANISED_SHARE`
-    letters beyond ASCII. No language the detector knows is the text's ("theek hai bhai, reference
-    number send kar dena" is neither English nor Somali): it is undetermined."""
-    strong, weak = romanised_hindi_words(words)
-    if strong < 2 and (strong < 1 or weak < 2):
-        return False
-    beyond = sum(1 for w in words for ch in w if not ch.isascii() and ch != "\u2019")
-    return beyond <= ROMANISED_SHARE * letters
 
 
 @functools.cache
@@ -467,40 +427,9 @@ def _latin_languages(prefixes: pl.Series) -> np.ndarray:
         if len(rows):
             decided[rows] = ~prefixes.gather(rows).str.contains(_foreign_class(lang)).to_numpy()
     out = np.where(decided, np.array(_LANGS, dtype=object)[best], None)
-    short = (letters < MIN_LETTERS) | (n_words < MIN_WORDS)
-    out[short | _romanised_rows(flat, n_words, letters)] = UNDETERMINED
+    out[romanised_rows(flat, n_words, letters)] = ROMANISED
+    out[(letters < MIN_LETTERS) | (n_words < MIN_WORDS)] = UNDETERMINED
     return out
-
-
-def _romanised_rows(flat: pl.Series, n_words: np.ndarray, letters: np.ndarray) -> np.ndarray:
-    """`romanised_hindi` of each prefix, from its words one after another (`flat`, `n_words` each)."""
-    out = np.zeros(len(n_words), dtype=bool)
-    table = _romanised_spellings()
-    hit = flat.is_in(table["word"].implode()).to_numpy()
-    if not hit.any():
-        return out
-    rows = np.repeat(np.arange(len(n_words)), n_words)
-    found = (
-        pl.DataFrame({"row": rows[hit], "word": flat.filter(hit)})
-        .join(table, on="word", how="left")
-        .unique(["row", "lower"])
-        .group_by("row")
-        .agg(pl.col("strong").sum().alias("strong"), (~pl.col("strong")).sum().alias("weak"))
-    )
-    strong, weak = found["strong"].to_numpy(), found["weak"].to_numpy()
-    some = found["row"].to_numpy()[(strong >= 2) | ((strong >= 1) & (weak >= 2))]
-    if len(some):
-        per_word = flat.str.count_matches("[^\\x00-\\x7F\\x{2019}]").to_numpy()
-        beyond = np.bincount(rows, weights=per_word, minlength=len(n_words))
-        out[some] = beyond[some] <= ROMANISED_SHARE * letters[some]
-    return out
-
-
-@functools.cache
-def _every_character() -> str:
-    """Every Unicode scalar value (all code points but the surrogates), in order, as one string."""
-    points = np.arange(0x110000, dtype="<u4")
-    return points[(points < 0xD800) | (points > 0xDFFF)].tobytes().decode("utf-32-le")
 
 
 @functools.cache
@@ -513,7 +442,7 @@ def _rust_classes() -> dict[str, str]:
     differ), so the ranges are read off Python's own patterns run over every character, once per
     process (about 0.15 s).
     """
-    every = _every_character()
+    every = every_character()
 
     def ranges(pattern: str, start: int = 0) -> str:
         out = []
@@ -535,44 +464,5 @@ def _function_word_spellings() -> pl.DataFrame:
 
     Matching these exactly needs no lowercasing in polars, whose case tables need not be Python's.
     """
-    pairs = sorted((s, _LANGS.index(_WORD_LANG[word])) for s, word in _spellings(frozenset(_WORD_LANG)))
+    pairs = sorted((s, _LANGS.index(_WORD_LANG[word])) for s, word in spellings(frozenset(_WORD_LANG)))
     return pl.DataFrame(pairs, schema={"word": pl.String, "lang": pl.UInt8}, orient="row")
-
-
-@functools.cache
-def _romanised_spellings() -> pl.DataFrame:
-    """Every string whose `str.lower()` is a romanised Hindi word (`word`), with that word (`lower`)
-    and whether it is a strong one (`strong`), as `romanised_hindi_words` counts them."""
-    rows = sorted(
-        (s, word, word in ROMANISED_HINDI) for s, word in _spellings(ROMANISED_HINDI | ROMANISED_HINDI_WEAK)
-    )
-    schema = {"word": pl.String, "lower": pl.String, "strong": pl.Boolean}
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def _spellings(words: frozenset[str]) -> list[tuple[str, str]]:
-    """(spelling, word) for every string whose `str.lower()` is one of `words`."""
-    letters = {ch for word in words for ch in word}
-    # Candidates: what matches a letter ignoring case (re's simple case folding also catches the
-    # Kelvin sign, the long s and the dotted capital I, whose full lowercase is two characters);
-    # each is kept if its `lower()` is made of those letters.
-    pattern = "[" + "".join(re.escape(ch) for ch in sorted(letters)) + "]"
-    similar = sorted(set(re.findall(pattern, _every_character(), re.IGNORECASE)))
-    by_lower: dict[str, list[str]] = {}
-    for ch in similar:
-        low = ch.lower()
-        if set(low) <= letters:
-            by_lower.setdefault(low, []).append(ch)
-
-    def spellings(word: str) -> list[str]:
-        if not word:
-            return [""]
-        return [
-            ch + rest
-            for low, chars in by_lower.items()
-            if word.startswith(low)
-            for rest in spellings(word[len(low) :])
-            for ch in chars
-        ]
-
-    return [(s, word) for word in sorted(words) for s in spellings(word)]

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import polars as pl
 
-from dataqa.text.language_signals import UNDETERMINED, clean_prefixes, prefix_words
+from dataqa.text.language_signals import ROMANISED, UNDETERMINED, clean_prefixes, prefix_words
 
 VOCABULARY_SAMPLE = 20_000
 """Most texts the vocabulary is read from (evenly spaced among the ones that qualify): it bounds the
@@ -79,9 +79,12 @@ def overrule(
     texts: pl.Series, langs: Sequence[str], dominant: str, vocabulary: Callable[[], frozenset[str]]
 ) -> list[str]:
     """`langs` with every minority decision whose text has more than `OWN_SHARE` of its letters in
-    words of `vocabulary()` turned to `dominant` (the vocabulary is asked for only when there is one)."""
+    words of `vocabulary()` turned to `dominant` (the vocabulary is asked for only when there is one).
+    Romanised Hindi (`ROMANISED`) stands: its words are ones no other language writes, and in a
+    code-mixed set the dominant language's vocabulary, read from the texts the n-gram model calls
+    English, holds them too."""
     out = list(langs)
-    minority = [i for i, lang in enumerate(out) if lang not in (dominant, UNDETERMINED)]
+    minority = [i for i, lang in enumerate(out) if lang not in (dominant, UNDETERMINED, ROMANISED)]
     if not minority:
         return out
     known = vocabulary()
