@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dataqa.checks.quality.qual004_mojibake import confirmed_mojibake
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
@@ -50,6 +51,21 @@ _ABOUT_SHEETS = re.compile(
     r"excel|spreadsheet|formula|sheets?\b|#(?:ERROR|VALUE|NAME|REF|DIV|N/A|NUM|NULL)", re.I
 )
 """A record whose other texts speak of spreadsheets or their errors: an error value there is its answer."""
+
+
+def own_control(text: str) -> re.Match[str] | None:
+    """The first control, zero-width or BOM character of `text` (`_CONTROL`) that is not a byte of
+    mojibake QUAL004 reports: a C1 character inside such a sequence goes when the mojibake is
+    repaired (👍 read as Windows-1252 is "ðŸ", U+2018 and U+008D: its byte 0x8D has no letter there)."""
+    spans: list[tuple[int, int]] | None = None
+    for m in _CONTROL.finditer(text):
+        if "\x80" <= m.group() <= "\x9f":
+            if spans is None:
+                spans = [found.span() for found, _ in confirmed_mojibake(text)]
+            if any(start <= m.start() < end for start, end in spans):
+                continue
+        return m
+    return None
 
 
 def _readable(text: str) -> str:
@@ -106,9 +122,10 @@ class DamagedText(Check):
     line break, or in place of every break of a text that has none; the model learns to write
     "\\n" instead of breaking the line. Code, JSON, double-quoted strings, LaTeX commands and a
     mention of the escape are not damage. Mojibake ("Ã©" for "é", recoverable text) is reported by
-    QUAL004 alone, so one damaged record is one finding. An input that is wholly a spreadsheet's
-    error value ("#ERROR!", "#VALUE!", `SHEET_ERROR`) lost its text when the file passed through a
-    spreadsheet, unless the record speaks of spreadsheets; an answer that is one may be right.
+    QUAL004 alone, with the C1 characters inside it (`own_control`), so one damaged record is one
+    finding. An input that is wholly a spreadsheet's error value ("#ERROR!", "#VALUE!",
+    `SHEET_ERROR`) lost its text when the file passed through a spreadsheet, unless the record
+    speaks of spreadsheets; an answer that is one may be right.
     Example: "Ca\ufffd\ufffdt find my order", a stray "\\x1b" escape in a reply, or an instruction
     ending "...是否为闰年。\\n" and a line break.
     Fix: recover the text from the source with the right encoding (decode the escapes once more),
@@ -162,7 +179,7 @@ class DamagedText(Check):
                 and not any(_ABOUT_SHEETS.search(other) for other in texts if other and other is not text)
             ):
                 return f"spreadsheet error value {text.strip()!r} in place of its text", text.strip()
-            m = _CONTROL.search(text)
+            m = own_control(text)
             if m:
                 what = _NAMES.get(m.group(), f"control character {m.group()!r}")
                 around = text[max(m.start() - 40, 0) : m.end() + 40]

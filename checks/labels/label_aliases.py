@@ -60,11 +60,16 @@ def class_of(ctx: Context) -> Callable[[str], str] | None:
 
 def one_class(ctx: Context) -> Callable[[str, str], bool]:
     """Whether two labels are one class: the same label, one spelled in another case or punctuation
-    where either is an alias or its class, or an alias and its class (`class_of`)."""
+    (`normalise_label`: "non-sarcastic" / "non_sarcastic", LBL003's variant, as LBL001 reads it), or
+    an alias and its class (`class_of`)."""
     named = class_of(ctx)
-    if named is None:
-        return lambda a, b: a == b
-    return lambda a, b: a == b or named(a) == named(b)
+
+    def same(a: str, b: str) -> bool:
+        return (
+            a == b or normalise_label(a) == normalise_label(b) or (named is not None and named(a) == named(b))
+        )
+
+    return same
 
 
 def found_aliases(ctx: Context, splits: list[str]) -> dict[str, Alias]:

@@ -152,7 +152,7 @@ class NearIdenticalConflict(Check):
                 locations = [ctx.location(split, line) for line in members]
                 summary = ", ".join(f"{lab[:60]!r} x{len(ls)}" for lab, ls in by_label.items())
                 first = members[0]
-                other = next(line for line in members if labels[line] != labels[first])
+                other = next((line for line in members if not same(labels[line], labels[first])), members[-1])
                 changed = word_diff(prompts[first] or "", prompts[other] or "")
                 diff = f"{ctx.place(split, first)} ~ {ctx.place(split, other)}: {changed}"
                 noun = input_name(ctx.splits[split], plural=True)

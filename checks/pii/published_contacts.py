@@ -166,6 +166,12 @@ FAX_LINE = re.compile(
 )
 """The end of the text just before a number labelled as a fax line ("Fax: ", "Facsimile No. "): an
 office's line, as contracts' notice clauses and letterheads print them."""
+FAX_AFTER = re.compile(
+    r"(?i)[^\n]{0,40}?\b(?:fax|facsimile|telecopier|telecopy)(?:\s*(?:no\.?|number|#))?\s*[:.]?\s*\(?\+?\d"
+)
+"""A fax number further along a phone number's line ("Phone +91-11-2301..., 2301... Fax +91-11-..."):
+the phone is that office's too, as a letterhead or an address block gives the two together; no one
+lists a fax beside their own mobile."""
 
 
 BESIDE_ADDRESS = re.compile(
@@ -250,9 +256,9 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
     """Whether a phone number or address is one a business or institution publishes: named as how to
     reach "us", as a desk, a hotline or a firm's line, as a place's number, followed by "we will ...
     you", as an advertisement's line to order through or a line open around the clock, as the contact
-    line a notice signs off with, a number a web page's link follows, an address at the domain of a
-    web page the text cites, or a number given beside such an address. Words after the
-    value count up to the end of its sentence."""
+    line a notice signs off with, a number a web page's link follows, a fax number or one its line
+    follows with a fax number, an address at the domain of a web page the text cites, or a number
+    given beside such an address. Words after the value count up to the end of its sentence."""
     if kind not in ("email", "phone"):
         return False
     if (
@@ -266,7 +272,9 @@ def published(kind: str, value: str, text: str, start: int, end: int) -> bool:
         return True
     before = text[max(start - CONTEXT_CHARS, 0) : start]
     just_before = before[-CONTEXT_CHARS // 2 :]
-    if kind == "phone" and (INSTITUTION_LINE.search(before) or FAX_LINE.search(before)):
+    if kind == "phone" and (
+        INSTITUTION_LINE.search(before) or FAX_LINE.search(before) or FAX_AFTER.match(text, end)
+    ):
         return True
     own = OWN_CUE.search(just_before) is not None  # "call me at", "my number": a person's own
     if kind == "phone" and not own and signed_notice(text, start, end):

@@ -77,6 +77,15 @@ def multiplication_sign(text: str, m: re.Match[str]) -> bool:
     )
 
 
+def confirmed_mojibake(text: str) -> Iterator[tuple[re.Match[str], str]]:
+    """Each mojibake match of `text` this check reports, with the text it was: confirmed by
+    re-encoding (`unmangle`), a quoted sign or a multiplication sign left alone."""
+    for m in _MOJIBAKE_RE.finditer(text):
+        fixed = unmangle(m.group())
+        if fixed and not quoted_sign(text, m) and not multiplication_sign(text, m):
+            yield m, fixed
+
+
 @register
 @dataclass
 class Mojibake(Check):
@@ -101,14 +110,12 @@ class Mojibake(Check):
             cand = messages(ctx, split).filter(pl.col("content").str.contains(MOJIBAKE_PATTERN))
             hits = []
             for line, role, text in cand.select("line", "role", "content").iter_rows():
-                for m in _MOJIBAKE_RE.finditer(text):
-                    fixed = unmangle(m.group())
-                    if fixed and not quoted_sign(text, m) and not multiplication_sign(text, m):
-                        hits.append(
-                            (
-                                line,
-                                f'"{m.group()}" for "{fixed}" in {field_at(split, role, text, m.start())}',
-                                snippet(text, m.start(), m.end(), 30),
-                            )
+                for m, fixed in confirmed_mojibake(text):
+                    hits.append(
+                        (
+                            line,
+                            f'"{m.group()}" for "{fixed}" in {field_at(split, role, text, m.start())}',
+                            snippet(text, m.start(), m.end(), 30),
                         )
+                    )
             yield from record_findings(self, ctx, split, hits, "mojibake", max_kinds=6)
