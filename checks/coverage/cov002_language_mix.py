@@ -13,7 +13,26 @@ from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.ingest.issues import excerpt
 from dataqa.text.language_held import LanguagesHeld
 from dataqa.text.language_records import examples, language_counts, language_lines
-from dataqa.text.language_signals import ROMANISED, UNDETERMINED
+from dataqa.text.language_signals import (
+    FUNCTION_WORDS,
+    LANGUAGE_SCRIPTS,
+    ROMANISED,
+    UNDETERMINED,
+    clean_prefix,
+    function_word_hits,
+)
+
+CODE_MIXED = frozenset({ROMANISED, "en"})
+"""Romanised Hindi or Urdu and English: one code-mixed population where the first is a share of the
+data of its own (`CODE_MIXED_SHARE`), neither a minority of the other."""
+CODE_MIXED_SHARE = 0.1
+"""Share of train's determined rows in romanised Hindi from which train is code-mixed."""
+TRANSLITERATED_ROWS, TRANSLITERATED_SHARE = 10, 0.01
+"""Rows, and share of train's determined rows, in romanised Hindi from which a Latin-script minority
+named by the n-gram model alone (no function-word list, no script of its own: Somali, Indonesian,
+Estonian) is taken for transliterated Indic text (romanised Marathi, Devanagari transliterated with
+doubled vowels: "naahee", "aahe"), not reported; French by its function words, Gujarati by its
+script still are."""
 
 
 @register
@@ -30,10 +49,10 @@ class LanguageMix(Check):
     ambiguous text gets the dominant language; texts under about 20 letters or 4 words are "und"
     (undetermined) and never reported, and a translation request whose prompt or answer is in the dominant
     language is no minority example. Romanised Hindi or Urdu (Hinglish, Roman Urdu), which the n-gram
-    model has no profile for, is told by its own words and named "hi-Latn"; a code-mixed set of it
-    and English is mixed data, so its transliterated lines the model reads as Somali or Indonesian
-    are no minority of English, and in a set mostly of it English lines are part of the mix. A text
-    in two scripts (Arabic with transliterated Latin words) is
+    model has no profile for, is told by its own words and named "hi-Latn"; in a set that writes it,
+    the transliterated lines the model alone reads as Somali or Indonesian (`TRANSLITERATED_ROWS`)
+    are no minority of English, and where it is a tenth of the data or more it and English are one
+    code-mixed population (`CODE_MIXED`). A text in two scripts (Arabic with transliterated Latin words) is
     undetermined, and one that reads as the dominant language once its capitalised words (names: the
     Italian places of an Indonesian sentence) are left out is the dominant language. The evidence quotes
     the first examples' inputs and the start of their answers. The metric `languages` gives every
@@ -70,15 +89,25 @@ class LanguageMix(Check):
         determined = sum(train_counts.values())
         if not determined:
             return
-        dominant, n = max(train_counts.items(), key=lambda kv: (kv[1], kv[0]))
-        share = n / determined
+        dominant, _ = max(train_counts.items(), key=lambda kv: (kv[1], kv[0]))
+        romanised = train_counts.get(ROMANISED, 0)
+        mix = (
+            CODE_MIXED
+            if dominant in CODE_MIXED and romanised >= CODE_MIXED_SHARE * determined
+            else {dominant}
+        )
+        share = sum(train_counts.get(lang, 0) for lang in mix) / determined
+        guessed = romanised >= max(TRANSLITERATED_ROWS, TRANSLITERATED_SHARE * determined)
         self.metrics["dominant"] = dominant
         self.metrics["dominant_share"] = round(share, 4)
         for name, counts in per_split.items():
 
             def minority(lang: str, name: str = name) -> bool:
+                if guessed and lang not in FUNCTION_WORDS and lang not in (*LANGUAGE_SCRIPTS, ROMANISED):
+                    return False  # transliterated Indic the n-gram model alone named: no language
+                    # (a listed language's lines are kept by their function words: `_in_own_words`)
                 if share >= self.dominant_share:
-                    return lang != dominant and (dominant, lang) != (ROMANISED, "en")
+                    return lang not in mix
                 # mixed training data: only eval rows in a language train hardly has
                 return name != "train" and train_counts.get(lang, 0) < 0.01 * determined
 
@@ -90,6 +119,10 @@ class LanguageMix(Check):
             found = language_lines(ctx, name, wanted) if wanted else {}
             for lang in sorted(wanted):
                 lines = found[lang]
+                if guessed and lang in FUNCTION_WORDS:
+                    lines = _in_own_words(ctx, name, lines, lang)
+                    if not lines:
+                        continue
                 where = (
                     f"{share:.0%} of the training data is {dominant!r}"
                     if share >= self.dominant_share
@@ -101,6 +134,22 @@ class LanguageMix(Check):
                     _examples(ctx, name, lines),
                     metrics={"language": lang, "count": len(lines), "dominant": dominant},
                 )
+
+
+OWN_WORDS = 2
+"""Function words of its language a line needs, in a set that writes romanised Hindi, to be in it."""
+
+
+def _in_own_words(ctx: Context, split: str, lines: list[int], lang: str) -> list[int]:
+    """The lines whose input holds `OWN_WORDS` of `lang`'s function words: in a set that writes
+    transliterated Indic, the n-gram model's "Dutch" for "hyaa randee chee gaandee ..." is no Dutch,
+    "on ne trouvera jamais cette indifférence" is French."""
+    texts = examples(ctx, split, lines)
+    return [
+        line
+        for line, text in zip(texts["line"].to_list(), texts["text"].to_list(), strict=True)
+        if function_word_hits(clean_prefix(text))[lang] >= OWN_WORDS
+    ]
 
 
 def _examples(ctx: Context, split: str, lines: list[int], most: int = 3) -> list[str]:
