@@ -223,6 +223,17 @@ def taken_by_text(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame
     return normalised_matches(ctx, eval_split, ref_split).select("line").unique()
 
 
+def reported_above(ctx: Context, eval_split: str, ref_split: str, *more: pl.DataFrame) -> pl.DataFrame:
+    """`line`: held-out rows a layer above reports against the reference split, which the layers
+    below leave to it: an exact or normalised copy (LEAK001/002), a near copy (LEAK003), and the
+    `line`s of `more` (LEAK005's input leaks, LEAK006's contained inputs, as a layer reads them)."""
+    lines = [
+        taken_by_text(ctx, eval_split, ref_split),
+        near_matches(ctx, eval_split, ref_split).select("line"),
+    ]
+    return pl.concat([*lines, *(frame.select("line") for frame in more)]).unique()
+
+
 def input_conflicts(ctx: Context, eval_split: str, ref_split: str) -> pl.DataFrame:
     """Labelled data: `line`, `ref_line` of held-out rows (not LEAK001/002's) whose input is in the
     reference split, identical after normalisation and with the same system prompt, under another label."""

@@ -24,6 +24,7 @@ from dataqa.checks.leakage.base import (
     input_sides,
     labelled,
     near_matches,
+    reported_above,
     taken_by_text,
 )
 from dataqa.checks.leakage.shared_inputs import input_rows
@@ -112,13 +113,7 @@ def input_leaks(
             sides = (input_sides(ctx, eval_split), input_sides(ctx, ref_split))
         else:
             pairs, sides = _shared_sides(ctx, eval_split, ref_split)
-        taken = pl.concat(
-            [
-                taken_by_text(ctx, eval_split, ref_split),
-                near_matches(ctx, eval_split, ref_split).select("line"),
-            ]
-        )
-        left = sides[0].join(taken, on="line", how="anti")
+        left = sides[0].join(reported_above(ctx, eval_split, ref_split), on="line", how="anti")
         right = sides[1].rename(
             {"line": "ref_line", "rep": "right_rep", "target": "ref_target", "prompt_exact": "ref_prompt"}
         )

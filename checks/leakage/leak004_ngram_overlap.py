@@ -14,8 +14,7 @@ from dataqa.checks.leakage.base import (
     NEAR_SHARES,
     Group,
     LeakCheck,
-    near_matches,
-    normalised_matches,
+    reported_above,
 )
 from dataqa.checks.leakage.input_leaks import input_leaks
 from dataqa.checks.leakage.leaks_across import LeaksAcross
@@ -116,14 +115,13 @@ class NgramOverlap(LeakCheck):
         return OverlapsAcross()
 
     def matches(self, ctx: Context, eval_split: str, ref_split: str) -> Iterator[Group]:
-        taken = pl.concat(
-            [
-                normalised_matches(ctx, eval_split, ref_split).select("line"),
-                near_matches(ctx, eval_split, ref_split).select("line"),
-                input_leaks(ctx, eval_split, ref_split).select(pl.col("lines").explode().alias("line")),
-                contained.pairs(ctx, eval_split, ref_split).select("line"),  # LEAK006's
-            ]
-        ).unique()
+        taken = reported_above(
+            ctx,
+            eval_split,
+            ref_split,
+            input_leaks(ctx, eval_split, ref_split).select(pl.col("lines").explode().alias("line")),
+            contained.pairs(ctx, eval_split, ref_split),  # LEAK006's
+        )
         overlaps = similarity.ngram_overlaps(
             ctx,
             eval_split,

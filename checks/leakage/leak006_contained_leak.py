@@ -13,8 +13,7 @@ from dataqa.checks.leakage.base import (
     Group,
     LeakCheck,
     and_more,
-    near_matches,
-    normalised_matches,
+    reported_above,
 )
 from dataqa.checks.leakage.leaks_across import LeaksAcross
 from dataqa.core.models import Severity
@@ -60,13 +59,7 @@ class ContainedLeak(LeakCheck):
         found = contained.pairs(ctx, eval_split, ref_split)
         if not found.height:
             return
-        taken = pl.concat(
-            [
-                normalised_matches(ctx, eval_split, ref_split).select("line"),
-                near_matches(ctx, eval_split, ref_split).select("line"),
-            ]
-        ).unique()
-        found = found.join(taken, on="line", how="anti")
+        found = found.join(reported_above(ctx, eval_split, ref_split), on="line", how="anti")
         per_line = found.group_by("line").agg(pl.col("ref_line").sort(), pl.col("held_out_holds").first())
         for line, ref_lines, holds in per_line.sort("line").iter_rows():
             yield [line], ref_lines, {"held_out_holds": bool(holds)}

@@ -13,8 +13,7 @@ from dataqa.checks.leakage.base import (
     Group,
     LeakCheck,
     and_more,
-    near_matches,
-    normalised_matches,
+    reported_above,
 )
 from dataqa.checks.leakage.leaks_across import LeaksAcross
 from dataqa.core.models import Severity
@@ -67,13 +66,7 @@ class AnswerLeak(LeakCheck):
         found = shared_answers.answer_pairs(ctx, eval_split, ref_split)
         if not found.height:
             return
-        taken = pl.concat(
-            [
-                normalised_matches(ctx, eval_split, ref_split).select("line"),
-                near_matches(ctx, eval_split, ref_split).select("line"),
-                contained.pairs(ctx, eval_split, ref_split).select("line"),
-            ]
-        ).unique()
+        taken = reported_above(ctx, eval_split, ref_split, contained.pairs(ctx, eval_split, ref_split))
         found = found.join(taken, on="line", how="anti")
         per_line = found.group_by("line").agg(pl.col("ref_line").sort())
         for line, ref_lines in per_line.sort("line").iter_rows():
