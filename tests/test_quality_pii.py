@@ -22,7 +22,6 @@ from dataqa.checks.quality import qual003_degenerate_text, qual007_truncated_tar
 from dataqa.checks.quality.qual002_template_debris import DEBRIS_CHARS
 from dataqa.checks.quality.qual002_template_debris import PLACEHOLDER_UNION as _PLACEHOLDER_UNION
 from dataqa.checks.quality.qual003_degenerate_text import DegenerateText, repetition_ratio
-from dataqa.checks.quality.qual004_mojibake import unmangle
 from dataqa.checks.quality.qual005_markup_residue import MARKUP_PATTERN
 from dataqa.checks.quality.qual006_invisible_context import INVISIBLE_RES as _INVISIBLE_RES
 from dataqa.checks.quality.qual006_invisible_context import INVISIBLE_WORDS as _INVISIBLE_WORDS
@@ -34,6 +33,7 @@ from dataqa.checks.quality.qual007_truncated_target import truncation_frame as _
 from dataqa.core.errors import ConfigError
 from dataqa.text.detectors import loosened
 from dataqa.text.markup import blank_code, compute_where, mask_code, mask_code_expr, masked_column
+from dataqa.text.mojibake import unmangle
 from dataqa.text.personal_data import iban_ok, luhn_ok, spanish_id_ok
 from dataqa.text.secrets import entropy, looks_random
 from tests.conftest import chat, write_jsonl

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dataqa.checks.quality.qual004_mojibake import confirmed_mojibake
 from dataqa.core.models import Finding, Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.text.markup import FENCE_RE, INLINE_CODE_PATTERN
+from dataqa.text.mojibake import confirmed_mojibake
 
 _UNJOINED = "A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 """Letters of scripts that never join or break with a zero-width mark (Latin, Greek, Cyrillic, Han, kana,

@@ -16,6 +16,7 @@ import polars as pl
 from dataqa.engine.context import Context
 from dataqa.ingest.tokens import non_ascii_rows
 from dataqa.text.hashing import HASH_SEED
+from dataqa.text.mojibake import repair_mojibake
 
 HASHED_COLUMNS = ("text", "prompt", "response")
 """Canonical columns that get exact and normalised hashes."""
@@ -47,21 +48,22 @@ def normalise(texts: pl.Series) -> pl.Series:
 
 
 def normalise_texts(texts: pl.Series) -> pl.Series:
-    """The normalised form of each text: NFKC (only on the texts that are not pure ASCII, which NFKC
-    leaves unchanged: most fine-tuning text is ASCII and polars' NFKC costs as much as the rest of
-    the normalisation), apostrophes inside words dropped ("let's" = "lets"), a sign that ends a name
-    spelled into it ("C++" = "cpp", "C#" = "csharp": `SIGN_WORDS`), an operator between two operands
-    spelled as a word ("a + b" = "a plus b": `OPERATOR`), each Han or kana character a
-    word of its own (`UNSPACED`), lower case, then every run of
-    punctuation, symbols and whitespace becomes one space (the same result as replacing punctuation
-    runs, then whitespace runs, in one pass).
+    """The normalised form of each text: mojibake repaired (`dataqa.text.mojibake`: "cafÃ©" is "café"
+    and an emoji's mojibake no run of shared letters), NFKC (these two only on the texts that are not
+    pure ASCII, which they leave unchanged: most fine-tuning text is ASCII and polars' NFKC costs as
+    much as the rest of the normalisation), apostrophes inside words dropped ("let's" = "lets"), a
+    sign that ends a name spelled into it ("C++" = "cpp", "C#" = "csharp": `SIGN_WORDS`), an operator
+    between two operands spelled as a word ("a + b" = "a plus b": `OPERATOR`), each Han or kana
+    character a word of its own (`UNSPACED`), lower case, then every run of punctuation, symbols and
+    whitespace becomes one space (the same result as replacing punctuation runs, then whitespace
+    runs, in one pass).
 
     The regex leaves the runs that are one plain space alone (`SEPARATOR_RUNS`): they are already
     what they would become, and they are most of the matches."""
     texts = texts.fill_null("")
     at = non_ascii_rows(texts)
-    if len(at):
-        texts = texts.scatter(at, texts.gather(at).str.normalize("NFKC"))
+    if len(at):  # mojibake repaired before NFKC, which would change its "…" into "..."
+        texts = texts.scatter(at, repair_mojibake(texts.gather(at)).str.normalize("NFKC"))
     at = texts.str.contains(APOSTROPHES).arg_true()
     if len(at):
         texts = texts.scatter(at, texts.gather(at).str.replace_all(APOSTROPHE_IN_WORD, ""))

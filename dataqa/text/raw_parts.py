@@ -17,6 +17,7 @@ from collections.abc import Container
 import polars as pl
 
 from dataqa.ingest.chat_templates import ASSISTANT, TOOL, USER
+from dataqa.text.mojibake import repaired
 from dataqa.text.normalise import SPELLED_SIGNS, UNSPACED_PER_WORD, UNSPACED_WORD, normalise, spell_signs
 from dataqa.text.slots import (
     _NOT_NAMES,
@@ -41,9 +42,9 @@ input of several turns is written (`dataqa.ingest.normalisers`: "user: ...\nassi
 
 
 def _raw_tokens(raw: str, words: list[str]) -> tuple[str, list[re.Match[str]]] | None:
-    """The raw text (NFKC, apostrophes inside words dropped) and its word tokens, one per
-    normalised word; None when they cannot be lined up."""
-    text = unicodedata.normalize("NFKC", raw) if not raw.isascii() else raw
+    """The raw text as normalisation reads it (`normalise_texts`' first steps) and its word tokens, one
+    per normalised word; None when they cannot be lined up."""
+    text = unicodedata.normalize("NFKC", repaired(raw)) if not raw.isascii() else raw
     text = _APOSTROPHE_IN_WORD.sub("", text)
     if not SPELLED_SIGNS.isdisjoint(text):  # "C++", "x + 1": the words normalisation made of them
         text = spell_signs(pl.Series([text], dtype=pl.String))[0]
@@ -54,8 +55,8 @@ def _raw_tokens(raw: str, words: list[str]) -> tuple[str, list[re.Match[str]]] |
 
 
 def part_of_words(raw: str, words: list[str], asks: bool = False) -> list[int] | None:
-    """The paragraph (0-based, blank-line separated in the raw text) of each of a text's
-    normalised words; None when the raw words cannot be lined up with them (`asks`: an input's)."""
+    """The paragraph (0-based, blank-line separated) of each normalised word; None when the raw words
+    cannot be lined up with them (`asks`: an input's)."""
     return _parts(raw, words, _raw_tokens(raw, words), asks)
 
 
@@ -71,7 +72,7 @@ def _parts(
     raw: str, words: list[str], found: tuple[str, list[re.Match[str]]] | None, asks: bool = False
 ) -> list[int] | None:
     """`part_of_words`, given `_raw_tokens(raw, words)`."""
-    if found is None:  # damaged text (mojibake, format characters): normalise each paragraph
+    if found is None:  # damaged text (format characters): normalise each paragraph
         paragraphs = normalise(pl.Series(PARAGRAPH.split(raw), dtype=pl.String)).to_list()
         split = [p.split(" ") if p else [] for p in paragraphs]
         if [w for p in split for w in p] != words:
@@ -159,8 +160,7 @@ def _question_tail(text: str, tokens: list[re.Match[str]]) -> list[int]:
 
 
 def _same_answer(verdict: Comparison, parts_a: list[int], parts_b: list[int]) -> int:
-    """Words of the last part of two texts when it is the same in both (all of it matched),
-    else 0."""
+    """Words of the last part of two texts when it is the same in both (all of it matched), else 0."""
     last_a, last_b = parts_a[-1], parts_b[-1]
     size = parts_a.count(last_a)
     if size != parts_b.count(last_b) or any(parts_a[at] == last_a for at in verdict.differ[0]):
