@@ -54,7 +54,9 @@ class LanguageMix(Check):
     are no minority of English, and where it is a tenth of the data or more it and English are one
     code-mixed population (`CODE_MIXED`). A text in two scripts (Arabic with transliterated Latin words) is
     undetermined, and one that reads as the dominant language once its capitalised words (names: the
-    Italian places of an Indonesian sentence) are left out is the dominant language. The evidence quotes
+    Italian places of an Indonesian sentence) are left out is the dominant language. A language the
+    n-gram model alone names in plain Latin letters (Somali, Estonian, Finnish: `_ngrams_alone`) is
+    said to be a guess: romanised Tamil and Hmong read as them. The evidence quotes
     the first examples' inputs and the start of their answers. The metric `languages` gives every
     split's distribution.
     Why: a handful of Spanish examples in an English set teaches the model little Spanish but may
@@ -129,11 +131,29 @@ class LanguageMix(Check):
                     else f"train has {train_counts.get(lang, 0)} {lang!r} example(s)"
                 )
                 yield self.finding(
-                    f"{len(lines)} {name} example(s) detected as language {lang!r}; {where}",
+                    f"{len(lines)} {name} example(s) detected as language {lang!r}"
+                    f"{NGRAMS_ALONE if _ngrams_alone(ctx, name, lines, lang) else ''}; {where}",
                     [ctx.location(name, line) for line in lines],
                     _examples(ctx, name, lines),
                     metrics={"language": lang, "count": len(lines), "dominant": dominant},
                 )
+
+
+NGRAMS_ALONE = " (by character n-grams alone: a language in plain Latin letters, maybe another one)"
+"""What a finding adds where the language was named by the n-gram model alone (`_ngrams_alone`)."""
+NGRAMS_ALONE_LINES = 20
+"""Examples read to tell whether a minority is written in plain Latin letters (its first ones)."""
+
+
+def _ngrams_alone(ctx: Context, split: str, lines: list[int], lang: str) -> bool:
+    """Whether a minority language was named by the n-gram model alone: no function-word list, no
+    script of its own, no romanised word list, and its first examples in ASCII. Such texts hold
+    nothing but the n-grams: romanised Tamil reads as Estonian, Hmong as Somali, transliterated
+    Marathi as Somali too; the examples are no English, but the name is a guess."""
+    if lang in FUNCTION_WORDS or lang in LANGUAGE_SCRIPTS or lang == ROMANISED:
+        return False
+    texts = examples(ctx, split, lines[:NGRAMS_ALONE_LINES])["text"].to_list()
+    return all(text.isascii() for text in texts)
 
 
 OWN_WORDS = 2
