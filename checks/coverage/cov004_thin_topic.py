@@ -13,7 +13,7 @@ from dataqa.core.options import ranged
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Check, HeldForm, register
 from dataqa.engine.sample import Sampled
-from dataqa.text.topics import text_space, topics
+from dataqa.text.topics import TextSpace, text_space, topics
 
 
 def _centres(matrix: sp.csr_matrix, assignment: np.ndarray, k: int) -> np.ndarray:
@@ -31,6 +31,24 @@ def _cohesion(matrix: sp.csr_matrix, members: np.ndarray, centre: np.ndarray) ->
     return float(np.mean(matrix[np.flatnonzero(members)] @ centre))
 
 
+def _spread(space: TextSpace, assignment: np.ndarray, tid: int, terms: list[str], thin_below: float) -> bool:
+    """Whether a thin cluster is a fragment of a kind the data covers: its first term is in as many
+    inputs of other clusters as of its own, and in `thin_below` inputs or more in all.
+
+    The clustering puts each input in one cluster, and a kind of task can be split over several: of
+    an admin set's 30 sudoers tasks, six wrote one template and were a cluster of their own, the rest
+    went to the "validation" and "permissions" clusters. A topic the data lacks has its word to itself
+    ("hypotenuse" in 8 inputs, all in its cluster), or is thin even counted whole (a voice-assistant
+    set's 13 speaker-volume requests in three clusters, where a topic averages 151)."""
+    column = space.vectorizer.vocabulary_.get(terms[0]) if space.vectorizer and terms else None
+    if column is None:
+        return False
+    has = space.matrices["train"][:, column].toarray().ravel() > 0
+    members = assignment == tid
+    inside, outside = int(has[members].sum()), int(has[~members].sum())
+    return outside >= inside and inside + outside >= thin_below
+
+
 @register
 @dataclass
 class ThinTopic(Check):
@@ -44,7 +62,9 @@ class ThinTopic(Check):
     A thin cluster of near-copies (mean cosine to its centre of `max_cohesion` or more: the same
     word problem with other numbers, one request repeated) is one input written a few times, not
     a topic (duplicates are the DUP checks' to report), and one whose centre is close to another
-    cluster's (cosine `max_overlap` or more) is a variant of a kind the data covers. Where even
+    cluster's (cosine `max_overlap` or more) is a variant of a kind the data covers, as is one whose
+    first term other clusters' inputs hold as often as its own, in enough inputs in all not to be
+    thin (`_spread`). Where even
     the common clusters hold inputs that share few words (their mean cosine to the centre under
     `min_cohesion`: word problems, open-ended chat), the words form no topics and nothing is reported.
     Why: the model sees a thin topic a handful of times; that is where it will fail first, and
@@ -122,10 +142,19 @@ class ThinTopic(Check):
             thin = size < self.thin_share * average
             copies = thin and cohesion[tid] >= self.max_cohesion
             variant = thin and float(overlap[tid].max(initial=-1.0)) >= self.max_overlap
+            spread = thin and _spread(space, model.assignment, tid, terms, self.thin_share * average)
             self.metrics["topics"].append(
-                {"id": tid, "size": size, "terms": terms, "thin": thin, "copies": copies, "variant": variant}
+                {
+                    "id": tid,
+                    "size": size,
+                    "terms": terms,
+                    "thin": thin,
+                    "copies": copies,
+                    "variant": variant,
+                    "spread": spread,
+                }
             )
-            if thin and not copies and not variant and typical >= self.min_cohesion:
+            if thin and not copies and not variant and not spread and typical >= self.min_cohesion:
                 members = sorted(int(x) for x in lines[model.assignment == tid])
                 yield self.finding(
                     f"topic {tid} ({', '.join(terms[:4]) or 'no terms'}) has {size} training example(s); "
