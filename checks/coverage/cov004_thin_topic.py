@@ -64,9 +64,9 @@ class ThinTopic(Check):
     a topic (duplicates are the DUP checks' to report), and one whose centre is close to another
     cluster's (cosine `max_overlap` or more) is a variant of a kind the data covers, as is one whose
     first term other clusters' inputs hold as often as its own, in enough inputs in all not to be
-    thin (`_spread`). Where even
-    the common clusters hold inputs that share few words (their mean cosine to the centre under
-    `min_cohesion`: word problems, open-ended chat), the words form no topics and nothing is reported.
+    thin (`_spread`). Where even the common clusters hold inputs that share few words (their mean
+    cosine to the centre under `min_cohesion`: word problems, open-ended chat), the words form no
+    topics and nothing is reported.
     Why: the model sees a thin topic a handful of times; that is where it will fail first, and
     where a few more examples help most.
     Example: 1,000 tickets about orders and billing, 9 about warranty claims.
