@@ -18,6 +18,7 @@ from dataqa.engine.config import Config
 from dataqa.engine.context import Context
 from dataqa.engine.runner import load_splits
 from dataqa.text import candidates, hashing, minhash, near_duplicates, normalise, overlap, verify, word_codes
+from dataqa.text.mojibake import repaired
 
 SYSTEM = (
     "You are the support assistant of Northwind Outdoor. Answer in the customer's language, keep "
@@ -145,11 +146,19 @@ def test_a_record_and_its_normalised_variant_share_a_group(
 
 
 @pytest.mark.parametrize(
-    ("text", "variant"), [("ῒ", "ῒ".upper()), ("Straße", "STRASSE"), ("Café", "CAFÉ!"), ("\u0131", "I")]
+    ("text", "variant"),
+    [
+        ("ῒ", "ῒ".upper()),
+        ("Straße", "STRASSE"),
+        ("Café", "CAFÉ!"),
+        ("\u0131", "I"),
+        ("\u00e2\u0160", "\u00c2\u0160"),
+    ],
 )
 def test_case_mappings_that_are_not_one_to_one(text: str, variant: str, tmp_path: Path) -> None:
     """Variants hypothesis finds rarely, pinned: a case round trip that does not recompose ("ῒ"),
-    a dotless i (U+0131) whose capital lowers to a dotted one."""
+    a dotless i (U+0131) whose capital lowers to a dotted one, and "âŠ" upper-cased to "ÂŠ", which
+    re-encodes as UTF-8 of U+008A: no mojibake, the two one text."""
     _variant_shares_a_group(text, variant, tmp_path)
 
 
@@ -171,9 +180,11 @@ def _variant_shares_a_group(text: str, variant: str, tmp_path: Path) -> None:
     if norm[0] == norm[1]:
         assert [2, 3] in near_duplicates.near_duplicate_groups(ctx, "train")
         assert [2, 3] in near_duplicates.near_duplicate_groups(ctx, "train", column="prompt")
-    else:  # only case mappings that are not one-to-one can differ: "ß".upper() == "SS"; "ῒ"
+    elif repaired(text) == text and repaired(variant) == variant:
+        # only case mappings that are not one-to-one can differ: "ß".upper() == "SS"; "ῒ"
         # upper-cased and lowered again is "ϊ" + a combining grave that lowering does not recompose;
-        # the dotless i (U+0131) upper-cases to "I", which lowers to "i" (Turkish keeps them apart)
+        # the dotless i (U+0131) upper-cases to "I", which lowers to "i" (Turkish keeps them apart).
+        # Mojibake is written in one case: upper-casing "ã¡" writes "Ã¡", UTF-8 of "á" as Windows-1252.
         assert _case_blind(norm[0]) == _case_blind(norm[1])
 
 

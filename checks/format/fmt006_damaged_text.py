@@ -14,7 +14,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import RECORD, Check, register
 from dataqa.ingest.issues import excerpt
 from dataqa.text.markup import FENCE_RE, INLINE_CODE_PATTERN
-from dataqa.text.mojibake import confirmed_mojibake
+from dataqa.text.mojibake import mojibake_runs
 
 _UNJOINED = "A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 """Letters of scripts that never join or break with a zero-width mark (Latin, Greek, Cyrillic, Han, kana,
@@ -61,7 +61,7 @@ def own_control(text: str) -> re.Match[str] | None:
     for m in _CONTROL.finditer(text):
         if "\x80" <= m.group() <= "\x9f":
             if spans is None:
-                spans = [found.span() for found, _ in confirmed_mojibake(text)]
+                spans = [(start, end) for start, end, _ in mojibake_runs(text)]
             if any(start <= m.start() < end for start, end in spans):
                 continue
         return m

@@ -93,33 +93,52 @@ MOJIBAKE_LAYERS = 3
 mojibake of mojibake ("ÃƒÂ©" is "Ã©" is "é"); each pass undoes one layer."""
 
 
-def repaired(text: str) -> str:
-    """`text` with its confirmed mojibake (`confirmed_mojibake`) replaced by what it was, layer by
-    layer; the rest of the text as written."""
+_C1 = re.compile("[\u0080-\u009f]")
+"""A C1 control character: what text does not hold, and what one layer of an emoji's mojibake may
+leave for the next layer to undo ("Â\u008d" is one of 😍's bytes read as Latin-1)."""
+
+
+def _undone(chunk: str) -> str:
+    """A run of mojibake with as many layers undone as `MOJIBAKE_LAYERS` allows, stopping at the last
+    layer that leaves no C1 character the run did not hold: "ÂŠ" (upper-cased "âš") would be U+008A,
+    no character a text writes, and an emoji cut short keeps the layers that read."""
+    best, controls = chunk, len(_C1.findall(chunk))
     for _ in range(MOJIBAKE_LAYERS):
         pieces, end = [], 0
-        for m, fixed in confirmed_mojibake(text):
-            pieces += [text[end : m.start()], fixed]
+        for m, fixed in confirmed_mojibake(chunk):
+            pieces += [chunk[end : m.start()], fixed]
             end = m.end()
         if not pieces:
             break
-        text = "".join(pieces) + text[end:]
-    return text
+        chunk = "".join(pieces) + chunk[end:]
+        if len(_C1.findall(chunk)) <= controls:
+            best = chunk
+    return best
 
 
 def mojibake_runs(text: str) -> Iterator[tuple[int, int, str]]:
-    """Each run of adjacent confirmed matches of `text`: its start, end and the text it was with every
-    layer undone. An emoji encoded thrice is six matches of the outer layer ("Ãƒ" for "Ã", ...) and
-    one run ("ÃƒÂ°Ã…Â¸Ã‹Å“Ã¢â‚¬Å¡" for "😂"); "rÃ©sumÃ©" is two runs, "Ã©" each."""
+    """Each run of adjacent confirmed matches of `text` that is mojibake: its start, end and the text
+    it was with its layers undone (`_undone`). An emoji encoded thrice is six matches of the outer
+    layer ("Ãƒ" for "Ã", ...) and one run ("ÃƒÂ°Ã…Â¸Ã‹Å“Ã¢â‚¬Å¡" for "😂"); "rÃ©sumÃ©" is two runs, "Ã©"
+    each; a run no layer of which reads (`_undone` gives it back) is none."""
     start = end = -1
     for m, _ in confirmed_mojibake(text):
-        if m.start() != end and start >= 0:
-            yield start, end, repaired(text[start:end])
         if m.start() != end:
+            if start >= 0 and (fixed := _undone(text[start:end])) != text[start:end]:
+                yield start, end, fixed
             start = m.start()
         end = m.end()
-    if start >= 0:
-        yield start, end, repaired(text[start:end])
+    if start >= 0 and (fixed := _undone(text[start:end])) != text[start:end]:
+        yield start, end, fixed
+
+
+def repaired(text: str) -> str:
+    """`text` with each run of mojibake (`mojibake_runs`) replaced by what it was; the rest as written."""
+    pieces, end = [], 0
+    for start, stop, fixed in mojibake_runs(text):
+        pieces += [text[end:start], fixed]
+        end = stop
+    return "".join(pieces) + text[end:] if pieces else text
 
 
 def repair_mojibake(texts: pl.Series) -> pl.Series:
