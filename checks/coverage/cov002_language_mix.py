@@ -105,7 +105,7 @@ class LanguageMix(Check):
         for name, counts in per_split.items():
 
             def minority(lang: str, name: str = name) -> bool:
-                if guessed and lang not in FUNCTION_WORDS and lang not in (*LANGUAGE_SCRIPTS, ROMANISED):
+                if guessed and _named_by_ngrams(lang):
                     return False  # transliterated Indic the n-gram model alone named: no language
                     # (a listed language's lines are kept by their function words: `_in_own_words`)
                 if share >= self.dominant_share:
@@ -145,12 +145,18 @@ NGRAMS_ALONE_LINES = 20
 """Examples read to tell whether a minority is written in plain Latin letters (its first ones)."""
 
 
+def _named_by_ngrams(lang: str) -> bool:
+    """Whether only the n-gram model can name `lang`: no function-word list, no script of its own, no
+    romanised word list (Somali, Indonesian, Estonian)."""
+    return lang not in FUNCTION_WORDS and lang not in LANGUAGE_SCRIPTS and lang != ROMANISED
+
+
 def _ngrams_alone(ctx: Context, split: str, lines: list[int], lang: str) -> bool:
     """Whether a minority language was named by the n-gram model alone: no function-word list, no
     script of its own, no romanised word list, and its first examples in ASCII. Such texts hold
     nothing but the n-grams: romanised Tamil reads as Estonian, Hmong as Somali, transliterated
     Marathi as Somali too; the examples are no English, but the name is a guess."""
-    if lang in FUNCTION_WORDS or lang in LANGUAGE_SCRIPTS or lang == ROMANISED:
+    if not _named_by_ngrams(lang):
         return False
     texts = examples(ctx, split, lines[:NGRAMS_ALONE_LINES])["text"].to_list()
     return all(text.isascii() for text in texts)
