@@ -2,8 +2,8 @@
 train's vectorizer from its blocks' word counts, its LSA from its sample's inputs, each held-out
 input's nearest training input searched block by block. The findings (locations, messages, quoted
 inputs, order), the metrics (every split's histogram, median and bar, train's spread) and the
-verdict are the local engine's, with train held, test held, or both, on data under
-`nearest_train.BRUTE_FORCE_PRODUCTS`; a training input copied into a later block is not named in place
+verdict are the local engine's, with train held, test held, or both, searched by brute force or
+in k-means cells; a training input copied into a later block is not named in place
 of the first. One local Ray (2 CPUs, no dashboard, no network) for the module.
 """
 
@@ -47,11 +47,15 @@ def splits(big: str) -> dict[str, list[Any]]:
     return {"train": train, "test": test}
 
 
-@pytest.mark.parametrize(
+HELD_SPLITS = pytest.mark.parametrize(
     ("big", "driver_rows"),
     [("train", 60), ("train", 30), ("test", 120)],
     ids=["train-held", "both-held", "test-held"],
 )
+"""The large split held (and at 30 driver rows the other too)."""
+
+
+@HELD_SPLITS
 def test_coverage_of_held_splits_is_the_local_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: str, driver_rows: int
 ) -> None:
@@ -87,18 +91,41 @@ def test_chinese_coverage_of_held_splits_is_the_local_one(
     assert [f["locations"][0]["line"] for f in remote["findings"]] == found
 
 
-def test_past_the_brute_force_size_the_held_search_says_it_is_exact(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@HELD_SPLITS
+def test_past_the_brute_force_size_both_engines_search_the_same_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: str, driver_rows: int
 ) -> None:
-    """Past `BRUTE_FORCE_PRODUCTS` held-out x training rows the local engine searches k-means cells
-    and the held form each block exactly (a documented difference): the result says so, in its
-    metrics and its reason. (The local engine here stays under its own bar: the findings are equal.)"""
-    monkeypatch.setattr(coverage_held, "BRUTE_FORCE_PRODUCTS", 1000)
-    local, remote, _ = scan_held(tmp_path, monkeypatch, splits("train"), 60, CHECKED)
-    assert remote["findings"] == local["findings"]
+    """Past `BRUTE_FORCE_PRODUCTS` held-out x training rows both engines search k-means cells: the
+    held form's centres are fitted on the driver from the same sample of train's points, each block
+    searched in the cells a query probes, the far rows again, wider. The report is the local one,
+    without a note; the searches really went through the cells, and the far rows were searched
+    twice (once more widely) on both engines."""
+    monkeypatch.setattr(nearest_train, "BRUTE_FORCE_PRODUCTS", 1000)
+    monkeypatch.setattr(nearest_train, "IVF_PROBES", 1)  # so that the wider search probes more
+    data = splits(big)
+    wider = nearest_train.wider_probes(np.zeros(nearest_train.cell_count(len(data["train"]))))
+    local_probes: list[int] = []  # the local search's, in this process
+    held_probes: list[int] = []  # the held form's, asked by the driver (the tasks run on the workers)
+    local_search, held_search = nearest_train.Cells.nearest, coverage_held._Train._in_cells
+
+    def local_counted(cells: nearest_train.Cells, queries: np.ndarray, probed: np.ndarray, c: int) -> Any:
+        local_probes.append(probed.shape[1])
+        return local_search(cells, queries, probed, c)
+
+    def held_counted(train: Any, run: Any, queries: list[Any], k: int, probes: int) -> list[Any]:
+        held_probes.append(probes)
+        return held_search(train, run, queries, k, probes)
+
+    monkeypatch.setattr(nearest_train.Cells, "nearest", local_counted)
+    monkeypatch.setattr(coverage_held._Train, "_in_cells", held_counted)
+    local, remote, held = scan_held(tmp_path, monkeypatch, data, driver_rows, CHECKED)
+    assert held == ([big] if driver_rows != 30 else ["train", "test"])
+    assert decided_part(remote, CHECKED) == decided_part(local, CHECKED)
+    assert {10, 30} <= {f["locations"][0]["line"] for f in remote["findings"]}
     cov005 = next(c for c in remote["checks"] if c["id"] == "COV005")
-    assert cov005["metrics"]["nearest_search"] == coverage_held.EXACT_SEARCH
-    assert cov005["reason"] == f"nearest training inputs: {coverage_held.EXACT_SEARCH}"
+    assert "nearest_search" not in cov005["metrics"] and not cov005["reason"]
+    # the first search and a wider one of the far rows, on each engine
+    assert sorted(set(local_probes)) == sorted(set(held_probes)) == [1, wider] and wider > 1
 
 
 @pytest.mark.parametrize(("size", "features", "zh"), [(37, None, False), (120, 50, False), (7, None, True)])

@@ -1,5 +1,5 @@
 """COV005's nearest training inputs of splits held in blocks on the Ray workers (`CoverageHeld`, its
-`HeldForm`), with the local engine's result on data under `nearest_train.BRUTE_FORCE_PRODUCTS`.
+`HeldForm`), with the local engine's result.
 
 What COV005 reads of train, made over a held train's blocks:
 1. the TF-IDF vectorizer (`nearest_train.text_vectorizer`): each block's words' document and term counts
@@ -21,9 +21,11 @@ to the first line). Train's own spread (`nearest_train.train_spread`) is that se
 rows, each leaving itself out; the exact search of the verified inputs (`nearest_train.exact_train`) a
 task per train part, the first best kept.
 
-A documented difference: above `nearest_train.BRUTE_FORCE_PRODUCTS` held-out x training rows the local
-engine searches k-means cells (`nearest_train._Cells`), which a search per block cannot reproduce; the
-held form does the exact search per block there, and finds a row at least as near.
+Past `nearest_train.BRUTE_FORCE_PRODUCTS` held-out x training rows the candidates come from k-means
+cells, as locally (`nearest_train.Cells`): the centres are fitted on the driver from the same seeded
+sample of train's LSA points, each block's points are put in their cells on the worker, and each
+query searches its nearest cells in every block; merged over the blocks by LSA value (ties to the first
+line), that is the local search, and so is the wider second search of the rows it leaves far.
 
 The vectorizer and the LSA go to the object store once, not with each block's task (`shuffle.Blocks`).
 The driver holds the vectorizer, the LSA, the sample's inputs, and per held-out row
@@ -35,38 +37,42 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from dataqa.core.models import Finding
 from dataqa.core.once import once_per_object
 from dataqa.engine.context import Context
-from dataqa.engine.registry import Check, HeldForm, Runner
-from dataqa.text import near_held
+from dataqa.engine.registry import HeldForm, Runner
+from dataqa.text import near_held, nearest_train
 from dataqa.text.hashing import HASH_SEED
 from dataqa.text.near_held import supply_fetch
 from dataqa.text.nearest_train import (
-    BRUTE_FORCE_PRODUCTS,
     CANDIDATES,
     EXACT,
     NAMES,
+    RECHECK_BELOW,
     TOGETHER,
     VECTORIZER,
+    Cells,
+    cell_sample,
+    cells_of,
     cosines,
     coverage_points,
     exact_best,
     first_best,
+    fitted_centres,
     lsa_model,
     names_of,
     nearest_points,
+    probed_cells,
     spread_rows,
     text_vectorizer,
     together,
     vocabulary_share,
+    wider_probes,
 )
 from dataqa.text.topics import (
     fitted,
@@ -80,10 +86,6 @@ from dataqa.text.topics import (
 )
 
 COLUMN = "prompt"
-EXACT_SEARCH = (
-    f"searched exactly on each block of a split held on the Ray workers (past {BRUTE_FORCE_PRODUCTS:.0e} "
-    "held-out x training rows the local engine searches k-means cells: this finds a row at least as near)"
-)
 NEAREST = "nearest_train"
 SPREAD = ("train_spread",)
 WORDS = ("train_words", COLUMN)
@@ -195,9 +197,49 @@ def _candidates_of(train: dict[str, Any], k: int, *queries: dict[str, Any]) -> l
     return [_candidates(train, query, k) for query in queries]
 
 
+NO_LINE = np.iinfo(np.int64).max
+"""The line of a missing candidate (`_cell_candidates_of`): sorted after every line, never picked."""
+
+
+def _cells_of_part(train: dict[str, Any], centres: np.ndarray) -> np.ndarray:
+    """Each point of this part of train in its cell (`nearest_train.cells_of`)."""
+    return cells_of(train["points"], centres)
+
+
+def _probed(query: dict[str, Any], centres: np.ndarray, probes: int) -> np.ndarray:
+    """Each query's `probes` nearest cells (`nearest_train.probed_cells`)."""
+    return probed_cells(query["points"], centres, probes)
+
+
+def _rows_of(query: dict[str, Any], rows: np.ndarray) -> dict[str, Any]:
+    """The queries at `rows` of a part of a held-out split."""
+    return {key: value[rows] for key, value in query.items()}
+
+
+def _cell_candidates_of(
+    train: dict[str, Any], cell_of_point: np.ndarray, centres: np.ndarray, k: int, *asked: Any
+) -> list[tuple[np.ndarray, ...]]:
+    """`_candidates` of each query of `asked` (pairs of a part's queries and their probed cells)
+    among the points of its probed cells in this part of train (`nearest_train.Cells`), the local
+    search's candidates in this part; a candidate the cells lack has line `NO_LINE`, value -inf
+    and cosine -1."""
+    cells = Cells.of(train["points"], centres, cell_of_point)
+    out = []
+    for query, probed in zip(asked[::2], asked[1::2], strict=True):
+        where, values = cells.nearest(query["points"], probed, k)
+        found = np.isfinite(values)
+        lines = np.full(where.shape, NO_LINE, dtype=np.int64)
+        lines[found] = train["lines"][where[found]]
+        exact = np.full(where.shape, -1.0, dtype=np.float32)
+        if found.any():
+            exact[found] = cosines(query["matrix"], train["matrix"], np.where(found, where, 0))[found]
+        out.append((lines, values, exact))
+    return out
+
+
 def _nearest_frame(query: dict[str, Any], k: int, *found: tuple[np.ndarray, ...]) -> pl.DataFrame:
-    """`nearest_train`'s frame of a part of a held-out split (with its `names`), from `_candidates`
-    of each part of train."""
+    """`nearest_train`'s frame of a part of a held-out split (with its `names`, and `best`, the exact
+    cosine of the nearest), from `_candidates` of each part of train."""
     nearest, best = _best(k, None, list(found))
     return pl.DataFrame(
         {
@@ -206,8 +248,21 @@ def _nearest_frame(query: dict[str, Any], k: int, *found: tuple[np.ndarray, ...]
             "nearest_line": np.where(best > 0, nearest, 0),
             "similarity": np.clip(best * query["share"], 0.0, 1.0).astype(np.float64),
             "names": query["names"],
+            "best": best,
         }
     )
+
+
+def _nearer(frame: pl.DataFrame, rows: np.ndarray, searched: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with the nearest rows of its `rows` that a second search (`searched`, their frame)
+    found nearer (a higher `best`), as `nearest_train.nearest_train` keeps them."""
+    better = searched["best"].to_numpy() > frame["best"].to_numpy()[rows]
+    changed = []
+    for column in ("nearest_line", "similarity", "best"):
+        values = frame[column].to_numpy().copy()
+        values[rows[better]] = searched[column].to_numpy()[better]
+        changed.append(pl.Series(column, values))
+    return frame.with_columns(changed)
 
 
 class _Train:
@@ -219,15 +274,62 @@ class _Train:
     parts: list[Any]
     svd: Any
 
-    def nearest(self, run: Runner, queries: list[Any]) -> pl.DataFrame:
-        """`nearest_train`'s frame (with `names`) of a held-out split whose parts' queries are
-        `queries` (handles that `run`'s tasks read)."""
+    def nearest(self, run: Runner, queries: list[Any], n: int) -> pl.DataFrame:
+        """`nearest_train`'s frame (with `names`) of a held-out split of `n` rows whose parts'
+        queries are `queries` (handles that `run`'s tasks read): searched by brute force, or past
+        `BRUTE_FORCE_PRODUCTS` in k-means cells, the rows left far searched again, wider."""
         k = min(CANDIDATES, self.rows)
-        found = [run.task(_candidates_of, part, k, *queries, returns=len(queries)) for part in self.parts]
-        frames = [
+        if not (n and self.rows and self.words and n * self.rows > nearest_train.BRUTE_FORCE_PRODUCTS):
+            found = [run.task(_candidates_of, part, k, *queries, returns=len(queries)) for part in self.parts]
+            return pl.concat(run.get(self._frames(run, queries, k, found))).drop("best")
+        frames = run.get(self._in_cells(run, queries, k, nearest_train.IVF_PROBES))
+        far = [np.flatnonzero(frame["similarity"].to_numpy() < RECHECK_BELOW) for frame in frames]
+        asked = [(part, rows) for part, rows in enumerate(far) if len(rows)]
+        again = [run.task(_rows_of, queries[part], rows)[0] for part, rows in asked]
+        wider = wider_probes(self.centres) if asked else 0
+        for (part, rows), searched in zip(asked, run.get(self._in_cells(run, again, k, wider)), strict=True):
+            frames[part] = _nearer(frames[part], rows, searched)
+        return pl.concat(frames).drop("best")
+
+    @staticmethod
+    def _frames(run: Runner, queries: list[Any], k: int, found: list[list[Any]]) -> list[Any]:
+        """A task per part of the queries: its frame (`_nearest_frame`) from each train part's `found`."""
+        return [
             run.task(_nearest_frame, query, k, *[f[n] for f in found])[0] for n, query in enumerate(queries)
         ]
-        return pl.concat(run.get(frames))
+
+    def _in_cells(self, run: Runner, queries: list[Any], k: int, probes: int) -> list[Any]:
+        """`_frames` of `queries` searched in their `probes` nearest cells of every train part."""
+        if not queries:
+            return []
+        centres = self.centres_kept
+        probed = [run.task(_probed, query, centres, probes)[0] for query in queries]
+        asked = [handle for pair in zip(queries, probed, strict=True) for handle in pair]
+        found = [
+            run.task(_cell_candidates_of, part, cells, centres, k, *asked, returns=len(queries))
+            for part, cells in zip(self.parts, self.cells, strict=True)
+        ]
+        return self._frames(run, queries, k, found)
+
+    @property
+    def centres(self) -> np.ndarray:  # pragma: no cover - abstract
+        """The centres of train's k-means cells, fitted as `nearest_train.Cells.build` fits them."""
+        raise NotImplementedError
+
+    @property
+    def words(self) -> int:  # pragma: no cover - abstract
+        """The size of train's vocabulary (no search without a word)."""
+        raise NotImplementedError
+
+    @once_per_object
+    def centres_kept(self) -> Any:
+        """`centres`, put where the tasks read them."""
+        return self.runner.task(_kept, self.centres)[0]
+
+    @once_per_object
+    def cells(self) -> list[Any]:
+        """Each train part's points' cells (`_cells_of_part`), a handle per part."""
+        return [self.runner.task(_cells_of_part, part, self.centres_kept)[0] for part in self.parts]
 
     def exact(self, queries: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """`exact_best` over every part of train, the first best kept (`nearest_train.exact_train`)."""
@@ -251,6 +353,15 @@ class _DriverTrain(_Train):
     @once_per_object
     def svd(self) -> Any:
         return lsa_model(self.ctx)
+
+    @once_per_object
+    def centres(self) -> np.ndarray:
+        points = coverage_points(self.ctx)["train"]
+        return fitted_centres(points[cell_sample(self.rows)], self.rows)
+
+    @property
+    def words(self) -> int:
+        return text_space(self.ctx).matrices["train"].shape[1]
 
 
 class _HeldTrain(_Train):
@@ -301,6 +412,18 @@ class _HeldTrain(_Train):
         return fitted_svd(sample, self.rows)
 
     @once_per_object
+    def centres(self) -> np.ndarray:
+        """Fitted on the LSA points of the cells' seeded sample of the training rows, made of their
+        inputs fetched from the blocks, as `nearest_train.Cells.build` fits them on train's points."""
+        vectorizer = self.vectorizer  # the counts' round gives the rows
+        texts = self.at(cell_sample(self.rows))[1]
+        return fitted_centres(project(self.svd, vectorizer.transform(texts).tocsr()), self.rows)
+
+    @property
+    def words(self) -> int:
+        return len(self.vectorizer.vocabulary_) if self.vectorizer is not None else 0
+
+    @once_per_object
     def parts(self) -> list[Any]:
         run, args = self.runner, (self.vectorizer, self.svd, False)
         return [h[0] for h in run.blocks(_space_step, [args] * len(run))]
@@ -339,25 +462,6 @@ class CoverageHeld(HeldForm):
             return ctx.supplied(VECTORIZER)
         return ctx.supplied((NEAREST, split))
 
-    def exact_above(self, ctx: Context) -> bool:
-        """Whether a held-out split and a train, one of them held, are past `BRUTE_FORCE_PRODUCTS`
-        pairs: the local engine searches k-means cells there, this form each block exactly."""
-        rows = ctx.valid_count(ctx.train)
-        return any(
-            ctx.valid_count(s) * rows > BRUTE_FORCE_PRODUCTS
-            for s in ctx.eval_splits
-            if s.elsewhere is not None or ctx.train.elsewhere is not None
-        )
-
-    def run(self, check: Check, ctx: Context) -> Iterable[Finding]:
-        """The check as locally; past `BRUTE_FORCE_PRODUCTS` its metrics say the search was exact."""
-        yield from check.run(ctx)
-        if self.exact_above(ctx):
-            check.metrics["nearest_search"] = EXACT_SEARCH
-
-    def note(self, ctx: Context) -> str:
-        return f"nearest training inputs: {EXACT_SEARCH}" if self.exact_above(ctx) else ""
-
     def supply(self, ctx: Context, split: str, runner: Runner) -> None:
         if split == "train":
             train = self.train = _HeldTrain(ctx, runner)
@@ -379,7 +483,7 @@ class CoverageHeld(HeldForm):
         """`nearest_train` of a held-out split on the driver against a held train."""
         assert self.train is not None
         query = space_of(ctx.valid_rows(split), text_vectorizer(ctx), self.train.svd, True)
-        return self.train.nearest(runner, runner.task(_kept, query)).drop("names")
+        return self.train.nearest(runner, runner.task(_kept, query), ctx.valid_count(split)).drop("names")
 
     def _held(self, ctx: Context, split: str, runner: Runner) -> pl.DataFrame:
         """`nearest_train` of a held held-out split (with its rows' `names`), against a held train
@@ -388,4 +492,4 @@ class CoverageHeld(HeldForm):
             self.train = _DriverTrain(ctx, runner)
         args = (text_vectorizer(ctx), self.train.svd, True)
         queries = [h[0] for h in runner.blocks(_space_step, [args] * len(runner))]
-        return self.train.nearest(runner, queries)
+        return self.train.nearest(runner, queries, ctx.valid_count(split))

@@ -164,9 +164,42 @@ def cosines(query: sp.csr_matrix, train: sp.csr_matrix, cand: np.ndarray) -> np.
     return out
 
 
+def cell_count(n: int) -> int:
+    """The k-means cells of an inverted file over `n` points: about sqrt(n), at least 2, at most n/4."""
+    return max(2, min(int(math.sqrt(n)), n // 4))
+
+
+def cell_sample(n: int) -> np.ndarray:
+    """The positions among `n` points of the seeded sample the cells' centres are fitted on."""
+    return seeded_sample(n, max(SAMPLE_ROWS, 20 * cell_count(n)))
+
+
+def fitted_centres(sample: np.ndarray, n: int) -> np.ndarray:
+    """The unit centres of `cell_count(n)` k-means cells fitted on `sample` (`cell_sample`'s points)."""
+    model = KMeans(n_clusters=cell_count(n), random_state=SEED, n_init=1, max_iter=10).fit(sample)
+    return normalize(model.cluster_centers_).astype(np.float32)
+
+
+def cells_of(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Each point's cell: its nearest centre (ties to the first)."""
+    return _exact_nearest(points, centres, 1)[:, 0]
+
+
+def probed_cells(queries: np.ndarray, centres: np.ndarray, probes: int) -> np.ndarray:
+    """Each query's `probes` nearest cells, nearest first."""
+    return _exact_nearest(queries, centres, min(probes, len(centres)))
+
+
+def wider_probes(centres: np.ndarray) -> int:
+    """The cells a query searched again (`RECHECK_BELOW`) probes: `RECHECK_CELLS` of them."""
+    return max(IVF_PROBES, math.ceil(len(centres) * RECHECK_CELLS))
+
+
 @dataclass
-class _Cells:
-    """An inverted file over unit vectors: k-means cells and the points of each, in row order."""
+class Cells:
+    """An inverted file over unit vectors: k-means cells and the points of each, in row order. The
+    points may be all of a split's (`build`) or one block's, with the split's centres (`of`): a
+    block's search, merged over the blocks by LSA value, is the whole split's."""
 
     points: np.ndarray
     centres: np.ndarray
@@ -174,54 +207,67 @@ class _Cells:
     bounds: np.ndarray
 
     @classmethod
-    def build(cls, points: np.ndarray) -> _Cells:
-        """About sqrt(n) cells from a seeded k-means sample; every point goes to its nearest centre."""
-        n_cells = max(2, min(int(math.sqrt(len(points))), len(points) // 4))
-        sample = points[seeded_sample(len(points), max(SAMPLE_ROWS, 20 * n_cells))]
-        model = KMeans(n_clusters=n_cells, random_state=SEED, n_init=1, max_iter=10).fit(sample)
-        centres = normalize(model.cluster_centers_).astype(np.float32)
-        cell_of_point = _exact_nearest(points, centres, 1)[:, 0]
+    def build(cls, points: np.ndarray) -> Cells:
+        """Cells fitted on a seeded sample of `points` (`cell_sample`); each point in its nearest."""
+        centres = fitted_centres(points[cell_sample(len(points))], len(points))
+        return cls.of(points, centres, cells_of(points, centres))
+
+    @classmethod
+    def of(cls, points: np.ndarray, centres: np.ndarray, cell_of_point: np.ndarray) -> Cells:
+        """The inverted file of `points` whose cells (`cells_of`) are given."""
         members = np.argsort(cell_of_point, kind="stable")
-        bounds = np.searchsorted(cell_of_point[members], np.arange(n_cells + 1))
+        bounds = np.searchsorted(cell_of_point[members], np.arange(len(centres) + 1))
         return cls(points, centres, members, bounds)
 
-    def nearest(self, queries: np.ndarray, probes: int, c: int) -> np.ndarray:
-        """Approximately the `c` points nearest each query: among the points of its `probes`
-        nearest cells only, so the work grows with queries x probes x cell size."""
+    def nearest(self, queries: np.ndarray, probed: np.ndarray, c: int) -> tuple[np.ndarray, np.ndarray]:
+        """Approximately the `c` points nearest each query (best first, ties to the first point):
+        among the points of its `probed` cells only (`probed_cells`), so the work grows with queries
+        x probes x cell size; and their dot products, -inf where the cells hold fewer than `c`."""
         n_cells = len(self.centres)
-        probed = _exact_nearest(queries, self.centres, min(probes, n_cells))
         best = np.full((len(queries), c), -np.inf, dtype=np.float32)
         where = np.zeros((len(queries), c), dtype=np.int64)
         cells = probed.ravel()
         asking_queries = np.repeat(np.arange(len(queries)), probed.shape[1])
         order = np.argsort(cells, kind="stable")
         query_bounds = np.searchsorted(cells[order], np.arange(n_cells + 1))
-        for cell in range(n_cells):
+        for cell in np.flatnonzero((np.diff(self.bounds) > 0) & (np.diff(query_bounds) > 0)):
             cell_points = self.members[self.bounds[cell] : self.bounds[cell + 1]]
             asking = asking_queries[order[query_bounds[cell] : query_bounds[cell + 1]]]
-            if not len(cell_points) or not len(asking):
-                continue
             step = max(1, BLOCK_PRODUCTS // len(cell_points))
             for start in range(0, len(asking), step):
                 rows = asking[start : start + step]
                 cols, sims = _top_candidates(queries[rows] @ self.points[cell_points].T, c)
                 merged_sims = np.concatenate([best[rows], sims], axis=1)
-                merged_where = np.concatenate([where[rows], cell_points[cols]], axis=1)
-                keep = np.argsort(-merged_sims, axis=1, kind="stable")[:, :c]
+                merged_where = np.concatenate(
+                    [where[rows], np.where(np.isfinite(sims), cell_points[cols], 0)], axis=1
+                )
+                keep = np.lexsort((merged_where, -merged_sims))[:, :c]  # ties to the first point
                 best[rows] = np.take_along_axis(merged_sims, keep, axis=1)
                 where[rows] = np.take_along_axis(merged_where, keep, axis=1)
-        return where
+        return where, best
 
 
 def _best_exact(
-    query: sp.csr_matrix, train: sp.csr_matrix, cand: np.ndarray
+    query: sp.csr_matrix, train: sp.csr_matrix, cand: np.ndarray, found: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Among each query row's candidates, the train row of highest exact TF-IDF cosine (ties: first)."""
-    cand = np.sort(cand, axis=1)
-    exact = cosines(query, train, cand)
+    """Among each query row's candidates (those `found`: all by default), the train row of highest
+    exact TF-IDF cosine (ties: first); a row without a candidate gets cosine -1."""
+    found = np.ones(cand.shape, dtype=bool) if found is None else found
+    by_row = np.argsort(np.where(found, cand, np.iinfo(np.int64).max), axis=1, kind="stable")
+    cand, found = np.take_along_axis(cand, by_row, axis=1), np.take_along_axis(found, by_row, axis=1)
+    exact = cosines(query, train, np.where(found, cand, 0))
+    exact[~found] = -1.0
     pick = exact.argmax(axis=1)
     rows = np.arange(len(pick))
     return cand[rows, pick], exact[rows, pick]
+
+
+def _cell_search(
+    cells: Cells, q_points: np.ndarray, probes: int, query: sp.csr_matrix, train: sp.csr_matrix, c: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_best_exact` among the LSA candidates of the queries' `probes` nearest cells."""
+    cand, sims = cells.nearest(q_points, probed_cells(q_points, cells.centres, probes), c)
+    return _best_exact(query, train, cand, np.isfinite(sims))
 
 
 def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
@@ -232,7 +278,7 @@ def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
     mostly unseen words is far even if one word matches.
 
     Above `BRUTE_FORCE_PRODUCTS` (held-out rows x train rows) the LSA candidates come from an
-    inverted file (`_Cells`: each row compared with the train rows of its `IVF_PROBES` nearest
+    inverted file (`Cells`: each row compared with the train rows of its `IVF_PROBES` nearest
     k-means cells, not all); rows it leaves under `RECHECK_BELOW`, the ones a coverage finding
     could name, are searched again in `RECHECK_CELLS` of the cells.
     """
@@ -249,11 +295,11 @@ def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
             projected = coverage_points(ctx)
             q_points, t_points = projected[split], projected["train"]
             c = min(CANDIDATES, train.shape[0])
-            cells = _Cells.build(t_points) if n * len(t_points) > BRUTE_FORCE_PRODUCTS else None
+            cells = Cells.build(t_points) if n * len(t_points) > BRUTE_FORCE_PRODUCTS else None
             if cells is None:
                 where, best = _best_exact(query, train, _exact_nearest(q_points, t_points, c))
             else:
-                where, best = _best_exact(query, train, cells.nearest(q_points, IVF_PROBES, c))
+                where, best = _cell_search(cells, q_points, IVF_PROBES, query, train, c)
         texts = ctx.valid_rows(split)["prompt"].fill_null("").to_list()
         if space.vectorizer is not None:
             words, share = vocabulary_share(space.vectorizer, texts)
@@ -263,8 +309,8 @@ def nearest_train(ctx: Context, split: str) -> pl.DataFrame:
             # The approximate search can only miss a nearer row: look again, wider, where a miss
             # could make a row look uncovered.
             low = np.flatnonzero(best * share < RECHECK_BELOW)
-            wider = max(IVF_PROBES, math.ceil(len(cells.centres) * RECHECK_CELLS))
-            again_where, again_best = _best_exact(query[low], train, cells.nearest(q_points[low], wider, c))
+            wider = wider_probes(cells.centres)
+            again_where, again_best = _cell_search(cells, q_points[low], wider, query[low], train, c)
             better = again_best > best[low]
             where[low[better]], best[low[better]] = again_where[better], again_best[better]
         train_lines = space.lines["train"]
