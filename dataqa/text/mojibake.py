@@ -11,7 +11,7 @@ copy are one text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import polars as pl
 
@@ -104,16 +104,22 @@ def _undone(chunk: str) -> str:
     no character a text writes, and an emoji cut short keeps the layers that read."""
     best, controls = chunk, len(_C1.findall(chunk))
     for _ in range(MOJIBAKE_LAYERS):
-        pieces, end = [], 0
-        for m, fixed in confirmed_mojibake(chunk):
-            pieces += [chunk[end : m.start()], fixed]
-            end = m.end()
-        if not pieces:
+        layer = _spliced(chunk, ((m.start(), m.end(), fixed) for m, fixed in confirmed_mojibake(chunk)))
+        if layer == chunk:
             break
-        chunk = "".join(pieces) + chunk[end:]
+        chunk = layer
         if len(_C1.findall(chunk)) <= controls:
             best = chunk
     return best
+
+
+def _spliced(text: str, replacements: Iterable[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, replacement) of `replacements` (in order, apart) spliced in."""
+    pieces, end = [], 0
+    for start, stop, replacement in replacements:
+        pieces += [text[end:start], replacement]
+        end = stop
+    return "".join(pieces) + text[end:] if pieces else text
 
 
 def mojibake_runs(text: str) -> Iterator[tuple[int, int, str]]:
@@ -134,11 +140,7 @@ def mojibake_runs(text: str) -> Iterator[tuple[int, int, str]]:
 
 def repaired(text: str) -> str:
     """`text` with each run of mojibake (`mojibake_runs`) replaced by what it was; the rest as written."""
-    pieces, end = [], 0
-    for start, stop, fixed in mojibake_runs(text):
-        pieces += [text[end:start], fixed]
-        end = stop
-    return "".join(pieces) + text[end:] if pieces else text
+    return _spliced(text, mojibake_runs(text))
 
 
 def repair_mojibake(texts: pl.Series) -> pl.Series:
