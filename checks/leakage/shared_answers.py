@@ -4,15 +4,17 @@ after normalisation (LEAK007's answer leaks).
 One frame: `split`, `line`, `key` (the hash of the row's normalised answer), `prompt` (the hash of its
 normalised input), for every valid row of unlabelled data that answers one request (one user turn: a
 dialogue's last reply closes a conversation, it is no example's answer) without a tool call (`CALLED`),
-with a normalised answer of `MIN_WORDS` words or more (a CJK character counted as one), and whose key a
-row of another split has. A key comes from its row alone, so an engine that keeps a split's rows on
-other machines keys them there and brings the rows of a key together by a shuffle on it (`GROUPING`);
-the local engine builds the same frame from the rows it holds. Labelled data is left out: there the
-answer is a class many rows share.
+with an answer of `MIN_WORDS` words or more (`answer_words`), and whose key a row of another split has.
+A key comes from its row alone, so an engine that keeps a split's rows on other machines keys them there
+and brings the rows of a key together by a shuffle on it (`GROUPING`); the local engine builds the same
+frame from the rows it holds. Labelled data is left out: there the answer is a class many rows share.
 """
 
 from __future__ import annotations
 
+import re
+
+import orjson
 import polars as pl
 
 from dataqa.checks.leakage.contained import normalised_words
@@ -34,6 +36,48 @@ MIN_WORDS = 8
 stock reply are given to many questions; a query, a list of eight names or a paragraph is not."""
 
 
+def answer_words(answers: pl.Series) -> pl.Series:
+    """Each answer's words as `MIN_WORDS` counts them: a normalised text's (`normalised_words`), but of
+    an answer written as a JSON object or list only the words of its values that are text
+    (`_text_values`). Its keys are the schema every answer of the set repeats, and values of one token
+    each (a class, a score, a code, a date) are a structured label: a classifier's `{"intent":
+    "objection_handling", "outcome": "no_decision", "score": 0.35}` is given to many inputs, as a
+    label is, however many fields it has."""
+    words = normalised_words(normalise(answers))  # type: ignore[arg-type]  (a Series has `.str` too)
+    structured = answers.str.contains(r"^\s*[\[{]").fill_null(False).arg_true()
+    values = [_text_values(text) for text in answers.gather(structured).to_list()]
+    at = [i for i, v in zip(structured.to_list(), values, strict=True) if v is not None]
+    if not at:
+        return words
+    texts = pl.Series([v for v in values if v is not None], dtype=pl.String)
+    return words.scatter(at, normalised_words(normalise(texts)))  # type: ignore[arg-type]
+
+
+_TOKEN = re.compile(r"[\w.:/+-]*")
+"""A JSON string value of one token: a class name, a code, a date, a number written as a string."""
+
+
+def _text_values(text: str) -> str | None:
+    """The string values of a JSON object or list that are more than one token (`_TOKEN`), joined by
+    spaces; None when `text` is not one."""
+    try:
+        parsed = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(parsed, dict | list):
+        return None
+    texts, pending = [], [parsed]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str) and not _TOKEN.fullmatch(value.strip()):
+            texts.append(value)
+    return " ".join(texts)
+
+
 def keyed(ctx: Context, split: str) -> pl.DataFrame:
     """`split`, `line`, `key`, `prompt` of the valid rows with a long answer of a split the context
     holds (a whole split, or a block of it on a worker); none on labelled data."""
@@ -47,7 +91,7 @@ def keyed(ctx: Context, split: str) -> pl.DataFrame:
         .select("line", "response")
         .join(one_ask, on="line")
     )
-    long = rows.filter(normalised_words(normalise(rows["response"].fill_null(""))) >= MIN_WORDS)
+    long = rows.filter(answer_words(rows["response"].fill_null("")) >= MIN_WORDS)
     return (
         hashes(ctx, split)
         .join(long.select("line"), on="line")
