@@ -1368,6 +1368,34 @@ def test_a_conversation_under_a_key_no_layout_names_is_read_as_chat_by_its_messa
     assert named.layout is None and named.rows == 0
 
 
+def test_a_dialogue_set_whose_supporter_greets_first_in_some_dialogues_is_read_as_chat(
+    tmp_path: Path,
+) -> None:
+    """ESConv's shape: human/bot dialogues under "dialog", the bot greeting first in two of five (the
+    survey's sample cut after a user turn). Each was taken for no conversation, and the file read as
+    0 rows; the layout is chat, and a quarter or more of openings is the set's shape: no finding."""
+    records = []
+    for i in range(10):
+        turns = [
+            {"speaker": "human", "text": f"I feel low about exam {i}."},
+            {"speaker": "bot", "text": f"Tell me more {i}."},
+        ]
+        if i % 5 < 2:  # the bot greets first
+            turns = [{"speaker": "bot", "text": "Hi! How can I help you today?"}, *turns]
+        records.append(
+            {
+                "dialog": [
+                    *turns,
+                    {"speaker": "human", "text": "Thanks."},
+                    {"speaker": "bot", "text": "Any time."},
+                ]
+            }
+        )
+    split = load_split("train", str(write_jsonl(tmp_path / "d.jsonl", records)))
+    assert split.layout is not None and split.layout.source("messages") == "dialog" and split.rows == 10
+    assert split.record_issues == []  # the openings are the set's shape (`formats.opening_is_shape`)
+
+
 def test_lists_that_are_no_messages_are_not_read_as_chat(tmp_path: Path) -> None:
     """Look-alikes: a list of {"text", "label"} records is no conversation; a conversation of plain
     strings is read as the turns it is, with nothing renamed."""

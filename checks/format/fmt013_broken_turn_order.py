@@ -21,8 +21,8 @@ class BrokenTurnOrder(RecordIssueCheck):
     Fix: merge consecutive turns of one speaker, move the system message to the front.
 
     The assistant opening is out of order where the split's other conversations open with the user
-    (a question lost or swapped). Where most of a split's conversations open with the assistant
-    (`formats.OPENING_SHARE`), that opening is the set's shape, not a broken record: an agent's
+    (a question lost or swapped). Where a quarter or more of a split's conversations open with the
+    assistant (`formats.OPENING_SHARE`), that opening is the set's shape, not a broken record: an agent's
     greeting first (Schema-Guided Dialogue, Taskmaster, support logs), which OpenAI, Azure, Mistral
     and Fireworks accept; a provider whose rules want the user first says so under its profile
     (PROV002: Bedrock, Together).

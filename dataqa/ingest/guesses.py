@@ -19,7 +19,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from dataqa.ingest.formats import LAST_NOT_ASSISTANT
+from dataqa.ingest.formats import LAST_NOT_ASSISTANT, LEADING_ASSISTANT
 from dataqa.ingest.label_sets import cell_classes
 from dataqa.ingest.layouts import (
     CHAT,
@@ -473,8 +473,10 @@ def chat_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
 
 def _talk(row: dict[str, Any]) -> bool:
     """Whether a surveyed record's first turns read as a conversation: valid, or cut by the survey's
-    sample (its first turns) after a request, an answer before it showing it is a conversation."""
+    sample (its first turns) after a request, an answer before it showing it is a conversation, whether
+    the user or the assistant opened it (a greeting first: `LEADING_ASSISTANT` is no defect of the
+    layout)."""
     return row["valid"] or (
-        {i.kind for i in row["issues"]} == {LAST_NOT_ASSISTANT}
+        {i.kind for i in row["issues"]} - {LEADING_ASSISTANT} == {LAST_NOT_ASSISTANT}
         and any(t["role"] == "assistant" for t in row["turns"])
     )

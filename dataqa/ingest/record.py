@@ -234,7 +234,14 @@ def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target
                 rec.issue(TURN_ORDER, f"{at}: system message after the conversation started")
         else:
             if not seen_other and role == "assistant":
-                rec.issue(LEADING_ASSISTANT, f"{at}: conversation starts with the assistant, not the user")
+                if any(m["role"] == "user" for m in msgs):
+                    rec.issue(
+                        LEADING_ASSISTANT, f"{at}: conversation starts with the assistant, not the user"
+                    )
+                else:  # no greeting before a request: nothing was asked (a user message lost)
+                    rec.issue(
+                        TURN_ORDER, f"{at}: the assistant answers with no user message in the conversation"
+                    )
             # an answer right after a call whose result is missing is TOOL001's (the call unpaired)
             if role == previous and role in ("user", "assistant") and not msg["tool_calls"] and not called:
                 rec.issue(TURN_ORDER, f"{at}: two {role} messages in a row")
