@@ -1396,6 +1396,32 @@ def test_a_dialogue_set_whose_supporter_greets_first_in_some_dialogues_is_read_a
     assert split.record_issues == []  # the openings are the set's shape (`formats.opening_is_shape`)
 
 
+@pytest.mark.parametrize("roles", [("seeker", "supporter"), ("patient", "doctor"), ("customer", "agent")])
+def test_dialogues_whose_speakers_follow_each_other_unevenly_are_read_as_chat(
+    tmp_path: Path, roles: tuple[str, str]
+) -> None:
+    """Counselling, medical and support dialogues name their speakers so (ESConv, MedDialog, support
+    logs), and one speaker often says two things in a row: those records were taken for no
+    conversation and the file read as 0 rows. The layout is chat; each such record is FMT013's."""
+    asks, answers = roles
+    records = []
+    for i in range(10):
+        turns = [{"speaker": asks, "content": f"I have had trouble {i} for weeks."}]
+        if i % 3 == 0:  # a second thing said before the answer
+            turns.append({"speaker": asks, "content": "It keeps me awake."})
+        turns += [
+            {"speaker": answers, "content": f"What makes trouble {i} worse?"},
+            {"speaker": asks, "content": "Stress."},
+        ]
+        turns.append({"speaker": answers, "content": "Let us work on the stress first."})
+        records.append({"situation": f"Case {i}.", "dialog": turns})
+    split = load_split("train", str(write_jsonl(tmp_path / "d.jsonl", records)))
+    assert split.layout is not None and split.layout.source("messages") == "dialog" and split.rows == 10
+    assert [(line, i.kind) for line, i in split.record_issues] == [
+        (n, formats.TURN_ORDER) for n in (1, 4, 7, 10)
+    ]
+
+
 def test_lists_that_are_no_messages_are_not_read_as_chat(tmp_path: Path) -> None:
     """Look-alikes: a list of {"text", "label"} records is no conversation; a conversation of plain
     strings is read as the turns it is, with nothing renamed."""

@@ -19,7 +19,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from dataqa.ingest.formats import LAST_NOT_ASSISTANT, LEADING_ASSISTANT
+from dataqa.ingest.formats import LAST_NOT_ASSISTANT, LEADING_ASSISTANT, TURN_ORDER
 from dataqa.ingest.label_sets import cell_classes
 from dataqa.ingest.layouts import (
     CHAT,
@@ -472,11 +472,13 @@ def chat_layout(survey: KeySurvey) -> tuple[Layout, str] | None:
 
 
 def _talk(row: dict[str, Any]) -> bool:
-    """Whether a surveyed record's first turns read as a conversation: valid, or cut by the survey's
-    sample (its first turns) after a request, an answer before it showing it is a conversation, whether
-    the user or the assistant opened it (a greeting first: `LEADING_ASSISTANT` is no defect of the
-    layout)."""
-    return row["valid"] or (
-        {i.kind for i in row["issues"]} - {LEADING_ASSISTANT} == {LAST_NOT_ASSISTANT}
-        and any(t["role"] == "assistant" for t in row["turns"])
-    )
+    """Whether a surveyed record's first turns read as a conversation: valid, or a user and an assistant
+    talking whose only faults are the order of their turns (`ORDER_KINDS`: the survey's sample cut after
+    a request, the assistant greeting first, two turns of one speaker in a row). Those are the records'
+    faults, each reported (FMT012, FMT013), not a sign that the layout is another."""
+    roles = {t["role"] for t in row["turns"]}
+    return row["valid"] or ({i.kind for i in row["issues"]} <= ORDER_KINDS and {"user", "assistant"} <= roles)
+
+
+ORDER_KINDS = frozenset({LAST_NOT_ASSISTANT, LEADING_ASSISTANT, TURN_ORDER})
+"""Record issues of the order of a conversation's turns alone."""

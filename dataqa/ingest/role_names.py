@@ -3,7 +3,8 @@ the chat roles when the whole file says so, with one note for the file instead o
 
 Sets translated or exported by other tools write their roles in another language or style: Vigogne's
 French OpenAssistant threads say "UTILISATEUR" and "ASSISTANT", Chinese sets "用户" and "助手", support
-logs "client" and "agent". Every record of such a file is unreadable to a trainer that expects
+logs "client" and "agent", counselling and medical dialogues "seeker" and "supporter" (ESConv), "patient"
+and "doctor", task-oriented ones "usr" (MultiWOZ, whose "sys" alternating with it is the agent). Every record of such a file is unreadable to a trainer that expects
 system/user/assistant, and one FMT009 finding a record buries the one fact worth saying: the file names
 its roles otherwise. A role is renamed only on clear evidence from the file's first records:
 
@@ -52,12 +53,12 @@ ALTERNATING_SHARE = 0.9
 _USER = (
     "user human prompter customer client question questioner usuario usuário utilisateur utente benutzer "
     "nutzer anwender gebruiker użytkownik uživatel пользователь користувач người_dùng 用户 用戶 "
-    "使用者 ユーザー ユーザ 사용자 humain humano mensch utilizador kunde"
+    "使用者 ユーザー ユーザ 사용자 humain humano mensch utilizador kunde usr seeker patient"
 )
 _ASSISTANT = (
     "assistant bot gpt chatgpt model ai chatbot agent answer answerer asistente assistente assistent "
     "asystent asistent ассистент помощник asistan trợ_lý 助手 助理 机器人 機器人 アシスタント 어시스턴트 "
-    "ia ki modèle modelo modell"
+    "ia ki modèle modelo modell supporter listener counselor counsellor therapist doctor"
 )
 _SYSTEM = "system système sistema systeem systém система sistem 系统 系統 システム 시스템"
 NAMES: dict[str, str] = {
