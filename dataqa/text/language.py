@@ -48,6 +48,7 @@ from dataqa.text.language_letters import relative_unsupported
 from dataqa.text.language_ngrams import ngram_languages, ngram_scores
 from dataqa.text.language_signals import (
     FUNCTION_WORDS,
+    HIRAGANA,
     LANGUAGE_SCRIPTS,
     LATIN_END,
     LATIN_WORD,
@@ -275,7 +276,8 @@ def review(
     guess agrees: "napisz do pawla ze to jest pilne" has three English function words and is Polish.
     So does the script's "Chinese" for Han with (nearly) no kana in a Japanese data set: kanji
     compounds ("警察庁以外? 都道府県警察", a multiple-choice question and its answer) are Japanese as
-    often, and the n-gram model tells them from Chinese sentences (的, 们, 这 ...).
+    often, and the n-gram model tells them from Chinese sentences (的, 们, 这 ...); one with any
+    hiragana, which Chinese never writes, is Japanese.
     Elsewhere the n-gram model decides under the prior, as for any text. Then the data set's own
     vocabulary overrules what is mostly words of its dominant language (`overrule`).
     """
@@ -294,6 +296,13 @@ def review(
     ]
     if cheap:
         prefixes = clean_prefixes(texts.gather(cheap)).to_list()
+        # hiragana is written in Japanese alone: kanji with a few of it ("日本の最短政権は") is Japanese
+        kana = {k for k, prefix in enumerate(prefixes) if out[cheap[k]] == kanji and HIRAGANA.search(prefix)}
+        for k in kana:
+            out[cheap[k]] = dominant
+        cheap = [i for k, i in enumerate(cheap) if k not in kana]
+        prefixes = [prefix for k, prefix in enumerate(prefixes) if k not in kana]
+    if cheap:
         ids, ll = ngram_scores(prefixes)
         # ... and where it agrees without the text's names: "di" three times makes "Alessandria adalah
         # sebuah provinsi di regione Piemonte di Italia" Italian by function words, its names by n-grams

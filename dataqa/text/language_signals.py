@@ -148,6 +148,9 @@ _OWN_LETTERS: dict[str, frozenset[str]] = {
     }.items()
 }
 
+HIRAGANA = re.compile("[\u3041-\u309f]")
+"""A hiragana letter: Japanese writes it, Chinese never does (katakana it may, for a foreign name)."""
+
 # Scripts that name a language (or a script family langdetect itself cannot split reliably).
 _SCRIPT_LANG = {
     "HIRAGANA": "ja",
