@@ -91,7 +91,13 @@ CJK_OPEN = (
     r"|\u6bd4\u5982|\u5305\u62ec|\u901a\u8fc7|\u6839\u636e)[\u4e00-\u9fff]{0,3})\s*$"
 )
 """A Chinese target that stops where no sentence ends: on a comma or colon, a particle or preposition
-(的 和 把 从 对于...), or a few characters into a clause a conjunction opened (如果您, 因为我们)."""
+(的 和 把 从 对于...: a 的 that closes a sentence is `CJK_CLOSING_DE`), or a few characters into a clause
+a conjunction opened (如果您, 因为我们)."""
+CJK_CLOSING_DE = (
+    r"(?:\u662f[^\u3002\uff01\uff1f\uff0c\uff1b,.!?;]*|[\u4f1a\u633a\u771f\u597d\u5bf9])\u7684\s*$"
+)
+"""A 的 that ends a sentence: the close of a 是……的 clause ("规则从来不是用来困死人的") or of a spoken
+会的, 挺好的, 真的, 好的, 对的; a 的 elsewhere at the end is a modifier cut before its noun ("我们的")."""
 CJK_SHARE = 0.6
 """Share of a split's long Chinese targets that must end like a sentence for one that does not to be
 cut (advertising copy and titles end on a noun, and a split of them is not read)."""
@@ -160,7 +166,7 @@ def cjk_cut(ctx: Context, split: Split, strict: bool = False) -> list[tuple[int,
     a clause without a mark ("……。这可以使用") was cut, unless that clause is a usual closing."""
     content = pl.col("content").str.strip_chars()
     last = last_line(content)
-    open_end = content.str.contains(CJK_OPEN)
+    open_end = content.str.contains(CJK_OPEN) & ~content.str.contains(CJK_CLOSING_DE)
     if strict:
         # a one-paragraph text (ad copy, a caption) often ends its last phrase without a mark
         run_on = (
