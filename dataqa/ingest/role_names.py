@@ -3,10 +3,11 @@ the chat roles when the whole file says so, with one note for the file instead o
 
 Sets translated or exported by other tools write their roles in another language or style: Vigogne's
 French OpenAssistant threads say "UTILISATEUR" and "ASSISTANT", Chinese sets "用户" and "助手", support
-logs "client" and "agent", counselling and medical dialogues "seeker" and "supporter" (ESConv), "patient"
-and "doctor", task-oriented ones "usr" (MultiWOZ, whose "sys" alternating with it is the agent). Every record of such a file is unreadable to a trainer that expects
-system/user/assistant, and one FMT009 finding a record buries the one fact worth saying: the file names
-its roles otherwise. A role is renamed only on clear evidence from the file's first records:
+logs "client" and "agent", counselling and medical dialogues "seeker" and "supporter" (ESConv),
+"patient" and "doctor", task-oriented ones "usr" (MultiWOZ, whose "sys" alternating with it is the
+agent). Every record of such a file is unreadable to a trainer that expects system/user/assistant,
+and one FMT009 finding a record buries the one fact worth saying: the file names its roles otherwise.
+A role is renamed only on clear evidence from the file's first records:
 
 - it is written in most of them (`MIN_SHARE`): a role on a few records of an otherwise standard file is a
   typo or a stray turn, and stays FMT009 (a mix of two conventions in one file is one too);
