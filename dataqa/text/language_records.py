@@ -241,7 +241,35 @@ def texts_of(ctx: Context, split: str, column: str) -> pl.Series:
     if column != "text" or ctx.splits[split].kind == MULTIPLE_CHOICE:
         return rows[column]
     unlabelled = pl.col("text").str.replace_all(_ROLE_MARKER, "")
-    return rows.select(pl.when(_answered()).then(unlabelled).otherwise("prompt")).to_series()
+    texts = rows.select(pl.when(_answered()).then(unlabelled).otherwise("prompt")).to_series()
+    tooled = rows["structure"].fill_null("").str.contains(_TOOL_EVENT).arg_true()
+    if not len(tooled):
+        return texts
+    return texts.scatter(tooled, _spoken(ctx.splits[split].turns, rows["line"].gather(tooled)))
+
+
+_TOOL_EVENT = r'"kind":\s*"(?:call|result)"'
+"""A record's structure holding a tool call or result (`dataqa.ingest.structure`)."""
+_CALLS_WRITTEN = r"(?s)(?:^|\n)\[\{\".*$"
+"""The tool calls an assistant turn's content ends with, written as JSON (`dataqa.ingest.record`)."""
+
+
+def _spoken(turns: pl.DataFrame, lines: pl.Series) -> pl.Series:
+    """What the user and the assistant say in the conversations at `lines`, in their order: a tool's
+    result and a call's JSON are in the language of the tool's schema (English keys in a French or
+    Darija conversation), not the conversation's."""
+    said = (
+        turns.filter(
+            pl.col("line").is_in(lines.implode())
+            & pl.col("role").cast(pl.String).is_in(["user", "assistant"])
+        )
+        .sort("line", "turn")
+        .select("line", pl.col("content").str.replace(_CALLS_WRITTEN, "").str.strip_chars())
+        .filter(pl.col("content") != "")
+        .group_by("line", maintain_order=True)
+        .agg(pl.col("content").str.join("\n"))
+    )
+    return pl.DataFrame({"line": lines}).join(said, on="line", how="left")["content"].fill_null("")
 
 
 def _translations(rows: pl.DataFrame, langs: list[str], prior: Prior) -> list[str]:
