@@ -1343,6 +1343,35 @@ def test_a_record_written_as_a_bare_array_of_messages_is_a_conversation(tmp_path
     assert kept == lines[0]
 
 
+def test_a_record_wrapped_in_a_one_item_array_is_that_record(tmp_path: Path) -> None:
+    """`[{"instruction": ..., "input": ..., "output": ...}]` as each element of a JSON array (lawyer-llama's
+    legal advice set) was FMT018 "the records name no fields" and 0 rows: it is the Alpaca record it
+    holds, and `clean` writes it back wrapped. Two items, or one that is no object, stay fields by
+    position."""
+    alpaca = [
+        {
+            "instruction": f"Question {i}: may my landlord keep the deposit?",
+            "input": "",
+            "output": f"Answer {i}.",
+        }
+        for i in range(3)
+    ]
+    array = tmp_path / "train.json"
+    array.write_text(json.dumps([[record] for record in alpaca], ensure_ascii=False, indent=2))
+    split = load_split("train", str(array))
+    assert split.rows == 3 and split.layout is not None and split.layout.name == "alpaca"
+    assert split.frame["response"].to_list() == ["Answer 0.", "Answer 1.", "Answer 2."]
+    out = tmp_path / "cleaned"
+    result = CliRunner().invoke(main, ["clean", str(array), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in (out / "train.jsonl").read_text().splitlines()] == [
+        [r] for r in alpaca
+    ]
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_bytes(jsonl_bytes([[alpaca[0], alpaca[1]], ["Question?"]]))
+    assert load_split("train", str(mixed)).rows == 0
+
+
 def test_a_tool_definition_list_is_never_the_list_suggested_as_records(tmp_path: Path) -> None:
     """ToolBench's answer files hold the training steps under answer_generation.train_messages (each a
     bare array of messages) beside the tools under answer_generation.function, which may be longer."""

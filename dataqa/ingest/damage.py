@@ -225,17 +225,29 @@ class MessageList(WrittenAsArray):
         return list(next(iter(self.values())))
 
 
+class WrappedRecord(WrittenAsArray):
+    """A record written as a JSON array that holds one object, the record itself (`[{"instruction":
+    ..., "input": ..., "output": ...}]`, as lawyer-llama's legal advice set writes each): read as that
+    object; written back as the array."""
+
+    def as_list(self) -> list[Any]:
+        return [dict(self)]
+
+
 MESSAGE_ROLE_KEYS = ("role", "from")
 """Keys a message's author is written under in a bare list of messages (OpenAI's, ShareGPT's)."""
 
 
 def array_record(items: list[Any], shown: str) -> WrittenAsArray:
     """The record of an array's items; `shown` is its excerpt. An array whose every item is a message
-    (an object with a string "role" or "from") is a conversation (`MessageList`), any other array a
-    record of fields by position (`ArrayRecord`)."""
+    (an object with a string "role" or "from") is a conversation (`MessageList`), one that holds one
+    other object is that record wrapped (`WrappedRecord`), any other array a record of fields by
+    position (`ArrayRecord`)."""
     record: WrittenAsArray
     if all(isinstance(m, dict) and any(isinstance(m.get(k), str) for k in MESSAGE_ROLE_KEYS) for m in items):
         record = MessageList({"messages" if any("role" in m for m in items) else "conversations": items})
+    elif len(items) == 1 and isinstance(items[0], dict) and items[0]:
+        record = WrappedRecord(items[0])
     else:
         record = ArrayRecord((str(i), value) for i, value in enumerate(items))
     record.shown = shown
