@@ -86,7 +86,8 @@ class NearDuplicate(DuplicateCheck):
 
     def extra_evidence(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> list[str]:
         first, second = ctx.location(split, group[0]), ctx.location(split, group[1])
-        return [f"{first} ~ {second}: {word_diff(texts.get(group[0], ''), texts.get(group[1], ''))}"]
+        said = copies.compared_texts(ctx, split, group[:2])
+        return [f"{first} ~ {second}: {word_diff(said.get(group[0], ''), said.get(group[1], ''))}"]
 
     def _pairs_by_left(self, ctx: Context, split: str) -> dict[int, list[tuple[int, float]]]:
         """The split's verified near pairs as left line -> [(right line, similarity)], built once

@@ -320,7 +320,9 @@ class LeakCheck(Check):
                     *extra.pop("evidence", []),
                 ]
                 if self.shows_diff:
-                    diff = similarity.word_diff(eval_texts.get(lines[0], ""), ref_texts.get(refs[0], ""))
+                    said = copies.compared_texts(ctx, eval_split, lines[:1])
+                    said_ref = copies.compared_texts(ctx, ref_split, refs[:1])
+                    diff = similarity.word_diff(said.get(lines[0], ""), said_ref.get(refs[0], ""))
                     evidence.append(f"{eval_locs[0]} ~ {ref_locs[0]}: {diff}")
                 yield self.finding(
                     self.describe(ctx, eval_split, ref_split, (lines, refs, extra)),

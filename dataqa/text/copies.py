@@ -25,7 +25,7 @@ from dataqa.engine.parts import Parts
 from dataqa.engine.registry import Grouping
 from dataqa.ingest.choices import same_answer
 from dataqa.ingest.formats import PREFERENCE_FORMATS
-from dataqa.ingest.layouts import MULTIPLE_CHOICE
+from dataqa.ingest.layouts import CLASSIFICATION, MULTIPLE_CHOICE
 from dataqa.text.hashing import HASH_SEED
 from dataqa.text.normalise import content_hash, distinct, normalise
 
@@ -154,6 +154,13 @@ def texts(ctx: Context, split: str, lines: list[int], column: str = "text") -> d
     else:
         frame = ctx.valid_rows(split).filter(pl.col("line").is_in(lines)).select("line", column)
     return {line: text or "" for line, text in frame.iter_rows()}
+
+
+def compared_texts(ctx: Context, split: str, lines: list[int]) -> dict[int, str]:
+    """The texts two rows' word difference compares (`similarity.word_diff`): a classification
+    record's input alone (its label is no word of what it says: "shares 5 of 6 words" counted the
+    class "2"), any other record's text (`texts`)."""
+    return texts(ctx, split, lines, "prompt" if ctx.splits[split].kind == CLASSIFICATION else "text")
 
 
 def copy_key() -> pl.Expr:
