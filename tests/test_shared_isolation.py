@@ -59,7 +59,7 @@ class Mutator(Check):
         attempt("groups.clear", groups.clear)
         attempt("groups[0].append", lambda: groups[0].append(999))
         hashes = similarity.hashes(ctx, "train")
-        attempt("hashes[0, text_exact]", lambda: hashes.__setitem__((0, "text_exact"), "x"))
+        attempt("hashes[0, text_exact]", lambda: hashes.__setitem__((0, "text_exact"), 0))
         attempt("frame.drop_in_place", lambda: ctx.train.frame.drop_in_place("text"))
         ctx.train.frame = ctx.train.frame.head(1)
         ctx.splits.pop("test")
