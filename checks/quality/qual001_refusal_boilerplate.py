@@ -87,17 +87,25 @@ REFUSAL_PHRASES: dict[str, dict[str, str]] = {
         "as-an-ai": r"als (?:eine? )?(?:ki|künstliche intelligenz|ki-sprachmodell|sprachmodell"
         r"|ki-assistent)\b",
         "sorry-cannot": r"es tut mir leid,? (?:aber )?ich (?:kann|bin nicht in der lage|darf)",
+        "cannot-comply": r"ich (?:kann|darf) (?:ihnen |dir )?(?:dabei |damit )?(?:nicht|keine) "
+        r"(?:helfen|weiterhelfen|beantworten|ausführen|bereitstellen|auskunft)\b",
         "no-access": r"ich habe keinen zugriff auf",
     },
     "fr": {
         "as-an-ai": r"en tant qu['’](?:ia|intelligence artificielle|assistant (?:ia|virtuel)"
         r"|modèle de langage)",
         "sorry-cannot": r"(?:je suis )?désolée?,? (?:mais )?je ne (?:peux|suis pas en mesure)",
+        "cannot-comply": r"je ne (?:peux pas|suis pas en mesure d['’e] ?|suis pas autorisée? à) ?"
+        r"(?:vous aider|t['’]aider|répondre à (?:cette|votre|ta)|fournir (?:cette|ces|de|des|d['’])"
+        r"|effectuer cette action|faire (?:cela|ça)|accéder à|traiter cette demande)",
         "no-access": r"je n['’]ai pas accès",
     },
     "es": {
         "as-an-ai": r"como (?:una? )?(?:ia|inteligencia artificial|modelo de lenguaje)\b",
         "sorry-cannot": r"lo siento,? (?:pero )?no (?:puedo|soy capaz)",
+        "cannot-comply": r"no (?:puedo|estoy autorizad[oa] a|tengo permitido) "
+        r"(?:ayudar(?:te|le)? con (?:eso|esto)|responder a (?:esa|esta|tu|su)"
+        r"|proporcionar (?:esa|esta|información|datos)|realizar esta acción|hacer eso|acceder a)",
         "no-access": r"no tengo acceso a",
     },
     "it": {
@@ -111,6 +119,8 @@ REFUSAL_PHRASES: dict[str, dict[str, str]] = {
     "zh": {
         "as-an-ai": r"作为一个?(?:人工智能|AI|ai|语言模型|AI语言模型|AI助手)",
         "sorry-cannot": r"(?:抱歉|对不起)[，,]?(?:但是?)?我(?:无法|不能)",
+        "cannot-comply": r"我(?:无法|不能)(?:为你|为您)?"
+        r"(?:执行此|执行这个|执行该|提供此类|提供这类|回答这个问题|回答此类|协助你|协助您|帮助你完成|帮你完成)",
     },
 }
 """Built-in refusal and boilerplate phrases per language (regex, matched case-insensitively at a
