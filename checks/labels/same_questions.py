@@ -19,6 +19,7 @@ import polars as pl
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
 from dataqa.ingest.layouts import KTO
+from dataqa.ingest.structure import CALL_EVENT
 from dataqa.text.copies import supplied_sweep
 from dataqa.text.hashing import HASH_SEED
 from dataqa.text.normalise import hashes
@@ -72,8 +73,9 @@ _EVENTS = pl.Struct(
 
 def _without_call_answers(rows: pl.DataFrame) -> pl.DataFrame:
     """`rows` less the ones whose answer is a tool call (`_answers_with_call`); only rows that make a
-    call at all have their `structure` parsed (a chat set without tools pays one substring test)."""
-    calling = rows.filter(pl.col("structure").str.contains('"kind":"call"', literal=True))
+    call at all (`structure.CALL_EVENT`) have their `structure` parsed (a chat set without tools pays one
+    search of it)."""
+    calling = rows.filter(pl.col("structure").str.contains(CALL_EVENT))
     if calling.is_empty():
         return rows
     ends = calling.filter(_answers_with_call(pl.col("structure"))).select("line")

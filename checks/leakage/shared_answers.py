@@ -3,8 +3,9 @@ after normalisation (LEAK007's answer leaks).
 
 One frame: `split`, `line`, `key` (the hash of the row's normalised answer), `prompt` (the hash of its
 normalised input), for every valid row of unlabelled data that answers one request (one user turn: a
-dialogue's last reply closes a conversation, it is no example's answer) without a tool call (`CALLED`),
-with an answer of `MIN_WORDS` words or more (`answer_words`), and whose key a row of another split has.
+dialogue's last reply closes a conversation, it is no example's answer) without a tool call
+(`structure.CALL_EVENT`), with an answer of `MIN_WORDS` words or more (`answer_words`), and whose key a
+row of another split has.
 A key comes from its row alone, so an engine that keeps a split's rows on other machines keys them there
 and brings the rows of a key together by a shuffle on it (`GROUPING`); the local engine builds the same
 frame from the rows it holds. Labelled data is left out: there the answer is a class many rows share.
@@ -21,6 +22,7 @@ from dataqa.checks.leakage.contained import normalised_words
 from dataqa.checks.leakage.shared_inputs import in_two_splits
 from dataqa.engine.context import Context
 from dataqa.engine.registry import Grouping
+from dataqa.ingest.structure import CALL_EVENT
 from dataqa.text.normalise import hashes, normalise
 
 SHARED_ANSWERS = ("shared_answers",)
@@ -28,9 +30,6 @@ SHARED_ANSWERS = ("shared_answers",)
 SHARED_ANSWER_TEXTS = ("shared_answer_texts",)
 """The shared key of quoted rows' texts (none: a leak's rows are fetched by `copies.texts`)."""
 SCHEMA = {"split": pl.String, "line": pl.Int64, "key": pl.UInt64, "prompt": pl.UInt64}
-CALLED = r'"kind":\s*"call"'
-"""A record whose structure holds a tool call: its answer is the call, or a reply to the call's result,
-which the request's values decide ("book Nordlys for 3 at 19:00" however it is worded)."""
 MIN_WORDS = 8
 """Words a shared answer needs to be no coincidence: a name, a number, "Yes, it is." and a short
 stock reply are given to many questions; a query, a list of eight names or a paragraph is not."""
@@ -87,7 +86,9 @@ def keyed(ctx: Context, split: str) -> pl.DataFrame:
     one_ask = asks.filter(pl.col("len") == 1).select(pl.col("line").cast(pl.Int64))
     rows = (
         ctx.valid_rows(split)
-        .filter(~pl.col("structure").fill_null("").str.contains(CALLED))
+        # a call's answer is the call, or a reply to its result, which the request's values decide
+        # ("book Nordlys for 3 at 19:00" however it is worded)
+        .filter(~pl.col("structure").fill_null("").str.contains(CALL_EVENT))
         .select("line", "response")
         .join(one_ask, on="line")
     )

@@ -97,6 +97,11 @@ def arg_values(args: dict[str, Any]) -> dict[str, list[Any]]:
     return out
 
 
+CALL_EVENT = r'"kind":\s*"call"'
+"""A record's `structure` (its compact JSON, `Structure.to_json`) holding a tool call."""
+TOOL_EVENT = r'"kind":\s*"(?:call|result)"'
+"""A record's `structure` holding a tool call or a tool's result."""
+
 CALL_NAME_KEYS = ("name", "api_name", "tool_name", "function")
 """Keys a call written as an object names its function under (OpenAI and glaive "name", ToolTalk's
 and API-Bank's "api_name")."""

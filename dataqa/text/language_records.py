@@ -21,6 +21,7 @@ import polars as pl
 
 from dataqa.engine.context import Context
 from dataqa.ingest.layouts import MULTIPLE_CHOICE
+from dataqa.ingest.structure import TOOL_EVENT
 from dataqa.text.language import (
     Evidence,
     Prior,
@@ -242,14 +243,12 @@ def texts_of(ctx: Context, split: str, column: str) -> pl.Series:
         return rows[column]
     unlabelled = pl.col("text").str.replace_all(_ROLE_MARKER, "")
     texts = rows.select(pl.when(_answered()).then(unlabelled).otherwise("prompt")).to_series()
-    tooled = rows["structure"].fill_null("").str.contains(_TOOL_EVENT).arg_true()
+    tooled = rows["structure"].fill_null("").str.contains(TOOL_EVENT).arg_true()
     if not len(tooled):
         return texts
     return texts.scatter(tooled, _spoken(ctx.splits[split].turns, rows["line"].gather(tooled)))
 
 
-_TOOL_EVENT = r'"kind":\s*"(?:call|result)"'
-"""A record's structure holding a tool call or result (`dataqa.ingest.structure`)."""
 _CALLS_WRITTEN = r"(?s)(?:^|\n)\[\{\".*$"
 """The tool calls an assistant turn's content ends with, written as JSON (`dataqa.ingest.record`)."""
 
