@@ -59,6 +59,7 @@ from dataqa.text.nearest_train import (
     Cells,
     cell_sample,
     cells_of,
+    centres_of,
     cosines,
     coverage_points,
     exact_best,
@@ -356,8 +357,7 @@ class _DriverTrain(_Train):
 
     @once_per_object
     def centres(self) -> np.ndarray:
-        points = coverage_points(self.ctx)["train"]
-        return fitted_centres(points[cell_sample(self.rows)], self.rows)
+        return centres_of(coverage_points(self.ctx)["train"])
 
     @property
     def words(self) -> int:

@@ -180,6 +180,11 @@ def fitted_centres(sample: np.ndarray, n: int) -> np.ndarray:
     return normalize(model.cluster_centers_).astype(np.float32)
 
 
+def centres_of(points: np.ndarray) -> np.ndarray:
+    """`fitted_centres` of all of a split's `points`, on their `cell_sample`."""
+    return fitted_centres(points[cell_sample(len(points))], len(points))
+
+
 def cells_of(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """Each point's cell: its nearest centre (ties to the first)."""
     return _exact_nearest(points, centres, 1)[:, 0]
@@ -209,7 +214,7 @@ class Cells:
     @classmethod
     def build(cls, points: np.ndarray) -> Cells:
         """Cells fitted on a seeded sample of `points` (`cell_sample`); each point in its nearest."""
-        centres = fitted_centres(points[cell_sample(len(points))], len(points))
+        centres = centres_of(points)
         return cls.of(points, centres, cells_of(points, centres))
 
     @classmethod
