@@ -202,9 +202,8 @@ def wider_probes(centres: np.ndarray) -> int:
 
 @dataclass
 class Cells:
-    """An inverted file over unit vectors: k-means cells and the points of each, in row order. The
-    points may be all of a split's (`build`) or one block's, with the split's centres (`of`): a
-    block's search, merged over the blocks by LSA value, is the whole split's."""
+    """An inverted file over unit vectors: k-means cells and their points in row order, of a split
+    (`build`) or of one block with the split's centres (`of`: merged by LSA value, the split's search)."""
 
     points: np.ndarray
     centres: np.ndarray
