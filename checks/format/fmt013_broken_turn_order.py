@@ -33,4 +33,4 @@ class BrokenTurnOrder(RecordIssueCheck):
     family = "format"
     severity = Severity.ERROR
     kind = formats.TURN_ORDER
-    also = frozenset({formats.LEADING_ASSISTANT})
+    also = frozenset({formats.LEADING_ASSISTANT, formats.NO_REQUEST})

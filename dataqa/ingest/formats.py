@@ -112,6 +112,10 @@ support logs). Not blocking: OpenAI, Azure, Mistral and Fireworks state no rule 
 model taught to greet first is a shape some deployments want. FMT013 reports it where the split's other
 conversations open with the user (a turn lost or swapped); a provider whose rules say the user opens
 (`opens` in its profile: Bedrock, Together) refuses it (PROV002)."""
+NO_REQUEST = "no_request"
+"""An assistant reply in a conversation with no user turn at all (a system prompt, then the answer: the
+OpenAI cookbook's planted "missing user message"). Not blocking, as `LEADING_ASSISTANT` is not, but
+never a split's shape: FMT013 reports every one."""
 OPENING_SHARE = 0.25
 """Share of a split's records the assistant opens (before a user turn) from which that opening is the
 split's shape: a lost or swapped turn is a record here and there, not a quarter of them; ESConv's

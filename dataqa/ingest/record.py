@@ -16,6 +16,7 @@ from dataqa.ingest.formats import (
     LAST_NOT_ASSISTANT,
     LEADING_ASSISTANT,
     MISSING_FIELD,
+    NO_REQUEST,
     NO_TARGET,
     SHAREGPT_ROLES,
     SYSTEM_ROLES,
@@ -240,7 +241,7 @@ def check_turns(msgs: list[dict[str, Any]], where: str, rec: Record, need_target
                     )
                 else:  # no greeting before a request: nothing was asked (a user message lost)
                     rec.issue(
-                        TURN_ORDER, f"{at}: the assistant answers with no user message in the conversation"
+                        NO_REQUEST, f"{at}: the assistant answers with no user message in the conversation"
                     )
             # an answer right after a call whose result is missing is TOOL001's (the call unpaired)
             if role == previous and role in ("user", "assistant") and not msg["tool_calls"] and not called:
