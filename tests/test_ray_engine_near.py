@@ -8,6 +8,7 @@ One local Ray (2 CPUs, no dashboard, no network) for the module.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -288,3 +289,99 @@ def test_labelled_leaks_across_held_splits_are_the_local_ones(
         ("LEAK005", [("test", 6), ("train", 35)]),  # near: "please" added
         ("LEAK005", [("test", 7), ("train", 38)]),  # identical, not near its own label's
     ], found
+
+
+def tool_order(
+    user: str, resto: str, dish: str, reply: str, ids: tuple[str, str] = ("call_1", "call_2")
+) -> dict:
+    """An order taken with two calls (the restaurant resolved, its menu searched for the dish), each
+    answered by a result that holds the restaurant's catalogue entry, many orders' alike."""
+    entry = {
+        "business_name": resto,
+        "rating": 4.1,
+        "delivery_zone": "Maarif, Gauthier and Racine",
+        "cuisine": ["grill", "street food"],
+        "logo_url": "https://cdn.example.com/logo.png",
+    }
+
+    def called(at: str, name: str, args: dict) -> dict:
+        function = {"name": name, "arguments": json.dumps(args)}
+        return {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [{"id": at, "type": "function", "function": function}],
+        }
+
+    def result(at: str, value: dict) -> dict:
+        return {"role": "tool", "tool_call_id": at, "content": json.dumps(value)}
+
+    return {
+        "messages": [
+            {"role": "user", "content": user},
+            called(ids[0], "resolve_restaurant", {"name": resto, "city": "Casablanca"}),
+            result(
+                ids[0], {"resolved": True, "candidates": [entry, {**entry, "business_name": f"{resto} 2"}]}
+            ),
+            called(ids[1], "get_menu", {"restaurant": resto, "search": dish}),
+            result(ids[1], {**entry, "items": [{"name": dish, "price": 35, "available": True}]}),
+            {"role": "assistant", "content": reply},
+        ]
+    }
+
+
+def test_tool_conversations_of_held_splits_are_compared_as_the_local_engine_compares_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tool conversations are compared on what is said and called, their results aside
+    (`dataqa.ingest.tool_text`), on the workers as on the driver: a conversation generated again
+    with new call ids is a copy, one with a typo a near copy, orders of other dishes at one
+    restaurant (the same resolve call and catalogue) are neither, nor leaks of each other."""
+    monkeypatch.setattr(spread, "SPAN_BYTES", 2**12)
+    monkeypatch.setattr(near_held, "PART_ROWS", 48)
+    monkeypatch.setattr(dataset, "closed_set_labels", lambda replies: None)  # as on a held split
+    restos = ["Casa Tacos", "Grill Maroc", "Nur Restaurant", "Olive Resto", "Wok and Roll", "Rick's Cafe"]
+    dishes = [
+        "Nachos",
+        "Burrito",
+        "Falafel Wrap",
+        "Kefta Plate",
+        "Pad Thai",
+        "Club Sandwich",
+        "Harira",
+        "Tajine",
+        "Caesar Salad",
+        "Pizza Margherita",
+        "Couscous",
+        "Fish Tacos",
+    ]
+
+    def order(n: int, resto: str, dish: str, ids: tuple[str, str] = ("call_1", "call_2")) -> dict:
+        return tool_order(
+            f"I'll take {n} {dish} from {resto}.",
+            resto,
+            dish,
+            f"{n} {dish} from {resto} come to {35 * n} dirhams. Shall I place the order?",
+            ids,
+        )
+
+    train = [order(1 + i % 4, r, d) for i, (r, d) in enumerate((r, d) for r in restos for d in dishes[:9])]
+    train += [
+        order(1, restos[0], dishes[0], ("call_x7", "call_y8")),  # DUP001 with line 1: new call ids
+        tool_order(
+            "I'll takee 2 Burrito from Casa Tacos.",
+            restos[0],
+            dishes[1],
+            "2 Burrito from Casa Tacos come to 70 dirhams. Shall I place the order?",
+        ),  # DUP003 with 2
+    ]
+    test = [order(2, r, d) for r in restos for d in dishes[9:]]  # other dishes, the same restaurants
+    paths = {
+        name: str(write_jsonl(tmp_path / f"{name}.jsonl", rows))
+        for name, rows in (("train", train), ("test", test))
+    }
+    checks = ["DUP001", "DUP002", "DUP003", "LEAK003", "LEAK004"]
+    local, remote, held = both_engines(paths, checks, 10, monkeypatch, True)
+    assert held == ["train", "test"]
+    assert decided_part(remote, checks) == decided_part(local, checks)
+    found = {(f["check_id"], tuple(loc["line"] for loc in f["locations"])) for f in local["findings"]}
+    assert found == {("DUP001", (1, 55)), ("DUP003", (2, 56))}, found

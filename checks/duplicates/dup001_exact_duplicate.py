@@ -8,6 +8,7 @@ from dataqa.checks.duplicates.base import DuplicateCheck, exact_groups, groups_o
 from dataqa.core.models import Severity
 from dataqa.engine.context import Context
 from dataqa.engine.registry import GROUP, register
+from dataqa.ingest import tool_text
 from dataqa.ingest.choices import ALIKE
 from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.text import copies
@@ -25,6 +26,9 @@ class ExactDuplicate(DuplicateCheck):
     repeated it.
     Multiple-choice records are compared by their question and right choice (`dataqa.ingest.choices`):
     the same question answered alike among other distractors is one item taught twice.
+    A tool conversation is compared on what is said and called (`dataqa.ingest.tool_text`): its
+    tools' results and its calls' ids are left out, so a conversation generated twice, its calls
+    given new ids or its simulated results redrawn, is one example taught twice.
     A preference pair's rejected answer is compared too: one prompt and chosen answer over two
     rejected answers (an all-pairs DPO set) are two pairs, each teaching another contrast.
     """
@@ -43,11 +47,12 @@ class ExactDuplicate(DuplicateCheck):
     def describe(self, ctx: Context, split: str, group: list[int], texts: dict[int, str]) -> tuple[str, dict]:
         first = ctx.location(split, group[0])
         others = other_lines(ctx, split, group)
-        said = (
-            f"{len(group)} copies of {first} ({others} repeat it: {ALIKE})"
-            if ctx.splits[split].kind == MULTIPLE_CHOICE
-            else f"{len(group)} identical copies of {first} ({others} repeat it)"
-        )
+        if ctx.splits[split].kind == MULTIPLE_CHOICE:
+            said = f"{len(group)} copies of {first} ({others} repeat it: {ALIKE})"
+        elif tool_text.shows_calls(texts.get(group[0], "")):
+            said = f"{len(group)} copies of {first} ({others} repeat it: {tool_text.ALIKE})"
+        else:
+            said = f"{len(group)} identical copies of {first} ({others} repeat it)"
         return (
             said,
             {"similarity": 1.0},

@@ -53,6 +53,10 @@ class NearDuplicate(DuplicateCheck):
     and dates aside) are read in two contexts ("move this file to the archive" in two workspaces):
     two examples (`base.settings_apart`).
     The evidence shows what the first two share and where they differ.
+    A tool conversation is compared on what is said and called, its tools' results aside and each
+    call as its function's name and arguments' values (`dataqa.ingest.tool_text`): two requests that
+    took one trajectory over a shared catalogue are two examples; a conversation generated again
+    with new call ids is a copy.
     Multiple-choice records are near copies only where their right answers agree
     (`copies.answers_agree`): one question stem over other choices and another answer is another item.
     Example: two replies that differ in a typo fix and one added closing sentence (similarity 0.96).

@@ -81,8 +81,12 @@ class NgramOverlap(LeakCheck):
     shared only with the prompt's last words), or when the held-out prompt is the training one with
     other numbers or names: a worked solution's stock step ("there are 7 days in a week, so she
     eats 3*7") or one phrase of a question about something else is not a leak, a renumbered copy
-    of a training problem is. Multiple-choice records share a span only where their right answers
-    agree (`copies.answers_agree`): a question stem asked again over other choices is another item.
+    of a training problem is. A tool conversation is compared on what is said and called, its tools'
+    results aside (`dataqa.ingest.tool_text`: a catalogue entry two requests both looked up is no
+    passage of either), and a sequence that is mostly words of calls is a step of a shared trajectory
+    (the same restaurant resolved for two orders), not a leak. Multiple-choice records share a span
+    only where their right answers agree (`copies.answers_agree`): a question stem asked again over
+    other choices is another item.
     A shared span is a signal to review, not proof: unlike LEAK001-003 it does not remove training
     rows from the usable count nor count toward the verdict's leaked share (templated data, such as
     form-generated tickets, shares long spans without leaking answers).

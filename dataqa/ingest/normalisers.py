@@ -16,7 +16,10 @@ record names the data set's own field ("answer" is empty), whatever the field's 
 - plain text (continued pre-training) is all target: `prompt` is "", `response` and `text` the text;
 - `n_turns`, `n_chars`, `n_tokens` (estimated: see `estimate_tokens`; the example's tool definitions
   count, as providers put them in the prompt), and `text`, the prompt and response that similarity
-  checks compare (the system prompt is left out on purpose: a shared one does not make two alike).
+  checks compare (the system prompt is left out on purpose: a shared one does not make two alike);
+- `asked`: a tool conversation's prompt as similarity compares it, its tools' results left out and
+  its calls written by name and values (`dataqa.ingest.tool_text`), null for any other record;
+  its `text` is `asked` and the answer so written, on two lines.
 
 Schema problems found on the way are returned as `RecordIssue`s; the FMT checks report them.
 """
@@ -86,6 +89,7 @@ from dataqa.ingest.sides import asked, equal_scores, read_pair, verdict
 from dataqa.ingest.survey import nameless, role_by_name, whole_number
 from dataqa.ingest.text_calls import answer_calls
 from dataqa.ingest.tokens import TOKENS_PER_MESSAGE, estimate_tokens
+from dataqa.ingest.tool_text import compared_turns
 
 
 def _set_tools(obj: dict[str, Any], layout: Layout, rec: Record) -> None:
@@ -403,10 +407,9 @@ def normalise(obj: dict[str, Any], layout: str | Layout, label_field: str | None
     return _row(rec, layout.name, kind)
 
 
-def _row(rec: Record, fmt: str, kind: str) -> dict[str, Any]:
-    turns = rec.turns
-    system = "\n".join(c for r, c in turns if r in SYSTEM_ROLES)
-    dialogue = [(r, c) for r, c in turns if r not in SYSTEM_ROLES]
+def _prompt_and_answer(dialogue: list[tuple[str, str]], rec: Record) -> tuple[str, str]:
+    """A conversation without its system turns as its prompt (one user turn as it is, several as
+    "role: content" lines) and its answer (the final assistant turn, or RFT's reference)."""
     if dialogue and dialogue[-1][0] == "assistant":
         response = dialogue[-1][1]
         before = dialogue[:-1]
@@ -415,7 +418,19 @@ def _row(rec: Record, fmt: str, kind: str) -> dict[str, Any]:
         before = dialogue
     if rec.reference is not None:  # RFT: the grader's reference is the target (`dataqa.ingest.rft`)
         response = rec.reference
-    prompt = before[0][1] if len(before) == 1 else "\n".join(f"{r}: {c}" for r, c in before)
+    return before[0][1] if len(before) == 1 else "\n".join(f"{r}: {c}" for r, c in before), response
+
+
+def _row(rec: Record, fmt: str, kind: str) -> dict[str, Any]:
+    turns = rec.turns
+    system = "\n".join(c for r, c in turns if r in SYSTEM_ROLES)
+    dialogue = [(r, c) for r, c in turns if r not in SYSTEM_ROLES]
+    prompt, response = _prompt_and_answer(dialogue, rec)
+    asked = None
+    if rec.compared is None and any(e["kind"] in ("call", "result") for e in rec.structure.events):
+        # a tool conversation: what is said and called, results aside (`dataqa.ingest.tool_text`)
+        asked, answered = _prompt_and_answer(compared_turns(dialogue), rec)
+        rec.compared = f"{asked}\n{answered}"
     n_chars = sum(len(c) for _, c in turns)
     n_tokens = sum(estimate_tokens(c) + TOKENS_PER_MESSAGE for _, c in turns)
     if rec.rejected is not None:
@@ -438,6 +453,7 @@ def _row(rec: Record, fmt: str, kind: str) -> dict[str, Any]:
         else rec.compared
         if rec.compared is not None
         else f"{prompt}\n{response}",
+        "asked": asked,
         "structure": rec.structure.to_json(),
         "issues": rec.issues,
     }

@@ -41,6 +41,7 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
     "n_chars": pl.Int64(),
     "n_tokens": pl.Int64(),
     "text": pl.String(),
+    "asked": pl.String(),
     "structure": pl.String(),
 }
 """The canonical columns every check reads (see `dataqa.ingest.formats` for what each holds).

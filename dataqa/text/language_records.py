@@ -22,6 +22,7 @@ import polars as pl
 from dataqa.engine.context import Context
 from dataqa.ingest.layouts import MULTIPLE_CHOICE
 from dataqa.ingest.structure import TOOL_EVENT
+from dataqa.ingest.tool_text import CALLS_WRITTEN
 from dataqa.text.language import (
     Evidence,
     Prior,
@@ -249,10 +250,6 @@ def texts_of(ctx: Context, split: str, column: str) -> pl.Series:
     return texts.scatter(tooled, _spoken(ctx.splits[split].turns, rows["line"].gather(tooled)))
 
 
-_CALLS_WRITTEN = r"(?s)(?:^|\n)\[\{\".*$"
-"""The tool calls an assistant turn's content ends with, written as JSON (`dataqa.ingest.record`)."""
-
-
 def _spoken(turns: pl.DataFrame, lines: pl.Series) -> pl.Series:
     """What the user and the assistant say in the conversations at `lines`, in their order: a tool's
     result and a call's JSON are in the language of the tool's schema (English keys in a French or
@@ -263,7 +260,7 @@ def _spoken(turns: pl.DataFrame, lines: pl.Series) -> pl.Series:
             & pl.col("role").cast(pl.String).is_in(["user", "assistant"])
         )
         .sort("line", "turn")
-        .select("line", pl.col("content").str.replace(_CALLS_WRITTEN, "").str.strip_chars())
+        .select("line", pl.col("content").str.replace(CALLS_WRITTEN, "").str.strip_chars())
         .filter(pl.col("content") != "")
         .group_by("line", maintain_order=True)
         .agg(pl.col("content").str.join("\n"))

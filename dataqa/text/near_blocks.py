@@ -38,6 +38,7 @@ import polars as pl
 
 from dataqa.engine.context import Context
 from dataqa.engine.packed import pack, unpack
+from dataqa.ingest.tool_text import compared
 from dataqa.text.candidates import BUCKET_CAP, bucket_pairs, row_bits, unique_ints
 from dataqa.text.minhash import _sketch_chunk, band_keys
 from dataqa.text.near_duplicates import unanswered as unanswered_pairs
@@ -207,7 +208,7 @@ def texts_of(ctx: Context, split: str, column: str, lines: np.ndarray) -> pl.Dat
     prompt and answer on two lines nor the answer alone (most rows: it doubled what a part moves)."""
     d = distinct(ctx, split, column)
     wanted = pl.DataFrame({"line": d.lines[np.isin(d.lines, lines)]}, schema={"line": pl.Int64})
-    rows = ctx.valid_rows(split).select("line", "prompt", "response", "text")
+    rows = ctx.valid_rows(split).select("line", compared("prompt"), compared("response"), "text")
     if column != "text":
         rows = rows.with_columns(pl.lit(None, pl.String).alias(name) for name in ("response", "text"))
     joined = _prompt_then_answer("\n")

@@ -58,6 +58,7 @@ from scipy.sparse import csr_matrix
 
 from dataqa.engine.context import Context
 from dataqa.ingest.layouts import CLASSIFICATION, TEXT
+from dataqa.ingest.tool_text import compared
 from dataqa.text.candidates import candidates_across, candidates_within, unique_ints
 from dataqa.text.minhash import DEFAULT_SHINGLE, bands
 from dataqa.text.normalise import distinct, hashes, normalise
@@ -165,10 +166,10 @@ def _raw_texts(
 
     # A whole example's prompt and target are two parts of it (`raw_parts.decisive_part`): another
     # short answer to the same question is another example.
-    expr = (
-        pl.concat_str(pl.col("prompt").fill_null(""), pl.col("response").fill_null(""), separator="\n\n")
+    expr = (  # as compared (`tool_text.compared`: a tool conversation's without its results)
+        pl.concat_str(compared("prompt").fill_null(""), compared("response").fill_null(""), separator="\n\n")
         if column == "text"
-        else pl.col(column)
+        else compared(column)
     )
 
     def raw(side: int, rows: np.ndarray) -> list[str]:

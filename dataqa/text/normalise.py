@@ -15,6 +15,7 @@ import polars as pl
 
 from dataqa.engine.context import Context
 from dataqa.ingest.tokens import non_ascii_rows
+from dataqa.ingest.tool_text import compared
 from dataqa.text.hashing import HASH_SEED
 from dataqa.text.mojibake import repair_mojibake
 
@@ -315,12 +316,14 @@ class Distinct:
 
 
 def distinct(ctx: Context, split: str, column: str = "text") -> Distinct:
-    """Rows grouped by normalised text (computed once per scan): see `Distinct`."""
+    """Rows grouped by normalised text (computed once per scan): see `Distinct`. The texts are the
+    column as the similarity checks compare it (`tool_text.compared`)."""
 
     def build() -> Distinct:
         rows = ctx.valid_rows(split)
+        texts = rows.select(compared(column)).to_series()  # a tool conversation's as compared
         frame = (
-            pl.DataFrame([rows["line"], normalise(rows[column]).alias("norm")])
+            pl.DataFrame([rows["line"], normalise(texts).alias("norm")])
             .filter(pl.col("norm") != "")
             .with_columns(pl.col("line").min().over("norm").alias("rep"))
         )

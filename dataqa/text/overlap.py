@@ -325,6 +325,8 @@ def ngram_overlaps(
         texts = ev.texts(matched["line"].unique())  # every normalised text a matched line has
         if spread is not None:
             matched = overlap_filters.without_boilerplate(matched, spread, texts, n)
+        if column == "text" and matched.height:
+            matched = overlap_filters.off_calls(ctx, eval_split, matched, texts, n)
         if part_share > 0 and column == "text" and matched.height:
             matched = overlap_filters.most_of_a_part(ctx, (eval_split, ref_split), matched, n, part_share)
         if not matched.height:

@@ -2,7 +2,8 @@
 boilerplate spread over many reference rows is not one for an eval text that shares little of
 itself (`without_boilerplate`), nor a short span that is a small part of a held-out example with an
 answer of its own, unless the two prompts are one problem with other numbers or names
-(`most_of_a_part`)."""
+(`most_of_a_part`), nor a step of a tool conversation's trajectory, the same call made for the same
+thing (`off_calls`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import polars as pl
 from rapidfuzz.distance import Levenshtein
 
 from dataqa.engine.context import Context
+from dataqa.ingest.tool_text import CALL_LINE, shows_calls
+from dataqa.text import copies
 from dataqa.text.copies import FETCH
 from dataqa.text.normalise import normalise
 from dataqa.text.templates import template_vocabulary
@@ -48,16 +51,62 @@ def without_boilerplate(
         .select("line", "pos")
         .unique()
     )
-    boiler = (
-        candidates.with_columns(word=pl.int_ranges("pos", pl.col("pos") + n))
+    return matched.join(_mostly(candidates, boiler_words, n), on=["line", "pos"], how="anti")
+
+
+def _mostly(grams: pl.DataFrame, words: pl.DataFrame, n: int) -> pl.DataFrame:
+    """`line`, `pos` of the n-grams among `grams` (`line`, `pos`: where each starts) half or more of
+    whose words are among `words` (`line`, `word`: positions in the line's normalised text)."""
+    return (
+        grams.with_columns(word=pl.int_ranges("pos", pl.col("pos") + n))
         .explode("word")
-        .join(boiler_words, on=["line", "word"], how="semi")
+        .join(words, on=["line", "word"], how="semi")
         .group_by("line", "pos")
         .len()
         .filter(pl.col("len") * 2 >= n)
         .select("line", "pos")
     )
-    return matched.join(boiler, on=["line", "pos"], how="anti")
+
+
+def off_calls(ctx: Context, split: str, matched: pl.DataFrame, texts: pl.DataFrame, n: int) -> pl.DataFrame:
+    """`matched` (eval `line`, `pos`, `g`, `ref_line`) without the n-grams that are mostly (half or
+    more) words of the calls of a tool conversation (`texts`: `line`, normalised `t` of matched
+    lines): two requests about one restaurant make the same resolve call, a step of one trajectory,
+    not a passage the held-out example leaks. What the user and the assistant say still counts."""
+    lines = texts["line"].to_list()
+    raw = copies.texts(ctx, split, lines)
+    flags = [
+        (line, flags)
+        for line, t in texts.select("line", "t").iter_rows()
+        if (flags := _call_words(raw.get(line, ""), t)) is not None
+    ]
+    if not flags:
+        return matched
+    words = pl.DataFrame(
+        [(line, at) for line, flagged in flags for at in flagged],
+        schema={"line": pl.Int64, "word": pl.Int64},
+        orient="row",
+    )
+    grams = matched.select("line", "pos").unique().join(words.select("line").unique(), on="line", how="semi")
+    return matched.join(_mostly(grams, words, n), on=["line", "pos"], how="anti")
+
+
+def _call_words(text: str, normalised: str) -> list[int] | None:
+    """The positions, among the words of `normalised` (the compared `text` normalised), of the words
+    of its call lines (`tool_text.call_text`, with the role that makes them); None for a text without
+    calls, or whose lines normalised one by one do not make up those words (nothing to tell then)."""
+    if not shows_calls(text):
+        return None
+    lines = text.split("\n")
+    counts = [len(line.split()) for line in normalise(pl.Series(lines, dtype=pl.String)).to_list()]
+    if sum(counts) != len(normalised.split()):
+        return None
+    at, out = 0, []
+    for line, count in zip(lines, counts, strict=True):
+        if CALL_LINE.match(line):
+            out.extend(range(at, at + count))
+        at += count
+    return out
 
 
 SAME_PROBLEM = 0.75
