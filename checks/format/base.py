@@ -67,3 +67,7 @@ class RecordIssueCheck(Check):
 
     def describe(self, details: list[str]) -> str:
         return "; ".join(details[:5]) + (f"; and {len(details) - 5} more" if len(details) > 5 else "")
+
+    def split_wide(self, message: str, rows: int) -> str | None:
+        """One problem, not one per record: every record of the split has it alike."""
+        return f"{message}: in every record of the split ({rows:,})"

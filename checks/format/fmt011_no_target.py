@@ -17,6 +17,8 @@ class NoTarget(RecordIssueCheck):
 
     Why: the loss is computed on the target; without one the example is wasted (or rejected).
     Example: a chat with only system and user messages; `{"prompt": "...", "completion": ""}`.
+    A split whose every record lacks its answer alike (a file of evaluation prompts, `"response": ""`
+    in each, waiting for a model's predictions) is one finding naming every record, not one each.
     Fix: write the missing answer or drop the record.
     """
 
@@ -26,3 +28,11 @@ class NoTarget(RecordIssueCheck):
     needs = frozenset({"target"})
     severity = Severity.ERROR
     kind = formats.NO_TARGET
+
+    def split_wide(self, message: str, rows: int) -> str | None:
+        """A split whose every record lacks its answer alike is a file of inputs: one finding."""
+        return (
+            f"{message}: in every record of the split ({rows:,}), a file of inputs without answers (an "
+            "evaluation set's prompts, or a form for a model's predictions) has nothing to train on or to "
+            "score a model against"
+        )

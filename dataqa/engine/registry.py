@@ -96,6 +96,11 @@ keys on blocks and bring the rows of a key together by a shuffle. "split" (the d
     def run(self, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def split_wide(self, message: str, rows: int) -> str | None:
+        """The message of one finding for a split whose every record (`rows`) has this one finding,
+        `message`, or None to keep a finding per record (the default; `results.finished` asks)."""
+        return None
+
     def finding(
         self,
         message: str,

@@ -52,9 +52,38 @@ def errored(check: Check, reason: str) -> CheckResult:
     return CheckResult(**_base(check), status=CheckStatus.ERRORED, reason=reason)
 
 
+WHOLE_SPLIT_ROWS = 10
+"""Records a split needs before one finding of a check on every one of them, alike, is told as one
+finding of the split (`Check.split_wide`): a file of prompts without answers is one problem."""
+
+
+def _split_wide(check: Check, ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """`findings`, those of a split whose every record has the same one (the same message, one record
+    each, `WHOLE_SPLIT_ROWS` records or more) folded into one finding naming them all, where the
+    check words it (`Check.split_wide`). Made from the findings alone, so every engine folds alike."""
+    by_split: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_split.setdefault(f.split or "", []).append(f)
+    out: list[Finding] = []
+    for name, own in by_split.items():
+        rows = ctx.splits[name].rows if name in ctx.splits else -1
+        alike = len({f.message for f in own}) == 1 and all(len(f.locations) == 1 for f in own)
+        whole = alike and len(own) == rows >= WHOLE_SPLIT_ROWS
+        said = check.split_wide(own[0].message, rows) if whole else None
+        if said is None:
+            out += own
+            continue
+        locations = sorted((f.locations[0] for f in own), key=lambda loc: loc.line)
+        unusable = sorted((loc for f in own for loc in f.unusable), key=lambda loc: loc.line)
+        out.append(check.finding(said, locations, own[0].evidence, unusable=unusable))
+    return out
+
+
 def finished(check: Check, ctx: Context, findings: list[Finding], metrics: dict[str, Any]) -> CheckResult:
     """The result of a check that ran: its findings in the report's order (split, line, message;
-    the check's own order among equals), failed when one is a warning or worse."""
+    the check's own order among equals), a split's every record alike folded into one where the
+    check says so (`_split_wide`), failed when one is a warning or worse."""
+    findings = _split_wide(check, ctx, findings)
     order = {name: i for i, name in enumerate(ctx.splits)}
     findings.sort(
         key=lambda f: (
