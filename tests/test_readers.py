@@ -1515,3 +1515,29 @@ def test_a_saved_dataset_folder_reads_the_files_its_state_lists_not_the_caches(t
     assert sum("state.json lists" in s for s in skipped) == 2
     (folder / "state.json").write_text("{not json")  # a state.json that says nothing: every file is read
     assert [s.rows for s in dataqa.scan(str(folder), select=["DUP001"]).splits] == [36]
+
+
+def test_jointbert_split_folders_of_seq_in_beside_label_are_read_as_classification(tmp_path: Path) -> None:
+    """JointBERT's layout (ATIS, SNIPS and their translations in many NLU repositories): each split's
+    folder holds `seq.in`, an utterance a line, beside `label`, its intent on the same line, and
+    `seq.out`, the slot tags (not read). The folder is three labelled splits, `dev` the valid one; a
+    `seq.in` given alone is read with its labels too; without `label` it is plain text."""
+    intents = ["flight", "airfare", "ground_service"]
+    folder: dict[str, str] = {"intent_label.txt": "\n".join(intents) + "\n"}
+    for split, rows in (("train", 30), ("dev", 9), ("test", 9)):
+        asked = [f"{['show', 'price', 'taxi'][i % 3]} from city {i} to town {i + 1}" for i in range(rows)]
+        folder[f"{split}/seq.in"] = "".join(f"{text}\n" for text in asked)
+        folder[f"{split}/label"] = "".join(f"{intents[i % 3]}\n" for i in range(rows))
+        folder[f"{split}/seq.out"] = "".join(" ".join("O" for _ in text.split()) + "\n" for text in asked)
+    root = _classes(tmp_path / "atis", folder)
+    report = dataqa.scan(str(root), select=["FMT"]).to_dict()
+    assert [(s["name"], s["format"], s["rows"]) for s in report["splits"]] == [
+        ("train", "classification", 30),
+        ("valid", "classification", 9),
+        ("test", "classification", 9),
+    ]
+    alone = load_split("test", str(root / "test" / "seq.in"))
+    assert alone.format == "classification"
+    assert alone.frame["label"].to_list()[:3] == intents
+    (root / "test" / "label").unlink()
+    assert load_split("test", str(root / "test" / "seq.in")).format == "text"

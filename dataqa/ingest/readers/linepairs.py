@@ -1,7 +1,7 @@
 """Texts and their labels in two line-aligned files: `train_text.txt` beside `train_labels.txt`, line
 n of one the label of line n of the other (TweetEval, SemEval task folders; `train.source` beside
-`train.target` for sequence-to-sequence data). A `mapping.txt` of `id<TAB>name` lines beside them
-(TweetEval's) gives the names of the label ids.
+`train.target` for sequence-to-sequence data; JointBERT's `train/seq.in` beside `train/label`). A
+`mapping.txt` of `id<TAB>name` lines beside them (TweetEval's) gives the names of the label ids.
 
 A text file is read so only when its companion exists: same folder, same name but for the role word
 (`text` / `labels`, `source` / `target`, `src` / `tgt`, ...). A text file with no such companion is
@@ -57,9 +57,19 @@ def _parts(path: Path) -> tuple[str, str, str, str] | None:
     return found["stem"], found["sep"], found["word"], found["ext"] or ""
 
 
+NAMED_PAIRS = {"seq.in": ("label", "labels", "intent")}
+"""Text files whose whole name is a convention's, beside a label file named by its role alone:
+JointBERT's `seq.in` with `label` (and `seq.out`, the slot tags, not read) in each split's folder, as
+ATIS, SNIPS and their translations ship in many NLU repositories."""
+
+
 def companion(path: Path) -> tuple[Path, str, str] | None:
     """(the companion file, the text's field, the companion's field) of a text file whose name has
-    a text role word and whose companion exists beside it; None otherwise."""
+    a text role word, or is a convention's (`NAMED_PAIRS`), and whose companion exists beside it;
+    None otherwise."""
+    for other in NAMED_PAIRS.get(path.name.lower(), ()):
+        if (candidate := path.with_name(other)).is_file():
+            return candidate, "text", "label"
     parts = _parts(path)
     if parts is None:
         return None
