@@ -361,6 +361,8 @@ def _ip_ok(m: re.Match[str], text: str) -> bool:
         return False  # four single digits: a version ("Docker Desktop 2.1.0.1"), a resolver, an example
     if m.start() and text[m.start() - 1] in ".-":
         return False
+    if re.search(r"[A-Za-z0-9_+]/$", text[max(m.start() - 2, 0) : m.start()]):
+        return False  # a module or package at its version ("libfabric/1.15.2.0"), not a URL's host ("//")
     if _outline_number(value, text):
         return False
     if re.match(r"/\d{1,2}\b", text[m.end() : m.end() + 3]):
