@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from dataqa.text.answers import (
     counted_noun,
     hard_reason,
 )
+from dataqa.text.markup import is_program
 from dataqa.text.prompt_asks import (
     asks_for_chance,
     asks_for_no_number,
@@ -72,6 +74,11 @@ class ContradictoryAnswers(Check):
     A prompt that asks for something random ("Generate a random number between 1 and 100", "Flip a
     coin") is answered by a draw: "57" and "65" are both right; a question about randomness ("Is a
     random forest an ensemble method?") is still compared.
+    Programs are implementations, not facts: answers that are code (a fence, code as a whole, or
+    Python that calls, indexes or defines something: `list()` and `[]`, `sys.exit()` and `quit()`,
+    `del a[-1]` and `a.pop()`), each beside answers that are Python too, are alternatives (DUP004 names
+    one request answered several ways), and numbers inside a function body are no final answers; values
+    written as Python ("(3, 4)", "x = 5", "42") are still compared.
     """
 
     id = "LBL007"
@@ -105,6 +112,8 @@ class ContradictoryAnswers(Check):
                     continue  # an open prompt the set reuses: DUP004's business
                 if asks_for_chance(prompt or ""):
                     continue  # "Generate a random number": every draw is a right answer
+                if any(map(is_program, answers)) and all(map(_as_python, answers)):
+                    continue  # `list()` and `[]`: two implementations of one request, not two facts
                 group_facts = facts.take([first_rows[a] for a in answers])
                 noun = counted_noun(prompt or "")
                 if noun:  # "How many interceptions ...?": the count of that thing is the answer
@@ -168,3 +177,14 @@ def _batches(
                     at[present[0]][1],
                     facts,
                 )
+
+
+def _as_python(answer: str) -> bool:
+    """Whether an answer reads as Python (a program, or a value Python would read: "[]", "42")."""
+    if is_program(answer):
+        return True
+    try:
+        ast.parse(answer.strip())
+    except (SyntaxError, ValueError):
+        return False
+    return True

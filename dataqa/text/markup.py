@@ -8,6 +8,7 @@ are read here too, with right-to-left text's mirrored round brackets.
 
 from __future__ import annotations
 
+import ast
 import bisect
 import functools
 import re
@@ -165,6 +166,43 @@ def is_code_text(text: str, min_lines: int = 3, share: float = 0.6) -> bool:
         1 for line in lines if _CODE_SHAPE_RE.search(line) or _CODE_ISH_RE.search(line) or is_code_line(line)
     )
     return shaped > 0 and code >= share * len(lines)
+
+
+_PROGRAM_NODES = (
+    ast.Call,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.Delete,
+    ast.Import,
+    ast.ImportFrom,
+    ast.FunctionDef,
+    ast.ClassDef,
+)
+"""What a line of Python does that a value written as Python does not: call, index, define, import."""
+MAX_PROGRAM_CHARS = 4000
+"""Longest text read as Python to tell a program from a value (`is_program`)."""
+
+
+def is_program(text: str) -> bool:
+    """Whether a text is a program or a line of one: fenced code, code as a whole (`is_code_text`), or
+    Python that calls, indexes, defines or imports something (`list(set(L))`, `a.pop()`, `del a[-1]`).
+    A value written as Python is not ("(3, 4)", "x = 5", "Yes", "42"): two of those can contradict,
+    two programs for one request are two implementations."""
+    text = text.strip()
+    if "```" in text or is_code_text(text):
+        return True
+    if not text or len(text) > MAX_PROGRAM_CHARS:
+        return False
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return any(isinstance(node, _PROGRAM_NODES) for node in ast.walk(tree))
 
 
 # -- brackets left open (QUAL007) ----------------------------------------------------------------
