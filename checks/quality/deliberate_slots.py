@@ -207,6 +207,30 @@ _NAMED_VALUE = re.compile(r"[/\\~]\w|\w\.\w{2,}|\d\.\d|[\"'`][^\"'`\n]{1,60}[\"'
 """A prompt that names a value a command would take: a path, a host or file name, a quoted word."""
 
 
+def shell_variable(text: str, start: int, end: int) -> bool:
+    """Whether the `$NAME` or `${NAME}` at text[start:end] is a shell or build variable in use, not a
+    slot left unfilled: a path's head ("$NVIDIA_PATH/compilers/lib", "${SRC_DIR}/main.cpp"), a value
+    assigned or appended ("export PATH=/opt/bin:${PATH}", "CRAY_INC = ${CRAY_INC}") or a command's
+    argument ("cd ${PBS_O_WORKDIR}", "cat $PBS_NODEFILE > hosts"), as HPC and build documentation
+    writes them. "Dear ${customer_name}," and "Hi $FIRST_NAME" stay slots."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    return (
+        text.startswith("/", end)
+        or re.search(r"(?:=[ \t]*|[:=])$", before) is not None
+        or _COMMAND.search(before) is not None
+        or _SHELL_ARGUMENT.search(before) is not None
+    )
+
+
+_SHELL_ARGUMENT = re.compile(
+    r"\b(?:cd|cat|echo|export|source|ls|cp|mv|rm|mkdir|ln|chmod|tar|grep|module load|mpiexec|mpirun|srun"
+    r"|sbatch|qsub|cmake|make|bash|sh|python3?)(?:[ \t]+-{1,2}[\w-]+)*[ \t]+$"
+)
+"""A shell or build command up to its argument, anywhere on a line ("then cat ", "module load "): prose
+about a job script names its commands mid-sentence."""
+
+
 def _command_slot(token: str, answer: str, request: str) -> bool:
     """Whether a `{name}` slot is the argument of a generic shell command ("ls -la {path}", "systemctl
     restart {service}") answering a request that names no value for it ("Restart a system service"):

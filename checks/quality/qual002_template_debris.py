@@ -25,6 +25,7 @@ from dataqa.checks.quality.deliberate_slots import (
     mask_records,
     masks_of,
     notation_slot,
+    shell_variable,
     without_masks,
     without_material,
 )
@@ -165,6 +166,8 @@ def _placeholder_ok(kind: str, text: str, m: re.Match[str]) -> bool:
             return False
         if token.startswith("$") and in_math(text, m):
             return False  # $H_0$, $F_X(x)=...$, ${x_n}$: LaTeX inline mathematics, not a shell variable
+        if token.startswith("$") and shell_variable(text, m.start(), m.end()):
+            return False  # "cd ${PBS_O_WORKDIR}", "$CUDA_HOME/lib": a variable the shell or build uses
         return not _code_line_without(text, m) and not in_indented_code(text, m.start())
     if kind == "placeholder":
         if token.startswith("<"):
