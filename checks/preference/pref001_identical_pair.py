@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+import polars as pl
 from rapidfuzz import fuzz
 
 from dataqa.checks.preference.base import pairs
@@ -59,6 +60,8 @@ def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
         return True
     if _framed(chosen.strip(), rejected.strip()) or _framed(rejected.strip(), chosen.strip()):
         return True
+    if _copies_prompt(prompt, rejected) != _copies_prompt(prompt, chosen):
+        return True  # "Skriv på nynorsk: ... er en kanal": the input left as it is against its edit
     asked = (prompt or "").casefold()
     a, b = _TOKEN.findall(chosen.casefold()), _TOKEN.findall(rejected.casefold())
     asked_tokens = _TOKEN.findall(asked)
@@ -78,6 +81,18 @@ def _decisive(prompt: str | None, chosen: str, rejected: str) -> bool:
             if any((t.isdigit() or len(t) >= 4) and re.search(rf"\b{re.escape(t)}\b", asked) for t in run):
                 return True
     return False
+
+
+COPIED_WORDS = 3
+"""Words an answer needs before it counts as a copy of the prompt's text (`_copies_prompt`)."""
+
+
+def _copies_prompt(prompt: str | None, answer: str) -> bool:
+    """Whether an answer is the prompt's own text (or a span of it, case and punctuation aside) of
+    `COPIED_WORDS` words or more: an edit task's input left unedited (a conversion into a dialect,
+    a grammar correction), which the other answer edits by a word or two on purpose."""
+    words = normalise(pl.Series([answer, prompt or ""], dtype=pl.String)).to_list()
+    return words[0].count(" ") + 1 >= COPIED_WORDS and f" {words[0]} " in f" {words[1]} "
 
 
 EDIT_CONTEXT = 3
@@ -140,7 +155,8 @@ class IdenticalPair(Check):
     break, an escape), in a word the prompt names ("do not use the word X"), in a negation or a
     number ("12 units" / "8 units"), or by words one side adds before or after the other's whole
     text (a preamble before the JSON asked for alone) teach exactly that difference, and are not
-    reported.
+    reported; so is an edit task's pair whose one side is the prompt's text left as it is and the
+    other its edit ("Skriv på nynorsk: ... er en kanal" chosen "ein kanal", rejected "en kanal").
     """
 
     id = "PREF001"
@@ -172,7 +188,7 @@ class IdenticalPair(Check):
                     score = fuzz.ratio(c, r, score_cutoff=self.near * 100) / 100
                     if not score:
                         continue
-                    how = f"{score:.0%} alike"
+                    how = f"{min(score, 0.99):.0%} alike"  # differing texts are never "100%"
                 if how != "identical" and _decisive(prompt, chosen, rejected):
                     minimal += 1
                     continue
