@@ -24,6 +24,7 @@ from dataqa.engine.context import Context
 from dataqa.engine.registry import HeldForm, Runner, register
 from dataqa.ingest.issues import excerpt
 from dataqa.text import copies, near_across, overlap, overlap_held, similarity
+from dataqa.text.normalise import UNSPACED_WORD
 
 
 class OverlapsAcross(LeaksAcross):
@@ -142,10 +143,13 @@ class NgramOverlap(LeakCheck):
             pl.Series(copies.answers_agree(ctx, eval_split, ref_split, pairs), dtype=pl.Boolean)
         )
         for row in overlaps.iter_rows(named=True):
+            tokens = row["span"].split()
+            unspaced = sum(1 for t in tokens if len(t) == 1 and UNSPACED_WORD.match(t))
             yield (
                 [row["line"]],
                 [row["ref_line"]],
                 {
+                    "span_unit": "character" if 2 * unspaced > len(tokens) else "word",
                     "span_words": int(row["length"]),
                     "shared_ngrams": int(row["shared"]),
                     "evidence": [f"shared span: {excerpt(row['span'], 240)}"],
@@ -154,8 +158,9 @@ class NgramOverlap(LeakCheck):
 
     def describe(self, ctx: Context, eval_split: str, ref_split: str, group: Group) -> str:
         lines, refs, extra = group
+        unit = extra.get("span_unit", "word")  # a Chinese or Japanese character counts as a word
         return (
-            f"{ctx.location(eval_split, lines[0])} shares a {extra['span_words']}-word span with "
+            f"{ctx.location(eval_split, lines[0])} shares a {extra['span_words']}-{unit} span with "
             f"{ctx.location(ref_split, refs[0])} "
-            f"({extra['shared_ngrams']} shared {self.ngram}-word sequences)"
+            f"({extra['shared_ngrams']} shared {self.ngram}-{unit} sequences)"
         )
