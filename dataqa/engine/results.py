@@ -66,11 +66,9 @@ def _split_wide(check: Check, ctx: Context, findings: list[Finding]) -> list[Fin
         by_split.setdefault(f.split or "", []).append(f)
     out: list[Finding] = []
     for name, own in by_split.items():
-        rows = ctx.splits[name].rows if name in ctx.splits else -1
         alike = len({f.message for f in own}) == 1 and all(len(f.locations) == 1 for f in own)
-        whole = alike and len(own) == rows >= WHOLE_SPLIT_ROWS
-        said = check.split_wide(own[0].message, rows) if whole else None
-        if said is None:
+        said = check.split_wide(own[0].message, len(own)) if alike and len(own) >= WHOLE_SPLIT_ROWS else None
+        if said is None or getattr(ctx.splits.get(name), "rows", None) != len(own):
             out += own
             continue
         locations = sorted((f.locations[0] for f in own), key=lambda loc: loc.line)
