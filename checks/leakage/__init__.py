@@ -8,6 +8,7 @@ from dataqa.checks.leakage import (
     leak005_input_leak,
     leak006_contained_leak,
     leak007_answer_leak,
+    leak008_exchange_leak,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "leak005_input_leak",
     "leak006_contained_leak",
     "leak007_answer_leak",
+    "leak008_exchange_leak",
 ]

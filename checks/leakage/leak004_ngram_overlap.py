@@ -17,6 +17,7 @@ from dataqa.checks.leakage.base import (
     reported_above,
 )
 from dataqa.checks.leakage.input_leaks import input_leaks
+from dataqa.checks.leakage.leak008_exchange_leak import exchange_leaks
 from dataqa.checks.leakage.leaks_across import LeaksAcross
 from dataqa.core.models import Severity
 from dataqa.core.options import ranged
@@ -97,7 +98,13 @@ class NgramOverlap(LeakCheck):
     """
 
     id = "LEAK004"
-    shares = NEAR_SHARES | {"input_leaks", "ngram", "template_vocabulary", "contained_inputs"}
+    shares = NEAR_SHARES | {
+        "input_leaks",
+        "ngram",
+        "template_vocabulary",
+        "contained_inputs",
+        "exchange_leaks",
+    }
     heavy = True
     name = "ngram-overlap"
     family = "leakage"
@@ -126,6 +133,7 @@ class NgramOverlap(LeakCheck):
             ref_split,
             input_leaks(ctx, eval_split, ref_split).select(pl.col("lines").explode().alias("line")),
             contained.pairs(ctx, eval_split, ref_split),  # LEAK006's
+            exchange_leaks(ctx, eval_split, ref_split),  # LEAK008's
         )
         overlaps = similarity.ngram_overlaps(
             ctx,
