@@ -172,3 +172,30 @@ def test_folder_with_an_unreadable_data_file(tmp_path: Path) -> None:
         locked.chmod(0o644)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == f"dataqa: error: {locked}: permission denied"
+
+
+def test_a_tool_call_whose_arguments_nest_hundreds_of_levels_deep_is_read(tmp_path: Path) -> None:
+    """A call's arguments are read for their values to compare tool conversations
+    (`dataqa.ingest.tool_text`): arguments nested 600 levels deep (a JSON string inside the call, as
+    OpenAI writes them) are cut at a bounded depth, not followed down the interpreter's stack."""
+    deep: Any = "x"
+    for _ in range(600):
+        deep = {"a": deep}
+    call = {"id": "c1", "type": "function", "function": {"name": "lookup", "arguments": json.dumps(deep)}}
+    rows = [
+        {
+            "messages": [
+                {"role": "user", "content": "Look it up."},
+                {"role": "assistant", "content": None, "tool_calls": [call]},
+                {"role": "tool", "tool_call_id": "c1", "content": "found"},
+                {"role": "assistant", "content": "Here it is."},
+            ]
+        },
+        chat("Hello", "Hi there."),
+    ]
+    target = tmp_path / "train.jsonl"
+    target.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, _, report = run(target)
+    assert code == 1 and report is not None
+    assert [(s["name"], s["rows"]) for s in report["splits"]] == [("train", 2)]
+    assert [c["id"] for c in report["checks"] if c["status"] == "errored"] == []

@@ -57,22 +57,29 @@ def call_text(payload: Any) -> str:
     return f"{CALL_MARK}{name}({', '.join(_values(body[args_key]))})"
 
 
-def _values(value: Any) -> list[str]:
+MAX_DEPTH = 32
+"""Levels of a call's arguments read for their values; a deeper value is written "…" (a hostile
+record nested a thousand levels deep must not exhaust the interpreter's stack)."""
+
+
+def _values(value: Any, depth: int = 0) -> list[str]:
     """The scalar values inside a JSON value, in order; a string that holds a JSON object or array
     is read as that value."""
+    if depth > MAX_DEPTH:
+        return ["…"]
     if isinstance(value, str):
         stripped = value.strip()
         if stripped[:1] in ("{", "["):
             try:
-                return _values(orjson.loads(stripped))
+                return _values(orjson.loads(stripped), depth + 1)
             except orjson.JSONDecodeError:
                 pass
         return [value]
     if isinstance(value, dict):
-        return [v for item in value.values() for v in _values(item)]
+        return [v for item in value.values() for v in _values(item, depth + 1)]
     if isinstance(value, list):
-        return [v for item in value for v in _values(item)]
-    return [] if value is None else [orjson.dumps(value).decode()]
+        return [v for item in value for v in _values(item, depth + 1)]
+    return [] if value is None else [orjson.dumps(value, default=repr).decode()]
 
 
 def shows_calls(text: str) -> bool:
