@@ -210,9 +210,10 @@ _NAMED_VALUE = re.compile(r"[/\\~]\w|\w\.\w{2,}|\d\.\d|[\"'`][^\"'`\n]{1,60}[\"'
 def shell_variable(text: str, start: int, end: int) -> bool:
     """Whether the `$NAME` or `${NAME}` at text[start:end] is a shell or build variable in use, not a
     slot left unfilled: a path's head ("$NVIDIA_PATH/compilers/lib", "${SRC_DIR}/main.cpp"), a value
-    assigned or appended ("export PATH=/opt/bin:${PATH}", "CRAY_INC = ${CRAY_INC}") or a command's
-    argument ("cd ${PBS_O_WORKDIR}", "cat $PBS_NODEFILE > hosts"), as HPC and build documentation
-    writes them. "Dear ${customer_name}," and "Hi $FIRST_NAME" stay slots."""
+    assigned or appended ("export PATH=/opt/bin:${PATH}", "CRAY_INC = ${CRAY_INC}"), a command's
+    argument ("cd ${PBS_O_WORKDIR}", "cat $PBS_NODEFILE > hosts") or a call's ("set(SOURCE_FILES
+    ${top_SRCS})", "add_executable(app ${SOURCE_FILES})"), as HPC and build documentation writes them.
+    "Dear ${customer_name}," and "Hi $FIRST_NAME" stay slots."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
     return (
@@ -220,6 +221,7 @@ def shell_variable(text: str, start: int, end: int) -> bool:
         or re.search(r"(?:=[ \t]*|[:=])$", before) is not None
         or _COMMAND.search(before) is not None
         or _SHELL_ARGUMENT.search(before) is not None
+        or re.search(r"\b[A-Za-z_]\w*\([^()\n]*$", before) is not None  # CMake's set(SRC ${DIR})
     )
 
 
