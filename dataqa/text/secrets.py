@@ -117,9 +117,14 @@ def placeholder_password(password: str) -> bool:
     )
 
 
+_CONCATENATED = re.compile(r"""^["'`]?\s*\+|\+\s*["'`]?$""")
+"""A connection string's password that is a quote closed and a variable added in code
+(`'mysql://'+user+':'+password+'@'+host`): the string is assembled, no password is in it."""
+
+
 def password_ok(m: re.Match[str], text: str) -> bool:
-    """The password of group 1 is no placeholder."""
-    return not placeholder_password(m.group(1))
+    """The password of group 1 is no placeholder, nor a variable concatenated into the string."""
+    return not placeholder_password(m.group(1)) and not _CONCATENATED.search(m.group(1))
 
 
 _NOT_SET = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|.*[(\[].*")
