@@ -57,7 +57,7 @@ TEMPLATE_TOPIC = (
     r"|blanks?|mask|clean(?:ing)? up|pre-?process|sanitiz|模板|占位|替换|代码|变量|填空"
     r"|\b(?:given|following|this|provided|same) format\b|\bformat\s*:|格式"
     r"|\bsyntax|syntaxe|sintaxis|sintassi|语法|\bmod[eè]les?\b|plantillas?|vorlagen?|\bmodell[oi]\b"
-    r"|remplac|reemplaz|ersetz|sostitu"
+    r"|remplac|reemplaz|ersetz|sostitu|\bjinja|handlebars|mustache|\btwig\b|thymeleaf|\bliquid\b"
     r"|템플릿|서식|자리\s?표시자|빈칸|변수|코드|テンプレ|雛形|ひな形|プレースホルダ|穴埋め|変数|コード|書式"
 )
 """A prompt about templates, placeholders or code (or one that cleans up given text, or that hands
