@@ -26,7 +26,7 @@ from dataqa.text.answers import (
     counted_noun,
     hard_reason,
 )
-from dataqa.text.markup import is_program
+from dataqa.text.markup import dense_code, is_program
 from dataqa.text.prompt_asks import (
     asks_for_chance,
     asks_for_no_number,
@@ -76,7 +76,8 @@ class ContradictoryAnswers(Check):
     random forest an ensemble method?") is still compared.
     Programs are implementations, not facts: answers that are code (a fence, code as a whole, or
     Python that calls, indexes or defines something: `list()` and `[]`, `sys.exit()` and `quit()`,
-    `del a[-1]` and `a.pop()`), each beside answers that are Python too, are alternatives (DUP004 names
+    `del a[-1]` and `a.pop()`), each beside answers that are code too (Python, or dense in code signs
+    though no parser reads them), are alternatives (DUP004 names
     one request answered several ways), and numbers inside a function body are no final answers; values
     written as Python ("(3, 4)", "x = 5", "42") are still compared.
     """
@@ -112,7 +113,7 @@ class ContradictoryAnswers(Check):
                     continue  # an open prompt the set reuses: DUP004's business
                 if asks_for_chance(prompt or ""):
                     continue  # "Generate a random number": every draw is a right answer
-                if any(map(is_program, answers)) and all(map(_as_python, answers)):
+                if any(map(is_program, answers)) and all(map(_as_code, answers)):
                     continue  # `list()` and `[]`: two implementations of one request, not two facts
                 group_facts = facts.take([first_rows[a] for a in answers])
                 noun = counted_noun(prompt or "")
@@ -179,9 +180,10 @@ def _batches(
                 )
 
 
-def _as_python(answer: str) -> bool:
-    """Whether an answer reads as Python (a program, or a value Python would read: "[]", "42")."""
-    if is_program(answer):
+def _as_code(answer: str) -> bool:
+    """Whether an answer reads as code: a program, a value Python would read ("[]", "42"), or a text
+    dense in code symbols that no parser reads (a Python 2 `print x`, a bracket too many)."""
+    if is_program(answer) or dense_code(answer):
         return True
     try:
         ast.parse(answer.strip())

@@ -35,7 +35,7 @@ from dataqa.text.language_signals import (
     clean_prefix,
     function_word_hits,
 )
-from dataqa.text.markup import is_code_text
+from dataqa.text.markup import CODE_SHARE, CODE_SYMBOLS, is_code_text
 from dataqa.text.redaction import snippet
 
 _FENCED = r"(?s)```.*?(?:```|$)|~~~.*?(?:~~~|$)|\$\$.*?\$\$|<code>.*?</code>"
@@ -55,8 +55,6 @@ START_CHARS = 100
 """Characters of a text's start in which its length is counted first (`_enough_from_start`)."""
 MIN_CODE_LINES = 3
 """Lines a text needs to be code as a whole (`is_code_text`): fewer are never asked about."""
-CODE_SHARE = 0.05
-"""Share of code symbols in a text from which it is code, not prose (prose has hardly any)."""
 
 
 def _flat_prior(dominant: int | None = None) -> Prior:
@@ -424,7 +422,7 @@ def _dense_code(text: pl.Expr) -> pl.Expr:
     """Code, not prose, though not code as a whole (`is_code_text`, asked of the rest): one code
     symbol (`=(){}[];<>`) in `CODE_SHARE` of its non-blank characters or more (a one-line program:
     "a = 0 b = 1 print(a)")."""
-    symbols = text.str.count_matches(r"[=(){}\[\];<>]")
+    symbols = text.str.count_matches(CODE_SYMBOLS)
     chars = text.str.len_chars() - text.str.count_matches(" ", literal=True)
     return symbols >= CODE_SHARE * pl.max_horizontal(chars, pl.lit(1))
 

@@ -168,6 +168,19 @@ def is_code_text(text: str, min_lines: int = 3, share: float = 0.6) -> bool:
     return shaped > 0 and code >= share * len(lines)
 
 
+CODE_SYMBOLS = r"[=(){}\[\];<>]"
+"""Signs a line of code is full of and prose hardly has (a valid pattern for `re` and polars)."""
+CODE_SHARE = 0.05
+"""Share of a text's non-blank characters from which its `CODE_SYMBOLS` make it code, not prose."""
+
+
+def dense_code(text: str) -> bool:
+    """Whether a text is dense in code symbols (`CODE_SHARE`): a line of a program, even one no
+    parser reads ("print matriz[n::].max()", a bracket too many), not a sentence."""
+    chars = len(text) - text.count(" ")
+    return len(re.findall(CODE_SYMBOLS, text)) >= CODE_SHARE * max(chars, 1)
+
+
 _PROGRAM_NODES = (
     ast.Call,
     ast.Attribute,
