@@ -25,8 +25,9 @@ def _key(asked: pl.Expr, answered: pl.Expr) -> pl.Expr:
 
 
 def final_exchanges(ctx: Context, split: str) -> pl.DataFrame:
-    """`line`, `key` of each valid conversation's last request and its answer (`MIN_WORDS` words or
-    more: a short reply, "You're welcome!", closes many conversations), tool conversations aside."""
+    """`line`, `key` of each valid conversation's last request and its answer, each of `MIN_WORDS`
+    words or more (a dialogue's closing, "No, that will be all. Thank you." answered "I am glad I
+    could help. Have a nice day.", ends conversations of every service), tool conversations aside."""
     split_ = ctx.splits[split]
     rows = ctx.valid_rows(split).filter(~pl.col("structure").fill_null("").str.contains(TOOL_EVENT))
     rows = rows.filter(answer_words(rows["response"].fill_null("")) >= MIN_WORDS).select("line", "response")
@@ -37,7 +38,9 @@ def final_exchanges(ctx: Context, split: str) -> pl.DataFrame:
         .group_by("line", maintain_order=True)
         .agg(pl.col("content").last().alias("asked"))
     )
-    keyed = rows.join(users, on="line").select("line", _key(pl.col("asked"), pl.col("response")))
+    asked = rows.join(users, on="line")
+    asked = asked.filter(answer_words(asked["asked"].fill_null("")) >= MIN_WORDS)
+    keyed = asked.select("line", _key(pl.col("asked"), pl.col("response")))
     return keyed.cast(_EXCHANGE)
 
 
@@ -85,8 +88,8 @@ def exchange_leaks(ctx: Context, eval_split: str, ref_split: str, max_rows: int 
 class ExchangeLeak(LeakCheck):
     """A held-out conversation's last request and its answer are an exchange of a training conversation.
 
-    The held-out example's final user turn and the reply that answers it (its target, `MIN_WORDS`
-    words or more) stand word for word as a user turn and the reply after it in a training
+    The held-out example's final user turn and the reply that answers it (its target; each of
+    `MIN_WORDS` words or more) stand word for word as a user turn and the reply after it in a training
     conversation: dialogue data cut into windows (turns 1-6 one example, turns 3-8 the next) and
     split by window, not by conversation, puts the same exchange in both splits with other turns
     around it, so no two records are copies or near copies while the model has been trained on the
