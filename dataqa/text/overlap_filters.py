@@ -11,7 +11,7 @@ import polars as pl
 from rapidfuzz.distance import Levenshtein
 
 from dataqa.engine.context import Context
-from dataqa.ingest.tool_text import CALL_LINE, shows_calls
+from dataqa.ingest.tool_text import ASKED, CALL_LINE, shows_calls
 from dataqa.text import copies
 from dataqa.text.copies import FETCH
 from dataqa.text.normalise import normalise
@@ -73,6 +73,8 @@ def off_calls(ctx: Context, split: str, matched: pl.DataFrame, texts: pl.DataFra
     more) words of the calls of a tool conversation (`texts`: `line`, normalised `t` of matched
     lines): two requests about one restaurant make the same resolve call, a step of one trajectory,
     not a passage the held-out example leaks. What the user and the assistant say still counts."""
+    if ctx.splits[split].elsewhere is None and ctx.valid_rows(split)[ASKED].is_null().all():
+        return matched  # no tool conversation here: nothing to read (a split held elsewhere is read)
     lines = texts["line"].to_list()
     raw = copies.texts(ctx, split, lines)
     flags = [
