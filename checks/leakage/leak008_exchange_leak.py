@@ -96,7 +96,9 @@ class ExchangeLeak(LeakCheck):
     very answer the held-out example scores. An exchange in more than `max_rows` training
     conversations is a stock one ("Thanks!" answered the same way everywhere), not one dialogue's.
     Tool conversations are left out (a call's reply is what its results decide). Rows LEAK001-003
-    report are not repeated here.
+    report are not repeated here, and LEAK004 leaves this check's rows to it. It reads the turns of
+    whole splits: on a split held on the Ray workers it is skipped, saying so, and LEAK004 then
+    reports the spans it would have left to it.
     Why: the held-out score then measures recall of trained replies, not how the model continues a
     conversation it has not seen.
     Example: test.jsonl:4's last request "and how long does the visa take?" with its 30-word answer
