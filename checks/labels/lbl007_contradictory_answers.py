@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from dataqa.text.answers import (
     counted_noun,
     hard_reason,
 )
-from dataqa.text.markup import dense_code, is_program
+from dataqa.text.markup import dense_code, is_program, python_tree
 from dataqa.text.prompt_asks import (
     asks_for_chance,
     asks_for_no_number,
@@ -183,10 +182,4 @@ def _batches(
 def _as_code(answer: str) -> bool:
     """Whether an answer reads as code: a program, a value Python would read ("[]", "42"), or a text
     dense in code symbols that no parser reads (a Python 2 `print x`, a bracket too many)."""
-    if is_program(answer) or dense_code(answer):
-        return True
-    try:
-        ast.parse(answer.strip())
-    except (SyntaxError, ValueError):
-        return False
-    return True
+    return is_program(answer) or dense_code(answer) or python_tree(answer) is not None

@@ -209,13 +209,21 @@ def is_program(text: str) -> bool:
     text = text.strip()
     if "```" in text or is_code_text(text):
         return True
+    tree = python_tree(text)
+    return tree is not None and any(isinstance(node, _PROGRAM_NODES) for node in ast.walk(tree))
+
+
+@functools.lru_cache(maxsize=256)
+def python_tree(text: str) -> ast.Module | None:
+    """`text` (outer spaces aside) read as Python, or None: empty, longer than `MAX_PROGRAM_CHARS`, or
+    not Python. Cached: a group's answers are asked whether they are programs, then whether they parse."""
+    text = text.strip()
     if not text or len(text) > MAX_PROGRAM_CHARS:
-        return False
+        return None
     try:
-        tree = ast.parse(text)
+        return ast.parse(text)
     except (SyntaxError, ValueError):
-        return False
-    return any(isinstance(node, _PROGRAM_NODES) for node in ast.walk(tree))
+        return None
 
 
 # -- brackets left open (QUAL007) ----------------------------------------------------------------
