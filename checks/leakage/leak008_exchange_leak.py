@@ -46,17 +46,22 @@ def final_exchanges(ctx: Context, split: str) -> pl.DataFrame:
 
 def every_exchange(ctx: Context, split: str) -> pl.DataFrame:
     """`line`, `key` of every request answered by the next message in a valid conversation of the
-    split: each user turn followed by an assistant turn, the last one too."""
-    valid = ctx.valid_rows(split).select("line")
-    turns = ctx.splits[split].turns.join(valid, on="line", how="semi").sort("line", "turn")
-    paired = turns.select(
-        "line",
-        pl.col("role").cast(pl.String).alias("role"),
-        pl.col("content").alias("asked"),
-        pl.col("role").cast(pl.String).shift(-1).over("line").alias("next_role"),
-        pl.col("content").shift(-1).over("line").alias("answered"),
-    ).filter((pl.col("role") == "user") & (pl.col("next_role") == "assistant"))
-    return paired.select("line", _key(pl.col("asked"), pl.col("answered"))).unique().cast(_EXCHANGE)
+    split: each user turn followed by an assistant turn, the last one too. Made once per scan: both
+    held-out splits are compared with train."""
+
+    def build() -> pl.DataFrame:
+        valid = ctx.valid_rows(split).select("line")
+        turns = ctx.splits[split].turns.join(valid, on="line", how="semi").sort("line", "turn")
+        paired = turns.select(
+            "line",
+            pl.col("role").cast(pl.String).alias("role"),
+            pl.col("content").alias("asked"),
+            pl.col("role").cast(pl.String).shift(-1).over("line").alias("next_role"),
+            pl.col("content").shift(-1).over("line").alias("answered"),
+        ).filter((pl.col("role") == "user") & (pl.col("next_role") == "assistant"))
+        return paired.select("line", _key(pl.col("asked"), pl.col("answered"))).unique().cast(_EXCHANGE)
+
+    return ctx.shared(("exchange_leaks", split), build)
 
 
 MAX_ROWS = 10
